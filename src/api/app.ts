@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { webRoot } from '../config/paths.js';
+import { UserError } from '../library/errors.js';
+import type { Library } from '../library/library.js';
+import { version } from '../version.js';
+import { photoRoutes } from './photos.js';
+import { systemRoutes } from './system.js';
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+export async function buildApp(lib: Library, logger: Logger): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per pipeline step is the log that matters; a line per request would drown it.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const context = error.validationContext ?? 'request';
+      const problems = error.validation
+        .map((issue) => {
+          const field = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+          return `${context}${field ? `.${field}` : ''}: ${issue.message}`;
+        })
+        .join('; ');
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problems });
+    }
+    if (error instanceof UserError) {
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: STATUS_NAMES[error.statusCode] ?? 'Error', message: error.message });
+    }
+    const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (statusCode === 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    return reply.code(statusCode).send({
+      statusCode,
+      error: STATUS_NAMES[statusCode] ?? 'Error',
+      message: statusCode === 500 ? 'internal error, see the server log' : error.message,
+    });
+  });
+
+  await app.register(fastifyMultipart, {
+    throwFileSizeLimit: false,
+    limits: { fileSize: lib.settings.maxUploadBytes, files: 10_000, fields: 10_000, fieldSize: 1024 * 1024 },
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Shoebox API', description: 'Self-hosted photo library with AI', version },
+      tags: [
+        { name: 'photos', description: 'Upload, list, read and delete photos' },
+        { name: 'system', description: 'Health, statistics and maintenance' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  photoRoutes(app, lib);
+  systemRoutes(app, lib);
+  await registerWebApp(app);
+  return app;
+}
+
+/** The built web app (Vite output) with a fallback to index.html for client-side routes. */
+async function registerWebApp(app: FastifyInstance): Promise<void> {
+  const hasWeb = existsSync(path.join(webRoot, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/api';
+    if (wantsPage && hasWeb) return reply.type('text/html').sendFile('index.html');
+    if (wantsPage) {
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send('The web app is not built: run `npm run build` (npm ci runs it), then restart Shoebox.');
+    }
+    return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+}

@@ -1,0 +1,144 @@
+import fs from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { UserError } from '../library/errors.js';
+import { uploadPhotos } from './upload.js';
+import { deletePhoto, findPhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto } from '../library/photos.js';
+import type { Library } from '../library/library.js';
+import type { DerivedName } from '../storage/local.js';
+import { errorBody, photoDetail, photoIdParams, photoList, photoListQuery, retryResult, statesBody, statesResult, uploadResult } from './schemas.js';
+
+const notFound = (id: string) => new UserError(404, `no photo with id ${id}`);
+
+export function photoRoutes(app: FastifyInstance, lib: Library): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.post('/api/photos', {
+    schema: {
+      tags: ['photos'],
+      summary: 'Upload photos',
+      description:
+        'multipart/form-data with one or more `file` fields, streamed to disk. Identical bytes are stored once: ' +
+        'the item names the existing photo with `duplicate: true`. An XMP sidecar (`name.ext.xmp` or `name.xmp`) ' +
+        'sent in the same request is attached to its photo. A `lastModified` field (ms since epoch or ISO 8601) ' +
+        'before a file gives that file\'s date. 413: over the size limit; 415: not an image. When some files are ' +
+        'refused and others accepted, the refused ones are items with `error`.',
+      consumes: ['multipart/form-data'],
+      response: { 200: uploadResult, 201: uploadResult, 400: errorBody, 413: uploadResult, 415: uploadResult },
+    },
+    handler: async (request, reply) => uploadPhotos(lib, request, reply),
+  });
+
+  api.get('/api/photos', {
+    schema: { tags: ['photos'], summary: 'List photos, newest taken first', querystring: photoListQuery, response: { 200: photoList, 400: errorBody } },
+    handler: async (request) => listPhotos(lib, request.query),
+  });
+
+  api.post('/api/photos/states', {
+    schema: {
+      tags: ['photos'],
+      summary: 'The states of many photos at once (for waiting on an import)',
+      body: statesBody,
+      response: { 200: statesResult, 400: errorBody },
+    },
+    handler: async (request) => ({ states: await photoStates(lib, request.body.ids) }),
+  });
+
+  api.get('/api/photos/:id', {
+    schema: {
+      tags: ['photos'],
+      summary: 'A photo with its metadata and step statuses',
+      params: photoIdParams,
+      response: { 200: photoDetail, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) => {
+      const detail = await getPhotoDetail(lib, request.params.id);
+      if (!detail) throw notFound(request.params.id);
+      return detail;
+    },
+  });
+
+  api.delete('/api/photos/:id', {
+    schema: {
+      tags: ['photos'],
+      summary: 'Delete a photo, its rows and every derived file',
+      params: photoIdParams,
+      response: { 204: z.null().describe('deleted'), 400: errorBody, 404: errorBody },
+    },
+    handler: async (request, reply) => {
+      if (!(await deletePhoto(lib, request.params.id))) throw notFound(request.params.id);
+      return reply.code(204).send(null);
+    },
+  });
+
+  api.post('/api/photos/:id/retry', {
+    schema: {
+      tags: ['photos'],
+      summary: 'Run failed and skipped steps again',
+      params: photoIdParams,
+      response: { 202: retryResult, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request, reply) => {
+      const reset = await retryPhoto(lib, request.params.id);
+      if (!reset) throw notFound(request.params.id);
+      const photo = await findPhoto(lib, request.params.id);
+      return reply.code(202).send({ id: request.params.id, state: photo?.state ?? 'pending', reset });
+    },
+  });
+
+  const files: { route: string; name: DerivedName | 'original'; summary: string }[] = [
+    { route: 'thumbnail', name: 'thumbnail.webp', summary: 'WebP thumbnail, about 250 px' },
+    { route: 'preview', name: 'preview.jpg', summary: 'JPEG preview, up to 1440 px' },
+    { route: 'original', name: 'original', summary: 'The original file, byte for byte' },
+  ];
+  for (const file of files) {
+    api.get(`/api/photos/:id/${file.route}`, {
+      schema: { tags: ['photos'], summary: file.summary, params: photoIdParams, response: { 400: errorBody, 404: errorBody } },
+      handler: async (request, reply) => {
+        const photo = await findPhoto(lib, request.params.id);
+        if (!photo) throw notFound(request.params.id);
+        if (file.name === 'original') {
+          return sendStored(reply, lib, photo.storageKey, photo.mime, photo.sha256, {
+            immutable: true,
+            filename: photo.filename,
+          });
+        }
+        const key = lib.storage.derivedKey(photo.id, file.name);
+        if (!(await lib.storage.exists(key))) {
+          throw new UserError(404, `${file.route} of photo ${photo.id} is not available (photo state: ${photo.state})`);
+        }
+        const mime = file.name === 'thumbnail.webp' ? 'image/webp' : 'image/jpeg';
+        return sendStored(reply, lib, key, mime, photo.sha256, { immutable: false });
+      },
+    });
+  }
+}
+
+/**
+ * Sends a stored file with its type, an ETag and cache headers; answers 304 to a matching If-None-Match.
+ * Originals never change (content-addressed); renditions change only when reprocessed, so they revalidate.
+ */
+async function sendStored(
+  reply: FastifyReply,
+  lib: Library,
+  key: string,
+  mime: string,
+  sha256: string,
+  options: { immutable: boolean; filename?: string },
+) {
+  const stat = await lib.storage.stat(key).catch(() => null);
+  if (!stat) throw new UserError(404, 'file is missing from storage');
+  const etag = options.immutable ? `"${sha256}"` : `"${sha256.slice(0, 16)}-${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
+  reply.header('ETag', etag);
+  reply.header('Cache-Control', options.immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=3600, must-revalidate');
+  reply.header('Last-Modified', stat.mtime.toUTCString());
+  if (options.filename) reply.header('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(options.filename)}`);
+  const ifNoneMatch = reply.request.headers['if-none-match'];
+  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+    return reply.code(304).send();
+  }
+  reply.header('Content-Type', mime);
+  reply.header('Content-Length', stat.size);
+  return reply.send(await fs.open(lib.storage.absolute(key)).then((handle) => handle.createReadStream()));
+}

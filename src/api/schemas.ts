@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../pipeline/state.js';
+
+// One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
+
+const booleanParam = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .describe('true or false');
+
+const dateParam = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 date, e.g. 2024-05-01 or 2024-05-01T12:00:00Z' })
+  .transform((v) => new Date(v));
+
+export const photoListQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).default(1),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    from: dateParam.optional().describe('taken on or after (ISO 8601)'),
+    to: dateParam.optional().describe('taken on or before (ISO 8601)'),
+    state: z.enum(PHOTO_STATES).optional(),
+    camera: z.string().min(1).max(200).optional().describe('matches camera make or model, case-insensitive'),
+    hasGps: booleanParam.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] });
+
+export const photoIdParams = z.object({ id: z.uuid({ message: 'photo id must be a UUID' }) });
+
+export const photoListItem = z.object({
+  id: z.string(),
+  state: z.string(),
+  filename: z.string(),
+  takenAt: z.string().nullable().describe('date taken as the camera wrote it (ISO 8601, with offset when known), else the file date'),
+  width: z.number().int().nullable().describe('pixels, upright (after EXIF orientation)'),
+  height: z.number().int().nullable(),
+  mime: z.string(),
+  sizeBytes: z.number().int(),
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+  hasGps: z.boolean(),
+  createdAt: z.string(),
+});
+
+export const photoList = z.object({
+  items: z.array(photoListItem),
+  total: z.number().int(),
+  page: z.number().int(),
+  limit: z.number().int(),
+});
+
+export const photoMetadata = z.object({
+  takenAt: z.string().nullable(),
+  timeZone: z.string().nullable(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  orientation: z.number().int().nullable(),
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+  lens: z.string().nullable(),
+  rating: z.number().nullable(),
+  keywords: z.array(z.string()),
+  description: z.string().nullable(),
+});
+
+const stepInfo = z.object({
+  status: z.enum(STEP_STATUSES),
+  error: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  version: z.string().nullable(),
+  attempts: z.number().int(),
+});
+
+export const photoDetail = photoListItem.extend({
+  sha256: z.string(),
+  sourcePath: z.string().nullable(),
+  hasSidecar: z.boolean(),
+  updatedAt: z.string(),
+  metadata: photoMetadata,
+  pdq: z.object({ hash: z.string(), quality: z.number().int() }).nullable(),
+  palette: z.array(z.object({ hex: z.string(), share: z.number() })).nullable(),
+  steps: z.record(z.string(), stepInfo),
+});
+
+export const uploadItem = z.union([
+  z.object({ id: z.string(), filename: z.string(), duplicate: z.boolean(), state: z.string() }),
+  z.object({ filename: z.string(), error: z.string(), statusCode: z.number().int() }),
+]);
+
+export const uploadResult = z.object({
+  items: z.array(uploadItem),
+  error: z.string().optional(),
+  message: z.string().optional(),
+  statusCode: z.number().int().optional(),
+});
+
+export const errorBody = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
+
+export const retryResult = z.object({ id: z.string(), state: z.string(), reset: z.array(z.enum(STEP_NAMES)) });
+
+export const reprocessBody = z.object({
+  step: z.enum(STEP_NAMES),
+  all: z.boolean().default(false).describe('redo the step everywhere, not only where it failed or was skipped'),
+});
+
+export const reprocessResult = z.object({ step: z.enum(STEP_NAMES), queued: z.number().int() });
+
+const stateCounts = z.record(z.string(), z.number().int());
+
+export const healthResult = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: z.object({ ok: z.boolean(), kind: z.string(), error: z.string().optional() }),
+  queue: z.object({ depth: z.number().int() }),
+  photos: stateCounts,
+  uptimeSeconds: z.number(),
+  version: z.string(),
+});
+
+export const statsResult = z.object({
+  total: z.number().int(),
+  states: stateCounts,
+  steps: z.record(
+    z.string(),
+    z.object({
+      pending: z.number().int(),
+      running: z.number().int(),
+      done: z.number().int(),
+      skipped: z.number().int(),
+      failed: z.number().int(),
+      averageDurationMs: z.number().nullable(),
+    }),
+  ),
+  queueDepth: z.number().int(),
+});
+
+export const statesBody = z.object({ ids: z.array(z.uuid()).min(1).max(5000) });
+export const statesResult = z.object({
+  states: z.record(z.string(), z.string()).describe('state per photo id; ids that are not in the library are absent'),
+});

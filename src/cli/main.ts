@@ -1,0 +1,81 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadSettings, type SettingsOverrides } from '../config/settings.js';
+import { STEP_NAMES } from '../pipeline/state.js';
+import { version } from '../version.js';
+import { runImport } from './import.js';
+import { runInspect } from './inspect.js';
+import { runReprocess } from './reprocess.js';
+import { runServe } from './serve.js';
+
+const integer = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return parsed;
+};
+
+interface CommonFlags {
+  data?: string;
+  concurrency?: number;
+  logLevel?: string;
+}
+
+function settingsFrom(flags: CommonFlags & { port?: number; host?: string }, extra: SettingsOverrides = {}) {
+  return loadSettings({
+    dataDir: flags.data,
+    port: flags.port,
+    host: flags.host,
+    concurrency: flags.concurrency,
+    logLevel: flags.logLevel as SettingsOverrides['logLevel'],
+    ...extra,
+  });
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('shoebox')
+    .description('Shoebox: a self-hosted photo library with AI')
+    .version(version)
+    .showHelpAfterError();
+
+  const dataOption = () => new Option('-d, --data <dir>', 'library data folder (env SHOEBOX_DATA, default ./shoebox-data)');
+  const concurrencyOption = () =>
+    new Option('-c, --concurrency <n>', 'photos processed at once (env SHOEBOX_CONCURRENCY)').argParser(integer('concurrency'));
+
+  program
+    .command('serve')
+    .description('start the server (web app, REST API and pipeline) on a library')
+    .addOption(dataOption())
+    .addOption(new Option('-p, --port <n>', 'port (env SHOEBOX_PORT, default 3210; 0 picks a free one)').argParser(integer('port')))
+    .addOption(new Option('--host <host>', 'address to listen on (env SHOEBOX_HOST, default 127.0.0.1)'))
+    .addOption(concurrencyOption())
+    .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL)'))
+    .action(async (flags) => runServe(settingsFrom(flags)));
+
+  program
+    .command('import')
+    .description('add every supported image under a folder (recursively); safe to run again')
+    .argument('<dir>', 'folder to import')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'import into a running server (found automatically for --data)'))
+    .option('-w, --wait', 'wait until the pipeline has finished the imported photos')
+    .addOption(concurrencyOption())
+    .action(async (dir: string, flags) => runImport(dir, settingsFrom({ ...flags, logLevel: flags.logLevel ?? 'warn' }), flags));
+
+  program
+    .command('inspect')
+    .description('analyse one file without adding it to a library')
+    .argument('<file>', 'image file')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, flags) => runInspect(file, flags));
+
+  program
+    .command('reprocess')
+    .description('run a pipeline step again where it failed or was skipped (or everywhere with --all)')
+    .addOption(new Option('-s, --step <name>', 'step to run again').choices([...STEP_NAMES]).makeOptionMandatory())
+    .option('--all', 'redo the step on every photo')
+    .option('-w, --wait', 'wait until the queued photos are finished (without a running server)')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (flags) => runReprocess(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,35 @@
+import type { Settings } from '../config/settings.js';
+import { openLibrary } from '../library/library.js';
+import { acquireLock } from '../library/lock.js';
+import { reprocessStep } from '../library/photos.js';
+import { createLogger } from '../logger.js';
+import type { StepName } from '../pipeline/state.js';
+import { findServer } from './target.js';
+
+export async function runReprocess(
+  settings: Settings,
+  flags: { step: StepName; all?: boolean; wait?: boolean; server?: string },
+): Promise<void> {
+  const server = await findServer(settings, flags.server);
+  if (server) {
+    const { queued } = await server.reprocess(flags.step, Boolean(flags.all));
+    process.stderr.write(`Queued ${queued} photos for ${flags.step} on ${server.baseUrl}.\n`);
+    return;
+  }
+  const lock = acquireLock(settings.dataDir, { command: 'reprocess' });
+  const lib = await openLibrary(settings, createLogger(settings.logLevel, 2));
+  try {
+    const queued = await reprocessStep(lib, flags.step, { all: flags.all });
+    process.stderr.write(`Queued ${queued} photos for ${flags.step}.\n`);
+    if (flags.wait) {
+      await lib.startPipeline();
+      await lib.queue.idle();
+      process.stderr.write('Done.\n');
+    } else if (queued > 0) {
+      process.stderr.write('They are processed when `shoebox serve` runs on this library (or use --wait).\n');
+    }
+  } finally {
+    await lib.close();
+    lock.release();
+  }
+}

@@ -1,0 +1,17 @@
+import type { Settings } from '../config/settings.js';
+import { readLock } from '../library/lock.js';
+import { ShoeboxClient } from './client.js';
+
+/** A running server for this library (named, or found through its lock), else null: open the library directly. */
+export async function findServer(settings: Settings, explicit?: string): Promise<ShoeboxClient | null> {
+  const url = explicit ?? readLock(settings.dataDir)?.url;
+  if (!url) return null;
+  const client = new ShoeboxClient(url);
+  try {
+    await client.health();
+    return client;
+  } catch (error) {
+    if (explicit) throw new Error(`no Shoebox server answers at ${explicit}: ${error instanceof Error ? error.message : error}`);
+    return null;
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { migrationsFolder } from '../config/paths.js';
+import * as schema from './schema.js';
+
+/** One type for both drivers: the queries are written once, in Postgres SQL. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'embedded' | 'postgres';
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { dataDir: string } | { url: string; poolSize?: number };
+
+/** Opens the database, applies pending migrations and makes sure the default owner exists. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  const database = 'url' in target ? await openPostgres(target.url, target.poolSize ?? 10) : await openEmbedded(target.dataDir);
+  try {
+    await database.db.execute(sql`insert into users (name) values (${DEFAULT_OWNER_NAME}) on conflict (name) do nothing`);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+export const DEFAULT_OWNER_NAME = 'local';
+
+async function openEmbedded(dataDir: string): Promise<Database> {
+  const dir = path.join(dataDir, 'db');
+  mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir, { extensions: { vector, pg_trgm } });
+  const db = drizzlePglite({ client, schema });
+  try {
+    await migratePglite(db, { migrationsFolder });
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  return { db: db as unknown as Db, kind: 'embedded', close: () => client.close() };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pg = await import('pg');
+  const pool = new pg.default.Pool({ connectionString: url, max: poolSize });
+  const db = drizzlePg({ client: pool, schema });
+  try {
+    await migratePg(db, { migrationsFolder });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
+}
+
+/** Rows of a raw statement, the same for both drivers. */
+export async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}

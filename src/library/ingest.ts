@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createWriteStream } from 'node:fs';
+import { and, eq } from 'drizzle-orm';
+import { photos, photoSteps } from '../db/schema.js';
+import { detectImageType } from '../media/detect.js';
+import { findSidecar } from '../media/metadata.js';
+import { STEP_NAMES } from '../pipeline/state.js';
+import { UserError } from './errors.js';
+import type { Library } from './library.js';
+
+export interface IngestedPhoto {
+  id: string;
+  filename: string;
+  duplicate: boolean;
+  state: string;
+}
+
+export interface IngestSource {
+  filename: string;
+  stream: Readable;
+  /** Absolute path of an imported file. */
+  sourcePath?: string | null;
+  fileModifiedAt?: Date | null;
+  /** Set when the stream stopped at the size limit (multipart truncates instead of failing). */
+  wasTruncated?: () => boolean;
+}
+
+/** Counts and hashes bytes on their way to disk, and stops at the size limit. */
+class HashingCounter extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void) {
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) return done(tooLarge(this.maxBytes));
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+}
+
+function tooLarge(maxBytes: number): UserError {
+  return new UserError(413, `file is larger than the upload limit of ${formatBytes(maxBytes)}`);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${bytes} bytes`;
+}
+
+/**
+ * Streams a file into the library: to a temp file while hashing, then checks the type, then either points at
+ * the photo that has the same bytes or stores it content-addressed and creates its row and pending steps.
+ * The caller queues new photos (after attaching any sidecar).
+ */
+export async function ingestStream(lib: Library, source: IngestSource): Promise<IngestedPhoto> {
+  const filename = path.basename(source.filename || 'unnamed');
+  const maxBytes = lib.settings.maxUploadBytes;
+  const temp = lib.storage.tempPath();
+  const counter = new HashingCounter(maxBytes);
+  try {
+    await pipeline(source.stream, counter, createWriteStream(temp));
+    if (source.wasTruncated?.()) throw tooLarge(maxBytes);
+    if (counter.bytes === 0) throw new UserError(415, `${filename}: empty file (0 bytes), not an image`);
+    const detected = await detectImageType(temp);
+    if (!detected.supported) {
+      throw new UserError(415, `${filename}: not a supported image (detected ${detected.mime}: ${detected.description})`);
+    }
+    const sha256 = counter.hash.digest('hex');
+    const existing = await findBySha(lib, sha256);
+    if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state };
+
+    const storageKey = lib.storage.originalKey(sha256, detected.ext);
+    await lib.storage.adoptTemp(temp, storageKey);
+    const inserted = await lib.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(photos)
+        .values({
+          ownerId: lib.ownerId,
+          sha256,
+          filename,
+          sourcePath: source.sourcePath ?? null,
+          storageKey,
+          mime: detected.mime,
+          sizeBytes: counter.bytes,
+          fileModifiedAt: source.fileModifiedAt ?? null,
+          takenAt: source.fileModifiedAt ?? null,
+        })
+        .onConflictDoNothing()
+        .returning({ id: photos.id, state: photos.state });
+      if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
+      return row;
+    });
+    if (inserted) return { id: inserted.id, filename, duplicate: false, state: inserted.state };
+    // The same bytes arrived twice at once: the other upload won.
+    const winner = await findBySha(lib, sha256);
+    if (!winner) throw new Error(`photo with sha256 ${sha256} vanished during upload`);
+    return { id: winner.id, filename, duplicate: true, state: winner.state };
+  } catch (error) {
+    source.stream.resume(); // drain what is left so a multipart request can go on to its next file
+    if (error instanceof UserError) throw error;
+    if (counter.bytes > maxBytes) throw tooLarge(maxBytes);
+    throw error;
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}
+
+async function findBySha(lib: Library, sha256: string) {
+  const [row] = await lib.db
+    .select({ id: photos.id, state: photos.state, sidecarKey: photos.sidecarKey })
+    .from(photos)
+    .where(and(eq(photos.ownerId, lib.ownerId), eq(photos.sha256, sha256)));
+  return row ?? null;
+}
+
+/**
+ * Gives a photo its XMP sidecar. A photo that already has one keeps it. When metadata was read already, the
+ * metadata step runs again so the sidecar's values apply.
+ */
+export async function attachSidecar(lib: Library, photoId: string, sidecarFile: string): Promise<boolean> {
+  const [photo] = await lib.db
+    .select({ sidecarKey: photos.sidecarKey })
+    .from(photos)
+    .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId)));
+  if (!photo || photo.sidecarKey) return false;
+  const key = lib.storage.sidecarKey(photoId);
+  await lib.storage.copyIn(sidecarFile, key);
+  await lib.db.update(photos).set({ sidecarKey: key, state: 'pending' }).where(eq(photos.id, photoId));
+  await lib.db
+    .update(photoSteps)
+    .set({ status: 'pending', error: null })
+    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, 'metadata')));
+  return true;
+}
+
+/** Imports one file from disk, with the sidecar beside it if there is one. Queues the photo when new. */
+export async function ingestFile(lib: Library, file: string): Promise<IngestedPhoto> {
+  const stat = await fs.stat(file);
+  if (stat.size > lib.settings.maxUploadBytes) throw tooLarge(lib.settings.maxUploadBytes);
+  const result = await ingestStream(lib, {
+    filename: path.basename(file),
+    stream: createReadStream(file),
+    sourcePath: path.resolve(file),
+    fileModifiedAt: stat.mtime,
+  });
+  const sidecar = await findSidecar(file);
+  const attached = sidecar ? await attachSidecar(lib, result.id, sidecar) : false;
+  if (!result.duplicate || attached) await lib.queue.add(result.id);
+  return result;
+}

@@ -1,0 +1,228 @@
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { photos, photoSteps, type PhotoRow, type StepRow } from '../db/schema.js';
+import { rows } from '../db/connection.js';
+import {
+  STEP_NAMES,
+  stepsToRetry,
+  withDependents,
+  type PhotoState,
+  type StepName,
+  type StepStatus,
+} from '../pipeline/state.js';
+import type { Library } from './library.js';
+
+export interface PhotoListQuery {
+  page: number;
+  limit: number;
+  from?: Date;
+  to?: Date;
+  state?: PhotoState;
+  camera?: string;
+  hasGps?: boolean;
+}
+
+/** The date a photo sorts by: taken, else the file's date, else when it arrived. */
+const sortDate = sql`coalesce(${photos.takenAt}, ${photos.createdAt})`;
+
+export function photoListItem(photo: PhotoRow) {
+  return {
+    id: photo.id,
+    state: photo.state,
+    filename: photo.filename,
+    takenAt: photo.takenAtText ?? photo.takenAt?.toISOString() ?? null,
+    width: photo.width,
+    height: photo.height,
+    mime: photo.mime,
+    sizeBytes: photo.sizeBytes,
+    make: photo.make,
+    model: photo.model,
+    hasGps: photo.latitude !== null && photo.longitude !== null,
+    createdAt: photo.createdAt.toISOString(),
+  };
+}
+
+export function photoMetadata(photo: PhotoRow) {
+  return {
+    takenAt: photo.takenAtText,
+    timeZone: photo.timeZone,
+    latitude: photo.latitude,
+    longitude: photo.longitude,
+    orientation: photo.orientation,
+    make: photo.make,
+    model: photo.model,
+    lens: photo.lens,
+    rating: photo.rating,
+    keywords: photo.keywords,
+    description: photo.description,
+  };
+}
+
+export function stepSummary(stepRows: StepRow[]) {
+  const byName = new Map(stepRows.map((row) => [row.step, row]));
+  return Object.fromEntries(
+    STEP_NAMES.map((name) => {
+      const row = byName.get(name);
+      return [
+        name,
+        {
+          status: (row?.status ?? 'pending') as StepStatus,
+          error: row?.error ?? null,
+          durationMs: row?.durationMs ?? null,
+          version: row?.version ?? null,
+          attempts: row?.attempts ?? 0,
+        },
+      ];
+    }),
+  ) as Record<StepName, { status: StepStatus; error: string | null; durationMs: number | null; version: string | null; attempts: number }>;
+}
+
+export async function listPhotos(lib: Library, query: PhotoListQuery) {
+  const conditions: SQL[] = [eq(photos.ownerId, lib.ownerId)];
+  if (query.from) conditions.push(gte(sortDate, query.from));
+  if (query.to) conditions.push(lte(sortDate, query.to));
+  if (query.state) conditions.push(eq(photos.state, query.state));
+  if (query.camera) {
+    const pattern = `%${query.camera.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(or(ilike(photos.make, pattern), ilike(photos.model, pattern), ilike(sql`${photos.make} || ' ' || ${photos.model}`, pattern))!);
+  }
+  if (query.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
+  if (query.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);
+  const where = and(...conditions);
+  const [items, [count]] = await Promise.all([
+    lib.db
+      .select()
+      .from(photos)
+      .where(where)
+      .orderBy(desc(sortDate), desc(photos.id))
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit),
+    lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where),
+  ]);
+  return { items: items.map(photoListItem), total: count?.total ?? 0, page: query.page, limit: query.limit };
+}
+
+export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | null> {
+  const [photo] = await lib.db
+    .select()
+    .from(photos)
+    .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)));
+  return photo ?? null;
+}
+
+export async function getPhotoDetail(lib: Library, id: string) {
+  const photo = await findPhoto(lib, id);
+  if (!photo) return null;
+  const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
+  return {
+    ...photoListItem(photo),
+    sha256: photo.sha256,
+    sourcePath: photo.sourcePath,
+    hasSidecar: photo.sidecarKey !== null,
+    updatedAt: photo.updatedAt.toISOString(),
+    metadata: photoMetadata(photo),
+    pdq: photo.pdqHash ? { hash: photo.pdqHash, quality: photo.pdqQuality ?? 0 } : null,
+    palette: photo.palette ?? null,
+    steps: stepSummary(stepRows),
+  };
+}
+
+/** Removes the photo's rows and every file derived from it; the original goes when no other photo uses it. */
+export async function deletePhoto(lib: Library, id: string): Promise<boolean> {
+  const photo = await findPhoto(lib, id);
+  if (!photo) return false;
+  await lib.db.delete(photos).where(eq(photos.id, id));
+  const [shared] = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.storageKey, photo.storageKey)).limit(1);
+  if (!shared) await lib.storage.remove(photo.storageKey);
+  if (photo.sidecarKey) await lib.storage.remove(photo.sidecarKey);
+  await lib.storage.removeDerived(id);
+  return true;
+}
+
+/** Puts a photo's failed and skipped steps back to pending and queues it. Returns the steps reset, or null. */
+export async function retryPhoto(lib: Library, id: string): Promise<StepName[] | null> {
+  const photo = await findPhoto(lib, id);
+  if (!photo) return null;
+  const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
+  const statuses = Object.fromEntries(stepRows.map((r) => [r.step, r.status])) as Partial<Record<StepName, StepStatus>>;
+  const reset = stepsToRetry(statuses);
+  if (reset.length > 0) {
+    await lib.db
+      .update(photoSteps)
+      .set({ status: 'pending', error: null })
+      .where(and(eq(photoSteps.photoId, id), inArray(photoSteps.step, reset)));
+    await lib.db.update(photos).set({ state: 'pending', updatedAt: new Date() }).where(eq(photos.id, id));
+    await lib.queue.add(id);
+  }
+  return reset;
+}
+
+/**
+ * Runs a step again over the library: by default where it failed or was skipped, with `all` everywhere.
+ * Steps that depend on it run again too. Returns how many photos were queued.
+ */
+export async function reprocessStep(lib: Library, step: StepName, options: { all?: boolean } = {}): Promise<number> {
+  const statuses = options.all ? ['pending', 'done', 'failed', 'skipped'] : ['failed', 'skipped'];
+  const targets = await lib.db
+    .select({ id: photos.id })
+    .from(photos)
+    .innerJoin(photoSteps, eq(photoSteps.photoId, photos.id))
+    .where(and(eq(photos.ownerId, lib.ownerId), eq(photoSteps.step, step), inArray(photoSteps.status, statuses)))
+    .orderBy(asc(photos.createdAt));
+  const ids = targets.map((t) => t.id);
+  const steps = withDependents(step);
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    await lib.db
+      .update(photoSteps)
+      .set({ status: 'pending', error: null })
+      .where(and(inArray(photoSteps.photoId, chunk), inArray(photoSteps.step, steps)));
+    await lib.db.update(photos).set({ state: 'pending', updatedAt: new Date() }).where(inArray(photos.id, chunk));
+  }
+  for (const id of ids) await lib.queue.add(id);
+  return ids.length;
+}
+
+export async function countByState(lib: Library): Promise<Record<string, number>> {
+  const counted = await lib.db
+    .select({ state: photos.state, count: sql<number>`count(*)::int` })
+    .from(photos)
+    .where(eq(photos.ownerId, lib.ownerId))
+    .groupBy(photos.state);
+  const result: Record<string, number> = { pending: 0, processing: 0, completed: 0, partial: 0, failed: 0 };
+  for (const row of counted) result[row.state] = row.count;
+  return result;
+}
+
+export async function libraryStats(lib: Library) {
+  const byState = await countByState(lib);
+  const stepRows = await rows<{ step: string; status: string; count: number; avg_ms: number | null }>(
+    lib.db,
+    sql`select s.step, s.status, count(*)::int as count, avg(s.duration_ms)::float8 as avg_ms
+        from photo_steps s join photos p on p.id = s.photo_id
+        where p.owner_id = ${lib.ownerId}
+        group by s.step, s.status`,
+  );
+  const steps = Object.fromEntries(
+    STEP_NAMES.map((name) => [
+      name,
+      { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, averageDurationMs: null as number | null },
+    ]),
+  );
+  for (const row of stepRows) {
+    const entry = steps[row.step];
+    if (!entry) continue;
+    (entry as Record<string, number | null>)[row.status] = row.count;
+    if (row.status === 'done' && row.avg_ms !== null) entry.averageDurationMs = Math.round(row.avg_ms * 10) / 10;
+  }
+  const total = Object.values(byState).reduce((a, b) => a + b, 0);
+  return { total, states: byState, steps, queueDepth: await lib.queue.depth() };
+}
+
+export async function photoStates(lib: Library, ids: string[]): Promise<Record<string, string>> {
+  if (ids.length === 0) return {};
+  const found = await lib.db
+    .select({ id: photos.id, state: photos.state })
+    .from(photos)
+    .where(and(eq(photos.ownerId, lib.ownerId), inArray(photos.id, ids)));
+  return Object.fromEntries(found.map((row) => [row.id, row.state]));
+}

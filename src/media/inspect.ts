@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { makeRenditions, decodeStoredPixels } from './decode.js';
+import { detectImageType } from './detect.js';
+import { findSidecar, readMetadata } from './metadata.js';
+import { paletteFromImage } from './palette.js';
+import { pdqFromPixels } from './pdq.js';
+import type { PaletteColour, PdqResult, PhotoMetadata } from './types.js';
+
+/** What `shoebox inspect FILE --json` prints. Field names are stable; later steps add fields beside them. */
+export interface InspectResult {
+  file: string;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  metadata: PhotoMetadata | null;
+  pdq: PdqResult | null;
+  palette: PaletteColour[] | null;
+  /** Steps that could not run on this file, with the reason. */
+  errors: Record<string, string>;
+}
+
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Runs the analysis steps on one file without touching any library. Throws only when the file is not an image. */
+export async function inspectFile(file: string): Promise<InspectResult> {
+  const absolute = path.resolve(file);
+  await fs.access(absolute);
+  const detected = await detectImageType(absolute);
+  if (!detected.supported) throw new Error(`${file}: not a supported image (detected ${detected.mime}: ${detected.description})`);
+  const errors: Record<string, string> = {};
+  const sidecar = await findSidecar(absolute);
+  const [sha256, renditions, metadata] = await Promise.all([
+    sha256OfFile(absolute),
+    makeRenditions(absolute, detected.mime).catch((error) => {
+      errors.preprocessing = message(error);
+      return null;
+    }),
+    readMetadata(absolute, { sidecar }).catch((error) => {
+      errors.metadata = message(error);
+      return null;
+    }),
+  ]);
+  let pdq: PdqResult | null = null;
+  let palette: PaletteColour[] | null = null;
+  if (renditions) {
+    [pdq, palette] = await Promise.all([
+      decodeStoredPixels(absolute, detected.mime)
+        .then(pdqFromPixels)
+        .catch((error) => {
+          errors.hashes = message(error);
+          return null;
+        }),
+      paletteFromImage(renditions.thumbnail).catch((error) => {
+        errors.palette = message(error);
+        return null;
+      }),
+    ]);
+  }
+  const meta: PhotoMetadata | null = metadata
+    ? {
+        takenAt: metadata.takenAt,
+        timeZone: metadata.timeZone,
+        latitude: metadata.latitude,
+        longitude: metadata.longitude,
+        orientation: metadata.orientation,
+        make: metadata.make,
+        model: metadata.model,
+        lens: metadata.lens,
+        rating: metadata.rating,
+        keywords: metadata.keywords,
+        description: metadata.description,
+      }
+    : null;
+  return {
+    file: absolute,
+    mime: detected.mime,
+    width: renditions?.width ?? null,
+    height: renditions?.height ?? null,
+    sha256,
+    metadata: meta,
+    pdq,
+    palette,
+    errors,
+  };
+}

@@ -1,0 +1,97 @@
+// The queue only says which photo to look at next; the database says what is left to do.
+// LocalQueue runs in-process (embedded mode); a Redis-backed queue implements the same interface for clusters.
+
+export type PhotoJobHandler = (photoId: string) => Promise<void>;
+
+export interface PhotoQueue {
+  /** Asks for the photo to be looked at. Adding a photo that is already waiting does nothing. */
+  add(photoId: string): Promise<void>;
+  /** Starts consuming with the handler; at most `concurrency` photos at once. */
+  start(handler: PhotoJobHandler): void;
+  /** Photos waiting or running. */
+  depth(): Promise<number>;
+  /** Resolves once nothing is waiting or running. */
+  idle(): Promise<void>;
+  /** Stops taking new work and waits for running jobs to finish. */
+  close(): Promise<void>;
+}
+
+export class LocalQueue implements PhotoQueue {
+  private readonly waiting: string[] = [];
+  private readonly waitingSet = new Set<string>();
+  private readonly running = new Set<string>();
+  /** Added again while running: look at it once more when it ends (its steps may have been reset). */
+  private readonly again = new Set<string>();
+  private handler: PhotoJobHandler | null = null;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly onError: (photoId: string, error: unknown) => void = () => {},
+  ) {}
+
+  async add(photoId: string): Promise<void> {
+    if (this.closed) return;
+    if (this.running.has(photoId)) {
+      this.again.add(photoId);
+      return;
+    }
+    if (this.waitingSet.has(photoId)) return;
+    this.waitingSet.add(photoId);
+    this.waiting.push(photoId);
+    this.pump();
+  }
+
+  start(handler: PhotoJobHandler): void {
+    this.handler = handler;
+    this.pump();
+  }
+
+  async depth(): Promise<number> {
+    return this.waiting.length + this.running.size;
+  }
+
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.waiting.length = 0;
+    this.waitingSet.clear();
+    this.again.clear();
+    await this.idle();
+  }
+
+  private isIdle(): boolean {
+    return this.running.size === 0 && (this.waiting.length === 0 || this.handler === null || this.closed);
+  }
+
+  private pump(): void {
+    const handler = this.handler;
+    if (!handler) return;
+    while (!this.closed && this.running.size < this.concurrency && this.waiting.length > 0) {
+      const photoId = this.waiting.shift()!;
+      this.waitingSet.delete(photoId);
+      this.running.add(photoId);
+      handler(photoId)
+        .catch((error: unknown) => this.onError(photoId, error))
+        .finally(() => {
+          this.running.delete(photoId);
+          if (this.again.delete(photoId)) void this.add(photoId);
+          this.pump();
+          this.notifyIdle();
+        });
+    }
+    this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

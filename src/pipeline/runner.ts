@@ -1,0 +1,95 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connection.js';
+import { photos, photoSteps } from '../db/schema.js';
+import type { LocalStorage } from '../storage/local.js';
+import { decideStep, derivePhotoState, STEP_NAMES, type StepName, type StepStatus } from './state.js';
+import type { PipelineStep, StepResult } from './step.js';
+
+export interface RunnerDeps {
+  db: Db;
+  storage: LocalStorage;
+  steps: Readonly<Record<StepName, PipelineStep>>;
+  logger: Logger;
+}
+
+/** Messages stay readable in the API and the web page. */
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}
+
+/**
+ * Runs every step of a photo that is still to do, in order, recording each outcome, then settles the photo's
+ * state. Safe to call again at any time: finished steps are not redone.
+ */
+export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<void> {
+  const { db, storage, logger } = deps;
+  const [photo] = await db.select().from(photos).where(eq(photos.id, photoId));
+  if (!photo) return; // deleted meanwhile
+  const stepRows = await db.select().from(photoSteps).where(eq(photoSteps.photoId, photoId));
+  const statuses: Partial<Record<StepName, StepStatus>> = {};
+  for (const row of stepRows) statuses[row.step as StepName] = row.status as StepStatus;
+
+  const ctx = {
+    photo,
+    db,
+    storage,
+    originalPath: storage.absolute(photo.storageKey),
+    sidecarPath: photo.sidecarKey ? storage.absolute(photo.sidecarKey) : null,
+  };
+
+  for (const name of STEP_NAMES) {
+    const decision = decideStep(name, statuses);
+    if (decision.action === 'none' || decision.action === 'wait') continue;
+    if (decision.action === 'skip') {
+      await recordStep(db, photoId, name, { status: 'skipped', error: decision.reason, durationMs: 0 });
+      statuses[name] = 'skipped';
+      logger.info({ photoId, step: name, durationMs: 0, outcome: 'skipped', reason: decision.reason }, 'step skipped');
+      continue;
+    }
+    const step = deps.steps[name];
+    await db
+      .update(photoSteps)
+      .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1` })
+      .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, name)));
+    await db.update(photos).set({ state: 'processing' }).where(eq(photos.id, photoId));
+    const started = performance.now();
+    let result: StepResult | null = null;
+    let failure: string | null = null;
+    try {
+      result = await step.run(ctx);
+    } catch (error) {
+      failure = errorText(error);
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const status: StepStatus = failure ? 'failed' : result!.status;
+    const error = failure ?? (result?.status === 'skipped' ? result.reason : null);
+    await recordStep(db, photoId, name, { status, error, durationMs, version: step.version });
+    statuses[name] = status;
+    const line = { photoId, step: name, durationMs, outcome: status, ...(error ? { error } : {}) };
+    if (status === 'failed') logger.warn(line, 'step failed');
+    else logger.info(line, `step ${status}`);
+  }
+
+  const state = derivePhotoState(statuses);
+  const updated = await db
+    .update(photos)
+    .set({ state, updatedAt: new Date() })
+    .where(eq(photos.id, photoId))
+    .returning({ id: photos.id });
+  // Deleted while its steps ran: drop what they wrote.
+  if (updated.length === 0) await storage.removeDerived(photoId);
+}
+
+async function recordStep(
+  db: Db,
+  photoId: string,
+  step: StepName,
+  outcome: { status: StepStatus; error: string | null; durationMs: number; version?: string },
+): Promise<void> {
+  await db
+    .update(photoSteps)
+    .set({ ...outcome, finishedAt: new Date() })
+    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step)));
+}

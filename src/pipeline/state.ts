@@ -1,0 +1,77 @@
+// The photo state machine, as pure functions: the database stores step statuses, the photo state follows from them.
+
+/** Steps in the order they run. Later issues append AI steps here. */
+export const STEP_NAMES = ['preprocessing', 'metadata', 'hashes', 'palette'] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+
+export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export const PHOTO_STATES = ['pending', 'processing', 'completed', 'partial', 'failed'] as const;
+export type PhotoState = (typeof PHOTO_STATES)[number];
+
+export const TERMINAL_STATES: readonly PhotoState[] = ['completed', 'partial', 'failed'];
+
+/** Steps whose failure means the file itself is unusable. */
+const ESSENTIAL_STEPS: readonly StepName[] = ['preprocessing'];
+
+/** What a step needs done before it can run. */
+export const STEP_REQUIRES: Readonly<Record<StepName, readonly StepName[]>> = {
+  preprocessing: [],
+  metadata: [],
+  hashes: ['preprocessing'],
+  palette: ['preprocessing'],
+};
+
+export function isStepName(value: string): value is StepName {
+  return (STEP_NAMES as readonly string[]).includes(value);
+}
+
+export function isTerminal(state: string): boolean {
+  return (TERMINAL_STATES as readonly string[]).includes(state);
+}
+
+/**
+ * The photo's state from its steps: `failed` when an essential step failed, `partial` when any other failed,
+ * `completed` when everything is done or skipped, otherwise `processing` (something ran) or `pending`.
+ */
+export function derivePhotoState(steps: Partial<Record<StepName, StepStatus>>): PhotoState {
+  const statuses = STEP_NAMES.map((name) => steps[name] ?? 'pending');
+  const unfinished = statuses.some((s) => s === 'pending' || s === 'running');
+  if (!unfinished) {
+    if (ESSENTIAL_STEPS.some((name) => steps[name] === 'failed')) return 'failed';
+    if (statuses.includes('failed')) return 'partial';
+    return 'completed';
+  }
+  return statuses.some((s) => s !== 'pending') ? 'processing' : 'pending';
+}
+
+export type StepDecision = { action: 'run' } | { action: 'skip'; reason: string } | { action: 'wait' } | { action: 'none' };
+
+/** Whether a step should run now, given the statuses of all steps (they run in STEP_NAMES order). */
+export function decideStep(step: StepName, steps: Partial<Record<StepName, StepStatus>>): StepDecision {
+  const status = steps[step] ?? 'pending';
+  if (status !== 'pending' && status !== 'running') return { action: 'none' };
+  for (const required of STEP_REQUIRES[step]) {
+    const requiredStatus = steps[required] ?? 'pending';
+    if (requiredStatus === 'failed' || requiredStatus === 'skipped') {
+      return { action: 'skip', reason: `needs ${required}, which ${requiredStatus === 'failed' ? 'failed' : 'was skipped'}` };
+    }
+    if (requiredStatus !== 'done') return { action: 'wait' };
+  }
+  return { action: 'run' };
+}
+
+/** Statuses a retry puts back to pending: failures, and skips (a skip is caused by a failure or a missing model). */
+export function stepsToRetry(steps: Partial<Record<StepName, StepStatus>>): StepName[] {
+  return STEP_NAMES.filter((name) => steps[name] === 'failed' || steps[name] === 'skipped');
+}
+
+/** The step and every step that needs it, directly or not, in run order: what must run again when it does. */
+export function withDependents(step: StepName): StepName[] {
+  const result = new Set<StepName>([step]);
+  for (const name of STEP_NAMES) {
+    if (STEP_REQUIRES[name].some((required) => result.has(required))) result.add(name);
+  }
+  return STEP_NAMES.filter((name) => result.has(name));
+}

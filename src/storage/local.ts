@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, mkdirSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export type DerivedName = 'thumbnail.webp' | 'preview.jpg';
+
+/**
+ * Where files live in the data folder:
+ *   originals/ab/cd/<sha256>.<ext>   content-addressed, written once, never modified
+ *   sidecars/<photo id>.xmp          an XMP sidecar that came with a photo
+ *   derived/<id[0..2]>/<id>/...      thumbnail and preview, rebuilt at will
+ *   tmp/                             uploads in flight (same filesystem, so moves are atomic renames)
+ */
+export class LocalStorage {
+  readonly tmpDir: string;
+
+  constructor(readonly root: string) {
+    this.tmpDir = path.join(root, 'tmp');
+    for (const dir of ['originals', 'sidecars', 'derived', 'tmp']) mkdirSync(path.join(root, dir), { recursive: true });
+  }
+
+  absolute(key: string): string {
+    const resolved = path.resolve(this.root, key);
+    if (!resolved.startsWith(this.root + path.sep)) throw new Error(`storage key escapes the data folder: ${key}`);
+    return resolved;
+  }
+
+  originalKey(sha256: string, ext: string): string {
+    return path.posix.join('originals', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${ext}`);
+  }
+
+  sidecarKey(photoId: string): string {
+    return path.posix.join('sidecars', `${photoId}.xmp`);
+  }
+
+  derivedKey(photoId: string, name: DerivedName): string {
+    return path.posix.join('derived', photoId.slice(0, 2), photoId, name);
+  }
+
+  tempPath(): string {
+    return path.join(this.tmpDir, `${Date.now()}-${randomUUID()}`);
+  }
+
+  /** Moves a finished temp file to its key; the same bytes already there are kept (content addressing). */
+  async adoptTemp(tempFile: string, key: string): Promise<void> {
+    const target = this.absolute(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.rename(tempFile, target);
+  }
+
+  async copyIn(source: string, key: string): Promise<void> {
+    const target = this.absolute(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = this.tempPath();
+    await fs.copyFile(source, temp);
+    await fs.rename(temp, target);
+  }
+
+  /** Writes through a temp file so a reader never sees half a thumbnail. */
+  async writeDerived(photoId: string, name: DerivedName, data: Buffer): Promise<string> {
+    const key = this.derivedKey(photoId, name);
+    const target = this.absolute(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = this.tempPath();
+    await fs.writeFile(temp, data);
+    await fs.rename(temp, target);
+    return key;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    return fs.access(this.absolute(key)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async stat(key: string) {
+    return fs.stat(this.absolute(key));
+  }
+
+  read(key: string) {
+    return createReadStream(this.absolute(key));
+  }
+
+  async remove(key: string): Promise<void> {
+    await fs.rm(this.absolute(key), { force: true });
+  }
+
+  async removeDerived(photoId: string): Promise<void> {
+    await fs.rm(path.join(this.root, 'derived', photoId.slice(0, 2), photoId), { recursive: true, force: true });
+  }
+
+  /** Temp files left by a crash mid-upload. */
+  async sweepTemp(): Promise<void> {
+    await fs.rm(this.tmpDir, { recursive: true, force: true });
+    await fs.mkdir(this.tmpDir, { recursive: true });
+  }
+}

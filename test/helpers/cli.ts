@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { repoRoot } from './server.js';
+
+export const shoeboxBin = path.join(repoRoot, 'bin', 'shoebox.js');
+
+/** Runs the built CLI to the end; resolves with its exit code and output. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [shoeboxBin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `shoebox serve` in a child process and resolves once it prints its URL. */
+export function spawnServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [shoeboxBin, 'serve', '--data', dataDir, '--port', '0'], {
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /Shoebox is running at (http:\/\/\S+)/.exec(output);
+      if (match) resolve({ child, url: match[1]!, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (!/Shoebox is running at/.test(output)) reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+}

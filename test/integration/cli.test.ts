@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, spawnServer } from '../helpers/cli.js';
+import { assets, tempDir } from '../helpers/server.js';
+
+describe('shoebox CLI', () => {
+  const work = tempDir('shoebox-cli-');
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('imports a folder recursively, lists what it skipped, and is safe to run again', async () => {
+    const source = path.join(work, 'source');
+    fs.mkdirSync(path.join(source, 'nested/deeper'), { recursive: true });
+    fs.copyFileSync(path.join(assets, 'albums/nature/silver_fir.jpg'), path.join(source, 'silver_fir.jpg'));
+    fs.copyFileSync(path.join(assets, 'albums/nature/wood_anemones.jpg'), path.join(source, 'nested/wood_anemones.jpg'));
+    fs.copyFileSync(path.join(assets, 'formats/webp/denali.webp'), path.join(source, 'nested/deeper/denali.webp'));
+    // A sidecar beside its photo (name.xmp form) is picked up with it.
+    fs.copyFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg'), path.join(source, '2000.jpg'));
+    fs.copyFileSync(path.join(assets, 'metadata/xmp/dates/2000.xmp'), path.join(source, '2000.xmp'));
+    fs.writeFileSync(path.join(source, 'nested/readme.txt'), 'not a photo');
+    fs.writeFileSync(path.join(source, 'broken.jpg'), Buffer.alloc(0));
+    const dataDir = path.join(work, 'library');
+
+    const first = await runCli(['import', source, '--data', dataDir, '--wait']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/Added 4, already in the library 0, skipped 2/);
+    expect(first.stderr).toMatch(/skipped .*readme\.txt: .*text\/plain/);
+    expect(first.stderr).toMatch(/skipped .*broken\.jpg: .*empty/);
+    expect(first.stderr).toMatch(/Processed: 4 completed/);
+
+    const second = await runCli(['import', source, '--data', dataDir]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/Added 0, already in the library 4, skipped 2/);
+
+    // The library is what the import says: served by a server on the same folder.
+    const server = await spawnServer(dataDir, { LOG_LEVEL: 'warn' });
+    try {
+      const list = await (await fetch(`${server.url}/api/photos?limit=50`)).json();
+      expect(list.total).toBe(4);
+      expect(list.items.every((item: { state: string }) => item.state === 'completed')).toBe(true);
+      const withSidecar = list.items.find((item: { filename: string }) => item.filename === '2000.jpg');
+      const detail = await (await fetch(`${server.url}/api/photos/${withSidecar.id}`)).json();
+      expect(detail.hasSidecar).toBe(true);
+      expect(detail.metadata.takenAt).toMatch(/^2000-/);
+      expect(detail.sourcePath).toBe(path.join(source, '2000.jpg'));
+
+      // While a server holds the library, import goes through it instead of opening the database twice.
+      fs.copyFileSync(path.join(assets, 'albums/nature/tanners_ridge.jpg'), path.join(source, 'tanners_ridge.jpg'));
+      const viaServer = await runCli(['import', source, '--data', dataDir, '--wait']);
+      expect(viaServer.code, viaServer.stderr).toBe(0);
+      expect(viaServer.stderr).toMatch(/into the server at http/);
+      expect(viaServer.stderr).toMatch(/Added 1, already in the library 4, skipped 2/);
+      const after = await (await fetch(`${server.url}/api/photos?limit=50`)).json();
+      expect(after.total).toBe(5);
+
+      // reprocess asks the running server.
+      const reprocess = await runCli(['reprocess', '--step', 'palette', '--all', '--data', dataDir]);
+      expect(reprocess.code, reprocess.stderr).toBe(0);
+      expect(reprocess.stderr).toMatch(/Queued 5 photos for palette/);
+    } finally {
+      server.child.kill('SIGTERM');
+      await new Promise((resolve) => server.child.once('exit', resolve));
+    }
+  }, 240_000);
+
+  it('inspect --json prints the analysis of one file without a library', async () => {
+    const file = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');
+    const result = await runCli(['inspect', file, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({ file, mime: 'image/jpeg', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(json.width).toBeGreaterThan(0);
+    expect(json.height).toBeGreaterThan(0);
+    expect(json.metadata.latitude).toBeCloseTo(39.115, 4);
+    expect(json.metadata.longitude).toBeCloseTo(-108.400968, 4);
+    expect(json.metadata.takenAt).toMatch(/^2022-01-10T15:15:44/);
+    expect(Object.keys(json.metadata).sort()).toEqual(
+      ['takenAt', 'timeZone', 'latitude', 'longitude', 'orientation', 'make', 'model', 'lens', 'rating', 'keywords', 'description'].sort(),
+    );
+    expect(json.pdq.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.pdq.quality).toBeGreaterThan(0);
+    expect(json.palette.length).toBeGreaterThan(0);
+    expect(json.palette.reduce((sum: number, c: { share: number }) => sum + c.share, 0)).toBeCloseTo(1, 1);
+  });
+
+  it('inspect refuses a file that is not an image with a clear message', async () => {
+    const text = path.join(work, 'note.jpg');
+    fs.writeFileSync(text, 'hello there');
+    const result = await runCli(['inspect', text, '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/not a supported image .*text\/plain/);
+  });
+
+  it('explains bad arguments', async () => {
+    const result = await runCli(['reprocess', '--step', 'nonsense']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/Allowed choices are preprocessing, metadata, hashes, palette/);
+    const missing = await runCli(['import', path.join(work, 'does-not-exist')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/is not a folder/);
+  });
+});

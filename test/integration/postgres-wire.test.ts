@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assets, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+// The cluster mode's driver path (`pg` + DATABASE_URL), tested against Postgres served over the wire by PGlite.
+describe('Shoebox on a PostgreSQL server (pg driver over the wire protocol)', () => {
+  let pglite: PGlite;
+  let socket: PGLiteSocketServer;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    pglite = await PGlite.create({ extensions: { vector, pg_trgm } });
+    socket = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
+    await socket.start();
+    const [host, port] = socket.getServerConn().split(':');
+    // pglite-socket shares one session between connections: one pooled connection keeps it honest.
+    server = await startTestServer({ databaseUrl: `postgres://postgres@${host}:${port}/postgres`, databasePoolSize: 1 });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await socket?.stop();
+    await pglite?.close();
+  });
+
+  it('migrates, ingests, runs the pipeline and lists photos', async () => {
+    const health = await (await fetch(`${server.url}/api/health`)).json();
+    expect(health.database).toMatchObject({ ok: true, kind: 'postgres' });
+    const file = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');
+    const { status, body } = await upload(server.url, [{ path: file }]);
+    expect(status).toBe(201);
+    await waitForTerminal(server.url, [body.items[0].id]);
+    const detail = await (await fetch(`${server.url}/api/photos/${body.items[0].id}`)).json();
+    expect(detail.state).toBe('completed');
+    expect(detail.metadata.latitude).toBeCloseTo(39.115, 4);
+    const again = await upload(server.url, [{ path: file }]);
+    expect(again.body.items[0]).toMatchObject({ id: body.items[0].id, duplicate: true });
+    const tables = await pglite.query<{ n: number }>("select count(*)::int as n from photos");
+    expect(tables.rows[0]!.n).toBe(1);
+  });
+});
