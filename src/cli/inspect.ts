@@ -1,4 +1,5 @@
 import { inspectFile } from '../media/inspect.js';
+import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
 
 export async function runInspect(file: string, flags: { json?: boolean }): Promise<void> {
@@ -24,6 +25,6 @@ export async function runInspect(file: string, flags: { json?: boolean }): Promi
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    await closeMetadataReader();
+    await Promise.all([closeMetadataReader(), stopDecoderWorkers(), closeRawExtractor()]);
   }
 }

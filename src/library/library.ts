@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { DEFAULT_OWNER_NAME, openDatabase, type Database, type Db } from '../db/connection.js';
 import { photos, photoSteps, users } from '../db/schema.js';
+import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
 import { LocalQueue, type PhotoQueue } from '../pipeline/queue.js';
 import { processPhoto } from '../pipeline/runner.js';
@@ -30,6 +31,9 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   const [owner] = await db.select({ id: users.id }).from(users).where(eq(users.name, DEFAULT_OWNER_NAME));
   if (!owner) throw new Error('the default owner is missing from the database');
   const storage = new LocalStorage(settings.dataDir);
+  // Uploads cut short by a crash leave temp files. Only the embedded mode owns its folder alone; a shared
+  // folder in cluster mode may hold other servers' uploads in flight.
+  if (database.kind === 'embedded') await storage.sweepTemp();
   const queue = new LocalQueue(settings.concurrency, (photoId, error) =>
     logger.error({ photoId, err: error }, 'pipeline job crashed'),
   );
@@ -46,7 +50,6 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     async startPipeline() {
       if (pipelineStarted) return;
       pipelineStarted = true;
-      await storage.sweepTemp();
       const resumed = await resumeUnfinished(db, queue);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');
       queue.start((photoId) => processPhoto({ db, storage, steps: PIPELINE_STEPS, logger }, photoId));
@@ -54,7 +57,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     async close() {
       await queue.close();
       await database.close();
-      await closeMetadataReader();
+      await Promise.all([closeMetadataReader(), stopDecoderWorkers(), closeRawExtractor()]);
     },
   };
   return lib;

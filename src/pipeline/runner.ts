@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
@@ -13,9 +14,13 @@ export interface RunnerDeps {
   logger: Logger;
 }
 
-/** Messages stay readable in the API and the web page. */
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+/**
+ * Messages stay readable in the API and the web page: they name the photo as the user knows it, not the
+ * content-addressed file it is stored as.
+ */
+function errorText(error: unknown, storedPath: string, filename: string): string {
+  let text = error instanceof Error ? error.message : String(error);
+  for (const name of [storedPath, path.basename(storedPath)]) text = text.split(name).join(filename);
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
@@ -60,7 +65,7 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
     try {
       result = await step.run(ctx);
     } catch (error) {
-      failure = errorText(error);
+      failure = errorText(error, ctx.originalPath, photo.filename);
     }
     const durationMs = Math.round(performance.now() - started);
     const status: StepStatus = failure ? 'failed' : result!.status;
