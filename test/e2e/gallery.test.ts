@@ -1,0 +1,381 @@
+// The web app in a real browser (Debian's chromium through playwright-core) against a real server.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assets, repoRoot, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.SHOEBOX_SCREENSHOTS ?? '/tmp';
+
+const webDir = path.join(repoRoot, 'web');
+const builtIndex = path.join(repoRoot, 'dist', 'web', 'index.html');
+
+/** The newest modification time under a folder. */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+/** Builds the web app when dist/web is missing or older than its sources (`npm test` has built it already). */
+async function ensureWebBuilt(): Promise<void> {
+  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newest(webDir)) return;
+  await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+interface ApiItem {
+  id: string;
+  filename: string;
+  takenAt: string | null;
+  state: string;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  expect(response.status, url).toBe(200);
+  return (await response.json()) as T;
+}
+
+const tileIds = (page: Page) => page.locator('[data-testid="photo-tile"]').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-photo-id')));
+
+/** Waits until every thumbnail in the gallery has loaded real pixels. */
+async function thumbnailsLoaded(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => {
+      const images = Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="photo-tile"] img'));
+      return images.length === n && images.every((img) => img.complete && img.naturalWidth > 0);
+    },
+    count,
+    { timeout: 30_000 },
+  );
+}
+
+let browser: Browser;
+
+/** Screenshots after the fade-ins (0.3 s) have finished. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+}
+
+/** Retries an assertion for up to 20 s (the page polls the server every 2 s). */
+const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) => expect.poll(fn, { timeout: 20_000, interval: 100, ...options });
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  await ensureWebBuilt();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A browser page that records script errors, so that a test can insist there were none. */
+async function openPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return { page, errors };
+}
+
+describe('web app: gallery and photo page', () => {
+  let server: TestServer;
+  let context: BrowserContext;
+  let ids: string[] = [];
+
+  const natureDir = path.join(assets, 'albums', 'nature');
+  const thompson = path.join(assets, 'metadata', 'gps-position', 'thompson-springs.jpg');
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const files = [...readdirSync(natureDir).filter((name) => name.endsWith('.jpg')).map((name) => ({ path: path.join(natureDir, name) })), { path: thompson }];
+    const result = await upload(server.url, files);
+    expect(result.status).toBe(201);
+    ids = result.body.items.map((item: { id: string }) => item.id);
+    expect(ids).toHaveLength(10);
+    const states = await waitForTerminal(server.url, ids);
+    expect(Object.values(states).every((state) => state === 'completed')).toBe(true);
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.dispose();
+  });
+
+  it('shows one loaded thumbnail per photo, newest taken first, with the library counts', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    const tiles = page.locator('[data-testid="photo-tile"]');
+    await poll(() => tiles.count()).toBe(10);
+    await thumbnailsLoaded(page, 10);
+
+    const list = await getJson<{ items: ApiItem[]; total: number }>(`${server.url}/api/photos?page=1&limit=50`);
+    expect(list.total).toBe(10);
+    expect(await tileIds(page)).toEqual(list.items.map((item) => item.id));
+
+    // Each tile links to its photo page and names its file.
+    const first = list.items[0]!;
+    const tile = page.locator(`[data-photo-id="${first.id}"]`);
+    expect(await tile.getAttribute('href')).toBe(`/photos/${first.id}`);
+    expect(await tile.locator('img').getAttribute('alt')).toBe(first.filename);
+    expect(await tile.locator('img').getAttribute('loading')).toBe('lazy');
+
+    await poll(() => page.getByTestId('library-counts').textContent()).toContain('10 photos');
+    await screenshot(page, 'shoebox-gallery.png');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'shoebox-gallery-dark.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a photo page with its preview, metadata, palette and pipeline steps', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    const list = await getJson<{ items: ApiItem[] }>(`${server.url}/api/photos`);
+    const target = list.items.find((item) => item.filename === 'thompson-springs.jpg')!;
+    expect(target).toBeDefined();
+    const detail = await getJson<any>(`${server.url}/api/photos/${target.id}`);
+
+    await page.locator(`[data-photo-id="${target.id}"]`).click();
+    await page.waitForURL(`${server.url}/photos/${target.id}`);
+    await poll(() => page.getByTestId('photo-filename').textContent()).toBe('thompson-springs.jpg');
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="preview"]');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    expect(await page.getByTestId('preview').getAttribute('alt')).toBe('thompson-springs.jpg');
+    expect(await page.title()).toContain('thompson-springs.jpg');
+
+    // Date as the API reports it, camera, GPS link.
+    const takenAt: string | null = detail.metadata.takenAt ?? detail.takenAt;
+    if (takenAt) expect(await page.locator('[data-field="taken"] time').getAttribute('datetime')).toBe(takenAt);
+    if (detail.metadata.model) expect(await page.locator('[data-field="camera"]').textContent()).toContain(detail.metadata.model);
+    expect(detail.metadata.latitude).not.toBeNull();
+    const gps = page.getByTestId('gps-link');
+    const href = (await gps.getAttribute('href'))!;
+    expect(href).toMatch(/^https:\/\/www\.openstreetmap\.org\/\?mlat=/);
+    const url = new URL(href);
+    expect(Number(url.searchParams.get('mlat'))).toBeCloseTo(detail.metadata.latitude, 5);
+    expect(Number(url.searchParams.get('mlon'))).toBeCloseTo(detail.metadata.longitude, 5);
+
+    // Palette swatches, one per colour the API reports.
+    expect(detail.palette.length).toBeGreaterThan(0);
+    const hexes = await page.getByTestId('swatch').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-hex')));
+    expect(hexes).toEqual(detail.palette.map((c: { hex: string }) => c.hex));
+
+    // All four steps done, no retry offered.
+    const steps = await page.locator('[data-testid="steps"] tr[data-step]').evaluateAll((rows) =>
+      rows.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-status')]),
+    );
+    expect(Object.fromEntries(steps)).toEqual({ preprocessing: 'done', metadata: 'done', hashes: 'done', palette: 'done' });
+    expect(await page.getByTestId('retry').count()).toBe(0);
+    expect(await page.getByTestId('pdq').textContent()).toContain(detail.pdq.hash);
+    expect(await page.getByTestId('original-link').getAttribute('href')).toBe(`/api/photos/${target.id}/original`);
+
+    await screenshot(page, 'shoebox-photo.png');
+
+    // Back to the gallery.
+    await page.getByRole('link', { name: 'All photos', exact: true }).click();
+    await page.waitForURL(`${server.url}/`);
+    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(10);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the camera of a photo that has one', async () => {
+    const list = await getJson<{ items: ApiItem[] }>(`${server.url}/api/photos`);
+    let withCamera: any = null;
+    for (const item of list.items) {
+      const detail = await getJson<any>(`${server.url}/api/photos/${item.id}`);
+      if (detail.metadata.model && detail.metadata.takenAt) {
+        withCamera = detail;
+        break;
+      }
+    }
+    expect(withCamera, 'a corpus photo with a camera model and a date').not.toBeNull();
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server.url}/photos/${withCamera.id}`);
+    await poll(() => page.getByTestId('photo-filename').textContent()).toBe(withCamera.filename);
+    expect(await page.locator('[data-field="camera"]').textContent()).toContain(withCamera.metadata.model);
+    expect(await page.locator('[data-field="taken"] time').getAttribute('datetime')).toBe(withCamera.metadata.takenAt);
+    expect(await page.locator('[data-field="dimensions"]').textContent()).toContain(`${withCamera.width} × ${withCamera.height}`);
+    await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="preview"]')?.naturalWidth);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'shoebox-photo-dark.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says so when a photo does not exist', async () => {
+    const { page } = await openPage(context);
+    await page.goto(`${server.url}/photos/00000000-0000-4000-8000-000000000000`);
+    await poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('This photo is not in the library');
+    await page.close();
+  });
+
+  it('deletes a photo after confirmation and returns to a gallery with one tile fewer', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(10);
+    const victim = (await tileIds(page))[3]!;
+    await page.locator(`[data-photo-id="${victim}"]`).click();
+    await page.waitForURL(`**/photos/${victim}`);
+    await page.getByTestId('delete').click();
+    const dialog = page.getByRole('dialog');
+    await poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByTestId('confirm').click();
+    await page.waitForURL(`${server.url}/`);
+    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(9);
+    expect(await tileIds(page)).not.toContain(victim);
+    expect((await fetch(`${server.url}/api/photos/${victim}`)).status).toBe(404);
+    await poll(() => page.getByTestId('library-counts').textContent()).toContain('9 photos');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('uploads through the page: refuses a text file with the server message, adds a photo', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(9);
+
+    const text = Buffer.from('these are not the pixels you are looking for\n');
+    const refusal = await upload(server.url, [{ name: 'notes.txt', data: text }]);
+    expect(refusal.status).toBe(415);
+    const message: string = refusal.body.items[0].error;
+
+    await page.getByTestId('upload-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: text });
+    const refused = page.getByTestId('upload-refused');
+    await poll(() => refused.textContent()).toContain('notes.txt');
+    expect(await refused.textContent()).toContain(message.replace(/^notes\.txt: /, ''));
+    await screenshot(page, 'shoebox-upload-refused.png');
+    await page.getByRole('button', { name: 'Dismiss upload result' }).click();
+    expect(await page.getByTestId('upload-notice').count()).toBe(0);
+
+    // A real photo: it appears, is processed while the page polls, and gets its thumbnail.
+    await page.getByTestId('upload-input').setInputFiles(path.join(assets, 'metadata', 'gps-position', 'empty_gps.jpg'));
+    await poll(() => page.getByTestId('upload-notice').textContent()).toContain('Added 1 photo');
+    await poll(() => page.locator('[data-testid="photo-tile"]').count(), { timeout: 30_000 }).toBe(10);
+    await poll(() => page.locator('[data-testid="photo-tile"][data-state="completed"]').count(), { timeout: 60_000 }).toBe(10);
+    await thumbnailsLoaded(page, 10);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('web app: more photos than one page', () => {
+  let server: TestServer;
+  let context: BrowserContext;
+  let dir: string;
+  const COUNT = 55;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    dir = tempDir('shoebox-e2e-pages-');
+    const files: { path: string }[] = [];
+    for (let i = 0; i < COUNT; i++) {
+      const file = path.join(dir, `colour-${String(i).padStart(2, '0')}.jpg`);
+      const hue = (i * 360) / COUNT;
+      await sharp({
+        create: { width: 96, height: 64, channels: 3, background: hslToRgb(hue, 0.65, 0.5) },
+      })
+        .jpeg({ quality: 80 })
+        .toFile(file);
+      files.push({ path: file });
+    }
+    const result = await upload(server.url, files);
+    expect(result.status).toBe(201);
+    const ids = result.body.items.map((item: { id: string }) => item.id);
+    expect(new Set(ids).size).toBe(COUNT);
+    await waitForTerminal(server.url, ids);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.dispose();
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows 50 photos, then the rest when scrolled to the end, in the API order', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    const tiles = page.locator('[data-testid="photo-tile"]');
+    await poll(() => tiles.count()).toBe(50);
+    expect(await page.getByTestId('gallery-shown').textContent()).toContain('50 of 55');
+
+    await page.getByTestId('gallery-shown').scrollIntoViewIfNeeded();
+    await poll(() => tiles.count()).toBe(COUNT);
+    expect(await page.getByTestId('load-more').count()).toBe(0);
+
+    const first = await getJson<{ items: ApiItem[] }>(`${server.url}/api/photos?page=1&limit=50`);
+    const second = await getJson<{ items: ApiItem[] }>(`${server.url}/api/photos?page=2&limit=50`);
+    expect(await tileIds(page)).toEqual([...first.items, ...second.items].map((item) => item.id));
+    await thumbnailsLoaded(page, COUNT);
+    await screenshot(page, 'shoebox-gallery-pages.png');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('comes back from a photo to the same place in the gallery; arrow keys step through photos', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    const tiles = page.locator('[data-testid="photo-tile"]');
+    await poll(() => tiles.count()).toBe(50);
+    await page.getByTestId('gallery-shown').scrollIntoViewIfNeeded();
+    await poll(() => tiles.count()).toBe(COUNT);
+    const ids = await tileIds(page);
+    const last = tiles.nth(COUNT - 2);
+    await last.scrollIntoViewIfNeeded();
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(300);
+    await last.click();
+    await page.waitForURL(`**/photos/${ids[COUNT - 2]}`);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await poll(() => page.getByTestId('photo-filename').textContent()).toMatch(/^colour-\d\d\.jpg$/);
+
+    // → is the next (older) photo, ← the previous one; they replace the entry, so Back still leads to the gallery.
+    await page.keyboard.press('ArrowRight');
+    await page.waitForURL(`**/photos/${ids[COUNT - 1]}`);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForURL(`**/photos/${ids[COUNT - 2]}`);
+
+    await page.getByRole('link', { name: 'All photos', exact: true }).click();
+    await page.waitForURL(`${server.url}/`);
+    expect(await tiles.count()).toBe(COUNT);
+    await poll(() => page.evaluate(() => window.scrollY)).toBe(scrolled);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('loads the next page with the button too', async () => {
+    const { page } = await openPage(context);
+    await page.goto(server.url);
+    const tiles = page.locator('[data-testid="photo-tile"]');
+    await poll(() => tiles.count()).toBe(50);
+    // A DOM click: scrolling the button into view would let infinite scroll win the race.
+    await page.getByTestId('load-more').evaluate((button: HTMLElement) => button.click());
+    await poll(() => tiles.count()).toBe(COUNT);
+    await page.close();
+  });
+});
+
+function hslToRgb(h: number, s: number, l: number): { r: number; g: number; b: number } {
+  const k = (n: number) => (n + h / 30) % 12;
+  const a = s * Math.min(l, 1 - l);
+  const f = (n: number) => Math.round(255 * (l - a * Math.max(-1, Math.min(k(n) - 3, Math.min(9 - k(n), 1)))));
+  return { r: f(0), g: f(8), b: f(4) };
+}

@@ -1,0 +1,217 @@
+// Typed client for the Shoebox REST API (see /api/docs for the OpenAPI document).
+
+export const PHOTO_STATES = ['pending', 'processing', 'completed', 'partial', 'failed'] as const;
+export type PhotoState = (typeof PHOTO_STATES)[number];
+
+export const TERMINAL_STATES: readonly string[] = ['completed', 'partial', 'failed'];
+export const isTerminal = (state: string): boolean => TERMINAL_STATES.includes(state);
+
+export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+export interface PhotoSummary {
+  id: string;
+  state: PhotoState | (string & {});
+  filename: string;
+  /** As the camera wrote it (ISO 8601, with offset when known), else the file date. */
+  takenAt: string | null;
+  width: number | null;
+  height: number | null;
+  mime: string;
+  sizeBytes: number;
+  make: string | null;
+  model: string | null;
+  hasGps: boolean;
+  createdAt: string;
+}
+
+export interface PhotoPage {
+  items: PhotoSummary[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+export interface PhotoMetadata {
+  takenAt: string | null;
+  timeZone: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  orientation: number | null;
+  make: string | null;
+  model: string | null;
+  lens: string | null;
+  rating: number | null;
+  keywords: string[];
+  description: string | null;
+}
+
+export interface StepInfo {
+  status: StepStatus;
+  error: string | null;
+  durationMs: number | null;
+  version: string | null;
+  attempts: number;
+}
+
+export interface PaletteColour {
+  hex: string;
+  /** 0..1 */
+  share: number;
+}
+
+export interface PhotoDetail extends PhotoSummary {
+  sha256: string;
+  sourcePath: string | null;
+  hasSidecar: boolean;
+  updatedAt: string;
+  metadata: PhotoMetadata;
+  pdq: { hash: string; quality: number } | null;
+  palette: PaletteColour[] | null;
+  steps: Record<string, StepInfo>;
+}
+
+export interface StepCounts {
+  pending: number;
+  running: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  averageDurationMs: number | null;
+}
+
+export interface LibraryStats {
+  total: number;
+  states: Partial<Record<PhotoState, number>> & Record<string, number>;
+  steps: Record<string, StepCounts>;
+  queueDepth: number;
+}
+
+export type UploadItem =
+  | { id: string; filename: string; duplicate: boolean; state: string }
+  | { filename: string; error: string; statusCode: number };
+
+export interface UploadResult {
+  items: UploadItem[];
+  error?: string;
+  message?: string;
+  statusCode?: number;
+}
+
+export interface RetryResult {
+  id: string;
+  state: string;
+  reset: string[];
+}
+
+/** An error answer from the API (or a network failure, with status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request<T>(method: string, url: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, 'Cannot reach the Shoebox server. Is it running?');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text for the message
+  }
+  if (!response.ok) {
+    const message =
+      body && typeof body === 'object' && 'message' in body && typeof body.message === 'string'
+        ? body.message
+        : `${response.status} ${response.statusText || 'error'}`;
+    throw new ApiError(response.status, message);
+  }
+  return body as T;
+}
+
+export const photoUrls = {
+  page: (id: string) => `/photos/${encodeURIComponent(id)}`,
+  thumbnail: (id: string) => `/api/photos/${encodeURIComponent(id)}/thumbnail`,
+  preview: (id: string) => `/api/photos/${encodeURIComponent(id)}/preview`,
+  original: (id: string) => `/api/photos/${encodeURIComponent(id)}/original`,
+};
+
+export const api = {
+  listPhotos(page: number, limit: number, signal?: AbortSignal): Promise<PhotoPage> {
+    const query = new URLSearchParams({ page: String(page), limit: String(limit) });
+    return request('GET', `/api/photos?${query}`, { signal });
+  },
+  getPhoto(id: string, signal?: AbortSignal): Promise<PhotoDetail> {
+    return request('GET', `/api/photos/${encodeURIComponent(id)}`, { signal });
+  },
+  photoStates(ids: string[], signal?: AbortSignal): Promise<{ states: Record<string, string> }> {
+    return request('POST', '/api/photos/states', { body: { ids }, signal });
+  },
+  retryPhoto(id: string): Promise<RetryResult> {
+    return request('POST', `/api/photos/${encodeURIComponent(id)}/retry`);
+  },
+  deletePhoto(id: string): Promise<void> {
+    return request('DELETE', `/api/photos/${encodeURIComponent(id)}`);
+  },
+  stats(signal?: AbortSignal): Promise<LibraryStats> {
+    return request('GET', '/api/stats', { signal });
+  },
+};
+
+/**
+ * Uploads files in one multipart request, reporting progress. XMLHttpRequest rather than fetch because fetch
+ * cannot report upload progress. Each file is preceded by its `lastModified` so the server knows the file date.
+ * Resolves with the server's answer also when it refused every file (413/415 carry the per-file items).
+ */
+export function uploadFiles(files: readonly File[], onProgress?: (loaded: number, total: number) => void): Promise<UploadResult> {
+  const form = new FormData();
+  for (const file of files) {
+    if (file.lastModified) form.append('lastModified', String(file.lastModified));
+    form.append('file', file, file.name);
+  }
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/photos');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress?.(event.loaded, event.total);
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted: cannot reach the Shoebox server.'));
+    xhr.onabort = () => reject(new ApiError(0, 'The upload was cancelled.'));
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // handled below
+      }
+      if (body && typeof body === 'object' && 'items' in body && Array.isArray(body.items)) {
+        resolve(body as UploadResult);
+        return;
+      }
+      const message =
+        body && typeof body === 'object' && 'message' in body && typeof body.message === 'string'
+          ? body.message
+          : `upload failed: ${xhr.status} ${xhr.statusText}`;
+      reject(new ApiError(xhr.status, message));
+    };
+    xhr.send(form);
+  });
+}

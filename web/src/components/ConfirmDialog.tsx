@@ -1,0 +1,51 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+
+interface Props {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+/** A modal question on the native <dialog>: focus is kept inside, Escape cancels, focus returns afterwards. */
+export function ConfirmDialog({ open, title, children, confirmLabel, danger, busy, onConfirm, onCancel }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const node = dialog.current;
+    if (!node) return;
+    if (open && !node.open) node.showModal();
+    if (!open && node.open) node.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby="dialog-title"
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onCancel();
+      }}
+      onClick={(event) => {
+        // A click on the backdrop (the dialog element itself, outside its content) cancels.
+        if (event.target === dialog.current && !busy) onCancel();
+      }}
+    >
+      <div className="dialog-body">
+        <h2 id="dialog-title">{title}</h2>
+        <div className="dialog-text">{children}</div>
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onCancel} disabled={busy} autoFocus>
+            Cancel
+          </button>
+          <button type="button" className={`button ${danger ? 'button-danger' : 'button-primary'}`} onClick={onConfirm} disabled={busy} data-testid="confirm">
+            {busy ? 'Working…' : confirmLabel}
+          </button>
+        </div>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,2 @@
+// Side-effect stylesheet imports, handled by Vite.
+declare module '*.css';
