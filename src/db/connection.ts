@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -37,10 +37,20 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 export const DEFAULT_OWNER_NAME = 'local';
 
+/**
+ * PGlite's WASM memory never shrinks, and creating a data folder (initdb) grows it to ~700 MB where a
+ * reopened one needs ~200 MB. So a new folder is created, closed, and opened again. shared_buffers is
+ * 32 MB instead of Postgres' 128 MB: the OS page cache holds the files as well (measured in bench/README.md).
+ */
 async function openEmbedded(dataDir: string): Promise<Database> {
   const dir = path.join(dataDir, 'db');
   mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create(dir, { extensions: { vector, pg_trgm } });
+  const options = {
+    extensions: { vector, pg_trgm },
+    postgresqlconf: `shared_buffers=${process.env.SHOEBOX_DB_SHARED_BUFFERS ?? '32MB'}`,
+  };
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) await (await PGlite.create(dir, options)).close();
+  const client = await PGlite.create(dir, options);
   const db = drizzlePglite({ client, schema });
   try {
     await migratePglite(db, { migrationsFolder });

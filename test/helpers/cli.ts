@@ -18,10 +18,17 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ c
 }
 
 /** Starts `shoebox serve` in a child process and resolves once it prints its URL. */
-export function spawnServer(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export function spawnServer(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { ownProcessGroup?: boolean } = {},
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [shoeboxBin, 'serve', '--data', dataDir, '--port', '0'], {
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      // In its own group, `process.kill(-pid)` kills the server with its helper processes (exiftool), as a
+      // crash of the machine or container would.
+      detached: options.ownProcessGroup ?? false,
     });
     let output = '';
     const onData = (chunk: Buffer) => {

@@ -31,7 +31,7 @@ describe('a server killed in the middle of an import', () => {
     fs.mkdirSync(photosDir, { recursive: true });
     await makePhotos(photosDir);
 
-    const first = await spawnServer(dataDir, { SHOEBOX_CONCURRENCY: '1' });
+    const first = await spawnServer(dataDir, { SHOEBOX_CONCURRENCY: '1' }, { ownProcessGroup: true });
     const importer = spawn(process.execPath, [shoeboxBin, 'import', photosDir, '--data', dataDir], { stdio: 'ignore' });
     // Kill as soon as part of the import has arrived and the pipeline is busy with it.
     let seen = 0;
@@ -41,7 +41,7 @@ describe('a server killed in the middle of an import', () => {
       if (stats.total >= 12) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    first.child.kill('SIGKILL');
+    process.kill(-first.child.pid!, 'SIGKILL');
     importer.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     expect(seen).toBeGreaterThanOrEqual(12);

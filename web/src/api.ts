@@ -1,4 +1,5 @@
 // Typed client for the Shoebox REST API (see /api/docs for the OpenAPI document).
+import type { PhotoMetadata } from '../../src/media/types.js';
 
 export const PHOTO_STATES = ['pending', 'processing', 'completed', 'partial', 'failed'] as const;
 export type PhotoState = (typeof PHOTO_STATES)[number];
@@ -32,19 +33,8 @@ export interface PhotoPage {
   limit: number;
 }
 
-export interface PhotoMetadata {
-  takenAt: string | null;
-  timeZone: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  orientation: number | null;
-  make: string | null;
-  model: string | null;
-  lens: string | null;
-  rating: number | null;
-  keywords: string[];
-  description: string | null;
-}
+// The same shape the server and `shoebox inspect` use.
+export type { PhotoMetadata };
 
 export interface StepInfo {
   status: StepStatus;
