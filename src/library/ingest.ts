@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createWriteStream } from 'node:fs';
 import { and, eq } from 'drizzle-orm';
 import { photos, photoSteps } from '../db/schema.js';
 import { detectImageType } from '../media/detect.js';
@@ -103,8 +102,6 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     return { id: winner.id, filename, duplicate: true, state: winner.state };
   } catch (error) {
     source.stream.resume(); // drain what is left so a multipart request can go on to its next file
-    if (error instanceof UserError) throw error;
-    if (counter.bytes > maxBytes) throw tooLarge(maxBytes);
     throw error;
   } finally {
     await fs.rm(temp, { force: true });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -77,10 +77,6 @@ export class LocalStorage {
 
   async stat(key: string) {
     return fs.stat(this.absolute(key));
-  }
-
-  read(key: string) {
-    return createReadStream(this.absolute(key));
   }
 
   async remove(key: string): Promise<void> {
