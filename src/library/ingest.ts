@@ -110,7 +110,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
 
 async function findBySha(lib: Library, sha256: string) {
   const [row] = await lib.db
-    .select({ id: photos.id, state: photos.state, sidecarKey: photos.sidecarKey })
+    .select({ id: photos.id, state: photos.state })
     .from(photos)
     .where(and(eq(photos.ownerId, lib.ownerId), eq(photos.sha256, sha256)));
   return row ?? null;

@@ -83,7 +83,8 @@ export async function listPhotos(lib: Library, query: PhotoListQuery) {
   if (query.state) conditions.push(eq(photos.state, query.state));
   if (query.camera) {
     const pattern = `%${query.camera.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(ilike(photos.make, pattern), ilike(photos.model, pattern), ilike(sql`${photos.make} || ' ' || ${photos.model}`, pattern))!);
+    // "canon eos" matches make + model together; concat_ws skips a missing make or model.
+    conditions.push(ilike(sql`concat_ws(' ', ${photos.make}, ${photos.model})`, pattern));
   }
   if (query.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
   if (query.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);

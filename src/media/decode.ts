@@ -9,9 +9,9 @@
 // ImageTooLargeError before anything big is allocated.
 //
 // Speed, 12 MP q90 JPEG on 2 cores: one libvips pipeline with JPEG shrink-on-load straight to preview size,
-// then preview and thumbnail encoded from that buffer: ~100 ms one at a time, ~18–19 photos/s with 2 in
-// flight. The decode + resize alone tops out at 31–37/s here; a progressive JPEG encode would cost ~35 ms of
-// CPU per photo (baseline: ~16 ms, i.e. ~24 photos/s).
+// then preview (baseline JPEG) and thumbnail encoded from that buffer: ~65 ms one at a time, 27.6 photos/s
+// with 2 in flight (bench/README.md). Decode + resize alone tops out at ~30.6/s here; a progressive preview
+// would cost ~35 ms more CPU per photo.
 
 import path from 'node:path';
 import sharp from 'sharp';

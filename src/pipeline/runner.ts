@@ -44,6 +44,7 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
     sidecarPath: photo.sidecarKey ? storage.absolute(photo.sidecarKey) : null,
   };
 
+  let marked = false; // the photo shows `processing` from its first step that runs
   for (const name of STEP_NAMES) {
     const decision = decideStep(name, statuses);
     if (decision.action === 'none' || decision.action === 'wait') continue;
@@ -58,7 +59,10 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
       .update(photoSteps)
       .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1` })
       .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, name)));
-    await db.update(photos).set({ state: 'processing' }).where(eq(photos.id, photoId));
+    if (!marked) {
+      await db.update(photos).set({ state: 'processing' }).where(eq(photos.id, photoId));
+      marked = true;
+    }
     const started = performance.now();
     let result: StepResult | null = null;
     let failure: string | null = null;

@@ -21,6 +21,7 @@ import {
   stopDecoderWorkers,
   type Renditions,
 } from '../../src/media/decode.js';
+import { crc32, pngChunk } from '../../src/media/decoders/icc.js';
 import { findTool } from '../../src/media/decoders/tools.js';
 import { detectImageType, SUPPORTED_IMAGE_MIMES } from '../../src/media/detect.js';
 
@@ -566,24 +567,6 @@ describe('detectImageType', () => {
 });
 
 // --- builders -------------------------------------------------------------------------------------------------
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of bytes) {
-    c ^= byte;
-    for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(crc32(body), body.length + 4);
-  return out;
-}
 
 /** A PNG whose IHDR (with a correct CRC) claims the given size, followed by one tiny IDAT and IEND. */
 function pngClaiming(width: number, height: number): Buffer {
