@@ -1,0 +1,376 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  ChecksumMismatchError,
+  HubUnreachableError,
+  hubEndpoint,
+  ModelDownloadError,
+  pullModel,
+  type PullProgress,
+} from '../../src/ml/hub-download.js';
+import { filesFor, getHubModelSpec, installedVersion, isInstalled, listModels, MANIFEST_FILE, modelDir } from '../../src/ml/registry.js';
+import { ensureFixtureModels } from '../fixtures/models/index.js';
+
+const spec = getHubModelSpec('clip-vit-b32');
+const files = filesFor(spec, 'q8');
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
+
+interface Seen {
+  url: string;
+  range: string | undefined;
+  status: number;
+}
+
+/** What the fake hub should do wrong in a test. */
+interface Faults {
+  /** Serve this many bytes of the file, then cut the connection (once). */
+  dropAfter?: { file: string; bytes: number };
+  /** Serve this many bytes of the file, then go quiet with the connection open. */
+  stallAfter?: { file: string; bytes: number };
+  /** Serve these bytes instead of the file (the advertised sha256 stays the real one). */
+  corrupt?: { file: string; data: Buffer };
+  missing?: string;
+  noTree?: boolean;
+}
+
+/**
+ * A loopback imitation of the hub: the tree API with LFS sha256s, `resolve` URLs that redirect LFS files to a
+ * "CDN" path with `x-linked-etag`/`x-linked-size` (as huggingface.co does), Range requests answered with 206.
+ */
+class FakeHub {
+  readonly seen: Seen[] = [];
+  faults: Faults = {};
+  private readonly server: http.Server;
+  private dropped = false;
+
+  constructor(private readonly repoFiles: Map<string, Buffer>) {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  reset(): void {
+    this.seen.length = 0;
+    this.faults = {};
+    this.dropped = false;
+  }
+
+  private isLfs = (file: string): boolean => file.endsWith('.onnx');
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://hub');
+    const record = (status: number): void => {
+      this.seen.push({ url: url.pathname, range: req.headers.range, status });
+    };
+    const treePrefix = `/api/models/${spec.repo}/tree/main`;
+    const resolvePrefix = `/${spec.repo}/resolve/main/`;
+    if (url.pathname === treePrefix && !this.faults.noTree) {
+      record(200);
+      const listing = [...this.repoFiles].map(([file, data]) => ({
+        type: 'file',
+        path: file,
+        size: data.length,
+        oid: sha1(data),
+        ...(this.isLfs(file) ? { lfs: { oid: sha256(data), size: data.length, pointerSize: 134 } } : {}),
+      }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listing));
+      return;
+    }
+    if (url.pathname.startsWith(resolvePrefix)) {
+      const file = decodeURIComponent(url.pathname.slice(resolvePrefix.length));
+      const data = this.repoFiles.get(file);
+      if (!data || file === this.faults.missing) {
+        record(404);
+        res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
+        return;
+      }
+      if (this.isLfs(file)) {
+        record(302);
+        res
+          .writeHead(302, {
+            location: `/cdn/${encodeURIComponent(file)}`,
+            'x-linked-etag': `"${sha256(data)}"`,
+            'x-linked-size': String(data.length),
+            etag: `"${sha1(data)}"`,
+          })
+          .end();
+        return;
+      }
+      this.serveBytes(req, res, file, data, { etag: `"${sha1(data)}"` }, record);
+      return;
+    }
+    if (url.pathname.startsWith('/cdn/')) {
+      const file = decodeURIComponent(url.pathname.slice('/cdn/'.length));
+      this.serveBytes(req, res, file, this.repoFiles.get(file)!, { etag: `"${sha256(this.repoFiles.get(file)!)}"` }, record);
+      return;
+    }
+    record(404);
+    res.writeHead(404).end();
+  }
+
+  private serveBytes(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    file: string,
+    original: Buffer,
+    headers: Record<string, string>,
+    record: (status: number) => void,
+  ): void {
+    const data = this.faults.corrupt?.file === file ? this.faults.corrupt.data : original;
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    if (start >= data.length && range) {
+      record(416);
+      res.writeHead(416, { 'content-range': `bytes */${data.length}` }).end();
+      return;
+    }
+    const status = range ? 206 : 200;
+    record(status);
+    res.writeHead(status, {
+      ...headers,
+      'accept-ranges': 'bytes',
+      'content-length': String(data.length - start),
+      ...(range ? { 'content-range': `bytes ${start}-${data.length - 1}/${data.length}` } : {}),
+    });
+    const stall = this.faults.stallAfter;
+    if (stall?.file === file) {
+      res.write(data.subarray(start, start + stall.bytes));
+      return;
+    }
+    const drop = this.faults.dropAfter;
+    if (drop?.file === file && !this.dropped) {
+      this.dropped = true;
+      // Send part of the body, let it reach the client, then cut the connection as a flaky network would.
+      res.write(data.subarray(start, start + drop.bytes), () => setTimeout(() => res.socket?.destroy(), 100));
+      return;
+    }
+    res.end(data.subarray(start));
+  }
+}
+
+let hub: FakeHub;
+let endpoint: string;
+let source: Map<string, Buffer>;
+let dataDir: string;
+
+beforeAll(async () => {
+  const { clipDir } = await ensureFixtureModels();
+  source = new Map();
+  for (const file of files) source.set(file, await readFile(path.join(clipDir, file)));
+  hub = new FakeHub(source);
+  endpoint = await hub.start();
+});
+
+afterAll(async () => {
+  await hub.stop();
+});
+
+afterEach(async () => {
+  hub.reset();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function freshDataDir(): Promise<string> {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-pull-'));
+  return dataDir;
+}
+
+async function leftovers(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { recursive: true });
+  return entries.filter((e) => e.endsWith('.partial'));
+}
+
+describe('pullModel', () => {
+  it('downloads every file, verifies it and writes the manifest last', async () => {
+    const data = await freshDataDir();
+    const progress: PullProgress[] = [];
+    const manifest = await pullModel(data, 'clip-vit-b32', { endpoint, onProgress: (p) => progress.push(p) });
+
+    const dir = modelDir(data, 'clip-vit-b32');
+    expect(manifest.files.map((f) => f.path).sort()).toEqual([...files].sort());
+    for (const file of files) {
+      const installed = await readFile(path.join(dir, file));
+      expect(installed.equals(source.get(file)!)).toBe(true);
+      expect(manifest.files.find((f) => f.path === file)?.sha256).toBe(sha256(source.get(file)!));
+    }
+    expect(manifest).toMatchObject({ name: 'clip-vit-b32', repo: 'Xenova/clip-vit-base-patch32', revision: 'main', source: 'hub' });
+    expect(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8'))).toEqual(manifest);
+    expect(await leftovers(dir)).toEqual([]);
+    expect(await isInstalled(data, 'clip-vit-b32')).toBe(true);
+    expect(await installedVersion(data, 'clip-vit-b32')).toBe(`clip-vit-b32@${manifest.digest}`);
+    const listed = (await listModels(data)).find((m) => m.name === 'clip-vit-b32')!;
+    expect(listed).toMatchObject({ installed: true, bundled: false, version: `clip-vit-b32@${manifest.digest}` });
+
+    // LFS files went through the redirect, as on huggingface.co; every file reported its end.
+    expect(hub.seen.some((s) => s.url.startsWith('/cdn/') && s.status === 200)).toBe(true);
+    const last = progress.filter((p) => p.file === 'onnx/text_model_quantized.onnx').at(-1)!;
+    expect(last).toMatchObject({ receivedBytes: source.get('onnx/text_model_quantized.onnx')!.length, fileCount: files.length });
+
+    // Already installed: nothing is fetched again.
+    hub.reset();
+    expect((await pullModel(data, 'clip-vit-b32', { endpoint })).digest).toBe(manifest.digest);
+    expect(hub.seen).toEqual([]);
+  });
+
+  it('resumes a cut download from the partial file with a Range request', async () => {
+    const data = await freshDataDir();
+    const file = 'onnx/text_model_quantized.onnx';
+    const full = source.get(file)!;
+    hub.faults = { dropAfter: { file, bytes: 1_000_000 } };
+
+    const first = pullModel(data, 'clip-vit-b32', { endpoint });
+    await expect(first).rejects.toThrow(ModelDownloadError);
+    await expect(first).rejects.toThrow(/interrupted after \d+ of \d+ bytes.*run the pull again to resume/);
+    expect(await isInstalled(data, 'clip-vit-b32')).toBe(false);
+    expect(existsSync(path.join(modelDir(data, 'clip-vit-b32'), MANIFEST_FILE))).toBe(false);
+    const partial = path.join(modelDir(data, 'clip-vit-b32'), `${file}.partial`);
+    const kept = (await stat(partial)).size;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(full.length);
+
+    hub.seen.length = 0;
+    const manifest = await pullModel(data, 'clip-vit-b32', { endpoint });
+    const resumed = hub.seen.filter((s) => s.url === `/cdn/${encodeURIComponent(file)}`);
+    expect(resumed).toEqual([{ url: `/cdn/${encodeURIComponent(file)}`, range: `bytes=${kept}-`, status: 206 }]);
+    expect((await readFile(path.join(modelDir(data, 'clip-vit-b32'), file))).equals(full)).toBe(true);
+    expect(manifest.files.find((f) => f.path === file)?.sha256).toBe(sha256(full));
+    // Files finished before the cut were checked, not downloaded again.
+    expect(hub.seen.filter((s) => s.url === '/cdn/onnx%2Fvision_model_quantized.onnx')).toEqual([]);
+    expect(await leftovers(modelDir(data, 'clip-vit-b32'))).toEqual([]);
+  });
+
+  it.each([
+    ['the tree listing', false],
+    ['the x-linked-etag header', true],
+  ])('rejects a file whose sha256 differs from %s, and installs nothing', async (_label, noTree) => {
+    const data = await freshDataDir();
+    const file = 'onnx/vision_model_quantized.onnx';
+    const corrupt = Buffer.from(source.get(file)!);
+    corrupt[corrupt.length - 10]! ^= 0xff;
+    hub.faults = { corrupt: { file, data: corrupt }, noTree };
+
+    const pull = pullModel(data, 'clip-vit-b32', { endpoint });
+    await expect(pull).rejects.toThrow(ChecksumMismatchError);
+    await expect(pull).rejects.toThrow(/sha256 [0-9a-f]{64} does not match the hub's [0-9a-f]{64}/);
+    const dir = modelDir(data, 'clip-vit-b32');
+    expect(await isInstalled(data, 'clip-vit-b32')).toBe(false);
+    expect(existsSync(path.join(dir, MANIFEST_FILE))).toBe(false);
+    expect(existsSync(path.join(dir, file))).toBe(false);
+    expect(await leftovers(dir)).toEqual([]);
+  });
+
+  it('says which file is missing on a 404', async () => {
+    const data = await freshDataDir();
+    hub.faults = { missing: 'tokenizer_config.json' };
+    const pull = pullModel(data, 'clip-vit-b32', { endpoint });
+    await expect(pull).rejects.toMatchObject({ name: 'ModelDownloadError', status: 404 });
+    await expect(pull).rejects.toThrow(/not found: Xenova\/clip-vit-base-patch32\/tokenizer_config.json \(revision main\)/);
+    expect(await isInstalled(data, 'clip-vit-b32')).toBe(false);
+  });
+
+  it('fails fast with install-from-folder advice when nothing listens', async () => {
+    const data = await freshDataDir();
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+    const started = Date.now();
+    const pull = pullModel(data, 'clip-vit-b32', { endpoint: `http://127.0.0.1:${port}` });
+    await expect(pull).rejects.toThrow(HubUnreachableError);
+    await expect(pull).rejects.toThrow(/cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\).*shoebox models pull clip-vit-b32 --from <folder>/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(existsSync(modelDir(data, 'clip-vit-b32'))).toBe(false);
+  });
+
+  it('gives up on a server that never answers after timeoutMs', async () => {
+    const data = await freshDataDir();
+    const silent = http.createServer(() => {
+      /* accepts the request and never answers */
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const pull = pullModel(data, 'clip-vit-b32', {
+        endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        timeoutMs: 300,
+      });
+      await expect(pull).rejects.toThrow(/cannot reach .*\(no answer within 300 ms\)/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('fails fast when the host name does not resolve', async () => {
+    const data = await freshDataDir();
+    const started = Date.now();
+    const pull = pullModel(data, 'clip-vit-b32', { endpoint: 'http://hub.shoebox-test.invalid', timeoutMs: 2_000 });
+    await expect(pull).rejects.toThrow(HubUnreachableError);
+    await expect(pull).rejects.toThrow(/cannot reach http:\/\/hub\.shoebox-test\.invalid \((ENOTFOUND|EAI_AGAIN|no answer within 2000 ms)\)/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('gives up on a download that stalls mid-file, keeping what arrived', async () => {
+    const data = await freshDataDir();
+    const file = 'onnx/vision_model_quantized.onnx';
+    hub.faults = { stallAfter: { file, bytes: 5_000 } };
+    const pull = pullModel(data, 'clip-vit-b32', { endpoint, timeoutMs: 300 });
+    await expect(pull).rejects.toThrow(/interrupted after 5000 of \d+ bytes \(no answer within 300 ms\)/);
+    expect((await stat(path.join(modelDir(data, 'clip-vit-b32'), `${file}.partial`))).size).toBe(5_000);
+  });
+
+  it('stops when aborted and keeps the partial file for the next pull', async () => {
+    const data = await freshDataDir();
+    const file = 'onnx/vision_model_quantized.onnx';
+    hub.faults = { stallAfter: { file, bytes: 5_000 } };
+    const partial = path.join(modelDir(data, 'clip-vit-b32'), `${file}.partial`);
+    const controller = new AbortController();
+    const pull = pullModel(data, 'clip-vit-b32', { endpoint, signal: controller.signal });
+    // Abort once the first bytes of the stalled file are on disk.
+    while (!existsSync(partial) || (await stat(partial)).size < 5_000) await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await expect(pull).rejects.toMatchObject({ name: 'AbortError' });
+    expect(await isInstalled(data, 'clip-vit-b32')).toBe(false);
+    expect((await stat(partial)).size).toBe(5_000);
+
+    hub.reset();
+    await pullModel(data, 'clip-vit-b32', { endpoint });
+    expect(hub.seen.find((s) => s.url === `/cdn/${encodeURIComponent(file)}`)).toMatchObject({ range: 'bytes=5000-', status: 206 });
+    expect((await readFile(path.join(modelDir(data, 'clip-vit-b32'), file))).equals(source.get(file)!)).toBe(true);
+  });
+
+  it('refuses models that ship with Shoebox and names unknown ones', async () => {
+    const data = await freshDataDir();
+    await expect(pullModel(data, 'faces', { endpoint })).rejects.toThrow(/ships with Shoebox/);
+    await expect(pullModel(data, 'clip-huge', { endpoint })).rejects.toThrow(/unknown model "clip-huge"; known models: clip-vit-b32/);
+  });
+});
+
+describe('hubEndpoint', () => {
+  it('prefers the option, then SHOEBOX_HF_ENDPOINT, then HF_ENDPOINT, then huggingface.co', () => {
+    expect(hubEndpoint('http://mirror.local/', { SHOEBOX_HF_ENDPOINT: 'http://a' })).toBe('http://mirror.local');
+    expect(hubEndpoint(undefined, { SHOEBOX_HF_ENDPOINT: 'http://a/', HF_ENDPOINT: 'http://b' })).toBe('http://a');
+    expect(hubEndpoint(undefined, { HF_ENDPOINT: 'https://hf-mirror.com' })).toBe('https://hf-mirror.com');
+    expect(hubEndpoint(undefined, {})).toBe('https://huggingface.co');
+  });
+});
