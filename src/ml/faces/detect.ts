@@ -1,0 +1,119 @@
+// Face detection on the tfjs WebAssembly backend: @vladmandic/face-api's SSD MobileNet v1 boxes and 68-point
+// landmarks, then FaceRes 1024-d descriptors (descriptor.ts) on the same tfjs. Runs inside a faces worker (see
+// worker.ts); models load once per thread.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import type * as Tf from '@tensorflow/tfjs';
+import type * as FaceApi from '@vladmandic/face-api';
+import sharp from 'sharp';
+
+import type { Box, DetectedFace, Point } from '../types.js';
+import { describeFaces, faceCrop, loadFaceRes } from './descriptor.js';
+import type { FaceSettings } from './settings.js';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * face-api's `tf` is the @tensorflow/tfjs package itself (the node-wasm build requires it), with the wasm
+ * backend registered; face-api's bundled typings describe only part of it.
+ */
+type Tfjs = typeof Tf & { setWasmPaths(prefix: string): void };
+
+interface Models {
+  faceapi: typeof FaceApi;
+  tf: Tfjs;
+  faceres: Tf.GraphModel;
+}
+
+/** The image could not be decoded (missing, truncated, not an image). */
+export class FaceImageError extends Error {
+  override name = 'FaceImageError';
+}
+
+const require = createRequire(import.meta.url);
+let loading: Promise<Models> | null = null;
+
+/**
+ * Loads face-api, the wasm backend, SSD + landmarks and FaceRes once; a failed load is retried by the next call.
+ * face-api's recognition net is not loaded: FaceRes replaces it.
+ */
+export function loadFaceModels(): Promise<Models> {
+  loading ??= (async () => {
+    // The node-wasm build is CommonJS and needs @tensorflow/tfjs + tfjs-backend-wasm beside it.
+    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
+    const tf = faceapi.tf as unknown as Tfjs;
+    // A directory path, not a URL: Emscripten reads it with fs in Node (fetch cannot read file://).
+    tf.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
+    if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to start');
+    await tf.ready();
+    const models = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+    const [faceres] = await Promise.all([
+      loadFaceRes(tf),
+      faceapi.nets.ssdMobilenetv1.loadFromDisk(models),
+      faceapi.nets.faceLandmark68Net.loadFromDisk(models),
+    ]);
+    return { faceapi, tf, faceres };
+  })();
+  loading.catch(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+/** Upright RGB pixels, downscaled to fit `maxSide`. */
+async function decode(image: string, maxSide: number): Promise<{ data: Buffer; width: number; height: number }> {
+  try {
+    const { data, info } = await sharp(image)
+      .rotate() // harmless on an upright preview; right on anything else
+      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels after conversion, got ${info.channels}`);
+    return { data, width: info.width, height: info.height };
+  } catch (error) {
+    throw new FaceImageError(`cannot decode ${image}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Detects faces on an upright image; boxes and landmarks come back in pixels of `upright`. */
+export async function detectFaces(image: string, upright: Size, settings: FaceSettings): Promise<DetectedFace[]> {
+  const { faceapi, tf, faceres } = await loadFaceModels();
+  const pixels = await decode(image, settings.maxSide);
+  const input = tf.tensor3d(pixels.data, [pixels.height, pixels.width, 3], 'int32');
+  const options = new faceapi.SsdMobilenetv1Options({ minConfidence: settings.minScore, maxResults: 100 });
+  const found = await (async () => {
+    try {
+      return await faceapi.detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, options).withFaceLandmarks();
+    } finally {
+      input.dispose();
+    }
+  })();
+  const sx = upright.width / pixels.width;
+  const sy = upright.height / pixels.height;
+  const kept: { box: Box; score: number; landmarks: Point[] }[] = [];
+  for (const f of found) {
+    const b = f.detection.box;
+    // SSD boxes may stick out of the frame; clip so that crops and overlaps stay meaningful.
+    const x0 = Math.max(0, b.x);
+    const y0 = Math.max(0, b.y);
+    const x1 = Math.min(pixels.width, b.x + b.width);
+    const y1 = Math.min(pixels.height, b.y + b.height);
+    const box = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+    if (Math.min(box.width * sx, box.height * sy) < settings.minSize) continue;
+    kept.push({ box, score: f.detection.score, landmarks: f.landmarks.positions.map((p) => ({ x: p.x, y: p.y })) });
+  }
+  // Crops come from the decoded pixels (the image the boxes are in), before scaling to the upright original.
+  const embeddings = await describeFaces(tf, faceres, pixels, kept.map((f) => faceCrop(f.box)));
+  return kept.map((f, i) => ({
+    box: { x: f.box.x * sx, y: f.box.y * sy, width: f.box.width * sx, height: f.box.height * sy },
+    score: f.score,
+    landmarks: f.landmarks.map((p) => ({ x: p.x * sx, y: p.y * sy })),
+    embedding: embeddings[i]!,
+  }));
+}

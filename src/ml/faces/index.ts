@@ -1,0 +1,61 @@
+// The faces module: a FaceDetector backed by a pool of worker threads (face-api SSD + landmarks and Human's
+// FaceRes descriptor, on one tfjs-wasm), and face thumbnails. Why these models and settings:
+// bench/results/faces-measurement.md.
+import path from 'node:path';
+
+import type { DetectedFace, FaceDetector } from '../types.js';
+import { startWorker, workerEntry } from '../worker-url.js';
+import { WorkerPool } from './pool.js';
+import { FACE_DESCRIPTOR_DIMENSIONS, faceDetectorVersion, resolveFaceSettings, type FaceSettings } from './settings.js';
+import type { FaceJob } from './worker.js';
+
+export { cropFaceThumbnail, type FaceThumbnailOptions } from './thumbnail.js';
+export { WorkerPoolError } from './pool.js';
+export {
+  DEFAULT_FACE_SETTINGS,
+  FACE_DESCRIPTOR_DIMENSIONS,
+  PEOPLE_MAX_DISTANCE,
+  SAME_PERSON_MAX_DISTANCE,
+  type FaceSettings,
+} from './settings.js';
+
+export interface FaceDetectorOptions extends Partial<FaceSettings> {
+  /** Worker threads, each holding its own copy of the models (RSS ~450 MB each once warm). Default 1. */
+  concurrency?: number;
+  /** A photo taking longer fails and its worker is replaced. Default 120 s. */
+  jobTimeoutMs?: number;
+}
+
+export interface FaceDetectorPool extends FaceDetector {
+  readonly settings: Readonly<FaceSettings>;
+  /** Workers alive now; they start on the first detect and stay until close(). */
+  readonly workerCount: number;
+}
+
+/** Creates the detector; no worker starts (and no model loads) before the first `detect`. */
+export function createFaceDetector(options: FaceDetectorOptions = {}): FaceDetectorPool {
+  const { concurrency = 1, jobTimeoutMs = 120_000, ...partial } = options;
+  const settings = Object.freeze(resolveFaceSettings(partial));
+  const entry = workerEntry(import.meta.url, 'worker');
+  const pool = new WorkerPool<FaceJob, DetectedFace[]>({
+    name: 'faces',
+    size: concurrency,
+    jobTimeoutMs,
+    spawn: () => startWorker(entry),
+  });
+  return {
+    version: faceDetectorVersion(settings),
+    dimensions: FACE_DESCRIPTOR_DIMENSIONS,
+    settings,
+    get workerCount() {
+      return pool.workerCount;
+    },
+    detect(image, upright) {
+      if (!(upright.width > 0 && upright.height > 0)) {
+        return Promise.reject(new RangeError(`upright size must be positive, got ${upright.width}×${upright.height}`));
+      }
+      return pool.run({ image: path.resolve(image), upright: { width: upright.width, height: upright.height }, settings });
+    },
+    close: () => pool.close(),
+  };
+}

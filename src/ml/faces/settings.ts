@@ -1,0 +1,93 @@
+// Detector settings, their defaults and the version string that names them. Numbers come from
+// bench/results/faces-measurement.md: read it before changing a default.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import { CROP_SCALE } from './descriptor.js';
+
+export interface FaceSettings {
+  /**
+   * SSD MobileNet v1 score below which a detection is dropped. 0.25: Pierre Curie's profile scores 0.29–0.31,
+   * a second, partial box on his head 0.19; on the no-people corpus photos nothing scored 0.20–0.54 (the two
+   * false positives above that are there at any useful threshold).
+   */
+  minScore: number;
+  /** Faces whose shorter box side is below this many pixels of the upright original are dropped. */
+  minSize: number;
+  /**
+   * The image is downscaled to fit this many pixels before detection. SSD looks at 512×512 anyway; the
+   * landmark net and FaceRes get their crops from this image (FaceRes sees 224×224, so a face larger than
+   * ~1024 px is shrunk either way).
+   */
+  maxSide: number;
+}
+
+export const DEFAULT_FACE_SETTINGS: Readonly<FaceSettings> = Object.freeze({ minScore: 0.25, minSize: 24, maxSide: 1024 });
+
+/** FaceRes (via @vladmandic/human) descriptors: see descriptor.ts. */
+export const FACE_DESCRIPTOR_DIMENSIONS = 1024;
+
+export function resolveFaceSettings(partial: Partial<FaceSettings> = {}): FaceSettings {
+  const s: FaceSettings = { ...DEFAULT_FACE_SETTINGS };
+  if (partial.minScore !== undefined) s.minScore = partial.minScore;
+  if (partial.minSize !== undefined) s.minSize = partial.minSize;
+  if (partial.maxSide !== undefined) s.maxSide = partial.maxSide;
+  if (!(s.minScore > 0 && s.minScore < 1)) throw new RangeError(`minScore must be in (0, 1), got ${s.minScore}`);
+  if (!(s.minSize >= 0)) throw new RangeError(`minSize must be ≥ 0, got ${s.minSize}`);
+  if (!(Number.isInteger(s.maxSide) && s.maxSide >= 128)) throw new RangeError(`maxSide must be an integer ≥ 128, got ${s.maxSide}`);
+  return s;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(packageJson: string): string {
+  return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+}
+
+/** The installed @vladmandic/face-api version (its models ship inside the package, so this pins them too). */
+export function faceApiVersion(): string {
+  return packageVersion(require.resolve('@vladmandic/face-api/package.json'));
+}
+
+/**
+ * The installed @vladmandic/human version, which pins `models/faceres.json`. Its package exports hide
+ * package.json: it sits one level above the resolved dist/human.node.js (resolving loads nothing).
+ */
+export function humanVersion(): string {
+  return packageVersion(path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'package.json'));
+}
+
+/**
+ * e.g. `face-api-ssd-mobilenet-v1+landmark68@1.7.15;descriptor=human-faceres-1024@3.3.6;crop=1.25-mirror-avg;`
+ * `min-score=0.25;min-size=24;max-side=1024`. The crop part names how descriptors are computed (descriptor.ts):
+ * changing it moves every descriptor, so it changes the version.
+ */
+export function faceDetectorVersion(s: FaceSettings): string {
+  return (
+    `face-api-ssd-mobilenet-v1+landmark68@${faceApiVersion()}` +
+    `;descriptor=human-faceres-${FACE_DESCRIPTOR_DIMENSIONS}@${humanVersion()};crop=${CROP_SCALE}-mirror-avg` +
+    `;min-score=${s.minScore};min-size=${s.minSize};max-side=${s.maxSide}`
+  );
+}
+
+/**
+ * Cosine distance between two FaceRes descriptors at or below which one pair of faces is likely the same person.
+ * Measured (bench/results/faces-measurement.md): copies of one face (mirrored, recompressed, resized, cropped,
+ * tilted, blurred) ≤ 0.09; one man across 18 different photos median 0.31, p95 0.43, max 0.46; different people
+ * ≥ 0.38 in one photo (p05 0.41) and ≥ 0.39 across photos (small, low-quality faces come closest). 0.35 keeps
+ * every observed pair of different people out and about 70% of the cross-photo pairs of one person in. Do not
+ * reuse a threshold tuned for another descriptor (face-api's 128-d one needed 0.06).
+ */
+export const SAME_PERSON_MAX_DISTANCE = 0.35;
+
+/**
+ * Recommended `maxDistance` (DBSCAN eps on cosine distance) for clustering faces into people with these
+ * descriptors. Lower than SAME_PERSON_MAX_DISTANCE because clustering links faces in chains: a person needs only
+ * a path of close faces, and one wrong link merges two people. Measured with clusterAll (minFaces 3) on 127 faces
+ * (bench/results/faces-measurement.md): at 0.30 all 18 faces of the one man photographed many times form one
+ * person, and no person holds faces of people known to differ; at 0.35 one person chains several visibly
+ * different women; at 0.45 (the clustering default when this was written) the man merges with women. At 0.28 one
+ * of his faces stays out, at 0.26 he splits in two.
+ */
+export const PEOPLE_MAX_DISTANCE = 0.3;

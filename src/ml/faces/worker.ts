@@ -1,0 +1,19 @@
+// Entry of a faces worker thread: loads the models as soon as it starts, then answers detection jobs.
+import type { DetectedFace } from '../types.js';
+import { detectFaces, loadFaceModels, type Size } from './detect.js';
+import { serveWorkerJobs } from './pool.js';
+import type { FaceSettings } from './settings.js';
+
+export interface FaceJob {
+  image: string;
+  upright: Size;
+  settings: FaceSettings;
+}
+
+// Start loading before the first job arrives; a failure surfaces (and is retried) in that job.
+loadFaceModels().catch(() => undefined);
+
+serveWorkerJobs<FaceJob, DetectedFace[]>(async ({ image, upright, settings }) => {
+  const faces = await detectFaces(image, upright, settings);
+  return { result: faces, transfer: faces.map((f) => f.embedding.buffer as ArrayBuffer) };
+});
