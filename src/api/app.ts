@@ -16,6 +16,9 @@ import { webRoot } from '../config/paths.js';
 import { UserError } from '../library/errors.js';
 import type { Library } from '../library/library.js';
 import { version } from '../version.js';
+import { categoryRoutes } from './categories.js';
+import { modelRoutes } from './models.js';
+import { peopleRoutes } from './people.js';
 import { photoRoutes } from './photos.js';
 import { systemRoutes } from './system.js';
 
@@ -71,7 +74,9 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
       info: { title: 'Shoebox API', description: 'Self-hosted photo library with AI', version },
       tags: [
         { name: 'photos', description: 'Upload, list, read and delete photos' },
-        { name: 'system', description: 'Health, statistics and maintenance' },
+        { name: 'people', description: 'Faces and the people they are clustered into' },
+        { name: 'categories', description: 'Categories and the tags that map to them' },
+        { name: 'system', description: 'Health, statistics, models and maintenance' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -80,6 +85,9 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   photoRoutes(app, lib);
+  peopleRoutes(app, lib);
+  categoryRoutes(app, lib);
+  modelRoutes(app, lib);
   systemRoutes(app, lib);
   await registerWebApp(app);
   return app;

@@ -119,7 +119,7 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
  * Sends a stored file with its type, an ETag and cache headers; answers 304 to a matching If-None-Match.
  * Originals never change (content-addressed); renditions change only when reprocessed, so they revalidate.
  */
-async function sendStored(
+export async function sendStored(
   reply: FastifyReply,
   lib: Library,
   key: string,

@@ -63,6 +63,8 @@ export const photoMetadata = z.object({
   description: z.string().nullable(),
 });
 
+const box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+
 const stepInfo = z.object({
   status: z.enum(STEP_STATUSES),
   error: z.string().nullable(),
@@ -80,6 +82,43 @@ export const photoDetail = photoListItem.extend({
   pdq: z.object({ hash: z.string(), quality: z.number().int() }).nullable(),
   palette: z.array(z.object({ hex: z.string(), share: z.number() })).nullable(),
   steps: z.record(z.string(), stepInfo),
+  faces: z.array(
+    z.object({
+      id: z.string(),
+      photoId: z.string(),
+      personId: z.string().nullable(),
+      personName: z.string().nullable(),
+      assignedBy: z.string().nullable(),
+      box: box.describe('upright pixel coordinates of the original'),
+      score: z.number(),
+    }),
+  ),
+  tags: z.array(z.object({ name: z.string(), confidence: z.number() })).describe('zero-shot CLIP tags, most confident first'),
+  categories: z.array(z.string()).describe('category names, through the tags (see /api/categories)'),
+  ocr: z
+    .object({
+      text: z.string(),
+      confidence: z.number().nullable(),
+      languages: z.array(z.string()),
+      words: z.array(z.object({ text: z.string(), confidence: z.number(), box })),
+    })
+    .nullable(),
+  caption: z
+    .object({
+      caption: z.string(),
+      description: z.string().nullable(),
+      primaryCategory: z.string().nullable(),
+      tags: z.array(z.string()),
+      detectedObjects: z.array(z.object({ name: z.string(), confidence: z.number() })),
+      sceneType: z.string().nullable(),
+      suggestedClusterName: z.string().nullable(),
+      qualityGrade: z.string().nullable(),
+      qualityReason: z.string().nullable(),
+      source: z.string().describe('`provider`, `two-stage`, or `fallback` (composed from the tags)'),
+      model: z.string(),
+    })
+    .nullable(),
+  embedding: z.object({ model: z.string(), dimensions: z.number().int() }).nullable(),
 });
 
 export const uploadItem = z.union([

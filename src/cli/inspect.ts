@@ -1,10 +1,16 @@
-import { inspectFile } from '../media/inspect.js';
+import type { Settings } from '../config/settings.js';
+import { createLogger } from '../logger.js';
 import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
+import { inspectFile } from '../media/inspect.js';
 import { closeMetadataReader } from '../media/metadata.js';
+import { analyseImage } from '../ml/analyse.js';
+import { MlServices } from '../ml/services.js';
 
-export async function runInspect(file: string, flags: { json?: boolean }): Promise<void> {
+/** `shoebox inspect FILE`: every step on one file, models from the library's data folder, nothing stored. */
+export async function runInspect(file: string, settings: Settings, flags: { json?: boolean }): Promise<void> {
+  const ml = new MlServices(settings.dataDir, settings.ml, createLogger('warn', 2));
   try {
-    const result = await inspectFile(file);
+    const result = await inspectFile(file, (input, errors) => analyseImage(ml, input, errors));
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return;
@@ -21,10 +27,15 @@ export async function runInspect(file: string, flags: { json?: boolean }): Promi
       `keywords   ${m?.keywords.join(', ') || '—'}`,
       `pdq        ${result.pdq ? `${result.pdq.hash} (quality ${result.pdq.quality})` : '—'}`,
       `palette    ${result.palette?.map((c) => `${c.hex} ${(c.share * 100).toFixed(0)}%`).join('  ') ?? '—'}`,
-      ...Object.entries(result.errors).map(([step, error]) => `error      ${step}: ${error}`),
+      `faces      ${result.faces ? result.faces.map((f) => `${Math.round(f.box.width)}×${Math.round(f.box.height)} at ${Math.round(f.box.x)},${Math.round(f.box.y)} (${f.score.toFixed(2)})`).join('; ') || 'none' : '—'}`,
+      `tags       ${result.tags?.map((t) => `${t.name} ${t.confidence.toFixed(2)}`).join(', ') || '—'}`,
+      `caption    ${result.caption ? `${result.caption.caption}${result.caption.source === 'fallback' ? ' (from tags)' : ''}` : '—'}`,
+      `embedding  ${result.embedding ? `${result.embedding.model}, ${result.embedding.dimensions}-d` : '—'}`,
+      `text       ${result.ocr?.text.replace(/\s+/g, ' ').slice(0, 300) || '—'}`,
+      ...Object.entries(result.errors).map(([step, error]) => `note       ${step}: ${error}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    await Promise.all([closeMetadataReader(), stopDecoderWorkers(), closeRawExtractor()]);
+    await Promise.all([ml.close(), closeMetadataReader(), stopDecoderWorkers(), closeRawExtractor()]);
   }
 }

@@ -4,6 +4,7 @@ import { STEP_NAMES } from '../pipeline/state.js';
 import { version } from '../version.js';
 import { runImport } from './import.js';
 import { runInspect } from './inspect.js';
+import { runModelsList, runModelsPull, runModelsRemove } from './models.js';
 import { runReprocess } from './reprocess.js';
 import { runServe } from './serve.js';
 
@@ -65,7 +66,8 @@ export async function main(argv: string[]): Promise<void> {
     .description('analyse one file without adding it to a library')
     .argument('<file>', 'image file')
     .option('--json', 'print one JSON object')
-    .action(async (file: string, flags) => runInspect(file, flags));
+    .addOption(dataOption().default(undefined, 'models from the library in SHOEBOX_DATA or ./shoebox-data'))
+    .action(async (file: string, flags) => runInspect(file, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('reprocess')
@@ -76,6 +78,30 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
     .action(async (flags) => runReprocess(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  const models = program.command('models').description('list, download and remove the AI models');
+  models
+    .command('list')
+    .description('installed and available models, their size and what each enables')
+    .option('--json', 'print one JSON object')
+    .addOption(dataOption())
+    .action(async (flags) => runModelsList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+  models
+    .command('pull')
+    .description('download a model from the Hugging Face hub (resumable, verified), or install it from a local folder')
+    .argument('<name>', 'model name (see `shoebox models list`)')
+    .addOption(new Option('--from <dir>', 'install from a local copy of the model repository (no network)'))
+    .addOption(new Option('--dtype <dtype>', 'weights to download').choices(['q8', 'fp32']))
+    .addOption(new Option('--endpoint <url>', 'hub URL (env SHOEBOX_HF_ENDPOINT or HF_ENDPOINT, default https://huggingface.co)'))
+    .option('--force', 'check every file against the hub again')
+    .addOption(dataOption())
+    .action(async (name: string, flags) => runModelsPull(name, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+  models
+    .command('remove')
+    .description('delete a downloaded model')
+    .argument('<name>', 'model name')
+    .addOption(dataOption())
+    .action(async (name: string, flags) => runModelsRemove(name, settingsFrom({ ...flags, logLevel: 'warn' })));
 
   await program.parseAsync(argv);
 }

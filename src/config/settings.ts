@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { PEOPLE_MAX_DISTANCE } from '../ml/faces/settings.js';
 
 /** Every setting has an env name; CLI flags override the env. */
 const settingsSchema = z.object({
@@ -13,10 +14,38 @@ const settingsSchema = z.object({
   /** Connections to a PostgreSQL server (cluster mode). */
   databasePoolSize: z.coerce.number().int().min(1).max(100),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  ml: z.object({
+    /** Registry name of the CLIP model (`shoebox models list`). */
+    clipModel: z.string().min(1),
+    /** Where CLIP runs; `cuda` needs onnxruntime-node installed with its CUDA libraries. */
+    device: z.enum(['cpu', 'cuda']),
+    /** Face detections / OCR recognitions at once; each runs in its own worker thread with its models loaded. */
+    facesConcurrency: z.coerce.number().int().min(1).max(16),
+    ocrConcurrency: z.coerce.number().int().min(1).max(16),
+    /** Tesseract languages; each needs its `@tesseract.js-data/<lang>` package. */
+    ocrLanguages: z.array(z.string().regex(/^[a-z_]+$/, 'a tesseract language code such as eng')).min(1),
+    tagsTopK: z.coerce.number().int().min(1).max(50),
+    /** Tags with a lower confidence are not kept. */
+    tagsMinConfidence: z.coerce.number().min(0).max(1),
+    /** Clustering: a person needs this many faces, each within this cosine distance of its neighbours. */
+    peopleMinFaces: z.coerce.number().int().min(1).max(100),
+    peopleMaxDistance: z.coerce.number().min(0.01).max(2),
+    caption: z.object({
+      url: z.string().url().optional(),
+      model: z.string().min(1).optional(),
+      apiKey: z.string().optional(),
+      textUrl: z.string().url().optional(),
+      textModel: z.string().min(1).optional(),
+      textApiKey: z.string().optional(),
+      timeoutMs: z.coerce.number().int().min(100).max(600_000).optional(),
+      maxAttempts: z.coerce.number().int().min(1).max(10).optional(),
+    }),
+  }),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
-export type SettingsOverrides = Partial<Settings>;
+export type MlSettings = Settings['ml'];
+export type SettingsOverrides = Partial<Omit<Settings, 'ml'>> & { ml?: Partial<MlSettings> };
 
 const MB = 1024 * 1024;
 
@@ -35,9 +64,32 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
     logLevel: env.LOG_LEVEL ?? 'info',
+    ml: {
+      clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',
+      device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
+      facesConcurrency: env.SHOEBOX_FACES_CONCURRENCY ?? 1,
+      ocrConcurrency: env.SHOEBOX_OCR_CONCURRENCY ?? 1,
+      ocrLanguages: (env.SHOEBOX_OCR_LANGS ?? 'eng').split(/[,+\s]+/).filter(Boolean),
+      tagsTopK: env.SHOEBOX_TAGS_TOP_K ?? 10,
+      tagsMinConfidence: env.SHOEBOX_TAGS_MIN_CONFIDENCE ?? 0.5,
+      peopleMinFaces: env.SHOEBOX_PEOPLE_MIN_FACES ?? 3,
+      peopleMaxDistance: env.SHOEBOX_PEOPLE_MAX_DISTANCE ?? PEOPLE_MAX_DISTANCE,
+      caption: {
+        url: env.SHOEBOX_CAPTION_URL || undefined,
+        model: env.SHOEBOX_CAPTION_MODEL || undefined,
+        apiKey: env.SHOEBOX_CAPTION_API_KEY || undefined,
+        textUrl: env.SHOEBOX_CAPTION_TEXT_URL || undefined,
+        textModel: env.SHOEBOX_CAPTION_TEXT_MODEL || undefined,
+        textApiKey: env.SHOEBOX_CAPTION_TEXT_API_KEY || undefined,
+        timeoutMs: env.SHOEBOX_CAPTION_TIMEOUT_MS || undefined,
+        maxAttempts: env.SHOEBOX_CAPTION_MAX_ATTEMPTS || undefined,
+      },
+    },
   };
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  const parsed = settingsSchema.safeParse({ ...fromEnv, ...defined });
+  const { ml: mlOverrides, ...rest } = overrides;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  const mlDefined = Object.fromEntries(Object.entries(mlOverrides ?? {}).filter(([, v]) => v !== undefined));
+  const parsed = settingsSchema.safeParse({ ...fromEnv, ...defined, ml: { ...fromEnv.ml, ...mlDefined } });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid settings: ${problems}`);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   doublePrecision,
   index,
   integer,
@@ -9,8 +10,10 @@ import {
   primaryKey,
   text,
   timestamp,
+  real,
   uniqueIndex,
   uuid,
+  vector,
 } from 'drizzle-orm/pg-core';
 
 /** Every photo has an owner from day one; the embedded mode has one local user. */
@@ -89,3 +92,155 @@ export const photoSteps = pgTable(
 
 export type PhotoRow = typeof photos.$inferSelect;
 export type StepRow = typeof photoSteps.$inferSelect;
+
+/** Small facts about the library itself (seed versions, the embedding model in use). */
+export const libraryMeta = pgTable('library_meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One CLIP image embedding per photo. The column's dimension follows the configured model: when a model with
+ * another size is configured, the library re-creates the column (and its index) and re-embeds every photo.
+ */
+export const photoEmbeddings = pgTable(
+  'photo_embeddings',
+  {
+    photoId: uuid('photo_id')
+      .primaryKey()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    /** The model version that produced it; a different one means it must be redone. */
+    model: text('model').notNull(),
+    embedding: vector('embedding', { dimensions: 512 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('photo_embeddings_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops'))],
+);
+
+export const people = pgTable(
+  'people',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    hidden: boolean('hidden').notNull().default(false),
+    /** A face chosen by the user; otherwise the best face is picked when listing. */
+    coverFaceId: uuid('cover_face_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('people_owner_idx').on(t.ownerId)],
+);
+
+export const faces = pgTable(
+  'faces',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    photoId: uuid('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    /** `auto` (clustering) or `user`; user decisions are never undone by clustering. */
+    assignedBy: text('assigned_by'),
+    /** Box in upright pixel coordinates of the original. */
+    x: real('x').notNull(),
+    y: real('y').notNull(),
+    width: real('width').notNull(),
+    height: real('height').notNull(),
+    score: real('score').notNull(),
+    landmarks: jsonb('landmarks').$type<{ x: number; y: number }[]>(),
+    embedding: vector('embedding', { dimensions: 1024 }).notNull(),
+    detector: text('detector').notNull(),
+    thumbnailKey: text('thumbnail_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('faces_photo_idx').on(t.photoId),
+    index('faces_person_idx').on(t.personId),
+    index('faces_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
+  ],
+);
+
+/** "Not this person": remembered so that clustering never puts the face back. */
+export const faceRejections = pgTable(
+  'face_rejections',
+  {
+    faceId: uuid('face_id')
+      .notNull()
+      .references(() => faces.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.faceId, t.personId] })],
+);
+
+/** Zero-shot CLIP tags with their confidence. */
+export const photoTags = pgTable(
+  'photo_tags',
+  {
+    photoId: uuid('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+    confidence: real('confidence').notNull(),
+    source: text('source').notNull().default('clip'),
+  },
+  (t) => [primaryKey({ columns: [t.photoId, t.tag] }), index('photo_tags_tag_idx').on(t.tag)],
+);
+
+/** Categories and the tags that map to them: photos are categorised through their tags, at query time. */
+export const categories = pgTable('categories', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  label: text('label').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const categoryTags = pgTable(
+  'category_tags',
+  {
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => categories.id, { onDelete: 'cascade' }),
+    tag: text('tag').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.categoryId, t.tag] }), index('category_tags_tag_idx').on(t.tag)],
+);
+
+export const photoOcr = pgTable('photo_ocr', {
+  photoId: uuid('photo_id')
+    .primaryKey()
+    .references(() => photos.id, { onDelete: 'cascade' }),
+  text: text('text').notNull(),
+  confidence: real('confidence'),
+  words: jsonb('words').$type<{ text: string; confidence: number; box: { x: number; y: number; width: number; height: number } }[]>(),
+  languages: text('languages').array().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const photoCaptions = pgTable('photo_captions', {
+  photoId: uuid('photo_id')
+    .primaryKey()
+    .references(() => photos.id, { onDelete: 'cascade' }),
+  caption: text('caption').notNull(),
+  description: text('description'),
+  primaryCategory: text('primary_category'),
+  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  detectedObjects: jsonb('detected_objects').$type<{ name: string; confidence: number }[]>().notNull().default([]),
+  sceneType: text('scene_type'),
+  suggestedClusterName: text('suggested_cluster_name'),
+  qualityGrade: text('quality_grade'),
+  qualityReason: text('quality_reason'),
+  /** provider | two-stage | fallback */
+  source: text('source').notNull(),
+  model: text('model').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type FaceRow = typeof faces.$inferSelect;
+export type PersonRow = typeof people.$inferSelect;

@@ -5,11 +5,15 @@ import { DEFAULT_OWNER_NAME, openDatabase, type Database, type Db } from '../db/
 import { photos, photoSteps, users } from '../db/schema.js';
 import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
+import { MlServices } from '../ml/services.js';
+import { reconcileSteps } from '../pipeline/reconcile.js';
 import { LocalQueue, type PhotoQueue } from '../pipeline/queue.js';
 import { processPhoto } from '../pipeline/runner.js';
-import { TERMINAL_STATES } from '../pipeline/state.js';
+import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
+import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
 import { LocalStorage } from '../storage/local.js';
+import { seedCategories } from './categories.js';
 
 /** An open library: the database, the files, the queue, and whose photos we are looking at. */
 export interface Library {
@@ -18,6 +22,7 @@ export interface Library {
   db: Db;
   storage: LocalStorage;
   queue: PhotoQueue;
+  ml: MlServices;
   logger: Logger;
   ownerId: string;
   /** Starts the pipeline workers and re-queues everything a crash or stop left unfinished. */
@@ -34,6 +39,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   // Uploads cut short by a crash leave temp files. Only the embedded mode owns its folder alone; a shared
   // folder in cluster mode may hold other servers' uploads in flight.
   if (database.kind === 'embedded') await storage.sweepTemp();
+  await seedCategories(db);
+  const ml = new MlServices(settings.dataDir, settings.ml, logger);
   const queue = new LocalQueue(settings.concurrency, (photoId, error) =>
     logger.error({ photoId, err: error }, 'pipeline job crashed'),
   );
@@ -45,17 +52,24 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     db,
     storage,
     queue,
+    ml,
     logger,
     ownerId: owner.id,
     async startPipeline() {
       if (pipelineStarted) return;
       pipelineStarted = true;
+      const versions = Object.fromEntries(
+        await Promise.all(STEP_NAMES.map(async (name) => [name, await currentStepVersion(PIPELINE_STEPS[name], ml)] as const)),
+      ) as Record<StepName, string>;
+      const reopened = await reconcileSteps(db, versions);
+      if (reopened > 0) logger.info({ photos: reopened }, 'photos with steps to (re)do for new steps or models');
       const resumed = await resumeUnfinished(db, queue);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');
-      queue.start((photoId) => processPhoto({ db, storage, steps: PIPELINE_STEPS, logger }, photoId));
+      queue.start((photoId) => processPhoto({ db, storage, steps: PIPELINE_STEPS, ml, logger }, photoId));
     },
     async close() {
       await queue.close();
+      await ml.close();
       await database.close();
       await Promise.all([closeMetadataReader(), stopDecoderWorkers(), closeRawExtractor()]);
     },

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { photos, photoSteps, type PhotoRow, type StepRow } from '../db/schema.js';
+import { photoCaptions, photoOcr, photos, photoSteps, photoTags, type PhotoRow, type StepRow } from '../db/schema.js';
 import { rows } from '../db/connection.js';
 import {
   STEP_NAMES,
@@ -9,7 +9,9 @@ import {
   type StepName,
   type StepStatus,
 } from '../pipeline/state.js';
+import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
+import { listFaces } from './people.js';
 
 export interface PhotoListQuery {
   page: number;
@@ -113,7 +115,10 @@ export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | nu
 export async function getPhotoDetail(lib: Library, id: string) {
   const photo = await findPhoto(lib, id);
   if (!photo) return null;
-  const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
+  const [stepRows, analysis] = await Promise.all([
+    lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id)),
+    photoAnalysis(lib, id),
+  ]);
   return {
     ...photoListItem(photo),
     sha256: photo.sha256,
@@ -124,6 +129,48 @@ export async function getPhotoDetail(lib: Library, id: string) {
     pdq: photo.pdqHash ? { hash: photo.pdqHash, quality: photo.pdqQuality ?? 0 } : null,
     palette: photo.palette ?? null,
     steps: stepSummary(stepRows),
+    ...analysis,
+  };
+}
+
+/** What the AI steps found: faces with their people, tags, categories, text, caption, embedding model. */
+async function photoAnalysis(lib: Library, id: string) {
+  const [faceList, tags, categoryMap, [ocr], [caption], [embedding]] = await Promise.all([
+    listFaces(lib, { photoId: id }),
+    lib.db
+      .select({ name: photoTags.tag, confidence: photoTags.confidence })
+      .from(photoTags)
+      .where(eq(photoTags.photoId, id))
+      .orderBy(desc(photoTags.confidence), asc(photoTags.tag)),
+    categoriesOfPhotos(lib.db, [id]),
+    lib.db.select().from(photoOcr).where(eq(photoOcr.photoId, id)),
+    lib.db.select().from(photoCaptions).where(eq(photoCaptions.photoId, id)),
+    rows<{ model: string; dimensions: number }>(
+      lib.db,
+      sql`select model, vector_dims(embedding) as dimensions from photo_embeddings where photo_id = ${id}`,
+    ),
+  ]);
+  return {
+    faces: faceList,
+    tags,
+    categories: categoryMap.get(id) ?? [],
+    ocr: ocr ? { text: ocr.text, confidence: ocr.confidence, languages: ocr.languages, words: ocr.words ?? [] } : null,
+    caption: caption
+      ? {
+          caption: caption.caption,
+          description: caption.description,
+          primaryCategory: caption.primaryCategory,
+          tags: caption.tags,
+          detectedObjects: caption.detectedObjects,
+          sceneType: caption.sceneType,
+          suggestedClusterName: caption.suggestedClusterName,
+          qualityGrade: caption.qualityGrade,
+          qualityReason: caption.qualityReason,
+          source: caption.source,
+          model: caption.model,
+        }
+      : null,
+    embedding: embedding ? { model: embedding.model, dimensions: embedding.dimensions } : null,
   };
 }
 
@@ -132,6 +179,10 @@ export async function deletePhoto(lib: Library, id: string): Promise<boolean> {
   const photo = await findPhoto(lib, id);
   if (!photo) return false;
   await lib.db.delete(photos).where(eq(photos.id, id));
+  // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
+  await lib.db.execute(sql`
+    delete from people pe where pe.owner_id = ${lib.ownerId} and pe.name is null
+      and not exists (select 1 from faces f where f.person_id = pe.id)`);
   const [shared] = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.storageKey, photo.storageKey)).limit(1);
   if (!shared) await lib.storage.remove(photo.storageKey);
   if (photo.sidecarKey) await lib.storage.remove(photo.sidecarKey);

@@ -24,6 +24,12 @@ export interface InspectResult {
   errors: Record<string, string>;
 }
 
+/** Extra analysis on the renditions (the AI steps), merged into the result. */
+export type InspectExtension<T> = (
+  input: { preview: Buffer; width: number; height: number; original: string; mime: string },
+  errors: Record<string, string>,
+) => Promise<T>;
+
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);
@@ -33,7 +39,9 @@ export async function sha256OfFile(file: string): Promise<string> {
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Runs the analysis steps on one file without touching any library. Throws only when the file is not an image. */
-export async function inspectFile(file: string): Promise<InspectResult> {
+export async function inspectFile(file: string): Promise<InspectResult>;
+export async function inspectFile<T extends object>(file: string, extend: InspectExtension<T>): Promise<InspectResult & Partial<T>>;
+export async function inspectFile<T extends object>(file: string, extend?: InspectExtension<T>): Promise<InspectResult & Partial<T>> {
   const absolute = path.resolve(file);
   await fs.access(absolute);
   const detected = await detectImageType(absolute);
@@ -53,7 +61,15 @@ export async function inspectFile(file: string): Promise<InspectResult> {
   ]);
   let pdq: PdqResult | null = null;
   let palette: PaletteColour[] | null = null;
+  let extension: Partial<T> = {};
   if (renditions) {
+    const extended = extend?.(
+      { preview: renditions.preview, width: renditions.width, height: renditions.height, original: absolute, mime: detected.mime },
+      errors,
+    )?.catch((error: unknown): Partial<T> => {
+      errors.analysis = message(error);
+      return {};
+    });
     [pdq, palette] = await Promise.all([
       decodeStoredPixels(absolute, detected.mime)
         .then(pdqFromPixels)
@@ -66,6 +82,7 @@ export async function inspectFile(file: string): Promise<InspectResult> {
         return null;
       }),
     ]);
+    if (extended) extension = await extended;
   }
   const meta: PhotoMetadata | null = metadata
     ? {
@@ -91,6 +108,7 @@ export async function inspectFile(file: string): Promise<InspectResult> {
     metadata: meta,
     pdq,
     palette,
+    ...extension,
     errors,
   };
 }

@@ -39,7 +39,7 @@ export interface DetectedFace {
 }
 
 export interface FaceDetector {
-  /** e.g. `face-api-ssd-mobilenet-v1+resnet128@1.7.15` */
+  /** Names the detector, descriptor model and settings; recorded with each face. */
   readonly version: string;
   readonly dimensions: number;
   /**

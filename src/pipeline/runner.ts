@@ -3,14 +3,16 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
+import type { MlServices } from '../ml/services.js';
 import type { LocalStorage } from '../storage/local.js';
 import { decideStep, derivePhotoState, STEP_NAMES, type StepName, type StepStatus } from './state.js';
-import type { PipelineStep, StepResult } from './step.js';
+import { currentStepVersion, type PipelineStep, type StepResult } from './step.js';
 
 export interface RunnerDeps {
   db: Db;
   storage: LocalStorage;
   steps: Readonly<Record<StepName, PipelineStep>>;
+  ml: MlServices;
   logger: Logger;
 }
 
@@ -40,6 +42,8 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
     photo,
     db,
     storage,
+    ml: deps.ml,
+    logger,
     originalPath: storage.absolute(photo.storageKey),
     sidecarPath: photo.sidecarKey ? storage.absolute(photo.sidecarKey) : null,
   };
@@ -55,6 +59,12 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
       continue;
     }
     const step = deps.steps[name];
+    // Earlier steps of this run wrote columns (dimensions, dates) that later ones read.
+    if (marked) {
+      const [fresh] = await db.select().from(photos).where(eq(photos.id, photoId));
+      if (!fresh) break; // deleted meanwhile: the end of this function drops what was written
+      ctx.photo = fresh;
+    }
     await db
       .update(photoSteps)
       .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1` })
@@ -66,7 +76,10 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
     const started = performance.now();
     let result: StepResult | null = null;
     let failure: string | null = null;
+    let version = step.version;
     try {
+      // Read before running: the version names the model the step is about to use.
+      version = await currentStepVersion(step, deps.ml);
       result = await step.run(ctx);
     } catch (error) {
       failure = errorText(error, ctx.originalPath, photo.filename);
@@ -74,7 +87,7 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
     const durationMs = Math.round(performance.now() - started);
     const status: StepStatus = failure ? 'failed' : result!.status;
     const error = failure ?? (result?.status === 'skipped' ? result.reason : null);
-    await recordStep(db, photoId, name, { status, error, durationMs, version: step.version });
+    await recordStep(db, photoId, name, { status, error, durationMs, version });
     statuses[name] = status;
     const line = { photoId, step: name, durationMs, outcome: status, ...(error ? { error } : {}) };
     if (status === 'failed') logger.warn(line, 'step failed');

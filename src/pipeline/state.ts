@@ -1,7 +1,17 @@
 // The photo state machine, as pure functions: the database stores step statuses, the photo state follows from them.
 
-/** Steps in the order they run. Later issues append AI steps here. */
-export const STEP_NAMES = ['preprocessing', 'metadata', 'hashes', 'palette'] as const;
+/** Steps in the order they run. */
+export const STEP_NAMES = [
+  'preprocessing',
+  'metadata',
+  'hashes',
+  'palette',
+  'embeddings',
+  'faces',
+  'tags',
+  'ocr',
+  'captions',
+] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;
@@ -21,6 +31,21 @@ export const STEP_REQUIRES: Readonly<Record<StepName, readonly StepName[]>> = {
   metadata: [],
   hashes: ['preprocessing'],
   palette: ['preprocessing'],
+  embeddings: ['preprocessing'],
+  faces: ['preprocessing'],
+  tags: ['embeddings'],
+  ocr: ['preprocessing'],
+  captions: ['preprocessing'],
+};
+
+/**
+ * Results a step reads when they are there, without needing them: OCR asks CLIP whether a photo holds text
+ * (else a pixel heuristic decides), and the fallback caption is composed from the tags. Running such a step
+ * again must run its users again.
+ */
+export const STEP_USES: Readonly<Partial<Record<StepName, readonly StepName[]>>> = {
+  ocr: ['embeddings'],
+  captions: ['tags'],
 };
 
 export function isStepName(value: string): value is StepName {
@@ -71,7 +96,8 @@ export function stepsToRetry(steps: Partial<Record<StepName, StepStatus>>): Step
 export function withDependents(step: StepName): StepName[] {
   const result = new Set<StepName>([step]);
   for (const name of STEP_NAMES) {
-    if (STEP_REQUIRES[name].some((required) => result.has(required))) result.add(name);
+    const inputs = [...STEP_REQUIRES[name], ...(STEP_USES[name] ?? [])];
+    if (inputs.some((input) => result.has(input))) result.add(name);
   }
   return STEP_NAMES.filter((name) => result.has(name));
 }

@@ -1,5 +1,7 @@
+import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import type { PhotoRow } from '../db/schema.js';
+import type { MlServices } from '../ml/services.js';
 import type { LocalStorage } from '../storage/local.js';
 import type { StepName } from './state.js';
 
@@ -7,6 +9,8 @@ export interface StepContext {
   photo: PhotoRow;
   db: Db;
   storage: LocalStorage;
+  ml: MlServices;
+  logger: Logger;
   /** Absolute path of the original. */
   originalPath: string;
   /** Absolute path of the photo's XMP sidecar, if it came with one. */
@@ -15,10 +19,20 @@ export interface StepContext {
 
 export type StepResult = { status: 'done' } | { status: 'skipped'; reason: string };
 
-/** A pipeline step: idempotent, writes only its own columns or files, throws to fail. */
+/** A pipeline step: idempotent, writes only its own columns, rows or files, throws to fail. */
 export interface PipelineStep {
   name: StepName;
-  /** Bumped when the step's output changes, so old results can be found and redone. */
+  /** Bumped when the step's code changes its output, so old results can be found and redone. */
   version: string;
+  /**
+   * The model the step would use now (`none` when it is not installed). It is part of the version recorded
+   * with each result, so installing or changing a model redoes the step where it ran with another one.
+   */
+  modelVersion?(ml: MlServices): Promise<string>;
   run(ctx: StepContext): Promise<StepResult>;
+}
+
+/** The version recorded with a step's result: code version, plus the model's when the step uses one. */
+export async function currentStepVersion(step: PipelineStep, ml: MlServices): Promise<string> {
+  return step.modelVersion ? `${step.version}+${await step.modelVersion(ml)}` : step.version;
 }

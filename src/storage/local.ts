@@ -9,7 +9,7 @@ export type DerivedName = 'thumbnail.webp' | 'preview.jpg';
  * Where files live in the data folder:
  *   originals/ab/cd/<sha256>.<ext>   content-addressed, written once, never modified
  *   sidecars/<photo id>.xmp          an XMP sidecar that came with a photo
- *   derived/<id[0..2]>/<id>/...      thumbnail and preview, rebuilt at will
+ *   derived/<id[0..2]>/<id>/...      thumbnail, preview and faces/<face id>.webp, rebuilt at will
  *   tmp/                             uploads in flight (same filesystem, so moves are atomic renames)
  */
 export class LocalStorage {
@@ -38,6 +38,19 @@ export class LocalStorage {
     return path.posix.join('derived', photoId.slice(0, 2), photoId, name);
   }
 
+  faceThumbnailKey(photoId: string, faceId: string): string {
+    return path.posix.join('derived', photoId.slice(0, 2), photoId, 'faces', `${faceId}.webp`);
+  }
+
+  /** Writes any file under a key through a temp file. */
+  async writeKey(key: string, data: Buffer): Promise<void> {
+    const target = this.absolute(key);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temp = this.tempPath();
+    await fs.writeFile(temp, data);
+    await fs.rename(temp, target);
+  }
+
   tempPath(): string {
     return path.join(this.tmpDir, `${Date.now()}-${randomUUID()}`);
   }
@@ -60,11 +73,7 @@ export class LocalStorage {
   /** Writes through a temp file so a reader never sees half a thumbnail. */
   async writeDerived(photoId: string, name: DerivedName, data: Buffer): Promise<string> {
     const key = this.derivedKey(photoId, name);
-    const target = this.absolute(key);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    const temp = this.tempPath();
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, target);
+    await this.writeKey(key, data);
     return key;
   }
 

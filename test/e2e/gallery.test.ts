@@ -177,12 +177,25 @@ describe('web app: gallery and photo page', () => {
     const hexes = await page.getByTestId('swatch').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-hex')));
     expect(hexes).toEqual(detail.palette.map((c: { hex: string }) => c.hex));
 
-    // All four steps done, no retry offered.
+    // Every step done or skipped for a reason (no CLIP model installed, no text on the photo): no retry offered.
     const steps = await page.locator('[data-testid="steps"] tr[data-step]').evaluateAll((rows) =>
       rows.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-status')]),
     );
-    expect(Object.fromEntries(steps)).toEqual({ preprocessing: 'done', metadata: 'done', hashes: 'done', palette: 'done' });
+    expect(Object.fromEntries(steps)).toEqual({
+      preprocessing: 'done',
+      metadata: 'done',
+      hashes: 'done',
+      palette: 'done',
+      embeddings: 'skipped',
+      faces: 'done',
+      tags: 'skipped',
+      ocr: detail.steps.ocr.status,
+      captions: 'done',
+    });
     expect(await page.getByTestId('retry').count()).toBe(0);
+    // The caption composed without a caption model, and why there are no tags.
+    expect(await page.getByTestId('caption').textContent()).toContain(detail.caption.caption);
+    expect(await page.locator('#tags-title + p').textContent()).toContain('model clip-vit-b32 not installed');
     expect(await page.getByTestId('pdq').textContent()).toContain(detail.pdq.hash);
     expect(await page.getByTestId('original-link').getAttribute('href')).toBe(`/api/photos/${target.id}/original`);
 

@@ -229,7 +229,7 @@ describe('REST API on the embedded library', () => {
 
     const retry = await fetch(`${url}/api/photos/${id}/retry`, { method: 'POST' });
     expect(retry.status).toBe(202);
-    expect((await retry.json()).reset).toEqual(['preprocessing', 'hashes', 'palette']);
+    expect((await retry.json()).reset).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions']);
     await waitForTerminal(url, [id]);
     const after = await (await fetch(`${url}/api/photos/${id}`)).json();
     expect(after.state).toBe('failed');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideStep, derivePhotoState, stepsToRetry, withDependents } from '../../src/pipeline/state.js';
+import { decideStep, derivePhotoState, STEP_NAMES, type StepName, type StepStatus, stepsToRetry, withDependents } from '../../src/pipeline/state.js';
+
+/** Every step with one status, then some overridden. */
+const all = (status: StepStatus, overrides: Partial<Record<StepName, StepStatus>> = {}) => ({
+  ...Object.fromEntries(STEP_NAMES.map((name) => [name, status])),
+  ...overrides,
+});
 
 describe('derivePhotoState', () => {
   it('is pending before any step ran and processing while some ran', () => {
@@ -9,19 +15,21 @@ describe('derivePhotoState', () => {
   });
 
   it('is completed when every step is done or skipped', () => {
-    expect(derivePhotoState({ preprocessing: 'done', metadata: 'done', hashes: 'done', palette: 'skipped' })).toBe('completed');
+    expect(derivePhotoState(all('done', { palette: 'skipped', embeddings: 'skipped', tags: 'skipped' }))).toBe('completed');
+    expect(derivePhotoState({ preprocessing: 'done', metadata: 'done', hashes: 'done', palette: 'skipped' })).toBe('processing');
   });
 
   it('is partial when a non-essential step failed, keeping the rest', () => {
-    expect(derivePhotoState({ preprocessing: 'done', metadata: 'failed', hashes: 'done', palette: 'done' })).toBe('partial');
+    expect(derivePhotoState(all('done', { metadata: 'failed' }))).toBe('partial');
+    expect(derivePhotoState(all('done', { captions: 'failed' }))).toBe('partial');
   });
 
   it('is failed when the file itself is unusable', () => {
-    expect(derivePhotoState({ preprocessing: 'failed', metadata: 'done', hashes: 'skipped', palette: 'skipped' })).toBe('failed');
+    expect(derivePhotoState(all('skipped', { preprocessing: 'failed', metadata: 'done' }))).toBe('failed');
   });
 
   it('waits for every step before settling', () => {
-    expect(derivePhotoState({ preprocessing: 'failed', metadata: 'pending', hashes: 'skipped', palette: 'skipped' })).toBe('processing');
+    expect(derivePhotoState(all('skipped', { preprocessing: 'failed', metadata: 'pending' }))).toBe('processing');
   });
 });
 
@@ -36,6 +44,15 @@ describe('decideStep', () => {
 
   it('skips a step whose requirement failed, saying why', () => {
     expect(decideStep('palette', { preprocessing: 'failed' })).toEqual({ action: 'skip', reason: 'needs preprocessing, which failed' });
+  });
+
+  it('skips zero-shot tags when there is no embedding (no CLIP model)', () => {
+    expect(decideStep('tags', { embeddings: 'skipped' })).toEqual({ action: 'skip', reason: 'needs embeddings, which was skipped' });
+  });
+
+  it('runs OCR and captions without CLIP: they only use its results when there are some', () => {
+    expect(decideStep('ocr', { preprocessing: 'done', embeddings: 'skipped' })).toEqual({ action: 'run' });
+    expect(decideStep('captions', { preprocessing: 'done', tags: 'skipped' })).toEqual({ action: 'run' });
   });
 
   it('waits for a requirement that has not run', () => {
@@ -59,7 +76,13 @@ describe('retries and reprocessing', () => {
   });
 
   it('reprocessing a step includes the steps that need it', () => {
-    expect(withDependents('preprocessing')).toEqual(['preprocessing', 'hashes', 'palette']);
+    expect(withDependents('preprocessing')).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions']);
     expect(withDependents('metadata')).toEqual(['metadata']);
+    expect(withDependents('faces')).toEqual(['faces']);
+  });
+
+  it('a new embedding redoes the tags, the OCR decision and the caption built from the tags', () => {
+    expect(withDependents('embeddings')).toEqual(['embeddings', 'tags', 'ocr', 'captions']);
+    expect(withDependents('tags')).toEqual(['tags', 'captions']);
   });
 });

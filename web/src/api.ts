@@ -59,6 +59,43 @@ export interface PhotoDetail extends PhotoSummary {
   pdq: { hash: string; quality: number } | null;
   palette: PaletteColour[] | null;
   steps: Record<string, StepInfo>;
+  faces: FaceInfo[];
+  tags: { name: string; confidence: number }[];
+  categories: string[];
+  ocr: { text: string; confidence: number | null; languages: string[] } | null;
+  caption: CaptionInfo | null;
+  embedding: { model: string; dimensions: number } | null;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface FaceInfo {
+  id: string;
+  photoId: string;
+  personId: string | null;
+  personName: string | null;
+  assignedBy: string | null;
+  /** Upright pixel coordinates of the original. */
+  box: Box;
+  score: number;
+}
+
+export interface CaptionInfo {
+  caption: string;
+  description: string | null;
+  primaryCategory: string | null;
+  tags: string[];
+  sceneType: string | null;
+  qualityGrade: string | null;
+  qualityReason: string | null;
+  /** `provider`, `two-stage`, or `fallback` (composed from the tags). */
+  source: string;
+  model: string;
 }
 
 export interface StepCounts {
@@ -141,6 +178,7 @@ export const photoUrls = {
   thumbnail: (id: string) => `/api/photos/${encodeURIComponent(id)}/thumbnail`,
   preview: (id: string) => `/api/photos/${encodeURIComponent(id)}/preview`,
   original: (id: string) => `/api/photos/${encodeURIComponent(id)}/original`,
+  face: (faceId: string) => `/api/faces/${encodeURIComponent(faceId)}/thumbnail`,
 };
 
 export const api = {

@@ -34,6 +34,10 @@ export interface ClusteringParams {
   maxNeighbours: number;
 }
 
+/**
+ * Defaults for the algorithm itself. maxDistance depends on the face descriptor: the library passes the one
+ * measured for its descriptor (PEOPLE_MAX_DISTANCE in ml/faces/settings.ts, via SHOEBOX_PEOPLE_MAX_DISTANCE).
+ */
 export const DEFAULT_CLUSTERING_PARAMS: Readonly<ClusteringParams> = Object.freeze({
   maxDistance: 0.45,
   minFaces: 3,

@@ -1,13 +1,23 @@
 import type { StepName } from '../state.js';
 import type { PipelineStep } from '../step.js';
+import { captionsStep } from './captions.js';
+import { embeddingsStep } from './embeddings.js';
+import { facesStep } from './faces.js';
 import { hashesStep } from './hashes.js';
 import { metadataStep } from './metadata.js';
+import { ocrStep } from './ocr.js';
 import { paletteStep } from './palette.js';
 import { preprocessingStep } from './preprocessing.js';
+import { tagsStep } from './tags.js';
 
 export const PIPELINE_STEPS: Readonly<Record<StepName, PipelineStep>> = {
   preprocessing: preprocessingStep,
   metadata: metadataStep,
   hashes: hashesStep,
   palette: paletteStep,
+  embeddings: embeddingsStep,
+  faces: facesStep,
+  tags: tagsStep,
+  ocr: ocrStep,
+  captions: captionsStep,
 };

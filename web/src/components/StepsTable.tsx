@@ -11,6 +11,11 @@ const LABELS: Record<string, string> = {
   metadata: 'Metadata',
   hashes: 'Hashes',
   palette: 'Colour palette',
+  embeddings: 'Embeddings',
+  faces: 'Faces',
+  tags: 'Tags',
+  ocr: 'Text (OCR)',
+  captions: 'Caption',
 };
 
 const HINTS: Record<string, string> = {
@@ -18,6 +23,11 @@ const HINTS: Record<string, string> = {
   metadata: 'date, camera, place, keywords (EXIF, XMP)',
   hashes: 'PDQ perceptual hash',
   palette: 'dominant colours',
+  embeddings: 'CLIP image embedding for semantic search',
+  faces: 'faces found and grouped into people',
+  tags: 'zero-shot tags and categories (CLIP)',
+  ocr: 'text on signs, documents, screens',
+  captions: 'caption and description',
 };
 
 export function sortedSteps(steps: Record<string, StepInfo>): [string, StepInfo][] {

@@ -1,3 +1,4 @@
+import { Analysis } from '../components/Analysis.js';
 import { useEffect, useState } from 'react';
 import { api, isTerminal, photoUrls, type PhotoDetail, type PhotoSummary } from '../api.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
@@ -115,7 +116,8 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
   const [retrying, setRetrying] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const steps = Object.values(photo.steps);
-  const retryable = steps.some((step) => step.status === 'failed' || step.status === 'skipped');
+  // Only failures: a skip means a missing model or nothing to do (no text), which a retry would not change.
+  const retryable = steps.some((step) => step.status === 'failed');
   const terminal = isTerminal(photo.state);
 
   const retry = async () => {
@@ -190,6 +192,8 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
           <h2 id="details-title">Details</h2>
           <MetadataTable photo={photo} />
         </section>
+
+        <Analysis photo={photo} note={(step, fallback) => stepNote(photo, step, fallback)} />
 
         <section className="info-section" aria-labelledby="colours-title">
           <h2 id="colours-title">Colours</h2>

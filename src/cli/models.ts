@@ -1,0 +1,80 @@
+import cliProgress from 'cli-progress';
+import type { Settings } from '../config/settings.js';
+import { pullModel, type PullProgress } from '../ml/hub-download.js';
+import { getModelSpec, installFromFolder, listModels, removeModel, type ModelDtype } from '../ml/registry.js';
+
+const formatBytes = (bytes: number) =>
+  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(0)} MB` : `${Math.round(bytes / 1e3)} kB`;
+
+/** `shoebox models list`: what is installed, what can be, and what each model enables. */
+export async function runModelsList(settings: Settings, flags: { json?: boolean }): Promise<void> {
+  const models = await listModels(settings.dataDir);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ configuredClip: settings.ml.clipModel, models }, null, 2)}\n`);
+    return;
+  }
+  const rows = models.map((m) => [
+    m.name + (m.name === settings.ml.clipModel ? ' *' : ''),
+    m.installed ? (m.bundled ? 'bundled' : 'installed') : 'available',
+    formatBytes(m.sizeBytes),
+    m.enables.join(', '),
+  ]);
+  const header = ['NAME', 'STATUS', 'SIZE', 'ENABLES'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+  process.stdout.write(`\n* the CLIP model in use (SHOEBOX_CLIP_MODEL). Models live in ${settings.dataDir}/models.\n`);
+  for (const m of models) if (m.notes) process.stdout.write(`${m.name}: ${m.notes}\n`);
+}
+
+/** `shoebox models pull NAME [--from DIR]`: download from the hub with a progress bar, or install a local copy. */
+export async function runModelsPull(
+  name: string,
+  settings: Settings,
+  flags: { from?: string; dtype?: ModelDtype; endpoint?: string; force?: boolean },
+): Promise<void> {
+  getModelSpec(name); // unknown names fail before any network
+  if (flags.from) {
+    const manifest = await installFromFolder(settings.dataDir, name, flags.from);
+    process.stderr.write(`Installed ${name} from ${flags.from} (${manifest.files.length} files).\n`);
+  } else {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${name} {file} [{bar}] {percentage}% | {received}/{size}`,
+        stream: process.stderr,
+        noTTYOutput: !process.stderr.isTTY,
+        notTTYSchedule: 2000,
+        hideCursor: Boolean(process.stderr.isTTY),
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let current = '';
+    const onProgress = (p: PullProgress) => {
+      const total = p.totalBytes ?? Math.max(p.receivedBytes, 1);
+      const payload = { file: `(${p.fileIndex + 1}/${p.fileCount}) ${p.file}`, received: formatBytes(p.receivedBytes), size: p.totalBytes ? formatBytes(p.totalBytes) : '?' };
+      if (p.file !== current) {
+        if (current) bar.stop();
+        current = p.file;
+        bar.start(total, p.receivedBytes, payload);
+      } else {
+        bar.setTotal(total);
+        bar.update(p.receivedBytes, payload);
+      }
+    };
+    try {
+      await pullModel(settings.dataDir, name, { dtype: flags.dtype, endpoint: flags.endpoint, force: flags.force, onProgress });
+    } finally {
+      if (current) bar.stop();
+    }
+    process.stderr.write(`Installed ${name}.\n`);
+  }
+  process.stderr.write(
+    `A running server picks it up for new photos; for the photos already in the library run ` +
+      `\`shoebox reprocess --step embeddings\` (or restart the server: steps that ran without it are redone).\n`,
+  );
+}
+
+export async function runModelsRemove(name: string, settings: Settings): Promise<void> {
+  const removed = await removeModel(settings.dataDir, name);
+  process.stderr.write(removed ? `Removed ${name}.\n` : `${name} is not installed.\n`);
+}

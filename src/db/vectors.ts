@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from './connection.js';
+
+/** pgvector's text form; fine for one row at a time (bulk loads use binary COPY). */
+export function vectorLiteral(values: ArrayLike<number>): string {
+  return `[${Array.from(values, (v) => (Number.isFinite(v) ? v : 0)).join(',')}]`;
+}
+
+export function parseVector(text: string): Float32Array {
+  return Float32Array.from(text.slice(1, -1).split(','), Number);
+}
+
+const checkedDimensions = new WeakMap<Db, number>();
+
+/**
+ * The embedding column holds one model's vectors. A model with another size (say a 768-d multilingual CLIP)
+ * gets the column re-created with its size and a new HNSW index; the old vectors cannot be compared with the
+ * new ones anyway, and every photo is being re-embedded (the step's version names the model).
+ */
+export async function ensureEmbeddingDimensions(db: Db, dimensions: number): Promise<void> {
+  if (checkedDimensions.get(db) === dimensions) return;
+  const [column] = await rows<{ dims: number }>(
+    db,
+    sql`select atttypmod as dims from pg_attribute
+        where attrelid = 'photo_embeddings'::regclass and attname = 'embedding'`,
+  );
+  if (column && column.dims !== dimensions) {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`delete from photo_embeddings`);
+      await tx.execute(sql`drop index if exists photo_embeddings_hnsw_idx`);
+      await tx.execute(sql.raw(`alter table photo_embeddings alter column embedding type vector(${dimensions})`));
+      await tx.execute(sql`create index photo_embeddings_hnsw_idx on photo_embeddings using hnsw (embedding vector_cosine_ops)`);
+    });
+  }
+  checkedDimensions.set(db, dimensions);
+}

@@ -1,0 +1,163 @@
+// Applies the clustering rules (ml/people/clustering.ts, pure) to the database: one new face at a time as
+// photos are analysed, or the whole library on demand. Runs one at a time per database, under an advisory
+// lock too, so that concurrent photos (or workers on other machines) never create the same person twice.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
+import { faceRejections, faces, people, photos } from '../db/schema.js';
+import { vectorLiteral } from '../db/vectors.js';
+import {
+  assignIncremental,
+  clusterAll,
+  isNewPersonKey,
+  type AssignedBy,
+  type ClusteringParams,
+  type NeighbourFace,
+} from '../ml/people/clustering.js';
+import type { Library } from './library.js';
+
+/** Neighbours asked of the vector index for each new face. */
+const NEIGHBOURS = 64;
+const LOCK_KEY = 0x5e0b0c; // arbitrary, constant: pg_advisory_xact_lock key for people clustering
+
+const chains = new WeakMap<Db, Promise<unknown>>();
+
+/** Runs `work` after any clustering already running on this database, in a transaction holding the lock. */
+function serialised<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  const previous = chains.get(db) ?? Promise.resolve();
+  const next = previous
+    .catch(() => undefined)
+    .then(() =>
+      db.transaction(async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(${LOCK_KEY})`);
+        await tx.execute(sql`set local hnsw.ef_search = 100`);
+        await tx.execute(sql`set local hnsw.iterative_scan = relaxed_order`);
+        return work(tx as unknown as Db);
+      }),
+    );
+  chains.set(db, next);
+  return next;
+}
+
+/**
+ * Places each of the given faces (just detected, or redetected) into a person: an existing one when enough of
+ * its neighbours agree, a new one when it and unassigned neighbours form a dense core, or none. User-assigned
+ * faces are left alone.
+ */
+export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[], params: Partial<ClusteringParams>): Promise<void> {
+  await serialised(db, async (tx) => {
+    for (const faceId of [...faceIds].sort()) {
+      const [face] = await tx.select().from(faces).where(eq(faces.id, faceId));
+      if (!face || face.assignedBy === 'user') continue;
+      const embedding = vectorLiteral(face.embedding);
+      const neighbours = await rows<{ id: string; photo_id: string; person_id: string | null; assigned_by: AssignedBy | null; distance: number; embedding: string }>(
+        tx,
+        sql`select f.id, f.photo_id, f.person_id, f.assigned_by, (f.embedding <=> ${embedding}::vector)::float8 as distance, f.embedding::text as embedding
+            from faces f join photos p on p.id = f.photo_id
+            where p.owner_id = ${ownerId} and f.id <> ${faceId}
+            order by f.embedding <=> ${embedding}::vector
+            limit ${NEIGHBOURS}`,
+      );
+      const inPhoto = await tx
+        .selectDistinct({ personId: faces.personId })
+        .from(faces)
+        .where(and(eq(faces.photoId, face.photoId), sql`${faces.id} <> ${faceId}`, sql`${faces.personId} is not null`));
+      const rejected = await tx.select({ personId: faceRejections.personId }).from(faceRejections).where(eq(faceRejections.faceId, faceId));
+      const decision = assignIncremental(
+        { id: faceId, photoId: face.photoId },
+        {
+          neighbours: neighbours.map(
+            (n): NeighbourFace => ({
+              faceId: n.id,
+              photoId: n.photo_id,
+              personId: n.person_id,
+              assignedBy: n.assigned_by,
+              distance: n.distance,
+              embedding: Float32Array.from(JSON.parse(n.embedding) as number[]),
+            }),
+          ),
+          personsInPhoto: inPhoto.map((r) => r.personId!),
+          rejectedPersonIds: rejected.map((r) => r.personId),
+          params,
+        },
+      );
+      const previous = face.personId;
+      if (decision.kind === 'assign') {
+        await tx.update(faces).set({ personId: decision.personId, assignedBy: 'auto' }).where(eq(faces.id, faceId));
+      } else if (decision.kind === 'create') {
+        const [person] = await tx.insert(people).values({ ownerId }).returning({ id: people.id });
+        await tx
+          .update(faces)
+          .set({ personId: person!.id, assignedBy: 'auto' })
+          .where(and(inArray(faces.id, decision.members), sql`${faces.assignedBy} is distinct from 'user'`));
+      } else if (previous) {
+        await tx.update(faces).set({ personId: null, assignedBy: null }).where(eq(faces.id, faceId));
+      }
+    }
+    await dropEmptyPeople(tx, ownerId);
+  });
+}
+
+/** Unnamed people left without faces (their faces moved or went) are gone; named ones are the user's. */
+async function dropEmptyPeople(tx: Db, ownerId: string): Promise<number> {
+  const removed = await rows<{ id: string }>(
+    tx,
+    sql`delete from people pe where pe.owner_id = ${ownerId} and pe.name is null
+          and not exists (select 1 from faces f where f.person_id = pe.id)
+        returning pe.id`,
+  );
+  return removed.length;
+}
+
+/**
+ * Clusters every face of the library again. User assignments stay, "not this person" answers are respected,
+ * auto assignments may move, new people are created from dense groups, and faces that fit nowhere are left
+ * unassigned.
+ */
+export async function reclusterPeople(lib: Library): Promise<{ assigned: number; created: number; unassigned: number; removed: number }> {
+  const params = lib.ml.peopleParams();
+  return serialised(lib.db, async (tx) => {
+    const all = await tx
+      .select({ id: faces.id, photoId: faces.photoId, personId: faces.personId, assignedBy: faces.assignedBy, embedding: faces.embedding })
+      .from(faces)
+      .innerJoin(photos, eq(photos.id, faces.photoId))
+      .where(eq(photos.ownerId, lib.ownerId));
+    const rejections = await tx
+      .select({ faceId: faceRejections.faceId, personId: faceRejections.personId })
+      .from(faceRejections)
+      .innerJoin(faces, eq(faces.id, faceRejections.faceId))
+      .innerJoin(photos, eq(photos.id, faces.photoId))
+      .where(eq(photos.ownerId, lib.ownerId));
+    const result = clusterAll(
+      all.map((f) => ({
+        id: f.id,
+        photoId: f.photoId,
+        personId: f.personId,
+        assignedBy: (f.assignedBy as AssignedBy | null) ?? null,
+        embedding: Float32Array.from(f.embedding),
+      })),
+      rejections,
+      params,
+    );
+    const newIds: string[] = [];
+    for (let i = 0; i < result.newPeople.length; i++) {
+      const [person] = await tx.insert(people).values({ ownerId: lib.ownerId }).returning({ id: people.id });
+      newIds.push(person!.id);
+    }
+    const byFace = new Map(all.map((f) => [f.id, f]));
+    let assigned = 0;
+    for (const [faceId, key] of result.assignments) {
+      const face = byFace.get(faceId)!;
+      if (face.assignedBy === 'user') continue;
+      const personId = isNewPersonKey(key) ? newIds[Number(key.slice(4))]! : key;
+      if (face.personId === personId && face.assignedBy === 'auto') continue;
+      await tx.update(faces).set({ personId, assignedBy: 'auto' }).where(eq(faces.id, faceId));
+      assigned++;
+    }
+    const released = result.released.filter((id) => byFace.get(id)?.assignedBy !== 'user');
+    for (let i = 0; i < released.length; i += 500) {
+      await tx.update(faces).set({ personId: null, assignedBy: null }).where(inArray(faces.id, released.slice(i, i + 500)));
+    }
+    const removed = await dropEmptyPeople(tx, lib.ownerId);
+    return { assigned, created: newIds.length, unassigned: result.stats.unassigned, removed };
+  });
+}

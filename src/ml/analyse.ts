@@ -1,0 +1,93 @@
+// The AI part of `shoebox inspect`: the same models and rules as the pipeline steps, on one file, without a
+// library. Each part that cannot run records why in `errors`, like the steps do.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { MlServices } from './services.js';
+import type { Box, CaptionResult, TagScore } from './types.js';
+import { fallbackCaption } from './captions/index.js';
+
+export interface AnalysisInput {
+  /** The upright JPEG preview, as the pipeline makes it. */
+  preview: Buffer;
+  /** Upright size of the original. */
+  width: number;
+  height: number;
+  /** The original, read by OCR when sharp can decode it (small print needs the pixels). */
+  original: string;
+  mime: string;
+}
+
+export interface AnalysisResult {
+  faces: { box: Box; score: number }[] | null;
+  ocr: { text: string } | null;
+  tags: TagScore[] | null;
+  caption: CaptionResult | null;
+  embedding: { model: string; dimensions: number } | null;
+}
+
+const SHARP_READABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif']);
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function analyseImage(ml: MlServices, input: AnalysisInput, errors: Record<string, string>): Promise<AnalysisResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-inspect-'));
+  try {
+    const preview = path.join(dir, 'preview.jpg');
+    await writeFile(preview, input.preview);
+    const result: AnalysisResult = { faces: null, ocr: null, tags: null, caption: null, embedding: null };
+
+    let imageEmbedding: Float32Array | null = null;
+    try {
+      const clip = await ml.clip();
+      if (clip) {
+        imageEmbedding = await clip.embedImage(preview);
+        result.embedding = { model: clip.version, dimensions: imageEmbedding.length };
+        const tagger = await ml.tagger();
+        result.tags = tagger ? tagger.tag(imageEmbedding) : null;
+      } else {
+        errors.embeddings = ml.clipMissingReason();
+        errors.tags = 'needs embeddings, which was skipped';
+      }
+    } catch (error) {
+      errors.embeddings = message(error);
+    }
+
+    const [faces, ocr] = await Promise.all([
+      ml
+        .faces()
+        .then((detector) => detector.detect(preview, { width: input.width, height: input.height }))
+        .then((found) => found.map((f) => ({ box: f.box, score: f.score })))
+        .catch((error: unknown) => {
+          errors.faces = message(error);
+          return null;
+        }),
+      (async () => {
+        const gate = await ml.textGate(preview, imageEmbedding);
+        if (!gate.likely) {
+          errors.ocr = `skipped: no text expected (${gate.method} score ${gate.score.toFixed(3)} below ${gate.threshold})`;
+          return null;
+        }
+        const engine = await ml.ocr();
+        const read = await engine.recognize(SHARP_READABLE.has(input.mime) ? input.original : preview);
+        return { text: read.text };
+      })().catch((error: unknown) => {
+        errors.ocr = message(error);
+        return null;
+      }),
+    ]);
+    result.faces = faces;
+    result.ocr = ocr;
+
+    try {
+      const provider = ml.captionProvider();
+      result.caption = provider
+        ? await provider.describe({ image: preview, tags: result.tags ?? [], filename: path.basename(input.original) })
+        : fallbackCaption(result.tags ?? []);
+    } catch (error) {
+      errors.captions = message(error);
+    }
+    return result;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,199 @@
+// The models a library uses, loaded lazily, once, and shared by every pipeline step and request.
+// A model that is not installed gives `null` (its steps are skipped with the reason); installing it later
+// is noticed on the next call, without a restart.
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { MlSettings } from '../config/settings.js';
+import { createCaptionProvider, type CaptionProvider } from './captions/index.js';
+import { loadClip } from './clip.js';
+import { createFaceDetector, cropFaceThumbnail, type FaceDetectorPool } from './faces/index.js';
+import { createOcr, type Ocr } from './ocr.js';
+import type { ClusteringParams } from './people/clustering.js';
+import { installedVersion, isInstalled, modelDir, modelsDir } from './registry.js';
+import { loadTagMatrix } from './tags/tag-embeddings.js';
+import { embedTextPrompts, textLikelyFromClip } from './tags/text-gate.js';
+import { zeroShotTags, type TagMatrix } from './tags/zero-shot.js';
+import { textLikelihood, TEXT_LIKELY_THRESHOLD } from './text-likely.js';
+import type { Box, ClipModel, TagScore } from './types.js';
+
+export interface Tagger {
+  tag(imageEmbedding: Float32Array): TagScore[];
+}
+
+export interface TextGateDecision {
+  likely: boolean;
+  score: number;
+  threshold: number;
+  method: 'clip' | 'pixels';
+}
+
+/** Loads once; a failed load is forgotten so the next call tries again (a model may be installed meanwhile). */
+function once<T>(load: () => Promise<T>): { get(): Promise<T>; peek(): Promise<T> | null; reset(): void } {
+  let pending: Promise<T> | null = null;
+  return {
+    get() {
+      pending ??= load().catch((error: unknown) => {
+        pending = null;
+        throw error;
+      });
+      return pending;
+    },
+    peek: () => pending,
+    reset() {
+      pending = null;
+    },
+  };
+}
+
+export class MlServices {
+  private readonly clipLoader = once(() => this.loadClipModel());
+  private readonly tagLoader = once(() => this.loadTagger());
+  private readonly gateLoader = once(async () => {
+    const clip = await this.clip();
+    return clip ? { clip, prompts: await embedTextPrompts(clip) } : null;
+  });
+  private facePool: FaceDetectorPool | null = null;
+  private ocrEngine: Ocr | null = null;
+  private caption: CaptionProvider | null | undefined;
+
+  constructor(
+    readonly dataDir: string,
+    readonly settings: MlSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  get modelsDir(): string {
+    return modelsDir(this.dataDir);
+  }
+
+  // --- CLIP ---------------------------------------------------------------------------------------------
+
+  clipMissingReason(): string {
+    const name = this.settings.clipModel;
+    return `model ${name} not installed: run shoebox models pull ${name}`;
+  }
+
+  /** The CLIP version results are recorded with, `none` when the model is not installed; loads nothing. */
+  async clipVersion(): Promise<string> {
+    const loaded = this.clipLoader.peek();
+    if (loaded) {
+      const clip = await loaded.catch(() => null);
+      if (clip) return clip.version;
+    }
+    return (await installedVersion(this.dataDir, this.settings.clipModel)) ?? 'none';
+  }
+
+  /** The CLIP model, or null when it is not installed. A model that is installed but broken throws. */
+  async clip(): Promise<ClipModel | null> {
+    const clip = await this.clipLoader.get();
+    if (clip) return clip;
+    this.clipLoader.reset(); // not installed now; look again next time
+    return null;
+  }
+
+  private async loadClipModel(): Promise<ClipModel | null> {
+    const name = this.settings.clipModel;
+    if (!(await isInstalled(this.dataDir, name))) return null;
+    const started = performance.now();
+    const clip = await loadClip(modelDir(this.dataDir, name), { name, device: this.settings.device });
+    this.logger.info({ model: clip.version, dimensions: clip.dimensions, device: this.settings.device, ms: Math.round(performance.now() - started) }, 'CLIP model loaded');
+    return clip;
+  }
+
+  /** Zero-shot tagging over the shipped vocabulary; the vocabulary's text embeddings are cached per model. */
+  async tagger(): Promise<Tagger | null> {
+    const tagger = await this.tagLoader.get();
+    if (tagger) return tagger;
+    this.tagLoader.reset();
+    return null;
+  }
+
+  private async loadTagger(): Promise<Tagger | null> {
+    const clip = await this.clip();
+    if (!clip) return null;
+    const matrix: TagMatrix & { cached: boolean; millis: number } = await loadTagMatrix(clip, path.join(this.modelsDir, '.cache'));
+    this.logger.info({ model: clip.version, tags: matrix.names.length, cached: matrix.cached, ms: Math.round(matrix.millis) }, 'tag vocabulary ready');
+    const options = { topK: this.settings.tagsTopK, minConfidence: this.settings.tagsMinConfidence };
+    return { tag: (embedding) => zeroShotTags(embedding, matrix, options) };
+  }
+
+  /**
+   * Whether a photo likely holds text: CLIP's judgement when the photo has an embedding from the model
+   * loaded now, else the pixel heuristic on the preview.
+   */
+  async textGate(preview: string, embedding: Float32Array | null): Promise<TextGateDecision> {
+    if (embedding) {
+      const gate = await this.gateLoader.get().catch(() => null);
+      if (!gate) this.gateLoader.reset();
+      else if (gate.clip.dimensions === embedding.length) {
+        const { score, likely } = textLikelyFromClip(embedding, gate.prompts.text, gate.prompts.noText);
+        return { likely, score, threshold: 0.5, method: 'clip' };
+      }
+    }
+    const { score, likely } = await textLikelihood(preview);
+    return { likely, score, threshold: TEXT_LIKELY_THRESHOLD, method: 'pixels' };
+  }
+
+  // --- faces and people ---------------------------------------------------------------------------------
+
+  private facePoolNow(): FaceDetectorPool {
+    this.facePool ??= createFaceDetector({ concurrency: this.settings.facesConcurrency });
+    return this.facePool;
+  }
+
+  async faces(): Promise<FaceDetectorPool> {
+    return this.facePoolNow();
+  }
+
+  facesVersion(): string {
+    return this.facePoolNow().version;
+  }
+
+  faceThumbnail(image: string, box: Box, upright: { width: number; height: number }): Promise<Buffer> {
+    return cropFaceThumbnail(image, box, upright);
+  }
+
+  peopleParams(): Partial<ClusteringParams> {
+    return { minFaces: this.settings.peopleMinFaces, maxDistance: this.settings.peopleMaxDistance };
+  }
+
+  // --- OCR ----------------------------------------------------------------------------------------------
+
+  private ocrNow(): Ocr {
+    this.ocrEngine ??= createOcr({ languages: this.settings.ocrLanguages, concurrency: this.settings.ocrConcurrency });
+    return this.ocrEngine;
+  }
+
+  async ocr(): Promise<Ocr> {
+    return this.ocrNow();
+  }
+
+  ocrVersion(): string {
+    return this.ocrNow().version;
+  }
+
+  // --- captions -----------------------------------------------------------------------------------------
+
+  /** The configured endpoint, or null: the step then composes a caption from the tags. */
+  captionProvider(): CaptionProvider | null {
+    if (this.caption === undefined) this.caption = createCaptionProvider(this.settings.caption);
+    return this.caption;
+  }
+
+  /** Names the models, not the endpoint: moving a server to another host does not redo every caption. */
+  async captionVersion(): Promise<string> {
+    const { url, model, textUrl, textModel } = this.settings.caption;
+    if (!url) return 'fallback';
+    return textUrl || textModel ? `two-stage:${model}+${textModel ?? model}` : `llm:${model}`;
+  }
+
+  async close(): Promise<void> {
+    const clip = await this.clipLoader.peek()?.catch(() => null);
+    await Promise.all([clip?.close(), this.facePool?.close(), this.ocrEngine?.close()]);
+    this.facePool = null;
+    this.ocrEngine = null;
+    this.clipLoader.reset();
+    this.tagLoader.reset();
+    this.gateLoader.reset();
+  }
+}

@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
+import { STEP_NAMES, withDependents, type StepName } from './state.js';
+
+/**
+ * Brings every photo's steps in line with the code and models of this run, before the queue starts:
+ * - photos from an older Shoebox get rows for the steps added since (pending);
+ * - a step that ran with another version (new code, another model, a model installed since it was skipped)
+ *   is pending again, with every step that reads its results.
+ * Photos with pending work leave their terminal state, so the resume that follows queues them.
+ * Returns how many photos have work again.
+ */
+export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<StepName, string>>): Promise<number> {
+  await db.execute(sql`
+    insert into photo_steps (photo_id, step)
+    select p.id, s.step from photos p cross join unnest(${sql.raw(`array[${STEP_NAMES.map((n) => `'${n}'`).join(',')}]`)}::text[]) as s(step)
+    on conflict do nothing`);
+  for (const step of STEP_NAMES) {
+    const outdated = await rows<{ photo_id: string }>(
+      db,
+      sql`select photo_id from photo_steps
+          where step = ${step} and status in ('done', 'skipped') and version is not null and version <> ${currentVersions[step]}`,
+    );
+    if (outdated.length === 0) continue;
+    const steps = withDependents(step);
+    const stepList = sql.raw(`array[${steps.map((n) => `'${n}'`).join(',')}]`);
+    await db.execute(sql`
+      update photo_steps set status = 'pending', error = null
+      where step = any(${stepList}::text[])
+        and photo_id in (select photo_id from photo_steps
+                         where step = ${step} and status in ('done', 'skipped') and version is not null and version <> ${currentVersions[step]})`);
+  }
+  const reopened = await rows<{ count: number }>(
+    db,
+    sql`with reopened as (
+          update photos set state = 'pending', updated_at = now()
+          where state in ('completed', 'partial', 'failed')
+            and exists (select 1 from photo_steps s where s.photo_id = photos.id and s.status = 'pending')
+          returning 1)
+        select count(*)::int as count from reopened`,
+  );
+  return reopened[0]?.count ?? 0;
+}

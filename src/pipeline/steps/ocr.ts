@@ -1,0 +1,40 @@
+import { eq } from 'drizzle-orm';
+import { photoEmbeddings, photoOcr } from '../../db/schema.js';
+import type { PipelineStep } from '../step.js';
+
+/** Types sharp reads directly: OCR reads those originals (small print needs the pixels); others use the preview. */
+const SHARP_READABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif']);
+
+/**
+ * Text on the photo, for full-text search. OCR is slow and reads noise into photos without text, so it runs
+ * only where text is likely: CLIP decides when the photo has an embedding, else a measured pixel heuristic.
+ */
+export const ocrStep: PipelineStep = {
+  name: 'ocr',
+  version: '1',
+  async modelVersion(ml) {
+    return `${ml.ocrVersion()}|gate:${await ml.clipVersion()}`;
+  },
+  async run({ photo, db, storage, ml }) {
+    const preview = storage.absolute(storage.derivedKey(photo.id, 'preview.jpg'));
+    const [row] = await db.select({ embedding: photoEmbeddings.embedding }).from(photoEmbeddings).where(eq(photoEmbeddings.photoId, photo.id));
+    const gate = await ml.textGate(preview, row ? Float32Array.from(row.embedding) : null);
+    if (!gate.likely) {
+      await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
+      return { status: 'skipped', reason: `no text expected (${gate.method} score ${gate.score.toFixed(3)} below ${gate.threshold})` };
+    }
+    const source = SHARP_READABLE.has(photo.mime) ? storage.absolute(photo.storageKey) : preview;
+    const ocr = await ml.ocr();
+    const result = await ocr.recognize(source);
+    if (!result.text.trim()) {
+      await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
+      return { status: 'done' };
+    }
+    const values = { text: result.text, confidence: result.confidence, words: result.words, languages: result.languages };
+    await db
+      .insert(photoOcr)
+      .values({ photoId: photo.id, ...values })
+      .onConflictDoUpdate({ target: photoOcr.photoId, set: { ...values, createdAt: new Date() } });
+    return { status: 'done' };
+  },
+};

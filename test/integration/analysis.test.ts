@@ -1,0 +1,244 @@
+// The AI steps end to end through a real server: offline defaults (faces, people, OCR, fallback captions),
+// then a CLIP model installed later filling in embeddings and tags; categories and people through the API.
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installFromFolder } from '../../src/ml/registry.js';
+import { ensureFixtureModels } from '../fixtures/models/index.js';
+import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
+const portraitRotated = path.join(assets, 'metadata/faces/portrait-orientation-6.jpg');
+const craftBeer = path.join(assets, 'albums/text/craft-beer.jpg');
+
+async function json(url: string, init?: RequestInit & { json?: unknown }) {
+  const response = await fetch(url, {
+    ...init,
+    headers: init?.json !== undefined ? { 'content-type': 'application/json' } : undefined,
+    body: init?.json !== undefined ? JSON.stringify(init.json) : init?.body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A flat-colour photo with a little texture, so it is a real JPEG with a dominant colour. */
+async function colourPhoto(rgb: [number, number, number]): Promise<Buffer> {
+  const { width, height } = { width: 320, height: 240 };
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    const noise = ((i * 2654435761) >>> 28) - 8;
+    pixels[i * 3] = Math.max(0, Math.min(255, rgb[0] + noise));
+    pixels[i * 3 + 1] = Math.max(0, Math.min(255, rgb[1] + noise));
+    pixels[i * 3 + 2] = Math.max(0, Math.min(255, rgb[2] + noise));
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+describe('analysis without downloaded models', () => {
+  let server: TestServer;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    server = await startTestServer({ ml: { peopleMinFaces: 2 } });
+    const red = await colourPhoto([200, 30, 30]);
+    const response = await upload(server.url, [
+      { path: portrait },
+      { path: portraitRotated },
+      { path: craftBeer },
+      { data: red, name: 'red.jpg' },
+    ]);
+    expect(response.status).toBe(201);
+    ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
+    await waitForTerminal(server.url, Object.values(ids), 300_000);
+  }, 360_000);
+
+  afterAll(async () => server?.dispose());
+
+  const detail = async (name: string) => (await json(`${server.url}/api/photos/${ids[name]}`)).body;
+
+  it('skips CLIP steps with the reason and the command that fixes it, and still completes', async () => {
+    const photo = await detail('red.jpg');
+    expect(photo.state).toBe('completed');
+    expect(photo.steps.embeddings).toMatchObject({ status: 'skipped', error: 'model clip-vit-b32 not installed: run shoebox models pull clip-vit-b32' });
+    expect(photo.steps.tags).toMatchObject({ status: 'skipped', error: 'needs embeddings, which was skipped' });
+    expect(photo.embedding).toBeNull();
+    expect(photo.tags).toEqual([]);
+  });
+
+  it('finds both Curies, in upright coordinates in the rotated copy too', async () => {
+    const upright = await detail('portrait.jpg');
+    const rotated = await detail('portrait-orientation-6.jpg');
+    expect(upright.faces).toHaveLength(2);
+    expect(rotated.faces).toHaveLength(2);
+    expect(rotated.width).toBe(upright.width);
+    expect(rotated.height).toBe(upright.height);
+    const centres = (faces: { box: { x: number; y: number; width: number; height: number } }[]) =>
+      faces.map((f) => ({ x: f.box.x + f.box.width / 2, y: f.box.y + f.box.height / 2 })).sort((a, b) => a.x - b.x);
+    for (const [a, b] of centres(upright.faces).map((c, i) => [c, centres(rotated.faces)[i]!] as const)) {
+      expect(Math.abs(a.x - b.x)).toBeLessThan(upright.width * 0.05);
+      expect(Math.abs(a.y - b.y)).toBeLessThan(upright.height * 0.05);
+    }
+    const thumb = await fetch(`${server.url}/api/faces/${upright.faces[0].id}/thumbnail`);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
+  });
+
+  it('clusters the same two people across the two photos, one person per face of a photo', async () => {
+    const people = (await json(`${server.url}/api/people`)).body;
+    expect(people.items).toHaveLength(2);
+    for (const person of people.items) {
+      expect(person.faceCount).toBe(2);
+      expect(person.photoCount).toBe(2);
+      expect(person.coverFaceId).toBeTruthy();
+    }
+    const upright = await detail('portrait.jpg');
+    expect(new Set(upright.faces.map((f: { personId: string }) => f.personId)).size).toBe(2);
+  });
+
+  it('names, rejects and reassigns faces; user decisions survive a re-cluster', async () => {
+    const upright = await detail('portrait.jpg');
+    const [first, second] = upright.faces as { id: string; personId: string }[];
+    const renamed = await json(`${server.url}/api/people/${first!.personId}`, { method: 'PATCH', json: { name: '  Marie   Curie ' } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.name).toBe('Marie Curie');
+
+    // "Not this person" on the second face of the first person's photo pair: it leaves and stays out.
+    const rotated = await detail('portrait-orientation-6.jpg');
+    const marieRotated = rotated.faces.find((f: { personId: string }) => f.personId === first!.personId);
+    const rejected = await json(`${server.url}/api/faces/${marieRotated.id}/reject`, { method: 'POST', json: {} });
+    expect(rejected.body).toMatchObject({ personId: null, rejected: first!.personId });
+    const recluster = await json(`${server.url}/api/people/recluster`, { method: 'POST' });
+    expect(recluster.status).toBe(200);
+    const after = (await json(`${server.url}/api/photos/${ids['portrait-orientation-6.jpg']}/faces`)).body.items;
+    expect(after.find((f: { id: string }) => f.id === marieRotated.id).personId).not.toBe(first!.personId);
+
+    // Assigning by name finds the existing person (case-insensitive) and wins over the rejection.
+    const assigned = await json(`${server.url}/api/faces/${marieRotated.id}/assign`, { method: 'POST', json: { name: 'marie curie' } });
+    expect(assigned.body.personId).toBe(first!.personId);
+    const marie = (await json(`${server.url}/api/people/${first!.personId}`)).body;
+    expect(marie).toMatchObject({ name: 'Marie Curie', faceCount: 2 });
+
+    // Merge the other person into Marie: a user decision, so both faces of one photo may end up together.
+    const merged = await json(`${server.url}/api/people/${first!.personId}/merge`, { method: 'POST', json: { ids: [second!.personId] } });
+    expect(merged.status).toBe(200);
+    expect(merged.body.faceCount).toBe(4);
+    expect((await json(`${server.url}/api/people/${second!.personId}`)).status).toBe(404);
+  });
+
+  it('answers bad people requests with 4xx and a message', async () => {
+    expect((await json(`${server.url}/api/people/not-a-uuid`)).status).toBe(400);
+    expect((await json(`${server.url}/api/people/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    const face = (await detail('portrait.jpg')).faces[0];
+    const both = await json(`${server.url}/api/faces/${face.id}/assign`, { method: 'POST', json: {} });
+    expect(both.status).toBe(400);
+    expect(both.body.message).toMatch(/personId or name/);
+  });
+
+  it('reads the beer names on the boards (OCR gated by the pixel heuristic)', async () => {
+    const photo = await detail('craft-beer.jpg');
+    expect(photo.steps.ocr.status).toBe('done');
+    for (const name of [/WEEKEND WARRIOR/i, /HOPADILLO/i, /RODEO CLOWN/i]) expect(photo.ocr.text).toMatch(name);
+    expect(photo.ocr.words.length).toBeGreaterThan(5);
+  });
+
+  it('skips OCR on a photo without text, saying why', async () => {
+    const photo = await detail('red.jpg');
+    expect(photo.steps.ocr.status).toBe('skipped');
+    expect(photo.steps.ocr.error).toMatch(/no text expected \(pixels score/);
+    expect(photo.ocr).toBeNull();
+  });
+
+  it('composes a fallback caption when no caption endpoint is configured', async () => {
+    const photo = await detail('craft-beer.jpg');
+    expect(photo.caption).toMatchObject({ source: 'fallback', model: 'tags' });
+    expect(photo.caption.caption.length).toBeGreaterThan(0);
+  });
+
+  it('lists the seeded categories and edits the mapping through the API', async () => {
+    const list = (await json(`${server.url}/api/categories`)).body.items as { name: string; tags: string[] }[];
+    expect(list.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['electronics', 'food', 'landscape', 'documents', 'people', 'animals', 'vehicles', 'architecture', 'plants', 'events']),
+    );
+    expect(list.find((c) => c.name === 'food')!.tags.length).toBeGreaterThan(10);
+    const created = await json(`${server.url}/api/categories`, { method: 'POST', json: { name: 'Colours', tags: ['red', 'Green '] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'colours', label: 'Colours', tags: ['green', 'red'], photoCount: 0 });
+    expect((await json(`${server.url}/api/categories`, { method: 'POST', json: { name: 'colours' } })).status).toBe(409);
+    expect((await json(`${server.url}/api/categories`, { method: 'POST', json: { name: '!!' } })).status).toBe(400);
+  });
+
+  it('lists the models with what they enable', async () => {
+    const models = (await json(`${server.url}/api/models`)).body;
+    const byName = Object.fromEntries(models.items.map((m: { name: string }) => [m.name, m]));
+    expect(byName['clip-vit-b32']).toMatchObject({ installed: false, inUse: true });
+    expect(byName.faces).toMatchObject({ installed: true, bundled: true });
+    expect(byName['ocr-eng']).toMatchObject({ installed: true, bundled: true });
+    expect(models.captions.provider).toBe('fallback');
+  });
+});
+
+describe('installing a CLIP model later', () => {
+  let server: TestServer;
+  let dataDir: string;
+  let ids: Record<string, string>;
+
+  beforeAll(async () => {
+    dataDir = tempDir();
+    server = await startTestServer({ dataDir });
+    const response = await upload(server.url, [
+      { data: await colourPhoto([200, 30, 30]), name: 'red.jpg' },
+      { data: await colourPhoto([30, 170, 40]), name: 'green.jpg' },
+    ]);
+    ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
+    await waitForTerminal(server.url, Object.values(ids), 120_000);
+  }, 180_000);
+
+  afterAll(async () => server?.dispose());
+
+  it('fills in embeddings, tags and categories after `reprocess --step embeddings`', async () => {
+    const { clipDir } = await ensureFixtureModels();
+    await installFromFolder(dataDir, 'clip-vit-b32', clipDir);
+    const queued = await json(`${server.url}/api/reprocess`, { method: 'POST', json: { step: 'embeddings' } });
+    expect(queued.body.queued).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForTerminal(server.url, Object.values(ids), 120_000);
+    const red = (await json(`${server.url}/api/photos/${ids['red.jpg']}`)).body;
+    expect(red.steps.embeddings.status).toBe('done');
+    expect(red.steps.embeddings.version).toMatch(/^1\+clip-vit-b32@/);
+    expect(red.embedding).toMatchObject({ dimensions: 512 });
+    expect(red.embedding.model).toMatch(/^clip-vit-b32@/);
+    expect(red.tags.map((t: { name: string }) => t.name)).toContain('red');
+    expect(red.tags.every((t: { confidence: number }) => t.confidence >= 0.5 && t.confidence <= 1)).toBe(true);
+    const green = (await json(`${server.url}/api/photos/${ids['green.jpg']}`)).body;
+    expect(green.tags.map((t: { name: string }) => t.name)).toContain('green');
+    expect(green.tags.map((t: { name: string }) => t.name)).not.toContain('red');
+    expect(red.caption.source).toBe('fallback');
+    expect(red.caption.tags).toContain('red');
+  });
+
+  it('re-categorises photos when the mapping changes, without running a model', async () => {
+    const created = await json(`${server.url}/api/categories`, { method: 'POST', json: { name: 'warm', tags: ['orange'] } });
+    const before = (await json(`${server.url}/api/photos/${ids['red.jpg']}`)).body;
+    expect(before.categories).not.toContain('warm');
+    const steps = before.steps;
+    await json(`${server.url}/api/categories/${created.body.id}`, { method: 'PATCH', json: { addTags: ['red'] } });
+    const after = (await json(`${server.url}/api/photos/${ids['red.jpg']}`)).body;
+    expect(after.categories).toContain('warm');
+    expect(after.steps).toEqual(steps);
+    const list = (await json(`${server.url}/api/categories`)).body.items;
+    expect(list.find((c: { name: string }) => c.name === 'warm').photoCount).toBe(1);
+  });
+
+  it('redoes the embeddings at start when the model changed (its version is recorded)', async () => {
+    await server.close();
+    // Another model in the same slot: the recorded versions no longer match.
+    const { multilingualDir } = await ensureFixtureModels();
+    await installFromFolder(dataDir, 'clip-multilingual', multilingualDir);
+    server = await startTestServer({ dataDir, ml: { clipModel: 'clip-multilingual' } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForTerminal(server.url, Object.values(ids), 120_000);
+    const red = (await json(`${server.url}/api/photos/${ids['red.jpg']}`)).body;
+    expect(red.embedding.model).toMatch(/^clip-multilingual@/);
+    expect(red.steps.embeddings.version).toMatch(/^1\+clip-multilingual@/);
+  });
+});
