@@ -125,6 +125,21 @@ describe('analysis without downloaded models', () => {
     expect((await json(`${server.url}/api/people/${second!.personId}`)).status).toBe(404);
   });
 
+  it('hides a person from the list, and keeps a face the user unassigned out of clustering', async () => {
+    const [person] = (await json(`${server.url}/api/people`)).body.items;
+    expect((await json(`${server.url}/api/people/${person.id}`, { method: 'PATCH', json: { hidden: true } })).body.hidden).toBe(true);
+    expect((await json(`${server.url}/api/people`)).body.items.map((p: { id: string }) => p.id)).not.toContain(person.id);
+    expect((await json(`${server.url}/api/people?includeHidden=true`)).body.items.map((p: { id: string }) => p.id)).toContain(person.id);
+    await json(`${server.url}/api/people/${person.id}`, { method: 'PATCH', json: { hidden: false } });
+
+    const faces = (await json(`${server.url}/api/people/${person.id}/faces`)).body.items;
+    const unassigned = await json(`${server.url}/api/faces/${faces[0].id}/unassign`, { method: 'POST' });
+    expect(unassigned.body).toMatchObject({ faceId: faces[0].id, personId: null });
+    await json(`${server.url}/api/people/recluster`, { method: 'POST' });
+    const photoFaces = (await json(`${server.url}/api/photos/${faces[0].photoId}/faces`)).body.items;
+    expect(photoFaces.find((f: { id: string }) => f.id === faces[0].id)).toMatchObject({ personId: null, assignedBy: 'user' });
+  });
+
   it('answers bad people requests with 4xx and a message', async () => {
     expect((await json(`${server.url}/api/people/not-a-uuid`)).status).toBe(400);
     expect((await json(`${server.url}/api/people/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
