@@ -1,9 +1,11 @@
-// What both CLIP loaders share: options, errors, the LRU of text queries, L2 normalisation and CLIP's
-// upright-resize-and-centre-crop done with sharp.
+// What both CLIP loaders share: options, errors, the LRU of text queries, L2 normalisation, CLIP's
+// upright-resize-and-centre-crop done with sharp, the load-time text probe and the ClipModel built around a
+// loader's own image and text runs.
 import sharp from 'sharp';
 import type { KernelEnum, Sharp } from 'sharp';
 
-import type { ClipLayout } from './registry.js';
+import { modelVersionAt, type ClipLayout } from './registry.js';
+import type { ClipModel } from './types.js';
 
 export type MlDevice = 'cpu' | 'cuda';
 
@@ -39,7 +41,7 @@ export function normalise(values: ArrayLike<number>): Float32Array {
 }
 
 /** A small least-recently-used map: Map keeps insertion order, so the first key is the oldest. */
-export class Lru<V> {
+class Lru<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly limit: number) {}
   get(key: string): V | undefined {
@@ -90,4 +92,73 @@ export async function uprightCrop(
   }
   const { data, info } = await resized.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
+}
+
+/**
+ * One text run at load: reads the embedding size from the model, so a broken text encoder fails at load and not
+ * at the first photo.
+ */
+export async function probeTextDimensions(
+  runTexts: (texts: readonly string[]) => Promise<Float32Array[]>,
+  device: MlDevice,
+): Promise<number> {
+  try {
+    return (await runTexts(['']))[0]!.length;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (device === 'cuda') throw new ClipLoadError(`CLIP failed on CUDA (${message}). ${CUDA_HELP}`);
+    throw new ClipLoadError(`CLIP text model failed: ${message}`);
+  }
+}
+
+/** What a loader supplies to `clipModel`: its own image run, batched text runs and release. */
+export interface ClipRunner {
+  /** The L2-normalised embedding of one image (undefined when the model gave no row). */
+  embedImage(file: string): Promise<Float32Array | undefined>;
+  /** L2-normalised embeddings of the texts, in order. */
+  runTexts(texts: readonly string[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * The ClipModel both loaders return, for the model in `root` whose text probe gave `dimensions`: versioned as the
+ * registry does, image embeddings checked against that size, text queries through an LRU (callers get copies,
+ * so the cached vectors cannot be changed), many texts uncached.
+ */
+export async function clipModel(
+  root: string,
+  options: LoadClipOptions,
+  dimensions: number,
+  runner: ClipRunner,
+): Promise<ClipModel> {
+  const { runTexts } = runner;
+  const version = await modelVersionAt(root, options.name);
+  const cache = new Lru<Float32Array>(options.cacheSize ?? 256);
+  return {
+    name: options.name,
+    version,
+    dimensions,
+
+    async embedImage(file: string): Promise<Float32Array> {
+      const embedding = await runner.embedImage(file);
+      if (embedding?.length !== dimensions) {
+        throw new Error(`CLIP image embedding has ${embedding?.length} values, expected ${dimensions}`);
+      }
+      return embedding;
+    },
+
+    async embedText(query: string): Promise<Float32Array> {
+      const hit = cache.get(query);
+      if (hit) return hit.slice();
+      const [embedding] = await runTexts([query]);
+      cache.set(query, embedding!);
+      return embedding!.slice();
+    },
+
+    embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+      return texts.length === 0 ? Promise.resolve([]) : runTexts(texts);
+    },
+
+    close: () => runner.close(),
+  };
 }

@@ -20,16 +20,16 @@ import { AutoTokenizer, env } from '@huggingface/transformers';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 
 import {
+  clipModel,
   ClipLoadError,
   CUDA_HELP,
-  Lru,
   normalise,
+  probeTextDimensions,
   uprightCrop,
   type CropGeometry,
   type LoadClipOptions,
   type MlDevice,
 } from './clip-common.js';
-import { modelVersionAt } from './registry.js';
 import type { ClipModel } from './types.js';
 
 const VISUAL_MODEL = 'visual/model.onnx';
@@ -249,15 +249,7 @@ export async function loadSplitClip(root: string, options: LoadClipOptions): Pro
       return out;
     }
 
-    // One run now: reads the embedding size from the model and fails at load, not at the first photo.
-    let dimensions: number;
-    try {
-      dimensions = (await runTexts(['']))[0]!.length;
-    } catch (error) {
-      const message = (error as Error).message;
-      if (device === 'cuda') throw new ClipLoadError(`CLIP failed on CUDA (${message}). ${CUDA_HELP}`);
-      throw new ClipLoadError(`CLIP text model failed: ${message}`);
-    }
+    const dimensions = await probeTextDimensions(runTexts, device);
     const imageDim = tensorMeta(vision.outputMetadata, imageOutput)?.shape.at(-1);
     if (typeof imageDim === 'number' && imageDim > 0 && imageDim !== dimensions) {
       throw new ClipLoadError(`${VISUAL_MODEL} gives ${imageDim}-d embeddings but ${TEXTUAL_MODEL} ${dimensions}-d`);
@@ -265,15 +257,11 @@ export async function loadSplitClip(root: string, options: LoadClipOptions): Pro
     if (config.embed_dim !== undefined && config.embed_dim !== dimensions) {
       throw new ClipLoadError(`config.json says embed_dim ${config.embed_dim} but the text model gives ${dimensions}`);
     }
-    const version = await modelVersionAt(root, options.name);
-    const cache = new Lru<Float32Array>(options.cacheSize ?? 256);
 
-    return {
-      name: options.name,
-      version,
-      dimensions,
+    return clipModel(root, options, dimensions, {
+      runTexts,
 
-      async embedImage(file: string): Promise<Float32Array> {
+      async embedImage(file: string): Promise<Float32Array | undefined> {
         const { data, width, height } = await uprightCrop(file, geometry);
         const plane = width * height;
         const pixels = new Float32Array(3 * plane);
@@ -281,28 +269,12 @@ export async function loadSplitClip(root: string, options: LoadClipOptions): Pro
           for (let c = 0; c < 3; c++) pixels[c * plane + i] = (data[i * 3 + c]! / 255 - mean[c]!) / std[c]!;
         }
         const result = await vision.run({ [imageInput]: new Tensor('float32', pixels, [1, 3, height, width]) });
-        const [embedding] = rows(result[imageOutput]!);
-        if (embedding?.length !== dimensions) {
-          throw new Error(`CLIP image embedding has ${embedding?.length} values, expected ${dimensions}`);
-        }
-        return embedding;
-      },
-
-      async embedText(query: string): Promise<Float32Array> {
-        const hit = cache.get(query);
-        if (hit) return hit.slice();
-        const [embedding] = await runTexts([query]);
-        cache.set(query, embedding!);
-        return embedding!.slice();
-      },
-
-      embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
-        return texts.length === 0 ? Promise.resolve([]) : runTexts(texts);
+        return rows(result[imageOutput]!)[0];
       },
 
       async close(): Promise<void> {
         await Promise.all(sessions.map((s) => s.release()));
       },
-    };
+    });
   }
 }

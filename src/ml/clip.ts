@@ -18,16 +18,17 @@ import {
 } from '@huggingface/transformers';
 
 import {
+  clipModel,
   ClipLoadError,
   CUDA_HELP,
-  Lru,
   normalise,
+  probeTextDimensions,
   uprightCrop,
   type CropGeometry,
   type LoadClipOptions,
 } from './clip-common.js';
 import { hasSplitClipLayout, loadSplitClip } from './clip-split.js';
-import { modelVersionAt, type ClipLayout } from './registry.js';
+import type { ClipLayout } from './registry.js';
 import type { ClipModel } from './types.js';
 
 export { ClipLoadError, CUDA_HELP, type LoadClipOptions, type MlDevice } from './clip-common.js';
@@ -116,7 +117,6 @@ async function loadTransformersClip(root: string, options: LoadClipOptions): Pro
   const maxLength = Math.min(Number(tokenizer.model_max_length) || 77, 77);
   const padId = tokenizer.pad_token_id ?? 0;
   const batchSize = options.batchSize ?? 64;
-  const cache = new Lru<Float32Array>(options.cacheSize ?? 256);
 
   /**
    * Token ids with the end token kept when a text is cut to the model's 77 positions (CLIP pools at the end
@@ -151,48 +151,21 @@ async function loadTransformersClip(root: string, options: LoadClipOptions): Pro
     return out;
   }
 
-  // One run now: reads the embedding size from the model and fails at load, not at the first photo.
-  let dimensions: number;
-  try {
-    dimensions = (await runTexts(['']))[0]!.length;
-  } catch (error) {
-    const message = (error as Error).message;
-    if (device === 'cuda') throw new ClipLoadError(`CLIP failed on CUDA (${message}). ${CUDA_HELP}`);
-    throw new ClipLoadError(`CLIP text model failed: ${message}`);
-  }
-  const version = await modelVersionAt(root, options.name);
+  const dimensions = await probeTextDimensions(runTexts, device);
 
-  return {
-    name: options.name,
-    version,
-    dimensions,
+  return clipModel(root, options, dimensions, {
+    runTexts,
 
-    async embedImage(file: string): Promise<Float32Array> {
+    async embedImage(file: string): Promise<Float32Array | undefined> {
       // Already square at the crop size: the processor only rescales and normalises.
       const image = await clipPixels(file, geometry);
       const inputs = (await processor(image)) as { pixel_values: Tensor };
       const { image_embeds } = (await vision(inputs)) as { image_embeds: Tensor };
-      const [embedding] = rows(image_embeds);
-      if (embedding?.length !== dimensions) {
-        throw new Error(`CLIP image embedding has ${embedding?.length} values, expected ${dimensions}`);
-      }
-      return embedding;
-    },
-
-    async embedText(query: string): Promise<Float32Array> {
-      const hit = cache.get(query);
-      if (hit) return hit.slice();
-      const [embedding] = await runTexts([query]);
-      cache.set(query, embedding!);
-      return embedding!.slice();
-    },
-
-    embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
-      return texts.length === 0 ? Promise.resolve([]) : runTexts(texts);
+      return rows(image_embeds)[0];
     },
 
     async close(): Promise<void> {
       await Promise.all([vision.dispose(), text.dispose()]);
     },
-  };
+  });
 }

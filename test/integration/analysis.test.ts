@@ -1,10 +1,10 @@
 // The AI steps end to end through a real server: offline defaults (faces, people, OCR, fallback captions),
 // then a CLIP model installed later filling in embeddings and tags; categories and people through the API.
 import path from 'node:path';
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
+import { colourPhoto } from '../helpers/images.js';
 import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
@@ -19,19 +19,6 @@ async function json(url: string, init?: RequestInit & { json?: unknown }) {
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
-}
-
-/** A flat-colour photo with a little texture, so it is a real JPEG with a dominant colour. */
-async function colourPhoto(rgb: [number, number, number]): Promise<Buffer> {
-  const { width, height } = { width: 320, height: 240 };
-  const pixels = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < width * height; i++) {
-    const noise = ((i * 2654435761) >>> 28) - 8;
-    pixels[i * 3] = Math.max(0, Math.min(255, rgb[0] + noise));
-    pixels[i * 3 + 1] = Math.max(0, Math.min(255, rgb[1] + noise));
-    pixels[i * 3 + 2] = Math.max(0, Math.min(255, rgb[2] + noise));
-  }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
 
 describe('analysis without downloaded models', () => {

@@ -1,8 +1,7 @@
 // The multilingual CLIP in Immich's split layout (visual/ + textual/ ONNX graphs, XLM-R tokenizer) through
 // `loadClip`, with the generated fixture: its image embedding follows the picture's colours and its text
 // embedding follows colour words in English, French, German, Spanish and Italian.
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 import { AutoTokenizer, env } from '@huggingface/transformers';
@@ -14,6 +13,10 @@ import { filesFor, getHubModelSpec, installedVersion, installFromFolder, modelDi
 import type { ClipModel } from '../../src/ml/types.js';
 import { TEXT_WEIGHTS_FILE } from '../fixtures/models/generate-clip-multilingual.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
+import { expectCudaLoadsOrExplains, rank } from '../helpers/clip.js';
+import { colourPhotos, rawPicture, type Rgb } from '../helpers/images.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { cosine, norm } from '../helpers/vectors.js';
 
 let clipDir: string;
 let multilingualDir: string;
@@ -21,48 +24,10 @@ let work: string;
 let clip: ClipModel;
 const images: Record<string, string> = {};
 
-const cosine = (a: Float32Array, b: Float32Array): number => a.reduce((sum, v, i) => sum + v * b[i]!, 0);
-const norm = (a: Float32Array): number => Math.sqrt(cosine(a, a));
-
-/** Names of `candidates`, best match for `query` first. */
-async function rank(query: string, candidates: Record<string, string>): Promise<string[]> {
-  const text = await clip.embedText(query);
-  const scored = await Promise.all(
-    Object.entries(candidates).map(async ([name, file]) => ({ name, score: cosine(text, await clip.embedImage(file)) })),
-  );
-  return scored.sort((a, b) => b.score - a.score).map((s) => s.name);
-}
-
-/** A photo-like picture: mostly one colour, with a band of another, some noise, not square. */
-async function mostly(file: string, rgb: [number, number, number], band: [number, number, number]): Promise<string> {
-  const width = 480;
-  const height = 320;
-  const pixels = Buffer.alloc(width * height * 3);
-  let seed = 11;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      const noise = (seed % 41) - 20;
-      const base = y > height * 0.75 ? band : rgb;
-      for (let c = 0; c < 3; c++) pixels[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, base[c]! + noise));
-    }
-  }
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toFile(file);
-  return file;
-}
-
-async function temp(prefix: string): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), prefix));
-}
-
 beforeAll(async () => {
   ({ clipDir, multilingualDir } = await ensureFixtureModels());
-  work = await temp('shoebox-mclip-');
-  const grey: [number, number, number] = [120, 120, 120];
-  images.red = await mostly(path.join(work, 'red.jpg'), [200, 30, 35], grey);
-  images.green = await mostly(path.join(work, 'green.jpg'), [50, 140, 45], [90, 140, 220]);
-  images.blue = await mostly(path.join(work, 'blue.jpg'), [35, 80, 200], grey);
-  images.yellow = await mostly(path.join(work, 'yellow.jpg'), [235, 215, 40], grey);
+  work = await makeTempDir('shoebox-mclip-');
+  Object.assign(images, await colourPhotos(work, 11));
   clip = await loadClip(multilingualDir, { name: 'clip-multilingual', device: 'cpu' });
 });
 
@@ -106,17 +71,17 @@ describe('loadClip with the split (Immich) layout', () => {
   it('ranks the red photo above the green one for "rouge" and "rot", and the other way for "vert" and "grün"', async () => {
     const photos = { red: images.red!, green: images.green!, blue: images.blue!, yellow: images.yellow! };
     for (const query of ['rouge', 'rot', 'rojo', 'une voiture rouge', 'ein roter Wagen']) {
-      const order = await rank(query, photos);
+      const order = await rank(clip, query, photos);
       expect(order[0], query).toBe('red');
       expect(order.indexOf('red'), query).toBeLessThan(order.indexOf('green'));
     }
     for (const query of ['vert', 'grün', 'verde', 'un champ vert']) {
-      const order = await rank(query, photos);
+      const order = await rank(clip, query, photos);
       expect(order[0], query).toBe('green');
       expect(order.indexOf('green'), query).toBeLessThan(order.indexOf('red'));
     }
-    for (const query of ['bleu', 'blau', 'azul']) expect((await rank(query, photos))[0], query).toBe('blue');
-    expect((await rank('jaune', photos))[0]).toBe('yellow');
+    for (const query of ['bleu', 'blau', 'azul']) expect((await rank(clip, query, photos))[0], query).toBe('blue');
+    expect((await rank(clip, 'jaune', photos))[0]).toBe('yellow');
   });
 
   it('puts a colour named in different languages in one place, by a clear margin from other colours', async () => {
@@ -147,16 +112,10 @@ describe('loadClip with the split (Immich) layout', () => {
 
   it('crops a wide photo to its centre, as open_clip does for resize_mode "shortest"', async () => {
     // Green sides, red middle third: squashing the whole picture would make it two-thirds green.
-    const width = 900;
-    const height = 300;
-    const pixels = Buffer.alloc(width * height * 3);
-    for (let i = 0; i < width * height; i++) {
-      const x = i % width;
-      const [r, g, b] = x >= 300 && x < 600 ? [210, 25, 25] : [40, 150, 40];
-      pixels.set([r, g, b], i * 3);
-    }
+    const red: Rgb = [210, 25, 25];
+    const green: Rgb = [40, 150, 40];
     const wide = path.join(work, 'wide.png');
-    await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toFile(wide);
+    await rawPicture(900, 300, (x) => (x >= 300 && x < 600 ? red : green)).png().toFile(wide);
     const image = await clip.embedImage(wide);
     expect(cosine(await clip.embedText('rouge'), image)).toBeGreaterThan(0.9);
     expect(cosine(await clip.embedText('vert'), image)).toBeLessThan(0.1);
@@ -207,8 +166,7 @@ describe('fixture tokenizer', () => {
 
 describe('loadClip with installed and damaged split models', () => {
   it('installs from a folder with the catalogue file list and versions it by the manifest', async () => {
-    const data = await temp('shoebox-mclip-data-');
-    try {
+    await withTempDir('shoebox-mclip-data-', async (data) => {
       const manifest = await installFromFolder(data, 'clip-multilingual', multilingualDir);
       expect(manifest.files.map((f) => f.path).sort()).toEqual([...filesFor(getHubModelSpec('clip-multilingual'))].sort());
       expect(manifest.files.map((f) => f.path)).toContain(`textual/${TEXT_WEIGHTS_FILE}`);
@@ -220,41 +178,34 @@ describe('loadClip with installed and damaged split models', () => {
       } finally {
         await installed.close();
       }
-    } finally {
-      await rm(data, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses to install an external-data file that is a Git LFS pointer', async () => {
-    const [source, data] = [await temp('shoebox-mclip-lfs-'), await temp('shoebox-mclip-data-')];
-    try {
-      await cp(multilingualDir, source, { recursive: true });
-      const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:0000\nsize 2240000000\n';
-      await writeFile(path.join(source, 'textual', TEXT_WEIGHTS_FILE), pointer);
-      await expect(installFromFolder(data, 'clip-multilingual', source)).rejects.toThrow(
-        new RegExp(`textual/${TEXT_WEIGHTS_FILE} is a Git LFS pointer`),
-      );
-    } finally {
-      await Promise.all([source, data].map((d) => rm(d, { recursive: true, force: true })));
-    }
+    await withTempDir('shoebox-mclip-lfs-', (source) =>
+      withTempDir('shoebox-mclip-data-', async (data) => {
+        await cp(multilingualDir, source, { recursive: true });
+        const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:0000\nsize 2240000000\n';
+        await writeFile(path.join(source, 'textual', TEXT_WEIGHTS_FILE), pointer);
+        await expect(installFromFolder(data, 'clip-multilingual', source)).rejects.toThrow(
+          new RegExp(`textual/${TEXT_WEIGHTS_FILE} is a Git LFS pointer`),
+        );
+      }),
+    );
   });
 
   it('says the external-data file is missing when only textual/model.onnx was copied', async () => {
-    const dir = await temp('shoebox-mclip-noweights-');
-    try {
+    await withTempDir('shoebox-mclip-noweights-', async (dir) => {
       await cp(multilingualDir, dir, { recursive: true });
       await rm(path.join(dir, 'textual', TEXT_WEIGHTS_FILE));
       const load = loadClip(dir, { name: 'clip-multilingual' });
       await expect(load).rejects.toBeInstanceOf(ClipLoadError);
       await expect(load).rejects.toThrow(/textual\/model\.onnx .*external-data files next to textual\/model\.onnx/s);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('names the missing files of an incomplete folder', async () => {
-    const dir = await temp('shoebox-mclip-partial-');
-    try {
+    await withTempDir('shoebox-mclip-partial-', async (dir) => {
       await cp(multilingualDir, dir, { recursive: true });
       await rm(path.join(dir, 'textual', 'tokenizer.json'));
       await rm(path.join(dir, 'visual', 'preprocess_cfg.json'));
@@ -264,25 +215,10 @@ describe('loadClip with installed and damaged split models', () => {
       // Forcing the layout on a transformers.js folder says what that layout needs.
       const forced = loadClip(clipDir, { name: 'clip-multilingual', layout: 'immich' });
       await expect(forced).rejects.toThrow(/missing visual\/model\.onnx/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('explains how to get CUDA when it is asked for and missing', async () => {
-    let model: ClipModel | undefined;
-    try {
-      model = await loadClip(multilingualDir, { name: 'clip-multilingual', device: 'cuda' });
-    } catch (error) {
-      expect(error).toBeInstanceOf(ClipLoadError);
-      expect((error as Error).message).toMatch(/CUDA.*ONNXRUNTIME_NODE_INSTALL_CUDA=v12.*SHOEBOX_ML_DEVICE=cuda/s);
-      return;
-    }
-    // A machine with working CUDA libraries: the model must work there too.
-    try {
-      expect(model.dimensions).toBe(512);
-    } finally {
-      await model.close();
-    }
+    await expectCudaLoadsOrExplains(multilingualDir, 'clip-multilingual');
   });
 });

@@ -1,8 +1,7 @@
 // CLIP through the real transformers.js + onnxruntime-node code path, with the generated fixture model whose
 // image embedding follows the picture's colours and whose text embedding follows colour words.
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +14,10 @@ import { installedVersion, installFromFolder, modelDir } from '../../src/ml/regi
 import type { ClipModel } from '../../src/ml/types.js';
 import { FIXTURE_COLOURS, newClipBpe } from '../fixtures/models/generate-clip.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
+import { expectCudaLoadsOrExplains, rank } from '../helpers/clip.js';
+import { colourPhotos } from '../helpers/images.js';
+import { makeTempDir, withTempDir } from '../helpers/temp.js';
+import { cosine, norm } from '../helpers/vectors.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const nature = path.resolve(repoRoot, '../shared/corpus/immich-test-assets/albums/nature');
@@ -25,44 +28,10 @@ let work: string;
 let clip: ClipModel;
 const images: Record<string, string> = {};
 
-const cosine = (a: Float32Array, b: Float32Array): number => a.reduce((sum, v, i) => sum + v * b[i]!, 0);
-const norm = (a: Float32Array): number => Math.sqrt(cosine(a, a));
-
-/** Names of `candidates`, best match for `query` first. */
-async function rank(query: string, candidates: Record<string, string>): Promise<string[]> {
-  const text = await clip.embedText(query);
-  const scored = await Promise.all(
-    Object.entries(candidates).map(async ([name, file]) => ({ name, score: cosine(text, await clip.embedImage(file)) })),
-  );
-  return scored.sort((a, b) => b.score - a.score).map((s) => s.name);
-}
-
-/** A photo-like picture: mostly one colour, with a band of another, some noise, not square. */
-async function mostly(file: string, rgb: [number, number, number], band: [number, number, number]): Promise<string> {
-  const width = 480;
-  const height = 320;
-  const pixels = Buffer.alloc(width * height * 3);
-  let seed = 7;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      const noise = (seed % 41) - 20;
-      const base = y > height * 0.75 ? band : rgb;
-      for (let c = 0; c < 3; c++) pixels[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, base[c]! + noise));
-    }
-  }
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 }).toFile(file);
-  return file;
-}
-
 beforeAll(async () => {
   ({ clipDir } = await ensureFixtureModels());
-  work = await mkdtemp(path.join(os.tmpdir(), 'shoebox-clip-'));
-  const grey: [number, number, number] = [120, 120, 120];
-  images.red = await mostly(path.join(work, 'red.jpg'), [200, 30, 35], grey);
-  images.green = await mostly(path.join(work, 'green.jpg'), [50, 140, 45], [90, 140, 220]);
-  images.blue = await mostly(path.join(work, 'blue.jpg'), [35, 80, 200], grey);
-  images.yellow = await mostly(path.join(work, 'yellow.jpg'), [235, 215, 40], grey);
+  work = await makeTempDir('shoebox-clip-');
+  Object.assign(images, await colourPhotos(work, 7));
   // Other formats sharp reads: a solid PNG with an alpha channel and a WebP.
   images.orange = path.join(work, 'orange.png');
   await sharp({ create: { width: 300, height: 500, channels: 4, background: { r: 250, g: 140, b: 15, alpha: 1 } } }).png().toFile(images.orange);
@@ -100,12 +69,12 @@ describe('loadClip with the fixture model', () => {
 
   it('ranks the photo of the named colour first', async () => {
     const photos = { red: images.red!, green: images.green!, blue: images.blue!, yellow: images.yellow! };
-    expect((await rank('red', photos))[0]).toBe('red');
-    expect((await rank('a photo of a green field', photos))[0]).toBe('green');
-    expect((await rank('Blue!', photos))[0]).toBe('blue');
-    expect((await rank('a yellow car', photos))[0]).toBe('yellow');
-    expect((await rank('orange', { ...photos, orange: images.orange! }))[0]).toBe('orange');
-    expect((await rank('violet', { ...photos, purple: images.purple! }))[0]).toBe('purple');
+    expect((await rank(clip, 'red', photos))[0]).toBe('red');
+    expect((await rank(clip, 'a photo of a green field', photos))[0]).toBe('green');
+    expect((await rank(clip, 'Blue!', photos))[0]).toBe('blue');
+    expect((await rank(clip, 'a yellow car', photos))[0]).toBe('yellow');
+    expect((await rank(clip, 'orange', { ...photos, orange: images.orange! }))[0]).toBe('orange');
+    expect((await rank(clip, 'violet', { ...photos, purple: images.purple! }))[0]).toBe('purple');
   });
 
   it('picks "red" among the colour words for the red photo (zero-shot)', async () => {
@@ -141,9 +110,9 @@ describe('loadClip with the fixture model', () => {
         (name) => [name, path.join(nature, `${name}.jpg`)],
       ),
     );
-    expect((await rank('pink flowers', corpus))[0]).toBe('cyclamen_persicum');
-    expect((await rank('purple flowers', corpus))[0]).toBe('orychophragmus_violaceus');
-    expect((await rank('blue sky over rocks', corpus))[0]).toBe('el_torcal_rocks');
+    expect((await rank(clip, 'pink flowers', corpus))[0]).toBe('cyclamen_persicum');
+    expect((await rank(clip, 'purple flowers', corpus))[0]).toBe('orychophragmus_violaceus');
+    expect((await rank(clip, 'blue sky over rocks', corpus))[0]).toBe('el_torcal_rocks');
     // And a real photo against the made-up ones: the pink cyclamen is nearer "pink" than the green picture.
     const pink = await clip.embedText('pink');
     expect(cosine(pink, await clip.embedImage(corpus.cyclamen_persicum!))).toBeGreaterThan(cosine(pink, await clip.embedImage(images.green!)));
@@ -207,8 +176,7 @@ describe('fixture tokenizer', () => {
 
 describe('loadClip with installed models', () => {
   it('versions an installed model by its manifest, as the registry does', async () => {
-    const data = await mkdtemp(path.join(os.tmpdir(), 'shoebox-clip-data-'));
-    try {
+    await withTempDir('shoebox-clip-data-', async (data) => {
       await installFromFolder(data, 'clip-vit-b32', clipDir);
       const installed = await loadClip(modelDir(data, 'clip-vit-b32'), { name: 'clip-vit-b32' });
       try {
@@ -217,14 +185,11 @@ describe('loadClip with installed models', () => {
       } finally {
         await installed.close();
       }
-    } finally {
-      await rm(data, { recursive: true, force: true });
-    }
+    });
   });
 
   it('loads the quantized pair when only that is there (the default download)', async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-clip-q8-'));
-    try {
+    await withTempDir('shoebox-clip-q8-', async (dir) => {
       await cp(clipDir, dir, { recursive: true });
       await rm(path.join(dir, 'onnx', 'vision_model.onnx'));
       await rm(path.join(dir, 'onnx', 'text_model.onnx'));
@@ -234,36 +199,18 @@ describe('loadClip with installed models', () => {
       } finally {
         await q8.close();
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('says what is missing when the folder is not a model', async () => {
     await expect(loadClip(path.join(work, 'nothing-here'), { name: 'clip-vit-b32' })).rejects.toThrow(/not a model folder/);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-clip-empty-'));
-    try {
+    await withTempDir('shoebox-clip-empty-', async (dir) => {
       await cp(path.join(clipDir, 'config.json'), path.join(dir, 'config.json'));
       await expect(loadClip(dir, { name: 'clip-vit-b32' })).rejects.toThrow(/no CLIP encoders: expected onnx\/vision_model\.onnx/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('explains how to get CUDA when it is asked for and missing', async () => {
-    let model: ClipModel | undefined;
-    try {
-      model = await loadClip(clipDir, { name: 'clip-vit-b32', device: 'cuda' });
-    } catch (error) {
-      expect(error).toBeInstanceOf(ClipLoadError);
-      expect((error as Error).message).toMatch(/CUDA.*ONNXRUNTIME_NODE_INSTALL_CUDA=v12.*SHOEBOX_ML_DEVICE=cuda/s);
-      return;
-    }
-    // A machine with working CUDA libraries: the model must work there too.
-    try {
-      expect(model.dimensions).toBe(512);
-    } finally {
-      await model.close();
-    }
+    await expectCudaLoadsOrExplains(clipDir, 'clip-vit-b32');
   });
 });

@@ -16,6 +16,7 @@ import {
   type NeighbourFace,
   type Rejection,
 } from '../../src/ml/people/clustering.js';
+import { mulberry32 } from '../helpers/vectors.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Synthetic faces: identities are random unit vectors in 128-d; a face is its identity plus Gaussian noise of norm
@@ -23,18 +24,6 @@ import {
 // random identities ≈ 1.0: the shape of face-api descriptors, with room on both sides of maxDistance 0.45.
 
 const DIM = 128;
-
-function rng(seed: number): () => number {
-  // mulberry32
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(r: () => number): number {
   const u = 1 - r();
@@ -108,7 +97,7 @@ function noiseFaces(count: number, r: () => number, prefix = 'noise'): Labelled[
 }
 
 function world(seed: number, identities: number, facesPer: number, noise: number): Labelled[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const faces: Labelled[] = [];
   for (let k = 0; k < identities; k += 1) faces.push(...identityFaces(`id${String(k).padStart(4, '0')}`, randomUnit(r), facesPer, r));
   faces.push(...noiseFaces(noise, r));
@@ -116,7 +105,7 @@ function world(seed: number, identities: number, facesPer: number, noise: number
 }
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i -= 1) {
     const j = Math.floor(r() * (i + 1));
@@ -219,7 +208,7 @@ describe('helpers', () => {
     const c = centroid([new Float32Array([1, 0]), new Float32Array([0, 1])]);
     expect(c[0]).toBeCloseTo(Math.SQRT1_2, 6);
     expect(c[1]).toBeCloseTo(Math.SQRT1_2, 6);
-    const r = rng(1);
+    const r = mulberry32(1);
     const center = randomUnit(r);
     const faces = Array.from({ length: 50 }, () => noisy(center, 0.5, r));
     const m = centroid(faces);
@@ -344,7 +333,7 @@ describe('assignIncremental', () => {
   });
 
   it('with embeddings, members must also be close to each other (no person from two directions)', () => {
-    const r = rng(7);
+    const r = mulberry32(7);
     const me = randomUnit(r);
     // Both 0.4 from the new face but on opposite sides: ≈ 0.8 from each other.
     const left = atDistance(me, 0.4, r);
@@ -389,7 +378,7 @@ describe('clusterAll', () => {
   });
 
   it('stays pure with tighter/looser identities and a truncated neighbour list (2 000 faces)', () => {
-    const r = rng(12);
+    const r = mulberry32(12);
     const faces: Labelled[] = [];
     for (let k = 0; k < 150; k += 1) {
       faces.push(...identityFaces(`mix${String(k).padStart(3, '0')}`, randomUnit(r), 4 + Math.floor(r() * 20), r, { sigma: 0.35 + r() * 0.3 }));
@@ -404,7 +393,7 @@ describe('clusterAll', () => {
   });
 
   it('an identity with fewer than minFaces faces makes no person', () => {
-    const r = rng(13);
+    const r = mulberry32(13);
     const pair = identityFaces('pair', randomUnit(r), 2, r);
     const trio = identityFaces('trio', randomUnit(r), 3, r);
     const result = clusterAll([...pair, ...trio], []);
@@ -416,7 +405,7 @@ describe('clusterAll', () => {
   });
 
   it('two faces of one photo never land in one person, even identical: the closer one stays', () => {
-    const r = rng(14);
+    const r = mulberry32(14);
     const center = randomUnit(r);
     const group = identityFaces('a', center, 6, r);
     const twin = noisy(center, 0.2, r);
@@ -444,7 +433,7 @@ describe('clusterAll', () => {
   });
 
   it('an existing person keeps one auto face per photo: a user face wins, else the one closest to the person', () => {
-    const r = rng(15);
+    const r = mulberry32(15);
     const center = randomUnit(r);
     const base = identityFaces('p', center, 5, r, { personId: 'P', assignedBy: 'user' });
     const near: ClusterFace = { id: 'z-near', photoId: 'dup', embedding: noisy(center, 0.1, r), personId: 'P', assignedBy: 'auto' };
@@ -473,7 +462,7 @@ describe('clusterAll', () => {
   });
 
   it('user assignments are fixed, even where the embedding disagrees', () => {
-    const r = rng(16);
+    const r = mulberry32(16);
     const a = randomUnit(r);
     const b = randomUnit(r);
     const aFaces = identityFaces('a', a, 6, r, { personId: 'PA', assignedBy: 'user' });
@@ -494,7 +483,7 @@ describe('clusterAll', () => {
   });
 
   it('a face the user took out of people (no person, by user) stays unassigned and adds no density', () => {
-    const r = rng(17);
+    const r = mulberry32(17);
     const center = randomUnit(r);
     const out = identityFaces('out', center, 6, r, { assignedBy: 'user' });
     const two = identityFaces('in', center, 2, r);
@@ -504,7 +493,7 @@ describe('clusterAll', () => {
   });
 
   it('one user-named face pulls its unassigned look-alikes into that person', () => {
-    const r = rng(18);
+    const r = mulberry32(18);
     const center = randomUnit(r);
     const named = identityFaces('named', center, 1, r, { personId: 'P', assignedBy: 'user' });
     const rest = identityFaces('rest', center, 7, r);
@@ -515,7 +504,7 @@ describe('clusterAll', () => {
   });
 
   it('attaches unassigned faces to existing people, keeps auto faces, forms new people from the rest', () => {
-    const r = rng(19);
+    const r = mulberry32(19);
     const a = randomUnit(r);
     const b = randomUnit(r);
     const known = identityFaces('a-known', a, 4, r, { personId: 'PA' });
@@ -531,7 +520,7 @@ describe('clusterAll', () => {
   });
 
   it('auto faces stay put unless reassignAuto resets them to the user faces', () => {
-    const r = rng(20);
+    const r = mulberry32(20);
     const center = randomUnit(r);
     const user = identityFaces('u', center, 3, r, { personId: 'P', assignedBy: 'user' });
     const autoFar = identityFaces('drift', randomUnit(r), 1, r, { personId: 'P' }); // an earlier mistake
@@ -545,7 +534,7 @@ describe('clusterAll', () => {
 
   describe('rejections', () => {
     it('an auto face rejected from its person is released and never comes back', () => {
-      const r = rng(21);
+      const r = mulberry32(21);
       const center = randomUnit(r);
       const person = identityFaces('p', center, 6, r, { personId: 'P' });
       const rejections = [{ faceId: person[2]!.id, personId: 'P' }];
@@ -556,7 +545,7 @@ describe('clusterAll', () => {
     });
 
     it('a rejecting face is left out of a group joining that person; the rest of the group joins', () => {
-      const r = rng(22);
+      const r = mulberry32(22);
       const center = randomUnit(r);
       const person = identityFaces('p', center, 4, r, { personId: 'P', assignedBy: 'user' });
       const group = identityFaces('q', center, 6, r);
@@ -573,7 +562,7 @@ describe('clusterAll', () => {
     });
 
     it('a tight group holding a rejecting face joins the person without that face (eviction)', () => {
-      const r = rng(40);
+      const r = mulberry32(40);
       const a = randomUnit(r);
       const person = identityFaces('p', a, 4, r, { personId: 'P', assignedBy: 'user' });
       // A tight group (internal distance ≈ 0.04) a little off the person (≈ 0.25): it forms before it meets P.
@@ -589,7 +578,7 @@ describe('clusterAll', () => {
 
     it('nothing joins a person through a link that starts at a face rejected from it', () => {
       // B's faces reach person A only through f, which sits between them (nearer B) and was rejected from A.
-      const r = rng(41);
+      const r = mulberry32(41);
       const a = randomUnit(r);
       const b = atDistance(a, 0.7, r);
       const pa = identityFaces('a', a, 5, r, { personId: 'PA', assignedBy: 'user', sigma: 0.4 });
@@ -612,7 +601,7 @@ describe('clusterAll', () => {
     });
 
     it('a rejected face may still form or join another person', () => {
-      const r = rng(23);
+      const r = mulberry32(23);
       const a = randomUnit(r);
       const b = randomUnit(r);
       const pa = identityFaces('a', a, 4, r, { personId: 'PA', assignedBy: 'user' });
@@ -623,7 +612,7 @@ describe('clusterAll', () => {
     });
 
     it('rejections of a person seen only in rejections are harmless', () => {
-      const r = rng(24);
+      const r = mulberry32(24);
       const faces = identityFaces('x', randomUnit(r), 4, r);
       const result = clusterAll(faces, [{ faceId: faces[0]!.id, personId: 'gone' }, { faceId: 'unknown-face', personId: 'P' }]);
       expect(result.newPeople).toEqual([faces.map((f) => f.id)]);
@@ -634,7 +623,7 @@ describe('clusterAll', () => {
     // Two identities whose centres are 0.55 apart: every cross pair of faces is farther than maxDistance, but
     // much closer than strangers (≈ 1.0). E.g. siblings.
     function siblings(seed: number) {
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const a = randomUnit(r);
       const b = atDistance(a, 0.55, r);
       const as = identityFaces('sib-a', a, 8, r, { sigma: 0.4 });
@@ -719,7 +708,7 @@ describe('clusterAll', () => {
   });
 
   it('same input in any order → same output', () => {
-    const r = rng(28);
+    const r = mulberry32(28);
     const faces: ClusterFace[] = world(29, 25, 6, 30).map((f, i) => {
       if (i % 17 === 0) return { ...f, personId: 'P-user', assignedBy: 'user' };
       if (i % 13 === 0) return { ...f, personId: `P-auto-${i % 3}`, assignedBy: 'auto' };
@@ -757,7 +746,7 @@ describe('clusterAll', () => {
 
   it('accepts unnormalised embeddings and empty input; refuses duplicates, mixed dimensions and `new:` ids', () => {
     expect(clusterAll([], [])).toMatchObject({ newPeople: [], released: [], stats: { faces: 0 } });
-    const r = rng(31);
+    const r = mulberry32(31);
     const center = randomUnit(r);
     const faces = identityFaces('s', center, 4, r).map((f, i) => ({ ...f, embedding: f.embedding.map((x) => x * (i + 2)) }));
     expect(clusterAll(faces, []).newPeople).toHaveLength(1);
@@ -775,7 +764,7 @@ describe('clusterAll', () => {
 describe.skipIf(!process.env.SHOEBOX_CLUSTER_BENCH)('clusterAll timing', () => {
   for (const n of [2_000, 10_000, 20_000]) {
     it(`${n} faces`, { timeout: 600_000 }, () => {
-      const r = rng(n);
+      const r = mulberry32(n);
       const faces: Labelled[] = [];
       let k = 0;
       // Identities of 2–40 faces, ~15 % strangers.

@@ -3,18 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { textLikelyFromClip } from '../../src/ml/tags/text-gate.js';
 import type { VocabularyEntry } from '../../src/ml/tags/vocabulary.js';
 import { buildTagMatrix, tagCosines, zeroShotTags, type TagMatrix } from '../../src/ml/tags/zero-shot.js';
-
-/** Small seeded PRNG so the synthetic embeddings are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/vectors.js';
 
 function normalise(v: Float32Array): Float32Array {
   const n = Math.hypot(...v);
@@ -50,7 +39,7 @@ function matrixOf(rows: Map<string, Float32Array>): TagMatrix {
 
 /** 300 random tags in 64 dimensions: nearly orthogonal, like unrelated CLIP labels. */
 function syntheticVocabulary(seed = 1, count = 300, dims = 64) {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const rows = new Map<string, Float32Array>();
   for (let i = 0; i < count; i++) rows.set(`tag-${String(i).padStart(3, '0')}`, randomUnit(next, dims));
   return { rows, matrix: matrixOf(rows), next, dims };
@@ -101,7 +90,7 @@ describe('zeroShotTags', () => {
   });
 
   it('breaks ties by vocabulary order, deterministically', () => {
-    const next = random(4);
+    const next = mulberry32(4);
     const shared = randomUnit(next, 32);
     const rows = new Map<string, Float32Array>([
       ['zebra', shared],
@@ -204,7 +193,7 @@ describe('buildTagMatrix', () => {
 });
 
 describe('textLikelyFromClip', () => {
-  const next = random(8);
+  const next = mulberry32(8);
   const text = Array.from({ length: 5 }, () => randomUnit(next, 64));
   const noText = Array.from({ length: 5 }, () => randomUnit(next, 64));
 
