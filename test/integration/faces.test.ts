@@ -21,7 +21,10 @@ import {
   WorkerPoolError,
   type FaceDetectorPool,
 } from '../../src/ml/faces/index.js';
+import { detectFaces, loadFaceModels } from '../../src/ml/faces/detect.js';
 import { WorkerPool } from '../../src/ml/faces/pool.js';
+import { DEFAULT_FACE_SETTINGS } from '../../src/ml/faces/settings.js';
+import { locateFacesOnnx } from '../../src/ml/faces/ssd-onnx.js';
 import type { Box, DetectedFace } from '../../src/ml/types.js';
 
 const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/immich-test-assets');
@@ -62,7 +65,7 @@ describe('faces: face-api SSD + 68 landmarks + FaceRes 1024-d descriptors in wor
 
   it('names library, models and settings in its version', () => {
     expect(detector.version).toMatch(
-      /^face-api-ssd-mobilenet-v1\+landmark68@\d+\.\d+\.\d+;descriptor=human-faceres-1024@\d+\.\d+\.\d+;crop=1\.25-mirror-avg;min-score=0\.25;min-size=24;max-side=1024$/,
+      /^face-api-ssd-mobilenet-v1\+landmark68@\d+\.\d+\.\d+;descriptor=human-faceres-1024@\d+\.\d+\.\d+;crop=1\.25-mirror-avg;min-score=0\.25;min-size=24;max-side=1024;ssd-runtime=onnx$/,
     );
     expect(detector.dimensions).toBe(1024);
     expect(FACE_DESCRIPTOR_DIMENSIONS).toBe(1024);
@@ -269,5 +272,64 @@ describe('worker pool', () => {
     await p.close();
     await running;
     await queued;
+  });
+});
+
+describe('SSD MobileNet v1 on onnxruntime: the same detections as face-api on tfjs', () => {
+  /** Portraits, a woman at a bar, a page with 15 low-score boxes at 0.1, and photos without people. */
+  const FILES = [
+    'metadata/faces/portrait.jpg',
+    'metadata/faces/portrait-orientation-6.jpg',
+    'albums/text/craft-beer.jpg',
+    'albums/text/book-beside-flowers.jpg',
+    'albums/nature/notocactus_minimus.jpg',
+    'albums/nature/prairie_falcon.jpg',
+  ];
+
+  it('gives the same boxes and scores, down to score 0.1', async () => {
+    const { faceapi, tf } = await loadFaceModels('tfjs');
+    let compared = 0;
+    for (const file of FILES) {
+      const { data, info } = await sharp(path.join(ASSETS, file))
+        .rotate()
+        .resize({ width: 1024, height: 1024, fit: 'inside', withoutEnlargement: true })
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const input = tf.tensor3d(data, [info.height, info.width, 3], 'int32');
+      const options = new faceapi.SsdMobilenetv1Options({ minConfidence: 0.1, maxResults: 100 });
+      const theirs = await faceapi.nets.ssdMobilenetv1.locateFaces(input as unknown as Parameters<typeof faceapi.nets.ssdMobilenetv1.locateFaces>[0], options);
+      input.dispose();
+      const ours = await locateFacesOnnx({ data, width: info.width, height: info.height }, 100, 0.1);
+      expect(ours.map((d) => d.score.toFixed(2)), file).toEqual(theirs.map((d) => d.score.toFixed(2)));
+      ours.forEach((d, i) => {
+        const t = theirs[i]!;
+        expect(Math.abs(d.score - t.score)).toBeLessThan(1e-3);
+        for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(d.box[k] - t.box[k]), `${file} ${k}`).toBeLessThan(1);
+      });
+      compared += ours.length;
+    }
+    // Measured: 3 + 3 + 2 + 15 + 1 + 0 detections at ≥ 0.1.
+    expect(compared).toBeGreaterThanOrEqual(20);
+  });
+
+  it('gives the same faces, landmarks and descriptors through detectFaces', async () => {
+    for (const file of [PORTRAIT, PORTRAIT_6]) {
+      const tfjs = byX(await detectFaces(file, UPRIGHT, { ...DEFAULT_FACE_SETTINGS, ssdRuntime: 'tfjs' }));
+      const onnx = byX(await detectFaces(file, UPRIGHT, { ...DEFAULT_FACE_SETTINGS, ssdRuntime: 'onnx' }));
+      expect(onnx).toHaveLength(2);
+      expect(onnx).toHaveLength(tfjs.length);
+      onnx.forEach((f, i) => {
+        const t = tfjs[i]!;
+        expect(Math.abs(f.score - t.score)).toBeLessThan(1e-3);
+        expect(gap(f.box, t.box)).toBeLessThan(1);
+        expect(Math.abs(f.box.width - t.box.width)).toBeLessThan(1);
+        const theirs = t.landmarks ?? [];
+        expect(f.landmarks).toHaveLength(68);
+        f.landmarks?.forEach((p, j) => expect(Math.hypot(p.x - theirs[j]!.x, p.y - theirs[j]!.y)).toBeLessThan(1));
+        expect(cosineDistance(f.embedding, t.embedding)).toBeLessThan(1e-3);
+      });
+    }
   });
 });

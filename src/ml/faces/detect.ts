@@ -10,7 +10,8 @@ import sharp from 'sharp';
 
 import type { Box, DetectedFace, Point } from '../types.js';
 import { describeFaces, faceCrop, loadFaceRes } from './descriptor.js';
-import type { FaceSettings } from './settings.js';
+import type { FaceSettings, SsdRuntime } from './settings.js';
+import { loadSsdOnnx, locateFacesOnnx, type RgbImage } from './ssd-onnx.js';
 
 export interface Size {
   width: number;
@@ -35,14 +36,12 @@ export class FaceImageError extends Error {
 }
 
 const require = createRequire(import.meta.url);
-let loading: Promise<Models> | null = null;
+let loadingBase: Promise<Models> | null = null;
+const loadingSsd = new Map<SsdRuntime, Promise<unknown>>();
 
-/**
- * Loads face-api, the wasm backend, SSD + landmarks and FaceRes once; a failed load is retried by the next call.
- * face-api's recognition net is not loaded: FaceRes replaces it.
- */
-export function loadFaceModels(): Promise<Models> {
-  loading ??= (async () => {
+/** face-api, the wasm backend, the landmark net and FaceRes, once; a failed load is retried by the next call. */
+function loadBaseModels(): Promise<Models> {
+  loadingBase ??= (async () => {
     // The node-wasm build is CommonJS and needs @tensorflow/tfjs + tfjs-backend-wasm beside it.
     const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
     const tf = faceapi.tf as unknown as Tfjs;
@@ -50,18 +49,57 @@ export function loadFaceModels(): Promise<Models> {
     tf.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
     if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to start');
     await tf.ready();
-    const models = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-    const [faceres] = await Promise.all([
-      loadFaceRes(tf),
-      faceapi.nets.ssdMobilenetv1.loadFromDisk(models),
-      faceapi.nets.faceLandmark68Net.loadFromDisk(models),
-    ]);
+    const [faceres] = await Promise.all([loadFaceRes(tf), faceapi.nets.faceLandmark68Net.loadFromDisk(faceApiModelDir())]);
     return { faceapi, tf, faceres };
   })();
-  loading.catch(() => {
-    loading = null;
+  loadingBase.catch(() => {
+    loadingBase = null;
   });
-  return loading;
+  return loadingBase;
+}
+
+const faceApiModelDir = () => path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+
+/**
+ * Loads face-api, the wasm backend, landmarks and FaceRes once, plus the SSD detector for `ssdRuntime`:
+ * face-api's own on tfjs (the default here, so that callers using `faceapi.detectAllFaces` directly keep
+ * working), or the same weights as an ONNX graph on onnxruntime (ssd-onnx.ts; face-api's SSD is then not
+ * loaded). A failed load is retried by the next call. face-api's recognition net is not loaded: FaceRes
+ * replaces it.
+ */
+export async function loadFaceModels(ssdRuntime: SsdRuntime = 'tfjs'): Promise<Models> {
+  const base = loadBaseModels();
+  let ssd = loadingSsd.get(ssdRuntime);
+  if (!ssd) {
+    ssd =
+      ssdRuntime === 'onnx'
+        ? loadSsdOnnx()
+        : base.then(({ faceapi }) => faceapi.nets.ssdMobilenetv1.loadFromDisk(faceApiModelDir()));
+    loadingSsd.set(ssdRuntime, ssd);
+    ssd.catch(() => loadingSsd.delete(ssdRuntime));
+  }
+  const [models] = await Promise.all([base, ssd]);
+  return models;
+}
+
+/** SSD (on `ssdRuntime`) then face-api's 68-point landmarks on the boxes, on one decoded image. */
+async function detectWithLandmarks(models: Models, pixels: RgbImage, input: Tf.Tensor3D, settings: FaceSettings) {
+  const { faceapi } = models;
+  const faceInput = input as unknown as FaceApi.tf.Tensor3D;
+  if (settings.ssdRuntime === 'tfjs') {
+    const options = new faceapi.SsdMobilenetv1Options({ minConfidence: settings.minScore, maxResults: 100 });
+    return faceapi.detectAllFaces(faceInput, options).withFaceLandmarks();
+  }
+  const found = await locateFacesOnnx(pixels, 100, settings.minScore);
+  const dims = { width: input.shape[1], height: input.shape[0] };
+  const detections = found.map((d) =>
+    faceapi.extendWithFaceDetection(
+      {},
+      new faceapi.FaceDetection(d.score, new faceapi.Rect(d.relative.x, d.relative.y, d.relative.width, d.relative.height), dims),
+    ),
+  );
+  // The same task face-api's withFaceLandmarks() runs after its own SSD.
+  return new faceapi.DetectAllFaceLandmarksTask(Promise.resolve(detections), faceInput, false);
 }
 
 /** Upright RGB pixels, downscaled to fit `maxSide`. */
@@ -83,13 +121,13 @@ async function decode(image: string, maxSide: number): Promise<{ data: Buffer; w
 
 /** Detects faces on an upright image; boxes and landmarks come back in pixels of `upright`. */
 export async function detectFaces(image: string, upright: Size, settings: FaceSettings): Promise<DetectedFace[]> {
-  const { faceapi, tf, faceres } = await loadFaceModels();
+  const models = await loadFaceModels(settings.ssdRuntime);
+  const { tf, faceres } = models;
   const pixels = await decode(image, settings.maxSide);
   const input = tf.tensor3d(pixels.data, [pixels.height, pixels.width, 3], 'int32');
-  const options = new faceapi.SsdMobilenetv1Options({ minConfidence: settings.minScore, maxResults: 100 });
   const found = await (async () => {
     try {
-      return await faceapi.detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, options).withFaceLandmarks();
+      return await detectWithLandmarks(models, pixels, input, settings);
     } finally {
       input.dispose();
     }

@@ -1,6 +1,6 @@
-// The faces module: a FaceDetector backed by a pool of worker threads (face-api SSD + landmarks and Human's
-// FaceRes descriptor, on one tfjs-wasm), and face thumbnails. Why these models and settings:
-// bench/results/faces-measurement.md.
+// The faces module: a FaceDetector backed by a pool of worker threads (face-api's SSD weights on onnxruntime,
+// face-api landmarks and Human's FaceRes descriptor on one tfjs-wasm), and face thumbnails. Why these models and
+// settings: bench/results/faces-measurement.md.
 import path from 'node:path';
 
 import type { DetectedFace, FaceDetector } from '../types.js';

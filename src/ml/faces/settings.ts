@@ -21,9 +21,24 @@ export interface FaceSettings {
    * ~1024 px is shrunk either way).
    */
   maxSide: number;
+  /**
+   * What runs face-api's SSD MobileNet v1 (same weights either way): `tfjs` is face-api itself on the tfjs wasm
+   * backend (one thread), `onnx` the same network written as an ONNX graph and run by onnxruntime-node
+   * (ssd-onnx.ts). Landmarks and descriptors stay on tfjs. Measured on the corpus JPEGs: identical detections
+   * (scores within 6e-7, boxes within 0.001 px at score ≥ 0.1) and detectFaces ~3.5× faster (median 102–113 ms
+   * vs 382–387 ms per photo on the loaded 2-core box); bench/results/faces-measurement.md.
+   */
+  ssdRuntime: SsdRuntime;
 }
 
-export const DEFAULT_FACE_SETTINGS: Readonly<FaceSettings> = Object.freeze({ minScore: 0.25, minSize: 24, maxSide: 1024 });
+export type SsdRuntime = 'tfjs' | 'onnx';
+
+export const DEFAULT_FACE_SETTINGS: Readonly<FaceSettings> = Object.freeze({
+  minScore: 0.25,
+  minSize: 24,
+  maxSide: 1024,
+  ssdRuntime: 'onnx',
+} satisfies FaceSettings);
 
 /** FaceRes (via @vladmandic/human) descriptors: see descriptor.ts. */
 export const FACE_DESCRIPTOR_DIMENSIONS = 1024;
@@ -33,8 +48,10 @@ export function resolveFaceSettings(partial: Partial<FaceSettings> = {}): FaceSe
   if (partial.minScore !== undefined) s.minScore = partial.minScore;
   if (partial.minSize !== undefined) s.minSize = partial.minSize;
   if (partial.maxSide !== undefined) s.maxSide = partial.maxSide;
+  if (partial.ssdRuntime !== undefined) s.ssdRuntime = partial.ssdRuntime;
   if (!(s.minScore > 0 && s.minScore < 1)) throw new RangeError(`minScore must be in (0, 1), got ${s.minScore}`);
   if (!(s.minSize >= 0)) throw new RangeError(`minSize must be ≥ 0, got ${s.minSize}`);
+  if (s.ssdRuntime !== 'tfjs' && s.ssdRuntime !== 'onnx') throw new RangeError(`ssdRuntime must be tfjs or onnx, got ${String(s.ssdRuntime)}`);
   if (!(Number.isInteger(s.maxSide) && s.maxSide >= 128)) throw new RangeError(`maxSide must be an integer ≥ 128, got ${s.maxSide}`);
   return s;
 }
@@ -60,14 +77,16 @@ export function humanVersion(): string {
 
 /**
  * e.g. `face-api-ssd-mobilenet-v1+landmark68@1.7.15;descriptor=human-faceres-1024@3.3.6;crop=1.25-mirror-avg;`
- * `min-score=0.25;min-size=24;max-side=1024`. The crop part names how descriptors are computed (descriptor.ts):
+ * `min-score=0.25;min-size=24;max-side=1024;ssd-runtime=onnx` (no `ssd-runtime` part for face-api's own tfjs
+ * SSD, which is what versions without it ran). The crop part names how descriptors are computed (descriptor.ts):
  * changing it moves every descriptor, so it changes the version.
  */
 export function faceDetectorVersion(s: FaceSettings): string {
   return (
     `face-api-ssd-mobilenet-v1+landmark68@${faceApiVersion()}` +
     `;descriptor=human-faceres-${FACE_DESCRIPTOR_DIMENSIONS}@${humanVersion()};crop=${CROP_SCALE}-mirror-avg` +
-    `;min-score=${s.minScore};min-size=${s.minSize};max-side=${s.maxSide}`
+    `;min-score=${s.minScore};min-size=${s.minSize};max-side=${s.maxSide}` +
+    (s.ssdRuntime === 'tfjs' ? '' : `;ssd-runtime=${s.ssdRuntime}`)
   );
 }
 

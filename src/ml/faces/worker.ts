@@ -2,7 +2,7 @@
 import type { DetectedFace } from '../types.js';
 import { detectFaces, loadFaceModels, type Size } from './detect.js';
 import { serveWorkerJobs } from './pool.js';
-import type { FaceSettings } from './settings.js';
+import { DEFAULT_FACE_SETTINGS, type FaceSettings } from './settings.js';
 
 export interface FaceJob {
   image: string;
@@ -10,8 +10,9 @@ export interface FaceJob {
   settings: FaceSettings;
 }
 
-// Start loading before the first job arrives; a failure surfaces (and is retried) in that job.
-loadFaceModels().catch(() => undefined);
+// Start loading before the first job arrives (for the default SSD runtime); a failure surfaces (and is
+// retried) in that job.
+loadFaceModels(DEFAULT_FACE_SETTINGS.ssdRuntime).catch(() => undefined);
 
 serveWorkerJobs<FaceJob, DetectedFace[]>(async ({ image, upright, settings }) => {
   const faces = await detectFaces(image, upright, settings);
