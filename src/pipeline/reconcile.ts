@@ -16,17 +16,10 @@ export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<St
     select p.id, s.step from photos p cross join unnest(${sql.raw(`array[${STEP_NAMES.map((n) => `'${n}'`).join(',')}]`)}::text[]) as s(step)
     on conflict do nothing`);
   for (const step of STEP_NAMES) {
-    const outdated = await rows<{ photo_id: string }>(
-      db,
-      sql`select photo_id from photo_steps
-          where step = ${step} and status in ('done', 'skipped') and version is not null and version <> ${currentVersions[step]}`,
-    );
-    if (outdated.length === 0) continue;
-    const steps = withDependents(step);
-    const stepList = sql.raw(`array[${steps.map((n) => `'${n}'`).join(',')}]`);
+    const dependents = sql.raw(`array[${withDependents(step).map((n) => `'${n}'`).join(',')}]`);
     await db.execute(sql`
       update photo_steps set status = 'pending', error = null
-      where step = any(${stepList}::text[])
+      where step = any(${dependents}::text[])
         and photo_id in (select photo_id from photo_steps
                          where step = ${step} and status in ('done', 'skipped') and version is not null and version <> ${currentVersions[step]})`);
   }
