@@ -18,12 +18,7 @@ import {
 } from '../library/people.js';
 import { findPhoto } from '../library/photos.js';
 import { sendStored } from './photos.js';
-import { errorBody } from './schemas.js';
-
-const booleanParam = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1')
-  .describe('true or false');
+import { booleanParam, errorBody } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'id must be a UUID' }) });
 

@@ -3,7 +3,7 @@ import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../pipeline/state.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 
-const booleanParam = z
+export const booleanParam = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1')
   .describe('true or false');

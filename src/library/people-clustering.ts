@@ -14,6 +14,7 @@ import {
   type NeighbourFace,
 } from '../ml/people/clustering.js';
 import type { Library } from './library.js';
+import { dropEmptyPeople } from './people.js';
 
 /** Neighbours asked of the vector index for each new face. */
 const NEIGHBOURS = 64;
@@ -95,17 +96,6 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
     }
     await dropEmptyPeople(tx, ownerId);
   });
-}
-
-/** Unnamed people left without faces (their faces moved or went) are gone; named ones are the user's. */
-async function dropEmptyPeople(tx: Db, ownerId: string): Promise<number> {
-  const removed = await rows<{ id: string }>(
-    tx,
-    sql`delete from people pe where pe.owner_id = ${ownerId} and pe.name is null
-          and not exists (select 1 from faces f where f.person_id = pe.id)
-        returning pe.id`,
-  );
-  return removed.length;
 }
 
 /**

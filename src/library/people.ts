@@ -1,7 +1,7 @@
 // People and their faces: the operations a user performs (name, merge, hide, assign, "not this person").
 // Automatic clustering lives in people-clustering.ts; user decisions recorded here always win over it.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { rows } from '../db/connection.js';
+import { rows, type Db } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
 import { UserError } from './errors.js';
 import type { Library } from './library.js';
@@ -161,7 +161,7 @@ export async function assignFace(lib: Library, faceId: string, target: { personI
   const previous = face.personId;
   await lib.db.update(faces).set({ personId, assignedBy: 'user' }).where(eq(faces.id, faceId));
   await lib.db.delete(faceRejections).where(and(eq(faceRejections.faceId, faceId), eq(faceRejections.personId, personId)));
-  if (previous && previous !== personId) await dropIfEmpty(lib, previous);
+  if (previous && previous !== personId) await dropEmptyPeople(lib.db, lib.ownerId);
   return { faceId, personId };
 }
 
@@ -174,7 +174,7 @@ export async function unassignFace(lib: Library, faceId: string) {
   await lib.db.update(faces).set({ personId: null, assignedBy: 'user' }).where(eq(faces.id, faceId));
   if (face.personId) {
     await lib.db.insert(faceRejections).values({ faceId, personId: face.personId }).onConflictDoNothing();
-    await dropIfEmpty(lib, face.personId);
+    await dropEmptyPeople(lib.db, lib.ownerId);
   }
   return { faceId, personId: null };
 }
@@ -191,16 +191,20 @@ export async function rejectFace(lib: Library, faceId: string, personId?: string
   await lib.db.insert(faceRejections).values({ faceId, personId: rejected }).onConflictDoNothing();
   if (face.personId === rejected) {
     await lib.db.update(faces).set({ personId: null, assignedBy: null }).where(eq(faces.id, faceId));
-    await dropIfEmpty(lib, rejected);
+    await dropEmptyPeople(lib.db, lib.ownerId);
   }
   return { faceId, personId: null, rejected };
 }
 
-/** An unnamed person with no faces left is gone; a named one stays (the user made it). */
-async function dropIfEmpty(lib: Library, personId: string): Promise<void> {
-  await lib.db.execute(sql`
-    delete from people where id = ${personId} and name is null
-      and not exists (select 1 from faces where person_id = ${personId})`);
+/** Unnamed people left without faces (their faces moved or went) are gone; named ones are the user's. */
+export async function dropEmptyPeople(db: Db, ownerId: string): Promise<number> {
+  const removed = await rows<{ id: string }>(
+    db,
+    sql`delete from people pe where pe.owner_id = ${ownerId} and pe.name is null
+          and not exists (select 1 from faces f where f.person_id = pe.id)
+        returning pe.id`,
+  );
+  return removed.length;
 }
 
 export async function deletePerson(lib: Library, id: string): Promise<void> {

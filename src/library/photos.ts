@@ -11,7 +11,7 @@ import {
 } from '../pipeline/state.js';
 import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
-import { listFaces } from './people.js';
+import { dropEmptyPeople, listFaces } from './people.js';
 
 export interface PhotoListQuery {
   page: number;
@@ -180,9 +180,7 @@ export async function deletePhoto(lib: Library, id: string): Promise<boolean> {
   if (!photo) return false;
   await lib.db.delete(photos).where(eq(photos.id, id));
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
-  await lib.db.execute(sql`
-    delete from people pe where pe.owner_id = ${lib.ownerId} and pe.name is null
-      and not exists (select 1 from faces f where f.person_id = pe.id)`);
+  await dropEmptyPeople(lib.db, lib.ownerId);
   const [shared] = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.storageKey, photo.storageKey)).limit(1);
   if (!shared) await lib.storage.remove(photo.storageKey);
   if (photo.sidecarKey) await lib.storage.remove(photo.sidecarKey);

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { MlServices } from './services.js';
+import { noTextReason, ocrSource, type MlServices } from './services.js';
 import type { Box, CaptionResult, TagScore } from './types.js';
 import { fallbackCaption } from './captions/index.js';
 
@@ -26,7 +26,6 @@ export interface AnalysisResult {
   embedding: { model: string; dimensions: number } | null;
 }
 
-const SHARP_READABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif']);
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function analyseImage(ml: MlServices, input: AnalysisInput, errors: Record<string, string>): Promise<AnalysisResult> {
@@ -64,11 +63,11 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
       (async () => {
         const gate = await ml.textGate(preview, imageEmbedding);
         if (!gate.likely) {
-          errors.ocr = `skipped: no text expected (${gate.method} score ${gate.score.toFixed(3)} below ${gate.threshold})`;
+          errors.ocr = `skipped: ${noTextReason(gate)}`;
           return null;
         }
         const engine = await ml.ocr();
-        const read = await engine.recognize(SHARP_READABLE.has(input.mime) ? input.original : preview);
+        const read = await engine.recognize(ocrSource(input.mime, input.original, preview));
         return { text: read.text };
       })().catch((error: unknown) => {
         errors.ocr = message(error);

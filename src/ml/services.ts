@@ -27,6 +27,18 @@ export interface TextGateDecision {
   method: 'clip' | 'pixels';
 }
 
+/** Why OCR did not run, as the step records it and `inspect` reports it. */
+export function noTextReason(gate: TextGateDecision): string {
+  return `no text expected (${gate.method} score ${gate.score.toFixed(3)} below ${gate.threshold})`;
+}
+
+/** Types sharp reads directly: OCR reads those originals (small print needs the pixels); others the preview. */
+const SHARP_READABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif']);
+
+export function ocrSource(mime: string, original: string, preview: string): string {
+  return SHARP_READABLE.has(mime) ? original : preview;
+}
+
 /** Loads once; a failed load is forgotten so the next call tries again (a model may be installed meanwhile). */
 function once<T>(load: () => Promise<T>): { get(): Promise<T>; peek(): Promise<T> | null; reset(): void } {
   let pending: Promise<T> | null = null;

@@ -1,9 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { photoEmbeddings, photoOcr } from '../../db/schema.js';
+import { noTextReason, ocrSource } from '../../ml/services.js';
 import type { PipelineStep } from '../step.js';
-
-/** Types sharp reads directly: OCR reads those originals (small print needs the pixels); others use the preview. */
-const SHARP_READABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif']);
 
 /**
  * Text on the photo, for full-text search. OCR is slow and reads noise into photos without text, so it runs
@@ -21,9 +19,9 @@ export const ocrStep: PipelineStep = {
     const gate = await ml.textGate(preview, row ? Float32Array.from(row.embedding) : null);
     if (!gate.likely) {
       await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
-      return { status: 'skipped', reason: `no text expected (${gate.method} score ${gate.score.toFixed(3)} below ${gate.threshold})` };
+      return { status: 'skipped', reason: noTextReason(gate) };
     }
-    const source = SHARP_READABLE.has(photo.mime) ? storage.absolute(photo.storageKey) : preview;
+    const source = ocrSource(photo.mime, storage.absolute(photo.storageKey), preview);
     const ocr = await ml.ocr();
     const result = await ocr.recognize(source);
     if (!result.text.trim()) {
