@@ -61,6 +61,18 @@ export const photoMetadata = z.object({
   rating: z.number().nullable(),
   keywords: z.array(z.string()),
   description: z.string().nullable(),
+  place: z
+    .object({
+      city: z.string().nullable(),
+      state: z.string().nullable().describe('state, province or region'),
+      country: z.string().nullable().describe('as the file names it, else in English'),
+      countryCode: z.string().nullable().describe('ISO 3166-1 alpha-2'),
+      source: z
+        .enum(['metadata', 'geocoded'])
+        .describe("metadata: the file's IPTC/XMP location names; geocoded: the nearest town to its GPS position"),
+    })
+    .nullable()
+    .describe('where it was taken; null when the file names no place and has no GPS position near a town'),
 });
 
 const box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  customType,
   boolean,
   doublePrecision,
   index,
@@ -61,6 +62,14 @@ export const photos = pgTable(
     pdqHash: text('pdq_hash'),
     pdqQuality: integer('pdq_quality'),
     palette: jsonb('palette').$type<{ hex: string; share: number }[]>(),
+    /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
+    placeCity: text('place_city'),
+    placeState: text('place_state'),
+    placeCountry: text('place_country'),
+    placeCountryCode: text('place_country_code'),
+    /** `metadata` (the photographer's own) or `geocoded` (nearest town with ≥ 1,000 people, GeoNames). */
+    placeSource: text('place_source'),
+    favorite: boolean('favorite').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -69,6 +78,7 @@ export const photos = pgTable(
     index('photos_owner_sort_idx').on(t.ownerId, sql`coalesce(${t.takenAt}, ${t.createdAt}) desc`, t.id),
     index('photos_state_idx').on(t.state),
     index('photos_storage_key_idx').on(t.storageKey),
+    index('photos_favorite_idx').on(t.ownerId).where(sql`${t.favorite}`),
   ],
 );
 
@@ -244,3 +254,65 @@ export const photoCaptions = pgTable('photo_captions', {
 
 export type FaceRow = typeof faces.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * What keyword search reads: one row per photo with the words of every field it can be found by, written by
+ * `refreshSearchDocuments` whenever one of its sources changes. `document` weighs the fields (A: tags, people,
+ * places, albums, keywords; B: caption and description; C: OCR text; D: file name and camera); `names` holds the
+ * short fields for trigram matching of partial and misspelt words; `terms` lists the suggestion terms the
+ * photo counts towards (kept so that a refresh can move the counts by the difference).
+ */
+export const photoSearch = pgTable(
+  'photo_search',
+  {
+    photoId: uuid('photo_id')
+      .primaryKey()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    ownerId: uuid('owner_id').notNull(),
+    tags: text('tags').notNull().default(''),
+    people: text('people').notNull().default(''),
+    places: text('places').notNull().default(''),
+    albums: text('albums').notNull().default(''),
+    keywords: text('keywords').notNull().default(''),
+    caption: text('caption').notNull().default(''),
+    ocr: text('ocr').notNull().default(''),
+    filename: text('filename').notNull().default(''),
+    camera: text('camera').notNull().default(''),
+    terms: text('terms').array().notNull().default(sql`'{}'::text[]`),
+    document: tsvector('document').generatedAlwaysAs(
+      sql`setweight(to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords), 'A') || setweight(to_tsvector('shoebox', caption), 'B') || setweight(to_tsvector('shoebox', ocr), 'C') || setweight(to_tsvector('shoebox', filename || ' ' || camera), 'D')`,
+    ),
+    names: text('names').generatedAlwaysAs(
+      sql`lower(tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords || ' ' || filename || ' ' || camera)`,
+    ),
+  },
+  (t) => [
+    index('photo_search_document_idx').using('gin', t.document),
+    index('photo_search_names_trgm_idx').using('gin', t.names.op('gin_trgm_ops')),
+  ],
+);
+
+/**
+ * Suggestion terms with the number of photos each one finds: tags, people, places, cameras, albums. Counts move
+ * with each refresh of a photo's search row; a term at zero is kept (cheap) but never suggested.
+ */
+export const searchTerms = pgTable(
+  'search_terms',
+  {
+    ownerId: uuid('owner_id').notNull(),
+    /** tag | person | place | camera | album */
+    kind: text('kind').notNull(),
+    /** The value as lower-case text, or the person's/album's id. */
+    key: text('key').notNull(),
+    /** What the user sees and what the search box receives. */
+    label: text('label').notNull(),
+    normalized: text('normalized').notNull(),
+    photos: integer('photos').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.kind, t.key] }),
+    index('search_terms_normalized_trgm_idx').using('gin', t.normalized.op('gin_trgm_ops')),
+  ],
+);

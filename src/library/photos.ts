@@ -12,6 +12,7 @@ import {
 import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
 import { dropEmptyPeople, listFaces } from './people.js';
+import { forgetSearchDocuments } from '../search/documents.js';
 
 export interface PhotoListQuery {
   page: number;
@@ -56,6 +57,16 @@ export function photoMetadata(photo: PhotoRow) {
     rating: photo.rating,
     keywords: photo.keywords,
     description: photo.description,
+    place:
+      photo.placeSource === null
+        ? null
+        : {
+            city: photo.placeCity,
+            state: photo.placeState,
+            country: photo.placeCountry,
+            countryCode: photo.placeCountryCode,
+            source: photo.placeSource as 'metadata' | 'geocoded',
+          },
   };
 }
 
@@ -178,6 +189,7 @@ async function photoAnalysis(lib: Library, id: string) {
 export async function deletePhoto(lib: Library, id: string): Promise<boolean> {
   const photo = await findPhoto(lib, id);
   if (!photo) return false;
+  await forgetSearchDocuments(lib.db, [id]);
   await lib.db.delete(photos).where(eq(photos.id, id));
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
   await dropEmptyPeople(lib.db, lib.ownerId);

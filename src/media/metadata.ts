@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultExifToolOptions, ExifTool } from 'exiftool-vendored';
 import { chooseDateTaken, type TagBag } from './dates.js';
+import type { PlaceNames } from './places.js';
 import type { PhotoMetadata } from './types.js';
 
 export type ReadMetadataResult = PhotoMetadata & {
@@ -17,6 +18,11 @@ export type ReadMetadataResult = PhotoMetadata & {
   height: number | null;
   /** MIME type ExifTool recognised from the content, e.g. "image/jpeg". */
   mimeFromExif?: string | null;
+  /**
+   * Where it was taken, in the photographer's own words (IPTC / XMP location fields), as written; null
+   * when the file names no place. countryCode is upper-cased but not checked (IPTC IIM uses alpha-3).
+   */
+  place: PlaceNames | null;
 };
 
 export interface ReadMetadataOptions {
@@ -218,6 +224,42 @@ function description(tags: TagBag): string | null {
   return firstText(tags, ['ImageDescription', 'Description', 'Caption-Abstract'], isJunkDescription);
 }
 
+/** Placeholders some software writes into empty location fields ("-", "---", "?"). */
+const PLACE_JUNK = /^[\s\-?._,/]*$/;
+
+/** The first entry of an XMP location structure (LocationCreated / LocationShown are bags of them). */
+function locationStruct(value: unknown): TagBag | null {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return first !== null && typeof first === 'object' ? (first as TagBag) : null;
+}
+
+/**
+ * Location names: the legacy IPTC / XMP-photoshop fields (City, State / Province-State, Country /
+ * Country-PrimaryLocationName, CountryCode / Country-PrimaryLocationCode: MWG reconciles IPTC with
+ * XMP), then XMP-iptcExt LocationCreated (where the photo was taken), then LocationShown, each field
+ * from the first that has it. Null when there is none.
+ */
+export function placeOf(tags: TagBag): PlaceNames | null {
+  const structs = [locationStruct(tags.LocationCreated), locationStruct(tags.LocationShown)];
+  const field = (names: readonly string[], key: string): string | null => {
+    const direct = firstText(tags, names, (s) => PLACE_JUNK.test(s));
+    if (direct !== null) return direct;
+    for (const st of structs) {
+      const s = st ? firstText(st, [key], (v) => PLACE_JUNK.test(v)) : null;
+      if (s !== null) return s;
+    }
+    // The same fields flattened (when structures are read with -struct 0).
+    return firstText(tags, [`LocationCreated${key}`, `LocationShown${key}`], (s) => PLACE_JUNK.test(s));
+  };
+  const place: PlaceNames = {
+    city: field(['City'], 'City'),
+    state: field(['State', 'Province-State'], 'ProvinceState'),
+    country: field(['Country', 'Country-PrimaryLocationName'], 'CountryName'),
+    countryCode: field(['CountryCode', 'Country-PrimaryLocationCode'], 'CountryCode')?.toUpperCase() ?? null,
+  };
+  return Object.values(place).some((v) => v !== null) ? place : null;
+}
+
 function dimensions(tags: TagBag): { width: number | null; height: number | null } {
   // Composite ImageSize is the real image for RAW files, where ImageWidth may describe a preview.
   const size = typeof tags.ImageSize === 'string' ? /^(\d+)\s*[x ]\s*(\d+)$/.exec(tags.ImageSize.trim()) : null;
@@ -240,7 +282,9 @@ function geoZone(latitude: number, longitude: number): string | null {
 
 /**
  * Combines the tags of a file and of its sidecar into PhotoMetadata. Pure; exported for tests.
- * Sidecar values win field by field where present; width, height and MIME type come from the file.
+ * Sidecar values win field by field where present; width, height and MIME type come from the file. The
+ * place is taken whole, from the sidecar when it names one, so that one source's city never sits with
+ * another's country.
  */
 export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Date | number): ReadMetadataResult {
   const position = (sidecar ? gps(sidecar) : null) ?? gps(file);
@@ -265,6 +309,7 @@ export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Dat
     rating: pick(rating),
     keywords: sidecarKeywords.length > 0 ? sidecarKeywords : keywordsOf(file),
     description: pick(description),
+    place: pick(placeOf),
     width,
     height,
     mimeFromExif: cleanText(file.MIMEType),

@@ -11,8 +11,10 @@ import {
   findSidecar,
   keywordsOf,
   metadataFromTags,
+  placeOf,
   readMetadata,
 } from '../../src/media/metadata.js';
+import { resolvePlace } from '../../src/media/places.js';
 
 const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/immich-test-assets');
 const META = path.join(ASSETS, 'metadata');
@@ -112,6 +114,135 @@ describe('corpus: metadata/gps-position', () => {
     expect(m.takenAt).toBe('2025-06-01T16:59:26.023');
     expect(m.timeZone).toBeNull();
     expect(m).toMatchObject({ make: 'motorola', model: 'moto g(9) plus', orientation: 1, width: 4640, height: 3472 });
+  });
+});
+
+describe('places: location names and geocoding', () => {
+  it("thompson-springs.jpg: the file's own names win over its GPS position", async () => {
+    // IPTC City / Province-State / Country-PrimaryLocationName and XMP-photoshop City / State / Country
+    // all say Thompson Springs, Utah, United States; no country code.
+    const m = await readMetadata(asset('gps-position/thompson-springs.jpg'));
+    expect(m.place).toEqual({ city: 'Thompson Springs', state: 'Utah', country: 'United States', countryCode: null });
+    expect(await resolvePlace(m.place, m)).toEqual({
+      city: 'Thompson Springs',
+      state: 'Utah',
+      country: 'United States',
+      countryCode: 'US', // from the name
+      source: 'metadata',
+    });
+    // Its GPS position (39.115, -108.401) is not in Utah at all: it is 4 km from Palisade, Colorado,
+    // ~115 km east of Thompson Springs. That is what it would be called without the names.
+    expect(await resolvePlace(null, m)).toEqual({
+      city: 'Palisade',
+      state: 'Colorado',
+      country: 'United States',
+      countryCode: 'US',
+      source: 'geocoded',
+    });
+  });
+
+  it('photos with GPS and no names get the nearest town', async () => {
+    const denver = await readMetadata(asset('dates/datetimeoriginal-gps.jpg')); // 39° N 108° W
+    expect(denver.place).toBeNull();
+    expect(await resolvePlace(denver.place, denver)).toMatchObject({
+      city: 'Cedaredge',
+      state: 'Colorado',
+      countryCode: 'US',
+      source: 'geocoded',
+    });
+    const sf = await readMetadata(asset('dates/gps-datetime.jpg')); // 37.7749, -122.4194
+    expect(await resolvePlace(sf.place, sf)).toEqual({
+      city: 'San Francisco',
+      state: 'California',
+      country: 'United States',
+      countryCode: 'US',
+      source: 'geocoded',
+    });
+  });
+
+  it('photos with neither have no place', async () => {
+    const m = await readMetadata(asset('dates/date-priority-test.jpg'));
+    expect(m.place).toBeNull();
+    expect(await resolvePlace(m.place, m)).toBeNull();
+  });
+
+  describe('written names', () => {
+    let writer: ExifTool;
+    beforeAll(() => {
+      writer = new ExifTool({ maxProcs: 1 });
+    });
+    afterAll(async () => {
+      await writer.end();
+    });
+
+    it('reads XMP-iptcExt LocationCreated / LocationShown and the IPTC code', async () => {
+      // No corpus file has these: write them into a copy of picasa.jpg (which has no location).
+      const file = await stage('iptc-ext', asset('tags/picasa.jpg'), 'lyon.jpg');
+      await writer.write(file, {}, {
+        writeArgs: [
+          '-overwrite_original',
+          '-XMP-iptcExt:LocationCreatedCity=Lyon',
+          '-XMP-iptcExt:LocationCreatedProvinceState=Auvergne-Rhône-Alpes',
+          '-XMP-iptcExt:LocationShownCity=Villeurbanne',
+          '-XMP-iptcExt:LocationShownCountryName=France',
+          '-XMP-iptcExt:LocationShownCountryCode=fr',
+        ],
+      });
+      const m = await readMetadata(file, { sidecar: null });
+      // Where it was taken (LocationCreated) first; what the photo shows fills what that lacks.
+      expect(m.place).toEqual({ city: 'Lyon', state: 'Auvergne-Rhône-Alpes', country: 'France', countryCode: 'FR' });
+      expect((await resolvePlace(m.place, m))?.source).toBe('metadata');
+    });
+
+    it('reads the legacy fields first, and completes the country from a code', async () => {
+      const file = await stage('iptc-legacy', asset('tags/picasa.jpg'), 'nice.jpg');
+      await writer.write(file, {}, {
+        writeArgs: [
+          '-overwrite_original',
+          '-IPTC:City=Nice',
+          '-XMP-photoshop:City=Nice',
+          '-IPTC:Province-State=---', // a placeholder, not a name
+          '-XMP-iptcCore:CountryCode=FR',
+          '-XMP-iptcExt:LocationShownCity=Monaco',
+        ],
+      });
+      const m = await readMetadata(file, { sidecar: null });
+      expect(m.place).toEqual({ city: 'Nice', state: null, country: null, countryCode: 'FR' });
+      expect(await resolvePlace(m.place, m)).toEqual({
+        city: 'Nice',
+        state: null,
+        country: 'France',
+        countryCode: 'FR',
+        source: 'metadata',
+      });
+    });
+
+    it("takes a sidecar's place whole", async () => {
+      const file = await stage('place-sidecar', asset('gps-position/thompson-springs.jpg'), 'ts.jpg');
+      const xmp = path.join(path.dirname(file), 'ts.jpg.xmp');
+      await writer.write(xmp, { City: 'Grand Junction', State: 'Colorado' });
+      const m = await readMetadata(file);
+      // Not "Grand Junction, Colorado, United States": the file's country is not mixed in.
+      expect(m.place).toEqual({ city: 'Grand Junction', state: 'Colorado', country: null, countryCode: null });
+      expect((await readMetadata(file, { sidecar: null })).place?.city).toBe('Thompson Springs');
+    });
+  });
+
+  it('placeOf: structures, flattened names and junk', () => {
+    expect(placeOf({})).toBeNull();
+    expect(placeOf({ City: ' - ', Country: '?' })).toBeNull();
+    expect(placeOf({ LocationShown: { City: 'Kyoto', CountryCode: 'jp' } })).toEqual({
+      city: 'Kyoto',
+      state: null,
+      country: null,
+      countryCode: 'JP',
+    });
+    expect(placeOf({ LocationCreatedCity: 'Oslo', 'Country-PrimaryLocationName': 'Norway', 'Country-PrimaryLocationCode': 'NOR' })).toEqual({
+      city: 'Oslo',
+      state: null,
+      country: 'Norway',
+      countryCode: 'NOR',
+    });
   });
 });
 

@@ -2,14 +2,20 @@ import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { readMetadata } from '../../media/metadata.js';
 import { instantOf } from '../../media/instant.js';
+import { resolvePlace } from '../../media/places.js';
 import type { PipelineStep } from '../step.js';
 
-/** EXIF/XMP metadata through exiftool, the sidecar's values winning. */
+/**
+ * EXIF/XMP metadata through exiftool, the sidecar's values winning, and where the photo was taken: the
+ * file's own location names, else the nearest town to its GPS position (offline GeoNames), else none.
+ * Version 2 added the place; existing libraries redo this step at start to get one.
+ */
 export const metadataStep: PipelineStep = {
   name: 'metadata',
-  version: '1',
+  version: '2',
   async run({ photo, db, originalPath, sidecarPath }) {
     const meta = await readMetadata(originalPath, { sidecar: sidecarPath });
+    const place = await resolvePlace(meta.place, meta);
     await db
       .update(photos)
       .set({
@@ -25,6 +31,11 @@ export const metadataStep: PipelineStep = {
         rating: meta.rating,
         keywords: meta.keywords,
         description: meta.description,
+        placeCity: place?.city ?? null,
+        placeState: place?.state ?? null,
+        placeCountry: place?.country ?? null,
+        placeCountryCode: place?.countryCode ?? null,
+        placeSource: place?.source ?? null,
         updatedAt: new Date(),
       })
       .where(eq(photos.id, photo.id));

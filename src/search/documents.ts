@@ -1,0 +1,189 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { uuidArray } from '../db/arrays.js';
+import { rows, type Db } from '../db/connection.js';
+
+/** Photos per statement when the whole library is refreshed (a migration, a benchmark load). */
+const BATCH = 2000;
+
+/**
+ * Rebuilds the search rows of some photos (or all) from their sources: tags (CLIP and caption), people's names,
+ * place names, the photographer's keywords and description, caption, OCR text, file name and camera. Moves the
+ * suggestion counts by the difference between the photo's old and new terms, in the same statement. Call it
+ * whenever one of those sources changes; it is idempotent and cheap (one statement per batch).
+ */
+export async function refreshSearchDocuments(db: Db, photoIds: readonly string[] | 'all'): Promise<number> {
+  if (photoIds !== 'all') {
+    let done = 0;
+    for (let i = 0; i < photoIds.length; i += BATCH) {
+      const ids = photoIds.slice(i, i + BATCH);
+      done += await refreshBatch(db, sql`select id from photos where id = any(${uuidArray(ids)})`);
+    }
+    return done;
+  }
+  let done = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const batch = await rows<{ id: string }>(db, sql`select id from photos where id > ${after}::uuid order by id limit ${BATCH}`);
+    if (batch.length === 0) return done;
+    done += await refreshBatch(db, sql`select id from photos where id = any(${uuidArray(batch.map((r) => r.id))})`);
+    after = batch[batch.length - 1]!.id;
+  }
+}
+
+/** Refreshes the photos whose faces belong to these people (after a rename, merge or reassignment). */
+export async function refreshSearchDocumentsOfPeople(db: Db, personIds: readonly string[]): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const ids = await rows<{ photo_id: string }>(
+    db,
+    sql`select distinct photo_id from faces where person_id = any(${uuidArray(personIds)})`,
+  );
+  return refreshSearchDocuments(
+    db,
+    ids.map((r) => r.photo_id),
+  );
+}
+
+/**
+ * Takes photos out of the suggestion counts before they are deleted (their search rows go with them by
+ * cascade, but the counts live elsewhere).
+ */
+export async function forgetSearchDocuments(db: Db, photoIds: readonly string[]): Promise<void> {
+  if (photoIds.length === 0) return;
+  await db.execute(sql`
+    with gone as (
+      select s.owner_id, split_part(t, ':', 1) as kind, substr(t, strpos(t, ':') + 1) as key
+      from photo_search s, unnest(s.terms) t
+      where s.photo_id = any(${uuidArray(photoIds)})
+    ), counted as (select owner_id, kind, key, count(*)::int as n from gone group by 1, 2, 3)
+    update search_terms st set photos = greatest(0, st.photos - c.n)
+    from counted c
+    where st.owner_id = c.owner_id and st.kind = c.kind and st.key = c.key`);
+}
+
+async function refreshBatch(db: Db, targets: SQL): Promise<number> {
+  return db.transaction(async (tx) => {
+    // A concurrent refresh of the same photos (another server, a rename) waits here, then reads these terms.
+    await tx.execute(sql`select 1 from photo_search where photo_id in (${targets}) order by photo_id for update`);
+    return refreshLocked(tx as unknown as Db, targets);
+  });
+}
+
+async function refreshLocked(db: Db, targets: SQL): Promise<number> {
+  const result = await rows<{ n: number }>(
+    db,
+    sql`
+    with target as materialized (
+      select p.* from photos p where p.id in (${targets})
+    ),
+    -- every term a photo counts towards, with the label the user sees
+    new_terms as (
+      select distinct on (photo_id, kind, key) photo_id, owner_id, kind, key, label from (
+        select t.id as photo_id, t.owner_id, 'tag' as kind, lower(x.tag) as key, x.tag as label
+        from target t
+        join (select photo_id, tag from photo_tags
+              union all select photo_id, unnest(tags) from photo_captions
+              union all select id, unnest(keywords) from target) x on x.photo_id = t.id
+        where btrim(x.tag) <> ''
+        union all
+        select t.id, t.owner_id, 'person', f.person_id::text, coalesce(pe.name, '')
+        from target t join faces f on f.photo_id = t.id join people pe on pe.id = f.person_id
+        union all
+        select t.id, t.owner_id, 'place', lower(v), v
+        from target t, unnest(array[t.place_city, t.place_state, t.place_country]) v
+        where v is not null and btrim(v) <> ''
+        union all
+        select t.id, t.owner_id, 'camera', lower(c), c
+        from target t, lateral (select case
+            when t.model is null then t.make
+            when t.make is null or lower(t.model) like lower(t.make) || '%' then t.model
+            else t.make || ' ' || t.model end as c) cam
+        where c is not null and btrim(c) <> ''
+      ) all_terms
+      order by photo_id, kind, key, label
+    ),
+    fields as (
+      select t.id as photo_id, t.owner_id,
+        coalesce((select string_agg(distinct label, ' ') from new_terms n where n.photo_id = t.id and n.kind = 'tag'
+                  and not (n.label = any(t.keywords))), '') as tags,
+        coalesce((select string_agg(distinct label, ' ') from new_terms n where n.photo_id = t.id and n.kind = 'person'), '') as people,
+        concat_ws(' ', t.place_city, t.place_state, t.place_country, t.place_country_code) as places,
+        array_to_string(t.keywords, ' ') as keywords,
+        concat_ws(' ', c.caption, c.description, t.description) as caption,
+        coalesce(o.text, '') as ocr,
+        -- the name as written, and its parts ("IMG_1234.JPG" is also "IMG 1234 JPG")
+        t.filename || ' ' || regexp_replace(t.filename, '[._-]+', ' ', 'g') as filename,
+        concat_ws(' ', t.make, t.model, t.lens) as camera,
+        coalesce((select array_agg(n.kind || ':' || n.key order by n.kind, n.key) from new_terms n where n.photo_id = t.id), '{}') as terms
+      from target t
+      left join photo_captions c on c.photo_id = t.id
+      left join photo_ocr o on o.photo_id = t.id
+    ),
+    old_rows as materialized (
+      select photo_id, owner_id, terms from photo_search where photo_id in (select id from target)
+    ),
+    old_terms as (
+      select s.photo_id, s.owner_id, split_part(x, ':', 1) as kind, substr(x, strpos(x, ':') + 1) as key
+      from old_rows s, unnest(s.terms) x
+    ),
+    deltas as (
+      select owner_id, kind, key, max(label) as label, sum(d)::int as d from (
+        select n.owner_id, n.kind, n.key, n.label,
+          case when exists (select 1 from old_terms o where o.photo_id = n.photo_id and o.kind = n.kind and o.key = n.key) then 0 else 1 end as d
+        from new_terms n
+        union all
+        select o.owner_id, o.kind, o.key, null, -1 from old_terms o
+        where not exists (select 1 from new_terms n where n.photo_id = o.photo_id and n.kind = o.kind and n.key = o.key)
+      ) x group by owner_id, kind, key
+    ),
+    -- a term only removed keeps its label; every other term takes the current label (a renamed person)
+    decremented as (
+      update search_terms st set photos = greatest(0, st.photos + d.d)
+      from deltas d
+      where d.label is null and st.owner_id = d.owner_id and st.kind = d.kind and st.key = d.key
+      returning 1
+    ),
+    counted as (
+      insert into search_terms as st (owner_id, kind, key, label, normalized, photos)
+      select owner_id, kind, key, label, lower(unaccent(label)), d from deltas where label is not null
+      on conflict (owner_id, kind, key) do update set
+        photos = greatest(0, st.photos + excluded.photos), label = excluded.label, normalized = excluded.normalized
+      returning 1
+    ),
+    written as (
+      insert into photo_search as s (photo_id, owner_id, tags, people, places, albums, keywords, caption, ocr, filename, camera, terms)
+      select photo_id, owner_id, tags, people, places, '', keywords, caption, ocr, filename, camera, terms from fields
+      on conflict (photo_id) do update set
+        tags = excluded.tags, people = excluded.people, places = excluded.places, keywords = excluded.keywords,
+        caption = excluded.caption, ocr = excluded.ocr, filename = excluded.filename, camera = excluded.camera,
+        terms = excluded.terms
+      returning 1
+    )
+    select (select count(*) from written)::int as n, (select count(*) from counted)::int + (select count(*) from decremented)::int as c`,
+  );
+  return result[0]?.n ?? 0;
+}
+
+/** Bump when the fields or their text change: libraries rebuild every search row once at start. */
+export const SEARCH_DOCUMENT_VERSION = 1;
+const VERSION_KEY = 'search_documents_version';
+
+/**
+ * At start: rebuilds every search row when they were written by another version of this code, else only
+ * the photos that have none (a library from before search existed).
+ */
+export async function ensureSearchDocuments(db: Db): Promise<number> {
+  const [meta] = await rows<{ value: number }>(db, sql`select value from library_meta where key = ${VERSION_KEY}`);
+  let refreshed: number;
+  if (meta?.value !== SEARCH_DOCUMENT_VERSION) {
+    refreshed = await refreshSearchDocuments(db, 'all');
+    await db.execute(sql`insert into library_meta (key, value) values (${VERSION_KEY}, ${JSON.stringify(SEARCH_DOCUMENT_VERSION)}::jsonb)
+      on conflict (key) do update set value = excluded.value, updated_at = now()`);
+  } else {
+    const missing = await rows<{ id: string }>(db, sql`select p.id from photos p where not exists (select 1 from photo_search s where s.photo_id = p.id)`);
+    refreshed = await refreshSearchDocuments(
+      db,
+      missing.map((row) => row.id),
+    );
+  }
+  return refreshed;
+}

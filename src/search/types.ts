@@ -1,0 +1,59 @@
+import type { PhotoState } from '../pipeline/state.js';
+
+export const SEARCH_MODES = ['hybrid', 'keyword', 'semantic'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** Filters narrow both arms before ranking, never after. */
+export interface SearchFilters {
+  /** Category names; a photo in any of them passes. */
+  categories?: string[];
+  /** Tags (CLIP, caption or the photographer's keywords); a photo must have all of them. */
+  tags?: string[];
+  /** Person ids; `peopleMatch` says whether a photo needs all of them (default) or any. */
+  people?: string[];
+  peopleMatch?: 'all' | 'any';
+  from?: Date;
+  to?: Date;
+  /** Part of "make model", case-insensitive. */
+  camera?: string;
+  /** City, state or country, case- and accent-insensitive, whole name. */
+  place?: string;
+  hasLocation?: boolean;
+  near?: { latitude: number; longitude: number; radiusKm: number };
+  minRating?: number;
+  favorite?: boolean;
+  state?: PhotoState;
+}
+
+export interface SearchOptions {
+  mode: SearchMode;
+  filters: SearchFilters;
+  page: number;
+  limit: number;
+  /**
+   * Relative cutoff for semantic-only hits: one is kept when its similarity is at least `cutoff` × the best
+   * similarity of the search. 0 keeps all.
+   */
+  cutoff: number;
+  /** RRF constant. */
+  rrfK: number;
+}
+
+export interface KeywordMatch {
+  field: SearchField;
+  words: string[];
+}
+
+export const SEARCH_FIELDS = ['tags', 'people', 'places', 'albums', 'keywords', 'caption', 'ocr', 'filename', 'camera'] as const;
+export type SearchField = (typeof SEARCH_FIELDS)[number];
+
+export interface HitExplanation {
+  keyword: { rank: number; score: number; matches: KeywordMatch[]; fuzzy: boolean } | null;
+  semantic: { rank: number; similarity: number } | null;
+}
+
+export interface RankedHit {
+  photoId: string;
+  score: number;
+  explanation: HitExplanation;
+}
