@@ -20,6 +20,7 @@ import { categoryRoutes } from './categories.js';
 import { modelRoutes } from './models.js';
 import { peopleRoutes } from './people.js';
 import { photoRoutes } from './photos.js';
+import { searchRoutes } from './search.js';
 import { systemRoutes } from './system.js';
 
 const STATUS_NAMES: Record<number, string> = {
@@ -28,6 +29,7 @@ const STATUS_NAMES: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   500: 'Internal Server Error',
 };
 
@@ -74,6 +76,7 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
       info: { title: 'Shoebox API', description: 'Self-hosted photo library with AI', version },
       tags: [
         { name: 'photos', description: 'Upload, list, read and delete photos' },
+        { name: 'search', description: 'Keyword, semantic and image search, suggestions' },
         { name: 'people', description: 'Faces and the people they are clustered into' },
         { name: 'categories', description: 'Categories and the tags that map to them' },
         { name: 'system', description: 'Health, statistics, models and maintenance' },
@@ -85,6 +88,7 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   photoRoutes(app, lib);
+  searchRoutes(app, lib);
   peopleRoutes(app, lib);
   categoryRoutes(app, lib);
   modelRoutes(app, lib);

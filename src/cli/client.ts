@@ -34,6 +34,21 @@ export class ShoeboxClient {
     return item;
   }
 
+  /** GET /api/search with the API's own query parameters. */
+  search(params: Record<string, string | string[]>) {
+    return this.request<unknown>('GET', `/api/search?${queryString(params)}`);
+  }
+
+  /** POST /api/search/similar with an image file (embedded by the server, not stored). */
+  async similarToFile(file: string, params: Record<string, string | string[]>): Promise<unknown> {
+    const form = new FormData();
+    form.append('file', await fs.openAsBlob(file), path.basename(file));
+    const response = await fetch(new URL(`/api/search/similar?${queryString(params)}`, this.baseUrl), { method: 'POST', body: form });
+    const body = (await response.json()) as { message?: string };
+    if (!response.ok) throw new Error(body.message ?? `image search answered ${response.status}`);
+    return body;
+  }
+
   states(ids: string[]) {
     return this.request<{ states: Record<string, string> }>('POST', '/api/photos/states', { ids });
   }
@@ -41,4 +56,10 @@ export class ShoeboxClient {
   reprocess(step: string, all: boolean) {
     return this.request<{ queued: number }>('POST', '/api/reprocess', { step, all });
   }
+}
+
+function queryString(params: Record<string, string | string[]>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) for (const v of Array.isArray(value) ? value : [value]) search.append(name, v);
+  return search.toString();
 }

@@ -6,6 +6,7 @@ import { runImport } from './import.js';
 import { runInspect } from './inspect.js';
 import { runModelsList, runModelsPull, runModelsRemove } from './models.js';
 import { runReprocess } from './reprocess.js';
+import { runSearch } from './search.js';
 import { runServe } from './serve.js';
 
 const integer = (name: string) => (value: string) => {
@@ -78,6 +79,28 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
     .action(async (flags) => runReprocess(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('search')
+    .description('search photos by words (tags, people, places, text in them…) and by meaning, or find photos like an image')
+    .argument('[query]', 'words, "quoted phrases", -exclusions, OR')
+    .addOption(new Option('-m, --mode <mode>', 'hybrid (default), keyword or semantic').choices(['hybrid', 'keyword', 'semantic']))
+    .option('--like <file>', 'find photos that look like this image (it is not added)')
+    .option('--json', 'print the API\'s JSON answer')
+    .option('-n, --limit <n>', 'results per page (default 30, at most 100)')
+    .option('-p, --page <n>', 'page (default 1)')
+    .option('--from <date>', 'taken on or after (ISO 8601)')
+    .option('--to <date>', 'taken on or before (ISO 8601)')
+    .option('--camera <text>', 'part of the camera make and model')
+    .option('--place <name>', 'city, state or country')
+    .option('--tag <tag>', 'must have this tag (repeatable)', collect)
+    .option('--category <name>', 'in this category (repeatable: any of them)', collect)
+    .option('--person <id>', 'with this person (repeatable: all of them)', collect)
+    .option('--cutoff <ratio>', 'drop semantic-only hits below ratio × the best similarity (default 0.8, 0 keeps all)')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (query: string | undefined, flags) => runSearch(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   const models = program.command('models').description('list, download and remove the AI models');
   models

@@ -10,6 +10,7 @@ import { detectImageType } from '../media/detect.js';
 import { findSidecar } from '../media/metadata.js';
 import { STEP_NAMES } from '../pipeline/state.js';
 import { UserError } from './errors.js';
+import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
 
 export interface IngestedPhoto {
@@ -95,7 +96,10 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
       if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
       return row;
     });
-    if (inserted) return { id: inserted.id, filename, duplicate: false, state: inserted.state };
+    if (inserted) {
+      await refreshSearchDocuments(lib.db, [inserted.id]); // findable by its file name from the start
+      return { id: inserted.id, filename, duplicate: false, state: inserted.state };
+    }
     // The same bytes arrived twice at once: the other upload won.
     const winner = await findBySha(lib, sha256);
     if (!winner) throw new Error(`photo with sha256 ${sha256} vanished during upload`);

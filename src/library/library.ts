@@ -14,6 +14,7 @@ import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
 import { LocalStorage } from '../storage/local.js';
 import { seedCategories } from './categories.js';
+import { ensureSearchDocuments } from '../search/documents.js';
 
 /** An open library: the database, the files, the queue, and whose photos we are looking at. */
 export interface Library {
@@ -40,6 +41,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   // folder in cluster mode may hold other servers' uploads in flight.
   if (database.kind === 'embedded') await storage.sweepTemp();
   await seedCategories(db);
+  const indexed = await ensureSearchDocuments(db);
+  if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');
   const ml = new MlServices(settings.dataDir, settings.ml, logger);
   const queue = new LocalQueue(settings.concurrency, (photoId, error) =>
     logger.error({ photoId, err: error }, 'pipeline job crashed'),

@@ -15,6 +15,7 @@ import {
 } from '../ml/people/clustering.js';
 import type { Library } from './library.js';
 import { dropEmptyPeople } from './people.js';
+import { refreshSearchDocuments } from '../search/documents.js';
 
 /** Neighbours asked of the vector index for each new face. */
 const NEIGHBOURS = 64;
@@ -104,6 +105,17 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
  * unassigned.
  */
 export async function reclusterPeople(lib: Library): Promise<{ assigned: number; created: number; unassigned: number; removed: number }> {
+  const result = await reclusterAll(lib);
+  // Names moved with the faces: every photo with a face is searched by other names now.
+  const withFaces = await rows<{ photo_id: string }>(lib.db, sql`select distinct photo_id from faces`);
+  await refreshSearchDocuments(
+    lib.db,
+    withFaces.map((row) => row.photo_id),
+  );
+  return result;
+}
+
+function reclusterAll(lib: Library): Promise<{ assigned: number; created: number; unassigned: number; removed: number }> {
   const params = lib.ml.peopleParams();
   return serialised(lib.db, async (tx) => {
     const all = await tx

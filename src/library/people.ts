@@ -5,6 +5,7 @@ import { rows, type Db } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
 import { UserError } from './errors.js';
 import type { Library } from './library.js';
+import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../search/documents.js';
 
 export interface PersonSummary {
   id: string;
@@ -113,6 +114,7 @@ export async function updatePerson(
   if (changes.hidden !== undefined) set.hidden = changes.hidden;
   if (changes.coverFaceId !== undefined) set.coverFaceId = changes.coverFaceId;
   await lib.db.update(people).set(set).where(eq(people.id, id));
+  if (set.name !== undefined) await refreshSearchDocumentsOfPeople(lib.db, [id]);
   return (await getPerson(lib, id))!;
 }
 
@@ -136,6 +138,7 @@ export async function mergePeople(lib: Library, targetId: string, sourceIds: str
     await tx.update(people).set({ name, hidden: target.hidden && found.every((p) => p.hidden), updatedAt: new Date() }).where(eq(people.id, targetId));
     await tx.delete(people).where(inArray(people.id, sources));
   });
+  await refreshSearchDocumentsOfPeople(lib.db, [targetId]);
   return (await getPerson(lib, targetId))!;
 }
 
@@ -162,6 +165,7 @@ export async function assignFace(lib: Library, faceId: string, target: { personI
   await lib.db.update(faces).set({ personId, assignedBy: 'user' }).where(eq(faces.id, faceId));
   await lib.db.delete(faceRejections).where(and(eq(faceRejections.faceId, faceId), eq(faceRejections.personId, personId)));
   if (previous && previous !== personId) await dropEmptyPeople(lib.db, lib.ownerId);
+  await refreshSearchDocuments(lib.db, [face.photoId]);
   return { faceId, personId };
 }
 
@@ -176,6 +180,7 @@ export async function unassignFace(lib: Library, faceId: string) {
     await lib.db.insert(faceRejections).values({ faceId, personId: face.personId }).onConflictDoNothing();
     await dropEmptyPeople(lib.db, lib.ownerId);
   }
+  await refreshSearchDocuments(lib.db, [face.photoId]);
   return { faceId, personId: null };
 }
 
@@ -192,6 +197,7 @@ export async function rejectFace(lib: Library, faceId: string, personId?: string
   if (face.personId === rejected) {
     await lib.db.update(faces).set({ personId: null, assignedBy: null }).where(eq(faces.id, faceId));
     await dropEmptyPeople(lib.db, lib.ownerId);
+    await refreshSearchDocuments(lib.db, [face.photoId]);
   }
   return { faceId, personId: null, rejected };
 }
@@ -209,9 +215,14 @@ export async function dropEmptyPeople(db: Db, ownerId: string): Promise<number> 
 
 export async function deletePerson(lib: Library, id: string): Promise<void> {
   await requirePerson(lib, id);
+  const affected = await lib.db.selectDistinct({ photoId: faces.photoId }).from(faces).where(eq(faces.personId, id));
   // Its faces become unassigned; clustering must not rebuild the same person at once, so they are kept out.
   await lib.db.update(faces).set({ personId: null, assignedBy: 'user' }).where(eq(faces.personId, id));
   await lib.db.delete(people).where(eq(people.id, id));
+  await refreshSearchDocuments(
+    lib.db,
+    affected.map((row) => row.photoId),
+  );
 }
 
 export interface FaceSummary {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
 import type { MlServices } from '../ml/services.js';
+import { refreshSearchDocuments } from '../search/documents.js';
 import type { LocalStorage } from '../storage/local.js';
 import { decideStep, derivePhotoState, STEP_NAMES, type StepName, type StepStatus } from './state.js';
 import { currentStepVersion, type PipelineStep, type StepResult } from './step.js';
@@ -102,6 +103,8 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
     .returning({ id: photos.id });
   // Deleted while its steps ran: drop what they wrote.
   if (updated.length === 0) await storage.removeDerived(photoId);
+  // Tags, names, places, captions and text are in: the photo is found by them from now on.
+  else if (marked) await refreshSearchDocuments(db, [photoId]);
 }
 
 async function recordStep(

@@ -1,0 +1,95 @@
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { UserError } from '../library/errors.js';
+import type { Library } from '../library/library.js';
+import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../library/search.js';
+import { errorBody } from './schemas.js';
+import { filtersOf, searchQuery, searchResult, similarBody, similarQuery, similarResult, suggestQuery, suggestResult } from './search-schemas.js';
+
+export function searchRoutes(app: FastifyInstance, lib: Library): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get('/api/search', {
+    schema: {
+      tags: ['search'],
+      summary: 'Search photos by what is in them, who, where, what is written in them, or what they look like',
+      description:
+        'Keyword search (tags, people, places, albums and keywords weigh most; then caption and description; OCR ' +
+        'text; file name and camera) with prefixes, "quoted phrases", -exclusions and OR, plus trigram matching ' +
+        'for typos when few photos match exactly; semantic search with the CLIP model; fused by Reciprocal Rank ' +
+        'Fusion (score = Σ 1/(k + rank)). Filters apply inside both. Each hit says which arm found it, at which ' +
+        'rank, which fields matched with which words, and its cosine similarity. Without a CLIP model, hybrid ' +
+        'answers with keyword results and says so in `notices`; semantic answers 409. Each arm is ranked to a ' +
+        'fixed depth (keyword 1,000, semantic 200 in hybrid and 1,000 alone), so the same query always pages the ' +
+        'same way; `total` is the length of the fused list.',
+      querystring: searchQuery,
+      response: { 200: searchResult, 400: errorBody, 409: errorBody },
+    },
+    handler: async (request) => {
+      const { q, mode, page, limit, cutoff, k } = request.query;
+      return searchLibrary(lib, { q, mode, page, limit, cutoff, rrfK: k, filters: filtersOf(request.query) });
+    },
+  });
+
+  api.post('/api/search/similar', {
+    schema: {
+      tags: ['search'],
+      summary: 'Photos that look like a photo of the library, or like an uploaded image',
+      description:
+        'Either JSON `{"photoId": "…"}` (the photo itself is left out), or multipart/form-data with one `file` ' +
+        '(any supported format; it is embedded and not stored). Filters, `limit` and `minSimilarity` go in the ' +
+        'query string, as for /api/search. 409: no CLIP model, or the photo has no embedding yet.',
+      consumes: ['application/json', 'multipart/form-data'],
+      querystring: similarQuery,
+      response: { 200: similarResult, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody },
+    },
+    handler: async (request) => {
+      const options = { filters: filtersOf(request.query), limit: request.query.limit, minSimilarity: request.query.minSimilarity };
+      if (request.isMultipart()) return withUploadedImage(lib, request, (file, name) => similarToImage(lib, file, name, options));
+      const body = similarBody.safeParse(request.body ?? {});
+      if (!body.success) {
+        throw new UserError(400, `send JSON {"photoId": "<uuid>"} or multipart/form-data with a \`file\`: ${body.error.issues.map((i) => i.message).join('; ')}`);
+      }
+      return similarToPhoto(lib, body.data.photoId, options);
+    },
+  });
+
+  api.get('/api/search/suggest', {
+    schema: {
+      tags: ['search'],
+      summary: 'Tags, people, places, cameras and albums as you type',
+      description:
+        'Terms starting with the text first, then terms with a word starting with it, then similar ones (typos), ' +
+        'each group by how many photos the term finds.',
+      querystring: suggestQuery,
+      response: { 200: suggestResult, 400: errorBody },
+    },
+    handler: async (request) => suggest(lib, request.query.q, request.query.limit, request.query.kinds),
+  });
+}
+
+/** Streams the request's one `file` to a temp file, runs `work` on it, and removes it whatever happens. */
+async function withUploadedImage<T>(lib: Library, request: FastifyRequest, work: (file: string, filename: string) => Promise<T>): Promise<T> {
+  const temp = lib.storage.tempPath();
+  try {
+    let filename: string | null = null;
+    for await (const part of request.parts()) {
+      if (part.type !== 'file') continue;
+      if (filename !== null) {
+        part.file.resume();
+        throw new UserError(400, 'send one image to search with');
+      }
+      filename = path.basename(part.filename || 'image');
+      await pipeline(part.file, createWriteStream(temp));
+      if (part.file.truncated) throw new UserError(413, `${filename} is over the upload limit of ${lib.settings.maxUploadBytes} bytes`);
+    }
+    if (filename === null) throw new UserError(400, 'the multipart request has no `file` part');
+    return await work(temp, filename);
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}

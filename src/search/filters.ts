@@ -1,0 +1,85 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { SearchFilters } from './types.js';
+
+/** `%text%` for LIKE, with the user's own % and _ taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const EARTH_RADIUS_KM = 6371.0088;
+
+/**
+ * The filters as one SQL condition on `p` (photos). Both arms and the image search put it inside their own
+ * scans, so a filter narrows the candidates instead of emptying a page after ranking. Everything reads the
+ * base tables, so a tag, person or category edit counts at once.
+ */
+export function filterCondition(ownerId: string, filters: SearchFilters): SQL {
+  const conditions: SQL[] = [sql`p.owner_id = ${ownerId}::uuid`];
+  const sortDate = sql`coalesce(p.taken_at, p.created_at)`;
+  if (filters.from) conditions.push(sql`${sortDate} >= ${filters.from.toISOString()}::timestamptz`);
+  if (filters.to) conditions.push(sql`${sortDate} <= ${filters.to.toISOString()}::timestamptz`);
+  if (filters.state) conditions.push(sql`p.state = ${filters.state}`);
+  if (filters.favorite !== undefined) conditions.push(sql`p.favorite = ${filters.favorite}::boolean`);
+  if (filters.minRating !== undefined) conditions.push(sql`p.rating >= ${filters.minRating}::int`);
+  if (filters.camera) {
+    conditions.push(sql`concat_ws(' ', p.make, p.model) ilike ${containsPattern(filters.camera)}`);
+  }
+  if (filters.place) {
+    const place = sql`lower(unaccent(${filters.place}))`;
+    conditions.push(
+      sql`(lower(unaccent(p.place_city)) = ${place} or lower(unaccent(p.place_state)) = ${place}
+           or lower(unaccent(p.place_country)) = ${place} or lower(p.place_country_code) = ${place})`,
+    );
+  }
+  if (filters.hasLocation === true) conditions.push(sql`(p.latitude is not null and p.longitude is not null)`);
+  if (filters.hasLocation === false) conditions.push(sql`(p.latitude is null or p.longitude is null)`);
+  if (filters.near) conditions.push(nearCondition(filters.near));
+  for (const tag of filters.tags ?? []) conditions.push(hasTag(tag));
+  if (filters.categories?.length) conditions.push(inCategories(filters.categories));
+  if (filters.people?.length) {
+    const each = filters.people.map(
+      (id) => sql`exists (select 1 from faces f where f.photo_id = p.id and f.person_id = ${id}::uuid)`,
+    );
+    conditions.push(sql`(${sql.join(each, sql.raw(filters.peopleMatch === 'any' ? ' or ' : ' and '))})`);
+  }
+  return sql.join(conditions, sql` and `);
+}
+
+/** A tag from CLIP, from the caption, or one of the photographer's keywords; case-insensitive. */
+function hasTag(tag: string): SQL {
+  const lowered = tag.toLowerCase();
+  return sql`(exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ${lowered})
+    or exists (select 1 from photo_captions c where c.photo_id = p.id and ${lowered} = any(c.tags))
+    or exists (select 1 from unnest(p.keywords) k where lower(k) = ${lowered}))`;
+}
+
+/** In any of the categories, through its CLIP or caption tags (the mapping lives in the database). */
+function inCategories(names: string[]): SQL {
+  const list = sql.join(
+    names.map((name) => sql`${name.toLowerCase()}`),
+    sql`, `,
+  );
+  return sql`exists (
+    select 1 from categories cat join category_tags ct on ct.category_id = cat.id
+    where lower(cat.name) in (${list})
+      and (exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ct.tag)
+           or exists (select 1 from photo_captions c where c.photo_id = p.id and ct.tag = any(c.tags))))`;
+}
+
+/** Great-circle distance (haversine) under the radius, after a bounding box that an index could use. */
+function nearCondition(near: { latitude: number; longitude: number; radiusKm: number }): SQL {
+  const { latitude, longitude, radiusKm } = near;
+  const latDelta = (radiusKm / EARTH_RADIUS_KM) * (180 / Math.PI);
+  const cosLat = Math.cos((latitude * Math.PI) / 180);
+  const lonDelta = cosLat < 1e-6 ? 180 : Math.min(180, latDelta / cosLat);
+  const box =
+    lonDelta >= 180 || longitude - lonDelta < -180 || longitude + lonDelta > 180
+      ? sql`true` // near a pole or the antimeridian: the distance alone decides
+      : sql`p.longitude between ${longitude - lonDelta}::float8 and ${longitude + lonDelta}::float8`;
+  const f = (v: number) => sql`${v}::float8`;
+  return sql`(p.latitude between ${f(latitude - latDelta)} and ${f(latitude + latDelta)} and ${box}
+    and 2 * ${f(EARTH_RADIUS_KM)} * asin(sqrt(
+      power(sin(radians(p.latitude - ${f(latitude)}) / 2), 2)
+      + cos(radians(${f(latitude)})) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - ${f(longitude)}) / 2), 2)
+    )) <= ${f(radiusKm)})`;
+}

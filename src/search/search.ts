@@ -1,0 +1,154 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
+import { vectorLiteral } from '../db/vectors.js';
+import { explainKeywordMatches } from './explain.js';
+import { filterCondition } from './filters.js';
+import { parseQuery, type ParsedQuery } from './query.js';
+import { exclusionTsquery, toTsquery } from './tsquery.js';
+import type { RankedHit, SearchMode, SearchOptions } from './types.js';
+
+/**
+ * How deep each arm ranks. Fixed (not derived from the page) so that the same query always fuses the same
+ * lists and pages never reshuffle; the fused list is what pages walk through.
+ */
+export const KEYWORD_DEPTH = 1000;
+export const SEMANTIC_DEPTH = 200;
+/** Full-text candidates ranked per pass: a word found in most photos must not rank them all (DECISIONS.md). */
+export const KEYWORD_CANDIDATES = 2000;
+/** The trigram pass (typos, partial words) only runs when the full-text pass found fewer than this. */
+export const FUZZY_WHEN_FEWER_THAN = 20;
+const FUZZY_LIMIT = 200;
+
+export interface SearchInput {
+  text: string;
+  /** The query's CLIP text embedding; null when there is no model (the semantic arm is then empty). */
+  embedding: Float32Array | null;
+  /** Only embeddings of this model version are compared (others are being redone). */
+  embeddingModel?: string | null;
+}
+
+export interface SearchOutcome {
+  hits: RankedHit[];
+  /** Length of the fused list (each arm is ranked to a fixed depth). */
+  total: number;
+  parsed: ParsedQuery;
+}
+
+const nothing = (columns: string) => sql.raw(`select ${columns} where false`);
+
+function keywordArm(parsed: ParsedQuery, filter: SQL): SQL {
+  if (parsed.empty) return nothing('null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank');
+  const query = toTsquery(parsed);
+  const strongQuery = toTsquery(parsed, 'A');
+  const excluded = exclusionTsquery(parsed);
+  const positive = parsed.positiveText.toLowerCase();
+  const fuzzy =
+    positive.length >= 3
+      ? sql`select s.photo_id, word_similarity(${positive}, s.names)::float8 as score, true as fuzzy
+            from photo_search s join photos p on p.id = s.photo_id
+            where (select count(*) from kw_fts) < ${FUZZY_WHEN_FEWER_THAN}
+              and ${positive} <% s.names and ${filter}
+              ${excluded ? sql`and not (s.document @@ ${excluded})` : sql``}
+              and s.photo_id not in (select photo_id from kw_fts)
+            order by score desc, s.photo_id limit ${FUZZY_LIMIT}`
+      : nothing('null::uuid as photo_id, 0::float8 as score, true as fuzzy');
+  return sql`
+    kw_q as materialized (select ${query} as q),
+    kw_strong as (
+      select s.photo_id from photo_search s join photos p on p.id = s.photo_id
+      where s.document @@ ${strongQuery} and s.document @@ (select q from kw_q) and ${filter}
+      limit ${KEYWORD_CANDIDATES}),
+    kw_any as (
+      select s.photo_id from photo_search s join photos p on p.id = s.photo_id
+      where s.document @@ (select q from kw_q) and ${filter}
+      limit ${KEYWORD_CANDIDATES}),
+    kw_fts as materialized (
+      select s.photo_id, ts_rank_cd(s.document, (select q from kw_q))::float8 as score, false as fuzzy
+      from photo_search s
+      where s.photo_id in (select photo_id from kw_strong union select photo_id from kw_any)),
+    kw_fuzzy as materialized (${fuzzy}),
+    kw as materialized (
+      select photo_id, score, fuzzy, row_number() over (order by fuzzy, score desc, photo_id) as rank
+      from (select * from kw_fts union all select * from kw_fuzzy) both_passes
+      order by rank limit ${KEYWORD_DEPTH})`;
+}
+
+function semanticArm(input: SearchInput, filter: SQL, depth: number): SQL {
+  if (!input.embedding) return sql`sem as (select null::uuid as photo_id, 0::float8 as similarity, 0::bigint as rank where false)`;
+  const vector = sql`${vectorLiteral(input.embedding)}::vector`;
+  const model = input.embeddingModel ? sql`and e.model = ${input.embeddingModel}` : sql``;
+  return sql`
+    sem_scan as materialized (
+      select e.photo_id, (e.embedding <=> ${vector})::float8 as distance
+      from photo_embeddings e join photos p on p.id = e.photo_id
+      where ${filter} ${model}
+      order by e.embedding <=> ${vector}
+      limit ${depth}),
+    sem as materialized (
+      select photo_id, 1 - distance as similarity, row_number() over (order by distance, photo_id) as rank
+      from sem_scan)`;
+}
+
+/**
+ * One search: the keyword arm (full text over the weighted documents, then trigrams when that finds little),
+ * the semantic arm (HNSW over the CLIP embeddings, filters inside the scan), fused by RRF with the cutoff, all
+ * in one statement; then the matched fields of the page's hits.
+ */
+export async function runSearch(db: Db, ownerId: string, input: SearchInput, options: SearchOptions): Promise<SearchOutcome> {
+  const parsed = parseQuery(input.text);
+  const mode: SearchMode = options.mode;
+  const filter = filterCondition(ownerId, options.filters);
+  const useKeyword = mode !== 'semantic';
+  const useSemantic = mode !== 'keyword' && input.embedding !== null;
+  const keyword = useKeyword
+    ? keywordArm(parsed, filter)
+    : sql`kw as (select null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank where false)`;
+  const semantic = useSemantic
+    ? semanticArm(input, filter, mode === 'semantic' ? KEYWORD_DEPTH : SEMANTIC_DEPTH)
+    : semanticArm({ ...input, embedding: null }, filter, 0);
+  const k = options.rrfK;
+  const offset = (options.page - 1) * options.limit;
+  const found = await rows<{
+    photo_id: string;
+    score: number;
+    kw_rank: string | null;
+    kw_score: number | null;
+    fuzzy: boolean | null;
+    sem_rank: string | null;
+    similarity: number | null;
+    total: number;
+  }>(
+    db,
+    sql`with ${keyword}, ${semantic},
+    best as (select max(similarity) as best from sem),
+    fused as (
+      select coalesce(kw.photo_id, sem.photo_id) as photo_id,
+        coalesce(1.0::float8 / (${k}::int + kw.rank), 0) + coalesce(1.0::float8 / (${k}::int + sem.rank), 0) as score,
+        kw.rank as kw_rank, kw.score as kw_score, kw.fuzzy, sem.rank as sem_rank, sem.similarity
+      from kw full join sem on sem.photo_id = kw.photo_id
+      where kw.photo_id is not null or sem.similarity >= ${options.cutoff}::float8 * (select best from best))
+    select *, count(*) over ()::int as total from fused
+    order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id
+    limit ${options.limit} offset ${offset}`,
+  );
+  const matches = await explainKeywordMatches(
+    db,
+    parsed,
+    found.filter((row) => row.kw_rank !== null).map((row) => ({ photoId: row.photo_id, fuzzy: row.fuzzy === true })),
+  );
+  const hits: RankedHit[] = found.map((row) => ({
+    photoId: row.photo_id,
+    score: row.score,
+    explanation: {
+      keyword:
+        row.kw_rank === null
+          ? null
+          : { rank: Number(row.kw_rank), score: row.kw_score ?? 0, fuzzy: row.fuzzy === true, matches: matches.get(row.photo_id) ?? [] },
+      semantic: row.sem_rank === null ? null : { rank: Number(row.sem_rank), similarity: row.similarity ?? 0 },
+    },
+  }));
+  let total = found[0]?.total ?? 0;
+  // Past the end of the list there is no row to carry the count.
+  if (found.length === 0 && offset > 0) total = (await runSearch(db, ownerId, input, { ...options, page: 1, limit: 1 })).total;
+  return { hits, total, parsed };
+}

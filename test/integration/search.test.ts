@@ -1,0 +1,340 @@
+// Search end to end on a real library built from the corpus, with the fixture CLIP model (its image embedding
+// follows colour shares, its text embedding colour words): keyword via OCR, keywords, camera and people's
+// names; semantic by colour; fusion, filters, explanations, pagination, image search and suggestions.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installFromFolder } from '../../src/ml/registry.js';
+import { fuse } from '../../src/search/fusion.js';
+import { ensureFixtureModels } from '../fixtures/models/index.js';
+import { colourPhoto, colourPhotos } from '../helpers/images.js';
+import { assets, corpus, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+const craftBeer = path.join(assets, 'albums/text/craft-beer.jpg');
+const picasa = path.join(assets, 'metadata/tags/picasa.jpg');
+const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
+const portraitRotated = path.join(assets, 'metadata/faces/portrait-orientation-6.jpg');
+const thompsonSprings = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');
+
+interface Hit {
+  photo: { id: string; filename: string; make: string | null; model: string | null; hasGps: boolean; takenAt: string | null };
+  score: number;
+  explanation: {
+    keyword: { rank: number; score: number; fuzzy: boolean; matches: { field: string; words: string[] }[] } | null;
+    semantic: { rank: number; similarity: number } | null;
+  };
+}
+
+async function json(url: string, init?: RequestInit & { json?: unknown }) {
+  const response = await fetch(url, {
+    ...init,
+    headers: init?.json !== undefined ? { 'content-type': 'application/json' } : undefined,
+    body: init?.json !== undefined ? JSON.stringify(init.json) : init?.body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+describe('search on a library built from the corpus', () => {
+  let server: TestServer;
+  let ids: Record<string, string>;
+  const names = () => Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
+
+  const search = async (params: Record<string, string | number>) => {
+    const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+    return json(`${server.url}/api/search?${query}`);
+  };
+  const found = async (params: Record<string, string | number>): Promise<Hit[]> => {
+    const response = await search(params);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    return response.body.items;
+  };
+  const filenames = (hits: Hit[]) => hits.map((hit) => hit.photo.filename);
+
+  beforeAll(async () => {
+    const dataDir = tempDir();
+    const { clipDir } = await ensureFixtureModels();
+    await installFromFolder(dataDir, 'clip-vit-b32', clipDir);
+    server = await startTestServer({ dataDir, ml: { peopleMinFaces: 2 } });
+    const colours = await colourPhotos(tempDir(), 7);
+    const response = await upload(server.url, [
+      { path: colours.red },
+      { path: colours.green },
+      { path: colours.blue },
+      { path: colours.yellow },
+      { path: craftBeer },
+      { path: picasa },
+      { path: portrait },
+      { path: portraitRotated },
+      { path: thompsonSprings },
+    ]);
+    expect(response.status).toBe(201);
+    ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
+    await waitForTerminal(server.url, Object.values(ids), 300_000);
+  }, 360_000);
+
+  afterAll(async () => server?.dispose());
+
+  it('finds the photo of a colour first by meaning (semantic arm, fixture CLIP)', async () => {
+    for (const colour of ['red', 'green', 'blue', 'yellow']) {
+      const hits = await found({ q: colour, mode: 'semantic' });
+      expect(hits[0]!.photo.filename).toBe(`${colour}.jpg`);
+      expect(hits[0]!.explanation.keyword).toBeNull();
+      expect(hits[0]!.explanation.semantic).toMatchObject({ rank: 1 });
+      expect(hits[0]!.explanation.semantic!.similarity).toBeGreaterThan(0.5);
+    }
+    // A sentence works too: CLIP reads the words, the keyword arm finds nothing for "a photo of".
+    const hits = await found({ q: 'a photo of something yellow', mode: 'hybrid' });
+    expect(hits[0]!.photo.filename).toBe('yellow.jpg');
+  });
+
+  it('finds craft-beer.jpg by words on its boards (keyword arm, OCR field)', async () => {
+    for (const q of ['HOPADILLO', 'weekend warrior', '"rodeo clown"', 'hopadil']) {
+      const hits = await found({ q, mode: 'keyword' });
+      expect(filenames(hits), q).toEqual(['craft-beer.jpg']);
+      const ocr = hits[0]!.explanation.keyword!.matches.find((m) => m.field === 'ocr');
+      expect(ocr, q).toBeDefined();
+      expect(ocr!.words.length).toBeGreaterThan(0);
+    }
+    const hits = await found({ q: 'HOPADILLO', mode: 'keyword' });
+    expect(hits[0]!.explanation.keyword!.matches).toEqual([{ field: 'ocr', words: ['HOPADILLO'] }]);
+    expect(hits[0]!.explanation.keyword!.fuzzy).toBe(false);
+  });
+
+  it("finds picasa.jpg by the photographer's keyword and by its camera", async () => {
+    const byKeyword = await found({ q: 'frost', mode: 'keyword' });
+    expect(filenames(byKeyword)).toEqual(['picasa.jpg']);
+    expect(byKeyword[0]!.explanation.keyword!.matches).toContainEqual({ field: 'keywords', words: ['Frost'] });
+    const byCamera = await found({ q: 'PowerShot SD1100', mode: 'keyword' });
+    expect(filenames(byCamera)).toEqual(['picasa.jpg']);
+    expect(byCamera[0]!.explanation.keyword!.matches).toContainEqual({ field: 'camera', words: ['PowerShot', 'SD1100'] });
+  });
+
+  it('finds a photo by its file name and by the place it was taken', async () => {
+    const byName = await found({ q: 'thompson', mode: 'keyword' });
+    expect(filenames(byName)).toEqual(['thompson-springs.jpg']);
+    expect(byName[0]!.explanation.keyword!.matches.map((m) => m.field)).toContain('filename');
+    const detail = (await json(`${server.url}/api/photos/${ids['thompson-springs.jpg']}`)).body;
+    const place = detail.metadata.place;
+    expect(place?.country).toBe('United States');
+    const byPlace = await found({ q: 'Utah', mode: 'keyword' });
+    expect(filenames(byPlace)).toContain('thompson-springs.jpg');
+    expect(byPlace[0]!.explanation.keyword!.matches.map((m) => m.field)).toContain('places');
+    const filtered = await found({ q: 'jpg', mode: 'keyword', place: 'utah', limit: 50 });
+    expect(filenames(filtered)).toEqual(['thompson-springs.jpg']);
+  });
+
+  it("finds people by name once they are named, typos included, and suggests them", async () => {
+    const detail = (await json(`${server.url}/api/photos/${ids['portrait.jpg']}`)).body;
+    const personIds = [...new Set(detail.faces.map((f: { personId: string | null }) => f.personId).filter(Boolean))] as string[];
+    expect(personIds).toHaveLength(2);
+    // The file's own keywords already say "Marie Curie": the name given here is another one.
+    expect(await found({ q: 'Salomea', mode: 'keyword' })).toEqual([]);
+    const renamed = await json(`${server.url}/api/people/${personIds[0]}`, { method: 'PATCH', json: { name: 'Maria Salomea' } });
+    expect(renamed.status).toBe(200);
+    const hits = await found({ q: 'Salomea', mode: 'keyword' });
+    expect(filenames(hits).sort()).toEqual(['portrait-orientation-6.jpg', 'portrait.jpg']);
+    expect(hits[0]!.explanation.keyword!.matches).toEqual([{ field: 'people', words: ['Salomea'] }]);
+    const typo = await found({ q: 'Salomae', mode: 'keyword' });
+    expect(filenames(typo).sort()).toEqual(['portrait-orientation-6.jpg', 'portrait.jpg']);
+    expect(typo[0]!.explanation.keyword).toMatchObject({ fuzzy: true, matches: [{ field: 'people', words: ['Salomea'] }] });
+    const suggestions = (await json(`${server.url}/api/search/suggest?q=salo`)).body.items;
+    expect(suggestions[0]).toMatchObject({ kind: 'person', label: 'Maria Salomea', key: personIds[0], photos: 2, match: 'word' });
+    // The person filter: both people are in both photos; filtering by both needs both.
+    const both = await found({ q: 'jpg', mode: 'keyword', people: personIds.join(','), limit: 50 });
+    expect(filenames(both).sort()).toEqual(['portrait-orientation-6.jpg', 'portrait.jpg']);
+    // Renaming again moves the suggestion and the search with it (accents ignored).
+    await json(`${server.url}/api/people/${personIds[0]}`, { method: 'PATCH', json: { name: 'Manya Skłodowska' } });
+    expect(await found({ q: 'Salomea', mode: 'keyword' })).toEqual([]);
+    expect(filenames(await found({ q: 'sklodowska', mode: 'keyword' })).sort()).toEqual(['portrait-orientation-6.jpg', 'portrait.jpg']);
+    const after = (await json(`${server.url}/api/search/suggest?q=manya`)).body.items;
+    expect(after[0]).toMatchObject({ kind: 'person', label: 'Manya Skłodowska', photos: 2, match: 'prefix' });
+    expect((await json(`${server.url}/api/search/suggest?q=salo`)).body.items).toEqual([]);
+  });
+
+  it('suggests tags, cameras and places as you type, typos included', async () => {
+    const items = async (q: string) => (await json(`${server.url}/api/search/suggest?q=${encodeURIComponent(q)}`)).body.items as { kind: string; label: string; match: string; photos: number }[];
+    expect(await items('fro')).toContainEqual(expect.objectContaining({ kind: 'tag', label: 'Frost', match: 'prefix', photos: 1 }));
+    expect(await items('powershot')).toContainEqual(expect.objectContaining({ kind: 'camera', label: 'Canon PowerShot SD1100 IS', match: 'word' }));
+    expect(await items('frots')).toContainEqual(expect.objectContaining({ kind: 'tag', label: 'Frost', match: 'similar' }));
+    expect(await items('uta')).toContainEqual(expect.objectContaining({ kind: 'place', label: 'Utah' }));
+    const cameras = (await json(`${server.url}/api/search/suggest?q=canon&kinds=camera`)).body.items;
+    expect(cameras.length).toBeGreaterThan(0);
+    expect(cameras.every((s: { kind: string }) => s.kind === 'camera')).toBe(true);
+  });
+
+  it('fuses both arms in SQL exactly as the reference RRF does', async () => {
+    const q = 'red';
+    const keyword = await found({ q, mode: 'keyword', limit: 100 });
+    const semantic = await found({ q, mode: 'semantic', limit: 100, cutoff: 0 });
+    const hybrid = await found({ q, mode: 'hybrid', limit: 100, cutoff: 0 });
+    const expected = fuse(
+      keyword.map((hit) => ({ photoId: hit.photo.id, rank: hit.explanation.keyword!.rank })),
+      semantic.map((hit) => ({ photoId: hit.photo.id, rank: hit.explanation.semantic!.rank, similarity: hit.explanation.semantic!.similarity })),
+    );
+    expect(hybrid.map((hit) => hit.photo.id)).toEqual(expected.map((hit) => hit.photoId));
+    for (const [i, hit] of hybrid.entries()) expect(hit.score).toBeCloseTo(expected[i]!.score, 9);
+    expect(hybrid[0]!.photo.filename).toBe('red.jpg');
+    expect(hybrid[0]!.explanation.keyword).not.toBeNull(); // its tag and its file name
+    expect(hybrid[0]!.explanation.semantic).toMatchObject({ rank: 1 });
+  });
+
+  it('drops semantic-only hits far below the best one (relative cutoff)', async () => {
+    const all = await found({ q: 'green', mode: 'semantic', limit: 100, cutoff: 0 });
+    expect(all).toHaveLength(Object.keys(ids).length);
+    const best = all[0]!.explanation.semantic!.similarity;
+    const cut = await found({ q: 'green', mode: 'semantic', limit: 100, cutoff: 0.9 });
+    expect(cut.length).toBeLessThan(all.length);
+    expect(cut.length).toBeGreaterThan(0);
+    for (const hit of cut) expect(hit.explanation.semantic!.similarity).toBeGreaterThanOrEqual(0.9 * best - 1e-9);
+    const dropped = all.filter((hit) => hit.explanation.semantic!.similarity < 0.9 * best);
+    expect(cut.length).toBe(all.length - dropped.length);
+  });
+
+  it('applies filters inside each mode', async () => {
+    // keyword: every colour photo is a .jpg; the tag filter keeps the red one
+    expect(filenames(await found({ q: 'jpg', mode: 'keyword', tags: 'red', limit: 50 }))).toEqual(['red.jpg']);
+    // semantic: the best yellow photo is left out by a camera filter; only that camera's photos remain
+    const semantic = await found({ q: 'yellow', mode: 'semantic', camera: 'powershot', cutoff: 0 });
+    expect(filenames(semantic)).toEqual(['picasa.jpg']);
+    // hybrid: a date range
+    const picasaDetail = (await json(`${server.url}/api/photos/${ids['picasa.jpg']}`)).body;
+    const day = picasaDetail.takenAt.slice(0, 10);
+    const hybrid = await found({ q: 'red', mode: 'hybrid', from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z`, cutoff: 0 });
+    expect(filenames(hybrid)).toEqual(['picasa.jpg']);
+    // location, in each mode
+    for (const mode of ['keyword', 'semantic', 'hybrid']) {
+      const located = await found({ q: 'jpg green', mode, hasLocation: 'true', cutoff: 0 });
+      expect(located.every((hit) => hit.photo.hasGps), mode).toBe(true);
+      const near = await found({ q: 'jpg', mode, near: '39.1,-108.4', radiusKm: 20, cutoff: 0 });
+      expect(filenames(near), mode).toEqual(['thompson-springs.jpg']);
+    }
+    // exclusions and alternatives
+    const notRed = await found({ q: 'jpg -red', mode: 'keyword', limit: 50 });
+    expect(filenames(notRed)).not.toContain('red.jpg');
+    expect(filenames(notRed)).toContain('green.jpg');
+    expect(filenames(await found({ q: 'hopadillo OR frost', mode: 'keyword' })).sort()).toEqual(['craft-beer.jpg', 'picasa.jpg']);
+  });
+
+  it('pages stably: the same query gives the same order, pages add up to the whole list', async () => {
+    const whole = await search({ q: 'jpg red', mode: 'hybrid', limit: 100, cutoff: 0 });
+    expect(whole.body.total).toBe(whole.body.items.length);
+    const paged: string[] = [];
+    for (let page = 1; page <= Math.ceil(whole.body.total / 2); page++) {
+      const response = await search({ q: 'jpg red', mode: 'hybrid', limit: 2, page, cutoff: 0 });
+      expect(response.body.total).toBe(whole.body.total);
+      paged.push(...response.body.items.map((hit: Hit) => hit.photo.id));
+    }
+    expect(paged).toEqual(whole.body.items.map((hit: Hit) => hit.photo.id));
+    const again = await search({ q: 'jpg red', mode: 'hybrid', limit: 100, cutoff: 0 });
+    expect(again.body.items.map((hit: Hit) => hit.photo.id)).toEqual(paged);
+    const past = await search({ q: 'jpg red', mode: 'hybrid', limit: 10, page: 50, cutoff: 0 });
+    expect(past.body).toMatchObject({ items: [], total: whole.body.total });
+  });
+
+  it('answers bad parameters with 400 and a message', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{}, /q/],
+      [{ q: 'x', mode: 'fuzzy' }, /mode/],
+      [{ q: 'x', limit: '0' }, /limit/],
+      [{ q: 'x', limit: '101' }, /limit/],
+      [{ q: 'x', page: '100', limit: '100' }, /results stop at 2000/],
+      [{ q: 'x', near: 'abc' }, /latitude,longitude/],
+      [{ q: 'x', near: '91,0' }, /latitude/],
+      [{ q: 'x', people: 'marie' }, /UUID/],
+      [{ q: 'x', from: '2024-05-02', to: '2024-05-01' }, /from/],
+      [{ q: 'x', cutoff: '2' }, /cutoff/],
+      [{ q: 'x', hasLocation: 'maybe' }, /hasLocation/],
+    ];
+    for (const [params, message] of cases) {
+      const response = await json(`${server.url}/api/search?${new URLSearchParams(params)}`);
+      expect(response.status, JSON.stringify(params)).toBe(400);
+      expect(response.body.message, JSON.stringify(params)).toMatch(message);
+    }
+    expect((await json(`${server.url}/api/search/suggest`)).status).toBe(400);
+    expect((await json(`${server.url}/api/search/suggest?q=a&kinds=colour`)).status).toBe(400);
+    expect((await json(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it('finds similar photos to a library photo and to an uploaded image that is not stored', async () => {
+    const byId = await json(`${server.url}/api/search/similar?limit=3`, { method: 'POST', json: { photoId: ids['red.jpg'] } });
+    expect(byId.status).toBe(200);
+    expect(byId.body.items.map((hit: { photo: { id: string } }) => hit.photo.id)).not.toContain(ids['red.jpg']);
+    expect(byId.body.items).toHaveLength(3);
+    expect(byId.body.items[0].rank).toBe(1);
+
+    const before = (await json(`${server.url}/api/photos?limit=100`)).body.total;
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(await colourPhoto([40, 60, 210]))]), 'query.jpg');
+    const byImage = await json(`${server.url}/api/search/similar?limit=2`, { method: 'POST', body: form });
+    expect(byImage.status).toBe(200);
+    expect(byImage.body.source).toEqual({ filename: 'query.jpg' });
+    expect(byImage.body.items[0].photo.filename).toBe('blue.jpg');
+    expect(byImage.body.items[0].similarity).toBeGreaterThan(0.8);
+    expect((await json(`${server.url}/api/photos?limit=100`)).body.total).toBe(before);
+    expect(fs.readdirSync(path.join(server.dataDir, 'tmp')).length).toBe(0);
+
+    const filtered = await json(`${server.url}/api/search/similar?camera=powershot`, { method: 'POST', json: { photoId: ids['red.jpg'] } });
+    expect(filtered.body.items.map((hit: { photo: { filename: string } }) => hit.photo.filename)).toEqual(['picasa.jpg']);
+
+    const text = new FormData();
+    text.append('file', new Blob([new TextEncoder().encode('not an image at all')]), 'notes.txt');
+    const refused = await json(`${server.url}/api/search/similar`, { method: 'POST', body: text });
+    expect(refused.status).toBe(415);
+    expect(refused.body.message).toMatch(/notes\.txt/);
+    const truncated = new FormData();
+    truncated.append('file', new Blob([new Uint8Array(fs.readFileSync(picasa).subarray(0, 4000))]), 'cut.jpg');
+    const broken = await json(`${server.url}/api/search/similar`, { method: 'POST', body: truncated });
+    expect(broken.status).toBe(422);
+    expect((await json(`${server.url}/api/search/similar`, { method: 'POST', json: { photoId: 'nope' } })).status).toBe(400);
+    expect((await json(`${server.url}/api/search/similar`, { method: 'POST', json: { photoId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
+  });
+
+  it('documents the search routes in OpenAPI', async () => {
+    const spec = (await json(`${server.url}/api/openapi.json`)).body;
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/search', '/api/search/similar', '/api/search/suggest']));
+    const parameters = spec.paths['/api/search'].get.parameters.map((p: { name: string }) => p.name);
+    expect(parameters).toEqual(expect.arrayContaining(['q', 'mode', 'page', 'limit', 'cutoff', 'categories', 'people', 'from', 'to', 'near']));
+  });
+
+  it('keeps counts and results right when a photo is deleted', async () => {
+    const deleted = await fetch(`${server.url}/api/photos/${ids['picasa.jpg']}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect(await found({ q: 'frost', mode: 'keyword' })).toEqual([]);
+    const suggestions = (await json(`${server.url}/api/search/suggest?q=frost`)).body.items;
+    expect(suggestions.find((s: { label: string }) => s.label === 'Frost')).toBeUndefined();
+    void names;
+  });
+});
+
+describe('search without a CLIP model', () => {
+  let server: TestServer;
+  let redId: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const response = await upload(server.url, [{ data: await colourPhoto([200, 30, 30]), name: 'red-car.jpg' }]);
+    redId = response.body.items[0].id;
+    await waitForTerminal(server.url, [redId], 120_000);
+  }, 180_000);
+
+  afterAll(async () => server?.dispose());
+
+  it('answers hybrid with keyword results and says why', async () => {
+    const response = await json(`${server.url}/api/search?q=car`);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ mode: 'keyword', requestedMode: 'hybrid' });
+    expect(response.body.notices[0]).toMatch(/CLIP model.*shoebox models pull clip-vit-b32.*keyword results only/);
+    expect(response.body.items.map((hit: Hit) => hit.photo.id)).toEqual([redId]);
+  });
+
+  it('refuses semantic and image search with 409 and the command that fixes it', async () => {
+    const semantic = await json(`${server.url}/api/search?q=car&mode=semantic`);
+    expect(semantic.status).toBe(409);
+    expect(semantic.body.message).toMatch(/shoebox models pull clip-vit-b32/);
+    const similar = await json(`${server.url}/api/search/similar`, { method: 'POST', json: { photoId: redId } });
+    expect(similar.status).toBe(409);
+  });
+});
+
+void corpus;
