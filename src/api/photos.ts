@@ -4,10 +4,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../library/errors.js';
 import { uploadPhotos } from './upload.js';
-import { deletePhoto, findPhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto } from '../library/photos.js';
+import { deletePhoto, findPhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto } from '../library/photos.js';
 import type { Library } from '../library/library.js';
 import type { DerivedName } from '../storage/local.js';
-import { errorBody, photoDetail, photoIdParams, photoList, photoListQuery, retryResult, statesBody, statesResult, uploadResult } from './schemas.js';
+import { errorBody, photoDetail, photoIdParams, photoList, photoListQuery, photoPatchBody, retryResult, statesBody, statesResult, uploadResult } from './schemas.js';
 
 const notFound = (id: string) => new UserError(404, `no photo with id ${id}`);
 
@@ -56,6 +56,20 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
       const detail = await getPhotoDetail(lib, request.params.id);
       if (!detail) throw notFound(request.params.id);
       return detail;
+    },
+  });
+
+  api.patch('/api/photos/:id', {
+    schema: {
+      tags: ['photos'],
+      summary: 'Mark a photo as a favourite (or not)',
+      params: photoIdParams,
+      body: photoPatchBody,
+      response: { 200: photoDetail, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) => {
+      if (!(await updatePhoto(lib, request.params.id, request.body))) throw notFound(request.params.id);
+      return (await getPhotoDetail(lib, request.params.id))!;
     },
   });
 

@@ -39,8 +39,14 @@ export const photoListItem = z.object({
   make: z.string().nullable(),
   model: z.string().nullable(),
   hasGps: z.boolean(),
+  favorite: z.boolean(),
   createdAt: z.string(),
 });
+
+export const photoPatchBody = z
+  .object({ favorite: z.boolean().optional() })
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of: favorite' });
 
 export const photoList = z.object({
   items: z.array(photoListItem),

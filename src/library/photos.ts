@@ -40,6 +40,7 @@ export function photoListItem(photo: PhotoRow) {
     make: photo.make,
     model: photo.model,
     hasGps: photo.latitude !== null && photo.longitude !== null,
+    favorite: photo.favorite,
     createdAt: photo.createdAt.toISOString(),
   };
 }
@@ -113,6 +114,16 @@ export async function listPhotos(lib: Library, query: PhotoListQuery) {
     lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where),
   ]);
   return { items: items.map(photoListItem), total: count?.total ?? 0, page: query.page, limit: query.limit };
+}
+
+/** The user's own marks on a photo (the file's metadata stays as it is). */
+export async function updatePhoto(lib: Library, id: string, changes: { favorite?: boolean }): Promise<boolean> {
+  const updated = await lib.db
+    .update(photos)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)))
+    .returning({ id: photos.id });
+  return updated.length > 0;
 }
 
 export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | null> {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ describe('Shoebox on a PostgreSQL server (pg driver over the wire protocol)', ()
   let server: TestServer;
 
   beforeAll(async () => {
-    pglite = await PGlite.create({ extensions: { vector, pg_trgm } });
+    pglite = await PGlite.create({ extensions: { vector, pg_trgm, unaccent } });
     socket = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
     await socket.start();
     const [host, port] = socket.getServerConn().split(':');
@@ -41,5 +42,10 @@ describe('Shoebox on a PostgreSQL server (pg driver over the wire protocol)', ()
     expect(again.body.items[0]).toMatchObject({ id: body.items[0].id, duplicate: true });
     const tables = await pglite.query<{ n: number }>("select count(*)::int as n from photos");
     expect(tables.rows[0]!.n).toBe(1);
+    // Search runs the same SQL over the wire, with the session settings the pool applies to each connection.
+    const found = await (await fetch(`${server.url}/api/search?q=thompson&mode=keyword`)).json();
+    expect(found.items.map((hit: { photo: { id: string } }) => hit.photo.id)).toEqual([body.items[0].id]);
+    const settings = await pglite.query<{ v: string }>("select current_setting('hnsw.iterative_scan') as v");
+    expect(settings.rows[0]!.v).toBe('relaxed_order');
   });
 });

@@ -209,6 +209,17 @@ describe('search on a library built from the corpus', () => {
       const near = await found({ q: 'jpg', mode, near: '39.1,-108.4', radiusKm: 20, cutoff: 0 });
       expect(filenames(near), mode).toEqual(['thompson-springs.jpg']);
     }
+    // categories (the mapping lives in the database) and favourites
+    const category = await json(`${server.url}/api/categories`, { method: 'POST', json: { name: 'warm-colours', tags: ['red', 'yellow'] } });
+    expect(category.status).toBe(201);
+    const warm = await found({ q: 'green', mode: 'semantic', categories: 'warm-colours', cutoff: 0 });
+    expect(filenames(warm).sort()).toEqual(['red.jpg', 'yellow.jpg']);
+    const favourite = await json(`${server.url}/api/photos/${ids['green.jpg']}`, { method: 'PATCH', json: { favorite: true } });
+    expect(favourite.body.favorite).toBe(true);
+    expect(filenames(await found({ q: 'jpg', mode: 'hybrid', favorite: 'true', cutoff: 0 }))).toEqual(['green.jpg']);
+    expect(filenames(await found({ q: 'jpg', mode: 'keyword', favorite: 'false', limit: 50 }))).not.toContain('green.jpg');
+    expect((await json(`${server.url}/api/photos/${ids['green.jpg']}`, { method: 'PATCH', json: {} })).status).toBe(400);
+    expect((await json(`${server.url}/api/photos/${ids['green.jpg']}`, { method: 'PATCH', json: { rating: 9 } })).status).toBe(400);
     // exclusions and alternatives
     const notRed = await found({ q: 'jpg -red', mode: 'keyword', limit: 50 });
     expect(filenames(notRed)).not.toContain('red.jpg');
