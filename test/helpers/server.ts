@@ -61,3 +61,14 @@ export async function waitForTerminal(baseUrl: string, ids: string[], timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/** fetch with an optional JSON body; answers the status and the parsed JSON (null when empty). */
+export async function json(url: string, init?: RequestInit & { json?: unknown }) {
+  const response = await fetch(url, {
+    ...init,
+    headers: init?.json !== undefined ? { 'content-type': 'application/json' } : undefined,
+    body: init?.json !== undefined ? JSON.stringify(init.json) : init?.body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}

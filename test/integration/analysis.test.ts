@@ -5,21 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhoto } from '../helpers/images.js';
-import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
 const portraitRotated = path.join(assets, 'metadata/faces/portrait-orientation-6.jpg');
 const craftBeer = path.join(assets, 'albums/text/craft-beer.jpg');
 
-async function json(url: string, init?: RequestInit & { json?: unknown }) {
-  const response = await fetch(url, {
-    ...init,
-    headers: init?.json !== undefined ? { 'content-type': 'application/json' } : undefined,
-    body: init?.json !== undefined ? JSON.stringify(init.json) : init?.body,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
 
 describe('analysis without downloaded models', () => {
   let server: TestServer;

@@ -8,7 +8,7 @@ import { installFromFolder } from '../../src/ml/registry.js';
 import { fuse } from '../../src/search/fusion.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhoto, colourPhotos } from '../helpers/images.js';
-import { assets, corpus, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const craftBeer = path.join(assets, 'albums/text/craft-beer.jpg');
 const picasa = path.join(assets, 'metadata/tags/picasa.jpg');
@@ -25,20 +25,10 @@ interface Hit {
   };
 }
 
-async function json(url: string, init?: RequestInit & { json?: unknown }) {
-  const response = await fetch(url, {
-    ...init,
-    headers: init?.json !== undefined ? { 'content-type': 'application/json' } : undefined,
-    body: init?.json !== undefined ? JSON.stringify(init.json) : init?.body,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
 
 describe('search on a library built from the corpus', () => {
   let server: TestServer;
   let ids: Record<string, string>;
-  const names = () => Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
 
   const search = async (params: Record<string, string | number>) => {
     const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
@@ -314,7 +304,6 @@ describe('search on a library built from the corpus', () => {
     expect(await found({ q: 'frost', mode: 'keyword' })).toEqual([]);
     const suggestions = (await json(`${server.url}/api/search/suggest?q=frost`)).body.items;
     expect(suggestions.find((s: { label: string }) => s.label === 'Frost')).toBeUndefined();
-    void names;
   });
 });
 
@@ -348,4 +337,3 @@ describe('search without a CLIP model', () => {
   });
 });
 
-void corpus;
