@@ -78,12 +78,17 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
     -- every term a photo counts towards, with the label the user sees
     new_terms as (
       select distinct on (photo_id, kind, key) photo_id, owner_id, kind, key, label from (
-        select t.id as photo_id, t.owner_id, 'tag' as kind, lower(x.tag) as key, x.tag as label
-        from target t
-        join (select photo_id, tag from photo_tags
-              union all select photo_id, unnest(tags) from photo_captions
-              union all select id, unnest(keywords) from target) x on x.photo_id = t.id
-        where btrim(x.tag) <> ''
+        -- tags: CLIP's, the caption's, the photographer's keywords (each branch joined to the batch itself)
+        select t.id as photo_id, t.owner_id, 'tag' as kind, lower(pt.tag) as key, pt.tag as label
+        from target t join photo_tags pt on pt.photo_id = t.id
+        union all
+        select t.id, t.owner_id, 'tag', lower(x), x
+        from target t join photo_captions c on c.photo_id = t.id, unnest(c.tags) x
+        where btrim(x) <> ''
+        union all
+        select t.id, t.owner_id, 'tag', lower(x), x
+        from target t, unnest(t.keywords) x
+        where btrim(x) <> ''
         union all
         select t.id, t.owner_id, 'person', f.person_id::text, coalesce(pe.name, '')
         from target t join faces f on f.photo_id = t.id join people pe on pe.id = f.person_id
@@ -101,11 +106,19 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
       ) all_terms
       order by photo_id, kind, key, label
     ),
+    -- per photo, once (a correlated lookup into new_terms per photo would be quadratic in the batch)
+    term_text as (
+      select n.photo_id,
+        string_agg(distinct n.label, ' ') filter (where n.kind = 'tag' and not (n.label = any(t.keywords))) as tags,
+        string_agg(distinct n.label, ' ') filter (where n.kind = 'person') as people,
+        array_agg(n.kind || ':' || n.key order by n.kind, n.key) as terms
+      from new_terms n join target t on t.id = n.photo_id
+      group by n.photo_id, t.keywords
+    ),
     fields as (
       select t.id as photo_id, t.owner_id,
-        coalesce((select string_agg(distinct label, ' ') from new_terms n where n.photo_id = t.id and n.kind = 'tag'
-                  and not (n.label = any(t.keywords))), '') as tags,
-        coalesce((select string_agg(distinct label, ' ') from new_terms n where n.photo_id = t.id and n.kind = 'person'), '') as people,
+        coalesce(tt.tags, '') as tags,
+        coalesce(tt.people, '') as people,
         concat_ws(' ', t.place_city, t.place_state, t.place_country, t.place_country_code) as places,
         array_to_string(t.keywords, ' ') as keywords,
         concat_ws(' ', c.caption, c.description, t.description) as caption,
@@ -113,8 +126,9 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
         -- the name as written, and its parts ("IMG_1234.JPG" is also "IMG 1234 JPG")
         t.filename || ' ' || regexp_replace(t.filename, '[._-]+', ' ', 'g') as filename,
         concat_ws(' ', t.make, t.model, t.lens) as camera,
-        coalesce((select array_agg(n.kind || ':' || n.key order by n.kind, n.key) from new_terms n where n.photo_id = t.id), '{}') as terms
+        coalesce(tt.terms, '{}') as terms
       from target t
+      left join term_text tt on tt.photo_id = t.id
       left join photo_captions c on c.photo_id = t.id
       left join photo_ocr o on o.photo_id = t.id
     ),
