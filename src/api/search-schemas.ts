@@ -127,6 +127,9 @@ export const searchResult = z.object({
   limit: z.number().int(),
   mode: z.enum(SEARCH_MODES).describe('the mode that ran'),
   requestedMode: z.enum(SEARCH_MODES),
+  alternatives: z
+    .array(z.object({ label: z.string(), similarity: z.number() }))
+    .describe('when the words as typed found fewer than 20 photos: library terms that look like them, also searched for (typos)'),
   notices: z.array(z.string()).describe('why the results may differ from what was asked (no CLIP model, …)'),
 });
 

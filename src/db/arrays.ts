@@ -8,7 +8,3 @@ export function uuidArray(ids: readonly string[]): SQL {
   return sql.raw(`'{${ids.join(',')}}'::uuid[]`);
 }
 
-/** A text[] parameter. */
-export function textArray(values: readonly string[]): SQL {
-  return sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`}::text[]`;
-}

@@ -81,6 +81,7 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
     limit: request.limit,
     mode,
     requestedMode: request.mode,
+    alternatives: outcome.alternatives,
     notices,
   };
 }

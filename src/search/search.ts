@@ -4,19 +4,22 @@ import { vectorLiteral } from '../db/vectors.js';
 import { explainKeywordMatches } from './explain.js';
 import { filterCondition } from './filters.js';
 import { parseQuery, type ParsedQuery } from './query.js';
-import { exclusionTsquery, toTsquery } from './tsquery.js';
+import { fuzzyAlternatives, type Alternative } from './fuzzy.js';
+import { exclusionTsquery, toTsquery, TS_CONFIG } from './tsquery.js';
 import type { RankedHit, SearchMode, SearchOptions } from './types.js';
 
 /**
  * How deep each arm ranks. Fixed (not derived from the page) so that the same query always fuses the same
  * lists and pages never reshuffle; the fused list is what pages walk through.
  */
-export const KEYWORD_DEPTH = 1000;
-export const SEMANTIC_DEPTH = 200;
-/** Full-text candidates ranked per pass: a word found in most photos must not rank them all (DECISIONS.md). */
-export const KEYWORD_CANDIDATES = 2000;
-/** The trigram pass (typos, partial words) only runs when the full-text pass found fewer than this. */
-export const FUZZY_WHEN_FEWER_THAN = 20;
+export const KEYWORD_DEPTH = 500;
+export const SEMANTIC_DEPTH = 100;
+export const SEMANTIC_ONLY_DEPTH = 200;
+/**
+ * Full-text candidates ranked per pass: a word found in most photos must not rank them all (DECISIONS.md).
+ * The first pass takes photos where the words are in a strong field (tags, people, places, keywords).
+ */
+export const KEYWORD_CANDIDATES = 500;
 const FUZZY_LIMIT = 200;
 
 export interface SearchInput {
@@ -32,25 +35,29 @@ export interface SearchOutcome {
   /** Length of the fused list (each arm is ranked to a fixed depth). */
   total: number;
   parsed: ParsedQuery;
+  /** Library terms searched for instead of what was typed, when that found (almost) nothing. */
+  alternatives: Alternative[];
 }
 
 const nothing = (columns: string) => sql.raw(`select ${columns} where false`);
 
-function keywordArm(parsed: ParsedQuery, filter: SQL): SQL {
-  if (parsed.empty) return nothing('null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank');
+function keywordArm(parsed: ParsedQuery, filter: SQL, alternatives: Alternative[]): SQL {
+  if (parsed.empty) return sql`kw as (select null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank where false)`;
   const query = toTsquery(parsed);
   const strongQuery = toTsquery(parsed, 'A');
   const excluded = exclusionTsquery(parsed);
-  const positive = parsed.positiveText.toLowerCase();
   const fuzzy =
-    positive.length >= 3
-      ? sql`select s.photo_id, word_similarity(${positive}, s.names)::float8 as score, true as fuzzy
-            from photo_search s join photos p on p.id = s.photo_id
-            where (select count(*) from kw_fts) < ${FUZZY_WHEN_FEWER_THAN}
-              and ${positive} <% s.names and ${filter}
-              ${excluded ? sql`and not (s.document @@ ${excluded})` : sql``}
-              and s.photo_id not in (select photo_id from kw_fts)
-            order by score desc, s.photo_id limit ${FUZZY_LIMIT}`
+    alternatives.length > 0
+      ? sql.join(
+          alternatives.map(
+            (alt) => sql`(select s.photo_id, ${alt.similarity}::float8 as score, true as fuzzy
+              from photo_search s join photos p on p.id = s.photo_id
+              where s.document @@ plainto_tsquery(${TS_CONFIG}, ${alt.label}) and ${filter}
+                ${excluded ? sql`and not (s.document @@ ${excluded})` : sql``}
+              limit ${FUZZY_LIMIT})`,
+          ),
+          sql` union all `,
+        )
       : nothing('null::uuid as photo_id, 0::float8 as score, true as fuzzy');
   return sql`
     kw_q as materialized (select ${query} as q),
@@ -66,13 +73,20 @@ function keywordArm(parsed: ParsedQuery, filter: SQL): SQL {
       select s.photo_id, ts_rank_cd(s.document, (select q from kw_q))::float8 as score, false as fuzzy
       from photo_search s
       where s.photo_id in (select photo_id from kw_strong union select photo_id from kw_any)),
-    kw_fuzzy as materialized (${fuzzy}),
+    kw_fuzzy as materialized (
+      select photo_id, max(score) as score, true as fuzzy from (${fuzzy}) alternatives
+      where photo_id not in (select photo_id from kw_fts)
+      group by photo_id),
     kw as materialized (
       select photo_id, score, fuzzy, row_number() over (order by fuzzy, score desc, photo_id) as rank
       from (select * from kw_fts union all select * from kw_fuzzy) both_passes
       order by rank limit ${KEYWORD_DEPTH})`;
 }
 
+/**
+ * The filter is an EXISTS on photos so that the ORDER BY … LIMIT stays on photo_embeddings alone, where the
+ * HNSW index serves it (a join let the planner sort the whole table instead).
+ */
 function semanticArm(input: SearchInput, filter: SQL, depth: number): SQL {
   if (!input.embedding) return sql`sem as (select null::uuid as photo_id, 0::float8 as similarity, 0::bigint as rank where false)`;
   const vector = sql`${vectorLiteral(input.embedding)}::vector`;
@@ -80,8 +94,8 @@ function semanticArm(input: SearchInput, filter: SQL, depth: number): SQL {
   return sql`
     sem_scan as materialized (
       select e.photo_id, (e.embedding <=> ${vector})::float8 as distance
-      from photo_embeddings e join photos p on p.id = e.photo_id
-      where ${filter} ${model}
+      from photo_embeddings e
+      where exists (select 1 from photos p where p.id = e.photo_id and ${filter}) ${model}
       order by e.embedding <=> ${vector}
       limit ${depth}),
     sem as materialized (
@@ -98,13 +112,14 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   const parsed = parseQuery(input.text);
   const mode: SearchMode = options.mode;
   const filter = filterCondition(ownerId, options.filters);
-  const useKeyword = mode !== 'semantic';
+  const useKeyword = mode !== 'semantic' && !parsed.empty;
   const useSemantic = mode !== 'keyword' && input.embedding !== null;
+  const alternatives = useKeyword ? await fuzzyAlternatives(db, ownerId, parsed, filter, toTsquery(parsed)) : [];
   const keyword = useKeyword
-    ? keywordArm(parsed, filter)
+    ? keywordArm(parsed, filter, alternatives)
     : sql`kw as (select null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank where false)`;
   const semantic = useSemantic
-    ? semanticArm(input, filter, mode === 'semantic' ? KEYWORD_DEPTH : SEMANTIC_DEPTH)
+    ? semanticArm(input, filter, mode === 'semantic' ? SEMANTIC_ONLY_DEPTH : SEMANTIC_DEPTH)
     : semanticArm({ ...input, embedding: null }, filter, 0);
   const k = options.rrfK;
   const offset = (options.page - 1) * options.limit;
@@ -134,6 +149,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   const matches = await explainKeywordMatches(
     db,
     parsed,
+    alternatives,
     found.filter((row) => row.kw_rank !== null).map((row) => ({ photoId: row.photo_id, fuzzy: row.fuzzy === true })),
   );
   const hits: RankedHit[] = found.map((row) => ({
@@ -150,5 +166,5 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   let total = found[0]?.total ?? 0;
   // Past the end of the list there is no row to carry the count.
   if (found.length === 0 && offset > 0) total = (await runSearch(db, ownerId, input, { ...options, page: 1, limit: 1 })).total;
-  return { hits, total, parsed };
+  return { hits, total, parsed, alternatives };
 }

@@ -127,7 +127,9 @@ describe('search on a library built from the corpus', () => {
     expect(hits[0]!.explanation.keyword!.matches).toEqual([{ field: 'people', words: ['Salomea'] }]);
     const typo = await found({ q: 'Salomae', mode: 'keyword' });
     expect(filenames(typo).sort()).toEqual(['portrait-orientation-6.jpg', 'portrait.jpg']);
-    expect(typo[0]!.explanation.keyword).toMatchObject({ fuzzy: true, matches: [{ field: 'people', words: ['Salomea'] }] });
+    expect(typo[0]!.explanation.keyword).toMatchObject({ fuzzy: true, matches: [{ field: 'people', words: ['Maria', 'Salomea'] }] });
+    const typoResponse = await search({ q: 'Salomae', mode: 'keyword' });
+    expect(typoResponse.body.alternatives).toEqual([{ label: 'Maria Salomea', similarity: expect.any(Number) }]);
     const suggestions = (await json(`${server.url}/api/search/suggest?q=salo`)).body.items;
     expect(suggestions[0]).toMatchObject({ kind: 'person', label: 'Maria Salomea', key: personIds[0], photos: 2, match: 'word' });
     // The person filter: both people are in both photos; filtering by both needs both.

@@ -1,0 +1,46 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
+import type { ParsedQuery } from './query.js';
+
+/** The typo pass runs when the full text finds fewer photos than this. */
+export const FUZZY_WHEN_FEWER_THAN = 20;
+/** Similar terms tried at most. */
+const ALTERNATIVES = 5;
+
+export interface Alternative {
+  /** A term of the library (tag, person, place, camera) close to what was typed. */
+  label: string;
+  /** pg_trgm word similarity of the typed text to it (≥ 0.5). */
+  similarity: number;
+}
+
+/**
+ * "Did you mean": when the words as typed find (almost) nothing, the library's own terms that look like them —
+ * `Curei` → `Marie Curie`, `tulps` → `tulips` — found by trigram similarity in the small terms table rather
+ * than over every photo's text, so a typo costs the same in a library of any size. The keyword arm then
+ * searches for those terms (search.ts).
+ */
+export async function fuzzyAlternatives(db: Db, ownerId: string, parsed: ParsedQuery, filter: SQL, fullText: SQL): Promise<Alternative[]> {
+  const typed = parsed.positiveText.toLowerCase();
+  if (typed.length < 3) return [];
+  const [exact] = await rows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from (
+          select 1 from photo_search s join photos p on p.id = s.photo_id
+          where s.document @@ ${fullText} and ${filter} limit ${FUZZY_WHEN_FEWER_THAN}) found`,
+  );
+  if ((exact?.n ?? 0) >= FUZZY_WHEN_FEWER_THAN) return [];
+  return db.transaction(async (tx) => {
+    // The planner under-prices word_similarity and would compare every term; the trigram index is far cheaper.
+    await tx.execute(sql`set local enable_seqscan = off`);
+    return rows<Alternative>(
+      tx as unknown as Db,
+      sql`select label, max(word_similarity(${typed}, normalized))::float8 as similarity
+          from search_terms
+          where owner_id = ${ownerId}::uuid and photos > 0 and label <> '' and ${typed} <% normalized
+            and lower(unaccent(label)) <> ${typed}
+          group by label
+          order by similarity desc, label limit ${ALTERNATIVES}`,
+    );
+  });
+}
