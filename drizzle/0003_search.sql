@@ -21,8 +21,7 @@ CREATE TABLE "photo_search" (
 	"filename" text DEFAULT '' NOT NULL,
 	"camera" text DEFAULT '' NOT NULL,
 	"terms" text[] DEFAULT '{}'::text[] NOT NULL,
-	"document" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords), 'A') || setweight(to_tsvector('shoebox', caption), 'B') || setweight(to_tsvector('shoebox', ocr), 'C') || setweight(to_tsvector('shoebox', filename || ' ' || camera), 'D')) STORED,
-	"names" text GENERATED ALWAYS AS (lower(tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords || ' ' || filename || ' ' || camera)) STORED
+	"document" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords), 'A') || setweight(to_tsvector('shoebox', caption), 'B') || setweight(to_tsvector('shoebox', ocr), 'C') || setweight(to_tsvector('shoebox', filename || ' ' || camera), 'D')) STORED
 );
 --> statement-breakpoint
 CREATE TABLE "search_terms" (
@@ -43,6 +42,6 @@ ALTER TABLE "photos" ADD COLUMN "place_source" text;--> statement-breakpoint
 ALTER TABLE "photos" ADD COLUMN "favorite" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "photo_search" ADD CONSTRAINT "photo_search_photo_id_photos_id_fk" FOREIGN KEY ("photo_id") REFERENCES "public"."photos"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "photo_search_document_idx" ON "photo_search" USING gin ("document");--> statement-breakpoint
-CREATE INDEX "photo_search_names_trgm_idx" ON "photo_search" USING gin ("names" gin_trgm_ops);--> statement-breakpoint
 CREATE INDEX "search_terms_normalized_trgm_idx" ON "search_terms" USING gin ("normalized" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "search_terms_prefix_idx" ON "search_terms" USING btree ("owner_id","normalized" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "photos_favorite_idx" ON "photos" USING btree ("owner_id") WHERE "photos"."favorite";

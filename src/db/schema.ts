@@ -260,9 +260,8 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 /**
  * What keyword search reads: one row per photo with the words of every field it can be found by, written by
  * `refreshSearchDocuments` whenever one of its sources changes. `document` weighs the fields (A: tags, people,
- * places, albums, keywords; B: caption and description; C: OCR text; D: file name and camera); `names` holds the
- * short fields for trigram matching of partial and misspelt words; `terms` lists the suggestion terms the
- * photo counts towards (kept so that a refresh can move the counts by the difference).
+ * places, albums, keywords; B: caption and description; C: OCR text; D: file name and camera); `terms` lists the
+ * suggestion terms the photo counts towards (kept so that a refresh can move the counts by the difference).
  */
 export const photoSearch = pgTable(
   'photo_search',
@@ -284,13 +283,9 @@ export const photoSearch = pgTable(
     document: tsvector('document').generatedAlwaysAs(
       sql`setweight(to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords), 'A') || setweight(to_tsvector('shoebox', caption), 'B') || setweight(to_tsvector('shoebox', ocr), 'C') || setweight(to_tsvector('shoebox', filename || ' ' || camera), 'D')`,
     ),
-    names: text('names').generatedAlwaysAs(
-      sql`lower(tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords || ' ' || filename || ' ' || camera)`,
-    ),
   },
   (t) => [
     index('photo_search_document_idx').using('gin', t.document),
-    index('photo_search_names_trgm_idx').using('gin', t.names.op('gin_trgm_ops')),
   ],
 );
 
@@ -314,5 +309,6 @@ export const searchTerms = pgTable(
   (t) => [
     primaryKey({ columns: [t.ownerId, t.kind, t.key] }),
     index('search_terms_normalized_trgm_idx').using('gin', t.normalized.op('gin_trgm_ops')),
+    index('search_terms_prefix_idx').on(t.ownerId, t.normalized.op('text_pattern_ops')),
   ],
 );

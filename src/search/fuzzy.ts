@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import type { ParsedQuery } from './query.js';
 
@@ -20,16 +20,9 @@ export interface Alternative {
  * than over every photo's text, so a typo costs the same in a library of any size. The keyword arm then
  * searches for those terms (search.ts).
  */
-export async function fuzzyAlternatives(db: Db, ownerId: string, parsed: ParsedQuery, filter: SQL, fullText: SQL): Promise<Alternative[]> {
+export async function fuzzyAlternatives(db: Db, ownerId: string, parsed: ParsedQuery): Promise<Alternative[]> {
   const typed = parsed.positiveText.toLowerCase();
   if (typed.length < 3) return [];
-  const [exact] = await rows<{ n: number }>(
-    db,
-    sql`select count(*)::int as n from (
-          select 1 from photo_search s join photos p on p.id = s.photo_id
-          where s.document @@ ${fullText} and ${filter} limit ${FUZZY_WHEN_FEWER_THAN}) found`,
-  );
-  if ((exact?.n ?? 0) >= FUZZY_WHEN_FEWER_THAN) return [];
   return db.transaction(async (tx) => {
     // The planner under-prices word_similarity and would compare every term; the trigram index is far cheaper.
     await tx.execute(sql`set local enable_seqscan = off`);

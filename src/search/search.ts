@@ -4,7 +4,7 @@ import { vectorLiteral } from '../db/vectors.js';
 import { explainKeywordMatches } from './explain.js';
 import { filterCondition } from './filters.js';
 import { parseQuery, type ParsedQuery } from './query.js';
-import { fuzzyAlternatives, type Alternative } from './fuzzy.js';
+import { FUZZY_WHEN_FEWER_THAN, fuzzyAlternatives, type Alternative } from './fuzzy.js';
 import { exclusionTsquery, toTsquery, TS_CONFIG } from './tsquery.js';
 import type { RankedHit, SearchMode, SearchOptions } from './types.js';
 
@@ -39,10 +39,24 @@ export interface SearchOutcome {
   alternatives: Alternative[];
 }
 
+interface FusedRow {
+  total: number;
+  kw_total: number;
+  photo_id: string;
+  score: number;
+  kw_rank: string | null;
+  kw_score: number | null;
+  fuzzy: boolean | null;
+  sem_rank: string | null;
+  similarity: number | null;
+}
+
+const NO_KEYWORD_ARM = sql`kw as (select null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank where false)`;
+
 const nothing = (columns: string) => sql.raw(`select ${columns} where false`);
 
 function keywordArm(parsed: ParsedQuery, filter: SQL, alternatives: Alternative[]): SQL {
-  if (parsed.empty) return sql`kw as (select null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank where false)`;
+  if (parsed.empty) return NO_KEYWORD_ARM;
   const query = toTsquery(parsed);
   const strongQuery = toTsquery(parsed, 'A');
   const excluded = exclusionTsquery(parsed);
@@ -65,14 +79,17 @@ function keywordArm(parsed: ParsedQuery, filter: SQL, alternatives: Alternative[
       select s.photo_id from photo_search s join photos p on p.id = s.photo_id
       where s.document @@ ${strongQuery} and s.document @@ (select q from kw_q) and ${filter}
       limit ${KEYWORD_CANDIDATES}),
+    kw_strong_found as materialized (select photo_id from kw_strong),
+    -- the weaker fields only when the strong ones did not fill the candidates (a common tag stops here)
     kw_any as (
       select s.photo_id from photo_search s join photos p on p.id = s.photo_id
-      where s.document @@ (select q from kw_q) and ${filter}
+      where (select count(*) from kw_strong_found) < ${KEYWORD_CANDIDATES}
+        and s.document @@ (select q from kw_q) and ${filter}
       limit ${KEYWORD_CANDIDATES}),
     kw_fts as materialized (
       select s.photo_id, ts_rank_cd(s.document, (select q from kw_q))::float8 as score, false as fuzzy
       from photo_search s
-      where s.photo_id in (select photo_id from kw_strong union select photo_id from kw_any)),
+      where s.photo_id in (select photo_id from kw_strong_found union select photo_id from kw_any)),
     kw_fuzzy as materialized (
       select photo_id, max(score) as score, true as fuzzy from (${fuzzy}) alternatives
       where photo_id not in (select photo_id from kw_fts)
@@ -114,38 +131,38 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   const filter = filterCondition(ownerId, options.filters);
   const useKeyword = mode !== 'semantic' && !parsed.empty;
   const useSemantic = mode !== 'keyword' && input.embedding !== null;
-  const alternatives = useKeyword ? await fuzzyAlternatives(db, ownerId, parsed, filter, toTsquery(parsed)) : [];
-  const keyword = useKeyword
-    ? keywordArm(parsed, filter, alternatives)
-    : sql`kw as (select null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank where false)`;
   const semantic = useSemantic
     ? semanticArm(input, filter, mode === 'semantic' ? SEMANTIC_ONLY_DEPTH : SEMANTIC_DEPTH)
     : semanticArm({ ...input, embedding: null }, filter, 0);
-  const k = options.rrfK;
   const offset = (options.page - 1) * options.limit;
-  const found = await rows<{
-    photo_id: string;
-    score: number;
-    kw_rank: string | null;
-    kw_score: number | null;
-    fuzzy: boolean | null;
-    sem_rank: string | null;
-    similarity: number | null;
-    total: number;
-  }>(
-    db,
-    sql`with ${keyword}, ${semantic},
-    best as (select max(similarity) as best from sem),
-    fused as (
-      select coalesce(kw.photo_id, sem.photo_id) as photo_id,
-        coalesce(1.0::float8 / (${k}::int + kw.rank), 0) + coalesce(1.0::float8 / (${k}::int + sem.rank), 0) as score,
-        kw.rank as kw_rank, kw.score as kw_score, kw.fuzzy, sem.rank as sem_rank, sem.similarity
-      from kw full join sem on sem.photo_id = kw.photo_id
-      where kw.photo_id is not null or sem.similarity >= ${options.cutoff}::float8 * (select best from best))
-    select *, count(*) over ()::int as total from fused
-    order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id
-    limit ${options.limit} offset ${offset}`,
-  );
+  const fusedPage = (alternatives: Alternative[]) =>
+    rows<FusedRow>(
+      db,
+      sql`with ${useKeyword ? keywordArm(parsed, filter, alternatives) : NO_KEYWORD_ARM}, ${semantic},
+      best as (select max(similarity) as best from sem),
+      fused as materialized (
+        select coalesce(kw.photo_id, sem.photo_id) as photo_id,
+          coalesce(1.0::float8 / (${options.rrfK}::int + kw.rank), 0) + coalesce(1.0::float8 / (${options.rrfK}::int + sem.rank), 0) as score,
+          kw.rank as kw_rank, kw.score as kw_score, kw.fuzzy, sem.rank as sem_rank, sem.similarity
+        from kw full join sem on sem.photo_id = kw.photo_id
+        where kw.photo_id is not null or sem.similarity >= ${options.cutoff}::float8 * (select best from best))
+      -- one row even past the end, to carry the counts
+      select counts.total, counts.kw_total, page.* from
+        (select (select count(*) from fused)::int as total, (select count(*) from kw)::int as kw_total) counts
+        left join lateral (
+          select * from fused order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id
+          limit ${options.limit} offset ${offset}) page on true
+      order by page.score desc, page.kw_rank asc nulls last, page.sem_rank asc nulls last, page.photo_id`,
+    );
+  let alternatives: Alternative[] = [];
+  let found = await fusedPage(alternatives);
+  // Few photos have the words as typed: look for library terms that resemble them, and search again with those.
+  if (useKeyword && (found[0]?.kw_total ?? 0) < FUZZY_WHEN_FEWER_THAN) {
+    alternatives = await fuzzyAlternatives(db, ownerId, parsed);
+    if (alternatives.length > 0) found = await fusedPage(alternatives);
+  }
+  const total = found[0]?.total ?? 0;
+  found = found.filter((row) => row.photo_id !== null);
   const matches = await explainKeywordMatches(
     db,
     parsed,
@@ -163,8 +180,5 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
       semantic: row.sem_rank === null ? null : { rank: Number(row.sem_rank), similarity: row.similarity ?? 0 },
     },
   }));
-  let total = found[0]?.total ?? 0;
-  // Past the end of the list there is no row to carry the count.
-  if (found.length === 0 && offset > 0) total = (await runSearch(db, ownerId, input, { ...options, page: 1, limit: 1 })).total;
   return { hits, total, parsed, alternatives };
 }

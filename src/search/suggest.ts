@@ -27,6 +27,11 @@ export async function suggestTerms(db: Db, ownerId: string, text: string, limit:
   const typed = text.trim().replace(/\s+/g, ' ');
   if (!typed) return [];
   const escaped = typed.replace(/[\\%_]/g, (c) => `\\${c}`);
+  // One or two letters: prefixes only (the btree index); from three, words inside terms and typos (trigrams).
+  const matching =
+    typed.length < 3
+      ? sql`(st.normalized like typed.e || '%' or st.normalized like '% ' || typed.e || '%')`
+      : sql`(st.normalized like '%' || typed.e || '%' or st.normalized % typed.t)`;
   const kindFilter = kinds?.length ? sql`and st.kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})` : sql``;
   const found = await rows<{ kind: SuggestionKind; label: string; key: string; photos: number; tier: number }>(
     db,
@@ -36,7 +41,7 @@ export async function suggestTerms(db: Db, ownerId: string, text: string, limit:
                when st.normalized like '% ' || typed.e || '%' then 1 else 2 end as tier
         from search_terms st, typed
         where st.owner_id = ${ownerId}::uuid and st.photos > 0 and st.label <> '' ${kindFilter}
-          and (st.normalized like '%' || typed.e || '%' or st.normalized % typed.t)
+          and ${matching}
           and not exists (select 1 from people pe where st.kind = 'person' and pe.id::text = st.key and pe.hidden)
         order by tier, st.photos desc, similarity(st.normalized, typed.t) desc, st.label, st.kind
         limit ${limit}`,
