@@ -8,7 +8,7 @@ export const booleanParam = z
   .transform((v) => v === 'true' || v === '1')
   .describe('true or false');
 
-const dateParam = z
+export const dateParam = z
   .string()
   .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 date, e.g. 2024-05-01 or 2024-05-01T12:00:00Z' })
   .transform((v) => new Date(v));

@@ -3,7 +3,7 @@ import { PHOTO_STATES } from '../pipeline/state.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../search/fusion.js';
 import { SUGGESTION_KINDS } from '../search/suggest.js';
 import { SEARCH_FIELDS, SEARCH_MODES, type SearchFilters } from '../search/types.js';
-import { booleanParam, photoListItem } from './schemas.js';
+import { booleanParam, dateParam, photoListItem } from './schemas.js';
 
 /** A list as `a,b` or as the parameter repeated (`tags=a&tags=b`). */
 const listParam = (what: string, max = 50) =>
@@ -17,11 +17,6 @@ const listParam = (what: string, max = 50) =>
     )
     .pipe(z.array(z.string().max(200)).max(max, { message: `at most ${max} ${what}` }))
     .describe(`comma-separated, or the parameter repeated`);
-
-const dateParam = z
-  .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 date, e.g. 2024-05-01 or 2024-05-01T12:00:00Z' })
-  .transform((v) => new Date(v));
 
 const nearParam = z
   .string()

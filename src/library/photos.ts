@@ -13,6 +13,7 @@ import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
 import { dropEmptyPeople, listFaces } from './people.js';
 import { forgetSearchDocuments } from '../search/documents.js';
+import { containsPattern } from '../search/filters.js';
 
 export interface PhotoListQuery {
   page: number;
@@ -96,9 +97,8 @@ export async function listPhotos(lib: Library, query: PhotoListQuery) {
   if (query.to) conditions.push(lte(sortDate, query.to));
   if (query.state) conditions.push(eq(photos.state, query.state));
   if (query.camera) {
-    const pattern = `%${query.camera.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // "canon eos" matches make + model together; concat_ws skips a missing make or model.
-    conditions.push(ilike(sql`concat_ws(' ', ${photos.make}, ${photos.model})`, pattern));
+    conditions.push(ilike(sql`concat_ws(' ', ${photos.make}, ${photos.model})`, containsPattern(query.camera)));
   }
   if (query.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
   if (query.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);

@@ -11,7 +11,7 @@ import { suggestTerms, type SuggestionKind } from '../search/suggest.js';
 import type { HitExplanation, SearchFilters, SearchMode } from '../search/types.js';
 import { UserError } from './errors.js';
 import type { Library } from './library.js';
-import { photoListItem } from './photos.js';
+import { findPhoto, photoListItem } from './photos.js';
 
 export interface SearchRequest {
   q: string;
@@ -105,8 +105,7 @@ async function similarItems(lib: Library, hits: Awaited<ReturnType<typeof simila
 
 /** Photos that look like one of the library's photos (its stored embedding; itself left out). */
 export async function similarToPhoto(lib: Library, photoId: string, request: SimilarRequest) {
-  const [photo] = await lib.db.select({ id: photos.id, ownerId: photos.ownerId }).from(photos).where(inArray(photos.id, [photoId]));
-  if (!photo || photo.ownerId !== lib.ownerId) throw new UserError(404, `no photo with id ${photoId}`);
+  if (!(await findPhoto(lib, photoId))) throw new UserError(404, `no photo with id ${photoId}`);
   const stored = await photoEmbedding(lib.db, lib.ownerId, photoId);
   if (!stored) {
     const clip = await lib.ml.clip();

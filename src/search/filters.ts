@@ -1,9 +1,14 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SearchFilters } from './types.js';
 
-/** `%text%` for LIKE, with the user's own % and _ taken literally. */
+/** The user's own %, _ and backslash taken literally in a LIKE pattern. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** `%text%` for LIKE. */
 export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(text)}%`;
 }
 
 const EARTH_RADIUS_KM = 6371.0088;

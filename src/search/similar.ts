@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
-import { vectorLiteral } from '../db/vectors.js';
+import { parseVector, vectorLiteral } from '../db/vectors.js';
 import { filterCondition } from './filters.js';
 import type { SearchFilters } from './types.js';
 
@@ -51,5 +51,5 @@ export async function photoEmbedding(db: Db, ownerId: string, photoId: string): 
         where e.photo_id = ${photoId}::uuid and p.owner_id = ${ownerId}::uuid`,
   );
   if (!row) return null;
-  return { embedding: Float32Array.from(row.embedding.slice(1, -1).split(','), Number), model: row.model };
+  return { embedding: parseVector(row.embedding), model: row.model };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
+import { escapeLike } from './filters.js';
 
 export const SUGGESTION_KINDS = ['tag', 'person', 'place', 'camera', 'album'] as const;
 export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
@@ -26,7 +27,7 @@ const MATCH_KINDS = ['prefix', 'word', 'similar'] as const;
 export async function suggestTerms(db: Db, ownerId: string, text: string, limit: number, kinds?: readonly SuggestionKind[]): Promise<Suggestion[]> {
   const typed = text.trim().replace(/\s+/g, ' ');
   if (!typed) return [];
-  const escaped = typed.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const escaped = escapeLike(typed);
   // One or two letters: prefixes only (the btree index); from three, words inside terms and typos (trigrams).
   const matching =
     typed.length < 3
