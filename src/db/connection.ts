@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -40,6 +40,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 export const DEFAULT_OWNER_NAME = 'local';
 
+/** Candidates an HNSW scan keeps; the semantic arm asks for no more rows than this (a deeper LIMIT iterates). */
+export const HNSW_EF_SEARCH = 100;
+
 /**
  * Settings every session runs with. HNSW scans look at 100 candidates (recall@20 0.995 against 0.970 at
  * pgvector's 40, DECISIONS.md) and keep scanning when a filter removes rows (`relaxed_order`: without it a
@@ -47,31 +50,68 @@ export const DEFAULT_OWNER_NAME = 'local';
  * document from 0.5 word similarity (one typo in a five-letter word) instead of 0.6.
  */
 export const SESSION_SETTINGS =
-  'SET hnsw.ef_search = 100; SET hnsw.iterative_scan = relaxed_order; SET pg_trgm.word_similarity_threshold = 0.5; SET pg_trgm.similarity_threshold = 0.3';
+  `SET hnsw.ef_search = ${HNSW_EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order; SET pg_trgm.word_similarity_threshold = 0.5; SET pg_trgm.similarity_threshold = 0.3`;
+
+const MB = 2 ** 20;
+const MIN_SHARED_BUFFERS_MB = 32;
+const MAX_SHARED_BUFFERS_MB = 1024;
+
+/**
+ * Postgres' buffer cache for a database of this size: a sixth of its tables and indexes, between 32 MB and
+ * 1 GB. A small library keeps the small footprint (the OS page cache holds its files as well), while a large
+ * one keeps its HNSW graph in memory: at 100k photos, 256 MB instead of 32 MB halves the semantic search's
+ * latency (bench/README.md), because every page missing from the cache is a copy into PGlite's WASM memory.
+ */
+export function sharedBuffersMb(databaseBytes: number): number {
+  const sixth = Math.round(databaseBytes / 6 / MB);
+  return Math.min(MAX_SHARED_BUFFERS_MB, Math.max(MIN_SHARED_BUFFERS_MB, sixth));
+}
+
+/** Bytes of the files under a folder (the database's `base`: tables and indexes, not the WAL). */
+function folderBytes(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    total += entry.isDirectory() ? folderBytes(full) : entry.isFile() ? statSync(full).size : 0;
+  }
+  return total;
+}
 
 /**
  * PGlite's WASM memory never shrinks, and creating a data folder (initdb) grows it to ~700 MB where a
- * reopened one needs ~200 MB. So a new folder is created, closed, and opened again. shared_buffers is
- * 32 MB instead of Postgres' 128 MB: the OS page cache holds the files as well (measured in bench/README.md).
+ * reopened one needs ~200 MB. So a new folder is created, closed, and opened again.
  */
 async function openEmbedded(dataDir: string): Promise<Database> {
   const dir = path.join(dataDir, 'db');
   mkdirSync(dir, { recursive: true });
+  const sharedBuffers = process.env.SHOEBOX_DB_SHARED_BUFFERS ?? `${sharedBuffersMb(folderBytes(path.join(dir, 'base')))}MB`;
   const options = {
     extensions: { vector, pg_trgm, unaccent },
-    postgresqlconf: `shared_buffers=${process.env.SHOEBOX_DB_SHARED_BUFFERS ?? '32MB'}`,
+    postgresqlconf: `shared_buffers=${sharedBuffers}`,
   };
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await (await PGlite.create(dir, options)).close();
   const client = await PGlite.create(dir, options);
   const db = drizzlePglite({ client, schema });
   try {
+    const before = await appliedMigrations(client);
     await migratePglite(db, { migrationsFolder });
+    // PGlite has no autovacuum: a migration that rewrote rows gives their space back and refreshes the
+    // planner's statistics here (Postgres servers do both on their own).
+    if (before > 0 && (await appliedMigrations(client)) > before) await client.exec('VACUUM ANALYZE');
   } catch (error) {
     await client.close();
     throw error;
   }
   await client.exec(SESSION_SETTINGS);
   return { db: db as unknown as Db, kind: 'embedded', pglite: client, close: () => client.close() };
+}
+
+async function appliedMigrations(client: PGlite): Promise<number> {
+  const table = await client.query<{ name: string | null }>(`select to_regclass('drizzle.__drizzle_migrations')::text as name`);
+  if (!table.rows[0]?.name) return 0;
+  const count = await client.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
+  return count.rows[0]?.n ?? 0;
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

@@ -114,6 +114,12 @@ export const libraryMeta = pgTable('library_meta', {
  * One CLIP image embedding per photo. The column's dimension follows the configured model: when a model with
  * another size is configured, the library re-creates the column (and its index) and re-embeds every photo.
  */
+/**
+ * Graph parameters of the photos' HNSW index: ef_construction 128 instead of pgvector's 64 lifts recall@20 at
+ * 100k photos from 0.966 to 0.999 for a build that takes 1.7× as long (bench/README.md).
+ */
+export const PHOTO_EMBEDDINGS_HNSW = { m: 16, ef_construction: 128 } as const;
+
 export const photoEmbeddings = pgTable(
   'photo_embeddings',
   {
@@ -125,7 +131,7 @@ export const photoEmbeddings = pgTable(
     embedding: vector('embedding', { dimensions: 512 }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('photo_embeddings_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops'))],
+  (t) => [index('photo_embeddings_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')).with(PHOTO_EMBEDDINGS_HNSW)],
 );
 
 export const people = pgTable(
@@ -283,9 +289,17 @@ export const photoSearch = pgTable(
     document: tsvector('document').generatedAlwaysAs(
       sql`setweight(to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords), 'A') || setweight(to_tsvector('shoebox', caption), 'B') || setweight(to_tsvector('shoebox', ocr), 'C') || setweight(to_tsvector('shoebox', filename || ' ' || camera), 'D')`,
     ),
+    /**
+     * The A fields alone, with their own index: the first keyword pass ("the words are in a tag, a name, a
+     * place…") is then an index lookup instead of a weight recheck of every photo the words occur in.
+     */
+    strong: tsvector('strong').generatedAlwaysAs(
+      sql`to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords)`,
+    ),
   },
   (t) => [
     index('photo_search_document_idx').using('gin', t.document),
+    index('photo_search_strong_idx').using('gin', t.strong),
   ],
 );
 

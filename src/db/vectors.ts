@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from './connection.js';
+import { PHOTO_EMBEDDINGS_HNSW } from './schema.js';
 
 /** pgvector's text form; fine for one row at a time (bulk loads use binary COPY). */
 export function vectorLiteral(values: ArrayLike<number>): string {
@@ -29,7 +30,13 @@ export async function ensureEmbeddingDimensions(db: Db, dimensions: number): Pro
       await tx.execute(sql`delete from photo_embeddings`);
       await tx.execute(sql`drop index if exists photo_embeddings_hnsw_idx`);
       await tx.execute(sql.raw(`alter table photo_embeddings alter column embedding type vector(${dimensions})`));
-      await tx.execute(sql`create index photo_embeddings_hnsw_idx on photo_embeddings using hnsw (embedding vector_cosine_ops)`);
+      // a type change resets the storage to the type's default (migration 0004 says why it is plain)
+      await tx.execute(sql`alter table photo_embeddings alter column embedding set storage plain`);
+      const { m, ef_construction } = PHOTO_EMBEDDINGS_HNSW;
+      await tx.execute(
+        sql.raw(`create index photo_embeddings_hnsw_idx on photo_embeddings using hnsw (embedding vector_cosine_ops)
+                 with (m = ${m}, ef_construction = ${ef_construction})`),
+      );
     });
   }
   checkedDimensions.set(db, dimensions);

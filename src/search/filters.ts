@@ -13,6 +13,13 @@ export function containsPattern(text: string): string {
 
 const EARTH_RADIUS_KM = 6371.0088;
 
+/** Whether anything narrows the photos beyond their owner (`peopleMatch` alone does not). */
+export function hasFilters(filters: SearchFilters): boolean {
+  return Object.entries(filters).some(
+    ([key, value]) => key !== 'peopleMatch' && value !== undefined && !(Array.isArray(value) && value.length === 0),
+  );
+}
+
 /**
  * The filters as one SQL condition on `p` (photos). Both arms and the image search put it inside their own
  * scans, so a filter narrows the candidates instead of emptying a page after ranking. Everything reads the

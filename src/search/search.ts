@@ -1,8 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
-import { vectorLiteral } from '../db/vectors.js';
+import { HNSW_EF_SEARCH, rows, type Db } from '../db/connection.js';
 import { explainKeywordMatches } from './explain.js';
-import { filterCondition } from './filters.js';
+import { filterCondition, hasFilters } from './filters.js';
+import { nearestScan } from './nearest.js';
+import { eitherWay, keptPhotos, WHEN_FEW } from './narrowing.js';
 import { parseQuery, type ParsedQuery } from './query.js';
 import { FUZZY_WHEN_FEWER_THAN, fuzzyAlternatives, type Alternative } from './fuzzy.js';
 import { exclusionTsquery, toTsquery, TS_CONFIG } from './tsquery.js';
@@ -13,8 +14,8 @@ import type { RankedHit, SearchMode, SearchOptions } from './types.js';
  * lists and pages never reshuffle; the fused list is what pages walk through.
  */
 export const KEYWORD_DEPTH = 500;
-export const SEMANTIC_DEPTH = 100;
-export const SEMANTIC_ONLY_DEPTH = 200;
+/** No deeper than the HNSW scan's candidate list: a deeper LIMIT makes pgvector iterate the scan (twice the time). */
+export const SEMANTIC_DEPTH = HNSW_EF_SEARCH;
 /**
  * Full-text candidates ranked per pass: a word found in most photos must not rank them all (DECISIONS.md).
  * The first pass takes photos where the words are in a strong field (tags, people, places, keywords).
@@ -55,10 +56,9 @@ const NO_KEYWORD_ARM = sql`kw as (select null::uuid as photo_id, 0::float8 as sc
 
 const nothing = (columns: string) => sql.raw(`select ${columns} where false`);
 
-function keywordArm(parsed: ParsedQuery, filter: SQL, alternatives: Alternative[]): SQL {
+function keywordArm(parsed: ParsedQuery, filter: SQL, narrowed: boolean, alternatives: Alternative[]): SQL {
   if (parsed.empty) return NO_KEYWORD_ARM;
   const query = toTsquery(parsed);
-  const strongQuery = toTsquery(parsed, 'A');
   const excluded = exclusionTsquery(parsed);
   const fuzzy =
     alternatives.length > 0
@@ -73,23 +73,27 @@ function keywordArm(parsed: ParsedQuery, filter: SQL, alternatives: Alternative[
           sql` union all `,
         )
       : nothing('null::uuid as photo_id, 0::float8 as score, true as fuzzy');
+  // the search rows matching `condition`, from the kept photos when the filter keeps few, else from the index
+  const candidates = (condition: SQL) =>
+    eitherWay(
+      narrowed,
+      sql`select s.photo_id from kept k join photo_search s on s.photo_id = k.id
+          where ${WHEN_FEW} and ${condition} limit ${KEYWORD_CANDIDATES}`,
+      (gate) => sql`select s.photo_id from photo_search s join photos p on p.id = s.photo_id
+          where ${gate} ${condition} and ${filter} limit ${KEYWORD_CANDIDATES}`,
+    );
+  const notExcluded = excluded ? sql`and not (s.document @@ ${excluded})` : sql``;
   return sql`
     kw_q as materialized (select ${query} as q),
-    kw_strong as (
-      select s.photo_id from photo_search s join photos p on p.id = s.photo_id
-      where s.document @@ ${strongQuery} and s.document @@ (select q from kw_q) and ${filter}
-      limit ${KEYWORD_CANDIDATES}),
-    kw_strong_found as materialized (select photo_id from kw_strong),
+    kw_strong as materialized (${candidates(sql`s.strong @@ ${query} ${notExcluded}`)}),
     -- the weaker fields only when the strong ones did not fill the candidates (a common tag stops here)
-    kw_any as (
-      select s.photo_id from photo_search s join photos p on p.id = s.photo_id
-      where (select count(*) from kw_strong_found) < ${KEYWORD_CANDIDATES}
-        and s.document @@ (select q from kw_q) and ${filter}
-      limit ${KEYWORD_CANDIDATES}),
+    kw_any as (${candidates(
+      sql`(select count(*) from kw_strong) < ${KEYWORD_CANDIDATES} and s.document @@ (select q from kw_q)`,
+    )}),
     kw_fts as materialized (
       select s.photo_id, ts_rank_cd(s.document, (select q from kw_q))::float8 as score, false as fuzzy
       from photo_search s
-      where s.photo_id in (select photo_id from kw_strong_found union select photo_id from kw_any)),
+      where s.photo_id in (select photo_id from kw_strong union select photo_id from kw_any)),
     kw_fuzzy as materialized (
       select photo_id, max(score) as score, true as fuzzy from (${fuzzy}) alternatives
       where photo_id not in (select photo_id from kw_fts)
@@ -100,21 +104,10 @@ function keywordArm(parsed: ParsedQuery, filter: SQL, alternatives: Alternative[
       order by rank limit ${KEYWORD_DEPTH})`;
 }
 
-/**
- * The filter is an EXISTS on photos so that the ORDER BY … LIMIT stays on photo_embeddings alone, where the
- * HNSW index serves it (a join let the planner sort the whole table instead).
- */
-function semanticArm(input: SearchInput, filter: SQL, depth: number): SQL {
+function semanticArm(input: SearchInput, filter: SQL, narrowed: boolean): SQL {
   if (!input.embedding) return sql`sem as (select null::uuid as photo_id, 0::float8 as similarity, 0::bigint as rank where false)`;
-  const vector = sql`${vectorLiteral(input.embedding)}::vector`;
-  const model = input.embeddingModel ? sql`and e.model = ${input.embeddingModel}` : sql``;
-  return sql`
-    sem_scan as materialized (
-      select e.photo_id, (e.embedding <=> ${vector})::float8 as distance
-      from photo_embeddings e
-      where exists (select 1 from photos p where p.id = e.photo_id and ${filter}) ${model}
-      order by e.embedding <=> ${vector}
-      limit ${depth}),
+  const scan = nearestScan('sem_scan', { embedding: input.embedding, filter, narrowed, limit: SEMANTIC_DEPTH, model: input.embeddingModel });
+  return sql`${scan},
     sem as materialized (
       select photo_id, 1 - distance as similarity, row_number() over (order by distance, photo_id) as rank
       from sem_scan)`;
@@ -131,14 +124,14 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   const filter = filterCondition(ownerId, options.filters);
   const useKeyword = mode !== 'semantic' && !parsed.empty;
   const useSemantic = mode !== 'keyword' && input.embedding !== null;
-  const semantic = useSemantic
-    ? semanticArm(input, filter, mode === 'semantic' ? SEMANTIC_ONLY_DEPTH : SEMANTIC_DEPTH)
-    : semanticArm({ ...input, embedding: null }, filter, 0);
+  const narrowed = hasFilters(options.filters) && (useKeyword || useSemantic);
+  const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, filter, narrowed);
   const offset = (options.page - 1) * options.limit;
   const fusedPage = (alternatives: Alternative[]) =>
     rows<FusedRow>(
       db,
-      sql`with ${useKeyword ? keywordArm(parsed, filter, alternatives) : NO_KEYWORD_ARM}, ${semantic},
+      sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``}
+      ${useKeyword ? keywordArm(parsed, filter, narrowed, alternatives) : NO_KEYWORD_ARM}, ${semantic},
       best as (select max(similarity) as best from sem),
       fused as materialized (
         select coalesce(kw.photo_id, sem.photo_id) as photo_id,

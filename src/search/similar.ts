@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
-import { parseVector, vectorLiteral } from '../db/vectors.js';
-import { filterCondition } from './filters.js';
+import { parseVector } from '../db/vectors.js';
+import { filterCondition, hasFilters } from './filters.js';
+import { nearestScan } from './nearest.js';
+import { keptPhotos } from './narrowing.js';
 import type { SearchFilters } from './types.js';
 
 export interface SimilarHit {
@@ -22,20 +23,15 @@ export interface SimilarOptions {
   model?: string | null;
 }
 
-/** Nearest photos to an embedding through the HNSW index, the filters inside the scan. */
+/** Nearest photos to an embedding (see nearestScan), the filters inside the scan. */
 export async function similarByVector(db: Db, ownerId: string, embedding: Float32Array, options: SimilarOptions): Promise<SimilarHit[]> {
-  const vector = sql`${vectorLiteral(embedding)}::vector`;
-  const exclude = options.exclude?.length ? sql`and e.photo_id <> all(${uuidArray(options.exclude)})` : sql``;
-  const model = options.model ? sql`and e.model = ${options.model}` : sql``;
+  const filter = filterCondition(ownerId, options.filters);
+  const narrowed = hasFilters(options.filters);
+  const scan = nearestScan('nearest', { embedding, filter, narrowed, limit: options.limit, model: options.model, exclude: options.exclude });
   const found = await rows<{ photo_id: string; distance: number }>(
     db,
-    sql`select photo_id, distance from (
-          select e.photo_id, (e.embedding <=> ${vector})::float8 as distance
-          from photo_embeddings e join photos p on p.id = e.photo_id
-          where ${filterCondition(ownerId, options.filters)} ${exclude} ${model}
-          order by e.embedding <=> ${vector}
-          limit ${options.limit}) nearest
-        order by distance, photo_id`,
+    sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``} ${scan}
+        select photo_id, distance from nearest order by distance, photo_id`,
   );
   const min = options.minSimilarity ?? -1;
   return found

@@ -5,8 +5,8 @@ import type { ParsedQuery, QueryPart } from './query.js';
 export const TS_CONFIG = sql.raw(`'shoebox'::regconfig`);
 
 // Words are letters and digits only (query.ts), so `word:*` is always a valid to_tsquery input.
-function partQuery(part: QueryPart, weight: '' | 'A'): SQL {
-  if (part.kind === 'word') return sql`to_tsquery(${TS_CONFIG}, ${`${part.text}:*${weight}`})`;
+function partQuery(part: QueryPart): SQL {
+  if (part.kind === 'word') return sql`to_tsquery(${TS_CONFIG}, ${`${part.text}:*`})`;
   return sql`phraseto_tsquery(${TS_CONFIG}, ${part.words.join(' ')})`;
 }
 
@@ -14,14 +14,10 @@ function joinQueries(queries: SQL[], operator: '&&' | '||'): SQL {
   return sql`(${sql.join(queries, sql.raw(` ${operator} `))})`;
 }
 
-/**
- * The full-text query: every group (alternatives joined by OR) and none of the exclusions. With `weight` 'A'
- * the words must match an A-weighted field (tags, people, places, albums, keywords): the first pass of the
- * keyword arm, so that the capped candidate set starts with the strongest matches.
- */
-export function toTsquery(parsed: ParsedQuery, weight: '' | 'A' = ''): SQL {
-  const parts = parsed.groups.map((group) => joinQueries(group.map((part) => partQuery(part, weight)), '||'));
-  for (const part of parsed.excluded) parts.push(sql`!!${partQuery(part, '')}`);
+/** The full-text query: every group (alternatives joined by OR) and none of the exclusions. */
+export function toTsquery(parsed: ParsedQuery): SQL {
+  const parts = parsed.groups.map((group) => joinQueries(group.map(partQuery), '||'));
+  for (const part of parsed.excluded) parts.push(sql`!!${partQuery(part)}`);
   return joinQueries(parts, '&&');
 }
 
@@ -29,7 +25,7 @@ export function toTsquery(parsed: ParsedQuery, weight: '' | 'A' = ''): SQL {
 export function exclusionTsquery(parsed: ParsedQuery): SQL | null {
   if (parsed.excluded.length === 0) return null;
   return joinQueries(
-    parsed.excluded.map((part) => partQuery(part, '')),
+    parsed.excluded.map(partQuery),
     '||',
   );
 }

@@ -1,0 +1,43 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { uuidArray } from '../db/arrays.js';
+import { vectorLiteral } from '../db/vectors.js';
+import { eitherWay, WHEN_FEW } from './narrowing.js';
+
+export interface NearestScan {
+  embedding: Float32Array;
+  /** The filters as a condition on `p` (photos), see filters.ts. */
+  filter: SQL;
+  /** Whether the `kept`/`few` CTEs of narrowing.ts are defined (the filter narrows beyond the owner). */
+  narrowed: boolean;
+  limit: number;
+  /** Only embeddings of this model version are compared. */
+  model?: string | null;
+  /** Photos left out (the photo searched from). */
+  exclude?: readonly string[];
+}
+
+/**
+ * A CTE `<name>` (photo_id, distance): the photos nearest to the embedding, by cosine distance.
+ *
+ * Without a filter (or with one that keeps many photos) the scan is the HNSW index's; the filter is an EXISTS on
+ * photos so that the ORDER BY … LIMIT stays on photo_embeddings alone, where the index serves it (a join let the
+ * planner sort the whole table), and `hnsw.iterative_scan` keeps it going while the filter rejects rows. When
+ * the filter keeps few photos, those are ranked exactly.
+ */
+export function nearestScan(name: string, scan: NearestScan): SQL {
+  const vector = sql`${vectorLiteral(scan.embedding)}::vector`;
+  const model = scan.model ? sql`and e.model = ${scan.model}` : sql``;
+  const exclude = scan.exclude?.length ? sql`and e.photo_id <> all(${uuidArray(scan.exclude)})` : sql``;
+  const exact = sql`
+      select e.photo_id, (e.embedding <=> ${vector})::float8 as distance
+      from kept k join photo_embeddings e on e.photo_id = k.id
+      where ${WHEN_FEW} ${model} ${exclude}
+      order by 2 limit ${scan.limit}`;
+  const graph = (gate: SQL) => sql`
+      select e.photo_id, (e.embedding <=> ${vector})::float8 as distance
+      from photo_embeddings e
+      where ${gate} exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter}) ${model} ${exclude}
+      order by e.embedding <=> ${vector}
+      limit ${scan.limit}`;
+  return sql`${sql.identifier(name)} as materialized (${eitherWay(scan.narrowed, exact, graph)})`;
+}
