@@ -12,6 +12,7 @@ import {
   text,
   timestamp,
   real,
+  smallint,
   uniqueIndex,
   uuid,
   vector,
@@ -61,6 +62,8 @@ export const photos = pgTable(
     description: text('description'),
     pdqHash: text('pdq_hash'),
     pdqQuality: integer('pdq_quality'),
+    /** PDQ of the seven other orientations (rotations, mirrors): a mirrored copy is otherwise ~128 bits away. */
+    pdqVariants: text('pdq_variants').array(),
     palette: jsonb('palette').$type<{ hex: string; share: number }[]>(),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
     placeCity: text('place_city'),
@@ -70,10 +73,13 @@ export const photos = pgTable(
     /** `metadata` (the photographer's own) or `geocoded` (nearest town with ≥ 1,000 people, GeoNames). */
     placeSource: text('place_source'),
     favorite: boolean('favorite').notNull().default(false),
+    /** In the trash since then (restorable until the trash is emptied); null for a live photo. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    index('photos_trash_idx').on(t.ownerId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
     uniqueIndex('photos_owner_sha256_uq').on(t.ownerId, t.sha256),
     index('photos_owner_sort_idx').on(t.ownerId, sql`coalesce(${t.takenAt}, ${t.createdAt}) desc`, t.id),
     index('photos_state_idx').on(t.state),
@@ -325,4 +331,136 @@ export const searchTerms = pgTable(
     index('search_terms_normalized_trgm_idx').using('gin', t.normalized.op('gin_trgm_ops')),
     index('search_terms_prefix_idx').on(t.ownerId, t.normalized.op('text_pattern_ops')),
   ],
+);
+
+/**
+ * The PDQ hash of a photo as 16 words of 16 bits (word i = DCT row i), for multi-index lookups: two hashes within
+ * 31 bits share at least one word up to one bit (pdq-index.ts), so a check probes 16 × 17 keys, not every photo.
+ * Only hashes of quality ≥ 50 are indexed (below that PDQ is not trusted).
+ */
+export const photoPdqWords = pgTable(
+  'photo_pdq_words',
+  {
+    photoId: uuid('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    wordIndex: smallint('word_index').notNull(),
+    /** 0..65535 */
+    word: integer('word').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.photoId, t.wordIndex] }), index('photo_pdq_words_lookup_idx').on(t.wordIndex, t.word)],
+);
+
+/**
+ * A group of photos that are the same picture (`duplicate`: review, keep some, trash the rest) or a burst (same
+ * camera within seconds, different frames: shown stacked, never offered for deletion).
+ */
+export const duplicateGroups = pgTable(
+  'duplicate_groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** duplicate | burst */
+    kind: text('kind').notNull(),
+    /** open | resolved | dismissed */
+    status: text('status').notNull().default('open'),
+    /** The member suggested to keep (largest pixels, then largest file, then earliest); the one shown when duplicates are hidden. */
+    keeperId: uuid('keeper_id').references(() => photos.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [index('duplicate_groups_owner_idx').on(t.ownerId, t.kind, t.status)],
+);
+
+/** A photo in a group, with the evidence that put it there (which tier, matched to which photo, how close). */
+export const duplicateMembers = pgTable(
+  'duplicate_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => duplicateGroups.id, { onDelete: 'cascade' }),
+    photoId: uuid('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    /** duplicate | burst (the group's kind; a photo is in at most one group of each kind) */
+    kind: text('kind').notNull(),
+    /** first (started the group) | pdq | clip | burst */
+    tier: text('tier').notNull(),
+    matchedPhotoId: uuid('matched_photo_id').references(() => photos.id, { onDelete: 'set null' }),
+    /** PDQ Hamming distance to the matched photo (bits), when PDQ was compared. */
+    pdqDistance: integer('pdq_distance'),
+    /** Whether the PDQ match was with a rotated or mirrored orientation. */
+    pdqOrientation: text('pdq_orientation'),
+    /** CLIP cosine similarity to the matched photo, when compared. */
+    similarity: real('similarity'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.photoId] }),
+    uniqueIndex('duplicate_members_photo_kind_uq').on(t.photoId, t.kind),
+  ],
+);
+
+/** "Not duplicates": pairs the user separated, never grouped again (photo_a < photo_b). */
+export const duplicateDismissals = pgTable(
+  'duplicate_dismissals',
+  {
+    photoA: uuid('photo_a')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    photoB: uuid('photo_b')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.photoA, t.photoB] }), index('duplicate_dismissals_b_idx').on(t.photoB)],
+);
+
+/**
+ * Albums: `manual` ones the user made (or kept), `auto` ones from clustering the CLIP embeddings; a dismissed
+ * auto album stays (so regenerating does not bring it back) but is not listed.
+ */
+export const albums = pgTable(
+  'albums',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    /** manual | auto */
+    kind: text('kind').notNull().default('manual'),
+    /** active | dismissed */
+    status: text('status').notNull().default('active'),
+    coverPhotoId: uuid('cover_photo_id').references(() => photos.id, { onDelete: 'set null' }),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    primaryCategory: text('primary_category'),
+    /** Where an auto album's name came from: provider | fallback; user once renamed. */
+    nameSource: text('name_source'),
+    /** An auto album's centre (normalised CLIP embedding), for adding new photos to it incrementally. */
+    centroid: real('centroid').array(),
+    /** The photos an auto album was made from, sorted: regenerating recognises the same cluster. */
+    signature: text('signature'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('albums_owner_idx').on(t.ownerId, t.kind, t.status)],
+);
+
+export const albumPhotos = pgTable(
+  'album_photos',
+  {
+    albumId: uuid('album_id')
+      .notNull()
+      .references(() => albums.id, { onDelete: 'cascade' }),
+    photoId: uuid('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.albumId, t.photoId] }), index('album_photos_photo_idx').on(t.photoId)],
 );
