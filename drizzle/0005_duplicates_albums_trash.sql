@@ -33,11 +33,9 @@ CREATE TABLE "duplicate_groups" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"owner_id" uuid NOT NULL,
 	"kind" text NOT NULL,
-	"status" text DEFAULT 'open' NOT NULL,
 	"keeper_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"resolved_at" timestamp with time zone
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "duplicate_members" (
@@ -77,7 +75,7 @@ ALTER TABLE "photo_pdq_words" ADD CONSTRAINT "photo_pdq_words_photo_id_photos_id
 CREATE INDEX "album_photos_photo_idx" ON "album_photos" USING btree ("photo_id");--> statement-breakpoint
 CREATE INDEX "albums_owner_idx" ON "albums" USING btree ("owner_id","kind","status");--> statement-breakpoint
 CREATE INDEX "duplicate_dismissals_b_idx" ON "duplicate_dismissals" USING btree ("photo_b");--> statement-breakpoint
-CREATE INDEX "duplicate_groups_owner_idx" ON "duplicate_groups" USING btree ("owner_id","kind","status");--> statement-breakpoint
+CREATE INDEX "duplicate_groups_owner_idx" ON "duplicate_groups" USING btree ("owner_id","kind");--> statement-breakpoint
 CREATE UNIQUE INDEX "duplicate_members_photo_kind_uq" ON "duplicate_members" USING btree ("photo_id","kind");--> statement-breakpoint
 CREATE INDEX "photo_pdq_words_lookup_idx" ON "photo_pdq_words" USING btree ("word_index","word");--> statement-breakpoint
 CREATE INDEX "photos_trash_idx" ON "photos" USING btree ("owner_id","deleted_at") WHERE "photos"."deleted_at" is not null;

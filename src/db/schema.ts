@@ -353,7 +353,8 @@ export const photoPdqWords = pgTable(
 
 /**
  * A group of photos that are the same picture (`duplicate`: review, keep some, trash the rest) or a burst (same
- * camera within seconds, different frames: shown stacked, never offered for deletion).
+ * camera within seconds, different frames: shown stacked, never offered for deletion). A group lives while it
+ * waits for review: resolving or dismissing it remembers the pairs the user separated and removes the group.
  */
 export const duplicateGroups = pgTable(
   'duplicate_groups',
@@ -364,15 +365,12 @@ export const duplicateGroups = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** duplicate | burst */
     kind: text('kind').notNull(),
-    /** open | resolved | dismissed */
-    status: text('status').notNull().default('open'),
     /** The member suggested to keep (largest pixels, then largest file, then earliest); the one shown when duplicates are hidden. */
     keeperId: uuid('keeper_id').references(() => photos.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   },
-  (t) => [index('duplicate_groups_owner_idx').on(t.ownerId, t.kind, t.status)],
+  (t) => [index('duplicate_groups_owner_idx').on(t.ownerId, t.kind)],
 );
 
 /** A photo in a group, with the evidence that put it there (which tier, matched to which photo, how close). */
