@@ -4,6 +4,7 @@ import { buildApp } from './api/app.js';
 import type { Settings } from './config/settings.js';
 import { openLibrary, type Library } from './library/library.js';
 import { acquireLock } from './library/lock.js';
+import { scheduleTrashPurge } from './library/trash.js';
 
 export interface RunningServer {
   url: string;
@@ -26,6 +27,8 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     lock?.update(url);
     await lib.startPipeline();
+    // Photos whose time in the trash is up go now, then every hour.
+    const trashPurge = scheduleTrashPurge(lib);
     const opened = lib;
     let closing: Promise<void> | null = null;
     return {
@@ -34,6 +37,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       lib: opened,
       close() {
         closing ??= (async () => {
+          await trashPurge.stop();
           await app.close();
           await opened.close();
           lock?.release();

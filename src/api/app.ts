@@ -16,12 +16,16 @@ import { webRoot } from '../config/paths.js';
 import { UserError } from '../library/errors.js';
 import type { Library } from '../library/library.js';
 import { version } from '../version.js';
+import { albumRoutes } from './albums.js';
+import { autoAlbumRoutes } from './auto-albums.js';
 import { categoryRoutes } from './categories.js';
+import { duplicateRoutes } from './duplicates.js';
 import { modelRoutes } from './models.js';
 import { peopleRoutes } from './people.js';
 import { photoRoutes } from './photos.js';
 import { searchRoutes } from './search.js';
 import { systemRoutes } from './system.js';
+import { trashRoutes } from './trash.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -78,6 +82,7 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
         { name: 'photos', description: 'Upload, list, read and delete photos' },
         { name: 'search', description: 'Keyword, semantic and image search, suggestions' },
         { name: 'people', description: 'Faces and the people they are clustered into' },
+        { name: 'albums', description: 'Albums: manual ones, and automatic ones to keep or dismiss' },
         { name: 'categories', description: 'Categories and the tags that map to them' },
         { name: 'system', description: 'Health, statistics, models and maintenance' },
       ],
@@ -88,8 +93,12 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   photoRoutes(app, lib);
+  trashRoutes(app, lib);
   searchRoutes(app, lib);
   peopleRoutes(app, lib);
+  albumRoutes(app, lib);
+  autoAlbumRoutes(app, lib);
+  duplicateRoutes(app, lib);
   categoryRoutes(app, lib);
   modelRoutes(app, lib);
   systemRoutes(app, lib);

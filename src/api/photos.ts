@@ -5,11 +5,19 @@ import { z } from 'zod';
 import { UserError } from '../library/errors.js';
 import { uploadPhotos } from './upload.js';
 import { deletePhoto, findPhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto } from '../library/photos.js';
+import { deletePhotos, trashPhotos } from '../library/trash.js';
 import type { Library } from '../library/library.js';
 import type { DerivedName } from '../storage/local.js';
-import { errorBody, photoDetail, photoIdParams, photoList, photoListQuery, photoPatchBody, retryResult, statesBody, statesResult, uploadResult } from './schemas.js';
+import { booleanParam, errorBody, photoDetail, photoIdParams, photoList, photoListQuery, photoPatchBody, retryResult, statesBody, statesResult, uploadResult } from './schemas.js';
 
 const notFound = (id: string) => new UserError(404, `no photo with id ${id}`);
+
+const deleteBody = z.object({
+  ids: z.array(z.uuid({ message: 'photo ids must be UUIDs' })).min(1).max(5000).describe('photo ids'),
+  force: z.boolean().default(false).describe('delete for good instead of moving to the trash'),
+});
+const trashedResult = z.object({ trashed: z.number().int().describe('photos moved to the trash') });
+const deletedResult = z.object({ deleted: z.number().int().describe('photos removed for good') });
 
 export function photoRoutes(app: FastifyInstance, lib: Library): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -23,11 +31,15 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
         'the item names the existing photo with `duplicate: true`. An XMP sidecar (`name.ext.xmp` or `name.xmp`) ' +
         'sent in the same request is attached to its photo. A `lastModified` field (ms since epoch or ISO 8601) ' +
         'before a file gives that file\'s date. 413: over the size limit; 415: not an image. When some files are ' +
-        'refused and others accepted, the refused ones are items with `error`.',
+        'refused and others accepted, the refused ones are items with `error`. With `checkDuplicate=true` (query, ' +
+        'or a form field before the files) a file whose near-copy is already in the library (PDQ or CLIP tier) is ' +
+        'not stored: its item names the existing photo with `duplicate: true` and `existing` (tier, distance, URL). ' +
+        'Without it, near-copies are stored and grouped for review (`/api/duplicates`).',
       consumes: ['multipart/form-data'],
+      querystring: z.object({ checkDuplicate: booleanParam.optional().describe('refuse near-copies of photos already in the library') }),
       response: { 200: uploadResult, 201: uploadResult, 400: errorBody, 413: uploadResult, 415: uploadResult },
     },
-    handler: async (request, reply) => uploadPhotos(lib, request, reply),
+    handler: async (request, reply) => uploadPhotos(lib, request, reply, { checkDuplicate: request.query.checkDuplicate }),
   });
 
   api.get('/api/photos', {
@@ -76,14 +88,39 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
   api.delete('/api/photos/:id', {
     schema: {
       tags: ['photos'],
-      summary: 'Delete a photo, its rows and every derived file',
+      summary: 'Move a photo to the trash, or with force=true delete it for good',
+      description:
+        'Without `force` the photo goes to the trash (see /api/trash): out of every list and search, restorable ' +
+        'until the trash is emptied. With `force=true` (also for a photo already in the trash) its rows and every ' +
+        'file derived from it are removed, and the original when no other photo has the same bytes.',
       params: photoIdParams,
-      response: { 204: z.null().describe('deleted'), 400: errorBody, 404: errorBody },
+      querystring: z.object({ force: booleanParam.optional().describe('delete for good instead of moving to the trash') }),
+      response: { 204: z.null().describe('moved to the trash, or deleted'), 400: errorBody, 404: errorBody },
     },
     handler: async (request, reply) => {
-      if (!(await deletePhoto(lib, request.params.id))) throw notFound(request.params.id);
+      if (request.query.force) {
+        if (!(await deletePhoto(lib, request.params.id))) throw notFound(request.params.id);
+      } else {
+        await trashPhotos(lib, [request.params.id]);
+      }
       return reply.code(204).send(null);
     },
+  });
+
+  api.post('/api/photos/delete', {
+    schema: {
+      tags: ['photos'],
+      summary: 'Move many photos to the trash, or with force delete them for good',
+      description:
+        'All or nothing: an id that is not a photo of the library is a 404 naming it, and nothing is changed. ' +
+        '`trashed` counts the photos moved (those already in the trash stay there); `deleted` those removed for good.',
+      body: deleteBody,
+      response: { 200: z.union([trashedResult, deletedResult]), 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) =>
+      request.body.force
+        ? { deleted: await deletePhotos(lib, request.body.ids) }
+        : { trashed: await trashPhotos(lib, request.body.ids) },
   });
 
   api.post('/api/photos/:id/retry', {

@@ -22,6 +22,8 @@ export const photoListQuery = z
     state: z.enum(PHOTO_STATES).optional(),
     camera: z.string().min(1).max(200).optional().describe('matches camera make or model, case-insensitive'),
     hasGps: booleanParam.optional(),
+    album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
+    hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] });
 
@@ -41,6 +43,7 @@ export const photoListItem = z.object({
   hasGps: z.boolean(),
   favorite: z.boolean(),
   createdAt: z.string(),
+  deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
 });
 
 export const photoPatchBody = z
@@ -137,10 +140,23 @@ export const photoDetail = photoListItem.extend({
     })
     .nullable(),
   embedding: z.object({ model: z.string(), dimensions: z.number().int() }).nullable(),
+  albums: z.array(z.object({ id: z.string(), name: z.string() })).describe('the active albums it is in (manual and automatic)'),
 });
 
+export const existingCopy = z
+  .object({
+    photoId: z.string(),
+    tier: z.enum(['pdq', 'clip', 'burst']).describe('`pdq`: perceptual hash within the distance; `clip`: embedding similarity'),
+    pdqDistance: z.number().int().nullable().describe('PDQ Hamming distance in bits'),
+    pdqOrientation: z.string().nullable().describe('`original`, or the rotation/mirror of the upload that matched'),
+    similarity: z.number().nullable().describe('CLIP cosine similarity'),
+    url: z.string(),
+    thumbnailUrl: z.string(),
+  })
+  .describe('with checkDuplicate: the near-copy already in the library (the upload was not stored)');
+
 export const uploadItem = z.union([
-  z.object({ id: z.string(), filename: z.string(), duplicate: z.boolean(), state: z.string() }),
+  z.object({ id: z.string(), filename: z.string(), duplicate: z.boolean(), state: z.string(), existing: existingCopy.optional() }),
   z.object({ filename: z.string(), error: z.string(), statusCode: z.number().int() }),
 ]);
 
@@ -187,6 +203,7 @@ export const statsResult = z.object({
       averageDurationMs: z.number().nullable(),
     }),
   ),
+  trashed: z.number().int().describe('photos in the trash (not counted in total, states or steps)'),
   queueDepth: z.number().int(),
 });
 

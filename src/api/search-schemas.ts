@@ -42,6 +42,8 @@ const filterFields = {
   minRating: z.coerce.number().int().min(0).max(5).optional(),
   favorite: booleanParam.optional(),
   state: z.enum(PHOTO_STATES).optional(),
+  album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
+  hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
 };
 
 const dateOrder = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from <= q.to;
@@ -100,6 +102,8 @@ export function filtersOf(query: FilterInput): SearchFilters {
     minRating: query.minRating,
     favorite: query.favorite,
     state: query.state,
+    album: query.album,
+    hideDuplicates: query.hideDuplicates,
   };
 }
 

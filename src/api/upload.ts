@@ -22,6 +22,12 @@ function sidecarTarget(sidecarName: string, photosByName: Map<string, IngestedPh
   return undefined;
 }
 
+function parseCheck(value: string): boolean {
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new UserError(400, `checkDuplicate must be true or false, got ${JSON.stringify(value)}`);
+}
+
 function parseLastModified(value: string): Date | null {
   const date = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
@@ -31,8 +37,9 @@ function parseLastModified(value: string): Date | null {
  * Streams every file part of a multipart request into the library, in order. One bad file does not spoil the
  * rest: it becomes an item with an error. When every file was refused, the answer carries the refusal's status.
  */
-export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply) {
+export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: { checkDuplicate?: boolean } = {}) {
   if (!request.isMultipart()) throw new UserError(400, 'send multipart/form-data with one or more `file` fields');
+  let checkDuplicate = options.checkDuplicate ?? false;
   const items: Item[] = [];
   const sidecars: { filename: string; temp: string; index: number }[] = [];
   let lastModified: Date | null = null;
@@ -40,6 +47,7 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
     for await (const part of request.parts()) {
       if (part.type === 'field') {
         if (part.fieldname === 'lastModified') lastModified = parseLastModified(String(part.value));
+        if (part.fieldname === 'checkDuplicate') checkDuplicate = parseCheck(String(part.value));
         continue;
       }
       const filename = path.basename(part.filename || 'unnamed');
@@ -56,6 +64,7 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
           stream: part.file,
           fileModifiedAt: lastModified,
           wasTruncated: () => part.file.truncated,
+          checkDuplicate,
         });
         items.push(photo);
       } catch (error) {

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AlbumSummary } from '../library/albums/manual.js';
+import type { DuplicateGroup } from '../library/duplicates/review.js';
 
 /** Talks to a running Shoebox server over its REST API. */
 export class ShoeboxClient {
@@ -47,6 +49,16 @@ export class ShoeboxClient {
     const body = (await response.json()) as { message?: string };
     if (!response.ok) throw new Error(body.message ?? `image search answered ${response.status}`);
     return body;
+  }
+
+  /** GET /api/duplicates with its query parameters. */
+  duplicates(params: Record<string, string>) {
+    return this.request<{ items: DuplicateGroup[]; total: number }>('GET', `/api/duplicates?${queryString(params)}`);
+  }
+
+  /** GET /api/albums with its query parameters. */
+  albums(params: Record<string, string>) {
+    return this.request<{ items: AlbumSummary[]; total: number }>('GET', `/api/albums?${queryString(params)}`);
   }
 
   states(ids: string[]) {

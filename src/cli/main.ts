@@ -2,6 +2,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadSettings, type SettingsOverrides } from '../config/settings.js';
 import { STEP_NAMES } from '../pipeline/state.js';
 import { version } from '../version.js';
+import { runAlbums } from './albums.js';
+import { runAlbumsRegenerate } from './auto-albums.js';
+import { runDuplicates } from './duplicates.js';
 import { runImport } from './import.js';
 import { runInspect } from './inspect.js';
 import { runModelsList, runModelsPull, runModelsRemove } from './models.js';
@@ -12,6 +15,18 @@ import { runServe } from './serve.js';
 const integer = (name: string) => (value: string) => {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return parsed;
+};
+
+const positive = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!(Number.isFinite(parsed) && parsed > 0)) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return parsed;
+};
+
+const ratio = (name: string) => (value: string) => {
+  const parsed = Number(value);
+  if (!(parsed > 0 && parsed <= 1)) throw new InvalidArgumentError(`${name} must be a number above 0 and at most 1`);
   return parsed;
 };
 
@@ -101,6 +116,34 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
     .action(async (query: string | undefined, flags) => runSearch(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  const albums = program
+    .command('albums')
+    .description('list the albums (manual and automatic) with their number of photos')
+    .addOption(new Option('--kind <kind>', 'only manual or only automatic albums').choices(['manual', 'auto']))
+    .option('--json', 'print one JSON object')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (flags) => runAlbums(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+  albums
+    .command('regenerate')
+    .description('group alike photos (CLIP) into automatic albums again; dismissed and kept albums are not made again')
+    .addOption(new Option('--min-size <n>', 'smallest album, in photos (default 5)').argParser(integer('min-size')))
+    .addOption(new Option('--min-similarity <s>', 'cosine similarity at which photos count as alike (default 0.8)').argParser(ratio('min-similarity')))
+    .addOption(new Option('--time-gap-days <days>', 'split albums into events where photos are more than this many days apart').argParser(positive('time-gap-days')))
+    .option('--json', 'print the summary as JSON')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (flags) => runAlbumsRegenerate(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  program
+    .command('duplicates')
+    .description('list the duplicate groups waiting for review (and bursts), with the evidence of each photo')
+    .addOption(new Option('--kind <kind>', 'only copies or only bursts').choices(['duplicate', 'burst']))
+    .option('--json', 'print one JSON object')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (flags) => runDuplicates(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   const models = program.command('models').description('list, download and remove the AI models');
   models

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_DUPLICATE_THRESHOLDS } from '../library/duplicates/rules.js';
 import { PEOPLE_MAX_DISTANCE } from '../ml/faces/settings.js';
 
 /** Every setting has an env name; CLI flags override the env. */
@@ -14,6 +15,8 @@ const settingsSchema = z.object({
   /** Connections to a PostgreSQL server (cluster mode). */
   databasePoolSize: z.coerce.number().int().min(1).max(100),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Days a deleted photo stays in the trash before it is removed for good; 0 keeps it until the trash is emptied. */
+  trashDays: z.coerce.number().int().min(0).max(36_500),
   ml: z.object({
     /** Registry name of the CLIP model (`shoebox models list`). */
     clipModel: z.string().min(1),
@@ -30,6 +33,11 @@ const settingsSchema = z.object({
     /** Clustering: a person needs this many faces, each within this cosine distance of its neighbours. */
     peopleMinFaces: z.coerce.number().int().min(1).max(100),
     peopleMaxDistance: z.coerce.number().min(0.01).max(2),
+    /** Duplicates: PDQ distance (bits, pdq.md), its minimum quality, CLIP similarity, burst window (seconds). */
+    duplicatePdqDistance: z.coerce.number().int().min(0).max(64),
+    duplicatePdqMinQuality: z.coerce.number().int().min(0).max(100),
+    duplicateClipSimilarity: z.coerce.number().min(0.5).max(1),
+    burstSeconds: z.coerce.number().min(0).max(60),
     caption: z.object({
       url: z.string().url().optional(),
       model: z.string().min(1).optional(),
@@ -69,6 +77,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
     logLevel: env.LOG_LEVEL ?? 'info',
+    trashDays: env.SHOEBOX_TRASH_DAYS || 30,
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
@@ -79,6 +88,10 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       tagsMinConfidence: env.SHOEBOX_TAGS_MIN_CONFIDENCE ?? 0.5,
       peopleMinFaces: env.SHOEBOX_PEOPLE_MIN_FACES ?? 3,
       peopleMaxDistance: env.SHOEBOX_PEOPLE_MAX_DISTANCE ?? PEOPLE_MAX_DISTANCE,
+      duplicatePdqDistance: env.SHOEBOX_DUPLICATE_PDQ_DISTANCE ?? DEFAULT_DUPLICATE_THRESHOLDS.pdqDistance,
+      duplicatePdqMinQuality: env.SHOEBOX_DUPLICATE_PDQ_QUALITY ?? DEFAULT_DUPLICATE_THRESHOLDS.pdqMinQuality,
+      duplicateClipSimilarity: env.SHOEBOX_DUPLICATE_CLIP_SIMILARITY ?? DEFAULT_DUPLICATE_THRESHOLDS.clipSimilarity,
+      burstSeconds: env.SHOEBOX_BURST_SECONDS ?? DEFAULT_DUPLICATE_THRESHOLDS.burstSeconds,
       caption: {
         url: env.SHOEBOX_CAPTION_URL || undefined,
         model: env.SHOEBOX_CAPTION_MODEL || undefined,

@@ -74,7 +74,7 @@ export async function listCategories(lib: Library): Promise<CategorySummary[]> {
       sql`select ct.category_id, count(distinct pt.photo_id)::int as count
           from category_tags ct
           join ${ALL_PHOTO_TAGS} pt on pt.tag = ct.tag
-          join photos p on p.id = pt.photo_id and p.owner_id = ${lib.ownerId}
+          join photos p on p.id = pt.photo_id and p.owner_id = ${lib.ownerId} and p.deleted_at is null
           group by ct.category_id`,
     ),
   ]);

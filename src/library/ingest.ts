@@ -9,6 +9,7 @@ import { photos, photoSteps } from '../db/schema.js';
 import { detectImageType } from '../media/detect.js';
 import { findSidecar } from '../media/metadata.js';
 import { STEP_NAMES } from '../pipeline/state.js';
+import { findExistingCopy, type ExistingCopy } from './duplicates/upload-check.js';
 import { UserError } from './errors.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
@@ -16,8 +17,11 @@ import type { Library } from './library.js';
 export interface IngestedPhoto {
   id: string;
   filename: string;
+  /** The library had this photo already (same bytes, or a near-copy when asked to check): `id` is that photo. */
   duplicate: boolean;
   state: string;
+  /** When refused as a near-copy: the existing photo, how it matched and where to see it. */
+  existing?: ExistingCopy & { url: string; thumbnailUrl: string };
 }
 
 export interface IngestSource {
@@ -28,6 +32,8 @@ export interface IngestSource {
   fileModifiedAt?: Date | null;
   /** Set when the stream stopped at the size limit (multipart truncates instead of failing). */
   wasTruncated?: () => boolean;
+  /** Refuse the file when a near-copy is already in the library (PDQ or CLIP tier), instead of storing it. */
+  checkDuplicate?: boolean;
 }
 
 /** Counts and hashes bytes on their way to disk, and stops at the size limit. */
@@ -74,6 +80,14 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     const sha256 = counter.hash.digest('hex');
     const existing = await findBySha(lib, sha256);
     if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state };
+    if (source.checkDuplicate) {
+      const copy = await findExistingCopy(lib, temp, detected.mime);
+      if (copy) {
+        const [photo] = await lib.db.select({ state: photos.state }).from(photos).where(eq(photos.id, copy.photoId));
+        const url = `/api/photos/${copy.photoId}`;
+        return { id: copy.photoId, filename, duplicate: true, state: photo?.state ?? 'pending', existing: { ...copy, url, thumbnailUrl: `${url}/thumbnail` } };
+      }
+    }
 
     const storageKey = lib.storage.originalKey(sha256, detected.ext);
     await lib.storage.adoptTemp(temp, storageKey);

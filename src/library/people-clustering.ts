@@ -1,7 +1,7 @@
 // Applies the clustering rules (ml/people/clustering.ts, pure) to the database: one new face at a time as
 // photos are analysed, or the whole library on demand. Runs one at a time per database, under an advisory
 // lock too, so that concurrent photos (or workers on other machines) never create the same person twice.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
 import { vectorLiteral } from '../db/vectors.js';
@@ -55,7 +55,7 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
         tx,
         sql`select f.id, f.photo_id, f.person_id, f.assigned_by, (f.embedding <=> ${embedding}::vector)::float8 as distance, f.embedding::text as embedding
             from faces f join photos p on p.id = f.photo_id
-            where p.owner_id = ${ownerId} and f.id <> ${faceId}
+            where p.owner_id = ${ownerId} and p.deleted_at is null and f.id <> ${faceId}
             order by f.embedding <=> ${embedding}::vector
             limit ${NEIGHBOURS}`,
       );
@@ -122,7 +122,8 @@ function reclusterAll(lib: Library): Promise<{ assigned: number; created: number
       .select({ id: faces.id, photoId: faces.photoId, personId: faces.personId, assignedBy: faces.assignedBy, embedding: faces.embedding })
       .from(faces)
       .innerJoin(photos, eq(photos.id, faces.photoId))
-      .where(eq(photos.ownerId, lib.ownerId));
+      // faces of photos in the trash keep their people as they are (for a restore) and shape no one
+      .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
     const rejections = await tx
       .select({ faceId: faceRejections.faceId, personId: faceRejections.personId })
       .from(faceRejections)

@@ -39,7 +39,7 @@ const toSummary = (row: PersonRowWithCounts): PersonSummary => ({
 
 /**
  * People with their counts and a cover face: the user's choice, else the face with the highest score × size.
- * Named people first, then by number of faces.
+ * Named people first, then by number of faces. Faces of photos in the trash do not count.
  */
 function peopleQuery(lib: Library, where: ReturnType<typeof sql>) {
   return sql`
@@ -47,10 +47,11 @@ function peopleQuery(lib: Library, where: ReturnType<typeof sql>) {
            count(f.id)::int as face_count,
            count(distinct f.photo_id)::int as photo_count,
            coalesce(pe.cover_face_id, (
-             select f2.id from faces f2 where f2.person_id = pe.id
+             select f2.id from faces f2 join photos p2 on p2.id = f2.photo_id and p2.deleted_at is null
+             where f2.person_id = pe.id
              order by f2.score * sqrt(f2.width * f2.height) desc, f2.id limit 1)) as cover_face_id
     from people pe
-    left join faces f on f.person_id = pe.id
+    left join (faces f join photos fp on fp.id = f.photo_id and fp.deleted_at is null) on f.person_id = pe.id
     where pe.owner_id = ${lib.ownerId} and ${where}
     group by pe.id`;
 }
@@ -59,7 +60,11 @@ export async function listPeople(
   lib: Library,
   options: { includeHidden?: boolean; named?: boolean; page: number; limit: number },
 ): Promise<{ items: PersonSummary[]; total: number; page: number; limit: number }> {
-  const conditions = [sql`true`];
+  // An unnamed person whose photos are all in the trash is not shown (until one is restored).
+  const conditions = [
+    sql`(pe.name is not null or exists (select 1 from faces lf join photos lp on lp.id = lf.photo_id
+          where lf.person_id = pe.id and lp.deleted_at is null))`,
+  ];
   if (!options.includeHidden) conditions.push(sql`pe.hidden = false`);
   if (options.named === true) conditions.push(sql`pe.name is not null`);
   if (options.named === false) conditions.push(sql`pe.name is null`);
@@ -246,7 +251,7 @@ export async function listFaces(lib: Library, by: { photoId: string } | { person
     'photoId' in by
       ? await base.where(and(eq(faces.photoId, by.photoId), eq(photos.ownerId, lib.ownerId))).orderBy(faces.x, faces.id)
       : await base
-          .where(and(eq(faces.personId, by.personId), eq(photos.ownerId, lib.ownerId)))
+          .where(and(eq(faces.personId, by.personId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)))
           .orderBy(sql`coalesce(${photos.takenAt}, ${photos.createdAt}) desc`, faces.id)
           .limit(by.limit)
           .offset((by.page - 1) * by.limit);
@@ -267,6 +272,6 @@ export async function countUnassignedFaces(lib: Library): Promise<number> {
     .select({ count: sql<number>`count(*)::int` })
     .from(faces)
     .innerJoin(photos, eq(photos.id, faces.photoId))
-    .where(and(isNull(faces.personId), eq(photos.ownerId, lib.ownerId)));
+    .where(and(isNull(faces.personId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
   return row?.count ?? 0;
 }

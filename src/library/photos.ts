@@ -13,7 +13,8 @@ import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
 import { dropEmptyPeople, listFaces } from './people.js';
 import { forgetSearchDocuments } from '../search/documents.js';
-import { containsPattern } from '../search/filters.js';
+import { containsPattern, notDuplicateCopy } from '../search/filters.js';
+import { leaveGroups } from './duplicates/groups.js';
 
 export interface PhotoListQuery {
   page: number;
@@ -23,6 +24,10 @@ export interface PhotoListQuery {
   state?: PhotoState;
   camera?: string;
   hasGps?: boolean;
+  /** Album id: photos in that album. */
+  album?: string;
+  /** One photo per duplicate group (its suggested keeper). */
+  hideDuplicates?: boolean;
 }
 
 /** The date a photo sorts by: taken, else the file's date, else when it arrived. */
@@ -43,6 +48,7 @@ export function photoListItem(photo: PhotoRow) {
     hasGps: photo.latitude !== null && photo.longitude !== null,
     favorite: photo.favorite,
     createdAt: photo.createdAt.toISOString(),
+    deletedAt: photo.deletedAt?.toISOString() ?? null,
   };
 }
 
@@ -92,7 +98,7 @@ export function stepSummary(stepRows: StepRow[]) {
 }
 
 export async function listPhotos(lib: Library, query: PhotoListQuery) {
-  const conditions: SQL[] = [eq(photos.ownerId, lib.ownerId)];
+  const conditions: SQL[] = [eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)];
   if (query.from) conditions.push(gte(sortDate, query.from));
   if (query.to) conditions.push(lte(sortDate, query.to));
   if (query.state) conditions.push(eq(photos.state, query.state));
@@ -102,6 +108,8 @@ export async function listPhotos(lib: Library, query: PhotoListQuery) {
   }
   if (query.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
   if (query.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);
+  if (query.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${query.album}::uuid)`);
+  if (query.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));
   const where = and(...conditions);
   const [items, [count]] = await Promise.all([
     lib.db
@@ -126,6 +134,7 @@ export async function updatePhoto(lib: Library, id: string, changes: { favorite?
   return updated.length > 0;
 }
 
+/** The owner's photo, in the trash or not (`deletedAt` says which). */
 export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | null> {
   const [photo] = await lib.db
     .select()
@@ -137,9 +146,15 @@ export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | nu
 export async function getPhotoDetail(lib: Library, id: string) {
   const photo = await findPhoto(lib, id);
   if (!photo) return null;
-  const [stepRows, analysis] = await Promise.all([
+  const [stepRows, analysis, albumList] = await Promise.all([
     lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id)),
     photoAnalysis(lib, id),
+    // the active albums it is in, manual and automatic
+    rows<{ id: string; name: string }>(
+      lib.db,
+      sql`select a.id, a.name from album_photos ap join albums a on a.id = ap.album_id
+          where ap.photo_id = ${id}::uuid and a.status = 'active' order by lower(a.name), a.id`,
+    ),
   ]);
   return {
     ...photoListItem(photo),
@@ -152,6 +167,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     palette: photo.palette ?? null,
     steps: stepSummary(stepRows),
     ...analysis,
+    albums: albumList,
   };
 }
 
@@ -196,11 +212,15 @@ async function photoAnalysis(lib: Library, id: string) {
   };
 }
 
-/** Removes the photo's rows and every file derived from it; the original goes when no other photo uses it. */
-export async function deletePhoto(lib: Library, id: string): Promise<boolean> {
+/**
+ * Removes the photo for good (from the library or from the trash): its rows and every file derived from it;
+ * the original goes when no other photo uses it. Moving to the trash is trashPhotos (trash.ts).
+ */
+export async function deletePhoto(lib: Library, id: string, options: { onlyFromTrash?: boolean } = {}): Promise<boolean> {
   const photo = await findPhoto(lib, id);
-  if (!photo) return false;
+  if (!photo || (options.onlyFromTrash && !photo.deletedAt)) return false;
   await forgetSearchDocuments(lib.db, [id]);
+  await leaveGroups(lib.db, [id]); // before the row goes, so that a group left with one photo goes too
   await lib.db.delete(photos).where(eq(photos.id, id));
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
   await dropEmptyPeople(lib.db, lib.ownerId);
@@ -239,7 +259,7 @@ export async function reprocessStep(lib: Library, step: StepName, options: { all
     .select({ id: photos.id })
     .from(photos)
     .innerJoin(photoSteps, eq(photoSteps.photoId, photos.id))
-    .where(and(eq(photos.ownerId, lib.ownerId), eq(photoSteps.step, step), inArray(photoSteps.status, statuses)))
+    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt), eq(photoSteps.step, step), inArray(photoSteps.status, statuses)))
     .orderBy(asc(photos.createdAt));
   const ids = targets.map((t) => t.id);
   const steps = withDependents(step);
@@ -259,7 +279,7 @@ export async function countByState(lib: Library): Promise<Record<string, number>
   const counted = await lib.db
     .select({ state: photos.state, count: sql<number>`count(*)::int` })
     .from(photos)
-    .where(eq(photos.ownerId, lib.ownerId))
+    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)))
     .groupBy(photos.state);
   const result: Record<string, number> = { pending: 0, processing: 0, completed: 0, partial: 0, failed: 0 };
   for (const row of counted) result[row.state] = row.count;
@@ -272,7 +292,7 @@ export async function libraryStats(lib: Library) {
     lib.db,
     sql`select s.step, s.status, count(*)::int as count, avg(s.duration_ms)::float8 as avg_ms
         from photo_steps s join photos p on p.id = s.photo_id
-        where p.owner_id = ${lib.ownerId}
+        where p.owner_id = ${lib.ownerId} and p.deleted_at is null
         group by s.step, s.status`,
   );
   const steps = Object.fromEntries(
@@ -288,7 +308,11 @@ export async function libraryStats(lib: Library) {
     if (row.status === 'done' && row.avg_ms !== null) entry.averageDurationMs = Math.round(row.avg_ms * 10) / 10;
   }
   const total = Object.values(byState).reduce((a, b) => a + b, 0);
-  return { total, states: byState, steps, queueDepth: await lib.queue.depth() };
+  const [trash] = await lib.db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(photos)
+    .where(and(eq(photos.ownerId, lib.ownerId), isNotNull(photos.deletedAt)));
+  return { total, states: byState, steps, trashed: trash?.count ?? 0, queueDepth: await lib.queue.depth() };
 }
 
 export async function photoStates(lib: Library, ids: string[]): Promise<Record<string, string>> {

@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
+import { assignToAutoAlbums } from '../library/albums/auto.js';
 import type { MlServices } from '../ml/services.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { LocalStorage } from '../storage/local.js';
@@ -103,8 +104,20 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
     .returning({ id: photos.id });
   // Deleted while its steps ran: drop what they wrote.
   if (updated.length === 0) await storage.removeDerived(photoId);
-  // Tags, names, places, captions and text are in: the photo is found by them from now on.
-  else if (marked) await refreshSearchDocuments(db, [photoId]);
+  else if (marked) {
+    await joinAutoAlbums(deps, photoId);
+    // Tags, names, places, captions, text and albums are in: the photo is found by them from now on.
+    await refreshSearchDocuments(db, [photoId]);
+  }
+}
+
+/** A photo with an embedding joins the automatic album it fits; a failure there is logged, never the photo's. */
+async function joinAutoAlbums(deps: RunnerDeps, photoId: string): Promise<void> {
+  try {
+    await assignToAutoAlbums(deps, [photoId], { refreshSearch: false });
+  } catch (error) {
+    deps.logger.warn({ photoId, err: error }, 'joining automatic albums failed');
+  }
 }
 
 async function recordStep(

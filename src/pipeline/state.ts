@@ -11,6 +11,7 @@ export const STEP_NAMES = [
   'tags',
   'ocr',
   'captions',
+  'duplicates',
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
@@ -36,6 +37,7 @@ export const STEP_REQUIRES: Readonly<Record<StepName, readonly StepName[]>> = {
   tags: ['embeddings'],
   ocr: ['preprocessing'],
   captions: ['preprocessing'],
+  duplicates: ['preprocessing'],
 };
 
 /**
@@ -46,6 +48,8 @@ export const STEP_REQUIRES: Readonly<Record<StepName, readonly StepName[]>> = {
 export const STEP_USES: Readonly<Partial<Record<StepName, readonly StepName[]>>> = {
   ocr: ['embeddings'],
   captions: ['tags'],
+  // copies are found by PDQ, CLIP and capture time: a new hash, embedding or date means looking again
+  duplicates: ['hashes', 'embeddings', 'metadata'],
 };
 
 export function isStepName(value: string): value is StepName {

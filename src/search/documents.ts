@@ -7,9 +7,10 @@ const BATCH = 2000;
 
 /**
  * Rebuilds the search rows of some photos (or all) from their sources: tags (CLIP and caption), people's names,
- * place names, the photographer's keywords and description, caption, OCR text, file name and camera. Moves the
- * suggestion counts by the difference between the photo's old and new terms, in the same statement. Call it
- * whenever one of those sources changes; it is idempotent and cheap (one statement per batch).
+ * place names, the names of the active albums they are in, the photographer's keywords and description,
+ * caption, OCR text, file name and camera. Moves the suggestion counts by the difference between the photo's
+ * old and new terms, in the same statement. Call it whenever one of those sources changes; it is idempotent and
+ * cheap (one statement per batch).
  */
 export async function refreshSearchDocuments(db: Db, photoIds: readonly string[] | 'all'): Promise<number> {
   if (photoIds !== 'all') {
@@ -73,7 +74,8 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
     db,
     sql`
     with target as materialized (
-      select p.* from photos p where p.id in (${targets})
+      -- a photo in the trash has no search row (trash.ts removes it) until it is restored
+      select p.* from photos p where p.id in (${targets}) and p.deleted_at is null
     ),
     -- every term a photo counts towards, with the label the user sees
     new_terms as (
@@ -103,6 +105,11 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
             when t.make is null or lower(t.model) like lower(t.make) || '%' then t.model
             else t.make || ' ' || t.model end as c) cam
         where c is not null and btrim(c) <> ''
+        union all
+        -- albums (manual and automatic) the photo is in, unless dismissed
+        select t.id, t.owner_id, 'album', a.id::text, a.name
+        from target t join album_photos ap on ap.photo_id = t.id join albums a on a.id = ap.album_id
+        where a.status = 'active'
       ) all_terms
       order by photo_id, kind, key, label
     ),
@@ -111,6 +118,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
       select n.photo_id,
         string_agg(distinct n.label, ' ') filter (where n.kind = 'tag' and not (n.label = any(t.keywords))) as tags,
         string_agg(distinct n.label, ' ') filter (where n.kind = 'person') as people,
+        string_agg(distinct n.label, ' ') filter (where n.kind = 'album') as albums,
         array_agg(n.kind || ':' || n.key order by n.kind, n.key) as terms
       from new_terms n join target t on t.id = n.photo_id
       group by n.photo_id, t.keywords
@@ -119,6 +127,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
       select t.id as photo_id, t.owner_id,
         coalesce(tt.tags, '') as tags,
         coalesce(tt.people, '') as people,
+        coalesce(tt.albums, '') as albums,
         concat_ws(' ', t.place_city, t.place_state, t.place_country, t.place_country_code) as places,
         array_to_string(t.keywords, ' ') as keywords,
         concat_ws(' ', c.caption, c.description, t.description) as caption,
@@ -165,9 +174,9 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
     ),
     written as (
       insert into photo_search as s (photo_id, owner_id, tags, people, places, albums, keywords, caption, ocr, filename, camera, terms)
-      select photo_id, owner_id, tags, people, places, '', keywords, caption, ocr, filename, camera, terms from fields
+      select photo_id, owner_id, tags, people, places, albums, keywords, caption, ocr, filename, camera, terms from fields
       on conflict (photo_id) do update set
-        tags = excluded.tags, people = excluded.people, places = excluded.places, keywords = excluded.keywords,
+        tags = excluded.tags, people = excluded.people, places = excluded.places, albums = excluded.albums, keywords = excluded.keywords,
         caption = excluded.caption, ocr = excluded.ocr, filename = excluded.filename, camera = excluded.camera,
         terms = excluded.terms
       returning 1
@@ -178,7 +187,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
 }
 
 /** Bump when the fields or their text change: libraries rebuild every search row once at start. */
-export const SEARCH_DOCUMENT_VERSION = 1;
+export const SEARCH_DOCUMENT_VERSION = 2;
 const VERSION_KEY = 'search_documents_version';
 
 /**
@@ -193,7 +202,7 @@ export async function ensureSearchDocuments(db: Db): Promise<number> {
     await db.execute(sql`insert into library_meta (key, value) values (${VERSION_KEY}, ${JSON.stringify(SEARCH_DOCUMENT_VERSION)}::jsonb)
       on conflict (key) do update set value = excluded.value, updated_at = now()`);
   } else {
-    const missing = await rows<{ id: string }>(db, sql`select p.id from photos p where not exists (select 1 from photo_search s where s.photo_id = p.id)`);
+    const missing = await rows<{ id: string }>(db, sql`select p.id from photos p where p.deleted_at is null and not exists (select 1 from photo_search s where s.photo_id = p.id)`);
     refreshed = await refreshSearchDocuments(
       db,
       missing.map((row) => row.id),

@@ -13,6 +13,12 @@ export function containsPattern(text: string): string {
 
 const EARTH_RADIUS_KM = 6371.0088;
 
+/** True unless the photo is in a duplicate group and is not its suggested keeper. */
+export function notDuplicateCopy(photoId: SQL): SQL {
+  return sql`not exists (select 1 from duplicate_members dm join duplicate_groups dg on dg.id = dm.group_id
+    where dm.photo_id = ${photoId} and dm.kind = 'duplicate' and dg.keeper_id is distinct from ${photoId})`;
+}
+
 /** Whether anything narrows the photos beyond their owner (`peopleMatch` alone does not). */
 export function hasFilters(filters: SearchFilters): boolean {
   return Object.entries(filters).some(
@@ -26,7 +32,7 @@ export function hasFilters(filters: SearchFilters): boolean {
  * base tables, so a tag, person or category edit counts at once.
  */
 export function filterCondition(ownerId: string, filters: SearchFilters): SQL {
-  const conditions: SQL[] = [sql`p.owner_id = ${ownerId}::uuid`];
+  const conditions: SQL[] = [sql`p.owner_id = ${ownerId}::uuid`, sql`p.deleted_at is null`]; // the trash is not searched
   const sortDate = sql`coalesce(p.taken_at, p.created_at)`;
   if (filters.from) conditions.push(sql`${sortDate} >= ${filters.from.toISOString()}::timestamptz`);
   if (filters.to) conditions.push(sql`${sortDate} <= ${filters.to.toISOString()}::timestamptz`);
@@ -46,6 +52,8 @@ export function filterCondition(ownerId: string, filters: SearchFilters): SQL {
   if (filters.hasLocation === true) conditions.push(sql`(p.latitude is not null and p.longitude is not null)`);
   if (filters.hasLocation === false) conditions.push(sql`(p.latitude is null or p.longitude is null)`);
   if (filters.near) conditions.push(nearCondition(filters.near));
+  if (filters.hideDuplicates) conditions.push(notDuplicateCopy(sql`p.id`));
+  if (filters.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${filters.album}::uuid)`);
   for (const tag of filters.tags ?? []) conditions.push(hasTag(tag));
   if (filters.categories?.length) conditions.push(inCategories(filters.categories));
   if (filters.people?.length) {

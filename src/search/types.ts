@@ -23,6 +23,10 @@ export interface SearchFilters {
   minRating?: number;
   favorite?: boolean;
   state?: PhotoState;
+  /** Album id: photos in that album. */
+  album?: string;
+  /** One photo per duplicate group (its suggested keeper); photos in no group all show. */
+  hideDuplicates?: boolean;
 }
 
 export interface SearchOptions {

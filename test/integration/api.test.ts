@@ -229,7 +229,7 @@ describe('REST API on the embedded library', () => {
 
     const retry = await fetch(`${url}/api/photos/${id}/retry`, { method: 'POST' });
     expect(retry.status).toBe(202);
-    expect((await retry.json()).reset).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions']);
+    expect((await retry.json()).reset).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates']);
     await waitForTerminal(url, [id]);
     const after = await (await fetch(`${url}/api/photos/${id}`)).json();
     expect(after.state).toBe('failed');
@@ -253,7 +253,7 @@ describe('REST API on the embedded library', () => {
     expect(detail.metadata.takenAt).toMatch(/^2010-/);
   });
 
-  it('deletes a photo with its rows and every derived file', async () => {
+  it('deletes a photo for good (force) with its rows and every derived file', async () => {
     const image = await sharp({ create: { width: 90, height: 70, channels: 3, background: '#10a040' } }).png().toBuffer();
     const { body } = await upload(url, [{ name: 'green.png', data: image }]);
     const id = body.items[0].id;
@@ -264,8 +264,10 @@ describe('REST API on the embedded library', () => {
     expect(fs.existsSync(path.join(derivedDir, 'thumbnail.webp'))).toBe(true);
     expect(fs.existsSync(original)).toBe(true);
 
-    expect((await fetch(`${url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(204);
+    // Without force a photo goes to the trash (test/integration/trash.test.ts); force removes it for good.
+    expect((await fetch(`${url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(204);
     expect((await fetch(`${url}/api/photos/${id}`)).status).toBe(404);
+    expect((await fetch(`${url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(404);
     expect((await fetch(`${url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(404);
     expect(fs.existsSync(derivedDir)).toBe(false);
     expect(fs.existsSync(original)).toBe(false);

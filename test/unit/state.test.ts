@@ -76,13 +76,14 @@ describe('retries and reprocessing', () => {
   });
 
   it('reprocessing a step includes the steps that need it', () => {
-    expect(withDependents('preprocessing')).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions']);
-    expect(withDependents('metadata')).toEqual(['metadata']);
+    expect(withDependents('preprocessing')).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates']);
+    expect(withDependents('metadata')).toEqual(['metadata', 'duplicates']);
     expect(withDependents('faces')).toEqual(['faces']);
   });
 
   it('a new embedding redoes the tags, the OCR decision and the caption built from the tags', () => {
-    expect(withDependents('embeddings')).toEqual(['embeddings', 'tags', 'ocr', 'captions']);
+    expect(withDependents('embeddings')).toEqual(['embeddings', 'tags', 'ocr', 'captions', 'duplicates']);
+    expect(withDependents('hashes')).toEqual(['hashes', 'duplicates']);
     expect(withDependents('tags')).toEqual(['tags', 'captions']);
   });
 });

@@ -1,4 +1,5 @@
 // Captions and structured metadata from vision-language models, and the tag-based fallback.
+import { ChatClient } from './chat.js';
 import { OpenAiCompatibleProvider } from './openai.js';
 import type { CaptionProvider } from './provider.js';
 import { TwoStageProvider } from './two-stage.js';
@@ -57,6 +58,30 @@ export function createCaptionProvider(config: CaptionConfig): CaptionProvider | 
       apiKey: textApiKey,
       apiKeyEnv: shareKey ? 'SHOEBOX_CAPTION_API_KEY (or SHOEBOX_CAPTION_TEXT_API_KEY)' : 'SHOEBOX_CAPTION_TEXT_API_KEY',
     },
+  });
+}
+
+/**
+ * A text-only chat client on the caption endpoint, for requests that read captions rather than images (naming
+ * automatic albums): the text stage (SHOEBOX_CAPTION_TEXT_URL / _TEXT_MODEL) when one is configured, else the
+ * vision endpoint itself; keys follow createCaptionProvider's rule. Null when no endpoint is configured.
+ */
+export function createTextChatClient(config: CaptionConfig): ChatClient | null {
+  const url = config.url?.trim();
+  const model = config.model?.trim();
+  if (!url || !model) return null;
+  const common = { timeoutMs: config.timeoutMs, maxAttempts: config.maxAttempts };
+  const textUrl = config.textUrl?.trim();
+  const textModel = config.textModel?.trim();
+  if (!textUrl && !textModel) return new ChatClient({ ...common, baseUrl: url, model, apiKey: config.apiKey || undefined });
+  const textBase = textUrl || url;
+  const shareKey = !config.textApiKey && sameOrigin(textBase, url);
+  return new ChatClient({
+    ...common,
+    baseUrl: textBase,
+    model: textModel || model,
+    apiKey: config.textApiKey || (shareKey ? config.apiKey : undefined) || undefined,
+    apiKeyEnv: shareKey ? 'SHOEBOX_CAPTION_API_KEY (or SHOEBOX_CAPTION_TEXT_API_KEY)' : 'SHOEBOX_CAPTION_TEXT_API_KEY',
   });
 }
 

@@ -1,20 +1,27 @@
 import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { decodeStoredPixels } from '../../media/decode.js';
-import { pdqFromPixels } from '../../media/pdq.js';
+import { PDQ_DIHEDRAL_NAMES, pdqDihedral } from '../../media/pdq.js';
+import { indexPdqWords } from '../../library/duplicates/groups.js';
 import type { PipelineStep } from '../step.js';
 
-/** PDQ perceptual hash of the stored pixels (no EXIF rotation, as the reference does). SHA-256 is taken at upload. */
+/**
+ * PDQ perceptual hash of the stored pixels (no EXIF rotation, as the reference does), with the hashes of the
+ * seven other orientations (a mirrored or turned copy is ~128 bits from the original, as far as an unrelated
+ * photo), and the hash's words for the duplicate lookup. SHA-256 is taken at upload.
+ */
 export const hashesStep: PipelineStep = {
   name: 'hashes',
-  version: '1',
+  version: '2',
   async run({ photo, db, originalPath }) {
     const pixels = await decodeStoredPixels(originalPath, photo.mime);
-    const pdq = pdqFromPixels(pixels);
+    const pdq = pdqDihedral(pixels);
+    const variants = PDQ_DIHEDRAL_NAMES.filter((name) => name !== 'original').map((name) => pdq.hashes[name]);
     await db
       .update(photos)
-      .set({ pdqHash: pdq.hash, pdqQuality: pdq.quality, updatedAt: new Date() })
+      .set({ pdqHash: pdq.hashes.original, pdqQuality: pdq.quality, pdqVariants: variants, updatedAt: new Date() })
       .where(eq(photos.id, photo.id));
+    await indexPdqWords(db, photo.id, pdq.hashes.original);
     return { status: 'done' };
   },
 };

@@ -1,6 +1,7 @@
 import type { StepName } from '../state.js';
 import type { PipelineStep } from '../step.js';
 import { captionsStep } from './captions.js';
+import { duplicatesStep } from './duplicates.js';
 import { embeddingsStep } from './embeddings.js';
 import { facesStep } from './faces.js';
 import { hashesStep } from './hashes.js';
@@ -20,4 +21,5 @@ export const PIPELINE_STEPS: Readonly<Record<StepName, PipelineStep>> = {
   tags: tagsStep,
   ocr: ocrStep,
   captions: captionsStep,
+  duplicates: duplicatesStep,
 };

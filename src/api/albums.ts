@@ -1,0 +1,174 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  ALBUM_IDS_MAX,
+  ALBUM_KINDS,
+  ALBUM_STATUSES,
+  addPhotos,
+  createAlbum,
+  deleteAlbum,
+  dismissAlbum,
+  getAlbum,
+  keepAlbum,
+  listAlbums,
+  removePhotos,
+  updateAlbum,
+} from '../library/albums/manual.js';
+import type { Library } from '../library/library.js';
+import { errorBody, photoList } from './schemas.js';
+
+const idParams = z.object({ id: z.uuid({ message: 'album id must be a UUID' }) });
+
+export const albumSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  kind: z.enum(ALBUM_KINDS).describe('`manual` (made or kept by the user) or `auto` (from clustering the photos)'),
+  status: z.enum(ALBUM_STATUSES).describe('`dismissed` automatic albums are not listed nor searched by'),
+  photoCount: z.number().int().describe('photos in it, those in the trash left out'),
+  coverPhotoId: z
+    .string()
+    .nullable()
+    .describe('the chosen cover, else the most recent photo (thumbnail at /api/photos/{coverPhotoId}/thumbnail); null when empty'),
+  coverChosen: z.boolean().describe('whether the user chose the cover'),
+  tags: z.array(z.string()).describe("an automatic album's tags"),
+  primaryCategory: z.string().nullable(),
+  nameSource: z.string().nullable().describe('`user`, or where an automatic name came from (`provider`, `fallback`)'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const albumDetail = albumSummary.extend({ photos: photoList.describe('one page of its photos, newest taken first') });
+
+const page = {
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+};
+
+const idList = z.array(z.uuid({ message: 'photo ids must be UUIDs' })).max(ALBUM_IDS_MAX);
+const photoIds = z.object({ ids: idList.min(1).describe("the owner's photo ids") });
+
+const name = z.string().max(1000).describe('1 to 200 characters once trimmed');
+const description = z.string().max(10_000).nullable().describe('null or "" removes it');
+
+export function albumRoutes(app: FastifyInstance, lib: Library): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get('/api/albums', {
+    schema: {
+      tags: ['albums'],
+      summary: 'Albums (manual and automatic, not dismissed) with their photo counts and covers, manual first, newest first',
+      querystring: z.object({ ...page, kind: z.enum(ALBUM_KINDS).optional().describe('only manual or only automatic albums') }),
+      response: { 200: z.object({ items: z.array(albumSummary), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 400: errorBody },
+    },
+    handler: async (request) => listAlbums(lib, request.query),
+  });
+
+  api.post('/api/albums', {
+    schema: {
+      tags: ['albums'],
+      summary: 'Create an album, optionally with photos',
+      body: z.object({
+        name,
+        description: description.optional(),
+        photoIds: idList.optional().describe('photos to put in it at once'),
+      }),
+      response: { 201: albumSummary, 400: errorBody },
+    },
+    handler: async (request, reply) => reply.code(201).send(await createAlbum(lib, request.body)),
+  });
+
+  api.get('/api/albums/:id', {
+    schema: {
+      tags: ['albums'],
+      summary: 'An album with one page of its photos, newest taken first',
+      params: idParams,
+      querystring: z.object({ ...page, limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      response: { 200: albumDetail, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) => getAlbum(lib, request.params.id, request.query),
+  });
+
+  api.patch('/api/albums/:id', {
+    schema: {
+      tags: ['albums'],
+      summary: 'Rename or describe an album, or choose its cover (renaming or describing an automatic album keeps it: it becomes manual)',
+      params: idParams,
+      body: z
+        .object({
+          name: name.optional(),
+          description: description.optional(),
+          coverPhotoId: z.uuid().nullable().optional().describe('a photo in the album; null: the most recent photo again'),
+        })
+        .refine((b) => Object.keys(b).length > 0, { message: 'give name, description or coverPhotoId' }),
+      response: { 200: albumSummary, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) => updateAlbum(lib, request.params.id, request.body),
+  });
+
+  api.delete('/api/albums/:id', {
+    schema: {
+      tags: ['albums'],
+      summary: 'Delete an album; its photos stay in the library',
+      params: idParams,
+      response: { 204: z.null(), 400: errorBody, 404: errorBody },
+    },
+    handler: async (request, reply) => {
+      await deleteAlbum(lib, request.params.id);
+      return reply.code(204).send(null);
+    },
+  });
+
+  const added = z.object({ album: albumSummary, added: z.number().int().describe('photos that were not in it yet') });
+  const removed = z.object({ album: albumSummary, removed: z.number().int().describe('photos that were in it') });
+
+  api.post('/api/albums/:id/photos', {
+    schema: {
+      tags: ['albums'],
+      summary: 'Add photos to an album (an automatic album becomes manual)',
+      description: 'Photos already in it are left alone. Every id must be a photo of the library, not in the trash (400 lists those that are not).',
+      params: idParams,
+      body: photoIds,
+      response: { 200: added, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) => addPhotos(lib, request.params.id, request.body.ids),
+  });
+
+  const removeSchema = {
+    tags: ['albums'],
+    summary: 'Take photos out of an album; they stay in the library (an automatic album becomes manual)',
+    description: 'Every id must be a photo of the library (400 lists those that are not); photos not in the album are ignored.',
+    params: idParams,
+    body: photoIds,
+    response: { 200: removed, 400: errorBody, 404: errorBody },
+  };
+  api.delete('/api/albums/:id/photos', {
+    schema: removeSchema,
+    handler: async (request) => removePhotos(lib, request.params.id, request.body.ids),
+  });
+  api.post('/api/albums/:id/photos/remove', {
+    schema: { ...removeSchema, summary: `${removeSchema.summary}; the same as DELETE /api/albums/{id}/photos, for clients that send no DELETE body` },
+    handler: async (request) => removePhotos(lib, request.params.id, request.body.ids),
+  });
+
+  api.post('/api/albums/:id/keep', {
+    schema: {
+      tags: ['albums'],
+      summary: 'Keep an automatic album: it becomes manual (and listed again if it was dismissed)',
+      params: idParams,
+      response: { 200: albumSummary, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) => keepAlbum(lib, request.params.id),
+  });
+
+  api.post('/api/albums/:id/dismiss', {
+    schema: {
+      tags: ['albums'],
+      summary: 'Dismiss an automatic album: it is no longer listed nor searched by, and regenerating does not bring it back (409 for a manual album)',
+      params: idParams,
+      response: { 200: albumSummary, 400: errorBody, 404: errorBody, 409: errorBody },
+    },
+    handler: async (request) => dismissAlbum(lib, request.params.id),
+  });
+}

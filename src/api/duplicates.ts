@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Library } from '../library/library.js';
+import { GROUP_KINDS } from '../library/duplicates/groups.js';
+import { dismissDuplicateGroup, getDuplicateGroup, listDuplicateGroups, resolveDuplicateGroup } from '../library/duplicates/review.js';
+import { UserError } from '../library/errors.js';
+import { errorBody, photoListItem } from './schemas.js';
+
+const idParams = z.object({ id: z.uuid({ message: 'group id must be a UUID' }) });
+
+const member = z.object({
+  photo: photoListItem,
+  tier: z.string().describe('what put the photo in the group: `pdq` (perceptual hash), `clip` (embedding), `burst`'),
+  matchedPhotoId: z.string().nullable().describe('the photo it was compared with'),
+  pdqDistance: z.number().int().nullable().describe('PDQ Hamming distance in bits (0–256; ≤ 31 is the same picture)'),
+  pdqOrientation: z.string().nullable().describe('`original`, or the rotation/mirror of this photo that matched'),
+  similarity: z.number().nullable().describe('CLIP cosine similarity'),
+  suggestedKeeper: z.boolean(),
+});
+
+export const duplicateGroup = z.object({
+  id: z.string(),
+  kind: z.enum(GROUP_KINDS).describe('`duplicate` (copies: resolve or dismiss) or `burst` (frames seconds apart: shown stacked)'),
+  keeperId: z.string().nullable().describe('suggested keeper: most pixels, then largest file, then earliest'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  members: z.array(member),
+});
+
+export function duplicateRoutes(app: FastifyInstance, lib: Library): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get('/api/duplicates', {
+    schema: {
+      tags: ['duplicates'],
+      summary: 'Groups waiting for review, newest first',
+      querystring: z.object({
+        kind: z.enum(GROUP_KINDS).optional(),
+        page: z.coerce.number().int().min(1).default(1),
+        limit: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+      response: {
+        200: z.object({ items: z.array(duplicateGroup), total: z.number().int(), page: z.number().int(), limit: z.number().int() }),
+        400: errorBody,
+      },
+    },
+    handler: async (request) => listDuplicateGroups(lib, request.query),
+  });
+
+  api.get('/api/duplicates/:id', {
+    schema: { tags: ['duplicates'], summary: 'One group with its evidence', params: idParams, response: { 200: duplicateGroup, 400: errorBody, 404: errorBody } },
+    handler: async (request) => {
+      const group = await getDuplicateGroup(lib, request.params.id);
+      if (!group) throw new UserError(404, `no duplicate group ${request.params.id}`);
+      return group;
+    },
+  });
+
+  api.post('/api/duplicates/:id/resolve', {
+    schema: {
+      tags: ['duplicates'],
+      summary: 'Keep some photos, move the others to the trash',
+      description:
+        'Favourite, rating, keywords, tags, albums and description of the trashed copies are merged into the kept photos first. Kept photos are not grouped with each other again.',
+      params: idParams,
+      body: z.object({ keep: z.array(z.uuid({ message: 'keep holds photo ids' })).min(1, 'keep at least one photo').max(1000) }),
+      response: { 200: z.object({ kept: z.array(z.string()), trashed: z.array(z.string()) }), 400: errorBody, 404: errorBody, 409: errorBody },
+    },
+    handler: async (request) => resolveDuplicateGroup(lib, request.params.id, request.body.keep),
+  });
+
+  api.post('/api/duplicates/:id/dismiss', {
+    schema: {
+      tags: ['duplicates'],
+      summary: 'Not duplicates: the group goes and its photos are never grouped together again',
+      params: idParams,
+      response: { 200: z.object({ dismissed: z.number().int() }), 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) => dismissDuplicateGroup(lib, request.params.id),
+  });
+}

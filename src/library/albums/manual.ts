@@ -1,0 +1,325 @@
+// Albums as the user handles them: create, rename, describe, add and remove photos, choose a cover, delete (the
+// photos stay). Automatic albums live in the same tables; a user who edits one keeps it, and it becomes manual.
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { uuidArray } from '../../db/arrays.js';
+import { rows } from '../../db/connection.js';
+import { albumPhotos, albums, photos } from '../../db/schema.js';
+import { refreshSearchDocuments } from '../../search/documents.js';
+import { UserError } from '../errors.js';
+import type { Library } from '../library.js';
+import { photoListItem } from '../photos.js';
+
+export const ALBUM_KINDS = ['manual', 'auto'] as const;
+export type AlbumKind = (typeof ALBUM_KINDS)[number];
+export const ALBUM_STATUSES = ['active', 'dismissed'] as const;
+export type AlbumStatus = (typeof ALBUM_STATUSES)[number];
+
+export const ALBUM_NAME_MAX = 200;
+export const ALBUM_DESCRIPTION_MAX = 5000;
+/** Photo ids one request may name. */
+export const ALBUM_IDS_MAX = 5000;
+
+/** What an automatic album becomes when the user edits or keeps it (a dismissed one is back, too). */
+const keptAsManual = { kind: 'manual', status: 'active' } as const;
+
+export interface AlbumSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  kind: AlbumKind;
+  status: AlbumStatus;
+  /** Photos in it, those in the trash left out. */
+  photoCount: number;
+  /** The chosen cover, else the most recent photo; null for an empty album. */
+  coverPhotoId: string | null;
+  /** Whether the cover was chosen by the user (else it follows the most recent photo). */
+  coverChosen: boolean;
+  tags: string[];
+  primaryCategory: string | null;
+  nameSource: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface AlbumRow {
+  id: string;
+  name: string;
+  description: string | null;
+  kind: AlbumKind;
+  status: AlbumStatus;
+  tags: string[] | null;
+  primary_category: string | null;
+  name_source: string | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+  photo_count: number;
+  chosen_cover_id: string | null;
+  latest_photo_id: string | null;
+}
+
+const toSummary = (row: AlbumRow): AlbumSummary => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  kind: row.kind,
+  status: row.status,
+  photoCount: row.photo_count,
+  coverPhotoId: row.chosen_cover_id ?? row.latest_photo_id,
+  coverChosen: row.chosen_cover_id !== null,
+  tags: row.tags ?? [],
+  primaryCategory: row.primary_category,
+  nameSource: row.name_source,
+  createdAt: new Date(row.created_at).toISOString(),
+  updatedAt: new Date(row.updated_at).toISOString(),
+});
+
+/** The photos of album `a` that are not in the trash. */
+const livePhotosOf = sql`album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and p.deleted_at is null`;
+
+/** Albums of the owner with their counts and covers (the chosen one while it is still in the album). */
+function albumQuery(lib: Library, where: SQL): SQL {
+  return sql`
+    select a.id, a.name, a.description, a.kind, a.status, a.tags, a.primary_category, a.name_source, a.created_at, a.updated_at,
+      (select count(*)::int from ${livePhotosOf}) as photo_count,
+      (select p.id from ${livePhotosOf} and p.id = a.cover_photo_id) as chosen_cover_id,
+      (select p.id from ${livePhotosOf} order by coalesce(p.taken_at, p.created_at) desc, p.id desc limit 1) as latest_photo_id
+    from albums a
+    where a.owner_id = ${lib.ownerId}::uuid and ${where}`;
+}
+
+/** Active albums of both kinds (or one), manual ones first, newest first. */
+export async function listAlbums(
+  lib: Library,
+  options: { kind?: AlbumKind; page?: number; limit?: number } = {},
+): Promise<{ items: AlbumSummary[]; total: number; page: number; limit: number }> {
+  const page = options.page ?? 1;
+  const limit = options.limit ?? 100;
+  const where = options.kind ? sql`a.status = 'active' and a.kind = ${options.kind}` : sql`a.status = 'active'`;
+  const [items, counted] = await Promise.all([
+    rows<AlbumRow>(
+      lib.db,
+      sql`${albumQuery(lib, where)} order by (a.kind <> 'manual'), a.created_at desc, a.id limit ${limit} offset ${(page - 1) * limit}`,
+    ),
+    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from albums a where a.owner_id = ${lib.ownerId}::uuid and ${where}`),
+  ]);
+  return { items: items.map(toSummary), total: counted[0]?.total ?? 0, page, limit };
+}
+
+/** One album (a dismissed one too: its status says so), or a 404. */
+export async function getAlbumSummary(lib: Library, id: string): Promise<AlbumSummary> {
+  requireUuid(id, 'album id');
+  const [row] = await rows<AlbumRow>(lib.db, albumQuery(lib, sql`a.id = ${id}::uuid`));
+  if (!row) throw new UserError(404, `no album with id ${id}`);
+  return toSummary(row);
+}
+
+/** An album with one page of its photos, newest first (photos in the trash left out). */
+export async function getAlbum(lib: Library, id: string, options: { page: number; limit: number }) {
+  const album = await getAlbumSummary(lib, id);
+  const items = await lib.db
+    .select({ photo: photos })
+    .from(albumPhotos)
+    .innerJoin(photos, eq(photos.id, albumPhotos.photoId))
+    .where(and(eq(albumPhotos.albumId, id), sql`${photos.deletedAt} is null`))
+    .orderBy(sql`coalesce(${photos.takenAt}, ${photos.createdAt}) desc`, sql`${photos.id} desc`)
+    .limit(options.limit)
+    .offset((options.page - 1) * options.limit);
+  return {
+    ...album,
+    photos: { items: items.map((row) => photoListItem(row.photo)), total: album.photoCount, page: options.page, limit: options.limit },
+  };
+}
+
+export async function createAlbum(
+  lib: Library,
+  input: { name: string; description?: string | null; photoIds?: string[] },
+): Promise<AlbumSummary> {
+  const name = cleanName(input.name);
+  const description = cleanDescription(input.description);
+  const photoIds = await requireOwnPhotos(lib, input.photoIds ?? [], { allowTrashed: false });
+  const id = await lib.db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(albums)
+      .values({ ownerId: lib.ownerId, name, description, kind: 'manual', status: 'active', nameSource: 'user' })
+      .returning({ id: albums.id });
+    if (photoIds.length > 0) await tx.insert(albumPhotos).values(photoIds.map((photoId) => ({ albumId: created!.id, photoId })));
+    return created!.id;
+  });
+  await refreshSearchDocuments(lib.db, photoIds);
+  return getAlbumSummary(lib, id);
+}
+
+/**
+ * Renames, describes or chooses the cover (null: the most recent photo again). Renaming or describing an
+ * automatic album keeps it: it becomes manual.
+ */
+export async function updateAlbum(
+  lib: Library,
+  id: string,
+  changes: { name?: string; description?: string | null; coverPhotoId?: string | null },
+): Promise<AlbumSummary> {
+  const album = await requireAlbum(lib, id);
+  const set: Partial<typeof albums.$inferInsert> = { updatedAt: new Date() };
+  if (changes.name !== undefined) {
+    set.name = cleanName(changes.name);
+    if (set.name !== album.name) set.nameSource = 'user';
+  }
+  if (changes.description !== undefined) set.description = cleanDescription(changes.description);
+  if (changes.coverPhotoId) {
+    requireUuid(changes.coverPhotoId, 'coverPhotoId');
+    const [member] = await rows<{ id: string }>(
+      lib.db,
+      sql`select p.id from album_photos ap join photos p on p.id = ap.photo_id
+          where ap.album_id = ${id}::uuid and ap.photo_id = ${changes.coverPhotoId}::uuid and p.deleted_at is null`,
+    );
+    if (!member) throw new UserError(400, `photo ${changes.coverPhotoId} is not in this album: add it before making it the cover`);
+  }
+  if (changes.coverPhotoId !== undefined) set.coverPhotoId = changes.coverPhotoId;
+  const edited = changes.name !== undefined || changes.description !== undefined;
+  const reactivated = edited && album.status !== 'active';
+  if (edited) Object.assign(set, keptAsManual);
+  await lib.db.update(albums).set(set).where(eq(albums.id, id));
+  if ((set.name !== undefined && set.name !== album.name) || reactivated) await refreshAlbumPhotos(lib, id);
+  return getAlbumSummary(lib, id);
+}
+
+/** Adds the owner's photos (those already in it are left alone). An automatic album becomes manual. */
+export async function addPhotos(lib: Library, id: string, photoIds: string[]): Promise<{ album: AlbumSummary; added: number }> {
+  const album = await requireAlbum(lib, id);
+  const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: false });
+  if (ids.length === 0) throw new UserError(400, 'give at least one photo id');
+  const added = await lib.db
+    .insert(albumPhotos)
+    .values(ids.map((photoId) => ({ albumId: id, photoId })))
+    .onConflictDoNothing()
+    .returning({ photoId: albumPhotos.photoId });
+  await lib.db
+    .update(albums)
+    .set({ updatedAt: new Date(), ...keptAsManual })
+    .where(eq(albums.id, id));
+  if (album.status !== 'active') await refreshAlbumPhotos(lib, id);
+  else await refreshSearchDocuments(lib.db, added.map((row) => row.photoId));
+  return { album: await getAlbumSummary(lib, id), added: added.length };
+}
+
+/** Takes photos out of the album (they stay in the library). An automatic album becomes manual. */
+export async function removePhotos(lib: Library, id: string, photoIds: string[]): Promise<{ album: AlbumSummary; removed: number }> {
+  const album = await requireAlbum(lib, id);
+  const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: true });
+  if (ids.length === 0) throw new UserError(400, 'give at least one photo id');
+  const removed = await rows<{ photo_id: string }>(
+    lib.db,
+    sql`delete from album_photos where album_id = ${id}::uuid and photo_id = any(${uuidArray(ids)}) returning photo_id`,
+  );
+  const set: Partial<typeof albums.$inferInsert> = { updatedAt: new Date(), ...keptAsManual };
+  if (album.coverPhotoId && removed.some((row) => row.photo_id === album.coverPhotoId)) set.coverPhotoId = null;
+  await lib.db.update(albums).set(set).where(eq(albums.id, id));
+  const removedIds = removed.map((row) => row.photo_id);
+  if (album.status !== 'active') await refreshAlbumPhotos(lib, id);
+  await refreshSearchDocuments(lib.db, removedIds);
+  return { album: await getAlbumSummary(lib, id), removed: removed.length };
+}
+
+/** Deletes the album; its photos stay in the library. */
+export async function deleteAlbum(lib: Library, id: string): Promise<void> {
+  await requireAlbum(lib, id);
+  const members = await albumPhotoIds(lib, id);
+  await lib.db.delete(albums).where(eq(albums.id, id)); // album_photos go by cascade
+  await refreshSearchDocuments(lib.db, members);
+  // Its suggestion term is at zero now and can never count again.
+  await lib.db.execute(sql`delete from search_terms where owner_id = ${lib.ownerId}::uuid and kind = 'album' and key = ${id}`);
+}
+
+/** "Keep this album": an automatic album becomes manual (and active again if it was dismissed). */
+export async function keepAlbum(lib: Library, id: string): Promise<AlbumSummary> {
+  const album = await requireAlbum(lib, id);
+  if (album.kind !== 'manual' || album.status !== 'active') {
+    await lib.db
+      .update(albums)
+      .set({ updatedAt: new Date(), ...keptAsManual })
+      .where(eq(albums.id, id));
+    await refreshAlbumPhotos(lib, id);
+  }
+  return getAlbumSummary(lib, id);
+}
+
+/**
+ * "Not a useful album": an automatic album is dismissed. It stays (so regenerating does not bring it back) but
+ * is not listed nor searched by; a manual album is deleted instead (409).
+ */
+export async function dismissAlbum(lib: Library, id: string): Promise<AlbumSummary> {
+  const album = await requireAlbum(lib, id);
+  if (album.kind !== 'auto') throw new UserError(409, `album ${id} is a manual album: only automatic albums can be dismissed (delete it instead)`);
+  if (album.status !== 'dismissed') {
+    await lib.db.update(albums).set({ status: 'dismissed', updatedAt: new Date() }).where(eq(albums.id, id));
+    await refreshAlbumPhotos(lib, id);
+  }
+  return getAlbumSummary(lib, id);
+}
+
+async function requireAlbum(lib: Library, id: string) {
+  requireUuid(id, 'album id');
+  const [album] = await lib.db
+    .select()
+    .from(albums)
+    .where(and(eq(albums.id, id), eq(albums.ownerId, lib.ownerId)));
+  if (!album) throw new UserError(404, `no album with id ${id}`);
+  return album;
+}
+
+async function albumPhotoIds(lib: Library, id: string): Promise<string[]> {
+  const members = await lib.db.select({ photoId: albumPhotos.photoId }).from(albumPhotos).where(eq(albumPhotos.albumId, id));
+  return members.map((row) => row.photoId);
+}
+
+/** The album's photos are searched by its name: after a rename, dismissal or keep, their rows change. */
+async function refreshAlbumPhotos(lib: Library, id: string): Promise<void> {
+  await refreshSearchDocuments(lib.db, await albumPhotoIds(lib, id));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requireUuid(id: string, what: string): void {
+  if (!UUID.test(id)) throw new UserError(400, `${what} must be a UUID: ${id}`);
+}
+
+function listed(ids: string[]): string {
+  const shown = ids.slice(0, 20).join(', ');
+  return ids.length > 20 ? `${shown} and ${ids.length - 20} more` : shown;
+}
+
+/** The ids, once each, after checking that every one is a photo of the owner (and not in the trash, unless allowed). */
+async function requireOwnPhotos(lib: Library, photoIds: string[], options: { allowTrashed: boolean }): Promise<string[]> {
+  const ids = [...new Set(photoIds.map((id) => id.toLowerCase()))];
+  if (ids.length === 0) return [];
+  if (ids.length > ALBUM_IDS_MAX) throw new UserError(400, `at most ${ALBUM_IDS_MAX} photo ids at once`);
+  const malformed = ids.filter((id) => !UUID.test(id));
+  if (malformed.length > 0) throw new UserError(400, `photo ids must be UUIDs: ${listed(malformed)}`);
+  const found = await rows<{ id: string; trashed: boolean }>(
+    lib.db,
+    sql`select id, deleted_at is not null as trashed from photos where owner_id = ${lib.ownerId}::uuid and id = any(${uuidArray(ids)})`,
+  );
+  const known = new Map(found.map((row) => [row.id, row.trashed]));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UserError(400, `no photos with these ids in the library: ${listed(unknown)}`);
+  if (!options.allowTrashed) {
+    const trashed = ids.filter((id) => known.get(id));
+    if (trashed.length > 0) throw new UserError(400, `these photos are in the trash (restore them first): ${listed(trashed)}`);
+  }
+  return ids;
+}
+
+/** Trimmed, 1 to 200 characters. */
+function cleanName(name: string): string {
+  const clean = name.trim();
+  if (clean === '') throw new UserError(400, 'an album needs a name');
+  if (clean.length > ALBUM_NAME_MAX) throw new UserError(400, `an album name has at most ${ALBUM_NAME_MAX} characters (this one has ${clean.length})`);
+  return clean;
+}
+
+/** Trimmed; empty means none. */
+function cleanDescription(description: string | null | undefined): string | null {
+  const clean = description?.trim() ?? '';
+  if (clean.length > ALBUM_DESCRIPTION_MAX) throw new UserError(400, `an album description has at most ${ALBUM_DESCRIPTION_MAX} characters`);
+  return clean === '' ? null : clean;
+}

@@ -1,0 +1,58 @@
+// Checks one photo (stored, or an upload before it is stored) against the library and files it in groups.
+import { eq, sql } from 'drizzle-orm';
+import type { MlSettings } from '../../config/settings.js';
+import { rows, type Db } from '../../db/connection.js';
+import { photos, type PhotoRow } from '../../db/schema.js';
+import { parseVector } from '../../db/vectors.js';
+import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../media/pdq.js';
+import { findMatches, type ClassifiedMatch, type DuplicateProbe } from './candidates.js';
+import { placeInGroups } from './groups.js';
+import type { DuplicateThresholds, PdqProbe } from './rules.js';
+
+export function thresholdsFrom(settings: MlSettings): DuplicateThresholds {
+  return {
+    pdqDistance: settings.duplicatePdqDistance,
+    pdqMinQuality: settings.duplicatePdqMinQuality,
+    clipSimilarity: settings.duplicateClipSimilarity,
+    burstSeconds: settings.burstSeconds,
+    burstSameFrameDistance: Math.min(12, settings.duplicatePdqDistance),
+  };
+}
+
+/** The stored hashes of every orientation, as the hashes step wrote them. */
+export function pdqProbeOf(photo: Pick<PhotoRow, 'pdqHash' | 'pdqQuality' | 'pdqVariants'>): PdqProbe | null {
+  if (!photo.pdqHash || photo.pdqQuality === null) return null;
+  const hashes: Partial<Record<PdqDihedralName, string>> = { original: photo.pdqHash };
+  PDQ_DIHEDRAL_NAMES.filter((name) => name !== 'original').forEach((name, i) => {
+    const hash = photo.pdqVariants?.[i];
+    if (hash) hashes[name] = hash;
+  });
+  return { quality: photo.pdqQuality, hashes };
+}
+
+async function storedEmbedding(db: Db, photoId: string, model: string | null): Promise<Float32Array | null> {
+  if (!model) return null;
+  const [row] = await rows<{ embedding: string }>(
+    db,
+    sql`select embedding::text as embedding from photo_embeddings where photo_id = ${photoId}::uuid and model = ${model}`,
+  );
+  return row ? parseVector(row.embedding) : null;
+}
+
+/** Finds the photo's copies and bursts and updates its groups; returns what matched. */
+export async function detectDuplicates(db: Db, photoId: string, thresholds: DuplicateThresholds, embeddingModel: string | null): Promise<ClassifiedMatch[]> {
+  const [photo] = await db.select().from(photos).where(eq(photos.id, photoId));
+  if (!photo || photo.deletedAt) return [];
+  const probe: DuplicateProbe = {
+    photoId,
+    pdq: pdqProbeOf(photo),
+    embedding: await storedEmbedding(db, photoId, embeddingModel),
+    embeddingModel,
+    make: photo.make,
+    model: photo.model,
+    takenAt: photo.takenAt,
+  };
+  const matches = await findMatches(db, photo.ownerId, probe, thresholds);
+  await placeInGroups(db, photo.ownerId, photoId, matches);
+  return matches;
+}

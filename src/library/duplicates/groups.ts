@@ -1,0 +1,138 @@
+// Duplicate and burst groups in the database: placing a photo, taking photos out, the suggested keeper.
+import { sql } from 'drizzle-orm';
+import { uuidArray } from '../../db/arrays.js';
+import { rows, type Db } from '../../db/connection.js';
+import { pdqWords } from './pdq-index.js';
+import { suggestKeeper } from './rules.js';
+import type { ClassifiedMatch } from './candidates.js';
+
+export const GROUP_KINDS = ['duplicate', 'burst'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+
+/** The PDQ hash's 16 words for the multi-index lookup (replacing the photo's old ones). */
+export async function indexPdqWords(db: Db, photoId: string, hash: string | null): Promise<void> {
+  await db.execute(sql`delete from photo_pdq_words where photo_id = ${photoId}::uuid`);
+  if (!hash) return;
+  const values = pdqWords(hash).map((word, index) => sql`(${photoId}::uuid, ${index}::smallint, ${word}::int4)`);
+  await db.execute(sql`insert into photo_pdq_words (photo_id, word_index, word) values ${sql.join(values, sql`, `)}`);
+}
+
+/** One photo placement at a time per owner: two copies processed at once must end up in one group, not two. */
+async function lockOwner(tx: Db, ownerId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`duplicates:${ownerId}`}))`);
+}
+
+/** The best evidence first: the smallest PDQ distance, then the highest similarity. */
+function strongestFirst(a: ClassifiedMatch, b: ClassifiedMatch): number {
+  const da = a.evidence.pdqDistance ?? Infinity;
+  const db = b.evidence.pdqDistance ?? Infinity;
+  if (da !== db) return da - db;
+  return (b.evidence.similarity ?? -1) - (a.evidence.similarity ?? -1);
+}
+
+/**
+ * Puts the photo in the groups its matches call for (one of each kind at most): joins the group of a matched
+ * photo, merges groups the photo bridges, or starts one; leaves a group whose photos it no longer matches.
+ */
+export async function placeInGroups(db: Db, ownerId: string, photoId: string, matches: readonly ClassifiedMatch[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    await lockOwner(t, ownerId);
+    const touched = new Set<string>();
+    for (const kind of GROUP_KINDS) {
+      const ofKind = matches.filter((m) => m.classified.kind === kind).sort(strongestFirst);
+      for (const id of await placeOfKind(t, ownerId, photoId, kind, ofKind)) touched.add(id);
+    }
+    await tidyGroups(t, [...touched]);
+  });
+}
+
+async function placeOfKind(tx: Db, ownerId: string, photoId: string, kind: GroupKind, matches: ClassifiedMatch[]): Promise<string[]> {
+  const [current] = await rows<{ group_id: string }>(
+    tx,
+    sql`select group_id from duplicate_members where photo_id = ${photoId}::uuid and kind = ${kind}`,
+  );
+  if (matches.length === 0) {
+    if (!current) return [];
+    await tx.execute(sql`delete from duplicate_members where photo_id = ${photoId}::uuid and kind = ${kind}`);
+    return [current.group_id];
+  }
+  const matchedIds = matches.map((m) => m.evidence.photoId);
+  const existing = await rows<{ group_id: string; created_at: string }>(
+    tx,
+    sql`select distinct m.group_id, g.created_at from duplicate_members m join duplicate_groups g on g.id = m.group_id
+        where m.kind = ${kind} and m.photo_id = any(${uuidArray([photoId, ...matchedIds])})
+        order by g.created_at, m.group_id`,
+  );
+  let target = existing[0]?.group_id;
+  if (!target) {
+    const [created] = await rows<{ id: string }>(tx, sql`insert into duplicate_groups (owner_id, kind) values (${ownerId}::uuid, ${kind}) returning id`);
+    target = created!.id;
+  }
+  const others = existing.slice(1).map((g) => g.group_id);
+  if (others.length) {
+    // the photo bridges several groups: they are one group now
+    await tx.execute(sql`update duplicate_members set group_id = ${target}::uuid where group_id = any(${uuidArray(others)})`);
+    await tx.execute(sql`delete from duplicate_groups where id = any(${uuidArray(others)})`);
+  }
+  const best = matches[0]!;
+  await tx.execute(sql`
+    insert into duplicate_members (group_id, photo_id, kind, tier, matched_photo_id, pdq_distance, pdq_orientation, similarity)
+    values (${target}::uuid, ${photoId}::uuid, ${kind}, ${best.classified.tier}, ${best.evidence.photoId}::uuid,
+            ${best.evidence.pdqDistance}, ${best.evidence.pdqOrientation}, ${best.evidence.similarity})
+    on conflict (photo_id, kind) do update set group_id = excluded.group_id, tier = excluded.tier,
+      matched_photo_id = excluded.matched_photo_id, pdq_distance = excluded.pdq_distance,
+      pdq_orientation = excluded.pdq_orientation, similarity = excluded.similarity`);
+  // matched photos not yet in a group of this kind join with the same evidence, seen from their side
+  for (const match of matches) {
+    await tx.execute(sql`
+      insert into duplicate_members (group_id, photo_id, kind, tier, matched_photo_id, pdq_distance, pdq_orientation, similarity)
+      values (${target}::uuid, ${match.evidence.photoId}::uuid, ${kind}, ${match.classified.tier}, ${photoId}::uuid,
+              ${match.evidence.pdqDistance}, ${match.evidence.pdqOrientation}, ${match.evidence.similarity})
+      on conflict (photo_id, kind) do nothing`);
+  }
+  return current && current.group_id !== target ? [target, current.group_id] : [target];
+}
+
+/** Takes photos out of their groups (trashed, deleted, or separated by the user). */
+export async function leaveGroups(db: Db, photoIds: readonly string[]): Promise<void> {
+  if (photoIds.length === 0) return;
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const left = await rows<{ group_id: string }>(
+      t,
+      sql`delete from duplicate_members where photo_id = any(${uuidArray(photoIds)}) returning group_id`,
+    );
+    await tidyGroups(t, [...new Set(left.map((row) => row.group_id))]);
+  });
+}
+
+interface MemberRow {
+  group_id: string;
+  photo_id: string;
+  width: number | null;
+  height: number | null;
+  size_bytes: number | string;
+  date: Date | string;
+}
+
+/** Groups left with fewer than two photos go; the others get their suggested keeper again. */
+async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
+  if (groupIds.length === 0) return;
+  const members = await rows<MemberRow>(
+    tx,
+    sql`select m.group_id, m.photo_id, p.width, p.height, p.size_bytes, coalesce(p.taken_at, p.created_at) as date
+        from duplicate_members m join photos p on p.id = m.photo_id where m.group_id = any(${uuidArray(groupIds)})`,
+  );
+  for (const groupId of groupIds) {
+    const inGroup = members.filter((m) => m.group_id === groupId);
+    if (inGroup.length < 2) {
+      await tx.execute(sql`delete from duplicate_groups where id = ${groupId}::uuid`);
+      continue;
+    }
+    const keeper = suggestKeeper(
+      inGroup.map((m) => ({ photoId: m.photo_id, width: m.width, height: m.height, sizeBytes: Number(m.size_bytes), date: new Date(m.date) })),
+    );
+    await tx.execute(sql`update duplicate_groups set keeper_id = ${keeper!.photoId}::uuid, updated_at = now() where id = ${groupId}::uuid`);
+  }
+}

@@ -1,0 +1,114 @@
+// Which near-copies are duplicates, which are bursts, and which member to keep: pure rules, no I/O.
+import { hammingDistance, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, type PdqDihedralName } from '../../media/pdq.js';
+
+export interface DuplicateThresholds {
+  /** PDQ Hamming distance (bits) at or under which two photos are the same picture (pdq.md: 31). */
+  pdqDistance: number;
+  /** Both hashes need this quality; flatter photos (sky, walls) hash alike without being alike. */
+  pdqMinQuality: number;
+  /** CLIP cosine similarity at or over which two photos are the same picture (crops, straightened copies). */
+  clipSimilarity: number;
+  /** Same camera, taken this close in seconds: a burst, unless the frames are practically identical. */
+  burstSeconds: number;
+  /**
+   * Within a burst, frames at most this far apart in PDQ bits are the same frame saved twice (a re-save
+   * measures 0–12 bits, bench/README.md); further apart they are different frames and stay a burst.
+   */
+  burstSameFrameDistance: number;
+}
+
+export const DEFAULT_DUPLICATE_THRESHOLDS: Readonly<DuplicateThresholds> = Object.freeze({
+  pdqDistance: PDQ_MATCH_DISTANCE,
+  pdqMinQuality: PDQ_MIN_QUALITY,
+  clipSimilarity: 0.95,
+  burstSeconds: 3,
+  burstSameFrameDistance: 12,
+});
+
+/** One stored photo measured against the photo being checked. */
+export interface MatchEvidence {
+  photoId: string;
+  /** Smallest PDQ distance over the checked photo's orientations; null when either hash is missing or weak. */
+  pdqDistance: number | null;
+  /** Orientation of the checked photo that gave that distance (`original` unless it was turned or mirrored). */
+  pdqOrientation: PdqDihedralName | null;
+  /** CLIP cosine similarity; null when either has no embedding of the current model. */
+  similarity: number | null;
+  /** Same camera make and model, both known. */
+  sameCamera: boolean;
+  /** Seconds between the two capture times; null when either is unknown. */
+  secondsApart: number | null;
+}
+
+export type MatchTier = 'pdq' | 'clip' | 'burst';
+
+export interface Classified {
+  kind: 'duplicate' | 'burst';
+  tier: MatchTier;
+}
+
+/**
+ * The tier a match falls in, or null. A burst is checked first: two frames shot seconds apart with one camera
+ * are usually within PDQ's 31 bits of each other, and must not be offered for deletion as copies.
+ */
+export function classifyMatch(match: MatchEvidence, thresholds: DuplicateThresholds): Classified | null {
+  const burstTime = match.sameCamera && match.secondsApart !== null && match.secondsApart <= thresholds.burstSeconds;
+  if (burstTime) {
+    const sameFrame = match.pdqDistance !== null && match.pdqDistance <= thresholds.burstSameFrameDistance;
+    return sameFrame ? { kind: 'duplicate', tier: 'pdq' } : { kind: 'burst', tier: 'burst' };
+  }
+  if (match.pdqDistance !== null && match.pdqDistance <= thresholds.pdqDistance) return { kind: 'duplicate', tier: 'pdq' };
+  if (match.similarity !== null && match.similarity >= thresholds.clipSimilarity) return { kind: 'duplicate', tier: 'clip' };
+  return null;
+}
+
+export interface PdqProbe {
+  quality: number;
+  /** The photo's hash per orientation (at least `original`). */
+  hashes: Partial<Record<PdqDihedralName, string>>;
+}
+
+/** Smallest distance from any orientation of the probe to a stored hash, or null when either is too weak. */
+export function closestOrientation(
+  probe: PdqProbe,
+  stored: { hash: string | null; quality: number | null },
+  minQuality: number,
+): { distance: number; orientation: PdqDihedralName } | null {
+  if (!stored.hash || (stored.quality ?? 0) < minQuality || probe.quality < minQuality) return null;
+  let best: { distance: number; orientation: PdqDihedralName } | null = null;
+  for (const [orientation, hash] of Object.entries(probe.hashes) as [PdqDihedralName, string][]) {
+    const distance = hammingDistance(hash, stored.hash);
+    if (!best || distance < best.distance || (distance === best.distance && orientation === 'original')) {
+      best = { distance, orientation };
+    }
+  }
+  return best;
+}
+
+export interface KeeperCandidate {
+  photoId: string;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number;
+  /** Capture time, else upload time. */
+  date: Date;
+}
+
+/** The member to keep: most pixels, then the largest file, then the earliest; the id breaks exact ties. */
+export function suggestKeeper<T extends KeeperCandidate>(members: readonly T[]): T | null {
+  const pixels = (m: T) => (m.width ?? 0) * (m.height ?? 0);
+  return (
+    [...members].sort(
+      (a, b) =>
+        pixels(b) - pixels(a) ||
+        b.sizeBytes - a.sizeBytes ||
+        a.date.getTime() - b.date.getTime() ||
+        (a.photoId < b.photoId ? -1 : a.photoId > b.photoId ? 1 : 0),
+    )[0] ?? null
+  );
+}
+
+/** The pair in the order dismissals are stored (photo_a < photo_b). */
+export function orderedPair(a: string, b: string): [string, string] {
+  return a < b ? [a, b] : [b, a];
+}

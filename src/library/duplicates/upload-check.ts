@@ -1,0 +1,69 @@
+// The catalogue workflow: before an upload is stored, is a copy of it already in the library?
+import { writeFile } from 'node:fs/promises';
+import fs from 'node:fs/promises';
+import { decodeStoredPixels, makeRenditions } from '../../media/decode.js';
+import { instantOf } from '../../media/instant.js';
+import { readMetadata } from '../../media/metadata.js';
+import { pdqDihedral } from '../../media/pdq.js';
+import type { Library } from '../library.js';
+import { findMatches, type DuplicateProbe } from './candidates.js';
+import { thresholdsFrom } from './detect.js';
+import type { MatchTier } from './rules.js';
+
+export interface ExistingCopy {
+  photoId: string;
+  tier: MatchTier;
+  pdqDistance: number | null;
+  pdqOrientation: string | null;
+  similarity: number | null;
+}
+
+/**
+ * Measures a file that is not stored yet as the pipeline would (PDQ of every orientation, the CLIP embedding
+ * of its preview when a model is installed, camera and capture time for bursts) and returns the closest copy
+ * already in the library, or null. A burst frame is not a copy: it is stored and stacked as usual.
+ */
+export async function findExistingCopy(lib: Library, file: string, mime: string): Promise<ExistingCopy | null> {
+  const thresholds = thresholdsFrom(lib.ml.settings);
+  const [pdq, meta, clip] = await Promise.all([
+    decodeStoredPixels(file, mime).then(pdqDihedral),
+    readMetadata(file, { sidecar: null }).catch(() => null),
+    lib.ml.clip(),
+  ]);
+  const probe: DuplicateProbe = {
+    photoId: null,
+    pdq: { quality: pdq.quality, hashes: pdq.hashes },
+    embedding: clip ? await embedPreview(lib, file, mime, clip.embedImage.bind(clip)) : null,
+    embeddingModel: clip?.version ?? null,
+    make: meta?.make ?? null,
+    model: meta?.model ?? null,
+    takenAt: meta?.takenAt ? instantOf(meta.takenAt) : null,
+  };
+  const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate');
+  copies.sort(
+    (a, b) =>
+      (a.evidence.pdqDistance ?? Infinity) - (b.evidence.pdqDistance ?? Infinity) ||
+      (b.evidence.similarity ?? -1) - (a.evidence.similarity ?? -1),
+  );
+  const best = copies[0];
+  if (!best) return null;
+  return {
+    photoId: best.evidence.photoId,
+    tier: best.classified.tier,
+    pdqDistance: best.evidence.pdqDistance,
+    pdqOrientation: best.evidence.pdqOrientation,
+    similarity: best.evidence.similarity,
+  };
+}
+
+/** CLIP looks at the same upright preview the pipeline makes, so the similarity is the one a stored copy gets. */
+async function embedPreview(lib: Library, file: string, mime: string, embed: (file: string) => Promise<Float32Array | undefined>): Promise<Float32Array | null> {
+  const preview = `${lib.storage.tempPath()}.jpg`;
+  try {
+    const renditions = await makeRenditions(file, mime);
+    await writeFile(preview, renditions.preview);
+    return (await embed(preview)) ?? null;
+  } finally {
+    await fs.rm(preview, { force: true });
+  }
+}
