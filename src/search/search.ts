@@ -20,7 +20,7 @@ export const SEMANTIC_DEPTH = HNSW_EF_SEARCH;
  * Full-text candidates ranked per pass: a word found in most photos must not rank them all (DECISIONS.md).
  * The first pass takes photos where the words are in a strong field (tags, people, places, keywords).
  */
-export const KEYWORD_CANDIDATES = 500;
+export const KEYWORD_CANDIDATES = 200;
 const FUZZY_LIMIT = 200;
 
 export interface SearchInput {
@@ -56,7 +56,7 @@ const NO_KEYWORD_ARM = sql`kw as (select null::uuid as photo_id, 0::float8 as sc
 
 const nothing = (columns: string) => sql.raw(`select ${columns} where false`);
 
-function keywordArm(parsed: ParsedQuery, filter: SQL, narrowed: boolean, alternatives: Alternative[]): SQL {
+function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, narrowed: boolean, alternatives: Alternative[]): SQL {
   if (parsed.empty) return NO_KEYWORD_ARM;
   const query = toTsquery(parsed);
   const excluded = exclusionTsquery(parsed);
@@ -79,8 +79,12 @@ function keywordArm(parsed: ParsedQuery, filter: SQL, narrowed: boolean, alterna
       narrowed,
       sql`select s.photo_id from kept k join photo_search s on s.photo_id = k.id
           where ${WHEN_FEW} and ${condition} limit ${KEYWORD_CANDIDATES}`,
-      (gate) => sql`select s.photo_id from photo_search s join photos p on p.id = s.photo_id
-          where ${gate} ${condition} and ${filter} limit ${KEYWORD_CANDIDATES}`,
+      // without filters the search rows alone answer: they carry the owner, and only live photos have one
+      narrowed
+        ? (gate) => sql`select s.photo_id from photo_search s join photos p on p.id = s.photo_id
+            where ${gate} ${condition} and ${filter} limit ${KEYWORD_CANDIDATES}`
+        : () => sql`select s.photo_id from photo_search s
+            where s.owner_id = ${ownerId}::uuid and ${condition} limit ${KEYWORD_CANDIDATES}`,
     );
   const notExcluded = excluded ? sql`and not (s.document @@ ${excluded})` : sql``;
   return sql`
@@ -131,7 +135,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
     rows<FusedRow>(
       db,
       sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``}
-      ${useKeyword ? keywordArm(parsed, filter, narrowed, alternatives) : NO_KEYWORD_ARM}, ${semantic},
+      ${useKeyword ? keywordArm(parsed, ownerId, filter, narrowed, alternatives) : NO_KEYWORD_ARM}, ${semantic},
       best as (select max(similarity) as best from sem),
       fused as materialized (
         select coalesce(kw.photo_id, sem.photo_id) as photo_id,
