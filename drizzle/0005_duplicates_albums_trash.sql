@@ -51,11 +51,11 @@ CREATE TABLE "duplicate_members" (
 	CONSTRAINT "duplicate_members_group_id_photo_id_pk" PRIMARY KEY("group_id","photo_id")
 );
 --> statement-breakpoint
-CREATE TABLE "photo_pdq_words" (
+CREATE TABLE "photo_pdq_keys" (
 	"photo_id" uuid NOT NULL,
-	"word_index" smallint NOT NULL,
-	"word" integer NOT NULL,
-	CONSTRAINT "photo_pdq_words_photo_id_word_index_pk" PRIMARY KEY("photo_id","word_index")
+	"key" integer NOT NULL,
+	"hash" bit(256) NOT NULL,
+	"mirrored" boolean NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "photos" ADD COLUMN "pdq_variants" text[];--> statement-breakpoint
@@ -71,11 +71,13 @@ ALTER TABLE "duplicate_groups" ADD CONSTRAINT "duplicate_groups_keeper_id_photos
 ALTER TABLE "duplicate_members" ADD CONSTRAINT "duplicate_members_group_id_duplicate_groups_id_fk" FOREIGN KEY ("group_id") REFERENCES "public"."duplicate_groups"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "duplicate_members" ADD CONSTRAINT "duplicate_members_photo_id_photos_id_fk" FOREIGN KEY ("photo_id") REFERENCES "public"."photos"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "duplicate_members" ADD CONSTRAINT "duplicate_members_matched_photo_id_photos_id_fk" FOREIGN KEY ("matched_photo_id") REFERENCES "public"."photos"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "photo_pdq_words" ADD CONSTRAINT "photo_pdq_words_photo_id_photos_id_fk" FOREIGN KEY ("photo_id") REFERENCES "public"."photos"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "photo_pdq_keys" ADD CONSTRAINT "photo_pdq_keys_photo_id_photos_id_fk" FOREIGN KEY ("photo_id") REFERENCES "public"."photos"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "album_photos_photo_idx" ON "album_photos" USING btree ("photo_id");--> statement-breakpoint
 CREATE INDEX "albums_owner_idx" ON "albums" USING btree ("owner_id","kind","status");--> statement-breakpoint
 CREATE INDEX "duplicate_dismissals_b_idx" ON "duplicate_dismissals" USING btree ("photo_b");--> statement-breakpoint
 CREATE INDEX "duplicate_groups_owner_idx" ON "duplicate_groups" USING btree ("owner_id","kind");--> statement-breakpoint
 CREATE UNIQUE INDEX "duplicate_members_photo_kind_uq" ON "duplicate_members" USING btree ("photo_id","kind");--> statement-breakpoint
-CREATE INDEX "photo_pdq_words_lookup_idx" ON "photo_pdq_words" USING btree ("word_index","word");--> statement-breakpoint
+-- the hash in the index tuple: a probe confirms the distance with an index-only scan
+CREATE INDEX "photo_pdq_keys_lookup_idx" ON "photo_pdq_keys" USING btree ("key") INCLUDE ("photo_id", "hash", "mirrored");--> statement-breakpoint
+CREATE INDEX "photo_pdq_keys_photo_idx" ON "photo_pdq_keys" USING btree ("photo_id");--> statement-breakpoint
 CREATE INDEX "photos_trash_idx" ON "photos" USING btree ("owner_id","deleted_at") WHERE "photos"."deleted_at" is not null;

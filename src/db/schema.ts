@@ -62,7 +62,7 @@ export const photos = pgTable(
     description: text('description'),
     pdqHash: text('pdq_hash'),
     pdqQuality: integer('pdq_quality'),
-    /** PDQ of the seven other orientations (rotations, mirrors): a mirrored copy is otherwise ~128 bits away. */
+    /** PDQ of the seven other orientations (PDQ_DIHEDRAL_NAMES order): a mirrored copy is ~128 bits away otherwise. */
     pdqVariants: text('pdq_variants').array(),
     palette: jsonb('palette').$type<{ hex: string; share: number }[]>(),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
@@ -333,22 +333,27 @@ export const searchTerms = pgTable(
   ],
 );
 
+const bit256 = customType<{ data: string }>({ dataType: () => 'bit(256)' });
+
 /**
- * The PDQ hash of a photo as 16 words of 16 bits (word i = DCT row i), for multi-index lookups: two hashes within
- * 31 bits share at least one word up to one bit (pdq-index.ts), so a check probes 16 × 17 keys, not every photo.
- * Only hashes of quality ≥ 50 are indexed (below that PDQ is not trusted).
+ * Multi-index lookup keys of a photo's PDQ hash (pdq-index.ts): 16 words of 16 bits, key = word index × 65536 +
+ * word; two hashes within 31 bits share a key up to one bit, so a check probes 16 × 17 keys, not every photo.
+ * Keys are stored for the photo's own hash and for its mirror image's, so a mirrored copy is found by the same
+ * probe. The hash rides in the index (INCLUDE, see migration 0005): a probe confirms the distance without
+ * reading the photos (~400 key hits per check at 100k photos, 0–2 of them real).
  */
-export const photoPdqWords = pgTable(
-  'photo_pdq_words',
+export const photoPdqKeys = pgTable(
+  'photo_pdq_keys',
   {
     photoId: uuid('photo_id')
       .notNull()
       .references(() => photos.id, { onDelete: 'cascade' }),
-    wordIndex: smallint('word_index').notNull(),
-    /** 0..65535 */
-    word: integer('word').notNull(),
+    key: integer('key').notNull(),
+    /** The hash the key came from: the photo's own, or its mirror image's. */
+    hash: bit256('hash').notNull(),
+    mirrored: boolean('mirrored').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.photoId, t.wordIndex] }), index('photo_pdq_words_lookup_idx').on(t.wordIndex, t.word)],
+  (t) => [index('photo_pdq_keys_lookup_idx').on(t.key), index('photo_pdq_keys_photo_idx').on(t.photoId)],
 );
 
 /**

@@ -44,6 +44,9 @@ describe('duplicate tiers', () => {
     expect(classifyMatch(evidence({ ...burst, pdqDistance: 6 }), T)).toEqual({ kind: 'duplicate', tier: 'pdq' });
     expect(classifyMatch(evidence({ sameCamera: true, secondsApart: 4, pdqDistance: 24 }), T)).toEqual({ kind: 'duplicate', tier: 'pdq' });
     expect(classifyMatch(evidence({ sameCamera: false, secondsApart: 1, pdqDistance: 90 }), T)).toBeNull();
+    // the same capture instant is the same shot: an edited copy that kept its EXIF date
+    expect(classifyMatch(evidence({ sameCamera: true, secondsApart: 0, pdqDistance: 24 }), T)).toEqual({ kind: 'duplicate', tier: 'pdq' });
+    expect(classifyMatch(evidence({ sameCamera: true, secondsApart: 0, pdqDistance: 90 }), T)).toBeNull();
   });
 
   it('compares every orientation of the probe and names the closest; weak hashes are not compared', () => {

@@ -2,19 +2,21 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { pdqWords } from './pdq-index.js';
+import { storedKeys } from './pdq-index.js';
 import { suggestKeeper } from './rules.js';
 import type { ClassifiedMatch } from './candidates.js';
 
 export const GROUP_KINDS = ['duplicate', 'burst'] as const;
 export type GroupKind = (typeof GROUP_KINDS)[number];
 
-/** The PDQ hash's 16 words for the multi-index lookup (replacing the photo's old ones). */
-export async function indexPdqWords(db: Db, photoId: string, hash: string | null): Promise<void> {
-  await db.execute(sql`delete from photo_pdq_words where photo_id = ${photoId}::uuid`);
+/** The lookup keys of the photo's PDQ hash and of its mirror image's (replacing its old ones). */
+export async function indexPdqHash(db: Db, photoId: string, hash: string | null, mirrored: string | null): Promise<void> {
+  await db.execute(sql`delete from photo_pdq_keys where photo_id = ${photoId}::uuid`);
   if (!hash) return;
-  const values = pdqWords(hash).map((word, index) => sql`(${photoId}::uuid, ${index}::smallint, ${word}::int4)`);
-  await db.execute(sql`insert into photo_pdq_words (photo_id, word_index, word) values ${sql.join(values, sql`, `)}`);
+  const rowsOf = (hex: string, isMirror: boolean) =>
+    storedKeys(hex).map((key) => sql`(${photoId}::uuid, ${key}::int4, ${`x${hex}`}::bit(256), ${isMirror})`);
+  const values = [...rowsOf(hash, false), ...(mirrored ? rowsOf(mirrored, true) : [])];
+  await db.execute(sql`insert into photo_pdq_keys (photo_id, key, hash, mirrored) values ${sql.join(values, sql`, `)}`);
 }
 
 /** One photo placement at a time per owner: two copies processed at once must end up in one group, not two. */

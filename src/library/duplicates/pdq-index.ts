@@ -80,3 +80,19 @@ export function probeKeys(hex: string, radius: number = probeRadius()): ProbeKey
   });
   return keys;
 }
+
+/** One int4 per (word index, word): index × 65536 + word, so a probe is a single `key = any(…)` index scan. */
+export function pdqKey(index: number, word: number): number {
+  return index * 2 ** PDQ_WORD_BITS + word;
+}
+
+/** The hash's own 16 keys (what is stored for it). */
+export function storedKeys(hex: string): number[] {
+  return pdqWords(hex).map((word, index) => pdqKey(index, word));
+}
+
+/** The keys to probe for every stored hash within the radius (see probeKeys), sorted and unique. */
+export function probeKeyList(hex: string, radius: number = probeRadius()): number[] {
+  const probes = probeKeys(hex, radius);
+  return [...new Set(probes.idx.map((index, k) => pdqKey(index, probes.word[k]!)))].sort((a, b) => a - b);
+}

@@ -2,13 +2,13 @@ import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { decodeStoredPixels } from '../../media/decode.js';
 import { PDQ_DIHEDRAL_NAMES, pdqDihedral } from '../../media/pdq.js';
-import { indexPdqWords } from '../../library/duplicates/groups.js';
+import { indexPdqHash } from '../../library/duplicates/groups.js';
 import type { PipelineStep } from '../step.js';
 
 /**
  * PDQ perceptual hash of the stored pixels (no EXIF rotation, as the reference does), with the hashes of the
  * seven other orientations (a mirrored or turned copy is ~128 bits from the original, as far as an unrelated
- * photo), and the hash's words for the duplicate lookup. SHA-256 is taken at upload.
+ * photo), and the lookup keys of the hash and its mirror image's for the duplicate check. SHA-256 is taken at upload.
  */
 export const hashesStep: PipelineStep = {
   name: 'hashes',
@@ -21,7 +21,7 @@ export const hashesStep: PipelineStep = {
       .update(photos)
       .set({ pdqHash: pdq.hashes.original, pdqQuality: pdq.quality, pdqVariants: variants, updatedAt: new Date() })
       .where(eq(photos.id, photo.id));
-    await indexPdqWords(db, photo.id, pdq.hashes.original);
+    await indexPdqHash(db, photo.id, pdq.hashes.original, pdq.hashes.flipy); // flipy: mirrored left to right
     return { status: 'done' };
   },
 };
