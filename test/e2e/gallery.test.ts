@@ -191,6 +191,7 @@ describe('web app: gallery and photo page', () => {
       tags: 'skipped',
       ocr: detail.steps.ocr.status,
       captions: 'done',
+      duplicates: 'done',
     });
     expect(await page.getByTestId('retry').count()).toBe(0);
     // The caption composed without a caption model, and why there are no tags.
@@ -240,7 +241,7 @@ describe('web app: gallery and photo page', () => {
     await page.close();
   });
 
-  it('deletes a photo after confirmation and returns to a gallery with one tile fewer', async () => {
+  it('moves a photo to the trash after confirmation and returns to a gallery with one tile fewer', async () => {
     const { page, errors } = await openPage(context);
     await page.goto(server.url);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(10);
@@ -254,7 +255,10 @@ describe('web app: gallery and photo page', () => {
     await page.waitForURL(`${server.url}/`);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(9);
     expect(await tileIds(page)).not.toContain(victim);
-    expect((await fetch(`${server.url}/api/photos/${victim}`)).status).toBe(404);
+    const trashed = (await (await fetch(`${server.url}/api/photos/${victim}`)).json()) as { deletedAt: string | null };
+    expect(trashed.deletedAt).not.toBeNull();
+    const trash = (await (await fetch(`${server.url}/api/trash`)).json()) as { items: { id: string }[] };
+    expect(trash.items.map((item) => item.id)).toContain(victim);
     await poll(() => page.getByTestId('library-counts').textContent()).toContain('9 photos');
     expect(errors).toEqual([]);
     await page.close();

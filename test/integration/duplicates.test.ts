@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pairwiseScores, tieredScores } from '../../src/library/duplicates/evaluation.js';
+import { runCli } from '../helpers/cli.js';
 import { buildNearDuplicateSet, type NearDuplicateSet } from '../helpers/near-duplicates.js';
 import { assets, corpus, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -136,6 +137,22 @@ describe('duplicates on a library built from the corpus', () => {
       if (member.suggestedKeeper) continue;
       expect(member.pdqDistance).toBeLessThanOrEqual(31);
     }
+  });
+
+  it('`shoebox duplicates` lists the same groups with their evidence, as JSON or readable lines', async () => {
+    const api = await groups();
+    const asJson = await runCli(['duplicates', '--json', '--server', server.url]);
+    expect(asJson.code, asJson.stderr).toBe(0);
+    const listed = JSON.parse(asJson.stdout).items as Group[];
+    expect(listed.map((g) => g.id).sort()).toEqual(api.map((g) => g.id).sort());
+    const readable = await runCli(['duplicates', '--kind', 'duplicate', '--server', server.url]);
+    expect(readable.code, readable.stderr).toBe(0);
+    expect(readable.stdout).toMatch(/^duplicate [0-9a-f-]{36} \(\d+ photos\)$/m);
+    expect(readable.stdout).toMatch(/^  keep +\d+×\d+  falcon--/m);
+    expect(readable.stdout).toMatch(/^  pdq \d+ bits flipy/m);
+    expect(readable.stderr).toMatch(/\d+ duplicate groups, 0 bursts/);
+    const bad = await runCli(['duplicates', '--kind', 'triplicate', '--server', server.url]);
+    expect(bad.code).not.toBe(0);
   });
 
   it('hides the copies from the gallery and the search when asked, one photo per group', async () => {

@@ -44,6 +44,7 @@ describe('reconciling steps at start', () => {
     expect(photo.steps.metadata.attempts).toBe(7); // not redone
     expect(photo.caption).not.toBeNull();
     const counted = await rows<{ count: number }>(server.lib.db, sql`select count(*)::int as count from photo_steps where photo_id = ${id}`);
-    expect(counted[0]!.count).toBe(9);
+    expect(counted[0]!.count).toBe(10);
+    expect(photo.steps.duplicates.attempts).toBe(2); // it reads the embedding too
   }, 120_000);
 });

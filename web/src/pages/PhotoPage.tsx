@@ -179,7 +179,7 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
             </button>
           ) : null}
           <button type="button" className="button button-danger-outline" onClick={() => setConfirming(true)} data-testid="delete">
-            Delete
+            Move to trash
           </button>
         </div>
         {actionError ? (
@@ -229,16 +229,16 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
 
       <ConfirmDialog
         open={confirming}
-        title="Delete this photo?"
-        confirmLabel="Delete photo"
+        title="Move this photo to the trash?"
+        confirmLabel="Move to trash"
         danger
         busy={deleting}
         onConfirm={() => void remove()}
         onCancel={() => setConfirming(false)}
       >
         <p>
-          <strong>{photo.filename}</strong> will be removed from the library, with its thumbnail, preview and
-          metadata, and Shoebox's stored copy of the file. This cannot be undone.
+          <strong>{photo.filename}</strong> leaves the gallery and the search. It stays in the trash, where it can be
+          restored, until the trash is emptied (it empties itself after a number of days).
         </p>
         {photo.sourcePath ? <p className="muted">The file it was imported from ({photo.sourcePath}) is not touched.</p> : null}
       </ConfirmDialog>
