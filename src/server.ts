@@ -5,6 +5,7 @@ import type { Settings } from './config/settings.js';
 import { openLibrary, type Library } from './library/library.js';
 import { acquireLock } from './library/lock.js';
 import { scheduleTrashPurge } from './library/trash.js';
+import { scheduleUpkeep } from './library/upkeep.js';
 
 export interface RunningServer {
   url: string;
@@ -29,6 +30,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     await lib.startPipeline();
     // Photos whose time in the trash is up go now, then every hour.
     const trashPurge = scheduleTrashPurge(lib);
+    const upkeep = scheduleUpkeep(lib);
     const opened = lib;
     let closing: Promise<void> | null = null;
     return {
@@ -38,6 +40,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
       close() {
         closing ??= (async () => {
           await trashPurge.stop();
+          await upkeep.stop();
           await app.close();
           await opened.close();
           lock?.release();

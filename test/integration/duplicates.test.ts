@@ -6,7 +6,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rows } from '../../src/db/connection.js';
 import { pairwiseScores, tieredScores } from '../../src/library/duplicates/evaluation.js';
+import { scheduleUpkeep } from '../../src/library/upkeep.js';
 import { runCli } from '../helpers/cli.js';
 import { buildNearDuplicateSet, type NearDuplicateSet } from '../helpers/near-duplicates.js';
 import { assets, corpus, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
@@ -250,6 +253,17 @@ describe('duplicates on a library built from the corpus', () => {
     expect(groupOf(await groups('duplicate'), 'dunes--original.jpg')).toBeDefined();
     const unknown = await json(`${server.url}/api/duplicates/00000000-0000-4000-8000-000000000000/dismiss`, { method: 'POST' });
     expect(unknown.status).toBe(404);
+  });
+
+  it('vacuums the duplicate keys on its own in the embedded database (no autovacuum there)', async () => {
+    const lastVacuum = async () =>
+      (await rows<{ at: string | null }>(server.lib.db, sql`select last_vacuum::text as at from pg_stat_user_tables where relname = 'photo_pdq_keys'`))[0]?.at ?? null;
+    const before = await lastVacuum();
+    const upkeep = scheduleUpkeep(server.lib, 20);
+    const deadline = Date.now() + 30_000;
+    while ((await lastVacuum()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await upkeep.stop();
+    expect(await lastVacuum()).not.toBe(before);
   });
 
   it('stacks frames shot seconds apart with one camera as a burst, never offered for deletion', async () => {

@@ -1,6 +1,6 @@
 // Finds the stored photos a photo might be a copy of, through indexes only (never a scan of the library):
 // PDQ words (multi-index hashing), the CLIP HNSW index, and the capture-time index for bursts.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { vectorLiteral } from '../../db/vectors.js';
@@ -33,19 +33,37 @@ const CLIP_NEIGHBOURS = 10;
 
 const intArray = (values: readonly number[]) => `{${values.join(',')}}`;
 
-/** Photos that fall in a tier with the probe, with their evidence, minus pairs the user said are not duplicates. */
+/**
+ * Photos that fall in a tier with the probe, with their evidence, minus pairs the user said are not duplicates.
+ * One statement: the three lookups (the same as pdqCandidates, clipCandidates and burstCandidates), the
+ * dismissed pairs and the evidence, with the probe's embedding parsed once (a 512-d vector literal costs ~0.8 ms
+ * of parsing in PGlite, and every statement a round trip; bench/README.md).
+ */
 export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds): Promise<ClassifiedMatch[]> {
   const self = probe.photoId ? [probe.photoId] : [];
-  const candidates = new Set<string>([
-    ...(await pdqCandidates(db, ownerId, probe, thresholds, self)),
-    ...(await clipCandidates(db, ownerId, probe, self)),
-    ...(await burstCandidates(db, ownerId, probe, thresholds, self)),
-  ]);
-  if (probe.photoId) for (const id of await dismissedWith(db, probe.photoId)) candidates.delete(id);
-  if (candidates.size === 0) return [];
-  const measured = await measure(db, [...candidates], probe, thresholds);
+  const ctes: SQL[] = [];
+  const lookups: SQL[] = [];
+  const pdq = pdqCandidateQuery(ownerId, probe, thresholds, self);
+  if (pdq) lookups.push(pdq);
+  const clip = clipCandidateScan(ownerId, probe, self);
+  if (clip) {
+    ctes.push(clip);
+    lookups.push(sql`select photo_id as id from near`);
+  }
+  const burst = burstCandidateQuery(ownerId, probe, thresholds, self);
+  if (burst) lookups.push(burst);
+  if (lookups.length === 0) return [];
+  ctes.push(sql`candidates as (${sql.join(lookups, sql` union `)})`);
+  const notDismissed = probe.photoId ? sql`and p.id <> all(array(${dismissedQuery(probe.photoId)}))` : sql``;
+  const found = await rows<CandidateRow>(
+    db,
+    sql`with ${sql.join(ctes, sql`, `)}
+        ${evidenceSelect(probe, clip ? sql`(select v from near_q)` : null)}
+        where p.id = any(array(select id from candidates)) ${notDismissed}
+        order by p.id`,
+  );
   const matches: ClassifiedMatch[] = [];
-  for (const evidence of measured) {
+  for (const evidence of found.map((row) => evidenceOf(row, probe, thresholds))) {
     const classified = classifyMatch(evidence, thresholds);
     if (classified) matches.push({ evidence, classified });
   }
@@ -59,24 +77,34 @@ export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe
  * (bench/README.md).
  */
 export async function pdqCandidates(db: Db, ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): Promise<string[]> {
+  const query = pdqCandidateQuery(ownerId, probe, thresholds, self);
+  return query ? (await rows<{ id: string }>(db, query)).map((row) => row.id) : [];
+}
+
+/** pdqCandidates' statement (one column, id), or null when the probe's hash is missing or weak. */
+function pdqCandidateQuery(ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): SQL | null {
   const hash = probe.pdq?.hashes.original;
-  if (!probe.pdq || !hash || probe.pdq.quality < thresholds.pdqMinQuality) return [];
+  if (!probe.pdq || !hash || probe.pdq.quality < thresholds.pdqMinQuality) return null;
   const keys = probeKeyList(hash, probeRadius(Math.min(thresholds.pdqDistance, 255)));
-  const found = await rows<{ id: string }>(
-    db,
-    sql`select p.id from photos p
+  return sql`select p.id from photos p
         where p.id in (select w.photo_id from photo_pdq_keys w
                        where w.key = any(${intArray(keys)}::int4[])
                          and bit_count(w.hash # ${`x${hash}`}::bit(256)) <= ${thresholds.pdqDistance})
           and p.owner_id = ${ownerId}::uuid and p.deleted_at is null and p.pdq_quality >= ${thresholds.pdqMinQuality}
-          ${self.length ? sql`and p.id <> all(${uuidArray(self)})` : sql``}`,
-  );
-  return found.map((row) => row.id);
+          ${self.length ? sql`and p.id <> all(${uuidArray(self)})` : sql``}`;
 }
 
 export async function clipCandidates(db: Db, ownerId: string, probe: DuplicateProbe, self: string[]): Promise<string[]> {
-  if (!probe.embedding) return [];
-  const scan = nearestScan('near', {
+  const scan = clipCandidateScan(ownerId, probe, self);
+  if (!scan) return [];
+  const found = await rows<{ photo_id: string }>(db, sql`with ${scan} select photo_id from near`);
+  return found.map((row) => row.photo_id);
+}
+
+/** clipCandidates' CTEs, `near_q` (v: the probe's vector) and `near` (photo_id, distance); null without an embedding. */
+function clipCandidateScan(ownerId: string, probe: DuplicateProbe, self: string[]): SQL | null {
+  if (!probe.embedding) return null;
+  return nearestScan('near', {
     embedding: probe.embedding,
     filter: filterCondition(ownerId, {}),
     narrowed: false,
@@ -84,33 +112,30 @@ export async function clipCandidates(db: Db, ownerId: string, probe: DuplicatePr
     model: probe.embeddingModel,
     exclude: self,
   });
-  const found = await rows<{ photo_id: string }>(db, sql`with ${scan} select photo_id from near`);
-  return found.map((row) => row.photo_id);
 }
 
 export async function burstCandidates(db: Db, ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): Promise<string[]> {
-  if (!probe.make || !probe.model || !probe.takenAt) return [];
+  const query = burstCandidateQuery(ownerId, probe, thresholds, self);
+  return query ? (await rows<{ id: string }>(db, query)).map((row) => row.id) : [];
+}
+
+/** burstCandidates' statement (one column, id), or null when the probe's camera or capture time is unknown. */
+function burstCandidateQuery(ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): SQL | null {
+  if (!probe.make || !probe.model || !probe.takenAt) return null;
   const ms = thresholds.burstSeconds * 1000;
   const from = new Date(probe.takenAt.getTime() - ms).toISOString();
   const to = new Date(probe.takenAt.getTime() + ms).toISOString();
   // written on the sort expression so that the (owner, coalesce(taken_at, created_at)) index serves the range
-  const found = await rows<{ id: string }>(
-    db,
-    sql`select p.id from photos p
+  return sql`select p.id from photos p
         where p.owner_id = ${ownerId}::uuid and coalesce(p.taken_at, p.created_at) between ${from}::timestamptz and ${to}::timestamptz
           and p.taken_at is not null and p.deleted_at is null and p.make = ${probe.make} and p.model = ${probe.model}
-          ${self.length ? sql`and p.id <> all(${uuidArray(self)})` : sql``}`,
-  );
-  return found.map((row) => row.id);
+          ${self.length ? sql`and p.id <> all(${uuidArray(self)})` : sql``}`;
 }
 
-async function dismissedWith(db: Db, photoId: string): Promise<string[]> {
-  const found = await rows<{ other: string }>(
-    db,
-    sql`select photo_b as other from duplicate_dismissals where photo_a = ${photoId}::uuid
-        union select photo_a from duplicate_dismissals where photo_b = ${photoId}::uuid`,
-  );
-  return found.map((row) => row.other);
+/** The photos the user said are not duplicates of this one (one column). */
+function dismissedQuery(photoId: string): SQL {
+  return sql`select photo_b as other from duplicate_dismissals where photo_a = ${photoId}::uuid
+        union select photo_a from duplicate_dismissals where photo_b = ${photoId}::uuid`;
 }
 
 interface CandidateRow {
@@ -125,25 +150,29 @@ interface CandidateRow {
 
 /** Every kind of evidence for each candidate, whichever index found it. */
 export async function measure(db: Db, ids: string[], probe: DuplicateProbe, thresholds: DuplicateThresholds): Promise<MatchEvidence[]> {
-  const similarity = probe.embedding
-    ? sql`(select 1 - (e.embedding <=> ${vectorLiteral(probe.embedding)}::vector) from photo_embeddings e
+  const vector = probe.embedding ? sql`${vectorLiteral(probe.embedding)}::vector` : null;
+  const found = await rows<CandidateRow>(db, sql`${evidenceSelect(probe, vector)} where p.id = any(${uuidArray(ids)})`);
+  return found.map((row) => evidenceOf(row, probe, thresholds));
+}
+
+/** The evidence columns of photos `p`, a WHERE to follow; `vector` is the probe's embedding, null without one. */
+function evidenceSelect(probe: DuplicateProbe, vector: SQL | null): SQL {
+  const similarity = vector
+    ? sql`(select 1 - (e.embedding <=> ${vector}) from photo_embeddings e
            where e.photo_id = p.id ${probe.embeddingModel ? sql`and e.model = ${probe.embeddingModel}` : sql``})::float8`
     : sql`null::float8`;
-  const found = await rows<CandidateRow>(
-    db,
-    sql`select p.id, p.pdq_hash, p.pdq_quality, p.make, p.model, p.taken_at, ${similarity} as similarity
-        from photos p where p.id = any(${uuidArray(ids)})`,
-  );
-  return found.map((row) => {
-    const pdq = probe.pdq ? closestOrientation(probe.pdq, { hash: row.pdq_hash, quality: row.pdq_quality }, thresholds.pdqMinQuality) : null;
-    const takenAt = row.taken_at === null ? null : new Date(row.taken_at);
-    return {
-      photoId: row.id,
-      pdqDistance: pdq?.distance ?? null,
-      pdqOrientation: (pdq?.orientation ?? null) as PdqDihedralName | null,
-      similarity: row.similarity,
-      sameCamera: probe.make !== null && probe.model !== null && row.make === probe.make && row.model === probe.model,
-      secondsApart: probe.takenAt && takenAt ? Math.abs(probe.takenAt.getTime() - takenAt.getTime()) / 1000 : null,
-    };
-  });
+  return sql`select p.id, p.pdq_hash, p.pdq_quality, p.make, p.model, p.taken_at, ${similarity} as similarity from photos p`;
+}
+
+function evidenceOf(row: CandidateRow, probe: DuplicateProbe, thresholds: DuplicateThresholds): MatchEvidence {
+  const pdq = probe.pdq ? closestOrientation(probe.pdq, { hash: row.pdq_hash, quality: row.pdq_quality }, thresholds.pdqMinQuality) : null;
+  const takenAt = row.taken_at === null ? null : new Date(row.taken_at);
+  return {
+    photoId: row.id,
+    pdqDistance: pdq?.distance ?? null,
+    pdqOrientation: (pdq?.orientation ?? null) as PdqDihedralName | null,
+    similarity: row.similarity,
+    sameCamera: probe.make !== null && probe.model !== null && row.make === probe.make && row.model === probe.model,
+    secondsApart: probe.takenAt && takenAt ? Math.abs(probe.takenAt.getTime() - takenAt.getTime()) / 1000 : null,
+  };
 }
