@@ -25,8 +25,7 @@ export interface NearestScan {
  * the filter keeps few photos, those are ranked exactly.
  */
 export function nearestScan(name: string, scan: NearestScan): SQL {
-  // the query vector parsed once, not once per use (a 512-d literal is ~5 kB of text)
-  const vector = sql`(select v from ${sql.identifier(`${name}_q`)})`;
+  const vector = sql`${vectorLiteral(scan.embedding)}::vector`;
   const model = scan.model ? sql`and e.model = ${scan.model}` : sql``;
   const exclude = scan.exclude?.length ? sql`and e.photo_id <> all(${uuidArray(scan.exclude)})` : sql``;
   const exact = sql`
@@ -40,6 +39,5 @@ export function nearestScan(name: string, scan: NearestScan): SQL {
       where ${gate} exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter}) ${model} ${exclude}
       order by e.embedding <=> ${vector}
       limit ${scan.limit}`;
-  return sql`${sql.identifier(`${name}_q`)} as materialized (select ${vectorLiteral(scan.embedding)}::vector as v),
-    ${sql.identifier(name)} as materialized (${eitherWay(scan.narrowed, exact, graph)})`;
+  return sql`${sql.identifier(name)} as materialized (${eitherWay(scan.narrowed, exact, graph)})`;
 }

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { uuidArray } from '../db/arrays.js';
 import { HNSW_EF_SEARCH, rows, type Db } from '../db/connection.js';
 import { explainKeywordMatches } from './explain.js';
 import { filterCondition, hasFilters } from './filters.js';
@@ -43,6 +44,8 @@ export interface SearchOutcome {
 interface FusedRow {
   total: number;
   kw_total: number;
+  sem_ids: string[] | null;
+  sem_similarities: number[] | null;
   photo_id: string;
   score: number;
   kw_rank: string | null;
@@ -53,6 +56,8 @@ interface FusedRow {
 }
 
 const NO_KEYWORD_ARM = sql`kw as (select null::uuid as photo_id, 0::float8 as score, false as fuzzy, 0::bigint as rank where false)`;
+
+const NO_SEMANTIC_ARM = sql`sem as (select null::uuid as photo_id, 0::float8 as similarity, 0::bigint as rank where false)`;
 
 const nothing = (columns: string) => sql.raw(`select ${columns} where false`);
 
@@ -109,12 +114,20 @@ function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, narrowed:
 }
 
 function semanticArm(input: SearchInput, filter: SQL, narrowed: boolean): SQL {
-  if (!input.embedding) return sql`sem as (select null::uuid as photo_id, 0::float8 as similarity, 0::bigint as rank where false)`;
+  if (!input.embedding) return NO_SEMANTIC_ARM;
   const scan = nearestScan('sem_scan', { embedding: input.embedding, filter, narrowed, limit: SEMANTIC_DEPTH, model: input.embeddingModel });
   return sql`${scan},
     sem as materialized (
       select photo_id, 1 - distance as similarity, row_number() over (order by distance, photo_id) as rank
       from sem_scan)`;
+}
+
+/** The semantic arm as the first run of the statement ranked it: a typo re-run changes only the keyword arm. */
+function rankedAgain(ids: readonly string[], similarities: readonly number[]): SQL {
+  if (ids.length === 0) return NO_SEMANTIC_ARM;
+  return sql`sem as materialized (
+    select u.photo_id, u.similarity, u.rank
+    from unnest(${uuidArray(ids)}, ${`{${similarities.join(',')}}`}::float8[]) with ordinality as u(photo_id, similarity, rank))`;
 }
 
 /**
@@ -131,7 +144,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   const narrowed = hasFilters(options.filters) && (useKeyword || useSemantic);
   const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, filter, narrowed);
   const offset = (options.page - 1) * options.limit;
-  const fusedPage = (alternatives: Alternative[]) =>
+  const fusedPage = (alternatives: Alternative[], semantic: SQL) =>
     rows<FusedRow>(
       db,
       sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``}
@@ -144,19 +157,28 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
         from kw full join sem on sem.photo_id = kw.photo_id
         where kw.photo_id is not null or sem.similarity >= ${options.cutoff}::float8 * (select best from best))
       -- one row even past the end, to carry the counts
-      select counts.total, counts.kw_total, page.* from
-        (select (select count(*) from fused)::int as total, (select count(*) from kw)::int as kw_total) counts
+      select counts.*, page.* from
+        (select (select count(*) from fused)::int as total, (select count(*) from kw)::int as kw_total,
+                -- the semantic arm's ranking, for a typo re-run (only then: it rides on every page row)
+                case when (select count(*) from kw) < ${FUZZY_WHEN_FEWER_THAN}
+                  then (select array_agg(photo_id::text order by rank) from sem) end as sem_ids,
+                case when (select count(*) from kw) < ${FUZZY_WHEN_FEWER_THAN}
+                  then (select array_agg(similarity order by rank) from sem) end as sem_similarities) counts
         left join lateral (
           select * from fused order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id
           limit ${options.limit} offset ${offset}) page on true
       order by page.score desc, page.kw_rank asc nulls last, page.sem_rank asc nulls last, page.photo_id`,
     );
   let alternatives: Alternative[] = [];
-  let found = await fusedPage(alternatives);
-  // Few photos have the words as typed: look for library terms that resemble them, and search again with those.
+  let found = await fusedPage(alternatives, semantic);
+  // Few photos have the words as typed: look for library terms that resemble them, and search again with those
+  // (the semantic arm as it was ranked: it does not depend on the words).
   if (useKeyword && (found[0]?.kw_total ?? 0) < FUZZY_WHEN_FEWER_THAN) {
     alternatives = await fuzzyAlternatives(db, ownerId, parsed);
-    if (alternatives.length > 0) found = await fusedPage(alternatives);
+    if (alternatives.length > 0) {
+      const first = found[0];
+      found = await fusedPage(alternatives, rankedAgain(first?.sem_ids ?? [], first?.sem_similarities ?? []));
+    }
   }
   const total = found[0]?.total ?? 0;
   found = found.filter((row) => row.photo_id !== null);
