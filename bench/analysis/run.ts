@@ -18,16 +18,13 @@ import { makeRenditions } from '../../src/media/decode.js';
 import { detectFaces, loadFaceModels } from '../../src/ml/faces/detect.js';
 import { describeFaces, faceCrop } from '../../src/ml/faces/descriptor.js';
 import { DEFAULT_FACE_SETTINGS } from '../../src/ml/faces/settings.js';
+import { arg } from '../args.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus/immich-test-assets');
 const work = path.join(repoRoot, 'bench/analysis/.work');
 const bin = path.join(repoRoot, 'bin/shoebox.js');
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 const REPEAT = Number(arg('repeat') ?? 3);
 const SAMPLE_MS = 200;
 const POLL_MS = 100;

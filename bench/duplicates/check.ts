@@ -37,11 +37,8 @@ import { DEFAULT_DUPLICATE_THRESHOLDS } from '../../src/library/duplicates/rules
 import { around, EMBEDDING_MODEL, folderBytes, makeUniverse, repoRoot, Rng, uuidFor } from '../search/generate.js';
 import { fromHex, mirroredCopyHashes, nearCopyHashes, randomPhotoHashes, toHex, type PhotoHashes } from './hashes.js';
 import { duplicatesLibraryDir, PDQ_SEED, prepareDuplicatesLibrary, readDuplicatesMeta, workDir, type DuplicatesMeta } from './library.js';
+import { arg } from '../args.js';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 const PHOTOS = Number(arg('photos') ?? 100_000);
 const PROBES = Math.max(200, Number(arg('probes') ?? 400));
 const FROM = arg('from');

@@ -35,11 +35,8 @@ import {
   type Universe,
 } from './generate.js';
 import { PLACES } from './words.js';
+import { arg } from '../args.js';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-}
 const PHOTOS = Number(arg('photos') ?? 10_000);
 const QUERIES = Math.max(200, Number(arg('queries') ?? 200));
 const RECALL_QUERIES = Math.max(50, Number(arg('recall') ?? 100));

@@ -24,7 +24,7 @@ export function searchRoutes(app: FastifyInstance, lib: Library): void {
         'Fusion (score = Σ 1/(k + rank)). Filters apply inside both. Each hit says which arm found it, at which ' +
         'rank, which fields matched with which words, and its cosine similarity. Without a CLIP model, hybrid ' +
         'answers with keyword results and says so in `notices`; semantic answers 409. Each arm is ranked to a ' +
-        'fixed depth (keyword 1,000, semantic 200 in hybrid and 1,000 alone), so the same query always pages the ' +
+        'fixed depth (keyword 500, semantic 100), so the same query always pages the ' +
         'same way; `total` is the length of the fused list.',
       querystring: searchQuery,
       response: { 200: searchResult, 400: errorBody, 409: errorBody },
