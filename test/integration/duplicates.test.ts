@@ -10,7 +10,10 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../src/db/connection.js';
 import { pairwiseScores, tieredScores } from '../../src/library/duplicates/evaluation.js';
 import { scheduleUpkeep } from '../../src/library/upkeep.js';
+import { installFromFolder } from '../../src/ml/registry.js';
+import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { runCli } from '../helpers/cli.js';
+import { colourPhoto, colourPhotos } from '../helpers/images.js';
 import { buildNearDuplicateSet, type NearDuplicateSet } from '../helpers/near-duplicates.js';
 import { assets, corpus, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -294,5 +297,48 @@ describe('duplicates on a library built from the corpus', () => {
     const resolve = await json(`${server.url}/api/duplicates/${burst!.id}/resolve`, { method: 'POST', json: { keep: [idOf.get('frame-1.jpg')] } });
     expect(resolve.status).toBe(409);
     expect(resolve.body.message).toMatch(/burst/);
+  });
+});
+
+describe('the CLIP tier (fixture CLIP model: its embedding follows the colours)', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    const dataDir = tempDir();
+    const { clipDir } = await ensureFixtureModels();
+    await installFromFolder(dataDir, 'clip-vit-b32', clipDir);
+    server = await startTestServer({ dataDir });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('groups a crop PDQ cannot match by its embedding, with the similarity as evidence, and refuses it at upload', async () => {
+    const colours = await colourPhotos(tempDir(), 3);
+    const crop = await sharp(colours.red).extract({ left: 40, top: 20, width: 400, height: 280 }).jpeg({ quality: 80 }).toBuffer();
+    const green = await colourPhoto([50, 140, 45]); // another colour: far from red for this model
+    const stored = await upload(server.url, [{ path: colours.red }, { data: green, name: 'green.jpg' }, { data: crop, name: 'red-crop.jpg' }]);
+    expect(stored.status).toBe(201);
+    const [red, other, redCrop] = stored.body.items.map((item: { id: string }) => item.id);
+    await waitForTerminal(server.url, [red, other, redCrop]);
+    const all = (await json(`${server.url}/api/duplicates?kind=duplicate`)).body.items as Group[];
+    expect(all).toHaveLength(1);
+    expect(all[0]!.members.map((m) => m.photo.id).sort()).toEqual([red, redCrop].sort());
+    const member = all[0]!.members.find((m) => !m.suggestedKeeper)!;
+    expect(member.tier).toBe('clip');
+    expect(member.similarity).toBeGreaterThanOrEqual(0.95);
+
+    // another crop (other bytes, so not the SHA-256 tier) of the same photo
+    const crop2 = await sharp(colours.red).extract({ left: 20, top: 10, width: 420, height: 290 }).jpeg({ quality: 75 }).toBuffer();
+    const before = (await json(`${server.url}/api/photos?limit=1`)).body.total;
+    const form = new FormData();
+    form.append('checkDuplicate', 'true'); // as a form field: it applies to the files after it
+    form.append('file', new Blob([new Uint8Array(crop2)]), 'red-crop-again.jpg');
+    const again = (await (await fetch(`${server.url}/api/photos`, { method: 'POST', body: form })).json()) as any;
+    expect(again.items[0].duplicate).toBe(true);
+    expect([red, redCrop]).toContain(again.items[0].existing.photoId);
+    expect(again.items[0].existing.tier).toMatch(/^(clip|pdq)$/);
+    expect((await json(`${server.url}/api/photos?limit=1`)).body.total).toBe(before);
   });
 });

@@ -58,7 +58,7 @@ export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe
   const found = await rows<CandidateRow>(
     db,
     sql`with ${sql.join(ctes, sql`, `)}
-        ${evidenceSelect(probe, clip ? sql`(select v from near_q)` : null)}
+        ${evidenceSelect(probe, probe.embedding ? sql`${vectorLiteral(probe.embedding)}::vector` : null)}
         where p.id = any(array(select id from candidates)) ${notDismissed}
         order by p.id`,
   );
@@ -101,7 +101,7 @@ export async function clipCandidates(db: Db, ownerId: string, probe: DuplicatePr
   return found.map((row) => row.photo_id);
 }
 
-/** clipCandidates' CTEs, `near_q` (v: the probe's vector) and `near` (photo_id, distance); null without an embedding. */
+/** clipCandidates' CTE `near` (photo_id, distance); null without an embedding. */
 function clipCandidateScan(ownerId: string, probe: DuplicateProbe, self: string[]): SQL | null {
   if (!probe.embedding) return null;
   return nearestScan('near', {
