@@ -38,6 +38,7 @@ import { around, EMBEDDING_MODEL, folderBytes, makeUniverse, repoRoot, Rng, uuid
 import { fromHex, mirroredCopyHashes, nearCopyHashes, randomPhotoHashes, toHex, type PhotoHashes } from './hashes.js';
 import { duplicatesLibraryDir, PDQ_SEED, prepareDuplicatesLibrary, readDuplicatesMeta, workDir, type DuplicatesMeta } from './library.js';
 import { arg } from '../args.js';
+import { machineCpu, ownCpu, procStatusMb, waitForQuiet } from '../machine.js';
 
 const PHOTOS = Number(arg('photos') ?? 100_000);
 const PROBES = Math.max(200, Number(arg('probes') ?? 400));
@@ -255,36 +256,22 @@ async function explainParts(db: Db, ownerId: string, probes: BenchProbe[]) {
   return out;
 }
 
-// --- the machine (as bench/search/run.ts: the machine is shared) ----------------------------------------
-
-function machineCpu(): number {
-  const values = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return (values.reduce((a, b) => a + b, 0) - (values[3] ?? 0) - (values[4] ?? 0)) / 100;
-}
-
-const ownCpu = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-};
+// --- the machine (shared: bench/machine.ts) -----------------------------------------------------------------
 
 /** Other processes' cores under which the machine counts as quiet. */
 const QUIET_CORES = 0.25;
 /** A section measured while others were busier than that is measured again, this many times at most. */
 const ATTEMPTS = 4;
 
-/**
- * Waits (up to QUIET_WAIT minutes) until other processes use under QUIET_CORES over 3 s; returns how busy it
- * was. The machine is shared (other sessions' test suites), and 2 cores leave no room for them.
- */
-async function waitForQuiet(): Promise<number> {
-  let busy = 0;
-  for (let waited = 0; waited < QUIET_WAIT * 60; waited += 3) {
-    const before = machineCpu();
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    busy = (machineCpu() - before) / 3;
-    if (busy < QUIET_CORES) break;
-    if (waited % 60 === 0) log(`  waiting for a quiet machine (${round(busy)} cores busy)…`);
-  }
+/** Waits (up to QUIET_WAIT minutes) until other processes use under QUIET_CORES; returns how busy it was. */
+async function quietMachine(): Promise<number> {
+  const busy = await waitForQuiet({
+    maxSeconds: QUIET_WAIT * 60,
+    quietCores: QUIET_CORES,
+    onBusy: (cores, waited) => {
+      if (waited % 60 === 0) log(`  waiting for a quiet machine (${round(cores)} cores busy)…`);
+    },
+  });
   return round(busy);
 }
 
@@ -337,7 +324,7 @@ async function timed(
 ): Promise<Sample[]> {
   for (let attempt = 1; ; attempt += 1) {
     const probes = await probeSet();
-    await waitForQuiet();
+    await quietMachine();
     for (const b of warmup) await run(b);
     const machine0 = machineCpu();
     const own0 = ownCpu();
@@ -415,10 +402,6 @@ async function removeProbes(db: Db, ownerId: string, ids: string[]): Promise<voi
 
 // --- main -----------------------------------------------------------------------------------------------
 
-function procStatusMb(field: string): number {
-  const status = fs.readFileSync('/proc/self/status', 'utf8');
-  return round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024, 1);
-}
 
 async function measureAll(db: Db, meta: DuplicatesMeta) {
   const [owner] = await rows<{ id: string }>(db, sql`select id from users where name = 'local'`);
@@ -434,7 +417,7 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
   // an interrupted run may have left some
   await removeProbes(db, ownerId, Array.from({ length: 40 * PROBES }, (_, k) => uuidFor('duplicate-probe', k)));
 
-  const quietBefore = await waitForQuiet();
+  const quietBefore = await quietMachine();
   const warmAll = await fresh(STEADY_WARMUP);
   const warmup = warmAll.slice(0, WARMUP);
   const sample = await makeProbes(db, next, PROBES);
@@ -503,7 +486,7 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
     await findMatches(counted.db, ownerId, b.probe, THRESHOLDS);
     statements.push(counted.count());
   }
-  await waitForQuiet(); // the plans' times
+  await quietMachine(); // the plans' times
   const plans = await explainParts(db, ownerId, await fresh(PROBES));
 
   // The pipeline's check: the photo is stored (its keys and embedding too), and is placed in groups after.
@@ -567,7 +550,7 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
       met: s.findMatches.p95Ms <= TARGET_P95_MS,
     },
     machineLoad: { otherCoresBefore: quietBefore, otherCoresDuring: otherCores, attempts },
-    memory: { rssMb: procStatusMb('VmRSS'), vmHwmMb: procStatusMb('VmHWM') },
+    memory: { rssMb: round(procStatusMb('VmRSS'), 1), vmHwmMb: round(procStatusMb('VmHWM'), 1) },
     dataFolderMb: round(folderBytes(path.join(duplicatesLibraryDir(PHOTOS), 'db')) / 2 ** 20, 0),
   };
 }

@@ -36,6 +36,7 @@ import {
 } from './generate.js';
 import { PLACES } from './words.js';
 import { arg } from '../args.js';
+import { machineCpu, ownCpu, procStatusMb, waitForQuiet } from '../machine.js';
 
 const PHOTOS = Number(arg('photos') ?? 10_000);
 const QUERIES = Math.max(200, Number(arg('queries') ?? 200));
@@ -119,33 +120,15 @@ function suggestionQueries(u: Universe, rng: Rng, count: number): string[] {
 
 // --- the machine ---------------------------------------------------------------------------------------
 
-const CLOCK_TICKS = 100;
-
-function machineCpu(): number {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
-  const values = line.trim().split(/\s+/).slice(1).map(Number);
-  const total = values.reduce((a, b) => a + b, 0);
-  return (total - (values[3] ?? 0) - (values[4] ?? 0)) / CLOCK_TICKS;
-}
-
-function ownCpu(): number {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1e6;
-}
-
-/**
- * The machine is shared: waits (up to 3 minutes) until other processes use under a quarter of a core over 3 s,
- * and returns how busy it was then.
- */
-async function waitForQuiet(): Promise<number> {
-  let busy = 0;
-  for (let waited = 0; waited < 180; waited += 3) {
-    const before = machineCpu();
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-    busy = (machineCpu() - before) / 3;
-    if (busy < 0.25) return round(busy, 2);
-    if (waited % 30 === 0) log(`  waiting for a quiet machine (${round(busy, 2)} cores busy)…`);
-  }
+/** Waits (up to 3 minutes) for other processes to use under a quarter of a core; returns how busy it was then. */
+async function quietMachine(): Promise<number> {
+  const busy = await waitForQuiet({
+    maxSeconds: 180,
+    quietCores: 0.25,
+    onBusy: (cores, waited) => {
+      if (waited % 30 === 0) log(`  waiting for a quiet machine (${round(cores, 2)} cores busy)…`);
+    },
+  });
   return round(busy, 2);
 }
 
@@ -296,10 +279,7 @@ async function explain(database: Database, label: string, fn: () => Promise<unkn
 
 // --- main -------------------------------------------------------------------------------------------------
 
-function procStatus(field: string): number {
-  const status = fs.readFileSync('/proc/self/status', 'utf8');
-  return round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-}
+const procStatus = (field: string) => round(procStatusMb(field));
 
 async function relationSizes(db: Db) {
   const found = await rows<{ name: string; mb: number }>(
@@ -330,7 +310,7 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
   const search = (q: TextQuery, mode: SearchMode, filters: SearchFilters = {}) =>
     runSearch(db, ownerId, { text: q.text, embedding: mode === 'keyword' ? null : q.embedding, embeddingModel: EMBEDDING_MODEL }, { ...base, mode, filters });
 
-  const quietBefore = await waitForQuiet();
+  const quietBefore = await quietMachine();
   log(`measuring (${QUERIES} queries each, ${WARMUP} warm-up; other processes ${quietBefore} cores)…`);
   const keyword = await measure('keyword', warm, texts, async (q) => (await search(q, 'keyword')).total);
   const semantic = await measure('semantic', warm, texts, async (q) => (await search(q, 'semantic')).total);
