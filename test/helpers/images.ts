@@ -27,15 +27,20 @@ export function rawPicture(
   return sharp(pixels, { raw: { width, height, channels: 3 } });
 }
 
+/** Seeded noise for rawPicture, uniform in −spread…spread (a linear congruential generator: the same on every run). */
+export function seededNoise(seed: number, spread: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return (state % (2 * spread + 1)) - spread;
+  };
+}
+
 /** A photo-like picture: mostly one colour, with a band of another, some seeded noise, not square. */
 export async function mostly(file: string, rgb: Rgb, band: Rgb, seed: number): Promise<string> {
   const width = 480;
   const height = 320;
-  let state = seed;
-  const noise = (): number => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return (state % 41) - 20;
-  };
+  const noise = seededNoise(seed, 20);
   await rawPicture(width, height, (_x, y) => (y > height * 0.75 ? band : rgb), noise)
     .jpeg({ quality: 85 })
     .toFile(file);

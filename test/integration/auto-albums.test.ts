@@ -17,18 +17,14 @@ import { clusterSignature, matchClusters, regenerateAutoAlbums } from '../../src
 import { UserError } from '../../src/library/errors.js';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
-import { rawPicture, type Rgb } from '../helpers/images.js';
+import { rawPicture, seededNoise, type Rgb } from '../helpers/images.js';
 import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 /** A photo-like JPEG: `share` of it one colour, the rest a band of another, seeded noise, a date taken. */
 async function picture(main: Rgb, band: Rgb, share: number, seed: number, taken: string | null): Promise<Buffer> {
   const width = 320;
   const height = 240;
-  let state = seed;
-  const noise = (): number => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return (state % 31) - 15;
-  };
+  const noise = seededNoise(seed, 15);
   let image = rawPicture(width, height, (_x, y) => (y < height * share ? main : band), noise).jpeg({ quality: 85 });
   if (taken) image = image.withExif({ IFD0: { Make: 'Shoebox', Model: 'Test' }, IFD2: { DateTimeOriginal: taken } });
   return image.toBuffer();

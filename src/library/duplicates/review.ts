@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
 import { photoListItem } from '../photos.js';
 import { trashPhotos } from '../trash.js';
-import { GROUP_KINDS, leaveGroups, type GroupKind } from './groups.js';
+import { leaveGroups, type GroupKind } from './groups.js';
 import { orderedPair } from './rules.js';
 
 export interface GroupMember {
@@ -187,4 +187,3 @@ async function mergeInto(db: Db, kept: readonly string[], copies: readonly strin
   });
 }
 
-export { GROUP_KINDS };
