@@ -15,4 +15,5 @@ function findPackageRoot(): string {
 
 export const packageRoot = findPackageRoot();
 export const migrationsFolder = path.join(packageRoot, 'drizzle');
-export const webRoot = path.join(packageRoot, 'dist', 'web');
+/** The built web app; SHOEBOX_WEB_DIR points elsewhere (a test build, a customised app). */
+export const webRoot = process.env.SHOEBOX_WEB_DIR ? path.resolve(process.env.SHOEBOX_WEB_DIR) : path.join(packageRoot, 'dist', 'web');

@@ -1,34 +1,12 @@
 // The web app in a real browser (Debian's chromium through playwright-core) against a real server.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, repoRoot, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = process.env.SHOEBOX_SCREENSHOTS ?? '/tmp';
-
-const webDir = path.join(repoRoot, 'web');
-const builtIndex = path.join(repoRoot, 'dist', 'web', 'index.html');
-
-/** The newest modification time under a folder. */
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-  }
-  return latest;
-}
-
-/** Builds the web app when dist/web is missing or older than its sources (`npm test` has built it already). */
-async function ensureWebBuilt(): Promise<void> {
-  if (existsSync(builtIndex) && statSync(builtIndex).mtimeMs >= newest(webDir)) return;
-  await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' });
-}
+import { imagesLoaded, launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 interface ApiItem {
   id: string;
@@ -46,52 +24,19 @@ async function getJson<T>(url: string): Promise<T> {
 const tileIds = (page: Page) => page.locator('[data-testid="photo-tile"]').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-photo-id')));
 
 /** Waits until every thumbnail in the gallery has loaded real pixels. */
-async function thumbnailsLoaded(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => {
-      const images = Array.from(document.querySelectorAll<HTMLImageElement>('[data-testid="photo-tile"] img'));
-      return images.length === n && images.every((img) => img.complete && img.naturalWidth > 0);
-    },
-    count,
-    { timeout: 30_000 },
-  );
-}
+const thumbnailsLoaded = (page: Page, count: number) => imagesLoaded(page, '[data-testid="photo-tile"] img', count);
 
 let browser: Browser;
 
-/** Screenshots after the fade-ins (0.3 s) have finished. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
-}
-
-/** Retries an assertion for up to 20 s (the page polls the server every 2 s). */
-const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) => expect.poll(fn, { timeout: 20_000, interval: 100, ...options });
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
-  }
-  await ensureWebBuilt();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
 });
 
-/** A browser page that records script errors, so that a test can insist there were none. */
-async function openPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return { page, errors };
-}
-
-describe('web app: gallery and photo page', () => {
+describe('web app: gallery', () => {
   let server: TestServer;
   let context: BrowserContext;
   let ids: string[] = [];
@@ -139,105 +84,6 @@ describe('web app: gallery and photo page', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'shoebox-gallery-dark.png');
     expect(errors).toEqual([]);
-    await page.close();
-  });
-
-  it('opens a photo page with its preview, metadata, palette and pipeline steps', async () => {
-    const { page, errors } = await openPage(context);
-    await page.goto(server.url);
-    const list = await getJson<{ items: ApiItem[] }>(`${server.url}/api/photos`);
-    const target = list.items.find((item) => item.filename === 'thompson-springs.jpg')!;
-    expect(target).toBeDefined();
-    const detail = await getJson<any>(`${server.url}/api/photos/${target.id}`);
-
-    await page.locator(`[data-photo-id="${target.id}"]`).click();
-    await page.waitForURL(`${server.url}/photos/${target.id}`);
-    await poll(() => page.getByTestId('photo-filename').textContent()).toBe('thompson-springs.jpg');
-    await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('[data-testid="preview"]');
-      return !!img && img.complete && img.naturalWidth > 0;
-    });
-    expect(await page.getByTestId('preview').getAttribute('alt')).toBe('thompson-springs.jpg');
-    expect(await page.title()).toContain('thompson-springs.jpg');
-
-    // Date as the API reports it, camera, GPS link.
-    const takenAt: string | null = detail.metadata.takenAt ?? detail.takenAt;
-    if (takenAt) expect(await page.locator('[data-field="taken"] time').getAttribute('datetime')).toBe(takenAt);
-    if (detail.metadata.model) expect(await page.locator('[data-field="camera"]').textContent()).toContain(detail.metadata.model);
-    expect(detail.metadata.latitude).not.toBeNull();
-    const gps = page.getByTestId('gps-link');
-    const href = (await gps.getAttribute('href'))!;
-    expect(href).toMatch(/^https:\/\/www\.openstreetmap\.org\/\?mlat=/);
-    const url = new URL(href);
-    expect(Number(url.searchParams.get('mlat'))).toBeCloseTo(detail.metadata.latitude, 5);
-    expect(Number(url.searchParams.get('mlon'))).toBeCloseTo(detail.metadata.longitude, 5);
-
-    // Palette swatches, one per colour the API reports.
-    expect(detail.palette.length).toBeGreaterThan(0);
-    const hexes = await page.getByTestId('swatch').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-hex')));
-    expect(hexes).toEqual(detail.palette.map((c: { hex: string }) => c.hex));
-
-    // Every step done or skipped for a reason (no CLIP model installed, no text on the photo): no retry offered.
-    const steps = await page.locator('[data-testid="steps"] tr[data-step]').evaluateAll((rows) =>
-      rows.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-status')]),
-    );
-    expect(Object.fromEntries(steps)).toEqual({
-      preprocessing: 'done',
-      metadata: 'done',
-      hashes: 'done',
-      palette: 'done',
-      embeddings: 'skipped',
-      faces: 'done',
-      tags: 'skipped',
-      ocr: detail.steps.ocr.status,
-      captions: 'done',
-      duplicates: 'done',
-    });
-    expect(await page.getByTestId('retry').count()).toBe(0);
-    // The caption composed without a caption model, and why there are no tags.
-    expect(await page.getByTestId('caption').textContent()).toContain(detail.caption.caption);
-    expect(await page.locator('#tags-title + p').textContent()).toContain('model clip-vit-b32 not installed');
-    expect(await page.getByTestId('pdq').textContent()).toContain(detail.pdq.hash);
-    expect(await page.getByTestId('original-link').getAttribute('href')).toBe(`/api/photos/${target.id}/original`);
-
-    await screenshot(page, 'shoebox-photo.png');
-
-    // Back to the gallery.
-    await page.getByRole('link', { name: 'All photos', exact: true }).click();
-    await page.waitForURL(`${server.url}/`);
-    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(10);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-
-  it('shows the camera of a photo that has one', async () => {
-    const list = await getJson<{ items: ApiItem[] }>(`${server.url}/api/photos`);
-    let withCamera: any = null;
-    for (const item of list.items) {
-      const detail = await getJson<any>(`${server.url}/api/photos/${item.id}`);
-      if (detail.metadata.model && detail.metadata.takenAt) {
-        withCamera = detail;
-        break;
-      }
-    }
-    expect(withCamera, 'a corpus photo with a camera model and a date').not.toBeNull();
-    const { page, errors } = await openPage(context);
-    await page.goto(`${server.url}/photos/${withCamera.id}`);
-    await poll(() => page.getByTestId('photo-filename').textContent()).toBe(withCamera.filename);
-    expect(await page.locator('[data-field="camera"]').textContent()).toContain(withCamera.metadata.model);
-    expect(await page.locator('[data-field="taken"] time').getAttribute('datetime')).toBe(withCamera.metadata.takenAt);
-    expect(await page.locator('[data-field="dimensions"]').textContent()).toContain(`${withCamera.width} × ${withCamera.height}`);
-    await page.waitForFunction(() => document.querySelector<HTMLImageElement>('[data-testid="preview"]')?.naturalWidth);
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(page, 'shoebox-photo-dark.png');
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-
-  it('says so when a photo does not exist', async () => {
-    const { page } = await openPage(context);
-    await page.goto(`${server.url}/photos/00000000-0000-4000-8000-000000000000`);
-    await poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('This photo is not in the library');
     await page.close();
   });
 

@@ -2,9 +2,17 @@ import { useLayoutEffect } from 'react';
 import { DropZone } from './components/DropZone.js';
 import { Header } from './components/Header.js';
 import { UploadNotice } from './components/UploadNotice.js';
+import { AlbumPage } from './pages/Album.js';
+import { AlbumsPage } from './pages/Albums.js';
+import { DuplicatesPage } from './pages/Duplicates.js';
 import { Gallery } from './pages/Gallery.js';
+import { JobsPage } from './pages/Jobs.js';
 import { NotFound } from './pages/NotFound.js';
+import { PeoplePage } from './pages/People.js';
+import { PersonPage } from './pages/Person.js';
 import { PhotoPage } from './pages/PhotoPage.js';
+import { SearchPage } from './pages/Search.js';
+import { TrashPage } from './pages/Trash.js';
 import { matchPath, savedScroll, useLocation } from './lib/router.js';
 
 export function App() {
@@ -24,12 +32,7 @@ export function App() {
     return () => cancelAnimationFrame(frame);
   }, [location]);
 
-  let page;
-  const photo = matchPath('/photos/:id', location.pathname);
-  if (location.pathname === '/' || location.pathname === '/index.html') page = <Gallery />;
-  else if (photo) page = <PhotoPage key={photo.id} id={photo.id!} />;
-  else page = <NotFound />;
-
+  const page = pageFor(location.pathname);
   return (
     <>
       <a
@@ -50,4 +53,22 @@ export function App() {
       <DropZone />
     </>
   );
+}
+
+/** The page for a path; pages with an id are keyed by it so that moving between two starts afresh. */
+function pageFor(pathname: string) {
+  if (pathname === '/' || pathname === '/index.html') return <Gallery />;
+  const photo = matchPath('/photos/:id', pathname);
+  if (photo) return <PhotoPage key={photo.id} id={photo.id!} />;
+  if (pathname === '/search') return <SearchPage />;
+  if (pathname === '/people') return <PeoplePage />;
+  const person = matchPath('/people/:id', pathname);
+  if (person) return <PersonPage key={person.id} id={person.id!} />;
+  if (pathname === '/albums') return <AlbumsPage />;
+  const album = matchPath('/albums/:id', pathname);
+  if (album) return <AlbumPage key={album.id} id={album.id!} />;
+  if (pathname === '/duplicates') return <DuplicatesPage />;
+  if (pathname === '/jobs') return <JobsPage />;
+  if (pathname === '/trash') return <TrashPage />;
+  return <NotFound />;
 }

@@ -142,7 +142,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, url: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+/** One JSON request to the API; a non-2xx answer becomes an ApiError carrying the server's message. */
+export async function request<T>(method: string, url: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(url, {

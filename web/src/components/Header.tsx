@@ -1,10 +1,29 @@
 import { formatCount } from '../lib/format.js';
-import { Link } from '../lib/router.js';
+import { Link, useLocation } from '../lib/router.js';
 import { useLibrary } from '../store/library.js';
+import { JobsIndicator } from './JobsIndicator.js';
+import { SearchBar } from './SearchBar.js';
 import { UploadButton } from './UploadButton.js';
 
-/** The bar at the top of every page: the library's name, its counts, and the upload button. */
+const SECTIONS = [
+  { to: '/', label: 'Photos' },
+  { to: '/people', label: 'People' },
+  { to: '/albums', label: 'Albums' },
+  { to: '/duplicates', label: 'Duplicates' },
+  { to: '/jobs', label: 'Jobs' },
+  { to: '/trash', label: 'Trash' },
+] as const;
+
+/** The section a path belongs to (a photo page belongs to none: it is reached from every section). */
+function sectionOf(pathname: string): string | null {
+  if (pathname === '/' || pathname === '/index.html') return '/';
+  return SECTIONS.find((section) => section.to !== '/' && (pathname === section.to || pathname.startsWith(`${section.to}/`)))?.to ?? null;
+}
+
+/** The bar at the top of every page: the library's name and counts, search, the sections, jobs and upload. */
 export function Header() {
+  const { pathname } = useLocation();
+  const current = sectionOf(pathname);
   const { stats, total, status } = useLibrary();
   const count = stats?.total ?? (status === 'ready' ? total : null);
   const working = (stats?.states.pending ?? 0) + (stats?.states.processing ?? 0);
@@ -45,10 +64,19 @@ export function Header() {
             </span>
           ) : null}
         </p>
+        <SearchBar />
         <div className="header-actions">
+          <JobsIndicator />
           <UploadButton />
         </div>
       </div>
+      <nav className="app-nav" aria-label="Sections">
+        {SECTIONS.map((section) => (
+          <Link key={section.to} to={section.to} className="app-nav-link" aria-current={current === section.to ? 'page' : undefined}>
+            {section.label}
+          </Link>
+        ))}
+      </nav>
     </header>
   );
 }

@@ -1,0 +1,86 @@
+// A real browser (Debian's chromium through playwright-core) for the web app tests, and what they share:
+// building the app when its sources changed, pages that record errors, screenshots kept as test artefacts.
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { expect } from 'vitest';
+import { webRoot } from '../../src/config/paths.js';
+import { repoRoot } from './server.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Screenshots of each page land here (git-ignored), so that a CI run can keep them. */
+export const SCREENSHOTS = process.env.SHOEBOX_SCREENSHOTS ?? path.join(repoRoot, 'test-results', 'screenshots');
+
+const webDir = path.join(repoRoot, 'web');
+
+/** The newest modification time under a folder. */
+function newest(dir: string): number {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+/**
+ * Builds the web app into the folder the server serves (dist/web, or SHOEBOX_WEB_DIR) when it is missing or older
+ * than its sources (`npm test` has built it already).
+ */
+export async function ensureWebBuilt(): Promise<void> {
+  const index = path.join(webRoot, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newest(webDir)) return;
+  await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir: webRoot, emptyOutDir: true } });
+}
+
+/** Builds the app if needed and starts a headless chromium; fails with how to install it when it is missing. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  await ensureWebBuilt();
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * A browser page that records script errors and console errors, so that a test can insist there were none.
+ * `allowConsole` lists console messages a test provokes on purpose (a 404 it asked for).
+ */
+export async function openPage(context: BrowserContext, options: { allowConsole?: RegExp[] } = {}): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    if (options.allowConsole?.some((pattern) => pattern.test(text))) return;
+    errors.push(`console: ${text}`);
+  });
+  return { page, errors };
+}
+
+/** A full-page screenshot after the fade-ins (0.3 s) have finished, saved under SCREENSHOTS. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+}
+
+/** Retries an assertion for up to 20 s (pages poll or stream from the server). */
+export const poll = <T>(fn: () => Promise<T> | T, options: { timeout?: number } = {}) => expect.poll(fn, { timeout: 20_000, interval: 100, ...options });
+
+/** Waits until every thumbnail matching the selector has loaded real pixels. */
+export async function imagesLoaded(page: Page, selector: string, count: number): Promise<void> {
+  await page.waitForFunction(
+    ({ selector, count }) => {
+      const images = Array.from(document.querySelectorAll<HTMLImageElement>(selector));
+      return images.length === count && images.every((img) => img.complete && img.naturalWidth > 0);
+    },
+    { selector, count },
+    { timeout: 30_000 },
+  );
+}

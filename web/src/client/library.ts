@@ -1,0 +1,72 @@
+// The timeline of the whole library (buckets of photos by day or month) and bulk changes to photos.
+import { request, type PhotoSummary } from '../api.js';
+
+export type TimelineGrouping = 'day' | 'month';
+
+export interface TimelineBucket {
+  /** 'YYYY-MM-DD' or 'YYYY-MM' as the camera's clock wrote the date; 'undated' for photos without one. */
+  key: string;
+  count: number;
+  /** Index of the bucket's first photo in the whole ordering (newest taken first), for `offset` below. */
+  offset: number;
+}
+
+export interface Timeline {
+  total: number;
+  groupBy: TimelineGrouping;
+  buckets: TimelineBucket[];
+}
+
+/** Filters the timeline and the photo list share. */
+export interface LibraryFilter {
+  album?: string;
+  favorite?: boolean;
+  hideDuplicates?: boolean;
+  from?: string;
+  to?: string;
+  camera?: string;
+  hasGps?: boolean;
+}
+
+/** A photo as lists show it: the summary plus what a tile needs. */
+export interface TimelinePhoto extends PhotoSummary {
+  /** Dominant colour (palette's first), for the placeholder while the thumbnail loads. */
+  colour: string | null;
+  favorite: boolean;
+  rating: number | null;
+}
+
+function filterQuery(filter: LibraryFilter): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') query.set(key, String(value));
+  return query;
+}
+
+export function getTimeline(groupBy: TimelineGrouping, filter: LibraryFilter = {}, signal?: AbortSignal): Promise<Timeline> {
+  const query = filterQuery(filter);
+  query.set('groupBy', groupBy);
+  return request('GET', `/api/timeline?${query}`, { signal });
+}
+
+/** Photos `offset`…`offset + limit - 1` of the ordering (limit ≤ 500). */
+export function photoRange(
+  offset: number,
+  limit: number,
+  filter: LibraryFilter = {},
+  signal?: AbortSignal,
+): Promise<{ items: TimelinePhoto[]; total: number }> {
+  const query = filterQuery(filter);
+  query.set('offset', String(offset));
+  query.set('limit', String(limit));
+  return request('GET', `/api/photos?${query}`, { signal });
+}
+
+/** Favourite (or not) and/or rate many photos at once; answers how many were changed. */
+export function updatePhotos(ids: string[], change: { favorite?: boolean; rating?: number | null }): Promise<{ updated: number }> {
+  return request('PATCH', '/api/photos', { body: { ids, ...change } });
+}
+
+/** Moves photos to the trash (restorable from the trash page). */
+export function trashPhotos(ids: string[]): Promise<{ trashed: number }> {
+  return request('POST', '/api/photos/delete', { body: { ids } });
+}

@@ -1,0 +1,9 @@
+// Placeholder until this page is built (issue 6 in progress).
+export function PersonPage({ id }: { id: string }) {
+  return (
+    <main className="panel">
+      <h1>Person</h1>
+      <p className="muted">{id}</p>
+    </main>
+  );
+}
