@@ -29,15 +29,16 @@ export function nearestScan(name: string, scan: NearestScan): SQL {
   const model = scan.model ? sql`and e.model = ${scan.model}` : sql``;
   const exclude = scan.exclude?.length ? sql`and e.photo_id <> all(${uuidArray(scan.exclude)})` : sql``;
   const exact = sql`
-      select e.photo_id, (e.embedding <=> ${vector})::float8 as distance
+      select e.photo_id, e.embedding <=> ${vector} as distance
       from kept k join photo_embeddings e on e.photo_id = k.id
       where ${WHEN_FEW} ${model} ${exclude}
       order by 2 limit ${scan.limit}`;
+  // `order by 2` is the index's `embedding <=> vector` (a float8 already): one vector parameter, parsed once
   const graph = (gate: SQL) => sql`
-      select e.photo_id, (e.embedding <=> ${vector})::float8 as distance
+      select e.photo_id, e.embedding <=> ${vector} as distance
       from photo_embeddings e
       where ${gate} exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter}) ${model} ${exclude}
-      order by e.embedding <=> ${vector}
+      order by 2
       limit ${scan.limit}`;
   return sql`${sql.identifier(name)} as materialized (${eitherWay(scan.narrowed, exact, graph)})`;
 }

@@ -144,6 +144,8 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   const narrowed = hasFilters(options.filters) && (useKeyword || useSemantic);
   const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, filter, narrowed);
   const offset = (options.page - 1) * options.limit;
+  // Only a keyword arm can call for a typo re-run, and only a semantic arm has a ranking to hand over to it.
+  const carryRanking = useKeyword && useSemantic;
   const fusedPage = (alternatives: Alternative[], semantic: SQL) =>
     rows<FusedRow>(
       db,
@@ -157,16 +159,21 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
         from kw full join sem on sem.photo_id = kw.photo_id
         where kw.photo_id is not null or sem.similarity >= ${options.cutoff}::float8 * (select best from best))
       -- one row even past the end, to carry the counts
-      select counts.*, page.* from
+      select counts.total, counts.kw_total,
+        -- the semantic arm's ranking for a typo re-run: only when one may follow, and on the first row alone
+        case when page.page_row is null or page.page_row = 1 then counts.sem_ids end as sem_ids,
+        case when page.page_row is null or page.page_row = 1 then counts.sem_similarities end as sem_similarities,
+        page.photo_id, page.score, page.kw_rank, page.kw_score, page.fuzzy, page.sem_rank, page.similarity
+      from
         (select (select count(*) from fused)::int as total, (select count(*) from kw)::int as kw_total,
-                -- the semantic arm's ranking, for a typo re-run (only then: it rides on every page row)
-                case when (select count(*) from kw) < ${FUZZY_WHEN_FEWER_THAN}
+                case when ${sql.raw(String(carryRanking))} and (select count(*) from kw) < ${FUZZY_WHEN_FEWER_THAN}
                   then (select array_agg(photo_id::text order by rank) from sem) end as sem_ids,
-                case when (select count(*) from kw) < ${FUZZY_WHEN_FEWER_THAN}
+                case when ${sql.raw(String(carryRanking))} and (select count(*) from kw) < ${FUZZY_WHEN_FEWER_THAN}
                   then (select array_agg(similarity order by rank) from sem) end as sem_similarities) counts
         left join lateral (
-          select * from fused order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id
-          limit ${options.limit} offset ${offset}) page on true
+          select *, row_number() over (order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id) as page_row from (
+            select * from fused order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id
+            limit ${options.limit} offset ${offset}) ranked) page on true
       order by page.score desc, page.kw_rank asc nulls last, page.sem_rank asc nulls last, page.photo_id`,
     );
   let alternatives: Alternative[] = [];
