@@ -20,11 +20,13 @@ import { albumRoutes } from './albums.js';
 import { autoAlbumRoutes } from './auto-albums.js';
 import { categoryRoutes } from './categories.js';
 import { duplicateRoutes } from './duplicates.js';
+import { jobsRoutes } from './jobs.js';
 import { modelRoutes } from './models.js';
 import { peopleRoutes } from './people.js';
 import { photoRoutes } from './photos.js';
 import { searchRoutes } from './search.js';
 import { systemRoutes } from './system.js';
+import { timelineRoutes } from './timeline.js';
 import { trashRoutes } from './trash.js';
 
 const STATUS_NAMES: Record<number, string> = {
@@ -93,6 +95,7 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   photoRoutes(app, lib);
+  timelineRoutes(app, lib);
   trashRoutes(app, lib);
   searchRoutes(app, lib);
   peopleRoutes(app, lib);
@@ -102,6 +105,7 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
   categoryRoutes(app, lib);
   modelRoutes(app, lib);
   systemRoutes(app, lib);
+  jobsRoutes(app, lib);
   await registerWebApp(app);
   return app;
 }

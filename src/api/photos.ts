@@ -4,11 +4,25 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../library/errors.js';
 import { uploadPhotos } from './upload.js';
-import { deletePhoto, findPhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto } from '../library/photos.js';
+import { deletePhoto, findPhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
 import type { Library } from '../library/library.js';
 import type { DerivedName } from '../storage/local.js';
-import { booleanParam, errorBody, photoDetail, photoIdParams, photoList, photoListQuery, photoPatchBody, retryResult, statesBody, statesResult, uploadResult } from './schemas.js';
+import {
+  booleanParam,
+  errorBody,
+  photoDetail,
+  photoIdParams,
+  photoList,
+  photoListQuery,
+  photoPatchBody,
+  photosPatchBody,
+  photosPatchResult,
+  retryResult,
+  statesBody,
+  statesResult,
+  uploadResult,
+} from './schemas.js';
 
 const notFound = (id: string) => new UserError(404, `no photo with id ${id}`);
 
@@ -43,8 +57,35 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
   });
 
   api.get('/api/photos', {
-    schema: { tags: ['photos'], summary: 'List photos, newest taken first', querystring: photoListQuery, response: { 200: photoList, 400: errorBody } },
+    schema: {
+      tags: ['photos'],
+      summary: 'List photos, newest taken first',
+      description:
+        "The timeline's order (GET /api/timeline): by the date taken on the camera's clock (else the file date), " +
+        'newest first; photos without a date last, newest upload first; the id breaks ties, so pages never overlap. ' +
+        'Page with `page`, or with `offset` (any index, e.g. a timeline bucket\'s) — both with `limit` ≤ 500. ' +
+        'Photos in the trash are left out.',
+      querystring: photoListQuery,
+      response: { 200: photoList, 400: errorBody },
+    },
     handler: async (request) => listPhotos(lib, request.query),
+  });
+
+  api.patch('/api/photos', {
+    schema: {
+      tags: ['photos'],
+      summary: 'Favourite and/or rate many photos at once',
+      description:
+        'Sets `favorite` and/or `rating` (0–5, or null to clear it) on up to 5,000 photos in one statement. A rating ' +
+        "set here is the user's: processing the photo again keeps it instead of the file's EXIF/XMP rating. Ids " +
+        'that are not photos of the library, and photos in the trash, are passed over; `updated` counts the rest.',
+      body: photosPatchBody,
+      response: { 200: photosPatchResult, 400: errorBody },
+    },
+    handler: async (request) => {
+      const { ids, ...changes } = request.body;
+      return { updated: await updatePhotos(lib, ids, changes) };
+    },
   });
 
   api.post('/api/photos/states', {
@@ -74,7 +115,10 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
   api.patch('/api/photos/:id', {
     schema: {
       tags: ['photos'],
-      summary: 'Mark a photo as a favourite (or not)',
+      summary: 'Mark a photo as a favourite (or not), rate it',
+      description:
+        "`rating`: 0–5 stars, or null to clear it. It is the user's from then on: processing the photo again keeps " +
+        "it instead of the file's EXIF/XMP rating. Answers the photo as GET does.",
       params: photoIdParams,
       body: photoPatchBody,
       response: { 200: photoDetail, 400: errorBody, 404: errorBody },
@@ -141,18 +185,33 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
   const files: { route: string; name: DerivedName | 'original'; summary: string }[] = [
     { route: 'thumbnail', name: 'thumbnail.webp', summary: 'WebP thumbnail, about 250 px' },
     { route: 'preview', name: 'preview.jpg', summary: 'JPEG preview, up to 1440 px' },
-    { route: 'original', name: 'original', summary: 'The original file, byte for byte' },
+    {
+      route: 'original',
+      name: 'original',
+      summary: 'The original file, byte for byte (with download=1, as an attachment under its file name)',
+    },
   ];
+  const fileQuery = z.object({
+    download: booleanParam.optional().describe('original only: Content-Disposition attachment, so that a browser saves it'),
+  });
   for (const file of files) {
     api.get(`/api/photos/:id/${file.route}`, {
-      schema: { tags: ['photos'], summary: file.summary, params: photoIdParams, response: { 400: errorBody, 404: errorBody } },
+      schema: {
+        tags: ['photos'],
+        summary: file.summary,
+        params: photoIdParams,
+        ...(file.name === 'original' ? { querystring: fileQuery } : {}),
+        response: { 400: errorBody, 404: errorBody },
+      },
       handler: async (request, reply) => {
         const photo = await findPhoto(lib, request.params.id);
         if (!photo) throw notFound(request.params.id);
         if (file.name === 'original') {
+          const { download } = request.query as z.infer<typeof fileQuery>;
           return sendStored(reply, lib, photo.storageKey, photo.mime, photo.sha256, {
             immutable: true,
             filename: photo.filename,
+            disposition: download ? 'attachment' : 'inline',
           });
         }
         const key = lib.storage.derivedKey(photo.id, file.name);
@@ -176,7 +235,7 @@ export async function sendStored(
   key: string,
   mime: string,
   sha256: string,
-  options: { immutable: boolean; filename?: string },
+  options: { immutable: boolean; filename?: string; disposition?: 'inline' | 'attachment' },
 ) {
   const stat = await lib.storage.stat(key).catch(() => null);
   if (!stat) throw new UserError(404, 'file is missing from storage');
@@ -184,7 +243,7 @@ export async function sendStored(
   reply.header('ETag', etag);
   reply.header('Cache-Control', options.immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=3600, must-revalidate');
   reply.header('Last-Modified', stat.mtime.toUTCString());
-  if (options.filename) reply.header('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(options.filename)}`);
+  if (options.filename) reply.header('Content-Disposition', contentDisposition(options.disposition ?? 'inline', options.filename));
   const ifNoneMatch = reply.request.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
     return reply.code(304).send();
@@ -192,4 +251,14 @@ export async function sendStored(
   reply.header('Content-Type', mime);
   reply.header('Content-Length', stat.size);
   return reply.send(await fs.open(lib.storage.absolute(key)).then((handle) => handle.createReadStream()));
+}
+
+/**
+ * A Content-Disposition header for a file name in any script (RFC 6266): an ASCII `filename` for old clients
+ * (other characters as `_`, quotes and backslashes escaped), and the exact name as UTF-8 in `filename*`.
+ */
+export function contentDisposition(type: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '\\$&');
+  const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

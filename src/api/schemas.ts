@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TIMELINE_GROUPINGS } from '../library/timeline.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../pipeline/state.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
@@ -13,19 +14,52 @@ export const dateParam = z
   .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 date, e.g. 2024-05-01 or 2024-05-01T12:00:00Z' })
   .transform((v) => new Date(v));
 
-export const photoListQuery = z
-  .object({
-    page: z.coerce.number().int().min(1).default(1),
+/** The filters the photo list and the timeline share. */
+export const libraryFilterQuery = z.object({
+  from: dateParam.optional().describe('taken on or after (ISO 8601; a photo without a date counts from its upload)'),
+  to: dateParam.optional().describe('taken on or before (ISO 8601)'),
+  state: z.enum(PHOTO_STATES).optional(),
+  camera: z.string().min(1).max(200).optional().describe('matches camera make or model, case-insensitive'),
+  hasGps: booleanParam.optional(),
+  album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
+  person: z.uuid({ message: 'person must be a person id (UUID)' }).optional().describe('person id: photos with a face of that person'),
+  favorite: booleanParam.optional().describe('true: favourites only; false: all but the favourites'),
+  hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
+});
+
+const fromNotAfterTo = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from <= q.to;
+const fromNotAfterToMessage = { message: '`from` must not be after `to`', path: ['from'] };
+
+export const photoListQuery = libraryFilterQuery
+  .extend({
+    page: z.coerce.number().int().min(1).default(1).describe('1-based page of `limit` photos (ignored when `offset` is given)'),
+    offset: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("index of the first photo in the whole ordering, e.g. a timeline bucket's `offset`"),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    from: dateParam.optional().describe('taken on or after (ISO 8601)'),
-    to: dateParam.optional().describe('taken on or before (ISO 8601)'),
-    state: z.enum(PHOTO_STATES).optional(),
-    camera: z.string().min(1).max(200).optional().describe('matches camera make or model, case-insensitive'),
-    hasGps: booleanParam.optional(),
-    album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
-    hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
   })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] });
+  .refine(fromNotAfterTo, fromNotAfterToMessage);
+
+export const timelineQuery = libraryFilterQuery
+  .extend({ groupBy: z.enum(TIMELINE_GROUPINGS).default('day').describe('`day` (YYYY-MM-DD) or `month` (YYYY-MM) buckets') })
+  .refine(fromNotAfterTo, fromNotAfterToMessage);
+
+export const timelineResult = z.object({
+  total: z.number().int().describe('photos the filters keep'),
+  groupBy: z.enum(TIMELINE_GROUPINGS),
+  buckets: z.array(
+    z.object({
+      key: z
+        .string()
+        .describe("'YYYY-MM-DD' or 'YYYY-MM' as the camera's clock wrote the date (else the file date in UTC); 'undated' for photos without one"),
+      count: z.number().int(),
+      offset: z.number().int().describe('index of the bucket\'s first photo in the ordering of GET /api/photos (pass it as `offset`)'),
+    }),
+  ),
+});
 
 export const photoIdParams = z.object({ id: z.uuid({ message: 'photo id must be a UUID' }) });
 
@@ -42,20 +76,44 @@ export const photoListItem = z.object({
   model: z.string().nullable(),
   hasGps: z.boolean(),
   favorite: z.boolean(),
+  rating: z.number().int().nullable().describe("0–5: the user's rating, else the file's (EXIF/XMP); null when neither has one"),
+  colour: z.string().nullable().describe('dominant colour (#rrggbb, the palette\'s first), a placeholder while the thumbnail loads'),
   createdAt: z.string(),
   deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
 });
 
-export const photoPatchBody = z
-  .object({ favorite: z.boolean().optional() })
+const ratingValue = z
+  .number()
+  .int({ message: 'rating must be a whole number from 0 to 5, or null' })
+  .min(0, { message: 'rating must be from 0 to 5, or null' })
+  .max(5, { message: 'rating must be from 0 to 5, or null' })
+  .nullable()
+  .describe("0–5 stars, or null to clear it; the user's rating is kept when the photo is processed again");
+
+const photoChanges = {
+  favorite: z.boolean().optional(),
+  rating: ratingValue.optional(),
+};
+const someChange = (body: { favorite?: boolean; rating?: number | null }) => body.favorite !== undefined || body.rating !== undefined;
+const someChangeMessage = { message: 'give at least one of: favorite, rating' };
+
+export const photoPatchBody = z.object(photoChanges).strict().refine(someChange, someChangeMessage);
+
+export const photosPatchBody = z
+  .object({ ids: z.array(z.uuid({ message: 'photo ids must be UUIDs' })).min(1).max(5000).describe('photo ids'), ...photoChanges })
   .strict()
-  .refine((body) => Object.keys(body).length > 0, { message: 'give at least one of: favorite' });
+  .refine(someChange, someChangeMessage);
+
+export const photosPatchResult = z.object({
+  updated: z.number().int().describe('photos changed (ids that are not photos of the library, or in the trash, are left out)'),
+});
 
 export const photoList = z.object({
   items: z.array(photoListItem),
   total: z.number().int(),
   page: z.number().int(),
   limit: z.number().int(),
+  offset: z.number().int().describe('index of the first item in the whole ordering'),
 });
 
 export const photoMetadata = z.object({
@@ -140,7 +198,21 @@ export const photoDetail = photoListItem.extend({
     })
     .nullable(),
   embedding: z.object({ model: z.string(), dimensions: z.number().int() }).nullable(),
-  albums: z.array(z.object({ id: z.string(), name: z.string() })).describe('the active albums it is in (manual and automatic)'),
+  albums: z
+    .array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['manual', 'auto']) }))
+    .describe('the active albums it is in (manual and automatic)'),
+  duplicateGroup: z
+    .object({
+      id: z.string(),
+      kind: z.enum(['duplicate', 'burst']).describe('`duplicate`: copies to review (/duplicates); `burst`: frames seconds apart'),
+      tier: z
+        .string()
+        .describe("what ties it to the group: `pdq` (perceptual hash), `clip` (embedding) or `burst`; for the photo that started the group, its closest member's"),
+      keeperId: z.string().nullable().describe('the suggested keeper'),
+      size: z.number().int().describe('photos in the group, this one included'),
+    })
+    .nullable()
+    .describe('the duplicate group it is in (else its burst); null when in none'),
 });
 
 export const existingCopy = z

@@ -18,6 +18,17 @@ import {
   vector,
 } from 'drizzle-orm/pg-core';
 
+/**
+ * taken_local's expression (immutable, as a generated column needs): the wall-clock digits of taken_at_text
+ * ("YYYY-MM-DDTHH:mm:ss[.SSS][±HH:MM]") when it has them, else taken_at read in UTC.
+ */
+const TAKEN_LOCAL = sql.raw(
+  `CASE WHEN taken_at_text ~ '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}' ` +
+    `THEN make_timestamp(substr(taken_at_text, 1, 4)::int, substr(taken_at_text, 6, 2)::int, substr(taken_at_text, 9, 2)::int, ` +
+    `substr(taken_at_text, 12, 2)::int, substr(taken_at_text, 15, 2)::int, substring(taken_at_text from '^.{17}(\\d{2}(?:\\.\\d+)?)')::float8) ` +
+    `ELSE taken_at AT TIME ZONE 'UTC' END`,
+);
+
 /** Every photo has an owner from day one; the embedded mode has one local user. */
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -57,7 +68,10 @@ export const photos = pgTable(
     make: text('make'),
     model: text('model'),
     lens: text('lens'),
+    /** The file's rating (EXIF/XMP, 0–5), or the user's once they set one (see ratingByUser). */
     rating: integer('rating'),
+    /** The user set (or cleared) the rating: re-reading the file's metadata leaves it alone. */
+    ratingByUser: boolean('rating_by_user').notNull().default(false),
     keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
     description: text('description'),
     pdqHash: text('pdq_hash'),
@@ -77,6 +91,12 @@ export const photos = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When it was taken on the camera's clock (the digits of taken_at_text, without their offset), else the file
+     * date in UTC, else null (undated): what the timeline groups by day and month and what lists sort by, so
+     * that a day's photos are together whatever time zone each was taken in.
+     */
+    takenLocal: timestamp('taken_local').generatedAlwaysAs(TAKEN_LOCAL),
   },
   (t) => [
     index('photos_trash_idx').on(t.ownerId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
@@ -85,6 +105,14 @@ export const photos = pgTable(
     index('photos_state_idx').on(t.state),
     index('photos_storage_key_idx').on(t.storageKey),
     index('photos_favorite_idx').on(t.ownerId).where(sql`${t.favorite}`),
+    // The timeline's order (newest taken first, undated last, newest upload, then id as the tiebreaker); holds
+    // every column the order needs, so a deep page is skipped over in the index alone.
+    index('photos_timeline_idx')
+      .on(t.ownerId, t.takenLocal.desc().nullsLast(), t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.deletedAt} is null`),
+
+    // the jobs feed asks "did anything change?" every second: the latest change, from the index
+    index('photos_updated_idx').on(t.updatedAt),
   ],
 );
 
@@ -103,7 +131,15 @@ export const photoSteps = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.photoId, t.step] }), index('photo_steps_step_status_idx').on(t.step, t.status)],
+  (t) => [
+    primaryKey({ columns: [t.photoId, t.step] }),
+    index('photo_steps_step_status_idx').on(t.step, t.status),
+    // the jobs page: the latest step started and finished (has anything changed?), steps finished lately (the
+    // rate), and failures newest first
+    index('photo_steps_started_idx').on(t.startedAt),
+    index('photo_steps_finished_idx').on(t.finishedAt),
+    index('photo_steps_failed_idx').on(t.finishedAt.desc()).where(sql`${t.status} = 'failed'`),
+  ],
 );
 
 export type PhotoRow = typeof photos.$inferSelect;

@@ -1,8 +1,10 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { photoCaptions, photoOcr, photos, photoSteps, photoTags, type PhotoRow, type StepRow } from '../db/schema.js';
+import { uuidArray } from '../db/arrays.js';
 import { rows } from '../db/connection.js';
 import {
   STEP_NAMES,
+  STEP_STATUSES,
   stepsToRetry,
   withDependents,
   type PhotoState,
@@ -16,9 +18,8 @@ import { forgetSearchDocuments } from '../search/documents.js';
 import { containsPattern, notDuplicateCopy } from '../search/filters.js';
 import { leaveGroups } from './duplicates/groups.js';
 
-export interface PhotoListQuery {
-  page: number;
-  limit: number;
+/** Filters the photo list and the timeline share. */
+export interface LibraryFilter {
   from?: Date;
   to?: Date;
   state?: PhotoState;
@@ -26,14 +27,60 @@ export interface PhotoListQuery {
   hasGps?: boolean;
   /** Album id: photos in that album. */
   album?: string;
+  /** Person id: photos with a face of that person. */
+  person?: string;
+  favorite?: boolean;
   /** One photo per duplicate group (its suggested keeper). */
   hideDuplicates?: boolean;
 }
 
-/** The date a photo sorts by: taken, else the file's date, else when it arrived. */
+export interface PhotoListQuery extends LibraryFilter {
+  /** 1-based page of `limit` photos; `offset` wins when given. */
+  page: number;
+  limit: number;
+  /** Index of the first photo in the whole ordering (what the timeline's buckets point at). */
+  offset?: number;
+}
+
+/** The instant `from` and `to` compare with: taken, else the file's date, else when it arrived (as search does). */
 const sortDate = sql`coalesce(${photos.takenAt}, ${photos.createdAt})`;
 
-export function photoListItem(photo: PhotoRow) {
+/**
+ * The library's one order, for the list and the timeline alike: newest taken first by the camera's clock, undated
+ * photos last (newest upload first), the id as the tiebreaker. Written exactly as photos_timeline_idx is built
+ * (migration 0006), so that the planner walks the index.
+ */
+export const TIMELINE_ORDER = [
+  sql`${photos.takenLocal} desc nulls last`,
+  sql`${photos.createdAt} desc nulls last`,
+  sql`${photos.id} desc nulls last`,
+];
+
+/** The columns a list item is made of (lists read these, not whole rows: a row carries hashes and arrays). */
+export const listColumns = {
+  id: photos.id,
+  state: photos.state,
+  filename: photos.filename,
+  takenAt: photos.takenAt,
+  takenAtText: photos.takenAtText,
+  width: photos.width,
+  height: photos.height,
+  mime: photos.mime,
+  sizeBytes: photos.sizeBytes,
+  make: photos.make,
+  model: photos.model,
+  latitude: photos.latitude,
+  longitude: photos.longitude,
+  favorite: photos.favorite,
+  rating: photos.rating,
+  palette: photos.palette,
+  createdAt: photos.createdAt,
+  deletedAt: photos.deletedAt,
+};
+
+export type ListColumns = { [K in keyof typeof listColumns]: PhotoRow[K] };
+
+export function photoListItem(photo: ListColumns) {
   return {
     id: photo.id,
     state: photo.state,
@@ -47,6 +94,8 @@ export function photoListItem(photo: PhotoRow) {
     model: photo.model,
     hasGps: photo.latitude !== null && photo.longitude !== null,
     favorite: photo.favorite,
+    rating: photo.rating,
+    colour: photo.palette?.[0]?.hex ?? null,
     createdAt: photo.createdAt.toISOString(),
     deletedAt: photo.deletedAt?.toISOString() ?? null,
   };
@@ -97,41 +146,83 @@ export function stepSummary(stepRows: StepRow[]) {
   ) as Record<StepName, { status: StepStatus; error: string | null; durationMs: number | null; version: string | null; attempts: number }>;
 }
 
-export async function listPhotos(lib: Library, query: PhotoListQuery) {
+/** The filters as one condition on `photos`; the trash is left out, as everywhere but the trash's own list. */
+export function libraryCondition(lib: Library, filter: LibraryFilter): SQL {
   const conditions: SQL[] = [eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)];
-  if (query.from) conditions.push(gte(sortDate, query.from));
-  if (query.to) conditions.push(lte(sortDate, query.to));
-  if (query.state) conditions.push(eq(photos.state, query.state));
-  if (query.camera) {
+  if (filter.from) conditions.push(gte(sortDate, filter.from));
+  if (filter.to) conditions.push(lte(sortDate, filter.to));
+  if (filter.state) conditions.push(eq(photos.state, filter.state));
+  if (filter.camera) {
     // "canon eos" matches make + model together; concat_ws skips a missing make or model.
-    conditions.push(ilike(sql`concat_ws(' ', ${photos.make}, ${photos.model})`, containsPattern(query.camera)));
+    conditions.push(ilike(sql`concat_ws(' ', ${photos.make}, ${photos.model})`, containsPattern(filter.camera)));
   }
-  if (query.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
-  if (query.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);
-  if (query.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${query.album}::uuid)`);
-  if (query.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));
-  const where = and(...conditions);
-  const [items, [count]] = await Promise.all([
-    lib.db
-      .select()
-      .from(photos)
-      .where(where)
-      .orderBy(desc(sortDate), desc(photos.id))
-      .limit(query.limit)
-      .offset((query.page - 1) * query.limit),
-    lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where),
-  ]);
-  return { items: items.map(photoListItem), total: count?.total ?? 0, page: query.page, limit: query.limit };
+  if (filter.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
+  if (filter.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);
+  if (filter.favorite !== undefined) conditions.push(eq(photos.favorite, filter.favorite));
+  if (filter.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${filter.album}::uuid)`);
+  if (filter.person) conditions.push(sql`exists (select 1 from faces f where f.photo_id = ${photos.id} and f.person_id = ${filter.person}::uuid)`);
+  if (filter.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));
+  return and(...conditions)!;
 }
 
-/** The user's own marks on a photo (the file's metadata stays as it is). */
-export async function updatePhoto(lib: Library, id: string, changes: { favorite?: boolean }): Promise<boolean> {
+/**
+ * One page of the library in the timeline's order. The page's ids come from the index alone (a deep offset
+ * skips index entries, not rows), then only those rows are read.
+ */
+export async function listPhotos(lib: Library, query: PhotoListQuery) {
+  const where = libraryCondition(lib, query);
+  const offset = query.offset ?? (query.page - 1) * query.limit;
+  const page = lib.db.select({ id: photos.id }).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(query.limit).offset(offset).as('page');
+  const [items, [count]] = await Promise.all([
+    lib.db.select(listColumns).from(photos).innerJoin(page, eq(page.id, photos.id)).orderBy(...TIMELINE_ORDER),
+    lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where),
+  ]);
+  return {
+    items: items.map(photoListItem),
+    total: count?.total ?? 0,
+    page: Math.floor(offset / query.limit) + 1,
+    limit: query.limit,
+    offset,
+  };
+}
+
+export interface PhotoChanges {
+  favorite?: boolean;
+  /** 0–5, or null to clear; marks the rating as the user's, so that reading the file again keeps it. */
+  rating?: number | null;
+}
+
+function changeSet(changes: PhotoChanges) {
+  return {
+    ...(changes.favorite !== undefined ? { favorite: changes.favorite } : {}),
+    ...(changes.rating !== undefined ? { rating: changes.rating, ratingByUser: true } : {}),
+    updatedAt: new Date(),
+  };
+}
+
+/** The user's own marks on a photo (the file stays as it is). False when it is not the owner's photo. */
+export async function updatePhoto(lib: Library, id: string, changes: PhotoChanges): Promise<boolean> {
   const updated = await lib.db
     .update(photos)
-    .set({ ...changes, updatedAt: new Date() })
+    .set(changeSet(changes))
     .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)))
     .returning({ id: photos.id });
   return updated.length > 0;
+}
+
+/**
+ * The same marks on many photos in one statement. Ids that are not the owner's photos, and photos in the trash
+ * (which the lists do not show), are passed over. Returns how many photos were changed.
+ */
+export async function updatePhotos(lib: Library, ids: readonly string[], changes: PhotoChanges): Promise<number> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return 0;
+  const updated = await lib.db
+    .update(photos)
+    .set(changeSet(changes))
+    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt), sql`${photos.id} = any(${uuidArray(unique)})`))
+    .returning({ id: photos.id });
+  return updated.length;
 }
 
 /** The owner's photo, in the trash or not (`deletedAt` says which). */
@@ -146,15 +237,16 @@ export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | nu
 export async function getPhotoDetail(lib: Library, id: string) {
   const photo = await findPhoto(lib, id);
   if (!photo) return null;
-  const [stepRows, analysis, albumList] = await Promise.all([
+  const [stepRows, analysis, albumList, duplicateGroup] = await Promise.all([
     lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id)),
     photoAnalysis(lib, id),
     // the active albums it is in, manual and automatic
-    rows<{ id: string; name: string }>(
+    rows<{ id: string; name: string; kind: 'manual' | 'auto' }>(
       lib.db,
-      sql`select a.id, a.name from album_photos ap join albums a on a.id = ap.album_id
+      sql`select a.id, a.name, a.kind from album_photos ap join albums a on a.id = ap.album_id
           where ap.photo_id = ${id}::uuid and a.status = 'active' order by lower(a.name), a.id`,
     ),
+    groupOfPhoto(lib, id),
   ]);
   return {
     ...photoListItem(photo),
@@ -168,6 +260,35 @@ export async function getPhotoDetail(lib: Library, id: string) {
     steps: stepSummary(stepRows),
     ...analysis,
     albums: albumList,
+    duplicateGroup,
+  };
+}
+
+/** The order in which a tier ties photos together most closely. */
+const TIER_STRENGTH = sql`array_position(array['pdq', 'clip', 'burst'], m.tier)`;
+
+/**
+ * The duplicate group the photo is in, else its burst, else null: its id, kind, keeper and size, and the tier
+ * that ties the photo to it. The photo that started a group (tier `first`) is tied by its closest member's.
+ */
+async function groupOfPhoto(lib: Library, id: string) {
+  const [group] = await rows<{ id: string; kind: 'duplicate' | 'burst'; tier: string; closest: string | null; keeper_id: string | null; size: number }>(
+    lib.db,
+    sql`select g.id, g.kind, g.keeper_id, own.tier,
+          (select count(*)::int from duplicate_members m where m.group_id = g.id) as size,
+          (select m.tier from duplicate_members m where m.group_id = g.id and m.photo_id <> own.photo_id and m.tier <> 'first'
+           order by ${TIER_STRENGTH}, m.pdq_distance nulls last, m.similarity desc nulls last limit 1) as closest
+        from duplicate_members own join duplicate_groups g on g.id = own.group_id
+        where own.photo_id = ${id}::uuid and g.owner_id = ${lib.ownerId}::uuid
+        order by (g.kind <> 'duplicate') limit 1`,
+  );
+  if (!group) return null;
+  return {
+    id: group.id,
+    kind: group.kind,
+    tier: group.tier === 'first' ? (group.closest ?? group.kind) : group.tier,
+    keeperId: group.keeper_id,
+    size: group.size,
   };
 }
 
@@ -275,38 +396,85 @@ export async function reprocessStep(lib: Library, step: StepName, options: { all
   return ids.length;
 }
 
+/**
+ * Photos a count leaves out: the owner's in the trash, and other owners'. Counts are taken over every row from
+ * an index alone, and these (few) are taken off: at 100k photos that is 3–4× faster than joining every step row to
+ * its photo to test its owner and the trash.
+ */
+function leftOutOfCounts(lib: Library): SQL {
+  return sql`((p.owner_id = ${lib.ownerId}::uuid and p.deleted_at is not null) or p.owner_id < ${lib.ownerId}::uuid or p.owner_id > ${lib.ownerId}::uuid)`;
+}
+
+/** The owner's photos per state, the trash left out. */
 export async function countByState(lib: Library): Promise<Record<string, number>> {
-  const counted = await lib.db
-    .select({ state: photos.state, count: sql<number>`count(*)::int` })
-    .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)))
-    .groupBy(photos.state);
+  const [all, leftOut] = await Promise.all([
+    rows<{ state: string; count: number }>(lib.db, sql`select state, count(*)::int as count from photos group by state`),
+    rows<{ state: string; count: number }>(lib.db, sql`select p.state, count(*)::int as count from photos p where ${leftOutOfCounts(lib)} group by p.state`),
+  ]);
   const result: Record<string, number> = { pending: 0, processing: 0, completed: 0, partial: 0, failed: 0 };
-  for (const row of counted) result[row.state] = row.count;
+  for (const row of all) result[row.state] = row.count;
+  for (const row of leftOut) result[row.state] = (result[row.state] ?? 0) - row.count;
   return result;
+}
+
+export interface StepCounts {
+  pending: number;
+  running: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  averageDurationMs: number | null;
+}
+
+interface StepCountRow {
+  step: string;
+  status: string;
+  count: number;
+  timed: number;
+  total_ms: number;
+}
+
+/**
+ * Photos per status of each step, in pipeline order (the trash left out). With `averages`, also the average
+ * duration of the done ones, which reads the rows themselves rather than the (step, status) index alone.
+ */
+export async function countSteps(lib: Library, options: { averages?: boolean } = {}): Promise<Record<StepName, StepCounts>> {
+  const timing = options.averages
+    ? sql`count(s.duration_ms)::int as timed, coalesce(sum(s.duration_ms), 0)::float8 as total_ms`
+    : sql`0 as timed, 0 as total_ms`;
+  const [all, leftOut] = await Promise.all([
+    rows<StepCountRow>(lib.db, sql`select s.step, s.status, count(*)::int as count, ${timing} from photo_steps s group by s.step, s.status`),
+    rows<StepCountRow>(
+      lib.db,
+      sql`select s.step, s.status, count(*)::int as count, ${timing}
+          from photos p join photo_steps s on s.photo_id = p.id where ${leftOutOfCounts(lib)} group by s.step, s.status`,
+    ),
+  ]);
+  const steps = Object.fromEntries(
+    STEP_NAMES.map((name): [StepName, StepCounts] => [name, { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, averageDurationMs: null }]),
+  ) as Record<StepName, StepCounts>;
+  const doneTiming = new Map<string, { timed: number; totalMs: number }>();
+  const add = (row: StepCountRow, sign: 1 | -1) => {
+    const entry = steps[row.step as StepName] as StepCounts | undefined;
+    if (!entry || !(STEP_STATUSES as readonly string[]).includes(row.status)) return;
+    entry[row.status as StepStatus] += sign * row.count;
+    if (row.status !== 'done') return;
+    const timing = doneTiming.get(row.step) ?? { timed: 0, totalMs: 0 };
+    doneTiming.set(row.step, { timed: timing.timed + sign * row.timed, totalMs: timing.totalMs + sign * row.total_ms });
+  };
+  for (const row of all) add(row, 1);
+  for (const row of leftOut) add(row, -1);
+  if (options.averages) {
+    for (const [step, { timed, totalMs }] of doneTiming) {
+      if (timed > 0) steps[step as StepName].averageDurationMs = Math.round((totalMs / timed) * 10) / 10;
+    }
+  }
+  return steps;
 }
 
 export async function libraryStats(lib: Library) {
   const byState = await countByState(lib);
-  const stepRows = await rows<{ step: string; status: string; count: number; avg_ms: number | null }>(
-    lib.db,
-    sql`select s.step, s.status, count(*)::int as count, avg(s.duration_ms)::float8 as avg_ms
-        from photo_steps s join photos p on p.id = s.photo_id
-        where p.owner_id = ${lib.ownerId} and p.deleted_at is null
-        group by s.step, s.status`,
-  );
-  const steps = Object.fromEntries(
-    STEP_NAMES.map((name) => [
-      name,
-      { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, averageDurationMs: null as number | null },
-    ]),
-  );
-  for (const row of stepRows) {
-    const entry = steps[row.step];
-    if (!entry) continue;
-    (entry as Record<string, number | null>)[row.status] = row.count;
-    if (row.status === 'done' && row.avg_ms !== null) entry.averageDurationMs = Math.round(row.avg_ms * 10) / 10;
-  }
+  const steps = await countSteps(lib, { averages: true });
   const total = Object.values(byState).reduce((a, b) => a + b, 0);
   const [trash] = await lib.db
     .select({ count: sql<number>`count(*)::int` })

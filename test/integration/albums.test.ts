@@ -63,7 +63,7 @@ describe('albums', () => {
     await waitForTerminal(url, Object.values(ids), 240_000);
     const found = await rows<{ id: string }>(
       server.lib.db,
-      sql`select id from photos order by coalesce(taken_at, created_at) desc, id desc`,
+      sql`select id from photos order by taken_local desc nulls last, created_at desc, id desc`, // the timeline's order
     );
     newestFirst = found.map((row) => row.id);
   }, 300_000);
@@ -114,7 +114,7 @@ describe('albums', () => {
 
     // The photo detail names the albums a photo is in.
     const detail = await json(`${url}/api/photos/${id('wood_anemones.jpg')}`);
-    expect(detail.body.albums).toEqual([{ id: album.id, name: 'Spring flowers' }]);
+    expect(detail.body.albums).toEqual([{ id: album.id, kind: 'manual', name: 'Spring flowers' }]);
 
     const deleted = await json(`${url}/api/albums/${album.id}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);

@@ -103,8 +103,11 @@ describe('REST API on the embedded library', () => {
   it('lists newest taken first, paged, with filters', async () => {
     const all = await (await fetch(`${url}/api/photos?limit=500`)).json();
     expect(all.total).toBe(new Set(idsByPath.values()).size);
-    const sortKeys = all.items.map((item: any) => Date.parse(item.takenAt ?? item.createdAt));
-    expect(sortKeys.every((key: number, i: number) => i === 0 || sortKeys[i - 1] >= key || Number.isNaN(key))).toBe(true);
+    // The timeline's order: by the date on the camera's clock (as takenAt shows it), newest first; undated last.
+    const clocks: (string | null)[] = all.items.map((item: any) => item.takenAt?.slice(0, 19) ?? null);
+    const dated = clocks.filter((clock): clock is string => clock !== null);
+    expect(clocks.slice(0, dated.length)).toEqual(dated);
+    expect(dated.every((clock, i) => i === 0 || dated[i - 1]! >= clock)).toBe(true);
 
     const page1 = await (await fetch(`${url}/api/photos?limit=5&page=1`)).json();
     const page2 = await (await fetch(`${url}/api/photos?limit=5&page=2`)).json();

@@ -1,22 +1,54 @@
-import { useLayoutEffect } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect } from 'react';
 import { DropZone } from './components/DropZone.js';
 import { Header } from './components/Header.js';
 import { UploadNotice } from './components/UploadNotice.js';
-import { AlbumPage } from './pages/Album.js';
-import { AlbumsPage } from './pages/Albums.js';
-import { DuplicatesPage } from './pages/Duplicates.js';
 import { Gallery } from './pages/Gallery.js';
-import { JobsPage } from './pages/Jobs.js';
 import { NotFound } from './pages/NotFound.js';
-import { PeoplePage } from './pages/People.js';
-import { PersonPage } from './pages/Person.js';
-import { PhotoPage } from './pages/PhotoPage.js';
-import { SearchPage } from './pages/Search.js';
-import { TrashPage } from './pages/Trash.js';
 import { matchPath, savedScroll, useLocation } from './lib/router.js';
+
+// The gallery is in the first bundle (it is the first screen); every other page is its own chunk, fetched when
+// the browser is idle after the first screen, so that moving to it later costs no visible wait.
+const pages = {
+  photo: () => import('./pages/PhotoPage.js'),
+  search: () => import('./pages/Search.js'),
+  people: () => import('./pages/People.js'),
+  person: () => import('./pages/Person.js'),
+  albums: () => import('./pages/Albums.js'),
+  album: () => import('./pages/Album.js'),
+  duplicates: () => import('./pages/Duplicates.js'),
+  jobs: () => import('./pages/Jobs.js'),
+  trash: () => import('./pages/Trash.js'),
+};
+const PhotoPage = lazy(() => pages.photo().then((m) => ({ default: m.PhotoPage })));
+const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
+const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
+const PersonPage = lazy(() => pages.person().then((m) => ({ default: m.PersonPage })));
+const AlbumsPage = lazy(() => pages.albums().then((m) => ({ default: m.AlbumsPage })));
+const AlbumPage = lazy(() => pages.album().then((m) => ({ default: m.AlbumPage })));
+const DuplicatesPage = lazy(() => pages.duplicates().then((m) => ({ default: m.DuplicatesPage })));
+const JobsPage = lazy(() => pages.jobs().then((m) => ({ default: m.JobsPage })));
+const TrashPage = lazy(() => pages.trash().then((m) => ({ default: m.TrashPage })));
+
+/** Fetches every page's chunk once the browser has nothing better to do. */
+function usePrefetchPages(): void {
+  useEffect(() => {
+    const prefetch = () => {
+      for (const load of Object.values(pages)) void load().catch(() => undefined); // retried on navigation
+    };
+    // Safari has no requestIdleCallback
+    const idle = window.requestIdleCallback as typeof window.requestIdleCallback | undefined;
+    if (idle) {
+      const handle = window.requestIdleCallback(prefetch, { timeout: 3000 });
+      return () => window.cancelIdleCallback(handle);
+    }
+    const timer = window.setTimeout(prefetch, 1500);
+    return () => window.clearTimeout(timer);
+  }, []);
+}
 
 export function App() {
   const location = useLocation();
+  usePrefetchPages();
 
   // New pages start at the top; Back and Forward return to where the page was left.
   useLayoutEffect(() => {
@@ -48,7 +80,7 @@ export function App() {
       <Header />
       <UploadNotice />
       <div id="content" tabIndex={-1} className="content">
-        {page}
+        <Suspense fallback={<div className="page-loading" role="status" aria-label="Loading page" />}>{page}</Suspense>
       </div>
       <DropZone />
     </>

@@ -7,7 +7,7 @@ import { albumPhotos, albums, photos } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
-import { photoListItem } from '../photos.js';
+import { listColumns, photoListItem, TIMELINE_ORDER } from '../photos.js';
 
 export const ALBUM_KINDS = ['manual', 'auto'] as const;
 export type AlbumKind = (typeof ALBUM_KINDS)[number];
@@ -82,7 +82,7 @@ function albumQuery(lib: Library, where: SQL): SQL {
     select a.id, a.name, a.description, a.kind, a.status, a.tags, a.primary_category, a.name_source, a.created_at, a.updated_at,
       (select count(*)::int from ${livePhotosOf}) as photo_count,
       (select p.id from ${livePhotosOf} and p.id = a.cover_photo_id) as chosen_cover_id,
-      (select p.id from ${livePhotosOf} order by coalesce(p.taken_at, p.created_at) desc, p.id desc limit 1) as latest_photo_id
+      (select p.id from ${livePhotosOf} order by p.taken_local desc nulls last, p.created_at desc, p.id desc limit 1) as latest_photo_id
     from albums a
     where a.owner_id = ${lib.ownerId}::uuid and ${where}`;
 }
@@ -113,20 +113,21 @@ export async function getAlbumSummary(lib: Library, id: string): Promise<AlbumSu
   return toSummary(row);
 }
 
-/** An album with one page of its photos, newest first (photos in the trash left out). */
+/** An album with one page of its photos in the timeline's order (photos in the trash left out). */
 export async function getAlbum(lib: Library, id: string, options: { page: number; limit: number }) {
   const album = await getAlbumSummary(lib, id);
+  const offset = (options.page - 1) * options.limit;
   const items = await lib.db
-    .select({ photo: photos })
+    .select(listColumns)
     .from(albumPhotos)
     .innerJoin(photos, eq(photos.id, albumPhotos.photoId))
     .where(and(eq(albumPhotos.albumId, id), sql`${photos.deletedAt} is null`))
-    .orderBy(sql`coalesce(${photos.takenAt}, ${photos.createdAt}) desc`, sql`${photos.id} desc`)
+    .orderBy(...TIMELINE_ORDER)
     .limit(options.limit)
-    .offset((options.page - 1) * options.limit);
+    .offset(offset);
   return {
     ...album,
-    photos: { items: items.map((row) => photoListItem(row.photo)), total: album.photoCount, page: options.page, limit: options.limit },
+    photos: { items: items.map(photoListItem), total: album.photoCount, page: options.page, limit: options.limit, offset },
   };
 }
 

@@ -165,6 +165,8 @@ async function mergeInto(db: Db, kept: readonly string[], copies: readonly strin
       update photos k set
         favorite = k.favorite or c.favorite,
         rating = greatest(k.rating, c.rating),
+        -- a rating that came from a copy is no longer the kept file's own: a reprocess must not undo the merge
+        rating_by_user = k.rating_by_user or greatest(k.rating, c.rating) is distinct from k.rating,
         keywords = array(select distinct unnest(k.keywords || c.keywords) order by 1),
         description = coalesce(nullif(k.description, ''), c.description),
         updated_at = now()

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { readMetadata } from '../../media/metadata.js';
 import { instantOf } from '../../media/instant.js';
@@ -28,7 +28,8 @@ export const metadataStep: PipelineStep = {
         make: meta.make,
         model: meta.model,
         lens: meta.lens,
-        rating: meta.rating,
+        // The file's rating, unless the user rated the photo (or cleared its rating): theirs outlives a reprocess.
+        rating: sql`case when ${photos.ratingByUser} then ${photos.rating} else ${meta.rating}::int end`,
         keywords: meta.keywords,
         description: meta.description,
         placeCity: place?.city ?? null,

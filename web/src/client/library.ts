@@ -20,6 +20,8 @@ export interface Timeline {
 /** Filters the timeline and the photo list share. */
 export interface LibraryFilter {
   album?: string;
+  /** Person id: photos with a face of that person. */
+  person?: string;
   favorite?: boolean;
   hideDuplicates?: boolean;
   from?: string;

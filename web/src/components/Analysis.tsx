@@ -1,8 +1,10 @@
-import { photoUrls, type PhotoDetail } from '../api.js';
+import type { PhotoDetail } from '../api.js';
+import { Link } from '../lib/router.js';
 
-/** What the AI steps found: caption, people, tags and categories, and the text on the photo. */
+const searchFor = (params: Record<string, string>) => `/search?${new URLSearchParams(params)}`;
+
+/** What the AI steps found: caption, tags and categories (each a search), and the text on the photo. */
 export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: string, fallback: string) => string }) {
-  const named = photo.faces.filter((f) => f.personName);
   return (
     <>
       <section className="info-section" aria-labelledby="caption-title">
@@ -10,7 +12,7 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
         {photo.caption ? (
           <div data-testid="caption">
             <p>{photo.caption.caption}</p>
-            {photo.caption.description ? <p className="sub">{photo.caption.description}</p> : null}
+            {photo.caption.description && photo.caption.description !== photo.caption.caption ? <p className="sub">{photo.caption.description}</p> : null}
             <p className="sub">
               {photo.caption.source === 'fallback' ? 'Composed from the tags' : `By ${photo.caption.model}`}
               {photo.caption.qualityGrade ? ` · quality ${photo.caption.qualityGrade}${photo.caption.qualityReason ? ` (${photo.caption.qualityReason})` : ''}` : ''}
@@ -21,38 +23,30 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
         )}
       </section>
 
-      <section className="info-section" aria-labelledby="people-title">
-        <h2 id="people-title">People</h2>
-        {photo.faces.length > 0 ? (
-          <ul className="face-list" data-testid="faces">
-            {photo.faces.map((face) => (
-              <li key={face.id} className="face-item">
-                <img src={photoUrls.face(face.id)} alt={face.personName ?? 'Unnamed face'} width={56} height={56} loading="lazy" />
-                <span>{face.personName ?? (face.personId ? 'Unnamed person' : 'Not recognised yet')}</span>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">{note('faces', 'No faces found.')}</p>
-        )}
-        {named.length === 0 && photo.faces.length > 0 ? <p className="sub">Name people through the API: POST /api/faces/{'{id}'}/assign.</p> : null}
-      </section>
-
       <section className="info-section" aria-labelledby="tags-title">
         <h2 id="tags-title">Tags</h2>
         {photo.tags.length > 0 || photo.categories.length > 0 ? (
-          <div className="chips" data-testid="tags">
+          <ul className="chips" data-testid="tags" aria-label="Categories and tags">
             {photo.categories.map((c) => (
-              <span key={`c-${c}`} className="chip chip-category">
-                {c}
-              </span>
+              <li key={`c-${c}`}>
+                <Link to={searchFor({ categories: c })} className="chip chip-link chip-category" title={`Category: photos in “${c}”`} data-testid="category">
+                  {c}
+                </Link>
+              </li>
             ))}
             {photo.tags.map((t) => (
-              <span key={t.name} className="chip" title={`confidence ${(t.confidence * 100).toFixed(0)}%`}>
-                {t.name}
-              </span>
+              <li key={t.name}>
+                <Link
+                  to={searchFor({ q: t.name })}
+                  className="chip chip-link"
+                  title={`Tag, confidence ${(t.confidence * 100).toFixed(0)}%: search for “${t.name}”`}
+                  data-testid="tag"
+                >
+                  {t.name}
+                </Link>
+              </li>
             ))}
-          </div>
+          </ul>
         ) : (
           // Tags come from the CLIP embedding: when it was skipped, its reason (a model to install) is the one to show.
           <p className="muted">{note(photo.steps.embeddings?.status === 'skipped' ? 'embeddings' : 'tags', 'No tags.')}</p>
@@ -62,9 +56,19 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
       <section className="info-section" aria-labelledby="text-title">
         <h2 id="text-title">Text in the photo</h2>
         {photo.ocr ? (
-          <pre className="ocr-text" data-testid="ocr-text">
-            {photo.ocr.text}
-          </pre>
+          <>
+            <pre className="ocr-text" data-testid="ocr-text">
+              {photo.ocr.text}
+            </pre>
+            <p className="sub">
+              {[
+                photo.ocr.languages.length > 0 ? `Read as ${photo.ocr.languages.join(', ')}` : null,
+                photo.ocr.confidence !== null ? `confidence ${Math.round(photo.ocr.confidence)}%` : null,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            </p>
+          </>
         ) : (
           <p className="muted">{note('ocr', 'No text found.')}</p>
         )}

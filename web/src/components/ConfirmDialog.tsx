@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 interface Props {
   open: boolean;
@@ -14,6 +14,8 @@ interface Props {
 /** A modal question on the native <dialog>: focus is kept inside, Escape cancels, focus returns afterwards. */
 export function ConfirmDialog({ open, title, children, confirmLabel, danger, busy, onConfirm, onCancel }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
+  // A page may hold several dialogs: each needs its own title id for its accessible name.
+  const titleId = useId();
   useEffect(() => {
     const node = dialog.current;
     if (!node) return;
@@ -24,7 +26,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
     <dialog
       ref={dialog}
       className="dialog"
-      aria-labelledby="dialog-title"
+      aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();
         if (!busy) onCancel();
@@ -35,7 +37,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger, bus
       }}
     >
       <div className="dialog-body">
-        <h2 id="dialog-title">{title}</h2>
+        <h2 id={titleId}>{title}</h2>
         <div className="dialog-text">{children}</div>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onCancel} disabled={busy} autoFocus>

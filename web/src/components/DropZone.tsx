@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
 import { uploads } from '../store/uploads.js';
+import { droppedFiles } from './droppedFiles.js';
+import '../styles/upload.css';
 
 const hasFiles = (event: DragEvent) => !!event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files');
 
-/** Files dropped anywhere on the page are uploaded; an overlay says so while dragging. */
+/** Files and folders dropped anywhere on the page are uploaded; an overlay says so while dragging. */
 export function DropZone() {
   const [over, setOver] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let depth = 0;
     const enter = (event: DragEvent) => {
@@ -25,12 +28,23 @@ export function DropZone() {
       if (depth === 0) setOver(false);
     };
     const drop = (event: DragEvent) => {
-      if (!hasFiles(event)) return;
+      if (!event.dataTransfer || !hasFiles(event)) return;
+      // A drop handled by something on the page (search by image) is theirs.
+      if (event.defaultPrevented) {
+        depth = 0;
+        setOver(false);
+        return;
+      }
       event.preventDefault();
       depth = 0;
       setOver(false);
-      const files = Array.from(event.dataTransfer?.files ?? []);
-      if (files.length > 0) void uploads.upload(files);
+      droppedFiles(event.dataTransfer).then(
+        (files) => {
+          if (files.length === 0) setError('Nothing to upload: the folder is empty.');
+          else uploads.upload(files);
+        },
+        (e: unknown) => setError(`The dropped folder could not be read: ${e instanceof Error ? e.message : String(e)}`),
+      );
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', overHandler);
@@ -43,10 +57,25 @@ export function DropZone() {
       window.removeEventListener('drop', drop);
     };
   }, []);
-  if (!over) return null;
+  useEffect(() => {
+    if (!error) return;
+    const timer = setTimeout(() => setError(null), 8000);
+    return () => clearTimeout(timer);
+  }, [error]);
   return (
-    <div className="drop-overlay" aria-hidden="true">
-      <div className="drop-overlay-box">Drop photos to add them to your Shoebox</div>
-    </div>
+    <>
+      {over ? (
+        <div className="drop-overlay" aria-hidden="true">
+          <div className="drop-overlay-box">
+            Drop photos or folders to add them to your Shoebox
+          </div>
+        </div>
+      ) : null}
+      {error ? (
+        <p className="drop-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </>
   );
 }

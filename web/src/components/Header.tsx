@@ -20,13 +20,15 @@ function sectionOf(pathname: string): string | null {
   return SECTIONS.find((section) => section.to !== '/' && (pathname === section.to || pathname.startsWith(`${section.to}/`)))?.to ?? null;
 }
 
-/** The bar at the top of every page: the library's name and counts, search, the sections, jobs and upload. */
+/**
+ * The bar at the top of every page: the library's name and counts, search, the sections, jobs and upload.
+ * Work in progress shows as the jobs indicator (live from the event stream), not as a count here.
+ */
 export function Header() {
   const { pathname } = useLocation();
   const current = sectionOf(pathname);
   const { stats, total, status } = useLibrary();
   const count = stats?.total ?? (status === 'ready' ? total : null);
-  const working = (stats?.states.pending ?? 0) + (stats?.states.processing ?? 0);
   const partial = stats?.states.partial ?? 0;
   const failed = stats?.states.failed ?? 0;
   return (
@@ -47,21 +49,15 @@ export function Header() {
               {formatCount(count)} {count === 1 ? 'photo' : 'photos'}
             </span>
           )}
-          {working > 0 ? (
-            <span className="count-chip count-working" title="Photos waiting for or going through the pipeline">
-              <span className="spinner spinner-inline" aria-hidden="true" />
-              {formatCount(working)} processing
-            </span>
-          ) : null}
           {partial > 0 ? (
-            <span className="count-chip count-partial" title="Photos where some steps failed">
+            <Link to="/jobs" className="count-chip count-partial" title="Photos where some steps failed: see why on the jobs page">
               {formatCount(partial)} partial
-            </span>
+            </Link>
           ) : null}
           {failed > 0 ? (
-            <span className="count-chip count-failed" title="Photos whose file could not be read">
+            <Link to="/jobs" className="count-chip count-failed" title="Photos whose file could not be read: see why on the jobs page">
               {formatCount(failed)} failed
-            </span>
+            </Link>
           ) : null}
         </p>
         <SearchBar />

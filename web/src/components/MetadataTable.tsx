@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { PhotoDetail } from '../api.js';
+import type { PhotoFull, PlaceInfo } from '../client/photo.js';
 import {
   formatBytes,
   formatCamera,
@@ -21,8 +21,15 @@ interface Row {
 
 const Unknown = () => <span className="muted">unknown</span>;
 
+/** "Moab, Utah, United States" (the parts known, without repeating one). */
+export function formatPlace(place: PlaceInfo | null | undefined): string | null {
+  if (!place) return null;
+  const parts = [place.city, place.state, place.country].filter((part): part is string => Boolean(part?.trim()));
+  return parts.filter((part, i) => parts.indexOf(part) === i).join(', ') || null;
+}
+
 /** Everything known about the photo, one row per fact; optional facts appear only when present. */
-export function MetadataTable({ photo }: { photo: PhotoDetail }) {
+export function MetadataTable({ photo }: { photo: PhotoFull }) {
   const m = photo.metadata;
   const takenAt = m.takenAt ?? photo.takenAt;
   const zone = formatZone(takenAt, m.timeZone);
@@ -35,7 +42,7 @@ export function MetadataTable({ photo }: { photo: PhotoDetail }) {
     value: takenAt ? (
       <>
         <time dateTime={takenAt}>{formatWallClock(takenAt)}</time>
-        <span className="sub">{zone ?? 'time zone unknown'}</span>
+        <span className="sub">{m.takenAt ? (zone ?? 'time zone unknown') : 'the file’s date: the photo itself names none'}</span>
       </>
     ) : (
       <Unknown />
@@ -65,28 +72,42 @@ export function MetadataTable({ photo }: { photo: PhotoDetail }) {
         <Unknown />
       ),
   });
-  if (m.latitude !== null && m.longitude !== null) {
+  const place = formatPlace(m.place);
+  if (place || (m.latitude !== null && m.longitude !== null)) {
     rows.push({
       field: 'location',
       label: 'Location',
       value: (
-        <a
-          href={openStreetMapUrl(m.latitude, m.longitude)}
-          target="_blank"
-          rel="noopener noreferrer"
-          data-testid="gps-link"
-          title="Show on OpenStreetMap (opens a new tab)"
-        >
-          {formatCoordinates(m.latitude, m.longitude)}
-          <span className="external" aria-hidden="true">
-            ↗
-          </span>
-          <span className="visually-hidden"> on OpenStreetMap (opens a new tab)</span>
-        </a>
+        <>
+          {place ? (
+            <span className="place" title={m.place?.source === 'geocoded' ? 'The nearest town to where it was taken' : 'As the file names it'}>
+              {place}
+            </span>
+          ) : null}
+          {m.latitude !== null && m.longitude !== null ? (
+            <a
+              href={openStreetMapUrl(m.latitude, m.longitude)}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="gps-link"
+              className={place ? 'sub' : undefined}
+              title="Show on OpenStreetMap (opens a new tab)"
+            >
+              {formatCoordinates(m.latitude, m.longitude)}
+              <span className="external" aria-hidden="true">
+                ↗
+              </span>
+              <span className="visually-hidden"> on a map (OpenStreetMap, opens a new tab)</span>
+            </a>
+          ) : null}
+        </>
       ),
     });
   }
-  if (m.rating !== null) rows.push({ field: 'rating', label: 'Rating', value: <Stars rating={m.rating} /> });
+  // The rating the user gives is on the page's stars; the file's own is shown when it says something else.
+  if (m.rating !== null && (photo.rating === undefined || m.rating < 0 || m.rating !== photo.rating)) {
+    rows.push({ field: 'rating', label: photo.rating === undefined ? 'Rating' : 'Rating in file', value: <Stars rating={m.rating} /> });
+  }
   if (m.keywords.length > 0) {
     rows.push({
       field: 'keywords',
@@ -105,6 +126,7 @@ export function MetadataTable({ photo }: { photo: PhotoDetail }) {
   if (m.description) rows.push({ field: 'description', label: 'Description', value: <span className="description">{m.description}</span> });
   const orientation = formatOrientation(m.orientation);
   if (orientation) rows.push({ field: 'orientation', label: 'Orientation', value: orientation });
+  rows.push({ field: 'file', label: 'File', value: <span className="filename">{photo.filename}</span> });
   rows.push({ field: 'size', label: 'File size', value: formatBytes(photo.sizeBytes) });
   rows.push({ field: 'type', label: 'Type', value: formatMime(photo.mime) });
   rows.push({

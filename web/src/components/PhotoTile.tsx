@@ -1,24 +1,78 @@
-import { memo, useLayoutEffect, useRef, useState } from 'react';
-import { isTerminal, photoUrls, type PhotoSummary } from '../api.js';
+import { memo, useLayoutEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { useLongPress } from '../hooks/useLongPress.js';
+import { isTerminal, photoUrls } from '../api.js';
 import { formatCamera, formatShortDate } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { photoStateLabel } from './StateBadge.js';
 
-/**
- * One square in the gallery. The thumbnail appears once the pipeline has made it; until then (or when it
- * cannot be made) the square says what the photo is waiting for. A thumbnail that failed to load is asked for
- * again when the photo's state moves on.
- */
-export const PhotoTile = memo(PhotoTileView, (a, b) => sameTile(a.photo, b.photo));
+/** What a tile needs to know about a photo; lists of every kind (timeline, search, trash) have at least this. */
+export interface TilePhoto {
+  id: string;
+  filename: string;
+  width?: number | null;
+  height?: number | null;
+  /** Dominant colour: the square's colour until the thumbnail arrives. */
+  colour?: string | null;
+  state?: string;
+  takenAt?: string | null;
+  make?: string | null;
+  model?: string | null;
+  favorite?: boolean;
+}
 
-/** The gallery reloads its list while photos are processed: a tile re-renders only when what it shows changed. */
-function sameTile(a: PhotoSummary, b: PhotoSummary): boolean {
+export interface PhotoTileProps {
+  photo: TilePhoto;
+  /** Where the tile leads (the photo page by default). */
+  href?: string;
+  /** Shows the check circle and reacts to it; without it the tile is only a link. */
+  onSelect?: (photo: TilePhoto, range: boolean) => void;
+  selected?: boolean;
+  /** Selection mode: a click on the tile selects instead of opening. */
+  selecting?: boolean;
+  /** Called before the photo page opens (a timeline tells the photo page which ordering to step through). */
+  onOpen?: (photo: TilePhoto) => void;
+  /** Drawn over the tile (a score, a badge). */
+  children?: ReactNode;
+  /**
+   * Load the thumbnail at once: a virtualised list only has tiles near the screen in the DOM, and the browser's
+   * lazy loading would only wait for a layout to find that out.
+   */
+  eager?: boolean;
+}
+
+/**
+ * One square: the dominant colour at once, the thumbnail fading in when it arrives; until the pipeline has
+ * made it (or when it cannot be made) the square says what the photo is waiting for. A thumbnail that failed
+ * to load is asked for again when the photo's state moves on.
+ */
+export const PhotoTile = memo(PhotoTileView, (a, b) => {
   return (
-    a.id === b.id && a.state === b.state && a.filename === b.filename && a.takenAt === b.takenAt && a.make === b.make && a.model === b.model
+    sameTile(a.photo, b.photo) &&
+    a.href === b.href &&
+    a.selected === b.selected &&
+    a.selecting === b.selecting &&
+    a.onSelect === b.onSelect &&
+    a.onOpen === b.onOpen &&
+    a.eager === b.eager &&
+    a.children === b.children
+  );
+});
+
+/** Lists reload while photos are processed: a tile re-renders only when what it shows changed. */
+function sameTile(a: TilePhoto, b: TilePhoto): boolean {
+  return (
+    a.id === b.id &&
+    a.state === b.state &&
+    a.filename === b.filename &&
+    a.takenAt === b.takenAt &&
+    a.make === b.make &&
+    a.model === b.model &&
+    a.colour === b.colour &&
+    a.favorite === b.favorite
   );
 }
 
-function PhotoTileView({ photo }: { photo: PhotoSummary }) {
+function PhotoTileView({ photo, href, onSelect, selected = false, selecting = false, onOpen, children, eager = false }: PhotoTileProps) {
   const [errorAt, setErrorAt] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
   const img = useRef<HTMLImageElement>(null);
@@ -26,60 +80,117 @@ function PhotoTileView({ photo }: { photo: PhotoSummary }) {
   useLayoutEffect(() => {
     if (img.current?.complete && img.current.naturalWidth > 0) setLoaded(true);
   }, []);
-  const failed = photo.state === 'failed';
-  const showImage = !failed && errorAt !== photo.state;
-  const src = photoUrls.thumbnail(photo.id) + (errorAt ? `?state=${encodeURIComponent(photo.state)}` : '');
-  const date = formatShortDate(photo.takenAt);
-  const camera = formatCamera(photo.make, photo.model);
-  const working = !isTerminal(photo.state);
-  const tooltip = [photo.filename, date, camera, working || failed || photo.state === 'partial' ? photoStateLabel(photo.state) : null]
-    .filter(Boolean)
-    .join(' · ');
+  const state = photo.state ?? 'completed';
+  const failed = state === 'failed';
+  const working = !isTerminal(state);
+  // The thumbnail is asked for once the pipeline is done with the photo (before, it may not exist yet).
+  const showImage = !working && !failed && errorAt !== state;
+  const src = photoUrls.thumbnail(photo.id) + (errorAt ? `?state=${encodeURIComponent(state)}` : '');
+  const date = formatShortDate(photo.takenAt ?? null);
+  const camera = formatCamera(photo.make ?? null, photo.model ?? null);
+  const tooltip = [photo.filename, date, camera, working || failed || state === 'partial' ? photoStateLabel(state) : null].filter(Boolean).join(' · ');
+
+  const { consumeClick, ...pressHandlers } = useLongPress(onSelect ? () => onSelect(photo, false) : null);
+
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (consumeClick()) {
+      event.preventDefault();
+      return;
+    }
+    if (onSelect && (selecting || event.shiftKey) && event.button === 0 && !event.metaKey && !event.ctrlKey && !event.altKey) {
+      event.preventDefault();
+      onSelect(photo, event.shiftKey);
+      return;
+    }
+    onOpen?.(photo);
+  };
 
   return (
-    <Link
-      to={photoUrls.page(photo.id)}
-      className={`tile${loaded && showImage ? ' tile-loaded' : ''}`}
-      data-testid="photo-tile"
-      data-photo-id={photo.id}
-      data-state={photo.state}
-      title={tooltip}
-    >
-      {showImage ? (
-        <img
-          ref={img}
-          className="tile-img"
-          src={src}
-          alt={photo.filename}
-          loading="lazy"
-          decoding="async"
-          width={250}
-          height={250}
-          onLoad={() => setLoaded(true)}
-          onError={() => {
-            setLoaded(false);
-            setErrorAt(photo.state);
-          }}
-        />
-      ) : null}
-      {!showImage || (working && !loaded) ? (
-        <span className={`tile-placeholder tile-placeholder-${photo.state}`}>
-          {working ? <span className="spinner" aria-hidden="true" /> : failed ? <WarningIcon /> : <ImageIcon />}
-          <span className="tile-placeholder-state">{working || failed ? photoStateLabel(photo.state) : 'no thumbnail'}</span>
-          <span className="tile-placeholder-name">{photo.filename}</span>
+    <div className={`tile-cell${selected ? ' tile-selected' : ''}${selecting ? ' tile-selecting' : ''}`} {...pressHandlers}>
+      <Link
+        to={href ?? photoUrls.page(photo.id)}
+        className={`tile${loaded && showImage ? ' tile-loaded' : ''}`}
+        data-testid="photo-tile"
+        data-photo-id={photo.id}
+        data-state={state}
+        data-selected={onSelect ? String(selected) : undefined}
+        title={tooltip}
+        onClick={onClick}
+        style={photo.colour ? { backgroundColor: photo.colour } : undefined}
+      >
+        {showImage ? (
+          <img
+            ref={img}
+            className="tile-img"
+            src={src}
+            alt={photo.filename}
+            loading={eager ? 'eager' : 'lazy'}
+            decoding="async"
+            width={250}
+            height={250}
+            draggable={false}
+            onLoad={() => setLoaded(true)}
+            onError={() => {
+              setLoaded(false);
+              setErrorAt(state);
+            }}
+          />
+        ) : null}
+        {!showImage ? (
+          <span className={`tile-placeholder tile-placeholder-${state}`}>
+            {working ? <span className="spinner" aria-hidden="true" /> : failed ? <WarningIcon /> : <ImageIcon />}
+            <span className="tile-placeholder-state">{working || failed ? photoStateLabel(state) : 'no thumbnail'}</span>
+            <span className="tile-placeholder-name">{photo.filename}</span>
+          </span>
+        ) : null}
+        {state === 'partial' ? (
+          <span className="tile-flag" title="Some steps failed">
+            <WarningIcon />
+            <span className="visually-hidden">partly processed</span>
+          </span>
+        ) : null}
+        {photo.favorite ? (
+          <span className="tile-favorite" title="Favourite">
+            <HeartIcon />
+            <span className="visually-hidden">favourite</span>
+          </span>
+        ) : null}
+        <span className="tile-caption" aria-hidden={showImage ? undefined : true}>
+          <span className="tile-caption-name">{photo.filename}</span>
+          {date ? <span className="tile-caption-date">{date}</span> : null}
         </span>
+      </Link>
+      {onSelect ? (
+        <button
+          type="button"
+          className="tile-check"
+          aria-pressed={selected}
+          aria-label={`Select ${photo.filename}`}
+          data-testid="tile-check"
+          onClick={(event) => onSelect(photo, event.shiftKey)}
+        >
+          <CheckIcon />
+        </button>
       ) : null}
-      {photo.state === 'partial' ? (
-        <span className="tile-flag" title="Some steps failed">
-          <WarningIcon />
-          <span className="visually-hidden">partly processed</span>
-        </span>
-      ) : null}
-      <span className="tile-caption" aria-hidden={showImage ? undefined : true}>
-        <span className="tile-caption-name">{photo.filename}</span>
-        {date ? <span className="tile-caption-date">{date}</span> : null}
-      </span>
-    </Link>
+      {children}
+    </div>
+  );
+}
+
+export function CheckIcon() {
+  return (
+    <svg viewBox="0 0 24 24" className="icon check-icon" aria-hidden="true" focusable="false">
+      <circle cx="12" cy="12" r="10" />
+      <path d="m7.5 12.5 3 3 6-6.5" />
+    </svg>
+  );
+}
+
+export function HeartIcon() {
+  return (
+    <svg viewBox="0 0 24 24" className="icon heart-icon" aria-hidden="true" focusable="false">
+      <path d="M12 20.5s-7.5-4.6-7.5-10.2A4.3 4.3 0 0 1 12 7.6a4.3 4.3 0 0 1 7.5 2.7c0 5.6-7.5 10.2-7.5 10.2Z" />
+    </svg>
   );
 }
 

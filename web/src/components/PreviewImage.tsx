@@ -1,40 +1,43 @@
-import { useState, type CSSProperties } from 'react';
-import { isTerminal, photoUrls, type PhotoDetail } from '../api.js';
+import { useEffect, useState, type CSSProperties } from 'react';
+import { isTerminal, photoUrls, type FaceInfo, type PhotoDetail } from '../api.js';
+import { FaceOverlay } from './FaceOverlay.js';
+import { ZoomableImage } from './ZoomableImage.js';
+
+/** Formats every browser shows: for these the original can stand in for the preview when zoomed past it. */
+const BROWSER_FORMATS = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/bmp']);
+
+interface Props {
+  photo: PhotoDetail;
+  /** Opens the naming dialog for a face; without it no boxes are drawn. */
+  onSelectFace?: (face: FaceInfo) => void;
+  selectedFaceId?: string | null;
+}
 
 /**
- * The large picture. Its box has the photo's proportions from the start, so nothing moves when it arrives; the
- * thumbnail (usually cached from the gallery) fills it blurred until the preview has loaded.
+ * The large picture, fitted, with zoom and pan. Its box has the photo's proportions from the start, so nothing
+ * moves when it arrives; the thumbnail (usually cached from the gallery) fills it blurred until the preview has
+ * loaded. Zoomed past the preview's own pixels, the original is loaded over it (when the browser can show it).
  */
-export function PreviewImage({ photo }: { photo: PhotoDetail }) {
+export function PreviewImage({ photo, onSelectFace, selectedFaceId }: Props) {
   const prep = photo.steps.preprocessing?.status ?? 'pending';
   // Ask again when preprocessing moves on (a 404 while it was running is not the last word).
   const version = `${prep}-${photo.steps.preprocessing?.attempts ?? 0}`;
   const [failedAt, setFailedAt] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<string | null>(null);
+  const [previewWidth, setPreviewWidth] = useState(0);
+  const [showFaces, setShowFaces] = useState(true);
   const ratio = photo.width && photo.height ? photo.width / photo.height : 3 / 2;
   const available = prep === 'done' && failedAt !== version;
   const query = failedAt ? `?v=${encodeURIComponent(version)}` : '';
   // Never wider than the picture itself: a small photo is shown at its size, not blown up into a blur.
   const style = { '--ratio': ratio, ...(photo.width ? { '--natural-w': `${photo.width}px` } : {}) } as CSSProperties;
+  const originalUsable = BROWSER_FORMATS.has(photo.mime) && (photo.width ?? 0) > previewWidth;
+  const faces = onSelectFace && photo.width && photo.height ? photo.faces : [];
 
-  return (
-    <figure className="preview" style={style}>
-      <div className={`preview-frame${loaded === version ? ' preview-loaded' : ''}`}>
-        {available ? (
-          <>
-            <img className="preview-lowres" src={photoUrls.thumbnail(photo.id) + query} alt="" aria-hidden="true" />
-            <a href={photoUrls.original(photo.id)} target="_blank" rel="noopener" className="preview-link" title="Open the original (new tab)">
-              <img
-                className="preview-img"
-                src={photoUrls.preview(photo.id) + query}
-                alt={photo.filename}
-                data-testid="preview"
-                onLoad={() => setLoaded(version)}
-                onError={() => setFailedAt(version)}
-              />
-            </a>
-          </>
-        ) : (
+  if (!available) {
+    return (
+      <figure className="preview" style={style}>
+        <div className="preview-frame">
           <div className={`preview-placeholder preview-placeholder-${photo.state}`}>
             {!isTerminal(photo.state) ? <span className="spinner spinner-large" aria-hidden="true" /> : null}
             <p>
@@ -50,8 +53,83 @@ export function PreviewImage({ photo }: { photo: PhotoDetail }) {
               </a>
             </p>
           </div>
-        )}
-      </div>
-    </figure>
+        </div>
+      </figure>
+    );
+  }
+
+  return (
+    <ZoomableImage
+      naturalWidth={photo.width}
+      figureClassName="preview"
+      figureStyle={style}
+      className={`preview-frame${loaded === version ? ' preview-loaded' : ''}`}
+      tools={
+        faces.length > 0 ? (
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            aria-pressed={showFaces}
+            onClick={() => setShowFaces((shown) => !shown)}
+            title="Show or hide the face boxes"
+            data-testid="toggle-faces"
+          >
+            Faces
+          </button>
+        ) : null
+      }
+    >
+      {({ scale, frameWidth }) => (
+        <>
+          <img className="preview-lowres" src={photoUrls.thumbnail(photo.id) + query} alt="" aria-hidden="true" draggable={false} />
+          <img
+            className="preview-img"
+            src={photoUrls.preview(photo.id) + query}
+            alt={photo.filename}
+            data-testid="preview"
+            draggable={false}
+            onLoad={(event) => {
+              setLoaded(version);
+              setPreviewWidth(event.currentTarget.naturalWidth);
+            }}
+            onError={() => setFailedAt(version)}
+          />
+          {originalUsable && previewWidth > 0 ? (
+            <OriginalLayer id={photo.id} neededWidth={scale * frameWidth * (window.devicePixelRatio || 1)} previewWidth={previewWidth} />
+          ) : null}
+          {showFaces && faces.length > 0 && onSelectFace ? (
+            <FaceOverlay faces={faces} width={photo.width!} height={photo.height!} onSelect={onSelectFace} selectedId={selectedFaceId} />
+          ) : null}
+        </>
+      )}
+    </ZoomableImage>
+  );
+}
+
+/**
+ * The original over the preview, fetched the first time the picture is shown wider than the preview's own
+ * pixels, and kept from then on (zooming out and in again does not fetch it again).
+ */
+function OriginalLayer({ id, neededWidth, previewWidth }: { id: string; neededWidth: number; previewWidth: number }) {
+  const needed = neededWidth > previewWidth * 1.15;
+  const [wanted, setWanted] = useState(false);
+  const [loaded, setLoaded] = useState(false);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    if (needed) setWanted(true);
+  }, [needed]);
+  if (!wanted || failed) return null;
+  return (
+    <img
+      className={`preview-original${loaded ? ' preview-original-loaded' : ''}`}
+      src={photoUrls.original(id)}
+      alt=""
+      aria-hidden="true"
+      draggable={false}
+      decoding="async"
+      data-testid="preview-original"
+      onLoad={() => setLoaded(true)}
+      onError={() => setFailed(true)}
+    />
   );
 }

@@ -4,7 +4,7 @@ import { formatDuration } from '../lib/format.js';
 import { StepStatusBadge } from './StateBadge.js';
 
 /** The order the pipeline runs its steps in; steps the server adds later follow in the order it sends them. */
-const ORDER = ['preprocessing', 'metadata', 'hashes', 'palette'];
+const ORDER = ['preprocessing', 'metadata', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates'];
 
 const LABELS: Record<string, string> = {
   preprocessing: 'Preprocessing',
@@ -16,6 +16,7 @@ const LABELS: Record<string, string> = {
   tags: 'Tags',
   ocr: 'Text (OCR)',
   captions: 'Caption',
+  duplicates: 'Duplicates',
 };
 
 const HINTS: Record<string, string> = {
@@ -28,6 +29,7 @@ const HINTS: Record<string, string> = {
   tags: 'zero-shot tags and categories (CLIP)',
   ocr: 'text on signs, documents, screens',
   captions: 'caption and description',
+  duplicates: 'near-copies and bursts in the library',
 };
 
 export function sortedSteps(steps: Record<string, StepInfo>): [string, StepInfo][] {

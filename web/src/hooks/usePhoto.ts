@@ -1,31 +1,40 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, ApiError, isTerminal, type PhotoDetail } from '../api.js';
+import { ApiError, isTerminal } from '../api.js';
+import { getPhoto, type PhotoFull } from '../client/photo.js';
 
 const POLL_MS = 2000;
 
 export type PhotoLoad =
   | { status: 'loading'; photo: null; error: null }
-  | { status: 'ready'; photo: PhotoDetail; error: string | null }
+  | { status: 'ready'; photo: PhotoFull; error: string | null }
   | { status: 'not-found'; photo: null; error: string }
   | { status: 'error'; photo: null; error: string };
 
 /**
- * One photo's detail, polled every 2 s until it reaches a terminal state. `reload` fetches it again now.
+ * One photo's detail, polled every 2 s until it reaches a terminal state. `reload` fetches it again now;
+ * `replace` shows a detail the server has just answered (after a change) without asking again.
  * Mount it with `key={id}` so that another photo starts from a clean state.
  */
-export function usePhoto(id: string): { load: PhotoLoad; reload: () => void } {
+export function usePhoto(id: string): { load: PhotoLoad; reload: () => void; replace: (photo: PhotoFull) => void } {
   const [load, setLoad] = useState<PhotoLoad>({ status: 'loading', photo: null, error: null });
   const [tick, setTick] = useState(0);
   const current = useRef(id);
   current.current = id;
+  // Bumped by `replace`: an answer to a request sent before it is older than what is shown.
+  const generation = useRef(0);
 
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const fetchOnce = async () => {
+      const sentAt = generation.current;
       try {
-        const photo = await api.getPhoto(id, controller.signal);
+        const photo = await getPhoto(id, controller.signal);
         if (controller.signal.aborted || current.current !== id) return;
+        if (sentAt !== generation.current) {
+          if (!isTerminal(photo.state)) timer = setTimeout(fetchOnce, POLL_MS);
+          return;
+        }
         setLoad({ status: 'ready', photo, error: null });
         if (!isTerminal(photo.state)) timer = setTimeout(fetchOnce, POLL_MS);
       } catch (error) {
@@ -48,5 +57,10 @@ export function usePhoto(id: string): { load: PhotoLoad; reload: () => void } {
   }, [id, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { load, reload };
+  const replace = useCallback((photo: PhotoFull) => {
+    if (photo.id !== current.current) return;
+    generation.current++;
+    setLoad({ status: 'ready', photo, error: null });
+  }, []);
+  return { load, reload, replace };
 }

@@ -1,79 +1,91 @@
-import { Analysis } from '../components/Analysis.js';
 import { useEffect, useState } from 'react';
-import { api, isTerminal, photoUrls, type PhotoDetail, type PhotoSummary } from '../api.js';
+import { api, isTerminal, photoUrls, type FaceInfo } from '../api.js';
+import { photoLinks, updatePhoto, type PhotoFull } from '../client/photo.js';
+import { restoreFromTrash } from '../client/trash.js';
+import { Analysis } from '../components/Analysis.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
+import { FaceEditor } from '../components/FaceEditor.js';
+import { FavoriteToggle } from '../components/FavoriteToggle.js';
 import { MetadataTable } from '../components/MetadataTable.js';
 import { Palette } from '../components/Palette.js';
+import { PhotoAlbums } from '../components/PhotoAlbums.js';
+import { PhotoPeople } from '../components/PhotoPeople.js';
 import { PreviewImage } from '../components/PreviewImage.js';
+import { RatingInput } from '../components/RatingInput.js';
+import { DuplicatesSection, SimilarSection } from '../components/RelatedPhotos.js';
 import { PhotoStateBadge } from '../components/StateBadge.js';
 import { StepsTable } from '../components/StepsTable.js';
 import { usePhoto } from '../hooks/usePhoto.js';
-import { Link, navigate, returnTo } from '../lib/router.js';
-import { library, useLibrary } from '../store/library.js';
+import { useShortcuts } from '../hooks/useShortcuts.js';
+import { Link, navigate, returnTo, useLocation } from '../lib/router.js';
+import { library, useNeighbours } from '../store/library.js';
+import '../styles/photo.css';
 
-/** The photos either side of this one in the gallery's order, when the gallery has them loaded. */
-function useNeighbours(id: string): { newer: PhotoSummary | null; older: PhotoSummary | null } {
-  const { items, total } = useLibrary();
-  const index = items.findIndex((item) => item.id === id);
-  useEffect(() => {
-    // Stepping towards the end of what is loaded: fetch the next page so that "older" keeps working.
-    if (index !== -1 && index >= items.length - 3 && items.length < total) void library.loadMore();
-  }, [index, items.length, total]);
-  if (index === -1) return { newer: null, older: null };
-  return { newer: items[index - 1] ?? null, older: items[index + 1] ?? null };
+/** Where Esc and the back link lead: the list the photo was opened from, else the gallery. */
+function useBackTarget(): { to: string; label: string } {
+  const { from } = useLocation();
+  if (!from || from.startsWith('/photos/')) return { to: from ?? '/', label: from ? 'Back' : 'All photos' };
+  const path = from.split('?')[0]!;
+  if (path === '/') return { to: from, label: 'All photos' };
+  if (path === '/search') return { to: from, label: 'Search results' };
+  if (path.startsWith('/albums/')) return { to: from, label: 'Album' };
+  if (path === '/albums') return { to: from, label: 'Albums' };
+  if (path.startsWith('/people/')) return { to: from, label: 'Person' };
+  if (path === '/people') return { to: from, label: 'People' };
+  if (path === '/duplicates') return { to: from, label: 'Duplicates' };
+  if (path === '/trash') return { to: from, label: 'Trash' };
+  return { to: from, label: 'Back' };
 }
 
-const isTyping = (target: EventTarget | null) =>
-  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-
 export function PhotoPage({ id }: { id: string }) {
-  const { load, reload } = usePhoto(id);
-  const { newer, older } = useNeighbours(id);
+  const { load, reload, replace } = usePhoto(id);
   const photo = load.photo;
+  const { newer, older, position, total } = useNeighbours(id, photo ? (photo.metadata.takenAt ?? photo.takenAt) : undefined);
+  const back = useBackTarget();
 
   useEffect(() => {
     document.title = photo ? `${photo.filename} — Shoebox` : 'Photo — Shoebox';
   }, [photo]);
 
-  // ← → step through the library, Escape goes back to the gallery.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return;
-      if (document.querySelector('dialog[open]')) return;
-      if (event.key === 'ArrowLeft' && newer) navigate(photoUrls.page(newer.id), { replace: true });
-      else if (event.key === 'ArrowRight' && older) navigate(photoUrls.page(older.id), { replace: true });
-      else if (event.key === 'Escape') returnTo('/');
-      else return;
-      event.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [newer, older]);
+  // ← → step through the list the photo was opened from, Escape goes back to it.
+  useShortcuts((key) => {
+    if (key === 'ArrowLeft' && newer) navigate(photoUrls.page(newer.id), { replace: true });
+    else if (key === 'ArrowRight' && older) navigate(photoUrls.page(older.id), { replace: true });
+    else if (key === 'Escape') returnTo(back.to);
+    else return false;
+    return true;
+  });
 
   return (
     <main className="photo-page">
       <nav className="photo-nav" aria-label="Photo navigation">
         <Link
-          to="/"
+          to={back.to}
           className="back-link"
           onClick={(event) => {
             if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
             event.preventDefault();
-            returnTo('/');
+            returnTo(back.to);
           }}
+          title="Back to the list (Esc)"
         >
-          <span aria-hidden="true">←</span> All photos
+          <span aria-hidden="true">←</span> {back.label}
         </Link>
         <div className="stepper">
+          {position !== null && total > 1 ? (
+            <span className="stepper-position" data-testid="photo-position">
+              {position + 1} of {total}
+            </span>
+          ) : null}
           {newer ? (
-            <Link to={photoUrls.page(newer.id)} replace className="button button-ghost" title={`Newer: ${newer.filename} (←)`} rel="prev">
-              <span aria-hidden="true">‹</span> Newer
+            <Link to={photoUrls.page(newer.id)} replace className="button button-ghost" title={`Previous: ${newer.filename} (←)`} rel="prev" data-testid="previous-photo">
+              <span aria-hidden="true">‹</span> Previous
             </Link>
           ) : null}
           {older ? (
-            <Link to={photoUrls.page(older.id)} replace className="button button-ghost" title={`Older: ${older.filename} (→)`} rel="next">
-              Older <span aria-hidden="true">›</span>
+            <Link to={photoUrls.page(older.id)} replace className="button button-ghost" title={`Next: ${older.filename} (→)`} rel="next" data-testid="next-photo">
+              Next <span aria-hidden="true">›</span>
             </Link>
           ) : null}
         </div>
@@ -81,14 +93,16 @@ export function PhotoPage({ id }: { id: string }) {
 
       {load.status === 'loading' ? <PhotoSkeleton /> : null}
       {load.status === 'not-found' ? (
-        <ErrorPanel title="This photo is not in the library" message="It may have been deleted, or the link is incomplete.">
+        <ErrorPanel title="This photo is not in the library" message="It may have been deleted for good, or the link is incomplete.">
           <p>
             <Link to="/">Browse all photos</Link>
           </p>
         </ErrorPanel>
       ) : null}
       {load.status === 'error' ? <ErrorPanel title="The photo could not be loaded" message={load.error} onRetry={reload} /> : null}
-      {load.status === 'ready' ? <PhotoView photo={load.photo} error={load.error} onChanged={reload} /> : null}
+      {load.status === 'ready' ? (
+        <PhotoView photo={load.photo} error={load.error} onChanged={reload} onReplaced={replace} backTo={back.to} />
+      ) : null}
     </main>
   );
 }
@@ -110,15 +124,59 @@ function PhotoSkeleton() {
   );
 }
 
-function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: string | null; onChanged: () => void }) {
+interface ViewProps {
+  photo: PhotoFull;
+  error: string | null;
+  onChanged: () => void;
+  onReplaced: (photo: PhotoFull) => void;
+  backTo: string;
+}
+
+function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [retrying, setRetrying] = useState(false);
+  const [saving, setSaving] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const [editingFace, setEditingFace] = useState<FaceInfo | null>(null);
   const steps = Object.values(photo.steps);
   // Only failures: a skip means a missing model or nothing to do (no text), which a retry would not change.
   const retryable = steps.some((step) => step.status === 'failed');
   const terminal = isTerminal(photo.state);
+  const trashed = Boolean(photo.deletedAt);
+  const favorite = photo.favorite ?? false;
+  const rating = photo.rating ?? null;
+
+  const fail = (e: unknown) => setActionError(e instanceof Error ? e.message : String(e));
+
+  /** Favourite or rating: saved at once, the gallery's copy patched so its tile agrees on the way back. */
+  const change = async (patch: { favorite?: boolean; rating?: number | null }, message: string) => {
+    setSaving(true);
+    setActionError(null);
+    onReplaced({ ...photo, ...patch });
+    try {
+      const updated = await updatePhoto(photo.id, patch);
+      onReplaced(updated);
+      library.patchLocal(new Set([photo.id]), patch);
+      setStatus(message);
+    } catch (e) {
+      onReplaced(photo);
+      fail(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const toggleFavorite = () => void change({ favorite: !favorite }, favorite ? 'Removed from favourites' : 'Added to favourites');
+  const rate = (value: number | null) => void change({ rating: value }, value ? `Rated ${value} of 5` : 'Rating cleared');
+
+  useShortcuts((key) => {
+    if (saving || trashed) return false;
+    if (key === 'f' || key === 'F') toggleFavorite();
+    else if (/^[1-5]$/.test(key)) rate(Number(key) === rating ? null : Number(key));
+    else return false;
+    return true;
+  });
 
   const retry = async () => {
     setRetrying(true);
@@ -127,8 +185,9 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
       await api.retryPhoto(photo.id);
       onChanged();
       void library.refresh();
+      setStatus('Running the failed steps again');
     } catch (e) {
-      setActionError(e instanceof Error ? e.message : String(e));
+      fail(e);
     } finally {
       setRetrying(false);
     }
@@ -141,18 +200,31 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
       await api.deletePhoto(photo.id);
       library.removeLocal(photo.id);
       setConfirming(false);
-      returnTo('/', { replace: true });
+      returnTo(backTo, { replace: true });
     } catch (e) {
       setDeleting(false);
       setConfirming(false);
-      setActionError(e instanceof Error ? e.message : String(e));
+      fail(e);
     }
   };
 
+  const restore = async () => {
+    setActionError(null);
+    try {
+      await restoreFromTrash([photo.id]);
+      onChanged();
+      void library.refresh();
+      setStatus('Restored from the trash');
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const faceNote = stepNote(photo, 'faces', 'No faces found.');
   return (
     <div className="photo-layout">
       <div className="photo-stage">
-        <PreviewImage photo={photo} />
+        <PreviewImage photo={photo} onSelectFace={setEditingFace} selectedFaceId={editingFace?.id ?? null} />
       </div>
       <aside className="photo-info" aria-labelledby="photo-title">
         <header className="photo-heading">
@@ -166,22 +238,47 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
             {error} — trying again.
           </p>
         ) : null}
+        {trashed ? (
+          <div className="banner photo-trashed" role="status" data-testid="trashed">
+            <span>This photo is in the trash.</span>
+            <button type="button" className="button button-small" onClick={() => void restore()} data-testid="restore">
+              Restore
+            </button>
+          </div>
+        ) : null}
+
+        {!trashed ? (
+          <div className="photo-rate">
+            <FavoriteToggle favorite={favorite} onToggle={toggleFavorite} disabled={saving} />
+            <RatingInput value={rating} onChange={rate} disabled={saving} />
+          </div>
+        ) : null}
         <div className="photo-actions">
-          <a className="button" href={photoUrls.original(photo.id)} target="_blank" rel="noopener" data-testid="original-link">
+          <a className="button" href={photoLinks.download(photo.id)} download={photo.filename} data-testid="download">
+            <span aria-hidden="true">⤓</span> Download
+          </a>
+          <a className="button" href={photoUrls.original(photo.id)} target="_blank" rel="noopener" data-testid="original-link" title="Open the original file in a new tab">
             Open original
           </a>
-          <a className="button" href={photoUrls.original(photo.id)} download={photo.filename}>
-            Download
-          </a>
+          {photo.embedding ? (
+            <Link to={photoLinks.similarSearch(photo.id)} className="button" data-testid="find-similar-action">
+              Find similar
+            </Link>
+          ) : null}
           {retryable && terminal ? (
             <button type="button" className="button" onClick={() => void retry()} disabled={retrying} data-testid="retry">
               {retrying ? 'Retrying…' : 'Retry failed steps'}
             </button>
           ) : null}
-          <button type="button" className="button button-danger-outline" onClick={() => setConfirming(true)} data-testid="delete">
-            Move to trash
-          </button>
+          {!trashed ? (
+            <button type="button" className="button button-danger-outline" onClick={() => setConfirming(true)} data-testid="delete">
+              Move to trash
+            </button>
+          ) : null}
         </div>
+        <p className="photo-status" role="status" aria-live="polite" data-testid="photo-status">
+          {status}
+        </p>
         {actionError ? (
           <p className="banner banner-error" role="alert">
             {actionError}
@@ -193,7 +290,24 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
           <MetadataTable photo={photo} />
         </section>
 
+        <PhotoPeople faces={photo.faces} onEdit={setEditingFace} emptyNote={faceNote} />
+
         <Analysis photo={photo} note={(step, fallback) => stepNote(photo, step, fallback)} />
+
+        {photo.albums ? (
+          <PhotoAlbums
+            photoId={photo.id}
+            albums={photo.albums}
+            onAdded={(message) => {
+              setStatus(message);
+              onChanged();
+            }}
+          />
+        ) : null}
+
+        <DuplicatesSection photo={photo} />
+
+        <SimilarSection photo={photo} note={stepNote(photo, 'embeddings', 'Not computed yet…')} />
 
         <section className="info-section" aria-labelledby="colours-title">
           <h2 id="colours-title">Colours</h2>
@@ -225,7 +339,21 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
             <p className="muted">{stepNote(photo, 'hashes', 'No hash.')}</p>
           )}
         </section>
+
+        <KeyboardHelp />
       </aside>
+
+      {editingFace ? (
+        <FaceEditor
+          key={editingFace.id}
+          face={editingFace}
+          onClose={() => setEditingFace(null)}
+          onChanged={(message) => {
+            setStatus(message);
+            onChanged();
+          }}
+        />
+      ) : null}
 
       <ConfirmDialog
         open={confirming}
@@ -246,8 +374,35 @@ function PhotoView({ photo, error, onChanged }: { photo: PhotoDetail; error: str
   );
 }
 
+const SHORTCUTS: [string, string][] = [
+  ['← →', 'previous / next photo'],
+  ['Esc', 'back to the list'],
+  ['+ −', 'zoom in / out (also the wheel, a pinch, a double-click)'],
+  ['0', 'fit the photo'],
+  ['F', 'favourite'],
+  ['1 – 5', 'rate'],
+];
+
+function KeyboardHelp() {
+  return (
+    <details className="info-section keyboard-help">
+      <summary>Keyboard shortcuts</summary>
+      <dl>
+        {SHORTCUTS.map(([keys, what]) => (
+          <div key={keys}>
+            <dt>
+              <kbd>{keys}</kbd>
+            </dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
 /** Why a step's result is missing, in words. */
-function stepNote(photo: PhotoDetail, step: string, fallback: string): string {
+function stepNote(photo: PhotoFull, step: string, fallback: string): string {
   const info = photo.steps[step];
   if (!info) return fallback;
   if (info.status === 'pending' || info.status === 'running') return 'Not computed yet…';

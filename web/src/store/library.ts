@@ -1,20 +1,28 @@
-// The gallery's state, kept outside React so that it survives a visit to a photo page (coming back shows the
-// same photos at the same scroll position at once) and so the header and the gallery share one copy.
-import { useSyncExternalStore } from 'react';
+// The library's state, kept outside React so that it survives a visit to a photo page (coming back shows the
+// same photos at the same scroll position at once) and so the header, the gallery and the photo page share one
+// copy: the library counts, and the orderings of photos (the whole library, an album, a person) that timelines
+// show and the photo page steps through.
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { api, ApiError, isTerminal, type LibraryStats, type PhotoSummary } from '../api.js';
+import type { LibraryFilter, TimelinePhoto } from '../client/library.js';
+import { CHUNK, filterKey, PhotoSequence, type SequenceState } from './photoSequence.js';
 
-export const PAGE_SIZE = 50;
+export { CHUNK, PhotoSequence, type SequenceState };
+
+/** Photos per step of `loadMore` (kept for pages that list the library's first photos). */
+export const PAGE_SIZE = CHUNK;
 /** How often to look again while photos are being processed. */
 const BUSY_POLL_MS = 2000;
 /** How often to look for changes made elsewhere (an import from the CLI, another browser) when idle. */
 const IDLE_POLL_MS = 5_000;
-/** The API's largest page. */
-const MAX_LIMIT = 500;
+/** Orderings kept besides the whole library's (albums and people visited lately). */
+const KEEP_SEQUENCES = 8;
 
 export interface LibraryState {
+  /** The whole library's photos loaded from the start without a gap (newest taken first). */
   items: PhotoSummary[];
   total: number;
-  /** Pages of PAGE_SIZE loaded so far. */
+  /** Chunks of PAGE_SIZE loaded from the start. */
   pages: number;
   status: 'idle' | 'loading' | 'ready' | 'error';
   loadingMore: boolean;
@@ -26,7 +34,7 @@ const initial: LibraryState = { items: [], total: 0, pages: 0, status: 'idle', l
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Whether the pipeline still has work: shown photos not finished, or anything pending in the library. */
+/** Whether the pipeline still has work: loaded photos not finished, or anything pending in the library. */
 export function isBusy(state: LibraryState): boolean {
   if (state.items.some((item) => !isTerminal(item.state))) return true;
   const s = state.stats;
@@ -37,9 +45,20 @@ class LibraryStore {
   private state: LibraryState = initial;
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private refreshing: Promise<void> | null = null;
-  private refreshAgain = false;
+  private readonly sequences = new Map<string, PhotoSequence>();
+  /** The ordering the last photo was opened from: the photo page steps through it. */
+  private active: PhotoSequence;
+  readonly main: PhotoSequence;
+  private lastStats = '';
   private lastFullLook = 0;
+  private polling: Promise<void> | null = null;
+
+  constructor() {
+    this.main = new PhotoSequence(filterKey({}), {});
+    this.sequences.set(this.main.key, this.main);
+    this.active = this.main;
+    this.main.subscribe(() => this.syncMain());
+  }
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -57,92 +76,115 @@ class LibraryStore {
     for (const listener of this.listeners) listener();
   }
 
-  /** Loads the first page unless already loaded (or loading). */
-  ensureLoaded(): void {
-    if (this.state.status === 'idle' || this.state.status === 'error') void this.refresh();
+  /** Mirrors the whole library's ordering into the state the header and older pages read. */
+  private syncMain(): void {
+    const s = this.main.getSnapshot();
+    const items = this.main.loadedPrefix();
+    const same = items.length === this.state.items.length && items.every((item, i) => item === this.state.items[i]);
+    this.set({
+      items: same ? this.state.items : items,
+      total: s.timeline?.total ?? this.state.total,
+      pages: Math.ceil(items.length / PAGE_SIZE),
+      status: s.status,
+      error: s.error,
+    });
   }
 
-  /** Fetches the next page and appends it. */
+  /** The ordering for a filter (the same object every time, so that what was loaded is reused). */
+  sequence(filter: LibraryFilter = {}): PhotoSequence {
+    const key = filterKey(filter);
+    let sequence = this.sequences.get(key);
+    if (!sequence) {
+      sequence = new PhotoSequence(key, filter);
+      this.sequences.set(key, sequence);
+      // Forget the orderings visited longest ago (a Map iterates in insertion order).
+      for (const [other, value] of this.sequences) {
+        if (this.sequences.size <= KEEP_SEQUENCES + 1) break;
+        if (value !== this.main && value !== this.active && value !== sequence) this.sequences.delete(other);
+      }
+    } else {
+      // Visited again: move to the end, the most recent.
+      this.sequences.delete(key);
+      this.sequences.set(key, sequence);
+    }
+    return sequence;
+  }
+
+  /** The photo page steps through this ordering (set when a photo is opened from a timeline). */
+  setActive(sequence: PhotoSequence): void {
+    this.active = sequence;
+  }
+
+  activeSequence(): PhotoSequence {
+    return this.active;
+  }
+
+  /** Loads the timeline and the first photos unless already loaded (or loading). */
+  ensureLoaded(): void {
+    void this.main.ensureLoaded().then(() => {
+      if (this.main.total > 0 && !this.main.photoAt(0)) this.main.want(0, 1);
+    });
+    if (!this.state.stats) void this.poll();
+  }
+
+  /** Fetches the next chunk after the loaded start of the library. */
   async loadMore(): Promise<void> {
     const s = this.state;
     if (s.loadingMore || s.status !== 'ready' || s.items.length >= s.total) return;
     this.set({ loadingMore: true });
     try {
-      const page = await api.listPhotos(s.pages + 1, PAGE_SIZE);
-      // Uploads since the last page shift later pages down: skip what is already shown.
-      const seen = new Set(this.state.items.map((item) => item.id));
-      const fresh = page.items.filter((item) => !seen.has(item.id));
-      this.set({ items: [...this.state.items, ...fresh], total: page.total, pages: s.pages + 1, loadingMore: false, error: null });
+      await this.main.load(s.items.length);
     } catch (error) {
-      this.set({ loadingMore: false, error: errorText(error) });
+      this.set({ error: errorText(error) });
     }
+    this.set({ loadingMore: false });
+  }
+
+  /** Reloads the library counts and the orderings on screen; the others are reloaded when next shown. */
+  async refresh(): Promise<void> {
+    const stats = api.stats().then(
+      (value) => this.set({ stats: value }),
+      () => undefined,
+    );
+    const loaded = [...this.sequences.values()].filter((s) => s.getSnapshot().status !== 'idle');
+    for (const sequence of loaded) if (!sequence.watched) sequence.markOutdated();
+    await Promise.all([stats, ...loaded.filter((s) => s.watched).map((s) => s.refresh())]);
+    this.lastFullLook = Date.now();
     this.schedule();
   }
 
-  /** Reloads the pages already shown (at least the first) and the library counts. Calls made meanwhile coalesce. */
-  refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        await this.reload();
-      } while (this.refreshAgain);
-    })().finally(() => {
-      this.refreshing = null;
-      this.schedule();
-    });
-    return this.refreshing;
-  }
-
-  private async reload(): Promise<void> {
-    if (this.state.status !== 'ready') this.set({ status: 'loading' });
-    const want = Math.max(1, this.state.pages) * PAGE_SIZE;
-    try {
-      const [stats, ...chunks] = await Promise.all([
-        api.stats().catch(() => this.state.stats),
-        ...Array.from({ length: Math.ceil(want / MAX_LIMIT) }, (_, i) => api.listPhotos(i + 1, Math.min(MAX_LIMIT, want))),
-      ]);
-      const items = chunks.flatMap((chunk) => chunk.items).slice(0, want);
-      const total = chunks[chunks.length - 1]?.total ?? items.length;
-      this.lastFullLook = Date.now();
-      this.set({ items, total, pages: Math.max(1, Math.ceil(items.length / PAGE_SIZE)), status: 'ready', error: null, stats });
-    } catch (error) {
-      this.set(this.state.status === 'ready' ? { error: errorText(error) } : { status: 'error', error: errorText(error) });
-    }
-  }
-
-  /** A cheap look: counts, and the states of the unfinished photos shown; reloads the list when anything moved. */
-  private async poll(): Promise<void> {
-    const s = this.state;
-    if (s.status !== 'ready') return this.refresh();
-    const unfinished = s.items.filter((item) => !isTerminal(item.state)).map((item) => item.id);
-    try {
-      const [stats, states] = await Promise.all([
-        api.stats(),
-        unfinished.length > 0 ? api.photoStates(unfinished.slice(0, 5000)).then((r) => r.states) : Promise.resolve({} as Record<string, string>),
-      ]);
-      const byId = new Map(s.items.map((item) => [item.id, item.state]));
-      const moved = unfinished.some((id) => states[id] !== byId.get(id));
-      const countsChanged = stats.total !== s.total || JSON.stringify(stats.states) !== JSON.stringify(s.stats?.states);
-      if (moved || countsChanged || Date.now() - this.lastFullLook > 60_000) {
-        await this.refresh();
-      } else {
-        this.set({ stats, error: null });
+  /** A cheap look at the counts; reloads the orderings when anything moved (uploads, processing, trash). */
+  private poll(): Promise<void> {
+    if (this.polling) return this.polling;
+    this.polling = (async () => {
+      try {
+        const stats = await api.stats();
+        const fingerprint = JSON.stringify([stats.total, stats.states]);
+        const changed = fingerprint !== this.lastStats;
+        const first = this.lastStats === '';
+        this.lastStats = fingerprint;
+        this.set({ stats, error: this.main.getSnapshot().error });
+        if ((changed && !first) || Date.now() - this.lastFullLook > 60_000) await this.refresh();
+      } catch (error) {
+        // Keep what is shown; say that the server is not answering.
+        this.set({ error: error instanceof ApiError ? error.message : errorText(error) });
       }
-    } catch (error) {
-      // Keep what is shown; say that the server is not answering.
-      this.set({ error: error instanceof ApiError ? error.message : errorText(error) });
-    }
+    })().finally(() => {
+      this.polling = null;
+    });
+    return this.polling;
   }
 
-  /** Forgets a photo at once (after deleting it), then checks with the server. */
+  /** Forgets a photo at once (after trashing it), then checks with the server. */
   removeLocal(id: string): void {
     const items = this.state.items.filter((item) => item.id !== id);
     if (items.length !== this.state.items.length) this.set({ items, total: Math.max(0, this.state.total - 1) });
     void this.refresh();
+  }
+
+  /** Applies a change to loaded photos in every ordering (a bulk favourite), before the server's copy returns. */
+  patchLocal(ids: ReadonlySet<string>, change: Partial<TimelinePhoto>): void {
+    for (const sequence of this.sequences.values()) sequence.patch(ids, change);
   }
 
   private schedule(): void {
@@ -152,7 +194,7 @@ class LibraryStore {
     const delay = isBusy(this.state) ? BUSY_POLL_MS : IDLE_POLL_MS;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (document.visibilityState === 'hidden' || this.refreshing) return this.schedule();
+      if (document.visibilityState === 'hidden') return this.schedule();
       void this.poll().finally(() => this.schedule());
     }, delay);
   }
@@ -177,4 +219,64 @@ export const library = new LibraryStore();
 
 export function useLibrary(): LibraryState {
   return useSyncExternalStore(library.subscribe, library.getSnapshot);
+}
+
+/** The state of one ordering (timeline, status, version), re-rendering when it changes. */
+export function useSequence(sequence: PhotoSequence): SequenceState {
+  return useSyncExternalStore(sequence.subscribe, sequence.getSnapshot);
+}
+
+export interface Neighbours {
+  newer: TimelinePhoto | null;
+  older: TimelinePhoto | null;
+  /** The photo's place in the ordering (0 = newest), when known. */
+  position: number | null;
+  total: number;
+}
+
+/**
+ * The photos either side of one in the ordering it was opened from (the gallery, an album, a person), at any
+ * position: the chunks either side are fetched when they are not loaded yet. A photo opened from a link (not
+ * from a timeline) is looked for in the whole library's loaded photos; `takenAt` lets it be found in its day.
+ */
+export function useNeighbours(id: string, takenAt?: string | null): Neighbours {
+  const sequence = library.activeSequence().indexOf(id) !== undefined ? library.activeSequence() : library.main;
+  const state = useSequence(sequence);
+  useLibrary(); // keeps the library polling (and so the ordering fresh) while a photo page is open
+  const [, setTried] = useState(0);
+  const position = sequence.indexOf(id) ?? null;
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      await sequence.ensureLoaded();
+      let at = sequence.indexOf(id);
+      if (at === undefined && takenAt !== undefined) {
+        // Not loaded yet: fetch the day the photo was taken on (or the undated photos) and look there.
+        const day = takenAt ? takenAt.slice(0, 10) : 'undated';
+        const bucket = sequence.getSnapshot().timeline?.buckets.find((b) => b.key === day);
+        if (bucket) {
+          for (let offset = bucket.offset; offset < bucket.offset + bucket.count && !cancelled; offset += CHUNK) {
+            await sequence.load(offset).catch(() => undefined);
+            at = sequence.indexOf(id);
+            if (at !== undefined) break;
+          }
+        }
+      }
+      if (at === undefined || cancelled) return;
+      await Promise.all([sequence.load(at - 1), sequence.load(at + 1)]).catch(() => undefined);
+      if (!cancelled) setTried((n) => n + 1);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [sequence, id, takenAt, state.timeline]);
+
+  if (position === null) return { newer: null, older: null, position: null, total: sequence.total };
+  return {
+    newer: sequence.photoAt(position - 1) ?? null,
+    older: sequence.photoAt(position + 1) ?? null,
+    position,
+    total: sequence.total,
+  };
 }

@@ -1,60 +1,93 @@
-// Uploads: batches of files sent one request at a time, with progress and a summary of what the server said.
+// Uploads: every file (with its XMP sidecars) is its own small request, a few at a time, so the progress the panel
+// shows per file is the real one; what the server answered is kept per file (added, already in the library,
+// refused and why, failed). Files dropped while an upload runs join the queue.
 import { useSyncExternalStore } from 'react';
-import { uploadFiles, type UploadItem } from '../api.js';
+import type { UploadItem } from '../api.js';
+import { sendFiles } from '../client/upload.js';
 import { library } from './library.js';
 
-const BATCH_FILES = 25;
-const BATCH_BYTES = 64 * 1024 * 1024;
+/** Requests at once: enough to keep the connection busy, few enough that each file's progress moves. */
+const CONCURRENCY = 3;
 
-export interface UploadSummary {
-  added: { id: string; filename: string }[];
-  duplicates: { id: string; filename: string }[];
-  refused: { filename: string; error: string }[];
-  /** A request that failed as a whole (server unreachable…), with the files it carried. */
-  failures: string[];
+export type UploadStatus = 'queued' | 'uploading' | 'saving' | 'added' | 'duplicate' | 'refused' | 'failed' | 'cancelled';
+
+export interface UploadEntry {
+  key: number;
+  name: string;
+  /** The folder it came from, when a folder was dropped ("Holiday/Day 1"). */
+  folder: string | null;
+  size: number;
+  /** Bytes sent so far. */
+  sent: number;
+  status: UploadStatus;
+  /** The photo it became, or the one already in the library with the same bytes. */
+  photoId: string | null;
+  /** Why it was refused or failed, in the server's words. */
+  message: string | null;
+  /** An XMP sidecar travels with its photo and is not a photo of its own. */
+  sidecar: boolean;
 }
 
 export interface UploadState {
+  entries: UploadEntry[];
   active: boolean;
+  /** The panel is shown (until dismissed), and folded to its summary line. */
+  open: boolean;
+  collapsed: boolean;
+  /** Files and bytes in this round of uploads (cleared when the panel is dismissed). */
   files: number;
-  filesSent: number;
+  filesDone: number;
   bytes: number;
   bytesSent: number;
-  summary: UploadSummary | null;
 }
 
-const idle: UploadState = { active: false, files: 0, filesSent: 0, bytes: 0, bytesSent: 0, summary: null };
+const idle: UploadState = { entries: [], active: false, open: false, collapsed: false, files: 0, filesDone: 0, bytes: 0, bytesSent: 0 };
 
+export interface FileToUpload {
+  file: File;
+  /** The folder inside what was dropped, without the file's name. */
+  folder?: string | null;
+}
+
+const isSidecar = (name: string) => /\.xmp$/i.test(name);
 /** "IMG_1.jpg.xmp", "IMG_1.xmp" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with its photo. */
 const stem = (name: string) => name.toLowerCase().replace(/\.xmp$/, '').replace(/\.[^.]*$/, '');
 
-/** Splits files into requests of a reasonable size, keeping each photo with its sidecars. */
-export function batchFiles(files: readonly File[]): File[][] {
-  const groups = new Map<string, File[]>();
-  for (const file of files) {
-    const key = stem(file.name);
-    groups.set(key, [...(groups.get(key) ?? []), file]);
-  }
-  const batches: File[][] = [];
-  let batch: File[] = [];
-  let bytes = 0;
-  for (const group of groups.values()) {
-    const size = group.reduce((sum, f) => sum + f.size, 0);
-    if (batch.length > 0 && (batch.length + group.length > BATCH_FILES || bytes + size > BATCH_BYTES)) {
-      batches.push(batch);
-      batch = [];
-      bytes = 0;
+/** Groups files into requests: one photo each, with the sidecars of the same folder and stem. */
+export function groupFiles(files: readonly FileToUpload[]): FileToUpload[][] {
+  const groups = new Map<string, FileToUpload[]>();
+  let unique = 0;
+  for (const item of files) {
+    const base = `${item.folder ?? ''}/${stem(item.file.name)}`;
+    // Two photos with the same stem (IMG_1.jpg and IMG_1.heic) go separately; sidecars join the first.
+    let key = base;
+    if (!isSidecar(item.file.name)) {
+      while (groups.get(key)?.some((other) => !isSidecar(other.file.name))) key = `${base}#${++unique}`;
     }
-    batch.push(...group);
-    bytes += size;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
   }
-  if (batch.length > 0) batches.push(batch);
-  return batches;
+  return [...groups.values()];
+}
+
+const TERMINAL: readonly UploadStatus[] = ['added', 'duplicate', 'refused', 'failed', 'cancelled'];
+export const isDone = (entry: UploadEntry) => TERMINAL.includes(entry.status);
+
+interface Job {
+  keys: number[];
+  files: File[];
 }
 
 class UploadStore {
   private state: UploadState = idle;
   private readonly listeners = new Set<() => void>();
+  private nextKey = 1;
+  private queue: Job[] = [];
+  private running = 0;
+  private readonly requests = new Set<AbortController>();
+  /** The File of each entry, kept to send it again after a failure (React has no use for it in the state). */
+  private readonly fileByKey = new Map<number, File>();
+  private frame = 0;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -63,49 +96,175 @@ class UploadStore {
 
   readonly getSnapshot = (): UploadState => this.state;
 
-  private set(patch: Partial<UploadState>): void {
+  /** Progress events come many times a frame: those tell the listeners once per frame (`batched`). */
+  private set(patch: Partial<UploadState>, batched = false): void {
     this.state = { ...this.state, ...patch };
+    if (batched) return this.notifySoon();
+    if (this.frame) cancelFrame(this.frame);
+    this.frame = 0;
     for (const listener of this.listeners) listener();
   }
 
-  dismiss(): void {
-    if (!this.state.active) this.set({ summary: null });
+  private notifySoon(): void {
+    if (this.frame) return;
+    const run = () => {
+      this.frame = 0;
+      for (const listener of this.listeners) listener();
+    };
+    this.frame = requestFrame(run);
   }
 
-  async upload(files: readonly File[]): Promise<void> {
-    if (this.state.active || files.length === 0) return;
-    const bytes = files.reduce((sum, f) => sum + f.size, 0);
-    const summary: UploadSummary = { added: [], duplicates: [], refused: [], failures: [] };
-    this.set({ active: true, files: files.length, filesSent: 0, bytes, bytesSent: 0, summary: null });
-    let sentBefore = 0;
-    let filesBefore = 0;
-    for (const batch of batchFiles(files)) {
-      const batchBytes = batch.reduce((sum, f) => sum + f.size, 0);
-      try {
-        const result = await uploadFiles(batch, (loaded, total) => {
-          // The multipart body is a little larger than the files: scale to the files' bytes.
-          this.set({ bytesSent: sentBefore + Math.min(batchBytes, (loaded / Math.max(total, 1)) * batchBytes) });
-        });
-        for (const item of result.items) addItem(summary, item);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        summary.failures.push(`${message} (${batch.length === 1 ? batch[0]!.name : `${batch.length} files`})`);
+  private update(keys: readonly number[], change: (entry: UploadEntry) => Partial<UploadEntry>, batched = false): void {
+    const wanted = new Set(keys);
+    let bytesSent = 0;
+    let filesDone = 0;
+    const entries = this.state.entries.map((entry) => {
+      const next = wanted.has(entry.key) ? { ...entry, ...change(entry) } : entry;
+      bytesSent += next.status === 'queued' ? 0 : isDone(next) || next.status === 'saving' ? next.size : next.sent;
+      if (isDone(next)) filesDone++;
+      return next;
+    });
+    this.set({ entries, bytesSent, filesDone }, batched);
+  }
+
+  /** Adds files to the queue and starts sending them. */
+  upload(input: readonly (File | FileToUpload)[]): void {
+    const files = input.map((item) => (item instanceof File ? { file: item } : item));
+    if (files.length === 0) return;
+    const fresh: UploadEntry[] = [];
+    for (const group of groupFiles(files)) {
+      const keys: number[] = [];
+      for (const { file, folder } of group) {
+        const key = this.nextKey++;
+        keys.push(key);
+        this.fileByKey.set(key, file);
+        fresh.push({ key, name: file.name, folder: folder || null, size: file.size, sent: 0, status: 'queued', photoId: null, message: null, sidecar: isSidecar(file.name) });
       }
-      sentBefore += batchBytes;
-      filesBefore += batch.length;
-      this.set({ bytesSent: sentBefore, filesSent: filesBefore });
-      void library.refresh();
+      this.queue.push({ keys, files: group.map((item) => item.file) });
     }
-    this.set({ active: false, summary });
+    // A new round after a finished one starts a fresh list; files added meanwhile join the running one.
+    const base = this.state.active ? this.state : { ...idle };
+    this.set({
+      entries: [...base.entries, ...fresh],
+      files: base.files + fresh.length,
+      bytes: base.bytes + fresh.reduce((sum, entry) => sum + entry.size, 0),
+      filesDone: base.filesDone,
+      bytesSent: base.bytesSent,
+      active: true,
+      open: true,
+      collapsed: this.state.open ? this.state.collapsed : false,
+    });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < CONCURRENCY && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      this.running++;
+      void this.send(job).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.queue.length === 0) this.finish();
+      });
+    }
+  }
+
+  private async send(job: Job): Promise<void> {
+    const controller = new AbortController();
+    this.requests.add(controller);
+    this.update(job.keys, () => ({ status: 'uploading', sent: 0 }));
+    try {
+      const result = await sendFiles(
+        job.files,
+        (loaded, all) => {
+          // The multipart body is a little larger than the files: share what was sent out by their sizes.
+          const fraction = Math.min(1, loaded / Math.max(all, 1));
+          this.update(job.keys, (entry) => (fraction >= 1 ? { status: 'saving', sent: entry.size } : { sent: Math.round(entry.size * fraction) }), true);
+        },
+        controller.signal,
+      );
+      // Items come back in the order the files were sent.
+      this.update(job.keys, (entry) => outcome(entry, result.items[job.keys.indexOf(entry.key)]));
+      this.refreshSoon();
+    } catch (error) {
+      const cancelled = error instanceof DOMException && error.name === 'AbortError';
+      const message = error instanceof Error ? error.message : String(error);
+      this.update(job.keys, () => (cancelled ? { status: 'cancelled', message: null } : { status: 'failed', message }));
+    } finally {
+      this.requests.delete(controller);
+    }
+  }
+
+  /** New photos appear in the gallery while the rest is still uploading (at most every second). */
+  private refreshSoon(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void library.refresh();
+    }, 1000);
+  }
+
+  private finish(): void {
+    this.set({ active: false });
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+    void library.refresh();
+  }
+
+  /** Stops what is queued and what is being sent; files already saved stay in the library. */
+  cancel(): void {
+    const queued = this.queue.flatMap((job) => job.keys);
+    this.queue = [];
+    this.update(queued, () => ({ status: 'cancelled' }));
+    for (const controller of this.requests) controller.abort();
+  }
+
+  /** Sends again the files whose request failed (server unreachable, interrupted) or was cancelled. */
+  retryFailed(): void {
+    const again = this.state.entries.filter((entry) => (entry.status === 'failed' || entry.status === 'cancelled') && this.fileByKey.has(entry.key));
+    if (again.length === 0) return;
+    this.update(
+      again.map((entry) => entry.key),
+      () => ({ status: 'queued', sent: 0, message: null }),
+    );
+    for (const entry of again) this.queue.push({ keys: [entry.key], files: [this.fileByKey.get(entry.key)!] });
+    this.set({ active: true });
+    this.pump();
+  }
+
+  setCollapsed(collapsed: boolean): void {
+    this.set({ collapsed });
+  }
+
+  /** Hides the panel; the next upload starts a fresh list. */
+  dismiss(): void {
+    if (this.state.active) return;
+    this.fileByKey.clear();
+    this.set({ ...idle });
   }
 }
 
-function addItem(summary: UploadSummary, item: UploadItem): void {
-  if ('error' in item) summary.refused.push({ filename: item.filename, error: item.error });
-  else if (/\.xmp$/i.test(item.filename)) return; // a sidecar attached to its photo: not a photo of its own
-  else if (item.duplicate) summary.duplicates.push({ id: item.id, filename: item.filename });
-  else summary.added.push({ id: item.id, filename: item.filename });
+/** A frame while the page is shown; a timer in a hidden tab (which gets no frames). */
+function requestFrame(run: () => void): number {
+  return typeof requestAnimationFrame === 'function' && document.visibilityState === 'visible'
+    ? requestAnimationFrame(run)
+    : (setTimeout(run, 16) as unknown as number);
 }
+
+function cancelFrame(frame: number): void {
+  cancelAnimationFrame(frame);
+  clearTimeout(frame);
+}
+
+/** What the server said about one file. */
+function outcome(entry: UploadEntry, item: UploadItem | undefined): Partial<UploadEntry> {
+  if (!item) return { status: 'failed', message: 'The server did not say what became of this file.' };
+  if ('error' in item) return { status: 'refused', message: withoutName(item.error, entry.name), sent: entry.size };
+  return { status: item.duplicate ? 'duplicate' : 'added', photoId: item.id, sent: entry.size };
+}
+
+/** The server's messages often start with the file's name, which the panel shows already. */
+export const withoutName = (message: string, filename: string) => (message.startsWith(`${filename}: `) ? message.slice(filename.length + 2) : message);
 
 export const uploads = new UploadStore();
 

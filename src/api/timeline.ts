@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Library } from '../library/library.js';
+import { getTimeline } from '../library/timeline.js';
+import { errorBody, timelineQuery, timelineResult } from './schemas.js';
+
+export function timelineRoutes(app: FastifyInstance, lib: Library): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get('/api/timeline', {
+    schema: {
+      tags: ['photos'],
+      summary: 'How many photos each day or month holds, newest first, for laying out the whole library at once',
+      description:
+        "Buckets keyed by the date taken as the camera's clock wrote it (the date GET /api/photos shows; a photo " +
+        'without one counts by its file date in UTC), newest first, with `undated` last. Each bucket is one ' +
+        'unbroken stretch of GET /api/photos with the same filters: its photos are `offset` … `offset + count - 1` ' +
+        'there. Takes the filters GET /api/photos takes; the trash is left out.',
+      querystring: timelineQuery,
+      response: { 200: timelineResult, 400: errorBody },
+    },
+    handler: async (request) => {
+      const { groupBy, ...filter } = request.query;
+      return getTimeline(lib, groupBy, filter);
+    },
+  });
+}

@@ -1,0 +1,149 @@
+// Albums, manual and automatic: list, read, create, rename, delete, add/remove photos, keep/dismiss, regenerate.
+import { request, type PhotoPage } from '../api.js';
+
+export type AlbumKind = 'manual' | 'auto';
+export type AlbumStatus = 'active' | 'dismissed' | (string & {});
+
+export interface AlbumSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  /** `manual` (made or kept by the user) or `auto` (from clustering the photos). */
+  kind: AlbumKind;
+  status: AlbumStatus;
+  /** Photos in it, those in the trash left out. */
+  photoCount: number;
+  /** The chosen cover, else the most recent photo; null when empty. */
+  coverPhotoId: string | null;
+  coverChosen: boolean;
+  /** An automatic album's tags. */
+  tags: string[];
+  primaryCategory: string | null;
+  /** `user`, or where an automatic name came from (`provider`, `fallback`). */
+  nameSource: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlbumList {
+  items: AlbumSummary[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+/** An album with one page of its photos, newest taken first. */
+export interface AlbumDetail extends AlbumSummary {
+  photos: PhotoPage;
+}
+
+export interface AutoAlbumResult {
+  id: string;
+  name: string;
+  description: string | null;
+  tags: string[];
+  primaryCategory: string | null;
+  nameSource: string | null;
+  photoCount: number;
+  representativeIds: string[];
+  start: string | null;
+  end: string | null;
+  place: string | null;
+  change: 'created' | 'updated' | 'unchanged';
+}
+
+export interface RegenerateResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  skipped: number;
+  photos: number;
+  pending: number;
+  model: string;
+  params: { minSize: number; minSimilarity: number; timeGapDays: number | null };
+  albums: AutoAlbumResult[];
+}
+
+export interface RegenerateOptions {
+  minSize?: number;
+  minSimilarity?: number;
+  timeGapDays?: number | null;
+}
+
+const albumPath = (id: string) => `/api/albums/${encodeURIComponent(id)}`;
+
+/** Albums that are not dismissed, manual first, newest first (limit ≤ 500). */
+export function listAlbums(
+  options: { kind?: AlbumKind; page?: number; limit?: number } = {},
+  signal?: AbortSignal,
+): Promise<AlbumList> {
+  const query = new URLSearchParams({ page: String(options.page ?? 1), limit: String(options.limit ?? 500) });
+  if (options.kind) query.set('kind', options.kind);
+  return request('GET', `/api/albums?${query}`, { signal });
+}
+
+/** Every album that is not dismissed (all pages). */
+export async function listAllAlbums(kind?: AlbumKind, signal?: AbortSignal): Promise<AlbumSummary[]> {
+  const items: AlbumSummary[] = [];
+  for (let page = 1; ; page++) {
+    const list = await listAlbums({ kind, page, limit: 500 }, signal);
+    items.push(...list.items);
+    if (list.items.length === 0 || items.length >= list.total) return items;
+  }
+}
+
+export function getAlbum(id: string, options: { page?: number; limit?: number } = {}, signal?: AbortSignal): Promise<AlbumDetail> {
+  const query = new URLSearchParams({ page: String(options.page ?? 1), limit: String(options.limit ?? 50) });
+  return request('GET', `${albumPath(id)}?${query}`, { signal });
+}
+
+export function createAlbum(input: { name: string; description?: string | null; photoIds?: string[] }): Promise<AlbumSummary> {
+  return request('POST', '/api/albums', { body: input });
+}
+
+/** Rename or describe an album, or choose its cover (an automatic album edited this way becomes manual). */
+export function updateAlbum(
+  id: string,
+  change: { name?: string; description?: string | null; coverPhotoId?: string | null },
+): Promise<AlbumSummary> {
+  return request('PATCH', albumPath(id), { body: change });
+}
+
+export function renameAlbum(id: string, name: string): Promise<AlbumSummary> {
+  return updateAlbum(id, { name });
+}
+
+/** Deletes the album; its photos stay in the library. */
+export function deleteAlbum(id: string): Promise<void> {
+  return request('DELETE', albumPath(id));
+}
+
+/** Adds photos (those already in it are left alone); `added` counts the new ones. */
+export function addPhotosToAlbum(id: string, photoIds: string[]): Promise<{ album: AlbumSummary; added: number }> {
+  return request('POST', `${albumPath(id)}/photos`, { body: { ids: photoIds } });
+}
+
+/** Takes photos out of the album (they stay in the library); `removed` counts those that were in it. */
+export function removePhotosFromAlbum(id: string, photoIds: string[]): Promise<{ album: AlbumSummary; removed: number }> {
+  return request('POST', `${albumPath(id)}/photos/remove`, { body: { ids: photoIds } });
+}
+
+/** Keeps an automatic album: it becomes manual. */
+export function keepAlbum(id: string): Promise<AlbumSummary> {
+  return request('POST', `${albumPath(id)}/keep`);
+}
+
+/** Dismisses an automatic album: no longer listed, and regenerating does not bring it back. */
+export function dismissAlbum(id: string): Promise<AlbumSummary> {
+  return request('POST', `${albumPath(id)}/dismiss`);
+}
+
+/** Groups alike photos into automatic albums again (409 while another run is going, or without a CLIP model). */
+export function regenerateAutoAlbums(options: RegenerateOptions = {}): Promise<RegenerateResult> {
+  return request('POST', '/api/albums/auto/regenerate', { body: options });
+}
+
+export const albumUrls = {
+  page: (id: string) => `/albums/${encodeURIComponent(id)}`,
+};

@@ -1,0 +1,53 @@
+import { photoUrls, type FaceInfo } from '../api.js';
+import { photoLinks } from '../client/photo.js';
+import { Link } from '../lib/router.js';
+import { faceLabel } from './FaceOverlay.js';
+
+interface Props {
+  faces: readonly FaceInfo[];
+  onEdit: (face: FaceInfo) => void;
+  /** Why there are no faces (the step's state), when there are none. */
+  emptyNote: string;
+}
+
+/** The faces on the photo as a list beside it: who each is (a link to the person), and a button to name or change it. */
+export function PhotoPeople({ faces, onEdit, emptyNote }: Props) {
+  const unnamed = faces.filter((face) => !face.personName).length;
+  return (
+    <section className="info-section" aria-labelledby="people-title">
+      <h2 id="people-title">People</h2>
+      {faces.length > 0 ? (
+        <>
+          <ul className="face-list" data-testid="faces">
+            {faces.map((face) => (
+              <li key={face.id} className="face-item" data-face-id={face.id}>
+                <img src={photoUrls.face(face.id)} alt="" width={56} height={56} loading="lazy" />
+                {face.personId && face.personName ? (
+                  <Link to={photoLinks.person(face.personId)} className="face-name" data-testid="face-name">
+                    {face.personName}
+                  </Link>
+                ) : (
+                  <span className="face-name face-name-unknown" data-testid="face-name">
+                    {faceLabel(face)}
+                  </span>
+                )}
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => onEdit(face)}
+                  aria-label={face.personName ? `Change who this is (${face.personName})` : 'Name this person'}
+                  data-testid="face-edit"
+                >
+                  {face.personName ? 'Change' : 'Name'}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {unnamed > 0 ? <p className="sub">Click a face on the photo, or “Name”, to say who it is.</p> : null}
+        </>
+      ) : (
+        <p className="muted">{emptyNote}</p>
+      )}
+    </section>
+  );
+}

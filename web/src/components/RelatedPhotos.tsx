@@ -1,0 +1,152 @@
+import { useEffect, useRef, useState } from 'react';
+import { getDuplicateGroup, photoLinks, similarPhotos, type DuplicateMember, type ListedPhoto, type PhotoFull } from '../client/photo.js';
+import { Link } from '../lib/router.js';
+import { stepThroughList } from '../store/resultSequence.js';
+import { PhotoGrid } from './PhotoGrid.js';
+
+type Load<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'error'; error: string };
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
+
+/** What a member's evidence says, shortly: "same picture, 4 bits apart", "97% alike", "burst". */
+function evidence(member: DuplicateMember): string {
+  if (member.tier === 'burst') return 'burst';
+  if (member.pdqDistance !== null) return `${member.pdqDistance} bits`;
+  if (member.similarity !== null) return `${Math.round(member.similarity * 100)}% alike`;
+  return member.tier;
+}
+
+/**
+ * The duplicate or burst group the photo is in: the other members (tiles to open), the suggested keeper, and
+ * the way to the duplicates page to settle the group.
+ */
+export function DuplicatesSection({ photo }: { photo: PhotoFull }) {
+  const group = photo.duplicateGroup;
+  const [load, setLoad] = useState<Load<DuplicateMember[]>>({ status: 'loading' });
+  const groupId = group?.id;
+  useEffect(() => {
+    if (!groupId) return;
+    const controller = new AbortController();
+    setLoad({ status: 'loading' });
+    getDuplicateGroup(groupId, controller.signal)
+      .then((detail) => setLoad({ status: 'ready', value: detail.members }))
+      .catch((error: unknown) => {
+        if (!isAbort(error)) setLoad({ status: 'error', error: errorText(error) });
+      });
+    return () => controller.abort();
+  }, [groupId]);
+  if (!group) return null;
+
+  const burst = group.kind === 'burst';
+  const others = group.size - 1;
+  const members = load.status === 'ready' ? load.value.filter((member) => member.photo.id !== photo.id) : [];
+  const byId = new Map(members.map((member) => [member.photo.id, member]));
+  const isKeeper = group.keeperId === photo.id;
+  return (
+    <section className="info-section" aria-labelledby="duplicates-title" data-testid="duplicates">
+      <h2 id="duplicates-title">{burst ? 'Burst' : 'Duplicates'}</h2>
+      <p>
+        {burst
+          ? `Taken in a burst with ${others} other frame${others === 1 ? '' : 's'}.`
+          : `This photo and ${others} other${others === 1 ? '' : 's'} look like copies of one picture.`}{' '}
+        {isKeeper ? <span className="badge badge-completed">suggested to keep</span> : null}
+      </p>
+      {load.status === 'ready' && members.length > 0 ? (
+        <PhotoGrid<ListedPhoto>
+          photos={members.map((member) => member.photo)}
+          label={burst ? 'Other frames of the burst' : 'Other copies'}
+          compact
+          onOpen={() => stepThroughList(members.map((member) => member.photo))}
+          overlay={(listed) => {
+            const member = byId.get(listed.id);
+            return member ? (
+              <span className="tile-note">
+                {member.suggestedKeeper ? 'keep · ' : ''}
+                {evidence(member)}
+              </span>
+            ) : null;
+          }}
+          testId="duplicate-members"
+        />
+      ) : null}
+      {load.status === 'loading' ? <p className="muted">Loading the group…</p> : null}
+      {load.status === 'error' ? <p className="muted">The group could not be loaded: {load.error}</p> : null}
+      <p className="section-link">
+        <Link to={photoLinks.duplicateGroup(group.id)} data-testid="duplicates-link">
+          {burst ? 'See the burst' : 'Review the duplicates'} <span aria-hidden="true">→</span>
+        </Link>
+      </p>
+    </section>
+  );
+}
+
+const SIMILAR_SHOWN = 8;
+
+/**
+ * Photos that look like this one (CLIP), fetched when the section scrolls into view: stepping through photos
+ * with the keyboard does not run a search for each.
+ */
+export function SimilarSection({ photo, note }: { photo: PhotoFull; note: string }) {
+  const section = useRef<HTMLElement>(null);
+  const [visible, setVisible] = useState(false);
+  const [load, setLoad] = useState<Load<ListedPhoto[]>>({ status: 'loading' });
+  const ready = photo.embedding !== null;
+
+  useEffect(() => {
+    const node = section.current;
+    if (!node || visible || !ready) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      setVisible(true);
+      return;
+    }
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) setVisible(true);
+    }, { rootMargin: '200px' });
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [visible, ready]);
+
+  useEffect(() => {
+    if (!visible || !ready) return;
+    const controller = new AbortController();
+    similarPhotos(photo.id, SIMILAR_SHOWN, controller.signal)
+      .then((answer) => setLoad({ status: 'ready', value: answer.items.map((item) => item.photo) }))
+      .catch((error: unknown) => {
+        if (!isAbort(error)) setLoad({ status: 'error', error: errorText(error) });
+      });
+    return () => controller.abort();
+  }, [visible, ready, photo.id]);
+
+  return (
+    <section ref={section} className="info-section" aria-labelledby="similar-title" data-testid="similar">
+      <h2 id="similar-title">Similar photos</h2>
+      {!ready ? (
+        <p className="muted">{note}</p>
+      ) : load.status === 'loading' ? (
+        <p className="muted" aria-busy="true">
+          Looking for photos like this one…
+        </p>
+      ) : load.status === 'error' ? (
+        <p className="muted">{load.error}</p>
+      ) : load.value.length === 0 ? (
+        <p className="muted">No other photo looks like this one.</p>
+      ) : (
+        <PhotoGrid<ListedPhoto>
+          photos={load.value}
+          label="Similar photos"
+          compact
+          onOpen={() => stepThroughList(load.value)}
+          testId="similar-photos"
+        />
+      )}
+      {ready ? (
+        <p className="section-link">
+          <Link to={photoLinks.similarSearch(photo.id)} data-testid="find-similar">
+            Find more like this <span aria-hidden="true">→</span>
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}

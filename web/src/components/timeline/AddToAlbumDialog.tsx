@@ -1,0 +1,184 @@
+// "Add to album": choose one of the albums (typing narrows the list) or name a new one.
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { photoUrls } from '../../api.js';
+import { addPhotosToAlbum, createAlbum, listAllAlbums, type AlbumSummary } from '../../client/albums.js';
+import { formatCount } from '../../lib/format.js';
+
+interface Props {
+  open: boolean;
+  count: number;
+  photoIds: string[];
+  onCancel: () => void;
+  onAdded: (album: { id: string; name: string }, added: number) => void;
+}
+
+const NEW = '__new__';
+
+export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [albums, setAlbums] = useState<AlbumSummary[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [choice, setChoice] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const titleId = useId();
+  const inputId = useId();
+
+  useEffect(() => {
+    const node = dialog.current;
+    if (!node) return;
+    if (open && !node.open) node.showModal();
+    if (!open && node.open) node.close();
+  }, [open]);
+
+  // Fresh list every time it opens (albums made elsewhere meanwhile).
+  useEffect(() => {
+    if (!open) return;
+    setQuery('');
+    setChoice(null);
+    setError(null);
+    setLoadError(null);
+    const controller = new AbortController();
+    listAllAlbums(undefined, controller.signal).then(
+      (items) => setAlbums([...items].sort((a, b) => Number(a.kind !== 'manual') - Number(b.kind !== 'manual'))),
+      (e: unknown) => {
+        if (!controller.signal.aborted) setLoadError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => controller.abort();
+  }, [open]);
+
+  const name = query.trim();
+  const shown = useMemo(() => {
+    const q = name.toLowerCase();
+    return (albums ?? []).filter((album) => !q || album.name.toLowerCase().includes(q));
+  }, [albums, name]);
+  const exact = shown.find((album) => album.name.toLowerCase() === name.toLowerCase());
+  const offerNew = name !== '' && !exact;
+  // Typing a new name chooses "new album"; typing an existing one chooses it.
+  const selected = choice ?? (exact ? exact.id : offerNew ? NEW : null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!selected || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      if (selected === NEW) {
+        const album = await createAlbum({ name, photoIds });
+        onAdded(album, photoIds.length);
+      } else {
+        const { album, added } = await addPhotosToAlbum(selected, photoIds);
+        onAdded(album, added);
+      }
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog album-dialog"
+      aria-labelledby={titleId}
+      data-testid="album-dialog"
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onCancel();
+      }}
+      onClick={(event) => {
+        if (event.target === dialog.current && !busy) onCancel();
+      }}
+    >
+      <form className="dialog-body" onSubmit={(event) => void submit(event)}>
+        <h2 id={titleId}>
+          Add {formatCount(count)} {count === 1 ? 'photo' : 'photos'} to an album
+        </h2>
+        <label htmlFor={inputId} className="album-dialog-label">
+          Find an album, or name a new one
+        </label>
+        <input
+          id={inputId}
+          className="input"
+          type="text"
+          value={query}
+          autoComplete="off"
+          autoFocus
+          onChange={(event) => {
+            setQuery(event.target.value);
+            setChoice(null);
+          }}
+          data-testid="album-name"
+        />
+        <div className="album-choices" role="radiogroup" aria-label="Albums">
+          {offerNew ? (
+            <AlbumChoice id={NEW} name={`New album “${name}”`} detail="Created with these photos" checked={selected === NEW} onChoose={setChoice} />
+          ) : null}
+          {albums === null && !loadError ? <p className="muted">Loading albums…</p> : null}
+          {loadError ? <p className="form-error">{loadError}</p> : null}
+          {shown.map((album) => (
+            <AlbumChoice
+              key={album.id}
+              id={album.id}
+              name={album.name}
+              detail={`${formatCount(album.photoCount)} ${album.photoCount === 1 ? 'photo' : 'photos'}${album.kind === 'auto' ? ' · automatic' : ''}`}
+              cover={album.coverPhotoId}
+              checked={selected === album.id}
+              onChoose={setChoice}
+            />
+          ))}
+          {albums !== null && albums.length === 0 && !offerNew ? <p className="muted">No albums yet: type a name to make the first.</p> : null}
+        </div>
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={!selected || busy} data-testid="album-add">
+            {busy ? 'Adding…' : selected === NEW ? 'Create and add' : 'Add'}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+function AlbumChoice({
+  id,
+  name,
+  detail,
+  cover,
+  checked,
+  onChoose,
+}: {
+  id: string;
+  name: string;
+  detail: string;
+  cover?: string | null;
+  checked: boolean;
+  onChoose: (id: string) => void;
+}) {
+  return (
+    <label className={`album-choice${checked ? ' album-choice-checked' : ''}`}>
+      <input type="radio" name="album" value={id} checked={checked} onChange={() => onChoose(id)} />
+      {cover ? (
+        <img src={photoUrls.thumbnail(cover)} alt="" className="album-choice-cover" loading="lazy" />
+      ) : (
+        <span className="album-choice-cover album-choice-empty" aria-hidden="true">
+          {id === NEW ? '+' : null}
+        </span>
+      )}
+      <span className="album-choice-text">
+        <span className="album-choice-name">{name}</span>
+        <span className="album-choice-detail">{detail}</span>
+      </span>
+    </label>
+  );
+}

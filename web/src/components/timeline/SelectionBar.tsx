@@ -1,0 +1,156 @@
+// The bar that replaces the header while photos are selected: how many, and what can be done to them all.
+import { useState } from 'react';
+import { albumUrls } from '../../client/albums.js';
+import { trashPhotos, updatePhotos } from '../../client/library.js';
+import { restoreFromTrash } from '../../client/trash.js';
+import { formatCount } from '../../lib/format.js';
+import { library } from '../../store/library.js';
+import type { PhotoSequence } from '../../store/photoSequence.js';
+import { selection, useSelection } from '../../store/selection.js';
+import { ConfirmDialog } from '../ConfirmDialog.js';
+import { HeartIcon } from '../PhotoTile.js';
+import { AddToAlbumDialog } from './AddToAlbumDialog.js';
+import { Toast, type ToastMessage } from './Toast.js';
+
+/** A page's own bulk action (an album page's "Remove from album"): runs, then says what it did. */
+export interface ExtraAction {
+  label: string;
+  danger?: boolean;
+  run: (ids: string[]) => Promise<string>;
+}
+
+const photos = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}`;
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequence; actions?: ExtraAction[] }) {
+  const sel = useSelection();
+  const [busy, setBusy] = useState(false);
+  const [dialog, setDialog] = useState<'album' | 'trash' | null>(null);
+  const [toast, setToast] = useState<ToastMessage | null>(null);
+  const active = sel.scope === sequence.key && sel.ids.size > 0;
+  const ids = active ? [...sel.ids] : [];
+
+  // Favourite unless every selected photo that is loaded already is one (then the button takes it back).
+  let allFavourite = ids.length > 0;
+  for (const id of ids) {
+    const offset = sequence.indexOf(id);
+    if (offset === undefined || !sequence.photoAt(offset)?.favorite) {
+      allFavourite = false;
+      break;
+    }
+  }
+
+  const run = async (work: () => Promise<ToastMessage>) => {
+    setBusy(true);
+    try {
+      const message = await work();
+      setToast(message);
+      selection.clear();
+    } catch (error) {
+      setToast({ text: errorText(error), error: true });
+    } finally {
+      setBusy(false);
+      setDialog(null);
+    }
+  };
+
+  const favourite = () =>
+    run(async () => {
+      const favorite = !allFavourite;
+      await updatePhotos(ids, { favorite });
+      library.patchLocal(new Set(ids), { favorite });
+      void library.refresh();
+      return { text: favorite ? `Added ${photos(ids.length)} to your favourites.` : `Removed ${photos(ids.length)} from your favourites.` };
+    });
+
+  const trash = () =>
+    run(async () => {
+      const chosen = ids;
+      const { trashed } = await trashPhotos(chosen);
+      void library.refresh();
+      return {
+        text: `Moved ${photos(trashed)} to the trash.`,
+        link: { to: '/trash', label: 'Open the trash' },
+        undo: async () => {
+          await restoreFromTrash(chosen);
+          void library.refresh();
+          return `Restored ${photos(chosen.length)}.`;
+        },
+      };
+    });
+
+  return (
+    <>
+      {active ? (
+        <div className="selection-bar" role="toolbar" aria-label="Selected photos" data-testid="selection-bar">
+          <button type="button" className="button button-ghost selection-close" onClick={() => selection.clear()} aria-label="Clear the selection (Esc)" title="Clear the selection (Esc)">
+            ×
+          </button>
+          <p className="selection-count" aria-live="polite" data-testid="selection-count">
+            {photos(ids.length)} selected{sel.pending ? '…' : ''}
+          </p>
+          <div className="selection-actions">
+            <button type="button" className="button" onClick={() => setDialog('album')} disabled={busy} data-testid="bulk-album">
+              <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
+                <rect x="3" y="5" width="14" height="14" rx="2" />
+                <path d="M7 2.5h12.5A1.5 1.5 0 0 1 21 4v12.5M10 9v6M7 12h6" />
+              </svg>
+              <span className="selection-label">Add to album</span>
+            </button>
+            <button type="button" className="button" onClick={() => void favourite()} disabled={busy} aria-pressed={allFavourite} data-testid="bulk-favorite">
+              <HeartIcon />
+              <span className="selection-label">{allFavourite ? 'Unfavourite' : 'Favourite'}</span>
+            </button>
+            {actions.map((action) => (
+              <button
+                key={action.label}
+                type="button"
+                className={`button${action.danger ? ' button-danger-outline' : ''}`}
+                disabled={busy}
+                onClick={() => void run(async () => ({ text: await action.run(ids) }))}
+              >
+                <span>{action.label}</span>
+              </button>
+            ))}
+            <button type="button" className="button button-danger-outline" onClick={() => setDialog('trash')} disabled={busy} data-testid="bulk-trash">
+              <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
+                <path d="M4 7h16M9.5 7V4.5h5V7M6 7l1 13h10l1-13M10 11v5.5M14 11v5.5" />
+              </svg>
+              <span className="selection-label">Trash</span>
+            </button>
+          </div>
+        </div>
+      ) : null}
+      <ConfirmDialog
+        open={dialog === 'trash'}
+        title={`Move ${photos(ids.length)} to the trash?`}
+        confirmLabel="Move to trash"
+        danger
+        busy={busy}
+        onConfirm={() => void trash()}
+        onCancel={() => setDialog(null)}
+      >
+        <p>They leave the library and its albums. You can restore them from the trash.</p>
+      </ConfirmDialog>
+      <AddToAlbumDialog
+        open={dialog === 'album'}
+        count={ids.length}
+        onCancel={() => setDialog(null)}
+        onAdded={(album, added) => {
+          setDialog(null);
+          selection.clear();
+          void library.refresh();
+          setToast({
+            text:
+              added === ids.length
+                ? `Added ${photos(added)} to “${album.name}”.`
+                : `Added ${photos(added)} to “${album.name}” (${formatCount(ids.length - added)} were in it already).`,
+            link: { to: albumUrls.page(album.id), label: 'Open the album' },
+          });
+        }}
+        photoIds={ids}
+      />
+      {toast ? <Toast message={toast} onClose={() => setToast(null)} /> : null}
+    </>
+  );
+}

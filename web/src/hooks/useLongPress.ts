@@ -1,0 +1,48 @@
+import { useRef, type PointerEvent } from 'react';
+
+/** How long a finger rests on a tile before it counts as a long press (the platforms' own is about this). */
+const PRESS_MS = 450;
+/** A finger moving further than this is scrolling, not pressing. */
+const SLOP_PX = 10;
+
+/**
+ * Long press with a finger (phones select photos this way, having no hover for the check circle). Spread the
+ * handlers on the element; `consumeClick()` says whether the click that follows the press must be swallowed.
+ */
+export function useLongPress(onLongPress: (() => void) | null) {
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const start = useRef<{ x: number; y: number } | null>(null);
+  const fired = useRef(false);
+  const cancel = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    start.current = null;
+  };
+  return {
+    onPointerDown(event: PointerEvent) {
+      if (!onLongPress || event.pointerType !== 'touch') return;
+      fired.current = false;
+      start.current = { x: event.clientX, y: event.clientY };
+      timer.current = setTimeout(() => {
+        timer.current = null;
+        fired.current = true;
+        onLongPress();
+      }, PRESS_MS);
+    },
+    onPointerMove(event: PointerEvent) {
+      const from = start.current;
+      if (from && Math.hypot(event.clientX - from.x, event.clientY - from.y) > SLOP_PX) cancel();
+    },
+    onPointerUp: cancel,
+    onPointerCancel: cancel,
+    onContextMenu(event: { preventDefault(): void }) {
+      // The browser's long-press menu would cover the selection that was just made.
+      if (fired.current || timer.current) event.preventDefault();
+    },
+    consumeClick(): boolean {
+      const was = fired.current;
+      fired.current = false;
+      return was;
+    },
+  };
+}
