@@ -372,8 +372,11 @@ describe('web app: search, with a CLIP model', () => {
     await poll(() => resultIds(page)).toEqual(expected);
     await page.locator(`[data-testid="search-results"] [data-photo-id="${expected[0]}"]`).click();
     await page.waitForURL(`**/photos/${expected[0]}`);
+    // the photo page knows its place in the results before the keys are pressed
+    await poll(() => page.getByTestId('photo-position').textContent()).toMatch(/1\s+of\s+2/);
     await page.keyboard.press('ArrowRight');
     await page.waitForURL(`**/photos/${expected[1]}`);
+    await poll(() => page.getByTestId('photo-position').textContent()).toMatch(/2\s+of\s+2/);
     // The end of the results: → goes nowhere (the gallery would go on), so ← leads back to the first result.
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowLeft');

@@ -4,12 +4,13 @@ import { Header } from './components/Header.js';
 import { UploadNotice } from './components/UploadNotice.js';
 import { Gallery } from './pages/Gallery.js';
 import { NotFound } from './pages/NotFound.js';
+import { PhotoPage } from './pages/PhotoPage.js';
 import { matchPath, savedScroll, useLocation } from './lib/router.js';
 
-// The gallery is in the first bundle (it is the first screen); every other page is its own chunk, fetched when
-// the browser is idle after the first screen, so that moving to it later costs no visible wait.
+// The gallery (the first screen) and the photo page (opened from every list, stepped through with the keys: no
+// key press may fall into a gap while its code loads) are in the first bundle; every other page is its own
+// chunk, fetched when the browser is idle after the first screen, so that moving to it later costs no wait.
 const pages = {
-  photo: () => import('./pages/PhotoPage.js'),
   search: () => import('./pages/Search.js'),
   people: () => import('./pages/People.js'),
   person: () => import('./pages/Person.js'),
@@ -19,7 +20,6 @@ const pages = {
   jobs: () => import('./pages/Jobs.js'),
   trash: () => import('./pages/Trash.js'),
 };
-const PhotoPage = lazy(() => pages.photo().then((m) => ({ default: m.PhotoPage })));
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
 const PersonPage = lazy(() => pages.person().then((m) => ({ default: m.PersonPage })));
