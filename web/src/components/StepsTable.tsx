@@ -1,36 +1,11 @@
 import { Fragment } from 'react';
 import type { StepInfo } from '../api.js';
 import { formatDuration } from '../lib/format.js';
+import { stepHint, stepLabel } from './jobs/steps.js';
 import { StepStatusBadge } from './StateBadge.js';
 
 /** The order the pipeline runs its steps in; steps the server adds later follow in the order it sends them. */
 const ORDER = ['preprocessing', 'metadata', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates'];
-
-const LABELS: Record<string, string> = {
-  preprocessing: 'Preprocessing',
-  metadata: 'Metadata',
-  hashes: 'Hashes',
-  palette: 'Colour palette',
-  embeddings: 'Embeddings',
-  faces: 'Faces',
-  tags: 'Tags',
-  ocr: 'Text (OCR)',
-  captions: 'Caption',
-  duplicates: 'Duplicates',
-};
-
-const HINTS: Record<string, string> = {
-  preprocessing: 'decode check, dimensions, thumbnail and preview',
-  metadata: 'date, camera, place, keywords (EXIF, XMP)',
-  hashes: 'PDQ perceptual hash',
-  palette: 'dominant colours',
-  embeddings: 'CLIP image embedding for semantic search',
-  faces: 'faces found and grouped into people',
-  tags: 'zero-shot tags and categories (CLIP)',
-  ocr: 'text on signs, documents, screens',
-  captions: 'caption and description',
-  duplicates: 'near-copies and bursts in the library',
-};
 
 export function sortedSteps(steps: Record<string, StepInfo>): [string, StepInfo][] {
   const rank = (name: string) => {
@@ -60,8 +35,8 @@ export function StepsTable({ steps }: { steps: Record<string, StepInfo> }) {
           <Fragment key={name}>
             <tr data-step={name} data-status={step.status} className={step.error ? 'has-error' : undefined}>
               <th scope="row">
-                <span className="step-name">{LABELS[name] ?? name}</span>
-                {HINTS[name] ? <span className="step-hint">{HINTS[name]}</span> : null}
+                <span className="step-name">{stepLabel(name)}</span>
+                {stepHint(name) ? <span className="step-hint">{stepHint(name)}</span> : null}
               </th>
               <td>
                 <StepStatusBadge status={step.status} />

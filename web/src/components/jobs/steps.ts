@@ -1,4 +1,5 @@
-// What the pipeline's steps are called and what each does, for people rather than for logs.
+// What the pipeline's steps are called and what each does, for people rather than for logs (the jobs page and
+// the photo page's step table).
 
 const LABELS: Record<string, string> = {
   preprocessing: 'Preprocessing',
