@@ -26,17 +26,25 @@ export interface JobFailure {
   filename: string;
   step: string;
   error: string;
+  /** ISO 8601 */
   at: string;
 }
 
+/** The pipeline's progress as GET /api/jobs and the event stream send it (the web app reads this type too). */
 export interface JobsSnapshot {
+  /** Photos per state: pending, processing, completed, partial, failed. */
   states: Record<string, number>;
+  /** Per pipeline step, in pipeline order. */
   steps: Record<string, StepProgress>;
   queue: { depth: number };
+  /** Photos finished per minute over the last `windowSeconds`. */
   rate: { photosPerMinute: number; windowSeconds: number };
+  /** Seconds until the pending and processing photos are done at that rate; null when idle or unknown. */
   etaSeconds: number | null;
+  /** Newest failed steps first. */
   failures: JobFailure[];
   failuresTotal: number;
+  /** ISO 8601, when the snapshot was taken. */
   at: string;
 }
 
