@@ -177,6 +177,8 @@ interface RunResult {
   firstScreenTiles: number;
   timelineApiMs: number;
   firstPhotosApiMs: number;
+  /** Where the first screen's time went: when each part ended, ms from navigation. */
+  breakdown: Record<string, number>;
   loadLongTasks: LongTasks;
   scroll: {
     screens: number;
@@ -286,7 +288,21 @@ async function measureRun(browser: import('playwright-core').Browser, url: strin
       const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
       const timeline = entries.find((e) => e.name.includes('/api/timeline'));
       const photos = entries.find((e) => /\/api\/photos\?/.test(e.name));
-      return { timeline: timeline ? timeline.responseEnd - timeline.startTime : NaN, photos: photos ? photos.responseEnd - photos.startTime : NaN };
+      const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+      const thumbs = entries.filter((e) => /\/thumbnail/.test(e.name));
+      const scripts = entries.filter((e) => e.initiatorType === 'script' || /\.js$/.test(e.name));
+      const breakdown: Record<string, number> = {
+        html: nav?.responseEnd ?? NaN,
+        scriptsLoaded: Math.max(...scripts.map((e) => e.responseEnd)),
+        domContentLoaded: nav?.domContentLoadedEventEnd ?? NaN,
+        timelineStart: timeline?.startTime ?? NaN,
+        timelineEnd: timeline?.responseEnd ?? NaN,
+        photosStart: photos?.startTime ?? NaN,
+        photosEnd: photos?.responseEnd ?? NaN,
+        thumbnailsStart: Math.min(...thumbs.map((e) => e.startTime)),
+        thumbnailsEnd: Math.max(...thumbs.map((e) => e.responseEnd)),
+      };
+      return { timeline: timeline ? timeline.responseEnd - timeline.startTime : NaN, photos: photos ? photos.responseEnd - photos.startTime : NaN, breakdown };
     });
 
     const tracing = TRACE && !traced;
@@ -324,6 +340,7 @@ async function measureRun(browser: import('playwright-core').Browser, url: strin
       firstScreenTiles: first.tiles,
       timelineApiMs: round(api.timeline),
       firstPhotosApiMs: round(api.photos),
+      breakdown: Object.fromEntries(Object.entries(api.breakdown).map(([k, v]) => [k, round(v)])),
       loadLongTasks: longTasksBetween(bench.longtasks, 0, first.at),
       scroll: {
         screens: SCREENS,
@@ -391,6 +408,7 @@ function printTable(runs: RunResult[], summary: Record<string, unknown>): void {
     row('scrubber jump → screen loaded, ms', runs.map((r) => r.jump.toLoadedMs), median(runs.map((r) => r.jump.toLoadedMs))),
     row('scrubber jump: long tasks (n / total / max ms)', runs.map((r) => lt(r.jump.longTasks)), median(runs.map((r) => r.jump.longTasks.count))),
     row('photo range requests (aborted)', runs.map((r) => `${r.photoRequests} (${r.abortedPhotoRequests})`), '—'),
+    ...runs.map((r, i) => `run ${i + 1} first screen, ms from navigation: ${Object.entries(r.breakdown).map(([k, v]) => `${k} ${v}`).join(', ')}`),
     '',
     `scrubber jump landed at: ${runs.map((r) => r.jump.landedAt).join(', ')}`,
   ];

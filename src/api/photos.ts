@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../library/errors.js';
 import { uploadPhotos } from './upload.js';
-import { deletePhoto, findPhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
+import { deletePhoto, findPhoto, findPhotoSummary, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
 import type { Library } from '../library/library.js';
 import type { DerivedName } from '../storage/local.js';
@@ -204,22 +204,26 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
         response: { 400: errorBody, 404: errorBody },
       },
       handler: async (request, reply) => {
-        const photo = await findPhoto(lib, request.params.id);
-        if (!photo) throw notFound(request.params.id);
-        if (file.name === 'original') {
-          const { download } = request.query as z.infer<typeof fileQuery>;
-          return sendStored(reply, lib, photo.storageKey, photo.mime, photo.sha256, {
-            immutable: true,
-            filename: photo.filename,
-            disposition: download ? 'attachment' : 'inline',
+        if (file.name !== 'original') {
+          // A gallery screen asks for dozens at once: three columns of one indexed row (not the whole photo), and
+          // the file's stat answers whether it exists.
+          const photo = await findPhotoSummary(lib, request.params.id);
+          if (!photo) throw notFound(request.params.id);
+          const key = lib.storage.derivedKey(photo.id, file.name);
+          const mime = file.name === 'thumbnail.webp' ? 'image/webp' : 'image/jpeg';
+          return sendStored(reply, lib, key, mime, photo.sha256, {
+            immutable: false,
+            missing: `${file.route} of photo ${photo.id} is not available (photo state: ${photo.state})`,
           });
         }
-        const key = lib.storage.derivedKey(photo.id, file.name);
-        if (!(await lib.storage.exists(key))) {
-          throw new UserError(404, `${file.route} of photo ${photo.id} is not available (photo state: ${photo.state})`);
-        }
-        const mime = file.name === 'thumbnail.webp' ? 'image/webp' : 'image/jpeg';
-        return sendStored(reply, lib, key, mime, photo.sha256, { immutable: false });
+        const photo = await findPhoto(lib, request.params.id);
+        if (!photo) throw notFound(request.params.id);
+        const { download } = request.query as z.infer<typeof fileQuery>;
+        return sendStored(reply, lib, photo.storageKey, photo.mime, photo.sha256, {
+          immutable: true,
+          filename: photo.filename,
+          disposition: download ? 'attachment' : 'inline',
+        });
       },
     });
   }
@@ -235,10 +239,10 @@ export async function sendStored(
   key: string,
   mime: string,
   sha256: string,
-  options: { immutable: boolean; filename?: string; disposition?: 'inline' | 'attachment' },
+  options: { immutable: boolean; filename?: string; disposition?: 'inline' | 'attachment'; missing?: string },
 ) {
   const stat = await lib.storage.stat(key).catch(() => null);
-  if (!stat) throw new UserError(404, 'file is missing from storage');
+  if (!stat) throw new UserError(404, options.missing ?? 'file is missing from storage');
   const etag = options.immutable ? `"${sha256}"` : `"${sha256.slice(0, 16)}-${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
   reply.header('ETag', etag);
   reply.header('Cache-Control', options.immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=3600, must-revalidate');

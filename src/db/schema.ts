@@ -153,6 +153,18 @@ export const libraryMeta = pgTable('library_meta', {
 });
 
 /**
+ * Counters that triggers bump when what they watch changes (migration 0007), so that a server may keep a result
+ * computed from many rows until its inputs move, checking one row instead of recounting. `photo_order`: a photo
+ * arrived, left, moved in the timeline's order or changed a column the library's own filters read (owner, trash,
+ * dates, camera, position, favourite). Bumped inside the writing transaction, so that a reader never sees the
+ * new count with the old rows.
+ */
+export const changeMarks = pgTable('change_marks', {
+  name: text('name').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});
+
+/**
  * One CLIP image embedding per photo. The column's dimension follows the configured model: when a model with
  * another size is configured, the library re-creates the column (and its index) and re-embeds every photo.
  */

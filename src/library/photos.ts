@@ -17,6 +17,7 @@ import { dropEmptyPeople, listFaces } from './people.js';
 import { forgetSearchDocuments } from '../search/documents.js';
 import { containsPattern, notDuplicateCopy } from '../search/filters.js';
 import { leaveGroups } from './duplicates/groups.js';
+import { cachedTotal } from './timeline-cache.js';
 
 /** Filters the photo list and the timeline share. */
 export interface LibraryFilter {
@@ -173,13 +174,18 @@ export async function listPhotos(lib: Library, query: PhotoListQuery) {
   const where = libraryCondition(lib, query);
   const offset = query.offset ?? (query.page - 1) * query.limit;
   const page = lib.db.select({ id: photos.id }).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(query.limit).offset(offset).as('page');
-  const [items, [count]] = await Promise.all([
+  // The total is the timeline's when one counted for these filters is still current (the gallery's case).
+  const countTotal = async () => {
+    const [count] = await lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where);
+    return count?.total ?? 0;
+  };
+  const [items, total] = await Promise.all([
     lib.db.select(listColumns).from(photos).innerJoin(page, eq(page.id, photos.id)).orderBy(...TIMELINE_ORDER),
-    lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where),
+    cachedTotal(lib, query).then((cached) => cached ?? countTotal()),
   ]);
   return {
     items: items.map(photoListItem),
-    total: count?.total ?? 0,
+    total,
     page: Math.floor(offset / query.limit) + 1,
     limit: query.limit,
     offset,
@@ -229,6 +235,15 @@ export async function updatePhotos(lib: Library, ids: readonly string[], changes
 export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | null> {
   const [photo] = await lib.db
     .select()
+    .from(photos)
+    .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)));
+  return photo ?? null;
+}
+
+/** What serving a photo's rendition needs: its checksum (the ETag) and state (why a rendition is missing). */
+export async function findPhotoSummary(lib: Library, id: string): Promise<{ id: string; sha256: string; state: string } | null> {
+  const [photo] = await lib.db
+    .select({ id: photos.id, sha256: photos.sha256, state: photos.state })
     .from(photos)
     .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)));
   return photo ?? null;

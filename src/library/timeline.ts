@@ -5,6 +5,7 @@ import { rows } from '../db/connection.js';
 import { photos } from '../db/schema.js';
 import type { Library } from './library.js';
 import { libraryCondition, type LibraryFilter } from './photos.js';
+import { cachedTimeline } from './timeline-cache.js';
 
 export const TIMELINE_GROUPINGS = ['day', 'month'] as const;
 export type TimelineGrouping = (typeof TIMELINE_GROUPINGS)[number];
@@ -33,8 +34,13 @@ const KEY_FORMAT: Record<TimelineGrouping, string> = { day: 'YYYY-MM-DD', month:
  * Buckets newest first, undated last. A bucket is keyed by taken_local, the date the list shows for each photo
  * (the camera's clock, else the file date in UTC), and the list sorts by the same column first: each bucket is
  * one unbroken stretch of the list, starting at its `offset`.
+ * Kept between requests while nothing it counts changed (timeline-cache.ts).
  */
 export async function getTimeline(lib: Library, groupBy: TimelineGrouping, filter: LibraryFilter): Promise<Timeline> {
+  return cachedTimeline(lib, groupBy, filter, () => countTimeline(lib, groupBy, filter));
+}
+
+async function countTimeline(lib: Library, groupBy: TimelineGrouping, filter: LibraryFilter): Promise<Timeline> {
   // Literals, not parameters: the select list, GROUP BY and ORDER BY must be the same expression.
   const bucket = sql`date_trunc(${sql.raw(`'${TRUNCATE[groupBy]}'`)}, ${photos.takenLocal})`;
   const counted = await rows<{ key: string | null; count: number }>(

@@ -264,6 +264,11 @@ describe('web app: duplicates', () => {
       expect(overflow).toBeLessThanOrEqual(0);
       await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.dup-img')].every((img) => img.complete && img.naturalWidth > 0));
       await screenshot(page, 'shoebox-duplicates-burst-dark.png');
+      // a touch screen has no keyboard to hint at: the keys on the photos and the shortcuts button are hidden
+      expect(await page.evaluate(() => matchMedia('(hover: none) and (pointer: coarse)').matches)).toBe(true);
+      expect(await page.locator('.dup-member-key').count()).toBeGreaterThan(0);
+      expect(await page.locator('.dup-member-key').first().isVisible()).toBe(false);
+      expect(await page.locator('.dup-help-button').isVisible()).toBe(false);
 
       // Enter does not delete frames of a burst; it says how to unstack instead.
       await page.locator('h1').click();

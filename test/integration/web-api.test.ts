@@ -292,6 +292,40 @@ describe('the API the web app uses', () => {
       // the default grouping is by day
       expect((await get('/api/timeline')).groupBy).toBe('day');
     });
+
+    it('keeps a timeline only while nothing it counts changed', async () => {
+      const mark = async () => Number((await rows<{ version: string }>(server.lib.db, sql`select version from change_marks where name = 'photo_order'`))[0]!.version);
+      const id = ids['tanners_ridge.jpg']!;
+      const favourites = await timeline('groupBy=day&favorite=true');
+      expect(await timeline('groupBy=day&favorite=true')).toEqual(favourites);
+
+      // what the pipeline writes all day long (states, steps) does not move the mark
+      const before = await mark();
+      await server.lib.db.execute(sql`update photos set state = state, updated_at = now() where id = ${id}::uuid`);
+      await server.lib.db.execute(sql`update photo_steps set attempts = attempts where photo_id = ${id}::uuid`);
+      expect(await mark()).toBe(before);
+
+      // a favourite, a date taken, a trip to the trash each do: the next timeline and list total count again
+      expect((await patch('/api/photos', { ids: [id], favorite: true })).body).toEqual({ updated: 1 });
+      expect(await mark()).toBeGreaterThan(before);
+      const more = await timeline('groupBy=day&favorite=true');
+      expect(more.total).toBe(favourites.total + 1);
+      expect((await list('favorite=true&limit=1')).total).toBe(more.total);
+
+      const whole = await timeline('groupBy=month');
+      const [row] = await rows<{ at: string | null; text: string | null }>(
+        server.lib.db,
+        sql`select taken_at::text as at, taken_at_text as text from photos where id = ${id}::uuid`,
+      );
+      await server.lib.db.execute(sql`update photos set taken_at = '1999-12-31T12:00:00Z', taken_at_text = '1999-12-31T12:00:00' where id = ${id}::uuid`);
+      const moved = await timeline('groupBy=month');
+      expect(moved.buckets.find((bucket) => bucket.key === '1999-12')?.count).toBe(1);
+      expect(moved.total).toBe(whole.total);
+      // put back as it was (the other tests read the photo's date)
+      await server.lib.db.execute(sql`update photos set taken_at = ${row!.at}::timestamptz, taken_at_text = ${row!.text} where id = ${id}::uuid`);
+      expect(await timeline('groupBy=month')).toEqual(whole);
+      await patch('/api/photos', { ids: [id], favorite: false });
+    });
   });
 
   describe('favourites and ratings', () => {

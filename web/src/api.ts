@@ -98,22 +98,6 @@ export interface CaptionInfo {
   model: string;
 }
 
-export interface StepCounts {
-  pending: number;
-  running: number;
-  done: number;
-  skipped: number;
-  failed: number;
-  averageDurationMs: number | null;
-}
-
-export interface LibraryStats {
-  total: number;
-  states: Partial<Record<PhotoState, number>> & Record<string, number>;
-  steps: Record<string, StepCounts>;
-  queueDepth: number;
-}
-
 export type UploadItem =
   | { id: string; filename: string; duplicate: boolean; state: string }
   | { filename: string; error: string; statusCode: number };
@@ -143,15 +127,32 @@ export class ApiError extends Error {
 }
 
 /** One JSON request to the API; a non-2xx answer becomes an ApiError carrying the server's message. */
+declare global {
+  interface Window {
+    /** Responses index.html asked for before the app's code loaded, by URL (each taken once). */
+    __shoeboxEarly?: Map<string, Promise<Response>>;
+  }
+}
+
+/** The response index.html already asked for this URL, once; later requests ask the server again. */
+export function earlyResponse(url: string): Promise<Response> | undefined {
+  const early = typeof window === 'undefined' ? undefined : window.__shoeboxEarly;
+  const response = early?.get(url);
+  early?.delete(url);
+  return response;
+}
+
 export async function request<T>(method: string, url: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    options.signal?.throwIfAborted();
+    const early = method === 'GET' ? earlyResponse(url) : undefined;
+    response = await (early ?? fetch(url, {
       method,
       headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
-    });
+    }));
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'Cannot reach the Shoebox server. Is it running?');
@@ -198,8 +199,5 @@ export const api = {
   },
   deletePhoto(id: string): Promise<void> {
     return request('DELETE', `/api/photos/${encodeURIComponent(id)}`);
-  },
-  stats(signal?: AbortSignal): Promise<LibraryStats> {
-    return request('GET', '/api/stats', { signal });
   },
 };

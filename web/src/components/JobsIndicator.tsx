@@ -1,11 +1,15 @@
 import '../styles/jobs.css';
 import { formatCount } from '../lib/format.js';
 import { Link } from '../lib/router.js';
-import { useJobs, workingCount } from '../store/jobs.js';
+import { useAfterStartup, useJobs, workingCount } from '../store/jobs.js';
 import { ProgressRing } from './jobs/ProgressRing.js';
 
 /** A small progress ring in the header while the pipeline has work; a link to the jobs page. Hidden when idle. */
 export function JobsIndicator() {
+  return useAfterStartup() ? <JobsRing /> : null;
+}
+
+function JobsRing() {
   const { snapshot, batch } = useJobs();
   const working = snapshot ? workingCount(snapshot) : 0;
   if (working === 0) return null;

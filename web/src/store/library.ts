@@ -3,18 +3,18 @@
 // copy: the library counts, and the orderings of photos (the whole library, an album, a person) that timelines
 // show and the photo page steps through.
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { api, ApiError, isTerminal, type LibraryStats, type PhotoSummary } from '../api.js';
+import type { PhotoSummary } from '../api.js';
 import type { LibraryFilter, TimelinePhoto } from '../client/library.js';
+import type { JobsSnapshot } from '../client/jobs.js';
+import { afterStartup, jobsStore } from './jobs.js';
 import { CHUNK, filterKey, PhotoSequence, type SequenceState } from './photoSequence.js';
 
 export { CHUNK, PhotoSequence, type SequenceState };
 
 /** Photos per step of `loadMore` (kept for pages that list the library's first photos). */
 export const PAGE_SIZE = CHUNK;
-/** How often to look again while photos are being processed. */
-const BUSY_POLL_MS = 2000;
-/** How often to look for changes made elsewhere (an import from the CLI, another browser) when idle. */
-const IDLE_POLL_MS = 5_000;
+/** Reload what is on screen at least this often, for changes the counts do not show (a favourite set elsewhere). */
+const FULL_LOOK_MS = 60_000;
 /** Orderings kept besides the whole library's (albums and people visited lately). */
 const KEEP_SEQUENCES = 8;
 
@@ -27,31 +27,37 @@ export interface LibraryState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   loadingMore: boolean;
   error: string | null;
-  stats: LibraryStats | null;
+  /** Photos per state and the queue, from the jobs stream (null until its first snapshot). */
+  stats: LibraryCounts | null;
+}
+
+export interface LibraryCounts {
+  total: number;
+  states: Record<string, number>;
+  queueDepth: number;
+}
+
+function countsOf(snapshot: JobsSnapshot): LibraryCounts {
+  const total = Object.values(snapshot.states).reduce((sum, n) => sum + n, 0);
+  return { total, states: snapshot.states, queueDepth: snapshot.queue.depth };
 }
 
 const initial: LibraryState = { items: [], total: 0, pages: 0, status: 'idle', loadingMore: false, error: null, stats: null };
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** Whether the pipeline still has work: loaded photos not finished, or anything pending in the library. */
-export function isBusy(state: LibraryState): boolean {
-  if (state.items.some((item) => !isTerminal(item.state))) return true;
-  const s = state.stats;
-  return !!s && ((s.states.pending ?? 0) > 0 || (s.states.processing ?? 0) > 0 || s.queueDepth > 0);
-}
-
 class LibraryStore {
   private state: LibraryState = initial;
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopWatchingJobs: (() => void) | null = null;
+  private watchingJobs = false;
   private readonly sequences = new Map<string, PhotoSequence>();
   /** The ordering the last photo was opened from: the photo page steps through it. */
   private active: PhotoSequence;
   readonly main: PhotoSequence;
   private lastStats = '';
   private lastFullLook = 0;
-  private polling: Promise<void> | null = null;
 
   constructor() {
     this.main = new PhotoSequence(filterKey({}), {});
@@ -62,10 +68,10 @@ class LibraryStore {
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
-    if (this.listeners.size === 1) this.startPolling();
+    if (this.listeners.size === 1) this.startWatching();
     return () => {
       this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.stopPolling();
+      if (this.listeners.size === 0) this.stopWatching();
     };
   };
 
@@ -124,7 +130,6 @@ class LibraryStore {
     void this.main.ensureLoaded().then(() => {
       if (this.main.total > 0 && !this.main.photoAt(0)) this.main.want(0, 1);
     });
-    if (!this.state.stats) void this.poll();
   }
 
   /** Fetches the next chunk after the loaded start of the library. */
@@ -140,40 +145,33 @@ class LibraryStore {
     this.set({ loadingMore: false });
   }
 
-  /** Reloads the library counts and the orderings on screen; the others are reloaded when next shown. */
+  /** Reloads the orderings on screen (and asks for fresh counts); the others are reloaded when next shown. */
   async refresh(): Promise<void> {
-    const stats = api.stats().then(
-      (value) => this.set({ stats: value }),
-      () => undefined,
-    );
+    if (this.watchingJobs) void jobsStore.refresh();
     const loaded = [...this.sequences.values()].filter((s) => s.getSnapshot().status !== 'idle');
     for (const sequence of loaded) if (!sequence.watched) sequence.markOutdated();
-    await Promise.all([stats, ...loaded.filter((s) => s.watched).map((s) => s.refresh())]);
+    await Promise.all(loaded.filter((s) => s.watched).map((s) => s.refresh()));
     this.lastFullLook = Date.now();
-    this.schedule();
+    this.scheduleFullLook();
   }
 
-  /** A cheap look at the counts; reloads the orderings when anything moved (uploads, processing, trash). */
-  private poll(): Promise<void> {
-    if (this.polling) return this.polling;
-    this.polling = (async () => {
-      try {
-        const stats = await api.stats();
-        const fingerprint = JSON.stringify([stats.total, stats.states]);
-        const changed = fingerprint !== this.lastStats;
-        const first = this.lastStats === '';
-        this.lastStats = fingerprint;
-        this.set({ stats, error: this.main.getSnapshot().error });
-        if ((changed && !first) || Date.now() - this.lastFullLook > 60_000) await this.refresh();
-      } catch (error) {
-        // Keep what is shown; say that the server is not answering.
-        this.set({ error: error instanceof ApiError ? error.message : errorText(error) });
-      }
-    })().finally(() => {
-      this.polling = null;
-    });
-    return this.polling;
-  }
+  /**
+   * The counts come with the jobs stream (the server asks the database once a second for everyone, cheaply):
+   * when photos arrive, finish or leave, what is on screen is loaded again.
+   */
+  private readonly onJobs = (): void => {
+    const { snapshot } = jobsStore.getSnapshot();
+    if (!snapshot || snapshot === this.lastSnapshot) return;
+    this.lastSnapshot = snapshot;
+    const stats = countsOf(snapshot);
+    const fingerprint = JSON.stringify([stats.total, stats.states]);
+    const changed = this.lastStats !== '' && fingerprint !== this.lastStats;
+    this.lastStats = fingerprint;
+    this.set({ stats });
+    if (changed) void this.refresh();
+  };
+
+  private lastSnapshot: JobsSnapshot | null = null;
 
   /** Forgets a photo at once (after trashing it), then checks with the server. */
   removeLocal(id: string): void {
@@ -187,31 +185,47 @@ class LibraryStore {
     for (const sequence of this.sequences.values()) sequence.patch(ids, change);
   }
 
-  private schedule(): void {
+  private scheduleFullLook(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.listeners.size === 0) return;
-    const delay = isBusy(this.state) ? BUSY_POLL_MS : IDLE_POLL_MS;
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (document.visibilityState === 'hidden') return this.schedule();
-      void this.poll().finally(() => this.schedule());
-    }, delay);
+      if (document.visibilityState === 'hidden') return this.scheduleFullLook();
+      void this.refresh();
+    }, FULL_LOOK_MS);
   }
 
   private readonly onVisible = () => {
-    if (document.visibilityState === 'visible' && this.state.status !== 'idle') void this.poll();
+    const stale = Date.now() - this.lastFullLook > FULL_LOOK_MS;
+    if (document.visibilityState === 'visible' && this.state.status !== 'idle' && stale) void this.refresh();
   };
 
-  private startPolling(): void {
+  private startWatching(): void {
     document.addEventListener('visibilitychange', this.onVisible);
-    this.schedule();
+    this.lastFullLook = Date.now();
+    this.scheduleFullLook();
+    // The stream's first count (every step row: ~0.3 s of the database at 100k photos) waits until the first
+    // screen has had its own requests answered.
+    let unsubscribe: (() => void) | null = null;
+    const cancel = afterStartup(() => {
+      unsubscribe = jobsStore.subscribe(this.onJobs);
+      this.watchingJobs = true;
+      this.onJobs();
+    });
+    this.stopWatchingJobs = () => {
+      cancel();
+      unsubscribe?.();
+      this.watchingJobs = false;
+    };
   }
 
-  private stopPolling(): void {
+  private stopWatching(): void {
     document.removeEventListener('visibilitychange', this.onVisible);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.stopWatchingJobs?.();
+    this.stopWatchingJobs = null;
   }
 }
 
