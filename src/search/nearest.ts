@@ -14,6 +14,28 @@ export interface NearestScan {
   model?: string | null;
   /** Photos left out (the photo searched from). */
   exclude?: readonly string[];
+  /**
+   * The owner the filter keeps, when it keeps nothing else (not narrowed): lets the scan skip the per-row check
+   * on photos while the library holds no one else's photos (see `libraryOnly`).
+   */
+  ownerId?: string;
+}
+
+/**
+ * The check that a candidate is one of the owner's live photos, for an unfiltered scan. While nobody else has
+ * photos here (two probes at the ends of the owner index, once per statement), it is "not in the trash": one
+ * hash table of the owner's few trashed ids, built once. Otherwise the per-row EXISTS on photos, an index probe
+ * and a heap fetch for every candidate (~2.5 of ~10 ms at 100k photos). `offset 0` keeps that EXISTS as it is
+ * written: the planner would turn it into a hash of all the owner's photos, sized (and cleared) at every
+ * statement's start even when never used (+4 ms).
+ */
+function libraryOnly(ownerId: string, filter: SQL): SQL {
+  const owner = sql`${ownerId}::uuid`;
+  return sql`case
+      when exists (select 1 from photos o where o.owner_id < ${owner}) or exists (select 1 from photos o where o.owner_id > ${owner})
+        then exists (select 1 from photos p where p.id = e.photo_id and ${filter} offset 0)
+      else e.photo_id not in (select t.id from photos t where t.owner_id = ${owner} and t.deleted_at is not null)
+    end`;
 }
 
 /**
@@ -34,10 +56,14 @@ export function nearestScan(name: string, scan: NearestScan): SQL {
       where ${WHEN_FEW} ${model} ${exclude}
       order by 2 limit ${scan.limit}`;
   // `order by 2` is the index's `embedding <=> vector` (a float8 already): one vector parameter, parsed once
+  const live =
+    !scan.narrowed && scan.ownerId
+      ? libraryOnly(scan.ownerId, scan.filter)
+      : sql`exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter})`;
   const graph = (gate: SQL) => sql`
       select e.photo_id, e.embedding <=> ${vector} as distance
       from photo_embeddings e
-      where ${gate} exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter}) ${model} ${exclude}
+      where ${gate} ${live} ${model} ${exclude}
       order by 2
       limit ${scan.limit}`;
   return sql`${sql.identifier(name)} as materialized (${eitherWay(scan.narrowed, exact, graph)})`;

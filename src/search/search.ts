@@ -113,9 +113,9 @@ function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, narrowed:
       order by rank limit ${KEYWORD_DEPTH})`;
 }
 
-function semanticArm(input: SearchInput, filter: SQL, narrowed: boolean): SQL {
+function semanticArm(input: SearchInput, ownerId: string, filter: SQL, narrowed: boolean): SQL {
   if (!input.embedding) return NO_SEMANTIC_ARM;
-  const scan = nearestScan('sem_scan', { embedding: input.embedding, filter, narrowed, limit: SEMANTIC_DEPTH, model: input.embeddingModel });
+  const scan = nearestScan('sem_scan', { embedding: input.embedding, filter, narrowed, limit: SEMANTIC_DEPTH, model: input.embeddingModel, ownerId });
   return sql`${scan},
     sem as materialized (
       select photo_id, 1 - distance as similarity, row_number() over (order by distance, photo_id) as rank
@@ -142,7 +142,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   const useKeyword = mode !== 'semantic' && !parsed.empty;
   const useSemantic = mode !== 'keyword' && input.embedding !== null;
   const narrowed = hasFilters(options.filters) && (useKeyword || useSemantic);
-  const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, filter, narrowed);
+  const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, ownerId, filter, narrowed);
   const offset = (options.page - 1) * options.limit;
   // Only a keyword arm can call for a typo re-run, and only a semantic arm has a ranking to hand over to it.
   const carryRanking = useKeyword && useSemantic;

@@ -27,7 +27,7 @@ export interface SimilarOptions {
 export async function similarByVector(db: Db, ownerId: string, embedding: Float32Array, options: SimilarOptions): Promise<SimilarHit[]> {
   const filter = filterCondition(ownerId, options.filters);
   const narrowed = hasFilters(options.filters);
-  const scan = nearestScan('nearest', { embedding, filter, narrowed, limit: options.limit, model: options.model, exclude: options.exclude });
+  const scan = nearestScan('nearest', { embedding, filter, narrowed, limit: options.limit, model: options.model, exclude: options.exclude, ownerId });
   const found = await rows<{ photo_id: string; distance: number }>(
     db,
     sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``} ${scan}

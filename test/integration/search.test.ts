@@ -3,7 +3,9 @@
 // names; semantic by colour; fusion, filters, explanations, pagination, image search and suggestions.
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/connection.js';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { fuse } from '../../src/search/fusion.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
@@ -291,6 +293,42 @@ describe('search on a library built from the corpus', () => {
     expect(broken.status).toBe(422);
     expect((await json(`${server.url}/api/search/similar`, { method: 'POST', json: { photoId: 'nope' } })).status).toBe(400);
     expect((await json(`${server.url}/api/search/similar`, { method: 'POST', json: { photoId: '00000000-0000-4000-8000-000000000000' } })).status).toBe(404);
+  });
+
+  it("leaves the trash and other people's photos out of the semantic arm and image search", async () => {
+    const red = ids['red.jpg']!;
+    const similarTo = async (photoId: string) =>
+      (await json(`${server.url}/api/search/similar`, { method: 'POST', json: { photoId } })).body.items.map((hit: { photo: { id: string } }) => hit.photo.id);
+    expect((await found({ q: 'red', mode: 'semantic' }))[0]!.photo.id).toBe(red);
+    expect(await similarTo(ids['green.jpg']!)).toContain(red);
+
+    // In the trash: gone from both, and back when restored.
+    expect((await json(`${server.url}/api/photos/delete`, { method: 'POST', json: { ids: [red] } })).body).toEqual({ trashed: 1 });
+    expect((await found({ q: 'red', mode: 'semantic' })).map((hit) => hit.photo.id)).not.toContain(red);
+    expect(await similarTo(ids['green.jpg']!)).not.toContain(red);
+    expect((await json(`${server.url}/api/trash/restore`, { method: 'POST', json: { ids: [red] } })).body).toEqual({ restored: 1 });
+    expect((await found({ q: 'red', mode: 'semantic' }))[0]!.photo.id).toBe(red);
+
+    // Someone else's copy of the red photo, with the same embedding, in the same database: never found here.
+    const db = server.lib.db;
+    const [other] = await rows<{ id: string }>(db, sql`insert into users (name) values ('someone else') returning id`);
+    const [copy] = await rows<{ id: string }>(
+      db,
+      sql`insert into photos (owner_id, sha256, filename, storage_key, mime, size_bytes, state)
+          select ${other!.id}::uuid, sha256, 'their-red.jpg', storage_key, mime, size_bytes, state from photos where id = ${red}::uuid
+          returning id`,
+    );
+    await db.execute(sql`insert into photo_embeddings (photo_id, model, embedding)
+      select ${copy!.id}::uuid, model, embedding from photo_embeddings where photo_id = ${red}::uuid`);
+    try {
+      const hits = await found({ q: 'red', mode: 'semantic' });
+      expect(hits[0]!.photo.id).toBe(red);
+      expect(hits.map((hit) => hit.photo.id)).not.toContain(copy!.id);
+      expect(await similarTo(ids['green.jpg']!)).not.toContain(copy!.id);
+      expect(await similarTo(ids['green.jpg']!)).toContain(red);
+    } finally {
+      await db.execute(sql`delete from users where id = ${other!.id}::uuid`);
+    }
   });
 
   it('documents the search routes in OpenAPI', async () => {
