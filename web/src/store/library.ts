@@ -56,6 +56,7 @@ class LibraryStore {
   /** The ordering the last photo was opened from: the photo page steps through it. */
   private active: PhotoSequence;
   readonly main: PhotoSequence;
+  private lastSnapshot: JobsSnapshot | null = null;
   private lastStats = '';
   private lastFullLook = 0;
 
@@ -170,8 +171,6 @@ class LibraryStore {
     this.set({ stats });
     if (changed) void this.refresh();
   };
-
-  private lastSnapshot: JobsSnapshot | null = null;
 
   /** Forgets a photo at once (after trashing it), then checks with the server. */
   removeLocal(id: string): void {
