@@ -1,29 +1,9 @@
 // Albums, manual and automatic: list, read, create, rename, delete, add/remove photos, keep/dismiss, regenerate.
 import { request, type PhotoPage } from '../api.js';
 
-export type AlbumKind = 'manual' | 'auto';
-export type AlbumStatus = 'active' | 'dismissed' | (string & {});
-
-export interface AlbumSummary {
-  id: string;
-  name: string;
-  description: string | null;
-  /** `manual` (made or kept by the user) or `auto` (from clustering the photos). */
-  kind: AlbumKind;
-  status: AlbumStatus;
-  /** Photos in it, those in the trash left out. */
-  photoCount: number;
-  /** The chosen cover, else the most recent photo; null when empty. */
-  coverPhotoId: string | null;
-  coverChosen: boolean;
-  /** An automatic album's tags. */
-  tags: string[];
-  primaryCategory: string | null;
-  /** `user`, or where an automatic name came from (`provider`, `fallback`). */
-  nameSource: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+// The server's own types (type-only: nothing of the server is bundled), as the JSON carries them.
+export type { AlbumKind, AlbumStatus, AlbumSummary } from '../../../src/library/albums/manual.js';
+import type { AlbumKind, AlbumSummary } from '../../../src/library/albums/manual.js';
 
 export interface AlbumList {
   items: AlbumSummary[];
