@@ -12,6 +12,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrationsFolder } from '../config/paths.js';
 import * as schema from './schema.js';
+import { embeddedVectorSerializer } from './vector-values.js';
 
 /** One type for both drivers: the queries are written once, in Postgres SQL. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -61,14 +62,15 @@ const MIN_SHARED_BUFFERS_MB = 32;
 const MAX_SHARED_BUFFERS_MB = 1024;
 
 /**
- * Postgres' buffer cache for a database of this size: a sixth of its tables and indexes, between 32 MB and
+ * Postgres' buffer cache for a database of this size: a third of its tables and indexes, between 32 MB and
  * 1 GB. A small library keeps the small footprint (the OS page cache holds its files as well), while a large
- * one keeps its HNSW graph in memory: at 100k photos, 256 MB instead of 32 MB halves the semantic search's
- * latency (bench/README.md), because every page missing from the cache is a copy into PGlite's WASM memory.
+ * one keeps its HNSW graph in memory with the rows a search reads next to it: every page missing from the cache
+ * is a copy into PGlite's WASM memory. At 100k photos the photos' graph alone is ~260 MB; a sixth (257 MB) left
+ * the semantic search at p95 8 ms, a third (514 MB) at 5.5 ms, for ~250 MB more memory (bench/README.md).
  */
 export function sharedBuffersMb(databaseBytes: number): number {
-  const sixth = Math.round(databaseBytes / 6 / MB);
-  return Math.min(MAX_SHARED_BUFFERS_MB, Math.max(MIN_SHARED_BUFFERS_MB, sixth));
+  const third = Math.round(databaseBytes / 3 / MB);
+  return Math.min(MAX_SHARED_BUFFERS_MB, Math.max(MIN_SHARED_BUFFERS_MB, third));
 }
 
 /** Bytes of the files under a folder (the database's `base`: tables and indexes, not the WAL). */
@@ -108,6 +110,9 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     throw error;
   }
   await client.exec(SESSION_SETTINGS);
+  // Vector parameters in binary (vector-values.ts): the type's oid is known once the extension exists.
+  const vectorType = await client.query<{ oid: number }>(`select 'vector'::regtype::oid as oid`);
+  client.serializers[vectorType.rows[0]!.oid] = embeddedVectorSerializer;
   return { db: db as unknown as Db, kind: 'embedded', pglite: client, close: () => client.close() };
 }
 

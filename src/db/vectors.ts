@@ -2,15 +2,6 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from './connection.js';
 import { PHOTO_EMBEDDINGS_HNSW } from './schema.js';
 
-/** pgvector's text form; fine for one row at a time (bulk loads use binary COPY). */
-export function vectorLiteral(values: ArrayLike<number>): string {
-  return `[${Array.from(values, (v) => (Number.isFinite(v) ? v : 0)).join(',')}]`;
-}
-
-export function parseVector(text: string): Float32Array {
-  return Float32Array.from(text.slice(1, -1).split(','), Number);
-}
-
 const checkedDimensions = new WeakMap<Db, number>();
 
 /**

@@ -4,7 +4,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
-import { vectorLiteral } from '../db/vectors.js';
+import { vectorParam } from '../db/vector-values.js';
 import {
   assignIncremental,
   clusterAll,
@@ -50,13 +50,13 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
     for (const faceId of [...faceIds].sort()) {
       const [face] = await tx.select().from(faces).where(eq(faces.id, faceId));
       if (!face || face.assignedBy === 'user') continue;
-      const embedding = vectorLiteral(face.embedding);
+      const embedding = vectorParam(face.embedding);
       const neighbours = await rows<{ id: string; photo_id: string; person_id: string | null; assigned_by: AssignedBy | null; distance: number; embedding: string }>(
         tx,
-        sql`select f.id, f.photo_id, f.person_id, f.assigned_by, (f.embedding <=> ${embedding}::vector)::float8 as distance, f.embedding::text as embedding
+        sql`select f.id, f.photo_id, f.person_id, f.assigned_by, (f.embedding <=> ${embedding})::float8 as distance, f.embedding::text as embedding
             from faces f join photos p on p.id = f.photo_id
             where p.owner_id = ${ownerId} and p.deleted_at is null and f.id <> ${faceId}
-            order by f.embedding <=> ${embedding}::vector
+            order by f.embedding <=> ${embedding}
             limit ${NEIGHBOURS}`,
       );
       const inPhoto = await tx

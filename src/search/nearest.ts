@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
-import { vectorLiteral } from '../db/vectors.js';
+import { vectorParam } from '../db/vector-values.js';
 import { eitherWay, WHEN_FEW } from './narrowing.js';
 
 export interface NearestScan {
@@ -47,7 +47,7 @@ function libraryOnly(ownerId: string, filter: SQL): SQL {
  * the filter keeps few photos, those are ranked exactly.
  */
 export function nearestScan(name: string, scan: NearestScan): SQL {
-  const vector = sql`${vectorLiteral(scan.embedding)}::vector`;
+  const vector = vectorParam(scan.embedding);
   const model = scan.model ? sql`and e.model = ${scan.model}` : sql``;
   const exclude = scan.exclude?.length ? sql`and e.photo_id <> all(${uuidArray(scan.exclude)})` : sql``;
   const exact = sql`
@@ -55,7 +55,7 @@ export function nearestScan(name: string, scan: NearestScan): SQL {
       from kept k join photo_embeddings e on e.photo_id = k.id
       where ${WHEN_FEW} ${model} ${exclude}
       order by 2 limit ${scan.limit}`;
-  // `order by 2` is the index's `embedding <=> vector` (a float8 already): one vector parameter, parsed once
+  // `order by 2` is the index's `embedding <=> vector` (a float8 already): one vector parameter, sent once
   const live =
     !scan.narrowed && scan.ownerId
       ? libraryOnly(scan.ownerId, scan.filter)

@@ -131,6 +131,27 @@ function rankedAgain(ids: readonly string[], similarities: readonly number[]): S
 }
 
 /**
+ * The semantic arm alone, paged: what the fused statement gives when the keyword arm is empty (each score is
+ * 1/(k + rank), so the order is the rank's), without a full join, the counts of an empty arm and the
+ * typo re-run's ranking: a smaller statement to plan, ~1 ms of the semantic mode's ~8 at 100k photos.
+ */
+function semanticPage(db: Db, semantic: SQL, kept: SQL | null, options: SearchOptions): Promise<FusedRow[]> {
+  return rows<FusedRow>(
+    db,
+    sql`with ${kept ? sql`${kept},` : sql``} ${semantic},
+      fused as materialized (
+        select photo_id, 1.0::float8 / (${options.rrfK}::int + rank) as score, rank, similarity from sem
+        where similarity >= ${options.cutoff}::float8 * (select max(similarity) from sem))
+      select (select count(*) from fused)::int as total, 0 as kw_total, null as sem_ids, null as sem_similarities,
+        page.photo_id, page.score, null as kw_rank, null as kw_score, null as fuzzy, page.rank as sem_rank, page.similarity
+      -- one row even past the end, to carry the count
+      from (select 1) one left join lateral (
+        select * from fused order by rank limit ${options.limit} offset ${(options.page - 1) * options.limit}) page on true
+      order by page.rank`,
+  );
+}
+
+/**
  * One search: the keyword arm (full text over the weighted documents, then trigrams when that finds little),
  * the semantic arm (HNSW over the CLIP embeddings, filters inside the scan), fused by RRF with the cutoff, all
  * in one statement; then the matched fields of the page's hits.
@@ -177,7 +198,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
       order by page.score desc, page.kw_rank asc nulls last, page.sem_rank asc nulls last, page.photo_id`,
     );
   let alternatives: Alternative[] = [];
-  let found = await fusedPage(alternatives, semantic);
+  let found = useKeyword || !useSemantic ? await fusedPage(alternatives, semantic) : await semanticPage(db, semantic, narrowed ? keptPhotos(filter) : null, options);
   // Few photos have the words as typed: look for library terms that resemble them, and search again with those
   // (the semantic arm as it was ranked: it does not depend on the words).
   if (useKeyword && (found[0]?.kw_total ?? 0) < FUZZY_WHEN_FEWER_THAN) {

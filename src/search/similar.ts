@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
-import { parseVector } from '../db/vectors.js';
+import { parseVector } from '../db/vector-values.js';
 import { filterCondition, hasFilters } from './filters.js';
 import { nearestScan } from './nearest.js';
 import { keptPhotos } from './narrowing.js';

@@ -222,19 +222,26 @@ describe('search on a library built from the corpus', () => {
   });
 
   it('pages stably: the same query gives the same order, pages add up to the whole list', async () => {
-    const whole = await search({ q: 'jpg red', mode: 'hybrid', limit: 100, cutoff: 0 });
-    expect(whole.body.total).toBe(whole.body.items.length);
-    const paged: string[] = [];
-    for (let page = 1; page <= Math.ceil(whole.body.total / 2); page++) {
-      const response = await search({ q: 'jpg red', mode: 'hybrid', limit: 2, page, cutoff: 0 });
-      expect(response.body.total).toBe(whole.body.total);
-      paged.push(...response.body.items.map((hit: Hit) => hit.photo.id));
+    for (const mode of ['hybrid', 'semantic']) {
+      const whole = await search({ q: 'jpg red', mode, limit: 100, cutoff: 0 });
+      expect(whole.body.total, mode).toBe(whole.body.items.length);
+      const paged: string[] = [];
+      for (let page = 1; page <= Math.ceil(whole.body.total / 2); page++) {
+        const response = await search({ q: 'jpg red', mode, limit: 2, page, cutoff: 0 });
+        expect(response.body.total, mode).toBe(whole.body.total);
+        paged.push(...response.body.items.map((hit: Hit) => hit.photo.id));
+      }
+      expect(paged, mode).toEqual(whole.body.items.map((hit: Hit) => hit.photo.id));
+      const again = await search({ q: 'jpg red', mode, limit: 100, cutoff: 0 });
+      expect(again.body.items.map((hit: Hit) => hit.photo.id), mode).toEqual(paged);
+      const past = await search({ q: 'jpg red', mode, limit: 10, page: 50, cutoff: 0 });
+      expect(past.body, mode).toMatchObject({ items: [], total: whole.body.total });
     }
-    expect(paged).toEqual(whole.body.items.map((hit: Hit) => hit.photo.id));
-    const again = await search({ q: 'jpg red', mode: 'hybrid', limit: 100, cutoff: 0 });
-    expect(again.body.items.map((hit: Hit) => hit.photo.id)).toEqual(paged);
-    const past = await search({ q: 'jpg red', mode: 'hybrid', limit: 10, page: 50, cutoff: 0 });
-    expect(past.body).toMatchObject({ items: [], total: whole.body.total });
+    // the semantic mode alone is RRF over one arm: ranks 1…n in order, each score 1/(60 + rank)
+    const semantic = (await search({ q: 'jpg red', mode: 'semantic', limit: 100, cutoff: 0 })).body.items as Hit[];
+    expect(semantic.map((hit) => hit.explanation.semantic!.rank)).toEqual(semantic.map((_, i) => i + 1));
+    for (const hit of semantic) expect(hit.score).toBeCloseTo(1 / (60 + hit.explanation.semantic!.rank), 12);
+    expect(semantic.every((hit) => hit.explanation.keyword === null)).toBe(true);
   });
 
   it('answers bad parameters with 400 and a message', async () => {

@@ -31,7 +31,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { parseVector } from '../../db/vectors.js';
+import { parseVector } from '../../db/vector-values.js';
 import { CaptionError, createTextChatClient, type CaptionErrorCode } from '../../ml/captions/index.js';
 import type { MlServices } from '../../ml/services.js';
 import { startWorker, workerEntry } from '../../ml/worker-url.js';

@@ -3,7 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { vectorLiteral } from '../../db/vectors.js';
+import { vectorParam } from '../../db/vector-values.js';
 import type { PdqDihedralName } from '../../media/pdq.js';
 import { filterCondition } from '../../search/filters.js';
 import { nearestScan } from '../../search/nearest.js';
@@ -36,8 +36,8 @@ const intArray = (values: readonly number[]) => `{${values.join(',')}}`;
 /**
  * Photos that fall in a tier with the probe, with their evidence, minus pairs the user said are not duplicates.
  * One statement: the three lookups (the same as pdqCandidates, clipCandidates and burstCandidates), the
- * dismissed pairs and the evidence, with the probe's embedding parsed once (a 512-d vector literal costs ~0.8 ms
- * of parsing in PGlite, and every statement a round trip; bench/README.md).
+ * dismissed pairs and the evidence, with the probe's embedding sent once (in binary: a 512-d vector literal cost ~0.8 ms
+ * of parsing in PGlite), and every statement is a round trip (bench/README.md).
  */
 export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds): Promise<ClassifiedMatch[]> {
   const self = probe.photoId ? [probe.photoId] : [];
@@ -58,7 +58,7 @@ export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe
   const found = await rows<CandidateRow>(
     db,
     sql`with ${sql.join(ctes, sql`, `)}
-        ${evidenceSelect(probe, probe.embedding ? sql`${vectorLiteral(probe.embedding)}::vector` : null)}
+        ${evidenceSelect(probe, probe.embedding ? vectorParam(probe.embedding) : null)}
         where p.id = any(array(select id from candidates)) ${notDismissed}
         order by p.id`,
   );
@@ -150,7 +150,7 @@ interface CandidateRow {
 
 /** Every kind of evidence for each candidate, whichever index found it. */
 export async function measure(db: Db, ids: string[], probe: DuplicateProbe, thresholds: DuplicateThresholds): Promise<MatchEvidence[]> {
-  const vector = probe.embedding ? sql`${vectorLiteral(probe.embedding)}::vector` : null;
+  const vector = probe.embedding ? vectorParam(probe.embedding) : null;
   const found = await rows<CandidateRow>(db, sql`${evidenceSelect(probe, vector)} where p.id = any(${uuidArray(ids)})`);
   return found.map((row) => evidenceOf(row, probe, thresholds));
 }

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { MlSettings } from '../../config/settings.js';
 import { rows, type Db } from '../../db/connection.js';
 import { photos, type PhotoRow } from '../../db/schema.js';
-import { parseVector } from '../../db/vectors.js';
+import { parseVector } from '../../db/vector-values.js';
 import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../media/pdq.js';
 import { findMatches, type ClassifiedMatch, type DuplicateProbe } from './candidates.js';
 import { placeInGroups } from './groups.js';
