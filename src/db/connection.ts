@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -93,7 +94,8 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
   const sharedBuffers = process.env.SHOEBOX_DB_SHARED_BUFFERS ?? `${sharedBuffersMb(folderBytes(path.join(dir, 'base')))}MB`;
   const options = {
-    extensions: { vector, pg_trgm, unaccent },
+    // pageinspect reads pages into the buffer cache after a start (prewarm.ts): not part of the schema
+    extensions: { vector, pg_trgm, unaccent, pageinspect },
     postgresqlconf: `shared_buffers=${sharedBuffers}`,
   };
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await (await PGlite.create(dir, options)).close();
@@ -109,7 +111,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     await client.close();
     throw error;
   }
-  await client.exec(SESSION_SETTINGS);
+  await client.exec(`${SESSION_SETTINGS}; CREATE EXTENSION IF NOT EXISTS pageinspect`);
   // Vector parameters in binary (vector-values.ts): the type's oid is known once the extension exists.
   const vectorType = await client.query<{ oid: number }>(`select 'vector'::regtype::oid as oid`);
   client.serializers[vectorType.rows[0]!.oid] = embeddedVectorSerializer;

@@ -2,6 +2,7 @@ import { eq, notInArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { DEFAULT_OWNER_NAME, openDatabase, type Database, type Db } from '../db/connection.js';
+import { prewarmSearchGraph } from '../db/prewarm.js';
 import { photos, photoSteps, users } from '../db/schema.js';
 import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
@@ -48,6 +49,11 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     logger.error({ photoId, err: error }, 'pipeline job crashed'),
   );
   let pipelineStarted = false;
+  const prewarm = database.kind === 'embedded' ? prewarmSearchGraph(database) : null;
+  prewarm?.done.then(
+    ({ pages, ms }) => pages > 0 && logger.debug({ pages, ms }, 'search graph read into the database cache'),
+    (error: unknown) => logger.warn({ err: error }, 'could not read the search graph into the database cache'),
+  );
 
   const lib: Library = {
     settings,
@@ -71,6 +77,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       queue.start((photoId) => processPhoto({ db, storage, steps: PIPELINE_STEPS, ml, logger }, photoId));
     },
     async close() {
+      prewarm?.stop();
+      await prewarm?.done.catch(() => undefined);
       await queue.close();
       await ml.close();
       await database.close();
