@@ -1,31 +1,22 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWirePostgres, type WirePostgres } from '../helpers/postgres-wire.js';
 import { assets, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 // The cluster mode's driver path (`pg` + DATABASE_URL), tested against Postgres served over the wire by PGlite.
 describe('Shoebox on a PostgreSQL server (pg driver over the wire protocol)', () => {
-  let pglite: PGlite;
-  let socket: PGLiteSocketServer;
+  let postgres: WirePostgres;
   let server: TestServer;
 
   beforeAll(async () => {
-    pglite = await PGlite.create({ extensions: { vector, pg_trgm, unaccent } });
-    socket = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
-    await socket.start();
-    const [host, port] = socket.getServerConn().split(':');
+    postgres = await startWirePostgres();
     // pglite-socket shares one session between connections: one pooled connection keeps it honest.
-    server = await startTestServer({ databaseUrl: `postgres://postgres@${host}:${port}/postgres`, databasePoolSize: 1 });
+    server = await startTestServer({ databaseUrl: postgres.url, databasePoolSize: 1 });
   });
 
   afterAll(async () => {
     await server?.dispose();
-    await socket?.stop();
-    await pglite?.close();
+    await postgres?.stop();
   });
 
   it('migrates, ingests, runs the pipeline and lists photos', async () => {
@@ -40,12 +31,12 @@ describe('Shoebox on a PostgreSQL server (pg driver over the wire protocol)', ()
     expect(detail.metadata.latitude).toBeCloseTo(39.115, 4);
     const again = await upload(server.url, [{ path: file }]);
     expect(again.body.items[0]).toMatchObject({ id: body.items[0].id, duplicate: true });
-    const tables = await pglite.query<{ n: number }>("select count(*)::int as n from photos");
+    const tables = await postgres.pglite.query<{ n: number }>("select count(*)::int as n from photos");
     expect(tables.rows[0]!.n).toBe(1);
     // Search runs the same SQL over the wire, with the session settings the pool applies to each connection.
     const found = await (await fetch(`${server.url}/api/search?q=thompson&mode=keyword`)).json();
     expect(found.items.map((hit: { photo: { id: string } }) => hit.photo.id)).toEqual([body.items[0].id]);
-    const settings = await pglite.query<{ v: string }>("select current_setting('hnsw.iterative_scan') as v");
+    const settings = await postgres.pglite.query<{ v: string }>("select current_setting('hnsw.iterative_scan') as v");
     expect(settings.rows[0]!.v).toBe('relaxed_order');
   });
 });

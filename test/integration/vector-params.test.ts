@@ -1,13 +1,9 @@
 import fs from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows, type Database } from '../../src/db/connection.js';
 import { parseVector, vectorLiteral, vectorParam, VectorValue } from '../../src/db/vector-values.js';
+import { startWirePostgres, type WirePostgres } from '../helpers/postgres-wire.js';
 import { tempDir } from '../helpers/server.js';
 
 function randomVector(dimensions: number, seed: number): Float32Array {
@@ -53,25 +49,20 @@ async function expectSameAsText(database: Database) {
 describe('vector parameters', () => {
   let dataDir: string;
   let embedded: Database;
-  let pglite: PGlite;
-  let socket: PGLiteSocketServer;
+  let postgres: WirePostgres;
   let overTheWire: Database;
 
   beforeAll(async () => {
     dataDir = tempDir();
     embedded = await openDatabase({ dataDir });
-    pglite = await PGlite.create({ extensions: { vector, pg_trgm, unaccent } });
-    socket = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1' });
-    await socket.start();
-    const [host, port] = socket.getServerConn().split(':');
-    overTheWire = await openDatabase({ url: `postgres://postgres@${host}:${port}/postgres`, poolSize: 1 });
+    postgres = await startWirePostgres();
+    overTheWire = await openDatabase({ url: postgres.url, poolSize: 1 });
   });
 
   afterAll(async () => {
     await embedded?.close();
     await overTheWire?.close();
-    await socket?.stop();
-    await pglite?.close();
+    await postgres?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
