@@ -1,6 +1,7 @@
 // Postgres' binary COPY format, written by hand: what bench/search/generate.ts feeds to
 // `COPY table (cols) FROM '/dev/blob' WITH (FORMAT binary)` through PGlite. Vectors go in pgvector's binary form
 // (int16 dimensions, int16 unused, float4 big-endian values) so that nothing is parsed as text inside WASM.
+import { vectorBinary } from '../../src/db/vector-values.js';
 
 const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]; // "PGCOPY\n\377\r\n\0"
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
@@ -160,16 +161,13 @@ export class CopyWriter {
     return this;
   }
 
-  /** pgvector `vector`: int16 dimensions, int16 unused (0), float4 values, all big-endian. */
+  /** pgvector `vector` in its binary form (the one query parameters use). */
   vector(values: Float32Array): this {
-    const size = 4 + values.length * 4;
-    this.int32(size);
-    this.ensure(size);
-    this.view.setInt16(this.offset, values.length);
-    this.view.setInt16(this.offset + 2, 0);
-    let at = this.offset + 4;
-    for (let i = 0; i < values.length; i += 1, at += 4) this.view.setFloat32(at, values[i]!);
-    this.offset += size;
+    const bytes = vectorBinary(values);
+    this.int32(bytes.length);
+    this.ensure(bytes.length);
+    this.buffer.set(bytes, this.offset);
+    this.offset += bytes.length;
     return this;
   }
 
