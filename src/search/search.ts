@@ -135,10 +135,10 @@ function rankedAgain(ids: readonly string[], similarities: readonly number[]): S
  * 1/(k + rank), so the order is the rank's), without a full join, the counts of an empty arm and the
  * typo re-run's ranking: a smaller statement to plan, ~1 ms of the semantic mode's ~8 at 100k photos.
  */
-function semanticPage(db: Db, semantic: SQL, kept: SQL | null, options: SearchOptions): Promise<FusedRow[]> {
+function semanticPage(db: Db, kept: SQL, semantic: SQL, options: SearchOptions, offset: number): Promise<FusedRow[]> {
   return rows<FusedRow>(
     db,
-    sql`with ${kept ? sql`${kept},` : sql``} ${semantic},
+    sql`with ${kept} ${semantic},
       fused as materialized (
         select photo_id, 1.0::float8 / (${options.rrfK}::int + rank) as score, rank, similarity from sem
         where similarity >= ${options.cutoff}::float8 * (select max(similarity) from sem))
@@ -146,7 +146,7 @@ function semanticPage(db: Db, semantic: SQL, kept: SQL | null, options: SearchOp
         page.photo_id, page.score, null as kw_rank, null as kw_score, null as fuzzy, page.rank as sem_rank, page.similarity
       -- one row even past the end, to carry the count
       from (select 1) one left join lateral (
-        select * from fused order by rank limit ${options.limit} offset ${(options.page - 1) * options.limit}) page on true
+        select * from fused order by rank limit ${options.limit} offset ${offset}) page on true
       order by page.rank`,
   );
 }
@@ -165,12 +165,14 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   const narrowed = hasFilters(options.filters) && (useKeyword || useSemantic);
   const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, ownerId, filter, narrowed);
   const offset = (options.page - 1) * options.limit;
+  // the `kept`/`few` CTEs that open the statement when a filter narrows the photos (narrowing.ts)
+  const kept = narrowed ? sql`${keptPhotos(filter)},` : sql``;
   // Only a keyword arm can call for a typo re-run, and only a semantic arm has a ranking to hand over to it.
   const carryRanking = useKeyword && useSemantic;
   const fusedPage = (alternatives: Alternative[], semantic: SQL) =>
     rows<FusedRow>(
       db,
-      sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``}
+      sql`with ${kept}
       ${useKeyword ? keywordArm(parsed, ownerId, filter, narrowed, alternatives) : NO_KEYWORD_ARM}, ${semantic},
       best as (select max(similarity) as best from sem),
       fused as materialized (
@@ -198,7 +200,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
       order by page.score desc, page.kw_rank asc nulls last, page.sem_rank asc nulls last, page.photo_id`,
     );
   let alternatives: Alternative[] = [];
-  let found = useKeyword || !useSemantic ? await fusedPage(alternatives, semantic) : await semanticPage(db, semantic, narrowed ? keptPhotos(filter) : null, options);
+  let found = useKeyword || !useSemantic ? await fusedPage(alternatives, semantic) : await semanticPage(db, kept, semantic, options, offset);
   // Few photos have the words as typed: look for library terms that resemble them, and search again with those
   // (the semantic arm as it was ranked: it does not depend on the words).
   if (useKeyword && (found[0]?.kw_total ?? 0) < FUZZY_WHEN_FEWER_THAN) {
