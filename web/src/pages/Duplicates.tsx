@@ -230,12 +230,15 @@ export function DuplicatesPage() {
   const onKey = useRef<(event: KeyboardEvent) => void>(() => {});
   onKey.current = (event) => {
     if (notForUs(event)) return;
+    // The dialog element, not `help`, says whether the shortcuts are showing: Escape closes it at once, and the
+    // close event that sets `help` back comes a task later — a key pressed between the two belongs to the page.
+    const dialogOpen = document.querySelector('dialog[open]') !== null;
     if (event.key === '?') {
       event.preventDefault();
-      setHelp((open) => !open);
+      setHelp(!dialogOpen);
       return;
     }
-    if (help || document.querySelector('dialog[open]')) return;
+    if (dialogOpen) return;
     const group = active;
     const members = group?.members ?? [];
     const soleIndex = group ? members.findIndex((m) => m.photo.id === keepOf(group)[0]) : -1;
