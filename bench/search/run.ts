@@ -1,7 +1,8 @@
 // Search benchmark: latency of keyword, semantic, hybrid (with and without a date filter), image-to-image search
 // and suggestions on a synthetic library of N photos in the embedded database, the semantic arm's recall@20
 // against an exact scan, memory and the data folder's size.
-// Usage: npm run bench:search [-- --photos 100000 --queries 200 --recall 100 --json --rebuild --keep-documents --explain]
+// Usage: npm run bench:search [-- --photos 100000 --queries 200 --recall 100 --json --rebuild --keep-documents --explain
+//   --cold-os-cache]
 // The library is generated once per N into bench/search/.work/lib-N/ (see generate.ts) and reused; when it has
 // to be built, the measurements run in a fresh child process so that the load's memory does not count.
 // Results are printed and written to bench/results/search-latest.json; bench/README.md says what they mean.
@@ -12,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { rows, type Database, type Db } from '../../src/db/connection.js';
-import { prewarmSearchGraph } from '../../src/db/prewarm.js';
+import { prewarmSemanticSearch } from '../../src/db/prewarm.js';
 import { vectorLiteral } from '../../src/db/vector-values.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';
 import { runSearch } from '../../src/search/search.js';
@@ -159,6 +160,27 @@ function warmOsCache(dir: string): { seconds: number; megabytes: number } {
   };
   walk(dir);
   return { seconds: round((performance.now() - started) / 1000, 1), megabytes: round(bytes / 2 ** 20) };
+}
+
+/**
+ * `--cold-os-cache`: asks the OS to drop the database's files from its cache instead (GNU dd's `iflag=nocache`,
+ * no privileges needed), as after a reboot: what a search costs with only the server's own cache to count on.
+ */
+function dropOsCache(dir: string): { files: number } {
+  let files = 0;
+  const walk = (folder: string) => {
+    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        const dropped = spawnSync('dd', [`if=${full}`, 'iflag=nocache', 'count=0', 'status=none']);
+        if (dropped.status !== 0) throw new Error(`dd could not drop ${full} from the OS cache: ${dropped.stderr}`);
+        files++;
+      }
+    }
+  };
+  walk(dir);
+  return { files };
 }
 
 /** Cores used by other processes while each measurement ran (this process excluded). */
@@ -510,14 +532,17 @@ async function main() {
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...args, '--keep-documents'], { stdio: 'inherit' });
     process.exit(child.status ?? 1);
   }
-  const warmed = warmOsCache(path.join(libraryDir(PHOTOS), 'db', 'base'));
-  log(`read the library's tables and indexes into the OS cache: ${warmed.megabytes} MB in ${warmed.seconds} s`);
+  const base = path.join(libraryDir(PHOTOS), 'db', 'base');
+  const cold = process.argv.includes('--cold-os-cache');
+  const warmed = cold ? null : warmOsCache(base);
+  if (warmed) log(`read the library's tables and indexes into the OS cache: ${warmed.megabytes} MB in ${warmed.seconds} s`);
+  else log(`dropped the library's ${dropOsCache(base).files} files from the OS cache`);
   const { database, meta, dataDir } = await openLibrary(PHOTOS);
   try {
     // as the server does after a start (it serves meanwhile; here the measurements wait for it)
-    const prewarmed = await prewarmSearchGraph(database).done;
-    log(`read the photos' HNSW graph into the database cache: ${prewarmed.pages} pages in ${prewarmed.ms} ms`);
-    const results = { ...(await measureAll(database, meta, dataDir)), osCacheWarmed: warmed, graphPrewarmed: prewarmed };
+    const prewarmed = await prewarmSemanticSearch(database).done;
+    log(`read the semantic search's pages into the database cache: ${prewarmed.pages} pages in ${prewarmed.ms} ms`);
+    const results = { ...(await measureAll(database, meta, dataDir)), osCacheWarmed: warmed, osCacheDropped: cold, semanticPrewarmed: prewarmed };
     const out = path.join(repoRoot, 'bench/results');
     fs.mkdirSync(out, { recursive: true });
     fs.writeFileSync(path.join(out, 'search-latest.json'), `${JSON.stringify(results, null, 2)}\n`);

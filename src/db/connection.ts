@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
@@ -12,6 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrationsFolder } from '../config/paths.js';
+import { databaseSizes, sharedBuffersMb, writeCachePlan } from './buffer-cache.js';
 import * as schema from './schema.js';
 import { embeddedVectorSerializer } from './vector-values.js';
 
@@ -58,33 +59,6 @@ export const HNSW_EF_SEARCH = 100;
 export const SESSION_SETTINGS =
   `SET hnsw.ef_search = ${HNSW_EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order; SET pg_trgm.word_similarity_threshold = 0.5; SET pg_trgm.similarity_threshold = 0.3`;
 
-const MB = 2 ** 20;
-const MIN_SHARED_BUFFERS_MB = 32;
-const MAX_SHARED_BUFFERS_MB = 1024;
-
-/**
- * Postgres' buffer cache for a database of this size: a third of its tables and indexes, between 32 MB and
- * 1 GB. A small library keeps the small footprint (the OS page cache holds its files as well), while a large
- * one keeps its HNSW graph in memory with the rows a search reads next to it: every page missing from the cache
- * is a copy into PGlite's WASM memory. At 100k photos the photos' graph alone is ~260 MB; a sixth (257 MB) left
- * the semantic search at p95 8 ms, a third (514 MB) at 5.5 ms, for ~250 MB more memory (bench/README.md).
- */
-export function sharedBuffersMb(databaseBytes: number): number {
-  const third = Math.round(databaseBytes / 3 / MB);
-  return Math.min(MAX_SHARED_BUFFERS_MB, Math.max(MIN_SHARED_BUFFERS_MB, third));
-}
-
-/** Bytes of the files under a folder (the database's `base`: tables and indexes, not the WAL). */
-function folderBytes(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    total += entry.isDirectory() ? folderBytes(full) : entry.isFile() ? statSync(full).size : 0;
-  }
-  return total;
-}
-
 /**
  * PGlite's WASM memory never shrinks, and creating a data folder (initdb) grows it to ~700 MB where a
  * reopened one needs ~200 MB. So a new folder is created, closed, and opened again.
@@ -92,7 +66,7 @@ function folderBytes(dir: string): number {
 async function openEmbedded(dataDir: string): Promise<Database> {
   const dir = path.join(dataDir, 'db');
   mkdirSync(dir, { recursive: true });
-  const sharedBuffers = process.env.SHOEBOX_DB_SHARED_BUFFERS ?? `${sharedBuffersMb(folderBytes(path.join(dir, 'base')))}MB`;
+  const sharedBuffers = process.env.SHOEBOX_DB_SHARED_BUFFERS ?? `${sharedBuffersMb(databaseSizes(dataDir, dir))}MB`;
   const options = {
     // pageinspect reads pages into the buffer cache after a start (prewarm.ts): not part of the schema
     extensions: { vector, pg_trgm, unaccent, pageinspect },
@@ -112,6 +86,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     throw error;
   }
   await client.exec(`${SESSION_SETTINGS}; CREATE EXTENSION IF NOT EXISTS pageinspect`);
+  await writeCachePlan(client, dataDir);
   // Vector parameters in binary (vector-values.ts): the type's oid is known once the extension exists.
   const vectorType = await client.query<{ oid: number }>(`select 'vector'::regtype::oid as oid`);
   client.serializers[vectorType.rows[0]!.oid] = embeddedVectorSerializer;

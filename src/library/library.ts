@@ -2,7 +2,7 @@ import { eq, notInArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { DEFAULT_OWNER_NAME, openDatabase, type Database, type Db } from '../db/connection.js';
-import { prewarmSearchGraph } from '../db/prewarm.js';
+import { prewarmSemanticSearch } from '../db/prewarm.js';
 import { photos, photoSteps, users } from '../db/schema.js';
 import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
@@ -49,10 +49,10 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     logger.error({ photoId, err: error }, 'pipeline job crashed'),
   );
   let pipelineStarted = false;
-  const prewarm = database.kind === 'embedded' ? prewarmSearchGraph(database) : null;
+  const prewarm = database.kind === 'embedded' ? prewarmSemanticSearch(database) : null;
   prewarm?.done.then(
-    ({ pages, ms }) => pages > 0 && logger.debug({ pages, ms }, 'search graph read into the database cache'),
-    (error: unknown) => logger.warn({ err: error }, 'could not read the search graph into the database cache'),
+    ({ pages, ms }) => pages > 0 && logger.debug({ pages, ms }, 'semantic search pages read into the database cache'),
+    (error: unknown) => logger.warn({ err: error }, 'could not read the semantic search pages into the database cache'),
   );
 
   const lib: Library = {

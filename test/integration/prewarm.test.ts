@@ -5,26 +5,31 @@ import { pg_buffercache } from '@electric-sql/pglite/contrib/pg_buffercache';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/connection.js';
-import { prewarmSearchGraph } from '../../src/db/prewarm.js';
+import { prewarmSemanticSearch } from '../../src/db/prewarm.js';
 import { vectorBinary } from '../../src/db/vector-values.js';
 import { tempDir } from '../helpers/server.js';
 
 const extensions = { vector, pageinspect, pg_buffercache };
 
-/** Pages of the graph in Postgres' buffer cache. */
-async function cachedPages(client: PGlite): Promise<number> {
+/** Pages of a relation's main fork in Postgres' buffer cache. */
+async function cachedPages(client: PGlite, relation: string): Promise<number> {
   const result = await client.query<{ n: number }>(
     `select count(*)::int as n from pg_buffercache b join pg_class c on c.relfilenode = b.relfilenode
-     where c.relname = 'photo_embeddings_hnsw_idx'`,
+     where c.relname = $1 and b.relforknumber = 0`,
+    [relation],
   );
   return result.rows[0]!.n;
 }
 
-describe('reading the search graph into the cache after a start', () => {
+async function relationPages(client: PGlite, relation: string): Promise<number> {
+  return (await client.query<{ n: number }>(`select (pg_relation_size($1::regclass) / 8192)::int as n`, [relation])).rows[0]!.n;
+}
+
+describe('reading the semantic search\'s pages into the cache after a start', () => {
   const dataDir = tempDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('leaves every page of the graph in the buffer cache, and stops when asked', async () => {
+  it('leaves every page of the graph and of the embeddings\' rows in the buffer cache, and stops when asked', async () => {
     // A graph of 3,000 vectors, built and closed: a new start finds none of it cached.
     const build = await PGlite.create(dataDir, { extensions: { vector } });
     await build.exec(`create extension vector; create table photo_embeddings (id int primary key, embedding vector(128))`);
@@ -41,18 +46,22 @@ describe('reading the search graph into the cache after a start', () => {
     const client = await PGlite.create(dataDir, { extensions, postgresqlconf: 'shared_buffers=64MB' });
     try {
       await client.exec('create extension pageinspect; create extension pg_buffercache');
-      const total = (await client.query<{ n: number }>(`select (pg_relation_size('photo_embeddings_hnsw_idx') / 8192)::int as n`)).rows[0]!.n;
-      expect(total).toBeGreaterThan(100);
-      expect(await cachedPages(client)).toBeLessThan(total / 10);
+      const graph = await relationPages(client, 'photo_embeddings_hnsw_idx');
+      const table = await relationPages(client, 'photo_embeddings');
+      expect(graph).toBeGreaterThan(100);
+      expect(table).toBeGreaterThan(100);
+      expect(await cachedPages(client, 'photo_embeddings_hnsw_idx')).toBeLessThan(graph / 10);
+      expect(await cachedPages(client, 'photo_embeddings')).toBeLessThan(table / 10);
       const database = { kind: 'embedded', pglite: client } as unknown as Database;
 
-      const stopped = prewarmSearchGraph(database);
+      const stopped = prewarmSemanticSearch(database);
       stopped.stop();
       expect((await stopped.done).pages).toBe(0);
 
-      const { pages } = await prewarmSearchGraph(database).done;
-      expect(pages).toBe(total);
-      expect(await cachedPages(client)).toBe(total);
+      const { pages } = await prewarmSemanticSearch(database).done;
+      expect(pages).toBe(graph + table);
+      expect(await cachedPages(client, 'photo_embeddings_hnsw_idx')).toBe(graph);
+      expect(await cachedPages(client, 'photo_embeddings')).toBe(table);
     } finally {
       await client.close();
     }
