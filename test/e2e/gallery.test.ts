@@ -138,6 +138,35 @@ describe('web app: gallery', () => {
     await page.close();
   });
 
+  it('asks for the first screen\'s thumbnails before the app\'s code has run, once each', async () => {
+    const page = await context.newPage();
+    const thumbnails: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/thumbnail')) thumbnails.push(new URL(request.url()).pathname);
+    });
+    // Hold the app's code back: only the page's own early script runs meanwhile.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/assets/index-*.js', async (route) => {
+      await released;
+      await route.continue();
+    });
+    await page.goto(server.url, { waitUntil: 'commit' });
+    const list = await getJson<{ items: ApiItem[] }>(`${server.url}/api/photos?offset=0&limit=50`);
+    const expected = list.items.map((item) => `/api/photos/${item.id}/thumbnail`);
+    await poll(() => [...thumbnails].sort()).toEqual([...expected].sort());
+    expect(await page.getByTestId('photo-tile').count()).toBe(0);
+    // Newest first, the order the screen shows them in.
+    expect(thumbnails).toEqual(expected);
+
+    release();
+    await poll(() => page.getByTestId('photo-tile').count()).toBe(10);
+    await thumbnailsLoaded(page, 10);
+    // The tiles found them in the page's image cache: none was downloaded twice.
+    expect(thumbnails).toHaveLength(10);
+    await page.close();
+  });
+
   it('fits a phone-sized screen', async () => {
     const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, colorScheme: 'light', locale: 'en-US', hasTouch: true, isMobile: true });
     const { page, errors } = await openPage(phone);
