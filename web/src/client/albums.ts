@@ -4,6 +4,8 @@ import { request, type PhotoPage } from '../api.js';
 // The server's own types (type-only: nothing of the server is bundled), as the JSON carries them.
 export type { AlbumKind, AlbumStatus, AlbumSummary } from '../../../src/library/albums/manual.js';
 import type { AlbumKind, AlbumSummary } from '../../../src/library/albums/manual.js';
+import type { AutoAlbumResult as ServerAutoAlbumResult, RegenerateParams, RegenerateSummary } from '../../../src/library/albums/auto.js';
+import type { Json } from './json.js';
 
 export interface AlbumList {
   items: AlbumSummary[];
@@ -17,39 +19,12 @@ export interface AlbumDetail extends AlbumSummary {
   photos: PhotoPage;
 }
 
-export interface AutoAlbumResult {
-  id: string;
-  name: string;
-  description: string | null;
-  tags: string[];
-  primaryCategory: string | null;
-  nameSource: string | null;
-  photoCount: number;
-  representativeIds: string[];
-  start: string | null;
-  end: string | null;
-  place: string | null;
-  change: 'created' | 'updated' | 'unchanged';
-}
-
-export interface RegenerateResult {
-  created: number;
-  updated: number;
-  unchanged: number;
-  removed: number;
-  skipped: number;
-  photos: number;
-  pending: number;
-  model: string;
-  params: { minSize: number; minSimilarity: number; timeGapDays: number | null };
-  albums: AutoAlbumResult[];
-}
-
-export interface RegenerateOptions {
-  minSize?: number;
-  minSimilarity?: number;
-  timeGapDays?: number | null;
-}
+/** An automatic album as a regeneration left it. */
+export type AutoAlbumResult = Json<ServerAutoAlbumResult>;
+/** What a regeneration did: counts, the parameters it ran with, and every active automatic album after it. */
+export type RegenerateResult = Json<RegenerateSummary>;
+/** Clustering parameters for one regeneration; the server's defaults for those left out. */
+export type RegenerateOptions = Partial<RegenerateParams>;
 
 const albumPath = (id: string) => `/api/albums/${encodeURIComponent(id)}`;
 

@@ -1,35 +1,13 @@
 // Duplicate and burst groups waiting for review (GET /api/duplicates), and the two ways to settle one.
-import { request, type PhotoSummary } from '../api.js';
+import { request } from '../api.js';
 
-export const GROUP_KINDS = ['duplicate', 'burst'] as const;
-export type GroupKind = (typeof GROUP_KINDS)[number];
+// The server's own types (type-only: nothing of the server is bundled), as the JSON carries them.
+export type { DuplicateGroup, GroupMember } from '../../../src/library/duplicates/review.js';
+export type { GroupKind } from '../../../src/library/duplicates/groups.js';
+import type { DuplicateGroup } from '../../../src/library/duplicates/review.js';
+import type { GroupKind } from '../../../src/library/duplicates/groups.js';
 
-export type GroupPhoto = PhotoSummary & { favorite: boolean; deletedAt: string | null };
-
-export interface GroupMember {
-  photo: GroupPhoto;
-  /** What put the photo in the group: `pdq` (perceptual hash), `clip` (embedding), `burst` (capture time). */
-  tier: string;
-  /** The photo it was compared with (another member). */
-  matchedPhotoId: string | null;
-  /** PDQ Hamming distance in bits, 0–256 (≤ 31 is the same picture). */
-  pdqDistance: number | null;
-  /** `original`, or the rotation/mirror of this photo that matched. */
-  pdqOrientation: string | null;
-  /** CLIP cosine similarity. */
-  similarity: number | null;
-  suggestedKeeper: boolean;
-}
-
-export interface DuplicateGroup {
-  id: string;
-  kind: GroupKind;
-  keeperId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** The suggested keeper first, then the closest matches. */
-  members: GroupMember[];
-}
+export const GROUP_KINDS = ['duplicate', 'burst'] as const satisfies readonly GroupKind[];
 
 export interface DuplicateGroupPage {
   items: DuplicateGroup[];
