@@ -135,6 +135,14 @@ async function quietMachine(): Promise<number> {
   return round(busy, 2);
 }
 
+/** Every file under a folder, depth first. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : entry.isFile() ? [full] : [];
+  });
+}
+
 /**
  * Reads the database's tables and indexes once, as a running server finds them in the OS cache. This machine's
  * cache does not keep the 100k library (1.6 GB) between runs, and a page read from its disk costs up to a second
@@ -144,21 +152,14 @@ function warmOsCache(dir: string): { seconds: number; megabytes: number } {
   const started = performance.now();
   const chunk = Buffer.allocUnsafe(16 * 2 ** 20);
   let bytes = 0;
-  const walk = (folder: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) {
-        const fd = fs.openSync(full, 'r');
-        try {
-          for (let read = fs.readSync(fd, chunk); read > 0; read = fs.readSync(fd, chunk)) bytes += read;
-        } finally {
-          fs.closeSync(fd);
-        }
-      }
+  for (const file of filesUnder(dir)) {
+    const fd = fs.openSync(file, 'r');
+    try {
+      for (let read = fs.readSync(fd, chunk); read > 0; read = fs.readSync(fd, chunk)) bytes += read;
+    } finally {
+      fs.closeSync(fd);
     }
-  };
-  walk(dir);
+  }
   return { seconds: round((performance.now() - started) / 1000, 1), megabytes: round(bytes / 2 ** 20) };
 }
 
@@ -167,20 +168,12 @@ function warmOsCache(dir: string): { seconds: number; megabytes: number } {
  * no privileges needed), as after a reboot: what a search costs with only the server's own cache to count on.
  */
 function dropOsCache(dir: string): { files: number } {
-  let files = 0;
-  const walk = (folder: string) => {
-    for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-      const full = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) {
-        const dropped = spawnSync('dd', [`if=${full}`, 'iflag=nocache', 'count=0', 'status=none']);
-        if (dropped.status !== 0) throw new Error(`dd could not drop ${full} from the OS cache: ${dropped.stderr}`);
-        files++;
-      }
-    }
-  };
-  walk(dir);
-  return { files };
+  const files = filesUnder(dir);
+  for (const file of files) {
+    const dropped = spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
+    if (dropped.status !== 0) throw new Error(`dd could not drop ${file} from the OS cache: ${dropped.stderr}`);
+  }
+  return { files: files.length };
 }
 
 /** Cores used by other processes while each measurement ran (this process excluded). */
