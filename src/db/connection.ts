@@ -86,7 +86,8 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     throw error;
   }
   await client.exec(`${SESSION_SETTINGS}; CREATE EXTENSION IF NOT EXISTS pageinspect`);
-  await writeCachePlan(client, dataDir);
+  // a hint for the next start's cache size (buffer-cache.ts): without it, that start falls back to a share
+  await writeCachePlan(client, dataDir).catch(() => undefined);
   // Vector parameters in binary (vector-values.ts): the type's oid is known once the extension exists.
   const vectorType = await client.query<{ oid: number }>(`select 'vector'::regtype::oid as oid`);
   client.serializers[vectorType.rows[0]!.oid] = embeddedVectorSerializer;
