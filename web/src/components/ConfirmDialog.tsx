@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
+import { useModalDialog } from '../hooks/useModalDialog.js';
 
 interface Props {
   open: boolean;
@@ -13,15 +14,9 @@ interface Props {
 
 /** A modal question on the native <dialog>: focus is kept inside, Escape cancels, focus returns afterwards. */
 export function ConfirmDialog({ open, title, children, confirmLabel, danger, busy, onConfirm, onCancel }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog(open);
   // A page may hold several dialogs: each needs its own title id for its accessible name.
   const titleId = useId();
-  useEffect(() => {
-    const node = dialog.current;
-    if (!node) return;
-    if (open && !node.open) node.showModal();
-    if (!open && node.open) node.close();
-  }, [open]);
   return (
     <dialog
       ref={dialog}

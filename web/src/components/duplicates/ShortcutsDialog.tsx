@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useModalDialog } from '../../hooks/useModalDialog.js';
 
 export const SHORTCUTS: readonly { keys: string[]; does: string }[] = [
   { keys: ['j', '↓'], does: 'next group' },
@@ -14,13 +14,7 @@ export const SHORTCUTS: readonly { keys: string[]; does: string }[] = [
 
 /** The keyboard shortcuts of the review, in a modal that Escape closes. */
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const node = dialog.current;
-    if (!node) return;
-    if (open && !node.open) node.showModal();
-    if (!open && node.open) node.close();
-  }, [open]);
+  const dialog = useModalDialog(open);
   return (
     <dialog
       ref={dialog}

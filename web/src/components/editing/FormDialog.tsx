@@ -1,5 +1,6 @@
 import '../../styles/editing.css';
-import { useEffect, useId, useRef, type FormEvent, type ReactNode } from 'react';
+import { useId, type FormEvent, type ReactNode } from 'react';
+import { useModalDialog } from '../../hooks/useModalDialog.js';
 
 interface Props {
   open: boolean;
@@ -23,14 +24,8 @@ interface Props {
  * goes back where it was when it closes. The first field with `autoFocus` gets the focus.
  */
 export function FormDialog({ open, title, submitLabel, canSubmit = true, busy, danger, error, className, children, onSubmit, onCancel }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog(open);
   const titleId = useId();
-  useEffect(() => {
-    const node = dialog.current;
-    if (!node) return;
-    if (open && !node.open) node.showModal();
-    if (!open && node.open) node.close();
-  }, [open]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

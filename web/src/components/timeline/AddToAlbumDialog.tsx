@@ -1,5 +1,6 @@
 // "Add to album": choose one of the albums (typing narrows the list) or name a new one.
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useModalDialog } from '../../hooks/useModalDialog.js';
 import { photoUrls } from '../../api.js';
 import { addPhotosToAlbum, createAlbum, listAllAlbums, type AlbumSummary } from '../../client/albums.js';
 import { formatCount } from '../../lib/format.js';
@@ -15,7 +16,7 @@ interface Props {
 const NEW = '__new__';
 
 export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useModalDialog(open);
   const [albums, setAlbums] = useState<AlbumSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
@@ -25,12 +26,6 @@ export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: P
   const titleId = useId();
   const inputId = useId();
 
-  useEffect(() => {
-    const node = dialog.current;
-    if (!node) return;
-    if (open && !node.open) node.showModal();
-    if (!open && node.open) node.close();
-  }, [open]);
 
   // Fresh list every time it opens (albums made elsewhere meanwhile).
   useEffect(() => {

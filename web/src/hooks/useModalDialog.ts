@@ -1,0 +1,16 @@
+import { useEffect, useRef, type RefObject } from 'react';
+
+/**
+ * A native <dialog> shown as a modal while `open` is true (focus kept inside, the backdrop, Escape's `cancel`
+ * event) and closed when it turns false. Returns the ref for the element.
+ */
+export function useModalDialog(open: boolean): RefObject<HTMLDialogElement | null> {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const node = dialog.current;
+    if (!node) return;
+    if (open && !node.open) node.showModal();
+    if (!open && node.open) node.close();
+  }, [open]);
+  return dialog;
+}
