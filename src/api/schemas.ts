@@ -150,6 +150,7 @@ const stepInfo = z.object({
   durationMs: z.number().nullable(),
   version: z.string().nullable(),
   attempts: z.number().int(),
+  finishedAt: z.string().nullable().describe('when the step last ended (ISO 8601); null while it has not'),
 });
 
 export const photoDetail = photoListItem.extend({

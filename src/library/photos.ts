@@ -141,10 +141,14 @@ export function stepSummary(stepRows: StepRow[]) {
           durationMs: row?.durationMs ?? null,
           version: row?.version ?? null,
           attempts: row?.attempts ?? 0,
+          finishedAt: row?.finishedAt ? row.finishedAt.toISOString() : null,
         },
       ];
     }),
-  ) as Record<StepName, { status: StepStatus; error: string | null; durationMs: number | null; version: string | null; attempts: number }>;
+  ) as Record<
+    StepName,
+    { status: StepStatus; error: string | null; durationMs: number | null; version: string | null; attempts: number; finishedAt: string | null }
+  >;
 }
 
 /** The filters as one condition on `photos`; the trash is left out, as everywhere but the trash's own list. */
