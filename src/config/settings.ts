@@ -25,6 +25,8 @@ const settingsSchema = z.object({
     /** Face detections / OCR recognitions at once; each runs in its own worker thread with its models loaded. */
     facesConcurrency: z.coerce.number().int().min(1).max(16),
     ocrConcurrency: z.coerce.number().int().min(1).max(16),
+    /** Caption requests at once (a remote endpoint may take a minute per photo). */
+    captionConcurrency: z.coerce.number().int().min(1).max(64),
     /** Tesseract languages; each needs its `@tesseract.js-data/<lang>` package. */
     ocrLanguages: z.array(z.string().regex(/^[a-z_]+$/, 'a tesseract language code such as eng')).min(1),
     tagsTopK: z.coerce.number().int().min(1).max(50),
@@ -58,12 +60,11 @@ export type SettingsOverrides = Partial<Omit<Settings, 'ml'>> & { ml?: Partial<M
 const MB = 1024 * 1024;
 
 /**
- * Photos in flight: twice the cores (4 to 8). Faces and OCR run in their own worker threads, so more photos in
- * flight keep those workers busy while the others decode and hash (2.44 → 2.68 photos/s on 2 cores,
- * bench/README.md); the cost is a few previews in memory.
+ * Photos whose thumbnail, metadata and hashes are made at once: one per core (2 to 8). The slower lanes (faces,
+ * OCR, CLIP, captions) have their own slots (src/pipeline/lane-settings.ts).
  */
 export function defaultConcurrency(): number {
-  return Math.max(4, Math.min(8, os.availableParallelism() * 2));
+  return Math.max(2, Math.min(8, os.availableParallelism()));
 }
 
 /** Settings from the environment, then overrides (CLI flags, tests); throws a readable error on bad values. */
@@ -83,6 +84,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
       facesConcurrency: env.SHOEBOX_FACES_CONCURRENCY ?? 1,
       ocrConcurrency: env.SHOEBOX_OCR_CONCURRENCY ?? 1,
+      captionConcurrency: env.SHOEBOX_CAPTION_CONCURRENCY ?? 2,
       ocrLanguages: (env.SHOEBOX_OCR_LANGS ?? 'eng').split(/[,+\s]+/).filter(Boolean),
       tagsTopK: env.SHOEBOX_TAGS_TOP_K ?? 10,
       tagsMinConfidence: env.SHOEBOX_TAGS_MIN_CONFIDENCE ?? 0.5,

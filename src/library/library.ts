@@ -8,8 +8,9 @@ import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
 import { MlServices } from '../ml/services.js';
 import { reconcileSteps } from '../pipeline/reconcile.js';
-import { LocalQueue, type PhotoQueue } from '../pipeline/queue.js';
-import { processPhoto } from '../pipeline/runner.js';
+import { LaneQueue } from '../pipeline/lane-queue.js';
+import { laneConcurrency } from '../pipeline/lane-settings.js';
+import { routePhoto, runLane } from '../pipeline/runner.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
@@ -23,7 +24,7 @@ export interface Library {
   database: Database;
   db: Db;
   storage: LocalStorage;
-  queue: PhotoQueue;
+  queue: LaneQueue;
   ml: MlServices;
   logger: Logger;
   ownerId: string;
@@ -45,8 +46,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   const indexed = await ensureSearchDocuments(db);
   if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');
   const ml = new MlServices(settings.dataDir, settings.ml, logger);
-  const queue = new LocalQueue(settings.concurrency, (photoId, error) =>
-    logger.error({ photoId, err: error }, 'pipeline job crashed'),
+  const queue = new LaneQueue(laneConcurrency(settings), (photoId, error, lane) =>
+    logger.error({ photoId, lane, err: error }, 'pipeline job crashed'),
   );
   let pipelineStarted = false;
   const prewarm = database.kind === 'embedded' ? prewarmSemanticSearch(database) : null;
@@ -74,7 +75,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       if (reopened > 0) logger.info({ photos: reopened }, 'photos with steps to (re)do for new steps or models');
       const resumed = await resumeUnfinished(db, queue);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');
-      queue.start((photoId) => processPhoto({ db, storage, steps: PIPELINE_STEPS, ml, logger }, photoId));
+      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger };
+      queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) });
     },
     async close() {
       prewarm?.stop();
@@ -92,7 +94,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
  * After a crash a step may be left `running`: it never finished, so it is pending again. Every photo that is
  * not in a terminal state goes back on the queue, oldest first.
  */
-async function resumeUnfinished(db: Db, queue: PhotoQueue): Promise<number> {
+async function resumeUnfinished(db: Db, queue: LaneQueue): Promise<number> {
   const unfinished = await db
     .select({ id: photos.id })
     .from(photos)

@@ -1,13 +1,13 @@
 // The queue only says which photo to look at next; the database says what is left to do.
-// LocalQueue runs in-process (embedded mode); a Redis-backed queue implements the same interface for clusters.
+// LocalQueue is one in-process queue of photo ids with its own slots; LaneQueue (lane-queue.ts) puts one per
+// pipeline lane behind the PhotoQueue interface that the library uses. A Redis-backed queue implements the same
+// interface for clusters.
 
 export type PhotoJobHandler = (photoId: string) => Promise<void>;
 
 export interface PhotoQueue {
   /** Asks for the photo to be looked at. Adding a photo that is already waiting does nothing. */
   add(photoId: string): Promise<void>;
-  /** Starts consuming with the handler; at most `concurrency` photos at once. */
-  start(handler: PhotoJobHandler): void;
   /** Photos waiting or running. */
   depth(): Promise<number>;
   /** Resolves once nothing is waiting or running. */
@@ -17,6 +17,7 @@ export interface PhotoQueue {
 }
 
 export class LocalQueue implements PhotoQueue {
+  // start(handler) consumes; at most `concurrency` photos at once.
   private readonly waiting: string[] = [];
   private readonly waitingSet = new Set<string>();
   private readonly running = new Set<string>();
@@ -29,6 +30,8 @@ export class LocalQueue implements PhotoQueue {
   constructor(
     private readonly concurrency: number,
     private readonly onError: (photoId: string, error: unknown) => void = () => {},
+    /** Asked before each job starts: false holds the waiting jobs until poke() (a lane giving way to another). */
+    private readonly mayStart: () => boolean = () => true,
   ) {}
 
   async add(photoId: string): Promise<void> {
@@ -52,6 +55,16 @@ export class LocalQueue implements PhotoQueue {
     return this.waiting.length + this.running.size;
   }
 
+  /** Photos waiting (oldest first) and running now. */
+  ids(): { waiting: readonly string[]; running: ReadonlySet<string> } {
+    return { waiting: this.waiting, running: this.running };
+  }
+
+  /** Looks again whether held jobs may start. */
+  poke(): void {
+    this.pump();
+  }
+
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
@@ -72,7 +85,7 @@ export class LocalQueue implements PhotoQueue {
   private pump(): void {
     const handler = this.handler;
     if (!handler) return;
-    while (!this.closed && this.running.size < this.concurrency && this.waiting.length > 0) {
+    while (!this.closed && this.running.size < this.concurrency && this.waiting.length > 0 && this.mayStart()) {
       const photoId = this.waiting.shift()!;
       this.waitingSet.delete(photoId);
       this.running.add(photoId);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
@@ -7,8 +7,9 @@ import { assignToAutoAlbums } from '../library/albums/auto.js';
 import type { MlServices } from '../ml/services.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { LocalStorage } from '../storage/local.js';
-import { decideStep, derivePhotoState, STEP_NAMES, type StepName, type StepStatus } from './state.js';
-import { currentStepVersion, type PipelineStep, type StepResult } from './step.js';
+import { LANE_STEPS, readyLanes, type LaneName } from './lanes.js';
+import { decideStep, derivePhotoState, isTerminal, type PhotoState, type StepName, type StepStatus } from './state.js';
+import { currentStepVersion, type PipelineStep, type StepContext, type StepResult } from './step.js';
 
 export interface RunnerDeps {
   db: Db;
@@ -17,6 +18,8 @@ export interface RunnerDeps {
   ml: MlServices;
   logger: Logger;
 }
+
+type Statuses = Partial<Record<StepName, StepStatus>>;
 
 /**
  * Messages stay readable in the API and the web page: they name the photo as the user knows it, not the
@@ -28,19 +31,23 @@ function errorText(error: unknown, storedPath: string, filename: string): string
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 
+async function loadStatuses(db: Db, photoId: string): Promise<Statuses> {
+  const rows = await db.select({ step: photoSteps.step, status: photoSteps.status }).from(photoSteps).where(eq(photoSteps.photoId, photoId));
+  return Object.fromEntries(rows.map((row) => [row.step, row.status])) as Statuses;
+}
+
 /**
- * Runs every step of a photo that is still to do, in order, recording each outcome, then settles the photo's
- * state. Safe to call again at any time: finished steps are not redone.
+ * Runs the photo's steps of one lane that can run now, in order, recording each outcome; then settles the
+ * photo's state and returns the lanes that have work for it next. Safe to call again at any time: finished
+ * steps are not redone. A step reset while it ran (a retry, a reprocess) keeps its reset: its result is not
+ * recorded over it, and the lane comes back for it.
  */
-export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<void> {
+export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName): Promise<LaneName[]> {
   const { db, storage, logger } = deps;
   const [photo] = await db.select().from(photos).where(eq(photos.id, photoId));
-  if (!photo) return; // deleted meanwhile
-  const stepRows = await db.select().from(photoSteps).where(eq(photoSteps.photoId, photoId));
-  const statuses: Partial<Record<StepName, StepStatus>> = {};
-  for (const row of stepRows) statuses[row.step as StepName] = row.status as StepStatus;
-
-  const ctx = {
+  if (!photo) return []; // deleted meanwhile
+  const statuses = await loadStatuses(db, photoId);
+  const ctx: StepContext = {
     photo,
     db,
     storage,
@@ -48,67 +55,129 @@ export async function processPhoto(deps: RunnerDeps, photoId: string): Promise<v
     logger,
     originalPath: storage.absolute(photo.storageKey),
     sidecarPath: photo.sidecarKey ? storage.absolute(photo.sidecarKey) : null,
+    shared: new Map(),
   };
 
-  let marked = false; // the photo shows `processing` from its first step that runs
-  for (const name of STEP_NAMES) {
+  let ranSomething = false;
+  for (const name of LANE_STEPS[lane]) {
     const decision = decideStep(name, statuses);
     if (decision.action === 'none' || decision.action === 'wait') continue;
     if (decision.action === 'skip') {
-      await recordStep(db, photoId, name, { status: 'skipped', error: decision.reason, durationMs: 0 });
+      await recordStep(db, photoId, name, null, { status: 'skipped', error: decision.reason, durationMs: 0 });
       statuses[name] = 'skipped';
       logger.info({ photoId, step: name, durationMs: 0, outcome: 'skipped', reason: decision.reason }, 'step skipped');
       continue;
     }
-    const step = deps.steps[name];
-    // Earlier steps of this run wrote columns (dimensions, dates) that later ones read.
-    if (marked) {
-      const [fresh] = await db.select().from(photos).where(eq(photos.id, photoId));
-      if (!fresh) break; // deleted meanwhile: the end of this function drops what was written
-      ctx.photo = fresh;
-    }
-    await db
-      .update(photoSteps)
-      .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1` })
-      .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, name)));
-    if (!marked) {
-      await db.update(photos).set({ state: 'processing' }).where(eq(photos.id, photoId));
-      marked = true;
-    }
-    const started = performance.now();
-    let result: StepResult | null = null;
-    let failure: string | null = null;
-    let version = step.version;
-    try {
-      // Read before running: the version names the model the step is about to use.
-      version = await currentStepVersion(step, deps.ml);
-      result = await step.run(ctx);
-    } catch (error) {
-      failure = errorText(error, ctx.originalPath, photo.filename);
-    }
-    const durationMs = Math.round(performance.now() - started);
-    const status: StepStatus = failure ? 'failed' : result!.status;
-    const error = failure ?? (result?.status === 'skipped' ? result.reason : null);
-    await recordStep(db, photoId, name, { status, error, durationMs, version });
-    statuses[name] = status;
-    const line = { photoId, step: name, durationMs, outcome: status, ...(error ? { error } : {}) };
-    if (status === 'failed') logger.warn(line, 'step failed');
-    else logger.info(line, `step ${status}`);
+    const attempt = await markRunning(db, photoId, name, ctx.photo.state !== 'processing');
+    if (attempt === null) continue; // finished or reset by someone else meanwhile
+    ranSomething = true;
+    ctx.photo = { ...ctx.photo, state: 'processing' };
+    const outcome = await runStep(deps, ctx, deps.steps[name]);
+    const recorded = await recordStep(db, photoId, name, attempt, outcome);
+    statuses[name] = recorded ? outcome.status : 'pending';
+    const line = { photoId, step: name, durationMs: outcome.durationMs, outcome: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
+    if (!recorded) logger.info(line, 'step reset while it ran: its result is dropped');
+    else if (outcome.status === 'failed') logger.warn(line, 'step failed');
+    else logger.info(line, `step ${outcome.status}`);
   }
+  // The quick lane makes the photo show, with its date, place and camera: it is found by them at once. What the
+  // slower lanes add (tags, names, text, captions) is indexed together when the photo is finished.
+  return settle(deps, photoId, { searchChanged: ranSomething && lane === 'quick' });
+}
 
-  const state = derivePhotoState(statuses);
-  const updated = await db
-    .update(photos)
-    .set({ state, updatedAt: new Date() })
-    .where(eq(photos.id, photoId))
-    .returning({ id: photos.id });
-  // Deleted while its steps ran: drop what they wrote.
-  if (updated.length === 0) await storage.removeDerived(photoId);
-  else if (marked) {
-    await joinAutoAlbums(deps, photoId);
-    // Tags, names, places, captions, text and albums are in: the photo is found by them from now on.
-    await refreshSearchDocuments(db, [photoId]);
+/** The dispatcher's look at a photo: the lanes it has work in, and its state settled when it has none. */
+export async function routePhoto(deps: RunnerDeps, photoId: string): Promise<LaneName[]> {
+  const statuses = await loadStatuses(deps.db, photoId);
+  const lanes = readyLanes(statuses);
+  if (lanes.length > 0) return lanes;
+  // Nothing to run: a photo whose last step ended just before a crash, or a retry with nothing to redo.
+  return settle(deps, photoId, { searchChanged: false });
+}
+
+interface Outcome {
+  status: StepStatus;
+  error: string | null;
+  durationMs: number;
+  version?: string;
+}
+
+async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep): Promise<Outcome> {
+  const started = performance.now();
+  let result: StepResult | null = null;
+  let failure: string | null = null;
+  let version = step.version;
+  try {
+    // Read before running: the version names the model the step is about to use.
+    version = await currentStepVersion(step, deps.ml);
+    result = await step.run(ctx);
+  } catch (error) {
+    failure = errorText(error, ctx.originalPath, ctx.photo.filename);
   }
+  const durationMs = Math.round(performance.now() - started);
+  const status: StepStatus = failure ? 'failed' : result!.status;
+  const error = failure ?? (result?.status === 'skipped' ? result.reason : null);
+  return { status, error, durationMs, version };
+}
+
+/**
+ * Marks the step running (one attempt more) and, when asked, the photo processing; null when the step is not to do
+ * any more.
+ */
+async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: boolean): Promise<number | null> {
+  const [row] = await db
+    .update(photoSteps)
+    .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1` })
+    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), inArray(photoSteps.status, ['pending', 'running'])))
+    .returning({ attempts: photoSteps.attempts });
+  if (!row) return null;
+  if (markPhoto) {
+    await db
+      .update(photos)
+      .set({ state: 'processing' })
+      .where(and(eq(photos.id, photoId), sql`${photos.state} <> 'processing'`));
+  }
+  return row.attempts;
+}
+
+/**
+ * Records a step's outcome; with an attempt, only over that same attempt still running (a reset meanwhile wins).
+ * Returns whether it was recorded.
+ */
+async function recordStep(db: Db, photoId: string, step: StepName, attempt: number | null, outcome: Outcome): Promise<boolean> {
+  const conditions = [eq(photoSteps.photoId, photoId), eq(photoSteps.step, step)];
+  if (attempt !== null) conditions.push(eq(photoSteps.status, 'running'), eq(photoSteps.attempts, attempt));
+  const updated = await db
+    .update(photoSteps)
+    .set({ ...outcome, finishedAt: new Date() })
+    .where(and(...conditions))
+    .returning({ step: photoSteps.step });
+  return updated.length > 0;
+}
+
+/**
+ * Derives the photo's state from its steps under a lock on its row, so that of two lanes ending at once the
+ * later one sees both outcomes; then does what follows a change of state, and returns the lanes with work next.
+ */
+async function settle(deps: RunnerDeps, photoId: string, options: { searchChanged: boolean }): Promise<LaneName[]> {
+  const { db, storage } = deps;
+  const settled = await db.transaction(async (tx) => {
+    const [row] = await tx.select({ state: photos.state }).from(photos).where(eq(photos.id, photoId)).for('update');
+    if (!row) return null;
+    const statuses = await loadStatuses(tx as unknown as Db, photoId);
+    const state: PhotoState = derivePhotoState(statuses);
+    if (state !== row.state) await tx.update(photos).set({ state, updatedAt: new Date() }).where(eq(photos.id, photoId));
+    return { state, previous: row.state, statuses };
+  });
+  if (!settled) {
+    // Deleted while its steps ran: drop what they wrote.
+    await storage.removeDerived(photoId);
+    return [];
+  }
+  const finished = isTerminal(settled.state) && !isTerminal(settled.previous);
+  if (finished) await joinAutoAlbums(deps, photoId);
+  // Tags, names, places, captions, text and albums: the photo is found by what it has now.
+  if (options.searchChanged || finished) await refreshSearchDocuments(db, [photoId]);
+  return readyLanes(settled.statuses);
 }
 
 /** A photo with an embedding joins the automatic album it fits; a failure there is logged, never the photo's. */
@@ -118,16 +187,4 @@ async function joinAutoAlbums(deps: RunnerDeps, photoId: string): Promise<void> 
   } catch (error) {
     deps.logger.warn({ photoId, err: error }, 'joining automatic albums failed');
   }
-}
-
-async function recordStep(
-  db: Db,
-  photoId: string,
-  step: StepName,
-  outcome: { status: StepStatus; error: string | null; durationMs: number; version?: string },
-): Promise<void> {
-  await db
-    .update(photoSteps)
-    .set({ ...outcome, finishedAt: new Date() })
-    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step)));
 }

@@ -77,7 +77,12 @@ export function derivePhotoState(steps: Partial<Record<StepName, StepStatus>>): 
 
 export type StepDecision = { action: 'run' } | { action: 'skip'; reason: string } | { action: 'wait' } | { action: 'none' };
 
-/** Whether a step should run now, given the statuses of all steps (they run in STEP_NAMES order). */
+/**
+ * Whether a step should run now, given the statuses of all steps. A step runs once what it needs is done and
+ * what it uses (STEP_USES) has finished one way or another; it is skipped, with the reason, when something it
+ * needs failed or was skipped. `running` counts as to do (a run cut short); callers that know someone is on it
+ * treat it as taken.
+ */
 export function decideStep(step: StepName, steps: Partial<Record<StepName, StepStatus>>): StepDecision {
   const status = steps[step] ?? 'pending';
   if (status !== 'pending' && status !== 'running') return { action: 'none' };
@@ -87,6 +92,10 @@ export function decideStep(step: StepName, steps: Partial<Record<StepName, StepS
       return { action: 'skip', reason: `needs ${required}, which ${requiredStatus === 'failed' ? 'failed' : 'was skipped'}` };
     }
     if (requiredStatus !== 'done') return { action: 'wait' };
+  }
+  for (const used of STEP_USES[step] ?? []) {
+    const usedStatus = steps[used] ?? 'pending';
+    if (usedStatus === 'pending' || usedStatus === 'running') return { action: 'wait' };
   }
   return { action: 'run' };
 }

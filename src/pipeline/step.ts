@@ -6,6 +6,10 @@ import type { LocalStorage } from '../storage/local.js';
 import type { StepName } from './state.js';
 
 export interface StepContext {
+  /**
+   * The photo's row as the lane run began: what earlier lanes wrote (dimensions, dates) is in it; what a step
+   * earlier in the same lane writes is not (no step reads a column written by one of its own lane).
+   */
   photo: PhotoRow;
   db: Db;
   storage: LocalStorage;
@@ -15,6 +19,11 @@ export interface StepContext {
   originalPath: string;
   /** Absolute path of the photo's XMP sidecar, if it came with one. */
   sidecarPath: string | null;
+  /**
+   * What the steps of one lane run share (the decoded pixels: one decode for the thumbnail, the preview, PDQ and
+   * the palette). Lives for one lane run; a step must work without it.
+   */
+  shared: Map<string, unknown>;
 }
 
 export type StepResult = { status: 'done' } | { status: 'skipped'; reason: string };

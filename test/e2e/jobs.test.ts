@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { startCaptionEndpoint, type CaptionEndpoint } from '../helpers/caption-endpoint.js';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 interface Seen {
@@ -55,6 +56,7 @@ afterAll(async () => {
 
 describe('web app: jobs', () => {
   let server: TestServer;
+  let captions: CaptionEndpoint;
   let context: BrowserContext;
   const natureDir = path.join(assets, 'albums', 'nature');
   const nature = fs
@@ -64,13 +66,17 @@ describe('web app: jobs', () => {
     .map((name) => ({ path: path.join(natureDir, name) }));
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // A vision model that takes 400 ms a photo, one at a time: the photos finish one after another, as in a real
+    // library, instead of all within one tick of the jobs stream (thumbnails come first, then the analysis).
+    captions = await startCaptionEndpoint({ delayMs: 400 });
+    server = await startTestServer({ ml: { caption: { url: captions.url, model: 'llava:13b' }, captionConcurrency: 1 } });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   });
 
   afterAll(async () => {
     await context?.close();
     await server?.dispose();
+    await captions?.close();
   });
 
   it('says what to do on an empty library, lists the models, and is live', async () => {

@@ -1,0 +1,110 @@
+// The in-process pipeline queue: one LocalQueue per lane (lanes.ts), each with its own slots, fed by a dispatcher
+// that asks the database which lanes a photo has work in. A lane that ends a photo's work there hands the photo to
+// the lanes that have work next. The slow lanes give way to the quick one: while photos wait for their thumbnail,
+// no new faces, OCR, CLIP, caption or duplicate work starts (what runs, runs on), so a batch shows up first and is
+// analysed after — as Immich runs thumbnails as their own queue.
+import { LANE_NAMES, type LaneName } from './lanes.js';
+import { LocalQueue, type PhotoQueue } from './queue.js';
+
+export interface LaneHandlers {
+  /** Lanes with work for the photo now, from the database; settles a photo that has nothing left to do. */
+  route(photoId: string): Promise<LaneName[]>;
+  /** Runs the photo's steps in the lane; returns the lanes with work afterwards. */
+  run(photoId: string, lane: LaneName): Promise<LaneName[]>;
+}
+
+export type LaneConcurrency = Readonly<Record<LaneName, number>>;
+
+/** Photos looked up at once by the dispatcher (a few database reads each). */
+const DISPATCH_CONCURRENCY = 4;
+
+export class LaneQueue implements PhotoQueue {
+  private readonly dispatcher: LocalQueue;
+  private readonly lanes: Record<LaneName, LocalQueue>;
+  private handlers: LaneHandlers | null = null;
+
+  constructor(
+    concurrency: LaneConcurrency,
+    private readonly onError: (photoId: string, error: unknown, lane: LaneName | 'dispatch') => void = () => {},
+  ) {
+    for (const lane of LANE_NAMES) {
+      if (!(Number.isInteger(concurrency[lane]) && concurrency[lane] >= 1)) {
+        throw new RangeError(`lane ${lane} needs a concurrency of at least 1, got ${concurrency[lane]}`);
+      }
+    }
+    this.dispatcher = new LocalQueue(DISPATCH_CONCURRENCY, (photoId, error) => this.onError(photoId, error, 'dispatch'));
+    const quickHasBacklog = () => this.lanes.quick.ids().waiting.length > 0;
+    this.lanes = Object.fromEntries(
+      LANE_NAMES.map((lane) => [
+        lane,
+        new LocalQueue(
+          concurrency[lane],
+          (photoId, error) => this.onError(photoId, error, lane),
+          lane === 'quick' ? undefined : () => !quickHasBacklog(),
+        ),
+      ]),
+    ) as Record<LaneName, LocalQueue>;
+  }
+
+  /** Asks for the photo to be looked at: the dispatcher finds the lanes it has work in. */
+  async add(photoId: string): Promise<void> {
+    await this.dispatcher.add(photoId);
+  }
+
+  start(handlers: LaneHandlers): void {
+    this.handlers = handlers;
+    for (const lane of LANE_NAMES) {
+      this.lanes[lane].start(async (photoId) => {
+        try {
+          await this.send(photoId, await handlers.run(photoId, lane));
+        } finally {
+          if (lane === 'quick') this.pokeSlowLanes();
+        }
+      });
+    }
+    this.dispatcher.start(async (photoId) => this.send(photoId, await handlers.route(photoId)));
+  }
+
+  /** Distinct photos waiting or running in any lane. */
+  async depth(): Promise<number> {
+    const ids = new Set<string>();
+    for (const queue of [this.dispatcher, ...Object.values(this.lanes)]) {
+      const { waiting, running } = queue.ids();
+      for (const id of waiting) ids.add(id);
+      for (const id of running) ids.add(id);
+    }
+    return ids.size;
+  }
+
+  /** Photos waiting or running per lane (the dispatcher's as `dispatch`). */
+  laneDepths(): Record<LaneName | 'dispatch', { waiting: number; running: number }> {
+    const depth = (queue: LocalQueue) => ({ waiting: queue.ids().waiting.length, running: queue.ids().running.size });
+    return {
+      dispatch: depth(this.dispatcher),
+      ...(Object.fromEntries(LANE_NAMES.map((lane) => [lane, depth(this.lanes[lane])])) as Record<LaneName, { waiting: number; running: number }>),
+    };
+  }
+
+  /** Resolves once nothing waits or runs in any lane (a lane handing a photo on keeps the next one busy). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.dispatcher.idle();
+      await Promise.all(LANE_NAMES.map((lane) => this.lanes[lane].idle()));
+      if ((await this.depth()) === 0 || this.handlers === null) return;
+    }
+  }
+
+  /** Stops taking work; waits for what runs. Work not done is in the database and is picked up at the next start. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+    await Promise.all(LANE_NAMES.map((lane) => this.lanes[lane].close()));
+  }
+
+  private async send(photoId: string, lanes: readonly LaneName[]): Promise<void> {
+    for (const lane of lanes) await this.lanes[lane].add(photoId);
+  }
+
+  private pokeSlowLanes(): void {
+    for (const lane of LANE_NAMES) if (lane !== 'quick') this.lanes[lane].poke();
+  }
+}

@@ -1,0 +1,46 @@
+// Lanes: the pipeline's steps grouped by the resource they wait on, each lane with its own queue and slots, so that
+// a slow step (OCR on a big text photo, a caption endpoint that takes a minute, the one faces worker) holds only
+// its own lane while thumbnails keep coming. Pure: which lane a step is in, and which lanes have work now.
+import { decideStep, type StepName, type StepStatus } from './state.js';
+
+/**
+ * quick: what makes a photo show in the library (thumbnail and preview, its date and place, PDQ and palette from
+ * the same decode); clip: the image embedding and the tags read from it; faces and ocr: their worker threads;
+ * captions: a provider that may be remote and slow; duplicates: once hashes, embedding and date are in.
+ */
+export const LANE_NAMES = ['quick', 'clip', 'faces', 'ocr', 'captions', 'duplicates'] as const;
+export type LaneName = (typeof LANE_NAMES)[number];
+
+export const LANE_STEPS: Readonly<Record<LaneName, readonly StepName[]>> = {
+  quick: ['preprocessing', 'metadata', 'hashes', 'palette'],
+  clip: ['embeddings', 'tags'],
+  faces: ['faces'],
+  ocr: ['ocr'],
+  captions: ['captions'],
+  duplicates: ['duplicates'],
+};
+
+const LANE_OF = new Map<StepName, LaneName>(LANE_NAMES.flatMap((lane) => LANE_STEPS[lane].map((step) => [step, lane] as const)));
+
+export function laneOf(step: StepName): LaneName {
+  return LANE_OF.get(step)!;
+}
+
+export function isLaneName(value: string): value is LaneName {
+  return (LANE_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * Lanes with a step that can run or be skipped now. A lane with a step `running` is taken: whoever runs it
+ * runs the lane's other steps too, and dispatches what follows when it ends.
+ */
+export function readyLanes(steps: Partial<Record<StepName, StepStatus>>): LaneName[] {
+  return LANE_NAMES.filter(
+    (lane) =>
+      !LANE_STEPS[lane].some((step) => steps[step] === 'running') &&
+      LANE_STEPS[lane].some((step) => {
+        const decision = decideStep(step, steps).action;
+        return decision === 'run' || decision === 'skip';
+      }),
+  );
+}

@@ -1,0 +1,89 @@
+// An OpenAI-compatible chat endpoint on loopback that captions any image, as slowly as a test needs: a real HTTP
+// server speaking the protocol the captions provider speaks (POST /v1/chat/completions with an image part), so a
+// test can hold the pipeline's slowest lane the way a busy vision model does.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface CaptionEndpoint {
+  /** Base URL for SHOEBOX_CAPTION_URL (…/v1). */
+  url: string;
+  /** Requests answered so far. */
+  readonly answered: number;
+  /** Milliseconds each answer waits; changeable while running. */
+  delayMs: number;
+  /** While held, requests wait until release() (then each still waits delayMs). */
+  hold(): void;
+  release(): void;
+  close(): Promise<void>;
+}
+
+const ANSWER = {
+  caption: 'A photo',
+  description: 'A photo taken outdoors.',
+  primary_category: 'other',
+  tags: ['photo'],
+  detected_objects: [],
+  scene_type: 'outdoor',
+  suggested_cluster_name: 'Photos',
+  quality_grade: 'B',
+  quality_reason: 'Sharp enough.',
+};
+
+export async function startCaptionEndpoint(options: { delayMs?: number } = {}): Promise<CaptionEndpoint> {
+  let answered = 0;
+  let held: Promise<void> | null = null;
+  let release: () => void = () => {};
+  const state = { delayMs: options.delayMs ?? 0 };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      void (async () => {
+        if (held) await held;
+        await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+        let hasImage = false;
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages: { content: unknown }[] };
+          const content = body.messages.at(-1)?.content;
+          hasImage = Array.isArray(content) && content.some((part: { type?: string }) => part.type === 'image_url');
+        } catch {
+          hasImage = false;
+        }
+        if (!hasImage) {
+          res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"no image in the request"}}');
+          return;
+        }
+        answered += 1;
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify(ANSWER) } }] }));
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const open = () => {
+    held = null;
+    release();
+  };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    get answered() {
+      return answered;
+    },
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(value: number) {
+      state.delayMs = value;
+    },
+    hold() {
+      held ??= new Promise<void>((resolve) => (release = resolve));
+    },
+    release: open,
+    async close() {
+      open();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
