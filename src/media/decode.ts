@@ -1,17 +1,20 @@
 // Decoding photos: one decode → thumbnail (WebP) + preview (JPEG), and the stored pixels for PDQ.
 //
 // sharp (libvips) reads JPEG, PNG, WebP, AVIF, TIFF and GIF; the rest goes through ./decoders/:
-//   HEIC/HEIF → Debian's vipsthumbnail when installed, else libheif in WASM (heic-decode) in a worker;
+//   HEIC/HEIF → Debian's vips when installed, else libheif in WASM (heic-decode) in a worker;
 //   JPEG XL → Debian's djxl when installed, else libjxl in WASM (@jsquash/jxl) in a worker;
 //   camera RAW → the embedded JPEG preview (ExifTool); BMP → a small decoder of our own.
 // A decoder that is not installed gives DecoderMissingError (what to install); a file that cannot be decoded
 // gives ImageDecodeError (with the decoder's own words); an image over LIMIT_INPUT_PIXELS gives
 // ImageTooLargeError before anything big is allocated.
 //
-// Speed, 12 MP q90 JPEG on 2 cores: one libvips pipeline with JPEG shrink-on-load straight to preview size,
-// then preview (baseline JPEG) and thumbnail encoded from that buffer: ~65 ms one at a time, 27.6 photos/s
-// with 2 in flight (bench/README.md). Decode + resize alone tops out at ~30.6/s here; a progressive preview
-// would cost ~35 ms more CPU per photo.
+// One decode per photo (decodePhoto): the pipeline needs the renditions *and* the stored pixels PDQ hashes at full
+// size (its reference samples them by nearest neighbour: a reduced decode would not give its hashes). So an
+// 8-bit RGB image is decoded once at full size, without colour management or rotation, as PDQ wants it; the
+// renditions are resized from those pixels, then turned upright and converted to sRGB at preview size (a Display
+// P3 → sRGB transform at full size cost ~70 ms of a 12 MP photo's ~190). 12 MP phone JPEGs on 2 cores: ~124 ms
+// of CPU for renditions + stored pixels, against ~196 ms for the two decodes before (bench/README.md). Other
+// images (alpha, 16-bit, CMYK, palettes, animations) take the route made for them.
 
 import path from 'node:path';
 import sharp from 'sharp';
@@ -24,8 +27,8 @@ import {
   type DecodedPixels,
 } from './decoders/common.js';
 import { decodeBmp } from './decoders/bmp.js';
-import { decodeHeif, heifFullWithVips, heifThumbnailWithVips } from './decoders/heic.js';
-import { pngWithIcc } from './decoders/icc.js';
+import { decodeHeif, heifFullWithVips } from './decoders/heic.js';
+import { isSrgbIcc, pngWithIcc } from './decoders/icc.js';
 import { decodeJxl } from './decoders/jxl.js';
 import { extractRawPreview } from './decoders/raw.js';
 import { withTempDir } from './decoders/tools.js';
@@ -60,7 +63,7 @@ export interface Renditions {
   thumbnail: Buffer;
   /** JPEG q82 baseline, long side ≤ previewSize, sRGB, no metadata, alpha flattened on white. */
   preview: Buffer;
-  /** 'sharp' | 'vipsthumbnail' | 'heic-decode' | 'djxl' | 'jxl-wasm' | 'raw-preview' | 'bmp'. */
+  /** 'sharp' | 'vips' | 'heic-decode' | 'djxl' | 'jxl-wasm' | 'raw-preview' | 'bmp'. */
   decoder: string;
 }
 
@@ -90,8 +93,16 @@ function routeFor(mime: string): Route {
 
 const labelOf = (file: string, mime: string) => `${path.basename(file)} (${mime})`;
 
-/** Thumbnail and preview from one decode, plus the true dimensions. */
-export async function makeRenditions(file: string, mime: string, opts: RenditionOptions = {}): Promise<Renditions> {
+export interface DecodedPhoto extends Renditions {
+  /**
+   * The stored pixels as decodeStoredPixels() gives them, when this decode produced them at full size anyway;
+   * null when the route made the renditions from a reduced decode (then decodeStoredPixels reads them).
+   */
+  stored: RawPixels | null;
+}
+
+/** Thumbnail, preview, true dimensions and, where one decode gives them, the stored pixels for PDQ. */
+export async function decodePhoto(file: string, mime: string, opts: RenditionOptions = {}): Promise<DecodedPhoto> {
   const sizes = {
     thumbnail: positive(opts.thumbnailSize, DEFAULT_THUMBNAIL_SIZE),
     preview: positive(opts.previewSize, DEFAULT_PREVIEW_SIZE),
@@ -99,26 +110,32 @@ export async function makeRenditions(file: string, mime: string, opts: Rendition
   const label = labelOf(file, mime);
   switch (routeFor(mime)) {
     case 'sharp':
-      return fromSharpFile(file, label, sizes, 'sharp');
+      return fromSharpFileOnce(file, label, sizes, 'sharp');
     case 'heif':
       try {
-        return await fromSharpFile(file, label, sizes, 'sharp');
+        return await fromSharpFileOnce(file, label, sizes, 'sharp');
       } catch (error) {
         if (!isHevcError(error)) throw error;
-        return heicRenditions(file, label, sizes);
+        return heicDecoded(file, label, sizes);
       }
     case 'heic':
-      return heicRenditions(file, label, sizes);
+      return heicDecoded(file, label, sizes);
     case 'jxl':
-      return fromPixels(await decodeJxl(file, label), label, sizes);
+      return fromPixelsOnce(await decodeJxl(file, label), label, sizes);
     case 'bmp':
-      return fromPixels(await decodeBmp(file, label), label, sizes);
+      return fromPixelsOnce(await decodeBmp(file, label), label, sizes);
     case 'raw':
       return withTempDir(async (dir) => {
         const preview = await extractRawPreview(file, dir, label);
-        return fromSharpFile(preview.file, label, sizes, 'raw-preview', preview.orientation);
+        return fromSharpFileOnce(preview.file, label, sizes, 'raw-preview', preview.orientation);
       });
   }
+}
+
+/** Thumbnail and preview from one decode, plus the true dimensions. */
+export async function makeRenditions(file: string, mime: string, opts: RenditionOptions = {}): Promise<Renditions> {
+  const { stored: _stored, ...renditions } = await decodePhoto(file, mime, opts);
+  return renditions;
 }
 
 /**
@@ -210,20 +227,13 @@ function orient(image: Sharp, orientation: number): Sharp {
 }
 
 /**
- * Renditions of a file sharp reads. `orientation` given: apply it by hand and ignore the file's own (a RAW's
- * preview). `full` given: the file is a reduced copy of an image of that (upright) size.
+ * Renditions of a file sharp reads, from a shrink-on-load decode. `orientation` given: apply it by hand and ignore
+ * the file's own (a RAW's preview, a HEIC decoded upright).
  */
-async function fromSharpFile(
-  file: string,
-  label: string,
-  sizes: Sizes,
-  decoder: string,
-  orientation?: number,
-  full?: { width: number; height: number },
-): Promise<Renditions> {
+async function fromSharpFile(file: string, label: string, sizes: Sizes, decoder: string, orientation?: number): Promise<Renditions> {
   const meta = await headerOf(file, label);
-  const storedWidth = full?.width ?? meta.width!;
-  const storedHeight = full?.height ?? meta.pageHeight ?? meta.height!;
+  const storedWidth = meta.width!;
+  const storedHeight = meta.pageHeight ?? meta.height!;
   let width: number;
   let height: number;
   let image: Sharp;
@@ -252,6 +262,77 @@ async function fromSharpFile(
   return { width, height, storedWidth, storedHeight, thumbnail, preview, decoder };
 }
 
+/** 8-bit RGB or grey, one page, no alpha, no palette: what one full decode serves both renditions and PDQ for. */
+function isPlainImage(meta: Metadata): boolean {
+  const rgb = meta.channels === 3 && (meta.space === 'srgb' || meta.space === 'rgb');
+  const grey = meta.channels === 1 && meta.space === 'b-w';
+  return (rgb || grey) && meta.depth === 'uchar' && !meta.isPalette && !meta.hasAlpha && (meta.pages ?? 1) === 1;
+}
+
+/**
+ * Renditions and stored pixels of a file sharp reads, from one full-size decode when the image is plain 8-bit
+ * RGB or grey (see isPlainImage); otherwise the renditions alone (fromSharpFile). `orientation` given: apply it
+ * and ignore the file's own (a RAW's preview, a HEIC decoded upright).
+ */
+async function fromSharpFileOnce(file: string, label: string, sizes: Sizes, decoder: string, orientation?: number): Promise<DecodedPhoto> {
+  const meta = await headerOf(file, label);
+  if (!isPlainImage(meta)) return { ...(await fromSharpFile(file, label, sizes, decoder, orientation)), stored: null };
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    // As PDQ's reference sees the file: no rotation, no colour management.
+    decoded = await sharp(file, { ...INPUT, autoOrient: false, ignoreIcc: true })
+      .toColourspace(meta.channels === 1 ? 'b-w' : 'srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw sharpError(error, label);
+  }
+  const { width: storedWidth, height: storedHeight, channels } = decoded.info;
+  if (channels !== 1 && channels !== 3) throw new ImageDecodeError(`${label}: cannot decode: ${channels} channels where 1 or 3 were expected`);
+  const turns = orientation ?? meta.orientation ?? 1;
+  const icc = meta.icc && !isSrgbIcc(meta.icc) ? meta.icc : null;
+  const { thumbnail, preview } = await renditionsFromStored(decoded, turns, icc, label, sizes);
+  const turned = turns >= 5;
+  return {
+    width: turned ? storedHeight : storedWidth,
+    height: turned ? storedWidth : storedHeight,
+    storedWidth,
+    storedHeight,
+    thumbnail,
+    preview,
+    decoder,
+    stored: { data: new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), width: storedWidth, height: storedHeight, channels },
+  };
+}
+
+/**
+ * Preview and thumbnail from full-size stored pixels: resized first, then turned upright and converted to sRGB
+ * from `icc` (both much cheaper at preview size than at 12 MP).
+ */
+async function renditionsFromStored(
+  decoded: { data: Buffer; info: OutputInfo },
+  orientation: number,
+  icc: Buffer | null,
+  label: string,
+  sizes: Sizes,
+): Promise<{ thumbnail: Buffer; preview: Buffer }> {
+  let upright: { data: Buffer; info: OutputInfo };
+  try {
+    const { width, height, channels } = decoded.info;
+    const small = await sharp(decoded.data, { raw: { width, height, channels } })
+      .resize(sizes.preview, sizes.preview, { fit: 'inside', withoutEnlargement: true, kernel: PREVIEW_KERNEL })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { raw: { width: small.info.width, height: small.info.height, channels: small.info.channels } };
+    // Raw pixels cannot carry a profile: a PNG with an iCCP chunk does, and sharp converts it like any tagged file.
+    const tagged = icc ? sharp(pngWithIcc(await sharp(small.data, raw).png({ compressionLevel: 0 }).toBuffer(), icc)) : sharp(small.data, raw);
+    upright = await orient(tagged, orientation).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  } catch (error) {
+    throw sharpError(error, label);
+  }
+  return encodeRenditions(upright.data, upright.info, sizes, label);
+}
+
 async function storedViaSharp(file: string, label: string): Promise<RawPixels> {
   await headerOf(file, label);
   try {
@@ -263,14 +344,18 @@ async function storedViaSharp(file: string, label: string): Promise<RawPixels> {
 
 // --- HEIC ----------------------------------------------------------------------------------------------------
 
-/** HEIC: Debian's vipsthumbnail when installed (faster), else libheif in WASM. */
-async function heicRenditions(file: string, label: string, sizes: Sizes): Promise<Renditions> {
+/**
+ * HEIC: one full decode by Debian's `vips` when installed (faster), else by libheif in WASM; the renditions and the
+ * stored pixels both come from it. Both decoders turn the image upright (the container's irot/imir).
+ */
+async function heicDecoded(file: string, label: string, sizes: Sizes): Promise<DecodedPhoto> {
   const size = await heifSize(file);
   if (size) checkPixelLimit(size.width, size.height, label);
   return withTempDir(async (dir) => {
-    const reduced = size ? await heifThumbnailWithVips(file, dir, sizes.preview, label) : null;
-    if (reduced) return fromSharpFile(reduced, label, sizes, 'vipsthumbnail', 1, size!);
-    return fromPixels(await decodeHeif(file, label), label, sizes);
+    const full = size ? await heifFullWithVips(file, dir, label) : null;
+    if (!full) return fromPixelsOnce(await decodeHeif(file, label), label, sizes);
+    const decoded = await fromSharpFileOnce(full, label, sizes, 'vips', 1);
+    return decoded.stored ? decoded : { ...decoded, stored: await storedViaSharp(full, label) };
   });
 }
 
@@ -295,6 +380,10 @@ async function heifSize(file: string): Promise<{ width: number; height: number }
 }
 
 // --- decoded pixels -------------------------------------------------------------------------------------------
+
+async function fromPixelsOnce(pixels: DecodedPixels, label: string, sizes: Sizes): Promise<DecodedPhoto> {
+  return { ...(await fromPixels(pixels, label, sizes)), stored: toRawPixels(pixels) };
+}
 
 async function fromPixels(pixels: DecodedPixels, label: string, sizes: Sizes): Promise<Renditions> {
   const { width, height } = pixels;

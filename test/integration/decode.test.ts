@@ -306,9 +306,9 @@ describe('HEIC', () => {
     await checkRenditions(npm);
     const stored = await withEnv('SHOEBOX_DISABLE_DECODERS', NPM_ONLY, () => decodeStoredPixels(file, 'image/heic'));
     expect(stored).toMatchObject({ width: npm.width, height: npm.height, channels: 3 });
-    if (await findTool('vipsthumbnail')) {
+    if (await findTool('vips')) {
       const fast = await makeRenditions(file, 'image/heic');
-      expect(fast.decoder).toBe('vipsthumbnail');
+      expect(fast.decoder).toBe('vips');
       expect({ width: fast.width, height: fast.height }).toEqual(KNOWN[relative]);
       expect(await difference(fast.preview, npm.preview)).toBeLessThan(3);
     }
@@ -477,7 +477,7 @@ describe('bad inputs', () => {
   it('a mime that does not match the bytes: decoded anyway or a clean ImageDecodeError', async () => {
     const attempt = (disabled: string) =>
       withEnv('SHOEBOX_DISABLE_DECODERS', disabled, () => makeRenditions(asset('formats/png/density_plot.png'), 'image/heic'));
-    // The WASM route refuses a PNG; vipsthumbnail (when installed) reads it.
+    // The WASM route refuses a PNG; vips (when installed) reads it.
     await expect(attempt(NPM_ONLY)).rejects.toBeInstanceOf(ImageDecodeError);
     await attempt('').then(
       (r) => expect(r.width).toBe(800),

@@ -2,10 +2,10 @@
 // decoder ("bad seek"), so HEIC never goes through sharp. Two routes:
 //
 // - npm only: libheif in WebAssembly (heic-decode's libheif-js) in a worker thread, full size, 8-bit RGBA.
-// - faster where Debian's libvips-tools is installed: `vipsthumbnail` shrinks straight to preview size and
-//   `vips copy` decodes full size, to .v files that sharp reads.
-//   Measured, 12 MP corpus HEICs, renditions end to end: WASM 0.66–0.87 s, vipsthumbnail 0.45–0.53 s
-//   (heif-convert → JPEG → sharp 0.47–0.64 s); full decode: WASM ~0.7 s, `vips copy` ~0.35 s.
+// - faster where Debian's libvips-tools is installed: `vips copy` decodes full size to a .v file that sharp reads;
+//   the renditions and the stored pixels (PDQ) both come from that one decode.
+//   Measured, 12 MP corpus HEICs: full decode WASM ~0.7 s, `vips copy` ~0.35 s (vipsthumbnail to preview size
+//   0.45–0.53 s end to end, which PDQ's full-size pixels would have needed on top).
 //
 // Both apply the container's rotation/mirroring (irot/imir), so pixels come upright and the EXIF Orientation
 // inside a HEIC must not be applied again. On the WASM route the colour profile (Display P3 on iPhones) is
@@ -31,23 +31,6 @@ export async function decodeHeif(file: string, label: string): Promise<DecodedPi
   if (colour.icc && !isSrgbIcc(colour.icc)) pixels.icc = colour.icc;
   else if (!colour.icc && colour.nclx && P3_PRIMARIES.has(colour.nclx.primaries)) pixels.icc = await displayP3Icc();
   return pixels;
-}
-
-/**
- * Upright image with its long side ≤ size, as a libvips .v file in `dir`; null when vipsthumbnail is not
- * installed or fails (the caller then uses decodeHeif, whose error is the one to report).
- */
-export async function heifThumbnailWithVips(file: string, dir: string, size: number, label: string): Promise<string | null> {
-  const tool = await findTool('vipsthumbnail');
-  if (!tool) return null;
-  await checkHeifComplete(file, label);
-  const out = path.join(dir, 'heif-preview.v');
-  try {
-    await runTool(tool, [file, '--size', `${size}x${size}>`, '-o', out]);
-    return out;
-  } catch {
-    return null;
-  }
 }
 
 /** Full-size upright decode as a libvips .v file in `dir`; null when `vips` is not installed or fails. */

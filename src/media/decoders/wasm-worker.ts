@@ -219,7 +219,7 @@ function run(entry: PoolWorker, job: Job): void {
 }
 
 const PACKAGE: Record<WasmDecoderKind, { format: string; install: string }> = {
-  heic: { format: 'HEIC', install: 'apt-get install libvips-tools (vipsthumbnail), or npm install heic-decode' },
+  heic: { format: 'HEIC', install: 'apt-get install libvips-tools (vips), or npm install heic-decode' },
   jxl: { format: 'JPEG XL', install: 'apt-get install libjxl-tools (djxl), or npm install @jsquash/jxl' },
 };
 

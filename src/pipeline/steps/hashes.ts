@@ -4,6 +4,7 @@ import { decodeStoredPixels } from '../../media/decode.js';
 import { PDQ_DIHEDRAL_NAMES, pdqDihedral } from '../../media/pdq.js';
 import { indexPdqHash } from '../../library/duplicates/groups.js';
 import type { PipelineStep } from '../step.js';
+import { takeStoredPixels } from './shared.js';
 
 /**
  * PDQ perceptual hash of the stored pixels (no EXIF rotation, as the reference does), with the hashes of the
@@ -13,8 +14,10 @@ import type { PipelineStep } from '../step.js';
 export const hashesStep: PipelineStep = {
   name: 'hashes',
   version: '2',
-  async run({ photo, db, originalPath }) {
-    const pixels = await decodeStoredPixels(originalPath, photo.mime);
+  async run(ctx) {
+    const { photo, db, originalPath } = ctx;
+    // Preprocessing of this lane run decoded them already, unless it ran earlier (a retry of this step alone).
+    const pixels = takeStoredPixels(ctx) ?? (await decodeStoredPixels(originalPath, photo.mime));
     const pdq = pdqDihedral(pixels);
     const variants = PDQ_DIHEDRAL_NAMES.filter((name) => name !== 'original').map((name) => pdq.hashes[name]);
     await db

@@ -1,20 +1,25 @@
 import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
-import { makeRenditions } from '../../media/decode.js';
+import { decodePhoto } from '../../media/decode.js';
 import type { PipelineStep } from '../step.js';
+import { STORED_PIXELS } from './shared.js';
 
-/** Decode check, true dimensions, thumbnail and preview from one decode. */
+/**
+ * Decode check, true dimensions, thumbnail and preview from one decode; the stored pixels it decoded on the way
+ * are left for the hashes step of the same lane run (PDQ hashes them at full size).
+ */
 export const preprocessingStep: PipelineStep = {
   name: 'preprocessing',
   version: '1',
-  async run({ photo, db, storage, originalPath }) {
-    const renditions = await makeRenditions(originalPath, photo.mime);
+  async run({ photo, db, storage, originalPath, shared }) {
+    const { stored, ...renditions } = await decodePhoto(originalPath, photo.mime);
     await storage.writeDerived(photo.id, 'thumbnail.webp', renditions.thumbnail);
     await storage.writeDerived(photo.id, 'preview.jpg', renditions.preview);
     await db
       .update(photos)
       .set({ width: renditions.width, height: renditions.height, updatedAt: new Date() })
       .where(eq(photos.id, photo.id));
+    if (stored) shared.set(STORED_PIXELS, stored);
     return { status: 'done' };
   },
 };
