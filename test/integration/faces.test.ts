@@ -21,7 +21,9 @@ import {
   WorkerPoolError,
   type FaceDetectorPool,
 } from '../../src/ml/faces/index.js';
+import { describeFaces, faceCrop, loadFaceRes, tfjsFaceRes } from '../../src/ml/faces/descriptor.js';
 import { detectFaces, loadFaceModels } from '../../src/ml/faces/detect.js';
+import { loadFaceResOnnx, runFaceResOnnx } from '../../src/ml/faces/faceres-onnx.js';
 import { WorkerPool } from '../../src/ml/faces/pool.js';
 import { DEFAULT_FACE_SETTINGS } from '../../src/ml/faces/settings.js';
 import { locateFacesOnnx } from '../../src/ml/faces/ssd-onnx.js';
@@ -331,5 +333,31 @@ describe('SSD MobileNet v1 on onnxruntime: the same detections as face-api on tf
         expect(cosineDistance(f.embedding, t.embedding)).toBeLessThan(1e-3);
       });
     }
+  });
+});
+
+describe('FaceRes on onnxruntime (translated from the shipped tfjs graph)', () => {
+  it('gives the descriptors of FaceRes on tfjs, crop by crop, on the faces of the corpus', async () => {
+    const { tf } = await loadFaceModels('onnx');
+    const shipped = tfjsFaceRes(tf as unknown as Parameters<typeof tfjsFaceRes>[0], await loadFaceRes(tf as unknown as Parameters<typeof loadFaceRes>[0]));
+    const onnx = await loadFaceResOnnx();
+    let compared = 0;
+    for (const file of [PORTRAIT, PORTRAIT_6, path.join(ASSETS, 'albums/text/book-beside-flowers.jpg')]) {
+      const { data, info } = await sharp(file).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const image = { data, width: info.width, height: info.height };
+      // Every detected face, and crops that are not faces (an edge, a corner, a small and a large square).
+      const faces = await detectFaces(file, { width: info.width, height: info.height }, DEFAULT_FACE_SETTINGS);
+      const crops = [
+        ...faces.map((f) => faceCrop(f.box)),
+        { cx: 0, cy: 0, side: 120, angle: 0 },
+        { cx: info.width / 2, cy: info.height / 2, side: 40, angle: 0 },
+        { cx: info.width / 2, cy: info.height / 2, side: Math.max(info.width, info.height), angle: 0 },
+      ];
+      const ours = await describeFaces((input, count) => runFaceResOnnx(onnx, input, count), image, crops);
+      const theirs = await describeFaces(shipped, image, crops);
+      ours.forEach((d, i) => expect(cosineDistance(d, theirs[i]!), `${path.basename(file)} crop ${i}`).toBeLessThan(1e-6));
+      compared += crops.length;
+    }
+    expect(compared).toBeGreaterThanOrEqual(12);
   });
 });

@@ -1,6 +1,7 @@
 // The identity descriptor: FaceRes (HSE-FaceRec, a MobileNet trained for age, gender and identity), the face
-// description model that ships with @vladmandic/human. It runs on the tfjs that face-api already loaded in the
-// worker (no second tfjs, no Human runtime): 224×224 RGB in 0–255, output `global_pooling/Mean`, 1024 values.
+// description model that ships with @vladmandic/human: 224×224 RGB in 0–255, output `global_pooling/Mean`, 1024
+// values. It runs on onnxruntime, translated from the shipped graph (faceres-onnx.ts, ~8× faster than on tfjs-wasm
+// with the same output); loadFaceRes puts it on tfjs as shipped, to check the translation against.
 // Crop geometry and the mirrored second pass were chosen by measurement: bench/results/faces-measurement.md.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -21,7 +22,7 @@ const DESCRIPTOR_NODE = 'global_pooling/Mean';
  * separate best; 1.4 and above let different people in one photo come closer (min 0.33–0.35 vs 0.37).
  */
 export const CROP_SCALE = 1.25;
-/** Faces per FaceRes call; bounds the wasm heap (which never shrinks) on photos with many faces. */
+/** Crops per FaceRes call (four faces, each plain and mirrored): bounds the memory on photos with many faces. */
 const BATCH = 8;
 
 /** Upright RGB pixels, 3 bytes per pixel. */
@@ -150,13 +151,33 @@ function normalise(values: Float32Array): Float32Array {
   return Float32Array.from(values, (v) => v / norm);
 }
 
+/** FaceRes on `count` crops laid out [count, 224, 224, 3] (RGB 0–255): the raw descriptors, count × 1024. */
+export type FaceResInference = (input: Float32Array, count: number) => Promise<Float32Array>;
+
+/** FaceRes on tfjs (what the model ships for), kept to check the ONNX translation against. */
+export function tfjsFaceRes(tf: typeof Tf, model: Tf.GraphModel): FaceResInference {
+  return async (input, count) => {
+    const x = tf.tensor4d(input, [count, FACERES_INPUT_SIZE, FACERES_INPUT_SIZE, 3]);
+    try {
+      const y = model.execute(x, DESCRIPTOR_NODE) as Tf.Tensor;
+      try {
+        return Float32Array.from((await y.data()) as Float32Array);
+      } finally {
+        y.dispose();
+      }
+    } finally {
+      x.dispose();
+    }
+  };
+}
+
 /**
  * One L2-normalised descriptor per crop: FaceRes on the crop and on its mirror image, each normalised, summed and
  * normalised again. The mirrored pass costs a second inference; measured, it halves the distance between copies
  * of one face (max 0.18 → 0.09) and brings real photos of one person closer (median 0.33 → 0.30) while different
  * people stay as far apart.
  */
-export async function describeFaces(tf: typeof Tf, model: Tf.GraphModel, image: RawImage, crops: readonly CropGeometry[]): Promise<Float32Array[]> {
+export async function describeFaces(infer: FaceResInference, image: RawImage, crops: readonly CropGeometry[]): Promise<Float32Array[]> {
   const descriptors: Float32Array[] = [];
   const px = FACERES_INPUT_SIZE * FACERES_INPUT_SIZE * 3;
   for (let start = 0; start < crops.length; start += BATCH / 2) {
@@ -166,18 +187,7 @@ export async function describeFaces(tf: typeof Tf, model: Tf.GraphModel, image: 
       input.set(sampleCrop(image, crop), 2 * i * px);
       input.set(sampleCrop(image, crop, FACERES_INPUT_SIZE, true), (2 * i + 1) * px);
     });
-    const x = tf.tensor4d(input, [chunk.length * 2, FACERES_INPUT_SIZE, FACERES_INPUT_SIZE, 3]);
-    let values: Float32Array;
-    try {
-      const y = model.execute(x, DESCRIPTOR_NODE) as Tf.Tensor;
-      try {
-        values = (await y.data()) as Float32Array;
-      } finally {
-        y.dispose();
-      }
-    } finally {
-      x.dispose();
-    }
+    const values = await infer(input, chunk.length * 2);
     const d = FACERES_DIMENSIONS;
     for (let i = 0; i < chunk.length; i++) {
       const plain = normalise(values.subarray(2 * i * d, (2 * i + 1) * d));

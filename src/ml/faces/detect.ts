@@ -1,6 +1,6 @@
-// Face detection on the tfjs WebAssembly backend: @vladmandic/face-api's SSD MobileNet v1 boxes and 68-point
-// landmarks, then FaceRes 1024-d descriptors (descriptor.ts) on the same tfjs. Runs inside a faces worker (see
-// worker.ts); models load once per thread.
+// Face detection: @vladmandic/face-api's SSD MobileNet v1 boxes (on onnxruntime by default, ssd-onnx.ts) and its
+// 68-point landmarks on the tfjs WebAssembly backend, then FaceRes 1024-d descriptors (descriptor.ts) on
+// onnxruntime (faceres-onnx.ts). Runs inside a faces worker (see worker.ts); models load once per thread.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -9,7 +9,8 @@ import type * as FaceApi from '@vladmandic/face-api';
 import sharp from 'sharp';
 
 import type { Box, DetectedFace, Point } from '../types.js';
-import { describeFaces, faceCrop, loadFaceRes } from './descriptor.js';
+import { describeFaces, faceCrop } from './descriptor.js';
+import { loadFaceResOnnx, runFaceResOnnx, type FaceResOnnx } from './faceres-onnx.js';
 import type { FaceSettings, SsdRuntime } from './settings.js';
 import { loadSsdOnnx, locateFacesOnnx, type RgbImage } from './ssd-onnx.js';
 
@@ -27,7 +28,7 @@ type Tfjs = typeof Tf & { setWasmPaths(prefix: string): void };
 interface Models {
   faceapi: typeof FaceApi;
   tf: Tfjs;
-  faceres: Tf.GraphModel;
+  faceres: FaceResOnnx;
 }
 
 /** The image could not be decoded (missing, truncated, not an image). */
@@ -49,7 +50,7 @@ function loadBaseModels(): Promise<Models> {
     tf.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
     if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to start');
     await tf.ready();
-    const [faceres] = await Promise.all([loadFaceRes(tf), faceapi.nets.faceLandmark68Net.loadFromDisk(faceApiModelDir())]);
+    const [faceres] = await Promise.all([loadFaceResOnnx(), faceapi.nets.faceLandmark68Net.loadFromDisk(faceApiModelDir())]);
     return { faceapi, tf, faceres };
   })();
   loadingBase.catch(() => {
@@ -147,7 +148,7 @@ export async function detectFaces(image: string, upright: Size, settings: FaceSe
     kept.push({ box, score: f.detection.score, landmarks: f.landmarks.positions.map((p) => ({ x: p.x, y: p.y })) });
   }
   // Crops come from the decoded pixels (the image the boxes are in), before scaling to the upright original.
-  const embeddings = await describeFaces(tf, faceres, pixels, kept.map((f) => faceCrop(f.box)));
+  const embeddings = await describeFaces((input, count) => runFaceResOnnx(faceres, input, count), pixels, kept.map((f) => faceCrop(f.box)));
   return kept.map((f, i) => ({
     box: { x: f.box.x * sx, y: f.box.y * sy, width: f.box.width * sx, height: f.box.height * sy },
     score: f.score,
