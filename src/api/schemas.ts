@@ -9,9 +9,23 @@ export const booleanParam = z
   .transform((v) => v === 'true' || v === '1')
   .describe('true or false');
 
+/**
+ * Dates the database and every client agree on: years 1 to 9999 in UTC (JavaScript reaches further both ways, and
+ * Postgres refuses year 0 and six-digit years as JavaScript writes them).
+ */
+const EARLIEST_DATE = Date.parse('0001-01-01T00:00:00Z');
+const LATEST_DATE = Date.parse('9999-12-31T23:59:59.999Z');
+
 export const dateParam = z
   .string()
   .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 date, e.g. 2024-05-01 or 2024-05-01T12:00:00Z' })
+  .refine(
+    (v) => {
+      const at = Date.parse(v);
+      return Number.isNaN(at) || (at >= EARLIEST_DATE && at <= LATEST_DATE);
+    },
+    { message: 'must be a date from 0001-01-01 to 9999-12-31 (UTC)' },
+  )
   .transform((v) => new Date(v));
 
 /** The filters the photo list and the timeline share. */
@@ -78,6 +92,9 @@ export const photoListItem = z.object({
   favorite: z.boolean(),
   rating: z.number().int().nullable().describe("0–5: the user's rating, else the file's (EXIF/XMP); null when neither has one"),
   colour: z.string().nullable().describe('dominant colour (#rrggbb, the palette\'s first), a placeholder while the thumbnail loads'),
+  hasThumbnail: z
+    .boolean()
+    .describe('the thumbnail and preview exist (from the first step on): show the photo, with `state` saying whether its analysis goes on'),
   createdAt: z.string(),
   deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
 });

@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<void> {
 
   const dataOption = () => new Option('-d, --data <dir>', 'library data folder (env SHOEBOX_DATA, default ./shoebox-data)');
   const concurrencyOption = () =>
-    new Option('-c, --concurrency <n>', 'photos processed at once (env SHOEBOX_CONCURRENCY)').argParser(integer('concurrency'));
+    new Option('-c, --concurrency <n>', 'photos whose thumbnails, metadata and hashes are made at once (env SHOEBOX_CONCURRENCY)').argParser(integer('concurrency'));
 
   program
     .command('serve')

@@ -17,6 +17,7 @@ import {
   uuid,
   vector,
 } from 'drizzle-orm/pg-core';
+import type { FaceRegion } from '../media/face-regions.js';
 
 /**
  * taken_local's expression (immutable, as a generated column needs): the wall-clock digits of taken_at_text
@@ -79,6 +80,13 @@ export const photos = pgTable(
     /** PDQ of the seven other orientations (PDQ_DIHEDRAL_NAMES order): a mirrored copy is ~128 bits away otherwise. */
     pdqVariants: text('pdq_variants').array(),
     palette: jsonb('palette').$type<{ hex: string; share: number }[]>(),
+    /**
+     * When the thumbnail and preview were last written (null: never). A photo shows in the library from then on,
+     * while its other steps run, and stays shown while any step, preprocessing included, is redone.
+     */
+    thumbnailAt: timestamp('thumbnail_at', { withTimezone: true }),
+    /** People the file names (MWG / Microsoft face regions, metadata step): name and box on the upright image, 0–1. */
+    faceRegions: jsonb('face_regions').$type<FaceRegion[]>(),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
     placeCity: text('place_city'),
     placeState: text('place_state'),
@@ -224,6 +232,11 @@ export const faces = pgTable(
     landmarks: jsonb('landmarks').$type<{ x: number; y: number }[]>(),
     embedding: vector('embedding', { dimensions: 1024 }).notNull(),
     detector: text('detector').notNull(),
+    /**
+     * The name a face region of the file gave this face, while its person comes from there; null when the user
+     * (or clustering) decided. A changed region may move such a face; a user's decision stays.
+     */
+    regionName: text('region_name'),
     thumbnailKey: text('thumbnail_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

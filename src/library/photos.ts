@@ -75,6 +75,7 @@ export const listColumns = {
   favorite: photos.favorite,
   rating: photos.rating,
   palette: photos.palette,
+  thumbnailAt: photos.thumbnailAt,
   createdAt: photos.createdAt,
   deletedAt: photos.deletedAt,
 };
@@ -97,6 +98,7 @@ export function photoListItem(photo: ListColumns) {
     favorite: photo.favorite,
     rating: photo.rating,
     colour: photo.palette?.[0]?.hex ?? null,
+    hasThumbnail: photo.thumbnailAt !== null,
     createdAt: photo.createdAt.toISOString(),
     deletedAt: photo.deletedAt?.toISOString() ?? null,
   };
@@ -394,7 +396,8 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
  * Steps that depend on it run again too. Returns how many photos were queued.
  */
 export async function reprocessStep(lib: Library, step: StepName, options: { all?: boolean } = {}): Promise<number> {
-  const statuses = options.all ? ['pending', 'done', 'failed', 'skipped'] : ['failed', 'skipped'];
+  // `all` includes a step running now: what it finds is not recorded over the reset (runner.ts); it runs again.
+  const statuses = options.all ? ['pending', 'running', 'done', 'failed', 'skipped'] : ['failed', 'skipped'];
   const targets = await lib.db
     .select({ id: photos.id })
     .from(photos)

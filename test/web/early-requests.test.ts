@@ -54,12 +54,21 @@ describe('early requests', () => {
   });
 
   it('asks for the thumbnails of the first photos that have one, newest first, at the URLs the tiles use', async () => {
-    const states = ['completed', 'pending', 'partial', 'failed', 'thumbnails', ...Array<string>(60).fill('completed')];
-    const items = states.map((state, i) => ({ id: `photo-${i}`, state }));
+    // [state, hasThumbnail]: a photo still analysed shows its thumbnail; one without (yet, or failed) does not.
+    const photos: [string, boolean][] = [
+      ['completed', true],
+      ['pending', false],
+      ['processing', true],
+      ['partial', true],
+      ['failed', false],
+      ['processing', false],
+      ...Array.from({ length: 60 }, (): [string, boolean] => ['completed', true]),
+    ];
+    const items = photos.map(([state, hasThumbnail], i) => ({ id: `photo-${i}`, state, hasThumbnail }));
     const { window } = runEarlyScript('/', (url) => (url.startsWith('/api/photos') ? json({ items, total: items.length }) : json({ buckets: [] })));
     await vi.waitFor(() => expect(window.__shoeboxEarlyImages).toBeDefined());
     const srcs = window.__shoeboxEarlyImages!.map((image) => image.src);
-    const withThumbnail = items.filter((item) => item.state === 'completed' || item.state === 'partial');
+    const withThumbnail = items.filter((item) => item.hasThumbnail);
     // 1280 × 860: 7 columns of tiles at least 168 px wide (+ gap), 5 rows on screen and one more
     expect(srcs).toEqual(withThumbnail.slice(0, 7 * 6).map((item) => photoUrls.thumbnail(item.id)));
 

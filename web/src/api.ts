@@ -23,6 +23,8 @@ export interface PhotoSummary {
   make: string | null;
   model: string | null;
   hasGps: boolean;
+  /** The thumbnail and preview exist: the photo shows, while `state` says whether its analysis goes on. */
+  hasThumbnail: boolean;
   createdAt: string;
 }
 

@@ -17,7 +17,7 @@ export const preprocessingStep: PipelineStep = {
     await storage.writeDerived(photo.id, 'preview.jpg', renditions.preview);
     await db
       .update(photos)
-      .set({ width: renditions.width, height: renditions.height, updatedAt: new Date() })
+      .set({ width: renditions.width, height: renditions.height, thumbnailAt: new Date(), updatedAt: new Date() })
       .where(eq(photos.id, photo.id));
     if (stored) shared.set(STORED_PIXELS, stored);
     return { status: 'done' };

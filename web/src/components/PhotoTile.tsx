@@ -14,6 +14,8 @@ export interface TilePhoto {
   /** Dominant colour: the square's colour until the thumbnail arrives. */
   colour?: string | null;
   state?: string;
+  /** The thumbnail exists (lists say so from the first step on); without it, a tile waits for a terminal state. */
+  hasThumbnail?: boolean;
   takenAt?: string | null;
   make?: string | null;
   model?: string | null;
@@ -63,6 +65,7 @@ function sameTile(a: TilePhoto, b: TilePhoto): boolean {
   return (
     a.id === b.id &&
     a.state === b.state &&
+    a.hasThumbnail === b.hasThumbnail &&
     a.filename === b.filename &&
     a.takenAt === b.takenAt &&
     a.make === b.make &&
@@ -83,9 +86,13 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
   const state = photo.state ?? 'completed';
   const failed = state === 'failed';
   const working = !isTerminal(state);
-  // The thumbnail is asked for once the pipeline is done with the photo (before, it may not exist yet).
-  const showImage = !working && !failed && errorAt !== state;
-  const src = photoUrls.thumbnail(photo.id) + (errorAt ? `?state=${encodeURIComponent(state)}` : '');
+  // The thumbnail shows as soon as it exists, while the rest of the analysis goes on (and stays while a step is
+  // redone); a list that does not say so shows it once the photo is done. A thumbnail that failed to load is
+  // asked for again when the photo moves on.
+  const hasThumbnail = photo.hasThumbnail ?? (!working && !failed);
+  const attempt = `${state}-${hasThumbnail}`;
+  const showImage = hasThumbnail && errorAt !== attempt;
+  const src = photoUrls.thumbnail(photo.id) + (errorAt ? `?state=${encodeURIComponent(attempt)}` : '');
   const date = formatShortDate(photo.takenAt ?? null);
   const camera = formatCamera(photo.make ?? null, photo.model ?? null);
   const tooltip = [photo.filename, date, camera, working || failed || state === 'partial' ? photoStateLabel(state) : null].filter(Boolean).join(' · ');
@@ -132,7 +139,7 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
             onLoad={() => setLoaded(true)}
             onError={() => {
               setLoaded(false);
-              setErrorAt(state);
+              setErrorAt(attempt);
             }}
           />
         ) : null}
@@ -141,6 +148,12 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
             {working ? <span className="spinner" aria-hidden="true" /> : failed ? <WarningIcon /> : <ImageIcon />}
             <span className="tile-placeholder-state">{working || failed ? photoStateLabel(state) : 'no thumbnail'}</span>
             <span className="tile-placeholder-name">{photo.filename}</span>
+          </span>
+        ) : null}
+        {showImage && working ? (
+          <span className="tile-working" data-testid="tile-working" title={`${photoStateLabel(state)} — still being analysed`}>
+            <span className="spinner" aria-hidden="true" />
+            <span className="visually-hidden">still being analysed</span>
           </span>
         ) : null}
         {state === 'partial' ? (

@@ -27,7 +27,8 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId }: Props) {
   const [previewWidth, setPreviewWidth] = useState(0);
   const [showFaces, setShowFaces] = useState(true);
   const ratio = photo.width && photo.height ? photo.width / photo.height : 3 / 2;
-  const available = prep === 'done' && failedAt !== version;
+  // Shown from the moment it exists, and while any step (preprocessing too) is redone.
+  const available = (photo.hasThumbnail || prep === 'done') && failedAt !== version;
   const query = failedAt ? `?v=${encodeURIComponent(version)}` : '';
   // Never wider than the picture itself: a small photo is shown at its size, not blown up into a blur.
   const style = { '--ratio': ratio, ...(photo.width ? { '--natural-w': `${photo.width}px` } : {}) } as CSSProperties;

@@ -165,8 +165,11 @@ class LibraryStore {
     if (!snapshot || snapshot === this.lastSnapshot) return;
     this.lastSnapshot = snapshot;
     const stats = countsOf(snapshot);
-    const fingerprint = JSON.stringify([stats.total, stats.states]);
-    const changed = this.lastStats !== '' && fingerprint !== this.lastStats;
+    // Thumbnails made count as a change too: a photo shows from then on, long before its state moves again.
+    const fingerprint = JSON.stringify([stats.total, stats.states, snapshot.steps.preprocessing?.done ?? 0]);
+    const unfinished = (stats.states.pending ?? 0) + (stats.states.processing ?? 0);
+    // The first counts arrive a moment after the first screen was loaded: photos may have come or moved on since.
+    const changed = this.lastStats === '' ? stats.total !== this.state.total || unfinished > 0 : fingerprint !== this.lastStats;
     this.lastStats = fingerprint;
     this.set({ stats });
     if (changed) void this.refresh();

@@ -1,5 +1,6 @@
 // A fixed list of photos (search results, similar photos) as an ordering the photo page can step through with
 // ←/→, like the gallery's timeline: opening a result makes its list the library's active ordering.
+import { isTerminal } from '../api.js';
 import type { TimelinePhoto } from '../client/library.js';
 import type { TilePhoto } from '../components/PhotoTile.js';
 import { library, PhotoSequence } from './library.js';
@@ -59,6 +60,7 @@ function asTimelinePhoto(photo: TilePhoto): TimelinePhoto {
     mime: 'mime' in photo && typeof photo.mime === 'string' ? photo.mime : '',
     sizeBytes: 'sizeBytes' in photo && typeof photo.sizeBytes === 'number' ? photo.sizeBytes : 0,
     hasGps: 'hasGps' in photo && typeof photo.hasGps === 'boolean' ? photo.hasGps : false,
+    hasThumbnail: photo.hasThumbnail ?? isTerminal(photo.state ?? 'completed'),
     createdAt: 'createdAt' in photo && typeof photo.createdAt === 'string' ? photo.createdAt : '',
     colour: photo.colour ?? null,
     favorite: photo.favorite ?? false,
