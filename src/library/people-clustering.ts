@@ -9,12 +9,13 @@ import {
   assignIncremental,
   clusterAll,
   isNewPersonKey,
+  resolveClusteringParams,
   type AssignedBy,
   type ClusteringParams,
   type NeighbourFace,
 } from '../ml/people/clustering.js';
 import type { Library } from './library.js';
-import { dropEmptyPeople } from './people.js';
+import { dropEmptyPeople, personIdByName } from './people.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 
 /** Neighbours asked of the vector index for each new face. */
@@ -97,6 +98,79 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
     }
     await dropEmptyPeople(tx, ownerId);
   });
+}
+
+export interface NamedFace {
+  faceId: string;
+  /** The person a face region of the file names. */
+  name: string;
+}
+
+/**
+ * Puts the people a file names (face regions) on their faces, creating people by name, as the user's own decision:
+ * clustering never moves them. A face the user decided about themselves (assigned or took out by hand, or said is
+ * not that person) keeps the user's decision. Faces of `unnamed` that a region named before and no longer does are
+ * let go, for clustering to place. Returns the faces that carry a name from the file now.
+ */
+export async function applyRegionNames(db: Db, ownerId: string, named: readonly NamedFace[], unnamed: readonly string[]): Promise<string[]> {
+  if (named.length === 0 && unnamed.length === 0) return [];
+  return serialised(db, async (tx) => {
+    if (unnamed.length > 0) {
+      await tx
+        .update(faces)
+        .set({ personId: null, assignedBy: null, regionName: null })
+        .where(and(inArray(faces.id, [...unnamed]), sql`${faces.regionName} is not null`));
+    }
+    const applied: string[] = [];
+    for (const { faceId, name } of named) {
+      const [face] = await tx.select({ assignedBy: faces.assignedBy, regionName: faces.regionName }).from(faces).where(eq(faces.id, faceId));
+      if (!face || (face.assignedBy === 'user' && face.regionName === null)) continue;
+      const personId = await personIdByName(tx, ownerId, name);
+      const [rejected] = await tx
+        .select({ faceId: faceRejections.faceId })
+        .from(faceRejections)
+        .where(and(eq(faceRejections.faceId, faceId), eq(faceRejections.personId, personId)));
+      if (rejected) continue;
+      await tx.update(faces).set({ personId, assignedBy: 'user', regionName: name }).where(eq(faces.id, faceId));
+      applied.push(faceId);
+    }
+    await dropEmptyPeople(tx, ownerId);
+    return applied;
+  });
+}
+
+/**
+ * Faces nobody has placed yet (no person, not taken out by the user) that look like these faces, each placed by
+ * the incremental rule: after a name is given (by hand or by a file), the same person's faces elsewhere are
+ * recognised without waiting for a re-cluster. Returns the photos whose faces changed person.
+ */
+export async function recogniseLikeThese(db: Db, ownerId: string, faceIds: readonly string[], params: Partial<ClusteringParams>): Promise<string[]> {
+  if (faceIds.length === 0) return [];
+  const maxDistance = params.maxDistance ?? resolveClusteringParams(params).maxDistance;
+  const candidates = await rows<{ id: string }>(
+    db,
+    sql`select distinct near.id
+        from faces named
+        cross join lateral (
+          select f.id, f.embedding <=> named.embedding as distance
+          from faces f join photos p on p.id = f.photo_id
+          where p.owner_id = ${ownerId} and p.deleted_at is null and f.photo_id <> named.photo_id
+            and f.person_id is null and f.assigned_by is null
+          order by f.embedding <=> named.embedding
+          limit ${NEIGHBOURS}) near
+        where named.id in (${sql.join(
+          faceIds.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )}) and near.distance <= ${maxDistance}`,
+  );
+  if (candidates.length === 0) return [];
+  const ids = candidates.map((c) => c.id);
+  await clusterNewFaces(db, ownerId, ids, params);
+  const placed = await db
+    .selectDistinct({ photoId: faces.photoId })
+    .from(faces)
+    .where(and(inArray(faces.id, ids), sql`${faces.personId} is not null`));
+  return placed.map((row) => row.photoId);
 }
 
 /**

@@ -5,6 +5,7 @@ import { rows, type Db } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
 import { UserError } from './errors.js';
 import type { Library } from './library.js';
+import { recogniseLikeThese } from './people-clustering.js';
 import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../search/documents.js';
 
 export interface PersonSummary {
@@ -133,7 +134,7 @@ export async function mergePeople(lib: Library, targetId: string, sourceIds: str
   if (sources.length === 0) throw new UserError(400, 'give at least one other person to merge into this one');
   const found = await Promise.all(sources.map((id) => requirePerson(lib, id)));
   await lib.db.transaction(async (tx) => {
-    await tx.update(faces).set({ personId: targetId, assignedBy: 'user' }).where(inArray(faces.personId, sources));
+    await tx.update(faces).set({ personId: targetId, assignedBy: 'user', regionName: null }).where(inArray(faces.personId, sources));
     // Rejections of a source now mean the same thing for the target.
     await tx.execute(sql`
       insert into face_rejections (face_id, person_id)
@@ -147,30 +148,37 @@ export async function mergePeople(lib: Library, targetId: string, sourceIds: str
   return (await getPerson(lib, targetId))!;
 }
 
-/** The owner's person with exactly this name, or a new one. */
-async function personByName(lib: Library, name: string): Promise<string> {
+/** The owner's person with this name (whatever its case), or a new one. */
+export async function personIdByName(db: Db, ownerId: string, name: string): Promise<string> {
   const clean = cleanName(name);
   if (!clean) throw new UserError(400, 'a person needs a non-empty name');
-  const [existing] = await lib.db
+  const [existing] = await db
     .select({ id: people.id })
     .from(people)
-    .where(and(eq(people.ownerId, lib.ownerId), sql`lower(${people.name}) = lower(${clean})`))
+    .where(and(eq(people.ownerId, ownerId), sql`lower(${people.name}) = lower(${clean})`))
+    .orderBy(people.createdAt)
     .limit(1);
   if (existing) return existing.id;
-  const [created] = await lib.db.insert(people).values({ ownerId: lib.ownerId, name: clean }).returning({ id: people.id });
+  const [created] = await db.insert(people).values({ ownerId, name: clean }).returning({ id: people.id });
   return created!.id;
 }
 
 /** Assigns a face to a person (by id, or by name: the named person is created when needed). */
 export async function assignFace(lib: Library, faceId: string, target: { personId?: string; name?: string }) {
   const face = await requireFace(lib, faceId);
-  const personId = target.personId ? (await requirePerson(lib, target.personId)).id : target.name ? await personByName(lib, target.name) : null;
+  const personId = target.personId
+    ? (await requirePerson(lib, target.personId)).id
+    : target.name
+      ? await personIdByName(lib.db, lib.ownerId, target.name)
+      : null;
   if (!personId) throw new UserError(400, 'give personId or name');
   const previous = face.personId;
-  await lib.db.update(faces).set({ personId, assignedBy: 'user' }).where(eq(faces.id, faceId));
+  await lib.db.update(faces).set({ personId, assignedBy: 'user', regionName: null }).where(eq(faces.id, faceId));
   await lib.db.delete(faceRejections).where(and(eq(faceRejections.faceId, faceId), eq(faceRejections.personId, personId)));
   if (previous && previous !== personId) await dropEmptyPeople(lib.db, lib.ownerId);
-  await refreshSearchDocuments(lib.db, [face.photoId]);
+  // Faces in other photos that nobody has placed and that look like this one are this person too.
+  const recognised = await recogniseLikeThese(lib.db, lib.ownerId, [faceId], lib.ml.peopleParams());
+  await refreshSearchDocuments(lib.db, [face.photoId, ...recognised]);
   return { faceId, personId };
 }
 
@@ -180,7 +188,7 @@ export async function assignFace(lib: Library, faceId: string, target: { personI
  */
 export async function unassignFace(lib: Library, faceId: string) {
   const face = await requireFace(lib, faceId);
-  await lib.db.update(faces).set({ personId: null, assignedBy: 'user' }).where(eq(faces.id, faceId));
+  await lib.db.update(faces).set({ personId: null, assignedBy: 'user', regionName: null }).where(eq(faces.id, faceId));
   if (face.personId) {
     await lib.db.insert(faceRejections).values({ faceId, personId: face.personId }).onConflictDoNothing();
     await dropEmptyPeople(lib.db, lib.ownerId);
@@ -200,7 +208,7 @@ export async function rejectFace(lib: Library, faceId: string, personId?: string
   await requirePerson(lib, rejected);
   await lib.db.insert(faceRejections).values({ faceId, personId: rejected }).onConflictDoNothing();
   if (face.personId === rejected) {
-    await lib.db.update(faces).set({ personId: null, assignedBy: null }).where(eq(faces.id, faceId));
+    await lib.db.update(faces).set({ personId: null, assignedBy: null, regionName: null }).where(eq(faces.id, faceId));
     await dropEmptyPeople(lib.db, lib.ownerId);
     await refreshSearchDocuments(lib.db, [face.photoId]);
   }
@@ -222,7 +230,7 @@ export async function deletePerson(lib: Library, id: string): Promise<void> {
   await requirePerson(lib, id);
   const affected = await lib.db.selectDistinct({ photoId: faces.photoId }).from(faces).where(eq(faces.personId, id));
   // Its faces become unassigned; clustering must not rebuild the same person at once, so they are kept out.
-  await lib.db.update(faces).set({ personId: null, assignedBy: 'user' }).where(eq(faces.personId, id));
+  await lib.db.update(faces).set({ personId: null, assignedBy: 'user', regionName: null }).where(eq(faces.personId, id));
   await lib.db.delete(people).where(eq(people.id, id));
   await refreshSearchDocuments(
     lib.db,

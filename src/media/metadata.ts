@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultExifToolOptions, ExifTool } from 'exiftool-vendored';
 import { chooseDateTaken, type TagBag } from './dates.js';
+import { faceRegionsOf, type FaceRegion } from './face-regions.js';
 import type { PlaceNames } from './places.js';
 import type { PhotoMetadata } from './types.js';
 
@@ -23,6 +24,8 @@ export type ReadMetadataResult = PhotoMetadata & {
    * when the file names no place. countryCode is upper-cased but not checked (IPTC IIM uses alpha-3).
    */
   place: PlaceNames | null;
+  /** People named in the file (MWG or Microsoft face regions), boxes on the upright image (0–1). */
+  faceRegions: FaceRegion[];
 };
 
 export interface ReadMetadataOptions {
@@ -297,12 +300,16 @@ export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Dat
   const pick = <T>(get: (t: TagBag) => T | null): T | null => (sidecar ? get(sidecar) : null) ?? get(file);
   const sidecarKeywords = sidecar ? keywordsOf(sidecar) : [];
   const { width, height } = dimensions(file);
+  const turns = pick(orientation);
+  const stored = width && height ? { width, height } : null;
+  // A sidecar that names people (digiKam writes them there) speaks for the photo; else the file's own regions.
+  const sidecarRegions = sidecar ? faceRegionsOf(sidecar, turns, stored) : [];
   return {
     takenAt: date.takenAt,
     timeZone: date.timeZone,
     latitude: position?.latitude ?? null,
     longitude: position?.longitude ?? null,
-    orientation: pick(orientation),
+    orientation: turns,
     make: pick((t) => firstText(t, ['Make', 'AndroidMake'])),
     model: pick((t) => firstText(t, ['Model', 'AndroidModel'])),
     lens: pick(lens),
@@ -310,6 +317,7 @@ export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Dat
     keywords: sidecarKeywords.length > 0 ? sidecarKeywords : keywordsOf(file),
     description: pick(description),
     place: pick(placeOf),
+    faceRegions: sidecarRegions.length > 0 ? sidecarRegions : faceRegionsOf(file, turns, stored),
     width,
     height,
     mimeFromExif: cleanText(file.MIMEType),

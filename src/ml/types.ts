@@ -47,6 +47,8 @@ export interface FaceDetector {
    * of the upright original (the image given may be a smaller rendition of it).
    */
   detect(image: string, upright: { width: number; height: number }): Promise<DetectedFace[]>;
+  /** Identity descriptors of given boxes (upright pixels of the original), as detected faces get them. */
+  describe(image: string, upright: { width: number; height: number }, boxes: readonly Box[]): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,7 @@ import type { MlServices } from '../ml/services.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { LocalStorage } from '../storage/local.js';
 import { LANE_STEPS, readyLanes, type LaneName } from './lanes.js';
-import { decideStep, derivePhotoState, isTerminal, type PhotoState, type StepName, type StepStatus } from './state.js';
+import { decideStep, derivePhotoState, isTerminal, withDependents, type PhotoState, type StepName, type StepStatus } from './state.js';
 import { currentStepVersion, type PipelineStep, type StepContext, type StepResult } from './step.js';
 
 export interface RunnerDeps {
@@ -72,9 +72,10 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
     if (attempt === null) continue; // finished or reset by someone else meanwhile
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
-    const outcome = await runStep(deps, ctx, deps.steps[name]);
+    const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name]);
     const recorded = await recordStep(db, photoId, name, attempt, outcome);
     statuses[name] = recorded ? outcome.status : 'pending';
+    if (recorded && redo.length > 0) for (const step of await resetSteps(db, photoId, redo)) statuses[step] = 'pending';
     const line = { photoId, step: name, durationMs: outcome.durationMs, outcome: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
     if (!recorded) logger.info(line, 'step reset while it ran: its result is dropped');
     else if (outcome.status === 'failed') logger.warn(line, 'step failed');
@@ -101,7 +102,7 @@ interface Outcome {
   version?: string;
 }
 
-async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep): Promise<Outcome> {
+async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep): Promise<Outcome & { redo: StepName[] }> {
   const started = performance.now();
   let result: StepResult | null = null;
   let failure: string | null = null;
@@ -116,7 +117,18 @@ async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep): 
   const durationMs = Math.round(performance.now() - started);
   const status: StepStatus = failure ? 'failed' : result!.status;
   const error = failure ?? (result?.status === 'skipped' ? result.reason : null);
-  return { status, error, durationMs, version };
+  return { status, error, durationMs, version, redo: result?.status === 'done' ? (result.redo ?? []) : [] };
+}
+
+/** Puts steps a result made stale, and what depends on them, back to pending; returns those reset. */
+async function resetSteps(db: Db, photoId: string, steps: readonly StepName[]): Promise<StepName[]> {
+  const all = [...new Set(steps.flatMap((step) => withDependents(step)))];
+  const reset = await db
+    .update(photoSteps)
+    .set({ status: 'pending', error: null })
+    .where(and(eq(photoSteps.photoId, photoId), inArray(photoSteps.step, all), sql`${photoSteps.status} <> 'pending'`))
+    .returning({ step: photoSteps.step });
+  return reset.map((row) => row.step as StepName);
 }
 
 /**

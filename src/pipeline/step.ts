@@ -26,7 +26,11 @@ export interface StepContext {
   shared: Map<string, unknown>;
 }
 
-export type StepResult = { status: 'done' } | { status: 'skipped'; reason: string };
+/**
+ * A step's outcome. `redo`: steps (of this photo) whose results this one just made stale, e.g. the metadata
+ * step finding other people named in the file: the runner puts them and their dependents back to pending.
+ */
+export type StepResult = { status: 'done'; redo?: StepName[] } | { status: 'skipped'; reason: string };
 
 /** A pipeline step: idempotent, writes only its own columns, rows or files, throws to fail. */
 export interface PipelineStep {

@@ -1,5 +1,5 @@
 // The people pages in a real browser against a real server: the Curie portrait and its EXIF-orientation-6 copy
-// give two people (Marie stands left, Pierre right) with two faces each once SHOEBOX_PEOPLE_MIN_FACES is 2; a
+// (without the names their face regions carry: helpers/unnamed.ts) give two people (Marie stands left, Pierre right) with two faces each once SHOEBOX_PEOPLE_MIN_FACES is 2; a
 // falcon photo has no faces. Naming Marie on the people page makes her findable by name (search bar and search
 // API); "not this person" takes a face from her; people merge by drag and drop and through the keyboard dialog;
 // hiding, deleting, the empty state and a missing person. Every effect is checked through the API.
@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesLoaded, launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { withoutNames } from '../helpers/unnamed.js';
 
 interface ApiPerson {
   id: string;
@@ -25,8 +26,7 @@ interface ApiFace {
   box: { x: number; y: number; width: number; height: number };
 }
 
-const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
-const portraitRotated = path.join(assets, 'metadata/faces/portrait-orientation-6.jpg');
+const corpusPortraits = [path.join(assets, 'metadata/faces/portrait.jpg'), path.join(assets, 'metadata/faces/portrait-orientation-6.jpg')];
 /** Measured: no face at any score (test/integration/faces.test.ts). */
 const falcon = path.join(assets, 'albums/nature/prairie_falcon.jpg');
 
@@ -58,7 +58,8 @@ describe('web app: people', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ ml: { peopleMinFaces: 2 } });
-    const response = await upload(server.url, [{ path: portrait }, { path: portraitRotated }, { path: falcon }]);
+    const [portrait, portraitRotated] = await withoutNames(tempDir(), corpusPortraits);
+    const response = await upload(server.url, [{ path: portrait! }, { path: portraitRotated! }, { path: falcon }]);
     expect(response.status).toBe(201);
     ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
     await waitForTerminal(server.url, Object.values(ids), 300_000);

@@ -10,6 +10,7 @@ import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
 import { colourPhotos } from '../helpers/images.js';
+import { withoutNames } from '../helpers/unnamed.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 interface ApiItem {
@@ -78,16 +79,20 @@ describe('web app: photo page', () => {
 
   const natureDir = path.join(assets, 'albums', 'nature');
   const thompson = path.join(assets, 'metadata', 'gps-position', 'thompson-springs.jpg');
-  // The Curies (two faces), and the same picture stored sideways with EXIF orientation 6: their faces cluster into
-  // two people of two faces each.
-  const portrait = path.join(assets, 'metadata', 'faces', 'portrait.jpg');
-  const portrait6 = path.join(assets, 'metadata', 'faces', 'portrait-orientation-6.jpg');
+  // The Curies (two faces), and the same picture stored sideways with EXIF orientation 6, without the names their
+  // face regions carry (helpers/unnamed.ts): their faces cluster into two unnamed people of two faces each.
+  let portrait: string;
+  let portrait6: string;
 
   const detail = (name: string) => getJson<any>(`${server.url}/api/photos/${idOf.get(name)}`);
   const facesOf = async (name: string): Promise<Face[]> => ((await detail(name)).faces as Face[]).sort((a, b) => a.box.x - b.box.x);
 
   beforeAll(async () => {
     server = await startTestServer({ ml: { peopleMinFaces: 2 } });
+    [portrait, portrait6] = (await withoutNames(tempDir(), [
+      path.join(assets, 'metadata', 'faces', 'portrait.jpg'),
+      path.join(assets, 'metadata', 'faces', 'portrait-orientation-6.jpg'),
+    ])) as [string, string];
     // A smaller, recompressed copy of one photo: the two make a duplicate group.
     const copy = path.join(tempDir(), 'silver_fir-copy.jpg');
     await sharp(path.join(natureDir, 'silver_fir.jpg')).resize({ width: 360 }).jpeg({ quality: 70 }).toFile(copy);

@@ -286,6 +286,14 @@ describe('assignIncremental', () => {
     expect(assignIncremental(newFace, ctx(neighbours, { params: { minVotes: 1 } }))).toMatchObject({ kind: 'assign', personId: 'P', votes: 1 });
   });
 
+  it('takes one close face the user named as enough: a name given on one photo is recognised on the next', () => {
+    expect(assignIncremental(newFace, ctx([nb('P', 0.1, { assignedBy: 'user' }), nb(null, 0.2)]))).toMatchObject({ kind: 'assign', personId: 'P', votes: 1 });
+    // not beyond maxDistance, not against a rival with comparable support, not for a person in the same photo
+    expect(assignIncremental(newFace, ctx([nb('P', 0.5, { assignedBy: 'user' })]))).toEqual({ kind: 'none', reason: 'sparse' });
+    expect(assignIncremental(newFace, ctx([nb('P', 0.2, { assignedBy: 'user' }), nb('Q', 0.21, { assignedBy: 'user' })]))).toEqual({ kind: 'none', reason: 'ambiguous' });
+    expect(assignIncremental(newFace, ctx([nb('P', 0.1, { assignedBy: 'user' })], { personsInPhoto: ['P'] }))).toMatchObject({ kind: 'none' });
+  });
+
   it('is ambiguous between two persons with comparable support, decisive when one clearly leads', () => {
     expect(assignIncremental(newFace, ctx([nb('P', 0.2), nb('P', 0.22), nb('Q', 0.21), nb('Q', 0.25)]))).toEqual({ kind: 'none', reason: 'ambiguous' });
     expect(assignIncremental(newFace, ctx([nb('P', 0.2), nb('P', 0.22), nb('P', 0.21), nb('P', 0.23), nb('Q', 0.4)]))).toMatchObject({ kind: 'assign', personId: 'P' });

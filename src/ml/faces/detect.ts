@@ -156,3 +156,17 @@ export async function detectFaces(image: string, upright: Size, settings: FaceSe
     embedding: embeddings[i]!,
   }));
 }
+
+/**
+ * Identity descriptors of given boxes (upright pixels of the original) on an upright image: faces the detector
+ * did not find but a file names (face regions), described the way detected faces are.
+ */
+export async function describeBoxes(image: string, upright: Size, boxes: readonly Box[], settings: FaceSettings): Promise<Float32Array[]> {
+  if (boxes.length === 0) return [];
+  const { faceres } = await loadFaceModels(settings.ssdRuntime);
+  const pixels = await decode(image, settings.maxSide);
+  const sx = pixels.width / upright.width;
+  const sy = pixels.height / upright.height;
+  const crops = boxes.map((b) => faceCrop({ x: b.x * sx, y: b.y * sy, width: b.width * sx, height: b.height * sy }));
+  return describeFaces((input, count) => runFaceResOnnx(faceres, input, count), pixels, crops);
+}

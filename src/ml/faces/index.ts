@@ -7,7 +7,7 @@ import type { DetectedFace, FaceDetector } from '../types.js';
 import { startWorker, workerEntry } from '../worker-url.js';
 import { WorkerPool } from './pool.js';
 import { FACE_DESCRIPTOR_DIMENSIONS, faceDetectorVersion, resolveFaceSettings, type FaceSettings } from './settings.js';
-import type { FaceJob } from './worker.js';
+import type { FaceJob, FaceJobResult } from './worker.js';
 
 export { cropFaceThumbnail, type FaceThumbnailOptions } from './thumbnail.js';
 export { WorkerPoolError } from './pool.js';
@@ -37,7 +37,7 @@ export function createFaceDetector(options: FaceDetectorOptions = {}): FaceDetec
   const { concurrency = 1, jobTimeoutMs = 120_000, ...partial } = options;
   const settings = Object.freeze(resolveFaceSettings(partial));
   const entry = workerEntry(import.meta.url, 'worker');
-  const pool = new WorkerPool<FaceJob, DetectedFace[]>({
+  const pool = new WorkerPool<FaceJob, FaceJobResult>({
     name: 'faces',
     size: concurrency,
     jobTimeoutMs,
@@ -54,7 +54,15 @@ export function createFaceDetector(options: FaceDetectorOptions = {}): FaceDetec
       if (!(upright.width > 0 && upright.height > 0)) {
         return Promise.reject(new RangeError(`upright size must be positive, got ${upright.width}×${upright.height}`));
       }
-      return pool.run({ image: path.resolve(image), upright: { width: upright.width, height: upright.height }, settings });
+      return pool.run({ image: path.resolve(image), upright: { width: upright.width, height: upright.height }, settings }) as Promise<DetectedFace[]>;
+    },
+    describe(image, upright, boxes) {
+      if (!(upright.width > 0 && upright.height > 0)) {
+        return Promise.reject(new RangeError(`upright size must be positive, got ${upright.width}×${upright.height}`));
+      }
+      if (boxes.length === 0) return Promise.resolve([]);
+      const plain = boxes.map((b) => ({ x: b.x, y: b.y, width: b.width, height: b.height }));
+      return pool.run({ image: path.resolve(image), upright: { width: upright.width, height: upright.height }, settings, boxes: plain }) as Promise<Float32Array[]>;
     },
     close: () => pool.close(),
   };

@@ -1,6 +1,7 @@
-// Entry of a faces worker thread: loads the models as soon as it starts, then answers detection jobs.
-import type { DetectedFace } from '../types.js';
-import { detectFaces, loadFaceModels, type Size } from './detect.js';
+// Entry of a faces worker thread: loads the models as soon as it starts, then answers jobs: detect the faces of an
+// image, or describe boxes a file names.
+import type { Box, DetectedFace } from '../types.js';
+import { describeBoxes, detectFaces, loadFaceModels, type Size } from './detect.js';
 import { serveWorkerJobs } from './pool.js';
 import { DEFAULT_FACE_SETTINGS, type FaceSettings } from './settings.js';
 
@@ -8,13 +9,21 @@ export interface FaceJob {
   image: string;
   upright: Size;
   settings: FaceSettings;
+  /** Given: describe these boxes (upright pixels of the original) instead of detecting. */
+  boxes?: Box[];
 }
+
+export type FaceJobResult = DetectedFace[] | Float32Array[];
 
 // Start loading before the first job arrives (for the default SSD runtime); a failure surfaces (and is
 // retried) in that job.
 loadFaceModels(DEFAULT_FACE_SETTINGS.ssdRuntime).catch(() => undefined);
 
-serveWorkerJobs<FaceJob, DetectedFace[]>(async ({ image, upright, settings }) => {
+serveWorkerJobs<FaceJob, FaceJobResult>(async ({ image, upright, settings, boxes }) => {
+  if (boxes) {
+    const descriptors = await describeBoxes(image, upright, boxes, settings);
+    return { result: descriptors, transfer: descriptors.map((d) => d.buffer as ArrayBuffer) };
+  }
   const faces = await detectFaces(image, upright, settings);
   return { result: faces, transfer: faces.map((f) => f.embedding.buffer as ArrayBuffer) };
 });

@@ -183,7 +183,8 @@ export type Decision =
  *
  * 1. assign — vote: each eligible neighbour of person P adds 1 − d / (2 · maxDistance) (1 when identical, ½ at
  *    the limit: the count dominates, closeness breaks near-ties). The best person wins when it has ≥ minVotes
- *    neighbours and the runner-up scores below ambiguityRatio × its score. A vote rather than a centroid: it needs
+ *    neighbours, or one the user confirmed (a named face: different people measured ≥ 0.38 apart, above
+ *    maxDistance), and the runner-up scores below ambiguityRatio × its score. A vote rather than a centroid: it needs
  *    only what the index returns, and follows people whose faces spread (ageing) where a centroid drifts away.
  * 2. create — only when no eligible person has any vote: the face with its unassigned neighbours (the closest one
  *    per photo; pairwise within maxDistance when embeddings are given) forms a core of ≥ minFaces faces.
@@ -204,7 +205,7 @@ export function assignIncremental(newFace: IncrementalFace, context: Incremental
 
   for (const n of near) if (n.photoId === newFace.photoId && n.personId !== null) blocked.add(n.personId);
 
-  const votes = new Map<string, { count: number; score: number; distanceSum: number }>();
+  const votes = new Map<string, { count: number; confirmed: number; score: number; distanceSum: number }>();
   let blockedVotes = 0;
   for (const n of near) {
     if (n.personId === null || n.photoId === newFace.photoId) continue;
@@ -212,8 +213,9 @@ export function assignIncremental(newFace: IncrementalFace, context: Incremental
       blockedVotes += 1;
       continue;
     }
-    const v = votes.get(n.personId) ?? { count: 0, score: 0, distanceSum: 0 };
+    const v = votes.get(n.personId) ?? { count: 0, confirmed: 0, score: 0, distanceSum: 0 };
     v.count += 1;
+    if (n.assignedBy === 'user') v.confirmed += 1;
     v.score += 1 - n.distance / (2 * p.maxDistance);
     v.distanceSum += n.distance;
     votes.set(n.personId, v);
@@ -226,7 +228,9 @@ export function assignIncremental(newFace: IncrementalFace, context: Incremental
   if (best !== undefined) {
     const [personId, v] = best;
     if (second !== undefined && second[1].score >= p.ambiguityRatio * v.score) return { kind: 'none', reason: 'ambiguous' };
-    if (v.count < p.minVotes) return { kind: 'none', reason: 'weak' };
+    // One face the user (or the file) put on this person is evidence enough within maxDistance: a name given on
+    // one photo is then recognised on the next.
+    if (v.count < p.minVotes && v.confirmed === 0) return { kind: 'none', reason: 'weak' };
     const meanDistance = v.distanceSum / v.count;
     return {
       kind: 'assign',

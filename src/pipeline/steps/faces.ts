@@ -1,15 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { faces, type FaceRow } from '../../db/schema.js';
-import { clusterNewFaces } from '../../library/people-clustering.js';
+import { applyRegionNames, clusterNewFaces, recogniseLikeThese, type NamedFace } from '../../library/people-clustering.js';
 import { boxIou } from '../../ml/geometry.js';
-import type { DetectedFace } from '../../ml/types.js';
+import { matchRegionsToFaces } from '../../ml/faces/region-match.js';
+import type { Box, DetectedFace } from '../../ml/types.js';
 import type { PipelineStep } from '../step.js';
+
+/** Recorded as the detector of a face the detector missed but the file names (a face region). */
+export const FILE_REGION_DETECTOR = 'file-region';
+
+interface Found {
+  face: DetectedFace;
+  detector: string;
+  /** The person a face region of the file names for it. */
+  regionName: string | null;
+}
 
 /**
  * Faces on the upright preview, with boxes in upright pixels of the original, a face thumbnail and the
- * identity embedding; then each new face is clustered into a person. Running again keeps the faces it finds
- * again (same id, same person, same "not this person" answers) so that user decisions survive a reprocess.
+ * identity embedding. People the file names in its face regions (read by the metadata step) are put on the faces
+ * they frame, or on faces of their own where the detector found none; those count as the user's own. Every other
+ * new face is clustered into a person, and faces elsewhere that look like the named ones are recognised. Running
+ * again keeps the faces it finds again (same id, same person, same "not this person" answers) so that user
+ * decisions survive a reprocess.
  */
 export const facesStep: PipelineStep = {
   name: 'faces',
@@ -19,19 +33,44 @@ export const facesStep: PipelineStep = {
   },
   async run({ photo, db, storage, ml }) {
     if (!photo.width || !photo.height) throw new Error('the photo has no dimensions; run preprocessing first');
+    const upright = { width: photo.width, height: photo.height };
     const preview = storage.absolute(storage.derivedKey(photo.id, 'preview.jpg'));
     const detector = await ml.faces();
-    const found = await detector.detect(preview, { width: photo.width, height: photo.height });
+    const detected = await detector.detect(preview, upright);
+
+    // Named regions: on the face they frame, or described where the detector saw none.
+    const regions = (photo.faceRegions ?? []).map((region) => ({ name: region.name, box: toPixels(region.box, upright) }));
+    const matched = matchRegionsToFaces(
+      regions.map((r) => r.box),
+      detected.map((f) => f.box),
+    );
+    const nameOf = new Map<number, string>();
+    for (const [region, face] of matched) nameOf.set(face, regions[region]!.name);
+    const missed = regions.filter((_, index) => !matched.has(index));
+    const descriptors = await detector.describe(
+      preview,
+      upright,
+      missed.map((r) => r.box),
+    );
+    const found: Found[] = [
+      ...detected.map((face, index) => ({ face, detector: detector.version, regionName: nameOf.get(index) ?? null })),
+      ...missed.map((region, k) => ({
+        face: { box: region.box, score: 0, landmarks: null, embedding: descriptors[k]! },
+        detector: FILE_REGION_DETECTOR,
+        regionName: region.name,
+      })),
+    ];
+
     const previous = await db.select().from(faces).where(eq(faces.photoId, photo.id));
     const matches = matchFaces(previous, found);
-
     const keptIds = new Set<string>();
-    const newIds: string[] = [];
-    for (const [index, face] of found.entries()) {
+    const toCluster: string[] = [];
+    const named: NamedFace[] = [];
+    for (const [index, { face, detector: by, regionName }] of found.entries()) {
       const old = matches.get(index);
       const id = old?.id ?? randomUUID();
       const thumbnailKey = storage.faceThumbnailKey(photo.id, id);
-      await storage.writeKey(thumbnailKey, await ml.faceThumbnail(preview, face.box, { width: photo.width, height: photo.height }));
+      await storage.writeKey(thumbnailKey, await ml.faceThumbnail(preview, face.box, upright));
       const values = {
         x: face.box.x,
         y: face.box.y,
@@ -40,33 +79,46 @@ export const facesStep: PipelineStep = {
         score: face.score,
         landmarks: face.landmarks,
         embedding: Array.from(face.embedding),
-        detector: detector.version,
+        detector: by,
         thumbnailKey,
       };
       if (old) {
         await db.update(faces).set(values).where(eq(faces.id, id));
         keptIds.add(id);
-        // An automatic assignment is redone with the new embedding; a user's stays.
-        if (old.assignedBy !== 'user') newIds.push(id);
       } else {
         await db.insert(faces).values({ id, photoId: photo.id, ...values });
-        newIds.push(id);
       }
+      if (regionName) named.push({ faceId: id, name: regionName });
+      // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
+      else if (!old || old.assignedBy !== 'user' || old.regionName !== null) toCluster.push(id);
     }
     const gone = previous.filter((f) => !keptIds.has(f.id));
     if (gone.length > 0) {
-      await db.delete(faces).where(inArray(faces.id, gone.map((f) => f.id)));
+      await db.delete(faces).where(
+        inArray(
+          faces.id,
+          gone.map((f) => f.id),
+        ),
+      );
       for (const face of gone) if (face.thumbnailKey) await storage.remove(face.thumbnailKey);
     }
-    if (newIds.length > 0 || gone.length > 0) await clusterNewFaces(db, photo.ownerId, newIds, ml.peopleParams());
+    const params = ml.peopleParams();
+    const namedIds = await applyRegionNames(db, photo.ownerId, named, toCluster);
+    if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, photo.ownerId, toCluster, params);
+    if (namedIds.length > 0) await recogniseLikeThese(db, photo.ownerId, namedIds, params);
     return { status: 'done' };
   },
 };
 
+/** A region's box (fractions of the upright image) in upright pixels. */
+function toPixels(box: Box, upright: { width: number; height: number }): Box {
+  return { x: box.x * upright.width, y: box.y * upright.height, width: box.width * upright.width, height: box.height * upright.height };
+}
+
 /** Pairs newly found faces with stored ones by box overlap (IoU ≥ 0.5), best pairs first. */
-function matchFaces(previous: FaceRow[], found: DetectedFace[]): Map<number, FaceRow> {
+function matchFaces(previous: FaceRow[], found: Found[]): Map<number, FaceRow> {
   const pairs: { index: number; face: FaceRow; iou: number }[] = [];
-  for (const [index, face] of found.entries()) {
+  for (const [index, { face }] of found.entries()) {
     for (const old of previous) {
       const iou = boxIou(face.box, { x: old.x, y: old.y, width: old.width, height: old.height });
       if (iou >= 0.5) pairs.push({ index, face: old, iou });

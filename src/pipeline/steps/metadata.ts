@@ -1,18 +1,27 @@
 import { eq, sql } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
+import type { FaceRegion } from '../../media/face-regions.js';
 import { readMetadata } from '../../media/metadata.js';
 import { instantOf } from '../../media/instant.js';
 import { resolvePlace } from '../../media/places.js';
 import type { PipelineStep } from '../step.js';
 
+/** The same people in the same places (to a thousandth of the image). */
+function sameRegions(a: readonly FaceRegion[] | null, b: readonly FaceRegion[]): boolean {
+  const key = (list: readonly FaceRegion[] | null) =>
+    JSON.stringify((list ?? []).map((r) => [r.name, ...[r.box.x, r.box.y, r.box.width, r.box.height].map((v) => Math.round(v * 1000))]));
+  return key(a) === key(b);
+}
+
 /**
  * EXIF/XMP metadata through exiftool, the sidecar's values winning, and where the photo was taken: the
  * file's own location names, else the nearest town to its GPS position (offline GeoNames), else none.
- * Version 2 added the place; existing libraries redo this step at start to get one.
+ * Version 2 added the place, version 3 the people named in face regions; existing libraries redo this step at
+ * start to get them. When the named people change, the faces step runs again to put the names on the faces.
  */
 export const metadataStep: PipelineStep = {
   name: 'metadata',
-  version: '2',
+  version: '3',
   async run({ photo, db, originalPath, sidecarPath }) {
     const meta = await readMetadata(originalPath, { sidecar: sidecarPath });
     const place = await resolvePlace(meta.place, meta);
@@ -37,9 +46,10 @@ export const metadataStep: PipelineStep = {
         placeCountry: place?.country ?? null,
         placeCountryCode: place?.countryCode ?? null,
         placeSource: place?.source ?? null,
+        faceRegions: meta.faceRegions,
         updatedAt: new Date(),
       })
       .where(eq(photos.id, photo.id));
-    return { status: 'done' };
+    return sameRegions(photo.faceRegions, meta.faceRegions) ? { status: 'done' } : { status: 'done', redo: ['faces'] };
   },
 };
