@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
@@ -14,14 +15,51 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Why the server cannot listen on host:port, in words that say what to change; null when it can. */
+export function listenProblem(error: unknown, host: string, port: number): string | null {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${host}:${port}`;
+  const other = port > 0 && port < 65535 ? port + 1 : 3211;
+  if (code === 'EADDRINUSE') {
+    return `${where} is already in use (another Shoebox, or another program): start on another port with --port ${other} or SHOEBOX_PORT=${other}`;
+  }
+  if (code === 'EACCES') return `${where} needs privileges this user does not have: use a port above 1023 with --port or SHOEBOX_PORT`;
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return `${host} is not an address of this machine: choose another with --host or SHOEBOX_HOST (127.0.0.1, or 0.0.0.0 for every address)`;
+  }
+  return null;
+}
+
+/** Fails, saying what to change, when nothing can listen on host:port; before anything is created on disk. */
+async function checkCanListen(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  const probe = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen({ host, port, exclusive: true }, resolve);
+    });
+  } catch (error) {
+    const problem = listenProblem(error, host, port);
+    throw problem ? new Error(`${problem}. Nothing was created.`) : error;
+  } finally {
+    await new Promise((resolve) => probe.close(resolve));
+  }
+}
+
 /** Opens the library, starts the pipeline and listens. */
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
+  await checkCanListen(settings.host, settings.port);
   const lock = settings.databaseUrl ? null : acquireLock(settings.dataDir, { command: 'serve' });
   let lib: Library | null = null;
   try {
     lib = await openLibrary(settings, logger);
     const app = await buildApp(lib, logger);
-    await app.listen({ host: settings.host, port: settings.port });
+    await app.listen({ host: settings.host, port: settings.port }).catch((error: unknown) => {
+      // Taken between the check and now.
+      const problem = listenProblem(error, settings.host, settings.port);
+      throw problem ? new Error(problem) : error;
+    });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : settings.port;
     const host = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;

@@ -26,8 +26,10 @@ import { peopleRoutes } from './people.js';
 import { photoRoutes } from './photos.js';
 import { searchRoutes } from './search.js';
 import { systemRoutes } from './system.js';
+import { refuseNulText } from './text-guard.js';
 import { timelineRoutes } from './timeline.js';
 import { trashRoutes } from './trash.js';
+import { MAX_UPLOAD_FILES } from './multipart-errors.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -48,6 +50,7 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  refuseNulText(app);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -63,6 +66,13 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
     if (error instanceof UserError) {
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: STATUS_NAMES[error.statusCode] ?? 'Error', message: error.message });
     }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      const type = String(request.headers['content-type'] ?? '').split(';')[0];
+      const expected = request.url.split('?')[0] === '/api/photos' ? 'multipart/form-data with one or more `file` fields' : 'application/json';
+      return reply
+        .code(415)
+        .send({ statusCode: 415, error: 'Unsupported Media Type', message: `a ${type || 'body without a Content-Type'} is not accepted here: send ${expected}` });
+    }
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (statusCode === 500) request.log.error({ err: error, url: request.url }, 'request failed');
     return reply.code(statusCode).send({
@@ -74,7 +84,14 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
 
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: false,
-    limits: { fileSize: lib.settings.maxUploadBytes, files: 10_000, fields: 10_000, fieldSize: 1024 * 1024 },
+    // parts: files and fields together (@fastify/multipart's own default, 1,000, would stop an upload first).
+    limits: {
+      fileSize: lib.settings.maxUploadBytes,
+      files: MAX_UPLOAD_FILES,
+      fields: MAX_UPLOAD_FILES,
+      parts: 2 * MAX_UPLOAD_FILES,
+      fieldSize: 1024 * 1024,
+    },
   });
 
   await app.register(fastifySwagger, {

@@ -21,6 +21,7 @@ import {
   retryResult,
   statesBody,
   statesResult,
+  uploadRefused,
   uploadResult,
 } from './schemas.js';
 
@@ -51,7 +52,7 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
         'Without it, near-copies are stored and grouped for review (`/api/duplicates`).',
       consumes: ['multipart/form-data'],
       querystring: z.object({ checkDuplicate: booleanParam.optional().describe('refuse near-copies of photos already in the library') }),
-      response: { 200: uploadResult, 201: uploadResult, 400: errorBody, 413: uploadResult, 415: uploadResult },
+      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 413: uploadRefused, 415: uploadRefused },
     },
     handler: async (request, reply) => uploadPhotos(lib, request, reply, { checkDuplicate: request.query.checkDuplicate }),
   });

@@ -259,6 +259,11 @@ export const uploadResult = z.object({
 
 export const errorBody = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
 
+/** An upload refused as a whole: the reason, and each file's when the request got that far. */
+export const uploadRefused = errorBody.extend({
+  items: z.array(uploadItem).optional().describe("each file's outcome, when the request was read"),
+});
+
 export const retryResult = z.object({ id: z.string(), state: z.string(), reset: z.array(z.enum(STEP_NAMES)) });
 
 export const reprocessBody = z.object({

@@ -6,7 +6,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { UserError } from '../library/errors.js';
 import type { Library } from '../library/library.js';
+import { cleanFileName } from '../library/ingest.js';
 import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../library/search.js';
+import { multipartUserError } from './multipart-errors.js';
 import { errorBody } from './schemas.js';
 import { filtersOf, searchQuery, searchResult, similarBody, similarQuery, similarResult, suggestQuery, suggestResult } from './search-schemas.js';
 
@@ -77,15 +79,19 @@ async function withUploadedImage<T>(lib: Library, request: FastifyRequest, work:
   const temp = lib.storage.tempPath();
   try {
     let filename: string | null = null;
-    for await (const part of request.parts()) {
-      if (part.type !== 'file') continue;
-      if (filename !== null) {
-        part.file.resume();
-        throw new UserError(400, 'send one image to search with');
+    try {
+      for await (const part of request.parts()) {
+        if (part.type !== 'file') continue;
+        if (filename !== null) {
+          part.file.resume();
+          throw new UserError(400, 'send one image to search with');
+        }
+        filename = cleanFileName(part.filename || 'image');
+        await pipeline(part.file, createWriteStream(temp));
+        if (part.file.truncated) throw new UserError(413, `${filename} is over the upload limit of ${lib.settings.maxUploadBytes} bytes`);
       }
-      filename = path.basename(part.filename || 'image');
-      await pipeline(part.file, createWriteStream(temp));
-      if (part.file.truncated) throw new UserError(413, `${filename} is over the upload limit of ${lib.settings.maxUploadBytes} bytes`);
+    } catch (error) {
+      throw multipartUserError(error, request) ?? error;
     }
     if (filename === null) throw new UserError(400, 'the multipart request has no `file` part');
     return await work(temp, filename);

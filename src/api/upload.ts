@@ -1,13 +1,19 @@
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UserError } from '../library/errors.js';
-import { attachSidecar, ingestStream, type IngestedPhoto } from '../library/ingest.js';
+import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest.js';
 import type { Library } from '../library/library.js';
+import { MAX_SIDECAR_BYTES } from '../media/metadata.js';
+import { multipartUserError } from './multipart-errors.js';
 
-type Item = IngestedPhoto | { filename: string; error: string; statusCode: number };
+type Refusal = { filename: string; error: string; statusCode: number };
+/** A sidecar part saved to a temp file, attached once the request's photos are known. */
+type Sidecar = { filename: string; temp: string; index: number; complete: boolean };
+type Item = IngestedPhoto | Refusal;
 
 const isSidecarName = (name: string) => /\.xmp$/i.test(name);
 
@@ -25,24 +31,52 @@ function sidecarTarget(sidecarName: string, photosByName: Map<string, IngestedPh
 function parseCheck(value: string): boolean {
   if (/^(true|1|yes)$/i.test(value)) return true;
   if (/^(false|0|no)$/i.test(value)) return false;
-  throw new UserError(400, `checkDuplicate must be true or false, got ${JSON.stringify(value)}`);
+  throw new UserError(400, `checkDuplicate must be true or false, got ${JSON.stringify(value.slice(0, 40))}`);
 }
 
+/** A file's modification time as the browser gives it; ignored when it is not a date of years 1–9999. */
 function parseLastModified(value: string): Date | null {
   const date = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const time = date.getTime();
+  if (Number.isNaN(time) || time < Date.parse('0001-01-01T00:00:00Z') || time > Date.parse('9999-12-31T23:59:59Z')) return null;
+  return date;
 }
+
+/**
+ * Writes a sidecar part to `temp`, or refuses it past MAX_SIDECAR_BYTES. Either way the part is read to its end:
+ * a part left half read would leave the rest of the request, and the connection it came on, stuck.
+ */
+async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename: string): Promise<UserError | null> {
+  const out = createWriteStream(temp);
+  let bytes = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > MAX_SIDECAR_BYTES) continue;
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
+    await finished(out).catch(() => undefined);
+  }
+  return bytes > MAX_SIDECAR_BYTES ? new UserError(413, `${filename}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read`) : null;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 413: 'Payload Too Large', 415: 'Unsupported Media Type' };
 
 /**
  * Streams every file part of a multipart request into the library, in order. One bad file does not spoil the
  * rest: it becomes an item with an error. When every file was refused, the answer carries the refusal's status.
+ * Whatever happens to the request (a part too many, the client gone mid-file), every photo already stored is
+ * queued for its analysis, with the sidecars that arrived whole.
  */
 export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: { checkDuplicate?: boolean } = {}) {
-  if (!request.isMultipart()) throw new UserError(400, 'send multipart/form-data with one or more `file` fields');
+  if (!request.isMultipart()) throw new UserError(415, 'send multipart/form-data with one or more `file` fields');
   let checkDuplicate = options.checkDuplicate ?? false;
   const items: Item[] = [];
-  const sidecars: { filename: string; temp: string; index: number }[] = [];
+  const sidecars: Sidecar[] = [];
   let lastModified: Date | null = null;
+  let failure: unknown = null;
   try {
     for await (const part of request.parts()) {
       if (part.type === 'field') {
@@ -50,12 +84,20 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
         if (part.fieldname === 'checkDuplicate') checkDuplicate = parseCheck(String(part.value));
         continue;
       }
-      const filename = path.basename(part.filename || 'unnamed');
+      const filename = cleanFileName(part.filename);
       if (isSidecarName(filename)) {
         const temp = lib.storage.tempPath();
-        await pipeline(part.file, createWriteStream(temp));
-        sidecars.push({ filename, temp, index: items.length });
+        // Listed before it is read: a request cut off during the sidecar still removes the temp file.
+        const sidecar = { filename, temp, index: items.length, complete: false };
+        sidecars.push(sidecar);
         items.push({ filename, error: 'pending', statusCode: 0 }); // settled below
+        const refused = await saveSidecar(part.file, temp, filename);
+        sidecar.complete = true;
+        if (refused) {
+          sidecars.splice(sidecars.indexOf(sidecar), 1);
+          await fs.rm(temp, { force: true });
+          items[sidecar.index] = { filename, error: refused.message, statusCode: refused.statusCode };
+        }
         continue;
       }
       try {
@@ -73,14 +115,48 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
       }
       lastModified = null;
     }
+  } catch (error) {
+    failure = error;
+  } finally {
+    await settleSidecars(lib, items, sidecars, failure !== null);
+  }
 
+  const kept = items.filter((item): item is IngestedPhoto => 'id' in item && !item.duplicate).length;
+  if (failure !== null) {
+    const keptText = kept === 1 ? '1 photo received before that was kept' : `${kept} photos received before that were kept`;
+    const refusal = multipartUserError(failure, request, keptText);
+    if (!refusal) throw failure;
+    // A client that is gone hears nothing; one that sent too much hears what was kept.
+    return reply.code(refusal.statusCode).send({ statusCode: refusal.statusCode, error: STATUS_TEXT[refusal.statusCode] ?? 'Bad Request', message: refusal.message, items });
+  }
+  if (items.length === 0) throw new UserError(400, 'no file in the request: send one or more `file` fields');
+  const refused = items.filter((item): item is Refusal => 'error' in item);
+  if (refused.length === items.length) {
+    const statusCode = refused[0]!.statusCode;
+    return reply.code(statusCode).send({ statusCode, error: STATUS_TEXT[statusCode] ?? 'Bad Request', message: refused.map((r) => r.error).join('; '), items });
+  }
+  const created = items.some((item) => 'id' in item && !item.duplicate);
+  return reply.code(created ? 201 : 200).send({ items });
+}
+
+/**
+ * Gives the photos of the request their sidecars (those that arrived whole) and queues every photo stored, then
+ * drops the temp files. Runs however the request ended.
+ */
+async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], cutShort: boolean) {
+  try {
     const accepted = items.filter((item): item is IngestedPhoto => 'id' in item);
     const byName = new Map(accepted.map((photo) => [photo.filename.toLowerCase(), photo]));
     const toQueue = new Set(accepted.filter((photo) => !photo.duplicate).map((photo) => photo.id));
     for (const sidecar of sidecars) {
+      if (!sidecar.complete) {
+        items[sidecar.index] = { filename: sidecar.filename, error: 'XMP sidecar cut off before its end, not read', statusCode: 400 };
+        continue;
+      }
       const target = sidecarTarget(sidecar.filename, byName);
       if (!target) {
-        items[sidecar.index] = { filename: sidecar.filename, error: 'XMP sidecar without its photo in this upload', statusCode: 400 };
+        const why = cutShort ? 'XMP sidecar without its photo: the request ended before it' : 'XMP sidecar without its photo in this upload';
+        items[sidecar.index] = { filename: sidecar.filename, error: why, statusCode: 400 };
         continue;
       }
       if (await attachSidecar(lib, target.id, sidecar.temp)) toQueue.add(target.id);
@@ -90,19 +166,4 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
   } finally {
     await Promise.all(sidecars.map((s) => fs.rm(s.temp, { force: true })));
   }
-
-  if (items.length === 0) throw new UserError(400, 'no file in the request: send one or more `file` fields');
-  const refused = items.filter((item): item is Extract<Item, { error: string }> => 'error' in item);
-  if (refused.length === items.length) {
-    const first = refused[0]!;
-    const statusCode = first.statusCode;
-    return reply.code(statusCode).send({
-      statusCode,
-      error: statusCode === 413 ? 'Payload Too Large' : statusCode === 415 ? 'Unsupported Media Type' : 'Bad Request',
-      message: refused.map((r) => r.error).join('; '),
-      items,
-    });
-  }
-  const created = items.some((item) => 'id' in item && !item.duplicate);
-  return reply.code(created ? 201 : 200).send({ items });
 }

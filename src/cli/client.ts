@@ -4,6 +4,13 @@ import type { AlbumSummary } from '../library/albums/manual.js';
 import type { DuplicateGroup } from '../library/duplicates/review.js';
 
 /** Talks to a running Shoebox server over its REST API. */
+export interface UploadItem {
+  id?: string;
+  duplicate?: boolean;
+  error?: string;
+  statusCode?: number;
+}
+
 export class ShoeboxClient {
   constructor(readonly baseUrl: string) {}
 
@@ -24,16 +31,16 @@ export class ShoeboxClient {
   }
 
   /** Uploads one photo (with its sidecar and file date); answers the item for the photo. */
-  async upload(file: string, sidecar: string | null): Promise<{ id?: string; duplicate?: boolean; error?: string; statusCode?: number }> {
+  /** Uploads a photo (and its sidecar); answers the photo's item and the sidecar's. */
+  async upload(file: string, sidecar: string | null): Promise<UploadItem[]> {
     const form = new FormData();
     form.append('lastModified', String(Math.round(fs.statSync(file).mtimeMs)));
     form.append('file', await fs.openAsBlob(file), path.basename(file));
     if (sidecar) form.append('file', await fs.openAsBlob(sidecar), path.basename(sidecar));
     const response = await fetch(new URL('/api/photos', this.baseUrl), { method: 'POST', body: form });
-    const body = (await response.json()) as { items?: { id?: string; duplicate?: boolean; error?: string; statusCode?: number }[]; message?: string };
-    const item = body.items?.[0];
-    if (!item) throw new Error(body.message ?? `upload answered ${response.status}`);
-    return item;
+    const body = (await response.json()) as { items?: UploadItem[]; message?: string };
+    if (!body.items?.[0]) throw new Error(body.message ?? `upload answered ${response.status}`);
+    return body.items;
   }
 
   /** GET /api/search with the API's own query parameters. */

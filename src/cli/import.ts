@@ -22,22 +22,26 @@ interface ImportFlags {
 
 interface Tally {
   added: string[];
-  duplicates: number;
+  /** Files whose bytes the library has already. */
+  duplicates: string[];
   skipped: { file: string; reason: string }[];
+  /** Sidecars that were not taken: without their photo, or refused (too large). */
+  sidecars: { file: string; reason: string }[];
 }
 
-type AddOne = (file: string) => Promise<{ id: string; duplicate: boolean }>;
+type AddOne = (file: string) => Promise<{ id: string; duplicate: boolean; sidecarRefused?: string }>;
 
 export async function runImport(dir: string, settings: Settings, flags: ImportFlags): Promise<void> {
   const root = path.resolve(dir);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new Error(`${dir} is not a folder`);
-  const files = await listImportCandidates(root);
+  const { files, orphanSidecars } = await listImportCandidates(root);
+  const orphans = orphanSidecars.map((file) => ({ file, reason: 'XMP sidecar without its photo beside it' }));
   const server = await findServer(settings, flags.server);
   if (server) {
     process.stderr.write(`Importing ${files.length} files into the server at ${server.baseUrl}\n`);
-    const tally = await addAll(files, 4, (file) => uploadOne(server, file));
-    report(tally);
+    const tally = await addAll(files, 4, (file) => uploadOne(server, file), orphans);
+    report(tally, root);
     if (flags.wait) await waitRemote(server, tally.added);
     return;
   }
@@ -47,8 +51,8 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
   try {
     process.stderr.write(`Importing ${files.length} files into ${settings.dataDir}\n`);
     if (flags.wait) await lib.startPipeline();
-    const tally = await addAll(files, 2, (file) => ingestFile(lib, file));
-    report(tally);
+    const tally = await addAll(files, 2, (file) => ingestFile(lib, file), orphans);
+    report(tally, root);
     if (flags.wait) await waitLocal(lib, tally.added);
     else if (tally.added.length > 0) {
       process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
@@ -60,19 +64,21 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
 }
 
 async function uploadOne(server: ShoeboxClient, file: string) {
-  const item = await server.upload(file, await findSidecar(file));
-  if (!item.id) throw new UserError((item.statusCode as 413 | 415) ?? 400, item.error ?? 'refused');
-  return { id: item.id, duplicate: Boolean(item.duplicate) };
+  const sidecar = await findSidecar(file);
+  const [item, sidecarItem] = await server.upload(file, sidecar);
+  if (!item?.id) throw new UserError((item?.statusCode as 413 | 415) ?? 400, item?.error ?? 'refused');
+  return { id: item.id, duplicate: Boolean(item.duplicate), ...(sidecarItem?.error ? { sidecarRefused: sidecarItem.error } : {}) };
 }
 
-async function addAll(files: string[], concurrency: number, addOne: AddOne): Promise<Tally> {
-  const tally: Tally = { added: [], duplicates: 0, skipped: [] };
+async function addAll(files: string[], concurrency: number, addOne: AddOne, orphans: Tally['sidecars']): Promise<Tally> {
+  const tally: Tally = { added: [], duplicates: [], skipped: [], sidecars: [...orphans] };
   const progress = createProgress('import ', files.length);
   await forEachLimit(files, concurrency, async (file) => {
     try {
       const result = await addOne(file);
-      if (result.duplicate) tally.duplicates += 1;
+      if (result.duplicate) tally.duplicates.push(file);
       else tally.added.push(result.id);
+      if (result.sidecarRefused) tally.sidecars.push({ file, reason: result.sidecarRefused });
     } catch (error) {
       if (!(error instanceof UserError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
       tally.skipped.push({ file, reason: error instanceof Error ? error.message : String(error) });
@@ -83,11 +89,21 @@ async function addAll(files: string[], concurrency: number, addOne: AddOne): Pro
   return tally;
 }
 
-function report(tally: Tally): void {
-  const lines = [`Added ${tally.added.length}, already in the library ${tally.duplicates}, skipped ${tally.skipped.length}.`];
-  const shown = tally.skipped.slice(0, 50);
-  for (const skip of shown) lines.push(`  skipped ${skip.file}: ${skip.reason}`);
-  if (tally.skipped.length > shown.length) lines.push(`  … and ${tally.skipped.length - shown.length} more`);
+/** The outcome, then up to 50 names of each kind of file that was not added (relative to the folder). */
+function report(tally: Tally, root: string): void {
+  const name = (file: string) => path.relative(root, file) || file;
+  const lines = [
+    `Added ${tally.added.length}, already in the library ${tally.duplicates.length}, skipped ${tally.skipped.length}` +
+      (tally.sidecars.length > 0 ? `, sidecars not taken ${tally.sidecars.length}` : '') +
+      '.',
+  ];
+  const list = (items: string[]) => {
+    for (const item of items.slice(0, 50)) lines.push(item);
+    if (items.length > 50) lines.push(`  … and ${items.length - 50} more`);
+  };
+  list(tally.duplicates.sort().map((file) => `  already in the library: ${name(file)}`));
+  list(tally.skipped.map((skip) => `  skipped ${name(skip.file)}: ${skip.reason}`));
+  list(tally.sidecars.map((sidecar) => `  sidecar not taken ${name(sidecar.file)}: ${sidecar.reason}`));
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
 import { photos, photoSteps } from '../db/schema.js';
 import { detectImageType } from '../media/detect.js';
-import { findSidecar } from '../media/metadata.js';
+import { findSidecar, MAX_SIDECAR_BYTES } from '../media/metadata.js';
 import { STEP_NAMES } from '../pipeline/state.js';
 import { findExistingCopy, type ExistingCopy } from './duplicates/upload-check.js';
 import { UserError } from './errors.js';
@@ -22,6 +22,8 @@ export interface IngestedPhoto {
   state: string;
   /** When refused as a near-copy: the existing photo, how it matched and where to see it. */
   existing?: ExistingCopy & { url: string; thumbnailUrl: string };
+  /** Imports: why the sidecar beside the file was not taken (the photo was). */
+  sidecarRefused?: string;
 }
 
 export interface IngestSource {
@@ -59,13 +61,31 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${bytes} bytes`;
 }
 
+/** Longest file name kept, in characters (file systems allow 255 bytes). */
+const MAX_FILE_NAME = 255;
+
+/**
+ * The file name as the library keeps it: its last path segment, without control characters (a NUL, which the
+ * database cannot hold, a newline, an escape), trimmed, at most 255 characters (the extension kept); `unnamed`
+ * when nothing is left.
+ */
+export function cleanFileName(name: string | undefined | null): string {
+  const base = path.basename(String(name ?? '').replace(/\\/g, '/'));
+  let clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if (clean.length > MAX_FILE_NAME) {
+    const ext = path.extname(clean).slice(0, 16);
+    clean = clean.slice(0, MAX_FILE_NAME - ext.length) + ext;
+  }
+  return clean === '' || clean === '.' || clean === '..' ? 'unnamed' : clean;
+}
+
 /**
  * Streams a file into the library: to a temp file while hashing, then checks the type, then either points at
  * the photo that has the same bytes or stores it content-addressed and creates its row and pending steps.
  * The caller queues new photos (after attaching any sidecar).
  */
 export async function ingestStream(lib: Library, source: IngestSource): Promise<IngestedPhoto> {
-  const filename = path.basename(source.filename || 'unnamed');
+  const filename = cleanFileName(source.filename);
   const maxBytes = lib.settings.maxUploadBytes;
   const temp = lib.storage.tempPath();
   const counter = new HashingCounter(maxBytes);
@@ -91,25 +111,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
 
     const storageKey = lib.storage.originalKey(sha256, detected.ext);
     await lib.storage.adoptTemp(temp, storageKey);
-    const inserted = await lib.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(photos)
-        .values({
-          ownerId: lib.ownerId,
-          sha256,
-          filename,
-          sourcePath: source.sourcePath ?? null,
-          storageKey,
-          mime: detected.mime,
-          sizeBytes: counter.bytes,
-          fileModifiedAt: source.fileModifiedAt ?? null,
-          takenAt: source.fileModifiedAt ?? null,
-        })
-        .onConflictDoNothing()
-        .returning({ id: photos.id, state: photos.state });
-      if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
-      return row;
-    });
+    const inserted = await insertPhoto(lib, { sha256, filename, storageKey, mime: detected.mime, sizeBytes: counter.bytes, source });
     if (inserted) {
       await refreshSearchDocuments(lib.db, [inserted.id]); // findable by its file name from the start
       return { id: inserted.id, filename, duplicate: false, state: inserted.state };
@@ -123,6 +125,42 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     throw error;
   } finally {
     await fs.rm(temp, { force: true });
+  }
+}
+
+/**
+ * The photo's row and its pending steps; null when the same bytes won a race. An original stored for a row that
+ * could not be written goes again (unless another photo has the same bytes): never a file without its row.
+ */
+async function insertPhoto(
+  lib: Library,
+  photo: { sha256: string; filename: string; storageKey: string; mime: string; sizeBytes: number; source: IngestSource },
+): Promise<{ id: string; state: string } | null> {
+  const { sha256, filename, storageKey, source } = photo;
+  try {
+    return await lib.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(photos)
+        .values({
+          ownerId: lib.ownerId,
+          sha256,
+          filename,
+          sourcePath: source.sourcePath ?? null,
+          storageKey,
+          mime: photo.mime,
+          sizeBytes: photo.sizeBytes,
+          fileModifiedAt: source.fileModifiedAt ?? null,
+          takenAt: source.fileModifiedAt ?? null,
+        })
+        .onConflictDoNothing()
+        .returning({ id: photos.id, state: photos.state });
+      if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
+      return row ?? null;
+    });
+  } catch (error) {
+    const [shared] = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.storageKey, storageKey)).limit(1);
+    if (!shared) await lib.storage.remove(storageKey);
+    throw error;
   }
 }
 
@@ -165,7 +203,11 @@ export async function ingestFile(lib: Library, file: string): Promise<IngestedPh
     fileModifiedAt: stat.mtime,
   });
   const sidecar = await findSidecar(file);
-  const attached = sidecar ? await attachSidecar(lib, result.id, sidecar) : false;
+  const sidecarSize = sidecar ? (await fs.stat(sidecar)).size : 0;
+  const attached = sidecar && sidecarSize <= MAX_SIDECAR_BYTES ? await attachSidecar(lib, result.id, sidecar) : false;
   if (!result.duplicate || attached) await lib.queue.add(result.id);
+  if (sidecar && sidecarSize > MAX_SIDECAR_BYTES) {
+    return { ...result, sidecarRefused: `${path.basename(sidecar)}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read` };
+  }
   return result;
 }

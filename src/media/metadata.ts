@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DefaultExifToolOptions, ExifTool } from 'exiftool-vendored';
 import { chooseDateTaken, type TagBag } from './dates.js';
+import { watchedExiftoolFactory } from './exiftool-process.js';
 import { faceRegionsOf, type FaceRegion } from './face-regions.js';
 import type { PlaceNames } from './places.js';
 import type { PhotoMetadata } from './types.js';
@@ -36,11 +37,20 @@ export interface ReadMetadataOptions {
   sidecar?: string | null;
 }
 
+/**
+ * Largest XMP sidecar read: Lightroom's and digiKam's are kilobytes (a long develop history a few hundred); a
+ * 19 MB one held ExifTool for a minute. Larger ones are refused at upload and import, and ignored here.
+ */
+export const MAX_SIDECAR_BYTES = 4 * 1024 * 1024;
+
 let instance: ExifTool | null = null;
 
 function reader(): ExifTool {
   if (instance === null || instance.ended) {
+    const processFactory = watchedExiftoolFactory(process.env);
     instance = new ExifTool({
+      // each ExifTool under a watchdog that stops it when this process is gone, even by SIGKILL
+      ...(processFactory ? { processFactory } : {}),
       maxProcs: Math.max(1, os.availableParallelism()),
       // Numbers, not labels, for these (Orientation 6, not "Rotate 90 CW"; signed decimal degrees).
       numericTags: [...DefaultExifToolOptions.numericTags, 'Rating', 'RatingPercent'],
@@ -363,7 +373,9 @@ async function readTags(file: string): Promise<TagBag> {
  * file at all (missing, not a file, unknown or empty content); a damaged file gives what can be read.
  */
 export async function readMetadata(file: string, opts: ReadMetadataOptions = {}): Promise<ReadMetadataResult> {
-  const sidecarPath = opts.sidecar === undefined ? await findSidecar(file) : opts.sidecar;
+  const found = opts.sidecar === undefined ? await findSidecar(file) : opts.sidecar;
+  const size = found ? (await stat(found).catch(() => null))?.size : undefined;
+  const sidecarPath = found && size !== undefined && size <= MAX_SIDECAR_BYTES ? found : null;
   const [tags, sidecarTags] = await Promise.all([
     readTags(file),
     sidecarPath ? readTags(sidecarPath).catch(() => null) : Promise.resolve(null),

@@ -151,8 +151,10 @@ describe('REST API on the embedded library', () => {
     expect(missing.status).toBe(404);
     const badBody = await fetch(`${url}/api/reprocess`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"step":"nope"}' });
     expect(badBody.status).toBe(400);
+    // Not multipart: the wrong media type, said as such.
     const noFiles = await fetch(`${url}/api/photos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(noFiles.status).toBe(400);
+    expect(noFiles.status).toBe(415);
+    expect((await noFiles.json()).message).toMatch(/multipart\/form-data/);
   });
 
   it('serves files with types, ETags and cache headers', async () => {

@@ -1,4 +1,5 @@
-import fs from 'node:fs';
+import fs, { existsSync } from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer } from '../helpers/cli.js';
@@ -19,18 +20,25 @@ describe('shoebox CLI', () => {
     fs.copyFileSync(path.join(assets, 'metadata/xmp/dates/2000.xmp'), path.join(source, '2000.xmp'));
     fs.writeFileSync(path.join(source, 'nested/readme.txt'), 'not a photo');
     fs.writeFileSync(path.join(source, 'broken.jpg'), Buffer.alloc(0));
+    // A sidecar whose photo is not there.
+    fs.copyFileSync(path.join(assets, 'metadata/xmp/dates/2000.xmp'), path.join(source, 'nested/lonely.jpg.xmp'));
     const dataDir = path.join(work, 'library');
 
     const first = await runCli(['import', source, '--data', dataDir, '--wait']);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/Added 4, already in the library 0, skipped 2/);
+    expect(first.stderr).toMatch(/Added 4, already in the library 0, skipped 2, sidecars not taken 1\./);
     expect(first.stderr).toMatch(/skipped .*readme\.txt: .*text\/plain/);
     expect(first.stderr).toMatch(/skipped .*broken\.jpg: .*empty/);
+    expect(first.stderr).toContain('sidecar not taken nested/lonely.jpg.xmp: XMP sidecar without its photo beside it');
     expect(first.stderr).toMatch(/Processed: 4 completed/);
 
     const second = await runCli(['import', source, '--data', dataDir]);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/Added 0, already in the library 4, skipped 2/);
+    // Each file the library has already is named.
+    for (const name of ['silver_fir.jpg', '2000.jpg', 'nested/wood_anemones.jpg', 'nested/deeper/denali.webp']) {
+      expect(second.stderr).toContain(`already in the library: ${name}`);
+    }
 
     // The library is what the import says: served by a server on the same folder.
     const server = await spawnServer(dataDir, { LOG_LEVEL: 'warn' });
@@ -98,5 +106,22 @@ describe('shoebox CLI', () => {
     const missing = await runCli(['import', path.join(work, 'does-not-exist')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/is not a folder/);
+  });
+
+  it('says which setting to change when the port is taken, and creates nothing', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const dataDir = path.join(work, 'never-created');
+      const result = await runCli(['serve', '--data', dataDir, '--port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`127.0.0.1:${port} is already in use`);
+      expect(result.stderr).toMatch(new RegExp(`--port ${port + 1} or SHOEBOX_PORT=${port + 1}`));
+      expect(result.stderr).toContain('Nothing was created.');
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

@@ -4,12 +4,16 @@
 
 import path from 'node:path';
 import { BinaryField, ExifTool } from 'exiftool-vendored';
+import { watchedExiftoolFactory } from '../exiftool-process.js';
 import { errorMessage, ImageDecodeError } from './common.js';
 
 let instance: ExifTool | null = null;
 
 function exiftool(): ExifTool {
-  if (instance === null || instance.ended) instance = new ExifTool({ maxProcs: 1 });
+  if (instance === null || instance.ended) {
+    const processFactory = watchedExiftoolFactory(process.env);
+    instance = new ExifTool({ maxProcs: 1, ...(processFactory ? { processFactory } : {}) });
+  }
   return instance;
 }
 
