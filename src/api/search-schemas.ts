@@ -117,6 +117,9 @@ const explanation = z.object({
     })
     .nullable(),
   semantic: z.object({ rank: z.number().int(), similarity: z.number().describe('cosine similarity to the query') }).nullable(),
+  closeMatch: z
+    .boolean()
+    .describe('found only through a similar spelling while the words as typed found other photos: listed after every other hit'),
 });
 
 export const searchResult = z.object({

@@ -25,6 +25,11 @@ export interface ArmHit {
   rank: number;
 }
 
+export interface KeywordArmHit extends ArmHit {
+  /** Found through a library term that looks like the words typed (a typo pass), not by the words themselves. */
+  fuzzy?: boolean;
+}
+
 export interface SemanticArmHit extends ArmHit {
   similarity: number;
 }
@@ -32,6 +37,11 @@ export interface SemanticArmHit extends ArmHit {
 export interface FusedHit {
   photoId: string;
   score: number;
+  /**
+   * Found only through a similar spelling while the words as typed found photos too: such hits come after every
+   * other hit, whatever their score ("EOS R5" shows the R5's photos first, an R6 never among them).
+   */
+  closeMatch: boolean;
   keywordRank: number | null;
   semanticRank: number | null;
   similarity: number | null;
@@ -49,23 +59,25 @@ export function applyCutoff(semantic: readonly SemanticArmHit[], keywordIds: Rea
 }
 
 /**
- * Fuses the two arms. Order: score, then the better keyword rank, then the better semantic rank, then the id —
- * a total order, so the same query always pages the same way.
+ * Fuses the two arms. Order: close matches last (see FusedHit), then score, then the better keyword rank, then
+ * the better semantic rank, then the id — a total order, so the same query always pages the same way.
  */
 export function fuse(
-  keyword: readonly ArmHit[],
+  keyword: readonly KeywordArmHit[],
   semantic: readonly SemanticArmHit[],
   options: { k?: number; cutoff?: number } = {},
 ): FusedHit[] {
   const k = options.k ?? DEFAULT_RRF_K;
   const keywordIds = new Set(keyword.map((hit) => hit.photoId));
   const kept = applyCutoff(semantic, keywordIds, options.cutoff ?? 0);
+  const wordsMatched = keyword.some((hit) => !hit.fuzzy);
   const byId = new Map<string, FusedHit>();
   for (const hit of keyword) {
-    byId.set(hit.photoId, { photoId: hit.photoId, score: rrfTerm(hit.rank, k), keywordRank: hit.rank, semanticRank: null, similarity: null });
+    const closeMatch = wordsMatched && hit.fuzzy === true;
+    byId.set(hit.photoId, { photoId: hit.photoId, score: rrfTerm(hit.rank, k), closeMatch, keywordRank: hit.rank, semanticRank: null, similarity: null });
   }
   for (const hit of kept) {
-    const fused = byId.get(hit.photoId) ?? { photoId: hit.photoId, score: 0, keywordRank: null, semanticRank: null, similarity: null };
+    const fused = byId.get(hit.photoId) ?? { photoId: hit.photoId, score: 0, closeMatch: false, keywordRank: null, semanticRank: null, similarity: null };
     fused.score += rrfTerm(hit.rank, k);
     fused.semanticRank = hit.rank;
     fused.similarity = hit.similarity;
@@ -78,6 +90,7 @@ const nullsLast = (a: number | null, b: number | null) => (a ?? Infinity) - (b ?
 
 export function compareFused(a: FusedHit, b: FusedHit): number {
   return (
+    Number(a.closeMatch) - Number(b.closeMatch) ||
     b.score - a.score ||
     nullsLast(a.keywordRank, b.keywordRank) ||
     nullsLast(a.semanticRank, b.semanticRank) ||

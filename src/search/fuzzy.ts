@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import type { ParsedQuery } from './query.js';
+import { toTsquery, TS_CONFIG } from './tsquery.js';
 
 /** The typo pass runs when the full text finds fewer photos than this. */
 export const FUZZY_WHEN_FEWER_THAN = 20;
@@ -18,7 +19,7 @@ export interface Alternative {
  * "Did you mean": when the words as typed find (almost) nothing, the library's own terms that look like them —
  * `Curei` → `Marie Curie`, `tulps` → `tulips` — found by trigram similarity in the small terms table rather
  * than over every photo's text, so a typo costs the same in a library of any size. The keyword arm then
- * searches for those terms (search.ts).
+ * searches for those terms (search.ts); when the words as typed found photos too, those come after them.
  */
 export async function fuzzyAlternatives(db: Db, ownerId: string, parsed: ParsedQuery): Promise<Alternative[]> {
   const typed = parsed.positiveText.toLowerCase();
@@ -32,6 +33,8 @@ export async function fuzzyAlternatives(db: Db, ownerId: string, parsed: ParsedQ
           from search_terms
           where owner_id = ${ownerId}::uuid and photos > 0 and label <> '' and ${typed} <% normalized
             and lower(unaccent(label)) <> ${typed}
+            -- a term the words as typed already match ("Canon EOS R5" for "EOS R5") is not another spelling
+            and not (to_tsvector(${TS_CONFIG}, label) @@ ${toTsquery(parsed)})
           group by label
           order by similarity desc, label limit ${ALTERNATIVES}`,
     );

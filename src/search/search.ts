@@ -51,6 +51,7 @@ interface FusedRow {
   kw_rank: string | null;
   kw_score: number | null;
   fuzzy: boolean | null;
+  close_match: boolean | null;
   sem_rank: string | null;
   similarity: number | null;
 }
@@ -143,7 +144,7 @@ function semanticPage(db: Db, kept: SQL, semantic: SQL, options: SearchOptions, 
         select photo_id, 1.0::float8 / (${options.rrfK}::int + rank) as score, rank, similarity from sem
         where similarity >= ${options.cutoff}::float8 * (select max(similarity) from sem))
       select (select count(*) from fused)::int as total, 0 as kw_total, null as sem_ids, null as sem_similarities,
-        page.photo_id, page.score, null as kw_rank, null as kw_score, null as fuzzy, page.rank as sem_rank, page.similarity
+        page.photo_id, page.score, null as kw_rank, null as kw_score, null as fuzzy, false as close_match, page.rank as sem_rank, page.similarity
       -- one row even past the end, to carry the count
       from (select 1) one left join lateral (
         select * from fused order by rank limit ${options.limit} offset ${offset}) page on true
@@ -175,10 +176,13 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
       sql`with ${kept}
       ${useKeyword ? keywordArm(parsed, ownerId, filter, narrowed, alternatives) : NO_KEYWORD_ARM}, ${semantic},
       best as (select max(similarity) as best from sem),
+      -- a typo pass's photos come after all others when the words as typed found photos too (fusion.ts)
+      words_matched as (select exists (select 1 from kw where not fuzzy) as yes),
       fused as materialized (
         select coalesce(kw.photo_id, sem.photo_id) as photo_id,
           coalesce(1.0::float8 / (${options.rrfK}::int + kw.rank), 0) + coalesce(1.0::float8 / (${options.rrfK}::int + sem.rank), 0) as score,
-          kw.rank as kw_rank, kw.score as kw_score, kw.fuzzy, sem.rank as sem_rank, sem.similarity
+          kw.rank as kw_rank, kw.score as kw_score, kw.fuzzy, coalesce(kw.fuzzy, false) and (select yes from words_matched) as close_match,
+          sem.rank as sem_rank, sem.similarity
         from kw full join sem on sem.photo_id = kw.photo_id
         where kw.photo_id is not null or sem.similarity >= ${options.cutoff}::float8 * (select best from best))
       -- one row even past the end, to carry the counts
@@ -186,7 +190,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
         -- the semantic arm's ranking for a typo re-run: only when one may follow, and on the first row alone
         case when page.page_row is null or page.page_row = 1 then counts.sem_ids end as sem_ids,
         case when page.page_row is null or page.page_row = 1 then counts.sem_similarities end as sem_similarities,
-        page.photo_id, page.score, page.kw_rank, page.kw_score, page.fuzzy, page.sem_rank, page.similarity
+        page.photo_id, page.score, page.kw_rank, page.kw_score, page.fuzzy, page.close_match, page.sem_rank, page.similarity
       from
         (select (select count(*) from fused)::int as total, (select count(*) from kw)::int as kw_total,
                 case when ${sql.raw(String(carryRanking))} and (select count(*) from kw) < ${FUZZY_WHEN_FEWER_THAN}
@@ -194,10 +198,10 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
                 case when ${sql.raw(String(carryRanking))} and (select count(*) from kw) < ${FUZZY_WHEN_FEWER_THAN}
                   then (select array_agg(similarity order by rank) from sem) end as sem_similarities) counts
         left join lateral (
-          select *, row_number() over (order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id) as page_row from (
-            select * from fused order by score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id
+          select *, row_number() over (order by close_match, score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id) as page_row from (
+            select * from fused order by close_match, score desc, kw_rank asc nulls last, sem_rank asc nulls last, photo_id
             limit ${options.limit} offset ${offset}) ranked) page on true
-      order by page.score desc, page.kw_rank asc nulls last, page.sem_rank asc nulls last, page.photo_id`,
+      order by page.close_match, page.score desc, page.kw_rank asc nulls last, page.sem_rank asc nulls last, page.photo_id`,
     );
   let alternatives: Alternative[] = [];
   let found = useKeyword || !useSemantic ? await fusedPage(alternatives, semantic) : await semanticPage(db, kept, semantic, options, offset);
@@ -227,6 +231,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
           ? null
           : { rank: Number(row.kw_rank), score: row.kw_score ?? 0, fuzzy: row.fuzzy === true, matches: matches.get(row.photo_id) ?? [] },
       semantic: row.sem_rank === null ? null : { rank: Number(row.sem_rank), similarity: row.similarity ?? 0 },
+      closeMatch: row.close_match === true,
     },
   }));
   return { hits, total, parsed, alternatives };

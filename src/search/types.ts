@@ -54,6 +54,8 @@ export type SearchField = (typeof SEARCH_FIELDS)[number];
 export interface HitExplanation {
   keyword: { rank: number; score: number; matches: KeywordMatch[]; fuzzy: boolean } | null;
   semantic: { rank: number; similarity: number } | null;
+  /** Found only through a similar spelling while the words as typed found other photos (listed after them). */
+  closeMatch: boolean;
 }
 
 export interface RankedHit {

@@ -30,6 +30,26 @@ describe('Reciprocal Rank Fusion', () => {
     expect(fuse([], semantic([['b', 0.2], ['a', 0.2]])).map((hit) => hit.photoId)).toEqual(['b', 'a']);
   });
 
+  it('puts close matches (a similar spelling) after every other hit when the words as typed found photos', () => {
+    // "EOS R5": r5-a and r5-b carry the words; r6 came from the typo pass ("Canon EOS R6") and is first by meaning.
+    const keyword = [
+      { photoId: 'r5-a', rank: 1 },
+      { photoId: 'r5-b', rank: 2 },
+      { photoId: 'r6', rank: 3, fuzzy: true },
+    ];
+    const fused = fuse(keyword, semantic([['r6', 0.4], ['beach', 0.39], ['r5-b', 0.3], ['r5-a', 0.2]]));
+    // By score alone r6 (1/63 + 1/61) would lead; as a close match it goes last, even after a semantic-only hit.
+    expect(fused.map((hit) => hit.photoId)).toEqual(['r5-a', 'r5-b', 'beach', 'r6']);
+    expect(fused[3]!.score).toBeGreaterThan(fused[0]!.score);
+    expect(fused.map((hit) => hit.closeMatch)).toEqual([false, false, false, true]);
+    // When nothing matched as typed, the typo pass is the keyword arm: fused by score like any hit.
+    const typoOnly = fuse([{ photoId: 'r6', rank: 1, fuzzy: true }], semantic([['beach', 0.4], ['r6', 0.39]]));
+    expect(typoOnly.map((hit) => [hit.photoId, hit.closeMatch])).toEqual([
+      ['r6', false],
+      ['beach', false],
+    ]);
+  });
+
   it('lets k change how much the first ranks dominate', () => {
     // keyword: a first, b tenth; semantic: b second. With a small k, a's first place wins; with a large one, b's two.
     const keyword = ranked(['a', ...Array.from({ length: 8 }, (_, i) => `f${i}`), 'b']);

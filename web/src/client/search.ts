@@ -22,6 +22,10 @@ export interface SearchFilters {
   place?: string;
   album?: string;
   hasLocation?: boolean;
+  /** Favourites only. */
+  favorite?: boolean;
+  /** Rated at least this many stars (1–5). */
+  minRating?: number;
   hideDuplicates?: boolean;
 }
 
@@ -48,7 +52,12 @@ export interface SearchHit {
   photo: SearchPhoto;
   /** Reciprocal Rank Fusion score. */
   score: number;
-  explanation: { keyword: KeywordExplanation | null; semantic: SemanticExplanation | null };
+  explanation: {
+    keyword: KeywordExplanation | null;
+    semantic: SemanticExplanation | null;
+    /** Found only through a similar spelling while the words as typed found other photos: listed after them. */
+    closeMatch: boolean;
+  };
 }
 
 export interface SearchResult {
@@ -114,6 +123,8 @@ export function filterParams(filters: SearchFilters): URLSearchParams {
   if (filters.place) query.set('place', filters.place);
   if (filters.album) query.set('album', filters.album);
   if (filters.hasLocation) query.set('hasLocation', 'true');
+  if (filters.favorite) query.set('favorite', 'true');
+  if (filters.minRating) query.set('minRating', String(filters.minRating));
   if (filters.hideDuplicates) query.set('hideDuplicates', 'true');
   return query;
 }

@@ -10,9 +10,23 @@ import { WhyMatched, WhySimilar } from './WhyMatched.js';
 type Hit = { kind: 'text'; hit: SearchHit; query: string } | { kind: 'similar'; hit: SimilarHit; source: string };
 type ResultPhoto = TilePhoto & { result: Hit };
 
+/**
+ * The hits of a text search. Close matches (a similar spelling, when the words as typed found photos too) come
+ * last from the API and get a grid of their own under a heading, so they never read as matches of the words.
+ */
 export function TextResultGrid({ hits, query }: { hits: SearchHit[]; query: string }) {
   const photos = useMemo(() => hits.map((hit): ResultPhoto => ({ ...hit.photo, result: { kind: 'text', hit, query } })), [hits, query]);
-  return <ResultGrid photos={photos} label={`Search results for ${query}`} />;
+  const firstClose = photos.findIndex((photo) => photo.result.kind === 'text' && photo.result.hit.explanation.closeMatch);
+  if (firstClose < 0) return <ResultGrid photos={photos} label={`Search results for ${query}`} />;
+  return (
+    <>
+      {firstClose > 0 ? <ResultGrid photos={photos.slice(0, firstClose)} label={`Search results for ${query}`} sequence={photos} /> : null}
+      <h2 className="search-close-heading" data-testid="search-close-heading">
+        Close matches <span className="muted">— similar words, not “{query}” as typed</span>
+      </h2>
+      <ResultGrid photos={photos.slice(firstClose)} label={`Close matches for ${query}`} testId="search-close-matches" sequence={photos} />
+    </>
+  );
 }
 
 export function SimilarResultGrid({ hits, source }: { hits: SimilarHit[]; source: string }) {
@@ -20,8 +34,19 @@ export function SimilarResultGrid({ hits, source }: { hits: SimilarHit[]; source
   return <ResultGrid photos={photos} label={`Photos like ${source}`} />;
 }
 
-function ResultGrid({ photos, label }: { photos: ResultPhoto[]; label: string }) {
-  const onOpen = useCallback(() => stepThroughList(photos), [photos]);
+function ResultGrid({
+  photos,
+  label,
+  testId = 'search-results',
+  sequence = photos,
+}: {
+  photos: ResultPhoto[];
+  label: string;
+  testId?: string;
+  /** The photo page's ←/→ order when one opens (all the results, over both grids). */
+  sequence?: ResultPhoto[];
+}) {
+  const onOpen = useCallback(() => stepThroughList(sequence), [sequence]);
   // One explanation open at a time (tapped open); a tap elsewhere or Escape closes it.
   const [openId, setOpenId] = useState<string | null>(null);
   useEffect(() => {
@@ -44,7 +69,7 @@ function ResultGrid({ photos, label }: { photos: ResultPhoto[]; label: string })
     <PhotoGrid
       photos={photos}
       label={label}
-      testId="search-results"
+      testId={testId}
       onOpen={onOpen}
       overlay={(photo) => (
         <WhyOverlay filename={photo.filename} open={openId === photo.id} onToggle={(open) => setOpenId(open ? photo.id : null)}>
