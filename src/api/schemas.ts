@@ -38,6 +38,13 @@ export const libraryFilterQuery = z.object({
   album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
   person: z.uuid({ message: 'person must be a person id (UUID)' }).optional().describe('person id: photos with a face of that person'),
   favorite: booleanParam.optional().describe('true: favourites only; false: all but the favourites'),
+  minRating: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .optional()
+    .describe("rated at least this many stars (1–5): the user's rating, else the file's"),
   hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
 });
 

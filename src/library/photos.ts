@@ -31,6 +31,8 @@ export interface LibraryFilter {
   /** Person id: photos with a face of that person. */
   person?: string;
   favorite?: boolean;
+  /** Rated at least this many stars (the user's rating, else the file's). */
+  minRating?: number;
   /** One photo per duplicate group (its suggested keeper). */
   hideDuplicates?: boolean;
 }
@@ -166,6 +168,7 @@ export function libraryCondition(lib: Library, filter: LibraryFilter): SQL {
   if (filter.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
   if (filter.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);
   if (filter.favorite !== undefined) conditions.push(eq(photos.favorite, filter.favorite));
+  if (filter.minRating !== undefined) conditions.push(gte(photos.rating, filter.minRating));
   if (filter.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${filter.album}::uuid)`);
   if (filter.person) conditions.push(sql`exists (select 1 from faces f where f.photo_id = ${photos.id} and f.person_id = ${filter.person}::uuid)`);
   if (filter.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));

@@ -25,7 +25,8 @@ const KEYED_FILTERS = ['from', 'to', 'camera', 'hasGps', 'favorite'] as const;
  * and pipeline states change in other tables, or too often to be worth keeping.
  */
 function markCovers(filter: LibraryFilter): boolean {
-  return !filter.album && !filter.person && !filter.hideDuplicates && !filter.state;
+  // the mark's trigger does not watch ratings (migration 0007)
+  return !filter.album && !filter.person && !filter.hideDuplicates && !filter.state && filter.minRating === undefined;
 }
 
 function keyOf(groupBy: TimelineGrouping, filter: LibraryFilter): string {

@@ -429,6 +429,38 @@ describe('web app: a gallery longer than the screen', () => {
     await page.close();
   });
 
+  it('Esc after stepping far through the photos lands on the last photo seen, its tile focused', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    await poll(() => tile(page, order[2]!).count()).toBe(1);
+    await tile(page, order[2]!).click();
+    await page.waitForURL(`**/photos/${order[2]}`);
+    const last = 40;
+    for (let i = 3; i <= last; i++) {
+      await poll(() => page.getByTestId('next-photo').getAttribute('href')).toBe(`/photos/${order[i]}`);
+      await page.keyboard.press('ArrowRight');
+      await page.waitForURL(`**/photos/${order[i]}`);
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForURL(`${server.url}/`);
+    // The gallery was left at its top; the photo now looked at is far below: it is brought on screen and focused.
+    await poll(() => page.evaluate((id) => document.activeElement?.getAttribute('data-photo-id') === id, order[last]!)).toBe(true);
+    const box = (await tile(page, order[last]!).boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(600);
+    // Back to the photo and Esc again at once: the same place, nothing moves.
+    const scrolled = await page.evaluate(() => window.scrollY);
+    await tile(page, order[last]!).click();
+    await page.waitForURL(`**/photos/${order[last]}`);
+    await page.keyboard.press('Escape');
+    await page.waitForURL(`${server.url}/`);
+    await poll(() => page.evaluate(() => window.scrollY)).toBe(scrolled);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('steps through the gallery order also from a photo opened by its link', async () => {
     const { page, errors } = await openPage(context);
     const middle = 30;

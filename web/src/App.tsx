@@ -1,10 +1,11 @@
-import { lazy, Suspense, useEffect, useLayoutEffect } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef } from 'react';
 import { DropZone } from './components/DropZone.js';
 import { Header } from './components/Header.js';
 import { UploadNotice } from './components/UploadNotice.js';
 import { Gallery } from './pages/Gallery.js';
 import { NotFound } from './pages/NotFound.js';
 import { PhotoPage } from './pages/PhotoPage.js';
+import { photoLeft, restorePlace } from './lib/returnPlace.js';
 import { matchPath, savedScroll, useLocation } from './lib/router.js';
 
 // The gallery (the first screen) and the photo page (opened from every list, stepped through with the keys: no
@@ -19,6 +20,7 @@ const pages = {
   duplicates: () => import('./pages/Duplicates.js'),
   jobs: () => import('./pages/Jobs.js'),
   trash: () => import('./pages/Trash.js'),
+  favorites: () => import('./pages/Favorites.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -28,6 +30,7 @@ const AlbumPage = lazy(() => pages.album().then((m) => ({ default: m.AlbumPage }
 const DuplicatesPage = lazy(() => pages.duplicates().then((m) => ({ default: m.DuplicatesPage })));
 const JobsPage = lazy(() => pages.jobs().then((m) => ({ default: m.JobsPage })));
 const TrashPage = lazy(() => pages.trash().then((m) => ({ default: m.TrashPage })));
+const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.FavoritesPage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
 function usePrefetchPages(): void {
@@ -50,18 +53,17 @@ export function App() {
   const location = useLocation();
   usePrefetchPages();
 
-  // New pages start at the top; Back and Forward return to where the page was left.
+  // New pages start at the top; Back and Forward return to where the page was left. Coming back from a photo,
+  // the list also shows the photo last looked at (returnPlace.ts).
+  const previous = useRef<string | null>(null);
   useLayoutEffect(() => {
-    const target = location.action === 'pop' ? savedScroll(location.key) : 0;
-    window.scrollTo(0, target);
-    if (Math.abs(window.scrollY - target) <= 1) return;
-    // The page is not tall enough yet (still rendering): try again for a few frames.
-    let frames = 0;
-    let frame = requestAnimationFrame(function again() {
-      window.scrollTo(0, target);
-      if (Math.abs(window.scrollY - target) > 1 && ++frames < 30) frame = requestAnimationFrame(again);
-    });
-    return () => cancelAnimationFrame(frame);
+    const fromPhoto = location.pathname.startsWith('/photos/') ? null : photoLeft(previous.current);
+    previous.current = location.pathname;
+    if (location.action !== 'pop' && !fromPhoto) {
+      window.scrollTo(0, 0);
+      return;
+    }
+    return restorePlace(location.action === 'pop' ? savedScroll(location.key) : 0, fromPhoto);
   }, [location]);
 
   const page = pageFor(location.pathname);
@@ -102,5 +104,6 @@ function pageFor(pathname: string) {
   if (pathname === '/duplicates') return <DuplicatesPage />;
   if (pathname === '/jobs') return <JobsPage />;
   if (pathname === '/trash') return <TrashPage />;
+  if (pathname === '/favorites') return <FavoritesPage />;
   return <NotFound />;
 }

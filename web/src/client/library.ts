@@ -23,6 +23,8 @@ export interface LibraryFilter {
   /** Person id: photos with a face of that person. */
   person?: string;
   favorite?: boolean;
+  /** Rated at least this many stars (1–5). */
+  minRating?: number;
   hideDuplicates?: boolean;
   from?: string;
   to?: string;

@@ -7,6 +7,7 @@ import { UploadButton } from './UploadButton.js';
 
 const SECTIONS = [
   { to: '/', label: 'Photos' },
+  { to: '/favorites', label: 'Favourites' },
   { to: '/people', label: 'People' },
   { to: '/albums', label: 'Albums' },
   { to: '/duplicates', label: 'Duplicates' },

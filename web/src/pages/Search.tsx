@@ -290,7 +290,10 @@ function TextResults({
       ))}
       {meta.alternatives.length > 0 ? (
         <p className="search-note" data-testid="search-alternatives">
-          Also searched for words in your library that look like yours: {meta.alternatives.map((a) => a.label).join(', ')}
+          {items.some((hit) => hit.explanation.closeMatch)
+            ? 'After the photos that match your words: close matches for '
+            : 'Also searched for words in your library that look like yours: '}
+          {meta.alternatives.map((a) => a.label).join(', ')}
         </p>
       ) : null}
       {items.length === 0 ? (
@@ -536,6 +539,8 @@ function ActiveFilters({ filters, choices, onChange }: { filters: SearchFilters;
   if (filters.place) chips.push({ key: 'place', label: `Place: ${filters.place}`, remove: { ...filters, place: undefined } });
   if (filters.album) chips.push({ key: 'album', label: `Album: ${album ?? '…'}`, remove: { ...filters, album: undefined } });
   if (filters.hasLocation) chips.push({ key: 'location', label: 'Has a location', remove: { ...filters, hasLocation: undefined } });
+  if (filters.favorite) chips.push({ key: 'favorite', label: 'Favourites', remove: { ...filters, favorite: undefined } });
+  if (filters.minRating) chips.push({ key: 'rating', label: `${'★'.repeat(filters.minRating)}${filters.minRating < 5 ? ' and up' : ''}`, remove: { ...filters, minRating: undefined } });
   if (filters.hideDuplicates) chips.push({ key: 'duplicates', label: 'Duplicates hidden', remove: { ...filters, hideDuplicates: undefined } });
   if (chips.length === 0) return null;
   return (

@@ -98,6 +98,31 @@ export function SearchFiltersPanel({
       </fieldset>
 
       <fieldset className="filter-group">
+        <legend>Favourites and rating</legend>
+        <label className="filter-check">
+          <input type="checkbox" data-testid="filter-favorite" checked={!!filters.favorite} onChange={(event) => set({ favorite: event.target.checked || undefined })} />
+          <span>Favourites only</span>
+        </label>
+        <label htmlFor={`${id}-rating`} className="visually-hidden">
+          Least rating
+        </label>
+        <select
+          id={`${id}-rating`}
+          className="filter-rating"
+          data-testid="filter-rating"
+          value={filters.minRating ?? ''}
+          onChange={(event) => set({ minRating: event.target.value ? Number(event.target.value) : undefined })}
+        >
+          <option value="">Any rating</option>
+          {[1, 2, 3, 4, 5].map((n) => (
+            <option key={n} value={n}>
+              {n === 5 ? '★★★★★ only' : `${'★'.repeat(n)} and up`}
+            </option>
+          ))}
+        </select>
+      </fieldset>
+
+      <fieldset className="filter-group">
         <legend className="visually-hidden">More</legend>
         <label className="filter-check">
           <input type="checkbox" data-testid="filter-has-location" checked={!!filters.hasLocation} onChange={(event) => set({ hasLocation: event.target.checked || undefined })} />

@@ -28,6 +28,7 @@ export function parseSearch(search: string): SearchState {
   const from = params.get('from');
   const to = params.get('to');
   const pages = Number(params.get('pages'));
+  const rating = Number(params.get('rating'));
   const filters: SearchFilters = {
     categories: list(params.get('categories')),
     people: list(params.get('people')),
@@ -37,6 +38,8 @@ export function parseSearch(search: string): SearchState {
     place: params.get('place')?.trim() || undefined,
     album: params.get('album') || undefined,
     hasLocation: flag(params.get('hasLocation')) || undefined,
+    favorite: flag(params.get('favorite')) || undefined,
+    minRating: Number.isInteger(rating) && rating >= 1 && rating <= 5 ? rating : undefined,
     hideDuplicates: flag(params.get('hideDuplicates')) || undefined,
   };
   return {
@@ -65,6 +68,8 @@ export function searchHref(state: SearchState): string {
   if (f.place) params.set('place', f.place);
   if (f.album) params.set('album', f.album);
   if (f.hasLocation) params.set('hasLocation', '1');
+  if (f.favorite) params.set('favorite', '1');
+  if (f.minRating) params.set('rating', String(f.minRating));
   if (f.hideDuplicates) params.set('hideDuplicates', '1');
   if (state.pages > 1) params.set('pages', String(state.pages));
   const query = params.toString();
@@ -83,6 +88,8 @@ export function filterCount(filters: SearchFilters): number {
     (filters.place ? 1 : 0) +
     (filters.album ? 1 : 0) +
     (filters.hasLocation ? 1 : 0) +
+    (filters.favorite ? 1 : 0) +
+    (filters.minRating ? 1 : 0) +
     (filters.hideDuplicates ? 1 : 0)
   );
 }

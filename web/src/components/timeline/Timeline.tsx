@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { LibraryFilter } from '../../client/library.js';
 import { useGridSize } from '../../hooks/useGridSize.js';
+import { registerPlaceFinder } from '../../lib/returnPlace.js';
 import { library, useSequence } from '../../store/library.js';
 import { filterKey } from '../../store/photoSequence.js';
 import { selection, useSelection } from '../../store/selection.js';
@@ -101,6 +102,18 @@ export function Timeline({ filter, empty, label = 'Photos, newest first', select
       window.removeEventListener('scroll', onScroll);
       window.removeEventListener('resize', onResize);
     };
+  }, [layout, sequence]);
+
+  // Where a photo's row is, for the return from a photo page to a tile not drawn yet (returnPlace.ts).
+  useEffect(() => {
+    if (!layout) return;
+    return registerPlaceFinder((photoId) => {
+      const offset = sequence.indexOf(photoId);
+      const node = container.current;
+      if (offset === undefined || !node) return null;
+      const row = layout.rows.find((r) => r.kind === 'tiles' && r.segments.some((seg) => offset >= seg.start && offset < seg.start + seg.count));
+      return row ? { top: node.getBoundingClientRect().top + window.scrollY + row.top, height: row.height } : null;
+    });
   }, [layout, sequence]);
 
   // A selection belongs to the page it was made on.
