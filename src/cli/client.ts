@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AlbumSummary } from '../library/albums/manual.js';
 import type { DuplicateGroup } from '../library/duplicates/review.js';
+import type { JobsSnapshot } from '../library/jobs.js';
 
 /** Talks to a running Shoebox server over its REST API. */
 export interface UploadItem {
@@ -66,6 +67,11 @@ export class ShoeboxClient {
   /** GET /api/albums with its query parameters. */
   albums(params: Record<string, string>) {
     return this.request<{ items: AlbumSummary[]; total: number }>('GET', `/api/albums?${queryString(params)}`);
+  }
+
+  /** GET /api/jobs: the pipeline's progress. */
+  jobs() {
+    return this.request<JobsSnapshot>('GET', '/api/jobs');
   }
 
   states(ids: string[]) {

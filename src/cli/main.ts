@@ -7,6 +7,7 @@ import { runAlbumsRegenerate } from './auto-albums.js';
 import { runDuplicates } from './duplicates.js';
 import { runImport } from './import.js';
 import { runInspect } from './inspect.js';
+import { runJobs } from './jobs.js';
 import { runModelsList, runModelsPull, runModelsRemove } from './models.js';
 import { runReprocess } from './reprocess.js';
 import { runSearch } from './search.js';
@@ -144,6 +145,14 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
     .action(async (flags) => runDuplicates(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  program
+    .command('jobs')
+    .description("the pipeline's progress: photos to process, per state and per step, speed, time left, latest failures (as the jobs page shows it)")
+    .option('--json', 'print the snapshot as GET /api/jobs answers it')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (flags) => runJobs(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   const models = program.command('models').description('list, download and remove the AI models');
   models

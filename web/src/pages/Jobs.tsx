@@ -118,7 +118,9 @@ function Overview({ jobs }: { jobs: JobsState }) {
         </div>
         <div>
           <dt>Queue</dt>
-          <dd>{formatCount(snapshot.queue.depth)} {snapshot.queue.depth === 1 ? 'job' : 'jobs'}</dd>
+          <dd data-testid="jobs-queue" data-value={snapshot.queue.depth}>
+            {formatCount(snapshot.queue.depth)} {snapshot.queue.depth === 1 ? 'photo' : 'photos'}
+          </dd>
         </div>
       </dl>
       <p className="muted jobs-rate-note">Speed counts the photos finished over the last {windowText(snapshot.rate.windowSeconds)}.</p>

@@ -1,0 +1,70 @@
+import type { Settings } from '../config/settings.js';
+import { jobsSnapshot, type JobsSnapshot } from '../library/jobs.js';
+import { throughServerOrLibrary } from './listing.js';
+
+export interface JobsFlags {
+  json?: boolean;
+  server?: string;
+}
+
+// The same words and the same numbers as the web app's jobs page (web/src/pages/Jobs.tsx, components/jobs).
+const STATES = [
+  ['pending', 'waiting'],
+  ['processing', 'processing'],
+  ['completed', 'completed'],
+  ['partial', 'partly processed'],
+  ['failed', 'failed'],
+] as const;
+const PARTS = [
+  ['done', 'done'],
+  ['skipped', 'skipped'],
+  ['failed', 'failed'],
+  ['running', 'running'],
+  ['pending', 'waiting'],
+] as const;
+
+const count = (n: number) => n.toLocaleString('en-US');
+const photos = (n: number) => `${count(n)} ${n === 1 ? 'photo' : 'photos'}`;
+
+function eta(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
+
+/** The snapshot as text: the headline, photos per state, each step's counts, the latest failures. */
+export function formatJobs(snapshot: JobsSnapshot, failuresShown = 10): string {
+  const state = (name: string) => snapshot.states[name] ?? 0;
+  const working = state('pending') + state('processing');
+  const lines: string[] = [];
+  lines.push(working > 0 ? `${photos(working)} to process` : 'All caught up: nothing waiting');
+  const rate = snapshot.rate.photosPerMinute;
+  const figures = [`queue ${photos(snapshot.queue.depth)}`, `speed ${rate > 0 ? `${rate.toFixed(1)} photos/min` : '—'}`];
+  if (working > 0) figures.push(`time left ${snapshot.etaSeconds === null ? 'estimating…' : eta(snapshot.etaSeconds)}`);
+  lines.push(figures.join(' · '));
+  lines.push('', 'Photos');
+  for (const [name, label] of STATES) lines.push(`  ${label.padEnd(18)} ${count(state(name)).padStart(9)}`);
+  const steps = Object.entries(snapshot.steps).filter(([, progress]) => PARTS.some(([key]) => progress[key] > 0));
+  if (steps.length > 0) {
+    lines.push('', `Steps${' '.repeat(16)}${PARTS.map(([, label]) => label.padStart(9)).join('')}`);
+    for (const [step, progress] of steps) lines.push(`  ${step.padEnd(19)}${PARTS.map(([key]) => count(progress[key]).padStart(9)).join('')}`);
+  }
+  if (snapshot.failuresTotal > 0) {
+    const shown = snapshot.failures.slice(0, failuresShown);
+    lines.push('', `Failures (${shown.length} of ${count(snapshot.failuresTotal)}, newest first)`);
+    for (const failure of shown) lines.push(`  ${failure.filename}  ${failure.step}: ${failure.error}  ${failure.photoId}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `shoebox jobs`: the pipeline's progress, as GET /api/jobs and the jobs page show it. */
+export async function runJobs(settings: Settings, flags: JobsFlags): Promise<void> {
+  const snapshot = await throughServerOrLibrary(
+    settings,
+    flags.server,
+    'jobs',
+    (client) => client.jobs(),
+    (lib) => jobsSnapshot(lib),
+  );
+  process.stdout.write(flags.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatJobs(snapshot));
+}
