@@ -11,12 +11,26 @@ export interface DuplicatesFlags {
 
 const PAGE = 200;
 
-function evidence(member: DuplicateGroup['members'][number]): string {
-  if (member.suggestedKeeper) return 'keep';
-  const parts: string[] = [member.tier];
-  if (member.pdqDistance !== null) parts.push(`${member.pdqDistance} bits${member.pdqOrientation && member.pdqOrientation !== 'original' ? ` ${member.pdqOrientation}` : ''}`);
-  if (member.similarity !== null) parts.push(`cos ${member.similarity.toFixed(3)}`);
-  return parts.join(' ');
+/**
+ * The member's measure in the web app's words (web/src/components/duplicates/evidence.ts), so that a pair reads
+ * the same here, on the duplicates page and on the photo page: "6 of 256 bits apart", "96.5% similar", "2 s apart".
+ */
+export function evidence(member: DuplicateGroup['members'][number], group: DuplicateGroup): string {
+  const parts: string[] = member.suggestedKeeper ? ['keep'] : [];
+  if (member.tier === 'burst') {
+    const other = group.members.find((m) => m.photo.id === member.matchedPhotoId);
+    const a = member.photo.takenAt ? Date.parse(member.photo.takenAt) : NaN;
+    const b = other?.photo.takenAt ? Date.parse(other.photo.takenAt) : NaN;
+    parts.push(Number.isNaN(a) || Number.isNaN(b) ? 'burst' : `burst ${Math.round(Math.abs(a - b) / 1000)} s apart`);
+  } else if (member.tier === 'clip' && member.similarity !== null) {
+    parts.push(`${Math.round(member.similarity * 1000) / 10}% similar`);
+  } else if (member.pdqDistance !== null) {
+    const turned = member.pdqOrientation && member.pdqOrientation !== 'original' ? ` ${member.pdqOrientation}` : '';
+    parts.push(`${member.pdqDistance === 0 ? 'identical hash' : `${member.pdqDistance} of 256 bits apart`}${turned}`);
+  } else {
+    parts.push(member.tier);
+  }
+  return parts.join(' · ');
 }
 
 function print(groups: DuplicateGroup[], json: boolean): void {
@@ -32,7 +46,7 @@ function print(groups: DuplicateGroup[], json: boolean): void {
     process.stdout.write(`${group.kind} ${group.id} (${group.members.length} photos)\n`);
     for (const member of group.members) {
       const size = member.photo.width && member.photo.height ? `${member.photo.width}×${member.photo.height}` : '?';
-      process.stdout.write(`  ${evidence(member).padEnd(22)} ${size.padStart(11)}  ${member.photo.filename}  ${member.photo.id}\n`);
+      process.stdout.write(`  ${evidence(member, group).padEnd(30)} ${size.padStart(11)}  ${member.photo.filename}  ${member.photo.id}\n`);
     }
   }
   const copies = groups.filter((g) => g.kind === 'duplicate').length;

@@ -28,6 +28,7 @@ const listJpegs = (dir: string) =>
 interface Member {
   photo: { id: string; filename: string; favorite: boolean };
   tier: string;
+  matchedPhotoId: string | null;
   pdqDistance: number | null;
   pdqOrientation: string | null;
   similarity: number | null;
@@ -154,8 +155,28 @@ describe('duplicates on a library built from the corpus', () => {
     const readable = await runCli(['duplicates', '--kind', 'duplicate', '--server', server.url]);
     expect(readable.code, readable.stderr).toBe(0);
     expect(readable.stdout).toMatch(/^duplicate [0-9a-f-]{36} \(\d+ photos\)$/m);
-    expect(readable.stdout).toMatch(/^  keep +\d+×\d+  falcon--/m);
-    expect(readable.stdout).toMatch(/^  pdq \d+ bits flipy/m);
+    expect(readable.stdout).toMatch(/^  keep · (\d+ of 256 bits apart|identical hash)\S* +\d+×\d+  falcon--/m);
+    expect(readable.stdout).toMatch(/^  \d+ of 256 bits apart flipy /m);
+    // One measure per pair, the same in the API, on both members and in the CLI's line for each member.
+    let pairs = 0;
+    for (const group of api) {
+      for (const member of group.members) {
+        const other = group.members.find((m) => m.photo.id === member.matchedPhotoId);
+        if (other?.matchedPhotoId !== member.photo.id) continue;
+        pairs++;
+        expect([other.pdqDistance, other.similarity, other.tier], `${member.photo.filename} ⇄ ${other.photo.filename}`).toEqual([
+          member.pdqDistance,
+          member.similarity,
+          member.tier,
+        ]);
+      }
+      if (group.kind !== 'duplicate') continue;
+      for (const member of group.members.filter((m) => m.tier === 'pdq' && m.pdqDistance)) {
+        const line = readable.stdout.split('\n').find((l) => l.includes(member.photo.id))!;
+        expect(line, member.photo.filename).toContain(`${member.pdqDistance} of 256 bits apart`);
+      }
+    }
+    expect(pairs).toBeGreaterThan(0);
     expect(readable.stderr).toMatch(/\d+ duplicate groups, 0 bursts/);
     const bad = await runCli(['duplicates', '--kind', 'triplicate', '--server', server.url]);
     expect(bad.code).not.toBe(0);

@@ -85,6 +85,12 @@ async function placeOfKind(tx: Db, ownerId: string, photoId: string, kind: Group
     on conflict (photo_id, kind) do update set group_id = excluded.group_id, tier = excluded.tier,
       matched_photo_id = excluded.matched_photo_id, pdq_distance = excluded.pdq_distance,
       pdq_orientation = excluded.pdq_orientation, similarity = excluded.similarity`);
+  // A pair is one measure: where the best match had matched this photo (an earlier run of it, measured then from
+  // the other side), it takes the evidence just measured, so both members, the photo page and the CLI agree.
+  await tx.execute(sql`
+    update duplicate_members set tier = ${best.classified.tier}, pdq_distance = ${best.evidence.pdqDistance},
+      pdq_orientation = ${best.evidence.pdqOrientation}, similarity = ${best.evidence.similarity}
+    where photo_id = ${best.evidence.photoId}::uuid and kind = ${kind} and matched_photo_id = ${photoId}::uuid`);
   // matched photos not yet in a group of this kind join with the same evidence, seen from their side
   for (const match of matches) {
     await tx.execute(sql`

@@ -3,18 +3,21 @@ import { getDuplicateGroup, photoLinks, similarPhotos, type DuplicateMember, typ
 import { Link } from '../lib/router.js';
 import { stepThroughList } from '../store/resultSequence.js';
 import { PhotoGrid } from './PhotoGrid.js';
+import { evidenceText, tierLabel } from './duplicates/evidence.js';
 
 type Load<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'error'; error: string };
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
-/** What a member's evidence says, shortly: "same picture, 4 bits apart", "97% alike", "burst". */
-function evidence(member: DuplicateMember): string {
-  if (member.tier === 'burst') return 'burst';
-  if (member.pdqDistance !== null) return `${member.pdqDistance} bits`;
-  if (member.similarity !== null) return `${Math.round(member.similarity * 100)}% alike`;
-  return member.tier;
+/**
+ * What puts `member` beside the photo shown, in the duplicates page's words: the pair's own measure when one of
+ * the two matched the other, else the member's measure to the photo it matched in the group.
+ */
+function evidence(member: DuplicateMember, shown: string, all: readonly DuplicateMember[]): string {
+  const mine = all.find((m) => m.photo.id === shown);
+  const pair = member.matchedPhotoId !== shown && mine?.matchedPhotoId === member.photo.id ? { ...mine, photo: member.photo, matchedPhotoId: shown } : member;
+  return evidenceText(pair, { members: all }) ?? tierLabel(member.tier);
 }
 
 /**
@@ -63,7 +66,7 @@ export function DuplicatesSection({ photo }: { photo: PhotoFull }) {
             return member ? (
               <span className="tile-note">
                 {member.suggestedKeeper ? 'keep · ' : ''}
-                {evidence(member)}
+                {evidence(member, photo.id, load.status === 'ready' ? load.value : [])}
               </span>
             ) : null;
           }}

@@ -1,5 +1,5 @@
 // What put a photo in a group, said in words: the tier and its measure (PDQ distance, CLIP similarity, time apart).
-import type { DuplicateGroup, GroupMember } from '../../client/duplicates.js';
+import type { GroupMember } from '../../client/duplicates.js';
 import { parseWallClock } from '../../lib/format.js';
 
 const TIERS: Record<string, { label: string; explain: string }> = {
@@ -25,7 +25,12 @@ const ORIENTATIONS: Record<string, string> = {
 };
 
 /** "6 of 256 bits apart", "94% similar", "2 s apart" — the measure of the tier that placed the member, or null. */
-export function evidenceText(member: GroupMember, group: DuplicateGroup): string | null {
+export type EvidenceOf = Pick<GroupMember, 'tier' | 'matchedPhotoId' | 'pdqDistance' | 'pdqOrientation' | 'similarity'> & {
+  photo: { takenAt: string | null };
+};
+
+/** The same words wherever a pair is shown: the duplicates page, the photo page (one text per pair, see groups.ts). */
+export function evidenceText(member: EvidenceOf, group: { members: readonly { photo: { id: string; takenAt: string | null } }[] }): string | null {
   if (member.tier === 'burst') {
     // frames of a burst differ by design: the time between them is the evidence, not how alike they look
     const other = group.members.find((m) => m.photo.id === member.matchedPhotoId);
