@@ -67,6 +67,9 @@ export function Scrubber({ layout, container }: { layout: Layout; container: Ref
     const moved = new ResizeObserver(remeasure);
     moved.observe(document.body);
     if (track.current) moved.observe(track.current);
+    // the header grows on a phone (its tabs and search wrap): the track starts below it
+    const headerNode = document.querySelector('.app-header');
+    if (headerNode) moved.observe(headerNode);
     window.addEventListener('scroll', schedule, { passive: true });
     window.addEventListener('resize', remeasure);
     return () => {
