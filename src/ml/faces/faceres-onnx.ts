@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import type * as Ort from 'onnxruntime-node';
 
-import { DataType, encodeModel, type Initializer, type Node as OnnxNode } from '../onnx-writer.js';
+import { DataType, encodeModel, hwioToOihw, type Initializer, type Node as OnnxNode } from '../onnx-writer.js';
 import { FACERES_DIMENSIONS, FACERES_INPUT_SIZE, faceResModelFile } from './descriptor.js';
 
 const OUTPUT = 'global_pooling/Mean';
@@ -75,16 +75,6 @@ function readWeights(file: string, manifest: { paths: string[]; weights: WeightS
 
 const decodeAttr = (value: string | undefined) => (value ? Buffer.from(value, 'base64').toString('latin1') : '');
 
-/** HWIO (tf conv2d filters) → OIHW (ONNX Conv weights). */
-export function hwioToOihw(shape: number[], data: Float32Array): { dims: number[]; data: Float32Array } {
-  const [h, w, i, o] = shape as [number, number, number, number];
-  const out = new Float32Array(data.length);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      for (let c = 0; c < i; c++)
-        for (let k = 0; k < o; k++) out[((k * i + c) * h + y) * w + x] = data[((y * w + x) * i + c) * o + k]!;
-  return { dims: [o, i, h, w], data: out };
-}
 
 /** HWCM (tf depthwise filters) → (C·M)1HW, for an ONNX Conv with group = C. */
 function hwcmToGrouped(shape: number[], data: Float32Array): { dims: number[]; data: Float32Array } {

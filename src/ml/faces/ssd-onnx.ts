@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import type * as Ort from 'onnxruntime-node';
 
-import { DataType, encodeModel, type Initializer, type Node as OnnxNode } from '../onnx-writer.js';
+import { DataType, encodeModel, hwioToOihw, type Initializer, type Node as OnnxNode } from '../onnx-writer.js';
 
 /** SSD's input side: face-api pads the image to a square (bottom / right, zeros) and resizes it to this. */
 export const SSD_INPUT_SIZE = 512;
@@ -69,16 +69,6 @@ function loadWeights(): Map<string, { shape: number[]; data: Float32Array }> {
   return out;
 }
 
-/** HWIO (tf conv2d filters) → OIHW (ONNX Conv weights). */
-function hwioToOihw(shape: number[], data: Float32Array): { dims: number[]; data: Float32Array } {
-  const [h, w, i, o] = shape as [number, number, number, number];
-  const out = new Float32Array(data.length);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++)
-      for (let c = 0; c < i; c++)
-        for (let k = 0; k < o; k++) out[((k * i + c) * h + y) * w + x] = data[((y * w + x) * i + c) * o + k]!;
-  return { dims: [o, i, h, w], data: out };
-}
 
 interface Built {
   model: Uint8Array;
