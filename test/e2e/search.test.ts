@@ -34,8 +34,9 @@ const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
 const portraitRotated = path.join(assets, 'metadata/faces/portrait-orientation-6.jpg');
 
 /** The ids of the result tiles, in order. */
+/** Every result in page order: the matches of the words, then the close matches (their own grid) if any. */
 const resultIds = (page: Page) =>
-  page.locator('[data-testid="search-results"] [data-testid="photo-tile"]').evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-photo-id')));
+  page.locator('[data-testid="search-results"] [data-testid="photo-tile"], [data-testid="search-close-matches"] [data-testid="photo-tile"]').evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-photo-id')));
 
 /** "why this matched" as "label: detail" lines. */
 const whyRows = (tile: Locator) =>

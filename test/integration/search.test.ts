@@ -163,7 +163,7 @@ describe('search on a library built from the corpus', () => {
     const semantic = await found({ q, mode: 'semantic', limit: 100, cutoff: 0 });
     const hybrid = await found({ q, mode: 'hybrid', limit: 100, cutoff: 0 });
     const expected = fuse(
-      keyword.map((hit) => ({ photoId: hit.photo.id, rank: hit.explanation.keyword!.rank })),
+      keyword.map((hit) => ({ photoId: hit.photo.id, rank: hit.explanation.keyword!.rank, fuzzy: hit.explanation.keyword!.fuzzy })),
       semantic.map((hit) => ({ photoId: hit.photo.id, rank: hit.explanation.semantic!.rank, similarity: hit.explanation.semantic!.similarity })),
     );
     expect(hybrid.map((hit) => hit.photo.id)).toEqual(expected.map((hit) => hit.photoId));
