@@ -171,3 +171,6 @@ export function megapixels(width: number | null, height: number | null): string 
   const mp = (width * height) / 1_000_000;
   return `${mp < 1 ? mp.toFixed(2) : mp.toFixed(1)} MP`;
 }
+
+/** A least rating in words: "★★★ and up", "★★★★★ only" (the favourites view and the search filter). */
+export const leastRatingText = (stars: number): string => (stars === 5 ? '★★★★★ only' : `${'★'.repeat(stars)} and up`);

@@ -1,9 +1,9 @@
-import { useEffect, useId, useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useId, useMemo } from 'react';
 import type { LibraryFilter } from '../client/library.js';
 import { Timeline } from '../components/timeline/Timeline.js';
-import { formatCount } from '../lib/format.js';
+import { formatCount, leastRatingText as starsText } from '../lib/format.js';
 import { Link, navigate, useLocation } from '../lib/router.js';
-import { library } from '../store/library.js';
+import { library, useSequence } from '../store/library.js';
 import '../styles/gallery.css';
 import '../styles/search.css';
 
@@ -32,8 +32,6 @@ export function favoritesHref(view: FavoritesView): string {
   return query ? `/favorites?${query}` : '/favorites';
 }
 
-const starsText = (n: number) => (n === 5 ? '★★★★★ only' : `${'★'.repeat(n)} and up`);
-
 /**
  * Favourites, and photos by rating: the favourites (optionally only those rated N stars or more), or every photo
  * rated N stars or more. A timeline like the gallery's, so photos open, step with ←/→, and come back here.
@@ -47,7 +45,7 @@ export function FavoritesPage() {
     [view.scope, view.minRating],
   );
   const sequence = useMemo(() => library.sequence(filter), [filter]);
-  const state = useSyncExternalStore(sequence.subscribe, sequence.getSnapshot);
+  const state = useSequence(sequence);
   const total = state.timeline?.total ?? null;
   const title = view.scope === 'favorites' ? 'Favourites' : `Rated ${starsText(view.minRating ?? 1)}`;
 

@@ -2,6 +2,7 @@
 // goes straight into the URL (the search runs again); both arms of the search apply them before ranking.
 import { useEffect, useId, useState } from 'react';
 import { photoUrls } from '../../api.js';
+import { leastRatingText } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { suggest, type Category, type PersonChoice, type SearchFilters } from '../../client/search.js';
 
@@ -116,7 +117,7 @@ export function SearchFiltersPanel({
           <option value="">Any rating</option>
           {[1, 2, 3, 4, 5].map((n) => (
             <option key={n} value={n}>
-              {n === 5 ? '★★★★★ only' : `${'★'.repeat(n)} and up`}
+              {leastRatingText(n)}
             </option>
           ))}
         </select>
