@@ -59,144 +59,177 @@ interface Mark {
   strong: boolean;
 }
 
-/** Ink masks: darker and lighter than the local mean by INK_CONTRAST (box mean over an integral image). */
-function inkMasks(px: ArrayLike<number>, w: number, h: number): [Uint8Array, Uint8Array] {
+/** Polarities of ink in the ink map. */
+const DARK = 1;
+const LIGHT = 2;
+
+/**
+ * The ink map: DARK where a pixel is INK_CONTRAST darker than the mean of its neighbourhood (a box mean over an
+ * integral image), LIGHT where it is that much lighter, 0 elsewhere. The test is `v·area < sum − 20·area`
+ * rather than `v < sum/area − 20`: the same answer in integers, without a division per pixel.
+ */
+function inkMap(px: ArrayLike<number>, w: number, h: number): Uint8Array {
   const stride = w + 1;
   const integral = new Float64Array(stride * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;
+    const above = y * stride;
+    const here = above + stride;
     for (let x = 0; x < w; x++) {
       row += px[y * w + x]!;
-      integral[(y + 1) * stride + x + 1] = integral[y * stride + x + 1]! + row;
+      integral[here + x + 1] = integral[above + x + 1]! + row;
     }
   }
   const r = Math.max(3, Math.round(WINDOW_FRACTION * Math.max(w, h)));
-  const dark = new Uint8Array(w * h);
-  const light = new Uint8Array(w * h);
+  const ink = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
-    const ya = Math.max(0, y - r);
-    const yb = Math.min(h, y + r + 1);
+    const ya = y - r < 0 ? 0 : y - r;
+    const yb = y + r + 1 > h ? h : y + r + 1;
+    const top = ya * stride;
+    const bottom = yb * stride;
+    const rows = yb - ya;
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      const xa = Math.max(0, x - r);
-      const xb = Math.min(w, x + r + 1);
-      const sum = integral[yb * stride + xb]! - integral[ya * stride + xb]! - integral[yb * stride + xa]! + integral[ya * stride + xa]!;
-      const mean = sum / ((yb - ya) * (xb - xa));
-      const v = px[y * w + x]!;
-      if (v < mean - INK_CONTRAST) dark[y * w + x] = 1;
-      else if (v > mean + INK_CONTRAST) light[y * w + x] = 1;
+      const xa = x - r < 0 ? 0 : x - r;
+      const xb = x + r + 1 > w ? w : x + r + 1;
+      const sum = integral[bottom + xb]! - integral[top + xb]! - integral[bottom + xa]! + integral[top + xa]!;
+      const area = rows * (xb - xa);
+      const v = px[row + x]! * area;
+      const margin = INK_CONTRAST * area;
+      if (v < sum - margin) ink[row + x] = DARK;
+      else if (v > sum + margin) ink[row + x] = LIGHT;
     }
   }
-  return [dark, light];
+  return ink;
 }
 
-/** 8-connected components of `mask` (two passes, union-find): a label per pixel (−1 outside) and the count. */
-function label(mask: Uint8Array, w: number, h: number): { labels: Int32Array; count: number } {
-  const labels = new Int32Array(w * h).fill(-1);
-  // A new provisional label needs a pixel with none of its 4 earlier neighbours set: at most one per 2×2 cell.
-  const parent = new Int32Array(Math.ceil(w / 2) * Math.ceil(h / 2) + 1);
-  let next = 0;
-  const find = (a: number): number => {
-    while (parent[a] !== a) {
-      parent[a] = parent[parent[a]!]!;
-      a = parent[a]!;
-    }
-    return a;
-  };
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (!mask[i]) continue;
-      let l = -1;
-      for (let k = 0; k < 4; k++) {
-        let j: number;
-        if (k === 0) j = x > 0 ? i - 1 : -1;
-        else if (y === 0) break;
-        else if (k === 1) j = x > 0 ? i - w - 1 : -1;
-        else if (k === 2) j = i - w;
-        else j = x < w - 1 ? i - w + 1 : -1;
-        if (j < 0) continue;
-        const lj = labels[j]!;
-        if (lj < 0) continue;
-        const rj = find(lj);
-        if (l < 0) l = rj;
-        else if (rj !== l) {
-          if (rj < l) {
-            parent[l] = rj;
-            l = rj;
-          } else parent[rj] = l;
-        }
-      }
-      if (l < 0) {
-        l = next++;
-        parent[l] = l;
-      }
-      labels[i] = l;
-    }
-  }
-  // Resolve to roots, renumbered 0..count-1.
-  const final = new Int32Array(next).fill(-1);
-  let count = 0;
-  for (let l = 0; l < next; l++) {
-    const r = find(l);
-    if (final[r] === -1) final[r] = count++;
-    final[l] = final[r]!;
-  }
-  for (let i = 0; i < labels.length; i++) if (labels[i]! >= 0) labels[i] = final[labels[i]!]!;
-  return { labels, count };
+/** Per component of one polarity's ink: box, area, summed stroke thickness, horizontal runs, summed grey. */
+interface Components {
+  count: number;
+  minX: Int32Array;
+  minY: Int32Array;
+  maxX: Int32Array;
+  maxY: Int32Array;
+  area: Int32Array;
+  thickness: Float64Array;
+  runs: Int32Array;
+  inkSum: Float64Array;
 }
 
-/** Glyph-like marks of one polarity, with their contrast against the rest of their box. */
-function marks(px: ArrayLike<number>, mask: Uint8Array, w: number, h: number): Mark[] {
-  const { labels, count } = label(mask, w, h);
-  if (count === 0) return [];
+/**
+ * 8-connected components of the ink of polarity `p`, labelled run by run (a horizontal run of ink is one
+ * node of a union-find; runs touching across rows, diagonals included, are joined), numbered in the order of
+ * their first pixel. Each component's statistics are summed from its runs: no label per pixel is needed.
+ */
+function components(px: ArrayLike<number>, ink: Uint8Array, p: number, w: number, h: number): Components {
   // Stroke thickness at a pixel ≈ the shorter of its horizontal and vertical ink runs.
-  const hrun = new Uint16Array(w * h);
-  const vrun = new Uint16Array(w * h);
+  const vrun = verticalRuns(ink, p, w, h);
+  // Runs counted first: sized for the worst case (⌈w/2⌉ a row), the arrays would take 6 MB a polarity.
+  let capacity = 0;
+  for (let row = 0; row < w * h; row += w) {
+    for (let i = row; i < row + w; i++) if (ink[i] === p && (i === row || ink[i - 1] !== p)) capacity++;
+  }
+  const runStart = new Int32Array(capacity);
+  const runEnd = new Int32Array(capacity); // exclusive
+  const runY = new Int32Array(capacity);
+  const parent = new Int32Array(capacity);
+  let runCount = 0;
+  let previous = 0; // first run of the previous row
   for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const first = runCount;
+    let j = previous;
     for (let x = 0; x < w; ) {
-      if (!mask[y * w + x]) {
+      if (ink[row + x] !== p) {
         x++;
         continue;
       }
-      let end = x;
-      while (end < w && mask[y * w + end]) end++;
-      for (let k = x; k < end; k++) hrun[y * w + k] = end - x;
+      let end = x + 1;
+      while (end < w && ink[row + end] === p) end++;
+      const k = runCount++;
+      runStart[k] = x;
+      runEnd[k] = end;
+      runY[k] = y;
+      parent[k] = k;
+      // Runs of the row above that touch [x, end), diagonals included: start ≤ end and end ≥ x.
+      while (j < first && runEnd[j]! < x) j++;
+      let root = k;
+      for (let m = j; m < first && runStart[m]! <= end; m++) {
+        let r = m;
+        while (parent[r] !== r) {
+          parent[r] = parent[parent[r]!]!;
+          r = parent[r]!;
+        }
+        if (r === root) continue;
+        // The smaller (earlier) run stays the root: a component is named by its first run.
+        if (r < root) {
+          parent[root] = r;
+          root = r;
+        } else parent[r] = root;
+      }
       x = end;
     }
+    previous = first;
   }
-  for (let x = 0; x < w; x++) {
-    for (let y = 0; y < h; ) {
-      if (!mask[y * w + x]) {
-        y++;
-        continue;
-      }
-      let end = y;
-      while (end < h && mask[end * w + x]) end++;
-      for (let k = y; k < end; k++) vrun[k * w + x] = end - y;
-      y = end;
+  // Roots, renumbered 0..count-1 in the order of their first run.
+  const index = new Int32Array(runCount);
+  let count = 0;
+  for (let k = 0; k < runCount; k++) {
+    // Roots come before their members, so a member's root is already numbered (and fully compressed below).
+    const r = parent[k]!;
+    index[k] = r === k ? count++ : index[parent[r]!]!;
+    parent[k] = r === k ? k : parent[r]!;
+  }
+  const c: Components = {
+    count,
+    minX: new Int32Array(count).fill(w),
+    minY: new Int32Array(count).fill(h),
+    maxX: new Int32Array(count).fill(-1),
+    maxY: new Int32Array(count).fill(-1),
+    area: new Int32Array(count),
+    thickness: new Float64Array(count),
+    runs: new Int32Array(count),
+    inkSum: new Float64Array(count),
+  };
+  for (let k = 0; k < runCount; k++) {
+    const l = index[k]!;
+    const x = runStart[k]!;
+    const end = runEnd[k]!;
+    const y = runY[k]!;
+    const length = end - x;
+    let thick = 0;
+    let grey = 0;
+    for (let i = y * w + x; i < y * w + end; i++) {
+      thick += vrun[i]! < length ? vrun[i]! : length;
+      grey += px[i]!;
     }
+    c.area[l]! += length;
+    c.thickness[l]! += thick;
+    c.inkSum[l]! += grey;
+    c.runs[l]!++;
+    if (x < c.minX[l]!) c.minX[l] = x;
+    if (end - 1 > c.maxX[l]!) c.maxX[l] = end - 1;
+    if (y < c.minY[l]!) c.minY[l] = y;
+    if (y > c.maxY[l]!) c.maxY[l] = y;
   }
-  const minX = new Int32Array(count).fill(w);
-  const minY = new Int32Array(count).fill(h);
-  const maxX = new Int32Array(count).fill(-1);
-  const maxY = new Int32Array(count).fill(-1);
-  const area = new Int32Array(count);
-  const thickness = new Float64Array(count);
-  const runs = new Int32Array(count);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      const l = labels[i]!;
-      if (l < 0) continue;
-      area[l]!++;
-      thickness[l]! += Math.min(hrun[i]!, vrun[i]!);
-      if (x === 0 || !mask[i - 1]) runs[l]!++;
-      if (x < minX[l]!) minX[l] = x;
-      if (x > maxX[l]!) maxX[l] = x;
-      if (y < minY[l]!) minY[l] = y;
-      if (y > maxY[l]!) maxY[l] = y;
-    }
-  }
+  return c;
+}
+
+/**
+ * Vertical ink run through each ink pixel of polarity `p` (0 elsewhere), in two row-major passes: the run's
+ * length so far going down, then the whole length carried back up from the run's last pixel.
+ */
+function verticalRuns(ink: Uint8Array, p: number, w: number, h: number): Uint16Array {
+  const runs = new Uint16Array(w * h);
+  for (let i = 0; i < w; i++) if (ink[i] === p) runs[i] = 1;
+  for (let i = w; i < w * h; i++) if (ink[i] === p) runs[i] = runs[i - w]! + 1;
+  for (let i = w * (h - 1) - 1; i >= 0; i--) if (ink[i] === p && ink[i + w] === p) runs[i] = runs[i + w]!;
+  return runs;
+}
+
+/** Glyph-like marks of one polarity, with their contrast against the rest of their box. */
+function marks(px: ArrayLike<number>, ink: Uint8Array, p: number, w: number, h: number): Mark[] {
+  const { count, minX, minY, maxX, maxY, area, thickness, runs, inkSum } = components(px, ink, p, w, h);
   const maxHeight = MAX_GLYPH_HEIGHT_FRACTION * Math.min(w, h);
   const out: Mark[] = [];
   for (let l = 0; l < count; l++) {
@@ -207,27 +240,23 @@ function marks(px: ArrayLike<number>, mask: Uint8Array, w: number, h: number): M
     if (thickness[l]! / area[l]! > MAX_STROKE * mh) continue;
     if (runs[l]! > Math.max(MAX_RUNS_PER_ROW, (0.6 * mw) / mh) * mh) continue;
     // Background: the box minus all ink of this polarity (neighbouring letters are not clutter).
-    let ink = 0;
     let back = 0;
     let back2 = 0;
     let backCount = 0;
     for (let y = minY[l]!; y <= maxY[l]!; y++) {
-      for (let x = minX[l]!; x <= maxX[l]!; x++) {
-        const i = y * w + x;
+      for (let i = y * w + minX[l]!; i <= y * w + maxX[l]!; i++) {
+        if (ink[i] === p) continue;
         const v = px[i]!;
-        if (labels[i] === l) ink += v;
-        else if (!mask[i]) {
-          back += v;
-          back2 += v * v;
-          backCount++;
-        }
+        back += v;
+        back2 += v * v;
+        backCount++;
       }
     }
     let contrast = Infinity;
     if (backCount > 0) {
       const mean = back / backCount;
       const sd = Math.sqrt(Math.max(0, back2 / backCount - mean * mean));
-      contrast = Math.abs(ink / area[l]! - mean) / (sd + 4); // + 4: JPEG noise on a flat background
+      contrast = Math.abs(inkSum[l]! / area[l]! - mean) / (sd + 4); // + 4: JPEG noise on a flat background
     }
     if (contrast < WEAK_CONTRAST) continue;
     out.push({
@@ -281,9 +310,10 @@ function neighbourCounts(list: Mark[], vertical: boolean): Int32Array {
 export function textLikelihoodFromPixels(pixels: ArrayLike<number>, width: number, height: number): TextEvidence {
   if (pixels.length < width * height) throw new RangeError(`expected ${width * height} grey pixels, got ${pixels.length}`);
   let glyphs = 0;
-  for (const mask of inkMasks(pixels, width, height)) {
+  const ink = inkMap(pixels, width, height);
+  for (const polarity of [DARK, LIGHT]) {
     // One polarity at a time: a line of text is all dark-on-light or all light-on-dark.
-    const list = marks(pixels, mask, width, height);
+    const list = marks(pixels, ink, polarity, width, height);
     const across = neighbourCounts(list, false);
     const down = neighbourCounts(list, true);
     for (let k = 0; k < list.length; k++) {

@@ -54,6 +54,24 @@ describe('textLikelihoodFromPixels', () => {
     expect(result.score).toBeGreaterThan(0.9);
   });
 
+  it('joins strokes that touch only at corners: a line of one-pixel "x" letters counts', () => {
+    // Each "x" is two 1 px diagonals in a 10×10 box: one mark only when pixels touching diagonally are joined.
+    const px = canvas(230);
+    for (let line = 0; line < 3; line++) {
+      for (let k = 0; k < 40; k++) {
+        const x = 40 + k * 14;
+        const y = 80 + line * 30;
+        for (let d = 0; d < 10; d++) {
+          px[(y + d) * W + x + d] = 30;
+          px[(y + d) * W + x + 9 - d] = 30;
+        }
+      }
+    }
+    const result = textLikelihoodFromPixels(px, W, H);
+    expect(result.glyphs).toBeGreaterThanOrEqual(100);
+    expect(result.likely).toBe(true);
+  });
+
   it('finds light letters on a dark board', () => {
     expect(textLikelihoodFromPixels(page(220, 40), W, H).likely).toBe(true);
   });
