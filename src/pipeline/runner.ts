@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
@@ -36,6 +36,9 @@ async function loadStatuses(db: Db, photoId: string): Promise<Statuses> {
   return Object.fromEntries(rows.map((row) => [row.step, row.status])) as Statuses;
 }
 
+/** The photo's step statuses as one JSON object, read in the same statement as its row (one query, not two). */
+const stepStatusesJson = sql<Statuses | null>`(select json_object_agg(s.step, s.status) from ${photoSteps} s where s.photo_id = ${photos.id})`;
+
 /**
  * Runs the photo's steps of one lane that can run now, in order, recording each outcome; then settles the
  * photo's state and returns the lanes that have work for it next. Safe to call again at any time: finished
@@ -44,9 +47,13 @@ async function loadStatuses(db: Db, photoId: string): Promise<Statuses> {
  */
 export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName): Promise<LaneName[]> {
   const { db, storage, logger } = deps;
-  const [photo] = await db.select().from(photos).where(eq(photos.id, photoId));
-  if (!photo) return []; // deleted meanwhile
-  const statuses = await loadStatuses(db, photoId);
+  const [found] = await db
+    .select({ photo: getTableColumns(photos), statuses: stepStatusesJson })
+    .from(photos)
+    .where(eq(photos.id, photoId));
+  if (!found) return []; // deleted meanwhile
+  const { photo } = found;
+  const statuses: Statuses = { ...found.statuses };
   const ctx: StepContext = {
     photo,
     db,
@@ -173,9 +180,9 @@ async function recordStep(db: Db, photoId: string, step: StepName, attempt: numb
 async function settle(deps: RunnerDeps, photoId: string, options: { searchChanged: boolean }): Promise<LaneName[]> {
   const { db, storage } = deps;
   const settled = await db.transaction(async (tx) => {
-    const [row] = await tx.select({ state: photos.state }).from(photos).where(eq(photos.id, photoId)).for('update');
+    const [row] = await tx.select({ state: photos.state, statuses: stepStatusesJson }).from(photos).where(eq(photos.id, photoId)).for('update');
     if (!row) return null;
-    const statuses = await loadStatuses(tx as unknown as Db, photoId);
+    const statuses: Statuses = { ...row.statuses };
     const state: PhotoState = derivePhotoState(statuses);
     if (state !== row.state) await tx.update(photos).set({ state, updatedAt: new Date() }).where(eq(photos.id, photoId));
     return { state, previous: row.state, statuses };
