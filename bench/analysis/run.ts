@@ -144,6 +144,23 @@ class Sampler {
 }
 
 /**
+ * How fast the machine is right now: the best of three runs of a fixed integer loop, in ms. The shared hosts this
+ * runs on vary by ±30 % from hour to hour (the same loop took 431 and 680 ms a minute apart), so runs are only
+ * comparable when their probes are close; back-to-back A/B runs remain the fair comparison.
+ */
+function hostProbeMs(): number {
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const started = performance.now();
+    let x = 0;
+    for (let i = 0; i < 100_000_000; i++) x = (x + i * 7) % 1_000_003;
+    if (x < 0) throw new Error('unreachable'); // keeps the loop from being optimised away
+    best = Math.min(best, performance.now() - started);
+  }
+  return Math.round(best);
+}
+
+/**
  * The machine is shared: waits (up to 3 minutes) until the other processes use under a quarter of a core over
  * 3 s, and says how busy it was when it gave up.
  */
@@ -366,6 +383,7 @@ function byCategory(details: PhotoDetail[]) {
 
 async function runOnce(spec: RunSpec, dir: string) {
   const busyCoresBefore = await waitForQuiet();
+  const probeBefore = hostProbeMs();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-bench-analysis-'));
   const server = await startServer(dataDir, spec.env);
   try {
@@ -407,6 +425,8 @@ async function runOnce(spec: RunSpec, dir: string) {
       people: people?.total ?? null,
       versions: sample ? Object.fromEntries(STEPS.map((s) => [s, sample[s]?.version ?? null])) : null,
       busyCoresBefore,
+      /** hostProbeMs() before the run and after it: the host's speed while it ran (lower is faster). */
+      hostProbeMs: [probeBefore, hostProbeMs()],
       /** Machine CPU that was not the server's (the import client, this script, other work), in cores. */
       otherCores: round(resources.machineBusyCores - resources.serverCores, 2),
       loadAverageAfter: os.loadavg().map((n) => round(n, 2)),
@@ -463,7 +483,7 @@ async function main() {
       const result = await runOnce(spec, set.dir);
       console.log(
         `  ${result.photos} photos, ${result.photosPerSecond} photos/s, all thumbnails after ${result.secondsToAllThumbnails} s, ` +
-          `peak RSS ${result.resources.peakRssMb} MB`,
+          `peak RSS ${result.resources.peakRssMb} MB, server CPU ${result.resources.serverCpuSeconds} s, host probe ${result.hostProbeMs.join(' / ')} ms`,
       );
       if (Object.keys(result.failures).length > 0) console.log(`  FAILED STEPS: ${JSON.stringify(result.failures)}`);
       runs[spec.name]!.push(result);
