@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import type { Settings } from './config/settings.js';
-import { openLibrary, type Library } from './library/library.js';
+import { ensureLocalApiKey } from './auth/local-key.js';
+import { openLibrary, type LibraryContext } from './library/library.js';
 import { acquireLock } from './library/lock.js';
 import { scheduleTrashPurge } from './library/trash.js';
 import { scheduleUpkeep } from './library/upkeep.js';
@@ -11,7 +12,8 @@ import { scheduleUpkeep } from './library/upkeep.js';
 export interface RunningServer {
   url: string;
   app: FastifyInstance;
-  lib: Library;
+  /** The library's process resources (no user: see asOwner). */
+  lib: LibraryContext;
   close(): Promise<void>;
 }
 
@@ -51,9 +53,11 @@ async function checkCanListen(host: string, port: number): Promise<void> {
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
   await checkCanListen(settings.host, settings.port);
   const lock = settings.databaseUrl ? null : acquireLock(settings.dataDir, { command: 'serve' });
-  let lib: Library | null = null;
+  let lib: LibraryContext | null = null;
   try {
     lib = await openLibrary(settings, logger);
+    // the CLI on this machine finds the server through the lock file and signs in with this key
+    await ensureLocalApiKey(lib.db, settings.dataDir);
     const app = await buildApp(lib, logger);
     await app.listen({ host: settings.host, port: settings.port }).catch((error: unknown) => {
       // Taken between the check and now.

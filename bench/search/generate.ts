@@ -692,7 +692,7 @@ export async function prepareLibrary(n: number, options: PrepareOptions & { log:
 }
 
 /** Opens the prepared library. */
-export async function openLibrary(n: number): Promise<{ database: Database; meta: LibraryMeta; dataDir: string }> {
+export async function openLibraryAsOwner(n: number): Promise<{ database: Database; meta: LibraryMeta; dataDir: string }> {
   const meta = readMeta(n);
   if (!meta) throw new Error(`no library of ${n} photos: run prepareLibrary first`);
   const dataDir = libraryDir(n);

@@ -26,7 +26,7 @@ import {
   folderBytes,
   libraryDir,
   makeUniverse,
-  openLibrary,
+  openLibraryAsOwner,
   pendingWork,
   prepareLibrary,
   repoRoot,
@@ -530,7 +530,7 @@ async function main() {
   const warmed = cold ? null : warmOsCache(base);
   if (warmed) log(`read the library's tables and indexes into the OS cache: ${warmed.megabytes} MB in ${warmed.seconds} s`);
   else log(`dropped the library's ${dropOsCache(base).files} files from the OS cache`);
-  const { database, meta, dataDir } = await openLibrary(PHOTOS);
+  const { database, meta, dataDir } = await openLibraryAsOwner(PHOTOS);
   try {
     // as the server does after a start (it serves meanwhile; here the measurements wait for it)
     const prewarmed = await prewarmSemanticSearch(database).done;

@@ -429,14 +429,14 @@ async function main(): Promise<void> {
   await buildWeb();
   const { loadSettings } = await import('../../src/config/settings.js');
   const { createLogger } = await import('../../src/logger.js');
-  const { openLibrary } = await import('../../src/library/library.js');
+  const { openLibraryAsOwner } = await import('../../src/library/library.js');
   const { buildApp } = await import('../../src/api/app.js');
   const { chromium } = await import('playwright-core');
   // The server's library and app as `shoebox serve` builds them, without the pipeline: the synthetic photos
   // have no originals to process, and a library at rest is what this measures.
   const settings = loadSettings({ dataDir: libDir, port: 0, host: '127.0.0.1', logLevel: 'silent', concurrency: 1 }, {});
   const logger = createLogger(settings.logLevel);
-  const lib = await openLibrary(settings, logger);
+  const lib = await openLibraryAsOwner(settings, logger);
   const app = await buildApp(lib, logger);
   await app.listen({ host: settings.host, port: 0 });
   const address = app.server.address();

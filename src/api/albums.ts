@@ -15,7 +15,7 @@ import {
   removePhotos,
   updateAlbum,
 } from '../library/albums/manual.js';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { errorBody, photoList } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'album id must be a UUID' }) });
@@ -52,20 +52,22 @@ const photoIds = z.object({ ids: idList.min(1).describe("the owner's photo ids")
 const name = z.string().max(1000).describe('1 to 200 characters once trimmed');
 const description = z.string().max(10_000).nullable().describe('null or "" removes it');
 
-export function albumRoutes(app: FastifyInstance, lib: Library): void {
+export function albumRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/albums', {
+    config: { access: 'read' },
     schema: {
       tags: ['albums'],
       summary: 'Albums (manual and automatic, not dismissed) with their photo counts and covers, manual first, newest first',
       querystring: z.object({ ...page, kind: z.enum(ALBUM_KINDS).optional().describe('only manual or only automatic albums') }),
       response: { 200: z.object({ items: z.array(albumSummary), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 400: errorBody },
     },
-    handler: async (request) => listAlbums(lib, request.query),
+    handler: async (request) => listAlbums(request.lib, request.query),
   });
 
   api.post('/api/albums', {
+    config: { access: 'write' },
     schema: {
       tags: ['albums'],
       summary: 'Create an album, optionally with photos',
@@ -76,10 +78,11 @@ export function albumRoutes(app: FastifyInstance, lib: Library): void {
       }),
       response: { 201: albumSummary, 400: errorBody },
     },
-    handler: async (request, reply) => reply.code(201).send(await createAlbum(lib, request.body)),
+    handler: async (request, reply) => reply.code(201).send(await createAlbum(request.lib, request.body)),
   });
 
   api.get('/api/albums/:id', {
+    config: { access: 'read' },
     schema: {
       tags: ['albums'],
       summary: 'An album with one page of its photos, newest taken first',
@@ -87,10 +90,11 @@ export function albumRoutes(app: FastifyInstance, lib: Library): void {
       querystring: z.object({ ...page, limit: z.coerce.number().int().min(1).max(500).default(50) }),
       response: { 200: albumDetail, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => getAlbum(lib, request.params.id, request.query),
+    handler: async (request) => getAlbum(request.lib, request.params.id, request.query),
   });
 
   api.patch('/api/albums/:id', {
+    config: { access: 'write' },
     schema: {
       tags: ['albums'],
       summary: 'Rename or describe an album, or choose its cover (renaming or describing an automatic album keeps it: it becomes manual)',
@@ -104,10 +108,11 @@ export function albumRoutes(app: FastifyInstance, lib: Library): void {
         .refine((b) => Object.keys(b).length > 0, { message: 'give name, description or coverPhotoId' }),
       response: { 200: albumSummary, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => updateAlbum(lib, request.params.id, request.body),
+    handler: async (request) => updateAlbum(request.lib, request.params.id, request.body),
   });
 
   api.delete('/api/albums/:id', {
+    config: { access: 'write' },
     schema: {
       tags: ['albums'],
       summary: 'Delete an album; its photos stay in the library',
@@ -115,7 +120,7 @@ export function albumRoutes(app: FastifyInstance, lib: Library): void {
       response: { 204: z.null(), 400: errorBody, 404: errorBody },
     },
     handler: async (request, reply) => {
-      await deleteAlbum(lib, request.params.id);
+      await deleteAlbum(request.lib, request.params.id);
       return reply.code(204).send(null);
     },
   });
@@ -124,6 +129,7 @@ export function albumRoutes(app: FastifyInstance, lib: Library): void {
   const removed = z.object({ album: albumSummary, removed: z.number().int().describe('photos that were in it') });
 
   api.post('/api/albums/:id/photos', {
+    config: { access: 'write' },
     schema: {
       tags: ['albums'],
       summary: 'Add photos to an album (an automatic album becomes manual)',
@@ -132,7 +138,7 @@ export function albumRoutes(app: FastifyInstance, lib: Library): void {
       body: photoIds,
       response: { 200: added, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => addPhotos(lib, request.params.id, request.body.ids),
+    handler: async (request) => addPhotos(request.lib, request.params.id, request.body.ids),
   });
 
   const removeSchema = {
@@ -144,31 +150,35 @@ export function albumRoutes(app: FastifyInstance, lib: Library): void {
     response: { 200: removed, 400: errorBody, 404: errorBody },
   };
   api.delete('/api/albums/:id/photos', {
+    config: { access: 'write' },
     schema: removeSchema,
-    handler: async (request) => removePhotos(lib, request.params.id, request.body.ids),
+    handler: async (request) => removePhotos(request.lib, request.params.id, request.body.ids),
   });
   api.post('/api/albums/:id/photos/remove', {
+    config: { access: 'write' },
     schema: { ...removeSchema, summary: `${removeSchema.summary}; the same as DELETE /api/albums/{id}/photos, for clients that send no DELETE body` },
-    handler: async (request) => removePhotos(lib, request.params.id, request.body.ids),
+    handler: async (request) => removePhotos(request.lib, request.params.id, request.body.ids),
   });
 
   api.post('/api/albums/:id/keep', {
+    config: { access: 'write' },
     schema: {
       tags: ['albums'],
       summary: 'Keep an automatic album: it becomes manual (and listed again if it was dismissed)',
       params: idParams,
       response: { 200: albumSummary, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => keepAlbum(lib, request.params.id),
+    handler: async (request) => keepAlbum(request.lib, request.params.id),
   });
 
   api.post('/api/albums/:id/dismiss', {
+    config: { access: 'write' },
     schema: {
       tags: ['albums'],
       summary: 'Dismiss an automatic album: it is no longer listed nor searched by, and regenerating does not bring it back (409 for a manual album)',
       params: idParams,
       response: { 200: albumSummary, 400: errorBody, 404: errorBody, 409: errorBody },
     },
-    handler: async (request) => dismissAlbum(lib, request.params.id),
+    handler: async (request) => dismissAlbum(request.lib, request.params.id),
   });
 }

@@ -14,7 +14,13 @@ import {
 import type { Logger } from 'pino';
 import { webRoot } from '../config/paths.js';
 import { UserError } from '../library/errors.js';
-import type { Library } from '../library/library.js';
+import type { LibraryContext } from '../library/library.js';
+import fastifyCookie from '@fastify/cookie';
+import { adminRoutes } from './admin.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { authRoutes } from './auth.js';
+import { authPlugin } from './plugins/auth.js';
+import { securityHeaders } from './plugins/security-headers.js';
 import { version } from '../version.js';
 import { albumRoutes } from './albums.js';
 import { autoAlbumRoutes } from './auto-albums.js';
@@ -33,20 +39,25 @@ import { MAX_UPLOAD_FILES } from './multipart-errors.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 
-export async function buildApp(lib: Library, logger: Logger): Promise<FastifyInstance> {
+export async function buildApp(lib: LibraryContext, logger: Logger): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One line per pipeline step is the log that matters; a line per request would drown it.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    // behind a reverse proxy: X-Forwarded-Proto makes cookies Secure, X-Forwarded-For is the client's address
+    trustProxy: lib.settings.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -82,6 +93,10 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
     });
   });
 
+  await app.register(fastifyCookie);
+  authPlugin(app, lib);
+  securityHeaders(app, webRoot);
+
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: false,
     // parts: files and fields together (@fastify/multipart's own default, 1,000, would stop an upload first).
@@ -97,6 +112,13 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'Shoebox API', description: 'Self-hosted photo library with AI', version },
+      components: {
+        securitySchemes: {
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: 'shoebox_session', description: 'set by POST /api/auth/login' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'a key from POST /api/api-keys' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'the same API key as a bearer token' },
+        },
+      },
       tags: [
         { name: 'photos', description: 'Upload, list, read and delete photos' },
         { name: 'search', description: 'Keyword, semantic and image search, suggestions' },
@@ -104,13 +126,18 @@ export async function buildApp(lib: Library, logger: Logger): Promise<FastifyIns
         { name: 'albums', description: 'Albums: manual ones, and automatic ones to keep or dismiss' },
         { name: 'categories', description: 'Categories and the tags that map to them' },
         { name: 'system', description: 'Health, statistics, models and maintenance' },
+        { name: 'accounts', description: 'Set-up, sign-in, sessions and API keys' },
+        { name: 'admin', description: 'Users, roles and quotas (admins only)' },
       ],
     },
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
 
+  authRoutes(app, lib);
+  apiKeyRoutes(app, lib);
+  adminRoutes(app, lib);
   photoRoutes(app, lib);
   timelineRoutes(app, lib);
   trashRoutes(app, lib);

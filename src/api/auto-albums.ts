@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEFAULT_AUTO_CLUSTERING_PARAMS } from '../library/albums/auto-clustering.js';
 import { regenerateAutoAlbums } from '../library/albums/auto.js';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { errorBody } from './schemas.js';
 
 const regenerateBody = z
@@ -61,10 +61,11 @@ const regenerateResult = z.object({
   albums: z.array(albumResult).describe('every active automatic album after the run, largest first'),
 });
 
-export function autoAlbumRoutes(app: FastifyInstance, lib: Library): void {
+export function autoAlbumRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/api/albums/auto/regenerate', {
+    config: { access: 'write' },
     schema: {
       tags: ['albums'],
       summary: 'Group alike photos into automatic albums again, now',
@@ -81,7 +82,7 @@ export function autoAlbumRoutes(app: FastifyInstance, lib: Library): void {
       response: { 200: regenerateResult, 400: errorBody, 409: errorBody },
     },
     handler: async (request) => {
-      const summary = await regenerateAutoAlbums(lib, request.body ?? {});
+      const summary = await regenerateAutoAlbums(request.lib, request.body ?? {});
       return {
         ...summary,
         albums: summary.albums.map((album) => ({

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createCategory, deleteCategory, listCategories, updateCategory } from '../library/categories.js';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { errorBody } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'category id must be a UUID' }) });
@@ -16,25 +16,28 @@ const category = z.object({
   photoCount: z.number().int(),
 });
 
-export function categoryRoutes(app: FastifyInstance, lib: Library): void {
+export function categoryRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/categories', {
+    config: { access: 'read' },
     schema: { tags: ['categories'], summary: 'Categories with their tags and photo counts', response: { 200: z.object({ items: z.array(category) }) } },
-    handler: async () => ({ items: await listCategories(lib) }),
+    handler: async (request) => ({ items: await listCategories(request.lib) }),
   });
 
   api.post('/api/categories', {
+    config: { access: 'admin' },
     schema: {
       tags: ['categories'],
       summary: 'Create a category',
       body: z.object({ name: z.string().min(1).max(63), label: z.string().min(1).max(200).optional(), tags: tagList.optional() }),
       response: { 201: category, 400: errorBody, 409: errorBody },
     },
-    handler: async (request, reply) => reply.code(201).send(await createCategory(lib, request.body)),
+    handler: async (request, reply) => reply.code(201).send(await createCategory(request.lib, request.body)),
   });
 
   api.patch('/api/categories/:id', {
+    config: { access: 'admin' },
     schema: {
       tags: ['categories'],
       summary: 'Rename or relabel a category, or change which tags map to it (photos are re-categorised at once)',
@@ -50,13 +53,14 @@ export function categoryRoutes(app: FastifyInstance, lib: Library): void {
         .refine((b) => Object.keys(b).length > 0, { message: 'give name, label, tags, addTags or removeTags' }),
       response: { 200: category, 400: errorBody, 404: errorBody, 409: errorBody },
     },
-    handler: async (request) => updateCategory(lib, request.params.id, request.body),
+    handler: async (request) => updateCategory(request.lib, request.params.id, request.body),
   });
 
   api.delete('/api/categories/:id', {
+    config: { access: 'admin' },
     schema: { tags: ['categories'], summary: 'Delete a category (tags and photos stay)', params: idParams, response: { 204: z.null(), 400: errorBody, 404: errorBody } },
     handler: async (request, reply) => {
-      await deleteCategory(lib, request.params.id);
+      await deleteCategory(request.lib, request.params.id);
       return reply.code(204).send(null);
     },
   });

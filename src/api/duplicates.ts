@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { GROUP_KINDS } from '../library/duplicates/groups.js';
 import { dismissDuplicateGroup, getDuplicateGroup, listDuplicateGroups, resolveDuplicateGroup } from '../library/duplicates/review.js';
 import { UserError } from '../library/errors.js';
@@ -28,10 +28,11 @@ export const duplicateGroup = z.object({
   members: z.array(member),
 });
 
-export function duplicateRoutes(app: FastifyInstance, lib: Library): void {
+export function duplicateRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/duplicates', {
+    config: { access: 'read' },
     schema: {
       tags: ['duplicates'],
       summary: 'Groups waiting for review, newest first',
@@ -45,19 +46,21 @@ export function duplicateRoutes(app: FastifyInstance, lib: Library): void {
         400: errorBody,
       },
     },
-    handler: async (request) => listDuplicateGroups(lib, request.query),
+    handler: async (request) => listDuplicateGroups(request.lib, request.query),
   });
 
   api.get('/api/duplicates/:id', {
+    config: { access: 'read' },
     schema: { tags: ['duplicates'], summary: 'One group with its evidence', params: idParams, response: { 200: duplicateGroup, 400: errorBody, 404: errorBody } },
     handler: async (request) => {
-      const group = await getDuplicateGroup(lib, request.params.id);
+      const group = await getDuplicateGroup(request.lib, request.params.id);
       if (!group) throw new UserError(404, `no duplicate group ${request.params.id}`);
       return group;
     },
   });
 
   api.post('/api/duplicates/:id/resolve', {
+    config: { access: 'write' },
     schema: {
       tags: ['duplicates'],
       summary: 'Keep some photos, move the others to the trash',
@@ -67,16 +70,17 @@ export function duplicateRoutes(app: FastifyInstance, lib: Library): void {
       body: z.object({ keep: z.array(z.uuid({ message: 'keep holds photo ids' })).min(1, 'keep at least one photo').max(1000) }),
       response: { 200: z.object({ kept: z.array(z.string()), trashed: z.array(z.string()) }), 400: errorBody, 404: errorBody, 409: errorBody },
     },
-    handler: async (request) => resolveDuplicateGroup(lib, request.params.id, request.body.keep),
+    handler: async (request) => resolveDuplicateGroup(request.lib, request.params.id, request.body.keep),
   });
 
   api.post('/api/duplicates/:id/dismiss', {
+    config: { access: 'write' },
     schema: {
       tags: ['duplicates'],
       summary: 'Not duplicates: the group goes and its photos are never grouped together again',
       params: idParams,
       response: { 200: z.object({ dismissed: z.number().int() }), 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => dismissDuplicateGroup(lib, request.params.id),
+    handler: async (request) => dismissDuplicateGroup(request.lib, request.params.id),
   });
 }

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { JobsFeed } from '../library/jobs-feed.js';
 import { FAILURES_SHOWN, RATE_WINDOW_SECONDS, type JobsSnapshot } from '../library/jobs.js';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { PHOTO_STATES, STEP_NAMES } from '../pipeline/state.js';
 
 /** A comment line now and then keeps proxies and browsers from closing a quiet stream. */
@@ -40,12 +40,19 @@ export const jobsSnapshotSchema = z.object({
   at: z.string().describe('ISO 8601, when the snapshot was taken'),
 });
 
-export function jobsRoutes(app: FastifyInstance, lib: Library): void {
+export function jobsRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const feed = new JobsFeed(lib);
+  // one poller per user (each sees their own photos' progress), made when they first ask
+  const feeds = new Map<string, JobsFeed>();
+  const feedOf = (lib: Library) => {
+    let feed = feeds.get(lib.ownerId);
+    if (!feed) feeds.set(lib.ownerId, (feed = new JobsFeed(lib)));
+    return feed;
+  };
   const streams = new Set<() => void>();
 
   api.get('/api/jobs', {
+    config: { access: 'read' },
     schema: {
       tags: ['system'],
       summary: "The pipeline's progress: photos per state and per step, queue, rate, ETA, failures",
@@ -54,10 +61,11 @@ export function jobsRoutes(app: FastifyInstance, lib: Library): void {
         'second old; counts at 100k photos are read from the database at most every few seconds while work goes on.',
       response: { 200: jobsSnapshotSchema },
     },
-    handler: async () => feed.snapshot(),
+    handler: async (request) => feedOf(request.lib).snapshot(),
   });
 
   api.get('/api/jobs/events', {
+    config: { access: 'read' },
     schema: {
       tags: ['system'],
       summary: "The pipeline's progress as server-sent events",
@@ -68,7 +76,7 @@ export function jobsRoutes(app: FastifyInstance, lib: Library): void {
         'reconnects by itself after `retry` ms.',
       produces: ['text/event-stream'],
     },
-    handler: (_request, reply) => {
+    handler: (request, reply) => {
       reply.hijack();
       const response = reply.raw;
       response.writeHead(200, {
@@ -89,14 +97,14 @@ export function jobsRoutes(app: FastifyInstance, lib: Library): void {
       streams.add(end);
       // the client went away (tab closed, navigated, EventSource closed), or the response ended
       response.once('close', end);
-      unsubscribe = feed.subscribe((snapshot: JobsSnapshot) => write(response, `event: jobs\ndata: ${JSON.stringify(snapshot)}\n\n`));
+      unsubscribe = feedOf(request.lib).subscribe((snapshot: JobsSnapshot) => write(response, `event: jobs\ndata: ${JSON.stringify(snapshot)}\n\n`));
     },
   });
 
   // Open streams would keep server.close() waiting for ever: they end first, then the poller stops.
   app.addHook('preClose', async () => {
     for (const end of [...streams]) end();
-    await feed.close();
+    await Promise.all([...feeds.values()].map((feed) => feed.close()));
   });
 }
 

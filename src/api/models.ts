@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { listModels } from '../ml/registry.js';
 
 const model = z.object({
@@ -18,8 +18,9 @@ const model = z.object({
   notes: z.string().nullable(),
 });
 
-export function modelRoutes(app: FastifyInstance, lib: Library): void {
+export function modelRoutes(app: FastifyInstance, context: LibraryContext): void {
   app.withTypeProvider<ZodTypeProvider>().get('/api/models', {
+    config: { access: 'read' },
     schema: {
       tags: ['system'],
       summary: 'AI models: installed or available, and what each enables (install with `shoebox models pull NAME`)',
@@ -30,11 +31,11 @@ export function modelRoutes(app: FastifyInstance, lib: Library): void {
         }),
       },
     },
-    handler: async () => {
-      const models = await listModels(lib.settings.dataDir);
+    handler: async (request) => {
+      const models = await listModels(request.lib.settings.dataDir);
       return {
-        items: models.map(({ path: _path, ...m }) => ({ ...m, inUse: m.kind !== 'clip' || m.name === lib.settings.ml.clipModel })),
-        captions: { provider: await lib.ml.captionVersion() },
+        items: models.map(({ path: _path, ...m }) => ({ ...m, inUse: m.kind !== 'clip' || m.name === request.lib.settings.ml.clipModel })),
+        captions: { provider: await request.lib.ml.captionVersion() },
       };
     },
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../library/errors.js';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { reclusterPeople } from '../library/people-clustering.js';
 import {
   assignFace,
@@ -47,29 +47,32 @@ const page = {
   limit: z.coerce.number().int().min(1).max(500).default(100),
 };
 
-export function peopleRoutes(app: FastifyInstance, lib: Library): void {
+export function peopleRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/people', {
+    config: { access: 'read' },
     schema: {
       tags: ['people'],
       summary: 'People, named first, then by number of faces',
       querystring: z.object({ ...page, includeHidden: booleanParam.optional(), named: booleanParam.optional() }),
       response: { 200: z.object({ items: z.array(person), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 400: errorBody },
     },
-    handler: async (request) => listPeople(lib, request.query),
+    handler: async (request) => listPeople(request.lib, request.query),
   });
 
   api.get('/api/people/:id', {
+    config: { access: 'read' },
     schema: { tags: ['people'], summary: 'A person', params: idParams, response: { 200: person, 400: errorBody, 404: errorBody } },
     handler: async (request) => {
-      const found = await getPerson(lib, request.params.id);
+      const found = await getPerson(request.lib, request.params.id);
       if (!found) throw new UserError(404, `no person with id ${request.params.id}`);
       return found;
     },
   });
 
   api.get('/api/people/:id/faces', {
+    config: { access: 'read' },
     schema: {
       tags: ['people'],
       summary: "A person's faces, newest photo first (each names its photo)",
@@ -78,12 +81,13 @@ export function peopleRoutes(app: FastifyInstance, lib: Library): void {
       response: { 200: z.object({ items: z.array(faceSummary) }), 400: errorBody, 404: errorBody },
     },
     handler: async (request) => {
-      if (!(await getPerson(lib, request.params.id))) throw new UserError(404, `no person with id ${request.params.id}`);
-      return { items: await listFaces(lib, { personId: request.params.id, ...request.query }) };
+      if (!(await getPerson(request.lib, request.params.id))) throw new UserError(404, `no person with id ${request.params.id}`);
+      return { items: await listFaces(request.lib, { personId: request.params.id, ...request.query }) };
     },
   });
 
   api.patch('/api/people/:id', {
+    config: { access: 'write' },
     schema: {
       tags: ['people'],
       summary: 'Rename, hide or show a person, or choose their cover face',
@@ -97,10 +101,11 @@ export function peopleRoutes(app: FastifyInstance, lib: Library): void {
         .refine((b) => Object.keys(b).length > 0, { message: 'give name, hidden or coverFaceId' }),
       response: { 200: person, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => updatePerson(lib, request.params.id, request.body),
+    handler: async (request) => updatePerson(request.lib, request.params.id, request.body),
   });
 
   api.delete('/api/people/:id', {
+    config: { access: 'write' },
     schema: {
       tags: ['people'],
       summary: 'Delete a person; their faces stay, unassigned',
@@ -108,12 +113,13 @@ export function peopleRoutes(app: FastifyInstance, lib: Library): void {
       response: { 204: z.null(), 400: errorBody, 404: errorBody },
     },
     handler: async (request, reply) => {
-      await deletePerson(lib, request.params.id);
+      await deletePerson(request.lib, request.params.id);
       return reply.code(204).send(null);
     },
   });
 
   api.post('/api/people/:id/merge', {
+    config: { access: 'write' },
     schema: {
       tags: ['people'],
       summary: 'Merge other people into this one (their faces move here; they are deleted)',
@@ -121,10 +127,11 @@ export function peopleRoutes(app: FastifyInstance, lib: Library): void {
       body: z.object({ ids: z.array(z.uuid()).min(1).max(1000) }),
       response: { 200: person, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => mergePeople(lib, request.params.id, request.body.ids),
+    handler: async (request) => mergePeople(request.lib, request.params.id, request.body.ids),
   });
 
   api.post('/api/people/recluster', {
+    config: { access: 'write' },
     schema: {
       tags: ['people'],
       summary: 'Cluster all faces again (user assignments and "not this person" are kept)',
@@ -132,10 +139,11 @@ export function peopleRoutes(app: FastifyInstance, lib: Library): void {
         200: z.object({ assigned: z.number().int(), created: z.number().int(), unassigned: z.number().int(), removed: z.number().int() }),
       },
     },
-    handler: async () => reclusterPeople(lib),
+    handler: async (request) => reclusterPeople(request.lib),
   });
 
   api.get('/api/photos/:id/faces', {
+    config: { access: 'read' },
     schema: {
       tags: ['people'],
       summary: "A photo's faces with their people",
@@ -143,23 +151,25 @@ export function peopleRoutes(app: FastifyInstance, lib: Library): void {
       response: { 200: z.object({ items: z.array(faceSummary) }), 400: errorBody, 404: errorBody },
     },
     handler: async (request) => {
-      if (!(await findPhoto(lib, request.params.id))) throw new UserError(404, `no photo with id ${request.params.id}`);
-      return { items: await listFaces(lib, { photoId: request.params.id }) };
+      if (!(await findPhoto(request.lib, request.params.id))) throw new UserError(404, `no photo with id ${request.params.id}`);
+      return { items: await listFaces(request.lib, { photoId: request.params.id }) };
     },
   });
 
   api.get('/api/faces/:id/thumbnail', {
+    config: { access: 'read' },
     schema: { tags: ['people'], summary: 'A square WebP crop of the face', params: idParams, response: { 400: errorBody, 404: errorBody } },
     handler: async (request, reply) => {
-      const face = await requireFace(lib, request.params.id);
+      const face = await requireFace(request.lib, request.params.id);
       if (!face.thumbnailKey) throw new UserError(404, `face ${face.id} has no thumbnail`);
-      return sendStored(reply, lib, face.thumbnailKey, 'image/webp', face.id.replace(/-/g, ''), { immutable: false });
+      return sendStored(reply, request.lib, face.thumbnailKey, 'image/webp', face.id.replace(/-/g, ''), { immutable: false });
     },
   });
 
   const faceResult = z.object({ faceId: z.string(), personId: z.string().nullable(), rejected: z.string().optional() });
 
   api.post('/api/faces/:id/assign', {
+    config: { access: 'write' },
     schema: {
       tags: ['people'],
       summary: 'Assign a face to a person, by id or by name (a new named person is created when needed)',
@@ -169,20 +179,22 @@ export function peopleRoutes(app: FastifyInstance, lib: Library): void {
         .refine((b) => Boolean(b.personId) !== Boolean(b.name), { message: 'give exactly one of personId or name' }),
       response: { 200: faceResult, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => assignFace(lib, request.params.id, request.body),
+    handler: async (request) => assignFace(request.lib, request.params.id, request.body),
   });
 
   api.post('/api/faces/:id/unassign', {
+    config: { access: 'write' },
     schema: {
       tags: ['people'],
       summary: 'Take a face from its person and leave it unassigned (clustering will not reassign it)',
       params: idParams,
       response: { 200: faceResult, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => unassignFace(lib, request.params.id),
+    handler: async (request) => unassignFace(request.lib, request.params.id),
   });
 
   api.post('/api/faces/:id/reject', {
+    config: { access: 'write' },
     schema: {
       tags: ['people'],
       summary: '"Not this person": remembered, so clustering never puts the face with that person again',
@@ -190,6 +202,6 @@ export function peopleRoutes(app: FastifyInstance, lib: Library): void {
       body: z.object({ personId: z.uuid().optional().describe("defaults to the face's current person") }).default({}),
       response: { 200: faceResult, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => rejectFace(lib, request.params.id, request.body.personId),
+    handler: async (request) => rejectFace(request.lib, request.params.id, request.body.personId),
   });
 }

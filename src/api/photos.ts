@@ -6,7 +6,7 @@ import { UserError } from '../library/errors.js';
 import { uploadPhotos } from './upload.js';
 import { deletePhoto, findPhoto, findPhotoSummary, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import type { DerivedName } from '../storage/local.js';
 import {
   booleanParam,
@@ -34,10 +34,11 @@ const deleteBody = z.object({
 const trashedResult = z.object({ trashed: z.number().int().describe('photos moved to the trash') });
 const deletedResult = z.object({ deleted: z.number().int().describe('photos removed for good') });
 
-export function photoRoutes(app: FastifyInstance, lib: Library): void {
+export function photoRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/api/photos', {
+    config: { access: 'upload' },
     schema: {
       tags: ['photos'],
       summary: 'Upload photos',
@@ -54,10 +55,11 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
       querystring: z.object({ checkDuplicate: booleanParam.optional().describe('refuse near-copies of photos already in the library') }),
       response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 413: uploadRefused, 415: uploadRefused },
     },
-    handler: async (request, reply) => uploadPhotos(lib, request, reply, { checkDuplicate: request.query.checkDuplicate }),
+    handler: async (request, reply) => uploadPhotos(request.lib, request, reply, { checkDuplicate: request.query.checkDuplicate }),
   });
 
   api.get('/api/photos', {
+    config: { access: 'read' },
     schema: {
       tags: ['photos'],
       summary: 'List photos, newest taken first',
@@ -69,10 +71,11 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
       querystring: photoListQuery,
       response: { 200: photoList, 400: errorBody },
     },
-    handler: async (request) => listPhotos(lib, request.query),
+    handler: async (request) => listPhotos(request.lib, request.query),
   });
 
   api.patch('/api/photos', {
+    config: { access: 'write' },
     schema: {
       tags: ['photos'],
       summary: 'Favourite and/or rate many photos at once',
@@ -85,21 +88,23 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
     },
     handler: async (request) => {
       const { ids, ...changes } = request.body;
-      return { updated: await updatePhotos(lib, ids, changes) };
+      return { updated: await updatePhotos(request.lib, ids, changes) };
     },
   });
 
   api.post('/api/photos/states', {
+    config: { access: 'read' },
     schema: {
       tags: ['photos'],
       summary: 'The states of many photos at once (for waiting on an import)',
       body: statesBody,
       response: { 200: statesResult, 400: errorBody },
     },
-    handler: async (request) => ({ states: await photoStates(lib, request.body.ids) }),
+    handler: async (request) => ({ states: await photoStates(request.lib, request.body.ids) }),
   });
 
   api.get('/api/photos/:id', {
+    config: { access: 'read' },
     schema: {
       tags: ['photos'],
       summary: 'A photo with its metadata and step statuses',
@@ -107,13 +112,14 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
       response: { 200: photoDetail, 400: errorBody, 404: errorBody },
     },
     handler: async (request) => {
-      const detail = await getPhotoDetail(lib, request.params.id);
+      const detail = await getPhotoDetail(request.lib, request.params.id);
       if (!detail) throw notFound(request.params.id);
       return detail;
     },
   });
 
   api.patch('/api/photos/:id', {
+    config: { access: 'write' },
     schema: {
       tags: ['photos'],
       summary: 'Mark a photo as a favourite (or not), rate it',
@@ -125,12 +131,13 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
       response: { 200: photoDetail, 400: errorBody, 404: errorBody },
     },
     handler: async (request) => {
-      if (!(await updatePhoto(lib, request.params.id, request.body))) throw notFound(request.params.id);
-      return (await getPhotoDetail(lib, request.params.id))!;
+      if (!(await updatePhoto(request.lib, request.params.id, request.body))) throw notFound(request.params.id);
+      return (await getPhotoDetail(request.lib, request.params.id))!;
     },
   });
 
   api.delete('/api/photos/:id', {
+    config: { access: 'write' },
     schema: {
       tags: ['photos'],
       summary: 'Move a photo to the trash, or with force=true delete it for good',
@@ -144,15 +151,16 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
     },
     handler: async (request, reply) => {
       if (request.query.force) {
-        if (!(await deletePhoto(lib, request.params.id))) throw notFound(request.params.id);
+        if (!(await deletePhoto(request.lib, request.params.id))) throw notFound(request.params.id);
       } else {
-        await trashPhotos(lib, [request.params.id]);
+        await trashPhotos(request.lib, [request.params.id]);
       }
       return reply.code(204).send(null);
     },
   });
 
   api.post('/api/photos/delete', {
+    config: { access: 'write' },
     schema: {
       tags: ['photos'],
       summary: 'Move many photos to the trash, or with force delete them for good',
@@ -164,11 +172,12 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
     },
     handler: async (request) =>
       request.body.force
-        ? { deleted: await deletePhotos(lib, request.body.ids) }
-        : { trashed: await trashPhotos(lib, request.body.ids) },
+        ? { deleted: await deletePhotos(request.lib, request.body.ids) }
+        : { trashed: await trashPhotos(request.lib, request.body.ids) },
   });
 
   api.post('/api/photos/:id/retry', {
+    config: { access: 'write' },
     schema: {
       tags: ['photos'],
       summary: 'Run failed and skipped steps again',
@@ -176,9 +185,9 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
       response: { 202: retryResult, 400: errorBody, 404: errorBody },
     },
     handler: async (request, reply) => {
-      const reset = await retryPhoto(lib, request.params.id);
+      const reset = await retryPhoto(request.lib, request.params.id);
       if (!reset) throw notFound(request.params.id);
-      const photo = await findPhoto(lib, request.params.id);
+      const photo = await findPhoto(request.lib, request.params.id);
       return reply.code(202).send({ id: request.params.id, state: photo?.state ?? 'pending', reset });
     },
   });
@@ -197,6 +206,7 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
   });
   for (const file of files) {
     api.get(`/api/photos/:id/${file.route}`, {
+      config: { access: 'read' },
       schema: {
         tags: ['photos'],
         summary: file.summary,
@@ -208,19 +218,19 @@ export function photoRoutes(app: FastifyInstance, lib: Library): void {
         if (file.name !== 'original') {
           // A gallery screen asks for dozens at once: three columns of one indexed row (not the whole photo), and
           // the file's stat answers whether it exists.
-          const photo = await findPhotoSummary(lib, request.params.id);
+          const photo = await findPhotoSummary(request.lib, request.params.id);
           if (!photo) throw notFound(request.params.id);
-          const key = lib.storage.derivedKey(photo.id, file.name);
+          const key = request.lib.storage.derivedKey(photo.id, file.name);
           const mime = file.name === 'thumbnail.webp' ? 'image/webp' : 'image/jpeg';
-          return sendStored(reply, lib, key, mime, photo.sha256, {
+          return sendStored(reply, request.lib, key, mime, photo.sha256, {
             immutable: false,
             missing: `${file.route} of photo ${photo.id} is not available (photo state: ${photo.state})`,
           });
         }
-        const photo = await findPhoto(lib, request.params.id);
+        const photo = await findPhoto(request.lib, request.params.id);
         if (!photo) throw notFound(request.params.id);
         const { download } = request.query as z.infer<typeof fileQuery>;
-        return sendStored(reply, lib, photo.storageKey, photo.mime, photo.sha256, {
+        return sendStored(reply, request.lib, photo.storageKey, photo.mime, photo.sha256, {
           immutable: true,
           filename: photo.filename,
           disposition: download ? 'attachment' : 'inline',

@@ -5,17 +5,18 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { UserError } from '../library/errors.js';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { cleanFileName } from '../library/ingest.js';
 import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../library/search.js';
 import { multipartUserError } from './multipart-errors.js';
 import { errorBody } from './schemas.js';
 import { filtersOf, searchQuery, searchResult, similarBody, similarQuery, similarResult, suggestQuery, suggestResult } from './search-schemas.js';
 
-export function searchRoutes(app: FastifyInstance, lib: Library): void {
+export function searchRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/search', {
+    config: { access: 'read' },
     schema: {
       tags: ['search'],
       summary: 'Search photos by what is in them, who, where, what is written in them, or what they look like',
@@ -33,11 +34,12 @@ export function searchRoutes(app: FastifyInstance, lib: Library): void {
     },
     handler: async (request) => {
       const { q, mode, page, limit, cutoff, k } = request.query;
-      return searchLibrary(lib, { q, mode, page, limit, cutoff, rrfK: k, filters: filtersOf(request.query) });
+      return searchLibrary(request.lib, { q, mode, page, limit, cutoff, rrfK: k, filters: filtersOf(request.query) });
     },
   });
 
   api.post('/api/search/similar', {
+    config: { access: 'read' },
     schema: {
       tags: ['search'],
       summary: 'Photos that look like a photo of the library, or like an uploaded image',
@@ -51,16 +53,17 @@ export function searchRoutes(app: FastifyInstance, lib: Library): void {
     },
     handler: async (request) => {
       const options = { filters: filtersOf(request.query), limit: request.query.limit, minSimilarity: request.query.minSimilarity };
-      if (request.isMultipart()) return withUploadedImage(lib, request, (file, name) => similarToImage(lib, file, name, options));
+      if (request.isMultipart()) return withUploadedImage(request.lib, request, (file, name) => similarToImage(request.lib, file, name, options));
       const body = similarBody.safeParse(request.body ?? {});
       if (!body.success) {
         throw new UserError(400, `send JSON {"photoId": "<uuid>"} or multipart/form-data with a \`file\`: ${body.error.issues.map((i) => i.message).join('; ')}`);
       }
-      return similarToPhoto(lib, body.data.photoId, options);
+      return similarToPhoto(request.lib, body.data.photoId, options);
     },
   });
 
   api.get('/api/search/suggest', {
+    config: { access: 'read' },
     schema: {
       tags: ['search'],
       summary: 'Tags, people, places, cameras and albums as you type',
@@ -70,7 +73,7 @@ export function searchRoutes(app: FastifyInstance, lib: Library): void {
       querystring: suggestQuery,
       response: { 200: suggestResult, 400: errorBody },
     },
-    handler: async (request) => suggest(lib, request.query.q, request.query.limit, request.query.kinds),
+    handler: async (request) => suggest(request.lib, request.query.q, request.query.limit, request.query.kinds),
   });
 }
 

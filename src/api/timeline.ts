@@ -1,13 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { getTimeline } from '../library/timeline.js';
 import { errorBody, timelineQuery, timelineResult } from './schemas.js';
 
-export function timelineRoutes(app: FastifyInstance, lib: Library): void {
+export function timelineRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/timeline', {
+    config: { access: 'read' },
     schema: {
       tags: ['photos'],
       summary: 'How many photos each day or month holds, newest first, for laying out the whole library at once',
@@ -21,7 +22,7 @@ export function timelineRoutes(app: FastifyInstance, lib: Library): void {
     },
     handler: async (request) => {
       const { groupBy, ...filter } = request.query;
-      return getTimeline(lib, groupBy, filter);
+      return getTimeline(request.lib, groupBy, filter);
     },
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Library } from '../library/library.js';
+import type { Library, LibraryContext } from '../library/library.js';
 import { emptyTrash, listTrash, restorePhotos } from '../library/trash.js';
 import { errorBody, photoListItem } from './schemas.js';
 
@@ -23,10 +23,11 @@ const trashList = z.object({
   retentionDays: z.number().int().describe('days a photo stays in the trash (SHOEBOX_TRASH_DAYS); 0: until emptied'),
 });
 
-export function trashRoutes(app: FastifyInstance, lib: Library): void {
+export function trashRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/trash', {
+    config: { access: 'read' },
     schema: {
       tags: ['photos'],
       summary: 'Photos in the trash, most recently deleted first',
@@ -36,10 +37,11 @@ export function trashRoutes(app: FastifyInstance, lib: Library): void {
       }),
       response: { 200: trashList, 400: errorBody },
     },
-    handler: async (request) => listTrash(lib, request.query),
+    handler: async (request) => listTrash(request.lib, request.query),
   });
 
   api.post('/api/trash/restore', {
+    config: { access: 'write' },
     schema: {
       tags: ['photos'],
       summary: 'Take photos out of the trash (back in lists and search)',
@@ -49,10 +51,11 @@ export function trashRoutes(app: FastifyInstance, lib: Library): void {
       body: z.object({ ids: ids.describe('photo ids') }),
       response: { 200: z.object({ restored: z.number().int() }), 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => ({ restored: await restorePhotos(lib, request.body.ids) }),
+    handler: async (request) => ({ restored: await restorePhotos(request.lib, request.body.ids) }),
   });
 
   api.post('/api/trash/empty', {
+    config: { access: 'write' },
     schema: {
       tags: ['photos'],
       summary: 'Delete photos in the trash for good: all of them, or only those given',
@@ -64,6 +67,6 @@ export function trashRoutes(app: FastifyInstance, lib: Library): void {
       body: z.object({ ids: ids.optional().describe('only these photos (default: the whole trash)') }).nullish(),
       response: { 200: z.object({ deleted: z.number().int() }), 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => ({ deleted: await emptyTrash(lib, { ids: request.body?.ids }) }),
+    handler: async (request) => ({ deleted: await emptyTrash(request.lib, { ids: request.body?.ids }) }),
   });
 }

@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import { regenerateAutoAlbums, type RegenerateOptions, type RegenerateSummary } from '../library/albums/auto.js';
 import { UserError } from '../library/errors.js';
-import { openLibrary } from '../library/library.js';
+import { openLibraryAsOwner } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
 import { createLogger } from '../logger.js';
 import { findServer } from './target.js';
@@ -53,7 +53,7 @@ export async function runAlbumsRegenerate(settings: Settings, flags: RegenerateF
   if (flags.timeGapDays !== undefined) options.timeGapDays = flags.timeGapDays;
   const server = await findServer(settings, flags.server);
   if (server) {
-    const response = await fetch(new URL('/api/albums/auto/regenerate', server.baseUrl), {
+    const response = await server.fetch('/api/albums/auto/regenerate', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(options),
@@ -64,7 +64,7 @@ export async function runAlbumsRegenerate(settings: Settings, flags: RegenerateF
     return;
   }
   const lock = acquireLock(settings.dataDir, { command: 'albums regenerate' });
-  const lib = await openLibrary(settings, createLogger(settings.logLevel, 2));
+  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
   try {
     print(toJson(await regenerateAutoAlbums(lib, options)), Boolean(flags.json));
   } catch (error) {

@@ -13,10 +13,24 @@ export interface UploadItem {
 }
 
 export class ShoeboxClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** Sent as x-api-key; without one only the public routes answer. */
+    private readonly apiKey: string | null = null,
+  ) {}
 
-  private async request<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const response = await fetch(new URL(route, this.baseUrl), {
+  /** The headers that sign a request in. */
+  authHeaders(): Record<string, string> {
+    return this.apiKey ? { 'x-api-key': this.apiKey } : {};
+  }
+
+  /** fetch on this server, signed in. */
+  fetch(route: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(new URL(route, this.baseUrl), { ...init, headers: { ...this.authHeaders(), ...(init.headers as Record<string, string>) } });
+  }
+
+  async request<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const response = await this.fetch(route, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -38,7 +52,7 @@ export class ShoeboxClient {
     form.append('lastModified', String(Math.round(fs.statSync(file).mtimeMs)));
     form.append('file', await fs.openAsBlob(file), path.basename(file));
     if (sidecar) form.append('file', await fs.openAsBlob(sidecar), path.basename(sidecar));
-    const response = await fetch(new URL('/api/photos', this.baseUrl), { method: 'POST', body: form });
+    const response = await this.fetch('/api/photos', { method: 'POST', body: form });
     const body = (await response.json()) as { items?: UploadItem[]; message?: string };
     if (!body.items?.[0]) throw new Error(body.message ?? `upload answered ${response.status}`);
     return body.items;
@@ -53,7 +67,7 @@ export class ShoeboxClient {
   async similarToFile(file: string, params: Record<string, string | string[]>): Promise<unknown> {
     const form = new FormData();
     form.append('file', await fs.openAsBlob(file), path.basename(file));
-    const response = await fetch(new URL(`/api/search/similar?${queryString(params)}`, this.baseUrl), { method: 'POST', body: form });
+    const response = await this.fetch(`/api/search/similar?${queryString(params)}`, { method: 'POST', body: form });
     const body = (await response.json()) as { message?: string };
     if (!response.ok) throw new Error(body.message ?? `image search answered ${response.status}`);
     return body;

@@ -5,7 +5,7 @@ import type { Settings } from '../config/settings.js';
 import { photos } from '../db/schema.js';
 import { UserError } from '../library/errors.js';
 import { ingestFile } from '../library/ingest.js';
-import { openLibrary, type Library } from '../library/library.js';
+import { openLibraryAsOwner, type Library } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
 import { createLogger } from '../logger.js';
 import { findSidecar } from '../media/metadata.js';
@@ -47,7 +47,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
   }
 
   const lock = acquireLock(settings.dataDir, { command: 'import' });
-  const lib = await openLibrary(settings, createLogger(settings.logLevel, 2));
+  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
   try {
     process.stderr.write(`Importing ${files.length} files into ${settings.dataDir}\n`);
     if (flags.wait) await lib.startPipeline();

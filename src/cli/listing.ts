@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import { openLibrary, type Library } from '../library/library.js';
+import { openLibraryAsOwner, type Library } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
 import { createLogger } from '../logger.js';
 import type { ShoeboxClient } from './client.js';
@@ -29,7 +29,7 @@ export async function throughServerOrLibrary<T>(
   const client = await findServer(settings, server);
   if (client) return viaServer(client);
   const lock = acquireLock(settings.dataDir, { command });
-  const lib = await openLibrary(settings, createLogger(settings.logLevel, 2));
+  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
   try {
     return await viaLibrary(lib);
   } finally {

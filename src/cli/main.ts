@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadSettings, type SettingsOverrides } from '../config/settings.js';
 import { STEP_NAMES } from '../pipeline/state.js';
 import { version } from '../version.js';
+import { runLogin, runUsersAdd, runUsersDisable, runUsersList, runUsersResetPassword } from './accounts.js';
 import { runAlbums } from './albums.js';
 import { runAlbumsRegenerate } from './auto-albums.js';
 import { runDuplicates } from './duplicates.js';
@@ -52,7 +53,12 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command('shoebox')
     .description('Shoebox: a self-hosted photo library with AI')
     .version(version)
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addOption(new Option('--api-key <key>', 'API key for the server (env SHOEBOX_API_KEY; default: the key `shoebox login` stored, or the library\'s own)'))
+    .hook('preAction', () => {
+      const key = program.opts<{ apiKey?: string }>().apiKey;
+      if (key) process.env.SHOEBOX_API_KEY = key;
+    });
 
   const dataOption = () => new Option('-d, --data <dir>', 'library data folder (env SHOEBOX_DATA, default ./shoebox-data)');
   const concurrencyOption = () =>
@@ -177,6 +183,43 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<name>', 'model name')
     .addOption(dataOption())
     .action(async (name: string, flags) => runModelsRemove(name, settingsFrom({ ...flags, logLevel: 'warn' })));
+
+  program
+    .command('login')
+    .description('sign in to a server and store an API key for the CLI (in ~/.config/shoebox, mode 0600)')
+    .argument('<url>', 'the server, e.g. https://photos.example.org')
+    .option('--email <email>', 'your email (asked for when left out)')
+    .option('--name <name>', "the key's name (default: CLI on this machine's name)")
+    .action(async (url: string, flags) => runLogin(url, flags));
+
+  const users = program.command('users').description('accounts, on the library folder (works without the web app: recovery)');
+  users
+    .command('list')
+    .description('every user, their role and the space their photos take')
+    .option('--json', 'print one JSON object')
+    .addOption(dataOption())
+    .action(async (flags) => runUsersList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+  users
+    .command('add')
+    .description('create a user (password from SHOEBOX_PASSWORD or asked for)')
+    .argument('<email>')
+    .option('--name <name>', 'their name (default: the part of the email before @)')
+    .addOption(new Option('--role <role>', 'admin or user').choices(['admin', 'user']).default('user'))
+    .addOption(dataOption())
+    .action(async (email: string, flags) => runUsersAdd(settingsFrom({ ...flags, logLevel: 'warn' }), email, flags));
+  users
+    .command('reset-password')
+    .description("set a user's password (from SHOEBOX_PASSWORD or asked for); their sessions end")
+    .argument('<email>')
+    .addOption(dataOption())
+    .action(async (email: string, flags) => runUsersResetPassword(settingsFrom({ ...flags, logLevel: 'warn' }), email));
+  users
+    .command('disable')
+    .description('stop a user from signing in (their sessions end; nothing is deleted)')
+    .argument('<email>')
+    .option('--enable', 'let them sign in again')
+    .addOption(dataOption())
+    .action(async (email: string, flags) => runUsersDisable(settingsFrom({ ...flags, logLevel: 'warn' }), email, flags));
 
   await program.parseAsync(argv);
 }

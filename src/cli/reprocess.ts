@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import { openLibrary } from '../library/library.js';
+import { openLibraryAsOwner } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
 import { reprocessStep } from '../library/photos.js';
 import { createLogger } from '../logger.js';
@@ -17,7 +17,7 @@ export async function runReprocess(
     return;
   }
   const lock = acquireLock(settings.dataDir, { command: 'reprocess' });
-  const lib = await openLibrary(settings, createLogger(settings.logLevel, 2));
+  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
   try {
     const queued = await reprocessStep(lib, flags.step, { all: flags.all });
     process.stderr.write(`Queued ${queued} photos for ${flags.step}.\n`);

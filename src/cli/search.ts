@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { searchQuery, similarQuery, filtersOf } from '../api/search-schemas.js';
 import type { Settings } from '../config/settings.js';
-import { openLibrary } from '../library/library.js';
+import { openLibraryAsOwner } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
 import { searchLibrary, similarToImage } from '../library/search.js';
 import { createLogger } from '../logger.js';
@@ -105,7 +105,7 @@ export async function runSearch(query: string | undefined, settings: Settings, f
     return;
   }
   const lock = acquireLock(settings.dataDir, { command: 'search' });
-  const lib = await openLibrary(settings, createLogger(settings.logLevel, 2));
+  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
   try {
     if (flags.like) {
       const options = parsed.data as ReturnType<typeof similarQuery.parse>;

@@ -1,12 +1,15 @@
 import type { Settings } from '../config/settings.js';
 import { readLock } from '../library/lock.js';
 import { ShoeboxClient } from './client.js';
+import { apiKeyFor } from './credentials.js';
 
 /** A running server for this library (named, or found through its lock), else null: open the library directly. */
 export async function findServer(settings: Settings, explicit?: string): Promise<ShoeboxClient | null> {
   const url = explicit ?? readLock(settings.dataDir)?.url;
   if (!url) return null;
-  const client = new ShoeboxClient(url);
+  // the data folder's key belongs to the server that holds this library (the lock's), not to any --server URL
+  const local = !explicit || explicit === readLock(settings.dataDir)?.url;
+  const client = new ShoeboxClient(url, apiKeyFor(url, local ? settings.dataDir : null));
   try {
     await client.health();
     return client;

@@ -17,6 +17,12 @@ const settingsSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Days a deleted photo stays in the trash before it is removed for good; 0 keeps it until the trash is emptied. */
   trashDays: z.coerce.number().int().min(0).max(36_500),
+  /** Host names the server answers to besides its loopback names (DNS rebinding guard); `*`: any. */
+  allowedHosts: z.array(z.string().min(1)),
+  /** A reverse proxy in front sets X-Forwarded-Proto/For: trust them (HTTPS cookies, client addresses). */
+  trustProxy: z.boolean(),
+  /** Days a sign-in session lasts without being used. */
+  sessionDays: z.coerce.number().min(0.001).max(3650),
   ml: z.object({
     /** Registry name of the CLIP model (`shoebox models list`). */
     clipModel: z.string().min(1),
@@ -79,6 +85,9 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
     logLevel: env.LOG_LEVEL ?? 'info',
     trashDays: env.SHOEBOX_TRASH_DAYS || 30,
+    allowedHosts: (env.SHOEBOX_ALLOWED_HOSTS ?? '').split(/[,\s]+/).filter(Boolean),
+    trustProxy: env.SHOEBOX_TRUST_PROXY === '1' || env.SHOEBOX_TRUST_PROXY === 'true',
+    sessionDays: env.SHOEBOX_SESSION_DAYS || 30,
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',

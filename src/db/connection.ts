@@ -29,11 +29,17 @@ export interface Database {
 
 export type DatabaseTarget = { dataDir: string } | { url: string; poolSize?: number };
 
-/** Opens the database, applies pending migrations and makes sure the default owner exists. */
+/**
+ * Opens the database, applies pending migrations and makes sure there is an owner: a new library gets the
+ * `local` placeholder that owns what arrives before set-up (the CLI can import before anyone signs in) and that
+ * set-up turns into the admin.
+ */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const database = 'url' in target ? await openPostgres(target.url, target.poolSize ?? 10) : await openEmbedded(target.dataDir);
   try {
-    await database.db.execute(sql`insert into users (name) values (${DEFAULT_OWNER_NAME}) on conflict (name) do nothing`);
+    await database.db.execute(
+      sql`insert into users (name, role) select ${DEFAULT_OWNER_NAME}, 'admin' where not exists (select 1 from users)`,
+    );
   } catch (error) {
     await database.close();
     throw error;

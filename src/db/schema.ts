@@ -30,12 +30,29 @@ const TAKEN_LOCAL = sql.raw(
     `ELSE taken_at AT TIME ZONE 'UTC' END`,
 );
 
-/** Every photo has an owner from day one; the embedded mode has one local user. */
-export const users = pgTable('users', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull().unique(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * Everyone who can sign in. A library made before accounts has one row named `local` with no email: set-up turns
+ * it into the admin, so its photos, people and albums stay where they are.
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** Lower-cased; null only for the pre-accounts `local` owner until set-up claims it. */
+    email: text('email'),
+    /** Argon2id (PHC string); null for users who only sign in through single sign-on. */
+    passwordHash: text('password_hash'),
+    /** admin | user */
+    role: text('role').notNull().default('user'),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** Bytes of originals this user may keep; null: no limit. */
+    quotaBytes: bigint('quota_bytes', { mode: 'number' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_uq').on(t.email)],
+);
 
 export const photos = pgTable(
   'photos',
@@ -528,3 +545,5 @@ export const albumPhotos = pgTable(
   },
   (t) => [primaryKey({ columns: [t.albumId, t.photoId] }), index('album_photos_photo_idx').on(t.photoId)],
 );
+
+export * from './schema/accounts.js';

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
-import { photos, photoSteps } from '../db/schema.js';
+import { usedBytes } from '../auth/users.js';
+import { photos, photoSteps, users } from '../db/schema.js';
 import { detectImageType } from '../media/detect.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from '../media/metadata.js';
 import { STEP_NAMES } from '../pipeline/state.js';
@@ -100,6 +101,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     const sha256 = counter.hash.digest('hex');
     const existing = await findBySha(lib, sha256);
     if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state };
+    await checkQuota(lib, filename, counter.bytes);
     if (source.checkDuplicate) {
       const copy = await findExistingCopy(lib, temp, detected.mime);
       if (copy) {
@@ -125,6 +127,16 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     throw error;
   } finally {
     await fs.rm(temp, { force: true });
+  }
+}
+
+/** Refuses a file that would take the owner past their storage quota (an admin sets it; none by default). */
+async function checkQuota(lib: Library, filename: string, bytes: number): Promise<void> {
+  const [owner] = await lib.db.select({ quota: users.quotaBytes }).from(users).where(eq(users.id, lib.ownerId));
+  if (owner?.quota == null) return;
+  const used = await usedBytes(lib.db, lib.ownerId);
+  if (used + bytes > owner.quota) {
+    throw new UserError(413, `${filename}: over your storage quota (${formatBytes(used)} of ${formatBytes(owner.quota)} used, this file is ${formatBytes(bytes)}): ask an admin for more`);
   }
 }
 

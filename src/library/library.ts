@@ -1,9 +1,11 @@
 import { eq, notInArray } from 'drizzle-orm';
+import { libraryOwnerId } from '../auth/users.js';
+import { asOwner } from './owner.js';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
-import { DEFAULT_OWNER_NAME, openDatabase, type Database, type Db } from '../db/connection.js';
+import { openDatabase, type Database, type Db } from '../db/connection.js';
 import { prewarmSemanticSearch } from '../db/prewarm.js';
-import { photos, photoSteps, users } from '../db/schema.js';
+import { photos, photoSteps } from '../db/schema.js';
 import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
 import { MlServices } from '../ml/services.js';
@@ -18,8 +20,8 @@ import { LocalStorage } from '../storage/local.js';
 import { seedCategories } from './categories.js';
 import { ensureSearchDocuments } from '../search/documents.js';
 
-/** An open library: the database, the files, the queue, and whose photos we are looking at. */
-export interface Library {
+/** An open library's process resources: the database, the files, the queue, the models. No user: see `asOwner`. */
+export interface LibraryContext {
   settings: Settings;
   database: Database;
   db: Db;
@@ -27,17 +29,33 @@ export interface Library {
   queue: LaneQueue;
   ml: MlServices;
   logger: Logger;
-  ownerId: string;
   /** Starts the pipeline workers and re-queues everything a crash or stop left unfinished. */
   startPipeline(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openLibrary(settings: Settings, logger: Logger): Promise<Library> {
+/**
+ * The library as one user sees it: what the library's operations take. Routes make one per request from the
+ * signed-in actor; the CLI on the library folder acts as the library's owner (`openLibraryAsOwner`).
+ */
+export interface Library extends LibraryContext {
+  ownerId: string;
+}
+
+/** Opens the library and acts as its owner: the first active admin (the pre-accounts `local` owner before set-up). */
+export async function openLibraryAsOwner(settings: Settings, logger: Logger): Promise<Library> {
+  const context = await openLibrary(settings, logger);
+  try {
+    return asOwner(context, await libraryOwnerId(context.db));
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+}
+
+export async function openLibrary(settings: Settings, logger: Logger): Promise<LibraryContext> {
   const database = await openDatabase(settings.databaseUrl ? { url: settings.databaseUrl, poolSize: settings.databasePoolSize } : { dataDir: settings.dataDir });
   const { db } = database;
-  const [owner] = await db.select({ id: users.id }).from(users).where(eq(users.name, DEFAULT_OWNER_NAME));
-  if (!owner) throw new Error('the default owner is missing from the database');
   const storage = new LocalStorage(settings.dataDir);
   // Uploads cut short by a crash leave temp files. Only the embedded mode owns its folder alone; a shared
   // folder in cluster mode may hold other servers' uploads in flight.
@@ -56,7 +74,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     (error: unknown) => logger.warn({ err: error }, 'could not read the semantic search pages into the database cache'),
   );
 
-  const lib: Library = {
+  const lib: LibraryContext = {
     settings,
     database,
     db,
@@ -64,7 +82,6 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     queue,
     ml,
     logger,
-    ownerId: owner.id,
     async startPipeline() {
       if (pipelineStarted) return;
       pipelineStarted = true;

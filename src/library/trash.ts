@@ -9,7 +9,8 @@ import { forgetSearchDocuments, refreshSearchDocuments } from '../search/documen
 import { UserError } from './errors.js';
 import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
 import { leaveGroups } from './duplicates/groups.js';
-import type { Library } from './library.js';
+import type { Library, LibraryContext } from './library.js';
+import { asOwner } from './owner.js';
 import { deletePhoto, photoListItem } from './photos.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -149,17 +150,24 @@ export async function deletePhotos(lib: Library, ids: readonly string[]): Promis
   return deleted;
 }
 
-/** Empties what has been in the trash for `days` days or more; nothing when `days` is 0 (never). */
-export async function purgeExpiredTrash(lib: Library, days: number = lib.settings.trashDays, now: Date = new Date()): Promise<number> {
+/** Empties what has been in every user's trash for `days` days or more; nothing when `days` is 0 (never). */
+export async function purgeExpiredTrash(context: LibraryContext, days: number = context.settings.trashDays, now: Date = new Date()): Promise<number> {
   if (!(days > 0)) return 0;
-  return emptyTrash(lib, { olderThanDays: days, now });
+  const cutoff = new Date(now.getTime() - days * DAY_MS);
+  const owners = await context.db
+    .selectDistinct({ ownerId: photos.ownerId })
+    .from(photos)
+    .where(and(isNotNull(photos.deletedAt), lte(photos.deletedAt, cutoff)));
+  let removed = 0;
+  for (const { ownerId } of owners) removed += await emptyTrash(asOwner(context, ownerId), { olderThanDays: days, now });
+  return removed;
 }
 
 /**
  * Purges the expired trash now and then every `intervalMs` (one run at a time), until stopped. The timer
  * does not keep the process alive; `stop` waits for a run in progress. Nothing runs when `trashDays` is 0.
  */
-export function scheduleTrashPurge(lib: Library, intervalMs: number = TRASH_PURGE_INTERVAL_MS): { stop(): Promise<void> } {
+export function scheduleTrashPurge(lib: LibraryContext, intervalMs: number = TRASH_PURGE_INTERVAL_MS): { stop(): Promise<void> } {
   if (!(lib.settings.trashDays > 0)) return { stop: async () => {} };
   let running: Promise<void> | null = null;
   let stopped = false;

@@ -1,4 +1,4 @@
-import type { Library } from './library.js';
+import type { LibraryContext } from './library.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -9,7 +9,7 @@ export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
  * that the timeline's counts and deep pages stay index-only too, with statistics that know how many days the
  * library spans. A PostgreSQL server vacuums by itself. The timer does not keep the process alive; `stop` waits for a run in progress.
  */
-export function scheduleUpkeep(lib: Library, intervalMs: number = UPKEEP_INTERVAL_MS): { stop(): Promise<void> } {
+export function scheduleUpkeep(lib: LibraryContext, intervalMs: number = UPKEEP_INTERVAL_MS): { stop(): Promise<void> } {
   const pglite = lib.database.kind === 'embedded' ? lib.database.pglite : undefined;
   if (!pglite) return { stop: async () => {} };
   let running: Promise<void> | null = null;

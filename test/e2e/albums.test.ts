@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
-import { imagesLoaded, launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { imagesLoaded, launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { rawPicture, seededNoise, type Rgb } from '../helpers/images.js';
 import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -100,7 +100,7 @@ describe('web app: albums', () => {
     ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
     const states = await waitForTerminal(server.url, Object.values(ids), 300_000);
     expect(Object.values(states).every((s) => s === 'completed'), JSON.stringify(states)).toBe(true);
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   }, 360_000);
 
   afterAll(async () => {
@@ -253,7 +253,7 @@ describe('web app: albums', () => {
   });
 
   it('fits a phone screen', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: 'light', isMobile: true, hasTouch: true });
+    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 740 }, colorScheme: 'light', isMobile: true, hasTouch: true });
     try {
       const { page, errors } = await openPage(phone);
       await page.goto(`${server.url}/albums`);

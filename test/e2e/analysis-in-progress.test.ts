@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesLoaded, launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { imagesLoaded, launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { startCaptionEndpoint, type CaptionEndpoint } from '../helpers/caption-endpoint.js';
 import { assets, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -30,7 +30,7 @@ describe('web app: photos show while they are analysed', () => {
     captions = await startCaptionEndpoint();
     captions.hold();
     server = await startTestServer({ ml: { caption: { url: captions.url, model: 'llava:13b', timeoutMs: 120_000 }, captionConcurrency: 1 } });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 } });
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { ExifTool } from 'exiftool-vendored';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { NEAR_DUPLICATE_SOURCES, UNRELATED_PHOTOS } from '../helpers/near-duplicates.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -110,7 +110,7 @@ describe('web app: duplicates', () => {
     expect(result.status, JSON.stringify(result.body)).toBe(201);
     result.body.items.forEach((item: { id: string }, i: number) => idOf.set(path.basename(files[i]!), item.id));
     await waitForTerminal(server.url, [...idOf.values()], 300_000);
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   }, 400_000);
 
   afterAll(async () => {
@@ -247,7 +247,7 @@ describe('web app: duplicates', () => {
   });
 
   it('filters bursts, which are unstacked rather than resolved (phone width, dark)', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 780 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
+    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 780 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     try {
       const { page, errors } = await openPage(phone);
       await page.goto(`${server.url}/duplicates`);

@@ -7,8 +7,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesLoaded, launchBrowser, openPage, poll, screenshot, SCREENSHOTS } from '../helpers/browser.js';
-import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { imagesLoaded, launchBrowser, openPage, poll, screenshot, SCREENSHOTS, signedInContext } from '../helpers/browser.js';
+import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 interface ApiItem {
   id: string;
@@ -26,7 +26,7 @@ interface Bucket {
 }
 
 async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+  const response = await authFetch(url);
   expect(response.status, url).toBe(200);
   return (await response.json()) as T;
 }
@@ -84,7 +84,7 @@ describe('web app: gallery', () => {
     const states = await waitForTerminal(server.url, ids);
     expect(Object.values(states).every((state) => state === 'completed')).toBe(true);
     // Tall enough for the whole timeline of ten photos: every row is in the DOM at once.
-    context = await browser.newContext({ viewport: { width: 1280, height: 2200 }, colorScheme: 'light', locale: 'en-US' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 2200 }, colorScheme: 'light', locale: 'en-US' });
   });
 
   afterAll(async () => {
@@ -168,7 +168,7 @@ describe('web app: gallery', () => {
   });
 
   it('fits a phone-sized screen', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, colorScheme: 'light', locale: 'en-US', hasTouch: true, isMobile: true });
+    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 812 }, colorScheme: 'light', locale: 'en-US', hasTouch: true, isMobile: true });
     const { page, errors } = await openPage(phone);
     await page.goto(server.url);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBeGreaterThan(3);
@@ -322,7 +322,7 @@ describe('web app: gallery', () => {
     await page.waitForURL(`${server.url}/`);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(9);
     expect(await tileIds(page)).not.toContain(victim);
-    const trashed = (await (await fetch(`${server.url}/api/photos/${victim}`)).json()) as { deletedAt: string | null };
+    const trashed = (await (await authFetch(`${server.url}/api/photos/${victim}`)).json()) as { deletedAt: string | null };
     expect(trashed.deletedAt).not.toBeNull();
     await poll(() => page.getByTestId('library-counts').textContent()).toContain('9 photos');
     expect(errors).toEqual([]);
@@ -351,7 +351,7 @@ describe('web app: a gallery longer than the screen', () => {
       form.append('lastModified', String(date));
       form.append('file', new Blob([new Uint8Array(data)]), `colour-${String(i).padStart(2, '0')}.jpg`);
     }
-    const response = await fetch(`${server.url}/api/photos`, { method: 'POST', body: form });
+    const response = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
     expect(response.status).toBe(201);
     const body = (await response.json()) as { items: { id: string }[] };
     const ids = body.items.map((item) => item.id);
@@ -361,7 +361,7 @@ describe('web app: a gallery longer than the screen', () => {
     order = list.items.map((item) => item.id);
     // Newest first: the file dates decide.
     expect(list.items[0]!.filename).toBe('colour-00.jpg');
-    context = await browser.newContext({ viewport: { width: 900, height: 600 }, colorScheme: 'light', locale: 'en-US' });
+    context = await signedInContext(browser, server, { viewport: { width: 900, height: 600 }, colorScheme: 'light', locale: 'en-US' });
   });
 
   afterAll(async () => {
@@ -489,7 +489,7 @@ describe('web app: an empty library', () => {
   });
 
   it('tells a new user how to add photos', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'dark', locale: 'en-US' });
+    const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'dark', locale: 'en-US' });
     const { page, errors } = await openPage(context);
     await page.goto(server.url);
     const empty = page.getByTestId('empty-library');

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { startCaptionEndpoint, type CaptionEndpoint } from '../helpers/caption-endpoint.js';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -70,7 +70,7 @@ describe('web app: jobs', () => {
     // library, instead of all within one tick of the jobs stream (thumbnails come first, then the analysis).
     captions = await startCaptionEndpoint({ delayMs: 400 });
     server = await startTestServer({ ml: { caption: { url: captions.url, model: 'llava:13b' }, captionConcurrency: 1 } });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesLoaded, launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { imagesLoaded, launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 import { withoutNames } from '../helpers/unnamed.js';
 
@@ -74,7 +74,7 @@ describe('web app: people', () => {
     expect(pierre).toBeTruthy();
     expect(rotated.map((f) => f.personId)).toEqual([marie, pierre]);
     marieRotatedFace = rotated[0]!.id;
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   }, 360_000);
 
   afterAll(async () => {
@@ -264,7 +264,7 @@ describe('web app: people', () => {
   });
 
   it('fits a phone screen, and follows a dark system theme', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
+    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 740 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     try {
       const { page, errors } = await openPage(phone);
       await page.goto(`${server.url}/people`);
@@ -318,7 +318,7 @@ describe('web app: people, on an empty library', () => {
   afterAll(async () => server?.dispose());
 
   it('tells a new user where people come from', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
     try {
       const { page, errors } = await openPage(context);
       await page.goto(`${server.url}/people`);

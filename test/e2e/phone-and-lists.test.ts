@@ -8,10 +8,10 @@ import { ExifTool } from 'exiftool-vendored';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { colourPhotos } from '../helpers/images.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const PHONE = { width: 390, height: 844 };
 const SECTIONS = ['Photos', 'Favourites', 'People', 'Albums', 'Duplicates', 'Jobs', 'Trash'];
@@ -56,7 +56,7 @@ beforeAll(async () => {
     form.append('lastModified', String(Date.UTC(2023, 9, 30, 12) - Math.floor(i / 2) * 7 * 86_400_000 - (i % 2) * 60_000));
     form.append('file', new Blob([new Uint8Array(data)]), `filler-${String(i).padStart(2, '0')}.jpg`);
   }
-  const fillers = await fetch(`${server.url}/api/photos`, { method: 'POST', body: form });
+  const fillers = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
   expect(fillers.status).toBe(201);
   for (const item of ((await fillers.json()) as { items: { id: string; filename: string }[] }).items) ids[item.filename] = item.id;
   await waitForTerminal(server.url, Object.values(ids), 180_000);
@@ -76,7 +76,7 @@ const inside = async (page: Page, selector: string) =>
 describe('web app on a phone (390×844)', () => {
   let context: BrowserContext;
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light', locale: 'en-US' });
+    context = await signedInContext(browser, server, { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light', locale: 'en-US' });
   });
   afterAll(async () => context?.close());
 
@@ -160,7 +160,7 @@ describe('web app on a phone (390×844)', () => {
 describe('web app: favourites and ratings, close matches, the jobs page and the CLI', () => {
   let context: BrowserContext;
   beforeAll(async () => {
-    context = await browser.newContext({ viewport: { width: 1100, height: 800 }, colorScheme: 'light', locale: 'en-US' });
+    context = await signedInContext(browser, server, { viewport: { width: 1100, height: 800 }, colorScheme: 'light', locale: 'en-US' });
   });
   afterAll(async () => context?.close());
 
@@ -235,13 +235,13 @@ describe('web app: favourites and ratings, close matches, the jobs page and the 
   });
 
   it('shows the same counts on the jobs page as `shoebox jobs`', async () => {
-    const cli = await runCli(['jobs', '--json', '--server', server.url]);
+    const cli = await runCli(['jobs', '--json', '--server', server.url, '--api-key', server.apiKey]);
     expect(cli.code, cli.stderr).toBe(0);
     const snapshot = JSON.parse(cli.stdout) as { states: Record<string, number>; queue: { depth: number }; steps: Record<string, Record<string, number>> };
     const api = (await json(`${server.url}/api/jobs`)).body as typeof snapshot;
     expect(snapshot.states).toEqual(api.states);
     expect(snapshot.steps).toEqual(api.steps);
-    const text = await runCli(['jobs', '--server', server.url]);
+    const text = await runCli(['jobs', '--server', server.url, '--api-key', server.apiKey]);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^All caught up: nothing waiting$/m);
     expect(text.stdout).toMatch(new RegExp(`^  completed +${api.states.completed}$`, 'm'));

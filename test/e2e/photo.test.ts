@@ -8,10 +8,10 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
-import { launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { colourPhotos } from '../helpers/images.js';
 import { withoutNames } from '../helpers/unnamed.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 interface ApiItem {
   id: string;
@@ -28,7 +28,7 @@ interface Face {
 }
 
 async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+  const response = await authFetch(url);
   expect(response.status, url).toBe(200);
   return (await response.json()) as T;
 }
@@ -120,7 +120,7 @@ describe('web app: photo page', () => {
       if (Date.now() > deadline) throw new Error(`the portraits' faces were not clustered: ${JSON.stringify(faces)}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   });
 
   afterAll(async () => {
@@ -470,7 +470,7 @@ describe('web app: photo page', () => {
     await previewLoaded(page);
     const link = page.getByTestId('download');
     expect(await link.getAttribute('href')).toBe(`/api/photos/${target.id}/original?download=1`);
-    const response = await fetch(`${server.url}/api/photos/${target.id}/original?download=1`);
+    const response = await authFetch(`${server.url}/api/photos/${target.id}/original?download=1`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(Number(response.headers.get('content-length') ?? (await response.arrayBuffer()).byteLength)).toBe(target.sizeBytes);
@@ -550,7 +550,7 @@ describe('web app: photo page', () => {
   });
 
   it('stacks the panels under the photo at phone width, in light and dark', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, colorScheme: 'light', isMobile: true, hasTouch: true });
+    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 812 }, colorScheme: 'light', isMobile: true, hasTouch: true });
     try {
       const { page, errors } = await openPage(phone);
       await page.goto(`${server.url}/photos/${idOf.get('portrait.jpg')}`);
@@ -598,7 +598,7 @@ describe('web app: photo page', () => {
 
   it('says when a photo is in the trash, and restores it', async () => {
     const id = idOf.get('wood_anemones.jpg')!;
-    expect((await fetch(`${server.url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await authFetch(`${server.url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await detail('wood_anemones.jpg')).deletedAt).not.toBeNull();
     const { page, errors } = await openPage(context);
     await page.goto(`${server.url}/photos/${id}`);
@@ -639,7 +639,7 @@ describe('web app: photo page with a CLIP model', () => {
     expect(result.status).toBe(201);
     photos = Object.fromEntries(names.map((name, i) => [name, result.body.items[i].id as string]));
     await waitForTerminal(server.url, Object.values(photos));
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   });
 
   afterAll(async () => {

@@ -8,9 +8,9 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
-import { launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { colourPhotos, mostly } from '../helpers/images.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 interface Hit {
   photo: { id: string; filename: string; hasGps: boolean };
@@ -92,7 +92,7 @@ describe('web app: search, with a CLIP model', () => {
     // A category of the warm colours, for the category filter.
     const category = await json(`${server.url}/api/categories`, { method: 'POST', json: { name: 'warm-colours', label: 'Warm colours', tags: ['red', 'yellow'] } });
     expect(category.status, JSON.stringify(category.body)).toBe(201);
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   }, 360_000);
 
   afterAll(async () => {
@@ -310,7 +310,7 @@ describe('web app: search, with a CLIP model', () => {
     const similarTo = async (file: string) => {
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(fs.readFileSync(file))]), path.basename(file));
-      const response = await fetch(`${server.url}/api/search/similar?limit=60`, { method: 'POST', body: form });
+      const response = await authFetch(`${server.url}/api/search/similar?limit=60`, { method: 'POST', body: form });
       expect(response.status).toBe(200);
       return ((await response.json()) as { items: { photo: { id: string } }[] }).items.map((hit) => hit.photo.id);
     };
@@ -390,7 +390,7 @@ describe('web app: search, with a CLIP model', () => {
   });
 
   it('works at phone width: suggestions, filters behind a button, "why" on a tap', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: 'light', hasTouch: true, isMobile: true });
+    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 740 }, colorScheme: 'light', hasTouch: true, isMobile: true });
     try {
       const { page, errors } = await openPage(phone);
       await page.goto(server.url);
@@ -442,7 +442,7 @@ describe('web app: search, without a CLIP model', () => {
     const response = await upload(server.url, [{ path: picasa }]);
     expect(response.status).toBe(201);
     await waitForTerminal(server.url, [response.body.items[0].id], 120_000);
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'dark' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'dark' });
   }, 180_000);
 
   afterAll(async () => {

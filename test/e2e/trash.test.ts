@@ -4,8 +4,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 let browser: Browser;
 
@@ -29,7 +29,7 @@ describe('web app: trash', () => {
     return response.body as { items: { id: string; deletedAt: string; expiresAt: string | null }[]; total: number; retentionDays: number };
   };
   const trashIds = async () => (await trash()).items.map((item) => item.id).sort();
-  const photoStatus = async (id: string) => (await fetch(`${server.url}/api/photos/${id}`)).status;
+  const photoStatus = async (id: string) => (await authFetch(`${server.url}/api/photos/${id}`)).status;
   const tiles = (page: Page) => page.locator('[data-testid="trash-grid"] [data-testid="photo-tile"]');
   const tileIds = (page: Page) => tiles(page).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-photo-id')!));
 
@@ -46,7 +46,7 @@ describe('web app: trash', () => {
     ids = result.body.items.map((item: { id: string }) => item.id);
     result.body.items.forEach((item: { id: string; filename: string }) => nameOf.set(item.id, item.filename));
     await waitForTerminal(server.url, ids);
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   });
 
   afterAll(async () => {
@@ -69,7 +69,7 @@ describe('web app: trash', () => {
   it('lists trashed photos with when they go for good; restores a selection, deletes one for good, empties the rest', async () => {
     // Four photos to the trash through the API, the way the gallery and the photo page do it.
     const trashed = ids.slice(0, 4);
-    for (const id of trashed) expect((await fetch(`${server.url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(204);
+    for (const id of trashed) expect((await authFetch(`${server.url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(204);
     const listed = await trash();
     expect(listed.total).toBe(4);
     expect(listed.retentionDays).toBe(30);
@@ -147,8 +147,8 @@ describe('web app: trash', () => {
 
   it('works at phone width', async () => {
     const id = ids[4]!;
-    expect((await fetch(`${server.url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(204);
-    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, colorScheme: 'dark', hasTouch: true, isMobile: true });
+    expect((await authFetch(`${server.url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(204);
+    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 740 }, colorScheme: 'dark', hasTouch: true, isMobile: true });
     try {
       const { page, errors } = await openPage(phone);
       await page.goto(`${server.url}/trash`);

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesLoaded, launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
-import { assets, startTestServer, upload, type TestServer } from '../helpers/server.js';
+import { imagesLoaded, launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
+import { assets, startTestServer, upload, type TestServer, authFetch } from '../helpers/server.js';
 
 interface DropFile {
   name: string;
@@ -57,7 +57,7 @@ describe('web app: upload', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light', locale: 'en-US' });
+    context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light', locale: 'en-US' });
   });
 
   afterAll(async () => {
@@ -117,7 +117,7 @@ describe('web app: upload', () => {
     expect(await page.getByTestId('upload-summary').textContent()).toBe('4 photos added · 1 refused');
 
     // Each added file links to its photo; the gallery shows them.
-    const list = (await (await fetch(`${server.url}/api/photos?offset=0&limit=50`)).json()) as { items: { id: string; filename: string }[] };
+    const list = (await (await authFetch(`${server.url}/api/photos?offset=0&limit=50`)).json()) as { items: { id: string; filename: string }[] };
     expect(list.items.map((item) => item.filename).sort()).toEqual(['prairie_falcon.jpg', 'silver_fir.jpg', 'tanners_ridge.jpg', 'wood_anemones.jpg']);
     const falcon = list.items.find((item) => item.filename === 'prairie_falcon.jpg')!;
     expect(await row(page, 'prairie_falcon.jpg').getByTestId('upload-open').getAttribute('href')).toBe(`/photos/${falcon.id}`);
@@ -138,7 +138,7 @@ describe('web app: upload', () => {
   });
 
   it('reports a file already in the library, with a link to the photo it duplicates; the panel folds and goes', async () => {
-    const list = (await (await fetch(`${server.url}/api/photos?offset=0&limit=50`)).json()) as { items: { id: string; filename: string }[] };
+    const list = (await (await authFetch(`${server.url}/api/photos?offset=0&limit=50`)).json()) as { items: { id: string; filename: string }[] };
     const falcon = list.items.find((item) => item.filename === 'prairie_falcon.jpg');
     expect(falcon, 'the first test uploaded the falcon').toBeTruthy();
 

@@ -84,3 +84,26 @@ export async function imagesLoaded(page: Page, selector: string, count: number):
     { timeout: 30_000 },
   );
 }
+
+/** The admin the browser tests sign in as (set up on first use of a fresh server). */
+export const TEST_ADMIN = { name: 'Test Admin', email: 'admin@shoebox.test', password: 'a long test password' };
+
+/** A session token for the test admin: sets the server up when nobody has, else signs in. */
+export async function adminSession(baseUrl: string): Promise<string> {
+  const headers = { 'content-type': 'application/json', origin: baseUrl };
+  let response = await fetch(`${baseUrl}/api/auth/setup`, { method: 'POST', headers, body: JSON.stringify(TEST_ADMIN) });
+  if (response.status === 409) {
+    response = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers, body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }) });
+  }
+  if (!response.ok) throw new Error(`signing the test admin in answered ${response.status}: ${await response.text()}`);
+  const cookie = /shoebox_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '');
+  if (!cookie) throw new Error('no session cookie in the sign-in answer');
+  return cookie[1]!;
+}
+
+/** A browser context signed in to the server as the test admin (a real session cookie). */
+export async function signedInContext(browser: Browser, server: { url: string }, options: Parameters<Browser['newContext']>[0] = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  await context.addCookies([{ name: 'shoebox_session', value: await adminSession(server.url), url: server.url, httpOnly: true, sameSite: 'Lax' }]);
+  return context;
+}

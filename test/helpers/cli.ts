@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot } from './server.js';
+import { rememberServerKey, repoRoot } from './server.js';
 
 export const shoeboxBin = path.join(repoRoot, 'bin', 'shoebox.js');
 
@@ -34,7 +34,10 @@ export function spawnServer(
     const onData = (chunk: Buffer) => {
       output += chunk;
       const match = /Shoebox is running at (http:\/\/\S+)/.exec(output);
-      if (match) resolve({ child, url: match[1]!, output: () => output });
+      if (match) {
+        rememberServerKey(match[1]!, dataDir);
+        resolve({ child, url: match[1]!, output: () => output });
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);

@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readLocalApiKey } from '../../src/auth/local-key.js';
+import { libraryOwnerId } from '../../src/auth/users.js';
+import type { Library } from '../../src/library/library.js';
+import { asOwner } from '../../src/library/owner.js';
 import { loadSettings, type SettingsOverrides } from '../../src/config/settings.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -14,8 +18,38 @@ export function tempDir(prefix = 'shoebox-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/**
+ * The API key each test server signs in with (its own key for the CLI, from its data folder), by origin:
+ * `authFetch` and the helpers below send it, so tests read like a signed-in client's requests.
+ */
+const serverKeys = new Map<string, string>();
+
+/** Signs requests to a server started on `dataDir` in with that library's own key (its owner's, all scopes). */
+export function rememberServerKey(url: string, dataDir: string): string {
+  const key = readLocalApiKey(dataDir);
+  if (!key) throw new Error(`no API key in ${dataDir}: the server writes one when it starts`);
+  serverKeys.set(new URL(url).origin, key);
+  return key;
+}
+
+/**
+ * fetch that signs in to the test servers it knows (x-api-key), unless the request brings its own credentials
+ * (x-api-key, authorization or cookie header) or says `anonymous: true`.
+ */
+export function authFetch(input: string | URL, init: RequestInit & { anonymous?: boolean } = {}): Promise<Response> {
+  const { anonymous, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  const key = serverKeys.get(new URL(input).origin);
+  if (key && !anonymous && !headers.has('x-api-key') && !headers.has('authorization') && !headers.has('cookie')) headers.set('x-api-key', key);
+  return fetch(input, { ...rest, headers });
+}
+
 export interface TestServer extends RunningServer {
+  /** The library as its owner (the first admin) sees it, for tests that call library functions directly. */
+  lib: Library;
   dataDir: string;
+  /** The library's own API key (its owner's, every scope). */
+  apiKey: string;
   /** Stops the server and removes its data folder. */
   dispose(): Promise<void>;
 }
@@ -27,7 +61,9 @@ export async function startTestServer(overrides: SettingsOverrides = {}): Promis
   const server = await startServer(settings, createLogger(settings.logLevel));
   return {
     ...server,
+    lib: asOwner(server.lib, await libraryOwnerId(server.lib.db)),
     dataDir,
+    apiKey: rememberServerKey(server.url, dataDir),
     async dispose() {
       await server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -42,7 +78,7 @@ export async function upload(baseUrl: string, files: { path?: string; name?: str
     const data = file.data ?? fs.readFileSync(file.path!);
     form.append('file', new Blob([new Uint8Array(data)]), file.name ?? path.basename(file.path!));
   }
-  const response = await fetch(`${baseUrl}/api/photos`, { method: 'POST', body: form });
+  const response = await authFetch(`${baseUrl}/api/photos`, { method: 'POST', body: form });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -50,7 +86,7 @@ export async function upload(baseUrl: string, files: { path?: string; name?: str
 export async function waitForTerminal(baseUrl: string, ids: string[], timeoutMs = 120_000): Promise<Record<string, string>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await fetch(`${baseUrl}/api/photos/states`, {
+    const response = await authFetch(`${baseUrl}/api/photos/states`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ids }),
@@ -63,10 +99,12 @@ export async function waitForTerminal(baseUrl: string, ids: string[], timeoutMs 
 }
 
 /** fetch with an optional JSON body; answers the status and the parsed JSON (null when empty). */
-export async function json(url: string, init?: RequestInit & { json?: unknown }) {
-  const response = await fetch(url, {
+export async function json(url: string, init?: RequestInit & { json?: unknown; anonymous?: boolean }) {
+  const headers = new Headers(init?.headers);
+  if (init?.json !== undefined) headers.set('content-type', 'application/json');
+  const response = await authFetch(url, {
     ...init,
-    headers: init?.json !== undefined ? { 'content-type': 'application/json' } : undefined,
+    headers,
     body: init?.json !== undefined ? JSON.stringify(init.json) : init?.body,
   });
   const text = await response.text();

@@ -9,7 +9,7 @@ import { runAlbums } from '../../src/cli/albums.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
 import { createAlbum } from '../../src/library/albums/manual.js';
-import { openLibrary } from '../../src/library/library.js';
+import { openLibraryAsOwner } from '../../src/library/library.js';
 import { createLogger } from '../../src/logger.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
@@ -326,7 +326,7 @@ describe('albums', () => {
 
     const dataDir = tempDir();
     const settings = loadSettings({ dataDir, logLevel: 'silent' }, {});
-    const lib = await openLibrary(settings, createLogger('silent'));
+    const lib = await openLibraryAsOwner(settings, createLogger('silent'));
     await createAlbum(lib, { name: 'On the folder' });
     await lib.close();
     const text = await output(() => runAlbums(settings, {})).finally(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhoto } from '../helpers/images.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
 const portraitRotated = path.join(assets, 'metadata/faces/portrait-orientation-6.jpg');
@@ -56,7 +56,7 @@ describe('analysis without downloaded models', () => {
       expect(Math.abs(a.x - b.x)).toBeLessThan(upright.width * 0.05);
       expect(Math.abs(a.y - b.y)).toBeLessThan(upright.height * 0.05);
     }
-    const thumb = await fetch(`${server.url}/api/faces/${upright.faces[0].id}/thumbnail`);
+    const thumb = await authFetch(`${server.url}/api/faces/${upright.faces[0].id}/thumbnail`);
     expect(thumb.status).toBe(200);
     expect(thumb.headers.get('content-type')).toBe('image/webp');
   });

@@ -5,7 +5,7 @@
 // on loopback. Every answer must be below 500; the server must keep serving.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 type Schema = {
   type?: string | string[];
@@ -194,7 +194,7 @@ describe('every route under hostile input', () => {
   async function send(method: string, pathname: string, query: URLSearchParams, body: unknown) {
     const controller = new AbortController();
     const qs = query.toString();
-    const response = await fetch(`${server.url}${pathname}${qs ? `?${qs}` : ''}`, {
+    const response = await authFetch(`${server.url}${pathname}${qs ? `?${qs}` : ''}`, {
       method,
       signal: controller.signal,
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },
@@ -261,7 +261,7 @@ describe('every route under hostile input', () => {
     const failures: string[] = [];
     for (const route of ['/api/photos', '/api/photos?checkDuplicate=true', '/api/search/similar', '/api/search/similar?limit=-1']) {
       for (const [why, init] of bodies) {
-        const response = await fetch(`${server.url}${route}`, init);
+        const response = await authFetch(`${server.url}${route}`, init);
         await response.arrayBuffer();
         if (response.status >= 500) failures.push(`POST ${route} (${why}) → ${response.status}`);
       }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 /** Every image in the immich corpus (the XMP sidecars are not photos). */
 function corpusImages(): string[] {
@@ -49,19 +49,19 @@ describe('REST API on the embedded library', () => {
 
   it('finishes every corpus photo with a thumbnail and a preview', async () => {
     for (const [file, id] of idsByPath) {
-      const detail = await (await fetch(`${url}/api/photos/${id}`)).json();
+      const detail = await (await authFetch(`${url}/api/photos/${id}`)).json();
       expect(detail.state, `${file}: ${JSON.stringify(detail.steps)}`).toBe('completed');
       for (const step of ['preprocessing', 'metadata', 'hashes', 'palette']) {
         expect(detail.steps[step].status).toBe('done');
         expect(detail.steps[step].durationMs).toBeGreaterThanOrEqual(0);
       }
-      const thumb = await fetch(`${url}/api/photos/${id}/thumbnail`);
+      const thumb = await authFetch(`${url}/api/photos/${id}/thumbnail`);
       expect(thumb.status).toBe(200);
       expect(thumb.headers.get('content-type')).toBe('image/webp');
       const thumbMeta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
       expect(thumbMeta.format).toBe('webp');
       expect(Math.max(thumbMeta.width!, thumbMeta.height!)).toBeLessThanOrEqual(250);
-      const preview = await fetch(`${url}/api/photos/${id}/preview`);
+      const preview = await authFetch(`${url}/api/photos/${id}/preview`);
       expect(preview.status).toBe(200);
       expect(preview.headers.get('content-type')).toBe('image/jpeg');
       const previewMeta = await sharp(Buffer.from(await preview.arrayBuffer())).metadata();
@@ -81,7 +81,7 @@ describe('REST API on the embedded library', () => {
   });
 
   it('reads metadata: GPS, date with offset, camera, orientation', async () => {
-    const gps = await (await fetch(`${url}/api/photos/${idsByPath.get(thompson)}`)).json();
+    const gps = await (await authFetch(`${url}/api/photos/${idsByPath.get(thompson)}`)).json();
     expect(gps.metadata.latitude).toBeCloseTo(39.115, 4);
     expect(gps.metadata.longitude).toBeCloseTo(-108.400968, 4);
     // The XMP date has no offset; the zone comes from the GPS position (America/Denver in January: -07:00).
@@ -89,19 +89,19 @@ describe('REST API on the embedded library', () => {
     expect(gps.metadata.timeZone).toBe('America/Denver');
     expect(gps.hasGps).toBe(true);
 
-    const bird = await (await fetch(`${url}/api/photos/${idsByPath.get(falcon)}`)).json();
+    const bird = await (await authFetch(`${url}/api/photos/${idsByPath.get(falcon)}`)).json();
     expect(bird.metadata.make).toBe('Canon');
     expect(bird.metadata.model).toBe('Canon EOS R5');
     expect(bird.metadata.takenAt).toMatch(/^2022-03-31T11:31:56/);
 
-    const rotated = await (await fetch(`${url}/api/photos/${idsByPath.get(path.join(assets, 'metadata/faces/portrait-orientation-6.jpg'))}`)).json();
+    const rotated = await (await authFetch(`${url}/api/photos/${idsByPath.get(path.join(assets, 'metadata/faces/portrait-orientation-6.jpg'))}`)).json();
     expect(rotated.metadata.orientation).toBe(6);
     // Stored as 700×840 and rotated by EXIF: upright it is 840×700 like portrait.jpg.
     expect([rotated.width, rotated.height]).toEqual([840, 700]);
   });
 
   it('lists newest taken first, paged, with filters', async () => {
-    const all = await (await fetch(`${url}/api/photos?limit=500`)).json();
+    const all = await (await authFetch(`${url}/api/photos?limit=500`)).json();
     expect(all.total).toBe(new Set(idsByPath.values()).size);
     // The timeline's order: by the date on the camera's clock (as takenAt shows it), newest first; undated last.
     const clocks: (string | null)[] = all.items.map((item: any) => item.takenAt?.slice(0, 19) ?? null);
@@ -109,90 +109,90 @@ describe('REST API on the embedded library', () => {
     expect(clocks.slice(0, dated.length)).toEqual(dated);
     expect(dated.every((clock, i) => i === 0 || dated[i - 1]! >= clock)).toBe(true);
 
-    const page1 = await (await fetch(`${url}/api/photos?limit=5&page=1`)).json();
-    const page2 = await (await fetch(`${url}/api/photos?limit=5&page=2`)).json();
+    const page1 = await (await authFetch(`${url}/api/photos?limit=5&page=1`)).json();
+    const page2 = await (await authFetch(`${url}/api/photos?limit=5&page=2`)).json();
     expect(page1.items.map((i: any) => i.id)).toEqual(all.items.slice(0, 5).map((i: any) => i.id));
     expect(page2.items.map((i: any) => i.id)).toEqual(all.items.slice(5, 10).map((i: any) => i.id));
 
-    const withGps = await (await fetch(`${url}/api/photos?hasGps=true&limit=500`)).json();
+    const withGps = await (await authFetch(`${url}/api/photos?hasGps=true&limit=500`)).json();
     expect(withGps.items.map((i: any) => i.filename)).toContain('thompson-springs.jpg');
     expect(withGps.items.every((i: any) => i.hasGps)).toBe(true);
-    const withoutGps = await (await fetch(`${url}/api/photos?hasGps=false&limit=500`)).json();
+    const withoutGps = await (await authFetch(`${url}/api/photos?hasGps=false&limit=500`)).json();
     expect(withGps.total + withoutGps.total).toBe(all.total);
 
-    const canon = await (await fetch(`${url}/api/photos?camera=eos%20r5`)).json();
+    const canon = await (await authFetch(`${url}/api/photos?camera=eos%20r5`)).json();
     expect(canon.items.map((i: any) => i.filename)).toContain('prairie_falcon.jpg');
     expect(canon.items.every((i: any) => /canon/i.test(i.make) && /eos r5/i.test(i.model))).toBe(true);
-    const nikon = await (await fetch(`${url}/api/photos?camera=nikon`)).json();
+    const nikon = await (await authFetch(`${url}/api/photos?camera=nikon`)).json();
     expect(nikon.items.map((i: any) => i.filename)).toContain('tanners_ridge.jpg');
     expect(nikon.items.map((i: any) => i.filename)).not.toContain('prairie_falcon.jpg');
 
-    const in2022 = await (await fetch(`${url}/api/photos?from=2022-01-01&to=2022-12-31T23:59:59Z&limit=500`)).json();
+    const in2022 = await (await authFetch(`${url}/api/photos?from=2022-01-01&to=2022-12-31T23:59:59Z&limit=500`)).json();
     const names = in2022.items.map((i: any) => i.filename);
     expect(names).toContain('prairie_falcon.jpg');
     expect(names).toContain('thompson-springs.jpg');
     expect(names).not.toContain('tanners_ridge.jpg'); // 2023
 
-    const completed = await (await fetch(`${url}/api/photos?state=completed&limit=500`)).json();
+    const completed = await (await authFetch(`${url}/api/photos?state=completed&limit=500`)).json();
     expect(completed.total).toBe(all.total);
   });
 
   it('answers bad parameters with 400 and a message', async () => {
     for (const query of ['limit=0', 'limit=abc', 'page=-1', 'from=yesterday', 'state=bogus', 'hasGps=maybe', 'from=2024-01-02&to=2024-01-01']) {
-      const response = await fetch(`${url}/api/photos?${query}`);
+      const response = await authFetch(`${url}/api/photos?${query}`);
       expect(response.status, query).toBe(400);
       const body = await response.json();
       expect(body.message, query).toMatch(/\w/);
     }
-    const badId = await fetch(`${url}/api/photos/not-a-uuid`);
+    const badId = await authFetch(`${url}/api/photos/not-a-uuid`);
     expect(badId.status).toBe(400);
     expect((await badId.json()).message).toMatch(/UUID/);
-    const missing = await fetch(`${url}/api/photos/00000000-0000-4000-8000-000000000000`);
+    const missing = await authFetch(`${url}/api/photos/00000000-0000-4000-8000-000000000000`);
     expect(missing.status).toBe(404);
-    const badBody = await fetch(`${url}/api/reprocess`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"step":"nope"}' });
+    const badBody = await authFetch(`${url}/api/reprocess`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"step":"nope"}' });
     expect(badBody.status).toBe(400);
     // Not multipart: the wrong media type, said as such.
-    const noFiles = await fetch(`${url}/api/photos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const noFiles = await authFetch(`${url}/api/photos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noFiles.status).toBe(415);
     expect((await noFiles.json()).message).toMatch(/multipart\/form-data/);
   });
 
   it('serves files with types, ETags and cache headers', async () => {
     const id = idsByPath.get(falcon)!;
-    const original = await fetch(`${url}/api/photos/${id}/original`);
+    const original = await authFetch(`${url}/api/photos/${id}/original`);
     expect(original.status).toBe(200);
     expect(original.headers.get('content-type')).toBe('image/jpeg');
     expect(original.headers.get('cache-control')).toContain('immutable');
     expect(Buffer.from(await original.arrayBuffer()).equals(fs.readFileSync(falcon))).toBe(true);
-    const thumb = await fetch(`${url}/api/photos/${id}/thumbnail`);
+    const thumb = await authFetch(`${url}/api/photos/${id}/thumbnail`);
     const etag = thumb.headers.get('etag');
     expect(etag).toBeTruthy();
     expect(thumb.headers.get('cache-control')).toMatch(/max-age/);
-    const revalidated = await fetch(`${url}/api/photos/${id}/thumbnail`, { headers: { 'if-none-match': etag! } });
+    const revalidated = await authFetch(`${url}/api/photos/${id}/thumbnail`, { headers: { 'if-none-match': etag! } });
     expect(revalidated.status).toBe(304);
     const heic = idsByPath.get(path.join(assets, 'formats/heic/IMG_2682.heic'))!;
-    expect((await fetch(`${url}/api/photos/${heic}/original`)).headers.get('content-type')).toBe('image/heic');
+    expect((await authFetch(`${url}/api/photos/${heic}/original`)).headers.get('content-type')).toBe('image/heic');
   });
 
   it('reports health and statistics', async () => {
-    const health = await (await fetch(`${url}/api/health`)).json();
+    const health = await (await authFetch(`${url}/api/health`)).json();
     expect(health.status).toBe('ok');
     expect(health.database).toMatchObject({ ok: true, kind: 'embedded' });
     expect(health.queue.depth).toBe(0);
     expect(health.photos.completed).toBeGreaterThan(0);
-    const stats = await (await fetch(`${url}/api/stats`)).json();
+    const stats = await (await authFetch(`${url}/api/stats`)).json();
     expect(stats.steps.preprocessing.done).toBe(stats.total);
     expect(stats.steps.hashes.averageDurationMs).toBeGreaterThan(0);
   });
 
   it('publishes an OpenAPI document and interactive docs', async () => {
-    const doc = await (await fetch(`${url}/api/openapi.json`)).json();
+    const doc = await (await authFetch(`${url}/api/openapi.json`)).json();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/photos', '/api/photos/{id}', '/api/health', '/api/stats']));
     expect(doc.paths['/api/photos'].get.parameters.map((p: any) => p.name)).toEqual(
       expect.arrayContaining(['page', 'limit', 'from', 'to', 'state', 'camera', 'hasGps']),
     );
-    const docs = await fetch(`${url}/api/docs`, { redirect: 'follow' });
+    const docs = await authFetch(`${url}/api/docs`, { redirect: 'follow' });
     expect(docs.status).toBe(200);
     expect(await docs.text()).toMatch(/swagger/i);
   });
@@ -213,7 +213,7 @@ describe('REST API on the embedded library', () => {
     expect(mixed.status).toBe(201);
     expect(mixed.body.items[0]).toMatchObject({ filename: 'red.jpg', duplicate: false });
     expect(mixed.body.items[1]).toMatchObject({ filename: 'notes.txt', statusCode: 415 });
-    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    expect((await authFetch(`${url}/api/health`)).status).toBe(200);
   });
 
   it('records a truncated JPEG as failed with the reason, and retries it on request', async () => {
@@ -223,20 +223,20 @@ describe('REST API on the embedded library', () => {
     expect(status).toBe(201);
     const id = body.items[0].id;
     await waitForTerminal(url, [id]);
-    const detail = await (await fetch(`${url}/api/photos/${id}`)).json();
+    const detail = await (await authFetch(`${url}/api/photos/${id}`)).json();
     expect(detail.state).toBe('failed');
     expect(detail.steps.preprocessing.status).toBe('failed');
     // The reason names the photo as uploaded, not the content-addressed file it is stored as.
     expect(detail.steps.preprocessing.error).toMatch(/truncated\.jpg/);
     expect(detail.steps.preprocessing.error).not.toMatch(/[0-9a-f]{64}/);
     expect(detail.steps.hashes).toMatchObject({ status: 'skipped', error: 'needs preprocessing, which failed' });
-    expect((await fetch(`${url}/api/photos/${id}/thumbnail`)).status).toBe(404);
+    expect((await authFetch(`${url}/api/photos/${id}/thumbnail`)).status).toBe(404);
 
-    const retry = await fetch(`${url}/api/photos/${id}/retry`, { method: 'POST' });
+    const retry = await authFetch(`${url}/api/photos/${id}/retry`, { method: 'POST' });
     expect(retry.status).toBe(202);
     expect((await retry.json()).reset).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates']);
     await waitForTerminal(url, [id]);
-    const after = await (await fetch(`${url}/api/photos/${id}`)).json();
+    const after = await (await authFetch(`${url}/api/photos/${id}`)).json();
     expect(after.state).toBe('failed');
     expect(after.steps.preprocessing.attempts).toBe(2);
   });
@@ -247,13 +247,13 @@ describe('REST API on the embedded library', () => {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(image)]), 'holiday.jpg');
     form.append('file', new Blob([new Uint8Array(fs.readFileSync(xmp))]), 'holiday.jpg.xmp');
-    const response = await fetch(`${url}/api/photos`, { method: 'POST', body: form });
+    const response = await authFetch(`${url}/api/photos`, { method: 'POST', body: form });
     const body = await response.json();
     expect(response.status).toBe(201);
     const id = body.items[0].id;
     expect(body.items[1].id).toBe(id);
     await waitForTerminal(url, [id]);
-    const detail = await (await fetch(`${url}/api/photos/${id}`)).json();
+    const detail = await (await authFetch(`${url}/api/photos/${id}`)).json();
     expect(detail.hasSidecar).toBe(true);
     expect(detail.metadata.takenAt).toMatch(/^2010-/);
   });
@@ -263,17 +263,17 @@ describe('REST API on the embedded library', () => {
     const { body } = await upload(url, [{ name: 'green.png', data: image }]);
     const id = body.items[0].id;
     await waitForTerminal(url, [id]);
-    const detail = await (await fetch(`${url}/api/photos/${id}`)).json();
+    const detail = await (await authFetch(`${url}/api/photos/${id}`)).json();
     const derivedDir = path.join(server.dataDir, 'derived', id.slice(0, 2), id);
     const original = path.join(server.dataDir, 'originals', detail.sha256.slice(0, 2), detail.sha256.slice(2, 4), `${detail.sha256}.png`);
     expect(fs.existsSync(path.join(derivedDir, 'thumbnail.webp'))).toBe(true);
     expect(fs.existsSync(original)).toBe(true);
 
     // Without force a photo goes to the trash (test/integration/trash.test.ts); force removes it for good.
-    expect((await fetch(`${url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(204);
-    expect((await fetch(`${url}/api/photos/${id}`)).status).toBe(404);
-    expect((await fetch(`${url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(404);
-    expect((await fetch(`${url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await authFetch(`${url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(204);
+    expect((await authFetch(`${url}/api/photos/${id}`)).status).toBe(404);
+    expect((await authFetch(`${url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(404);
+    expect((await authFetch(`${url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(404);
     expect(fs.existsSync(derivedDir)).toBe(false);
     expect(fs.existsSync(original)).toBe(false);
     // The same bytes can come back as a new photo.
@@ -301,7 +301,7 @@ describe('upload size limit', () => {
     expect(mixed.status).toBe(201);
     expect(mixed.body.items[0]).toMatchObject({ statusCode: 413 });
     expect(mixed.body.items[1]).toMatchObject({ filename: 'small.jpg', duplicate: false });
-    const list = await (await fetch(`${server.url}/api/photos`)).json();
+    const list = await (await authFetch(`${server.url}/api/photos`)).json();
     expect(list.total).toBe(1);
     // Nothing of the refused file is left in the temp folder.
     expect(fs.readdirSync(path.join(server.dataDir, 'tmp'))).toEqual([]);

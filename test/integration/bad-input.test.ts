@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, json, repoRoot, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, repoRoot, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, rememberServerKey } from '../helpers/server.js';
 
 const BOUNDARY = '----shoebox-bad-input';
 const jpeg = (name: string) => readFileSync(path.join(assets, 'albums/nature', name));
@@ -20,18 +20,18 @@ function part(name: string, filename: string | null, content: Buffer | string): 
 const end = () => Buffer.from(`--${BOUNDARY}--\r\n`);
 
 async function post(url: string, body: Buffer, contentType = `multipart/form-data; boundary=${BOUNDARY}`) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
+  const response = await authFetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
 /** Sends the start of a request and then breaks the connection, as a client that dies mid-upload. */
-async function cutOff(url: string, head: Buffer, declaredLength: number): Promise<void> {
+async function cutOff(url: string, apiKey: string, head: Buffer, declaredLength: number): Promise<void> {
   const { hostname, port } = new URL(url);
   await new Promise<void>((resolve, reject) => {
     const socket = net.connect(Number(port), hostname, () => {
       socket.write(
-        `POST /api/photos HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+        `POST /api/photos HTTP/1.1\r\nHost: ${hostname}:${port}\r\nx-api-key: ${apiKey}\r\nContent-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
           `Content-Length: ${declaredLength}\r\n\r\n`,
       );
       socket.write(head, () => setTimeout(() => (socket.destroy(), resolve()), 300));
@@ -104,7 +104,7 @@ describe('bad input', () => {
     const whole = [part('file', 'c1.jpg', jpeg('notocactus_minimus.jpg')), part('file', 'c2.jpg', jpeg('cyclamen_persicum.jpg'))];
     const third = part('file', 'c3.jpg', jpeg('orychophragmus_violaceus.jpg'));
     const head = Buffer.concat([...whole, third.subarray(0, third.length / 2)]);
-    await cutOff(server.url, head, head.length + 500_000);
+    await cutOff(server.url, server.apiKey, head, head.length + 500_000);
     const after = await until(library, (l) => l.list.length === before.list.length + 2 && l.list.every((p) => ['completed', 'partial'].includes(p.state)));
     expect(after.list.map((p) => p.filename)).toEqual(expect.arrayContaining(['c1.jpg', 'c2.jpg']));
     expect(after.list.map((p) => p.filename)).not.toContain('c3.jpg');
@@ -116,7 +116,7 @@ describe('bad input', () => {
     const before = await library();
     const sidecar = part('file', 'd1.jpg.xmp', `<x:xmpmeta xmlns:x="adobe:ns:meta/">${' '.repeat(200_000)}</x:xmpmeta>`);
     const head = Buffer.concat([part('file', 'd1.jpg', jpeg('prairie_falcon.jpg')), sidecar.subarray(0, 50_000)]);
-    await cutOff(server.url, head, head.length + 300_000);
+    await cutOff(server.url, server.apiKey, head, head.length + 300_000);
     const after = await until(library, (l) => l.list.some((p) => p.filename === 'd1.jpg' && p.state === 'completed'));
     const photo = after.list.find((p) => p.filename === 'd1.jpg')!;
     expect(photo.state).toBe('completed');
@@ -199,7 +199,10 @@ describe('ExifTool processes', () => {
       const read = (chunk: Buffer) => {
         output += chunk;
         const match = /running at (http:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1]!);
+        if (match) {
+          rememberServerKey(match[1]!, dataDir);
+          resolve(match[1]!);
+        }
       };
       child.stdout.on('data', read);
       child.stderr.on('data', read);

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const GOOD = {
   caption: 'Chalkboards listing craft beers above a bar',
@@ -54,7 +54,7 @@ describe('captions from an OpenAI-compatible endpoint', () => {
     const response = await upload(server.url, [{ path: path.join(assets, 'albums/text/craft-beer.jpg') }]);
     const id = response.body.items[0].id as string;
     expect((await waitForTerminal(server.url, [id], 300_000))[id]).toBe('partial');
-    const down = (await (await fetch(`${server.url}/api/photos/${id}`)).json()) as any;
+    const down = (await (await authFetch(`${server.url}/api/photos/${id}`)).json()) as any;
     expect(down.steps.captions.status).toBe('failed');
     expect(down.steps.captions.error).toMatch(/503|model is loading/);
     expect(down.steps.captions.error).toContain('127.0.0.1');
@@ -63,10 +63,10 @@ describe('captions from an OpenAI-compatible endpoint', () => {
     expect(calls).toBeGreaterThanOrEqual(2); // retried before giving up
 
     healthy = true;
-    const retry = await fetch(`${server.url}/api/photos/${id}/retry`, { method: 'POST' });
+    const retry = await authFetch(`${server.url}/api/photos/${id}/retry`, { method: 'POST' });
     expect(((await retry.json()) as { reset: string[] }).reset).toContain('captions');
     expect((await waitForTerminal(server.url, [id], 120_000))[id]).toBe('completed');
-    const up = (await (await fetch(`${server.url}/api/photos/${id}`)).json()) as any;
+    const up = (await (await authFetch(`${server.url}/api/photos/${id}`)).json()) as any;
     expect(up.caption).toMatchObject({
       caption: GOOD.caption,
       source: 'provider',

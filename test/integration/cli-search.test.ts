@@ -66,7 +66,7 @@ describe('shoebox search', () => {
       const result = JSON.parse(viaServer.stdout);
       expect(result.items.map((hit: { photo: { id: string } }) => hit.photo.id)).toEqual(direct.items.map((hit: { photo: { id: string } }) => hit.photo.id));
       expect(result.items[0].photo.filename).toBe('red.jpg');
-      const like = await runCli(['search', '--like', likeFile, '--server', server.url, '--json']);
+      const like = await runCli(['search', '--like', likeFile, '--server', server.url, '--json', '--data', dataDir]);
       expect(like.code, like.stderr).toBe(0);
       expect(JSON.parse(like.stdout).items[0].photo.filename).toBe('blue.jpg');
     } finally {

@@ -3,7 +3,7 @@ import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer } from '../helpers/cli.js';
-import { assets, tempDir } from '../helpers/server.js';
+import { assets, tempDir, authFetch } from '../helpers/server.js';
 
 describe('shoebox CLI', () => {
   const work = tempDir('shoebox-cli-');
@@ -43,11 +43,11 @@ describe('shoebox CLI', () => {
     // The library is what the import says: served by a server on the same folder.
     const server = await spawnServer(dataDir, { LOG_LEVEL: 'warn' });
     try {
-      const list = await (await fetch(`${server.url}/api/photos?limit=50`)).json();
+      const list = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
       expect(list.total).toBe(4);
       expect(list.items.every((item: { state: string }) => item.state === 'completed')).toBe(true);
       const withSidecar = list.items.find((item: { filename: string }) => item.filename === '2000.jpg');
-      const detail = await (await fetch(`${server.url}/api/photos/${withSidecar.id}`)).json();
+      const detail = await (await authFetch(`${server.url}/api/photos/${withSidecar.id}`)).json();
       expect(detail.hasSidecar).toBe(true);
       expect(detail.metadata.takenAt).toMatch(/^2000-/);
       expect(detail.sourcePath).toBe(path.join(source, '2000.jpg'));
@@ -58,7 +58,7 @@ describe('shoebox CLI', () => {
       expect(viaServer.code, viaServer.stderr).toBe(0);
       expect(viaServer.stderr).toMatch(/into the server at http/);
       expect(viaServer.stderr).toMatch(/Added 1, already in the library 4, skipped 2/);
-      const after = await (await fetch(`${server.url}/api/photos?limit=50`)).json();
+      const after = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
       expect(after.total).toBe(5);
 
       // reprocess asks the running server.

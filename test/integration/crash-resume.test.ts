@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, shoeboxBin, spawnServer } from '../helpers/cli.js';
-import { tempDir } from '../helpers/server.js';
+import { tempDir, authFetch } from '../helpers/server.js';
 
 const PHOTOS = 40;
 
@@ -36,7 +36,7 @@ describe('a server killed in the middle of an import', () => {
     // Kill as soon as part of the import has arrived and the pipeline is busy with it.
     let seen = 0;
     for (let tries = 0; tries < 600; tries += 1) {
-      const stats = await (await fetch(`${first.url}/api/stats`)).json();
+      const stats = await (await authFetch(`${first.url}/api/stats`)).json();
       seen = stats.total;
       if (stats.total >= 12) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -49,7 +49,7 @@ describe('a server killed in the middle of an import', () => {
 
     const second = await spawnServer(dataDir);
     try {
-      const before = await (await fetch(`${second.url}/api/stats`)).json();
+      const before = await (await authFetch(`${second.url}/api/stats`)).json();
       expect(before.total).toBeGreaterThanOrEqual(seen);
       expect(before.states.completed).toBeLessThan(PHOTOS);
 
@@ -58,13 +58,13 @@ describe('a server killed in the middle of an import', () => {
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toMatch(/already in the library [1-9]/);
 
-      const list = await (await fetch(`${second.url}/api/photos?limit=500`)).json();
+      const list = await (await authFetch(`${second.url}/api/photos?limit=500`)).json();
       expect(list.total).toBe(PHOTOS);
       const names = list.items.map((item: { filename: string }) => item.filename).sort();
       expect(new Set(names).size).toBe(PHOTOS);
       expect(list.items.every((item: { state: string }) => item.state === 'completed')).toBe(true);
       for (const item of list.items) {
-        expect((await fetch(`${second.url}/api/photos/${item.id}/thumbnail`)).status).toBe(200);
+        expect((await authFetch(`${second.url}/api/photos/${item.id}/thumbnail`)).status).toBe(200);
       }
       // The restarted server said what it resumed, and logs one JSON line per step.
       const lines = second.output().split('\n').filter((line) => line.startsWith('{'));

@@ -15,7 +15,7 @@ import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { runCli } from '../helpers/cli.js';
 import { colourPhoto, colourPhotos } from '../helpers/images.js';
 import { buildNearDuplicateSet, type NearDuplicateSet } from '../helpers/near-duplicates.js';
-import { assets, corpus, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, corpus, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const pdqData = path.join(corpus, 'threatexchange-pdq/pdq/data');
 const listJpegs = (dir: string) =>
@@ -148,11 +148,11 @@ describe('duplicates on a library built from the corpus', () => {
 
   it('`shoebox duplicates` lists the same groups with their evidence, as JSON or readable lines', async () => {
     const api = await groups();
-    const asJson = await runCli(['duplicates', '--json', '--server', server.url]);
+    const asJson = await runCli(['duplicates', '--json', '--server', server.url, '--api-key', server.apiKey]);
     expect(asJson.code, asJson.stderr).toBe(0);
     const listed = JSON.parse(asJson.stdout).items as Group[];
     expect(listed.map((g) => g.id).sort()).toEqual(api.map((g) => g.id).sort());
-    const readable = await runCli(['duplicates', '--kind', 'duplicate', '--server', server.url]);
+    const readable = await runCli(['duplicates', '--kind', 'duplicate', '--server', server.url, '--api-key', server.apiKey]);
     expect(readable.code, readable.stderr).toBe(0);
     expect(readable.stdout).toMatch(/^duplicate [0-9a-f-]{36} \(\d+ photos\)$/m);
     expect(readable.stdout).toMatch(/^  keep · (\d+ of 256 bits apart|identical hash)\S* +\d+×\d+  falcon--/m);
@@ -178,7 +178,7 @@ describe('duplicates on a library built from the corpus', () => {
     }
     expect(pairs).toBeGreaterThan(0);
     expect(readable.stderr).toMatch(/\d+ duplicate groups, 0 bursts/);
-    const bad = await runCli(['duplicates', '--kind', 'triplicate', '--server', server.url]);
+    const bad = await runCli(['duplicates', '--kind', 'triplicate', '--server', server.url, '--api-key', server.apiKey]);
     expect(bad.code).not.toBe(0);
   });
 
@@ -207,7 +207,7 @@ describe('duplicates on a library built from the corpus', () => {
     const copy = await sharp(path.join(assets, 'albums/nature/prairie_falcon.jpg')).resize({ width: 600 }).jpeg({ quality: 70 }).toBuffer();
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(copy)]), 'falcon-from-catalogue.jpg');
-    const refused = await fetch(`${server.url}/api/photos?checkDuplicate=true`, { method: 'POST', body: form });
+    const refused = await authFetch(`${server.url}/api/photos?checkDuplicate=true`, { method: 'POST', body: form });
     const body = (await refused.json()) as any;
     expect(refused.status).toBe(200);
     const item = body.items[0];
@@ -217,7 +217,7 @@ describe('duplicates on a library built from the corpus', () => {
     expect(item.existing.pdqDistance).toBeLessThanOrEqual(31);
     expect((await json(`${server.url}/api/photos?limit=1`)).body.total).toBe(before);
 
-    const bad = await fetch(`${server.url}/api/photos?checkDuplicate=maybe`, { method: 'POST', body: form });
+    const bad = await authFetch(`${server.url}/api/photos?checkDuplicate=maybe`, { method: 'POST', body: form });
     expect(bad.status).toBe(400);
 
     const stored = await upload(server.url, [{ data: copy, name: 'falcon-kept-anyway.jpg' }]);
@@ -356,7 +356,7 @@ describe('the CLIP tier (fixture CLIP model: its embedding follows the colours)'
     const form = new FormData();
     form.append('checkDuplicate', 'true'); // as a form field: it applies to the files after it
     form.append('file', new Blob([new Uint8Array(crop2)]), 'red-crop-again.jpg');
-    const again = (await (await fetch(`${server.url}/api/photos`, { method: 'POST', body: form })).json()) as any;
+    const again = (await (await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form })).json()) as any;
     expect(again.items[0].duplicate).toBe(true);
     expect([red, redCrop]).toContain(again.items[0].existing.photoId);
     expect(again.items[0].existing.tier).toMatch(/^(clip|pdq)$/);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 interface Face {
   id: string;
@@ -134,7 +134,7 @@ describe('people named in the files', () => {
     // 0.44–0.56 × 511 and 0.3–0.5 × 323
     expect(faces[0]!.box.x).toBeCloseTo(0.44 * 511, 0);
     expect(faces[0]!.box.height).toBeCloseTo(0.2 * 323, 0);
-    const thumbnail = await fetch(`${server.url}/api/faces/${faces[0]!.id}/thumbnail`);
+    const thumbnail = await authFetch(`${server.url}/api/faces/${faces[0]!.id}/thumbnail`);
     expect(thumbnail.status).toBe(200);
   });
 

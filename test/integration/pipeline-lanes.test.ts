@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCaptionEndpoint, type CaptionEndpoint } from '../helpers/caption-endpoint.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 interface ListItem {
   id: string;
@@ -54,7 +54,7 @@ describe('pipeline lanes', () => {
     );
     expect(list.map((item) => item.state)).toEqual(ids.map(() => 'processing'));
     for (const id of ids) {
-      const thumbnail = await fetch(`${server.url}/api/photos/${id}/thumbnail`);
+      const thumbnail = await authFetch(`${server.url}/api/photos/${id}/thumbnail`);
       expect(thumbnail.status).toBe(200);
       expect(thumbnail.headers.get('content-type')).toBe('image/webp');
       const detail = (await json(`${server.url}/api/photos/${id}`)).body;

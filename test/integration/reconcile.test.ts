@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../src/db/connection.js';
 import { colourPhoto } from '../helpers/images.js';
-import { startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 describe('reconciling steps at start', () => {
   let dataDir: string;
@@ -33,7 +33,7 @@ describe('reconciling steps at start', () => {
 
     server = await startTestServer({ dataDir });
     await waitForTerminal(server.url, [id]);
-    const photo = (await (await fetch(`${server.url}/api/photos/${id}`)).json()) as any;
+    const photo = (await (await authFetch(`${server.url}/api/photos/${id}`)).json()) as any;
     expect(photo.state).toBe('completed');
     expect(photo.steps.captions).toMatchObject({ status: 'done', version: '1+fallback', attempts: 1 });
     expect(photo.steps.palette).toMatchObject({ status: 'done', version: '1', attempts: 2 });

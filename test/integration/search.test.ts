@@ -10,7 +10,7 @@ import { installFromFolder } from '../../src/ml/registry.js';
 import { fuse } from '../../src/search/fusion.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhoto, colourPhotos } from '../helpers/images.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const craftBeer = path.join(assets, 'albums/text/craft-beer.jpg');
 const picasa = path.join(assets, 'metadata/tags/picasa.jpg');
@@ -346,7 +346,7 @@ describe('search on a library built from the corpus', () => {
   });
 
   it('keeps counts and results right when a photo is deleted', async () => {
-    const deleted = await fetch(`${server.url}/api/photos/${ids['picasa.jpg']}`, { method: 'DELETE' });
+    const deleted = await authFetch(`${server.url}/api/photos/${ids['picasa.jpg']}`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
     expect(await found({ q: 'frost', mode: 'keyword' })).toEqual([]);
     const suggestions = (await json(`${server.url}/api/search/suggest?q=frost`)).body.items;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
 import { DAY_MS, purgeExpiredTrash, trashExpiry } from '../../src/library/trash.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const falcon = path.join(assets, 'albums/nature/prairie_falcon.jpg');
 const picasa = path.join(assets, 'metadata/tags/picasa.jpg');
@@ -51,7 +51,7 @@ describe('the trash', () => {
   };
   const suggested = async (q: string, kinds = 'tag,person') =>
     (await json(`${url}/api/search/suggest?q=${encodeURIComponent(q)}&kinds=${kinds}`)).body.items as { label: string; key: string; photos: number }[];
-  const del = (id: string, force = false) => fetch(`${url}/api/photos/${id}${force ? '?force=true' : ''}`, { method: 'DELETE' });
+  const del = (id: string, force = false) => authFetch(`${url}/api/photos/${id}${force ? '?force=true' : ''}`, { method: 'DELETE' });
   const post = (route: string, body?: unknown) => json(`${url}${route}`, { method: 'POST', json: body });
   const rowCount = async (table: string, id: string) =>
     (await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from ${sql.identifier(table)} where ${sql.identifier(table === 'photos' ? 'id' : 'photo_id')} = ${id}::uuid`))[0]!.n;
@@ -107,8 +107,8 @@ describe('the trash', () => {
     const detail = await json(`${url}/api/photos/${id}`);
     expect(detail.status).toBe(200);
     expect(detail.body.deletedAt).toBe(item.deletedAt);
-    expect((await fetch(`${url}/api/photos/${id}/thumbnail`)).status).toBe(200);
-    expect((await fetch(`${url}/api/photos/${id}/original`)).status).toBe(200);
+    expect((await authFetch(`${url}/api/photos/${id}/thumbnail`)).status).toBe(200);
+    expect((await authFetch(`${url}/api/photos/${id}/original`)).status).toBe(200);
     // Deleting again leaves it in the trash with its first date.
     expect((await del(id)).status).toBe(204);
     expect((await post('/api/photos/delete', { ids: [id] })).body).toEqual({ trashed: 0 });
@@ -188,7 +188,7 @@ describe('the trash', () => {
     expect(single).toMatchObject({ status: 404, body: { message: `no photo with id ${UNKNOWN}` } });
     expect((await del(UNKNOWN, true)).status).toBe(404);
     expect((await json(`${url}/api/photos/not-a-uuid`, { method: 'DELETE' })).body.message).toMatch(/UUID/);
-    expect((await fetch(`${url}/api/photos/${live}?force=maybe`, { method: 'DELETE' })).status).toBe(400);
+    expect((await authFetch(`${url}/api/photos/${live}?force=maybe`, { method: 'DELETE' })).status).toBe(400);
     expect((await json(`${url}/api/photos`)).body.total).toBe(8);
   });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { STEP_NAMES } from '../../src/pipeline/state.js';
 import { mostly } from '../helpers/images.js';
-import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const nature = (name: string) => path.join(assets, 'albums/nature', name);
@@ -48,7 +48,7 @@ async function uploadFiles(url: string, files: Upload[]): Promise<Record<string,
     if (file.lastModified) form.append('lastModified', file.lastModified);
     form.append('file', new Blob([new Uint8Array(fs.readFileSync(file.path))]), file.name ?? path.basename(file.path));
   }
-  const response = await fetch(`${url}/api/photos`, { method: 'POST', body: form });
+  const response = await authFetch(`${url}/api/photos`, { method: 'POST', body: form });
   const body = (await response.json()) as { items: { id?: string; filename: string; error?: string }[] };
   expect(response.status, JSON.stringify(body)).toBe(201);
   return Object.fromEntries(body.items.map((item) => [item.filename, item.id!]));
@@ -416,21 +416,21 @@ describe('the API the web app uses', () => {
     it('downloads the original under its own name', async () => {
       const id = ids[UNICODE_NAME]!;
       expect((await get(`/api/photos/${id}`)).filename).toBe(UNICODE_NAME);
-      const download = await fetch(`${url}/api/photos/${id}/original?download=1`);
+      const download = await authFetch(`${url}/api/photos/${id}/original?download=1`);
       expect(download.status).toBe(200);
       const disposition = download.headers.get('content-disposition')!;
       expect(disposition).toMatch(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''[\w%.!~-]+$/);
       expect(decodeURIComponent(disposition.split("UTF-8''")[1]!)).toBe(UNICODE_NAME);
       expect(Buffer.from(await download.arrayBuffer()).equals(fs.readFileSync(path.join(dir, 'unicode.jpg')))).toBe(true);
-      const inline = await fetch(`${url}/api/photos/${id}/original`);
+      const inline = await authFetch(`${url}/api/photos/${id}/original`);
       expect(inline.headers.get('content-disposition')).toMatch(/^inline; /);
       await inline.arrayBuffer();
-      const plain = await fetch(`${url}/api/photos/${ids['prairie_falcon.jpg']}/original?download=true`);
+      const plain = await authFetch(`${url}/api/photos/${ids['prairie_falcon.jpg']}/original?download=true`);
       expect(plain.headers.get('content-disposition')).toBe(`attachment; filename="prairie_falcon.jpg"; filename*=UTF-8''prairie_falcon.jpg`);
       await plain.arrayBuffer();
       // quotes and backslashes cannot break out of the quoted name
       await server.lib.db.execute(sql`update photos set filename = ${'say "cheese"\\.jpg'} where id = ${ids['filedate.jpg']}::uuid`);
-      const quoted = await fetch(`${url}/api/photos/${ids['filedate.jpg']}/original?download=1`);
+      const quoted = await authFetch(`${url}/api/photos/${ids['filedate.jpg']}/original?download=1`);
       expect(quoted.headers.get('content-disposition')).toBe(`attachment; filename="say \\"cheese\\"\\\\.jpg"; filename*=UTF-8''say%20%22cheese%22%5C.jpg`);
       await quoted.arrayBuffer();
     });
@@ -463,7 +463,7 @@ describe('the API the web app uses', () => {
 
     it('streams a snapshot at once and another when something changes, the same one to every client', async () => {
       const controllers = [new AbortController(), new AbortController()];
-      const responses = await Promise.all(controllers.map((c) => fetch(`${url}/api/jobs/events`, { signal: c.signal })));
+      const responses = await Promise.all(controllers.map((c) => authFetch(`${url}/api/jobs/events`, { signal: c.signal })));
       for (const response of responses) {
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -493,7 +493,7 @@ describe('the API the web app uses', () => {
       const other = await startTestServer();
       let closed = false;
       try {
-        const response = await fetch(`${other.url}/api/jobs/events`);
+        const response = await authFetch(`${other.url}/api/jobs/events`);
         const reader = eventReader(response);
         const empty = await reader.until(() => true);
         expect(empty.states).toEqual({ pending: 0, processing: 0, completed: 0, partial: 0, failed: 0 });

@@ -21,6 +21,7 @@ const pages = {
   jobs: () => import('./pages/Jobs.js'),
   trash: () => import('./pages/Trash.js'),
   favorites: () => import('./pages/Favorites.js'),
+  account: () => import('./pages/Account.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -30,6 +31,7 @@ const AlbumPage = lazy(() => pages.album().then((m) => ({ default: m.AlbumPage }
 const DuplicatesPage = lazy(() => pages.duplicates().then((m) => ({ default: m.DuplicatesPage })));
 const JobsPage = lazy(() => pages.jobs().then((m) => ({ default: m.JobsPage })));
 const TrashPage = lazy(() => pages.trash().then((m) => ({ default: m.TrashPage })));
+const AccountPage = lazy(() => pages.account().then((m) => ({ default: m.AccountPage })));
 const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.FavoritesPage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
@@ -105,5 +107,6 @@ function pageFor(pathname: string) {
   if (pathname === '/jobs') return <JobsPage />;
   if (pathname === '/trash') return <TrashPage />;
   if (pathname === '/favorites') return <FavoritesPage />;
+  if (pathname === '/account') return <AccountPage />;
   return <NotFound />;
 }

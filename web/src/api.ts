@@ -159,6 +159,8 @@ export async function request<T>(method: string, url: string, options: { body?: 
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'Cannot reach the Shoebox server. Is it running?');
   }
+  // The session ended (signed out elsewhere, expired, revoked): the page loads again, which asks to sign in.
+  if (response.status === 401 && !url.startsWith('/api/auth/')) window.location.reload();
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let body: unknown = null;

@@ -65,6 +65,12 @@ export function Header() {
         <div className="header-actions">
           <JobsIndicator />
           <UploadButton />
+          <Link to="/account" className="button button-ghost account-link" aria-label="Account">
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+              <circle cx="12" cy="8" r="4" fill="currentColor" />
+              <path d="M4 21a8 8 0 0 1 16 0z" fill="currentColor" />
+            </svg>
+          </Link>
         </div>
       </div>
       <nav className="app-nav" aria-label="Sections">

@@ -1,0 +1,84 @@
+// Server administration: users, their roles and quotas. Admins only.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import { revokeOtherSessions } from '../auth/sessions.js';
+import { activeAdmins, createUser, findUser, listUsers, updateUser } from '../auth/users.js';
+import { photos, users } from '../db/schema.js';
+import { UserError } from '../library/errors.js';
+import type { LibraryContext } from '../library/library.js';
+import { asOwner } from '../library/owner.js';
+import { deletePhoto } from '../library/photos.js';
+import { email, password, personName, role, userInfo, userWithUsage } from './auth-schemas.js';
+import { errorBody } from './schemas.js';
+
+const quota = z.number().int().min(0).max(2 ** 53 - 1).nullable().describe('bytes of originals; null: no limit');
+const userParams = z.object({ id: z.uuid({ message: 'must be a user id (UUID)' }) });
+
+export function adminRoutes(app: FastifyInstance, context: LibraryContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = context;
+
+  api.get('/api/admin/users', {
+    config: { access: 'admin' },
+    schema: { tags: ['admin'], summary: 'Every user, with the space their originals take', response: { 200: z.object({ items: z.array(userWithUsage) }) } },
+    handler: async () => ({ items: await listUsers(db) }),
+  });
+
+  api.post('/api/admin/users', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: 'Create a user',
+      body: z.object({ name: personName, email, password, role: role.default('user'), quotaBytes: quota.optional() }),
+      response: { 201: userInfo, 400: errorBody, 409: errorBody },
+    },
+    handler: async (request, reply) => reply.code(201).send(await createUser(db, request.body)),
+  });
+
+  api.patch('/api/admin/users/:id', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: "Change a user: name, email, role, disabled, quota, or reset the password (their sessions end)",
+      params: userParams,
+      body: z
+        .object({ name: personName, email, role, disabled: z.boolean(), quotaBytes: quota, password })
+        .partial()
+        .refine((b) => Object.keys(b).length > 0, { message: 'name at least one change' }),
+      response: { 200: userInfo, 400: errorBody, 404: errorBody, 409: errorBody },
+    },
+    handler: async (request) => {
+      const updated = await updateUser(db, request.params.id, request.body);
+      if (!updated) throw new UserError(404, `no user with id ${request.params.id}`);
+      if (request.body.password !== undefined || request.body.disabled) await revokeOtherSessions(db, updated.id);
+      return updated;
+    },
+  });
+
+  api.delete('/api/admin/users/:id', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: 'Delete a user with their photos, people and albums (originals another user also has stay)',
+      params: userParams,
+      response: { 200: z.object({ deletedPhotos: z.number().int() }), 404: errorBody, 409: errorBody },
+    },
+    handler: async (request) => {
+      const user = await findUser(db, request.params.id);
+      if (!user) throw new UserError(404, `no user with id ${request.params.id}`);
+      if (user.id === request.actor!.userId) throw new UserError(409, 'you cannot delete your own account: ask another admin');
+      if (user.role === 'admin' && !user.disabledAt && (await activeAdmins(db)) <= 1) throw new UserError(409, 'this is the last active admin');
+      // Sign them out first, so nothing of theirs is added while their photos go.
+      await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
+      await revokeOtherSessions(db, user.id);
+      const lib = asOwner(context, user.id);
+      const owned = await db.select({ id: photos.id }).from(photos).where(eq(photos.ownerId, user.id));
+      let deleted = 0;
+      for (const { id } of owned) if (await deletePhoto(lib, id)) deleted++;
+      await db.delete(users).where(eq(users.id, user.id));
+      return { deletedPhotos: deleted };
+    },
+  });
+}

@@ -1,0 +1,157 @@
+// Set-up, sign-in and the signed-in account: /api/auth/*.
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createSession, listSessions, revokeOtherSessions, revokeSession } from '../auth/sessions.js';
+import { LoginLimiter } from '../auth/login-limiter.js';
+import { checkPasswordRules, hashPassword, verifyPassword } from '../auth/secrets.js';
+import { checkCredentials, findUser, hasAccounts, normaliseEmail, setUpAdmin, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
+import { users } from '../db/schema.js';
+import { UserError } from '../library/errors.js';
+import type { LibraryContext } from '../library/library.js';
+import { eq } from 'drizzle-orm';
+import { email, me, password, personName, sessionInfo, userInfo } from './auth-schemas.js';
+import { SESSION_COOKIE } from './plugins/auth.js';
+import { errorBody } from './schemas.js';
+
+export function authRoutes(app: FastifyInstance, context: LibraryContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { db, settings } = context;
+  const limiter = new LoginLimiter();
+
+  async function signIn(request: FastifyRequest, reply: FastifyReply, userId: string) {
+    const session = await createSession(db, userId, settings.sessionDays, { userAgent: request.headers['user-agent'], address: request.ip });
+    reply.setCookie(SESSION_COOKIE, session.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: request.protocol === 'https',
+      expires: session.expiresAt,
+    });
+  }
+
+  api.get('/api/auth/status', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Whether the server still needs its first admin (the web app shows set-up or sign-in)',
+      response: { 200: z.object({ setupRequired: z.boolean(), signedIn: z.boolean() }) },
+    },
+    handler: async (request) => ({ setupRequired: !(await hasAccounts(db)), signedIn: request.actor !== null }),
+  });
+
+  api.post('/api/auth/setup', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Create the first admin and sign in (409 once anyone has an account)',
+      description: "A library from before accounts keeps everything: its photos, people and albums become the admin's.",
+      body: z.object({ name: personName, email, password }),
+      response: { 201: z.object({ user: userInfo }), 400: errorBody, 409: errorBody },
+    },
+    handler: async (request, reply) => {
+      const user = await setUpAdmin(db, request.body);
+      await signIn(request, reply, user.id);
+      return reply.code(201).send({ user });
+    },
+  });
+
+  api.post('/api/auth/login', {
+    config: { access: 'public' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'Sign in with email and password: sets the session cookie',
+      description: 'A wrong email and a wrong password get the same answer. Repeated failures (per account and per address) are slowed down: 429 with Retry-After.',
+      body: z.object({ email: z.string().max(320), password }),
+      response: { 200: z.object({ user: userInfo }), 400: errorBody, 401: errorBody, 429: errorBody },
+    },
+    handler: async (request, reply) => {
+      const keys = [`account:${normaliseEmail(request.body.email)}`, `address:${request.ip}`];
+      const wait = limiter.waitMs(keys);
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        return reply
+          .code(429)
+          .header('retry-after', String(seconds))
+          .send({ statusCode: 429, error: 'Too Many Requests', message: `too many failed sign-ins: try again in ${seconds} s` });
+      }
+      const user = await checkCredentials(db, request.body.email, request.body.password);
+      if (!user) {
+        limiter.failed(keys);
+        throw new UserError(401, 'the email or the password is wrong (or the account is disabled)');
+      }
+      limiter.succeeded(keys);
+      await signIn(request, reply, user.id);
+      return { user: toUserInfo(user) };
+    },
+  });
+
+  api.post('/api/auth/logout', {
+    config: { access: 'public' },
+    schema: { tags: ['accounts'], summary: 'Sign out: ends this session and clears its cookie', response: { 204: z.null() } },
+    handler: async (request, reply) => {
+      const actor = request.actor;
+      if (actor?.sessionId) await revokeSession(db, actor.userId, actor.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  });
+
+  api.get('/api/auth/me', {
+    config: { access: 'read' },
+    schema: { tags: ['accounts'], summary: 'Who this request is signed in as', response: { 200: me, 401: errorBody } },
+    handler: async (request) => {
+      const actor = request.actor!;
+      const user = await findUser(db, actor.userId);
+      if (!user) throw new UserError(401, 'this account no longer exists');
+      return { ...toUserInfo(user), usedBytes: await usedBytes(db, user.id), via: actor.via, scopes: [...actor.scopes] };
+    },
+  });
+
+  api.post('/api/auth/password', {
+    config: { access: 'account' },
+    schema: {
+      tags: ['accounts'],
+      summary: "Change this account's password; every other session of it ends",
+      body: z.object({ current: password, new: password }),
+      response: { 204: z.null(), 400: errorBody, 401: errorBody },
+    },
+    handler: async (request, reply) => {
+      const actor = request.actor!;
+      const user = await findUser(db, actor.userId);
+      if (!user || !(await verifyPassword(user.passwordHash, request.body.current))) throw new UserError(400, 'the current password is wrong');
+      checkPasswordRules(request.body.new);
+      await db.update(users).set({ passwordHash: await hashPassword(request.body.new), updatedAt: new Date() }).where(eq(users.id, user.id));
+      await revokeOtherSessions(db, user.id, actor.sessionId);
+      return reply.code(204).send(null);
+    },
+  });
+
+  api.get('/api/auth/sessions', {
+    config: { access: 'account' },
+    schema: { tags: ['accounts'], summary: "This account's sessions, most recently used first", response: { 200: z.object({ items: z.array(sessionInfo) }) } },
+    handler: async (request) => ({ items: await listSessions(db, request.actor!.userId, request.actor!.sessionId) }),
+  });
+
+  api.delete('/api/auth/sessions/:id', {
+    config: { access: 'account' },
+    schema: {
+      tags: ['accounts'],
+      summary: 'End one session of this account (the current one signs this browser out)',
+      params: z.object({ id: z.uuid({ message: 'must be a session id (UUID)' }) }),
+      response: { 204: z.null(), 404: errorBody },
+    },
+    handler: async (request, reply) => {
+      if (!(await revokeSession(db, request.actor!.userId, request.params.id))) throw new UserError(404, `no session with id ${request.params.id}`);
+      if (request.params.id === request.actor!.sessionId) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  });
+
+  api.post('/api/auth/sessions/revoke-others', {
+    config: { access: 'account' },
+    schema: { tags: ['accounts'], summary: 'End every session of this account but this one', response: { 200: z.object({ revoked: z.number().int() }) } },
+    handler: async (request) => ({ revoked: await revokeOtherSessions(db, request.actor!.userId, request.actor!.sessionId) }),
+  });
+}

@@ -1,0 +1,27 @@
+// The one rules table: what each kind of route needs from whoever asks. Every route declares one of these
+// (src/api/plugins/auth.ts refuses to register a route without), and the route-table test walks them all.
+import type { Actor, Scope } from './actor.js';
+
+/**
+ * public: anyone (set-up, login, health, the web app's files).
+ * read | upload | write: a signed-in user, or an API key with that scope, acting on their own library.
+ * account: a signed-in session only (password, sessions, API keys: a leaked key cannot make itself more keys).
+ * admin: an admin's session, or an admin's key with the `admin` scope.
+ */
+export type Access = 'public' | 'read' | 'upload' | 'write' | 'account' | 'admin';
+
+export const ACCESS_LEVELS: readonly Access[] = ['public', 'read', 'upload', 'write', 'account', 'admin'];
+
+export type AccessDecision = { ok: true } | { ok: false; status: 401 | 403; message: string };
+
+export function checkAccess(actor: Actor | null, access: Access): AccessDecision {
+  if (access === 'public') return { ok: true };
+  if (!actor) return { ok: false, status: 401, message: 'sign in first (a session cookie, or an API key in x-api-key or Authorization: Bearer)' };
+  if (access === 'account') {
+    return actor.via === 'session' ? { ok: true } : { ok: false, status: 403, message: 'API keys cannot manage the account: sign in with a password' };
+  }
+  if (access === 'admin' && actor.role !== 'admin') return { ok: false, status: 403, message: 'only an admin may do this' };
+  const scope: Scope = access;
+  if (!actor.scopes.has(scope)) return { ok: false, status: 403, message: `this API key has no \`${scope}\` scope` };
+  return { ok: true };
+}

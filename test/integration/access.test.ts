@@ -1,0 +1,194 @@
+// The route table: every route of the OpenAPI document, walked without credentials, as another user, and with a
+// read-only key. A route that forgets its access rule cannot even be registered (the server refuses to start).
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+const PORTRAIT = path.join(assets, 'metadata/faces/portrait.jpg');
+const HTTP_METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;
+const MUTATING = new Set(['write', 'upload', 'admin', 'account']);
+
+interface Operation {
+  method: string;
+  path: string;
+  access: string;
+}
+
+/** Signs in through the API like the web app does; answers the session cookie. */
+async function signIn(baseUrl: string, route: '/api/auth/setup' | '/api/auth/login', body: object): Promise<string> {
+  const response = await fetch(`${baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: baseUrl }, body: JSON.stringify(body) });
+  expect(response.status, await response.clone().text()).toBeLessThan(300);
+  return /shoebox_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
+}
+
+describe('access rules on every route', () => {
+  let server: TestServer;
+  let base: string;
+  let cookieA: string;
+  let cookieB: string;
+  let readKeyB: string;
+  const ids: Record<string, string> = {};
+  let operations: Operation[] = [];
+
+  /** As user A (cookie, same origin). */
+  const asA = (route: string, init: { method?: string; json?: unknown } = {}) =>
+    json(`${base}${route}`, { ...init, headers: { cookie: cookieA, origin: base } });
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    base = server.url;
+    cookieA = await signIn(base, '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'ann password 1' });
+    expect((await asA('/api/admin/users', { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status).toBe(201);
+    cookieB = await signIn(base, '/api/auth/login', { email: 'bob@example.org', password: 'bob password 1' });
+    const key = await json(`${base}/api/api-keys`, { method: 'POST', json: { name: 'read only', scopes: ['read'] }, headers: { cookie: cookieB, origin: base } });
+    expect(key.status).toBe(201);
+    readKeyB = key.body.key;
+
+    // A's library: a portrait (a face, a named person), a smaller copy of it (a duplicate group), an album
+    const copy = await sharp(PORTRAIT).resize(600).jpeg({ quality: 80 }).toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(fs.readFileSync(PORTRAIT))]), 'portrait.jpg');
+    form.append('file', new Blob([new Uint8Array(copy)]), 'portrait-small.jpg');
+    const uploaded = await fetch(`${base}/api/photos`, { method: 'POST', body: form, headers: { cookie: cookieA, origin: base } });
+    const items = ((await uploaded.json()) as { items: { id: string }[] }).items;
+    ids.photo = items[0]!.id;
+    await waitForTerminal(base, items.map((i) => i.id));
+    const faces = await asA(`/api/photos/${ids.photo}/faces`);
+    ids.face = faces.body.items[0].id;
+    ids.person = (await asA(`/api/faces/${ids.face}/assign`, { method: 'POST', json: { name: 'Zed' } })).body.personId;
+    ids.album = (await asA('/api/albums', { method: 'POST', json: { name: 'Ann only', photoIds: [ids.photo] } })).body.id;
+    const groups = await asA('/api/duplicates');
+    ids.duplicate = groups.body.items[0]?.id;
+    ids.category = (await asA('/api/categories')).body.items[0].id;
+    ids.session = (await asA('/api/auth/sessions')).body.items[0].id;
+    ids.apiKey = (await asA('/api/api-keys')).body.items[0].id;
+    ids.user = (await asA('/api/auth/me')).body.id;
+    for (const [name, id] of Object.entries(ids)) expect(id, `A's ${name}`).toMatch(/^[0-9a-f-]{36}$/);
+
+    const document = (await json(`${base}/api/openapi.json`, { anonymous: true })).body;
+    for (const [route, item] of Object.entries<Record<string, { 'x-access'?: string }>>(document.paths)) {
+      for (const method of HTTP_METHODS) {
+        const operation = item[method];
+        if (operation) operations.push({ method: method.toUpperCase(), path: route, access: operation['x-access'] ?? 'missing' });
+      }
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  /** The route with A's ids in its parameters. */
+  function concrete(route: string): string {
+    return route.replace(/\{(\w+)\}/g, () => {
+      if (route.startsWith('/api/albums')) return ids.album!;
+      if (route.startsWith('/api/people')) return ids.person!;
+      if (route.startsWith('/api/faces')) return ids.face!;
+      if (route.startsWith('/api/duplicates')) return ids.duplicate!;
+      if (route.startsWith('/api/categories')) return ids.category!;
+      if (route.startsWith('/api/auth/sessions')) return ids.session!;
+      if (route.startsWith('/api/api-keys')) return ids.apiKey!;
+      if (route.startsWith('/api/admin/users')) return ids.user!;
+      return ids.photo!;
+    });
+  }
+
+  /** A valid body for each route that needs one, aimed at A's things. */
+  function bodyFor(method: string, route: string): unknown {
+    const photoIds = { ids: [ids.photo] };
+    const table: Record<string, unknown> = {
+      'PATCH /api/albums/{id}': { name: 'taken' },
+      'POST /api/albums/{id}/photos': photoIds,
+      'DELETE /api/albums/{id}/photos': photoIds,
+      'POST /api/albums/{id}/photos/remove': photoIds,
+      'PATCH /api/people/{id}': { name: 'taken' },
+      'POST /api/people/{id}/merge': { ids: [ids.person] },
+      'POST /api/faces/{id}/assign': { name: 'taken' },
+      'POST /api/duplicates/{id}/resolve': { keep: [ids.photo] },
+      'PATCH /api/categories/{id}': { label: 'taken' },
+      'PATCH /api/photos/{id}': { favorite: true },
+      'PATCH /api/admin/users/{id}': { disabled: true },
+      'POST /api/trash/restore': photoIds,
+      'POST /api/trash/empty': photoIds,
+      'POST /api/photos/delete': { ...photoIds, force: true },
+    };
+    return table[`${method} ${route}`] ?? (method === 'GET' || method === 'DELETE' ? undefined : {});
+  }
+
+  it('lists every route with its access rule', () => {
+    expect(operations.length).toBeGreaterThan(60);
+    const missing = operations.filter((o) => !['public', 'read', 'upload', 'write', 'account', 'admin'].includes(o.access));
+    expect(missing).toEqual([]);
+    const publicOnes = operations.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`);
+    expect(publicOnes.sort()).toEqual(['GET /api/auth/status', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/setup'].sort());
+  });
+
+  it('answers 401 without credentials on every route that is not public', async () => {
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => o.access !== 'public')) {
+      const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: bodyFor(op.method, op.path), anonymous: true });
+      if (answer.status !== 401) wrong.push(`${op.method} ${op.path}: ${answer.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("answers 404 to user B on user A's things (403 on admin routes), and changes nothing", async () => {
+    const wrong: string[] = [];
+    const bodyIdRoutes = ['POST /api/trash/restore', 'POST /api/trash/empty', 'POST /api/photos/delete'];
+    for (const op of operations) {
+      const key = `${op.method} ${op.path}`;
+      if (!op.path.includes('{') && !bodyIdRoutes.includes(key)) continue;
+      const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: bodyFor(op.method, op.path), headers: { cookie: cookieB, origin: base } });
+      const expected = op.access === 'admin' ? 403 : 404;
+      if (answer.status !== expected) wrong.push(`${key}: ${answer.status} (expected ${expected}) ${JSON.stringify(answer.body)?.slice(0, 120)}`);
+    }
+    expect(wrong).toEqual([]);
+    // A's things are all there, as they were
+    const photo = await asA(`/api/photos/${ids.photo}`);
+    expect(photo.status).toBe(200);
+    expect(photo.body.deletedAt).toBeNull();
+    expect(photo.body.favorite).toBe(false);
+    expect((await asA(`/api/albums/${ids.album}`)).body.name).toBe('Ann only');
+    expect((await asA(`/api/people/${ids.person}`)).body.name).toBe('Zed');
+    expect((await asA(`/api/duplicates/${ids.duplicate}`)).status).toBe(200);
+    expect((await asA('/api/auth/sessions')).body.items.map((s: { id: string }) => s.id)).toContain(ids.session);
+    expect((await asA('/api/api-keys')).body.items.map((k: { id: string }) => k.id)).toContain(ids.apiKey);
+    const b = await json(`${base}/api/photos`, { headers: { cookie: cookieB } });
+    expect(b.body.total).toBe(0);
+    const search = await json(`${base}/api/search?q=portrait&mode=keyword`, { headers: { cookie: cookieB } });
+    expect(search.body.items).toEqual([]);
+  });
+
+  it('answers 403 to a read-only key on every route that changes something', async () => {
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => MUTATING.has(o.access))) {
+      const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: bodyFor(op.method, op.path), headers: { 'x-api-key': readKeyB } });
+      if (answer.status !== 403) wrong.push(`${op.method} ${op.path}: ${answer.status}`);
+    }
+    expect(wrong).toEqual([]);
+    // and the key does read
+    expect((await json(`${base}/api/photos`, { headers: { 'x-api-key': readKeyB } })).status).toBe(200);
+  });
+
+  it('refuses state changes from another origin or site, and foreign Host names', async () => {
+    const evil = { cookie: cookieA, origin: 'http://evil.example' };
+    expect((await json(`${base}/api/trash/empty`, { method: 'POST', headers: evil })).status).toBe(403);
+    const sameSite = await json(`${base}/api/albums`, { method: 'POST', json: { name: 'x' }, headers: { cookie: cookieA, 'sec-fetch-site': 'same-site' } });
+    expect(sameSite.status).toBe(403);
+    // a cookie without Origin (no browser) or from the own origin is fine; a key needs no origin at all
+    expect((await json(`${base}/api/albums`, { method: 'POST', json: { name: 'mine' }, headers: { cookie: cookieA, origin: base } })).status).toBe(201);
+    // DNS rebinding: fetch will not forge Host, node:http will
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        http.get(`${base}/api/health`, { headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).on('error', reject);
+      });
+    expect(await status('evil.example:80')).toBe(403);
+    expect(await status(`localhost:${new URL(base).port}`)).toBe(200);
+  });
+});

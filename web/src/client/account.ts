@@ -1,0 +1,69 @@
+// Accounts: set-up, sign-in, the signed-in user's sessions and API keys, and the admin's users.
+import { request } from '../api.js';
+
+export interface AuthStatus {
+  setupRequired: boolean;
+  signedIn: boolean;
+}
+
+export interface UserInfo {
+  id: string;
+  name: string;
+  email: string | null;
+  role: 'admin' | 'user';
+  disabled: boolean;
+  quotaBytes: number | null;
+  createdAt: string;
+}
+
+export interface Me extends UserInfo {
+  usedBytes: number;
+  via: 'session' | 'api-key';
+  scopes: string[];
+}
+
+export interface SessionInfo {
+  id: string;
+  userAgent: string | null;
+  address: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  current: boolean;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  kind: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface UserWithUsage extends UserInfo {
+  usedBytes: number;
+  photos: number;
+}
+
+export const accountApi = {
+  status: () => request<AuthStatus>('GET', '/api/auth/status'),
+  setup: (body: { name: string; email: string; password: string }) => request<{ user: UserInfo }>('POST', '/api/auth/setup', { body }),
+  login: (body: { email: string; password: string }) => request<{ user: UserInfo }>('POST', '/api/auth/login', { body }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  me: () => request<Me>('GET', '/api/auth/me'),
+  changePassword: (current: string, next: string) => request<void>('POST', '/api/auth/password', { body: { current, new: next } }),
+  sessions: () => request<{ items: SessionInfo[] }>('GET', '/api/auth/sessions'),
+  revokeSession: (id: string) => request<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
+  revokeOtherSessions: () => request<{ revoked: number }>('POST', '/api/auth/sessions/revoke-others'),
+  apiKeys: () => request<{ items: ApiKeyInfo[] }>('GET', '/api/api-keys'),
+  createApiKey: (name: string, scopes: string[]) => request<{ id: string; key: string }>('POST', '/api/api-keys', { body: { name, scopes } }),
+  deleteApiKey: (id: string) => request<void>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),
+  users: () => request<{ items: UserWithUsage[] }>('GET', '/api/admin/users'),
+  createUser: (body: { name: string; email: string; password: string; role: 'admin' | 'user'; quotaBytes?: number | null }) =>
+    request<UserInfo>('POST', '/api/admin/users', { body }),
+  updateUser: (id: string, body: Partial<{ role: 'admin' | 'user'; disabled: boolean; quotaBytes: number | null; password: string }>) =>
+    request<UserInfo>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { body }),
+  deleteUser: (id: string) => request<{ deletedPhotos: number }>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
+};

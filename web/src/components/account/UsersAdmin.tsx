@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from '../../api.js';
+import { accountApi, type UserWithUsage } from '../../client/account.js';
+import { formatBytes } from './bytes.js';
+
+const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
+const GB = 1024 ** 3;
+
+/** The admin's part of the account page: every user, their space, role, quota; create, disable, delete. */
+export function UsersAdmin({ selfId }: { selfId: string }) {
+  const [items, setItems] = useState<UserWithUsage[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [form, setForm] = useState({ name: '', email: '', password: '', role: 'user' as 'admin' | 'user', quotaGb: '' });
+  const load = useCallback(() => accountApi.users().then((r) => setItems(r.items), (caught: unknown) => setError(message(caught))), []);
+  useEffect(() => void load(), [load]);
+  const act = (work: Promise<unknown>) => work.then(load).then(() => setError(null), (caught: unknown) => setError(message(caught)));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const quotaBytes = form.quotaGb ? Math.round(Number(form.quotaGb) * GB) : null;
+    void act(
+      accountApi.createUser({ name: form.name, email: form.email, password: form.password, role: form.role, quotaBytes }).then(() =>
+        setForm({ name: '', email: '', password: '', role: 'user', quotaGb: '' }),
+      ),
+    );
+  };
+
+  return (
+    <section className="panel account-section" aria-labelledby="users-title">
+      <h2 id="users-title">Users</h2>
+      <table className="account-users" data-testid="users">
+        <thead>
+          <tr>
+            <th>User</th>
+            <th>Role</th>
+            <th>Photos</th>
+            <th>Space</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((user) => (
+            <tr key={user.id} className={user.disabled ? 'muted' : undefined}>
+              <td>
+                {user.name} <span className="muted">{user.email}</span>
+                {user.disabled ? ' (disabled)' : ''}
+              </td>
+              <td>{user.role}</td>
+              <td>{user.photos}</td>
+              <td>
+                {formatBytes(user.usedBytes)}
+                {user.quotaBytes !== null ? ` of ${formatBytes(user.quotaBytes)}` : ''}
+              </td>
+              <td className="account-user-actions">
+                {user.id === selfId ? null : (
+                  <>
+                    <button type="button" className="button button-small" onClick={() => act(accountApi.updateUser(user.id, { disabled: !user.disabled }))}>
+                      {user.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                    <button
+                      type="button"
+                      className="button button-small button-danger-outline"
+                      onClick={() => {
+                        if (window.confirm(`Delete ${user.email} and all of their ${user.photos} photos? This cannot be undone.`)) void act(accountApi.deleteUser(user.id));
+                      }}
+                    >
+                      Delete
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="account-form" onSubmit={submit} aria-label="New user">
+        <label className="auth-field">
+          Name
+          <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+        </label>
+        <label className="auth-field">
+          Email
+          <input type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />
+        </label>
+        <label className="auth-field">
+          Password
+          <input type="password" autoComplete="new-password" minLength={8} required value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+        </label>
+        <label className="auth-field">
+          Role
+          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as 'admin' | 'user' })}>
+            <option value="user">user</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>
+        <label className="auth-field">
+          Quota (GB, empty: none)
+          <input type="number" min="0" step="0.1" value={form.quotaGb} onChange={(e) => setForm({ ...form, quotaGb: e.target.value })} />
+        </label>
+        <button type="submit" className="button button-primary">
+          Add user
+        </button>
+      </form>
+      {error ? <p className="auth-error" role="alert">{error}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { ApiError } from '../api.js';
+import { accountApi, type ApiKeyInfo, type Me, type SessionInfo } from '../client/account.js';
+import { UsersAdmin } from '../components/account/UsersAdmin.js';
+import { formatBytes } from '../components/account/bytes.js';
+
+const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
+
+/** The signed-in account: who, sign out, password, sessions, API keys; for admins, the server's users too. */
+export function AccountPage() {
+  const [me, setMe] = useState<Me | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    accountApi.me().then(setMe, (caught: unknown) => setError(message(caught)));
+  }, []);
+  if (error) return <p className="panel panel-error">{error}</p>;
+  if (!me) return <div className="page-loading" role="status" aria-label="Loading account" />;
+  return (
+    <main className="account-page">
+      <div className="page-head">
+        <h1>Account</h1>
+        <p className="page-head-sub">
+          {me.name} · {me.email} · {me.role === 'admin' ? 'admin' : 'user'} · {formatBytes(me.usedBytes)}
+          {me.quotaBytes !== null ? ` of ${formatBytes(me.quotaBytes)}` : ''} used
+        </p>
+      </div>
+      <section className="panel account-section">
+        <button
+          type="button"
+          className="button"
+          onClick={() => accountApi.logout().then(() => window.location.assign('/'), (caught: unknown) => setError(message(caught)))}
+        >
+          Sign out
+        </button>
+      </section>
+      <PasswordForm />
+      <Sessions />
+      <ApiKeys isAdmin={me.role === 'admin'} />
+      {me.role === 'admin' ? <UsersAdmin selfId={me.id} /> : null}
+    </main>
+  );
+}
+
+function PasswordForm() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [status, setStatus] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      await accountApi.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setStatus('Password changed; your other sessions have ended.');
+    } catch (caught) {
+      setStatus(message(caught));
+    }
+  };
+  return (
+    <section className="panel account-section" aria-labelledby="password-title">
+      <h2 id="password-title">Password</h2>
+      <form className="account-form" onSubmit={submit}>
+        <label className="auth-field">
+          Current password
+          <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} />
+        </label>
+        <label className="auth-field">
+          New password
+          <input type="password" autoComplete="new-password" minLength={8} required value={next} onChange={(e) => setNext(e.target.value)} />
+        </label>
+        <button type="submit" className="button button-primary">
+          Change password
+        </button>
+      </form>
+      {status ? <p role="status">{status}</p> : null}
+    </section>
+  );
+}
+
+function Sessions() {
+  const [items, setItems] = useState<SessionInfo[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => accountApi.sessions().then((r) => setItems(r.items), (caught: unknown) => setError(message(caught))), []);
+  useEffect(() => void load(), [load]);
+  return (
+    <section className="panel account-section" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Sessions</h2>
+      {error ? <p className="auth-error">{error}</p> : null}
+      <ul className="account-list" data-testid="sessions">
+        {items.map((session) => (
+          <li key={session.id}>
+            <span>
+              {session.userAgent ?? 'unknown browser'} · {session.address ?? ''} · last used {new Date(session.lastSeenAt).toLocaleString()}
+              {session.current ? <strong> (this one)</strong> : null}
+            </span>
+            {session.current ? null : (
+              <button type="button" className="button button-small" onClick={() => accountApi.revokeSession(session.id).then(load)}>
+                Sign out
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="button" onClick={() => accountApi.revokeOtherSessions().then(load)}>
+        Sign out everywhere else
+      </button>
+    </section>
+  );
+}
+
+const SCOPES = ['read', 'upload', 'write', 'admin'] as const;
+
+function ApiKeys({ isAdmin }: { isAdmin: boolean }) {
+  const [items, setItems] = useState<ApiKeyInfo[]>([]);
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<string[]>(['read']);
+  const [created, setCreated] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => accountApi.apiKeys().then((r) => setItems(r.items), (caught: unknown) => setError(message(caught))), []);
+  useEffect(() => void load(), [load]);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      setCreated((await accountApi.createApiKey(name, scopes)).key);
+      setName('');
+      setError(null);
+      await load();
+    } catch (caught) {
+      setError(message(caught));
+    }
+  };
+  return (
+    <section className="panel account-section" aria-labelledby="keys-title">
+      <h2 id="keys-title">API keys</h2>
+      <p className="muted">For scripts and the CLI (x-api-key header). A key is shown once, when it is made.</p>
+      <ul className="account-list" data-testid="api-keys">
+        {items.map((key) => (
+          <li key={key.id}>
+            <span>
+              <strong>{key.name}</strong> <code>{key.prefix}…</code> · {key.scopes.join(', ')} · {key.lastUsedAt ? `used ${new Date(key.lastUsedAt).toLocaleString()}` : 'never used'}
+            </span>
+            <button type="button" className="button button-small button-danger-outline" onClick={() => accountApi.deleteApiKey(key.id).then(load)}>
+              Revoke
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="account-form" onSubmit={submit}>
+        <label className="auth-field">
+          Name
+          <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="backup script" />
+        </label>
+        <fieldset className="account-scopes">
+          <legend>Scopes</legend>
+          {SCOPES.filter((scope) => scope !== 'admin' || isAdmin).map((scope) => (
+            <label key={scope}>
+              <input
+                type="checkbox"
+                checked={scopes.includes(scope)}
+                onChange={(e) => setScopes(e.target.checked ? [...scopes, scope] : scopes.filter((s) => s !== scope))}
+              />{' '}
+              {scope}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" className="button button-primary" disabled={scopes.length === 0}>
+          Make a key
+        </button>
+      </form>
+      {created ? (
+        <p role="status" className="account-new-key">
+          Your new key (copy it now, it is not shown again): <code data-testid="new-api-key">{created}</code>
+        </p>
+      ) : null}
+      {error ? <p className="auth-error">{error}</p> : null}
+    </section>
+  );
+}
