@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import { readLock } from '../library/lock.js';
+import { lockedUrl, readLock } from '../library/lock.js';
 import { ShoeboxClient } from './client.js';
 import { apiKeyFor } from './credentials.js';
 
@@ -8,7 +8,7 @@ export async function findServer(settings: Settings, explicit?: string): Promise
   const url = explicit ?? readLock(settings.dataDir)?.url;
   if (!url) return null;
   // the data folder's key belongs to the server that holds this library (the lock's), not to any --server URL
-  const local = !explicit || explicit === readLock(settings.dataDir)?.url;
+  const local = !explicit || explicit === lockedUrl(settings.dataDir);
   const client = new ShoeboxClient(url, apiKeyFor(url, local ? settings.dataDir : null));
   try {
     await client.health();

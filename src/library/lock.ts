@@ -20,6 +20,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The URL the data folder's server wrote in its lock, whoever holds it now (the same process included). */
+export function lockedUrl(dataDir: string): string | null {
+  try {
+    return (JSON.parse(fs.readFileSync(lockPath(dataDir), 'utf8')) as LockInfo).url ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** The live holder of the data folder, if any (a lock left by a killed process does not count). */
 export function readLock(dataDir: string): LockInfo | null {
   try {

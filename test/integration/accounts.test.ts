@@ -56,7 +56,7 @@ describe('accounts', () => {
     expect(wrongEmail.status).toBe(401);
     expect((await wrongPassword.json()).message).toBe((await wrongEmail.json()).message);
     let last = 0;
-    for (let i = 0; i < 6; i++) last = (await post(base, '/api/auth/login', { email: 'target@example.org', password: `guess ${i} guess` })).status;
+    for (let i = 0; i < 7; i++) last = (await post(base, '/api/auth/login', { email: 'target@example.org', password: `guess ${i} guess` })).status;
     expect(last).toBe(429);
     const limited = await post(base, '/api/auth/login', { email: 'target@example.org', password: 'one more guess' });
     expect(limited.status).toBe(429);

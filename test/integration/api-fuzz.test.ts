@@ -232,8 +232,11 @@ describe('every route under hostile input', () => {
     expect(sent).toBeGreaterThan(500);
     // The valid requests went through to the handlers, not only refused by the schemas: most operations answered
     // 2xx at least once (the others need ids the library does not have, e.g. a duplicate group).
-    const missed = operations.map((o) => `${o.method} ${o.route}`).filter((key) => !reached.has(key));
-    expect(reached.size, `${JSON.stringify(statuses)}; never 2xx: ${missed.join(', ')}`).toBeGreaterThan(operations.length * 0.7);
+    // The fuzzer signs in with an API key: the account's own routes (sign-in, sessions, keys) answer a key 403 by
+    // design and are left out of the count (accounts.test.ts covers them); so are the admin's user routes.
+    const reachable = operations.filter((o) => !/^\/api\/(auth|api-keys|admin)\//.test(o.route) && o.route !== '/api/api-keys');
+    const missed = reachable.map((o) => `${o.method} ${o.route}`).filter((key) => !reached.has(key));
+    expect(reached.size, `${JSON.stringify(statuses)}; never 2xx: ${missed.join(', ')}`).toBeGreaterThan(reachable.length * 0.7);
     expect((await json(`${server.url}/api/health`)).status).toBe(200);
   });
 
