@@ -5,12 +5,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createSession, listSessions, revokeOtherSessions, revokeSession } from '../auth/sessions.js';
 import { LoginLimiter } from '../auth/login-limiter.js';
-import { checkPasswordRules, hashPassword, verifyPassword } from '../auth/secrets.js';
-import { checkCredentials, findUser, hasAccounts, normaliseEmail, setUpAdmin, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
-import { users } from '../db/schema.js';
+import { verifyPassword } from '../auth/secrets.js';
+import { checkCredentials, findUser, hasAccounts, normaliseEmail, setUpAdmin, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
 import { UserError } from '../library/errors.js';
 import type { LibraryContext } from '../library/library.js';
-import { eq } from 'drizzle-orm';
 import { email, me, password, personName, sessionInfo, userInfo } from './auth-schemas.js';
 import { SESSION_COOKIE } from './plugins/auth.js';
 import { errorBody } from './schemas.js';
@@ -121,8 +119,7 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
       const actor = request.actor!;
       const user = await findUser(db, actor.userId);
       if (!user || !(await verifyPassword(user.passwordHash, request.body.current))) throw new UserError(400, 'the current password is wrong');
-      checkPasswordRules(request.body.new);
-      await db.update(users).set({ passwordHash: await hashPassword(request.body.new), updatedAt: new Date() }).where(eq(users.id, user.id));
+      await updateUser(db, user.id, { password: request.body.new });
       await revokeOtherSessions(db, user.id, actor.sessionId);
       return reply.code(204).send(null);
     },

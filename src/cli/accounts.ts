@@ -3,8 +3,8 @@
 import os from 'node:os';
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
-import { sql as sqlTag } from 'drizzle-orm';
 import type { Settings } from '../config/settings.js';
+import { revokeOtherSessions } from '../auth/sessions.js';
 import { createUser, findUserByEmail, listUsers, updateUser, type UserWithUsage } from '../auth/users.js';
 import { openDatabase } from '../db/connection.js';
 import { acquireLock } from '../library/lock.js';
@@ -82,7 +82,7 @@ async function onLibrary(settings: Settings, action: UserAction): Promise<UserWi
     if (!user) throw new Error(`no user with the email ${action.email}`);
     await updateUser(db, user.id, action.changes);
     // a reset password or a disabled account signs out everywhere
-    await db.execute(sqlDeleteSessions(user.id));
+    await revokeOtherSessions(db, user.id);
     return user.id;
   } finally {
     await database.close();
@@ -101,10 +101,6 @@ async function throughServer(server: ShoeboxClient, action: UserAction): Promise
   if (!user) throw new Error(`no user with the email ${action.email}`);
   await server.request('PATCH', `/api/admin/users/${user.id}`, action.changes);
   return user.id;
-}
-
-function sqlDeleteSessions(userId: string) {
-  return sqlTag`delete from sessions where user_id = ${userId}::uuid`;
 }
 
 export async function runUsersList(settings: Settings, flags: { json?: boolean }): Promise<void> {

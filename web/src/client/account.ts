@@ -1,4 +1,7 @@
 // Accounts: set-up, sign-in, the signed-in user's sessions and API keys, and the admin's users.
+import type { ApiKeyInfo } from '../../../src/auth/api-keys.js';
+import type { SessionInfo } from '../../../src/auth/sessions.js';
+import type { UserInfo, UserWithUsage } from '../../../src/auth/users.js';
 import { request } from '../api.js';
 
 export interface AuthStatus {
@@ -6,45 +9,13 @@ export interface AuthStatus {
   signedIn: boolean;
 }
 
-export interface UserInfo {
-  id: string;
-  name: string;
-  email: string | null;
-  role: 'admin' | 'user';
-  disabled: boolean;
-  quotaBytes: number | null;
-  createdAt: string;
-}
+// The server's own types (type-only: nothing of the server ends up in the bundle).
+export type { ApiKeyInfo, SessionInfo, UserInfo, UserWithUsage };
 
 export interface Me extends UserInfo {
   usedBytes: number;
   via: 'session' | 'api-key';
   scopes: string[];
-}
-
-export interface SessionInfo {
-  id: string;
-  userAgent: string | null;
-  address: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  current: boolean;
-}
-
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  kind: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export interface UserWithUsage extends UserInfo {
-  usedBytes: number;
-  photos: number;
 }
 
 export const accountApi = {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi, type ApiKeyInfo, type Me, type SessionInfo } from '../client/account.js';
 import { UsersAdmin } from '../components/account/UsersAdmin.js';
-import { formatBytes } from '../components/account/bytes.js';
+import { formatBytes } from '../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 

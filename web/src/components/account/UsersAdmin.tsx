@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.js';
 import { accountApi, type UserWithUsage } from '../../client/account.js';
-import { formatBytes } from './bytes.js';
+import { formatBytes } from '../../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 const GB = 1024 ** 3;
