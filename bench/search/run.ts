@@ -19,6 +19,7 @@ import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';
 import { runSearch } from '../../src/search/search.js';
 import { photoEmbedding, similarByVector } from '../../src/search/similar.js';
 import { suggestTerms } from '../../src/search/suggest.js';
+import { ownScope } from '../../src/search/scope.js';
 import type { SearchFilters, SearchMode } from '../../src/search/types.js';
 import {
   around,
@@ -352,7 +353,7 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
   const windows = texts.map(() => dateWindow(rng));
   const base = { page: 1, limit: PAGE, cutoff: DEFAULT_CUTOFF, rrfK: DEFAULT_RRF_K };
   const search = (q: TextQuery, mode: SearchMode, filters: SearchFilters = {}) =>
-    runSearch(db, ownerId, { text: q.text, embedding: mode === 'keyword' ? null : q.embedding, embeddingModel: EMBEDDING_MODEL }, { ...base, mode, filters });
+    runSearch(db, ownScope(ownerId), { text: q.text, embedding: mode === 'keyword' ? null : q.embedding, embeddingModel: EMBEDDING_MODEL }, { ...base, mode, filters });
 
   const quietBefore = await quietMachine();
   log(`measuring (${QUERIES} queries each, ${WARMUP} warm-up; other processes ${quietBefore} cores)…`);
@@ -367,11 +368,11 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
   const similar = async (photoId: string) => {
     const stored = await photoEmbedding(db, ownerId, photoId);
     if (!stored) throw new Error(`no embedding for ${photoId}`);
-    return (await similarByVector(db, ownerId, stored.embedding, { filters: {}, limit: PAGE, exclude: [photoId], model: stored.model })).length;
+    return (await similarByVector(db, ownScope(ownerId), stored.embedding, { filters: {}, limit: PAGE, exclude: [photoId], model: stored.model })).length;
   };
   const image = await measure('image-to-image', photoIds.slice(0, WARMUP), photoIds.slice(WARMUP), similar);
   const typed = suggestionQueries(u, rng, QUERIES + WARMUP);
-  const suggestions = await measure('suggestions', typed.slice(0, WARMUP), typed.slice(WARMUP), async (q) => (await suggestTerms(db, ownerId, q, SUGGESTIONS)).length);
+  const suggestions = await measure('suggestions', typed.slice(0, WARMUP), typed.slice(WARMUP), async (q) => (await suggestTerms(db, [ownerId], q, SUGGESTIONS)).length);
 
   log(`recall@20 of the semantic search against an exact scan (${RECALL_QUERIES} queries)…`);
   const recallVectors = Array.from({ length: RECALL_QUERIES }, () => queryVector(u, rng));
@@ -387,7 +388,7 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
     });
     exactMs += performance.now() - t0;
     const truth = new Set(exact.map((r) => r.photo_id));
-    const found = await runSearch(db, ownerId, { text: '', embedding: vector, embeddingModel: EMBEDDING_MODEL }, { ...base, limit: 20, cutoff: 0, mode: 'semantic', filters: {} });
+    const found = await runSearch(db, ownScope(ownerId), { text: '', embedding: vector, embeddingModel: EMBEDDING_MODEL }, { ...base, limit: 20, cutoff: 0, mode: 'semantic', filters: {} });
     searchRecall += found.hits.filter((h) => truth.has(h.photoId)).length / 20;
     const viaIndex = await rows<{ photo_id: string }>(db, sql`select photo_id from photo_embeddings order by embedding <=> ${literal}::vector limit 20`);
     indexRecall += viaIndex.filter((r) => truth.has(r.photo_id)).length / 20;
@@ -429,8 +430,8 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
     text += await explain(database, `hybrid + dates "${hd.text}" ${hd.window.from.toISOString()}..${hd.window.to.toISOString()}`, () => search(hd, 'hybrid', hd.window));
     const im = await retime(image, similar);
     text += await explain(database, `image-to-image ${im}`, () => similar(im));
-    const su = await retime(suggestions, (q) => suggestTerms(db, ownerId, q, SUGGESTIONS));
-    text += await explain(database, `suggestions "${su}"`, () => suggestTerms(db, ownerId, su, SUGGESTIONS));
+    const su = await retime(suggestions, (q) => suggestTerms(db, [ownerId], q, SUGGESTIONS));
+    text += await explain(database, `suggestions "${su}"`, () => suggestTerms(db, [ownerId], su, SUGGESTIONS));
     explainFile = path.join(workDir, `explain-${meta.photos}.txt`);
     fs.writeFileSync(explainFile, text);
     log(`  written to ${path.relative(repoRoot, explainFile)}`);

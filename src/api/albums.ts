@@ -35,6 +35,11 @@ export const albumSummary = z.object({
   tags: z.array(z.string()).describe("an automatic album's tags"),
   primaryCategory: z.string().nullable(),
   nameSource: z.string().nullable().describe('`user`, or where an automatic name came from (`provider`, `fallback`)'),
+  owner: z.object({ id: z.string(), name: z.string(), you: z.boolean() }).describe('whose album it is'),
+  access: z
+    .enum(['owner', 'editor', 'viewer'])
+    .describe("your role: the owner's, or the one it was shared with you as (editors add and remove photos)"),
+  sharedWith: z.number().int().describe('how many users it is shared with (0 unless it is yours)'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -60,7 +65,12 @@ export function albumRoutes(app: FastifyInstance, context: LibraryContext): void
     schema: {
       tags: ['albums'],
       summary: 'Albums (manual and automatic, not dismissed) with their photo counts and covers, manual first, newest first',
-      querystring: z.object({ ...page, kind: z.enum(ALBUM_KINDS).optional().describe('only manual or only automatic albums') }),
+      description: 'Your albums and those other users shared with you (`owner` and `access` say which).',
+      querystring: z.object({
+        ...page,
+        kind: z.enum(ALBUM_KINDS).optional().describe('only manual or only automatic albums'),
+        sharing: z.enum(['mine', 'shared']).optional().describe('only your albums, or only those shared with you'),
+      }),
       response: { 200: z.object({ items: z.array(albumSummary), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 400: errorBody },
     },
     handler: async (request) => listAlbums(request.lib, request.query),

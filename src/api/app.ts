@@ -25,6 +25,8 @@ import { version } from '../version.js';
 import { albumRoutes } from './albums.js';
 import { autoAlbumRoutes } from './auto-albums.js';
 import { categoryRoutes } from './categories.js';
+import { sharingRoutes } from './sharing.js';
+import { shareVisitRoutes } from './share-visit.js';
 import { duplicateRoutes } from './duplicates.js';
 import { jobsRoutes } from './jobs.js';
 import { modelRoutes } from './models.js';
@@ -43,6 +45,7 @@ const STATUS_NAMES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
@@ -125,6 +128,8 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
         { name: 'people', description: 'Faces and the people they are clustered into' },
         { name: 'albums', description: 'Albums: manual ones, and automatic ones to keep or dismiss' },
         { name: 'categories', description: 'Categories and the tags that map to them' },
+        { name: 'sharing', description: 'Albums shared with users, partners, share links' },
+        { name: 'share links', description: "A share link's visitor pages: no account, the link's token" },
         { name: 'system', description: 'Health, statistics, models and maintenance' },
         { name: 'accounts', description: 'Set-up, sign-in, sessions and API keys' },
         { name: 'admin', description: 'Users, roles and quotas (admins only)' },
@@ -150,6 +155,8 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   modelRoutes(app, lib);
   systemRoutes(app, lib);
   jobsRoutes(app, lib);
+  sharingRoutes(app);
+  shareVisitRoutes(app, lib);
   await registerWebApp(app);
   return app;
 }

@@ -26,7 +26,7 @@ export function categoryRoutes(app: FastifyInstance, context: LibraryContext): v
   });
 
   api.post('/api/categories', {
-    config: { access: 'admin' },
+    config: { access: 'write' },
     schema: {
       tags: ['categories'],
       summary: 'Create a category',
@@ -37,7 +37,7 @@ export function categoryRoutes(app: FastifyInstance, context: LibraryContext): v
   });
 
   api.patch('/api/categories/:id', {
-    config: { access: 'admin' },
+    config: { access: 'write' },
     schema: {
       tags: ['categories'],
       summary: 'Rename or relabel a category, or change which tags map to it (photos are re-categorised at once)',
@@ -57,7 +57,7 @@ export function categoryRoutes(app: FastifyInstance, context: LibraryContext): v
   });
 
   api.delete('/api/categories/:id', {
-    config: { access: 'admin' },
+    config: { access: 'write' },
     schema: { tags: ['categories'], summary: 'Delete a category (tags and photos stay)', params: idParams, response: { 204: z.null(), 400: errorBody, 404: errorBody } },
     handler: async (request, reply) => {
       await deleteCategory(request.lib, request.params.id);

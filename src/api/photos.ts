@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../library/errors.js';
 import { uploadPhotos } from './upload.js';
-import { deletePhoto, findPhoto, findPhotoSummary, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
+import { deletePhoto, findPhoto, findPhotoSummary, findVisiblePhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import type { DerivedName } from '../storage/local.js';
@@ -227,7 +227,7 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
             missing: `${file.route} of photo ${photo.id} is not available (photo state: ${photo.state})`,
           });
         }
-        const photo = await findPhoto(request.lib, request.params.id);
+        const photo = (await findVisiblePhoto(request.lib, request.params.id))?.photo;
         if (!photo) throw notFound(request.params.id);
         const { download } = request.query as z.infer<typeof fileQuery>;
         return sendStored(reply, request.lib, photo.storageKey, photo.mime, photo.sha256, {

@@ -46,6 +46,10 @@ export const libraryFilterQuery = z.object({
     .optional()
     .describe("rated at least this many stars (1–5): the user's rating, else the file's"),
   hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
+  owner: z
+    .uuid({ message: 'owner must be a user id' })
+    .optional()
+    .describe("a partner's user id: that partner's shared library alone (404 unless they share it with you); without it, your timeline, with the partners you chose to show in it"),
 });
 
 const fromNotAfterTo = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from <= q.to;
@@ -86,6 +90,7 @@ export const photoIdParams = z.object({ id: z.uuid({ message: 'photo id must be 
 
 export const photoListItem = z.object({
   id: z.string(),
+  ownerId: z.string().describe("the owner's user id: another user's for a partner's photo or one in a shared album"),
   state: z.string(),
   filename: z.string(),
   takenAt: z.string().nullable().describe('date taken as the camera wrote it (ISO 8601, with offset when known), else the file date'),
@@ -178,6 +183,9 @@ const stepInfo = z.object({
 });
 
 export const photoDetail = photoListItem.extend({
+  owner: z
+    .object({ id: z.string(), name: z.string(), you: z.boolean() })
+    .describe("whose photo it is: someone else's (shared with you) is read-only, without its duplicate group or source path"),
   sha256: z.string(),
   sourcePath: z.string().nullable(),
   hasSidecar: z.boolean(),

@@ -70,7 +70,15 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 413: 'Payload 
  * Whatever happens to the request (a part too many, the client gone mid-file), every photo already stored is
  * queued for its analysis, with the sidecars that arrived whole.
  */
-export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: { checkDuplicate?: boolean } = {}) {
+export interface UploadOptions {
+  checkDuplicate?: boolean;
+  /** Runs with the ids of the photos the request stored or found already there, before the answer (share links). */
+  onAccepted?: (photoIds: string[]) => Promise<void>;
+  /** A share-link visitor: items say no more than file name, photo id, duplicate and error (no near-copy details). */
+  visitor?: boolean;
+}
+
+export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions = {}) {
   if (!request.isMultipart()) throw new UserError(415, 'send multipart/form-data with one or more `file` fields');
   let checkDuplicate = options.checkDuplicate ?? false;
   const items: Item[] = [];
@@ -119,6 +127,13 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
     failure = error;
   } finally {
     await settleSidecars(lib, items, sidecars, failure !== null);
+    const accepted = items.filter((item): item is IngestedPhoto => 'id' in item).map((item) => item.id);
+    if (options.onAccepted) await options.onAccepted([...new Set(accepted)]);
+  }
+  if (options.visitor) {
+    for (const [index, item] of items.entries()) {
+      items[index] = 'id' in item ? { id: item.id, filename: item.filename, duplicate: item.duplicate, state: item.state } : item;
+    }
   }
 
   const kept = items.filter((item): item is IngestedPhoto => 'id' in item && !item.duplicate).length;

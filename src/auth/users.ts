@@ -2,6 +2,7 @@
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { users } from '../db/schema.js';
+import { seedCategories } from '../library/categories.js';
 import { UserError } from '../library/errors.js';
 import { asRole, type Role } from './actor.js';
 import { checkPasswordRules, hashPassword, verifyPassword } from './secrets.js';
@@ -53,7 +54,7 @@ export async function hasAccounts(db: Db): Promise<boolean> {
 export async function setUpAdmin(db: Db, input: { name: string; email: string; password: string }): Promise<UserInfo> {
   checkPasswordRules(input.password);
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (tx) => {
+  const admin = await db.transaction(async (tx) => {
     // two set-ups at once: the second waits and then finds the first's admin
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('shoebox:setup'))`);
     if (await hasAccounts(tx)) throw new UserError(409, 'Shoebox is already set up: sign in, or ask an admin for an account');
@@ -64,6 +65,8 @@ export async function setUpAdmin(db: Db, input: { name: string; email: string; p
       : await tx.insert(users).values(values).returning();
     return userInfo(row!);
   });
+  await seedCategories(db);
+  return admin;
 }
 
 export async function createUser(
@@ -79,6 +82,7 @@ export async function createUser(
     .insert(users)
     .values({ name: input.name.trim(), email, passwordHash, role: input.role, quotaBytes: input.quotaBytes ?? null })
     .returning();
+  await seedCategories(db);
   return userInfo(row!);
 }
 

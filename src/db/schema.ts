@@ -48,10 +48,15 @@ export const users = pgTable(
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     /** Bytes of originals this user may keep; null: no limit. */
     quotaBytes: bigint('quota_bytes', { mode: 'number' }),
+    /** When this user got the seed categories (null: at the next start, see seedCategories). */
+    categoriesSeededAt: timestamp('categories_seeded_at', { withTimezone: true }),
+    /** Single sign-on identity: the provider's issuer and subject (`sub`), set on the first OIDC sign-in. */
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('users_email_uq').on(t.email)],
+  (t) => [uniqueIndex('users_email_uq').on(t.email), uniqueIndex('users_oidc_uq').on(t.oidcIssuer, t.oidcSubject)],
 );
 
 export const photos = pgTable(
@@ -293,13 +298,20 @@ export const photoTags = pgTable(
   (t) => [primaryKey({ columns: [t.photoId, t.tag] }), index('photo_tags_tag_idx').on(t.tag)],
 );
 
-/** Categories and the tags that map to them: photos are categorised through their tags, at query time. */
-export const categories = pgTable('categories', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  name: text('name').notNull().unique(),
-  label: text('label').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/** Each user's categories and the tags that map to them: photos are categorised through their tags, at query time. */
+export const categories = pgTable(
+  'categories',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    label: text('label').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('categories_owner_name_uq').on(t.ownerId, t.name)],
+);
 
 export const categoryTags = pgTable(
   'category_tags',
@@ -547,3 +559,4 @@ export const albumPhotos = pgTable(
 );
 
 export * from './schema/accounts.js';
+export * from './schema/sharing.js';

@@ -1,8 +1,8 @@
 // Categories live in the database with a tag → category mapping. A photo's categories are read through its
 // tags at query time, so editing the mapping re-categorises every photo at once, without running a model.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
-import { categories, categoryTags, libraryMeta } from '../db/schema.js';
+import { categories, categoryTags, users } from '../db/schema.js';
 import { SEED_CATEGORIES } from '../ml/tags/categories.js';
 import { UserError } from './errors.js';
 import type { Library } from './library.js';
@@ -18,22 +18,29 @@ export interface CategorySummary {
 /** Every tag a photo carries: zero-shot CLIP tags and the tags a caption model gave. */
 const ALL_PHOTO_TAGS = sql`(select photo_id, tag from photo_tags union select photo_id, unnest(tags) as tag from photo_captions)`;
 
-const SEED_KEY = 'categories_seed';
-const SEED_VERSION = 1;
-
 /**
- * Puts the seed categories in a new library, once: later edits (including deleting a seed category) are the
- * user's and are never undone.
+ * Gives every user who has not had them yet the seed categories, once: later edits (including deleting a seed
+ * category) are the user's and are never undone. Runs at start and when a user is created.
  */
 export async function seedCategories(db: Db): Promise<void> {
-  const [seeded] = await db.select().from(libraryMeta).where(eq(libraryMeta.key, SEED_KEY));
-  if (seeded) return;
+  const waiting = await db.select({ id: users.id }).from(users).where(isNull(users.categoriesSeededAt));
+  for (const user of waiting) await seedCategoriesFor(db, user.id);
+}
+
+async function seedCategoriesFor(db: Db, ownerId: string): Promise<void> {
   await db.transaction(async (tx) => {
+    // Claims the user first, so that two servers starting together do not seed twice.
+    const claimed = await tx
+      .update(users)
+      .set({ categoriesSeededAt: new Date() })
+      .where(and(eq(users.id, ownerId), isNull(users.categoriesSeededAt)))
+      .returning({ id: users.id });
+    if (claimed.length === 0) return;
     for (const seed of SEED_CATEGORIES) {
       const [row] = await tx
         .insert(categories)
-        .values({ name: seed.name, label: seed.label })
-        .onConflictDoUpdate({ target: categories.name, set: { label: seed.label } })
+        .values({ ownerId, name: seed.name, label: seed.label })
+        .onConflictDoUpdate({ target: [categories.ownerId, categories.name], set: { label: seed.label } })
         .returning({ id: categories.id });
       if (seed.tags.length > 0) {
         await tx
@@ -42,7 +49,6 @@ export async function seedCategories(db: Db): Promise<void> {
           .onConflictDoNothing();
       }
     }
-    await tx.insert(libraryMeta).values({ key: SEED_KEY, value: { version: SEED_VERSION } });
   });
 }
 
@@ -64,15 +70,21 @@ function validTags(tags: string[]): string[] {
   return clean.sort();
 }
 
-/** Every category with its tags and how many of the owner's photos it holds now. */
+/** The user's categories with their tags and how many of their photos each holds now. */
 export async function listCategories(lib: Library): Promise<CategorySummary[]> {
   const [all, mapping, counts] = await Promise.all([
-    lib.db.select().from(categories).orderBy(asc(categories.name)),
-    lib.db.select().from(categoryTags).orderBy(asc(categoryTags.tag)),
+    lib.db.select().from(categories).where(eq(categories.ownerId, lib.ownerId)).orderBy(asc(categories.name)),
+    lib.db
+      .select({ categoryId: categoryTags.categoryId, tag: categoryTags.tag })
+      .from(categoryTags)
+      .innerJoin(categories, eq(categories.id, categoryTags.categoryId))
+      .where(eq(categories.ownerId, lib.ownerId))
+      .orderBy(asc(categoryTags.tag)),
     rows<{ category_id: string; count: number }>(
       lib.db,
       sql`select ct.category_id, count(distinct pt.photo_id)::int as count
           from category_tags ct
+          join categories c on c.id = ct.category_id and c.owner_id = ${lib.ownerId}
           join ${ALL_PHOTO_TAGS} pt on pt.tag = ct.tag
           join photos p on p.id = pt.photo_id and p.owner_id = ${lib.ownerId} and p.deleted_at is null
           group by ct.category_id`,
@@ -89,7 +101,7 @@ export async function listCategories(lib: Library): Promise<CategorySummary[]> {
 }
 
 async function requireCategory(lib: Library, id: string) {
-  const [category] = await lib.db.select().from(categories).where(eq(categories.id, id));
+  const [category] = await lib.db.select().from(categories).where(and(eq(categories.id, id), eq(categories.ownerId, lib.ownerId)));
   if (!category) throw new UserError(404, `no category with id ${id}`);
   return category;
 }
@@ -101,11 +113,14 @@ async function summary(lib: Library, id: string): Promise<CategorySummary> {
 export async function createCategory(lib: Library, input: { name: string; label?: string; tags?: string[] }): Promise<CategorySummary> {
   const name = validName(input.name);
   const tags = validTags(input.tags ?? []);
-  const [exists] = await lib.db.select({ id: categories.id }).from(categories).where(eq(categories.name, name));
+  const [exists] = await lib.db
+    .select({ id: categories.id })
+    .from(categories)
+    .where(and(eq(categories.ownerId, lib.ownerId), eq(categories.name, name)));
   if (exists) throw new UserError(409, `a category named "${name}" exists already`);
   const [row] = await lib.db
     .insert(categories)
-    .values({ name, label: input.label?.trim() || name.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()) })
+    .values({ ownerId: lib.ownerId, name, label: input.label?.trim() || name.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()) })
     .returning({ id: categories.id });
   if (tags.length > 0) await lib.db.insert(categoryTags).values(tags.map((tag) => ({ categoryId: row!.id, tag })));
   return summary(lib, row!.id);
@@ -121,7 +136,10 @@ export async function updateCategory(
   const set: Partial<typeof categories.$inferInsert> = {};
   if (changes.name !== undefined) {
     set.name = validName(changes.name);
-    const [clash] = await lib.db.select({ id: categories.id }).from(categories).where(eq(categories.name, set.name));
+    const [clash] = await lib.db
+      .select({ id: categories.id })
+      .from(categories)
+      .where(and(eq(categories.ownerId, lib.ownerId), eq(categories.name, set.name)));
     if (clash && clash.id !== id) throw new UserError(409, `a category named "${set.name}" exists already`);
   }
   if (changes.label !== undefined) {
@@ -150,7 +168,7 @@ export async function deleteCategory(lib: Library, id: string): Promise<void> {
   await lib.db.delete(categories).where(eq(categories.id, id));
 }
 
-/** Categories of some photos, through their tags (CLIP tags and caption tags). */
+/** Categories of some photos, through their tags (CLIP tags and caption tags) and their owner's mapping. */
 export async function categoriesOfPhotos(db: Db, photoIds: string[]): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   if (photoIds.length === 0) return result;
@@ -160,7 +178,8 @@ export async function categoriesOfPhotos(db: Db, photoIds: string[]): Promise<Ma
     sql`select distinct t.photo_id, c.name
         from ${ALL_PHOTO_TAGS} t
         join category_tags ct on ct.tag = t.tag
-        join categories c on c.id = ct.category_id
+        join photos p on p.id = t.photo_id
+        join categories c on c.id = ct.category_id and c.owner_id = p.owner_id
         where t.photo_id in ${ids}
         order by c.name`,
   );

@@ -13,6 +13,9 @@ import {
 } from '../pipeline/state.js';
 import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
+import { photoAccess, timelineScope, visiblePhotoSql, type PhotoAccess } from './access.js';
+import { asOwner } from './owner.js';
+import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
 import { dropEmptyPeople, listFaces } from './people.js';
 import { forgetSearchDocuments } from '../search/documents.js';
 import { containsPattern, notDuplicateCopy } from '../search/filters.js';
@@ -35,6 +38,8 @@ export interface LibraryFilter {
   minRating?: number;
   /** One photo per duplicate group (its suggested keeper). */
   hideDuplicates?: boolean;
+  /** A partner's user id: that partner's library alone, instead of the user's timeline. */
+  owner?: string;
 }
 
 export interface PhotoListQuery extends LibraryFilter {
@@ -62,6 +67,7 @@ export const TIMELINE_ORDER = [
 /** The columns a list item is made of (lists read these, not whole rows: a row carries hashes and arrays). */
 export const listColumns = {
   id: photos.id,
+  ownerId: photos.ownerId,
   state: photos.state,
   filename: photos.filename,
   takenAt: photos.takenAt,
@@ -87,6 +93,7 @@ export type ListColumns = { [K in keyof typeof listColumns]: PhotoRow[K] };
 export function photoListItem(photo: ListColumns) {
   return {
     id: photo.id,
+    ownerId: photo.ownerId,
     state: photo.state,
     filename: photo.filename,
     takenAt: photo.takenAtText ?? photo.takenAt?.toISOString() ?? null,
@@ -155,9 +162,13 @@ export function stepSummary(stepRows: StepRow[]) {
   >;
 }
 
-/** The filters as one condition on `photos`; the trash is left out, as everywhere but the trash's own list. */
-export function libraryCondition(lib: Library, filter: LibraryFilter): SQL {
-  const conditions: SQL[] = [eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)];
+/**
+ * The filters as one condition on `photos`, over the scope's photos (the timeline's: access.ts); the trash is
+ * left out, as everywhere but the trash's own list.
+ */
+export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL {
+  const owners = isOwnOnly(scope) ? eq(photos.ownerId, scope.userId) : scopeCondition(scope, 'photos');
+  const conditions: SQL[] = [owners, isNull(photos.deletedAt)];
   if (filter.from) conditions.push(gte(sortDate, filter.from));
   if (filter.to) conditions.push(lte(sortDate, filter.to));
   if (filter.state) conditions.push(eq(photos.state, filter.state));
@@ -180,7 +191,8 @@ export function libraryCondition(lib: Library, filter: LibraryFilter): SQL {
  * skips index entries, not rows), then only those rows are read.
  */
 export async function listPhotos(lib: Library, query: PhotoListQuery) {
-  const where = libraryCondition(lib, query);
+  const scope = await timelineScope(lib, query.owner, query.album);
+  const where = libraryCondition(scope, query);
   const offset = query.offset ?? (query.page - 1) * query.limit;
   const page = lib.db.select({ id: photos.id }).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(query.limit).offset(offset).as('page');
   // The total is the timeline's when one counted for these filters is still current (the gallery's case).
@@ -190,7 +202,7 @@ export async function listPhotos(lib: Library, query: PhotoListQuery) {
   };
   const [items, total] = await Promise.all([
     lib.db.select(listColumns).from(photos).innerJoin(page, eq(page.id, photos.id)).orderBy(...TIMELINE_ORDER),
-    cachedTotal(lib, query).then((cached) => cached ?? countTotal()),
+    cachedTotal(lib, scope, query).then((cached) => cached ?? countTotal()),
   ]);
   return {
     items: items.map(photoListItem),
@@ -249,33 +261,54 @@ export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | nu
   return photo ?? null;
 }
 
-/** What serving a photo's rendition needs: its checksum (the ETag) and state (why a rendition is missing). */
+/**
+ * What serving a photo's rendition needs: its checksum (the ETag) and state (why a rendition is missing). Any
+ * photo the user may see (their own, or shared with them: access.ts).
+ */
 export async function findPhotoSummary(lib: Library, id: string): Promise<{ id: string; sha256: string; state: string } | null> {
-  const [photo] = await lib.db
-    .select({ id: photos.id, sha256: photos.sha256, state: photos.state })
-    .from(photos)
-    .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)));
+  const [photo] = await rows<{ id: string; sha256: string; state: string }>(
+    lib.db,
+    sql`select p.id, p.sha256, p.state from photos p where p.id = ${id}::uuid and ${visiblePhotoSql(lib)}`,
+  );
   return photo ?? null;
 }
 
+/** A photo the user may see, read as its owner sees it, with who that is; null for a 404. */
+export async function findVisiblePhoto(lib: Library, id: string): Promise<{ photo: PhotoRow; access: PhotoAccess } | null> {
+  const access = await photoAccess(lib, id);
+  if (!access) return null;
+  const photo = await findPhoto(asOwner(lib, access.ownerId), id);
+  return photo ? { photo, access } : null;
+}
+
+/**
+ * A photo with everything known about it, for any photo the user may see. Someone else's photo (a partner's, or
+ * in a shared album) is read as its owner sees it, less what is theirs alone: the path it came from, its
+ * duplicate group, the albums not shared with the user, and which of the owner's people a face is (the name drawn
+ * on the photo stays).
+ */
 export async function getPhotoDetail(lib: Library, id: string) {
-  const photo = await findPhoto(lib, id);
-  if (!photo) return null;
+  const found = await findVisiblePhoto(lib, id);
+  if (!found) return null;
+  const { photo, access } = found;
   const [stepRows, analysis, albumList, duplicateGroup] = await Promise.all([
     lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id)),
-    photoAnalysis(lib, id),
-    // the active albums it is in, manual and automatic
+    photoAnalysis(asOwner(lib, access.ownerId), id),
+    // the active albums it is in that the user may open, manual and automatic
     rows<{ id: string; name: string; kind: 'manual' | 'auto' }>(
       lib.db,
       sql`select a.id, a.name, a.kind from album_photos ap join albums a on a.id = ap.album_id
-          where ap.photo_id = ${id}::uuid and a.status = 'active' order by lower(a.name), a.id`,
+          where ap.photo_id = ${id}::uuid and a.status = 'active'
+            and (a.owner_id = ${lib.ownerId}::uuid or exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid))
+          order by lower(a.name), a.id`,
     ),
-    groupOfPhoto(lib, id),
+    access.own ? groupOfPhoto(lib, id) : null,
   ]);
   return {
     ...photoListItem(photo),
+    owner: { id: access.ownerId, name: access.ownerName, you: access.own },
     sha256: photo.sha256,
-    sourcePath: photo.sourcePath,
+    sourcePath: access.own ? photo.sourcePath : null,
     hasSidecar: photo.sidecarKey !== null,
     updatedAt: photo.updatedAt.toISOString(),
     metadata: photoMetadata(photo),
@@ -283,6 +316,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     palette: photo.palette ?? null,
     steps: stepSummary(stepRows),
     ...analysis,
+    faces: access.own ? analysis.faces : analysis.faces.map((face) => ({ ...face, personId: null, assignedBy: null })),
     albums: albumList,
     duplicateGroup,
   };

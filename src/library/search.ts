@@ -1,3 +1,5 @@
+import { searchScope } from './access.js';
+import { scopeOwners } from '../search/scope.js';
 import fs from 'node:fs/promises';
 import { inArray } from 'drizzle-orm';
 import { photos } from '../db/schema.js';
@@ -59,7 +61,7 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
   }
   const outcome = await runSearch(
     lib.db,
-    lib.ownerId,
+    await searchScope(lib),
     { text: request.q, embedding, embeddingModel },
     {
       mode,
@@ -111,7 +113,7 @@ export async function similarToPhoto(lib: Library, photoId: string, request: Sim
     const clip = await lib.ml.clip();
     throw new UserError(409, clip ? `photo ${photoId} has no embedding yet (its embeddings step has not run)` : `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
   }
-  const hits = await similarByVector(lib.db, lib.ownerId, stored.embedding, {
+  const hits = await similarByVector(lib.db, await searchScope(lib), stored.embedding, {
     filters: request.filters,
     limit: request.limit,
     exclude: [photoId],
@@ -143,7 +145,7 @@ export async function similarToImage(lib: Library, file: string, filename: strin
     }
     await fs.writeFile(preview, renditions.preview);
     const embedding = await clip.embedImage(preview);
-    const hits = await similarByVector(lib.db, lib.ownerId, embedding, {
+    const hits = await similarByVector(lib.db, await searchScope(lib), embedding, {
       filters: request.filters,
       limit: request.limit,
       minSimilarity: request.minSimilarity,
@@ -156,5 +158,5 @@ export async function similarToImage(lib: Library, file: string, filename: strin
 }
 
 export async function suggest(lib: Library, q: string, limit: number, kinds?: SuggestionKind[]) {
-  return { items: await suggestTerms(lib.db, lib.ownerId, q, limit, kinds) };
+  return { items: await suggestTerms(lib.db, scopeOwners(await searchScope(lib)), q, limit, kinds) };
 }

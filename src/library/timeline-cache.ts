@@ -5,9 +5,10 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
 import type { Library } from './library.js';
 import type { LibraryFilter } from './photos.js';
+import type { PhotoScope } from '../search/scope.js';
 import type { Timeline, TimelineGrouping } from './timeline.js';
 
-/** Timelines kept per library (filters × groupings): the gallery, favourites, a few date ranges and cameras. */
+/** Timelines kept per user (filters × groupings): the gallery, favourites, a few date ranges and cameras. */
 const CACHED_TIMELINES = 16;
 
 interface Entry {
@@ -29,12 +30,13 @@ function markCovers(filter: LibraryFilter): boolean {
   return !filter.album && !filter.person && !filter.hideDuplicates && !filter.state && filter.minRating === undefined;
 }
 
-function keyOf(groupBy: TimelineGrouping, filter: LibraryFilter): string {
+function keyOf(scope: PhotoScope, groupBy: TimelineGrouping, filter: LibraryFilter): string {
   const values = KEYED_FILTERS.map((name) => {
     const value = filter[name];
     return value instanceof Date ? value.toISOString() : (value ?? null);
   });
-  return `${groupBy} ${JSON.stringify(values)}`;
+  const whose = [scope.othersOnly ? 'others' : 'own', ...scope.partnerIds, ...scope.albumIds].join(',');
+  return `${whose} ${groupBy} ${JSON.stringify(values)}`;
 }
 
 /** The photo_order change mark, or null where there is none (nothing is kept then). */
@@ -46,6 +48,7 @@ async function photoOrderMark(lib: Library): Promise<number | null> {
 /** The timeline kept for these filters while the mark stands still, else `count()`'s, kept from now on. */
 export async function cachedTimeline(
   lib: Library,
+  scope: PhotoScope,
   groupBy: TimelineGrouping,
   filter: LibraryFilter,
   count: () => Promise<Timeline>,
@@ -57,7 +60,7 @@ export async function cachedTimeline(
   if (mark === null) return count();
   let cache = caches.get(lib);
   if (!cache) caches.set(lib, (cache = new Map()));
-  const key = keyOf(groupBy, filter);
+  const key = keyOf(scope, groupBy, filter);
   const hit = cache.get(key);
   if (hit && hit.mark === mark) {
     cache.delete(key); // most recently used last
@@ -77,11 +80,11 @@ export async function cachedTimeline(
  * How many photos the filters select, when a timeline counted for them is still current (the gallery asking
  * for its photos right after its timeline), else null: the caller counts.
  */
-export async function cachedTotal(lib: Library, filter: LibraryFilter): Promise<number | null> {
+export async function cachedTotal(lib: Library, scope: PhotoScope, filter: LibraryFilter): Promise<number | null> {
   const cache = caches.get(lib);
   if (!cache || !markCovers(filter)) return null;
   const groupings: TimelineGrouping[] = ['day', 'month'];
-  const kept = groupings.map((groupBy) => cache.get(keyOf(groupBy, filter))).filter((entry) => entry !== undefined);
+  const kept = groupings.map((groupBy) => cache.get(keyOf(scope, groupBy, filter))).filter((entry) => entry !== undefined);
   if (kept.length === 0) return null;
   const mark = await photoOrderMark(lib);
   return kept.find((entry) => entry.mark === mark)?.timeline.total ?? null;

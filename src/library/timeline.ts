@@ -5,6 +5,8 @@ import { rows } from '../db/connection.js';
 import { photos } from '../db/schema.js';
 import type { Library } from './library.js';
 import { libraryCondition, type LibraryFilter } from './photos.js';
+import { timelineScope } from './access.js';
+import type { PhotoScope } from '../search/scope.js';
 import { cachedTimeline } from './timeline-cache.js';
 
 export const TIMELINE_GROUPINGS = ['day', 'month'] as const;
@@ -37,16 +39,17 @@ const KEY_FORMAT: Record<TimelineGrouping, string> = { day: 'YYYY-MM-DD', month:
  * Kept between requests while nothing it counts changed (timeline-cache.ts).
  */
 export async function getTimeline(lib: Library, groupBy: TimelineGrouping, filter: LibraryFilter): Promise<Timeline> {
-  return cachedTimeline(lib, groupBy, filter, () => countTimeline(lib, groupBy, filter));
+  const scope = await timelineScope(lib, filter.owner, filter.album);
+  return cachedTimeline(lib, scope, groupBy, filter, () => countTimeline(lib, scope, groupBy, filter));
 }
 
-async function countTimeline(lib: Library, groupBy: TimelineGrouping, filter: LibraryFilter): Promise<Timeline> {
+async function countTimeline(lib: Library, scope: PhotoScope, groupBy: TimelineGrouping, filter: LibraryFilter): Promise<Timeline> {
   // Literals, not parameters: the select list, GROUP BY and ORDER BY must be the same expression.
   const bucket = sql`date_trunc(${sql.raw(`'${TRUNCATE[groupBy]}'`)}, ${photos.takenLocal})`;
   const counted = await rows<{ key: string | null; count: number }>(
     lib.db,
     sql`select to_char(${bucket}, ${sql.raw(`'${KEY_FORMAT[groupBy]}'`)}) as key, count(*)::int as count
-        from ${photos} where ${libraryCondition(lib, filter)}
+        from ${photos} where ${libraryCondition(scope, filter)}
         group by ${bucket} order by ${bucket} desc nulls last`,
   );
   let offset = 0;

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { isOwnOnly, scopeCondition, type PhotoScope } from './scope.js';
 import type { SearchFilters } from './types.js';
 
 /** The user's own %, _ and backslash taken literally in a LIKE pattern. */
@@ -31,12 +32,19 @@ export function hasFilters(filters: SearchFilters): boolean {
 }
 
 /**
- * The filters as one SQL condition on `p` (photos). Both arms and the image search put it inside their own
+ * Whether the scan must check each photo: a filter, or photos shared with the user (beyond their own library).
+ */
+export function narrows(scope: PhotoScope, filters: SearchFilters): boolean {
+  return hasFilters(filters) || !isOwnOnly(scope);
+}
+
+/**
+ * The filters as one SQL condition on `p` (photos), over the scope's photos (access.ts). Both arms and the image search put it inside their own
  * scans, so a filter narrows the candidates instead of emptying a page after ranking. Everything reads the
  * base tables, so a tag, person or category edit counts at once.
  */
-export function filterCondition(ownerId: string, filters: SearchFilters): SQL {
-  const conditions: SQL[] = [sql`p.owner_id = ${ownerId}::uuid`, sql`p.deleted_at is null`]; // the trash is not searched
+export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL {
+  const conditions: SQL[] = [scopeCondition(scope), sql`p.deleted_at is null`]; // the trash is not searched
   const sortDate = sql`coalesce(p.taken_at, p.created_at)`;
   if (filters.from) conditions.push(sql`${sortDate} >= ${filters.from.toISOString()}::timestamptz`);
   if (filters.to) conditions.push(sql`${sortDate} <= ${filters.to.toISOString()}::timestamptz`);
@@ -85,7 +93,7 @@ function inCategories(names: string[]): SQL {
   );
   return sql`exists (
     select 1 from categories cat join category_tags ct on ct.category_id = cat.id
-    where lower(cat.name) in (${list})
+    where cat.owner_id = p.owner_id and lower(cat.name) in (${list})
       and (exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ct.tag)
            or exists (select 1 from photo_captions c where c.photo_id = p.id and ct.tag = any(c.tags))))`;
 }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import type { ParsedQuery } from './query.js';
 import { toTsquery, TS_CONFIG } from './tsquery.js';
@@ -21,7 +22,7 @@ export interface Alternative {
  * than over every photo's text, so a typo costs the same in a library of any size. The keyword arm then
  * searches for those terms (search.ts); when the words as typed found photos too, those come after them.
  */
-export async function fuzzyAlternatives(db: Db, ownerId: string, parsed: ParsedQuery): Promise<Alternative[]> {
+export async function fuzzyAlternatives(db: Db, ownerIds: readonly string[], parsed: ParsedQuery): Promise<Alternative[]> {
   const typed = parsed.positiveText.toLowerCase();
   if (typed.length < 3) return [];
   return db.transaction(async (tx) => {
@@ -31,7 +32,7 @@ export async function fuzzyAlternatives(db: Db, ownerId: string, parsed: ParsedQ
       tx as unknown as Db,
       sql`select label, max(word_similarity(${typed}, normalized))::float8 as similarity
           from search_terms
-          where owner_id = ${ownerId}::uuid and photos > 0 and label <> '' and ${typed} <% normalized
+          where owner_id = any(${uuidArray(ownerIds)}) and photos > 0 and label <> '' and ${typed} <% normalized
             and lower(unaccent(label)) <> ${typed}
             -- a term the words as typed already match ("Canon EOS R5" for "EOS R5") is not another spelling
             and not (to_tsvector(${TS_CONFIG}, label) @@ ${toTsquery(parsed)})

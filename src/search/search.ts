@@ -2,7 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
 import { HNSW_EF_SEARCH, rows, type Db } from '../db/connection.js';
 import { explainKeywordMatches } from './explain.js';
-import { filterCondition, hasFilters } from './filters.js';
+import { filterCondition, narrows } from './filters.js';
+import { scopeOwners, type PhotoScope } from './scope.js';
 import { nearestScan } from './nearest.js';
 import { eitherWay, keptPhotos, WHEN_FEW } from './narrowing.js';
 import { parseQuery, type ParsedQuery } from './query.js';
@@ -157,13 +158,14 @@ function semanticPage(db: Db, kept: SQL, semantic: SQL, options: SearchOptions, 
  * the semantic arm (HNSW over the CLIP embeddings, filters inside the scan), fused by RRF with the cutoff, all
  * in one statement; then the matched fields of the page's hits.
  */
-export async function runSearch(db: Db, ownerId: string, input: SearchInput, options: SearchOptions): Promise<SearchOutcome> {
+export async function runSearch(db: Db, scope: PhotoScope, input: SearchInput, options: SearchOptions): Promise<SearchOutcome> {
+  const ownerId = scope.userId;
   const parsed = parseQuery(input.text);
   const mode: SearchMode = options.mode;
-  const filter = filterCondition(ownerId, options.filters);
+  const filter = filterCondition(scope, options.filters);
   const useKeyword = mode !== 'semantic' && !parsed.empty;
   const useSemantic = mode !== 'keyword' && input.embedding !== null;
-  const narrowed = hasFilters(options.filters) && (useKeyword || useSemantic);
+  const narrowed = narrows(scope, options.filters) && (useKeyword || useSemantic);
   const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, ownerId, filter, narrowed);
   const offset = (options.page - 1) * options.limit;
   // the `kept`/`few` CTEs that open the statement when a filter narrows the photos (narrowing.ts)
@@ -208,7 +210,7 @@ export async function runSearch(db: Db, ownerId: string, input: SearchInput, opt
   // Few photos have the words as typed: look for library terms that resemble them, and search again with those
   // (the semantic arm as it was ranked: it does not depend on the words).
   if (useKeyword && (found[0]?.kw_total ?? 0) < FUZZY_WHEN_FEWER_THAN) {
-    alternatives = await fuzzyAlternatives(db, ownerId, parsed);
+    alternatives = await fuzzyAlternatives(db, scopeOwners(scope), parsed);
     if (alternatives.length > 0) {
       const first = found[0];
       found = await fusedPage(alternatives, rankedAgain(first?.sem_ids ?? [], first?.sem_similarities ?? []));

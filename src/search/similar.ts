@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { parseVector } from '../db/vector-values.js';
-import { filterCondition, hasFilters } from './filters.js';
+import { filterCondition, narrows } from './filters.js';
+import type { PhotoScope } from './scope.js';
 import { nearestScan } from './nearest.js';
 import { keptPhotos } from './narrowing.js';
 import type { SearchFilters } from './types.js';
@@ -24,10 +25,10 @@ export interface SimilarOptions {
 }
 
 /** Nearest photos to an embedding (see nearestScan), the filters inside the scan. */
-export async function similarByVector(db: Db, ownerId: string, embedding: Float32Array, options: SimilarOptions): Promise<SimilarHit[]> {
-  const filter = filterCondition(ownerId, options.filters);
-  const narrowed = hasFilters(options.filters);
-  const scan = nearestScan('nearest', { embedding, filter, narrowed, limit: options.limit, model: options.model, exclude: options.exclude, ownerId });
+export async function similarByVector(db: Db, scope: PhotoScope, embedding: Float32Array, options: SimilarOptions): Promise<SimilarHit[]> {
+  const filter = filterCondition(scope, options.filters);
+  const narrowed = narrows(scope, options.filters);
+  const scan = nearestScan('nearest', { embedding, filter, narrowed, limit: options.limit, model: options.model, exclude: options.exclude, ownerId: scope.userId });
   const found = await rows<{ photo_id: string; distance: number }>(
     db,
     sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``} ${scan}

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import { escapeLike } from './filters.js';
 
@@ -24,7 +25,7 @@ const MATCH_KINDS = ['prefix', 'word', 'similar'] as const;
  * similar ones (typos), each by how many photos they find. Reads one small table (one row per distinct
  * term), kept current by the search rows' refresh.
  */
-export async function suggestTerms(db: Db, ownerId: string, text: string, limit: number, kinds?: readonly SuggestionKind[]): Promise<Suggestion[]> {
+export async function suggestTerms(db: Db, ownerIds: readonly string[], text: string, limit: number, kinds?: readonly SuggestionKind[]): Promise<Suggestion[]> {
   const typed = text.trim().replace(/\s+/g, ' ');
   if (!typed) return [];
   const escaped = escapeLike(typed);
@@ -41,11 +42,19 @@ export async function suggestTerms(db: Db, ownerId: string, text: string, limit:
           case when st.normalized like typed.e || '%' then 0
                when st.normalized like '% ' || typed.e || '%' then 1 else 2 end as tier
         from search_terms st, typed
-        where st.owner_id = ${ownerId}::uuid and st.photos > 0 and st.label <> '' ${kindFilter}
+        where st.owner_id = any(${uuidArray(ownerIds)}) and st.photos > 0 and st.label <> '' ${kindFilter}
           and ${matching}
           and not exists (select 1 from people pe where st.kind = 'person' and pe.id::text = st.key and pe.hidden)
         order by tier, st.photos desc, similarity(st.normalized, typed.t) desc, st.label, st.kind
         limit ${limit}`,
   );
-  return found.map((row) => ({ kind: row.kind, label: row.label, key: row.key, photos: row.photos, match: MATCH_KINDS[row.tier]! }));
+  // a partner's library can hold the same camera or tag: one suggestion for a label (the best placed)
+  const seen = new Set<string>();
+  const unique = found.filter((row) => {
+    const id = `${row.kind}\u0000${row.label.toLowerCase()}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return unique.map((row) => ({ kind: row.kind, label: row.label, key: row.key, photos: row.photos, match: MATCH_KINDS[row.tier]! }));
 }

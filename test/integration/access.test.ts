@@ -111,6 +111,10 @@ describe('access rules on every route', () => {
       'PATCH /api/categories/{id}': { label: 'taken' },
       'PATCH /api/photos/{id}': { favorite: true },
       'PATCH /api/admin/users/{id}': { disabled: true },
+      'PATCH /api/partners/{userId}': { inTimeline: true },
+      'PUT /api/albums/{id}/shares/{userId}': { role: 'editor' },
+      'PATCH /api/shared-links/{id}': { allowUpload: true },
+      'POST /api/s/{token}/unlock': { password: 'a guess at it' },
       'POST /api/trash/restore': photoIds,
       'POST /api/trash/empty': photoIds,
       'POST /api/photos/delete': { ...photoIds, force: true },
@@ -120,15 +124,29 @@ describe('access rules on every route', () => {
 
   it('lists every route with its access rule', () => {
     expect(operations.length).toBeGreaterThan(60);
-    const missing = operations.filter((o) => !['public', 'read', 'upload', 'write', 'account', 'admin'].includes(o.access));
+    const missing = operations.filter((o) => !['public', 'link', 'read', 'upload', 'write', 'account', 'admin'].includes(o.access));
     expect(missing).toEqual([]);
     const publicOnes = operations.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`);
     expect(publicOnes.sort()).toEqual(['GET /api/auth/status', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/setup'].sort());
+    // a share link's visitor pages: anyone with the token, and nothing else under that prefix
+    const linkOnes = operations.filter((o) => o.access === 'link');
+    expect(linkOnes.length).toBeGreaterThanOrEqual(6);
+    expect(linkOnes.filter((o) => !o.path.startsWith('/api/s/{token}'))).toEqual([]);
+  });
+
+  it("answers 404 to a visitor with a made-up link token on every visitor route", async () => {
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => o.access === 'link')) {
+      const route = op.path.replace('{token}', 'sbl-made-up-token').replace('{id}', ids.photo!);
+      const answer = await json(`${base}${route}`, { method: op.method, json: op.method === 'POST' ? { password: 'x' } : undefined, anonymous: true, headers: { origin: base } });
+      if (answer.status !== 404) wrong.push(`${op.method} ${op.path}: ${answer.status}`);
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('answers 401 without credentials on every route that is not public', async () => {
     const wrong: string[] = [];
-    for (const op of operations.filter((o) => o.access !== 'public')) {
+    for (const op of operations.filter((o) => o.access !== 'public' && o.access !== 'link')) {
       const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: bodyFor(op.method, op.path), anonymous: true });
       if (answer.status !== 401) wrong.push(`${op.method} ${op.path}: ${answer.status}`);
     }
@@ -142,6 +160,7 @@ describe('access rules on every route', () => {
       const key = `${op.method} ${op.path}`;
       if (!op.path.includes('{') && !bodyIdRoutes.includes(key)) continue;
       const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: bodyFor(op.method, op.path), headers: { cookie: cookieB, origin: base } });
+      // another user's id, or a link token that is another user's photo id: not found either way
       const expected = op.access === 'admin' ? 403 : 404;
       if (answer.status !== expected) wrong.push(`${key}: ${answer.status} (expected ${expected}) ${JSON.stringify(answer.body)?.slice(0, 120)}`);
     }

@@ -59,7 +59,7 @@ export function authPlugin(app: FastifyInstance, context: LibraryContext): void 
     // the OpenAPI document says it too: how to sign in, and what the route needs (x-access)
     route.schema = {
       ...route.schema,
-      security: access === 'public' ? [] : SECURITY_SCHEMES,
+      security: access === 'public' || access === 'link' ? [] : SECURITY_SCHEMES,
       'x-access': access,
     } as typeof route.schema;
   });
@@ -74,7 +74,7 @@ export function authPlugin(app: FastifyInstance, context: LibraryContext): void 
     const fromCookie = !headerKey(request) && Boolean(request.cookies[SESSION_COOKIE]);
     // A cookie rides along with any page's request; keys and passwords do not. Public state changes (login,
     // set-up) are checked too: a foreign page must not sign the browser in as someone else.
-    if (!SAFE_METHODS.has(request.method) && (fromCookie || access === 'public') && url.startsWith('/api/')) {
+    if (!SAFE_METHODS.has(request.method) && (fromCookie || access === 'public' || access === 'link') && url.startsWith('/api/')) {
       const problem = crossSiteProblem(request);
       if (problem) return refuse(reply, 403, problem);
     }

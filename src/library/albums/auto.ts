@@ -725,7 +725,8 @@ class Namer {
       rows<{ n: number }>(this.lib.db, sql`select count(*)::int as n from photos where owner_id = ${owner} and deleted_at is null`),
       rows<{ tag: string; name: string }>(
         this.lib.db,
-        sql`select ct.tag, c.name from category_tags ct join categories c on c.id = ct.category_id order by c.name, ct.tag`,
+        sql`select ct.tag, c.name from category_tags ct join categories c on c.id = ct.category_id
+            where c.owner_id = ${owner} order by c.name, ct.tag`,
       ),
     ]);
     const tagCategories = new Map<string, string>();

@@ -7,6 +7,7 @@ import { albumPhotos, albums, photos } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
+import { requireAlbumRole, type AlbumRole } from '../access.js';
 import { listColumns, photoListItem, TIMELINE_ORDER } from '../photos.js';
 
 export const ALBUM_KINDS = ['manual', 'auto'] as const;
@@ -37,6 +38,12 @@ export interface AlbumSummary {
   tags: string[];
   primaryCategory: string | null;
   nameSource: string | null;
+  /** Whose album it is; `you` when the user's own. */
+  owner: { id: string; name: string; you: boolean };
+  /** The user's role: owner, or how it was shared with them (editor: may add and remove photos). */
+  access: AlbumRole;
+  /** How many users it is shared with (the owner's view; 0 for others). */
+  sharedWith: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -52,12 +59,16 @@ interface AlbumRow {
   name_source: string | null;
   created_at: string | Date;
   updated_at: string | Date;
+  owner_id: string;
+  owner_name: string;
+  share_role: string | null;
+  shared_with: number;
   photo_count: number;
   chosen_cover_id: string | null;
   latest_photo_id: string | null;
 }
 
-const toSummary = (row: AlbumRow): AlbumSummary => ({
+const toSummary = (row: AlbumRow, userId: string): AlbumSummary => ({
   id: row.id,
   name: row.name,
   description: row.description,
@@ -69,6 +80,9 @@ const toSummary = (row: AlbumRow): AlbumSummary => ({
   tags: row.tags ?? [],
   primaryCategory: row.primary_category,
   nameSource: row.name_source,
+  owner: { id: row.owner_id, name: row.owner_name, you: row.owner_id === userId },
+  access: row.owner_id === userId ? 'owner' : row.share_role === 'editor' ? 'editor' : 'viewer',
+  sharedWith: row.owner_id === userId ? row.shared_with : 0,
   createdAt: new Date(row.created_at).toISOString(),
   updatedAt: new Date(row.updated_at).toISOString(),
 });
@@ -76,21 +90,33 @@ const toSummary = (row: AlbumRow): AlbumSummary => ({
 /** The photos of album `a` that are not in the trash. */
 const livePhotosOf = sql`album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and p.deleted_at is null`;
 
-/** Albums of the owner with their counts and covers (the chosen one while it is still in the album). */
-function albumQuery(lib: Library, where: SQL): SQL {
+/** The user's albums, and those shared with them (`sharing`: only one of the two). */
+function whoseAlbums(lib: Library, sharing?: 'mine' | 'shared'): SQL {
+  const own = sql`a.owner_id = ${lib.ownerId}::uuid`;
+  const shared = sql`exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid)`;
+  if (sharing === 'mine') return own;
+  if (sharing === 'shared') return shared;
+  return sql`(${own} or ${shared})`;
+}
+
+/** Albums the user may open, with their counts and covers (the chosen one while it is still in the album). */
+function albumQuery(lib: Library, where: SQL, sharing?: 'mine' | 'shared'): SQL {
   return sql`
     select a.id, a.name, a.description, a.kind, a.status, a.tags, a.primary_category, a.name_source, a.created_at, a.updated_at,
+      a.owner_id, (select u.name from users u where u.id = a.owner_id) as owner_name,
+      (select s.role from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid) as share_role,
+      (select count(*)::int from album_shares s where s.album_id = a.id) as shared_with,
       (select count(*)::int from ${livePhotosOf}) as photo_count,
       (select p.id from ${livePhotosOf} and p.id = a.cover_photo_id) as chosen_cover_id,
       (select p.id from ${livePhotosOf} order by p.taken_local desc nulls last, p.created_at desc, p.id desc limit 1) as latest_photo_id
     from albums a
-    where a.owner_id = ${lib.ownerId}::uuid and ${where}`;
+    where ${whoseAlbums(lib, sharing)} and ${where}`;
 }
 
-/** Active albums of both kinds (or one), manual ones first, newest first. */
+/** Active albums of both kinds (or one), the user's and those shared with them (or one side), manual ones first, newest first. */
 export async function listAlbums(
   lib: Library,
-  options: { kind?: AlbumKind; page?: number; limit?: number } = {},
+  options: { kind?: AlbumKind; page?: number; limit?: number; sharing?: 'mine' | 'shared' } = {},
 ): Promise<{ items: AlbumSummary[]; total: number; page: number; limit: number }> {
   const page = options.page ?? 1;
   const limit = options.limit ?? 100;
@@ -98,19 +124,19 @@ export async function listAlbums(
   const [items, counted] = await Promise.all([
     rows<AlbumRow>(
       lib.db,
-      sql`${albumQuery(lib, where)} order by (a.kind <> 'manual'), a.created_at desc, a.id limit ${limit} offset ${(page - 1) * limit}`,
+      sql`${albumQuery(lib, where, options.sharing)} order by (a.kind <> 'manual'), a.created_at desc, a.id limit ${limit} offset ${(page - 1) * limit}`,
     ),
-    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from albums a where a.owner_id = ${lib.ownerId}::uuid and ${where}`),
+    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from albums a where ${whoseAlbums(lib, options.sharing)} and ${where}`),
   ]);
-  return { items: items.map(toSummary), total: counted[0]?.total ?? 0, page, limit };
+  return { items: items.map((row) => toSummary(row, lib.ownerId)), total: counted[0]?.total ?? 0, page, limit };
 }
 
-/** One album (a dismissed one too: its status says so), or a 404. */
+/** One album the user may open (a dismissed one too: its status says so), or a 404. */
 export async function getAlbumSummary(lib: Library, id: string): Promise<AlbumSummary> {
   requireUuid(id, 'album id');
   const [row] = await rows<AlbumRow>(lib.db, albumQuery(lib, sql`a.id = ${id}::uuid`));
   if (!row) throw new UserError(404, `no album with id ${id}`);
-  return toSummary(row);
+  return toSummary(row, lib.ownerId);
 }
 
 /** An album with one page of its photos in the timeline's order (photos in the trash left out). */
@@ -184,9 +210,12 @@ export async function updateAlbum(
   return getAlbumSummary(lib, id);
 }
 
-/** Adds the owner's photos (those already in it are left alone). An automatic album becomes manual. */
+/**
+ * Adds the user's own photos (those already in it are left alone): the owner's, or an editor's of a shared
+ * album. An automatic album becomes manual.
+ */
 export async function addPhotos(lib: Library, id: string, photoIds: string[]): Promise<{ album: AlbumSummary; added: number }> {
-  const album = await requireAlbum(lib, id);
+  const album = await requireAlbum(lib, id, ['owner', 'editor']);
   const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: false });
   if (ids.length === 0) throw new UserError(400, 'give at least one photo id');
   const added = await lib.db
@@ -203,10 +232,13 @@ export async function addPhotos(lib: Library, id: string, photoIds: string[]): P
   return { album: await getAlbumSummary(lib, id), added: added.length };
 }
 
-/** Takes photos out of the album (they stay in the library). An automatic album becomes manual. */
+/**
+ * Takes photos out of the album (they stay in their owners' libraries): the owner or an editor, any of its
+ * photos. An automatic album becomes manual.
+ */
 export async function removePhotos(lib: Library, id: string, photoIds: string[]): Promise<{ album: AlbumSummary; removed: number }> {
-  const album = await requireAlbum(lib, id);
-  const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: true });
+  const album = await requireAlbum(lib, id, ['owner', 'editor']);
+  const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: true, orInAlbum: id });
   if (ids.length === 0) throw new UserError(400, 'give at least one photo id');
   const removed = await rows<{ photo_id: string }>(
     lib.db,
@@ -258,12 +290,11 @@ export async function dismissAlbum(lib: Library, id: string): Promise<AlbumSumma
   return getAlbumSummary(lib, id);
 }
 
-async function requireAlbum(lib: Library, id: string) {
+/** The album, when the user has one of the roles on it (the owner's alone by default); else 404 (or 403 for a viewer). */
+async function requireAlbum(lib: Library, id: string, roles: readonly AlbumRole[] = ['owner']) {
   requireUuid(id, 'album id');
-  const [album] = await lib.db
-    .select()
-    .from(albums)
-    .where(and(eq(albums.id, id), eq(albums.ownerId, lib.ownerId)));
+  await requireAlbumRole(lib, id, roles);
+  const [album] = await lib.db.select().from(albums).where(eq(albums.id, id));
   if (!album) throw new UserError(404, `no album with id ${id}`);
   return album;
 }
@@ -289,8 +320,11 @@ function listed(ids: string[]): string {
   return ids.length > 20 ? `${shown} and ${ids.length - 20} more` : shown;
 }
 
-/** The ids, once each, after checking that every one is a photo of the owner (and not in the trash, unless allowed). */
-async function requireOwnPhotos(lib: Library, photoIds: string[], options: { allowTrashed: boolean }): Promise<string[]> {
+/**
+ * The ids, once each, after checking that every one is a photo of the owner (and not in the trash, unless
+ * allowed), or already in the album `orInAlbum` (whoever added it).
+ */
+async function requireOwnPhotos(lib: Library, photoIds: string[], options: { allowTrashed: boolean; orInAlbum?: string }): Promise<string[]> {
   const ids = [...new Set(photoIds.map((id) => id.toLowerCase()))];
   if (ids.length === 0) return [];
   if (ids.length > ALBUM_IDS_MAX) throw new UserError(400, `at most ${ALBUM_IDS_MAX} photo ids at once`);
@@ -298,7 +332,8 @@ async function requireOwnPhotos(lib: Library, photoIds: string[], options: { all
   if (malformed.length > 0) throw new UserError(400, `photo ids must be UUIDs: ${listed(malformed)}`);
   const found = await rows<{ id: string; trashed: boolean }>(
     lib.db,
-    sql`select id, deleted_at is not null as trashed from photos where owner_id = ${lib.ownerId}::uuid and id = any(${uuidArray(ids)})`,
+    sql`select id, deleted_at is not null as trashed from photos p where id = any(${uuidArray(ids)}) and (owner_id = ${lib.ownerId}::uuid
+        ${options.orInAlbum ? sql`or exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${options.orInAlbum}::uuid)` : sql``})`,
   );
   const known = new Map(found.map((row) => [row.id, row.trashed]));
   const unknown = ids.filter((id) => !known.has(id));

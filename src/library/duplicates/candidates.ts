@@ -1,5 +1,6 @@
 // Finds the stored photos a photo might be a copy of, through indexes only (never a scan of the library):
 // PDQ words (multi-index hashing), the CLIP HNSW index, and the capture-time index for bursts.
+import { ownScope } from '../../search/scope.js';
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
@@ -106,7 +107,7 @@ function clipCandidateScan(ownerId: string, probe: DuplicateProbe, self: string[
   if (!probe.embedding) return null;
   return nearestScan('near', {
     embedding: probe.embedding,
-    filter: filterCondition(ownerId, {}),
+    filter: filterCondition(ownScope(ownerId), {}),
     narrowed: false,
     limit: CLIP_NEIGHBOURS,
     model: probe.embeddingModel,

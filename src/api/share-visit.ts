@@ -1,0 +1,211 @@
+// The visitor's side of a share link: a read-only gallery of exactly the link's photos, and nothing else of the
+// server. Every route takes the link's token; an unknown or revoked one is a 404, an expired one a 410. A link
+// with a password wants it once (POST …/unlock); a cookie scoped to the link's own path remembers it.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { LoginLimiter } from '../auth/login-limiter.js';
+import { verifyPassword } from '../auth/secrets.js';
+import { rows } from '../db/connection.js';
+import { photos } from '../db/schema.js';
+import { UserError } from '../library/errors.js';
+import type { LibraryContext } from '../library/library.js';
+import { asOwner } from '../library/owner.js';
+import { listColumns, photoListItem, TIMELINE_ORDER } from '../library/photos.js';
+import { addUploadsToLink, countView, isUnlocked, linkForToken, linkPhotosSql, unlockProof, type VisitedLink } from '../library/sharing/links.js';
+import { errorBody, uploadRefused, uploadResult } from './schemas.js';
+import { sendStored } from './photos.js';
+import { uploadPhotos } from './upload.js';
+
+const tokenParams = z.object({ token: z.string().min(1).max(200) });
+const photoParams = tokenParams.extend({ id: z.uuid({ message: 'photo id must be a UUID' }) });
+const visitorPhoto = z.object({
+  id: z.string(),
+  filename: z.string(),
+  takenAt: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  mime: z.string(),
+  colour: z.string().nullable(),
+  hasThumbnail: z.boolean(),
+});
+const linkInfo = z.object({
+  title: z.string().describe("the album's name, or the link's description"),
+  description: z.string().nullable(),
+  owner: z.string().describe("the name of the link's owner"),
+  locked: z.boolean().describe('a password is needed first (POST /api/s/{token}/unlock)'),
+  photoCount: z.number().int().nullable(),
+  allowDownload: z.boolean(),
+  allowUpload: z.boolean(),
+  expiresAt: z.string().nullable(),
+});
+
+const cookieName = (link: VisitedLink) => `shoebox_link_${link.id}`;
+
+export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { db } = context;
+  const limiter = new LoginLimiter();
+
+  /** The link, unlocked by this visitor (else 401 saying a password is needed). */
+  async function openLink(request: FastifyRequest<{ Params: { token: string } }>): Promise<VisitedLink> {
+    const link = await linkForToken(db, request.params.token);
+    if (!isUnlocked(link, request.cookies[cookieName(link)])) throw new UserError(401, 'this link has a password: unlock it first');
+    return link;
+  }
+
+  async function linkPhoto(link: VisitedLink, id: string) {
+    const [photo] = await rows<{ id: string; sha256: string; state: string; mime: string; filename: string; storage_key: string }>(
+      db,
+      sql`select p.id, p.sha256, p.state, p.mime, p.filename, p.storage_key from photos p where p.id = ${id}::uuid and ${linkPhotosSql(link)}`,
+    );
+    if (!photo) throw new UserError(404, `no photo with id ${id} in this link`);
+    return photo;
+  }
+
+  api.get('/api/s/:token', {
+    config: { access: 'link' },
+    schema: { tags: ['share links'], summary: 'What a share link shows (and whether it wants a password)', params: tokenParams, response: { 200: linkInfo, 404: errorBody, 410: errorBody } },
+    handler: async (request, reply) => {
+      const link = await linkForToken(db, request.params.token);
+      const locked = !isUnlocked(link, request.cookies[cookieName(link)]);
+      let photoCount: number | null = null;
+      if (!locked) {
+        await countView(db, link.id);
+        const [counted] = await rows<{ n: number }>(db, sql`select count(*)::int as n from photos p where ${linkPhotosSql(link)}`);
+        photoCount = counted?.n ?? 0;
+      }
+      reply.header('cache-control', 'no-store');
+      return {
+        title: link.albumName ?? link.description ?? `Photos from ${link.ownerName}`,
+        description: link.albumName ? link.description : null,
+        owner: link.ownerName,
+        locked,
+        photoCount,
+        allowDownload: link.allowDownload,
+        allowUpload: link.allowUpload,
+        expiresAt: link.expiresAt?.toISOString() ?? null,
+      };
+    },
+  });
+
+  api.post('/api/s/:token/unlock', {
+    config: { access: 'link' },
+    schema: {
+      tags: ['share links'],
+      summary: "Give a link's password: a cookie for this link's pages remembers it",
+      params: tokenParams,
+      body: z.object({ password: z.string().max(256) }),
+      response: { 204: z.null(), 401: errorBody, 404: errorBody, 410: errorBody, 429: errorBody },
+    },
+    handler: async (request, reply) => {
+      const link = await linkForToken(db, request.params.token);
+      const keys = [`link:${link.id}`, `address:${request.ip}`];
+      const wait = limiter.waitMs(keys);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        throw new UserError(429, `too many wrong passwords: try again in ${Math.ceil(wait / 1000)} s`);
+      }
+      if (link.passwordHash && !(await verifyPassword(link.passwordHash, request.body.password))) {
+        limiter.failed(keys);
+        throw new UserError(401, 'wrong password');
+      }
+      limiter.succeeded(keys);
+      reply.setCookie(cookieName(link), unlockProof(link), {
+        path: `/api/s/${encodeURIComponent(request.params.token)}`,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        ...(link.expiresAt ? { expires: link.expiresAt } : { maxAge: 30 * 24 * 3600 }),
+      });
+      return reply.code(204).send(null);
+    },
+  });
+
+  api.get('/api/s/:token/photos', {
+    config: { access: 'link' },
+    schema: {
+      tags: ['share links'],
+      summary: "One page of the link's photos, newest taken first",
+      params: tokenParams,
+      querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      response: { 200: z.object({ items: z.array(visitorPhoto), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 401: errorBody, 404: errorBody, 410: errorBody },
+    },
+    handler: async (request) => {
+      const link = await openLink(request);
+      const { page, limit } = request.query;
+      const inLink = sql`${linkPhotosSql(link)}`;
+      const where = sql`${photos.id} in (select p.id from photos p where ${inLink})`;
+      const [items, [counted]] = await Promise.all([
+        db.select(listColumns).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(limit).offset((page - 1) * limit),
+        rows<{ n: number }>(db, sql`select count(*)::int as n from photos p where ${inLink}`),
+      ]);
+      return {
+        items: items.map((row) => {
+          const item = photoListItem(row);
+          return { id: item.id, filename: item.filename, takenAt: item.takenAt, width: item.width, height: item.height, mime: item.mime, colour: item.colour, hasThumbnail: item.hasThumbnail };
+        }),
+        total: counted?.n ?? 0,
+        page,
+        limit,
+      };
+    },
+  });
+
+  const files = [
+    { route: 'thumbnail', name: 'thumbnail.webp', mime: 'image/webp' },
+    { route: 'preview', name: 'preview.jpg', mime: 'image/jpeg' },
+  ] as const;
+  for (const file of files) {
+    api.get(`/api/s/:token/photos/:id/${file.route}`, {
+      config: { access: 'link' },
+      schema: { tags: ['share links'], summary: `A photo's ${file.route}`, params: photoParams, response: { 401: errorBody, 404: errorBody, 410: errorBody } },
+      handler: async (request, reply) => {
+        const link = await openLink(request);
+        const photo = await linkPhoto(link, request.params.id);
+        return sendStored(reply, asOwner(context, link.ownerId), context.storage.derivedKey(photo.id, file.name), file.mime, photo.sha256, {
+          immutable: false,
+          missing: `${file.route} of photo ${photo.id} is not available yet`,
+        });
+      },
+    });
+  }
+
+  api.get('/api/s/:token/photos/:id/original', {
+    config: { access: 'link' },
+    schema: {
+      tags: ['share links'],
+      summary: 'A photo\'s original file, as a download (only when the link allows downloads)',
+      params: photoParams,
+      response: { 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody },
+    },
+    handler: async (request, reply) => {
+      const link = await openLink(request);
+      if (!link.allowDownload) throw new UserError(403, 'downloads are switched off for this link');
+      const photo = await linkPhoto(link, request.params.id);
+      return sendStored(reply, asOwner(context, link.ownerId), photo.storage_key, photo.mime, photo.sha256, {
+        immutable: true,
+        filename: photo.filename,
+        disposition: 'attachment',
+      });
+    },
+  });
+
+  api.post('/api/s/:token/photos', {
+    config: { access: 'link' },
+    schema: {
+      tags: ['share links'],
+      summary: 'Add photos through the link (only when it allows uploads): they become the owner\'s, in the album or the link',
+      consumes: ['multipart/form-data'],
+      params: tokenParams,
+      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody, 413: uploadRefused, 415: uploadRefused },
+    },
+    handler: async (request, reply: FastifyReply) => {
+      const link = await openLink(request);
+      if (!link.allowUpload) throw new UserError(403, 'uploads are switched off for this link');
+      const owner = asOwner(context, link.ownerId);
+      return uploadPhotos(owner, request, reply, { visitor: true, onAccepted: (ids) => addUploadsToLink(db, link, ids) });
+    },
+  });
+}

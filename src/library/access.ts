@@ -1,0 +1,104 @@
+// The access module: what a user may read or change beyond their own library, in one place. Queries take the
+// sets it loads (a PhotoScope, search/scope.ts) or ask it about one photo or album; none re-invents sharing.
+import { sql } from 'drizzle-orm';
+import { rows } from '../db/connection.js';
+import { ownScope, type PhotoScope } from '../search/scope.js';
+import { UserError } from './errors.js';
+import type { Library } from './library.js';
+
+export type AlbumRole = 'owner' | 'editor' | 'viewer';
+
+/** Photos of `p` the user may see one by one: their own, a partner's, or in an album they own or that is shared with them. */
+export function visiblePhotoSql(lib: Library) {
+  const me = sql`${lib.ownerId}::uuid`;
+  return sql`(p.owner_id = ${me} or (p.deleted_at is null and (
+      exists (select 1 from partners pa where pa.sharer_id = p.owner_id and pa.partner_id = ${me})
+      or exists (select 1 from album_photos ap join albums a on a.id = ap.album_id
+                 where ap.photo_id = p.id and (a.owner_id = ${me}
+                   or exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${me}))))))`;
+}
+
+export interface PhotoAccess {
+  ownerId: string;
+  ownerName: string;
+  /** The user's own photo: every route may change it; otherwise it is read-only. */
+  own: boolean;
+}
+
+/** How the user may reach one photo; null when they may not (the route answers 404). */
+export async function photoAccess(lib: Library, photoId: string): Promise<PhotoAccess | null> {
+  const [row] = await rows<{ owner_id: string; owner_name: string }>(
+    lib.db,
+    sql`select p.owner_id, u.name as owner_name from photos p join users u on u.id = p.owner_id
+        where p.id = ${photoId}::uuid and ${visiblePhotoSql(lib)}`,
+  );
+  return row ? { ownerId: row.owner_id, ownerName: row.owner_name, own: row.owner_id === lib.ownerId } : null;
+}
+
+/** The user's role on an album: its owner, or the role it was shared with; null (a 404) otherwise. */
+export async function albumRole(lib: Library, albumId: string): Promise<AlbumRole | null> {
+  const [row] = await rows<{ owner_id: string; role: string | null }>(
+    lib.db,
+    sql`select a.owner_id, s.role from albums a
+        left join album_shares s on s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid
+        where a.id = ${albumId}::uuid`,
+  );
+  if (!row) return null;
+  if (row.owner_id === lib.ownerId) return 'owner';
+  return row.role === 'editor' || row.role === 'viewer' ? row.role : null;
+}
+
+/** Throws the album's 404 unless the user has one of the roles. */
+export async function requireAlbumRole(lib: Library, albumId: string, allowed: readonly AlbumRole[]): Promise<AlbumRole> {
+  const role = await albumRole(lib, albumId);
+  if (role === null) throw new UserError(404, `no album with id ${albumId}`);
+  if (!allowed.includes(role)) {
+    throw new UserError(403, role === 'viewer' ? 'this album is shared with you to view: only its owner or an editor may change it' : 'only the album\'s owner may do this');
+  }
+  return role;
+}
+
+/** Partners who share their library with the user; `timelineOnly`: those the user chose to show in the timeline. */
+async function sharers(lib: Library, timelineOnly: boolean): Promise<string[]> {
+  const found = await rows<{ sharer_id: string }>(
+    lib.db,
+    sql`select sharer_id from partners where partner_id = ${lib.ownerId}::uuid ${timelineOnly ? sql`and in_timeline` : sql``} order by sharer_id`,
+  );
+  return found.map((row) => row.sharer_id);
+}
+
+/**
+ * The photos a search may return: the user's, their partners', and those of the albums shared with them. One
+ * indexed query; with nothing shared it is the own-only scope, and the search runs exactly as before.
+ */
+export async function searchScope(lib: Library): Promise<PhotoScope> {
+  const found = await rows<{ kind: 'partner' | 'album'; id: string }>(
+    lib.db,
+    sql`select 'partner' as kind, sharer_id as id from partners where partner_id = ${lib.ownerId}::uuid
+        union all select 'album', album_id from album_shares where user_id = ${lib.ownerId}::uuid`,
+  );
+  if (found.length === 0) return ownScope(lib.ownerId);
+  return {
+    userId: lib.ownerId,
+    partnerIds: found.filter((row) => row.kind === 'partner').map((row) => row.id).sort(),
+    albumIds: found.filter((row) => row.kind === 'album').map((row) => row.id).sort(),
+  };
+}
+
+/**
+ * The photos the timeline shows: the user's own and those of the partners they put in it; with `owner`, one
+ * partner's library alone (404 unless that partner shares it with the user); with `album`, an album the user may
+ * open, whoever's photos are in it (an editor's in the owner's album, the owner's in a shared one).
+ */
+export async function timelineScope(lib: Library, owner?: string, album?: string): Promise<PhotoScope> {
+  if (album !== undefined && owner === undefined && (await albumRole(lib, album)) !== null) {
+    return { userId: lib.ownerId, partnerIds: [], albumIds: [album] };
+  }
+  if (owner !== undefined && owner !== lib.ownerId) {
+    if (!(await sharers(lib, false)).includes(owner)) throw new UserError(404, `no library of user ${owner} is shared with you`);
+    return { userId: lib.ownerId, partnerIds: [owner], albumIds: [], othersOnly: true };
+  }
+  if (owner === lib.ownerId) return ownScope(lib.ownerId);
+  const partnerIds = await sharers(lib, true);
+  return partnerIds.length === 0 ? ownScope(lib.ownerId) : { userId: lib.ownerId, partnerIds, albumIds: [] };
+}

@@ -1,0 +1,235 @@
+// Share links: an album, or a chosen set of photos, shown to anyone who has the link — read-only, optionally
+// behind a password and until a date, with or without downloads and uploads. Revoking a link deletes it.
+import { createHmac } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { uuidArray } from '../../db/arrays.js';
+import { rows } from '../../db/connection.js';
+import { shareLinkPhotos, shareLinks, type ShareLinkRow } from '../../db/schema.js';
+import { checkPasswordRules, hashPassword, newToken, sameSecret } from '../../auth/secrets.js';
+import { requireAlbumRole } from '../access.js';
+import { UserError } from '../errors.js';
+import type { Library } from '../library.js';
+
+/** Photos one link may name (an album's link has no limit: it follows the album). */
+export const LINK_PHOTOS_MAX = 5000;
+export const LINK_DESCRIPTION_MAX = 2000;
+
+export interface LinkSettings {
+  description?: string | null;
+  /** A new password; null removes it. */
+  password?: string | null;
+  /** null: never expires. */
+  expiresAt?: Date | null;
+  allowDownload?: boolean;
+  allowUpload?: boolean;
+}
+
+export interface LinkSummary {
+  id: string;
+  token: string;
+  /** The visitor's page, relative to the server's address. */
+  path: string;
+  albumId: string | null;
+  albumName: string | null;
+  photoCount: number;
+  description: string | null;
+  hasPassword: boolean;
+  expiresAt: string | null;
+  expired: boolean;
+  allowDownload: boolean;
+  allowUpload: boolean;
+  viewCount: number;
+  lastViewedAt: string | null;
+  createdAt: string;
+}
+
+interface LinkListRow {
+  id: string;
+  token: string;
+  album_id: string | null;
+  album_name: string | null;
+  photo_count: number;
+  description: string | null;
+  has_password: boolean;
+  expires_at: string | Date | null;
+  allow_download: boolean;
+  allow_upload: boolean;
+  view_count: number;
+  last_viewed_at: string | Date | null;
+  created_at: string | Date;
+}
+
+const iso = (value: string | Date | null) => (value === null ? null : new Date(value).toISOString());
+
+function toSummary(row: LinkListRow): LinkSummary {
+  const expiresAt = iso(row.expires_at);
+  return {
+    id: row.id,
+    token: row.token,
+    path: `/s/${row.token}`,
+    albumId: row.album_id,
+    albumName: row.album_name,
+    photoCount: row.photo_count,
+    description: row.description,
+    hasPassword: row.has_password,
+    expiresAt,
+    expired: expiresAt !== null && Date.parse(expiresAt) <= Date.now(),
+    allowDownload: row.allow_download,
+    allowUpload: row.allow_upload,
+    viewCount: row.view_count,
+    lastViewedAt: iso(row.last_viewed_at),
+    createdAt: iso(row.created_at)!,
+  };
+}
+
+/** The photos a link shows, as a condition on `p`: its album's or its own list; never a trashed one. */
+export function linkPhotosSql(link: Pick<ShareLinkRow, 'id' | 'albumId'>) {
+  const member = link.albumId
+    ? sql`exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${link.albumId}::uuid)`
+    : sql`exists (select 1 from share_link_photos lp where lp.photo_id = p.id and lp.link_id = ${link.id}::uuid)`;
+  return sql`(${member} and p.deleted_at is null)`;
+}
+
+/** The user's links (or one album's), newest first. */
+export async function listLinks(lib: Library, options: { albumId?: string; id?: string } = {}): Promise<LinkSummary[]> {
+  const found = await rows<LinkListRow>(
+    lib.db,
+    sql`select l.id, l.token, l.album_id, a.name as album_name, l.description, l.password_hash is not null as has_password,
+          l.expires_at, l.allow_download, l.allow_upload, l.view_count, l.last_viewed_at, l.created_at,
+          case when l.album_id is null
+            then (select count(*)::int from share_link_photos lp join photos p on p.id = lp.photo_id where lp.link_id = l.id and p.deleted_at is null)
+            else (select count(*)::int from album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = l.album_id and p.deleted_at is null)
+          end as photo_count
+        from share_links l left join albums a on a.id = l.album_id
+        where l.owner_id = ${lib.ownerId}::uuid
+          ${options.albumId ? sql`and l.album_id = ${options.albumId}::uuid` : sql``}
+          ${options.id ? sql`and l.id = ${options.id}::uuid` : sql``}
+        order by l.created_at desc, l.id`,
+  );
+  return found.map(toSummary);
+}
+
+async function requireLink(lib: Library, id: string): Promise<LinkSummary> {
+  const [link] = await listLinks(lib, { id });
+  if (!link) throw new UserError(404, `no share link with id ${id}`);
+  return link;
+}
+
+function cleanSettings(settings: LinkSettings) {
+  const description = settings.description === undefined ? undefined : settings.description?.trim() || null;
+  if (description && description.length > LINK_DESCRIPTION_MAX) throw new UserError(400, `a link description has at most ${LINK_DESCRIPTION_MAX} characters`);
+  if (settings.password) checkPasswordRules(settings.password);
+  if (settings.expiresAt && Number.isNaN(settings.expiresAt.getTime())) throw new UserError(400, 'expiresAt must be a date');
+  return { description };
+}
+
+async function settingsColumns(settings: LinkSettings) {
+  const { description } = cleanSettings(settings);
+  return {
+    ...(description !== undefined ? { description } : {}),
+    ...(settings.password !== undefined ? { passwordHash: settings.password === null ? null : await hashPassword(settings.password) } : {}),
+    ...(settings.expiresAt !== undefined ? { expiresAt: settings.expiresAt } : {}),
+    ...(settings.allowDownload !== undefined ? { allowDownload: settings.allowDownload } : {}),
+    ...(settings.allowUpload !== undefined ? { allowUpload: settings.allowUpload } : {}),
+  };
+}
+
+/** A link to one of the user's albums, or to some of their photos (exactly one of the two). */
+export async function createLink(lib: Library, input: LinkSettings & { albumId?: string; photoIds?: string[] }): Promise<LinkSummary> {
+  if ((input.albumId === undefined) === (input.photoIds === undefined)) throw new UserError(400, 'give either albumId or photoIds');
+  if (input.albumId) await requireAlbumRole(lib, input.albumId, ['owner']);
+  const photoIds = input.photoIds ? await requireOwnLivePhotos(lib, input.photoIds) : [];
+  if (input.photoIds && photoIds.length === 0) throw new UserError(400, 'give at least one photo id');
+  const columns = await settingsColumns(input);
+  const id = await lib.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(shareLinks)
+      .values({ ownerId: lib.ownerId, token: newToken(''), albumId: input.albumId ?? null, ...columns })
+      .returning({ id: shareLinks.id });
+    if (photoIds.length > 0) await tx.insert(shareLinkPhotos).values(photoIds.map((photoId) => ({ linkId: row!.id, photoId })));
+    return row!.id;
+  });
+  return requireLink(lib, id);
+}
+
+export async function updateLink(lib: Library, id: string, settings: LinkSettings): Promise<LinkSummary> {
+  await requireLink(lib, id);
+  const columns = await settingsColumns(settings);
+  if (Object.keys(columns).length > 0) await lib.db.update(shareLinks).set(columns).where(eq(shareLinks.id, id));
+  return requireLink(lib, id);
+}
+
+/** Revokes the link: it answers 404 from now on. */
+export async function deleteLink(lib: Library, id: string): Promise<void> {
+  const removed = await lib.db
+    .delete(shareLinks)
+    .where(and(eq(shareLinks.id, id), eq(shareLinks.ownerId, lib.ownerId)))
+    .returning({ id: shareLinks.id });
+  if (removed.length === 0) throw new UserError(404, `no share link with id ${id}`);
+}
+
+async function requireOwnLivePhotos(lib: Library, photoIds: string[]): Promise<string[]> {
+  const ids = [...new Set(photoIds.map((id) => id.toLowerCase()))];
+  if (ids.length > LINK_PHOTOS_MAX) throw new UserError(400, `a link shows at most ${LINK_PHOTOS_MAX} chosen photos (share an album for more)`);
+  if (ids.length === 0) return [];
+  const found = await rows<{ id: string }>(
+    lib.db,
+    sql`select id from photos where owner_id = ${lib.ownerId}::uuid and deleted_at is null and id = any(${uuidArray(ids)})`,
+  );
+  const known = new Set(found.map((row) => row.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UserError(400, `no photos with these ids in your library: ${unknown.slice(0, 20).join(', ')}`);
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The visitor's side
+
+export type VisitedLink = ShareLinkRow & { ownerName: string; albumName: string | null };
+
+/** The link behind a token: 404 for an unknown or revoked one, 410 once it expired. */
+export async function linkForToken(db: Library['db'], token: string): Promise<VisitedLink> {
+  const [row] = await rows<{ id: string }>(db, sql`select id from share_links where token = ${token}`);
+  if (!row) throw new UserError(404, 'this link does not exist, or its owner revoked it');
+  const [link] = await db.select().from(shareLinks).where(eq(shareLinks.id, row.id));
+  const [names] = await rows<{ owner_name: string; album_name: string | null }>(
+    db,
+    sql`select (select name from users where id = ${link!.ownerId}::uuid) as owner_name,
+               (select name from albums where id = ${link!.albumId}::uuid) as album_name`,
+  );
+  if (link!.expiresAt && link!.expiresAt.getTime() <= Date.now()) {
+    throw new UserError(410, `this link expired on ${link!.expiresAt.toISOString().slice(0, 10)}`);
+  }
+  return { ...link!, ownerName: names!.owner_name, albumName: names!.album_name };
+}
+
+/**
+ * What the visitor's cookie holds once they gave the password: a MAC of the token under the password's hash, so
+ * it stops working when the password changes, and a copy of the database cannot make one without the hash.
+ */
+export function unlockProof(link: Pick<ShareLinkRow, 'token' | 'passwordHash'>): string {
+  return createHmac('sha256', link.passwordHash ?? '').update(`shoebox-link:${link.token}`).digest('base64url');
+}
+
+export function isUnlocked(link: Pick<ShareLinkRow, 'token' | 'passwordHash'>, proof: string | undefined): boolean {
+  if (!link.passwordHash) return true;
+  return proof !== undefined && sameSecret(proof, unlockProof(link));
+}
+
+export async function countView(db: Library['db'], linkId: string): Promise<void> {
+  await db
+    .update(shareLinks)
+    .set({ viewCount: sql`${shareLinks.viewCount} + 1`, lastViewedAt: new Date() })
+    .where(eq(shareLinks.id, linkId));
+}
+
+/** After a visitor's upload: an album's link puts the photos in the album, a photo link adds them to itself. */
+export async function addUploadsToLink(db: Library['db'], link: VisitedLink, photoIds: string[]): Promise<void> {
+  if (photoIds.length === 0) return;
+  const values = sql.join(
+    photoIds.map((id) => (link.albumId ? sql`(${link.albumId}::uuid, ${id}::uuid)` : sql`(${link.id}::uuid, ${id}::uuid)`)),
+    sql`, `,
+  );
+  if (link.albumId) await db.execute(sql`insert into album_photos (album_id, photo_id) values ${values} on conflict do nothing`);
+  else await db.execute(sql`insert into share_link_photos (link_id, photo_id) values ${values} on conflict do nothing`);
+}
