@@ -22,6 +22,7 @@ const pages = {
   trash: () => import('./pages/Trash.js'),
   favorites: () => import('./pages/Favorites.js'),
   account: () => import('./pages/Account.js'),
+  sharing: () => import('./pages/Sharing.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -32,6 +33,8 @@ const DuplicatesPage = lazy(() => pages.duplicates().then((m) => ({ default: m.D
 const JobsPage = lazy(() => pages.jobs().then((m) => ({ default: m.JobsPage })));
 const TrashPage = lazy(() => pages.trash().then((m) => ({ default: m.TrashPage })));
 const AccountPage = lazy(() => pages.account().then((m) => ({ default: m.AccountPage })));
+const SharingPage = lazy(() => pages.sharing().then((m) => ({ default: m.SharingPage })));
+const PartnerPage = lazy(() => pages.sharing().then((m) => ({ default: m.PartnerPage })));
 const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.FavoritesPage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
@@ -108,5 +111,8 @@ function pageFor(pathname: string) {
   if (pathname === '/trash') return <TrashPage />;
   if (pathname === '/favorites') return <FavoritesPage />;
   if (pathname === '/account') return <AccountPage />;
+  if (pathname === '/sharing') return <SharingPage />;
+  const partner = matchPath('/partners/:id', pathname);
+  if (partner) return <PartnerPage key={partner.id} id={partner.id!} />;
   return <NotFound />;
 }

@@ -53,6 +53,8 @@ export interface PaletteColour {
 }
 
 export interface PhotoDetail extends PhotoSummary {
+  /** Whose photo it is; someone else's (a partner's, or in a shared album) is read-only here. */
+  owner: { id: string; name: string; you: boolean };
   sha256: string;
   sourcePath: string | null;
   hasSidecar: boolean;
@@ -160,7 +162,7 @@ export async function request<T>(method: string, url: string, options: { body?: 
     throw new ApiError(0, 'Cannot reach the Shoebox server. Is it running?');
   }
   // The session ended (signed out elsewhere, expired, revoked): the page loads again, which asks to sign in.
-  if (response.status === 401 && !url.startsWith('/api/auth/')) window.location.reload();
+  if (response.status === 401 && !url.startsWith('/api/auth/') && !url.startsWith('/api/s/')) window.location.reload();
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let body: unknown = null;

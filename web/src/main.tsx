@@ -10,8 +10,21 @@ import './styles/account.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-/** Signed in: the library (its store starts loading before the first render). Not: set-up or sign-in first. */
+/**
+ * A share link's visitor page stands alone (no account). Otherwise, signed in: the library (its store starts
+ * loading before the first render); not: set-up or sign-in first.
+ */
 async function start(container: HTMLElement) {
+  const link = /^\/s\/([^/]+)\/?$/.exec(window.location.pathname);
+  if (link) {
+    const { SharedLinkPage } = await import('./pages/SharedLink.js');
+    createRoot(container).render(
+      <StrictMode>
+        <SharedLinkPage token={decodeURIComponent(link[1]!)} />
+      </StrictMode>,
+    );
+    return;
+  }
   const status = await accountApi.status().catch(() => ({ setupRequired: false, signedIn: true }));
   if (status.signedIn) library.ensureLoaded();
   createRoot(container).render(<StrictMode>{status.signedIn ? <App /> : <SignInPage setupRequired={status.setupRequired} />}</StrictMode>);

@@ -30,11 +30,12 @@ const albumPath = (id: string) => `/api/albums/${encodeURIComponent(id)}`;
 
 /** Albums that are not dismissed, manual first, newest first (limit ≤ 500). */
 export function listAlbums(
-  options: { kind?: AlbumKind; page?: number; limit?: number } = {},
+  options: { kind?: AlbumKind; page?: number; limit?: number; sharing?: 'mine' | 'shared' } = {},
   signal?: AbortSignal,
 ): Promise<AlbumList> {
   const query = new URLSearchParams({ page: String(options.page ?? 1), limit: String(options.limit ?? 500) });
   if (options.kind) query.set('kind', options.kind);
+  if (options.sharing) query.set('sharing', options.sharing);
   return request('GET', `/api/albums?${query}`, { signal });
 }
 

@@ -30,6 +30,8 @@ export interface LibraryFilter {
   to?: string;
   camera?: string;
   hasGps?: boolean;
+  /** A partner's user id: their shared library alone. */
+  owner?: string;
 }
 
 /** A photo as lists show it: the summary plus what a tile needs. */

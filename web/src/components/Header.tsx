@@ -10,6 +10,7 @@ const SECTIONS = [
   { to: '/favorites', label: 'Favourites' },
   { to: '/people', label: 'People' },
   { to: '/albums', label: 'Albums' },
+  { to: '/sharing', label: 'Sharing' },
   { to: '/duplicates', label: 'Duplicates' },
   { to: '/jobs', label: 'Jobs' },
   { to: '/trash', label: 'Trash' },

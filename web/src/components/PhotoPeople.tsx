@@ -5,7 +5,8 @@ import { faceLabel } from './FaceOverlay.js';
 
 interface Props {
   faces: readonly FaceInfo[];
-  onEdit: (face: FaceInfo) => void;
+  /** Name or change a face; without it (someone else's photo) the faces are only listed. */
+  onEdit?: (face: FaceInfo) => void;
   /** Why there are no faces (the step's state), when there are none. */
   emptyNote: string;
 }
@@ -21,7 +22,7 @@ export function PhotoPeople({ faces, onEdit, emptyNote }: Props) {
           <ul className="face-list" data-testid="faces">
             {faces.map((face) => (
               <li key={face.id} className="face-item" data-face-id={face.id}>
-                <img src={photoUrls.face(face.id)} alt="" width={56} height={56} loading="lazy" />
+                {onEdit ? <img src={photoUrls.face(face.id)} alt="" width={56} height={56} loading="lazy" /> : null}
                 {face.personId && face.personName ? (
                   <Link to={photoLinks.person(face.personId)} className="face-name" data-testid="face-name">
                     {face.personName}
@@ -31,19 +32,21 @@ export function PhotoPeople({ faces, onEdit, emptyNote }: Props) {
                     {faceLabel(face)}
                   </span>
                 )}
-                <button
-                  type="button"
-                  className="button button-small"
-                  onClick={() => onEdit(face)}
-                  aria-label={face.personName ? `Change who this is (${face.personName})` : 'Name this person'}
-                  data-testid="face-edit"
-                >
-                  {face.personName ? 'Change' : 'Name'}
-                </button>
+                {onEdit ? (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => onEdit(face)}
+                    aria-label={face.personName ? `Change who this is (${face.personName})` : 'Name this person'}
+                    data-testid="face-edit"
+                  >
+                    {face.personName ? 'Change' : 'Name'}
+                  </button>
+                ) : null}
               </li>
             ))}
           </ul>
-          {unnamed > 0 ? <p className="sub">Click a face on the photo, or “Name”, to say who it is.</p> : null}
+          {unnamed > 0 && onEdit ? <p className="sub">Click a face on the photo, or “Name”, to say who it is.</p> : null}
         </>
       ) : (
         <p className="muted">{emptyNote}</p>

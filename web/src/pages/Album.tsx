@@ -6,6 +6,9 @@ import { photoCountLabel } from '../components/albums/AlbumCard.js';
 import { ActionStatus, type StatusMessage } from '../components/editing/ActionStatus.js';
 import { NameForm } from '../components/editing/NameForm.js';
 import { Timeline } from '../components/timeline/Timeline.js';
+import { ShareDialog } from '../components/sharing/ShareDialog.js';
+import { sharingApi } from '../client/sharing.js';
+import { accountApi } from '../client/account.js';
 import {
   deleteAlbum,
   dismissAlbum,
@@ -20,6 +23,7 @@ import { messageOf, useResource } from '../hooks/useResource.js';
 import { Link, navigate } from '../lib/router.js';
 import { library } from '../store/library.js';
 import '../styles/albums.css';
+import '../styles/sharing.css';
 
 /** The summary part of an album's answer (its first page of photos is not used: the timeline loads them). */
 const summaryOf = ({ photos: _photos, ...summary }: AlbumDetail): AlbumSummary => summary;
@@ -30,6 +34,7 @@ export function AlbumPage({ id }: { id: string }) {
   const [renaming, setRenaming] = useState(false);
   const [editingDescription, setEditingDescription] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<StatusMessage | null>(null);
   const filter = { album: id };
@@ -50,14 +55,20 @@ export function AlbumPage({ id }: { id: string }) {
     const updated = await updateAlbum(id, { name });
     album.setData(() => updated);
     setRenaming(false);
-    setStatus({ text: wasAuto ? `Renamed to ${updated.name} and kept as one of your albums.` : `Renamed to ${updated.name}.` });
+    setStatus({
+      text: wasAuto ? `Renamed to ${updated.name} and kept as one of your albums.` : `Renamed to ${updated.name}.`,
+    });
   };
 
   const saveDescription = async (description: string) => {
-    const updated = await updateAlbum(id, { description: description.trim() || null });
+    const updated = await updateAlbum(id, {
+      description: description.trim() || null,
+    });
     album.setData(() => updated);
     setEditingDescription(false);
-    setStatus({ text: updated.description ? 'Description saved.' : 'Description removed.' });
+    setStatus({
+      text: updated.description ? 'Description saved.' : 'Description removed.',
+    });
   };
 
   const keep = async () => {
@@ -91,6 +102,19 @@ export function AlbumPage({ id }: { id: string }) {
       navigate('/albums', { replace: true });
     } catch (failure) {
       setConfirmDelete(false);
+      setBusy(false);
+      setStatus({ text: messageOf(failure), error: true });
+    }
+  };
+
+  /** A recipient leaves an album shared with them. */
+  const leave = async () => {
+    setBusy(true);
+    try {
+      const me = await accountApi.me();
+      await sharingApi.unshareAlbum(id, me.id);
+      navigate('/albums', { replace: true });
+    } catch (failure) {
       setBusy(false);
       setStatus({ text: messageOf(failure), error: true });
     }
@@ -133,6 +157,8 @@ export function AlbumPage({ id }: { id: string }) {
   }
 
   const auto = current?.kind === 'auto';
+  const owner = current?.access === 'owner';
+  const canEditPhotos = current?.access === 'owner' || current?.access === 'editor';
   return (
     <main className="album-page" aria-busy={album.loading}>
       {back}
@@ -154,6 +180,13 @@ export function AlbumPage({ id }: { id: string }) {
           {current ? (
             <p className="muted album-count" data-testid="album-photo-count">
               {photoCountLabel(current.photoCount)}
+              {current.sharedWith > 0 ? ` · shared with ${current.sharedWith} ${current.sharedWith === 1 ? 'person' : 'people'}` : ''}
+            </p>
+          ) : null}
+          {current && !owner ? (
+            <p className="owner-note" data-testid="album-owner">
+              <span className="badge badge-shared">Shared by {current.owner.name}</span>{' '}
+              <span className="muted">{current.access === 'editor' ? 'You can add your photos and take photos out.' : 'You can view it.'}</span>
             </p>
           ) : null}
           {editingDescription && current ? (
@@ -172,8 +205,18 @@ export function AlbumPage({ id }: { id: string }) {
               ))}
             </ul>
           ) : null}
-          {current && !renaming && !editingDescription ? (
+          {current && !owner ? (
             <div className="album-actions">
+              <button type="button" className="button" onClick={() => void leave()} disabled={busy} data-testid="leave-album">
+                Leave album
+              </button>
+            </div>
+          ) : null}
+          {current && owner && !renaming && !editingDescription ? (
+            <div className="album-actions">
+              <button type="button" className="button button-primary" onClick={() => setSharing(true)} data-testid="share-album">
+                Share
+              </button>
               {auto ? (
                 <>
                   <button type="button" className="button button-primary" onClick={() => void keep()} disabled={busy} data-testid="keep-album">
@@ -199,8 +242,8 @@ export function AlbumPage({ id }: { id: string }) {
           ) : null}
           {auto ? (
             <p className="muted album-auto-note">
-              Shoebox grouped these alike photos. Keep the album to make it yours (renaming it or changing its photos keeps it too), or
-              dismiss it and it will not be suggested again.
+              Shoebox grouped these alike photos. Keep the album to make it yours (renaming it or changing its photos keeps it too), or dismiss it and
+              it will not be suggested again.
             </p>
           ) : null}
         </div>
@@ -209,13 +252,14 @@ export function AlbumPage({ id }: { id: string }) {
       <ActionStatus status={status} onDismiss={() => setStatus(null)} />
 
       <section className="album-photos" aria-label="Photos in this album">
-        {current && current.photoCount > 0 ? (
+        {current && current.photoCount > 0 && canEditPhotos ? (
           <p className="muted album-select-hint">Select photos to remove them from the album; they stay in your library.</p>
         ) : null}
         <Timeline
           filter={filter}
           label="Photos in this album, newest first"
-          actions={[{ label: 'Remove from album', run: removePhotos }]}
+          selectable={owner || current?.access === 'editor'}
+          actions={canEditPhotos ? [{ label: 'Remove from album', run: removePhotos }] : []}
           empty={
             <section className="empty album-empty" data-testid="album-empty">
               <h2>This album is empty</h2>
@@ -227,6 +271,9 @@ export function AlbumPage({ id }: { id: string }) {
         />
       </section>
 
+      {owner && current && sharing ? (
+        <ShareDialog open={sharing} albumId={id} title={`Share “${current.name}”`} onClose={() => setSharing(false)} onChanged={album.reload} />
+      ) : null}
       <ConfirmDialog
         open={confirmDelete}
         title={`Delete ${current?.name ?? 'this album'}?`}

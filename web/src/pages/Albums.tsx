@@ -19,6 +19,7 @@ import { messageOf, useResource } from '../hooks/useResource.js';
 import { formatCount } from '../lib/format.js';
 import { Link, navigate } from '../lib/router.js';
 import '../styles/albums.css';
+import '../styles/sharing.css';
 
 /** What a regeneration did, in a sentence. */
 function regenerateSummary(result: RegenerateResult): string {

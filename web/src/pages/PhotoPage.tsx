@@ -86,12 +86,26 @@ export function PhotoPage({ id }: { id: string }) {
             </span>
           ) : null}
           {newer ? (
-            <Link to={photoUrls.page(newer.id)} replace className="button button-ghost" title={`Previous: ${newer.filename} (←)`} rel="prev" data-testid="previous-photo">
+            <Link
+              to={photoUrls.page(newer.id)}
+              replace
+              className="button button-ghost"
+              title={`Previous: ${newer.filename} (←)`}
+              rel="prev"
+              data-testid="previous-photo"
+            >
               <span aria-hidden="true">‹</span> Previous
             </Link>
           ) : null}
           {older ? (
-            <Link to={photoUrls.page(older.id)} replace className="button button-ghost" title={`Next: ${older.filename} (→)`} rel="next" data-testid="next-photo">
+            <Link
+              to={photoUrls.page(older.id)}
+              replace
+              className="button button-ghost"
+              title={`Next: ${older.filename} (→)`}
+              rel="next"
+              data-testid="next-photo"
+            >
               Next <span aria-hidden="true">›</span>
             </Link>
           ) : null}
@@ -107,9 +121,7 @@ export function PhotoPage({ id }: { id: string }) {
         </ErrorPanel>
       ) : null}
       {load.status === 'error' ? <ErrorPanel title="The photo could not be loaded" message={load.error} onRetry={reload} /> : null}
-      {load.status === 'ready' ? (
-        <PhotoView photo={load.photo} error={load.error} onChanged={reload} onReplaced={replace} backTo={back.to} />
-      ) : null}
+      {load.status === 'ready' ? <PhotoView photo={load.photo} error={load.error} onChanged={reload} onReplaced={replace} backTo={back.to} /> : null}
     </main>
   );
 }
@@ -152,6 +164,8 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
   const retryable = steps.some((step) => step.status === 'failed');
   const terminal = isTerminal(photo.state);
   const trashed = Boolean(photo.deletedAt);
+  /** Someone else's photo, shared with the user: read-only (no marks, no trash, no face or album edits). */
+  const own = photo.owner?.you !== false;
   const favorite = photo.favorite ?? false;
   const rating = photo.rating ?? null;
 
@@ -231,7 +245,7 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
   return (
     <div className="photo-layout">
       <div className="photo-stage">
-        <PreviewImage photo={photo} onSelectFace={setEditingFace} selectedFaceId={editingFace?.id ?? null} />
+        <PreviewImage photo={photo} onSelectFace={own ? setEditingFace : () => undefined} selectedFaceId={editingFace?.id ?? null} />
       </div>
       <aside className="photo-info" aria-labelledby="photo-title">
         <header className="photo-heading">
@@ -240,6 +254,11 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
           </h1>
           <PhotoStateBadge state={photo.state} />
         </header>
+        {!own ? (
+          <p className="owner-note" data-testid="photo-owner">
+            <span className="badge badge-shared">Shared by {photo.owner.name}</span> <span className="muted">read-only</span>
+          </p>
+        ) : null}
         {error ? (
           <p className="banner banner-error" role="alert">
             {error} — trying again.
@@ -254,7 +273,7 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
           </div>
         ) : null}
 
-        {!trashed ? (
+        {!trashed && own ? (
           <div className="photo-rate">
             <FavoriteToggle favorite={favorite} onToggle={toggleFavorite} disabled={saving} />
             <RatingInput value={rating} onChange={rate} disabled={saving} />
@@ -264,20 +283,27 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
           <a className="button" href={photoLinks.download(photo.id)} download={photo.filename} data-testid="download">
             <span aria-hidden="true">⤓</span> Download
           </a>
-          <a className="button" href={photoUrls.original(photo.id)} target="_blank" rel="noopener" data-testid="original-link" title="Open the original file in a new tab">
+          <a
+            className="button"
+            href={photoUrls.original(photo.id)}
+            target="_blank"
+            rel="noopener"
+            data-testid="original-link"
+            title="Open the original file in a new tab"
+          >
             Open original
           </a>
-          {photo.embedding ? (
+          {photo.embedding && own ? (
             <Link to={photoLinks.similarSearch(photo.id)} className="button" data-testid="find-similar-action">
               Find similar
             </Link>
           ) : null}
-          {retryable && terminal ? (
+          {retryable && terminal && own ? (
             <button type="button" className="button" onClick={() => void retry()} disabled={retrying} data-testid="retry">
               {retrying ? 'Retrying…' : 'Retry failed steps'}
             </button>
           ) : null}
-          {!trashed ? (
+          {!trashed && own ? (
             <button type="button" className="button button-danger-outline" onClick={() => setConfirming(true)} data-testid="delete">
               Move to trash
             </button>
@@ -297,11 +323,11 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
           <MetadataTable photo={photo} />
         </section>
 
-        <PhotoPeople faces={photo.faces} onEdit={setEditingFace} emptyNote={faceNote} />
+        <PhotoPeople faces={photo.faces} onEdit={own ? setEditingFace : undefined} emptyNote={faceNote} />
 
         <Analysis photo={photo} note={(step, fallback) => stepNote(photo, step, fallback)} />
 
-        {photo.albums ? (
+        {photo.albums && own ? (
           <PhotoAlbums
             photoId={photo.id}
             albums={photo.albums}
@@ -326,9 +352,7 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
         </section>
 
         <section className="info-section" aria-labelledby="pipeline-title">
-          <h2 id="pipeline-title">
-            Processing {!terminal ? <span className="spinner spinner-inline" aria-label="in progress" /> : null}
-          </h2>
+          <h2 id="pipeline-title">Processing {!terminal ? <span className="spinner spinner-inline" aria-label="in progress" /> : null}</h2>
           <StepsTable steps={photo.steps} />
         </section>
 
@@ -372,8 +396,8 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
         onCancel={() => setConfirming(false)}
       >
         <p>
-          <strong>{photo.filename}</strong> leaves the gallery and the search. It stays in the trash, where it can be
-          restored, until the trash is emptied (it empties itself after a number of days).
+          <strong>{photo.filename}</strong> leaves the gallery and the search. It stays in the trash, where it can be restored, until the trash is
+          emptied (it empties itself after a number of days).
         </p>
         {photo.sourcePath ? <p className="muted">The file it was imported from ({photo.sourcePath}) is not touched.</p> : null}
       </ConfirmDialog>

@@ -26,6 +26,7 @@ export const photoCountLabel = (n: number) => `${formatCount(n)} ${n === 1 ? 'ph
 export function AlbumCard({ album, renaming, busy, onRenameStart, onRenameCancel, onRename, onDelete, onKeep, onDismiss }: Props) {
   const href = albumUrls.page(album.id);
   const auto = album.kind === 'auto';
+  const own = album.access === 'owner';
   return (
     <li className={`album-card ${busy ? 'album-card-busy' : ''}`} data-testid="album-card" data-album-id={album.id} data-kind={album.kind}>
       <Link to={href} className="album-card-cover" tabIndex={-1} aria-hidden="true">
@@ -39,24 +40,41 @@ export function AlbumCard({ album, renaming, busy, onRenameStart, onRenameCancel
             <Link to={href} className="album-card-name" data-testid="album-name">
               {album.name}
             </Link>
-            <ActionMenu
-              label={`Actions for ${album.name}`}
-              actions={[
-                { label: 'Rename', onSelect: onRenameStart },
-                // A suggestion is dismissed rather than deleted, so that regenerating does not bring it back.
-                ...(auto
-                  ? [
-                      { label: 'Keep', onSelect: onKeep },
-                      { label: 'Dismiss', onSelect: onDismiss },
-                    ]
-                  : [{ label: 'Delete album', onSelect: onDelete, danger: true }]),
-              ]}
-            />
+            {own ? (
+              <ActionMenu
+                label={`Actions for ${album.name}`}
+                actions={[
+                  { label: 'Rename', onSelect: onRenameStart },
+                  // A suggestion is dismissed rather than deleted, so that regenerating does not bring it back.
+                  ...(auto
+                    ? [
+                        { label: 'Keep', onSelect: onKeep },
+                        { label: 'Dismiss', onSelect: onDismiss },
+                      ]
+                    : [
+                        {
+                          label: 'Delete album',
+                          onSelect: onDelete,
+                          danger: true,
+                        },
+                      ]),
+                ]}
+              />
+            ) : null}
           </div>
         )}
         <p className="album-card-count muted" data-testid="album-count">
           {photoCountLabel(album.photoCount)}
         </p>
+        {!own ? (
+          <p className="owner-note" data-testid="album-shared-by">
+            <span className="badge badge-shared">Shared by {album.owner.name}</span>
+          </p>
+        ) : album.sharedWith > 0 ? (
+          <p className="owner-note">
+            <span className="badge badge-shared">Shared</span>
+          </p>
+        ) : null}
         {auto && album.tags.length > 0 ? (
           <ul className="album-card-tags" aria-label="Tags">
             {album.tags.slice(0, 4).map((tag) => (
@@ -66,7 +84,7 @@ export function AlbumCard({ album, renaming, busy, onRenameStart, onRenameCancel
             ))}
           </ul>
         ) : null}
-        {auto && !renaming ? (
+        {auto && own && !renaming ? (
           <div className="album-card-actions">
             <button type="button" className="button button-primary" onClick={onKeep} disabled={busy} data-testid="keep-album">
               Keep

@@ -9,6 +9,7 @@ import type { PhotoSequence } from '../../store/photoSequence.js';
 import { selection, useSelection } from '../../store/selection.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { HeartIcon } from '../PhotoTile.js';
+import { ShareDialog } from '../sharing/ShareDialog.js';
 import { AddToAlbumDialog } from './AddToAlbumDialog.js';
 import { Toast, type ToastMessage } from './Toast.js';
 
@@ -25,7 +26,9 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequence; actions?: ExtraAction[] }) {
   const sel = useSelection();
   const [busy, setBusy] = useState(false);
-  const [dialog, setDialog] = useState<'album' | 'trash' | null>(null);
+  const [dialog, setDialog] = useState<'album' | 'trash' | 'share' | null>(null);
+  // the photos the share dialog was opened for (the selection is cleared while it stays open)
+  const [sharedIds, setSharedIds] = useState<string[]>([]);
   const [toast, setToast] = useState<ToastMessage | null>(null);
   const active = sel.scope === sequence.key && sel.ids.size > 0;
   const ids = active ? [...sel.ids] : [];
@@ -60,7 +63,9 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
       await updatePhotos(ids, { favorite });
       library.patchLocal(new Set(ids), { favorite });
       void library.refresh();
-      return { text: favorite ? `Added ${photos(ids.length)} to your favourites.` : `Removed ${photos(ids.length)} from your favourites.` };
+      return {
+        text: favorite ? `Added ${photos(ids.length)} to your favourites.` : `Removed ${photos(ids.length)} from your favourites.`,
+      };
     });
 
   const trash = () =>
@@ -83,7 +88,13 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
     <>
       {active ? (
         <div className="selection-bar" role="toolbar" aria-label="Selected photos" data-testid="selection-bar">
-          <button type="button" className="button button-ghost selection-close" onClick={() => selection.clear()} aria-label="Clear the selection (Esc)" title="Clear the selection (Esc)">
+          <button
+            type="button"
+            className="button button-ghost selection-close"
+            onClick={() => selection.clear()}
+            aria-label="Clear the selection (Esc)"
+            title="Clear the selection (Esc)"
+          >
             ×
           </button>
           <p className="selection-count" aria-live="polite" data-testid="selection-count">
@@ -97,9 +108,31 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
               </svg>
               <span className="selection-label">Add to album</span>
             </button>
-            <button type="button" className="button" onClick={() => void favourite()} disabled={busy} aria-pressed={allFavourite} data-testid="bulk-favorite">
+            <button
+              type="button"
+              className="button"
+              onClick={() => void favourite()}
+              disabled={busy}
+              aria-pressed={allFavourite}
+              data-testid="bulk-favorite"
+            >
               <HeartIcon />
               <span className="selection-label">{allFavourite ? 'Unfavourite' : 'Favourite'}</span>
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setSharedIds(ids);
+                setDialog('share');
+              }}
+              disabled={busy}
+              data-testid="bulk-share"
+            >
+              <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
+                <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+              </svg>
+              <span className="selection-label">Share link</span>
             </button>
             {actions.map((action) => (
               <button
@@ -112,7 +145,13 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
                 <span>{action.label}</span>
               </button>
             ))}
-            <button type="button" className="button button-danger-outline" onClick={() => setDialog('trash')} disabled={busy} data-testid="bulk-trash">
+            <button
+              type="button"
+              className="button button-danger-outline"
+              onClick={() => setDialog('trash')}
+              disabled={busy}
+              data-testid="bulk-trash"
+            >
               <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
                 <path d="M4 7h16M9.5 7V4.5h5V7M6 7l1 13h10l1-13M10 11v5.5M14 11v5.5" />
               </svg>
@@ -150,6 +189,14 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
         }}
         photoIds={ids}
       />
+      {dialog === 'share' ? (
+        <ShareDialog
+          open={dialog === 'share'}
+          photoIds={sharedIds}
+          title={`Share ${photos(sharedIds.length)} by link`}
+          onClose={() => setDialog(null)}
+        />
+      ) : null}
       {toast ? <Toast message={toast} onClose={() => setToast(null)} /> : null}
     </>
   );

@@ -1,0 +1,74 @@
+// Sharing: albums with other users, partners, share links (the owner's side) and a link's visitor pages.
+import { request } from '../api.js';
+import type { AlbumShare, ShareRole } from '../../../src/library/sharing/album-shares.js';
+import type { LinkSummary } from '../../../src/library/sharing/links.js';
+import type { Partnerships } from '../../../src/library/sharing/partners.js';
+import type { UserCard } from '../../../src/library/sharing/users.js';
+
+// The server's own types (type-only: nothing of the server ends up in the bundle).
+export type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard };
+
+export interface LinkSettings {
+  description?: string | null;
+  password?: string | null;
+  expiresAt?: string | null;
+  allowDownload?: boolean;
+  allowUpload?: boolean;
+}
+
+const album = (id: string) => `/api/albums/${encodeURIComponent(id)}`;
+
+export const sharingApi = {
+  users: () => request<{ items: UserCard[] }>('GET', '/api/users'),
+  albumShares: (albumId: string) => request<{ items: AlbumShare[] }>('GET', `${album(albumId)}/shares`),
+  shareAlbum: (albumId: string, userId: string, role: ShareRole) =>
+    request<AlbumShare>('PUT', `${album(albumId)}/shares/${encodeURIComponent(userId)}`, { body: { role } }),
+  unshareAlbum: (albumId: string, userId: string) => request<void>('DELETE', `${album(albumId)}/shares/${encodeURIComponent(userId)}`),
+  partners: () => request<Partnerships>('GET', '/api/partners'),
+  addPartner: (userId: string) => request<void>('POST', '/api/partners', { body: { userId } }),
+  removePartner: (userId: string, side: 'outgoing' | 'incoming') =>
+    request<void>('DELETE', `/api/partners/${encodeURIComponent(userId)}?side=${side}`),
+  setPartnerInTimeline: (userId: string, inTimeline: boolean) =>
+    request<void>('PATCH', `/api/partners/${encodeURIComponent(userId)}`, { body: { inTimeline } }),
+  links: (albumId?: string) => request<{ items: LinkSummary[] }>('GET', `/api/shared-links${albumId ? `?albumId=${encodeURIComponent(albumId)}` : ''}`),
+  createLink: (body: LinkSettings & { albumId?: string; photoIds?: string[] }) => request<LinkSummary>('POST', '/api/shared-links', { body }),
+  updateLink: (id: string, body: LinkSettings) => request<LinkSummary>('PATCH', `/api/shared-links/${encodeURIComponent(id)}`, { body }),
+  deleteLink: (id: string) => request<void>('DELETE', `/api/shared-links/${encodeURIComponent(id)}`),
+};
+
+/** The full address of a link's visitor page, on this server. */
+export const linkUrl = (link: Pick<LinkSummary, 'path'>) => `${window.location.origin}${link.path}`;
+
+// -- the visitor's side ----------------------------------------------------------------------------------------
+
+export interface VisitedLink {
+  title: string;
+  description: string | null;
+  owner: string;
+  locked: boolean;
+  photoCount: number | null;
+  allowDownload: boolean;
+  allowUpload: boolean;
+  expiresAt: string | null;
+}
+
+export interface VisitorPhoto {
+  id: string;
+  filename: string;
+  takenAt: string | null;
+  width: number | null;
+  height: number | null;
+  mime: string;
+  colour: string | null;
+  hasThumbnail: boolean;
+}
+
+const visit = (token: string) => `/api/s/${encodeURIComponent(token)}`;
+
+export const visitorApi = {
+  open: (token: string) => request<VisitedLink>('GET', visit(token)),
+  unlock: (token: string, password: string) => request<void>('POST', `${visit(token)}/unlock`, { body: { password } }),
+  photos: (token: string, page: number, limit = 100) =>
+    request<{ items: VisitorPhoto[]; total: number; page: number; limit: number }>('GET', `${visit(token)}/photos?page=${page}&limit=${limit}`),
+  file: (token: string, photoId: string, kind: 'thumbnail' | 'preview' | 'original') => `${visit(token)}/photos/${encodeURIComponent(photoId)}/${kind}`,
+};
