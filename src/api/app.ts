@@ -26,6 +26,7 @@ import { albumRoutes } from './albums.js';
 import { autoAlbumRoutes } from './auto-albums.js';
 import { categoryRoutes } from './categories.js';
 import { sharingRoutes } from './sharing.js';
+import { oidcRoutes } from './oidc.js';
 import { shareVisitRoutes } from './share-visit.js';
 import { duplicateRoutes } from './duplicates.js';
 import { jobsRoutes } from './jobs.js';
@@ -141,6 +142,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   app.get('/api/openapi.json', { schema: { hide: true }, config: { access: 'public' } }, async () => app.swagger());
 
   authRoutes(app, lib);
+  oidcRoutes(app, lib);
   apiKeyRoutes(app, lib);
   adminRoutes(app, lib);
   photoRoutes(app, lib);

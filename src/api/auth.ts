@@ -7,36 +7,52 @@ import { createSession, listSessions, revokeOtherSessions, revokeSession } from 
 import { LoginLimiter } from '../auth/login-limiter.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { checkCredentials, findUser, hasAccounts, normaliseEmail, setUpAdmin, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
+import { readOidcConfig } from '../auth/oidc-config.js';
 import { UserError } from '../library/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { email, me, password, personName, sessionInfo, userInfo } from './auth-schemas.js';
 import { SESSION_COOKIE } from './plugins/auth.js';
 import { errorBody } from './schemas.js';
 
+/** Starts a session for the user and gives the browser its cookie (password sign-in, set-up, single sign-on). */
+export async function startSession(context: LibraryContext, request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
+  const session = await createSession(context.db, userId, context.settings.sessionDays, { userAgent: request.headers['user-agent'], address: request.ip });
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    expires: session.expiresAt,
+  });
+}
+
 export function authRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db, settings } = context;
   const limiter = new LoginLimiter();
-
-  async function signIn(request: FastifyRequest, reply: FastifyReply, userId: string) {
-    const session = await createSession(db, userId, settings.sessionDays, { userAgent: request.headers['user-agent'], address: request.ip });
-    reply.setCookie(SESSION_COOKIE, session.token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.protocol === 'https',
-      expires: session.expiresAt,
-    });
-  }
+  const signIn = (request: FastifyRequest, reply: FastifyReply, userId: string) => startSession(context, request, reply, userId);
 
   api.get('/api/auth/status', {
     config: { access: 'public' },
     schema: {
       tags: ['accounts'],
       summary: 'Whether the server still needs its first admin (the web app shows set-up or sign-in)',
-      response: { 200: z.object({ setupRequired: z.boolean(), signedIn: z.boolean() }) },
+      response: {
+        200: z.object({
+          setupRequired: z.boolean(),
+          signedIn: z.boolean(),
+          singleSignOn: z.object({ enabled: z.boolean(), buttonLabel: z.string() }).describe('sign in at GET /api/auth/oidc/start when enabled'),
+        }),
+      },
     },
-    handler: async (request) => ({ setupRequired: !(await hasAccounts(db)), signedIn: request.actor !== null }),
+    handler: async (request) => {
+      const oidc = await readOidcConfig(db);
+      return {
+        setupRequired: !(await hasAccounts(db)),
+        signedIn: request.actor !== null,
+        singleSignOn: { enabled: oidc.enabled, buttonLabel: oidc.buttonLabel },
+      };
+    },
   });
 
   api.post('/api/auth/setup', {

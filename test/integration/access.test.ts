@@ -127,7 +127,17 @@ describe('access rules on every route', () => {
     const missing = operations.filter((o) => !['public', 'link', 'read', 'upload', 'write', 'account', 'admin'].includes(o.access));
     expect(missing).toEqual([]);
     const publicOnes = operations.filter((o) => o.access === 'public').map((o) => `${o.method} ${o.path}`);
-    expect(publicOnes.sort()).toEqual(['GET /api/auth/status', 'GET /api/health', 'POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/setup'].sort());
+    expect(publicOnes.sort()).toEqual(
+      [
+        'GET /api/auth/status',
+        'GET /api/health',
+        'POST /api/auth/login',
+        'POST /api/auth/logout',
+        'POST /api/auth/setup',
+        'GET /api/auth/oidc/start',
+        'GET /api/auth/oidc/callback',
+      ].sort(),
+    );
     // a share link's visitor pages: anyone with the token, and nothing else under that prefix
     const linkOnes = operations.filter((o) => o.access === 'link');
     expect(linkOnes.length).toBeGreaterThanOrEqual(6);

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import { accountApi } from './client/account.js';
+import { accountApi, type AuthStatus } from './client/account.js';
 import { SignInPage } from './pages/SignIn.js';
 import { library } from './store/library.js';
 import './styles.css';
@@ -25,9 +25,9 @@ async function start(container: HTMLElement) {
     );
     return;
   }
-  const status = await accountApi.status().catch(() => ({ setupRequired: false, signedIn: true }));
+  const status = await accountApi.status().catch((): AuthStatus => ({ setupRequired: false, signedIn: true }));
   if (status.signedIn) library.ensureLoaded();
-  createRoot(container).render(<StrictMode>{status.signedIn ? <App /> : <SignInPage setupRequired={status.setupRequired} />}</StrictMode>);
+  createRoot(container).render(<StrictMode>{status.signedIn ? <App /> : <SignInPage setupRequired={status.setupRequired} singleSignOn={status.singleSignOn} />}</StrictMode>);
 }
 
 void start(root);

@@ -7,6 +7,7 @@ import { request } from '../api.js';
 export interface AuthStatus {
   setupRequired: boolean;
   signedIn: boolean;
+  singleSignOn?: { enabled: boolean; buttonLabel: string };
 }
 
 // The server's own types (type-only: nothing of the server ends up in the bundle).

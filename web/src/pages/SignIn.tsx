@@ -6,11 +6,12 @@ import { accountApi } from '../client/account.js';
  * The page before the library: set-up (the server's first admin) or sign-in. On success the page loads again,
  * now with the session cookie, and the library shows.
  */
-export function SignInPage({ setupRequired }: { setupRequired: boolean }) {
+export function SignInPage({ setupRequired, singleSignOn }: { setupRequired: boolean; singleSignOn?: { enabled: boolean; buttonLabel: string } }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // a single sign-on that did not succeed comes back here with its reason
+  const [error, setError] = useState<string | null>(() => new URLSearchParams(window.location.search).get('signInError'));
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: FormEvent) => {
@@ -62,6 +63,15 @@ export function SignInPage({ setupRequired }: { setupRequired: boolean }) {
         <button type="submit" className="button button-primary" disabled={busy}>
           {setupRequired ? 'Create the admin and sign in' : 'Sign in'}
         </button>
+        {!setupRequired && singleSignOn?.enabled ? (
+          <a
+            className="button"
+            href={`/api/auth/oidc/start?returnTo=${encodeURIComponent(window.location.pathname === '/' ? '/' : window.location.pathname + window.location.search)}`}
+            data-testid="single-sign-on"
+          >
+            {singleSignOn.buttonLabel}
+          </a>
+        ) : null}
       </form>
     </main>
   );
