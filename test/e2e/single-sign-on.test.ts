@@ -65,6 +65,16 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(saved.body).toMatchObject({ enabled: true, hasClientSecret: true, callbackPath: '/api/auth/oidc/callback' });
     expect(JSON.stringify(saved.body)).not.toContain('shoebox client secret');
     expect((await json(`${server.url}/api/auth/status`, { anonymous: true })).body.singleSignOn).toEqual({ enabled: true, buttonLabel: 'Sign in with Test ID' });
+    // the admin's account page shows the settings, the redirect URI to register, and no secret
+    const context = await browser.newContext();
+    await context.addCookies([{ name: 'shoebox_session', value: admin.headers.cookie!.split('=')[1]!, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
+    const { page } = await openPage(context);
+    await page.goto(`${server.url}/account`);
+    const section = page.getByRole('region', { name: 'Single sign-on' });
+    await poll(() => section.getByLabel('Issuer URL').inputValue()).toBe(provider.issuer);
+    expect(await section.textContent()).toContain(`${server.url}/api/auth/oidc/callback`);
+    expect(await section.textContent()).toContain('set; type a new one to replace it');
+    await context.close();
     // an http issuer elsewhere than this machine is refused
     const insecure = await json(`${server.url}/api/admin/oidc`, { method: 'PUT', json: { issuer: 'http://auth.example.org' }, ...admin });
     expect(insecure.status).toBe(400);

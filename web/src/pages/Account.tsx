@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi, type ApiKeyInfo, type Me, type SessionInfo } from '../client/account.js';
 import { UsersAdmin } from '../components/account/UsersAdmin.js';
+import { SingleSignOnAdmin } from '../components/account/SingleSignOnAdmin.js';
 import { formatBytes } from '../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
@@ -37,6 +38,7 @@ export function AccountPage() {
       <Sessions />
       <ApiKeys isAdmin={me.role === 'admin'} />
       {me.role === 'admin' ? <UsersAdmin selfId={me.id} /> : null}
+      {me.role === 'admin' && me.via === 'session' ? <SingleSignOnAdmin /> : null}
     </main>
   );
 }
