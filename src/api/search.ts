@@ -1,3 +1,4 @@
+import { RateLimiter } from '../auth/rate-limit.js';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +15,8 @@ import { filtersOf, searchQuery, searchResult, similarBody, similarQuery, simila
 
 export function searchRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  // an image search decodes and embeds the image sent: the expensive route a script could flood
+  const imageSearches = new RateLimiter(context.settings.imageSearchesPerMinute, 60_000);
 
   api.get('/api/search', {
     config: { access: 'read' },
@@ -49,10 +52,17 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
         'query string, as for /api/search. 409: no CLIP model, or the photo has no embedding yet.',
       consumes: ['application/json', 'multipart/form-data'],
       querystring: similarQuery,
-      response: { 200: similarResult, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody },
+      response: { 200: similarResult, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 429: errorBody },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const options = { filters: filtersOf(request.query), limit: request.query.limit, minSimilarity: request.query.minSimilarity };
+      if (request.isMultipart()) {
+        const wait = imageSearches.take(request.actor!.userId);
+        if (wait > 0) {
+          reply.header('retry-after', String(Math.ceil(wait / 1000)));
+          throw new UserError(429, `too many image searches (${context.settings.imageSearchesPerMinute} a minute): try again in ${Math.ceil(wait / 1000)} s`);
+        }
+      }
       if (request.isMultipart()) return withUploadedImage(request.lib, request, (file, name) => similarToImage(request.lib, file, name, options));
       const body = similarBody.safeParse(request.body ?? {});
       if (!body.success) {

@@ -1,3 +1,4 @@
+import { RateLimiter } from '../auth/rate-limit.js';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -78,6 +79,15 @@ export interface UploadOptions {
   visitor?: boolean;
 }
 
+/** One upload budget per open library (its settings), per owner: files per hour (SHOEBOX_UPLOADS_PER_HOUR). */
+const uploadLimiters = new WeakMap<Library['settings'], RateLimiter>();
+
+function uploadLimiter(lib: Library): RateLimiter {
+  let limiter = uploadLimiters.get(lib.settings);
+  if (!limiter) uploadLimiters.set(lib.settings, (limiter = new RateLimiter(lib.settings.uploadsPerHour, 3_600_000)));
+  return limiter;
+}
+
 export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions = {}) {
   if (!request.isMultipart()) throw new UserError(415, 'send multipart/form-data with one or more `file` fields');
   let checkDuplicate = options.checkDuplicate ?? false;
@@ -106,6 +116,14 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
           await fs.rm(temp, { force: true });
           items[sidecar.index] = { filename, error: refused.message, statusCode: refused.statusCode };
         }
+        continue;
+      }
+      const wait = uploadLimiter(lib).take(lib.ownerId);
+      if (wait > 0) {
+        for await (const _chunk of part.file); // read past it: the next part follows
+        const minutes = Math.max(1, Math.ceil(wait / 60_000));
+        items.push({ filename, error: `upload limit reached (${lib.settings.uploadsPerHour} files an hour): try again in ${minutes} min`, statusCode: 429 });
+        lastModified = null;
         continue;
       }
       try {

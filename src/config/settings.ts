@@ -23,6 +23,10 @@ const settingsSchema = z.object({
   trustProxy: z.boolean(),
   /** Days a sign-in session lasts without being used. */
   sessionDays: z.coerce.number().min(0.001).max(3650),
+  /** Image searches by upload (each decodes and embeds an image) one user may run per minute; 0: no limit. */
+  imageSearchesPerMinute: z.coerce.number().int().min(0).max(100_000),
+  /** Files one user (or share link) may upload per hour; 0: no limit. */
+  uploadsPerHour: z.coerce.number().int().min(0).max(10_000_000),
   ml: z.object({
     /** Registry name of the CLIP model (`shoebox models list`). */
     clipModel: z.string().min(1),
@@ -88,6 +92,8 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     allowedHosts: (env.SHOEBOX_ALLOWED_HOSTS ?? '').split(/[,\s]+/).filter(Boolean),
     trustProxy: env.SHOEBOX_TRUST_PROXY === '1' || env.SHOEBOX_TRUST_PROXY === 'true',
     sessionDays: env.SHOEBOX_SESSION_DAYS || 30,
+    imageSearchesPerMinute: env.SHOEBOX_IMAGE_SEARCHES_PER_MINUTE ?? 30,
+    uploadsPerHour: env.SHOEBOX_UPLOADS_PER_HOUR ?? 20_000,
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
