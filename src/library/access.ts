@@ -58,31 +58,51 @@ export async function requireAlbumRole(lib: Library, albumId: string, allowed: r
   return role;
 }
 
-/** Partners who share their library with the user; `timelineOnly`: those the user chose to show in the timeline. */
-async function sharers(lib: Library, timelineOnly: boolean): Promise<string[]> {
-  const found = await rows<{ sharer_id: string }>(
-    lib.db,
-    sql`select sharer_id from partners where partner_id = ${lib.ownerId}::uuid ${timelineOnly ? sql`and in_timeline` : sql``} order by sharer_id`,
-  );
-  return found.map((row) => row.sharer_id);
+/** What is shared with a user: partners' libraries (and whether they chose them for the timeline), albums. */
+interface SharedWithUser {
+  partners: { id: string; inTimeline: boolean }[];
+  albumIds: string[];
 }
 
 /**
- * The photos a search may return: the user's, their partners', and those of the albums shared with them. One
- * indexed query; with nothing shared it is the own-only scope, and the search runs exactly as before.
+ * What is shared with each user, kept for a moment: every gallery page and search asks, and a query costs about
+ * as much as the page itself saves elsewhere (bench/README.md). Changes made through this process clear it at
+ * once (sharingChanged); another server of a cluster sees them within SHARED_TTL_MS.
  */
-export async function searchScope(lib: Library): Promise<PhotoScope> {
-  const found = await rows<{ kind: 'partner' | 'album'; id: string }>(
+const SHARED_TTL_MS = 2000;
+const sharedCache = new WeakMap<Library, { at: number; generation: number; value: SharedWithUser }>();
+let generation = 0;
+
+/** Call after any change to partners or album shares. */
+export function sharingChanged(): void {
+  generation++;
+}
+
+async function sharedWith(lib: Library): Promise<SharedWithUser> {
+  const cached = sharedCache.get(lib);
+  if (cached && cached.generation === generation && performance.now() - cached.at < SHARED_TTL_MS) return cached.value;
+  const started = generation;
+  const found = await rows<{ kind: 'partner' | 'album'; id: string; in_timeline: boolean }>(
     lib.db,
-    sql`select 'partner' as kind, sharer_id as id from partners where partner_id = ${lib.ownerId}::uuid
-        union all select 'album', album_id from album_shares where user_id = ${lib.ownerId}::uuid`,
+    sql`select 'partner' as kind, sharer_id as id, in_timeline from partners where partner_id = ${lib.ownerId}::uuid
+        union all select 'album', album_id, false from album_shares where user_id = ${lib.ownerId}::uuid`,
   );
-  if (found.length === 0) return ownScope(lib.ownerId);
-  return {
-    userId: lib.ownerId,
-    partnerIds: found.filter((row) => row.kind === 'partner').map((row) => row.id).sort(),
+  const value = {
+    partners: found.filter((row) => row.kind === 'partner').map((row) => ({ id: row.id, inTimeline: row.in_timeline })).sort((a, b) => a.id.localeCompare(b.id)),
     albumIds: found.filter((row) => row.kind === 'album').map((row) => row.id).sort(),
   };
+  if (started === generation) sharedCache.set(lib, { at: performance.now(), generation, value });
+  return value;
+}
+
+/**
+ * The photos a search may return: the user's, their partners', and those of the albums shared with them. With
+ * nothing shared it is the own-only scope, and the search runs exactly as before.
+ */
+export async function searchScope(lib: Library): Promise<PhotoScope> {
+  const shared = await sharedWith(lib);
+  if (shared.partners.length === 0 && shared.albumIds.length === 0) return ownScope(lib.ownerId);
+  return { userId: lib.ownerId, partnerIds: shared.partners.map((p) => p.id), albumIds: shared.albumIds };
 }
 
 /**
@@ -94,11 +114,11 @@ export async function timelineScope(lib: Library, owner?: string, album?: string
   if (album !== undefined && owner === undefined && (await albumRole(lib, album)) !== null) {
     return { userId: lib.ownerId, partnerIds: [], albumIds: [album] };
   }
+  const shared = await sharedWith(lib);
   if (owner !== undefined && owner !== lib.ownerId) {
-    if (!(await sharers(lib, false)).includes(owner)) throw new UserError(404, `no library of user ${owner} is shared with you`);
+    if (!shared.partners.some((p) => p.id === owner)) throw new UserError(404, `no library of user ${owner} is shared with you`);
     return { userId: lib.ownerId, partnerIds: [owner], albumIds: [], othersOnly: true };
   }
-  if (owner === lib.ownerId) return ownScope(lib.ownerId);
-  const partnerIds = await sharers(lib, true);
+  const partnerIds = owner === lib.ownerId ? [] : shared.partners.filter((p) => p.inTimeline).map((p) => p.id);
   return partnerIds.length === 0 ? ownScope(lib.ownerId) : { userId: lib.ownerId, partnerIds, albumIds: [] };
 }

@@ -191,7 +191,11 @@ export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL 
  * skips index entries, not rows), then only those rows are read.
  */
 export async function listPhotos(lib: Library, query: PhotoListQuery) {
-  const scope = await timelineScope(lib, query.owner, query.album);
+  return listPhotosIn(lib, await timelineScope(lib, query.owner, query.album), query);
+}
+
+/** One page of the photos of a scope the access module gave (bench/accounts compares it with the own-only scope). */
+export async function listPhotosIn(lib: Library, scope: PhotoScope, query: PhotoListQuery) {
   const where = libraryCondition(scope, query);
   const offset = query.offset ?? (query.page - 1) * query.limit;
   const page = lib.db.select({ id: photos.id }).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(query.limit).offset(offset).as('page');

@@ -2,7 +2,7 @@
 // photos and take any out. Only the album's owner shares, changes roles or deletes; a recipient may leave.
 import { and, asc, eq } from 'drizzle-orm';
 import { albumShares, users } from '../../db/schema.js';
-import { requireAlbumRole } from '../access.js';
+import { requireAlbumRole, sharingChanged } from '../access.js';
 import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
 import { requireOtherUser } from './users.js';
@@ -38,6 +38,7 @@ export async function shareAlbum(lib: Library, albumId: string, userId: string, 
     .insert(albumShares)
     .values({ albumId, userId, role })
     .onConflictDoUpdate({ target: [albumShares.albumId, albumShares.userId], set: { role } });
+  sharingChanged();
   return (await listAlbumShares(lib, albumId)).find((share) => share.userId === userId)!;
 }
 
@@ -49,5 +50,6 @@ export async function unshareAlbum(lib: Library, albumId: string, userId: string
     .delete(albumShares)
     .where(and(eq(albumShares.albumId, albumId), eq(albumShares.userId, userId)))
     .returning({ userId: albumShares.userId });
+  sharingChanged();
   if (removed.length === 0) throw new UserError(404, `album ${albumId} is not shared with user ${userId}`);
 }

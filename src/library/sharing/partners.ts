@@ -4,6 +4,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { partners, users } from '../../db/schema.js';
 import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
+import { sharingChanged } from '../access.js';
 import { requireOtherUser, type UserCard } from './users.js';
 
 export interface Partnerships {
@@ -30,6 +31,7 @@ export async function listPartners(lib: Library): Promise<Partnerships> {
 export async function addPartner(lib: Library, partnerId: string): Promise<void> {
   await requireOtherUser(lib, partnerId);
   await lib.db.insert(partners).values({ sharerId: lib.ownerId, partnerId }).onConflictDoNothing();
+  sharingChanged();
 }
 
 /**
@@ -42,6 +44,7 @@ export async function removePartner(lib: Library, userId: string, side: 'outgoin
     .delete(partners)
     .where(and(eq(partners.sharerId, sharerId), eq(partners.partnerId, partnerId)))
     .returning({ id: partners.partnerId });
+  sharingChanged();
   if (removed.length === 0) {
     throw new UserError(404, side === 'outgoing' ? `your library is not shared with user ${userId}` : `user ${userId} does not share their library with you`);
   }
@@ -54,5 +57,6 @@ export async function setPartnerInTimeline(lib: Library, sharerId: string, inTim
     .set({ inTimeline })
     .where(and(eq(partners.sharerId, sharerId), eq(partners.partnerId, lib.ownerId)))
     .returning({ id: partners.sharerId });
+  sharingChanged();
   if (updated.length === 0) throw new UserError(404, `user ${sharerId} does not share their library with you`);
 }
