@@ -46,8 +46,16 @@ fs.cpSync(libraryDir(photosWanted), dataDir, { recursive: true });
 const settings = loadSettings({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent' }, {});
 const server = await startServer(settings, createLogger('silent'));
 const base = server.url;
-const post = (route: string, body: object, cookie?: string) =>
-  fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+/** A POST; once more when a kept-alive connection was closed by the server meanwhile (after the long UPDATEs). */
+async function post(route: string, body: object, cookie?: string): Promise<Response> {
+  const send = () =>
+    fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+  try {
+    return await send();
+  } catch {
+    return send();
+  }
+}
 const cookieOf = (response: Response) => /shoebox_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
 
 try {

@@ -34,7 +34,11 @@ describe('accounts', () => {
   });
 
   it('sets up the first admin, who owns what was there, then refuses a second set-up', async () => {
-    expect((await json(`${base}/api/auth/status`, { anonymous: true })).body).toEqual({ setupRequired: true, signedIn: false });
+    expect((await json(`${base}/api/auth/status`, { anonymous: true })).body).toEqual({
+      setupRequired: true,
+      signedIn: false,
+      singleSignOn: { enabled: false, buttonLabel: 'Sign in with single sign-on' },
+    });
     const weak = await post(base, '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'short' });
     expect(weak.status).toBe(400);
     const setup = await post(base, '/api/auth/setup', { name: 'Ann', email: 'Ann@Example.org', password: 'ann password 1' });
