@@ -158,11 +158,20 @@ describe('the CLI and accounts', () => {
       const listed = await runCli(['users', 'list', '--json', '--data', dataDir]);
       expect(JSON.parse(listed.stdout).items.map((u: { email: string | null }) => u.email)).toContain('cat@example.org');
       expect((await runCli(['users', 'reset-password', 'cat@example.org', '--data', dataDir], { SHOEBOX_PASSWORD: 'cli password 2' })).code).toBe(0);
+      expect((await runCli(['users', 'add', 'dan@example.org', '--name', 'Dan', '--data', dataDir], env)).code).toBe(0);
+      const disabled = await runCli(['users', 'disable', 'dan@example.org', '--data', dataDir]);
+      expect(disabled.code, disabled.stderr).toBe(0);
 
       const server = await startTestServer({ dataDir });
       try {
         const login = await runCli(['login', server.url, '--email', 'cat@example.org'], { ...env, SHOEBOX_PASSWORD: 'cli password 2' });
         expect(login.code, login.stderr).toBe(0);
+        // Dan, disabled on the folder, cannot sign in; enabled again through the running server, he can
+        const danLogin = () => post(server.url, '/api/auth/login', { email: 'dan@example.org', password: 'cli password 1' });
+        expect((await danLogin()).status).toBe(401);
+        const enabled = await runCli(['users', 'disable', 'dan@example.org', '--enable', '--data', dataDir]);
+        expect(enabled.code, enabled.stderr).toBe(0);
+        expect((await danLogin()).status).toBe(200);
         const file = path.join(config, 'shoebox', 'credentials.json');
         expect(fs.statSync(file).mode & 0o777).toBe(0o600);
         // the stored key reaches the server from anywhere (no --data): a search answers
