@@ -324,7 +324,7 @@ function listed(ids: string[]): string {
  * The ids, once each, after checking that every one is a photo of the owner (and not in the trash, unless
  * allowed), or already in the album `orInAlbum` (whoever added it).
  */
-async function requireOwnPhotos(lib: Library, photoIds: string[], options: { allowTrashed: boolean; orInAlbum?: string }): Promise<string[]> {
+export async function requireOwnPhotos(lib: Library, photoIds: string[], options: { allowTrashed: boolean; orInAlbum?: string }): Promise<string[]> {
   const ids = [...new Set(photoIds.map((id) => id.toLowerCase()))];
   if (ids.length === 0) return [];
   if (ids.length > ALBUM_IDS_MAX) throw new UserError(400, `at most ${ALBUM_IDS_MAX} photo ids at once`);

@@ -2,16 +2,16 @@
 // behind a password and until a date, with or without downloads and uploads. Revoking a link deletes it.
 import { createHmac } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { shareLinkPhotos, shareLinks, type ShareLinkRow } from '../../db/schema.js';
 import { checkPasswordRules, hashPassword, newToken, sameSecret } from '../../auth/secrets.js';
 import { requireAlbumRole } from '../access.js';
+import { ALBUM_IDS_MAX, requireOwnPhotos } from '../albums/manual.js';
 import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
 
-/** Photos one link may name (an album's link has no limit: it follows the album). */
-export const LINK_PHOTOS_MAX = 5000;
+/** Photos one link may name (an album's link has no limit: it follows the album); as many as an album request. */
+export const LINK_PHOTOS_MAX = ALBUM_IDS_MAX;
 export const LINK_DESCRIPTION_MAX = 2000;
 
 export interface LinkSettings {
@@ -138,7 +138,8 @@ async function settingsColumns(settings: LinkSettings) {
 export async function createLink(lib: Library, input: LinkSettings & { albumId?: string; photoIds?: string[] }): Promise<LinkSummary> {
   if ((input.albumId === undefined) === (input.photoIds === undefined)) throw new UserError(400, 'give either albumId or photoIds');
   if (input.albumId) await requireAlbumRole(lib, input.albumId, ['owner']);
-  const photoIds = input.photoIds ? await requireOwnLivePhotos(lib, input.photoIds) : [];
+  // the chosen photos: the user's own, not in the trash (the albums' check, same bound of ids)
+  const photoIds = input.photoIds ? await requireOwnPhotos(lib, input.photoIds, { allowTrashed: false }) : [];
   if (input.photoIds && photoIds.length === 0) throw new UserError(400, 'give at least one photo id');
   const columns = await settingsColumns(input);
   const id = await lib.db.transaction(async (tx) => {
@@ -168,20 +169,6 @@ export async function deleteLink(lib: Library, id: string): Promise<void> {
   if (removed.length === 0) throw new UserError(404, `no share link with id ${id}`);
 }
 
-async function requireOwnLivePhotos(lib: Library, photoIds: string[]): Promise<string[]> {
-  const ids = [...new Set(photoIds.map((id) => id.toLowerCase()))];
-  if (ids.length > LINK_PHOTOS_MAX) throw new UserError(400, `a link shows at most ${LINK_PHOTOS_MAX} chosen photos (share an album for more)`);
-  if (ids.length === 0) return [];
-  const found = await rows<{ id: string }>(
-    lib.db,
-    sql`select id from photos where owner_id = ${lib.ownerId}::uuid and deleted_at is null and id = any(${uuidArray(ids)})`,
-  );
-  const known = new Set(found.map((row) => row.id));
-  const unknown = ids.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new UserError(400, `no photos with these ids in your library: ${unknown.slice(0, 20).join(', ')}`);
-  return ids;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The visitor's side
 
@@ -189,18 +176,17 @@ export type VisitedLink = ShareLinkRow & { ownerName: string; albumName: string 
 
 /** The link behind a token: 404 for an unknown or revoked one, 410 once it expired. */
 export async function linkForToken(db: Library['db'], token: string): Promise<VisitedLink> {
-  const [row] = await rows<{ id: string }>(db, sql`select id from share_links where token = ${token}`);
-  if (!row) throw new UserError(404, 'this link does not exist, or its owner revoked it');
-  const [link] = await db.select().from(shareLinks).where(eq(shareLinks.id, row.id));
+  const [link] = await db.select().from(shareLinks).where(eq(shareLinks.token, token));
+  if (!link) throw new UserError(404, 'this link does not exist, or its owner revoked it');
+  if (link.expiresAt && link.expiresAt.getTime() <= Date.now()) {
+    throw new UserError(410, `this link expired on ${link.expiresAt.toISOString().slice(0, 10)}`);
+  }
   const [names] = await rows<{ owner_name: string; album_name: string | null }>(
     db,
-    sql`select (select name from users where id = ${link!.ownerId}::uuid) as owner_name,
-               (select name from albums where id = ${link!.albumId}::uuid) as album_name`,
+    sql`select (select name from users where id = ${link.ownerId}::uuid) as owner_name,
+               (select name from albums where id = ${link.albumId}::uuid) as album_name`,
   );
-  if (link!.expiresAt && link!.expiresAt.getTime() <= Date.now()) {
-    throw new UserError(410, `this link expired on ${link!.expiresAt.toISOString().slice(0, 10)}`);
-  }
-  return { ...link!, ownerName: names!.owner_name, albumName: names!.album_name };
+  return { ...link, ownerName: names!.owner_name, albumName: names!.album_name };
 }
 
 /**
