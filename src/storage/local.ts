@@ -42,13 +42,30 @@ export class LocalStorage {
     return path.posix.join('derived', photoId.slice(0, 2), photoId, 'faces', `${faceId}.webp`);
   }
 
-  /** Writes any file under a key through a temp file. */
+  /** Writes any file under a key through a temp file; a failed write leaves no temp file behind. */
   async writeKey(key: string, data: Buffer): Promise<void> {
     const target = this.absolute(key);
-    await fs.mkdir(path.dirname(target), { recursive: true });
     const temp = this.tempPath();
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, target);
+    try {
+      await fs.writeFile(temp, data);
+      await this.moveInto(temp, target);
+    } catch (error) {
+      await fs.rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  /** Makes the folder and renames into it; a folder taken away meanwhile (removeDerived) is made again, twice at most. */
+  private async moveInto(temp: string, target: string): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.rename(temp, target);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 2) throw error;
+      }
+    }
   }
 
   tempPath(): string {
@@ -92,8 +109,20 @@ export class LocalStorage {
     await fs.rm(this.absolute(key), { force: true });
   }
 
+  /**
+   * Moves the photo's folder aside in one rename before deleting it: a step still writing into it (the photo was
+   * deleted while it ran) cannot make the delete fail with ENOTEMPTY; what it writes after lands in a new folder,
+   * which the runner removes when it finds the photo gone.
+   */
   async removeDerived(photoId: string): Promise<void> {
-    await fs.rm(path.join(this.root, 'derived', photoId.slice(0, 2), photoId), { recursive: true, force: true });
+    const aside = this.tempPath();
+    try {
+      await fs.rename(path.join(this.root, 'derived', photoId.slice(0, 2), photoId), aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    await fs.rm(aside, { recursive: true, force: true });
   }
 
   /** Temp files left by a crash mid-upload. */

@@ -10,7 +10,11 @@ const PHOTO = path.join(assets, 'albums/nature/prairie_falcon.jpg');
 const OTHER = path.join(assets, 'albums/nature/cyclamen_persicum.jpg');
 
 async function post(baseUrl: string, route: string, body: object, headers: Record<string, string> = {}) {
-  return fetch(`${baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: baseUrl, ...headers }, body: JSON.stringify(body) });
+  return fetch(`${baseUrl}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl, ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 const cookieOf = (response: Response) => /shoebox_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? '';
@@ -104,10 +108,17 @@ describe('accounts', () => {
   });
 
   it('lets an admin create, disable, limit and delete users; users cannot administer', async () => {
-    const created = await post(base, '/api/admin/users', { name: 'Bob', email: 'bob@example.org', password: 'bob password 1', quotaBytes: 50_000 }, { cookie: adminCookie });
+    const created = await post(
+      base,
+      '/api/admin/users',
+      { name: 'Bob', email: 'bob@example.org', password: 'bob password 1', quotaBytes: 50_000 },
+      { cookie: adminCookie },
+    );
     expect(created.status).toBe(201);
     const bob = (await created.json()) as { id: string };
-    expect((await post(base, '/api/admin/users', { name: 'Bob', email: 'BOB@example.org', password: 'bob password 1' }, { cookie: adminCookie })).status).toBe(409);
+    expect(
+      (await post(base, '/api/admin/users', { name: 'Bob', email: 'BOB@example.org', password: 'bob password 1' }, { cookie: adminCookie })).status,
+    ).toBe(409);
     const bobCookie = cookieOf(await post(base, '/api/auth/login', { email: 'bob@example.org', password: 'bob password 1' }));
     expect((await json(`${base}/api/admin/users`, { headers: { cookie: bobCookie } })).status).toBe(403);
     // the same bytes as Ann's photo: Bob's own photo, not Ann's (and over his 50 kB quota, so refused)
@@ -116,7 +127,15 @@ describe('accounts', () => {
     const refused = await fetch(`${base}/api/photos`, { method: 'POST', body: form, headers: { cookie: bobCookie, origin: base } });
     expect(refused.status).toBe(413);
     expect(((await refused.json()) as { message: string }).message).toMatch(/quota/);
-    expect((await fetch(`${base}/api/admin/users/${bob.id}`, { method: 'PATCH', headers: { cookie: adminCookie, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ quotaBytes: null }) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${base}/api/admin/users/${bob.id}`, {
+          method: 'PATCH',
+          headers: { cookie: adminCookie, origin: base, 'content-type': 'application/json' },
+          body: JSON.stringify({ quotaBytes: null }),
+        })
+      ).status,
+    ).toBe(200);
     const form2 = new FormData();
     form2.append('file', new Blob([new Uint8Array(fs.readFileSync(PHOTO))]), 'falcon.jpg');
     const stored = await fetch(`${base}/api/photos`, { method: 'POST', body: form2, headers: { cookie: bobCookie, origin: base } });
@@ -124,16 +143,24 @@ describe('accounts', () => {
     expect(item.duplicate).toBe(false);
     expect(item.id).not.toBe(photoId);
     // disabled: signed out at once, and cannot sign in
-    await fetch(`${base}/api/admin/users/${bob.id}`, { method: 'PATCH', headers: { cookie: adminCookie, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ disabled: true }) });
+    await fetch(`${base}/api/admin/users/${bob.id}`, {
+      method: 'PATCH',
+      headers: { cookie: adminCookie, origin: base, 'content-type': 'application/json' },
+      body: JSON.stringify({ disabled: true }),
+    });
     expect((await json(`${base}/api/photos`, { headers: { cookie: bobCookie } })).status).toBe(401);
     expect((await post(base, '/api/auth/login', { email: 'bob@example.org', password: 'bob password 1' })).status).toBe(401);
     // deleted: his photo goes, Ann's with the same bytes stays with its file
     const removed = await fetch(`${base}/api/admin/users/${bob.id}`, { method: 'DELETE', headers: { cookie: adminCookie, origin: base } });
-    expect(((await removed.json()) as { deletedPhotos: number }).deletedPhotos).toBe(1);
+    expect(await removed.json()).toEqual({ deletedPhotos: 1 });
     expect((await fetch(`${base}/api/photos/${photoId}/original`, { headers: { cookie: adminCookie } })).status).toBe(200);
     // the last admin cannot demote herself
     const me = (await json(`${base}/api/auth/me`, { headers: { cookie: adminCookie } })).body;
-    const demote = await fetch(`${base}/api/admin/users/${me.id}`, { method: 'PATCH', headers: { cookie: adminCookie, origin: base, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'user' }) });
+    const demote = await fetch(`${base}/api/admin/users/${me.id}`, {
+      method: 'PATCH',
+      headers: { cookie: adminCookie, origin: base, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'user' }),
+    });
     expect(demote.status).toBe(409);
   });
 
