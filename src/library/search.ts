@@ -132,7 +132,7 @@ export async function similarToImage(lib: Library, file: string, filename: strin
   if (!clip) throw new UserError(409, `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
   const type = await detectImageType(file);
   if (!type.supported) throw new UserError(415, `${filename} is a ${type.description}, not a supported image`);
-  const preview = lib.storage.tempPath() + '.jpg';
+  const preview = lib.scratch.tempPath() + '.jpg';
   try {
     let renditions;
     try {
@@ -158,5 +158,6 @@ export async function similarToImage(lib: Library, file: string, filename: strin
 }
 
 export async function suggest(lib: Library, q: string, limit: number, kinds?: SuggestionKind[]) {
-  return { items: await suggestTerms(lib.db, scopeOwners(await searchScope(lib)), q, limit, kinds) };
+  const scope = await searchScope(lib);
+  return { items: await suggestTerms(lib.db, scopeOwners(scope), q, limit, kinds, scope.albumIds) };
 }

@@ -23,9 +23,17 @@ const MATCH_KINDS = ['prefix', 'word', 'similar'] as const;
 /**
  * Terms as you type: those starting with the text first, then those with a word starting with it, then the
  * similar ones (typos), each by how many photos they find. Reads one small table (one row per distinct
- * term), kept current by the search rows' refresh.
+ * term), kept current by the search rows' refresh. The owners' terms, and the names of albums shared with
+ * the user (`sharedAlbumIds`), which belong to their owners.
  */
-export async function suggestTerms(db: Db, ownerIds: readonly string[], text: string, limit: number, kinds?: readonly SuggestionKind[]): Promise<Suggestion[]> {
+export async function suggestTerms(
+  db: Db,
+  ownerIds: readonly string[],
+  text: string,
+  limit: number,
+  kinds?: readonly SuggestionKind[],
+  sharedAlbumIds: readonly string[] = [],
+): Promise<Suggestion[]> {
   const typed = text.trim().replace(/\s+/g, ' ');
   if (!typed) return [];
   const escaped = escapeLike(typed);
@@ -34,6 +42,8 @@ export async function suggestTerms(db: Db, ownerIds: readonly string[], text: st
     typed.length < 3
       ? sql`(st.normalized like typed.e || '%' or st.normalized like '% ' || typed.e || '%')`
       : sql`(st.normalized like '%' || typed.e || '%' or st.normalized % typed.t)`;
+  const sharedAlbums =
+    sharedAlbumIds.length > 0 ? sql`or (st.kind = 'album' and st.key = any(${uuidArray(sharedAlbumIds)}::text[]))` : sql``;
   const kindFilter = kinds?.length ? sql`and st.kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})` : sql``;
   const found = await rows<{ kind: SuggestionKind; label: string; key: string; photos: number; tier: number }>(
     db,
@@ -42,7 +52,7 @@ export async function suggestTerms(db: Db, ownerIds: readonly string[], text: st
           case when st.normalized like typed.e || '%' then 0
                when st.normalized like '% ' || typed.e || '%' then 1 else 2 end as tier
         from search_terms st, typed
-        where st.owner_id = any(${uuidArray(ownerIds)}) and st.photos > 0 and st.label <> '' ${kindFilter}
+        where (st.owner_id = any(${uuidArray(ownerIds)}) ${sharedAlbums}) and st.photos > 0 and st.label <> '' ${kindFilter}
           and ${matching}
           and not exists (select 1 from people pe where st.kind = 'person' and pe.id::text = st.key and pe.hidden)
         order by tier, st.photos desc, similarity(st.normalized, typed.t) desc, st.label, st.kind

@@ -116,6 +116,10 @@ describe('sharing', () => {
     const search = await bob('/api/search?q=sierra&mode=keyword');
     expect(search.body.items.map((i: { photo: { id: string } }) => i.photo.id)).toEqual([falcon]);
     expect((await bob(`/api/photos/${rocks}`)).status).toBe(404);
+    // and is suggested as he types it, as an album; never to Cat
+    const suggested = await bob('/api/search/suggest?q=sier&kinds=album');
+    expect(suggested.body.items).toContainEqual(expect.objectContaining({ kind: 'album', label: 'Sierra weekend', key: albumId }));
+    expect((await cat('/api/search/suggest?q=sier&kinds=album')).body.items).toEqual([]);
     // read-only: no changes to the photo or the album
     expect((await bob(`/api/photos/${falcon}`, { method: 'PATCH', json: { favorite: true } })).status).toBe(404);
     expect((await bob(`/api/photos/${falcon}`, { method: 'DELETE' })).status).toBe(404);
