@@ -1,12 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Integration tests that run a second time on a real PostgreSQL server with pgvector (the cluster mode's
+ * database), started once by test/setup/postgres.ts: upload, pipeline, search, duplicates, people, albums, trash
+ * and accounts behave the same on both engines.
+ */
+const ON_POSTGRES = [
+  'test/integration/api.test.ts',
+  'test/integration/pipeline-lanes.test.ts',
+  'test/integration/search.test.ts',
+  'test/integration/duplicates.test.ts',
+  'test/integration/faces.test.ts',
+  'test/integration/albums.test.ts',
+  'test/integration/trash.test.ts',
+  'test/integration/accounts.test.ts',
+  'test/integration/sharing.test.ts',
+  'test/integration/postgres-server.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Integration tests start servers and databases; two cores do not reward more parallelism.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'embedded', include: ['test/**/*.test.ts', 'src/**/*.test.ts'], exclude: ['test/integration/postgres-server.test.ts'] },
+      },
+      { extends: true, test: { name: 'postgres', include: ON_POSTGRES, globalSetup: ['test/setup/postgres.ts'] } },
+    ],
   },
 });

@@ -108,7 +108,7 @@ try {
   const vectorOf = (text: string) => Float32Array.from(JSON.parse(text) as number[]);
   const searchInput = (i: number) => ({ text: words[i % words.length]!, embedding: vectorOf(embeddings[i % embeddings.length]!.embedding), embeddingModel: embeddings[0]!.model });
   const searchOptions = { mode: 'hybrid' as const, filters: {}, page: 1, limit: 50, cutoff: DEFAULT_CUTOFF, rrfK: DEFAULT_RRF_K };
-  const samples = { galleryWith: [] as number[], galleryWithout: [] as number[], searchWith: [] as number[], searchWithout: [] as number[] };
+  const samples = { galleryWith: [] as number[], galleryWithout: [] as number[], searchWith: [] as number[], searchWithout: [] as number[], scope: [] as number[] };
   for (let i = 0; i < rounds + 20; i++) {
     const lib = libs[i % libs.length]!;
     const withAccess = () => timed(async () => listPhotosIn(lib, await timelineScope(lib), query));
@@ -127,7 +127,13 @@ try {
       searchB = await searchWithout();
       searchA = await searchWith();
     }
+    // the access module's own work on a request (both arms then run the same SQL when nothing is shared)
+    const scope = await timed(async () => {
+      await timelineScope(lib);
+      await searchScope(lib);
+    });
     if (i < 20) continue; // warm-up
+    samples.scope.push(scope);
     samples.galleryWith.push(i % 2 === 0 ? a : b);
     samples.galleryWithout.push(i % 2 === 0 ? b : a);
     samples.searchWith.push(searchA);
@@ -162,6 +168,8 @@ try {
       searchWithoutMs: summary(samples.searchWithout),
       galleryP95AddedMs: round(summary(samples.galleryWith).p95Ms - summary(samples.galleryWithout).p95Ms),
       searchP95AddedMs: round(summary(samples.searchWith).p95Ms - summary(samples.searchWithout).p95Ms),
+      /** What the access module itself takes per request (the timeline's and search's scope, both): its whole cost. */
+      scopeMs: summary(samples.scope),
     },
   };
   console.log(JSON.stringify(result, null, 2));

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -7,7 +6,8 @@ import { uploadPhotos } from './upload.js';
 import { deletePhoto, findPhoto, findPhotoSummary, findVisiblePhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
 import type { Library, LibraryContext } from '../library/library.js';
-import type { DerivedName } from '../storage/local.js';
+import { derivedKey, type DerivedName } from '../storage/keys.js';
+import { requestedRange } from './byte-range.js';
 import {
   booleanParam,
   errorBody,
@@ -220,7 +220,7 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
           // the file's stat answers whether it exists.
           const photo = await findPhotoSummary(request.lib, request.params.id);
           if (!photo) throw notFound(request.params.id);
-          const key = request.lib.storage.derivedKey(photo.id, file.name);
+          const key = derivedKey(photo.id, file.name);
           const mime = file.name === 'thumbnail.webp' ? 'image/webp' : 'image/jpeg';
           return sendStored(reply, request.lib, key, mime, photo.sha256, {
             immutable: false,
@@ -252,20 +252,36 @@ export async function sendStored(
   sha256: string,
   options: { immutable: boolean; filename?: string; disposition?: 'inline' | 'attachment'; missing?: string },
 ) {
-  const stat = await lib.storage.stat(key).catch(() => null);
+  const stat = await lib.storage.stat(key);
   if (!stat) throw new UserError(404, options.missing ?? 'file is missing from storage');
-  const etag = options.immutable ? `"${sha256}"` : `"${sha256.slice(0, 16)}-${stat.size.toString(36)}-${Math.floor(stat.mtimeMs).toString(36)}"`;
+  const etag = options.immutable
+    ? `"${sha256}"`
+    : `"${sha256.slice(0, 16)}-${stat.size.toString(36)}-${Math.floor(stat.modifiedAt.getTime()).toString(36)}"`;
   reply.header('ETag', etag);
   reply.header('Cache-Control', options.immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=3600, must-revalidate');
-  reply.header('Last-Modified', stat.mtime.toUTCString());
+  reply.header('Last-Modified', stat.modifiedAt.toUTCString());
+  reply.header('Accept-Ranges', 'bytes');
   if (options.filename) reply.header('Content-Disposition', contentDisposition(options.disposition ?? 'inline', options.filename));
   const ifNoneMatch = reply.request.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
     return reply.code(304).send();
   }
   reply.header('Content-Type', mime);
+  // A range (video players, resumed downloads), unless If-Range names another version of the file.
+  const ifRange = reply.request.headers['if-range'];
+  const range = ifRange && ifRange !== etag ? null : requestedRange(reply.request.headers.range, stat.size);
+  if (range === 'unsatisfiable') {
+    reply.header('Content-Range', `bytes */${stat.size}`);
+    throw new UserError(416, `the range asked for is outside the file (${stat.size} bytes)`);
+  }
+  if (range) {
+    reply.code(206);
+    reply.header('Content-Range', `bytes ${range.start}-${range.end}/${stat.size}`);
+    reply.header('Content-Length', range.end - range.start + 1);
+    return reply.send(await lib.storage.get(key, range));
+  }
   reply.header('Content-Length', stat.size);
-  return reply.send(await fs.open(lib.storage.absolute(key)).then((handle) => handle.createReadStream()));
+  return reply.send(await lib.storage.get(key));
 }
 
 /**

@@ -89,7 +89,7 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
 
 /** Streams the request's one `file` to a temp file, runs `work` on it, and removes it whatever happens. */
 async function withUploadedImage<T>(lib: Library, request: FastifyRequest, work: (file: string, filename: string) => Promise<T>): Promise<T> {
-  const temp = lib.storage.tempPath();
+  const temp = lib.scratch.tempPath();
   try {
     let filename: string | null = null;
     try {

@@ -17,6 +17,7 @@ import { addUploadsToLink, countView, isUnlocked, linkForToken, linkPhotosSql, u
 import { errorBody, uploadRefused, uploadResult } from './schemas.js';
 import { sendStored } from './photos.js';
 import { uploadPhotos } from './upload.js';
+import { derivedKey } from '../storage/keys.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
 const photoParams = tokenParams.extend({ id: z.uuid({ message: 'photo id must be a UUID' }) });
@@ -164,7 +165,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       handler: async (request, reply) => {
         const link = await openLink(request);
         const photo = await linkPhoto(link, request.params.id);
-        return sendStored(reply, asOwner(context, link.ownerId), context.storage.derivedKey(photo.id, file.name), file.mime, photo.sha256, {
+        return sendStored(reply, asOwner(context, link.ownerId), derivedKey(photo.id, file.name), file.mime, photo.sha256, {
           immutable: false,
           missing: `${file.route} of photo ${photo.id} is not available yet`,
         });

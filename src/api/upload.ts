@@ -104,7 +104,7 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
       }
       const filename = cleanFileName(part.filename);
       if (isSidecarName(filename)) {
-        const temp = lib.storage.tempPath();
+        const temp = lib.scratch.tempPath();
         // Listed before it is read: a request cut off during the sidecar still removes the temp file.
         const sidecar = { filename, temp, index: items.length, complete: false };
         sidecars.push(sidecar);

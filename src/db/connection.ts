@@ -9,11 +9,10 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrationsFolder } from '../config/paths.js';
 import { databaseSizes, sharedBuffersMb, writeCachePlan } from './buffer-cache.js';
 import * as schema from './schema.js';
+import { openPostgresPool } from './postgres.js';
 import { embeddedVectorSerializer } from './vector-values.js';
 
 /** One type for both drivers: the queries are written once, in Postgres SQL. */
@@ -108,18 +107,7 @@ async function appliedMigrations(client: PGlite): Promise<number> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pg = await import('pg');
-  const pool = new pg.default.Pool({ connectionString: url, max: poolSize });
-  pool.on('connect', (client) => {
-    client.query(SESSION_SETTINGS).catch(() => undefined); // a failure shows on the connection's first query
-  });
-  const db = drizzlePg({ client: pool, schema });
-  try {
-    await migratePg(db, { migrationsFolder });
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
+  const { pool, db } = await openPostgresPool(url, poolSize, SESSION_SETTINGS);
   return { db: db as unknown as Db, kind: 'postgres', close: () => pool.end() };
 }
 

@@ -158,6 +158,7 @@ export const photoSteps = pgTable(
     durationMs: integer('duration_ms'),
     version: text('version'),
     attempts: integer('attempts').notNull().default(0),
+    /** When the running attempt started, renewed while it runs: its lease (pipeline/runner.ts STEP_LEASE_MS). */
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },

@@ -14,6 +14,7 @@ import { findExistingCopy, type ExistingCopy } from './duplicates/upload-check.j
 import { UserError } from './errors.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
+import { originalKey, sidecarKey } from '../storage/keys.js';
 
 export interface IngestedPhoto {
   id: string;
@@ -88,7 +89,7 @@ export function cleanFileName(name: string | undefined | null): string {
 export async function ingestStream(lib: Library, source: IngestSource): Promise<IngestedPhoto> {
   const filename = cleanFileName(source.filename);
   const maxBytes = lib.settings.maxUploadBytes;
-  const temp = lib.storage.tempPath();
+  const temp = lib.scratch.tempPath();
   const counter = new HashingCounter(maxBytes);
   try {
     await pipeline(source.stream, counter, createWriteStream(temp));
@@ -111,8 +112,8 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
       }
     }
 
-    const storageKey = lib.storage.originalKey(sha256, detected.ext);
-    await lib.storage.adoptTemp(temp, storageKey);
+    const storageKey = originalKey(sha256, detected.ext);
+    await lib.storage.putFile(storageKey, temp, { move: true });
     const inserted = await insertPhoto(lib, { sha256, filename, storageKey, mime: detected.mime, sizeBytes: counter.bytes, source });
     if (inserted) {
       await refreshSearchDocuments(lib.db, [inserted.id]); // findable by its file name from the start
@@ -194,8 +195,8 @@ export async function attachSidecar(lib: Library, photoId: string, sidecarFile: 
     .from(photos)
     .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId)));
   if (!photo || photo.sidecarKey) return false;
-  const key = lib.storage.sidecarKey(photoId);
-  await lib.storage.copyIn(sidecarFile, key);
+  const key = sidecarKey(photoId);
+  await lib.storage.putFile(key, sidecarFile);
   await lib.db.update(photos).set({ sidecarKey: key, state: 'pending' }).where(eq(photos.id, photoId));
   await lib.db
     .update(photoSteps)

@@ -1,4 +1,5 @@
-import { eq, notInArray } from 'drizzle-orm';
+import path from 'node:path';
+import { and, eq, isNull, lte, notInArray, or } from 'drizzle-orm';
 import { libraryOwnerId } from '../auth/users.js';
 import { asOwner } from './owner.js';
 import type { Logger } from 'pino';
@@ -12,11 +13,13 @@ import { MlServices } from '../ml/services.js';
 import { reconcileSteps } from '../pipeline/reconcile.js';
 import { LaneQueue } from '../pipeline/lane-queue.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
-import { routePhoto, runLane } from '../pipeline/runner.js';
+import { routePhoto, runLane, STEP_LEASE_MS } from '../pipeline/runner.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
-import { LocalStorage } from '../storage/local.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { LocalBlobStore } from '../storage/local.js';
+import { Scratch } from '../storage/scratch.js';
 import { seedCategories } from './categories.js';
 import { ensureSearchDocuments } from '../search/documents.js';
 
@@ -25,7 +28,9 @@ export interface LibraryContext {
   settings: Settings;
   database: Database;
   db: Db;
-  storage: LocalStorage;
+  storage: BlobStore;
+  /** This process's working files (uploads in flight). */
+  scratch: Scratch;
   queue: LaneQueue;
   ml: MlServices;
   logger: Logger;
@@ -56,10 +61,11 @@ export async function openLibraryAsOwner(settings: Settings, logger: Logger): Pr
 export async function openLibrary(settings: Settings, logger: Logger): Promise<LibraryContext> {
   const database = await openDatabase(settings.databaseUrl ? { url: settings.databaseUrl, poolSize: settings.databasePoolSize } : { dataDir: settings.dataDir });
   const { db } = database;
-  const storage = new LocalStorage(settings.dataDir);
+  const scratch = new Scratch(path.join(settings.dataDir, 'tmp'));
+  const storage: BlobStore = new LocalBlobStore(settings.dataDir, scratch);
   // Uploads cut short by a crash leave temp files. Only the embedded mode owns its folder alone; a shared
   // folder in cluster mode may hold other servers' uploads in flight.
-  if (database.kind === 'embedded') await storage.sweepTemp();
+  if (database.kind === 'embedded') await scratch.sweep();
   await seedCategories(db);
   const indexed = await ensureSearchDocuments(db);
   if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');
@@ -79,6 +85,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     database,
     db,
     storage,
+    scratch,
     queue,
     ml,
     logger,
@@ -90,7 +97,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       ) as Record<StepName, string>;
       const reopened = await reconcileSteps(db, versions);
       if (reopened > 0) logger.info({ photos: reopened }, 'photos with steps to (re)do for new steps or models');
-      const resumed = await resumeUnfinished(db, queue);
+      const resumed = await resumeUnfinished(db, queue, database.kind === 'embedded' ? 0 : STEP_LEASE_MS);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');
       const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger };
       queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) });
@@ -108,18 +115,24 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
 }
 
 /**
- * After a crash a step may be left `running`: it never finished, so it is pending again. Every photo that is
- * not in a terminal state goes back on the queue, oldest first.
+ * After a crash a step may be left `running`: it never finished, so it is pending again once its lease has run
+ * out — at once in the embedded mode, whose lock makes this the only process; in a cluster only when it has not
+ * been renewed for STEP_LEASE_MS (the runner renews a running step's lease while it works), so that a server
+ * starting does not take steps another one is running. Every photo not in a terminal state goes back on the
+ * queue, oldest first.
  */
-async function resumeUnfinished(db: Db, queue: LaneQueue): Promise<number> {
+async function resumeUnfinished(db: Db, queue: LaneQueue, leaseMs: number): Promise<number> {
   const unfinished = await db
     .select({ id: photos.id })
     .from(photos)
     .where(notInArray(photos.state, [...TERMINAL_STATES]))
     .orderBy(photos.createdAt);
   if (unfinished.length === 0) return 0;
-  // Embedded mode has one process, so anything still `running` was cut short.
-  await db.update(photoSteps).set({ status: 'pending' }).where(eq(photoSteps.status, 'running'));
+  const expired = new Date(Date.now() - leaseMs);
+  await db
+    .update(photoSteps)
+    .set({ status: 'pending' })
+    .where(and(eq(photoSteps.status, 'running'), or(isNull(photoSteps.startedAt), lte(photoSteps.startedAt, expired))));
   const ids = unfinished.map((p) => p.id);
   for (const id of ids) await queue.add(id);
   return ids.length;

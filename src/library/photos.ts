@@ -21,6 +21,7 @@ import { forgetSearchDocuments } from '../search/documents.js';
 import { containsPattern, notDuplicateCopy } from '../search/filters.js';
 import { leaveGroups } from './duplicates/groups.js';
 import { cachedTotal } from './timeline-cache.js';
+import { derivedPrefix } from '../storage/keys.js';
 
 /** Filters the photo list and the timeline share. */
 export interface LibraryFilter {
@@ -410,7 +411,7 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   const [shared] = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.storageKey, photo.storageKey)).limit(1);
   if (!shared) await lib.storage.remove(photo.storageKey);
   if (photo.sidecarKey) await lib.storage.remove(photo.sidecarKey);
-  await lib.storage.removeDerived(id);
+  await lib.storage.removePrefix(derivedPrefix(id));
   return true;
 }
 

@@ -6,14 +6,21 @@ import { photos, photoSteps } from '../db/schema.js';
 import { assignToAutoAlbums } from '../library/albums/auto.js';
 import type { MlServices } from '../ml/services.js';
 import { refreshSearchDocuments } from '../search/documents.js';
-import type { LocalStorage } from '../storage/local.js';
+import type { BlobStore, LocalFile } from '../storage/blob-store.js';
+import { derivedPrefix } from '../storage/keys.js';
 import { LANE_STEPS, readyLanes, type LaneName } from './lanes.js';
 import { decideStep, derivePhotoState, isTerminal, withDependents, type PhotoState, type StepName, type StepStatus } from './state.js';
 import { currentStepVersion, type PipelineStep, type StepContext, type StepResult } from './step.js';
 
+/**
+ * How long a `running` step is left to its runner before another process may take it (crash recovery in a
+ * cluster). The runner renews the lease every third of it while the step works, so a long step keeps it.
+ */
+export const STEP_LEASE_MS = 5 * 60_000;
+
 export interface RunnerDeps {
   db: Db;
-  storage: LocalStorage;
+  storage: BlobStore;
   steps: Readonly<Record<StepName, PipelineStep>>;
   ml: MlServices;
   logger: Logger;
@@ -46,7 +53,7 @@ const stepStatusesJson = sql<Statuses | null>`(select json_object_agg(s.step, s.
  * recorded over it, and the lane comes back for it.
  */
 export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName): Promise<LaneName[]> {
-  const { db, storage, logger } = deps;
+  const { db, storage } = deps;
   const [found] = await db
     .select({ photo: getTableColumns(photos), statuses: stepStatusesJson })
     .from(photos)
@@ -54,16 +61,33 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
   if (!found) return []; // deleted meanwhile
   const { photo } = found;
   const statuses: Statuses = { ...found.statuses };
+  const lent = new Map<string, Promise<LocalFile>>();
+  const localFile = async (key: string) => {
+    let file = lent.get(key);
+    if (!file) lent.set(key, (file = storage.localFile(key)));
+    return (await file).path;
+  };
   const ctx: StepContext = {
     photo,
     db,
     storage,
     ml: deps.ml,
-    logger,
-    originalPath: storage.absolute(photo.storageKey),
-    sidecarPath: photo.sidecarKey ? storage.absolute(photo.sidecarKey) : null,
+    logger: deps.logger,
+    localFile,
+    original: () => localFile(photo.storageKey),
+    sidecar: async () => (photo.sidecarKey ? localFile(photo.sidecarKey) : null),
     shared: new Map(),
   };
+  try {
+    return await runSteps(deps, ctx, lane, statuses);
+  } finally {
+    for (const file of lent.values()) await file.then((local) => local.release()).catch(() => undefined);
+  }
+}
+
+async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, statuses: Statuses): Promise<LaneName[]> {
+  const { db, logger } = deps;
+  const photoId = ctx.photo.id;
 
   let ranSomething = false;
   for (const name of LANE_STEPS[lane]) {
@@ -79,7 +103,8 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
     if (attempt === null) continue; // finished or reset by someone else meanwhile
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
-    const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name]);
+    const renewal = setInterval(() => void renewLease(db, photoId, name, attempt).catch(() => undefined), STEP_LEASE_MS / 3);
+    const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name]).finally(() => clearInterval(renewal));
     const recorded = await recordStep(db, photoId, name, attempt, outcome);
     statuses[name] = recorded ? outcome.status : 'pending';
     if (recorded && redo.length > 0) for (const step of await resetSteps(db, photoId, redo)) statuses[step] = 'pending';
@@ -119,7 +144,7 @@ async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep): 
     version = await currentStepVersion(step, deps.ml);
     result = await step.run(ctx);
   } catch (error) {
-    failure = errorText(error, ctx.originalPath, ctx.photo.filename);
+    failure = errorText(error, await ctx.original().catch(() => ctx.photo.storageKey), ctx.photo.filename);
   }
   const durationMs = Math.round(performance.now() - started);
   const status: StepStatus = failure ? 'failed' : result!.status;
@@ -158,6 +183,14 @@ async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: b
   return row.attempts;
 }
 
+/** Keeps a running step's lease: its start time is the lease's, renewed while the same attempt runs. */
+async function renewLease(db: Db, photoId: string, step: StepName, attempt: number): Promise<void> {
+  await db
+    .update(photoSteps)
+    .set({ startedAt: new Date() })
+    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'running'), eq(photoSteps.attempts, attempt)));
+}
+
 /**
  * Records a step's outcome; with an attempt, only over that same attempt still running (a reset meanwhile wins).
  * Returns whether it was recorded.
@@ -189,7 +222,7 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
   });
   if (!settled) {
     // Deleted while its steps ran: drop what they wrote.
-    await storage.removeDerived(photoId);
+    await storage.removePrefix(derivedPrefix(photoId));
     return [];
   }
   const finished = isTerminal(settled.state) && !isTerminal(settled.previous);

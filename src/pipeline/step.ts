@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import type { PhotoRow } from '../db/schema.js';
 import type { MlServices } from '../ml/services.js';
-import type { LocalStorage } from '../storage/local.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import type { StepName } from './state.js';
 
 export interface StepContext {
@@ -12,13 +12,18 @@ export interface StepContext {
    */
   photo: PhotoRow;
   db: Db;
-  storage: LocalStorage;
+  storage: BlobStore;
   ml: MlServices;
   logger: Logger;
-  /** Absolute path of the original. */
-  originalPath: string;
-  /** Absolute path of the photo's XMP sidecar, if it came with one. */
-  sidecarPath: string | null;
+  /**
+   * A local file with a stored blob's bytes, for tools that need a path (the stored file itself in the embedded
+   * mode, a copy from object storage in a cluster); lent for the lane's run, released by the runner after it.
+   */
+  localFile(key: string): Promise<string>;
+  /** The original, as localFile. */
+  original(): Promise<string>;
+  /** The photo's XMP sidecar, as localFile, if it came with one. */
+  sidecar(): Promise<string | null>;
   /**
    * What the steps of one lane run share (the decoded pixels: one decode for the thumbnail, the preview, PDQ and
    * the palette). Lives for one lane run; a step must work without it.

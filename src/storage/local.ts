@@ -1,61 +1,56 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { BlobNotFoundError, type BlobStat, type BlobStore, type ByteRange, type LocalFile } from './blob-store.js';
+import type { Scratch } from './scratch.js';
 
-export type DerivedName = 'thumbnail.webp' | 'preview.jpg';
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
- * Where files live in the data folder:
- *   originals/ab/cd/<sha256>.<ext>   content-addressed, written once, never modified
- *   sidecars/<photo id>.xmp          an XMP sidecar that came with a photo
- *   derived/<id[0..2]>/<id>/...      thumbnail, preview and faces/<face id>.webp, rebuilt at will
- *   tmp/                             uploads in flight (same filesystem, so moves are atomic renames)
+ * The blob store of the embedded default: keys are paths under the data folder (storage/keys.ts). Writes go
+ * through the scratch folder, on the same file system, so that each lands with one rename.
  */
-export class LocalStorage {
-  readonly tmpDir: string;
+export class LocalBlobStore implements BlobStore {
+  readonly kind = 'local';
 
-  constructor(readonly root: string) {
-    this.tmpDir = path.join(root, 'tmp');
-    for (const dir of ['originals', 'sidecars', 'derived', 'tmp']) mkdirSync(path.join(root, dir), { recursive: true });
+  constructor(
+    readonly root: string,
+    private readonly scratch: Scratch,
+  ) {
+    for (const dir of ['originals', 'sidecars', 'derived']) mkdirSync(path.join(root, dir), { recursive: true });
   }
 
-  absolute(key: string): string {
+  private absolute(key: string): string {
     const resolved = path.resolve(this.root, key);
     if (!resolved.startsWith(this.root + path.sep)) throw new Error(`storage key escapes the data folder: ${key}`);
     return resolved;
   }
 
-  originalKey(sha256: string, ext: string): string {
-    return path.posix.join('originals', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${ext}`);
-  }
-
-  sidecarKey(photoId: string): string {
-    return path.posix.join('sidecars', `${photoId}.xmp`);
-  }
-
-  derivedKey(photoId: string, name: DerivedName): string {
-    return path.posix.join('derived', photoId.slice(0, 2), photoId, name);
-  }
-
-  faceThumbnailKey(photoId: string, faceId: string): string {
-    return path.posix.join('derived', photoId.slice(0, 2), photoId, 'faces', `${faceId}.webp`);
-  }
-
-  /** Writes any file under a key through a temp file; a failed write leaves no temp file behind. */
-  async writeKey(key: string, data: Buffer): Promise<void> {
-    const target = this.absolute(key);
-    const temp = this.tempPath();
+  async put(key: string, data: Buffer): Promise<void> {
+    const temp = this.scratch.tempPath();
     try {
       await fs.writeFile(temp, data);
-      await this.moveInto(temp, target);
+      await this.moveInto(temp, this.absolute(key));
     } catch (error) {
       await fs.rm(temp, { force: true });
       throw error;
     }
   }
 
-  /** Makes the folder and renames into it; a folder taken away meanwhile (removeDerived) is made again, twice at most. */
+  async putFile(key: string, file: string, options: { move?: boolean } = {}): Promise<void> {
+    if (options.move) return this.moveInto(file, this.absolute(key));
+    const temp = this.scratch.tempPath();
+    try {
+      await fs.copyFile(file, temp);
+      await this.moveInto(temp, this.absolute(key));
+    } catch (error) {
+      await fs.rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  /** Makes the folder and renames into it; a folder taken away meanwhile (removePrefix) is made again, twice at most. */
   private async moveInto(temp: string, target: string): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -63,46 +58,29 @@ export class LocalStorage {
         await fs.rename(temp, target);
         return;
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 2) throw error;
+        if (!isMissing(error) || attempt >= 2) throw error;
       }
     }
   }
 
-  tempPath(): string {
-    return path.join(this.tmpDir, `${Date.now()}-${randomUUID()}`);
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    try {
+      const handle = await fs.open(this.absolute(key));
+      return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+    } catch (error) {
+      if (isMissing(error)) throw new BlobNotFoundError(key);
+      throw error;
+    }
   }
 
-  /** Moves a finished temp file to its key; the same bytes already there are kept (content addressing). */
-  async adoptTemp(tempFile: string, key: string): Promise<void> {
-    const target = this.absolute(key);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.rename(tempFile, target);
-  }
-
-  async copyIn(source: string, key: string): Promise<void> {
-    const target = this.absolute(key);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    const temp = this.tempPath();
-    await fs.copyFile(source, temp);
-    await fs.rename(temp, target);
-  }
-
-  /** Writes through a temp file so a reader never sees half a thumbnail. */
-  async writeDerived(photoId: string, name: DerivedName, data: Buffer): Promise<string> {
-    const key = this.derivedKey(photoId, name);
-    await this.writeKey(key, data);
-    return key;
-  }
-
-  async exists(key: string): Promise<boolean> {
-    return fs.access(this.absolute(key)).then(
-      () => true,
-      () => false,
-    );
-  }
-
-  async stat(key: string) {
-    return fs.stat(this.absolute(key));
+  async stat(key: string): Promise<BlobStat | null> {
+    try {
+      const stat = await fs.stat(this.absolute(key));
+      return stat.isFile() ? { size: stat.size, modifiedAt: stat.mtime } : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
   }
 
   async remove(key: string): Promise<void> {
@@ -110,24 +88,24 @@ export class LocalStorage {
   }
 
   /**
-   * Moves the photo's folder aside in one rename before deleting it: a step still writing into it (the photo was
-   * deleted while it ran) cannot make the delete fail with ENOTEMPTY; what it writes after lands in a new folder,
-   * which the runner removes when it finds the photo gone.
+   * Moves the folder aside in one rename before deleting it: a step still writing into it (the photo was deleted
+   * while it ran) cannot make the delete fail with ENOTEMPTY; what it writes after lands in a new folder, which
+   * the runner removes when it finds the photo gone.
    */
-  async removeDerived(photoId: string): Promise<void> {
-    const aside = this.tempPath();
+  async removePrefix(prefix: string): Promise<void> {
+    const aside = this.scratch.tempPath();
     try {
-      await fs.rename(path.join(this.root, 'derived', photoId.slice(0, 2), photoId), aside);
+      await fs.rename(this.absolute(prefix), aside);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      if (isMissing(error)) return;
       throw error;
     }
     await fs.rm(aside, { recursive: true, force: true });
   }
 
-  /** Temp files left by a crash mid-upload. */
-  async sweepTemp(): Promise<void> {
-    await fs.rm(this.tmpDir, { recursive: true, force: true });
-    await fs.mkdir(this.tmpDir, { recursive: true });
+  async localFile(key: string): Promise<LocalFile> {
+    const file = this.absolute(key);
+    if (!(await this.stat(key))) throw new BlobNotFoundError(key);
+    return { path: file, release: async () => undefined };
   }
 }

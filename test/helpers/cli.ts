@@ -1,13 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { rememberServerKey, repoRoot } from './server.js';
+import { libraryDatabaseUrl, rememberServerKey, repoRoot } from './server.js';
 
 export const shoeboxBin = path.join(repoRoot, 'bin', 'shoebox.js');
 
+/** The library's database for a command on `--data DIR` (the `postgres` test project's server), as the environment says it. */
+async function databaseEnv(args: string[]): Promise<NodeJS.ProcessEnv> {
+  const at = args.indexOf('--data');
+  const url = at >= 0 && args[at + 1] ? await libraryDatabaseUrl(args[at + 1]!) : undefined;
+  return url ? { DATABASE_URL: url } : {};
+}
+
 /** Runs the built CLI to the end; resolves with its exit code and output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const database = await databaseEnv(args);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [shoeboxBin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+    const child = spawn(process.execPath, [shoeboxBin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...database, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -18,14 +26,15 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ c
 }
 
 /** Starts `shoebox serve` in a child process and resolves once it prints its URL. */
-export function spawnServer(
+export async function spawnServer(
   dataDir: string,
   env: NodeJS.ProcessEnv = {},
   options: { ownProcessGroup?: boolean } = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const database = await databaseEnv(['--data', dataDir]);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [shoeboxBin, 'serve', '--data', dataDir, '--port', '0'], {
-      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, LOG_LEVEL: 'info', ...database, ...env },
       // In its own group, `process.kill(-pid)` kills the server with its helper processes (exiftool), as a
       // crash of the machine or container would.
       detached: options.ownProcessGroup ?? false,

@@ -9,6 +9,8 @@ import { asOwner } from '../../src/library/owner.js';
 import { loadSettings, type SettingsOverrides } from '../../src/config/settings.js';
 import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { inject } from 'vitest';
+import { createDatabase } from './postgres-server.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const corpus = path.resolve(repoRoot, '../shared/corpus');
@@ -17,6 +19,25 @@ export const assets = path.join(corpus, 'immich-test-assets');
 export function tempDir(prefix = 'shoebox-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
+
+const libraryDatabases = new Map<string, Promise<string>>();
+
+/**
+ * In the `postgres` test project (vitest.config.ts), the database of the library in `dataDir` on the real
+ * PostgreSQL server, made on first use: servers and CLI runs on that folder use it (DATABASE_URL). Elsewhere
+ * undefined: the library is embedded in its folder.
+ */
+export function libraryDatabaseUrl(dataDir: string): Promise<string | undefined> {
+  const server = inject('postgresUrl');
+  if (!server) return Promise.resolve(undefined);
+  const key = path.resolve(dataDir);
+  let url = libraryDatabases.get(key);
+  if (!url) libraryDatabases.set(key, (url = createDatabase(server)));
+  return url;
+}
+
+/** Which engine the test runs on: `postgres` in the project that runs integration tests on a real server. */
+export const onPostgres = (): boolean => Boolean(inject('postgresUrl'));
 
 /**
  * The API key each test server signs in with (its own key for the CLI, from its data folder), by origin:
@@ -54,10 +75,14 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>;
 }
 
-/** A real server on a free loopback port, on a fresh embedded library. */
+/**
+ * A real server on a free loopback port, on a fresh library: embedded, or in the `postgres` project on its own
+ * database of the real PostgreSQL server.
+ */
 export async function startTestServer(overrides: SettingsOverrides = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
-  const settings = loadSettings({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', concurrency: 2, ...overrides }, {});
+  const databaseUrl = overrides.databaseUrl ?? (await libraryDatabaseUrl(dataDir));
+  const settings = loadSettings({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', concurrency: 2, ...overrides, databaseUrl }, {});
   const server = await startServer(settings, createLogger(settings.logLevel));
   return {
     ...server,

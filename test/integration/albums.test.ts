@@ -12,7 +12,7 @@ import { createAlbum } from '../../src/library/albums/manual.js';
 import { openLibraryAsOwner } from '../../src/library/library.js';
 import { createLogger } from '../../src/logger.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, libraryDatabaseUrl } from '../helpers/server.js';
 
 const nature = (name: string) => path.join(assets, 'albums/nature', name);
 const files = ['cyclamen_persicum.jpg', 'prairie_falcon.jpg', 'silver_fir.jpg', 'tanners_ridge.jpg', 'wood_anemones.jpg'];
@@ -315,8 +315,9 @@ describe('albums', () => {
     };
     const album = (await create({ name: 'Through the server', photoIds: [id('silver_fir.jpg'), id('prairie_falcon.jpg')] })).body as Album;
     try {
-      // The server is found through the library's lock.
-      const settings = loadSettings({ dataDir: server.dataDir, logLevel: 'silent' }, {});
+      // The server is found through the library's lock (on PostgreSQL, which several servers share, there is none:
+      // the CLI opens the same database).
+      const settings = loadSettings({ dataDir: server.dataDir, databaseUrl: await libraryDatabaseUrl(server.dataDir), logLevel: 'silent' }, {});
       const printed = JSON.parse(await output(() => runAlbums(settings, { json: true })));
       expect(printed.items).toContainEqual(expect.objectContaining({ id: album.id, name: 'Through the server', kind: 'manual', photoCount: 2 }));
       expect(await output(() => runAlbums(settings, { kind: 'auto' }))).toBe('');
@@ -325,7 +326,7 @@ describe('albums', () => {
     }
 
     const dataDir = tempDir();
-    const settings = loadSettings({ dataDir, logLevel: 'silent' }, {});
+    const settings = loadSettings({ dataDir, databaseUrl: await libraryDatabaseUrl(dataDir), logLevel: 'silent' }, {});
     const lib = await openLibraryAsOwner(settings, createLogger('silent'));
     await createAlbum(lib, { name: 'On the folder' });
     await lib.close();

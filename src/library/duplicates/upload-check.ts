@@ -58,7 +58,7 @@ export async function findExistingCopy(lib: Library, file: string, mime: string)
 
 /** CLIP looks at the same upright preview the pipeline makes, so the similarity is the one a stored copy gets. */
 async function embedPreview(lib: Library, file: string, mime: string, embed: (file: string) => Promise<Float32Array | undefined>): Promise<Float32Array | null> {
-  const preview = `${lib.storage.tempPath()}.jpg`;
+  const preview = `${lib.scratch.tempPath()}.jpg`;
   try {
     const renditions = await makeRenditions(file, mime);
     await writeFile(preview, renditions.preview);

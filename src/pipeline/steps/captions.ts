@@ -3,6 +3,7 @@ import { photoCaptions, photoTags } from '../../db/schema.js';
 import { fallbackCaption } from '../../ml/captions/index.js';
 import type { CaptionResult } from '../../ml/types.js';
 import type { PipelineStep } from '../step.js';
+import { derivedKey } from '../../storage/keys.js';
 
 /**
  * A caption and structured fields from the configured vision-language endpoint; without one, a caption
@@ -14,7 +15,7 @@ export const captionsStep: PipelineStep = {
   async modelVersion(ml) {
     return ml.captionVersion();
   },
-  async run({ photo, db, storage, ml }) {
+  async run({ photo, db, ml, localFile }) {
     const tags = await db
       .select({ name: photoTags.tag, confidence: photoTags.confidence })
       .from(photoTags)
@@ -22,7 +23,7 @@ export const captionsStep: PipelineStep = {
       .orderBy(desc(photoTags.confidence));
     const provider = ml.captionProvider();
     const result: CaptionResult = provider
-      ? await provider.describe({ image: storage.absolute(storage.derivedKey(photo.id, 'preview.jpg')), tags, filename: photo.filename })
+      ? await provider.describe({ image: await localFile(derivedKey(photo.id, 'preview.jpg')), tags, filename: photo.filename })
       : withOwnDescription(
           fallbackCaption(tags, { takenAt: photo.takenAtText ?? undefined, camera: [photo.make, photo.model].filter(Boolean).join(' ') || undefined }),
           tags.length === 0 ? photo.description : null,

@@ -1,6 +1,8 @@
 import { photoEmbeddings } from '../../db/schema.js';
 import { ensureEmbeddingDimensions } from '../../db/vectors.js';
 import type { PipelineStep } from '../step.js';
+import { withLocalFile } from '../../storage/blob-store.js';
+import { derivedKey } from '../../storage/keys.js';
 
 /** CLIP image embedding of the preview (upright, ≤1440 px: CLIP looks at 224 px anyway). */
 export const embeddingsStep: PipelineStep = {
@@ -12,7 +14,7 @@ export const embeddingsStep: PipelineStep = {
   async run({ photo, db, storage, ml }) {
     const clip = await ml.clip();
     if (!clip) return { status: 'skipped', reason: ml.clipMissingReason() };
-    const embedding = await clip.embedImage(storage.absolute(storage.derivedKey(photo.id, 'preview.jpg')));
+    const embedding = await withLocalFile(storage, derivedKey(photo.id, 'preview.jpg'), (file) => clip.embedImage(file));
     await ensureEmbeddingDimensions(db, clip.dimensions);
     const values = Array.from(embedding);
     await db

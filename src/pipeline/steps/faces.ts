@@ -6,6 +6,7 @@ import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
 import type { PipelineStep } from '../step.js';
+import { derivedKey, faceThumbnailKey } from '../../storage/keys.js';
 
 /** Recorded as the detector of a face the detector missed but the file names (a face region). */
 export const FILE_REGION_DETECTOR = 'file-region';
@@ -31,10 +32,10 @@ export const facesStep: PipelineStep = {
   async modelVersion(ml) {
     return ml.facesVersion();
   },
-  async run({ photo, db, storage, ml }) {
+  async run({ photo, db, storage, ml, localFile }) {
     if (!photo.width || !photo.height) throw new Error('the photo has no dimensions; run preprocessing first');
     const upright = { width: photo.width, height: photo.height };
-    const preview = storage.absolute(storage.derivedKey(photo.id, 'preview.jpg'));
+    const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));
     const detector = await ml.faces();
     const detected = await detector.detect(preview, upright);
 
@@ -69,8 +70,8 @@ export const facesStep: PipelineStep = {
     for (const [index, { face, detector: by, regionName }] of found.entries()) {
       const old = matches.get(index);
       const id = old?.id ?? randomUUID();
-      const thumbnailKey = storage.faceThumbnailKey(photo.id, id);
-      await storage.writeKey(thumbnailKey, await ml.faceThumbnail(preview, face.box, upright));
+      const thumbnailKey = faceThumbnailKey(photo.id, id);
+      await storage.put(thumbnailKey, await ml.faceThumbnail(preview, face.box, upright));
       const values = {
         x: face.box.x,
         y: face.box.y,

@@ -15,9 +15,9 @@ export const hashesStep: PipelineStep = {
   name: 'hashes',
   version: '2',
   async run(ctx) {
-    const { photo, db, originalPath } = ctx;
+    const { photo, db } = ctx;
     // Preprocessing of this lane run decoded them already, unless it ran earlier (a retry of this step alone).
-    const pixels = takeStoredPixels(ctx) ?? (await decodeStoredPixels(originalPath, photo.mime));
+    const pixels = takeStoredPixels(ctx) ?? (await decodeStoredPixels(await ctx.original(), photo.mime));
     const pdq = pdqDihedral(pixels);
     const variants = PDQ_DIHEDRAL_NAMES.filter((name) => name !== 'original').map((name) => pdq.hashes[name]);
     await db

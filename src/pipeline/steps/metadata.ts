@@ -22,8 +22,8 @@ function sameRegions(a: readonly FaceRegion[] | null, b: readonly FaceRegion[]):
 export const metadataStep: PipelineStep = {
   name: 'metadata',
   version: '3',
-  async run({ photo, db, originalPath, sidecarPath }) {
-    const meta = await readMetadata(originalPath, { sidecar: sidecarPath });
+  async run({ photo, db, original, sidecar }) {
+    const meta = await readMetadata(await original(), { sidecar: await sidecar() });
     const place = await resolvePlace(meta.place, meta);
     await db
       .update(photos)

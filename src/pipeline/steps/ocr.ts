@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { photoEmbeddings, photoOcr } from '../../db/schema.js';
 import { noTextReason, ocrSource } from '../../ml/services.js';
 import type { PipelineStep } from '../step.js';
+import { derivedKey } from '../../storage/keys.js';
 
 /**
  * Text on the photo, for full-text search. OCR is slow and reads noise into photos without text, so it runs
@@ -13,15 +14,15 @@ export const ocrStep: PipelineStep = {
   async modelVersion(ml) {
     return `${ml.ocrVersion()}|gate:${await ml.clipVersion()}`;
   },
-  async run({ photo, db, storage, ml }) {
-    const preview = storage.absolute(storage.derivedKey(photo.id, 'preview.jpg'));
+  async run({ photo, db, ml, localFile, original }) {
+    const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));
     const [row] = await db.select({ embedding: photoEmbeddings.embedding }).from(photoEmbeddings).where(eq(photoEmbeddings.photoId, photo.id));
     const gate = await ml.textGate(preview, row ? Float32Array.from(row.embedding) : null);
     if (!gate.likely) {
       await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
       return { status: 'skipped', reason: noTextReason(gate) };
     }
-    const source = ocrSource(photo.mime, storage.absolute(photo.storageKey), preview);
+    const source = ocrSource(photo.mime, await original(), preview);
     const ocr = await ml.ocr();
     const result = await ocr.recognize(source);
     if (!result.text.trim()) {

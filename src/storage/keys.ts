@@ -1,0 +1,30 @@
+import path from 'node:path';
+
+// Where a photo's files live, as keys of the blob store (the same for every store: a folder layout on disk, object
+// names under a prefix in a bucket):
+//   originals/ab/cd/<sha256>.<ext>   content-addressed, written once, never modified
+//   sidecars/<photo id>.xmp          an XMP sidecar that came with a photo
+//   derived/<id[0..2]>/<id>/...      thumbnail, preview and faces/<face id>.webp, rebuilt at will
+
+export type DerivedName = 'thumbnail.webp' | 'preview.jpg';
+
+export function originalKey(sha256: string, ext: string): string {
+  return path.posix.join('originals', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${ext}`);
+}
+
+export function sidecarKey(photoId: string): string {
+  return path.posix.join('sidecars', `${photoId}.xmp`);
+}
+
+/** Everything made from a photo lives under this prefix, so that it goes in one removal. */
+export function derivedPrefix(photoId: string): string {
+  return path.posix.join('derived', photoId.slice(0, 2), photoId);
+}
+
+export function derivedKey(photoId: string, name: DerivedName): string {
+  return path.posix.join(derivedPrefix(photoId), name);
+}
+
+export function faceThumbnailKey(photoId: string, faceId: string): string {
+  return path.posix.join(derivedPrefix(photoId), 'faces', `${faceId}.webp`);
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { openDatabase, rows } from '../../src/db/connection.js';
+import { sql } from 'drizzle-orm';
+import { createDatabase } from '../helpers/postgres-server.js';
+import { assets, repoRoot, startTestServer, tempDir, upload, waitForTerminal } from '../helpers/server.js';
+
+// Runs in the `postgres` project only (vitest.config.ts), on the real server test/setup/postgres.ts started.
+describe('Shoebox on a real PostgreSQL server with pgvector', () => {
+  const server = inject('postgresUrl');
+  const migrations = fs.readdirSync(path.join(repoRoot, 'drizzle')).filter((name) => name.endsWith('.sql')).length;
+
+  it('migrates once when several servers start together, and every connection gets the search settings', async () => {
+    const url = await createDatabase(server);
+    const opened = await Promise.all([0, 1, 2].map(() => openDatabase({ url, poolSize: 4 })));
+    try {
+      const [first] = opened;
+      const applied = await rows<{ n: number }>(first!.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(applied[0]!.n).toBe(migrations);
+      const owners = await rows<{ n: number }>(first!.db, sql`select count(*)::int as n from users`);
+      expect(owners[0]!.n).toBe(1);
+      const version = await rows<{ v: string }>(first!.db, sql`select extversion as v from pg_extension where extname = 'vector'`);
+      expect(version[0]!.v).toBe('0.8.6');
+      // four connections at once: each has the session settings
+      const settings = await Promise.all(
+        [0, 1, 2, 3].map(() =>
+          first!.db.transaction(async (tx) => {
+            const result = await rows<{ ef: string; scan: string; pid: number }>(
+              tx,
+              sql`select current_setting('hnsw.ef_search') as ef, current_setting('hnsw.iterative_scan') as scan, pg_backend_pid() as pid, pg_sleep(0.05)`,
+            );
+            return result[0]!;
+          }),
+        ),
+      );
+      expect(new Set(settings.map((s) => s.pid)).size).toBe(4);
+      for (const s of settings) expect(s).toMatchObject({ ef: '100', scan: 'relaxed_order' });
+    } finally {
+      await Promise.all(opened.map((database) => database.close()));
+    }
+  });
+
+  it('says what to run when the database user may not create the extensions', async () => {
+    const url = await createDatabase(server);
+    // a role that owns its database but is no superuser: pgvector is not a trusted extension
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin
+      .query(
+        `create role shoebox_plain login; grant all on database "${new URL(url).pathname.slice(1)}" to shoebox_plain; grant all on schema public to shoebox_plain`,
+      )
+      .catch(() => undefined);
+    await admin.end();
+    const plain = new URL(url);
+    plain.username = 'shoebox_plain';
+    await expect(openDatabase({ url: plain.toString(), poolSize: 1 })).rejects.toThrow(
+      /may not create the vector extension: run CREATE EXTENSION IF NOT EXISTS vector; in the database once as a superuser/,
+    );
+  });
+
+  it('takes over a step left running only when its lease has run out (another server may be running it)', async () => {
+    const dataDir = tempDir();
+    let server = await startTestServer({ dataDir });
+    const { body } = await upload(server.url, [{ path: path.join(assets, 'formats/jpg/el_torcal_rocks.jpg') }]);
+    const id = body.items[0].id as string;
+    await waitForTerminal(server.url, [id]);
+    const db = server.lib.db;
+    // as a server that died (or still runs) would leave them: palette running with a fresh lease, ocr with an old one
+    await db.execute(sql`update photos set state = 'processing' where id = ${id}`);
+    await db.execute(sql`update photo_steps set status = 'running', started_at = now() where photo_id = ${id} and step = 'palette'`);
+    await db.execute(sql`update photo_steps set status = 'running', started_at = now() - interval '1 hour' where photo_id = ${id} and step = 'ocr'`);
+    await server.close();
+    server = await startTestServer({ dataDir });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const steps = await rows<{ step: string; status: string }>(
+        server.lib.db,
+        sql`select step, status from photo_steps where photo_id = ${id} and step in ('palette', 'ocr')`,
+      );
+      const status = Object.fromEntries(steps.map((s) => [s.step, s.status]));
+      expect(status.palette).toBe('running'); // still leased: not taken
+      expect(status.ocr).not.toBe('running'); // taken again and run to an end
+    } finally {
+      await server.dispose();
+    }
+  });
+});
