@@ -429,7 +429,7 @@ async function main(): Promise<void> {
   await buildWeb();
   const { loadSettings } = await import('../../src/config/settings.js');
   const { createLogger } = await import('../../src/logger.js');
-  const { openLibraryAsOwner } = await import('../../src/library/library.js');
+  const { openLibraryAsOwner } = await import('../../src/app/open.js');
   const { buildApp } = await import('../../src/api/app.js');
   const { chromium } = await import('playwright-core');
   // The server's library and app as `shoebox serve` builds them, without the pipeline: the synthetic photos

@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import { regenerateAutoAlbums, type RegenerateOptions, type RegenerateSummary } from '../library/albums/auto.js';
 import { UserError } from '../library/errors.js';
-import { openLibraryAsOwner } from '../library/library.js';
+import { openLibraryAsOwner } from '../app/open.js';
 import { acquireLock } from '../library/lock.js';
 import { createLogger } from '../logger.js';
 import { findServer } from './target.js';

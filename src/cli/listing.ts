@@ -1,5 +1,6 @@
 import type { Settings } from '../config/settings.js';
-import { openLibraryAsOwner, type Library } from '../library/library.js';
+import { openLibraryAsOwner } from '../app/open.js';
+import type { Library } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
 import { createLogger } from '../logger.js';
 import type { ShoeboxClient } from './client.js';

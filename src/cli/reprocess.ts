@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import { openLibraryAsOwner } from '../library/library.js';
+import { openLibraryAsOwner } from '../app/open.js';
 import { acquireLock } from '../library/lock.js';
 import { reprocessStep } from '../library/photos.js';
 import { createLogger } from '../logger.js';

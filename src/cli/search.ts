@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { searchQuery, similarQuery, filtersOf } from '../api/search-schemas.js';
 import type { Settings } from '../config/settings.js';
-import { openLibraryAsOwner } from '../library/library.js';
+import { openLibraryAsOwner } from '../app/open.js';
 import { acquireLock } from '../library/lock.js';
 import { searchLibrary, similarToImage } from '../library/search.js';
 import { createLogger } from '../logger.js';

@@ -3,18 +3,12 @@
 // pipeline lane behind the PhotoQueue interface that the library uses. A Redis-backed queue implements the same
 // interface for clusters.
 
+import type { PhotoQueue } from '../queue/photo-queue.js';
+
+export type { PhotoQueue };
+
 export type PhotoJobHandler = (photoId: string) => Promise<void>;
 
-export interface PhotoQueue {
-  /** Asks for the photo to be looked at. Adding a photo that is already waiting does nothing. */
-  add(photoId: string): Promise<void>;
-  /** Photos waiting or running. */
-  depth(): Promise<number>;
-  /** Resolves once nothing is waiting or running. */
-  idle(): Promise<void>;
-  /** Stops taking new work and waits for running jobs to finish. */
-  close(): Promise<void>;
-}
 
 export class LocalQueue implements PhotoQueue {
   // start(handler) consumes; at most `concurrency` photos at once.

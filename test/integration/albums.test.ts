@@ -9,7 +9,7 @@ import { runAlbums } from '../../src/cli/albums.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
 import { createAlbum } from '../../src/library/albums/manual.js';
-import { openLibraryAsOwner } from '../../src/library/library.js';
+import { openLibraryAsOwner } from '../../src/app/open.js';
 import { createLogger } from '../../src/logger.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, libraryDatabaseUrl } from '../helpers/server.js';
