@@ -1,0 +1,101 @@
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { PhotoQueue } from './photo-queue.js';
+
+export type PhotoHandler = (photoId: string) => Promise<void>;
+
+/** How often idle() looks at the queue's counts. */
+const IDLE_POLL_MS = 50;
+
+/**
+ * A queue of photo ids on Redis (or Valkey) through BullMQ, shared by every server and worker of a cluster. The
+ * job's id is the photo's, so a photo waiting is added once. A photo added again while a worker runs it is marked
+ * in a Redis set and added once more when that run has finished (its steps may have been reset meanwhile); the
+ * mark is cleared when a run starts, since that run reads the photo's latest state. The database stays the
+ * truth: a job lost with Redis is found again by the lease-based resume (src/app/open.ts).
+ */
+export class BullPhotoQueue implements PhotoQueue {
+  private readonly queue: Queue;
+  private readonly redis: Redis;
+  private readonly againKey: string;
+  private worker: Worker | null = null;
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    private readonly redisUrl: string,
+    private readonly options: { concurrency: number; prefix?: string; onError?: (photoId: string, error: unknown) => void },
+  ) {
+    const prefix = options.prefix ?? 'shoebox';
+    this.queue = new Queue(name, { connection: this.connection(), prefix });
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    // lost connections are retried by ioredis (commands wait); without listeners the errors would end the process
+    this.redis.on('error', () => undefined);
+    this.queue.on('error', () => undefined);
+    this.againKey = `${prefix}:${name}:again`;
+  }
+
+  /** BullMQ's connection: workers block on Redis, so commands wait out a restart instead of failing. */
+  private connection(): ConnectionOptions {
+    const url = new URL(this.redisUrl);
+    return {
+      host: url.hostname,
+      port: Number(url.port || 6379),
+      username: url.username || undefined,
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+      tls: url.protocol === 'rediss:' ? {} : undefined,
+      maxRetriesPerRequest: null,
+    };
+  }
+
+  async add(photoId: string): Promise<void> {
+    if (this.closed) return;
+    // marked first: if a run is under way, the photo is looked at once more when it ends
+    await this.redis.sadd(this.againKey, photoId);
+    await this.queue.add('photo', { photoId }, { jobId: photoId, removeOnComplete: true, removeOnFail: true });
+  }
+
+  /** Consumes the queue: at most `concurrency` photos at once in this process. */
+  start(handler: PhotoHandler): void {
+    if (this.worker) return;
+    this.worker = new Worker(
+      this.name,
+      async (job) => {
+        const { photoId } = job.data as { photoId: string };
+        await this.redis.srem(this.againKey, photoId);
+        try {
+          await handler(photoId);
+        } catch (error) {
+          this.options.onError?.(photoId, error);
+        }
+      },
+      { connection: this.connection(), prefix: this.options.prefix ?? 'shoebox', concurrency: this.options.concurrency },
+    );
+    // after the job is gone from the queue (removeOnComplete), so that adding it again is not refused as a duplicate
+    this.worker.on('completed', (job) => void this.runAgainIfAsked((job.data as { photoId: string }).photoId));
+    this.worker.on('error', () => undefined); // a lost connection is retried by ioredis; nothing to do here
+  }
+
+  private async runAgainIfAsked(photoId: string): Promise<void> {
+    if (this.closed) return;
+    if ((await this.redis.srem(this.againKey, photoId)) === 1) await this.add(photoId);
+  }
+
+  async depth(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  }
+
+  async idle(): Promise<void> {
+    while ((await this.depth()) > 0) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+  }
+
+  /** Stops taking work and waits for this process's running jobs; waiting jobs stay in Redis for the next worker. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker?.close();
+    await this.queue.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalQueue } from '../../src/pipeline/queue.js';
+import { BullPhotoQueue } from '../../src/queue/bullmq.js';
+import type { PhotoQueue } from '../../src/queue/photo-queue.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+
+// One contract for every photo queue: the in-process one of the embedded default and BullMQ on a real Redis.
+type Consuming = PhotoQueue & { start(handler: (photoId: string) => Promise<void>): void };
+
+let redis: RedisServer;
+let queues = 0;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => redis?.stop());
+
+const implementations: { name: string; make(concurrency: number, onError?: (id: string, e: unknown) => void): Consuming }[] = [
+  { name: 'in-process', make: (concurrency, onError) => new LocalQueue(concurrency, onError) },
+  { name: 'BullMQ on Redis', make: (concurrency, onError) => new BullPhotoQueue(`contract-${queues++}`, redis.url, { concurrency, onError }) },
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(implementations)('photo queue: $name', ({ make }) => {
+  it('runs every photo added, once, at most `concurrency` at a time', async () => {
+    const queue = make(2);
+    const runs: string[] = [];
+    let running = 0;
+    let most = 0;
+    queue.start(async (id) => {
+      running++;
+      most = Math.max(most, running);
+      await sleep(30);
+      runs.push(id);
+      running--;
+    });
+    for (let i = 0; i < 8; i++) await queue.add(`photo-${i}`);
+    await queue.idle();
+    expect(runs.sort()).toEqual(Array.from({ length: 8 }, (_, i) => `photo-${i}`).sort());
+    expect(most).toBe(2);
+    expect(await queue.depth()).toBe(0);
+    await queue.close();
+  });
+
+  it('adds a photo that is already waiting only once', async () => {
+    const queue = make(1);
+    const runs: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    queue.start(async (id) => {
+      if (id === 'blocker') await gate;
+      runs.push(id);
+    });
+    await queue.add('blocker');
+    await sleep(100); // the blocker runs; what follows waits
+    for (let i = 0; i < 3; i++) await queue.add('twice');
+    release();
+    await queue.idle();
+    await sleep(100);
+    await queue.idle();
+    expect(runs.filter((id) => id === 'twice')).toHaveLength(1);
+    await queue.close();
+  });
+
+  it('runs a photo once more when it is added again while it runs (its steps may have been reset)', async () => {
+    const queue = make(2);
+    let runs = 0;
+    let concurrent = 0;
+    let overlapped = false;
+    queue.start(async () => {
+      runs++;
+      concurrent++;
+      if (concurrent > 1) overlapped = true;
+      await sleep(150);
+      concurrent--;
+    });
+    await queue.add('photo');
+    await sleep(60); // running now
+    await queue.add('photo');
+    await queue.add('photo');
+    await sleep(600);
+    await queue.idle();
+    expect(runs).toBe(2);
+    expect(overlapped).toBe(false);
+    await queue.close();
+  });
+
+  it('keeps going after a job throws, and reports it', async () => {
+    const errors: string[] = [];
+    const queue = make(1, (id) => errors.push(id));
+    const runs: string[] = [];
+    queue.start(async (id) => {
+      if (id === 'bad') throw new Error('broken photo');
+      runs.push(id);
+    });
+    await queue.add('bad');
+    await queue.add('good');
+    await queue.idle();
+    expect(errors).toEqual(['bad']);
+    expect(runs).toEqual(['good']);
+    await queue.close();
+  });
+
+  it('waits for the running job when closed', async () => {
+    const queue = make(1);
+    let finished = false;
+    queue.start(async () => {
+      await sleep(200);
+      finished = true;
+    });
+    await queue.add('long');
+    await sleep(60);
+    await queue.close();
+    expect(finished).toBe(true);
+  });
+});
+
+describe('photo queue on Redis across processes', () => {
+  it('runs in a worker what a server that runs nothing added, and takes new work after Redis restarts', async () => {
+    const name = `handover-${queues++}`;
+    const producer = new BullPhotoQueue(name, redis.url, { concurrency: 1 }); // an API server: adds, runs nothing
+    for (let i = 0; i < 5; i++) await producer.add(`photo-${i}`);
+    expect(await producer.depth()).toBe(5);
+    const runs: string[] = [];
+    const worker = new BullPhotoQueue(name, redis.url, { concurrency: 2 });
+    worker.start(async (id) => void runs.push(id));
+    await worker.idle();
+    expect(runs.sort()).toEqual(['photo-0', 'photo-1', 'photo-2', 'photo-3', 'photo-4']);
+    // Redis dies and comes back empty: the queue reconnects and takes new work (the database refills what was lost)
+    await redis.restart();
+    await producer.add('after-restart');
+    await worker.idle();
+    expect(runs).toContain('after-restart');
+    await worker.close();
+    await producer.close();
+  });
+});
