@@ -16,6 +16,7 @@ const ON_POSTGRES = [
   'test/integration/accounts.test.ts',
   'test/integration/sharing.test.ts',
   'test/integration/postgres-server.test.ts',
+  'test/integration/cluster-worker.test.ts',
 ];
 
 export default defineConfig({
@@ -28,7 +29,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'embedded', include: ['test/**/*.test.ts', 'src/**/*.test.ts'], exclude: ['test/integration/postgres-server.test.ts'] },
+        test: {
+          name: 'embedded',
+          include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+          exclude: ['test/integration/postgres-server.test.ts', 'test/integration/cluster-worker.test.ts'],
+        },
       },
       { extends: true, test: { name: 'postgres', include: ON_POSTGRES, globalSetup: ['test/setup/postgres.ts'] } },
     ],

@@ -70,7 +70,8 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     const host = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     lock?.update(url);
-    await lib.startPipeline();
+    // `--no-worker`: the API only; workers elsewhere consume the shared queue
+    if (settings.worker) await lib.startPipeline();
     // Photos whose time in the trash is up go now, then every hour.
     const trashPurge = scheduleTrashPurge(lib);
     const upkeep = scheduleUpkeep(lib);

@@ -13,7 +13,9 @@ import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
 import { MlServices } from '../ml/services.js';
 import { reconcileSteps } from '../pipeline/reconcile.js';
+import { BullLaneQueue } from '../pipeline/bull-lane-queue.js';
 import { LaneQueue } from '../pipeline/lane-queue.js';
+import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { routePhoto, runLane, STEP_LEASE_MS } from '../pipeline/runner.js';
@@ -51,9 +53,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   const indexed = await ensureSearchDocuments(db);
   if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');
   const ml = new MlServices(settings.dataDir, settings.ml, logger);
-  const queue = new LaneQueue(laneConcurrency(settings), (photoId, error, lane) =>
-    logger.error({ photoId, lane, err: error }, 'pipeline job crashed'),
-  );
+  const crashed = (photoId: string, error: unknown, lane: string) => logger.error({ photoId, lane, err: error }, 'pipeline job crashed');
+  const queue = settings.redisUrl ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed) : new LaneQueue(laneConcurrency(settings), crashed);
   let pipelineStarted = false;
   const prewarm = database.kind === 'embedded' ? prewarmSemanticSearch(database) : null;
   prewarm?.done.then(
@@ -70,7 +71,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     queue,
     ml,
     logger,
-    async startPipeline() {
+    async startPipeline(options = {}) {
       if (pipelineStarted) return;
       pipelineStarted = true;
       const versions = Object.fromEntries(
@@ -81,7 +82,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       const resumed = await resumeUnfinished(db, queue, database.kind === 'embedded' ? 0 : STEP_LEASE_MS);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');
       const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger };
-      queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) });
+      queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) }, options.lanes);
     },
     async close() {
       prewarm?.stop();
@@ -102,7 +103,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
  * starting does not take steps another one is running. Every photo not in a terminal state goes back on the
  * queue, oldest first.
  */
-async function resumeUnfinished(db: Db, queue: LaneQueue, leaseMs: number): Promise<number> {
+async function resumeUnfinished(db: Db, queue: PhotoQueue, leaseMs: number): Promise<number> {
   const unfinished = await db
     .select({ id: photos.id })
     .from(photos)

@@ -13,6 +13,7 @@ import { runModelsList, runModelsPull, runModelsRemove } from './models.js';
 import { runReprocess } from './reprocess.js';
 import { runSearch } from './search.js';
 import { runServe } from './serve.js';
+import { runWorker } from './worker.js';
 
 const integer = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -72,7 +73,17 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--host <host>', 'address to listen on (env SHOEBOX_HOST, default 127.0.0.1)'))
     .addOption(concurrencyOption())
     .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL)'))
-    .action(async (flags) => runServe(settingsFrom(flags)));
+    .option('--no-worker', 'serve the API only: workers elsewhere run the pipeline (needs REDIS_URL and DATABASE_URL)')
+    .action(async (flags) => runServe(settingsFrom(flags, { worker: flags.worker })));
+
+  program
+    .command('worker')
+    .description('run the pipeline from a cluster\'s shared queue, with no web server (needs REDIS_URL and DATABASE_URL)')
+    .addOption(dataOption())
+    .addOption(concurrencyOption())
+    .addOption(new Option('--steps <names>', `only the lanes of these steps, comma-separated (e.g. faces,clip on a GPU machine): ${STEP_NAMES.join(', ')}`))
+    .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL)'))
+    .action(async (flags) => runWorker(settingsFrom(flags), flags));
 
   program
     .command('import')

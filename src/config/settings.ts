@@ -14,6 +14,10 @@ const settingsSchema = z.object({
   databaseUrl: z.string().url().optional(),
   /** Connections to a PostgreSQL server (cluster mode). */
   databasePoolSize: z.coerce.number().int().min(1).max(100),
+  /** BullMQ on Redis or Valkey: the pipeline's queue shared by the servers and workers of a cluster. */
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /** Whether `serve` runs the pipeline's worker in its process (`--no-worker`: the API only, with REDIS_URL). */
+  worker: z.boolean().default(true),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Days a deleted photo stays in the trash before it is removed for good; 0 keeps it until the trash is emptied. */
   trashDays: z.coerce.number().int().min(0).max(36_500),
@@ -87,6 +91,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     concurrency: env.SHOEBOX_CONCURRENCY ?? defaultConcurrency(),
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
+    redisUrl: env.REDIS_URL || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     trashDays: env.SHOEBOX_TRASH_DAYS || 30,
     allowedHosts: (env.SHOEBOX_ALLOWED_HOSTS ?? '').split(/[,\s]+/).filter(Boolean),
@@ -128,6 +133,12 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid settings: ${problems}`);
+  }
+  if (parsed.data.redisUrl && !parsed.data.databaseUrl) {
+    throw new Error('invalid settings: REDIS_URL needs DATABASE_URL too: the workers fed from Redis share the library through a PostgreSQL server');
+  }
+  if (!parsed.data.worker && !parsed.data.redisUrl) {
+    throw new Error('invalid settings: --no-worker needs REDIS_URL (and DATABASE_URL): without a shared queue no worker elsewhere would process the photos');
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import type { Database, Db } from '../db/connection.js';
 import type { MlServices } from '../ml/services.js';
+import type { LaneName } from '../pipeline/lanes.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { Scratch } from '../storage/scratch.js';
@@ -18,7 +19,7 @@ export interface LibraryContext {
   ml: MlServices;
   logger: Logger;
   /** Starts the pipeline workers and re-queues everything a crash or stop left unfinished. */
-  startPipeline(): Promise<void>;
+  startPipeline(options?: { lanes?: readonly LaneName[] }): Promise<void>;
   close(): Promise<void>;
 }
 

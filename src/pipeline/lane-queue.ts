@@ -51,7 +51,9 @@ export class LaneQueue implements PhotoQueue {
     await this.dispatcher.add(photoId);
   }
 
-  start(handlers: LaneHandlers): void {
+  /** Consumes every lane: the in-process queue has one process, so `lanes` (a cluster worker's share) is all of them. */
+  start(handlers: LaneHandlers, lanes: readonly LaneName[] = LANE_NAMES): void {
+    if (lanes.length !== LANE_NAMES.length) throw new Error('the in-process queue runs every lane: a worker for some lanes needs REDIS_URL');
     this.handlers = handlers;
     for (const lane of LANE_NAMES) {
       this.lanes[lane].start(async (photoId) => {

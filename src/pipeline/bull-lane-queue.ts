@@ -1,0 +1,57 @@
+// The pipeline's lanes on Redis: one BullMQ queue for the dispatcher and one per lane (lanes.ts), shared by every
+// server and worker of a cluster. Servers add photos; only workers consume, each the lanes it was given (a GPU
+// machine can take faces and CLIP only). Unlike the in-process LaneQueue, slow lanes do not wait for the quick
+// lane's backlog: in a cluster each lane has its own machines' slots.
+import { BullPhotoQueue } from '../queue/bullmq.js';
+import type { PhotoQueue } from '../queue/photo-queue.js';
+import type { LaneConcurrency, LaneHandlers } from './lane-queue.js';
+import { LANE_NAMES, type LaneName } from './lanes.js';
+
+/** Photos looked up at once by a worker's dispatcher (a few database reads each). */
+const DISPATCH_CONCURRENCY = 4;
+
+export class BullLaneQueue implements PhotoQueue {
+  private readonly dispatcher: BullPhotoQueue;
+  private readonly lanes: Record<LaneName, BullPhotoQueue>;
+
+  constructor(
+    redisUrl: string,
+    concurrency: LaneConcurrency,
+    onError: (photoId: string, error: unknown, lane: LaneName | 'dispatch') => void = () => {},
+  ) {
+    this.dispatcher = new BullPhotoQueue('dispatch', redisUrl, { concurrency: DISPATCH_CONCURRENCY, onError: (id, e) => onError(id, e, 'dispatch') });
+    this.lanes = Object.fromEntries(
+      LANE_NAMES.map((lane) => [
+        lane,
+        new BullPhotoQueue(`lane-${lane}`, redisUrl, { concurrency: concurrency[lane], onError: (id, e) => onError(id, e, lane) }),
+      ]),
+    ) as Record<LaneName, BullPhotoQueue>;
+  }
+
+  async add(photoId: string): Promise<void> {
+    await this.dispatcher.add(photoId);
+  }
+
+  /** Consumes the dispatcher and the given lanes (all by default) in this process. */
+  start(handlers: LaneHandlers, lanes: readonly LaneName[] = LANE_NAMES): void {
+    const send = async (photoId: string, next: readonly LaneName[]) => {
+      for (const lane of next) await this.lanes[lane].add(photoId);
+    };
+    for (const lane of lanes) this.lanes[lane].start(async (photoId) => send(photoId, await handlers.run(photoId, lane)));
+    this.dispatcher.start(async (photoId) => send(photoId, await handlers.route(photoId)));
+  }
+
+  /** Photos waiting or running in the dispatcher and the lanes, cluster-wide (a photo in two lanes counts twice). */
+  async depth(): Promise<number> {
+    const depths = await Promise.all([this.dispatcher, ...Object.values(this.lanes)].map((queue) => queue.depth()));
+    return depths.reduce((sum, n) => sum + n, 0);
+  }
+
+  async idle(): Promise<void> {
+    while ((await this.depth()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.dispatcher, ...Object.values(this.lanes)].map((queue) => queue.close()));
+  }
+}

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/connection.js';
+import { runCli, shoeboxBin } from '../helpers/cli.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { assets, authFetch, libraryDatabaseUrl, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+// The `postgres` project only (vitest.config.ts): an API server and separate worker processes sharing a real
+// PostgreSQL database and a real Redis.
+describe('an API server with separate workers (PostgreSQL + Redis)', () => {
+  let redis: RedisServer;
+  let server: TestServer;
+  let databaseUrl: string;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    const dataDir = tempDir();
+    databaseUrl = (await libraryDatabaseUrl(dataDir))!;
+    server = await startTestServer({ dataDir, redisUrl: redis.url, worker: false });
+  });
+
+  afterAll(async () => {
+    for (const worker of workers) worker.kill('SIGKILL');
+    await server?.dispose();
+    await redis?.stop();
+  });
+
+  const startWorker = (args: string[] = []) =>
+    new Promise<ChildProcess>((resolve, reject) => {
+      const child = spawn(process.execPath, [shoeboxBin, 'worker', '--data', server.dataDir, ...args], {
+        env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, LOG_LEVEL: 'warn' },
+      });
+      workers.push(child);
+      let output = '';
+      child.stderr.on('data', (chunk) => {
+        output += chunk;
+        if (output.includes('Shoebox worker is running')) resolve(child);
+      });
+      child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${output}`)));
+    });
+
+  it('queues uploads without running them, then two workers process every photo once', async () => {
+    const files = ['formats/jpg/el_torcal_rocks.jpg', 'metadata/gps-position/thompson-springs.jpg', 'formats/png/density_plot.png'].map((f) => ({
+      path: path.join(assets, f),
+    }));
+    for (const file of files) expect(fs.existsSync(file.path)).toBe(true);
+    const { status, body } = await upload(server.url, files);
+    expect(status).toBe(201);
+    const ids = body.items.map((item: { id: string }) => item.id);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const waiting = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from photo_steps where status = 'done'`);
+    expect(waiting[0]!.n).toBe(0); // the API server runs nothing
+
+    // one worker for the model lanes only, one for everything
+    await startWorker(['--steps', 'faces,embeddings']);
+    await startWorker();
+    const states = await waitForTerminal(server.url, ids);
+    expect(Object.values(states).every((state) => state === 'completed' || state === 'completed_with_errors')).toBe(true);
+    const steps = await rows<{ step: string; status: string; attempts: number }>(
+      server.lib.db,
+      sql`select step, status, attempts from photo_steps where photo_id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`,
+    );
+    expect(steps.length).toBe(ids.length * 10);
+    for (const step of steps) expect(step.attempts, `${step.step} ran ${step.attempts} times`).toBeLessThanOrEqual(1);
+    const detail = await (await authFetch(`${server.url}/api/photos/${ids[0]}/thumbnail`)).arrayBuffer();
+    expect(detail.byteLength).toBeGreaterThan(1000);
+  });
+
+  it('refuses to start a worker without a shared queue, and a server without a worker and a queue', async () => {
+    const worker = await runCli(['worker', '--data', server.dataDir], { REDIS_URL: '' });
+    expect(worker.code).not.toBe(0);
+    expect(worker.stderr).toMatch(/REDIS_URL/);
+    const serve = await runCli(['serve', '--no-worker', '--data', tempDir(), '--port', '0'], { DATABASE_URL: '', REDIS_URL: '' });
+    expect(serve.code).not.toBe(0);
+    expect(serve.stderr).toMatch(/--no-worker needs REDIS_URL/);
+  });
+});
