@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings.js';
 import { createLogger } from '../logger.js';
 import { LANE_NAMES, laneOf, type LaneName } from '../pipeline/lanes.js';
 import { STEP_NAMES, type StepName } from '../pipeline/state.js';
+import { closeOnSignals } from './signals.js';
 
 /** The lanes that run the given steps: a lane's steps run together, so asking for one step takes its lane. */
 export function lanesForSteps(steps: readonly string[] | undefined): LaneName[] {
@@ -28,19 +29,5 @@ export async function runWorker(settings: Settings, flags: { steps?: string }): 
   await lib.startPipeline({ lanes });
   logger.info({ lanes, concurrency: settings.concurrency }, 'worker started');
   process.stderr.write(`Shoebox worker is running (lanes: ${lanes.join(', ')})\n`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'worker stopping: finishing the steps it runs');
-    lib.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'worker shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  closeOnSignals(logger, () => lib.close(), 'worker stopping: finishing the steps it runs');
 }

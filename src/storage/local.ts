@@ -28,21 +28,19 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(key: string, data: Buffer): Promise<void> {
-    const temp = this.scratch.tempPath();
-    try {
-      await fs.writeFile(temp, data);
-      await this.moveInto(temp, this.absolute(key));
-    } catch (error) {
-      await fs.rm(temp, { force: true });
-      throw error;
-    }
+    await this.throughTemp(key, (temp) => fs.writeFile(temp, data));
   }
 
   async putFile(key: string, file: string, options: { move?: boolean } = {}): Promise<void> {
     if (options.move) return this.moveInto(file, this.absolute(key));
+    await this.throughTemp(key, (temp) => fs.copyFile(file, temp));
+  }
+
+  /** Writes a scratch file, then renames it to the key: readers never see half a file; a failure leaves no temp file. */
+  private async throughTemp(key: string, write: (temp: string) => Promise<void>): Promise<void> {
     const temp = this.scratch.tempPath();
     try {
-      await fs.copyFile(file, temp);
+      await write(temp);
       await this.moveInto(temp, this.absolute(key));
     } catch (error) {
       await fs.rm(temp, { force: true });
