@@ -72,8 +72,8 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     lock?.update(url);
     // `--no-worker`: the API only; workers elsewhere consume the shared queue
     if (settings.worker) await lib.startPipeline();
-    // Photos whose time in the trash is up go now, then every hour.
-    const trashPurge = scheduleTrashPurge(lib);
+    // Photos whose time in the trash is up go now, then every hour; in a cluster, a periodic job its workers run once.
+    const trashPurge = settings.redisUrl ? { stop: async () => {} } : scheduleTrashPurge(lib);
     const upkeep = scheduleUpkeep(lib);
     const opened = lib;
     let closing: Promise<void> | null = null;

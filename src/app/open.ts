@@ -1,14 +1,14 @@
 // Opening a library: the process's resources (database, storage, queue, models) wired together, and the
 // pipeline's worker started on request. The one place that knows both the library and the pipeline runner.
 import path from 'node:path';
-import { and, eq, isNull, lte, notInArray, or } from 'drizzle-orm';
+import { notInArray } from 'drizzle-orm';
 import { libraryOwnerId } from '../auth/users.js';
 import { asOwner } from '../library/owner.js';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { openDatabase, type Database, type Db } from '../db/connection.js';
 import { prewarmSemanticSearch } from '../db/prewarm.js';
-import { photos, photoSteps } from '../db/schema.js';
+import { photos } from '../db/schema.js';
 import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
 import { MlServices } from '../ml/services.js';
@@ -18,7 +18,10 @@ import { LaneQueue } from '../pipeline/lane-queue.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
-import { routePhoto, runLane, STEP_LEASE_MS } from '../pipeline/runner.js';
+import { routePhoto, runLane } from '../pipeline/runner.js';
+import { ClusterSchedule } from '../queue/periodic.js';
+import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
+import { recoverExpiredLeases } from './lease-recovery.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
@@ -54,8 +57,11 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');
   const ml = new MlServices(settings.dataDir, settings.ml, logger);
   const crashed = (photoId: string, error: unknown, lane: string) => logger.error({ photoId, lane, err: error }, 'pipeline job crashed');
-  const queue = settings.redisUrl ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed) : new LaneQueue(laneConcurrency(settings), crashed);
+  const queue = settings.redisUrl
+    ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed, settings.stepLeaseSeconds * 1000)
+    : new LaneQueue(laneConcurrency(settings), crashed);
   let pipelineStarted = false;
+  let schedule: ClusterSchedule | null = null;
   const prewarm = database.kind === 'embedded' ? prewarmSemanticSearch(database) : null;
   prewarm?.done.then(
     ({ pages, ms }) => pages > 0 && logger.debug({ pages, ms }, 'semantic search pages read into the database cache'),
@@ -79,12 +85,15 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       ) as Record<StepName, string>;
       const reopened = await reconcileSteps(db, versions);
       if (reopened > 0) logger.info({ photos: reopened }, 'photos with steps to (re)do for new steps or models');
-      const resumed = await resumeUnfinished(db, queue, database.kind === 'embedded' ? 0 : STEP_LEASE_MS);
+      const leaseMs = settings.stepLeaseSeconds * 1000;
+      const resumed = await resumeUnfinished(db, queue, database.kind === 'embedded' ? 0 : leaseMs);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');
-      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger };
+      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs };
+      if (settings.redisUrl) schedule = await startClusterSchedule(lib, settings.redisUrl, leaseMs);
       queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) }, options.lanes);
     },
     async close() {
+      await schedule?.close();
       prewarm?.stop();
       await prewarm?.done.catch(() => undefined);
       await queue.close();
@@ -99,23 +108,48 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
 /**
  * After a crash a step may be left `running`: it never finished, so it is pending again once its lease has run
  * out — at once in the embedded mode, whose lock makes this the only process; in a cluster only when it has not
- * been renewed for STEP_LEASE_MS (the runner renews a running step's lease while it works), so that a server
- * starting does not take steps another one is running. Every photo not in a terminal state goes back on the
- * queue, oldest first.
+ * been renewed (the runner renews a running step's lease while it works), so that a process starting does not
+ * take steps another one is running; those whose lease runs out later are taken by the periodic lease recovery.
+ * Every photo not in a terminal state goes back on the queue, oldest first.
  */
 async function resumeUnfinished(db: Db, queue: PhotoQueue, leaseMs: number): Promise<number> {
+  await recoverExpiredLeases(db, queue, leaseMs);
   const unfinished = await db
     .select({ id: photos.id })
     .from(photos)
     .where(notInArray(photos.state, [...TERMINAL_STATES]))
     .orderBy(photos.createdAt);
-  if (unfinished.length === 0) return 0;
-  const expired = new Date(Date.now() - leaseMs);
-  await db
-    .update(photoSteps)
-    .set({ status: 'pending' })
-    .where(and(eq(photoSteps.status, 'running'), or(isNull(photoSteps.startedAt), lte(photoSteps.startedAt, expired))));
-  const ids = unfinished.map((p) => p.id);
-  for (const id of ids) await queue.add(id);
-  return ids.length;
+  for (const { id } of unfinished) await queue.add(id);
+  return unfinished.length;
+}
+
+/**
+ * A cluster's periodic work, run by its workers once per cluster (embedded: `serve`'s timers): steps whose runner
+ * died are taken again when their lease has run out, and photos whose time in the trash is up are removed.
+ */
+function startClusterSchedule(lib: LibraryContext, redisUrl: string, leaseMs: number): Promise<ClusterSchedule> {
+  const { logger } = lib;
+  const tasks = [
+    {
+      name: 'lease-recovery',
+      everyMs: Math.max(1000, Math.round(leaseMs / 2)),
+      run: async () => {
+        const queued = await recoverExpiredLeases(lib.db, lib.queue, leaseMs);
+        if (queued > 0) logger.warn({ photos: queued }, 'steps whose runner stopped answering are taken again');
+      },
+    },
+    ...(lib.settings.trashDays > 0
+      ? [
+          {
+            name: 'trash-purge',
+            everyMs: TRASH_PURGE_INTERVAL_MS,
+            run: async () => {
+              const removed = await purgeExpiredTrash(lib);
+              if (removed > 0) logger.info({ photos: removed, days: lib.settings.trashDays }, 'expired photos removed from the trash');
+            },
+          },
+        ]
+      : []),
+  ];
+  return ClusterSchedule.start(redisUrl, tasks, (task, error) => logger.error({ task, err: error }, 'periodic task failed'));
 }

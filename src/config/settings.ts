@@ -18,6 +18,11 @@ const settingsSchema = z.object({
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** Whether `serve` runs the pipeline's worker in its process (`--no-worker`: the API only, with REDIS_URL). */
   worker: z.boolean().default(true),
+  /**
+   * How long a running step is left to its runner before another process may take it (crash recovery in a
+   * cluster); the runner renews it every third of this while the step works.
+   */
+  stepLeaseSeconds: z.coerce.number().int().min(2).max(86_400),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Days a deleted photo stays in the trash before it is removed for good; 0 keeps it until the trash is emptied. */
   trashDays: z.coerce.number().int().min(0).max(36_500),
@@ -92,6 +97,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
     redisUrl: env.REDIS_URL || undefined,
+    stepLeaseSeconds: env.SHOEBOX_STEP_LEASE_SECONDS || 300,
     logLevel: env.LOG_LEVEL ?? 'info',
     trashDays: env.SHOEBOX_TRASH_DAYS || 30,
     allowedHosts: (env.SHOEBOX_ALLOWED_HOSTS ?? '').split(/[,\s]+/).filter(Boolean),

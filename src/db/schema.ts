@@ -158,7 +158,7 @@ export const photoSteps = pgTable(
     durationMs: integer('duration_ms'),
     version: text('version'),
     attempts: integer('attempts').notNull().default(0),
-    /** When the running attempt started, renewed while it runs: its lease (pipeline/runner.ts STEP_LEASE_MS). */
+    /** When the running attempt started, renewed while it runs: its lease (settings' stepLeaseSeconds, pipeline/runner.ts). */
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },

@@ -18,12 +18,17 @@ export class BullLaneQueue implements PhotoQueue {
     redisUrl: string,
     concurrency: LaneConcurrency,
     onError: (photoId: string, error: unknown, lane: LaneName | 'dispatch') => void = () => {},
+    leaseMs?: number,
   ) {
-    this.dispatcher = new BullPhotoQueue('dispatch', redisUrl, { concurrency: DISPATCH_CONCURRENCY, onError: (id, e) => onError(id, e, 'dispatch') });
+    this.dispatcher = new BullPhotoQueue('dispatch', redisUrl, {
+      concurrency: DISPATCH_CONCURRENCY,
+      leaseMs,
+      onError: (id, e) => onError(id, e, 'dispatch'),
+    });
     this.lanes = Object.fromEntries(
       LANE_NAMES.map((lane) => [
         lane,
-        new BullPhotoQueue(`lane-${lane}`, redisUrl, { concurrency: concurrency[lane], onError: (id, e) => onError(id, e, lane) }),
+        new BullPhotoQueue(`lane-${lane}`, redisUrl, { concurrency: concurrency[lane], leaseMs, onError: (id, e) => onError(id, e, lane) }),
       ]),
     ) as Record<LaneName, BullPhotoQueue>;
   }

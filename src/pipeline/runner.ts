@@ -12,14 +12,13 @@ import { LANE_STEPS, readyLanes, type LaneName } from './lanes.js';
 import { decideStep, derivePhotoState, isTerminal, withDependents, type PhotoState, type StepName, type StepStatus } from './state.js';
 import { currentStepVersion, type PipelineStep, type StepContext, type StepResult } from './step.js';
 
-/**
- * How long a `running` step is left to its runner before another process may take it (crash recovery in a
- * cluster). The runner renews the lease every third of it while the step works, so a long step keeps it.
- */
-export const STEP_LEASE_MS = 5 * 60_000;
-
 export interface RunnerDeps {
   db: Db;
+  /**
+   * How long a `running` step is left to its runner before another process may take it (settings'
+   * stepLeaseSeconds): the runner renews the lease every third of it while the step works, so a long step keeps it.
+   */
+  leaseMs: number;
   storage: BlobStore;
   steps: Readonly<Record<StepName, PipelineStep>>;
   ml: MlServices;
@@ -103,7 +102,7 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
     if (attempt === null) continue; // finished or reset by someone else meanwhile
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
-    const renewal = setInterval(() => void renewLease(db, photoId, name, attempt).catch(() => undefined), STEP_LEASE_MS / 3);
+    const renewal = setInterval(() => void renewLease(db, photoId, name, attempt).catch(() => undefined), deps.leaseMs / 3);
     const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name]).finally(() => clearInterval(renewal));
     const recorded = await recordStep(db, photoId, name, attempt, outcome);
     statuses[name] = recorded ? outcome.status : 'pending';

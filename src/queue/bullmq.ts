@@ -4,6 +4,20 @@ import type { PhotoQueue } from './photo-queue.js';
 
 export type PhotoHandler = (photoId: string) => Promise<void>;
 
+/** BullMQ's connection for a redis:// URL: workers block on Redis, so commands wait out a restart instead of failing. */
+export function redisConnection(redisUrl: string): ConnectionOptions {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username || undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
 /** How often idle() looks at the queue's counts. */
 const IDLE_POLL_MS = 50;
 
@@ -24,29 +38,24 @@ export class BullPhotoQueue implements PhotoQueue {
   constructor(
     readonly name: string,
     private readonly redisUrl: string,
-    private readonly options: { concurrency: number; prefix?: string; onError?: (photoId: string, error: unknown) => void },
+    private readonly options: {
+      concurrency: number;
+      prefix?: string;
+      onError?: (photoId: string, error: unknown) => void;
+      /**
+       * How long a job may go without its worker renewing its lock before another worker takes it (a worker that
+       * died): the pipeline's step lease, so that the queue and the database give up on a dead worker together.
+       */
+      leaseMs?: number;
+    },
   ) {
     const prefix = options.prefix ?? 'shoebox';
-    this.queue = new Queue(name, { connection: this.connection(), prefix });
+    this.queue = new Queue(name, { connection: redisConnection(this.redisUrl), prefix });
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     // lost connections are retried by ioredis (commands wait); without listeners the errors would end the process
     this.redis.on('error', () => undefined);
     this.queue.on('error', () => undefined);
     this.againKey = `${prefix}:${name}:again`;
-  }
-
-  /** BullMQ's connection: workers block on Redis, so commands wait out a restart instead of failing. */
-  private connection(): ConnectionOptions {
-    const url = new URL(this.redisUrl);
-    return {
-      host: url.hostname,
-      port: Number(url.port || 6379),
-      username: url.username || undefined,
-      password: url.password ? decodeURIComponent(url.password) : undefined,
-      db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-      tls: url.protocol === 'rediss:' ? {} : undefined,
-      maxRetriesPerRequest: null,
-    };
   }
 
   async add(photoId: string): Promise<void> {
@@ -70,7 +79,12 @@ export class BullPhotoQueue implements PhotoQueue {
           this.options.onError?.(photoId, error);
         }
       },
-      { connection: this.connection(), prefix: this.options.prefix ?? 'shoebox', concurrency: this.options.concurrency },
+      {
+        connection: redisConnection(this.redisUrl),
+        prefix: this.options.prefix ?? 'shoebox',
+        concurrency: this.options.concurrency,
+        ...(this.options.leaseMs ? { lockDuration: this.options.leaseMs, stalledInterval: this.options.leaseMs, maxStalledCount: 5 } : {}),
+      },
     );
     // after the job is gone from the queue (removeOnComplete), so that adding it again is not refused as a duplicate
     this.worker.on('completed', (job) => void this.runAgainIfAsked((job.data as { photoId: string }).photoId));

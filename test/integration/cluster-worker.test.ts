@@ -29,10 +29,13 @@ describe('an API server with separate workers (PostgreSQL + Redis)', () => {
     await redis?.stop();
   });
 
-  const startWorker = (args: string[] = []) =>
+  const startWorker = (args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
     new Promise<ChildProcess>((resolve, reject) => {
       const child = spawn(process.execPath, [shoeboxBin, 'worker', '--data', server.dataDir, ...args], {
-        env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, LOG_LEVEL: 'warn' },
+        // one lease for every worker of the cluster, as in a deployment (BullMQ checks for stalled jobs once per
+        // interval cluster-wide, at the interval of the worker that checked last); short, so a dead worker's steps
+        // are taken again within the test
+        env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, LOG_LEVEL: 'warn', SHOEBOX_STEP_LEASE_SECONDS: '8', ...env },
       });
       workers.push(child);
       let output = '';
@@ -68,7 +71,55 @@ describe('an API server with separate workers (PostgreSQL + Redis)', () => {
     for (const step of steps) expect(step.attempts, `${step.step} ran ${step.attempts} times`).toBeLessThanOrEqual(1);
     const detail = await (await authFetch(`${server.url}/api/photos/${ids[0]}/thumbnail`)).arrayBuffer();
     expect(detail.byteLength).toBeGreaterThan(1000);
+    await stopWorkers();
   });
+
+  const stopWorkers = async () => {
+    await Promise.all(
+      workers.splice(0).map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+            worker.removeAllListeners('exit');
+            worker.once('exit', () => resolve());
+            worker.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+
+  it('loses nothing when a worker is killed mid-step: another takes its steps once their lease runs out', async () => {
+    const doomed = await startWorker();
+    const files = ['formats/jpg/el_torcal_rocks.jpg', 'formats/jpg/el_torcal_rocks.jpg', 'formats/png/density_plot.png'];
+    const { body } = await upload(
+      server.url,
+      files.map((file, i) => ({
+        name: `again-${i}${path.extname(file)}`,
+        data: Buffer.concat([fs.readFileSync(path.join(assets, file)), Buffer.from([i])]),
+      })),
+    );
+    const ids = body.items.map((item: { id: string }) => item.id);
+    const running = async () =>
+      (
+        await rows<{ n: number }>(
+          server.lib.db,
+          sql`select count(*)::int as n from photo_steps where status = 'running' and photo_id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`,
+        )
+      )[0]!.n;
+    const deadline = Date.now() + 30_000;
+    while ((await running()) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await running()).toBeGreaterThan(0);
+    doomed.kill('SIGKILL'); // mid-step: its leases stop being renewed, its jobs stay active in Redis
+    await startWorker();
+    const states = await waitForTerminal(server.url, ids, 90_000);
+    expect(Object.values(states).every((state) => state === 'completed' || state === 'completed_with_errors')).toBe(true);
+    const left = await rows<{ n: number }>(
+      server.lib.db,
+      sql`select count(*)::int as n from photo_steps where status in ('pending', 'running') and photo_id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`,
+    );
+    expect(left[0]!.n).toBe(0);
+    await stopWorkers();
+  }, 120_000);
 
   it('refuses to start a worker without a shared queue, and a server without a worker and a queue', async () => {
     const worker = await runCli(['worker', '--data', server.dataDir], { REDIS_URL: '' });

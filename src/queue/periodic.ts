@@ -1,0 +1,53 @@
+import { Queue, Worker } from 'bullmq';
+import { redisConnection } from './bullmq.js';
+
+export interface PeriodicTask {
+  /** The job's name, the same on every machine: one schedule per name in the cluster. */
+  name: string;
+  everyMs: number;
+  run(): Promise<void>;
+}
+
+/**
+ * Periodic work scheduled once per cluster: BullMQ job schedulers keyed by the task's name, so every worker that
+ * starts upserts the same schedule instead of adding its own timer, and each run goes to one worker.
+ */
+export class ClusterSchedule {
+  private readonly queue: Queue;
+  private readonly worker: Worker;
+
+  private constructor(redisUrl: string, tasks: readonly PeriodicTask[], onError: (task: string, error: unknown) => void) {
+    const byName = new Map(tasks.map((task) => [task.name, task]));
+    this.queue = new Queue('periodic', { connection: redisConnection(redisUrl), prefix: 'shoebox' });
+    this.queue.on('error', () => undefined);
+    this.worker = new Worker(
+      'periodic',
+      async (job) => {
+        try {
+          await byName.get(job.name)?.run();
+        } catch (error) {
+          onError(job.name, error);
+        }
+      },
+      { connection: redisConnection(redisUrl), prefix: 'shoebox', concurrency: 1 },
+    );
+    this.worker.on('error', () => undefined);
+  }
+
+  static async start(redisUrl: string, tasks: readonly PeriodicTask[], onError: (task: string, error: unknown) => void): Promise<ClusterSchedule> {
+    const schedule = new ClusterSchedule(redisUrl, tasks, onError);
+    for (const task of tasks) {
+      await schedule.queue.upsertJobScheduler(
+        task.name,
+        { every: task.everyMs },
+        { name: task.name, opts: { removeOnComplete: true, removeOnFail: true } },
+      );
+    }
+    return schedule;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.queue.close();
+  }
+}
