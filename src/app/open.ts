@@ -21,7 +21,7 @@ import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { routePhoto, runLane } from '../pipeline/runner.js';
 import { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
-import { recoverExpiredLeases } from './lease-recovery.js';
+import { recoverExpiredLeases, resetExpiredLeases } from './lease-recovery.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
@@ -113,7 +113,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
  * Every photo not in a terminal state goes back on the queue, oldest first.
  */
 async function resumeUnfinished(db: Db, queue: PhotoQueue, leaseMs: number): Promise<number> {
-  await recoverExpiredLeases(db, queue, leaseMs);
+  await resetExpiredLeases(db, leaseMs); // their photos are unfinished: queued below with the rest
   const unfinished = await db
     .select({ id: photos.id })
     .from(photos)

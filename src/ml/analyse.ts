@@ -67,7 +67,7 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
           return null;
         }
         const engine = await ml.ocr();
-        const read = await engine.recognize(ocrSource(input.mime, input.original, preview));
+        const read = await engine.recognize(await ocrSource(input.mime, async () => input.original, preview));
         return { text: read.text };
       })().catch((error: unknown) => {
         errors.ocr = message(error);

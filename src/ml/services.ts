@@ -35,8 +35,9 @@ export function noTextReason(gate: TextGateDecision): string {
 /** Types sharp reads directly: OCR reads those originals (small print needs the pixels); others the preview. */
 const SHARP_READABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif']);
 
-export function ocrSource(mime: string, original: string, preview: string): string {
-  return SHARP_READABLE.has(mime) ? original : preview;
+/** What OCR reads; the original is asked for only when it is the one read (it may have to be fetched). */
+export async function ocrSource(mime: string, original: () => Promise<string>, preview: string): Promise<string> {
+  return SHARP_READABLE.has(mime) ? original() : preview;
 }
 
 /** Loads once; a failed load is forgotten so the next call tries again (a model may be installed meanwhile). */

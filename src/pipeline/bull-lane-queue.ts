@@ -2,7 +2,7 @@
 // server and worker of a cluster. Servers add photos; only workers consume, each the lanes it was given (a GPU
 // machine can take faces and CLIP only). Unlike the in-process LaneQueue, slow lanes do not wait for the quick
 // lane's backlog: in a cluster each lane has its own machines' slots.
-import { BullPhotoQueue } from '../queue/bullmq.js';
+import { BullPhotoQueue, untilDrained } from '../queue/bullmq.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { LaneConcurrency, LaneHandlers } from './lane-queue.js';
 import { LANE_NAMES, type LaneName } from './lanes.js';
@@ -52,8 +52,8 @@ export class BullLaneQueue implements PhotoQueue {
     return depths.reduce((sum, n) => sum + n, 0);
   }
 
-  async idle(): Promise<void> {
-    while ((await this.depth()) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  idle(): Promise<void> {
+    return untilDrained(() => this.depth());
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,8 @@
 // no new faces, OCR, CLIP, caption or duplicate work starts (what runs, runs on), so a batch shows up first and is
 // analysed after — as Immich runs thumbnails as their own queue.
 import { LANE_NAMES, type LaneName } from './lanes.js';
-import { LocalQueue, type PhotoQueue } from './queue.js';
+import type { PhotoQueue } from '../queue/photo-queue.js';
+import { LocalQueue } from './queue.js';
 
 export interface LaneHandlers {
   /** Lanes with work for the photo now, from the database; settles a photo that has nothing left to do. */

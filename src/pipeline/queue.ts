@@ -5,10 +5,7 @@
 
 import type { PhotoQueue } from '../queue/photo-queue.js';
 
-export type { PhotoQueue };
-
 export type PhotoJobHandler = (photoId: string) => Promise<void>;
-
 
 export class LocalQueue implements PhotoQueue {
   // start(handler) consumes; at most `concurrency` photos at once.

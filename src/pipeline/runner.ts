@@ -61,10 +61,13 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
   const { photo } = found;
   const statuses: Statuses = { ...found.statuses };
   const lent = new Map<string, Promise<LocalFile>>();
+  const paths = new Map<string, string>();
   const localFile = async (key: string) => {
     let file = lent.get(key);
     if (!file) lent.set(key, (file = storage.localFile(key)));
-    return (await file).path;
+    const { path } = await file;
+    paths.set(key, path);
+    return path;
   };
   const ctx: StepContext = {
     photo,
@@ -78,13 +81,14 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
     shared: new Map(),
   };
   try {
-    return await runSteps(deps, ctx, lane, statuses);
+    // an error names the original by the path it was lent as, if it was: replaced by the photo's file name
+    return await runSteps(deps, ctx, lane, statuses, () => paths.get(photo.storageKey) ?? photo.storageKey);
   } finally {
     for (const file of lent.values()) await file.then((local) => local.release()).catch(() => undefined);
   }
 }
 
-async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, statuses: Statuses): Promise<LaneName[]> {
+async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, statuses: Statuses, originalPath: () => string): Promise<LaneName[]> {
   const { db, logger } = deps;
   const photoId = ctx.photo.id;
 
@@ -103,7 +107,7 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
     const renewal = setInterval(() => void renewLease(db, photoId, name, attempt).catch(() => undefined), deps.leaseMs / 3);
-    const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name]).finally(() => clearInterval(renewal));
+    const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath).finally(() => clearInterval(renewal));
     const recorded = await recordStep(db, photoId, name, attempt, outcome);
     statuses[name] = recorded ? outcome.status : 'pending';
     if (recorded && redo.length > 0) for (const step of await resetSteps(db, photoId, redo)) statuses[step] = 'pending';
@@ -133,7 +137,7 @@ interface Outcome {
   version?: string;
 }
 
-async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep): Promise<Outcome & { redo: StepName[] }> {
+async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep, originalPath: () => string): Promise<Outcome & { redo: StepName[] }> {
   const started = performance.now();
   let result: StepResult | null = null;
   let failure: string | null = null;
@@ -143,7 +147,7 @@ async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep): 
     version = await currentStepVersion(step, deps.ml);
     result = await step.run(ctx);
   } catch (error) {
-    failure = errorText(error, await ctx.original().catch(() => ctx.photo.storageKey), ctx.photo.filename);
+    failure = errorText(error, originalPath(), ctx.photo.filename);
   }
   const durationMs = Math.round(performance.now() - started);
   const status: StepStatus = failure ? 'failed' : result!.status;

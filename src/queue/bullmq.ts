@@ -18,8 +18,16 @@ export function redisConnection(redisUrl: string): ConnectionOptions {
   };
 }
 
+/** The key prefix of every Shoebox queue in Redis. */
+export const QUEUE_PREFIX = 'shoebox';
+
 /** How often idle() looks at the queue's counts. */
 const IDLE_POLL_MS = 50;
+
+/** Resolves once `depth` answers 0, asking every IDLE_POLL_MS (BullMQ has no event for a drained set of queues). */
+export async function untilDrained(depth: () => Promise<number>): Promise<void> {
+  while ((await depth()) > 0) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+}
 
 /**
  * A queue of photo ids on Redis (or Valkey) through BullMQ, shared by every server and worker of a cluster. The
@@ -40,7 +48,6 @@ export class BullPhotoQueue implements PhotoQueue {
     private readonly redisUrl: string,
     private readonly options: {
       concurrency: number;
-      prefix?: string;
       onError?: (photoId: string, error: unknown) => void;
       /**
        * How long a job may go without its worker renewing its lock before another worker takes it (a worker that
@@ -49,13 +56,12 @@ export class BullPhotoQueue implements PhotoQueue {
       leaseMs?: number;
     },
   ) {
-    const prefix = options.prefix ?? 'shoebox';
-    this.queue = new Queue(name, { connection: redisConnection(this.redisUrl), prefix });
+    this.queue = new Queue(name, { connection: redisConnection(this.redisUrl), prefix: QUEUE_PREFIX });
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
     // lost connections are retried by ioredis (commands wait); without listeners the errors would end the process
     this.redis.on('error', () => undefined);
     this.queue.on('error', () => undefined);
-    this.againKey = `${prefix}:${name}:again`;
+    this.againKey = `${QUEUE_PREFIX}:${name}:again`;
   }
 
   async add(photoId: string): Promise<void> {
@@ -81,7 +87,7 @@ export class BullPhotoQueue implements PhotoQueue {
       },
       {
         connection: redisConnection(this.redisUrl),
-        prefix: this.options.prefix ?? 'shoebox',
+        prefix: QUEUE_PREFIX,
         concurrency: this.options.concurrency,
         ...(this.options.leaseMs ? { lockDuration: this.options.leaseMs, stalledInterval: this.options.leaseMs, maxStalledCount: 5 } : {}),
       },
@@ -101,8 +107,8 @@ export class BullPhotoQueue implements PhotoQueue {
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
-  async idle(): Promise<void> {
-    while ((await this.depth()) > 0) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+  idle(): Promise<void> {
+    return untilDrained(() => this.depth());
   }
 
   /** Stops taking work and waits for this process's running jobs; waiting jobs stay in Redis for the next worker. */

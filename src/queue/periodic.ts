@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import { redisConnection } from './bullmq.js';
+import { QUEUE_PREFIX, redisConnection } from './bullmq.js';
 
 export interface PeriodicTask {
   /** The job's name, the same on every machine: one schedule per name in the cluster. */
@@ -18,7 +18,7 @@ export class ClusterSchedule {
 
   private constructor(redisUrl: string, tasks: readonly PeriodicTask[], onError: (task: string, error: unknown) => void) {
     const byName = new Map(tasks.map((task) => [task.name, task]));
-    this.queue = new Queue('periodic', { connection: redisConnection(redisUrl), prefix: 'shoebox' });
+    this.queue = new Queue('periodic', { connection: redisConnection(redisUrl), prefix: QUEUE_PREFIX });
     this.queue.on('error', () => undefined);
     this.worker = new Worker(
       'periodic',
@@ -29,7 +29,7 @@ export class ClusterSchedule {
           onError(job.name, error);
         }
       },
-      { connection: redisConnection(redisUrl), prefix: 'shoebox', concurrency: 1 },
+      { connection: redisConnection(redisUrl), prefix: QUEUE_PREFIX, concurrency: 1 },
     );
     this.worker.on('error', () => undefined);
   }

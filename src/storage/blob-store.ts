@@ -47,16 +47,6 @@ export class BlobNotFoundError extends Error {
   }
 }
 
-/** Runs `work` with a local file holding the blob's bytes, and releases it after. */
-export async function withLocalFile<T>(store: BlobStore, key: string, work: (file: string) => Promise<T>): Promise<T> {
-  const local = await store.localFile(key);
-  try {
-    return await work(local.path);
-  } finally {
-    await local.release();
-  }
-}
-
 /** A blob's whole bytes: for small ones only (sidecars, face crops). */
 export async function readBlob(store: BlobStore, key: string): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BlobNotFoundError, readBlob, withLocalFile, type BlobStore } from '../../src/storage/blob-store.js';
+import { BlobNotFoundError, readBlob, type BlobStore } from '../../src/storage/blob-store.js';
 import { LocalBlobStore } from '../../src/storage/local.js';
 import { Scratch } from '../../src/storage/scratch.js';
 
@@ -79,8 +79,9 @@ describe.each(stores)('blob store: $name', ({ open }) => {
   it('lends a local file with the bytes to a tool that needs a path', async () => {
     const store = await open();
     await store.put('originals/cc/dd/photo.jpg', bytes);
-    const read = await withLocalFile(store, 'originals/cc/dd/photo.jpg', async (file) => fs.readFileSync(file));
-    expect(read).toEqual(bytes);
+    const lent = await store.localFile('originals/cc/dd/photo.jpg');
+    expect(fs.readFileSync(lent.path)).toEqual(bytes);
+    await lent.release();
     expect(await store.stat('originals/cc/dd/photo.jpg')).not.toBeNull(); // releasing the loan keeps the blob
   });
 

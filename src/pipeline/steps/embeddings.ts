@@ -1,7 +1,6 @@
 import { photoEmbeddings } from '../../db/schema.js';
 import { ensureEmbeddingDimensions } from '../../db/vectors.js';
 import type { PipelineStep } from '../step.js';
-import { withLocalFile } from '../../storage/blob-store.js';
 import { derivedKey } from '../../storage/keys.js';
 
 /** CLIP image embedding of the preview (upright, ≤1440 px: CLIP looks at 224 px anyway). */
@@ -11,10 +10,10 @@ export const embeddingsStep: PipelineStep = {
   async modelVersion(ml) {
     return ml.clipVersion();
   },
-  async run({ photo, db, storage, ml }) {
+  async run({ photo, db, ml, localFile }) {
     const clip = await ml.clip();
     if (!clip) return { status: 'skipped', reason: ml.clipMissingReason() };
-    const embedding = await withLocalFile(storage, derivedKey(photo.id, 'preview.jpg'), (file) => clip.embedImage(file));
+    const embedding = await clip.embedImage(await localFile(derivedKey(photo.id, 'preview.jpg')));
     await ensureEmbeddingDimensions(db, clip.dimensions);
     const values = Array.from(embedding);
     await db

@@ -22,7 +22,7 @@ export const ocrStep: PipelineStep = {
       await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
       return { status: 'skipped', reason: noTextReason(gate) };
     }
-    const source = ocrSource(photo.mime, await original(), preview);
+    const source = await ocrSource(photo.mime, original, preview);
     const ocr = await ml.ocr();
     const result = await ocr.recognize(source);
     if (!result.text.trim()) {
