@@ -1,3 +1,4 @@
+import { startMetricsServer } from './metrics/server.js';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -12,6 +13,8 @@ import { scheduleUpkeep } from './library/upkeep.js';
 
 export interface RunningServer {
   url: string;
+  /** The port of GET /metrics without signing in, when SHOEBOX_METRICS_PORT asks for one. */
+  metricsPort?: number;
   app: FastifyInstance;
   /** The library's process resources (no user: see asOwner). */
   lib: LibraryContext;
@@ -75,16 +78,19 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     // Photos whose time in the trash is up go now, then every hour; in a cluster, a periodic job its workers run once.
     const trashPurge = settings.redisUrl ? { stop: async () => {} } : scheduleTrashPurge(lib);
     const upkeep = scheduleUpkeep(lib);
+    const metricsServer = settings.metricsPort === undefined ? null : await startMetricsServer(lib.metrics, settings.host, settings.metricsPort);
     const opened = lib;
     let closing: Promise<void> | null = null;
     return {
       url,
+      metricsPort: metricsServer?.port,
       app,
       lib: opened,
       close() {
         closing ??= (async () => {
           await trashPurge.stop();
           await upkeep.stop();
+          await metricsServer?.close();
           await app.close();
           await opened.close();
           lock?.release();

@@ -1,6 +1,7 @@
-import { and, eq, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { photoSteps } from '../db/schema.js';
+import { photos, photoSteps } from '../db/schema.js';
+import { withDependents, type StepName } from '../pipeline/state.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 
 /**
@@ -23,4 +24,28 @@ export async function recoverExpiredLeases(db: Db, queue: PhotoQueue, leaseMs: n
   const photoIds = await resetExpiredLeases(db, leaseMs);
   for (const id of photoIds) await queue.add(id);
   return photoIds.length;
+}
+
+/**
+ * Steps that failed for want of a service and whose time to try again has come (pipeline/retry.ts) go back to
+ * pending, with the steps skipped because they needed them, and their photos back on the queue. Returns how many.
+ */
+export async function retryDueSteps(db: Db, queue: PhotoQueue, now: Date = new Date()): Promise<number> {
+  const due = await db
+    .update(photoSteps)
+    .set({ status: 'pending', error: null, retryAt: null })
+    .where(and(eq(photoSteps.status, 'failed'), lte(photoSteps.retryAt, now)))
+    .returning({ photoId: photoSteps.photoId, step: photoSteps.step });
+  const byPhoto = new Map<string, StepName[]>();
+  for (const { photoId, step } of due) byPhoto.set(photoId, [...(byPhoto.get(photoId) ?? []), step as StepName]);
+  for (const [photoId, steps] of byPhoto) {
+    const dependents = [...new Set(steps.flatMap((step) => withDependents(step)))];
+    await db
+      .update(photoSteps)
+      .set({ status: 'pending', error: null })
+      .where(and(eq(photoSteps.photoId, photoId), inArray(photoSteps.step, dependents), eq(photoSteps.status, 'skipped')));
+    await db.update(photos).set({ state: 'pending', updatedAt: now }).where(eq(photos.id, photoId));
+    await queue.add(photoId);
+  }
+  return byPhoto.size;
 }

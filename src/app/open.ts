@@ -1,12 +1,13 @@
 // Opening a library: the process's resources (database, storage, queue, models) wired together, and the
 // pipeline's worker started on request. The one place that knows both the library and the pipeline runner.
 import path from 'node:path';
-import { notInArray } from 'drizzle-orm';
+import { notInArray, sql } from 'drizzle-orm';
+import { Metrics } from '../metrics/metrics.js';
 import { libraryOwnerId } from '../auth/users.js';
 import { asOwner } from '../library/owner.js';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
-import { openDatabase, type Database, type Db } from '../db/connection.js';
+import { openDatabase, rows, type Database, type Db } from '../db/connection.js';
 import { prewarmSemanticSearch } from '../db/prewarm.js';
 import { photos } from '../db/schema.js';
 import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
@@ -19,14 +20,14 @@ import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { routePhoto, runLane } from '../pipeline/runner.js';
-import { ClusterSchedule } from '../queue/periodic.js';
+import { ClusterSchedule, LocalSchedule, type PeriodicTask } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
-import { recoverExpiredLeases, resetExpiredLeases } from './lease-recovery.js';
+import { recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { LocalBlobStore } from '../storage/local.js';
+import { openBlobStore } from '../storage/open.js';
 import { Scratch } from '../storage/scratch.js';
 import { seedCategories } from '../library/categories.js';
 import { ensureSearchDocuments } from '../search/documents.js';
@@ -48,7 +49,13 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   );
   const { db } = database;
   const scratch = new Scratch(path.join(settings.dataDir, 'tmp'));
-  const storage: BlobStore = new LocalBlobStore(settings.dataDir, scratch);
+  let storage: BlobStore;
+  try {
+    storage = await openBlobStore(settings.storage, settings.dataDir, scratch);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   // Uploads cut short by a crash leave temp files. Only the embedded mode owns its folder alone; a shared
   // folder in cluster mode may hold other servers' uploads in flight.
   if (database.kind === 'embedded') await scratch.sweep();
@@ -60,8 +67,17 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   const queue = settings.redisUrl
     ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed, settings.stepLeaseSeconds * 1000)
     : new LaneQueue(laneConcurrency(settings), crashed);
+  const metrics = new Metrics({
+    queue,
+    pool: database.poolUse,
+    openSteps: async () =>
+      rows<{ step: string; status: string; count: number }>(
+        db,
+        sql`select step, status, count(*)::int as count from photo_steps where status in ('pending', 'running', 'failed') group by step, status`,
+      ),
+  });
   let pipelineStarted = false;
-  let schedule: ClusterSchedule | null = null;
+  let schedule: ClusterSchedule | LocalSchedule | null = null;
   const prewarm = database.kind === 'embedded' ? prewarmSemanticSearch(database) : null;
   prewarm?.done.then(
     ({ pages, ms }) => pages > 0 && logger.debug({ pages, ms }, 'semantic search pages read into the database cache'),
@@ -77,6 +93,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     queue,
     ml,
     logger,
+    metrics,
     async startPipeline(options = {}) {
       if (pipelineStarted) return;
       pipelineStarted = true;
@@ -88,8 +105,11 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       const leaseMs = settings.stepLeaseSeconds * 1000;
       const resumed = await resumeUnfinished(db, queue, database.kind === 'embedded' ? 0 : leaseMs);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');
-      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs };
-      if (settings.redisUrl) schedule = await startClusterSchedule(lib, settings.redisUrl, leaseMs);
+      const retryBaseMs = settings.stepRetrySeconds * 1000;
+      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics };
+      const tasks = periodicTasks(lib, leaseMs, retryBaseMs);
+      const onError = (task: string, error: unknown) => logger.error({ task, err: error }, 'periodic task failed');
+      schedule = settings.redisUrl ? await ClusterSchedule.start(settings.redisUrl, tasks, onError) : new LocalSchedule(tasks, onError);
       queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) }, options.lanes);
     },
     async close() {
@@ -98,6 +118,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       await prewarm?.done.catch(() => undefined);
       await queue.close();
       await ml.close();
+      await storage.close();
       await database.close();
       await Promise.all([closeMetadataReader(), stopDecoderWorkers(), closeRawExtractor()]);
     },
@@ -124,12 +145,24 @@ async function resumeUnfinished(db: Db, queue: PhotoQueue, leaseMs: number): Pro
 }
 
 /**
- * A cluster's periodic work, run by its workers once per cluster (embedded: `serve`'s timers): steps whose runner
- * died are taken again when their lease has run out, and photos whose time in the trash is up are removed.
+ * The pipeline's periodic work: steps that failed for want of a service are tried again when their time comes;
+ * in a cluster, steps whose runner died are taken again when their lease has run out, and photos whose time in
+ * the trash is up are removed (embedded: `serve`'s timer). Run once per cluster by its workers (BullMQ job
+ * schedulers), or on this process's timers.
  */
-function startClusterSchedule(lib: LibraryContext, redisUrl: string, leaseMs: number): Promise<ClusterSchedule> {
+function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number): PeriodicTask[] {
   const { logger } = lib;
-  const tasks = [
+  const retries: PeriodicTask = {
+    name: 'step-retries',
+    everyMs: Math.min(15_000, Math.max(500, Math.round(retryBaseMs / 4))),
+    run: async () => {
+      const queued = await retryDueSteps(lib.db, lib.queue);
+      if (queued > 0) logger.info({ photos: queued }, 'steps that failed for want of a service are tried again');
+    },
+  };
+  if (!lib.settings.redisUrl) return [retries];
+  return [
+    retries,
     {
       name: 'lease-recovery',
       everyMs: Math.max(1000, Math.round(leaseMs / 2)),
@@ -151,5 +184,4 @@ function startClusterSchedule(lib: LibraryContext, redisUrl: string, leaseMs: nu
         ]
       : []),
   ];
-  return ClusterSchedule.start(redisUrl, tasks, (task, error) => logger.error({ task, err: error }, 'periodic task failed'));
 }

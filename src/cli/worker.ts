@@ -1,3 +1,4 @@
+import { startMetricsServer } from '../metrics/server.js';
 import { openLibrary } from '../app/open.js';
 import type { Settings } from '../config/settings.js';
 import { createLogger } from '../logger.js';
@@ -27,7 +28,15 @@ export async function runWorker(settings: Settings, flags: { steps?: string }): 
   const logger = createLogger(settings.logLevel);
   const lib = await openLibrary(settings, logger);
   await lib.startPipeline({ lanes });
-  logger.info({ lanes, concurrency: settings.concurrency }, 'worker started');
-  process.stderr.write(`Shoebox worker is running (lanes: ${lanes.join(', ')})\n`);
-  closeOnSignals(logger, () => lib.close(), 'worker stopping: finishing the steps it runs');
+  const metrics = settings.metricsPort === undefined ? null : await startMetricsServer(lib.metrics, settings.host, settings.metricsPort);
+  logger.info({ lanes, concurrency: settings.concurrency, metricsPort: metrics?.port }, 'worker started');
+  process.stderr.write(`Shoebox worker is running (lanes: ${lanes.join(', ')}${metrics ? `; metrics on port ${metrics.port}` : ''})\n`);
+  closeOnSignals(
+    logger,
+    async () => {
+      await metrics?.close();
+      await lib.close();
+    },
+    'worker stopping: finishing the steps it runs',
+  );
 }

@@ -15,7 +15,10 @@ const settingsSchema = z.object({
   /** Connections to a PostgreSQL server (cluster mode). */
   databasePoolSize: z.coerce.number().int().min(1).max(100),
   /** BullMQ on Redis or Valkey: the pipeline's queue shared by the servers and workers of a cluster. */
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
   /** Whether `serve` runs the pipeline's worker in its process (`--no-worker`: the API only, with REDIS_URL). */
   worker: z.boolean().default(true),
   /**
@@ -23,6 +26,32 @@ const settingsSchema = z.object({
    * cluster); the runner renews it every third of this while the step works.
    */
   stepLeaseSeconds: z.coerce.number().int().min(2).max(86_400),
+  /** The first wait before a step that failed for want of a service (object storage down) is tried again; it doubles each time. */
+  stepRetrySeconds: z.coerce.number().int().min(1).max(3_600),
+  /** Where originals, sidecars and derived files are kept: the data folder, or an S3-compatible bucket. */
+  storage: z.object({
+    /** `s3://bucket/prefix` (SHOEBOX_STORAGE); unset or `local`: the data folder. */
+    url: z
+      .string()
+      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 's3://bucket/prefix with a valid bucket name')
+      .optional(),
+    /** The S3 API's address for a store other than AWS (MinIO, Garage, Ceph, R2); unset: AWS for the region. */
+    endpoint: z.string().url().optional(),
+    /** The address browsers reach the store at, for presigned links, where it differs from `endpoint`. */
+    publicEndpoint: z.string().url().optional(),
+    region: z.string().min(1),
+    /** Bucket in the path (`endpoint/bucket/key`) instead of the host name: what MinIO and Garage expect. */
+    forcePathStyle: z.boolean(),
+    /** Keys; unset: the AWS SDK's own chain (AWS_ACCESS_KEY_ID…, profiles, instance roles). */
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    /** Seconds a presigned link to an original lasts; 0 streams originals through the server. */
+    presignSeconds: z.coerce.number().int().min(0).max(604_800),
+    /** Local copies of stored files a worker's tools read (originals mostly), kept up to this size. */
+    cacheMb: z.coerce.number().int().min(16).max(1_048_576),
+  }),
+  /** A port of its own for GET /metrics without signing in (workers have no API); unset: only the API's admin-only /metrics. */
+  metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   /** Days a deleted photo stays in the trash before it is removed for good; 0 keeps it until the trash is emptied. */
   trashDays: z.coerce.number().int().min(0).max(36_500),
@@ -74,7 +103,8 @@ const settingsSchema = z.object({
 
 export type Settings = z.infer<typeof settingsSchema>;
 export type MlSettings = Settings['ml'];
-export type SettingsOverrides = Partial<Omit<Settings, 'ml'>> & { ml?: Partial<MlSettings> };
+export type StorageSettings = Settings['storage'];
+export type SettingsOverrides = Partial<Omit<Settings, 'ml' | 'storage'>> & { ml?: Partial<MlSettings>; storage?: Partial<StorageSettings> };
 
 const MB = 1024 * 1024;
 
@@ -98,6 +128,19 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
     redisUrl: env.REDIS_URL || undefined,
     stepLeaseSeconds: env.SHOEBOX_STEP_LEASE_SECONDS || 300,
+    stepRetrySeconds: env.SHOEBOX_STEP_RETRY_SECONDS || 30,
+    storage: {
+      url: env.SHOEBOX_STORAGE && env.SHOEBOX_STORAGE !== 'local' ? env.SHOEBOX_STORAGE : undefined,
+      endpoint: env.SHOEBOX_S3_ENDPOINT || undefined,
+      publicEndpoint: env.SHOEBOX_S3_PUBLIC_ENDPOINT || undefined,
+      region: env.SHOEBOX_S3_REGION || env.AWS_REGION || 'us-east-1',
+      forcePathStyle: env.SHOEBOX_S3_FORCE_PATH_STYLE === '1' || env.SHOEBOX_S3_FORCE_PATH_STYLE === 'true',
+      accessKeyId: env.SHOEBOX_S3_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.SHOEBOX_S3_SECRET_ACCESS_KEY || undefined,
+      presignSeconds: env.SHOEBOX_S3_PRESIGN_SECONDS || 0,
+      cacheMb: env.SHOEBOX_S3_CACHE_MB || 2048,
+    },
+    metricsPort: env.SHOEBOX_METRICS_PORT || undefined,
     logLevel: env.LOG_LEVEL ?? 'info',
     trashDays: env.SHOEBOX_TRASH_DAYS || 30,
     allowedHosts: (env.SHOEBOX_ALLOWED_HOSTS ?? '').split(/[,\s]+/).filter(Boolean),
@@ -132,10 +175,14 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       },
     },
   };
-  const { ml: mlOverrides, ...rest } = overrides;
-  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const mlDefined = Object.fromEntries(Object.entries(mlOverrides ?? {}).filter(([, v]) => v !== undefined));
-  const parsed = settingsSchema.safeParse({ ...fromEnv, ...defined, ml: { ...fromEnv.ml, ...mlDefined } });
+  const { ml: mlOverrides, storage: storageOverrides, ...rest } = overrides;
+  const definedOnly = (values: object) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  const parsed = settingsSchema.safeParse({
+    ...fromEnv,
+    ...definedOnly(rest),
+    ml: { ...fromEnv.ml, ...definedOnly(mlOverrides ?? {}) },
+    storage: { ...fromEnv.storage, ...definedOnly(storageOverrides ?? {}) },
+  });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid settings: ${problems}`);
@@ -144,7 +191,15 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     throw new Error('invalid settings: REDIS_URL needs DATABASE_URL too: the workers fed from Redis share the library through a PostgreSQL server');
   }
   if (!parsed.data.worker && !parsed.data.redisUrl) {
-    throw new Error('invalid settings: --no-worker needs REDIS_URL (and DATABASE_URL): without a shared queue no worker elsewhere would process the photos');
+    throw new Error(
+      'invalid settings: --no-worker needs REDIS_URL (and DATABASE_URL): without a shared queue no worker elsewhere would process the photos',
+    );
+  }
+  const { storage } = parsed.data;
+  if (!storage.accessKeyId !== !storage.secretAccessKey) {
+    throw new Error(
+      "invalid settings: SHOEBOX_S3_ACCESS_KEY_ID and SHOEBOX_S3_SECRET_ACCESS_KEY go together (or leave both unset for the AWS SDK's own chain)",
+    );
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
 }

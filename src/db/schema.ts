@@ -161,9 +161,12 @@ export const photoSteps = pgTable(
     /** When the running attempt started, renewed while it runs: its lease (settings' stepLeaseSeconds, pipeline/runner.ts). */
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** A step failed for want of a service (object storage down): when it is tried again (pipeline/retry.ts). */
+    retryAt: timestamp('retry_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.photoId, t.step] }),
+    index('photo_steps_retry_idx').on(t.retryAt).where(sql`${t.retryAt} is not null`),
     index('photo_steps_step_status_idx').on(t.step, t.status),
     // the jobs page: the latest step started and finished (has anything changed?), steps finished lately (the
     // rate), and failures newest first

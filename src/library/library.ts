@@ -1,3 +1,4 @@
+import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import type { Database, Db } from '../db/connection.js';
@@ -18,6 +19,8 @@ export interface LibraryContext {
   queue: PhotoQueue;
   ml: MlServices;
   logger: Logger;
+  /** This process's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
   /** Starts the pipeline workers and re-queues everything a crash or stop left unfinished. */
   startPipeline(options?: { lanes?: readonly LaneName[] }): Promise<void>;
   close(): Promise<void>;

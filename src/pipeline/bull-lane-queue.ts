@@ -3,7 +3,7 @@
 // machine can take faces and CLIP only). Unlike the in-process LaneQueue, slow lanes do not wait for the quick
 // lane's backlog: in a cluster each lane has its own machines' slots.
 import { BullPhotoQueue, untilDrained } from '../queue/bullmq.js';
-import type { PhotoQueue } from '../queue/photo-queue.js';
+import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import type { LaneConcurrency, LaneHandlers } from './lane-queue.js';
 import { LANE_NAMES, type LaneName } from './lanes.js';
 
@@ -44,6 +44,12 @@ export class BullLaneQueue implements PhotoQueue {
     };
     for (const lane of lanes) this.lanes[lane].start(async (photoId) => send(photoId, await handlers.run(photoId, lane)));
     this.dispatcher.start(async (photoId) => send(photoId, await handlers.route(photoId)));
+  }
+
+  async load(): Promise<Record<string, QueueLoad>> {
+    const queues = Object.entries({ dispatch: this.dispatcher, ...this.lanes });
+    const loads = await Promise.all(queues.map(([, queue]) => queue.queueLoad()));
+    return Object.fromEntries(queues.map(([name], i) => [name, loads[i]!]));
   }
 
   /** Photos waiting or running in the dispatcher and the lanes, cluster-wide (a photo in two lanes counts twice). */

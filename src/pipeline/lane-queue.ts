@@ -4,7 +4,7 @@
 // no new faces, OCR, CLIP, caption or duplicate work starts (what runs, runs on), so a batch shows up first and is
 // analysed after — as Immich runs thumbnails as their own queue.
 import { LANE_NAMES, type LaneName } from './lanes.js';
-import type { PhotoQueue } from '../queue/photo-queue.js';
+import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import { LocalQueue } from './queue.js';
 
 export interface LaneHandlers {
@@ -66,6 +66,11 @@ export class LaneQueue implements PhotoQueue {
       });
     }
     this.dispatcher.start(async (photoId) => this.send(photoId, await handlers.route(photoId)));
+  }
+
+  async load(): Promise<Record<string, QueueLoad>> {
+    const workers = this.handlers ? 1 : 0;
+    return Object.fromEntries(Object.entries(this.laneDepths()).map(([lane, depth]) => [lane, { ...depth, workers }]));
   }
 
   /** Distinct photos waiting or running in any lane. */

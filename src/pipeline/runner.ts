@@ -1,3 +1,5 @@
+import type { Metrics } from '../metrics/metrics.js';
+import { isTransient, retryDelayMs, retryNote } from './retry.js';
 import path from 'node:path';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -19,7 +21,11 @@ export interface RunnerDeps {
    * stepLeaseSeconds): the runner renews the lease every third of it while the step works, so a long step keeps it.
    */
   leaseMs: number;
+  /** The first wait before a step that failed for want of a service is tried again (pipeline/retry.ts). */
+  retryBaseMs: number;
   storage: BlobStore;
+  /** Step durations and failures for /metrics. */
+  metrics?: Pick<Metrics, 'stepFinished'>;
   steps: Readonly<Record<StepName, PipelineStep>>;
   ml: MlServices;
   logger: Logger;
@@ -44,6 +50,9 @@ async function loadStatuses(db: Db, photoId: string): Promise<Statuses> {
 
 /** The photo's step statuses as one JSON object, read in the same statement as its row (one query, not two). */
 const stepStatusesJson = sql<Statuses | null>`(select json_object_agg(s.step, s.status) from ${photoSteps} s where s.photo_id = ${photos.id})`;
+
+/** Whether a step of the photo failed for want of a service and will be tried again (pipeline/retry.ts). */
+const retryingSql = sql<boolean>`exists (select 1 from ${photoSteps} s where s.photo_id = ${photos.id} and s.status = 'failed' and s.retry_at is not null)`;
 
 /**
  * Runs the photo's steps of one lane that can run now, in order, recording each outcome; then settles the
@@ -97,7 +106,7 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
     const decision = decideStep(name, statuses);
     if (decision.action === 'none' || decision.action === 'wait') continue;
     if (decision.action === 'skip') {
-      await recordStep(db, photoId, name, null, { status: 'skipped', error: decision.reason, durationMs: 0 });
+      await recordStep(db, photoId, name, null, { status: 'skipped', error: decision.reason, durationMs: 0, retryAt: null });
       statuses[name] = 'skipped';
       logger.info({ photoId, step: name, durationMs: 0, outcome: 'skipped', reason: decision.reason }, 'step skipped');
       continue;
@@ -107,8 +116,10 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
     const renewal = setInterval(() => void renewLease(db, photoId, name, attempt).catch(() => undefined), deps.leaseMs / 3);
-    const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath).finally(() => clearInterval(renewal));
+    const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt).finally(() => clearInterval(renewal));
     const recorded = await recordStep(db, photoId, name, attempt, outcome);
+    const failure = outcome.status === 'failed' ? (outcome.retryAt ? 'service' : 'photo') : undefined;
+    deps.metrics?.stepFinished(name, outcome.status, outcome.durationMs / 1000, failure);
     statuses[name] = recorded ? outcome.status : 'pending';
     if (recorded && redo.length > 0) for (const step of await resetSteps(db, photoId, redo)) statuses[step] = 'pending';
     const line = { photoId, step: name, durationMs: outcome.durationMs, outcome: outcome.status, ...(outcome.error ? { error: outcome.error } : {}) };
@@ -135,12 +146,21 @@ interface Outcome {
   error: string | null;
   durationMs: number;
   version?: string;
+  /** A failure for want of a service: when the step is tried again (null: not by itself). */
+  retryAt: Date | null;
 }
 
-async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep, originalPath: () => string): Promise<Outcome & { redo: StepName[] }> {
+async function runStep(
+  deps: RunnerDeps,
+  ctx: StepContext,
+  step: PipelineStep,
+  originalPath: () => string,
+  attempt: number,
+): Promise<Outcome & { redo: StepName[] }> {
   const started = performance.now();
   let result: StepResult | null = null;
   let failure: string | null = null;
+  let retryAt: Date | null = null;
   let version = step.version;
   try {
     // Read before running: the version names the model the step is about to use.
@@ -148,11 +168,16 @@ async function runStep(deps: RunnerDeps, ctx: StepContext, step: PipelineStep, o
     result = await step.run(ctx);
   } catch (error) {
     failure = errorText(error, originalPath(), ctx.photo.filename);
+    const delayMs = isTransient(error) ? retryDelayMs(attempt, deps.retryBaseMs) : null;
+    if (delayMs !== null) {
+      retryAt = new Date(Date.now() + delayMs);
+      failure += retryNote(attempt, delayMs);
+    }
   }
   const durationMs = Math.round(performance.now() - started);
   const status: StepStatus = failure ? 'failed' : result!.status;
   const error = failure ?? (result?.status === 'skipped' ? result.reason : null);
-  return { status, error, durationMs, version, redo: result?.status === 'done' ? (result.redo ?? []) : [] };
+  return { status, error, durationMs, version, retryAt, redo: result?.status === 'done' ? (result.redo ?? []) : [] };
 }
 
 /** Puts steps a result made stale, and what depends on them, back to pending; returns those reset. */
@@ -216,10 +241,14 @@ async function recordStep(db: Db, photoId: string, step: StepName, attempt: numb
 async function settle(deps: RunnerDeps, photoId: string, options: { searchChanged: boolean }): Promise<LaneName[]> {
   const { db, storage } = deps;
   const settled = await db.transaction(async (tx) => {
-    const [row] = await tx.select({ state: photos.state, statuses: stepStatusesJson }).from(photos).where(eq(photos.id, photoId)).for('update');
+    const [row] = await tx
+      .select({ state: photos.state, statuses: stepStatusesJson, retrying: retryingSql })
+      .from(photos)
+      .where(eq(photos.id, photoId))
+      .for('update');
     if (!row) return null;
     const statuses: Statuses = { ...row.statuses };
-    const state: PhotoState = derivePhotoState(statuses);
+    const state: PhotoState = derivePhotoState(statuses, { retrying: row.retrying });
     if (state !== row.state) await tx.update(photos).set({ state, updatedAt: new Date() }).where(eq(photos.id, photoId));
     return { state, previous: row.state, statuses };
   });

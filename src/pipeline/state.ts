@@ -1,18 +1,7 @@
 // The photo state machine, as pure functions: the database stores step statuses, the photo state follows from them.
 
 /** Steps in the order they run. */
-export const STEP_NAMES = [
-  'preprocessing',
-  'metadata',
-  'hashes',
-  'palette',
-  'embeddings',
-  'faces',
-  'tags',
-  'ocr',
-  'captions',
-  'duplicates',
-] as const;
+export const STEP_NAMES = ['preprocessing', 'metadata', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates'] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;
@@ -62,11 +51,12 @@ export function isTerminal(state: string): boolean {
 
 /**
  * The photo's state from its steps: `failed` when an essential step failed, `partial` when any other failed,
- * `completed` when everything is done or skipped, otherwise `processing` (something ran) or `pending`.
+ * `completed` when everything is done or skipped, otherwise `processing` (something ran) or `pending`. A photo
+ * with a step that will be tried again by itself (`retrying`: it failed for want of a service) is not finished.
  */
-export function derivePhotoState(steps: Partial<Record<StepName, StepStatus>>): PhotoState {
+export function derivePhotoState(steps: Partial<Record<StepName, StepStatus>>, options: { retrying?: boolean } = {}): PhotoState {
   const statuses = STEP_NAMES.map((name) => steps[name] ?? 'pending');
-  const unfinished = statuses.some((s) => s === 'pending' || s === 'running');
+  const unfinished = options.retrying || statuses.some((s) => s === 'pending' || s === 'running');
   if (!unfinished) {
     if (ESSENTIAL_STEPS.some((name) => steps[name] === 'failed')) return 'failed';
     if (statuses.includes('failed')) return 'partial';

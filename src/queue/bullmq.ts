@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { PhotoQueue } from './photo-queue.js';
+import type { PhotoQueue, QueueLoad } from './photo-queue.js';
 
 export type PhotoHandler = (photoId: string) => Promise<void>;
 
@@ -105,6 +105,17 @@ export class BullPhotoQueue implements PhotoQueue {
   async depth(): Promise<number> {
     const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Jobs waiting and running, and the workers connected to the queue, cluster-wide. */
+  async queueLoad(): Promise<QueueLoad> {
+    const [counts, workers] = await Promise.all([
+      this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused'),
+      this.queue.getWorkersCount(),
+    ]);
+    const running = counts.active ?? 0;
+    const waiting = Object.values(counts).reduce((sum, n) => sum + n, 0) - running;
+    return { waiting, running, workers };
   }
 
   idle(): Promise<void> {

@@ -7,8 +7,17 @@ export interface PhotoQueue {
   add(photoId: string): Promise<void>;
   /** Photos waiting or running. */
   depth(): Promise<number>;
+  /** Per lane (the pipeline's queues): photos waiting and running, and the workers taking them (for /metrics). */
+  load?(): Promise<Record<string, QueueLoad>>;
   /** Resolves once nothing is waiting or running. */
   idle(): Promise<void>;
   /** Stops taking new work and waits for running jobs to finish. */
   close(): Promise<void>;
+}
+
+export interface QueueLoad {
+  waiting: number;
+  running: number;
+  /** Processes consuming the queue (cluster-wide with Redis; 1 or 0 in process). */
+  workers: number;
 }

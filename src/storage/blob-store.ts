@@ -38,12 +38,35 @@ export interface BlobStore {
   removePrefix(prefix: string): Promise<void>;
   /** A local file with the blob's bytes (the file itself where the store is a local folder). */
   localFile(key: string): Promise<LocalFile>;
+  /** A time-limited link a browser can fetch the blob from directly, where the store can give one. */
+  presignedUrl?(key: string, options: PresignOptions): Promise<string>;
+  /** Lets go of connections and local copies. */
+  close(): Promise<void>;
+}
+
+export interface PresignOptions {
+  expiresInSeconds: number;
+  contentType: string;
+  /** The Content-Disposition header the store answers with (file name, inline or attachment). */
+  contentDisposition?: string;
 }
 
 export class BlobNotFoundError extends Error {
   constructor(readonly key: string) {
     super(`no such file in storage: ${key}`);
     this.name = 'BlobNotFoundError';
+  }
+}
+
+/**
+ * The store could not be reached or answered with a server error: the operation may work later. A pipeline step
+ * failing with it is tried again (pipeline/retry.ts); an API request gets a 503.
+ */
+export class StorageUnavailableError extends Error {
+  readonly transient = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageUnavailableError';
   }
 }
 

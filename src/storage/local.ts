@@ -106,4 +106,6 @@ export class LocalBlobStore implements BlobStore {
     if (!(await this.stat(key))) throw new BlobNotFoundError(key);
     return { path: file, release: async () => undefined };
   }
+
+  async close(): Promise<void> {}
 }

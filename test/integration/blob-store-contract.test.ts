@@ -1,14 +1,26 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BlobNotFoundError, readBlob, type BlobStore } from '../../src/storage/blob-store.js';
+import { LocalFileCache } from '../../src/storage/file-cache.js';
 import { LocalBlobStore } from '../../src/storage/local.js';
+import { s3Client, S3BlobStore } from '../../src/storage/s3.js';
 import { Scratch } from '../../src/storage/scratch.js';
+import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 
 // One contract for every blob store: what the library and the pipeline rely on, whichever store holds the files.
 const folders: string[] = [];
-afterAll(() => folders.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+const opened: BlobStore[] = [];
+let s3: S3Server;
+beforeAll(async () => {
+  s3 = await startS3Server();
+});
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  await s3?.stop();
+  folders.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+});
 const folder = () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-blobs-'));
   folders.push(dir);
@@ -23,7 +35,27 @@ const stores: { name: string; open(): Promise<BlobStore> }[] = [
       return new LocalBlobStore(root, new Scratch(path.join(root, 'tmp')));
     },
   },
+  {
+    name: 'S3 bucket (AWS SDK → s3rver over HTTP)',
+    async open() {
+      const store = await openS3Store(`contract-${opened.length}`);
+      return store;
+    },
+  },
 ];
+
+async function openS3Store(prefix: string, cacheBytes = 64 * 1024 * 1024): Promise<S3BlobStore> {
+  const client = s3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  const store = new S3BlobStore(client, { bucket: s3.bucket, prefix }, await LocalFileCache.open(folder(), cacheBytes));
+  opened.push(store);
+  await store.check();
+  return store;
+}
 
 describe.each(stores)('blob store: $name', ({ open }) => {
   const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 251));

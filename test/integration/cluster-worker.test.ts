@@ -6,36 +6,64 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { runCli, shoeboxBin } from '../helpers/cli.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { assets, authFetch, libraryDatabaseUrl, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 // The `postgres` project only (vitest.config.ts): an API server and separate worker processes sharing a real
-// PostgreSQL database and a real Redis.
-describe('an API server with separate workers (PostgreSQL + Redis)', () => {
+// PostgreSQL database, a real Redis and an S3 bucket (s3rver), each with its own data folder: nothing shared on disk.
+describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => {
   let redis: RedisServer;
+  let s3: S3Server;
   let server: TestServer;
   let databaseUrl: string;
   const workers: ChildProcess[] = [];
+  const workerFolders: string[] = [];
 
   beforeAll(async () => {
     redis = await startRedisServer();
+    s3 = await startS3Server();
     const dataDir = tempDir();
     databaseUrl = (await libraryDatabaseUrl(dataDir))!;
-    server = await startTestServer({ dataDir, redisUrl: redis.url, worker: false });
+    const storage = s3.env('cluster');
+    server = await startTestServer({
+      dataDir,
+      redisUrl: redis.url,
+      worker: false,
+      storage: {
+        url: storage.SHOEBOX_STORAGE,
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+      },
+    });
   });
 
   afterAll(async () => {
     for (const worker of workers) worker.kill('SIGKILL');
     await server?.dispose();
     await redis?.stop();
+    await s3?.stop();
+    for (const dir of workerFolders) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const startWorker = (args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
     new Promise<ChildProcess>((resolve, reject) => {
-      const child = spawn(process.execPath, [shoeboxBin, 'worker', '--data', server.dataDir, ...args], {
+      const dataDir = tempDir('shoebox-worker-');
+      workerFolders.push(dataDir);
+      const child = spawn(process.execPath, [shoeboxBin, 'worker', '--data', dataDir, ...args], {
         // one lease for every worker of the cluster, as in a deployment (BullMQ checks for stalled jobs once per
         // interval cluster-wide, at the interval of the worker that checked last); short, so a dead worker's steps
         // are taken again within the test
-        env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, LOG_LEVEL: 'warn', SHOEBOX_STEP_LEASE_SECONDS: '8', ...env },
+        env: {
+          ...process.env,
+          ...s3.env('cluster'),
+          DATABASE_URL: databaseUrl,
+          REDIS_URL: redis.url,
+          LOG_LEVEL: 'warn',
+          SHOEBOX_STEP_LEASE_SECONDS: '8',
+          ...env,
+        },
       });
       workers.push(child);
       let output = '';
@@ -63,11 +91,24 @@ describe('an API server with separate workers (PostgreSQL + Redis)', () => {
     await startWorker();
     const states = await waitForTerminal(server.url, ids);
     expect(Object.values(states).every((state) => state === 'completed' || state === 'completed_with_errors')).toBe(true);
+    // the API server's /metrics sees the cluster's workers per lane (BullMQ), and its own database pool
+    const metrics = await (await authFetch(`${server.url}/metrics`)).text();
+    const sample = (series: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((line) => line.startsWith(`${series} `))
+          ?.split(' ')[1],
+      );
+    expect(sample('shoebox_queue_workers{queue="faces"}')).toBe(2);
+    expect(sample('shoebox_queue_workers{queue="quick"}')).toBe(1);
+    expect(sample('shoebox_db_pool_connections{state="total"}')).toBeGreaterThan(0);
     const steps = await rows<{ step: string; status: string; attempts: number }>(
       server.lib.db,
       sql`select step, status, attempts from photo_steps where photo_id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`,
     );
     expect(steps.length).toBe(ids.length * 10);
+    expect(steps.filter((step) => step.status === 'failed')).toEqual([]);
     for (const step of steps) expect(step.attempts, `${step.step} ran ${step.attempts} times`).toBeLessThanOrEqual(1);
     const detail = await (await authFetch(`${server.url}/api/photos/${ids[0]}/thumbnail`)).arrayBuffer();
     expect(detail.byteLength).toBeGreaterThan(1000);

@@ -1,0 +1,2 @@
+ALTER TABLE "photo_steps" ADD COLUMN "retry_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "photo_steps_retry_idx" ON "photo_steps" USING btree ("retry_at") WHERE "photo_steps"."retry_at" is not null;

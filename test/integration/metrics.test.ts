@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+// GET /metrics in Prometheus' text format: admins only on the API's port, open on SHOEBOX_METRICS_PORT.
+describe('metrics', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ metricsPort: 0 });
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  const sample = (text: string, name: string, labels: string) => {
+    const line = text.split('\n').find((row) => row.startsWith(`${name}{${labels}}`));
+    return line === undefined ? undefined : Number(line.split(' ').at(-1));
+  };
+
+  it('counts requests by route, steps by outcome, and shows the queues, their workers and the process', async () => {
+    const { body } = await upload(server.url, [{ path: path.join(assets, 'formats/jpg/el_torcal_rocks.jpg') }]);
+    const id = body.items[0].id as string;
+    await waitForTerminal(server.url, [id]);
+    await authFetch(`${server.url}/api/photos/${id}`);
+    const response = await authFetch(`${server.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    expect(sample(text, 'shoebox_http_request_duration_seconds_count', 'method="POST",route="/api/photos",status="201"')).toBe(1);
+    // the route's pattern, never the photo's id: one series per route
+    expect(sample(text, 'shoebox_http_request_duration_seconds_count', 'method="GET",route="/api/photos/:id",status="200"')).toBe(1);
+    expect(text).not.toContain(id);
+    expect(sample(text, 'shoebox_step_duration_seconds_count', 'step="preprocessing",outcome="done"')).toBe(1);
+    expect(sample(text, 'shoebox_queue_workers', 'queue="quick"')).toBe(1);
+    expect(sample(text, 'shoebox_queue_jobs', 'queue="faces",state="waiting"')).toBe(0);
+    expect(text).toMatch(/^shoebox_process_resident_memory_bytes \d+/m);
+    expect(text).toContain('# TYPE shoebox_steps gauge');
+  });
+
+  it('is for admins on the API port, and open only on its own port', async () => {
+    expect((await authFetch(`${server.url}/metrics`, { anonymous: true })).status).toBe(401);
+    const open = await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`);
+    expect(open.status).toBe(200);
+    expect(await open.text()).toContain('shoebox_http_request_duration_seconds');
+    expect((await fetch(`http://127.0.0.1:${server.metricsPort}/api/photos`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { derivePhotoState, STEP_NAMES, type StepName, type StepStatus } from '../../src/pipeline/state.js';
+import { isTransient, retryDelayMs, retryNote, TRANSIENT_ATTEMPTS } from '../../src/pipeline/retry.js';
+import { StorageUnavailableError } from '../../src/storage/blob-store.js';
+
+describe('steps that failed for want of a service', () => {
+  it('are told apart from failures of the photo itself, also when wrapped', () => {
+    expect(isTransient(new StorageUnavailableError('object storage unavailable'))).toBe(true);
+    expect(isTransient(new Error('decoding failed', { cause: new StorageUnavailableError('down') }))).toBe(true);
+    expect(isTransient(new Error('Input buffer contains unsupported image format'))).toBe(false);
+    expect(isTransient('a string')).toBe(false);
+    expect(isTransient(null)).toBe(false);
+  });
+
+  it('wait twice as long each time, an hour at most, and stop after their tries', () => {
+    expect([1, 2, 3, 4].map((attempt) => retryDelayMs(attempt, 30_000))).toEqual([30_000, 60_000, 120_000, 240_000]);
+    expect(retryDelayMs(TRANSIENT_ATTEMPTS - 1, 1_000_000)).toBe(3_600_000);
+    expect(retryDelayMs(TRANSIENT_ATTEMPTS, 30_000)).toBeNull();
+    expect(retryNote(2, 60_000)).toBe(`; trying again in 60 s (try 2 of ${TRANSIENT_ATTEMPTS})`);
+    expect(retryNote(5, 480_000)).toBe(`; trying again in 8 min (try 5 of ${TRANSIENT_ATTEMPTS})`);
+  });
+
+  it('keep their photo unfinished until the retry has run', () => {
+    const steps = Object.fromEntries(STEP_NAMES.map((name) => [name, 'done'])) as Record<StepName, StepStatus>;
+    steps.preprocessing = 'failed';
+    expect(derivePhotoState(steps)).toBe('failed');
+    expect(derivePhotoState(steps, { retrying: true })).toBe('processing');
+  });
+});
