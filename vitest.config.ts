@@ -17,6 +17,7 @@ const ON_POSTGRES = [
   'test/integration/sharing.test.ts',
   'test/integration/postgres-server.test.ts',
   'test/integration/cluster-worker.test.ts',
+  'test/integration/cluster-faults.test.ts',
 ];
 
 export default defineConfig({
@@ -32,7 +33,7 @@ export default defineConfig({
         test: {
           name: 'embedded',
           include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-          exclude: ['test/integration/postgres-server.test.ts', 'test/integration/cluster-worker.test.ts'],
+          exclude: ['test/integration/postgres-server.test.ts', 'test/integration/cluster-worker.test.ts', 'test/integration/cluster-faults.test.ts'],
         },
       },
       { extends: true, test: { name: 'postgres', include: ON_POSTGRES, globalSetup: ['test/setup/postgres.ts'] } },

@@ -21,6 +21,7 @@ import type { Library, LibraryContext } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { routePhoto, runLane } from '../pipeline/runner.js';
 import { ClusterSchedule, LocalSchedule, type PeriodicTask } from '../queue/periodic.js';
+import { onRedisReconnect } from '../queue/reconnect.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
@@ -78,6 +79,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   });
   let pipelineStarted = false;
   let schedule: ClusterSchedule | LocalSchedule | null = null;
+  let reconnect: { close(): Promise<void> } | null = null;
   const prewarm = database.kind === 'embedded' ? prewarmSemanticSearch(database) : null;
   prewarm?.done.then(
     ({ pages, ms }) => pages > 0 && logger.debug({ pages, ms }, 'semantic search pages read into the database cache'),
@@ -109,10 +111,26 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics };
       const tasks = periodicTasks(lib, leaseMs, retryBaseMs);
       const onError = (task: string, error: unknown) => logger.error({ task, err: error }, 'periodic task failed');
-      schedule = settings.redisUrl ? await ClusterSchedule.start(settings.redisUrl, tasks, onError) : new LocalSchedule(tasks, onError);
+      if (settings.redisUrl) {
+        const cluster = await ClusterSchedule.start(settings.redisUrl, tasks, onError);
+        schedule = cluster;
+        // Redis restarted or wiped: its schedules and waiting jobs are put back from the database
+        reconnect = onRedisReconnect(
+          settings.redisUrl,
+          async () => {
+            await cluster.upsert();
+            const queued = await resumeUnfinished(db, queue, leaseMs);
+            logger.warn({ photos: queued }, 'Redis is back: unfinished photos queued again');
+          },
+          (error) => logger.error({ err: error }, 'queuing unfinished photos again after Redis came back failed'),
+        );
+      } else {
+        schedule = new LocalSchedule(tasks, onError);
+      }
       queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) }, options.lanes);
     },
     async close() {
+      await reconnect?.close();
       await schedule?.close();
       prewarm?.stop();
       await prewarm?.done.catch(() => undefined);

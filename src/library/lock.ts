@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '../process-alive.js';
 
 /** What a running Shoebox writes into its data folder, so other commands can find it or refuse to share it. */
 export interface LockInfo {
@@ -10,15 +11,6 @@ export interface LockInfo {
 }
 
 const lockPath = (dataDir: string) => path.join(dataDir, 'shoebox.lock');
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The URL the data folder's server wrote in its lock, whoever holds it now (the same process included). */
 export function lockedUrl(dataDir: string): string | null {
@@ -33,7 +25,7 @@ export function lockedUrl(dataDir: string): string | null {
 export function readLock(dataDir: string): LockInfo | null {
   try {
     const info = JSON.parse(fs.readFileSync(lockPath(dataDir), 'utf8')) as LockInfo;
-    return info.pid !== process.pid && isAlive(info.pid) ? info : null;
+    return info.pid !== process.pid && isProcessAlive(info.pid) ? info : null;
   } catch {
     return null;
   }

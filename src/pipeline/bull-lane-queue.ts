@@ -6,6 +6,7 @@ import { BullPhotoQueue, untilDrained } from '../queue/bullmq.js';
 import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import type { LaneConcurrency, LaneHandlers } from './lane-queue.js';
 import { LANE_NAMES, type LaneName } from './lanes.js';
+import { isWorthRetrying } from './retry.js';
 
 /** Photos looked up at once by a worker's dispatcher (a few database reads each). */
 const DISPATCH_CONCURRENCY = 4;
@@ -20,15 +21,22 @@ export class BullLaneQueue implements PhotoQueue {
     onError: (photoId: string, error: unknown, lane: LaneName | 'dispatch') => void = () => {},
     leaseMs?: number,
   ) {
+    const retryable = isWorthRetrying;
     this.dispatcher = new BullPhotoQueue('dispatch', redisUrl, {
       concurrency: DISPATCH_CONCURRENCY,
       leaseMs,
+      retryable,
       onError: (id, e) => onError(id, e, 'dispatch'),
     });
     this.lanes = Object.fromEntries(
       LANE_NAMES.map((lane) => [
         lane,
-        new BullPhotoQueue(`lane-${lane}`, redisUrl, { concurrency: concurrency[lane], leaseMs, onError: (id, e) => onError(id, e, lane) }),
+        new BullPhotoQueue(`lane-${lane}`, redisUrl, {
+          concurrency: concurrency[lane],
+          leaseMs,
+          retryable,
+          onError: (id, e) => onError(id, e, lane),
+        }),
       ]),
     ) as Record<LaneName, BullPhotoQueue>;
   }

@@ -1,6 +1,8 @@
 // Steps that fail for want of a service (the object store down, a timeout talking to it) are tried again by
 // themselves, later and less often each time; a step that fails on the photo itself (a corrupt file) is not.
 
+import { isDatabaseUnavailable } from '../db/availability.js';
+
 /** Tries in all before a step that keeps failing for want of a service stays failed (a person can retry it). */
 export const TRANSIENT_ATTEMPTS = 8;
 /** The longest wait between two tries. */
@@ -12,6 +14,11 @@ export function isTransient(error: unknown): boolean {
     if ((current as { transient?: unknown }).transient === true) return true;
   }
   return false;
+}
+
+/** Whether work that met the error is worth doing again later: a service was unavailable, or the database. */
+export function isWorthRetrying(error: unknown): boolean {
+  return isTransient(error) || isDatabaseUnavailable(error);
 }
 
 /** When a step that failed on its `attempt`-th try (1 and up) is tried again: null when it has had its tries. */

@@ -1,5 +1,5 @@
 import type { Metrics } from '../metrics/metrics.js';
-import { isTransient, retryDelayMs, retryNote } from './retry.js';
+import { isWorthRetrying, retryDelayMs, retryNote } from './retry.js';
 import path from 'node:path';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
@@ -168,7 +168,7 @@ async function runStep(
     result = await step.run(ctx);
   } catch (error) {
     failure = errorText(error, originalPath(), ctx.photo.filename);
-    const delayMs = isTransient(error) ? retryDelayMs(attempt, deps.retryBaseMs) : null;
+    const delayMs = isWorthRetrying(error) ? retryDelayMs(attempt, deps.retryBaseMs) : null;
     if (delayMs !== null) {
       retryAt = new Date(Date.now() + delayMs);
       failure += retryNote(attempt, delayMs);

@@ -36,6 +36,9 @@ export async function untilDrained(depth: () => Promise<number>): Promise<void> 
  * mark is cleared when a run starts, since that run reads the photo's latest state. The database stays the
  * truth: a job lost with Redis is found again by the lease-based resume (src/app/open.ts).
  */
+/** A job that met a retryable error runs again after 1 s, 2 s, 4 s… (about 34 min in all over 12 tries). */
+const JOB_RETRIES = { attempts: 12, backoff: { type: 'exponential', delay: 1000 } } as const;
+
 export class BullPhotoQueue implements PhotoQueue {
   private readonly queue: Queue;
   private readonly redis: Redis;
@@ -54,6 +57,11 @@ export class BullPhotoQueue implements PhotoQueue {
        * died): the pipeline's step lease, so that the queue and the database give up on a dead worker together.
        */
       leaseMs?: number;
+      /**
+       * Errors worth running the job again for (the database or the object store unreachable): the job is retried
+       * with a growing delay instead of being done with, so that a photo is not left with nothing queued for it.
+       */
+      retryable?: (error: unknown) => boolean;
     },
   ) {
     this.queue = new Queue(name, { connection: redisConnection(this.redisUrl), prefix: QUEUE_PREFIX });
@@ -68,7 +76,7 @@ export class BullPhotoQueue implements PhotoQueue {
     if (this.closed) return;
     // marked first: if a run is under way, the photo is looked at once more when it ends
     await this.redis.sadd(this.againKey, photoId);
-    await this.queue.add('photo', { photoId }, { jobId: photoId, removeOnComplete: true, removeOnFail: true });
+    await this.queue.add('photo', { photoId }, { jobId: photoId, removeOnComplete: true, removeOnFail: true, ...JOB_RETRIES });
   }
 
   /** Consumes the queue: at most `concurrency` photos at once in this process. */
@@ -82,6 +90,7 @@ export class BullPhotoQueue implements PhotoQueue {
         try {
           await handler(photoId);
         } catch (error) {
+          if (this.options.retryable?.(error) && job.attemptsMade + 1 < JOB_RETRIES.attempts) throw error; // again after the backoff
           this.options.onError?.(photoId, error);
         }
       },

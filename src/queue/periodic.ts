@@ -16,7 +16,11 @@ export class ClusterSchedule {
   private readonly queue: Queue;
   private readonly worker: Worker;
 
-  private constructor(redisUrl: string, tasks: readonly PeriodicTask[], onError: (task: string, error: unknown) => void) {
+  private constructor(
+    redisUrl: string,
+    private readonly tasks: readonly PeriodicTask[],
+    onError: (task: string, error: unknown) => void,
+  ) {
     const byName = new Map(tasks.map((task) => [task.name, task]));
     this.queue = new Queue('periodic', { connection: redisConnection(redisUrl), prefix: QUEUE_PREFIX });
     this.queue.on('error', () => undefined);
@@ -36,14 +40,19 @@ export class ClusterSchedule {
 
   static async start(redisUrl: string, tasks: readonly PeriodicTask[], onError: (task: string, error: unknown) => void): Promise<ClusterSchedule> {
     const schedule = new ClusterSchedule(redisUrl, tasks, onError);
-    for (const task of tasks) {
-      await schedule.queue.upsertJobScheduler(
+    await schedule.upsert();
+    return schedule;
+  }
+
+  /** Writes the schedules into Redis (again, after Redis lost them). */
+  async upsert(): Promise<void> {
+    for (const task of this.tasks) {
+      await this.queue.upsertJobScheduler(
         task.name,
         { every: task.everyMs },
         { name: task.name, opts: { removeOnComplete: true, removeOnFail: true } },
       );
     }
-    return schedule;
   }
 
   async close(): Promise<void> {

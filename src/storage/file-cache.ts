@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { LocalFile } from './blob-store.js';
+import { isProcessAlive } from '../process-alive.js';
 
 interface Entry {
   /** The version of the blob the file holds (an ETag): a lent file is never replaced under a reader. */
@@ -129,16 +130,7 @@ async function removeDeadProcessFolders(root: string): Promise<void> {
   for (const name of await fs.readdir(root)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || isProcessAlive(pid)) continue;
     await fs.rm(path.join(root, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

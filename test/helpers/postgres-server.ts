@@ -68,8 +68,10 @@ export async function createDatabase(serverUrl: string, prefix = 'shoebox'): Pro
 /**
  * A real PostgreSQL server (Debian's, with pgvector built by scripts/ensure-test-deps.sh) in a temporary folder,
  * listening on a free loopback port. Made for tests: fsync off, trust authentication on loopback only.
+ * Commits are acknowledged before their WAL is written unless `durable` (a test that crashes the server and
+ * counts on what was committed: fsync stays off, as the machine itself does not crash).
  */
-export async function startPostgresServer(): Promise<PostgresServer> {
+export async function startPostgresServer(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed: run scripts/ensure-test-deps.sh (as root) first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-postgres-'));
@@ -77,17 +79,18 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   if (process.getuid?.() === 0) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
   run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   const port = await freePort();
-  const options = [
+  const serverOptions = [
     `-p ${port}`,
     `-k ${dir}`,
     `-c listen_addresses=127.0.0.1`,
     '-c fsync=off',
-    '-c synchronous_commit=off',
+    ...(options.durable ? [] : ['-c synchronous_commit=off']),
     '-c full_page_writes=off',
     '-c shared_buffers=128MB',
     '-c max_connections=200',
   ].join(' ');
-  const start = () => run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-o', options, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const start = () =>
+    run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-o', serverOptions, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {

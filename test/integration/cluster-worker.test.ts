@@ -1,78 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
-import { runCli, shoeboxBin } from '../helpers/cli.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
-import { startS3Server, type S3Server } from '../helpers/s3-server.js';
-import { assets, authFetch, libraryDatabaseUrl, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { runCli } from '../helpers/cli.js';
+import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
+import { assets, authFetch, libraryDatabaseUrl, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 // The `postgres` project only (vitest.config.ts): an API server and separate worker processes sharing a real
 // PostgreSQL database, a real Redis and an S3 bucket (s3rver), each with its own data folder: nothing shared on disk.
 describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => {
-  let redis: RedisServer;
-  let s3: S3Server;
+  let cluster: TestCluster;
   let server: TestServer;
-  let databaseUrl: string;
-  const workers: ChildProcess[] = [];
-  const workerFolders: string[] = [];
+  let startWorker: TestCluster['startWorker'];
+  let stopWorkers: TestCluster['stopWorkers'];
 
   beforeAll(async () => {
-    redis = await startRedisServer();
-    s3 = await startS3Server();
-    const dataDir = tempDir();
-    databaseUrl = (await libraryDatabaseUrl(dataDir))!;
-    const storage = s3.env('cluster');
-    server = await startTestServer({
-      dataDir,
-      redisUrl: redis.url,
-      worker: false,
-      storage: {
-        url: storage.SHOEBOX_STORAGE,
-        endpoint: s3.endpoint,
-        forcePathStyle: true,
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-      },
-    });
+    cluster = await startTestCluster({ databaseUrl: await libraryDatabaseUrl(tempDir()) });
+    ({ server, startWorker, stopWorkers } = cluster);
   });
-
   afterAll(async () => {
-    for (const worker of workers) worker.kill('SIGKILL');
-    await server?.dispose();
-    await redis?.stop();
-    await s3?.stop();
-    for (const dir of workerFolders) fs.rmSync(dir, { recursive: true, force: true });
+    await cluster?.dispose();
   });
-
-  const startWorker = (args: string[] = [], env: NodeJS.ProcessEnv = {}) =>
-    new Promise<ChildProcess>((resolve, reject) => {
-      const dataDir = tempDir('shoebox-worker-');
-      workerFolders.push(dataDir);
-      const child = spawn(process.execPath, [shoeboxBin, 'worker', '--data', dataDir, ...args], {
-        // one lease for every worker of the cluster, as in a deployment (BullMQ checks for stalled jobs once per
-        // interval cluster-wide, at the interval of the worker that checked last); short, so a dead worker's steps
-        // are taken again within the test
-        env: {
-          ...process.env,
-          ...s3.env('cluster'),
-          DATABASE_URL: databaseUrl,
-          REDIS_URL: redis.url,
-          LOG_LEVEL: 'warn',
-          SHOEBOX_STEP_LEASE_SECONDS: '8',
-          ...env,
-        },
-      });
-      workers.push(child);
-      let output = '';
-      child.stderr.on('data', (chunk) => {
-        output += chunk;
-        if (output.includes('Shoebox worker is running')) resolve(child);
-      });
-      child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${output}`)));
-    });
 
   it('queues uploads without running them, then two workers process every photo once', async () => {
     const files = ['formats/jpg/el_torcal_rocks.jpg', 'metadata/gps-position/thompson-springs.jpg', 'formats/png/density_plot.png'].map((f) => ({
@@ -114,20 +63,6 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     expect(detail.byteLength).toBeGreaterThan(1000);
     await stopWorkers();
   });
-
-  const stopWorkers = async () => {
-    await Promise.all(
-      workers.splice(0).map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
-            worker.removeAllListeners('exit');
-            worker.once('exit', () => resolve());
-            worker.kill('SIGTERM');
-          }),
-      ),
-    );
-  };
 
   it('loses nothing when a worker is killed mid-step: another takes its steps once their lease runs out', async () => {
     const doomed = await startWorker();

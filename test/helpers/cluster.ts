@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { shoeboxBin } from './cli.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startS3Server, type S3Server } from './s3-server.js';
+import { startTestServer, tempDir, type TestServer } from './server.js';
+
+/**
+ * A cluster on real engines for the `postgres` project: an API server without a worker (in the test process), a
+ * Redis, an S3 bucket (s3rver) and worker processes, each with its own data folder: nothing shared on disk.
+ */
+export interface TestCluster {
+  server: TestServer;
+  redis: RedisServer;
+  s3: S3Server;
+  databaseUrl: string;
+  /** Starts `shoebox worker` and resolves once it runs; rejects if it exits first. */
+  startWorker(args?: string[], env?: NodeJS.ProcessEnv): Promise<ChildProcess>;
+  /** Stops the workers running now (SIGTERM: they finish their steps). */
+  stopWorkers(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * `leaseSeconds`: one lease for every process of the cluster, as in a deployment (BullMQ checks for stalled jobs
+ * once per interval cluster-wide, at the interval of the worker that checked last); short, so that a dead
+ * worker's steps are taken again within a test.
+ */
+export async function startTestCluster(options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number } = {}): Promise<TestCluster> {
+  const redis = await startRedisServer();
+  const s3 = await startS3Server();
+  const dataDir = tempDir();
+  const storage = s3.env('cluster');
+  const lease = String(options.leaseSeconds ?? 8);
+  const retry = String(options.retrySeconds ?? 1);
+  const server = await startTestServer({
+    dataDir,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    redisUrl: redis.url,
+    worker: false,
+    stepLeaseSeconds: Number(lease),
+    stepRetrySeconds: Number(retry),
+    storage: {
+      url: storage.SHOEBOX_STORAGE,
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+    },
+  });
+  const databaseUrl = server.lib.settings.databaseUrl!;
+  const workers: ChildProcess[] = [];
+  const folders: string[] = [];
+  const stopWorkers = async () => {
+    await Promise.all(
+      workers.splice(0).map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+            worker.removeAllListeners('exit');
+            worker.once('exit', () => resolve());
+            worker.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  return {
+    server,
+    redis,
+    s3,
+    databaseUrl,
+    startWorker: (args = [], env = {}) =>
+      new Promise<ChildProcess>((resolve, reject) => {
+        const folder = tempDir('shoebox-worker-');
+        folders.push(folder);
+        const child = spawn(process.execPath, [shoeboxBin, 'worker', '--data', folder, ...args], {
+          env: {
+            ...process.env,
+            ...storage,
+            DATABASE_URL: databaseUrl,
+            REDIS_URL: redis.url,
+            LOG_LEVEL: 'warn',
+            SHOEBOX_STEP_LEASE_SECONDS: lease,
+            SHOEBOX_STEP_RETRY_SECONDS: retry,
+            ...env,
+          },
+        });
+        workers.push(child);
+        let output = '';
+        child.stderr.on('data', (chunk) => {
+          output += chunk;
+          if (output.includes('Shoebox worker is running')) resolve(child);
+        });
+        child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${output}`)));
+      }),
+    stopWorkers,
+    async dispose() {
+      for (const worker of workers) worker.kill('SIGKILL');
+      await server.dispose();
+      await redis.stop();
+      await s3.stop();
+      for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
