@@ -6,7 +6,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { webRoot } from '../config/paths.js';
 import { UserError } from '../library/errors.js';
@@ -75,9 +80,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problems });
     }
     if (error instanceof UserError) {
-      return reply
-        .code(error.statusCode)
-        .send({ statusCode: error.statusCode, error: STATUS_NAMES[error.statusCode] ?? 'Error', message: error.message });
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: STATUS_NAMES[error.statusCode] ?? 'Error', message: error.message });
     }
     if ((error as unknown) instanceof StorageUnavailableError) {
       // the object store is down or overloaded: worth trying again, and not the server's own fault
@@ -87,11 +90,9 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const type = String(request.headers['content-type'] ?? '').split(';')[0];
       const expected = request.url.split('?')[0] === '/api/photos' ? 'multipart/form-data with one or more `file` fields' : 'application/json';
-      return reply.code(415).send({
-        statusCode: 415,
-        error: 'Unsupported Media Type',
-        message: `a ${type || 'body without a Content-Type'} is not accepted here: send ${expected}`,
-      });
+      return reply
+        .code(415)
+        .send({ statusCode: 415, error: 'Unsupported Media Type', message: `a ${type || 'body without a Content-Type'} is not accepted here: send ${expected}` });
     }
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (statusCode === 500) request.log.error({ err: error, url: request.url }, 'request failed');
@@ -185,7 +186,10 @@ async function registerWebApp(app: FastifyInstance): Promise<void> {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/api';
     if (wantsPage && hasWeb) return reply.type('text/html').sendFile('index.html');
     if (wantsPage) {
-      return reply.code(503).type('text/plain').send('The web app is not built: run `npm run build` (npm ci runs it), then restart Shoebox.');
+      return reply
+        .code(503)
+        .type('text/plain')
+        .send('The web app is not built: run `npm run build` (npm ci runs it), then restart Shoebox.');
     }
     return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });

@@ -3,18 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../library/errors.js';
 import { uploadPhotos } from './upload.js';
-import {
-  deletePhoto,
-  findPhoto,
-  findPhotoSummary,
-  findVisiblePhoto,
-  getPhotoDetail,
-  listPhotos,
-  photoStates,
-  retryPhoto,
-  updatePhoto,
-  updatePhotos,
-} from '../library/photos.js';
+import { deletePhoto, findPhoto, findPhotoSummary, findVisiblePhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { derivedKey, type DerivedName } from '../storage/keys.js';
@@ -39,11 +28,7 @@ import {
 const notFound = (id: string) => new UserError(404, `no photo with id ${id}`);
 
 const deleteBody = z.object({
-  ids: z
-    .array(z.uuid({ message: 'photo ids must be UUIDs' }))
-    .min(1)
-    .max(5000)
-    .describe('photo ids'),
+  ids: z.array(z.uuid({ message: 'photo ids must be UUIDs' })).min(1).max(5000).describe('photo ids'),
   force: z.boolean().default(false).describe('delete for good instead of moving to the trash'),
 });
 const trashedResult = z.object({ trashed: z.number().int().describe('photos moved to the trash') });
@@ -61,22 +46,14 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
         'multipart/form-data with one or more `file` fields, streamed to disk. Identical bytes are stored once: ' +
         'the item names the existing photo with `duplicate: true`. An XMP sidecar (`name.ext.xmp` or `name.xmp`) ' +
         'sent in the same request is attached to its photo. A `lastModified` field (ms since epoch or ISO 8601) ' +
-        "before a file gives that file's date. 413: over the size limit; 415: not an image. When some files are " +
+        'before a file gives that file\'s date. 413: over the size limit; 415: not an image. When some files are ' +
         'refused and others accepted, the refused ones are items with `error`. With `checkDuplicate=true` (query, ' +
         'or a form field before the files) a file whose near-copy is already in the library (PDQ or CLIP tier) is ' +
         'not stored: its item names the existing photo with `duplicate: true` and `existing` (tier, distance, URL). ' +
         'Without it, near-copies are stored and grouped for review (`/api/duplicates`).',
       consumes: ['multipart/form-data'],
       querystring: z.object({ checkDuplicate: booleanParam.optional().describe('refuse near-copies of photos already in the library') }),
-      response: {
-        200: uploadResult,
-        201: uploadResult,
-        400: uploadRefused,
-        413: uploadRefused,
-        415: uploadRefused,
-        429: uploadRefused,
-        503: uploadRefused,
-      },
+      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 413: uploadRefused, 415: uploadRefused, 429: uploadRefused, 503: uploadRefused },
     },
     handler: async (request, reply) => uploadPhotos(request.lib, request, reply, { checkDuplicate: request.query.checkDuplicate }),
   });
@@ -89,7 +66,7 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
       description:
         "The timeline's order (GET /api/timeline): by the date taken on the camera's clock (else the file date), " +
         'newest first; photos without a date last, newest upload first; the id breaks ties, so pages never overlap. ' +
-        "Page with `page`, or with `offset` (any index, e.g. a timeline bucket's) — both with `limit` ≤ 500. " +
+        'Page with `page`, or with `offset` (any index, e.g. a timeline bucket\'s) — both with `limit` ≤ 500. ' +
         'Photos in the trash are left out.',
       querystring: photoListQuery,
       response: { 200: photoList, 400: errorBody },

@@ -67,12 +67,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
 
   api.get('/api/s/:token', {
     config: { access: 'link' },
-    schema: {
-      tags: ['share links'],
-      summary: 'What a share link shows (and whether it wants a password)',
-      params: tokenParams,
-      response: { 200: linkInfo, 404: errorBody, 410: errorBody },
-    },
+    schema: { tags: ['share links'], summary: 'What a share link shows (and whether it wants a password)', params: tokenParams, response: { 200: linkInfo, 404: errorBody, 410: errorBody } },
     handler: async (request, reply) => {
       const link = await linkForToken(db, request.params.token);
       const locked = !isUnlocked(link, request.cookies[cookieName(link)]);
@@ -136,12 +131,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       summary: "One page of the link's photos, newest taken first",
       params: tokenParams,
       querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      response: {
-        200: z.object({ items: z.array(visitorPhoto), total: z.number().int(), page: z.number().int(), limit: z.number().int() }),
-        401: errorBody,
-        404: errorBody,
-        410: errorBody,
-      },
+      response: { 200: z.object({ items: z.array(visitorPhoto), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 401: errorBody, 404: errorBody, 410: errorBody },
     },
     handler: async (request) => {
       const link = await openLink(request);
@@ -149,28 +139,13 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       const inLink = sql`${linkPhotosSql(link)}`;
       const where = sql`${photos.id} in (select p.id from photos p where ${inLink})`;
       const [items, [counted]] = await Promise.all([
-        db
-          .select(listColumns)
-          .from(photos)
-          .where(where)
-          .orderBy(...TIMELINE_ORDER)
-          .limit(limit)
-          .offset((page - 1) * limit),
+        db.select(listColumns).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(limit).offset((page - 1) * limit),
         rows<{ n: number }>(db, sql`select count(*)::int as n from photos p where ${inLink}`),
       ]);
       return {
         items: items.map((row) => {
           const item = photoListItem(row);
-          return {
-            id: item.id,
-            filename: item.filename,
-            takenAt: item.takenAt,
-            width: item.width,
-            height: item.height,
-            mime: item.mime,
-            colour: item.colour,
-            hasThumbnail: item.hasThumbnail,
-          };
+          return { id: item.id, filename: item.filename, takenAt: item.takenAt, width: item.width, height: item.height, mime: item.mime, colour: item.colour, hasThumbnail: item.hasThumbnail };
         }),
         total: counted?.n ?? 0,
         page,
@@ -186,12 +161,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
   for (const file of files) {
     api.get(`/api/s/:token/photos/:id/${file.route}`, {
       config: { access: 'link' },
-      schema: {
-        tags: ['share links'],
-        summary: `A photo's ${file.route}`,
-        params: photoParams,
-        response: { 401: errorBody, 404: errorBody, 410: errorBody },
-      },
+      schema: { tags: ['share links'], summary: `A photo's ${file.route}`, params: photoParams, response: { 401: errorBody, 404: errorBody, 410: errorBody } },
       handler: async (request, reply) => {
         const link = await openLink(request);
         const photo = await linkPhoto(link, request.params.id);
@@ -207,7 +177,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
     config: { access: 'link' },
     schema: {
       tags: ['share links'],
-      summary: "A photo's original file, as a download (only when the link allows downloads)",
+      summary: 'A photo\'s original file, as a download (only when the link allows downloads)',
       params: photoParams,
       response: { 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody },
     },
@@ -227,22 +197,10 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
     config: { access: 'link' },
     schema: {
       tags: ['share links'],
-      summary: "Add photos through the link (only when it allows uploads): they become the owner's, in the album or the link",
+      summary: 'Add photos through the link (only when it allows uploads): they become the owner\'s, in the album or the link',
       consumes: ['multipart/form-data'],
       params: tokenParams,
-      response: {
-        200: uploadResult,
-        201: uploadResult,
-        400: uploadRefused,
-        401: errorBody,
-        403: errorBody,
-        404: errorBody,
-        410: errorBody,
-        413: uploadRefused,
-        415: uploadRefused,
-        429: uploadRefused,
-        503: uploadRefused,
-      },
+      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody, 413: uploadRefused, 415: uploadRefused, 429: uploadRefused, 503: uploadRefused },
     },
     handler: async (request, reply: FastifyReply) => {
       const link = await openLink(request);

@@ -61,18 +61,10 @@ async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename
     out.end();
     await finished(out).catch(() => undefined);
   }
-  return bytes > MAX_SIDECAR_BYTES
-    ? new UserError(413, `${filename}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read`)
-    : null;
+  return bytes > MAX_SIDECAR_BYTES ? new UserError(413, `${filename}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read`) : null;
 }
 
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-  503: 'Service Unavailable',
-};
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /**
  * Streams every file part of a multipart request into the library, in order. One bad file does not spoil the
@@ -131,11 +123,7 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
       if (wait > 0) {
         for await (const _chunk of part.file); // read past it: the next part follows
         const minutes = Math.max(1, Math.ceil(wait / 60_000));
-        items.push({
-          filename,
-          error: `upload limit reached (${lib.settings.uploadsPerHour} files an hour): try again in ${minutes} min`,
-          statusCode: 429,
-        });
+        items.push({ filename, error: `upload limit reached (${lib.settings.uploadsPerHour} files an hour): try again in ${minutes} min`, statusCode: 429 });
         lastModified = null;
         continue;
       }
@@ -175,17 +163,13 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
     const refusal = multipartUserError(failure, request, keptText);
     if (!refusal) throw failure;
     // A client that is gone hears nothing; one that sent too much hears what was kept.
-    return reply
-      .code(refusal.statusCode)
-      .send({ statusCode: refusal.statusCode, error: STATUS_TEXT[refusal.statusCode] ?? 'Bad Request', message: refusal.message, items });
+    return reply.code(refusal.statusCode).send({ statusCode: refusal.statusCode, error: STATUS_TEXT[refusal.statusCode] ?? 'Bad Request', message: refusal.message, items });
   }
   if (items.length === 0) throw new UserError(400, 'no file in the request: send one or more `file` fields');
   const refused = items.filter((item): item is Refusal => 'error' in item);
   if (refused.length === items.length) {
     const statusCode = refused[0]!.statusCode;
-    return reply
-      .code(statusCode)
-      .send({ statusCode, error: STATUS_TEXT[statusCode] ?? 'Bad Request', message: refused.map((r) => r.error).join('; '), items });
+    return reply.code(statusCode).send({ statusCode, error: STATUS_TEXT[statusCode] ?? 'Bad Request', message: refused.map((r) => r.error).join('; '), items });
   }
   const created = items.some((item) => 'id' in item && !item.duplicate);
   return reply.code(created ? 201 : 200).send({ items });

@@ -14,6 +14,7 @@ import { runReprocess } from './reprocess.js';
 import { runSearch } from './search.js';
 import { runServe } from './serve.js';
 import { runWorker } from './worker.js';
+import { runMigrate } from './migrate.js';
 
 const integer = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -84,6 +85,14 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--steps <names>', `only the lanes of these steps, comma-separated (e.g. faces,clip on a GPU machine): ${STEP_NAMES.join(', ')}`))
     .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL)'))
     .action(async (flags) => runWorker(settingsFrom(flags), flags));
+
+  program
+    .command('migrate')
+    .description('copy the library into PostgreSQL (and S3 with --storage), or back into a folder; resumable, verified; the source is only read')
+    .addOption(dataOption())
+    .requiredOption('--to <target>', 'postgres://user:password@host/db, or a new library folder')
+    .option('--storage <url>', 's3://bucket/prefix for the files (SHOEBOX_S3_* connect to it); default: kept in a folder target, left where they are for PostgreSQL')
+    .action(async (flags) => runMigrate(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('import')

@@ -15,10 +15,7 @@ const settingsSchema = z.object({
   /** Connections to a PostgreSQL server (cluster mode). */
   databasePoolSize: z.coerce.number().int().min(1).max(100),
   /** BullMQ on Redis or Valkey: the pipeline's queue shared by the servers and workers of a cluster. */
-  redisUrl: z
-    .string()
-    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
-    .optional(),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** Whether `serve` runs the pipeline's worker in its process (`--no-worker`: the API only, with REDIS_URL). */
   worker: z.boolean().default(true),
   /**
@@ -191,9 +188,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     throw new Error('invalid settings: REDIS_URL needs DATABASE_URL too: the workers fed from Redis share the library through a PostgreSQL server');
   }
   if (!parsed.data.worker && !parsed.data.redisUrl) {
-    throw new Error(
-      'invalid settings: --no-worker needs REDIS_URL (and DATABASE_URL): without a shared queue no worker elsewhere would process the photos',
-    );
+    throw new Error('invalid settings: --no-worker needs REDIS_URL (and DATABASE_URL): without a shared queue no worker elsewhere would process the photos');
   }
   const { storage } = parsed.data;
   if (!storage.accessKeyId !== !storage.secretAccessKey) {

@@ -1,7 +1,18 @@
 // The photo state machine, as pure functions: the database stores step statuses, the photo state follows from them.
 
 /** Steps in the order they run. */
-export const STEP_NAMES = ['preprocessing', 'metadata', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates'] as const;
+export const STEP_NAMES = [
+  'preprocessing',
+  'metadata',
+  'hashes',
+  'palette',
+  'embeddings',
+  'faces',
+  'tags',
+  'ocr',
+  'captions',
+  'duplicates',
+] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
 export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;

@@ -7,7 +7,12 @@ import { parseS3Url, s3Client, S3BlobStore, type S3Connection } from './s3.js';
 import type { Scratch } from './scratch.js';
 
 /** The store the settings name: the data folder, or a bucket (checked now, so that a wrong one stops the start). */
-export async function openBlobStore(settings: StorageSettings, dataDir: string, scratch: Scratch): Promise<BlobStore> {
+export async function openBlobStore(
+  settings: StorageSettings,
+  dataDir: string,
+  scratch: Scratch,
+  cacheRoot: string = path.join(dataDir, 'cache'),
+): Promise<BlobStore> {
   if (!settings.url) return new LocalBlobStore(dataDir, scratch);
   const connection: S3Connection = {
     endpoint: settings.endpoint,
@@ -19,7 +24,7 @@ export async function openBlobStore(settings: StorageSettings, dataDir: string, 
   };
   const client = s3Client(connection);
   const presignClient = settings.publicEndpoint ? s3Client(connection, settings.publicEndpoint) : client;
-  const cache = await LocalFileCache.open(path.join(dataDir, 'cache'), settings.cacheMb * 1024 * 1024);
+  const cache = await LocalFileCache.open(cacheRoot, settings.cacheMb * 1024 * 1024);
   const store = new S3BlobStore(client, parseS3Url(settings.url), cache, presignClient);
   try {
     await store.check();
