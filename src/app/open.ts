@@ -74,7 +74,9 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     openSteps: async () =>
       rows<{ step: string; status: string; count: number }>(
         db,
-        sql`select step, status, count(*)::int as count from photo_steps where status in ('pending', 'running', 'failed') group by step, status`,
+        // one index range per step and status (photo_steps_step_status_idx), not a scan of every step of the library
+        sql`select s.step, st.status, (select count(*)::int from photo_steps p where p.step = s.step and p.status = st.status) as count
+            from unnest(${sql.raw(`array[${STEP_NAMES.map((name) => `'${name}'`).join(',')}]`)}) s(step), unnest(array['pending', 'running', 'failed']) st(status)`,
       ),
   });
   let pipelineStarted = false;

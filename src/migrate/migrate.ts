@@ -38,6 +38,7 @@ export async function migrateLibrary(
 ): Promise<MigrationReport> {
   const { progress } = options;
   await dropPlaceholderOwner(source.db, target.db);
+  await refuseAnotherLibrary(source.db, target.db);
   const plans = await planTables(target.db);
   const sourceCounts = await countRows(source.db, plans);
   progress.start(
@@ -88,4 +89,13 @@ async function dropPlaceholderOwner(source: Db, target: Db): Promise<void> {
   if (users.length !== 1 || users[0]!.name !== DEFAULT_OWNER_NAME || photos!.n > 0) return;
   const [inSource] = await rows<{ n: number }>(source, sql`select count(*)::int as n from users where id = ${users[0]!.id}`);
   if (inSource!.n === 0) await target.execute(sql`delete from users where id = ${users[0]!.id}`);
+}
+
+/** A target with users the source does not have holds another library: copying into it would mix the two. */
+async function refuseAnotherLibrary(source: Db, target: Db): Promise<void> {
+  const sourceIds = new Set((await rows<{ id: string }>(source, sql`select id from users`)).map((user) => user.id));
+  const foreign = (await rows<{ id: string }>(target, sql`select id from users`)).filter((user) => !sourceIds.has(user.id));
+  if (foreign.length > 0) {
+    throw new Error(`the target holds another library (${foreign.length} users this one does not have): migrate into a new, empty database or folder`);
+  }
 }

@@ -34,7 +34,8 @@ describe('metrics', () => {
     expect(sample(text, 'shoebox_queue_workers', 'queue="quick"')).toBe(1);
     expect(sample(text, 'shoebox_queue_jobs', 'queue="faces",state="waiting"')).toBe(0);
     expect(text).toMatch(/^shoebox_process_resident_memory_bytes \d+/m);
-    expect(text).toContain('# TYPE shoebox_steps gauge');
+    expect(sample(text, 'shoebox_steps', 'step="preprocessing",status="pending"')).toBe(0); // all done
+    expect(sample(text, 'shoebox_steps', 'step="captions",status="failed"')).toBe(0);
   });
 
   it('is for admins on the API port, and open only on its own port', async () => {

@@ -144,4 +144,14 @@ describe('shoebox migrate', () => {
     expect(result.stdout).toMatch(/missing from the store: originals\/.+/);
     expect(result.stdout).toContain('Run the same command again to resume');
   }, 120_000);
+
+  it('refuses a target that holds another library instead of mixing the two', async () => {
+    const target = await postgres.createDatabase('other');
+    const other = await startTestServer({ databaseUrl: target });
+    await upload(other.url, [{ path: path.join(assets, files[2]!) }]); // a library of its own in the target database
+    await other.close();
+    const result = await runCli(['migrate', '--data', sourceDir, '--to', target]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/the target holds another library \(1 users this one does not have\)/);
+  }, 120_000);
 });
