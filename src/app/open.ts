@@ -23,6 +23,7 @@ import { routePhoto, runLane } from '../pipeline/runner.js';
 import { ClusterSchedule, LocalSchedule, type PeriodicTask } from '../queue/periodic.js';
 import { onRedisReconnect } from '../queue/reconnect.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
+import { scheduledBackup } from './backups.js';
 import { recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
@@ -180,9 +181,13 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
       if (queued > 0) logger.info({ photos: queued }, 'steps that failed for want of a service are tried again');
     },
   };
-  if (!lib.settings.redisUrl) return [retries];
+  const backups: PeriodicTask[] = lib.settings.backupDir
+    ? [{ name: 'backup', everyMs: Math.round(lib.settings.backupEveryHours * 3_600_000), run: async () => void (await scheduledBackup(lib)) }]
+    : [];
+  if (!lib.settings.redisUrl) return [retries, ...backups];
   return [
     retries,
+    ...backups,
     {
       name: 'lease-recovery',
       everyMs: Math.max(1000, Math.round(leaseMs / 2)),

@@ -14,6 +14,7 @@ import { runReprocess } from './reprocess.js';
 import { runSearch } from './search.js';
 import { runServe } from './serve.js';
 import { runWorker } from './worker.js';
+import { runBackup, runRestore } from './backup.js';
 import { runMigrate } from './migrate.js';
 
 const integer = (name: string) => (value: string) => {
@@ -93,6 +94,21 @@ export async function main(argv: string[]): Promise<void> {
     .requiredOption('--to <target>', 'postgres://user:password@host/db, or a new library folder')
     .option('--storage <url>', 's3://bucket/prefix for the files (SHOEBOX_S3_* connect to it); default: kept in a folder target, left where they are for PostgreSQL')
     .action(async (flags) => runMigrate(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  program
+    .command('backup')
+    .description('write a consistent snapshot of the library (database, originals, renditions, a manifest) into a new folder')
+    .argument('<dir>', 'new or empty folder')
+    .addOption(dataOption())
+    .option('--db-only', 'the database only: the files stay in the store')
+    .action(async (dir: string, flags) => runBackup(dir, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  program
+    .command('restore')
+    .description('rebuild a library from a backup into a new one (--data, or DATABASE_URL and SHOEBOX_STORAGE); verified')
+    .argument('<dir>', 'a folder `shoebox backup` wrote')
+    .addOption(dataOption())
+    .action(async (dir: string, flags) => runRestore(dir, settingsFrom({ ...flags, logLevel: 'warn' })));
 
   program
     .command('import')

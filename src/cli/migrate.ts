@@ -54,7 +54,7 @@ export async function runMigrate(settings: Settings, flags: MigrateFlags): Promi
     const report = await migrateLibrary(
       { db: sourceDb.db, storage: sourceStore },
       { db: targetDb.db, storage: targetStore },
-      { copyFiles, progress: bars() },
+      { copyFiles, progress: progressBars() },
     );
     printReport(report);
     if (!report.ok) {
@@ -72,7 +72,7 @@ export async function runMigrate(settings: Settings, flags: MigrateFlags): Promi
   }
 }
 
-function bars(): Progress {
+export function progressBars(): Progress {
   let bar: ReturnType<typeof createProgress> | null = null;
   let done = 0;
   return {
@@ -91,7 +91,7 @@ function bars(): Progress {
   };
 }
 
-function printReport(report: MigrationReport): void {
+export function printReport(report: MigrationReport): void {
   const out = process.stdout;
   for (const table of report.tables) {
     if (table.source !== table.target) out.write(`rows differ in ${table.name}: ${table.source} in the source, ${table.target} in the target\n`);

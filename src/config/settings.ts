@@ -47,6 +47,12 @@ const settingsSchema = z.object({
     /** Local copies of stored files a worker's tools read (originals mostly), kept up to this size. */
     cacheMb: z.coerce.number().int().min(16).max(1_048_576),
   }),
+  /** Scheduled backups (migrate/backup.ts) into folders under this one; unset: none. */
+  backupDir: z.string().min(1).optional(),
+  backupEveryHours: z.coerce.number().min(0.0001).max(8_760),
+  /** Finished backups kept; older ones are removed after a new one is done. */
+  backupKeep: z.coerce.number().int().min(1).max(10_000),
+  backupDbOnly: z.boolean(),
   /** A port of its own for GET /metrics without signing in (workers have no API); unset: only the API's admin-only /metrics. */
   metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
@@ -138,6 +144,10 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       cacheMb: env.SHOEBOX_S3_CACHE_MB || 2048,
     },
     metricsPort: env.SHOEBOX_METRICS_PORT || undefined,
+    backupDir: env.SHOEBOX_BACKUP_DIR || undefined,
+    backupEveryHours: env.SHOEBOX_BACKUP_EVERY_HOURS || 24,
+    backupKeep: env.SHOEBOX_BACKUP_KEEP || 7,
+    backupDbOnly: env.SHOEBOX_BACKUP_DB_ONLY === '1' || env.SHOEBOX_BACKUP_DB_ONLY === 'true',
     logLevel: env.LOG_LEVEL ?? 'info',
     trashDays: env.SHOEBOX_TRASH_DAYS || 30,
     allowedHosts: (env.SHOEBOX_ALLOWED_HOSTS ?? '').split(/[,\s]+/).filter(Boolean),
@@ -196,5 +206,6 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       "invalid settings: SHOEBOX_S3_ACCESS_KEY_ID and SHOEBOX_S3_SECRET_ACCESS_KEY go together (or leave both unset for the AWS SDK's own chain)",
     );
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.dataDir) };
+  const backupDir = parsed.data.backupDir && path.resolve(parsed.data.backupDir);
+  return { ...parsed.data, backupDir, dataDir: path.resolve(parsed.data.dataDir) };
 }

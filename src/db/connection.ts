@@ -66,6 +66,9 @@ export const HNSW_EF_SEARCH = 100;
 export const SESSION_SETTINGS =
   `SET hnsw.ef_search = ${HNSW_EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order; SET pg_trgm.word_similarity_threshold = 0.5; SET pg_trgm.similarity_threshold = 0.3`;
 
+/** The extensions an embedded database is opened with (a backup's copy of one needs the same). */
+export const EMBEDDED_EXTENSIONS = { vector, pg_trgm, unaccent, pageinspect };
+
 /**
  * PGlite's WASM memory never shrinks, and creating a data folder (initdb) grows it to ~700 MB where a
  * reopened one needs ~200 MB. So a new folder is created, closed, and opened again.
@@ -76,7 +79,7 @@ async function openEmbedded(dataDir: string): Promise<Database> {
   const sharedBuffers = process.env.SHOEBOX_DB_SHARED_BUFFERS ?? `${sharedBuffersMb(databaseSizes(dataDir, dir))}MB`;
   const options = {
     // pageinspect reads pages into the buffer cache after a start (prewarm.ts): not part of the schema
-    extensions: { vector, pg_trgm, unaccent, pageinspect },
+    extensions: EMBEDDED_EXTENSIONS,
     postgresqlconf: `shared_buffers=${sharedBuffers}`,
   };
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await (await PGlite.create(dir, options)).close();

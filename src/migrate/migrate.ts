@@ -13,7 +13,7 @@ export interface LibraryEnd {
 }
 
 export interface Progress {
-  start(phase: 'rows' | 'files' | 'checksums', total: number): void;
+  start(phase: 'database' | 'rows' | 'files' | 'checksums', total: number): void;
   advance(count: number): void;
   end(): void;
 }
@@ -37,17 +37,7 @@ export async function migrateLibrary(
   options: { copyFiles: boolean; progress: Progress },
 ): Promise<MigrationReport> {
   const { progress } = options;
-  await dropPlaceholderOwner(source.db, target.db);
-  await refuseAnotherLibrary(source.db, target.db);
-  const plans = await planTables(target.db);
-  const sourceCounts = await countRows(source.db, plans);
-  progress.start(
-    'rows',
-    [...sourceCounts.values()].reduce((sum, n) => sum + n, 0),
-  );
-  for (const plan of plans) await copyTable(source.db, target.db, plan, (n) => progress.advance(n));
-  progress.end();
-  const targetCounts = await countRows(target.db, plans);
+  const tables = await copyRows(source.db, target.db, progress);
 
   const files = await libraryFiles(source.db);
   const tally = { copied: 0, present: 0, absent: 0 };
@@ -74,9 +64,24 @@ export async function migrateLibrary(
   });
   progress.end();
 
-  const tables = plans.map((plan) => ({ name: plan.name, source: sourceCounts.get(plan.name)!, target: targetCounts.get(plan.name)! }));
   const ok = tables.every((t) => t.source === t.target) && missing.length === 0 && mismatched.length === 0;
   return { tables, files: tally, missing, mismatched, ok };
+}
+
+/** Copies every table's rows into a target holding nothing else; returns the rows per table on both sides. */
+export async function copyRows(source: Db, target: Db, progress: Progress): Promise<MigrationReport['tables']> {
+  await dropPlaceholderOwner(source, target);
+  await refuseAnotherLibrary(source, target);
+  const plans = await planTables(target);
+  const sourceCounts = await countRows(source, plans);
+  progress.start(
+    'rows',
+    [...sourceCounts.values()].reduce((sum, n) => sum + n, 0),
+  );
+  for (const plan of plans) await copyTable(source, target, plan, (n) => progress.advance(n));
+  progress.end();
+  const targetCounts = await countRows(target, plans);
+  return plans.map((plan) => ({ name: plan.name, source: sourceCounts.get(plan.name)!, target: targetCounts.get(plan.name)! }));
 }
 
 /**
@@ -96,6 +101,8 @@ async function refuseAnotherLibrary(source: Db, target: Db): Promise<void> {
   const sourceIds = new Set((await rows<{ id: string }>(source, sql`select id from users`)).map((user) => user.id));
   const foreign = (await rows<{ id: string }>(target, sql`select id from users`)).filter((user) => !sourceIds.has(user.id));
   if (foreign.length > 0) {
-    throw new Error(`the target holds another library (${foreign.length} users this one does not have): migrate into a new, empty database or folder`);
+    throw new Error(
+      `the target holds another library (${foreign.length} users this one does not have): migrate into a new, empty database or folder`,
+    );
   }
 }

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
+import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal } from '../helpers/server.js';
+
+// Backups: scheduled ones while the server runs (kept to SHOEBOX_BACKUP_KEEP, originals hard-linked between them),
+// `shoebox backup` of a stopped library, and `shoebox restore` bringing a library back identical.
+describe('backups', () => {
+  const folders: string[] = [];
+  const folder = (prefix?: string) => {
+    const dir = tempDir(prefix);
+    folders.push(dir);
+    return dir;
+  };
+  const sourceDir = folder();
+  const backups = folder('shoebox-backups-');
+  const files = ['formats/jpg/el_torcal_rocks.jpg', 'formats/png/density_plot.png'];
+  const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  let ids: string[] = [];
+  let albumId = '';
+  let postgres: PostgresServer;
+
+  beforeAll(async () => {
+    postgres = await startPostgresServer();
+    const server = await startTestServer({ dataDir: sourceDir, databaseUrl: undefined, backupDir: backups, backupEveryHours: 0.0008, backupKeep: 2 });
+    try {
+      const { body } = await upload(
+        server.url,
+        files.map((file) => ({ path: path.join(assets, file) })),
+      );
+      ids = body.items.map((item: { id: string }) => item.id);
+      await waitForTerminal(server.url, ids);
+      albumId = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Kept safe', photoIds: [ids[0]] } })).body.id;
+      const user = await json(`${server.url}/api/admin/users`, {
+        method: 'POST',
+        json: { name: 'Bea', email: 'bea@example.org', password: 'a long enough password' },
+      });
+      expect(user.status).toBe(201);
+      // scheduled backups every ~3 s: wait for the third to finish, then only two are kept
+      const deadline = Date.now() + 60_000;
+      const finished = () => fs.readdirSync(backups).filter((name) => fs.existsSync(path.join(backups, name, 'manifest.json')));
+      let seen = new Set<string>();
+      while (Date.now() < deadline && seen.size < 3) {
+        for (const name of finished()) seen.add(name);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(seen.size).toBeGreaterThanOrEqual(3);
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await postgres?.stop();
+    for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A server on a restored library: the photos with their bytes, the album, the second account. */
+  const checkRestored = async (dataDir: string, expectedIds = ids) => {
+    const server = await startTestServer({ dataDir, databaseUrl: undefined });
+    try {
+      const listed = await json(`${server.url}/api/photos?limit=50`);
+      expect(listed.body.items.map((photo: { id: string }) => photo.id).sort()).toEqual([...expectedIds].sort());
+      for (const id of expectedIds) {
+        const original = Buffer.from(await (await authFetch(`${server.url}/api/photos/${id}/original`)).arrayBuffer());
+        const [detail] = [await json(`${server.url}/api/photos/${id}`)];
+        expect(sha(original)).toBe(detail.body.sha256);
+        expect((await authFetch(`${server.url}/api/photos/${id}/thumbnail`)).status).toBe(200);
+      }
+      return server;
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+  };
+
+  it('keeps the newest scheduled backups, with the originals they share hard-linked', () => {
+    const kept = fs.readdirSync(backups).sort();
+    expect(kept).toHaveLength(2);
+    const [older, newer] = kept.map((name) => JSON.parse(fs.readFileSync(path.join(backups, name, 'manifest.json'), 'utf8')));
+    expect(newer.originals).toHaveLength(2);
+    expect(newer.rows.photos).toBe(2);
+    const key = newer.originals[0].key as string;
+    const inode = (name: string) => fs.statSync(path.join(backups, name, 'library', key)).ino;
+    expect(inode(kept[0]!)).toBe(inode(kept[1]!)); // one copy on disk for both backups
+    expect(older.createdAt < newer.createdAt).toBe(true);
+  });
+
+  it('backs up a stopped library and restores it identical: photos, album, accounts', async () => {
+    const dir = path.join(folder(), 'snapshot');
+    const backup = await runCli(['backup', dir, '--data', sourceDir]);
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toMatch(/Backed up \d+ rows and 2 originals into/);
+    const target = folder();
+    const restore = await runCli(['restore', dir, '--data', target]);
+    expect(restore.code, restore.stderr + restore.stdout).toBe(0);
+    expect(restore.stdout).toMatch(/Restored the backup of .+, verified/);
+    const server = await checkRestored(target);
+    try {
+      expect((await json(`${server.url}/api/albums/${albumId}`)).body.name).toBe('Kept safe');
+      const users = await json(`${server.url}/api/admin/users`);
+      expect(users.body.items.map((user: { email: string | null }) => user.email)).toContain('bea@example.org');
+    } finally {
+      await server.close();
+    }
+    // a restore goes into a new library only
+    const again = await runCli(['restore', dir, '--data', target]);
+    expect(again.code).not.toBe(0);
+  }, 180_000);
+
+  it('restores a scheduled backup, and backs up a PostgreSQL library as one snapshot', async () => {
+    const scheduled = path.join(backups, fs.readdirSync(backups).sort().at(-1)!);
+    const target = folder();
+    const restore = await runCli(['restore', scheduled, '--data', target]);
+    expect(restore.code, restore.stderr + restore.stdout).toBe(0);
+    await (await checkRestored(target)).close();
+
+    const databaseUrl = await postgres.createDatabase('backed');
+    const onPostgres = await startTestServer({ dataDir: folder(), databaseUrl });
+    const { body } = await upload(onPostgres.url, [{ path: path.join(assets, files[1]!) }]);
+    await waitForTerminal(onPostgres.url, [body.items[0].id]);
+    const dir = path.join(folder(), 'from-postgres');
+    const backup = await runCli(['backup', dir, '--data', onPostgres.dataDir], { DATABASE_URL: databaseUrl }); // while it serves
+    await onPostgres.close();
+    expect(backup.code, backup.stderr).toBe(0);
+    const into = folder();
+    const restored = await runCli(['restore', dir, '--data', into], { DATABASE_URL: '' });
+    expect(restored.code, restored.stderr + restored.stdout).toBe(0);
+    await (await checkRestored(into, [body.items[0].id])).close();
+  }, 180_000);
+});
