@@ -49,7 +49,8 @@ const settingsSchema = z.object({
   }),
   /** Scheduled backups (migrate/backup.ts) into folders under this one; unset: none. */
   backupDir: z.string().min(1).optional(),
-  backupEveryHours: z.coerce.number().min(0.0001).max(8_760),
+  // a timer's longest wait is 24.8 days (2^31 ms): beyond it Node fires at once
+  backupEveryHours: z.coerce.number().min(0.0001).max(576),
   /** Finished backups kept; older ones are removed after a new one is done. */
   backupKeep: z.coerce.number().int().min(1).max(10_000),
   backupDbOnly: z.boolean(),

@@ -38,3 +38,10 @@ describe('storage settings', () => {
     expect(() => loadSettings({}, { SHOEBOX_S3_PRESIGN_SECONDS: '-1' })).toThrow(/storage.presignSeconds/);
   });
 });
+
+describe('backup settings', () => {
+  it('refuse an interval longer than a timer can wait', () => {
+    expect(loadSettings({}, { SHOEBOX_BACKUP_DIR: '/tmp/b', SHOEBOX_BACKUP_EVERY_HOURS: '24' }).backupEveryHours).toBe(24);
+    expect(() => loadSettings({}, { SHOEBOX_BACKUP_EVERY_HOURS: '1000' })).toThrow(/backupEveryHours/);
+  });
+});
