@@ -319,7 +319,9 @@ describe('upload size limit', () => {
     expect(mixed.body.items[1]).toMatchObject({ filename: 'small.jpg', duplicate: false });
     const list = await (await authFetch(`${server.url}/api/photos`)).json();
     expect(list.total).toBe(1);
-    // Nothing of the refused file is left in the temp folder.
+    // Nothing of the refused file is left in the temp folder (once the accepted one's renditions, which pass
+    // through it on their way into storage, are written).
+    await waitForTerminal(server.url, [mixed.body.items[1].id]);
     expect(fs.readdirSync(path.join(server.dataDir, 'tmp'))).toEqual([]);
   });
 });
