@@ -8,11 +8,18 @@ const LOST_CONNECTION =
   /Connection terminated|connection timeout|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+  return someCause(error, (current) => {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code) || NETWORK_CODES.has(code))) return true;
     const message = (current as { message?: unknown }).message;
-    if (typeof message === 'string' && LOST_CONNECTION.test(message)) return true;
+    return typeof message === 'string' && LOST_CONNECTION.test(message);
+  });
+}
+
+/** Whether the error, or one of the errors it was caused by (five deep at most), passes the test. */
+export function someCause(error: unknown, test: (error: object) => boolean): boolean {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    if (typeof current === 'object' && test(current)) return true;
   }
   return false;
 }

@@ -21,11 +21,10 @@ export class BullLaneQueue implements PhotoQueue {
     onError: (photoId: string, error: unknown, lane: LaneName | 'dispatch') => void = () => {},
     leaseMs?: number,
   ) {
-    const retryable = isWorthRetrying;
     this.dispatcher = new BullPhotoQueue('dispatch', redisUrl, {
       concurrency: DISPATCH_CONCURRENCY,
       leaseMs,
-      retryable,
+      retryable: isWorthRetrying,
       onError: (id, e) => onError(id, e, 'dispatch'),
     });
     this.lanes = Object.fromEntries(
@@ -34,7 +33,7 @@ export class BullLaneQueue implements PhotoQueue {
         new BullPhotoQueue(`lane-${lane}`, redisUrl, {
           concurrency: concurrency[lane],
           leaseMs,
-          retryable,
+          retryable: isWorthRetrying,
           onError: (id, e) => onError(id, e, lane),
         }),
       ]),

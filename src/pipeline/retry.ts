@@ -1,7 +1,7 @@
 // Steps that fail for want of a service (the object store down, a timeout talking to it) are tried again by
 // themselves, later and less often each time; a step that fails on the photo itself (a corrupt file) is not.
 
-import { isDatabaseUnavailable } from '../db/availability.js';
+import { isDatabaseUnavailable, someCause } from '../db/availability.js';
 
 /** Tries in all before a step that keeps failing for want of a service stays failed (a person can retry it). */
 export const TRANSIENT_ATTEMPTS = 8;
@@ -10,10 +10,7 @@ const MAX_DELAY_MS = 60 * 60 * 1000;
 
 /** Whether an error says a service was unavailable (errors mark it with `transient`, on them or their cause). */
 export function isTransient(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    if ((current as { transient?: unknown }).transient === true) return true;
-  }
-  return false;
+  return someCause(error, (current) => (current as { transient?: unknown }).transient === true);
 }
 
 /** Whether work that met the error is worth doing again later: a service was unavailable, or the database. */

@@ -29,6 +29,9 @@ export async function untilDrained(depth: () => Promise<number>): Promise<void> 
   while ((await depth()) > 0) await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
 }
 
+/** A job that met a retryable error runs again after 1 s, 2 s, 4 s… (about 34 min in all over 12 tries). */
+const JOB_RETRIES = { attempts: 12, backoff: { type: 'exponential', delay: 1000 } } as const;
+
 /**
  * A queue of photo ids on Redis (or Valkey) through BullMQ, shared by every server and worker of a cluster. The
  * job's id is the photo's, so a photo waiting is added once. A photo added again while a worker runs it is marked
@@ -36,9 +39,6 @@ export async function untilDrained(depth: () => Promise<number>): Promise<void> 
  * mark is cleared when a run starts, since that run reads the photo's latest state. The database stays the
  * truth: a job lost with Redis is found again by the lease-based resume (src/app/open.ts).
  */
-/** A job that met a retryable error runs again after 1 s, 2 s, 4 s… (about 34 min in all over 12 tries). */
-const JOB_RETRIES = { attempts: 12, backoff: { type: 'exponential', delay: 1000 } } as const;
-
 export class BullPhotoQueue implements PhotoQueue {
   private readonly queue: Queue;
   private readonly redis: Redis;

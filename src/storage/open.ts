@@ -16,7 +16,6 @@ export async function openBlobStore(
   if (!settings.url) return new LocalBlobStore(dataDir, scratch);
   const connection: S3Connection = {
     endpoint: settings.endpoint,
-    publicEndpoint: settings.publicEndpoint,
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,
     credentials:

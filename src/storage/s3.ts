@@ -42,8 +42,6 @@ export function parseS3Url(url: string): S3Location {
 
 export interface S3Connection {
   endpoint?: string;
-  /** Where browsers reach the store, for presigned links; unset: `endpoint`. */
-  publicEndpoint?: string;
   region: string;
   forcePathStyle: boolean;
   credentials?: { accessKeyId: string; secretAccessKey: string };
