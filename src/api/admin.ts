@@ -1,4 +1,4 @@
-// Server administration: users, their roles and quotas. Admins only.
+// Server administration: users, their roles, quotas and storage locations. Admins only.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,11 +10,26 @@ import { UserError } from '../library/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { asOwner } from '../library/owner.js';
 import { deletePhoto } from '../library/photos.js';
+import { storageOverview } from '../library/storage-overview.js';
 import { email, password, personName, role, userInfo, userWithUsage } from './auth-schemas.js';
 import { errorBody } from './schemas.js';
 
 const quota = z.number().int().min(0).max(2 ** 53 - 1).nullable().describe('bytes of originals; null: no limit');
 const userParams = z.object({ id: z.uuid({ message: 'must be a user id (UUID)' }) });
+const storageLocation = z
+  .string()
+  .max(40)
+  .nullable()
+  .describe("a storage location set up on the server (GET /api/admin/storage) for the user's new photos; null: the main store");
+const locationInfo = z.object({
+  name: z.string().nullable().describe('null: the main store (the data folder or SHOEBOX_STORAGE)'),
+  kind: z.enum(['local', 's3']).nullable().describe('null: not set up on this server'),
+  address: z.string().nullable().describe('s3://bucket/prefix or the folder'),
+  configured: z.boolean().describe('false: photos or users name it, but this server has no such location (SHOEBOX_STORAGE_LOCATIONS)'),
+  users: z.number().int().describe('users whose new photos go there'),
+  photos: z.number().int(),
+  bytes: z.number().describe('bytes of originals kept there'),
+});
 
 export function adminRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -26,31 +41,53 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
     handler: async () => ({ items: await listUsers(db) }),
   });
 
+  /** A location name the admin gave, checked against the server's settings. */
+  const checkedLocation = (location: string | null | undefined) => {
+    if (location == null || context.storage.names.includes(location)) return location;
+    const known = context.storage.names;
+    throw new UserError(
+      400,
+      `no storage location named ${location} on this server: ${known.length > 0 ? `it has ${known.join(', ')}` : 'it has none besides the main store'} (SHOEBOX_STORAGE_LOCATIONS)`,
+    );
+  };
+
+  api.get('/api/admin/storage', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: 'The storage locations: the main store and those users can be given, with what each holds',
+      response: { 200: z.object({ items: z.array(locationInfo) }) },
+    },
+    handler: async () => ({ items: await storageOverview(db, context.storage) }),
+  });
+
   api.post('/api/admin/users', {
     config: { access: 'admin' },
     schema: {
       tags: ['admin'],
       summary: 'Create a user',
-      body: z.object({ name: personName, email, password, role: role.default('user'), quotaBytes: quota.optional() }),
+      body: z.object({ name: personName, email, password, role: role.default('user'), quotaBytes: quota.optional(), storageLocation: storageLocation.optional() }),
       response: { 201: userInfo, 400: errorBody, 409: errorBody },
     },
-    handler: async (request, reply) => reply.code(201).send(await createUser(db, request.body)),
+    handler: async (request, reply) =>
+      reply.code(201).send(await createUser(db, { ...request.body, storageLocation: checkedLocation(request.body.storageLocation) })),
   });
 
   api.patch('/api/admin/users/:id', {
     config: { access: 'admin' },
     schema: {
       tags: ['admin'],
-      summary: "Change a user: name, email, role, disabled, quota, or reset the password (their sessions end)",
+      summary:
+        "Change a user: name, email, role, disabled, quota, storage location (their new photos go there; what they have stays where it is), or reset the password (their sessions end)",
       params: userParams,
       body: z
-        .object({ name: personName, email, role, disabled: z.boolean(), quotaBytes: quota, password })
+        .object({ name: personName, email, role, disabled: z.boolean(), quotaBytes: quota, storageLocation, password })
         .partial()
         .refine((b) => Object.keys(b).length > 0, { message: 'name at least one change' }),
       response: { 200: userInfo, 400: errorBody, 404: errorBody, 409: errorBody },
     },
     handler: async (request) => {
-      const updated = await updateUser(db, request.params.id, request.body);
+      const updated = await updateUser(db, request.params.id, { ...request.body, storageLocation: checkedLocation(request.body.storageLocation) });
       if (!updated) throw new UserError(404, `no user with id ${request.params.id}`);
       if (request.body.password !== undefined || request.body.disabled) await revokeOtherSessions(db, updated.id);
       return updated;

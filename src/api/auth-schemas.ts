@@ -14,6 +14,7 @@ export const userInfo = z.object({
   role,
   disabled: z.boolean(),
   quotaBytes: z.number().nullable().describe('bytes of originals this user may keep; null: no limit'),
+  storageLocation: z.string().nullable().describe("the storage location this user's new photos go to (GET /api/admin/storage); null: the main store"),
   createdAt: z.string(),
 });
 

@@ -162,7 +162,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
     handler: async (request, reply) => {
       const face = await requireFace(request.lib, request.params.id);
       if (!face.thumbnailKey) throw new UserError(404, `face ${face.id} has no thumbnail`);
-      return sendStored(reply, request.lib, face.thumbnailKey, 'image/webp', face.id.replace(/-/g, ''), { immutable: false });
+      return sendStored(reply, request.lib, face.storageLocation, face.thumbnailKey, 'image/webp', face.id.replace(/-/g, ''), { immutable: false });
     },
   });
 

@@ -222,7 +222,7 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
           if (!photo) throw notFound(request.params.id);
           const key = derivedKey(photo.id, file.name);
           const mime = file.name === 'thumbnail.webp' ? 'image/webp' : 'image/jpeg';
-          return sendStored(reply, request.lib, key, mime, photo.sha256, {
+          return sendStored(reply, request.lib, photo.storageLocation, key, mime, photo.sha256, {
             immutable: false,
             missing: `${file.route} of photo ${photo.id} is not available (photo state: ${photo.state})`,
           });
@@ -230,7 +230,7 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
         const photo = (await findVisiblePhoto(request.lib, request.params.id))?.photo;
         if (!photo) throw notFound(request.params.id);
         const { download } = request.query as z.infer<typeof fileQuery>;
-        return sendStored(reply, request.lib, photo.storageKey, photo.mime, photo.sha256, {
+        return sendStored(reply, request.lib, photo.storageLocation, photo.storageKey, photo.mime, photo.sha256, {
           immutable: true,
           filename: photo.filename,
           disposition: download ? 'attachment' : 'inline',
@@ -247,17 +247,19 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
 export async function sendStored(
   reply: FastifyReply,
   lib: Library,
+  location: string | null,
   key: string,
   mime: string,
   sha256: string,
   options: { immutable: boolean; filename?: string; disposition?: 'inline' | 'attachment'; missing?: string },
 ) {
-  const stat = await lib.storage.stat(key);
+  const store = lib.storage.at(location);
+  const stat = await store.stat(key);
   if (!stat) throw new UserError(404, options.missing ?? 'file is missing from storage');
-  const presignSeconds = lib.settings.storage.presignSeconds;
-  if (options.immutable && presignSeconds > 0 && lib.storage.presignedUrl) {
+  const presignSeconds = lib.storage.presignSeconds(location);
+  if (options.immutable && presignSeconds > 0 && store.presignedUrl) {
     // An original straight from the object store: a link for this caller, valid for a while, instead of its bytes.
-    const url = await lib.storage.presignedUrl(key, {
+    const url = await store.presignedUrl(key, {
       expiresInSeconds: presignSeconds,
       contentType: mime,
       contentDisposition: options.filename ? contentDisposition(options.disposition ?? 'inline', options.filename) : undefined,
@@ -289,10 +291,10 @@ export async function sendStored(
     reply.code(206);
     reply.header('Content-Range', `bytes ${range.start}-${range.end}/${stat.size}`);
     reply.header('Content-Length', range.end - range.start + 1);
-    return reply.send(await lib.storage.get(key, range));
+    return reply.send(await store.get(key, range));
   }
   reply.header('Content-Length', stat.size);
-  return reply.send(await lib.storage.get(key));
+  return reply.send(await store.get(key));
 }
 
 /**

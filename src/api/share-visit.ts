@@ -57,9 +57,9 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
   }
 
   async function linkPhoto(link: VisitedLink, id: string) {
-    const [photo] = await rows<{ id: string; sha256: string; state: string; mime: string; filename: string; storage_key: string }>(
+    const [photo] = await rows<{ id: string; sha256: string; state: string; mime: string; filename: string; storage_key: string; storage_location: string | null }>(
       db,
-      sql`select p.id, p.sha256, p.state, p.mime, p.filename, p.storage_key from photos p where p.id = ${id}::uuid and ${linkPhotosSql(link)}`,
+      sql`select p.id, p.sha256, p.state, p.mime, p.filename, p.storage_key, p.storage_location from photos p where p.id = ${id}::uuid and ${linkPhotosSql(link)}`,
     );
     if (!photo) throw new UserError(404, `no photo with id ${id} in this link`);
     return photo;
@@ -165,7 +165,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       handler: async (request, reply) => {
         const link = await openLink(request);
         const photo = await linkPhoto(link, request.params.id);
-        return sendStored(reply, asOwner(context, link.ownerId), derivedKey(photo.id, file.name), file.mime, photo.sha256, {
+        return sendStored(reply, asOwner(context, link.ownerId), photo.storage_location, derivedKey(photo.id, file.name), file.mime, photo.sha256, {
           immutable: false,
           missing: `${file.route} of photo ${photo.id} is not available yet`,
         });
@@ -185,7 +185,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       const link = await openLink(request);
       if (!link.allowDownload) throw new UserError(403, 'downloads are switched off for this link');
       const photo = await linkPhoto(link, request.params.id);
-      return sendStored(reply, asOwner(context, link.ownerId), photo.storage_key, photo.mime, photo.sha256, {
+      return sendStored(reply, asOwner(context, link.ownerId), photo.storage_location, photo.storage_key, photo.mime, photo.sha256, {
         immutable: true,
         filename: photo.filename,
         disposition: 'attachment',

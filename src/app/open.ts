@@ -28,8 +28,7 @@ import { recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import { openBlobStore } from '../storage/open.js';
+import { openStorageLocations, type StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
 import { seedCategories } from '../library/categories.js';
 import { ensureSearchDocuments } from '../search/documents.js';
@@ -51,13 +50,14 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   );
   const { db } = database;
   const scratch = new Scratch(path.join(settings.dataDir, 'tmp'));
-  let storage: BlobStore;
+  let storage: StorageLocations;
   try {
-    storage = await openBlobStore(settings.storage, settings.dataDir, scratch);
+    storage = await openStorageLocations(settings, settings.dataDir, scratch);
   } catch (error) {
     await database.close();
     throw error;
   }
+  await warnOfMissingLocations(db, storage, logger);
   // Uploads cut short by a crash leave temp files. Only the embedded mode owns its folder alone; a shared
   // folder in cluster mode may hold other servers' uploads in flight.
   if (database.kind === 'embedded') await scratch.sweep();
@@ -209,4 +209,20 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
         ]
       : []),
   ];
+}
+
+/**
+ * Rows naming a storage location these settings lack: its photos cannot be read here (each read says why, and their
+ * steps wait and retry), while everyone else's work on. Said once at the start, where the admin looks.
+ */
+async function warnOfMissingLocations(db: Db, storage: StorageLocations, logger: Logger): Promise<void> {
+  const named = await rows<{ location: string }>(
+    db,
+    sql`select distinct storage_location as location from photos where storage_location is not null
+        union select storage_location from users where storage_location is not null`,
+  );
+  const missing = named.map((row) => row.location).filter((location) => !storage.has(location));
+  if (missing.length > 0) {
+    logger.error({ missing }, `storage locations named in the library are not set up here (SHOEBOX_STORAGE_LOCATIONS): ${missing.join(', ')}`);
+  }
 }

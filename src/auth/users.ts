@@ -14,6 +14,8 @@ export interface UserInfo {
   role: Role;
   disabled: boolean;
   quotaBytes: number | null;
+  /** The storage location their new photos go to (an admin's choice); null: the main store. */
+  storageLocation: string | null;
   createdAt: string;
 }
 
@@ -33,6 +35,7 @@ export function userInfo(row: UserRow): UserInfo {
     role: asRole(row.role),
     disabled: row.disabledAt !== null,
     quotaBytes: row.quotaBytes,
+    storageLocation: row.storageLocation,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -71,7 +74,7 @@ export async function setUpAdmin(db: Db, input: { name: string; email: string; p
 
 export async function createUser(
   db: Db,
-  input: { name: string; email: string; password?: string; role: Role; quotaBytes?: number | null },
+  input: { name: string; email: string; password?: string; role: Role; quotaBytes?: number | null; storageLocation?: string | null },
 ): Promise<UserInfo> {
   if (input.password !== undefined) checkPasswordRules(input.password);
   const email = normaliseEmail(input.email);
@@ -80,7 +83,14 @@ export async function createUser(
   if (taken) throw new UserError(409, `${email} already has an account`);
   const [row] = await db
     .insert(users)
-    .values({ name: input.name.trim(), email, passwordHash, role: input.role, quotaBytes: input.quotaBytes ?? null })
+    .values({
+      name: input.name.trim(),
+      email,
+      passwordHash,
+      role: input.role,
+      quotaBytes: input.quotaBytes ?? null,
+      storageLocation: input.storageLocation ?? null,
+    })
     .returning();
   await seedCategories(db);
   return userInfo(row!);
@@ -125,6 +135,8 @@ export interface UserChanges {
   role?: Role;
   disabled?: boolean;
   quotaBytes?: number | null;
+  /** A location the caller has checked is set up (storage/locations.ts); null: the main store. */
+  storageLocation?: string | null;
   password?: string;
 }
 
@@ -143,6 +155,7 @@ export async function updateUser(db: Db, id: string, changes: UserChanges): Prom
   if (changes.role !== undefined) set.role = changes.role;
   if (changes.disabled !== undefined) set.disabledAt = changes.disabled ? (current.disabledAt ?? new Date()) : null;
   if (changes.quotaBytes !== undefined) set.quotaBytes = changes.quotaBytes;
+  if (changes.storageLocation !== undefined) set.storageLocation = changes.storageLocation;
   if (changes.password !== undefined) {
     checkPasswordRules(changes.password);
     set.passwordHash = await hashPassword(changes.password);

@@ -7,7 +7,7 @@ import { acquireLock } from '../library/lock.js';
 import { backupLibrary, readManifest } from '../migrate/backup.js';
 import { migrateLibrary } from '../migrate/migrate.js';
 import { LocalBlobStore } from '../storage/local.js';
-import { openBlobStore } from '../storage/open.js';
+import { openStorageLocations, StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
 import { progressBars, printReport } from './migrate.js';
 
@@ -18,7 +18,7 @@ export async function runBackup(dir: string, settings: Settings, flags: { dbOnly
   // an embedded library is read by one process at a time: a running server makes its own backups (SHOEBOX_BACKUP_DIR)
   const lock = settings.databaseUrl ? null : acquireLock(settings.dataDir, { command: 'backup' });
   const database = await openDatabase(settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir });
-  const storage = await openBlobStore(settings.storage, settings.dataDir, new Scratch(path.join(work, 'tmp')), path.join(work, 'cache'));
+  const storage = await openStorageLocations(settings, settings.dataDir, new Scratch(path.join(work, 'tmp')), path.join(work, 'cache'));
   try {
     const manifest = await backupLibrary({ database, storage }, target, { dbOnly: Boolean(flags.dbOnly), progress: progressBars() });
     const rows = Object.values(manifest.rows).reduce((sum, n) => sum + n, 0);
@@ -46,10 +46,10 @@ export async function runRestore(dir: string, settings: Settings): Promise<void>
   const lock = settings.databaseUrl ? null : acquireLock(settings.dataDir, { command: 'restore' });
   const source = await openDatabase({ dataDir: libraryDir });
   const target = await openDatabase(settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir });
-  const targetStore = await openBlobStore(settings.storage, settings.dataDir, new Scratch(path.join(work, 'tmp')), path.join(work, 'cache'));
+  const targetStore = await openStorageLocations(settings, settings.dataDir, new Scratch(path.join(work, 'tmp')), path.join(work, 'cache'));
   try {
     const report = await migrateLibrary(
-      { db: source.db, storage: new LocalBlobStore(libraryDir, new Scratch(path.join(work, 'source-tmp'))) },
+      { db: source.db, storage: StorageLocations.flattened(new LocalBlobStore(libraryDir, new Scratch(path.join(work, 'source-tmp')))) },
       { db: target.db, storage: targetStore },
       { copyFiles: !manifest.dbOnly, progress: progressBars() },
     );

@@ -7,6 +7,7 @@ import { acquireLock } from '../library/lock.js';
 import { migrateLibrary, type MigrationReport, type Progress } from '../migrate/migrate.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { LocalBlobStore } from '../storage/local.js';
+import { openStorageLocations, type StorageLocations } from '../storage/locations.js';
 import { openBlobStore } from '../storage/open.js';
 import { Scratch } from '../storage/scratch.js';
 import { createProgress } from './progress.js';
@@ -41,7 +42,8 @@ export async function runMigrate(settings: Settings, flags: MigrateFlags): Promi
   try {
     const sourceDb: Database = open(await openDatabase(settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir }));
     const scratch = new Scratch(path.join(work, 'tmp'));
-    const sourceStore: BlobStore = open(await openBlobStore(settings.storage, settings.dataDir, scratch, path.join(work, 'cache')));
+    const source: StorageLocations = open(await openStorageLocations(settings, settings.dataDir, scratch, path.join(work, 'cache')));
+    const sourceStore = source.main;
     const targetDb: Database = open(await openDatabase(toPostgres ? { url: flags.to } : { dataDir: targetDir! }));
     let targetStore: BlobStore = sourceStore;
     if (flags.storage) {
@@ -51,9 +53,11 @@ export async function runMigrate(settings: Settings, flags: MigrateFlags): Promi
     }
     const copyFiles = targetStore !== sourceStore;
     if (!copyFiles) process.stderr.write('The files stay where they are (no --storage): only the rows are copied.\n');
+    // named storage locations (users' own buckets or folders) are outside the library: both ends keep using them
+    const target = source.withMain(targetStore, { address: flags.storage ?? targetDir ?? settings.storage.url ?? settings.dataDir, presignSeconds: 0 });
     const report = await migrateLibrary(
-      { db: sourceDb.db, storage: sourceStore },
-      { db: targetDb.db, storage: targetStore },
+      { db: sourceDb.db, storage: source },
+      { db: targetDb.db, storage: target },
       { copyFiles, progress: progressBars() },
     );
     printReport(report);

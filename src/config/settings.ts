@@ -4,6 +4,33 @@ import { z } from 'zod';
 import { DEFAULT_DUPLICATE_THRESHOLDS } from '../library/duplicates/rules.js';
 import { PEOPLE_MAX_DISTANCE } from '../ml/faces/settings.js';
 
+const s3Address = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 's3://bucket/prefix with a valid bucket name');
+const absoluteFolder = z.string().regex(/^\//, 'an absolute folder path').refine((value) => !value.includes('\0'), 'a folder path without NUL');
+/** `default` names the main store in the API; `locations` would read SHOEBOX_STORAGE_LOCATIONS as its address. */
+const locationName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a storage location name: lower-case letters, digits and dashes')
+  .refine((name) => name !== 'default' && name !== 'locations', 'default and locations are reserved names');
+
+const storageSchema = z.object({
+  /** `s3://bucket/prefix` (SHOEBOX_STORAGE); unset or `local`: the data folder. */
+  url: s3Address.optional(),
+  /** The S3 API's address for a store other than AWS (MinIO, Garage, Ceph, R2); unset: AWS for the region. */
+  endpoint: z.string().url().optional(),
+  /** The address browsers reach the store at, for presigned links, where it differs from `endpoint`. */
+  publicEndpoint: z.string().url().optional(),
+  region: z.string().min(1),
+  /** Bucket in the path (`endpoint/bucket/key`) instead of the host name: what MinIO and Garage expect. */
+  forcePathStyle: z.boolean(),
+  /** Keys; unset: the AWS SDK's own chain (AWS_ACCESS_KEY_ID…, profiles, instance roles). */
+  accessKeyId: z.string().min(1).optional(),
+  secretAccessKey: z.string().min(1).optional(),
+  /** Seconds a presigned link to an original lasts; 0 streams originals through the server. */
+  presignSeconds: z.coerce.number().int().min(0).max(604_800),
+  /** Local copies of stored files a worker's tools read (originals mostly), kept up to this size. */
+  cacheMb: z.coerce.number().int().min(16).max(1_048_576),
+});
+
 /** Every setting has an env name; CLI flags override the env. */
 const settingsSchema = z.object({
   dataDir: z.string().min(1),
@@ -26,27 +53,12 @@ const settingsSchema = z.object({
   /** The first wait before a step that failed for want of a service (object storage down) is tried again; it doubles each time. */
   stepRetrySeconds: z.coerce.number().int().min(1).max(3_600),
   /** Where originals, sidecars and derived files are kept: the data folder, or an S3-compatible bucket. */
-  storage: z.object({
-    /** `s3://bucket/prefix` (SHOEBOX_STORAGE); unset or `local`: the data folder. */
-    url: z
-      .string()
-      .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 's3://bucket/prefix with a valid bucket name')
-      .optional(),
-    /** The S3 API's address for a store other than AWS (MinIO, Garage, Ceph, R2); unset: AWS for the region. */
-    endpoint: z.string().url().optional(),
-    /** The address browsers reach the store at, for presigned links, where it differs from `endpoint`. */
-    publicEndpoint: z.string().url().optional(),
-    region: z.string().min(1),
-    /** Bucket in the path (`endpoint/bucket/key`) instead of the host name: what MinIO and Garage expect. */
-    forcePathStyle: z.boolean(),
-    /** Keys; unset: the AWS SDK's own chain (AWS_ACCESS_KEY_ID…, profiles, instance roles). */
-    accessKeyId: z.string().min(1).optional(),
-    secretAccessKey: z.string().min(1).optional(),
-    /** Seconds a presigned link to an original lasts; 0 streams originals through the server. */
-    presignSeconds: z.coerce.number().int().min(0).max(604_800),
-    /** Local copies of stored files a worker's tools read (originals mostly), kept up to this size. */
-    cacheMb: z.coerce.number().int().min(16).max(1_048_576),
-  }),
+  storage: storageSchema,
+  /**
+   * More places an admin can give a user (storage/locations.ts): each a bucket or prefix of its own, or a folder,
+   * by name (SHOEBOX_STORAGE_LOCATIONS); the S3 options each does not set are the main store's.
+   */
+  storageLocations: z.record(locationName, storageSchema.extend({ url: z.union([s3Address, absoluteFolder]) })),
   /** Scheduled backups (migrate/backup.ts) into folders under this one; unset: none. */
   backupDir: z.string().min(1).optional(),
   // a timer's longest wait is 24.8 days (2^31 ms): beyond it Node fires at once
@@ -108,6 +120,7 @@ const settingsSchema = z.object({
 export type Settings = z.infer<typeof settingsSchema>;
 export type MlSettings = Settings['ml'];
 export type StorageSettings = Settings['storage'];
+export type StorageLocationSettings = Settings['storageLocations'][string];
 export type SettingsOverrides = Partial<Omit<Settings, 'ml' | 'storage'>> & { ml?: Partial<MlSettings>; storage?: Partial<StorageSettings> };
 
 const MB = 1024 * 1024;
@@ -144,6 +157,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       presignSeconds: env.SHOEBOX_S3_PRESIGN_SECONDS || 0,
       cacheMb: env.SHOEBOX_S3_CACHE_MB || 2048,
     },
+    storageLocations: {} as Record<string, unknown>,
     metricsPort: env.SHOEBOX_METRICS_PORT || undefined,
     backupDir: env.SHOEBOX_BACKUP_DIR || undefined,
     backupEveryHours: env.SHOEBOX_BACKUP_EVERY_HOURS || 24,
@@ -185,11 +199,13 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
   };
   const { ml: mlOverrides, storage: storageOverrides, ...rest } = overrides;
   const definedOnly = (values: object) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  const mainStorage = { ...fromEnv.storage, ...definedOnly(storageOverrides ?? {}) };
+  fromEnv.storageLocations = storageLocationsFromEnv(env, mainStorage);
   const parsed = settingsSchema.safeParse({
     ...fromEnv,
     ...definedOnly(rest),
     ml: { ...fromEnv.ml, ...definedOnly(mlOverrides ?? {}) },
-    storage: { ...fromEnv.storage, ...definedOnly(storageOverrides ?? {}) },
+    storage: mainStorage,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -207,6 +223,53 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       "invalid settings: SHOEBOX_S3_ACCESS_KEY_ID and SHOEBOX_S3_SECRET_ACCESS_KEY go together (or leave both unset for the AWS SDK's own chain)",
     );
   }
+  for (const [name, location] of Object.entries(parsed.data.storageLocations)) {
+    if (!location.accessKeyId !== !location.secretAccessKey) {
+      const prefix = `SHOEBOX_S3_${envName(name)}_`;
+      throw new Error(`invalid settings: ${prefix}ACCESS_KEY_ID and ${prefix}SECRET_ACCESS_KEY go together (or leave both unset for the main store's keys)`);
+    }
+  }
   const backupDir = parsed.data.backupDir && path.resolve(parsed.data.backupDir);
   return { ...parsed.data, backupDir, dataDir: path.resolve(parsed.data.dataDir) };
+}
+
+/** A location's name as it appears in environment variable names: `shop-a` → `SHOP_A`. */
+export function envName(location: string): string {
+  return location.toUpperCase().replace(/-/g, '_');
+}
+
+/**
+ * The storage locations SHOEBOX_STORAGE_LOCATIONS names (`shop-a,shop-b`), each at SHOEBOX_STORAGE_<NAME>
+ * (`s3://bucket/prefix` or an absolute folder) with SHOEBOX_S3_<NAME>_ENDPOINT, _REGION, _FORCE_PATH_STYLE,
+ * _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _PUBLIC_ENDPOINT, _PRESIGN_SECONDS, _CACHE_MB where it differs from the main
+ * store (another bucket on the same server needs only its address). Unchecked here: the schema checks them.
+ */
+function storageLocationsFromEnv(env: NodeJS.ProcessEnv, main: Record<string, unknown>): Record<string, unknown> {
+  const names = (env.SHOEBOX_STORAGE_LOCATIONS ?? '').split(/[,\s]+/).filter(Boolean);
+  const locations: Record<string, unknown> = {};
+  for (const name of names) {
+    const checked = locationName.safeParse(name);
+    if (!checked.success) throw new Error(`invalid settings: SHOEBOX_STORAGE_LOCATIONS: ${name}: ${checked.error.issues[0]!.message}`);
+    const upper = envName(name);
+    if (!env[`SHOEBOX_STORAGE_${upper}`]) {
+      throw new Error(`invalid settings: SHOEBOX_STORAGE_LOCATIONS names ${name}, but SHOEBOX_STORAGE_${upper} (its s3://bucket/prefix or folder) is not set`);
+    }
+    const own = (option: string) => env[`SHOEBOX_S3_${upper}_${option}`] || undefined;
+    const keyId = own('ACCESS_KEY_ID');
+    const secret = own('SECRET_ACCESS_KEY');
+    const pathStyle = own('FORCE_PATH_STYLE');
+    locations[name] = {
+      ...main,
+      url: env[`SHOEBOX_STORAGE_${upper}`] || undefined,
+      endpoint: own('ENDPOINT') ?? main.endpoint,
+      publicEndpoint: own('PUBLIC_ENDPOINT') ?? main.publicEndpoint,
+      region: own('REGION') ?? main.region,
+      forcePathStyle: pathStyle === undefined ? main.forcePathStyle : pathStyle === '1' || pathStyle === 'true',
+      // a key pair is the location's own or the main store's, never half of each
+      ...(keyId || secret ? { accessKeyId: keyId, secretAccessKey: secret } : {}),
+      presignSeconds: own('PRESIGN_SECONDS') ?? main.presignSeconds,
+      cacheMb: own('CACHE_MB') ?? main.cacheMb,
+    };
+  }
+  return locations;
 }

@@ -48,6 +48,8 @@ export const users = pgTable(
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     /** Bytes of originals this user may keep; null: no limit. */
     quotaBytes: bigint('quota_bytes', { mode: 'number' }),
+    /** Where this user's new photos are stored: a named storage location (storage/locations.ts); null: the main store. */
+    storageLocation: text('storage_location'),
     /** When this user got the seed categories (null: at the next start, see seedCategories). */
     categoriesSeededAt: timestamp('categories_seeded_at', { withTimezone: true }),
     /** Single sign-on identity: the provider's issuer and subject (`sub`), set on the first OIDC sign-in. */
@@ -74,6 +76,8 @@ export const photos = pgTable(
     storageKey: text('storage_key').notNull(),
     /** An XMP sidecar that came with the file, relative to the data folder. */
     sidecarKey: text('sidecar_key'),
+    /** The storage location holding the original, the sidecar and the derived files; null: the main store. */
+    storageLocation: text('storage_location'),
     mime: text('mime').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     state: text('state').notNull().default('pending'),

@@ -15,6 +15,7 @@ import { UserError } from './errors.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
 import { originalKey, sidecarKey } from '../storage/keys.js';
+import { sameLocation } from './photos.js';
 
 export interface IngestedPhoto {
   id: string;
@@ -102,7 +103,8 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     const sha256 = counter.hash.digest('hex');
     const existing = await findBySha(lib, sha256);
     if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state };
-    await checkQuota(lib, filename, counter.bytes);
+    const owner = await ownerStorage(lib);
+    checkQuota(owner, filename, counter.bytes);
     if (source.checkDuplicate) {
       const copy = await findExistingCopy(lib, temp, detected.mime);
       if (copy) {
@@ -113,8 +115,9 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     }
 
     const storageKey = originalKey(sha256, detected.ext);
-    await lib.storage.putFile(storageKey, temp, { move: true });
-    const inserted = await insertPhoto(lib, { sha256, filename, storageKey, mime: detected.mime, sizeBytes: counter.bytes, source });
+    const storageLocation = owner.location;
+    await lib.storage.at(storageLocation).putFile(storageKey, temp, { move: true });
+    const inserted = await insertPhoto(lib, { sha256, filename, storageKey, storageLocation, mime: detected.mime, sizeBytes: counter.bytes, source });
     if (inserted) {
       await refreshSearchDocuments(lib.db, [inserted.id]); // findable by its file name from the start
       return { id: inserted.id, filename, duplicate: false, state: inserted.state };
@@ -131,11 +134,23 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
   }
 }
 
+interface OwnerStorage {
+  /** Where their new photos go (an admin's choice; null: the main store). */
+  location: string | null;
+  quota: number | null;
+  used: number;
+}
+
+async function ownerStorage(lib: Library): Promise<OwnerStorage> {
+  const [owner] = await lib.db.select({ quota: users.quotaBytes, location: users.storageLocation }).from(users).where(eq(users.id, lib.ownerId));
+  const quota = owner?.quota ?? null;
+  return { location: owner?.location ?? null, quota, used: quota === null ? 0 : await usedBytes(lib.db, lib.ownerId) };
+}
+
 /** Refuses a file that would take the owner past their storage quota (an admin sets it; none by default). */
-async function checkQuota(lib: Library, filename: string, bytes: number): Promise<void> {
-  const [owner] = await lib.db.select({ quota: users.quotaBytes }).from(users).where(eq(users.id, lib.ownerId));
-  if (owner?.quota == null) return;
-  const used = await usedBytes(lib.db, lib.ownerId);
+function checkQuota(owner: OwnerStorage, filename: string, bytes: number): void {
+  if (owner.quota === null) return;
+  const { used } = owner;
   if (used + bytes > owner.quota) {
     throw new UserError(413, `${filename}: over your storage quota (${formatBytes(used)} of ${formatBytes(owner.quota)} used, this file is ${formatBytes(bytes)}): ask an admin for more`);
   }
@@ -147,9 +162,9 @@ async function checkQuota(lib: Library, filename: string, bytes: number): Promis
  */
 async function insertPhoto(
   lib: Library,
-  photo: { sha256: string; filename: string; storageKey: string; mime: string; sizeBytes: number; source: IngestSource },
+  photo: { sha256: string; filename: string; storageKey: string; storageLocation: string | null; mime: string; sizeBytes: number; source: IngestSource },
 ): Promise<{ id: string; state: string } | null> {
-  const { sha256, filename, storageKey, source } = photo;
+  const { sha256, filename, storageKey, storageLocation, source } = photo;
   try {
     return await lib.db.transaction(async (tx) => {
       const [row] = await tx
@@ -160,6 +175,7 @@ async function insertPhoto(
           filename,
           sourcePath: source.sourcePath ?? null,
           storageKey,
+          storageLocation,
           mime: photo.mime,
           sizeBytes: photo.sizeBytes,
           fileModifiedAt: source.fileModifiedAt ?? null,
@@ -171,8 +187,12 @@ async function insertPhoto(
       return row ?? null;
     });
   } catch (error) {
-    const [shared] = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.storageKey, storageKey)).limit(1);
-    if (!shared) await lib.storage.remove(storageKey);
+    const [shared] = await lib.db
+      .select({ id: photos.id })
+      .from(photos)
+      .where(and(eq(photos.storageKey, storageKey), sameLocation(storageLocation)))
+      .limit(1);
+    if (!shared) await lib.storage.at(storageLocation).remove(storageKey);
     throw error;
   }
 }
@@ -191,12 +211,12 @@ async function findBySha(lib: Library, sha256: string) {
  */
 export async function attachSidecar(lib: Library, photoId: string, sidecarFile: string): Promise<boolean> {
   const [photo] = await lib.db
-    .select({ sidecarKey: photos.sidecarKey })
+    .select({ sidecarKey: photos.sidecarKey, storageLocation: photos.storageLocation })
     .from(photos)
     .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId)));
   if (!photo || photo.sidecarKey) return false;
   const key = sidecarKey(photoId);
-  await lib.storage.putFile(key, sidecarFile);
+  await lib.storage.at(photo.storageLocation).putFile(key, sidecarFile);
   await lib.db.update(photos).set({ sidecarKey: key, state: 'pending' }).where(eq(photos.id, photoId));
   await lib.db
     .update(photoSteps)

@@ -5,7 +5,7 @@ import type { Database, Db } from '../db/connection.js';
 import type { MlServices } from '../ml/services.js';
 import type { LaneName } from '../pipeline/lanes.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
-import type { BlobStore } from '../storage/blob-store.js';
+import type { StorageLocations } from '../storage/locations.js';
 import type { Scratch } from '../storage/scratch.js';
 
 /** An open library's process resources: the database, the files, the queue, the models. No user: see `asOwner`. */
@@ -13,7 +13,8 @@ export interface LibraryContext {
   settings: Settings;
   database: Database;
   db: Db;
-  storage: BlobStore;
+  /** Where files are: `storage.at(photo.storageLocation)`. */
+  storage: StorageLocations;
   /** This process's working files (uploads in flight). */
   scratch: Scratch;
   queue: PhotoQueue;

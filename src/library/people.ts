@@ -95,12 +95,13 @@ async function requirePerson(lib: Library, id: string) {
 /** A face of one of the owner's photos, or a 404. */
 export async function requireFace(lib: Library, id: string) {
   const [face] = await lib.db
-    .select({ face: faces })
+    .select({ face: faces, storageLocation: photos.storageLocation })
     .from(faces)
     .innerJoin(photos, eq(photos.id, faces.photoId))
     .where(and(eq(faces.id, id), eq(photos.ownerId, lib.ownerId)));
   if (!face) throw new UserError(404, `no face with id ${id}`);
-  return face.face;
+  // where its crop is stored: its photo's location
+  return { ...face.face, storageLocation: face.storageLocation };
 }
 
 const cleanName = (name: string) => name.trim().replace(/\s+/g, ' ');

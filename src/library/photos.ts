@@ -270,10 +270,13 @@ export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | nu
  * What serving a photo's rendition needs: its checksum (the ETag) and state (why a rendition is missing). Any
  * photo the user may see (their own, or shared with them: access.ts).
  */
-export async function findPhotoSummary(lib: Library, id: string): Promise<{ id: string; sha256: string; state: string } | null> {
-  const [photo] = await rows<{ id: string; sha256: string; state: string }>(
+export async function findPhotoSummary(
+  lib: Library,
+  id: string,
+): Promise<{ id: string; sha256: string; state: string; storageLocation: string | null } | null> {
+  const [photo] = await rows<{ id: string; sha256: string; state: string; storageLocation: string | null }>(
     lib.db,
-    sql`select p.id, p.sha256, p.state from photos p where p.id = ${id}::uuid and ${visiblePhotoSql(lib)}`,
+    sql`select p.id, p.sha256, p.state, p.storage_location as "storageLocation" from photos p where p.id = ${id}::uuid and ${visiblePhotoSql(lib)}`,
   );
   return photo ?? null;
 }
@@ -408,10 +411,16 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   await lib.db.delete(photos).where(eq(photos.id, id));
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
   await dropEmptyPeople(lib.db, lib.ownerId);
-  const [shared] = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.storageKey, photo.storageKey)).limit(1);
-  if (!shared) await lib.storage.remove(photo.storageKey);
-  if (photo.sidecarKey) await lib.storage.remove(photo.sidecarKey);
-  await lib.storage.removePrefix(derivedPrefix(id));
+  const store = lib.storage.at(photo.storageLocation);
+  // an original is shared by photos with the same bytes in the same location (each user's location has its own copy)
+  const [shared] = await lib.db
+    .select({ id: photos.id })
+    .from(photos)
+    .where(and(eq(photos.storageKey, photo.storageKey), sameLocation(photo.storageLocation)))
+    .limit(1);
+  if (!shared) await store.remove(photo.storageKey);
+  if (photo.sidecarKey) await store.remove(photo.sidecarKey);
+  await store.removePrefix(derivedPrefix(id));
   return true;
 }
 
@@ -554,4 +563,9 @@ export async function photoStates(lib: Library, ids: string[]): Promise<Record<s
     .from(photos)
     .where(and(eq(photos.ownerId, lib.ownerId), inArray(photos.id, ids)));
   return Object.fromEntries(found.map((row) => [row.id, row.state]));
+}
+
+/** Photos whose files are in this storage location (null: the main store). */
+export function sameLocation(location: string | null): SQL {
+  return location === null ? isNull(photos.storageLocation) : eq(photos.storageLocation, location);
 }

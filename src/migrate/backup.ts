@@ -4,8 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { EMBEDDED_EXTENSIONS, openDatabase, type Database, type Db } from '../db/connection.js';
-import type { BlobStore } from '../storage/blob-store.js';
 import { LocalBlobStore } from '../storage/local.js';
+import { StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
 import { version } from '../version.js';
 import { copyFile, eachLimited, libraryFiles, type LibraryFile } from './files.js';
@@ -21,14 +21,15 @@ export interface BackupManifest {
   /** The database only: the files stay in the library's store (a bucket with its own versioning, say). */
   dbOnly: boolean;
   rows: Record<string, number>;
-  originals: { key: string; sha256: string }[];
+  /** `location`: the storage location the original is kept in, where it is not the main store. */
+  originals: { key: string; sha256: string; location?: string }[];
   /** Files the rows name that the store did not have when the backup was made. */
   absent: string[];
 }
 
 export interface BackupSource {
   database: Database;
-  storage: BlobStore;
+  storage: StorageLocations;
 }
 
 /**
@@ -50,7 +51,9 @@ export async function backupLibrary(
     const files = await libraryFiles(copy.db);
     const absent: string[] = [];
     if (!options.dbOnly) {
-      const store = new LocalBlobStore(libraryDir, new Scratch(path.join(libraryDir, 'tmp')));
+      // the files of every storage location lie together in the backup's folder (their keys never clash:
+      // originals are named by their content, derived files by their photo)
+      const store = StorageLocations.flattened(new LocalBlobStore(libraryDir, new Scratch(path.join(libraryDir, 'tmp'))));
       options.progress.start('files', files.length);
       await eachLimited(files, FILES_AT_ONCE, async (file) => {
         const linked = options.previous ? await linkFromPrevious(options.previous, libraryDir, file) : false;
@@ -65,7 +68,9 @@ export async function backupLibrary(
       createdAt: new Date().toISOString(),
       dbOnly: options.dbOnly,
       rows: Object.fromEntries(await countRows(copy.db, await planTables(copy.db))),
-      originals: files.filter((file) => file.sha256).map((file) => ({ key: file.key, sha256: file.sha256! })),
+      originals: files
+        .filter((file) => file.sha256)
+        .map((file) => ({ key: file.key, sha256: file.sha256!, ...(file.location ? { location: file.location } : {}) })),
       absent,
     };
     // last: a folder without a manifest is a backup that did not finish

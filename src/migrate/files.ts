@@ -5,8 +5,11 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { derivedKey } from '../storage/keys.js';
+import { MissingStorageLocationError, type StorageLocations } from '../storage/locations.js';
 
 export interface LibraryFile {
+  /** The storage location it is in (its photo's; null: the main store). */
+  location: string | null;
   key: string;
   /** The original's checksum, for the originals: what the copy is checked against. */
   sha256?: string;
@@ -16,21 +19,34 @@ export interface LibraryFile {
 
 /** Every file the library's rows name, each once. */
 export async function libraryFiles(db: Db): Promise<LibraryFile[]> {
-  const photos = await rows<{ id: string; storage_key: string; sha256: string; sidecar_key: string | null }>(
+  const photos = await rows<{ id: string; storage_key: string; sha256: string; sidecar_key: string | null; location: string | null }>(
     db,
-    sql`select id, storage_key, sha256, sidecar_key from photos order by created_at, id`,
+    sql`select id, storage_key, sha256, sidecar_key, storage_location as location from photos order by created_at, id`,
   );
-  const faces = await rows<{ key: string }>(db, sql`select thumbnail_key as key from faces where thumbnail_key is not null order by thumbnail_key`);
+  const faces = await rows<{ key: string; location: string | null }>(
+    db,
+    sql`select f.thumbnail_key as key, p.storage_location as location from faces f join photos p on p.id = f.photo_id
+        where f.thumbnail_key is not null order by f.thumbnail_key`,
+  );
   const files = new Map<string, LibraryFile>();
-  const add = (file: LibraryFile) => files.has(file.key) || files.set(file.key, file);
-  for (const photo of photos) {
-    add({ key: photo.storage_key, sha256: photo.sha256, required: true });
-    if (photo.sidecar_key) add({ key: photo.sidecar_key, required: true });
-    add({ key: derivedKey(photo.id, 'thumbnail.webp'), required: false });
-    add({ key: derivedKey(photo.id, 'preview.jpg'), required: false });
+  const add = (file: LibraryFile) => {
+    const id = `${file.location ?? ''}\n${file.key}`;
+    if (!files.has(id)) files.set(id, file);
+  };
+  for (const { id, location, ...photo } of photos) {
+    add({ location, key: photo.storage_key, sha256: photo.sha256, required: true });
+    if (photo.sidecar_key) add({ location, key: photo.sidecar_key, required: true });
+    add({ location, key: derivedKey(id, 'thumbnail.webp'), required: false });
+    add({ location, key: derivedKey(id, 'preview.jpg'), required: false });
   }
-  for (const face of faces) add({ key: face.key, required: false });
+  for (const face of faces) add({ location: face.location, key: face.key, required: false });
   return [...files.values()];
+}
+
+/** Refuses, before anything is copied, files in a storage location the other end has not set up. */
+export function requireLocations(files: readonly LibraryFile[], ...ends: StorageLocations[]): void {
+  const named = new Set(files.map((file) => file.location));
+  for (const end of ends) for (const location of named) if (!end.has(location)) throw new MissingStorageLocationError(location!);
 }
 
 export type CopyOutcome = 'copied' | 'present' | 'absent';
@@ -39,7 +55,10 @@ export type CopyOutcome = 'copied' | 'present' | 'absent';
  * Copies one file unless the target has it already at the same size (an earlier run): streamed through a local
  * file, never whole in memory. `absent`: the source has no such file.
  */
-export async function copyFile(source: BlobStore, target: BlobStore, file: LibraryFile): Promise<CopyOutcome> {
+export async function copyFile(sourceLocations: StorageLocations, targetLocations: StorageLocations, file: LibraryFile): Promise<CopyOutcome> {
+  const source = sourceLocations.at(file.location);
+  const target = targetLocations.at(file.location);
+  if (source === target) return 'present'; // a location both ends share (a bucket of its own): nothing to move
   const stat = await source.stat(file.key);
   if (!stat) return 'absent';
   const there = await target.stat(file.key);

@@ -3,13 +3,13 @@
 // their SHA-256 where they landed. The source is only read.
 import { sql } from 'drizzle-orm';
 import { DEFAULT_OWNER_NAME, rows, type Db } from '../db/connection.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import { copyFile, eachLimited, libraryFiles, storedSha256 } from './files.js';
+import type { StorageLocations } from '../storage/locations.js';
+import { copyFile, eachLimited, libraryFiles, requireLocations, storedSha256 } from './files.js';
 import { copyTable, countRows, planTables } from './tables.js';
 
 export interface LibraryEnd {
   db: Db;
-  storage: BlobStore;
+  storage: StorageLocations;
 }
 
 export interface Progress {
@@ -37,6 +37,7 @@ export async function migrateLibrary(
   options: { copyFiles: boolean; progress: Progress },
 ): Promise<MigrationReport> {
   const { progress } = options;
+  requireLocations(await libraryFiles(source.db), source.storage, target.storage);
   const tables = await copyRows(source.db, target.db, progress);
 
   const files = await libraryFiles(source.db);
@@ -56,9 +57,10 @@ export async function migrateLibrary(
   const mismatched: string[] = [];
   progress.start('checksums', originals.length);
   await eachLimited(originals, FILES_AT_ONCE, async (file) => {
+    const store = target.storage.at(file.location);
     if (!missing.includes(file.key)) {
-      if (!(await target.storage.stat(file.key))) missing.push(file.key);
-      else if ((await storedSha256(target.storage, file.key)) !== file.sha256) mismatched.push(file.key);
+      if (!(await store.stat(file.key))) missing.push(file.key);
+      else if ((await storedSha256(store, file.key)) !== file.sha256) mismatched.push(file.key);
     }
     progress.advance(1);
   });

@@ -9,6 +9,7 @@ import { assignToAutoAlbums } from '../library/albums/auto.js';
 import type { MlServices } from '../ml/services.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { BlobStore, LocalFile } from '../storage/blob-store.js';
+import type { StorageLocations } from '../storage/locations.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { LANE_STEPS, readyLanes, type LaneName } from './lanes.js';
 import { decideStep, derivePhotoState, isTerminal, withDependents, type PhotoState, type StepName, type StepStatus } from './state.js';
@@ -23,7 +24,8 @@ export interface RunnerDeps {
   leaseMs: number;
   /** The first wait before a step that failed for want of a service is tried again (pipeline/retry.ts). */
   retryBaseMs: number;
-  storage: BlobStore;
+  /** The photo's files are in `storage.at(photo.storageLocation)`. */
+  storage: StorageLocations;
   /** Step durations and failures for /metrics. */
   metrics?: Pick<Metrics, 'stepFinished'>;
   steps: Readonly<Record<StepName, PipelineStep>>;
@@ -61,13 +63,14 @@ const retryingSql = sql<boolean>`exists (select 1 from ${photoSteps} s where s.p
  * recorded over it, and the lane comes back for it.
  */
 export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName): Promise<LaneName[]> {
-  const { db, storage } = deps;
+  const { db } = deps;
   const [found] = await db
     .select({ photo: getTableColumns(photos), statuses: stepStatusesJson })
     .from(photos)
     .where(eq(photos.id, photoId));
   if (!found) return []; // deleted meanwhile
   const { photo } = found;
+  const storage = deps.storage.at(photo.storageLocation);
   const statuses: Statuses = { ...found.statuses };
   const lent = new Map<string, Promise<LocalFile>>();
   const paths = new Map<string, string>();
@@ -129,7 +132,7 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
   }
   // The quick lane makes the photo show, with its date, place and camera: it is found by them at once. What the
   // slower lanes add (tags, names, text, captions) is indexed together when the photo is finished.
-  return settle(deps, photoId, { searchChanged: ranSomething && lane === 'quick' });
+  return settle(deps, photoId, { searchChanged: ranSomething && lane === 'quick', wroteTo: ctx.storage });
 }
 
 /** The dispatcher's look at a photo: the lanes it has work in, and its state settled when it has none. */
@@ -238,8 +241,8 @@ async function recordStep(db: Db, photoId: string, step: StepName, attempt: numb
  * Derives the photo's state from its steps under a lock on its row, so that of two lanes ending at once the
  * later one sees both outcomes; then does what follows a change of state, and returns the lanes with work next.
  */
-async function settle(deps: RunnerDeps, photoId: string, options: { searchChanged: boolean }): Promise<LaneName[]> {
-  const { db, storage } = deps;
+async function settle(deps: RunnerDeps, photoId: string, options: { searchChanged: boolean; wroteTo?: BlobStore }): Promise<LaneName[]> {
+  const { db } = deps;
   const settled = await db.transaction(async (tx) => {
     const [row] = await tx
       .select({ state: photos.state, statuses: stepStatusesJson, retrying: retryingSql })
@@ -254,7 +257,7 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
   });
   if (!settled) {
     // Deleted while its steps ran: drop what they wrote.
-    await storage.removePrefix(derivedPrefix(photoId));
+    await options.wroteTo?.removePrefix(derivedPrefix(photoId));
     return [];
   }
   const finished = isTerminal(settled.state) && !isTerminal(settled.previous);

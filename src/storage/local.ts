@@ -32,7 +32,17 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async putFile(key: string, file: string, options: { move?: boolean } = {}): Promise<void> {
-    if (options.move) return this.moveInto(file, this.absolute(key));
+    if (options.move) {
+      try {
+        return await this.moveInto(file, this.absolute(key));
+      } catch (error) {
+        // a store on another disk (a storage location) than the file: copied, then the file goes
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+        await this.throughTemp(key, (temp) => fs.copyFile(file, temp));
+        await fs.rm(file, { force: true });
+        return;
+      }
+    }
     await this.throughTemp(key, (temp) => fs.copyFile(file, temp));
   }
 

@@ -21,15 +21,15 @@ export interface S3Server {
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 's3-server-main.mjs');
 
-/** s3rver from npm, in its own process on a free loopback port, storing in a temporary folder. */
-export async function startS3Server(bucket = 'shoebox-test'): Promise<S3Server> {
+/** s3rver from npm, in its own process on a free loopback port, storing in a temporary folder; `more` buckets besides `bucket`. */
+export async function startS3Server(bucket = 'shoebox-test', more: string[] = []): Promise<S3Server> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-s3-'));
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   const start = () =>
     new Promise<void>((resolve, reject) => {
-      const started = spawn(process.execPath, [MAIN, String(port), dir, bucket], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const started = spawn(process.execPath, [MAIN, String(port), dir, [bucket, ...more].join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
       let errors = '';
       started.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));

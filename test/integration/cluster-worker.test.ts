@@ -1,11 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { assets, authFetch, libraryDatabaseUrl, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+/** A 800×600 JPEG of its own (a seeded mosaic, so that no two are duplicates by checksum or by look). */
+async function distinctPhoto(seed: number): Promise<Buffer> {
+  let state = (seed + 1) * 2654435761;
+  const random = () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 16) & 255;
+  const cells = Buffer.from(Array.from({ length: 8 * 6 * 3 }, random));
+  return sharp(cells, { raw: { width: 8, height: 6, channels: 3 } }).resize(800, 600, { kernel: 'cubic' }).jpeg({ quality: 85 }).toBuffer();
+}
 
 // The `postgres` project only (vitest.config.ts): an API server and separate worker processes sharing a real
 // PostgreSQL database, a real Redis and an S3 bucket (s3rver), each with its own data folder: nothing shared on disk.
@@ -96,6 +105,38 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     expect(left[0]!.n).toBe(0);
     await stopWorkers();
   }, 120_000);
+
+  it('two workers import 1,000 photos with the API server: each photo processed once', async () => {
+    const count = Number(process.env.SHOEBOX_TEST_CLUSTER_PHOTOS ?? 1000);
+    await startWorker();
+    await startWorker();
+    const started = Date.now();
+    const ids: string[] = [];
+    // uploaded in requests of 25 while the workers already process the first ones, as an import does
+    for (let first = 0; first < count; first += 25) {
+      const files = await Promise.all(
+        Array.from({ length: Math.min(25, count - first) }, async (_, i) => ({ name: `import-${first + i}.jpg`, data: await distinctPhoto(first + i) })),
+      );
+      const { status, body } = await upload(server.url, files);
+      expect(status).toBe(201);
+      ids.push(...body.items.map((item: { id: string }) => item.id));
+    }
+    expect(new Set(ids).size).toBe(count);
+    const states = await waitForTerminal(server.url, ids, 1_500_000);
+    const seconds = (Date.now() - started) / 1000;
+    process.stdout.write(`${count} photos through two workers in ${seconds.toFixed(0)} s (${(count / seconds).toFixed(2)} photos/s)\n`);
+    expect(Object.values(states).filter((state) => state !== 'completed')).toEqual([]);
+    const steps = await rows<{ status: string; attempts: number; n: number }>(
+      server.lib.db,
+      sql`select status, attempts, count(*)::int as n from photo_steps where photo_id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)}) group by 1, 2`,
+    );
+    // every step of every photo ran once (or was skipped, never run): none twice, none left
+    expect(steps.filter((row) => !(row.status === 'done' && row.attempts === 1) && !(row.status === 'skipped' && row.attempts === 0))).toEqual([]);
+    expect(steps.reduce((sum, row) => sum + row.n, 0)).toBe(count * 10);
+    const [stored] = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from photos where id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`);
+    expect(stored!.n).toBe(count);
+    await stopWorkers();
+  }, 1_800_000);
 
   it('refuses to start a worker without a shared queue, and a server without a worker and a queue', async () => {
     const worker = await runCli(['worker', '--data', server.dataDir], { REDIS_URL: '' });

@@ -2,6 +2,7 @@
 import type { ApiKeyInfo } from '../../../src/auth/api-keys.js';
 import type { SessionInfo } from '../../../src/auth/sessions.js';
 import type { UserInfo, UserWithUsage } from '../../../src/auth/users.js';
+import type { LocationUse } from '../../../src/library/storage-overview.js';
 import { request } from '../api.js';
 
 export interface AuthStatus {
@@ -11,7 +12,7 @@ export interface AuthStatus {
 }
 
 // The server's own types (type-only: nothing of the server ends up in the bundle).
-export type { ApiKeyInfo, SessionInfo, UserInfo, UserWithUsage };
+export type { ApiKeyInfo, LocationUse, SessionInfo, UserInfo, UserWithUsage };
 
 export interface Me extends UserInfo {
   usedBytes: number;
@@ -33,9 +34,13 @@ export const accountApi = {
   createApiKey: (name: string, scopes: string[]) => request<{ id: string; key: string }>('POST', '/api/api-keys', { body: { name, scopes } }),
   deleteApiKey: (id: string) => request<void>('DELETE', `/api/api-keys/${encodeURIComponent(id)}`),
   users: () => request<{ items: UserWithUsage[] }>('GET', '/api/admin/users'),
-  createUser: (body: { name: string; email: string; password: string; role: 'admin' | 'user'; quotaBytes?: number | null }) =>
+  storage: () => request<{ items: LocationUse[] }>('GET', '/api/admin/storage'),
+  createUser: (body: { name: string; email: string; password: string; role: 'admin' | 'user'; quotaBytes?: number | null; storageLocation?: string | null }) =>
     request<UserInfo>('POST', '/api/admin/users', { body }),
-  updateUser: (id: string, body: Partial<{ role: 'admin' | 'user'; disabled: boolean; quotaBytes: number | null; password: string }>) =>
+  updateUser: (
+    id: string,
+    body: Partial<{ role: 'admin' | 'user'; disabled: boolean; quotaBytes: number | null; storageLocation: string | null; password: string }>,
+  ) =>
     request<UserInfo>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { body }),
   deleteUser: (id: string) => request<{ deletedPhotos: number }>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
 };

@@ -1,17 +1,35 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api.js';
-import { accountApi, type UserWithUsage } from '../../client/account.js';
+import { accountApi, type LocationUse, type UserWithUsage } from '../../client/account.js';
 import { formatBytes } from '../../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 const GB = 1024 ** 3;
 
-/** The admin's part of the account page: every user, their space, role, quota; create, disable, delete. */
+/** A storage location as a select option's value: '' is the main store. */
+const locationValue = (name: string | null) => name ?? '';
+const locationLabel = (location: LocationUse) => (location.name === null ? 'main store' : location.name) + (location.configured ? '' : ' (not set up)');
+
+/** The admin's part of the account page: every user, their space, role, quota, storage; create, disable, delete. */
 export function UsersAdmin({ selfId }: { selfId: string }) {
   const [items, setItems] = useState<UserWithUsage[]>([]);
+  const [locations, setLocations] = useState<LocationUse[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [form, setForm] = useState({ name: '', email: '', password: '', role: 'user' as 'admin' | 'user', quotaGb: '' });
-  const load = useCallback(() => accountApi.users().then((r) => setItems(r.items), (caught: unknown) => setError(message(caught))), []);
+  const [form, setForm] = useState({ name: '', email: '', password: '', role: 'user' as 'admin' | 'user', quotaGb: '', location: '' });
+  const load = useCallback(
+    () =>
+      Promise.all([accountApi.users(), accountApi.storage()]).then(
+        ([users, storage]) => {
+          setItems(users.items);
+          setLocations(storage.items);
+        },
+        (caught: unknown) => setError(message(caught)),
+      ),
+    [],
+  );
+  // only a server with storage locations besides the main one has a choice to offer
+  const choosable = locations.filter((location) => location.configured);
+  const storageChoice = choosable.length > 1;
   useEffect(() => void load(), [load]);
   const act = (work: Promise<unknown>) => work.then(load).then(() => setError(null), (caught: unknown) => setError(message(caught)));
 
@@ -19,9 +37,9 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
     event.preventDefault();
     const quotaBytes = form.quotaGb ? Math.round(Number(form.quotaGb) * GB) : null;
     void act(
-      accountApi.createUser({ name: form.name, email: form.email, password: form.password, role: form.role, quotaBytes }).then(() =>
-        setForm({ name: '', email: '', password: '', role: 'user', quotaGb: '' }),
-      ),
+      accountApi
+        .createUser({ name: form.name, email: form.email, password: form.password, role: form.role, quotaBytes, storageLocation: form.location || null })
+        .then(() => setForm({ name: '', email: '', password: '', role: 'user', quotaGb: '', location: '' })),
     );
   };
 
@@ -35,6 +53,7 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
             <th>Role</th>
             <th>Photos</th>
             <th>Space</th>
+            {storageChoice ? <th>Stored in</th> : null}
             <th />
           </tr>
         </thead>
@@ -51,6 +70,21 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
                 {formatBytes(user.usedBytes)}
                 {user.quotaBytes !== null ? ` of ${formatBytes(user.quotaBytes)}` : ''}
               </td>
+              {storageChoice ? (
+                <td>
+                  <select
+                    aria-label={`Where new photos of ${user.name} are stored`}
+                    value={locationValue(user.storageLocation)}
+                    onChange={(e) => act(accountApi.updateUser(user.id, { storageLocation: e.target.value || null }))}
+                  >
+                    {locations.map((location) => (
+                      <option key={locationValue(location.name)} value={locationValue(location.name)} disabled={!location.configured}>
+                        {locationLabel(location)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              ) : null}
               <td className="account-user-actions">
                 {user.id === selfId ? null : (
                   <>
@@ -97,6 +131,18 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
           Quota (GB, empty: none)
           <input type="number" min="0" step="0.1" value={form.quotaGb} onChange={(e) => setForm({ ...form, quotaGb: e.target.value })} />
         </label>
+        {storageChoice ? (
+          <label className="auth-field">
+            Stored in
+            <select value={form.location} onChange={(e) => setForm({ ...form, location: e.target.value })}>
+              {choosable.map((location) => (
+                <option key={locationValue(location.name)} value={locationValue(location.name)}>
+                  {locationLabel(location)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <button type="submit" className="button button-primary">
           Add user
         </button>
