@@ -71,7 +71,7 @@ export async function createDatabase(serverUrl: string, prefix = 'shoebox'): Pro
  * Commits are acknowledged before their WAL is written unless `durable` (a test that crashes the server and
  * counts on what was committed: fsync stays off, as the machine itself does not crash).
  */
-export async function startPostgresServer(options: { durable?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgresServer(options: { durable?: boolean; sharedBuffersMb?: number } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed: run scripts/ensure-test-deps.sh (as root) first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-postgres-'));
@@ -86,7 +86,7 @@ export async function startPostgresServer(options: { durable?: boolean } = {}): 
     '-c fsync=off',
     ...(options.durable ? [] : ['-c synchronous_commit=off']),
     '-c full_page_writes=off',
-    '-c shared_buffers=128MB',
+    `-c shared_buffers=${options.sharedBuffersMb ?? 128}MB`,
     '-c max_connections=200',
   ].join(' ');
   const start = () =>
