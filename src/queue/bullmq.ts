@@ -112,14 +112,14 @@ export class BullPhotoQueue implements PhotoQueue {
   }
 
   async depth(): Promise<number> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
   /** Jobs waiting and running, and the workers connected to the queue, cluster-wide. */
   async queueLoad(): Promise<QueueLoad> {
     const [counts, workers] = await Promise.all([
-      this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused'),
+      this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
       this.queue.getWorkersCount(),
     ]);
     const running = counts.active ?? 0;
