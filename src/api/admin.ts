@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { revokeOtherSessions } from '../auth/sessions.js';
 import { activeAdmins, createUser, findUser, listUsers, updateUser } from '../auth/users.js';
 import { photos, users } from '../db/schema.js';
@@ -10,6 +10,7 @@ import { UserError } from '../library/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { asOwner } from '../library/owner.js';
 import { deletePhoto } from '../library/photos.js';
+import { moveToOwnerLocation } from '../library/storage-move.js';
 import { storageOverview } from '../library/storage-overview.js';
 import { email, password, personName, role, userInfo, userWithUsage } from './auth-schemas.js';
 import { errorBody } from './schemas.js';
@@ -34,6 +35,13 @@ const locationInfo = z.object({
 export function adminRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
+  /** Moves between storage locations under way in this process, by user. */
+  const moves = new Map<string, Promise<void>>();
+  let closing = false;
+  app.addHook('onClose', async () => {
+    closing = true; // each move stops after its current photo; a later request picks up where it stopped
+    await Promise.all(moves.values());
+  });
 
   api.get('/api/admin/users', {
     config: { access: 'admin' },
@@ -59,6 +67,36 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
       response: { 200: z.object({ items: z.array(locationInfo) }) },
     },
     handler: async () => ({ items: await storageOverview(db, context.storage) }),
+  });
+
+  api.post('/api/admin/users/:id/storage/move', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: "Move the user's photos into their storage location, in the background",
+      description:
+        'Each photo is copied (the original checked by its SHA-256), then switched over, then removed from where it was; ' +
+        'a photo with a step running stays for the next run. Progress: GET /api/admin/storage (photos per location). Safe to ask again.',
+      params: userParams,
+      response: { 202: z.object({ photos: z.number().int().describe('photos not yet in the location'), to: z.string().nullable() }), 404: errorBody, 409: errorBody },
+    },
+    handler: async (request, reply) => {
+      const user = await findUser(db, request.params.id);
+      if (!user) throw new UserError(404, `no user with id ${request.params.id}`);
+      if (moves.has(user.id)) throw new UserError(409, `${user.name}'s photos are being moved already`);
+      const to = user.storageLocation;
+      const [pending] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(photos)
+        .where(and(eq(photos.ownerId, user.id), sql`${photos.storageLocation} is distinct from ${to}`));
+      const lib = asOwner(context, user.id);
+      const run = moveToOwnerLocation(lib, { stop: () => closing })
+        .then((report) => context.logger.info({ userId: user.id, ...report, failed: report.failed.length }, 'photos moved to their storage location'))
+        .catch((error: unknown) => context.logger.error({ userId: user.id, err: error }, 'moving photos to their storage location failed'))
+        .finally(() => moves.delete(user.id));
+      moves.set(user.id, run);
+      return reply.code(202).send({ photos: pending?.n ?? 0, to });
+    },
   });
 
   api.post('/api/admin/users', {

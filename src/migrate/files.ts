@@ -51,21 +51,26 @@ export function requireLocations(files: readonly LibraryFile[], ...ends: Storage
 
 export type CopyOutcome = 'copied' | 'present' | 'absent';
 
-/**
- * Copies one file unless the target has it already at the same size (an earlier run): streamed through a local
- * file, never whole in memory. `absent`: the source has no such file.
- */
+/** Copies one of the library's files between the ends' stores for its location (see copyBlob). */
 export async function copyFile(sourceLocations: StorageLocations, targetLocations: StorageLocations, file: LibraryFile): Promise<CopyOutcome> {
   const source = sourceLocations.at(file.location);
   const target = targetLocations.at(file.location);
   if (source === target) return 'present'; // a location both ends share (a bucket of its own): nothing to move
-  const stat = await source.stat(file.key);
+  return copyBlob(source, target, file.key);
+}
+
+/**
+ * Copies one blob between stores unless the target has it already at the same size (an earlier run): streamed
+ * through a local file, never whole in memory. `absent`: the source has no such blob.
+ */
+export async function copyBlob(source: BlobStore, target: BlobStore, key: string): Promise<CopyOutcome> {
+  const stat = await source.stat(key);
   if (!stat) return 'absent';
-  const there = await target.stat(file.key);
+  const there = await target.stat(key);
   if (there && there.size === stat.size) return 'present';
-  const local = await source.localFile(file.key);
+  const local = await source.localFile(key);
   try {
-    await target.putFile(file.key, local.path);
+    await target.putFile(key, local.path);
   } finally {
     await local.release();
   }

@@ -185,18 +185,48 @@ describe('storage locations given to users', () => {
     }
   });
 
+  it("moves a user's photos into the location they are given: files first, checked, then the old copies go", async () => {
+    const annPhotos = (await as('ann', '/api/photos?limit=50')).body.items as { id: string }[];
+    expect(annPhotos).toHaveLength(2); // the portrait and the plot, in shop-a
+    expect((await as('ann', `/api/admin/users/${userIds.ann}/storage/move`, { method: 'POST' })).status).toBe(403);
+    expect((await json(`${server.url}/api/admin/users/${userIds.ann}`, { method: 'PATCH', json: { storageLocation: 'disk2' } })).status).toBe(200);
+    const started = await json(`${server.url}/api/admin/users/${userIds.ann}/storage/move`, { method: 'POST' });
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ photos: 2, to: 'disk2' });
+    const where = async () =>
+      Object.fromEntries(
+        ((await json(`${server.url}/api/admin/storage`)).body.items as { name: string | null; photos: number }[]).map((item) => [item.name ?? 'main', item.photos]),
+      );
+    for (const deadline = Date.now() + 30_000; (await where())['shop-a'] !== 0; ) {
+      if (Date.now() > deadline) throw new Error(`not moved in time: ${JSON.stringify(await where())}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await where()).toMatchObject({ 'shop-a': 0, disk2: 2 });
+    expect(await objects('shop-a')).toEqual([]); // nothing of Ann's left in her old bucket
+    const onDisk = filesUnder(disk2);
+    expect(onDisk.filter((file) => file.startsWith('originals'))).toHaveLength(2);
+    for (const { id } of annPhotos) expect(onDisk).toContain(path.join('derived', id.slice(0, 2), id, 'thumbnail.webp'));
+    expect(onDisk.some((file) => file.includes(`${path.sep}faces${path.sep}`))).toBe(true); // the portrait's face crops too
+    const portrait = annPhotos[0]!;
+    const served = await Promise.all(annPhotos.map(async ({ id }) => Buffer.from(await (await fileOf('ann', id, 'original')).arrayBuffer())));
+    expect(served.some((bytes) => bytes.equals(fs.readFileSync(PORTRAIT)))).toBe(true);
+    expect((await fileOf('ann', portrait.id, 'thumbnail')).status).toBe(200);
+    // asked again: nothing left to move
+    expect((await json(`${server.url}/api/admin/users/${userIds.ann}/storage/move`, { method: 'POST' })).body.photos).toBe(0);
+  });
+
   it('says which location is missing when a server starts without one its photos are in, and serves everyone else', async () => {
     const annPhotos = (await as('ann', '/api/photos?limit=50')).body.items as { id: string }[];
     const { dataDir } = server;
     await server.close(); // not dispose: the same library comes back
-    const { 'shop-b': _b, 'shop-a': _a, ...others } = locations();
+    const { disk2: _gone, ...others } = locations();
     server = await startTestServer({ dataDir, storageLocations: others });
     cookies.ann = await signIn('ann@shop.example', 'ann password 1');
     const refused = await fileOf('ann', annPhotos[0]!.id, 'original');
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as { message: string }).message).toMatch(/storage location shop-a is not set up on this server/);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/storage location disk2 is not set up on this server/);
     const overview = await json(`${server.url}/api/admin/storage`);
-    expect(overview.body.items.find((item: { name: string | null }) => item.name === 'shop-a')).toMatchObject({ configured: false, kind: null, photos: 2 });
+    expect(overview.body.items.find((item: { name: string | null }) => item.name === 'disk2')).toMatchObject({ configured: false, kind: null, photos: 2 });
     // the owner (the library's key) works on in the main store
     const { body } = await upload(server.url, [{ path: ROCKS }]);
     const mine = body.items[0].id as string;

@@ -15,6 +15,7 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
   const [items, setItems] = useState<UserWithUsage[]>([]);
   const [locations, setLocations] = useState<LocationUse[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [form, setForm] = useState({ name: '', email: '', password: '', role: 'user' as 'admin' | 'user', quotaGb: '', location: '' });
   const load = useCallback(
     () =>
@@ -82,7 +83,23 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
                         {locationLabel(location)}
                       </option>
                     ))}
-                  </select>
+                  </select>{' '}
+                  <button
+                    type="button"
+                    className="button button-small"
+                    title="Copy the photos they already have into this location, then remove them from where they were"
+                    onClick={() =>
+                      void act(
+                        accountApi
+                          .moveUserPhotos(user.id)
+                          .then((moving) =>
+                            setNotice(moving.photos === 0 ? `All of ${user.name}'s photos are there already.` : `Moving ${moving.photos} photos of ${user.name}…`),
+                          ),
+                      )
+                    }
+                  >
+                    Move their photos
+                  </button>
                 </td>
               ) : null}
               <td className="account-user-actions">
@@ -147,6 +164,7 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
           Add user
         </button>
       </form>
+      {notice ? <p role="status">{notice}</p> : null}
       {error ? <p className="auth-error" role="alert">{error}</p> : null}
     </section>
   );

@@ -1,0 +1,115 @@
+// Moving a user's photos into the storage location an admin gave them. Per photo: its files are copied first (the
+// original checked by its SHA-256 where it lands), then its row names the new place in one statement that holds
+// only if no step ran meanwhile (a step writes renditions where the row says), then the old copies go. A photo
+// whose steps are running is left for the next run; running it again is safe at any point.
+import { and, eq, sql } from 'drizzle-orm';
+import { rows } from '../db/connection.js';
+import { faces, photos } from '../db/schema.js';
+import { copyBlob, storedSha256 } from '../migrate/files.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { derivedKey, derivedPrefix } from '../storage/keys.js';
+import type { Library } from './library.js';
+import { sameLocation } from './photos.js';
+
+export interface MoveReport {
+  /** Where the photos went (null: the main store). */
+  to: string | null;
+  moved: number;
+  /** Photos with a step running or run while they were copied: moved by the next run. */
+  busy: number;
+  failed: { photoId: string; error: string }[];
+}
+
+interface PhotoFiles {
+  id: string;
+  storage_key: string;
+  sidecar_key: string | null;
+  sha256: string;
+  storage_location: string | null;
+}
+
+/**
+ * Moves every photo of the library's owner that is not in the owner's storage location into it; `stop` is asked
+ * between photos (a server closing).
+ */
+export async function moveToOwnerLocation(lib: Library, options: { stop?: () => boolean } = {}): Promise<MoveReport> {
+  const [owner] = await rows<{ location: string | null }>(lib.db, sql`select storage_location as location from users where id = ${lib.ownerId}::uuid`);
+  const to = owner?.location ?? null;
+  const report: MoveReport = { to, moved: 0, busy: 0, failed: [] };
+  const elsewhere = await rows<PhotoFiles>(
+    lib.db,
+    sql`select id, storage_key, sidecar_key, sha256, storage_location from photos
+        where owner_id = ${lib.ownerId}::uuid and storage_location is distinct from ${to} order by id`,
+  );
+  for (const photo of elsewhere) {
+    if (options.stop?.()) break;
+    try {
+      report[(await movePhoto(lib, photo, to)) ? 'moved' : 'busy']++;
+    } catch (error) {
+      report.failed.push({ photoId: photo.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return report;
+}
+
+/** True when the photo now lives in `to`; false when a step ran while it was copied (it stays where it was). */
+async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Promise<boolean> {
+  const from = lib.storage.at(photo.storage_location);
+  const target = lib.storage.at(to);
+  const copiedSince = new Date(Date.now() - 1); // a step finished at this instant or after wrote where the row said
+  if (await stepsRan(lib, photo.id, copiedSince)) return false;
+  const faceKeys = (await lib.db.select({ key: faces.thumbnailKey }).from(faces).where(eq(faces.photoId, photo.id))).flatMap((f) => (f.key ? [f.key] : []));
+  const required = [photo.storage_key, ...(photo.sidecar_key ? [photo.sidecar_key] : [])];
+  const remade = [derivedKey(photo.id, 'thumbnail.webp'), derivedKey(photo.id, 'preview.jpg'), ...faceKeys];
+  const copied: string[] = [];
+  for (const key of [...required, ...remade]) {
+    const outcome = await copyBlob(from, target, key);
+    if (outcome === 'absent' && required.includes(key)) throw new Error(`${key} is missing from its storage location: the photo stays where it is`);
+    if (outcome === 'copied') copied.push(key);
+  }
+  if ((await storedSha256(target, photo.storage_key)) !== photo.sha256) {
+    await removeCopies(lib, target, to, copied, photo);
+    throw new Error('the copy of the original does not have its checksum: the photo stays where it is');
+  }
+  const [moved] = await rows<{ id: string }>(
+    lib.db,
+    sql`update photos set storage_location = ${to}, updated_at = now()
+        where id = ${photo.id}::uuid and storage_location is not distinct from ${photo.storage_location}
+          and not exists (select 1 from photo_steps s where s.photo_id = photos.id and (s.status = 'running' or s.finished_at >= ${copiedSince.toISOString()}::timestamptz))
+        returning id`,
+  );
+  if (!moved) {
+    await removeCopies(lib, target, to, copied, photo);
+    return false;
+  }
+  // the old copies: the original only when no other photo in that location has the same bytes
+  await removeUnshared(lib, from, photo.storage_location, photo.storage_key);
+  if (photo.sidecar_key) await from.remove(photo.sidecar_key);
+  await from.removePrefix(derivedPrefix(photo.id));
+  return true;
+}
+
+async function stepsRan(lib: Library, photoId: string, since: Date): Promise<boolean> {
+  const [found] = await rows<{ n: number }>(
+    lib.db,
+    sql`select count(*)::int as n from photo_steps where photo_id = ${photoId}::uuid and (status = 'running' or finished_at >= ${since.toISOString()}::timestamptz)`,
+  );
+  return (found?.n ?? 0) > 0;
+}
+
+/** What this run copied for a photo that did not move after all. */
+async function removeCopies(lib: Library, store: BlobStore, location: string | null, copied: string[], photo: PhotoFiles): Promise<void> {
+  for (const key of copied) {
+    if (key === photo.storage_key) await removeUnshared(lib, store, location, key);
+    else await store.remove(key);
+  }
+}
+
+async function removeUnshared(lib: Library, store: BlobStore, location: string | null, key: string): Promise<void> {
+  const [shared] = await lib.db
+    .select({ id: photos.id })
+    .from(photos)
+    .where(and(eq(photos.storageKey, key), sameLocation(location)))
+    .limit(1);
+  if (!shared) await store.remove(key);
+}
