@@ -75,7 +75,16 @@ async function moveToPostgres(source: Database, url: string) {
   const total = tables.reduce((sum, t) => sum + t.source, 0);
   const differ = tables.filter((t) => t.source !== t.target);
   if (differ.length > 0) throw new Error(`rows differ after the copy: ${JSON.stringify(differ)}`);
-  return { target, migration: { seconds: round(copySeconds, 1), rows: total, rowsPerSecond: Math.round(total / copySeconds), photosPerSecond: Math.round(PHOTOS / copySeconds), vacuumSeconds: round(vacuumSeconds, 1) } };
+  return {
+    target,
+    migration: {
+      seconds: round(copySeconds, 1),
+      rows: total,
+      rowsPerSecond: Math.round(total / copySeconds),
+      photosPerSecond: Math.round(PHOTOS / copySeconds),
+      vacuumSeconds: round(vacuumSeconds, 1),
+    },
+  };
 }
 
 // --- what is asked ----------------------------------------------------------------------------------------
@@ -98,7 +107,14 @@ function pdqProbe(rng: Rng, photo: PhotoHashes): DuplicateProbe['pdq'] {
 async function questions(db: Db, count: number): Promise<Asked[]> {
   const rng = new Rng(SEED + 4242);
   const tags = (await rows<{ tag: string }>(db, sql`select tag from photo_tags group by tag order by count(*) desc limit 400`)).map((r) => r.tag);
-  const sources = await rows<{ pdq_hash: string; pdq_variants: string[]; make: string | null; model: string | null; taken_at: string | null; embedding: string }>(
+  const sources = await rows<{
+    pdq_hash: string;
+    pdq_variants: string[];
+    make: string | null;
+    model: string | null;
+    taken_at: string | null;
+    embedding: string;
+  }>(
     db,
     sql`select p.pdq_hash, p.pdq_variants, p.make, p.model, p.taken_at::text, e.embedding::text as embedding
         from photos p join photo_embeddings e on e.photo_id = p.id and e.model = ${EMBEDDING_MODEL}
@@ -108,7 +124,9 @@ async function questions(db: Db, count: number): Promise<Asked[]> {
     const embedding = parseVector(source.embedding);
     const start = Date.UTC(2011 + rng.int(15), rng.int(12), 1);
     const copy = i % 2 === 0;
-    const hashes = copy ? nearCopyHashes(rng, { original: fromHex(source.pdq_hash), variants: source.pdq_variants.map(fromHex) }, 4 + rng.int(20)) : randomPhotoHashes(rng);
+    const hashes = copy
+      ? nearCopyHashes(rng, { original: fromHex(source.pdq_hash), variants: source.pdq_variants.map(fromHex) }, 4 + rng.int(20))
+      : randomPhotoHashes(rng);
     return {
       text: tags[i % 4 === 0 ? rng.int(20) : 20 + rng.int(tags.length - 20)]!,
       embedding: around(rng, embedding, 0.6),
@@ -135,14 +153,19 @@ type Kind = (typeof KINDS)[number];
 function work(db: Db, ownerId: string, kind: Kind, q: Asked): () => Promise<unknown> {
   const lib = { db, ownerId } as unknown as Library; // listPhotosIn reads these two
   const search = (mode: SearchMode, filters: SearchFilters = {}) =>
-    runSearch(db, ownScope(ownerId), { text: q.text, embedding: mode === 'keyword' ? null : q.embedding, embeddingModel: EMBEDDING_MODEL }, {
-      mode,
-      filters,
-      page: 1,
-      limit: 50,
-      cutoff: DEFAULT_CUTOFF,
-      rrfK: DEFAULT_RRF_K,
-    });
+    runSearch(
+      db,
+      ownScope(ownerId),
+      { text: q.text, embedding: mode === 'keyword' ? null : q.embedding, embeddingModel: EMBEDDING_MODEL },
+      {
+        mode,
+        filters,
+        page: 1,
+        limit: 50,
+        cutoff: DEFAULT_CUTOFF,
+        rrfK: DEFAULT_RRF_K,
+      },
+    );
   switch (kind) {
     case 'keyword':
       return () => search('keyword');
@@ -214,9 +237,13 @@ async function main() {
       fs.writeFileSync(path.join(repoRoot, `bench/results/engines-${PHOTOS}.json`), `${JSON.stringify(report, null, 2)}\n`);
       if (JSON_ONLY) process.stdout.write(`${JSON.stringify(report)}\n`);
       else {
-        console.log(`\n| ${PHOTOS} photos | PGlite p50 | p95 | PostgreSQL p50 | p95 | ratio p50 | p95 |\n| --- | --- | --- | --- | --- | --- | --- |`);
+        console.log(
+          `\n| ${PHOTOS} photos | PGlite p50 | p95 | PostgreSQL p50 | p95 | ratio p50 | p95 |\n| --- | --- | --- | --- | --- | --- | --- |`,
+        );
         for (const [kind, r] of Object.entries(results)) {
-          console.log(`| ${kind} | ${r.pglite.p50Ms} | ${r.pglite.p95Ms} | ${r.postgres.p50Ms} | ${r.postgres.p95Ms} | ${r.p50Ratio} | ${r.p95Ratio} |`);
+          console.log(
+            `| ${kind} | ${r.pglite.p50Ms} | ${r.pglite.p95Ms} | ${r.postgres.p50Ms} | ${r.postgres.p95Ms} | ${r.p50Ratio} | ${r.p95Ratio} |`,
+          );
         }
       }
     } finally {

@@ -131,7 +131,8 @@ async function main() {
     {
       name: 'postgres',
       queue: (name) => new Queue(name, { connection: { connectionString: pgUrl, migrate: true } }, createPostgresBackend) as unknown as BenchQueue,
-      worker: (name, processor, concurrency) => new Worker(name, processor, { connection: { connectionString: pgUrl, migrate: true }, concurrency }, createPostgresBackend),
+      worker: (name, processor, concurrency) =>
+        new Worker(name, processor, { connection: { connectionString: pgUrl, migrate: true }, concurrency }, createPostgresBackend),
     },
   ];
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};

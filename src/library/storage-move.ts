@@ -33,7 +33,10 @@ interface PhotoFiles {
  * between photos (a server closing).
  */
 export async function moveToOwnerLocation(lib: Library, options: { stop?: () => boolean } = {}): Promise<MoveReport> {
-  const [owner] = await rows<{ location: string | null }>(lib.db, sql`select storage_location as location from users where id = ${lib.ownerId}::uuid`);
+  const [owner] = await rows<{ location: string | null }>(
+    lib.db,
+    sql`select storage_location as location from users where id = ${lib.ownerId}::uuid`,
+  );
   const to = owner?.location ?? null;
   const report: MoveReport = { to, moved: 0, busy: 0, failed: [] };
   const elsewhere = await rows<PhotoFiles>(
@@ -58,7 +61,9 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
   const target = lib.storage.at(to);
   const copiedSince = new Date(Date.now() - 1); // a step finished at this instant or after wrote where the row said
   if (await stepsRan(lib, photo.id, copiedSince)) return false;
-  const faceKeys = (await lib.db.select({ key: faces.thumbnailKey }).from(faces).where(eq(faces.photoId, photo.id))).flatMap((f) => (f.key ? [f.key] : []));
+  const faceKeys = (await lib.db.select({ key: faces.thumbnailKey }).from(faces).where(eq(faces.photoId, photo.id))).flatMap((f) =>
+    f.key ? [f.key] : [],
+  );
   const required = [photo.storage_key, ...(photo.sidecar_key ? [photo.sidecar_key] : [])];
   const remade = [derivedKey(photo.id, 'thumbnail.webp'), derivedKey(photo.id, 'preview.jpg'), ...faceKeys];
   const copied: string[] = [];

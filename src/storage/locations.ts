@@ -104,7 +104,9 @@ export async function openStorageLocations(
 ): Promise<StorageLocations> {
   const main = await openBlobStore(settings.storage, dataDir, scratch, cacheRoot);
   const named = new Map<string, BlobStore>();
-  const details = new Map<string | null, LocationDetails>([[null, { address: settings.storage.url ?? dataDir, presignSeconds: settings.storage.presignSeconds }]]);
+  const details = new Map<string | null, LocationDetails>([
+    [null, { address: settings.storage.url ?? dataDir, presignSeconds: settings.storage.presignSeconds }],
+  ]);
   try {
     for (const [name, location] of Object.entries(settings.storageLocations)) {
       named.set(name, await openLocation(name, location, dataDir, scratch, path.join(cacheRoot, `@${name}`)));
@@ -117,7 +119,13 @@ export async function openStorageLocations(
   return StorageLocations.of(main, named, details);
 }
 
-async function openLocation(name: string, location: StorageLocationSettings, dataDir: string, scratch: Scratch, cacheRoot: string): Promise<BlobStore> {
+async function openLocation(
+  name: string,
+  location: StorageLocationSettings,
+  dataDir: string,
+  scratch: Scratch,
+  cacheRoot: string,
+): Promise<BlobStore> {
   if (location.url.startsWith('s3://')) {
     try {
       return await openBlobStore(location, dataDir, scratch, cacheRoot);

@@ -11,7 +11,8 @@ import { startTestServer, tempDir, type TestServer } from './server.js';
  */
 export interface TestCluster {
   server: TestServer;
-  redis: RedisServer;
+  /** null when the queue is in PostgreSQL (`queue: 'postgres'`). */
+  redis: RedisServer | null;
   s3: S3Server;
   databaseUrl: string;
   /** Starts `shoebox worker` and resolves once it runs; rejects if it exits first. */
@@ -26,8 +27,11 @@ export interface TestCluster {
  * once per interval cluster-wide, at the interval of the worker that checked last); short, so that a dead
  * worker's steps are taken again within a test.
  */
-export async function startTestCluster(options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number } = {}): Promise<TestCluster> {
-  const redis = await startRedisServer();
+export async function startTestCluster(
+  options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number; queue?: 'redis' | 'postgres' } = {},
+): Promise<TestCluster> {
+  const redis = options.queue === 'postgres' ? null : await startRedisServer();
+  const queueEnv: Record<string, string> = redis ? { REDIS_URL: redis.url } : { SHOEBOX_QUEUE: 'postgres' };
   const s3 = await startS3Server();
   const dataDir = tempDir();
   const storage = s3.env('cluster');
@@ -36,7 +40,7 @@ export async function startTestCluster(options: { databaseUrl?: string; leaseSec
   const server = await startTestServer({
     dataDir,
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    redisUrl: redis.url,
+    ...(redis ? { redisUrl: redis.url } : { queue: 'postgres' as const }),
     worker: false,
     stepLeaseSeconds: Number(lease),
     stepRetrySeconds: Number(retry),
@@ -78,7 +82,7 @@ export async function startTestCluster(options: { databaseUrl?: string; leaseSec
             ...process.env,
             ...storage,
             DATABASE_URL: databaseUrl,
-            REDIS_URL: redis.url,
+            ...queueEnv,
             LOG_LEVEL: 'warn',
             SHOEBOX_STEP_LEASE_SECONDS: lease,
             SHOEBOX_STEP_RETRY_SECONDS: retry,
@@ -97,7 +101,7 @@ export async function startTestCluster(options: { databaseUrl?: string; leaseSec
     async dispose() {
       for (const worker of workers) worker.kill('SIGKILL');
       await server.dispose();
-      await redis.stop();
+      await redis?.stop();
       await s3.stop();
       for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
     },

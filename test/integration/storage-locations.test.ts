@@ -42,13 +42,23 @@ describe('storage locations given to users', () => {
   });
 
   const objects = async (bucket: string) => {
-    const client = s3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = s3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'photos/' }));
     client.destroy();
     return (listed.Contents ?? []).map((object) => object.Key!.slice('photos/'.length));
   };
   const filesUnder = (dir: string): string[] =>
-    fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))) : [];
+    fs.existsSync(dir)
+      ? fs
+          .readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+      : [];
 
   const as = (who: string, route: string, init: { method?: string; json?: unknown } = {}) =>
     json(`${server.url}${route}`, { ...init, headers: { cookie: cookies[who]!, origin: server.url } });
@@ -59,7 +69,7 @@ describe('storage locations given to users', () => {
     expect(response.status).toBe(201);
     const id = ((await response.json()) as { items: { id: string }[] }).items[0]!.id;
     // the states as the uploader sees them (the owner's key sees only the owner's photos)
-    for (const deadline = Date.now() + 60_000; ; ) {
+    for (const deadline = Date.now() + 60_000; ;) {
       const state = (await as(who, '/api/photos/states', { method: 'POST', json: { ids: [id] } })).body.states[id];
       if (['completed', 'partial', 'failed'].includes(state)) {
         expect(state).toBe('completed');
@@ -137,7 +147,14 @@ describe('storage locations given to users', () => {
     const overview = await json(`${server.url}/api/admin/storage`);
     expect(overview.status).toBe(200);
     const byName = Object.fromEntries(overview.body.items.map((item: { name: string | null }) => [item.name ?? 'main', item]));
-    expect(byName['shop-a']).toMatchObject({ kind: 's3', address: 's3://shop-a/photos', configured: true, users: 1, photos: 1, bytes: fs.statSync(PORTRAIT).size });
+    expect(byName['shop-a']).toMatchObject({
+      kind: 's3',
+      address: 's3://shop-a/photos',
+      configured: true,
+      users: 1,
+      photos: 1,
+      bytes: fs.statSync(PORTRAIT).size,
+    });
     expect(byName['shop-b']).toMatchObject({ users: 1, photos: 1 });
     expect(byName.disk2).toMatchObject({ kind: 'local', address: disk2, users: 0, photos: 0 });
     expect(byName.main).toMatchObject({ kind: 'local', configured: true, photos: 0 });
@@ -150,8 +167,12 @@ describe('storage locations given to users', () => {
     expect(refused.body.message).toMatch(/no storage location named shop-c on this server: it has disk2, shop-a, shop-b/);
     expect((await as('bob', `/api/admin/users/${userIds.bob}`, { method: 'PATCH', json: { storageLocation: 'disk2' } })).status).toBe(403);
 
-    const before = (await json(`${server.url}/api/photos?limit=50`, { headers: { cookie: cookies.bob!, origin: server.url } })).body.items as { id: string }[];
-    expect((await json(`${server.url}/api/admin/users/${userIds.bob}`, { method: 'PATCH', json: { storageLocation: 'disk2' } })).body.storageLocation).toBe('disk2');
+    const before = (await json(`${server.url}/api/photos?limit=50`, { headers: { cookie: cookies.bob!, origin: server.url } })).body.items as {
+      id: string;
+    }[];
+    expect(
+      (await json(`${server.url}/api/admin/users/${userIds.bob}`, { method: 'PATCH', json: { storageLocation: 'disk2' } })).body.storageLocation,
+    ).toBe('disk2');
     const onDisk = await uploadAs('bob', ROCKS);
     expect(filesUnder(path.join(disk2, 'originals'))).toHaveLength(1);
     expect(filesUnder(disk2)).toContain(path.join('derived', onDisk.slice(0, 2), onDisk, 'preview.jpg'));
@@ -174,9 +195,15 @@ describe('storage locations given to users', () => {
     const targetStore = StorageLocations.only(new LocalBlobStore(targetDir, new Scratch(path.join(targetDir, 'tmp'))));
     try {
       const progress = { start() {}, advance() {}, end() {} };
-      const moving = migrateLibrary({ db: server.lib.db, storage: server.lib.storage }, { db: target.db, storage: targetStore }, { copyFiles: true, progress });
+      const moving = migrateLibrary(
+        { db: server.lib.db, storage: server.lib.storage },
+        { db: target.db, storage: targetStore },
+        { copyFiles: true, progress },
+      );
       await expect(moving).rejects.toThrow(MissingStorageLocationError);
-      await expect(moving).rejects.toThrow(/storage location shop-a is not set up on this server: add it to SHOEBOX_STORAGE_LOCATIONS with SHOEBOX_STORAGE_SHOP_A/);
+      await expect(moving).rejects.toThrow(
+        /storage location shop-a is not set up on this server: add it to SHOEBOX_STORAGE_LOCATIONS with SHOEBOX_STORAGE_SHOP_A/,
+      );
       const [copied] = await rows<{ n: number }>(target.db, sql`select count(*)::int as n from photos`);
       expect(copied!.n).toBe(0);
     } finally {
@@ -195,9 +222,12 @@ describe('storage locations given to users', () => {
     expect(started.body).toEqual({ photos: 2, to: 'disk2' });
     const where = async () =>
       Object.fromEntries(
-        ((await json(`${server.url}/api/admin/storage`)).body.items as { name: string | null; photos: number }[]).map((item) => [item.name ?? 'main', item.photos]),
+        ((await json(`${server.url}/api/admin/storage`)).body.items as { name: string | null; photos: number }[]).map((item) => [
+          item.name ?? 'main',
+          item.photos,
+        ]),
       );
-    for (const deadline = Date.now() + 30_000; (await where())['shop-a'] !== 0; ) {
+    for (const deadline = Date.now() + 30_000; (await where())['shop-a'] !== 0;) {
       if (Date.now() > deadline) throw new Error(`not moved in time: ${JSON.stringify(await where())}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -226,7 +256,11 @@ describe('storage locations given to users', () => {
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { message: string }).message).toMatch(/storage location disk2 is not set up on this server/);
     const overview = await json(`${server.url}/api/admin/storage`);
-    expect(overview.body.items.find((item: { name: string | null }) => item.name === 'disk2')).toMatchObject({ configured: false, kind: null, photos: 2 });
+    expect(overview.body.items.find((item: { name: string | null }) => item.name === 'disk2')).toMatchObject({
+      configured: false,
+      kind: null,
+      photos: 2,
+    });
     // the owner (the library's key) works on in the main store
     const { body } = await upload(server.url, [{ path: ROCKS }]);
     const mine = body.items[0].id as string;
