@@ -406,12 +406,13 @@ async function photoAnalysis(lib: Library, id: string) {
 export async function deletePhoto(lib: Library, id: string, options: { onlyFromTrash?: boolean } = {}): Promise<boolean> {
   const photo = await findPhoto(lib, id);
   if (!photo || (options.onlyFromTrash && !photo.deletedAt)) return false;
+  // first: a photo whose storage location this server lacks stays whole (a 503 says why), never half removed
+  const store = lib.storage.at(photo.storageLocation);
   await forgetSearchDocuments(lib.db, [id]);
   await leaveGroups(lib.db, [id]); // before the row goes, so that a group left with one photo goes too
   await lib.db.delete(photos).where(eq(photos.id, id));
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
   await dropEmptyPeople(lib.db, lib.ownerId);
-  const store = lib.storage.at(photo.storageLocation);
   // an original is shared by photos with the same bytes in the same location (each user's location has its own copy)
   const [shared] = await lib.db
     .select({ id: photos.id })

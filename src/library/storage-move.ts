@@ -59,8 +59,10 @@ export async function moveToOwnerLocation(lib: Library, options: { stop?: () => 
 async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Promise<boolean> {
   const from = lib.storage.at(photo.storage_location);
   const target = lib.storage.at(to);
-  const copiedSince = new Date(Date.now() - 1); // a step finished at this instant or after wrote where the row said
-  if (await stepsRan(lib, photo.id, copiedSince)) return false;
+  // every run of a step counts an attempt: the same count after the copy means no step wrote meanwhile (no clocks
+  // to compare between machines)
+  const before = await stepRuns(lib, photo.id);
+  if (before.running > 0) return false;
   const faceKeys = (await lib.db.select({ key: faces.thumbnailKey }).from(faces).where(eq(faces.photoId, photo.id))).flatMap((f) =>
     f.key ? [f.key] : [],
   );
@@ -80,7 +82,8 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
     lib.db,
     sql`update photos set storage_location = ${to}, updated_at = now()
         where id = ${photo.id}::uuid and storage_location is not distinct from ${photo.storage_location}
-          and not exists (select 1 from photo_steps s where s.photo_id = photos.id and (s.status = 'running' or s.finished_at >= ${copiedSince.toISOString()}::timestamptz))
+          and (select count(*) filter (where s.status = 'running') = 0 and coalesce(sum(s.attempts), 0) = ${before.attempts}
+               from photo_steps s where s.photo_id = photos.id)
         returning id`,
   );
   if (!moved) {
@@ -94,12 +97,13 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
   return true;
 }
 
-async function stepsRan(lib: Library, photoId: string, since: Date): Promise<boolean> {
-  const [found] = await rows<{ n: number }>(
+async function stepRuns(lib: Library, photoId: string): Promise<{ running: number; attempts: number }> {
+  const [found] = await rows<{ running: number; attempts: number }>(
     lib.db,
-    sql`select count(*)::int as n from photo_steps where photo_id = ${photoId}::uuid and (status = 'running' or finished_at >= ${since.toISOString()}::timestamptz)`,
+    sql`select count(*) filter (where status = 'running')::int as running, coalesce(sum(attempts), 0)::int as attempts
+        from photo_steps where photo_id = ${photoId}::uuid`,
   );
-  return (found?.n ?? 0) > 0;
+  return found ?? { running: 0, attempts: 0 };
 }
 
 /** What this run copied for a photo that did not move after all. */

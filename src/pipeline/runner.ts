@@ -9,7 +9,7 @@ import { assignToAutoAlbums } from '../library/albums/auto.js';
 import type { MlServices } from '../ml/services.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { BlobStore, LocalFile } from '../storage/blob-store.js';
-import type { StorageLocations } from '../storage/locations.js';
+import { deferredStore, type StorageLocations } from '../storage/locations.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { LANE_STEPS, readyLanes, type LaneName } from './lanes.js';
 import { decideStep, derivePhotoState, isTerminal, withDependents, type PhotoState, type StepName, type StepStatus } from './state.js';
@@ -70,7 +70,7 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
     .where(eq(photos.id, photoId));
   if (!found) return []; // deleted meanwhile
   const { photo } = found;
-  const storage = deps.storage.at(photo.storageLocation);
+  const storage = deferredStore(() => deps.storage.at(photo.storageLocation));
   const statuses: Statuses = { ...found.statuses };
   const lent = new Map<string, Promise<LocalFile>>();
   const paths = new Map<string, string>();

@@ -144,3 +144,31 @@ async function openLocation(
   }
   return new LocalBlobStore(folder, new Scratch(path.join(folder, 'tmp')));
 }
+
+/**
+ * A store found when first used: a photo's steps meet a location this server lacks as a failure of the step that
+ * needed it (with its reason, tried again later: MissingStorageLocationError is a StorageUnavailableError), not
+ * as a job that fails before any step could say why.
+ */
+export function deferredStore(find: () => BlobStore): BlobStore {
+  let found: BlobStore | null = null;
+  const store = () => (found ??= find());
+  return {
+    get kind() {
+      return store().kind;
+    },
+    put: (key, data) => store().put(key, data),
+    putFile: (key, file, options) => store().putFile(key, file, options),
+    get: (key, range) => store().get(key, range),
+    stat: (key) => store().stat(key),
+    remove: (key) => store().remove(key),
+    removePrefix: (prefix) => store().removePrefix(prefix),
+    localFile: (key) => store().localFile(key),
+    presignedUrl: (key, options) => {
+      const presign = store().presignedUrl;
+      if (!presign) throw new Error('this store gives no presigned links');
+      return presign.call(store(), key, options);
+    },
+    close: async () => undefined, // the locations' own stores are closed with them
+  };
+}

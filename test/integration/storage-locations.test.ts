@@ -261,6 +261,33 @@ describe('storage locations given to users', () => {
       kind: null,
       photos: 2,
     });
+    // Ann's uploads are refused with the reason, her photos stay whole, and a step that needs her files fails
+    // saying why, to be tried again (not a job that dies before any step could say it)
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(fs.readFileSync(ROCKS))]), 'later.jpg');
+    const refusedUpload = await fetch(`${server.url}/api/photos`, {
+      method: 'POST',
+      body: form,
+      headers: { cookie: cookies.ann!, origin: server.url },
+    });
+    expect(refusedUpload.status).toBe(503);
+    expect(JSON.stringify(await refusedUpload.json())).toMatch(/storage location disk2 is not set up/);
+    expect((await as('ann', `/api/photos/${annPhotos[0]!.id}?force=true`, { method: 'DELETE' })).status).toBe(503);
+    expect((await as('ann', `/api/photos/${annPhotos[0]!.id}`)).status).toBe(200);
+    const photoId = annPhotos[0]!.id;
+    await server.lib.db.execute(sql`update photo_steps set status = 'pending' where photo_id = ${photoId}::uuid and step = 'palette'`);
+    await server.lib.queue.add(photoId);
+    let step: { status: string; error: string | null; retry_at: string | null } | undefined;
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      [step] = await rows<{ status: string; error: string | null; retry_at: string | null }>(
+        server.lib.db,
+        sql`select status, error, retry_at::text from photo_steps where photo_id = ${photoId}::uuid and step = 'palette'`,
+      );
+      if (step?.status === 'failed') break;
+    }
+    expect(step).toMatchObject({ status: 'failed' });
+    expect(step!.error).toMatch(/storage location disk2 is not set up on this server.*trying again in \d+ s/);
+    expect(step!.retry_at).not.toBeNull();
     // the owner (the library's key) works on in the main store
     const { body } = await upload(server.url, [{ path: ROCKS }]);
     const mine = body.items[0].id as string;
