@@ -10,7 +10,6 @@ import type { LibraryContext } from './library/library.js';
 import { acquireLock } from './library/lock.js';
 import { scheduleTrashPurge } from './library/trash.js';
 import { scheduleUpkeep } from './library/upkeep.js';
-import { sharedQueueOf } from './queue/shared.js';
 
 export interface RunningServer {
   url: string;
@@ -77,7 +76,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     // `--no-worker`: the API only; workers elsewhere consume the shared queue
     if (settings.worker) await lib.startPipeline();
     // Photos whose time in the trash is up go now, then every hour; in a cluster, a periodic job its workers run once.
-    const trashPurge = sharedQueueOf(settings) ? { stop: async () => {} } : scheduleTrashPurge(lib);
+    const trashPurge = settings.redisUrl ? { stop: async () => {} } : scheduleTrashPurge(lib);
     const upkeep = scheduleUpkeep(lib);
     const metricsServer = settings.metricsPort === undefined ? null : await startMetricsServer(lib.metrics, settings.host, settings.metricsPort);
     const opened = lib;

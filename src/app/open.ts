@@ -22,7 +22,6 @@ import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { routePhoto, runLane } from '../pipeline/runner.js';
 import { ClusterSchedule, LocalSchedule, type PeriodicTask } from '../queue/periodic.js';
 import { onRedisReconnect } from '../queue/reconnect.js';
-import { QueueConnection, sharedQueueOf } from '../queue/shared.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { scheduledBackup } from './backups.js';
 import { recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
@@ -67,17 +66,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');
   const ml = new MlServices(settings.dataDir, settings.ml, logger);
   const crashed = (photoId: string, error: unknown, lane: string) => logger.error({ photoId, lane, err: error }, 'pipeline job crashed');
-  const shared = sharedQueueOf(settings);
-  let queueConnection: QueueConnection | null = null;
-  try {
-    queueConnection = shared && (await QueueConnection.open(shared));
-  } catch (error) {
-    await storage.close();
-    await database.close();
-    throw error;
-  }
-  const queue = queueConnection
-    ? new BullLaneQueue(queueConnection, laneConcurrency(settings), crashed, settings.stepLeaseSeconds * 1000)
+  const queue = settings.redisUrl
+    ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed, settings.stepLeaseSeconds * 1000)
     : new LaneQueue(laneConcurrency(settings), crashed);
   const metrics = new Metrics({
     queue,
@@ -124,22 +114,19 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics };
       const tasks = periodicTasks(lib, leaseMs, retryBaseMs);
       const onError = (task: string, error: unknown) => logger.error({ task, err: error }, 'periodic task failed');
-      if (queueConnection) {
-        const cluster = await ClusterSchedule.start(queueConnection, tasks, onError);
+      if (settings.redisUrl) {
+        const cluster = await ClusterSchedule.start(settings.redisUrl, tasks, onError);
         schedule = cluster;
-        // Redis restarted or wiped: its schedules and waiting jobs are put back from the database (a queue in
-        // PostgreSQL comes back with the library's rows: nothing to put back)
-        if (queueConnection.shared.kind === 'redis') {
-          reconnect = onRedisReconnect(
-            queueConnection.shared.url,
-            async () => {
-              await cluster.upsert();
-              const queued = await resumeUnfinished(db, queue, leaseMs);
-              logger.warn({ photos: queued }, 'Redis is back: unfinished photos queued again');
-            },
-            (error) => logger.error({ err: error }, 'queuing unfinished photos again after Redis came back failed'),
-          );
-        }
+        // Redis restarted or wiped: its schedules and waiting jobs are put back from the database
+        reconnect = onRedisReconnect(
+          settings.redisUrl,
+          async () => {
+            await cluster.upsert();
+            const queued = await resumeUnfinished(db, queue, leaseMs);
+            logger.warn({ photos: queued }, 'Redis is back: unfinished photos queued again');
+          },
+          (error) => logger.error({ err: error }, 'queuing unfinished photos again after Redis came back failed'),
+        );
       } else {
         schedule = new LocalSchedule(tasks, onError);
       }
@@ -151,7 +138,6 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       prewarm?.stop();
       await prewarm?.done.catch(() => undefined);
       await queue.close();
-      await queueConnection?.close();
       await ml.close();
       await storage.close();
       await database.close();
@@ -198,7 +184,7 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
   const backups: PeriodicTask[] = lib.settings.backupDir
     ? [{ name: 'backup', everyMs: Math.round(lib.settings.backupEveryHours * 3_600_000), run: async () => void (await scheduledBackup(lib)) }]
     : [];
-  if (!sharedQueueOf(lib.settings)) return [retries, ...backups];
+  if (!lib.settings.redisUrl) return [retries, ...backups];
   return [
     retries,
     ...backups,

@@ -4,7 +4,6 @@ import type { Settings } from '../config/settings.js';
 import { createLogger } from '../logger.js';
 import { LANE_NAMES, laneOf, type LaneName } from '../pipeline/lanes.js';
 import { STEP_NAMES, type StepName } from '../pipeline/state.js';
-import { sharedQueueOf } from '../queue/shared.js';
 import { closeOnSignals } from './signals.js';
 
 /** The lanes that run the given steps: a lane's steps run together, so asking for one step takes its lane. */
@@ -20,9 +19,9 @@ export function lanesForSteps(steps: readonly string[] | undefined): LaneName[] 
  * HTTP server, until SIGTERM or SIGINT; then finishes the steps it is running.
  */
 export async function runWorker(settings: Settings, flags: { steps?: string }): Promise<void> {
-  if (!sharedQueueOf(settings) || !settings.databaseUrl) {
+  if (!settings.redisUrl || !settings.databaseUrl) {
     throw new Error(
-      'shoebox worker needs DATABASE_URL and a shared queue (REDIS_URL, or SHOEBOX_QUEUE=postgres): it takes its work from the queue a cluster shares (an embedded library runs its worker inside serve)',
+      'shoebox worker needs REDIS_URL and DATABASE_URL: it takes its work from the queue a cluster shares (an embedded library runs its worker inside serve)',
     );
   }
   const lanes = lanesForSteps(flags.steps?.split(/[,\s]+/).filter(Boolean));

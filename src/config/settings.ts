@@ -43,8 +43,6 @@ const settingsSchema = z.object({
   databasePoolSize: z.coerce.number().int().min(1).max(100),
   /** BullMQ on Redis or Valkey: the pipeline's queue shared by the servers and workers of a cluster. */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
-  /** `postgres`: the shared queue in the library's PostgreSQL server (BullMQ's PostgreSQL backend) instead of Redis. */
-  queue: z.enum(['redis', 'postgres']).optional(),
   /** Whether `serve` runs the pipeline's worker in its process (`--no-worker`: the API only, with REDIS_URL). */
   worker: z.boolean().default(true),
   /**
@@ -146,7 +144,6 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
     redisUrl: env.REDIS_URL || undefined,
-    queue: env.SHOEBOX_QUEUE || undefined,
     stepLeaseSeconds: env.SHOEBOX_STEP_LEASE_SECONDS || 300,
     stepRetrySeconds: env.SHOEBOX_STEP_RETRY_SECONDS || 30,
     storage: {
@@ -214,22 +211,11 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid settings: ${problems}`);
   }
-  const { queue, redisUrl, databaseUrl } = parsed.data;
-  if (redisUrl && !databaseUrl) {
+  if (parsed.data.redisUrl && !parsed.data.databaseUrl) {
     throw new Error('invalid settings: REDIS_URL needs DATABASE_URL too: the workers fed from Redis share the library through a PostgreSQL server');
   }
-  if (queue === 'postgres' && (!databaseUrl || redisUrl)) {
-    throw new Error(
-      redisUrl
-        ? 'invalid settings: SHOEBOX_QUEUE=postgres and REDIS_URL name two queues: keep one'
-        : 'invalid settings: SHOEBOX_QUEUE=postgres needs DATABASE_URL: the queue lives in the library\'s PostgreSQL server',
-    );
-  }
-  if (queue === 'redis' && !redisUrl) throw new Error('invalid settings: SHOEBOX_QUEUE=redis needs REDIS_URL');
-  if (!parsed.data.worker && !redisUrl && queue !== 'postgres') {
-    throw new Error(
-      'invalid settings: --no-worker needs a shared queue (REDIS_URL, or SHOEBOX_QUEUE=postgres) and DATABASE_URL: without one no worker elsewhere would process the photos',
-    );
+  if (!parsed.data.worker && !parsed.data.redisUrl) {
+    throw new Error('invalid settings: --no-worker needs REDIS_URL (and DATABASE_URL): without a shared queue no worker elsewhere would process the photos');
   }
   const { storage } = parsed.data;
   if (!storage.accessKeyId !== !storage.secretAccessKey) {

@@ -1,10 +1,9 @@
-// The pipeline's lanes on the cluster's shared queue (Redis or PostgreSQL, queue/shared.ts): one BullMQ queue for the dispatcher and one per lane (lanes.ts), shared by every
+// The pipeline's lanes on Redis: one BullMQ queue for the dispatcher and one per lane (lanes.ts), shared by every
 // server and worker of a cluster. Servers add photos; only workers consume, each the lanes it was given (a GPU
 // machine can take faces and CLIP only). Unlike the in-process LaneQueue, slow lanes do not wait for the quick
 // lane's backlog: in a cluster each lane has its own machines' slots.
 import { BullPhotoQueue, untilDrained } from '../queue/bullmq.js';
 import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
-import type { QueueConnection } from '../queue/shared.js';
 import type { LaneConcurrency, LaneHandlers } from './lane-queue.js';
 import { LANE_NAMES, type LaneName } from './lanes.js';
 import { isWorthRetrying } from './retry.js';
@@ -16,14 +15,13 @@ export class BullLaneQueue implements PhotoQueue {
   private readonly dispatcher: BullPhotoQueue;
   private readonly lanes: Record<LaneName, BullPhotoQueue>;
 
-  /** `connection` stays its opener's to close, after this queue. */
   constructor(
-    connection: QueueConnection,
+    redisUrl: string,
     concurrency: LaneConcurrency,
     onError: (photoId: string, error: unknown, lane: LaneName | 'dispatch') => void = () => {},
     leaseMs?: number,
   ) {
-    this.dispatcher = new BullPhotoQueue('dispatch', connection, {
+    this.dispatcher = new BullPhotoQueue('dispatch', redisUrl, {
       concurrency: DISPATCH_CONCURRENCY,
       leaseMs,
       retryable: isWorthRetrying,
@@ -32,7 +30,7 @@ export class BullLaneQueue implements PhotoQueue {
     this.lanes = Object.fromEntries(
       LANE_NAMES.map((lane) => [
         lane,
-        new BullPhotoQueue(`lane-${lane}`, connection, {
+        new BullPhotoQueue(`lane-${lane}`, redisUrl, {
           concurrency: concurrency[lane],
           leaseMs,
           retryable: isWorthRetrying,

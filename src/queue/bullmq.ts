@@ -1,7 +1,25 @@
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { PhotoQueue, QueueLoad } from './photo-queue.js';
-import type { AgainMarks, AnyQueue, AnyWorker, QueueConnection } from './shared.js';
 
 export type PhotoHandler = (photoId: string) => Promise<void>;
+
+/** BullMQ's connection for a redis:// URL: workers block on Redis, so commands wait out a restart instead of failing. */
+export function redisConnection(redisUrl: string): ConnectionOptions {
+  const url = new URL(redisUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    username: url.username || undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
+    tls: url.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** The key prefix of every Shoebox queue in Redis. */
+export const QUEUE_PREFIX = 'shoebox';
 
 /** How often idle() looks at the queue's counts. */
 const IDLE_POLL_MS = 50;
@@ -15,21 +33,22 @@ export async function untilDrained(depth: () => Promise<number>): Promise<void> 
 const JOB_RETRIES = { attempts: 12, backoff: { type: 'exponential', delay: 1000 } } as const;
 
 /**
- * A queue of photo ids through BullMQ (on Redis or Valkey, or on PostgreSQL: queue/shared.ts), shared by every
- * server and worker of a cluster. The job's id is the photo's, so a photo waiting is added once. A photo added
- * again while a worker runs it is marked and added once more when that run has finished (its steps may have been
- * reset meanwhile); the mark is cleared when a run starts, since that run reads the photo's latest state. The
- * database stays the truth: a job lost with Redis is found again by the lease-based resume (src/app/open.ts).
+ * A queue of photo ids on Redis (or Valkey) through BullMQ, shared by every server and worker of a cluster. The
+ * job's id is the photo's, so a photo waiting is added once. A photo added again while a worker runs it is marked
+ * in a Redis set and added once more when that run has finished (its steps may have been reset meanwhile); the
+ * mark is cleared when a run starts, since that run reads the photo's latest state. The database stays the
+ * truth: a job lost with Redis is found again by the lease-based resume (src/app/open.ts).
  */
 export class BullPhotoQueue implements PhotoQueue {
-  private readonly queue: AnyQueue;
-  private readonly again: AgainMarks;
-  private worker: AnyWorker | null = null;
+  private readonly queue: Queue;
+  private readonly redis: Redis;
+  private readonly againKey: string;
+  private worker: Worker | null = null;
   private closed = false;
 
   constructor(
     readonly name: string,
-    private readonly connection: QueueConnection,
+    private readonly redisUrl: string,
     private readonly options: {
       concurrency: number;
       onError?: (photoId: string, error: unknown) => void;
@@ -45,27 +64,29 @@ export class BullPhotoQueue implements PhotoQueue {
       retryable?: (error: unknown) => boolean;
     },
   ) {
-    this.queue = connection.newQueue(name);
-    // lost connections are retried (commands wait); without listeners the errors would end the process
+    this.queue = new Queue(name, { connection: redisConnection(this.redisUrl), prefix: QUEUE_PREFIX });
+    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    // lost connections are retried by ioredis (commands wait); without listeners the errors would end the process
+    this.redis.on('error', () => undefined);
     this.queue.on('error', () => undefined);
-    this.again = connection.againMarks(name);
+    this.againKey = `${QUEUE_PREFIX}:${name}:again`;
   }
 
   async add(photoId: string): Promise<void> {
     if (this.closed) return;
     // marked first: if a run is under way, the photo is looked at once more when it ends
-    await this.again.mark(photoId);
+    await this.redis.sadd(this.againKey, photoId);
     await this.queue.add('photo', { photoId }, { jobId: photoId, removeOnComplete: true, removeOnFail: true, ...JOB_RETRIES });
   }
 
   /** Consumes the queue: at most `concurrency` photos at once in this process. */
   start(handler: PhotoHandler): void {
     if (this.worker) return;
-    this.worker = this.connection.newWorker(
+    this.worker = new Worker(
       this.name,
       async (job) => {
         const { photoId } = job.data as { photoId: string };
-        await this.again.take(photoId);
+        await this.redis.srem(this.againKey, photoId);
         try {
           await handler(photoId);
         } catch (error) {
@@ -74,18 +95,20 @@ export class BullPhotoQueue implements PhotoQueue {
         }
       },
       {
+        connection: redisConnection(this.redisUrl),
+        prefix: QUEUE_PREFIX,
         concurrency: this.options.concurrency,
         ...(this.options.leaseMs ? { lockDuration: this.options.leaseMs, stalledInterval: this.options.leaseMs, maxStalledCount: 5 } : {}),
       },
     );
     // after the job is gone from the queue (removeOnComplete), so that adding it again is not refused as a duplicate
     this.worker.on('completed', (job) => void this.runAgainIfAsked((job.data as { photoId: string }).photoId));
-    this.worker.on('error', () => undefined); // a lost connection is retried by the client; nothing to do here
+    this.worker.on('error', () => undefined); // a lost connection is retried by ioredis; nothing to do here
   }
 
   private async runAgainIfAsked(photoId: string): Promise<void> {
     if (this.closed) return;
-    if (await this.again.take(photoId)) await this.add(photoId);
+    if ((await this.redis.srem(this.againKey, photoId)) === 1) await this.add(photoId);
   }
 
   async depth(): Promise<number> {
@@ -108,10 +131,11 @@ export class BullPhotoQueue implements PhotoQueue {
     return untilDrained(() => this.depth());
   }
 
-  /** Stops taking work and waits for this process's running jobs; waiting jobs stay queued for the next worker. */
+  /** Stops taking work and waits for this process's running jobs; waiting jobs stay in Redis for the next worker. */
   async close(): Promise<void> {
     this.closed = true;
     await this.worker?.close();
     await this.queue.close();
+    await this.redis.quit().catch(() => undefined);
   }
 }

@@ -1,4 +1,5 @@
-import type { AnyQueue, AnyWorker, QueueConnection } from './shared.js';
+import { Queue, Worker } from 'bullmq';
+import { QUEUE_PREFIX, redisConnection } from './bullmq.js';
 
 export interface PeriodicTask {
   /** The job's name, the same on every machine: one schedule per name in the cluster. */
@@ -12,18 +13,18 @@ export interface PeriodicTask {
  * starts upserts the same schedule instead of adding its own timer, and each run goes to one worker.
  */
 export class ClusterSchedule {
-  private readonly queue: AnyQueue;
-  private readonly worker: AnyWorker;
+  private readonly queue: Queue;
+  private readonly worker: Worker;
 
   private constructor(
-    connection: QueueConnection,
+    redisUrl: string,
     private readonly tasks: readonly PeriodicTask[],
     onError: (task: string, error: unknown) => void,
   ) {
     const byName = new Map(tasks.map((task) => [task.name, task]));
-    this.queue = connection.newQueue('periodic');
+    this.queue = new Queue('periodic', { connection: redisConnection(redisUrl), prefix: QUEUE_PREFIX });
     this.queue.on('error', () => undefined);
-    this.worker = connection.newWorker(
+    this.worker = new Worker(
       'periodic',
       async (job) => {
         try {
@@ -32,18 +33,18 @@ export class ClusterSchedule {
           onError(job.name, error);
         }
       },
-      { concurrency: 1 },
+      { connection: redisConnection(redisUrl), prefix: QUEUE_PREFIX, concurrency: 1 },
     );
     this.worker.on('error', () => undefined);
   }
 
-  static async start(connection: QueueConnection, tasks: readonly PeriodicTask[], onError: (task: string, error: unknown) => void): Promise<ClusterSchedule> {
-    const schedule = new ClusterSchedule(connection, tasks, onError);
+  static async start(redisUrl: string, tasks: readonly PeriodicTask[], onError: (task: string, error: unknown) => void): Promise<ClusterSchedule> {
+    const schedule = new ClusterSchedule(redisUrl, tasks, onError);
     await schedule.upsert();
     return schedule;
   }
 
-  /** Writes the schedules into the queue (again, after Redis lost them). */
+  /** Writes the schedules into Redis (again, after Redis lost them). */
   async upsert(): Promise<void> {
     for (const task of this.tasks) {
       await this.queue.upsertJobScheduler(

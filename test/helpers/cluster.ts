@@ -11,8 +11,7 @@ import { startTestServer, tempDir, type TestServer } from './server.js';
  */
 export interface TestCluster {
   server: TestServer;
-  /** null when the queue is in PostgreSQL (`queue: 'postgres'`). */
-  redis: RedisServer | null;
+  redis: RedisServer;
   s3: S3Server;
   databaseUrl: string;
   /** Starts `shoebox worker` and resolves once it runs; rejects if it exits first. */
@@ -27,11 +26,8 @@ export interface TestCluster {
  * once per interval cluster-wide, at the interval of the worker that checked last); short, so that a dead
  * worker's steps are taken again within a test.
  */
-export async function startTestCluster(
-  options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number; queue?: 'redis' | 'postgres' } = {},
-): Promise<TestCluster> {
-  const redis = options.queue === 'postgres' ? null : await startRedisServer();
-  const queueEnv: Record<string, string> = redis ? { REDIS_URL: redis.url } : { SHOEBOX_QUEUE: 'postgres' };
+export async function startTestCluster(options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number } = {}): Promise<TestCluster> {
+  const redis = await startRedisServer();
   const s3 = await startS3Server();
   const dataDir = tempDir();
   const storage = s3.env('cluster');
@@ -40,7 +36,7 @@ export async function startTestCluster(
   const server = await startTestServer({
     dataDir,
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-    ...(redis ? { redisUrl: redis.url } : { queue: 'postgres' as const }),
+    redisUrl: redis.url,
     worker: false,
     stepLeaseSeconds: Number(lease),
     stepRetrySeconds: Number(retry),
@@ -82,7 +78,7 @@ export async function startTestCluster(
             ...process.env,
             ...storage,
             DATABASE_URL: databaseUrl,
-            ...queueEnv,
+            REDIS_URL: redis.url,
             LOG_LEVEL: 'warn',
             SHOEBOX_STEP_LEASE_SECONDS: lease,
             SHOEBOX_STEP_RETRY_SECONDS: retry,
@@ -101,7 +97,7 @@ export async function startTestCluster(
     async dispose() {
       for (const worker of workers) worker.kill('SIGKILL');
       await server.dispose();
-      await redis?.stop();
+      await redis.stop();
       await s3.stop();
       for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
     },

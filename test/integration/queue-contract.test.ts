@@ -2,37 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../src/pipeline/queue.js';
 import { BullPhotoQueue } from '../../src/queue/bullmq.js';
 import type { PhotoQueue } from '../../src/queue/photo-queue.js';
-import { QueueConnection } from '../../src/queue/shared.js';
-import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
-// One contract for every photo queue: the in-process one of the embedded default, BullMQ on a real Redis, and
-// BullMQ's PostgreSQL backend on a real PostgreSQL server.
+// One contract for every photo queue: the in-process one of the embedded default and BullMQ on a real Redis.
 type Consuming = PhotoQueue & { start(handler: (photoId: string) => Promise<void>): void };
 
 let redis: RedisServer;
-let postgres: PostgresServer;
-const connections: Record<'redis' | 'postgres', QueueConnection> = {} as never;
 let queues = 0;
 beforeAll(async () => {
   redis = await startRedisServer();
-  postgres = await startPostgresServer({ durable: true }); // restarted below: what was committed must stay
-  connections.redis = await QueueConnection.open({ kind: 'redis', url: redis.url });
-  connections.postgres = await QueueConnection.open({ kind: 'postgres', url: await postgres.createDatabase('queue') });
 });
-afterAll(async () => {
-  for (const connection of Object.values(connections)) await connection.close();
-  await redis?.stop();
-  await postgres?.stop();
-});
+afterAll(async () => redis?.stop());
 
 const implementations: { name: string; make(concurrency: number, onError?: (id: string, e: unknown) => void): Consuming }[] = [
   { name: 'in-process', make: (concurrency, onError) => new LocalQueue(concurrency, onError) },
-  { name: 'BullMQ on Redis', make: (concurrency, onError) => new BullPhotoQueue(`contract-${queues++}`, connections.redis, { concurrency, onError }) },
-  {
-    name: 'BullMQ on PostgreSQL',
-    make: (concurrency, onError) => new BullPhotoQueue(`contract-${queues++}`, connections.postgres, { concurrency, onError }),
-  },
+  { name: 'BullMQ on Redis', make: (concurrency, onError) => new BullPhotoQueue(`contract-${queues++}`, redis.url, { concurrency, onError }) },
 ];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,12 +118,11 @@ describe.each(implementations)('photo queue: $name', ({ make }) => {
 describe('photo queue on Redis across processes', () => {
   it('runs in a worker what a server that runs nothing added, and takes new work after Redis restarts', async () => {
     const name = `handover-${queues++}`;
-    const producerConnection = await QueueConnection.open({ kind: 'redis', url: redis.url });
-    const producer = new BullPhotoQueue(name, producerConnection, { concurrency: 1 }); // an API server: adds, runs nothing
+    const producer = new BullPhotoQueue(name, redis.url, { concurrency: 1 }); // an API server: adds, runs nothing
     for (let i = 0; i < 5; i++) await producer.add(`photo-${i}`);
     expect(await producer.depth()).toBe(5);
     const runs: string[] = [];
-    const worker = new BullPhotoQueue(name, connections.redis, { concurrency: 2 });
+    const worker = new BullPhotoQueue(name, redis.url, { concurrency: 2 });
     worker.start(async (id) => void runs.push(id));
     await worker.idle();
     expect(runs.sort()).toEqual(['photo-0', 'photo-1', 'photo-2', 'photo-3', 'photo-4']);
@@ -150,33 +133,5 @@ describe('photo queue on Redis across processes', () => {
     expect(runs).toContain('after-restart');
     await worker.close();
     await producer.close();
-    await producerConnection.close();
-  });
-});
-
-describe('photo queue on PostgreSQL across processes', () => {
-  it('runs in a worker what a server that runs nothing added, and keeps it through a server restart', async () => {
-    const name = `handover-${queues++}`;
-    const url = await postgres.createDatabase('handover');
-    const serverSide = await QueueConnection.open({ kind: 'postgres', url });
-    const workerSide = await QueueConnection.open({ kind: 'postgres', url });
-    const producer = new BullPhotoQueue(name, serverSide, { concurrency: 1 });
-    for (let i = 0; i < 5; i++) await producer.add(`photo-${i}`);
-    expect(await producer.depth()).toBe(5);
-    // PostgreSQL restarts with the photos still queued: they are rows, and come back with it
-    await postgres.restart();
-    const runs: string[] = [];
-    const worker = new BullPhotoQueue(name, workerSide, { concurrency: 2 });
-    worker.start(async (id) => void runs.push(id));
-    await worker.idle();
-    expect(runs.sort()).toEqual(['photo-0', 'photo-1', 'photo-2', 'photo-3', 'photo-4']);
-    await producer.add('after-restart');
-    await worker.idle();
-    expect(runs).toContain('after-restart');
-    expect((await producer.queueLoad()).workers).toBe(1);
-    await worker.close();
-    await producer.close();
-    await serverSide.close();
-    await workerSide.close();
   });
 });

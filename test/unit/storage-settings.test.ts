@@ -96,18 +96,6 @@ describe('storage locations', () => {
   });
 });
 
-describe('queue settings', () => {
-  const db = { DATABASE_URL: 'postgres://shoebox@db/shoebox' };
-  it('keep the queue in PostgreSQL when asked, and refuse what cannot work', () => {
-    expect(loadSettings({ worker: false }, { ...db, SHOEBOX_QUEUE: 'postgres' }).queue).toBe('postgres');
-    expect(() => loadSettings({}, { SHOEBOX_QUEUE: 'postgres' })).toThrow(/SHOEBOX_QUEUE=postgres needs DATABASE_URL/);
-    expect(() => loadSettings({}, { ...db, SHOEBOX_QUEUE: 'postgres', REDIS_URL: 'redis://r' })).toThrow(/name two queues/);
-    expect(() => loadSettings({}, { ...db, SHOEBOX_QUEUE: 'redis' })).toThrow(/SHOEBOX_QUEUE=redis needs REDIS_URL/);
-    expect(() => loadSettings({ worker: false }, db)).toThrow(/--no-worker needs a shared queue/);
-    expect(() => loadSettings({}, { SHOEBOX_QUEUE: 'kafka' })).toThrow(/queue/);
-  });
-});
-
 describe('backup settings', () => {
   it('refuse an interval longer than a timer can wait', () => {
     expect(loadSettings({}, { SHOEBOX_BACKUP_DIR: '/tmp/b', SHOEBOX_BACKUP_EVERY_HOURS: '24' }).backupEveryHours).toBe(24);
