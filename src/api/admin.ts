@@ -51,7 +51,7 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
 
   /** A location name the admin gave, checked against the server's settings. */
   const checkedLocation = (location: string | null | undefined) => {
-    if (location == null || context.storage.names.includes(location)) return location;
+    if (location == null || context.storage.has(location)) return location;
     const known = context.storage.names;
     throw new UserError(
       400,

@@ -15,7 +15,7 @@ import { UserError } from './errors.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
 import { originalKey, sidecarKey } from '../storage/keys.js';
-import { sameLocation } from './photos.js';
+import { removeOriginalUnlessShared } from './photos.js';
 
 export interface IngestedPhoto {
   id: string;
@@ -187,12 +187,7 @@ async function insertPhoto(
       return row ?? null;
     });
   } catch (error) {
-    const [shared] = await lib.db
-      .select({ id: photos.id })
-      .from(photos)
-      .where(and(eq(photos.storageKey, storageKey), sameLocation(storageLocation)))
-      .limit(1);
-    if (!shared) await lib.storage.at(storageLocation).remove(storageKey);
+    await removeOriginalUnlessShared(lib, lib.storage.at(storageLocation), storageLocation, storageKey);
     throw error;
   }
 }

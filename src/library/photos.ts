@@ -21,6 +21,7 @@ import { forgetSearchDocuments } from '../search/documents.js';
 import { containsPattern, notDuplicateCopy } from '../search/filters.js';
 import { leaveGroups } from './duplicates/groups.js';
 import { cachedTotal } from './timeline-cache.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import { derivedPrefix } from '../storage/keys.js';
 
 /** Filters the photo list and the timeline share. */
@@ -413,13 +414,7 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   await lib.db.delete(photos).where(eq(photos.id, id));
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
   await dropEmptyPeople(lib.db, lib.ownerId);
-  // an original is shared by photos with the same bytes in the same location (each user's location has its own copy)
-  const [shared] = await lib.db
-    .select({ id: photos.id })
-    .from(photos)
-    .where(and(eq(photos.storageKey, photo.storageKey), sameLocation(photo.storageLocation)))
-    .limit(1);
-  if (!shared) await store.remove(photo.storageKey);
+  await removeOriginalUnlessShared(lib, store, photo.storageLocation, photo.storageKey);
   if (photo.sidecarKey) await store.remove(photo.sidecarKey);
   await store.removePrefix(derivedPrefix(id));
   return true;
@@ -567,6 +562,19 @@ export async function photoStates(lib: Library, ids: string[]): Promise<Record<s
 }
 
 /** Photos whose files are in this storage location (null: the main store). */
-export function sameLocation(location: string | null): SQL {
+function sameLocation(location: string | null): SQL {
   return location === null ? isNull(photos.storageLocation) : eq(photos.storageLocation, location);
+}
+
+/**
+ * Removes an original from its location's store unless a photo there still has it: originals are named by their
+ * content, so photos with the same bytes in the same location share one (each location keeps its own copy).
+ */
+export async function removeOriginalUnlessShared(lib: Library, store: BlobStore, location: string | null, key: string): Promise<void> {
+  const [shared] = await lib.db
+    .select({ id: photos.id })
+    .from(photos)
+    .where(and(eq(photos.storageKey, key), sameLocation(location)))
+    .limit(1);
+  if (!shared) await store.remove(key);
 }

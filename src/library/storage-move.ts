@@ -2,14 +2,14 @@
 // original checked by its SHA-256 where it lands), then its row names the new place in one statement that holds
 // only if no step ran meanwhile (a step writes renditions where the row says), then the old copies go. A photo
 // whose steps are running is left for the next run; running it again is safe at any point.
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
-import { faces, photos } from '../db/schema.js';
+import { faces } from '../db/schema.js';
 import { copyBlob, storedSha256 } from '../migrate/files.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { derivedKey, derivedPrefix } from '../storage/keys.js';
 import type { Library } from './library.js';
-import { sameLocation } from './photos.js';
+import { removeOriginalUnlessShared } from './photos.js';
 
 export interface MoveReport {
   /** Where the photos went (null: the main store). */
@@ -91,7 +91,7 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
     return false;
   }
   // the old copies: the original only when no other photo in that location has the same bytes
-  await removeUnshared(lib, from, photo.storage_location, photo.storage_key);
+  await removeOriginalUnlessShared(lib, from, photo.storage_location, photo.storage_key);
   if (photo.sidecar_key) await from.remove(photo.sidecar_key);
   await from.removePrefix(derivedPrefix(photo.id));
   return true;
@@ -109,16 +109,7 @@ async function stepRuns(lib: Library, photoId: string): Promise<{ running: numbe
 /** What this run copied for a photo that did not move after all. */
 async function removeCopies(lib: Library, store: BlobStore, location: string | null, copied: string[], photo: PhotoFiles): Promise<void> {
   for (const key of copied) {
-    if (key === photo.storage_key) await removeUnshared(lib, store, location, key);
+    if (key === photo.storage_key) await removeOriginalUnlessShared(lib, store, location, key);
     else await store.remove(key);
   }
-}
-
-async function removeUnshared(lib: Library, store: BlobStore, location: string | null, key: string): Promise<void> {
-  const [shared] = await lib.db
-    .select({ id: photos.id })
-    .from(photos)
-    .where(and(eq(photos.storageKey, key), sameLocation(location)))
-    .limit(1);
-  if (!shared) await store.remove(key);
 }
