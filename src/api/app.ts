@@ -14,7 +14,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { webRoot } from '../config/paths.js';
-import { UserError } from '../library/errors.js';
+import { ServiceUnavailableError, UserError } from '../library/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import fastifyCookie from '@fastify/cookie';
 import { adminRoutes } from './admin.js';
@@ -40,6 +40,7 @@ import { refuseNulText } from './text-guard.js';
 import { timelineRoutes } from './timeline.js';
 import { trashRoutes } from './trash.js';
 import { MAX_UPLOAD_FILES } from './multipart-errors.js';
+import { createRoutes } from './create.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -81,6 +82,9 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
     }
     if (error instanceof UserError) {
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: STATUS_NAMES[error.statusCode] ?? 'Error', message: error.message });
+    }
+    if ((error as unknown) instanceof ServiceUnavailableError) {
+      return reply.code(503).header('retry-after', '30').send({ statusCode: 503, error: 'Service Unavailable', message: error.message });
     }
     if ((error as unknown) instanceof StorageUnavailableError) {
       // the object store is down or overloaded: worth trying again, and not the server's own fault
@@ -139,6 +143,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
         { name: 'people', description: 'Faces and the people they are clustered into' },
         { name: 'albums', description: 'Albums: manual ones, and automatic ones to keep or dismiss' },
         { name: 'categories', description: 'Categories and the tags that map to them' },
+        { name: 'create', description: 'Image generation from prompts and photos; what it makes is stored as photos' },
         { name: 'sharing', description: 'Albums shared with users, partners, share links' },
         { name: 'share links', description: "A share link's visitor pages: no account, the link's token" },
         { name: 'system', description: 'Health, statistics, models and maintenance' },
@@ -172,6 +177,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   modelRoutes(app, lib);
   systemRoutes(app, lib);
   jobsRoutes(app, lib);
+  createRoutes(app, lib);
   sharingRoutes(app);
   shareVisitRoutes(app, lib);
   await registerWebApp(app);

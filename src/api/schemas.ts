@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TIMELINE_GROUPINGS } from '../library/timeline.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../pipeline/state.js';
+import { PHOTO_ORIGINS } from '../library/photos.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 
@@ -46,6 +47,7 @@ export const libraryFilterQuery = z.object({
     .optional()
     .describe("rated at least this many stars (1–5): the user's rating, else the file's"),
   hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
+  origin: z.enum(PHOTO_ORIGINS).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
   owner: z
     .uuid({ message: 'owner must be a user id' })
     .optional()
@@ -107,6 +109,7 @@ export const photoListItem = z.object({
   hasThumbnail: z
     .boolean()
     .describe('the thumbnail and preview exist (from the first step on): show the photo, with `state` saying whether its analysis goes on'),
+  origin: z.enum(PHOTO_ORIGINS).describe('`generated` (made by image generation: see `provenance` on the photo) or `camera`'),
   createdAt: z.string(),
   deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
 });
@@ -193,6 +196,24 @@ export const photoDetail = photoListItem.extend({
   metadata: photoMetadata,
   pdq: z.object({ hash: z.string(), quality: z.number().int() }).nullable(),
   palette: z.array(z.object({ hex: z.string(), share: z.number() })).nullable(),
+  provenance: z
+    .object({
+      prompt: z.string(),
+      negativePrompt: z.string().nullable(),
+      revisedPrompt: z.string().nullable().describe('the prompt as the provider rewrote it, where it says'),
+      provider: z.string(),
+      providerKind: z.string(),
+      model: z.string().nullable(),
+      seed: z.number().int().nullable(),
+      size: z.string(),
+      mode: z.enum(['text', 'edit']),
+      sourcePhotoId: z.string().nullable().describe('the photo it was made from (null for another user, or when there is none)'),
+      jobId: z.string(),
+      index: z.number().int(),
+      generatedAt: z.string(),
+    })
+    .nullable()
+    .describe('how a generated image was made; null for a camera photo'),
   steps: z.record(z.string(), stepInfo),
   faces: z.array(
     z.object({

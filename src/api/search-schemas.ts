@@ -44,6 +44,7 @@ const filterFields = {
   state: z.enum(PHOTO_STATES).optional(),
   album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
   hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
+  origin: z.enum(['camera', 'generated']).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
 };
 
 const dateOrder = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from <= q.to;
@@ -104,6 +105,7 @@ export function filtersOf(query: FilterInput): SearchFilters {
     state: query.state,
     album: query.album,
     hideDuplicates: query.hideDuplicates,
+    origin: query.origin,
   };
 }
 

@@ -24,6 +24,10 @@ import { ClusterSchedule, LocalSchedule, type PeriodicTask } from '../queue/peri
 import { onRedisReconnect } from '../queue/reconnect.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { scheduledBackup } from './backups.js';
+import { generationQueue, queueOpenGenerations } from './generation.js';
+import { ImageProviders } from '../ml/images/index.js';
+import { runGenerationJob } from '../library/create/run.js';
+import { Slots } from '../library/create/slots.js';
 import { recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
@@ -69,6 +73,9 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   const queue = settings.redisUrl
     ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed, settings.stepLeaseSeconds * 1000)
     : new LaneQueue(laneConcurrency(settings), crashed);
+  const generations = generationQueue(settings, logger);
+  const images = new ImageProviders(settings.images, settings.maxUploadBytes);
+  const closing = new AbortController();
   const metrics = new Metrics({
     queue,
     pool: database.poolUse,
@@ -96,6 +103,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     storage,
     scratch,
     queue,
+    generationQueue: generations,
+    images,
     ml,
     logger,
     metrics,
@@ -123,7 +132,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
           async () => {
             await cluster.upsert();
             const queued = await resumeUnfinished(db, queue, leaseMs);
-            logger.warn({ photos: queued }, 'Redis is back: unfinished photos queued again');
+            const jobs = await queueOpenGenerations(db, generations, leaseMs);
+            logger.warn({ photos: queued, generationJobs: jobs }, 'Redis is back: unfinished photos and generation jobs queued again');
           },
           (error) => logger.error({ err: error }, 'queuing unfinished photos again after Redis came back failed'),
         );
@@ -131,13 +141,22 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
         schedule = new LocalSchedule(tasks, onError);
       }
       queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) }, options.lanes);
+      // a worker given only some steps (a GPU box for the model steps) leaves generation to the others
+      if (!options.lanes) {
+        const runner = { context: lib, slots: new Slots(settings.images.concurrency), leaseMs, closing: closing.signal };
+        generations.start((jobId) => runGenerationJob(runner, jobId));
+        const open = await queueOpenGenerations(db, generations, database.kind === 'embedded' ? 0 : leaseMs);
+        if (open > 0) logger.info({ jobs: open }, 'resuming generation jobs');
+      }
     },
     async close() {
+      closing.abort();
       await reconnect?.close();
       await schedule?.close();
       prewarm?.stop();
       await prewarm?.done.catch(() => undefined);
       await queue.close();
+      await generations.close();
       await ml.close();
       await storage.close();
       await database.close();
@@ -188,6 +207,14 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
   return [
     retries,
     ...backups,
+    {
+      name: 'generation-recovery',
+      everyMs: Math.max(1000, Math.round(leaseMs / 2)),
+      run: async () => {
+        const queued = await queueOpenGenerations(lib.db, lib.generationQueue, leaseMs);
+        if (queued > 0) logger.debug({ jobs: queued }, 'open generation jobs queued again');
+      },
+    },
     {
       name: 'lease-recovery',
       everyMs: Math.max(1000, Math.round(leaseMs / 2)),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_DUPLICATE_THRESHOLDS } from '../library/duplicates/rules.js';
 import { PEOPLE_MAX_DISTANCE } from '../ml/faces/settings.js';
+import { imageSettingsFromEnv, imageSettingsSchema } from '../ml/images/settings.js';
 
 const s3Address = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 's3://bucket/prefix with a valid bucket name');
 const absoluteFolder = z.string().regex(/^\//, 'an absolute folder path').refine((value) => !value.includes('\0'), 'a folder path without NUL');
@@ -81,6 +82,8 @@ const settingsSchema = z.object({
   imageSearchesPerMinute: z.coerce.number().int().min(0).max(100_000),
   /** Files one user (or share link) may upload per hour; 0: no limit. */
   uploadsPerHour: z.coerce.number().int().min(0).max(10_000_000),
+  /** Image generation: the providers by name, how many images at once, the daily quota (ml/images). */
+  images: imageSettingsSchema,
   ml: z.object({
     /** Registry name of the CLIP model (`shoebox models list`). */
     clipModel: z.string().min(1),
@@ -121,7 +124,11 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type MlSettings = Settings['ml'];
 export type StorageSettings = Settings['storage'];
 export type StorageLocationSettings = Settings['storageLocations'][string];
-export type SettingsOverrides = Partial<Omit<Settings, 'ml' | 'storage'>> & { ml?: Partial<MlSettings>; storage?: Partial<StorageSettings> };
+export type SettingsOverrides = Partial<Omit<Settings, 'ml' | 'storage' | 'images'>> & {
+  ml?: Partial<MlSettings>;
+  storage?: Partial<StorageSettings>;
+  images?: Partial<Settings['images']>;
+};
 
 const MB = 1024 * 1024;
 
@@ -170,6 +177,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     sessionDays: env.SHOEBOX_SESSION_DAYS || 30,
     imageSearchesPerMinute: env.SHOEBOX_IMAGE_SEARCHES_PER_MINUTE ?? 30,
     uploadsPerHour: env.SHOEBOX_UPLOADS_PER_HOUR ?? 20_000,
+    images: imageSettingsFromEnv(env),
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
@@ -197,7 +205,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       },
     },
   };
-  const { ml: mlOverrides, storage: storageOverrides, ...rest } = overrides;
+  const { ml: mlOverrides, storage: storageOverrides, images: imageOverrides, ...rest } = overrides;
   const definedOnly = (values: object) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
   const mainStorage = { ...fromEnv.storage, ...definedOnly(storageOverrides ?? {}) };
   fromEnv.storageLocations = storageLocationsFromEnv(env, mainStorage);
@@ -205,6 +213,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     ...fromEnv,
     ...definedOnly(rest),
     ml: { ...fromEnv.ml, ...definedOnly(mlOverrides ?? {}) },
+    images: { ...fromEnv.images, ...definedOnly(imageOverrides ?? {}) },
     storage: mainStorage,
   });
   if (!parsed.success) {

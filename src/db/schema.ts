@@ -18,6 +18,7 @@ import {
   vector,
 } from 'drizzle-orm/pg-core';
 import type { FaceRegion } from '../media/face-regions.js';
+import type { Provenance } from './schema/creation.js';
 
 /**
  * taken_local's expression (immutable, as a generated column needs): the wall-clock digits of taken_at_text
@@ -50,6 +51,8 @@ export const users = pgTable(
     quotaBytes: bigint('quota_bytes', { mode: 'number' }),
     /** Where this user's new photos are stored: a named storage location (storage/locations.ts); null: the main store. */
     storageLocation: text('storage_location'),
+    /** Images this user may generate per day (a provider costs money); null: the server's SHOEBOX_GENERATION_IMAGES_PER_DAY. */
+    generationImagesPerDay: integer('generation_images_per_day'),
     /** When this user got the seed categories (null: at the next start, see seedCategories). */
     categoriesSeededAt: timestamp('categories_seeded_at', { withTimezone: true }),
     /** Single sign-on identity: the provider's issuer and subject (`sub`), set on the first OIDC sign-in. */
@@ -121,6 +124,17 @@ export const photos = pgTable(
     /** `metadata` (the photographer's own) or `geocoded` (nearest town with ≥ 1,000 people, GeoNames). */
     placeSource: text('place_source'),
     favorite: boolean('favorite').notNull().default(false),
+    /** `camera` (uploaded or imported) or `generated` (made by an image-generation provider: see provenance). */
+    origin: text('origin').notNull().default('camera'),
+    /** How a generated image was made: prompt, provider, model, seed, size, source photo, time (library/create). */
+    provenance: jsonb('provenance').$type<Provenance>(),
+    /**
+     * The photo a generated image was made from ("inspired by", a product shot). No foreign key: the provenance
+     * outlives a source deleted for good, and a library copy (migrate/) writes photos in any order.
+     */
+    sourcePhotoId: uuid('source_photo_id'),
+    /** The generation job that made it: images of one job are variations, never duplicates of each other. */
+    generationJobId: uuid('generation_job_id'),
     /** In the trash since then (restorable until the trash is emptied); null for a live photo. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -147,6 +161,7 @@ export const photos = pgTable(
 
     // the jobs feed asks "did anything change?" every second: the latest change, from the index
     index('photos_updated_idx').on(t.updatedAt),
+    index('photos_source_idx').on(t.sourcePhotoId).where(sql`${t.sourcePhotoId} is not null`),
   ],
 );
 
@@ -568,3 +583,4 @@ export const albumPhotos = pgTable(
 
 export * from './schema/accounts.js';
 export * from './schema/sharing.js';
+export * from './schema/creation.js';

@@ -6,7 +6,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
 import { usedBytes } from '../auth/users.js';
-import { photos, photoSteps, users } from '../db/schema.js';
+import { photos, photoSteps, users, type Provenance } from '../db/schema.js';
 import { detectImageType } from '../media/detect.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from '../media/metadata.js';
 import { STEP_NAMES } from '../pipeline/state.js';
@@ -39,6 +39,11 @@ export interface IngestSource {
   wasTruncated?: () => boolean;
   /** Refuse the file when a near-copy is already in the library (PDQ or CLIP tier), instead of storing it. */
   checkDuplicate?: boolean;
+  /**
+   * An image made by a generation job (library/create): stored with `origin: generated` and how it was made (its
+   * `fileModifiedAt` is when it was made: its date in the timeline).
+   */
+  generated?: { provenance: Provenance };
 }
 
 /** Counts and hashes bytes on their way to disk, and stops at the size limit. */
@@ -180,6 +185,14 @@ async function insertPhoto(
           sizeBytes: photo.sizeBytes,
           fileModifiedAt: source.fileModifiedAt ?? null,
           takenAt: source.fileModifiedAt ?? null,
+          ...(source.generated
+            ? {
+                origin: 'generated',
+                provenance: source.generated.provenance,
+                sourcePhotoId: source.generated.provenance.sourcePhotoId,
+                generationJobId: source.generated.provenance.jobId,
+              }
+            : {}),
         })
         .onConflictDoNothing()
         .returning({ id: photos.id, state: photos.state });

@@ -2,6 +2,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import type { Database, Db } from '../db/connection.js';
+import type { ImageProviders } from '../ml/images/index.js';
 import type { MlServices } from '../ml/services.js';
 import type { LaneName } from '../pipeline/lanes.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
@@ -18,6 +19,10 @@ export interface LibraryContext {
   /** This process's working files (uploads in flight). */
   scratch: Scratch;
   queue: PhotoQueue;
+  /** Generation jobs by id (library/create): the API queues them, the worker runs them. */
+  generationQueue: PhotoQueue;
+  /** The configured image generators (SHOEBOX_IMAGE_*). */
+  images: ImageProviders;
   ml: MlServices;
   logger: Logger;
   /** This process's Prometheus metrics (GET /metrics). */

@@ -42,7 +42,12 @@ export interface LibraryFilter {
   hideDuplicates?: boolean;
   /** A partner's user id: that partner's library alone, instead of the user's timeline. */
   owner?: string;
+  /** `generated`: made by image generation; `camera`: everything else. */
+  origin?: PhotoOrigin;
 }
+
+export const PHOTO_ORIGINS = ['camera', 'generated'] as const;
+export type PhotoOrigin = (typeof PHOTO_ORIGINS)[number];
 
 export interface PhotoListQuery extends LibraryFilter {
   /** 1-based page of `limit` photos; `offset` wins when given. */
@@ -86,6 +91,7 @@ export const listColumns = {
   rating: photos.rating,
   palette: photos.palette,
   thumbnailAt: photos.thumbnailAt,
+  origin: photos.origin,
   createdAt: photos.createdAt,
   deletedAt: photos.deletedAt,
 };
@@ -110,6 +116,7 @@ export function photoListItem(photo: ListColumns) {
     rating: photo.rating,
     colour: photo.palette?.[0]?.hex ?? null,
     hasThumbnail: photo.thumbnailAt !== null,
+    origin: photo.origin as PhotoOrigin,
     createdAt: photo.createdAt.toISOString(),
     deletedAt: photo.deletedAt?.toISOString() ?? null,
   };
@@ -185,6 +192,7 @@ export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL 
   if (filter.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${filter.album}::uuid)`);
   if (filter.person) conditions.push(sql`exists (select 1 from faces f where f.photo_id = ${photos.id} and f.person_id = ${filter.person}::uuid)`);
   if (filter.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));
+  if (filter.origin) conditions.push(eq(photos.origin, filter.origin));
   return and(...conditions)!;
 }
 
@@ -323,6 +331,8 @@ export async function getPhotoDetail(lib: Library, id: string) {
     metadata: photoMetadata(photo),
     pdq: photo.pdqHash ? { hash: photo.pdqHash, quality: photo.pdqQuality ?? 0 } : null,
     palette: photo.palette ?? null,
+    // another user sees how a shared image was made, but not which of its owner's photos it came from
+    provenance: photo.provenance && !access.own ? { ...photo.provenance, sourcePhotoId: null } : photo.provenance,
     steps: stepSummary(stepRows),
     ...analysis,
     faces: access.own ? analysis.faces : analysis.faces.map((face) => ({ ...face, personId: null, assignedBy: null })),

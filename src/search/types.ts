@@ -27,6 +27,8 @@ export interface SearchFilters {
   album?: string;
   /** One photo per duplicate group (its suggested keeper); photos in no group all show. */
   hideDuplicates?: boolean;
+  /** `generated` (image generation) or `camera` (everything else). */
+  origin?: 'camera' | 'generated';
 }
 
 export interface SearchOptions {

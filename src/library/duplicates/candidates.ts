@@ -22,6 +22,15 @@ export interface DuplicateProbe {
   make: string | null;
   model: string | null;
   takenAt: Date | null;
+  /** A generated image: the photo it was made from, and its job (never grouped with either, nor with its siblings). */
+  sourcePhotoId?: string | null;
+  generationJobId?: string | null;
+  /**
+   * The CLIP tier compares camera photos with camera photos and generated images with generated ones (default
+   * camera: an upload): a product's generated shots, close to it in meaning by design, would otherwise fill its
+   * few nearest neighbours and hide a real copy.
+   */
+  origin?: 'camera' | 'generated';
 }
 
 export interface ClassifiedMatch {
@@ -60,7 +69,7 @@ export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe
     db,
     sql`with ${sql.join(ctes, sql`, `)}
         ${evidenceSelect(probe, probe.embedding ? vectorParam(probe.embedding) : null)}
-        where p.id = any(array(select id from candidates)) ${notDismissed}
+        where p.id = any(array(select id from candidates)) ${notDismissed} ${notMadeFromEachOther(probe)}
         order by p.id`,
   );
   const matches: ClassifiedMatch[] = [];
@@ -107,7 +116,7 @@ function clipCandidateScan(ownerId: string, probe: DuplicateProbe, self: string[
   if (!probe.embedding) return null;
   return nearestScan('near', {
     embedding: probe.embedding,
-    filter: filterCondition(ownScope(ownerId), {}),
+    filter: filterCondition(ownScope(ownerId), { origin: probe.origin ?? 'camera' }),
     narrowed: false,
     limit: CLIP_NEIGHBOURS,
     model: probe.embeddingModel,
@@ -131,6 +140,20 @@ function burstCandidateQuery(ownerId: string, probe: DuplicateProbe, thresholds:
         where p.owner_id = ${ownerId}::uuid and coalesce(p.taken_at, p.created_at) between ${from}::timestamptz and ${to}::timestamptz
           and p.taken_at is not null and p.deleted_at is null and p.make = ${probe.make} and p.model = ${probe.model}
           ${self.length ? sql`and p.id <> all(${uuidArray(self)})` : sql``}`;
+}
+
+/**
+ * A generated image is never a copy of the photo it was made from, of the images made from that photo, or of the
+ * other images of its job: they are meant to look alike. Nor is a photo a copy of the images made from it.
+ */
+function notMadeFromEachOther(probe: DuplicateProbe): SQL {
+  const conditions: SQL[] = [];
+  if (probe.photoId) conditions.push(sql`p.source_photo_id is distinct from ${probe.photoId}::uuid`);
+  if (probe.sourcePhotoId) {
+    conditions.push(sql`p.id <> ${probe.sourcePhotoId}::uuid`, sql`p.source_photo_id is distinct from ${probe.sourcePhotoId}::uuid`);
+  }
+  if (probe.generationJobId) conditions.push(sql`p.generation_job_id is distinct from ${probe.generationJobId}::uuid`);
+  return conditions.length ? sql`and ${sql.join(conditions, sql` and `)}` : sql``;
 }
 
 /** The photos the user said are not duplicates of this one (one column). */

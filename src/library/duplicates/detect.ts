@@ -51,6 +51,9 @@ export async function detectDuplicates(db: Db, photoId: string, thresholds: Dupl
     make: photo.make,
     model: photo.model,
     takenAt: photo.takenAt,
+    sourcePhotoId: photo.sourcePhotoId,
+    generationJobId: photo.generationJobId,
+    origin: photo.origin === 'generated' ? 'generated' : 'camera',
   };
   const matches = await findMatches(db, photo.ownerId, probe, thresholds);
   await placeInGroups(db, photo.ownerId, photoId, matches);

@@ -1,0 +1,420 @@
+// Image generation against a loopback server that speaks the OpenAI Images API and the Stable Diffusion web UI API:
+// jobs end with the right photos (the very bytes the server drew for each prompt) or a failed state with the
+// reason; retries, refusals, malformed answers, cancellation, the daily quota and other users' jobs.
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImageProviderConfig } from '../../src/ml/images/settings.js';
+import { IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
+import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+type Job = {
+  id: string;
+  state: string;
+  photoIds: string[];
+  made: number;
+  failed: number;
+  error: string | null;
+  failures: { index: number; error: string; refused: boolean }[];
+};
+
+function provider(kind: ImageProviderConfig['kind'], url: string, apiKey: string, extra: Partial<ImageProviderConfig> = {}): ImageProviderConfig {
+  const prefix = extra.urlSetting?.replace(/URL$/, '') ?? 'SHOEBOX_IMAGE_';
+  return {
+    kind,
+    url,
+    apiKey,
+    timeoutMs: 20_000,
+    maxAttempts: 3,
+    retryDelayMs: 50,
+    urlSetting: `${prefix}URL`,
+    apiKeySetting: `${prefix}API_KEY`,
+    ...extra,
+  };
+}
+
+async function waitForJob(base: string, id: string, headers: Record<string, string> = {}, timeoutMs = 60_000): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await json(`${base}/api/generate/jobs/${id}`, { headers })).body as Job;
+    if (!['queued', 'running'].includes(job.state)) return job;
+    if (Date.now() > deadline) throw new Error(`job not finished in time: ${JSON.stringify(job)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function originalSha(base: string, photoId: string): Promise<string> {
+  const response = await authFetch(`${base}/api/photos/${photoId}/original`);
+  expect(response.status).toBe(200);
+  return createHash('sha256')
+    .update(Buffer.from(await response.arrayBuffer()))
+    .digest('hex');
+}
+
+describe('image generation without a provider', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => server?.dispose());
+
+  it('says which setting to add (409), and the rest of the library works', async () => {
+    const providers = await json(`${server.url}/api/generate/providers`);
+    expect(providers.status).toBe(200);
+    expect(providers.body).toMatchObject({ providers: [], configured: false, inspire: false });
+    expect(providers.body.setup).toContain('SHOEBOX_IMAGE_URL');
+    const refused = await json(`${server.url}/api/generate`, { method: 'POST', json: { prompt: 'a lighthouse at dusk' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('SHOEBOX_IMAGE_URL');
+    const uploaded = await upload(server.url, [{ path: path.join(assets, 'albums/nature/polemonium_reptans.jpg') }]);
+    expect(uploaded.status).toBe(201);
+    expect((await json(`${server.url}/api/generate/jobs`)).body.items).toEqual([]);
+  });
+});
+
+describe('image generation through providers', () => {
+  let images: ImageServer;
+  let chat: Server;
+  let chatSystemPrompts: string[] = [];
+  let server: TestServer;
+  let base: string;
+
+  beforeAll(async () => {
+    images = await startImageServer();
+    // the caption endpoint: captions for the pipeline, prompts for "inspired by"
+    chat = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages: { role: string; content: unknown }[] };
+        const system = String(body.messages.find((m) => m.role === 'system')?.content ?? '');
+        const inspire = system.includes('image-generation model');
+        if (inspire) chatSystemPrompts.push(system);
+        const content = inspire
+          ? JSON.stringify({
+              prompt: 'A small purple wildflower cluster in soft morning light, shallow depth of field [faithful]',
+              negativePrompt: 'text, watermark',
+            })
+          : JSON.stringify({
+              caption: 'An image',
+              description: 'An image.',
+              primary_category: 'other',
+              tags: ['image'],
+              detected_objects: [],
+              scene_type: 'other',
+              suggested_cluster_name: 'Images',
+              quality_grade: 'B',
+              quality_reason: 'Fine.',
+            });
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] }));
+      });
+    });
+    await new Promise<void>((resolve) => chat.listen(0, '127.0.0.1', resolve));
+    const chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}/v1`;
+    server = await startTestServer({
+      ml: { caption: { url: chatUrl, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 2 } },
+      images: {
+        providers: {
+          default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY, { model: 'dall-e-3' }),
+          sd: provider('automatic1111', images.sdUrl, SD_AUTH, { model: 'sdxl_base_1.0.safetensors', urlSetting: 'SHOEBOX_IMAGE_SD_URL' }),
+          wrongkey: provider('openai', images.openaiUrl, 'sk-wrong-key-9876543210', { urlSetting: 'SHOEBOX_IMAGE_WRONGKEY_URL' }),
+        },
+        concurrency: 2,
+        imagesPerDay: 0,
+      },
+    });
+    base = server.url;
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await images?.close();
+    await new Promise((resolve) => chat?.close(resolve));
+  });
+
+  const generate = (body: Record<string, unknown>) => json(`${base}/api/generate`, { method: 'POST', json: body });
+
+  it('makes images from a prompt: each a photo with origin `generated`, its provenance, through the pipeline', async () => {
+    const listed = await json(`${base}/api/generate/providers`);
+    expect(listed.body.configured).toBe(true);
+    expect(listed.body.providers.map((p: { name: string }) => p.name)).toEqual(['default', 'sd', 'wrongkey']);
+    expect(JSON.stringify(listed.body)).not.toContain(IMAGE_SERVER_KEY);
+    expect(listed.body.quota).toEqual({ limit: null, used: 0, left: null });
+
+    const started = await generate({ prompt: 'a red bicycle leaning on a harbour wall', n: 2, size: '320x256', seed: 7 });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ state: 'queued', requested: 2, provider: 'default', size: '320x256' });
+    const job = await waitForJob(base, started.body.id);
+    expect(job).toMatchObject({ state: 'completed', made: 2, failed: 0, error: null });
+    expect(job.photoIds).toHaveLength(2);
+
+    // the bytes the server drew for that prompt, with seeds 7 and 8, in that order
+    const drawn = images.answered.filter((a) => a.prompt === 'a red bicycle leaning on a harbour wall');
+    expect(drawn.map((a) => a.seed)).toEqual([7, 8]);
+    const sent = images.requests.filter((r) => r.prompt === 'a red bicycle leaning on a harbour wall');
+    expect(
+      sent.every((r) => r.api === 'generations' && r.model === 'dall-e-3' && r.size === '320x256' && r.fields.response_format === 'b64_json'),
+    ).toBe(true);
+    const states = await waitForTerminal(base, job.photoIds);
+    for (const [index, id] of job.photoIds.entries()) {
+      expect(states[id]).toBe('completed');
+      expect(await originalSha(base, id)).toBe(drawn[index]!.sha256);
+      const photo = (await json(`${base}/api/photos/${id}`)).body;
+      expect(photo).toMatchObject({
+        origin: 'generated',
+        hasThumbnail: true,
+        width: 320,
+        height: 256,
+        filename: `a-red-bicycle-leaning-on-a-harbour-wall-${index + 1}.png`,
+      });
+      expect(photo.provenance).toMatchObject({
+        prompt: 'a red bicycle leaning on a harbour wall',
+        revisedPrompt: 'A detailed rendering: a red bicycle leaning on a harbour wall',
+        provider: 'default',
+        providerKind: 'openai',
+        model: 'dall-e-3',
+        seed: 7 + index,
+        size: '320x256',
+        mode: 'text',
+        sourcePhotoId: null,
+        jobId: job.id,
+        index,
+      });
+      expect(Date.parse(photo.provenance.generatedAt)).toBeGreaterThan(Date.now() - 120_000);
+    }
+
+    // the origin filter on the list and on search
+    const camera = await upload(base, [{ path: path.join(assets, 'albums/nature/polemonium_reptans.jpg') }]);
+    await waitForTerminal(base, [camera.body.items[0].id]);
+    const generatedOnly = await json(`${base}/api/photos?origin=generated&limit=100`);
+    expect(generatedOnly.body.items.map((p: { id: string }) => p.id).sort()).toEqual(expect.arrayContaining([...job.photoIds].sort()));
+    expect(generatedOnly.body.items.every((p: { origin: string }) => p.origin === 'generated')).toBe(true);
+    const cameraOnly = await json(`${base}/api/photos?origin=camera&limit=100`);
+    expect(cameraOnly.body.items.map((p: { id: string }) => p.id)).toEqual([camera.body.items[0].id]);
+    const found = await json(`${base}/api/search?q=bicycle&mode=keyword&origin=generated`);
+    expect(found.body.items.map((hit: { photo: { id: string } }) => hit.photo.id).sort()).toEqual([...job.photoIds].sort());
+    expect((await json(`${base}/api/search?q=bicycle&mode=keyword&origin=camera`)).body.items).toEqual([]);
+    expect((await json(`${base}/api/photos?origin=painted`)).status).toBe(400);
+  });
+
+  it('speaks the Stable Diffusion web UI API: negative prompt, checkpoint, the seed it reports', async () => {
+    const started = await generate({
+      prompt: 'an isometric castle in a snow globe',
+      negativePrompt: 'blurry, text',
+      size: '256x256',
+      provider: 'sd',
+    });
+    expect(started.status).toBe(202);
+    const job = await waitForJob(base, started.body.id);
+    expect(job.state).toBe('completed');
+    const request = images.requests.find((r) => r.prompt === 'an isometric castle in a snow globe')!;
+    expect(request).toMatchObject({
+      api: 'txt2img',
+      negativePrompt: 'blurry, text',
+      model: 'sdxl_base_1.0.safetensors',
+      size: '256x256',
+      seed: null,
+    });
+    const photo = (await json(`${base}/api/photos/${job.photoIds[0]}`)).body;
+    expect(photo.provenance).toMatchObject({ provider: 'sd', providerKind: 'automatic1111', seed: 4242, negativePrompt: 'blurry, text' });
+    expect(await originalSha(base, job.photoIds[0]!)).toBe(images.answered.find((a) => a.prompt === request.prompt)!.sha256);
+  });
+
+  it('retries 429 (after Retry-After) and 5xx, and fails with the reason when they last', async () => {
+    const began = Date.now();
+    const limited = await waitForJob(base, (await generate({ prompt: 'a paper boat on a puddle [429:2]', size: '256x256' })).body.id);
+    expect(limited.state).toBe('completed');
+    expect(Date.now() - began).toBeGreaterThanOrEqual(2000); // two waits of Retry-After: 1
+    expect(images.requests.filter((r) => r.prompt.includes('paper boat')).map((r) => r.status)).toEqual([429, 429, 200]);
+
+    const down = await waitForJob(base, (await generate({ prompt: 'a kite over dunes [500:5]', size: '256x256' })).body.id);
+    expect(down).toMatchObject({ state: 'failed', made: 0, failed: 1, photoIds: [] });
+    expect(down.error).toMatch(/failed after 3 attempt\(s\): HTTP 500/);
+    expect(down.error).toContain(images.openaiUrl);
+  });
+
+  it('reports refusals, malformed answers and answers that are not images, storing nothing', async () => {
+    const refused = await waitForJob(base, (await generate({ prompt: 'something forbidden [refuse]', n: 2, size: '256x256' })).body.id);
+    expect(refused).toMatchObject({ state: 'failed', made: 0, failed: 2, photoIds: [] });
+    expect(refused.failures.every((f) => f.refused)).toBe(true);
+    expect(refused.error).toMatch(/refused the request under its content policy.*safety system/);
+
+    const malformed = await waitForJob(base, (await generate({ prompt: 'a teapot [malformed]', size: '256x256' })).body.id);
+    expect(malformed.state).toBe('failed');
+    expect(malformed.error).toMatch(/not JSON/);
+    const notImage = await waitForJob(base, (await generate({ prompt: 'a teacup [notimage]', size: '256x256' })).body.id);
+    expect(notImage.state).toBe('failed');
+    expect(notImage.error).toMatch(/not an image/);
+    for (const job of [refused, malformed, notImage]) {
+      const photos = await json(`${base}/api/photos?origin=generated&limit=500`);
+      expect(photos.body.items.some((p: { id: string }) => job.photoIds.includes(p.id))).toBe(false);
+    }
+
+    const wrong = await waitForJob(base, (await generate({ prompt: 'a lamp', n: 3, size: '256x256', provider: 'wrongkey' })).body.id);
+    expect(wrong.state).toBe('failed');
+    expect(wrong.error).toContain('SHOEBOX_IMAGE_WRONGKEY_API_KEY');
+    expect(wrong.failed).toBeLessThan(3); // a refused key stops the job instead of trying every image
+    expect(JSON.stringify(wrong)).not.toContain('sk-wrong-key-9876543210');
+  });
+
+  it('reads url answers, and drops fields a server refuses (seed, response_format)', async () => {
+    const viaUrl = await waitForJob(base, (await generate({ prompt: 'a lemon tree in a pot [url]', size: '256x256' })).body.id);
+    expect(viaUrl.state).toBe('completed');
+    expect(await originalSha(base, viaUrl.photoIds[0]!)).toBe(images.answered.find((a) => a.prompt.includes('lemon tree'))!.sha256);
+
+    images.rejectSeed = true;
+    images.rejectResponseFormat = true;
+    try {
+      const strict = await waitForJob(base, (await generate({ prompt: 'a glass marble', size: '256x256', seed: 3 })).body.id);
+      expect(strict.state).toBe('completed');
+      const photo = (await json(`${base}/api/photos/${strict.photoIds[0]}`)).body;
+      expect(photo.provenance.seed).toBeNull(); // the server took no seed: none is claimed
+      const last = images.requests.filter((r) => r.prompt === 'a glass marble').at(-1)!;
+      expect(last.status).toBe(200);
+      expect(last.fields).not.toHaveProperty('seed');
+      expect(last.fields).not.toHaveProperty('response_format');
+    } finally {
+      images.rejectSeed = false;
+      images.rejectResponseFormat = false;
+    }
+  });
+
+  it('cancels a running job before its next image; the image in flight is not stored', async () => {
+    const started = await generate({ prompt: 'a slow sunrise [slow:1500]', n: 4, size: '256x256' });
+    const deadline = Date.now() + 10_000;
+    while (!images.requests.some((r) => r.prompt.includes('slow sunrise')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const cancelled = await json(`${base}/api/generate/jobs/${started.body.id}/cancel`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    const job = await waitForJob(base, started.body.id);
+    expect(job.state).toBe('cancelled');
+    expect(job.photoIds).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect((await json(`${base}/api/generate/jobs/${started.body.id}`)).body.photoIds).toEqual([]);
+    expect(images.requests.filter((r) => r.prompt.includes('slow sunrise')).length).toBeLessThanOrEqual(2); // the two slots' first requests
+  });
+
+  it('writes a prompt from a photo, then makes an image from it that is never a duplicate of its source', async () => {
+    const uploaded = await upload(base, [{ path: path.join(assets, 'albums/nature/cyclamen_persicum.jpg') }]);
+    const sourceId = uploaded.body.items[0].id as string;
+    await waitForTerminal(base, [sourceId]);
+    const inspired = await json(`${base}/api/photos/${sourceId}/inspire`, { method: 'POST' });
+    expect(inspired.status).toBe(200);
+    expect(inspired.body).toMatchObject({ negativePrompt: 'text, watermark', model: 'llava:7b' });
+    expect(inspired.body.prompt).toMatch(/^A small purple wildflower/);
+    expect(chatSystemPrompts.at(-1)).toContain('Never include names of people');
+
+    const started = await generate({
+      prompt: inspired.body.prompt,
+      negativePrompt: inspired.body.negativePrompt,
+      sourcePhotoId: sourceId,
+      size: '512x384',
+      n: 2,
+    });
+    expect(started.status).toBe(202);
+    const job = await waitForJob(base, started.body.id);
+    expect(job.state).toBe('completed');
+    const sent = images.requests.filter((r) => r.prompt.startsWith('A small purple wildflower'));
+    expect(sent.every((r) => r.api === 'edits' && r.image?.width === 512 && r.image?.height === 384)).toBe(true);
+    await waitForTerminal(base, job.photoIds);
+    for (const id of job.photoIds) {
+      const photo = (await json(`${base}/api/photos/${id}`)).body;
+      expect(photo.provenance).toMatchObject({ mode: 'edit', sourcePhotoId: sourceId });
+      expect(photo.duplicateGroup).toBeNull();
+    }
+    const groups = (await json(`${base}/api/duplicates`)).body.items as { members: { photoId: string }[] }[];
+    const grouped = groups.flatMap((group) => group.members.map((m) => m.photoId));
+    expect(grouped).not.toContain(sourceId);
+    for (const id of job.photoIds) expect(grouped).not.toContain(id);
+
+    expect((await json(`${base}/api/photos/${sourceId}/inspire`, { method: 'POST', headers: { 'x-api-key': 'nope' } })).status).toBe(401);
+  });
+
+  it('validates requests with the reason', async () => {
+    for (const [body, reason] of [
+      [{ prompt: '' }, /prompt/],
+      [{ prompt: '   ' }, /prompt/],
+      [{ prompt: 'x'.repeat(4001) }, /4000/],
+      [{ prompt: 'a cat', n: 11 }, /n/],
+      [{ prompt: 'a cat', size: 'big' }, /WIDTHxHEIGHT/],
+      [{ prompt: 'a cat', size: '100x100' }, /multiple of 8/],
+      [{ prompt: 'a cat', size: '8192x8192' }, /4096/],
+      [{ prompt: 'a cat', provider: 'midjourney' }, /no image provider named "midjourney".*default, sd, wrongkey/],
+      [{ prompt: 'a cat', seed: -1 }, /seed/],
+      [{ prompt: 'a cat', mode: 'edit' }, /sourcePhotoId/],
+      [{ prompt: 'a cat', extra: true }, /extra|unrecognized/i],
+    ] as const) {
+      const answer = await generate(body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.message).toMatch(reason);
+    }
+    const missing = await generate({ prompt: 'a cat', sourcePhotoId: '00000000-0000-4000-8000-000000000000' });
+    expect(missing.status).toBe(404);
+    expect((await json(`${base}/api/generate/jobs/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+  });
+});
+
+describe('image generation quota and isolation', () => {
+  let images: ImageServer;
+  let server: TestServer;
+  let base: string;
+  let bobCookie: string;
+
+  beforeAll(async () => {
+    images = await startImageServer();
+    server = await startTestServer({
+      images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 3 },
+    });
+    base = server.url;
+    const setup = await fetch(`${base}/api/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ name: 'Ann', email: 'ann@example.org', password: 'ann password 1' }),
+    });
+    expect(setup.status).toBeLessThan(300);
+    const created = await json(`${base}/api/admin/users`, {
+      method: 'POST',
+      json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' },
+    });
+    expect(created.status).toBe(201);
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ email: 'bob@example.org', password: 'bob password 1' }),
+    });
+    bobCookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await images?.close();
+  });
+
+  it('counts images against the day, per user; another user cannot see or cancel a job', async () => {
+    const first = await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a blue door', n: 2, size: '256x256' } });
+    expect(first.status).toBe(202);
+    const over = await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a green door', n: 2, size: '256x256' } });
+    expect(over.status).toBe(429);
+    expect(over.body.message).toMatch(/2 of 3 images used in the last 24 hours, this asks for 2 \(1 left\)/);
+    expect((await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a green door', n: 1, size: '256x256' } })).status).toBe(202);
+    expect((await waitForJob(base, first.body.id)).state).toBe('completed');
+
+    // failed images cost nothing once the job has ended
+    const quota = (await json(`${base}/api/generate/providers`)).body.quota;
+    expect(quota).toMatchObject({ limit: 3, left: 0 });
+
+    const bob = { cookie: bobCookie, origin: base };
+    expect((await json(`${base}/api/generate/jobs/${first.body.id}`, { headers: bob })).status).toBe(404);
+    expect((await json(`${base}/api/generate/jobs/${first.body.id}/cancel`, { method: 'POST', headers: bob })).status).toBe(404);
+    expect((await json(`${base}/api/generate/jobs`, { headers: bob })).body.items).toEqual([]);
+    // Bob has a day of his own; an admin gives him a figure of his own
+    const bobJob = await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a red door', n: 3, size: '256x256' }, headers: bob });
+    expect(bobJob.status).toBe(202);
+    const bobPhotos = (await waitForJob(base, bobJob.body.id, bob)).photoIds;
+    expect(bobPhotos).toHaveLength(3);
+    expect((await json(`${base}/api/photos/${bobPhotos[0]}`)).status).toBe(404);
+  });
+});
