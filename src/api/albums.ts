@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -16,6 +16,7 @@ import {
   updateAlbum,
 } from '../library/albums/manual.js';
 import type { Library, LibraryContext } from '../library/library.js';
+import { albumZip } from '../library/albums/zip.js';
 import { errorBody, photoList } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'album id must be a UUID' }) });
@@ -74,6 +75,25 @@ export function albumRoutes(app: FastifyInstance, context: LibraryContext): void
       response: { 200: z.object({ items: z.array(albumSummary), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 400: errorBody },
     },
     handler: async (request) => listAlbums(request.lib, request.query),
+  });
+
+  api.get('/api/albums/:id/zip', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['albums'],
+      summary: "The album's originals as a ZIP, streamed, with a manifest (JSON and CSV) naming each file, its origin and a product set's shot types",
+      params: idParams,
+      produces: ['application/zip'],
+      response: { 404: errorBody },
+    },
+    handler: async (request, reply) => {
+      const zip = await albumZip(request.lib, request.params.id, (error) => request.log.error({ err: error, albumId: request.params.id }, 'album ZIP cut short'));
+      return (reply as FastifyReply)
+        .type('application/zip')
+        .header('content-disposition', `attachment; filename="${zip.filename.replace(/["\\]/g, '_').replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(zip.filename)}`)
+        .header('cache-control', 'no-store')
+        .send(zip.stream);
+    },
   });
 
   api.post('/api/albums', {

@@ -41,6 +41,7 @@ import { timelineRoutes } from './timeline.js';
 import { trashRoutes } from './trash.js';
 import { MAX_UPLOAD_FILES } from './multipart-errors.js';
 import { createRoutes } from './create.js';
+import { productRoutes } from './products.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -178,6 +179,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   systemRoutes(app, lib);
   jobsRoutes(app, lib);
   createRoutes(app, lib);
+  productRoutes(app, lib);
   sharingRoutes(app);
   shareVisitRoutes(app, lib);
   await registerWebApp(app);

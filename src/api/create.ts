@@ -9,6 +9,7 @@ import {
   cancelGeneration,
   chooseProvider,
   GENERATION_JOB_STATES,
+  generateRecord,
   generationJob,
   imagesLeftToday,
   listGenerationJobs,
@@ -69,7 +70,7 @@ const generateBody = z
   })
   .strict();
 
-const jobInfo = z.object({
+export const jobInfo = z.object({
   id: z.string(),
   kind: z.string(),
   state: z.enum(GENERATION_JOB_STATES),
@@ -85,6 +86,7 @@ const jobInfo = z.object({
   ),
   error: z.string().nullable().describe('why the job failed or stopped'),
   sourcePhotoId: z.string().nullable(),
+  albums: z.record(z.string(), z.string()).describe("a product-shots job: the album of each product's set, by product photo id"),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
@@ -156,7 +158,7 @@ export function createRoutes(app: FastifyInstance, context: LibraryContext): voi
       const mode = body.mode ?? (body.sourcePhotoId ? 'edit' : 'text');
       if (mode === 'edit') await checkEditSource(lib, provider, body.sourcePhotoId);
       else if (body.sourcePhotoId) await ownPhoto(lib, body.sourcePhotoId);
-      const job = await startGeneration(lib, 'generate', {
+      const wanted = {
         prompt: body.prompt,
         negativePrompt: body.negativePrompt || null,
         n: body.n,
@@ -165,8 +167,8 @@ export function createRoutes(app: FastifyInstance, context: LibraryContext): voi
         sourcePhotoId: body.sourcePhotoId ?? null,
         mode,
         strength: body.strength ?? null,
-        provider,
-      });
+      };
+      const job = await startGeneration(lib, { kind: 'generate', provider, imagesRequested: body.n, request: generateRecord(wanted) });
       return reply.code(202).send(job);
     },
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TIMELINE_GROUPINGS } from '../library/timeline.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../pipeline/state.js';
 import { PHOTO_ORIGINS } from '../library/photos.js';
+import { SHOT_TYPES } from '../db/schema/creation.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 
@@ -211,6 +212,10 @@ export const photoDetail = photoListItem.extend({
       jobId: z.string(),
       index: z.number().int(),
       generatedAt: z.string(),
+      shot: z.enum(SHOT_TYPES).optional().describe('a product shot: white, hand, dimensions, lifestyle or model'),
+      productPhotoId: z.string().optional().describe("a product shot: the product's photo"),
+      productType: z.string().optional(),
+      composited: z.boolean().optional().describe("a product shot: the product's own pixels were laid over the generated scene (it was a cut-out)"),
     })
     .nullable()
     .describe('how a generated image was made; null for a camera photo'),

@@ -53,6 +53,8 @@ export const users = pgTable(
     storageLocation: text('storage_location'),
     /** Images this user may generate per day (a provider costs money); null: the server's SHOEBOX_GENERATION_IMAGES_PER_DAY. */
     generationImagesPerDay: integer('generation_images_per_day'),
+    /** When this user got the starting product types (null: at their first use, library/create/product-types.ts). */
+    productTypesSeededAt: timestamp('product_types_seeded_at', { withTimezone: true }),
     /** When this user got the seed categories (null: at the next start, see seedCategories). */
     categoriesSeededAt: timestamp('categories_seeded_at', { withTimezone: true }),
     /** Single sign-on identity: the provider's issuer and subject (`sub`), set on the first OIDC sign-in. */

@@ -16,7 +16,8 @@ export const LANE_STEPS: Readonly<Record<LaneName, readonly StepName[]>> = {
   clip: ['embeddings', 'tags'],
   faces: ['faces'],
   ocr: ['ocr'],
-  captions: ['captions'],
+  // the catalogue fields come from the same endpoint as the captions, after them (a product's fallback reads its caption)
+  captions: ['captions', 'catalogue'],
   duplicates: ['duplicates'],
 };
 

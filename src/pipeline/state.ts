@@ -11,6 +11,7 @@ export const STEP_NAMES = [
   'tags',
   'ocr',
   'captions',
+  'catalogue',
   'duplicates',
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
@@ -37,6 +38,7 @@ export const STEP_REQUIRES: Readonly<Record<StepName, readonly StepName[]>> = {
   tags: ['embeddings'],
   ocr: ['preprocessing'],
   captions: ['preprocessing'],
+  catalogue: ['preprocessing'],
   duplicates: ['preprocessing'],
 };
 
@@ -48,6 +50,8 @@ export const STEP_REQUIRES: Readonly<Record<StepName, readonly StepName[]>> = {
 export const STEP_USES: Readonly<Partial<Record<StepName, readonly StepName[]>>> = {
   ocr: ['embeddings'],
   captions: ['tags'],
+  // a product's colour comes from the palette; without a caption endpoint its fields come from the caption
+  catalogue: ['captions', 'palette'],
   // copies are found by PDQ, CLIP and capture time: a new hash, embedding or date means looking again
   duplicates: ['hashes', 'embeddings', 'metadata'],
 };

@@ -253,7 +253,7 @@ export async function drawImage(
   }
   let image = sharp(pixels, { raw: { width, height, channels: 3 } });
   if (source) {
-    const under = await sharp(source).resize(width, height, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+    const under = await sharp(source).resize(width, height, { fit: 'fill' }).flatten({ background: '#ffffff' }).raw().toBuffer();
     for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(pixels[i]! * (1 - keep) + under[i]! * keep);
     image = sharp(pixels, { raw: { width, height, channels: 3 } });
   }

@@ -76,14 +76,15 @@ describe('retries and reprocessing', () => {
   });
 
   it('reprocessing a step includes the steps that need it', () => {
-    expect(withDependents('preprocessing')).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates']);
+    expect(withDependents('preprocessing')).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'catalogue', 'duplicates']);
     expect(withDependents('metadata')).toEqual(['metadata', 'duplicates']);
     expect(withDependents('faces')).toEqual(['faces']);
   });
 
-  it('a new embedding redoes the tags, the OCR decision and the caption built from the tags', () => {
-    expect(withDependents('embeddings')).toEqual(['embeddings', 'tags', 'ocr', 'captions', 'duplicates']);
+  it('a new embedding redoes the tags, the OCR decision, the caption built from the tags and what a product reads of it', () => {
+    expect(withDependents('embeddings')).toEqual(['embeddings', 'tags', 'ocr', 'captions', 'catalogue', 'duplicates']);
     expect(withDependents('hashes')).toEqual(['hashes', 'duplicates']);
-    expect(withDependents('tags')).toEqual(['tags', 'captions']);
+    expect(withDependents('tags')).toEqual(['tags', 'captions', 'catalogue']);
+    expect(withDependents('palette')).toEqual(['palette', 'catalogue']);
   });
 });

@@ -1,7 +1,11 @@
 // What Shoebox makes rather than keeps: image-generation jobs and the provenance of each image they stored.
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../schema.js';
+import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { photos, users } from '../schema.js';
+
+/** The shots a product set can have, by number: 1 white background, 2 held in a hand, 3 with its dimensions, 4 lifestyle, 5 worn by a model. */
+export const SHOT_TYPES = ['white', 'hand', 'dimensions', 'lifestyle', 'model'] as const;
+export type ShotType = (typeof SHOT_TYPES)[number];
 
 /** How a generated image was made (photos.provenance). */
 export interface Provenance {
@@ -23,6 +27,12 @@ export interface Provenance {
   jobId: string;
   /** The image's place in its job (0-based). */
   index: number;
+  /** A product shot: which one, of which product photo, as which product type. */
+  shot?: ShotType;
+  productPhotoId?: string;
+  productType?: string;
+  /** The product's own pixels were laid over the generated scene (a cut-out was available). */
+  composited?: boolean;
   /** ISO 8601 */
   generatedAt: string;
 }
@@ -47,7 +57,7 @@ export const generationJobs = pgTable(
     ownerId: uuid('owner_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** `generate` (text-to-image or image-to-image from a photo). */
+    /** `generate` (text-to-image or image-to-image from a photo) or `product-shots`. */
     kind: text('kind').notNull(),
     /** queued | running | completed | partial | failed | cancelled */
     state: text('state').notNull().default('queued'),
@@ -62,6 +72,8 @@ export const generationJobs = pgTable(
       .$type<GenerationFailure[]>()
       .notNull()
       .default(sql`'[]'::jsonb`),
+    /** A product-shots job: the album of each product's set, by product photo id (made when the job starts). */
+    albums: jsonb('albums').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
     /** Why the job as a whole failed or stopped (a provider without a key, every image refused…). */
     error: text('error'),
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
@@ -83,3 +95,73 @@ export const generationJobs = pgTable(
 );
 
 export type GenerationJobRow = typeof generationJobs.$inferSelect;
+
+/** What a product type's shots are asked for with: a prompt per shot type, `{product}` standing for its name. */
+export type ShotTemplates = Record<ShotType, string>;
+
+/**
+ * Kinds of product (earring, ring, watch…) with the prompt of each shot type, per user: seeded with a set to
+ * start from, then theirs to edit (api/products.ts).
+ */
+export const productTypes = pgTable(
+  'product_types',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** lower-case, as requests name it: `earring` */
+    name: text('name').notNull(),
+    /** How prompts call it: `a drop earring`. */
+    label: text('label').notNull(),
+    templates: jsonb('templates').$type<ShotTemplates>().notNull(),
+    negativePrompt: text('negative_prompt'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('product_types_owner_name_uq').on(t.ownerId, t.name)],
+);
+
+export type ProductTypeRow = typeof productTypes.$inferSelect;
+
+/** Catalogue fields a user edited by hand: kept when the catalogue step runs again. */
+export const CATALOGUE_FIELDS = ['name', 'description', 'attributes', 'mainColour', 'qualityGrade', 'qualityReason'] as const;
+export type CatalogueField = (typeof CATALOGUE_FIELDS)[number];
+
+/**
+ * A photo of something for sale: its product type and catalogue fields (the catalogue step fills them from the
+ * caption endpoint; the user's edits win), and its measured size for the dimensions shot.
+ */
+export const products = pgTable(
+  'products',
+  {
+    photoId: uuid('photo_id')
+      .primaryKey()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    productType: text('product_type').notNull(),
+    name: text('name'),
+    description: text('description'),
+    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    /** A colour name (`rose gold`), and the hex the palette gives the product (not its background). */
+    mainColour: text('main_colour'),
+    mainColourHex: text('main_colour_hex'),
+    /** A, B or C, with why. */
+    qualityGrade: text('quality_grade'),
+    qualityReason: text('quality_reason'),
+    /** `provider`, `fallback` (no caption endpoint: from the caption and palette), or null before the step ran. */
+    fieldsSource: text('fields_source'),
+    fieldsModel: text('fields_model'),
+    editedFields: text('edited_fields').array().notNull().default(sql`'{}'::text[]`),
+    /** The product's size as the user measured it, for the dimensions shot. */
+    heightMm: real('height_mm'),
+    widthMm: real('width_mm'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('products_owner_idx').on(t.ownerId, t.createdAt.desc())],
+);
+
+export type ProductRow = typeof products.$inferSelect;

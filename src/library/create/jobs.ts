@@ -28,6 +28,8 @@ export interface GenerationJobInfo {
   failures: { index: number; error: string; refused: boolean }[];
   error: string | null;
   sourcePhotoId: string | null;
+  /** A product-shots job: each product's album, by product photo id. */
+  albums: Record<string, string>;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -69,29 +71,33 @@ export async function imagesLeftToday(
  * Records the job (after the quota check, under a per-user lock so that two requests at once cannot both take
  * the last images) and queues it.
  */
-export async function startGeneration(lib: Library, kind: string, request: ImageRequest & { provider: string }): Promise<GenerationJobInfo> {
-  const job = await lib.db.transaction(async (tx) => {
+export async function startGeneration(
+  lib: Library,
+  job: { kind: 'generate' | 'product-shots'; provider: string; imagesRequested: number; request: Record<string, unknown> },
+): Promise<GenerationJobInfo> {
+  const row = await lib.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`generation:${lib.ownerId}`}))`);
     const left = await imagesLeftToday(tx as unknown as Db, lib.ownerId, lib.settings.images.imagesPerDay);
-    if (left.left !== null && request.n > left.left) {
+    if (left.left !== null && job.imagesRequested > left.left) {
       throw new UserError(
         429,
-        `over your image-generation quota: ${left.used} of ${left.limit} images used in the last 24 hours, this asks for ${request.n}` +
+        `over your image-generation quota: ${left.used} of ${left.limit} images used in the last 24 hours, this asks for ${job.imagesRequested}` +
           (left.left > 0 ? ` (${left.left} left)` : '') +
           '; an admin can raise it (SHOEBOX_GENERATION_IMAGES_PER_DAY, or per user)',
       );
     }
-    const [row] = await tx
+    const [inserted] = await tx
       .insert(generationJobs)
-      .values({ ownerId: lib.ownerId, kind, provider: request.provider, request: requestRecord(request), imagesRequested: request.n })
+      .values({ ownerId: lib.ownerId, kind: job.kind, provider: job.provider, request: job.request, imagesRequested: job.imagesRequested })
       .returning();
-    return row!;
+    return inserted!;
   });
-  await lib.generationQueue.add(job.id);
-  return jobInfo(job, []);
+  await lib.generationQueue.add(row.id);
+  return jobInfo(row, []);
 }
 
-function requestRecord(request: ImageRequest & { provider: string }): Record<string, unknown> {
+/** A text-to-image or image-to-image request as its job keeps it. */
+export function generateRecord(request: ImageRequest): Record<string, unknown> {
   return {
     prompt: request.prompt,
     negativePrompt: request.negativePrompt ?? null,
@@ -168,13 +174,23 @@ async function madePhotos(lib: Library, jobIds: string[]): Promise<Map<string, s
 }
 
 export function jobInfo(job: GenerationJobRow, photoIds: string[]): GenerationJobInfo {
-  const request = job.request as { prompt?: string; size?: string; sourcePhotoId?: string | null };
+  const request = job.request as {
+    prompt?: string;
+    size?: string;
+    sourcePhotoId?: string | null;
+    productType?: string;
+    shots?: string[];
+    photoIds?: string[];
+  };
   return {
     id: job.id,
     kind: job.kind,
     state: job.state as GenerationJobState,
     provider: job.provider,
-    prompt: request.prompt ?? '',
+    prompt:
+      job.kind === 'product-shots'
+        ? `${request.productType} product shots (${request.shots?.join(', ')}) of ${request.photoIds?.length} photo(s)`
+        : (request.prompt ?? ''),
     size: request.size ?? '',
     requested: job.imagesRequested,
     made: job.imagesMade,
@@ -183,6 +199,7 @@ export function jobInfo(job: GenerationJobRow, photoIds: string[]): GenerationJo
     failures: job.failures,
     error: job.error,
     sourcePhotoId: request.sourcePhotoId ?? null,
+    albums: job.albums,
     createdAt: job.createdAt.toISOString(),
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,

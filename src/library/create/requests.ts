@@ -25,7 +25,7 @@ export interface ImageRequest {
 
 /** `1024x1024` → {width, height}, or the reason it is not a size Shoebox asks a provider for. */
 export function parseSize(text: string): ImageSize | string {
-  const match = /^(\d{2,4})x(\d{2,4})$/.exec(text.trim());
+  const match = /^(\d{2,4})\s*[x×X]\s*(\d{2,4})$/.exec(text.trim());
   if (!match) return `size must be WIDTHxHEIGHT in pixels, e.g. ${DEFAULT_SIZE}`;
   const width = Number(match[1]);
   const height = Number(match[2]);

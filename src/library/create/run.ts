@@ -6,13 +6,14 @@ import { Readable } from 'node:stream';
 import { and, eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { rows, type Db } from '../../db/connection.js';
-import { generationJobs, photos, type GenerationFailure, type GenerationJobRow, type Provenance } from '../../db/schema.js';
+import { albumPhotos, albums, generationJobs, type GenerationFailure, type GenerationJobRow, type Provenance } from '../../db/schema.js';
 import { ImageGenerationError, type GeneratedImage, type ImageProvider } from '../../ml/images/index.js';
-import { derivedKey } from '../../storage/keys.js';
 import { ingestStream } from '../ingest.js';
 import type { Library, LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
-import { parseSize } from './requests.js';
+import { planGenerate, UnitFailure, type ImageUnit } from './plan.js';
+import { planProductShots } from './product-shots.js';
+import { formatSize } from './requests.js';
 import { Slots } from './slots.js';
 
 /** How often a running job looks whether it was cancelled (a primary-key read). */
@@ -29,66 +30,49 @@ export interface GenerationRunner {
   closing: AbortSignal;
 }
 
-interface StoredRequest {
-  prompt: string;
-  negativePrompt: string | null;
-  n: number;
-  size: string;
-  seed: number | null;
-  sourcePhotoId: string | null;
-  mode: 'text' | 'edit';
-  strength: number | null;
-}
-
 export async function runGenerationJob(runner: GenerationRunner, jobId: string): Promise<void> {
   const { context } = runner;
   const job = await claim(context.db, jobId, runner.leaseMs);
   if (!job) return; // ended, cancelled, or another worker holds it
   const lib = asOwner(context, job.ownerId);
-  const request = job.request as unknown as StoredRequest;
   const stop = new AbortController();
   let stopReason: string | null = null;
   const watch = watchJob(context.db, job.id, runner, stop, (reason) => (stopReason ??= reason));
   try {
     const provider = context.images.get(job.provider);
     if (!provider) {
-      await finish(
-        context.db,
-        job.id,
-        `the image provider "${job.provider}" is not configured on this worker: add it to its settings (SHOEBOX_IMAGE_PROVIDERS)`,
-      );
+      const missing = `the image provider "${job.provider}" is not configured on this worker: add it to its settings (SHOEBOX_IMAGE_PROVIDERS)`;
+      await finish(context.db, job.id, missing);
       return;
     }
-    const size = parseSize(request.size);
-    if (typeof size === 'string') {
-      await finish(context.db, job.id, size);
+    const plan = job.kind === 'product-shots' ? await planProductShots(lib, job) : await planGenerate(lib, job);
+    if (typeof plan === 'string') {
+      await finish(context.db, job.id, plan);
       return;
     }
-    const source = request.mode === 'edit' ? await sourceImage(lib, request.sourcePhotoId, size) : null;
-    if (request.mode === 'edit' && !source) {
-      await finish(context.db, job.id, 'the source photo is gone, or has no preview to start from');
-      return;
-    }
-    const done = await settledIndexes(context.db, job);
-    const todo = Array.from({ length: request.n }, (_, index) => index).filter((index) => !done.has(index));
+    const settled = await settledIndexes(context.db, job);
+    const todo = plan.units.filter((unit) => !settled.has(unit.index));
+    for (const unit of plan.units) if (settled.has(unit.index)) unit.release();
     await Promise.all(
-      todo.map((index) =>
+      todo.map((unit) =>
         runner.slots.run(async () => {
-          if (stop.signal.aborted) return;
           try {
-            const image = await makeImage(provider, request, size, index, source, stop.signal);
+            if (stop.signal.aborted) return;
+            const image = await makeImage(provider, unit, stop.signal);
             if (stop.signal.aborted) return; // cancelled while it was being made: not stored
-            await storeImage(lib, job, provider, request, index, image);
+            await storeImage(lib, job, provider, unit, image);
           } catch (error) {
             if (stop.signal.aborted && !(error instanceof ImageGenerationError)) return;
-            const failure = failureOf(index, error);
+            const failure = failureOf(unit.index, error);
             await recordFailure(context.db, job.id, failure);
             if (error instanceof ImageGenerationError && error.stopsTheJob) {
               stopReason ??= failure.error;
               stop.abort();
-            } else if (!(error instanceof ImageGenerationError)) {
-              context.logger.warn({ jobId: job.id, index, err: error }, 'a generated image could not be stored');
+            } else if (!(error instanceof ImageGenerationError) && !(error instanceof UnitFailure)) {
+              context.logger.warn({ jobId: job.id, index: unit.index, err: error }, 'a generated image could not be stored');
             }
+          } finally {
+            unit.release();
           }
         }),
       ),
@@ -166,77 +150,48 @@ async function settledIndexes(db: Db, job: GenerationJobRow): Promise<Set<number
   return new Set([...stored.map((row) => row.index), ...job.failures.map((failure) => failure.index)]);
 }
 
-async function makeImage(
-  provider: ImageProvider,
-  request: StoredRequest,
-  size: { width: number; height: number },
-  index: number,
-  source: Buffer | null,
-  signal: AbortSignal,
-): Promise<GeneratedImage> {
-  // each image of a seeded request has its own seed, the next one up, as the web UIs number a batch
-  const seed = request.seed === null ? null : request.seed + index;
-  const common = { prompt: request.prompt, negativePrompt: request.negativePrompt, size, seed, signal };
-  if (source) {
-    if (!provider.edit) throw new ImageGenerationError('http', `Image provider "${provider.name}" has no image-to-image endpoint`);
-    return provider.edit({ ...common, image: source, strength: request.strength ?? undefined });
-  }
-  return provider.generate(common);
+async function makeImage(provider: ImageProvider, unit: ImageUnit, signal: AbortSignal): Promise<GeneratedImage> {
+  const common = { prompt: unit.prompt, negativePrompt: unit.negativePrompt, size: unit.size, seed: unit.seed, signal };
+  const source = await unit.source();
+  if (!source) return provider.generate(common);
+  if (!provider.edit) throw new ImageGenerationError('http', `Image provider "${provider.name}" has no image-to-image endpoint`);
+  return provider.edit({ ...common, image: source.image, mask: source.mask, strength: source.strength });
 }
 
-/** The source photo's preview as a PNG of the requested size (cropped to its shape), for image-to-image. */
-async function sourceImage(lib: Library, photoId: string | null, size: { width: number; height: number }): Promise<Buffer | null> {
-  if (!photoId) return null;
-  const [photo] = await lib.db
-    .select({ storageLocation: photos.storageLocation, thumbnailAt: photos.thumbnailAt })
-    .from(photos)
-    .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId), sql`${photos.deletedAt} is null`));
-  if (!photo?.thumbnailAt) return null;
-  const file = await lib.storage.at(photo.storageLocation).localFile(derivedKey(photoId, 'preview.jpg'));
-  try {
-    return await sharp(file.path).resize(size.width, size.height, { fit: 'cover' }).png().toBuffer();
-  } finally {
-    await file.release();
-  }
-}
-
-async function storeImage(
-  lib: Library,
-  job: GenerationJobRow,
-  provider: ImageProvider,
-  request: StoredRequest,
-  index: number,
-  image: GeneratedImage,
-) {
-  const format = await sharp(image.data)
+async function storeImage(lib: Library, job: GenerationJobRow, provider: ImageProvider, unit: ImageUnit, image: GeneratedImage) {
+  const readable = await sharp(image.data)
     .metadata()
-    .then((meta) => (meta.width && meta.height ? meta.format : undefined))
-    .catch(() => undefined);
-  if (!format || !STORED_FORMATS.has(format)) {
-    throw new ImageGenerationError('bad-response', `Image provider "${provider.name}" answered with data that is not an image`);
-  }
+    .then((meta) => Boolean(meta.width && meta.height && meta.format && STORED_FORMATS.has(meta.format)))
+    .catch(() => false);
+  if (!readable) throw new ImageGenerationError('bad-response', `Image provider "${provider.name}" answered with data that is not an image`);
+  const finished = await unit.finish(image.data);
+  const format = (await sharp(finished.data).metadata()).format;
   const generatedAt = new Date();
   const provenance: Provenance = {
-    prompt: request.prompt,
-    negativePrompt: request.negativePrompt,
+    prompt: unit.prompt,
+    negativePrompt: unit.negativePrompt,
     revisedPrompt: image.revisedPrompt,
     provider: provider.name,
     providerKind: provider.kind,
     model: provider.model,
     seed: image.seed,
-    size: request.size,
-    mode: request.mode,
-    sourcePhotoId: request.sourcePhotoId,
+    size: formatSize(unit.size),
     jobId: job.id,
-    index,
+    index: unit.index,
     generatedAt: generatedAt.toISOString(),
+    ...unit.provenance,
+    ...finished.provenance,
   };
   const stored = await ingestStream(lib, {
-    filename: `${promptSlug(request.prompt)}-${index + 1}.${format === 'jpeg' ? 'jpg' : format}`,
-    stream: Readable.from([image.data]),
+    filename: `${unit.filename}.${format === 'jpeg' ? 'jpg' : format}`,
+    stream: Readable.from([finished.data]),
     fileModifiedAt: generatedAt,
     generated: { provenance },
   });
+  if (unit.albumId) {
+    await lib.db.insert(albumPhotos).values({ albumId: unit.albumId, photoId: stored.id }).onConflictDoNothing();
+    await lib.db.update(albums).set({ updatedAt: new Date() }).where(eq(albums.id, unit.albumId));
+  }
   await lib.db
     .update(generationJobs)
     .set({ imagesMade: sql`${generationJobs.imagesMade} + 1`, updatedAt: new Date() })
@@ -244,24 +199,9 @@ async function storeImage(
   if (!stored.duplicate) await lib.queue.add(stored.id);
 }
 
-/** The prompt's first words as a file name: `a-red-bicycle-by-the-sea`. */
-export function promptSlug(prompt: string): string {
-  const slug = prompt
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim()
-    .split(' ')
-    .slice(0, 8)
-    .join('-')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return slug || 'generated';
-}
-
 function failureOf(index: number, error: unknown): GenerationFailure {
   if (error instanceof ImageGenerationError) return { index, error: error.message, refused: error.code === 'refused' };
+  if (error instanceof UnitFailure) return { index, error: error.message, refused: false };
   const message = error instanceof Error ? error.message : String(error);
   return { index, error: `the image could not be stored: ${message}`, refused: false };
 }

@@ -1,6 +1,7 @@
 import type { StepName } from '../state.js';
 import type { PipelineStep } from '../step.js';
 import { captionsStep } from './captions.js';
+import { catalogueStep } from './catalogue.js';
 import { duplicatesStep } from './duplicates.js';
 import { embeddingsStep } from './embeddings.js';
 import { facesStep } from './faces.js';
@@ -21,5 +22,6 @@ export const PIPELINE_STEPS: Readonly<Record<StepName, PipelineStep>> = {
   tags: tagsStep,
   ocr: ocrStep,
   captions: captionsStep,
+  catalogue: catalogueStep,
   duplicates: duplicatesStep,
 };

@@ -1,0 +1,95 @@
+// An album as a ZIP, streamed to the client as it is written (yazl): each photo's original, stored as it is (JPEG,
+// PNG and HEIC do not shrink), then a manifest (JSON and CSV) naming each file with its shot type for a product set.
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { stringify } from 'csv-stringify/sync';
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import yazl from 'yazl';
+import { albumPhotos, photos } from '../../db/schema.js';
+import type { Library } from '../library.js';
+import { getAlbumSummary } from './manual.js';
+
+export interface AlbumZip {
+  /** A file name for Content-Disposition: the album's name made safe. */
+  filename: string;
+  stream: Readable;
+}
+
+export interface ManifestEntry {
+  file: string;
+  photoId: string;
+  originalName: string;
+  origin: string;
+  /** A product shot's type (white, hand, dimensions, lifestyle, model); `product` for the product photo of a set. */
+  shot: string | null;
+  productPhotoId: string | null;
+  prompt: string | null;
+}
+
+/** 404 for an album the user may not see; an empty album gives a ZIP with only its manifest. */
+export async function albumZip(lib: Library, albumId: string, onError: (error: unknown) => void): Promise<AlbumZip> {
+  const album = await getAlbumSummary(lib, albumId);
+  const members = await lib.db
+    .select({
+      id: photos.id,
+      filename: photos.filename,
+      storageKey: photos.storageKey,
+      storageLocation: photos.storageLocation,
+      origin: photos.origin,
+      provenance: photos.provenance,
+      createdAt: photos.createdAt,
+    })
+    .from(albumPhotos)
+    .innerJoin(photos, eq(photos.id, albumPhotos.photoId))
+    .where(and(eq(albumPhotos.albumId, albumId), isNull(photos.deletedAt)))
+    .orderBy(asc(albumPhotos.addedAt), asc(photos.id));
+  const productIds = new Set(members.map((photo) => photo.provenance?.productPhotoId).filter(Boolean));
+  const zip = new yazl.ZipFile();
+  const manifest: ManifestEntry[] = [];
+  const width = String(members.length).length;
+  const add = async (index: number) => {
+    const photo = members[index]!;
+    const file = `${String(index + 1).padStart(Math.max(2, width), '0')}-${safeName(photo.filename)}`;
+    manifest.push({
+      file,
+      photoId: photo.id,
+      originalName: photo.filename,
+      origin: photo.origin,
+      shot: photo.provenance?.shot ?? (productIds.has(photo.id) ? 'product' : null),
+      productPhotoId: photo.provenance?.productPhotoId ?? (productIds.has(photo.id) ? photo.id : null),
+      prompt: photo.provenance?.prompt ?? null,
+    });
+    const stream = await lib.storage.at(photo.storageLocation).get(photo.storageKey);
+    zip.addReadStream(stream, file, { mtime: photo.createdAt, compress: false });
+    return stream;
+  };
+  // each entry is added once the one before has been read into the ZIP: one original open at a time
+  void (async () => {
+    try {
+      for (let index = 0; index < members.length; index++) await finished(await add(index));
+      zip.addBuffer(Buffer.from(JSON.stringify({ album: { id: album.id, name: album.name }, files: manifest }, null, 2)), 'manifest.json');
+      const csv = stringify([
+        ['file', 'photoId', 'originalName', 'origin', 'shot', 'productPhotoId', 'prompt'],
+        ...manifest.map((m) => [m.file, m.photoId, m.originalName, m.origin, m.shot ?? '', m.productPhotoId ?? '', m.prompt ?? '']),
+      ]);
+      zip.addBuffer(Buffer.from(csv), 'manifest.csv');
+      zip.end();
+    } catch (error) {
+      onError(error);
+      (zip.outputStream as unknown as Readable).destroy(error as Error);
+    }
+  })();
+  return { filename: `${safeName(album.name).replace(/\.+$/, '') || 'album'}.zip`, stream: zip.outputStream as unknown as Readable };
+}
+
+/** A name for inside the ZIP and for the download: no path, no control characters, at most 120 characters. */
+function safeName(name: string): string {
+  const base = path
+    .basename(name.replace(/\\/g, '/'))
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_')
+    .trim();
+  if (base.length <= 120) return base || 'photo';
+  const ext = path.extname(base).slice(0, 10);
+  return base.slice(0, 120 - ext.length) + ext;
+}

@@ -1,0 +1,106 @@
+// The catalogue as a shop imports it: one row per product with the chosen columns, image URLs of the original and
+// of each generated shot, as CSV (RFC 4180 quoting through csv-stringify, UTF-8 with a byte-order mark so that
+// spreadsheet programs read accents right) or JSON.
+import { stringify } from 'csv-stringify/sync';
+import { SHOT_TYPES } from '../../db/schema.js';
+import type { Library } from '../library.js';
+import { listProducts, type ProductInfo, type ProductSelection } from './products.js';
+
+export const CATALOGUE_COLUMNS = [
+  'photoId',
+  'filename',
+  'productType',
+  'name',
+  'description',
+  'attributes',
+  'mainColour',
+  'mainColourHex',
+  'qualityGrade',
+  'qualityReason',
+  'heightMm',
+  'widthMm',
+  'originalUrl',
+  'shotUrls',
+  ...SHOT_TYPES.map((shot) => `${shot}Urls` as const),
+] as const;
+export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
+
+export const DEFAULT_COLUMNS: readonly CatalogueColumn[] = [
+  'photoId',
+  'productType',
+  'name',
+  'description',
+  'attributes',
+  'mainColour',
+  'mainColourHex',
+  'qualityGrade',
+  'qualityReason',
+  'heightMm',
+  'widthMm',
+  'originalUrl',
+  'shotUrls',
+];
+
+export type CatalogueRow = Partial<Record<CatalogueColumn, string | number | null | Record<string, string> | string[]>>;
+
+/** The selected products as rows of the chosen columns; `origin` makes the image URLs absolute (`https://host`). */
+export async function catalogueRows(
+  lib: Library,
+  selection: ProductSelection,
+  columns: readonly CatalogueColumn[],
+  origin: string,
+): Promise<CatalogueRow[]> {
+  const { items } = await listProducts(lib, selection);
+  return items.map((product) => rowOf(product, columns, origin));
+}
+
+function rowOf(product: ProductInfo, columns: readonly CatalogueColumn[], origin: string): CatalogueRow {
+  const url = (id: string) => `${origin}/api/photos/${id}/original`;
+  const all: Record<CatalogueColumn, CatalogueRow[CatalogueColumn]> = {
+    photoId: product.photoId,
+    filename: product.filename,
+    productType: product.productType,
+    name: product.name,
+    description: product.description,
+    attributes: product.attributes,
+    mainColour: product.mainColour,
+    mainColourHex: product.mainColourHex,
+    qualityGrade: product.qualityGrade,
+    qualityReason: product.qualityReason,
+    heightMm: product.heightMm,
+    widthMm: product.widthMm,
+    originalUrl: url(product.photoId),
+    shotUrls: product.shots.map((shot) => url(shot.photoId)),
+    whiteUrls: shotUrls(product, 'white', url),
+    handUrls: shotUrls(product, 'hand', url),
+    dimensionsUrls: shotUrls(product, 'dimensions', url),
+    lifestyleUrls: shotUrls(product, 'lifestyle', url),
+    modelUrls: shotUrls(product, 'model', url),
+  };
+  return Object.fromEntries(columns.map((column) => [column, all[column]]));
+}
+
+function shotUrls(product: ProductInfo, shot: string, url: (id: string) => string): string[] {
+  return product.shots.filter((s) => s.shot === shot).map((s) => url(s.photoId));
+}
+
+/**
+ * CSV: a header of the column names, attributes as `name: value; name: value`, lists of URLs separated by spaces
+ * (a URL has none), every field quoted where RFC 4180 needs it.
+ */
+export function catalogueCsv(rows: CatalogueRow[], columns: readonly CatalogueColumn[]): string {
+  const cells = rows.map((row) =>
+    columns.map((column) => {
+      const value = row[column];
+      if (value === null || value === undefined) return '';
+      if (Array.isArray(value)) return value.join(' ');
+      if (typeof value === 'object') {
+        return Object.entries(value)
+          .map(([name, text]) => `${name}: ${text}`)
+          .join('; ');
+      }
+      return String(value);
+    }),
+  );
+  return `\uFEFF${stringify([columns as unknown as string[], ...cells], { quoted_match: /[",\r\n;]/, record_delimiter: 'windows' })}`;
+}
