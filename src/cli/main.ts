@@ -5,6 +5,7 @@ import { version } from '../version.js';
 import { runLogin, runUsersAdd, runUsersDisable, runUsersList, runUsersResetPassword } from './accounts.js';
 import { runAlbums } from './albums.js';
 import { runAlbumsRegenerate } from './auto-albums.js';
+import { runCatalogueExport, runGenerate, runProductShots } from './create.js';
 import { runDuplicates } from './duplicates.js';
 import { runImport } from './import.js';
 import { runInspect } from './inspect.js';
@@ -187,6 +188,52 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
     .action(async (flags) => runDuplicates(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  program
+    .command('generate')
+    .description('make images from a prompt (or from a photo: --from), stored as photos with origin generated; prints their ids')
+    .argument('<prompt>', 'what to make')
+    .addOption(new Option('-n, --n <count>', 'images, 1 to 10').argParser(integer('n')).default(1))
+    .option('--size <WxH>', 'pixels, e.g. 1024x1024 (the provider may support fewer sizes)', '1024x1024')
+    .option('--provider <name>', 'an image provider of the server (default: the default one)')
+    .option('--negative <text>', 'what to keep out of the image')
+    .addOption(new Option('--seed <n>', 'repeatable results where the provider takes a seed').argParser(integer('seed')))
+    .option('--from <photoId>', '"inspired by": image-to-image from this photo')
+    .option('--json', 'print the finished job as JSON')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (prompt: string, flags) => runGenerate(settingsFrom({ ...flags, logLevel: 'warn' }), prompt, flags));
+
+  program
+    .command('product-shots')
+    .description('make product-shot sets (white background, in a hand, dimensions, lifestyle, worn by a model) of photos, each in an album')
+    .argument('<photos...>', 'photo ids, or image files to import first')
+    .requiredOption('--type <productType>', 'a product type: earring, bracelet, necklace, ring, watch, pendant, or one you added')
+    .option('--shots <list>', 'shot numbers or names: 1 white, 2 hand, 3 dimensions, 4 lifestyle, 5 model (default 1,2,4,5)')
+    .addOption(new Option('-n, --n <count>', 'images per shot type').argParser(integer('n')).default(1))
+    .addOption(new Option('--height <measure>', "the product's height, for shot 3").argParser(positive('height')))
+    .addOption(new Option('--width <measure>', "the product's width, for shot 3").argParser(positive('width')))
+    .addOption(new Option('--unit <unit>', 'unit of --height and --width').choices(['mm', 'cm', 'in']).default('mm'))
+    .option('--size <WxH>', 'pixels of each shot', '1024x1024')
+    .option('--provider <name>', 'an image provider with an edits endpoint')
+    .option('--json', 'print the finished job as JSON')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (photos: string[], flags) => runProductShots(settingsFrom({ ...flags, logLevel: 'warn' }), photos, flags));
+
+  const catalogue = program.command('catalogue').description('the product catalogue');
+  catalogue
+    .command('export')
+    .description('export the catalogue (an album, a selection, or all products) as CSV or JSON, to a file or stdout')
+    .option('--album <id>', "an album's products (a product-shots album holds its product)")
+    .option('--ids <ids>', 'comma-separated product photo ids')
+    .option('--columns <list>', 'comma-separated columns, in order (default: the API\'s)')
+    .option('--csv <file>', 'write CSV to this file')
+    .option('--json <file>', 'write JSON to this file')
+    .option('--base-url <url>', "the server address image URLs start with, when exporting without a running server")
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (flags) => runCatalogueExport(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('jobs')

@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generationJobs } from '../../src/db/schema.js';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const PORTRAIT = path.join(assets, 'metadata/faces/portrait.jpg');
@@ -66,6 +67,14 @@ describe('access rules on every route', () => {
     ids.session = (await asA('/api/auth/sessions')).body.items[0].id;
     ids.apiKey = (await asA('/api/api-keys')).body.items[0].id;
     ids.user = (await asA('/api/auth/me')).body.id;
+    // a product of A's (a photo in the catalogue), one of A's product types, and a generation job of A's
+    ids.productType = (await asA('/api/product-types')).body.items[0].id;
+    expect((await asA('/api/products', { method: 'POST', json: { photoIds: [ids.photo], productType: 'ring' } })).status).toBe(200);
+    const [job] = await server.lib.db
+      .insert(generationJobs)
+      .values({ ownerId: ids.user!, kind: 'generate', state: 'completed', provider: 'default', imagesRequested: 1, request: { prompt: 'a ring', size: '512x512' } })
+      .returning({ id: generationJobs.id });
+    ids.generationJob = job!.id;
     for (const [name, id] of Object.entries(ids)) expect(id, `A's ${name}`).toMatch(/^[0-9a-f-]{36}$/);
 
     const document = (await json(`${base}/api/openapi.json`, { anonymous: true })).body;
@@ -92,6 +101,8 @@ describe('access rules on every route', () => {
       if (route.startsWith('/api/auth/sessions')) return ids.session!;
       if (route.startsWith('/api/api-keys')) return ids.apiKey!;
       if (route.startsWith('/api/admin/users')) return ids.user!;
+      if (route.startsWith('/api/product-types')) return ids.productType!;
+      if (route.startsWith('/api/generate/jobs')) return ids.generationJob!;
       return ids.photo!;
     });
   }
@@ -110,6 +121,8 @@ describe('access rules on every route', () => {
       'POST /api/duplicates/{id}/resolve': { keep: [ids.photo] },
       'PATCH /api/categories/{id}': { label: 'taken' },
       'PATCH /api/photos/{id}': { favorite: true },
+      'PATCH /api/products/{id}': { name: 'taken' },
+      'PATCH /api/product-types/{id}': { label: 'taken' },
       'PATCH /api/admin/users/{id}': { disabled: true },
       'PATCH /api/partners/{userId}': { inTimeline: true },
       'PUT /api/albums/{id}/shares/{userId}': { role: 'editor' },
@@ -182,6 +195,9 @@ describe('access rules on every route', () => {
     expect(photo.body.favorite).toBe(false);
     expect((await asA(`/api/albums/${ids.album}`)).body.name).toBe('Ann only');
     expect((await asA(`/api/people/${ids.person}`)).body.name).toBe('Zed');
+    expect((await asA(`/api/products/${ids.photo}`)).body.editedFields).toEqual([]);
+    expect((await asA('/api/product-types')).body.items.map((t: { id: string }) => t.id)).toContain(ids.productType);
+    expect((await asA(`/api/generate/jobs/${ids.generationJob}`)).body.state).toBe('completed');
     expect((await asA(`/api/duplicates/${ids.duplicate}`)).status).toBe(200);
     expect((await asA('/api/auth/sessions')).body.items.map((s: { id: string }) => s.id)).toContain(ids.session);
     expect((await asA('/api/api-keys')).body.items.map((k: { id: string }) => k.id)).toContain(ids.apiKey);

@@ -2,13 +2,15 @@
 // jobs end with the right photos (the very bytes the server drew for each prompt) or a failed state with the
 // reason; retries, refusals, malformed answers, cancellation, the daily quota and other users' jobs.
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageProviderConfig } from '../../src/ml/images/settings.js';
 import { IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
-import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { runCli } from '../helpers/cli.js';
+import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 type Job = {
   id: string;
@@ -417,4 +419,52 @@ describe('image generation quota and isolation', () => {
     expect(bobPhotos).toHaveLength(3);
     expect((await json(`${base}/api/photos/${bobPhotos[0]}`)).status).toBe(404);
   });
+});
+
+describe('image generation from the CLI', () => {
+  let images: ImageServer;
+  let server: TestServer;
+
+  beforeAll(async () => {
+    images = await startImageServer();
+    server = await startTestServer({
+      images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 0 },
+    });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await images?.close();
+  });
+
+  it('`shoebox generate` through the running server, and on a library folder with no server, printing the new photos', async () => {
+    const viaServer = await runCli(['generate', 'a lantern on a jetty', '--n', '2', '--size', '256x256', '--seed', '5', '--data', server.dataDir]);
+    expect(viaServer.code, viaServer.stderr).toBe(0);
+    const ids = viaServer.stdout.trim().split('\n');
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect((await json(`${server.url}/api/photos/${id}`)).body.provenance).toMatchObject({ prompt: 'a lantern on a jetty', size: '256x256' });
+    expect(viaServer.stderr).toMatch(/completed: 2 of 2 images made/);
+
+    const refused = await runCli(['generate', 'a lamp', '--size', 'huge', '--data', server.dataDir]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/WIDTHxHEIGHT/);
+
+    const alone = tempDir();
+    try {
+      const env = { SHOEBOX_IMAGE_URL: images.openaiUrl, SHOEBOX_IMAGE_API_KEY: IMAGE_SERVER_KEY, SHOEBOX_IMAGE_PROVIDER: 'automatic1111' };
+      const onFolder = await runCli(['generate', 'a fern in the rain', '--size', '256x256', '--json', '--data', alone], { ...env, SHOEBOX_IMAGE_PROVIDER: 'openai' });
+      expect(onFolder.code, onFolder.stderr).toBe(0);
+      const job = JSON.parse(onFolder.stdout);
+      expect(job).toMatchObject({ state: 'completed', made: 1 });
+      expect(onFolder.stdout).not.toContain(IMAGE_SERVER_KEY);
+      const none = await runCli(['generate', 'a fern', '--data', alone]);
+      expect(none.code).not.toBe(0);
+      expect(none.stderr).toContain('SHOEBOX_IMAGE_URL');
+      const exported = await runCli(['catalogue', 'export', '--data', alone]);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stdout.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('photoId,productType,name,description,attributes,mainColour,mainColourHex,qualityGrade,qualityReason,heightMm,widthMm,originalUrl,shotUrls');
+    } finally {
+      fs.rmSync(alone, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -12,6 +12,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { productCanvas } from '../../src/library/create/product-images.js';
+import { runCli } from '../helpers/cli.js';
 import { IMAGE_SERVER_KEY, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -349,4 +350,27 @@ describe('product shots and the catalogue', () => {
     expect((await json(`${base}/api/product-types/${created.body.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(fs.existsSync(server.dataDir)).toBe(true);
   });
+
+  it('`shoebox product-shots` imports a file and makes its set; `shoebox catalogue export` writes the CSV', async () => {
+    const file = path.join(server.dataDir, '..', `ring-${Date.now()}.png`);
+    fs.writeFileSync(file, await sharp(cutout).rotate(90).png().toBuffer());
+    try {
+      const made = await runCli(['product-shots', file, '--type', 'ring', '--shots', '1,5', '--size', '256x256', '--json', '--data', server.dataDir]);
+      expect(made.code, made.stderr).toBe(0);
+      const job = JSON.parse(made.stdout);
+      expect(job).toMatchObject({ kind: 'product-shots', state: 'completed', made: 2 });
+      const [product, album] = Object.entries(job.albums)[0] as [string, string];
+      const out = path.join(server.dataDir, '..', `catalogue-${Date.now()}.csv`);
+      const exported = await runCli(['catalogue', 'export', '--album', album, '--columns', 'photoId,productType,whiteUrls,modelUrls', '--csv', out, '--data', server.dataDir]);
+      expect(exported.code, exported.stderr).toBe(0);
+      const rows = parse(fs.readFileSync(out), { columns: true, bom: true }) as Record<string, string>[];
+      fs.rmSync(out, { force: true });
+      expect(rows).toEqual([{ photoId: product, productType: 'ring', whiteUrls: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/photos\/[0-9a-f-]{36}\/original$/), modelUrls: expect.any(String) }]);
+      const wrong = await runCli(['catalogue', 'export', '--columns', 'photoId,password', '--data', server.dataDir]);
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.stderr).toMatch(/unknown column\(s\) password/);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }, 120_000);
 });

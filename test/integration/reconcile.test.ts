@@ -1,6 +1,7 @@
 // At start, photos catch up with the code and models of this run: rows for steps added since, and steps that
 // ran with another version (with the steps that read their results) are done again.
 import { sql } from 'drizzle-orm';
+import { STEP_NAMES } from '../../src/pipeline/state.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../src/db/connection.js';
 import { colourPhoto } from '../helpers/images.js';
@@ -44,7 +45,7 @@ describe('reconciling steps at start', () => {
     expect(photo.steps.metadata.attempts).toBe(7); // not redone
     expect(photo.caption).not.toBeNull();
     const counted = await rows<{ count: number }>(server.lib.db, sql`select count(*)::int as count from photo_steps where photo_id = ${id}`);
-    expect(counted[0]!.count).toBe(10);
+    expect(counted[0]!.count).toBe(STEP_NAMES.length);
     expect(photo.steps.duplicates.attempts).toBe(2); // it reads the embedding too
   }, 120_000);
 });
