@@ -73,7 +73,15 @@ export async function runGenerate(settings: Settings, prompt: string, flags: Gen
       const size = parseSize(body.size);
       if (typeof size === 'string') throw new Error(size);
       const mode = flags.from ? ('edit' as const) : ('text' as const);
-      const request = { prompt, negativePrompt: flags.negative ?? null, n: body.n, size, seed: flags.seed ?? null, sourcePhotoId: flags.from ?? null, mode };
+      const request = {
+        prompt,
+        negativePrompt: flags.negative ?? null,
+        n: body.n,
+        size,
+        seed: flags.seed ?? null,
+        sourcePhotoId: flags.from ?? null,
+        mode,
+      };
       return followLocal(lib, await startGeneration(lib, { kind: 'generate', provider, imagesRequested: body.n, request: generateRecord(request) }));
     },
   );
@@ -140,7 +148,10 @@ export async function runCatalogueExport(settings: Settings, flags: CatalogueExp
   const columns = (flags.columns ? flags.columns.split(',').map((c) => c.trim()) : [...DEFAULT_COLUMNS]) as CatalogueColumn[];
   const unknown = columns.filter((c) => !(CATALOGUE_COLUMNS as readonly string[]).includes(c));
   if (unknown.length > 0) throw new Error(`unknown column(s) ${unknown.join(', ')}: use ${CATALOGUE_COLUMNS.join(', ')}`);
-  const ids = flags.ids?.split(',').map((id) => id.trim()).filter(Boolean);
+  const ids = flags.ids
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
   const text = await throughServerOrLibrary(
     settings,
     flags.server,
@@ -199,7 +210,9 @@ const isOver = (job: GenerationJobInfo) => job.state !== 'queued' && job.state !
 async function waitRemoteThumbnails(client: ShoeboxClient, ids: string[]): Promise<void> {
   let waiting = ids;
   while (waiting.length > 0) {
-    const photos = await Promise.all(waiting.map((id) => client.request<{ id: string; hasThumbnail: boolean; state: string }>('GET', `/api/photos/${id}`)));
+    const photos = await Promise.all(
+      waiting.map((id) => client.request<{ id: string; hasThumbnail: boolean; state: string }>('GET', `/api/photos/${id}`)),
+    );
     waiting = photos.filter((photo) => !photo.hasThumbnail && !isTerminal(photo.state)).map((photo) => photo.id);
     if (waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
@@ -207,7 +220,10 @@ async function waitRemoteThumbnails(client: ShoeboxClient, ids: string[]): Promi
 
 async function waitLocalThumbnails(lib: Library, ids: string[]): Promise<void> {
   for (;;) {
-    const rows = await lib.db.select({ id: photos.id, thumbnailAt: photos.thumbnailAt, state: photos.state }).from(photos).where(inArray(photos.id, ids));
+    const rows = await lib.db
+      .select({ id: photos.id, thumbnailAt: photos.thumbnailAt, state: photos.state })
+      .from(photos)
+      .where(inArray(photos.id, ids));
     if (rows.every((row) => row.thumbnailAt || isTerminal(row.state))) return;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

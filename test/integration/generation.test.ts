@@ -442,7 +442,8 @@ describe('image generation from the CLI', () => {
     expect(viaServer.code, viaServer.stderr).toBe(0);
     const ids = viaServer.stdout.trim().split('\n');
     expect(ids).toHaveLength(2);
-    for (const id of ids) expect((await json(`${server.url}/api/photos/${id}`)).body.provenance).toMatchObject({ prompt: 'a lantern on a jetty', size: '256x256' });
+    for (const id of ids)
+      expect((await json(`${server.url}/api/photos/${id}`)).body.provenance).toMatchObject({ prompt: 'a lantern on a jetty', size: '256x256' });
     expect(viaServer.stderr).toMatch(/completed: 2 of 2 images made/);
 
     const refused = await runCli(['generate', 'a lamp', '--size', 'huge', '--data', server.dataDir]);
@@ -452,7 +453,10 @@ describe('image generation from the CLI', () => {
     const alone = tempDir();
     try {
       const env = { SHOEBOX_IMAGE_URL: images.openaiUrl, SHOEBOX_IMAGE_API_KEY: IMAGE_SERVER_KEY, SHOEBOX_IMAGE_PROVIDER: 'automatic1111' };
-      const onFolder = await runCli(['generate', 'a fern in the rain', '--size', '256x256', '--json', '--data', alone], { ...env, SHOEBOX_IMAGE_PROVIDER: 'openai' });
+      const onFolder = await runCli(['generate', 'a fern in the rain', '--size', '256x256', '--json', '--data', alone], {
+        ...env,
+        SHOEBOX_IMAGE_PROVIDER: 'openai',
+      });
       expect(onFolder.code, onFolder.stderr).toBe(0);
       const job = JSON.parse(onFolder.stdout);
       expect(job).toMatchObject({ state: 'completed', made: 1 });
@@ -462,7 +466,9 @@ describe('image generation from the CLI', () => {
       expect(none.stderr).toContain('SHOEBOX_IMAGE_URL');
       const exported = await runCli(['catalogue', 'export', '--data', alone]);
       expect(exported.code, exported.stderr).toBe(0);
-      expect(exported.stdout.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('photoId,productType,name,description,attributes,mainColour,mainColourHex,qualityGrade,qualityReason,heightMm,widthMm,originalUrl,shotUrls');
+      expect(exported.stdout.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+        'photoId,productType,name,description,attributes,mainColour,mainColourHex,qualityGrade,qualityReason,heightMm,widthMm,originalUrl,shotUrls',
+      );
     } finally {
       fs.rmSync(alone, { recursive: true, force: true });
     }

@@ -361,11 +361,29 @@ describe('product shots and the catalogue', () => {
       expect(job).toMatchObject({ kind: 'product-shots', state: 'completed', made: 2 });
       const [product, album] = Object.entries(job.albums)[0] as [string, string];
       const out = path.join(server.dataDir, '..', `catalogue-${Date.now()}.csv`);
-      const exported = await runCli(['catalogue', 'export', '--album', album, '--columns', 'photoId,productType,whiteUrls,modelUrls', '--csv', out, '--data', server.dataDir]);
+      const exported = await runCli([
+        'catalogue',
+        'export',
+        '--album',
+        album,
+        '--columns',
+        'photoId,productType,whiteUrls,modelUrls',
+        '--csv',
+        out,
+        '--data',
+        server.dataDir,
+      ]);
       expect(exported.code, exported.stderr).toBe(0);
       const rows = parse(fs.readFileSync(out), { columns: true, bom: true }) as Record<string, string>[];
       fs.rmSync(out, { force: true });
-      expect(rows).toEqual([{ photoId: product, productType: 'ring', whiteUrls: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/photos\/[0-9a-f-]{36}\/original$/), modelUrls: expect.any(String) }]);
+      expect(rows).toEqual([
+        {
+          photoId: product,
+          productType: 'ring',
+          whiteUrls: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/photos\/[0-9a-f-]{36}\/original$/),
+          modelUrls: expect.any(String),
+        },
+      ]);
       const wrong = await runCli(['catalogue', 'export', '--columns', 'photoId,password', '--data', server.dataDir]);
       expect(wrong.code).not.toBe(0);
       expect(wrong.stderr).toMatch(/unknown column\(s\) password/);
