@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { JobsFeed } from '../library/jobs-feed.js';
-import { FAILURES_SHOWN, RATE_WINDOW_SECONDS, type JobsSnapshot } from '../library/jobs.js';
+import { FAILURES_SHOWN, GENERATION_SHOWN_MINUTES, RATE_WINDOW_SECONDS, type JobsSnapshot } from '../library/jobs.js';
+import { jobInfo } from './create.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { PHOTO_STATES, STEP_NAMES } from '../pipeline/state.js';
 
@@ -37,6 +38,9 @@ export const jobsSnapshotSchema = z.object({
     )
     .describe(`failed steps, newest first (at most ${FAILURES_SHOWN}); retry with POST /api/photos/{id}/retry`),
   failuresTotal: count.describe('failed steps in all'),
+  generation: z
+    .array(jobInfo)
+    .describe(`your image-generation jobs still open or ended in the last ${GENERATION_SHOWN_MINUTES} minutes, newest first (as GET /api/generate/jobs/{id} answers each)`),
   at: z.string().describe('ISO 8601, when the snapshot was taken'),
 });
 

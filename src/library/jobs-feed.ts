@@ -1,7 +1,7 @@
 // One poller per server for the jobs event stream: however many clients listen, the database is asked about once
 // a second, and not at all while nobody listens.
 import type { Library } from './library.js';
-import { assembleSnapshot, finishingRate, jobsChangeMark, jobsCounts, type JobsCounts, type JobsSnapshot } from './jobs.js';
+import { assembleSnapshot, finishingRate, jobsChangeMark, jobsCounts, recentGenerations, type JobsCounts, type JobsSnapshot } from './jobs.js';
 
 export const POLL_INTERVAL_MS = 1000;
 /** Counting takes ~0.3 s at 100k photos (1M step rows): at most this share of the time goes to it while work goes on. */
@@ -126,8 +126,8 @@ export class JobsFeed {
       this.countedAt = now.getTime();
       this.mark = mark;
     }
-    const [rate, depth] = await Promise.all([finishingRate(this.lib, now), this.lib.queue.depth()]);
-    const snapshot = assembleSnapshot(this.counts, rate, depth, now);
+    const [rate, depth, generation] = await Promise.all([finishingRate(this.lib, now), this.lib.queue.depth(), recentGenerations(this.lib, now)]);
+    const snapshot = assembleSnapshot(this.counts, rate, depth, generation, now);
     this.latest = snapshot;
     this.latestKey = JSON.stringify({ ...snapshot, at: undefined });
   }

@@ -6,6 +6,7 @@ import { rows } from '../db/connection.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import type { Library } from './library.js';
 import { countByState, countSteps } from './photos.js';
+import { listGenerationJobs, type GenerationJobInfo } from './create/jobs.js';
 
 /** How far back the rate looks. */
 export const RATE_WINDOW_SECONDS = 5 * 60;
@@ -44,8 +45,18 @@ export interface JobsSnapshot {
   /** Newest failed steps first. */
   failures: JobFailure[];
   failuresTotal: number;
+  /** The user's generation jobs still open or ended in the last GENERATION_SHOWN_MINUTES, newest first. */
+  generation: GenerationJobInfo[];
   /** ISO 8601, when the snapshot was taken. */
   at: string;
+}
+
+export const GENERATION_SHOWN_MINUTES = 10;
+const GENERATION_SHOWN = 20;
+
+/** Generation jobs for the snapshot: few, from the owner index; read at every poll (they move image by image). */
+export function recentGenerations(lib: Library, now: Date): Promise<GenerationJobInfo[]> {
+  return listGenerationJobs(lib, { limit: GENERATION_SHOWN, since: new Date(now.getTime() - GENERATION_SHOWN_MINUTES * 60_000) });
 }
 
 /** The counts that move only when the pipeline or the user changes something (see `jobsChangeMark`). */
@@ -130,6 +141,7 @@ export function assembleSnapshot(
   counts: JobsCounts,
   rate: { photosPerMinute: number; windowSeconds: number },
   queueDepth: number,
+  generation: GenerationJobInfo[],
   now: Date,
 ): JobsSnapshot {
   return {
@@ -140,13 +152,14 @@ export function assembleSnapshot(
     etaSeconds: etaSeconds(counts.states, rate.photosPerMinute),
     failures: counts.failures,
     failuresTotal: counts.failuresTotal,
+    generation,
     at: now.toISOString(),
   };
 }
 
 export async function jobsSnapshot(lib: Library, now: Date = new Date()): Promise<JobsSnapshot> {
-  const [counts, rate, depth] = await Promise.all([jobsCounts(lib), finishingRate(lib, now), lib.queue.depth()]);
-  return assembleSnapshot(counts, rate, depth, now);
+  const [counts, rate, depth, generation] = await Promise.all([jobsCounts(lib), finishingRate(lib, now), lib.queue.depth(), recentGenerations(lib, now)]);
+  return assembleSnapshot(counts, rate, depth, generation, now);
 }
 
 /**

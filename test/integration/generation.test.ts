@@ -155,7 +155,8 @@ describe('image generation through providers', () => {
     expect(job.photoIds).toHaveLength(2);
 
     // the bytes the server drew for that prompt, with seeds 7 and 8, in that order
-    const drawn = images.answered.filter((a) => a.prompt === 'a red bicycle leaning on a harbour wall');
+    // (the two are asked for at once: they come back in either order)
+    const drawn = images.answered.filter((a) => a.prompt === 'a red bicycle leaning on a harbour wall').sort((a, b) => a.seed! - b.seed!);
     expect(drawn.map((a) => a.seed)).toEqual([7, 8]);
     const sent = images.requests.filter((r) => r.prompt === 'a red bicycle leaning on a harbour wall');
     expect(

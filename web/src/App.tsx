@@ -23,6 +23,8 @@ const pages = {
   favorites: () => import('./pages/Favorites.js'),
   account: () => import('./pages/Account.js'),
   sharing: () => import('./pages/Sharing.js'),
+  create: () => import('./pages/Create.js'),
+  catalogue: () => import('./pages/Catalogue.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -36,6 +38,8 @@ const AccountPage = lazy(() => pages.account().then((m) => ({ default: m.Account
 const SharingPage = lazy(() => pages.sharing().then((m) => ({ default: m.SharingPage })));
 const PartnerPage = lazy(() => pages.sharing().then((m) => ({ default: m.PartnerPage })));
 const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.FavoritesPage })));
+const CreatePage = lazy(() => pages.create().then((m) => ({ default: m.CreatePage })));
+const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.CataloguePage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
 function usePrefetchPages(): void {
@@ -112,6 +116,8 @@ function pageFor(pathname: string) {
   if (pathname === '/favorites') return <FavoritesPage />;
   if (pathname === '/account') return <AccountPage />;
   if (pathname === '/sharing') return <SharingPage />;
+  if (pathname === '/create') return <CreatePage />;
+  if (pathname === '/catalogue') return <CataloguePage />;
   const partner = matchPath('/partners/:id', pathname);
   if (partner) return <PartnerPage key={partner.id} id={partner.id!} />;
   return <NotFound />;

@@ -1,5 +1,7 @@
 // Typed client for the Shoebox REST API (see /api/docs for the OpenAPI document).
 import type { PhotoMetadata } from '../../src/media/types.js';
+import type { Provenance } from '../../src/db/schema/creation.js';
+import type { Json } from './client/json.js';
 
 export const PHOTO_STATES = ['pending', 'processing', 'completed', 'partial', 'failed'] as const;
 export type PhotoState = (typeof PHOTO_STATES)[number];
@@ -69,6 +71,10 @@ export interface PhotoDetail extends PhotoSummary {
   ocr: { text: string; confidence: number | null; languages: string[] } | null;
   caption: CaptionInfo | null;
   embedding: { model: string; dimensions: number } | null;
+  /** `generated` (see provenance) or `camera`. */
+  origin?: 'camera' | 'generated';
+  /** How a generated image was made; null for a camera photo. */
+  provenance?: Json<Provenance> | null;
 }
 
 export interface Box {

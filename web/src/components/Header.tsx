@@ -11,6 +11,8 @@ const SECTIONS = [
   { to: '/people', label: 'People' },
   { to: '/albums', label: 'Albums' },
   { to: '/sharing', label: 'Sharing' },
+  { to: '/create', label: 'Create' },
+  { to: '/catalogue', label: 'Catalogue' },
   { to: '/duplicates', label: 'Duplicates' },
   { to: '/jobs', label: 'Jobs' },
   { to: '/trash', label: 'Trash' },

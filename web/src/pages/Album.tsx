@@ -1,3 +1,4 @@
+import { albumZipUrl } from '../client/create.js';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
@@ -207,6 +208,9 @@ export function AlbumPage({ id }: { id: string }) {
           ) : null}
           {current && !owner ? (
             <div className="album-actions">
+              <a className="button" href={albumZipUrl(current.id)} download data-testid="album-zip">
+                Download ZIP
+              </a>
               <button type="button" className="button" onClick={() => void leave()} disabled={busy} data-testid="leave-album">
                 Leave album
               </button>
@@ -227,6 +231,9 @@ export function AlbumPage({ id }: { id: string }) {
                   </button>
                 </>
               ) : null}
+              <a className="button" href={albumZipUrl(current.id)} download data-testid="album-zip">
+                Download ZIP
+              </a>
               <button type="button" className="button" onClick={() => setRenaming(true)} data-testid="rename-album">
                 Rename
               </button>

@@ -298,6 +298,16 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
               Find similar
             </Link>
           ) : null}
+          {!trashed && own && photo.hasThumbnail ? (
+            <>
+              <Link to={`/create?from=${photo.id}`} className="button" data-testid="inspired-action">
+                Inspired by this
+              </Link>
+              <Link to={`/create?products=${photo.id}`} className="button" data-testid="product-shots-action">
+                Product shots
+              </Link>
+            </>
+          ) : null}
           {retryable && terminal && own ? (
             <button type="button" className="button" onClick={() => void retry()} disabled={retrying} data-testid="retry">
               {retrying ? 'Retrying…' : 'Retry failed steps'}
@@ -318,6 +328,44 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
           </p>
         ) : null}
 
+        {photo.provenance ? (
+          <section className="info-section" aria-labelledby="provenance-title" data-testid="provenance">
+            <h2 id="provenance-title">Generated</h2>
+            <dl className="provenance">
+              <dt>Prompt</dt>
+              <dd data-testid="provenance-prompt">{photo.provenance.prompt}</dd>
+              {photo.provenance.negativePrompt ? (
+                <>
+                  <dt>Left out</dt>
+                  <dd>{photo.provenance.negativePrompt}</dd>
+                </>
+              ) : null}
+              {photo.provenance.shot ? (
+                <>
+                  <dt>Product shot</dt>
+                  <dd>
+                    {photo.provenance.shot} of a {photo.provenance.productType}
+                    {photo.provenance.composited ? ' (the product laid over the scene as photographed)' : ''}
+                  </dd>
+                </>
+              ) : null}
+              <dt>By</dt>
+              <dd>
+                {photo.provenance.provider} ({photo.provenance.providerKind}
+                {photo.provenance.model ? `, ${photo.provenance.model}` : ''}), {photo.provenance.size}
+                {photo.provenance.seed !== null ? `, seed ${photo.provenance.seed}` : ''}
+              </dd>
+              {photo.provenance.sourcePhotoId ? (
+                <>
+                  <dt>From</dt>
+                  <dd>
+                    <Link to={`/photos/${photo.provenance.sourcePhotoId}`}>the photo it was made from</Link>
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+        ) : null}
         <section className="info-section" aria-labelledby="details-title">
           <h2 id="details-title">Details</h2>
           <MetadataTable photo={photo} />

@@ -4,6 +4,7 @@ import { albumUrls } from '../../client/albums.js';
 import { trashPhotos, updatePhotos } from '../../client/library.js';
 import { restoreFromTrash } from '../../client/trash.js';
 import { formatCount } from '../../lib/format.js';
+import { navigate } from '../../lib/router.js';
 import { library } from '../../store/library.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import { selection, useSelection } from '../../store/selection.js';
@@ -101,6 +102,19 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
             {photos(ids.length)} selected{sel.pending ? '…' : ''}
           </p>
           <div className="selection-actions">
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                navigate(`/create?products=${ids.join(',')}`);
+                selection.clear();
+              }}
+              disabled={busy || ids.length > 500}
+              title={ids.length > 500 ? 'At most 500 products at once' : 'Make product-shot sets of the selected photos'}
+              data-testid="bulk-product-shots"
+            >
+              <span className="selection-label">Product shots</span>
+            </button>
             <button type="button" className="button" onClick={() => setDialog('album')} disabled={busy} data-testid="bulk-album">
               <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
                 <rect x="3" y="5" width="14" height="14" rx="2" />
