@@ -16,6 +16,13 @@ import { email, password, personName, role, userInfo, userWithUsage } from './au
 import { errorBody } from './schemas.js';
 
 const quota = z.number().int().min(0).max(2 ** 53 - 1).nullable().describe('bytes of originals; null: no limit');
+const generationImagesPerDay = z
+  .number()
+  .int()
+  .min(0)
+  .max(1_000_000)
+  .nullable()
+  .describe("images the user may generate per 24 hours (0: none); null: the server's SHOEBOX_GENERATION_IMAGES_PER_DAY");
 const userParams = z.object({ id: z.uuid({ message: 'must be a user id (UUID)' }) });
 const storageLocation = z
   .string()
@@ -116,10 +123,10 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
     schema: {
       tags: ['admin'],
       summary:
-        "Change a user: name, email, role, disabled, quota, storage location (their new photos go there; what they have stays where it is), or reset the password (their sessions end)",
+        "Change a user: name, email, role, disabled, quota, daily generated images, storage location (their new photos go there; what they have stays where it is), or reset the password (their sessions end)",
       params: userParams,
       body: z
-        .object({ name: personName, email, role, disabled: z.boolean(), quotaBytes: quota, storageLocation, password })
+        .object({ name: personName, email, role, disabled: z.boolean(), quotaBytes: quota, storageLocation, generationImagesPerDay, password })
         .partial()
         .refine((b) => Object.keys(b).length > 0, { message: 'name at least one change' }),
       response: { 200: userInfo, 400: errorBody, 404: errorBody, 409: errorBody },

@@ -15,6 +15,11 @@ export const userInfo = z.object({
   disabled: z.boolean(),
   quotaBytes: z.number().nullable().describe('bytes of originals this user may keep; null: no limit'),
   storageLocation: z.string().nullable().describe("the storage location this user's new photos go to (GET /api/admin/storage); null: the main store"),
+  generationImagesPerDay: z
+    .number()
+    .int()
+    .nullable()
+    .describe("images this user may generate per 24 hours (0: none); null: the server's SHOEBOX_GENERATION_IMAGES_PER_DAY"),
   createdAt: z.string(),
 });
 

@@ -16,6 +16,8 @@ export interface UserInfo {
   quotaBytes: number | null;
   /** The storage location their new photos go to (an admin's choice); null: the main store. */
   storageLocation: string | null;
+  /** Images they may generate per 24 hours (an admin's figure; 0: none); null: the server's SHOEBOX_GENERATION_IMAGES_PER_DAY. */
+  generationImagesPerDay: number | null;
   createdAt: string;
 }
 
@@ -36,6 +38,7 @@ export function userInfo(row: UserRow): UserInfo {
     disabled: row.disabledAt !== null,
     quotaBytes: row.quotaBytes,
     storageLocation: row.storageLocation,
+    generationImagesPerDay: row.generationImagesPerDay,
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -137,6 +140,7 @@ export interface UserChanges {
   quotaBytes?: number | null;
   /** A location the caller has checked is set up (storage/locations.ts); null: the main store. */
   storageLocation?: string | null;
+  generationImagesPerDay?: number | null;
   password?: string;
 }
 
@@ -156,6 +160,7 @@ export async function updateUser(db: Db, id: string, changes: UserChanges): Prom
   if (changes.disabled !== undefined) set.disabledAt = changes.disabled ? (current.disabledAt ?? new Date()) : null;
   if (changes.quotaBytes !== undefined) set.quotaBytes = changes.quotaBytes;
   if (changes.storageLocation !== undefined) set.storageLocation = changes.storageLocation;
+  if (changes.generationImagesPerDay !== undefined) set.generationImagesPerDay = changes.generationImagesPerDay;
   if (changes.password !== undefined) {
     checkPasswordRules(changes.password);
     set.passwordHash = await hashPassword(changes.password);

@@ -87,3 +87,30 @@ export async function startCaptionEndpoint(options: { delayMs?: number } = {}): 
     },
   };
 }
+
+/** The caption JSON a test endpoint answers for a photo when the test does not care what it says. */
+export const PLAIN_CAPTION = ANSWER;
+
+/**
+ * An OpenAI-compatible chat endpoint whose reply the test writes from the request's system prompt (captions, a
+ * prompt from a photo, a catalogue entry each have their own).
+ */
+export async function startChatEndpoint(reply: (system: string) => string): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages: { role: string; content: unknown }[] };
+      const system = String(body.messages.find((m) => m.role === 'system')?.content ?? '');
+      const content = reply(system);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -29,6 +29,8 @@ export interface ImageServerRequest {
   image: { width: number; height: number } | null;
   mask: boolean;
   status: number;
+  /** Milliseconds from the request's arrival to the end of the answer: the provider's own time (benches subtract it). */
+  servedMs: number;
 }
 
 export interface ImageServer {
@@ -43,6 +45,10 @@ export interface ImageServer {
   rejectSeed: boolean;
   /** Refuse `response_format`, as gpt-image-1 does, and answer b64_json anyway. */
   rejectResponseFormat: boolean;
+  /** Every answer waits this long (a provider's own time, for benches). */
+  delayMs: number;
+  /** Draws the image of a prompt, seed and size ahead, so that asking for it costs no drawing (a zero-latency provider). */
+  prepare(prompt: string, seed: number, width: number, height: number, image?: Buffer): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,7 @@ export const SD_AUTH = 'artist:s3cret-palette';
 export async function startImageServer(): Promise<ImageServer> {
   const failures = new Map<string, number>();
   const stored = new Map<string, Buffer>();
+  const drawn = new Map<string, Buffer>();
   const state: ImageServer = {
     openaiUrl: '',
     sdUrl: '',
@@ -59,6 +66,10 @@ export async function startImageServer(): Promise<ImageServer> {
     answered: [],
     rejectSeed: false,
     rejectResponseFormat: false,
+    delayMs: 0,
+    prepare: async (prompt, seed, width, height, image) => {
+      drawn.set(`${prompt}|${seed}|${width}x${height}`, image ?? (await drawImage(prompt, seed, width, height)));
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -72,6 +83,7 @@ export async function startImageServer(): Promise<ImageServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
@@ -102,7 +114,9 @@ export async function startImageServer(): Promise<ImageServer> {
       image: null,
       mask: false,
       status: 0,
+      servedMs: 0,
     };
+    res.once('finish', () => (record.servedMs = performance.now() - arrived));
     state.requests.push(record);
     const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
@@ -161,6 +175,7 @@ export async function startImageServer(): Promise<ImageServer> {
       return answer(400, { error: { message: "Unknown parameter: 'response_format'.", type: 'invalid_request_error' } });
     }
     const prompt = record.prompt;
+    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
     const delay = /\[slow:(\d+)\]/.exec(prompt);
     if (delay) await new Promise((resolve) => setTimeout(resolve, Number(delay[1])));
     for (const [pattern, status] of [
@@ -194,9 +209,10 @@ export async function startImageServer(): Promise<ImageServer> {
       return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"created": 17000, "data": [');
     }
 
+    const ready = source ? undefined : drawn.get(`${prompt}|${seed}|${width}x${height}`);
     const image = prompt.includes('[notimage]')
       ? Buffer.from('this is not an image at all')
-      : await drawImage(prompt, seed, width!, height!, source, prompt.includes('[faithful]') ? 0.97 : 0.7);
+      : (ready ?? (await drawImage(prompt, seed, width!, height!, source, prompt.includes('[faithful]') ? 0.97 : 0.7)));
     const sha256 = createHash('sha256').update(image).digest('hex');
     if (!prompt.includes('[notimage]')) state.answered.push({ sha256, prompt, seed });
     if (!openai) return answer(200, { images: [image.toString('base64')], parameters: {}, info: JSON.stringify({ seed: seed ?? 4242, prompt }) });

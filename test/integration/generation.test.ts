@@ -3,12 +3,11 @@
 // reason; retries, refusals, malformed answers, cancellation, the daily quota and other users' jobs.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageProviderConfig } from '../../src/ml/images/settings.js';
 import { IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
+import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { runCli } from '../helpers/cli.js';
 import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -78,7 +77,7 @@ describe('image generation without a provider', () => {
 
 describe('image generation through providers', () => {
   let images: ImageServer;
-  let chat: Server;
+  let chat: { url: string; close(): Promise<void> };
   let chatSystemPrompts: string[] = [];
   let server: TestServer;
   let base: string;
@@ -86,37 +85,15 @@ describe('image generation through providers', () => {
   beforeAll(async () => {
     images = await startImageServer();
     // the caption endpoint: captions for the pipeline, prompts for "inspired by"
-    chat = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages: { role: string; content: unknown }[] };
-        const system = String(body.messages.find((m) => m.role === 'system')?.content ?? '');
-        const inspire = system.includes('image-generation model');
-        if (inspire) chatSystemPrompts.push(system);
-        const content = inspire
-          ? JSON.stringify({
-              prompt: 'A small purple wildflower cluster in soft morning light, shallow depth of field [faithful]',
-              negativePrompt: 'text, watermark',
-            })
-          : JSON.stringify({
-              caption: 'An image',
-              description: 'An image.',
-              primary_category: 'other',
-              tags: ['image'],
-              detected_objects: [],
-              scene_type: 'other',
-              suggested_cluster_name: 'Images',
-              quality_grade: 'B',
-              quality_reason: 'Fine.',
-            });
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] }));
+    chat = await startChatEndpoint((system) => {
+      if (!system.includes('image-generation model')) return JSON.stringify(PLAIN_CAPTION);
+      chatSystemPrompts.push(system);
+      return JSON.stringify({
+        prompt: 'A small purple wildflower cluster in soft morning light, shallow depth of field [faithful]',
+        negativePrompt: 'text, watermark',
       });
     });
-    await new Promise<void>((resolve) => chat.listen(0, '127.0.0.1', resolve));
-    const chatUrl = `http://127.0.0.1:${(chat.address() as AddressInfo).port}/v1`;
+    const chatUrl = chat.url;
     server = await startTestServer({
       ml: { caption: { url: chatUrl, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 2 } },
       images: {
@@ -135,7 +112,7 @@ describe('image generation through providers', () => {
   afterAll(async () => {
     await server?.dispose();
     await images?.close();
-    await new Promise((resolve) => chat?.close(resolve));
+    await chat?.close();
   });
 
   const generate = (body: Record<string, unknown>) => json(`${base}/api/generate`, { method: 'POST', json: body });
@@ -419,6 +396,20 @@ describe('image generation quota and isolation', () => {
     const bobPhotos = (await waitForJob(base, bobJob.body.id, bob)).photoIds;
     expect(bobPhotos).toHaveLength(3);
     expect((await json(`${base}/api/photos/${bobPhotos[0]}`)).status).toBe(404);
+    expect((await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a door', size: '256x256' }, headers: bob })).status).toBe(429);
+    const bobId = (await json(`${base}/api/auth/me`, { headers: bob })).body.id;
+    const raised = await json(`${base}/api/admin/users/${bobId}`, { method: 'PATCH', json: { generationImagesPerDay: 5 } });
+    expect(raised.body.generationImagesPerDay).toBe(5);
+    expect((await json(`${base}/api/generate/providers`, { headers: bob })).body.quota).toEqual({ limit: 5, used: 3, left: 2 });
+    expect((await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a door', n: 3, size: '256x256' }, headers: bob })).status).toBe(
+      429,
+    );
+    expect((await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a door', n: 2, size: '256x256' }, headers: bob })).status).toBe(
+      202,
+    );
+    expect((await json(`${base}/api/admin/users/${bobId}`, { method: 'PATCH', json: { generationImagesPerDay: 0 } })).status).toBe(200);
+    expect((await json(`${base}/api/generate/providers`, { headers: bob })).body.quota).toMatchObject({ limit: 0, left: 0 });
+    expect((await json(`${base}/api/admin/users/${bobId}`, { method: 'PATCH', json: { generationImagesPerDay: -1 } })).status).toBe(400);
   });
 });
 

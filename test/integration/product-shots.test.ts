@@ -4,14 +4,13 @@
 // kept when the step runs again, and the CSV parses back with its quoting and unicode.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { productCanvas } from '../../src/library/create/product-images.js';
+import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { runCli } from '../helpers/cli.js';
 import { IMAGE_SERVER_KEY, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
@@ -54,7 +53,7 @@ async function unzip(data: Buffer): Promise<Map<string, Buffer>> {
 
 describe('product shots and the catalogue', () => {
   let images: ImageServer;
-  let chat: Server;
+  let chat: { url: string; close(): Promise<void> };
   let catalogueRequests = 0;
   let server: TestServer;
   let base: string;
@@ -62,38 +61,14 @@ describe('product shots and the catalogue', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    chat = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages: { role: string; content: unknown }[] };
-        const system = String(body.messages.find((m) => m.role === 'system')?.content ?? '');
-        const catalogue = system.includes('product catalogue entries');
-        if (catalogue) catalogueRequests++;
-        const content = catalogue
-          ? // the first catalogue answer of all is unusable: the step asks again with the reason
-            catalogueRequests === 1
-            ? '{"name": "", "description": "x"}'
-            : JSON.stringify(CATALOGUE_ANSWER)
-          : JSON.stringify({
-              caption: 'A piece of jewellery',
-              description: 'Jewellery on a plain background.',
-              primary_category: 'other',
-              tags: ['jewellery'],
-              detected_objects: [],
-              scene_type: 'studio',
-              suggested_cluster_name: 'Jewellery',
-              quality_grade: 'B',
-              quality_reason: 'Fine.',
-            });
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] }));
-      });
+    chat = await startChatEndpoint((system) => {
+      if (!system.includes('product catalogue entries')) return JSON.stringify(PLAIN_CAPTION);
+      catalogueRequests++;
+      // the first catalogue answer of all is unusable: the step asks again with the reason
+      return catalogueRequests === 1 ? '{"name": "", "description": "x"}' : JSON.stringify(CATALOGUE_ANSWER);
     });
-    await new Promise<void>((resolve) => chat.listen(0, '127.0.0.1', resolve));
     server = await startTestServer({
-      ml: { caption: { url: `http://127.0.0.1:${(chat.address() as AddressInfo).port}/v1`, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } },
+      ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } },
       images: {
         providers: {
           default: {
@@ -138,7 +113,7 @@ describe('product shots and the catalogue', () => {
   afterAll(async () => {
     await server?.dispose();
     await images?.close();
-    await new Promise((resolve) => chat?.close(resolve));
+    await chat?.close();
   });
 
   it('makes each product a set of shots in its own album, the cut-out kept pixel for pixel, the dimensions drawn', async () => {

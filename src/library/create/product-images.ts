@@ -61,8 +61,13 @@ export async function productCanvas(file: string | Buffer, size: ImageSize): Pro
 
 /** The provider's image at the canvas size, with the cut-out's own pixels laid back where they were. */
 export async function layProductOver(generated: Buffer, canvas: ProductCanvas, size: ImageSize): Promise<{ data: Buffer; composited: boolean }> {
+  if (!canvas.cutout) {
+    // as the provider made it, unless it came in another size (a PNG encode costs as much as the rest of the shot)
+    const meta = await sharp(generated).metadata();
+    if (meta.width === size.width && meta.height === size.height && (meta.orientation ?? 1) === 1) return { data: generated, composited: false };
+    return { data: await sharp(generated).rotate().resize(size.width, size.height, { fit: 'cover' }).png().toBuffer(), composited: false };
+  }
   const base = sharp(generated).rotate().resize(size.width, size.height, { fit: 'cover' });
-  if (!canvas.cutout) return { data: await base.png().toBuffer(), composited: false };
   const data = await base
     .composite([{ input: canvas.cutout.png, left: canvas.cutout.left, top: canvas.cutout.top }])
     .png()

@@ -172,8 +172,9 @@ class CanvasCache {
       .where(and(eq(photos.id, photoId), eq(photos.ownerId, this.lib.ownerId), isNull(photos.deletedAt)));
     if (!photo) throw new UnitFailure(`the product photo ${photoId} is gone`);
     const store = this.lib.storage.at(photo.storageLocation);
-    // sharp reads PNG, WebP and JPEG originals itself; other formats (HEIC, RAW) through the preview
-    const direct = ['image/png', 'image/webp', 'image/jpeg'].includes(photo.mime);
+    // a cut-out can only be a PNG or WebP original; anything else is read from its preview (upright, and already
+    // as large as a canvas needs: a 12 MP JPEG costs a quarter of a second to decode for nothing)
+    const direct = ['image/png', 'image/webp'].includes(photo.mime);
     const file = await store.localFile(direct ? photo.storageKey : derivedKey(photoId, 'preview.jpg'));
     try {
       return await productCanvas(file.path, this.size);

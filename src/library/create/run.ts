@@ -159,13 +159,13 @@ async function makeImage(provider: ImageProvider, unit: ImageUnit, signal: Abort
 }
 
 async function storeImage(lib: Library, job: GenerationJobRow, provider: ImageProvider, unit: ImageUnit, image: GeneratedImage) {
-  const readable = await sharp(image.data)
+  const meta = await sharp(image.data)
     .metadata()
-    .then((meta) => Boolean(meta.width && meta.height && meta.format && STORED_FORMATS.has(meta.format)))
-    .catch(() => false);
-  if (!readable) throw new ImageGenerationError('bad-response', `Image provider "${provider.name}" answered with data that is not an image`);
+    .catch(() => null);
+  if (!meta?.width || !meta.height || !meta.format || !STORED_FORMATS.has(meta.format))
+    throw new ImageGenerationError('bad-response', `Image provider "${provider.name}" answered with data that is not an image`);
   const finished = await unit.finish(image.data);
-  const format = (await sharp(finished.data).metadata()).format;
+  const format = finished.data === image.data ? meta.format : (await sharp(finished.data).metadata()).format;
   const generatedAt = new Date();
   const provenance: Provenance = {
     prompt: unit.prompt,
@@ -188,6 +188,8 @@ async function storeImage(lib: Library, job: GenerationJobRow, provider: ImagePr
     fileModifiedAt: generatedAt,
     generated: { provenance },
   });
+  // its pipeline first (the thumbnail is what the user waits for), the job's bookkeeping after
+  if (!stored.duplicate) await lib.queue.add(stored.id);
   if (unit.albumId) {
     await lib.db.insert(albumPhotos).values({ albumId: unit.albumId, photoId: stored.id }).onConflictDoNothing();
     await lib.db.update(albums).set({ updatedAt: new Date() }).where(eq(albums.id, unit.albumId));
@@ -196,7 +198,6 @@ async function storeImage(lib: Library, job: GenerationJobRow, provider: ImagePr
     .update(generationJobs)
     .set({ imagesMade: sql`${generationJobs.imagesMade} + 1`, updatedAt: new Date() })
     .where(eq(generationJobs.id, job.id));
-  if (!stored.duplicate) await lib.queue.add(stored.id);
 }
 
 function failureOf(index: number, error: unknown): GenerationFailure {

@@ -221,7 +221,8 @@ function completionsUrl(baseUrl: string): string {
   return url.href;
 }
 
-function displayUrl(href: string): string {
+/** A URL as shown in messages: no credentials, no query string. */
+export function displayUrl(href: string): string {
   const url = new URL(href);
   url.username = '';
   url.password = '';
@@ -244,14 +245,15 @@ export function retryAfterMs(header: string | null, capMs: number): number | nul
   return Number.isFinite(ms) ? Math.min(capMs, Math.max(0, ms)) : null;
 }
 
-function networkCause(e: unknown): string {
+/** What a failed fetch says, with its cause's code (ECONNREFUSED…). */
+export function networkCause(e: unknown): string {
   const err = e as Error & { cause?: { code?: string; message?: string } };
   const cause = err.cause?.code ?? err.cause?.message;
   return cause ? `${err.message} (${cause})` : String(err.message ?? e);
 }
 
 /** The useful part of an error body: OpenAI-style `{error: {message}}`, else the text itself, shortened. */
-function errorDetail(text: string): string {
+export function errorDetail(text: string): string {
   try {
     const json = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown };
     const err = json.error;

@@ -1,7 +1,7 @@
 // The request policy every image provider shares: a timeout per request, bounded retries with backoff on network
 // failures, 408, 429 and 5xx (Retry-After honoured), and the key scrubbed from every message that leaves.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { retryAfterMs } from '../captions/chat.js';
+import { displayUrl, errorDetail, networkCause, retryAfterMs } from '../captions/chat.js';
 import { ImageGenerationError, type ImageErrorCode } from './provider.js';
 
 export interface ImageHttpOptions {
@@ -155,35 +155,8 @@ export class ImageHttp {
   }
 }
 
-function networkCause(error: unknown): string {
-  const err = error as Error & { cause?: { code?: string; message?: string } };
-  const cause = err.cause?.code ?? err.cause?.message;
-  return cause ? `${err.message} (${cause})` : String(err.message ?? error);
-}
-
-/** The useful part of an error body: `{error: {message}}`, `{error}`, `{detail}`, else the text, shortened. */
-export function detailOf(text: string): string {
-  try {
-    const json = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown; errors?: unknown };
-    const err = json.error;
-    const message =
-      typeof err === 'string'
-        ? err
-        : err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string'
-          ? (err as { message: string }).message
-          : typeof json.message === 'string'
-            ? json.message
-            : typeof json.detail === 'string'
-              ? json.detail
-              : typeof json.errors === 'string'
-                ? json.errors
-                : null;
-    if (message) return shorten(message);
-  } catch {
-    // not JSON: the text itself
-  }
-  return shorten(text);
-}
+/** The useful part of an error body (`{error: {message}}`, `{detail}`…), shortened. */
+export const detailOf = errorDetail;
 
 /** The error's machine-readable code where the body has one (`{error: {code}}`). */
 export function errorCodeOf(text: string): string | null {
@@ -199,20 +172,7 @@ export function errorCodeOf(text: string): string | null {
   return null;
 }
 
-function shorten(text: string, max = 300): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max)}…` : t;
-}
-
-/** The endpoint as shown: no credentials, no query string (an Azure api-version stays out of messages too). */
-export function displayUrl(href: string): string {
-  const url = new URL(href);
-  url.username = '';
-  url.password = '';
-  url.search = '';
-  url.hash = '';
-  return url.href;
-}
+export { displayUrl };
 
 /** `base` + `suffix` on the path, keeping the query (Azure's api-version); a base that already ends in it stays. */
 export function endpointUrl(base: string, suffix: string, settingName: string): URL {
