@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Integration tests that run a second time on a real PostgreSQL server with pgvector (the cluster mode's
- * database), started once by test/setup/postgres.ts: upload, pipeline, search, duplicates, people, albums, trash
- * and accounts behave the same on both engines.
+ * database), started once by test/setup/postgres.ts: upload, pipeline, search, duplicates, people, albums, trash,
+ * accounts and image generation behave the same on both engines.
  */
 const ON_POSTGRES = [
   'test/integration/api.test.ts',
@@ -15,6 +15,7 @@ const ON_POSTGRES = [
   'test/integration/trash.test.ts',
   'test/integration/accounts.test.ts',
   'test/integration/sharing.test.ts',
+  'test/integration/generation.test.ts',
   'test/integration/postgres-server.test.ts',
   'test/integration/cluster-worker.test.ts',
   'test/integration/cluster-faults.test.ts',

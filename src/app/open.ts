@@ -142,7 +142,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       }
       queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) }, options.lanes);
       // a worker given only some steps (a GPU box for the model steps) leaves generation to the others
-      if (!options.lanes) {
+      if (options.generation ?? !options.lanes) {
         const runner = { context: lib, slots: new Slots(settings.images.concurrency), leaseMs, closing: closing.signal };
         generations.start((jobId) => runGenerationJob(runner, jobId));
         const open = await queueOpenGenerations(db, generations, database.kind === 'embedded' ? 0 : leaseMs);

@@ -27,10 +27,11 @@ export async function runWorker(settings: Settings, flags: { steps?: string }): 
   const lanes = lanesForSteps(flags.steps?.split(/[,\s]+/).filter(Boolean));
   const logger = createLogger(settings.logLevel);
   const lib = await openLibrary(settings, logger);
-  await lib.startPipeline({ lanes });
+  // generation jobs too, unless the worker was given only some steps
+  await lib.startPipeline({ lanes, generation: !flags.steps });
   const metrics = settings.metricsPort === undefined ? null : await startMetricsServer(lib.metrics, settings.host, settings.metricsPort);
-  logger.info({ lanes, concurrency: settings.concurrency, metricsPort: metrics?.port }, 'worker started');
-  process.stderr.write(`Shoebox worker is running (lanes: ${lanes.join(', ')}${metrics ? `; metrics on port ${metrics.port}` : ''})\n`);
+  logger.info({ lanes, generation: !flags.steps, concurrency: settings.concurrency, metricsPort: metrics?.port }, 'worker started');
+  process.stderr.write(`Shoebox worker is running (lanes: ${lanes.join(', ')}${flags.steps ? '' : ', generation'}${metrics ? `; metrics on port ${metrics.port}` : ''})\n`);
   closeOnSignals(
     logger,
     async () => {

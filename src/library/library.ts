@@ -28,7 +28,11 @@ export interface LibraryContext {
   /** This process's Prometheus metrics (GET /metrics). */
   metrics: Metrics;
   /** Starts the pipeline workers and re-queues everything a crash or stop left unfinished. */
-  startPipeline(options?: { lanes?: readonly LaneName[] }): Promise<void>;
+  /**
+   * `lanes`: the pipeline lanes this process takes (default all); `generation`: whether it runs generation jobs too
+   * (default: when it takes every lane; a worker given only some steps, a GPU box for the model steps, does not).
+   */
+  startPipeline(options?: { lanes?: readonly LaneName[]; generation?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 

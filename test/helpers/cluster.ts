@@ -1,3 +1,4 @@
+import type { SettingsOverrides } from '../../src/config/settings.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { shoeboxBin } from './cli.js';
@@ -26,7 +27,9 @@ export interface TestCluster {
  * once per interval cluster-wide, at the interval of the worker that checked last); short, so that a dead
  * worker's steps are taken again within a test.
  */
-export async function startTestCluster(options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number } = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number; images?: SettingsOverrides['images'] } = {},
+): Promise<TestCluster> {
   const redis = await startRedisServer();
   const s3 = await startS3Server();
   const dataDir = tempDir();
@@ -40,6 +43,7 @@ export async function startTestCluster(options: { databaseUrl?: string; leaseSec
     worker: false,
     stepLeaseSeconds: Number(lease),
     stepRetrySeconds: Number(retry),
+    ...(options.images ? { images: options.images } : {}),
     storage: {
       url: storage.SHOEBOX_STORAGE,
       endpoint: s3.endpoint,

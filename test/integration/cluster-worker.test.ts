@@ -4,6 +4,8 @@ import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
+import { STEP_NAMES } from '../../src/pipeline/state.js';
+import { IMAGE_SERVER_KEY, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { assets, authFetch, libraryDatabaseUrl, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
@@ -65,7 +67,7 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
       server.lib.db,
       sql`select step, status, attempts from photo_steps where photo_id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`,
     );
-    expect(steps.length).toBe(ids.length * 10);
+    expect(steps.length).toBe(ids.length * STEP_NAMES.length);
     expect(steps.filter((step) => step.status === 'failed')).toEqual([]);
     for (const step of steps) expect(step.attempts, `${step.step} ran ${step.attempts} times`).toBeLessThanOrEqual(1);
     const detail = await (await authFetch(`${server.url}/api/photos/${ids[0]}/thumbnail`)).arrayBuffer();
@@ -133,7 +135,7 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     // every step of every photo ran once (or was skipped, by its own decision or before it ran): none twice, none left
     const once = (row: { status: string; attempts: number }) => (row.status === 'done' && row.attempts === 1) || (row.status === 'skipped' && row.attempts <= 1);
     expect(steps.filter((row) => !once(row)), JSON.stringify(steps)).toEqual([]);
-    expect(steps.reduce((sum, row) => sum + row.n, 0)).toBe(count * 10);
+    expect(steps.reduce((sum, row) => sum + row.n, 0)).toBe(count * STEP_NAMES.length);
     const [stored] = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from photos where id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`);
     expect(stored!.n).toBe(count);
     await stopWorkers();
@@ -147,4 +149,66 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     expect(serve.code).not.toBe(0);
     expect(serve.stderr).toMatch(/--no-worker needs REDIS_URL/);
   });
+});
+
+// Generation jobs in a cluster: queued through BullMQ by the API server, run by a worker; a worker killed mid-job
+// leaves it to another once its lease has run out, which makes only the images still missing.
+describe('generation jobs on separate workers', () => {
+  let cluster: TestCluster;
+  let images: ImageServer;
+
+  beforeAll(async () => {
+    images = await startImageServer();
+    const provider = {
+      kind: 'openai' as const,
+      url: images.openaiUrl,
+      apiKey: IMAGE_SERVER_KEY,
+      timeoutMs: 30_000,
+      maxAttempts: 2,
+      urlSetting: 'SHOEBOX_IMAGE_URL',
+      apiKeySetting: 'SHOEBOX_IMAGE_API_KEY',
+    };
+    cluster = await startTestCluster({ databaseUrl: await libraryDatabaseUrl(tempDir()), images: { providers: { default: provider }, concurrency: 2, imagesPerDay: 0 } });
+  });
+  afterAll(async () => {
+    await cluster?.dispose();
+    await images?.close();
+  });
+
+  it('runs a job on a worker, and finishes it on another after the first is killed, each image made once', async () => {
+    const env = { SHOEBOX_IMAGE_URL: images.openaiUrl, SHOEBOX_IMAGE_API_KEY: IMAGE_SERVER_KEY, SHOEBOX_GENERATION_CONCURRENCY: '2' };
+    images.delayMs = 1500;
+    const doomed = await cluster.startWorker([], env);
+    const started = await authFetch(`${cluster.server.url}/api/generate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'a lighthouse keeper at dawn', n: 6, size: '256x256', seed: 10 }),
+    });
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as { id: string };
+    const job = async () => (await (await authFetch(`${cluster.server.url}/api/generate/jobs/${id}`)).json()) as { state: string; made: number; photoIds: string[] };
+    for (const deadline = Date.now() + 60_000; (await job()).made < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+    doomed.kill('SIGKILL');
+    const madeBefore = (await job()).made;
+    expect(madeBefore).toBeGreaterThanOrEqual(2);
+    expect(madeBefore).toBeLessThan(6);
+    await cluster.startWorker([], env);
+    let finished = await job();
+    for (const deadline = Date.now() + 90_000; finished.state !== 'completed' && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      finished = await job();
+    }
+    expect(finished).toMatchObject({ state: 'completed', made: 6 });
+    const photos = await rows<{ index: number }>(
+      cluster.server.lib.db,
+      sql`select (provenance->>'index')::int as index from photos where generation_job_id = ${id}::uuid order by 1`,
+    );
+    expect(photos.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    // each image asked for once, but for those the killed worker was waiting on
+    const asked = images.requests.filter((r) => r.prompt === 'a lighthouse keeper at dawn').map((r) => r.seed);
+    expect(new Set(asked)).toEqual(new Set([10, 11, 12, 13, 14, 15]));
+    expect(asked.length).toBeLessThanOrEqual(6 + 2);
+    await waitForTerminal(cluster.server.url, finished.photoIds);
+    await cluster.stopWorkers();
+  }, 240_000);
 });

@@ -430,7 +430,10 @@ describe('image generation from the CLI', () => {
   });
 
   it('`shoebox generate` through the running server, and on a library folder with no server, printing the new photos', async () => {
-    const viaServer = await runCli(['generate', 'a lantern on a jetty', '--n', '2', '--size', '256x256', '--seed', '5', '--data', server.dataDir]);
+    // (on a PostgreSQL library the server holds no lock on its folder: the command then works on the library itself,
+    // with the same provider settings)
+    const providerEnv = { SHOEBOX_IMAGE_URL: images.openaiUrl, SHOEBOX_IMAGE_API_KEY: IMAGE_SERVER_KEY };
+    const viaServer = await runCli(['generate', 'a lantern on a jetty', '--n', '2', '--size', '256x256', '--seed', '5', '--data', server.dataDir], providerEnv);
     expect(viaServer.code, viaServer.stderr).toBe(0);
     const ids = viaServer.stdout.trim().split('\n');
     expect(ids).toHaveLength(2);
@@ -438,7 +441,7 @@ describe('image generation from the CLI', () => {
       expect((await json(`${server.url}/api/photos/${id}`)).body.provenance).toMatchObject({ prompt: 'a lantern on a jetty', size: '256x256' });
     expect(viaServer.stderr).toMatch(/completed: 2 of 2 images made/);
 
-    const refused = await runCli(['generate', 'a lamp', '--size', 'huge', '--data', server.dataDir]);
+    const refused = await runCli(['generate', 'a lamp', '--size', 'huge', '--data', server.dataDir], providerEnv);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/WIDTHxHEIGHT/);
 
