@@ -65,4 +65,5 @@ CREATE INDEX "generation_jobs_open_idx" ON "generation_jobs" USING btree ("state
 CREATE INDEX "generation_jobs_updated_idx" ON "generation_jobs" USING btree ("updated_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "product_types_owner_name_uq" ON "product_types" USING btree ("owner_id","name");--> statement-breakpoint
 CREATE INDEX "products_owner_idx" ON "products" USING btree ("owner_id","created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "photos_source_idx" ON "photos" USING btree ("source_photo_id") WHERE "photos"."source_photo_id" is not null;
+CREATE INDEX "photos_source_idx" ON "photos" USING btree ("source_photo_id") WHERE "photos"."source_photo_id" is not null;--> statement-breakpoint
+CREATE INDEX "photos_generation_job_idx" ON "photos" USING btree ("generation_job_id") WHERE "photos"."generation_job_id" is not null;

@@ -200,21 +200,23 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
       if (queued > 0) logger.info({ photos: queued }, 'steps that failed for want of a service are tried again');
     },
   };
+  // generation jobs whose worker died (its lease ran out) or whose queue entry was lost
+  const generations: PeriodicTask = {
+    name: 'generation-recovery',
+    everyMs: Math.max(1000, Math.round(leaseMs / 2)),
+    run: async () => {
+      const queued = await queueOpenGenerations(lib.db, lib.generationQueue, leaseMs);
+      if (queued > 0) logger.debug({ jobs: queued }, 'open generation jobs queued again');
+    },
+  };
   const backups: PeriodicTask[] = lib.settings.backupDir
     ? [{ name: 'backup', everyMs: Math.round(lib.settings.backupEveryHours * 3_600_000), run: async () => void (await scheduledBackup(lib)) }]
     : [];
-  if (!lib.settings.redisUrl) return [retries, ...backups];
+  if (!lib.settings.redisUrl) return [retries, generations, ...backups];
   return [
     retries,
+    generations,
     ...backups,
-    {
-      name: 'generation-recovery',
-      everyMs: Math.max(1000, Math.round(leaseMs / 2)),
-      run: async () => {
-        const queued = await queueOpenGenerations(lib.db, lib.generationQueue, leaseMs);
-        if (queued > 0) logger.debug({ jobs: queued }, 'open generation jobs queued again');
-      },
-    },
     {
       name: 'lease-recovery',
       everyMs: Math.max(1000, Math.round(leaseMs / 2)),

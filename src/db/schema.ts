@@ -164,6 +164,8 @@ export const photos = pgTable(
     // the jobs feed asks "did anything change?" every second: the latest change, from the index
     index('photos_updated_idx').on(t.updatedAt),
     index('photos_source_idx').on(t.sourcePhotoId).where(sql`${t.sourcePhotoId} is not null`),
+    // a generation job's images (its progress, read every second while someone watches; what a resumed job skips)
+    index('photos_generation_job_idx').on(t.generationJobId).where(sql`${t.generationJobId} is not null`),
   ],
 );
 

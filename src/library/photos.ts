@@ -332,7 +332,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     pdq: photo.pdqHash ? { hash: photo.pdqHash, quality: photo.pdqQuality ?? 0 } : null,
     palette: photo.palette ?? null,
     // another user sees how a shared image was made, but not which of its owner's photos it came from
-    provenance: photo.provenance && !access.own ? { ...photo.provenance, sourcePhotoId: null } : photo.provenance,
+    provenance: photo.provenance && !access.own ? { ...photo.provenance, sourcePhotoId: null, productPhotoId: undefined } : photo.provenance,
     steps: stepSummary(stepRows),
     ...analysis,
     faces: access.own ? analysis.faces : analysis.faces.map((face) => ({ ...face, personId: null, assignedBy: null })),

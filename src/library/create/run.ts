@@ -83,6 +83,11 @@ export async function runGenerationJob(runner: GenerationRunner, jobId: string):
       return;
     }
     await finish(context.db, job.id, stopReason);
+  } catch (error) {
+    // the database or the store failed under the job itself: it ends with the reason rather than stay running
+    context.logger.error({ jobId: job.id, err: error }, 'generation job stopped');
+    const message = error instanceof Error ? error.message : String(error);
+    await finish(context.db, job.id, `the job stopped: ${message}`).catch(() => undefined);
   } finally {
     watch.stop();
   }
