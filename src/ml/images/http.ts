@@ -51,9 +51,10 @@ export class ImageHttp {
         const res = await fetch(url, { ...init(), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
         status = res.status;
         retryAfter = res.headers.get('retry-after');
-        text = await res.text();
+        text = await this.readCapped(res);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
+        if (error instanceof ImageGenerationError) throw error; // an answer too large: not worth asking again
         // an image that took longer than the timeout will most likely do so again: fail rather than multiply it
         if (timeout.aborted)
           throw this.error('timeout', `${this.options.where} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
@@ -130,6 +131,26 @@ export class ImageHttp {
       chunks.push(Buffer.from(chunk));
     }
     return Buffer.concat(chunks);
+  }
+
+  /**
+   * The answer's text, refused past what an image in base64 JSON can take (4/3 of the largest image, plus room for
+   * the rest): a broken or hostile server cannot fill the memory.
+   */
+  private async readCapped(res: Response): Promise<string> {
+    const cap = Math.ceil(this.options.maxImageBytes * 1.4) + 1024 * 1024;
+    if (!res.body) return '';
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of res.body) {
+      bytes += chunk.length;
+      if (bytes > cap) {
+        await res.body.cancel().catch(() => undefined);
+        throw this.error('bad-response', `${this.options.where} answered with more than ${Math.round(cap / 1024 / 1024)} MB`);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   /** Every error leaves through here, so the key never does. */
