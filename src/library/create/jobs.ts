@@ -78,14 +78,7 @@ export async function startGeneration(
   const row = await lib.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`generation:${lib.ownerId}`}))`);
     const left = await imagesLeftToday(tx as unknown as Db, lib.ownerId, lib.settings.images.imagesPerDay);
-    if (left.left !== null && job.imagesRequested > left.left) {
-      throw new UserError(
-        429,
-        `over your image-generation quota: ${left.used} of ${left.limit} images used in the last 24 hours, this asks for ${job.imagesRequested}` +
-          (left.left > 0 ? ` (${left.left} left)` : '') +
-          '; an admin can raise it (SHOEBOX_GENERATION_IMAGES_PER_DAY, or per user)',
-      );
-    }
+    if (left.left !== null && job.imagesRequested > left.left) throw quotaRefusal(left, job.imagesRequested);
     const [inserted] = await tx
       .insert(generationJobs)
       .values({ ownerId: lib.ownerId, kind: job.kind, provider: job.provider, request: job.request, imagesRequested: job.imagesRequested })
@@ -94,6 +87,16 @@ export async function startGeneration(
   });
   await lib.generationQueue.add(row.id);
   return jobInfo(row, []);
+}
+
+/** The 429 for a request over the user's daily images, with the figures and who can raise it. */
+export function quotaRefusal(left: { limit: number | null; used: number; left: number | null }, requested: number): UserError {
+  return new UserError(
+    429,
+    `over your image-generation quota: ${left.used} of ${left.limit} images used in the last 24 hours, this asks for ${requested}` +
+      (left.left ? ` (${left.left} left)` : '') +
+      '; an admin can raise it (SHOEBOX_GENERATION_IMAGES_PER_DAY, or per user)',
+  );
 }
 
 /** A text-to-image or image-to-image request as its job keeps it. */

@@ -7,7 +7,7 @@ import { albumPhotos, albums, generationJobs, photos, products, type GenerationJ
 import { derivedKey } from '../../storage/keys.js';
 import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
-import { chooseProvider, startGeneration, type GenerationJobInfo } from './jobs.js';
+import { chooseProvider, imagesLeftToday, quotaRefusal, startGeneration, type GenerationJobInfo } from './jobs.js';
 import { UnitFailure, type ImageUnit, type JobPlan } from './plan.js';
 import { drawDimensions, layProductOver, productCanvas, type Dimensions, type ProductCanvas } from './product-images.js';
 import { productTypeNamed, SHOT_LABELS, shotPrompt, type ProductTypeInfo } from './product-types.js';
@@ -74,6 +74,10 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
         .join(', ')}): try again once their thumbnails are made`,
     );
   }
+  // the quota first (startGeneration checks it again under its lock), so that a refused request changes nothing
+  const imagesRequested = ids.length * input.shots.length * input.n;
+  const left = await imagesLeftToday(lib.db, lib.ownerId, lib.settings.images.imagesPerDay);
+  if (left.left !== null && imagesRequested > left.left) throw quotaRefusal(left, imagesRequested);
   await markProducts(lib, ids, { productType: type.name, dimensions });
   const record: ProductShotsRecord = {
     photoIds: ids,
@@ -87,7 +91,7 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
   return startGeneration(lib, {
     kind: 'product-shots',
     provider,
-    imagesRequested: ids.length * input.shots.length * input.n,
+    imagesRequested,
     request: record as unknown as Record<string, unknown>,
   });
 }
