@@ -385,6 +385,16 @@ describe('image generation quota and isolation', () => {
     // failed images cost nothing once the job has ended
     const quota = (await json(`${base}/api/generate/providers`)).body.quota;
     expect(quota).toMatchObject({ limit: 3, left: 0 });
+    // a product-shots request over the quota changes nothing: the photo does not join the catalogue
+    const uploaded = await upload(base, [{ path: path.join(assets, 'albums/nature/silver_fir.jpg') }]);
+    await waitForTerminal(base, [uploaded.body.items[0].id]);
+    const shots = await json(`${base}/api/product-shots`, {
+      method: 'POST',
+      json: { photoIds: [uploaded.body.items[0].id], productType: 'ring', size: '256x256' },
+    });
+    expect(shots.status).toBe(429);
+    expect(shots.body.message).toMatch(/this asks for 4/);
+    expect((await json(`${base}/api/products`)).body.total).toBe(0);
 
     const bob = { cookie: bobCookie, origin: base };
     expect((await json(`${base}/api/generate/jobs/${first.body.id}`, { headers: bob })).status).toBe(404);
@@ -433,7 +443,10 @@ describe('image generation from the CLI', () => {
     // (on a PostgreSQL library the server holds no lock on its folder: the command then works on the library itself,
     // with the same provider settings)
     const providerEnv = { SHOEBOX_IMAGE_URL: images.openaiUrl, SHOEBOX_IMAGE_API_KEY: IMAGE_SERVER_KEY };
-    const viaServer = await runCli(['generate', 'a lantern on a jetty', '--n', '2', '--size', '256x256', '--seed', '5', '--data', server.dataDir], providerEnv);
+    const viaServer = await runCli(
+      ['generate', 'a lantern on a jetty', '--n', '2', '--size', '256x256', '--seed', '5', '--data', server.dataDir],
+      providerEnv,
+    );
     expect(viaServer.code, viaServer.stderr).toBe(0);
     const ids = viaServer.stdout.trim().split('\n');
     expect(ids).toHaveLength(2);
