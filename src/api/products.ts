@@ -224,6 +224,12 @@ export function productRoutes(app: FastifyInstance, _context: LibraryContext): v
           unit,
           size: z.string().max(20).default(DEFAULT_SIZE),
           provider: z.string().max(40).optional(),
+          masks: z
+            .record(z.uuid({ message: 'masks: keys must be product photo ids' }), z.uuid({ message: 'masks: values must be photo ids' }))
+            .optional()
+            .describe(
+              'product photo id → a mask photo of the same scene, white where the product is: makes a cut-out of a product photographed on a background',
+            ),
         })
         .strict(),
       response: { 202: jobInfo, 400: errorBody, 404: errorBody, 409: errorBody, 429: errorBody },
@@ -242,6 +248,7 @@ export function productRoutes(app: FastifyInstance, _context: LibraryContext): v
         unit: body.unit,
         size: body.size,
         provider: body.provider,
+        masks: body.masks,
       });
       return reply.code(202).send(job);
     },

@@ -366,4 +366,58 @@ describe('product shots and the catalogue', () => {
       fs.rmSync(file, { force: true });
     }
   }, 120_000);
+
+  it('makes a cut-out of a product photographed on a background through a mask photo, keeping the product in every shot', async () => {
+    const meta = await sharp(path.join(assets, 'albums/nature/prairie_falcon.jpg')).metadata();
+    const [w, h] = [meta.width!, meta.height!];
+    const r = Math.round(Math.min(w, h) * 0.3);
+    const mask = await sharp(
+      Buffer.from(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="black"/><circle cx="${w / 2}" cy="${h / 2}" r="${r}" fill="white"/></svg>`,
+      ),
+    )
+      .png()
+      .toBuffer();
+    const uploaded = await upload(base, [{ path: path.join(assets, 'albums/nature/prairie_falcon.jpg') }, { data: mask, name: 'falcon-mask.png' }]);
+    const [product, maskId] = uploaded.body.items.map((item: { id: string }) => item.id) as [string, string];
+    await waitForTerminal(base, [product, maskId]);
+    const before = images.requests.length;
+    const started = await json(`${base}/api/product-shots`, {
+      method: 'POST',
+      json: { photoIds: [product], productType: 'necklace', shots: [1, 4], size: '512x512', masks: { [product]: maskId } },
+    });
+    expect(started.status).toBe(202);
+    let job = started.body;
+    for (const deadline = Date.now() + 60_000; ['queued', 'running'].includes(job.state) && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await json(`${base}/api/generate/jobs/${job.id}`)).body;
+    }
+    expect(job).toMatchObject({ state: 'completed', made: 2 });
+    expect(images.requests.slice(before).every((request) => request.api === 'edits' && request.mask)).toBe(true);
+    const shots = await Promise.all(job.photoIds.map(async (id: string) => (await json(`${base}/api/photos/${id}`)).body));
+    expect(shots.map((shot) => shot.provenance.composited)).toEqual([true, true]);
+    // the product (inside the circle) is the same pixels in both shots; the scenes around it are not
+    const pixels = await Promise.all(
+      job.photoIds.map(async (id: string) =>
+        sharp(Buffer.from(await (await authFetch(`${base}/api/photos/${id}/original`)).arrayBuffer()))
+          .removeAlpha()
+          .raw()
+          .toBuffer(),
+      ),
+    );
+    const at = (buffer: Buffer, x: number, y: number) => [...buffer.subarray((y * 512 + x) * 3, (y * 512 + x) * 3 + 3)];
+    for (const [x, y] of [
+      [256, 256],
+      [240, 270],
+      [270, 240],
+    ] as const)
+      expect(at(pixels[0]!, x, y)).toEqual(at(pixels[1]!, x, y));
+    expect(at(pixels[0]!, 8, 8)).not.toEqual(at(pixels[1]!, 8, 8));
+    const wrong = await json(`${base}/api/product-shots`, {
+      method: 'POST',
+      json: { photoIds: [product], productType: 'necklace', masks: { [maskId]: product } },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.message).toMatch(/not among photoIds/);
+  });
 });

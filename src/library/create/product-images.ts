@@ -59,6 +59,21 @@ export async function productCanvas(file: string | Buffer, size: ImageSize): Pro
   };
 }
 
+/**
+ * A cut-out of a photo through a mask (the same scene, any size): opaque where the mask is white (or, for a mask with
+ * transparency, opaque), transparent where it is black or clear, as a PNG.
+ */
+export async function cutOut(photo: string, mask: string): Promise<Buffer> {
+  const { data, info } = await sharp(photo).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const shape = await sharp(mask).rotate().resize(info.width, info.height, { fit: 'fill' });
+  const alpha = (await isCutout(mask)) ? shape.ensureAlpha().extractChannel(3) : shape.removeAlpha().greyscale();
+  const channel = await alpha.raw().toBuffer();
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } })
+    .joinChannel(channel, { raw: { width: info.width, height: info.height, channels: 1 } })
+    .png()
+    .toBuffer();
+}
+
 /** The provider's image at the canvas size, with the cut-out's own pixels laid back where they were. */
 export async function layProductOver(generated: Buffer, canvas: ProductCanvas, size: ImageSize): Promise<{ data: Buffer; composited: boolean }> {
   if (!canvas.cutout) {

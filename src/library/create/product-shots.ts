@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { Library } from '../library.js';
 import { chooseProvider, imagesLeftToday, quotaRefusal, startGeneration, type GenerationJobInfo } from './jobs.js';
 import { UnitFailure, type ImageUnit, type JobPlan } from './plan.js';
-import { drawDimensions, layProductOver, productCanvas, type Dimensions, type ProductCanvas } from './product-images.js';
+import { cutOut, drawDimensions, layProductOver, productCanvas, type Dimensions, type ProductCanvas } from './product-images.js';
 import { productTypeNamed, SHOT_LABELS, shotPrompt, type ProductTypeInfo } from './product-types.js';
 import { formatSize, parseSize } from './requests.js';
 import { markProducts } from './products.js';
@@ -27,6 +27,8 @@ export interface ProductShotsInput {
   unit: Dimensions['unit'];
   size: string;
   provider?: string;
+  /** Product photo id → the id of a mask photo (white or opaque on the product, black or transparent around it). */
+  masks?: Record<string, string>;
 }
 
 /** What the job keeps: the product type as it was asked for (edits to its templates later change later jobs only). */
@@ -38,6 +40,8 @@ interface ProductShotsRecord {
   n: number;
   dimensions: Dimensions | null;
   size: string;
+  /** Product photo id → mask photo id. */
+  masks?: Record<string, string>;
 }
 
 /** Checks the request and queues the job; the photos become products of that type (their catalogue fields follow). */
@@ -64,6 +68,19 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
   const missing = ids.filter((id) => !found.some((photo) => photo.id === id));
   if (missing.length > 0)
     throw new UserError(404, `no photo with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+  const masks = input.masks ?? {};
+  const strays = Object.keys(masks).filter((id) => !ids.includes(id));
+  if (strays.length > 0) throw new UserError(400, `masks name photos that are not among photoIds: ${strays.slice(0, 3).join(', ')}`);
+  const maskIds = [...new Set(Object.values(masks))];
+  const maskRows = maskIds.length
+    ? await lib.db
+        .select({ id: photos.id, thumbnailAt: photos.thumbnailAt, filename: photos.filename })
+        .from(photos)
+        .where(and(inArray(photos.id, maskIds), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)))
+    : [];
+  const noMask = maskIds.filter((id) => !maskRows.some((row) => row.id === id));
+  if (noMask.length > 0) throw new UserError(404, `no photo with id ${noMask[0]} (a mask)`);
+  found.push(...maskRows);
   const waiting = found.filter((photo) => !photo.thumbnailAt);
   if (waiting.length > 0) {
     throw new UserError(
@@ -87,6 +104,7 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
     n: input.n,
     dimensions,
     size: formatSize(size),
+    masks,
   };
   return startGeneration(lib, {
     kind: 'product-shots',
@@ -106,7 +124,7 @@ export async function planProductShots(lib: Library, job: GenerationJobRow): Pro
   if (typeof size === 'string') return size;
   const names = await productNames(lib, record.photoIds);
   const albumOf = await ensureAlbums(lib, job, record, names);
-  const canvases = new CanvasCache(lib, size, record.shots.length * record.n);
+  const canvases = new CanvasCache(lib, size, record.shots.length * record.n, record.masks ?? {});
   const units: ImageUnit[] = [];
   record.photoIds.forEach((photoId, p) => {
     record.shots.forEach((shot, s) => {
@@ -148,6 +166,8 @@ class CanvasCache {
     private readonly lib: Library,
     private readonly size: { width: number; height: number },
     private readonly unitsPerProduct: number,
+    /** A mask photo per product photo (white or opaque where the product is): it makes a cut-out of the photo. */
+    private readonly masks: Record<string, string> = {},
   ) {}
 
   get(photoId: string): Promise<ProductCanvas> {
@@ -168,23 +188,35 @@ class CanvasCache {
     return entry;
   }
 
-  /** The original (a cut-out keeps its transparency there), else the preview. */
+  /** The product photo (with its mask when it has one) as the canvas the provider edits. */
   private async load(photoId: string): Promise<ProductCanvas> {
+    const product = await this.lend(photoId, 'product photo');
+    try {
+      const maskId = this.masks[photoId];
+      if (!maskId) return await productCanvas(product.path, this.size);
+      const mask = await this.lend(maskId, 'mask');
+      try {
+        return await productCanvas(await cutOut(product.path, mask.path), this.size);
+      } finally {
+        await mask.release();
+      }
+    } finally {
+      await product.release();
+    }
+  }
+
+  /**
+   * A local file of the photo: the original when it may hold transparency (a PNG or WebP cut-out, or a mask), else
+   * its preview (upright, and already as large as a canvas needs: a 12 MP JPEG costs a quarter of a second to decode).
+   */
+  private async lend(photoId: string, what: string) {
     const [photo] = await this.lib.db
       .select({ storageKey: photos.storageKey, storageLocation: photos.storageLocation, mime: photos.mime })
       .from(photos)
       .where(and(eq(photos.id, photoId), eq(photos.ownerId, this.lib.ownerId), isNull(photos.deletedAt)));
-    if (!photo) throw new UnitFailure(`the product photo ${photoId} is gone`);
-    const store = this.lib.storage.at(photo.storageLocation);
-    // a cut-out can only be a PNG or WebP original; anything else is read from its preview (upright, and already
-    // as large as a canvas needs: a 12 MP JPEG costs a quarter of a second to decode for nothing)
+    if (!photo) throw new UnitFailure(`the ${what} ${photoId} is gone`);
     const direct = ['image/png', 'image/webp'].includes(photo.mime);
-    const file = await store.localFile(direct ? photo.storageKey : derivedKey(photoId, 'preview.jpg'));
-    try {
-      return await productCanvas(file.path, this.size);
-    } finally {
-      await file.release();
-    }
+    return this.lib.storage.at(photo.storageLocation).localFile(direct ? photo.storageKey : derivedKey(photoId, 'preview.jpg'));
   }
 }
 
