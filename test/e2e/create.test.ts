@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IMAGE_SERVER_KEY, startImageServer, type ImageServer } from '../helpers/image-server.js';
+import { openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -56,17 +56,7 @@ describe('web app: Create and Catalogue', () => {
     server = await startTestServer({
       images: {
         providers: {
-          default: {
-            kind: 'openai',
-            url: images.openaiUrl,
-            apiKey: IMAGE_SERVER_KEY,
-            model: 'dall-e-2',
-            timeoutMs: 20_000,
-            maxAttempts: 2,
-            retryDelayMs: 50,
-            urlSetting: 'SHOEBOX_IMAGE_URL',
-            apiKeySetting: 'SHOEBOX_IMAGE_API_KEY',
-          },
+          default: openaiProvider(images, { model: 'dall-e-2' }),
         },
         concurrency: 2,
         imagesPerDay: 50,

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
+import type { ImageProviderConfig } from '../../src/ml/images/settings.js';
 
 export interface ImageServerRequest {
   api: 'generations' | 'edits' | 'txt2img' | 'img2img';
@@ -299,4 +300,19 @@ async function multipart(req: IncomingMessage, body: Buffer): Promise<{ fields: 
     else files[name] = Buffer.from(await value.arrayBuffer());
   }
   return { fields, files };
+}
+
+/** The settings of a provider on this server's OpenAI Images API, as a test server is given them. */
+export function openaiProvider(server: ImageServer, extra: Partial<ImageProviderConfig> = {}): ImageProviderConfig {
+  return {
+    kind: 'openai',
+    url: server.openaiUrl,
+    apiKey: IMAGE_SERVER_KEY,
+    timeoutMs: 20_000,
+    maxAttempts: 2,
+    retryDelayMs: 50,
+    urlSetting: 'SHOEBOX_IMAGE_URL',
+    apiKeySetting: 'SHOEBOX_IMAGE_API_KEY',
+    ...extra,
+  };
 }

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { STEP_NAMES } from '../../src/pipeline/state.js';
-import { IMAGE_SERVER_KEY, startImageServer, type ImageServer } from '../helpers/image-server.js';
+import { IMAGE_SERVER_KEY, openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { assets, authFetch, libraryDatabaseUrl, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
@@ -159,15 +159,7 @@ describe('generation jobs on separate workers', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    const provider = {
-      kind: 'openai' as const,
-      url: images.openaiUrl,
-      apiKey: IMAGE_SERVER_KEY,
-      timeoutMs: 30_000,
-      maxAttempts: 2,
-      urlSetting: 'SHOEBOX_IMAGE_URL',
-      apiKeySetting: 'SHOEBOX_IMAGE_API_KEY',
-    };
+    const provider = openaiProvider(images, { timeoutMs: 30_000, retryDelayMs: undefined });
     cluster = await startTestCluster({ databaseUrl: await libraryDatabaseUrl(tempDir()), images: { providers: { default: provider }, concurrency: 2, imagesPerDay: 0 } });
   });
   afterAll(async () => {

@@ -12,7 +12,7 @@ import yauzl from 'yauzl';
 import { productCanvas } from '../../src/library/create/product-images.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { runCli } from '../helpers/cli.js';
-import { IMAGE_SERVER_KEY, startImageServer, type ImageServer } from '../helpers/image-server.js';
+import { openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const CATALOGUE_ANSWER = {
@@ -71,17 +71,7 @@ describe('product shots and the catalogue', () => {
       ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } },
       images: {
         providers: {
-          default: {
-            kind: 'openai',
-            url: images.openaiUrl,
-            apiKey: IMAGE_SERVER_KEY,
-            model: 'gpt-image-1',
-            timeoutMs: 20_000,
-            maxAttempts: 2,
-            retryDelayMs: 50,
-            urlSetting: 'SHOEBOX_IMAGE_URL',
-            apiKeySetting: 'SHOEBOX_IMAGE_API_KEY',
-          },
+          default: openaiProvider(images, { model: 'gpt-image-1' }),
         },
         concurrency: 2,
         imagesPerDay: 0,

@@ -25,21 +25,10 @@ export const CATALOGUE_COLUMNS = [
 ] as const;
 export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
 
-export const DEFAULT_COLUMNS: readonly CatalogueColumn[] = [
-  'photoId',
-  'productType',
-  'name',
-  'description',
-  'attributes',
-  'mainColour',
-  'mainColourHex',
-  'qualityGrade',
-  'qualityReason',
-  'heightMm',
-  'widthMm',
-  'originalUrl',
-  'shotUrls',
-];
+/** Every column but the file name and the per-shot URL lists (`shotUrls` has them all). */
+export const DEFAULT_COLUMNS: readonly CatalogueColumn[] = CATALOGUE_COLUMNS.filter(
+  (column) => column !== 'filename' && !SHOT_TYPES.some((shot) => column === `${shot}Urls`),
+);
 
 export type CatalogueRow = Partial<Record<CatalogueColumn, string | number | null | Record<string, string> | string[]>>;
 

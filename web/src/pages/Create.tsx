@@ -3,6 +3,7 @@ import '../styles/create.css';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { GenerationJobs } from '../components/create/GenerationJobs.js';
 import { ProductShotsForm } from '../components/create/ProductShotsForm.js';
+import { CountField, SizeField } from '../components/create/Fields.js';
 import { generate, getProviders, inspire, SIZES, thumbnailUrl, type GenerationJobInfo, type ProvidersAnswer } from '../client/create.js';
 import { useLocation } from '../lib/router.js';
 
@@ -171,26 +172,8 @@ function PromptForm({
         />
       </label>
       <div className="create-row">
-        <label className="create-field">
-          Size
-          <select value={size} onChange={(event) => setSize(event.target.value)} data-testid="create-size">
-            {SIZES.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="create-field">
-          Images
-          <select value={count} onChange={(event) => setCount(Number(event.target.value))} data-testid="create-count">
-            {[1, 2, 3, 4].map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SizeField value={size} onChange={setSize} testId="create-size" />
+        <CountField label="Images" value={count} onChange={setCount} testId="create-count" />
         {providers.providers.length > 1 ? (
           <label className="create-field">
             Provider

@@ -9,6 +9,7 @@ import {
   type ImageProviderInfo,
   type ProductTypeInfo,
 } from '../../client/create.js';
+import { CountField, SizeField } from './Fields.js';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -110,26 +111,8 @@ export function ProductShotsForm({
             ))}
           </select>
         </label>
-        <label className="create-field">
-          Of each shot
-          <select value={count} onChange={(event) => setCount(Number(event.target.value))}>
-            {[1, 2, 3, 4].map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="create-field">
-          Size
-          <select value={size} onChange={(event) => setSize(event.target.value)}>
-            {SIZES.map((option) => (
-              <option key={option.value} value={option.value}>
-                {option.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <CountField label="Of each shot" value={count} onChange={setCount} />
+        <SizeField value={size} onChange={setSize} />
         {withEdits.length > 1 ? (
           <label className="create-field">
             Provider
