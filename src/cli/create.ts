@@ -179,28 +179,27 @@ export async function runCatalogueExport(settings: Settings, flags: CatalogueExp
   }
 }
 
-async function followRemote(client: ShoeboxClient, started: GenerationJobInfo): Promise<GenerationJobInfo> {
-  let job = started;
-  let shown = -1;
-  while (!isOver(job)) {
-    if (job.made + job.failed !== shown) process.stderr.write(`${job.state}: ${(shown = job.made + job.failed)} of ${job.requested} images\n`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    job = await client.request<GenerationJobInfo>('GET', `/api/generate/jobs/${job.id}`);
-  }
-  return job;
+function followRemote(client: ShoeboxClient, started: GenerationJobInfo): Promise<GenerationJobInfo> {
+  return follow(started, (id) => client.request<GenerationJobInfo>('GET', `/api/generate/jobs/${id}`));
 }
 
 /** On the library: its worker (this process, or a cluster's) runs the job; then the images' own steps are awaited. */
 async function followLocal(lib: Library, started: GenerationJobInfo): Promise<GenerationJobInfo> {
   if (!lib.settings.redisUrl) await lib.startPipeline();
+  const job = await follow(started, (id) => generationJob(lib, id));
+  if (!lib.settings.redisUrl) await lib.queue.idle();
+  return job;
+}
+
+/** Reads the job until it has ended, saying on stderr how many images are done whenever that changes. */
+async function follow(started: GenerationJobInfo, read: (id: string) => Promise<GenerationJobInfo>): Promise<GenerationJobInfo> {
   let job = started;
   let shown = -1;
   while (!isOver(job)) {
     if (job.made + job.failed !== shown) process.stderr.write(`${job.state}: ${(shown = job.made + job.failed)} of ${job.requested} images\n`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    job = await generationJob(lib, job.id);
+    job = await read(job.id);
   }
-  if (!lib.settings.redisUrl) await lib.queue.idle();
   return job;
 }
 

@@ -11,9 +11,7 @@ import {
 } from '../../library/create/catalogue-fields.js';
 import { ChatClient, type ChatMessage } from '../../ml/captions/chat.js';
 import { imageDataUrl } from '../../ml/captions/image.js';
-import { extractJsonObject } from '../../ml/captions/parse.js';
-import { repairMessages } from '../../ml/captions/prompt.js';
-import { CaptionError } from '../../ml/captions/provider.js';
+import { requestValidatedJson } from '../../ml/captions/structured.js';
 import { derivedKey } from '../../storage/keys.js';
 import type { PipelineStep } from '../step.js';
 
@@ -67,7 +65,7 @@ export const catalogueStep: PipelineStep = {
   },
 };
 
-async function requestFields(client: ChatClient, image: string, productType: string, maxAttempts: number): Promise<CatalogueFields> {
+function requestFields(client: ChatClient, image: string, productType: string, maxAttempts: number): Promise<CatalogueFields> {
   const messages: ChatMessage[] = [
     { role: 'system', content: CATALOGUE_SYSTEM_PROMPT },
     {
@@ -78,19 +76,5 @@ async function requestFields(client: ChatClient, image: string, productType: str
       ],
     },
   ];
-  let conversation = messages;
-  let lastError = '';
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const reply = await client.complete(conversation, { jsonSchema: CATALOGUE_JSON_SCHEMA });
-    const extracted = extractJsonObject(reply.content);
-    const result = extracted.ok ? validateCatalogueFields(extracted.value) : extracted;
-    if (result.ok) return result.fields;
-    lastError = result.error;
-    conversation = [...messages, ...repairMessages(reply.content, result.error)];
-  }
-  throw new CaptionError(
-    'invalid-output',
-    `Caption endpoint ${client.endpoint} (model ${client.model}) gave no usable catalogue entry in ${maxAttempts} attempt(s): ${lastError}`,
-    true,
-  );
+  return requestValidatedJson(client, messages, { jsonSchema: CATALOGUE_JSON_SCHEMA, validate: validateCatalogueFields, what: 'catalogue entry', maxAttempts });
 }
