@@ -1,3 +1,4 @@
+import { libraryRoutes } from './libraries.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -180,6 +181,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   jobsRoutes(app, lib);
   createRoutes(app, lib);
   productRoutes(app, lib);
+  libraryRoutes(app, lib);
   sharingRoutes(app);
   shareVisitRoutes(app, lib);
   await registerWebApp(app);

@@ -1,3 +1,4 @@
+import { isInPlaceKey } from '../storage/in-place.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -255,8 +256,10 @@ export async function sendStored(
 ) {
   const store = lib.storage.at(location);
   const stat = await store.stat(key);
-  if (!stat) throw new UserError(404, options.missing ?? 'file is missing from storage');
-  const presignSeconds = lib.storage.presignSeconds(location);
+  if (!stat) throw new UserError(404, isInPlaceKey(key) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : (options.missing ?? 'file is missing from storage'));
+  // a file in a library in place can be edited where it is: revalidated like a rendition
+  options = { ...options, immutable: options.immutable && !isInPlaceKey(key) };
+  const presignSeconds = lib.storage.presignSeconds(location, key);
   if (options.immutable && presignSeconds > 0 && store.presignedUrl) {
     // An original straight from the object store: a link for this caller, valid for a while, instead of its bytes.
     const url = await store.presignedUrl(key, {

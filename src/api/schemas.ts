@@ -111,6 +111,8 @@ export const photoListItem = z.object({
     .boolean()
     .describe('the thumbnail and preview exist (from the first step on): show the photo, with `state` saying whether its analysis goes on'),
   origin: z.enum(PHOTO_ORIGINS).describe('`generated` (made by image generation: see `provenance` on the photo) or `camera`'),
+  libraryId: z.string().nullable().describe('the library in place its file is in (GET /api/libraries/{id}); null for an uploaded or imported photo'),
+  offline: z.boolean().describe("its file is gone from its library in place (deleted, moved away, or the disk unmounted): kept and searchable, shown greyed; it goes to the trash after the library's grace period"),
   createdAt: z.string(),
   deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
 });

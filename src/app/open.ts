@@ -25,6 +25,7 @@ import { onRedisReconnect } from '../queue/reconnect.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { scheduledBackup } from './backups.js';
 import { generationQueue, queueOpenGenerations } from './generation.js';
+import { libraryScanQueue, libraryTasks, queueLibraryScans, startLibraryScans, type LibraryWatchers } from './library-scans.js';
 import { ImageProviders } from '../ml/images/index.js';
 import { runGenerationJob } from '../library/create/run.js';
 import { Slots } from '../library/create/slots.js';
@@ -74,6 +75,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed, settings.stepLeaseSeconds * 1000)
     : new LaneQueue(laneConcurrency(settings), crashed);
   const generations = generationQueue(settings, logger);
+  const libraryScans = libraryScanQueue(settings, logger);
+  let watchers: LibraryWatchers | null = null;
   const images = new ImageProviders(settings.images, settings.maxUploadBytes);
   const closing = new AbortController();
   const metrics = new Metrics({
@@ -104,6 +107,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     scratch,
     queue,
     generationQueue: generations,
+    libraryScans,
     images,
     ml,
     logger,
@@ -133,6 +137,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
             await cluster.upsert();
             const queued = await resumeUnfinished(db, queue, leaseMs);
             const jobs = await queueOpenGenerations(db, generations, leaseMs);
+            await queueLibraryScans(lib, 'open');
             logger.warn({ photos: queued, generationJobs: jobs }, 'Redis is back: unfinished photos and generation jobs queued again');
           },
           (error) => logger.error({ err: error }, 'queuing unfinished photos again after Redis came back failed'),
@@ -147,6 +152,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
         generations.start((jobId) => runGenerationJob(runner, jobId));
         const open = await queueOpenGenerations(db, generations, database.kind === 'embedded' ? 0 : leaseMs);
         if (open > 0) logger.info({ jobs: open }, 'resuming generation jobs');
+        // scans and watchers of libraries in place run where everything runs (they need the folders' mount)
+        watchers = await startLibraryScans(lib);
       }
     },
     async close() {
@@ -155,8 +162,10 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       await schedule?.close();
       prewarm?.stop();
       await prewarm?.done.catch(() => undefined);
+      await watchers?.close();
       await queue.close();
       await generations.close();
+      await libraryScans.close();
       await ml.close();
       await storage.close();
       await database.close();
@@ -212,11 +221,13 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
   const backups: PeriodicTask[] = lib.settings.backupDir
     ? [{ name: 'backup', everyMs: Math.round(lib.settings.backupEveryHours * 3_600_000), run: async () => void (await scheduledBackup(lib)) }]
     : [];
-  if (!lib.settings.redisUrl) return [retries, generations, ...backups];
+  const libraries = libraryTasks(lib);
+  if (!lib.settings.redisUrl) return [retries, generations, ...backups, ...libraries];
   return [
     retries,
     generations,
     ...backups,
+    ...libraries,
     {
       name: 'lease-recovery',
       everyMs: Math.max(1000, Math.round(leaseMs / 2)),

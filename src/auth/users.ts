@@ -128,7 +128,7 @@ export async function listUsers(db: Db): Promise<UserWithUsage[]> {
 
 /** Bytes of originals the user keeps (for quotas). */
 export async function usedBytes(db: Db, userId: string): Promise<number> {
-  const [row] = await rows<{ bytes: number }>(db, sql`select coalesce(sum(size_bytes), 0)::float8 as bytes from photos where owner_id = ${userId}::uuid`);
+  const [row] = await rows<{ bytes: number }>(db, sql`select coalesce(sum(size_bytes), 0)::float8 as bytes from photos where owner_id = ${userId}::uuid and library_id is null`);
   return Number(row?.bytes ?? 0);
 }
 

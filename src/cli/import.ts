@@ -14,7 +14,8 @@ import { isTerminal } from '../pipeline/state.js';
 import type { ShoeboxClient } from './client.js';
 import { createProgress } from './progress.js';
 import { findServer } from './target.js';
-import { forEachLimit, listImportCandidates } from './walk.js';
+import { forEachLimit } from '../concurrency.js';
+import { listImportCandidates } from './walk.js';
 
 interface ImportFlags {
   wait?: boolean;

@@ -60,6 +60,21 @@ const settingsSchema = z.object({
    * by name (SHOEBOX_STORAGE_LOCATIONS); the S3 options each does not set are the main store's.
    */
   storageLocations: z.record(locationName, storageSchema.extend({ url: z.union([s3Address, absoluteFolder]) })),
+  /**
+   * Libraries in place (library/in-place/): the folders users may index where they are (SHOEBOX_LIBRARY_ROOTS,
+   * separated by `:`), besides those an admin allows through the API; none by default.
+   */
+  libraryRoots: z.array(absoluteFolder),
+  /** How libraries are followed between scans by default: file-system events (`auto`), `poll`, or `off`. */
+  libraryWatch: z.enum(['auto', 'poll', 'off']),
+  /** Seconds between two looks at a polled folder. */
+  libraryPollSeconds: z.coerce.number().min(0.1).max(86_400),
+  /** Milliseconds a new or changed file must stay the same size before it is read (a copy still being written). */
+  librarySettleMs: z.coerce.number().int().min(0).max(600_000),
+  /** Hours between two full scans of every library (the watcher may miss changes on some file systems); 0: none. */
+  libraryScanHours: z.coerce.number().min(0).max(576),
+  /** Days a photo whose file is gone stays offline before it goes to the trash; 0: it stays offline. */
+  libraryOfflineDays: z.coerce.number().min(0).max(36_500),
   /** Scheduled backups (migrate/backup.ts) into folders under this one; unset: none. */
   backupDir: z.string().min(1).optional(),
   // a timer's longest wait is 24.8 days (2^31 ms): beyond it Node fires at once
@@ -166,6 +181,12 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     },
     storageLocations: {} as Record<string, unknown>,
     metricsPort: env.SHOEBOX_METRICS_PORT || undefined,
+    libraryRoots: (env.SHOEBOX_LIBRARY_ROOTS ?? '').split(path.delimiter).filter(Boolean),
+    libraryWatch: env.SHOEBOX_LIBRARY_WATCH || 'auto',
+    libraryPollSeconds: env.SHOEBOX_LIBRARY_POLL_SECONDS || 10,
+    librarySettleMs: env.SHOEBOX_LIBRARY_SETTLE_MS ?? 1000,
+    libraryScanHours: env.SHOEBOX_LIBRARY_SCAN_HOURS ?? 24,
+    libraryOfflineDays: env.SHOEBOX_LIBRARY_OFFLINE_DAYS ?? 30,
     backupDir: env.SHOEBOX_BACKUP_DIR || undefined,
     backupEveryHours: env.SHOEBOX_BACKUP_EVERY_HOURS || 24,
     backupKeep: env.SHOEBOX_BACKUP_KEEP || 7,
@@ -239,7 +260,8 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     }
   }
   const backupDir = parsed.data.backupDir && path.resolve(parsed.data.backupDir);
-  return { ...parsed.data, backupDir, dataDir: path.resolve(parsed.data.dataDir) };
+  const libraryRoots = parsed.data.libraryRoots.map((root) => path.resolve(root));
+  return { ...parsed.data, backupDir, libraryRoots, dataDir: path.resolve(parsed.data.dataDir) };
 }
 
 /** A location's name as it appears in environment variable names: `shop-a` → `SHOP_A`. */

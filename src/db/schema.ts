@@ -137,6 +137,13 @@ export const photos = pgTable(
     sourcePhotoId: uuid('source_photo_id'),
     /** The generation job that made it: images of one job are variations, never duplicates of each other. */
     generationJobId: uuid('generation_job_id'),
+    /**
+     * The library in place the photo's file is in (library/in-place/): its `storage_key` is then the file's absolute
+     * path, read where it is and never written; its derived files are in its storage location as usual.
+     */
+    libraryId: uuid('library_id'),
+    /** Its file is gone from its library in place (deleted, or the disk away) since then: kept, shown greyed. */
+    offlineAt: timestamp('offline_at', { withTimezone: true }),
     /** In the trash since then (restorable until the trash is emptied); null for a live photo. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -166,6 +173,9 @@ export const photos = pgTable(
     index('photos_source_idx').on(t.sourcePhotoId).where(sql`${t.sourcePhotoId} is not null`),
     // a generation job's images (its progress, read every second while someone watches; what a resumed job skips)
     index('photos_generation_job_idx').on(t.generationJobId).where(sql`${t.generationJobId} is not null`),
+    index('photos_library_idx').on(t.libraryId).where(sql`${t.libraryId} is not null`),
+    // the grace period's sweep: offline photos, oldest first
+    index('photos_offline_idx').on(t.offlineAt).where(sql`${t.offlineAt} is not null`),
   ],
 );
 
@@ -588,3 +598,4 @@ export const albumPhotos = pgTable(
 export * from './schema/accounts.js';
 export * from './schema/sharing.js';
 export * from './schema/creation.js';
+export * from './schema/libraries.js';

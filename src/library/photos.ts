@@ -23,6 +23,7 @@ import { leaveGroups } from './duplicates/groups.js';
 import { cachedTotal } from './timeline-cache.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { derivedPrefix } from '../storage/keys.js';
+import { isInPlaceKey } from '../storage/in-place.js';
 
 /** Filters the photo list and the timeline share. */
 export interface LibraryFilter {
@@ -92,6 +93,8 @@ export const listColumns = {
   palette: photos.palette,
   thumbnailAt: photos.thumbnailAt,
   origin: photos.origin,
+  libraryId: photos.libraryId,
+  offlineAt: photos.offlineAt,
   createdAt: photos.createdAt,
   deletedAt: photos.deletedAt,
 };
@@ -117,6 +120,8 @@ export function photoListItem(photo: ListColumns) {
     colour: photo.palette?.[0]?.hex ?? null,
     hasThumbnail: photo.thumbnailAt !== null,
     origin: photo.origin as PhotoOrigin,
+    libraryId: photo.libraryId,
+    offline: photo.offlineAt !== null,
     createdAt: photo.createdAt.toISOString(),
     deletedAt: photo.deletedAt?.toISOString() ?? null,
   };
@@ -425,7 +430,7 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
   await dropEmptyPeople(lib.db, lib.ownerId);
   await removeOriginalUnlessShared(lib, store, photo.storageLocation, photo.storageKey);
-  if (photo.sidecarKey) await store.remove(photo.sidecarKey);
+  if (photo.sidecarKey && !isInPlaceKey(photo.sidecarKey)) await store.remove(photo.sidecarKey);
   await store.removePrefix(derivedPrefix(id));
   return true;
 }
@@ -581,6 +586,7 @@ function sameLocation(location: string | null): SQL {
  * content, so photos with the same bytes in the same location share one (each location keeps its own copy).
  */
 export async function removeOriginalUnlessShared(lib: Library, store: BlobStore, location: string | null, key: string): Promise<void> {
+  if (isInPlaceKey(key)) return; // a library in place's file is the user's: never removed
   const [shared] = await lib.db
     .select({ id: photos.id })
     .from(photos)

@@ -8,6 +8,7 @@ import { faces } from '../db/schema.js';
 import { copyBlob, storedSha256 } from '../migrate/files.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { derivedKey, derivedPrefix } from '../storage/keys.js';
+import { isInPlaceKey } from '../storage/in-place.js';
 import type { Library } from './library.js';
 import { removeOriginalUnlessShared } from './photos.js';
 
@@ -66,7 +67,8 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
   const faceKeys = (await lib.db.select({ key: faces.thumbnailKey }).from(faces).where(eq(faces.photoId, photo.id))).flatMap((f) =>
     f.key ? [f.key] : [],
   );
-  const required = [photo.storage_key, ...(photo.sidecar_key ? [photo.sidecar_key] : [])];
+  // a library in place's file and sidecar stay in its folder: only what Shoebox stored moves
+  const required = [photo.storage_key, ...(photo.sidecar_key ? [photo.sidecar_key] : [])].filter((key) => !isInPlaceKey(key));
   const remade = [derivedKey(photo.id, 'thumbnail.webp'), derivedKey(photo.id, 'preview.jpg'), ...faceKeys];
   const copied: string[] = [];
   for (const key of [...required, ...remade]) {
@@ -74,7 +76,7 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
     if (outcome === 'absent' && required.includes(key)) throw new Error(`${key} is missing from its storage location: the photo stays where it is`);
     if (outcome === 'copied') copied.push(key);
   }
-  if ((await storedSha256(target, photo.storage_key)) !== photo.sha256) {
+  if (!isInPlaceKey(photo.storage_key) && (await storedSha256(target, photo.storage_key)) !== photo.sha256) {
     await removeCopies(lib, target, to, copied, photo);
     throw new Error('the copy of the original does not have its checksum: the photo stays where it is');
   }
@@ -92,7 +94,7 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
   }
   // the old copies: the original only when no other photo in that location has the same bytes
   await removeOriginalUnlessShared(lib, from, photo.storage_location, photo.storage_key);
-  if (photo.sidecar_key) await from.remove(photo.sidecar_key);
+  if (photo.sidecar_key && !isInPlaceKey(photo.sidecar_key)) await from.remove(photo.sidecar_key);
   await from.removePrefix(derivedPrefix(photo.id));
   return true;
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { isInPlaceKey } from '../storage/in-place.js';
 import { derivedKey } from '../storage/keys.js';
 import { MissingStorageLocationError, type StorageLocations } from '../storage/locations.js';
 
@@ -34,8 +35,9 @@ export async function libraryFiles(db: Db): Promise<LibraryFile[]> {
     if (!files.has(id)) files.set(id, file);
   };
   for (const { id, location, ...photo } of photos) {
-    add({ location, key: photo.storage_key, sha256: photo.sha256, required: true });
-    if (photo.sidecar_key) add({ location, key: photo.sidecar_key, required: true });
+    // a library in place's files stay in its folders, which the target reads at the same paths
+    if (!isInPlaceKey(photo.storage_key)) add({ location, key: photo.storage_key, sha256: photo.sha256, required: true });
+    if (photo.sidecar_key && !isInPlaceKey(photo.sidecar_key)) add({ location, key: photo.sidecar_key, required: true });
     add({ location, key: derivedKey(id, 'thumbnail.webp'), required: false });
     add({ location, key: derivedKey(id, 'preview.jpg'), required: false });
   }

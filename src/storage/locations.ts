@@ -9,6 +9,7 @@ import { StorageUnavailableError, type BlobStore } from './blob-store.js';
 import { LocalBlobStore } from './local.js';
 import { openBlobStore } from './open.js';
 import { Scratch } from './scratch.js';
+import { isInPlaceKey, withInPlaceFiles } from './in-place.js';
 
 /** A row names a location this process's settings do not: the admin has to add it (like the other servers). */
 export class MissingStorageLocationError extends StorageUnavailableError {
@@ -56,12 +57,18 @@ export class StorageLocations {
     return new StorageLocations(store, new Map(), new Map([[null, { address: 'the backup', presignSeconds: 0 }]]), true);
   }
 
-  /** The store of a location; null or undefined: the main store. */
+  private readonly readingInPlace = new Map<BlobStore, BlobStore>();
+
+  /**
+   * The store of a location; null or undefined: the main store. It also reads the files of libraries in place
+   * (absolute keys, storage/in-place.ts), which it never writes.
+   */
   at(location: string | null | undefined): BlobStore {
-    if (location == null || this.flat) return this.main;
-    const store = this.named.get(location);
-    if (!store) throw new MissingStorageLocationError(location);
-    return store;
+    const store = location == null || this.flat ? this.main : this.named.get(location);
+    if (!store) throw new MissingStorageLocationError(location!);
+    let wrapped = this.readingInPlace.get(store);
+    if (!wrapped) this.readingInPlace.set(store, (wrapped = withInPlaceFiles(store)));
+    return wrapped;
   }
 
   has(location: string | null): boolean {
@@ -78,7 +85,8 @@ export class StorageLocations {
   }
 
   /** Seconds a presigned link to an original of the location lasts; 0: originals are streamed through the server. */
-  presignSeconds(location: string | null): number {
+  presignSeconds(location: string | null, key?: string): number {
+    if (key !== undefined && isInPlaceKey(key)) return 0;
     return this.at(location).presignedUrl ? (this.details.get(this.flat ? null : location)?.presignSeconds ?? 0) : 0;
   }
 

@@ -2,6 +2,7 @@
 // read-only key. A route that forgets its access rule cannot even be registered (the server refuses to start).
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,13 +34,17 @@ describe('access rules on every route', () => {
   let readKeyB: string;
   const ids: Record<string, string> = {};
   let operations: Operation[] = [];
+  let photosRoot: string;
 
   /** As user A (cookie, same origin). */
   const asA = (route: string, init: { method?: string; json?: unknown } = {}) =>
     json(`${base}${route}`, { ...init, headers: { cookie: cookieA, origin: base } });
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // A's library in place: a folder under the allowed root
+    photosRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-access-library-'));
+    fs.copyFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg'), path.join(photosRoot, 'rocks.jpg'));
+    server = await startTestServer({ libraryRoots: [photosRoot], libraryWatch: 'off' });
     base = server.url;
     cookieA = await signIn(base, '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'ann password 1' });
     expect((await asA('/api/admin/users', { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status).toBe(201);
@@ -75,6 +80,7 @@ describe('access rules on every route', () => {
       .values({ ownerId: ids.user!, kind: 'generate', state: 'completed', provider: 'default', imagesRequested: 1, request: { prompt: 'a ring', size: '512x512' } })
       .returning({ id: generationJobs.id });
     ids.generationJob = job!.id;
+    ids.library = (await asA('/api/libraries', { method: 'POST', json: { name: 'Ann on disk', paths: [photosRoot] } })).body.id;
     for (const [name, id] of Object.entries(ids)) expect(id, `A's ${name}`).toMatch(/^[0-9a-f-]{36}$/);
 
     const document = (await json(`${base}/api/openapi.json`, { anonymous: true })).body;
@@ -88,6 +94,7 @@ describe('access rules on every route', () => {
 
   afterAll(async () => {
     await server?.dispose();
+    if (photosRoot) fs.rmSync(photosRoot, { recursive: true, force: true });
   });
 
   /** The route with A's ids in its parameters. */
@@ -103,6 +110,7 @@ describe('access rules on every route', () => {
       if (route.startsWith('/api/admin/users')) return ids.user!;
       if (route.startsWith('/api/product-types')) return ids.productType!;
       if (route.startsWith('/api/generate/jobs')) return ids.generationJob!;
+      if (route.startsWith('/api/libraries')) return ids.library!;
       return ids.photo!;
     });
   }
@@ -123,6 +131,7 @@ describe('access rules on every route', () => {
       'PATCH /api/photos/{id}': { favorite: true },
       'PATCH /api/products/{id}': { name: 'taken' },
       'PATCH /api/product-types/{id}': { label: 'taken' },
+      'PATCH /api/libraries/{id}': { name: 'taken' },
       'PATCH /api/admin/users/{id}': { disabled: true },
       'PATCH /api/partners/{userId}': { inTimeline: true },
       'PUT /api/albums/{id}/shares/{userId}': { role: 'editor' },
@@ -198,6 +207,7 @@ describe('access rules on every route', () => {
     expect((await asA(`/api/products/${ids.photo}`)).body.editedFields).toEqual([]);
     expect((await asA('/api/product-types')).body.items.map((t: { id: string }) => t.id)).toContain(ids.productType);
     expect((await asA(`/api/generate/jobs/${ids.generationJob}`)).body.state).toBe('completed');
+    expect((await asA(`/api/libraries/${ids.library}`)).body.name).toBe('Ann on disk');
     expect((await asA(`/api/duplicates/${ids.duplicate}`)).status).toBe(200);
     expect((await asA('/api/auth/sessions')).body.items.map((s: { id: string }) => s.id)).toContain(ids.session);
     expect((await asA('/api/api-keys')).body.items.map((k: { id: string }) => k.id)).toContain(ids.apiKey);

@@ -1,0 +1,189 @@
+// Libraries in place at work: their scans as jobs (in process, or BullMQ on Redis in a cluster: once per cluster,
+// whichever worker takes it), the watchers that ask for a scan when a folder changes, and the periodic full scans
+// and grace period of offline photos.
+import { sql } from 'drizzle-orm';
+import chokidar, { type FSWatcher } from 'chokidar';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Settings } from '../config/settings.js';
+import { rows } from '../db/connection.js';
+import type { WatchMode } from '../db/schema.js';
+import { expireOfflinePhotos } from '../library/in-place/offline.js';
+import { scanLibrary } from '../library/in-place/scan.js';
+import { exclusionMatcher } from '../library/in-place/walk.js';
+import type { LibraryContext } from '../library/library.js';
+import { LocalQueue } from '../pipeline/queue.js';
+import { BullPhotoQueue } from '../queue/bullmq.js';
+import type { PeriodicTask } from '../queue/periodic.js';
+import type { PhotoQueue } from '../queue/photo-queue.js';
+
+export type LibraryScanQueue = PhotoQueue & { start(handler: (libraryId: string) => Promise<void>): void };
+
+export function libraryScanQueue(settings: Settings, logger: Logger): LibraryScanQueue {
+  const crashed = (libraryId: string, error: unknown) => logger.error({ libraryId, err: error }, 'library scan failed');
+  // one scan at a time per process: a scan reads the disk as fast as it goes
+  return settings.redisUrl
+    ? new BullPhotoQueue('library-scans', settings.redisUrl, { concurrency: 1, onError: crashed, leaseMs: settings.stepLeaseSeconds * 1000 })
+    : new LocalQueue(1, crashed);
+}
+
+/** Queues the libraries whose scan was asked for and not done (a crash, a restart), or every library. */
+export async function queueLibraryScans(context: LibraryContext, which: 'open' | 'all'): Promise<number> {
+  const found = await rows<{ id: string }>(
+    context.db,
+    which === 'all'
+      ? sql`select id from libraries order by created_at`
+      : sql`select id from libraries where scan_state in ('queued', 'scanning') or last_scan_at is null order by created_at`,
+  );
+  for (const { id } of found) await context.libraryScans.add(id);
+  return found.length;
+}
+
+interface WatchedLibrary {
+  key: string;
+  watcher: FSWatcher;
+}
+
+/**
+ * One watcher per library (file-system events, or polling for network shares), asking for a scan once changes
+ * have settled; the set follows the libraries table (added, changed, removed in any process of the cluster).
+ */
+export class LibraryWatchers {
+  private readonly watched = new Map<string, WatchedLibrary>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly context: LibraryContext) {}
+
+  async start(): Promise<void> {
+    await this.refresh();
+    const again = () => {
+      this.refreshTimer = setTimeout(() => void this.refresh().catch((error) => this.context.logger.warn({ err: error }, 'library watchers not refreshed')).finally(() => !this.closed && again()), 5000);
+      this.refreshTimer.unref();
+    };
+    again();
+  }
+
+  private refreshing: Promise<void> = Promise.resolve();
+
+  /** Starts, restarts or stops watchers to match the libraries as they are now (one refresh at a time). */
+  refresh(): Promise<void> {
+    const next = this.refreshing.catch(() => undefined).then(() => this.match());
+    this.refreshing = next;
+    return next;
+  }
+
+  private async match(): Promise<void> {
+    const libraries = await rows<{ id: string; paths: string[]; exclude: string[]; watch: WatchMode }>(
+      this.context.db,
+      sql`select id, paths, exclude, watch from libraries`,
+    );
+    const wanted = new Map(libraries.filter((library) => library.watch !== 'off' && this.context.settings.libraryWatch !== 'off').map((library) => [library.id, library]));
+    for (const [id, current] of this.watched) {
+      const library = wanted.get(id);
+      if (!library || watchKey(library) !== current.key) {
+        this.watched.delete(id);
+        await current.watcher.close();
+      }
+    }
+    for (const library of wanted.values()) {
+      if (this.closed || this.watched.has(library.id)) continue;
+      this.watched.set(library.id, { key: watchKey(library), watcher: this.watch(library) });
+    }
+  }
+
+  private watch(library: { id: string; paths: string[]; exclude: string[]; watch: WatchMode }): FSWatcher {
+    const { settings, logger } = this.context;
+    const excluded = exclusionMatcher(library.exclude);
+    const ignored = (file: string) => {
+      const root = library.paths.find((folder) => file === folder || file.startsWith(`${folder}/`));
+      if (!root || file === root) return false;
+      const relative = path.relative(root, file);
+      return relative.split(path.sep).some((part) => part.startsWith('.')) || excluded(relative.split(path.sep).join('/'), false);
+    };
+    const settle = settings.librarySettleMs;
+    const watcher = chokidar.watch(library.paths, {
+      ignoreInitial: true,
+      ignored,
+      followSymlinks: false,
+      usePolling: library.watch === 'poll' || settings.libraryWatch === 'poll',
+      interval: settings.libraryPollSeconds * 1000,
+      binaryInterval: settings.libraryPollSeconds * 1000,
+      // a file still being copied is read once it has stopped growing
+      awaitWriteFinish: settle > 0 ? { stabilityThreshold: settle, pollInterval: Math.max(50, Math.min(250, Math.round(settle / 4))) } : false,
+    });
+    const changed = () => this.scanSoon(library.id);
+    for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) watcher.on(event, changed);
+    watcher.on('error', (error) => logger.warn({ libraryId: library.id, err: error }, 'library watcher error: the periodic scan still finds changes'));
+    return watcher;
+  }
+
+  /** A burst of events (a folder copied in) asks for one scan. */
+  private scanSoon(libraryId: string): void {
+    if (this.closed || this.timers.has(libraryId)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(libraryId);
+      void this.context.libraryScans.add(libraryId).catch((error) => this.context.logger.warn({ libraryId, err: error }, 'library scan not queued'));
+    }, 200);
+    this.timers.set(libraryId, timer);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { watcher } of this.watched.values()) await watcher.close();
+    this.watched.clear();
+  }
+}
+
+function watchKey(library: { paths: string[]; exclude: string[]; watch: WatchMode }): string {
+  return JSON.stringify([library.paths, library.exclude, library.watch]);
+}
+
+/**
+ * Starts scanning libraries in this process: queued and interrupted scans resume, watchers start. A scan that
+ * left files still being written (settling) is asked for again once they have had time to settle.
+ */
+export async function startLibraryScans(context: LibraryContext): Promise<LibraryWatchers> {
+  const { settings, logger } = context;
+  const watchers = new LibraryWatchers(context);
+  (context.libraryScans as LibraryScanQueue).start(async (libraryId) => {
+    // a library added or changed is watched from its first scan on (elsewhere in the cluster: within seconds)
+    await watchers.refresh().catch((error) => logger.warn({ err: error }, 'library watchers not refreshed'));
+    const progress = await scanLibrary(context, libraryId);
+    if (progress && progress.settling > 0) {
+      setTimeout(() => void context.libraryScans.add(libraryId).catch(() => undefined), Math.max(200, settings.librarySettleMs)).unref();
+    }
+    if (progress) logger.info({ libraryId, ...countsOf(progress) }, 'library scanned');
+  });
+  const open = await queueLibraryScans(context, 'open');
+  if (open > 0) logger.info({ libraries: open }, 'library scans resumed');
+  await watchers.start();
+  return watchers;
+}
+
+function countsOf(progress: { seen: number; new: number; changed: number; moved: number; gone: number; failed: number }) {
+  return { seen: progress.seen, new: progress.new, changed: progress.changed, moved: progress.moved, gone: progress.gone, failed: progress.failed };
+}
+
+/** The periodic full scan (a watcher can miss changes: a share remounted, events dropped) and the offline grace period. */
+export function libraryTasks(context: LibraryContext): PeriodicTask[] {
+  const { settings, logger } = context;
+  const tasks: PeriodicTask[] = [];
+  if (settings.libraryScanHours > 0) {
+    tasks.push({ name: 'library-scans', everyMs: Math.round(settings.libraryScanHours * 3_600_000), run: async () => void (await queueLibraryScans(context, 'all')) });
+  }
+  if (settings.libraryOfflineDays > 0) {
+    tasks.push({
+      name: 'library-offline',
+      everyMs: Math.min(3_600_000, Math.max(1000, Math.round(settings.libraryOfflineDays * 86_400_000 / 24))),
+      run: async () => {
+        const trashed = await expireOfflinePhotos(context);
+        if (trashed > 0) logger.info({ photos: trashed, days: settings.libraryOfflineDays }, 'photos offline past the grace period moved to the trash');
+      },
+    });
+  }
+  return tasks;
+}

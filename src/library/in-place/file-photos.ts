@@ -1,0 +1,169 @@
+// What a file in a library in place is in the library: a new photo (read where it is), another path of a photo
+// with the same bytes (a rename, a move, a second copy), new bytes of a photo (an edit: the same photo, analysed
+// again), a new sidecar (its metadata read again); and photos whose files are all gone are offline.
+import path from 'node:path';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { uuidArray } from '../../db/arrays.js';
+import { rows } from '../../db/connection.js';
+import { photos, photoSteps, users } from '../../db/schema.js';
+import { STEP_NAMES, withDependents } from '../../pipeline/state.js';
+import { refreshSearchDocuments } from '../../search/documents.js';
+import { cleanFileName } from '../ingest.js';
+import type { Library } from '../library.js';
+
+export interface ReadFile {
+  libraryId: string;
+  path: string;
+  sha256: string;
+  mime: string;
+  size: number;
+  mtimeMs: number;
+  sidecarPath: string | null;
+}
+
+export interface PhotoOfFile {
+  photoId: string;
+  outcome: 'new' | 'linked' | 'edited';
+}
+
+/** The owner's photo with these bytes, if any. */
+async function photoBySha(lib: Library, sha256: string): Promise<{ id: string } | null> {
+  const [found] = await lib.db
+    .select({ id: photos.id })
+    .from(photos)
+    .where(and(eq(photos.ownerId, lib.ownerId), eq(photos.sha256, sha256)));
+  return found ?? null;
+}
+
+/**
+ * The photo a file read from a library is. `previous`: the photo the file's row named before its bytes changed.
+ * New photos and edited ones are queued for the pipeline by the caller (after its row names them).
+ */
+export async function photoForFile(lib: Library, file: ReadFile, previous: string | null, previousHasOtherFiles: boolean): Promise<PhotoOfFile> {
+  const same = await photoBySha(lib, file.sha256);
+  if (same) return { photoId: same.id, outcome: 'linked' };
+  // new bytes at the path of a photo that has no other copy: the file was edited, the photo stays (albums, people…)
+  if (previous && !previousHasOtherFiles) {
+    const edited = await editPhoto(lib, previous, file);
+    if (edited) return { photoId: previous, outcome: 'edited' };
+  }
+  return createPhoto(lib, file);
+}
+
+async function createPhoto(lib: Library, file: ReadFile): Promise<PhotoOfFile> {
+  const [owner] = await lib.db.select({ location: users.storageLocation }).from(users).where(eq(users.id, lib.ownerId));
+  const modified = new Date(file.mtimeMs);
+  const inserted = await lib.db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(photos)
+      .values({
+        ownerId: lib.ownerId,
+        sha256: file.sha256,
+        filename: cleanFileName(path.basename(file.path)),
+        sourcePath: file.path,
+        storageKey: file.path,
+        sidecarKey: file.sidecarPath,
+        storageLocation: owner?.location ?? null,
+        libraryId: file.libraryId,
+        mime: file.mime,
+        sizeBytes: file.size,
+        fileModifiedAt: modified,
+        takenAt: modified,
+      })
+      .onConflictDoNothing()
+      .returning({ id: photos.id });
+    if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
+    return row ?? null;
+  });
+  if (!inserted) {
+    // the same bytes arrived at once through another path (an upload, another library)
+    const winner = await photoBySha(lib, file.sha256);
+    if (!winner) throw new Error(`photo with sha256 ${file.sha256} vanished while its file was indexed`);
+    return { photoId: winner.id, outcome: 'linked' };
+  }
+  await refreshSearchDocuments(lib.db, [inserted.id]); // findable by its file name from the start
+  return { photoId: inserted.id, outcome: 'new' };
+}
+
+/** New bytes for a photo: its checksum, size and type follow the file, and every step runs again. */
+async function editPhoto(lib: Library, photoId: string, file: ReadFile): Promise<boolean> {
+  return lib.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(photos)
+      .set({
+        sha256: file.sha256,
+        mime: file.mime,
+        sizeBytes: file.size,
+        storageKey: file.path,
+        sidecarKey: file.sidecarPath,
+        sourcePath: file.path,
+        fileModifiedAt: new Date(file.mtimeMs),
+        offlineAt: null,
+        state: 'pending',
+        updatedAt: new Date(),
+      })
+      .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId)))
+      .returning({ id: photos.id });
+    if (!updated) return false;
+    await tx.update(photoSteps).set({ status: 'pending', error: null, retryAt: null }).where(eq(photoSteps.photoId, photoId));
+    return true;
+  });
+}
+
+/** A photo's sidecar was written by another tool (or appeared, or went): its metadata is read again. */
+export async function sidecarChanged(lib: Library, photoId: string, filePath: string, sidecarPath: string | null): Promise<void> {
+  const steps = withDependents('metadata');
+  await lib.db.transaction(async (tx) => {
+    // only when this file is the photo's original: another copy's sidecar does not speak for it
+    const [updated] = await tx
+      .update(photos)
+      .set({ sidecarKey: sidecarPath, state: 'pending', updatedAt: new Date() })
+      .where(and(eq(photos.id, photoId), eq(photos.storageKey, filePath)))
+      .returning({ id: photos.id });
+    if (updated) await tx.update(photoSteps).set({ status: 'pending', error: null, retryAt: null }).where(and(eq(photoSteps.photoId, photoId), inArray(photoSteps.step, steps)));
+  });
+}
+
+/**
+ * Settles photos whose files changed: a photo with no file left in any library goes offline (kept, searchable);
+ * one with a file again comes back — out of the trash too when it went there for being offline — and reads from
+ * a file that is there (a rename, another copy). Returns the photos that came back.
+ */
+export async function settleFilePhotos(lib: Library, photoIds: readonly string[]): Promise<{ offline: number; back: string[] }> {
+  if (photoIds.length === 0) return { offline: 0, back: [] };
+  let offline = 0;
+  const back: string[] = [];
+  for (let i = 0; i < photoIds.length; i += 1000) {
+    const chunk = photoIds.slice(i, i + 1000);
+    const changed = await rows<{ id: string; offline: boolean }>(
+      lib.db,
+      sql`with present as (
+            select x.id, f.path, f.sidecar_path, f.library_id
+            from unnest(${uuidArray(chunk)}) x(id)
+            join photos q on q.id = x.id and q.library_id is not null
+            left join lateral (
+              select f.path, f.sidecar_path, f.library_id from library_files f
+              where f.photo_id = x.id and f.missing_since is null and f.error is null
+              order by (f.path = q.storage_key) desc, f.path limit 1) f on true)
+          update photos p set
+            offline_at = case when present.path is null then coalesce(p.offline_at, now()) else null end,
+            deleted_at = case when present.path is not null and p.offline_at is not null then null else p.deleted_at end,
+            storage_key = coalesce(present.path, p.storage_key),
+            source_path = coalesce(present.path, p.source_path),
+            sidecar_key = case when present.path is null then p.sidecar_key else present.sidecar_path end,
+            library_id = coalesce(present.library_id, p.library_id),
+            updated_at = now()
+          from present
+          where p.id = present.id
+            and ((present.path is null) <> (p.offline_at is not null)
+                 or p.storage_key is distinct from coalesce(present.path, p.storage_key)
+                 or (present.path is not null and p.sidecar_key is distinct from present.sidecar_path))
+          returning p.id, p.offline_at is not null as offline`,
+    );
+    offline += changed.filter((row) => row.offline).length;
+    back.push(...changed.filter((row) => !row.offline).map((row) => row.id));
+  }
+  // back from the trash (or just back): in the search again
+  if (back.length > 0) await refreshSearchDocuments(lib.db, back);
+  return { offline, back };
+}

@@ -1,0 +1,201 @@
+// Libraries in place as their owner manages them: add a folder (inside an allowed root), change it, scan it, list
+// its files (with why one was refused), remove it (its photos leave Shoebox; its files stay where they are).
+import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { rows } from '../../db/connection.js';
+import { libraries, libraryFiles, photos, type ScanProgress, type ScanState, type WatchMode } from '../../db/schema.js';
+import { UserError } from '../errors.js';
+import type { Library, LibraryContext } from '../library.js';
+import { deletePhoto } from '../photos.js';
+import { checkLibraryFolder } from './roots.js';
+import { isInside } from './walk.js';
+
+export interface LibraryInput {
+  name: string;
+  paths: string[];
+  exclude?: string[];
+  writeBack?: boolean;
+  watch?: WatchMode;
+}
+
+export interface LibraryInfo {
+  id: string;
+  ownerId: string;
+  name: string;
+  paths: string[];
+  exclude: string[];
+  writeBack: boolean;
+  watch: WatchMode;
+  scanState: ScanState;
+  scan: ScanProgress | null;
+  scanError: string | null;
+  lastScanAt: string | null;
+  createdAt: string;
+  counts: { photos: number; offline: number; files: number; refused: number };
+}
+
+/** Exclusion patterns the folders' listing is asked to skip (`**\/@eaDir/**`): globs, checked for sanity. */
+function cleanPatterns(patterns: readonly string[] | undefined): string[] {
+  const clean = [...new Set((patterns ?? []).map((pattern) => pattern.trim()).filter(Boolean))];
+  if (clean.length > 100) throw new UserError(400, 'at most 100 exclusion patterns');
+  for (const pattern of clean) {
+    if (pattern.includes('\0')) throw new UserError(400, 'an exclusion pattern cannot hold a NUL character');
+    if (pattern.length > 500) throw new UserError(400, 'an exclusion pattern is at most 500 characters');
+  }
+  return clean;
+}
+
+/** Each folder checked against the allowed roots (real paths), none inside another. */
+async function cleanFolders(context: LibraryContext, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) throw new UserError(400, 'a library needs at least one folder');
+  if (paths.length > 50) throw new UserError(400, 'at most 50 folders in one library');
+  const real = [...new Set(await Promise.all(paths.map((folder) => checkLibraryFolder(context, folder))))];
+  for (const folder of real) {
+    const outer = real.find((other) => other !== folder && isInside(folder, [other]));
+    if (outer) throw new UserError(400, `${folder} is inside ${outer}, already in the library`);
+  }
+  return real;
+}
+
+function cleanName(name: string): string {
+  const clean = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if (clean === '') throw new UserError(400, 'a library needs a name');
+  if (clean.length > 200) throw new UserError(400, 'a library name is at most 200 characters');
+  return clean;
+}
+
+export async function createLibrary(lib: Library, input: LibraryInput): Promise<LibraryInfo> {
+  const values = {
+    ownerId: lib.ownerId,
+    name: cleanName(input.name),
+    paths: await cleanFolders(lib, input.paths),
+    exclude: cleanPatterns(input.exclude),
+    writeBack: input.writeBack ?? false,
+    watch: input.watch ?? lib.settings.libraryWatch,
+    scanState: 'queued' as const,
+  };
+  const [row] = await lib.db.insert(libraries).values(values).returning({ id: libraries.id });
+  await lib.libraryScans.add(row!.id);
+  return (await getLibrary(lib, row!.id))!;
+}
+
+export async function updateLibrary(lib: Library, id: string, input: Partial<LibraryInput>): Promise<LibraryInfo | null> {
+  const [current] = await lib.db.select().from(libraries).where(and(eq(libraries.id, id), eq(libraries.ownerId, lib.ownerId)));
+  if (!current) return null;
+  const set: Partial<typeof libraries.$inferInsert> = { updatedAt: new Date() };
+  if (input.name !== undefined) set.name = cleanName(input.name);
+  if (input.paths !== undefined) set.paths = await cleanFolders(lib, input.paths);
+  if (input.exclude !== undefined) set.exclude = cleanPatterns(input.exclude);
+  if (input.writeBack !== undefined) set.writeBack = input.writeBack;
+  if (input.watch !== undefined) set.watch = input.watch;
+  const rescan = set.paths !== undefined || set.exclude !== undefined;
+  await lib.db.update(libraries).set(set).where(eq(libraries.id, id));
+  if (rescan) await requestScan(lib, id);
+  return getLibrary(lib, id);
+}
+
+/** Queues a scan (a scan asked for while one runs runs once more after it). False: not the owner's library. */
+export async function requestScan(lib: Library, id: string): Promise<boolean> {
+  const [found] = await rows<{ id: string }>(
+    lib.db,
+    sql`update libraries set scan_state = case when scan_state = 'scanning' then scan_state else 'queued' end
+        where id = ${id}::uuid and owner_id = ${lib.ownerId}::uuid returning id`,
+  );
+  if (!found) return false;
+  await lib.libraryScans.add(id);
+  return true;
+}
+
+const countsSql = sql<LibraryInfo['counts']>`json_build_object(
+  'photos', (select count(*)::int from photos p where p.library_id = libraries.id and p.deleted_at is null),
+  'offline', (select count(*)::int from photos p where p.library_id = libraries.id and p.deleted_at is null and p.offline_at is not null),
+  'files', (select count(*)::int from library_files f where f.library_id = libraries.id and f.missing_since is null and f.error is null),
+  'refused', (select count(*)::int from library_files f where f.library_id = libraries.id and f.missing_since is null and f.error is not null))`;
+
+function info(row: typeof libraries.$inferSelect & { counts: LibraryInfo['counts'] }): LibraryInfo {
+  return {
+    id: row.id,
+    ownerId: row.ownerId,
+    name: row.name,
+    paths: row.paths,
+    exclude: row.exclude,
+    writeBack: row.writeBack,
+    watch: row.watch,
+    scanState: row.scanState,
+    scan: row.scan,
+    scanError: row.scanError,
+    lastScanAt: row.lastScanAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    counts: row.counts,
+  };
+}
+
+export async function listLibraries(lib: Library): Promise<LibraryInfo[]> {
+  const found = await lib.db
+    .select({ library: libraries, counts: countsSql })
+    .from(libraries)
+    .where(eq(libraries.ownerId, lib.ownerId))
+    .orderBy(asc(libraries.name), asc(libraries.createdAt));
+  return found.map((row) => info({ ...row.library, counts: row.counts }));
+}
+
+export async function getLibrary(lib: Library, id: string): Promise<LibraryInfo | null> {
+  const [row] = await lib.db
+    .select({ library: libraries, counts: countsSql })
+    .from(libraries)
+    .where(and(eq(libraries.id, id), eq(libraries.ownerId, lib.ownerId)));
+  return row ? info({ ...row.library, counts: row.counts }) : null;
+}
+
+export interface LibraryFileInfo {
+  path: string;
+  sizeBytes: number;
+  photoId: string | null;
+  error: string | null;
+  missingSince: string | null;
+}
+
+/** A library's files, by path; `problems`: only those refused (with why) or gone. */
+export async function listLibraryFiles(
+  lib: Library,
+  id: string,
+  query: { page: number; limit: number; problems?: boolean },
+): Promise<{ items: LibraryFileInfo[]; total: number } | null> {
+  if (!(await getLibrary(lib, id))) return null;
+  const where = and(
+    eq(libraryFiles.libraryId, id),
+    query.problems ? sql`(${libraryFiles.error} is not null or ${libraryFiles.missingSince} is not null)` : undefined,
+  );
+  const [items, [total]] = await Promise.all([
+    lib.db
+      .select()
+      .from(libraryFiles)
+      .where(where)
+      .orderBy(query.problems ? desc(isNotNull(libraryFiles.error)) : asc(libraryFiles.path), asc(libraryFiles.path))
+      .limit(query.limit)
+      .offset((query.page - 1) * query.limit),
+    lib.db.select({ count: sql<number>`count(*)::int` }).from(libraryFiles).where(where),
+  ]);
+  return {
+    items: items.map((row) => ({
+      path: row.path,
+      sizeBytes: row.sizeBytes,
+      photoId: row.photoId,
+      error: row.error,
+      missingSince: row.missingSince?.toISOString() ?? null,
+    })),
+    total: total?.count ?? 0,
+  };
+}
+
+/**
+ * Removes a library from Shoebox: its photos (and what was made from them) go for good, its files stay where they
+ * are, untouched. Photos with the same bytes uploaded or in another library are not its own and stay.
+ */
+export async function removeLibrary(lib: Library, id: string): Promise<number | null> {
+  if (!(await getLibrary(lib, id))) return null;
+  const own = await lib.db.select({ id: photos.id }).from(photos).where(and(eq(photos.libraryId, id), eq(photos.ownerId, lib.ownerId)));
+  let removed = 0;
+  for (const photo of own) if (await deletePhoto(lib, photo.id)) removed++;
+  await lib.db.delete(libraries).where(eq(libraries.id, id));
+  return removed;
+}

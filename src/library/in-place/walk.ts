@@ -1,0 +1,118 @@
+// Listing a library's folders: every file with a photo's extension, with its size, time and the XMP sidecar beside
+// it; hidden entries and the library's exclusion patterns left out; symbolic links followed only where they stay
+// inside the library's folders (never out of them, never round in a loop).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+
+/** Extensions of the formats Shoebox reads (media/detect.ts decides by content; this only picks what to read). */
+const PHOTO_EXTENSIONS = new Set(
+  (
+    'jpg jpeg jpe jfif png apng webp avif heic heif hif jxl tif tiff gif bmp ' +
+    'dng cr2 cr3 crw nef nrw arw srf sr2 orf rw2 raf pef srw raw rwl 3fr erf kdc mrw x3f iiq'
+  ).split(' '),
+);
+
+export function isPhotoFileName(name: string): boolean {
+  return PHOTO_EXTENSIONS.has(path.extname(name).slice(1).toLowerCase());
+}
+
+export interface ListedFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sidecar: { path: string; size: number; mtimeMs: number } | null;
+}
+
+export interface WalkProblem {
+  path: string;
+  reason: string;
+}
+
+export interface WalkOptions {
+  exclude: readonly string[];
+  /** Every folder of the library (real paths): links may point anywhere inside them. */
+  roots: readonly string[];
+  onFile(file: ListedFile): void;
+  onProblem(problem: WalkProblem): void;
+}
+
+/** A matcher for the library's exclusion patterns, against paths inside the folder (`a/b/c.jpg`). */
+export function exclusionMatcher(patterns: readonly string[]): (relative: string, isFolder: boolean) => boolean {
+  if (patterns.length === 0) return () => false;
+  const match = picomatch([...patterns], { dot: true });
+  // a folder is left out when a pattern names it (`**/@eaDir`) or takes everything in it (`**/@eaDir/**` matches the
+  // folder itself too): the walk does not go in
+  return (relative) => match(relative);
+}
+
+export function isInside(file: string, roots: readonly string[]): boolean {
+  return roots.some((root) => file === root || file.startsWith(root.endsWith('/') ? root : `${root}/`));
+}
+
+/** Lists one folder of a library (its real path). */
+export async function walkFolder(root: string, options: WalkOptions): Promise<void> {
+  const excluded = exclusionMatcher(options.exclude);
+  const visited = new Set<string>([root]);
+  const pending: string[] = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      options.onProblem({ path: dir, reason: `folder not readable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      continue;
+    }
+    const names = new Set(entries.map((entry) => entry.name));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(root, full).split(path.sep).join('/');
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = await fs.realpath(full).catch(() => null);
+        if (!target || !isInside(target, options.roots)) {
+          if (isDir || isPhotoFileName(entry.name) || !target) {
+            options.onProblem({ path: full, reason: target ? 'a link to a place outside the library’s folders: not followed' : 'a broken link' });
+          }
+          continue;
+        }
+        const stat = await fs.stat(target).catch(() => null);
+        isDir = stat?.isDirectory() ?? false;
+        isFile = stat?.isFile() ?? false;
+        if (isDir) {
+          if (visited.has(target)) continue; // a loop, or a folder listed already
+          visited.add(target);
+        }
+      }
+      if (isDir) {
+        if (!excluded(relative, true)) pending.push(full);
+        continue;
+      }
+      if (!isFile || !isPhotoFileName(entry.name) || excluded(relative, false)) continue;
+      try {
+        const stat = await fs.stat(full);
+        options.onFile({ path: full, size: stat.size, mtimeMs: stat.mtimeMs, sidecar: await sidecarOf(dir, entry.name, names) });
+      } catch (error) {
+        options.onProblem({ path: full, reason: `not readable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      }
+    }
+  }
+}
+
+/** `name.ext.xmp` (darktable, digiKam, write-back) before `name.xmp` (Lightroom), from the folder's listing. */
+export function sidecarName(name: string, names: ReadonlySet<string>): string | null {
+  const stem = name.slice(0, name.length - path.extname(name).length);
+  for (const candidate of [`${name}.xmp`, `${name}.XMP`, `${stem}.xmp`, `${stem}.XMP`]) if (names.has(candidate)) return candidate;
+  return null;
+}
+
+async function sidecarOf(dir: string, name: string, names: ReadonlySet<string>): Promise<ListedFile['sidecar']> {
+  const found = sidecarName(name, names);
+  if (!found) return null;
+  const full = path.join(dir, found);
+  const stat = await fs.stat(full).catch(() => null);
+  return stat?.isFile() ? { path: full, size: stat.size, mtimeMs: stat.mtimeMs } : null;
+}

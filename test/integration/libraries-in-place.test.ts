@@ -1,0 +1,224 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { sql } from 'drizzle-orm';
+import { exiftool } from 'exiftool-vendored';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/connection.js';
+import { expireOfflinePhotos } from '../../src/library/in-place/offline.js';
+import { assets, authFetch, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+// A library in place on a real folder made from the corpus: indexed where it is, followed through additions (the
+// watcher), edits, renames, sidecars written by exiftool, deletions and a disk taken away and brought back.
+describe('libraries in place', () => {
+  let server: TestServer;
+  let root: string;
+  let folder: string;
+  let libraryId: string;
+  const ids: Record<string, string> = {};
+
+  const api = (route: string, init: { method?: string; json?: unknown } = {}) => json(`${server.url}${route}`, init);
+  const library = async () => (await api(`/api/libraries/${libraryId}`)).body;
+  const photosOf = async () => (await api(`/api/photos?limit=100`)).body.items as { id: string; filename: string; libraryId: string | null; offline: boolean }[];
+  const byName = async (name: string) => (await photosOf()).find((photo) => photo.filename === name);
+  const until = async <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> => {
+    for (const deadline = Date.now() + timeoutMs; ; ) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  /** Asks for a scan and waits for it to finish. */
+  const scan = async () => {
+    const before = (await library()).lastScanAt;
+    expect((await api(`/api/libraries/${libraryId}/scan`, { method: 'POST' })).status).toBe(202);
+    return until('the scan', async () => {
+      const current = await library();
+      return current.scanState === 'idle' && current.lastScanAt !== before && current.scan;
+    });
+  };
+  const stepAttempts = async () =>
+    (await rows<{ n: number }>(server.lib.db, sql`select coalesce(sum(attempts), 0)::int as n from photo_steps`))[0]!.n;
+
+  beforeAll(async () => {
+    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-in-place-')));
+    folder = path.join(root, 'Pictures');
+    fs.mkdirSync(path.join(folder, 'trip'), { recursive: true });
+    fs.mkdirSync(path.join(folder, 'misc'), { recursive: true });
+    fs.mkdirSync(path.join(folder, 'trip', '@eaDir'), { recursive: true });
+    fs.mkdirSync(path.join(folder, '.hidden'), { recursive: true });
+    fs.copyFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg'), path.join(folder, 'trip', 'rocks.jpg'));
+    fs.copyFileSync(path.join(assets, 'metadata/faces/portrait.jpg'), path.join(folder, 'trip', 'portrait.jpg'));
+    fs.copyFileSync(path.join(assets, 'formats/png/density_plot.png'), path.join(folder, 'misc', 'plot.png'));
+    fs.copyFileSync(path.join(assets, 'formats/webp/denali.webp'), path.join(folder, 'misc', 'denali.webp'));
+    fs.copyFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg'), path.join(folder, 'trip', '@eaDir', 'rocks-thumb.jpg'));
+    fs.copyFileSync(path.join(assets, 'formats/webp/denali.webp'), path.join(folder, '.hidden', 'secret.webp'));
+    fs.writeFileSync(path.join(folder, 'misc', 'broken.jpg'), 'this is a text file with a photo’s name\n');
+    fs.writeFileSync(path.join(folder, 'misc', 'notes.txt'), 'not a photo, not even by name\n');
+    // a file that settled a while ago, like the ones on a disk
+    const past = new Date(Date.now() - 60_000);
+    for (const file of fs.readdirSync(folder, { recursive: true, withFileTypes: true })) {
+      if (file.isFile()) fs.utimesSync(path.join(file.parentPath, file.name), past, past);
+    }
+    server = await startTestServer({ libraryRoots: [root], librarySettleMs: 300, libraryOfflineDays: 7 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.dispose();
+    if (root) fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('refuses folders outside the allowed roots, through `..` or a link', async () => {
+    const outside = await api('/api/libraries', { method: 'POST', json: { name: 'etc', paths: ['/etc'] } });
+    expect(outside.status).toBe(403);
+    expect(outside.body.message).toMatch(/outside the folders allowed/);
+    expect((await api('/api/libraries', { method: 'POST', json: { name: 'up', paths: [`${root}/../`] } })).status).toBe(403);
+    fs.symlinkSync('/etc', path.join(root, 'escape'));
+    expect((await api('/api/libraries', { method: 'POST', json: { name: 'link', paths: [path.join(root, 'escape')] } })).status).toBe(403);
+    expect((await api('/api/libraries', { method: 'POST', json: { name: 'rel', paths: ['Pictures'] } })).status).toBe(400);
+    expect((await api('/api/libraries', { method: 'POST', json: { name: 'nul', paths: [`${root}/a\u0000b`] } })).status).toBe(400);
+    expect((await api('/api/libraries')).body.items).toEqual([]);
+  });
+
+  it('indexes the folder where it is: no copy in the data folder, excluded and hidden files left out, a refused file listed with why', async () => {
+    const created = await api('/api/libraries', { method: 'POST', json: { name: 'Pictures', paths: [folder], exclude: ['**/@eaDir/**'], watch: 'off' } });
+    expect(created.status).toBe(201);
+    libraryId = created.body.id;
+    const done = await until('the first scan', async () => {
+      const current = await library();
+      return current.scanState === 'idle' && current.lastScanAt && current;
+    });
+    expect(done.scan).toMatchObject({ phase: 'done', total: 5, new: 4, failed: 1, gone: 0 });
+    expect(done.counts).toMatchObject({ photos: 4, offline: 0, refused: 1 });
+    const listed = await photosOf();
+    expect(listed.map((photo) => photo.filename).sort()).toEqual(['denali.webp', 'plot.png', 'portrait.jpg', 'rocks.jpg']);
+    expect(listed.every((photo) => photo.libraryId === libraryId && !photo.offline)).toBe(true);
+    for (const photo of listed) ids[photo.filename] = photo.id;
+    await waitForTerminal(server.url, Object.values(ids));
+    // read where they are: no original in the data folder
+    const stored = fs.existsSync(path.join(server.dataDir, 'originals')) ? fs.readdirSync(path.join(server.dataDir, 'originals'), { recursive: true, withFileTypes: true }) : [];
+    expect(stored.filter((entry) => entry.isFile())).toEqual([]);
+    const original = await authFetch(`${server.url}/api/photos/${ids['rocks.jpg']}/original`);
+    expect(Buffer.from(await original.arrayBuffer()).equals(fs.readFileSync(path.join(folder, 'trip', 'rocks.jpg')))).toBe(true);
+    const problems = (await api(`/api/libraries/${libraryId}/files?problems=true`)).body;
+    expect(problems.items).toEqual([expect.objectContaining({ path: path.join(folder, 'misc', 'broken.jpg'), photoId: null, error: expect.stringMatching(/not a supported image \(detected text/) })]);
+    // the user's marks, an album and a person's name, which the changes below must keep
+    expect((await api(`/api/photos/${ids['rocks.jpg']}`, { method: 'PATCH', json: { favorite: true, rating: 4 } })).status).toBe(200);
+    ids.album = (await api('/api/albums', { method: 'POST', json: { name: 'Kept', photoIds: [ids['rocks.jpg'], ids['portrait.jpg']] } })).body.id;
+    const face = (await api(`/api/photos/${ids['portrait.jpg']}/faces`)).body.items[0];
+    expect(face).toBeDefined();
+    ids.person = (await api(`/api/faces/${face.id}/assign`, { method: 'POST', json: { name: 'Ada' } })).body.personId;
+  }, 180_000);
+
+  it('sees a new file within seconds of it being written (the watcher), and a copy of a photo as that photo', async () => {
+    const inbox = path.join(root, 'Inbox');
+    fs.mkdirSync(inbox);
+    const created = await api('/api/libraries', { method: 'POST', json: { name: 'Inbox', paths: [inbox] } });
+    expect(created.body.watch).toBe('auto');
+    await until('the empty first scan', async () => (await api(`/api/libraries/${created.body.id}`)).body.lastScanAt);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the watcher set up
+    const started = Date.now();
+    fs.mkdirSync(path.join(inbox, 'phone'));
+    fs.copyFileSync(path.join(assets, 'formats/heic/IMG_2682.heic'), path.join(inbox, 'phone', 'IMG_2682.heic'));
+    const fresh = await until('the new file', async () => byName('IMG_2682.heic'), 20_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(fresh.libraryId).toBe(created.body.id);
+    // the same bytes as a photo of the other library: that photo, one more file of it
+    fs.copyFileSync(path.join(folder, 'misc', 'plot.png'), path.join(inbox, 'plot-copy.png'));
+    await until('the copy seen', async () => (await api(`/api/libraries/${created.body.id}`)).body.counts.files === 2, 20_000);
+    expect((await photosOf()).filter((photo) => photo.filename.startsWith('plot'))).toEqual([expect.objectContaining({ id: ids['plot.png'] })]);
+    expect((await api(`/api/libraries/${created.body.id}`, { method: 'DELETE' })).body.removedPhotos).toBe(1);
+    expect(fs.existsSync(path.join(inbox, 'phone', 'IMG_2682.heic'))).toBe(true);
+  }, 60_000);
+
+  it('follows an edit: new bytes, the same photo (album, favourite, rating kept), analysed again', async () => {
+    const file = path.join(folder, 'trip', 'rocks.jpg');
+    const before = (await api(`/api/photos/${ids['rocks.jpg']}`)).body;
+    fs.writeFileSync(file, await sharp(fs.readFileSync(file)).jpeg({ quality: 60 }).toBuffer());
+    // a scan right away leaves a file still being written for later, and asks for another once it has settled
+    expect((await scan()).settling).toBe(1);
+    await until('the edit read', async () => (await library()).scan.changed === 1);
+    await until('the edited photo analysed', async () => {
+      const photo = (await api(`/api/photos/${ids['rocks.jpg']}`)).body;
+      return photo.sha256 !== before.sha256 && ['completed', 'partial'].includes(photo.state) && photo;
+    });
+    const after = (await api(`/api/photos/${ids['rocks.jpg']}`)).body;
+    expect(after).toMatchObject({ id: ids['rocks.jpg'], favorite: true, rating: 4, sizeBytes: fs.statSync(file).size });
+    const album = (await api(`/api/albums/${ids.album}`)).body.photos.items.map((photo: { id: string }) => photo.id);
+    expect(album).toContain(ids['rocks.jpg']);
+  }, 120_000);
+
+  it('follows a rename into another folder: the same photo, its person named', async () => {
+    fs.mkdirSync(path.join(folder, 'people'));
+    fs.renameSync(path.join(folder, 'trip', 'portrait.jpg'), path.join(folder, 'people', 'ada.jpg'));
+    const scanned = await scan();
+    expect(scanned).toMatchObject({ moved: 1, gone: 0, new: 0 });
+    const photo = (await api(`/api/photos/${ids['portrait.jpg']}`)).body;
+    expect(photo.offline).toBe(false);
+    const original = await authFetch(`${server.url}/api/photos/${ids['portrait.jpg']}/original`);
+    expect(original.status).toBe(200);
+    expect((await api(`/api/people/${ids.person}`)).body.name).toBe('Ada');
+  }, 60_000);
+
+  it('reads a sidecar another tool wrote', async () => {
+    const sidecar = path.join(folder, 'misc', 'plot.png.xmp');
+    await exiftool.write(sidecar, { Description: 'Density plot from the lab', Subject: ['lab', 'charts'] }, { writeArgs: ['-overwrite_original'] });
+    const scanned = await scan();
+    expect(scanned.changed).toBe(1);
+    const photo = await until('the sidecar read', async () => {
+      const found = (await api(`/api/photos/${ids['plot.png']}`)).body;
+      return found.metadata?.description === 'Density plot from the lab' && ['completed', 'partial'].includes(found.state) && found;
+    });
+    expect(photo.metadata.keywords).toEqual(expect.arrayContaining(['lab', 'charts']));
+  }, 60_000);
+
+  it('marks a deleted file’s photo offline (kept, searchable), and trashes it after the grace period', async () => {
+    fs.rmSync(path.join(folder, 'misc', 'denali.webp'));
+    const scanned = await scan();
+    expect(scanned.gone).toBe(1);
+    const photo = (await api(`/api/photos/${ids['denali.webp']}`)).body;
+    expect(photo.offline).toBe(true);
+    expect(photo.deletedAt).toBeNull();
+    expect((await api('/api/search?q=denali')).body.items.map((item: { photo: { id: string } }) => item.photo.id)).toContain(ids['denali.webp']);
+    const original = await api(`/api/photos/${ids['denali.webp']}/original`);
+    expect(original.status).toBe(404);
+    expect(original.body.message).toMatch(/not in its folder/);
+    expect(await expireOfflinePhotos(server.lib, 7, new Date(Date.now() + 6 * 86_400_000))).toBe(0);
+    expect(await expireOfflinePhotos(server.lib, 7, new Date(Date.now() + 8 * 86_400_000))).toBe(1);
+    expect((await api(`/api/photos/${ids['denali.webp']}`)).body.deletedAt).not.toBeNull();
+  }, 60_000);
+
+  it('keeps the photos of a folder taken away (offline) and brings them back, nothing redone', async () => {
+    const attempts = await stepAttempts();
+    const away = `${folder}.away`;
+    fs.renameSync(folder, away);
+    const gone = await scan();
+    expect(gone.missingRoots).toEqual([folder]);
+    expect((await library()).counts.offline).toBe(3); // denali.webp is in the trash
+    expect((await photosOf()).filter((photo) => photo.libraryId === libraryId).every((photo) => photo.offline)).toBe(true);
+    fs.renameSync(away, folder);
+    const back = await scan();
+    expect(back).toMatchObject({ new: 0, changed: 0, returned: 3, failed: 1 });
+    expect((await library()).counts.offline).toBe(0);
+    expect(await stepAttempts()).toBe(attempts);
+    expect((await api(`/api/people/${ids.person}`)).body.name).toBe('Ada');
+  }, 60_000);
+
+  it('an unchanged rescan reads no file and runs no step', async () => {
+    const attempts = await stepAttempts();
+    const scanned = await scan();
+    expect(scanned).toMatchObject({ read: 0, new: 0, changed: 0, gone: 0, moved: 0 });
+    expect(await stepAttempts()).toBe(attempts);
+  }, 30_000);
+
+  it('removing the library removes its photos from Shoebox and leaves every file where it was', async () => {
+    const files = fs.readdirSync(folder, { recursive: true }).sort();
+    const removed = await api(`/api/libraries/${libraryId}`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    expect(removed.body.removedPhotos).toBeGreaterThanOrEqual(4);
+    expect(fs.readdirSync(folder, { recursive: true }).sort()).toEqual(files);
+    expect((await api(`/api/libraries/${libraryId}`)).status).toBe(404);
+  }, 60_000);
+});
