@@ -37,6 +37,7 @@ CREATE TABLE "library_roots" (
 --> statement-breakpoint
 ALTER TABLE "photos" ADD COLUMN "library_id" uuid;--> statement-breakpoint
 ALTER TABLE "photos" ADD COLUMN "offline_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "photos" ADD COLUMN "written_back_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "libraries" ADD CONSTRAINT "libraries_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "library_files" ADD CONSTRAINT "library_files_library_id_libraries_id_fk" FOREIGN KEY ("library_id") REFERENCES "public"."libraries"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "library_files" ADD CONSTRAINT "library_files_photo_id_photos_id_fk" FOREIGN KEY ("photo_id") REFERENCES "public"."photos"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint

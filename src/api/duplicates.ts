@@ -68,7 +68,17 @@ export function duplicateRoutes(app: FastifyInstance, context: LibraryContext): 
         'Favourite, rating, keywords, tags, albums and description of the trashed copies are merged into the kept photos first. Kept photos are not grouped with each other again.',
       params: idParams,
       body: z.object({ keep: z.array(z.uuid({ message: 'keep holds photo ids' })).min(1, 'keep at least one photo').max(1000) }),
-      response: { 200: z.object({ kept: z.array(z.string()), trashed: z.array(z.string()) }), 400: errorBody, 404: errorBody, 409: errorBody },
+      response: {
+        200: z.object({
+          kept: z.array(z.string()),
+          trashed: z.array(z.string()),
+          filesKept: z.array(z.string()).describe('trashed copies in a library in place: hidden in Shoebox, their files stay in their folders'),
+          notice: z.string().nullable().describe('what happened to copies in a library in place, in words; null when there were none'),
+        }),
+        400: errorBody,
+        404: errorBody,
+        409: errorBody,
+      },
     },
     handler: async (request) => resolveDuplicateGroup(request.lib, request.params.id, request.body.keep),
   });

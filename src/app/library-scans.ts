@@ -10,6 +10,7 @@ import { rows } from '../db/connection.js';
 import type { WatchMode } from '../db/schema.js';
 import { expireOfflinePhotos } from '../library/in-place/offline.js';
 import { scanLibrary } from '../library/in-place/scan.js';
+import { writeDueSidecars } from '../library/in-place/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
 import type { LibraryContext } from '../library/library.js';
 import { LocalQueue } from '../pipeline/queue.js';
@@ -175,6 +176,15 @@ export function libraryTasks(context: LibraryContext): PeriodicTask[] {
   if (settings.libraryScanHours > 0) {
     tasks.push({ name: 'library-scans', everyMs: Math.round(settings.libraryScanHours * 3_600_000), run: async () => void (await queueLibraryScans(context, 'all')) });
   }
+  // sidecars of write-back libraries: soon after a change (a no-op query when none is due)
+  tasks.push({
+    name: 'library-write-back',
+    everyMs: 2000,
+    run: async () => {
+      const written = await writeDueSidecars(context);
+      if (written > 0) logger.debug({ sidecars: written }, 'sidecars written back');
+    },
+  });
   if (settings.libraryOfflineDays > 0) {
     tasks.push({
       name: 'library-offline',

@@ -4,6 +4,7 @@ import { STEP_NAMES } from '../pipeline/state.js';
 import { version } from '../version.js';
 import { runLogin, runUsersAdd, runUsersDisable, runUsersList, runUsersResetPassword } from './accounts.js';
 import { runAlbums } from './albums.js';
+import { runLibrariesAdd, runLibrariesList, runLibrariesRemove, runLibrariesScan } from './libraries.js';
 import { runAlbumsRegenerate } from './auto-albums.js';
 import { runCatalogueExport, runGenerate, runProductShots } from './create.js';
 import { runDuplicates } from './duplicates.js';
@@ -179,6 +180,41 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
     .action(async (flags) => runAlbumsRegenerate(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  const libraries = program
+    .command('libraries')
+    .description('libraries in place: folders indexed where they are (never copied), watched and kept in sync');
+  libraries
+    .command('list', { isDefault: true })
+    .description('the libraries in place, their folders, counts and last scan')
+    .option('--json', 'print one JSON object')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (flags) => runLibrariesList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+  libraries
+    .command('add <folder>')
+    .description('index a folder where it is (it must lie inside SHOEBOX_LIBRARY_ROOTS or a root an admin allowed), and follow its first scan')
+    .option('--name <name>', 'the library’s name (default: the folder’s)')
+    .option('--exclude <glob...>', 'files and folders to leave out, e.g. "**/@eaDir/**"')
+    .option('--write-back', 'write ratings, favourites, keywords and people to XMP sidecars beside the files')
+    .addOption(new Option('--watch <mode>', 'follow changes by file-system events, polling (network shares) or not at all').choices(['auto', 'poll', 'off']))
+    .option('--json', 'print one JSON object')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (folder: string, flags) => runLibrariesAdd(folder, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+  libraries
+    .command('scan <id>')
+    .description('scan a library now (only new and changed files are read) and show its counts')
+    .option('--json', 'print one JSON object')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (id: string, flags) => runLibrariesScan(id, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+  libraries
+    .command('remove <id>')
+    .description('remove a library from Shoebox: its photos go, its files stay where they are')
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
+    .action(async (id: string, flags) => runLibrariesRemove(id, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('duplicates')

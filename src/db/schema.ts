@@ -144,6 +144,8 @@ export const photos = pgTable(
     libraryId: uuid('library_id'),
     /** Its file is gone from its library in place (deleted, or the disk away) since then: kept, shown greyed. */
     offlineAt: timestamp('offline_at', { withTimezone: true }),
+    /** What the user marked on it was last written to its sidecar (write-back, library/in-place/write-back.ts); null: due. */
+    writtenBackAt: timestamp('written_back_at', { withTimezone: true }),
     /** In the trash since then (restorable until the trash is emptied); null for a live photo. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -7,6 +7,7 @@ import { UserError } from './errors.js';
 import type { Library } from './library.js';
 import { recogniseLikeThese } from './people-clustering.js';
 import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../search/documents.js';
+import { writeBackDue, writeBackDueForPeople } from './in-place/write-back.js';
 
 export interface PersonSummary {
   id: string;
@@ -122,6 +123,7 @@ export async function updatePerson(
   if (changes.coverFaceId !== undefined) set.coverFaceId = changes.coverFaceId;
   await lib.db.update(people).set(set).where(eq(people.id, id));
   if (set.name !== undefined) await refreshSearchDocumentsOfPeople(lib.db, [id]);
+  if (set.name !== undefined) await writeBackDueForPeople(lib.db, [id]);
   return (await getPerson(lib, id))!;
 }
 
@@ -146,6 +148,7 @@ export async function mergePeople(lib: Library, targetId: string, sourceIds: str
     await tx.delete(people).where(inArray(people.id, sources));
   });
   await refreshSearchDocumentsOfPeople(lib.db, [targetId]);
+  await writeBackDueForPeople(lib.db, [targetId]);
   return (await getPerson(lib, targetId))!;
 }
 
@@ -180,6 +183,7 @@ export async function assignFace(lib: Library, faceId: string, target: { personI
   // Faces in other photos that nobody has placed and that look like this one are this person too.
   const recognised = await recogniseLikeThese(lib.db, lib.ownerId, [faceId], lib.ml.peopleParams());
   await refreshSearchDocuments(lib.db, [face.photoId, ...recognised]);
+  await writeBackDue(lib.db, [face.photoId, ...recognised]);
   return { faceId, personId };
 }
 
@@ -195,6 +199,7 @@ export async function unassignFace(lib: Library, faceId: string) {
     await dropEmptyPeople(lib.db, lib.ownerId);
   }
   await refreshSearchDocuments(lib.db, [face.photoId]);
+  await writeBackDue(lib.db, [face.photoId]);
   return { faceId, personId: null };
 }
 
@@ -212,6 +217,7 @@ export async function rejectFace(lib: Library, faceId: string, personId?: string
     await lib.db.update(faces).set({ personId: null, assignedBy: null, regionName: null }).where(eq(faces.id, faceId));
     await dropEmptyPeople(lib.db, lib.ownerId);
     await refreshSearchDocuments(lib.db, [face.photoId]);
+    await writeBackDue(lib.db, [face.photoId]);
   }
   return { faceId, personId: null, rejected };
 }
@@ -234,6 +240,10 @@ export async function deletePerson(lib: Library, id: string): Promise<void> {
   await lib.db.update(faces).set({ personId: null, assignedBy: 'user', regionName: null }).where(eq(faces.personId, id));
   await lib.db.delete(people).where(eq(people.id, id));
   await refreshSearchDocuments(
+    lib.db,
+    affected.map((row) => row.photoId),
+  );
+  await writeBackDue(
     lib.db,
     affected.map((row) => row.photoId),
   );

@@ -45,7 +45,8 @@ export const MAX_SIDECAR_BYTES = 4 * 1024 * 1024;
 
 let instance: ExifTool | null = null;
 
-function reader(): ExifTool {
+/** The process's ExifTool (reads here; write-back writes sidecars through it too: library/in-place/write-back.ts). */
+export function reader(): ExifTool {
   if (instance === null || instance.ended) {
     const processFactory = watchedExiftoolFactory(process.env);
     instance = new ExifTool({

@@ -29,7 +29,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { uuidArray } from '../../db/arrays.js';
+import { uuidArray, textArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { parseVector } from '../../db/vector-values.js';
 import { CaptionError, createTextChatClient, type CaptionErrorCode } from '../../ml/captions/index.js';
@@ -588,10 +588,6 @@ function realArray(values: Float32Array): SQL {
 }
 
 /** A text[] parameter (drizzle spreads a JS array into a list of parameters, so it goes as one JSON value). */
-function textArray(values: readonly string[]): SQL {
-  return sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))::text[]`;
-}
-
 function metaKey(ownerId: string): string {
   return `auto_albums:${ownerId}`;
 }

@@ -136,9 +136,14 @@ export async function dismissDuplicateGroup(lib: Library, id: string): Promise<{
  * Keeps some photos of a duplicate group and moves the others to the trash. What the user gave the copies is
  * merged into each kept photo first: favourite (any), rating (highest), keywords and tags (all), albums (all),
  * description (the kept photo's own, else the first copy's). Kept photos are remembered as not duplicates of
- * each other (the user chose to keep them all).
+ * each other (the user chose to keep them all). A copy in a library in place is only hidden in Shoebox (trashed,
+ * then gone from Shoebox when the trash is emptied): its file stays in its folder, and the answer says so.
  */
-export async function resolveDuplicateGroup(lib: Library, id: string, keep: readonly string[]): Promise<{ kept: string[]; trashed: string[] }> {
+export async function resolveDuplicateGroup(
+  lib: Library,
+  id: string,
+  keep: readonly string[],
+): Promise<{ kept: string[]; trashed: string[]; filesKept: string[]; notice: string | null }> {
   const group = await requireGroup(lib, id);
   if (group.kind !== 'duplicate') {
     throw new UserError(409, 'a burst holds different frames, not copies: it is not resolved by deleting (dismiss it to unstack it)');
@@ -154,7 +159,12 @@ export async function resolveDuplicateGroup(lib: Library, id: string, keep: read
   await leaveGroups(lib.db, memberIds);
   if (trashed.length) await trashPhotos(lib, trashed);
   await refreshSearchDocuments(lib.db, kept);
-  return { kept, trashed };
+  const inPlace = group.members.filter((m) => trashed.includes(m.photo.id) && m.photo.libraryId !== null).map((m) => m.photo.id);
+  const notice =
+    inPlace.length === 0
+      ? null
+      : `${inPlace.length === 1 ? 'one copy is' : `${inPlace.length} copies are`} in a library in place: hidden in Shoebox, the file${inPlace.length === 1 ? ' stays' : 's stay'} in ${inPlace.length === 1 ? 'its folder' : 'their folders'} (Shoebox never deletes them)`;
+  return { kept, trashed, filesKept: inPlace, notice };
 }
 
 async function mergeInto(db: Db, kept: readonly string[], copies: readonly string[]): Promise<void> {

@@ -1,0 +1,194 @@
+// Write-back, opt-in per library in place: what the user marked in Shoebox — rating, favourite (as the XMP label
+// "Favorite"), the keywords and description, people's names with their face regions (MWG regions, which digiKam
+// and Lightroom read) — goes to the XMP sidecar beside the file (`name.ext.xmp`), never into the file itself.
+// ExifTool edits the sidecar in place: what other tools wrote there stays; keywords and regions are merged.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { textArray, uuidArray } from '../../db/arrays.js';
+import { rows, type Db } from '../../db/connection.js';
+import { reader } from '../../media/metadata.js';
+import { regionPersonName } from '../../media/face-regions.js';
+import type { LibraryContext } from '../library.js';
+
+/** The label other tools show for a favourite (digiKam and Lightroom read xmp:Label). */
+export const FAVORITE_LABEL = 'Favorite';
+
+/** Marks photos as due for write-back (a no-op for photos that are not in a library in place). */
+export async function writeBackDue(db: Db, photoIds: readonly string[]): Promise<void> {
+  if (photoIds.length === 0) return;
+  await db.execute(sql`update photos set written_back_at = null where id = any(${uuidArray([...new Set(photoIds)])}) and library_id is not null`);
+}
+
+/** The photos whose faces are these people's are due (a rename, a merge, a deletion). */
+export async function writeBackDueForPeople(db: Db, personIds: readonly string[]): Promise<void> {
+  if (personIds.length === 0) return;
+  await db.execute(
+    sql`update photos set written_back_at = null where library_id is not null
+          and id in (select photo_id from faces where person_id = any(${uuidArray([...personIds])}))`,
+  );
+}
+
+interface DuePhoto {
+  id: string;
+  library_id: string;
+  storage_key: string;
+  rating: number | null;
+  rating_by_user: boolean;
+  favorite: boolean;
+  keywords: string[];
+  description: string | null;
+  width: number | null;
+  height: number | null;
+  updated_at: string;
+  written_back_at: string | null;
+  faces: { name: string; x: number; y: number; width: number; height: number }[];
+}
+
+/** `name.ext.xmp` beside the file: the one that exists (either case), else a new one (from `name.xmp` when there is one). */
+async function sidecarFor(file: string): Promise<{ path: string; exists: boolean; copyFrom: string | null }> {
+  const dir = path.dirname(file);
+  const names = new Set(await fs.readdir(dir).catch(() => [] as string[]));
+  const base = path.basename(file);
+  for (const name of [`${base}.xmp`, `${base}.XMP`]) if (names.has(name)) return { path: path.join(dir, name), exists: true, copyFrom: null };
+  const stem = base.slice(0, base.length - path.extname(base).length);
+  const lightroom = [`${stem}.xmp`, `${stem}.XMP`].find((name) => names.has(name));
+  return { path: path.join(dir, `${base}.xmp`), exists: false, copyFrom: lightroom ? path.join(dir, lightroom) : null };
+}
+
+type Region = { Area?: { X?: number; Y?: number; W?: number; H?: number; Unit?: string }; Name?: string; Type?: string };
+
+/** The tags to write: ours, merged with what the sidecar holds (keywords added to, regions of other names kept). */
+export function sidecarTags(
+  photo: DuePhoto,
+  existing: { Subject?: unknown; RegionInfo?: { RegionList?: Region[] } },
+  /** Names (lower case) of the owner's people: regions with those names are Shoebox's to keep or drop. */
+  people: ReadonlySet<string>,
+): Record<string, unknown> {
+  const names = [...new Set(photo.faces.map((face) => face.name))];
+  const subject = Array.isArray(existing.Subject) ? existing.Subject.map(String) : typeof existing.Subject === 'string' ? [existing.Subject] : [];
+  const ours = new Set(names.map((name) => name.toLowerCase()));
+  const regions = existing.RegionInfo?.RegionList ?? [];
+  // Shoebox's regions: those naming one of the owner's people, or lying on a face Shoebox knows (a person since
+  // renamed); the others are another tool's and stay
+  const isOurs = (region: Region) => {
+    const name = regionPersonName(region.Name)?.toLowerCase();
+    return region.Type === 'Face' && Boolean(name) && (ours.has(name!) || people.has(name!) || photo.faces.some((face) => overlaps(region, face, photo)));
+  };
+  const kept = regions.filter((region) => !isOurs(region));
+  const dropped = new Set(regions.filter(isOurs).map((region) => regionPersonName(region.Name)!.toLowerCase()));
+  // a person no longer on the photo (or renamed) leaves its keyword too; other tools' keywords stay
+  const stale = (word: string) => (people.has(word.toLowerCase()) || dropped.has(word.toLowerCase())) && !ours.has(word.toLowerCase());
+  const keywords = [...new Set([...subject.filter((word) => !stale(word)), ...photo.keywords.filter((word) => !stale(word)), ...names])];
+  const tags: Record<string, unknown> = {
+    'XMP-xmp:Rating': photo.rating ?? null,
+    'XMP-xmp:Label': photo.favorite ? FAVORITE_LABEL : null,
+    'XMP-dc:Subject': keywords,
+    'XMP-dc:Description': photo.description,
+  };
+  if ((photo.faces.length > 0 || kept.length < regions.length) && photo.width && photo.height) {
+    // areas on the upright image, centre and size as fractions; applied to the upright size (face-regions.ts)
+    tags['XMP-mwg-rs:RegionInfo'] = {
+      AppliedToDimensions: { W: photo.width, H: photo.height, Unit: 'pixel' },
+      RegionList: [
+        ...kept,
+        ...photo.faces.map((face) => ({
+          Area: {
+            X: round((face.x + face.width / 2) / photo.width!),
+            Y: round((face.y + face.height / 2) / photo.height!),
+            W: round(face.width / photo.width!),
+            H: round(face.height / photo.height!),
+            Unit: 'normalized',
+          },
+          Name: face.name,
+          Type: 'Face',
+        })),
+      ],
+    };
+  }
+  // only what Shoebox knows: a field it has nothing for is left as the sidecar has it
+  if (photo.rating === null || (!photo.rating_by_user && photo.rating === 0)) delete tags['XMP-xmp:Rating'];
+  if (!photo.favorite) delete tags['XMP-xmp:Label'];
+  if (photo.description === null) delete tags['XMP-dc:Description'];
+  return tags;
+}
+
+/** Whether a region (normalised centre and size) covers most of a face (pixels on the upright image). */
+function overlaps(region: Region, face: DuePhoto['faces'][number], photo: DuePhoto): boolean {
+  const area = region.Area;
+  if (!area || area.X === undefined || area.Y === undefined || !area.W || !area.H || !photo.width || !photo.height) return false;
+  const a = { x0: area.X - area.W / 2, y0: area.Y - area.H / 2, x1: area.X + area.W / 2, y1: area.Y + area.H / 2 };
+  const b = { x0: face.x / photo.width, y0: face.y / photo.height, x1: (face.x + face.width) / photo.width, y1: (face.y + face.height) / photo.height };
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  if (w <= 0 || h <= 0) return false;
+  const union = (a.x1 - a.x0) * (a.y1 - a.y0) + (b.x1 - b.x0) * (b.y1 - b.y0) - w * h;
+  return (w * h) / union > 0.5;
+}
+
+const round = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 1e6) / 1e6;
+
+/** Whether the user marked anything a sidecar should carry; a photo with nothing gets no new sidecar. */
+function hasMarks(photo: DuePhoto): boolean {
+  return photo.rating_by_user || photo.favorite || photo.faces.length > 0;
+}
+
+/**
+ * Writes the sidecars that are due, in write-back libraries: photos analysed (their metadata read first), present,
+ * changed since their last write. Returns how many sidecars were written.
+ */
+export async function writeDueSidecars(context: LibraryContext, limit = 100): Promise<number> {
+  const due = await rows<DuePhoto>(
+    context.db,
+    sql`select p.id, p.library_id, p.storage_key, p.rating, p.rating_by_user, p.favorite, p.keywords, p.description, p.width, p.height,
+               p.updated_at::text as updated_at, p.written_back_at::text as written_back_at,
+               coalesce((select json_agg(json_build_object('name', pe.name, 'x', f.x, 'y', f.y, 'width', f.width, 'height', f.height) order by f.id)
+                         from faces f join people pe on pe.id = f.person_id where f.photo_id = p.id and pe.name is not null), '[]') as faces
+        from photos p join libraries l on l.id = p.library_id
+        where l.write_back and p.offline_at is null and p.deleted_at is null and p.state in ('completed', 'partial', 'failed')
+          and (p.written_back_at is null or p.updated_at > p.written_back_at)
+        order by p.updated_at limit ${limit}`,
+  );
+  let written = 0;
+  for (const photo of due) {
+    const sidecar = await sidecarFor(photo.storage_key);
+    if (sidecar.exists || hasMarks(photo)) {
+      try {
+        await writeSidecar(context.db, photo, sidecar);
+        await noteSidecar(context.db, photo, sidecar.path);
+        written++;
+      } catch (error) {
+        context.logger.warn({ photoId: photo.id, err: error }, 'sidecar not written back');
+      }
+    }
+    // done until the next change (a failure too: it is tried again when the photo changes)
+    await context.db.execute(sql`update photos set written_back_at = ${photo.updated_at}::timestamptz where id = ${photo.id}::uuid and written_back_at is not distinct from ${photo.written_back_at}::timestamptz`);
+  }
+  return written;
+}
+
+async function writeSidecar(db: Db, photo: DuePhoto, sidecar: { path: string; exists: boolean; copyFrom: string | null }): Promise<void> {
+  const tool = reader();
+  if (!sidecar.exists && sidecar.copyFrom) await fs.copyFile(sidecar.copyFrom, sidecar.path); // keep what Lightroom wrote
+  const existing = sidecar.exists || sidecar.copyFrom ? ((await tool.read(sidecar.path)) as { Subject?: unknown; RegionInfo?: { RegionList?: Region[] } }) : {};
+  const mentioned = [
+    ...(existing.RegionInfo?.RegionList ?? []).map((region) => regionPersonName(region.Name)),
+    ...(Array.isArray(existing.Subject) ? existing.Subject.map(String) : []),
+  ].filter((name): name is string => Boolean(name));
+  const people = await rows<{ name: string }>(
+    db,
+    sql`select lower(pe.name) as name from people pe join photos p on p.owner_id = pe.owner_id
+        where p.id = ${photo.id}::uuid and lower(pe.name) = any(${textArray([...new Set(mentioned.map((name) => name.toLowerCase()))])})`,
+  );
+  await tool.write(sidecar.path, sidecarTags(photo, existing, new Set(people.map((row) => row.name))) as never, { writeArgs: ['-overwrite_original'] });
+}
+
+/** The library's row and the photo follow the new sidecar: a scan does not take Shoebox's own write for another tool's. */
+async function noteSidecar(db: Db, photo: DuePhoto, sidecarPath: string): Promise<void> {
+  const stat = await fs.stat(sidecarPath);
+  await db.execute(
+    sql`update library_files set sidecar_path = ${sidecarPath}, sidecar_size = ${stat.size}, sidecar_mtime_ms = ${stat.mtimeMs}
+        where library_id = ${photo.library_id}::uuid and path = ${photo.storage_key}`,
+  );
+  await db.execute(sql`update photos set sidecar_key = ${sidecarPath} where id = ${photo.id}::uuid`);
+}
