@@ -28,7 +28,7 @@ export interface TestCluster {
  * worker's steps are taken again within a test.
  */
 export async function startTestCluster(
-  options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number; images?: SettingsOverrides['images'] } = {},
+  options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number; images?: SettingsOverrides['images']; server?: SettingsOverrides } = {},
 ): Promise<TestCluster> {
   const redis = await startRedisServer();
   const s3 = await startS3Server();
@@ -44,6 +44,7 @@ export async function startTestCluster(
     stepLeaseSeconds: Number(lease),
     stepRetrySeconds: Number(retry),
     ...(options.images ? { images: options.images } : {}),
+    ...options.server,
     storage: {
       url: storage.SHOEBOX_STORAGE,
       endpoint: s3.endpoint,

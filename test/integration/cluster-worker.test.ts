@@ -8,7 +8,7 @@ import { STEP_NAMES } from '../../src/pipeline/state.js';
 import { IMAGE_SERVER_KEY, openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
-import { assets, authFetch, libraryDatabaseUrl, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, libraryDatabaseUrl, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 /** A 800×600 JPEG of its own (a seeded mosaic, so that no two are duplicates by checksum or by look). */
 async function distinctPhoto(seed: number): Promise<Buffer> {
@@ -203,4 +203,50 @@ describe('generation jobs on separate workers', () => {
     await waitForTerminal(cluster.server.url, finished.photoIds);
     await cluster.stopWorkers();
   }, 240_000);
+});
+
+// Libraries in place in a cluster: the folder mounted at the same path on every machine (here: the same folder), the
+// scan a job that one worker takes, watchers on each worker asking for the same job (run once).
+describe('libraries in place on separate workers', () => {
+  let cluster: TestCluster;
+  let root: string;
+
+  beforeAll(async () => {
+    root = fs.realpathSync(tempDir('shoebox-cluster-library-'));
+    fs.mkdirSync(path.join(root, 'Photos'));
+    for (const [from, to] of [
+      ['formats/jpg/el_torcal_rocks.jpg', 'rocks.jpg'],
+      ['formats/png/density_plot.png', 'plot.png'],
+      ['formats/webp/denali.webp', 'denali.webp'],
+    ]) {
+      fs.copyFileSync(path.join(assets, from!), path.join(root, 'Photos', to!));
+    }
+    cluster = await startTestCluster({ databaseUrl: await libraryDatabaseUrl(tempDir()), server: { libraryRoots: [root], librarySettleMs: 200 } });
+  });
+  afterAll(async () => {
+    await cluster?.dispose();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('scans once per cluster, on a worker, and a watcher there sees a new file', async () => {
+    const env = { SHOEBOX_LIBRARY_ROOTS: root, SHOEBOX_LIBRARY_SETTLE_MS: '200' };
+    await cluster.startWorker([], env);
+    await cluster.startWorker([], env);
+    const base = cluster.server.url;
+    const created = await json(`${base}/api/libraries`, { method: 'POST', json: { name: 'Photos', paths: [path.join(root, 'Photos')] } });
+    expect(created.status).toBe(201);
+    const library = async () => (await json(`${base}/api/libraries/${created.body.id}`)).body;
+    for (const deadline = Date.now() + 60_000; !(await library()).lastScanAt && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    const scanned = await library();
+    // one scan made the three photos (two at once would have met each other's photos as copies)
+    expect(scanned.scan).toMatchObject({ new: 3, duplicates: 0 });
+    const ids = (await rows<{ id: string }>(cluster.server.lib.db, sql`select id from photos where library_id = ${created.body.id}::uuid`)).map((row) => row.id);
+    expect(ids).toHaveLength(3);
+    await waitForTerminal(base, ids);
+    await new Promise((r) => setTimeout(r, 1000)); // the workers' watchers set up
+    fs.copyFileSync(path.join(assets, 'formats/heic/IMG_2682.heic'), path.join(root, 'Photos', 'IMG_2682.heic'));
+    for (const deadline = Date.now() + 30_000; (await library()).counts.photos < 4 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    expect((await library()).counts.photos).toBe(4);
+    await cluster.stopWorkers();
+  }, 180_000);
 });
