@@ -25,6 +25,7 @@ const pages = {
   sharing: () => import('./pages/Sharing.js'),
   create: () => import('./pages/Create.js'),
   catalogue: () => import('./pages/Catalogue.js'),
+  libraries: () => import('./pages/Libraries.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -40,6 +41,7 @@ const PartnerPage = lazy(() => pages.sharing().then((m) => ({ default: m.Partner
 const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.FavoritesPage })));
 const CreatePage = lazy(() => pages.create().then((m) => ({ default: m.CreatePage })));
 const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.CataloguePage })));
+const LibrariesPage = lazy(() => pages.libraries().then((m) => ({ default: m.LibrariesPage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
 function usePrefetchPages(): void {
@@ -118,6 +120,7 @@ function pageFor(pathname: string) {
   if (pathname === '/sharing') return <SharingPage />;
   if (pathname === '/create') return <CreatePage />;
   if (pathname === '/catalogue') return <CataloguePage />;
+  if (pathname === '/settings/libraries') return <LibrariesPage />;
   const partner = matchPath('/partners/:id', pathname);
   if (partner) return <PartnerPage key={partner.id} id={partner.id!} />;
   return <NotFound />;

@@ -27,6 +27,10 @@ export interface PhotoSummary {
   hasGps: boolean;
   /** The thumbnail and preview exist: the photo shows, while `state` says whether its analysis goes on. */
   hasThumbnail: boolean;
+  /** The library in place its file is in; null for an uploaded or imported photo. */
+  libraryId?: string | null;
+  /** Its file is gone from its library in place (kept, shown greyed). */
+  offline?: boolean;
   createdAt: string;
 }
 

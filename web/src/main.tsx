@@ -6,6 +6,7 @@ import { SignInPage } from './pages/SignIn.js';
 import { library } from './store/library.js';
 import './styles.css';
 import './styles/account.css';
+import './styles/libraries.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -20,6 +20,8 @@ export interface TilePhoto {
   make?: string | null;
   model?: string | null;
   favorite?: boolean;
+  /** Its file is gone from its library in place: shown greyed. */
+  offline?: boolean;
 }
 
 export interface PhotoTileProps {
@@ -71,7 +73,8 @@ function sameTile(a: TilePhoto, b: TilePhoto): boolean {
     a.make === b.make &&
     a.model === b.model &&
     a.colour === b.colour &&
-    a.favorite === b.favorite
+    a.favorite === b.favorite &&
+    a.offline === b.offline
   );
 }
 
@@ -95,7 +98,15 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
   const src = photoUrls.thumbnail(photo.id) + (errorAt ? `?state=${encodeURIComponent(attempt)}` : '');
   const date = formatShortDate(photo.takenAt ?? null);
   const camera = formatCamera(photo.make ?? null, photo.model ?? null);
-  const tooltip = [photo.filename, date, camera, working || failed || state === 'partial' ? photoStateLabel(state) : null].filter(Boolean).join(' · ');
+  const tooltip = [
+    photo.filename,
+    date,
+    camera,
+    working || failed || state === 'partial' ? photoStateLabel(state) : null,
+    photo.offline ? 'offline: its file is not in its folder' : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 
   const { consumeClick, ...pressHandlers } = useLongPress(onSelect ? () => onSelect(photo, false) : null);
 
@@ -116,10 +127,11 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
     <div className={`tile-cell${selected ? ' tile-selected' : ''}${selecting ? ' tile-selecting' : ''}`} {...pressHandlers}>
       <Link
         to={href ?? photoUrls.page(photo.id)}
-        className={`tile${loaded && showImage ? ' tile-loaded' : ''}`}
+        className={`tile${loaded && showImage ? ' tile-loaded' : ''}${photo.offline ? ' tile-offline' : ''}`}
         data-testid="photo-tile"
         data-photo-id={photo.id}
         data-state={state}
+        data-offline={photo.offline ? 'true' : undefined}
         data-selected={onSelect ? String(selected) : undefined}
         title={tooltip}
         onClick={onClick}

@@ -4,6 +4,7 @@ import { accountApi, type ApiKeyInfo, type Me, type SessionInfo } from '../clien
 import { UsersAdmin } from '../components/account/UsersAdmin.js';
 import { SingleSignOnAdmin } from '../components/account/SingleSignOnAdmin.js';
 import { formatBytes } from '../lib/format.js';
+import { Link } from '../lib/router.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 
@@ -33,6 +34,12 @@ export function AccountPage() {
         >
           Sign out
         </button>
+      </section>
+      <section className="panel account-section" aria-labelledby="settings-title">
+        <h2 id="settings-title">Settings</h2>
+        <Link to="/settings/libraries" className="button">
+          Libraries in place
+        </Link>
       </section>
       <PasswordForm />
       <Sessions />

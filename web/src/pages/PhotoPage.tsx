@@ -327,6 +327,13 @@ function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
             {actionError}
           </p>
         ) : null}
+        {photo.offline ? (
+          <p className="banner" data-testid="photo-offline">
+            Offline: its file is not in its folder any more (deleted, moved away, or the disk is not there). Shoebox keeps it; it
+            comes back by itself with its file, and goes to the trash after the library's grace period.{' '}
+            <Link to="/settings/libraries">Libraries</Link>
+          </p>
+        ) : null}
 
         {photo.provenance ? (
           <section className="info-section" aria-labelledby="provenance-title" data-testid="provenance">
