@@ -81,7 +81,7 @@ async function createPhoto(lib: Library, file: ReadFile): Promise<PhotoOfFile> {
     if (!winner) throw new Error(`photo with sha256 ${file.sha256} vanished while its file was indexed`);
     return { photoId: winner.id, outcome: 'linked' };
   }
-  await refreshSearchDocuments(lib.db, [inserted.id]); // findable by its file name from the start
+  // findable by its file name from the start: the scan indexes its new photos in batches (scan.ts)
   return { photoId: inserted.id, outcome: 'new' };
 }
 

@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import { libraries, libraryFiles, type ScanProgress } from '../../db/schema.js';
 import { detectImageType } from '../../media/detect.js';
+import { refreshSearchDocuments } from '../../search/documents.js';
 import { forEachLimit } from '../../concurrency.js';
 import type { Library, LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
@@ -63,14 +64,30 @@ function sameSidecar(file: Listed, known: KnownFile): boolean {
   return known.sidecar_path === sidecar.path && known.sidecar_size === sidecar.size && known.sidecar_mtime_ms === sidecar.mtimeMs;
 }
 
+/** Files up to this size are hashed whole off the main thread (WebCrypto); larger ones are streamed. */
+const WHOLE_HASH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The file's SHA-256. A photo is read whole and hashed by WebCrypto on libuv's threads: the main thread (which
+ * also runs the embedded database) stays free, and reading and hashing of two files overlap.
+ */
+async function sha256Of(file: string): Promise<string> {
+  const { size } = await fs.stat(file);
+  if (size <= WHOLE_HASH_BYTES) {
+    const digest = await crypto.subtle.digest('SHA-256', await fs.readFile(file));
+    return Buffer.from(digest).toString('hex');
+  }
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 /** The file's SHA-256 and what it is, read once; null type when it is not a photo Shoebox reads (with why). */
 async function readFile(file: string): Promise<{ sha256: string; mime: string } | { error: string }> {
   try {
     const detected = await detectImageType(file);
     if (!detected.supported) return { error: `not a supported image (detected ${detected.mime}: ${detected.description})` };
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-    return { sha256: hash.digest('hex'), mime: detected.mime };
+    return { sha256: await sha256Of(file), mime: detected.mime };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { error: code === 'EACCES' || code === 'EPERM' ? 'not readable by this server (permission denied)' : `not readable: ${code ?? (error as Error).message}` };
@@ -198,6 +215,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
     readingStarted = Date.now();
     await save(true);
     const otherFiles = await filesPerPhoto(lib, libraryId);
+    const newPhotos: string[] = [];
     await forEachLimit(toRead, 2, async (file) => {
       if (options.signal?.aborted) return;
       const row = known.get(file.path);
@@ -221,6 +239,8 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
         await saveRow(lib, libraryId, file, { sha256: read.sha256, photoId: photo.photoId, error: null });
         if (previous && previous !== photo.photoId) touched.add(previous);
         touched.add(photo.photoId);
+        if (photo.outcome === 'new') newPhotos.push(photo.photoId);
+        if (newPhotos.length >= 200) await refreshSearchDocuments(lib.db, newPhotos.splice(0));
         if (photo.outcome === 'new' || photo.outcome === 'edited') await lib.queue.add(photo.photoId);
         if (photo.outcome === 'new') progress.new++;
         else if (photo.outcome === 'edited') progress.changed++;
@@ -234,6 +254,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
       }
       await save();
     });
+    await refreshSearchDocuments(lib.db, newPhotos.splice(0));
     if (options.signal?.aborted) throw new Error('scan stopped');
 
     for (const edit of sidecarEdits) {
