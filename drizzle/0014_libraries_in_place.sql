@@ -7,6 +7,8 @@ CREATE TABLE "libraries" (
 	"write_back" boolean DEFAULT false NOT NULL,
 	"watch" text DEFAULT 'auto' NOT NULL,
 	"scan_state" text DEFAULT 'idle' NOT NULL,
+	"full_scan_due" boolean DEFAULT true NOT NULL,
+	"changed_folders" text[] DEFAULT '{}'::text[] NOT NULL,
 	"scan" jsonb,
 	"scan_error" text,
 	"last_scan_at" timestamp with time zone,

@@ -10,6 +10,7 @@ import { rows } from '../db/connection.js';
 import type { WatchMode } from '../db/schema.js';
 import { expireOfflinePhotos } from '../library/in-place/offline.js';
 import { scanLibrary } from '../library/in-place/scan.js';
+import { noteChangedFolders } from '../library/in-place/scope.js';
 import { writeDueSidecars } from '../library/in-place/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
 import type { LibraryContext } from '../library/library.js';
@@ -33,7 +34,7 @@ export async function queueLibraryScans(context: LibraryContext, which: 'open' |
   const found = await rows<{ id: string }>(
     context.db,
     which === 'all'
-      ? sql`select id from libraries order by created_at`
+      ? sql`update libraries set full_scan_due = true returning id`
       : sql`select id from libraries where scan_state in ('queued', 'scanning') or last_scan_at is null order by created_at`,
   );
   for (const { id } of found) await context.libraryScans.add(id);
@@ -52,6 +53,8 @@ interface WatchedLibrary {
 export class LibraryWatchers {
   private readonly watched = new Map<string, WatchedLibrary>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Folders where changes were seen, per library, until the next scan is asked for. */
+  private readonly changed = new Map<string, Set<string>>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -114,19 +117,28 @@ export class LibraryWatchers {
       // a file still being copied is read once it has stopped growing
       awaitWriteFinish: settle > 0 ? { stabilityThreshold: settle, pollInterval: Math.max(50, Math.min(250, Math.round(settle / 4))) } : false,
     });
-    const changed = () => this.scanSoon(library.id);
-    for (const event of ['add', 'change', 'unlink', 'addDir', 'unlinkDir'] as const) watcher.on(event, changed);
+    // a file's folder is listed again; a folder added or removed, itself (with what is under it)
+    for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (file: string) => this.scanSoon(library.id, path.dirname(file)));
+    for (const event of ['addDir', 'unlinkDir'] as const) watcher.on(event, (folder: string) => this.scanSoon(library.id, folder));
     watcher.on('error', (error) => logger.warn({ libraryId: library.id, err: error }, 'library watcher error: the periodic scan still finds changes'));
     return watcher;
   }
 
-  /** A burst of events (a folder copied in) asks for one scan. */
-  private scanSoon(libraryId: string): void {
-    if (this.closed || this.timers.has(libraryId)) return;
+  /** A burst of events (a folder copied in) asks for one scan of the folders it touched. */
+  private scanSoon(libraryId: string, folder: string): void {
+    if (this.closed) return;
+    const folders = this.changed.get(libraryId) ?? new Set<string>();
+    folders.add(folder);
+    this.changed.set(libraryId, folders);
+    if (this.timers.has(libraryId)) return;
     const timer = setTimeout(() => {
       this.timers.delete(libraryId);
-      void this.context.libraryScans.add(libraryId).catch((error) => this.context.logger.warn({ libraryId, err: error }, 'library scan not queued'));
-    }, 200);
+      const changed = [...(this.changed.get(libraryId) ?? [])];
+      this.changed.delete(libraryId);
+      void noteChangedFolders(this.context.db, libraryId, changed)
+        .then(() => this.context.libraryScans.add(libraryId))
+        .catch((error) => this.context.logger.warn({ libraryId, err: error }, 'library scan not queued'));
+    }, 100);
     this.timers.set(libraryId, timer);
   }
 

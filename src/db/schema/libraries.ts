@@ -38,6 +38,8 @@ export interface ScanProgress {
   etaSeconds: number | null;
   startedAt: string;
   finishedAt: string | null;
+  /** A scan of the folders where the watcher saw changes: those folders; null: every folder. */
+  folders: string[] | null;
   /** Folders of the library that were not there (an unmounted disk): their photos are offline. */
   missingRoots: string[];
 }
@@ -58,6 +60,12 @@ export const libraries = pgTable(
     writeBack: boolean('write_back').notNull().default(false),
     watch: text('watch').$type<WatchMode>().notNull().default('auto'),
     scanState: text('scan_state').$type<ScanState>().notNull().default('idle'),
+    /**
+     * What the next scan covers: every folder (asked for by a user, the schedule, a change of folders), or only
+     * the folders where the watcher saw changes (a new file is in the library in seconds, whatever its size).
+     */
+    fullScanDue: boolean('full_scan_due').notNull().default(true),
+    changedFolders: text('changed_folders').array().notNull().default(sql`'{}'::text[]`),
     /** The last (or running) scan's counts. */
     scan: jsonb('scan').$type<ScanProgress>(),
     scanError: text('scan_error'),

@@ -97,7 +97,7 @@ export async function updateLibrary(lib: Library, id: string, input: Partial<Lib
 export async function requestScan(lib: Library, id: string): Promise<boolean> {
   const [found] = await rows<{ id: string }>(
     lib.db,
-    sql`update libraries set scan_state = case when scan_state = 'scanning' then scan_state else 'queued' end
+    sql`update libraries set scan_state = case when scan_state = 'scanning' then scan_state else 'queued' end, full_scan_due = true
         where id = ${id}::uuid and owner_id = ${lib.ownerId}::uuid returning id`,
   );
   if (!found) return false;

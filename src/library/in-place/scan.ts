@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import { libraries, libraryFiles, type ScanProgress } from '../../db/schema.js';
@@ -14,7 +15,8 @@ import type { Library, LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
 import { photoForFile, settleFilePhotos, sidecarChanged, type ReadFile } from './file-photos.js';
 import { realRoots } from './roots.js';
-import { isInside, walkFolder, type ListedFile } from './walk.js';
+import { exclusionMatcher, isInside, walkFolder, type ListedFile } from './walk.js';
+import { noteChangedFolders, requestFullScan, takeScope, type ScanScope } from './scope.js';
 
 interface KnownFile {
   path: string;
@@ -54,6 +56,7 @@ export function emptyProgress(now: Date = new Date()): ScanProgress {
     etaSeconds: null,
     startedAt: now.toISOString(),
     finishedAt: null,
+    folders: null,
     missingRoots: [],
   };
 }
@@ -94,7 +97,16 @@ async function readFile(file: string): Promise<{ sha256: string; mime: string } 
   }
 }
 
+/** A changed folder that still exists, not hidden nor left out by the library's patterns. */
+async function isListable(folder: string, root: string, exclude: readonly string[]): Promise<boolean> {
+  const relative = path.relative(root, folder).split(path.sep).join('/');
+  if (relative !== '' && (relative.split('/').some((part) => part.startsWith('.')) || exclusionMatcher(exclude)(relative, true))) return false;
+  return (await fs.stat(folder).catch(() => null))?.isDirectory() ?? false;
+}
+
 export interface ScanOptions {
+  /** What to list (default: what the library's row says is due: scope.ts). */
+  scope?: ScanScope;
   /** Saves the progress (default: into the library's row, once a second). */
   onProgress?: (progress: ScanProgress) => void;
   signal?: AbortSignal;
@@ -124,19 +136,24 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
     await context.db.update(libraries).set({ scan: { ...progress }, updatedAt: new Date() }).where(eq(libraries.id, libraryId));
   };
   let readingStarted = Date.now();
+  let scope: ScanScope | null = null;
   await context.db.update(libraries).set({ scanState: 'scanning', scanError: null, scan: progress, updatedAt: new Date() }).where(eq(libraries.id, libraryId));
   try {
     const allowed = await realRoots(context);
+    scope = options.scope ?? (await takeScope(context.db, libraryId, library.paths));
+    progress.folders = scope.full ? null : scope.folders;
+    const inScope = scope.full ? sql`true` : sql.join(scope.folders.map((folder) => sql`starts_with(path, ${`${folder}/`})`), sql` or `);
     const known = new Map<string, KnownFile>();
     for (const row of await rows<KnownFile & { missing_since: Date | null }>(
       context.db,
       sql`select path, size_bytes::float8 as size_bytes, mtime_ms, sha256, photo_id, sidecar_path, sidecar_size::float8 as sidecar_size,
-                 sidecar_mtime_ms, error, missing_since from library_files where library_id = ${libraryId}::uuid`,
+                 sidecar_mtime_ms, error, missing_since from library_files where library_id = ${libraryId}::uuid and (${inScope})`,
     )) {
       known.set(row.path, { ...row, missing: row.missing_since !== null });
     }
 
     const settleFrom = Date.now();
+    const settlingFolders = new Set<string>(); // looked at again by the next scan, once their files have settled
     // listing: what is in the folders now
     const listed = new Map<string, Listed>();
     for (const root of library.paths) {
@@ -147,9 +164,14 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
         progress.missingRoots.push(root);
         continue;
       }
-      await walkFolder(real, {
+      // a scoped scan lists only the changed folders under this root (a folder gone: its files are gone)
+      const folders = scope.full ? [real] : scope.folders.filter((folder) => isInside(folder, [root]));
+      for (const folder of folders) {
+        if (!scope.full && !(await isListable(folder, root, library.exclude))) continue;
+        await walkFolder(folder, {
         exclude: library.exclude,
         roots: library.paths,
+        base: real,
         onFile: (file) => {
           listed.set(file.path, file);
           progress.seen++;
@@ -157,6 +179,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
         },
         onProblem: (problem) => listed.set(problem.path, { path: problem.path, size: 0, mtimeMs: 0, sidecar: null, problem: problem.reason }),
       });
+      }
       if (options.signal?.aborted) throw new Error('scan stopped');
     }
     progress.total = progress.seen;
@@ -177,7 +200,10 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
       // back after being away with no photo (refused, or its photo gone meanwhile): read again, like a new file
       if (!row || row.size_bytes !== file.size || row.mtime_ms !== file.mtimeMs || (row.missing && (row.error !== null || row.photo_id === null))) {
         // a file still being written is read once it has settled (the next scan)
-        if (settleFrom - file.mtimeMs < context.settings.librarySettleMs) progress.settling++;
+        if (settleFrom - file.mtimeMs < context.settings.librarySettleMs) {
+          progress.settling++;
+          settlingFolders.add(path.dirname(file.path));
+        }
         else toRead.push(file);
         continue;
       }
@@ -263,6 +289,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
       progress.changed++;
     }
     await settleFilePhotos(lib, [...touched]);
+    await noteChangedFolders(context.db, libraryId, [...settlingFolders]);
     progress.phase = 'done';
     progress.finishedAt = new Date().toISOString();
     progress.etaSeconds = 0;
@@ -273,6 +300,8 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
       .where(eq(libraries.id, libraryId));
     return progress;
   } catch (error) {
+    // what this scan was to cover is covered by the next one, whole
+    if (scope && !scope.full) await requestFullScan(context.db, libraryId).catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
     await context.db
       .update(libraries)

@@ -33,6 +33,8 @@ export interface WalkOptions {
   exclude: readonly string[];
   /** Every folder of the library (real paths): links may point anywhere inside them. */
   roots: readonly string[];
+  /** The library folder the exclusion patterns are relative to (default: the folder walked). */
+  base?: string;
   onFile(file: ListedFile): void;
   onProblem(problem: WalkProblem): void;
 }
@@ -68,7 +70,7 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<vo
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const full = path.join(dir, entry.name);
-      const relative = path.relative(root, full).split(path.sep).join('/');
+      const relative = path.relative(options.base ?? root, full).split(path.sep).join('/');
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
