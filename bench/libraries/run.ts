@@ -46,7 +46,8 @@ async function makeTree(sources: string[]): Promise<number> {
     const data = Buffer.concat([fs.readFileSync(source), randomBytes(16)]);
     fs.writeFileSync(file, data);
     bytes += data.length;
-    if (i % 1000 === 999) process.stderr.write(`tree: ${i + 1}/${FILES} files (${Math.round(bytes / 1e9)} GB, ${Math.round((Date.now() - started) / 1000)} s)\n`);
+    if (i % 1000 === 999)
+      process.stderr.write(`tree: ${i + 1}/${FILES} files (${Math.round(bytes / 1e9)} GB, ${Math.round((Date.now() - started) / 1000)} s)\n`);
   }
   // the files settled long ago, like the ones on a disk
   fs.writeFileSync(marker, String(bytes));
@@ -73,7 +74,12 @@ async function main(): Promise<void> {
   const settings = loadSettings({ dataDir, logLevel: 'warn', libraryRoots: [work], librarySettleMs: 1000 }, {});
   const context = await openLibrary(settings, createLogger('warn'));
   const lib = asOwner(context, await libraryOwnerId(context.db));
-  const result: Record<string, unknown> = { files: FILES, gigabytes: Math.round(bytes / 1e8) / 10, cpus: os.availableParallelism(), node: process.version };
+  const result: Record<string, unknown> = {
+    files: FILES,
+    gigabytes: Math.round(bytes / 1e8) / 10,
+    cpus: os.availableParallelism(),
+    node: process.version,
+  };
   try {
     const library = await createLibrary(lib, { name: 'bench', paths: [tree], watch: 'auto' });
     result.cacheDropped = dropCaches();
@@ -81,7 +87,12 @@ async function main(): Promise<void> {
     let started = Date.now();
     const first = await scanLibrary(context, library.id);
     const firstSeconds = (Date.now() - started) / 1000;
-    result.firstScan = { seconds: firstSeconds, filesPerSecond: Math.round(FILES / firstSeconds), megabytesPerSecond: Math.round(bytes / 1e6 / firstSeconds), counts: first };
+    result.firstScan = {
+      seconds: firstSeconds,
+      filesPerSecond: Math.round(FILES / firstSeconds),
+      megabytesPerSecond: Math.round(bytes / 1e6 / firstSeconds),
+      counts: first,
+    };
     process.stderr.write(`first scan: ${firstSeconds.toFixed(1)} s, ${Math.round(FILES / firstSeconds)} files/s\n`);
 
     const rescans: number[] = [];

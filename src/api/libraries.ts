@@ -9,7 +9,15 @@ import { eq } from 'drizzle-orm';
 import { UserError } from '../library/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { asOwner } from '../library/owner.js';
-import { createLibrary, getLibrary, listLibraries, listLibraryFiles, removeLibrary, requestScan, updateLibrary } from '../library/in-place/libraries.js';
+import {
+  createLibrary,
+  getLibrary,
+  listLibraries,
+  listLibraryFiles,
+  removeLibrary,
+  requestScan,
+  updateLibrary,
+} from '../library/in-place/libraries.js';
 import { addAllowedRoot, cleanFolderPath, listAllowedRoots } from '../library/in-place/roots.js';
 import { errorBody } from './schemas.js';
 
@@ -66,9 +74,16 @@ const libraryInfo = z.object({
 const libraryBody = z.object({
   name: z.string().min(1).max(200),
   paths: z.array(folder).min(1).max(50),
-  exclude: z.array(pattern).max(100).default([]).describe('globs of files and folders left out, inside each folder: `**/@eaDir/**`, `**/.thumbnails/**`'),
+  exclude: z
+    .array(pattern)
+    .max(100)
+    .default([])
+    .describe('globs of files and folders left out, inside each folder: `**/@eaDir/**`, `**/.thumbnails/**`'),
   writeBack: z.boolean().default(false),
-  watch: z.enum(WATCH_MODES).optional().describe('`auto`: file-system events; `poll`: look every SHOEBOX_LIBRARY_POLL_SECONDS (network shares); `off`: scans only'),
+  watch: z
+    .enum(WATCH_MODES)
+    .optional()
+    .describe('`auto`: file-system events; `poll`: look every SHOEBOX_LIBRARY_POLL_SECONDS (network shares); `off`: scans only'),
 });
 
 const rootInfo = z.object({ path: z.string(), source: z.enum(['settings', 'admin']), present: z.boolean() });
@@ -119,7 +134,12 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
 
   api.get('/api/libraries/:id', {
     config: { access: 'read' },
-    schema: { tags: ['libraries'], summary: 'A library in place: its folders, scan state and counts', params: libraryParams, response: { 200: libraryInfo, 404: errorBody } },
+    schema: {
+      tags: ['libraries'],
+      summary: 'A library in place: its folders, scan state and counts',
+      params: libraryParams,
+      response: { 200: libraryInfo, 404: errorBody },
+    },
     handler: async (request) => (await getLibrary(request.lib, request.params.id)) ?? Promise.reject(notFound(request.params.id)),
   });
 
@@ -172,7 +192,10 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
       summary: "A library's files by path; with problems=true only those refused (with why) or gone",
       params: libraryParams,
       querystring: z.object({
-        problems: z.enum(['true', 'false']).optional().transform((value) => value === 'true'),
+        problems: z
+          .enum(['true', 'false'])
+          .optional()
+          .transform((value) => value === 'true'),
         page: z.coerce.number().int().min(1).default(1),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
@@ -193,7 +216,8 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
         404: errorBody,
       },
     },
-    handler: async (request) => (await listLibraryFiles(request.lib, request.params.id, request.query)) ?? Promise.reject(notFound(request.params.id)),
+    handler: async (request) =>
+      (await listLibraryFiles(request.lib, request.params.id, request.query)) ?? Promise.reject(notFound(request.params.id)),
   });
 
   api.get('/api/admin/library-roots', {
@@ -228,7 +252,8 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
     handler: async (request) => {
       const clean = cleanFolderPath(request.query.path);
       const removed = await context.db.delete(libraryRoots).where(eq(libraryRoots.path, clean)).returning({ path: libraryRoots.path });
-      if (removed.length === 0) throw new UserError(404, `${clean} is not a root an admin added (those of SHOEBOX_LIBRARY_ROOTS change in the settings)`);
+      if (removed.length === 0)
+        throw new UserError(404, `${clean} is not a root an admin added (those of SHOEBOX_LIBRARY_ROOTS change in the settings)`);
       return { items: await listAllowedRoots(context) };
     },
   });

@@ -63,7 +63,13 @@ export class LibraryWatchers {
   async start(): Promise<void> {
     await this.refresh();
     const again = () => {
-      this.refreshTimer = setTimeout(() => void this.refresh().catch((error) => this.context.logger.warn({ err: error }, 'library watchers not refreshed')).finally(() => !this.closed && again()), 5000);
+      this.refreshTimer = setTimeout(
+        () =>
+          void this.refresh()
+            .catch((error) => this.context.logger.warn({ err: error }, 'library watchers not refreshed'))
+            .finally(() => !this.closed && again()),
+        5000,
+      );
       this.refreshTimer.unref();
     };
     again();
@@ -83,7 +89,9 @@ export class LibraryWatchers {
       this.context.db,
       sql`select id, paths, exclude, watch from libraries`,
     );
-    const wanted = new Map(libraries.filter((library) => library.watch !== 'off' && this.context.settings.libraryWatch !== 'off').map((library) => [library.id, library]));
+    const wanted = new Map(
+      libraries.filter((library) => library.watch !== 'off' && this.context.settings.libraryWatch !== 'off').map((library) => [library.id, library]),
+    );
     for (const [id, current] of this.watched) {
       const library = wanted.get(id);
       if (!library || watchKey(library) !== current.key) {
@@ -120,7 +128,9 @@ export class LibraryWatchers {
     // a file's folder is listed again; a folder added or removed, itself (with what is under it)
     for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (file: string) => this.scanSoon(library.id, path.dirname(file)));
     for (const event of ['addDir', 'unlinkDir'] as const) watcher.on(event, (folder: string) => this.scanSoon(library.id, folder));
-    watcher.on('error', (error) => logger.warn({ libraryId: library.id, err: error }, 'library watcher error: the periodic scan still finds changes'));
+    watcher.on('error', (error) =>
+      logger.warn({ libraryId: library.id, err: error }, 'library watcher error: the periodic scan still finds changes'),
+    );
     return watcher;
   }
 
@@ -186,7 +196,11 @@ export function libraryTasks(context: LibraryContext): PeriodicTask[] {
   const { settings, logger } = context;
   const tasks: PeriodicTask[] = [];
   if (settings.libraryScanHours > 0) {
-    tasks.push({ name: 'library-scans', everyMs: Math.round(settings.libraryScanHours * 3_600_000), run: async () => void (await queueLibraryScans(context, 'all')) });
+    tasks.push({
+      name: 'library-scans',
+      everyMs: Math.round(settings.libraryScanHours * 3_600_000),
+      run: async () => void (await queueLibraryScans(context, 'all')),
+    });
   }
   // sidecars of write-back libraries: soon after a change (a no-op query when none is due)
   tasks.push({
@@ -200,10 +214,11 @@ export function libraryTasks(context: LibraryContext): PeriodicTask[] {
   if (settings.libraryOfflineDays > 0) {
     tasks.push({
       name: 'library-offline',
-      everyMs: Math.min(3_600_000, Math.max(1000, Math.round(settings.libraryOfflineDays * 86_400_000 / 24))),
+      everyMs: Math.min(3_600_000, Math.max(1000, Math.round((settings.libraryOfflineDays * 86_400_000) / 24))),
       run: async () => {
         const trashed = await expireOfflinePhotos(context);
-        if (trashed > 0) logger.info({ photos: trashed, days: settings.libraryOfflineDays }, 'photos offline past the grace period moved to the trash');
+        if (trashed > 0)
+          logger.info({ photos: trashed, days: settings.libraryOfflineDays }, 'photos offline past the grace period moved to the trash');
       },
     });
   }

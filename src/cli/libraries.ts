@@ -31,7 +31,10 @@ export function scanLine(scan: ScanProgress | null): string {
     ...(scan.failed ? [`${scan.failed} refused`] : []),
     ...(scan.settling ? [`${scan.settling} still being written`] : []),
   ];
-  const running = scan.phase !== 'done' ? ` — ${scan.phase}${scan.toRead ? ` ${scan.read}/${scan.toRead}` : ''}, ${scan.rate}/s${scan.etaSeconds ? `, ${scan.etaSeconds} s left` : ''}` : '';
+  const running =
+    scan.phase !== 'done'
+      ? ` — ${scan.phase}${scan.toRead ? ` ${scan.read}/${scan.toRead}` : ''}, ${scan.rate}/s${scan.etaSeconds ? `, ${scan.etaSeconds} s left` : ''}`
+      : '';
   return counts.join(', ') + running + (scan.missingRoots.length ? ` (not there: ${scan.missingRoots.join(', ')})` : '');
 }
 
@@ -43,7 +46,9 @@ function print(items: LibraryInfo[], json: boolean): void {
   if (items.length === 0) process.stderr.write('No libraries in place.\n');
   for (const library of items) {
     process.stdout.write(`${library.name}  ${library.id}\n  ${library.paths.join('\n  ')}\n`);
-    process.stdout.write(`  ${library.counts.photos} photos (${library.counts.offline} offline, ${library.counts.refused} files refused); ${library.scanState}: ${scanLine(library.scan)}\n`);
+    process.stdout.write(
+      `  ${library.counts.photos} photos (${library.counts.offline} offline, ${library.counts.refused} files refused); ${library.scanState}: ${scanLine(library.scan)}\n`,
+    );
     if (library.scanError) process.stdout.write(`  last scan failed: ${library.scanError}\n`);
   }
 }

@@ -72,7 +72,10 @@ export function withInPlaceFiles(store: BlobStore): BlobStore {
       return { path: key, release: async () => undefined };
     },
     ...(store.presignedUrl
-      ? { presignedUrl: (key, options) => (isInPlaceKey(key) ? Promise.reject(new Error('a file in place has no presigned link')) : store.presignedUrl!(key, options)) }
+      ? {
+          presignedUrl: (key, options) =>
+            isInPlaceKey(key) ? Promise.reject(new Error('a file in place has no presigned link')) : store.presignedUrl!(key, options),
+        }
       : {}),
     close: () => store.close(),
   } satisfies BlobStore;

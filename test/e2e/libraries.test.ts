@@ -63,7 +63,10 @@ describe('web app: libraries in place', () => {
 
     // the photos in the gallery; one whose file went is greyed
     const photos = (await json(`${server.url}/api/photos?limit=10`)).body.items as { id: string; filename: string }[];
-    await waitForTerminal(server.url, photos.map((photo) => photo.id));
+    await waitForTerminal(
+      server.url,
+      photos.map((photo) => photo.id),
+    );
     fs.rmSync(path.join(folder, 'denali.webp'));
     await card.getByRole('button', { name: 'Scan now' }).click();
     await poll(() => card.textContent()).toMatch(/1 offline/);

@@ -20,10 +20,11 @@ describe('libraries in place', () => {
 
   const api = (route: string, init: { method?: string; json?: unknown } = {}) => json(`${server.url}${route}`, init);
   const library = async () => (await api(`/api/libraries/${libraryId}`)).body;
-  const photosOf = async () => (await api(`/api/photos?limit=100`)).body.items as { id: string; filename: string; libraryId: string | null; offline: boolean }[];
+  const photosOf = async () =>
+    (await api(`/api/photos?limit=100`)).body.items as { id: string; filename: string; libraryId: string | null; offline: boolean }[];
   const byName = async (name: string) => (await photosOf()).find((photo) => photo.filename === name);
   const until = async <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> => {
-    for (const deadline = Date.now() + timeoutMs; ; ) {
+    for (const deadline = Date.now() + timeoutMs; ;) {
       const value = await probe();
       if (value) return value;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -83,7 +84,10 @@ describe('libraries in place', () => {
   });
 
   it('indexes the folder where it is: no copy in the data folder, excluded and hidden files left out, a refused file listed with why', async () => {
-    const created = await api('/api/libraries', { method: 'POST', json: { name: 'Pictures', paths: [folder], exclude: ['**/@eaDir/**'], watch: 'off' } });
+    const created = await api('/api/libraries', {
+      method: 'POST',
+      json: { name: 'Pictures', paths: [folder], exclude: ['**/@eaDir/**'], watch: 'off' },
+    });
     expect(created.status).toBe(201);
     libraryId = created.body.id;
     const done = await until('the first scan', async () => {
@@ -98,12 +102,20 @@ describe('libraries in place', () => {
     for (const photo of listed) ids[photo.filename] = photo.id;
     await waitForTerminal(server.url, Object.values(ids));
     // read where they are: no original in the data folder
-    const stored = fs.existsSync(path.join(server.dataDir, 'originals')) ? fs.readdirSync(path.join(server.dataDir, 'originals'), { recursive: true, withFileTypes: true }) : [];
+    const stored = fs.existsSync(path.join(server.dataDir, 'originals'))
+      ? fs.readdirSync(path.join(server.dataDir, 'originals'), { recursive: true, withFileTypes: true })
+      : [];
     expect(stored.filter((entry) => entry.isFile())).toEqual([]);
     const original = await authFetch(`${server.url}/api/photos/${ids['rocks.jpg']}/original`);
     expect(Buffer.from(await original.arrayBuffer()).equals(fs.readFileSync(path.join(folder, 'trip', 'rocks.jpg')))).toBe(true);
     const problems = (await api(`/api/libraries/${libraryId}/files?problems=true`)).body;
-    expect(problems.items).toEqual([expect.objectContaining({ path: path.join(folder, 'misc', 'broken.jpg'), photoId: null, error: expect.stringMatching(/not a supported image \(detected text/) })]);
+    expect(problems.items).toEqual([
+      expect.objectContaining({
+        path: path.join(folder, 'misc', 'broken.jpg'),
+        photoId: null,
+        error: expect.stringMatching(/not a supported image \(detected text/),
+      }),
+    ]);
     // the user's marks, an album and a person's name, which the changes below must keep
     expect((await api(`/api/photos/${ids['rocks.jpg']}`, { method: 'PATCH', json: { favorite: true, rating: 4 } })).status).toBe(200);
     ids.album = (await api('/api/albums', { method: 'POST', json: { name: 'Kept', photoIds: [ids['rocks.jpg'], ids['portrait.jpg']] } })).body.id;
@@ -217,15 +229,21 @@ describe('libraries in place', () => {
     const ada = path.join(folder, 'people', 'ada.jpg');
     const adaBytes = fs.readFileSync(ada);
     const sidecar = `${ada}.xmp`;
-    await exiftool.write(sidecar, { Rights: '© the photographer', Subject: ['portrait'], CreatorTool: 'darktable 4.6' } as never, { writeArgs: ['-overwrite_original'] });
+    await exiftool.write(sidecar, { Rights: '© the photographer', Subject: ['portrait'], CreatorTool: 'darktable 4.6' } as never, {
+      writeArgs: ['-overwrite_original'],
+    });
     expect((await scan()).changed).toBe(1); // another tool's sidecar: read
     await waitForTerminal(server.url, [ids['portrait.jpg']!]);
     expect((await api(`/api/libraries/${libraryId}`, { method: 'PATCH', json: { writeBack: true } })).body.writeBack).toBe(true);
     expect((await api(`/api/photos/${ids['portrait.jpg']}`, { method: 'PATCH', json: { rating: 5, favorite: true } })).status).toBe(200);
-    const written = await until('the sidecar written back', async () => {
-      const tags = (await exiftool.read(sidecar)) as Record<string, any>;
-      return tags.Rating === 5 && tags;
-    }, 20_000);
+    const written = await until(
+      'the sidecar written back',
+      async () => {
+        const tags = (await exiftool.read(sidecar)) as Record<string, any>;
+        return tags.Rating === 5 && tags;
+      },
+      20_000,
+    );
     expect(written).toMatchObject({ Rating: 5, Label: 'Favorite', Rights: '© the photographer', CreatorTool: 'darktable 4.6' });
     expect(written.Subject).toEqual(expect.arrayContaining(['portrait', 'Ada']));
     const regions = written.RegionInfo.RegionList as { Name: string; Type: string; Area: { X: number; Y: number; W: number; H: number } }[];
@@ -236,22 +254,32 @@ describe('libraries in place', () => {
     const adaRegion = regions.find((region) => region.Name === 'Ada')!;
     // the region is the face Shoebox found, on the upright image
     const photo = (await api(`/api/photos/${ids['portrait.jpg']}`)).body;
-    const face = (await api(`/api/photos/${ids['portrait.jpg']}/faces`)).body.items.find((item: { personId: string }) => item.personId === ids.person);
+    const face = (await api(`/api/photos/${ids['portrait.jpg']}/faces`)).body.items.find(
+      (item: { personId: string }) => item.personId === ids.person,
+    );
     expect(written.RegionInfo.AppliedToDimensions).toMatchObject({ W: photo.width, H: photo.height });
     expect(adaRegion.Area.X).toBeCloseTo((face.box.x + face.box.width / 2) / photo.width, 3);
     expect(adaRegion.Area.W).toBeCloseTo(face.box.width / photo.width, 3);
     // the rocks photo had marks (favourite, rating 4) and no sidecar: it has one now
-    const rocks = await until('the rocks sidecar', async () => fs.existsSync(path.join(folder, 'trip', 'rocks.jpg.xmp')) && (await exiftool.read(path.join(folder, 'trip', 'rocks.jpg.xmp'))), 20_000);
+    const rocks = await until(
+      'the rocks sidecar',
+      async () => fs.existsSync(path.join(folder, 'trip', 'rocks.jpg.xmp')) && (await exiftool.read(path.join(folder, 'trip', 'rocks.jpg.xmp'))),
+      20_000,
+    );
     expect(rocks).toMatchObject({ Rating: 4, Label: 'Favorite' });
     // the file itself untouched; Shoebox's own writes are not taken for another tool's
     expect(fs.readFileSync(ada).equals(adaBytes)).toBe(true);
     expect((await scan()).changed).toBe(0);
     // a person renamed in Shoebox is renamed in the sidecar
     expect((await api(`/api/people/${ids.person}`, { method: 'PATCH', json: { name: 'Ada Lovelace' } })).status).toBe(200);
-    const renamed = await until('the rename written back', async () => {
-      const tags = (await exiftool.read(sidecar)) as Record<string, any>;
-      return tags.RegionInfo?.RegionList?.some((region: { Name: string }) => region.Name === 'Ada Lovelace') && tags;
-    }, 20_000);
+    const renamed = await until(
+      'the rename written back',
+      async () => {
+        const tags = (await exiftool.read(sidecar)) as Record<string, any>;
+        return tags.RegionInfo?.RegionList?.some((region: { Name: string }) => region.Name === 'Ada Lovelace') && tags;
+      },
+      20_000,
+    );
     expect(renamed.RegionInfo.RegionList).toHaveLength(regions.length);
     expect(renamed.RegionInfo.RegionList.map((region: { Name: string }) => region.Name)).not.toContain('Ada');
     expect(renamed.Subject).toEqual(expect.arrayContaining(['portrait', 'Ada Lovelace']));

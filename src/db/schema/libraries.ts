@@ -55,7 +55,10 @@ export const libraries = pgTable(
     /** Absolute folders (as given, normalised; each inside an allowed root when added). */
     paths: text('paths').array().notNull(),
     /** Glob patterns (picomatch) of files and folders left out, matched against the path inside its folder. */
-    exclude: text('exclude').array().notNull().default(sql`'{}'::text[]`),
+    exclude: text('exclude')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Write ratings, favourites, tags, descriptions and people to XMP sidecars beside the files. */
     writeBack: boolean('write_back').notNull().default(false),
     watch: text('watch').$type<WatchMode>().notNull().default('auto'),
@@ -65,7 +68,10 @@ export const libraries = pgTable(
      * the folders where the watcher saw changes (a new file is in the library in seconds, whatever its size).
      */
     fullScanDue: boolean('full_scan_due').notNull().default(true),
-    changedFolders: text('changed_folders').array().notNull().default(sql`'{}'::text[]`),
+    changedFolders: text('changed_folders')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The last (or running) scan's counts. */
     scan: jsonb('scan').$type<ScanProgress>(),
     scanError: text('scan_error'),
@@ -101,7 +107,12 @@ export const libraryFiles = pgTable(
     error: text('error'),
     missingSince: timestamp('missing_since', { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.libraryId, t.path] }), index('library_files_photo_idx').on(t.photoId).where(sql`${t.photoId} is not null`)],
+  (t) => [
+    primaryKey({ columns: [t.libraryId, t.path] }),
+    index('library_files_photo_idx')
+      .on(t.photoId)
+      .where(sql`${t.photoId} is not null`),
+  ],
 );
 
 /** Folders an admin allowed through the API, besides SHOEBOX_LIBRARY_ROOTS. */

@@ -120,7 +120,11 @@ export async function sidecarChanged(lib: Library, photoId: string, filePath: st
       .set({ sidecarKey: sidecarPath, state: 'pending', updatedAt: new Date() })
       .where(and(eq(photos.id, photoId), eq(photos.storageKey, filePath)))
       .returning({ id: photos.id });
-    if (updated) await tx.update(photoSteps).set({ status: 'pending', error: null, retryAt: null }).where(and(eq(photoSteps.photoId, photoId), inArray(photoSteps.step, steps)));
+    if (updated)
+      await tx
+        .update(photoSteps)
+        .set({ status: 'pending', error: null, retryAt: null })
+        .where(and(eq(photoSteps.photoId, photoId), inArray(photoSteps.step, steps)));
   });
 }
 

@@ -79,7 +79,10 @@ export async function createLibrary(lib: Library, input: LibraryInput): Promise<
 }
 
 export async function updateLibrary(lib: Library, id: string, input: Partial<LibraryInput>): Promise<LibraryInfo | null> {
-  const [current] = await lib.db.select().from(libraries).where(and(eq(libraries.id, id), eq(libraries.ownerId, lib.ownerId)));
+  const [current] = await lib.db
+    .select()
+    .from(libraries)
+    .where(and(eq(libraries.id, id), eq(libraries.ownerId, lib.ownerId)));
   if (!current) return null;
   const set: Partial<typeof libraries.$inferInsert> = { updatedAt: new Date() };
   if (input.name !== undefined) set.name = cleanName(input.name);
@@ -173,7 +176,10 @@ export async function listLibraryFiles(
       .orderBy(query.problems ? desc(isNotNull(libraryFiles.error)) : asc(libraryFiles.path), asc(libraryFiles.path))
       .limit(query.limit)
       .offset((query.page - 1) * query.limit),
-    lib.db.select({ count: sql<number>`count(*)::int` }).from(libraryFiles).where(where),
+    lib.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(libraryFiles)
+      .where(where),
   ]);
   return {
     items: items.map((row) => ({
@@ -193,7 +199,10 @@ export async function listLibraryFiles(
  */
 export async function removeLibrary(lib: Library, id: string): Promise<number | null> {
   if (!(await getLibrary(lib, id))) return null;
-  const own = await lib.db.select({ id: photos.id }).from(photos).where(and(eq(photos.libraryId, id), eq(photos.ownerId, lib.ownerId)));
+  const own = await lib.db
+    .select({ id: photos.id })
+    .from(photos)
+    .where(and(eq(photos.libraryId, id), eq(photos.ownerId, lib.ownerId)));
   let removed = 0;
   for (const photo of own) if (await deletePhoto(lib, photo.id)) removed++;
   await lib.db.delete(libraries).where(eq(libraries.id, id));

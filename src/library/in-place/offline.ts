@@ -7,7 +7,11 @@ import type { LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
 import { trashPhotos } from '../trash.js';
 
-export async function expireOfflinePhotos(context: LibraryContext, days: number = context.settings.libraryOfflineDays, now: Date = new Date()): Promise<number> {
+export async function expireOfflinePhotos(
+  context: LibraryContext,
+  days: number = context.settings.libraryOfflineDays,
+  now: Date = new Date(),
+): Promise<number> {
   if (days <= 0) return 0;
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   const due = await rows<{ id: string; owner_id: string }>(

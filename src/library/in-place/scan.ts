@@ -93,7 +93,12 @@ async function readFile(file: string): Promise<{ sha256: string; mime: string } 
     return { sha256: await sha256Of(file), mime: detected.mime };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { error: code === 'EACCES' || code === 'EPERM' ? 'not readable by this server (permission denied)' : `not readable: ${code ?? (error as Error).message}` };
+    return {
+      error:
+        code === 'EACCES' || code === 'EPERM'
+          ? 'not readable by this server (permission denied)'
+          : `not readable: ${code ?? (error as Error).message}`,
+    };
   }
 }
 
@@ -133,16 +138,27 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
     options.onProgress?.(progress);
     if (!force && Date.now() - savedAt < 1000) return;
     savedAt = Date.now();
-    await context.db.update(libraries).set({ scan: { ...progress }, updatedAt: new Date() }).where(eq(libraries.id, libraryId));
+    await context.db
+      .update(libraries)
+      .set({ scan: { ...progress }, updatedAt: new Date() })
+      .where(eq(libraries.id, libraryId));
   };
   let readingStarted = Date.now();
   let scope: ScanScope | null = null;
-  await context.db.update(libraries).set({ scanState: 'scanning', scanError: null, scan: progress, updatedAt: new Date() }).where(eq(libraries.id, libraryId));
+  await context.db
+    .update(libraries)
+    .set({ scanState: 'scanning', scanError: null, scan: progress, updatedAt: new Date() })
+    .where(eq(libraries.id, libraryId));
   try {
     const allowed = await realRoots(context);
     scope = options.scope ?? (await takeScope(context.db, libraryId, library.paths));
     progress.folders = scope.full ? null : scope.folders;
-    const inScope = scope.full ? sql`true` : sql.join(scope.folders.map((folder) => sql`starts_with(path, ${`${folder}/`})`), sql` or `);
+    const inScope = scope.full
+      ? sql`true`
+      : sql.join(
+          scope.folders.map((folder) => sql`starts_with(path, ${`${folder}/`})`),
+          sql` or `,
+        );
     const known = new Map<string, KnownFile>();
     for (const row of await rows<KnownFile & { missing_since: Date | null }>(
       context.db,
@@ -169,16 +185,16 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
       for (const folder of folders) {
         if (!scope.full && !(await isListable(folder, root, library.exclude))) continue;
         await walkFolder(folder, {
-        exclude: library.exclude,
-        roots: library.paths,
-        base: real,
-        onFile: (file) => {
-          listed.set(file.path, file);
-          progress.seen++;
-          if (progress.seen % 2000 === 0) void save();
-        },
-        onProblem: (problem) => listed.set(problem.path, { path: problem.path, size: 0, mtimeMs: 0, sidecar: null, problem: problem.reason }),
-      });
+          exclude: library.exclude,
+          roots: library.paths,
+          base: real,
+          onFile: (file) => {
+            listed.set(file.path, file);
+            progress.seen++;
+            if (progress.seen % 2000 === 0) void save();
+          },
+          onProblem: (problem) => listed.set(problem.path, { path: problem.path, size: 0, mtimeMs: 0, sidecar: null, problem: problem.reason }),
+        });
       }
       if (options.signal?.aborted) throw new Error('scan stopped');
     }
@@ -203,12 +219,14 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
         if (settleFrom - file.mtimeMs < context.settings.librarySettleMs) {
           progress.settling++;
           settlingFolders.add(path.dirname(file.path));
-        }
-        else toRead.push(file);
+        } else toRead.push(file);
         continue;
       }
       if (row.missing) {
-        await context.db.update(libraryFiles).set({ missingSince: null }).where(and(eq(libraryFiles.libraryId, libraryId), eq(libraryFiles.path, file.path)));
+        await context.db
+          .update(libraryFiles)
+          .set({ missingSince: null })
+          .where(and(eq(libraryFiles.libraryId, libraryId), eq(libraryFiles.path, file.path)));
         if (row.photo_id) touched.add(row.photo_id);
         progress.returned++;
       } else if (row.error !== null) {
@@ -256,9 +274,18 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
         // touched, not changed (a copy that kept the bytes, a backup tool resetting times)
         await saveRow(lib, libraryId, file, { sha256: read.sha256, photoId: row.photo_id, error: null });
         progress.unchanged++;
-        if (row.photo_id && !sameSidecar(file, row)) sidecarEdits.push({ photoId: row.photo_id, path: file.path, sidecar: file.sidecar?.path ?? null });
+        if (row.photo_id && !sameSidecar(file, row))
+          sidecarEdits.push({ photoId: row.photo_id, path: file.path, sidecar: file.sidecar?.path ?? null });
       } else {
-        const readFileRow: ReadFile = { libraryId, path: file.path, sha256: read.sha256, mime: read.mime, size: file.size, mtimeMs: file.mtimeMs, sidecarPath: file.sidecar?.path ?? null };
+        const readFileRow: ReadFile = {
+          libraryId,
+          path: file.path,
+          sha256: read.sha256,
+          mime: read.mime,
+          size: file.size,
+          mtimeMs: file.mtimeMs,
+          sidecarPath: file.sidecar?.path ?? null,
+        };
         const previous = row?.photo_id ?? null;
         const others = previous ? (otherFiles.get(previous) ?? 0) - 1 > 0 : false;
         const photo = await photoForFile(lib, readFileRow, previous, others);
@@ -275,7 +302,8 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
           // renamed or moved: counted once, as a move, not as a file gone and another found
           progress.gone--;
           progress.moved++;
-        } else if (await isOffline(lib, photo.photoId)) progress.moved++; // its old path went in an earlier scan
+        } else if (await isOffline(lib, photo.photoId))
+          progress.moved++; // its old path went in an earlier scan
         else progress.duplicates++;
       }
       await save();
@@ -326,7 +354,12 @@ async function filesPerPhoto(lib: Library, libraryId: string): Promise<Map<strin
   return new Map(counts.map((row) => [row.photo_id, row.files]));
 }
 
-async function saveRow(lib: Library, libraryId: string, file: Listed, what: { sha256: string | null; photoId: string | null; error: string | null }): Promise<void> {
+async function saveRow(
+  lib: Library,
+  libraryId: string,
+  file: Listed,
+  what: { sha256: string | null; photoId: string | null; error: string | null },
+): Promise<void> {
   const values = {
     sizeBytes: file.size,
     mtimeMs: file.mtimeMs,

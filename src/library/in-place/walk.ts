@@ -70,7 +70,10 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<vo
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const full = path.join(dir, entry.name);
-      const relative = path.relative(options.base ?? root, full).split(path.sep).join('/');
+      const relative = path
+        .relative(options.base ?? root, full)
+        .split(path.sep)
+        .join('/');
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {

@@ -73,7 +73,9 @@ export function sidecarTags(
   // renamed); the others are another tool's and stay
   const isOurs = (region: Region) => {
     const name = regionPersonName(region.Name)?.toLowerCase();
-    return region.Type === 'Face' && Boolean(name) && (ours.has(name!) || people.has(name!) || photo.faces.some((face) => overlaps(region, face, photo)));
+    return (
+      region.Type === 'Face' && Boolean(name) && (ours.has(name!) || people.has(name!) || photo.faces.some((face) => overlaps(region, face, photo)))
+    );
   };
   const kept = regions.filter((region) => !isOurs(region));
   const dropped = new Set(regions.filter(isOurs).map((region) => regionPersonName(region.Name)!.toLowerCase()));
@@ -118,7 +120,12 @@ function overlaps(region: Region, face: DuePhoto['faces'][number], photo: DuePho
   const area = region.Area;
   if (!area || area.X === undefined || area.Y === undefined || !area.W || !area.H || !photo.width || !photo.height) return false;
   const a = { x0: area.X - area.W / 2, y0: area.Y - area.H / 2, x1: area.X + area.W / 2, y1: area.Y + area.H / 2 };
-  const b = { x0: face.x / photo.width, y0: face.y / photo.height, x1: (face.x + face.width) / photo.width, y1: (face.y + face.height) / photo.height };
+  const b = {
+    x0: face.x / photo.width,
+    y0: face.y / photo.height,
+    x1: (face.x + face.width) / photo.width,
+    y1: (face.y + face.height) / photo.height,
+  };
   const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
   const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
   if (w <= 0 || h <= 0) return false;
@@ -162,7 +169,9 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
       }
     }
     // done until the next change (a failure too: it is tried again when the photo changes)
-    await context.db.execute(sql`update photos set written_back_at = ${photo.updated_at}::timestamptz where id = ${photo.id}::uuid and written_back_at is not distinct from ${photo.written_back_at}::timestamptz`);
+    await context.db.execute(
+      sql`update photos set written_back_at = ${photo.updated_at}::timestamptz where id = ${photo.id}::uuid and written_back_at is not distinct from ${photo.written_back_at}::timestamptz`,
+    );
   }
   return written;
 }
@@ -170,7 +179,8 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
 async function writeSidecar(db: Db, photo: DuePhoto, sidecar: { path: string; exists: boolean; copyFrom: string | null }): Promise<void> {
   const tool = reader();
   if (!sidecar.exists && sidecar.copyFrom) await fs.copyFile(sidecar.copyFrom, sidecar.path); // keep what Lightroom wrote
-  const existing = sidecar.exists || sidecar.copyFrom ? ((await tool.read(sidecar.path)) as { Subject?: unknown; RegionInfo?: { RegionList?: Region[] } }) : {};
+  const existing =
+    sidecar.exists || sidecar.copyFrom ? ((await tool.read(sidecar.path)) as { Subject?: unknown; RegionInfo?: { RegionList?: Region[] } }) : {};
   const mentioned = [
     ...(existing.RegionInfo?.RegionList ?? []).map((region) => regionPersonName(region.Name)),
     ...(Array.isArray(existing.Subject) ? existing.Subject.map(String) : []),
@@ -180,7 +190,9 @@ async function writeSidecar(db: Db, photo: DuePhoto, sidecar: { path: string; ex
     sql`select lower(pe.name) as name from people pe join photos p on p.owner_id = pe.owner_id
         where p.id = ${photo.id}::uuid and lower(pe.name) = any(${textArray([...new Set(mentioned.map((name) => name.toLowerCase()))])})`,
   );
-  await tool.write(sidecar.path, sidecarTags(photo, existing, new Set(people.map((row) => row.name))) as never, { writeArgs: ['-overwrite_original'] });
+  await tool.write(sidecar.path, sidecarTags(photo, existing, new Set(people.map((row) => row.name))) as never, {
+    writeArgs: ['-overwrite_original'],
+  });
 }
 
 /** The library's row and the photo follow the new sidecar: a scan does not take Shoebox's own write for another tool's. */

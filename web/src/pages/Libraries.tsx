@@ -7,7 +7,11 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { formatCount } from '../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
-const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 
 /** One line of what a scan found, or where a running one is. */
 function scanSummary(library: LibraryInfo): string {
@@ -36,11 +40,21 @@ export function LibrariesPage() {
   const [libraries, setLibraries] = useState<LibraryInfo[] | null>(null);
   const [roots, setRoots] = useState<AllowedRoot[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(() => librariesApi.listLibraries().then((answer) => setLibraries(answer.items), (caught: unknown) => setError(message(caught))), []);
+  const reload = useCallback(
+    () =>
+      librariesApi.listLibraries().then(
+        (answer) => setLibraries(answer.items),
+        (caught: unknown) => setError(message(caught)),
+      ),
+    [],
+  );
   useEffect(() => {
     accountApi.me().then(setMe, () => undefined);
     void reload();
-    librariesApi.allowedRoots().then((answer) => setRoots(answer.items), (caught: unknown) => setError(message(caught)));
+    librariesApi.allowedRoots().then(
+      (answer) => setRoots(answer.items),
+      (caught: unknown) => setError(message(caught)),
+    );
   }, [reload]);
   // while a scan runs (or waits), its progress every second
   const busy = libraries?.some((library) => library.scanState === 'scanning' || library.scanState === 'queued') ?? false;
@@ -89,7 +103,13 @@ function AddLibrary({ roots, onAdded }: { roots: AllowedRoot[]; onAdded: () => v
     event.preventDefault();
     try {
       const folders = lines(paths);
-      const added = await librariesApi.addLibrary({ name: name.trim() || folders[0]?.split('/').filter(Boolean).pop() || 'Photos', paths: folders, exclude: lines(exclude), writeBack, watch });
+      const added = await librariesApi.addLibrary({
+        name: name.trim() || folders[0]?.split('/').filter(Boolean).pop() || 'Photos',
+        paths: folders,
+        exclude: lines(exclude),
+        writeBack,
+        watch,
+      });
       setStatus({ text: `Added ${added.name}: scanning.` });
       setName('');
       setPaths('');
@@ -114,7 +134,13 @@ function AddLibrary({ roots, onAdded }: { roots: AllowedRoot[]; onAdded: () => v
         </label>
         <label className="auth-field">
           Folders (one per line)
-          <textarea value={paths} onChange={(event) => setPaths(event.target.value)} rows={2} required placeholder={present[0] ? `${present[0].path}/Pictures` : '/photos/Pictures'} />
+          <textarea
+            value={paths}
+            onChange={(event) => setPaths(event.target.value)}
+            rows={2}
+            required
+            placeholder={present[0] ? `${present[0].path}/Pictures` : '/photos/Pictures'}
+          />
         </label>
         <label className="auth-field">
           Leave out (glob patterns, one per line)
@@ -199,7 +225,16 @@ function LibraryCard({ library, onChanged }: { library: LibraryInfo; onChanged: 
           Write back to sidecars
         </label>
         {library.counts.refused > 0 || library.counts.offline > 0 ? (
-          <button type="button" className="button button-ghost" onClick={() => librariesApi.libraryProblems(library.id).then((answer) => setProblems(answer.items), (caught: unknown) => setError(message(caught)))}>
+          <button
+            type="button"
+            className="button button-ghost"
+            onClick={() =>
+              librariesApi.libraryProblems(library.id).then(
+                (answer) => setProblems(answer.items),
+                (caught: unknown) => setError(message(caught)),
+              )
+            }
+          >
             Show files with problems
           </button>
         ) : null}
