@@ -63,7 +63,8 @@ describe('libraries in place', () => {
     for (const file of fs.readdirSync(folder, { recursive: true, withFileTypes: true })) {
       if (file.isFile()) fs.utimesSync(path.join(file.parentPath, file.name), past, past);
     }
-    server = await startTestServer({ libraryRoots: [root], librarySettleMs: 300, libraryOfflineDays: 7 });
+    // the data folder inside the allowed root, beside the photos (as on a NAS with one share)
+    server = await startTestServer({ dataDir: path.join(root, 'shoebox-data'), libraryRoots: [root], librarySettleMs: 300, libraryOfflineDays: 7 });
   }, 60_000);
 
   afterAll(async () => {
@@ -80,6 +81,12 @@ describe('libraries in place', () => {
     expect((await api('/api/libraries', { method: 'POST', json: { name: 'link', paths: [path.join(root, 'escape')] } })).status).toBe(403);
     expect((await api('/api/libraries', { method: 'POST', json: { name: 'rel', paths: ['Pictures'] } })).status).toBe(400);
     expect((await api('/api/libraries', { method: 'POST', json: { name: 'nul', paths: [`${root}/a\u0000b`] } })).status).toBe(400);
+    // Shoebox's own data folder (its thumbnails) is not a photo folder
+    for (const paths of [[root], [path.join(root, 'shoebox-data', 'derived')]]) {
+      const own = await api('/api/libraries', { method: 'POST', json: { name: 'own', paths } });
+      expect(own.status).toBe(400);
+      expect(own.body.message).toMatch(/Shoebox's own data folder/);
+    }
     expect((await api('/api/libraries')).body.items).toEqual([]);
   });
 

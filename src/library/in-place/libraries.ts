@@ -1,5 +1,6 @@
 // Libraries in place as their owner manages them: add a folder (inside an allowed root), change it, scan it, list
 // its files (with why one was refused), remove it (its photos leave Shoebox; its files stay where they are).
+import fs from 'node:fs/promises';
 import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import { libraries, libraryFiles, photos, type ScanProgress, type ScanState, type WatchMode } from '../../db/schema.js';
@@ -49,6 +50,12 @@ async function cleanFolders(context: LibraryContext, paths: readonly string[]): 
   if (paths.length === 0) throw new UserError(400, 'a library needs at least one folder');
   if (paths.length > 50) throw new UserError(400, 'at most 50 folders in one library');
   const real = [...new Set(await Promise.all(paths.map((folder) => checkLibraryFolder(context, folder))))];
+  // Shoebox's own folder holds its thumbnails: indexed, they would make thumbnails of thumbnails without end
+  const data = await fs.realpath(context.settings.dataDir).catch(() => context.settings.dataDir);
+  for (const folder of real) {
+    if (folder === '/') throw new UserError(400, 'the whole file system is not a photo folder: give the folder that holds the photos');
+    if (isInside(folder, [data]) || isInside(data, [folder])) throw new UserError(400, `${folder} holds Shoebox's own data folder (${data}): give a folder of photos beside it`);
+  }
   for (const folder of real) {
     const outer = real.find((other) => other !== folder && isInside(folder, [other]));
     if (outer) throw new UserError(400, `${folder} is inside ${outer}, already in the library`);

@@ -4,6 +4,7 @@ import { accountApi, type Me } from '../client/account.js';
 import * as librariesApi from '../client/libraries.js';
 import type { AllowedRoot, LibraryFileInfo, LibraryInfo, WatchMode } from '../client/libraries.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { FormError } from '../components/FormError.js';
 import { formatCount } from '../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
@@ -72,11 +73,7 @@ export function LibrariesPage() {
           Folders indexed where they are: Shoebox reads them, never copies, moves or changes the photos in them, and follows what changes there.
         </p>
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <AddLibrary roots={roots} onAdded={() => void reload()} />
       {libraries === null ? null : libraries.length === 0 ? (
         <p className="muted">No library in place yet.</p>
@@ -242,11 +239,7 @@ function LibraryCard({ library, onChanged }: { library: LibraryInfo; onChanged: 
           Remove
         </button>
       </div>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       {problems ? (
         <ul className="library-problems" aria-label="Files with problems">
           {problems.map((file) => (
@@ -313,11 +306,7 @@ function AllowedRoots({ roots, onChange }: { roots: AllowedRoot[]; onChange: (ro
         <button type="submit" className="button">
           Allow
         </button>
-        {status ? (
-          <p className="form-error" role="alert">
-            {status.text}
-          </p>
-        ) : null}
+        <FormError message={status?.text} />
       </form>
     </section>
   );
