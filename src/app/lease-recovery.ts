@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull, lte, or } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
+import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
 import { withDependents, type StepName } from '../pipeline/state.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
@@ -19,11 +19,23 @@ export async function resetExpiredLeases(db: Db, leaseMs: number, now: Date = ne
   return [...new Set(reset.map((row) => row.photoId))];
 }
 
-/** Resets the steps whose lease ran out and puts their photos back on the queue; returns how many. */
-export async function recoverExpiredLeases(db: Db, queue: PhotoQueue, leaseMs: number): Promise<number> {
-  const photoIds = await resetExpiredLeases(db, leaseMs);
-  for (const id of photoIds) await queue.add(id);
-  return photoIds.length;
+/**
+ * Resets the steps whose lease ran out and puts their photos back on the queue; also queues photos left unfinished
+ * with no step running and nothing changed for a whole lease (a queue entry lost, a state not settled after its
+ * last step: the dispatcher settles it or runs what is left). Returns how many.
+ */
+export async function recoverExpiredLeases(db: Db, queue: PhotoQueue, leaseMs: number, now: Date = new Date()): Promise<number> {
+  const photoIds = await resetExpiredLeases(db, leaseMs, now);
+  const quiet = await rows<{ id: string }>(
+    db,
+    sql`select p.id from photos p
+        where p.state in ('pending', 'processing') and p.updated_at < ${new Date(now.getTime() - leaseMs).toISOString()}::timestamptz
+          and not exists (select 1 from photo_steps s where s.photo_id = p.id and (s.status = 'running' or (s.status = 'failed' and s.retry_at is not null)))
+        limit 1000`,
+  );
+  const ids = [...new Set([...photoIds, ...quiet.map((row) => row.id)])];
+  for (const id of ids) await queue.add(id);
+  return ids.length;
 }
 
 /**

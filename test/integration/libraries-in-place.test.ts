@@ -291,6 +291,14 @@ describe('libraries in place', () => {
     expect(renamed.RegionInfo.RegionList.map((region: { Name: string }) => region.Name)).not.toContain('Ada');
     expect(renamed.Subject).toEqual(expect.arrayContaining(['portrait', 'Ada Lovelace']));
     expect(renamed.Subject).not.toContain('Ada');
+    // taken back in Shoebox, taken back in the sidecar: the favourite label and the rating go, the rest stays
+    expect((await api(`/api/photos/${ids['portrait.jpg']}`, { method: 'PATCH', json: { favorite: false, rating: null } })).status).toBe(200);
+    const cleared = await until('the favourite taken back', async () => {
+      const tags = (await exiftool.read(sidecar)) as Record<string, any>;
+      return tags.Label === undefined && tags;
+    }, 20_000);
+    expect(cleared.Rating).toBeUndefined();
+    expect(cleared).toMatchObject({ Rights: '© the photographer', CreatorTool: 'darktable 4.6' });
   }, 90_000);
 
   it('finds duplicates across the library and uploads; resolving hides the copy in place and leaves its file', async () => {

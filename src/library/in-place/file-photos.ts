@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
-import { rows } from '../../db/connection.js';
+import { rows, type Db } from '../../db/connection.js';
 import { photos, photoSteps, users } from '../../db/schema.js';
 import { STEP_NAMES, withDependents } from '../../pipeline/state.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
@@ -54,6 +54,10 @@ async function createPhoto(lib: Library, file: ReadFile): Promise<PhotoOfFile> {
   const [owner] = await lib.db.select({ location: users.storageLocation }).from(users).where(eq(users.id, lib.ownerId));
   const modified = new Date(file.mtimeMs);
   const inserted = await lib.db.transaction(async (tx) => {
+    // the library is kept while its photo is made: a library removed meanwhile leaves no photo behind (removeLibrary
+    // looks for its photos again once its row is gone)
+    const alive = await rows<{ id: string }>(tx as unknown as Db, sql`select id from libraries where id = ${file.libraryId}::uuid for share`);
+    if (alive.length === 0) throw new Error('the library was removed during its scan');
     const [row] = await tx
       .insert(photos)
       .values({

@@ -7,6 +7,7 @@ import { libraries, libraryFiles, photos, type ScanProgress, type ScanState, typ
 import { UserError } from '../errors.js';
 import type { Library, LibraryContext } from '../library.js';
 import { deletePhoto } from '../photos.js';
+import { settleFilePhotos } from './file-photos.js';
 import { checkLibraryFolder } from './roots.js';
 import { isInside } from './walk.js';
 
@@ -206,12 +207,19 @@ export async function listLibraryFiles(
  */
 export async function removeLibrary(lib: Library, id: string): Promise<number | null> {
   if (!(await getLibrary(lib, id))) return null;
-  const own = await lib.db
-    .select({ id: photos.id })
-    .from(photos)
-    .where(and(eq(photos.libraryId, id), eq(photos.ownerId, lib.ownerId)));
-  let removed = 0;
-  for (const photo of own) if (await deletePhoto(lib, photo.id)) removed++;
+  const ownPhotos = () =>
+    lib.db
+      .select({ id: photos.id })
+      .from(photos)
+      .where(and(eq(photos.libraryId, id), eq(photos.ownerId, lib.ownerId)));
+  const own = await ownPhotos();
+  // its files' rows go with it; a photo with a copy in another of the owner's libraries moves there and stays
   await lib.db.delete(libraries).where(eq(libraries.id, id));
+  await settleFilePhotos(
+    lib,
+    own.map((photo) => photo.id),
+  );
+  let removed = 0;
+  for (const photo of await ownPhotos()) if (await deletePhoto(lib, photo.id)) removed++;
   return removed;
 }

@@ -263,10 +263,12 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
     await forEachLimit(toRead, 2, async (file) => {
       if (options.signal?.aborted) return;
       const row = known.get(file.path);
-      const read = await readFile(file.path);
+      // a file over the size limit is refused without being read
+      const tooLarge = file.size > context.settings.maxUploadBytes;
+      const read = tooLarge ? { error: `larger than the upload limit (${Math.round(context.settings.maxUploadBytes / 1048576)} MB)` } : await readFile(file.path);
       progress.read++;
-      if ('error' in read || file.size > context.settings.maxUploadBytes) {
-        const error = 'error' in read ? read.error : `larger than the upload limit (${Math.round(context.settings.maxUploadBytes / 1048576)} MB)`;
+      if ('error' in read) {
+        const { error } = read;
         await saveRow(lib, libraryId, file, { sha256: null, photoId: null, error });
         if (row?.photo_id) touched.add(row.photo_id);
         progress.failed++;

@@ -56,12 +56,15 @@ async function sidecarFor(file: string): Promise<{ path: string; exists: boolean
   return { path: path.join(dir, `${base}.xmp`), exists: false, copyFrom: lightroom ? path.join(dir, lightroom) : null };
 }
 
+/** What the sidecar holds already, as ExifTool reads it: the fields merged with Shoebox's. */
+type SidecarTags = { Subject?: unknown; Label?: unknown; RegionInfo?: { RegionList?: Region[] } };
+
 type Region = { Area?: { X?: number; Y?: number; W?: number; H?: number; Unit?: string }; Name?: string; Type?: string };
 
 /** The tags to write: ours, merged with what the sidecar holds (keywords added to, regions of other names kept). */
 export function sidecarTags(
   photo: DuePhoto,
-  existing: { Subject?: unknown; RegionInfo?: { RegionList?: Region[] } },
+  existing: SidecarTags,
   /** Names (lower case) of the owner's people: regions with those names are Shoebox's to keep or drop. */
   people: ReadonlySet<string>,
 ): Record<string, unknown> {
@@ -108,9 +111,10 @@ export function sidecarTags(
       ],
     };
   }
-  // only what Shoebox knows: a field it has nothing for is left as the sidecar has it
-  if (photo.rating === null || (!photo.rating_by_user && photo.rating === 0)) delete tags['XMP-xmp:Rating'];
-  if (!photo.favorite) delete tags['XMP-xmp:Label'];
+  // only what Shoebox knows: a field it has nothing for is left as the sidecar has it, but a rating the user cleared
+  // and a favourite taken back are cleared there too (null deletes the tag)
+  if (photo.rating === null && !photo.rating_by_user) delete tags['XMP-xmp:Rating'];
+  if (!photo.favorite && existing.Label !== FAVORITE_LABEL) delete tags['XMP-xmp:Label'];
   if (photo.description === null) delete tags['XMP-dc:Description'];
   return tags;
 }
@@ -180,7 +184,7 @@ async function writeSidecar(db: Db, photo: DuePhoto, sidecar: { path: string; ex
   const tool = reader();
   if (!sidecar.exists && sidecar.copyFrom) await fs.copyFile(sidecar.copyFrom, sidecar.path); // keep what Lightroom wrote
   const existing =
-    sidecar.exists || sidecar.copyFrom ? ((await tool.read(sidecar.path)) as { Subject?: unknown; RegionInfo?: { RegionList?: Region[] } }) : {};
+    sidecar.exists || sidecar.copyFrom ? ((await tool.read(sidecar.path)) as SidecarTags) : {};
   const mentioned = [
     ...(existing.RegionInfo?.RegionList ?? []).map((region) => regionPersonName(region.Name)),
     ...(Array.isArray(existing.Subject) ? existing.Subject.map(String) : []),
