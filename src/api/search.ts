@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { UserError } from '../library/errors.js';
 import type { Library, LibraryContext } from '../library/library.js';
@@ -11,12 +11,34 @@ import { cleanFileName } from '../library/ingest.js';
 import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../library/search.js';
 import { multipartUserError } from './multipart-errors.js';
 import { errorBody } from './schemas.js';
+import { Slots } from './slots.js';
 import { filtersOf, searchQuery, searchResult, similarBody, similarQuery, similarResult, suggestQuery, suggestResult } from './search-schemas.js';
 
 export function searchRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // an image search decodes and embeds the image sent: the expensive route a script could flood
   const imageSearches = new RateLimiter(context.settings.imageSearchesPerMinute, 60_000);
+  const { searchConcurrency, searchQueue, searchesPerUser } = context.settings;
+  // searches take turns: fifty at once would keep the event loop and the database from uploads and the pipeline
+  const slots = new Slots({ running: searchConcurrency, queue: searchQueue, perKey: searchesPerUser });
+
+  /** Runs a search in its turn; past the bounds a 429 (this user) or 503 (everyone) with Retry-After, at once. */
+  async function inTurn<T>(request: FastifyRequest, reply: FastifyReply, search: () => Promise<T>): Promise<T | FastifyReply> {
+    const release = await slots.enter(request.actor!.userId);
+    if (release === 'per-key') {
+      reply.header('retry-after', '1');
+      throw new UserError(429, `too many searches at once (${searchesPerUser} running or waiting per user): wait for their answers first`);
+    }
+    if (release === 'queue') {
+      const message = `the server is busy with other searches (${searchQueue} waiting): try again in a few seconds`;
+      return reply.code(503).header('retry-after', '2').send({ statusCode: 503, error: 'Service Unavailable', message });
+    }
+    try {
+      return await search();
+    } finally {
+      release();
+    }
+  }
 
   api.get('/api/search', {
     config: { access: 'read' },
@@ -33,11 +55,11 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
         'fixed depth (keyword 500, semantic 100), so the same query always pages the ' +
         'same way; `total` is the length of the fused list.',
       querystring: searchQuery,
-      response: { 200: searchResult, 400: errorBody, 409: errorBody },
+      response: { 200: searchResult, 400: errorBody, 409: errorBody, 429: errorBody, 503: errorBody },
     },
-    handler: async (request) => {
+    handler: async (request, reply) => {
       const { q, mode, page, limit, cutoff, k } = request.query;
-      return searchLibrary(request.lib, { q, mode, page, limit, cutoff, rrfK: k, filters: filtersOf(request.query) });
+      return inTurn(request, reply, () => searchLibrary(request.lib, { q, mode, page, limit, cutoff, rrfK: k, filters: filtersOf(request.query) }));
     },
   });
 
@@ -52,7 +74,7 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
         'query string, as for /api/search. 409: no CLIP model, or the photo has no embedding yet.',
       consumes: ['application/json', 'multipart/form-data'],
       querystring: similarQuery,
-      response: { 200: similarResult, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 429: errorBody },
+      response: { 200: similarResult, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 429: errorBody, 503: errorBody },
     },
     handler: async (request, reply) => {
       const options = { filters: filtersOf(request.query), limit: request.query.limit, minSimilarity: request.query.minSimilarity };
@@ -63,12 +85,14 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
           throw new UserError(429, `too many image searches (${context.settings.imageSearchesPerMinute} a minute): try again in ${Math.ceil(wait / 1000)} s`);
         }
       }
-      if (request.isMultipart()) return withUploadedImage(request.lib, request, (file, name) => similarToImage(request.lib, file, name, options));
+      if (request.isMultipart()) {
+        return withUploadedImage(request.lib, request, (file, name) => inTurn(request, reply, () => similarToImage(request.lib, file, name, options)));
+      }
       const body = similarBody.safeParse(request.body ?? {});
       if (!body.success) {
         throw new UserError(400, `send JSON {"photoId": "<uuid>"} or multipart/form-data with a \`file\`: ${body.error.issues.map((i) => i.message).join('; ')}`);
       }
-      return similarToPhoto(request.lib, body.data.photoId, options);
+      return inTurn(request, reply, () => similarToPhoto(request.lib, body.data.photoId, options));
     },
   });
 
@@ -81,9 +105,9 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
         'Terms starting with the text first, then terms with a word starting with it, then similar ones (typos), ' +
         'each group by how many photos the term finds.',
       querystring: suggestQuery,
-      response: { 200: suggestResult, 400: errorBody },
+      response: { 200: suggestResult, 400: errorBody, 429: errorBody, 503: errorBody },
     },
-    handler: async (request) => suggest(request.lib, request.query.q, request.query.limit, request.query.kinds),
+    handler: async (request, reply) => inTurn(request, reply, () => suggest(request.lib, request.query.q, request.query.limit, request.query.kinds)),
   });
 }
 

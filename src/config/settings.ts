@@ -97,6 +97,15 @@ const settingsSchema = z.object({
   imageSearchesPerMinute: z.coerce.number().int().min(0).max(100_000),
   /** Files one user (or share link) may upload per hour; 0: no limit. */
   uploadsPerHour: z.coerce.number().int().min(0).max(10_000_000),
+  /** Upload requests one user may have open at once (one share link: uploadsPerLink); past it 429. */
+  uploadsPerUser: z.coerce.number().int().min(1).max(10_000),
+  uploadsPerLink: z.coerce.number().int().min(1).max(10_000),
+  /** Seconds an upload's body may send nothing before the request is cut (the files received whole are kept). */
+  uploadIdleSeconds: z.coerce.number().min(0.1).max(86_400),
+  /** Searches running at once (the rest wait their turn, at most searchQueue); one user at most searchesPerUser running or waiting. */
+  searchConcurrency: z.coerce.number().int().min(1).max(256),
+  searchQueue: z.coerce.number().int().min(0).max(100_000),
+  searchesPerUser: z.coerce.number().int().min(1).max(10_000),
   /** Image generation: the providers by name, how many images at once, the daily quota (ml/images). */
   images: imageSettingsSchema,
   ml: z.object({
@@ -198,6 +207,12 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     sessionDays: env.SHOEBOX_SESSION_DAYS || 30,
     imageSearchesPerMinute: env.SHOEBOX_IMAGE_SEARCHES_PER_MINUTE ?? 30,
     uploadsPerHour: env.SHOEBOX_UPLOADS_PER_HOUR ?? 20_000,
+    uploadsPerUser: env.SHOEBOX_UPLOADS_PER_USER || 8,
+    uploadsPerLink: env.SHOEBOX_UPLOADS_PER_LINK || 4,
+    uploadIdleSeconds: env.SHOEBOX_UPLOAD_IDLE_SECONDS || 60,
+    searchConcurrency: env.SHOEBOX_SEARCH_CONCURRENCY || 2,
+    searchQueue: env.SHOEBOX_SEARCH_QUEUE ?? 200,
+    searchesPerUser: env.SHOEBOX_SEARCHES_PER_USER || 8,
     images: imageSettingsFromEnv(env),
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',

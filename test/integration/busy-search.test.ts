@@ -1,0 +1,90 @@
+// A household browsing must not stop an import: 30 photos uploaded while 50 clients search without pause finish
+// within a bound close to the time the same import takes on a quiet server (measured first, in this test).
+// Before searches took turns, the import took 57 s instead of 9 (bench/README.md).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+const NATURE = path.join(assets, 'albums/nature');
+const nature = fs.readdirSync(NATURE).filter((name) => name.endsWith('.jpg'));
+const WORDS = ['falcon', 'rocks', 'fir', 'anemone', 'ridge', 'cactus', 'cyclamen', 'violet', 'green', 'sky'];
+
+/** 30 distinct files from the corpus: each photo with a tail of its own after the image (new bytes, same picture). */
+function batch(tag: string) {
+  return Array.from({ length: 30 }, (_, i) => {
+    const name = nature[i % nature.length]!;
+    const data = Buffer.concat([fs.readFileSync(path.join(NATURE, name)), Buffer.from(`\n${tag}-${i}`)]);
+    return { name: `${tag}-${i}-${name}`, data };
+  });
+}
+
+/** Uploads 30 photos, 5 to a request as a browser does, and waits until every one is analysed: the milliseconds. */
+async function importBatch(server: TestServer, tag: string, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  const files = batch(tag);
+  const ids: string[] = [];
+  for (let i = 0; i < files.length; i += 5) {
+    const response = await upload(server.url, files.slice(i, i + 5));
+    expect(response.status).toBe(201);
+    ids.push(...response.body.items.map((item: { id: string }) => item.id));
+  }
+  const states = await waitForTerminal(server.url, ids, timeoutMs);
+  expect(Object.values(states).every((state) => state === 'completed')).toBe(true);
+  return Date.now() - started;
+}
+
+describe('an import while 50 clients search', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // every one of the 50 clients is let in (one user here): the bound on searches running at once does the work
+    server = await startTestServer({ searchesPerUser: 50 });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('finishes within a bound close to its time on a quiet server', async () => {
+    const quiet = await importBatch(server, 'quiet', 30_000);
+    let stop = false;
+    let searches = 0;
+    let failed = 0;
+    let refused = 0;
+    const client = async (n: number) => {
+      for (let i = 0; !stop; i++) {
+        const q = `${WORDS[(n + i) % WORDS.length]} ${WORDS[(n * 3 + i) % WORDS.length]}`;
+        const response = await authFetch(`${server.url}/api/search?q=${encodeURIComponent(q)}&limit=100`).catch(() => null);
+        await response?.arrayBuffer();
+        if (response?.status === 200) searches++;
+        else if (response?.status === 429 || response?.status === 503) {
+          refused++; // as a browser would: again after the wait the server asks for
+          await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+        } else failed++;
+      }
+    };
+    const clients = Array.from({ length: 50 }, (_, n) => client(n));
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500)); // the searches under way first
+      const bound = Math.max(2.5 * quiet, quiet + 15_000);
+      const busy = await importBatch(server, 'busy', bound);
+      console.log(`import of 30 photos: ${quiet} ms on a quiet server, ${busy} ms during ${searches} searches by 50 clients (${refused} asked to wait)`);
+      expect(busy).toBeLessThan(bound);
+      expect(searches).toBeGreaterThan(50); // the searches were answered too
+    } finally {
+      stop = true;
+      await Promise.all(clients);
+    }
+    expect(failed).toBe(0);
+  }, 120_000);
+
+  it('refuses searches past the per-user bound at once, with 429 and Retry-After', async () => {
+    const responses = await Promise.all(Array.from({ length: 80 }, () => authFetch(`${server.url}/api/search?q=falcon`)));
+    const refused = responses.filter((response) => response.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(responses.filter((response) => response.status === 200).length).toBeGreaterThanOrEqual(50);
+    expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await refused[0]!.json()) as { message: string }).message).toMatch(/too many searches at once \(50 running or waiting per user\)/);
+  });
+});
