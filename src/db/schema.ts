@@ -601,3 +601,4 @@ export * from './schema/accounts.js';
 export * from './schema/sharing.js';
 export * from './schema/creation.js';
 export * from './schema/libraries.js';
+export * from './schema/uploads.js';
