@@ -97,6 +97,11 @@ export const libraryFiles = pgTable(
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     /** Milliseconds since the epoch (sub-millisecond times kept as fractions). */
     mtimeMs: doublePrecision('mtime_ms').notNull(),
+    /**
+     * `device:inode` of the file the scan read: a file in place is served only while the file opened is that one
+     * (storage/in-place.ts). Null in rows from before it was recorded, until the next scan fills it in.
+     */
+    fileId: text('file_id'),
     sha256: text('sha256'),
     photoId: uuid('photo_id').references(() => photos.id, { onDelete: 'set null' }),
     /** The sidecar beside it (`name.ext.xmp`, else `name.xmp`) as last read. */
