@@ -20,6 +20,7 @@ const ON_POSTGRES = [
   'test/integration/postgres-server.test.ts',
   'test/integration/cluster-worker.test.ts',
   'test/integration/cluster-faults.test.ts',
+  'test/integration/upload-limits.test.ts',
 ];
 
 export default defineConfig({

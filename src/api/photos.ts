@@ -54,7 +54,7 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
         'Without it, near-copies are stored and grouped for review (`/api/duplicates`).',
       consumes: ['multipart/form-data'],
       querystring: z.object({ checkDuplicate: booleanParam.optional().describe('refuse near-copies of photos already in the library') }),
-      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 413: uploadRefused, 415: uploadRefused, 429: uploadRefused, 503: uploadRefused },
+      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 408: uploadRefused, 413: uploadRefused, 415: uploadRefused, 429: uploadRefused, 503: uploadRefused },
     },
     handler: async (request, reply) => uploadPhotos(request.lib, request, reply, { checkDuplicate: request.query.checkDuplicate }),
   });

@@ -12,6 +12,7 @@ import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../libra
 import { multipartUserError } from './multipart-errors.js';
 import { errorBody } from './schemas.js';
 import { Slots } from './slots.js';
+import { cutWhenIdle } from './upload-idle.js';
 import { filtersOf, searchQuery, searchResult, similarBody, similarQuery, similarResult, suggestQuery, suggestResult } from './search-schemas.js';
 
 export function searchRoutes(app: FastifyInstance, context: LibraryContext): void {
@@ -74,7 +75,7 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
         'query string, as for /api/search. 409: no CLIP model, or the photo has no embedding yet.',
       consumes: ['application/json', 'multipart/form-data'],
       querystring: similarQuery,
-      response: { 200: similarResult, 400: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 429: errorBody, 503: errorBody },
+      response: { 200: similarResult, 400: errorBody, 404: errorBody, 408: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 429: errorBody, 503: errorBody },
     },
     handler: async (request, reply) => {
       const options = { filters: filtersOf(request.query), limit: request.query.limit, minSimilarity: request.query.minSimilarity };
@@ -86,7 +87,7 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
         }
       }
       if (request.isMultipart()) {
-        return withUploadedImage(request.lib, request, (file, name) => inTurn(request, reply, () => similarToImage(request.lib, file, name, options)));
+        return withUploadedImage(request.lib, request, reply, (file, name) => inTurn(request, reply, () => similarToImage(request.lib, file, name, options)));
       }
       const body = similarBody.safeParse(request.body ?? {});
       if (!body.success) {
@@ -112,8 +113,9 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
 }
 
 /** Streams the request's one `file` to a temp file, runs `work` on it, and removes it whatever happens. */
-async function withUploadedImage<T>(lib: Library, request: FastifyRequest, work: (file: string, filename: string) => Promise<T>): Promise<T> {
+async function withUploadedImage<T>(lib: Library, request: FastifyRequest, reply: FastifyReply, work: (file: string, filename: string) => Promise<T>): Promise<T> {
   const temp = lib.scratch.tempPath();
+  const stopWatching = cutWhenIdle(request.raw, reply.raw, lib.settings.uploadIdleSeconds * 1000);
   try {
     let filename: string | null = null;
     try {
@@ -129,6 +131,8 @@ async function withUploadedImage<T>(lib: Library, request: FastifyRequest, work:
       }
     } catch (error) {
       throw multipartUserError(error, request) ?? error;
+    } finally {
+      stopWatching();
     }
     if (filename === null) throw new UserError(400, 'the multipart request has no `file` part');
     return await work(temp, filename);

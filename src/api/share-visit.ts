@@ -200,13 +200,13 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       summary: 'Add photos through the link (only when it allows uploads): they become the owner\'s, in the album or the link',
       consumes: ['multipart/form-data'],
       params: tokenParams,
-      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody, 413: uploadRefused, 415: uploadRefused, 429: uploadRefused, 503: uploadRefused },
+      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 401: errorBody, 403: errorBody, 404: errorBody, 408: uploadRefused, 410: errorBody, 413: uploadRefused, 415: uploadRefused, 429: uploadRefused, 503: uploadRefused },
     },
     handler: async (request, reply: FastifyReply) => {
       const link = await openLink(request);
       if (!link.allowUpload) throw new UserError(403, 'uploads are switched off for this link');
       const owner = asOwner(context, link.ownerId);
-      return uploadPhotos(owner, request, reply, { visitor: true, onAccepted: (ids) => addUploadsToLink(db, link, ids) });
+      return uploadPhotos(owner, request, reply, { visitor: true, linkId: link.id, onAccepted: (ids) => addUploadsToLink(db, link, ids) });
     },
   });
 }

@@ -11,6 +11,8 @@ import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/metadata.js';
 import { multipartUserError } from './multipart-errors.js';
+import { Slots } from './slots.js';
+import { cutWhenIdle } from './upload-idle.js';
 
 type Refusal = { filename: string; error: string; statusCode: number };
 /** A sidecar part saved to a temp file, attached once the request's photos are known. */
@@ -64,7 +66,7 @@ async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename
   return bytes > MAX_SIDECAR_BYTES ? new UserError(413, `${filename}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read`) : null;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /**
  * Streams every file part of a multipart request into the library, in order. One bad file does not spoil the
@@ -78,6 +80,8 @@ export interface UploadOptions {
   onAccepted?: (photoIds: string[]) => Promise<void>;
   /** A share-link visitor: items say no more than file name, photo id, duplicate and error (no near-copy details). */
   visitor?: boolean;
+  /** Through this share link: counted among the link's uploads at once (SHOEBOX_UPLOADS_PER_LINK), not the owner's. */
+  linkId?: string;
 }
 
 /** One upload budget per open library (its settings), per owner: files per hour (SHOEBOX_UPLOADS_PER_HOUR). */
@@ -89,8 +93,41 @@ function uploadLimiter(lib: Library): RateLimiter {
   return limiter;
 }
 
+/** Uploads open at once, per process: per user (SHOEBOX_UPLOADS_PER_USER) and per share link (SHOEBOX_UPLOADS_PER_LINK). */
+const openUploads = new WeakMap<Library['settings'], { users: Slots; links: Slots }>();
+
+/** A place among the uploads open at once, or a 429 saying why not. */
+async function uploadPlace(lib: Library, reply: FastifyReply, linkId: string | undefined): Promise<() => void> {
+  let slots = openUploads.get(lib.settings);
+  if (!slots) {
+    const bound = (perKey: number) => new Slots({ running: Infinity, queue: 0, perKey });
+    openUploads.set(lib.settings, (slots = { users: bound(lib.settings.uploadsPerUser), links: bound(lib.settings.uploadsPerLink) }));
+  }
+  const release = linkId ? await slots.links.enter(linkId) : await slots.users.enter(lib.ownerId);
+  if (typeof release === 'function') return release;
+  // the body is not read: the connection closes after the answer rather than take the rest of it
+  reply.header('retry-after', '5').header('connection', 'close');
+  throw new UserError(
+    429,
+    linkId
+      ? `too many uploads at once through this link (${lib.settings.uploadsPerLink}): send the next when one has finished`
+      : `too many uploads at once (${lib.settings.uploadsPerUser} per user): send the next when one has finished`,
+  );
+}
+
 export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions = {}) {
   if (!request.isMultipart()) throw new UserError(415, 'send multipart/form-data with one or more `file` fields');
+  const release = await uploadPlace(lib, reply, options.linkId);
+  const stopWatching = cutWhenIdle(request.raw, reply.raw, lib.settings.uploadIdleSeconds * 1000);
+  try {
+    return await receive(lib, request, reply, options);
+  } finally {
+    stopWatching();
+    release();
+  }
+}
+
+async function receive(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions) {
   let checkDuplicate = options.checkDuplicate ?? false;
   const items: Item[] = [];
   const sidecars: Sidecar[] = [];

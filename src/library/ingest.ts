@@ -5,7 +5,6 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
-import { usedBytes } from '../auth/users.js';
 import { photos, photoSteps, users, type Provenance } from '../db/schema.js';
 import { detectImageType } from '../media/detect.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from '../media/metadata.js';
@@ -16,6 +15,7 @@ import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
 import { originalKey, sidecarKey } from '../storage/keys.js';
 import { removeOriginalUnlessShared } from './photos.js';
+import { formatBytes, QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from './quota.js';
 
 export interface IngestedPhoto {
   id: string;
@@ -46,27 +46,34 @@ export interface IngestSource {
   generated?: { provenance: Provenance };
 }
 
-/** Counts and hashes bytes on their way to disk, and stops at the size limit. */
+/**
+ * Counts and hashes bytes on their way to disk, and stops at the size limit; a large file reserves its bytes
+ * against the owner's quota as they come (a 413 stops it before gigabytes are written).
+ */
 class HashingCounter extends Transform {
   readonly hash = createHash('sha256');
   bytes = 0;
-  constructor(private readonly maxBytes: number) {
+  constructor(
+    private readonly maxBytes: number,
+    private readonly reservation: QuotaReservation | null,
+  ) {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void) {
     this.bytes += chunk.length;
     if (this.bytes > this.maxBytes) return done(tooLarge(this.maxBytes));
     this.hash.update(chunk);
+    const { reservation } = this;
+    if (reservation && this.bytes > RESERVE_WHILE_STREAMING_PAST && this.bytes > reservation.reserved) {
+      reservation.grow(this.bytes).then(() => done(null, chunk), done);
+      return;
+    }
     done(null, chunk);
   }
 }
 
 function tooLarge(maxBytes: number): UserError {
   return new UserError(413, `file is larger than the upload limit of ${formatBytes(maxBytes)}`);
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${bytes} bytes`;
 }
 
 /** Longest file name kept, in characters (file systems allow 255 bytes). */
@@ -95,8 +102,11 @@ export function cleanFileName(name: string | undefined | null): string {
 export async function ingestStream(lib: Library, source: IngestSource): Promise<IngestedPhoto> {
   const filename = cleanFileName(source.filename);
   const maxBytes = lib.settings.maxUploadBytes;
+  const owner = await ownerStorage(lib);
+  // with a quota, the file's bytes are reserved before they are kept (quota.ts)
+  const reservation = owner.quota === null ? null : new QuotaReservation(lib.db, lib.ownerId, filename);
   const temp = lib.scratch.tempPath();
-  const counter = new HashingCounter(maxBytes);
+  const counter = new HashingCounter(maxBytes, reservation);
   try {
     await pipeline(source.stream, counter, createWriteStream(temp));
     if (source.wasTruncated?.()) throw tooLarge(maxBytes);
@@ -108,8 +118,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     const sha256 = counter.hash.digest('hex');
     const existing = await findBySha(lib, sha256);
     if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state };
-    const owner = await ownerStorage(lib);
-    checkQuota(owner, filename, counter.bytes);
+    await reservation?.settle(counter.bytes);
     if (source.checkDuplicate) {
       const copy = await findExistingCopy(lib, temp, detected.mime);
       if (copy) {
@@ -122,7 +131,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     const storageKey = originalKey(sha256, detected.ext);
     const storageLocation = owner.location;
     await lib.storage.at(storageLocation).putFile(storageKey, temp, { move: true });
-    const inserted = await insertPhoto(lib, { sha256, filename, storageKey, storageLocation, mime: detected.mime, sizeBytes: counter.bytes, source });
+    const inserted = await insertPhoto(lib, { sha256, filename, storageKey, storageLocation, mime: detected.mime, sizeBytes: counter.bytes, source }, reservation);
     if (inserted) {
       await refreshSearchDocuments(lib.db, [inserted.id]); // findable by its file name from the start
       return { id: inserted.id, filename, duplicate: false, state: inserted.state };
@@ -135,6 +144,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     source.stream.resume(); // drain what is left so a multipart request can go on to its next file
     throw error;
   } finally {
+    await reservation?.release();
     await fs.rm(temp, { force: true });
   }
 }
@@ -142,23 +152,13 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
 interface OwnerStorage {
   /** Where their new photos go (an admin's choice; null: the main store). */
   location: string | null;
+  /** Bytes of originals they may keep (an admin sets it; none by default). */
   quota: number | null;
-  used: number;
 }
 
 async function ownerStorage(lib: Library): Promise<OwnerStorage> {
   const [owner] = await lib.db.select({ quota: users.quotaBytes, location: users.storageLocation }).from(users).where(eq(users.id, lib.ownerId));
-  const quota = owner?.quota ?? null;
-  return { location: owner?.location ?? null, quota, used: quota === null ? 0 : await usedBytes(lib.db, lib.ownerId) };
-}
-
-/** Refuses a file that would take the owner past their storage quota (an admin sets it; none by default). */
-function checkQuota(owner: OwnerStorage, filename: string, bytes: number): void {
-  if (owner.quota === null) return;
-  const { used } = owner;
-  if (used + bytes > owner.quota) {
-    throw new UserError(413, `${filename}: over your storage quota (${formatBytes(used)} of ${formatBytes(owner.quota)} used, this file is ${formatBytes(bytes)}): ask an admin for more`);
-  }
+  return { location: owner?.location ?? null, quota: owner?.quota ?? null };
 }
 
 /**
@@ -168,10 +168,13 @@ function checkQuota(owner: OwnerStorage, filename: string, bytes: number): void 
 async function insertPhoto(
   lib: Library,
   photo: { sha256: string; filename: string; storageKey: string; storageLocation: string | null; mime: string; sizeBytes: number; source: IngestSource },
+  reservation: QuotaReservation | null,
 ): Promise<{ id: string; state: string } | null> {
   const { sha256, filename, storageKey, storageLocation, source } = photo;
   try {
-    return await lib.db.transaction(async (tx) => {
+    const inserted = await lib.db.transaction(async (tx) => {
+      // the reserved bytes become the photo's at once (or, when the same bytes won a race, are given back)
+      await reservation?.claim(tx);
       const [row] = await tx
         .insert(photos)
         .values({
@@ -199,6 +202,8 @@ async function insertPhoto(
       if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
       return row ?? null;
     });
+    reservation?.claimed();
+    return inserted;
   } catch (error) {
     await removeOriginalUnlessShared(lib, lib.storage.at(storageLocation), storageLocation, storageKey);
     throw error;

@@ -1,0 +1,200 @@
+// Uploads cannot hold the server's resources: a body that stops sending is cut after the idle timeout (its temp
+// files go, the photos it sent whole stay), one user or one share link has a bounded number of uploads open at once
+// (429 past it, with the reason), and concurrent uploads cannot together take a user past their storage quota.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/connection.js';
+import { assets, authFetch, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+const BOUNDARY = '----shoebox-upload-limits';
+const NATURE = path.join(assets, 'albums/nature');
+const nature = fs.readdirSync(NATURE).filter((name) => name.endsWith('.jpg'));
+/** A corpus photo with a tail of its own: new bytes every time (no duplicate of an earlier test's photo). */
+const photo = (i: number, tag: string) => Buffer.concat([fs.readFileSync(path.join(NATURE, nature[i % nature.length]!)), Buffer.from(`\n${tag}-${i}`)]);
+
+function part(filename: string, content: Buffer): Buffer {
+  const head = `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head), content, Buffer.from('\r\n')]);
+}
+
+interface RawUpload {
+  /** Sends more of the body. */
+  write(bytes: Buffer | string): void;
+  /** Resolves with what the server answered (maybe nothing) once it closed the connection. */
+  closed: Promise<string>;
+  destroy(): void;
+}
+
+/** A POST whose headers promise more body than is sent: what a stalled or trickling client does. */
+function rawUpload(url: string, route: string, head: Buffer, headers: Record<string, string> = {}): Promise<RawUpload> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      const extra = Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      socket.write(
+        `POST ${route} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${extra}Content-Type: multipart/form-data; boundary=${BOUNDARY}\r\n` +
+          `Content-Length: ${head.length + 10_000_000}\r\n\r\n`,
+      );
+      socket.write(head);
+      resolve({ write: (bytes) => socket.write(bytes), closed, destroy: () => socket.destroy() });
+    });
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    const closed = new Promise<string>((done) => socket.on('close', () => done(answer)));
+    socket.once('error', reject);
+  });
+}
+
+/** Rejects when `promise` has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+}
+
+const tempFiles = (server: TestServer) => fs.readdirSync(path.join(server.dataDir, 'tmp'));
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('stalled and concurrent uploads', () => {
+  let server: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ uploadIdleSeconds: 1.5, uploadsPerUser: 2, uploadsPerLink: 2 });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  const signedIn = () => ({ 'x-api-key': server.apiKey });
+
+  it('cuts a body that stops sending after the idle timeout, keeps the photo it sent whole and no temp file', async () => {
+    const half = photo(1, 'stall');
+    const stalled = await rawUpload(server.url, '/api/photos', Buffer.concat([part('kept.jpg', photo(0, 'stall')), part('half.jpg', half).subarray(0, 2000)]), signedIn());
+    const answer = await within(stalled.closed, 8_000, 'a stalled upload cut');
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(answer).toMatch(/no bytes for 1\.5 s.*1 photo received before that was kept/);
+    const list = (await json(`${server.url}/api/photos?limit=100`)).body.items as { id: string; filename: string }[];
+    expect(list.map((p) => p.filename)).toEqual(['kept.jpg']);
+    expect(Object.values(await waitForTerminal(server.url, [list[0]!.id]))).toEqual(['completed']);
+    expect(tempFiles(server)).toEqual([]);
+    // the server goes on serving
+    expect((await json(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it("refuses one user's upload past the uploads open at once with 429 and the reason, and takes it once one ends", async () => {
+    // two clients trickling bytes: slow but alive, each holds its place
+    const slow = await Promise.all([0, 1].map((i) => rawUpload(server.url, '/api/photos', part(`slow-${i}.jpg`, photo(i, 'slow')).subarray(0, 1000), signedIn())));
+    const trickle = setInterval(() => slow.forEach((upload) => upload.write('x')), 300);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(photo(2, 'third'))]), 'third.jpg');
+      const third = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await third.json()) as { message: string }).message).toMatch(/too many uploads at once \(2 per user\)/);
+      // past 2 s of trickling, none was cut: bytes keep coming
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      clearInterval(trickle);
+    }
+    slow[0]!.destroy();
+    await until(async () => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(photo(3, 'after'))]), 'after.jpg');
+      return (await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form })).status === 201;
+    });
+    slow[1]!.destroy();
+    await until(() => tempFiles(server).length === 0);
+  });
+
+  it('does the same anonymously through an upload link: 429 past the link’s uploads at once, stalled bodies cut', async () => {
+    const [first] = (await json(`${server.url}/api/photos?limit=1`)).body.items as { id: string }[];
+    const created = await json(`${server.url}/api/shared-links`, { method: 'POST', json: { photoIds: [first!.id], allowUpload: true } });
+    expect(created.status).toBe(201);
+    token = created.body.token;
+    const route = `/api/s/${token}/photos`;
+    const stalled = await Promise.all([0, 1].map((i) => rawUpload(server.url, route, part(`visitor-${i}.jpg`, photo(i, 'visitor')).subarray(0, 1500))));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(photo(4, 'visitor'))]), 'visitor-extra.jpg');
+    const extra = await fetch(`${server.url}${route}`, { method: 'POST', body: form });
+    expect(extra.status).toBe(429);
+    expect(((await extra.json()) as { message: string }).message).toMatch(/too many uploads at once through this link \(2\)/);
+    const answers = await within(Promise.all(stalled.map((upload) => upload.closed)), 8_000, 'stalled link uploads cut');
+    for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(tempFiles(server)).toEqual([]);
+    const again = new FormData();
+    again.append('file', new Blob([new Uint8Array(photo(5, 'visitor'))]), 'visitor-ok.jpg');
+    expect((await fetch(`${server.url}${route}`, { method: 'POST', body: again })).status).toBe(201);
+  });
+});
+
+describe('the storage quota under concurrent uploads', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ uploadsPerUser: 50 });
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('never lets 20 uploads at once take the user past the quota; the refused ones say why', async () => {
+    const quota = 600_000;
+    const patched = await json(`${server.url}/api/admin/users/${server.lib.ownerId}`, { method: 'PATCH', json: { quotaBytes: quota } });
+    expect(patched.status).toBe(200);
+    const files = Array.from({ length: 20 }, (_, i) => photo(i, 'quota'));
+    expect(files.reduce((sum, file) => sum + file.length, 0)).toBeGreaterThan(2 * quota);
+    const responses = await Promise.all(
+      files.map(async (data, i) => {
+        const form = new FormData();
+        form.append('file', new Blob([new Uint8Array(data)]), `q${i}.jpg`);
+        const response = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
+        return { status: response.status, body: (await response.json()) as { message?: string } };
+      }),
+    );
+    const stored = responses.filter((r) => r.status === 201);
+    const refused = responses.filter((r) => r.status !== 201);
+    expect(stored.length).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(r.status).toBe(413);
+      expect(r.body.message).toMatch(/over your storage quota/);
+    }
+    const [used] = await rows<{ bytes: number; photos: number }>(
+      server.lib.db,
+      sql`select coalesce(sum(size_bytes), 0)::float8 as bytes, count(*)::int as photos from photos where owner_id = ${server.lib.ownerId}::uuid`,
+    );
+    expect(used!.photos).toBe(stored.length);
+    expect(used!.bytes).toBeLessThanOrEqual(quota);
+    // nothing stays reserved once the uploads are over
+    const [reserved] = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from upload_reservations`);
+    expect(reserved!.n).toBe(0);
+  });
+
+  it('refuses a large file while it streams in, once what arrived is past what the quota leaves', async () => {
+    const large = Buffer.concat([photo(0, 'large'), Buffer.alloc(24 * 1024 * 1024, 7)]);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(large)]), 'large.jpg');
+    const response = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { message: string }).message).toMatch(/large\.jpg: over your storage quota .* this file is \d+ MB so far\)/);
+    const [reserved] = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from upload_reservations`);
+    expect(reserved!.n).toBe(0);
+  });
+});
