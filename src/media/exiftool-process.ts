@@ -3,9 +3,11 @@
 // SIGKILL (the OOM killer, `kill -9`, a crashed container runtime) left them running forever, re-parented to init.
 // Each one is therefore started through a few lines of perl that fork a watchdog before exec'ing ExifTool: the
 // watchdog checks once a second that the server still exists, and stops ExifTool when it does not; it leaves on
-// its own when ExifTool ends. No shell, no extra dependency: perl is what ExifTool needs anyway.
+// its own when ExifTool ends. No extra dependency: perl is what ExifTool needs anyway. `sh` only sets the memory
+// limit (./child-limits.ts) and execs perl, so the server stays ExifTool's parent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { exiftoolPath } from 'exiftool-vendored';
+import { EXIFTOOL_MEMORY_BYTES, withMemoryLimit } from './child-limits.js';
 
 const WATCHDOG = `
 my $server = getppid();
@@ -32,14 +34,15 @@ exec($^X, $script, @ARGV) or die "cannot start exiftool: $!\\n";
 const EXIFTOOL_ARGS = ['-stay_open', 'True', '-@', '-'];
 
 /**
- * A processFactory for exiftool-vendored: ExifTool under the watchdog on Unix-like systems; as exiftool-vendored
- * would start it on Windows (where a child dies with its job object anyway).
+ * A processFactory for exiftool-vendored: ExifTool under the watchdog and a memory limit on Unix-like systems; as
+ * exiftool-vendored would start it on Windows (where a child dies with its job object anyway).
  */
-export function watchedExiftoolFactory(env: NodeJS.ProcessEnv): (() => Promise<ChildProcess>) | undefined {
+export function watchedExiftoolFactory(env: NodeJS.ProcessEnv, memoryBytes = EXIFTOOL_MEMORY_BYTES): (() => Promise<ChildProcess>) | undefined {
   if (process.platform === 'win32') return undefined;
   return async () => {
     const script = await exiftoolPath();
-    return spawn('perl', ['-e', WATCHDOG, script, ...EXIFTOOL_ARGS], {
+    const { command, args } = withMemoryLimit('perl', ['-e', WATCHDOG, script, ...EXIFTOOL_ARGS], memoryBytes);
+    return spawn(command, args, {
       stdio: 'pipe',
       shell: false,
       detached: false,

@@ -8,9 +8,13 @@ import { access, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultExifToolOptions, ExifTool } from 'exiftool-vendored';
+import { EXIFTOOL_MEMORY_BYTES, formatLimit } from './child-limits.js';
 import { chooseDateTaken, type TagBag } from './dates.js';
+import { withTempDir } from './decoders/tools.js';
 import { watchedExiftoolFactory } from './exiftool-process.js';
 import { faceRegionsOf, type FaceRegion } from './face-regions.js';
+import { copyPngWithout, oversizedPngChunks } from './png-text.js';
+import { capKeywords, sidecarProblem } from './sidecar-limits.js';
 import type { PlaceNames } from './places.js';
 import type { PhotoMetadata } from './types.js';
 
@@ -27,6 +31,8 @@ export type ReadMetadataResult = PhotoMetadata & {
   place: PlaceNames | null;
   /** People named in the file (MWG or Microsoft face regions), boxes on the upright image (0–1). */
   faceRegions: FaceRegion[];
+  /** What was not read or kept, in words (a sidecar refused, PNG text too big, keywords past the cap); [] if none. */
+  notes?: string[];
 };
 
 export interface ReadMetadataOptions {
@@ -353,20 +359,58 @@ async function explain(file: string, err: unknown): Promise<string> {
   return messageOf(err);
 }
 
-async function readTags(file: string): Promise<TagBag> {
+/** ExifTool's process ended mid-read (over its memory limit, or crashed), or it ran past its time. */
+function toolFailure(err: unknown): string | null {
+  const text = messageOf(err);
+  if (/Process terminated before task completed/i.test(text)) {
+    return `ExifTool stopped while reading it (it needed more than its ${formatLimit(EXIFTOOL_MEMORY_BYTES)} memory limit, or crashed)`;
+  }
+  if (/^waited \d+ms|timed? ?out/i.test(text)) return 'ExifTool ran out of time reading it';
+  return null;
+}
+
+/** The tags of `file`; `name` is what messages call it (the original's path when `file` is a cleaned copy). */
+async function readTags(file: string, name = file): Promise<TagBag> {
   let tags: TagBag;
   try {
     tags = (await reader().read(file)) as unknown as TagBag;
   } catch (err) {
-    throw new Error(`Cannot read metadata of ${file}: ${await explain(file, err)}`, { cause: err });
+    throw new Error(`Cannot read metadata of ${name}: ${toolFailure(err) ?? (await explain(file, err))}`, { cause: err });
   }
   // ExifTool reports "File format error", "File is empty", "Unknown file type"… in Error when it could
   // not parse the file at all. Partial reads (truncated files) only carry warnings: keep those.
   const error = cleanText(tags.Error);
   if (error !== null && cleanText(tags.FileType) === null) {
-    throw new Error(`Cannot read metadata of ${file}: ${error}`);
+    throw new Error(`Cannot read metadata of ${name}: ${error}`);
   }
   return tags;
+}
+
+/** The photo's tags; a PNG's metadata chunks too big to read are left out (./png-text.ts), with a note. */
+async function readPhotoTags(file: string, notes: string[]): Promise<TagBag> {
+  const skip = await oversizedPngChunks(file).catch(() => null);
+  if (!skip || skip.length === 0) return readTags(file);
+  notes.push(...skip.map((chunk) => `${chunk.reason}: not read`));
+  return withTempDir(async (dir) => {
+    const copy = path.join(dir, path.basename(file));
+    await copyPngWithout(file, copy, skip);
+    return readTags(copy, file);
+  });
+}
+
+/** The sidecar's tags, or null with a note saying why it was not read. */
+async function readSidecarTags(sidecar: string, notes: string[]): Promise<TagBag | null> {
+  const problem = await sidecarProblem(sidecar, MAX_SIDECAR_BYTES);
+  if (problem !== null) {
+    notes.push(`XMP sidecar not read: ${problem}`);
+    return null;
+  }
+  try {
+    return await readTags(sidecar);
+  } catch (err) {
+    notes.push(`XMP sidecar not read: ${messageOf(err).replace(/^Cannot read metadata of [^:]*: /, '')}`);
+    return null;
+  }
 }
 
 /**
@@ -374,14 +418,16 @@ async function readTags(file: string): Promise<TagBag> {
  * file at all (missing, not a file, unknown or empty content); a damaged file gives what can be read.
  */
 export async function readMetadata(file: string, opts: ReadMetadataOptions = {}): Promise<ReadMetadataResult> {
-  const found = opts.sidecar === undefined ? await findSidecar(file) : opts.sidecar;
-  const size = found ? (await stat(found).catch(() => null))?.size : undefined;
-  const sidecarPath = found && size !== undefined && size <= MAX_SIDECAR_BYTES ? found : null;
+  const sidecarPath = opts.sidecar === undefined ? await findSidecar(file) : opts.sidecar;
+  const notes: string[] = [];
   const [tags, sidecarTags] = await Promise.all([
-    readTags(file),
-    sidecarPath ? readTags(sidecarPath).catch(() => null) : Promise.resolve(null),
+    readPhotoTags(file, notes),
+    sidecarPath ? readSidecarTags(sidecarPath, notes) : Promise.resolve(null),
   ]);
-  return metadataFromTags(tags, sidecarTags);
+  const meta = metadataFromTags(tags, sidecarTags);
+  const capped = capKeywords(meta.keywords);
+  if (capped.note) notes.push(capped.note);
+  return { ...meta, keywords: capped.keywords, notes };
 }
 
 const PREVIEW_TAGS = ['JpgFromRaw', 'PreviewImage', 'OtherImage'] as const;

@@ -179,7 +179,7 @@ async function runStep(
   }
   const durationMs = Math.round(performance.now() - started);
   const status: StepStatus = failure ? 'failed' : result!.status;
-  const error = failure ?? (result?.status === 'skipped' ? result.reason : null);
+  const error = failure ?? (result?.status === 'skipped' ? result.reason : (result?.note ?? null));
   return { status, error, durationMs, version, retryAt, redo: result?.status === 'done' ? (result.redo ?? []) : [] };
 }
 

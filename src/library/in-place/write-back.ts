@@ -7,7 +7,8 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { textArray, uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { reader } from '../../media/metadata.js';
+import { MAX_SIDECAR_BYTES, reader } from '../../media/metadata.js';
+import { sidecarProblem } from '../../media/sidecar-limits.js';
 import { regionPersonName } from '../../media/face-regions.js';
 import type { LibraryContext } from '../library.js';
 
@@ -182,6 +183,10 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
 
 async function writeSidecar(db: Db, photo: DuePhoto, sidecar: { path: string; exists: boolean; copyFrom: string | null }): Promise<void> {
   const tool = reader();
+  // a sidecar ExifTool would take minutes over (media/sidecar-limits.ts) is left as it is
+  const source = sidecar.exists ? sidecar.path : sidecar.copyFrom;
+  const problem = source ? await sidecarProblem(source, MAX_SIDECAR_BYTES) : null;
+  if (problem !== null) throw new Error(`${path.basename(source!)} is not rewritten: ${problem}`);
   if (!sidecar.exists && sidecar.copyFrom) await fs.copyFile(sidecar.copyFrom, sidecar.path); // keep what Lightroom wrote
   const existing =
     sidecar.exists || sidecar.copyFrom ? ((await tool.read(sidecar.path)) as SidecarTags) : {};

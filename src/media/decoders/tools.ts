@@ -5,6 +5,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { decoderMemoryBytes, formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
 
 const found = new Map<string, Promise<string | null>>();
 
@@ -52,17 +53,24 @@ function childEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs a tool; rejects with its stderr (trimmed) when it fails or runs past timeoutMs. */
-export function runTool(tool: string, args: string[], timeoutMs = 120_000): Promise<string> {
+/**
+ * Runs a tool with at most `memoryBytes` of memory (../child-limits.ts; by default what the largest image allowed
+ * needs); rejects with its stderr (trimmed) when it fails or runs past timeoutMs.
+ */
+export function runTool(tool: string, args: string[], timeoutMs = 120_000, memoryBytes = decoderMemoryBytes()): Promise<string> {
+  const limited = process.platform === 'win32' ? { command: tool, args } : withMemoryLimit(tool, args, memoryBytes);
   return new Promise((resolve, reject) => {
     execFile(
-      tool,
-      args,
+      limited.command,
+      limited.args,
       { env: childEnv(), timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         if (error) {
+          const name = path.basename(tool);
+          if (isOutOfMemory(stderr)) return reject(new Error(`${name} needed more than its ${formatLimit(memoryBytes)} memory limit`));
+          if (error.killed && error.signal === 'SIGTERM') return reject(new Error(`${name} ran past its ${Math.round(timeoutMs / 1000)} s limit`));
           const detail = stderr.trim().split('\n').filter(Boolean).slice(-3).join('; ') || error.message;
-          reject(new Error(`${path.basename(tool)} failed: ${detail}`));
+          reject(new Error(`${name} failed: ${detail}`));
         } else {
           resolve(stdout);
         }

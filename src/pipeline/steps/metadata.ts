@@ -50,6 +50,8 @@ export const metadataStep: PipelineStep = {
         updatedAt: new Date(),
       })
       .where(eq(photos.id, photo.id));
-    return sameRegions(photo.faceRegions, meta.faceRegions) ? { status: 'done' } : { status: 'done', redo: ['faces'] };
+    // What was not read (a sidecar refused, PNG text too big, keywords past the cap) shows on the step.
+    const note = meta.notes && meta.notes.length > 0 ? { note: meta.notes.join('; ') } : {};
+    return sameRegions(photo.faceRegions, meta.faceRegions) ? { status: 'done', ...note } : { status: 'done', redo: ['faces'], ...note };
   },
 };
