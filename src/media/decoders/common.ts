@@ -59,3 +59,23 @@ export function checkPixelLimit(width: number, height: number, label: string): v
 }
 
 export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The decoded pixels, when they are the image the header declared (either way round: decoders apply the
+ * orientation) and as many samples as their size needs; else an ImageDecodeError, not a picture made up of
+ * whatever the buffer held (a file that is only a header must not become a black photo).
+ */
+export function checkDeclaredSize(
+  pixels: DecodedPixels,
+  declared: { width: number; height: number } | null,
+  label: string,
+): DecodedPixels {
+  const { width, height, channels, data } = pixels;
+  if (declared && !((width === declared.width && height === declared.height) || (width === declared.height && height === declared.width))) {
+    throw new ImageDecodeError(`${label}: decoded to ${width}×${height}, but its header declares ${declared.width}×${declared.height}`);
+  }
+  if (data.length !== width * height * channels) {
+    throw new ImageDecodeError(`${label}: decoded ${data.length} samples, but a ${width}×${height} image needs ${width * height * channels}`);
+  }
+  return pixels;
+}

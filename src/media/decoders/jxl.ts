@@ -9,6 +9,7 @@
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  checkDeclaredSize,
   checkPixelLimit,
   DecoderMissingError,
   errorMessage,
@@ -16,6 +17,7 @@ import {
   LIMIT_INPUT_PIXELS,
   type DecodedPixels,
 } from './common.js';
+import { decoderMemoryBytes } from '../child-limits.js';
 import { isSrgbIcc } from './icc.js';
 import { parseNetpbm } from './netpbm.js';
 import { findTool, runTool, withTempDir } from './tools.js';
@@ -27,17 +29,18 @@ export async function decodeJxl(file: string, label: string): Promise<DecodedPix
   const size = await readJxlSize(file);
   if (size) checkPixelLimit(size.width, size.height, label);
   const djxl = await findTool('djxl');
-  if (djxl) return decodeWithDjxl(djxl, file, label);
-  if (wasmDecoderAvailable('jxl')) return decodeInWorker('jxl', file, LIMIT_INPUT_PIXELS, label);
+  if (djxl) return checkDeclaredSize(await decodeWithDjxl(djxl, file, label, size), size, label);
+  if (wasmDecoderAvailable('jxl')) return checkDeclaredSize(await decodeInWorker('jxl', file, LIMIT_INPUT_PIXELS, label), size, label);
   throw new DecoderMissingError('JPEG XL', JXL_INSTALL_HINT);
 }
 
-async function decodeWithDjxl(djxl: string, file: string, label: string): Promise<DecodedPixels> {
+async function decodeWithDjxl(djxl: string, file: string, label: string, size: { width: number; height: number } | null): Promise<DecodedPixels> {
   return withTempDir(async (dir) => {
     const out = path.join(dir, 'out.ppm'); // P5/P6, or P7 (PAM) when there is alpha
     const iccOut = path.join(dir, 'out.icc');
     try {
-      await runTool(djxl, [file, out, '--color_space=RGB_D65_SRG_Rel_SRG', `--icc_out=${iccOut}`, '--quiet']);
+      const memory = decoderMemoryBytes(size ? size.width * size.height : null);
+      await runTool(djxl, [file, out, '--color_space=RGB_D65_SRG_Rel_SRG', `--icc_out=${iccOut}`, '--quiet'], undefined, memory);
     } catch (error) {
       throw new ImageDecodeError(`${label}: ${errorMessage(error)}`);
     }
