@@ -36,8 +36,11 @@ export const shareLinks = pgTable(
     description: text('description'),
     passwordHash: text('password_hash'),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
-    allowDownload: boolean('allow_download').notNull().default(true),
+    /** Off unless the owner switches it on: an original says where it was taken and with which camera. */
+    allowDownload: boolean('allow_download').notNull().default(false),
     allowUpload: boolean('allow_upload').notNull().default(false),
+    /** Visitors' originals keep their location and serial numbers (else removed from the copy they get). */
+    keepMetadata: boolean('keep_metadata').notNull().default(false),
     viewCount: integer('view_count').notNull().default(0),
     lastViewedAt: timestamp('last_viewed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
