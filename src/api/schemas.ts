@@ -291,6 +291,9 @@ export const existingCopy = z
 export const uploadItem = z.union([
   z.object({ id: z.string(), filename: z.string(), duplicate: z.boolean(), state: z.string(), existing: existingCopy.optional() }),
   z.object({ filename: z.string(), error: z.string(), statusCode: z.number().int() }),
+  z
+    .object({ filename: z.string(), duplicate: z.literal(true), message: z.string() })
+    .describe("through a share link: the owner already has this file (nothing was added, and which photo it is is not said)"),
 ]);
 
 export const uploadResult = z.object({

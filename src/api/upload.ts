@@ -17,7 +17,9 @@ import { cutWhenIdle } from './upload-idle.js';
 type Refusal = { filename: string; error: string; statusCode: number };
 /** A sidecar part saved to a temp file, attached once the request's photos are known. */
 type Sidecar = { filename: string; temp: string; index: number; complete: boolean };
-type Item = IngestedPhoto | Refusal;
+/** What a share-link visitor hears of a file the owner already has: no photo id, which would tell them it exists. */
+type AlreadyThere = { filename: string; duplicate: true; message: string };
+type Item = IngestedPhoto | Refusal | AlreadyThere;
 
 const isSidecarName = (name: string) => /\.xmp$/i.test(name);
 
@@ -76,9 +78,12 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request 
  */
 export interface UploadOptions {
   checkDuplicate?: boolean;
-  /** Runs with the ids of the photos the request stored or found already there, before the answer (share links). */
+  /** Runs with the ids of the photos the request stored (not those already there), before the answer (share links). */
   onAccepted?: (photoIds: string[]) => Promise<void>;
-  /** A share-link visitor: items say no more than file name, photo id, duplicate and error (no near-copy details). */
+  /**
+   * A share-link visitor: items say no more than file name, photo id, duplicate and error; a file already there says
+   * only that (not the owner's photo id), takes no sidecar, and there is no near-copy check.
+   */
   visitor?: boolean;
   /** Through this share link: counted among the link's uploads at once (SHOEBOX_UPLOADS_PER_LINK), not the owner's. */
   linkId?: string;
@@ -137,7 +142,7 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
     for await (const part of request.parts()) {
       if (part.type === 'field') {
         if (part.fieldname === 'lastModified') lastModified = parseLastModified(String(part.value));
-        if (part.fieldname === 'checkDuplicate') checkDuplicate = parseCheck(String(part.value));
+        if (part.fieldname === 'checkDuplicate' && !options.visitor) checkDuplicate = parseCheck(String(part.value));
         continue;
       }
       const filename = cleanFileName(part.filename);
@@ -184,13 +189,16 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
   } catch (error) {
     failure = error;
   } finally {
-    await settleSidecars(lib, items, sidecars, failure !== null);
-    const accepted = items.filter((item): item is IngestedPhoto => 'id' in item).map((item) => item.id);
+    await settleSidecars(lib, items, sidecars, failure !== null, options.visitor ?? false);
+    const accepted = items.filter((item): item is IngestedPhoto => 'id' in item && !item.duplicate).map((item) => item.id);
     if (options.onAccepted) await options.onAccepted([...new Set(accepted)]);
   }
   if (options.visitor) {
     for (const [index, item] of items.entries()) {
-      items[index] = 'id' in item ? { id: item.id, filename: item.filename, duplicate: item.duplicate, state: item.state } : item;
+      if (!('id' in item)) continue;
+      items[index] = item.duplicate
+        ? { filename: item.filename, duplicate: true, message: 'already there' }
+        : { id: item.id, filename: item.filename, duplicate: false, state: item.state };
     }
   }
 
@@ -216,7 +224,7 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
  * Gives the photos of the request their sidecars (those that arrived whole) and queues every photo stored, then
  * drops the temp files. Runs however the request ended.
  */
-async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], cutShort: boolean) {
+async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], cutShort: boolean, visitor: boolean) {
   try {
     const accepted = items.filter((item): item is IngestedPhoto => 'id' in item);
     const byName = new Map(accepted.map((photo) => [photo.filename.toLowerCase(), photo]));
@@ -230,6 +238,11 @@ async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], 
       if (!target) {
         const why = cutShort ? 'XMP sidecar without its photo: the request ended before it' : 'XMP sidecar without its photo in this upload';
         items[sidecar.index] = { filename: sidecar.filename, error: why, statusCode: 400 };
+        continue;
+      }
+      // a visitor's sidecar never changes a photo the owner had already
+      if (visitor && target.duplicate) {
+        items[sidecar.index] = { filename: sidecar.filename, error: 'XMP sidecar not read: its photo is already there', statusCode: 400 };
         continue;
       }
       if (await attachSidecar(lib, target.id, sidecar.temp)) toQueue.add(target.id);

@@ -72,11 +72,13 @@ export function SharedLinkPage({ token }: { token: string }) {
     });
     const body = (await response.json().catch(() => null)) as {
       message?: string;
-      items?: unknown[];
+      items?: { duplicate?: boolean; error?: string }[];
     } | null;
+    const added = body?.items?.filter((item) => item.duplicate === false).length ?? 0;
+    const there = body?.items?.filter((item) => item.duplicate === true).length ?? 0;
     setNotice(
       response.ok
-        ? `Added ${formatCount(body?.items?.length ?? 0)} ${body?.items?.length === 1 ? 'photo' : 'photos'}. Thank you!`
+        ? `Added ${formatCount(added)} ${added === 1 ? 'photo' : 'photos'}${there > 0 ? ` (${formatCount(there)} already there)` : ''}. Thank you!`
         : (body?.message ?? 'The upload failed.'),
     );
     await loadPage(1);
