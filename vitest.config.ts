@@ -15,6 +15,7 @@ const ON_POSTGRES = [
   'test/integration/trash.test.ts',
   'test/integration/accounts.test.ts',
   'test/integration/sharing.test.ts',
+  'test/integration/share-link-privacy.test.ts',
   'test/integration/libraries-in-place.test.ts',
   'test/integration/generation.test.ts',
   'test/integration/postgres-server.test.ts',

@@ -17,6 +17,7 @@ import { addUploadsToLink, countView, isUnlocked, linkForToken, linkPhotosSql, u
 import { errorBody, uploadRefused, uploadResult } from './schemas.js';
 import { sendStored } from './photos.js';
 import { uploadPhotos } from './upload.js';
+import { sendVisitorOriginal } from './visitor-original.js';
 import { derivedKey } from '../storage/keys.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
@@ -178,13 +179,26 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
     schema: {
       tags: ['share links'],
       summary: 'A photo\'s original file, as a download (only when the link allows downloads)',
+      description:
+        'Without its GPS position, place names, serial numbers and maker notes unless the link keeps them (`keepMetadata`); ' +
+        'a file they cannot be removed from is refused (403).',
       params: photoParams,
-      response: { 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody },
+      response: { 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody, 416: errorBody, 429: errorBody },
     },
     handler: async (request, reply) => {
       const link = await openLink(request);
       if (!link.allowDownload) throw new UserError(403, 'downloads are switched off for this link');
       const photo = await linkPhoto(link, request.params.id);
+      if (!link.keepMetadata) {
+        return sendVisitorOriginal(reply, asOwner(context, link.ownerId), {
+          linkId: link.id,
+          storageLocation: photo.storage_location,
+          storageKey: photo.storage_key,
+          mime: photo.mime,
+          sha256: photo.sha256,
+          filename: photo.filename,
+        });
+      }
       return sendStored(reply, asOwner(context, link.ownerId), photo.storage_location, photo.storage_key, photo.mime, photo.sha256, {
         immutable: true,
         filename: photo.filename,

@@ -24,6 +24,7 @@ const linkSummary = z.object({
   expired: z.boolean(),
   allowDownload: z.boolean().describe('visitors may download the originals'),
   allowUpload: z.boolean().describe('visitors may add photos (they become yours, in the album or the link)'),
+  keepMetadata: z.boolean().describe("visitors' originals keep where they were taken and the camera's serial numbers (else removed from their copy)"),
   viewCount: z.number().int(),
   lastViewedAt: z.string().nullable(),
   createdAt: z.string(),
@@ -32,8 +33,12 @@ const linkSettings = z.object({
   description: z.string().max(LINK_DESCRIPTION_MAX).nullable().optional(),
   password: z.string().max(256).nullable().optional().describe('visitors must give it (8 characters at least); null removes it'),
   expiresAt: z.iso.datetime({ offset: true, message: 'expiresAt must be an ISO 8601 date-time' }).nullable().optional().describe('null: never'),
-  allowDownload: z.boolean().optional(),
-  allowUpload: z.boolean().optional(),
+  allowDownload: z.boolean().optional().describe('visitors may download the originals; a new link: false'),
+  allowUpload: z.boolean().optional().describe('visitors may add photos; a new link: false'),
+  keepMetadata: z
+    .boolean()
+    .optional()
+    .describe("visitors' originals keep their GPS position, place names and the camera's and lens's serial numbers; a new link: false (removed from the copy visitors get)"),
 });
 const toDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 

@@ -254,6 +254,8 @@ describe('sharing', () => {
     expect((await bob('/api/shared-links', { method: 'POST', json: { photoIds: [falcon] } })).status).toBe(400);
     expect((await bob('/api/shared-links', { method: 'POST', json: { albumId } })).status).toBe(404);
     const link = (await ann('/api/shared-links', { method: 'POST', json: { photoIds: [rocks], description: 'Rocks' } })).body;
+    // a new link lets no one download originals unless asked
+    expect(link).toMatchObject({ allowDownload: false, allowUpload: false, keepMetadata: false });
     const visit = `${base}/api/s/${link.token}`;
     expect((await json(visit, { anonymous: true })).body).toMatchObject({ title: 'Rocks', locked: false, photoCount: 1, allowUpload: false });
     expect((await json(`${visit}/photos`, { anonymous: true })).body.items.map((p: { id: string }) => p.id)).toEqual([rocks]);

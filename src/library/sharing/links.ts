@@ -20,8 +20,11 @@ export interface LinkSettings {
   password?: string | null;
   /** null: never expires. */
   expiresAt?: Date | null;
+  /** Off by default: an original says where it was taken and with which camera. */
   allowDownload?: boolean;
   allowUpload?: boolean;
+  /** Visitors' originals keep their location and serial numbers; off by default (removed from their copy). */
+  keepMetadata?: boolean;
 }
 
 export interface LinkSummary {
@@ -38,6 +41,7 @@ export interface LinkSummary {
   expired: boolean;
   allowDownload: boolean;
   allowUpload: boolean;
+  keepMetadata: boolean;
   viewCount: number;
   lastViewedAt: string | null;
   createdAt: string;
@@ -54,6 +58,7 @@ interface LinkListRow {
   expires_at: string | Date | null;
   allow_download: boolean;
   allow_upload: boolean;
+  keep_metadata: boolean;
   view_count: number;
   last_viewed_at: string | Date | null;
   created_at: string | Date;
@@ -76,6 +81,7 @@ function toSummary(row: LinkListRow): LinkSummary {
     expired: expiresAt !== null && Date.parse(expiresAt) <= Date.now(),
     allowDownload: row.allow_download,
     allowUpload: row.allow_upload,
+    keepMetadata: row.keep_metadata,
     viewCount: row.view_count,
     lastViewedAt: iso(row.last_viewed_at),
     createdAt: iso(row.created_at)!,
@@ -95,7 +101,7 @@ export async function listLinks(lib: Library, options: { albumId?: string; id?: 
   const found = await rows<LinkListRow>(
     lib.db,
     sql`select l.id, l.token, l.album_id, a.name as album_name, l.description, l.password_hash is not null as has_password,
-          l.expires_at, l.allow_download, l.allow_upload, l.view_count, l.last_viewed_at, l.created_at,
+          l.expires_at, l.allow_download, l.allow_upload, l.keep_metadata, l.view_count, l.last_viewed_at, l.created_at,
           case when l.album_id is null
             then (select count(*)::int from share_link_photos lp join photos p on p.id = lp.photo_id where lp.link_id = l.id and p.deleted_at is null)
             else (select count(*)::int from album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = l.album_id and p.deleted_at is null)
@@ -131,6 +137,7 @@ async function settingsColumns(settings: LinkSettings) {
     ...(settings.expiresAt !== undefined ? { expiresAt: settings.expiresAt } : {}),
     ...(settings.allowDownload !== undefined ? { allowDownload: settings.allowDownload } : {}),
     ...(settings.allowUpload !== undefined ? { allowUpload: settings.allowUpload } : {}),
+    ...(settings.keepMetadata !== undefined ? { keepMetadata: settings.keepMetadata } : {}),
   };
 }
 
