@@ -71,16 +71,23 @@ describe('sharing in the browser', () => {
     await page.getByTestId('share-submit').click();
     await poll(() => page.getByTestId('album-shares').textContent()).toContain('Bob');
     await page.getByLabel(/^Password/).fill('visitor pass 1');
-    await page.getByLabel('Visitors may download the originals').uncheck();
+    // downloads are off unless ticked; their location is kept only when asked
+    const downloads = page.getByLabel('Visitors may download the originals');
+    await expect(downloads.isChecked()).resolves.toBe(false);
+    await expect(page.getByLabel(/Keep where they were taken/).count()).resolves.toBe(0);
+    await downloads.check();
+    await expect(page.getByLabel(/Keep where they were taken/).isChecked()).resolves.toBe(false);
+    await downloads.uncheck();
     await page.getByTestId('create-link').click();
     await poll(() => page.getByTestId('share-links').locator('li').count()).toBe(1);
+    await poll(() => page.getByTestId('share-links').textContent()).toContain('downloads off');
     await screenshot(page, 'sharing-dialog.png');
     await page.getByRole('button', { name: 'Done' }).click();
     await poll(() => page.getByTestId('album-photo-count').textContent()).toContain('shared with 1 person');
     expect(errors).toEqual([]);
     await context.close();
     const links = (await json(`${server.url}/api/shared-links?albumId=${albumId}`, as(annSession))).body.items;
-    expect(links).toMatchObject([{ hasPassword: true, allowDownload: false, albumName: 'Andalusia' }]);
+    expect(links).toMatchObject([{ hasPassword: true, allowDownload: false, keepMetadata: false, albumName: 'Andalusia' }]);
   });
 
   it("shows Bob the album as Ann's, read-only", async () => {

@@ -14,6 +14,7 @@ export interface LinkSettings {
   expiresAt?: string | null;
   allowDownload?: boolean;
   allowUpload?: boolean;
+  keepMetadata?: boolean;
 }
 
 const album = (id: string) => `/api/albums/${encodeURIComponent(id)}`;

@@ -26,7 +26,7 @@ export function LinkList({ links, onChange }: { links: LinkSummary[]; onChange: 
           <p className="muted share-link-facts">
             {link.albumName ?? link.description ?? `${formatCount(link.photoCount)} photos`} · {link.hasPassword ? 'password' : 'no password'} ·{' '}
             {link.expiresAt ? (link.expired ? `expired ${link.expiresAt.slice(0, 10)}` : `until ${link.expiresAt.slice(0, 10)}`) : 'no expiry'} ·{' '}
-            {link.allowDownload ? 'downloads on' : 'downloads off'}
+            {link.allowDownload ? (link.keepMetadata ? 'downloads on, with location' : 'downloads on, without location') : 'downloads off'}
             {link.allowUpload ? ' · uploads on' : ''} · {formatCount(link.viewCount)} {link.viewCount === 1 ? 'view' : 'views'}
           </p>
           <div className="share-link-actions">
@@ -43,6 +43,11 @@ export function LinkList({ links, onChange }: { links: LinkSummary[]; onChange: 
             >
               {link.allowDownload ? 'Turn downloads off' : 'Turn downloads on'}
             </button>
+            {link.allowDownload ? (
+              <button type="button" className="button button-ghost" onClick={() => onChange(() => sharingApi.updateLink(link.id, { keepMetadata: !link.keepMetadata }))}>
+                {link.keepMetadata ? 'Remove location from downloads' : 'Keep location in downloads'}
+              </button>
+            ) : null}
             <button type="button" className="button button-danger-outline" onClick={() => onChange(() => sharingApi.deleteLink(link.id))}>
               Revoke
             </button>

@@ -176,12 +176,15 @@ export interface NewLinkSettings {
   expiresAt?: string;
   allowDownload: boolean;
   allowUpload: boolean;
+  keepMetadata: boolean;
 }
 
 function NewLinkForm({ onCreate }: { onCreate: (settings: NewLinkSettings) => Promise<void> }) {
   const [password, setPassword] = useState('');
   const [expires, setExpires] = useState('');
-  const [allowDownload, setAllowDownload] = useState(true);
+  // off unless asked: an original says where it was taken and with which camera
+  const [allowDownload, setAllowDownload] = useState(false);
+  const [keepMetadata, setKeepMetadata] = useState(false);
   const [allowUpload, setAllowUpload] = useState(false);
   const [busy, setBusy] = useState(false);
   const ids = { password: useId(), expires: useId() };
@@ -197,6 +200,7 @@ function NewLinkForm({ onCreate }: { onCreate: (settings: NewLinkSettings) => Pr
           expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : undefined,
           allowDownload,
           allowUpload,
+          keepMetadata: allowDownload && keepMetadata,
         }).finally(() => {
           setBusy(false);
           setPassword('');
@@ -226,6 +230,12 @@ function NewLinkForm({ onCreate }: { onCreate: (settings: NewLinkSettings) => Pr
       <label className="check">
         <input type="checkbox" checked={allowDownload} onChange={(e) => setAllowDownload(e.target.checked)} /> Visitors may download the originals
       </label>
+      {allowDownload ? (
+        <label className="check">
+          <input type="checkbox" checked={keepMetadata} onChange={(e) => setKeepMetadata(e.target.checked)} /> Keep where they were taken and the
+          camera&apos;s serial numbers in the downloads
+        </label>
+      ) : null}
       <label className="check">
         <input type="checkbox" checked={allowUpload} onChange={(e) => setAllowUpload(e.target.checked)} /> Visitors may add photos
       </label>
