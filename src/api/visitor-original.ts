@@ -1,9 +1,9 @@
 // The original a share-link visitor downloads: a copy without location and serial numbers (../media/strip-metadata.ts),
 // unless the link's owner keeps them. The copy is made in the scratch folder (the stored file, or a file in place, is
-// only read), stripped, opened and unlinked at once: it lives only while its answer is sent, and a crash leaves
-// nothing behind. The work is bounded: STRIP_RUNNING copies made at once (ExifTool is shared with imports),
-// STRIP_QUEUE waiting, PER_LINK per link, and at most COPIES_OPEN copies held by answers being sent; past a bound
-// the visitor hears 429 with Retry-After.
+// only read), stripped, opened and unlinked at once: from then on it lives only while its answer is sent (one left by
+// a crash mid-strip goes with the scratch folder's sweep). The work is bounded: STRIP_RUNNING copies made at once
+// (ExifTool is shared with imports), STRIP_QUEUE waiting, PER_LINK per link, and at most COPIES_OPEN copies in all
+// (made, waiting or being sent); past a bound the visitor hears 429 with Retry-After.
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -49,35 +49,42 @@ async function strippedCopy(lib: Library, reply: FastifyReply, photo: VisitorOri
     throw new UserError(404, isInPlaceKey(photo.storageKey) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : 'file is missing from storage');
   }
   if (copiesOpen >= COPIES_OPEN) busy(reply, 'too many downloads under way on this server');
-  const release = await slots.enter(photo.linkId);
-  if (typeof release !== 'function') busy(reply, release === 'per-key' ? 'too many downloads at once through this link' : 'too many downloads being prepared');
-  // ExifTool tells formats by content; the extension only helps it (a file in place keeps its own)
-  const ext = path.extname(photo.storageKey).toLowerCase();
-  const temp = lib.scratch.tempPath(/^\.[a-z0-9]{1,5}$/.test(ext) ? ext : '');
+  // counted from here (made, waiting or sent), so that no more than COPIES_OPEN ever exist
+  copiesOpen++;
+  let handedOver = false;
   try {
-    await pipeline(await store.get(photo.storageKey), createWriteStream(temp, { flags: 'wx' }));
-    const result = await stripPrivateMetadata(temp, { raw: RAW_IMAGE_MIMES.includes(photo.mime) });
-    if (!result.stripped) {
-      reply.log.warn({ left: result.left, reason: result.reason, mime: photo.mime }, 'visitor original not stripped: refused');
-      throw new UserError(
-        403,
-        `this photo's location or camera serial number could not be removed from its original (${result.left.slice(0, 3).join(', ')}), ` +
-          'so it is not offered for download; its owner can let the link keep them',
-      );
+    const release = await slots.enter(photo.linkId);
+    if (typeof release !== 'function') busy(reply, release === 'per-key' ? 'too many downloads at once through this link' : 'too many downloads being prepared');
+    // ExifTool tells formats by content; the extension only helps it (a file in place keeps its own)
+    const ext = path.extname(photo.storageKey).toLowerCase();
+    const temp = lib.scratch.tempPath(/^\.[a-z0-9]{1,5}$/.test(ext) ? ext : '');
+    try {
+      await pipeline(await store.get(photo.storageKey), createWriteStream(temp, { flags: 'wx' }));
+      const result = await stripPrivateMetadata(temp, { raw: RAW_IMAGE_MIMES.includes(photo.mime) });
+      if (!result.stripped) {
+        reply.log.warn({ left: result.left, reason: result.reason, mime: photo.mime }, 'visitor original not stripped: refused');
+        throw new UserError(
+          403,
+          `this photo's location or camera serial number could not be removed from its original (${result.left.slice(0, 3).join(', ')}), ` +
+            'so it is not offered for download; its owner can let the link keep them',
+        );
+      }
+      const handle = await fs.open(temp, 'r');
+      handedOver = true;
+      let open = true;
+      const done = async () => {
+        if (open) copiesOpen--;
+        open = false;
+        await handle.close();
+      };
+      return { handle, done };
+    } finally {
+      release();
+      // unlinked while open: the bytes stay until the answer is sent; an ExifTool leftover goes too
+      await Promise.all([fs.rm(temp, { force: true }), fs.rm(`${temp}_exiftool_tmp`, { force: true })]);
     }
-    const handle = await fs.open(temp, 'r');
-    copiesOpen++;
-    let open = true;
-    const done = async () => {
-      if (open) copiesOpen--;
-      open = false;
-      await handle.close();
-    };
-    return { handle, done };
   } finally {
-    release();
-    // unlinked while open: the bytes stay until the answer is sent; an ExifTool leftover goes too
-    await Promise.all([fs.rm(temp, { force: true }), fs.rm(`${temp}_exiftool_tmp`, { force: true })]);
+    if (!handedOver) copiesOpen--;
   }
 }
 
