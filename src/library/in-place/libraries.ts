@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import type { Library, LibraryContext } from '../library.js';
 import { deletePhoto } from '../photos.js';
 import { settleFilePhotos } from './file-photos.js';
+import { globsProblem } from './glob.js';
 import { checkLibraryFolder } from './roots.js';
 import { isInside } from './walk.js';
 
@@ -35,14 +36,11 @@ export interface LibraryInfo {
   counts: { photos: number; offline: number; files: number; refused: number };
 }
 
-/** Exclusion patterns the folders' listing is asked to skip (`**\/@eaDir/**`): globs, checked for sanity. */
+/** Exclusion patterns the folders' listing is asked to skip (`**\/@eaDir/**`): globs within limits (glob.ts). */
 function cleanPatterns(patterns: readonly string[] | undefined): string[] {
   const clean = [...new Set((patterns ?? []).map((pattern) => pattern.trim()).filter(Boolean))];
-  if (clean.length > 100) throw new UserError(400, 'at most 100 exclusion patterns');
-  for (const pattern of clean) {
-    if (pattern.includes('\0')) throw new UserError(400, 'an exclusion pattern cannot hold a NUL character');
-    if (pattern.length > 500) throw new UserError(400, 'an exclusion pattern is at most 500 characters');
-  }
+  const problem = globsProblem(clean);
+  if (problem) throw new UserError(400, problem);
   return clean;
 }
 

@@ -3,7 +3,7 @@
 // inside the library's folders (never out of them, never round in a loop).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import picomatch from 'picomatch';
+import { compileGlobs } from './glob.js';
 
 /** Extensions of the formats Shoebox reads (media/detect.ts decides by content; this only picks what to read). */
 const PHOTO_EXTENSIONS = new Set(
@@ -39,10 +39,13 @@ export interface WalkOptions {
   onProblem(problem: WalkProblem): void;
 }
 
+/** Time one folder's walk may spend matching paths against the patterns (linear, glob.ts): past it the scan stops. */
+export const EXCLUSION_BUDGET_MS = 30_000;
+
 /** A matcher for the library's exclusion patterns, against paths inside the folder (`a/b/c.jpg`). */
-export function exclusionMatcher(patterns: readonly string[]): (relative: string, isFolder: boolean) => boolean {
+export function exclusionMatcher(patterns: readonly string[], budgetMs?: number): (relative: string, isFolder: boolean) => boolean {
   if (patterns.length === 0) return () => false;
-  const match = picomatch([...patterns], { dot: true });
+  const match = compileGlobs(patterns, { budgetMs });
   // a folder is left out when a pattern names it (`**/@eaDir`) or takes everything in it (`**/@eaDir/**` matches the
   // folder itself too): the walk does not go in
   return (relative) => match(relative);
@@ -54,7 +57,7 @@ export function isInside(file: string, roots: readonly string[]): boolean {
 
 /** Lists one folder of a library (its real path). */
 export async function walkFolder(root: string, options: WalkOptions): Promise<void> {
-  const excluded = exclusionMatcher(options.exclude);
+  const excluded = exclusionMatcher(options.exclude, EXCLUSION_BUDGET_MS);
   const visited = new Set<string>([root]);
   const pending: string[] = [root];
   while (pending.length > 0) {
@@ -67,7 +70,13 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<vo
       continue;
     }
     const names = new Set(entries.map((entry) => entry.name));
+    let ranSince = performance.now();
     for (const entry of entries) {
+      // a big folder of excluded entries is matched without I/O: other requests get their turn every few milliseconds
+      if (performance.now() - ranSince > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        ranSince = performance.now();
+      }
       if (entry.name.startsWith('.')) continue;
       const full = path.join(dir, entry.name);
       const relative = path
