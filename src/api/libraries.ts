@@ -114,10 +114,11 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
       summary: 'Index folders in place: every photo under them, read where it is (never copied, moved or changed)',
       description:
         'Each folder must lie inside an allowed root (checked on its real path: `..` and links leading out are refused ' +
-        'with a 403). A scan starts at once; follow it with GET /api/libraries/{id}. An admin may add a library for ' +
-        'another user with `ownerId`.',
+        'with a 403). A folder that is, holds or lies inside a folder of another library (another user’s, or one of yours) ' +
+        'is refused with a 409. Exclusion patterns: at most 100, 256 characters and 16 wildcards each, else a 400. ' +
+        'A scan starts at once; follow it with GET /api/libraries/{id}. An admin may add a library for another user with `ownerId`.',
       body: libraryBody.extend({ ownerId: z.uuid().optional().describe('admins only: the user the library is for') }),
-      response: { 201: libraryInfo, 400: errorBody, 403: errorBody, 404: errorBody },
+      response: { 201: libraryInfo, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
     },
     handler: async (request, reply) => {
       const { ownerId, ...input } = request.body;
@@ -150,7 +151,7 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
       summary: 'Change a library in place (new folders or patterns start a scan)',
       params: libraryParams,
       body: libraryBody.partial().extend({ exclude: z.array(pattern).max(100).optional() }),
-      response: { 200: libraryInfo, 400: errorBody, 403: errorBody, 404: errorBody },
+      response: { 200: libraryInfo, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
     },
     handler: async (request) => (await updateLibrary(request.lib, request.params.id, request.body)) ?? Promise.reject(notFound(request.params.id)),
   });

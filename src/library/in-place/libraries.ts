@@ -9,6 +9,7 @@ import type { Library, LibraryContext } from '../library.js';
 import { deletePhoto } from '../photos.js';
 import { settleFilePhotos } from './file-photos.js';
 import { globsProblem } from './glob.js';
+import { checkFoldersFree } from './overlap.js';
 import { checkLibraryFolder } from './roots.js';
 import { isInside } from './walk.js';
 
@@ -69,6 +70,9 @@ function cleanName(name: string): string {
   return clean;
 }
 
+/** Folder checks against the other libraries run one at a time (two users adding one folder at once: one is refused). */
+const foldersLock = sql`select pg_advisory_xact_lock(hashtext('shoebox:library-folders'))`;
+
 export async function createLibrary(lib: Library, input: LibraryInput): Promise<LibraryInfo> {
   const values = {
     ownerId: lib.ownerId,
@@ -79,7 +83,11 @@ export async function createLibrary(lib: Library, input: LibraryInput): Promise<
     watch: input.watch ?? lib.settings.libraryWatch,
     scanState: 'queued' as const,
   };
-  const [row] = await lib.db.insert(libraries).values(values).returning({ id: libraries.id });
+  const row = await lib.db.transaction(async (tx) => {
+    await tx.execute(foldersLock);
+    await checkFoldersFree(tx, lib.ownerId, values.paths);
+    return (await tx.insert(libraries).values(values).returning({ id: libraries.id }))[0];
+  });
   await lib.libraryScans.add(row!.id);
   return (await getLibrary(lib, row!.id))!;
 }
@@ -97,7 +105,13 @@ export async function updateLibrary(lib: Library, id: string, input: Partial<Lib
   if (input.writeBack !== undefined) set.writeBack = input.writeBack;
   if (input.watch !== undefined) set.watch = input.watch;
   const rescan = set.paths !== undefined || set.exclude !== undefined;
-  await lib.db.update(libraries).set(set).where(eq(libraries.id, id));
+  await lib.db.transaction(async (tx) => {
+    if (set.paths !== undefined) {
+      await tx.execute(foldersLock);
+      await checkFoldersFree(tx, lib.ownerId, set.paths, id);
+    }
+    await tx.update(libraries).set(set).where(eq(libraries.id, id));
+  });
   if (rescan) await requestScan(lib, id);
   return getLibrary(lib, id);
 }

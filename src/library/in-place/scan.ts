@@ -14,6 +14,7 @@ import { forEachLimit } from '../../concurrency.js';
 import type { Library, LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
 import { photoForFile, settleFilePhotos, sidecarChanged, type ReadFile } from './file-photos.js';
+import { foldersTakenBefore } from './overlap.js';
 import { realRoots } from './roots.js';
 import { exclusionMatcher, isInside, walkFolder, type ListedFile } from './walk.js';
 import { noteChangedFolders, requestFullScan, takeScope, type ScanScope } from './scope.js';
@@ -151,6 +152,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
     .where(eq(libraries.id, libraryId));
   try {
     const allowed = await realRoots(context);
+    const taken = await foldersTakenBefore(context.db, libraryId); // another user's library has them (overlap.ts)
     scope = options.scope ?? (await takeScope(context.db, libraryId, library.paths));
     progress.folders = scope.full ? null : scope.folders;
     const inScope = scope.full
@@ -175,8 +177,9 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
     for (const root of library.paths) {
       const real = await fs.realpath(root).catch(() => null);
       const isFolder = real !== null && (await fs.stat(real).catch(() => null))?.isDirectory();
-      // a root an admin no longer allows is read no more (its photos go offline like those of an unmounted disk)
-      if (!real || !isFolder || !isInside(real, allowed)) {
+      // a root an admin no longer allows (or inside an earlier library of another user) is read no more (its photos go
+      // offline like those of an unmounted disk)
+      if (!real || !isFolder || !isInside(real, allowed) || isInside(real, taken)) {
         progress.missingRoots.push(root);
         continue;
       }
@@ -184,10 +187,12 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
       const folders = scope.full ? [real] : scope.folders.filter((folder) => isInside(folder, [root]));
       for (const folder of folders) {
         if (!scope.full && !(await isListable(folder, root, library.exclude))) continue;
+        if (isInside(folder, taken)) continue;
         await walkFolder(folder, {
           exclude: library.exclude,
           roots: library.paths,
           base: real,
+          skip: taken,
           onFile: (file) => {
             listed.set(file.path, file);
             progress.seen++;

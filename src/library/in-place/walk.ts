@@ -35,6 +35,8 @@ export interface WalkOptions {
   roots: readonly string[];
   /** The library folder the exclusion patterns are relative to (default: the folder walked). */
   base?: string;
+  /** Folders (real paths) left out: another user's library has them (overlap.ts). */
+  skip?: readonly string[];
   onFile(file: ListedFile): void;
   onProblem(problem: WalkProblem): void;
 }
@@ -93,6 +95,7 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<vo
           }
           continue;
         }
+        if (options.skip?.length && isInside(target, options.skip)) continue;
         const stat = await fs.stat(target).catch(() => null);
         isDir = stat?.isDirectory() ?? false;
         isFile = stat?.isFile() ?? false;
@@ -102,7 +105,9 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<vo
         }
       }
       if (isDir) {
-        if (!excluded(relative, true)) pending.push(full);
+        if (excluded(relative, true)) continue;
+        if (options.skip?.length && isInside(await fs.realpath(full).catch(() => full), options.skip)) continue;
+        pending.push(full);
         continue;
       }
       if (!isFile || !isPhotoFileName(entry.name) || excluded(relative, false)) continue;

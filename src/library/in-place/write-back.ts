@@ -11,6 +11,7 @@ import { MAX_SIDECAR_BYTES, reader } from '../../media/metadata.js';
 import { sidecarProblem } from '../../media/sidecar-limits.js';
 import { regionPersonName } from '../../media/face-regions.js';
 import type { LibraryContext } from '../library.js';
+import { writeBackRefusal } from './overlap.js';
 
 /** The label other tools show for a favourite (digiKam and Lightroom read xmp:Label). */
 export const FAVORITE_LABEL = 'Favorite';
@@ -162,9 +163,13 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
         order by p.updated_at limit ${limit}`,
   );
   let written = 0;
+  const refusal = due.length > 0 ? await writeBackRefusal(context.db) : null;
   for (const photo of due) {
+    // never into a folder of another user's library (libraries made before overlapping folders were refused)
+    const refused = await refusal!(photo.library_id, photo.storage_key);
+    if (refused) context.logger.warn({ photoId: photo.id, reason: refused }, 'sidecar not written back');
     const sidecar = await sidecarFor(photo.storage_key);
-    if (sidecar.exists || hasMarks(photo)) {
+    if (!refused && (sidecar.exists || hasMarks(photo))) {
       try {
         await writeSidecar(context.db, photo, sidecar);
         await noteSidecar(context.db, photo, sidecar.path);
