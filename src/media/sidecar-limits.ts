@@ -27,8 +27,10 @@ export interface XmpShape {
 }
 
 // An element's start or end tag, with its attributes; comments, PIs and CDATA start with `<!` or `<?` and do not match.
-const TAG = /<(\/?)([A-Za-z_][\w.:-]*)([^<>]*)>/g;
-const ATTRIBUTE = /([A-Za-z_][\w.:-]*)\s*=/g;
+// Names are taken whole (`(?=(…))\2`: no backtracking into them) and an attribute starts only where a name does: a
+// 4 MB sidecar of one unclosed tag or one long name made the plain patterns quadratic (hours).
+const TAG = /<(\/?)(?=([A-Za-z_][\w.:-]*))\2([^<>]*)>/g;
+const ATTRIBUTE = /(?<![\w.:-])(?=([A-Za-z_][\w.:-]*))\1\s*=/g;
 
 /** Nesting depth, distinct names and node count of an XML text, in one pass; stops counting past the limits. */
 export function xmpShape(text: string): XmpShape {

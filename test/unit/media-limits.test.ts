@@ -19,6 +19,14 @@ describe('XMP sidecar shape', () => {
     expect(xmpShape('<?xpacket begin=""?><!-- note --><a></a>')).toMatchObject({ depth: 1, nodes: 1 });
   });
 
+  it('measures a hostile sidecar in linear time (an unclosed tag, a long name without `=`)', () => {
+    const started = performance.now();
+    expect(xmpShape(`<x ${'a'.repeat(60_000)} ${'b'.repeat(60_000)}`).nodes).toBe(0);
+    expect(xmpShape(`<x ${'a'.repeat(120_000)}>`)).toMatchObject({ nodes: 1 });
+    expect(xmpShape(`<x ${'a '.repeat(60_000)}b="1" c = "2">`)).toMatchObject({ nodes: 3 });
+    expect(performance.now() - started).toBeLessThan(500); // the regexes took seconds, minutes for a 4 MB sidecar
+  });
+
   it('refuses deep nesting, too many names and too many nodes, and takes ordinary sidecars', () => {
     expect(shapeProblem({ depth: MAX_XMP_DEPTH + 1, names: 10, nodes: 10 })).toBe('its elements nest 101 deep, over the limit of 100');
     expect(shapeProblem({ depth: 5, names: 5001, nodes: 6000 })).toMatch(/more than 5,000 different names/);
