@@ -282,7 +282,9 @@ export function placeOf(tags: TagBag): PlaceNames | null {
 
 function dimensions(tags: TagBag): { width: number | null; height: number | null } {
   // Composite ImageSize is the real image for RAW files, where ImageWidth may describe a preview.
-  const size = typeof tags.ImageSize === 'string' ? /^(\d+)\s*[x ]\s*(\d+)$/.exec(tags.ImageSize.trim()) : null;
+  // `\d+x\d+` or `\d+ \d+`: a short value only (its spaces could be split three ways: quadratic on a long one)
+  const text = typeof tags.ImageSize === 'string' ? tags.ImageSize.trim() : '';
+  const size = text.length <= 32 ? /^(\d+)\s*[x ]\s*(\d+)$/.exec(text) : null;
   const pos = (n: number | null): number | null => (n !== null && Number.isInteger(n) && n > 0 ? n : null);
   if (size) {
     const w = pos(Number(size[1]));

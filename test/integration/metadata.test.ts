@@ -455,6 +455,13 @@ describe('metadataFromTags (tag objects → PhotoMetadata)', () => {
     expect(metadataFromTags({ GPSLatitude: 0, GPSLongitude: 12.5 }, null)).toMatchObject({ latitude: 0, longitude: 12.5 });
   });
 
+  it('reads a hostile image size in linear time', () => {
+    const started = performance.now();
+    expect(metadataFromTags({ ImageSize: `1${' '.repeat(100_000)}a`, ImageWidth: 640, ImageHeight: 480 }, null)).toMatchObject({ width: 640, height: 480 });
+    expect(metadataFromTags({ ImageSize: '6000x4000' }, null)).toMatchObject({ width: 6000, height: 4000 });
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+
   it('skips camera junk and blank descriptions', () => {
     expect(metadataFromTags({ ImageDescription: 'OLYMPUS DIGITAL CAMERA         ' }, null).description).toBeNull();
     expect(metadataFromTags({ ImageDescription: 'SONY DSC', 'Caption-Abstract': 'Aunt Mary at the lake' }, null).description).toBe(
