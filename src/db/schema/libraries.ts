@@ -54,7 +54,7 @@ export const libraries = pgTable(
     name: text('name').notNull(),
     /** Absolute folders (as given, normalised; each inside an allowed root when added). */
     paths: text('paths').array().notNull(),
-    /** Glob patterns (picomatch) of files and folders left out, matched against the path inside its folder. */
+    /** Glob patterns (library/in-place/glob.ts) of files and folders left out, matched against the path inside its folder. */
     exclude: text('exclude')
       .array()
       .notNull()
