@@ -1,6 +1,6 @@
 // Sign-in sessions and API keys. Only hashes of their secrets are stored: a copy of the database signs no one in.
 import { sql } from 'drizzle-orm';
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../schema.js';
 
 export const sessions = pgTable(
@@ -41,4 +41,21 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
   (t) => [index('api_keys_user_idx').on(t.userId)],
+);
+
+/**
+ * Failed password attempts (sign-in, the current password of a change, share-link passwords), counted per client,
+ * per account or link from one client, and per account or link (src/auth/throttle.ts). In the database, so that
+ * every server of a cluster sees the same counts and a restart forgets nothing. Keys are hashed: no addresses or
+ * email addresses are kept. Rows an hour old are purged by the periodic upkeep.
+ */
+export const authFailures = pgTable(
+  'auth_failures',
+  {
+    /** `<kind>:<SHA-256 of what is counted>` (kind: client, pair or target). */
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull().default(0),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('auth_failures_last_idx').on(t.lastFailureAt)],
 );
