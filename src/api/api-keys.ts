@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, deleteApiKey, listApiKeys } from '../auth/api-keys.js';
+import { mayDo } from '../auth/permissions.js';
 import { UserError } from '../library/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { apiKeyInfo, scopes } from './auth-schemas.js';
@@ -25,7 +26,7 @@ export function apiKeyRoutes(app: FastifyInstance, context: LibraryContext): voi
     },
     handler: async (request, reply) => {
       const actor = request.actor!;
-      if (request.body.scopes.includes('admin') && actor.role !== 'admin') throw new UserError(400, 'only an admin may make a key with the `admin` scope');
+      if (request.body.scopes.includes('admin') && !mayDo(actor, 'admin')) throw new UserError(400, 'only an admin may make a key with the `admin` scope');
       const created = await createApiKey(db, actor.userId, request.body.name, request.body.scopes);
       return reply.code(201).send({ ...created, name: request.body.name, scopes: [...new Set(request.body.scopes)] });
     },

@@ -25,6 +25,7 @@ const folder = z.string().min(1).max(4096).describe('an absolute folder path on 
 const pattern = z.string().min(1).max(500);
 const libraryParams = z.object({ id: z.uuid({ message: 'must be a library id (UUID)' }) });
 const notFound = (id: string) => new UserError(404, `no library with id ${id}`);
+const isForAnother = (self: string | undefined, ownerId: string | undefined): ownerId is string => Boolean(ownerId && ownerId !== self);
 
 const scanProgress = z
   .object({
@@ -108,7 +109,10 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
   });
 
   api.post('/api/libraries', {
-    config: { access: 'write' },
+    config: {
+      access: 'write',
+      admin: { what: 'adding a library for another user', when: (request) => isForAnother(request.actor?.userId, (request.body as { ownerId?: string }).ownerId) },
+    },
     schema: {
       tags: ['libraries'],
       summary: 'Index folders in place: every photo under them, read where it is (never copied, moved or changed)',
@@ -123,8 +127,8 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
     handler: async (request, reply) => {
       const { ownerId, ...input } = request.body;
       let lib = request.lib;
-      if (ownerId && ownerId !== lib.ownerId) {
-        if (request.actor?.role !== 'admin') throw new UserError(403, 'only an admin may add a library for another user');
+      if (isForAnother(lib.ownerId, ownerId)) {
+        // an admin (with the `admin` scope when by key): checked before the handler (config.admin above)
         if (!(await findUser(context.db, ownerId))) throw new UserError(404, `no user with id ${ownerId}`);
         lib = asOwner(context, ownerId);
       }

@@ -1,5 +1,7 @@
 // The one rules table: what each kind of route needs from whoever asks. Every route declares one of these
-// (src/api/plugins/auth.ts refuses to register a route without), and the route-table test walks them all.
+// (src/api/plugins/auth.ts refuses to register a route without), and the route-table test walks them all. A route
+// that does more for an admin (acts for another user) declares that too (config.admin), and the same rule applies:
+// handlers never look at the role themselves.
 import type { Actor, Scope } from './actor.js';
 
 /**
@@ -25,4 +27,9 @@ export function checkAccess(actor: Actor | null, access: Access): AccessDecision
   const scope: Scope = access;
   if (!actor.scopes.has(scope)) return { ok: false, status: 403, message: `this API key has no \`${scope}\` scope` };
   return { ok: true };
+}
+
+/** Whether the actor may do what `access` allows (an admin capability: an admin, and a key with the `admin` scope). */
+export function mayDo(actor: Actor | null, access: Access): boolean {
+  return checkAccess(actor, access).ok;
 }

@@ -17,6 +17,8 @@ interface Operation {
   method: string;
   path: string;
   access: string;
+  /** What the route does only for an admin (config.admin): x-admin-only in the OpenAPI document. */
+  adminOnly?: string;
 }
 
 /** Signs in through the API like the web app does; answers the session cookie. */
@@ -32,6 +34,9 @@ describe('access rules on every route', () => {
   let cookieA: string;
   let cookieB: string;
   let readKeyB: string;
+  /** A's key (A is an admin) with every scope but `admin`. */
+  let everydayKeyA: string;
+  let userB: string;
   const ids: Record<string, string> = {};
   let operations: Operation[] = [];
   let photosRoot: string;
@@ -81,13 +86,15 @@ describe('access rules on every route', () => {
       .returning({ id: generationJobs.id });
     ids.generationJob = job!.id;
     ids.library = (await asA('/api/libraries', { method: 'POST', json: { name: 'Ann on disk', paths: [photosRoot] } })).body.id;
+    everydayKeyA = (await asA('/api/api-keys', { method: 'POST', json: { name: 'everyday', scopes: ['read', 'upload', 'write'] } })).body.key;
+    userB = (await asA('/api/admin/users')).body.items.find((u: { email: string }) => u.email === 'bob@example.org').id;
     for (const [name, id] of Object.entries(ids)) expect(id, `A's ${name}`).toMatch(/^[0-9a-f-]{36}$/);
 
     const document = (await json(`${base}/api/openapi.json`, { anonymous: true })).body;
-    for (const [route, item] of Object.entries<Record<string, { 'x-access'?: string }>>(document.paths)) {
+    for (const [route, item] of Object.entries<Record<string, { 'x-access'?: string; 'x-admin-only'?: string }>>(document.paths)) {
       for (const method of HTTP_METHODS) {
         const operation = item[method];
-        if (operation) operations.push({ method: method.toUpperCase(), path: route, access: operation['x-access'] ?? 'missing' });
+        if (operation) operations.push({ method: method.toUpperCase(), path: route, access: operation['x-access'] ?? 'missing', adminOnly: operation['x-admin-only'] });
       }
     }
   }, 180_000);
@@ -226,6 +233,32 @@ describe('access rules on every route', () => {
     expect(wrong).toEqual([]);
     // and the key does read
     expect((await json(`${base}/api/photos`, { headers: { 'x-api-key': readKeyB } })).status).toBe(200);
+  });
+
+  it("answers 403 to an admin's key without the `admin` scope on every admin route and admin capability", async () => {
+    const wrong: string[] = [];
+    for (const op of operations.filter((o) => o.access === 'admin')) {
+      const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: bodyFor(op.method, op.path), headers: { 'x-api-key': everydayKeyA } });
+      if (answer.status !== 403) wrong.push(`${op.method} ${op.path}: ${answer.status}`);
+    }
+    // routes that do more for an admin (act for another user), asked to do it
+    const asAdmin: Record<string, unknown> = {
+      'POST /api/libraries': { name: "Bob's, by Ann's key", paths: [photosRoot], ownerId: userB },
+    };
+    const capabilities = operations.filter((o) => o.adminOnly).map((o) => `${o.method} ${o.path}`);
+    expect(capabilities.sort()).toEqual(Object.keys(asAdmin).sort());
+    for (const op of operations.filter((o) => o.adminOnly)) {
+      const key = `${op.method} ${op.path}`;
+      const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: asAdmin[key], headers: { 'x-api-key': everydayKeyA } });
+      if (answer.status !== 403) wrong.push(`${key} (${op.adminOnly}): ${answer.status} ${JSON.stringify(answer.body)?.slice(0, 120)}`);
+      // and a user who is no admin, with a session, for A
+      const forA = JSON.parse(JSON.stringify(asAdmin[key]).replaceAll(userB, ids.user!));
+      const asB = await json(`${base}${concrete(op.path)}`, { method: op.method, json: forA, headers: { cookie: cookieB, origin: base } });
+      if (asB.status !== 403) wrong.push(`${key} (${op.adminOnly}) as B: ${asB.status}`);
+    }
+    expect(wrong).toEqual([]);
+    // the key does everything else of A's
+    expect((await json(`${base}/api/photos`, { headers: { 'x-api-key': everydayKeyA } })).status).toBe(200);
   });
 
   it('refuses state changes from another origin or site, and foreign Host names', async () => {

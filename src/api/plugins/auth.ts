@@ -14,6 +14,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call this route (src/auth/permissions.ts). Required for every /api route. */
     access?: Access;
+    /**
+     * What this route does only for an admin (an admin's session, or an admin's key with the `admin` scope): `when`
+     * says whether a request asks for it (its body, query and parameters are validated by then); such a request
+     * must also pass the `admin` rule, checked here, before the handler runs.
+     */
+    admin?: { what: string; when: (request: FastifyRequest) => boolean };
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -61,7 +67,18 @@ export function authPlugin(app: FastifyInstance, context: LibraryContext): void 
       ...route.schema,
       security: access === 'public' || access === 'link' ? [] : SECURITY_SCHEMES,
       'x-access': access,
+      ...(route.config?.admin ? { 'x-admin-only': route.config.admin.what } : {}),
     } as typeof route.schema;
+    const admin = route.config?.admin;
+    if (admin) {
+      // after validation: the capability may depend on the body
+      const asked = async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!admin.when(request)) return;
+        const decision = checkAccess(request.actor, 'admin');
+        if (!decision.ok) return refuse(reply, decision.status, `${decision.message} (${admin.what})`);
+      };
+      route.preHandler = [...(route.preHandler ? [route.preHandler].flat() : []), asked];
+    }
   });
 
   app.addHook('onRequest', async (request, reply) => {
