@@ -106,7 +106,8 @@ export function oidcRoutes(app: FastifyInstance, context: LibraryContext): void 
         const { issuer, claims } = await finishSignIn(settings, new URL(`${ownOrigin(request)}${request.url}`), pending);
         const userId = await userForClaims(db, issuer, claims, settings);
         await startSession(context, request, reply, userId);
-        return reply.redirect(pending.returnTo, 302);
+        // checked again: the cookie comes back from the browser, and a forged one must not lead elsewhere
+        return reply.redirect(safeReturnPath(pending.returnTo), 302);
       } catch (error) {
         if (!(error instanceof UserError)) request.log.error({ err: error }, 'single sign-on failed');
         const message = error instanceof UserError ? error.message : 'single sign-on failed: see the server log';

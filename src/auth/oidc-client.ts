@@ -42,9 +42,27 @@ async function configurationFor(settings: OidcConfig): Promise<oidc.Configuratio
   }
 }
 
-/** Only paths on this server: an open redirect would let a link send people anywhere after signing in. */
+/** An origin no request has: a path that resolves against it to another origin leads off this server. */
+const SENTINEL_ORIGIN = 'http://shoebox.invalid';
+
+/**
+ * Only paths on this server: an open redirect would let a link send people anywhere after signing in. Refused
+ * (answered `/`): anything but one leading slash, control characters and whitespace (browsers drop a tab or a
+ * newline: `/\t/evil.example` becomes `//evil.example`), backslashes (read as slashes), and anything that resolves
+ * to another origin. The answer is the path as resolved (`/a/../b` → `/b`).
+ */
 export function safeReturnPath(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+  if (typeof value !== 'string' || value.length > 2000 || !value.startsWith('/') || value.startsWith('//')) return '/';
+  if (/[\s\u0000-\u001f\u007f-\u009f\\\u200b-\u200f\u2028\u2029\ufeff]/u.test(value)) return '/';
+  let resolved: URL;
+  try {
+    resolved = new URL(value, SENTINEL_ORIGIN);
+  } catch {
+    return '/';
+  }
+  // `/.//evil.example` resolves to the path `//evil.example`, which a Location header reads as another host
+  if (resolved.origin !== SENTINEL_ORIGIN || resolved.pathname.startsWith('//')) return '/';
+  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
 }
 
 export async function startSignIn(settings: OidcConfig, redirectUri: string, returnTo: string): Promise<{ url: URL; pending: PendingSignIn }> {
