@@ -117,6 +117,10 @@ export const libraryFiles = pgTable(
     index('library_files_photo_idx')
       .on(t.photoId)
       .where(sql`${t.photoId} is not null`),
+    // a sidecar read through the storage is checked against its row (storage/in-place.ts)
+    index('library_files_sidecar_idx')
+      .on(t.sidecarPath)
+      .where(sql`${t.sidecarPath} is not null`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "library_files_sidecar_idx" ON "library_files" USING btree ("sidecar_path") WHERE "library_files"."sidecar_path" is not null;
