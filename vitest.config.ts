@@ -23,6 +23,7 @@ const ON_POSTGRES = [
   'test/integration/cluster-worker.test.ts',
   'test/integration/cluster-faults.test.ts',
   'test/integration/upload-limits.test.ts',
+  'test/integration/sign-in-limits.test.ts',
 ];
 
 export default defineConfig({

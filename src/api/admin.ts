@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { and, eq, sql } from 'drizzle-orm';
+import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { revokeOtherSessions } from '../auth/sessions.js';
 import { activeAdmins, createUser, findUser, listUsers, updateUser } from '../auth/users.js';
 import { photos, users } from '../db/schema.js';
@@ -123,19 +124,30 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
     schema: {
       tags: ['admin'],
       summary:
-        "Change a user: name, email, role, disabled, quota, daily generated images, storage location (their new photos go there; what they have stays where it is), or reset the password (their sessions end)",
+        "Change a user: name, email, role, disabled, quota, daily generated images, storage location (their new photos go there; what they have stays where it is), or reset the password (their sessions end and their API keys are revoked)",
       params: userParams,
       body: z
         .object({ name: personName, email, role, disabled: z.boolean(), quotaBytes: quota, storageLocation, generationImagesPerDay, password })
         .partial()
         .refine((b) => Object.keys(b).length > 0, { message: 'name at least one change' }),
-      response: { 200: userInfo, 400: errorBody, 404: errorBody, 409: errorBody },
+      response: {
+        200: userInfo.extend({
+          revokedApiKeys: z.number().int().optional().describe("with a password reset: the user's API keys revoked"),
+          endedSessions: z.number().int().optional().describe('with a password reset or disabling: their sessions ended'),
+        }),
+        400: errorBody,
+        404: errorBody,
+        409: errorBody,
+      },
     },
     handler: async (request) => {
       const updated = await updateUser(db, request.params.id, { ...request.body, storageLocation: checkedLocation(request.body.storageLocation) });
       if (!updated) throw new UserError(404, `no user with id ${request.params.id}`);
-      if (request.body.password !== undefined || request.body.disabled) await revokeOtherSessions(db, updated.id);
-      return updated;
+      const reset = request.body.password !== undefined;
+      const endedSessions = reset || request.body.disabled ? await revokeOtherSessions(db, updated.id) : undefined;
+      // whoever knew the old password may have made keys; the server's own key for its CLI stays (api-keys.ts)
+      const revokedApiKeys = reset ? await revokeUserApiKeys(db, updated.id) : undefined;
+      return { ...updated, ...(endedSessions !== undefined ? { endedSessions } : {}), ...(revokedApiKeys !== undefined ? { revokedApiKeys } : {}) };
     },
   });
 

@@ -3,8 +3,9 @@ import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { createSession, listSessions, revokeOtherSessions, revokeSession } from '../auth/sessions.js';
-import { LoginLimiter } from '../auth/login-limiter.js';
+import { PasswordThrottle } from '../auth/throttle.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { checkCredentials, findUser, hasAccounts, normaliseEmail, setUpAdmin, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
 import { readOidcConfig } from '../auth/oidc-config.js';
@@ -26,10 +27,17 @@ export async function startSession(context: LibraryContext, request: FastifyRequ
   });
 }
 
+/** A 429 that says when to try again (a client that guessed wrong too often). */
+export function tooManyGuesses(reply: FastifyReply, waitMs: number, what: string): UserError {
+  const seconds = Math.ceil(waitMs / 1000);
+  reply.header('retry-after', String(seconds));
+  return new UserError(429, `too many ${what} from here: try again in ${seconds} s`);
+}
+
 export function authRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db, settings } = context;
-  const limiter = new LoginLimiter();
+  const throttle = new PasswordThrottle(db);
   const signIn = (request: FastifyRequest, reply: FastifyReply, userId: string) => startSession(context, request, reply, userId);
 
   api.get('/api/auth/status', {
@@ -76,26 +84,18 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
     schema: {
       tags: ['accounts'],
       summary: 'Sign in with email and password: sets the session cookie',
-      description: 'A wrong email and a wrong password get the same answer. Repeated failures (per account and per address) are slowed down: 429 with Retry-After.',
+      description:
+        'A wrong email and a wrong password get the same answer. Repeated failures slow down the client that made them ' +
+        '(per address, and per account from that address): 429 with Retry-After. An account is never locked for everyone.',
       body: z.object({ email: z.string().max(320), password }),
       response: { 200: z.object({ user: userInfo }), 400: errorBody, 401: errorBody, 429: errorBody },
     },
     handler: async (request, reply) => {
-      const keys = [`account:${normaliseEmail(request.body.email)}`, `address:${request.ip}`];
-      const wait = limiter.waitMs(keys);
-      if (wait > 0) {
-        const seconds = Math.ceil(wait / 1000);
-        return reply
-          .code(429)
-          .header('retry-after', String(seconds))
-          .send({ statusCode: 429, error: 'Too Many Requests', message: `too many failed sign-ins: try again in ${seconds} s` });
-      }
+      const attempt = await throttle.begin(`account:${normaliseEmail(request.body.email)}`, request.ip);
+      if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'failed sign-ins');
       const user = await checkCredentials(db, request.body.email, request.body.password);
-      if (!user) {
-        limiter.failed(keys);
-        throw new UserError(401, 'the email or the password is wrong (or the account is disabled)');
-      }
-      limiter.succeeded(keys);
+      if (!user) throw new UserError(401, 'the email or the password is wrong (or the account is disabled)');
+      await attempt.succeeded();
       await signIn(request, reply, user.id);
       return { user: toUserInfo(user) };
     },
@@ -127,17 +127,29 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
     config: { access: 'account' },
     schema: {
       tags: ['accounts'],
-      summary: "Change this account's password; every other session of it ends",
+      summary: "Change this account's password; every other session of it ends, and its API keys are revoked",
+      description:
+        'Wrong current passwords are slowed down like failed sign-ins (429 with Retry-After). The server’s own key for ' +
+        'the CLI on its machine is not revoked.',
       body: z.object({ current: password, new: password }),
-      response: { 204: z.null(), 400: errorBody, 401: errorBody },
+      response: {
+        200: z.object({ revokedApiKeys: z.number().int(), endedSessions: z.number().int().describe('other sessions of this account') }),
+        400: errorBody,
+        401: errorBody,
+        429: errorBody,
+      },
     },
     handler: async (request, reply) => {
       const actor = request.actor!;
       const user = await findUser(db, actor.userId);
-      if (!user || !(await verifyPassword(user.passwordHash, request.body.current))) throw new UserError(400, 'the current password is wrong');
+      if (!user) throw new UserError(401, 'this account no longer exists');
+      const attempt = await throttle.begin(`account:${user.email ?? user.id}`, request.ip);
+      if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'wrong passwords');
+      if (!(await verifyPassword(user.passwordHash, request.body.current))) throw new UserError(400, 'the current password is wrong');
+      await attempt.succeeded();
       await updateUser(db, user.id, { password: request.body.new });
-      await revokeOtherSessions(db, user.id, actor.sessionId);
-      return reply.code(204).send(null);
+      const endedSessions = await revokeOtherSessions(db, user.id, actor.sessionId);
+      return { revokedApiKeys: await revokeUserApiKeys(db, user.id), endedSessions };
     },
   });
 

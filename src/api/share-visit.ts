@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { LoginLimiter } from '../auth/login-limiter.js';
+import { PasswordThrottle } from '../auth/throttle.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { rows } from '../db/connection.js';
 import { photos } from '../db/schema.js';
@@ -14,6 +14,7 @@ import type { LibraryContext } from '../library/library.js';
 import { asOwner } from '../library/owner.js';
 import { listColumns, photoListItem, TIMELINE_ORDER } from '../library/photos.js';
 import { addUploadsToLink, countView, isUnlocked, linkForToken, linkPhotosSql, unlockProof, type VisitedLink } from '../library/sharing/links.js';
+import { tooManyGuesses } from './auth.js';
 import { errorBody, uploadRefused, uploadResult } from './schemas.js';
 import { sendStored } from './photos.js';
 import { uploadPhotos } from './upload.js';
@@ -48,7 +49,7 @@ const cookieName = (link: VisitedLink) => `shoebox_link_${link.id}`;
 export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
-  const limiter = new LoginLimiter();
+  const throttle = new PasswordThrottle(db);
 
   /** The link, unlocked by this visitor (else 401 saying a password is needed). */
   async function openLink(request: FastifyRequest<{ Params: { token: string } }>): Promise<VisitedLink> {
@@ -103,17 +104,13 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
     },
     handler: async (request, reply) => {
       const link = await linkForToken(db, request.params.token);
-      const keys = [`link:${link.id}`, `address:${request.ip}`];
-      const wait = limiter.waitMs(keys);
-      if (wait > 0) {
-        reply.header('retry-after', String(Math.ceil(wait / 1000)));
-        throw new UserError(429, `too many wrong passwords: try again in ${Math.ceil(wait / 1000)} s`);
+      if (link.passwordHash) {
+        // slowed per visitor's address, never locked for everyone (the counts: src/auth/throttle.ts)
+        const attempt = await throttle.begin(`link:${link.id}`, request.ip);
+        if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'wrong passwords');
+        if (!(await verifyPassword(link.passwordHash, request.body.password))) throw new UserError(401, 'wrong password');
+        await attempt.succeeded();
       }
-      if (link.passwordHash && !(await verifyPassword(link.passwordHash, request.body.password))) {
-        limiter.failed(keys);
-        throw new UserError(401, 'wrong password');
-      }
-      limiter.succeeded(keys);
       reply.setCookie(cookieName(link), unlockProof(link), {
         path: `/api/s/${encodeURIComponent(request.params.token)}`,
         httpOnly: true,

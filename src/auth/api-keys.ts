@@ -1,5 +1,5 @@
 // API keys for scripts and the CLI: named, scoped, shown once, stored as a hash, revocable.
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { apiKeys, users } from '../db/schema.js';
 import type { Scope } from './actor.js';
@@ -64,4 +64,18 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyInfo[]>
 export async function deleteApiKey(db: Db, userId: string, id: string): Promise<boolean> {
   const removed = await db.delete(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId))).returning({ id: apiKeys.id });
   return removed.length > 0;
+}
+
+/**
+ * Revokes the keys a user made (a password change or reset: whoever knew the old password may have made some);
+ * answers how many. The server's own key for the CLI on this machine (kind `local`, src/auth/local-key.ts) stays:
+ * it was never handed out, it lives in the data folder readable only by the server's system user, and revoking
+ * it would only break `shoebox` commands on the server until its next start.
+ */
+export async function revokeUserApiKeys(db: Db, userId: string): Promise<number> {
+  const removed = await db
+    .delete(apiKeys)
+    .where(and(eq(apiKeys.userId, userId), ne(apiKeys.kind, 'local')))
+    .returning({ id: apiKeys.id });
+  return removed.length;
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Settings } from '../config/settings.js';
+import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { revokeOtherSessions } from '../auth/sessions.js';
 import { createUser, findUserByEmail, listUsers, updateUser, type UserWithUsage } from '../auth/users.js';
 import { openDatabase } from '../db/connection.js';
@@ -81,8 +82,9 @@ async function onLibrary(settings: Settings, action: UserAction): Promise<UserWi
     const user = await findUserByEmail(db, action.email);
     if (!user) throw new Error(`no user with the email ${action.email}`);
     await updateUser(db, user.id, action.changes);
-    // a reset password or a disabled account signs out everywhere
+    // a reset password or a disabled account signs out everywhere; a reset password also ends the keys they made
     await revokeOtherSessions(db, user.id);
+    if (action.changes.password !== undefined) await revokeUserApiKeys(db, user.id);
     return user.id;
   } finally {
     await database.close();
@@ -122,7 +124,7 @@ export async function runUsersAdd(settings: Settings, email: string, flags: { na
 export async function runUsersResetPassword(settings: Settings, email: string): Promise<void> {
   const password = await passwordInput(`New password for ${email}: `);
   await onLibrary(settings, { kind: 'update', email, changes: { password } });
-  console.log(`The password of ${email} is reset; their sessions have ended`);
+  console.log(`The password of ${email} is reset; their sessions have ended and their API keys are revoked`);
 }
 
 export async function runUsersDisable(settings: Settings, email: string, flags: { enable?: boolean }): Promise<void> {

@@ -77,7 +77,8 @@ describe('accounts', () => {
     expect(sessions.body.items.length).toBeGreaterThanOrEqual(2);
     expect(sessions.body.items.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
     const changed = await post(base, '/api/auth/password', { current: 'ann password 1', new: 'ann password 2' }, { cookie: adminCookie });
-    expect(changed.status).toBe(204);
+    expect(changed.status).toBe(200);
+    expect(await changed.json()).toMatchObject({ endedSessions: 1 });
     expect((await json(`${base}/api/photos`, { headers: { cookie: second } })).status).toBe(401);
     expect((await json(`${base}/api/photos`, { headers: { cookie: adminCookie } })).status).toBe(200);
     const out = await fetch(`${base}/api/auth/logout`, { method: 'POST', headers: { cookie: second, origin: base } });

@@ -26,7 +26,8 @@ export const accountApi = {
   login: (body: { email: string; password: string }) => request<{ user: UserInfo }>('POST', '/api/auth/login', { body }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/auth/me'),
-  changePassword: (current: string, next: string) => request<void>('POST', '/api/auth/password', { body: { current, new: next } }),
+  changePassword: (current: string, next: string) =>
+    request<{ revokedApiKeys: number; endedSessions: number }>('POST', '/api/auth/password', { body: { current, new: next } }),
   sessions: () => request<{ items: SessionInfo[] }>('GET', '/api/auth/sessions'),
   revokeSession: (id: string) => request<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`),
   revokeOtherSessions: () => request<{ revoked: number }>('POST', '/api/auth/sessions/revoke-others'),

@@ -12,6 +12,8 @@ const message = (caught: unknown) => (caught instanceof ApiError ? caught.messag
 export function AccountPage() {
   const [me, setMe] = useState<Me | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Bumped when a password change revoked keys: the list loads again. */
+  const [keysVersion, setKeysVersion] = useState(0);
   useEffect(() => {
     accountApi.me().then(setMe, (caught: unknown) => setError(message(caught)));
   }, []);
@@ -41,26 +43,30 @@ export function AccountPage() {
           Libraries in place
         </Link>
       </section>
-      <PasswordForm />
+      <PasswordForm onChanged={() => setKeysVersion((v) => v + 1)} />
       <Sessions />
-      <ApiKeys isAdmin={me.role === 'admin'} />
+      <ApiKeys isAdmin={me.role === 'admin'} version={keysVersion} />
       {me.role === 'admin' ? <UsersAdmin selfId={me.id} /> : null}
       {me.role === 'admin' && me.via === 'session' ? <SingleSignOnAdmin /> : null}
     </main>
   );
 }
 
-function PasswordForm() {
+function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [status, setStatus] = useState<string | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await accountApi.changePassword(current, next);
+      const { revokedApiKeys, endedSessions } = await accountApi.changePassword(current, next);
       setCurrent('');
       setNext('');
-      setStatus('Password changed; your other sessions have ended.');
+      setStatus(
+        `Password changed; ${plural(endedSessions, 'other session')} ended and ${plural(revokedApiKeys, 'API key')} revoked ` +
+          '(make new keys for your scripts).',
+      );
+      onChanged();
     } catch (caught) {
       setStatus(message(caught));
     }
@@ -119,14 +125,16 @@ function Sessions() {
 
 const SCOPES = ['read', 'upload', 'write', 'admin'] as const;
 
-function ApiKeys({ isAdmin }: { isAdmin: boolean }) {
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+function ApiKeys({ isAdmin, version }: { isAdmin: boolean; version: number }) {
   const [items, setItems] = useState<ApiKeyInfo[]>([]);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<string[]>(['read']);
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => accountApi.apiKeys().then((r) => setItems(r.items), (caught: unknown) => setError(message(caught))), []);
-  useEffect(() => void load(), [load]);
+  useEffect(() => void load(), [load, version]);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
@@ -146,7 +154,9 @@ function ApiKeys({ isAdmin }: { isAdmin: boolean }) {
         {items.map((key) => (
           <li key={key.id}>
             <span>
-              <strong>{key.name}</strong> <code>{key.prefix}…</code> · {key.scopes.join(', ')} · {key.lastUsedAt ? `used ${new Date(key.lastUsedAt).toLocaleString()}` : 'never used'}
+              <strong>{key.name}</strong> <code>{key.prefix}…</code> · {key.scopes.join(', ')} · made {new Date(key.createdAt).toLocaleDateString()} ·{' '}
+              <span data-testid="api-key-last-used">{key.lastUsedAt ? `last used ${new Date(key.lastUsedAt).toLocaleString()}` : 'never used'}</span>
+              {key.kind === 'local' ? <span className="muted"> · this server’s own key for its CLI (kept when the password changes)</span> : null}
             </span>
             <button type="button" className="button button-small button-danger-outline" onClick={() => accountApi.deleteApiKey(key.id).then(load)}>
               Revoke
