@@ -35,6 +35,7 @@ import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
 import { openStorageLocations, type StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
+import { inPlaceLookup } from '../library/in-place/guard.js';
 import { seedCategories } from '../library/categories.js';
 import { ensureSearchDocuments } from '../search/documents.js';
 
@@ -62,6 +63,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     await database.close();
     throw error;
   }
+  // files of libraries in place are read only as their scan recorded them (storage/in-place.ts)
+  storage.guardInPlace({ lookup: inPlaceLookup({ settings, db }), lendDir: path.join(scratch.dir, 'in-place') });
   await warnOfMissingLocations(db, storage, logger);
   // Uploads cut short by a crash leave temp files. Only the embedded mode owns its folder alone; a shared
   // folder in cluster mode may hold other servers' uploads in flight.

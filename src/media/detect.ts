@@ -102,9 +102,12 @@ const DESCRIPTIONS: Record<string, string> = {
 
 const SNIFF_BYTES = 4100; // file-type's own "reasonable detection size"
 
-/** Detects a file's type from its first bytes (plus one IFD of a TIFF, to tell RAW files from TIFF). */
-export async function detectImageType(file: string): Promise<DetectedType> {
-  const handle = await open(file, 'r');
+/**
+ * Detects a file's type from its first bytes (plus one IFD of a TIFF, to tell RAW files from TIFF). A handle given
+ * (a file in place, checked once opened) is read by position and left open.
+ */
+export async function detectImageType(file: string | FileHandle): Promise<DetectedType> {
+  const handle = typeof file === 'string' ? await open(file, 'r') : file;
   try {
     const head = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
@@ -124,7 +127,7 @@ export async function detectImageType(file: string): Promise<DetectedType> {
     if (looksLikeText(bytes, bytesRead === SNIFF_BYTES)) return describe('text/plain', 'txt');
     return describe('application/octet-stream', 'bin');
   } finally {
-    await handle.close();
+    if (typeof file === 'string') await handle.close();
   }
 }
 

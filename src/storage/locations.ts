@@ -9,7 +9,7 @@ import { StorageUnavailableError, type BlobStore } from './blob-store.js';
 import { LocalBlobStore } from './local.js';
 import { openBlobStore } from './open.js';
 import { Scratch } from './scratch.js';
-import { isInPlaceKey, withInPlaceFiles } from './in-place.js';
+import { isInPlaceKey, withInPlaceFiles, type InPlaceGuard } from './in-place.js';
 
 /** A row names a location this process's settings do not: the admin has to add it (like the other servers). */
 export class MissingStorageLocationError extends StorageUnavailableError {
@@ -58,6 +58,15 @@ export class StorageLocations {
   }
 
   private readonly readingInPlace = new Map<BlobStore, BlobStore>();
+  private inPlaceGuard: InPlaceGuard | null = null;
+
+  /**
+   * How files of libraries in place are checked before they are read (storage/in-place.ts): set by the process
+   * that opens the library. Until then none is read.
+   */
+  guardInPlace(guard: InPlaceGuard): void {
+    this.inPlaceGuard = guard;
+  }
 
   /**
    * The store of a location; null or undefined: the main store. It also reads the files of libraries in place
@@ -67,7 +76,7 @@ export class StorageLocations {
     const store = location == null || this.flat ? this.main : this.named.get(location);
     if (!store) throw new MissingStorageLocationError(location!);
     let wrapped = this.readingInPlace.get(store);
-    if (!wrapped) this.readingInPlace.set(store, (wrapped = withInPlaceFiles(store)));
+    if (!wrapped) this.readingInPlace.set(store, (wrapped = withInPlaceFiles(store, () => this.inPlaceGuard)));
     return wrapped;
   }
 

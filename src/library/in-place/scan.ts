@@ -2,19 +2,20 @@
 // before — only new and changed files are read — and follow what changed: new photos, edits, renames and moves,
 // sidecars written by other tools, files gone (their photos offline) and folders that came back.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import { libraries, libraryFiles, type ScanProgress } from '../../db/schema.js';
 import { detectImageType } from '../../media/detect.js';
+import { InPlaceFileGoneError, InPlaceFileRefusedError, openInPlace, type OpenedFile } from '../../storage/in-place.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { forEachLimit } from '../../concurrency.js';
 import type { Library, LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
 import { photoForFile, settleFilePhotos, sidecarChanged, type ReadFile } from './file-photos.js';
 import { foldersTakenBefore } from './overlap.js';
+import { allowedFolders } from './guard.js';
 import { realRoots } from './roots.js';
 import { exclusionMatcher, isInside, walkFolder, type ListedFile } from './walk.js';
 import { noteChangedFolders, requestFullScan, takeScope, type ScanScope } from './scope.js';
@@ -23,6 +24,7 @@ interface KnownFile {
   path: string;
   size_bytes: number;
   mtime_ms: number;
+  file_id: string | null;
   sha256: string | null;
   photo_id: string | null;
   sidecar_path: string | null;
@@ -72,35 +74,51 @@ function sameSidecar(file: Listed, known: KnownFile): boolean {
 const WHOLE_HASH_BYTES = 64 * 1024 * 1024;
 
 /**
- * The file's SHA-256. A photo is read whole and hashed by WebCrypto on libuv's threads: the main thread (which
- * also runs the embedded database) stays free, and reading and hashing of two files overlap.
+ * The file's SHA-256, from its open descriptor. A photo is read whole and hashed by WebCrypto on libuv's threads:
+ * the main thread (which also runs the embedded database) stays free, and reading and hashing of two files overlap.
  */
-async function sha256Of(file: string): Promise<string> {
-  const { size } = await fs.stat(file);
+async function sha256Of(handle: fs.FileHandle, size: number): Promise<string> {
   if (size <= WHOLE_HASH_BYTES) {
-    const digest = await crypto.subtle.digest('SHA-256', await fs.readFile(file));
+    const digest = await crypto.subtle.digest('SHA-256', await handle.readFile());
     return Buffer.from(digest).toString('hex');
   }
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  for await (const chunk of handle.createReadStream({ start: 0, autoClose: false })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
-/** The file's SHA-256 and what it is, read once; null type when it is not a photo Shoebox reads (with why). */
-async function readFile(file: string): Promise<{ sha256: string; mime: string } | { error: string }> {
+type ReadOutcome = { sha256: string; mime: string } | { error: string } | { changed: true };
+
+/**
+ * The file's SHA-256 and what it is, read once; an error when it is not a photo Shoebox reads (with why). It is
+ * read through one descriptor checked to be the file listed (storage/in-place.ts: inside the library's folders, the
+ * same device, inode, size and time), so that what the scan records is what it read; a file that changed since it
+ * was listed is left for the next scan.
+ */
+async function readFile(file: Listed, folders: readonly string[]): Promise<ReadOutcome> {
+  let opened: OpenedFile;
   try {
-    const detected = await detectImageType(file);
-    if (!detected.supported) return { error: `not a supported image (detected ${detected.mime}: ${detected.description})` };
-    return { sha256: await sha256Of(file), mime: detected.mime };
+    opened = await openInPlace(file.path, { roots: folders, fileId: file.fileId, size: file.size, mtimeMs: file.mtimeMs });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return {
-      error:
-        code === 'EACCES' || code === 'EPERM'
-          ? 'not readable by this server (permission denied)'
-          : `not readable: ${code ?? (error as Error).message}`,
-    };
+    if (error instanceof InPlaceFileRefusedError && error.statusCode === 409) return { changed: true };
+    return { error: readError(error) };
   }
+  try {
+    const detected = await detectImageType(opened.handle);
+    if (!detected.supported) return { error: `not a supported image (detected ${detected.mime}: ${detected.description})` };
+    return { sha256: await sha256Of(opened.handle, opened.size), mime: detected.mime };
+  } catch (error) {
+    return { error: readError(error) };
+  } finally {
+    await opened.handle.close().catch(() => undefined);
+  }
+}
+
+function readError(error: unknown): string {
+  if (error instanceof InPlaceFileRefusedError) return error.message.slice(error.key.length + 2);
+  if (error instanceof InPlaceFileGoneError) return 'gone while the scan read it';
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM' ? 'not readable by this server (permission denied)' : `not readable: ${code ?? (error as Error).message}`;
 }
 
 /** A changed folder that still exists, not hidden nor left out by the library's patterns. */
@@ -164,7 +182,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
     const known = new Map<string, KnownFile>();
     for (const row of await rows<KnownFile & { missing_since: Date | null }>(
       context.db,
-      sql`select path, size_bytes::float8 as size_bytes, mtime_ms, sha256, photo_id, sidecar_path, sidecar_size::float8 as sidecar_size,
+      sql`select path, size_bytes::float8 as size_bytes, mtime_ms, file_id, sha256, photo_id, sidecar_path, sidecar_size::float8 as sidecar_size,
                  sidecar_mtime_ms, error, missing_since from library_files where library_id = ${libraryId}::uuid and (${inScope})`,
     )) {
       known.set(row.path, { ...row, missing: row.missing_since !== null });
@@ -198,7 +216,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
             progress.seen++;
             if (progress.seen % 2000 === 0) void save();
           },
-          onProblem: (problem) => listed.set(problem.path, { path: problem.path, size: 0, mtimeMs: 0, sidecar: null, problem: problem.reason }),
+          onProblem: (problem) => listed.set(problem.path, { path: problem.path, size: 0, mtimeMs: 0, fileId: '', sidecar: null, problem: problem.reason }),
         });
       }
       if (options.signal?.aborted) throw new Error('scan stopped');
@@ -218,8 +236,10 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
         progress.failed++;
         continue;
       }
-      // back after being away with no photo (refused, or its photo gone meanwhile): read again, like a new file
-      if (!row || row.size_bytes !== file.size || row.mtime_ms !== file.mtimeMs || (row.missing && (row.error !== null || row.photo_id === null))) {
+      // back after being away with no photo (refused, or its photo gone meanwhile): read again, like a new file; and
+      // another file with the same size and time (another inode: replaced, or now a link) is read again too
+      const replaced = row?.file_id != null && row.file_id !== file.fileId;
+      if (!row || replaced || row.size_bytes !== file.size || row.mtime_ms !== file.mtimeMs || (row.missing && (row.error !== null || row.photo_id === null))) {
         // a file still being written is read once it has settled (the next scan)
         if (settleFrom - file.mtimeMs < context.settings.librarySettleMs) {
           progress.settling++;
@@ -239,6 +259,13 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
         continue;
       } else {
         progress.unchanged++;
+      }
+      // a row from before file ids were recorded: the file listed is the one it names (same path, size and time)
+      if (row.file_id === null) {
+        await context.db
+          .update(libraryFiles)
+          .set({ fileId: file.fileId })
+          .where(and(eq(libraryFiles.libraryId, libraryId), eq(libraryFiles.path, file.path)));
       }
       if (!sameSidecar(file, row)) {
         await saveRow(lib, libraryId, file, { sha256: row.sha256, photoId: row.photo_id, error: null });
@@ -265,14 +292,19 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
     await save(true);
     const otherFiles = await filesPerPhoto(lib, libraryId);
     const newPhotos: string[] = [];
+    const folders = allowedFolders(library.paths, allowed);
     await forEachLimit(toRead, 2, async (file) => {
       if (options.signal?.aborted) return;
       const row = known.get(file.path);
       // a file over the size limit is refused without being read
       const tooLarge = file.size > context.settings.maxUploadBytes;
-      const read = tooLarge ? { error: `larger than the upload limit (${Math.round(context.settings.maxUploadBytes / 1048576)} MB)` } : await readFile(file.path);
+      const read = tooLarge ? { error: `larger than the upload limit (${Math.round(context.settings.maxUploadBytes / 1048576)} MB)` } : await readFile(file, folders);
       progress.read++;
-      if ('error' in read) {
+      if ('changed' in read) {
+        // written to or replaced since it was listed: read once it has settled (the next scan)
+        progress.settling++;
+        settlingFolders.add(path.dirname(file.path));
+      } else if ('error' in read) {
         const { error } = read;
         await saveRow(lib, libraryId, file, { sha256: null, photoId: null, error });
         if (row?.photo_id) touched.add(row.photo_id);
@@ -370,6 +402,7 @@ async function saveRow(
   const values = {
     sizeBytes: file.size,
     mtimeMs: file.mtimeMs,
+    fileId: file.problem ? null : file.fileId,
     sha256: what.sha256,
     photoId: what.photoId,
     sidecarPath: file.sidecar?.path ?? null,

@@ -3,6 +3,7 @@
 // inside the library's folders (never out of them, never round in a loop).
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { fileIdOf, mtimeMsOf } from '../../storage/in-place.js';
 import { compileGlobs } from './glob.js';
 
 /** Extensions of the formats Shoebox reads (media/detect.ts decides by content; this only picks what to read). */
@@ -21,6 +22,8 @@ export interface ListedFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** `device:inode` (storage/in-place.ts): the file a later read must still be. */
+  fileId: string;
   sidecar: { path: string; size: number; mtimeMs: number } | null;
 }
 
@@ -112,8 +115,9 @@ export async function walkFolder(root: string, options: WalkOptions): Promise<vo
       }
       if (!isFile || !isPhotoFileName(entry.name) || excluded(relative, false)) continue;
       try {
-        const stat = await fs.stat(full);
-        options.onFile({ path: full, size: stat.size, mtimeMs: stat.mtimeMs, sidecar: await sidecarOf(dir, entry.name, names) });
+        const stat = await fs.stat(full, { bigint: true });
+        const sidecar = await sidecarOf(dir, entry.name, names, options.roots);
+        options.onFile({ path: full, size: Number(stat.size), mtimeMs: mtimeMsOf(stat), fileId: fileIdOf(stat), sidecar });
       } catch (error) {
         options.onProblem({ path: full, reason: `not readable: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
       }
@@ -128,10 +132,16 @@ export function sidecarName(name: string, names: ReadonlySet<string>): string | 
   return null;
 }
 
-async function sidecarOf(dir: string, name: string, names: ReadonlySet<string>): Promise<ListedFile['sidecar']> {
+/** The sidecar beside a file, under the same rules as photos: a link is followed only where it stays inside the library. */
+async function sidecarOf(dir: string, name: string, names: ReadonlySet<string>, roots: readonly string[]): Promise<ListedFile['sidecar']> {
   const found = sidecarName(name, names);
   if (!found) return null;
   const full = path.join(dir, found);
+  const link = await fs.lstat(full).catch(() => null);
+  if (link?.isSymbolicLink()) {
+    const target = await fs.realpath(full).catch(() => null);
+    if (!target || !isInside(target, roots)) return null; // a link out of the library: not this photo's metadata
+  }
   const stat = await fs.stat(full).catch(() => null);
   return stat?.isFile() ? { path: full, size: stat.size, mtimeMs: stat.mtimeMs } : null;
 }

@@ -1,7 +1,8 @@
 // Write-back, opt-in per library in place: what the user marked in Shoebox — rating, favourite (as the XMP label
 // "Favorite"), the keywords and description, people's names with their face regions (MWG regions, which digiKam
 // and Lightroom read) — goes to the XMP sidecar beside the file (`name.ext.xmp`), never into the file itself.
-// ExifTool edits the sidecar in place: what other tools wrote there stays; keywords and regions are merged.
+// ExifTool edits a copy of the sidecar, put in its place after: what other tools wrote there stays; keywords and
+// regions are merged. Links are neither read nor written through (sidecar-files.ts).
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -10,8 +11,12 @@ import { rows, type Db } from '../../db/connection.js';
 import { MAX_SIDECAR_BYTES, reader } from '../../media/metadata.js';
 import { sidecarProblem } from '../../media/sidecar-limits.js';
 import { regionPersonName } from '../../media/face-regions.js';
+import { openInPlace } from '../../storage/in-place.js';
 import type { LibraryContext } from '../library.js';
+import { allowedFolders, inPlaceLookup } from './guard.js';
 import { writeBackRefusal } from './overlap.js';
+import { realRoots } from './roots.js';
+import { openFolder, placeSidecar, readSidecar, SidecarRefusedError, type OpenFolder } from './sidecar-files.js';
 
 /** The label other tools show for a favourite (digiKam and Lightroom read xmp:Label). */
 export const FAVORITE_LABEL = 'Favorite';
@@ -34,6 +39,8 @@ export async function writeBackDueForPeople(db: Db, personIds: readonly string[]
 interface DuePhoto {
   id: string;
   library_id: string;
+  /** The library's folders. */
+  paths: string[];
   storage_key: string;
   rating: number | null;
   rating_by_user: boolean;
@@ -47,15 +54,22 @@ interface DuePhoto {
   faces: { name: string; x: number; y: number; width: number; height: number }[];
 }
 
+interface SidecarSpot {
+  /** `name.ext.xmp` (or `.XMP`) in the photo's folder. */
+  name: string;
+  exists: boolean;
+  /** Lightroom's `name.xmp`, whose content a new sidecar starts from. */
+  copyFrom: string | null;
+}
+
 /** `name.ext.xmp` beside the file: the one that exists (either case), else a new one (from `name.xmp` when there is one). */
-async function sidecarFor(file: string): Promise<{ path: string; exists: boolean; copyFrom: string | null }> {
-  const dir = path.dirname(file);
-  const names = new Set(await fs.readdir(dir).catch(() => [] as string[]));
+async function sidecarFor(folder: OpenFolder, file: string): Promise<SidecarSpot> {
+  const names = new Set(await fs.readdir(folder.base).catch(() => [] as string[]));
   const base = path.basename(file);
-  for (const name of [`${base}.xmp`, `${base}.XMP`]) if (names.has(name)) return { path: path.join(dir, name), exists: true, copyFrom: null };
+  for (const name of [`${base}.xmp`, `${base}.XMP`]) if (names.has(name)) return { name, exists: true, copyFrom: null };
   const stem = base.slice(0, base.length - path.extname(base).length);
   const lightroom = [`${stem}.xmp`, `${stem}.XMP`].find((name) => names.has(name));
-  return { path: path.join(dir, `${base}.xmp`), exists: false, copyFrom: lightroom ? path.join(dir, lightroom) : null };
+  return { name: `${base}.xmp`, exists: false, copyFrom: lightroom ?? null };
 }
 
 /** What the sidecar holds already, as ExifTool reads it: the fields merged with Shoebox's. */
@@ -153,7 +167,7 @@ function hasMarks(photo: DuePhoto): boolean {
 export async function writeDueSidecars(context: LibraryContext, limit = 100): Promise<number> {
   const due = await rows<DuePhoto>(
     context.db,
-    sql`select p.id, p.library_id, p.storage_key, p.rating, p.rating_by_user, p.favorite, p.keywords, p.description, p.width, p.height,
+    sql`select p.id, p.library_id, l.paths, p.storage_key, p.rating, p.rating_by_user, p.favorite, p.keywords, p.description, p.width, p.height,
                p.updated_at::text as updated_at, p.written_back_at::text as written_back_at,
                coalesce((select json_agg(json_build_object('name', pe.name, 'x', f.x, 'y', f.y, 'width', f.width, 'height', f.height) order by f.id)
                          from faces f join people pe on pe.id = f.person_id where f.photo_id = p.id and pe.name is not null), '[]') as faces
@@ -164,16 +178,15 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
   );
   let written = 0;
   const refusal = due.length > 0 ? await writeBackRefusal(context.db) : null;
+  const lookup = inPlaceLookup(context);
+  const roots = due.length > 0 ? await realRoots(context) : [];
   for (const photo of due) {
     // never into a folder of another user's library (libraries made before overlapping folders were refused)
     const refused = await refusal!(photo.library_id, photo.storage_key);
     if (refused) context.logger.warn({ photoId: photo.id, reason: refused }, 'sidecar not written back');
-    const sidecar = await sidecarFor(photo.storage_key);
-    if (!refused && (sidecar.exists || hasMarks(photo))) {
+    else {
       try {
-        await writeSidecar(context.db, photo, sidecar);
-        await noteSidecar(context.db, photo, sidecar.path);
-        written++;
+        if (await writeBack(context, photo, lookup, allowedFolders(photo.paths, roots))) written++;
       } catch (error) {
         context.logger.warn({ photoId: photo.id, err: error }, 'sidecar not written back');
       }
@@ -186,32 +199,70 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
   return written;
 }
 
-async function writeSidecar(db: Db, photo: DuePhoto, sidecar: { path: string; exists: boolean; copyFrom: string | null }): Promise<void> {
+/**
+ * One photo's sidecar, when it has one or marks to write: only beside the file the scan read (not a link out of
+ * the library put in its place), in its folder as opened (sidecar-files.ts). Returns whether it wrote.
+ */
+async function writeBack(context: LibraryContext, photo: DuePhoto, lookup: ReturnType<typeof inPlaceLookup>, folders: string[]): Promise<boolean> {
+  const record = await lookup(photo.storage_key);
+  if (!record) throw new SidecarRefusedError(`${photo.storage_key} is not in its folder any more`);
+  await (await openInPlace(photo.storage_key, record)).handle.close();
+  const folder = await openFolder(photo.storage_key, folders);
+  try {
+    const sidecar = await sidecarFor(folder, photo.storage_key);
+    if (!sidecar.exists && !hasMarks(photo)) return false;
+    const placed = await writeSidecar(context, photo, folder, sidecar);
+    await noteSidecar(context.db, photo, path.join(path.dirname(photo.storage_key), sidecar.name), placed);
+    return true;
+  } finally {
+    await folder.close();
+  }
+}
+
+/**
+ * Edits the sidecar on a copy in Shoebox's scratch folder (ExifTool never opens a path in the library), then puts
+ * the result in place. What it starts from is read without following links: a sidecar that is a link is left
+ * alone (an error), Lightroom's `name.xmp` as a link is not copied (a sidecar of Shoebox's own is written).
+ */
+async function writeSidecar(context: LibraryContext, photo: DuePhoto, folder: OpenFolder, sidecar: SidecarSpot): Promise<{ size: number; mtimeMs: number }> {
   const tool = reader();
-  // a sidecar ExifTool would take minutes over (media/sidecar-limits.ts) is left as it is
-  const source = sidecar.exists ? sidecar.path : sidecar.copyFrom;
-  const problem = source ? await sidecarProblem(source, MAX_SIDECAR_BYTES) : null;
-  if (problem !== null) throw new Error(`${path.basename(source!)} is not rewritten: ${problem}`);
-  if (!sidecar.exists && sidecar.copyFrom) await fs.copyFile(sidecar.copyFrom, sidecar.path); // keep what Lightroom wrote
-  const existing =
-    sidecar.exists || sidecar.copyFrom ? ((await tool.read(sidecar.path)) as SidecarTags) : {};
-  const mentioned = [
-    ...(existing.RegionInfo?.RegionList ?? []).map((region) => regionPersonName(region.Name)),
-    ...(Array.isArray(existing.Subject) ? existing.Subject.map(String) : []),
-  ].filter((name): name is string => Boolean(name));
-  const people = await rows<{ name: string }>(
-    db,
-    sql`select lower(pe.name) as name from people pe join photos p on p.owner_id = pe.owner_id
-        where p.id = ${photo.id}::uuid and lower(pe.name) = any(${textArray([...new Set(mentioned.map((name) => name.toLowerCase()))])})`,
-  );
-  await tool.write(sidecar.path, sidecarTags(photo, existing, new Set(people.map((row) => row.name))) as never, {
-    writeArgs: ['-overwrite_original'],
-  });
+  const sourceName = sidecar.exists ? sidecar.name : sidecar.copyFrom;
+  let source: { data: Buffer; mode: number } | null = null;
+  if (sourceName) {
+    try {
+      source = await readSidecar(folder, sourceName, MAX_SIDECAR_BYTES);
+    } catch (error) {
+      if (sidecar.exists || !(error instanceof SidecarRefusedError)) throw error;
+      context.logger.warn({ photoId: photo.id, reason: error.message }, 'Lightroom sidecar not copied');
+    }
+  }
+  const temp = context.scratch.tempPath('.xmp');
+  try {
+    if (source) {
+      await fs.writeFile(temp, source.data, { flag: 'wx' });
+      // a sidecar ExifTool would take minutes over (media/sidecar-limits.ts) is left as it is
+      const problem = await sidecarProblem(temp, MAX_SIDECAR_BYTES);
+      if (problem !== null) throw new Error(`${sourceName} is not rewritten: ${problem}`);
+    }
+    const existing = source ? ((await tool.read(temp)) as SidecarTags) : {};
+    const mentioned = [
+      ...(existing.RegionInfo?.RegionList ?? []).map((region) => regionPersonName(region.Name)),
+      ...(Array.isArray(existing.Subject) ? existing.Subject.map(String) : []),
+    ].filter((name): name is string => Boolean(name));
+    const people = await rows<{ name: string }>(
+      context.db,
+      sql`select lower(pe.name) as name from people pe join photos p on p.owner_id = pe.owner_id
+          where p.id = ${photo.id}::uuid and lower(pe.name) = any(${textArray([...new Set(mentioned.map((name) => name.toLowerCase()))])})`,
+    );
+    await tool.write(temp, sidecarTags(photo, existing, new Set(people.map((row) => row.name))) as never, { writeArgs: ['-overwrite_original'] });
+    return await placeSidecar(folder, sidecar.name, await fs.readFile(temp), source?.mode ?? null);
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
 }
 
 /** The library's row and the photo follow the new sidecar: a scan does not take Shoebox's own write for another tool's. */
-async function noteSidecar(db: Db, photo: DuePhoto, sidecarPath: string): Promise<void> {
-  const stat = await fs.stat(sidecarPath);
+async function noteSidecar(db: Db, photo: DuePhoto, sidecarPath: string, stat: { size: number; mtimeMs: number }): Promise<void> {
   await db.execute(
     sql`update library_files set sidecar_path = ${sidecarPath}, sidecar_size = ${stat.size}, sidecar_mtime_ms = ${stat.mtimeMs}
         where library_id = ${photo.library_id}::uuid and path = ${photo.storage_key}`,
