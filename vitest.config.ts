@@ -17,6 +17,7 @@ const ON_POSTGRES = [
   'test/integration/sharing.test.ts',
   'test/integration/share-link-privacy.test.ts',
   'test/integration/libraries-in-place.test.ts',
+  'test/integration/in-place-links.test.ts',
   'test/integration/libraries-in-place-security.test.ts',
   'test/integration/generation.test.ts',
   'test/integration/postgres-server.test.ts',
