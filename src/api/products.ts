@@ -340,7 +340,8 @@ export function productRoutes(app: FastifyInstance, _context: LibraryContext): v
         summary: `The catalogue as ${format.toUpperCase()}: an album's products, a selection, or all, with the chosen columns`,
         description:
           format === 'csv'
-            ? 'UTF-8 with a byte-order mark, RFC 4180 quoting, CRLF line ends; attributes as `name: value; …`, lists of URLs separated by spaces.'
+            ? 'UTF-8 with a byte-order mark, RFC 4180 quoting, CRLF line ends; attributes as `name: value; …`, lists of URLs separated by spaces. ' +
+              'A text cell that starts with = + - @ (or a tab) begins with an apostrophe, so that spreadsheet programs show it as text.'
             : 'An array of objects with the chosen columns; attributes as an object, URLs as arrays.',
         querystring: selectionQuery,
         produces: [format === 'csv' ? 'text/csv' : 'application/json'],

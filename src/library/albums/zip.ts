@@ -8,6 +8,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import yazl from 'yazl';
 import { albumPhotos, photos } from '../../db/schema.js';
 import type { Library } from '../library.js';
+import { spreadsheetCell } from '../spreadsheet-cells.js';
 import { getAlbumSummary } from './manual.js';
 
 export interface AlbumZip {
@@ -69,10 +70,16 @@ export async function albumZip(lib: Library, albumId: string, onError: (error: u
     try {
       for (let index = 0; index < members.length; index++) await finished(await add(index));
       zip.addBuffer(Buffer.from(JSON.stringify({ album: { id: album.id, name: album.name }, files: manifest }, null, 2)), 'manifest.json');
-      const csv = stringify([
-        ['file', 'photoId', 'originalName', 'origin', 'shot', 'productPhotoId', 'prompt'],
-        ...manifest.map((m) => [m.file, m.photoId, m.originalName, m.origin, m.shot ?? '', m.productPhotoId ?? '', m.prompt ?? '']),
-      ]);
+      // names and prompts are the users': no cell a spreadsheet program runs as a formula, also where it splits on `;`
+      const csv = stringify(
+        [
+          ['file', 'photoId', 'originalName', 'origin', 'shot', 'productPhotoId', 'prompt'],
+          ...manifest.map((m) =>
+            [m.file, m.photoId, m.originalName, m.origin, m.shot ?? '', m.productPhotoId ?? '', m.prompt ?? ''].map((cell) => spreadsheetCell(cell)),
+          ),
+        ],
+        { quoted_match: /;/ },
+      );
       zip.addBuffer(Buffer.from(csv), 'manifest.csv');
       zip.end();
     } catch (error) {

@@ -4,6 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { SHOT_TYPES } from '../../db/schema.js';
 import type { Library } from '../library.js';
+import { spreadsheetCell } from '../spreadsheet-cells.js';
 import { listProducts, type ProductInfo, type ProductSelection } from './products.js';
 
 export const CATALOGUE_COLUMNS = [
@@ -75,20 +76,24 @@ function shotUrls(product: ProductInfo, shot: string, url: (id: string) => strin
 
 /**
  * CSV: a header of the column names, attributes as `name: value; name: value`, lists of URLs separated by spaces
- * (a URL has none), every field quoted where RFC 4180 needs it.
+ * (a URL has none), every field quoted where RFC 4180 needs it (and with a semicolon, the separator of many locales);
+ * a text cell a spreadsheet program would run as a formula begins with an apostrophe (spreadsheet-cells.ts).
  */
 export function catalogueCsv(rows: CatalogueRow[], columns: readonly CatalogueColumn[]): string {
   const cells = rows.map((row) =>
     columns.map((column) => {
       const value = row[column];
       if (value === null || value === undefined) return '';
-      if (Array.isArray(value)) return value.join(' ');
+      if (typeof value === 'number') return String(value); // a typed number (a size) is data, never a formula
+      if (Array.isArray(value)) return spreadsheetCell(value.join(' '));
       if (typeof value === 'object') {
-        return Object.entries(value)
-          .map(([name, text]) => `${name}: ${text}`)
-          .join('; ');
+        return spreadsheetCell(
+          Object.entries(value)
+            .map(([name, text]) => `${name}: ${text}`)
+            .join('; '),
+        );
       }
-      return String(value);
+      return spreadsheetCell(value);
     }),
   );
   return `\uFEFF${stringify([columns as unknown as string[], ...cells], { quoted_match: /[",\r\n;]/, record_delimiter: 'windows' })}`;
