@@ -1,6 +1,7 @@
 // The OpenID Connect authorization code flow with PKCE, through openid-client (a certified relying party).
 import * as oidc from 'openid-client';
 import { UserError } from '../library/errors.js';
+import { redact } from '../net/redact.js';
 import { isLoopbackUrl, type OidcConfig } from './oidc-config.js';
 
 /** What the browser keeps (in an httpOnly cookie) between leaving for the provider and coming back. */
@@ -38,7 +39,8 @@ async function configurationFor(settings: OidcConfig): Promise<oidc.Configuratio
     discovered = { key, config, at: Date.now() };
     return config;
   } catch (error) {
-    throw new UserError(409, `the single sign-on provider at ${settings.issuer} could not be reached: ${(error as Error).message}`);
+    const cause = redact((error as Error).message, [settings.clientSecret]);
+    throw new UserError(409, `the single sign-on provider at ${redact(settings.issuer)} could not be reached: ${cause}`);
   }
 }
 
@@ -97,7 +99,7 @@ export async function finishSignIn(settings: OidcConfig, callbackUrl: URL, pendi
     });
   } catch (error) {
     const problem = error instanceof oidc.AuthorizationResponseError ? `${error.error}${error.error_description ? `: ${error.error_description}` : ''}` : (error as Error).message;
-    throw new UserError(403, `single sign-on did not succeed (${problem})`);
+    throw new UserError(403, `single sign-on did not succeed (${redact(problem, [settings.clientSecret])})`);
   }
   const idClaims = tokens.claims()!;
   let userinfo: Record<string, unknown> = {};

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { redact } from '../net/redact.js';
 
 import {
   filesFor,
@@ -49,7 +50,8 @@ export class ModelDownloadError extends Error {
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    // a mirror's user:password@ or a signed redirect's signature never reaches the models page
+    super(redact(message));
   }
 }
 

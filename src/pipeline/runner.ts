@@ -7,6 +7,7 @@ import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
 import { assignToAutoAlbums } from '../library/albums/auto.js';
 import type { MlServices } from '../ml/services.js';
+import { redact } from '../net/redact.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { BlobStore, LocalFile } from '../storage/blob-store.js';
 import { deferredStore, type StorageLocations } from '../storage/locations.js';
@@ -40,7 +41,8 @@ type Statuses = Partial<Record<StepName, StepStatus>>;
  * content-addressed file it is stored as.
  */
 function errorText(error: unknown, storedPath: string, filename: string): string {
-  let text = error instanceof Error ? error.message : String(error);
+  // every photo's errors are read in the web app: no credential of a provider or store may be in them
+  let text = redact(error instanceof Error ? error.message : String(error));
   for (const name of [storedPath, path.basename(storedPath)]) text = text.split(name).join(filename);
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }

@@ -10,6 +10,8 @@
 //   [malformed]    200 with a body that is not JSON
 //   [notimage]     200 with base64 of text instead of an image
 //   [url]          answer with a url to the image instead of b64_json
+//   [url-to:HREF]  answer with HREF as the image's url (an address elsewhere)
+//   [echo]         500 whose body echoes the request's URL and headers, as some servers' error pages do
 //   [faithful]     an edit that keeps its source almost as it is (a near-copy of it)
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -50,6 +52,8 @@ export interface ImageServer {
   delayMs: number;
   /** Draws the image of a prompt, seed and size ahead, so that asking for it costs no drawing (a zero-latency provider). */
   prepare(prompt: string, seed: number, width: number, height: number, image?: Buffer): Promise<void>;
+  /** Serves `image` at /files/<name> (what a url answer points at). */
+  store(name: string, image: Buffer): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +75,7 @@ export async function startImageServer(): Promise<ImageServer> {
     prepare: async (prompt, seed, width, height, image) => {
       drawn.set(`${prompt}|${seed}|${width}x${height}`, image ?? (await drawImage(prompt, seed, width, height)));
     },
+    store: (name, image) => void stored.set(name, image),
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -205,6 +210,11 @@ export async function startImageServer(): Promise<ImageServer> {
         },
       });
     }
+    if (prompt.includes('[echo]')) {
+      return answer(500, { error: { message: `Internal error handling POST ${req.url} with headers ${JSON.stringify(req.headers)}` } });
+    }
+    const elsewhere = /\[url-to:([^\]\s]+)\]/.exec(prompt);
+    if (elsewhere) return answer(200, { created: 1_700_000_000, data: [{ url: elsewhere[1] }] });
     if (prompt.includes('[malformed]')) {
       record.status = 200;
       return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"created": 17000, "data": [');

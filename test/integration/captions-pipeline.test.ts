@@ -1,5 +1,5 @@
 // The captions step against a real OpenAI-compatible server on loopback: an outage fails only this step,
-// with the reason, and a retry fills it in once the endpoint is back.
+// with the reason (and none of the credentials in the endpoint's URL), and a retry fills it in once it is back.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,11 +18,15 @@ const GOOD = {
   quality_reason: 'Sharp, slightly tilted.',
 };
 
+const URL_PASSWORD = 'pw-in-the-url-31337';
+const QUERY_KEY = 'key-in-the-query-4242';
+
 describe('captions from an OpenAI-compatible endpoint', () => {
   let endpoint: Server;
   let url: string;
   let healthy = false;
   let calls = 0;
+  let authorization: string | undefined;
   let server: TestServer;
 
   beforeAll(async () => {
@@ -31,9 +35,14 @@ describe('captions from an OpenAI-compatible endpoint', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         calls++;
+        authorization = req.headers.authorization;
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         const image = body.messages.at(-1).content.find((part: { type: string }) => part.type === 'image_url');
-        if (!healthy) return res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":{"message":"model is loading"}}');
+        if (!healthy) {
+          // as some servers' error pages do: the request's URL and headers echoed back
+          const message = `model is loading (POST ${req.url}, headers ${JSON.stringify(req.headers)})`;
+          return res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message } }));
+        }
         if (!image?.image_url?.url.startsWith('data:image/jpeg;base64,')) return res.writeHead(400).end('{"error":{"message":"no image"}}');
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify(GOOD) } }] }),
@@ -41,7 +50,8 @@ describe('captions from an OpenAI-compatible endpoint', () => {
       });
     });
     await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/v1`;
+    // credentials in the URL: user:password@ (sent as Basic auth) and a key in the query
+    url = `http://caption-user:${URL_PASSWORD}@127.0.0.1:${(endpoint.address() as AddressInfo).port}/v1?key=${QUERY_KEY}`;
     server = await startTestServer({ ml: { caption: { url, model: 'llava:13b', timeoutMs: 5_000, maxAttempts: 2 } } });
   });
 
@@ -58,6 +68,8 @@ describe('captions from an OpenAI-compatible endpoint', () => {
     expect(down.steps.captions.status).toBe('failed');
     expect(down.steps.captions.error).toMatch(/503|model is loading/);
     expect(down.steps.captions.error).toContain('127.0.0.1');
+    expect(authorization).toBe(`Basic ${Buffer.from(`caption-user:${URL_PASSWORD}`).toString('base64')}`);
+    for (const secret of [URL_PASSWORD, QUERY_KEY, authorization!.slice(6)]) expect(JSON.stringify(down)).not.toContain(secret);
     for (const step of ['preprocessing', 'metadata', 'hashes', 'palette', 'faces', 'ocr']) expect(down.steps[step].status).toBe('done');
     expect(down.caption).toBeNull();
     expect(calls).toBeGreaterThanOrEqual(2); // retried before giving up

@@ -3,10 +3,11 @@
 // reason; retries, refusals, malformed answers, cancellation, the daily quota and other users' jobs.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageProviderConfig } from '../../src/ml/images/settings.js';
-import { IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
+import { drawImage, IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { runCli } from '../helpers/cli.js';
 import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
@@ -21,12 +22,12 @@ type Job = {
   failures: { index: number; error: string; refused: boolean }[];
 };
 
-function provider(kind: ImageProviderConfig['kind'], url: string, apiKey: string, extra: Partial<ImageProviderConfig> = {}): ImageProviderConfig {
+function provider(kind: ImageProviderConfig['kind'], url: string, apiKey: string | null, extra: Partial<ImageProviderConfig> = {}): ImageProviderConfig {
   const prefix = extra.urlSetting?.replace(/URL$/, '') ?? 'SHOEBOX_IMAGE_';
   return {
     kind,
     url,
-    apiKey,
+    ...(apiKey ? { apiKey } : {}),
     timeoutMs: 20_000,
     maxAttempts: 3,
     retryDelayMs: 50,
@@ -46,6 +47,19 @@ async function waitForJob(base: string, id: string, headers: Record<string, stri
   }
 }
 
+/** A TCP listener that counts connections: an address Shoebox must never be made to reach. */
+async function startTrap(): Promise<{ port: number; connections: number; close(): Promise<void> }> {
+  const trap = { port: 0, connections: 0, close: async () => undefined as void };
+  const server = createNetServer((socket) => {
+    trap.connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  trap.port = (server.address() as AddressInfo).port;
+  trap.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return trap;
+}
+
 async function originalSha(base: string, photoId: string): Promise<string> {
   const response = await authFetch(`${base}/api/photos/${photoId}/original`);
   expect(response.status).toBe(200);
@@ -53,6 +67,8 @@ async function originalSha(base: string, photoId: string): Promise<string> {
     .update(Buffer.from(await response.arrayBuffer()))
     .digest('hex');
 }
+
+const QUERY_SECRET = 'query-secret-4711';
 
 describe('image generation without a provider', () => {
   let server: TestServer;
@@ -101,6 +117,15 @@ describe('image generation through providers', () => {
           default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY, { model: 'dall-e-3' }),
           sd: provider('automatic1111', images.sdUrl, SD_AUTH, { model: 'sdxl_base_1.0.safetensors', urlSetting: 'SHOEBOX_IMAGE_SD_URL' }),
           wrongkey: provider('openai', images.openaiUrl, 'sk-wrong-key-9876543210', { urlSetting: 'SHOEBOX_IMAGE_WRONGKEY_URL' }),
+          // credentials in the URL: user:password@ (sent as Basic auth) and a key in the query
+          sdcreds: provider('automatic1111', `${images.sdUrl.replace('://', `://${SD_AUTH}@`)}/?key=${QUERY_SECRET}`, null, {
+            urlSetting: 'SHOEBOX_IMAGE_SDCREDS_URL',
+            maxAttempts: 2,
+          }),
+          hosts: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY, {
+            urlSetting: 'SHOEBOX_IMAGE_HOSTS_URL',
+            answerHosts: ['localhost', '169.254.169.254'],
+          }),
         },
         concurrency: 2,
         imagesPerDay: 0,
@@ -120,8 +145,8 @@ describe('image generation through providers', () => {
   it('makes images from a prompt: each a photo with origin `generated`, its provenance, through the pipeline', async () => {
     const listed = await json(`${base}/api/generate/providers`);
     expect(listed.body.configured).toBe(true);
-    expect(listed.body.providers.map((p: { name: string }) => p.name)).toEqual(['default', 'sd', 'wrongkey']);
-    expect(JSON.stringify(listed.body)).not.toContain(IMAGE_SERVER_KEY);
+    expect(listed.body.providers.map((p: { name: string }) => p.name)).toEqual(['default', 'sd', 'wrongkey', 'sdcreds', 'hosts']);
+    for (const secret of [IMAGE_SERVER_KEY, 's3cret-palette', QUERY_SECRET]) expect(JSON.stringify(listed.body)).not.toContain(secret);
     expect(listed.body.quota).toEqual({ limit: null, used: 0, left: null });
 
     const started = await generate({ prompt: 'a red bicycle leaning on a harbour wall', n: 2, size: '320x256', seed: 7 });
@@ -260,6 +285,56 @@ describe('image generation through providers', () => {
     } finally {
       images.rejectSeed = false;
       images.rejectResponseFormat = false;
+    }
+  });
+
+  it('keeps URL credentials out of job errors: user:password@ travels as Basic auth, echoed keys are scrubbed', async () => {
+    const echoed = await waitForJob(base, (await generate({ prompt: 'a broken server [echo]', size: '256x256', provider: 'sdcreds' })).body.id);
+    expect(echoed.state).toBe('failed');
+    expect(echoed.error).toMatch(/failed after 2 attempt\(s\): HTTP 500: Internal error handling POST/);
+    expect(echoed.error).toContain('127.0.0.1');
+    const request = images.requests.filter((r) => r.prompt.includes('a broken server')).at(-1)!;
+    expect(request.status).toBe(500); // the server was reached: the credentials went as Basic auth
+    const listed = JSON.stringify((await json(`${base}/api/generate/jobs`)).body);
+    for (const text of [JSON.stringify(echoed), listed]) {
+      for (const secret of ['s3cret-palette', Buffer.from(SD_AUTH).toString('base64'), QUERY_SECRET]) expect(text).not.toContain(secret);
+    }
+  });
+
+  it('reads url answers only from the provider itself or an allowed host, never from an address it is not on', async () => {
+    const trap = await startTrap();
+    try {
+      const port = new URL(images.openaiUrl).port;
+      for (const [href, reason] of [
+        [`http://127.0.0.1:${trap.port}/steal.png`, /not the provider's own http:\/\/127\.0\.0\.1:\d+.*SHOEBOX_IMAGE_ANSWER_HOSTS/],
+        ['http://169.254.169.254/latest/meta-data/iam/', /not the provider's own/],
+        [`http://localhost:${port}/files/x.png`, /not the provider's own/], // the same server by another origin: not allowed for this provider
+      ] as const) {
+        const job = await waitForJob(base, (await generate({ prompt: `a stolen picture [url-to:${href}]`, size: '256x256' })).body.id);
+        expect(job.state, href).toBe('failed');
+        expect(job.error, href).toMatch(reason);
+      }
+      // allowed by name, but on a link-local address the provider is not on: refused before connecting
+      const metadata = await waitForJob(
+        base,
+        (await generate({ prompt: 'metadata [url-to:http://169.254.169.254/latest/meta-data/]', size: '256x256', provider: 'hosts' })).body.id,
+      );
+      expect(metadata.state).toBe('failed');
+      expect(metadata.error).toMatch(/link-local address, where the provider is not/);
+      expect(trap.connections).toBe(0);
+
+      // an allowed host on loopback, where the provider is too: read
+      const image = await drawImage('served by name', 7, 256, 256);
+      images.store('by-name.png', image);
+      const sha = createHash('sha256').update(image).digest('hex');
+      const viaName = await waitForJob(
+        base,
+        (await generate({ prompt: `an allowed host [url-to:http://localhost:${port}/files/by-name.png]`, size: '256x256', provider: 'hosts' })).body.id,
+      );
+      expect(viaName.state).toBe('completed');
+      expect(await originalSha(base, viaName.photoIds[0]!)).toBe(sha);
+    } finally {
+      await trap.close();
     }
   });
 

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { rows, type Db } from '../../db/connection.js';
 import { albumPhotos, albums, generationJobs, type GenerationFailure, type GenerationJobRow, type Provenance } from '../../db/schema.js';
 import { ImageGenerationError, type GeneratedImage, type ImageProvider } from '../../ml/images/index.js';
+import { redact } from '../../net/redact.js';
 import { ingestStream } from '../ingest.js';
 import type { Library, LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
@@ -87,7 +88,7 @@ export async function runGenerationJob(runner: GenerationRunner, jobId: string):
     // the database or the store failed under the job itself: it ends with the reason rather than stay running
     context.logger.error({ jobId: job.id, err: error }, 'generation job stopped');
     const message = error instanceof Error ? error.message : String(error);
-    await finish(context.db, job.id, `the job stopped: ${message}`).catch(() => undefined);
+    await finish(context.db, job.id, `the job stopped: ${redact(message)}`).catch(() => undefined);
   } finally {
     watch.stop();
   }
@@ -209,7 +210,7 @@ function failureOf(index: number, error: unknown): GenerationFailure {
   if (error instanceof ImageGenerationError) return { index, error: error.message, refused: error.code === 'refused' };
   if (error instanceof UnitFailure) return { index, error: error.message, refused: false };
   const message = error instanceof Error ? error.message : String(error);
-  return { index, error: `the image could not be stored: ${message}`, refused: false };
+  return { index, error: `the image could not be stored: ${redact(message)}`, refused: false };
 }
 
 async function recordFailure(db: Db, jobId: string, failure: GenerationFailure): Promise<void> {

@@ -1,6 +1,7 @@
 // A minimal OpenAI chat-completions client: one POST, with the retry, timeout and error policy that every
 // caption request shares. No SDK: the protocol surface we need is small and servers vary in what they accept.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { redact, splitCredentials, urlSecrets } from '../../net/redact.js';
 import { CaptionError, type CaptionErrorCode } from './provider.js';
 
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
@@ -49,6 +50,10 @@ export class ChatClient {
   readonly endpoint: string;
   private readonly url: string;
   private readonly apiKey: string | undefined;
+  /** `user:password@` of the URL, sent as Basic auth when there is no key. */
+  private readonly basicAuth: string | null;
+  /** Everything scrubbed from messages: the key, and the URL's password and key parameters. */
+  private readonly secrets: string[];
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
@@ -57,10 +62,13 @@ export class ChatClient {
   private readonly unsupported = new Set<OptionalField>();
 
   constructor(config: ChatEndpointConfig) {
-    this.url = completionsUrl(config.baseUrl);
+    const { url, basic } = splitCredentials(completionsUrl(config.baseUrl));
+    this.url = url;
+    this.basicAuth = basic;
     this.endpoint = displayUrl(this.url);
     this.model = config.model;
     this.apiKey = config.apiKey || undefined;
+    this.secrets = [this.apiKey, ...urlSecrets(config.baseUrl)].filter((s): s is string => !!s);
     this.timeoutMs = positive(config.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     this.maxAttempts = positive(config.maxAttempts, DEFAULT_MAX_ATTEMPTS, 'maxAttempts');
     this.retryDelayMs = config.retryDelayMs ?? 500;
@@ -98,7 +106,7 @@ export class ChatClient {
           headers: {
             'content-type': 'application/json',
             accept: 'application/json',
-            ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+            ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : this.basicAuth ? { authorization: this.basicAuth } : {}),
           },
           body,
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
@@ -194,9 +202,9 @@ export class ChatClient {
     }
   }
 
-  /** Servers sometimes echo request headers in error bodies; the key must never reach logs. */
+  /** Servers echo request URLs and headers in error bodies, fetch prints URLs whole: no secret may reach a message. */
   private scrub(s: string): string {
-    return this.apiKey ? s.split(this.apiKey).join('***') : s;
+    return redact(s, this.secrets);
   }
 }
 
@@ -214,7 +222,7 @@ function completionsUrl(baseUrl: string): string {
   try {
     url = new URL(baseUrl.trim());
   } catch {
-    throw new Error(`Caption endpoint URL is not a URL: ${JSON.stringify(baseUrl)}`);
+    throw new Error(`Caption endpoint URL is not a URL: ${redact(JSON.stringify(baseUrl))}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Caption endpoint must be http(s): ${displayUrl(url.href)}`);
   url.pathname = `${url.pathname.replace(/\/+$/, '').replace(/\/chat\/completions$/, '')}/chat/completions`;

@@ -2,6 +2,7 @@
 // Forge, reForge and SD.Next serve the same API, which makes it what most self-hosters' GPU boxes answer.
 // Its --api-auth takes `user:password`, sent as HTTP Basic.
 import sharp from 'sharp';
+import { urlSecrets } from '../../net/redact.js';
 import { detailOf, displayUrl, endpointUrl, ImageHttp, type HttpAnswer } from './http.js';
 import type { EditRequest, GeneratedImage, GenerateRequest, ImageProvider } from './provider.js';
 import type { ImageProviderConfig } from './settings.js';
@@ -34,13 +35,17 @@ export class Automatic1111Provider implements ImageProvider {
     this.authorization = config.apiKey ? `Basic ${Buffer.from(config.apiKey).toString('base64')}` : null;
     this.http = new ImageHttp({
       where: `Image provider "${name}" (automatic1111${this.model ? `, checkpoint ${this.model}` : ''}) at ${this.endpoint}`,
-      // both forms are scrubbed: the user:password and the header that carries it
-      secret: config.apiKey ?? null,
+      // the user:password and the header that carries it (redact masks its base64 form too), and the URL's own
+      secrets: [config.apiKey, ...urlSecrets(config.url)],
+      hasKey: !!config.apiKey,
       apiKeyEnv: `${config.apiKeySetting} (user:password, as given to --api-auth)`,
       timeoutMs: config.timeoutMs,
       maxAttempts: config.maxAttempts,
       retryDelayMs: config.retryDelayMs,
       maxImageBytes,
+      providerUrl: config.url,
+      answerHosts: config.answerHosts ?? [],
+      answerHostsSetting: config.answerHostsSetting ?? 'SHOEBOX_IMAGE_ANSWER_HOSTS',
     });
   }
 

@@ -1,14 +1,18 @@
 // The request policy every image provider shares: a timeout per request, bounded retries with backoff on network
 // failures, 408, 429 and 5xx (Retry-After honoured), and the key scrubbed from every message that leaves.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AnswerFetchError, fetchAnswerUrl } from '../../net/answer-fetch.js';
+import { redact, splitCredentials } from '../../net/redact.js';
 import { displayUrl, errorDetail, networkCause, retryAfterMs } from '../captions/chat.js';
 import { ImageGenerationError, type ImageErrorCode } from './provider.js';
 
 export interface ImageHttpOptions {
   /** How the provider is named in messages, e.g. `Image provider "default" (openai, model dall-e-3) at http://host/v1`. */
   where: string;
-  /** Scrubbed from every message (servers echo request headers in error bodies). */
-  secret?: string | null;
+  /** Scrubbed from every message (servers echo request URLs and headers in error bodies): the key, the URL's password and key parameters. */
+  secrets: readonly (string | null | undefined)[];
+  /** Whether a key is set (a 401 then says to check it, else that none is set). */
+  hasKey: boolean;
   /** The setting named when the key is refused. */
   apiKeyEnv: string;
   timeoutMs: number;
@@ -18,6 +22,11 @@ export interface ImageHttpOptions {
   maxRetryDelayMs?: number;
   /** The largest image accepted from a URL answer. */
   maxImageBytes: number;
+  /** The provider's configured URL: URL answers are read from its origin, and from answerHosts. */
+  providerUrl: string;
+  answerHosts: readonly string[];
+  /** The setting that lists answerHosts, named when an answer's host is refused. */
+  answerHostsSetting: string;
 }
 
 export interface HttpAnswer {
@@ -48,7 +57,12 @@ export class ImageHttp {
       let text: string;
       let retryAfter: string | null = null;
       try {
-        const res = await fetch(url, { ...init(), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        // user:password@ in the URL travels as Basic auth: fetch refuses such a URL (and prints it whole)
+        const target = splitCredentials(url);
+        const request = init();
+        const headers = new Headers(request.headers);
+        if (target.basic && !headers.has('authorization')) headers.set('authorization', target.basic);
+        const res = await fetch(target.url, { ...request, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
         status = res.status;
         retryAfter = res.headers.get('retry-after');
         text = await this.readCapped(res);
@@ -82,55 +96,31 @@ export class ImageHttp {
     const detail = detailOf(this.scrub(answer.text));
     const said = `HTTP ${answer.status}${detail ? `: ${detail}` : ''}`;
     if (answer.status === 401 || answer.status === 403) {
-      const check = this.options.secret ? `check ${this.options.apiKeyEnv}` : `no key is set: check ${this.options.apiKeyEnv}`;
+      const check = this.options.hasKey ? `check ${this.options.apiKeyEnv}` : `no key is set: check ${this.options.apiKeyEnv}`;
       return this.error('auth', `${this.options.where} refused the request (${said}); ${check}`);
     }
     return this.error('http', `${this.options.where} rejected the request with ${said}${hint}`);
   }
 
-  /** Reads an image a URL answer points at (with the same timeout, and a size limit). */
+  /**
+   * Reads an image a URL answer points at: only from the provider's own origin or an allowed host, never from an
+   * address the provider is not on (net/answer-fetch.ts), with the same timeout and a size limit.
+   */
   async download(url: string, signal?: AbortSignal): Promise<Buffer> {
-    let parsed: URL;
     try {
-      parsed = new URL(url);
-    } catch {
-      throw this.error('bad-response', `${this.options.where} answered with an image URL that is not a URL`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-      throw this.error('bad-response', `${this.options.where} answered with an image URL that is not http(s) (${parsed.protocol})`);
-    }
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    let res: Response;
-    try {
-      res = await fetch(parsed, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      return await fetchAnswerUrl(url, {
+        providerUrl: this.options.providerUrl,
+        allowedHosts: this.options.answerHosts,
+        allowedHostsSetting: this.options.answerHostsSetting,
+        timeoutMs: this.options.timeoutMs,
+        maxBytes: this.options.maxImageBytes,
+        signal,
+      });
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      throw this.error(
-        timeout.aborted ? 'timeout' : 'unavailable',
-        `${this.options.where}: its image at ${parsed.origin} could not be read (${networkCause(error)})`,
-      );
+      if (!(error instanceof AnswerFetchError)) throw error;
+      const code = error.kind === 'timeout' || error.kind === 'unavailable' ? error.kind : 'bad-response';
+      throw this.error(code, `${this.options.where}: ${error.message}`);
     }
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
-      throw this.error(
-        res.status >= 500 ? 'unavailable' : 'bad-response',
-        `${this.options.where}: its image at ${parsed.origin} answered HTTP ${res.status}`,
-      );
-    }
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    for await (const chunk of res.body) {
-      bytes += chunk.length;
-      if (bytes > this.options.maxImageBytes) {
-        await res.body.cancel().catch(() => undefined);
-        throw this.error(
-          'bad-response',
-          `${this.options.where}: its image is larger than ${Math.round(this.options.maxImageBytes / 1024 / 1024)} MB`,
-        );
-      }
-      chunks.push(Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks);
   }
 
   /**
@@ -159,8 +149,7 @@ export class ImageHttp {
   }
 
   scrub(text: string): string {
-    const secret = this.options.secret;
-    return secret ? text.split(secret).join('***') : text;
+    return redact(text, this.options.secrets);
   }
 
   private backoff(attempt: number): number {

@@ -1,6 +1,7 @@
 // The OpenAI Images API: POST /v1/images/generations (JSON) and /v1/images/edits (multipart), which OpenAI, Azure
 // OpenAI (api-key header, deployment URLs with ?api-version), LocalAI and others speak. Answers come as
 // `b64_json` or as a `url` to fetch; both are read.
+import { urlSecrets } from '../../net/redact.js';
 import { displayUrl, endpointUrl, errorCodeOf, ImageHttp, type HttpAnswer } from './http.js';
 import type { EditRequest, GeneratedImage, GenerateRequest, ImageProvider } from './provider.js';
 import type { ImageProviderConfig } from './settings.js';
@@ -41,12 +42,16 @@ export class OpenAiImagesProvider implements ImageProvider {
     this.endpoint = displayUrl(endpointUrl(base, '', config.urlSetting).href);
     this.http = new ImageHttp({
       where: `Image provider "${name}" (${this.kind}${this.model ? `, model ${this.model}` : ''}) at ${this.endpoint}`,
-      secret: this.apiKey,
+      secrets: [this.apiKey, ...urlSecrets(config.url)],
+      hasKey: !!this.apiKey,
       apiKeyEnv: config.apiKeySetting,
       timeoutMs: config.timeoutMs,
       maxAttempts: config.maxAttempts,
       retryDelayMs: config.retryDelayMs,
       maxImageBytes,
+      providerUrl: config.url,
+      answerHosts: config.answerHosts ?? [],
+      answerHostsSetting: config.answerHostsSetting ?? 'SHOEBOX_IMAGE_ANSWER_HOSTS',
     });
   }
 

@@ -1,6 +1,7 @@
 // Image providers from the environment: the default one from SHOEBOX_IMAGE_URL, _MODEL, _API_KEY, _PROVIDER
 // (_TIMEOUT_MS, _MAX_ATTEMPTS, _STEPS), more by name from SHOEBOX_IMAGE_PROVIDERS=sdxl,dalle with
 // SHOEBOX_IMAGE_<NAME>_URL and the same options (each falling back to the default one's timeout and attempts).
+// _ANSWER_HOSTS lists the hosts besides the provider's own that its URL answers may be read from.
 import { z } from 'zod';
 import { IMAGE_PROVIDER_KINDS } from './provider.js';
 
@@ -21,6 +22,16 @@ export const imageProviderSchema = z.object({
   /** The settings that hold its URL and key, named in messages. */
   urlSetting: z.string(),
   apiKeySetting: z.string(),
+  /**
+   * Hosts besides the provider's own origin that its URL answers may be read from (`*.blob.core.windows.net`);
+   * none by default. A host on a private or loopback address is read only where the provider is too.
+   */
+  answerHosts: z
+    .array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/i, 'a host name, or *.domain for any host under it'))
+    .max(32)
+    .optional(),
+  /** The setting that lists answerHosts, named in messages. */
+  answerHostsSetting: z.string().optional(),
   /** The first wait before a retry (tests shorten it). */
   retryDelayMs: z.coerce.number().int().min(0).max(60_000).optional(),
 });
@@ -52,8 +63,10 @@ export function imageSettingsFromEnv(env: NodeJS.ProcessEnv): Record<string, unk
     timeoutMs: option(prefix, 'TIMEOUT_MS') ?? fallback.timeoutMs,
     maxAttempts: option(prefix, 'MAX_ATTEMPTS') ?? fallback.maxAttempts,
     steps: option(prefix, 'STEPS'),
+    answerHosts: (option(prefix, 'ANSWER_HOSTS') ?? '').split(/[,\s]+/).filter(Boolean),
     urlSetting: `${prefix}URL`,
     apiKeySetting: `${prefix}API_KEY`,
+    answerHostsSetting: `${prefix}ANSWER_HOSTS`,
   });
   const defaults = { timeoutMs: env.SHOEBOX_IMAGE_TIMEOUT_MS || DEFAULT_IMAGE_TIMEOUT_MS, maxAttempts: env.SHOEBOX_IMAGE_MAX_ATTEMPTS || 3 };
   const providers: Record<string, unknown> = {};
