@@ -65,8 +65,9 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
     // One line per pipeline step is the log that matters; a line per request would drown it.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    // behind a reverse proxy: X-Forwarded-Proto makes cookies Secure, X-Forwarded-For is the client's address
-    trustProxy: lib.settings.trustProxy,
+    // behind a reverse proxy: X-Forwarded-Proto makes cookies Secure, X-Forwarded-For is the client's address.
+    // One hop: the address the proxy appended, never one the client wrote ahead of it (a new one per guess)
+    trustProxy: lib.settings.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

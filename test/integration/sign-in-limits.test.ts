@@ -53,6 +53,15 @@ describe('sign-in limits', () => {
     expect(await login('10.1.0.2', 'bob@example.org', 'bob password 1')).toBe(200);
   });
 
+  it('counts a client by the address its proxy saw, whatever it wrote into X-Forwarded-For ahead of it', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < FREE_PER_CLIENT + 3; i++) {
+      statuses.push(await login(`203.0.113.${i}, 10.6.0.1`, `sprayed-${i}@example.org`, 'Winter2024!'));
+    }
+    expect(statuses.slice(0, FREE_PER_CLIENT + 1).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(FREE_PER_CLIENT + 1).every((status) => status === 429)).toBe(true);
+  });
+
   it('lets the rightful user in from a fresh client while many addresses guess at the account', async () => {
     for (let c = 0; c < 10; c++) {
       const statuses: number[] = [];
