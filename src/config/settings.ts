@@ -95,7 +95,7 @@ const settingsSchema = z.object({
   sessionDays: z.coerce.number().min(0.001).max(3650),
   /** Image searches by upload (each decodes and embeds an image) one user may run per minute; 0: no limit. */
   imageSearchesPerMinute: z.coerce.number().int().min(0).max(100_000),
-  /** Files one user (or share link) may upload per hour; 0: no limit. */
+  /** Files one user may upload per hour (a share link's visitors count against its owner); 0: no limit. */
   uploadsPerHour: z.coerce.number().int().min(0).max(10_000_000),
   /** Upload requests one user may have open at once (one share link: uploadsPerLink); past it 429. */
   uploadsPerUser: z.coerce.number().int().min(1).max(10_000),
