@@ -11,8 +11,10 @@ export interface CaptionEndpoint {
   readonly answered: number;
   /** Milliseconds each answer waits; changeable while running. */
   delayMs: number;
-  /** While held, requests wait until release() (then each still waits delayMs). */
+  /** While held, requests wait until release() or admit() (then each still waits delayMs). */
   hold(): void;
+  /** Lets the next `count` held requests through (the oldest first) and keeps holding the rest. */
+  admit(count?: number): void;
   release(): void;
   close(): Promise<void>;
 }
@@ -31,15 +33,23 @@ const ANSWER = {
 
 export async function startCaptionEndpoint(options: { delayMs?: number } = {}): Promise<CaptionEndpoint> {
   let answered = 0;
-  let held: Promise<void> | null = null;
-  let release: () => void = () => {};
+  let holding = false;
+  let tickets = 0;
+  const waiting: (() => void)[] = [];
+  const pass = () => {
+    while (waiting.length > 0 && (!holding || tickets > 0)) {
+      if (holding) tickets -= 1;
+      waiting.shift()!();
+    }
+  };
+  const gate = () => (holding || waiting.length > 0 ? new Promise<void>((resolve) => (waiting.push(resolve), pass())) : Promise.resolve());
   const state = { delayMs: options.delayMs ?? 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       void (async () => {
-        if (held) await held;
+        await gate();
         await new Promise((resolve) => setTimeout(resolve, state.delayMs));
         let hasImage = false;
         try {
@@ -62,8 +72,9 @@ export async function startCaptionEndpoint(options: { delayMs?: number } = {}): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const open = () => {
-    held = null;
-    release();
+    holding = false;
+    tickets = 0;
+    pass();
   };
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
@@ -77,7 +88,11 @@ export async function startCaptionEndpoint(options: { delayMs?: number } = {}): 
       state.delayMs = value;
     },
     hold() {
-      held ??= new Promise<void>((resolve) => (release = resolve));
+      holding = true;
+    },
+    admit(count = 1) {
+      tickets += count;
+      pass();
     },
     release: open,
     async close() {
