@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds and installs pgvector into Debian's PostgreSQL from the unmodified upstream release in
-# ../shared/third-party (Debian 12 has no pgvector package). Once per machine: skipped when that version is in.
+# third_party/pgvector (Debian 12 has no pgvector package). Once per machine: skipped when that version is in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=0.8.6
-archive="../shared/third-party/pgvector-$version.tar.gz"
+archive="third_party/pgvector/pgvector-$version.tar.gz"
 pg_config=$(ls -d /usr/lib/postgresql/*/bin/pg_config 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$pg_config" ]; then
   echo "PostgreSQL is not installed: the cluster-mode tests need postgresql and postgresql-server-dev-15" >&2

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite drives Debian's Chromium, uses optional fast image decoders and runs the cluster mode on real
 # engines (PostgreSQL with pgvector, Redis). Installs the missing Debian packages listed in .ci/apt-packages when
-# run as root, and builds pgvector from ../shared/third-party (Debian 12 has no package); otherwise says what to do.
+# run as root, and builds pgvector from third_party/pgvector (Debian 12 has no package); otherwise says what to do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()

@@ -4,7 +4,7 @@
 // photos are analysed — all read from real runs of `shoebox serve` + `shoebox import --wait` on new libraries (no
 // CLIP model installed: faces + people, OCR where text is likely, palette, hashes, preprocessing, metadata,
 // fallback captions).
-// Usage: npm run build && npm run bench:analysis [-- --repeat 3 --runs realistic,realistic-polled --bin ../other/bin/shoebox.js]
+// Usage: npm run build && npm run bench:analysis [-- --repeat 3 --runs realistic,realistic-polled --bin /path/to/other-checkout/bin/shoebox.js]
 // Results are printed and written to bench/results/analysis-latest.json; bench/README.md says what they mean.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { defaultConcurrency } from '../../src/config/settings.js';
 import { arg } from '../args.js';
 import { makeRealisticSet, type RealisticCategory } from './realistic-set.js';
+import { assets } from '../../test/helpers/corpus.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = path.resolve(repoRoot, '../shared/corpus/immich-test-assets');
+const corpus = assets;
 const work = path.join(repoRoot, 'bench/analysis/.work');
 // `--bin PATH`: another checkout's built CLI (its bin/shoebox.js), to measure a before and an after on one set.
 const bin = path.resolve(arg('bin') ?? path.join(repoRoot, 'bin/shoebox.js'));
@@ -516,7 +517,7 @@ async function main() {
   };
   const results = {
     date: new Date().toISOString(),
-    bin,
+    bin: path.relative(repoRoot, bin), // relative: a result names no folder of the machine it ran on
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     defaultConcurrency: defaultConcurrency(),
     set: describeSet(set),

@@ -20,6 +20,7 @@ import { makeRealisticSet } from '../analysis/realistic-set.js';
 import { arg } from '../args.js';
 import { procStatusMb, waitForQuiet } from '../machine.js';
 import { repoRoot } from '../search/generate.js';
+import { assets } from '../../test/helpers/corpus.js';
 
 const RUNS = Number(arg('runs') ?? 20);
 const PRODUCTS = Number(arg('products') ?? 100);
@@ -33,7 +34,7 @@ const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 async function main(): Promise<Record<string, unknown>> {
-  const corpus = path.resolve(repoRoot, '../shared/corpus/immich-test-assets');
+  const corpus = assets;
   const set = await makeRealisticSet(corpus, path.join(repoRoot, 'bench/analysis/.work'));
   const files = set.photos.map((photo) => path.join(set.dir, photo.name));
   const images = await startImageServer();

@@ -272,7 +272,7 @@ export async function prepareDuplicatesLibrary(n: number, options: { from?: stri
       planted: planted.length,
       mirrored,
       keys: { rows: size!.rows, heapMb: mb(size!.heap), lookupIndexMb: mb(size!.lookup), photoIndexMb: mb(size!.by_photo) },
-      source,
+      source: path.relative(repoRoot, source), // relative: results name no folder of the machine they ran on
       seconds: { copy, migrate, hashes: hashSeconds, load: round(load), index: stored.index, vacuum, verify },
       createdAt: new Date().toISOString(),
     };

@@ -18,6 +18,7 @@ import { makeRealisticSet } from '../analysis/realistic-set.js';
 import { arg } from '../args.js';
 import { waitForQuiet } from '../machine.js';
 import { repoRoot } from '../search/generate.js';
+import { assets } from '../../test/helpers/corpus.js';
 
 const bin = path.join(repoRoot, 'bin/shoebox.js');
 const LIMIT = Number(arg('photos') ?? 100);
@@ -118,7 +119,7 @@ async function clusterRun(files: string[], workers: number, engines: { postgres:
 }
 
 async function main() {
-  const set = await makeRealisticSet(path.join(repoRoot, '../shared/corpus/immich-test-assets'), path.join(repoRoot, 'bench/analysis/.work'));
+  const set = await makeRealisticSet(assets, path.join(repoRoot, 'bench/analysis/.work'));
   const files = set.photos.slice(0, LIMIT).map((photo) => path.join(set.dir, photo.name));
   const megabytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0) / 1024 ** 2;
   log(`${files.length} photos (${round(megabytes, 0)} MB, ${set.photos.slice(0, LIMIT).filter((p) => p.heic).length} HEIC)`);

@@ -7,9 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { makeRenditions } from '../../src/media/decode.js';
+import { assets } from '../../test/helpers/corpus.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = path.resolve(repoRoot, '../shared/corpus/immich-test-assets/albums');
+const corpus = path.join(assets, 'albums');
 const work = path.join(repoRoot, 'bench/ingest/.work');
 const bin = path.join(repoRoot, 'bin/shoebox.js');
 const argPhotos = process.argv.indexOf('--photos');

@@ -24,6 +24,7 @@ import { makeRealisticSet } from '../analysis/realistic-set.js';
 import { arg } from '../args.js';
 import { procStatusMb, waitForQuiet } from '../machine.js';
 import { repoRoot } from '../search/generate.js';
+import { assets } from '../../test/helpers/corpus.js';
 
 const FILES = Number(arg('files') ?? 20_000);
 const work = path.join(repoRoot, 'bench/libraries/.work');
@@ -65,7 +66,7 @@ function dropCaches(): boolean {
 }
 
 async function main(): Promise<void> {
-  const corpus = path.resolve(repoRoot, '../shared/corpus/immich-test-assets');
+  const corpus = assets;
   const set = await makeRealisticSet(corpus, path.join(repoRoot, 'bench/analysis/.work'));
   const sources = set.photos.map((photo) => path.join(set.dir, photo.name));
   fs.mkdirSync(work, { recursive: true });

@@ -1,5 +1,5 @@
 // I/O edge of PDQ: decode a file's stored pixels with sharp the way Meta's reference sees them (it hashes
-// what ImageMagick's `convert FILE pnm:-` prints, see shared/design/pdq.md):
+// what ImageMagick's `convert FILE pnm:-` prints, see docs/pdq.md):
 //
 // - No EXIF rotation: sharp only orients when asked (`autoOrient` / `.rotate()`), and we never ask.
 // - No ICC conversion: ImageMagick does not apply the embedded profile either, so it is ignored.

@@ -1,5 +1,5 @@
 // PDQ perceptual hash (Meta ThreatExchange), written from the prose description in
-// shared/design/pdq.md. Pure: pixels in, hash out. Arithmetic is float32 throughout (Math.fround and
+// docs/pdq.md. Pure: pixels in, hash out. Arithmetic is float32 throughout (Math.fround and
 // Float32Array buffers) to follow the C++ reference as closely as possible.
 
 import type { PdqResult, RawPixels } from './types.js';

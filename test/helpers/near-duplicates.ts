@@ -5,14 +5,12 @@
 
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import sharp from 'sharp';
+import { assets, corpusDir } from './corpus.js';
 
 // Not imported from ./server.js: that would load the whole app for a few paths.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const corpusDir = path.resolve(repoRoot, '../shared/corpus');
-const assets = path.join(corpusDir, 'immich-test-assets');
+export { corpusDir };
 
 export type NearDuplicateEdit =
   | 'original'

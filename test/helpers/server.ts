@@ -13,8 +13,7 @@ import { inject } from 'vitest';
 import { createDatabase } from './postgres-server.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const corpus = path.resolve(repoRoot, '../shared/corpus');
-export const assets = path.join(corpus, 'immich-test-assets');
+export { corpusDir as corpus, assets } from './corpus.js';
 
 export function tempDir(prefix = 'shoebox-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

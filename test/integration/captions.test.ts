@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -14,8 +13,9 @@ import {
 } from '../../src/ml/captions/index.js';
 import { extractJsonObject } from '../../src/ml/captions/parse.js';
 import type { TagScore } from '../../src/ml/types.js';
+import { assets } from '../helpers/corpus.js';
 
-const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/immich-test-assets');
+const ASSETS = assets;
 const IMAGE = path.join(ASSETS, 'albums/text/craft-beer.jpg');
 const KEY = 'sk-test-0123456789abcdef';
 const TAGS: TagScore[] = [

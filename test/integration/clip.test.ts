@@ -1,9 +1,7 @@
 // CLIP through the real transformers.js + onnxruntime-node code path, with the generated fixture model whose
 // image embedding follows the picture's colours and whose text embedding follows colour words.
-import { existsSync } from 'node:fs';
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import sharp from 'sharp';
@@ -18,10 +16,9 @@ import { expectCudaLoadsOrExplains, rank } from '../helpers/clip.js';
 import { colourPhotos } from '../helpers/images.js';
 import { makeTempDir, withTempDir } from '../helpers/temp.js';
 import { cosine, norm } from '../helpers/vectors.js';
+import { assets } from '../helpers/corpus.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const nature = path.resolve(repoRoot, '../shared/corpus/immich-test-assets/albums/nature');
-const haveNature = existsSync(nature);
+const nature = path.join(assets, 'albums', 'nature');
 
 let clipDir: string;
 let work: string;
@@ -104,7 +101,7 @@ describe('loadClip with the fixture model', () => {
     expect(red - green).toBeGreaterThan(0.5);
   });
 
-  it.skipIf(!haveNature)('finds real corpus photos by their colours', async () => {
+  it('finds real corpus photos by their colours', async () => {
     const corpus = Object.fromEntries(
       ['cyclamen_persicum', 'el_torcal_rocks', 'orychophragmus_violaceus', 'polemonium_reptans', 'prairie_falcon', 'silver_fir'].map(
         (name) => [name, path.join(nature, `${name}.jpg`)],

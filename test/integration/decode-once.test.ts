@@ -4,14 +4,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePhoto, decodeStoredPixels, stopDecoderWorkers } from '../../src/media/decode.js';
 import { findTool } from '../../src/media/decoders/tools.js';
 import { pdqDihedral } from '../../src/media/pdq.js';
+import { assets } from '../helpers/corpus.js';
 
-const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/immich-test-assets');
+const ASSETS = assets;
 const asset = (relative: string) => path.join(ASSETS, relative);
 
 let tmp: string;

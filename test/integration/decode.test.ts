@@ -6,7 +6,6 @@
 import { readdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +23,9 @@ import {
 import { crc32, pngChunk } from '../../src/media/decoders/icc.js';
 import { findTool } from '../../src/media/decoders/tools.js';
 import { detectImageType, SUPPORTED_IMAGE_MIMES } from '../../src/media/detect.js';
+import { assets } from '../helpers/corpus.js';
 
-const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/immich-test-assets');
+const ASSETS = assets;
 const asset = (relative: string) => path.join(ASSETS, relative);
 const NPM_ONLY = 'djxl,vipsthumbnail,vips';
 

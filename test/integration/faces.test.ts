@@ -6,7 +6,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 import sharp from 'sharp';
@@ -28,8 +27,9 @@ import { WorkerPool } from '../../src/ml/faces/pool.js';
 import { DEFAULT_FACE_SETTINGS } from '../../src/ml/faces/settings.js';
 import { locateFacesOnnx } from '../../src/ml/faces/ssd-onnx.js';
 import type { Box, DetectedFace } from '../../src/ml/types.js';
+import { assets } from '../helpers/corpus.js';
 
-const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/immich-test-assets');
+const ASSETS = assets;
 const PORTRAIT = path.join(ASSETS, 'metadata/faces/portrait.jpg');
 const PORTRAIT_6 = path.join(ASSETS, 'metadata/faces/portrait-orientation-6.jpg');
 /** Upright size of both portrait files (the orientation-6 one is stored 700×840). */

@@ -1,7 +1,6 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +14,9 @@ import {
   readMetadata,
 } from '../../src/media/metadata.js';
 import { resolvePlace } from '../../src/media/places.js';
+import { assets } from '../helpers/corpus.js';
 
-const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/immich-test-assets');
+const ASSETS = assets;
 const META = path.join(ASSETS, 'metadata');
 const asset = (rel: string) => path.join(META, rel);
 

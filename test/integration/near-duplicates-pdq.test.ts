@@ -29,8 +29,6 @@ import {
 import { makeTempDir } from '../helpers/temp.js';
 
 const pdqData = path.join(corpusDir, 'threatexchange-pdq/pdq/data');
-const haveCorpus =
-  fs.existsSync(path.join(corpusDir, 'immich-test-assets/albums')) && fs.existsSync(path.join(pdqData, 'bridge-mods'));
 
 interface Hashed {
   hash: string;
@@ -92,7 +90,7 @@ describe('pairwiseScores (hand-checked)', () => {
   });
 });
 
-describe.skipIf(!haveCorpus)('PDQ tier on near-duplicates of corpus photos', () => {
+describe('PDQ tier on near-duplicates of corpus photos', () => {
   let dir = '';
   let set: NearDuplicateSet;
   let hashes: Map<string, Hashed>;
@@ -210,7 +208,7 @@ describe.skipIf(!haveCorpus)('PDQ tier on near-duplicates of corpus photos', () 
   });
 });
 
-describe.skipIf(!haveCorpus)('PDQ on ThreatExchange bridge-mods and labelme photos', () => {
+describe('PDQ on ThreatExchange bridge-mods and labelme photos', () => {
   let bridge: Map<string, Hashed>;
   let labelme: Map<string, Hashed>;
   const list = async (sub: string): Promise<string[]> =>

@@ -22,9 +22,10 @@ import {
 } from '../../src/ml/ocr.js';
 import { textLikelihood } from '../../src/ml/text-likely.js';
 import type { OcrResult } from '../../src/ml/types.js';
+import { assets, pdqCorpus } from '../helpers/corpus.js';
 
-const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/immich-test-assets');
-const PDQ = path.resolve(ASSETS, '../threatexchange-pdq/pdq/data');
+const ASSETS = assets;
+const PDQ = path.join(pdqCorpus, 'pdq', 'data');
 const TEXT = (name: string): string => path.join(ASSETS, 'albums/text', name);
 
 /** Upper case, one space: OCR splits and joins lines differently from run to run of settings. */

@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 
 import { extractPalette, paletteFromImage } from '../../src/media/palette.js';
 import type { PaletteColour, RawPixels } from '../../src/media/types.js';
+import { assets } from '../helpers/corpus.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const nature = path.resolve(repoRoot, '../shared/corpus/immich-test-assets/albums/nature');
-const haveNature = fs.existsSync(nature);
+const nature = path.join(assets, 'albums', 'nature');
 
 const rgbOf = (hex: string): [number, number, number] => {
   expect(hex).toMatch(/^#[0-9a-f]{6}$/);
@@ -146,7 +144,7 @@ describe('paletteFromImage', () => {
   });
 });
 
-describe.skipIf(!haveNature)('paletteFromImage on real photos', () => {
+describe('paletteFromImage on real photos', () => {
   /** The ~250 px WebP thumbnail the pipeline would make. */
   const thumbnail = (file: string): Promise<Buffer> =>
     sharp(path.join(nature, file)).autoOrient().resize(250, 250, { fit: 'inside' }).webp().toBuffer();

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,18 +16,16 @@ import {
 } from '../../src/media/pdq.js';
 import { decodeForPdq, pdqFromFile } from '../../src/media/pdq-file.js';
 import type { RawPixels } from '../../src/media/types.js';
+import { pdqCorpus } from '../helpers/corpus.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = path.resolve(repoRoot, '../shared/corpus/threatexchange-pdq');
+const corpus = pdqCorpus;
 const data = path.join(corpus, 'pdq/data');
-const haveCorpus = fs.existsSync(path.join(corpus, 'PDQMD5TestData.csv'));
 
 const ZERO = '0'.repeat(64);
 const bitsSet = (hash: string): number => hammingDistance(hash, ZERO);
 
 /** Rows of ThreatExchange's published list whose image is present. */
 function publishedRows(): { file: string; hash: string }[] {
-  if (!haveCorpus) return [];
   return fs
     .readFileSync(path.join(corpus, 'PDQMD5TestData.csv'), 'utf8')
     .trim()
@@ -50,7 +47,7 @@ function publishedRows(): { file: string; hash: string }[] {
  */
 const KNOWN_OFF: Record<string, number> = { 'pdq/data/bridge-mods/sharpen-a-lot.jpg': 2 };
 
-describe.skipIf(!haveCorpus)('PDQ against ThreatExchange published hashes', () => {
+describe('PDQ against ThreatExchange published hashes', () => {
   const rows = publishedRows();
 
   it('finds the published rows', () => {
@@ -66,7 +63,7 @@ describe.skipIf(!haveCorpus)('PDQ against ThreatExchange published hashes', () =
   });
 });
 
-describe.skipIf(!haveCorpus)('PDQ on the bridge modifications and unrelated photos', () => {
+describe('PDQ on the bridge modifications and unrelated photos', () => {
   const mods = path.join(data, 'bridge-mods');
   const labelme = path.join(data, 'reg-test-input/labelme-subset');
   let orig = '';
@@ -74,7 +71,7 @@ describe.skipIf(!haveCorpus)('PDQ on the bridge modifications and unrelated phot
     orig = (await pdqFromFile(path.join(mods, 'aaa-orig.jpg'))).hash;
   });
 
-  const edits = haveCorpus ? fs.readdirSync(mods).filter((f) => f !== 'aaa-orig.jpg') : [];
+  const edits = fs.readdirSync(mods).filter((f) => f !== 'aaa-orig.jpg');
   it('has the eleven edits', () => expect(edits).toHaveLength(11));
 
   it.each(edits)('edit %s matches the original', async (file) => {
@@ -86,7 +83,7 @@ describe.skipIf(!haveCorpus)('PDQ on the bridge modifications and unrelated phot
     expect(bitsSet(r.hash)).toBe(128);
   });
 
-  const others = haveCorpus ? fs.readdirSync(labelme) : [];
+  const others = fs.readdirSync(labelme);
   it.each(others)('unrelated %s is far from the bridge', async (file) => {
     const r = await pdqFromFile(path.join(labelme, file));
     const d = hammingDistance(r.hash, orig);
@@ -96,7 +93,7 @@ describe.skipIf(!haveCorpus)('PDQ on the bridge modifications and unrelated phot
   });
 });
 
-describe.skipIf(!haveCorpus)('PDQ quality', () => {
+describe('PDQ quality', () => {
   it.each([
     ['misc-images/small.jpg', 0],
     ['reg-test-input/labelme-subset/q0003.jpg', 3],
@@ -108,7 +105,7 @@ describe.skipIf(!haveCorpus)('PDQ quality', () => {
   });
 });
 
-describe.skipIf(!haveCorpus)('PDQ dihedral variants', () => {
+describe('PDQ dihedral variants', () => {
   const dih = path.join(data, 'reg-test-input/dih');
   const files: Record<PdqDihedralName, string> = {
     original: 'bridge-1-original.jpg',
@@ -175,7 +172,7 @@ describe.skipIf(!haveCorpus)('PDQ dihedral variants', () => {
   });
 });
 
-describe.skipIf(!haveCorpus)('decodeForPdq', () => {
+describe('decodeForPdq', () => {
   const modes = path.join(data, 'misc-images/modes');
   let tmp = '';
   beforeAll(() => {
