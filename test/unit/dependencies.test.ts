@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// The layering of ARCHITECTURE.md's "Next shape", checked on the imports as written: a module that breaks a rule
+// The layering of docs/ARCHITECTURE.md's "Known debts and the next shape", checked on the imports as written: a module that breaks a rule
 // fails here, not in a review.
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
 
