@@ -29,12 +29,14 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
 export async function spawnServer(
   dataDir: string,
   env: NodeJS.ProcessEnv = {},
-  options: { ownProcessGroup?: boolean } = {},
+  options: { ownProcessGroup?: boolean; inheritEnv?: boolean } = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const database = await databaseEnv(['--data', dataDir]);
+  // without inheritEnv, only what a shell always has: no setting of the test run's environment reaches the server
+  const base = options.inheritEnv === false ? { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR } : process.env;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [shoeboxBin, 'serve', '--data', dataDir, '--port', '0'], {
-      env: { ...process.env, LOG_LEVEL: 'info', ...database, ...env },
+      env: { ...base, LOG_LEVEL: 'info', ...database, ...env },
       // In its own group, `process.kill(-pid)` kills the server with its helper processes (exiftool), as a
       // crash of the machine or container would.
       detached: options.ownProcessGroup ?? false,
