@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { inject } from 'vitest';
 import { createDatabase } from './postgres-server.js';
+import { seedEmbeddedDatabase } from './db-template.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export { corpusDir as corpus, assets } from './corpus.js';
@@ -81,6 +82,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(overrides: SettingsOverrides = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
   const databaseUrl = overrides.databaseUrl ?? (await libraryDatabaseUrl(dataDir));
+  if (!databaseUrl && !overrides.dataDir) await seedEmbeddedDatabase(dataDir); // a fresh library, its database pre-made
   const settings = loadSettings({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', concurrency: 2, ...overrides, databaseUrl }, {});
   const server = await startServer(settings, createLogger(settings.logLevel));
   return {
