@@ -65,11 +65,12 @@ async function watchedContext(browser: Browser, server: string, options: Paramet
 
 /**
  * Opens a page and waits until it has asked for nothing new for a moment (the app keeps its live job stream open,
- * so the browser's own "network idle" never comes): its scripts, styles, fonts, images and what they load next.
+ * so the browser's own "network idle" never comes): its scripts, styles, fonts, images and what they load next
+ * (at most 4 s: a page that polls keeps asking).
  */
 async function open(page: Page, url: string, seen: string[]): Promise<void> {
   await page.goto(url, { waitUntil: 'load' });
-  for (let i = 0, before = -1; i < 40 && seen.length !== before; i++) {
+  for (let i = 0, before = -1; i < 10 && seen.length !== before; i++) {
     before = seen.length;
     await page.waitForTimeout(400);
   }
