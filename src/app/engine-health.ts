@@ -1,0 +1,132 @@
+import { sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
+import type { LibraryContext } from '../library/library.js';
+import { redact } from '../net/redact.js';
+
+/** An engine the server depends on, as /api/health reports it: up or down, since when, and why. */
+export interface EngineStatus {
+  name: EngineName;
+  ok: boolean;
+  /** When it last changed between up and down (when the monitor started, if it never did). */
+  since: string;
+  error: string | null;
+}
+
+export type EngineName = 'database' | 'queue' | 'storage';
+
+/** How often each engine is asked, and how long an answer is waited for: /api/health never waits on an engine. */
+export const PROBE_EVERY_MS = 2000;
+export const PROBE_TIMEOUT_MS = 1500;
+
+/** Rejects with "no answer in N s" when `work` takes longer than `ms`; the work itself goes on. */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** The next status of an engine after a probe: `since` moves only when it goes up or down. */
+export function nextStatus(previous: EngineStatus, ok: boolean, error: string | null, now: Date): EngineStatus {
+  return { name: previous.name, ok, since: previous.ok === ok ? previous.since : now.toISOString(), error: ok ? null : error };
+}
+
+interface Probe {
+  name: EngineName;
+  run(): Promise<void>;
+}
+
+/**
+ * Asks each engine (the database, Redis when the cluster has one, the object store or data folder) on a timer, each
+ * with a timeout, and keeps the answers: readers get the last known state at once, whatever is down. A probe still
+ * waiting from last time counts as no answer.
+ */
+export class EngineMonitor {
+  private readonly statuses = new Map<EngineName, EngineStatus>();
+  private readonly inFlight = new Set<EngineName>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly redis: Redis | null;
+  private readonly probes: Probe[];
+
+  constructor(lib: LibraryContext) {
+    // a client of its own that fails at once while disconnected, instead of waiting for Redis as the queues do
+    this.redis = lib.settings.redisUrl
+      ? new Redis(lib.settings.redisUrl, {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => 500,
+          connectTimeout: PROBE_TIMEOUT_MS,
+        })
+      : null;
+    this.redis?.on('error', () => undefined); // its state is what the probe reports
+    const redis = this.redis;
+    const probeKey = '.shoebox-health-probe';
+    this.probes = [
+      { name: 'database', run: async () => void (await lib.db.execute(sql`select 1`)) },
+      ...(redis
+        ? [
+            {
+              name: 'queue' as const,
+              run: async () => {
+                if (redis.status === 'wait') await redis.connect();
+                await redis.ping();
+              },
+            },
+          ]
+        : []),
+      // a read of a key that is never there: the store answers "none" when it works
+      { name: 'storage', run: async () => void (await lib.storage.main.stat(probeKey)) },
+    ];
+    const started = new Date().toISOString();
+    for (const probe of this.probes) this.statuses.set(probe.name, { name: probe.name, ok: true, since: started, error: null });
+  }
+
+  /** Probes now, then every PROBE_EVERY_MS (the timer does not keep the process alive). */
+  start(): void {
+    if (this.timer) return;
+    this.probeAll();
+    this.timer = setInterval(() => this.probeAll(), PROBE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  private probeAll(): void {
+    for (const probe of this.probes) {
+      // a probe still waiting since last round: a hung connection, reported as such until it ends
+      if (this.inFlight.has(probe.name)) {
+        this.record(probe.name, false, `the ${probe.name}: no answer in ${PROBE_EVERY_MS / 1000} s`);
+        continue;
+      }
+      const work = probe.run();
+      this.inFlight.add(probe.name);
+      work.catch(() => undefined).finally(() => this.inFlight.delete(probe.name));
+      withTimeout(work, PROBE_TIMEOUT_MS, `the ${probe.name}`).then(
+        () => this.record(probe.name, true, null),
+        (error: unknown) => this.record(probe.name, false, redact(error instanceof Error ? error.message : String(error))),
+      );
+    }
+  }
+
+  private record(name: EngineName, ok: boolean, error: string | null): void {
+    const previous = this.statuses.get(name)!;
+    this.statuses.set(name, nextStatus(previous, ok, error, new Date()));
+  }
+
+  /** Every engine's last known state. */
+  engines(): EngineStatus[] {
+    return this.probes.map((probe) => this.statuses.get(probe.name)!);
+  }
+
+  /** The engines down now among `names` (all by default). */
+  down(names?: readonly EngineName[]): EngineStatus[] {
+    return this.engines().filter((engine) => !engine.ok && (!names || names.includes(engine.name)));
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.redis?.disconnect();
+  }
+}
