@@ -7,7 +7,7 @@ import { withTimeout, type EngineMonitor } from '../app/engine-health.js';
 import { errorBody, healthResult, reprocessBody, reprocessResult, statsResult } from './schemas.js';
 
 /** How long /api/health waits for a live figure (photo counts, queue depth) before answering with what it has. */
-const LIVE_WAIT_MS = 400;
+const LIVE_WAIT_MS = 700;
 
 export function systemRoutes(app: FastifyInstance, context: LibraryContext, monitor: EngineMonitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
