@@ -124,8 +124,8 @@ async function uploadPlace(lib: Library, reply: FastifyReply, linkId: string | u
 const ENGINE_WORDS: Record<EngineName, string> = { database: 'the database', queue: 'the queue (Redis)', storage: 'the file storage' };
 
 /** A 503 saying which engine is down and since when, before the body is read: nothing is half-taken. */
-function refuseWhileEngineDown(lib: Library, reply: FastifyReply): void {
-  const down = lib.engines?.down() ?? [];
+async function refuseWhileEngineDown(lib: Library, reply: FastifyReply): Promise<void> {
+  const down = lib.engines ? await lib.engines.stillDown(['database', 'queue', 'storage']) : [];
   if (down.length === 0) return;
   const what = down.map((engine) => `${ENGINE_WORDS[engine.name]} is down since ${engine.since}`).join(', ');
   reply.header('connection', 'close');
@@ -149,7 +149,7 @@ const QUEUE_WAIT_MS = 3000;
 
 export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions = {}) {
   if (!request.isMultipart()) throw new UserError(415, 'send multipart/form-data with one or more `file` fields');
-  refuseWhileEngineDown(lib, reply);
+  await refuseWhileEngineDown(lib, reply);
   const release = await uploadPlace(lib, reply, options.linkId);
   const stopWatching = cutWhenIdle(request.raw, reply.raw, lib.settings.uploadIdleSeconds * 1000);
   try {

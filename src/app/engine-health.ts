@@ -111,6 +111,24 @@ export class EngineMonitor {
     }
   }
 
+  /**
+   * The engines among `names` still down when asked again now (at most `waitMs`): a refusal is not made on an answer
+   * up to a round old when the engine is already back.
+   */
+  async stillDown(names: readonly EngineName[], waitMs = 500): Promise<EngineStatus[]> {
+    const down = this.down(names);
+    await Promise.all(
+      down.map(async (engine) => {
+        const probe = this.probes.find((p) => p.name === engine.name)!;
+        await withTimeout(probe.run(), waitMs, `the ${engine.name}`).then(
+          () => this.record(engine.name, true, null),
+          () => undefined, // still down: the round's answer stands
+        );
+      }),
+    );
+    return this.down(names);
+  }
+
   private record(name: EngineName, ok: boolean, error: string | null): void {
     const previous = this.statuses.get(name)!;
     this.statuses.set(name, nextStatus(previous, ok, error, new Date()));
