@@ -19,6 +19,8 @@ const sources = ['formats/jpg/el_torcal_rocks.jpg', 'metadata/gps-position/thomp
   fs.readFileSync(path.join(assets, file)),
 );
 
+const beat = { SHOEBOX_WORKER_HEARTBEAT_SECONDS: '2' };
+
 describe('a cluster meeting faults mid-import (PostgreSQL + Redis + S3 + two workers)', () => {
   let postgres: PostgresServer;
   let cluster: TestCluster;
@@ -28,7 +30,8 @@ describe('a cluster meeting faults mid-import (PostgreSQL + Redis + S3 + two wor
   beforeAll(async () => {
     postgres = await startPostgresServer({ durable: true });
     cluster = await startTestCluster({ databaseUrl: await postgres.createDatabase(), leaseSeconds: 6, retrySeconds: 1 });
-    workers.push(await cluster.startWorker(), await cluster.startWorker());
+    // a dead worker's jobs come back after three beats (BullMQ's lock), as its steps after the 6-second lease
+    workers.push(await cluster.startWorker([], beat), await cluster.startWorker([], beat));
   });
   afterAll(async () => {
     await cluster?.dispose();
@@ -125,7 +128,7 @@ describe('a cluster meeting faults mid-import (PostgreSQL + Redis + S3 + two wor
       const ids = await importRound();
       await whenSomethingRuns(ids);
       workers.shift()!.kill('SIGKILL');
-      workers.push(await cluster.startWorker());
+      workers.push(await cluster.startWorker([], beat));
       await checkRound(ids);
     }
   }, 300_000);
