@@ -37,6 +37,7 @@ import { peopleRoutes } from './people.js';
 import { photoRoutes } from './photos.js';
 import { searchRoutes } from './search.js';
 import { systemRoutes } from './system.js';
+import { EngineMonitor } from '../app/engine-health.js';
 import { refuseNulText } from './text-guard.js';
 import { timelineRoutes } from './timeline.js';
 import { trashRoutes } from './trash.js';
@@ -179,7 +180,12 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   duplicateRoutes(app, lib);
   categoryRoutes(app, lib);
   modelRoutes(app, lib);
-  systemRoutes(app, lib);
+  // the engines asked in the background: /api/health and uploads read the answers, never wait on an engine
+  const engines = new EngineMonitor(lib);
+  lib.engines = engines;
+  engines.start();
+  app.addHook('onClose', async () => engines.stop());
+  systemRoutes(app, lib, engines);
   jobsRoutes(app, lib);
   createRoutes(app, lib);
   productRoutes(app, lib);

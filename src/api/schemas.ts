@@ -328,6 +328,16 @@ export const healthResult = z.object({
   photos: stateCounts,
   uptimeSeconds: z.number(),
   version: z.string(),
+  engines: z
+    .array(
+      z.object({
+        name: z.enum(['database', 'queue', 'storage']),
+        ok: z.boolean(),
+        since: z.string().describe('when it last went up or down (ISO time; when the server started if it never did)'),
+        error: z.string().nullable().describe('why it is down; details only to a signed-in caller'),
+      }),
+    )
+    .describe('each engine as last probed (every 2 s, in the background): the answer never waits on an engine'),
 });
 
 export const statsResult = z.object({

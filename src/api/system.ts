@@ -1,41 +1,51 @@
-import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { countByState, libraryStats, reprocessStep } from '../library/photos.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { version } from '../version.js';
+import { withTimeout, type EngineMonitor } from '../app/engine-health.js';
 import { errorBody, healthResult, reprocessBody, reprocessResult, statsResult } from './schemas.js';
 
-export function systemRoutes(app: FastifyInstance, context: LibraryContext): void {
+/** How long /api/health waits for a live figure (photo counts, queue depth) before answering with what it has. */
+const LIVE_WAIT_MS = 700;
+
+export function systemRoutes(app: FastifyInstance, context: LibraryContext, monitor: EngineMonitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  let lastDepth = 0;
 
   api.get('/api/health', {
     config: { access: 'public' },
     schema: {
       tags: ['system'],
-      summary: "Database and queue health; signed in, also the caller's photo counts",
+      summary: "Health of the database, queue and storage; signed in, also the caller's photo counts",
       description: 'Public (for load balancers and monitors): without credentials it says no more than whether the server works.',
       response: { 200: healthResult, 503: healthResult },
     },
     handler: async (request, reply) => {
-      let database: { ok: boolean; kind: string; error?: string } = { ok: true, kind: context.database.kind };
-      let photos: Record<string, number> = {};
-      try {
-        await context.db.execute(sql`select 1`);
-        if (request.actor) photos = await countByState(request.lib);
-      } catch (error) {
-        const detail = request.actor ? `: ${error instanceof Error ? error.message : String(error)}` : '';
-        database = { ok: false, kind: context.database.kind, error: `the database does not answer${detail}` };
-      }
+      const engines = monitor.engines();
+      const databaseDown = engines.find((engine) => engine.name === 'database' && !engine.ok);
+      const queueDown = engines.some((engine) => engine.name === 'queue' && !engine.ok);
+      // the live figures only from engines that answer, and never waited for past LIVE_WAIT_MS: the cached ones stand
+      const [photos, depth] = await Promise.all([
+        request.actor && !databaseDown ? withTimeout(countByState(request.lib), LIVE_WAIT_MS, 'counts').catch(() => ({})) : {},
+        queueDown ? lastDepth : withTimeout(context.queue.depth(), LIVE_WAIT_MS, 'depth').catch(() => lastDepth),
+      ]);
+      lastDepth = depth;
+      const said = (error: string | null) => (error === null ? null : request.actor ? error : 'does not answer');
+      const database = databaseDown
+        ? { ok: false, kind: context.database.kind, error: `the database does not answer${request.actor ? `: ${databaseDown.error}` : ''}` }
+        : { ok: true, kind: context.database.kind };
       const body = {
-        status: database.ok ? ('ok' as const) : ('degraded' as const),
+        status: engines.every((engine) => engine.ok) ? ('ok' as const) : ('degraded' as const),
         database,
-        queue: { depth: await context.queue.depth() },
-        photos,
+        queue: { depth },
+        photos: photos as Record<string, number>,
         uptimeSeconds: Math.round(process.uptime()),
         version,
+        engines: engines.map((engine) => ({ ...engine, error: said(engine.error) })),
       };
-      return reply.code(database.ok ? 200 : 503).send(body);
+      // 503 when nothing can be served (the database); degraded but serving with another engine down
+      return reply.code(databaseDown ? 503 : 200).send(body);
     },
   });
 

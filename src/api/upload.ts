@@ -5,8 +5,9 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { UserError } from '../library/errors.js';
+import { ServiceUnavailableError, UserError } from '../library/errors.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
+import { withTimeout, type EngineName } from '../app/engine-health.js';
 import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest.js';
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/metadata.js';
@@ -120,8 +121,35 @@ async function uploadPlace(lib: Library, reply: FastifyReply, linkId: string | u
   );
 }
 
+const ENGINE_WORDS: Record<EngineName, string> = { database: 'the database', queue: 'the queue (Redis)', storage: 'the file storage' };
+
+/** A 503 saying which engine is down and since when, before the body is read: nothing is half-taken. */
+async function refuseWhileEngineDown(lib: Library, reply: FastifyReply): Promise<void> {
+  const down = lib.engines ? await lib.engines.stillDown(['database', 'queue', 'storage']) : [];
+  if (down.length === 0) return;
+  const what = down.map((engine) => `${ENGINE_WORDS[engine.name]} is down since ${engine.since}`).join(', ');
+  reply.header('connection', 'close');
+  throw new ServiceUnavailableError(`uploads are refused for now: ${what}; send them again when it is back`);
+}
+
+/**
+ * Queues the stored photos, waiting at most QUEUE_WAIT_MS: Redis gone since the check above leaves the additions
+ * waiting for it, and the photos are in the database as unfinished, queued again when Redis is back (app/open.ts).
+ */
+async function queueBounded(lib: Library, ids: string[]): Promise<void> {
+  const queued = (async () => {
+    for (const id of ids) await lib.queue.add(id);
+  })();
+  await withTimeout(queued, QUEUE_WAIT_MS, 'the queue').catch((error: unknown) =>
+    lib.logger.warn({ err: error, photos: ids.length }, 'photos stored, queued when the queue answers again'),
+  );
+}
+
+const QUEUE_WAIT_MS = 3000;
+
 export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions = {}) {
   if (!request.isMultipart()) throw new UserError(415, 'send multipart/form-data with one or more `file` fields');
+  await refuseWhileEngineDown(lib, reply);
   const release = await uploadPlace(lib, reply, options.linkId);
   const stopWatching = cutWhenIdle(request.raw, reply.raw, lib.settings.uploadIdleSeconds * 1000);
   try {
@@ -248,7 +276,7 @@ async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], 
       if (await attachSidecar(lib, target.id, sidecar.temp)) toQueue.add(target.id);
       items[sidecar.index] = { ...target, filename: sidecar.filename };
     }
-    for (const id of toQueue) await lib.queue.add(id);
+    await queueBounded(lib, [...toQueue]);
   } finally {
     await Promise.all(sidecars.map((s) => fs.rm(s.temp, { force: true })));
   }

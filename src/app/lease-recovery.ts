@@ -3,6 +3,7 @@ import { rows, type Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
 import { withDependents, type StepName } from '../pipeline/state.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
+import { resetDeadWorkersSteps } from './heartbeat.js';
 
 /**
  * Steps left `running` whose lease ran out (their runner died: a crash, SIGKILL, a lost machine) go back to
@@ -34,6 +35,13 @@ export async function recoverExpiredLeases(db: Db, queue: PhotoQueue, leaseMs: n
         limit 1000`,
   );
   const ids = [...new Set([...photoIds, ...quiet.map((row) => row.id)])];
+  for (const id of ids) await queue.add(id);
+  return ids.length;
+}
+
+/** Resets the steps of workers whose heartbeat stopped (app/heartbeat.ts) and puts their photos back on the queue. */
+export async function recoverDeadWorkers(db: Db, queue: PhotoQueue, heartbeatMs: number): Promise<number> {
+  const ids = await resetDeadWorkersSteps(db, heartbeatMs);
   for (const id of ids) await queue.add(id);
   return ids.length;
 }

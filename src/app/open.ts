@@ -29,7 +29,8 @@ import { libraryScanQueue, libraryTasks, queueLibraryScans, startLibraryScans, t
 import { ImageProviders } from '../ml/images/index.js';
 import { runGenerationJob } from '../library/create/run.js';
 import { Slots } from '../library/create/slots.js';
-import { recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
+import { recoverDeadWorkers, recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
+import { WorkerHeartbeat } from './heartbeat.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
 import { currentStepVersion } from '../pipeline/step.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
@@ -75,7 +76,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   const ml = new MlServices(settings.dataDir, settings.ml, logger);
   const crashed = (photoId: string, error: unknown, lane: string) => logger.error({ photoId, lane, err: error }, 'pipeline job crashed');
   const queue = settings.redisUrl
-    ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed, settings.stepLeaseSeconds * 1000)
+    ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed, settings.workerHeartbeatSeconds * 1000)
     : new LaneQueue(laneConcurrency(settings), crashed);
   const generations = generationQueue(settings, logger);
   const libraryScans = libraryScanQueue(settings, logger);
@@ -96,6 +97,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   let pipelineStarted = false;
   let schedule: ClusterSchedule | LocalSchedule | null = null;
   let reconnect: { close(): Promise<void> } | null = null;
+  let heartbeat: WorkerHeartbeat | null = null;
   const prewarm = database.kind === 'embedded' ? prewarmSemanticSearch(database) : null;
   prewarm?.done.then(
     ({ pages, ms }) => pages > 0 && logger.debug({ pages, ms }, 'semantic search pages read into the database cache'),
@@ -127,7 +129,10 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       const resumed = await resumeUnfinished(db, queue, database.kind === 'embedded' ? 0 : leaseMs);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');
       const retryBaseMs = settings.stepRetrySeconds * 1000;
-      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics };
+      // beating before the first step names it, so that no live worker's step looks orphaned
+      heartbeat = new WorkerHeartbeat(db, settings.workerHeartbeatSeconds * 1000, logger);
+      await heartbeat.start();
+      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics, workerId: heartbeat.id };
       const tasks = periodicTasks(lib, leaseMs, retryBaseMs);
       const onError = (task: string, error: unknown) => logger.error({ task, err: error }, 'periodic task failed');
       if (settings.redisUrl) {
@@ -169,6 +174,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       await queue.close();
       await generations.close();
       await libraryScans.close();
+      await heartbeat?.stop(); // after its steps finished: none is taken from it while it still runs them
       await ml.close();
       await storage.close();
       await database.close();
@@ -231,6 +237,15 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
     generations,
     ...backups,
     ...libraries,
+    {
+      // a worker that stopped beating (SIGKILL, a lost machine): its steps are taken again within a few beats
+      name: 'dead-workers',
+      everyMs: Math.max(200, Math.round(lib.settings.workerHeartbeatSeconds * 1000)),
+      run: async () => {
+        const queued = await recoverDeadWorkers(lib.db, lib.queue, lib.settings.workerHeartbeatSeconds * 1000);
+        if (queued > 0) logger.warn({ photos: queued }, 'steps of a worker whose heartbeat stopped are taken again');
+      },
+    },
     {
       name: 'lease-recovery',
       everyMs: Math.max(1000, Math.round(leaseMs / 2)),

@@ -51,6 +51,11 @@ const settingsSchema = z.object({
    * cluster); the runner renews it every third of this while the step works.
    */
   stepLeaseSeconds: z.coerce.number().int().min(2).max(86_400),
+  /**
+   * How often a worker writes that it is alive (the `workers` table); after three missed beats it is dead and the
+   * steps it ran are taken again, and BullMQ takes back its jobs after about as long (app/heartbeat.ts).
+   */
+  workerHeartbeatSeconds: z.coerce.number().min(0.5).max(300),
   /** The first wait before a step that failed for want of a service (object storage down) is tried again; it doubles each time. */
   stepRetrySeconds: z.coerce.number().int().min(1).max(3_600),
   /** Where originals, sidecars and derived files are kept: the data folder, or an S3-compatible bucket. */
@@ -176,6 +181,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
     redisUrl: env.REDIS_URL || undefined,
     stepLeaseSeconds: env.SHOEBOX_STEP_LEASE_SECONDS || 300,
+    workerHeartbeatSeconds: env.SHOEBOX_WORKER_HEARTBEAT_SECONDS || 5,
     stepRetrySeconds: env.SHOEBOX_STEP_RETRY_SECONDS || 30,
     storage: {
       url: env.SHOEBOX_STORAGE && env.SHOEBOX_STORAGE !== 'local' ? env.SHOEBOX_STORAGE : undefined,

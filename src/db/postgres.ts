@@ -90,6 +90,8 @@ export async function openPostgresPool(url: string, poolSize: number, sessionSet
   const pool = new pg.Pool({ connectionString: url, max: poolSize, onConnect: async (client) => void (await client.query(sessionSettings)) });
   // An idle connection the server drops (a restart) is replaced on the next checkout; without a listener the error would end the process.
   pool.on('error', () => undefined);
+  // so is one checked out between two queries (a transaction awaiting other work): its next query fails instead
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await migrateOnce(pool);
   } catch (error) {

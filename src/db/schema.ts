@@ -198,6 +198,8 @@ export const photoSteps = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     /** A step failed for want of a service (object storage down): when it is tried again (pipeline/retry.ts). */
     retryAt: timestamp('retry_at', { withTimezone: true }),
+    /** The worker process running the step (`workers`): when its heartbeat stops, the step is taken again at once. */
+    workerId: uuid('worker_id'),
   },
   (t) => [
     primaryKey({ columns: [t.photoId, t.step] }),
@@ -210,6 +212,18 @@ export const photoSteps = pgTable(
     index('photo_steps_failed_idx').on(t.finishedAt.desc()).where(sql`${t.status} = 'failed'`),
   ],
 );
+
+/**
+ * The cluster's worker processes, each beating its `last_seen` every SHOEBOX_WORKER_HEARTBEAT_SECONDS
+ * (app/heartbeat.ts): a worker that missed three beats is dead, and the steps it ran are taken again.
+ */
+export const workers = pgTable('workers', {
+  id: uuid('id').primaryKey(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  lastSeen: timestamp('last_seen', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export type PhotoRow = typeof photos.$inferSelect;
 export type StepRow = typeof photoSteps.$inferSelect;

@@ -11,8 +11,8 @@ export class UserError extends Error {
 
 /** A service Shoebox relies on (a model endpoint) is down or overloaded: worth trying again later (HTTP 503). */
 export class ServiceUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ServiceUnavailableError';
   }
 }

@@ -10,6 +10,8 @@ import type { StorageLocations } from '../storage/locations.js';
 import type { Scratch } from '../storage/scratch.js';
 
 /** An open library's process resources: the database, the files, the queue, the models. No user: see `asOwner`. */
+import type { EngineMonitor } from '../app/engine-health.js';
+
 export interface LibraryContext {
   settings: Settings;
   database: Database;
@@ -29,6 +31,8 @@ export interface LibraryContext {
   logger: Logger;
   /** This process's Prometheus metrics (GET /metrics). */
   metrics: Metrics;
+  /** The engines' last known health, where an API server probes them (app/engine-health.ts): uploads refuse while one is down. */
+  engines?: EngineMonitor;
   /** Starts the pipeline workers and re-queues everything a crash or stop left unfinished. */
   /**
    * `lanes`: the pipeline lanes this process takes (default all); `generation`: whether it runs generation jobs too

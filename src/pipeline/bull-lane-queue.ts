@@ -7,6 +7,7 @@ import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import type { LaneConcurrency, LaneHandlers } from './lane-queue.js';
 import { LANE_NAMES, type LaneName } from './lanes.js';
 import { isWorthRetrying } from './retry.js';
+import { MISSED_BEATS } from '../app/heartbeat.js';
 
 /** Photos looked up at once by a worker's dispatcher (a few database reads each). */
 const DISPATCH_CONCURRENCY = 4;
@@ -19,11 +20,16 @@ export class BullLaneQueue implements PhotoQueue {
     redisUrl: string,
     concurrency: LaneConcurrency,
     onError: (photoId: string, error: unknown, lane: LaneName | 'dispatch') => void = () => {},
-    leaseMs?: number,
+    heartbeatMs?: number,
   ) {
+    // A worker's job locks last as long as its heartbeat counts it alive (app/heartbeat.ts), renewed every half of
+    // that by BullMQ, and are checked every beat: a dead worker's jobs come back as soon as its steps do.
+    const leaseMs = heartbeatMs ? heartbeatMs * MISSED_BEATS : undefined;
+    const stalledCheckMs = heartbeatMs;
     this.dispatcher = new BullPhotoQueue('dispatch', redisUrl, {
       concurrency: DISPATCH_CONCURRENCY,
       leaseMs,
+      stalledCheckMs,
       retryable: isWorthRetrying,
       onError: (id, e) => onError(id, e, 'dispatch'),
     });
@@ -33,6 +39,7 @@ export class BullLaneQueue implements PhotoQueue {
         new BullPhotoQueue(`lane-${lane}`, redisUrl, {
           concurrency: concurrency[lane],
           leaseMs,
+          stalledCheckMs,
           retryable: isWorthRetrying,
           onError: (id, e) => onError(id, e, lane),
         }),

@@ -23,6 +23,8 @@ export interface RunnerDeps {
    * stepLeaseSeconds): the runner renews the lease every third of it while the step works, so a long step keeps it.
    */
   leaseMs: number;
+  /** This process's heartbeat id (app/heartbeat.ts): the steps it runs carry it, and are taken again when it stops. */
+  workerId?: string;
   /** The first wait before a step that failed for want of a service is tried again (pipeline/retry.ts). */
   retryBaseMs: number;
   /** The photo's files are in `storage.at(photo.storageLocation)`. */
@@ -116,7 +118,7 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
       logger.info({ photoId, step: name, durationMs: 0, outcome: 'skipped', reason: decision.reason }, 'step skipped');
       continue;
     }
-    const attempt = await markRunning(db, photoId, name, ctx.photo.state !== 'processing');
+    const attempt = await markRunning(db, photoId, name, ctx.photo.state !== 'processing', deps.workerId);
     if (attempt === null) continue; // finished or reset by someone else meanwhile
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
@@ -200,10 +202,10 @@ async function resetSteps(db: Db, photoId: string, steps: readonly StepName[]): 
  * Marks the step running (one attempt more) and, when asked, the photo processing; null when the step is not to do
  * any more.
  */
-async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: boolean): Promise<number | null> {
+async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: boolean, workerId?: string): Promise<number | null> {
   const [row] = await db
     .update(photoSteps)
-    .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1` })
+    .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1`, workerId: workerId ?? null })
     .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), inArray(photoSteps.status, ['pending', 'running'])))
     .returning({ attempts: photoSteps.attempts });
   if (!row) return null;

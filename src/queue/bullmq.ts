@@ -58,6 +58,11 @@ export class BullPhotoQueue implements PhotoQueue {
        */
       leaseMs?: number;
       /**
+       * How often the queue looks for jobs whose worker stopped renewing its lock (BullMQ's stalled-job check); by
+       * default the lease. Short where the lock is short, so that a SIGKILLed worker's jobs come back within seconds.
+       */
+      stalledCheckMs?: number;
+      /**
        * Errors worth running the job again for (the database or the object store unreachable): the job is retried
        * with a growing delay instead of being done with, so that a photo is not left with nothing queued for it.
        */
@@ -98,7 +103,10 @@ export class BullPhotoQueue implements PhotoQueue {
         connection: redisConnection(this.redisUrl),
         prefix: QUEUE_PREFIX,
         concurrency: this.options.concurrency,
-        ...(this.options.leaseMs ? { lockDuration: this.options.leaseMs, stalledInterval: this.options.leaseMs, maxStalledCount: 5 } : {}),
+        // a stalled job always goes back to waiting (never failed for stalling too often): the database says what is left
+        ...(this.options.leaseMs
+          ? { lockDuration: this.options.leaseMs, stalledInterval: this.options.stalledCheckMs ?? this.options.leaseMs, maxStalledCount: 1_000 }
+          : {}),
       },
     );
     // after the job is gone from the queue (removeOnComplete), so that adding it again is not refused as a duplicate

@@ -12,6 +12,9 @@ export interface PostgresServer {
   createDatabase(prefix?: string): Promise<string>;
   /** Stops the server immediately (a crash for the clients) and starts it again on the same port and folder. */
   restart(): Promise<void>;
+  /** Stops the server immediately (a crash for the clients); `start` brings it back on the same port and folder. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -98,6 +101,12 @@ export async function startPostgresServer(options: { durable?: boolean; sharedBu
     createDatabase: (prefix) => createDatabase(url, prefix),
     async restart() {
       run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+      start();
+    },
+    async kill() {
+      run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    },
+    async start() {
       start();
     },
     async stop() {

@@ -9,6 +9,9 @@ export interface RedisServer {
   url: string;
   /** Kills the server (a crash) and starts it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Kills the server (a crash); `start` brings it back on the same port, empty. */
+  kill(): Promise<void>;
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +55,8 @@ export async function startRedisServer(): Promise<RedisServer> {
       await kill();
       await start();
     },
+    kill,
+    start,
     async stop() {
       await kill();
       fs.rmSync(dir, { recursive: true, force: true });

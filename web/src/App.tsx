@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useRef } from 'react';
 import { DropZone } from './components/DropZone.js';
+import { EngineBanner } from './components/EngineBanner.js';
 import { Header } from './components/Header.js';
 import { UploadNotice } from './components/UploadNotice.js';
 import { Gallery } from './pages/Gallery.js';
@@ -91,6 +92,7 @@ export function App() {
         Skip to content
       </a>
       <Header />
+      <EngineBanner />
       <UploadNotice />
       <div id="content" tabIndex={-1} className="content">
         <Suspense fallback={<div className="page-loading" role="status" aria-label="Loading page" />}>{page}</Suspense>

@@ -1,6 +1,7 @@
 // Who is asking, and may they: every /api route declares its access (config.access) or the server does not start;
 // this plugin resolves the actor from an API key or the session cookie, refuses cross-site state changes and
 // foreign Host names, and applies the rules table (src/auth/permissions.ts).
+import { withTimeout } from '../../app/engine-health.js';
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiKeyActor, sessionActor, type Actor } from '../../auth/actor.js';
@@ -9,6 +10,7 @@ import { checkAccess, type Access } from '../../auth/permissions.js';
 import { findSession } from '../../auth/sessions.js';
 import type { Library, LibraryContext } from '../../library/library.js';
 import { asOwner } from '../../library/owner.js';
+import { ServiceUnavailableError } from '../../library/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -95,7 +97,15 @@ export function authPlugin(app: FastifyInstance, context: LibraryContext): void 
       const problem = crossSiteProblem(request);
       if (problem) return refuse(reply, 403, problem);
     }
-    const actor = await resolveActor(request);
+    let actor: Actor | null | 'bad-key';
+    try {
+      // a public route (health, sign-in page) answers with the database gone: as to no one, within PUBLIC_WAIT_MS
+      actor = access === 'public' ? await withTimeout(resolveActor(request), PUBLIC_WAIT_MS, 'the database') : await resolveActor(request);
+    } catch (error) {
+      // the lookups are the database's: failing, it is unreachable (or went between two probes)
+      if (access !== 'public') throw new ServiceUnavailableError(`the database does not answer: try again in a moment`, { cause: error });
+      actor = null;
+    }
     if (actor === 'bad-key') {
       return refuse(reply, 401, 'this API key is not valid (revoked, mistyped, or its user is disabled)');
     }
@@ -117,6 +127,9 @@ export function authPlugin(app: FastifyInstance, context: LibraryContext): void 
     return session ? sessionActor({ id: session.userId, role: session.role }, session.id) : null;
   }
 }
+
+/** How long a public route waits to know who asks before answering as to no one (the database slow or gone). */
+const PUBLIC_WAIT_MS = 400;
 
 function headerKey(request: FastifyRequest): string | null {
   const header = request.headers['x-api-key'];
