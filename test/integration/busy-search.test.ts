@@ -67,7 +67,9 @@ describe('an import while 50 clients search', () => {
     const clients = Array.from({ length: 50 }, (_, n) => client(n));
     try {
       await new Promise((resolve) => setTimeout(resolve, 500)); // the searches under way first
-      const bound = Math.max(2.5 * quiet, quiet + 15_000);
+      // before the searches were bounded the import took 6.4 times as long (57.4 s against 9.0 s); with them about twice,
+      // up to 2.6 times when another test file shares the two cores: 3.5 times keeps that margin and still fails the old way
+      const bound = Math.max(3.5 * quiet, quiet + 20_000);
       const busy = await importBatch(server, 'busy', bound);
       console.log(`import of 30 photos: ${quiet} ms on a quiet server, ${busy} ms during ${searches} searches by 50 clients (${refused} asked to wait)`);
       expect(busy).toBeLessThan(bound);
@@ -77,7 +79,7 @@ describe('an import while 50 clients search', () => {
       await Promise.all(clients);
     }
     expect(failed).toBe(0);
-  }, 120_000);
+  }, 180_000);
 
   it('refuses searches past the per-user bound at once, with 429 and Retry-After', async () => {
     const responses = await Promise.all(Array.from({ length: 80 }, () => authFetch(`${server.url}/api/search?q=falcon`)));

@@ -99,7 +99,7 @@ describe('stalled and concurrent uploads', () => {
     const slow = await Promise.all([0, 1].map((i) => rawUpload(server.url, '/api/photos', part(`slow-${i}.jpg`, photo(i, 'slow')).subarray(0, 1000), signedIn())));
     const trickle = setInterval(() => slow.forEach((upload) => upload.write('x')), 300);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await until(() => tempFiles(server).length === 2); // both have their place: their bytes are being kept
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(photo(2, 'third'))]), 'third.jpg');
       const third = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
@@ -128,7 +128,7 @@ describe('stalled and concurrent uploads', () => {
     token = created.body.token;
     const route = `/api/s/${token}/photos`;
     const stalled = await Promise.all([0, 1].map((i) => rawUpload(server.url, route, part(`visitor-${i}.jpg`, photo(i, 'visitor')).subarray(0, 1500))));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until(() => tempFiles(server).length === 2); // both have their place (on a busy machine, not within 200 ms)
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(photo(4, 'visitor'))]), 'visitor-extra.jpg');
     const extra = await fetch(`${server.url}${route}`, { method: 'POST', body: form });
