@@ -221,6 +221,9 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
     const accepted = items.filter((item): item is IngestedPhoto => 'id' in item && !item.duplicate).map((item) => item.id);
     if (options.onAccepted) await options.onAccepted([...new Set(accepted)]);
   }
+  // a file refused mid-stream (over the quota) leaves the rest of the body unread: the connection closes after the
+  // answer, or it would hang, holding a socket and the server's shutdown, until the client gives up
+  if (!request.raw.complete) reply.header('connection', 'close');
   if (options.visitor) {
     for (const [index, item] of items.entries()) {
       if (!('id' in item)) continue;
