@@ -36,6 +36,23 @@ export function listenProblem(error: unknown, host: string, port: number): strin
   return null;
 }
 
+/**
+ * How long requests under way may go on at shutdown before their connections are closed: a client that stopped
+ * reading a download (or sending an upload) would otherwise hold the shutdown for ever, and the process would be
+ * killed before the library was closed cleanly.
+ */
+const REQUEST_GRACE_MS = 3000;
+
+/** Stops taking requests and lets those under way finish, cutting what is left after REQUEST_GRACE_MS. */
+async function closeRequests(app: FastifyInstance): Promise<void> {
+  const cut = setTimeout(() => app.server.closeAllConnections(), REQUEST_GRACE_MS);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
+}
+
 /** Fails, saying what to change, when nothing can listen on host:port; before anything is created on disk. */
 async function checkCanListen(host: string, port: number): Promise<void> {
   if (port === 0) return;
@@ -91,7 +108,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
           await trashPurge.stop();
           await upkeep.stop();
           await metricsServer?.close();
-          await app.close();
+          await closeRequests(app);
           await opened.close();
           lock?.release();
         })();

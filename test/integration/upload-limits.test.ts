@@ -143,6 +143,38 @@ describe('stalled and concurrent uploads', () => {
   });
 });
 
+describe('a client that stops reading', () => {
+  it('does not hold the server’s shutdown: what is under way gets a few seconds, then its connection is closed', async () => {
+    const server = await startTestServer();
+    let socket: net.Socket | null = null;
+    try {
+      // an original far larger than the socket buffers, asked for by a client that never reads the answer
+      const large = Buffer.concat([photo(0, 'large-original'), Buffer.alloc(16 * 1024 * 1024, 7)]);
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(large)]), 'large-original.jpg');
+      const stored = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
+      expect(stored.status).toBe(201);
+      const id = ((await stored.json()) as { items: { id: string }[] }).items[0]!.id;
+      const { hostname, port } = new URL(server.url);
+      const stalled = net.connect(Number(port), hostname);
+      socket = stalled;
+      await new Promise((resolve) => stalled.once('connect', resolve));
+      stalled.write(`GET /api/photos/${id}/original HTTP/1.1\r\nHost: ${hostname}:${port}\r\nx-api-key: ${server.apiKey}\r\n\r\n`);
+      stalled.pause(); // reads nothing: the server's writes stop once the buffers are full
+      const closed = new Promise((resolve) => stalled.once('close', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = Date.now();
+      await server.dispose();
+      expect(Date.now() - started).toBeLessThan(8_000); // the process's own limit (cli/signals.ts) is 8 s
+      stalled.resume(); // what reached its buffers is read, then the end the server sent
+      await within(closed, 2_000, 'the stalled download’s connection closed');
+    } finally {
+      socket?.destroy();
+      await server.dispose();
+    }
+  }, 60_000);
+});
+
 describe('the storage quota under concurrent uploads', () => {
   let server: TestServer;
 
