@@ -155,6 +155,7 @@ describe('a client that stops reading', () => {
       const stored = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
       expect(stored.status).toBe(201);
       const id = ((await stored.json()) as { items: { id: string }[] }).items[0]!.id;
+      await waitForTerminal(server.url, [id]); // no step of its own left running: what is timed is the connection
       const { hostname, port } = new URL(server.url);
       const stalled = net.connect(Number(port), hostname);
       socket = stalled;
