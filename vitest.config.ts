@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import LongestFirstSequencer from './test/setup/sequencer.js';
 
 /**
  * Integration tests that run a second time on a real PostgreSQL server with pgvector (the cluster mode's
@@ -35,8 +34,6 @@ export default defineConfig({
     pool: 'forks',
     // Integration tests start servers and databases; two cores do not reward more parallelism.
     maxWorkers: 2,
-    // the long files first, across both projects: none is left running alone at the end (test/setup/sequencer.ts)
-    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         extends: true,
