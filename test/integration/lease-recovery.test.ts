@@ -44,7 +44,8 @@ describe('lease recovery', () => {
       server.lib.db.execute(sql`update photo_steps set status = 'running', started_at = now(), worker_id = ${workerId}::uuid
                                 where photo_id = ${id}::uuid and step = 'palette'`);
     await runningUnder(live!.id);
-    expect(await recoverDeadWorkers(server.lib.db, server.lib.queue, 1000)).toBe(0);
+    // judged by its own beat (5 s): a 1 s beat would call it dead whenever its last beat is over 3 s old
+    expect(await recoverDeadWorkers(server.lib.db, server.lib.queue, server.lib.settings.workerHeartbeatSeconds * 1000)).toBe(0);
     expect((await palette()).status).toBe('running');
     // a worker last seen 5 s ago, beating every second: dead after three missed beats, its fresh lease notwithstanding
     const dead = '00000000-0000-4000-8000-000000000001';
