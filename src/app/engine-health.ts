@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { LibraryContext } from '../library/library.js';
 import { redact } from '../net/redact.js';
 
@@ -48,21 +48,26 @@ export class EngineMonitor {
   private readonly statuses = new Map<EngineName, EngineStatus>();
   private readonly inFlight = new Set<EngineName>();
   private timer: NodeJS.Timeout | null = null;
-  private readonly redis: Redis | null;
+  private readonly redis: Promise<Redis> | null;
   private readonly probes: Probe[];
 
   constructor(lib: LibraryContext) {
     // a client of its own that fails at once while disconnected, instead of waiting for Redis as the queues do
-    this.redis = lib.settings.redisUrl
-      ? new Redis(lib.settings.redisUrl, {
-          lazyConnect: true,
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 0,
-          retryStrategy: () => 500,
-          connectTimeout: PROBE_EVERY_MS,
+    const redisUrl = lib.settings.redisUrl;
+    // ioredis is loaded only by a cluster's server (app/redis-engines.ts)
+    this.redis = redisUrl
+      ? import('ioredis').then(({ Redis }) => {
+          const client = new Redis(redisUrl, {
+            lazyConnect: true,
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 0,
+            retryStrategy: () => 500,
+            connectTimeout: PROBE_EVERY_MS,
+          });
+          client.on('error', () => undefined); // its state is what the probe reports
+          return client;
         })
       : null;
-    this.redis?.on('error', () => undefined); // its state is what the probe reports
     const redis = this.redis;
     const probeKey = '.shoebox-health-probe';
     this.probes = [
@@ -72,8 +77,9 @@ export class EngineMonitor {
             {
               name: 'queue' as const,
               run: async () => {
-                if (redis.status === 'wait') await redis.connect();
-                await redis.ping();
+                const client = await redis;
+                if (client.status === 'wait') await client.connect();
+                await client.ping();
               },
             },
           ]
@@ -147,6 +153,6 @@ export class EngineMonitor {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    this.redis?.disconnect();
+    void this.redis?.then((client) => client.disconnect());
   }
 }

@@ -5,17 +5,17 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { rows, type Db } from '../db/connection.js';
 import { LocalQueue } from '../pipeline/queue.js';
-import { BullPhotoQueue } from '../queue/bullmq.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
+import type { RedisEngines } from './redis-engines.js';
 
 export type GenerationQueue = PhotoQueue & { start(handler: (jobId: string) => Promise<void>): void };
 
-export function generationQueue(settings: Settings, logger: Logger): GenerationQueue {
+export function generationQueue(settings: Settings, logger: Logger, redis: RedisEngines | null): GenerationQueue {
   const crashed = (jobId: string, error: unknown) => logger.error({ jobId, err: error }, 'generation job crashed');
   // jobs at once per worker process; their images share the process's slots (settings.images.concurrency)
   const concurrency = settings.images.concurrency;
-  return settings.redisUrl
-    ? new BullPhotoQueue('generation', settings.redisUrl, { concurrency, onError: crashed, leaseMs: settings.stepLeaseSeconds * 1000 })
+  return redis
+    ? new redis.BullPhotoQueue('generation', redis.url, { concurrency, onError: crashed, leaseMs: settings.stepLeaseSeconds * 1000 })
     : new LocalQueue(concurrency, crashed);
 }
 

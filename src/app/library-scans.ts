@@ -15,17 +15,17 @@ import { writeDueSidecars } from '../library/in-place/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
 import type { LibraryContext } from '../library/library.js';
 import { LocalQueue } from '../pipeline/queue.js';
-import { BullPhotoQueue } from '../queue/bullmq.js';
-import type { PeriodicTask } from '../queue/periodic.js';
+import type { PeriodicTask } from '../queue/local-schedule.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
+import type { RedisEngines } from './redis-engines.js';
 
 export type LibraryScanQueue = PhotoQueue & { start(handler: (libraryId: string) => Promise<void>): void };
 
-export function libraryScanQueue(settings: Settings, logger: Logger): LibraryScanQueue {
+export function libraryScanQueue(settings: Settings, logger: Logger, redis: RedisEngines | null): LibraryScanQueue {
   const crashed = (libraryId: string, error: unknown) => logger.error({ libraryId, err: error }, 'library scan failed');
   // one scan at a time per process: a scan reads the disk as fast as it goes
-  return settings.redisUrl
-    ? new BullPhotoQueue('library-scans', settings.redisUrl, { concurrency: 1, onError: crashed, leaseMs: settings.stepLeaseSeconds * 1000 })
+  return redis
+    ? new redis.BullPhotoQueue('library-scans', redis.url, { concurrency: 1, onError: crashed, leaseMs: settings.stepLeaseSeconds * 1000 })
     : new LocalQueue(1, crashed);
 }
 

@@ -14,17 +14,17 @@ import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { closeMetadataReader } from '../media/metadata.js';
 import { MlServices } from '../ml/services.js';
 import { reconcileSteps } from '../pipeline/reconcile.js';
-import { BullLaneQueue } from '../pipeline/bull-lane-queue.js';
 import { LaneQueue } from '../pipeline/lane-queue.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { routePhoto, runLane } from '../pipeline/runner.js';
-import { ClusterSchedule, LocalSchedule, type PeriodicTask } from '../queue/periodic.js';
-import { onRedisReconnect } from '../queue/reconnect.js';
+import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
+import type { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { scheduledBackup } from './backups.js';
 import { generationQueue, queueOpenGenerations } from './generation.js';
+import { loadRedisEngines } from './redis-engines.js';
 import { libraryScanQueue, libraryTasks, queueLibraryScans, startLibraryScans, type LibraryWatchers } from './library-scans.js';
 import { ImageProviders } from '../ml/images/index.js';
 import { runGenerationJob } from '../library/create/run.js';
@@ -75,11 +75,12 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');
   const ml = new MlServices(settings.dataDir, settings.ml, logger);
   const crashed = (photoId: string, error: unknown, lane: string) => logger.error({ photoId, lane, err: error }, 'pipeline job crashed');
-  const queue = settings.redisUrl
-    ? new BullLaneQueue(settings.redisUrl, laneConcurrency(settings), crashed, settings.workerHeartbeatSeconds * 1000)
+  const redis = settings.redisUrl ? await loadRedisEngines(settings.redisUrl) : null;
+  const queue = redis
+    ? new redis.BullLaneQueue(redis.url, laneConcurrency(settings), crashed, settings.workerHeartbeatSeconds * 1000)
     : new LaneQueue(laneConcurrency(settings), crashed);
-  const generations = generationQueue(settings, logger);
-  const libraryScans = libraryScanQueue(settings, logger);
+  const generations = generationQueue(settings, logger, redis);
+  const libraryScans = libraryScanQueue(settings, logger, redis);
   let watchers: LibraryWatchers | null = null;
   const images = new ImageProviders(settings.images, settings.maxUploadBytes);
   const closing = new AbortController();
@@ -135,12 +136,12 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics, workerId: heartbeat.id };
       const tasks = periodicTasks(lib, leaseMs, retryBaseMs);
       const onError = (task: string, error: unknown) => logger.error({ task, err: error }, 'periodic task failed');
-      if (settings.redisUrl) {
-        const cluster = await ClusterSchedule.start(settings.redisUrl, tasks, onError);
+      if (redis) {
+        const cluster = await redis.ClusterSchedule.start(redis.url, tasks, onError);
         schedule = cluster;
         // Redis restarted or wiped: its schedules and waiting jobs are put back from the database
-        reconnect = onRedisReconnect(
-          settings.redisUrl,
+        reconnect = redis.onRedisReconnect(
+          redis.url,
           async () => {
             await cluster.upsert();
             const queued = await resumeUnfinished(db, queue, leaseMs);

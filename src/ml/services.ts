@@ -5,7 +5,6 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { MlSettings } from '../config/settings.js';
 import { createCaptionProvider, type CaptionProvider } from './captions/index.js';
-import { loadClip } from './clip.js';
 import { createFaceDetector, cropFaceThumbnail, type FaceDetectorPool } from './faces/index.js';
 import { createOcr, type Ocr } from './ocr.js';
 import type { ClusteringParams } from './people/clustering.js';
@@ -108,6 +107,8 @@ export class MlServices {
     const name = this.settings.clipModel;
     if (!(await isInstalled(this.dataDir, name))) return null;
     const started = performance.now();
+    // transformers.js is loaded with the first CLIP model, not with the server
+    const { loadClip } = await import('./clip.js');
     const clip = await loadClip(modelDir(this.dataDir, name), { name, device: this.settings.device });
     this.logger.info({ model: clip.version, dimensions: clip.dimensions, device: this.settings.device, ms: Math.round(performance.now() - started) }, 'CLIP model loaded');
     return clip;

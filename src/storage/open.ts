@@ -3,7 +3,7 @@ import type { StorageSettings } from '../config/settings.js';
 import type { BlobStore } from './blob-store.js';
 import { LocalFileCache } from './file-cache.js';
 import { LocalBlobStore } from './local.js';
-import { parseS3Url, s3Client, S3BlobStore, type S3Connection } from './s3.js';
+import type { S3Connection } from './s3.js';
 import type { Scratch } from './scratch.js';
 
 /** The store the settings name: the data folder, or a bucket (checked now, so that a wrong one stops the start). */
@@ -14,6 +14,8 @@ export async function openBlobStore(
   cacheRoot: string = path.join(dataDir, 'cache'),
 ): Promise<BlobStore> {
   if (!settings.url) return new LocalBlobStore(dataDir, scratch);
+  // the AWS SDK is loaded only where a bucket is used
+  const { parseS3Url, s3Client, S3BlobStore } = await import('./s3.js');
   const connection: S3Connection = {
     endpoint: settings.endpoint,
     region: settings.region,
