@@ -9,7 +9,7 @@ import { openLibrary } from './app/open.js';
 import type { LibraryContext } from './library/library.js';
 import { acquireLock } from './library/lock.js';
 import { scheduleTrashPurge } from './library/trash.js';
-import { scheduleUpkeep } from './library/upkeep.js';
+import { scheduleUpkeep } from './app/upkeep.js';
 
 export interface RunningServer {
   url: string;

@@ -137,7 +137,7 @@ async function prepare(): Promise<void> {
          from (values ${values.join(',')}) as v(id, hex) where photos.id = v.id`,
       );
     }
-    // What the server's hourly upkeep does (src/library/upkeep.ts): the palette update left a dead copy of
+    // What the server's hourly upkeep does (src/app/upkeep.ts): the palette update left a dead copy of
     // every row, and the timeline's counts and deep pages are index-only scans only on a vacuumed table.
     await database.pglite!.exec('VACUUM (ANALYZE) photos');
   } finally {

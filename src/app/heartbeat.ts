@@ -77,6 +77,11 @@ export async function resetDeadWorkersSteps(db: Db, heartbeatMs: number): Promis
       ),
     )
     .returning({ photoId: photoSteps.photoId });
-  await db.delete(workers).where(sql`${workers.lastSeen} < now() - ${FORGET_AFTER}::interval`);
+  await forgetGoneWorkers(db);
   return [...new Set(reset.map((row) => row.photoId))];
+}
+
+/** Forgets workers not seen for an hour (killed, or an embedded server that was not stopped): answers how many. */
+export async function forgetGoneWorkers(db: Db): Promise<number> {
+  return (await db.delete(workers).where(sql`${workers.lastSeen} < now() - ${FORGET_AFTER}::interval`).returning({ id: workers.id })).length;
 }

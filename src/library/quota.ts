@@ -115,3 +115,8 @@ export class QuotaReservation {
     }
   }
 }
+
+/** Removes the reservations whose lease ran out (their upload's process died): answers how many. */
+export async function removeExpiredReservations(db: Db): Promise<number> {
+  return (await rows<{ id: string }>(db, sql`delete from upload_reservations where expires_at <= now() returning id`)).length;
+}

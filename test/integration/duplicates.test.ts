@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../src/db/connection.js';
 import { pairwiseScores, tieredScores } from '../../src/library/duplicates/evaluation.js';
-import { scheduleUpkeep } from '../../src/library/upkeep.js';
+import { scheduleUpkeep } from '../../src/app/upkeep.js';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { runCli } from '../helpers/cli.js';

@@ -5,7 +5,7 @@
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authFailures } from '../../src/db/schema.js';
-import { scheduleUpkeep } from '../../src/library/upkeep.js';
+import { scheduleUpkeep } from '../../src/app/upkeep.js';
 import { libraryDatabaseUrl, onPostgres, startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Failures a client may have (on any accounts) before it is slowed down; an account's from one client: 5. */

@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import { forgetOldFailures } from '../auth/throttle.js';
+import { removeExpiredSessions } from '../auth/sessions.js';
+import type { Db } from '../db/connection.js';
+import type { LibraryContext } from '../library/library.js';
+import { removeExpiredReservations } from '../library/quota.js';
+import { forgetGoneWorkers } from './heartbeat.js';
+
+export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Rows removed by one purge, by kind. */
+export interface Purged {
+  sessions: number;
+  passwordFailures: number;
+  uploadReservations: number;
+  workers: number;
+}
+
+/**
+ * Rows nothing reads any more: sessions past their expiry, counts of failed password attempts (sign-ins and share
+ * link passwords) an hour old, upload reservations whose process died, workers not seen for an hour.
+ */
+export async function purgeStaleRows(db: Db): Promise<Purged> {
+  return {
+    sessions: await removeExpiredSessions(db),
+    passwordFailures: await forgetOldFailures(db),
+    uploadReservations: await removeExpiredReservations(db),
+    workers: await forgetGoneWorkers(db),
+  };
+}
+
+async function purge(db: Db, logger: Logger): Promise<void> {
+  const purged = await purgeStaleRows(db);
+  if (Object.values(purged).some((n) => n > 0)) logger.info(purged, 'stale rows removed');
+}
+
+/**
+ * The periodic upkeep of `serve`: stale rows go at the start and every hour (on both engines; each server of a
+ * cluster may do it, deleting what is gone is harmless). And what Postgres' autovacuum would do, for the embedded
+ * database (PGlite has none): every hour, vacuum the duplicate-check keys so that their probe stays an index-only
+ * scan (rows written since the last vacuum cost a heap read per key hit: +4 ms p50 at 100k photos,
+ * bench/README.md; ~2 s of vacuum there), and the photos so that the timeline's counts and deep pages stay
+ * index-only too, with statistics that know how many days the library spans. A PostgreSQL server vacuums by
+ * itself. The timer does not keep the process alive; `stop` waits for a run in progress.
+ */
+export function scheduleUpkeep(lib: LibraryContext, intervalMs: number = UPKEEP_INTERVAL_MS): { stop(): Promise<void> } {
+  const pglite = lib.database.kind === 'embedded' ? lib.database.pglite : undefined;
+  let running: Promise<void> | null = null;
+  const start = (vacuum: boolean) => {
+    if (running) return;
+    running = purge(lib.db, lib.logger)
+      .catch((error: unknown) => lib.logger.warn({ err: error }, 'removing stale rows failed'))
+      .then(() => (vacuum ? pglite?.exec('VACUUM (ANALYZE, INDEX_CLEANUP ON) photo_pdq_keys') : undefined))
+      // one statement per call: several in one exec are one transaction block, where VACUUM cannot run
+      .then(() => (vacuum ? pglite?.exec('VACUUM (ANALYZE) photos') : undefined))
+      .then(() => undefined)
+      .catch((error: unknown) => lib.logger.warn({ err: error }, 'vacuuming the duplicate keys and photos failed'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  start(false); // a server restarted often still purges; vacuuming waits for the hour
+  const timer = setInterval(() => start(true), intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { purgeStaleRows } from '../../src/app/upkeep.js';
+import { rows } from '../../src/db/connection.js';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+
+// The periodic upkeep removes what nothing reads any more, at the start of `serve` and every hour after: without it
+// expired sessions, old password-failure counts, dead reservations and gone workers stayed for ever.
+describe('upkeep', () => {
+  const dataDir = tempDir();
+  let server: TestServer | undefined;
+  afterAll(async () => {
+    await server?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const seed = async (db: TestServer['lib']['db'], tag: string) => {
+    const [owner] = await rows<{ id: string }>(db, sql`select id from users order by created_at limit 1`);
+    await db.execute(sql`insert into sessions (user_id, token_hash, expires_at) values
+      (${owner!.id}::uuid, ${`expired-${tag}`}, now() - interval '1 minute'), (${owner!.id}::uuid, ${`live-${tag}`}, now() + interval '1 day')`);
+    await db.execute(sql`insert into auth_failures (key, failures, last_failure_at) values
+      (${`client:old-${tag}`}, 3, now() - interval '2 hours'), (${`client:recent-${tag}`}, 3, now() - interval '5 minutes')`);
+    await db.execute(sql`insert into upload_reservations (id, user_id, bytes, expires_at) values
+      (gen_random_uuid(), ${owner!.id}::uuid, 1000, now() - interval '1 second'), (gen_random_uuid(), ${owner!.id}::uuid, 2000, now() + interval '5 minutes')`);
+    await db.execute(sql`insert into workers (id, host, pid, last_seen) values
+      (gen_random_uuid(), ${`gone-${tag}`}, 1, now() - interval '2 hours'), (gen_random_uuid(), ${`alive-${tag}`}, 2, now())`);
+  };
+  const left = async (db: TestServer['lib']['db'], tag: string) => ({
+    sessions: (await rows<{ t: string }>(db, sql`select token_hash as t from sessions where token_hash like ${`%-${tag}`} order by 1`)).map((r) => r.t),
+    failures: (await rows<{ k: string }>(db, sql`select key as k from auth_failures where key like ${`%-${tag}`} order by 1`)).map((r) => r.k),
+    reservations: (await rows<{ b: number }>(db, sql`select bytes::int as b from upload_reservations order by 1`)).map((r) => r.b),
+    workers: (await rows<{ h: string }>(db, sql`select host as h from workers where host like ${`%-${tag}`} order by 1`)).map((r) => r.h),
+  });
+  const kept = (tag: string) => ({ sessions: [`live-${tag}`], failures: [`client:recent-${tag}`], reservations: [2000], workers: [`alive-${tag}`] });
+
+  it('removes expired sessions, old failure counts, dead reservations and gone workers, and keeps the live ones', async () => {
+    server = await startTestServer({ dataDir });
+    await seed(server.lib.db, 'a');
+    expect((await left(server.lib.db, 'a')).sessions).toHaveLength(2);
+    expect(await purgeStaleRows(server.lib.db)).toEqual({ sessions: 1, passwordFailures: 1, uploadReservations: 1, workers: 1 });
+    expect(await left(server.lib.db, 'a')).toEqual(kept('a'));
+    expect(await purgeStaleRows(server.lib.db)).toEqual({ sessions: 0, passwordFailures: 0, uploadReservations: 0, workers: 0 });
+  });
+
+  it('purges when the server starts, not only an hour later', async () => {
+    await server!.lib.db.execute(sql`delete from upload_reservations`);
+    await seed(server!.lib.db, 'b');
+    await server!.close();
+    server = await startTestServer({ dataDir });
+    const db = server.lib.db;
+    await expect.poll(() => left(db, 'b'), { timeout: 10_000 }).toEqual(kept('b'));
+  });
+});
