@@ -8,14 +8,10 @@
 // - Microsoft People tags (XMP MP:RegionInfo): "x, y, w, h" from the top-left corner, of the image as displayed.
 //   Read when the file has no MWG face regions.
 // A name written as a hierarchy ("People/Marie Curie", "People|Marie Curie") is the person's own name, its last part.
+import type { FaceRegion } from '../model/face-region.js';
 import type { TagBag } from './dates.js';
 
-/** A named face region, on the upright image: x, y of the top-left corner and its size, each 0–1. */
-export interface FaceRegion {
-  name: string;
-  box: { x: number; y: number; width: number; height: number };
-  source: 'mwg' | 'microsoft';
-}
+export type { FaceRegion };
 
 type Box = FaceRegion['box'];
 

@@ -1,7 +1,7 @@
 // Sign-in sessions and API keys. Only hashes of their secrets are stored: a copy of the database signs no one in.
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../schema.js';
+import { users } from './users.js';
 
 export const sessions = pgTable(
   'sessions',

@@ -1,41 +1,12 @@
 // What Shoebox makes rather than keeps: image-generation jobs and the provenance of each image they stored.
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { photos, users } from '../schema.js';
+import { photos } from './photos.js';
+import type { ShotType } from './provenance.js';
+import { users } from './users.js';
 
-/** The shots a product set can have, by number: 1 white background, 2 held in a hand, 3 with its dimensions, 4 lifestyle, 5 worn by a model. */
-export const SHOT_TYPES = ['white', 'hand', 'dimensions', 'lifestyle', 'model'] as const;
-export type ShotType = (typeof SHOT_TYPES)[number];
-
-/** How a generated image was made (photos.provenance). */
-export interface Provenance {
-  prompt: string;
-  negativePrompt: string | null;
-  /** The prompt as the provider rewrote it, where it says so (DALL·E 3 does). */
-  revisedPrompt: string | null;
-  /** The provider's name in the settings (`default`, or one of SHOEBOX_IMAGE_PROVIDERS) and its kind. */
-  provider: string;
-  providerKind: string;
-  model: string | null;
-  /** The seed asked for (null: the provider chose one and did not say) or the one the provider reported. */
-  seed: number | null;
-  /** WIDTHxHEIGHT as asked. */
-  size: string;
-  /** `text` (text-to-image) or `edit` (image-to-image from the source photo). */
-  mode: 'text' | 'edit';
-  sourcePhotoId: string | null;
-  jobId: string;
-  /** The image's place in its job (0-based). */
-  index: number;
-  /** A product shot: which one, of which product photo, as which product type. */
-  shot?: ShotType;
-  productPhotoId?: string;
-  productType?: string;
-  /** The product's own pixels were laid over the generated scene (a cut-out was available). */
-  composited?: boolean;
-  /** ISO 8601 */
-  generatedAt: string;
-}
+// Their home is provenance.ts; exported here too, where web/ and the API have always found them.
+export { SHOT_TYPES, type Provenance, type ShotType } from './provenance.js';
 
 /** One failed image of a job (generation_jobs.failures). */
 export interface GenerationFailure {

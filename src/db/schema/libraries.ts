@@ -2,7 +2,8 @@
 // there, with what Shoebox made of it (library/in-place/).
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { photos, users } from '../schema.js';
+import { photos } from './photos.js';
+import { users } from './users.js';
 
 /** How a library's folders are followed between scans: the file system's events, polling (network shares), or not. */
 export const WATCH_MODES = ['auto', 'poll', 'off'] as const;

@@ -1,6 +1,8 @@
 // What users share: albums with other users, links for visitors without an account, whole libraries with a partner.
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { albums, photos, users } from '../schema.js';
+import { albums } from './albums.js';
+import { photos } from './photos.js';
+import { users } from './users.js';
 
 /** An album shared with another user: viewers see it, editors also add and remove photos. */
 export const albumShares = pgTable(

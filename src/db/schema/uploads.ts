@@ -1,7 +1,7 @@
 // Storage quota reservations: the bytes of uploads under way, counted against their owner's quota with the photos
 // kept, so that concurrent uploads (on any server of a cluster) cannot together take the owner past it.
 import { bigint, index, pgTable, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { users } from '../schema.js';
+import { users } from './users.js';
 
 export const uploadReservations = pgTable(
   'upload_reservations',

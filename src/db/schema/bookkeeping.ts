@@ -1,0 +1,21 @@
+// The library's own bookkeeping rather than anyone's photos: facts about the library, and change counters.
+import { bigint, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Small facts about the library itself (seed versions, the embedding model in use). */
+export const libraryMeta = pgTable('library_meta', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Counters that triggers bump when what they watch changes (migration 0007), so that a server may keep a result
+ * computed from many rows until its inputs move, checking one row instead of recounting. `photo_order`: a photo
+ * arrived, left, moved in the timeline's order or changed a column the library's own filters read (owner, trash,
+ * dates, camera, position, favourite). Bumped inside the writing transaction, so that a reader never sees the
+ * new count with the old rows.
+ */
+export const changeMarks = pgTable('change_marks', {
+  name: text('name').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});

@@ -1,0 +1,73 @@
+// The people in each user's photos: the faces found, who they are, and the matches the user turned down.
+import { boolean, index, jsonb, pgTable, primaryKey, real, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
+import { photos } from './photos.js';
+import { users } from './users.js';
+
+export const people = pgTable(
+  'people',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    hidden: boolean('hidden').notNull().default(false),
+    /** A face chosen by the user; otherwise the best face is picked when listing. */
+    coverFaceId: uuid('cover_face_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('people_owner_idx').on(t.ownerId)],
+);
+
+export const faces = pgTable(
+  'faces',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    photoId: uuid('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id').references(() => people.id, { onDelete: 'set null' }),
+    /** `auto` (clustering) or `user`; user decisions are never undone by clustering. */
+    assignedBy: text('assigned_by'),
+    /** Box in upright pixel coordinates of the original. */
+    x: real('x').notNull(),
+    y: real('y').notNull(),
+    width: real('width').notNull(),
+    height: real('height').notNull(),
+    score: real('score').notNull(),
+    landmarks: jsonb('landmarks').$type<{ x: number; y: number }[]>(),
+    embedding: vector('embedding', { dimensions: 1024 }).notNull(),
+    detector: text('detector').notNull(),
+    /**
+     * The name a face region of the file gave this face, while its person comes from there; null when the user
+     * (or clustering) decided. A changed region may move such a face; a user's decision stays.
+     */
+    regionName: text('region_name'),
+    thumbnailKey: text('thumbnail_key'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('faces_photo_idx').on(t.photoId),
+    index('faces_person_idx').on(t.personId),
+    index('faces_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
+  ],
+);
+
+/** "Not this person": remembered so that clustering never puts the face back. */
+export const faceRejections = pgTable(
+  'face_rejections',
+  {
+    faceId: uuid('face_id')
+      .notNull()
+      .references(() => faces.id, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.faceId, t.personId] })],
+);
+
+export type FaceRow = typeof faces.$inferSelect;
+export type PersonRow = typeof people.$inferSelect;
