@@ -10,14 +10,14 @@ import { sql } from 'drizzle-orm';
 import { arg } from '../args.js';
 import { rows } from '../../src/db/connection.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/base/logger.js';
 import { searchScope, timelineScope } from '../../src/library/access.js';
 import { asOwner } from '../../src/library/owner.js';
 import { listPhotosIn } from '../../src/library/photos.js';
 import { ownScope } from '../../src/search/scope.js';
 import { runSearch } from '../../src/search/search.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';
-import { startServer } from '../../src/server.js';
+import { startServer } from '../../src/api/server.js';
 import { libraryDir, prepareLibrary, repoRoot } from '../search/generate.js';
 
 const photosWanted = Number(arg('photos') ?? 100_000);

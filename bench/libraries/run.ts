@@ -19,7 +19,7 @@ import { createLibrary } from '../../src/library/in-place/libraries.js';
 import { scanLibrary } from '../../src/library/in-place/scan.js';
 import { asOwner } from '../../src/library/owner.js';
 import { libraryOwnerId } from '../../src/auth/users.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/base/logger.js';
 import { makeRealisticSet } from '../analysis/realistic-set.js';
 import { arg } from '../args.js';
 import { procStatusMb, waitForQuiet } from '../machine.js';

@@ -7,7 +7,7 @@
 // The library is the search benchmark's synthetic one (bench/search/generate.ts: same photos, dates, cameras),
 // loaded into bench/web/.work/lib-N/ and reused while the migrations stay the same. Every photo gets a real
 // small WebP thumbnail (hard links to one of a few dozen distinct images, so 100k of them cost seconds, not
-// minutes) and a dominant colour. A real server (src/server.ts) on that folder serves a production build of the
+// minutes) and a dominant colour. A real server (src/api/server.ts) on that folder serves a production build of the
 // web app; Playwright drives Debian's chromium. Each run is a fresh browser context (nothing cached).
 import { webDir, workDir } from './env.js';
 import { spawnSync } from 'node:child_process';
@@ -428,7 +428,7 @@ async function main(): Promise<void> {
   log('building the web app…');
   await buildWeb();
   const { loadSettings } = await import('../../src/config/settings.js');
-  const { createLogger } = await import('../../src/logger.js');
+  const { createLogger } = await import('../../src/base/logger.js');
   const { openLibraryAsOwner } = await import('../../src/app/open.js');
   const { buildApp } = await import('../../src/api/app.js');
   const { chromium } = await import('playwright-core');

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import { and, eq, sql } from 'drizzle-orm';
 import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { revokeOtherSessions } from '../auth/sessions.js';
-import { activeAdmins, createUser, findUser, listUsers, updateUser } from '../auth/users.js';
+import { activeAdmins, findUser, listUsers, updateUser } from '../auth/users.js';
+import { createAccount } from '../library/accounts.js';
 import { photos, users } from '../db/schema.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { asOwner } from '../library/owner.js';
 import { deletePhoto } from '../library/photos.js';
@@ -116,7 +117,7 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
       response: { 201: userInfo, 400: errorBody, 409: errorBody },
     },
     handler: async (request, reply) =>
-      reply.code(201).send(await createUser(db, { ...request.body, storageLocation: checkedLocation(request.body.storageLocation) })),
+      reply.code(201).send(await createAccount(db, { ...request.body, storageLocation: checkedLocation(request.body.storageLocation) })),
   });
 
   api.patch('/api/admin/users/:id', {

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, deleteApiKey, listApiKeys } from '../auth/api-keys.js';
 import { mayDo } from '../auth/permissions.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { apiKeyInfo, scopes } from './auth-schemas.js';
 import { errorBody } from './schemas.js';

@@ -15,7 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { webRoot } from '../config/paths.js';
-import { ServiceUnavailableError, UserError } from '../library/errors.js';
+import { ServiceUnavailableError, UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import fastifyCookie from '@fastify/cookie';
 import { adminRoutes } from './admin.js';
@@ -23,7 +23,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth.js';
 import { authPlugin } from './plugins/auth.js';
 import { securityHeaders } from './plugins/security-headers.js';
-import { version } from '../version.js';
+import { version } from '../config/version.js';
 import { albumRoutes } from './albums.js';
 import { autoAlbumRoutes } from './auto-albums.js';
 import { categoryRoutes } from './categories.js';
@@ -182,7 +182,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   modelRoutes(app, lib);
   // the engines asked in the background: /api/health and uploads read the answers, never wait on an engine
   const engines = new EngineMonitor(lib);
-  lib.engines = engines;
+  app.decorate('engines', engines);
   engines.start();
   app.addHook('onClose', async () => engines.stop());
   systemRoutes(app, lib, engines);

@@ -7,9 +7,10 @@ import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { createSession, listSessions, revokeOtherSessions, revokeSession } from '../auth/sessions.js';
 import { PasswordThrottle } from '../auth/throttle.js';
 import { verifyPassword } from '../auth/secrets.js';
-import { checkCredentials, findUser, hasAccounts, normaliseEmail, setUpAdmin, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
+import { checkCredentials, findUser, hasAccounts, normaliseEmail, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
+import { setUpFirstAdmin } from '../library/accounts.js';
 import { readOidcConfig } from '../auth/oidc-config.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { email, me, password, personName, sessionInfo, userInfo } from './auth-schemas.js';
 import { SESSION_COOKIE } from './plugins/auth.js';
@@ -73,7 +74,7 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
       response: { 201: z.object({ user: userInfo }), 400: errorBody, 409: errorBody },
     },
     handler: async (request, reply) => {
-      const user = await setUpAdmin(db, request.body);
+      const user = await setUpFirstAdmin(db, request.body);
       await signIn(request, reply, user.id);
       return reply.code(201).send({ user });
     },

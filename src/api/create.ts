@@ -16,7 +16,7 @@ import {
   startGeneration,
 } from '../library/create/jobs.js';
 import { cleanPrompt, DEFAULT_SIZE, MAX_IMAGES_PER_REQUEST, MAX_PROMPT_CHARS, parseSize } from '../library/create/requests.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { NO_IMAGE_PROVIDER } from '../ml/images/index.js';
 import { errorBody, photoIdParams } from './schemas.js';

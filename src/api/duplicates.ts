@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Library, LibraryContext } from '../library/library.js';
 import { GROUP_KINDS } from '../library/duplicates/groups.js';
 import { dismissDuplicateGroup, getDuplicateGroup, listDuplicateGroups, resolveDuplicateGroup } from '../library/duplicates/review.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import { errorBody, photoListItem } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'group id must be a UUID' }) });

@@ -6,7 +6,7 @@ import { JobsFeed } from '../library/jobs-feed.js';
 import { FAILURES_SHOWN, GENERATION_SHOWN_MINUTES, RATE_WINDOW_SECONDS, type JobsSnapshot } from '../library/jobs.js';
 import { jobInfo } from './create.js';
 import type { Library, LibraryContext } from '../library/library.js';
-import { PHOTO_STATES, STEP_NAMES } from '../pipeline/state.js';
+import { PHOTO_STATES, STEP_NAMES } from '../model/photo-state.js';
 
 /** A comment line now and then keeps proxies and browsers from closing a quiet stream. */
 export const HEARTBEAT_MS = 15_000;

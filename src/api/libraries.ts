@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { findUser } from '../auth/users.js';
 import { libraryRoots, SCAN_STATES, WATCH_MODES } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { asOwner } from '../library/owner.js';
 import {

@@ -1,7 +1,7 @@
 // What goes wrong with a multipart request is the client's doing (a malformed body, too many parts, a connection
 // that ended mid-file): a 4xx with a message that says which, never a 500.
 import type { FastifyRequest } from 'fastify';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import { IdleUploadError } from './upload-idle.js';
 
 /** Files in one request (each photo and sidecar is a part; a few form fields come along). */

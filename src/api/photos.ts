@@ -2,7 +2,7 @@ import { isInPlaceKey } from '../storage/in-place.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import { uploadPhotos } from './upload.js';
 import { deletePhoto, findPhoto, findPhotoSummary, findVisiblePhoto, getPhotoDetail, listPhotos, photoStates, retryPhoto, updatePhoto, updatePhotos } from '../library/photos.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';

@@ -18,7 +18,7 @@ import {
 import { getProduct, listProducts, markProducts, unmarkProduct, updateProduct } from '../library/create/products.js';
 import { DEFAULT_SIZE } from '../library/create/requests.js';
 import { requireOwnPhotos } from '../library/albums/manual.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { jobInfo } from './create.js';
 import { errorBody } from './schemas.js';

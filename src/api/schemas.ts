@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TIMELINE_GROUPINGS } from '../library/timeline.js';
-import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../pipeline/state.js';
-import { PHOTO_ORIGINS } from '../library/photos.js';
+import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../model/photo-state.js';
+import { PHOTO_ORIGINS } from '../library/photo-filter.js';
 import { SHOT_TYPES } from '../db/schema/creation.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.

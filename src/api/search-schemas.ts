@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PHOTO_STATES } from '../pipeline/state.js';
+import { PHOTO_STATES } from '../model/photo-state.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../search/fusion.js';
 import { SUGGESTION_KINDS } from '../search/suggest.js';
 import { SEARCH_FIELDS, SEARCH_MODES, type SearchFilters } from '../search/types.js';

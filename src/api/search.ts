@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { cleanFileName } from '../library/ingest.js';
 import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../library/search.js';

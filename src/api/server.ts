@@ -1,15 +1,15 @@
-import { startMetricsServer } from './metrics/server.js';
+import { startMetricsServer } from '../metrics/server.js';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { buildApp } from './api/app.js';
-import type { Settings } from './config/settings.js';
-import { ensureLocalApiKey } from './auth/local-key.js';
-import { openLibrary } from './app/open.js';
-import type { LibraryContext } from './library/library.js';
-import { acquireLock } from './library/lock.js';
-import { scheduleTrashPurge } from './library/trash.js';
-import { scheduleUpkeep } from './app/upkeep.js';
+import { buildApp } from './app.js';
+import type { Settings } from '../config/settings.js';
+import { ensureLocalApiKey } from '../auth/local-key.js';
+import { openLibrary } from '../app/open.js';
+import type { LibraryContext } from '../library/library.js';
+import { acquireLock } from '../library/lock.js';
+import { scheduleTrashPurge } from '../library/trash.js';
+import { scheduleUpkeep } from '../app/upkeep.js';
 
 export interface RunningServer {
   url: string;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { countByState, libraryStats, reprocessStep } from '../library/photos.js';
 import type { Library, LibraryContext } from '../library/library.js';
-import { version } from '../version.js';
+import { version } from '../config/version.js';
 import { withTimeout, type EngineMonitor } from '../app/engine-health.js';
 import { errorBody, healthResult, reprocessBody, reprocessResult, statsResult } from './schemas.js';
 

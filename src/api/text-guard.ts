@@ -1,7 +1,7 @@
 // Text the database cannot hold never reaches it: Postgres refuses a NUL character in any text value, so a request
 // carrying one in its path, query or JSON body is answered 400 here, naming where it was.
 import type { FastifyInstance } from 'fastify';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 
 /** Bounds the walk through a hostile JSON body (nesting, array length). */
 const MAX_DEPTH = 32;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ServiceUnavailableError, UserError } from '../library/errors.js';
+import { ServiceUnavailableError, UserError } from '../base/errors.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import { withTimeout, type EngineName } from '../app/engine-health.js';
 import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest.js';
@@ -124,8 +124,9 @@ async function uploadPlace(lib: Library, reply: FastifyReply, linkId: string | u
 const ENGINE_WORDS: Record<EngineName, string> = { database: 'the database', queue: 'the queue (Redis)', storage: 'the file storage' };
 
 /** A 503 saying which engine is down and since when, before the body is read: nothing is half-taken. */
-async function refuseWhileEngineDown(lib: Library, reply: FastifyReply): Promise<void> {
-  const down = lib.engines ? await lib.engines.stillDown(['database', 'queue', 'storage']) : [];
+async function refuseWhileEngineDown(reply: FastifyReply): Promise<void> {
+  const engines = reply.server.engines;
+  const down = engines ? await engines.stillDown(['database', 'queue', 'storage']) : [];
   if (down.length === 0) return;
   const what = down.map((engine) => `${ENGINE_WORDS[engine.name]} is down since ${engine.since}`).join(', ');
   reply.header('connection', 'close');
@@ -149,7 +150,7 @@ const QUEUE_WAIT_MS = 3000;
 
 export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions = {}) {
   if (!request.isMultipart()) throw new UserError(415, 'send multipart/form-data with one or more `file` fields');
-  await refuseWhileEngineDown(lib, reply);
+  await refuseWhileEngineDown(reply);
   const release = await uploadPlace(lib, reply, options.linkId);
   const stopWatching = cutWhenIdle(request.raw, reply.raw, lib.settings.uploadIdleSeconds * 1000);
   try {

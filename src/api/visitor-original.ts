@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyReply } from 'fastify';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import type { Library } from '../library/library.js';
 import { RAW_IMAGE_MIMES } from '../media/detect.js';
 import { stripPrivateMetadata } from '../media/strip-metadata.js';

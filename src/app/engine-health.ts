@@ -44,6 +44,13 @@ interface Probe {
  * Asks each engine (the database, Redis when the cluster has one, the object store or data folder) on a timer and
  * keeps the answers: readers get the last known state at once, whatever is down.
  */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The engines' last known health, where an API server probes them: uploads refuse while one is down. */
+    engines?: EngineMonitor;
+  }
+}
+
 export class EngineMonitor {
   private readonly statuses = new Map<EngineName, EngineStatus>();
   private readonly inFlight = new Set<EngineName>();

@@ -1,9 +1,9 @@
 import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
-import { withDependents, type StepName } from '../pipeline/state.js';
+import { withDependents, type StepName } from '../model/photo-state.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
-import { resetDeadWorkersSteps } from './heartbeat.js';
+import { resetDeadWorkersSteps } from '../pipeline/heartbeat.js';
 
 /**
  * Steps left `running` whose lease ran out (their runner died: a crash, SIGKILL, a lost machine) go back to

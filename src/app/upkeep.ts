@@ -4,7 +4,7 @@ import { removeExpiredSessions } from '../auth/sessions.js';
 import type { Db } from '../db/connection.js';
 import type { LibraryContext } from '../library/library.js';
 import { removeExpiredReservations } from '../library/quota.js';
-import { forgetGoneWorkers } from './heartbeat.js';
+import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
 // The OpenID Connect authorization code flow with PKCE, through openid-client (a certified relying party).
 import * as oidc from 'openid-client';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import { redact } from '../net/redact.js';
 import { isLoopbackUrl, type OidcConfig } from './oidc-config.js';
 

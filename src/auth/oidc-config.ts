@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { libraryMeta } from '../db/schema.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 
 export interface OidcConfig {
   enabled: boolean;

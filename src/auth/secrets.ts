@@ -1,7 +1,7 @@
 // Passwords (Argon2id) and random tokens (sessions, API keys, share links), hashed before they are stored.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 /** Argon2 hashes whatever it is given: a megabyte password would be a cheap way to burn the CPU. */

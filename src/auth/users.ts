@@ -2,8 +2,7 @@
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { users } from '../db/schema.js';
-import { seedCategories } from '../library/categories.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import { asRole, type Role } from './actor.js';
 import { checkPasswordRules, hashPassword, verifyPassword } from './secrets.js';
 
@@ -60,7 +59,7 @@ export async function hasAccounts(db: Db): Promise<boolean> {
 export async function setUpAdmin(db: Db, input: { name: string; email: string; password: string }): Promise<UserInfo> {
   checkPasswordRules(input.password);
   const passwordHash = await hashPassword(input.password);
-  const admin = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     // two set-ups at once: the second waits and then finds the first's admin
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('shoebox:setup'))`);
     if (await hasAccounts(tx)) throw new UserError(409, 'Shoebox is already set up: sign in, or ask an admin for an account');
@@ -71,8 +70,6 @@ export async function setUpAdmin(db: Db, input: { name: string; email: string; p
       : await tx.insert(users).values(values).returning();
     return userInfo(row!);
   });
-  await seedCategories(db);
-  return admin;
 }
 
 export async function createUser(
@@ -95,7 +92,6 @@ export async function createUser(
       storageLocation: input.storageLocation ?? null,
     })
     .returning();
-  await seedCategories(db);
   return userInfo(row!);
 }
 

@@ -6,7 +6,8 @@ import { Writable } from 'node:stream';
 import type { Settings } from '../config/settings.js';
 import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { revokeOtherSessions } from '../auth/sessions.js';
-import { createUser, findUserByEmail, listUsers, updateUser, type UserWithUsage } from '../auth/users.js';
+import { findUserByEmail, listUsers, updateUser, type UserWithUsage } from '../auth/users.js';
+import { createAccount } from '../library/accounts.js';
 import { openDatabase } from '../db/connection.js';
 import { acquireLock } from '../library/lock.js';
 import { ShoeboxClient } from './client.js';
@@ -78,7 +79,7 @@ async function onLibrary(settings: Settings, action: UserAction): Promise<UserWi
   try {
     const { db } = database;
     if (action.kind === 'list') return await listUsers(db);
-    if (action.kind === 'add') return (await createUser(db, action)).id;
+    if (action.kind === 'add') return (await createAccount(db, action)).id;
     const user = await findUserByEmail(db, action.email);
     if (!user) throw new Error(`no user with the email ${action.email}`);
     await updateUser(db, user.id, action.changes);

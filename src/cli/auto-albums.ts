@@ -1,9 +1,9 @@
 import type { Settings } from '../config/settings.js';
 import { regenerateAutoAlbums, type RegenerateOptions, type RegenerateSummary } from '../library/albums/auto.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import { openLibraryAsOwner } from '../app/open.js';
 import { acquireLock } from '../library/lock.js';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../base/logger.js';
 import { findServer } from './target.js';
 
 export interface RegenerateFlags {

@@ -12,7 +12,7 @@ import { DEFAULT_SHOTS, parseShots } from '../library/create/product-types.js';
 import { parseSize } from '../library/create/requests.js';
 import { ingestFile } from '../library/ingest.js';
 import type { Library } from '../library/library.js';
-import { isTerminal } from '../pipeline/state.js';
+import { isTerminal } from '../model/photo-state.js';
 import type { ShoeboxClient } from './client.js';
 import { throughServerOrLibrary } from './listing.js';
 

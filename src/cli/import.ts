@@ -3,18 +3,18 @@ import path from 'node:path';
 import { inArray } from 'drizzle-orm';
 import type { Settings } from '../config/settings.js';
 import { photos } from '../db/schema.js';
-import { UserError } from '../library/errors.js';
+import { UserError } from '../base/errors.js';
 import { ingestFile } from '../library/ingest.js';
 import { openLibraryAsOwner } from '../app/open.js';
 import type { Library } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../base/logger.js';
 import { findSidecar } from '../media/metadata.js';
-import { isTerminal } from '../pipeline/state.js';
+import { isTerminal } from '../model/photo-state.js';
 import type { ShoeboxClient } from './client.js';
 import { createProgress } from './progress.js';
 import { findServer } from './target.js';
-import { forEachLimit } from '../concurrency.js';
+import { forEachLimit } from '../base/concurrency.js';
 import { listImportCandidates } from './walk.js';
 
 interface ImportFlags {

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../base/logger.js';
 import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
 import { inspectFile } from '../media/inspect.js';
 import { closeMetadataReader } from '../media/metadata.js';

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings.js';
 import { openLibraryAsOwner } from '../app/open.js';
 import type { Library } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../base/logger.js';
 import type { ShoeboxClient } from './client.js';
 import { findServer } from './target.js';
 

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadSettings, type SettingsOverrides } from '../config/settings.js';
-import { STEP_NAMES } from '../pipeline/state.js';
-import { version } from '../version.js';
+import { STEP_NAMES } from '../model/photo-state.js';
+import { version } from '../config/version.js';
 import { runLogin, runUsersAdd, runUsersDisable, runUsersList, runUsersResetPassword } from './accounts.js';
 import { runAlbums } from './albums.js';
 import { runLibrariesAdd, runLibrariesList, runLibrariesRemove, runLibrariesScan } from './libraries.js';

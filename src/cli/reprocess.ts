@@ -2,8 +2,8 @@ import type { Settings } from '../config/settings.js';
 import { openLibraryAsOwner } from '../app/open.js';
 import { acquireLock } from '../library/lock.js';
 import { reprocessStep } from '../library/photos.js';
-import { createLogger } from '../logger.js';
-import type { StepName } from '../pipeline/state.js';
+import { createLogger } from '../base/logger.js';
+import type { StepName } from '../model/photo-state.js';
 import { findServer } from './target.js';
 
 export async function runReprocess(

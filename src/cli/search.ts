@@ -5,7 +5,7 @@ import type { Settings } from '../config/settings.js';
 import { openLibraryAsOwner } from '../app/open.js';
 import { acquireLock } from '../library/lock.js';
 import { searchLibrary, similarToImage } from '../library/search.js';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../base/logger.js';
 import { findServer } from './target.js';
 
 export interface SearchFlags {

@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings.js';
-import { createLogger } from '../logger.js';
-import { startServer } from '../server.js';
+import { createLogger } from '../base/logger.js';
+import { startServer } from '../api/server.js';
 import { closeOnSignals } from './signals.js';
 
 export async function runServe(settings: Settings): Promise<void> {

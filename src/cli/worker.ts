@@ -1,9 +1,9 @@
 import { startMetricsServer } from '../metrics/server.js';
 import { openLibrary } from '../app/open.js';
 import type { Settings } from '../config/settings.js';
-import { createLogger } from '../logger.js';
-import { LANE_NAMES, laneOf, type LaneName } from '../pipeline/lanes.js';
-import { STEP_NAMES, type StepName } from '../pipeline/state.js';
+import { createLogger } from '../base/logger.js';
+import { LANE_NAMES, laneOf, type LaneName } from '../model/lanes.js';
+import { STEP_NAMES, type StepName } from '../model/photo-state.js';
 import { closeOnSignals } from './signals.js';
 
 /** The lanes that run the given steps: a lane's steps run together, so asking for one step takes its lane. */

@@ -3,7 +3,9 @@
 // SHOEBOX_IMAGE_<NAME>_URL and the same options (each falling back to the default one's timeout and attempts).
 // _ANSWER_HOSTS lists the hosts besides the provider's own that its URL answers may be read from.
 import { z } from 'zod';
-import { IMAGE_PROVIDER_KINDS } from './provider.js';
+
+/** The protocols an image provider may speak (ml/images/: one client each). */
+export const IMAGE_PROVIDER_KINDS = ['openai', 'azure', 'automatic1111'] as const;
 
 const providerName = z
   .string()

@@ -1,9 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_DUPLICATE_THRESHOLDS } from '../library/duplicates/rules.js';
-import { PEOPLE_MAX_DISTANCE } from '../ml/faces/settings.js';
-import { imageSettingsFromEnv, imageSettingsSchema } from '../ml/images/settings.js';
+import { DEFAULT_DUPLICATE_THRESHOLDS, PEOPLE_MAX_DISTANCE } from './tuning.js';
+import { imageSettingsFromEnv, imageSettingsSchema } from './image-providers.js';
 
 const s3Address = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 's3://bucket/prefix with a valid bucket name');
 const absoluteFolder = z.string().regex(/^\//, 'an absolute folder path').refine((value) => !value.includes('\0'), 'a folder path without NUL');

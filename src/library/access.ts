@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
 import { ownScope, type PhotoScope } from '../search/scope.js';
-import { UserError } from './errors.js';
+import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
 
 export type AlbumRole = 'owner' | 'editor' | 'viewer';

@@ -4,7 +4,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { categories, categoryTags, users } from '../db/schema.js';
 import { SEED_CATEGORIES } from '../ml/tags/categories.js';
-import { UserError } from './errors.js';
+import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
 
 export interface CategorySummary {

@@ -3,7 +3,7 @@
 // stream (api/jobs.ts) sends one whenever it changes.
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
-import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../pipeline/state.js';
+import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../model/photo-state.js';
 import type { Library } from './library.js';
 import { countByState, countSteps } from './photos.js';
 import { listGenerationJobs, type GenerationJobInfo } from './create/jobs.js';

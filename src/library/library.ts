@@ -4,13 +4,12 @@ import type { Settings } from '../config/settings.js';
 import type { Database, Db } from '../db/connection.js';
 import type { ImageProviders } from '../ml/images/index.js';
 import type { MlServices } from '../ml/services.js';
-import type { LaneName } from '../pipeline/lanes.js';
+import type { LaneName } from '../model/lanes.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { StorageLocations } from '../storage/locations.js';
 import type { Scratch } from '../storage/scratch.js';
 
 /** An open library's process resources: the database, the files, the queue, the models. No user: see `asOwner`. */
-import type { EngineMonitor } from '../app/engine-health.js';
 
 export interface LibraryContext {
   settings: Settings;
@@ -31,8 +30,6 @@ export interface LibraryContext {
   logger: Logger;
   /** This process's Prometheus metrics (GET /metrics). */
   metrics: Metrics;
-  /** The engines' last known health, where an API server probes them (app/engine-health.ts): uploads refuse while one is down. */
-  engines?: EngineMonitor;
   /** Starts the pipeline workers and re-queues everything a crash or stop left unfinished. */
   /**
    * `lanes`: the pipeline lanes this process takes (default all); `generation`: whether it runs generation jobs too

@@ -3,10 +3,11 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { users } from '../db/schema.js';
-import { UserError } from '../library/errors.js';
-import type { Role } from './actor.js';
-import type { OidcConfig } from './oidc-config.js';
-import { createUser, normaliseEmail, updateUser } from './users.js';
+import { UserError } from '../base/errors.js';
+import type { Role } from '../auth/actor.js';
+import type { OidcConfig } from '../auth/oidc-config.js';
+import { normaliseEmail, updateUser } from '../auth/users.js';
+import { createAccount } from './accounts.js';
 
 export type Claims = Record<string, unknown>;
 
@@ -54,7 +55,7 @@ export async function userForClaims(db: Db, issuer: string, claims: Claims, conf
     if (!config.autoRegister) throw new UserError(403, 'no Shoebox account for this sign-in: ask an admin to create one with your email');
     if (!email || !verified) throw new UserError(403, 'the provider gave no verified email: Shoebox needs one to create an account');
     const name = [claims.name, claims.preferred_username, email.split('@')[0]].find((v): v is string => typeof v === 'string' && v.trim() !== '')!;
-    const created = await createUser(db, { name: name.slice(0, 200), email, role: role ?? 'user', quotaBytes: quota ?? null });
+    const created = await createAccount(db, { name: name.slice(0, 200), email, role: role ?? 'user', quotaBytes: quota ?? null });
     await db.update(users).set({ oidcIssuer: issuer, oidcSubject: subject }).where(eq(users.id, created.id));
     return created.id;
   }

@@ -15,7 +15,7 @@ import {
   type NeighbourFace,
 } from '../ml/people/clustering.js';
 import type { Library } from './library.js';
-import { dropEmptyPeople, personIdByName } from './people.js';
+import { dropEmptyPeople, personIdByName } from './people-rows.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 
 /** Neighbours asked of the vector index for each new face. */

@@ -1,11 +1,12 @@
 // People and their faces: the operations a user performs (name, merge, hide, assign, "not this person").
 // Automatic clustering lives in people-clustering.ts; user decisions recorded here always win over it.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
+import { rows } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
-import { UserError } from './errors.js';
+import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
 import { recogniseLikeThese } from './people-clustering.js';
+import { cleanName, dropEmptyPeople, personIdByName } from './people-rows.js';
 import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../search/documents.js';
 import { writeBackDue, writeBackDueForPeople } from './in-place/write-back.js';
 
@@ -105,7 +106,6 @@ export async function requireFace(lib: Library, id: string) {
   return { ...face.face, storageLocation: face.storageLocation };
 }
 
-const cleanName = (name: string) => name.trim().replace(/\s+/g, ' ');
 
 export async function updatePerson(
   lib: Library,
@@ -150,21 +150,6 @@ export async function mergePeople(lib: Library, targetId: string, sourceIds: str
   await refreshSearchDocumentsOfPeople(lib.db, [targetId]);
   await writeBackDueForPeople(lib.db, [targetId]);
   return (await getPerson(lib, targetId))!;
-}
-
-/** The owner's person with this name (whatever its case), or a new one. */
-export async function personIdByName(db: Db, ownerId: string, name: string): Promise<string> {
-  const clean = cleanName(name);
-  if (!clean) throw new UserError(400, 'a person needs a non-empty name');
-  const [existing] = await db
-    .select({ id: people.id })
-    .from(people)
-    .where(and(eq(people.ownerId, ownerId), sql`lower(${people.name}) = lower(${clean})`))
-    .orderBy(people.createdAt)
-    .limit(1);
-  if (existing) return existing.id;
-  const [created] = await db.insert(people).values({ ownerId, name: clean }).returning({ id: people.id });
-  return created!.id;
 }
 
 /** Assigns a face to a person (by id, or by name: the named person is created when needed). */
@@ -220,17 +205,6 @@ export async function rejectFace(lib: Library, faceId: string, personId?: string
     await writeBackDue(lib.db, [face.photoId]);
   }
   return { faceId, personId: null, rejected };
-}
-
-/** Unnamed people left without faces (their faces moved or went) are gone; named ones are the user's. */
-export async function dropEmptyPeople(db: Db, ownerId: string): Promise<number> {
-  const removed = await rows<{ id: string }>(
-    db,
-    sql`delete from people pe where pe.owner_id = ${ownerId} and pe.name is null
-          and not exists (select 1 from faces f where f.person_id = pe.id)
-        returning pe.id`,
-  );
-  return removed.length;
 }
 
 export async function deletePerson(lib: Library, id: string): Promise<void> {

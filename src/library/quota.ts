@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
-import { UserError } from './errors.js';
+import { UserError } from '../base/errors.js';
 
 /** A file streams in this far without a reservation (most photos): it is reserved once its bytes are known to be new. */
 export const RESERVE_WHILE_STREAMING_PAST = 8 * 1024 * 1024;

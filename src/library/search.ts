@@ -11,7 +11,7 @@ import { runSearch } from '../search/search.js';
 import { photoEmbedding, similarByVector } from '../search/similar.js';
 import { suggestTerms, type SuggestionKind } from '../search/suggest.js';
 import type { HitExplanation, SearchFilters, SearchMode } from '../search/types.js';
-import { UserError } from './errors.js';
+import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
 import { findPhoto, photoListItem } from './photos.js';
 

@@ -6,7 +6,7 @@ import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import { photos, photoSearch } from '../db/schema.js';
 import { forgetSearchDocuments, refreshSearchDocuments } from '../search/documents.js';
-import { UserError } from './errors.js';
+import { UserError } from '../base/errors.js';
 import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
 import { leaveGroups } from './duplicates/groups.js';
 import type { Library, LibraryContext } from './library.js';

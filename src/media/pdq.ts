@@ -4,10 +4,7 @@
 
 import type { PdqResult, RawPixels } from './types.js';
 
-/** Hashes at Hamming distance ≤ this are considered a match (ThreatExchange README). */
-export const PDQ_MATCH_DISTANCE = 31;
-/** Hashes with quality below this are too featureless to be trusted for matching. */
-export const PDQ_MIN_QUALITY = 50;
+export { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../config/tuning.js';
 
 /** Names of the eight dihedral variants, in the reference's `--pdqdih` order. */
 export const PDQ_DIHEDRAL_NAMES = [

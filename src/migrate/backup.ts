@@ -7,7 +7,7 @@ import { EMBEDDED_EXTENSIONS, openDatabase, type Database, type Db } from '../db
 import { LocalBlobStore } from '../storage/local.js';
 import { StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
-import { version } from '../version.js';
+import { version } from '../config/version.js';
 import { copyFile, eachLimited, libraryFiles, type LibraryFile } from './files.js';
 import { copyRows, type Progress } from './migrate.js';
 import { countRows, planTables } from './tables.js';

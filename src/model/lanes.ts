@@ -1,7 +1,7 @@
 // Lanes: the pipeline's steps grouped by the resource they wait on, each lane with its own queue and slots, so that
 // a slow step (OCR on a big text photo, a caption endpoint that takes a minute, the one faces worker) holds only
 // its own lane while thumbnails keep coming. Pure: which lane a step is in, and which lanes have work now.
-import { decideStep, type StepName, type StepStatus } from './state.js';
+import { decideStep, type StepName, type StepStatus } from './photo-state.js';
 
 /**
  * quick: what makes a photo show in the library (thumbnail and preview, its date and place, PDQ and palette from

@@ -5,9 +5,9 @@
 import { BullPhotoQueue, untilDrained } from '../queue/bullmq.js';
 import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import type { LaneConcurrency, LaneHandlers } from './lane-queue.js';
-import { LANE_NAMES, type LaneName } from './lanes.js';
+import { LANE_NAMES, type LaneName } from '../model/lanes.js';
 import { isWorthRetrying } from './retry.js';
-import { MISSED_BEATS } from '../app/heartbeat.js';
+import { MISSED_BEATS } from './heartbeat.js';
 
 /** Photos looked up at once by a worker's dispatcher (a few database reads each). */
 const DISPATCH_CONCURRENCY = 4;

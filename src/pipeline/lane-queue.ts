@@ -3,7 +3,7 @@
 // the lanes that have work next. The slow lanes give way to the quick one: while photos wait for their thumbnail,
 // no new faces, OCR, CLIP, caption or duplicate work starts (what runs, runs on), so a batch shows up first and is
 // analysed after — as Immich runs thumbnails as their own queue.
-import { LANE_NAMES, type LaneName } from './lanes.js';
+import { LANE_NAMES, type LaneName } from '../model/lanes.js';
 import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import { LocalQueue } from './queue.js';
 

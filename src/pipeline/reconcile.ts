@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
-import { STEP_NAMES, withDependents, type StepName } from './state.js';
+import { STEP_NAMES, withDependents, type StepName } from '../model/photo-state.js';
 
 /**
  * Brings every photo's steps in line with the code and models of this run, before the queue starts:

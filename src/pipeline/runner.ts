@@ -12,8 +12,8 @@ import { refreshSearchDocuments } from '../search/documents.js';
 import type { BlobStore, LocalFile } from '../storage/blob-store.js';
 import { deferredStore, type StorageLocations } from '../storage/locations.js';
 import { derivedPrefix } from '../storage/keys.js';
-import { LANE_STEPS, readyLanes, type LaneName } from './lanes.js';
-import { decideStep, derivePhotoState, isTerminal, withDependents, type PhotoState, type StepName, type StepStatus } from './state.js';
+import { LANE_STEPS, readyLanes, type LaneName } from '../model/lanes.js';
+import { decideStep, derivePhotoState, isTerminal, withDependents, type PhotoState, type StepName, type StepStatus } from '../model/photo-state.js';
 import { currentStepVersion, type PipelineStep, type StepContext, type StepResult } from './step.js';
 
 export interface RunnerDeps {

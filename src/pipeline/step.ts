@@ -3,7 +3,7 @@ import type { Db } from '../db/connection.js';
 import type { PhotoRow } from '../db/schema.js';
 import type { MlServices } from '../ml/services.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import type { StepName } from './state.js';
+import type { StepName } from '../model/photo-state.js';
 
 export interface StepContext {
   /**

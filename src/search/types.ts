@@ -1,4 +1,4 @@
-import type { PhotoState } from '../pipeline/state.js';
+import type { PhotoState } from '../model/photo-state.js';
 
 export const SEARCH_MODES = ['hybrid', 'keyword', 'semantic'] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { LocalFile } from './blob-store.js';
-import { isProcessAlive } from '../process-alive.js';
+import { isProcessAlive } from '../base/process-alive.js';
 
 interface Entry {
   /** The version of the blob the file holds (an ETag): a lent file is never replaced under a reader. */

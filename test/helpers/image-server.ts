@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import type { ImageProviderConfig } from '../../src/ml/images/settings.js';
+import type { ImageProviderConfig } from '../../src/config/image-providers.js';
 
 export interface ImageServerRequest {
   api: 'generations' | 'edits' | 'txt2img' | 'img2img';

@@ -10,7 +10,7 @@ import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
 import { createAlbum } from '../../src/library/albums/manual.js';
 import { openLibraryAsOwner } from '../../src/app/open.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/base/logger.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, libraryDatabaseUrl } from '../helpers/server.js';
 

@@ -14,7 +14,7 @@ import { runAlbumsRegenerate } from '../../src/cli/auto-albums.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
 import { clusterSignature, matchClusters, regenerateAutoAlbums } from '../../src/library/albums/auto.js';
-import { UserError } from '../../src/library/errors.js';
+import { UserError } from '../../src/base/errors.js';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { rawPicture, seededNoise, type Rgb } from '../helpers/images.js';

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
-import { STEP_NAMES } from '../../src/pipeline/state.js';
+import { STEP_NAMES } from '../../src/model/photo-state.js';
 import { IMAGE_SERVER_KEY, openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImageProviderConfig } from '../../src/ml/images/settings.js';
+import type { ImageProviderConfig } from '../../src/config/image-providers.js';
 import { drawImage, IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { runCli } from '../helpers/cli.js';

@@ -1,7 +1,7 @@
 // At start, photos catch up with the code and models of this run: rows for steps added since, and steps that
 // ran with another version (with the steps that read their results) are done again.
 import { sql } from 'drizzle-orm';
-import { STEP_NAMES } from '../../src/pipeline/state.js';
+import { STEP_NAMES } from '../../src/model/photo-state.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../src/db/connection.js';
 import { colourPhoto } from '../helpers/images.js';

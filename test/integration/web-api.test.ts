@@ -9,7 +9,7 @@ import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
-import { STEP_NAMES } from '../../src/pipeline/state.js';
+import { STEP_NAMES } from '../../src/model/photo-state.js';
 import { mostly } from '../helpers/images.js';
 import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 

@@ -3,7 +3,7 @@ import { colourName, fallbackCatalogueFields, productColour, validateCatalogueFi
 import { promptSlug } from '../../src/library/create/plan.js';
 import { parseShots, shotPrompt, STARTING_TYPES } from '../../src/library/create/product-types.js';
 import { cleanPrompt, parseSize } from '../../src/library/create/requests.js';
-import { imageSettingsFromEnv } from '../../src/ml/images/settings.js';
+import { imageSettingsFromEnv } from '../../src/config/image-providers.js';
 import { loadSettings } from '../../src/config/settings.js';
 
 describe('generation requests', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LaneQueue } from '../../src/pipeline/lane-queue.js';
-import { LANE_NAMES, LANE_STEPS, laneOf, readyLanes, type LaneName } from '../../src/pipeline/lanes.js';
-import { decideStep, STEP_NAMES, type StepName, type StepStatus } from '../../src/pipeline/state.js';
+import { LANE_NAMES, LANE_STEPS, laneOf, readyLanes, type LaneName } from '../../src/model/lanes.js';
+import { decideStep, STEP_NAMES, type StepName, type StepStatus } from '../../src/model/photo-state.js';
 
 const all = (status: StepStatus, overrides: Partial<Record<StepName, StepStatus>> = {}) => ({
   ...Object.fromEntries(STEP_NAMES.map((name) => [name, status])),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideStep, derivePhotoState, STEP_NAMES, type StepName, type StepStatus, stepsToRetry, withDependents } from '../../src/pipeline/state.js';
+import { decideStep, derivePhotoState, STEP_NAMES, type StepName, type StepStatus, stepsToRetry, withDependents } from '../../src/model/photo-state.js';
 
 /** Every step with one status, then some overridden. */
 const all = (status: StepStatus, overrides: Partial<Record<StepName, StepStatus>> = {}) => ({

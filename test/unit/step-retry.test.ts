@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { derivePhotoState, STEP_NAMES, type StepName, type StepStatus } from '../../src/pipeline/state.js';
+import { derivePhotoState, STEP_NAMES, type StepName, type StepStatus } from '../../src/model/photo-state.js';
 import { isTransient, retryDelayMs, retryNote, TRANSIENT_ATTEMPTS } from '../../src/pipeline/retry.js';
 import { StorageUnavailableError } from '../../src/storage/blob-store.js';
 

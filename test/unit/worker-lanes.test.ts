@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lanesForSteps } from '../../src/cli/worker.js';
-import { LANE_NAMES } from '../../src/pipeline/lanes.js';
+import { LANE_NAMES } from '../../src/model/lanes.js';
 
 describe('shoebox worker --steps', () => {
   it('takes every lane by default, and the lanes of the named steps otherwise', () => {

@@ -10,7 +10,7 @@ import { checkAccess, type Access } from '../../auth/permissions.js';
 import { findSession } from '../../auth/sessions.js';
 import type { Library, LibraryContext } from '../../library/library.js';
 import { asOwner } from '../../library/owner.js';
-import { ServiceUnavailableError } from '../../library/errors.js';
+import { ServiceUnavailableError } from '../../base/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -36,7 +36,7 @@ import { CaptionError, createTextChatClient, type CaptionErrorCode } from '../..
 import type { MlServices } from '../../ml/services.js';
 import { startWorker, workerEntry } from '../../ml/worker-url.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import {
   assignIncrementally,
   clusterPhotos,

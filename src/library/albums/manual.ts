@@ -5,10 +5,11 @@ import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { albumPhotos, albums, photos } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { requireAlbumRole, type AlbumRole } from '../access.js';
-import { listColumns, photoListItem, TIMELINE_ORDER } from '../photos.js';
+import { TIMELINE_ORDER } from '../photo-filter.js';
+import { listColumns, photoListItem } from '../photos.js';
 
 export const ALBUM_KINDS = ['manual', 'auto'] as const;
 export type AlbumKind = (typeof ALBUM_KINDS)[number];

@@ -8,7 +8,7 @@ import { imageDataUrl } from '../../ml/captions/image.js';
 import { extractJsonObject } from '../../ml/captions/parse.js';
 import { CaptionError } from '../../ml/captions/provider.js';
 import { derivedKey } from '../../storage/keys.js';
-import { ServiceUnavailableError, UserError } from '../errors.js';
+import { ServiceUnavailableError, UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { cleanPrompt, MAX_PROMPT_CHARS } from './requests.js';
 

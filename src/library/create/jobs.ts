@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { generationJobs, photos, users, type GenerationJobRow } from '../../db/schema.js';
 import { NO_IMAGE_PROVIDER } from '../../ml/images/index.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { formatSize, type ImageRequest } from './requests.js';
 

@@ -5,7 +5,7 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { albumPhotos, albums, generationJobs, photos, products, type GenerationJobRow, type ShotType } from '../../db/schema.js';
 import { derivedKey } from '../../storage/keys.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { chooseProvider, imagesLeftToday, quotaRefusal, startGeneration, type GenerationJobInfo } from './jobs.js';
 import { UnitFailure, type ImageUnit, type JobPlan } from './plan.js';

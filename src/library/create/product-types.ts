@@ -3,7 +3,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { productTypes, SHOT_TYPES, users, type ProductTypeRow, type ShotTemplates, type ShotType } from '../../db/schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 
 /** Shot numbers as the API and CLI take them (`--shots 1,2,4,5`). */

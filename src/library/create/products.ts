@@ -2,7 +2,7 @@
 // what the user edits by hand stays theirs), listed on the Catalogue page and exported for a shop.
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { photos, photoSteps, products, type CatalogueField, type ProductRow } from '../../db/schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import type { QualityGrade } from './catalogue-fields.js';
 import type { Dimensions } from './product-images.js';

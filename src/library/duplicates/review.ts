@@ -5,7 +5,7 @@ import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { duplicateGroups, photos, type PhotoRow } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { photoListItem } from '../photos.js';
 import { trashPhotos } from '../trash.js';

@@ -1,29 +1,8 @@
 // Which near-copies are duplicates, which are bursts, and which member to keep: pure rules, no I/O.
-import { hammingDistance, PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY, type PdqDihedralName } from '../../media/pdq.js';
+import type { DuplicateThresholds } from '../../config/tuning.js';
+import { hammingDistance, type PdqDihedralName } from '../../media/pdq.js';
 
-export interface DuplicateThresholds {
-  /** PDQ Hamming distance (bits) at or under which two photos are the same picture (pdq.md: 31). */
-  pdqDistance: number;
-  /** Both hashes need this quality; flatter photos (sky, walls) hash alike without being alike. */
-  pdqMinQuality: number;
-  /** CLIP cosine similarity at or over which two photos are the same picture (crops, straightened copies). */
-  clipSimilarity: number;
-  /** Same camera, taken this close in seconds: a burst, unless the frames are practically identical. */
-  burstSeconds: number;
-  /**
-   * Within a burst, frames at most this far apart in PDQ bits are the same frame saved twice (a re-save
-   * measures 0–12 bits, bench/README.md); further apart they are different frames and stay a burst.
-   */
-  burstSameFrameDistance: number;
-}
-
-export const DEFAULT_DUPLICATE_THRESHOLDS: Readonly<DuplicateThresholds> = Object.freeze({
-  pdqDistance: PDQ_MATCH_DISTANCE,
-  pdqMinQuality: PDQ_MIN_QUALITY,
-  clipSimilarity: 0.95,
-  burstSeconds: 3,
-  burstSameFrameDistance: 12,
-});
+export { DEFAULT_DUPLICATE_THRESHOLDS, type DuplicateThresholds } from '../../config/tuning.js';
 
 /** One stored photo measured against the photo being checked. */
 export interface MatchEvidence {

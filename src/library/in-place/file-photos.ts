@@ -6,7 +6,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { photos, photoSteps, users } from '../../db/schema.js';
-import { STEP_NAMES, withDependents } from '../../pipeline/state.js';
+import { STEP_NAMES, withDependents } from '../../model/photo-state.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { cleanFileName } from '../ingest.js';
 import type { Library } from '../library.js';

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import { libraries, libraryFiles, photos, type ScanProgress, type ScanState, type WatchMode } from '../../db/schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library, LibraryContext } from '../library.js';
 import { deletePhoto } from '../photos.js';
 import { settleFilePhotos } from './file-photos.js';

@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import { isInside } from './walk.js';
 
 /** Whether two folders (real paths) share files: the same, or one inside the other. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { libraryRoots } from '../../db/schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { LibraryContext } from '../library.js';
 import { isInside } from './walk.js';
 

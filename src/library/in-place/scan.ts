@@ -10,7 +10,7 @@ import { libraries, libraryFiles, type ScanProgress } from '../../db/schema.js';
 import { detectImageType } from '../../media/detect.js';
 import { InPlaceFileGoneError, InPlaceFileRefusedError, openInPlace, type OpenedFile } from '../../storage/in-place.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
-import { forEachLimit } from '../../concurrency.js';
+import { forEachLimit } from '../../base/concurrency.js';
 import type { Library, LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
 import { photoForFile, settleFilePhotos, sidecarChanged, type ReadFile } from './file-photos.js';

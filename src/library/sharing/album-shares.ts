@@ -3,7 +3,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { albumShares, users } from '../../db/schema.js';
 import { requireAlbumRole, sharingChanged } from '../access.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { requireOtherUser } from './users.js';
 

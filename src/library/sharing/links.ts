@@ -7,7 +7,7 @@ import { shareLinkPhotos, shareLinks, type ShareLinkRow } from '../../db/schema.
 import { checkPasswordRules, hashPassword, newToken, sameSecret } from '../../auth/secrets.js';
 import { requireAlbumRole } from '../access.js';
 import { ALBUM_IDS_MAX, requireOwnPhotos } from '../albums/manual.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 
 /** Photos one link may name (an album's link has no limit: it follows the album); as many as an album request. */

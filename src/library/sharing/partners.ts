@@ -2,7 +2,7 @@
 // their own timeline. Either side can end it.
 import { and, asc, eq } from 'drizzle-orm';
 import { partners, users } from '../../db/schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { sharingChanged } from '../access.js';
 import { requireOtherUser, type UserCard } from './users.js';

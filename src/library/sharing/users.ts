@@ -1,7 +1,7 @@
 // The people a user can share with: the server's other active users, by name and email.
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { users } from '../../db/schema.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 
 export interface UserCard {

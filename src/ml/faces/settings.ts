@@ -100,13 +100,4 @@ export function faceDetectorVersion(s: FaceSettings): string {
  */
 export const SAME_PERSON_MAX_DISTANCE = 0.35;
 
-/**
- * Recommended `maxDistance` (DBSCAN eps on cosine distance) for clustering faces into people with these
- * descriptors. Lower than SAME_PERSON_MAX_DISTANCE because clustering links faces in chains: a person needs only
- * a path of close faces, and one wrong link merges two people. Measured with clusterAll (minFaces 3) on 127 faces
- * (bench/results/faces-measurement.md): at 0.30 all 18 faces of the one man photographed many times form one
- * person, and no person holds faces of people known to differ; at 0.35 one person chains several visibly
- * different women; at 0.45 (the clustering default when this was written) the man merges with women. At 0.28 one
- * of his faces stays out, at 0.26 he splits in two.
- */
-export const PEOPLE_MAX_DISTANCE = 0.3;
+export { PEOPLE_MAX_DISTANCE } from '../../config/tuning.js';

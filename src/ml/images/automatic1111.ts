@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { urlSecrets } from '../../net/redact.js';
 import { detailOf, displayUrl, endpointUrl, ImageHttp, type HttpAnswer } from './http.js';
 import type { EditRequest, GeneratedImage, GenerateRequest, ImageProvider } from './provider.js';
-import type { ImageProviderConfig } from './settings.js';
+import type { ImageProviderConfig } from '../../config/image-providers.js';
 
 /** img2img's default denoising strength: keeps the source's composition, changes its look. */
 const DEFAULT_STRENGTH = 0.6;

@@ -2,10 +2,10 @@
 import { Automatic1111Provider } from './automatic1111.js';
 import { OpenAiImagesProvider } from './openai.js';
 import type { ImageProvider } from './provider.js';
-import type { ImageProviderConfig, ImageSettings } from './settings.js';
+import type { ImageProviderConfig, ImageSettings } from '../../config/image-providers.js';
 
 export { ImageGenerationError, IMAGE_PROVIDER_KINDS, type ImageProvider, type ImageSize, type GeneratedImage } from './provider.js';
-export type { ImageSettings } from './settings.js';
+export type { ImageSettings } from '../../config/image-providers.js';
 
 /** What the create features say when no provider is configured: the exact settings to add. */
 export const NO_IMAGE_PROVIDER =

@@ -4,7 +4,7 @@
 import { urlSecrets } from '../../net/redact.js';
 import { displayUrl, endpointUrl, errorCodeOf, ImageHttp, type HttpAnswer } from './http.js';
 import type { EditRequest, GeneratedImage, GenerateRequest, ImageProvider } from './provider.js';
-import type { ImageProviderConfig } from './settings.js';
+import type { ImageProviderConfig } from '../../config/image-providers.js';
 
 /**
  * Request fields some servers reject with a 400 (gpt-image-1 takes no `response_format`, OpenAI no `seed`): each

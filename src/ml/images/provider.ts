@@ -34,7 +34,9 @@ export interface GeneratedImage {
 }
 
 /** The protocols Shoebox speaks. */
-export const IMAGE_PROVIDER_KINDS = ['openai', 'azure', 'automatic1111'] as const;
+import { IMAGE_PROVIDER_KINDS } from '../../config/image-providers.js';
+
+export { IMAGE_PROVIDER_KINDS };
 export type ImageProviderKind = (typeof IMAGE_PROVIDER_KINDS)[number];
 
 /** One configured image generator. */

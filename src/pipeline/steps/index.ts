@@ -1,4 +1,4 @@
-import type { StepName } from '../state.js';
+import type { StepName } from '../../model/photo-state.js';
 import type { PipelineStep } from '../step.js';
 import { captionsStep } from './captions.js';
 import { catalogueStep } from './catalogue.js';

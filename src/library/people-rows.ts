@@ -1,0 +1,35 @@
+// Rows of people that both the user's operations (people.ts) and the automatic clustering (people-clustering.ts)
+// write: a person found or made by name, and unnamed people left without faces.
+import { and, eq, sql } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
+import { people } from '../db/schema.js';
+import { UserError } from '../base/errors.js';
+
+/** A person's name as stored: trimmed, runs of spaces as one. */
+export const cleanName = (name: string) => name.trim().replace(/\s+/g, ' ');
+
+/** The owner's person with this name (whatever its case), or a new one. */
+export async function personIdByName(db: Db, ownerId: string, name: string): Promise<string> {
+  const clean = cleanName(name);
+  if (!clean) throw new UserError(400, 'a person needs a non-empty name');
+  const [existing] = await db
+    .select({ id: people.id })
+    .from(people)
+    .where(and(eq(people.ownerId, ownerId), sql`lower(${people.name}) = lower(${clean})`))
+    .orderBy(people.createdAt)
+    .limit(1);
+  if (existing) return existing.id;
+  const [created] = await db.insert(people).values({ ownerId, name: clean }).returning({ id: people.id });
+  return created!.id;
+}
+
+/** Unnamed people left without faces (their faces moved or went) are gone; named ones are the user's. */
+export async function dropEmptyPeople(db: Db, ownerId: string): Promise<number> {
+  const removed = await rows<{ id: string }>(
+    db,
+    sql`delete from people pe where pe.owner_id = ${ownerId} and pe.name is null
+          and not exists (select 1 from faces f where f.person_id = pe.id)
+        returning pe.id`,
+  );
+  return removed.length;
+}

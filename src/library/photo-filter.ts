@@ -1,0 +1,70 @@
+// The filters the photo list and the timeline share, and the library's one order: a condition on `photos` each
+// reads (photos.ts lists a page, timeline.ts counts the buckets).
+import { and, eq, gte, ilike, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { photos } from '../db/schema.js';
+import type { PhotoState } from '../model/photo-state.js';
+import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
+import { containsPattern, notDuplicateCopy } from '../search/filters.js';
+
+export interface LibraryFilter {
+  from?: Date;
+  to?: Date;
+  state?: PhotoState;
+  camera?: string;
+  hasGps?: boolean;
+  /** Album id: photos in that album. */
+  album?: string;
+  /** Person id: photos with a face of that person. */
+  person?: string;
+  favorite?: boolean;
+  /** Rated at least this many stars (the user's rating, else the file's). */
+  minRating?: number;
+  /** One photo per duplicate group (its suggested keeper). */
+  hideDuplicates?: boolean;
+  /** A partner's user id: that partner's library alone, instead of the user's timeline. */
+  owner?: string;
+  /** `generated`: made by image generation; `camera`: everything else. */
+  origin?: PhotoOrigin;
+}
+
+export const PHOTO_ORIGINS = ['camera', 'generated'] as const;
+export type PhotoOrigin = (typeof PHOTO_ORIGINS)[number];
+
+/** The instant `from` and `to` compare with: taken, else the file's date, else when it arrived (as search does). */
+const sortDate = sql`coalesce(${photos.takenAt}, ${photos.createdAt})`;
+
+/**
+ * The library's one order, for the list and the timeline alike: newest taken first by the camera's clock, undated
+ * photos last (newest upload first), the id as the tiebreaker. Written exactly as photos_timeline_idx is built
+ * (migration 0006), so that the planner walks the index.
+ */
+export const TIMELINE_ORDER = [
+  sql`${photos.takenLocal} desc nulls last`,
+  sql`${photos.createdAt} desc nulls last`,
+  sql`${photos.id} desc nulls last`,
+];
+
+/**
+ * The filters as one condition on `photos`, over the scope's photos (the timeline's: access.ts); the trash is
+ * left out, as everywhere but the trash's own list.
+ */
+export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL {
+  const owners = isOwnOnly(scope) ? eq(photos.ownerId, scope.userId) : scopeCondition(scope, 'photos');
+  const conditions: SQL[] = [owners, isNull(photos.deletedAt)];
+  if (filter.from) conditions.push(gte(sortDate, filter.from));
+  if (filter.to) conditions.push(lte(sortDate, filter.to));
+  if (filter.state) conditions.push(eq(photos.state, filter.state));
+  if (filter.camera) {
+    // "canon eos" matches make + model together; concat_ws skips a missing make or model.
+    conditions.push(ilike(sql`concat_ws(' ', ${photos.make}, ${photos.model})`, containsPattern(filter.camera)));
+  }
+  if (filter.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
+  if (filter.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);
+  if (filter.favorite !== undefined) conditions.push(eq(photos.favorite, filter.favorite));
+  if (filter.minRating !== undefined) conditions.push(gte(photos.rating, filter.minRating));
+  if (filter.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${filter.album}::uuid)`);
+  if (filter.person) conditions.push(sql`exists (select 1 from faces f where f.photo_id = ${photos.id} and f.person_id = ${filter.person}::uuid)`);
+  if (filter.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));
+  if (filter.origin) conditions.push(eq(photos.origin, filter.origin));
+  return and(...conditions)!;
+}
