@@ -63,7 +63,7 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
     if (location == null || context.storage.has(location)) return location;
     const known = context.storage.names;
     throw new UserError(
-      400,
+      'invalid',
       `no storage location named ${location} on this server: ${known.length > 0 ? `it has ${known.join(', ')}` : 'it has none besides the main store'} (SHOEBOX_STORAGE_LOCATIONS)`,
     );
   };
@@ -91,8 +91,8 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
     },
     handler: async (request, reply) => {
       const user = await findUser(db, request.params.id);
-      if (!user) throw new UserError(404, `no user with id ${request.params.id}`);
-      if (moves.has(user.id)) throw new UserError(409, `${user.name}'s photos are being moved already`);
+      if (!user) throw new UserError('not-found', `no user with id ${request.params.id}`);
+      if (moves.has(user.id)) throw new UserError('conflict', `${user.name}'s photos are being moved already`);
       const to = user.storageLocation;
       const [pending] = await db
         .select({ n: sql<number>`count(*)::int` })
@@ -143,7 +143,7 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
     },
     handler: async (request) => {
       const updated = await updateUser(db, request.params.id, { ...request.body, storageLocation: checkedLocation(request.body.storageLocation) });
-      if (!updated) throw new UserError(404, `no user with id ${request.params.id}`);
+      if (!updated) throw new UserError('not-found', `no user with id ${request.params.id}`);
       const reset = request.body.password !== undefined;
       const endedSessions = reset || request.body.disabled ? await revokeOtherSessions(db, updated.id) : undefined;
       // whoever knew the old password may have made keys; the server's own key for its CLI stays (api-keys.ts)
@@ -162,9 +162,9 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
     },
     handler: async (request) => {
       const user = await findUser(db, request.params.id);
-      if (!user) throw new UserError(404, `no user with id ${request.params.id}`);
-      if (user.id === request.actor!.userId) throw new UserError(409, 'you cannot delete your own account: ask another admin');
-      if (user.role === 'admin' && !user.disabledAt && (await activeAdmins(db)) <= 1) throw new UserError(409, 'this is the last active admin');
+      if (!user) throw new UserError('not-found', `no user with id ${request.params.id}`);
+      if (user.id === request.actor!.userId) throw new UserError('conflict', 'you cannot delete your own account: ask another admin');
+      if (user.role === 'admin' && !user.disabledAt && (await activeAdmins(db)) <= 1) throw new UserError('conflict', 'this is the last active admin');
       // Sign them out first, so nothing of theirs is added while their photos go.
       await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
       await revokeOtherSessions(db, user.id);

@@ -26,7 +26,7 @@ export function apiKeyRoutes(app: FastifyInstance, context: LibraryContext): voi
     },
     handler: async (request, reply) => {
       const actor = request.actor!;
-      if (request.body.scopes.includes('admin') && !mayDo(actor, 'admin')) throw new UserError(400, 'only an admin may make a key with the `admin` scope');
+      if (request.body.scopes.includes('admin') && !mayDo(actor, 'admin')) throw new UserError('invalid', 'only an admin may make a key with the `admin` scope');
       const created = await createApiKey(db, actor.userId, request.body.name, request.body.scopes);
       return reply.code(201).send({ ...created, name: request.body.name, scopes: [...new Set(request.body.scopes)] });
     },
@@ -47,7 +47,7 @@ export function apiKeyRoutes(app: FastifyInstance, context: LibraryContext): voi
       response: { 204: z.null(), 404: errorBody },
     },
     handler: async (request, reply) => {
-      if (!(await deleteApiKey(db, request.actor!.userId, request.params.id))) throw new UserError(404, `no API key with id ${request.params.id}`);
+      if (!(await deleteApiKey(db, request.actor!.userId, request.params.id))) throw new UserError('not-found', `no API key with id ${request.params.id}`);
       return reply.code(204).send(null);
     },
   });

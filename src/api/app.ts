@@ -15,7 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { webRoot } from '../config/paths.js';
-import { ServiceUnavailableError, UserError } from '../base/errors.js';
+import { ServiceUnavailableError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import fastifyCookie from '@fastify/cookie';
 import { adminRoutes } from './admin.js';
@@ -44,6 +44,7 @@ import { trashRoutes } from './trash.js';
 import { MAX_UPLOAD_FILES } from './multipart-errors.js';
 import { createRoutes } from './create.js';
 import { productRoutes } from './products.js';
+import { statusOfError } from './error-status.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -85,9 +86,8 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
         .join('; ');
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problems });
     }
-    if (error instanceof UserError) {
-      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: STATUS_NAMES[error.statusCode] ?? 'Error', message: error.message });
-    }
+    const kindStatus = statusOfError(error);
+    if (kindStatus !== null) return reply.code(kindStatus).send({ statusCode: kindStatus, error: STATUS_NAMES[kindStatus] ?? 'Error', message: error.message });
     if ((error as unknown) instanceof ServiceUnavailableError) {
       return reply.code(503).header('retry-after', '30').send({ statusCode: 503, error: 'Service Unavailable', message: error.message });
     }

@@ -32,7 +32,7 @@ export async function startSession(context: LibraryContext, request: FastifyRequ
 export function tooManyGuesses(reply: FastifyReply, waitMs: number, what: string): UserError {
   const seconds = Math.ceil(waitMs / 1000);
   reply.header('retry-after', String(seconds));
-  return new UserError(429, `too many ${what} from here: try again in ${seconds} s`);
+  return new UserError('too-many-requests', `too many ${what} from here: try again in ${seconds} s`);
 }
 
 export function authRoutes(app: FastifyInstance, context: LibraryContext): void {
@@ -95,7 +95,7 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
       const attempt = await throttle.begin(`account:${normaliseEmail(request.body.email)}`, request.ip);
       if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'failed sign-ins');
       const user = await checkCredentials(db, request.body.email, request.body.password);
-      if (!user) throw new UserError(401, 'the email or the password is wrong (or the account is disabled)');
+      if (!user) throw new UserError('unauthenticated', 'the email or the password is wrong (or the account is disabled)');
       await attempt.succeeded();
       await signIn(request, reply, user.id);
       return { user: toUserInfo(user) };
@@ -119,7 +119,7 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
     handler: async (request) => {
       const actor = request.actor!;
       const user = await findUser(db, actor.userId);
-      if (!user) throw new UserError(401, 'this account no longer exists');
+      if (!user) throw new UserError('unauthenticated', 'this account no longer exists');
       return { ...toUserInfo(user), usedBytes: await usedBytes(db, user.id), via: actor.via, scopes: [...actor.scopes] };
     },
   });
@@ -143,10 +143,10 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
     handler: async (request, reply) => {
       const actor = request.actor!;
       const user = await findUser(db, actor.userId);
-      if (!user) throw new UserError(401, 'this account no longer exists');
+      if (!user) throw new UserError('unauthenticated', 'this account no longer exists');
       const attempt = await throttle.begin(`account:${user.email ?? user.id}`, request.ip);
       if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'wrong passwords');
-      if (!(await verifyPassword(user.passwordHash, request.body.current))) throw new UserError(400, 'the current password is wrong');
+      if (!(await verifyPassword(user.passwordHash, request.body.current))) throw new UserError('invalid', 'the current password is wrong');
       await attempt.succeeded();
       await updateUser(db, user.id, { password: request.body.new });
       const endedSessions = await revokeOtherSessions(db, user.id, actor.sessionId);
@@ -169,7 +169,7 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
       response: { 204: z.null(), 404: errorBody },
     },
     handler: async (request, reply) => {
-      if (!(await revokeSession(db, request.actor!.userId, request.params.id))) throw new UserError(404, `no session with id ${request.params.id}`);
+      if (!(await revokeSession(db, request.actor!.userId, request.params.id))) throw new UserError('not-found', `no session with id ${request.params.id}`);
       if (request.params.id === request.actor!.sessionId) reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },

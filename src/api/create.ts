@@ -154,7 +154,7 @@ export function createRoutes(app: FastifyInstance, context: LibraryContext): voi
       const body = request.body;
       const provider = chooseProvider(lib, body.provider);
       const size = parseSize(body.size);
-      if (typeof size === 'string') throw new UserError(400, size);
+      if (typeof size === 'string') throw new UserError('invalid', size);
       const mode = body.mode ?? (body.sourcePhotoId ? 'edit' : 'text');
       if (mode === 'edit') await checkEditSource(lib, provider, body.sourcePhotoId);
       else if (body.sourcePhotoId) await ownPhoto(lib, body.sourcePhotoId);
@@ -235,14 +235,14 @@ async function ownPhoto(lib: Library, photoId: string): Promise<{ thumbnailAt: D
     .select({ thumbnailAt: photos.thumbnailAt })
     .from(photos)
     .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
-  if (!photo) throw new UserError(404, `no photo with id ${photoId}`);
+  if (!photo) throw new UserError('not-found', `no photo with id ${photoId}`);
   return photo;
 }
 
 /** Image-to-image needs the user's photo with its preview, and a provider with an edits endpoint. */
 async function checkEditSource(lib: Library, provider: string, photoId: string | undefined): Promise<void> {
-  if (!photoId) throw new UserError(400, 'mode `edit` needs sourcePhotoId: the photo to start from');
+  if (!photoId) throw new UserError('invalid', 'mode `edit` needs sourcePhotoId: the photo to start from');
   const photo = await ownPhoto(lib, photoId);
-  if (!photo.thumbnailAt) throw new UserError(409, 'the photo has no preview yet: try again once its thumbnail is made');
-  if (!lib.images.get(provider)?.edit) throw new UserError(409, `the image provider "${provider}" has no image-to-image endpoint: use mode \`text\``);
+  if (!photo.thumbnailAt) throw new UserError('conflict', 'the photo has no preview yet: try again once its thumbnail is made');
+  if (!lib.images.get(provider)?.edit) throw new UserError('conflict', `the image provider "${provider}" has no image-to-image endpoint: use mode \`text\``);
 }

@@ -54,7 +54,7 @@ export function duplicateRoutes(app: FastifyInstance, context: LibraryContext): 
     schema: { tags: ['duplicates'], summary: 'One group with its evidence', params: idParams, response: { 200: duplicateGroup, 400: errorBody, 404: errorBody } },
     handler: async (request) => {
       const group = await getDuplicateGroup(request.lib, request.params.id);
-      if (!group) throw new UserError(404, `no duplicate group ${request.params.id}`);
+      if (!group) throw new UserError('not-found', `no duplicate group ${request.params.id}`);
       return group;
     },
   });

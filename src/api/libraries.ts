@@ -24,7 +24,7 @@ import { errorBody } from './schemas.js';
 const folder = z.string().min(1).max(4096).describe('an absolute folder path on the server, inside an allowed root');
 const pattern = z.string().min(1).max(500);
 const libraryParams = z.object({ id: z.uuid({ message: 'must be a library id (UUID)' }) });
-const notFound = (id: string) => new UserError(404, `no library with id ${id}`);
+const notFound = (id: string) => new UserError('not-found', `no library with id ${id}`);
 const isForAnother = (self: string | undefined, ownerId: string | undefined): ownerId is string => Boolean(ownerId && ownerId !== self);
 
 const scanProgress = z
@@ -129,7 +129,7 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
       let lib = request.lib;
       if (isForAnother(lib.ownerId, ownerId)) {
         // an admin (with the `admin` scope when by key): checked before the handler (config.admin above)
-        if (!(await findUser(context.db, ownerId))) throw new UserError(404, `no user with id ${ownerId}`);
+        if (!(await findUser(context.db, ownerId))) throw new UserError('not-found', `no user with id ${ownerId}`);
         lib = asOwner(context, ownerId);
       }
       reply.code(201);
@@ -258,7 +258,7 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
       const clean = cleanFolderPath(request.query.path);
       const removed = await context.db.delete(libraryRoots).where(eq(libraryRoots.path, clean)).returning({ path: libraryRoots.path });
       if (removed.length === 0)
-        throw new UserError(404, `${clean} is not a root an admin added (those of SHOEBOX_LIBRARY_ROOTS change in the settings)`);
+        throw new UserError('not-found', `${clean} is not a root an admin added (those of SHOEBOX_LIBRARY_ROOTS change in the settings)`);
       return { items: await listAllowedRoots(context) };
     },
   });

@@ -76,7 +76,7 @@ export function oidcRoutes(app: FastifyInstance, context: LibraryContext): void 
     },
     handler: async (request, reply) => {
       const settings = await readOidcConfig(db);
-      if (!settings.enabled) throw new UserError(409, 'single sign-on is not set up on this server: an admin sets it at PUT /api/admin/oidc');
+      if (!settings.enabled) throw new UserError('conflict', 'single sign-on is not set up on this server: an admin sets it at PUT /api/admin/oidc');
       const { url, pending } = await startSignIn(settings, `${ownOrigin(request)}${OIDC_CALLBACK_PATH}`, safeReturnPath(request.query.returnTo));
       reply.setCookie(PENDING_COOKIE, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
         path: PENDING_PATH,
@@ -102,7 +102,7 @@ export function oidcRoutes(app: FastifyInstance, context: LibraryContext): void 
       try {
         const pending = readPending(request.cookies[PENDING_COOKIE]);
         const settings = await readOidcConfig(db);
-        if (!settings.enabled) throw new UserError(409, 'single sign-on was switched off');
+        if (!settings.enabled) throw new UserError('conflict', 'single sign-on was switched off');
         const { issuer, claims } = await finishSignIn(settings, new URL(`${ownOrigin(request)}${request.url}`), pending);
         const userId = await userForClaims(db, issuer, claims, settings);
         await startSession(context, request, reply, userId);
@@ -118,12 +118,12 @@ export function oidcRoutes(app: FastifyInstance, context: LibraryContext): void 
 }
 
 function readPending(cookie: string | undefined): PendingSignIn {
-  if (!cookie) throw new UserError(400, 'the sign-in took too long or started elsewhere: try again');
+  if (!cookie) throw new UserError('invalid', 'the sign-in took too long or started elsewhere: try again');
   try {
     const value = JSON.parse(Buffer.from(cookie, 'base64url').toString()) as PendingSignIn;
     if (typeof value.state === 'string' && typeof value.nonce === 'string' && typeof value.verifier === 'string') return value;
   } catch {
     // falls through
   }
-  throw new UserError(400, 'the sign-in could not be finished: try again');
+  throw new UserError('invalid', 'the sign-in could not be finished: try again');
 }

@@ -66,7 +66,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
     schema: { tags: ['people'], summary: 'A person', params: idParams, response: { 200: person, 400: errorBody, 404: errorBody } },
     handler: async (request) => {
       const found = await getPerson(request.lib, request.params.id);
-      if (!found) throw new UserError(404, `no person with id ${request.params.id}`);
+      if (!found) throw new UserError('not-found', `no person with id ${request.params.id}`);
       return found;
     },
   });
@@ -81,7 +81,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
       response: { 200: z.object({ items: z.array(faceSummary) }), 400: errorBody, 404: errorBody },
     },
     handler: async (request) => {
-      if (!(await getPerson(request.lib, request.params.id))) throw new UserError(404, `no person with id ${request.params.id}`);
+      if (!(await getPerson(request.lib, request.params.id))) throw new UserError('not-found', `no person with id ${request.params.id}`);
       return { items: await listFaces(request.lib, { personId: request.params.id, ...request.query }) };
     },
   });
@@ -151,7 +151,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
       response: { 200: z.object({ items: z.array(faceSummary) }), 400: errorBody, 404: errorBody },
     },
     handler: async (request) => {
-      if (!(await findPhoto(request.lib, request.params.id))) throw new UserError(404, `no photo with id ${request.params.id}`);
+      if (!(await findPhoto(request.lib, request.params.id))) throw new UserError('not-found', `no photo with id ${request.params.id}`);
       return { items: await listFaces(request.lib, { photoId: request.params.id }) };
     },
   });
@@ -161,7 +161,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
     schema: { tags: ['people'], summary: 'A square WebP crop of the face', params: idParams, response: { 400: errorBody, 404: errorBody } },
     handler: async (request, reply) => {
       const face = await requireFace(request.lib, request.params.id);
-      if (!face.thumbnailKey) throw new UserError(404, `face ${face.id} has no thumbnail`);
+      if (!face.thumbnailKey) throw new UserError('not-found', `face ${face.id} has no thumbnail`);
       return sendStored(reply, request.lib, face.storageLocation, face.thumbnailKey, 'image/webp', face.id.replace(/-/g, ''), { immutable: false });
     },
   });

@@ -26,7 +26,7 @@ import {
   uploadResult,
 } from './schemas.js';
 
-const notFound = (id: string) => new UserError(404, `no photo with id ${id}`);
+const notFound = (id: string) => new UserError('not-found', `no photo with id ${id}`);
 
 const deleteBody = z.object({
   ids: z.array(z.uuid({ message: 'photo ids must be UUIDs' })).min(1).max(5000).describe('photo ids'),
@@ -256,7 +256,7 @@ export async function sendStored(
 ) {
   const store = lib.storage.at(location);
   const stat = await store.stat(key);
-  if (!stat) throw new UserError(404, isInPlaceKey(key) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : (options.missing ?? 'file is missing from storage'));
+  if (!stat) throw new UserError('not-found', isInPlaceKey(key) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : (options.missing ?? 'file is missing from storage'));
   // a file in a library in place can be edited where it is: revalidated like a rendition
   options = { ...options, immutable: options.immutable && !isInPlaceKey(key) };
   const presignSeconds = lib.storage.presignSeconds(location, key);
@@ -288,7 +288,7 @@ export async function sendStored(
   const range = ifRange && ifRange !== etag ? null : requestedRange(reply.request.headers.range, stat.size);
   if (range === 'unsatisfiable') {
     reply.header('Content-Range', `bytes */${stat.size}`);
-    throw new UserError(416, `the range asked for is outside the file (${stat.size} bytes)`);
+    throw new UserError('range-not-satisfiable', `the range asked for is outside the file (${stat.size} bytes)`);
   }
   if (range) {
     reply.code(206);

@@ -237,7 +237,7 @@ export function productRoutes(app: FastifyInstance, _context: LibraryContext): v
     handler: async (request, reply) => {
       const body = request.body;
       const shots = body.shots ? parseShots(body.shots) : [...DEFAULT_SHOTS];
-      if (typeof shots === 'string') throw new UserError(400, shots);
+      if (typeof shots === 'string') throw new UserError('invalid', shots);
       const job = await startProductShots(request.lib, {
         photoIds: body.photoIds,
         productType: body.productType,

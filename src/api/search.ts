@@ -28,7 +28,7 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
     const release = await slots.enter(request.actor!.userId);
     if (release === 'per-key') {
       reply.header('retry-after', '1');
-      throw new UserError(429, `too many searches at once (${searchesPerUser} running or waiting per user): wait for their answers first`);
+      throw new UserError('too-many-requests', `too many searches at once (${searchesPerUser} running or waiting per user): wait for their answers first`);
     }
     if (release === 'queue') {
       const message = `the server is busy with other searches (${searchQueue} waiting): try again in a few seconds`;
@@ -83,7 +83,7 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
         const wait = imageSearches.take(request.actor!.userId);
         if (wait > 0) {
           reply.header('retry-after', String(Math.ceil(wait / 1000)));
-          throw new UserError(429, `too many image searches (${context.settings.imageSearchesPerMinute} a minute): try again in ${Math.ceil(wait / 1000)} s`);
+          throw new UserError('too-many-requests', `too many image searches (${context.settings.imageSearchesPerMinute} a minute): try again in ${Math.ceil(wait / 1000)} s`);
         }
       }
       if (request.isMultipart()) {
@@ -91,7 +91,7 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
       }
       const body = similarBody.safeParse(request.body ?? {});
       if (!body.success) {
-        throw new UserError(400, `send JSON {"photoId": "<uuid>"} or multipart/form-data with a \`file\`: ${body.error.issues.map((i) => i.message).join('; ')}`);
+        throw new UserError('invalid', `send JSON {"photoId": "<uuid>"} or multipart/form-data with a \`file\`: ${body.error.issues.map((i) => i.message).join('; ')}`);
       }
       return inTurn(request, reply, () => similarToPhoto(request.lib, body.data.photoId, options));
     },
@@ -123,18 +123,18 @@ async function withUploadedImage<T>(lib: Library, request: FastifyRequest, reply
         if (part.type !== 'file') continue;
         if (filename !== null) {
           part.file.resume();
-          throw new UserError(400, 'send one image to search with');
+          throw new UserError('invalid', 'send one image to search with');
         }
         filename = cleanFileName(part.filename || 'image');
         await pipeline(part.file, createWriteStream(temp));
-        if (part.file.truncated) throw new UserError(413, `${filename} is over the upload limit of ${lib.settings.maxUploadBytes} bytes`);
+        if (part.file.truncated) throw new UserError('too-large', `${filename} is over the upload limit of ${lib.settings.maxUploadBytes} bytes`);
       }
     } catch (error) {
       throw multipartUserError(error, request) ?? error;
     } finally {
       stopWatching();
     }
-    if (filename === null) throw new UserError(400, 'the multipart request has no `file` part');
+    if (filename === null) throw new UserError('invalid', 'the multipart request has no `file` part');
     return await work(temp, filename);
   } finally {
     await fs.rm(temp, { force: true });

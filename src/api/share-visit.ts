@@ -55,7 +55,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
   /** The link, unlocked by this visitor (else 401 saying a password is needed). */
   async function openLink(request: FastifyRequest<{ Params: { token: string } }>): Promise<VisitedLink> {
     const link = await linkForToken(db, request.params.token);
-    if (!isUnlocked(link, request.cookies[cookieName(link)])) throw new UserError(401, 'this link has a password: unlock it first');
+    if (!isUnlocked(link, request.cookies[cookieName(link)])) throw new UserError('unauthenticated', 'this link has a password: unlock it first');
     return link;
   }
 
@@ -64,7 +64,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       db,
       sql`select p.id, p.sha256, p.state, p.mime, p.filename, p.storage_key, p.storage_location from photos p where p.id = ${id}::uuid and ${linkPhotosSql(link)}`,
     );
-    if (!photo) throw new UserError(404, `no photo with id ${id} in this link`);
+    if (!photo) throw new UserError('not-found', `no photo with id ${id} in this link`);
     return photo;
   }
 
@@ -109,7 +109,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
         // slowed per visitor's address, never locked for everyone (the counts: src/auth/throttle.ts)
         const attempt = await throttle.begin(`link:${link.id}`, request.ip);
         if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'wrong passwords');
-        if (!(await verifyPassword(link.passwordHash, request.body.password))) throw new UserError(401, 'wrong password');
+        if (!(await verifyPassword(link.passwordHash, request.body.password))) throw new UserError('unauthenticated', 'wrong password');
         await attempt.succeeded();
       }
       reply.setCookie(cookieName(link), unlockProof(link), {
@@ -185,7 +185,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
     },
     handler: async (request, reply) => {
       const link = await openLink(request);
-      if (!link.allowDownload) throw new UserError(403, 'downloads are switched off for this link');
+      if (!link.allowDownload) throw new UserError('forbidden', 'downloads are switched off for this link');
       const photo = await linkPhoto(link, request.params.id);
       if (!link.keepMetadata) {
         return sendVisitorOriginal(reply, asOwner(context, link.ownerId), {
@@ -216,7 +216,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
     },
     handler: async (request, reply: FastifyReply) => {
       const link = await openLink(request);
-      if (!link.allowUpload) throw new UserError(403, 'uploads are switched off for this link');
+      if (!link.allowUpload) throw new UserError('forbidden', 'uploads are switched off for this link');
       const owner = asOwner(context, link.ownerId);
       return uploadPhotos(owner, request, reply, { visitor: true, linkId: link.id, onAccepted: (ids) => addUploadsToLink(db, link, ids) });
     },

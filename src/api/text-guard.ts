@@ -35,7 +35,7 @@ export function refuseNulText(app: FastifyInstance): void {
       ['body', request.body],
     ] as const) {
       const at = findNul(value, part);
-      if (at) throw new UserError(400, `${at}: text must not contain NUL characters (\\u0000)`);
+      if (at) throw new UserError('invalid', `${at}: text must not contain NUL characters (\\u0000)`);
     }
   });
 }

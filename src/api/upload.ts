@@ -14,6 +14,7 @@ import { MAX_SIDECAR_BYTES } from '../media/metadata.js';
 import { multipartUserError } from './multipart-errors.js';
 import { Slots } from './slots.js';
 import { cutWhenIdle } from './upload-idle.js';
+import { STATUS_OF_KIND } from './error-status.js';
 
 type Refusal = { filename: string; error: string; statusCode: number };
 /** A sidecar part saved to a temp file, attached once the request's photos are known. */
@@ -38,7 +39,7 @@ function sidecarTarget(sidecarName: string, photosByName: Map<string, IngestedPh
 function parseCheck(value: string): boolean {
   if (/^(true|1|yes)$/i.test(value)) return true;
   if (/^(false|0|no)$/i.test(value)) return false;
-  throw new UserError(400, `checkDuplicate must be true or false, got ${JSON.stringify(value.slice(0, 40))}`);
+  throw new UserError('invalid', `checkDuplicate must be true or false, got ${JSON.stringify(value.slice(0, 40))}`);
 }
 
 /** A file's modification time as the browser gives it; ignored when it is not a date of years 1–9999. */
@@ -66,7 +67,7 @@ async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename
     out.end();
     await finished(out).catch(() => undefined);
   }
-  return bytes > MAX_SIDECAR_BYTES ? new UserError(413, `${filename}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read`) : null;
+  return bytes > MAX_SIDECAR_BYTES ? new UserError('too-large', `${filename}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read`) : null;
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' };
@@ -114,7 +115,7 @@ async function uploadPlace(lib: Library, reply: FastifyReply, linkId: string | u
   // the body is not read: the connection closes after the answer rather than take the rest of it
   reply.header('retry-after', '5').header('connection', 'close');
   throw new UserError(
-    429,
+    'too-many-requests',
     linkId
       ? `too many uploads at once through this link (${lib.settings.uploadsPerLink}): send the next when one has finished`
       : `too many uploads at once (${lib.settings.uploadsPerUser} per user): send the next when one has finished`,
@@ -149,7 +150,7 @@ async function queueBounded(lib: Library, ids: string[]): Promise<void> {
 const QUEUE_WAIT_MS = 3000;
 
 export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions = {}) {
-  if (!request.isMultipart()) throw new UserError(415, 'send multipart/form-data with one or more `file` fields');
+  if (!request.isMultipart()) throw new UserError('unsupported-type', 'send multipart/form-data with one or more `file` fields');
   await refuseWhileEngineDown(reply);
   const release = await uploadPlace(lib, reply, options.linkId);
   const stopWatching = cutWhenIdle(request.raw, reply.raw, lib.settings.uploadIdleSeconds * 1000);
@@ -186,7 +187,7 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
         if (refused) {
           sidecars.splice(sidecars.indexOf(sidecar), 1);
           await fs.rm(temp, { force: true });
-          items[sidecar.index] = { filename, error: refused.message, statusCode: refused.statusCode };
+          items[sidecar.index] = { filename, error: refused.message, statusCode: STATUS_OF_KIND[refused.kind] };
         }
         continue;
       }
@@ -210,7 +211,7 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
       } catch (error) {
         // the object store down: this file is refused, worth sending again later; the next ones may get through
         if (error instanceof StorageUnavailableError) items.push({ filename, error: error.message, statusCode: 503 });
-        else if (error instanceof UserError) items.push({ filename, error: error.message, statusCode: error.statusCode });
+        else if (error instanceof UserError) items.push({ filename, error: error.message, statusCode: STATUS_OF_KIND[error.kind] });
         else throw error;
       }
       lastModified = null;
@@ -240,9 +241,10 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
     const refusal = multipartUserError(failure, request, keptText);
     if (!refusal) throw failure;
     // A client that is gone hears nothing; one that sent too much hears what was kept.
-    return reply.code(refusal.statusCode).send({ statusCode: refusal.statusCode, error: STATUS_TEXT[refusal.statusCode] ?? 'Bad Request', message: refusal.message, items });
+    const status = STATUS_OF_KIND[refusal.kind];
+    return reply.code(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: refusal.message, items });
   }
-  if (items.length === 0) throw new UserError(400, 'no file in the request: send one or more `file` fields');
+  if (items.length === 0) throw new UserError('invalid', 'no file in the request: send one or more `file` fields');
   const refused = items.filter((item): item is Refusal => 'error' in item);
   if (refused.length === items.length) {
     const statusCode = refused[0]!.statusCode;

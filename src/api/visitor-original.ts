@@ -39,14 +39,14 @@ export interface VisitorOriginal {
 
 function busy(reply: FastifyReply, why: string): never {
   reply.header('retry-after', '5');
-  throw new UserError(429, `${why}: try again in a few seconds`);
+  throw new UserError('too-many-requests', `${why}: try again in a few seconds`);
 }
 
 /** A stripped copy of the photo's original, open and already unlinked; `done` closes it (more than once is fine). */
 async function strippedCopy(lib: Library, reply: FastifyReply, photo: VisitorOriginal): Promise<{ handle: fs.FileHandle; done: () => Promise<void> }> {
   const store = lib.storage.at(photo.storageLocation);
   if (!(await store.stat(photo.storageKey))) {
-    throw new UserError(404, isInPlaceKey(photo.storageKey) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : 'file is missing from storage');
+    throw new UserError('not-found', isInPlaceKey(photo.storageKey) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : 'file is missing from storage');
   }
   if (copiesOpen >= COPIES_OPEN) busy(reply, 'too many downloads under way on this server');
   // counted from here (made, waiting or sent), so that no more than COPIES_OPEN ever exist
@@ -64,7 +64,7 @@ async function strippedCopy(lib: Library, reply: FastifyReply, photo: VisitorOri
       if (!result.stripped) {
         reply.log.warn({ left: result.left, reason: result.reason, mime: photo.mime }, 'visitor original not stripped: refused');
         throw new UserError(
-          403,
+          'forbidden',
           `this photo's location or camera serial number could not be removed from its original (${result.left.slice(0, 3).join(', ')}), ` +
             'so it is not offered for download; its owner can let the link keep them',
         );
@@ -107,7 +107,7 @@ export async function sendVisitorOriginal(reply: FastifyReply, lib: Library, pho
     const range = ifRange && ifRange !== etag ? null : requestedRange(reply.request.headers.range, size);
     if (range === 'unsatisfiable') {
       reply.header('Content-Range', `bytes */${size}`);
-      throw new UserError(416, `the range asked for is outside the file (${size} bytes)`);
+      throw new UserError('range-not-satisfiable', `the range asked for is outside the file (${size} bytes)`);
     }
     if (range) {
       reply.code(206);

@@ -40,7 +40,7 @@ async function configurationFor(settings: OidcConfig): Promise<oidc.Configuratio
     return config;
   } catch (error) {
     const cause = redact((error as Error).message, [settings.clientSecret]);
-    throw new UserError(409, `the single sign-on provider at ${redact(settings.issuer)} could not be reached: ${cause}`);
+    throw new UserError('conflict', `the single sign-on provider at ${redact(settings.issuer)} could not be reached: ${cause}`);
   }
 }
 
@@ -99,7 +99,7 @@ export async function finishSignIn(settings: OidcConfig, callbackUrl: URL, pendi
     });
   } catch (error) {
     const problem = error instanceof oidc.AuthorizationResponseError ? `${error.error}${error.error_description ? `: ${error.error_description}` : ''}` : (error as Error).message;
-    throw new UserError(403, `single sign-on did not succeed (${redact(problem, [settings.clientSecret])})`);
+    throw new UserError('forbidden', `single sign-on did not succeed (${redact(problem, [settings.clientSecret])})`);
   }
   const idClaims = tokens.claims()!;
   let userinfo: Record<string, unknown> = {};

@@ -12,8 +12,8 @@ const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 
 /** Throws a 400 that says what a password needs. */
 export function checkPasswordRules(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(400, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (password.length > MAX_PASSWORD_LENGTH) throw new UserError(400, `a password has at most ${MAX_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError('invalid', `a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH) throw new UserError('invalid', `a password has at most ${MAX_PASSWORD_LENGTH} characters`);
 }
 
 export function hashPassword(password: string): Promise<string> {

@@ -62,7 +62,7 @@ export async function setUpAdmin(db: Db, input: { name: string; email: string; p
   return db.transaction(async (tx) => {
     // two set-ups at once: the second waits and then finds the first's admin
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('shoebox:setup'))`);
-    if (await hasAccounts(tx)) throw new UserError(409, 'Shoebox is already set up: sign in, or ask an admin for an account');
+    if (await hasAccounts(tx)) throw new UserError('conflict', 'Shoebox is already set up: sign in, or ask an admin for an account');
     const values = { name: input.name.trim(), email: normaliseEmail(input.email), passwordHash, role: 'admin', updatedAt: new Date() };
     const [placeholder] = await tx.select({ id: users.id }).from(users).where(isNull(users.email)).orderBy(asc(users.createdAt)).limit(1);
     const [row] = placeholder
@@ -80,7 +80,7 @@ export async function createUser(
   const email = normaliseEmail(input.email);
   const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-  if (taken) throw new UserError(409, `${email} already has an account`);
+  if (taken) throw new UserError('conflict', `${email} already has an account`);
   const [row] = await db
     .insert(users)
     .values({
@@ -149,7 +149,7 @@ export async function updateUser(db: Db, id: string, changes: UserChanges): Prom
   if (changes.email !== undefined) {
     const email = normaliseEmail(changes.email);
     const other = await findUserByEmail(db, email);
-    if (other && other.id !== id) throw new UserError(409, `${email} already has an account`);
+    if (other && other.id !== id) throw new UserError('conflict', `${email} already has an account`);
     set.email = email;
   }
   if (changes.role !== undefined) set.role = changes.role;
@@ -162,7 +162,7 @@ export async function updateUser(db: Db, id: string, changes: UserChanges): Prom
     set.passwordHash = await hashPassword(changes.password);
   }
   const losesAdmin = current.role === 'admin' && !current.disabledAt && (set.role === 'user' || set.disabledAt);
-  if (losesAdmin && (await activeAdmins(db)) <= 1) throw new UserError(409, 'this is the last active admin: make another admin first');
+  if (losesAdmin && (await activeAdmins(db)) <= 1) throw new UserError('conflict', 'this is the last active admin: make another admin first');
   const [row] = await db.update(users).set(set).where(eq(users.id, id)).returning();
   return userInfo(row!);
 }

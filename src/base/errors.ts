@@ -1,12 +1,39 @@
-/** An error a user caused, carrying the HTTP status that says so. */
+/**
+ * What went wrong, in the domain's words. The domain raises a kind; the API says it in HTTP in one place
+ * (api/error-status.ts), the CLI in its own words.
+ */
+export const ERROR_KINDS = [
+  'invalid',
+  'unauthenticated',
+  'forbidden',
+  'not-found',
+  'timeout',
+  'conflict',
+  'gone',
+  'too-large',
+  'unsupported-type',
+  'range-not-satisfiable',
+  'unprocessable',
+  'too-many-requests',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** An error a user caused (a bad value, a missing photo, a conflict), of a kind the API maps to its HTTP status. */
 export class UserError extends Error {
   constructor(
-    readonly statusCode: 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 415 | 416 | 422 | 429,
+    readonly kind: ErrorKind,
     message: string,
   ) {
     super(message);
     this.name = 'UserError';
   }
+}
+
+/** The kind of an error that has one: a UserError, or another error class that names its kind (storage's). */
+export function errorKindOf(error: unknown): ErrorKind | null {
+  if (error instanceof UserError) return error.kind;
+  const kind = error instanceof Error ? (error as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' && (ERROR_KINDS as readonly string[]).includes(kind) ? (kind as ErrorKind) : null;
 }
 
 /** A service Shoebox relies on (a model endpoint) is down or overloaded: worth trying again later (HTTP 503). */

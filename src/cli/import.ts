@@ -16,6 +16,7 @@ import { createProgress } from './progress.js';
 import { findServer } from './target.js';
 import { forEachLimit } from '../base/concurrency.js';
 import { listImportCandidates } from './walk.js';
+import { kindOfStatus } from '../api/error-status.js';
 
 interface ImportFlags {
   wait?: boolean;
@@ -68,7 +69,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
 async function uploadOne(server: ShoeboxClient, file: string) {
   const sidecar = await findSidecar(file);
   const [item, sidecarItem] = await server.upload(file, sidecar);
-  if (!item?.id) throw new UserError((item?.statusCode as 413 | 415) ?? 400, item?.error ?? 'refused');
+  if (!item?.id) throw new UserError(kindOfStatus(item?.statusCode ?? 400) ?? 'invalid', item?.error ?? 'refused');
   return { id: item.id, duplicate: Boolean(item.duplicate), ...(sidecarItem?.error ? { sidecarRefused: sidecarItem.error } : {}) };
 }
 

@@ -51,9 +51,9 @@ export async function albumRole(lib: Library, albumId: string): Promise<AlbumRol
 /** Throws the album's 404 unless the user has one of the roles. */
 export async function requireAlbumRole(lib: Library, albumId: string, allowed: readonly AlbumRole[]): Promise<AlbumRole> {
   const role = await albumRole(lib, albumId);
-  if (role === null) throw new UserError(404, `no album with id ${albumId}`);
+  if (role === null) throw new UserError('not-found', `no album with id ${albumId}`);
   if (!allowed.includes(role)) {
-    throw new UserError(403, role === 'viewer' ? 'this album is shared with you to view: only its owner or an editor may change it' : 'only the album\'s owner may do this');
+    throw new UserError('forbidden', role === 'viewer' ? 'this album is shared with you to view: only its owner or an editor may change it' : 'only the album\'s owner may do this');
   }
   return role;
 }
@@ -116,7 +116,7 @@ export async function timelineScope(lib: Library, owner?: string, album?: string
   }
   const shared = await sharedWith(lib);
   if (owner !== undefined && owner !== lib.ownerId) {
-    if (!shared.partners.some((p) => p.id === owner)) throw new UserError(404, `no library of user ${owner} is shared with you`);
+    if (!shared.partners.some((p) => p.id === owner)) throw new UserError('not-found', `no library of user ${owner} is shared with you`);
     return { userId: lib.ownerId, partnerIds: [owner], albumIds: [], othersOnly: true };
   }
   const partnerIds = owner === lib.ownerId ? [] : shared.partners.filter((p) => p.inTimeline).map((p) => p.id);

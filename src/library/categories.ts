@@ -58,7 +58,7 @@ const normaliseTag = (tag: string) => tag.trim().toLowerCase().replace(/\s+/g, '
 function validName(name: string): string {
   const clean = normaliseName(name);
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(clean)) {
-    throw new UserError(400, `category name "${name}" must be 1–63 letters, digits or dashes`);
+    throw new UserError('invalid', `category name "${name}" must be 1–63 letters, digits or dashes`);
   }
   return clean;
 }
@@ -66,7 +66,7 @@ function validName(name: string): string {
 function validTags(tags: string[]): string[] {
   const clean = [...new Set(tags.map(normaliseTag).filter(Boolean))];
   const tooLong = clean.find((t) => t.length > 100);
-  if (tooLong) throw new UserError(400, `tag "${tooLong.slice(0, 40)}…" is longer than 100 characters`);
+  if (tooLong) throw new UserError('invalid', `tag "${tooLong.slice(0, 40)}…" is longer than 100 characters`);
   return clean.sort();
 }
 
@@ -102,7 +102,7 @@ export async function listCategories(lib: Library): Promise<CategorySummary[]> {
 
 async function requireCategory(lib: Library, id: string) {
   const [category] = await lib.db.select().from(categories).where(and(eq(categories.id, id), eq(categories.ownerId, lib.ownerId)));
-  if (!category) throw new UserError(404, `no category with id ${id}`);
+  if (!category) throw new UserError('not-found', `no category with id ${id}`);
   return category;
 }
 
@@ -117,7 +117,7 @@ export async function createCategory(lib: Library, input: { name: string; label?
     .select({ id: categories.id })
     .from(categories)
     .where(and(eq(categories.ownerId, lib.ownerId), eq(categories.name, name)));
-  if (exists) throw new UserError(409, `a category named "${name}" exists already`);
+  if (exists) throw new UserError('conflict', `a category named "${name}" exists already`);
   const [row] = await lib.db
     .insert(categories)
     .values({ ownerId: lib.ownerId, name, label: input.label?.trim() || name.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()) })
@@ -140,10 +140,10 @@ export async function updateCategory(
       .select({ id: categories.id })
       .from(categories)
       .where(and(eq(categories.ownerId, lib.ownerId), eq(categories.name, set.name)));
-    if (clash && clash.id !== id) throw new UserError(409, `a category named "${set.name}" exists already`);
+    if (clash && clash.id !== id) throw new UserError('conflict', `a category named "${set.name}" exists already`);
   }
   if (changes.label !== undefined) {
-    if (!changes.label.trim()) throw new UserError(400, 'label must not be empty');
+    if (!changes.label.trim()) throw new UserError('invalid', 'label must not be empty');
     set.label = changes.label.trim();
   }
   await lib.db.transaction(async (tx) => {

@@ -73,7 +73,7 @@ class HashingCounter extends Transform {
 }
 
 function tooLarge(maxBytes: number): UserError {
-  return new UserError(413, `file is larger than the upload limit of ${formatBytes(maxBytes)}`);
+  return new UserError('too-large', `file is larger than the upload limit of ${formatBytes(maxBytes)}`);
 }
 
 /** Longest file name kept, in characters (file systems allow 255 bytes). */
@@ -110,10 +110,10 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
   try {
     await pipeline(source.stream, counter, createWriteStream(temp));
     if (source.wasTruncated?.()) throw tooLarge(maxBytes);
-    if (counter.bytes === 0) throw new UserError(415, `${filename}: empty file (0 bytes), not an image`);
+    if (counter.bytes === 0) throw new UserError('unsupported-type', `${filename}: empty file (0 bytes), not an image`);
     const detected = await detectImageType(temp);
     if (!detected.supported) {
-      throw new UserError(415, `${filename}: not a supported image (detected ${detected.mime}: ${detected.description})`);
+      throw new UserError('unsupported-type', `${filename}: not a supported image (detected ${detected.mime}: ${detected.description})`);
     }
     const sha256 = counter.hash.digest('hex');
     const existing = await findBySha(lib, sha256);

@@ -38,7 +38,7 @@ export function quotaFromClaims(claims: Claims, config: Pick<OidcConfig, 'quotaC
 /** The Shoebox user for a provider's verified claims; 403 with the reason when there is none to be had. */
 export async function userForClaims(db: Db, issuer: string, claims: Claims, config: OidcConfig): Promise<string> {
   const subject = typeof claims.sub === 'string' ? claims.sub : '';
-  if (!subject) throw new UserError(403, 'the provider sent no subject (sub) for this account');
+  if (!subject) throw new UserError('forbidden', 'the provider sent no subject (sub) for this account');
   const email = typeof claims.email === 'string' && claims.email.includes('@') ? normaliseEmail(claims.email) : null;
   const verified = claims.email_verified === true || claims.email_verified === 'true';
   const role = roleFromClaims(claims, config);
@@ -46,20 +46,20 @@ export async function userForClaims(db: Db, issuer: string, claims: Claims, conf
 
   let [user] = await db.select().from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)));
   if (!user && email) {
-    if (!verified) throw new UserError(403, `the provider has not verified ${email}: Shoebox links accounts by verified email only`);
+    if (!verified) throw new UserError('forbidden', `the provider has not verified ${email}: Shoebox links accounts by verified email only`);
     [user] = await db.select().from(users).where(eq(users.email, email));
-    if (user?.oidcSubject && user.oidcIssuer === issuer) throw new UserError(403, `${email} is linked to another account of this provider`);
+    if (user?.oidcSubject && user.oidcIssuer === issuer) throw new UserError('forbidden', `${email} is linked to another account of this provider`);
     if (user) await db.update(users).set({ oidcIssuer: issuer, oidcSubject: subject, updatedAt: new Date() }).where(eq(users.id, user.id));
   }
   if (!user) {
-    if (!config.autoRegister) throw new UserError(403, 'no Shoebox account for this sign-in: ask an admin to create one with your email');
-    if (!email || !verified) throw new UserError(403, 'the provider gave no verified email: Shoebox needs one to create an account');
+    if (!config.autoRegister) throw new UserError('forbidden', 'no Shoebox account for this sign-in: ask an admin to create one with your email');
+    if (!email || !verified) throw new UserError('forbidden', 'the provider gave no verified email: Shoebox needs one to create an account');
     const name = [claims.name, claims.preferred_username, email.split('@')[0]].find((v): v is string => typeof v === 'string' && v.trim() !== '')!;
     const created = await createAccount(db, { name: name.slice(0, 200), email, role: role ?? 'user', quotaBytes: quota ?? null });
     await db.update(users).set({ oidcIssuer: issuer, oidcSubject: subject }).where(eq(users.id, created.id));
     return created.id;
   }
-  if (user.disabledAt) throw new UserError(403, 'this account is disabled: ask an admin');
+  if (user.disabledAt) throw new UserError('forbidden', 'this account is disabled: ask an admin');
   // the provider stays the truth for role and quota when it sends them (the last admin is never demoted)
   const changes = { ...(role && role !== user.role ? { role } : {}), ...(quota !== undefined && quota !== user.quotaBytes ? { quotaBytes: quota } : {}) };
   if (Object.keys(changes).length > 0) await updateUser(db, user.id, changes).catch(() => undefined);

@@ -11,7 +11,7 @@ export const cleanName = (name: string) => name.trim().replace(/\s+/g, ' ');
 /** The owner's person with this name (whatever its case), or a new one. */
 export async function personIdByName(db: Db, ownerId: string, name: string): Promise<string> {
   const clean = cleanName(name);
-  if (!clean) throw new UserError(400, 'a person needs a non-empty name');
+  if (!clean) throw new UserError('invalid', 'a person needs a non-empty name');
   const [existing] = await db
     .select({ id: people.id })
     .from(people)

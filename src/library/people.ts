@@ -90,7 +90,7 @@ export async function getPerson(lib: Library, id: string): Promise<PersonSummary
 
 async function requirePerson(lib: Library, id: string) {
   const [person] = await lib.db.select().from(people).where(and(eq(people.id, id), eq(people.ownerId, lib.ownerId)));
-  if (!person) throw new UserError(404, `no person with id ${id}`);
+  if (!person) throw new UserError('not-found', `no person with id ${id}`);
   return person;
 }
 
@@ -101,7 +101,7 @@ export async function requireFace(lib: Library, id: string) {
     .from(faces)
     .innerJoin(photos, eq(photos.id, faces.photoId))
     .where(and(eq(faces.id, id), eq(photos.ownerId, lib.ownerId)));
-  if (!face) throw new UserError(404, `no face with id ${id}`);
+  if (!face) throw new UserError('not-found', `no face with id ${id}`);
   // where its crop is stored: its photo's location
   return { ...face.face, storageLocation: face.storageLocation };
 }
@@ -115,7 +115,7 @@ export async function updatePerson(
   await requirePerson(lib, id);
   if (changes.coverFaceId) {
     const face = await requireFace(lib, changes.coverFaceId);
-    if (face.personId !== id) throw new UserError(400, `face ${changes.coverFaceId} is not one of this person's faces`);
+    if (face.personId !== id) throw new UserError('invalid', `face ${changes.coverFaceId} is not one of this person's faces`);
   }
   const set: Partial<typeof people.$inferInsert> = { updatedAt: new Date() };
   if (changes.name !== undefined) set.name = changes.name === null || cleanName(changes.name) === '' ? null : cleanName(changes.name);
@@ -134,7 +134,7 @@ export async function updatePerson(
 export async function mergePeople(lib: Library, targetId: string, sourceIds: string[]): Promise<PersonSummary> {
   const target = await requirePerson(lib, targetId);
   const sources = [...new Set(sourceIds)].filter((id) => id !== targetId);
-  if (sources.length === 0) throw new UserError(400, 'give at least one other person to merge into this one');
+  if (sources.length === 0) throw new UserError('invalid', 'give at least one other person to merge into this one');
   const found = await Promise.all(sources.map((id) => requirePerson(lib, id)));
   await lib.db.transaction(async (tx) => {
     await tx.update(faces).set({ personId: targetId, assignedBy: 'user', regionName: null }).where(inArray(faces.personId, sources));
@@ -160,7 +160,7 @@ export async function assignFace(lib: Library, faceId: string, target: { personI
     : target.name
       ? await personIdByName(lib.db, lib.ownerId, target.name)
       : null;
-  if (!personId) throw new UserError(400, 'give personId or name');
+  if (!personId) throw new UserError('invalid', 'give personId or name');
   const previous = face.personId;
   await lib.db.update(faces).set({ personId, assignedBy: 'user', regionName: null }).where(eq(faces.id, faceId));
   await lib.db.delete(faceRejections).where(and(eq(faceRejections.faceId, faceId), eq(faceRejections.personId, personId)));
@@ -195,7 +195,7 @@ export async function unassignFace(lib: Library, faceId: string) {
 export async function rejectFace(lib: Library, faceId: string, personId?: string) {
   const face = await requireFace(lib, faceId);
   const rejected = personId ?? face.personId;
-  if (!rejected) throw new UserError(400, 'this face has no person; give the personId it is not');
+  if (!rejected) throw new UserError('invalid', 'this face has no person; give the personId it is not');
   await requirePerson(lib, rejected);
   await lib.db.insert(faceRejections).values({ faceId, personId: rejected }).onConflictDoNothing();
   if (face.personId === rejected) {

@@ -100,7 +100,7 @@ export class QuotaReservation {
     if ('refused' in outcome) {
       const { quota, used } = outcome.refused;
       throw new UserError(
-        413,
+        'too-large',
         `${this.filename}: over your storage quota (${formatBytes(used)} of ${formatBytes(quota)} used or being uploaded, ` +
           `this file is ${formatBytes(minimum)}${streaming ? ' so far' : ''}): ask an admin for more`,
       );

@@ -45,7 +45,7 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
     const clip = await lib.ml.clip();
     if (!clip) {
       const reason = `semantic search needs a CLIP model (${lib.ml.clipMissingReason()})`;
-      if (mode === 'semantic') throw new UserError(409, reason);
+      if (mode === 'semantic') throw new UserError('conflict', reason);
       mode = 'keyword';
       notices.push(`${reason}; these are keyword results only`);
     } else {
@@ -55,7 +55,7 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
         embedding = await clip.embedText(text);
         embeddingModel = clip.version;
       } else if (mode === 'semantic') {
-        throw new UserError(400, 'the query has no words to search for');
+        throw new UserError('invalid', 'the query has no words to search for');
       }
     }
   }
@@ -107,11 +107,11 @@ async function similarItems(lib: Library, hits: Awaited<ReturnType<typeof simila
 
 /** Photos that look like one of the library's photos (its stored embedding; itself left out). */
 export async function similarToPhoto(lib: Library, photoId: string, request: SimilarRequest) {
-  if (!(await findPhoto(lib, photoId))) throw new UserError(404, `no photo with id ${photoId}`);
+  if (!(await findPhoto(lib, photoId))) throw new UserError('not-found', `no photo with id ${photoId}`);
   const stored = await photoEmbedding(lib.db, lib.ownerId, photoId);
   if (!stored) {
     const clip = await lib.ml.clip();
-    throw new UserError(409, clip ? `photo ${photoId} has no embedding yet (its embeddings step has not run)` : `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
+    throw new UserError('conflict', clip ? `photo ${photoId} has no embedding yet (its embeddings step has not run)` : `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
   }
   const hits = await similarByVector(lib.db, await searchScope(lib), stored.embedding, {
     filters: request.filters,
@@ -129,9 +129,9 @@ export async function similarToPhoto(lib: Library, photoId: string, request: Sim
  */
 export async function similarToImage(lib: Library, file: string, filename: string, request: SimilarRequest) {
   const clip = await lib.ml.clip();
-  if (!clip) throw new UserError(409, `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
+  if (!clip) throw new UserError('conflict', `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
   const type = await detectImageType(file);
-  if (!type.supported) throw new UserError(415, `${filename} is a ${type.description}, not a supported image`);
+  if (!type.supported) throw new UserError('unsupported-type', `${filename} is a ${type.description}, not a supported image`);
   const preview = lib.scratch.tempPath() + '.jpg';
   try {
     let renditions;
@@ -139,7 +139,7 @@ export async function similarToImage(lib: Library, file: string, filename: strin
       renditions = await makeRenditions(file, type.mime, { thumbnailSize: 16 });
     } catch (error) {
       if (error instanceof ImageDecodeError || error instanceof ImageTooLargeError) {
-        throw new UserError(422, `${filename} could not be read: ${error.message}`);
+        throw new UserError('unprocessable', `${filename} could not be read: ${error.message}`);
       }
       throw error;
     }

@@ -29,7 +29,7 @@ async function requirePhotos(lib: Library, ids: readonly string[]): Promise<stri
     const known = new Set(found.map((row) => row.id));
     const missing = unique.filter((id) => !known.has(id));
     const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ` and ${missing.length - 10} more` : '');
-    throw new UserError(404, missing.length === 1 ? `no photo with id ${shown}` : `no photos with ids ${shown}`);
+    throw new UserError('not-found', missing.length === 1 ? `no photo with id ${shown}` : `no photos with ids ${shown}`);
   }
   return unique;
 }

@@ -21,7 +21,7 @@ export function isInPlaceKey(key: string): boolean {
 }
 
 export class InPlaceFileGoneError extends BlobNotFoundError {
-  readonly statusCode = 404;
+  readonly kind = 'not-found';
   constructor(key: string, why = 'it was moved, deleted, or its disk is away') {
     super(key);
     this.message = `the file is not in its folder any more: ${key} (a library in place: ${why})`;
@@ -34,7 +34,7 @@ export class InPlaceFileRefusedError extends Error {
   constructor(
     readonly key: string,
     reason: string,
-    readonly statusCode: 404 | 409 = 404,
+    readonly kind: 'not-found' | 'conflict' = 'not-found',
   ) {
     super(`${key}: ${reason}`);
     this.name = 'InPlaceFileRefusedError';
@@ -112,7 +112,7 @@ export async function openInPlace(key: string, record: InPlaceRecord): Promise<O
     const real = await fs.realpath(key).catch(() => null);
     const there = real ? await fs.stat(real, { bigint: true }).catch(() => null) : null;
     if (!real || !there || there.dev !== stats.dev || there.ino !== stats.ino) {
-      throw new InPlaceFileRefusedError(key, 'the file was replaced while it was opened: not read', 409);
+      throw new InPlaceFileRefusedError(key, 'the file was replaced while it was opened: not read', 'conflict');
     }
     if (!isInside(real, record.roots)) {
       throw new InPlaceFileRefusedError(key, 'a link to a place outside the library’s folders: not read (the next scan lists it as refused)');
@@ -120,9 +120,9 @@ export async function openInPlace(key: string, record: InPlaceRecord): Promise<O
     const size = Number(stats.size);
     const mtimeMs = mtimeMsOf(stats);
     if ((record.fileId !== null && record.fileId !== fileIdOf(stats)) || (record.size !== null && record.size !== size)) {
-      throw new InPlaceFileRefusedError(key, changed, 409);
+      throw new InPlaceFileRefusedError(key, changed, 'conflict');
     }
-    if (record.mtimeMs !== null && Math.abs(record.mtimeMs - mtimeMs) > 0.001) throw new InPlaceFileRefusedError(key, changed, 409);
+    if (record.mtimeMs !== null && Math.abs(record.mtimeMs - mtimeMs) > 0.001) throw new InPlaceFileRefusedError(key, changed, 'conflict');
     return { handle, stats, size, mtimeMs };
   } catch (error) {
     await handle.close().catch(() => undefined);

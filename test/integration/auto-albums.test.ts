@@ -363,7 +363,7 @@ describe('automatic albums on a library of coloured photos', () => {
     expect(results[1].status).toBe('rejected');
     const error = (results[1] as PromiseRejectedResult).reason;
     expect(error).toBeInstanceOf(UserError);
-    expect(error).toMatchObject({ statusCode: 409, message: expect.stringMatching(/already being regenerated/) });
+    expect(error).toMatchObject({ kind: 'conflict', message: expect.stringMatching(/already being regenerated/) });
     expect((await regenerate({ minSimilarity: 1.5 })).status).toBe(400);
     expect((await regenerate({ minSize: 1 })).status).toBe(400);
   });

@@ -131,4 +131,12 @@ describe('dependencies point one way', () => {
   it('no file imports itself around a loop (import type included)', () => {
     expect(cycles(new Map(edges.map(({ from, to }) => [from, to])))).toEqual([]);
   });
+
+  it('the domain raises error kinds; only the API and the CLI speak HTTP statuses (api/error-status.ts)', () => {
+    const offenders = sourceFiles(src)
+      .map((file) => ({ file: path.relative(src, file), text: fs.readFileSync(file, 'utf8') }))
+      .filter(({ file, text }) => /UserError\(\s*\d/.test(text) || (!/^(api|cli)\//.test(file) && /\bstatusCode\b/.test(text.replace(/response\.statusCode/g, ''))))
+      .map(({ file }) => file);
+    expect(offenders).toEqual([]);
+  });
 });

@@ -55,7 +55,7 @@ describe('files in place', () => {
     const error = await refusal(file, { ...expected, size: null, mtimeMs: null });
     expect(error).toBeInstanceOf(InPlaceFileRefusedError);
     expect((error as InPlaceFileRefusedError).message).toMatch(/outside the library/);
-    expect((error as InPlaceFileRefusedError).statusCode).toBe(404);
+    expect((error as InPlaceFileRefusedError).kind).toBe('not-found');
   });
 
   it('refuses a file that is not the one recorded (edited, replaced), and what is not a regular file', async () => {
@@ -63,7 +63,7 @@ describe('files in place', () => {
     fs.writeFileSync(file, 'before');
     const expected = record(file);
     fs.writeFileSync(file, 'after, longer');
-    expect(await refusal(file, expected)).toMatchObject({ statusCode: 409, message: expect.stringMatching(/changed since the library’s last scan/) });
+    expect(await refusal(file, expected)).toMatchObject({ kind: 'conflict', message: expect.stringMatching(/changed since the library’s last scan/) });
     // same size and time, another inode
     const replaced = path.join(library, 'replaced.jpg');
     fs.writeFileSync(replaced, 'same');
@@ -72,11 +72,11 @@ describe('files in place', () => {
     fs.writeFileSync(`${replaced}.new`, 'same');
     fs.renameSync(`${replaced}.new`, replaced);
     fs.utimesSync(replaced, new Date(first.mtimeMs!), new Date(first.mtimeMs!));
-    expect(await refusal(replaced, { ...first, mtimeMs: mtimeMsOf(fs.statSync(replaced, { bigint: true })) })).toMatchObject({ statusCode: 409 });
+    expect(await refusal(replaced, { ...first, mtimeMs: mtimeMsOf(fs.statSync(replaced, { bigint: true })) })).toMatchObject({ kind: 'conflict' });
     // a FIFO in a photo's place is refused without blocking
     const fifo = path.join(library, 'fifo.jpg');
     execFileSync('mkfifo', [fifo]);
-    expect(await refusal(fifo, { roots: [library], fileId: null, size: null, mtimeMs: null })).toMatchObject({ statusCode: 404 });
+    expect(await refusal(fifo, { roots: [library], fileId: null, size: null, mtimeMs: null })).toMatchObject({ kind: 'not-found' });
     expect(await refusal(path.join(library, 'none.jpg'), { roots: [library], fileId: null, size: null, mtimeMs: null })).toBeInstanceOf(InPlaceFileGoneError);
   });
 

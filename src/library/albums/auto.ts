@@ -224,7 +224,7 @@ export async function regenerateAutoAlbums(lib: AutoAlbumsLibrary, options: Rege
   // Checked and marked before the first await: two calls in the same tick cannot both pass.
   const busy = running.get(lib.db) ?? new Set<string>();
   running.set(lib.db, busy);
-  if (busy.has(lib.ownerId)) throw new UserError(409, 'automatic albums are already being regenerated for this library: try again when that run has finished');
+  if (busy.has(lib.ownerId)) throw new UserError('conflict', 'automatic albums are already being regenerated for this library: try again when that run has finished');
   busy.add(lib.ownerId);
   try {
     return await regenerate(lib, options);
@@ -238,12 +238,12 @@ async function regenerate(lib: AutoAlbumsLibrary, options: RegenerateOptions): P
   try {
     resolved = resolveAutoClusteringParams({ minSize: options.minSize, minSimilarity: options.minSimilarity, timeGapDays: options.timeGapDays });
   } catch (error) {
-    if (error instanceof RangeError) throw new UserError(400, error.message);
+    if (error instanceof RangeError) throw new UserError('invalid', error.message);
     throw error;
   }
   const params: RegenerateParams = { minSize: resolved.minSize, minSimilarity: resolved.minSimilarity, timeGapDays: resolved.timeGapDays };
   const model = await lib.ml.clipVersion();
-  if (model === 'none') throw new UserError(409, `automatic albums need a CLIP model (${lib.ml.clipMissingReason()})`);
+  if (model === 'none') throw new UserError('conflict', `automatic albums need a CLIP model (${lib.ml.clipMissingReason()})`);
 
   const started = performance.now();
   const snapshot = await loadSnapshot(lib, model);
@@ -261,7 +261,7 @@ async function regenerate(lib: AutoAlbumsLibrary, options: RegenerateOptions): P
     const outcome = await writePlan(lib, plan, existing.stamp, { model, ...params });
     if (outcome === 'stale') {
       if (attempt < MAX_PLANS) continue;
-      throw new UserError(409, 'automatic albums kept changing during the regeneration (kept, dismissed or regenerated elsewhere): try again');
+      throw new UserError('conflict', 'automatic albums kept changing during the regeneration (kept, dismissed or regenerated elsewhere): try again');
     }
     forgetAssignmentCache(lib.db, lib.ownerId);
     await refreshSearchDocuments(lib.db, [...outcome.affected]);

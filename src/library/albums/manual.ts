@@ -136,7 +136,7 @@ export async function listAlbums(
 export async function getAlbumSummary(lib: Library, id: string): Promise<AlbumSummary> {
   requireUuid(id, 'album id');
   const [row] = await rows<AlbumRow>(lib.db, albumQuery(lib, sql`a.id = ${id}::uuid`));
-  if (!row) throw new UserError(404, `no album with id ${id}`);
+  if (!row) throw new UserError('not-found', `no album with id ${id}`);
   return toSummary(row, lib.ownerId);
 }
 
@@ -200,7 +200,7 @@ export async function updateAlbum(
       sql`select p.id from album_photos ap join photos p on p.id = ap.photo_id
           where ap.album_id = ${id}::uuid and ap.photo_id = ${changes.coverPhotoId}::uuid and p.deleted_at is null`,
     );
-    if (!member) throw new UserError(400, `photo ${changes.coverPhotoId} is not in this album: add it before making it the cover`);
+    if (!member) throw new UserError('invalid', `photo ${changes.coverPhotoId} is not in this album: add it before making it the cover`);
   }
   if (changes.coverPhotoId !== undefined) set.coverPhotoId = changes.coverPhotoId;
   const edited = changes.name !== undefined || changes.description !== undefined;
@@ -218,7 +218,7 @@ export async function updateAlbum(
 export async function addPhotos(lib: Library, id: string, photoIds: string[]): Promise<{ album: AlbumSummary; added: number }> {
   const album = await requireAlbum(lib, id, ['owner', 'editor']);
   const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: false });
-  if (ids.length === 0) throw new UserError(400, 'give at least one photo id');
+  if (ids.length === 0) throw new UserError('invalid', 'give at least one photo id');
   const added = await lib.db
     .insert(albumPhotos)
     .values(ids.map((photoId) => ({ albumId: id, photoId })))
@@ -240,7 +240,7 @@ export async function addPhotos(lib: Library, id: string, photoIds: string[]): P
 export async function removePhotos(lib: Library, id: string, photoIds: string[]): Promise<{ album: AlbumSummary; removed: number }> {
   const album = await requireAlbum(lib, id, ['owner', 'editor']);
   const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: true, orInAlbum: id });
-  if (ids.length === 0) throw new UserError(400, 'give at least one photo id');
+  if (ids.length === 0) throw new UserError('invalid', 'give at least one photo id');
   const removed = await rows<{ photo_id: string }>(
     lib.db,
     sql`delete from album_photos where album_id = ${id}::uuid and photo_id = any(${uuidArray(ids)}) returning photo_id`,
@@ -283,7 +283,7 @@ export async function keepAlbum(lib: Library, id: string): Promise<AlbumSummary>
  */
 export async function dismissAlbum(lib: Library, id: string): Promise<AlbumSummary> {
   const album = await requireAlbum(lib, id);
-  if (album.kind !== 'auto') throw new UserError(409, `album ${id} is a manual album: only automatic albums can be dismissed (delete it instead)`);
+  if (album.kind !== 'auto') throw new UserError('conflict', `album ${id} is a manual album: only automatic albums can be dismissed (delete it instead)`);
   if (album.status !== 'dismissed') {
     await lib.db.update(albums).set({ status: 'dismissed', updatedAt: new Date() }).where(eq(albums.id, id));
     await refreshAlbumPhotos(lib, id);
@@ -296,7 +296,7 @@ async function requireAlbum(lib: Library, id: string, roles: readonly AlbumRole[
   requireUuid(id, 'album id');
   await requireAlbumRole(lib, id, roles);
   const [album] = await lib.db.select().from(albums).where(eq(albums.id, id));
-  if (!album) throw new UserError(404, `no album with id ${id}`);
+  if (!album) throw new UserError('not-found', `no album with id ${id}`);
   return album;
 }
 
@@ -313,7 +313,7 @@ async function refreshAlbumPhotos(lib: Library, id: string): Promise<void> {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function requireUuid(id: string, what: string): void {
-  if (!UUID.test(id)) throw new UserError(400, `${what} must be a UUID: ${id}`);
+  if (!UUID.test(id)) throw new UserError('invalid', `${what} must be a UUID: ${id}`);
 }
 
 function listed(ids: string[]): string {
@@ -328,9 +328,9 @@ function listed(ids: string[]): string {
 export async function requireOwnPhotos(lib: Library, photoIds: string[], options: { allowTrashed: boolean; orInAlbum?: string }): Promise<string[]> {
   const ids = [...new Set(photoIds.map((id) => id.toLowerCase()))];
   if (ids.length === 0) return [];
-  if (ids.length > ALBUM_IDS_MAX) throw new UserError(400, `at most ${ALBUM_IDS_MAX} photo ids at once`);
+  if (ids.length > ALBUM_IDS_MAX) throw new UserError('invalid', `at most ${ALBUM_IDS_MAX} photo ids at once`);
   const malformed = ids.filter((id) => !UUID.test(id));
-  if (malformed.length > 0) throw new UserError(400, `photo ids must be UUIDs: ${listed(malformed)}`);
+  if (malformed.length > 0) throw new UserError('invalid', `photo ids must be UUIDs: ${listed(malformed)}`);
   const found = await rows<{ id: string; trashed: boolean }>(
     lib.db,
     sql`select id, deleted_at is not null as trashed from photos p where id = any(${uuidArray(ids)}) and (owner_id = ${lib.ownerId}::uuid
@@ -338,10 +338,10 @@ export async function requireOwnPhotos(lib: Library, photoIds: string[], options
   );
   const known = new Map(found.map((row) => [row.id, row.trashed]));
   const unknown = ids.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new UserError(400, `no photos with these ids in the library: ${listed(unknown)}`);
+  if (unknown.length > 0) throw new UserError('invalid', `no photos with these ids in the library: ${listed(unknown)}`);
   if (!options.allowTrashed) {
     const trashed = ids.filter((id) => known.get(id));
-    if (trashed.length > 0) throw new UserError(400, `these photos are in the trash (restore them first): ${listed(trashed)}`);
+    if (trashed.length > 0) throw new UserError('invalid', `these photos are in the trash (restore them first): ${listed(trashed)}`);
   }
   return ids;
 }
@@ -349,14 +349,14 @@ export async function requireOwnPhotos(lib: Library, photoIds: string[], options
 /** Trimmed, 1 to 200 characters. */
 function cleanName(name: string): string {
   const clean = name.trim();
-  if (clean === '') throw new UserError(400, 'an album needs a name');
-  if (clean.length > ALBUM_NAME_MAX) throw new UserError(400, `an album name has at most ${ALBUM_NAME_MAX} characters (this one has ${clean.length})`);
+  if (clean === '') throw new UserError('invalid', 'an album needs a name');
+  if (clean.length > ALBUM_NAME_MAX) throw new UserError('invalid', `an album name has at most ${ALBUM_NAME_MAX} characters (this one has ${clean.length})`);
   return clean;
 }
 
 /** Trimmed; empty means none. */
 function cleanDescription(description: string | null | undefined): string | null {
   const clean = description?.trim() ?? '';
-  if (clean.length > ALBUM_DESCRIPTION_MAX) throw new UserError(400, `an album description has at most ${ALBUM_DESCRIPTION_MAX} characters`);
+  if (clean.length > ALBUM_DESCRIPTION_MAX) throw new UserError('invalid', `an album description has at most ${ALBUM_DESCRIPTION_MAX} characters`);
   return clean === '' ? null : clean;
 }

@@ -46,10 +46,10 @@ export async function promptFromPhoto(lib: Library, photoId: string, signal?: Ab
     .select({ storageLocation: photos.storageLocation, thumbnailAt: photos.thumbnailAt })
     .from(photos)
     .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
-  if (!photo) throw new UserError(404, `no photo with id ${photoId}`);
+  if (!photo) throw new UserError('not-found', `no photo with id ${photoId}`);
   const { url, model, apiKey, timeoutMs, maxAttempts } = lib.settings.ml.caption;
-  if (!url || !model) throw new UserError(409, NO_CAPTION_ENDPOINT);
-  if (!photo.thumbnailAt) throw new UserError(409, 'the photo has no preview yet: try again once its thumbnail is made');
+  if (!url || !model) throw new UserError('conflict', NO_CAPTION_ENDPOINT);
+  if (!photo.thumbnailAt) throw new UserError('conflict', 'the photo has no preview yet: try again once its thumbnail is made');
   const client = new ChatClient({ baseUrl: url, model, apiKey, timeoutMs, maxAttempts });
   const file = await lib.storage.at(photo.storageLocation).localFile(derivedKey(photoId, 'preview.jpg'));
   let image: string;
@@ -77,11 +77,11 @@ export async function promptFromPhoto(lib: Library, photoId: string, signal?: Ab
       lastError = parsed;
     } catch (error) {
       // the endpoint down is worth trying again (503); a refused key or request is the settings' to fix (409)
-      if (error instanceof CaptionError) throw error.retryable ? new ServiceUnavailableError(error.message) : new UserError(409, error.message);
+      if (error instanceof CaptionError) throw error.retryable ? new ServiceUnavailableError(error.message) : new UserError('conflict', error.message);
       throw error;
     }
   }
-  throw new UserError(409, `the caption model ${model} gave no usable prompt in ${maxAttempts ?? 3} attempt(s): ${lastError}`);
+  throw new UserError('conflict', `the caption model ${model} gave no usable prompt in ${maxAttempts ?? 3} attempt(s): ${lastError}`);
 }
 
 /** The prompt from the model's reply (JSON, or failing that the plain text), or why it is not usable. */

@@ -38,10 +38,10 @@ export interface GenerationJobInfo {
 /** The provider a request names, or the default one; 409 with the settings to add when there is none. */
 export function chooseProvider(lib: Library, name: string | undefined): string {
   const providers = lib.images;
-  if (providers.names.length === 0) throw new UserError(409, NO_IMAGE_PROVIDER);
+  if (providers.names.length === 0) throw new UserError('conflict', NO_IMAGE_PROVIDER);
   const chosen = name ?? providers.defaultName!;
   if (!providers.get(chosen)) {
-    throw new UserError(400, `no image provider named ${JSON.stringify(chosen)}: this server has ${providers.names.join(', ')}`);
+    throw new UserError('invalid', `no image provider named ${JSON.stringify(chosen)}: this server has ${providers.names.join(', ')}`);
   }
   return chosen;
 }
@@ -92,7 +92,7 @@ export async function startGeneration(
 /** The 429 for a request over the user's daily images, with the figures and who can raise it. */
 export function quotaRefusal(left: { limit: number | null; used: number; left: number | null }, requested: number): UserError {
   return new UserError(
-    429,
+    'too-many-requests',
     `over your image-generation quota: ${left.used} of ${left.limit} images used in the last 24 hours, this asks for ${requested}` +
       (left.left ? ` (${left.left} left)` : '') +
       '; an admin can raise it (SHOEBOX_GENERATION_IMAGES_PER_DAY, or per user)',
@@ -118,7 +118,7 @@ export async function generationJob(lib: Library, id: string): Promise<Generatio
     .select()
     .from(generationJobs)
     .where(and(eq(generationJobs.id, id), eq(generationJobs.ownerId, lib.ownerId)));
-  if (!job) throw new UserError(404, `no generation job with id ${id}`);
+  if (!job) throw new UserError('not-found', `no generation job with id ${id}`);
   return jobInfo(job, await madePhotos(lib, [id]).then((made) => made.get(id) ?? []));
 }
 

@@ -49,17 +49,17 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
   const provider = chooseProvider(lib, input.provider);
   if (!lib.images.get(provider)?.edit) {
     throw new UserError(
-      409,
+      'conflict',
       `the image provider "${provider}" has no image-to-image endpoint, which product shots need to keep the product's own pixels`,
     );
   }
   const size = parseSize(input.size);
-  if (typeof size === 'string') throw new UserError(400, size);
+  if (typeof size === 'string') throw new UserError('invalid', size);
   const type = await productTypeNamed(lib, input.productType);
   const ids = [...new Set(input.photoIds)];
   const dimensions = input.height !== null && input.width !== null ? { height: input.height, width: input.width, unit: input.unit } : null;
   if (input.shots.includes('dimensions') && !dimensions) {
-    throw new UserError(400, "the dimensions shot (3) needs the product's height and width");
+    throw new UserError('invalid', "the dimensions shot (3) needs the product's height and width");
   }
   const found = await lib.db
     .select({ id: photos.id, thumbnailAt: photos.thumbnailAt, filename: photos.filename })
@@ -67,10 +67,10 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
     .where(and(inArray(photos.id, ids), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
   const missing = ids.filter((id) => !found.some((photo) => photo.id === id));
   if (missing.length > 0)
-    throw new UserError(404, `no photo with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+    throw new UserError('not-found', `no photo with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
   const masks = input.masks ?? {};
   const strays = Object.keys(masks).filter((id) => !ids.includes(id));
-  if (strays.length > 0) throw new UserError(400, `masks name photos that are not among photoIds: ${strays.slice(0, 3).join(', ')}`);
+  if (strays.length > 0) throw new UserError('invalid', `masks name photos that are not among photoIds: ${strays.slice(0, 3).join(', ')}`);
   const maskIds = [...new Set(Object.values(masks))];
   const maskRows = maskIds.length
     ? await lib.db
@@ -79,12 +79,12 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
         .where(and(inArray(photos.id, maskIds), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)))
     : [];
   const noMask = maskIds.filter((id) => !maskRows.some((row) => row.id === id));
-  if (noMask.length > 0) throw new UserError(404, `no photo with id ${noMask[0]} (a mask)`);
+  if (noMask.length > 0) throw new UserError('not-found', `no photo with id ${noMask[0]} (a mask)`);
   found.push(...maskRows);
   const waiting = found.filter((photo) => !photo.thumbnailAt);
   if (waiting.length > 0) {
     throw new UserError(
-      409,
+      'conflict',
       `not every photo has its preview yet (${waiting
         .slice(0, 3)
         .map((photo) => photo.filename)

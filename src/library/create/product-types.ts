@@ -94,7 +94,7 @@ export async function productTypeNamed(lib: Library, name: string): Promise<Prod
   if (row) return info(row);
   const names = (await listProductTypes(lib)).map((type) => type.name);
   throw new UserError(
-    400,
+    'invalid',
     `no product type named ${JSON.stringify(name)}: you have ${names.join(', ') || 'none'} (POST /api/product-types adds one)`,
   );
 }
@@ -123,7 +123,7 @@ export async function createProductType(
     })
     .onConflictDoNothing()
     .returning();
-  if (!row) throw new UserError(409, `you have a product type named ${input.name.toLowerCase()} already`);
+  if (!row) throw new UserError('conflict', `you have a product type named ${input.name.toLowerCase()} already`);
   return info(row);
 }
 
@@ -132,7 +132,7 @@ export async function updateProductType(lib: Library, id: string, input: Product
     .select()
     .from(productTypes)
     .where(and(eq(productTypes.id, id), eq(productTypes.ownerId, lib.ownerId)));
-  if (!current) throw new UserError(404, `no product type with id ${id}`);
+  if (!current) throw new UserError('not-found', `no product type with id ${id}`);
   try {
     const [row] = await lib.db
       .update(productTypes)
@@ -148,7 +148,7 @@ export async function updateProductType(lib: Library, id: string, input: Product
     return info(row!);
   } catch (error) {
     if (/product_types_owner_name_uq|unique/i.test(String((error as Error).message ?? ''))) {
-      throw new UserError(409, `you have a product type named ${input.name} already`);
+      throw new UserError('conflict', `you have a product type named ${input.name} already`);
     }
     throw error;
   }
@@ -159,7 +159,7 @@ export async function deleteProductType(lib: Library, id: string): Promise<void>
     .delete(productTypes)
     .where(and(eq(productTypes.id, id), eq(productTypes.ownerId, lib.ownerId)))
     .returning({ id: productTypes.id });
-  if (removed.length === 0) throw new UserError(404, `no product type with id ${id}`);
+  if (removed.length === 0) throw new UserError('not-found', `no product type with id ${id}`);
 }
 
 function definedTemplates(templates: Partial<ShotTemplates> | undefined): Partial<ShotTemplates> {

@@ -66,7 +66,7 @@ export async function unmarkProduct(lib: Library, photoId: string): Promise<void
     .delete(products)
     .where(and(eq(products.photoId, photoId), eq(products.ownerId, lib.ownerId)))
     .returning({ photoId: products.photoId });
-  if (removed.length === 0) throw new UserError(404, `no product with photo id ${photoId}`);
+  if (removed.length === 0) throw new UserError('not-found', `no product with photo id ${photoId}`);
 }
 
 export interface ProductSelection {
@@ -113,7 +113,7 @@ export async function listProducts(lib: Library, selection: ProductSelection = {
 
 export async function getProduct(lib: Library, photoId: string): Promise<ProductInfo> {
   const { items } = await listProducts(lib, { photoIds: [photoId] });
-  if (!items[0]) throw new UserError(404, `no product with photo id ${photoId}`);
+  if (!items[0]) throw new UserError('not-found', `no product with photo id ${photoId}`);
   return items[0];
 }
 
@@ -135,7 +135,7 @@ export async function updateProduct(lib: Library, photoId: string, edit: Product
     .select()
     .from(products)
     .where(and(eq(products.photoId, photoId), eq(products.ownerId, lib.ownerId)));
-  if (!current) throw new UserError(404, `no product with photo id ${photoId}`);
+  if (!current) throw new UserError('not-found', `no product with photo id ${photoId}`);
   const fields: CatalogueField[] = ['name', 'description', 'attributes', 'mainColour', 'qualityGrade', 'qualityReason'];
   const edited = fields.filter((field) => edit[field] !== undefined);
   await lib.db

@@ -107,7 +107,7 @@ export async function getDuplicateGroup(lib: Library, id: string): Promise<Dupli
 
 async function requireGroup(lib: Library, id: string): Promise<DuplicateGroup> {
   const group = await getDuplicateGroup(lib, id);
-  if (!group) throw new UserError(404, `no duplicate group ${id}`);
+  if (!group) throw new UserError('not-found', `no duplicate group ${id}`);
   return group;
 }
 
@@ -146,13 +146,13 @@ export async function resolveDuplicateGroup(
 ): Promise<{ kept: string[]; trashed: string[]; filesKept: string[]; notice: string | null }> {
   const group = await requireGroup(lib, id);
   if (group.kind !== 'duplicate') {
-    throw new UserError(409, 'a burst holds different frames, not copies: it is not resolved by deleting (dismiss it to unstack it)');
+    throw new UserError('conflict', 'a burst holds different frames, not copies: it is not resolved by deleting (dismiss it to unstack it)');
   }
   const memberIds = group.members.map((m) => m.photo.id);
   const kept = [...new Set(keep)];
-  if (kept.length === 0) throw new UserError(400, 'keep at least one photo of the group');
+  if (kept.length === 0) throw new UserError('invalid', 'keep at least one photo of the group');
   const strangers = kept.filter((photoId) => !memberIds.includes(photoId));
-  if (strangers.length) throw new UserError(400, `not in this group: ${strangers.join(', ')}`);
+  if (strangers.length) throw new UserError('invalid', `not in this group: ${strangers.join(', ')}`);
   const trashed = memberIds.filter((photoId) => !kept.includes(photoId));
   if (trashed.length) await mergeInto(lib.db, kept, trashed);
   await rememberSeparate(lib.db, kept);

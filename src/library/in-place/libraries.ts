@@ -41,32 +41,32 @@ export interface LibraryInfo {
 function cleanPatterns(patterns: readonly string[] | undefined): string[] {
   const clean = [...new Set((patterns ?? []).map((pattern) => pattern.trim()).filter(Boolean))];
   const problem = globsProblem(clean);
-  if (problem) throw new UserError(400, problem);
+  if (problem) throw new UserError('invalid', problem);
   return clean;
 }
 
 /** Each folder checked against the allowed roots (real paths), none inside another. */
 async function cleanFolders(context: LibraryContext, paths: readonly string[]): Promise<string[]> {
-  if (paths.length === 0) throw new UserError(400, 'a library needs at least one folder');
-  if (paths.length > 50) throw new UserError(400, 'at most 50 folders in one library');
+  if (paths.length === 0) throw new UserError('invalid', 'a library needs at least one folder');
+  if (paths.length > 50) throw new UserError('invalid', 'at most 50 folders in one library');
   const real = [...new Set(await Promise.all(paths.map((folder) => checkLibraryFolder(context, folder))))];
   // Shoebox's own folder holds its thumbnails: indexed, they would make thumbnails of thumbnails without end
   const data = await fs.realpath(context.settings.dataDir).catch(() => context.settings.dataDir);
   for (const folder of real) {
-    if (folder === '/') throw new UserError(400, 'the whole file system is not a photo folder: give the folder that holds the photos');
-    if (isInside(folder, [data]) || isInside(data, [folder])) throw new UserError(400, `${folder} holds Shoebox's own data folder (${data}): give a folder of photos beside it`);
+    if (folder === '/') throw new UserError('invalid', 'the whole file system is not a photo folder: give the folder that holds the photos');
+    if (isInside(folder, [data]) || isInside(data, [folder])) throw new UserError('invalid', `${folder} holds Shoebox's own data folder (${data}): give a folder of photos beside it`);
   }
   for (const folder of real) {
     const outer = real.find((other) => other !== folder && isInside(folder, [other]));
-    if (outer) throw new UserError(400, `${folder} is inside ${outer}, already in the library`);
+    if (outer) throw new UserError('invalid', `${folder} is inside ${outer}, already in the library`);
   }
   return real;
 }
 
 function cleanName(name: string): string {
   const clean = name.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  if (clean === '') throw new UserError(400, 'a library needs a name');
-  if (clean.length > 200) throw new UserError(400, 'a library name is at most 200 characters');
+  if (clean === '') throw new UserError('invalid', 'a library needs a name');
+  if (clean.length > 200) throw new UserError('invalid', 'a library name is at most 200 characters');
   return clean;
 }
 

@@ -50,12 +50,12 @@ export async function checkFoldersFree(db: Db, ownerId: string, folders: readonl
       if (!shared) continue;
       if (other.owner_id !== ownerId) {
         throw new UserError(
-          409,
+          'conflict',
           `${folder} is, holds or lies inside a folder of another user’s library: a folder belongs to one library (ask an admin if it is yours)`,
         );
       }
       throw new UserError(
-        409,
+        'conflict',
         `${folder} is, holds or lies inside ${shared}, a folder of your library “${other.name}”: its photos would be in Shoebox twice (change that library’s folders instead)`,
       );
     }

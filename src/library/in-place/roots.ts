@@ -44,10 +44,10 @@ export async function realRoots(context: Pick<LibraryContext, 'settings' | 'db'>
 
 /** A path as a user typed it: absolute, without NUL, of a sane length; normalised (`a/../b` → `b`). */
 export function cleanFolderPath(input: string): string {
-  if (typeof input !== 'string' || input.trim() === '') throw new UserError(400, 'a folder path is needed');
-  if (input.includes('\0')) throw new UserError(400, 'a folder path cannot hold a NUL character');
-  if (input.length > 4096) throw new UserError(400, 'a folder path is at most 4,096 characters');
-  if (!path.isAbsolute(input)) throw new UserError(400, `${input}: give the folder's absolute path (it starts with /)`);
+  if (typeof input !== 'string' || input.trim() === '') throw new UserError('invalid', 'a folder path is needed');
+  if (input.includes('\0')) throw new UserError('invalid', 'a folder path cannot hold a NUL character');
+  if (input.length > 4096) throw new UserError('invalid', 'a folder path is at most 4,096 characters');
+  if (!path.isAbsolute(input)) throw new UserError('invalid', `${input}: give the folder's absolute path (it starts with /)`);
   const clean = path.resolve(input);
   return clean.length > 1 && clean.endsWith('/') ? clean.slice(0, -1) : clean;
 }
@@ -61,15 +61,15 @@ export async function checkLibraryFolder(context: Pick<LibraryContext, 'settings
   const roots = await realRoots(context);
   if (roots.length === 0) {
     throw new UserError(
-      403,
+      'forbidden',
       'no folders are allowed for libraries in place yet: an admin adds them (SHOEBOX_LIBRARY_ROOTS, or Settings → Libraries)',
     );
   }
   const real = await realFolder(clean);
   // outside first: a user learns nothing of what exists outside the roots
   if (!isInside(real ?? clean, roots))
-    throw new UserError(403, `${clean} is outside the folders allowed for libraries in place (${roots.join(', ')})`);
-  if (!real) throw new UserError(400, `${clean} is not a folder this server can read`);
+    throw new UserError('forbidden', `${clean} is outside the folders allowed for libraries in place (${roots.join(', ')})`);
+  if (!real) throw new UserError('invalid', `${clean} is not a folder this server can read`);
   return real;
 }
 
@@ -77,7 +77,7 @@ export async function checkLibraryFolder(context: Pick<LibraryContext, 'settings
 export async function addAllowedRoot(db: Db, input: string, adminId: string): Promise<string> {
   const clean = cleanFolderPath(input);
   const real = await realFolder(clean);
-  if (!real) throw new UserError(400, `${clean} is not a folder this server can read`);
+  if (!real) throw new UserError('invalid', `${clean} is not a folder this server can read`);
   await db.insert(libraryRoots).values({ path: real, addedBy: adminId }).onConflictDoNothing();
   return real;
 }

@@ -100,7 +100,7 @@ async function readFile(file: Listed, folders: readonly string[]): Promise<ReadO
   try {
     opened = await openInPlace(file.path, { roots: folders, fileId: file.fileId, size: file.size, mtimeMs: file.mtimeMs });
   } catch (error) {
-    if (error instanceof InPlaceFileRefusedError && error.statusCode === 409) return { changed: true };
+    if (error instanceof InPlaceFileRefusedError && error.kind === 'conflict') return { changed: true };
     return { error: readError(error) };
   }
   try {

@@ -45,11 +45,11 @@ export async function shareAlbum(lib: Library, albumId: string, userId: string, 
 /** Stops sharing: the owner with anyone, or a recipient leaving an album shared with them. */
 export async function unshareAlbum(lib: Library, albumId: string, userId: string): Promise<void> {
   const role = await requireAlbumRole(lib, albumId, ['owner', 'editor', 'viewer']);
-  if (role !== 'owner' && userId !== lib.ownerId) throw new UserError(403, "only the album's owner may stop sharing it with someone else");
+  if (role !== 'owner' && userId !== lib.ownerId) throw new UserError('forbidden', "only the album's owner may stop sharing it with someone else");
   const removed = await lib.db
     .delete(albumShares)
     .where(and(eq(albumShares.albumId, albumId), eq(albumShares.userId, userId)))
     .returning({ userId: albumShares.userId });
   sharingChanged();
-  if (removed.length === 0) throw new UserError(404, `album ${albumId} is not shared with user ${userId}`);
+  if (removed.length === 0) throw new UserError('not-found', `album ${albumId} is not shared with user ${userId}`);
 }

@@ -117,15 +117,15 @@ export async function listLinks(lib: Library, options: { albumId?: string; id?: 
 
 async function requireLink(lib: Library, id: string): Promise<LinkSummary> {
   const [link] = await listLinks(lib, { id });
-  if (!link) throw new UserError(404, `no share link with id ${id}`);
+  if (!link) throw new UserError('not-found', `no share link with id ${id}`);
   return link;
 }
 
 function cleanSettings(settings: LinkSettings) {
   const description = settings.description === undefined ? undefined : settings.description?.trim() || null;
-  if (description && description.length > LINK_DESCRIPTION_MAX) throw new UserError(400, `a link description has at most ${LINK_DESCRIPTION_MAX} characters`);
+  if (description && description.length > LINK_DESCRIPTION_MAX) throw new UserError('invalid', `a link description has at most ${LINK_DESCRIPTION_MAX} characters`);
   if (settings.password) checkPasswordRules(settings.password);
-  if (settings.expiresAt && Number.isNaN(settings.expiresAt.getTime())) throw new UserError(400, 'expiresAt must be a date');
+  if (settings.expiresAt && Number.isNaN(settings.expiresAt.getTime())) throw new UserError('invalid', 'expiresAt must be a date');
   return { description };
 }
 
@@ -143,11 +143,11 @@ async function settingsColumns(settings: LinkSettings) {
 
 /** A link to one of the user's albums, or to some of their photos (exactly one of the two). */
 export async function createLink(lib: Library, input: LinkSettings & { albumId?: string; photoIds?: string[] }): Promise<LinkSummary> {
-  if ((input.albumId === undefined) === (input.photoIds === undefined)) throw new UserError(400, 'give either albumId or photoIds');
+  if ((input.albumId === undefined) === (input.photoIds === undefined)) throw new UserError('invalid', 'give either albumId or photoIds');
   if (input.albumId) await requireAlbumRole(lib, input.albumId, ['owner']);
   // the chosen photos: the user's own, not in the trash (the albums' check, same bound of ids)
   const photoIds = input.photoIds ? await requireOwnPhotos(lib, input.photoIds, { allowTrashed: false }) : [];
-  if (input.photoIds && photoIds.length === 0) throw new UserError(400, 'give at least one photo id');
+  if (input.photoIds && photoIds.length === 0) throw new UserError('invalid', 'give at least one photo id');
   const columns = await settingsColumns(input);
   const id = await lib.db.transaction(async (tx) => {
     const [row] = await tx
@@ -173,7 +173,7 @@ export async function deleteLink(lib: Library, id: string): Promise<void> {
     .delete(shareLinks)
     .where(and(eq(shareLinks.id, id), eq(shareLinks.ownerId, lib.ownerId)))
     .returning({ id: shareLinks.id });
-  if (removed.length === 0) throw new UserError(404, `no share link with id ${id}`);
+  if (removed.length === 0) throw new UserError('not-found', `no share link with id ${id}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -184,9 +184,9 @@ export type VisitedLink = ShareLinkRow & { ownerName: string; albumName: string 
 /** The link behind a token: 404 for an unknown or revoked one, 410 once it expired. */
 export async function linkForToken(db: Library['db'], token: string): Promise<VisitedLink> {
   const [link] = await db.select().from(shareLinks).where(eq(shareLinks.token, token));
-  if (!link) throw new UserError(404, 'this link does not exist, or its owner revoked it');
+  if (!link) throw new UserError('not-found', 'this link does not exist, or its owner revoked it');
   if (link.expiresAt && link.expiresAt.getTime() <= Date.now()) {
-    throw new UserError(410, `this link expired on ${link.expiresAt.toISOString().slice(0, 10)}`);
+    throw new UserError('gone', `this link expired on ${link.expiresAt.toISOString().slice(0, 10)}`);
   }
   const [names] = await rows<{ owner_name: string; album_name: string | null }>(
     db,

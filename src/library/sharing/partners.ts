@@ -46,7 +46,7 @@ export async function removePartner(lib: Library, userId: string, side: 'outgoin
     .returning({ id: partners.partnerId });
   sharingChanged();
   if (removed.length === 0) {
-    throw new UserError(404, side === 'outgoing' ? `your library is not shared with user ${userId}` : `user ${userId} does not share their library with you`);
+    throw new UserError('not-found', side === 'outgoing' ? `your library is not shared with user ${userId}` : `user ${userId} does not share their library with you`);
   }
 }
 
@@ -58,5 +58,5 @@ export async function setPartnerInTimeline(lib: Library, sharerId: string, inTim
     .where(and(eq(partners.sharerId, sharerId), eq(partners.partnerId, lib.ownerId)))
     .returning({ id: partners.sharerId });
   sharingChanged();
-  if (updated.length === 0) throw new UserError(404, `user ${sharerId} does not share their library with you`);
+  if (updated.length === 0) throw new UserError('not-found', `user ${sharerId} does not share their library with you`);
 }

@@ -22,11 +22,11 @@ export async function listOtherUsers(lib: Library): Promise<UserCard[]> {
 
 /** The user to share with: another active user, else a 400 that says why. */
 export async function requireOtherUser(lib: Library, userId: string): Promise<UserCard> {
-  if (userId === lib.ownerId) throw new UserError(400, 'you cannot share with yourself');
+  if (userId === lib.ownerId) throw new UserError('invalid', 'you cannot share with yourself');
   const [user] = await lib.db
     .select({ id: users.id, name: users.name, email: users.email, disabledAt: users.disabledAt })
     .from(users)
     .where(eq(users.id, userId));
-  if (!user || user.disabledAt || user.email === null) throw new UserError(400, `no active user with id ${userId}`);
+  if (!user || user.disabledAt || user.email === null) throw new UserError('invalid', `no active user with id ${userId}`);
   return { id: user.id, name: user.name, email: user.email };
 }
