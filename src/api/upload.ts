@@ -7,8 +7,9 @@ import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceUnavailableError, UserError } from '../base/errors.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
-import { withTimeout, type EngineName } from '../app/engine-health.js';
+import type { EngineName } from '../app/engine-health.js';
 import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest.js';
+import { queuePhotos } from '../library/photo-door.js';
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/metadata.js';
 import { multipartUserError } from './multipart-errors.js';
@@ -139,12 +140,11 @@ async function refuseWhileEngineDown(reply: FastifyReply): Promise<void> {
  * waiting for it, and the photos are in the database as unfinished, queued again when Redis is back (app/open.ts).
  */
 async function queueBounded(lib: Library, ids: string[]): Promise<void> {
-  const queued = (async () => {
-    for (const id of ids) await lib.queue.add(id);
-  })();
-  await withTimeout(queued, QUEUE_WAIT_MS, 'the queue').catch((error: unknown) =>
-    lib.logger.warn({ err: error, photos: ids.length }, 'photos stored, queued when the queue answers again'),
-  );
+  const all = await queuePhotos(lib, ids, { waitMs: QUEUE_WAIT_MS }).catch((error: unknown) => {
+    lib.logger.warn({ err: error, photos: ids.length }, 'photos stored, queued when the queue answers again');
+    return true;
+  });
+  if (!all) lib.logger.warn({ photos: ids.length }, `photos stored, queued when the queue answers again (no answer in ${QUEUE_WAIT_MS / 1000} s)`);
 }
 
 const QUEUE_WAIT_MS = 3000;
@@ -203,6 +203,7 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
         const photo = await ingestStream(lib, {
           filename,
           stream: part.file,
+          source: { kind: 'upload' },
           fileModifiedAt: lastModified,
           wasTruncated: () => part.file.truncated,
           checkDuplicate,

@@ -5,16 +5,15 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
-import { photos, photoSteps, users, type Provenance } from '../db/schema.js';
+import { photos, photoSteps, users } from '../db/schema.js';
 import { detectImageType } from '../media/detect.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from '../media/metadata.js';
-import { STEP_NAMES } from '../model/photo-state.js';
 import { findExistingCopy, type ExistingCopy } from './duplicates/upload-check.js';
 import { UserError } from '../base/errors.js';
-import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
 import { originalKey, sidecarKey } from '../storage/keys.js';
 import { removeOriginalUnlessShared } from './photos.js';
+import { admitPhoto, photoWithBytes, queuePhotos, type Admitted, type Arrival, type PhotoSource } from './photo-door.js';
 import { formatBytes, QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from './quota.js';
 
 export interface IngestedPhoto {
@@ -32,18 +31,13 @@ export interface IngestedPhoto {
 export interface IngestSource {
   filename: string;
   stream: Readable;
-  /** Absolute path of an imported file. */
-  sourcePath?: string | null;
+  /** Where it comes from (photo-door.ts): an upload, an imported file, a generated image. */
+  source: Exclude<PhotoSource, { kind: 'in-place' }>;
   fileModifiedAt?: Date | null;
   /** Set when the stream stopped at the size limit (multipart truncates instead of failing). */
   wasTruncated?: () => boolean;
   /** Refuse the file when a near-copy is already in the library (PDQ or CLIP tier), instead of storing it. */
   checkDuplicate?: boolean;
-  /**
-   * An image made by a generation job (library/create): stored with `origin: generated` and how it was made (its
-   * `fileModifiedAt` is when it was made: its date in the timeline).
-   */
-  generated?: { provenance: Provenance };
 }
 
 /**
@@ -96,7 +90,7 @@ export function cleanFileName(name: string | undefined | null): string {
 
 /**
  * Streams a file into the library: to a temp file while hashing, then checks the type, then either points at
- * the photo that has the same bytes or stores it content-addressed and creates its row and pending steps.
+ * the photo that has the same bytes or stores it content-addressed and makes its photo (photo-door.ts).
  * The caller queues new photos (after attaching any sidecar).
  */
 export async function ingestStream(lib: Library, source: IngestSource): Promise<IngestedPhoto> {
@@ -116,7 +110,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
       throw new UserError('unsupported-type', `${filename}: not a supported image (detected ${detected.mime}: ${detected.description})`);
     }
     const sha256 = counter.hash.digest('hex');
-    const existing = await findBySha(lib, sha256);
+    const existing = await photoWithBytes(lib, sha256);
     if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state };
     await reservation?.settle(counter.bytes);
     if (source.checkDuplicate) {
@@ -131,15 +125,9 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     const storageKey = originalKey(sha256, detected.ext);
     const storageLocation = owner.location;
     await lib.storage.at(storageLocation).putFile(storageKey, temp, { move: true });
-    const inserted = await insertPhoto(lib, { sha256, filename, storageKey, storageLocation, mime: detected.mime, sizeBytes: counter.bytes, source }, reservation);
-    if (inserted) {
-      await refreshSearchDocuments(lib.db, [inserted.id]); // findable by its file name from the start
-      return { id: inserted.id, filename, duplicate: false, state: inserted.state };
-    }
-    // The same bytes arrived twice at once: the other upload won.
-    const winner = await findBySha(lib, sha256);
-    if (!winner) throw new Error(`photo with sha256 ${sha256} vanished during upload`);
-    return { id: winner.id, filename, duplicate: true, state: winner.state };
+    const arrival = { sha256, filename, storageKey, storageLocation, mime: detected.mime, sizeBytes: counter.bytes };
+    const admitted = await admitStored(lib, { ...arrival, fileModifiedAt: source.fileModifiedAt ?? null, source: source.source }, reservation);
+    return { id: admitted.id, filename, duplicate: admitted.duplicate, state: admitted.state };
   } catch (error) {
     source.stream.resume(); // drain what is left so a multipart request can go on to its next file
     throw error;
@@ -162,60 +150,19 @@ async function ownerStorage(lib: Library): Promise<OwnerStorage> {
 }
 
 /**
- * The photo's row and its pending steps; null when the same bytes won a race. An original stored for a row that
- * could not be written goes again (unless another photo has the same bytes): never a file without its row.
+ * The stored original's photo, its quota reservation becoming the photo's bytes in the same transaction (or given
+ * back when the same bytes won a race). An original stored for a row that could not be written goes again (unless
+ * another photo has the same bytes): never a file without its row.
  */
-async function insertPhoto(
-  lib: Library,
-  photo: { sha256: string; filename: string; storageKey: string; storageLocation: string | null; mime: string; sizeBytes: number; source: IngestSource },
-  reservation: QuotaReservation | null,
-): Promise<{ id: string; state: string } | null> {
-  const { sha256, filename, storageKey, storageLocation, source } = photo;
+async function admitStored(lib: Library, arrival: Arrival, reservation: QuotaReservation | null): Promise<Admitted> {
   try {
-    const inserted = await lib.db.transaction(async (tx) => {
-      // the reserved bytes become the photo's at once (or, when the same bytes won a race, are given back)
-      await reservation?.claim(tx);
-      const [row] = await tx
-        .insert(photos)
-        .values({
-          ownerId: lib.ownerId,
-          sha256,
-          filename,
-          sourcePath: source.sourcePath ?? null,
-          storageKey,
-          storageLocation,
-          mime: photo.mime,
-          sizeBytes: photo.sizeBytes,
-          fileModifiedAt: source.fileModifiedAt ?? null,
-          takenAt: source.fileModifiedAt ?? null,
-          ...(source.generated
-            ? {
-                origin: 'generated',
-                provenance: source.generated.provenance,
-                sourcePhotoId: source.generated.provenance.sourcePhotoId,
-                generationJobId: source.generated.provenance.jobId,
-              }
-            : {}),
-        })
-        .onConflictDoNothing()
-        .returning({ id: photos.id, state: photos.state });
-      if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
-      return row ?? null;
-    });
+    const admitted = await admitPhoto(lib, arrival, { within: async (tx) => void (await reservation?.claim(tx)) });
     reservation?.claimed();
-    return inserted;
+    return admitted;
   } catch (error) {
-    await removeOriginalUnlessShared(lib, lib.storage.at(storageLocation), storageLocation, storageKey);
+    await removeOriginalUnlessShared(lib, lib.storage.at(arrival.storageLocation), arrival.storageLocation, arrival.storageKey);
     throw error;
   }
-}
-
-async function findBySha(lib: Library, sha256: string) {
-  const [row] = await lib.db
-    .select({ id: photos.id, state: photos.state })
-    .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), eq(photos.sha256, sha256)));
-  return row ?? null;
 }
 
 /**
@@ -245,13 +192,13 @@ export async function ingestFile(lib: Library, file: string): Promise<IngestedPh
   const result = await ingestStream(lib, {
     filename: path.basename(file),
     stream: createReadStream(file),
-    sourcePath: path.resolve(file),
+    source: { kind: 'import', sourcePath: path.resolve(file) },
     fileModifiedAt: stat.mtime,
   });
   const sidecar = await findSidecar(file);
   const sidecarSize = sidecar ? (await fs.stat(sidecar)).size : 0;
   const attached = sidecar && sidecarSize <= MAX_SIDECAR_BYTES ? await attachSidecar(lib, result.id, sidecar) : false;
-  if (!result.duplicate || attached) await lib.queue.add(result.id);
+  if (!result.duplicate || attached) await queuePhotos(lib, [result.id]);
   if (sidecar && sidecarSize > MAX_SIDECAR_BYTES) {
     return { ...result, sidecarRefused: `${path.basename(sidecar)}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read` };
   }

@@ -24,6 +24,7 @@ import { libraryCondition, TIMELINE_ORDER, type LibraryFilter, type PhotoOrigin 
 import type { BlobStore } from '../storage/blob-store.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { isInPlaceKey } from '../storage/in-place.js';
+import { queuePhotos } from './photo-door.js';
 
 export interface PhotoListQuery extends LibraryFilter {
   /** 1-based page of `limit` photos; `offset` wins when given. */
@@ -385,7 +386,7 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
       .set({ status: 'pending', error: null })
       .where(and(eq(photoSteps.photoId, id), inArray(photoSteps.step, reset)));
     await lib.db.update(photos).set({ state: 'pending', updatedAt: new Date() }).where(eq(photos.id, id));
-    await lib.queue.add(id);
+    await queuePhotos(lib, [id]);
   }
   return reset;
 }
@@ -413,7 +414,7 @@ export async function reprocessStep(lib: Library, step: StepName, options: { all
       .where(and(inArray(photoSteps.photoId, chunk), inArray(photoSteps.step, steps)));
     await lib.db.update(photos).set({ state: 'pending', updatedAt: new Date() }).where(inArray(photos.id, chunk));
   }
-  for (const id of ids) await lib.queue.add(id);
+  await queuePhotos(lib, ids);
   return ids.length;
 }
 

@@ -139,4 +139,15 @@ describe('dependencies point one way', () => {
       .map(({ file }) => file);
     expect(offenders).toEqual([]);
   });
+
+  it('one door for new photos: only library/photo-door.ts makes photo rows and, besides recovery in app/, fills the queue', () => {
+    const texts = sourceFiles(src).map((file) => ({ file: path.relative(src, file), text: fs.readFileSync(file, 'utf8') }));
+    const makers = texts.filter(({ text }) => /\.insert\(photos\)|insert\s+into\s+photos\b/i.test(text)).map(({ file }) => file);
+    expect(makers).toEqual(['library/photo-door.ts']);
+    const fillers = texts
+      .filter(({ file }) => !/^(app|queue|pipeline)\//.test(file))
+      .filter(({ text }) => /\bqueue\.add\(/.test(text))
+      .map(({ file }) => file);
+    expect(fillers).toEqual(['library/photo-door.ts']);
+  });
 });

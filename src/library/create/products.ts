@@ -6,6 +6,7 @@ import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import type { QualityGrade } from './catalogue-fields.js';
 import type { Dimensions } from './product-images.js';
+import { queuePhotos } from '../photo-door.js';
 
 export interface ProductInfo {
   photoId: string;
@@ -57,7 +58,7 @@ export async function markProducts(lib: Library, photoIds: string[], options: { 
     .set({ status: 'pending', error: null })
     .where(and(inArray(photoSteps.photoId, changed), eq(photoSteps.step, 'catalogue')));
   await lib.db.update(photos).set({ state: 'pending', updatedAt: new Date() }).where(inArray(photos.id, changed));
-  for (const id of changed) await lib.queue.add(id);
+  await queuePhotos(lib, changed);
 }
 
 /** Takes photos out of the catalogue (their fields go; the photos and their shots stay). */

@@ -10,6 +10,7 @@ import { albumPhotos, albums, generationJobs, type GenerationFailure, type Gener
 import { ImageGenerationError, type GeneratedImage, type ImageProvider } from '../../ml/images/index.js';
 import { redact } from '../../net/redact.js';
 import { ingestStream } from '../ingest.js';
+import { queuePhotos } from '../photo-door.js';
 import type { Library, LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
 import { planGenerate, UnitFailure, type ImageUnit } from './plan.js';
@@ -191,11 +192,11 @@ async function storeImage(lib: Library, job: GenerationJobRow, provider: ImagePr
   const stored = await ingestStream(lib, {
     filename: `${unit.filename}.${format === 'jpeg' ? 'jpg' : format}`,
     stream: Readable.from([finished.data]),
-    fileModifiedAt: generatedAt,
-    generated: { provenance },
+    fileModifiedAt: generatedAt, // when it was made: its date in the timeline
+    source: { kind: 'generated', provenance },
   });
   // its pipeline first (the thumbnail is what the user waits for), the job's bookkeeping after
-  if (!stored.duplicate) await lib.queue.add(stored.id);
+  if (!stored.duplicate) await queuePhotos(lib, [stored.id]);
   if (unit.albumId) {
     await lib.db.insert(albumPhotos).values({ albumId: unit.albumId, photoId: stored.id }).onConflictDoNothing();
     await lib.db.update(albums).set({ updatedAt: new Date() }).where(eq(albums.id, unit.albumId));

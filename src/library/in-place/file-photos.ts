@@ -4,11 +4,12 @@
 import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
-import { rows, type Db } from '../../db/connection.js';
+import { rows } from '../../db/connection.js';
 import { photos, photoSteps, users } from '../../db/schema.js';
-import { STEP_NAMES, withDependents } from '../../model/photo-state.js';
+import { withDependents } from '../../model/photo-state.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { cleanFileName } from '../ingest.js';
+import { admitPhoto, photoWithBytes } from '../photo-door.js';
 import type { Library } from '../library.js';
 
 export interface ReadFile {
@@ -26,21 +27,12 @@ export interface PhotoOfFile {
   outcome: 'new' | 'linked' | 'edited';
 }
 
-/** The owner's photo with these bytes, if any. */
-async function photoBySha(lib: Library, sha256: string): Promise<{ id: string } | null> {
-  const [found] = await lib.db
-    .select({ id: photos.id })
-    .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), eq(photos.sha256, sha256)));
-  return found ?? null;
-}
-
 /**
  * The photo a file read from a library is. `previous`: the photo the file's row named before its bytes changed.
  * New photos and edited ones are queued for the pipeline by the caller (after its row names them).
  */
 export async function photoForFile(lib: Library, file: ReadFile, previous: string | null, previousHasOtherFiles: boolean): Promise<PhotoOfFile> {
-  const same = await photoBySha(lib, file.sha256);
+  const same = await photoWithBytes(lib, file.sha256);
   if (same) return { photoId: same.id, outcome: 'linked' };
   // new bytes at the path of a photo that has no other copy: the file was edited, the photo stays (albums, people…)
   if (previous && !previousHasOtherFiles) {
@@ -53,40 +45,27 @@ export async function photoForFile(lib: Library, file: ReadFile, previous: strin
 async function createPhoto(lib: Library, file: ReadFile): Promise<PhotoOfFile> {
   const [owner] = await lib.db.select({ location: users.storageLocation }).from(users).where(eq(users.id, lib.ownerId));
   const modified = new Date(file.mtimeMs);
-  const inserted = await lib.db.transaction(async (tx) => {
-    // the library is kept while its photo is made: a library removed meanwhile leaves no photo behind (removeLibrary
-    // looks for its photos again once its row is gone)
-    const alive = await rows<{ id: string }>(tx as unknown as Db, sql`select id from libraries where id = ${file.libraryId}::uuid for share`);
-    if (alive.length === 0) throw new Error('the library was removed during its scan');
-    const [row] = await tx
-      .insert(photos)
-      .values({
-        ownerId: lib.ownerId,
-        sha256: file.sha256,
-        filename: cleanFileName(path.basename(file.path)),
-        sourcePath: file.path,
-        storageKey: file.path,
-        sidecarKey: file.sidecarPath,
-        storageLocation: owner?.location ?? null,
-        libraryId: file.libraryId,
-        mime: file.mime,
-        sizeBytes: file.size,
-        fileModifiedAt: modified,
-        takenAt: modified,
-      })
-      .onConflictDoNothing()
-      .returning({ id: photos.id });
-    if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
-    return row ?? null;
+  const arrival = {
+    sha256: file.sha256,
+    filename: cleanFileName(path.basename(file.path)),
+    mime: file.mime,
+    sizeBytes: file.size,
+    fileModifiedAt: modified,
+    storageKey: file.path,
+    storageLocation: owner?.location ?? null,
+    source: { kind: 'in-place', libraryId: file.libraryId, path: file.path, sidecarPath: file.sidecarPath },
+  } as const;
+  // The library is kept while its photo is made: a library removed meanwhile leaves no photo behind (removeLibrary
+  // looks for its photos again once its row is gone). Findable by its file name once the scan indexes its new
+  // photos, in batches (scan.ts).
+  const admitted = await admitPhoto(lib, arrival, {
+    indexLater: true,
+    within: async (tx) => {
+      const alive = await rows<{ id: string }>(tx, sql`select id from libraries where id = ${file.libraryId}::uuid for share`);
+      if (alive.length === 0) throw new Error('the library was removed during its scan');
+    },
   });
-  if (!inserted) {
-    // the same bytes arrived at once through another path (an upload, another library)
-    const winner = await photoBySha(lib, file.sha256);
-    if (!winner) throw new Error(`photo with sha256 ${file.sha256} vanished while its file was indexed`);
-    return { photoId: winner.id, outcome: 'linked' };
-  }
-  // findable by its file name from the start: the scan indexes its new photos in batches (scan.ts)
-  return { photoId: inserted.id, outcome: 'new' };
+  return { photoId: admitted.id, outcome: admitted.duplicate ? 'linked' : 'new' };
 }
 
 /** New bytes for a photo: its checksum, size and type follow the file, and every step runs again. */

@@ -19,6 +19,7 @@ import { allowedFolders } from './guard.js';
 import { realRoots } from './roots.js';
 import { exclusionMatcher, isInside, walkFolder, type ListedFile } from './walk.js';
 import { noteChangedFolders, requestFullScan, takeScope, type ScanScope } from './scope.js';
+import { queuePhotos } from '../photo-door.js';
 
 interface KnownFile {
   path: string;
@@ -333,7 +334,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
         touched.add(photo.photoId);
         if (photo.outcome === 'new') newPhotos.push(photo.photoId);
         if (newPhotos.length >= 200) await refreshSearchDocuments(lib.db, newPhotos.splice(0));
-        if (photo.outcome === 'new' || photo.outcome === 'edited') await lib.queue.add(photo.photoId);
+        if (photo.outcome === 'new' || photo.outcome === 'edited') await queuePhotos(lib, [photo.photoId]);
         if (photo.outcome === 'new') progress.new++;
         else if (photo.outcome === 'edited') progress.changed++;
         else if (row && row.photo_id === photo.photoId) progress.returned++;
@@ -352,7 +353,7 @@ export async function scanLibrary(context: LibraryContext, libraryId: string, op
 
     for (const edit of sidecarEdits) {
       await sidecarChanged(lib, edit.photoId, edit.path, edit.sidecar);
-      await lib.queue.add(edit.photoId);
+      await queuePhotos(lib, [edit.photoId]);
       progress.changed++;
     }
     await settleFilePhotos(lib, [...touched]);
