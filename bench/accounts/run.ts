@@ -13,7 +13,7 @@ import { loadSettings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/base/logger.js';
 import { searchScope, timelineScope } from '../../src/library/access.js';
 import { asOwner } from '../../src/library/owner.js';
-import { listPhotosIn } from '../../src/library/photos.js';
+import { listPhotosIn } from '../../src/library/photo-list.js';
 import { ownScope } from '../../src/search/scope.js';
 import { runSearch } from '../../src/search/search.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';

@@ -13,7 +13,7 @@ import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { asOwner } from '../library/owner.js';
 import { TIMELINE_ORDER } from '../library/photo-filter.js';
-import { listColumns, photoListItem } from '../library/photos.js';
+import { listColumns, photoListItem } from '../library/photo-list.js';
 import { addUploadsToLink, countView, isUnlocked, linkForToken, linkPhotosSql, unlockProof, type VisitedLink } from '../library/sharing/links.js';
 import { tooManyGuesses } from './auth.js';
 import { errorBody, uploadRefused, uploadResult } from './schemas.js';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { countByState, libraryStats, reprocessStep } from '../library/photos.js';
+import { reprocessStep } from '../library/photo-retry.js';
+import { countByState, libraryStats } from '../library/photo-counts.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { version } from '../config/version.js';
 import { withTimeout, type EngineMonitor } from '../app/engine-health.js';

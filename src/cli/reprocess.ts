@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import { openLibraryAsOwner } from '../app/open.js';
 import { acquireLock } from '../library/lock.js';
-import { reprocessStep } from '../library/photos.js';
+import { reprocessStep } from '../library/photo-retry.js';
 import { createLogger } from '../base/logger.js';
 import type { StepName } from '../model/photo-state.js';
 import { findServer } from './target.js';

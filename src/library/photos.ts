@@ -1,93 +1,20 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { photoCaptions, photoOcr, photos, photoSteps, photoTags, type PhotoRow, type StepRow } from '../db/schema.js';
 import { uuidArray } from '../db/arrays.js';
 import { rows } from '../db/connection.js';
-import {
-  STEP_NAMES,
-  STEP_STATUSES,
-  stepsToRetry,
-  withDependents,
-  type StepName,
-  type StepStatus,
-} from '../model/photo-state.js';
+import { STEP_NAMES, type StepName, type StepStatus } from '../model/photo-state.js';
 import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
-import { photoAccess, timelineScope, visiblePhotoSql, type PhotoAccess } from './access.js';
+import { photoAccess, visiblePhotoSql, type PhotoAccess } from './access.js';
 import { asOwner } from './owner.js';
-import type { PhotoScope } from '../search/scope.js';
 import { listFaces } from './people.js';
 import { dropEmptyPeople } from './people-rows.js';
 import { forgetSearchDocuments } from '../search/documents.js';
 import { leaveGroups } from './duplicates/groups.js';
-import { cachedTotal } from './timeline.js';
-import { libraryCondition, TIMELINE_ORDER, type LibraryFilter, type PhotoOrigin } from './photo-filter.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { isInPlaceKey } from '../storage/in-place.js';
-import { queuePhotos } from './photo-door.js';
-
-export interface PhotoListQuery extends LibraryFilter {
-  /** 1-based page of `limit` photos; `offset` wins when given. */
-  page: number;
-  limit: number;
-  /** Index of the first photo in the whole ordering (what the timeline's buckets point at). */
-  offset?: number;
-}
-
-/** The columns a list item is made of (lists read these, not whole rows: a row carries hashes and arrays). */
-export const listColumns = {
-  id: photos.id,
-  ownerId: photos.ownerId,
-  state: photos.state,
-  filename: photos.filename,
-  takenAt: photos.takenAt,
-  takenAtText: photos.takenAtText,
-  width: photos.width,
-  height: photos.height,
-  mime: photos.mime,
-  sizeBytes: photos.sizeBytes,
-  make: photos.make,
-  model: photos.model,
-  latitude: photos.latitude,
-  longitude: photos.longitude,
-  favorite: photos.favorite,
-  rating: photos.rating,
-  palette: photos.palette,
-  thumbnailAt: photos.thumbnailAt,
-  origin: photos.origin,
-  libraryId: photos.libraryId,
-  offlineAt: photos.offlineAt,
-  createdAt: photos.createdAt,
-  deletedAt: photos.deletedAt,
-};
-
-export type ListColumns = { [K in keyof typeof listColumns]: PhotoRow[K] };
-
-export function photoListItem(photo: ListColumns) {
-  return {
-    id: photo.id,
-    ownerId: photo.ownerId,
-    state: photo.state,
-    filename: photo.filename,
-    takenAt: photo.takenAtText ?? photo.takenAt?.toISOString() ?? null,
-    width: photo.width,
-    height: photo.height,
-    mime: photo.mime,
-    sizeBytes: photo.sizeBytes,
-    make: photo.make,
-    model: photo.model,
-    hasGps: photo.latitude !== null && photo.longitude !== null,
-    favorite: photo.favorite,
-    rating: photo.rating,
-    colour: photo.palette?.[0]?.hex ?? null,
-    hasThumbnail: photo.thumbnailAt !== null,
-    origin: photo.origin as PhotoOrigin,
-    libraryId: photo.libraryId,
-    offline: photo.offlineAt !== null,
-    createdAt: photo.createdAt.toISOString(),
-    deletedAt: photo.deletedAt?.toISOString() ?? null,
-  };
-}
+import { photoListItem } from './photo-list.js';
 
 export function photoMetadata(photo: PhotoRow) {
   return {
@@ -138,37 +65,6 @@ export function stepSummary(stepRows: StepRow[]) {
   >;
 }
 
-
-/**
- * One page of the library in the timeline's order. The page's ids come from the index alone (a deep offset
- * skips index entries, not rows), then only those rows are read.
- */
-export async function listPhotos(lib: Library, query: PhotoListQuery) {
-  return listPhotosIn(lib, await timelineScope(lib, query.owner, query.album), query);
-}
-
-/** One page of the photos of a scope the access module gave (bench/accounts compares it with the own-only scope). */
-export async function listPhotosIn(lib: Library, scope: PhotoScope, query: PhotoListQuery) {
-  const where = libraryCondition(scope, query);
-  const offset = query.offset ?? (query.page - 1) * query.limit;
-  const page = lib.db.select({ id: photos.id }).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(query.limit).offset(offset).as('page');
-  // The total is the timeline's when one counted for these filters is still current (the gallery's case).
-  const countTotal = async () => {
-    const [count] = await lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where);
-    return count?.total ?? 0;
-  };
-  const [items, total] = await Promise.all([
-    lib.db.select(listColumns).from(photos).innerJoin(page, eq(page.id, photos.id)).orderBy(...TIMELINE_ORDER),
-    cachedTotal(lib, scope, query).then((cached) => cached ?? countTotal()),
-  ]);
-  return {
-    items: items.map(photoListItem),
-    total,
-    page: Math.floor(offset / query.limit) + 1,
-    limit: query.limit,
-    offset,
-  };
-}
 
 export interface PhotoChanges {
   favorite?: boolean;
@@ -371,147 +267,6 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   if (photo.sidecarKey && !isInPlaceKey(photo.sidecarKey)) await store.remove(photo.sidecarKey);
   await store.removePrefix(derivedPrefix(id));
   return true;
-}
-
-/** Puts a photo's failed and skipped steps back to pending and queues it. Returns the steps reset, or null. */
-export async function retryPhoto(lib: Library, id: string): Promise<StepName[] | null> {
-  const photo = await findPhoto(lib, id);
-  if (!photo) return null;
-  const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
-  const statuses = Object.fromEntries(stepRows.map((r) => [r.step, r.status])) as Partial<Record<StepName, StepStatus>>;
-  const reset = stepsToRetry(statuses);
-  if (reset.length > 0) {
-    await lib.db
-      .update(photoSteps)
-      .set({ status: 'pending', error: null })
-      .where(and(eq(photoSteps.photoId, id), inArray(photoSteps.step, reset)));
-    await lib.db.update(photos).set({ state: 'pending', updatedAt: new Date() }).where(eq(photos.id, id));
-    await queuePhotos(lib, [id]);
-  }
-  return reset;
-}
-
-/**
- * Runs a step again over the library: by default where it failed or was skipped, with `all` everywhere.
- * Steps that depend on it run again too. Returns how many photos were queued.
- */
-export async function reprocessStep(lib: Library, step: StepName, options: { all?: boolean } = {}): Promise<number> {
-  // `all` includes a step running now: what it finds is not recorded over the reset (runner.ts); it runs again.
-  const statuses = options.all ? ['pending', 'running', 'done', 'failed', 'skipped'] : ['failed', 'skipped'];
-  const targets = await lib.db
-    .select({ id: photos.id })
-    .from(photos)
-    .innerJoin(photoSteps, eq(photoSteps.photoId, photos.id))
-    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt), eq(photoSteps.step, step), inArray(photoSteps.status, statuses)))
-    .orderBy(asc(photos.createdAt));
-  const ids = targets.map((t) => t.id);
-  const steps = withDependents(step);
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    await lib.db
-      .update(photoSteps)
-      .set({ status: 'pending', error: null })
-      .where(and(inArray(photoSteps.photoId, chunk), inArray(photoSteps.step, steps)));
-    await lib.db.update(photos).set({ state: 'pending', updatedAt: new Date() }).where(inArray(photos.id, chunk));
-  }
-  await queuePhotos(lib, ids);
-  return ids.length;
-}
-
-/**
- * Photos a count leaves out: the owner's in the trash, and other owners'. Counts are taken over every row from
- * an index alone, and these (few) are taken off: at 100k photos that is 3–4× faster than joining every step row to
- * its photo to test its owner and the trash.
- */
-function leftOutOfCounts(lib: Library): SQL {
-  return sql`((p.owner_id = ${lib.ownerId}::uuid and p.deleted_at is not null) or p.owner_id < ${lib.ownerId}::uuid or p.owner_id > ${lib.ownerId}::uuid)`;
-}
-
-/** The owner's photos per state, the trash left out. */
-export async function countByState(lib: Library): Promise<Record<string, number>> {
-  const [all, leftOut] = await Promise.all([
-    rows<{ state: string; count: number }>(lib.db, sql`select state, count(*)::int as count from photos group by state`),
-    rows<{ state: string; count: number }>(lib.db, sql`select p.state, count(*)::int as count from photos p where ${leftOutOfCounts(lib)} group by p.state`),
-  ]);
-  const result: Record<string, number> = { pending: 0, processing: 0, completed: 0, partial: 0, failed: 0 };
-  for (const row of all) result[row.state] = row.count;
-  for (const row of leftOut) result[row.state] = (result[row.state] ?? 0) - row.count;
-  return result;
-}
-
-export interface StepCounts {
-  pending: number;
-  running: number;
-  done: number;
-  skipped: number;
-  failed: number;
-  averageDurationMs: number | null;
-}
-
-interface StepCountRow {
-  step: string;
-  status: string;
-  count: number;
-  timed: number;
-  total_ms: number;
-}
-
-/**
- * Photos per status of each step, in pipeline order (the trash left out). With `averages`, also the average
- * duration of the done ones, which reads the rows themselves rather than the (step, status) index alone.
- */
-export async function countSteps(lib: Library, options: { averages?: boolean } = {}): Promise<Record<StepName, StepCounts>> {
-  const timing = options.averages
-    ? sql`count(s.duration_ms)::int as timed, coalesce(sum(s.duration_ms), 0)::float8 as total_ms`
-    : sql`0 as timed, 0 as total_ms`;
-  const [all, leftOut] = await Promise.all([
-    rows<StepCountRow>(lib.db, sql`select s.step, s.status, count(*)::int as count, ${timing} from photo_steps s group by s.step, s.status`),
-    rows<StepCountRow>(
-      lib.db,
-      sql`select s.step, s.status, count(*)::int as count, ${timing}
-          from photos p join photo_steps s on s.photo_id = p.id where ${leftOutOfCounts(lib)} group by s.step, s.status`,
-    ),
-  ]);
-  const steps = Object.fromEntries(
-    STEP_NAMES.map((name): [StepName, StepCounts] => [name, { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, averageDurationMs: null }]),
-  ) as Record<StepName, StepCounts>;
-  const doneTiming = new Map<string, { timed: number; totalMs: number }>();
-  const add = (row: StepCountRow, sign: 1 | -1) => {
-    const entry = steps[row.step as StepName] as StepCounts | undefined;
-    if (!entry || !(STEP_STATUSES as readonly string[]).includes(row.status)) return;
-    entry[row.status as StepStatus] += sign * row.count;
-    if (row.status !== 'done') return;
-    const timing = doneTiming.get(row.step) ?? { timed: 0, totalMs: 0 };
-    doneTiming.set(row.step, { timed: timing.timed + sign * row.timed, totalMs: timing.totalMs + sign * row.total_ms });
-  };
-  for (const row of all) add(row, 1);
-  for (const row of leftOut) add(row, -1);
-  if (options.averages) {
-    for (const [step, { timed, totalMs }] of doneTiming) {
-      if (timed > 0) steps[step as StepName].averageDurationMs = Math.round((totalMs / timed) * 10) / 10;
-    }
-  }
-  return steps;
-}
-
-export async function libraryStats(lib: Library) {
-  const byState = await countByState(lib);
-  const steps = await countSteps(lib, { averages: true });
-  const total = Object.values(byState).reduce((a, b) => a + b, 0);
-  const [trash] = await lib.db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), isNotNull(photos.deletedAt)));
-  return { total, states: byState, steps, trashed: trash?.count ?? 0, queueDepth: await lib.queue.depth() };
-}
-
-export async function photoStates(lib: Library, ids: string[]): Promise<Record<string, string>> {
-  if (ids.length === 0) return {};
-  const found = await lib.db
-    .select({ id: photos.id, state: photos.state })
-    .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), inArray(photos.id, ids)));
-  return Object.fromEntries(found.map((row) => [row.id, row.state]));
 }
 
 /** Photos whose files are in this storage location (null: the main store). */

@@ -13,7 +13,8 @@ import { suggestTerms, type SuggestionKind } from '../search/suggest.js';
 import type { HitExplanation, SearchFilters, SearchMode } from '../search/types.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
-import { findPhoto, photoListItem } from './photos.js';
+import { findPhoto } from './photos.js';
+import { photoListItem } from './photo-list.js';
 
 export interface SearchRequest {
   q: string;

@@ -11,7 +11,8 @@ import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
 import { leaveGroups } from './duplicates/groups.js';
 import type { Library, LibraryContext } from './library.js';
 import { asOwner } from './owner.js';
-import { deletePhoto, photoListItem } from './photos.js';
+import { deletePhoto } from './photos.js';
+import { photoListItem } from './photo-list.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the server looks for photos whose time in the trash is up. */

@@ -9,7 +9,7 @@ import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { requireAlbumRole, type AlbumRole } from '../access.js';
 import { TIMELINE_ORDER } from '../photo-filter.js';
-import { listColumns, photoListItem } from '../photos.js';
+import { listColumns, photoListItem } from '../photo-list.js';
 
 export const ALBUM_KINDS = ['manual', 'auto'] as const;
 export type AlbumKind = (typeof ALBUM_KINDS)[number];

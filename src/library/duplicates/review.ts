@@ -7,7 +7,7 @@ import { duplicateGroups, photos, type PhotoRow } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
-import { photoListItem } from '../photos.js';
+import { photoListItem } from '../photo-list.js';
 import { trashPhotos } from '../trash.js';
 import { leaveGroups, type GroupKind } from './groups.js';
 import { orderedPair } from './rules.js';

@@ -1,0 +1,102 @@
+// The library's photos page by page, in the timeline's order, as list items (the gallery, albums, share links).
+import { eq, sql } from 'drizzle-orm';
+import { photos, type PhotoRow } from '../db/schema.js';
+import type { Library } from './library.js';
+import { timelineScope } from './access.js';
+import type { PhotoScope } from '../search/scope.js';
+import { cachedTotal } from './timeline.js';
+import { libraryCondition, TIMELINE_ORDER, type LibraryFilter, type PhotoOrigin } from './photo-filter.js';
+
+export interface PhotoListQuery extends LibraryFilter {
+  /** 1-based page of `limit` photos; `offset` wins when given. */
+  page: number;
+  limit: number;
+  /** Index of the first photo in the whole ordering (what the timeline's buckets point at). */
+  offset?: number;
+}
+
+/** The columns a list item is made of (lists read these, not whole rows: a row carries hashes and arrays). */
+export const listColumns = {
+  id: photos.id,
+  ownerId: photos.ownerId,
+  state: photos.state,
+  filename: photos.filename,
+  takenAt: photos.takenAt,
+  takenAtText: photos.takenAtText,
+  width: photos.width,
+  height: photos.height,
+  mime: photos.mime,
+  sizeBytes: photos.sizeBytes,
+  make: photos.make,
+  model: photos.model,
+  latitude: photos.latitude,
+  longitude: photos.longitude,
+  favorite: photos.favorite,
+  rating: photos.rating,
+  palette: photos.palette,
+  thumbnailAt: photos.thumbnailAt,
+  origin: photos.origin,
+  libraryId: photos.libraryId,
+  offlineAt: photos.offlineAt,
+  createdAt: photos.createdAt,
+  deletedAt: photos.deletedAt,
+};
+
+export type ListColumns = { [K in keyof typeof listColumns]: PhotoRow[K] };
+
+export function photoListItem(photo: ListColumns) {
+  return {
+    id: photo.id,
+    ownerId: photo.ownerId,
+    state: photo.state,
+    filename: photo.filename,
+    takenAt: photo.takenAtText ?? photo.takenAt?.toISOString() ?? null,
+    width: photo.width,
+    height: photo.height,
+    mime: photo.mime,
+    sizeBytes: photo.sizeBytes,
+    make: photo.make,
+    model: photo.model,
+    hasGps: photo.latitude !== null && photo.longitude !== null,
+    favorite: photo.favorite,
+    rating: photo.rating,
+    colour: photo.palette?.[0]?.hex ?? null,
+    hasThumbnail: photo.thumbnailAt !== null,
+    origin: photo.origin as PhotoOrigin,
+    libraryId: photo.libraryId,
+    offline: photo.offlineAt !== null,
+    createdAt: photo.createdAt.toISOString(),
+    deletedAt: photo.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * One page of the library in the timeline's order. The page's ids come from the index alone (a deep offset
+ * skips index entries, not rows), then only those rows are read.
+ */
+export async function listPhotos(lib: Library, query: PhotoListQuery) {
+  return listPhotosIn(lib, await timelineScope(lib, query.owner, query.album), query);
+}
+
+/** One page of the photos of a scope the access module gave (bench/accounts compares it with the own-only scope). */
+export async function listPhotosIn(lib: Library, scope: PhotoScope, query: PhotoListQuery) {
+  const where = libraryCondition(scope, query);
+  const offset = query.offset ?? (query.page - 1) * query.limit;
+  const page = lib.db.select({ id: photos.id }).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(query.limit).offset(offset).as('page');
+  // The total is the timeline's when one counted for these filters is still current (the gallery's case).
+  const countTotal = async () => {
+    const [count] = await lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where);
+    return count?.total ?? 0;
+  };
+  const [items, total] = await Promise.all([
+    lib.db.select(listColumns).from(photos).innerJoin(page, eq(page.id, photos.id)).orderBy(...TIMELINE_ORDER),
+    cachedTotal(lib, scope, query).then((cached) => cached ?? countTotal()),
+  ]);
+  return {
+    items: items.map(photoListItem),
+    total,
+    page: Math.floor(offset / query.limit) + 1,
+    limit: query.limit,
+    offset,
+  };
+}
