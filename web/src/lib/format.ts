@@ -82,6 +82,9 @@ export function formatZone(takenAt: string | null, timeZone: string | null): str
 const numberFormat = new Intl.NumberFormat();
 export const formatCount = (n: number): string => numberFormat.format(n);
 
+/** "1 photo", "1,234 photos": the count, then the word that agrees with it. */
+export const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
   if (bytes < 1024) return `${bytes} B`;

@@ -2,6 +2,7 @@
 // next page" is counted from the groups still shown rather than from the pages fetched.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { listDuplicateGroups, type DuplicateGroup, type GroupKind } from '../../client/duplicates.js';
+import { messageOf } from '../../hooks/useResource.js';
 
 const PAGE = 40;
 
@@ -13,8 +14,6 @@ export interface DuplicateGroupsState {
   error: string | null;
   loadingMore: boolean;
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function useDuplicateGroups(kind: GroupKind | undefined) {
   const [state, setState] = useState<DuplicateGroupsState>({ groups: [], total: 0, status: 'loading', error: null, loadingMore: false });
@@ -31,7 +30,7 @@ export function useDuplicateGroups(kind: GroupKind | undefined) {
       setState({ groups: page.items, total: page.total, status: 'ready', error: null, loadingMore: false });
     } catch (error) {
       if (mine !== generation.current) return;
-      setState((s) => ({ ...s, status: s.status === 'ready' ? 'ready' : 'error', error: errorText(error) }));
+      setState((s) => ({ ...s, status: s.status === 'ready' ? 'ready' : 'error', error: messageOf(error) }));
     }
   }, [kind]);
 
@@ -53,7 +52,7 @@ export function useDuplicateGroups(kind: GroupKind | undefined) {
       });
     } catch (error) {
       if (mine !== generation.current) return;
-      setState((prev) => ({ ...prev, loadingMore: false, error: errorText(error) }));
+      setState((prev) => ({ ...prev, loadingMore: false, error: messageOf(error) }));
     }
   }, [kind]);
 

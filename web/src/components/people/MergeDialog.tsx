@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { listAllPeople, mergePeople, personLabel, type Person } from '../../client/people.js';
-import { formatCount } from '../../lib/format.js';
+import { plural } from '../../lib/format.js';
 import { messageOf } from '../../hooks/useResource.js';
 import { FormDialog } from '../editing/FormDialog.js';
 import { FaceAvatar } from './FaceAvatar.js';
@@ -11,8 +11,6 @@ interface Props {
   onMerged: (target: Person) => void;
   onCancel: () => void;
 }
-
-const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 /**
  * The keyboard-friendly way to merge (the people grid also takes drag and drop): pick the person this one really

@@ -1,6 +1,6 @@
 import { useState, type DragEvent } from 'react';
 import { peopleUrls, personLabel, type Person } from '../../client/people.js';
-import { formatCount } from '../../lib/format.js';
+import { plural } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { ActionMenu } from '../editing/ActionMenu.js';
 import { NameForm } from '../editing/NameForm.js';
@@ -27,8 +27,6 @@ interface Props {
   onDragLeavePerson: () => void;
   onDropPerson: (sourceId: string) => void;
 }
-
-const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 const carriesPerson = (event: DragEvent) => event.dataTransfer.types.includes(PERSON_DRAG_TYPE);
 

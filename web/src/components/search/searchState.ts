@@ -14,6 +14,11 @@ export interface SearchState {
   pages: number;
 }
 
+/** What the page shows: photos like a library photo, like an image, matching words, or where to start. */
+export type SearchKind = 'similar' | 'image' | 'text' | 'start';
+
+export const searchKind = (state: SearchState): SearchKind => (state.similar ? 'similar' : state.image ? 'image' : state.q ? 'text' : 'start');
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const list = (value: string | null) =>
   (value ?? '')

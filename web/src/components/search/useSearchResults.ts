@@ -14,6 +14,7 @@ import {
   type SimilarHit,
   type SimilarResult,
 } from '../../client/search.js';
+import { messageOf } from '../../hooks/useResource.js';
 
 /** Results per page of a text search. */
 export const PAGE_SIZE = 30;
@@ -39,7 +40,6 @@ interface Cached<Hit, Meta> {
   at: number;
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
 function failure(error: unknown): ResultsView<never, never> {

@@ -1,0 +1,92 @@
+// The photo's action buttons (download, open the original, find similar, create from it, retry, move to the
+// trash) and the dialog that confirms the move to the trash.
+import { isTerminal, photoUrls } from '../../api.js';
+import { photoLinks, type PhotoFull } from '../../client/photo.js';
+import { Link } from '../../lib/router.js';
+import { ConfirmDialog } from '../ConfirmDialog.js';
+
+interface Props {
+  photo: PhotoFull;
+  /** The user's own photo (not one shared with them, which is read-only). */
+  own: boolean;
+  trashed: boolean;
+  retrying: boolean;
+  onRetry: () => void;
+  onDelete: () => void;
+}
+
+export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete }: Props) {
+  // Only failures: a skip means a missing model or nothing to do (no text), which a retry would not change.
+  const retryable = Object.values(photo.steps).some((step) => step.status === 'failed');
+  const terminal = isTerminal(photo.state);
+  return (
+    <div className="photo-actions">
+      <a className="button" href={photoLinks.download(photo.id)} download={photo.filename} data-testid="download">
+        <span aria-hidden="true">⤓</span> Download
+      </a>
+      <a
+        className="button"
+        href={photoUrls.original(photo.id)}
+        target="_blank"
+        rel="noopener"
+        data-testid="original-link"
+        title="Open the original file in a new tab"
+      >
+        Open original
+      </a>
+      {photo.embedding && own ? (
+        <Link to={photoLinks.similarSearch(photo.id)} className="button" data-testid="find-similar-action">
+          Find similar
+        </Link>
+      ) : null}
+      {!trashed && own && photo.hasThumbnail ? (
+        <>
+          <Link to={`/create?from=${photo.id}`} className="button" data-testid="inspired-action">
+            Inspired by this
+          </Link>
+          <Link to={`/create?products=${photo.id}`} className="button" data-testid="product-shots-action">
+            Product shots
+          </Link>
+        </>
+      ) : null}
+      {retryable && terminal && own ? (
+        <button type="button" className="button" onClick={onRetry} disabled={retrying} data-testid="retry">
+          {retrying ? 'Retrying…' : 'Retry failed steps'}
+        </button>
+      ) : null}
+      {!trashed && own ? (
+        <button type="button" className="button button-danger-outline" onClick={onDelete} data-testid="delete">
+          Move to trash
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+interface DialogProps {
+  photo: PhotoFull;
+  open: boolean;
+  busy: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+export function MoveToTrashDialog({ photo, open, busy, onConfirm, onCancel }: DialogProps) {
+  return (
+    <ConfirmDialog
+      open={open}
+      title="Move this photo to the trash?"
+      confirmLabel="Move to trash"
+      danger
+      busy={busy}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
+      <p>
+        <strong>{photo.filename}</strong> leaves the gallery and the search. It stays in the trash, where it can be restored, until the trash is
+        emptied (it empties itself after a number of days).
+      </p>
+      {photo.sourcePath ? <p className="muted">The file it was imported from ({photo.sourcePath}) is not touched.</p> : null}
+    </ConfirmDialog>
+  );
+}

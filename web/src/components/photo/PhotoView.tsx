@@ -1,0 +1,152 @@
+// A loaded photo: the picture (faces clickable to name them) beside its info panel — name, state, marks and
+// actions, then what is known about it, section by section — with the face editor and the trash dialog.
+import { useState } from 'react';
+import type { FaceInfo } from '../../api.js';
+import type { PhotoFull } from '../../client/photo.js';
+import { Link } from '../../lib/router.js';
+import { Analysis } from '../Analysis.js';
+import { FaceEditor } from '../FaceEditor.js';
+import { FavoriteToggle } from '../FavoriteToggle.js';
+import { MetadataTable } from '../MetadataTable.js';
+import { PhotoAlbums } from '../PhotoAlbums.js';
+import { PhotoPeople } from '../PhotoPeople.js';
+import { PreviewImage } from '../PreviewImage.js';
+import { RatingInput } from '../RatingInput.js';
+import { DuplicatesSection, SimilarSection } from '../RelatedPhotos.js';
+import { PhotoStateBadge } from '../StateBadge.js';
+import { KeyboardHelp } from './KeyboardHelp.js';
+import { MoveToTrashDialog, PhotoActions } from './PhotoActions.js';
+import { ProvenanceSection } from './ProvenanceSection.js';
+import { stepNote } from './stepNote.js';
+import { TechnicalSections } from './TechnicalSections.js';
+import { usePhotoActions } from './usePhotoActions.js';
+
+interface ViewProps {
+  photo: PhotoFull;
+  error: string | null;
+  onChanged: () => void;
+  onReplaced: (photo: PhotoFull) => void;
+  backTo: string;
+}
+
+export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
+  const actions = usePhotoActions(photo, { onChanged, onReplaced, backTo });
+  const { trashed, saving, setStatus } = actions;
+  const [editingFace, setEditingFace] = useState<FaceInfo | null>(null);
+  /** Someone else's photo, shared with the user: read-only (no marks, no trash, no face or album edits). */
+  const own = photo.owner?.you !== false;
+
+  const faceNote = stepNote(photo, 'faces', 'No faces found.');
+  return (
+    <div className="photo-layout">
+      <div className="photo-stage">
+        <PreviewImage photo={photo} onSelectFace={own ? setEditingFace : () => undefined} selectedFaceId={editingFace?.id ?? null} />
+      </div>
+      <aside className="photo-info" aria-labelledby="photo-title">
+        <header className="photo-heading">
+          <h1 id="photo-title" className="photo-title" data-testid="photo-filename">
+            {photo.filename}
+          </h1>
+          <PhotoStateBadge state={photo.state} />
+        </header>
+        {!own ? (
+          <p className="owner-note" data-testid="photo-owner">
+            <span className="badge badge-shared">Shared by {photo.owner.name}</span> <span className="muted">read-only</span>
+          </p>
+        ) : null}
+        {error ? (
+          <p className="banner banner-error" role="alert">
+            {error} — trying again.
+          </p>
+        ) : null}
+        {trashed ? (
+          <div className="banner photo-trashed" role="status" data-testid="trashed">
+            <span>This photo is in the trash.</span>
+            <button type="button" className="button button-small" onClick={() => void actions.restore()} data-testid="restore">
+              Restore
+            </button>
+          </div>
+        ) : null}
+
+        {!trashed && own ? (
+          <div className="photo-rate">
+            <FavoriteToggle favorite={actions.favorite} onToggle={actions.toggleFavorite} disabled={saving} />
+            <RatingInput value={actions.rating} onChange={actions.rate} disabled={saving} />
+          </div>
+        ) : null}
+        <PhotoActions
+          photo={photo}
+          own={own}
+          trashed={trashed}
+          retrying={actions.retrying}
+          onRetry={() => void actions.retry()}
+          onDelete={() => actions.setConfirming(true)}
+        />
+        <p className="photo-status" role="status" aria-live="polite" data-testid="photo-status">
+          {actions.status}
+        </p>
+        {actions.actionError ? (
+          <p className="banner banner-error" role="alert">
+            {actions.actionError}
+          </p>
+        ) : null}
+        {photo.offline ? (
+          <p className="banner" data-testid="photo-offline">
+            Offline: its file is not in its folder any more (deleted, moved away, or the disk is not there). Shoebox keeps it; it
+            comes back by itself with its file, and goes to the trash after the library's grace period.{' '}
+            <Link to="/settings/libraries">Libraries</Link>
+          </p>
+        ) : null}
+
+        {photo.provenance ? <ProvenanceSection provenance={photo.provenance} /> : null}
+        <section className="info-section" aria-labelledby="details-title">
+          <h2 id="details-title">Details</h2>
+          <MetadataTable photo={photo} />
+        </section>
+
+        <PhotoPeople faces={photo.faces} onEdit={own ? setEditingFace : undefined} emptyNote={faceNote} />
+
+        <Analysis photo={photo} note={(step, fallback) => stepNote(photo, step, fallback)} />
+
+        {photo.albums && own ? (
+          <PhotoAlbums
+            photoId={photo.id}
+            albums={photo.albums}
+            onAdded={(message) => {
+              setStatus(message);
+              onChanged();
+            }}
+          />
+        ) : null}
+
+        <DuplicatesSection photo={photo} />
+
+        <SimilarSection photo={photo} note={stepNote(photo, 'embeddings', 'Not computed yet…')} />
+
+        <TechnicalSections photo={photo} />
+
+        <KeyboardHelp />
+      </aside>
+
+      {editingFace ? (
+        <FaceEditor
+          key={editingFace.id}
+          face={editingFace}
+          onClose={() => setEditingFace(null)}
+          onChanged={(message) => {
+            setStatus(message);
+            onChanged();
+          }}
+        />
+      ) : null}
+
+      <MoveToTrashDialog
+        photo={photo}
+        open={actions.confirming}
+        busy={actions.deleting}
+        onConfirm={() => void actions.remove()}
+        onCancel={() => actions.setConfirming(false)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+// What can be done to the photo shown, and how it went: favourite and rating (also by the F and 1–5 keys), retry
+// of failed steps, move to the trash and restore. Keeps the gallery's copy in step with each change.
+import { useState } from 'react';
+import { api } from '../../api.js';
+import { updatePhoto, type PhotoFull } from '../../client/photo.js';
+import { restoreFromTrash } from '../../client/trash.js';
+import { messageOf } from '../../hooks/useResource.js';
+import { useShortcuts } from '../../hooks/useShortcuts.js';
+import { returnTo } from '../../lib/router.js';
+import { library } from '../../store/library.js';
+
+interface Options {
+  /** The photo changed on the server: load it again. */
+  onChanged: () => void;
+  /** Show this copy of the photo at once (before and after a save). */
+  onReplaced: (photo: PhotoFull) => void;
+  /** Where the page goes once the photo is in the trash. */
+  backTo: string;
+}
+
+export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backTo }: Options) {
+  const [confirming, setConfirming] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [retrying, setRetrying] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const trashed = Boolean(photo.deletedAt);
+  const favorite = photo.favorite ?? false;
+  const rating = photo.rating ?? null;
+
+  const fail = (e: unknown) => setActionError(messageOf(e));
+
+  /** Favourite or rating: saved at once, the gallery's copy patched so its tile agrees on the way back. */
+  const change = async (patch: { favorite?: boolean; rating?: number | null }, message: string) => {
+    setSaving(true);
+    setActionError(null);
+    onReplaced({ ...photo, ...patch });
+    try {
+      const updated = await updatePhoto(photo.id, patch);
+      onReplaced(updated);
+      library.patchLocal(new Set([photo.id]), patch);
+      setStatus(message);
+    } catch (e) {
+      onReplaced(photo);
+      fail(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const toggleFavorite = () => void change({ favorite: !favorite }, favorite ? 'Removed from favourites' : 'Added to favourites');
+  const rate = (value: number | null) => void change({ rating: value }, value ? `Rated ${value} of 5` : 'Rating cleared');
+
+  useShortcuts((key) => {
+    if (saving || trashed) return false;
+    if (key === 'f' || key === 'F') toggleFavorite();
+    else if (/^[1-5]$/.test(key)) rate(Number(key) === rating ? null : Number(key));
+    else return false;
+    return true;
+  });
+
+  const retry = async () => {
+    setRetrying(true);
+    setActionError(null);
+    try {
+      await api.retryPhoto(photo.id);
+      onChanged();
+      void library.refresh();
+      setStatus('Running the failed steps again');
+    } catch (e) {
+      fail(e);
+    } finally {
+      setRetrying(false);
+    }
+  };
+
+  const remove = async () => {
+    setDeleting(true);
+    setActionError(null);
+    try {
+      await api.deletePhoto(photo.id);
+      library.removeLocal(photo.id);
+      setConfirming(false);
+      returnTo(backTo, { replace: true });
+    } catch (e) {
+      setDeleting(false);
+      setConfirming(false);
+      fail(e);
+    }
+  };
+
+  const restore = async () => {
+    setActionError(null);
+    try {
+      await restoreFromTrash([photo.id]);
+      onChanged();
+      void library.refresh();
+      setStatus('Restored from the trash');
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  return {
+    favorite,
+    rating,
+    trashed,
+    saving,
+    retrying,
+    deleting,
+    /** The "move to trash?" dialog is open. */
+    confirming,
+    setConfirming,
+    /** What the last action did, for the polite live region. */
+    status,
+    setStatus,
+    actionError,
+    toggleFavorite,
+    rate,
+    retry,
+    remove,
+    restore,
+  };
+}
