@@ -21,7 +21,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../../src/db/arrays.js';
 import { openDatabase, rows, type Db } from '../../src/db/connection.js';
 import { parseVector, vectorLiteral } from '../../src/db/vector-values.js';
-import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq.js';
+import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq-dihedral.js';
 import {
   burstCandidates,
   clipCandidates,

@@ -1,7 +1,7 @@
 // Synthetic PDQ hashes for the duplicate-check benchmark. A real photo's PDQ hash has exactly 128 of its 256 bits
 // set (each bit says whether a DCT coefficient is above the median), so random hashes are drawn balanced, and a
 // near-copy flips as many ones as zeros to stay (almost) balanced.
-import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq.js';
+import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq-dihedral.js';
 import type { Rng } from '../search/generate.js';
 
 export const HASH_BITS = 256;

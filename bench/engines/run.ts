@@ -19,7 +19,7 @@ import { findMatches, type DuplicateProbe } from '../../src/library/duplicates/c
 import { DEFAULT_DUPLICATE_THRESHOLDS } from '../../src/library/duplicates/rules.js';
 import type { Library } from '../../src/library/library.js';
 import { listPhotosIn } from '../../src/library/photo-list.js';
-import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq.js';
+import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq-dihedral.js';
 import { copyRows, type Progress } from '../../src/migrate/migrate.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';
 import { ownScope } from '../../src/search/scope.js';

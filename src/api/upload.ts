@@ -11,7 +11,7 @@ import type { EngineName } from '../app/engine-health.js';
 import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest.js';
 import { queuePhotos } from '../library/photo-door.js';
 import type { Library } from '../library/library.js';
-import { MAX_SIDECAR_BYTES } from '../media/metadata.js';
+import { MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
 import { multipartUserError } from './multipart-errors.js';
 import { Slots } from './slots.js';
 import { cutWhenIdle } from './upload-idle.js';

@@ -9,7 +9,7 @@ import { openLibraryAsOwner } from '../app/open.js';
 import type { Library } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
 import { createLogger } from '../base/logger.js';
-import { findSidecar } from '../media/metadata.js';
+import { findSidecar } from '../media/xmp-sidecar.js';
 import { isTerminal } from '../model/photo-state.js';
 import type { ShoeboxClient } from './client.js';
 import { createProgress } from './progress.js';

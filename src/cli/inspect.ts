@@ -1,8 +1,9 @@
 import type { Settings } from '../config/settings.js';
 import { createLogger } from '../base/logger.js';
-import { closeRawExtractor, stopDecoderWorkers } from '../media/decode.js';
+import { closeRawExtractor } from '../media/decoders/raw.js';
+import { stopDecoderWorkers } from '../media/decoders/wasm-worker.js';
 import { inspectFile } from '../media/inspect.js';
-import { closeMetadataReader } from '../media/metadata.js';
+import { closeMetadataReader } from '../media/exiftool-reader.js';
 import { analyseImage } from '../ml/analyse.js';
 import { MlServices } from '../ml/services.js';
 

@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { Settings } from '../config/settings.js';
 import { pullModel, type PullProgress } from '../ml/hub-download.js';
-import { getModelSpec, installFromFolder, listModels, removeModel, type ModelDtype } from '../ml/registry.js';
+import { getModelSpec, type ModelDtype } from '../ml/model-catalogue.js';
+import { installFromFolder, listModels, removeModel } from '../ml/registry.js';
 
 const formatBytes = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(0)} MB` : `${Math.round(bytes / 1e3)} kB`;

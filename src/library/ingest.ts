@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
 import { photos, photoSteps, users } from '../db/schema.js';
 import { detectImageType } from '../media/detect.js';
-import { findSidecar, MAX_SIDECAR_BYTES } from '../media/metadata.js';
+import { findSidecar, MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
 import { findExistingCopy, type ExistingCopy } from './duplicates/upload-check.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';

@@ -5,15 +5,10 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
 import { vectorParam } from '../db/vector-values.js';
-import {
-  assignIncremental,
-  clusterAll,
-  isNewPersonKey,
-  resolveClusteringParams,
-  type AssignedBy,
-  type ClusteringParams,
-  type NeighbourFace,
-} from '../ml/people/clustering.js';
+import { isNewPersonKey } from '../ml/people/cluster-types.js';
+import { clusterAll } from '../ml/people/clustering.js';
+import { assignIncremental, type NeighbourFace } from '../ml/people/incremental.js';
+import { resolveClusteringParams, type AssignedBy, type ClusteringParams } from '../ml/people/params.js';
 import type { Library } from './library.js';
 import { dropEmptyPeople, personIdByName } from './people-rows.js';
 import { refreshSearchDocuments } from '../search/documents.js';

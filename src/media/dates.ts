@@ -26,6 +26,9 @@
 // tags of 7 are treated as instants and shown in the local zone when one is known (GPS first).
 // timeZone is the IANA name when the GPS zone is known and agrees with the offset used, else "+HH:MM".
 
+import { parseDateTime, parseOffset, parseTime, wallMillis, type ParsedDateTime } from './date-parse.js';
+import { formatOffset, formatWall, isIanaTimeZone, zoneOffsetAt, zoneOffsetForWallClock } from './time-zones.js';
+
 export type TagBag = Readonly<Record<string, unknown>>;
 
 export interface DateInput {
@@ -51,19 +54,6 @@ export interface DateChoice {
   zoneFrom: 'value' | 'offset-tag' | 'gps' | null;
 }
 
-/** A parsed date-time; offsetMinutes null when the value carries no offset. */
-export interface ParsedDateTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
-  offsetMinutes: number | null;
-  hasTime: boolean;
-}
-
 /** Full date-time tags, in priority order (see the header of this file). */
 export const DATE_TAG_PRIORITY = [
   'SubSecDateTimeOriginal',
@@ -85,124 +75,6 @@ const UTC_TAGS: ReadonlySet<string> = new Set(['GPSDateTime', 'DateTimeUTC', 'So
 /** The first photograph that survives is from 1826/27. */
 export const MIN_YEAR = 1826;
 const YEAR_MS = 366 * 24 * 3600 * 1000;
-const MAX_OFFSET_MINUTES = 14 * 60;
-
-// ---------------------------------------------------------------------------------------------------
-// Parsing
-
-function rawString(value: unknown): string | null {
-  if (typeof value === 'string') return value;
-  if (value !== null && typeof value === 'object' && 'rawValue' in value) {
-    const raw = (value as { rawValue?: unknown }).rawValue;
-    if (typeof raw === 'string') return raw;
-  }
-  return null;
-}
-
-/** Parses "+01:00", "-0530", "+05", "Z", "UTC+2", "UTC-03:30", "UTC" into minutes east of UTC. */
-export function parseOffset(value: unknown): number | null {
-  if (typeof value === 'number') {
-    // EXIF TimeZoneOffset: whole hours
-    if (!Number.isInteger(value) || Math.abs(value) > 14) return null;
-    return value * 60;
-  }
-  if (Array.isArray(value)) return value.length > 0 ? parseOffset(value[0]) : null;
-  const s = rawString(value)?.trim();
-  if (!s) return null;
-  if (s === 'Z' || /^(UTC|GMT)$/i.test(s)) return 0;
-  const m = /^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$/i.exec(s);
-  if (!m) {
-    // TimeZoneOffset printed as "1" or "-5 -5"
-    const hours = /^(-?\d{1,2})(?:\s+-?\d{1,2})?$/.exec(s);
-    return hours ? parseOffset(Number(hours[1])) : null;
-  }
-  const sign = m[1] === '-' ? -1 : 1;
-  const h = Number(m[2]);
-  const min = m[3] === undefined ? 0 : Number(m[3]);
-  if (min > 59) return null;
-  const total = sign * (h * 60 + min);
-  return Math.abs(total) <= MAX_OFFSET_MINUTES ? total : null;
-}
-
-const DATE_RE =
-  /^(\d{4})[:-](\d{2})[:-](\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-const TIME_RE = /^(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-
-function fractionToMillis(fraction: string | undefined): number {
-  if (!fraction) return 0;
-  return Number(`${fraction}00`.slice(0, 3));
-}
-
-function fieldsValid(p: ParsedDateTime): boolean {
-  if (p.month < 1 || p.month > 12 || p.day < 1) return false;
-  if (p.hour > 23 || p.minute > 59 || p.second > 59) return false;
-  const d = new Date(Date.UTC(p.year, p.month - 1, p.day));
-  // Date.UTC maps years 0..99 to 1900..1999; the year range check rejects those anyway.
-  return d.getUTCMonth() === p.month - 1 && d.getUTCDate() === p.day;
-}
-
-/**
- * Parses an EXIF ("YYYY:MM:DD HH:MM:SS[.fff][±HH:MM]") or ISO/XMP ("YYYY-MM-DDTHH:MM[:SS][.fff][Z|±HH:MM]")
- * date-time, or a date alone ("YYYY:MM:DD"). Returns null for anything else and for impossible
- * values ("0000:00:00 00:00:00", February 30th, hour 24). No year range check here.
- */
-export function parseDateTime(value: unknown): ParsedDateTime | null {
-  const s = rawString(value)?.trim();
-  if (!s) return null;
-  const m = DATE_RE.exec(s);
-  if (!m) return null;
-  let offsetMinutes: number | null = null;
-  if (m[8] !== undefined) {
-    offsetMinutes = parseOffset(m[8]);
-    if (offsetMinutes === null) return null;
-  }
-  const p: ParsedDateTime = {
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hour: m[4] === undefined ? 0 : Number(m[4]),
-    minute: m[5] === undefined ? 0 : Number(m[5]),
-    second: m[6] === undefined ? 0 : Number(m[6]),
-    millisecond: fractionToMillis(m[7]),
-    offsetMinutes,
-    hasTime: m[4] !== undefined,
-  };
-  if (!p.hasTime && offsetMinutes !== null) return null;
-  return fieldsValid(p) ? p : null;
-}
-
-interface ParsedTime {
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
-  offsetMinutes: number | null;
-}
-
-function parseTime(value: unknown): ParsedTime | null {
-  const s = rawString(value)?.trim();
-  if (!s) return null;
-  const m = TIME_RE.exec(s);
-  if (!m) return null;
-  const hour = Number(m[1]);
-  const minute = Number(m[2]);
-  const second = m[3] === undefined ? 0 : Number(m[3]);
-  if (hour > 23 || minute > 59 || second > 59) return null;
-  let offsetMinutes: number | null = null;
-  if (m[5] !== undefined) {
-    offsetMinutes = parseOffset(m[5]);
-    if (offsetMinutes === null) return null;
-  }
-  return { hour, minute, second, millisecond: fractionToMillis(m[4]), offsetMinutes };
-}
-
-/** Milliseconds since the epoch of the wall-clock fields read as if they were UTC. */
-function wallMillis(p: ParsedDateTime): number {
-  const d = new Date(0);
-  d.setUTCFullYear(p.year, p.month - 1, p.day);
-  d.setUTCHours(p.hour, p.minute, p.second, p.millisecond);
-  return d.getTime();
-}
 
 function inSaneRange(p: ParsedDateTime, nowMs: number): boolean {
   if (p.year < MIN_YEAR) return false;
@@ -211,87 +83,7 @@ function inSaneRange(p: ParsedDateTime, nowMs: number): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Time zones
-
-const formatters = new Map<string, Intl.DateTimeFormat | null>();
-
-function formatterFor(zone: string): Intl.DateTimeFormat | null {
-  let f = formatters.get(zone);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', {
-        timeZone: zone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-        era: 'short',
-      });
-    } catch {
-      f = null;
-    }
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-/** True for an IANA zone name this runtime knows ("Europe/Paris", "Etc/GMT-2"), false for offsets. */
-export function isIanaTimeZone(zone: unknown): zone is string {
-  return typeof zone === 'string' && /^[A-Za-z]/.test(zone) && formatterFor(zone) !== null;
-}
-
-/** Offset (minutes east of UTC) of an IANA zone at an instant, rounded to whole minutes. */
-export function zoneOffsetAt(zone: string, epochMs: number): number | null {
-  const f = formatterFor(zone);
-  if (!f) return null;
-  const base = Math.floor(epochMs / 1000) * 1000;
-  const parts: Record<string, string> = {};
-  for (const part of f.formatToParts(new Date(base))) parts[part.type] = part.value;
-  let year = Number(parts.year);
-  if (parts.era === 'BC' || parts.era === 'B') year = 1 - year;
-  const d = new Date(0);
-  d.setUTCFullYear(year, Number(parts.month) - 1, Number(parts.day));
-  d.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second), 0);
-  const minutes = Math.round((d.getTime() - base) / 60_000);
-  return Number.isFinite(minutes) ? minutes : null;
-}
-
-/**
- * Offset of an IANA zone for a local wall-clock time. A time that happens twice (DST ends) gets the
- * offset found first (standard time here); a time that never happens (DST starts) gets the larger one.
- */
-function zoneOffsetForWallClock(zone: string, wallMs: number): number | null {
-  const first = zoneOffsetAt(zone, wallMs);
-  if (first === null) return null;
-  const second = zoneOffsetAt(zone, wallMs - first * 60_000);
-  if (second === null || second === first) return first;
-  const third = zoneOffsetAt(zone, wallMs - second * 60_000);
-  // third === second: the wall clock exists with `second`; otherwise it falls in a DST gap.
-  return third === second ? second : Math.max(first, second);
-}
-
-/** "+01:00", "-05:30", "+00:00". */
-export function formatOffset(minutes: number): string {
-  const sign = minutes < 0 ? '-' : '+';
-  const abs = Math.abs(minutes);
-  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
-}
-
-/** Formats wall-clock milliseconds (fields read as UTC) as "YYYY-MM-DDTHH:mm:ss.SSS". */
-function formatWall(wallMs: number): string {
-  const d = new Date(wallMs);
-  return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
-    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
-  );
-}
+// Offset tags
 
 function isNikon(tags: TagBag): boolean {
   const make = tags.Make;

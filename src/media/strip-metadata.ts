@@ -5,7 +5,7 @@
 // maker notes their decoders need) and JPEG trailers (an embedded motion-photo video carries its own location).
 // The copy is read back after: a file that still says where or with what (a format ExifTool cannot write, a RAW
 // maker note) is refused, never given away.
-import { reader } from './metadata.js';
+import { reader } from './exiftool-reader.js';
 
 /** Tags deleted (ExifTool's `-TAG=`); wildcards reach every group. */
 export const PRIVATE_TAGS = [

@@ -4,7 +4,8 @@
 import sharp from 'sharp';
 import type { KernelEnum, Sharp } from 'sharp';
 
-import { modelVersionAt, type ClipLayout } from './registry.js';
+import type { ClipLayout } from './model-catalogue.js';
+import { modelVersionAt } from './model-manifest.js';
 import type { ClipModel } from './types.js';
 
 export type MlDevice = 'cpu' | 'cuda';

@@ -28,7 +28,7 @@ import {
   type LoadClipOptions,
 } from './clip-common.js';
 import { hasSplitClipLayout, loadSplitClip } from './clip-split.js';
-import type { ClipLayout } from './registry.js';
+import type { ClipLayout } from './model-catalogue.js';
 import type { ClipModel } from './types.js';
 
 export { ClipLoadError, CUDA_HELP, type LoadClipOptions, type MlDevice } from './clip-common.js';

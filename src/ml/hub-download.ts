@@ -7,20 +7,16 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { redact } from '../net/redact.js';
 
+import { filesFor, getHubModelSpec, modelDir, type HubModelSpec, type ModelDtype } from './model-catalogue.js';
 import {
-  filesFor,
-  getHubModelSpec,
   installedManifest,
   MANIFEST_FILE,
-  modelDir,
   sha256File,
   validateModelFile,
   writeManifest,
-  type HubModelSpec,
   type ManifestFile,
-  type ModelDtype,
   type ModelManifest,
-} from './registry.js';
+} from './model-manifest.js';
 
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
 

@@ -5,7 +5,7 @@ import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
-import { assignToAutoAlbums } from '../library/albums/auto.js';
+import { assignToAutoAlbums } from '../library/albums/auto-assign.js';
 import type { MlServices } from '../ml/services.js';
 import { redact } from '../net/redact.js';
 import { refreshSearchDocuments } from '../search/documents.js';

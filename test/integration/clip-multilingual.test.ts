@@ -9,7 +9,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ClipLoadError, detectClipLayout, loadClip } from '../../src/ml/clip.js';
-import { filesFor, getHubModelSpec, installedVersion, installFromFolder, modelDir } from '../../src/ml/registry.js';
+import { filesFor, getHubModelSpec, modelDir } from '../../src/ml/model-catalogue.js';
+import { installedVersion, installFromFolder } from '../../src/ml/registry.js';
 import type { ClipModel } from '../../src/ml/types.js';
 import { TEXT_WEIGHTS_FILE } from '../fixtures/models/generate-clip-multilingual.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';

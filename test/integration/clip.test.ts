@@ -8,7 +8,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ClipLoadError, loadClip } from '../../src/ml/clip.js';
-import { installedVersion, installFromFolder, modelDir } from '../../src/ml/registry.js';
+import { modelDir } from '../../src/ml/model-catalogue.js';
+import { installedVersion, installFromFolder } from '../../src/ml/registry.js';
 import type { ClipModel } from '../../src/ml/types.js';
 import { FIXTURE_COLOURS, newClipBpe } from '../fixtures/models/generate-clip.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';

@@ -6,9 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodePhoto, decodeStoredPixels, stopDecoderWorkers } from '../../src/media/decode.js';
+import { decodePhoto, decodeStoredPixels } from '../../src/media/decode.js';
+import { stopDecoderWorkers } from '../../src/media/decoders/wasm-worker.js';
 import { findTool } from '../../src/media/decoders/tools.js';
-import { pdqDihedral } from '../../src/media/pdq.js';
+import { pdqDihedral } from '../../src/media/pdq-dihedral.js';
 import { assets } from '../helpers/corpus.js';
 
 const ASSETS = assets;

@@ -9,17 +9,11 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeRawExtractor,
-  DecoderMissingError,
-  decodeStoredPixels,
-  ImageDecodeError,
-  ImageTooLargeError,
-  LIMIT_INPUT_PIXELS,
-  makeRenditions,
-  stopDecoderWorkers,
-  type Renditions,
-} from '../../src/media/decode.js';
+import { decodeStoredPixels, makeRenditions } from '../../src/media/decode.js';
+import { DecoderMissingError, ImageDecodeError, ImageTooLargeError, LIMIT_INPUT_PIXELS } from '../../src/media/decoders/common.js';
+import { closeRawExtractor } from '../../src/media/decoders/raw.js';
+import { stopDecoderWorkers } from '../../src/media/decoders/wasm-worker.js';
+import type { Renditions } from '../../src/media/renditions.js';
 import { crc32, pngChunk } from '../../src/media/decoders/icc.js';
 import { findTool } from '../../src/media/decoders/tools.js';
 import { detectImageType, SUPPORTED_IMAGE_MIMES } from '../../src/media/detect.js';

@@ -4,15 +4,11 @@ import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  closeMetadataReader,
-  extractEmbeddedPreview,
-  findSidecar,
-  keywordsOf,
-  metadataFromTags,
-  placeOf,
-  readMetadata,
-} from '../../src/media/metadata.js';
+import { extractEmbeddedPreview } from '../../src/media/embedded-preview.js';
+import { closeMetadataReader } from '../../src/media/exiftool-reader.js';
+import { keywordsOf, metadataFromTags, placeOf } from '../../src/media/metadata-tags.js';
+import { readMetadata } from '../../src/media/metadata.js';
+import { findSidecar } from '../../src/media/xmp-sidecar.js';
 import { resolvePlace } from '../../src/media/places.js';
 import { assets } from '../helpers/corpus.js';
 

@@ -9,14 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { pairwiseScores, tieredScores, type Groups } from '../../src/library/duplicates/evaluation.js';
 import { pdqWords, probeKeys } from '../../src/library/duplicates/pdq-index.js';
-import {
-  hammingDistance,
-  PDQ_DIHEDRAL_NAMES,
-  PDQ_MATCH_DISTANCE,
-  PDQ_MIN_QUALITY,
-  pdqDihedral,
-  type PdqDihedralName,
-} from '../../src/media/pdq.js';
+import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../../src/config/tuning.js';
+import { PDQ_DIHEDRAL_NAMES, pdqDihedral, type PdqDihedralName } from '../../src/media/pdq-dihedral.js';
+import { hammingDistance } from '../../src/media/pdq-distance.js';
 import { decodeForPdq, pdqFromFile } from '../../src/media/pdq-file.js';
 import {
   buildNearDuplicateSet,

@@ -10,16 +10,10 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ImageDecodeError } from '../../src/media/decoders/common.js';
-import {
-  buildOcrResult,
-  checkLanguageData,
-  cleanOcrWord,
-  languageFolder,
-  createOcr,
-  OcrEngineError,
-  OcrLanguageMissingError,
-  type Ocr,
-} from '../../src/ml/ocr.js';
+import { OcrEngineError, OcrLanguageMissingError } from '../../src/ml/ocr-errors.js';
+import { checkLanguageData, languageFolder } from '../../src/ml/ocr-languages.js';
+import { buildOcrResult, cleanOcrWord } from '../../src/ml/ocr-text.js';
+import { createOcr, type Ocr } from '../../src/ml/ocr.js';
 import { textLikelihood } from '../../src/ml/text-likely.js';
 import type { OcrResult } from '../../src/ml/types.js';
 import { assets, pdqCorpus } from '../helpers/corpus.js';

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  assignIncrementally,
-  clusterPhotos,
   DEFAULT_AUTO_CLUSTERING_PARAMS,
-  dominantPlace,
-  pickRepresentatives,
   resolveAutoClusteringParams,
   type AlbumPhoto,
   type AutoCluster,
-} from '../../src/library/albums/auto-clustering.js';
+} from '../../src/library/albums/auto-clustering-params.js';
+import { clusterPhotos } from '../../src/library/albums/auto-clustering.js';
+import { dominantPlace, pickRepresentatives } from '../../src/library/albums/auto-describe.js';
+import { assignIncrementally } from '../../src/library/albums/auto-incremental.js';
 import { cosine, mulberry32, norm } from '../helpers/vectors.js';
 
 // ---------------------------------------------------------------------------------------------------------------

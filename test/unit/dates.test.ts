@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chooseDateTaken,
-  formatOffset,
-  isIanaTimeZone,
-  parseDateTime,
-  parseOffset,
-  zoneOffsetAt,
-  type DateInput,
-} from '../../src/media/dates.js';
+import { parseDateTime, parseOffset } from '../../src/media/date-parse.js';
+import { chooseDateTaken, type DateInput } from '../../src/media/dates.js';
+import { formatOffset, isIanaTimeZone, zoneOffsetAt } from '../../src/media/time-zones.js';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
 const choose = (input: Omit<DateInput, 'now'>) => chooseDateTaken({ now: NOW, ...input });

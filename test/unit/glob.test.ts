@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileGlobs, GLOB_LIMITS, globProblem, globsProblem, GlobTimeoutError } from '../../src/library/in-place/glob.js';
+import { GLOB_LIMITS, globProblem, globsProblem } from '../../src/library/in-place/glob-limits.js';
+import { compileGlobs, GlobTimeoutError } from '../../src/library/in-place/glob.js';
 import { exclusionMatcher } from '../../src/library/in-place/walk.js';
 
 const matches = (pattern: string, path: string) => compileGlobs([pattern])(path);

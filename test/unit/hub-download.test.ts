@@ -16,7 +16,9 @@ import {
   pullModel,
   type PullProgress,
 } from '../../src/ml/hub-download.js';
-import { filesFor, getHubModelSpec, installedVersion, isInstalled, listModels, MANIFEST_FILE, modelDir } from '../../src/ml/registry.js';
+import { filesFor, getHubModelSpec, modelDir } from '../../src/ml/model-catalogue.js';
+import { MANIFEST_FILE } from '../../src/ml/model-manifest.js';
+import { installedVersion, isInstalled, listModels } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 
 const spec = getHubModelSpec('clip-vit-b32');

@@ -8,7 +8,8 @@ import {
   probeRadius,
   wordNeighbours,
 } from '../../src/library/duplicates/pdq-index.js';
-import { hammingDistance, PDQ_MATCH_DISTANCE } from '../../src/media/pdq.js';
+import { PDQ_MATCH_DISTANCE } from '../../src/config/tuning.js';
+import { hammingDistance } from '../../src/media/pdq-distance.js';
 import { mulberry32 } from '../helpers/vectors.js';
 
 /** Seeded, so a failing case is the same on every run. */

@@ -5,15 +5,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  hammingDistance,
-  PDQ_DIHEDRAL_NAMES,
-  PDQ_MATCH_DISTANCE,
-  PDQ_MIN_QUALITY,
-  pdqDihedral,
-  pdqFromPixels,
-  type PdqDihedralName,
-} from '../../src/media/pdq.js';
+import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../../src/config/tuning.js';
+import { pdqFromPixels } from '../../src/media/pdq.js';
+import { PDQ_DIHEDRAL_NAMES, pdqDihedral, type PdqDihedralName } from '../../src/media/pdq-dihedral.js';
+import { hammingDistance } from '../../src/media/pdq-distance.js';
 import { decodeForPdq, pdqFromFile } from '../../src/media/pdq-file.js';
 import type { RawPixels } from '../../src/media/types.js';
 import { pdqCorpus } from '../helpers/corpus.js';

@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  assignIncremental,
-  centroid,
-  clusterAll,
-  cosineDistance,
-  DEFAULT_CLUSTERING_PARAMS,
   isNewPersonKey,
-  pickCoverFace,
-  resolveClusteringParams,
   type ClusterAllParams,
   type ClusterFace,
   type ClusterResult,
   type IndexNeighbour,
-  type NeighbourFace,
   type Rejection,
-} from '../../src/ml/people/clustering.js';
+} from '../../src/ml/people/cluster-types.js';
+import { clusterAll } from '../../src/ml/people/clustering.js';
+import { pickCoverFace } from '../../src/ml/people/cover.js';
+import { assignIncremental, type NeighbourFace } from '../../src/ml/people/incremental.js';
+import { DEFAULT_CLUSTERING_PARAMS, resolveClusteringParams } from '../../src/ml/people/params.js';
+import { centroid, cosineDistance } from '../../src/ml/people/vectors.js';
 import { mulberry32 } from '../helpers/vectors.js';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,20 +9,14 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   filesFor,
   getHubModelSpec,
-  installedVersion,
-  installFromFolder,
-  isInstalled,
-  listModels,
-  MANIFEST_FILE,
-  manifestDigest,
   modelDir,
   ModelInstallError,
   MODELS,
   modelsDir,
-  modelVersionAt,
-  removeModel,
   UnknownModelError,
-} from '../../src/ml/registry.js';
+} from '../../src/ml/model-catalogue.js';
+import { MANIFEST_FILE, manifestDigest, modelVersionAt } from '../../src/ml/model-manifest.js';
+import { installedVersion, installFromFolder, isInstalled, listModels, removeModel } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 
 let clipDir: string;

@@ -1,7 +1,8 @@
 // Worker thread entry: clusterPhotos off the main thread, so that a large library's regeneration (seconds of
-// CPU) does not stop the server and the pipeline meanwhile. Input and output as in auto.ts's clusterOffThread.
+// CPU) does not stop the server and the pipeline meanwhile. Input and output as in auto-clustering-thread.ts's clusterOffThread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { clusterPhotos, type AlbumPhoto, type AutoClusteringParams } from './auto-clustering.js';
+import type { AlbumPhoto, AutoClusteringParams } from './auto-clustering-params.js';
+import { clusterPhotos } from './auto-clustering.js';
 
 export interface ClusteringJob {
   ids: string[];

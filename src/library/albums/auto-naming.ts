@@ -9,7 +9,8 @@ import { extractJsonObject } from '../../ml/captions/parse.js';
 import { JSON_SYSTEM_PROMPT, repairMessages } from '../../ml/captions/prompt.js';
 import { CaptionError } from '../../ml/captions/provider.js';
 import { clip, normaliseLabel } from '../../ml/captions/schema.js';
-import { dominantPlace, MAX_REPRESENTATIVES } from './auto-clustering.js';
+import { MAX_REPRESENTATIVES } from './auto-clustering-params.js';
+import { dominantPlace } from './auto-describe.js';
 
 export interface AlbumName {
   name: string;

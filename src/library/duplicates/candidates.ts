@@ -5,7 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { vectorParam } from '../../db/vector-values.js';
-import type { PdqDihedralName } from '../../media/pdq.js';
+import type { PdqDihedralName } from '../../media/pdq-dihedral.js';
 import { filterCondition } from '../../search/filters.js';
 import { nearestScan } from '../../search/nearest.js';
 import { probeKeyList, probeRadius } from './pdq-index.js';

@@ -4,7 +4,7 @@ import type { MlSettings } from '../../config/settings.js';
 import { rows, type Db } from '../../db/connection.js';
 import { photos, type PhotoRow } from '../../db/schema.js';
 import { parseVector } from '../../db/vector-values.js';
-import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../media/pdq.js';
+import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../media/pdq-dihedral.js';
 import { findMatches, type ClassifiedMatch, type DuplicateProbe } from './candidates.js';
 import { placeInGroups } from './groups.js';
 import type { DuplicateThresholds, PdqProbe } from './rules.js';

@@ -16,7 +16,7 @@
 //   FROM unnest($1::int4[], $2::int4[]) AS p(idx, word)
 //   JOIN pdq_words w ON w.idx = p.idx AND w.word = p.word;   -- index on (idx, word)
 
-import { PDQ_MATCH_DISTANCE } from '../../media/pdq.js';
+import { PDQ_MATCH_DISTANCE } from '../../config/tuning.js';
 
 export const PDQ_WORD_COUNT = 16;
 export const PDQ_WORD_BITS = 16;

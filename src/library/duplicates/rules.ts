@@ -1,6 +1,7 @@
 // Which near-copies are duplicates, which are bursts, and which member to keep: pure rules, no I/O.
 import type { DuplicateThresholds } from '../../config/tuning.js';
-import { hammingDistance, type PdqDihedralName } from '../../media/pdq.js';
+import type { PdqDihedralName } from '../../media/pdq-dihedral.js';
+import { hammingDistance } from '../../media/pdq-distance.js';
 
 export { DEFAULT_DUPLICATE_THRESHOLDS, type DuplicateThresholds } from '../../config/tuning.js';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import { decodeStoredPixels, makeRenditions } from '../../media/decode.js';
 import { instantOf } from '../../media/instant.js';
 import { readMetadata } from '../../media/metadata.js';
-import { pdqDihedral } from '../../media/pdq.js';
+import { pdqDihedral } from '../../media/pdq-dihedral.js';
 import type { Library } from '../library.js';
 import { findMatches, type DuplicateProbe } from './candidates.js';
 import { thresholdsFrom } from './detect.js';

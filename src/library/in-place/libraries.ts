@@ -8,7 +8,7 @@ import { UserError } from '../../base/errors.js';
 import type { Library, LibraryContext } from '../library.js';
 import { deletePhoto } from '../photos.js';
 import { settleFilePhotos } from './file-photos.js';
-import { globsProblem } from './glob.js';
+import { globsProblem } from './glob-limits.js';
 import { checkFoldersFree } from './overlap.js';
 import { checkLibraryFolder } from './roots.js';
 import { isInside } from './walk.js';

@@ -12,7 +12,8 @@ import type { Box, DetectedFace, Point } from '../types.js';
 import { describeFaces, faceCrop } from './descriptor.js';
 import { loadFaceResOnnx, runFaceResOnnx, type FaceResOnnx } from './faceres-onnx.js';
 import type { FaceSettings, SsdRuntime } from './settings.js';
-import { loadSsdOnnx, locateFacesOnnx, type RgbImage } from './ssd-onnx.js';
+import type { RgbImage } from './ssd-input.js';
+import { loadSsdOnnx, locateFacesOnnx } from './ssd-onnx.js';
 
 export interface Size {
   width: number;

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { decodeStoredPixels } from '../../media/decode.js';
-import { PDQ_DIHEDRAL_NAMES, pdqDihedral } from '../../media/pdq.js';
+import { PDQ_DIHEDRAL_NAMES, pdqDihedral } from '../../media/pdq-dihedral.js';
 import { indexPdqHash } from '../../library/duplicates/groups.js';
 import type { PipelineStep } from '../step.js';
 import { takeStoredPixels } from './shared.js';

@@ -4,7 +4,8 @@ import { request, type PhotoPage } from '../api.js';
 // The server's own types (type-only: nothing of the server is bundled), as the JSON carries them.
 export type { AlbumKind, AlbumStatus, AlbumSummary } from '../../../src/library/albums/manual.js';
 import type { AlbumKind, AlbumSummary } from '../../../src/library/albums/manual.js';
-import type { AutoAlbumResult as ServerAutoAlbumResult, RegenerateParams, RegenerateSummary } from '../../../src/library/albums/auto.js';
+import type { RegenerateSummary } from '../../../src/library/albums/auto.js';
+import type { AutoAlbumResult as ServerAutoAlbumResult, RegenerateParams } from '../../../src/library/albums/auto-context.js';
 import type { Json } from './json.js';
 
 export interface AlbumList {

