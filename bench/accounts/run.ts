@@ -15,7 +15,7 @@ import { searchScope, timelineScope } from '../../src/library/access.js';
 import { asOwner } from '../../src/library/owner.js';
 import { listPhotosIn } from '../../src/library/photo-list.js';
 import { ownScope } from '../../src/search/scope.js';
-import { runSearch } from '../../src/search/search.js';
+import { runSearch } from '../../src/search/engine.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';
 import { startServer } from '../../src/api/server.js';
 import { libraryDir, prepareLibrary, repoRoot } from '../search/generate.js';

@@ -23,7 +23,7 @@ import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq-di
 import { copyRows, type Progress } from '../../src/migrate/migrate.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';
 import { ownScope } from '../../src/search/scope.js';
-import { runSearch } from '../../src/search/search.js';
+import { runSearch } from '../../src/search/engine.js';
 import type { SearchFilters, SearchMode } from '../../src/search/types.js';
 import { startPostgresServer } from '../../test/helpers/postgres-server.js';
 import { arg } from '../args.js';

@@ -16,7 +16,7 @@ import { rows, type Database, type Db } from '../../src/db/connection.js';
 import { prewarmSemanticSearch } from '../../src/db/prewarm.js';
 import { vectorLiteral } from '../../src/db/vector-values.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';
-import { runSearch } from '../../src/search/search.js';
+import { runSearch } from '../../src/search/engine.js';
 import { photoEmbedding, similarByVector } from '../../src/search/similar.js';
 import { suggestTerms } from '../../src/search/suggest.js';
 import { ownScope } from '../../src/search/scope.js';

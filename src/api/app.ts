@@ -35,7 +35,7 @@ import { jobsRoutes } from './jobs.js';
 import { modelRoutes } from './models.js';
 import { peopleRoutes } from './people.js';
 import { photoRoutes } from './photos.js';
-import { searchRoutes } from './search.js';
+import { searchRoutes } from './search-routes.js';
 import { systemRoutes } from './system.js';
 import { EngineMonitor } from '../app/engine-health.js';
 import { refuseNulText } from './text-guard.js';

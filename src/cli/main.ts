@@ -13,7 +13,7 @@ import { runInspect } from './inspect.js';
 import { runJobs } from './jobs.js';
 import { runModelsList, runModelsPull, runModelsRemove } from './models.js';
 import { runReprocess } from './reprocess.js';
-import { runSearch } from './search.js';
+import { searchCommand } from './search-command.js';
 import { runServe } from './serve.js';
 import { runWorker } from './worker.js';
 import { runBackup, runRestore } from './backup.js';
@@ -160,7 +160,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--cutoff <ratio>', 'drop semantic-only hits below ratio × the best similarity (default 0.8, 0 keeps all)')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (query: string | undefined, flags) => runSearch(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (query: string | undefined, flags) => searchCommand(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   const albums = program
     .command('albums')

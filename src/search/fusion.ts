@@ -1,5 +1,5 @@
 /**
- * Reciprocal Rank Fusion and the semantic cutoff, as pure functions. The search runs them in SQL (search.ts)
+ * Reciprocal Rank Fusion and the semantic cutoff, as pure functions. The search runs them in SQL (engine.ts)
  * so that ranking, filtering and paging happen in one statement; these are the rule's reference, unit-tested
  * on their own and compared with the SQL's output in the integration tests.
  *

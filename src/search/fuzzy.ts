@@ -20,7 +20,7 @@ export interface Alternative {
  * "Did you mean": when the words as typed find (almost) nothing, the library's own terms that look like them —
  * `Curei` → `Marie Curie`, `tulps` → `tulips` — found by trigram similarity in the small terms table rather
  * than over every photo's text, so a typo costs the same in a library of any size. The keyword arm then
- * searches for those terms (search.ts); when the words as typed found photos too, those come after them.
+ * searches for those terms (engine.ts); when the words as typed found photos too, those come after them.
  */
 export async function fuzzyAlternatives(db: Db, ownerIds: readonly string[], parsed: ParsedQuery): Promise<Alternative[]> {
   const typed = parsed.positiveText.toLowerCase();

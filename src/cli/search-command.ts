@@ -4,7 +4,7 @@ import { searchQuery, similarQuery, filtersOf } from '../api/search-schemas.js';
 import type { Settings } from '../config/settings.js';
 import { openLibraryAsOwner } from '../app/open.js';
 import { acquireLock } from '../library/lock.js';
-import { searchLibrary, similarToImage } from '../library/search.js';
+import { searchLibrary, similarToImage } from '../library/photo-search.js';
 import { createLogger } from '../base/logger.js';
 import { findServer } from './target.js';
 
@@ -91,7 +91,7 @@ function print(result: { items: Hit[]; total?: number; notices?: string[]; mode?
 }
 
 /** `shoebox search "query"` or `shoebox search --like photo.jpg`: through a running server, else the library directly. */
-export async function runSearch(query: string | undefined, settings: Settings, flags: SearchFlags): Promise<void> {
+export async function searchCommand(query: string | undefined, settings: Settings, flags: SearchFlags): Promise<void> {
   if (!query && !flags.like) throw new Error('give a query, or --like <image file>');
   if (flags.like && !fs.existsSync(flags.like)) throw new Error(`no such file: ${flags.like}`);
   const params = queryOf(flags.like ? null : query!, flags);

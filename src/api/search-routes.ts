@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { UserError } from '../base/errors.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { cleanFileName } from '../library/ingest.js';
-import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../library/search.js';
+import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../library/photo-search.js';
 import { multipartUserError } from './multipart-errors.js';
 import { errorBody } from './schemas.js';
 import { Slots } from './slots.js';

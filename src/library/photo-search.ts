@@ -8,7 +8,7 @@ import { ImageDecodeError, ImageTooLargeError } from '../media/decoders/common.j
 import { detectImageType } from '../media/detect.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../search/fusion.js';
 import { parseQuery } from '../search/query.js';
-import { runSearch } from '../search/search.js';
+import { runSearch } from '../search/engine.js';
 import { photoEmbedding, similarByVector } from '../search/similar.js';
 import { suggestTerms, type SuggestionKind } from '../search/suggest.js';
 import type { HitExplanation, SearchFilters, SearchMode } from '../search/types.js';
