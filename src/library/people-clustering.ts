@@ -1,4 +1,4 @@
-// Applies the clustering rules (ml/people/clustering.ts, pure) to the database: one new face at a time as
+// Applies the clustering rules (ml/people/: clustering.ts and incremental.ts, pure) to the database: one new face at a time as
 // photos are analysed, or the whole library on demand. Runs one at a time per database, under an advisory
 // lock too, so that concurrent photos (or workers on other machines) never create the same person twice.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';

@@ -1,4 +1,4 @@
-// What the fallback decoders (HEIC, JPEG XL, RAW, BMP) hand back to ../decode.ts, and the errors they throw.
+// What the fallback decoders (HEIC, JPEG XL, RAW, BMP) hand back to ../decode-pixels.ts, and the errors they throw.
 
 /** Largest image (width × height) any decoder accepts: sharp's own default, 0x3FFF² ≈ 268 MP. */
 export const LIMIT_INPUT_PIXELS = 268_402_689;
