@@ -39,7 +39,7 @@ export async function recoverExpiredLeases(db: Db, queue: PhotoQueue, leaseMs: n
   return ids.length;
 }
 
-/** Resets the steps of workers whose heartbeat stopped (app/heartbeat.ts) and puts their photos back on the queue. */
+/** Resets the steps of workers whose heartbeat stopped (pipeline/heartbeat.ts) and puts their photos back on the queue. */
 export async function recoverDeadWorkers(db: Db, queue: PhotoQueue, heartbeatMs: number): Promise<number> {
   const ids = await resetDeadWorkersSteps(db, heartbeatMs);
   for (const id of ids) await queue.add(id);

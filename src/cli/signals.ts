@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 /**
  * How long closing may take before the process exits anyway: an engine gone (Redis, PostgreSQL) can leave a close
  * waiting for ever, and whoever sent SIGTERM (systemd, Docker, Kubernetes) kills after 10 s. Steps cut short are
- * taken again by other workers when this one's heartbeat stops (app/heartbeat.ts).
+ * taken again by other workers when this one's heartbeat stops (pipeline/heartbeat.ts).
  */
 export const SHUTDOWN_LIMIT_MS = 8000;
 

@@ -52,7 +52,7 @@ const settingsSchema = z.object({
   stepLeaseSeconds: z.coerce.number().int().min(2).max(86_400),
   /**
    * How often a worker writes that it is alive (the `workers` table); after three missed beats it is dead and the
-   * steps it ran are taken again, and BullMQ takes back its jobs after about as long (app/heartbeat.ts).
+   * steps it ran are taken again, and BullMQ takes back its jobs after about as long (pipeline/heartbeat.ts).
    */
   workerHeartbeatSeconds: z.coerce.number().min(0.5).max(300),
   /** The first wait before a step that failed for want of a service (object storage down) is tried again; it doubles each time. */

@@ -1,6 +1,6 @@
 import type { Library, LibraryContext } from './library.js';
 
-/** One value per user and open library: caches keyed by the Library (timeline-cache.ts) last across requests. */
+/** One value per user and open library: caches keyed by the Library (timeline.ts) last across requests. */
 const views = new WeakMap<LibraryContext, Map<string, Library>>();
 
 /** The library as `ownerId` sees it (a value of its own, so that any module can make one without an import cycle). */

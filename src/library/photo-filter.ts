@@ -1,5 +1,5 @@
 // The filters the photo list and the timeline share, and the library's one order: a condition on `photos` each
-// reads (photos.ts lists a page, timeline.ts counts the buckets).
+// reads (photo-list.ts lists a page, timeline.ts counts the buckets).
 import { and, eq, gte, ilike, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { photos } from '../db/schema.js';
 import type { PhotoState } from '../model/photo-state.js';

@@ -1,4 +1,4 @@
-// The pipeline's lanes on Redis: one BullMQ queue for the dispatcher and one per lane (lanes.ts), shared by every
+// The pipeline's lanes on Redis: one BullMQ queue for the dispatcher and one per lane (model/lanes.ts), shared by every
 // server and worker of a cluster. Servers add photos; only workers consume, each the lanes it was given (a GPU
 // machine can take faces and CLIP only). Unlike the in-process LaneQueue, slow lanes do not wait for the quick
 // lane's backlog: in a cluster each lane has its own machines' slots.
@@ -22,7 +22,7 @@ export class BullLaneQueue implements PhotoQueue {
     onError: (photoId: string, error: unknown, lane: LaneName | 'dispatch') => void = () => {},
     heartbeatMs?: number,
   ) {
-    // A worker's job locks last as long as its heartbeat counts it alive (app/heartbeat.ts), renewed every half of
+    // A worker's job locks last as long as its heartbeat counts it alive (pipeline/heartbeat.ts), renewed every half of
     // that by BullMQ, and are checked every beat: a dead worker's jobs come back as soon as its steps do.
     const leaseMs = heartbeatMs ? heartbeatMs * MISSED_BEATS : undefined;
     const stalledCheckMs = heartbeatMs;

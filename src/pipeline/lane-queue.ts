@@ -1,4 +1,4 @@
-// The in-process pipeline queue: one LocalQueue per lane (lanes.ts), each with its own slots, fed by a dispatcher
+// The in-process pipeline queue: one LocalQueue per lane (model/lanes.ts), each with its own slots, fed by a dispatcher
 // that asks the database which lanes a photo has work in. A lane that ends a photo's work there hands the photo to
 // the lanes that have work next. The slow lanes give way to the quick one: while photos wait for their thumbnail,
 // no new faces, OCR, CLIP, caption or duplicate work starts (what runs, runs on), so a batch shows up first and is

@@ -23,7 +23,7 @@ export interface RunnerDeps {
    * stepLeaseSeconds): the runner renews the lease every third of it while the step works, so a long step keeps it.
    */
   leaseMs: number;
-  /** This process's heartbeat id (app/heartbeat.ts): the steps it runs carry it, and are taken again when it stops. */
+  /** This process's heartbeat id (pipeline/heartbeat.ts): the steps it runs carry it, and are taken again when it stops. */
   workerId?: string;
   /** The first wait before a step that failed for want of a service is tried again (pipeline/retry.ts). */
   retryBaseMs: number;

@@ -37,7 +37,7 @@ export const photoSteps = pgTable(
 
 /**
  * The cluster's worker processes, each beating its `last_seen` every SHOEBOX_WORKER_HEARTBEAT_SECONDS
- * (app/heartbeat.ts): a worker that missed three beats is dead, and the steps it ran are taken again.
+ * (pipeline/heartbeat.ts): a worker that missed three beats is dead, and the steps it ran are taken again.
  */
 export const workers = pgTable('workers', {
   id: uuid('id').primaryKey(),
