@@ -160,6 +160,6 @@ export class EngineMonitor {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    void this.redis?.then((client) => client.disconnect());
+    void this.redis?.then((client) => client.disconnect()).catch(() => undefined);
   }
 }

@@ -69,7 +69,8 @@ describe('web app: jobs', () => {
     // A vision model that takes 400 ms a photo, one at a time: the photos finish one after another, as in a real
     // library, instead of all within one tick of the jobs stream (thumbnails come first, then the analysis).
     captions = await startCaptionEndpoint({ delayMs: 400 });
-    server = await startTestServer({ ml: { caption: { url: captions.url, model: 'llava:13b' }, captionConcurrency: 1 } });
+    // The test holds the captions while the rest of the analysis runs, longer than the client's 60 s on a busy machine.
+    server = await startTestServer({ ml: { caption: { url: captions.url, model: 'llava:13b', timeoutMs: 600_000 }, captionConcurrency: 1 } });
     context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   });
 

@@ -1,7 +1,7 @@
 // An OpenAI-compatible chat endpoint on loopback that captions any image, as slowly as a test needs: a real HTTP
 // server speaking the protocol the captions provider speaks (POST /v1/chat/completions with an image part), so a
 // test can hold the pipeline's slowest lane the way a busy vision model does.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface CaptionEndpoint {
@@ -42,14 +42,26 @@ export async function startCaptionEndpoint(options: { delayMs?: number } = {}): 
       waiting.shift()!();
     }
   };
-  const gate = () => (holding || waiting.length > 0 ? new Promise<void>((resolve) => (waiting.push(resolve), pass())) : Promise.resolve());
+  /** Waits its turn; a request whose client gave up (timed out) leaves the line, so that admit() goes to a live one. */
+  const gate = (res: ServerResponse) => {
+    if (!holding && waiting.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      res.on('close', () => {
+        const at = waiting.indexOf(resolve);
+        if (at >= 0 && !res.writableFinished) waiting.splice(at, 1);
+      });
+      pass();
+    });
+  };
   const state = { delayMs: options.delayMs ?? 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       void (async () => {
-        await gate();
+        await gate(res);
+        if (res.destroyed) return;
         await new Promise((resolve) => setTimeout(resolve, state.delayMs));
         let hasImage = false;
         try {
