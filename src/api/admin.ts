@@ -31,7 +31,7 @@ const storageLocation = z
   .max(40)
   .nullable()
   .describe("a storage location set up on the server (GET /api/admin/storage) for the user's new photos; null: the main store");
-const locationInfo = z.object({
+export const locationInfo = z.object({
   name: z.string().nullable().describe('null: the main store (the data folder or SHOEBOX_STORAGE)'),
   kind: z.enum(['local', 's3']).nullable().describe('null: not set up on this server'),
   address: z.string().nullable().describe('s3://bucket/prefix or the folder'),

@@ -45,7 +45,7 @@ export const albumSummary = z.object({
   updatedAt: z.string(),
 });
 
-const albumDetail = albumSummary.extend({ photos: photoList.describe('one page of its photos, newest taken first') });
+export const albumDetail = albumSummary.extend({ photos: photoList.describe('one page of its photos, newest taken first') });
 
 const page = {
   page: z.coerce.number().int().min(1).default(1),

@@ -33,7 +33,7 @@ const regenerateBody = z
   // Sent without a body (no content-type), the request has a null one: the defaults then.
   .nullish();
 
-const albumResult = z.object({
+export const autoAlbumResult = z.object({
   id: z.uuid(),
   name: z.string(),
   description: z.string().nullable(),
@@ -48,7 +48,7 @@ const albumResult = z.object({
   change: z.enum(['created', 'updated', 'unchanged']),
 });
 
-const regenerateResult = z.object({
+export const regenerateResult = z.object({
   created: z.number().int(),
   updated: z.number().int().describe('albums whose photos or name changed'),
   unchanged: z.number().int(),
@@ -58,7 +58,7 @@ const regenerateResult = z.object({
   pending: z.number().int().describe('photos left out because they have no embedding of that model yet'),
   model: z.string(),
   params: z.object({ minSize: z.number().int(), minSimilarity: z.number(), timeGapDays: z.number().nullable() }),
-  albums: z.array(albumResult).describe('every active automatic album after the run, largest first'),
+  albums: z.array(autoAlbumResult).describe('every active automatic album after the run, largest first'),
 });
 
 export function autoAlbumRoutes(app: FastifyInstance, context: LibraryContext): void {

@@ -9,7 +9,7 @@ import { errorBody, photoListItem } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'group id must be a UUID' }) });
 
-const member = z.object({
+export const groupMember = z.object({
   photo: photoListItem,
   tier: z.string().describe('what put the photo in the group: `pdq` (perceptual hash), `clip` (embedding), `burst`'),
   matchedPhotoId: z.string().nullable().describe('the photo it was compared with'),
@@ -25,7 +25,7 @@ export const duplicateGroup = z.object({
   keeperId: z.string().nullable().describe('suggested keeper: most pixels, then largest file, then earliest'),
   createdAt: z.string(),
   updatedAt: z.string(),
-  members: z.array(member),
+  members: z.array(groupMember),
 });
 
 export function duplicateRoutes(app: FastifyInstance, context: LibraryContext): void {

@@ -51,7 +51,7 @@ const scanProgress = z
   })
   .nullable();
 
-const libraryInfo = z.object({
+export const libraryInfo = z.object({
   id: z.string(),
   ownerId: z.string(),
   name: z.string(),
@@ -87,7 +87,15 @@ const libraryBody = z.object({
     .describe('`auto`: file-system events; `poll`: look every SHOEBOX_LIBRARY_POLL_SECONDS (network shares); `off`: scans only'),
 });
 
-const rootInfo = z.object({ path: z.string(), source: z.enum(['settings', 'admin']), present: z.boolean() });
+export const libraryFileInfo = z.object({
+  path: z.string(),
+  sizeBytes: z.number().int(),
+  photoId: z.string().nullable().describe('null: refused (see error), or hidden (its photo was deleted in Shoebox)'),
+  error: z.string().nullable(),
+  missingSince: z.string().nullable(),
+});
+
+export const rootInfo = z.object({ path: z.string(), source: z.enum(['settings', 'admin']), present: z.boolean() });
 
 export function libraryRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -205,18 +213,7 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
       response: {
-        200: z.object({
-          items: z.array(
-            z.object({
-              path: z.string(),
-              sizeBytes: z.number().int(),
-              photoId: z.string().nullable().describe('null: refused (see error), or hidden (its photo was deleted in Shoebox)'),
-              error: z.string().nullable(),
-              missingSince: z.string().nullable(),
-            }),
-          ),
-          total: z.number().int(),
-        }),
+        200: z.object({ items: z.array(libraryFileInfo), total: z.number().int() }),
         400: errorBody,
         404: errorBody,
       },

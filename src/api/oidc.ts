@@ -14,7 +14,7 @@ import { errorBody } from './schemas.js';
 const PENDING_COOKIE = 'shoebox_oidc';
 const PENDING_PATH = '/api/auth/oidc';
 
-const configView = z.object({
+export const configView = z.object({
   enabled: z.boolean(),
   issuer: z.string(),
   clientId: z.string(),

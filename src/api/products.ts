@@ -26,7 +26,7 @@ import { errorBody } from './schemas.js';
 const templates = z.object(
   Object.fromEntries(SHOT_TYPES.map((shot) => [shot, z.string().min(1).max(2000)])) as Record<(typeof SHOT_TYPES)[number], z.ZodString>,
 );
-const typeInfo = z.object({
+export const productTypeInfo = z.object({
   id: z.string(),
   name: z.string(),
   label: z.string(),
@@ -49,7 +49,7 @@ const shotsField = z
   .optional()
   .describe('shot numbers or names: 1 white, 2 hand, 3 dimensions, 4 lifestyle, 5 model; default 1, 2, 4, 5');
 
-const productInfo = z.object({
+export const productInfo = z.object({
   photoId: z.string(),
   filename: z.string(),
   productType: z.string(),
@@ -145,7 +145,7 @@ export function productRoutes(app: FastifyInstance, _context: LibraryContext): v
     schema: {
       tags: ['create'],
       summary: 'Your product types and the prompt of each shot type',
-      response: { 200: z.object({ items: z.array(typeInfo) }) },
+      response: { 200: z.object({ items: z.array(productTypeInfo) }) },
     },
     handler: async (request) => ({ items: await listProductTypes(request.lib) }),
   });
@@ -163,7 +163,7 @@ export function productRoutes(app: FastifyInstance, _context: LibraryContext): v
           negativePrompt: z.string().max(2000).nullable().optional(),
         })
         .strict(),
-      response: { 201: typeInfo, 400: errorBody, 409: errorBody },
+      response: { 201: productTypeInfo, 400: errorBody, 409: errorBody },
     },
     handler: async (request, reply) => reply.code(201).send(await createProductType(request.lib, request.body)),
   });
@@ -182,7 +182,7 @@ export function productRoutes(app: FastifyInstance, _context: LibraryContext): v
           negativePrompt: z.string().max(2000).nullable().optional(),
         })
         .strict(),
-      response: { 200: typeInfo, 400: errorBody, 404: errorBody, 409: errorBody },
+      response: { 200: productTypeInfo, 400: errorBody, 404: errorBody, 409: errorBody },
     },
     handler: async (request) => updateProductType(request.lib, request.params.id, request.body),
   });

@@ -9,9 +9,9 @@ import { listOtherUsers } from '../library/sharing/users.js';
 import { errorBody } from './schemas.js';
 
 const uuid = (what: string) => z.uuid({ message: `${what} must be a UUID` });
-const userCard = z.object({ id: z.string(), name: z.string(), email: z.string().nullable() });
-const albumShare = z.object({ userId: z.string(), name: z.string(), email: z.string().nullable(), role: z.enum(SHARE_ROLES), createdAt: z.string() });
-const linkSummary = z.object({
+export const userCard = z.object({ id: z.string(), name: z.string(), email: z.string().nullable() });
+export const albumShare = z.object({ userId: z.string(), name: z.string(), email: z.string().nullable(), role: z.enum(SHARE_ROLES), createdAt: z.string() });
+export const linkSummary = z.object({
   id: z.string(),
   token: z.string().describe('the secret in the link; anyone who has it sees what the link shows'),
   path: z.string().describe("the visitor's page (`/s/{token}`), relative to the server's address"),
@@ -28,6 +28,10 @@ const linkSummary = z.object({
   viewCount: z.number().int(),
   lastViewedAt: z.string().nullable(),
   createdAt: z.string(),
+});
+export const partnerships = z.object({
+  sharingWith: z.array(userCard.extend({ since: z.string() })),
+  sharedWithMe: z.array(userCard.extend({ since: z.string(), inTimeline: z.boolean() })),
 });
 const linkSettings = z.object({
   description: z.string().max(LINK_DESCRIPTION_MAX).nullable().optional(),
@@ -92,10 +96,7 @@ export function sharingRoutes(app: FastifyInstance): void {
       tags: ['sharing'],
       summary: 'Partner sharing: who sees your whole library, and whose libraries you see',
       response: {
-        200: z.object({
-          sharingWith: z.array(userCard.extend({ since: z.string() })),
-          sharedWithMe: z.array(userCard.extend({ since: z.string(), inTimeline: z.boolean() })),
-        }),
+        200: partnerships,
       },
     },
     handler: async (request) => listPartners(request.lib),

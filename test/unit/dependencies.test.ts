@@ -150,4 +150,19 @@ describe('dependencies point one way', () => {
       .map(({ file }) => file);
     expect(fillers).toEqual(['library/photo-door.ts']);
   });
+
+  it('the web app takes from src/ only the API contract (api/contract.ts, types) and the shared vocabulary (model/)', () => {
+    // importsOf reads src/ alone: the web app's own scan, of every relative specifier (from, import '…', import('…'))
+    const web = path.resolve(src, '../web/src');
+    const imports = sourceFiles(web).flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport\(?)\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((match) => ({
+        file: path.relative(web, file),
+        target: path.relative(src, path.resolve(path.dirname(file), match[1]!.replace(/\.js$/, '.ts'))),
+      })),
+    );
+    const intoSrc = imports.filter(({ target }) => !target.startsWith('..'));
+    expect(intoSrc.map(({ target }) => target)).toContain('api/contract.ts'); // the scan sees them at all
+    const offenders = intoSrc.filter(({ target }) => target !== 'api/contract.ts' && !/^model\/[^/]+\.ts$/.test(target));
+    expect(offenders.map(({ file, target }) => `${file} imports src/${target}`)).toEqual([]);
+  });
 });

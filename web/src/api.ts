@@ -1,133 +1,44 @@
 // Typed client for the Shoebox REST API (see /api/docs for the OpenAPI document).
-import type { PhotoMetadata } from '../../src/media/types.js';
-import type { Provenance } from '../../src/db/schema/creation.js';
-import type { Json } from './client/json.js';
+import type {
+  Box,
+  CaptionInfo,
+  FaceInfo,
+  PaletteColour,
+  PhotoDetail as ApiPhotoDetail,
+  PhotoMetadata,
+  PhotoPage as ApiPhotoPage,
+  PhotoStates,
+  PhotoSummary as ApiPhotoSummary,
+  Provenance,
+  RetryResult,
+  StepInfo,
+  UploadItem,
+  UploadResult,
+} from '../../src/api/contract.js';
+import { PHOTO_STATES, STEP_STATUSES, TERMINAL_STATES as SERVER_TERMINAL_STATES, type PhotoState, type StepStatus } from '../../src/api/contract.js';
 
-export const PHOTO_STATES = ['pending', 'processing', 'completed', 'partial', 'failed'] as const;
-export type PhotoState = (typeof PHOTO_STATES)[number];
-
-export const TERMINAL_STATES: readonly string[] = ['completed', 'partial', 'failed'];
-export const isTerminal = (state: string): boolean => TERMINAL_STATES.includes(state);
-
-export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;
-export type StepStatus = (typeof STEP_STATUSES)[number];
-
-export interface PhotoSummary {
-  id: string;
-  state: PhotoState | (string & {});
-  filename: string;
-  /** As the camera wrote it (ISO 8601, with offset when known), else the file date. */
-  takenAt: string | null;
-  width: number | null;
-  height: number | null;
-  mime: string;
-  sizeBytes: number;
-  make: string | null;
-  model: string | null;
-  hasGps: boolean;
-  /** The thumbnail and preview exist: the photo shows, while `state` says whether its analysis goes on. */
-  hasThumbnail: boolean;
-  /** The library in place its file is in; null for an uploaded or imported photo. */
-  libraryId?: string | null;
-  /** Its file is gone from its library in place (kept, shown greyed). */
-  offline?: boolean;
-  createdAt: string;
-}
-
-export interface PhotoPage {
-  items: PhotoSummary[];
-  total: number;
-  page: number;
-  limit: number;
-}
-
+// The server's own lists (the photo state machine's) and the API's own shapes, so that the two cannot drift apart.
+export { PHOTO_STATES, STEP_STATUSES };
+export type { PhotoState, StepStatus };
+export type { Box, CaptionInfo, FaceInfo, PaletteColour, PhotoStates, Provenance, RetryResult, StepInfo, UploadItem, UploadResult };
 // The same shape the server and `shoebox inspect` use.
 export type { PhotoMetadata };
 
-export interface StepInfo {
-  status: StepStatus;
-  error: string | null;
-  durationMs: number | null;
-  version: string | null;
-  attempts: number;
-}
+/**
+ * A photo as the app holds it in lists: the API's, less what a tile built from a search result or a link's page may
+ * lack (lists and tiles that need those fields add them, e.g. TimelinePhoto).
+ */
+type Lenient = 'ownerId' | 'favorite' | 'rating' | 'colour' | 'origin' | 'deletedAt' | 'libraryId' | 'offline';
+export type PhotoSummary = Omit<ApiPhotoSummary, Lenient> & Partial<Pick<ApiPhotoSummary, 'libraryId' | 'offline'>>;
 
-export interface PaletteColour {
-  hex: string;
-  /** 0..1 */
-  share: number;
-}
+export type PhotoPage = Omit<ApiPhotoPage, 'items' | 'offset'> & { items: PhotoSummary[] };
 
-export interface PhotoDetail extends PhotoSummary {
-  /** Whose photo it is; someone else's (a partner's, or in a shared album) is read-only here. */
-  owner: { id: string; name: string; you: boolean };
-  sha256: string;
-  sourcePath: string | null;
-  hasSidecar: boolean;
-  updatedAt: string;
-  metadata: PhotoMetadata;
-  pdq: { hash: string; quality: number } | null;
-  palette: PaletteColour[] | null;
-  steps: Record<string, StepInfo>;
-  faces: FaceInfo[];
-  tags: { name: string; confidence: number }[];
-  categories: string[];
-  ocr: { text: string; confidence: number | null; languages: string[] } | null;
-  caption: CaptionInfo | null;
-  embedding: { model: string; dimensions: number } | null;
-  /** `generated` (see provenance) or `camera`. */
-  origin?: 'camera' | 'generated';
-  /** How a generated image was made; null for a camera photo. */
-  provenance?: Json<Provenance> | null;
-}
+/** GET /api/photos/{id}, the fields the app reads whatever page it came from (PhotoFull adds the rest). */
+export type PhotoDetail = Omit<ApiPhotoDetail, Lenient | 'albums' | 'duplicateGroup' | 'provenance'> &
+  Partial<Pick<ApiPhotoDetail, 'libraryId' | 'offline' | 'origin' | 'provenance'>>;
 
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export interface FaceInfo {
-  id: string;
-  photoId: string;
-  personId: string | null;
-  personName: string | null;
-  assignedBy: string | null;
-  /** Upright pixel coordinates of the original. */
-  box: Box;
-  score: number;
-}
-
-export interface CaptionInfo {
-  caption: string;
-  description: string | null;
-  primaryCategory: string | null;
-  tags: string[];
-  sceneType: string | null;
-  qualityGrade: string | null;
-  qualityReason: string | null;
-  /** `provider`, `two-stage`, or `fallback` (composed from the tags). */
-  source: string;
-  model: string;
-}
-
-export type UploadItem =
-  | { id: string; filename: string; duplicate: boolean; state: string }
-  | { filename: string; error: string; statusCode: number };
-
-export interface UploadResult {
-  items: UploadItem[];
-  error?: string;
-  message?: string;
-  statusCode?: number;
-}
-
-export interface RetryResult {
-  id: string;
-  state: string;
-  reset: string[];
-}
+export const TERMINAL_STATES: readonly string[] = SERVER_TERMINAL_STATES;
+export const isTerminal = (state: string): boolean => TERMINAL_STATES.includes(state);
 
 /** An error answer from the API (or a network failure, with status 0). */
 export class ApiError extends Error {
@@ -207,7 +118,7 @@ export const api = {
   getPhoto(id: string, signal?: AbortSignal): Promise<PhotoDetail> {
     return request('GET', `/api/photos/${encodeURIComponent(id)}`, { signal });
   },
-  photoStates(ids: string[], signal?: AbortSignal): Promise<{ states: Record<string, string> }> {
+  photoStates(ids: string[], signal?: AbortSignal): Promise<PhotoStates> {
     return request('POST', '/api/photos/states', { body: { ids }, signal });
   },
   retryPhoto(id: string): Promise<RetryResult> {

@@ -1,8 +1,5 @@
 // Accounts: set-up, sign-in, the signed-in user's sessions and API keys, and the admin's users.
-import type { ApiKeyInfo } from '../../../src/auth/api-keys.js';
-import type { SessionInfo } from '../../../src/auth/sessions.js';
-import type { UserInfo, UserWithUsage } from '../../../src/auth/users.js';
-import type { LocationUse } from '../../../src/library/storage-overview.js';
+import type { ApiKeyInfo, LocationUse, Me, SessionInfo, UserInfo, UserWithUsage } from '../../../src/api/contract.js';
 import { request } from '../api.js';
 
 export interface AuthStatus {
@@ -11,14 +8,8 @@ export interface AuthStatus {
   singleSignOn?: { enabled: boolean; buttonLabel: string };
 }
 
-// The server's own types (type-only: nothing of the server ends up in the bundle).
-export type { ApiKeyInfo, LocationUse, SessionInfo, UserInfo, UserWithUsage };
-
-export interface Me extends UserInfo {
-  usedBytes: number;
-  via: 'session' | 'api-key';
-  scopes: string[];
-}
+// The API's own types (type-only: nothing of the server ends up in the bundle).
+export type { ApiKeyInfo, LocationUse, Me, SessionInfo, UserInfo, UserWithUsage };
 
 export const accountApi = {
   status: () => request<AuthStatus>('GET', '/api/auth/status'),

@@ -1,12 +1,9 @@
 // Albums, manual and automatic: list, read, create, rename, delete, add/remove photos, keep/dismiss, regenerate.
 import { request, type PhotoPage } from '../api.js';
 
-// The server's own types (type-only: nothing of the server is bundled), as the JSON carries them.
-export type { AlbumKind, AlbumStatus, AlbumSummary } from '../../../src/library/albums/manual.js';
-import type { AlbumKind, AlbumSummary } from '../../../src/library/albums/manual.js';
-import type { RegenerateSummary } from '../../../src/library/albums/auto.js';
-import type { AutoAlbumResult as ServerAutoAlbumResult, RegenerateParams } from '../../../src/library/albums/auto-context.js';
-import type { Json } from './json.js';
+// The API's own types (type-only: nothing of the server is bundled), as the JSON carries them.
+import type { AlbumKind, AlbumSummary, AutoAlbumResult, RegenerateParams, RegenerateResult } from '../../../src/api/contract.js';
+export type { AlbumKind, AlbumStatus, AlbumSummary } from '../../../src/api/contract.js';
 
 export interface AlbumList {
   items: AlbumSummary[];
@@ -20,10 +17,8 @@ export interface AlbumDetail extends AlbumSummary {
   photos: PhotoPage;
 }
 
-/** An automatic album as a regeneration left it. */
-export type AutoAlbumResult = Json<ServerAutoAlbumResult>;
-/** What a regeneration did: counts, the parameters it ran with, and every active automatic album after it. */
-export type RegenerateResult = Json<RegenerateSummary>;
+// An automatic album as a regeneration left it; what a regeneration did (counts, its parameters, every active automatic album after it).
+export type { AutoAlbumResult, RegenerateResult };
 /** Clustering parameters for one regeneration; the server's defaults for those left out. */
 export type RegenerateOptions = Partial<RegenerateParams>;
 

@@ -1,11 +1,8 @@
 // Create: image generation, "inspired by", product shots, product types and the catalogue.
 import { request } from '../api.js';
 
-// The server's own types (type-only: nothing of the server is bundled).
-import type { GenerationJobInfo } from '../../../src/library/create/jobs.js';
-import type { ProductInfo } from '../../../src/library/create/products.js';
-import type { ProductTypeInfo } from '../../../src/library/create/product-types.js';
-import type { ShotType } from '../../../src/db/schema/creation.js';
+// The API's own types (type-only: nothing of the server is bundled).
+import type { GenerationJobInfo, ProductInfo, ProductTypeInfo, ShotType } from '../../../src/api/contract.js';
 
 export type { GenerationJobInfo, ProductInfo, ProductTypeInfo, ShotType };
 

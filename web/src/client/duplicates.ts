@@ -1,11 +1,9 @@
 // Duplicate and burst groups waiting for review (GET /api/duplicates), and the two ways to settle one.
 import { request } from '../api.js';
 
-// The server's own types (type-only: nothing of the server is bundled), as the JSON carries them.
-export type { DuplicateGroup, GroupMember } from '../../../src/library/duplicates/review.js';
-export type { GroupKind } from '../../../src/library/duplicates/groups.js';
-import type { DuplicateGroup } from '../../../src/library/duplicates/review.js';
-import type { GroupKind } from '../../../src/library/duplicates/groups.js';
+// The API's own types (type-only: nothing of the server is bundled), as the JSON carries them.
+import type { DuplicateGroup, GroupKind } from '../../../src/api/contract.js';
+export type { DuplicateGroup, GroupKind, GroupMember } from '../../../src/api/contract.js';
 
 export const GROUP_KINDS = ['duplicate', 'burst'] as const satisfies readonly GroupKind[];
 

@@ -1,8 +1,6 @@
 // Libraries in place (GET/POST/PATCH/DELETE /api/libraries, the admin's allowed roots).
 import { request } from '../api.js';
-import type { LibraryFileInfo, LibraryInfo } from '../../../src/library/in-place/libraries.js';
-import type { AllowedRoot } from '../../../src/library/in-place/roots.js';
-import type { WatchMode } from '../../../src/db/schema/libraries.js';
+import type { AllowedRoot, LibraryFileInfo, LibraryInfo, WatchMode } from '../../../src/api/contract.js';
 
 export type { LibraryFileInfo, LibraryInfo, AllowedRoot, WatchMode };
 

@@ -1,11 +1,8 @@
 // Sharing: albums with other users, partners, share links (the owner's side) and a link's visitor pages.
 import { request } from '../api.js';
-import type { AlbumShare, ShareRole } from '../../../src/library/sharing/album-shares.js';
-import type { LinkSummary } from '../../../src/library/sharing/links.js';
-import type { Partnerships } from '../../../src/library/sharing/partners.js';
-import type { UserCard } from '../../../src/library/sharing/users.js';
+import type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard } from '../../../src/api/contract.js';
 
-// The server's own types (type-only: nothing of the server ends up in the bundle).
+// The API's own types (type-only: nothing of the server ends up in the bundle).
 export type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard };
 
 export interface LinkSettings {

@@ -1,11 +1,12 @@
 import { Fragment } from 'react';
+import { STEP_NAMES } from '../../../src/api/contract.js';
 import type { StepInfo } from '../api.js';
 import { formatDuration } from '../lib/format.js';
 import { stepHint, stepLabel } from './jobs/steps.js';
 import { StepStatusBadge } from './StateBadge.js';
 
 /** The order the pipeline runs its steps in; steps the server adds later follow in the order it sends them. */
-const ORDER = ['preprocessing', 'metadata', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates'];
+const ORDER: readonly string[] = STEP_NAMES;
 
 export function sortedSteps(steps: Record<string, StepInfo>): [string, StepInfo][] {
   const rank = (name: string) => {

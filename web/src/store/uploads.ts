@@ -260,7 +260,8 @@ function cancelFrame(frame: number): void {
 function outcome(entry: UploadEntry, item: UploadItem | undefined): Partial<UploadEntry> {
   if (!item) return { status: 'failed', message: 'The server did not say what became of this file.' };
   if ('error' in item) return { status: 'refused', message: withoutName(item.error, entry.name), sent: entry.size };
-  return { status: item.duplicate ? 'duplicate' : 'added', photoId: item.id, sent: entry.size };
+  // through a share link the server does not say which photo a duplicate is (no id): this store uploads to the library
+  return { status: item.duplicate ? 'duplicate' : 'added', photoId: 'id' in item ? item.id : null, sent: entry.size };
 }
 
 /** The server's messages often start with the file's name, which the panel shows already. */

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, request } from '../../api.js';
-import type { OidcConfigView } from '../../../../src/auth/oidc-config.js';
+import type { OidcConfigView } from '../../../../src/api/contract.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 
