@@ -153,7 +153,7 @@ describe('dependencies point one way', () => {
 
   it('the web app takes from src/ only the API contract (api/contract.ts, types) and the shared vocabulary (model/)', () => {
     // importsOf reads src/ alone: the web app's own scan, of every relative specifier (from, import '…', import('…'))
-    const web = path.resolve(src, '../web/src');
+    const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
     const imports = sourceFiles(web).flatMap((file) =>
       [...fs.readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport\(?)\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((match) => ({
         file: path.relative(web, file),
