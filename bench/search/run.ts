@@ -20,7 +20,8 @@ import { runSearch } from '../../src/search/engine.js';
 import { photoEmbedding, similarByVector } from '../../src/search/similar.js';
 import { suggestTerms } from '../../src/search/suggest.js';
 import { ownScope } from '../../src/search/scope.js';
-import type { SearchFilters, SearchMode } from '../../src/search/types.js';
+import type { SearchMode } from '../../src/model/search-vocabulary.js';
+import type { SearchFilters } from '../../src/search/types.js';
 import {
   around,
   EMBEDDING_MODEL,

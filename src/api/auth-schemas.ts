@@ -55,3 +55,9 @@ export const apiKeyInfo = z.object({
 });
 
 export const scopes = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length);
+
+export const authStatus = z.object({
+  setupRequired: z.boolean(),
+  signedIn: z.boolean(),
+  singleSignOn: z.object({ enabled: z.boolean(), buttonLabel: z.string() }).describe('sign in at GET /api/auth/oidc/start when enabled'),
+});

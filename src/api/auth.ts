@@ -12,7 +12,7 @@ import { setUpFirstAdmin } from '../library/accounts.js';
 import { readOidcConfig } from '../auth/oidc-config.js';
 import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
-import { email, me, password, personName, sessionInfo, userInfo } from './auth-schemas.js';
+import { authStatus, email, me, password, personName, sessionInfo, userInfo } from './auth-schemas.js';
 import { SESSION_COOKIE } from './plugins/auth.js';
 import { errorBody } from './schemas.js';
 
@@ -46,13 +46,7 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
     schema: {
       tags: ['accounts'],
       summary: 'Whether the server still needs its first admin (the web app shows set-up or sign-in)',
-      response: {
-        200: z.object({
-          setupRequired: z.boolean(),
-          signedIn: z.boolean(),
-          singleSignOn: z.object({ enabled: z.boolean(), buttonLabel: z.string() }).describe('sign in at GET /api/auth/oidc/start when enabled'),
-        }),
-      },
+      response: { 200: authStatus },
     },
     handler: async (request) => {
       const oidc = await readOidcConfig(db);

@@ -8,7 +8,7 @@ import { errorBody } from './schemas.js';
 const idParams = z.object({ id: z.uuid({ message: 'category id must be a UUID' }) });
 const tagList = z.array(z.string().min(1).max(100)).max(5000);
 
-const category = z.object({
+export const category = z.object({
   id: z.string(),
   name: z.string(),
   label: z.string(),
@@ -16,12 +16,14 @@ const category = z.object({
   photoCount: z.number().int(),
 });
 
+export const categoryList = z.object({ items: z.array(category) });
+
 export function categoryRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/categories', {
     config: { access: 'read' },
-    schema: { tags: ['categories'], summary: 'Categories with their tags and photo counts', response: { 200: z.object({ items: z.array(category) }) } },
+    schema: { tags: ['categories'], summary: 'Categories with their tags and photo counts', response: { 200: categoryList } },
     handler: async (request) => ({ items: await listCategories(request.lib) }),
   });
 

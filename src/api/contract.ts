@@ -4,20 +4,40 @@
 import type { z } from 'zod';
 import type { locationInfo } from './admin.js';
 import type { albumDetail, albumSummary } from './albums.js';
-import type { apiKeyInfo, me, sessionInfo, userInfo, userWithUsage } from './auth-schemas.js';
+import type { apiKeyInfo, authStatus, me, sessionInfo, userInfo, userWithUsage } from './auth-schemas.js';
 import type { autoAlbumResult, regenerateResult } from './auto-albums.js';
-import type { jobInfo } from './create.js';
+import type { categoryList } from './categories.js';
+import type { jobInfo, providersAnswer } from './create.js';
 import type { duplicateGroup, groupMember } from './duplicates.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
+import type { modelList } from './models.js';
 import type { configView } from './oidc.js';
+import type { faceList, faceResult, peopleList, person, reclusterResult } from './people.js';
 import type { productInfo, productTypeInfo } from './products.js';
-import type { photoDetail, photoList, photoListItem, photoMetadata, retryResult, statesResult, uploadItem, uploadResult } from './schemas.js';
+import type {
+  faceSummary,
+  photoDetail,
+  photoList,
+  photoListItem,
+  photoMetadata,
+  photosPatchResult,
+  retryResult,
+  statesResult,
+  timelineResult,
+  uploadItem,
+  uploadResult,
+} from './schemas.js';
+import type { searchResult, similarResult, suggestResult } from './search-schemas.js';
+import type { visitedLinkInfo, visitorPhoto, visitorPhotoPage } from './share-visit.js';
 import type { albumShare, linkSummary, partnerships, userCard } from './sharing.js';
+import type { trashList } from './trash.js';
 
 // The shared vocabulary, as values: plain constants in a module that imports nothing, so Vite bundles them as they are.
 export { PHOTO_STATES, STEP_NAMES, STEP_STATUSES, TERMINAL_STATES } from '../model/photo-state.js';
 export type { PhotoState, StepName, StepStatus } from '../model/photo-state.js';
+export { SEARCH_FIELDS, SEARCH_MODES, SUGGESTION_KINDS } from '../model/search-vocabulary.js';
+export type { SearchField, SearchMode, SuggestionKind } from '../model/search-vocabulary.js';
 
 type Out<T extends z.ZodType> = z.output<T>;
 
@@ -36,15 +56,31 @@ export type FaceInfo = PhotoDetail['faces'][number];
 export type Box = FaceInfo['box'];
 export type CaptionInfo = NonNullable<PhotoDetail['caption']>;
 export type PaletteColour = NonNullable<PhotoDetail['palette']>[number];
+/** The active albums a photo is in, and the duplicate group (else burst) it is in. */
+export type PhotoAlbumRef = PhotoDetail['albums'][number];
+export type PhotoDuplicateGroupRef = NonNullable<PhotoDetail['duplicateGroup']>;
+/** Where a photo was taken, in words. */
+export type PlaceInfo = NonNullable<PhotoMetadata['place']>;
+/** How many photos a bulk change (PATCH /api/photos) changed. */
+export type PhotosChanged = Out<typeof photosPatchResult>;
+/** How many photos each day or month holds (GET /api/timeline). */
+export type Timeline = Out<typeof timelineResult>;
+export type TimelineBucket = Timeline['buckets'][number];
+export type TimelineGrouping = Timeline['groupBy'];
+/** The trash (GET /api/trash). */
+export type TrashPage = Out<typeof trashList>;
+export type TrashedPhoto = TrashPage['items'][number];
 /** A state per photo id (POST /api/photos/states). */
 export type PhotoStates = Out<typeof statesResult>;
 /** What POST /api/photos/{id}/retry reset. */
 export type RetryResult = Out<typeof retryResult>;
-/** Each file's outcome of an upload (POST /api/upload). */
+/** Each file's outcome of an upload (POST /api/photos, POST /api/s/{token}/photos). */
 export type UploadItem = Out<typeof uploadItem>;
 export type UploadResult = Out<typeof uploadResult>;
 
 // -- accounts (/api/auth, /api/api-keys, /api/admin) -------------------------------------------------------------
+/** Whether the server needs its first admin, and whether this browser is signed in (GET /api/auth/status). */
+export type AuthStatus = Out<typeof authStatus>;
 export type UserInfo = Out<typeof userInfo>;
 export type UserWithUsage = Out<typeof userWithUsage>;
 export type Me = Out<typeof me>;
@@ -78,6 +114,10 @@ export type AlbumShare = Out<typeof albumShare>;
 export type ShareRole = AlbumShare['role'];
 export type LinkSummary = Out<typeof linkSummary>;
 export type Partnerships = Out<typeof partnerships>;
+/** A link's visitor side (GET /api/s/{token}, GET /api/s/{token}/photos). */
+export type VisitedLink = Out<typeof visitedLinkInfo>;
+export type VisitorPhoto = Out<typeof visitorPhoto>;
+export type VisitorPhotoPage = Out<typeof visitorPhotoPage>;
 
 // -- libraries in place -----------------------------------------------------------------------------------------
 export type LibraryInfo = Out<typeof libraryInfo>;
@@ -87,6 +127,9 @@ export type WatchMode = LibraryInfo['watch'];
 
 // -- create -----------------------------------------------------------------------------------------------------
 export type GenerationJobInfo = Out<typeof jobInfo>;
+/** The image providers, the day's quota, whether prompts can be written from photos (GET /api/generate/providers). */
+export type ProvidersAnswer = Out<typeof providersAnswer>;
+export type ImageProviderInfo = ProvidersAnswer['providers'][number];
 export type ProductInfo = Out<typeof productInfo>;
 export type ProductTypeInfo = Out<typeof productTypeInfo>;
 /** white, hand, dimensions, lifestyle, model: the shots a product type has a prompt for. */
@@ -96,3 +139,37 @@ export type ShotType = keyof ProductTypeInfo['templates'];
 export type JobsSnapshot = Out<typeof jobsSnapshotSchema>;
 export type JobFailure = JobsSnapshot['failures'][number];
 export type StepProgress = JobsSnapshot['steps'][string];
+
+// -- search -----------------------------------------------------------------------------------------------------
+/** Photos by words and meaning (GET /api/search): each hit with why it matched. */
+export type SearchResult = Out<typeof searchResult>;
+export type SearchHit = SearchResult['items'][number];
+export type SearchPhoto = SearchHit['photo'];
+export type HitExplanation = SearchHit['explanation'];
+export type KeywordExplanation = NonNullable<HitExplanation['keyword']>;
+export type SemanticExplanation = NonNullable<HitExplanation['semantic']>;
+/** Photos that look like a photo or an uploaded image (POST /api/search/similar). */
+export type SimilarResult = Out<typeof similarResult>;
+export type SimilarHit = SimilarResult['items'][number];
+/** Terms as you type (GET /api/search/suggest). */
+export type SuggestResult = Out<typeof suggestResult>;
+export type Suggestion = SuggestResult['items'][number];
+/** Categories with their tags and photo counts (GET /api/categories). */
+export type CategoryList = Out<typeof categoryList>;
+export type Category = CategoryList['items'][number];
+
+// -- people -----------------------------------------------------------------------------------------------------
+export type Person = Out<typeof person>;
+export type PeopleList = Out<typeof peopleList>;
+/** A face with its person: a photo's faces, a person's (GET /api/people/{id}/faces, GET /api/photos/{id}/faces). */
+export type FaceSummary = Out<typeof faceSummary>;
+export type FaceList = Out<typeof faceList>;
+/** What assigning, unassigning or rejecting a face left (POST /api/faces/{id}/assign, …/unassign, …/reject). */
+export type FaceResult = Out<typeof faceResult>;
+/** What a new clustering of all faces did (POST /api/people/recluster). */
+export type ReclusterResult = Out<typeof reclusterResult>;
+
+// -- system -----------------------------------------------------------------------------------------------------
+/** The AI models the server knows (GET /api/models). */
+export type ModelList = Out<typeof modelList>;
+export type ModelInfo = ModelList['items'][number];

@@ -99,6 +99,23 @@ const quota = z.object({
   left: z.number().int().nullable(),
 });
 
+export const providersAnswer = z.object({
+  providers: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.string().describe('openai, azure or automatic1111'),
+      model: z.string().nullable(),
+      endpoint: z.string(),
+      edits: z.boolean().describe('has an image-to-image endpoint'),
+      default: z.boolean(),
+    }),
+  ),
+  configured: z.boolean(),
+  setup: z.string().nullable().describe('without a provider: the settings to add'),
+  quota,
+  inspire: z.boolean().describe('a caption endpoint is configured: POST /api/photos/{id}/inspire works'),
+});
+
 export function createRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
@@ -107,24 +124,7 @@ export function createRoutes(app: FastifyInstance, context: LibraryContext): voi
     schema: {
       tags: ['create'],
       summary: 'The image-generation providers this server has, your daily quota, and whether prompts can be written from photos',
-      response: {
-        200: z.object({
-          providers: z.array(
-            z.object({
-              name: z.string(),
-              kind: z.string().describe('openai, azure or automatic1111'),
-              model: z.string().nullable(),
-              endpoint: z.string(),
-              edits: z.boolean().describe('has an image-to-image endpoint'),
-              default: z.boolean(),
-            }),
-          ),
-          configured: z.boolean(),
-          setup: z.string().nullable().describe('without a provider: the settings to add'),
-          quota,
-          inspire: z.boolean().describe('a caption endpoint is configured: POST /api/photos/{id}/inspire works'),
-        }),
-      },
+      response: { 200: providersAnswer },
     },
     handler: async (request) => {
       const providers = context.images.describe();

@@ -18,18 +18,18 @@ const model = z.object({
   notes: z.string().nullable(),
 });
 
+export const modelList = z.object({
+  items: z.array(model),
+  captions: z.object({ provider: z.string().describe('`fallback` when no endpoint is configured') }),
+});
+
 export function modelRoutes(app: FastifyInstance, context: LibraryContext): void {
   app.withTypeProvider<ZodTypeProvider>().get('/api/models', {
     config: { access: 'read' },
     schema: {
       tags: ['system'],
       summary: 'AI models: installed or available, and what each enables (install with `shoebox models pull NAME`)',
-      response: {
-        200: z.object({
-          items: z.array(model),
-          captions: z.object({ provider: z.string().describe('`fallback` when no endpoint is configured') }),
-        }),
-      },
+      response: { 200: modelList },
     },
     handler: async (request) => {
       const models = await listModels(request.lib.settings.dataDir);

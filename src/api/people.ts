@@ -18,11 +18,11 @@ import {
 } from '../library/people.js';
 import { findPhoto } from '../library/photos.js';
 import { sendStored } from './photos.js';
-import { booleanParam, errorBody } from './schemas.js';
+import { booleanParam, errorBody, faceSummary } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'id must be a UUID' }) });
 
-const person = z.object({
+export const person = z.object({
   id: z.string(),
   name: z.string().nullable(),
   hidden: z.boolean(),
@@ -32,14 +32,19 @@ const person = z.object({
   createdAt: z.string(),
 });
 
-export const faceSummary = z.object({
-  id: z.string(),
-  photoId: z.string(),
-  personId: z.string().nullable(),
-  personName: z.string().nullable(),
-  assignedBy: z.string().nullable().describe('`auto` (clustering), `user`, or null'),
-  box: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).describe('upright pixel coordinates of the original'),
-  score: z.number(),
+export const peopleList = z.object({ items: z.array(person), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+
+/** A person's faces, or a photo's. */
+export const faceList = z.object({ items: z.array(faceSummary) });
+
+/** What assigning, unassigning or rejecting a face left: its person now, and whom it was rejected from. */
+export const faceResult = z.object({ faceId: z.string(), personId: z.string().nullable(), rejected: z.string().optional() });
+
+export const reclusterResult = z.object({
+  assigned: z.number().int(),
+  created: z.number().int(),
+  unassigned: z.number().int(),
+  removed: z.number().int(),
 });
 
 const page = {
@@ -56,7 +61,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
       tags: ['people'],
       summary: 'People, named first, then by number of faces',
       querystring: z.object({ ...page, includeHidden: booleanParam.optional(), named: booleanParam.optional() }),
-      response: { 200: z.object({ items: z.array(person), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 400: errorBody },
+      response: { 200: peopleList, 400: errorBody },
     },
     handler: async (request) => listPeople(request.lib, request.query),
   });
@@ -78,7 +83,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
       summary: "A person's faces, newest photo first (each names its photo)",
       params: idParams,
       querystring: z.object(page),
-      response: { 200: z.object({ items: z.array(faceSummary) }), 400: errorBody, 404: errorBody },
+      response: { 200: faceList, 400: errorBody, 404: errorBody },
     },
     handler: async (request) => {
       if (!(await getPerson(request.lib, request.params.id))) throw new UserError('not-found', `no person with id ${request.params.id}`);
@@ -135,9 +140,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
     schema: {
       tags: ['people'],
       summary: 'Cluster all faces again (user assignments and "not this person" are kept)',
-      response: {
-        200: z.object({ assigned: z.number().int(), created: z.number().int(), unassigned: z.number().int(), removed: z.number().int() }),
-      },
+      response: { 200: reclusterResult },
     },
     handler: async (request) => reclusterPeople(request.lib),
   });
@@ -148,7 +151,7 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
       tags: ['people'],
       summary: "A photo's faces with their people",
       params: idParams,
-      response: { 200: z.object({ items: z.array(faceSummary) }), 400: errorBody, 404: errorBody },
+      response: { 200: faceList, 400: errorBody, 404: errorBody },
     },
     handler: async (request) => {
       if (!(await findPhoto(request.lib, request.params.id))) throw new UserError('not-found', `no photo with id ${request.params.id}`);
@@ -165,8 +168,6 @@ export function peopleRoutes(app: FastifyInstance, context: LibraryContext): voi
       return sendStored(reply, request.lib, face.storageLocation, face.thumbnailKey, 'image/webp', face.id.replace(/-/g, ''), { immutable: false });
     },
   });
-
-  const faceResult = z.object({ faceId: z.string(), personId: z.string().nullable(), rejected: z.string().optional() });
 
   api.post('/api/faces/:id/assign', {
     config: { access: 'write' },

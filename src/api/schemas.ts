@@ -179,6 +179,17 @@ export const photoMetadata = z.object({
 
 const box = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
 
+/** A face with its person: a photo's `faces`, and the faces the people routes list. */
+export const faceSummary = z.object({
+  id: z.string(),
+  photoId: z.string(),
+  personId: z.string().nullable(),
+  personName: z.string().nullable(),
+  assignedBy: z.string().nullable().describe('`auto` (clustering), `user`, or null'),
+  box: box.describe('upright pixel coordinates of the original'),
+  score: z.number(),
+});
+
 const stepInfo = z.object({
   status: z.enum(STEP_STATUSES),
   error: z.string().nullable(),
@@ -222,17 +233,7 @@ export const photoDetail = photoListItem.extend({
     .nullable()
     .describe('how a generated image was made; null for a camera photo'),
   steps: z.record(z.string(), stepInfo),
-  faces: z.array(
-    z.object({
-      id: z.string(),
-      photoId: z.string(),
-      personId: z.string().nullable(),
-      personName: z.string().nullable(),
-      assignedBy: z.string().nullable(),
-      box: box.describe('upright pixel coordinates of the original'),
-      score: z.number(),
-    }),
-  ),
+  faces: z.array(faceSummary),
   tags: z.array(z.object({ name: z.string(), confidence: z.number() })).describe('zero-shot CLIP tags, most confident first'),
   categories: z.array(z.string()).describe('category names, through the tags (see /api/categories)'),
   ocr: z

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { PHOTO_STATES } from '../model/photo-state.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../search/fusion.js';
-import { SUGGESTION_KINDS } from '../search/suggest.js';
-import { SEARCH_FIELDS, SEARCH_MODES, type SearchFilters } from '../search/types.js';
+import { SEARCH_FIELDS, SEARCH_MODES, SUGGESTION_KINDS } from '../model/search-vocabulary.js';
+import type { SearchFilters } from '../search/types.js';
 import { booleanParam, dateParam, photoListItem } from './schemas.js';
 
 /** A list as `a,b` or as the parameter repeated (`tags=a&tags=b`). */

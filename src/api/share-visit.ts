@@ -24,7 +24,7 @@ import { derivedKey } from '../storage/keys.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
 const photoParams = tokenParams.extend({ id: z.uuid({ message: 'photo id must be a UUID' }) });
-const visitorPhoto = z.object({
+export const visitorPhoto = z.object({
   id: z.string(),
   filename: z.string(),
   takenAt: z.string().nullable(),
@@ -34,7 +34,7 @@ const visitorPhoto = z.object({
   colour: z.string().nullable(),
   hasThumbnail: z.boolean(),
 });
-const linkInfo = z.object({
+export const visitedLinkInfo = z.object({
   title: z.string().describe("the album's name, or the link's description"),
   description: z.string().nullable(),
   owner: z.string().describe("the name of the link's owner"),
@@ -44,6 +44,7 @@ const linkInfo = z.object({
   allowUpload: z.boolean(),
   expiresAt: z.string().nullable(),
 });
+export const visitorPhotoPage = z.object({ items: z.array(visitorPhoto), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
 
 const cookieName = (link: VisitedLink) => `shoebox_link_${link.id}`;
 
@@ -70,7 +71,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
 
   api.get('/api/s/:token', {
     config: { access: 'link' },
-    schema: { tags: ['share links'], summary: 'What a share link shows (and whether it wants a password)', params: tokenParams, response: { 200: linkInfo, 404: errorBody, 410: errorBody } },
+    schema: { tags: ['share links'], summary: 'What a share link shows (and whether it wants a password)', params: tokenParams, response: { 200: visitedLinkInfo, 404: errorBody, 410: errorBody } },
     handler: async (request, reply) => {
       const link = await linkForToken(db, request.params.token);
       const locked = !isUnlocked(link, request.cookies[cookieName(link)]);
@@ -130,7 +131,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       summary: "One page of the link's photos, newest taken first",
       params: tokenParams,
       querystring: z.object({ page: z.coerce.number().int().min(1).default(1), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      response: { 200: z.object({ items: z.array(visitorPhoto), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 401: errorBody, 404: errorBody, 410: errorBody },
+      response: { 200: visitorPhotoPage, 401: errorBody, 404: errorBody, 410: errorBody },
     },
     handler: async (request) => {
       const link = await openLink(request);

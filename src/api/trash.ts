@@ -15,7 +15,7 @@ const trashItem = photoListItem.extend({
     .describe('when it will be removed for good (ISO 8601); null when the trash is only emptied by hand (SHOEBOX_TRASH_DAYS=0)'),
 });
 
-const trashList = z.object({
+export const trashList = z.object({
   items: z.array(trashItem),
   total: z.number().int(),
   page: z.number().int(),

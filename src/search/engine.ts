@@ -9,7 +9,8 @@ import { eitherWay, keptPhotos, WHEN_FEW } from './narrowing.js';
 import { parseQuery, type ParsedQuery } from './query.js';
 import { FUZZY_WHEN_FEWER_THAN, fuzzyAlternatives, type Alternative } from './fuzzy.js';
 import { exclusionTsquery, toTsquery, TS_CONFIG } from './tsquery.js';
-import type { RankedHit, SearchMode, SearchOptions } from './types.js';
+import type { SearchMode } from '../model/search-vocabulary.js';
+import type { RankedHit, SearchOptions } from './types.js';
 
 /**
  * How deep each arm ranks. Fixed (not derived from the page) so that the same query always fuses the same

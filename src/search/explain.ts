@@ -4,7 +4,8 @@ import { rows, type Db } from '../db/connection.js';
 import type { Alternative } from './fuzzy.js';
 import type { ParsedQuery } from './query.js';
 import { toTsquery, TS_CONFIG } from './tsquery.js';
-import { SEARCH_FIELDS, type KeywordMatch, type SearchField } from './types.js';
+import { SEARCH_FIELDS, type SearchField } from '../model/search-vocabulary.js';
+import type { KeywordMatch } from './types.js';
 
 // ts_headline marks what matched with these; they cannot occur in the fields' text (control characters).
 const START = '\u0002';

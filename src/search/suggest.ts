@@ -1,10 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
+import type { SuggestionKind } from '../model/search-vocabulary.js';
 import { escapeLike } from './filters.js';
-
-export const SUGGESTION_KINDS = ['tag', 'person', 'place', 'camera', 'album'] as const;
-export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
 
 export interface Suggestion {
   kind: SuggestionKind;

@@ -1,7 +1,5 @@
 import type { PhotoState } from '../model/photo-state.js';
-
-export const SEARCH_MODES = ['hybrid', 'keyword', 'semantic'] as const;
-export type SearchMode = (typeof SEARCH_MODES)[number];
+import type { SearchField, SearchMode } from '../model/search-vocabulary.js';
 
 /** Filters narrow both arms before ranking, never after. */
 export interface SearchFilters {
@@ -49,9 +47,6 @@ export interface KeywordMatch {
   field: SearchField;
   words: string[];
 }
-
-export const SEARCH_FIELDS = ['tags', 'people', 'places', 'albums', 'keywords', 'caption', 'ocr', 'filename', 'camera'] as const;
-export type SearchField = (typeof SEARCH_FIELDS)[number];
 
 export interface HitExplanation {
   keyword: { rank: number; score: number; matches: KeywordMatch[]; fuzzy: boolean } | null;

@@ -26,7 +26,7 @@ async function start(container: HTMLElement) {
     );
     return;
   }
-  const status = await accountApi.status().catch((): AuthStatus => ({ setupRequired: false, signedIn: true }));
+  const status = await accountApi.status().catch((): AuthStatus => ({ setupRequired: false, signedIn: true, singleSignOn: { enabled: false, buttonLabel: '' } }));
   if (status.signedIn) library.ensureLoaded();
   createRoot(container).render(<StrictMode>{status.signedIn ? <App /> : <SignInPage setupRequired={status.setupRequired} singleSignOn={status.singleSignOn} />}</StrictMode>);
 }

@@ -1,15 +1,9 @@
 // Accounts: set-up, sign-in, the signed-in user's sessions and API keys, and the admin's users.
-import type { ApiKeyInfo, LocationUse, Me, SessionInfo, UserInfo, UserWithUsage } from '../../../src/api/contract.js';
+import type { ApiKeyInfo, AuthStatus, LocationUse, Me, SessionInfo, UserInfo, UserWithUsage } from '../../../src/api/contract.js';
 import { request } from '../api.js';
 
-export interface AuthStatus {
-  setupRequired: boolean;
-  signedIn: boolean;
-  singleSignOn?: { enabled: boolean; buttonLabel: string };
-}
-
 // The API's own types (type-only: nothing of the server ends up in the bundle).
-export type { ApiKeyInfo, LocationUse, Me, SessionInfo, UserInfo, UserWithUsage };
+export type { ApiKeyInfo, AuthStatus, LocationUse, Me, SessionInfo, UserInfo, UserWithUsage };
 
 export const accountApi = {
   status: () => request<AuthStatus>('GET', '/api/auth/status'),

@@ -2,28 +2,16 @@
 import { request } from '../api.js';
 
 // The API's own types (type-only: nothing of the server is bundled).
-import type { GenerationJobInfo, ProductInfo, ProductTypeInfo, ShotType } from '../../../src/api/contract.js';
+import type {
+  GenerationJobInfo,
+  ImageProviderInfo,
+  ProductInfo,
+  ProductTypeInfo,
+  ProvidersAnswer,
+  ShotType,
+} from '../../../src/api/contract.js';
 
-export type { GenerationJobInfo, ProductInfo, ProductTypeInfo, ShotType };
-
-export interface ImageProviderInfo {
-  name: string;
-  kind: string;
-  model: string | null;
-  endpoint: string;
-  edits: boolean;
-  default: boolean;
-}
-
-export interface ProvidersAnswer {
-  providers: ImageProviderInfo[];
-  configured: boolean;
-  /** Without a provider: the settings to add. */
-  setup: string | null;
-  quota: { limit: number | null; used: number; left: number | null };
-  /** A caption endpoint is configured: prompts can be written from photos. */
-  inspire: boolean;
-}
+export type { GenerationJobInfo, ImageProviderInfo, ProductInfo, ProductTypeInfo, ProvidersAnswer, ShotType };
 
 export const SHOTS: readonly { shot: ShotType; number: number; label: string }[] = [
   { shot: 'white', number: 1, label: 'White background' },

@@ -1,21 +1,9 @@
 // The timeline of the whole library (buckets of photos by day or month) and bulk changes to photos.
+import type { PhotosChanged, PhotoSummary as ApiPhotoSummary, Timeline, TimelineBucket, TimelineGrouping } from '../../../src/api/contract.js';
 import { request, type PhotoSummary } from '../api.js';
 
-export type TimelineGrouping = 'day' | 'month';
-
-export interface TimelineBucket {
-  /** 'YYYY-MM-DD' or 'YYYY-MM' as the camera's clock wrote the date; 'undated' for photos without one. */
-  key: string;
-  count: number;
-  /** Index of the bucket's first photo in the whole ordering (newest taken first), for `offset` below. */
-  offset: number;
-}
-
-export interface Timeline {
-  total: number;
-  groupBy: TimelineGrouping;
-  buckets: TimelineBucket[];
-}
+// The API's own types (type-only: nothing of the server is bundled).
+export type { Timeline, TimelineBucket, TimelineGrouping };
 
 /** Filters the timeline and the photo list share. */
 export interface LibraryFilter {
@@ -34,13 +22,11 @@ export interface LibraryFilter {
   owner?: string;
 }
 
-/** A photo as lists show it: the summary plus what a tile needs. */
-export interface TimelinePhoto extends PhotoSummary {
-  /** Dominant colour (palette's first), for the placeholder while the thumbnail loads. */
-  colour: string | null;
-  favorite: boolean;
-  rating: number | null;
-}
+/**
+ * A photo as lists show it: the summary plus what a tile needs. The app's lenient summary (web/src/api.ts), not the API's
+ * whole item: a sequence built from search hits or a link's photos fills one in too.
+ */
+export type TimelinePhoto = PhotoSummary & Pick<ApiPhotoSummary, 'colour' | 'favorite' | 'rating'>;
 
 function filterQuery(filter: LibraryFilter): URLSearchParams {
   const query = new URLSearchParams();
@@ -68,7 +54,7 @@ export function photoRange(
 }
 
 /** Favourite (or not) and/or rate many photos at once; answers how many were changed. */
-export function updatePhotos(ids: string[], change: { favorite?: boolean; rating?: number | null }): Promise<{ updated: number }> {
+export function updatePhotos(ids: string[], change: { favorite?: boolean; rating?: number | null }): Promise<PhotosChanged> {
   return request('PATCH', '/api/photos', { body: { ids, ...change } });
 }
 

@@ -1,40 +1,11 @@
 // People (clusters of faces) and their faces: list, read, rename, hide, cover, delete, merge; assign/unassign/reject faces.
-import { request, type FaceInfo } from '../api.js';
+import type { FaceList, FaceResult, FaceSummary, PeopleList, Person, ReclusterResult } from '../../../src/api/contract.js';
+import { request } from '../api.js';
 
-export interface Person {
-  id: string;
-  name: string | null;
-  hidden: boolean;
-  faceCount: number;
-  photoCount: number;
-  /** Thumbnail at /api/faces/{coverFaceId}/thumbnail (photoUrls.face). */
-  coverFaceId: string | null;
-  createdAt: string;
-}
-
-export interface PeopleList {
-  items: Person[];
-  total: number;
-  page: number;
-  limit: number;
-}
-
+// The API's own shapes (src/api/contract.ts), so that the two cannot drift apart.
+export type { FaceResult, PeopleList, Person, ReclusterResult };
 /** A face as the people API lists it (the same shape as a photo's faces). */
-export type Face = FaceInfo;
-
-export interface FaceResult {
-  faceId: string;
-  personId: string | null;
-  /** The person the face was rejected from ("not this person"). */
-  rejected?: string;
-}
-
-export interface ReclusterResult {
-  assigned: number;
-  created: number;
-  unassigned: number;
-  removed: number;
-}
+export type Face = FaceSummary;
 
 const personPath = (id: string) => `/api/people/${encodeURIComponent(id)}`;
 const facePath = (id: string) => `/api/faces/${encodeURIComponent(id)}`;
@@ -71,7 +42,7 @@ export async function getPersonFaces(
   signal?: AbortSignal,
 ): Promise<Face[]> {
   const query = new URLSearchParams({ page: String(options.page ?? 1), limit: String(options.limit ?? 100) });
-  const answer = await request<{ items: Face[] }>('GET', `${personPath(id)}/faces?${query}`, { signal });
+  const answer = await request<FaceList>('GET', `${personPath(id)}/faces?${query}`, { signal });
   return answer.items;
 }
 
@@ -110,7 +81,7 @@ export function reclusterPeople(): Promise<ReclusterResult> {
 
 /** A photo's faces with their people. */
 export async function getPhotoFaces(photoId: string, signal?: AbortSignal): Promise<Face[]> {
-  const answer = await request<{ items: Face[] }>('GET', `/api/photos/${encodeURIComponent(photoId)}/faces`, { signal });
+  const answer = await request<FaceList>('GET', `/api/photos/${encodeURIComponent(photoId)}/faces`, { signal });
   return answer.items;
 }
 

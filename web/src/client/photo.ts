@@ -1,79 +1,32 @@
 // One photo as the photo page shows it: the detail with favourite, rating, albums and duplicate group; changes
 // to it (favourite, rating); the photos related to it (its duplicate group, photos that look like it).
-import { request, type PhotoDetail, type PhotoSummary } from '../api.js';
+import type {
+  DuplicateGroup,
+  GroupMember,
+  PhotoAlbumRef,
+  PhotoDetail as ApiPhotoDetail,
+  PhotoDuplicateGroupRef,
+  PhotoSummary as ApiPhotoSummary,
+  PlaceInfo,
+  SimilarResult,
+} from '../../../src/api/contract.js';
+import { request } from '../api.js';
 
-export interface PhotoAlbumRef {
-  id: string;
-  name: string;
-  /** `manual` (made or kept by the user) or `auto` (from clustering the photos). */
-  kind: 'manual' | 'auto' | (string & {});
-}
+// The API's own types (type-only: nothing of the server is bundled).
+export type { PhotoAlbumRef, PhotoDuplicateGroupRef, PlaceInfo };
 
-/** The review group the photo is in (duplicates waiting for review, or a burst), as the detail names it. */
-export interface PhotoDuplicateGroupRef {
-  id: string;
-  kind: 'duplicate' | 'burst' | (string & {});
-  /** What put the photo in the group: `pdq`, `clip`, `burst`. */
-  tier: string | null;
-  /** The suggested keeper. */
-  keeperId: string | null;
-  /** Photos in the group, this one included. */
-  size: number;
-}
+/** GET /api/photos/:id: the detail with favourite, rating, albums, duplicate group and place. */
+export type PhotoFull = ApiPhotoDetail;
 
-/** Where the photo was taken, in words. */
-export interface PlaceInfo {
-  city: string | null;
-  /** State, province or region. */
-  state: string | null;
-  country: string | null;
-  countryCode: string | null;
-  /** `metadata`: the file's own IPTC/XMP location; `geocoded`: the nearest town to its GPS position. */
-  source: 'metadata' | 'geocoded' | (string & {});
-}
+/** A photo in a list (similar photos, group members): the API's whole list item. */
+export type ListedPhoto = ApiPhotoSummary;
 
-/** GET /api/photos/:id. The newer fields are optional so that the page still works against an older server. */
-export interface PhotoFull extends PhotoDetail {
-  metadata: PhotoDetail['metadata'] & { place?: PlaceInfo | null };
-  favorite?: boolean;
-  /** The user's rating, 1–5, or null (unrated). */
-  rating?: number | null;
-  albums?: PhotoAlbumRef[];
-  duplicateGroup?: PhotoDuplicateGroupRef | null;
-  deletedAt?: string | null;
-}
+/** A duplicate or burst group with each member's evidence (GET /api/duplicates/{id}). */
+export type DuplicateGroupDetail = DuplicateGroup;
+export type DuplicateMember = GroupMember;
 
-/** A photo in a list (search results, group members): the summary plus the list fields. */
-export interface ListedPhoto extends PhotoSummary {
-  favorite?: boolean;
-  deletedAt?: string | null;
-}
-
-export interface DuplicateMember {
-  photo: ListedPhoto;
-  tier: string;
-  matchedPhotoId: string | null;
-  /** PDQ Hamming distance in bits (≤ 31 is the same picture). */
-  pdqDistance: number | null;
-  pdqOrientation: string | null;
-  /** CLIP cosine similarity. */
-  similarity: number | null;
-  suggestedKeeper: boolean;
-}
-
-export interface DuplicateGroupDetail {
-  id: string;
-  kind: 'duplicate' | 'burst' | (string & {});
-  keeperId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  members: DuplicateMember[];
-}
-
-export interface SimilarPhotos {
-  source: { photoId?: string; filename?: string };
-  items: { photo: ListedPhoto; similarity: number; rank: number }[];
-}
+/** Photos that look like one (POST /api/search/similar). */
+export type SimilarPhotos = SimilarResult;
 
 const photoPath = (id: string) => `/api/photos/${encodeURIComponent(id)}`;
 

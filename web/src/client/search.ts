@@ -1,15 +1,29 @@
 // Search: by words and meaning (GET /api/search), by image (POST /api/search/similar), suggestions as you type
 // (GET /api/search/suggest), and the lists the filters offer (categories, people).
-import { ApiError, request, type PhotoSummary } from '../api.js';
+import type {
+  Category,
+  CategoryList,
+  KeywordExplanation,
+  PeopleList,
+  Person,
+  SearchHit,
+  SearchPhoto,
+  SearchResult,
+  SemanticExplanation,
+  SimilarHit,
+  SimilarResult,
+  Suggestion,
+  SuggestResult,
+} from '../../../src/api/contract.js';
+import { SEARCH_MODES, SUGGESTION_KINDS, type SearchField, type SearchMode, type SuggestionKind } from '../../../src/api/contract.js';
+import { ApiError, request } from '../api.js';
 
-export const SEARCH_MODES = ['hybrid', 'keyword', 'semantic'] as const;
-export type SearchMode = (typeof SEARCH_MODES)[number];
-
-export const SUGGESTION_KINDS = ['tag', 'person', 'place', 'camera', 'album'] as const;
-export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
-
-/** The fields the keyword arm searches, as the API names them. */
-export type SearchField = 'tags' | 'people' | 'places' | 'albums' | 'keywords' | 'caption' | 'ocr' | 'filename' | 'camera';
+// The server's own lists and the API's own shapes (src/api/contract.ts), so that the two cannot drift apart.
+export { SEARCH_MODES, SUGGESTION_KINDS };
+export type { SearchField, SearchMode, SuggestionKind };
+export type { Category, KeywordExplanation, SearchHit, SearchPhoto, SearchResult, SemanticExplanation, SimilarHit, SimilarResult, Suggestion };
+/** Someone a search can be narrowed to (GET /api/people). */
+export type PersonChoice = Person;
 
 /** Filters both arms apply before ranking (the API's query parameters of the same names). */
 export interface SearchFilters {
@@ -27,88 +41,6 @@ export interface SearchFilters {
   /** Rated at least this many stars (1–5). */
   minRating?: number;
   hideDuplicates?: boolean;
-}
-
-export interface SearchPhoto extends PhotoSummary {
-  favorite: boolean;
-  deletedAt: string | null;
-}
-
-export interface KeywordExplanation {
-  rank: number;
-  score: number;
-  /** Found by trigram similarity (a typo, part of a word), not by the full text. */
-  fuzzy: boolean;
-  matches: { field: SearchField; words: string[] }[];
-}
-
-export interface SemanticExplanation {
-  rank: number;
-  /** Cosine similarity of the photo's CLIP embedding to the query's. */
-  similarity: number;
-}
-
-export interface SearchHit {
-  photo: SearchPhoto;
-  /** Reciprocal Rank Fusion score. */
-  score: number;
-  explanation: {
-    keyword: KeywordExplanation | null;
-    semantic: SemanticExplanation | null;
-    /** Found only through a similar spelling while the words as typed found other photos: listed after them. */
-    closeMatch: boolean;
-  };
-}
-
-export interface SearchResult {
-  items: SearchHit[];
-  total: number;
-  page: number;
-  limit: number;
-  /** The mode that ran: hybrid falls back to keyword without a CLIP model. */
-  mode: SearchMode;
-  requestedMode: SearchMode;
-  /** Library terms that look like the words typed (typos), also searched for. */
-  alternatives: { label: string; similarity: number }[];
-  /** Why the results may differ from what was asked. */
-  notices: string[];
-}
-
-export interface SimilarHit {
-  photo: SearchPhoto;
-  similarity: number;
-  rank: number;
-}
-
-export interface SimilarResult {
-  source: { photoId?: string; filename?: string };
-  items: SimilarHit[];
-}
-
-export interface Suggestion {
-  kind: SuggestionKind;
-  label: string;
-  /** The person's or album's id; the lower-case term otherwise. */
-  key: string;
-  photos: number;
-  match: 'prefix' | 'word' | 'similar';
-}
-
-export interface Category {
-  id: string;
-  name: string;
-  label: string;
-  tags: string[];
-  photoCount: number;
-}
-
-export interface PersonChoice {
-  id: string;
-  name: string | null;
-  hidden: boolean;
-  faceCount: number;
-  photoCount: number;
-  coverFaceId: string | null;
 }
 
 /** The query parameters for a set of filters (lists comma-separated, false/empty left out). */
@@ -172,16 +104,16 @@ export async function similarToFile(file: File, options: { limit: number; filter
 export async function suggest(q: string, limit: number, signal?: AbortSignal, kinds?: SuggestionKind[]): Promise<Suggestion[]> {
   const query = new URLSearchParams({ q, limit: String(limit) });
   if (kinds?.length) query.set('kinds', kinds.join(','));
-  return (await request<{ items: Suggestion[] }>('GET', `/api/search/suggest?${query}`, { signal })).items;
+  return (await request<SuggestResult>('GET', `/api/search/suggest?${query}`, { signal })).items;
 }
 
 export async function listCategories(signal?: AbortSignal): Promise<Category[]> {
-  return (await request<{ items: Category[] }>('GET', '/api/categories', { signal })).items;
+  return (await request<CategoryList>('GET', '/api/categories', { signal })).items;
 }
 
 /** Everyone a search can be narrowed to: named people first, then by number of faces. */
 export async function listPeopleForFilter(signal?: AbortSignal): Promise<PersonChoice[]> {
-  return (await request<{ items: PersonChoice[] }>('GET', '/api/people?limit=500', { signal })).items;
+  return (await request<PeopleList>('GET', '/api/people?limit=500', { signal })).items;
 }
 
 /** An album's name (for its filter chip). */

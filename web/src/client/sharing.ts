@@ -1,9 +1,9 @@
 // Sharing: albums with other users, partners, share links (the owner's side) and a link's visitor pages.
 import { request } from '../api.js';
-import type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard } from '../../../src/api/contract.js';
+import type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard, VisitedLink, VisitorPhoto, VisitorPhotoPage } from '../../../src/api/contract.js';
 
 // The API's own types (type-only: nothing of the server ends up in the bundle).
-export type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard };
+export type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard, VisitedLink, VisitorPhoto };
 
 export interface LinkSettings {
   description?: string | null;
@@ -39,34 +39,12 @@ export const linkUrl = (link: Pick<LinkSummary, 'path'>) => `${window.location.o
 
 // -- the visitor's side ----------------------------------------------------------------------------------------
 
-export interface VisitedLink {
-  title: string;
-  description: string | null;
-  owner: string;
-  locked: boolean;
-  photoCount: number | null;
-  allowDownload: boolean;
-  allowUpload: boolean;
-  expiresAt: string | null;
-}
-
-export interface VisitorPhoto {
-  id: string;
-  filename: string;
-  takenAt: string | null;
-  width: number | null;
-  height: number | null;
-  mime: string;
-  colour: string | null;
-  hasThumbnail: boolean;
-}
-
 const visit = (token: string) => `/api/s/${encodeURIComponent(token)}`;
 
 export const visitorApi = {
   open: (token: string) => request<VisitedLink>('GET', visit(token)),
   unlock: (token: string, password: string) => request<void>('POST', `${visit(token)}/unlock`, { body: { password } }),
   photos: (token: string, page: number, limit = 100) =>
-    request<{ items: VisitorPhoto[]; total: number; page: number; limit: number }>('GET', `${visit(token)}/photos?page=${page}&limit=${limit}`),
+    request<VisitorPhotoPage>('GET', `${visit(token)}/photos?page=${page}&limit=${limit}`),
   file: (token: string, photoId: string, kind: 'thumbnail' | 'preview' | 'original') => `${visit(token)}/photos/${encodeURIComponent(photoId)}/${kind}`,
 };

@@ -1,22 +1,9 @@
 // The trash (GET /api/trash): photos deleted from the library, restorable until they are purged.
-import { request, type PhotoSummary } from '../api.js';
+import type { TrashedPhoto, TrashPage } from '../../../src/api/contract.js';
+import { request } from '../api.js';
 
-export type TrashedPhoto = PhotoSummary & {
-  favorite: boolean;
-  /** When it was moved to the trash (ISO 8601). */
-  deletedAt: string;
-  /** When it will be deleted for good (ISO 8601); null when the trash is only emptied by hand. */
-  expiresAt: string | null;
-};
-
-export interface TrashPage {
-  items: TrashedPhoto[];
-  total: number;
-  page: number;
-  limit: number;
-  /** Days a photo stays in the trash; 0: until emptied by hand. */
-  retentionDays: number;
-}
+// The API's own types (type-only: nothing of the server is bundled).
+export type { TrashedPhoto, TrashPage };
 
 export function listTrash(page: number, limit: number, signal?: AbortSignal): Promise<TrashPage> {
   const query = new URLSearchParams({ page: String(page), limit: String(limit) });
