@@ -15,7 +15,7 @@ import {
   removePhotos,
   updateAlbum,
 } from '../library/albums/manual.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { LibraryContext } from '../library/library.js';
 import { albumZip } from '../library/albums/zip.js';
 import { errorBody, photoList } from './schemas.js';
 
@@ -45,6 +45,8 @@ export const albumSummary = z.object({
   updatedAt: z.string(),
 });
 
+export const albumList = z.object({ items: z.array(albumSummary), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+
 export const albumDetail = albumSummary.extend({ photos: photoList.describe('one page of its photos, newest taken first') });
 
 const page = {
@@ -72,7 +74,7 @@ export function albumRoutes(app: FastifyInstance, context: LibraryContext): void
         kind: z.enum(ALBUM_KINDS).optional().describe('only manual or only automatic albums'),
         sharing: z.enum(['mine', 'shared']).optional().describe('only your albums, or only those shared with you'),
       }),
-      response: { 200: z.object({ items: z.array(albumSummary), total: z.number().int(), page: z.number().int(), limit: z.number().int() }), 400: errorBody },
+      response: { 200: albumList, 400: errorBody },
     },
     handler: async (request) => listAlbums(request.lib, request.query),
   });

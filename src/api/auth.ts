@@ -37,7 +37,7 @@ export function tooManyGuesses(reply: FastifyReply, waitMs: number, what: string
 
 export function authRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { db, settings } = context;
+  const { db } = context;
   const throttle = new PasswordThrottle(db);
   const signIn = (request: FastifyRequest, reply: FastifyReply, userId: string) => startSession(context, request, reply, userId);
 

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEFAULT_AUTO_CLUSTERING_PARAMS } from '../library/albums/auto-clustering-params.js';
 import { regenerateAutoAlbums } from '../library/albums/auto.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { LibraryContext } from '../library/library.js';
 import { errorBody } from './schemas.js';
 
 const regenerateBody = z

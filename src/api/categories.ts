@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createCategory, deleteCategory, listCategories, updateCategory } from '../library/categories.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { LibraryContext } from '../library/library.js';
 import { errorBody } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'category id must be a UUID' }) });

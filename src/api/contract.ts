@@ -3,12 +3,12 @@
 // a response shape is written once, in its schema. Imports are type-only: nothing of the server ends up in the bundle.
 import type { z } from 'zod';
 import type { locationInfo } from './admin.js';
-import type { albumDetail, albumSummary } from './albums.js';
+import type { albumDetail, albumList, albumSummary } from './albums.js';
 import type { apiKeyInfo, authStatus, me, sessionInfo, userInfo, userWithUsage } from './auth-schemas.js';
 import type { autoAlbumResult, regenerateResult } from './auto-albums.js';
 import type { categoryList } from './categories.js';
 import type { jobInfo, providersAnswer } from './create.js';
-import type { duplicateGroup, groupMember } from './duplicates.js';
+import type { duplicateGroup, duplicateGroupPage, groupMember } from './duplicates.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
 import type { modelList } from './models.js';
@@ -93,6 +93,7 @@ export type OidcConfigView = Out<typeof configView>;
 
 // -- albums -----------------------------------------------------------------------------------------------------
 export type AlbumSummary = Out<typeof albumSummary>;
+export type AlbumList = Out<typeof albumList>;
 export type AlbumDetail = Out<typeof albumDetail>;
 export type AlbumKind = AlbumSummary['kind'];
 export type AlbumStatus = AlbumSummary['status'];
@@ -105,6 +106,7 @@ export type RegenerateParams = RegenerateResult['params'];
 
 // -- duplicates -------------------------------------------------------------------------------------------------
 export type DuplicateGroup = Out<typeof duplicateGroup>;
+export type DuplicateGroupPage = Out<typeof duplicateGroupPage>;
 export type GroupMember = Out<typeof groupMember>;
 export type GroupKind = DuplicateGroup['kind'];
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { LibraryContext } from '../library/library.js';
 import { GROUP_KINDS } from '../library/duplicates/groups.js';
 import { dismissDuplicateGroup, getDuplicateGroup, listDuplicateGroups, resolveDuplicateGroup } from '../library/duplicates/review.js';
 import { UserError } from '../base/errors.js';
@@ -28,6 +28,8 @@ export const duplicateGroup = z.object({
   members: z.array(groupMember),
 });
 
+export const duplicateGroupPage = z.object({ items: z.array(duplicateGroup), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+
 export function duplicateRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
@@ -41,10 +43,7 @@ export function duplicateRoutes(app: FastifyInstance, context: LibraryContext): 
         page: z.coerce.number().int().min(1).default(1),
         limit: z.coerce.number().int().min(1).max(200).default(50),
       }),
-      response: {
-        200: z.object({ items: z.array(duplicateGroup), total: z.number().int(), page: z.number().int(), limit: z.number().int() }),
-        400: errorBody,
-      },
+      response: { 200: duplicateGroupPage, 400: errorBody },
     },
     handler: async (request) => listDuplicateGroups(request.lib, request.query),
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { LibraryContext } from '../library/library.js';
 import { reclusterPeople } from '../library/people-clustering.js';
 import {
   assignFace,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { reprocessStep } from '../library/photo-retry.js';
 import { countByState, libraryStats } from '../library/photo-counts.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { LibraryContext } from '../library/library.js';
 import { version } from '../config/version.js';
 import { withTimeout, type EngineMonitor } from '../app/engine-health.js';
 import { errorBody, healthResult, reprocessBody, reprocessResult, statsResult } from './schemas.js';

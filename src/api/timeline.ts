@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { LibraryContext } from '../library/library.js';
 import { getTimeline } from '../library/timeline.js';
 import { errorBody, timelineQuery, timelineResult } from './schemas.js';
 

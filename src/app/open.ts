@@ -7,7 +7,7 @@ import { libraryOwnerId } from '../auth/users.js';
 import { asOwner } from '../library/owner.js';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
-import { openDatabase, rows, type Database, type Db } from '../db/connection.js';
+import { openDatabase, rows, type Db } from '../db/connection.js';
 import { prewarmSemanticSearch } from '../db/prewarm.js';
 import { photos } from '../db/schema.js';
 import { closeRawExtractor } from '../media/decoders/raw.js';

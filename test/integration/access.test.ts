@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generationJobs } from '../../src/db/schema.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const PORTRAIT = path.join(assets, 'metadata/faces/portrait.jpg');
 const HTTP_METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;

@@ -7,7 +7,7 @@ import { AutoTokenizer, env } from '@huggingface/transformers';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ClipLoadError, loadClip } from '../../src/ml/clip.js';
+import { loadClip } from '../../src/ml/clip.js';
 import { modelDir } from '../../src/ml/model-catalogue.js';
 import { installedVersion, installFromFolder } from '../../src/ml/registry.js';
 import type { ClipModel } from '../../src/ml/types.js';

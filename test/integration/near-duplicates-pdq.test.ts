@@ -1,7 +1,6 @@
 // What the PDQ duplicate tier (distance ≤ 31, quality ≥ 50) catches on real photos and common edits, and
 // what it leaves to the next tier. Prints the figures (console.log) so they can be quoted.
 
-import fs from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 

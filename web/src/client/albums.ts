@@ -1,21 +1,20 @@
 // Albums, manual and automatic: list, read, create, rename, delete, add/remove photos, keep/dismiss, regenerate.
-import { request, type PhotoPage } from '../api.js';
+import { request } from '../api.js';
 
 // The API's own types (type-only: nothing of the server is bundled), as the JSON carries them.
-import type { AlbumKind, AlbumSummary, AutoAlbumResult, RegenerateParams, RegenerateResult } from '../../../src/api/contract.js';
+import type {
+  AlbumDetail,
+  AlbumKind,
+  AlbumList,
+  AlbumSummary,
+  AutoAlbumResult,
+  RegenerateParams,
+  RegenerateResult,
+} from '../../../src/api/contract.js';
 export type { AlbumKind, AlbumStatus, AlbumSummary } from '../../../src/api/contract.js';
 
-export interface AlbumList {
-  items: AlbumSummary[];
-  total: number;
-  page: number;
-  limit: number;
-}
-
 /** An album with one page of its photos, newest taken first. */
-export interface AlbumDetail extends AlbumSummary {
-  photos: PhotoPage;
-}
+export type { AlbumDetail, AlbumList };
 
 // An automatic album as a regeneration left it; what a regeneration did (counts, its parameters, every active automatic album after it).
 export type { AutoAlbumResult, RegenerateResult };

@@ -2,17 +2,12 @@
 import { request } from '../api.js';
 
 // The API's own types (type-only: nothing of the server is bundled), as the JSON carries them.
-import type { DuplicateGroup, GroupKind } from '../../../src/api/contract.js';
+import type { DuplicateGroupPage, GroupKind } from '../../../src/api/contract.js';
 export type { DuplicateGroup, GroupKind, GroupMember } from '../../../src/api/contract.js';
 
 export const GROUP_KINDS = ['duplicate', 'burst'] as const satisfies readonly GroupKind[];
 
-export interface DuplicateGroupPage {
-  items: DuplicateGroup[];
-  total: number;
-  page: number;
-  limit: number;
-}
+export type { DuplicateGroupPage };
 
 export function listDuplicateGroups(
   options: { kind?: GroupKind; page?: number; limit?: number },
