@@ -1,4 +1,4 @@
-import { useState, type DragEvent } from 'react';
+import { useRef, type DragEvent } from 'react';
 import { peopleUrls, personLabel, type Person } from '../../client/people.js';
 import { plural } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
@@ -33,7 +33,8 @@ const carriesPerson = (event: DragEvent) => event.dataTransfer.types.includes(PE
 /** One person in the people grid: cover face, name (renamed in place), counts, a menu; drag it onto another to merge. */
 export function PersonCard(props: Props) {
   const { person, renaming, dropTarget, dragging } = props;
-  const [dragDepth, setDragDepth] = useState(0);
+  // dragenter/leave fire for every child: a count of entered elements, kept out of rendering.
+  const dragDepth = useRef(0);
   const label = personLabel(person);
   const href = peopleUrls.page(person.id);
 
@@ -53,7 +54,7 @@ export function PersonCard(props: Props) {
       onDragEnter={(event) => {
         if (!carriesPerson(event) || dragging) return;
         event.preventDefault();
-        setDragDepth((depth) => depth + 1);
+        dragDepth.current += 1;
         props.onDragOverPerson();
       }}
       onDragOver={(event) => {
@@ -62,14 +63,12 @@ export function PersonCard(props: Props) {
         event.dataTransfer.dropEffect = 'move';
       }}
       onDragLeave={() => {
-        // dragenter/leave fire for every child: only leaving the card itself counts.
-        setDragDepth((depth) => {
-          if (depth <= 1) props.onDragLeavePerson();
-          return Math.max(0, depth - 1);
-        });
+        // only leaving the card itself counts
+        dragDepth.current = Math.max(0, dragDepth.current - 1);
+        if (dragDepth.current === 0) props.onDragLeavePerson();
       }}
       onDrop={(event) => {
-        setDragDepth(0);
+        dragDepth.current = 0;
         const sourceId = event.dataTransfer.getData(PERSON_DRAG_TYPE);
         if (!sourceId || sourceId === person.id) return;
         event.preventDefault();
