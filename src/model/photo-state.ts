@@ -105,6 +105,28 @@ export function decideStep(step: StepName, steps: Partial<Record<StepName, StepS
   return { action: 'run' };
 }
 
+/**
+ * The pending steps to skip now, followed through what needs them (a file that cannot be decoded skips its embedding,
+ * and so its tags). A skip waits on no lane's resource: the runner records them all when it settles the photo, so
+ * that a failed photo is finished at once instead of in line behind other photos' captions in every lane.
+ */
+export function skipsNow(steps: Partial<Record<StepName, StepStatus>>): { step: StepName; reason: string }[] {
+  const statuses = { ...steps };
+  const skips: { step: StepName; reason: string }[] = [];
+  for (let found = true; found; ) {
+    found = false;
+    for (const step of STEP_NAMES) {
+      if ((statuses[step] ?? 'pending') !== 'pending') continue;
+      const decision = decideStep(step, statuses);
+      if (decision.action !== 'skip') continue;
+      statuses[step] = 'skipped';
+      skips.push({ step, reason: decision.reason });
+      found = true;
+    }
+  }
+  return skips;
+}
+
 /** Statuses a retry puts back to pending: failures, and skips (a skip is caused by a failure or a missing model). */
 export function stepsToRetry(steps: Partial<Record<StepName, StepStatus>>): StepName[] {
   return STEP_NAMES.filter((name) => steps[name] === 'failed' || steps[name] === 'skipped');

@@ -13,7 +13,16 @@ import type { BlobStore, LocalFile } from '../storage/blob-store.js';
 import { deferredStore, type StorageLocations } from '../storage/locations.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { LANE_STEPS, readyLanes, type LaneName } from '../model/lanes.js';
-import { decideStep, derivePhotoState, isTerminal, withDependents, type PhotoState, type StepName, type StepStatus } from '../model/photo-state.js';
+import {
+  decideStep,
+  derivePhotoState,
+  isTerminal,
+  skipsNow,
+  withDependents,
+  type PhotoState,
+  type StepName,
+  type StepStatus,
+} from '../model/photo-state.js';
 import { currentStepVersion, type PipelineStep, type StepContext, type StepResult } from './step.js';
 
 export interface RunnerDeps {
@@ -244,6 +253,7 @@ async function recordStep(db: Db, photoId: string, step: StepName, attempt: numb
 /**
  * Derives the photo's state from its steps under a lock on its row, so that of two lanes ending at once the
  * later one sees both outcomes; then does what follows a change of state, and returns the lanes with work next.
+ * Steps that can only be skipped now are recorded here, not sent to their lanes to wait behind other photos.
  */
 async function settle(deps: RunnerDeps, photoId: string, options: { searchChanged: boolean; wroteTo?: BlobStore }): Promise<LaneName[]> {
   const { db } = deps;
@@ -255,6 +265,16 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
       .for('update');
     if (!row) return null;
     const statuses: Statuses = { ...row.statuses };
+    for (const { step, reason } of skipsNow(statuses)) {
+      const skipped = await tx
+        .update(photoSteps)
+        .set({ status: 'skipped', error: reason, durationMs: 0, retryAt: null, finishedAt: new Date() })
+        .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'pending')))
+        .returning({ step: photoSteps.step });
+      if (skipped.length === 0) continue; // taken or reset by someone else meanwhile
+      statuses[step] = 'skipped';
+      deps.logger.info({ photoId, step, durationMs: 0, outcome: 'skipped', reason }, 'step skipped');
+    }
     const state: PhotoState = derivePhotoState(statuses, { retrying: row.retrying });
     if (state !== row.state) await tx.update(photos).set({ state, updatedAt: new Date() }).where(eq(photos.id, photoId));
     return { state, previous: row.state, statuses };

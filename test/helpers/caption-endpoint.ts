@@ -9,6 +9,8 @@ export interface CaptionEndpoint {
   url: string;
   /** Requests answered so far. */
   readonly answered: number;
+  /** Requests waiting while held. */
+  readonly held: number;
   /** Milliseconds each answer waits; changeable while running. */
   delayMs: number;
   /** While held, requests wait until release() or admit() (then each still waits delayMs). */
@@ -92,6 +94,9 @@ export async function startCaptionEndpoint(options: { delayMs?: number } = {}): 
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     get answered() {
       return answered;
+    },
+    get held() {
+      return waiting.length;
     },
     get delayMs() {
       return state.delayMs;

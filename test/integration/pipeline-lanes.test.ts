@@ -1,6 +1,7 @@
 // The pipeline's lanes against a real server: a photo shows (list, timeline, search, album) as soon as its
-// thumbnail exists while a slow step holds the rest of its analysis, and a step reset while it runs is run again
-// instead of being recorded over.
+// thumbnail exists while a slow step holds the rest of its analysis, a step reset while it runs is run again
+// instead of being recorded over, and a file that cannot be decoded is finished at once, not in line behind others.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCaptionEndpoint, type CaptionEndpoint } from '../helpers/caption-endpoint.js';
@@ -106,5 +107,37 @@ describe('pipeline lanes', () => {
     expect(detail.steps.captions).toMatchObject({ status: 'done', attempts: 2 });
     // the first answer came back after the reset and was dropped; the second one is the caption
     expect(captions.answered - answeredBefore).toBe(nature.length + 2);
+  });
+
+  it('fails a file that cannot be decoded at once, its other steps skipped, while the captions lane is held by others', async () => {
+    captions.hold();
+    const waiting = ['el_torcal_rocks.jpg', 'orychophragmus_violaceus.jpg'].map((name) => ({ path: path.join(assets, 'albums/nature', name) }));
+    const uploaded = await upload(server.url, waiting);
+    expect(uploaded.status).toBe(201);
+    const ids: string[] = uploaded.body.items.map((item: { id: string }) => item.id);
+    // the captions lane (one request at a time) is taken by a photo whose caption does not come
+    await until('a caption request held', async () => captions.held, (held) => held >= 1);
+
+    const bytes = fs.readFileSync(path.join(assets, 'albums/nature/polemonium_reptans.jpg'));
+    const broken = await upload(server.url, [{ name: 'broken.jpg', data: bytes.subarray(0, Math.floor(bytes.length / 2)) }]);
+    expect(broken.status).toBe(201);
+    const brokenId = broken.body.items[0].id as string;
+    const detail = await until(
+      'the broken file failed',
+      async () => (await json(`${server.url}/api/photos/${brokenId}`)).body,
+      (photo) => photo.state === 'failed',
+      30_000,
+    );
+    expect(detail.steps.preprocessing.status).toBe('failed');
+    expect(detail.steps.preprocessing.error).toMatch(/broken\.jpg/);
+    expect(detail.steps.captions).toMatchObject({ status: 'skipped', error: 'needs preprocessing, which failed' });
+    expect(detail.steps.tags).toMatchObject({ status: 'skipped', error: 'needs embeddings, which was skipped' });
+    // it did not wait for them: they are still waiting on their captions
+    expect(captions.held).toBeGreaterThanOrEqual(1);
+    for (const id of ids) expect((await json(`${server.url}/api/photos/${id}`)).body.state).toBe('processing');
+
+    captions.release();
+    const states = await waitForTerminal(server.url, ids, 120_000);
+    expect(Object.values(states)).toEqual(ids.map(() => 'completed'));
   });
 });

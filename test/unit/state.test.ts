@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decideStep, derivePhotoState, STEP_NAMES, type StepName, type StepStatus, stepsToRetry, withDependents } from '../../src/model/photo-state.js';
+import {
+  decideStep,
+  derivePhotoState,
+  skipsNow,
+  STEP_NAMES,
+  type StepName,
+  type StepStatus,
+  stepsToRetry,
+  withDependents,
+} from '../../src/model/photo-state.js';
 
 /** Every step with one status, then some overridden. */
 const all = (status: StepStatus, overrides: Partial<Record<StepName, StepStatus>> = {}) => ({
@@ -86,5 +95,24 @@ describe('retries and reprocessing', () => {
     expect(withDependents('hashes')).toEqual(['hashes', 'duplicates']);
     expect(withDependents('tags')).toEqual(['tags', 'captions', 'catalogue']);
     expect(withDependents('palette')).toEqual(['palette', 'catalogue']);
+  });
+});
+
+describe('skipsNow', () => {
+  it('skips everything that needs a failed decode, through the embedding to the tags, in one look', () => {
+    const skips = skipsNow({ preprocessing: 'failed', metadata: 'done' });
+    expect(skips.map((skip) => skip.step)).toEqual(['hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'catalogue', 'duplicates']);
+    expect(skips.find((skip) => skip.step === 'captions')!.reason).toBe('needs preprocessing, which failed');
+    expect(skips.find((skip) => skip.step === 'tags')!.reason).toBe('needs embeddings, which was skipped');
+    const after = { preprocessing: 'failed', metadata: 'done', ...Object.fromEntries(skips.map((skip) => [skip.step, 'skipped'])) } as const;
+    expect(derivePhotoState(after)).toBe('failed');
+  });
+
+  it('leaves steps that can run, wait, or are taken, and what is finished', () => {
+    // a failed embedding skips the tags; OCR only used the embedding and runs; a running caption is someone's
+    const steps = all('done', { embeddings: 'failed', tags: 'pending', ocr: 'pending', captions: 'running', catalogue: 'pending' });
+    expect(skipsNow(steps)).toEqual([{ step: 'tags', reason: 'needs embeddings, which failed' }]);
+    expect(skipsNow(all('pending'))).toEqual([]);
+    expect(skipsNow(all('done'))).toEqual([]);
   });
 });
