@@ -271,7 +271,7 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
         .set({ status: 'skipped', error: reason, durationMs: 0, retryAt: null, finishedAt: new Date() })
         .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'pending')))
         .returning({ step: photoSteps.step });
-      if (skipped.length === 0) continue; // taken or reset by someone else meanwhile
+      if (skipped.length === 0) break; // reset or taken meanwhile: the skips after it may have counted on this one
       statuses[step] = 'skipped';
       deps.logger.info({ photoId, step, durationMs: 0, outcome: 'skipped', reason }, 'step skipped');
     }
