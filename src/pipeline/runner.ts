@@ -152,9 +152,10 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
 export async function routePhoto(deps: RunnerDeps, photoId: string): Promise<LaneName[]> {
   const statuses = await loadStatuses(deps.db, photoId);
   const lanes = readyLanes(statuses);
-  if (lanes.length > 0) return lanes;
-  // Nothing to run: a photo whose last step ended just before a crash, or a retry with nothing to redo.
-  return settle(deps, photoId, { searchChanged: false });
+  // Skips are recorded at once (after a restart, a recovery, a reprocess of a step whose requirement failed);
+  // nothing to run: a photo whose last step ended just before a crash, or a retry with nothing to redo.
+  if (lanes.length === 0 || skipsNow(statuses).length > 0) return settle(deps, photoId, { searchChanged: false });
+  return lanes;
 }
 
 interface Outcome {
@@ -258,11 +259,14 @@ async function recordStep(db: Db, photoId: string, step: StepName, attempt: numb
 async function settle(deps: RunnerDeps, photoId: string, options: { searchChanged: boolean; wroteTo?: BlobStore }): Promise<LaneName[]> {
   const { db } = deps;
   const settled = await db.transaction(async (tx) => {
+    // Lock first, then read in a statement of its own: on PostgreSQL a statement that waited for the lock reads as of
+    // before it waited, and would miss the skips the settle it waited for wrote.
+    const [locked] = await tx.select({ id: photos.id }).from(photos).where(eq(photos.id, photoId)).for('update');
+    if (!locked) return null;
     const [row] = await tx
       .select({ state: photos.state, statuses: stepStatusesJson, retrying: retryingSql })
       .from(photos)
-      .where(eq(photos.id, photoId))
-      .for('update');
+      .where(eq(photos.id, photoId));
     if (!row) return null;
     const statuses: Statuses = { ...row.statuses };
     for (const { step, reason } of skipsNow(statuses)) {
@@ -271,7 +275,7 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
         .set({ status: 'skipped', error: reason, durationMs: 0, retryAt: null, finishedAt: new Date() })
         .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'pending')))
         .returning({ step: photoSteps.step });
-      if (skipped.length === 0) break; // reset or taken meanwhile: the skips after it may have counted on this one
+      if (skipped.length === 0) break; // taken or finished by a lane meanwhile: the skips after it may have counted on it
       statuses[step] = 'skipped';
       deps.logger.info({ photoId, step, durationMs: 0, outcome: 'skipped', reason }, 'step skipped');
     }
