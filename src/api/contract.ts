@@ -1,6 +1,7 @@
 // The API's shapes as the web app sees them: the one module under src/ it imports types from (test/unit/dependencies.test.ts).
-// Each type is what a route's zod response schema gives out (z.output: dates as ISO strings, as the JSON carries them), so
-// a response shape is written once, in its schema. Imports are type-only: nothing of the server ends up in the bundle.
+// Each type is what a route's zod response schema gives out (z.output: dates as ISO strings, as the JSON carries them;
+// the same as what goes over the wire while no response schema transforms), so a response shape is written once, in its
+// schema. Imports are type-only: nothing of the server ends up in the bundle.
 import type { z } from 'zod';
 import type { locationInfo } from './admin.js';
 import type { albumDetail, albumList, albumSummary } from './albums.js';
