@@ -140,6 +140,7 @@ describe('libraries in place: links and sidecars', () => {
   }, 180_000);
 
   afterAll(async () => {
+    await exiftool.end(); // its perl process would outlive this file, reading on for ever (-stay_open)
     await server?.dispose();
     for (const dir of [root, outside]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -68,6 +68,7 @@ describe('libraries in place', () => {
   }, 60_000);
 
   afterAll(async () => {
+    await exiftool.end(); // its perl process would outlive this file, reading on for ever (-stay_open)
     await server?.dispose();
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
