@@ -38,6 +38,7 @@ import type { trashList } from './trash.js';
 export { PHOTO_STATES, STEP_NAMES, STEP_STATUSES, TERMINAL_STATES } from '../model/photo-state.js';
 export type { PhotoState, StepName, StepStatus } from '../model/photo-state.js';
 export { SEARCH_FIELDS, SEARCH_MODES, SUGGESTION_KINDS } from '../model/search-vocabulary.js';
+export { DEFAULT_LIBRARY_EXCLUDES } from '../model/library-excludes.js';
 export type { SearchField, SearchMode, SuggestionKind } from '../model/search-vocabulary.js';
 
 type Out<T extends z.ZodType> = z.output<T>;

@@ -19,6 +19,7 @@ import {
   updateLibrary,
 } from '../library/in-place/libraries.js';
 import { addAllowedRoot, cleanFolderPath, listAllowedRoots } from '../library/in-place/roots.js';
+import { DEFAULT_LIBRARY_EXCLUDES } from '../model/library-excludes.js';
 import { errorBody } from './schemas.js';
 
 const folder = z.string().min(1).max(4096).describe('an absolute folder path on the server, inside an allowed root');
@@ -78,8 +79,10 @@ const libraryBody = z.object({
   exclude: z
     .array(pattern)
     .max(100)
-    .default([])
-    .describe('globs of files and folders left out, inside each folder: `**/@eaDir/**`, `**/.thumbnails/**`'),
+    .optional()
+    .describe(
+      `globs of files and folders left out, inside each folder (hidden ones always are); left out of the request: ${DEFAULT_LIBRARY_EXCLUDES.map((g) => `\`${g}\``).join(', ')}`,
+    ),
   writeBack: z.boolean().default(false),
   watch: z
     .enum(WATCH_MODES)

@@ -85,7 +85,8 @@ export async function runLibrariesAdd(folder: string, settings: Settings, flags:
   const input = {
     name: flags.name ?? path.basename(path.resolve(folder)),
     paths: [path.resolve(folder)],
-    exclude: flags.exclude ?? [],
+    // none given: the server's defaults (NAS thumbnails, recycle bins), as the web form starts with
+    ...(flags.exclude ? { exclude: flags.exclude.map((glob) => glob.trim()).filter(Boolean) } : {}),
     writeBack: Boolean(flags.writeBack),
     ...(flags.watch ? { watch: flags.watch } : {}),
   };

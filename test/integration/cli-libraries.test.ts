@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIBRARY_EXCLUDES } from '../../src/model/library-excludes.js';
 import { runCli, spawnServer } from '../helpers/cli.js';
 import { assets, tempDir } from '../helpers/server.js';
 
@@ -38,6 +39,23 @@ describe('shoebox libraries', () => {
       const scanned = await runCli(['libraries', 'scan', library.id, '--json', '--data', data], env);
       expect(scanned.code, scanned.stderr).toBe(0);
       expect(JSON.parse(scanned.stdout).items[0].counts.photos).toBe(3);
+      // Without --exclude, a folder from a NAS leaves its thumbnails and recycle bin out, as the web form does.
+      const nas = path.join(root, 'Camera');
+      for (const sub of ['@eaDir/fir.jpg', '#recycle/old/fir.jpg', 'fir.jpg']) {
+        fs.mkdirSync(path.dirname(path.join(nas, sub)), { recursive: true });
+        fs.copyFileSync(path.join(assets, 'albums/nature/silver_fir.jpg'), path.join(nas, sub));
+      }
+      const plain = await runCli(['libraries', 'add', nas, '--json', '--data', data], env);
+      expect(plain.code, plain.stderr).toBe(0);
+      const [camera] = JSON.parse(plain.stdout).items;
+      expect(camera).toMatchObject({ exclude: DEFAULT_LIBRARY_EXCLUDES, counts: { files: 1, refused: 0 } });
+      // --exclude '': nothing left out but hidden entries
+      const drive = path.join(root, 'Drive');
+      fs.mkdirSync(path.join(drive, '@eaDir'), { recursive: true });
+      fs.copyFileSync(path.join(assets, 'formats/webp/denali.webp'), path.join(drive, '@eaDir', 'denali.webp'));
+      const none = await runCli(['libraries', 'add', drive, '--exclude', '', '--json', '--data', data], env);
+      expect(none.code, none.stderr).toBe(0);
+      expect(JSON.parse(none.stdout).items[0]).toMatchObject({ exclude: [], counts: { files: 1 } });
       const removed = await runCli(['libraries', 'remove', library.id, '--data', data], env);
       expect(removed.code, removed.stderr).toBe(0);
       expect(removed.stderr).toMatch(/its 3 photos/);

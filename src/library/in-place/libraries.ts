@@ -12,11 +12,13 @@ import { globsProblem } from './glob-limits.js';
 import { checkFoldersFree } from './overlap.js';
 import { checkLibraryFolder } from './roots.js';
 import { isInside } from './walk.js';
+import { DEFAULT_LIBRARY_EXCLUDES } from '../../model/library-excludes.js';
 
 export interface LibraryInput {
   name: string;
   paths: string[];
-  exclude?: string[];
+  /** Left out: DEFAULT_LIBRARY_EXCLUDES (NAS thumbnails, recycle bins); `[]`: nothing left out but hidden entries. */
+  exclude?: readonly string[];
   writeBack?: boolean;
   watch?: WatchMode;
 }
@@ -78,7 +80,7 @@ export async function createLibrary(lib: Library, input: LibraryInput): Promise<
     ownerId: lib.ownerId,
     name: cleanName(input.name),
     paths: await cleanFolders(lib, input.paths),
-    exclude: cleanPatterns(input.exclude),
+    exclude: cleanPatterns(input.exclude ?? DEFAULT_LIBRARY_EXCLUDES),
     writeBack: input.writeBack ?? false,
     watch: input.watch ?? lib.settings.libraryWatch,
     scanState: 'queued' as const,

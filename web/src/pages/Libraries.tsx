@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { DEFAULT_LIBRARY_EXCLUDES } from '../../../src/api/contract.js';
 import { ApiError } from '../api.js';
 import { accountApi, type Me } from '../client/account.js';
 import * as librariesApi from '../client/libraries.js';
@@ -92,7 +93,7 @@ export function LibrariesPage() {
 function AddLibrary({ roots, onAdded }: { roots: AllowedRoot[]; onAdded: () => void }) {
   const [name, setName] = useState('');
   const [paths, setPaths] = useState('');
-  const [exclude, setExclude] = useState('**/@eaDir/**\n**/.thumbnails/**');
+  const [exclude, setExclude] = useState(DEFAULT_LIBRARY_EXCLUDES.join('\n'));
   const [writeBack, setWriteBack] = useState(false);
   const [watch, setWatch] = useState<WatchMode>('auto');
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
