@@ -177,6 +177,11 @@ describe('libraries in place', () => {
     expect(scanned).toMatchObject({ moved: 1, gone: 0, new: 0 });
     const photo = (await api(`/api/photos/${ids['portrait.jpg']}`)).body;
     expect(photo.offline).toBe(false);
+    // the photo takes the file's new name, and is found by it
+    expect(photo.filename).toBe('ada.jpg');
+    const found = (await api('/api/search?q=ada.jpg&mode=keyword')).body;
+    const hit = found.items.find((item: { photo: { id: string } }) => item.photo.id === ids['portrait.jpg']);
+    expect(hit?.explanation.keyword.matches.map((match: { field: string }) => match.field)).toContain('filename');
     const original = await authFetch(`${server.url}/api/photos/${ids['portrait.jpg']}/original`);
     expect(original.status).toBe(200);
     expect((await api(`/api/people/${ids.person}`)).body.name).toBe('Ada');

@@ -3,7 +3,7 @@
 // again), a new sidecar (its metadata read again); and photos whose files are all gone are offline.
 import path from 'node:path';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { uuidArray } from '../../db/arrays.js';
+import { textArray, uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { photos, photoSteps, users } from '../../db/schema.js';
 import { withDependents } from '../../model/photo-state.js';
@@ -122,10 +122,10 @@ export async function settleFilePhotos(lib: Library, photoIds: readonly string[]
   const back: string[] = [];
   for (let i = 0; i < photoIds.length; i += 1000) {
     const chunk = photoIds.slice(i, i + 1000);
-    const changed = await rows<{ id: string; offline: boolean }>(
+    const changed = await rows<{ id: string; offline: boolean; old_key: string | null; old_name: string; new_key: string | null }>(
       lib.db,
       sql`with present as (
-            select x.id, f.path, f.sidecar_path, f.library_id
+            select x.id, f.path, f.sidecar_path, f.library_id, q.storage_key as old_key, q.filename as old_name
             from unnest(${uuidArray(chunk)}) x(id)
             join photos q on q.id = x.id and q.library_id is not null
             left join lateral (
@@ -145,12 +145,31 @@ export async function settleFilePhotos(lib: Library, photoIds: readonly string[]
             and ((present.path is null) <> (p.offline_at is not null)
                  or p.storage_key is distinct from coalesce(present.path, p.storage_key)
                  or (present.path is not null and p.sidecar_key is distinct from present.sidecar_path))
-          returning p.id, p.offline_at is not null as offline`,
+          returning p.id, p.offline_at is not null as offline, present.old_key, present.old_name, p.storage_key as new_key`,
     );
+    await renameAfterFiles(lib, changed);
     offline += changed.filter((row) => row.offline).length;
     back.push(...changed.filter((row) => !row.offline).map((row) => row.id));
   }
-  // back from the trash (or just back): in the search again
+  // back from the trash (or just back), or under a new name: in the search again
   if (back.length > 0) await refreshSearchDocuments(lib.db, back);
   return { offline, back };
+}
+
+/**
+ * A photo read from another file now (a rename, a move) takes that file's name, as long as it still carries the
+ * name the old file gave it.
+ */
+async function renameAfterFiles(lib: Library, moved: readonly { id: string; old_key: string | null; old_name: string; new_key: string | null }[]): Promise<void> {
+  const renames = moved.flatMap((row) => {
+    if (!row.new_key || !row.old_key || row.new_key === row.old_key) return [];
+    const name = cleanFileName(path.basename(row.new_key));
+    return row.old_name === cleanFileName(path.basename(row.old_key)) && name !== row.old_name ? [{ id: row.id, name }] : [];
+  });
+  if (renames.length === 0) return;
+  await lib.db.execute(
+    sql`update photos p set filename = x.name, updated_at = now()
+        from unnest(${uuidArray(renames.map((r) => r.id))}, ${textArray(renames.map((r) => r.name))}) x(id, name)
+        where p.id = x.id`,
+  );
 }
