@@ -39,7 +39,7 @@ const scanProgress = z
     changed: z.number().int().describe('edited files (new bytes: analysed again) and sidecars written by other tools'),
     moved: z.number().int().describe('renamed or moved files: their photos kept'),
     gone: z.number().int().describe('files no longer there: their photos offline'),
-    duplicates: z.number().int().describe('more copies of photos already in the library (same bytes)'),
+    duplicates: z.number().int().describe('files whose photo was already in Shoebox (same bytes: an upload, another copy)'),
     unchanged: z.number().int(),
     returned: z.number().int().describe('files back after their folder was away: their photos back, nothing redone'),
     failed: z.number().int().describe('files refused (see the files with problems=true for why)'),
@@ -66,7 +66,7 @@ export const libraryInfo = z.object({
   lastScanAt: z.string().nullable(),
   createdAt: z.string(),
   counts: z.object({
-    photos: z.number().int(),
+    photos: z.number().int().describe('photos its files are (also those uploaded before: same bytes), offline ones included'),
     offline: z.number().int(),
     files: z.number().int().describe('files that are photos (several may be one photo: same bytes)'),
     refused: z.number().int(),

@@ -26,7 +26,7 @@ export function scanLine(scan: ScanProgress | null): string {
     `${scan.changed} changed`,
     `${scan.moved} moved`,
     `${scan.gone} gone`,
-    ...(scan.duplicates ? [`${scan.duplicates} copies`] : []),
+    ...(scan.duplicates ? [`${scan.duplicates} already in Shoebox`] : []),
     ...(scan.returned ? [`${scan.returned} back`] : []),
     ...(scan.failed ? [`${scan.failed} refused`] : []),
     ...(scan.settling ? [`${scan.settling} still being written`] : []),

@@ -148,6 +148,8 @@ describe('libraries in place', () => {
     // the same bytes as a photo of the other library: that photo, one more file of it
     fs.copyFileSync(path.join(folder, 'misc', 'plot.png'), path.join(inbox, 'plot-copy.png'));
     await until('the copy seen', async () => (await api(`/api/libraries/${created.body.id}`)).body.counts.files === 2, 20_000);
+    // two files, two photos: the copy's photo counts in this library too, though the other library made it
+    expect((await api(`/api/libraries/${created.body.id}`)).body.counts).toMatchObject({ photos: 2, files: 2, offline: 0 });
     expect((await photosOf()).filter((photo) => photo.filename.startsWith('plot'))).toEqual([expect.objectContaining({ id: ids['plot.png'] })]);
     expect((await api(`/api/libraries/${created.body.id}`, { method: 'DELETE' })).body.removedPhotos).toBe(1);
     expect(fs.existsSync(path.join(inbox, 'phone', 'IMG_2682.heic'))).toBe(true);

@@ -30,6 +30,7 @@ function scanSummary(library: LibraryInfo): string {
     `${formatCount(scan.changed)} changed`,
     `${formatCount(scan.moved)} moved`,
     `${formatCount(scan.gone)} gone`,
+    scan.duplicates ? `${formatCount(scan.duplicates)} already in Shoebox` : null,
     scan.returned ? `${formatCount(scan.returned)} back` : null,
     scan.failed ? `${formatCount(scan.failed)} refused` : null,
   ];
@@ -193,6 +194,9 @@ function LibraryCard({ library, onChanged }: { library: LibraryInfo; onChanged: 
         <h2>{library.name}</h2>
         <span className="muted">
           {formatCount(library.counts.photos)} {library.counts.photos === 1 ? 'photo' : 'photos'}
+          {library.counts.files > library.counts.photos - library.counts.offline
+            ? ` in ${formatCount(library.counts.files)} files (some are copies)`
+            : ''}
           {library.counts.offline ? ` · ${formatCount(library.counts.offline)} offline` : ''}
           {library.counts.refused ? ` · ${formatCount(library.counts.refused)} ${library.counts.refused === 1 ? 'file' : 'files'} refused` : ''}
         </span>
@@ -259,7 +263,8 @@ function LibraryCard({ library, onChanged }: { library: LibraryInfo; onChanged: 
         onCancel={() => setRemoving(false)}
         onConfirm={() => void act(() => librariesApi.removeLibrary(library.id)).finally(() => setRemoving(false))}
       >
-        Its {formatCount(library.counts.photos)} photos leave Shoebox, with their albums, people and marks. The files stay where they are, untouched.
+        Its photos leave Shoebox with their albums, people and marks, except those also uploaded or in another library. The files stay where they are,
+        untouched.
       </ConfirmDialog>
     </li>
   );
