@@ -70,6 +70,18 @@ describe('sharing in the browser', () => {
     await page.getByTestId('share-user').selectOption({ label: `${BOB.name} (${BOB.email})` });
     await page.getByTestId('share-submit').click();
     await poll(() => page.getByTestId('album-shares').textContent()).toContain('Bob');
+    // Bob was the only one: the dialog says so below him, not "no other users" above him
+    await poll(() => page.getByTestId('share-nobody-left').textContent()).toBe('Shared with everyone who has an account here.');
+    const below = await page.evaluate(() => {
+      const list = document.querySelector('[data-testid="album-shares"]')!;
+      const note = document.querySelector('[data-testid="share-nobody-left"]')!;
+      return Boolean(list.compareDocumentPosition(note) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    expect(below).toBe(true);
+    // its pickers are styled like the app's fields (the browser's default select has no rounded border)
+    const role = page.getByLabel(`${BOB.name}'s role`);
+    expect(await role.evaluate((element) => getComputedStyle(element).borderTopLeftRadius)).toBe('8px');
+    expect(await role.evaluate((element) => element.getBoundingClientRect().height)).toBeGreaterThanOrEqual(38);
     await page.getByLabel(/^Password/).fill('visitor pass 1');
     // downloads are off unless ticked; their location is kept only when asked
     const downloads = page.getByLabel('Visitors may download the originals');

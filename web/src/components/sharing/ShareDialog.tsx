@@ -77,12 +77,8 @@ export function ShareDialog({ open, albumId, photoIds, title, onClose, onChanged
         {albumId ? (
           <section aria-label="People" className="share-section">
             <h3>People</h3>
-            <ShareWithPerson
-              users={users.filter((u) => !shares.some((s) => s.userId === u.id))}
-              onShare={(userId, role) => act(() => sharingApi.shareAlbum(albumId, userId, role))}
-            />
             {shares.length === 0 ? (
-              <p className="muted">Not shared with anyone yet.</p>
+              users.length > 0 ? <p className="muted">Not shared with anyone yet.</p> : null
             ) : (
               <ul className="share-list" data-testid="album-shares">
                 {shares.map((share) => (
@@ -109,6 +105,11 @@ export function ShareDialog({ open, albumId, photoIds, title, onClose, onChanged
                 ))}
               </ul>
             )}
+            <ShareWithPerson
+              users={users.filter((u) => !shares.some((s) => s.userId === u.id))}
+              sharedWithSomeone={shares.length > 0}
+              onShare={(userId, role) => act(() => sharingApi.shareAlbum(albumId, userId, role))}
+            />
           </section>
         ) : null}
         <section aria-label="Links" className="share-section">
@@ -138,11 +139,26 @@ export function ShareDialog({ open, albumId, photoIds, title, onClose, onChanged
   );
 }
 
-function ShareWithPerson({ users, onShare }: { users: UserCard[]; onShare: (userId: string, role: ShareRole) => Promise<void> }) {
+interface ShareWithPersonProps {
+  /** The users it is not shared with yet. */
+  users: UserCard[];
+  sharedWithSomeone: boolean;
+  onShare: (userId: string, role: ShareRole) => Promise<void>;
+}
+
+function ShareWithPerson({ users, sharedWithSomeone, onShare }: ShareWithPersonProps) {
   const [userId, setUserId] = useState('');
   const [role, setRole] = useState<ShareRole>('viewer');
   const personId = useId();
-  if (users.length === 0) return <p className="muted">No other users to share with (an admin adds them on the account page).</p>;
+  if (users.length === 0) {
+    return (
+      <p className="muted" data-testid="share-nobody-left">
+        {sharedWithSomeone
+          ? 'Shared with everyone who has an account here.'
+          : 'There is no one else on this server to share with yet (an admin adds people on the account page).'}
+      </p>
+    );
+  }
   return (
     <form
       className="share-form"
