@@ -28,8 +28,8 @@ export class ClipLoadError extends Error {
 
 export const CUDA_HELP =
   'onnxruntime-node has no CUDA libraries here. To run CLIP on an NVIDIA GPU: install the CUDA 12 runtime and ' +
-  'cuDNN 9, reinstall onnxruntime-node with its CUDA provider (remove `onnxruntime-node-install-cuda=skip` from ' +
-  '.npmrc or run `ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node`), then start Shoebox with ' +
+  'cuDNN 9, add onnxruntime-node\'s CUDA provider (run `node node_modules/onnxruntime-node/script/install.js` in ' +
+  'the Shoebox folder: npm installs skip that script), then start Shoebox with ' +
   'SHOEBOX_ML_DEVICE=cuda. Without SHOEBOX_ML_DEVICE=cuda it runs on the CPU.';
 
 export function normalise(values: ArrayLike<number>): Float32Array {

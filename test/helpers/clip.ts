@@ -24,7 +24,7 @@ export async function expectCudaLoadsOrExplains(dir: string, name: string): Prom
     model = await loadClip(dir, { name, device: 'cuda' });
   } catch (error) {
     expect(error).toBeInstanceOf(ClipLoadError);
-    expect((error as Error).message).toMatch(/CUDA.*ONNXRUNTIME_NODE_INSTALL_CUDA=v12.*SHOEBOX_ML_DEVICE=cuda/s);
+    expect((error as Error).message).toMatch(/CUDA.*onnxruntime-node\/script\/install\.js.*SHOEBOX_ML_DEVICE=cuda/s);
     return;
   }
   try {
