@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { loadSettings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/base/logger.js';
 import { startServer } from '../../src/api/server.js';
-import { readLocalApiKey } from '../../src/auth/local-key.js';
+import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { IMAGE_SERVER_KEY, startImageServer } from '../../test/helpers/image-server.js';
 import { makeRealisticSet } from '../analysis/realistic-set.js';
 import { arg } from '../args.js';

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readLocalApiKey } from '../../src/auth/local-key.js';
+import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { startPostgresServer, type PostgresServer } from '../../test/helpers/postgres-server.js';
 import { startRedisServer, type RedisServer } from '../../test/helpers/redis-server.js';
 import { startS3Server, type S3Server } from '../../test/helpers/s3-server.js';

@@ -3,15 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SHOT_TYPES } from '../db/schema.js';
-import { CATALOGUE_COLUMNS, catalogueCsv, catalogueRows, DEFAULT_COLUMNS, type CatalogueColumn } from '../library/create/catalogue-export.js';
+import { catalogueCsv, catalogueRows } from '../library/create/catalogue-export.js';
+import { CATALOGUE_COLUMNS, DEFAULT_COLUMNS, DEFAULT_SHOTS, parseShots, type CatalogueColumn } from '../model/product-vocabulary.js';
 import { QUALITY_GRADES } from '../library/create/catalogue-fields.js';
 import { MAX_PRODUCTS_PER_JOB, startProductShots } from '../library/create/product-shots.js';
 import {
   createProductType,
   deleteProductType,
-  DEFAULT_SHOTS,
   listProductTypes,
-  parseShots,
   productTypeNamed,
   updateProductType,
 } from '../library/create/product-types.js';

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { TIMELINE_GROUPINGS } from '../library/timeline.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../model/photo-state.js';
-import { PHOTO_ORIGINS } from '../library/photo-filter.js';
-import { SHOT_TYPES } from '../db/schema/creation.js';
+import { PHOTO_ORIGINS, SHOT_TYPES, TIMELINE_GROUPINGS } from '../model/photo-vocabulary.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 

@@ -1,28 +1,13 @@
 // The server's own API key for the CLI on the same machine: kept in the data folder, readable by its owner only,
 // so that `shoebox import` and friends reach a running server with no extra step.
 import fs from 'node:fs';
-import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { apiKeys } from '../db/schema.js';
 import { SCOPES } from './actor.js';
 import { createApiKey, findApiKey } from './api-keys.js';
+import { localKeyPath, readLocalApiKey } from './local-key-file.js';
 import { libraryOwnerId } from './users.js';
-
-export const LOCAL_KEY_FILE = 'cli-api-key';
-
-export function localKeyPath(dataDir: string): string {
-  return path.join(dataDir, LOCAL_KEY_FILE);
-}
-
-/** The key in the data folder, or null when there is none or this user may not read it. */
-export function readLocalApiKey(dataDir: string): string | null {
-  try {
-    return fs.readFileSync(localKeyPath(dataDir), 'utf8').trim() || null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Makes sure the data folder holds a working key of the library's owner (the first active admin): kept when it

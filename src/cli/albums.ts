@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import { listAlbums, type AlbumSummary } from '../library/albums/manual.js';
+import type { AlbumSummary } from '../library/albums/manual.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 
 export interface AlbumsFlags {
@@ -32,7 +32,10 @@ export async function runAlbums(settings: Settings, flags: AlbumsFlags): Promise
     flags.server,
     'albums',
     (client) => allPages((page) => client.albums({ page: String(page), limit: String(limit), ...(flags.kind ? { kind: flags.kind } : {}) })),
-    (lib) => allPages((page) => listAlbums(lib, { kind: flags.kind, page, limit })),
+    async (lib) => {
+      const { listAlbums } = await import('../library/albums/manual.js');
+      return allPages((page) => listAlbums(lib, { kind: flags.kind, page, limit }));
+    },
   );
   print(albums, Boolean(flags.json));
 }

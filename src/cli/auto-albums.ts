@@ -1,9 +1,7 @@
 import type { Settings } from '../config/settings.js';
-import { regenerateAutoAlbums, type RegenerateOptions, type RegenerateSummary } from '../library/albums/auto.js';
+import type { RegenerateOptions, RegenerateSummary } from '../library/albums/auto.js';
 import { UserError } from '../base/errors.js';
-import { openLibraryAsOwner } from '../app/open.js';
-import { acquireLock } from '../library/lock.js';
-import { createLogger } from '../base/logger.js';
+import { withLibrary } from './listing.js';
 import { findServer } from './target.js';
 
 export interface RegenerateFlags {
@@ -63,16 +61,14 @@ export async function runAlbumsRegenerate(settings: Settings, flags: RegenerateF
     print(body, Boolean(flags.json));
     return;
   }
-  const lock = acquireLock(settings.dataDir, { command: 'albums regenerate' });
-  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
-  try {
-    print(toJson(await regenerateAutoAlbums(lib, options)), Boolean(flags.json));
-  } catch (error) {
-    // The library's own words, without the HTTP status they carry for the API.
-    if (error instanceof UserError) throw new Error(error.message);
-    throw error;
-  } finally {
-    await lib.close();
-    lock.release();
-  }
+  await withLibrary(settings, 'albums regenerate', async (lib) => {
+    const { regenerateAutoAlbums } = await import('../library/albums/auto.js');
+    try {
+      print(toJson(await regenerateAutoAlbums(lib, options)), Boolean(flags.json));
+    } catch (error) {
+      // The library's own words, without the HTTP status they carry for the API.
+      if (error instanceof UserError) throw new Error(error.message);
+      throw error;
+    }
+  });
 }

@@ -2,16 +2,10 @@
 // is one, else on the library itself (its worker runs the job in this process, or the cluster's workers do).
 import fs from 'node:fs';
 import path from 'node:path';
-import { inArray } from 'drizzle-orm';
 import type { Settings } from '../config/settings.js';
-import { photos } from '../db/schema.js';
-import { catalogueCsv, catalogueRows, DEFAULT_COLUMNS, type CatalogueColumn, CATALOGUE_COLUMNS } from '../library/create/catalogue-export.js';
-import { chooseProvider, generateRecord, generationJob, startGeneration, type GenerationJobInfo } from '../library/create/jobs.js';
-import { startProductShots } from '../library/create/product-shots.js';
-import { DEFAULT_SHOTS, parseShots } from '../library/create/product-types.js';
-import { parseSize } from '../library/create/requests.js';
-import { ingestFile } from '../library/ingest.js';
+import type { GenerationJobInfo } from '../library/create/jobs.js';
 import type { Library } from '../library/library.js';
+import { CATALOGUE_COLUMNS, DEFAULT_COLUMNS, DEFAULT_SHOTS, parseShots, type CatalogueColumn } from '../model/product-vocabulary.js';
 import { isTerminal } from '../model/photo-state.js';
 import type { ShoeboxClient } from './client.js';
 import { throughServerOrLibrary } from './listing.js';
@@ -69,6 +63,11 @@ export async function runGenerate(settings: Settings, prompt: string, flags: Gen
     'generate',
     async (client) => followRemote(client, await client.request<GenerationJobInfo>('POST', '/api/generate', body)),
     async (lib) => {
+      // the library's side is loaded only when no server holds the library (listing.ts)
+      const [{ chooseProvider, generateRecord, startGeneration }, { parseSize }] = await Promise.all([
+        import('../library/create/jobs.js'),
+        import('../library/create/requests.js'),
+      ]);
       const provider = chooseProvider(lib, flags.provider);
       const size = parseSize(body.size);
       if (typeof size === 'string') throw new Error(size);
@@ -118,6 +117,7 @@ export async function runProductShots(settings: Settings, targets: string[], fla
       return followRemote(client, await client.request<GenerationJobInfo>('POST', '/api/product-shots', { ...body, photoIds: ids }));
     },
     async (lib) => {
+      const [{ ingestFile }, { startProductShots }] = await Promise.all([import('../library/ingest.js'), import('../library/create/product-shots.js')]);
       if (!lib.settings.redisUrl) await lib.startPipeline();
       for (const file of files) {
         const imported = await ingestFile(lib, path.resolve(file));
@@ -166,6 +166,7 @@ export async function runCatalogueExport(settings: Settings, flags: CatalogueExp
     },
     async (lib) => {
       const origin = flags.baseUrl?.replace(/\/+$/, '') ?? `http://${settings.host}:${settings.port}`;
+      const { catalogueCsv, catalogueRows } = await import('../library/create/catalogue-export.js');
       const rows = await catalogueRows(lib, { albumId: flags.album, photoIds: ids }, columns, origin);
       return format === 'json' ? JSON.stringify(rows) : catalogueCsv(rows, columns);
     },
@@ -185,6 +186,7 @@ function followRemote(client: ShoeboxClient, started: GenerationJobInfo): Promis
 
 /** On the library: its worker (this process, or a cluster's) runs the job; then the images' own steps are awaited. */
 async function followLocal(lib: Library, started: GenerationJobInfo): Promise<GenerationJobInfo> {
+  const { generationJob } = await import('../library/create/jobs.js');
   if (!lib.settings.redisUrl) await lib.startPipeline();
   const job = await follow(started, (id) => generationJob(lib, id));
   if (!lib.settings.redisUrl) await lib.queue.idle();
@@ -218,6 +220,7 @@ async function waitRemoteThumbnails(client: ShoeboxClient, ids: string[]): Promi
 }
 
 async function waitLocalThumbnails(lib: Library, ids: string[]): Promise<void> {
+  const [{ inArray }, { photos }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js')]);
   for (;;) {
     const rows = await lib.db
       .select({ id: photos.id, thumbnailAt: photos.thumbnailAt, state: photos.state })

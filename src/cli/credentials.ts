@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readLocalApiKey } from '../auth/local-key.js';
+import { readLocalApiKey } from '../auth/local-key-file.js';
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'), 'shoebox');

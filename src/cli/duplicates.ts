@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings.js';
 import type { GroupKind } from '../library/duplicates/groups.js';
-import { listDuplicateGroups, type DuplicateGroup } from '../library/duplicates/review.js';
+import type { DuplicateGroup } from '../library/duplicates/review.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 
 export interface DuplicatesFlags {
@@ -60,7 +60,10 @@ export async function runDuplicates(settings: Settings, flags: DuplicatesFlags):
     flags.server,
     'duplicates',
     (client) => allPages((page) => client.duplicates({ page: String(page), limit: String(PAGE), ...(flags.kind ? { kind: flags.kind } : {}) })),
-    (lib) => allPages((page) => listDuplicateGroups(lib, { kind: flags.kind, page, limit: PAGE })),
+    async (lib) => {
+      const { listDuplicateGroups } = await import('../library/duplicates/review.js');
+      return allPages((page) => listDuplicateGroups(lib, { kind: flags.kind, page, limit: PAGE }));
+    },
   );
   print(groups, Boolean(flags.json));
 }

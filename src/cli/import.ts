@@ -1,20 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { inArray } from 'drizzle-orm';
 import type { Settings } from '../config/settings.js';
-import { photos } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
-import { ingestFile } from '../library/ingest.js';
-import { openLibraryAsOwner } from '../app/open.js';
 import type { Library } from '../library/library.js';
-import { acquireLock } from '../library/lock.js';
-import { createLogger } from '../base/logger.js';
 import { findSidecar } from '../media/xmp-sidecar.js';
 import { isTerminal } from '../model/photo-state.js';
 import type { ShoeboxClient } from './client.js';
 import { createProgress } from './progress.js';
 import { findServer } from './target.js';
 import { forEachLimit } from '../base/concurrency.js';
+import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
 
@@ -49,9 +44,8 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     return;
   }
 
-  const lock = acquireLock(settings.dataDir, { command: 'import' });
-  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
-  try {
+  await withLibrary(settings, 'import', async (lib) => {
+    const { ingestFile } = await import('../library/ingest.js');
     process.stderr.write(`Importing ${files.length} files into ${settings.dataDir}\n`);
     if (flags.wait) await lib.startPipeline();
     const tally = await addAll(files, 2, (file) => ingestFile(lib, file), orphans);
@@ -60,10 +54,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     else if (tally.added.length > 0) {
       process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
     }
-  } finally {
-    await lib.close();
-    lock.release();
-  }
+  });
 }
 
 async function uploadOne(server: ShoeboxClient, file: string) {
@@ -137,7 +128,8 @@ function waitRemote(server: ShoeboxClient, ids: string[]) {
   return waitFor(ids, async (chunk) => (await server.states(chunk)).states);
 }
 
-function waitLocal(lib: Library, ids: string[]) {
+async function waitLocal(lib: Library, ids: string[]) {
+  const [{ inArray }, { photos }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js')]);
   return waitFor(ids, async (chunk) => {
     const found = await lib.db.select({ id: photos.id, state: photos.state }).from(photos).where(inArray(photos.id, chunk));
     return Object.fromEntries(found.map((row) => [row.id, row.state]));

@@ -3,8 +3,7 @@
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import type { ScanProgress } from '../db/schema.js';
-import { createLibrary, getLibrary, listLibraries, removeLibrary, requestScan, type LibraryInfo } from '../library/in-place/libraries.js';
-import { scanLibrary } from '../library/in-place/scan.js';
+import type { LibraryInfo } from '../library/in-place/libraries.js';
 import type { Library } from '../library/library.js';
 import { throughServerOrLibrary } from './listing.js';
 
@@ -67,8 +66,12 @@ async function followRemote(read: () => Promise<LibraryInfo>, since: string | nu
   }
 }
 
+/** The library side of these commands, imported only when no server holds the library (listing.ts). */
+const inPlace = () => import('../library/in-place/libraries.js');
+
 /** Scans on the library folder itself (no server): now, in this process, with its progress on stderr. */
 async function scanHere(lib: Library, id: string): Promise<LibraryInfo> {
+  const { scanLibrary } = await import('../library/in-place/scan.js');
   let shown = 0;
   await scanLibrary(lib, id, {
     onProgress: (progress) => {
@@ -78,7 +81,7 @@ async function scanHere(lib: Library, id: string): Promise<LibraryInfo> {
     },
   });
   process.stderr.write('The new photos are analysed when `shoebox serve` runs on this library.\n');
-  return (await getLibrary(lib, id))!;
+  return (await (await inPlace()).getLibrary(lib, id))!;
 }
 
 export async function runLibrariesAdd(folder: string, settings: Settings, flags: LibraryAddFlags): Promise<void> {
@@ -100,7 +103,7 @@ export async function runLibrariesAdd(folder: string, settings: Settings, flags:
       return followRemote(() => client.request<LibraryInfo>('GET', `/api/libraries/${created.id}`), null);
     },
     async (lib) => {
-      const created = await createLibrary(lib, input);
+      const created = await (await inPlace()).createLibrary(lib, input);
       process.stderr.write(`Added ${created.name} (${created.id}); scanning…\n`);
       return scanHere(lib, created.id);
     },
@@ -114,7 +117,7 @@ export async function runLibrariesList(settings: Settings, flags: { json?: boole
     flags.server,
     'libraries',
     async (client) => (await client.request<{ items: LibraryInfo[] }>('GET', '/api/libraries')).items,
-    (lib) => listLibraries(lib),
+    async (lib) => (await inPlace()).listLibraries(lib),
   );
   print(items, Boolean(flags.json));
 }
@@ -130,7 +133,7 @@ export async function runLibrariesScan(id: string, settings: Settings, flags: { 
       return followRemote(() => client.request<LibraryInfo>('GET', `/api/libraries/${encodeURIComponent(id)}`), before.lastScanAt);
     },
     async (lib) => {
-      if (!(await requestScan(lib, id))) throw new Error(`no library with id ${id}`);
+      if (!(await (await inPlace()).requestScan(lib, id))) throw new Error(`no library with id ${id}`);
       return scanHere(lib, id);
     },
   );
@@ -144,7 +147,7 @@ export async function runLibrariesRemove(id: string, settings: Settings, flags: 
     'libraries remove',
     async (client) => (await client.request<{ removedPhotos: number }>('DELETE', `/api/libraries/${encodeURIComponent(id)}`)).removedPhotos,
     async (lib) => {
-      const count = await removeLibrary(lib, id);
+      const count = await (await inPlace()).removeLibrary(lib, id);
       if (count === null) throw new Error(`no library with id ${id}`);
       return count;
     },

@@ -1,8 +1,6 @@
 import type { Settings } from '../config/settings.js';
-import { openLibraryAsOwner } from '../app/open.js';
 import type { Library } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
-import { createLogger } from '../base/logger.js';
 import type { ShoeboxClient } from './client.js';
 import { findServer } from './target.js';
 
@@ -18,7 +16,8 @@ export async function allPages<T>(next: (page: number) => Promise<{ items: T[]; 
 
 /**
  * Runs a read through the running server when there is one (it holds the library), else opens the library
- * itself under its lock.
+ * itself under its lock. The library's code is imported only then (and `viaLibrary` imports what it calls), so
+ * that asking a server stays quick.
  */
 export async function throughServerOrLibrary<T>(
   settings: Settings,
@@ -29,12 +28,24 @@ export async function throughServerOrLibrary<T>(
 ): Promise<T> {
   const client = await findServer(settings, server);
   if (client) return viaServer(client);
+  return withLibrary(settings, command, viaLibrary);
+}
+
+/**
+ * Opens the library folder itself under its lock (no server holds it), runs `use` and closes it. The library's
+ * code is imported here, not when the CLI starts: commands that ask a server never load it.
+ */
+export async function withLibrary<T>(settings: Settings, command: string, use: (lib: Library) => Promise<T>): Promise<T> {
   const lock = acquireLock(settings.dataDir, { command });
-  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
   try {
-    return await viaLibrary(lib);
+    const [{ openLibraryAsOwner }, { createLogger }] = await Promise.all([import('../app/open.js'), import('../base/logger.js')]);
+    const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
+    try {
+      return await use(lib);
+    } finally {
+      await lib.close();
+    }
   } finally {
-    await lib.close();
     lock.release();
   }
 }

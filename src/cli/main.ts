@@ -3,22 +3,9 @@ import { loadSettings, type SettingsOverrides } from '../config/settings.js';
 import { DEFAULT_LIBRARY_EXCLUDES } from '../model/library-excludes.js';
 import { STEP_NAMES } from '../model/photo-state.js';
 import { version } from '../config/version.js';
-import { runLogin, runUsersAdd, runUsersDisable, runUsersList, runUsersResetPassword } from './accounts.js';
-import { runAlbums } from './albums.js';
-import { runLibrariesAdd, runLibrariesList, runLibrariesRemove, runLibrariesScan } from './libraries.js';
-import { runAlbumsRegenerate } from './auto-albums.js';
-import { runCatalogueExport, runGenerate, runProductShots } from './create.js';
-import { runDuplicates } from './duplicates.js';
-import { runImport } from './import.js';
-import { runInspect } from './inspect.js';
-import { runJobs } from './jobs.js';
-import { runModelsList, runModelsPull, runModelsRemove } from './models.js';
-import { runReprocess } from './reprocess.js';
-import { searchCommand } from './search-command.js';
-import { runServe } from './serve.js';
-import { runWorker } from './worker.js';
-import { runBackup, runRestore } from './backup.js';
-import { runMigrate } from './migrate.js';
+
+// Each command's module is imported when that command runs: `--help` and a command that asks a running server
+// load the argument parser and the client, not the server, the database and the models (issue 32: ≤ 1 s, ≤ 1.5 s).
 
 const integer = (name: string) => (value: string) => {
   const parsed = Number(value);
@@ -79,7 +66,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(concurrencyOption())
     .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL)'))
     .option('--no-worker', 'serve the API only: workers elsewhere run the pipeline (needs REDIS_URL and DATABASE_URL)')
-    .action(async (flags) => runServe(settingsFrom(flags, { worker: flags.worker })));
+    .action(async (flags) => (await import('./serve.js')).runServe(settingsFrom(flags, { worker: flags.worker })));
 
   program
     .command('worker')
@@ -88,7 +75,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(concurrencyOption())
     .addOption(new Option('--steps <names>', `only the lanes of these steps, comma-separated (e.g. faces,clip on a GPU machine): ${STEP_NAMES.join(', ')}`))
     .addOption(new Option('--log-level <level>', 'log level (env LOG_LEVEL)'))
-    .action(async (flags) => runWorker(settingsFrom(flags), flags));
+    .action(async (flags) => (await import('./worker.js')).runWorker(settingsFrom(flags), flags));
 
   program
     .command('migrate')
@@ -96,7 +83,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(dataOption())
     .requiredOption('--to <target>', 'postgres://user:password@host/db, or a new library folder')
     .option('--storage <url>', 's3://bucket/prefix for the files (SHOEBOX_S3_* connect to it); default: kept in a folder target, left where they are for PostgreSQL')
-    .action(async (flags) => runMigrate(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./migrate.js')).runMigrate(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('backup')
@@ -104,14 +91,14 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<dir>', 'new or empty folder')
     .addOption(dataOption())
     .option('--db-only', 'the database only: the files stay in the store')
-    .action(async (dir: string, flags) => runBackup(dir, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (dir: string, flags) => (await import('./backup.js')).runBackup(dir, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('restore')
     .description('rebuild a library from a backup into a new one (--data, or DATABASE_URL and SHOEBOX_STORAGE); verified')
     .argument('<dir>', 'a folder `shoebox backup` wrote')
     .addOption(dataOption())
-    .action(async (dir: string, flags) => runRestore(dir, settingsFrom({ ...flags, logLevel: 'warn' })));
+    .action(async (dir: string, flags) => (await import('./backup.js')).runRestore(dir, settingsFrom({ ...flags, logLevel: 'warn' })));
 
   program
     .command('import')
@@ -121,7 +108,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--server <url>', 'import into a running server (found automatically for --data)'))
     .option('-w, --wait', 'wait until the pipeline has finished the imported photos')
     .addOption(concurrencyOption())
-    .action(async (dir: string, flags) => runImport(dir, settingsFrom({ ...flags, logLevel: flags.logLevel ?? 'warn' }), flags));
+    .action(async (dir: string, flags) => (await import('./import.js')).runImport(dir, settingsFrom({ ...flags, logLevel: flags.logLevel ?? 'warn' }), flags));
 
   program
     .command('inspect')
@@ -129,7 +116,7 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<file>', 'image file')
     .option('--json', 'print one JSON object')
     .addOption(dataOption().default(undefined, 'models from the library in SHOEBOX_DATA or ./shoebox-data'))
-    .action(async (file: string, flags) => runInspect(file, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (file: string, flags) => (await import('./inspect.js')).runInspect(file, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('reprocess')
@@ -139,7 +126,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('-w, --wait', 'wait until the queued photos are finished (without a running server)')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (flags) => runReprocess(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./reprocess.js')).runReprocess(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   program
@@ -161,7 +148,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--cutoff <ratio>', 'drop semantic-only hits below ratio × the best similarity (default 0.8, 0 keeps all)')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (query: string | undefined, flags) => searchCommand(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (query: string | undefined, flags) => (await import('./search-command.js')).searchCommand(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   const albums = program
     .command('albums')
@@ -170,7 +157,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print one JSON object')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (flags) => runAlbums(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./albums.js')).runAlbums(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
   albums
     .command('regenerate')
     .description('group alike photos (CLIP) into automatic albums again; dismissed and kept albums are not made again')
@@ -180,7 +167,11 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the summary as JSON')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (flags) => runAlbumsRegenerate(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    // `albums` has --data, --server and --json too, and commander gives them to it wherever they stand: read both
+    .action(async (_flags, command: Command) => {
+      const flags = command.optsWithGlobals();
+      await (await import('./auto-albums.js')).runAlbumsRegenerate(settingsFrom({ ...flags, logLevel: 'warn' }), flags);
+    });
 
   const libraries = program
     .command('libraries')
@@ -191,7 +182,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print one JSON object')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (flags) => runLibrariesList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./libraries.js')).runLibrariesList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
   libraries
     .command('add <folder>')
     .description('index a folder where it is (it must lie inside SHOEBOX_LIBRARY_ROOTS or a root an admin allowed), and follow its first scan')
@@ -202,20 +193,20 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print one JSON object')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (folder: string, flags) => runLibrariesAdd(folder, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (folder: string, flags) => (await import('./libraries.js')).runLibrariesAdd(folder, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
   libraries
     .command('scan <id>')
     .description('scan a library now (only new and changed files are read) and show its counts')
     .option('--json', 'print one JSON object')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (id: string, flags) => runLibrariesScan(id, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (id: string, flags) => (await import('./libraries.js')).runLibrariesScan(id, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
   libraries
     .command('remove <id>')
     .description('remove a library from Shoebox: its photos go, its files stay where they are')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (id: string, flags) => runLibrariesRemove(id, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (id: string, flags) => (await import('./libraries.js')).runLibrariesRemove(id, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('duplicates')
@@ -224,7 +215,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print one JSON object')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (flags) => runDuplicates(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./duplicates.js')).runDuplicates(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('generate')
@@ -239,7 +230,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the finished job as JSON')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (prompt: string, flags) => runGenerate(settingsFrom({ ...flags, logLevel: 'warn' }), prompt, flags));
+    .action(async (prompt: string, flags) => (await import('./create.js')).runGenerate(settingsFrom({ ...flags, logLevel: 'warn' }), prompt, flags));
 
   program
     .command('product-shots')
@@ -256,7 +247,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the finished job as JSON')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (photos: string[], flags) => runProductShots(settingsFrom({ ...flags, logLevel: 'warn' }), photos, flags));
+    .action(async (photos: string[], flags) => (await import('./create.js')).runProductShots(settingsFrom({ ...flags, logLevel: 'warn' }), photos, flags));
 
   const catalogue = program.command('catalogue').description('the product catalogue');
   catalogue
@@ -270,7 +261,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--base-url <url>', "the server address image URLs start with, when exporting without a running server")
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (flags) => runCatalogueExport(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./create.js')).runCatalogueExport(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
     .command('jobs')
@@ -278,7 +269,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the snapshot as GET /api/jobs answers it')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (flags) => runJobs(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./jobs.js')).runJobs(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   const models = program.command('models').description('list, download and remove the AI models');
   models
@@ -286,7 +277,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('installed and available models, their size and what each enables')
     .option('--json', 'print one JSON object')
     .addOption(dataOption())
-    .action(async (flags) => runModelsList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./models.js')).runModelsList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
   models
     .command('pull')
     .description('download a model from the Hugging Face hub (resumable, verified), or install it from a local folder')
@@ -296,13 +287,13 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('--endpoint <url>', 'hub URL (env SHOEBOX_HF_ENDPOINT or HF_ENDPOINT, default https://huggingface.co)'))
     .option('--force', 'check every file against the hub again')
     .addOption(dataOption())
-    .action(async (name: string, flags) => runModelsPull(name, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (name: string, flags) => (await import('./models.js')).runModelsPull(name, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
   models
     .command('remove')
     .description('delete a downloaded model')
     .argument('<name>', 'model name')
     .addOption(dataOption())
-    .action(async (name: string, flags) => runModelsRemove(name, settingsFrom({ ...flags, logLevel: 'warn' })));
+    .action(async (name: string, flags) => (await import('./models.js')).runModelsRemove(name, settingsFrom({ ...flags, logLevel: 'warn' })));
 
   program
     .command('login')
@@ -310,7 +301,7 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<url>', 'the server, e.g. https://photos.example.org')
     .option('--email <email>', 'your email (asked for when left out)')
     .option('--name <name>', "the key's name (default: CLI on this machine's name)")
-    .action(async (url: string, flags) => runLogin(url, flags));
+    .action(async (url: string, flags) => (await import('./accounts.js')).runLogin(url, flags));
 
   const users = program.command('users').description('accounts, on the library folder (works without the web app: recovery)');
   users
@@ -318,7 +309,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('every user, their role and the space their photos take')
     .option('--json', 'print one JSON object')
     .addOption(dataOption())
-    .action(async (flags) => runUsersList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (flags) => (await import('./accounts.js')).runUsersList(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
   users
     .command('add')
     .description('create a user (password from SHOEBOX_PASSWORD or asked for)')
@@ -326,20 +317,20 @@ export async function main(argv: string[]): Promise<void> {
     .option('--name <name>', 'their name (default: the part of the email before @)')
     .addOption(new Option('--role <role>', 'admin or user').choices(['admin', 'user']).default('user'))
     .addOption(dataOption())
-    .action(async (email: string, flags) => runUsersAdd(settingsFrom({ ...flags, logLevel: 'warn' }), email, flags));
+    .action(async (email: string, flags) => (await import('./accounts.js')).runUsersAdd(settingsFrom({ ...flags, logLevel: 'warn' }), email, flags));
   users
     .command('reset-password')
     .description("set a user's password (from SHOEBOX_PASSWORD or asked for); their sessions end")
     .argument('<email>')
     .addOption(dataOption())
-    .action(async (email: string, flags) => runUsersResetPassword(settingsFrom({ ...flags, logLevel: 'warn' }), email));
+    .action(async (email: string, flags) => (await import('./accounts.js')).runUsersResetPassword(settingsFrom({ ...flags, logLevel: 'warn' }), email));
   users
     .command('disable')
     .description('stop a user from signing in (their sessions end; nothing is deleted)')
     .argument('<email>')
     .option('--enable', 'let them sign in again')
     .addOption(dataOption())
-    .action(async (email: string, flags) => runUsersDisable(settingsFrom({ ...flags, logLevel: 'warn' }), email, flags));
+    .action(async (email: string, flags) => (await import('./accounts.js')).runUsersDisable(settingsFrom({ ...flags, logLevel: 'warn' }), email, flags));
 
   await program.parseAsync(argv);
 }

@@ -1,9 +1,6 @@
 import type { Settings } from '../config/settings.js';
-import { openLibraryAsOwner } from '../app/open.js';
-import { acquireLock } from '../library/lock.js';
-import { reprocessStep } from '../library/photo-retry.js';
-import { createLogger } from '../base/logger.js';
 import type { StepName } from '../model/photo-state.js';
+import { withLibrary } from './listing.js';
 import { findServer } from './target.js';
 
 export async function runReprocess(
@@ -16,9 +13,8 @@ export async function runReprocess(
     process.stderr.write(`Queued ${queued} photos for ${flags.step} on ${server.baseUrl}.\n`);
     return;
   }
-  const lock = acquireLock(settings.dataDir, { command: 'reprocess' });
-  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
-  try {
+  await withLibrary(settings, 'reprocess', async (lib) => {
+    const { reprocessStep } = await import('../library/photo-retry.js');
     const queued = await reprocessStep(lib, flags.step, { all: flags.all });
     process.stderr.write(`Queued ${queued} photos for ${flags.step}.\n`);
     if (flags.wait) {
@@ -28,8 +24,5 @@ export async function runReprocess(
     } else if (queued > 0) {
       process.stderr.write('They are processed when `shoebox serve` runs on this library (or use --wait).\n');
     }
-  } finally {
-    await lib.close();
-    lock.release();
-  }
+  });
 }

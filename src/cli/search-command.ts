@@ -2,10 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { searchQuery, similarQuery, filtersOf } from '../api/search-schemas.js';
 import type { Settings } from '../config/settings.js';
-import { openLibraryAsOwner } from '../app/open.js';
-import { acquireLock } from '../library/lock.js';
-import { searchLibrary, similarToImage } from '../library/photo-search.js';
-import { createLogger } from '../base/logger.js';
+import { withLibrary } from './listing.js';
 import { findServer } from './target.js';
 
 export interface SearchFlags {
@@ -104,9 +101,8 @@ export async function searchCommand(query: string | undefined, settings: Setting
     print(result as { items: Hit[] }, Boolean(flags.json));
     return;
   }
-  const lock = acquireLock(settings.dataDir, { command: 'search' });
-  const lib = await openLibraryAsOwner(settings, createLogger(settings.logLevel, 2));
-  try {
+  await withLibrary(settings, 'search', async (lib) => {
+    const { searchLibrary, similarToImage } = await import('../library/photo-search.js');
     if (flags.like) {
       const options = parsed.data as ReturnType<typeof similarQuery.parse>;
       const result = await similarToImage(lib, flags.like, path.basename(flags.like), {
@@ -120,8 +116,5 @@ export async function searchCommand(query: string | undefined, settings: Setting
       const result = await searchLibrary(lib, { q: q.q, mode: q.mode, page: q.page, limit: q.limit, cutoff: q.cutoff, rrfK: q.k, filters: filtersOf(q) });
       print(result as { items: Hit[] }, Boolean(flags.json));
     }
-  } finally {
-    await lib.close();
-    lock.release();
-  }
+  });
 }

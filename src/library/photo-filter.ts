@@ -3,6 +3,7 @@
 import { and, eq, gte, ilike, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { photos } from '../db/schema.js';
 import type { PhotoState } from '../model/photo-state.js';
+import type { PhotoOrigin } from '../model/photo-vocabulary.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
 import { containsPattern, notDuplicateCopy } from '../search/filters.js';
 
@@ -27,8 +28,6 @@ export interface LibraryFilter {
   origin?: PhotoOrigin;
 }
 
-export const PHOTO_ORIGINS = ['camera', 'generated'] as const;
-export type PhotoOrigin = (typeof PHOTO_ORIGINS)[number];
 
 /** The instant `from` and `to` compare with: taken, else the file's date, else when it arrived (as search does). */
 const sortDate = sql`coalesce(${photos.takenAt}, ${photos.createdAt})`;

@@ -5,7 +5,8 @@ import type { Library } from './library.js';
 import { timelineScope } from './access.js';
 import type { PhotoScope } from '../search/scope.js';
 import { cachedTotal } from './timeline.js';
-import { libraryCondition, TIMELINE_ORDER, type LibraryFilter, type PhotoOrigin } from './photo-filter.js';
+import type { PhotoOrigin } from '../model/photo-vocabulary.js';
+import { libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './photo-filter.js';
 
 export interface PhotoListQuery extends LibraryFilter {
   /** 1-based page of `limit` photos; `offset` wins when given. */

@@ -8,8 +8,7 @@ import { libraryCondition, type LibraryFilter } from './photo-filter.js';
 import { timelineScope } from './access.js';
 import type { PhotoScope } from '../search/scope.js';
 
-export const TIMELINE_GROUPINGS = ['day', 'month'] as const;
-export type TimelineGrouping = (typeof TIMELINE_GROUPINGS)[number];
+import type { TimelineGrouping } from '../model/photo-vocabulary.js';
 
 /** The key of the bucket of photos without a date; always the last bucket. */
 export const UNDATED = 'undated';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readLocalApiKey } from '../../src/auth/local-key.js';
+import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { libraryOwnerId } from '../../src/auth/users.js';
 import type { Library } from '../../src/library/library.js';
 import { asOwner } from '../../src/library/owner.js';

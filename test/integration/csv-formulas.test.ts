@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { CATALOGUE_COLUMNS } from '../../src/library/create/catalogue-export.js';
+import { CATALOGUE_COLUMNS } from '../../src/model/product-vocabulary.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 

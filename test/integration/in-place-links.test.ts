@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { exiftool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localKeyPath } from '../../src/auth/local-key.js';
+import { localKeyPath } from '../../src/auth/local-key-file.js';
 import { rows } from '../../src/db/connection.js';
 import { authFetch, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { colourName, fallbackCatalogueFields, productColour, validateCatalogueFields } from '../../src/library/create/catalogue-fields.js';
 import { promptSlug } from '../../src/library/create/plan.js';
-import { parseShots, shotPrompt, STARTING_TYPES } from '../../src/library/create/product-types.js';
+import { parseShots } from '../../src/model/product-vocabulary.js';
+import { shotPrompt, STARTING_TYPES } from '../../src/library/create/product-types.js';
 import { cleanPrompt, parseSize } from '../../src/library/create/requests.js';
 import { imageSettingsFromEnv } from '../../src/config/image-providers.js';
 import { loadSettings } from '../../src/config/settings.js';

@@ -1,9 +1,9 @@
 // How a generated image was made (photos.provenance) and the shots of a product set: plain types, in a file of
 // their own so that photos.ts can name them without importing creation.ts, which imports photos.ts.
 
-/** The shots a product set can have, by number: 1 white background, 2 held in a hand, 3 with its dimensions, 4 lifestyle, 5 worn by a model. */
-export const SHOT_TYPES = ['white', 'hand', 'dimensions', 'lifestyle', 'model'] as const;
-export type ShotType = (typeof SHOT_TYPES)[number];
+import type { ShotType } from '../../model/photo-vocabulary.js';
+
+export { SHOT_TYPES, type ShotType } from '../../model/photo-vocabulary.js';
 
 /** How a generated image was made (photos.provenance). */
 export interface Provenance {

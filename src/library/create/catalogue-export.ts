@@ -2,34 +2,11 @@
 // of each generated shot, as CSV (RFC 4180 quoting through csv-stringify, UTF-8 with a byte-order mark so that
 // spreadsheet programs read accents right) or JSON.
 import { stringify } from 'csv-stringify/sync';
-import { SHOT_TYPES } from '../../db/schema.js';
+import type { CatalogueColumn } from '../../model/product-vocabulary.js';
 import type { Library } from '../library.js';
 import { spreadsheetCell } from '../spreadsheet-cells.js';
 import { listProducts, type ProductInfo, type ProductSelection } from './products.js';
 
-export const CATALOGUE_COLUMNS = [
-  'photoId',
-  'filename',
-  'productType',
-  'name',
-  'description',
-  'attributes',
-  'mainColour',
-  'mainColourHex',
-  'qualityGrade',
-  'qualityReason',
-  'heightMm',
-  'widthMm',
-  'originalUrl',
-  'shotUrls',
-  ...SHOT_TYPES.map((shot) => `${shot}Urls` as const),
-] as const;
-export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
-
-/** Every column but the file name and the per-shot URL lists (`shotUrls` has them all). */
-export const DEFAULT_COLUMNS: readonly CatalogueColumn[] = CATALOGUE_COLUMNS.filter(
-  (column) => column !== 'filename' && !SHOT_TYPES.some((shot) => column === `${shot}Urls`),
-);
 
 export type CatalogueRow = Partial<Record<CatalogueColumn, string | number | null | Record<string, string> | string[]>>;
 

@@ -6,9 +6,6 @@ import { productTypes, SHOT_TYPES, users, type ProductTypeRow, type ShotTemplate
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 
-/** Shot numbers as the API and CLI take them (`--shots 1,2,4,5`). */
-export const SHOT_NUMBERS: Readonly<Record<number, ShotType>> = { 1: 'white', 2: 'hand', 3: 'dimensions', 4: 'lifestyle', 5: 'model' };
-export const DEFAULT_SHOTS: readonly ShotType[] = ['white', 'hand', 'lifestyle', 'model'];
 export const SHOT_LABELS: Readonly<Record<ShotType, string>> = {
   white: 'White background',
   hand: 'Held in a hand',
@@ -173,19 +170,3 @@ export function shotPrompt(type: Pick<ProductTypeInfo, 'label' | 'templates'>, s
   return type.templates[shot].replace(/\{product\}/g, type.label);
 }
 
-/** `1,2,4,5` or names → shot types in number order, or the reason they are not. */
-export function parseShots(values: readonly (number | string)[]): ShotType[] | string {
-  const shots = new Set<ShotType>();
-  for (const value of values) {
-    const shot =
-      typeof value === 'number' || /^\d+$/.test(value)
-        ? SHOT_NUMBERS[Number(value)]
-        : (SHOT_TYPES as readonly string[]).includes(value)
-          ? (value as ShotType)
-          : undefined;
-    if (!shot) return `unknown shot ${JSON.stringify(value)}: use 1 (white), 2 (hand), 3 (dimensions), 4 (lifestyle), 5 (model)`;
-    shots.add(shot);
-  }
-  if (shots.size === 0) return 'give at least one shot';
-  return SHOT_TYPES.filter((shot) => shots.has(shot));
-}
