@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { JobsFeed } from '../library/jobs-feed.js';
-import { FAILURES_SHOWN, GENERATION_SHOWN_MINUTES, RATE_WINDOW_SECONDS, type JobsSnapshot } from '../library/jobs.js';
+import { RATE_WINDOW_SECONDS } from '../library/jobs-eta.js';
+import { FAILURES_SHOWN, GENERATION_SHOWN_MINUTES, type JobsSnapshot } from '../library/jobs.js';
 import { jobInfo } from './create.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { PHOTO_STATES, STEP_NAMES } from '../model/photo-state.js';
@@ -25,7 +26,9 @@ export const jobsSnapshotSchema = z.object({
       `over the last ${RATE_WINDOW_SECONDS} s, or since the first of them started when that is later (an import that began a minute ago)`,
     ),
   }),
-  etaSeconds: count.nullable().describe('seconds until the pending and processing photos are done at that rate; null when idle or unknown'),
+  etaSeconds: count
+    .nullable()
+    .describe('seconds until the waiting and running steps are done, each at its own pace lately; null when idle, or while a step with work left has no steady pace yet'),
   failures: z
     .array(
       z.object({

@@ -101,9 +101,17 @@ function report(tally: Tally, root: string): void {
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
-async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Record<string, string>>): Promise<void> {
+/** How often the server is asked for its estimate while the states are read every half second. */
+const ESTIMATE_EVERY_MS = 2000;
+
+/**
+ * Follows the photos until each is finished, with the time left as the jobs page and `shoebox jobs` say it (the
+ * pipeline's estimate from each step's pace), not this process's count of finished photos, which come in bursts.
+ */
+async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Record<string, string>>, etaOf: () => Promise<number | null>): Promise<void> {
   if (ids.length === 0) return;
   const progress = createProgress('process', ids.length);
+  let estimatedAt = 0;
   let pending = ids;
   const outcome: Record<string, number> = {};
   while (pending.length > 0) {
@@ -117,6 +125,11 @@ async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Recor
       else still.push(id);
     }
     pending = still;
+    if (pending.length === 0) progress.estimate(0);
+    else if (Date.now() - estimatedAt >= ESTIMATE_EVERY_MS) {
+      progress.estimate(await etaOf());
+      estimatedAt = Date.now();
+    }
     progress.set(ids.length - pending.length);
     if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -125,13 +138,21 @@ async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Recor
 }
 
 function waitRemote(server: ShoeboxClient, ids: string[]) {
-  return waitFor(ids, async (chunk) => (await server.states(chunk)).states);
+  return waitFor(
+    ids,
+    async (chunk) => (await server.states(chunk)).states,
+    async () => (await server.jobs()).etaSeconds,
+  );
 }
 
 async function waitLocal(lib: Library, ids: string[]) {
-  const [{ inArray }, { photos }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js')]);
-  return waitFor(ids, async (chunk) => {
-    const found = await lib.db.select({ id: photos.id, state: photos.state }).from(photos).where(inArray(photos.id, chunk));
-    return Object.fromEntries(found.map((row) => [row.id, row.state]));
-  });
+  const [{ inArray }, { photos }, { jobsSnapshot }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js'), import('../library/jobs.js')]);
+  return waitFor(
+    ids,
+    async (chunk) => {
+      const found = await lib.db.select({ id: photos.id, state: photos.state }).from(photos).where(inArray(photos.id, chunk));
+      return Object.fromEntries(found.map((row) => [row.id, row.state]));
+    },
+    async () => (await jobsSnapshot(lib)).etaSeconds,
+  );
 }

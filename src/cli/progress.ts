@@ -34,9 +34,12 @@ export function createProgress(label: string, total: number) {
   );
   bar.start(total, 0, { rate: '0.0', eta_text: '…' });
   let done = 0;
+  // once set, the server's estimate (the jobs page's) is shown instead of this process's own pace
+  let given: { seconds: number | null } | null = null;
   const update = () => {
     const seconds = (Date.now() - started) / 1000;
-    bar.update(done, { rate: (done / Math.max(seconds, 0.001)).toFixed(1), eta_text: etaText(done, total, seconds) });
+    const eta = given === null ? etaText(done, total, seconds) : done >= total ? '0s' : given.seconds === null ? 'estimating…' : formatDuration(given.seconds);
+    bar.update(done, { rate: (done / Math.max(seconds, 0.001)).toFixed(1), eta_text: eta });
   };
   return {
     tick() {
@@ -45,6 +48,11 @@ export function createProgress(label: string, total: number) {
     },
     set(value: number) {
       done = value;
+      update();
+    },
+    /** The time left as the server estimates it (GET /api/jobs' etaSeconds; null: not steady yet). */
+    estimate(seconds: number | null) {
+      given = { seconds };
       update();
     },
     stop() {

@@ -2,11 +2,16 @@
 // sets it loads (a PhotoScope, search/scope.ts) or ask it about one photo or album; none re-invents sharing.
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
-import { ownScope, type PhotoScope } from '../search/scope.js';
+import { ownScope, scopeCondition, type PhotoScope } from '../search/scope.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
 
 export type AlbumRole = 'owner' | 'editor' | 'viewer';
+
+/** The user's own photos (of the photos row `alias`): what the pipeline's progress and similar own-only counts read. */
+export function ownPhotoSql(lib: Library, alias = 'p') {
+  return scopeCondition(ownScope(lib.ownerId), alias);
+}
 
 /** Photos of `p` the user may see one by one: their own, a partner's, or in an album they own or that is shared with them. */
 export function visiblePhotoSql(lib: Library) {

@@ -7,11 +7,7 @@ import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../model/photo-state
 import type { Library } from './library.js';
 import { countByState, countSteps } from './photo-counts.js';
 import { listGenerationJobs, type GenerationJobInfo } from './create/jobs.js';
-
-/** How far back the rate looks. */
-export const RATE_WINDOW_SECONDS = 5 * 60;
-/** The shortest stretch a rate is measured over: the first photos of an import would promise too much. */
-const MIN_RATE_SECONDS = 10;
+import { estimateSeconds, MIN_RATE_SECONDS, RATE_WINDOW_SECONDS, stepRates, type StepRates } from './jobs-eta.js';
 export const FAILURES_SHOWN = 50;
 
 export interface StepProgress {
@@ -40,7 +36,10 @@ export interface JobsSnapshot {
   queue: { depth: number };
   /** Photos finished per minute over the last `windowSeconds`. */
   rate: { photosPerMinute: number; windowSeconds: number };
-  /** Seconds until the pending and processing photos are done at that rate; null when idle or unknown. */
+  /**
+   * Seconds until the waiting and running steps are done, each step at its own pace over the window (jobs-eta.ts);
+   * null when idle, or while a step with work left has no steady pace yet.
+   */
   etaSeconds: number | null;
   /** Newest failed steps first. */
   failures: JobFailure[];
@@ -130,16 +129,10 @@ export async function finishingRate(lib: Library, now: Date): Promise<{ photosPe
   return { photosPerMinute: Math.round((count / windowSeconds) * 60 * 10) / 10, windowSeconds };
 }
 
-/** Seconds until the unfinished photos are done at this rate; null when nothing is left or nothing finishes. */
-export function etaSeconds(states: Record<string, number>, photosPerMinute: number): number | null {
-  const left = (states.pending ?? 0) + (states.processing ?? 0);
-  if (left === 0 || photosPerMinute <= 0) return null;
-  return Math.round((left / photosPerMinute) * 60);
-}
-
 export function assembleSnapshot(
   counts: JobsCounts,
   rate: { photosPerMinute: number; windowSeconds: number },
+  rates: StepRates,
   queueDepth: number,
   generation: GenerationJobInfo[],
   now: Date,
@@ -149,7 +142,11 @@ export function assembleSnapshot(
     steps: counts.steps,
     queue: { depth: queueDepth },
     rate,
-    etaSeconds: etaSeconds(counts.states, rate.photosPerMinute),
+    etaSeconds: estimateSeconds(
+      Object.fromEntries(Object.entries(counts.steps).map(([step, progress]) => [step, progress.pending + progress.running])),
+      rates,
+      now,
+    ),
     failures: counts.failures,
     failuresTotal: counts.failuresTotal,
     generation,
@@ -158,8 +155,14 @@ export function assembleSnapshot(
 }
 
 export async function jobsSnapshot(lib: Library, now: Date = new Date()): Promise<JobsSnapshot> {
-  const [counts, rate, depth, generation] = await Promise.all([jobsCounts(lib), finishingRate(lib, now), lib.queue.depth(), recentGenerations(lib, now)]);
-  return assembleSnapshot(counts, rate, depth, generation, now);
+  const [counts, rate, rates, depth, generation] = await Promise.all([
+    jobsCounts(lib),
+    finishingRate(lib, now),
+    stepRates(lib, now),
+    lib.queue.depth(),
+    recentGenerations(lib, now),
+  ]);
+  return assembleSnapshot(counts, rate, rates, depth, generation, now);
 }
 
 /**
