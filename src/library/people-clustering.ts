@@ -135,22 +135,24 @@ export async function applyRegionNames(db: Db, ownerId: string, named: readonly 
 }
 
 /**
- * Faces nobody has placed yet (no person, not taken out by the user) that look like these faces, each placed by
- * the incremental rule: after a name is given (by hand or by a file), the same person's faces elsewhere are
- * recognised without waiting for a re-cluster. Returns the photos whose faces changed person.
+ * Faces that look like these (just named, by hand or by a file) become the same person, as a user would expect:
+ * faces nobody has placed yet (no person, not taken out by the user) are placed by the incremental rule, and an
+ * unnamed person made automatically of the same face (copies imported before the name was given) joins the named
+ * one when at least half of its faces are within maxDistance of a named face. Returns the photos whose faces
+ * changed person.
  */
 export async function recogniseLikeThese(db: Db, ownerId: string, faceIds: readonly string[], params: Partial<ClusteringParams>): Promise<string[]> {
   if (faceIds.length === 0) return [];
   const maxDistance = params.maxDistance ?? resolveClusteringParams(params).maxDistance;
-  const candidates = await rows<{ id: string }>(
+  const candidates = await rows<{ id: string; person_id: string | null; named_person: string | null }>(
     db,
-    sql`select distinct near.id
+    sql`select distinct near.id, near.person_id, named.person_id as named_person
         from faces named
         cross join lateral (
-          select f.id, f.embedding <=> named.embedding as distance
-          from faces f join photos p on p.id = f.photo_id
+          select f.id, f.person_id, f.embedding <=> named.embedding as distance
+          from faces f join photos p on p.id = f.photo_id left join people pe on pe.id = f.person_id
           where p.owner_id = ${ownerId} and p.deleted_at is null and f.photo_id <> named.photo_id
-            and f.person_id is null and f.assigned_by is null
+            and ((f.person_id is null and f.assigned_by is null) or (f.assigned_by = 'auto' and pe.name is null))
           order by f.embedding <=> named.embedding
           limit ${NEIGHBOURS}) near
         where named.id in (${sql.join(
@@ -159,13 +161,57 @@ export async function recogniseLikeThese(db: Db, ownerId: string, faceIds: reado
         )}) and near.distance <= ${maxDistance}`,
   );
   if (candidates.length === 0) return [];
-  const ids = candidates.map((c) => c.id);
-  await clusterNewFaces(db, ownerId, ids, params);
-  const placed = await db
-    .selectDistinct({ photoId: faces.photoId })
-    .from(faces)
-    .where(and(inArray(faces.id, ids), sql`${faces.personId} is not null`));
-  return placed.map((row) => row.photoId);
+  const unplaced = [...new Set(candidates.filter((c) => c.person_id === null).map((c) => c.id))];
+  const merged = await joinUnnamedPeople(db, candidates);
+  if (unplaced.length > 0) await clusterNewFaces(db, ownerId, unplaced, params);
+  const placed =
+    unplaced.length === 0
+      ? []
+      : await db
+          .selectDistinct({ photoId: faces.photoId })
+          .from(faces)
+          .where(and(inArray(faces.id, unplaced), sql`${faces.personId} is not null`));
+  return [...new Set([...placed.map((row) => row.photoId), ...merged])];
+}
+
+/**
+ * Unnamed automatic people whose faces are mostly near the named faces join the named person (the one most of
+ * their near faces are near to). A face the user said is not that person stays where it is. Returns the photos
+ * whose faces moved.
+ */
+async function joinUnnamedPeople(db: Db, near: readonly { id: string; person_id: string | null; named_person: string | null }[]): Promise<string[]> {
+  // per unnamed person: its faces near a named face, counted per named person they are near to
+  const votes = new Map<string, Map<string, Set<string>>>();
+  for (const row of near) {
+    if (row.person_id === null || row.named_person === null || row.person_id === row.named_person) continue;
+    const byTarget = votes.get(row.person_id) ?? new Map<string, Set<string>>();
+    byTarget.set(row.named_person, (byTarget.get(row.named_person) ?? new Set()).add(row.id));
+    votes.set(row.person_id, byTarget);
+  }
+  if (votes.size === 0) return [];
+  return serialised(db, async (tx) => {
+    const sizes = await tx
+      .select({ personId: faces.personId, count: sql<number>`count(*)::int` })
+      .from(faces)
+      .where(inArray(faces.personId, [...votes.keys()]))
+      .groupBy(faces.personId);
+    const moved: string[] = [];
+    for (const { personId, count } of sizes) {
+      const [target, voters] = [...votes.get(personId!)!].sort((a, b) => b[1].size - a[1].size)[0]!;
+      if (voters.size * 2 < count) continue;
+      const photosMoved = await rows<{ photo_id: string }>(
+        tx,
+        sql`update faces f set person_id = ${target}::uuid
+            where f.person_id = ${personId}::uuid and f.assigned_by = 'auto'
+              and not exists (select 1 from face_rejections r where r.face_id = f.id and r.person_id = ${target}::uuid)
+            returning f.photo_id`,
+      );
+      moved.push(...photosMoved.map((row) => row.photo_id));
+      // the person is gone when all of its faces moved (a face the user kept out of the named one keeps it)
+      await tx.execute(sql`delete from people pe where pe.id = ${personId}::uuid and pe.name is null and not exists (select 1 from faces f where f.person_id = pe.id)`);
+    }
+    return [...new Set(moved)];
+  });
 }
 
 /**

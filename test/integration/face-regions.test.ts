@@ -6,6 +6,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
@@ -37,6 +38,9 @@ beforeAll(async () => {
   // No regions, no keywords (EXIF orientation kept): only the faces tell who is there.
   await copy('portrait-plain.jpg', PORTRAIT, ['-XMP:all=', '-IPTC:all=']);
   await copy('portrait-6-plain.jpg', PORTRAIT_6, ['-XMP:all=', '-IPTC:all=']);
+  // A smaller copy with no metadata at all (a photo shared through a messenger).
+  files['portrait-small.jpg'] = path.join(tmp, 'portrait-small.jpg');
+  await sharp(PORTRAIT).rotate().resize({ width: 900 }).jpeg({ quality: 80 }).toFile(files['portrait-small.jpg']);
   // Microsoft People tags alone.
   await copy('portrait-microsoft.jpg', PORTRAIT, ['-XMP-mwg-rs:all=', '-XMP-acdsee:all=']);
   // Hierarchical people keywords, no regions.
@@ -174,5 +178,41 @@ describe('people named by hand', () => {
     // and a search for the name finds both photos
     const found = (await json(`${server.url}/api/search?q=${encodeURIComponent('Pierre Curie')}&mode=keyword`)).body.items as { photo: { id: string } }[];
     expect(found.map((hit) => hit.photo.id).sort()).toEqual([earlier, named].sort());
+  });
+});
+
+// Issue 32, item 8: copies imported before any name was given form unnamed people of their own (three faces make a
+// person); a name read from a file afterwards must reach them as a name given by hand does, not leave "Unnamed"
+// people of the same faces beside the named ones.
+describe('people named in a file after their copies came in', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('joins the unnamed people of the same faces to the names, and finds every copy by them', async () => {
+    const copies = [];
+    for (const name of ['portrait-plain.jpg', 'portrait-6-plain.jpg', 'portrait-small.jpg']) copies.push(await importOne(server, files[name]!));
+    const unnamed = (await json(`${server.url}/api/people?named=false`)).body.items as { id: string; name: string | null; faceCount: number }[];
+    // the copies alone: two people, nobody named
+    expect(unnamed.map((p) => [p.name, p.faceCount])).toEqual([
+      [null, 3],
+      [null, 3],
+    ]);
+    const named = await importOne(server, PORTRAIT);
+    expect(names(await facesOf(server, named))).toEqual(['Marie Curie', 'Pierre Curie']);
+    for (const id of copies) expect(names(await facesOf(server, id)), id).toEqual(['Marie Curie', 'Pierre Curie']);
+    const everyone = (await json(`${server.url}/api/people?includeHidden=true`)).body.items as { name: string | null; faceCount: number }[];
+    expect(everyone.map((p) => [p.name, p.faceCount]).sort()).toEqual([
+      ['Marie Curie', 4],
+      ['Pierre Curie', 4],
+    ]);
+    const found = (await json(`${server.url}/api/search?q=${encodeURIComponent('Marie Curie')}&mode=keyword`)).body.items as { photo: { id: string } }[];
+    expect(found.map((hit) => hit.photo.id).sort()).toEqual([...copies, named].sort());
   });
 });

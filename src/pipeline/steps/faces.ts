@@ -6,6 +6,7 @@ import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
 import type { PipelineStep } from '../step.js';
+import { refreshSearchDocuments } from '../../search/documents.js';
 import { derivedKey, faceThumbnailKey } from '../../storage/keys.js';
 
 /** Recorded as the detector of a face the detector missed but the file names (a face region). */
@@ -106,7 +107,14 @@ export const facesStep: PipelineStep = {
     const params = ml.peopleParams();
     const namedIds = await applyRegionNames(db, photo.ownerId, named, toCluster);
     if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, photo.ownerId, toCluster, params);
-    if (namedIds.length > 0) await recogniseLikeThese(db, photo.ownerId, namedIds, params);
+    if (namedIds.length > 0) {
+      // other photos whose faces now carry these names are found by them (this photo's row is written at settle)
+      const recognised = await recogniseLikeThese(db, photo.ownerId, namedIds, params);
+      await refreshSearchDocuments(
+        db,
+        recognised.filter((id) => id !== photo.id),
+      );
+    }
     return { status: 'done' };
   },
 };
