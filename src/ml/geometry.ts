@@ -10,3 +10,14 @@ export function boxIou(a: Box, b: Box): number {
   const union = a.width * a.height + b.width * b.height - intersection;
   return union > 0 ? intersection / union : 0;
 }
+
+/** Intersection over the smaller box's area: 1 when one box lies inside the other, whatever their sizes. */
+export function boxOverlapOfSmaller(a: Box, b: Box): number {
+  const x1 = Math.max(a.x, b.x);
+  const y1 = Math.max(a.y, b.y);
+  const x2 = Math.min(a.x + a.width, b.x + b.width);
+  const y2 = Math.min(a.y + a.height, b.y + b.height);
+  const intersection = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const smaller = Math.min(a.width * a.height, b.width * b.height);
+  return smaller > 0 ? intersection / smaller : 0;
+}

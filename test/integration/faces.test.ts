@@ -67,7 +67,7 @@ describe('faces: face-api SSD + 68 landmarks + FaceRes 1024-d descriptors in wor
 
   it('names library, models and settings in its version', () => {
     expect(detector.version).toMatch(
-      /^face-api-ssd-mobilenet-v1\+landmark68@\d+\.\d+\.\d+;descriptor=human-faceres-1024@\d+\.\d+\.\d+;crop=1\.25-mirror-avg;min-score=0\.25;min-size=24;max-side=1024;ssd-runtime=onnx$/,
+      /^face-api-ssd-mobilenet-v1\+landmark68@\d+\.\d+\.\d+;descriptor=human-faceres-1024@\d+\.\d+\.\d+;crop=1\.25-mirror-avg;min-score=0\.25;min-size=24;max-side=1024;ssd-runtime=onnx;one-box=iou0\.3-inside0\.7$/,
     );
     expect(detector.dimensions).toBe(1024);
     expect(FACE_DESCRIPTOR_DIMENSIONS).toBe(1024);

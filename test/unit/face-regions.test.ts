@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceRegionsOf, orientBox, regionPersonName } from '../../src/media/face-regions.js';
-import { matchRegionsToFaces, regionFit } from '../../src/ml/faces/region-match.js';
+import { matchRegionsToFaces, regionFit, regionsOfTheirOwn } from '../../src/ml/faces/region-match.js';
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-6;
 
@@ -127,8 +127,21 @@ describe('matching regions to detected faces', () => {
     expect(regionFit(face(0, 0, 40, 40), face(45, 0, 40, 40))).toBe(0);
   });
 
-  it('gives a face to one region only', () => {
+  it('gives a face to one region only, and makes no second face of the other region', () => {
     const faces = [face(100, 100, 50, 50)];
-    expect([...matchRegionsToFaces([face(100, 100, 50, 50), face(102, 102, 50, 50)], faces)]).toEqual([[0, 0]]);
+    const regions = [face(100, 100, 50, 50), face(102, 102, 50, 50)];
+    const matched = matchRegionsToFaces(regions, faces);
+    expect([...matched]).toEqual([[0, 0]]);
+    // before: region 1 became a face of its own over the same face, a second box with a name
+    expect(regionsOfTheirOwn(regions, faces, matched)).toEqual([]);
+  });
+
+  it('keeps a region where the detector saw nothing as a face of its own, once however many regions frame it', () => {
+    const faces = [face(100, 100, 50, 50)];
+    const regions = [face(400, 100, 60, 60), face(100, 100, 50, 50), face(405, 104, 58, 60), face(0, 0, 400, 400)];
+    const matched = matchRegionsToFaces(regions, faces);
+    expect([...matched]).toEqual([[1, 0]]);
+    // the far larger region holds the small face but is not it (regionFit 0): a face of its own, as before
+    expect(regionsOfTheirOwn(regions, faces, matched)).toEqual([0, 3]);
   });
 });

@@ -12,6 +12,7 @@ import type { Box, DetectedFace, Point } from '../types.js';
 import { describeFaces, faceCrop } from './descriptor.js';
 import { loadFaceResOnnx, runFaceResOnnx, type FaceResOnnx } from './faceres-onnx.js';
 import type { FaceSettings, SsdRuntime } from './settings.js';
+import { mergeOverlappingFaces } from './overlap.js';
 import type { RgbImage } from './ssd-input.js';
 import { loadSsdOnnx, locateFacesOnnx } from './ssd-onnx.js';
 
@@ -148,9 +149,10 @@ export async function detectFaces(image: string, upright: Size, settings: FaceSe
     if (Math.min(box.width * sx, box.height * sy) < settings.minSize) continue;
     kept.push({ box, score: f.detection.score, landmarks: f.landmarks.positions.map((p) => ({ x: p.x, y: p.y })) });
   }
+  const faces = mergeOverlappingFaces(kept);
   // Crops come from the decoded pixels (the image the boxes are in), before scaling to the upright original.
-  const embeddings = await describeFaces((input, count) => runFaceResOnnx(faceres, input, count), pixels, kept.map((f) => faceCrop(f.box)));
-  return kept.map((f, i) => ({
+  const embeddings = await describeFaces((input, count) => runFaceResOnnx(faceres, input, count), pixels, faces.map((f) => faceCrop(f.box)));
+  return faces.map((f, i) => ({
     box: { x: f.box.x * sx, y: f.box.y * sy, width: f.box.width * sx, height: f.box.height * sy },
     score: f.score,
     landmarks: f.landmarks.map((p) => ({ x: p.x * sx, y: p.y * sy })),

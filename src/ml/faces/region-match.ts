@@ -40,3 +40,19 @@ export function matchRegionsToFaces(regions: readonly Box[], faces: readonly Box
   }
   return matched;
 }
+
+/**
+ * The regions that frame a face the detector did not find: those matched to no face, less those over a face another
+ * region already names (two regions of one face, from two tools) and those over another such region. Each becomes a
+ * face of its own; before, the second region of a face became a second, overlapping box with a name of its own.
+ */
+export function regionsOfTheirOwn(regions: readonly Box[], faces: readonly Box[], matched: ReadonlyMap<number, number>): number[] {
+  const own: number[] = [];
+  regions.forEach((region, r) => {
+    if (matched.has(r)) return;
+    if (faces.some((face) => boxIou(region, face) >= REGION_MIN_IOU)) return;
+    if (own.some((other) => boxIou(region, regions[other]!) >= REGION_MIN_IOU)) return;
+    own.push(r);
+  });
+  return own;
+}

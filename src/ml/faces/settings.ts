@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { CROP_SCALE } from './descriptor.js';
+import { SAME_FACE_INSIDE, SAME_FACE_IOU } from './overlap.js';
 
 export interface FaceSettings {
   /**
@@ -78,15 +79,17 @@ export function humanVersion(): string {
 /**
  * e.g. `face-api-ssd-mobilenet-v1+landmark68@1.7.15;descriptor=human-faceres-1024@3.3.6;crop=1.25-mirror-avg;`
  * `min-score=0.25;min-size=24;max-side=1024;ssd-runtime=onnx` (no `ssd-runtime` part for face-api's own tfjs
- * SSD, which is what versions without it ran). The crop part names how descriptors are computed (descriptor.ts):
- * changing it moves every descriptor, so it changes the version.
+ * SSD, which is what versions without it ran), `;one-box=iou0.3-inside0.7` (overlap.ts; versions before it kept a
+ * face's second box). The crop part names how descriptors are computed (descriptor.ts): changing it moves every
+ * descriptor, so it changes the version.
  */
 export function faceDetectorVersion(s: FaceSettings): string {
   return (
     `face-api-ssd-mobilenet-v1+landmark68@${faceApiVersion()}` +
     `;descriptor=human-faceres-${FACE_DESCRIPTOR_DIMENSIONS}@${humanVersion()};crop=${CROP_SCALE}-mirror-avg` +
     `;min-score=${s.minScore};min-size=${s.minSize};max-side=${s.maxSide}` +
-    (s.ssdRuntime === 'tfjs' ? '' : `;ssd-runtime=${s.ssdRuntime}`)
+    (s.ssdRuntime === 'tfjs' ? '' : `;ssd-runtime=${s.ssdRuntime}`) +
+    `;one-box=iou${SAME_FACE_IOU}-inside${SAME_FACE_INSIDE}`
   );
 }
 

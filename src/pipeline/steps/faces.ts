@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { faces, type FaceRow } from '../../db/schema.js';
 import { applyRegionNames, clusterNewFaces, recogniseLikeThese, type NamedFace } from '../../library/people-clustering.js';
 import { boxIou } from '../../ml/geometry.js';
-import { matchRegionsToFaces } from '../../ml/faces/region-match.js';
+import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
 import type { PipelineStep } from '../step.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
@@ -48,7 +48,11 @@ export const facesStep: PipelineStep = {
     );
     const nameOf = new Map<number, string>();
     for (const [region, face] of matched) nameOf.set(face, regions[region]!.name);
-    const missed = regions.filter((_, index) => !matched.has(index));
+    const missed = regionsOfTheirOwn(
+      regions.map((r) => r.box),
+      detected.map((f) => f.box),
+      matched,
+    ).map((index) => regions[index]!);
     const descriptors = await detector.describe(
       preview,
       upright,
