@@ -120,6 +120,8 @@ const settingsSchema = z.object({
     /** Face detections / OCR recognitions at once; each runs in its own worker thread with its models loaded. */
     facesConcurrency: z.coerce.number().int().min(1).max(16),
     ocrConcurrency: z.coerce.number().int().min(1).max(16),
+    /** Seconds a face or OCR worker waits for work before it exits and gives its models' memory back; 0 = never. */
+    modelIdleSeconds: z.coerce.number().int().min(0).max(86_400),
     /** Caption requests at once (a remote endpoint may take a minute per photo). */
     captionConcurrency: z.coerce.number().int().min(1).max(64),
     /** Tesseract languages; each needs its `@tesseract.js-data/<lang>` package. */
@@ -224,6 +226,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
       facesConcurrency: env.SHOEBOX_FACES_CONCURRENCY ?? 1,
       ocrConcurrency: env.SHOEBOX_OCR_CONCURRENCY ?? 1,
+      modelIdleSeconds: env.SHOEBOX_MODEL_IDLE_SECONDS ?? 120,
       captionConcurrency: env.SHOEBOX_CAPTION_CONCURRENCY ?? 2,
       ocrLanguages: (env.SHOEBOX_OCR_LANGS ?? 'eng').split(/[,+\s]+/).filter(Boolean),
       tagsTopK: env.SHOEBOX_TAGS_TOP_K ?? 10,

@@ -29,6 +29,8 @@ export interface OcrOptions {
   maxSide?: number;
   /** A recognition running longer fails and its worker is replaced; default 120 s, 0 = no limit. */
   timeoutMs?: number;
+  /** A worker with nothing to recognise for this long exits and gives its memory back; 0 = never (default). */
+  idleMs?: number;
 }
 
 export interface Ocr {
@@ -36,6 +38,8 @@ export interface Ocr {
   close(): Promise<void>;
   /** Engine, language data and settings: changes whenever results could change. */
   readonly version: string;
+  /** Tesseract workers alive now: started by a recognition, gone after `idleMs` without one. */
+  readonly workerCount: number;
 }
 
 export const DEFAULT_OCR_MAX_SIDE = 2000;
@@ -60,9 +64,11 @@ function limiter(size: number): <T>(task: () => Promise<T>) => Promise<T> {
   };
 }
 
-/** One tesseract worker thread, started on first use and kept; replaced after a failure. */
+/** One tesseract worker thread, started on first use and kept while there is work; replaced after a failure. */
 interface Slot {
   worker: Promise<Tesseract.Worker> | null;
+  /** Set while the slot is idle: when it fires, the worker exits (the next recognition starts another). */
+  idleTimer?: NodeJS.Timeout;
 }
 
 export function createOcr(options: OcrOptions = {}): Ocr {
@@ -71,6 +77,7 @@ export function createOcr(options: OcrOptions = {}): Ocr {
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`OCR concurrency must be an integer ≥ 1, got ${concurrency}`);
   const maxSide = options.maxSide ?? DEFAULT_OCR_MAX_SIDE;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const idleMs = options.idleMs ?? 0;
   const languages = codes.map(resolveLanguage); // throws now, naming the missing package
   const version = [
     `tesseract.js-${packageVersion('tesseract.js')}`,
@@ -117,13 +124,18 @@ export function createOcr(options: OcrOptions = {}): Ocr {
 
   function acquire(): Promise<Slot> {
     const slot = idle.pop();
+    if (slot) clearTimeout(slot.idleTimer);
     return slot ? Promise.resolve(slot) : new Promise((resolve) => waiting.push(resolve));
   }
 
   function release(slot: Slot): void {
     const next = waiting.shift();
-    if (next) next(slot);
-    else idle.push(slot);
+    if (next) return next(slot);
+    idle.push(slot);
+    if (idleMs > 0 && slot.worker) {
+      slot.idleTimer = setTimeout(() => void discard(slot), idleMs);
+      slot.idleTimer.unref();
+    }
   }
 
   /** Drops a worker that failed or hung; the slot starts a fresh one for its next job. */
@@ -181,6 +193,9 @@ export function createOcr(options: OcrOptions = {}): Ocr {
 
   return {
     version,
+    get workerCount() {
+      return slots.filter((slot) => slot.worker !== null).length;
+    },
     recognize(file) {
       if (closed) return Promise.reject(new OcrEngineError('OCR is closed'));
       const job = admit(() => recognize(file));
@@ -190,6 +205,7 @@ export function createOcr(options: OcrOptions = {}): Ocr {
     },
     async close() {
       closed = true;
+      for (const slot of slots) clearTimeout(slot.idleTimer);
       // Jobs already recognising finish; queued ones fail with "OCR is closed".
       await Promise.allSettled([...inFlight]);
       await Promise.allSettled(slots.map(discard));

@@ -152,7 +152,7 @@ export class MlServices {
   // --- faces and people ---------------------------------------------------------------------------------
 
   private facePoolNow(): FaceDetectorPool {
-    this.facePool ??= createFaceDetector({ concurrency: this.settings.facesConcurrency });
+    this.facePool ??= createFaceDetector({ concurrency: this.settings.facesConcurrency, idleMs: this.settings.modelIdleSeconds * 1000 });
     return this.facePool;
   }
 
@@ -175,7 +175,7 @@ export class MlServices {
   // --- OCR ----------------------------------------------------------------------------------------------
 
   private ocrNow(): Ocr {
-    this.ocrEngine ??= createOcr({ languages: this.settings.ocrLanguages, concurrency: this.settings.ocrConcurrency });
+    this.ocrEngine ??= createOcr({ languages: this.settings.ocrLanguages, concurrency: this.settings.ocrConcurrency, idleMs: this.settings.modelIdleSeconds * 1000 });
     return this.ocrEngine;
   }
 

@@ -265,6 +265,23 @@ describe('worker pool', () => {
     }
   });
 
+  it('lets a worker with no job for idleMs exit, and starts another for the next job', async () => {
+    const p = new WorkerPool<string, string>({ name: 'test', size: 1, idleMs: 200, spawn: () => new Worker(source, { eval: true }) });
+    try {
+      const first = await p.run('a');
+      expect(p.workerCount).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const second = await p.run('b'); // within idleMs: the same worker, its timer started again
+      expect(second.split(' from ')[1]).toBe(first.split(' from ')[1]);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(p.workerCount).toBe(0);
+      const third = await p.run('c');
+      expect(third.split(' from ')[1]).not.toBe(first.split(' from ')[1]);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('close() rejects running and queued jobs', async () => {
     const p = pool();
     // Assertions attached before close() so that the rejections are handled when they happen.

@@ -120,6 +120,21 @@ describe('OCR', () => {
     }
   });
 
+  it('lets a worker idle past idleMs go (its memory with it), and starts a fresh one for the next photo', async () => {
+    const resting = createOcr({ idleMs: 300 });
+    try {
+      const small = path.join(ASSETS, 'metadata/dates/date-priority-test.jpg');
+      const first = await resting.recognize(small);
+      expect(resting.workerCount).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      expect(resting.workerCount).toBe(0);
+      expect(await resting.recognize(small)).toEqual(first);
+      expect(resting.workerCount).toBe(1);
+    } finally {
+      await resting.close();
+    }
+  });
+
   it('names the npm package of a language that is not installed', () => {
     expect(() => createOcr({ languages: ['eng', 'xyz'] })).toThrow(OcrLanguageMissingError);
     expect(() => createOcr({ languages: ['xyz'] })).toThrow('npm install @tesseract.js-data/xyz');

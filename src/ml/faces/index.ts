@@ -24,23 +24,26 @@ export interface FaceDetectorOptions extends Partial<FaceSettings> {
   concurrency?: number;
   /** A photo taking longer fails and its worker is replaced. Default 120 s. */
   jobTimeoutMs?: number;
+  /** A worker with nothing to do for this long exits and gives its models' memory back; 0 = never (default). */
+  idleMs?: number;
 }
 
 export interface FaceDetectorPool extends FaceDetector {
   readonly settings: Readonly<FaceSettings>;
-  /** Workers alive now; they start on the first detect and stay until close(). */
+  /** Workers alive now; they start on the first detect and stay until close() or `idleMs` without work. */
   readonly workerCount: number;
 }
 
 /** Creates the detector; no worker starts (and no model loads) before the first `detect`. */
 export function createFaceDetector(options: FaceDetectorOptions = {}): FaceDetectorPool {
-  const { concurrency = 1, jobTimeoutMs = 120_000, ...partial } = options;
+  const { concurrency = 1, jobTimeoutMs = 120_000, idleMs = 0, ...partial } = options;
   const settings = Object.freeze(resolveFaceSettings(partial));
   const entry = workerEntry(import.meta.url, 'worker');
   const pool = new WorkerPool<FaceJob, FaceJobResult>({
     name: 'faces',
     size: concurrency,
     jobTimeoutMs,
+    idleMs,
     spawn: () => startWorker(entry),
   });
   return {

@@ -1,6 +1,7 @@
 // A small pool of worker threads, one job at a time per worker, so that model inference never blocks the
-// event loop of the API. Workers start on demand and keep their models; a worker that crashes (or hangs past
-// the job timeout) fails only the job it was running and is replaced by the next job that needs a worker.
+// event loop of the API. Workers start on demand and keep their models while there is work; a worker idle for
+// `idleMs` exits, giving its models' memory back, and the next job starts a fresh one. A worker that crashes (or
+// hangs past the job timeout) fails only the job it was running and is replaced by the next job that needs one.
 import { parentPort, type Transferable, type Worker } from 'node:worker_threads';
 
 interface JobMessage<Q> {
@@ -23,6 +24,8 @@ interface Slot<Q, R> {
   worker: Worker;
   job: Job<Q, R> | null;
   timer: NodeJS.Timeout | null;
+  /** Set while the worker waits for work: when it fires, the worker exits. */
+  idleTimer: NodeJS.Timeout | null;
   lastError: Error | null;
 }
 
@@ -34,6 +37,8 @@ export interface WorkerPoolOptions {
   spawn(): Worker;
   /** A job running longer is failed and its worker terminated; 0 = no limit. */
   jobTimeoutMs?: number;
+  /** A worker with no job for this long exits (its models' memory goes with it); 0 or absent = never. */
+  idleMs?: number;
 }
 
 /** The job could not finish because its worker died, timed out or the pool closed; the input may be fine. */
@@ -73,6 +78,7 @@ export class WorkerPool<Q, R> {
     for (const job of this.queue.splice(0)) job.reject(closedError());
     const exits: Promise<number>[] = [];
     for (const slot of this.slots) {
+      this.stopIdle(slot);
       this.finish(slot)?.reject(closedError());
       exits.push(slot.worker.terminate());
     }
@@ -92,6 +98,7 @@ export class WorkerPool<Q, R> {
   }
 
   private assign(slot: Slot<Q, R>, job: Job<Q, R>): void {
+    this.stopIdle(slot);
     slot.job = job;
     slot.worker.ref();
     const timeout = this.options.jobTimeoutMs ?? 0;
@@ -118,12 +125,31 @@ export class WorkerPool<Q, R> {
   /** Takes a worker out of the pool; its exit then changes nothing. */
   private retire(slot: Slot<Q, R>): void {
     this.finish(slot);
+    this.stopIdle(slot);
     this.slots.delete(slot);
+  }
+
+  private stopIdle(slot: Slot<Q, R>): void {
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.idleTimer = null;
+  }
+
+  /** An idle worker exits after `idleMs` unless a job comes first. */
+  private idle(slot: Slot<Q, R>): void {
+    const idleMs = this.options.idleMs ?? 0;
+    if (idleMs <= 0 || slot.job !== null) return;
+    this.stopIdle(slot);
+    slot.idleTimer = setTimeout(() => {
+      if (slot.job !== null || !this.slots.has(slot)) return;
+      this.retire(slot);
+      void slot.worker.terminate();
+    }, idleMs);
+    slot.idleTimer.unref();
   }
 
   private spawn(): Slot<Q, R> {
     const worker = this.options.spawn();
-    const slot: Slot<Q, R> = { worker, job: null, timer: null, lastError: null };
+    const slot: Slot<Q, R> = { worker, job: null, timer: null, idleTimer: null, lastError: null };
     this.slots.add(slot);
     worker.on('message', (reply: ReplyMessage<R>) => {
       const job = slot.job;
@@ -133,6 +159,7 @@ export class WorkerPool<Q, R> {
       else job.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name, stack: reply.error.stack }));
       if (this.queue.length === 0) worker.unref(); // an idle pool must not keep the process alive
       this.pump();
+      this.idle(slot);
     });
     worker.on('error', (error) => {
       slot.lastError = error;
