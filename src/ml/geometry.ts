@@ -1,23 +1,23 @@
 import type { Box } from './types.js';
 
-/** Intersection over union of two boxes: 1 for the same box, 0 when they do not touch. */
-export function boxIou(a: Box, b: Box): number {
+/** The area two boxes share. */
+function intersection(a: Box, b: Box): number {
   const x1 = Math.max(a.x, b.x);
   const y1 = Math.max(a.y, b.y);
   const x2 = Math.min(a.x + a.width, b.x + b.width);
   const y2 = Math.min(a.y + a.height, b.y + b.height);
-  const intersection = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a.width * a.height + b.width * b.height - intersection;
-  return union > 0 ? intersection / union : 0;
+  return Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+}
+
+/** Intersection over union of two boxes: 1 for the same box, 0 when they do not touch. */
+export function boxIou(a: Box, b: Box): number {
+  const shared = intersection(a, b);
+  const union = a.width * a.height + b.width * b.height - shared;
+  return union > 0 ? shared / union : 0;
 }
 
 /** Intersection over the smaller box's area: 1 when one box lies inside the other, whatever their sizes. */
 export function boxOverlapOfSmaller(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.width, b.x + b.width);
-  const y2 = Math.min(a.y + a.height, b.y + b.height);
-  const intersection = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
   const smaller = Math.min(a.width * a.height, b.width * b.height);
-  return smaller > 0 ? intersection / smaller : 0;
+  return smaller > 0 ? intersection(a, b) / smaller : 0;
 }
