@@ -141,7 +141,8 @@ function waitRemote(server: ShoeboxClient, ids: string[]) {
   return waitFor(
     ids,
     async (chunk) => (await server.states(chunk)).states,
-    async () => (await server.jobs()).etaSeconds,
+    // a server from before the estimate answers without it: "estimating…"
+    async () => (await server.jobs()).etaSeconds ?? null,
   );
 }
 
