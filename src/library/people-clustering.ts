@@ -136,12 +136,19 @@ export async function applyRegionNames(db: Db, ownerId: string, named: readonly 
 
 /**
  * Faces that look like these (just named, by hand or by a file) become the same person, as a user would expect:
- * faces nobody has placed yet (no person, not taken out by the user) are placed by the incremental rule, and an
- * unnamed person made automatically of the same face (copies imported before the name was given) joins the named
- * one when at least half of its faces are within maxDistance of a named face. Returns the photos whose faces
- * changed person.
+ * faces nobody has placed yet (no person, not taken out by the user) are placed by the incremental rule. With
+ * `joinUnnamed` (a name read from a file), an unnamed person made automatically of the same face (copies imported
+ * before the name came) also joins the named one when at least half of its faces are within maxDistance of a named
+ * face; a name given by hand to one face leaves the others' group alone (the user chose one face, not the group).
+ * Returns the photos whose faces changed person.
  */
-export async function recogniseLikeThese(db: Db, ownerId: string, faceIds: readonly string[], params: Partial<ClusteringParams>): Promise<string[]> {
+export async function recogniseLikeThese(
+  db: Db,
+  ownerId: string,
+  faceIds: readonly string[],
+  params: Partial<ClusteringParams>,
+  options: { joinUnnamed?: boolean } = {},
+): Promise<string[]> {
   if (faceIds.length === 0) return [];
   const maxDistance = params.maxDistance ?? resolveClusteringParams(params).maxDistance;
   const candidates = await rows<{ id: string; person_id: string | null; named_person: string | null }>(
@@ -152,7 +159,7 @@ export async function recogniseLikeThese(db: Db, ownerId: string, faceIds: reado
           select f.id, f.person_id, f.embedding <=> named.embedding as distance
           from faces f join photos p on p.id = f.photo_id left join people pe on pe.id = f.person_id
           where p.owner_id = ${ownerId} and p.deleted_at is null and f.photo_id <> named.photo_id
-            and ((f.person_id is null and f.assigned_by is null) or (f.assigned_by = 'auto' and pe.name is null))
+            and ((f.person_id is null and f.assigned_by is null) or (${options.joinUnnamed === true} and f.assigned_by = 'auto' and pe.name is null))
           order by f.embedding <=> named.embedding
           limit ${NEIGHBOURS}) near
         where named.id in (${sql.join(

@@ -113,7 +113,7 @@ export const facesStep: PipelineStep = {
     if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, photo.ownerId, toCluster, params);
     if (namedIds.length > 0) {
       // other photos whose faces now carry these names are found by them (this photo's row is written at settle)
-      const recognised = await recogniseLikeThese(db, photo.ownerId, namedIds, params);
+      const recognised = await recogniseLikeThese(db, photo.ownerId, namedIds, params, { joinUnnamed: true });
       await refreshSearchDocuments(
         db,
         recognised.filter((id) => id !== photo.id),
