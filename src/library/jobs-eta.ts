@@ -9,8 +9,6 @@ import type { Library } from './library.js';
 
 /** How far back the rates look. */
 export const RATE_WINDOW_SECONDS = 5 * 60;
-/** The shortest stretch the photo rate (photos per minute, the speed shown) is measured over. */
-export const MIN_RATE_SECONDS = 10;
 /**
  * A step's pace is trusted once this many of its runs finished in the window, over at least MIN_PACE_SECONDS;
  * until then the estimate waits. Not longer: a step that began finishing a second ago (the faces lane, once its

@@ -1,8 +1,7 @@
 // One poller per server for the jobs event stream: however many clients listen, the database is asked about once
 // a second, and not at all while nobody listens.
 import type { Library } from './library.js';
-import { stepRates } from './jobs-eta.js';
-import { assembleSnapshot, finishingRate, jobsChangeMark, jobsCounts, recentGenerations, type JobsCounts, type JobsSnapshot } from './jobs.js';
+import { jobsChangeMark, jobsCounts, snapshotWith, type JobsCounts, type JobsSnapshot } from './jobs.js';
 
 export const POLL_INTERVAL_MS = 1000;
 /** Counting takes ~0.3 s at 100k photos (1M step rows): at most this share of the time goes to it while work goes on. */
@@ -127,13 +126,7 @@ export class JobsFeed {
       this.countedAt = now.getTime();
       this.mark = mark;
     }
-    const [rate, rates, depth, generation] = await Promise.all([
-      finishingRate(this.lib, now),
-      stepRates(this.lib, now),
-      this.lib.queue.depth(),
-      recentGenerations(this.lib, now),
-    ]);
-    const snapshot = assembleSnapshot(this.counts, rate, rates, depth, generation, now);
+    const snapshot = await snapshotWith(this.lib, this.counts, now);
     this.latest = snapshot;
     this.latestKey = JSON.stringify({ ...snapshot, at: undefined });
   }

@@ -7,7 +7,10 @@ import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../model/photo-state
 import type { Library } from './library.js';
 import { countByState, countSteps } from './photo-counts.js';
 import { listGenerationJobs, type GenerationJobInfo } from './create/jobs.js';
-import { estimateSeconds, MIN_RATE_SECONDS, RATE_WINDOW_SECONDS, stepRates, type StepRates } from './jobs-eta.js';
+import { estimateSeconds, RATE_WINDOW_SECONDS, stepRates } from './jobs-eta.js';
+
+/** The shortest stretch the photo rate is measured over: the first photos of an import would promise too much. */
+const MIN_RATE_SECONDS = 10;
 export const FAILURES_SHOWN = 50;
 
 export interface StepProgress {
@@ -54,7 +57,7 @@ export const GENERATION_SHOWN_MINUTES = 10;
 const GENERATION_SHOWN = 20;
 
 /** Generation jobs for the snapshot: few, from the owner index; read at every poll (they move image by image). */
-export function recentGenerations(lib: Library, now: Date): Promise<GenerationJobInfo[]> {
+function recentGenerations(lib: Library, now: Date): Promise<GenerationJobInfo[]> {
   return listGenerationJobs(lib, { limit: GENERATION_SHOWN, since: new Date(now.getTime() - GENERATION_SHOWN_MINUTES * 60_000) });
 }
 
@@ -103,7 +106,7 @@ async function latestFailures(lib: Library): Promise<JobFailure[]> {
  * the library). The window starts at the earliest such step when that is later than five minutes ago: an import
  * that began a minute ago is measured over that minute.
  */
-export async function finishingRate(lib: Library, now: Date): Promise<{ photosPerMinute: number; windowSeconds: number }> {
+async function finishingRate(lib: Library, now: Date): Promise<{ photosPerMinute: number; windowSeconds: number }> {
   const since = new Date(now.getTime() - RATE_WINDOW_SECONDS * 1000);
   const terminal = sql.join(
     TERMINAL_STATES.map((state) => sql`${state}`),
@@ -129,40 +132,37 @@ export async function finishingRate(lib: Library, now: Date): Promise<{ photosPe
   return { photosPerMinute: Math.round((count / windowSeconds) * 60 * 10) / 10, windowSeconds };
 }
 
-export function assembleSnapshot(
-  counts: JobsCounts,
-  rate: { photosPerMinute: number; windowSeconds: number },
-  rates: StepRates,
-  queueDepth: number,
-  generation: GenerationJobInfo[],
-  now: Date,
-): JobsSnapshot {
-  return {
-    states: counts.states,
-    steps: counts.steps,
-    queue: { depth: queueDepth },
-    rate,
-    etaSeconds: estimateSeconds(
-      Object.fromEntries(Object.entries(counts.steps).map(([step, progress]) => [step, progress.pending + progress.running])),
-      rates,
-      now,
-    ),
-    failures: counts.failures,
-    failuresTotal: counts.failuresTotal,
-    generation,
-    at: now.toISOString(),
-  };
-}
-
-export async function jobsSnapshot(lib: Library, now: Date = new Date()): Promise<JobsSnapshot> {
-  const [counts, rate, rates, depth, generation] = await Promise.all([
-    jobsCounts(lib),
+/**
+ * The snapshot: the counts (read now, or the feed's last ones) with the rates, the queue and the generation jobs,
+ * which are read fresh every time.
+ */
+export async function snapshotWith(lib: Library, counts: JobsCounts | Promise<JobsCounts>, now: Date): Promise<JobsSnapshot> {
+  const [counted, rate, rates, queueDepth, generation] = await Promise.all([
+    counts,
     finishingRate(lib, now),
     stepRates(lib, now),
     lib.queue.depth(),
     recentGenerations(lib, now),
   ]);
-  return assembleSnapshot(counts, rate, rates, depth, generation, now);
+  return {
+    states: counted.states,
+    steps: counted.steps,
+    queue: { depth: queueDepth },
+    rate,
+    etaSeconds: estimateSeconds(
+      Object.fromEntries(Object.entries(counted.steps).map(([step, progress]) => [step, progress.pending + progress.running])),
+      rates,
+      now,
+    ),
+    failures: counted.failures,
+    failuresTotal: counted.failuresTotal,
+    generation,
+    at: now.toISOString(),
+  };
+}
+
+export function jobsSnapshot(lib: Library, now: Date = new Date()): Promise<JobsSnapshot> {
+  return snapshotWith(lib, jobsCounts(lib), now);
 }
 
 /**
