@@ -43,6 +43,30 @@ describe('web app: Create without a provider', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('keeps Create and Catalogue out of the main row, behind More, until switched on', async () => {
+    const { page, errors } = await openPage(context);
+    const mainRow = (name: string) => page.locator('.app-nav > a').filter({ hasText: name });
+    await page.goto(server.url);
+    await poll(() => page.locator('.app-nav > a').count()).toBeGreaterThan(3);
+    await page.waitForTimeout(500); // the server's answer about generators has come
+    expect(await mainRow('Create').count()).toBe(0);
+    expect(await mainRow('Catalogue').count()).toBe(0);
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByTestId('more-menu').getByRole('link', { name: 'Catalogue' }).click();
+    await page.waitForURL('**/catalogue');
+    // switched on in Account → Settings, for this browser
+    await page.goto(`${server.url}/account`);
+    await page.getByTestId('creation-tools-choice').selectOption('show');
+    await poll(() => mainRow('Create').count()).toBe(1);
+    await page.reload();
+    await poll(() => mainRow('Catalogue').count()).toBe(1);
+    expect(await page.getByTestId('more-menu').getByRole('link', { name: 'Create' }).count()).toBe(0);
+    await page.getByTestId('creation-tools-choice').selectOption('auto');
+    await poll(() => mainRow('Create').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 describe('web app: Create and Catalogue', () => {
@@ -76,7 +100,12 @@ describe('web app: Create and Catalogue', () => {
 
   it('makes images from a prompt; they appear as they finish, each opening as a photo with how it was made', async () => {
     const { page, errors } = await openPage(context);
-    await page.goto(`${server.url}/create`);
+    // a generator is configured: Create and Catalogue stand in the main row
+    await page.goto(server.url);
+    await poll(() => page.locator('.app-nav > a').filter({ hasText: 'Create' }).count()).toBe(1);
+    expect(await page.locator('.app-nav > a').filter({ hasText: 'Catalogue' }).count()).toBe(1);
+    await page.locator('.app-nav > a').filter({ hasText: 'Create' }).click();
+    await page.waitForURL('**/create');
     await poll(() => page.getByTestId('create-form').isVisible()).toBe(true);
     expect(await page.getByTestId('create-quota').textContent()).toContain('50 of 50 images left');
     await page.getByTestId('create-prompt').fill('a copper kettle on a blue stove [slow:400]');

@@ -1,6 +1,6 @@
-// What a new user met on the first evening, in a real browser against a real server: the phone layout (every
-// tab on screen, the scrubber below the header, duplicate cards that fit, a swipe between photos), the
-// favourites view with its rating filter, close spelling matches after the photos that match the words, and
+// What a new user met on the first evening, in a real browser against a real server: the phone layout (the
+// sections in a bar at the bottom and behind its More, the scrubber between the bars, duplicate cards that fit,
+// a swipe between photos), the favourites view with its rating filter, close spelling matches after the photos that match the words, and
 // the jobs page's counts equal to `shoebox jobs`. Screenshots at 390×844 are kept as artefacts.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,8 @@ import { colourPhotos } from '../helpers/images.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const PHONE = { width: 390, height: 844 };
-const SECTIONS = ['Photos', 'Favourites', 'People', 'Albums', 'Duplicates', 'Jobs', 'Trash'];
+/** The phone's bottom bar; the other sections are behind its "More". */
+const BAR = ['Photos', 'Favourites', 'People', 'Albums'];
 
 let browser: Browser;
 let server: TestServer;
@@ -80,29 +81,55 @@ describe('web app on a phone (390×844)', () => {
   });
   afterAll(async () => context?.close());
 
-  it('shows every section tab on screen and the scrubber below the header', async () => {
+  it('keeps the sections one tap away at the bottom and the scrubber between the bars', async () => {
     const { page, errors } = await openPage(context);
     await page.goto(server.url);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBeGreaterThan(3);
-    for (const name of SECTIONS) {
-      const link = page.locator('.app-nav').getByRole('link', { name, exact: true });
-      const box = (await link.boundingBox())!;
+    const nav = (await page.locator('.app-nav').boundingBox())!;
+    expect(nav.y + nav.height).toBeCloseTo(PHONE.height, 0);
+    for (const name of [...BAR, 'More']) {
+      const item = page.locator('.app-nav').getByRole(name === 'More' ? 'button' : 'link', { name, exact: true });
+      const box = (await item.boundingBox())!;
       expect(box, name).not.toBeNull();
       expect(box.x, name).toBeGreaterThanOrEqual(0);
       expect(box.x + box.width, name).toBeLessThanOrEqual(PHONE.width);
+      expect(box.y, name).toBeGreaterThanOrEqual(nav.y);
+      expect(box.height, `${name} is a thumb's target`).toBeGreaterThanOrEqual(44);
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     const headerBottom = async () => (await page.locator('.app-header').boundingBox())!.y + (await page.locator('.app-header').boundingBox())!.height;
+    expect(await headerBottom()).toBeLessThanOrEqual(64); // one compact row (was 223 px: three rows of tabs)
     await poll(() => page.locator('.scrubber').count()).toBe(1);
     await poll(async () => (await page.locator('.scrubber').boundingBox())?.y ?? -1).toBeGreaterThanOrEqual(await headerBottom());
     await page.evaluate(() => window.scrollTo(0, 400));
     await poll(async () => (await page.locator('.scrubber').boundingBox())!.y).toBeGreaterThanOrEqual(await headerBottom());
+    const scrubber = (await page.locator('.scrubber').boundingBox())!;
+    expect(scrubber.y + scrubber.height).toBeLessThanOrEqual(nav.y);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'phone-gallery.png');
-    for (const [name, path] of [['Jobs', '/jobs'], ['Trash', '/trash'], ['Favourites', '/favorites']] as const) {
-      await page.locator('.app-nav').getByRole('link', { name, exact: true }).tap();
+    // every other section behind More: it opens above the bar, a tap goes there, and it closes
+    for (const [name, path] of [['Jobs', '/jobs'], ['Trash', '/trash'], ['Duplicates', '/duplicates'], ['Sharing', '/sharing'], ['Create', '/create']] as const) {
+      await page.locator('.app-nav').getByRole('button', { name: 'More' }).tap();
+      const menu = page.getByTestId('more-menu');
+      await poll(() => menu.isVisible()).toBe(true);
+      const box = (await menu.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(nav.y);
+      if (name === 'Jobs') await screenshot(page, 'phone-more.png');
+      await menu.getByRole('link', { name, exact: true }).tap();
       await page.waitForURL(`**${path}`);
+      await poll(() => menu.isVisible()).toBe(false);
+      await poll(() => page.locator('.app-nav .more-button').getAttribute('data-current')).toBe('true');
     }
+    await page.locator('.app-nav').getByRole('link', { name: 'Favourites', exact: true }).tap();
+    await page.waitForURL('**/favorites');
+    expect(await page.locator('.app-nav').getByRole('link', { name: 'Favourites', exact: true }).getAttribute('aria-current')).toBe('page');
+    // Escape and a tap outside close it too
+    await page.locator('.app-nav').getByRole('button', { name: 'More' }).tap();
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByTestId('more-menu').isVisible()).toBe(false);
+    await page.locator('.app-nav').getByRole('button', { name: 'More' }).tap();
+    await page.locator('h1').first().tap();
+    await poll(() => page.getByTestId('more-menu').isVisible()).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });

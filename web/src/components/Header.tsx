@@ -4,33 +4,21 @@ import { useLibrary } from '../store/library.js';
 import { JobsIndicator } from './JobsIndicator.js';
 import { SearchBar } from './SearchBar.js';
 import { UploadButton } from './UploadButton.js';
-
-const SECTIONS = [
-  { to: '/', label: 'Photos' },
-  { to: '/favorites', label: 'Favourites' },
-  { to: '/people', label: 'People' },
-  { to: '/albums', label: 'Albums' },
-  { to: '/sharing', label: 'Sharing' },
-  { to: '/create', label: 'Create' },
-  { to: '/catalogue', label: 'Catalogue' },
-  { to: '/duplicates', label: 'Duplicates' },
-  { to: '/jobs', label: 'Jobs' },
-  { to: '/trash', label: 'Trash' },
-] as const;
-
-/** The section a path belongs to (a photo page belongs to none: it is reached from every section). */
-function sectionOf(pathname: string): string | null {
-  if (pathname === '/' || pathname === '/index.html') return '/';
-  return SECTIONS.find((section) => section.to !== '/' && (pathname === section.to || pathname.startsWith(`${section.to}/`)))?.to ?? null;
-}
+import { MoreMenu } from './nav/MoreMenu.js';
+import { CREATION, EVERYDAY, PHONE_BAR, sectionOf, TOOLS, type Section } from './nav/sections.js';
+import { useCreationTools } from '../store/creationTools.js';
 
 /**
- * The bar at the top of every page: the library's name and counts, search, the sections, jobs and upload.
- * Work in progress shows as the jobs indicator (live from the event stream), not as a count here.
+ * The bar at the top of every page: the library's name and counts, search, jobs, upload and the account; and the
+ * navigation, a row under it on a desk and a bar at the bottom of a phone's screen (styles.css). Work in progress
+ * shows as the jobs indicator (live from the event stream), not as a count here.
  */
 export function Header() {
   const { pathname } = useLocation();
   const current = sectionOf(pathname);
+  const creation = useCreationTools();
+  const main: readonly Section[] = creation ? [...EVERYDAY, ...CREATION] : EVERYDAY;
+  const more = creation ? TOOLS : [...CREATION, ...TOOLS];
   const { stats, total, status } = useLibrary();
   const count = stats?.total ?? (status === 'ready' ? total : null);
   const partial = stats?.states.partial ?? 0;
@@ -77,11 +65,22 @@ export function Header() {
         </div>
       </div>
       <nav className="app-nav" aria-label="Sections">
-        {SECTIONS.map((section) => (
-          <Link key={section.to} to={section.to} className="app-nav-link" aria-current={current === section.to ? 'page' : undefined}>
-            {section.label}
+        {main.map((section, index) => (
+          <Link
+            key={section.to}
+            to={section.to}
+            className={`app-nav-link${index >= PHONE_BAR ? ' nav-desk-only' : ''}`}
+            aria-current={current === section.to ? 'page' : undefined}
+          >
+            {section.icon ? (
+              <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d={section.icon} />
+              </svg>
+            ) : null}
+            <span className="nav-label">{section.label}</span>
           </Link>
         ))}
+        <MoreMenu items={more} phoneOnly={main.slice(PHONE_BAR)} current={current} />
       </nav>
     </header>
   );

@@ -2,6 +2,7 @@
 // '/' focuses it from anywhere.
 import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import { suggest, type Suggestion } from '../client/search.js';
+import { useMediaQuery } from '../hooks/useMediaQuery.js';
 import { navigate, useLocation } from '../lib/router.js';
 import { parseSearch, searchHref, suggestionSearch, textSearch } from './search/searchState.js';
 import { SuggestionIcon, SUGGESTION_KIND_LABEL } from './search/SuggestionIcon.js';
@@ -16,6 +17,7 @@ const isTyping = (target: EventTarget | null) =>
 
 export function SearchBar() {
   const location = useLocation();
+  const narrow = useMediaQuery('(max-width: 560px)');
   const onSearchPage = location.pathname === '/search';
   const current = onSearchPage ? parseSearch(location.search) : null;
   const urlQuery = current && !current.similar && !current.image ? current.q : '';
@@ -176,7 +178,7 @@ export function SearchBar() {
           autoCapitalize="off"
           spellCheck={false}
           enterKeyHint="search"
-          placeholder="Search photos, people, places…"
+          placeholder={narrow ? 'Search photos' : 'Search photos, people, places…'}
           value={text}
           onChange={(event) => {
             setText(event.target.value);

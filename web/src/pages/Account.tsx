@@ -5,6 +5,7 @@ import { UsersAdmin } from '../components/account/UsersAdmin.js';
 import { SingleSignOnAdmin } from '../components/account/SingleSignOnAdmin.js';
 import { formatBytes } from '../lib/format.js';
 import { Link } from '../lib/router.js';
+import { setCreationChoice, useCreationChoice, type CreationChoice } from '../store/creationTools.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 
@@ -20,15 +21,15 @@ export function AccountPage() {
   if (error) return <p className="panel panel-error">{error}</p>;
   if (!me) return <div className="page-loading" role="status" aria-label="Loading account" />;
   return (
-    <main className="account-page">
+    <main className="page page-narrow account-page">
       <div className="page-head">
-        <h1>Account</h1>
-        <p className="page-head-sub">
-          {me.name} · {me.email} · {me.role === 'admin' ? 'admin' : 'user'} · {formatBytes(me.usedBytes)}
-          {me.quotaBytes !== null ? ` of ${formatBytes(me.quotaBytes)}` : ''} used
-        </p>
-      </div>
-      <section className="panel account-section">
+        <div>
+          <h1>Account</h1>
+          <p className="page-head-sub">
+            {me.name} · {me.email} · {me.role === 'admin' ? 'admin' : 'user'} · {formatBytes(me.usedBytes)}
+            {me.quotaBytes !== null ? ` of ${formatBytes(me.quotaBytes)}` : ''} used
+          </p>
+        </div>
         <button
           type="button"
           className="button"
@@ -36,12 +37,15 @@ export function AccountPage() {
         >
           Sign out
         </button>
-      </section>
-      <section className="panel account-section" aria-labelledby="settings-title">
+      </div>
+      <section className="card account-section" aria-labelledby="settings-title">
         <h2 id="settings-title">Settings</h2>
-        <Link to="/settings/libraries" className="button">
-          Libraries in place
-        </Link>
+        <div className="account-settings">
+          <Link to="/settings/libraries" className="button">
+            Libraries in place
+          </Link>
+          <CreationToolsChoice />
+        </div>
       </section>
       <PasswordForm onChanged={() => setKeysVersion((v) => v + 1)} />
       <Sessions />
@@ -49,6 +53,21 @@ export function AccountPage() {
       {me.role === 'admin' ? <UsersAdmin selfId={me.id} /> : null}
       {me.role === 'admin' && me.via === 'session' ? <SingleSignOnAdmin /> : null}
     </main>
+  );
+}
+
+/** Whether Create and Catalogue stand in the main navigation (this browser's choice). */
+function CreationToolsChoice() {
+  const choice = useCreationChoice();
+  return (
+    <label className="auth-field">
+      Create and Catalogue in the navigation
+      <select value={choice} onChange={(event) => setCreationChoice(event.target.value as CreationChoice)} data-testid="creation-tools-choice">
+        <option value="auto">When an image generator is configured</option>
+        <option value="show">Always</option>
+        <option value="hide">Never (still under More)</option>
+      </select>
+    </label>
   );
 }
 
@@ -72,7 +91,7 @@ function PasswordForm({ onChanged }: { onChanged: () => void }) {
     }
   };
   return (
-    <section className="panel account-section" aria-labelledby="password-title">
+    <section className="card account-section" aria-labelledby="password-title">
       <h2 id="password-title">Password</h2>
       <form className="account-form" onSubmit={submit}>
         <label className="auth-field">
@@ -98,7 +117,7 @@ function Sessions() {
   const load = useCallback(() => accountApi.sessions().then((r) => setItems(r.items), (caught: unknown) => setError(message(caught))), []);
   useEffect(() => void load(), [load]);
   return (
-    <section className="panel account-section" aria-labelledby="sessions-title">
+    <section className="card account-section" aria-labelledby="sessions-title">
       <h2 id="sessions-title">Sessions</h2>
       {error ? <p className="auth-error">{error}</p> : null}
       <ul className="account-list" data-testid="sessions">
@@ -147,7 +166,7 @@ function ApiKeys({ isAdmin, version }: { isAdmin: boolean; version: number }) {
     }
   };
   return (
-    <section className="panel account-section" aria-labelledby="keys-title">
+    <section className="card account-section" aria-labelledby="keys-title">
       <h2 id="keys-title">API keys</h2>
       <p className="muted">For scripts and the CLI (x-api-key header). A key is shown once, when it is made.</p>
       <ul className="account-list" data-testid="api-keys">

@@ -68,7 +68,7 @@ export function LibrariesPage() {
   }, [busy, reload]);
 
   return (
-    <main className="libraries-page">
+    <main className="page page-narrow libraries-page">
       <div className="page-head">
         <h1>Libraries</h1>
         <p className="page-head-sub">
@@ -119,7 +119,7 @@ function AddLibrary({ roots, onAdded }: { roots: AllowedRoot[]; onAdded: () => v
   };
   const present = roots.filter((root) => root.present);
   return (
-    <section className="panel account-section" aria-labelledby="add-library-title">
+    <section className="card account-section" aria-labelledby="add-library-title">
       <h2 id="add-library-title">Add a folder</h2>
       <p className="muted">
         {present.length === 0
@@ -189,7 +189,7 @@ function LibraryCard({ library, onChanged }: { library: LibraryInfo; onChanged: 
   };
   const scanning = library.scanState === 'scanning' || library.scanState === 'queued';
   return (
-    <li className="panel library-card" data-testid="library" aria-label={library.name}>
+    <li className="card library-card" data-testid="library" aria-label={library.name}>
       <div className="library-card-head">
         <h2>{library.name}</h2>
         <span className="muted">
@@ -282,7 +282,7 @@ function AllowedRoots({ roots, onChange }: { roots: AllowedRoot[]; onChange: (ro
     }
   };
   return (
-    <section className="panel account-section" aria-labelledby="roots-title">
+    <section className="card account-section" aria-labelledby="roots-title">
       <h2 id="roots-title">Allowed folders</h2>
       <p className="muted">Users may add libraries inside these folders only (checked on real paths: no way out through `..` or links).</p>
       <ul className="library-paths">

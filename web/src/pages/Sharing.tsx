@@ -51,15 +51,17 @@ export function SharingPage() {
   const current = data.data;
   const candidates = current?.users.filter((user) => !current.partners.sharingWith.some((p) => p.id === user.id)) ?? [];
   return (
-    <main className="sharing-page" aria-busy={data.loading}>
-      <h1>Sharing</h1>
+    <main className="page page-narrow sharing-page" aria-busy={data.loading}>
+      <div className="page-head">
+        <h1>Sharing</h1>
+      </div>
       {error ? (
         <p className="form-error" role="alert">
           {error}
         </p>
       ) : null}
 
-      <section aria-labelledby="shared-with-me">
+      <section className="card" aria-labelledby="shared-with-me">
         <h2 id="shared-with-me">Shared with you</h2>
         {current && current.albums.length === 0 && current.partners.sharedWithMe.length === 0 ? <p className="muted">Nothing yet.</p> : null}
         {current && current.partners.sharedWithMe.length > 0 ? (
@@ -114,7 +116,7 @@ export function SharingPage() {
         ) : null}
       </section>
 
-      <section aria-labelledby="my-partners">
+      <section className="card" aria-labelledby="my-partners">
         <h2 id="my-partners">Your library with partners</h2>
         <p className="muted">A partner sees all your photos, read-only, and may show them in their own timeline.</p>
         {candidates.length > 0 ? (
@@ -153,7 +155,7 @@ export function SharingPage() {
         </ul>
       </section>
 
-      <section aria-labelledby="my-links">
+      <section className="card" aria-labelledby="my-links">
         <h2 id="my-links">Your links</h2>
         {current && current.links.length === 0 ? (
           <p className="muted">No links. Make one from an album’s Share button, or select photos and choose Share link.</p>

@@ -35,7 +35,7 @@ export function SingleSignOnAdmin() {
     </label>
   );
   return (
-    <section className="panel account-section" aria-labelledby="sso-title">
+    <section className="card account-section" aria-labelledby="sso-title">
       <h2 id="sso-title">Single sign-on</h2>
       <p className="muted">
         OpenID Connect (Authentik, Keycloak, Authelia, Google…). Register <code>{`${window.location.origin}${config.callbackPath}`}</code> as the client’s redirect URI.

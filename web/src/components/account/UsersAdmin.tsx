@@ -45,7 +45,7 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
   };
 
   return (
-    <section className="panel account-section" aria-labelledby="users-title">
+    <section className="card account-section" aria-labelledby="users-title">
       <h2 id="users-title">Users</h2>
       <table className="account-users" data-testid="users">
         <thead>
@@ -65,14 +65,14 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
                 {user.name} <span className="muted">{user.email}</span>
                 {user.disabled ? ' (disabled)' : ''}
               </td>
-              <td>{user.role}</td>
-              <td>{user.photos}</td>
-              <td>
+              <td data-label="Role">{user.role}</td>
+              <td data-label="Photos">{user.photos}</td>
+              <td data-label="Space">
                 {formatBytes(user.usedBytes)}
                 {user.quotaBytes !== null ? ` of ${formatBytes(user.quotaBytes)}` : ''}
               </td>
               {storageChoice ? (
-                <td>
+                <td data-label="Stored in">
                   <select
                     aria-label={`Where new photos of ${user.name} are stored`}
                     value={locationValue(user.storageLocation)}

@@ -1,0 +1,46 @@
+// The app's sections and where each is offered: the main row holds what a photo library is used for every day;
+// creation tools join it where they are configured or switched on; status and admin things sit behind "More",
+// from where every feature stays one tap away.
+
+export interface Section {
+  to: string;
+  label: string;
+  /** An icon's path (24×24) for the phone's bottom bar. */
+  icon?: string;
+}
+
+/** Everyday sections; on a phone the first four are the bottom bar and the rest move behind "More". */
+export const EVERYDAY: readonly Section[] = [
+  { to: '/', label: 'Photos', icon: 'M4 5h16v14H4z M4 15l5-5 4 4 3-3 4 4' },
+  { to: '/favorites', label: 'Favourites', icon: 'M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z' },
+  { to: '/people', label: 'People', icon: 'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7z M2.5 20a6.5 6.5 0 0 1 13 0 M16 4.3a3.5 3.5 0 0 1 0 6.4 M18 14.5a6.5 6.5 0 0 1 3.5 5.5' },
+  { to: '/albums', label: 'Albums', icon: 'M4 7h16v13H4z M7 4h10 M9 13l2 2 4-4' },
+  { to: '/sharing', label: 'Sharing' },
+];
+
+/** Tools for shops and makers: in the main row only where configured or switched on, else behind "More". */
+export const CREATION: readonly Section[] = [
+  { to: '/create', label: 'Create' },
+  { to: '/catalogue', label: 'Catalogue' },
+];
+
+/** Status, housekeeping and settings: behind "More" everywhere. */
+export const TOOLS: readonly Section[] = [
+  { to: '/duplicates', label: 'Duplicates' },
+  { to: '/trash', label: 'Trash' },
+  { to: '/jobs', label: 'Jobs' },
+  { to: '/settings/libraries', label: 'Libraries in place' },
+  { to: '/account', label: 'Account' },
+];
+
+/** How many everyday sections the phone's bottom bar shows before "More". */
+export const PHONE_BAR = 4;
+
+/** The section a path belongs to (a photo page belongs to none: it is reached from every section). */
+export function sectionOf(pathname: string): string | null {
+  if (pathname === '/' || pathname === '/index.html') return '/';
+  const all = [...EVERYDAY, ...CREATION, ...TOOLS];
+  const found = all.find((section) => section.to !== '/' && (pathname === section.to || pathname.startsWith(`${section.to}/`)));
+  if (found) return found.to;
+  return pathname.startsWith('/partners/') ? '/sharing' : null;
+}
