@@ -35,6 +35,7 @@ import { jobsRoutes } from './jobs.js';
 import { modelRoutes } from './models.js';
 import { peopleRoutes } from './people.js';
 import { photoRoutes } from './photos.js';
+import { photoEditRoutes } from './photo-edit.js';
 import { searchRoutes } from './search-routes.js';
 import { systemRoutes } from './system.js';
 import { EngineMonitor } from '../app/engine-health.js';
@@ -171,6 +172,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   apiKeyRoutes(app, lib);
   adminRoutes(app, lib);
   photoRoutes(app, lib);
+  photoEditRoutes(app);
   timelineRoutes(app, lib);
   trashRoutes(app, lib);
   searchRoutes(app, lib);

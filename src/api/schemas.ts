@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MIN_CROP } from '../model/photo-edit.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../model/photo-state.js';
 import { PHOTO_ORIGINS, SHOT_TYPES, TIMELINE_GROUPINGS } from '../model/photo-vocabulary.js';
 
@@ -197,7 +198,19 @@ const stepInfo = z.object({
   finishedAt: z.string().nullable().describe('when the step last ended (ISO 8601); null while it has not'),
 });
 
+const unit = (name: string) => z.number().min(0, `${name} is a fraction of the image, 0–1`).max(1, `${name} is a fraction of the image, 0–1`);
+export const cropBox = z
+  .object({ x: unit('crop.x'), y: unit('crop.y'), width: unit('crop.width').min(MIN_CROP, `crop.width is at least ${MIN_CROP}`), height: unit('crop.height').min(MIN_CROP, `crop.height is at least ${MIN_CROP}`) })
+  .refine((crop) => crop.x + crop.width <= 1.000001 && crop.y + crop.height <= 1.000001, 'the crop must lie inside the image (x + width ≤ 1, y + height ≤ 1)')
+  .describe('on the turned image, as fractions of its width and height from its top-left corner');
+
+export const photoEdit = z.object({
+  rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).describe('clockwise quarter turns of the upright original'),
+  crop: cropBox.nullable(),
+});
+
 export const photoDetail = photoListItem.extend({
+  edit: photoEdit.nullable().describe('the rotation and crop the user gave it (PUT /api/photos/{id}/edit); null: the original as it is'),
   owner: z
     .object({ id: z.string(), name: z.string(), you: z.boolean() })
     .describe("whose photo it is: someone else's (shared with you) is read-only, without its duplicate group or source path"),

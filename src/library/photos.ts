@@ -15,6 +15,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { isInPlaceKey } from '../storage/in-place.js';
 import { photoListItem } from './photo-list.js';
+import { activeEdit } from '../model/photo-edit.js';
 
 export function photoMetadata(photo: PhotoRow) {
   return {
@@ -164,6 +165,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     ...photoListItem(photo),
     owner: { id: access.ownerId, name: access.ownerName, you: access.own },
     sha256: photo.sha256,
+    edit: activeEdit(photo.edit),
     sourcePath: access.own ? photo.sourcePath : null,
     hasSidecar: photo.sidecarKey !== null,
     updatedAt: photo.updatedAt.toISOString(),

@@ -238,7 +238,9 @@ export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Dat
   const pick = <T>(get: (t: TagBag) => T | null): T | null => (sidecar ? get(sidecar) : null) ?? get(file);
   const sidecarKeywords = sidecar ? keywordsOf(sidecar) : [];
   const { width, height } = dimensions(file);
-  const turns = pick(orientation);
+  // the file's own: the decode turns the pixels upright by it; a sidecar's (write-back puts the user's turn on top
+  // of the file's there, for other tools) is an edit, not how the file is stored
+  const turns = orientation(file);
   const stored = width && height ? { width, height } : null;
   // A sidecar that names people (digiKam writes them there) speaks for the photo; else the file's own regions.
   const sidecarRegions = sidecar ? faceRegionsOf(sidecar, turns, stored) : [];

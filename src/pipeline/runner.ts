@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import type { Metrics } from '../metrics/metrics.js';
 import { isWorthRetrying, retryDelayMs, retryNote } from './retry.js';
 import path from 'node:path';
@@ -77,6 +78,10 @@ const retryingSql = sql<boolean>`exists (select 1 from ${photoSteps} s where s.p
  */
 export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName): Promise<LaneName[]> {
   const { db } = deps;
+  // A photo's renditions are rewritten in place (an edit, a reprocess) and read again by path: libvips' operation
+  // cache would hand back the old pixels (the palette of the uncropped image). Off before every run, because each
+  // load of sharp (its ESM and CommonJS builds, a worker thread's copy) turns the process-wide cache back on.
+  sharp.cache(false);
   const [found] = await db
     .select({ photo: getTableColumns(photos), statuses: stepStatusesJson })
     .from(photos)

@@ -6,7 +6,8 @@ import path from 'node:path';
 //   sidecars/<photo id>.xmp          an XMP sidecar that came with a photo
 //   derived/<id[0..2]>/<id>/...      thumbnail, preview and faces/<face id>.webp, rebuilt at will
 
-export type DerivedName = 'thumbnail.webp' | 'preview.jpg';
+/** `unedited-preview.jpg`: an edited photo's upright preview before its edit, what the editor starts from. */
+export type DerivedName = 'thumbnail.webp' | 'preview.jpg' | 'unedited-preview.jpg';
 
 export function originalKey(sha256: string, ext: string): string {
   return path.posix.join('originals', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${ext}`);

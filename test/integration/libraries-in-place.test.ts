@@ -309,6 +309,51 @@ describe('libraries in place', () => {
     expect(cleared).toMatchObject({ Rights: '© the photographer', CreatorTool: 'darktable 4.6' });
   }, 90_000);
 
+  it('writes a turn and a crop to the sidecar as other tools read them, faces on the original; taken back, cleared', async () => {
+    const ada = path.join(folder, 'people', 'ada.jpg');
+    const adaBytes = fs.readFileSync(ada);
+    const sidecar = `${ada}.xmp`;
+    const id = ids['portrait.jpg']!;
+    const before = (await exiftool.read(sidecar)) as Record<string, any>;
+    const adaBefore = (before.RegionInfo.RegionList as { Name: string; Area: { X: number; Y: number; W: number } }[]).find((r) => r.Name.startsWith('Ada'))!;
+    // a quarter turn clockwise, then the right half of the turned image: the top half of the file as stored
+    const edited = await api(`/api/photos/${id}/edit`, { method: 'PUT', json: { rotate: 90, crop: { x: 0.5, y: 0, width: 0.5, height: 1 } } });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    await waitForTerminal(server.url, [id]);
+    const tags = await until(
+      'the edit written back',
+      async () => {
+        const read = (await exiftool.read(sidecar)) as Record<string, any>;
+        return read.HasCrop !== undefined && read;
+      },
+      20_000,
+    );
+    expect([6, 'Rotate 90 CW']).toContain(tags.Orientation);
+    expect(tags).toMatchObject({ HasCrop: true, CropLeft: 0, CropTop: 0, CropRight: 1, CropBottom: 0.5, CropAngle: 0 });
+    expect(tags).toMatchObject({ Rights: '© the photographer', CreatorTool: 'darktable 4.6' });
+    // the face found again on the edited image, its region back on the original where it was
+    const adaAfter = (tags.RegionInfo.RegionList as { Name: string; Area: { X: number; Y: number; W: number } }[]).find((r) => r.Name.startsWith('Ada'))!;
+    expect(adaAfter.Area.X).toBeCloseTo(adaBefore.Area.X, 1);
+    expect(adaAfter.Area.Y).toBeCloseTo(adaBefore.Area.Y, 1);
+    expect(tags.RegionInfo.AppliedToDimensions).toMatchObject(before.RegionInfo.AppliedToDimensions);
+    expect(fs.readFileSync(ada).equals(adaBytes)).toBe(true);
+    expect((await scan()).changed).toBe(0); // Shoebox's own write
+    // taken back: the sidecar says nothing of a turn or a crop any more
+    expect((await api(`/api/photos/${id}/edit`, { method: 'DELETE' })).status).toBe(200);
+    await waitForTerminal(server.url, [id]);
+    const cleared = await until(
+      'the edit taken back',
+      async () => {
+        const read = (await exiftool.read(sidecar)) as Record<string, any>;
+        return read.HasCrop === undefined && read;
+      },
+      20_000,
+    );
+    expect(cleared.Orientation).toBeUndefined();
+    expect(cleared.CropLeft).toBeUndefined();
+    expect(cleared).toMatchObject({ Rights: '© the photographer' });
+  }, 90_000);
+
   it('finds duplicates across the library and uploads; resolving hides the copy in place and leaves its file', async () => {
     const rocksFile = path.join(folder, 'trip', 'rocks.jpg');
     const copy = await sharp(rocksFile).resize(900).jpeg({ quality: 85 }).toBuffer();

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { FaceRegion } from '../../model/face-region.js';
+import type { StoredEdit } from '../../model/photo-edit.js';
 import type { Provenance } from './provenance.js';
 import { users } from './users.js';
 
@@ -68,6 +69,11 @@ export const photos = pgTable(
     thumbnailAt: timestamp('thumbnail_at', { withTimezone: true }),
     /** People the file names (MWG / Microsoft face regions, metadata step): name and box on the upright image, 0–1. */
     faceRegions: jsonb('face_regions').$type<FaceRegion[]>(),
+    /**
+     * The user's non-destructive edit (quarter turns, a crop) with the upright original's size; null: none. The
+     * original never changes; width and height, the renditions and the faces are the edited image's.
+     */
+    edit: jsonb('edit').$type<StoredEdit>(),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
     placeCity: text('place_city'),
     placeState: text('place_state'),

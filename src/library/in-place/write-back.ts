@@ -12,6 +12,8 @@ import { reader } from '../../media/exiftool-reader.js';
 import { MAX_SIDECAR_BYTES } from '../../media/xmp-sidecar.js';
 import { sidecarProblem } from '../../media/sidecar-limits.js';
 import { regionPersonName } from '../../media/face-regions.js';
+import { editTags } from '../../media/edit-xmp.js';
+import { activeEdit, fromEdited, type StoredEdit } from '../../model/photo-edit.js';
 import { openInPlace } from '../../storage/in-place.js';
 import type { LibraryContext } from '../library.js';
 import { allowedFolders, inPlaceLookup } from './guard.js';
@@ -50,6 +52,9 @@ interface DuePhoto {
   description: string | null;
   width: number | null;
   height: number | null;
+  /** The user's turn and crop (faces are on the edited image; regions go to the sidecar on the upright original). */
+  edit: StoredEdit | null;
+  orientation: number | null;
   updated_at: string;
   written_back_at: string | null;
   faces: { name: string; x: number; y: number; width: number; height: number }[];
@@ -109,25 +114,26 @@ export function sidecarTags(
     'XMP-dc:Description': photo.description,
   };
   if ((photo.faces.length > 0 || kept.length < regions.length) && photo.width && photo.height) {
-    // areas on the upright image, centre and size as fractions; applied to the upright size (face-regions.ts)
+    // areas on the upright original, centre and size as fractions; applied to its size (face-regions.ts): faces on
+    // an edited image are taken back through the edit
+    const edit = activeEdit(photo.edit);
+    const upright = photo.edit?.base ?? { width: photo.width, height: photo.height };
     tags['XMP-mwg-rs:RegionInfo'] = {
-      AppliedToDimensions: { W: photo.width, H: photo.height, Unit: 'pixel' },
+      AppliedToDimensions: { W: upright.width, H: upright.height, Unit: 'pixel' },
       RegionList: [
         ...kept,
-        ...photo.faces.map((face) => ({
-          Area: {
-            X: round((face.x + face.width / 2) / photo.width!),
-            Y: round((face.y + face.height / 2) / photo.height!),
-            W: round(face.width / photo.width!),
-            H: round(face.height / photo.height!),
-            Unit: 'normalized',
-          },
-          Name: face.name,
-          Type: 'Face',
-        })),
+        ...photo.faces.map((face) => {
+          const box = fromEdited({ x: face.x / photo.width!, y: face.y / photo.height!, width: face.width / photo.width!, height: face.height / photo.height! }, edit);
+          return {
+            Area: { X: round(box.x + box.width / 2), Y: round(box.y + box.height / 2), W: round(box.width), H: round(box.height), Unit: 'normalized' },
+            Name: face.name,
+            Type: 'Face',
+          };
+        }),
       ],
     };
   }
+  if (photo.edit) Object.assign(tags, editTags(photo.edit, photo.orientation));
   // only what Shoebox knows: a field it has nothing for is left as the sidecar has it, but a rating the user cleared
   // and a favourite taken back are cleared there too (null deletes the tag)
   if (photo.rating === null && !photo.rating_by_user) delete tags['XMP-xmp:Rating'];
@@ -158,7 +164,7 @@ const round = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 1e
 
 /** Whether the user marked anything a sidecar should carry; a photo with nothing gets no new sidecar. */
 function hasMarks(photo: DuePhoto): boolean {
-  return photo.rating_by_user || photo.favorite || photo.faces.length > 0;
+  return photo.rating_by_user || photo.favorite || photo.faces.length > 0 || activeEdit(photo.edit) !== null;
 }
 
 /**
@@ -169,7 +175,7 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
   const due = await rows<DuePhoto>(
     context.db,
     sql`select p.id, p.library_id, l.paths, p.storage_key, p.rating, p.rating_by_user, p.favorite, p.keywords, p.description, p.width, p.height,
-               p.updated_at::text as updated_at, p.written_back_at::text as written_back_at,
+               p.edit, p.orientation, p.updated_at::text as updated_at, p.written_back_at::text as written_back_at,
                coalesce((select json_agg(json_build_object('name', pe.name, 'x', f.x, 'y', f.y, 'width', f.width, 'height', f.height) order by f.id)
                          from faces f join people pe on pe.id = f.person_id where f.photo_id = p.id and pe.name is not null), '[]') as faces
         from photos p join libraries l on l.id = p.library_id

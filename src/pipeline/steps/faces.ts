@@ -5,6 +5,7 @@ import { applyRegionNames, clusterNewFaces, recogniseLikeThese, type NamedFace }
 import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
+import { activeEdit, toEdited } from '../../model/photo-edit.js';
 import type { PipelineStep } from '../step.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { derivedKey, faceThumbnailKey } from '../../storage/keys.js';
@@ -41,7 +42,11 @@ export const facesStep: PipelineStep = {
     const detected = await detector.detect(preview, upright);
 
     // Named regions: on the face they frame, or described where the detector saw none.
-    const regions = (photo.faceRegions ?? []).map((region) => ({ name: region.name, box: toPixels(region.box, upright) }));
+    // regions are on the upright original: on the edited image they are turned and cropped (or cropped away)
+    const regions = (photo.faceRegions ?? []).flatMap((region) => {
+      const box = toEdited(region.box, activeEdit(photo.edit));
+      return box ? [{ name: region.name, box: toPixels(box, upright) }] : [];
+    });
     const matched = matchRegionsToFaces(
       regions.map((r) => r.box),
       detected.map((f) => f.box),

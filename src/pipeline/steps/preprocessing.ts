@@ -1,21 +1,29 @@
 import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { decodePhoto } from '../../media/decode.js';
+import { editedRenditions } from '../../media/edit-renditions.js';
+import { activeEdit } from '../../model/photo-edit.js';
 import type { PipelineStep } from '../step.js';
 import { STORED_PIXELS } from './shared.js';
 import { derivedKey } from '../../storage/keys.js';
 
 /**
- * Decode check, true dimensions, thumbnail and preview from one decode; the stored pixels it decoded on the way
+ * Decode check, true dimensions, thumbnail and preview from one decode (turned and cropped by the user's edit); the stored pixels it decoded on the way
  * are left for the hashes step of the same lane run (PDQ hashes them at full size).
  */
 export const preprocessingStep: PipelineStep = {
   name: 'preprocessing',
   version: '1',
   async run({ photo, db, storage, original, shared }) {
-    const { stored, ...renditions } = await decodePhoto(await original(), photo.mime);
+    const file = await original();
+    const { stored, ...decoded } = await decodePhoto(file, photo.mime);
+    // an edited photo: its renditions and size are the edited image's; the upright preview is kept for the editor
+    const edit = activeEdit(photo.edit);
+    const renditions = edit ? await editedRenditions({ file, mime: photo.mime, preview: decoded.preview, upright: decoded }, edit) : decoded;
     await storage.put(derivedKey(photo.id, 'thumbnail.webp'), renditions.thumbnail);
     await storage.put(derivedKey(photo.id, 'preview.jpg'), renditions.preview);
+    if (edit) await storage.put(derivedKey(photo.id, 'unedited-preview.jpg'), decoded.preview);
+    else await storage.remove(derivedKey(photo.id, 'unedited-preview.jpg'));
     await db
       .update(photos)
       .set({ width: renditions.width, height: renditions.height, thumbnailAt: new Date(), updatedAt: new Date() })

@@ -1,0 +1,62 @@
+// Rotate and crop, without touching the original: the edit is stored on the photo, its faces are moved onto the
+// edited image at once (so that the faces step finds them again and keeps who they are), and the photo is
+// analysed again from its renditions on: thumbnail, preview, faces, tags, text, everything search reads.
+import { and, eq, inArray } from 'drizzle-orm';
+import { faces, photos, photoSteps } from '../db/schema.js';
+import { UserError } from '../base/errors.js';
+import { withDependents } from '../model/photo-state.js';
+import { activeEdit, editedSize, fromEdited, normaliseEdit, sameEdit, toEdited, type PhotoEdit, type UnitBox } from '../model/photo-edit.js';
+import { writeBackDue } from './in-place/write-back.js';
+import type { Library } from './library.js';
+import { queuePhotos } from './photo-door.js';
+import { findPhoto } from './photos.js';
+
+export interface EditAnswer {
+  id: string;
+  edit: PhotoEdit | null;
+  width: number;
+  height: number;
+  state: string;
+  /** Whether anything changed (false: the photo had this edit already). */
+  changed: boolean;
+}
+
+/** Sets a photo's edit (null: back to the original). Null when the photo is not the user's own (a 404). */
+export async function setPhotoEdit(lib: Library, id: string, wanted: { rotate?: number; crop?: UnitBox | null } | null): Promise<EditAnswer | null> {
+  const photo = await findPhoto(lib, id);
+  if (!photo || photo.deletedAt) return null;
+  const current = activeEdit(photo.edit);
+  const base = photo.edit?.base ?? (photo.width && photo.height ? { width: photo.width, height: photo.height } : null);
+  if (!base || !photo.thumbnailAt) throw new UserError('conflict', 'the photo has not been decoded yet: edit it once its thumbnail is there');
+  const next = wanted ? normaliseEdit(wanted) : null;
+  const size = editedSize(base, next);
+  if (sameEdit(current, next)) return { id, edit: current, width: photo.width ?? size.width, height: photo.height ?? size.height, state: photo.state, changed: false };
+
+  const before = editedSize(base, current);
+  const steps = withDependents('preprocessing');
+  await lib.db.transaction(async (tx) => {
+    // the faces where they are on the edited image: the faces step pairs what it finds with them by overlap
+    const rows = await tx.select().from(faces).where(eq(faces.photoId, id));
+    for (const face of rows) {
+      const unit = { x: face.x / before.width, y: face.y / before.height, width: face.width / before.width, height: face.height / before.height };
+      const moved = toEdited(fromEdited(unit, current), next);
+      if (!moved) continue; // cropped away: the faces step will not find it again, and drops it
+      await tx
+        .update(faces)
+        .set({ x: moved.x * size.width, y: moved.y * size.height, width: moved.width * size.width, height: moved.height * size.height })
+        .where(eq(faces.id, face.id));
+    }
+    await tx
+      .update(photos)
+      // taken back: kept as no turn and no crop, so that write-back clears it from the sidecar too
+      .set({ edit: { ...(next ?? { rotate: 0, crop: null }), base }, width: size.width, height: size.height, state: 'pending', updatedAt: new Date() })
+      .where(eq(photos.id, id));
+    await tx
+      .update(photoSteps)
+      .set({ status: 'pending', error: null })
+      .where(and(eq(photoSteps.photoId, id), inArray(photoSteps.step, steps)));
+  });
+  await writeBackDue(lib.db, [id]);
+  await queuePhotos(lib, [id]);
+  return { id, edit: next, width: size.width, height: size.height, state: 'pending', changed: true };
+}
