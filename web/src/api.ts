@@ -102,10 +102,27 @@ export async function request<T>(method: string, url: string, options: { body?: 
   return body as T;
 }
 
+/**
+ * Photos edited in this page's life, with a version for their renditions' URLs: the browser keeps a rendition for
+ * an hour, and an edit makes new ones under the same address.
+ */
+const renditionVersions = new Map<string, string>();
+/** Marks a photo's renditions as new: after an edit, and again with when they were made from it (`stamp`). */
+export function renditionsChanged(id: string, stamp: string = String(Date.now())): void {
+  renditionVersions.set(id, stamp);
+}
+/** Whether the photo was edited in this page's life (its renditions' URLs carry a version). */
+export const renditionsVersioned = (id: string) => renditionVersions.has(id);
+const versioned = (id: string, url: string) => {
+  const version = renditionVersions.get(id);
+  return version === undefined ? url : `${url}?v=${encodeURIComponent(version)}`;
+};
+
 export const photoUrls = {
   page: (id: string) => `/photos/${encodeURIComponent(id)}`,
-  thumbnail: (id: string) => `/api/photos/${encodeURIComponent(id)}/thumbnail`,
-  preview: (id: string) => `/api/photos/${encodeURIComponent(id)}/preview`,
+  thumbnail: (id: string) => versioned(id, `/api/photos/${encodeURIComponent(id)}/thumbnail`),
+  preview: (id: string) => versioned(id, `/api/photos/${encodeURIComponent(id)}/preview`),
+  uneditedPreview: (id: string) => `/api/photos/${encodeURIComponent(id)}/unedited-preview`,
   original: (id: string) => `/api/photos/${encodeURIComponent(id)}/original`,
   face: (faceId: string) => `/api/faces/${encodeURIComponent(faceId)}/thumbnail`,
 };

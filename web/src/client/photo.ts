@@ -62,3 +62,10 @@ export const photoLinks = {
   album: (id: string) => `/albums/${encodeURIComponent(id)}`,
   person: (id: string) => `/people/${encodeURIComponent(id)}`,
 };
+
+export type PhotoEdit = NonNullable<PhotoFull['edit']>;
+
+/** Rotates and crops a photo (its original stays as it is); null takes it back to the original. */
+export function savePhotoEdit(id: string, edit: PhotoEdit | null): Promise<{ edit: PhotoEdit | null; width: number; height: number; changed: boolean }> {
+  return edit ? request('PUT', `${photoPath(id)}/edit`, { body: edit }) : request('DELETE', `${photoPath(id)}/edit`);
+}

@@ -29,10 +29,11 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId }: Props) {
   const ratio = photo.width && photo.height ? photo.width / photo.height : 3 / 2;
   // Shown from the moment it exists, and while any step (preprocessing too) is redone.
   const available = (photo.hasThumbnail || prep === 'done') && failedAt !== version;
-  const query = failedAt ? `?v=${encodeURIComponent(version)}` : '';
+  const again = (url: string) => (failedAt ? `${url}${url.includes('?') ? '&' : '?'}attempt=${encodeURIComponent(version)}` : url);
   // Never wider than the picture itself: a small photo is shown at its size, not blown up into a blur.
   const style = { '--ratio': ratio, ...(photo.width ? { '--natural-w': `${photo.width}px` } : {}) } as CSSProperties;
-  const originalUsable = BROWSER_FORMATS.has(photo.mime) && (photo.width ?? 0) > previewWidth;
+  // an edited photo's original is not what it shows: zoom stays on the edited preview
+  const originalUsable = BROWSER_FORMATS.has(photo.mime) && !photo.edit && (photo.width ?? 0) > previewWidth;
   const faces = onSelectFace && photo.width && photo.height ? photo.faces : [];
 
   if (!available) {
@@ -82,10 +83,10 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId }: Props) {
     >
       {({ scale, frameWidth }) => (
         <>
-          <img className="preview-lowres" src={photoUrls.thumbnail(photo.id) + query} alt="" aria-hidden="true" draggable={false} />
+          <img className="preview-lowres" src={again(photoUrls.thumbnail(photo.id))} alt="" aria-hidden="true" draggable={false} />
           <img
             className="preview-img"
-            src={photoUrls.preview(photo.id) + query}
+            src={again(photoUrls.preview(photo.id))}
             alt={photo.filename}
             data-testid="preview"
             draggable={false}

@@ -1,4 +1,4 @@
-// The photo's action buttons (download, open the original, find similar, create from it, retry, move to the
+// The photo's action buttons (download, open the original, rotate and crop, find similar, create from it, retry, move to the
 // trash) and the dialog that confirms the move to the trash.
 import { isTerminal, photoUrls } from '../../api.js';
 import { photoLinks, type PhotoFull } from '../../client/photo.js';
@@ -13,9 +13,13 @@ interface Props {
   retrying: boolean;
   onRetry: () => void;
   onDelete: () => void;
+  /** Opens the editor (rotate and crop). */
+  onEdit: () => void;
+  /** Takes the last edit made here back; absent when there is none. */
+  onUndoEdit?: () => void;
 }
 
-export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete }: Props) {
+export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete, onEdit, onUndoEdit }: Props) {
   // Only failures: a skip means a missing model or nothing to do (no text), which a retry would not change.
   const retryable = Object.values(photo.steps).some((step) => step.status === 'failed');
   const terminal = isTerminal(photo.state);
@@ -34,6 +38,16 @@ export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete 
       >
         Open original
       </a>
+      {!trashed && own && photo.hasThumbnail ? (
+        <button type="button" className="button" onClick={onEdit} data-testid="edit-photo">
+          Rotate and crop
+        </button>
+      ) : null}
+      {onUndoEdit && own ? (
+        <button type="button" className="button" onClick={onUndoEdit} data-testid="undo-edit">
+          Undo edit
+        </button>
+      ) : null}
       {photo.embedding && own ? (
         <Link to={photoLinks.similarSearch(photo.id)} className="button" data-testid="find-similar-action">
           Find similar

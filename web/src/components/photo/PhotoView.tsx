@@ -1,7 +1,7 @@
 // A loaded photo: the picture (faces clickable to name them) beside its info panel — name, state, marks and
 // actions, then what is known about it, section by section — with the face editor and the trash dialog.
-import { useState } from 'react';
-import type { FaceInfo } from '../../api.js';
+import { useEffect, useState } from 'react';
+import { renditionsChanged, renditionsVersioned, type FaceInfo } from '../../api.js';
 import type { PhotoFull } from '../../client/photo.js';
 import { Link } from '../../lib/router.js';
 import { Analysis } from '../Analysis.js';
@@ -16,6 +16,8 @@ import { DuplicatesSection, SimilarSection } from '../RelatedPhotos.js';
 import { PhotoStateBadge } from '../StateBadge.js';
 import { KeyboardHelp } from './KeyboardHelp.js';
 import { MoveToTrashDialog, PhotoActions } from './PhotoActions.js';
+import { PhotoEditor } from './PhotoEditor.js';
+import { usePhotoEdit } from './usePhotoEdit.js';
 import { ProvenanceSection } from './ProvenanceSection.js';
 import { stepNote } from './stepNote.js';
 import { TechnicalSections } from './TechnicalSections.js';
@@ -35,6 +37,13 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
   const [editingFace, setEditingFace] = useState<FaceInfo | null>(null);
   /** Someone else's photo, shared with the user: read-only (no marks, no trash, no face or album edits). */
   const own = photo.owner?.you !== false;
+
+  const editing = usePhotoEdit(photo, { onChanged, setStatus });
+  // renditions made again from an edit made here: their addresses change, so that the browser asks for them
+  const made = photo.steps.preprocessing;
+  useEffect(() => {
+    if (made?.status === 'done' && made.finishedAt && renditionsVersioned(photo.id)) renditionsChanged(photo.id, made.finishedAt);
+  }, [photo.id, made?.status, made?.finishedAt]);
 
   const faceNote = stepNote(photo, 'faces', 'No faces found.');
   return (
@@ -81,6 +90,8 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           retrying={actions.retrying}
           onRetry={() => void actions.retry()}
           onDelete={() => actions.setConfirming(true)}
+          onEdit={() => editing.setOpen(true)}
+          onUndoEdit={editing.canUndo ? () => void editing.undo() : undefined}
         />
         <p className="photo-status" role="status" aria-live="polite" data-testid="photo-status">
           {actions.status}
@@ -139,6 +150,8 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           }}
         />
       ) : null}
+
+      <PhotoEditor photo={photo} open={editing.open} busy={editing.saving} error={editing.error} onSave={(edit) => void editing.save(edit)} onCancel={() => editing.setOpen(false)} />
 
       <MoveToTrashDialog
         photo={photo}
