@@ -24,6 +24,9 @@ import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { scheduledBackup } from './backups.js';
+import { currentStepVersions, stepsForNewModel } from './model-arrived.js';
+import { ModelInstalls } from '../ml/model-installs.js';
+import { isInstalled } from '../ml/registry.js';
 import { generationQueue, queueOpenGenerations } from './generation.js';
 import { loadRedisEngines } from './redis-engines.js';
 import { libraryScanQueue, libraryTasks, queueLibraryScans, startLibraryScans, type LibraryWatchers } from './library-scans.js';
@@ -32,8 +35,7 @@ import { runGenerationJob } from '../library/create/run.js';
 import { Slots } from '../library/create/slots.js';
 import { recoverDeadWorkers, recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
 import { WorkerHeartbeat } from '../pipeline/heartbeat.js';
-import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../model/photo-state.js';
-import { currentStepVersion } from '../pipeline/step.js';
+import { STEP_NAMES, TERMINAL_STATES } from '../model/photo-state.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
 import { openStorageLocations, type StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
@@ -106,6 +108,9 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     (error: unknown) => logger.warn({ err: error }, 'could not read the semantic search pages into the database cache'),
   );
 
+  // a model installed here lets the steps skipped for want of it run here (a worker on another machine needs it
+  // installed in its own data folder: `shoebox models pull`)
+  const models = new ModelInstalls(settings.dataDir, settings.ml.hubEndpoint ?? undefined, logger, async () => void (await stepsForNewModel({ db, ml, queue, logger })));
   const lib: LibraryContext = {
     settings,
     database,
@@ -117,15 +122,13 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     libraryScans,
     images,
     ml,
+    models,
     logger,
     metrics,
     async startPipeline(options = {}) {
       if (pipelineStarted) return;
       pipelineStarted = true;
-      const versions = Object.fromEntries(
-        await Promise.all(STEP_NAMES.map(async (name) => [name, await currentStepVersion(PIPELINE_STEPS[name], ml)] as const)),
-      ) as Record<StepName, string>;
-      const reopened = await reconcileSteps(db, versions);
+      const reopened = await reconcileSteps(db, await currentStepVersions(ml));
       if (reopened > 0) logger.info({ photos: reopened }, 'photos with steps to (re)do for new steps or models');
       const leaseMs = settings.stepLeaseSeconds * 1000;
       const resumed = await resumeUnfinished(db, queue, database.kind === 'embedded' ? 0 : leaseMs);
@@ -164,10 +167,12 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
         if (open > 0) logger.info({ jobs: open }, 'resuming generation jobs');
         // scans and watchers of libraries in place run where everything runs (they need the folders' mount)
         watchers = await startLibraryScans(lib);
+        await installAsked(lib);
       }
     },
     async close() {
       closing.abort();
+      await models.close(); // before the queue: a download ending now queues its photos
       await reconnect?.close();
       await schedule?.close();
       prewarm?.stop();
@@ -184,6 +189,17 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
     },
   };
   return lib;
+}
+
+/** Unattended installs (SHOEBOX_MODELS_INSTALL): the named models not installed yet are downloaded in the background. */
+async function installAsked(lib: LibraryContext): Promise<void> {
+  for (const name of lib.settings.ml.installModels) {
+    try {
+      if (!(await isInstalled(lib.settings.dataDir, name))) lib.models.start(name);
+    } catch (error) {
+      lib.logger.error({ model: name, err: error }, 'SHOEBOX_MODELS_INSTALL names a model that cannot be downloaded');
+    }
+  }
 }
 
 /**

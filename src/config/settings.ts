@@ -115,6 +115,10 @@ const settingsSchema = z.object({
   ml: z.object({
     /** Registry name of the CLIP model (`shoebox models list`). */
     clipModel: z.string().min(1),
+    /** Models the server downloads by itself when they are not installed (unattended installs; contacts the hub). */
+    installModels: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a model name such as clip-vit-b32')),
+    /** Where models are downloaded from: a mirror of the Hugging Face hub (SHOEBOX_HF_ENDPOINT, else HF_ENDPOINT); null: huggingface.co. */
+    hubEndpoint: z.string().url().nullable(),
     /** Where CLIP runs; `cuda` needs onnxruntime-node installed with its CUDA libraries. */
     device: z.enum(['cpu', 'cuda']),
     /** Face detections / OCR recognitions at once; each runs in its own worker thread with its models loaded. */
@@ -223,6 +227,8 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     images: imageSettingsFromEnv(env),
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',
+      installModels: (env.SHOEBOX_MODELS_INSTALL ?? '').split(/[,\s]+/).filter(Boolean),
+      hubEndpoint: env.SHOEBOX_HF_ENDPOINT || env.HF_ENDPOINT || null,
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
       facesConcurrency: env.SHOEBOX_FACES_CONCURRENCY ?? 1,
       ocrConcurrency: env.SHOEBOX_OCR_CONCURRENCY ?? 1,

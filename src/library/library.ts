@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import type { Database, Db } from '../db/connection.js';
 import type { ImageProviders } from '../ml/images/index.js';
+import type { ModelInstalls } from '../ml/model-installs.js';
 import type { MlServices } from '../ml/services.js';
 import type { LaneName } from '../model/lanes.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
@@ -27,6 +28,8 @@ export interface LibraryContext {
   /** The configured image generators (SHOEBOX_IMAGE_*). */
   images: ImageProviders;
   ml: MlServices;
+  /** Model downloads this server runs (Settings → Models, SHOEBOX_MODELS_INSTALL). */
+  models: ModelInstalls;
   logger: Logger;
   /** This process's Prometheus metrics (GET /metrics). */
   metrics: Metrics;

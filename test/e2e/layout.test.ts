@@ -70,6 +70,7 @@ beforeAll(async () => {
     '/catalogue',
     '/account',
     '/settings/libraries',
+    '/settings/models',
     '/no-such-page',
   ];
 }, 300_000);

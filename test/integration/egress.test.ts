@@ -157,6 +157,7 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
       '/create',
       '/catalogue',
       '/settings/libraries',
+      '/settings/models',
       '/no-such-page',
       '/api/docs',
     ];

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useRef } from 'react';
 import { DropZone } from './components/DropZone.js';
 import { EngineBanner } from './components/EngineBanner.js';
+import { ModelOffer } from './components/ModelOffer.js';
 import { Header } from './components/Header.js';
 import { UploadNotice } from './components/UploadNotice.js';
 import { Gallery } from './pages/Gallery.js';
@@ -27,6 +28,7 @@ const pages = {
   create: () => import('./pages/Create.js'),
   catalogue: () => import('./pages/Catalogue.js'),
   libraries: () => import('./pages/Libraries.js'),
+  models: () => import('./pages/Models.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -43,6 +45,7 @@ const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.Fav
 const CreatePage = lazy(() => pages.create().then((m) => ({ default: m.CreatePage })));
 const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.CataloguePage })));
 const LibrariesPage = lazy(() => pages.libraries().then((m) => ({ default: m.LibrariesPage })));
+const ModelsPage = lazy(() => pages.models().then((m) => ({ default: m.ModelsPage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
 function usePrefetchPages(): void {
@@ -93,6 +96,7 @@ export function App() {
       </a>
       <Header />
       <EngineBanner />
+      {location.pathname === '/' || location.pathname === '/search' ? <ModelOffer /> : null}
       <UploadNotice />
       <div id="content" tabIndex={-1} className="content">
         <Suspense fallback={<div className="page-loading" role="status" aria-label="Loading page" />}>{page}</Suspense>
@@ -123,6 +127,7 @@ function pageFor(pathname: string) {
   if (pathname === '/create') return <CreatePage />;
   if (pathname === '/catalogue') return <CataloguePage />;
   if (pathname === '/settings/libraries') return <LibrariesPage />;
+  if (pathname === '/settings/models') return <ModelsPage />;
   const partner = matchPath('/partners/:id', pathname);
   if (partner) return <PartnerPage key={partner.id} id={partner.id!} />;
   return <NotFound />;

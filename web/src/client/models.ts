@@ -8,3 +8,19 @@ export type { ModelInfo, ModelList };
 export function listModels(signal?: AbortSignal): Promise<ModelList> {
   return request('GET', '/api/models', { signal });
 }
+
+export type InstallStatus = NonNullable<ModelInfo['install']>;
+
+/** Starts downloading a model (admins); the list shows its progress. */
+export function installModel(name: string): Promise<InstallStatus> {
+  return request('POST', `/api/models/${encodeURIComponent(name)}/install`);
+}
+
+/** Stops a download; the next install resumes it. */
+export function cancelInstall(name: string): Promise<InstallStatus> {
+  return request('DELETE', `/api/models/${encodeURIComponent(name)}/install`);
+}
+
+export function removeModel(name: string): Promise<void> {
+  return request('DELETE', `/api/models/${encodeURIComponent(name)}`);
+}

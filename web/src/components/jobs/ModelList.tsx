@@ -1,15 +1,24 @@
 import { useEffect, useState } from 'react';
-import { listModels, type ModelList as Models } from '../../client/models.js';
+import { ApiError } from '../../api.js';
+import { cancelInstall, installModel, listModels, removeModel, type InstallStatus, type ModelInfo, type ModelList as Models } from '../../client/models.js';
 import { formatBytes } from '../../lib/format.js';
 import { featureLabel } from './steps.js';
 
+/** How often the list is asked again while a download runs. */
+const PROGRESS_MS = 1000;
+
 const KIND_LABELS: Record<string, string> = { clip: 'CLIP (images and text)', faces: 'Faces', ocr: 'Text recognition' };
 
-/** The AI models Shoebox knows: installed or not, in use or not, and what each one makes possible. */
-export function ModelList() {
+/**
+ * The AI models Shoebox knows: installed or not, in use or not, and what each one makes possible. `manage` (an
+ * admin's Settings → Models): install from the hub with progress, cancel, remove.
+ */
+export function ModelList({ manage = false }: { manage?: boolean }) {
   const [models, setModels] = useState<Models | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const downloading = models?.items.some((model) => model.install?.state === 'downloading') ?? false;
 
   useEffect(() => {
     const abort = new AbortController();
@@ -19,6 +28,23 @@ export function ModelList() {
     });
     return () => abort.abort();
   }, [attempt]);
+  // while a download runs, its progress every second
+  useEffect(() => {
+    if (!downloading) return;
+    const timer = window.setTimeout(() => setAttempt((n) => n + 1), PROGRESS_MS);
+    return () => window.clearTimeout(timer);
+  }, [downloading, models]);
+
+  const act = (work: () => Promise<unknown>) => {
+    setActionError(null);
+    work().then(
+      () => setAttempt((n) => n + 1),
+      (e: unknown) => {
+        setActionError(e instanceof ApiError ? e.message : String(e));
+        setAttempt((n) => n + 1);
+      },
+    );
+  };
 
   return (
     <section className="jobs-section" aria-labelledby="jobs-models-title">
@@ -32,6 +58,11 @@ export function ModelList() {
         </p>
       ) : null}
       {!models && !error ? <p className="muted">Loading the models…</p> : null}
+      {actionError ? (
+        <p role="alert" className="inline-error">
+          {actionError}
+        </p>
+      ) : null}
       {models ? (
         <>
           <ul className="jobs-model-list">
@@ -59,7 +90,9 @@ export function ModelList() {
                   {model.bundled ? ' · ships with Shoebox' : null}
                   {model.version && model.installed ? ` · ${model.version}` : null}
                 </p>
-                {!model.installed && !model.bundled ? (
+                {manage && !model.bundled ? (
+                  <ModelControls model={model} onAct={act} />
+                ) : !model.installed && !model.bundled ? (
                   <p className="jobs-model-install">
                     Install with <code>shoebox models pull {model.name}</code>
                     {model.inUse ? ' (this is the configured model of its kind)' : null}
@@ -78,5 +111,62 @@ export function ModelList() {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** Install (with the download's progress), cancel, remove: one model's buttons on Settings → Models. */
+function ModelControls({ model, onAct }: { model: ModelInfo; onAct: (work: () => Promise<unknown>) => void }) {
+  const install = model.install;
+  if (install?.state === 'downloading') return <DownloadProgress install={install} onCancel={() => onAct(() => cancelInstall(model.name))} />;
+  return (
+    <div className="jobs-model-actions">
+      {model.installed ? (
+        model.inUse && model.kind === 'clip' ? (
+          <span className="muted">In use: configure another CLIP model (SHOEBOX_CLIP_MODEL) before removing it.</span>
+        ) : (
+          <button
+            type="button"
+            className="button button-small button-danger-outline"
+            onClick={() => {
+              if (window.confirm(`Remove ${model.name} (${formatBytes(model.sizeBytes)})? It can be downloaded again.`)) onAct(() => removeModel(model.name));
+            }}
+            data-testid="model-remove"
+          >
+            Remove
+          </button>
+        )
+      ) : (
+        <button type="button" className="button button-primary button-small" onClick={() => onAct(() => installModel(model.name))} data-testid="model-install">
+          {install?.state === 'cancelled' || install?.state === 'failed' ? 'Resume download' : 'Install'} (about {formatBytes(model.sizeBytes)})
+        </button>
+      )}
+      {install?.state === 'failed' ? (
+        <p role="alert" className="inline-error" data-testid="model-install-error">
+          The download failed: {install.error}
+        </p>
+      ) : null}
+      {install?.state === 'cancelled' ? <p className="muted">Download stopped; what arrived is kept for the next try.</p> : null}
+      {install?.state === 'installed' ? (
+        <p className="muted" data-testid="model-installed-note">
+          Installed: photos analysed without it are being analysed again (see Jobs).
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function DownloadProgress({ install, onCancel }: { install: InstallStatus; onCancel: () => void }) {
+  const total = install.totalBytes ?? 0;
+  const label = install.file
+    ? `File ${install.fileIndex} of ${install.fileCount}: ${install.file} — ${formatBytes(install.receivedBytes)}${total ? ` of ${formatBytes(total)}` : ''}`
+    : 'Asking the hub for the files…';
+  return (
+    <div className="jobs-model-actions" data-testid="model-downloading">
+      <progress max={total || undefined} value={total ? install.receivedBytes : undefined} aria-label="Download progress" />
+      <span className="muted">{label}</span>
+      <button type="button" className="button button-small" onClick={onCancel} data-testid="model-cancel">
+        Cancel
+      </button>
+    </div>
   );
 }

@@ -30,6 +30,7 @@ export const TOOLS: readonly Section[] = [
   { to: '/trash', label: 'Trash' },
   { to: '/jobs', label: 'Jobs' },
   { to: '/settings/libraries', label: 'Libraries in place' },
+  { to: '/settings/models', label: 'Models' },
   { to: '/account', label: 'Account' },
 ];
 

@@ -1,0 +1,130 @@
+// Model downloads the server runs for the web app (Settings → Models) and for unattended installs
+// (SHOEBOX_MODELS_INSTALL): one download per model at a time, its progress readable while it runs, cancellable;
+// a cut or cancelled download keeps its partial files, so the next try resumes (hub-download.ts). When a model
+// is in place, `onInstalled` lets the photos' skipped steps run with it.
+import type { Logger } from 'pino';
+import { ModelDownloadError, pullModel, type PullProgress } from './hub-download.js';
+import { getHubModelSpec } from './model-catalogue.js';
+import { removeModel } from './registry.js';
+
+export type InstallState = 'downloading' | 'installed' | 'failed' | 'cancelled';
+
+export interface InstallStatus {
+  name: string;
+  state: InstallState;
+  /** The file being fetched (1-based) of how many, and the bytes of it so far. */
+  file: string | null;
+  fileIndex: number;
+  fileCount: number;
+  receivedBytes: number;
+  totalBytes: number | null;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Why it failed (a download error's own words: no secrets, hub-download redacts them). */
+  error: string | null;
+}
+
+interface Running {
+  status: InstallStatus;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export class ModelInstalls {
+  private readonly runs = new Map<string, Running>();
+
+  constructor(
+    private readonly dataDir: string,
+    /** The hub or its mirror; undefined: hub-download's default. */
+    private readonly endpoint: string | undefined,
+    private readonly logger: Logger,
+    private readonly onInstalled: (name: string) => Promise<void>,
+  ) {}
+
+  /** Starts downloading a hub model (a no-op while it downloads); throws for an unknown or bundled model. */
+  start(name: string): InstallStatus {
+    getHubModelSpec(name); // unknown → UnknownModelError, bundled → ModelInstallError
+    const current = this.runs.get(name);
+    if (current?.status.state === 'downloading') return { ...current.status };
+    const abort = new AbortController();
+    const status: InstallStatus = {
+      name,
+      state: 'downloading',
+      file: null,
+      fileIndex: 0,
+      fileCount: 0,
+      receivedBytes: 0,
+      totalBytes: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      error: null,
+    };
+    const onProgress = (progress: PullProgress) => {
+      Object.assign(status, {
+        file: progress.file,
+        fileIndex: progress.fileIndex,
+        fileCount: progress.fileCount,
+        receivedBytes: progress.receivedBytes,
+        totalBytes: progress.totalBytes,
+      });
+    };
+    this.logger.info({ model: name }, 'model download started');
+    const done = pullModel(this.dataDir, name, { endpoint: this.endpoint, onProgress, signal: abort.signal }).then(
+      async () => {
+        status.state = 'installed';
+        status.finishedAt = new Date().toISOString();
+        this.logger.info({ model: name }, 'model installed');
+        await this.onInstalled(name).catch((error: unknown) => this.logger.error({ err: error, model: name }, 'queuing the steps the model enables failed'));
+      },
+      (error: unknown) => {
+        status.finishedAt = new Date().toISOString();
+        if (abort.signal.aborted) {
+          status.state = 'cancelled';
+          this.logger.info({ model: name }, 'model download cancelled (its partial files are kept to resume)');
+          return;
+        }
+        status.state = 'failed';
+        status.error = error instanceof ModelDownloadError || error instanceof Error ? error.message : String(error);
+        this.logger.warn({ model: name, reason: status.error }, 'model download failed');
+      },
+    );
+    this.runs.set(name, { status, abort, done });
+    return { ...status };
+  }
+
+  /** Stops a download; its partial files stay for the next try. Returns false when none was running. */
+  async cancel(name: string): Promise<boolean> {
+    const run = this.runs.get(name);
+    if (!run || run.status.state !== 'downloading') return false;
+    run.abort.abort();
+    await run.done;
+    return true;
+  }
+
+  /** Removes an installed model's files; refused while it downloads. */
+  async remove(name: string): Promise<boolean> {
+    if (this.runs.get(name)?.status.state === 'downloading') throw new ModelBusyError(`${name} is downloading: cancel it first`);
+    this.runs.delete(name);
+    return removeModel(this.dataDir, name);
+  }
+
+  status(name: string): InstallStatus | null {
+    const run = this.runs.get(name);
+    return run ? { ...run.status } : null;
+  }
+
+  /** Waits for a running download to end (tests; a server closing). */
+  async settled(name: string): Promise<void> {
+    await this.runs.get(name)?.done;
+  }
+
+  async close(): Promise<void> {
+    for (const run of this.runs.values()) run.abort.abort();
+    await Promise.all([...this.runs.values()].map((run) => run.done));
+  }
+}
+
+export class ModelBusyError extends Error {
+  override name = 'ModelBusyError';
+  readonly kind = 'conflict';
+}

@@ -1,0 +1,129 @@
+// Models from the web app, against a loopback server that speaks the Hugging Face hub's file protocol (tree API,
+// resolve URLs redirected to a CDN with linked ETags, byte ranges) serving the fixture CLIP model: without a
+// model the photos' CLIP steps are skipped and the gallery offers the download; on Settings → Models a download
+// shows its progress and can be cancelled, resumes with a Range request, refuses a file whose checksum is wrong,
+// and once the model is in place the skipped steps run by themselves.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesFor, getHubModelSpec, modelDir } from '../../src/ml/model-catalogue.js';
+import { ensureFixtureModels } from '../fixtures/models/index.js';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
+import { FakeHub } from '../helpers/fake-hub.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+const spec = getHubModelSpec('clip-vit-b32');
+const VISION = 'onnx/vision_model_quantized.onnx';
+const TEXT = 'onnx/text_model_quantized.onnx';
+
+let hub: FakeHub;
+let endpoint: string;
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let ids: string[];
+
+const embeddings = async () =>
+  Promise.all(ids.map(async (id) => ((await json(`${server.url}/api/photos/${id}`)).body.steps.embeddings as { status: string }).status));
+const card = () => context.pages()[0]!.locator('[data-model="clip-vit-b32"]');
+
+beforeAll(async () => {
+  const { clipDir } = await ensureFixtureModels();
+  const files = new Map<string, Buffer>();
+  for (const file of filesFor(spec, 'q8')) files.set(file, await readFile(path.join(clipDir, file)));
+  hub = new FakeHub(spec.repo, files);
+  endpoint = await hub.start();
+  server = await startTestServer({ ml: { hubEndpoint: endpoint } });
+  browser = await launchBrowser();
+  context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 } });
+  const uploaded = await upload(server.url, ['albums/nature/prairie_falcon.jpg', 'albums/nature/silver_fir.jpg'].map((p) => ({ path: path.join(assets, p) })));
+  ids = uploaded.body.items.map((item: { id: string }) => item.id);
+  await waitForTerminal(server.url, ids);
+}, 180_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.dispose();
+  await hub?.stop();
+});
+
+describe('models from the web app', () => {
+  it('offers the model, downloads it with progress, cancels, resumes, refuses a bad file, then fills in the skipped steps', async () => {
+    expect(await embeddings()).toEqual(['skipped', 'skipped']);
+    const { page, errors } = await openPage(context, { allowConsole: [/status of 409/] });
+    await page.goto(server.url);
+    await poll(() => page.getByTestId('model-offer').isVisible()).toBe(true);
+    expect(await page.getByTestId('model-offer').textContent()).toContain('clip-vit-b32');
+    expect(hub.seen).toEqual([]); // offered, not fetched
+
+    // Settings → Models, through More
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByTestId('more-menu').getByRole('link', { name: 'Models' }).click();
+    await page.waitForURL('**/settings/models');
+    await poll(() => card().getByTestId('model-install').isVisible()).toBe(true);
+
+    // a download that stalls part-way: its progress shows, and Cancel stops it with what arrived kept
+    hub.faults = { stallAfter: { file: VISION, bytes: 4096 } };
+    await card().getByTestId('model-install').click();
+    await poll(() => card().getByTestId('model-downloading').isVisible()).toBe(true);
+    await poll(() => card().getByTestId('model-downloading').textContent(), { timeout: 5_000 }).toContain(VISION);
+    await screenshot(page, 'models-downloading.png');
+    await card().getByTestId('model-cancel').click();
+    await poll(() => card().getByTestId('model-install').textContent()).toContain('Resume download');
+    const partial = path.join(modelDir(server.dataDir, spec.name), `${VISION}.partial`);
+    expect(existsSync(partial)).toBe(true);
+
+    // resumed: the stalled file continues from where it stopped (a byte range); then a file whose bytes do not
+    // match the hub's sha256 is refused, and nothing is installed
+    const text = await readFile(path.join((await ensureFixtureModels()).clipDir, TEXT));
+    hub.seen.length = 0;
+    hub.faults = { corrupt: { file: TEXT, data: Buffer.from(text.map((byte, i) => (i === 100 ? byte ^ 0xff : byte))) } };
+    await card().getByTestId('model-install').click();
+    await poll(() => card().getByTestId('model-install-error').textContent(), { timeout: 30_000 }).toMatch(/sha256|checksum/i);
+    expect(hub.seen.some((seen) => seen.url.endsWith(encodeURIComponent(VISION)) && /^bytes=[1-9]\d*-$/.test(seen.range ?? '') && seen.status === 206)).toBe(true);
+    expect(existsSync(partial)).toBe(false);
+    expect((await json(`${server.url}/api/models`)).body.items.find((m: { name: string }) => m.name === spec.name).installed).toBe(false);
+
+    // once more with a good file: installed
+    hub.reset();
+    await card().getByTestId('model-install').click();
+    await poll(() => card().getByTestId('model-installed-note').isVisible(), { timeout: 30_000 }).toBe(true);
+    await screenshot(page, 'models-installed.png');
+
+    // the steps skipped for want of it run by themselves
+    await poll(embeddings, { timeout: 60_000 }).toEqual(['done', 'done']);
+    await page.goto(server.url);
+    await page.waitForTimeout(800);
+    expect(await page.getByTestId('model-offer').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 150_000);
+
+  it('says which model it does not know, and keeps the one in use', async () => {
+    const unknown = await json(`${server.url}/api/models/no-such-model/install`, { method: 'POST' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toMatch(/unknown model "no-such-model"/);
+    const bundled = await json(`${server.url}/api/models/faces/install`, { method: 'POST' });
+    expect(bundled.status).toBe(409);
+    expect(bundled.body.message).toMatch(/ships with Shoebox/);
+    expect((await json(`${server.url}/api/models/clip-vit-b32`, { method: 'DELETE' })).status).toBe(409); // in use
+  });
+});
+
+describe('unattended installs', () => {
+  it('downloads the models SHOEBOX_MODELS_INSTALL names at start, and analyses the photos with them', async () => {
+    hub.reset();
+    const unattended = await startTestServer({ ml: { hubEndpoint: endpoint, installModels: ['clip-vit-b32'] } });
+    try {
+      const id = (await upload(unattended.url, [{ path: path.join(assets, 'albums/nature/prairie_falcon.jpg') }])).body.items[0].id as string;
+      await poll(async () => (await json(`${unattended.url}/api/models`)).body.items.find((m: { name: string }) => m.name === 'clip-vit-b32').installed, { timeout: 30_000 }).toBe(true);
+      await poll(async () => (await json(`${unattended.url}/api/photos/${id}`)).body.steps.embeddings.status, { timeout: 60_000 }).toBe('done');
+      expect(hub.seen.some((seen) => seen.url.includes('/resolve/main/'))).toBe(true);
+    } finally {
+      await unattended.dispose();
+    }
+  }, 120_000);
+});

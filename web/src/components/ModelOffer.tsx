@@ -1,0 +1,91 @@
+// The first day's offer to an admin: without a CLIP model, search by meaning, tags and descriptions are off. One
+// click downloads the configured model (Settings → Models shows the rest); "Not now" hides the offer in this
+// browser. Nothing is downloaded without that click (the egress rule).
+import { useEffect, useState } from 'react';
+import { ApiError } from '../api.js';
+import { accountApi } from '../client/account.js';
+import { installModel, listModels, type ModelInfo } from '../client/models.js';
+import { formatBytes } from '../lib/format.js';
+import { Link } from '../lib/router.js';
+
+const DISMISSED = 'shoebox.modelOffer.dismissed';
+
+export function ModelOffer() {
+  const [model, setModel] = useState<ModelInfo | null>(null);
+  const [started, setStarted] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [dismissed, setDismissed] = useState(() => {
+    try {
+      return window.localStorage.getItem(DISMISSED) === '1';
+    } catch {
+      return false;
+    }
+  });
+
+  useEffect(() => {
+    if (dismissed) return;
+    const abort = new AbortController();
+    void (async () => {
+      const me = await accountApi.me();
+      if (me.role !== 'admin') return;
+      const models = await listModels(abort.signal);
+      const clip = models.items.find((m) => m.kind === 'clip' && m.inUse && !m.installed && !m.bundled);
+      if (clip && clip.install?.state !== 'downloading') setModel(clip);
+    })().catch(() => undefined); // the offer is a nicety: the pages report a server that cannot be reached
+    return () => abort.abort();
+  }, [dismissed]);
+
+  if (dismissed || !model) return null;
+  return (
+    <div className="notice model-offer" role="region" aria-label="Smart search" data-testid="model-offer">
+      <div className="notice-body">
+        {started ? (
+          <p>
+            Downloading {model.name}… <Link to="/settings/models">See its progress</Link>. Your photos are analysed with it as soon as it is in place.
+          </p>
+        ) : (
+          <p>
+            <strong>Smart search is off.</strong> Search by meaning (“dog on a beach”), tags and descriptions need the {model.name} model: about{' '}
+            {formatBytes(model.sizeBytes)}, downloaded from Hugging Face once. <Link to="/settings/models">All models</Link>
+          </p>
+        )}
+        {error ? (
+          <p role="alert" className="inline-error">
+            {error}
+          </p>
+        ) : null}
+      </div>
+      {started ? null : (
+        <div className="model-offer-actions">
+          <button
+            type="button"
+            className="button button-primary"
+            data-testid="model-offer-install"
+            onClick={() =>
+              installModel(model.name).then(
+                () => setStarted(true),
+                (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
+              )
+            }
+          >
+            Download
+          </button>
+          <button
+            type="button"
+            className="button button-ghost"
+            onClick={() => {
+              try {
+                window.localStorage.setItem(DISMISSED, '1');
+              } catch {
+                // storage off: hidden until the page is left
+              }
+              setDismissed(true);
+            }}
+          >
+            Not now
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
