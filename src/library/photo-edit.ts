@@ -11,6 +11,9 @@ import type { Library } from './library.js';
 import { queuePhotos } from './photo-door.js';
 import { findPhoto } from './photos.js';
 
+/** Where a face cropped away is put: off the image (as fractions), overlapping nothing the detector finds. */
+const OUTSIDE = { x: -2, y: -2, width: 0.01, height: 0.01 };
+
 export interface EditAnswer {
   id: string;
   edit: PhotoEdit | null;
@@ -23,40 +26,56 @@ export interface EditAnswer {
 
 /** Sets a photo's edit (null: back to the original). Null when the photo is not the user's own (a 404). */
 export async function setPhotoEdit(lib: Library, id: string, wanted: { rotate?: number; crop?: UnitBox | null } | null): Promise<EditAnswer | null> {
-  const photo = await findPhoto(lib, id);
-  if (!photo || photo.deletedAt) return null;
-  const current = activeEdit(photo.edit);
-  const base = photo.edit?.base ?? (photo.width && photo.height ? { width: photo.width, height: photo.height } : null);
-  if (!base || !photo.thumbnailAt) throw new UserError('conflict', 'the photo has not been decoded yet: edit it once its thumbnail is there');
+  if (!(await findPhoto(lib, id))) return null; // the owner's, through the library's scope
   const next = wanted ? normaliseEdit(wanted) : null;
-  const size = editedSize(base, next);
-  if (sameEdit(current, next)) return { id, edit: current, width: photo.width ?? size.width, height: photo.height ?? size.height, state: photo.state, changed: false };
-
-  const before = editedSize(base, current);
   const steps = withDependents('preprocessing');
-  await lib.db.transaction(async (tx) => {
-    // the faces where they are on the edited image: the faces step pairs what it finds with them by overlap
+  const answer = await lib.db.transaction(async (tx) => {
+    // the photo's row locked: two saves at once apply one after the other, each from the edit the other left
+    const [photo] = await tx.select().from(photos).where(eq(photos.id, id)).for('update');
+    if (!photo || photo.deletedAt) return null;
+    const current = activeEdit(photo.edit);
+    const base = photo.edit?.base ?? (photo.width && photo.height ? { width: photo.width, height: photo.height } : null);
+    if (!base || !photo.thumbnailAt) throw new UserError('conflict', 'the photo has not been decoded yet: edit it once its thumbnail is there');
+    const size = editedSize(base, next);
+    if (sameEdit(current, next)) return { id, edit: current, width: photo.width ?? size.width, height: photo.height ?? size.height, state: photo.state, changed: false };
+    // a faces run in progress writes its faces in the old frame over the ones moved here: wait for it
+    const [busy] = await tx
+      .select({ step: photoSteps.step })
+      .from(photoSteps)
+      .where(and(eq(photoSteps.photoId, id), eq(photoSteps.step, 'faces'), eq(photoSteps.status, 'running')));
+    if (busy) throw new UserError('conflict', 'the photo’s faces are being found right now: try again in a moment');
+
+    // the faces where they are on the edited image: the faces step pairs what it finds with them by overlap. A
+    // face cropped away is put outside the image, where nothing found overlaps it (left in the old frame it could
+    // pass its person to another face): the faces step then removes it as gone, with its thumbnail and person.
+    const before = editedSize(base, current);
     const rows = await tx.select().from(faces).where(eq(faces.photoId, id));
     for (const face of rows) {
       const unit = { x: face.x / before.width, y: face.y / before.height, width: face.width / before.width, height: face.height / before.height };
-      const moved = toEdited(fromEdited(unit, current), next);
-      if (!moved) continue; // cropped away: the faces step will not find it again, and drops it
+      const moved = toEdited(fromEdited(unit, current), next) ?? OUTSIDE;
       await tx
         .update(faces)
         .set({ x: moved.x * size.width, y: moved.y * size.height, width: moved.width * size.width, height: moved.height * size.height })
         .where(eq(faces.id, face.id));
     }
+    // what write-back takes out of the sidecar: a turn or a crop this edit no longer has
+    const clears = {
+      orientation: Boolean(current && current.rotate !== 0) && (next?.rotate ?? 0) === 0,
+      crop: Boolean(current?.crop) && !next?.crop,
+    };
     await tx
       .update(photos)
       // taken back: kept as no turn and no crop, so that write-back clears it from the sidecar too
-      .set({ edit: { ...(next ?? { rotate: 0, crop: null }), base }, width: size.width, height: size.height, state: 'pending', updatedAt: new Date() })
+      .set({ edit: { ...(next ?? { rotate: 0, crop: null }), base, clears }, width: size.width, height: size.height, state: 'pending', updatedAt: new Date() })
       .where(eq(photos.id, id));
     await tx
       .update(photoSteps)
       .set({ status: 'pending', error: null })
       .where(and(eq(photoSteps.photoId, id), inArray(photoSteps.step, steps)));
+    return { id, edit: next, width: size.width, height: size.height, state: 'pending', changed: true };
   });
+  if (!answer?.changed) return answer;
   await writeBackDue(lib.db, [id]);
   await queuePhotos(lib, [id]);
-  return { id, edit: next, width: size.width, height: size.height, state: 'pending', changed: true };
+  return answer;
 }

@@ -32,6 +32,7 @@ interface Running {
 
 export class ModelInstalls {
   private readonly runs = new Map<string, Running>();
+  private closed = false;
 
   constructor(
     private readonly dataDir: string,
@@ -44,6 +45,7 @@ export class ModelInstalls {
   /** Starts downloading a hub model (a no-op while it downloads); throws for an unknown or bundled model. */
   start(name: string): InstallStatus {
     getHubModelSpec(name); // unknown → UnknownModelError, bundled → ModelInstallError
+    if (this.closed) throw new ModelBusyError('the server is stopping');
     const current = this.runs.get(name);
     if (current?.status.state === 'downloading') return { ...current.status };
     const abort = new AbortController();
@@ -119,6 +121,7 @@ export class ModelInstalls {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const run of this.runs.values()) run.abort.abort();
     await Promise.all([...this.runs.values()].map((run) => run.done));
   }

@@ -25,6 +25,8 @@ export interface PhotoEdit {
  */
 export interface StoredEdit extends PhotoEdit {
   base: { width: number; height: number };
+  /** What the edit before it had and it has not: write-back takes those out of the sidecar (and nothing else). */
+  clears?: { orientation: boolean; crop: boolean };
 }
 
 /** The smallest crop, as a fraction of either side (a crop to a sliver is a slip of the hand). */

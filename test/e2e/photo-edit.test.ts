@@ -45,6 +45,12 @@ describe('the photo editor', () => {
     const { page, errors } = await openPage(context);
     await page.goto(`${server.url}/photos/${id}`);
     await poll(() => shown(page).catch(() => null)).toEqual({ width: 1200, height: 800 });
+    // Escape closes the More menu and leaves the photo page where it is (Escape alone goes back from it)
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByTestId('more-menu').isVisible()).toBe(false);
+    await page.waitForTimeout(200);
+    expect(page.url()).toContain(`/photos/${id}`);
     // a quarter turn to the right
     await page.getByTestId('edit-photo').click();
     const editor = page.getByTestId('photo-editor');

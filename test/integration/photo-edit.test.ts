@@ -95,6 +95,22 @@ describe('rotate and crop', () => {
     expect(facesUndone.map((f) => [f.id, f.personId])).toEqual(facesBefore.map((f) => [f.id, f.personId]));
   }, 120_000);
 
+  it('drops a face the crop leaves out, and keeps the other with its person', async () => {
+    const facesBefore = await facesOf(portrait);
+    expect(facesBefore.length).toBe(2); // Marie at the left, Pierre at the right
+    const [left, right] = facesBefore as [Face, Face];
+    const width = (await api(`/api/photos/${portrait}`)).body.width as number;
+    const cut = (left.box.x + left.box.width) / width + 0.02; // just right of the left face
+    const edited = await api(`/api/photos/${portrait}/edit`, { method: 'PUT', json: { crop: { x: cut, y: 0, width: 1 - cut, height: 1 } } });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    await waitForTerminal(server.url, [portrait]);
+    const after = await facesOf(portrait);
+    expect(after.map((f) => [f.id, f.personId])).toEqual([[right.id, right.personId]]);
+    expect((await api(`/api/photos/${portrait}/edit`, { method: 'DELETE' })).status).toBe(200);
+    await waitForTerminal(server.url, [portrait]);
+    expect((await facesOf(portrait)).length).toBe(2);
+  }, 120_000);
+
   it('crops a photo: the size, the renditions and the colours are the kept part only; taken back, the whole again', async () => {
     expect((await shares(halves)).blue).toBeGreaterThan(0.3);
     const cropped = await api(`/api/photos/${halves}/edit`, { method: 'PUT', json: { crop: { x: 0, y: 0, width: 0.5, height: 1 } } });

@@ -65,7 +65,7 @@ describe('the edit in a sidecar', () => {
     close(storedBox({ x: 0, y: 0, width: 0.25, height: 1 }, 2, 0), { x: 0.75, y: 0, width: 0.25, height: 1 });
   });
 
-  it('writes a turn and a crop, and clears both when taken back', () => {
+  it('writes a turn and a crop, clears only what the edit before had', () => {
     expect(editTags({ rotate: 90, crop: { x: 0.5, y: 0, width: 0.5, height: 1 } }, null)).toEqual({
       'XMP-tiff:Orientation#': 6,
       'XMP-crs:HasCrop': true,
@@ -75,6 +75,14 @@ describe('the edit in a sidecar', () => {
       'XMP-crs:CropBottom': 0.5,
       'XMP-crs:CropAngle': 0,
     });
-    expect(Object.values(editTags({ rotate: 0, crop: null }, 6)).every((value) => value === null)).toBe(true);
+    // a crop alone leaves another tool's orientation where it is
+    expect(Object.keys(editTags({ rotate: 0, crop: { x: 0, y: 0, width: 0.5, height: 1 } }, 6))).not.toContain('XMP-tiff:Orientation#');
+    const base = { width: 10, height: 10 };
+    // taken back: what Shoebox had written goes, nothing else
+    expect(editTags({ rotate: 0, crop: null, base, clears: { orientation: true, crop: false } }, 6)).toEqual({ 'XMP-tiff:Orientation#': null });
+    const undone = editTags({ rotate: 0, crop: null, base, clears: { orientation: true, crop: true } }, 6);
+    expect(Object.values(undone).every((value) => value === null)).toBe(true);
+    expect(Object.keys(undone)).toHaveLength(7);
+    expect(editTags({ rotate: 0, crop: null, base }, 6)).toEqual({});
   });
 });

@@ -20,10 +20,11 @@ export const preprocessingStep: PipelineStep = {
     // an edited photo: its renditions and size are the edited image's; the upright preview is kept for the editor
     const edit = activeEdit(photo.edit);
     const renditions = edit ? await editedRenditions({ file, mime: photo.mime, preview: decoded.preview, upright: decoded }, edit) : decoded;
+    // the editor's base first: a failure after it never leaves the edited preview as the only one
+    if (edit) await storage.put(derivedKey(photo.id, 'unedited-preview.jpg'), decoded.preview);
     await storage.put(derivedKey(photo.id, 'thumbnail.webp'), renditions.thumbnail);
     await storage.put(derivedKey(photo.id, 'preview.jpg'), renditions.preview);
-    if (edit) await storage.put(derivedKey(photo.id, 'unedited-preview.jpg'), decoded.preview);
-    else await storage.remove(derivedKey(photo.id, 'unedited-preview.jpg'));
+    if (!edit) await storage.remove(derivedKey(photo.id, 'unedited-preview.jpg'));
     await db
       .update(photos)
       .set({ width: renditions.width, height: renditions.height, thumbnailAt: new Date(), updatedAt: new Date() })

@@ -38,9 +38,15 @@ export function dragBox(start: Box, handle: Handle, dx: number, dy: number, rati
   let height = clamp(north ? start.height - dy : start.height + dy, MIN_SIDE, north ? fixedY : 1 - fixedY);
   if (ratio) {
     // fractions of the two sides differ in pixels: height in fractions = width × imageRatio ÷ ratio
+    const room = { width: west ? fixedX : 1 - fixedX, height: north ? fixedY : 1 - fixedY };
     const byWidth = (width * imageRatio) / ratio;
-    if (byWidth <= (north ? fixedY : 1 - fixedY)) height = byWidth;
+    if (byWidth <= room.height) height = byWidth;
     else width = (height * ratio) / imageRatio;
+    // neither side under the smallest crop: grown at the ratio as far as the room allows
+    const grow = Math.max(1, MIN_SIDE / width, MIN_SIDE / height);
+    const fits = Math.min(grow, room.width / width, room.height / height);
+    width *= fits;
+    height *= fits;
   }
   return { x: west ? fixedX - width : fixedX, y: north ? fixedY - height : fixedY, width, height };
 }

@@ -30,6 +30,7 @@ export function MoreMenu({ items, phoneOnly, current }: Props) {
     };
     const escape = (event: KeyboardEvent) => {
       if (event.key !== 'Escape') return;
+      event.preventDefault(); // the menu's, not the page's (the photo page goes back on Escape)
       setOpen(false);
       button.current?.focus();
     };

@@ -40,18 +40,22 @@ export function PhotoEditor({ photo, open, busy, error, onSave, onCancel }: Prop
   const stage = useRef<HTMLDivElement>(null);
   const drag = useRef<{ handle: Handle; x: number; y: number; start: Box } | null>(null);
 
-  // start again from the photo's edit each time it opens
+  // start again from the photo's edit each time it opens (not when the page polls the photo while it is open)
+  const saved = useRef(photo.edit);
+  saved.current = photo.edit;
   useEffect(() => {
     if (!open) return;
-    setTurn(photo.edit?.rotate ?? 0);
-    setCrop(photo.edit?.crop ?? WHOLE);
+    setTurn(saved.current?.rotate ?? 0);
+    setCrop(saved.current?.crop ?? WHOLE);
     setRatio(null);
-  }, [open, photo.edit]);
+  }, [open]);
 
   const sideways = turn === 90 || turn === 270;
   const turned = image ? (sideways ? { width: image.height, height: image.width } : image) : null;
   const imageRatio = turned ? turned.width / turned.height : 1;
-  const pixelRatio = ratio === 'original' ? (image ? image.width / image.height : 1) : ratio;
+  // "Original": the photo's own proportions, turned with it
+  const originalRatio = image ? (sideways ? image.height / image.width : image.width / image.height) : 1;
+  const pixelRatio = ratio === 'original' ? originalRatio : ratio;
 
   const rotate = (turns: 1 | -1) => {
     setTurn((t) => ((((t + turns * 90) % 360) + 360) % 360) as Turn);
@@ -60,7 +64,7 @@ export function PhotoEditor({ photo, open, busy, error, onSave, onCancel }: Prop
   };
   const chooseRatio = (value: number | 'original' | null) => {
     setRatio(value);
-    const wanted = value === 'original' ? (image ? image.width / image.height : 1) : value;
+    const wanted = value === 'original' ? originalRatio : value;
     if (wanted) setCrop(fitRatio(wanted, imageRatio));
   };
 
@@ -85,6 +89,7 @@ export function PhotoEditor({ photo, open, busy, error, onSave, onCancel }: Prop
     const delta = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[event.key];
     if (!delta) return;
     event.preventDefault();
+    event.stopPropagation(); // a corner's key is not the box's too
     setCrop((box) => dragBox(box, handle, delta[0]!, delta[1]!, pixelRatio, imageRatio));
   };
 

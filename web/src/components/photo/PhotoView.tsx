@@ -1,6 +1,6 @@
 // A loaded photo: the picture (faces clickable to name them) beside its info panel — name, state, marks and
 // actions, then what is known about it, section by section — with the face editor and the trash dialog.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { renditionsChanged, renditionsVersioned, type FaceInfo } from '../../api.js';
 import type { PhotoFull } from '../../client/photo.js';
 import { Link } from '../../lib/router.js';
@@ -40,10 +40,9 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
 
   const editing = usePhotoEdit(photo, { onChanged, setStatus });
   // renditions made again from an edit made here: their addresses change, so that the browser asks for them
+  // (set while rendering, before the picture below reads the address; setting it again is harmless)
   const made = photo.steps.preprocessing;
-  useEffect(() => {
-    if (made?.status === 'done' && made.finishedAt && renditionsVersioned(photo.id)) renditionsChanged(photo.id, made.finishedAt);
-  }, [photo.id, made?.status, made?.finishedAt]);
+  if (made?.status === 'done' && made.finishedAt && renditionsVersioned(photo.id)) renditionsChanged(photo.id, made.finishedAt);
 
   const faceNote = stepNote(photo, 'faces', 'No faces found.');
   return (
