@@ -53,7 +53,8 @@ function routeFor(mime: string): Route {
   return 'sharp';
 }
 
-const labelOf = (file: string, mime: string) => `${path.basename(file)} (${mime})`;
+/** How errors name a file: its base name and type, never the data folder's path. */
+export const labelOf = (file: string, mime: string) => `${path.basename(file)} (${mime})`;
 
 /** Thumbnail, preview, true dimensions and, where one decode gives them, the stored pixels for PDQ. */
 export async function decodePhoto(file: string, mime: string, opts: RenditionOptions = {}): Promise<DecodedPhoto> {

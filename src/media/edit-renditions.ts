@@ -2,8 +2,8 @@
 // needs more pixels than the usual preview holds to fill a preview of its own: the photo is decoded again at the
 // size that gives them (edited photos only).
 import sharp from 'sharp';
-import { cropPixels, turnedSize, type PhotoEdit } from '../model/photo-edit.js';
-import { decodePhoto, DEFAULT_PREVIEW_SIZE, DEFAULT_THUMBNAIL_SIZE } from './decode.js';
+import { cropPixels, editedSize, turnedSize, type PhotoEdit } from '../model/photo-edit.js';
+import { decodePhoto, DEFAULT_PREVIEW_SIZE, DEFAULT_THUMBNAIL_SIZE, labelOf } from './decode.js';
 import { encodeRenditions, sharpError, type Sizes } from './renditions.js';
 
 /** The largest preview decoded for a crop (a 2 % crop of a 100 MP photo needs no 70,000 px decode). */
@@ -26,7 +26,7 @@ export async function editedRenditions(
   edit: PhotoEdit,
   sizes: Sizes = { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE },
 ): Promise<EditedRenditions> {
-  const label = `${input.file} (${input.mime})`;
+  const label = labelOf(input.file, input.mime);
   const { upright } = input;
   const side = Math.min(edit.crop?.width ?? 1, edit.crop?.height ?? 1);
   const longSide = Math.max(upright.width, upright.height);
@@ -41,9 +41,7 @@ export async function editedRenditions(
       .resize(sizes.preview, sizes.preview, { fit: 'inside', withoutEnlargement: true })
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const encoded = await encodeRenditions(data, info, sizes, label);
-    const full = cropPixels(turnedSize(upright, edit.rotate), edit.crop);
-    return { ...encoded, width: full.width, height: full.height };
+    return { ...(await encodeRenditions(data, info, sizes, label)), ...editedSize(upright, edit) };
   } catch (error) {
     throw sharpError(error, label);
   }
