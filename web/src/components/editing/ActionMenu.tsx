@@ -1,5 +1,6 @@
 import '../../styles/editing.css';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { usePointerOutside } from '../../hooks/usePointerOutside.js';
 
 export interface MenuAction {
   label: string;
@@ -32,14 +33,7 @@ export function ActionMenu({ label, actions, className }: Props) {
     items.current[focusIndex]?.focus();
   }, [open, focusIndex]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointerDown);
-    return () => document.removeEventListener('pointerdown', onPointerDown);
-  }, [open]);
+  usePointerOutside(open, root, () => setOpen(false));
 
   const openAt = (index: number) => {
     setFocusIndex(index);

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { usePointerOutside } from '../../hooks/usePointerOutside.js';
 import { Link, useLocation } from '../../lib/router.js';
 import type { Section } from './sections.js';
 
@@ -23,23 +24,17 @@ export function MoreMenu({ items, phoneOnly, current }: Props) {
   const listId = useId();
 
   useEffect(() => setOpen(false), [pathname]);
+  usePointerOutside(open, root, () => setOpen(false));
   useEffect(() => {
     if (!open) return;
-    const outside = (event: PointerEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
     const escape = (event: KeyboardEvent) => {
       if (event.key !== 'Escape') return;
       event.preventDefault(); // the menu's, not the page's (the photo page goes back on Escape)
       setOpen(false);
       button.current?.focus();
     };
-    document.addEventListener('pointerdown', outside);
     document.addEventListener('keydown', escape);
-    return () => {
-      document.removeEventListener('pointerdown', outside);
-      document.removeEventListener('keydown', escape);
-    };
+    return () => document.removeEventListener('keydown', escape);
   }, [open]);
 
   const inside = [...phoneOnly, ...items].some((section) => section.to === current);
