@@ -22,7 +22,7 @@ const PORT = 3290;
 const work = path.join(repoRoot, 'bench/start/.work');
 const library = path.join(work, 'library');
 const cli = path.join(repoRoot, 'bin/shoebox.js');
-const env = { ...process.env, MALLOC_ARENA_MAX: '2', SHOEBOX_LOG_LEVEL: 'warn' };
+const env = { ...process.env, MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', SHOEBOX_LOG_LEVEL: 'warn' };
 
 interface Answer {
   status: number;

@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readLock } from '../../src/library/lock.js';
+import { repoRoot, tempDir } from '../helpers/server.js';
+
+// The README's first command: `npm start` serves the library, and runs the server with the allocator settings that
+// keep its memory in bounds (issue 32, item 6: two arenas, and large blocks mapped on their own so that an image's
+// buffers go back to the system when freed — idle 0.52–0.61 → 0.35 GB after 45 phone photos, bench/README.md).
+describe('npm start', () => {
+  const data = tempDir('shoebox-npm-start-');
+  let child: ReturnType<typeof spawn> | null = null;
+
+  afterAll(async () => {
+    const pid = readLock(data)?.pid;
+    if (pid) process.kill(pid, 'SIGTERM');
+    if (child && child.exitCode === null) await new Promise((resolve) => child!.once('exit', resolve));
+  });
+
+  it('starts the server on the embedded library with the allocator settings', async () => {
+    const env = { ...process.env };
+    delete env.MALLOC_ARENA_MAX;
+    delete env.MALLOC_MMAP_THRESHOLD_;
+    child = spawn('npm', ['start', '--silent', '--', '--data', data, '--port', '0'], { cwd: repoRoot, env, stdio: 'ignore' });
+    await expect.poll(() => readLock(data)?.url ?? null, { timeout: 60_000, interval: 100 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const lock = readLock(data)!;
+    const health = await fetch(`${lock.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { database: { kind: string } }).database.kind).toBe('embedded');
+    const environment = new Map(
+      fs.readFileSync(`/proc/${lock.pid}/environ`, 'utf8').split('\0').filter(Boolean).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+    );
+    expect(environment.get('MALLOC_ARENA_MAX')).toBe('2');
+    expect(environment.get('MALLOC_MMAP_THRESHOLD_')).toBe('131072');
+  });
+});
