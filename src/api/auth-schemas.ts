@@ -56,8 +56,19 @@ export const apiKeyInfo = z.object({
 
 export const scopes = z.array(z.enum(SCOPES)).min(1).max(SCOPES.length);
 
+/** A model the first-run set-up offers to download. */
+export const offeredModel = z.object({
+  name: z.string(),
+  description: z.string(),
+  enables: z.array(z.string()),
+  sizeBytes: z.number(),
+});
+
 export const authStatus = z.object({
   setupRequired: z.boolean(),
   signedIn: z.boolean(),
   singleSignOn: z.object({ enabled: z.boolean(), buttonLabel: z.string() }).describe('sign in at GET /api/auth/oidc/start when enabled'),
+  offeredModels: z
+    .array(offeredModel)
+    .describe('while set-up is required: the models the set-up form offers to download (POST /api/auth/setup installModels); else empty'),
 });

@@ -13,6 +13,7 @@ import { readOidcConfig } from '../auth/oidc-config.js';
 import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
 import { authStatus, email, me, password, personName, sessionInfo, userInfo } from './auth-schemas.js';
+import { checkDownloadable, modelName, modelsToOffer } from './models.js';
 import { SESSION_COOKIE } from './plugins/auth.js';
 import { errorBody } from './schemas.js';
 
@@ -50,10 +51,12 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
     },
     handler: async (request) => {
       const oidc = await readOidcConfig(db);
+      const setupRequired = !(await hasAccounts(db));
       return {
-        setupRequired: !(await hasAccounts(db)),
+        setupRequired,
         signedIn: request.actor !== null,
         singleSignOn: { enabled: oidc.enabled, buttonLabel: oidc.buttonLabel },
+        offeredModels: setupRequired ? await modelsToOffer(context) : [],
       };
     },
   });
@@ -63,13 +66,19 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
     schema: {
       tags: ['accounts'],
       summary: 'Create the first admin and sign in (409 once anyone has an account)',
-      description: "A library from before accounts keeps everything: its photos, people and albums become the admin's.",
-      body: z.object({ name: personName, email, password }),
+      description:
+        "A library from before accounts keeps everything: its photos, people and albums become the admin's. " +
+        'installModels: models to download now, on the new admin\'s word (the set-up form offers those GET /api/auth/status lists); ' +
+        'their progress shows in GET /api/models.',
+      body: z.object({ name: personName, email, password, installModels: z.array(modelName).max(8).default([]) }),
       response: { 201: z.object({ user: userInfo }), 400: errorBody, 409: errorBody },
     },
     handler: async (request, reply) => {
-      const user = await setUpFirstAdmin(db, request.body);
+      const { installModels, ...account } = request.body;
+      checkDownloadable(installModels);
+      const user = await setUpFirstAdmin(db, account);
       await signIn(request, reply, user.id);
+      for (const name of new Set(installModels)) context.models.start(name);
       return reply.code(201).send({ user });
     },
   });

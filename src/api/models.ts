@@ -3,9 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
-import { ModelInstallError, UnknownModelError } from '../ml/model-catalogue.js';
+import { getHubModelSpec, ModelInstallError, UnknownModelError } from '../ml/model-catalogue.js';
 import type { InstallStatus } from '../ml/model-installs.js';
 import { listModels } from '../ml/registry.js';
+import type { offeredModel } from './auth-schemas.js';
 import { errorBody } from './schemas.js';
 
 const install = z
@@ -42,7 +43,8 @@ export const modelList = z.object({
   captions: z.object({ provider: z.string().describe('`fallback` when no endpoint is configured') }),
 });
 
-const nameParams = z.object({ name: z.string().regex(/^[a-z0-9-]{1,64}$/, 'a model name such as clip-vit-b32') });
+export const modelName = z.string().regex(/^[a-z0-9-]{1,64}$/, 'a model name such as clip-vit-b32');
+const nameParams = z.object({ name: modelName });
 
 /** The catalogue's errors in the API's words: an unknown model is a 404, a bundled one cannot be downloaded. */
 function asUserError(error: unknown): never {
@@ -52,6 +54,29 @@ function asUserError(error: unknown): never {
 }
 
 const publicStatus = ({ name: _name, ...status }: InstallStatus) => status;
+
+/**
+ * The models the set-up offers: the configured CLIP model while it is missing (the faces and OCR models ship with
+ * Shoebox). Offered, never fetched: the admin's word starts the download.
+ */
+export async function modelsToOffer(context: LibraryContext): Promise<z.infer<typeof offeredModel>[]> {
+  const models = await listModels(context.settings.dataDir);
+  return models
+    .filter((m) => m.kind === 'clip' && m.name === context.settings.ml.clipModel && !m.installed && !m.bundled)
+    .map(({ name, description, enables, sizeBytes }) => ({ name, description, enables, sizeBytes }));
+}
+
+/** Checks that each name is a model the set-up may download, before anything is created: a 400 otherwise. */
+export function checkDownloadable(names: readonly string[]): void {
+  for (const name of names) {
+    try {
+      getHubModelSpec(name);
+    } catch (error) {
+      if (error instanceof UnknownModelError || error instanceof ModelInstallError) throw new UserError('invalid', error.message);
+      throw error;
+    }
+  }
+}
 
 export function modelRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();

@@ -127,3 +127,52 @@ describe('unattended installs', () => {
     }
   }, 120_000);
 });
+
+describe('the first-run set-up', () => {
+  it('offers the missing CLIP model unticked, fetches nothing until the admin ticks it, then downloads it', async () => {
+    hub.reset();
+    const fresh = await startTestServer({ ml: { hubEndpoint: endpoint } });
+    const anonymous = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const status = await json(`${fresh.url}/api/auth/status`, { anonymous: true });
+      expect(status.body).toMatchObject({ setupRequired: true, offeredModels: [{ name: 'clip-vit-b32', sizeBytes: spec.approxBytes[spec.defaultDtype] }] });
+      // a name the set-up may not download is refused before the admin is created
+      const origin = { origin: fresh.url };
+      const refused = await json(`${fresh.url}/api/auth/setup`, {
+        method: 'POST',
+        anonymous: true,
+        headers: origin,
+        json: { name: 'Ada', email: 'ada@example.com', password: 'correct horse battery', installModels: ['faces'] },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toMatch(/ships with Shoebox/);
+      expect((await json(`${fresh.url}/api/auth/status`, { anonymous: true })).body.setupRequired).toBe(true);
+
+      // the gallery's first data, asked for by index.html before the app knows nobody is signed in, answers 401
+      const { page, errors } = await openPage(anonymous, { allowConsole: [/status of 401/] });
+      await page.goto(fresh.url);
+      const offer = page.getByTestId('setup-models');
+      await poll(() => offer.isVisible()).toBe(true);
+      expect(await offer.textContent()).toMatch(/clip-vit-b32.*MB.*search by meaning/);
+      expect(await offer.getByRole('checkbox').isChecked()).toBe(false);
+      await screenshot(page, 'setup-models.png');
+      expect(hub.seen).toEqual([]); // offered, not fetched
+
+      await page.getByLabel('Name').fill('Ada');
+      await page.getByLabel('Email').fill('ada@example.com');
+      await page.getByLabel('Password').fill('correct horse battery');
+      await offer.getByRole('checkbox').check();
+      await page.getByRole('button', { name: 'Create the admin and sign in' }).click();
+      // signed in (the library shows), and the model downloads by itself
+      await poll(() => page.locator('.app-header').isVisible(), { timeout: 30_000 }).toBe(true);
+      await poll(async () => (await json(`${fresh.url}/api/models`)).body.items.find((m: { name: string }) => m.name === 'clip-vit-b32').installed, { timeout: 60_000 }).toBe(true);
+      expect(hub.seen.some((seen) => seen.url.includes('/resolve/main/'))).toBe(true);
+      expect((await json(`${fresh.url}/api/auth/status`, { anonymous: true })).body).toMatchObject({ setupRequired: false, offeredModels: [] });
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await anonymous.close();
+      await fresh.dispose();
+    }
+  }, 120_000);
+});

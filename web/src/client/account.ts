@@ -7,7 +7,7 @@ export type { ApiKeyInfo, AuthStatus, LocationUse, Me, SessionInfo, UserInfo, Us
 
 export const accountApi = {
   status: () => request<AuthStatus>('GET', '/api/auth/status'),
-  setup: (body: { name: string; email: string; password: string }) => request<{ user: UserInfo }>('POST', '/api/auth/setup', { body }),
+  setup: (body: { name: string; email: string; password: string; installModels: string[] }) => request<{ user: UserInfo }>('POST', '/api/auth/setup', { body }),
   login: (body: { email: string; password: string }) => request<{ user: UserInfo }>('POST', '/api/auth/login', { body }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/auth/me'),

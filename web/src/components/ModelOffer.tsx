@@ -1,6 +1,6 @@
 // The first day's offer to an admin: without a CLIP model, search by meaning, tags and descriptions are off. One
 // click downloads the configured model (Settings → Models shows the rest); "Not now" hides the offer in this
-// browser. Nothing is downloaded without that click (the egress rule).
+// browser. A download under way (ticked at set-up, or started in another tab) is shown with a link to its progress. Nothing is downloaded without that click (the egress rule).
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi } from '../client/account.js';
@@ -30,7 +30,10 @@ export function ModelOffer() {
       if (me.role !== 'admin') return;
       const models = await listModels(abort.signal);
       const clip = models.items.find((m) => m.kind === 'clip' && m.inUse && !m.installed && !m.bundled);
-      if (clip && clip.install?.state !== 'downloading') setModel(clip);
+      if (!clip) return;
+      setModel(clip);
+      // started at set-up or in another tab: say so, with the way to its progress, rather than offer it again
+      setStarted(clip.install?.state === 'downloading');
     })().catch(() => undefined); // the offer is a nicety: the pages report a server that cannot be reached
     return () => abort.abort();
   }, [dismissed]);

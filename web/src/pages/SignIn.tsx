@@ -1,13 +1,24 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
-import { accountApi } from '../client/account.js';
+import { accountApi, type AuthStatus } from '../client/account.js';
+import { featureLabel } from '../components/jobs/steps.js';
+import { formatBytes } from '../lib/format.js';
+
+interface Props {
+  setupRequired: boolean;
+  singleSignOn?: AuthStatus['singleSignOn'];
+  /** Set-up only: models the admin may download now (the configured CLIP model while it is missing). */
+  offeredModels?: AuthStatus['offeredModels'];
+}
 
 /**
  * The page before the library: set-up (the server's first admin) or sign-in. On success the page loads again,
- * now with the session cookie, and the library shows.
+ * now with the session cookie, and the library shows. Set-up offers the missing models, unticked: nothing is
+ * downloaded without the admin's word (the egress rule).
  */
-export function SignInPage({ setupRequired, singleSignOn }: { setupRequired: boolean; singleSignOn?: { enabled: boolean; buttonLabel: string } }) {
+export function SignInPage({ setupRequired, singleSignOn, offeredModels = [] }: Props) {
   const [name, setName] = useState('');
+  const [install, setInstall] = useState<ReadonlySet<string>>(new Set());
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   // a single sign-on that did not succeed comes back here with its reason
@@ -19,7 +30,7 @@ export function SignInPage({ setupRequired, singleSignOn }: { setupRequired: boo
     setBusy(true);
     setError(null);
     try {
-      if (setupRequired) await accountApi.setup({ name, email, password });
+      if (setupRequired) await accountApi.setup({ name, email, password, installModels: [...install] });
       else await accountApi.login({ email, password });
       window.location.reload();
     } catch (caught) {
@@ -55,6 +66,31 @@ export function SignInPage({ setupRequired, singleSignOn }: { setupRequired: boo
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {setupRequired && offeredModels.length > 0 ? (
+          <fieldset className="auth-models" data-testid="setup-models">
+            <legend>Smart search</legend>
+            {offeredModels.map((model) => (
+              <label key={model.name} className="auth-model">
+                <input
+                  type="checkbox"
+                  name="installModels"
+                  value={model.name}
+                  checked={install.has(model.name)}
+                  onChange={(e) => {
+                    const next = new Set(install);
+                    if (e.target.checked) next.add(model.name);
+                    else next.delete(model.name);
+                    setInstall(next);
+                  }}
+                />
+                <span>
+                  Download {model.name} now: about {formatBytes(model.sizeBytes)}, once, from Hugging Face.
+                  <span className="muted"> It enables {model.enables.map(featureLabel).join(', ')}. Without it, photos are still kept, found by text and sorted.</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
         {error ? (
           <p className="auth-error" role="alert">
             {error}
