@@ -38,12 +38,8 @@ export async function setPhotoEdit(lib: Library, id: string, wanted: { rotate?: 
     if (!base || !photo.thumbnailAt) throw new UserError('conflict', 'the photo has not been decoded yet: edit it once its thumbnail is there');
     const size = editedSize(base, next);
     if (sameEdit(current, next)) return { id, edit: current, width: photo.width ?? size.width, height: photo.height ?? size.height, state: photo.state, changed: false };
-    // a faces run in progress writes its faces in the old frame over the ones moved here: wait for it
-    const [busy] = await tx
-      .select({ step: photoSteps.step })
-      .from(photoSteps)
-      .where(and(eq(photoSteps.photoId, id), eq(photoSteps.step, 'faces'), eq(photoSteps.status, 'running')));
-    if (busy) throw new UserError('conflict', 'the photo’s faces are being found right now: try again in a moment');
+    // a faces run under way meanwhile finds this edit under the same row lock before it writes, and writes nothing
+    // (steps/faces.ts): the faces moved here stay, and the step runs again on the edited image
 
     // the faces where they are on the edited image: the faces step pairs what it finds with them by overlap. A
     // face cropped away is put outside the image, where nothing found overlaps it (left in the old frame it could

@@ -5,7 +5,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faces, photos } from '../../src/db/schema.js';
+import { facesStep } from '../../src/pipeline/steps/faces.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const PORTRAIT = path.join(assets, 'metadata/faces/portrait.jpg');
@@ -109,6 +112,47 @@ describe('rotate and crop', () => {
     expect((await api(`/api/photos/${portrait}/edit`, { method: 'DELETE' })).status).toBe(200);
     await waitForTerminal(server.url, [portrait]);
     expect((await facesOf(portrait)).length).toBe(2);
+  }, 120_000);
+
+  it('a faces run that began before an edit writes nothing over the faces the edit moved', async () => {
+    // the photo's row as a faces run holds it from its start; then an edit is saved while that run works (written
+    // to the row alone, so that no other run of the step races this one)
+    const [stale] = await server.lib.db.select().from(photos).where(eq(photos.id, portrait));
+    const base = { width: stale!.width!, height: stale!.height! };
+    const facesBefore = await facesOf(portrait);
+    expect(facesBefore.length).toBe(2);
+    const run = async (photo: typeof stale) => {
+      const storage = server.lib.storage.at(photo!.storageLocation);
+      const lent: { release(): Promise<void> }[] = [];
+      const localFile = async (key: string) => {
+        const file = await storage.localFile(key);
+        lent.push(file);
+        return file.path;
+      };
+      const { db, ml, logger } = server.lib;
+      try {
+        return await facesStep.run({ photo: photo!, db, storage, ml, logger, localFile, original: () => localFile(photo!.storageKey), sidecar: async () => null, shared: new Map() });
+      } finally {
+        for (const file of lent) await file.release();
+      }
+    };
+    // faces moved by the edit: shifted, as the edit's own transaction would have left them
+    await server.lib.db.update(photos).set({ edit: { rotate: 90, crop: null, base, clears: { orientation: false, crop: false } } }).where(eq(photos.id, portrait));
+    const rows = await server.lib.db.select().from(faces).where(eq(faces.photoId, portrait));
+    await server.lib.db.update(faces).set({ x: 1, y: 1 }).where(eq(faces.photoId, portrait));
+    const moved = await facesOf(portrait);
+    try {
+      expect(await run(stale)).toMatchObject({ status: 'done', note: expect.stringMatching(/edited while its faces were found/) });
+      expect(await facesOf(portrait)).toEqual(moved);
+    } finally {
+      await server.lib.db.update(photos).set({ edit: stale!.edit }).where(eq(photos.id, portrait));
+      for (const row of rows) await server.lib.db.update(faces).set({ x: row.x, y: row.y }).where(eq(faces.id, row.id));
+    }
+    // with the edit it started from still there, the same run writes its faces: the same ones, in place again
+    expect(await run(stale)).toMatchObject({ status: 'done' });
+    const written = await facesOf(portrait);
+    expect(written.map((f) => [f.id, f.personId])).toEqual(facesBefore.map((f) => [f.id, f.personId]));
+    expect(written.map((f) => Math.round(f.box.x))).toEqual(facesBefore.map((f) => Math.round(f.box.x)));
   }, 120_000);
 
   it('crops a photo: the size, the renditions and the colours are the kept part only; taken back, the whole again', async () => {

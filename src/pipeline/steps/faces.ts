@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
-import { faces, type FaceRow } from '../../db/schema.js';
+import { faces, photos, type FaceRow } from '../../db/schema.js';
 import { applyRegionNames, clusterNewFaces, recogniseLikeThese, type NamedFace } from '../../library/people-clustering.js';
 import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
-import { activeEdit, toEdited } from '../../model/photo-edit.js';
+import { activeEdit, sameEdit, toEdited } from '../../model/photo-edit.js';
 import type { PipelineStep } from '../step.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { derivedKey, faceThumbnailKey } from '../../storage/keys.js';
@@ -72,47 +72,57 @@ export const facesStep: PipelineStep = {
       })),
     ];
 
-    const previous = await db.select().from(faces).where(eq(faces.photoId, photo.id));
-    const matches = matchFaces(previous, found);
-    const keptIds = new Set<string>();
-    const toCluster: string[] = [];
-    const named: NamedFace[] = [];
-    for (const [index, { face, detector: by, regionName }] of found.entries()) {
-      const old = matches.get(index);
-      const id = old?.id ?? randomUUID();
-      const thumbnailKey = faceThumbnailKey(photo.id, id);
-      await storage.put(thumbnailKey, await ml.faceThumbnail(preview, face.box, upright));
-      const values = {
-        x: face.box.x,
-        y: face.box.y,
-        width: face.box.width,
-        height: face.box.height,
-        score: face.score,
-        landmarks: face.landmarks,
-        embedding: Array.from(face.embedding),
-        detector: by,
-        thumbnailKey,
-      };
-      if (old) {
-        await db.update(faces).set(values).where(eq(faces.id, id));
-        keptIds.add(id);
-      } else {
-        await db.insert(faces).values({ id, photoId: photo.id, ...values });
+    // Written under the photo's row lock, and only if its edit is still the one the faces were found on: an
+    // edit saved meanwhile moved the stored faces into its frame and asked for this step again (this run's result
+    // is dropped by the runner), so boxes of the old frame must not be written over them.
+    const written = await db.transaction(async (tx) => {
+      const [row] = await tx.select({ edit: photos.edit }).from(photos).where(eq(photos.id, photo.id)).for('update');
+      if (!row || !sameEdit(activeEdit(row.edit), activeEdit(photo.edit))) return null;
+      const previous = await tx.select().from(faces).where(eq(faces.photoId, photo.id));
+      const matches = matchFaces(previous, found);
+      const keptIds = new Set<string>();
+      const toCluster: string[] = [];
+      const named: NamedFace[] = [];
+      for (const [index, { face, detector: by, regionName }] of found.entries()) {
+        const old = matches.get(index);
+        const id = old?.id ?? randomUUID();
+        const thumbnailKey = faceThumbnailKey(photo.id, id);
+        await storage.put(thumbnailKey, await ml.faceThumbnail(preview, face.box, upright));
+        const values = {
+          x: face.box.x,
+          y: face.box.y,
+          width: face.box.width,
+          height: face.box.height,
+          score: face.score,
+          landmarks: face.landmarks,
+          embedding: Array.from(face.embedding),
+          detector: by,
+          thumbnailKey,
+        };
+        if (old) {
+          await tx.update(faces).set(values).where(eq(faces.id, id));
+          keptIds.add(id);
+        } else {
+          await tx.insert(faces).values({ id, photoId: photo.id, ...values });
+        }
+        if (regionName) named.push({ faceId: id, name: regionName });
+        // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
+        else if (!old || old.assignedBy !== 'user' || old.regionName !== null) toCluster.push(id);
       }
-      if (regionName) named.push({ faceId: id, name: regionName });
-      // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
-      else if (!old || old.assignedBy !== 'user' || old.regionName !== null) toCluster.push(id);
-    }
-    const gone = previous.filter((f) => !keptIds.has(f.id));
-    if (gone.length > 0) {
-      await db.delete(faces).where(
-        inArray(
-          faces.id,
-          gone.map((f) => f.id),
-        ),
-      );
-      for (const face of gone) if (face.thumbnailKey) await storage.remove(face.thumbnailKey);
-    }
+      const gone = previous.filter((f) => !keptIds.has(f.id));
+      if (gone.length > 0) {
+        await tx.delete(faces).where(
+          inArray(
+            faces.id,
+            gone.map((f) => f.id),
+          ),
+        );
+      }
+      return { toCluster, named, gone };
+    });
+    if (!written) return { status: 'done', note: 'the photo was edited while its faces were found: found again on the edited image' };
+    const { toCluster, named, gone } = written;
+    for (const face of gone) if (face.thumbnailKey) await storage.remove(face.thumbnailKey);
     const params = ml.peopleParams();
     const namedIds = await applyRegionNames(db, photo.ownerId, named, toCluster);
     if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, photo.ownerId, toCluster, params);
