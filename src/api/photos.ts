@@ -277,7 +277,9 @@ export async function sendStored(
     ? `"${sha256}"`
     : `"${sha256.slice(0, 16)}-${stat.size.toString(36)}-${Math.floor(stat.modifiedAt.getTime()).toString(36)}"`;
   reply.header('ETag', etag);
-  reply.header('Cache-Control', options.immutable ? 'private, max-age=31536000, immutable' : 'private, max-age=3600, must-revalidate');
+  // a rendition is made again under the same address (an edit, a reprocess): every device asks whether it changed
+  // (a 304 when not), so that one edited on the phone is not shown unedited on the desk for an hour
+  reply.header('Cache-Control', options.immutable ? 'private, max-age=31536000, immutable' : 'private, no-cache');
   reply.header('Last-Modified', stat.modifiedAt.toUTCString());
   reply.header('Accept-Ranges', 'bytes');
   if (options.filename) reply.header('Content-Disposition', contentDisposition(options.disposition ?? 'inline', options.filename));

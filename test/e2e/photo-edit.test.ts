@@ -152,3 +152,31 @@ describe('the photo editor on a phone', () => {
     }
   }, 60_000);
 });
+
+describe('an edit seen from another device', () => {
+  it('shows the edited thumbnail there at its next load, not the one it kept', async () => {
+    if ((await photo()).edit) {
+      expect((await json(`${server.url}/api/photos/${id}/edit`, { method: 'DELETE' })).status).toBe(200);
+      await waitForTerminal(server.url, [id]);
+    }
+    const desk = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 } });
+    try {
+      const { page, errors } = await openPage(desk);
+      const tile = () =>
+        page.locator(`[data-photo-id="${id}"] img`).first().evaluate((node: HTMLImageElement) => (node.complete && node.naturalWidth > 0 ? { width: node.naturalWidth, height: node.naturalHeight } : null));
+      await page.goto(server.url);
+      await poll(tile).toEqual({ width: 250, height: 167 });
+      // turned on another device (through the API), while this browser holds the landscape thumbnail
+      expect((await json(`${server.url}/api/photos/${id}/edit`, { method: 'PUT', json: { rotate: 90 } })).status).toBe(200);
+      await waitForTerminal(server.url, [id]);
+      await page.reload();
+      await poll(tile).toEqual({ width: 167, height: 250 });
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await desk.close();
+      await json(`${server.url}/api/photos/${id}/edit`, { method: 'DELETE' });
+      await waitForTerminal(server.url, [id]);
+    }
+  }, 60_000);
+});

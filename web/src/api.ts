@@ -103,8 +103,9 @@ export async function request<T>(method: string, url: string, options: { body?: 
 }
 
 /**
- * Photos edited in this page's life, with a version for their renditions' URLs: the browser keeps a rendition for
- * an hour, and an edit makes new ones under the same address.
+ * Photos edited in this page's life, with a version for their renditions' URLs: an edit makes new renditions under
+ * the same address, which the server has every page load revalidate, but a page reuses an image it has already
+ * loaded under the same URL without asking.
  */
 const renditionVersions = new Map<string, string>();
 /** Marks a photo's renditions as new: after an edit, and again with when they were made from it (`stamp`). */
