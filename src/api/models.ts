@@ -1,10 +1,16 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
+import { chooseClipModel } from '../app/clip-choice.js';
 import type { LibraryContext } from '../library/library.js';
 import { getHubModelSpec, ModelInstallError, UnknownModelError } from '../ml/model-catalogue.js';
 import type { InstallStatus } from '../ml/model-installs.js';
+import { cutWhenIdle } from './upload-idle.js';
+import { multipartUserError } from './multipart-errors.js';
 import { listModels } from '../ml/registry.js';
 import type { offeredModel } from './auth-schemas.js';
 import { errorBody } from './schemas.js';
@@ -40,11 +46,20 @@ const model = z.object({
 
 export const modelList = z.object({
   items: z.array(model),
+  clip: z
+    .object({
+      model: z.string().describe('the CLIP model in use'),
+      pinned: z.boolean().describe('set by SHOEBOX_CLIP_MODEL: POST /api/models/{name}/use is refused'),
+    })
+    .describe('the CLIP model in use, and whether an admin may choose another'),
   captions: z.object({ provider: z.string().describe('`fallback` when no endpoint is configured') }),
 });
 
 export const modelName = z.string().regex(/^[a-z0-9-]{1,64}$/, 'a model name such as clip-vit-b32');
 const nameParams = z.object({ name: modelName });
+
+/** The largest model archive taken (the largest model, a multilingual CLIP, is ~2.3 GB unpacked). */
+const MAX_ARCHIVE_BYTES = 4 * 1024 ** 3;
 
 /** The catalogue's errors in the API's words: an unknown model is a 404, a bundled one cannot be downloaded. */
 function asUserError(error: unknown): never {
@@ -62,7 +77,7 @@ const publicStatus = ({ name: _name, ...status }: InstallStatus) => status;
 export async function modelsToOffer(context: LibraryContext): Promise<z.infer<typeof offeredModel>[]> {
   const models = await listModels(context.settings.dataDir);
   return models
-    .filter((m) => m.kind === 'clip' && m.name === context.settings.ml.clipModel && !m.installed && !m.bundled)
+    .filter((m) => m.kind === 'clip' && m.name === context.ml.clipModelName && !m.installed && !m.bundled)
     .map(({ name, description, enables, sizeBytes }) => ({ name, description, enables, sizeBytes }));
 }
 
@@ -102,6 +117,75 @@ export function modelRoutes(app: FastifyInstance, context: LibraryContext): void
     },
   });
 
+  api.post('/api/models/:name/archive', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['system'],
+      summary: "Install a model from a zip of its folder (for a machine that cannot reach the hub)",
+      description:
+        "multipart/form-data with one `file`: a zip of the model's Hugging Face repository folder (at the archive's top or " +
+        'inside one folder), as `shoebox models pull` would fetch it. Only the files the model needs are taken out; each ' +
+        "is checked before it is used. Once installed, the photos' steps skipped for want of it run.",
+      params: nameParams,
+      consumes: ['multipart/form-data'],
+      response: { 201: install, 400: errorBody, 404: errorBody, 408: errorBody, 409: errorBody, 413: errorBody, 415: errorBody },
+    },
+    handler: async (request, reply) => {
+      const { name } = request.params;
+      try {
+        getHubModelSpec(name);
+      } catch (error) {
+        asUserError(error);
+      }
+      if (!request.isMultipart()) throw new UserError('unsupported-type', 'send multipart/form-data with the zip as a `file` field');
+      const archive = context.scratch.tempPath('.zip');
+      const stopWatching = cutWhenIdle(request.raw, reply.raw, context.settings.uploadIdleSeconds * 1000);
+      try {
+        try {
+          const part = await request.file({ limits: { fileSize: MAX_ARCHIVE_BYTES, files: 1 }, throwFileSizeLimit: false });
+          if (!part) throw new UserError('invalid', 'send the zip as a `file` field');
+          await pipeline(part.file, createWriteStream(archive));
+          if (part.file.truncated) throw new UserError('too-large', `the archive is larger than ${MAX_ARCHIVE_BYTES / 1024 ** 3} GiB: no model is`);
+        } catch (error) {
+          throw multipartUserError(error, request) ?? error;
+        } finally {
+          stopWatching();
+        }
+        const status = await context.models.installArchive(name, archive, context.scratch.tempPath('-model'));
+        return reply.code(201).send(publicStatus(status));
+      } catch (error) {
+        // what is wrong with the archive's content is the sender's to fix (a busy model is a 409 by its kind)
+        if (error instanceof ModelInstallError) throw new UserError('invalid', error.message);
+        throw error;
+      } finally {
+        await rm(archive, { force: true });
+      }
+    },
+  });
+
+  api.post('/api/models/:name/use', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['system'],
+      summary: 'Use this installed CLIP model for search, tags and similar photos, in every process of the library',
+      description:
+        'Kept in the database, so every server and worker of a cluster switches (within 15 s). Every photo is analysed ' +
+        "again with it (its embedding, tags and what reads them); meanwhile search by meaning finds the photos already done. " +
+        'Refused (409) when SHOEBOX_CLIP_MODEL sets the model, or when the model is not installed.',
+      params: nameParams,
+      response: { 200: z.object({ model: z.string(), reopened: z.number().int().describe('photos with steps to redo') }), 400: errorBody, 404: errorBody, 409: errorBody },
+    },
+    handler: async (request) => {
+      try {
+        const reopened = await chooseClipModel(context, request.params.name);
+        return { model: request.params.name, reopened };
+      } catch (error) {
+        if (error instanceof UnknownModelError) asUserError(error);
+        throw error;
+      }
+    },
+  });
+
   api.delete('/api/models/:name/install', {
     config: { access: 'admin' },
     schema: {
@@ -126,8 +210,8 @@ export function modelRoutes(app: FastifyInstance, context: LibraryContext): void
     },
     handler: async (request, reply) => {
       const { name } = request.params;
-      if (name === request.lib.settings.ml.clipModel) {
-        throw new UserError('conflict', `${name} is the CLIP model in use (SHOEBOX_CLIP_MODEL): configure another one first`);
+      if (name === request.lib.ml.clipModelName) {
+        throw new UserError('conflict', `${name} is the CLIP model in use: use another one first`);
       }
       let removed: boolean;
       try {
@@ -152,8 +236,9 @@ export function modelRoutes(app: FastifyInstance, context: LibraryContext): void
       return {
         items: models.map(({ path: _path, ...m }) => {
           const status = request.lib.models.status(m.name);
-          return { ...m, inUse: m.kind !== 'clip' || m.name === request.lib.settings.ml.clipModel, install: status ? publicStatus(status) : null };
+          return { ...m, inUse: m.kind !== 'clip' || m.name === request.lib.ml.clipModelName, install: status ? publicStatus(status) : null };
         }),
+        clip: { model: request.lib.ml.clipModelName, pinned: request.lib.settings.ml.clipModelPinned },
         captions: { provider: await request.lib.ml.captionVersion() },
       };
     },

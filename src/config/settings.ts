@@ -115,6 +115,8 @@ const settingsSchema = z.object({
   ml: z.object({
     /** Registry name of the CLIP model (`shoebox models list`). */
     clipModel: z.string().min(1),
+    /** Set by SHOEBOX_CLIP_MODEL (or the caller): an admin's choice in the web app does not override it. */
+    clipModelPinned: z.boolean(),
     /** Models the server downloads by itself when they are not installed (unattended installs; contacts the hub). */
     installModels: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a model name such as clip-vit-b32')),
     /** Where models are downloaded from: a mirror of the Hugging Face hub (SHOEBOX_HF_ENDPOINT, else HF_ENDPOINT); null: huggingface.co. */
@@ -227,6 +229,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     images: imageSettingsFromEnv(env),
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',
+      clipModelPinned: Boolean(env.SHOEBOX_CLIP_MODEL),
       installModels: (env.SHOEBOX_MODELS_INSTALL ?? '').split(/[,\s]+/).filter(Boolean),
       hubEndpoint: env.SHOEBOX_HF_ENDPOINT || env.HF_ENDPOINT || null,
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
@@ -262,7 +265,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
   const parsed = settingsSchema.safeParse({
     ...fromEnv,
     ...definedOnly(rest),
-    ml: { ...fromEnv.ml, ...definedOnly(mlOverrides ?? {}) },
+    ml: { ...fromEnv.ml, ...definedOnly(mlOverrides ?? {}), clipModelPinned: fromEnv.ml.clipModelPinned || mlOverrides?.clipModel !== undefined },
     images: { ...fromEnv.images, ...definedOnly(imageOverrides ?? {}) },
     storage: mainStorage,
   });

@@ -2,10 +2,12 @@
 // (SHOEBOX_MODELS_INSTALL): one download per model at a time, its progress readable while it runs, cancellable;
 // a cut or cancelled download keeps its partial files, so the next try resumes (hub-download.ts). When a model
 // is in place, `onInstalled` lets the photos' skipped steps run with it.
+import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { ModelDownloadError, pullModel, type PullProgress } from './hub-download.js';
 import { getHubModelSpec } from './model-catalogue.js';
-import { removeModel } from './registry.js';
+import { extractModelArchive } from './model-archive.js';
+import { installFromFolder, removeModel } from './registry.js';
 
 export type InstallState = 'downloading' | 'installed' | 'failed' | 'cancelled';
 
@@ -32,6 +34,8 @@ interface Running {
 
 export class ModelInstalls {
   private readonly runs = new Map<string, Running>();
+  /** Models being installed from an archive right now: a download or another archive of one waits for it. */
+  private readonly unpacking = new Set<string>();
   private closed = false;
 
   constructor(
@@ -48,6 +52,7 @@ export class ModelInstalls {
     if (this.closed) throw new ModelBusyError('the server is stopping');
     const current = this.runs.get(name);
     if (current?.status.state === 'downloading') return { ...current.status };
+    if (this.unpacking.has(name)) throw new ModelBusyError(`${name} is being installed from an archive`);
     const abort = new AbortController();
     const status: InstallStatus = {
       name,
@@ -92,6 +97,43 @@ export class ModelInstalls {
     );
     this.runs.set(name, { status, abort, done });
     return { ...status };
+  }
+
+  /**
+   * Installs a model from a zip of its folder (a machine that cannot reach the hub); `work` is an empty scratch
+   * folder the files are taken out into. Refused while the model downloads; the skipped steps then run as after a
+   * download.
+   */
+  async installArchive(name: string, archive: string, work: string): Promise<InstallStatus> {
+    getHubModelSpec(name);
+    if (this.closed) throw new ModelBusyError('the server is stopping');
+    if (this.runs.get(name)?.status.state === 'downloading') throw new ModelBusyError(`${name} is downloading: cancel it first`);
+    if (this.unpacking.has(name)) throw new ModelBusyError(`${name} is being installed from another archive`);
+    this.unpacking.add(name);
+    const startedAt = new Date().toISOString();
+    try {
+      await extractModelArchive(archive, name, work);
+      const manifest = await installFromFolder(this.dataDir, name, work, 'archive');
+      const status: InstallStatus = {
+        name,
+        state: 'installed',
+        file: null,
+        fileIndex: manifest.files.length,
+        fileCount: manifest.files.length,
+        receivedBytes: manifest.files.reduce((sum, f) => sum + f.size, 0),
+        totalBytes: manifest.files.reduce((sum, f) => sum + f.size, 0),
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        error: null,
+      };
+      this.runs.set(name, { status, abort: new AbortController(), done: Promise.resolve() });
+      this.logger.info({ model: name }, 'model installed from an archive');
+      await this.onInstalled(name).catch((error: unknown) => this.logger.error({ err: error, model: name }, 'queuing the steps the model enables failed'));
+      return { ...status };
+    } finally {
+      this.unpacking.delete(name);
+      await rm(work, { recursive: true, force: true });
+    }
   }
 
   /** Stops a download; its partial files stay for the next try. Returns false when none was running. */

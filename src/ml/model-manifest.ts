@@ -22,7 +22,7 @@ export interface ModelManifest {
   files: ManifestFile[];
   installedAt: string;
   /** `hub` (pulled) or `folder` (installed from a local copy). */
-  source: 'hub' | 'folder';
+  source: 'hub' | 'folder' | 'archive';
   /** Digest of the file list (paths + sha256): the same weights give the same digest however installed. */
   digest: string;
 }

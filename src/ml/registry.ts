@@ -103,7 +103,7 @@ export async function removeModel(dataDir: string, name: string): Promise<boolea
  * `huggingface-cli download` folder, or a copy from another machine): copies the files of every complete
  * weight variant found, checks them, then writes the manifest.
  */
-export async function installFromFolder(dataDir: string, name: string, sourceDir: string): Promise<ModelManifest> {
+export async function installFromFolder(dataDir: string, name: string, sourceDir: string, origin: ModelManifest['source'] = 'folder'): Promise<ModelManifest> {
   const spec = getHubModelSpec(name);
   const source = path.resolve(sourceDir);
   if (!existsSync(source)) throw new ModelInstallError(`folder ${source} does not exist`);
@@ -131,5 +131,5 @@ export async function installFromFolder(dataDir: string, name: string, sourceDir
     await rename(`${target}.partial`, target);
     entries.push({ path: file, size: (await stat(target)).size, sha256: await sha256File(target) });
   }
-  return writeManifest(dir, { name, repo: spec.repo, revision: spec.revision, files: entries, source: 'folder' });
+  return writeManifest(dir, { name, repo: spec.repo, revision: spec.revision, files: entries, source: origin });
 }

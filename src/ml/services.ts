@@ -81,6 +81,26 @@ export class MlServices {
 
   // --- CLIP ---------------------------------------------------------------------------------------------
 
+  /** The CLIP model in use: SHOEBOX_CLIP_MODEL, or the one an admin chose (app/clip-choice.ts). */
+  get clipModelName(): string {
+    return this.settings.clipModel;
+  }
+
+  /**
+   * Uses another CLIP model from now on (the settings' name changes with it, for every reader). The one loaded,
+   * and the tag vocabulary embedded with it, are let go; steps already running with it may finish first, so it is
+   * closed only after `graceMs`.
+   */
+  useClipModel(name: string, graceMs = 60_000): void {
+    if (name === this.settings.clipModel) return;
+    this.settings.clipModel = name;
+    const previous = this.clipLoader.peek();
+    this.clipLoader.reset();
+    this.tagLoader.reset();
+    this.gateLoader.reset();
+    if (previous) setTimeout(() => void previous.then((clip) => clip?.close()).catch(() => undefined), graceMs).unref();
+  }
+
   clipMissingReason(): string {
     const name = this.settings.clipModel;
     return `model ${name} not installed: run shoebox models pull ${name}`;

@@ -9,10 +9,12 @@ import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filesFor, getHubModelSpec, modelDir } from '../../src/ml/model-catalogue.js';
+import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { FakeHub } from '../helpers/fake-hub.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { folderEntries, makeZip } from '../helpers/zip.js';
 
 const spec = getHubModelSpec('clip-vit-b32');
 const VISION = 'onnx/vision_model_quantized.onnx';
@@ -175,4 +177,68 @@ describe('the first-run set-up', () => {
       await fresh.dispose();
     }
   }, 120_000);
+});
+
+describe('a model from a zip, for a machine that cannot reach the hub', () => {
+  it('sends the archive from Settings → Models, refuses a wrong one with the reason, installs a right one', async () => {
+    hub.reset();
+    const offline = await startTestServer({ ml: { hubEndpoint: endpoint } });
+    const signedIn = await signedInContext(browser, offline, { viewport: { width: 1280, height: 900 } });
+    try {
+      const id = (await upload(offline.url, [{ path: path.join(assets, 'albums/nature/prairie_falcon.jpg') }])).body.items[0].id as string;
+      await waitForTerminal(offline.url, [id]);
+      const { page, errors } = await openPage(signedIn, { allowConsole: [/status of 400/] });
+      await page.goto(`${offline.url}/settings/models`);
+      const clip = page.locator('[data-model="clip-vit-b32"]');
+      await poll(() => clip.getByTestId('model-archive').isVisible()).toBe(true);
+
+      // a zip of something else: refused with the reason, nothing installed
+      await clip.getByTestId('model-archive-file').setInputFiles({ name: 'photos.zip', mimeType: 'application/zip', buffer: await makeZip([{ name: 'IMG_0001.jpg', data: Buffer.from('not a model') }]) });
+      await poll(() => page.getByRole('alert').first().textContent()).toMatch(/holds no config\.json: it is not a zip of the Xenova\/clip-vit-base-patch32 folder/);
+      expect(await clip.getAttribute('data-installed')).toBe('false');
+
+      // the model's folder, zipped inside a folder of its own
+      const archive = await makeZip(await folderEntries((await ensureFixtureModels()).clipDir, 'clip-vit-base-patch32/'));
+      await clip.getByTestId('model-archive-file').setInputFiles({ name: 'clip-vit-base-patch32.zip', mimeType: 'application/zip', buffer: archive });
+      await poll(() => clip.getByTestId('model-installed-note').isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await clip.getAttribute('data-installed')).toBe('true');
+      await screenshot(page, 'models-from-archive.png');
+      // the photo's skipped steps run with it, and nothing was asked of the hub
+      await poll(async () => (await json(`${offline.url}/api/photos/${id}`)).body.steps.embeddings.status, { timeout: 60_000 }).toBe('done');
+      expect(hub.seen).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await signedIn.close();
+      await offline.dispose();
+    }
+  }, 120_000);
+
+  it('refuses an archive from anyone but an admin, and a body that is not a form', async () => {
+    const notForm = await json(`${server.url}/api/models/clip-vit-b16/archive`, { method: 'POST', json: {} });
+    expect(notForm.status).toBe(415);
+    const bundled = await authFetch(`${server.url}/api/models/faces/archive`, { method: 'POST', body: new FormData() });
+    expect(bundled.status).toBe(409);
+    const anonymous = await json(`${server.url}/api/models/clip-vit-b16/archive`, { method: 'POST', anonymous: true, json: {} });
+    expect([401, 403]).toContain(anonymous.status);
+  });
+});
+
+describe('switching the CLIP model', () => {
+  it('uses another installed CLIP model from Settings → Models, and analyses the photos again with it', async () => {
+    await installFromFolder(server.dataDir, 'clip-multilingual', (await ensureFixtureModels()).multilingualDir);
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server.url}/settings/models`);
+    const multilingual = page.locator('[data-model="clip-multilingual"]');
+    await poll(() => multilingual.getByTestId('model-use').isVisible()).toBe(true);
+    expect(await page.locator('[data-model="clip-vit-b32"]').getByTestId('model-in-use-note').textContent()).toMatch(/use another CLIP model first/);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await multilingual.getByTestId('model-use').click();
+    await poll(() => multilingual.getByTestId('model-in-use-note').isVisible()).toBe(true);
+    expect(await page.locator('[data-model="clip-vit-b32"]').getByTestId('model-use').isVisible()).toBe(true);
+    await screenshot(page, 'models-switched.png');
+    await poll(async () => (await json(`${server.url}/api/photos/${ids[0]}`)).body.steps.embeddings.version ?? '', { timeout: 60_000 }).toMatch(/clip-multilingual@/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
 });

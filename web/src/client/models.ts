@@ -21,6 +21,11 @@ export function cancelInstall(name: string): Promise<InstallStatus> {
   return request('DELETE', `/api/models/${encodeURIComponent(name)}/install`);
 }
 
+/** Makes an installed CLIP model the one in use (admins); its photos are analysed again. */
+export function switchClipModel(name: string): Promise<{ model: string; reopened: number }> {
+  return request('POST', `/api/models/${encodeURIComponent(name)}/use`);
+}
+
 export function removeModel(name: string): Promise<void> {
   return request('DELETE', `/api/models/${encodeURIComponent(name)}`);
 }

@@ -1,5 +1,5 @@
-// Sending files to POST /api/photos with upload progress (XMLHttpRequest: fetch cannot report it) and a way to
-// cancel. Each file is preceded by its `lastModified`, so the server knows the file's date.
+// Sending files with upload progress (XMLHttpRequest: fetch cannot report it) and a way to cancel: photos to POST
+// /api/photos (each preceded by its `lastModified`, so the server knows the file's date), a model's zip archive.
 import { ApiError, type UploadResult } from '../api.js';
 
 /**
@@ -12,13 +12,29 @@ export function sendFiles(files: readonly File[], onProgress: (loaded: number, t
     if (file.lastModified) form.append('lastModified', String(file.lastModified));
     form.append('file', file, file.name);
   }
+  return postForm('/api/photos', form, onProgress, signal).then(({ status, body }) => {
+    if (body && typeof body === 'object' && 'items' in body && Array.isArray(body.items)) return body as UploadResult;
+    throw new ApiError(status, messageOf(body) ?? `upload failed: ${status}`);
+  });
+}
+
+/** The server's `message`, if its answer has one. */
+function messageOf(body: unknown): string | null {
+  return body && typeof body === 'object' && 'message' in body && typeof body.message === 'string' ? body.message : null;
+}
+
+/**
+ * Sends a form with upload progress and a way to cancel; resolves with the answer's status and parsed body (null
+ * when it is not JSON), rejects with an ApiError when the server cannot be reached or an AbortError when cancelled.
+ */
+export function postForm(url: string, form: FormData, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new DOMException('The upload was cancelled.', 'AbortError'));
       return;
     }
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/photos');
+    xhr.open('POST', url);
     xhr.setRequestHeader('accept', 'application/json');
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded, event.total);
@@ -40,18 +56,19 @@ export function sendFiles(files: readonly File[], onProgress: (loaded: number, t
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
-        // handled below
+        // not JSON: the status speaks
       }
-      if (body && typeof body === 'object' && 'items' in body && Array.isArray(body.items)) {
-        resolve(body as UploadResult);
-        return;
-      }
-      const message =
-        body && typeof body === 'object' && 'message' in body && typeof body.message === 'string'
-          ? body.message
-          : `upload failed: ${xhr.status} ${xhr.statusText}`;
-      reject(new ApiError(xhr.status, message));
+      resolve({ status: xhr.status, body });
     };
     xhr.send(form);
   });
+}
+
+/** Installs a model from a zip of its folder (admins), with the upload's progress; resolves with the install's status. */
+export async function sendModelArchive(name: string, archive: File, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<unknown> {
+  const form = new FormData();
+  form.append('file', archive, archive.name);
+  const { status, body } = await postForm(`/api/models/${encodeURIComponent(name)}/archive`, form, onProgress, signal);
+  if (status !== 201) throw new ApiError(status, messageOf(body) ?? `the archive was refused: ${status}`);
+  return body;
 }

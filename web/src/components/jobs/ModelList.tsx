@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api.js';
-import { cancelInstall, installModel, listModels, removeModel, type InstallStatus, type ModelInfo, type ModelList as Models } from '../../client/models.js';
+import { cancelInstall, installModel, listModels, removeModel, switchClipModel, type InstallStatus, type ModelInfo, type ModelList as Models } from '../../client/models.js';
+import { sendModelArchive } from '../../client/upload.js';
 import { formatBytes } from '../../lib/format.js';
 import { featureLabel } from './steps.js';
 
@@ -91,7 +92,7 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
                   {model.version && model.installed ? ` · ${model.version}` : null}
                 </p>
                 {manage && !model.bundled ? (
-                  <ModelControls model={model} onAct={act} />
+                  <ModelControls model={model} pinned={models.clip.pinned} onAct={act} />
                 ) : !model.installed && !model.bundled ? (
                   <p className="jobs-model-install">
                     Install with <code>shoebox models pull {model.name}</code>
@@ -115,14 +116,30 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
 }
 
 /** Install (with the download's progress), cancel, remove: one model's buttons on Settings → Models. */
-function ModelControls({ model, onAct }: { model: ModelInfo; onAct: (work: () => Promise<unknown>) => void }) {
+function ModelControls({ model, pinned, onAct }: { model: ModelInfo; pinned: boolean; onAct: (work: () => Promise<unknown>) => void }) {
   const install = model.install;
   if (install?.state === 'downloading') return <DownloadProgress install={install} onCancel={() => onAct(() => cancelInstall(model.name))} />;
   return (
     <div className="jobs-model-actions">
+      {model.installed && model.kind === 'clip' && !model.inUse && !pinned ? (
+        <button
+          type="button"
+          className="button button-primary button-small"
+          onClick={() => {
+            if (window.confirm(`Use ${model.name} for search by meaning, tags and similar photos? Every photo is analysed again with it; meanwhile search by meaning finds the photos already done.`)) {
+              onAct(() => switchClipModel(model.name));
+            }
+          }}
+          data-testid="model-use"
+        >
+          Use for search
+        </button>
+      ) : null}
       {model.installed ? (
         model.inUse && model.kind === 'clip' ? (
-          <span className="muted">In use: configure another CLIP model (SHOEBOX_CLIP_MODEL) before removing it.</span>
+          <span className="muted" data-testid="model-in-use-note">
+            {pinned ? 'In use, set by SHOEBOX_CLIP_MODEL on the server.' : 'In use: to remove it, use another CLIP model first.'}
+          </span>
         ) : (
           <button
             type="button"
@@ -136,9 +153,12 @@ function ModelControls({ model, onAct }: { model: ModelInfo; onAct: (work: () =>
           </button>
         )
       ) : (
-        <button type="button" className="button button-primary button-small" onClick={() => onAct(() => installModel(model.name))} data-testid="model-install">
-          {install?.state === 'cancelled' || install?.state === 'failed' ? 'Resume download' : 'Install'} (about {formatBytes(model.sizeBytes)})
-        </button>
+        <>
+          <button type="button" className="button button-primary button-small" onClick={() => onAct(() => installModel(model.name))} data-testid="model-install">
+            {install?.state === 'cancelled' || install?.state === 'failed' ? 'Resume download' : 'Install'} (about {formatBytes(model.sizeBytes)})
+          </button>
+          <ArchiveInstall name={model.name} onAct={onAct} />
+        </>
       )}
       {install?.state === 'failed' ? (
         <p role="alert" className="inline-error" data-testid="model-install-error">
@@ -152,6 +172,62 @@ function ModelControls({ model, onAct }: { model: ModelInfo; onAct: (work: () =>
         </p>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * For a machine that cannot reach the hub: a zip of the model's folder, made where it can be downloaded, sent
+ * from this browser with its progress; the server checks and installs it.
+ */
+function ArchiveInstall({ name, onAct }: { name: string; onAct: (work: () => Promise<unknown>) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [sending, setSending] = useState<{ loaded: number; total: number; abort: AbortController } | null>(null);
+  const send = (file: File) => {
+    const abort = new AbortController();
+    setSending({ loaded: 0, total: file.size, abort });
+    onAct(() =>
+      sendModelArchive(name, file, (loaded, total) => setSending({ loaded, total, abort }), abort.signal)
+        .catch((error: unknown) => {
+          if (!(error instanceof DOMException && error.name === 'AbortError')) throw error; // cancelled: nothing to say
+        })
+        .finally(() => setSending(null)),
+    );
+  };
+  if (sending) {
+    const sent = sending.loaded >= sending.total;
+    return (
+      <div className="jobs-model-actions" data-testid="model-archive-sending">
+        <progress max={sending.total} value={sending.loaded} aria-label="Upload progress" />
+        <span className="muted">
+          {sent ? 'Checking and installing the archive…' : `Sending the archive: ${formatBytes(sending.loaded)} of ${formatBytes(sending.total)}`}
+        </span>
+        {sent ? null : (
+          <button type="button" className="button button-small" onClick={() => sending.abort.abort()}>
+            Cancel
+          </button>
+        )}
+      </div>
+    );
+  }
+  return (
+    <>
+      <button type="button" className="button button-small" onClick={() => input.current?.click()} data-testid="model-archive">
+        Install from a zip…
+      </button>
+      <input
+        ref={input}
+        type="file"
+        accept=".zip,application/zip"
+        hidden
+        aria-label={`Zip archive of ${name}'s folder`}
+        data-testid="model-archive-file"
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          event.target.value = '';
+          if (file) send(file);
+        }}
+      />
+    </>
   );
 }
 

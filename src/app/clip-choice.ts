@@ -1,0 +1,67 @@
+// Which CLIP model the library uses when an admin chose one in the web app (Settings → Models): kept in the
+// database (library_meta 'clip-model') so that every process of a cluster uses the same one. Each process reads it
+// when it opens the library and looks again every CHECK_MS; on a change it switches and reopens the steps the old
+// model made (embeddings, tags and what reads them), as a restart with another SHOEBOX_CLIP_MODEL does. That
+// setting pins the model: a choice is then refused, and one stored before is not used.
+import { eq } from 'drizzle-orm';
+import { UserError } from '../base/errors.js';
+import type { Db } from '../db/connection.js';
+import { libraryMeta } from '../db/schema.js';
+import type { LibraryContext } from '../library/library.js';
+import { getModelSpec } from '../ml/model-catalogue.js';
+import { isInstalled } from '../ml/registry.js';
+import { stepsForNewModel } from './model-arrived.js';
+
+const KEY = 'clip-model';
+/** How often a process looks for a choice made elsewhere (another server of the cluster). */
+const CHECK_MS = 15_000;
+/** Steps that were running with the old model when it changed record its version: looked for again after this. */
+const SETTLE_MS = 30_000;
+
+type Context = Pick<LibraryContext, 'db' | 'ml' | 'queue' | 'logger' | 'settings'>;
+
+export async function readClipChoice(db: Db): Promise<string | null> {
+  const [row] = await db.select().from(libraryMeta).where(eq(libraryMeta.key, KEY));
+  const value = row?.value as { name?: unknown } | undefined;
+  return typeof value?.name === 'string' ? value.name : null;
+}
+
+/** Makes `name` the library's CLIP model (an admin's choice); returns how many photos have steps to redo. */
+export async function chooseClipModel(lib: Context, name: string): Promise<number> {
+  const spec = getModelSpec(name); // unknown: UnknownModelError
+  if (spec.kind !== 'clip') throw new UserError('invalid', `${name} is not a CLIP model`);
+  if (lib.settings.ml.clipModelPinned) {
+    throw new UserError('conflict', `the CLIP model is set by SHOEBOX_CLIP_MODEL (${lib.settings.ml.clipModel}): change it there, or unset it to choose here`);
+  }
+  if (!(await isInstalled(lib.settings.dataDir, name))) throw new UserError('conflict', `${name} is not installed: install it first`);
+  await lib.db
+    .insert(libraryMeta)
+    .values({ key: KEY, value: { name } })
+    .onConflictDoUpdate({ target: libraryMeta.key, set: { value: { name }, updatedAt: new Date() } });
+  return switchTo(lib, name);
+}
+
+/** Uses the model in this process and reopens what the previous one made; a no-op when it is the one in use. */
+async function switchTo(lib: Context, name: string): Promise<number> {
+  if (name === lib.ml.clipModelName) return 0;
+  const previous = lib.ml.clipModelName;
+  lib.ml.useClipModel(name);
+  lib.logger.info({ from: previous, to: name }, 'CLIP model changed: its photos are analysed again');
+  const reopened = await stepsForNewModel(lib);
+  setTimeout(() => void stepsForNewModel(lib).catch(() => undefined), SETTLE_MS).unref();
+  return reopened;
+}
+
+/** At open: the stored choice, unless SHOEBOX_CLIP_MODEL pins the model; then watches for a change. */
+export async function followClipChoice(lib: Context): Promise<{ stop(): void }> {
+  if (lib.settings.ml.clipModelPinned) return { stop() {} };
+  const chosen = await readClipChoice(lib.db);
+  if (chosen) lib.ml.useClipModel(chosen);
+  const timer = setInterval(() => {
+    void readClipChoice(lib.db)
+      .then((name) => (name ? switchTo(lib, name) : 0))
+      .catch((error: unknown) => lib.logger.warn({ err: error }, 'reading the chosen CLIP model failed'));
+  }, CHECK_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
