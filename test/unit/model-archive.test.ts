@@ -88,9 +88,9 @@ describe('a model from a zip archive', () => {
     const linked = model.map((e) => (e.name === 'tokenizer.json' ? { ...e, data: Buffer.from('/etc/passwd'), mode: 0o120777 } : e));
     expect(await refusal(linked)).toMatch(/tokenizer\.json in the archive is a link/);
 
-    // "zz/config.json" renamed "../config.json" in the local header and the central directory (same length)
-    const climbing = await makeZip([...model, { name: 'zz/x.json', data: Buffer.from('{}') }]);
-    const patched = Buffer.from(climbing.toString('latin1').replaceAll('zz/x.json', '../x.json'), 'latin1');
+    // an entry renamed to climb out of the folder in the local header and the central directory (same length)
+    const climbing = await makeZip([...model, { name: 'zz/outside.txt', data: Buffer.from('{}') }]);
+    const patched = Buffer.from(climbing.toString('latin1').replaceAll('zz/outside.txt', '../outside.txt'), 'latin1');
     expect(await refusal(patched)).toMatch(/damaged: .*invalid relative path/);
 
     // the central directory says the config is 10 bytes shorter than it is
