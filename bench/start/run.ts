@@ -19,6 +19,8 @@ import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 
 const RUNS = Number(arg('runs') ?? 5);
 const PORT = 3290;
+/** A server that has not answered by then is not going to. */
+const GIVE_UP_MS = 60_000;
 const work = path.join(repoRoot, 'bench/start/.work');
 const library = path.join(work, 'library');
 const cli = path.join(repoRoot, 'bin/shoebox.js');
@@ -31,8 +33,9 @@ interface Answer {
 
 /** One request, retried every 20 ms while nothing listens; resolves with the first HTTP answer. */
 function ask(route: string, started: number, headers: Record<string, string> = {}, until?: (status: number) => boolean): Promise<Answer> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const attempt = () => {
+      if (performance.now() - started > GIVE_UP_MS) return reject(new Error(`nothing answered ${route} within ${GIVE_UP_MS / 1000} s`));
       const request = http.get({ host: '127.0.0.1', port: PORT, path: route, headers }, (response) => {
         response.resume();
         response.on('end', () => {
@@ -61,10 +64,13 @@ async function makeLibrary(): Promise<void> {
   });
   for (const source of sources) fs.copyFileSync(source, path.join(photos, path.basename(source)));
   const server = spawn(process.execPath, [cli, 'serve', '--data', library, '--port', String(PORT)], { env, stdio: 'ignore' });
-  await ask('/api/health', performance.now(), {}, (status) => status === 200);
-  execFileSync(process.execPath, [cli, 'import', photos, '--data', library, '--wait'], { env, stdio: 'inherit' });
-  server.kill('SIGTERM');
-  await waitForExit(server);
+  try {
+    await ask('/api/health', performance.now(), {}, (status) => status === 200);
+    execFileSync(process.execPath, [cli, 'import', photos, '--data', library, '--wait'], { env, stdio: 'inherit' });
+  } finally {
+    server.kill('SIGTERM');
+    await waitForExit(server);
+  }
   fs.writeFileSync(path.join(library, '.complete'), `${sources.length} photos\n`);
 }
 

@@ -78,7 +78,14 @@ export function authRoutes(app: FastifyInstance, context: LibraryContext): void 
       checkDownloadable(installModels);
       const user = await setUpFirstAdmin(db, account);
       await signIn(request, reply, user.id);
-      for (const name of new Set(installModels)) context.models.start(name);
+      for (const name of new Set(installModels)) {
+        try {
+          context.models.start(name);
+        } catch (error) {
+          // the admin exists and is signed in: a download that cannot start now is offered again on the gallery
+          request.log.warn({ model: name, err: error }, 'the model asked for at set-up could not start downloading');
+        }
+      }
       return reply.code(201).send({ user });
     },
   });

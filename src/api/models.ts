@@ -133,7 +133,7 @@ export function modelRoutes(app: FastifyInstance, context: LibraryContext): void
     handler: async (request, reply) => {
       const { name } = request.params;
       try {
-        getHubModelSpec(name);
+        context.models.checkArchiveWelcome(name); // before a body of up to 4 GiB is received
       } catch (error) {
         asUserError(error);
       }

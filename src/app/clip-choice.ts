@@ -41,14 +41,32 @@ export async function chooseClipModel(lib: Context, name: string): Promise<numbe
   return switchTo(lib, name);
 }
 
-/** Uses the model in this process and reopens what the previous one made; a no-op when it is the one in use. */
+/** Re-reconciles scheduled per process (by its ML services), cleared when it closes the library. */
+const settling = new WeakMap<object, Set<NodeJS.Timeout>>();
+
+/**
+ * Uses the model in this process and reopens what the previous one made; a no-op when it is the one in use. A
+ * model this process does not have (a worker whose data folder lacks it) is not switched to: its steps would be
+ * skipped here while other processes make them.
+ */
 async function switchTo(lib: Context, name: string): Promise<number> {
   if (name === lib.ml.clipModelName) return 0;
+  if (!(await isInstalled(lib.settings.dataDir, name))) {
+    lib.logger.error({ model: name, using: lib.ml.clipModelName }, `the chosen CLIP model is not installed here: run shoebox models pull ${name} on this machine`);
+    return 0;
+  }
   const previous = lib.ml.clipModelName;
   lib.ml.useClipModel(name);
   lib.logger.info({ from: previous, to: name }, 'CLIP model changed: its photos are analysed again');
   const reopened = await stepsForNewModel(lib);
-  setTimeout(() => void stepsForNewModel(lib).catch(() => undefined), SETTLE_MS).unref();
+  const timers = settling.get(lib.ml) ?? new Set<NodeJS.Timeout>();
+  settling.set(lib.ml, timers);
+  const timer = setTimeout(() => {
+    timers.delete(timer);
+    void stepsForNewModel(lib).catch(() => undefined);
+  }, SETTLE_MS);
+  timer.unref();
+  timers.add(timer);
   return reopened;
 }
 
@@ -56,12 +74,23 @@ async function switchTo(lib: Context, name: string): Promise<number> {
 export async function followClipChoice(lib: Context): Promise<{ stop(): void }> {
   if (lib.settings.ml.clipModelPinned) return { stop() {} };
   const chosen = await readClipChoice(lib.db);
-  if (chosen) lib.ml.useClipModel(chosen);
+  if (chosen && chosen !== lib.ml.clipModelName) {
+    if (await isInstalled(lib.settings.dataDir, chosen)) lib.ml.useClipModel(chosen);
+    else lib.logger.error({ model: chosen, using: lib.ml.clipModelName }, `the chosen CLIP model is not installed here: run shoebox models pull ${chosen} on this machine`);
+  }
   const timer = setInterval(() => {
+    const before = lib.ml.clipModelName;
     void readClipChoice(lib.db)
-      .then((name) => (name ? switchTo(lib, name) : 0))
+      // a choice made in this process while the row was read is newer than what was read
+      .then((name) => (name && lib.ml.clipModelName === before ? switchTo(lib, name) : 0))
       .catch((error: unknown) => lib.logger.warn({ err: error }, 'reading the chosen CLIP model failed'));
   }, CHECK_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop() {
+      clearInterval(timer);
+      for (const pending of settling.get(lib.ml) ?? []) clearTimeout(pending);
+      settling.delete(lib.ml);
+    },
+  };
 }

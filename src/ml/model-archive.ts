@@ -31,6 +31,9 @@ export function modelRoot(names: readonly string[], spec: HubModelSpec): string 
   return roots.sort((a, b) => a.length - b.length)[0] ?? null;
 }
 
+/** An error yauzl raised opening an entry (a bad local header, a compression method it cannot read), not a file system's. */
+const isZipError = (error: unknown) => error instanceof Error && !('code' in error && typeof (error as NodeJS.ErrnoException).code === 'string');
+
 const isLink = (entry: yauzl.Entry) => ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000;
 
 /** Takes the model's files out of a zip archive into `target`; throws ModelInstallError saying what is wrong. */
@@ -58,19 +61,32 @@ export async function extractModelArchive(archive: string, name: string, target:
       throw new ModelInstallError(`the archive has no complete set of ONNX weights (expected ${expected.join(', or ')})`);
     }
     const taken: string[] = [];
+    // no file of a model is much larger than its whole download; a header that says otherwise is a bomb or a lie
+    const largest = Math.min(MAX_MODEL_FILE_BYTES, Math.ceil(Math.max(...Object.values(spec.approxBytes)) * 1.5));
+    let unpacked = 0;
     for (const entry of entries) {
       if (!entry.fileName.startsWith(root)) continue;
       const file = entry.fileName.slice(root.length);
       if (!wanted.has(file)) continue;
+      if (taken.includes(file)) throw new ModelInstallError(`${entry.fileName} is in the archive twice`);
       if (isLink(entry)) throw new ModelInstallError(`${entry.fileName} in the archive is a link, not a file`);
       if (entry.isEncrypted()) throw new ModelInstallError(`${entry.fileName} in the archive is encrypted`);
-      if (entry.uncompressedSize > MAX_MODEL_FILE_BYTES) throw new ModelInstallError(`${entry.fileName} in the archive says it is larger than any model file`);
+      unpacked += entry.uncompressedSize;
+      if (entry.uncompressedSize > largest || unpacked > largest) {
+        throw new ModelInstallError(`${entry.fileName} in the archive says it is larger than ${spec.name} can be (${Math.round(largest / 1e6)} MB)`);
+      }
       const destination = path.join(target, file);
       await mkdir(path.dirname(destination), { recursive: true });
+      let unreadable: Error | null = null;
       try {
-        await pipeline(await zip.openReadStreamPromise(entry), createWriteStream(destination));
+        const source = await zip.openReadStreamPromise(entry);
+        source.once('error', (error: Error) => (unreadable = error));
+        await pipeline(source, createWriteStream(destination));
       } catch (error) {
-        throw new ModelInstallError(`${entry.fileName} in the archive cannot be read: ${(error as Error).message}`);
+        // the archive's fault (a 400); failing to write here (a full disk) is the server's and goes on as it is
+        const cause = unreadable ?? (isZipError(error) ? (error as Error) : null);
+        if (cause) throw new ModelInstallError(`${entry.fileName} in the archive cannot be read: ${cause.message}`);
+        throw error;
       }
       taken.push(file);
     }

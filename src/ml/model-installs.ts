@@ -99,16 +99,21 @@ export class ModelInstalls {
     return { ...status };
   }
 
+  /** Throws (busy, stopping, unknown, bundled) when an archive of the model would be refused: asked before one is received. */
+  checkArchiveWelcome(name: string): void {
+    getHubModelSpec(name);
+    if (this.closed) throw new ModelBusyError('the server is stopping');
+    if (this.runs.get(name)?.status.state === 'downloading') throw new ModelBusyError(`${name} is downloading: cancel it first`);
+    if (this.unpacking.has(name)) throw new ModelBusyError(`${name} is being installed from another archive`);
+  }
+
   /**
    * Installs a model from a zip of its folder (a machine that cannot reach the hub); `work` is an empty scratch
    * folder the files are taken out into. Refused while the model downloads; the skipped steps then run as after a
    * download.
    */
   async installArchive(name: string, archive: string, work: string): Promise<InstallStatus> {
-    getHubModelSpec(name);
-    if (this.closed) throw new ModelBusyError('the server is stopping');
-    if (this.runs.get(name)?.status.state === 'downloading') throw new ModelBusyError(`${name} is downloading: cancel it first`);
-    if (this.unpacking.has(name)) throw new ModelBusyError(`${name} is being installed from another archive`);
+    this.checkArchiveWelcome(name);
     this.unpacking.add(name);
     const startedAt = new Date().toISOString();
     try {

@@ -98,8 +98,16 @@ export class MlServices {
     this.clipLoader.reset();
     this.tagLoader.reset();
     this.gateLoader.reset();
-    if (previous) setTimeout(() => void previous.then((clip) => clip?.close()).catch(() => undefined), graceMs).unref();
+    if (!previous) return;
+    const retire = () => {
+      this.retiring.delete(previous);
+      void previous.then((clip) => clip?.close()).catch(() => undefined);
+    };
+    this.retiring.set(previous, setTimeout(retire, graceMs).unref());
   }
+
+  /** CLIP models let go by a switch, closed once the steps still using them are done (`close` does it at once). */
+  private readonly retiring = new Map<Promise<ClipModel | null>, NodeJS.Timeout>();
 
   clipMissingReason(): string {
     const name = this.settings.clipModel;
@@ -223,6 +231,11 @@ export class MlServices {
   }
 
   async close(): Promise<void> {
+    for (const [retired, timer] of this.retiring) {
+      clearTimeout(timer);
+      await retired.then((clip) => clip?.close()).catch(() => undefined);
+    }
+    this.retiring.clear();
     const clip = await this.clipLoader.peek()?.catch(() => null);
     await Promise.all([clip?.close(), this.facePool?.close(), this.ocrEngine?.close()]);
     this.facePool = null;

@@ -12,16 +12,18 @@ describe('npm start', () => {
   let child: ReturnType<typeof spawn> | null = null;
 
   afterAll(async () => {
-    const pid = readLock(data)?.pid;
-    if (pid) process.kill(pid, 'SIGTERM');
-    if (child && child.exitCode === null) await new Promise((resolve) => child!.once('exit', resolve));
+    if (!child?.pid || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    // npm and the server it started are one process group (detached): both stop, whether the server came up or not
+    process.kill(-child.pid, 'SIGTERM');
+    await exited;
   });
 
   it('starts the server on the embedded library with the allocator settings', async () => {
     const env = { ...process.env };
     delete env.MALLOC_ARENA_MAX;
     delete env.MALLOC_MMAP_THRESHOLD_;
-    child = spawn('npm', ['start', '--silent', '--', '--data', data, '--port', '0'], { cwd: repoRoot, env, stdio: 'ignore' });
+    child = spawn('npm', ['start', '--silent', '--', '--data', data, '--port', '0'], { cwd: repoRoot, env, stdio: 'ignore', detached: true });
     await expect.poll(() => readLock(data)?.url ?? null, { timeout: 60_000, interval: 100 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const lock = readLock(data)!;
     const health = await fetch(`${lock.url}/api/health`);

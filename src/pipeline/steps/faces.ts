@@ -72,22 +72,23 @@ export const facesStep: PipelineStep = {
       })),
     ];
 
-    // Written under the photo's row lock, and only if its edit is still the one the faces were found on: an
+    // Paired with the stored faces and their thumbnails written first (as before), then the rows written in one
+    // short transaction under the photo's row lock, only if its edit is still the one the faces were found on: an
     // edit saved meanwhile moved the stored faces into its frame and asked for this step again (this run's result
     // is dropped by the runner), so boxes of the old frame must not be written over them.
+    const previous = await db.select().from(faces).where(eq(faces.photoId, photo.id));
+    const matches = matchFaces(previous, found);
+    const planned = found.map((entry, index) => {
+      const old = matches.get(index) ?? null;
+      return { ...entry, old, id: old?.id ?? randomUUID() };
+    });
+    for (const { id, face } of planned) await storage.put(faceThumbnailKey(photo.id, id), await ml.faceThumbnail(preview, face.box, upright));
+    const keptIds = new Set(planned.flatMap(({ old }) => (old ? [old.id] : [])));
+    const gone = previous.filter((f) => !keptIds.has(f.id));
     const written = await db.transaction(async (tx) => {
       const [row] = await tx.select({ edit: photos.edit }).from(photos).where(eq(photos.id, photo.id)).for('update');
-      if (!row || !sameEdit(activeEdit(row.edit), activeEdit(photo.edit))) return null;
-      const previous = await tx.select().from(faces).where(eq(faces.photoId, photo.id));
-      const matches = matchFaces(previous, found);
-      const keptIds = new Set<string>();
-      const toCluster: string[] = [];
-      const named: NamedFace[] = [];
-      for (const [index, { face, detector: by, regionName }] of found.entries()) {
-        const old = matches.get(index);
-        const id = old?.id ?? randomUUID();
-        const thumbnailKey = faceThumbnailKey(photo.id, id);
-        await storage.put(thumbnailKey, await ml.faceThumbnail(preview, face.box, upright));
+      if (!row || !sameEdit(activeEdit(row.edit), activeEdit(photo.edit))) return false;
+      for (const { face, detector: by, old, id } of planned) {
         const values = {
           x: face.box.x,
           y: face.box.y,
@@ -97,19 +98,11 @@ export const facesStep: PipelineStep = {
           landmarks: face.landmarks,
           embedding: Array.from(face.embedding),
           detector: by,
-          thumbnailKey,
+          thumbnailKey: faceThumbnailKey(photo.id, id),
         };
-        if (old) {
-          await tx.update(faces).set(values).where(eq(faces.id, id));
-          keptIds.add(id);
-        } else {
-          await tx.insert(faces).values({ id, photoId: photo.id, ...values });
-        }
-        if (regionName) named.push({ faceId: id, name: regionName });
-        // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
-        else if (!old || old.assignedBy !== 'user' || old.regionName !== null) toCluster.push(id);
+        if (old) await tx.update(faces).set(values).where(eq(faces.id, id));
+        else await tx.insert(faces).values({ id, photoId: photo.id, ...values });
       }
-      const gone = previous.filter((f) => !keptIds.has(f.id));
       if (gone.length > 0) {
         await tx.delete(faces).where(
           inArray(
@@ -118,11 +111,16 @@ export const facesStep: PipelineStep = {
           ),
         );
       }
-      return { toCluster, named, gone };
+      return true;
     });
-    if (!written) return { status: 'done', note: 'the photo was edited while its faces were found: found again on the edited image' };
-    const { toCluster, named, gone } = written;
+    if (!written) {
+      for (const { old, id } of planned) if (!old) await storage.remove(faceThumbnailKey(photo.id, id));
+      return { status: 'done', note: 'the photo was edited while its faces were found: found again on the edited image' };
+    }
     for (const face of gone) if (face.thumbnailKey) await storage.remove(face.thumbnailKey);
+    const named: NamedFace[] = planned.flatMap(({ regionName, id }) => (regionName ? [{ faceId: id, name: regionName }] : []));
+    // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
+    const toCluster = planned.filter(({ regionName, old }) => !regionName && (!old || old.assignedBy !== 'user' || old.regionName !== null)).map(({ id }) => id);
     const params = ml.peopleParams();
     const namedIds = await applyRegionNames(db, photo.ownerId, named, toCluster);
     if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, photo.ownerId, toCluster, params);
