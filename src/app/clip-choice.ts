@@ -41,6 +41,13 @@ export async function chooseClipModel(lib: Context, name: string): Promise<numbe
   return switchTo(lib, name);
 }
 
+/** Whether this process has the model; says so in its log when not (a worker whose data folder lacks it). */
+async function installedHere(lib: Context, name: string): Promise<boolean> {
+  if (await isInstalled(lib.settings.dataDir, name)) return true;
+  lib.logger.error({ model: name, using: lib.ml.clipModelName }, `the chosen CLIP model is not installed here: run shoebox models pull ${name} on this machine`);
+  return false;
+}
+
 /** Re-reconciles scheduled per process (by its ML services), cleared when it closes the library. */
 const settling = new WeakMap<object, Set<NodeJS.Timeout>>();
 
@@ -50,11 +57,7 @@ const settling = new WeakMap<object, Set<NodeJS.Timeout>>();
  * skipped here while other processes make them.
  */
 async function switchTo(lib: Context, name: string): Promise<number> {
-  if (name === lib.ml.clipModelName) return 0;
-  if (!(await isInstalled(lib.settings.dataDir, name))) {
-    lib.logger.error({ model: name, using: lib.ml.clipModelName }, `the chosen CLIP model is not installed here: run shoebox models pull ${name} on this machine`);
-    return 0;
-  }
+  if (name === lib.ml.clipModelName || !(await installedHere(lib, name))) return 0;
   const previous = lib.ml.clipModelName;
   lib.ml.useClipModel(name);
   lib.logger.info({ from: previous, to: name }, 'CLIP model changed: its photos are analysed again');
@@ -74,10 +77,8 @@ async function switchTo(lib: Context, name: string): Promise<number> {
 export async function followClipChoice(lib: Context): Promise<{ stop(): void }> {
   if (lib.settings.ml.clipModelPinned) return { stop() {} };
   const chosen = await readClipChoice(lib.db);
-  if (chosen && chosen !== lib.ml.clipModelName) {
-    if (await isInstalled(lib.settings.dataDir, chosen)) lib.ml.useClipModel(chosen);
-    else lib.logger.error({ model: chosen, using: lib.ml.clipModelName }, `the chosen CLIP model is not installed here: run shoebox models pull ${chosen} on this machine`);
-  }
+  // at open nothing was made with the model in use yet: no steps to reopen here (the pipeline's start reconciles)
+  if (chosen && chosen !== lib.ml.clipModelName && (await installedHere(lib, chosen))) lib.ml.useClipModel(chosen);
   const timer = setInterval(() => {
     const before = lib.ml.clipModelName;
     void readClipChoice(lib.db)

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
-import { getHubModelSpec, ModelInstallError, type HubModelSpec } from './model-catalogue.js';
+import { completeness, getHubModelSpec, ModelInstallError, type HubModelSpec } from './model-catalogue.js';
 
 /** No model file is this large (the largest, a multilingual text encoder's weights, is ~2 GB). */
 export const MAX_MODEL_FILE_BYTES = 4 * 1024 ** 3;
@@ -54,12 +54,9 @@ export async function extractModelArchive(archive: string, name: string, target:
     );
     if (root === null) throw new ModelInstallError(`the archive holds no ${spec.files[0]}: it is not a zip of the ${spec.repo} folder`);
     const present = new Set(entries.filter((e) => e.fileName.startsWith(root)).map((e) => e.fileName.slice(root.length)));
-    const missing = spec.files.filter((file) => !present.has(file));
+    const { missing, variants, expected } = completeness(spec, (file) => present.has(file));
     if (missing.length > 0) throw new ModelInstallError(`the archive's ${spec.repo} folder lacks ${missing.join(', ')}`);
-    if (!Object.values(spec.weights).some((files) => files.every((file) => present.has(file)))) {
-      const expected = Object.entries(spec.weights).map(([dtype, files]) => `${dtype}: ${files.join(' + ')}`);
-      throw new ModelInstallError(`the archive has no complete set of ONNX weights (expected ${expected.join(', or ')})`);
-    }
+    if (variants.length === 0) throw new ModelInstallError(`the archive has no complete set of ONNX weights (expected ${expected})`);
     const taken: string[] = [];
     // no file of a model is much larger than its whole download; a header that says otherwise is a bomb or a lie
     const largest = Math.min(MAX_MODEL_FILE_BYTES, Math.ceil(Math.max(...Object.values(spec.approxBytes)) * 1.5));

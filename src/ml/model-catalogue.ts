@@ -204,6 +204,21 @@ export function filesFor(spec: HubModelSpec, dtype: ModelDtype = spec.defaultDty
   return [...spec.files, ...weights];
 }
 
+/**
+ * What a folder must hold to be installed as `spec` (`has` says whether it holds a file): the files every install
+ * needs that it lacks, the weight variants it holds whole, and the files to install (none while incomplete).
+ * Folders and archives are checked by this one rule; each says what is missing in its own words.
+ */
+export function completeness(spec: HubModelSpec, has: (file: string) => boolean): { missing: string[]; variants: ModelDtype[]; files: string[]; expected: string } {
+  const missing = spec.files.filter((file) => !has(file));
+  const variants = (Object.entries(spec.weights) as [ModelDtype, string[]][]).filter(([, files]) => files.every(has)).map(([dtype]) => dtype);
+  const expected = Object.entries(spec.weights)
+    .map(([dtype, files]) => `${dtype}: ${files.join(' + ')}`)
+    .join(', or ');
+  const files = missing.length > 0 || variants.length === 0 ? [] : [...spec.files, ...variants.flatMap((dtype) => spec.weights[dtype]!)];
+  return { missing, variants, files, expected };
+}
+
 export const modelsDir = (dataDir: string): string => path.join(dataDir, 'models');
 
 /** Only catalogue names reach the file system, so a name can never point outside the models folder. */

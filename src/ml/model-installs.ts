@@ -119,14 +119,15 @@ export class ModelInstalls {
     try {
       await extractModelArchive(archive, name, work);
       const manifest = await installFromFolder(this.dataDir, name, work, 'archive');
+      const bytes = manifest.files.reduce((sum, f) => sum + f.size, 0);
       const status: InstallStatus = {
         name,
         state: 'installed',
         file: null,
         fileIndex: manifest.files.length,
         fileCount: manifest.files.length,
-        receivedBytes: manifest.files.reduce((sum, f) => sum + f.size, 0),
-        totalBytes: manifest.files.reduce((sum, f) => sum + f.size, 0),
+        receivedBytes: bytes,
+        totalBytes: bytes,
         startedAt,
         finishedAt: new Date().toISOString(),
         error: null,

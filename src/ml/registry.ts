@@ -9,7 +9,7 @@ import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { bundledModelPath, bundledVersion, folderBytes } from './bundled-models.js';
-import { getHubModelSpec, getModelSpec, ModelInstallError, modelDir, MODELS, type ModelDtype, type ModelKind } from './model-catalogue.js';
+import { completeness, getHubModelSpec, getModelSpec, ModelInstallError, modelDir, MODELS, type ModelDtype, type ModelKind } from './model-catalogue.js';
 import {
   installedManifest,
   MANIFEST_FILE,
@@ -107,18 +107,9 @@ export async function installFromFolder(dataDir: string, name: string, sourceDir
   const spec = getHubModelSpec(name);
   const source = path.resolve(sourceDir);
   if (!existsSync(source)) throw new ModelInstallError(`folder ${source} does not exist`);
-  const missingBase = spec.files.filter((f) => !existsSync(path.join(source, f)));
-  if (missingBase.length > 0) {
-    throw new ModelInstallError(`${source} is not a ${spec.repo} folder: missing ${missingBase.join(', ')}`);
-  }
-  const variants = (Object.entries(spec.weights) as [ModelDtype, string[]][]).filter(([, files]) =>
-    files.every((f) => existsSync(path.join(source, f))),
-  );
-  if (variants.length === 0) {
-    const expected = Object.entries(spec.weights).map(([dtype, files]) => `${dtype}: ${files.join(' + ')}`);
-    throw new ModelInstallError(`${source} has no complete set of ONNX weights (expected ${expected.join(', or ')})`);
-  }
-  const files = [...spec.files, ...variants.flatMap(([, f]) => f)];
+  const { missing, variants, files, expected } = completeness(spec, (file) => existsSync(path.join(source, file)));
+  if (missing.length > 0) throw new ModelInstallError(`${source} is not a ${spec.repo} folder: missing ${missing.join(', ')}`);
+  if (variants.length === 0) throw new ModelInstallError(`${source} has no complete set of ONNX weights (expected ${expected})`);
   for (const file of files) await validateModelFile(path.join(source, file), file);
 
   const dir = modelDir(dataDir, name);

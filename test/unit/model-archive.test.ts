@@ -2,13 +2,13 @@
 // out of the archive wherever its folder lies in it, nothing else; a hostile or wrong archive is refused with the
 // reason and leaves nothing behind.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { extractModelArchive, modelRoot } from '../../src/ml/model-archive.js';
 import { filesFor, getHubModelSpec, ModelInstallError } from '../../src/ml/model-catalogue.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
+import { makeTempDir } from '../helpers/temp.js';
 import { folderEntries, makeZip, type ZipEntry } from '../helpers/zip.js';
 
 const spec = getHubModelSpec('clip-vit-b32');
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function temp(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-archive-'));
+  const dir = await makeTempDir('shoebox-archive-');
   temps.push(dir);
   return dir;
 }
