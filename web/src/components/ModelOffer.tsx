@@ -10,9 +10,15 @@ import { Link } from '../lib/router.js';
 
 const DISMISSED = 'shoebox.modelOffer.dismissed';
 
+/**
+ * The offer as last seen in this tab, drawn at once when the gallery comes back from a photo: appearing a moment
+ * later it pushed the gallery down under its restored scroll position.
+ */
+let remembered: { model: ModelInfo; started: boolean } | null = null;
+
 export function ModelOffer() {
-  const [model, setModel] = useState<ModelInfo | null>(null);
-  const [started, setStarted] = useState(false);
+  const [model, setModel] = useState<ModelInfo | null>(() => remembered?.model ?? null);
+  const [started, setStarted] = useState(() => remembered?.started ?? false);
   const [error, setError] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState(() => {
     try {
@@ -27,13 +33,12 @@ export function ModelOffer() {
     const abort = new AbortController();
     void (async () => {
       const me = await accountApi.me();
-      if (me.role !== 'admin') return;
-      const models = await listModels(abort.signal);
-      const clip = models.items.find((m) => m.kind === 'clip' && m.inUse && !m.installed && !m.bundled);
-      if (!clip) return;
-      setModel(clip);
+      const models = me.role === 'admin' ? await listModels(abort.signal) : null;
+      const clip = models?.items.find((m) => m.kind === 'clip' && m.inUse && !m.installed && !m.bundled);
       // started at set-up or in another tab: say so, with the way to its progress, rather than offer it again
-      setStarted(clip.install?.state === 'downloading');
+      remembered = clip ? { model: clip, started: clip.install?.state === 'downloading' } : null;
+      setModel(remembered?.model ?? null);
+      setStarted(remembered?.started ?? false);
     })().catch(() => undefined); // the offer is a nicety: the pages report a server that cannot be reached
     return () => abort.abort();
   }, [dismissed]);
@@ -66,7 +71,10 @@ export function ModelOffer() {
             data-testid="model-offer-install"
             onClick={() =>
               installModel(model.name).then(
-                () => setStarted(true),
+                () => {
+                  remembered = { model, started: true };
+                  setStarted(true);
+                },
                 (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
               )
             }
