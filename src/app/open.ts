@@ -24,7 +24,7 @@ import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { scheduledBackup } from './backups.js';
-import { followClipChoice } from './clip-choice.js';
+import { adoptArrivedClip, followClipChoice } from './clip-choice.js';
 import { currentStepVersions, stepsForNewModel } from './model-arrived.js';
 import { ModelInstalls } from '../ml/model-installs.js';
 import { isInstalled } from '../ml/registry.js';
@@ -111,7 +111,10 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
 
   // a model installed here lets the steps skipped for want of it run here (a worker on another machine needs it
   // installed in its own data folder: `shoebox models pull`)
-  const models = new ModelInstalls(settings.dataDir, settings.ml.hubEndpoint ?? undefined, logger, async () => void (await stepsForNewModel({ db, ml, queue, logger })));
+  const models = new ModelInstalls(settings.dataDir, settings.ml.hubEndpoint ?? undefined, logger, async (name) => {
+    await adoptArrivedClip({ db, ml, queue, logger, settings }, name);
+    await stepsForNewModel({ db, ml, queue, logger });
+  });
   // an admin's choice of CLIP model (Settings → Models), the same in every process
   const clipChoice = await followClipChoice({ db, ml, queue, logger, settings });
   const lib: LibraryContext = {

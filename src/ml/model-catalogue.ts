@@ -219,6 +219,32 @@ export function completeness(spec: HubModelSpec, has: (file: string) => boolean)
   return { missing, variants, files, expected };
 }
 
+/**
+ * The CLIP model offered when none is in place: the best published retrieval at ViT-B/32 cost (the README's "Which
+ * CLIP model"), a larger download (609 MB against 156 MB) for the same speed per photo.
+ */
+export const RECOMMENDED_CLIP = 'clip-vit-b32-laion2b';
+
+/**
+ * Which CLIP model to offer an admin, or null when one is in place. Pinned (SHOEBOX_CLIP_MODEL), the pinned one;
+ * otherwise the recommended one while no CLIP model is installed (one installed is used: `installedClip`).
+ */
+export function clipToOffer(state: { inUse: string; pinned: boolean; installed: readonly string[] }): string | null {
+  if (state.installed.includes(state.inUse)) return null;
+  if (state.pinned) return state.inUse;
+  return MODELS.some((m) => m.kind === 'clip' && state.installed.includes(m.name)) ? null : RECOMMENDED_CLIP;
+}
+
+/**
+ * The CLIP model a library with no choice stored uses: the configured one when installed, else an installed one
+ * (the recommended first, then in catalogue order), else the configured one (its steps skipped until it comes).
+ */
+export function installedClip(configured: string, installed: readonly string[]): string {
+  if (installed.includes(configured)) return configured;
+  const clips = MODELS.filter((m) => m.kind === 'clip' && installed.includes(m.name)).map((m) => m.name);
+  return clips.includes(RECOMMENDED_CLIP) ? RECOMMENDED_CLIP : (clips[0] ?? configured);
+}
+
 export const modelsDir = (dataDir: string): string => path.join(dataDir, 'models');
 
 /** Only catalogue names reach the file system, so a name can never point outside the models folder. */

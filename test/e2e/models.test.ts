@@ -17,6 +17,7 @@ import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type
 import { folderEntries, makeZip } from '../helpers/zip.js';
 
 const spec = getHubModelSpec('clip-vit-b32');
+const recommended = getHubModelSpec('clip-vit-b32-laion2b');
 const VISION = 'onnx/vision_model_quantized.onnx';
 const TEXT = 'onnx/text_model_quantized.onnx';
 
@@ -32,10 +33,12 @@ const embeddings = async () =>
 const card = () => context.pages()[0]!.locator('[data-model="clip-vit-b32"]');
 
 beforeAll(async () => {
-  const { clipDir } = await ensureFixtureModels();
+  const { clipDir, openClipDir } = await ensureFixtureModels();
   const files = new Map<string, Buffer>();
   for (const file of filesFor(spec, 'q8')) files.set(file, await readFile(path.join(clipDir, file)));
-  hub = new FakeHub(spec.repo, files);
+  const openClipFiles = new Map<string, Buffer>();
+  for (const file of filesFor(recommended)) openClipFiles.set(file, await readFile(path.join(openClipDir, file)));
+  hub = new FakeHub(spec.repo, files).serve(recommended.repo, openClipFiles);
   endpoint = await hub.start();
   server = await startTestServer({ ml: { hubEndpoint: endpoint } });
   browser = await launchBrowser();
@@ -58,7 +61,8 @@ describe('models from the web app', () => {
     const { page, errors } = await openPage(context, { allowConsole: [/status of 409/] });
     await page.goto(server.url);
     await poll(() => page.getByTestId('model-offer').isVisible()).toBe(true);
-    expect(await page.getByTestId('model-offer').textContent()).toContain('clip-vit-b32');
+    // the recommended model is offered (the configured clip-vit-b32 is not pinned by SHOEBOX_CLIP_MODEL here)
+    expect(await page.getByTestId('model-offer').textContent()).toContain('clip-vit-b32-laion2b');
     expect(hub.seen).toEqual([]); // offered, not fetched
 
     // Settings → Models, through More
@@ -66,8 +70,10 @@ describe('models from the web app', () => {
     await page.getByTestId('more-menu').getByRole('link', { name: 'Models' }).click();
     await page.waitForURL('**/settings/models');
     await poll(() => card().getByTestId('model-install').isVisible()).toBe(true);
+    expect(await page.getByTestId('model-recommended').count()).toBe(1);
+    expect(await page.locator(`[data-model="${recommended.name}"]`).getByTestId('model-recommended').isVisible()).toBe(true);
 
-    // a download that stalls part-way: its progress shows, and Cancel stops it with what arrived kept
+    // another model than the recommended one, chosen here: a download that stalls part-way: its progress shows, and Cancel stops it with what arrived kept
     hub.faults = { stallAfter: { file: VISION, bytes: 4096 } };
     await card().getByTestId('model-install').click();
     await poll(() => card().getByTestId('model-downloading').isVisible()).toBe(true);
@@ -137,7 +143,7 @@ describe('the first-run set-up', () => {
     const anonymous = await browser.newContext({ viewport: { width: 390, height: 844 } });
     try {
       const status = await json(`${fresh.url}/api/auth/status`, { anonymous: true });
-      expect(status.body).toMatchObject({ setupRequired: true, offeredModels: [{ name: 'clip-vit-b32', sizeBytes: spec.approxBytes[spec.defaultDtype] }] });
+      expect(status.body).toMatchObject({ setupRequired: true, offeredModels: [{ name: recommended.name, sizeBytes: recommended.approxBytes.fp32 }] });
       // a name the set-up may not download is refused before the admin is created
       const origin = { origin: fresh.url };
       const refused = await json(`${fresh.url}/api/auth/setup`, {
@@ -155,7 +161,7 @@ describe('the first-run set-up', () => {
       await page.goto(fresh.url);
       const offer = page.getByTestId('setup-models');
       await poll(() => offer.isVisible()).toBe(true);
-      expect(await offer.textContent()).toMatch(/clip-vit-b32.*MB.*search by meaning/);
+      expect(await offer.textContent()).toMatch(/clip-vit-b32-laion2b.*MB.*search by meaning/);
       expect(await offer.getByRole('checkbox').isChecked()).toBe(false);
       await screenshot(page, 'setup-models.png');
       expect(hub.seen).toEqual([]); // offered, not fetched
@@ -167,8 +173,10 @@ describe('the first-run set-up', () => {
       await page.getByRole('button', { name: 'Create the admin and sign in' }).click();
       // signed in (the library shows), and the model downloads by itself
       await poll(() => page.locator('.app-header').isVisible(), { timeout: 30_000 }).toBe(true);
-      await poll(async () => (await json(`${fresh.url}/api/models`)).body.items.find((m: { name: string }) => m.name === 'clip-vit-b32').installed, { timeout: 60_000 }).toBe(true);
-      expect(hub.seen.some((seen) => seen.url.includes('/resolve/main/'))).toBe(true);
+      await poll(async () => (await json(`${fresh.url}/api/models`)).body.items.find((m: { name: string }) => m.name === recommended.name).installed, { timeout: 60_000 }).toBe(true);
+      expect(hub.seen.some((seen) => seen.url.startsWith(`/${recommended.repo}/resolve/main/`))).toBe(true);
+      // and it is the model search uses: nothing more for the admin to do
+      await poll(async () => (await json(`${fresh.url}/api/models`)).body.clip).toEqual({ model: recommended.name, pinned: false });
       expect((await json(`${fresh.url}/api/auth/status`, { anonymous: true })).body).toMatchObject({ setupRequired: false, offeredModels: [] });
       expect(errors).toEqual([]);
       await page.close();

@@ -33,12 +33,17 @@ export class FakeHub {
   faults: Faults = {};
   private readonly server: http.Server;
   private dropped = false;
+  private readonly repos = new Map<string, Map<string, Buffer>>();
 
-  constructor(
-    private readonly repo: string,
-    private readonly repoFiles: Map<string, Buffer>,
-  ) {
+  constructor(repo: string, files: Map<string, Buffer>) {
+    this.repos.set(repo, files);
     this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  /** Serves one more repository's files. */
+  serve(repo: string, files: Map<string, Buffer>): this {
+    this.repos.set(repo, files);
+    return this;
   }
 
   async start(): Promise<string> {
@@ -64,11 +69,28 @@ export class FakeHub {
     const record = (status: number): void => {
       this.seen.push({ url: url.pathname, range: req.headers.range, status });
     };
-    const treePrefix = `/api/models/${this.repo}/tree/main`;
-    const resolvePrefix = `/${this.repo}/resolve/main/`;
+    for (const [repo, repoFiles] of this.repos) {
+      if (this.handleRepo(req, res, url, repo, repoFiles, record)) return;
+    }
+    record(404);
+    res.writeHead(404).end();
+  }
+
+  /** Answers a request for `repo`'s tree, files or CDN copies; false when the request is for something else. */
+  private handleRepo(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    repo: string,
+    repoFiles: Map<string, Buffer>,
+    record: (status: number) => void,
+  ): boolean {
+    const treePrefix = `/api/models/${repo}/tree/main`;
+    const resolvePrefix = `/${repo}/resolve/main/`;
+    const cdnPrefix = `/cdn/${repo}/`;
     if (url.pathname === treePrefix && !this.faults.noTree) {
       record(200);
-      const listing = [...this.repoFiles].map(([file, data]) => ({
+      const listing = [...repoFiles].map(([file, data]) => ({
         type: 'file',
         path: file,
         size: data.length,
@@ -76,38 +98,39 @@ export class FakeHub {
         ...(this.isLfs(file) ? { lfs: { oid: sha256(data), size: data.length, pointerSize: 134 } } : {}),
       }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(listing));
-      return;
+      return true;
     }
     if (url.pathname.startsWith(resolvePrefix)) {
       const file = decodeURIComponent(url.pathname.slice(resolvePrefix.length));
-      const data = this.repoFiles.get(file);
+      const data = repoFiles.get(file);
       if (!data || file === this.faults.missing) {
         record(404);
         res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
-        return;
+        return true;
       }
       if (this.isLfs(file)) {
         record(302);
         res
           .writeHead(302, {
-            location: `/cdn/${encodeURIComponent(file)}`,
+            location: `${cdnPrefix}${encodeURIComponent(file)}`,
             'x-linked-etag': `"${sha256(data)}"`,
             'x-linked-size': String(data.length),
             etag: `"${sha1(data)}"`,
           })
           .end();
-        return;
+        return true;
       }
       this.serveBytes(req, res, file, data, { etag: `"${sha1(data)}"` }, record);
-      return;
+      return true;
     }
-    if (url.pathname.startsWith('/cdn/')) {
-      const file = decodeURIComponent(url.pathname.slice('/cdn/'.length));
-      this.serveBytes(req, res, file, this.repoFiles.get(file)!, { etag: `"${sha256(this.repoFiles.get(file)!)}"` }, record);
-      return;
+    if (url.pathname.startsWith(cdnPrefix)) {
+      const file = decodeURIComponent(url.pathname.slice(cdnPrefix.length));
+      const data = repoFiles.get(file);
+      if (!data) return false;
+      this.serveBytes(req, res, file, data, { etag: `"${sha256(data)}"` }, record);
+      return true;
     }
-    record(404);
-    res.writeHead(404).end();
+    return false;
   }
 
   private serveBytes(

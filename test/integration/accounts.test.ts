@@ -42,8 +42,8 @@ describe('accounts', () => {
       setupRequired: true,
       signedIn: false,
       singleSignOn: { enabled: false, buttonLabel: 'Sign in with single sign-on' },
-      // no CLIP model in this library: the set-up form offers the configured one
-      offeredModels: [expect.objectContaining({ name: 'clip-vit-b32', enables: expect.arrayContaining(['semantic-search']) })],
+      // no CLIP model in this library: the set-up form offers the recommended one
+      offeredModels: [expect.objectContaining({ name: 'clip-vit-b32-laion2b', enables: expect.arrayContaining(['semantic-search']) })],
     });
     const weak = await post(base, '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'short' });
     expect(weak.status).toBe(400);

@@ -109,12 +109,12 @@ describe('pullModel', () => {
 
     hub.seen.length = 0;
     const manifest = await pullModel(data, 'clip-vit-b32', { endpoint });
-    const resumed = hub.seen.filter((s) => s.url === `/cdn/${encodeURIComponent(file)}`);
-    expect(resumed).toEqual([{ url: `/cdn/${encodeURIComponent(file)}`, range: `bytes=${kept}-`, status: 206 }]);
+    const resumed = hub.seen.filter((s) => s.url === `/cdn/${spec.repo}/${encodeURIComponent(file)}`);
+    expect(resumed).toEqual([{ url: `/cdn/${spec.repo}/${encodeURIComponent(file)}`, range: `bytes=${kept}-`, status: 206 }]);
     expect((await readFile(path.join(modelDir(data, 'clip-vit-b32'), file))).equals(full)).toBe(true);
     expect(manifest.files.find((f) => f.path === file)?.sha256).toBe(sha256(full));
     // Files finished before the cut were checked, not downloaded again.
-    expect(hub.seen.filter((s) => s.url === '/cdn/onnx%2Fvision_model_quantized.onnx')).toEqual([]);
+    expect(hub.seen.filter((s) => s.url === `/cdn/${spec.repo}/onnx%2Fvision_model_quantized.onnx`)).toEqual([]);
     expect(await leftovers(modelDir(data, 'clip-vit-b32'))).toEqual([]);
   });
 
@@ -216,7 +216,7 @@ describe('pullModel', () => {
 
     hub.reset();
     await pullModel(data, 'clip-vit-b32', { endpoint });
-    expect(hub.seen.find((s) => s.url === `/cdn/${encodeURIComponent(file)}`)).toMatchObject({ range: 'bytes=5000-', status: 206 });
+    expect(hub.seen.find((s) => s.url === `/cdn/${spec.repo}/${encodeURIComponent(file)}`)).toMatchObject({ range: 'bytes=5000-', status: 206 });
     expect((await readFile(path.join(modelDir(data, 'clip-vit-b32'), file))).equals(source.get(file)!)).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 // The first day's offer to an admin: without a CLIP model, search by meaning, tags and descriptions are off. One
-// click downloads the configured model (Settings → Models shows the rest); "Not now" hides the offer in this
-// browser. A download under way (ticked at set-up, or started in another tab) is shown with a link to its progress. Nothing is downloaded without that click (the egress rule).
+// click downloads the offered model (the recommended one, or the one the server pins; Settings → Models shows the
+// rest); "Not now" hides the offer in this browser. A download under way (ticked at set-up, or started in another
+// tab) is shown with a link to its progress. Nothing is downloaded without that click (the egress rule).
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi } from '../client/account.js';
@@ -34,7 +35,7 @@ export function ModelOffer() {
     void (async () => {
       const me = await accountApi.me();
       const models = me.role === 'admin' ? await listModels(abort.signal) : null;
-      const clip = models?.items.find((m) => m.kind === 'clip' && m.inUse && !m.installed && !m.bundled);
+      const clip = models?.items.find((m) => m.offered && !m.installed);
       // started at set-up or in another tab: say so, with the way to its progress, rather than offer it again
       remembered = clip ? { model: clip, started: clip.install?.state === 'downloading' } : null;
       setModel(remembered?.model ?? null);

@@ -80,6 +80,11 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
                   <span className="muted jobs-model-kind">{KIND_LABELS[model.kind] ?? model.kind}</span>
                   <span className={`badge ${model.installed ? 'badge-completed' : ''}`}>{model.installed ? 'installed' : 'not installed'}</span>
                   {model.installed && model.inUse ? <span className="badge badge-processing">in use</span> : null}
+                  {model.offered ? (
+                    <span className="badge badge-recommended" data-testid="model-recommended" title="The best search by meaning for its speed: see the README">
+                      recommended
+                    </span>
+                  ) : null}
                 </div>
                 <p className="jobs-model-description">{model.description}</p>
                 <p className="jobs-model-enables">
@@ -96,7 +101,7 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
                 ) : !model.installed && !model.bundled ? (
                   <p className="jobs-model-install">
                     Install with <code>shoebox models pull {model.name}</code>
-                    {model.inUse ? ' (this is the configured model of its kind)' : null}
+                    {model.offered ? ' (recommended)' : model.inUse ? ' (this is the configured model of its kind)' : null}
                   </p>
                 ) : null}
                 {model.notes ? <p className="muted jobs-model-notes">{model.notes}</p> : null}
