@@ -6,6 +6,7 @@ import { UserError } from '../base/errors.js';
 import { uploadPhotos } from './upload.js';
 import { deletePhoto, findPhoto, findPhotoSummary, findVisiblePhoto, getPhotoDetail, updatePhoto, updatePhotos } from '../library/photos.js';
 import { retryPhoto } from '../library/photo-retry.js';
+import { playableVideo } from '../library/video-stream.js';
 import { photoStates } from '../library/photo-counts.js';
 import { listPhotos } from '../library/photo-list.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
@@ -193,6 +194,26 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
       if (!reset) throw notFound(request.params.id);
       const photo = await findPhoto(request.lib, request.params.id);
       return reply.code(202).send({ id: request.params.id, state: photo?.state ?? 'pending', reset });
+    },
+  });
+
+  api.get('/api/photos/:id/video', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['photos'],
+      summary: 'A video as browsers play it, with byte ranges (seek anywhere): its transcoded MP4, or the original when it plays as it is',
+      description:
+        'H.264, VP9 or AV1 in MP4/MOV/WebM at a sane bit rate is served as it is; anything else (HEVC, ProRes, AVI, MKV, ' +
+        'MTS…) once the `transcode` step made an H.264/AAC MP4 of it. 409 until then (or when transcoding failed, with ' +
+        'why); 404 for a photo. The original file is always at /original.',
+      params: photoIdParams,
+      response: { 400: errorBody, 404: errorBody, 409: errorBody, 416: errorBody },
+    },
+    handler: async (request, reply) => {
+      const photo = (await findVisiblePhoto(request.lib, request.params.id))?.photo;
+      if (!photo) throw notFound(request.params.id);
+      const stream = await playableVideo(request.lib, photo);
+      return sendStored(reply, request.lib, photo.storageLocation, stream.key, stream.contentType, photo.sha256, { immutable: stream.immutable });
     },
   });
 

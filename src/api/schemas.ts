@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MIN_CROP } from '../model/photo-edit.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../model/photo-state.js';
 import { PHOTO_ORIGINS, SHOT_TYPES, TIMELINE_GROUPINGS } from '../model/photo-vocabulary.js';
+import { MEDIA_TYPES } from '../model/video.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 
@@ -48,6 +49,7 @@ export const libraryFilterQuery = z.object({
     .describe("rated at least this many stars (1–5): the user's rating, else the file's"),
   hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
   origin: z.enum(PHOTO_ORIGINS).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
+  type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
   owner: z
     .uuid({ message: 'owner must be a user id' })
     .optional()
@@ -99,6 +101,8 @@ export const photoListItem = z.object({
   width: z.number().int().nullable().describe('pixels, upright (after EXIF orientation)'),
   height: z.number().int().nullable(),
   mime: z.string(),
+  type: z.enum(MEDIA_TYPES).describe('`video` for a clip (its thumbnail and preview are its poster frame), else `photo`'),
+  durationMs: z.number().int().nullable().describe("a video's length in milliseconds; null for a photo, or a video not probed yet"),
   sizeBytes: z.number().int(),
   make: z.string().nullable(),
   model: z.string().nullable(),
@@ -215,6 +219,19 @@ export const photoDetail = photoListItem.extend({
     .object({ id: z.string(), name: z.string(), you: z.boolean() })
     .describe("whose photo it is: someone else's (shared with you) is read-only, without its duplicate group or source path"),
   sha256: z.string(),
+  video: z
+    .object({
+      container: z.string().describe('as ffprobe names it, e.g. "mov,mp4,m4a,3gp,3g2,mj2"'),
+      width: z.number().int().describe('coded width, before rotation'),
+      height: z.number().int(),
+      rotation: z.number().int().describe('clockwise degrees a player turns it'),
+      fps: z.number().nullable(),
+      videoCodec: z.string(),
+      audioCodec: z.string().nullable(),
+      bitRate: z.number().int().nullable().describe('bits per second, the whole file'),
+    })
+    .nullable()
+    .describe("a video's streams (GET /api/photos/{id}/video plays it); null for a photo"),
   sourcePath: z.string().nullable(),
   hasSidecar: z.boolean(),
   updatedAt: z.string(),
@@ -350,6 +367,14 @@ export const healthResult = z.object({
       }),
     )
     .describe('each engine as last probed (every 2 s, in the background): the answer never waits on an engine'),
+  video: z
+    .object({
+      ffmpeg: z.string().nullable().describe("ffmpeg's version as it prints it; null when there is none"),
+      source: z.enum(['setting', 'system', 'npm']).nullable().describe('SHOEBOX_FFMPEG, the system\'s, or the build npm installed'),
+      problem: z.string().nullable().describe('why videos get no poster or playable copy (their steps are skipped with it)'),
+    })
+    .optional()
+    .describe('which ffmpeg makes posters and playable copies of videos; to a signed-in caller only'),
 });
 
 export const statsResult = z.object({

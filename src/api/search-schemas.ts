@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEDIA_TYPES } from '../model/video.js';
 import { PHOTO_STATES } from '../model/photo-state.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../search/fusion.js';
 import { SEARCH_FIELDS, SEARCH_MODES, SUGGESTION_KINDS } from '../model/search-vocabulary.js';
@@ -45,6 +46,7 @@ const filterFields = {
   album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
   hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
   origin: z.enum(['camera', 'generated']).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
+  type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
 };
 
 const dateOrder = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from <= q.to;
@@ -106,6 +108,7 @@ export function filtersOf(query: FilterInput): SearchFilters {
     album: query.album,
     hideDuplicates: query.hideDuplicates,
     origin: query.origin,
+    type: query.type,
   };
 }
 

@@ -4,6 +4,7 @@ import { reprocessStep } from '../library/photo-retry.js';
 import { countByState, libraryStats } from '../library/photo-counts.js';
 import type { LibraryContext } from '../library/library.js';
 import { version } from '../config/version.js';
+import { videoTools } from '../media/video/tools.js';
 import { withTimeout, type EngineMonitor } from '../app/engine-health.js';
 import { errorBody, healthResult, reprocessBody, reprocessResult, statsResult } from './schemas.js';
 
@@ -36,6 +37,8 @@ export function systemRoutes(app: FastifyInstance, context: LibraryContext, moni
       const database = databaseDown
         ? { ok: false, kind: context.database.kind, error: `the database does not answer${request.actor ? `: ${databaseDown.error}` : ''}` }
         : { ok: true, kind: context.database.kind };
+      const tools = request.actor ? await videoTools(context.settings.video) : null;
+      const video = tools ? ('problem' in tools ? { ffmpeg: null, source: null, problem: tools.problem } : { ffmpeg: tools.version, source: tools.source, problem: null }) : undefined;
       const body = {
         status: engines.every((engine) => engine.ok) ? ('ok' as const) : ('degraded' as const),
         database,
@@ -44,6 +47,7 @@ export function systemRoutes(app: FastifyInstance, context: LibraryContext, moni
         uptimeSeconds: Math.round(process.uptime()),
         version,
         engines: engines.map((engine) => ({ ...engine, error: said(engine.error) })),
+        ...(video ? { video } : {}),
       };
       // 503 when nothing can be served (the database); degraded but serving with another engine down
       return reply.code(databaseDown ? 503 : 200).send(body);

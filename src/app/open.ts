@@ -13,6 +13,7 @@ import { photos } from '../db/schema.js';
 import { closeRawExtractor } from '../media/decoders/raw.js';
 import { stopDecoderWorkers } from '../media/decoders/wasm-worker.js';
 import { closeMetadataReader } from '../media/exiftool-reader.js';
+import { configureVideoTools } from '../media/video/tools.js';
 import { MlServices } from '../ml/services.js';
 import { reconcileSteps } from '../pipeline/reconcile.js';
 import { LaneQueue } from '../pipeline/lane-queue.js';
@@ -78,6 +79,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   const indexed = await ensureSearchDocuments(db);
   if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');
   const ml = new MlServices(settings.dataDir, settings.ml, logger);
+  configureVideoTools(settings.video);
   const crashed = (photoId: string, error: unknown, lane: string) => logger.error({ photoId, lane, err: error }, 'pipeline job crashed');
   const redis = settings.redisUrl ? await loadRedisEngines(settings.redisUrl) : null;
   const queue = redis
@@ -143,7 +145,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       // beating before the first step names it, so that no live worker's step looks orphaned
       heartbeat = new WorkerHeartbeat(db, settings.workerHeartbeatSeconds * 1000, logger);
       await heartbeat.start();
-      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics, workerId: heartbeat.id };
+      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics, workerId: heartbeat.id, video: settings.video };
       const tasks = periodicTasks(lib, leaseMs, retryBaseMs);
       const onError = (task: string, error: unknown) => logger.error({ task, err: error }, 'periodic task failed');
       if (redis) {

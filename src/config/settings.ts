@@ -112,6 +112,15 @@ const settingsSchema = z.object({
   searchesPerUser: z.coerce.number().int().min(1).max(10_000),
   /** Image generation: the providers by name, how many images at once, the daily quota (ml/images). */
   images: imageSettingsSchema,
+  video: z.object({
+    /** ffmpeg and ffprobe to run (SHOEBOX_FFMPEG, SHOEBOX_FFPROBE); null: the system's when new enough, else npm's. */
+    ffmpeg: z.string().min(1).nullable(),
+    ffprobe: z.string().min(1).nullable(),
+    /** A transcoded clip's short side at most this many pixels (SHOEBOX_VIDEO_MAX_HEIGHT, default 1080). */
+    maxHeight: z.coerce.number().int().min(144).max(4320),
+    /** Clips transcoded at once by this process (SHOEBOX_TRANSCODE_CONCURRENCY, default 1). */
+    transcodeConcurrency: z.coerce.number().int().min(1).max(16),
+  }),
   ml: z.object({
     /** Registry name of the CLIP model (`shoebox models list`). */
     clipModel: z.string().min(1),
@@ -160,8 +169,9 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type MlSettings = Settings['ml'];
 export type StorageSettings = Settings['storage'];
 export type StorageLocationSettings = Settings['storageLocations'][string];
-export type SettingsOverrides = Partial<Omit<Settings, 'ml' | 'storage' | 'images'>> & {
+export type SettingsOverrides = Partial<Omit<Settings, 'ml' | 'storage' | 'images' | 'video'>> & {
   ml?: Partial<MlSettings>;
+  video?: Partial<Settings['video']>;
   storage?: Partial<StorageSettings>;
   images?: Partial<Settings['images']>;
 };
@@ -182,7 +192,8 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     dataDir: env.SHOEBOX_DATA ?? path.resolve('shoebox-data'),
     host: env.SHOEBOX_HOST ?? '127.0.0.1',
     port: env.SHOEBOX_PORT ?? env.PORT ?? 3210,
-    maxUploadBytes: env.SHOEBOX_MAX_UPLOAD_MB ? Number(env.SHOEBOX_MAX_UPLOAD_MB) * MB : 200 * MB,
+    // a minute of 4K phone video is ~400 MB: room for long clips; the upload streams to disk, never to memory
+    maxUploadBytes: env.SHOEBOX_MAX_UPLOAD_MB ? Number(env.SHOEBOX_MAX_UPLOAD_MB) * MB : 4096 * MB,
     concurrency: env.SHOEBOX_CONCURRENCY ?? defaultConcurrency(),
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: env.SHOEBOX_DB_POOL ?? 10,
@@ -227,6 +238,12 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     searchQueue: env.SHOEBOX_SEARCH_QUEUE ?? 200,
     searchesPerUser: env.SHOEBOX_SEARCHES_PER_USER || 8,
     images: imageSettingsFromEnv(env),
+    video: {
+      ffmpeg: env.SHOEBOX_FFMPEG || null,
+      ffprobe: env.SHOEBOX_FFPROBE || null,
+      maxHeight: env.SHOEBOX_VIDEO_MAX_HEIGHT || 1080,
+      transcodeConcurrency: env.SHOEBOX_TRANSCODE_CONCURRENCY || 1,
+    },
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',
       clipModelPinned: Boolean(env.SHOEBOX_CLIP_MODEL),
@@ -258,7 +275,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       },
     },
   };
-  const { ml: mlOverrides, storage: storageOverrides, images: imageOverrides, ...rest } = overrides;
+  const { ml: mlOverrides, storage: storageOverrides, images: imageOverrides, video: videoOverrides, ...rest } = overrides;
   const definedOnly = (values: object) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
   const mainStorage = { ...fromEnv.storage, ...definedOnly(storageOverrides ?? {}) };
   fromEnv.storageLocations = storageLocationsFromEnv(env, mainStorage);
@@ -267,6 +284,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     ...definedOnly(rest),
     ml: { ...fromEnv.ml, ...definedOnly(mlOverrides ?? {}), clipModelPinned: fromEnv.ml.clipModelPinned || mlOverrides?.clipModel !== undefined },
     images: { ...fromEnv.images, ...definedOnly(imageOverrides ?? {}) },
+    video: { ...fromEnv.video, ...definedOnly(videoOverrides ?? {}) },
     storage: mainStorage,
   });
   if (!parsed.success) {

@@ -107,7 +107,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     if (counter.bytes === 0) throw new UserError('unsupported-type', `${filename}: empty file (0 bytes), not an image`);
     const detected = await detectImageType(temp);
     if (!detected.supported) {
-      throw new UserError('unsupported-type', `${filename}: not a supported image (detected ${detected.mime}: ${detected.description})`);
+      throw new UserError('unsupported-type', `${filename}: not a supported photo or video (detected ${detected.mime}: ${detected.description})`);
     }
     const sha256 = counter.hash.digest('hex');
     const existing = await photoWithBytes(lib, sha256);

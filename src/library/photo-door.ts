@@ -6,6 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps, type Provenance } from '../db/schema.js';
 import { STEP_NAMES } from '../model/photo-state.js';
+import { arrivingStep } from '../model/video.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
 
@@ -64,7 +65,7 @@ export async function admitPhoto(
       .values({ ownerId: lib.ownerId, ...columnsOf(arrival) })
       .onConflictDoNothing()
       .returning({ id: photos.id, state: photos.state });
-    if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step })));
+    if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step, ...arrivingStep(step, arrival.mime) })));
     return row ?? null;
   });
   if (inserted) {

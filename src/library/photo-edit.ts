@@ -1,6 +1,7 @@
 // Rotate and crop, without touching the original: the edit is stored on the photo, its faces are moved onto the
 // edited image at once (so that the faces step finds them again and keeps who they are), and the photo is
 // analysed again from its renditions on: thumbnail, preview, faces, tags, text, everything search reads.
+import { isVideoMime } from '../model/video.js';
 import { and, eq, inArray } from 'drizzle-orm';
 import { faces, photos, photoSteps } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
@@ -33,6 +34,7 @@ export async function setPhotoEdit(lib: Library, id: string, wanted: { rotate?: 
     // the photo's row locked: two saves at once apply one after the other, each from the edit the other left
     const [photo] = await tx.select().from(photos).where(eq(photos.id, id)).for('update');
     if (!photo || photo.deletedAt) return null;
+    if (isVideoMime(photo.mime)) throw new UserError('conflict', 'a video is not rotated or cropped here: its player turns it as the file says');
     const current = activeEdit(photo.edit);
     const base = photo.edit?.base ?? (photo.width && photo.height ? { width: photo.width, height: photo.height } : null);
     if (!base || !photo.thumbnailAt) throw new UserError('conflict', 'the photo has not been decoded yet: edit it once its thumbnail is there');

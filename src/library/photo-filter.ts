@@ -1,9 +1,10 @@
 // The filters the photo list and the timeline share, and the library's one order: a condition on `photos` each
 // reads (photo-list.ts lists a page, timeline.ts counts the buckets).
-import { and, eq, gte, ilike, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, ilike, isNotNull, isNull, like, lte, notLike, or, sql, type SQL } from 'drizzle-orm';
 import { photos } from '../db/schema.js';
 import type { PhotoState } from '../model/photo-state.js';
 import type { PhotoOrigin } from '../model/photo-vocabulary.js';
+import type { MediaType } from '../model/video.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
 import { containsPattern, notDuplicateCopy } from '../search/filters.js';
 
@@ -26,6 +27,8 @@ export interface LibraryFilter {
   owner?: string;
   /** `generated`: made by image generation; `camera`: everything else. */
   origin?: PhotoOrigin;
+  /** Videos only, or photos only. */
+  type?: MediaType;
 }
 
 
@@ -65,5 +68,6 @@ export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL 
   if (filter.person) conditions.push(sql`exists (select 1 from faces f where f.photo_id = ${photos.id} and f.person_id = ${filter.person}::uuid)`);
   if (filter.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));
   if (filter.origin) conditions.push(eq(photos.origin, filter.origin));
+  if (filter.type) conditions.push(filter.type === 'video' ? like(photos.mime, 'video/%') : notLike(photos.mime, 'video/%'));
   return and(...conditions)!;
 }

@@ -1,4 +1,5 @@
 // The library's photos page by page, in the timeline's order, as list items (the gallery, albums, share links).
+import { mediaTypeOf } from '../model/video.js';
 import { eq, sql } from 'drizzle-orm';
 import { photos, type PhotoRow } from '../db/schema.js';
 import type { Library } from './library.js';
@@ -27,6 +28,7 @@ export const listColumns = {
   width: photos.width,
   height: photos.height,
   mime: photos.mime,
+  durationMs: photos.durationMs,
   sizeBytes: photos.sizeBytes,
   make: photos.make,
   model: photos.model,
@@ -55,6 +57,8 @@ export function photoListItem(photo: ListColumns) {
     width: photo.width,
     height: photo.height,
     mime: photo.mime,
+    type: mediaTypeOf(photo.mime),
+    durationMs: photo.durationMs,
     sizeBytes: photo.sizeBytes,
     make: photo.make,
     model: photo.model,

@@ -1,7 +1,8 @@
 // Steps run again: a photo's failed and skipped ones, or one step over the whole library (and what depends on it).
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, like, type SQL } from 'drizzle-orm';
 import { photos, photoSteps } from '../db/schema.js';
 import { stepsToRetry, withDependents, type StepName, type StepStatus } from '../model/photo-state.js';
+import { arrivingStep, VIDEO_ONLY_STEPS } from '../model/video.js';
 import type { Library } from './library.js';
 import { queuePhotos } from './photo-door.js';
 import { findPhoto } from './photos.js';
@@ -12,7 +13,8 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
   if (!photo) return null;
   const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
   const statuses = Object.fromEntries(stepRows.map((r) => [r.step, r.status])) as Partial<Record<StepName, StepStatus>>;
-  const reset = stepsToRetry(statuses);
+  // a photo's video-only steps stay skipped: they have nothing to do for it
+  const reset = stepsToRetry(statuses).filter((step) => arrivingStep(step, photo.mime).status === 'pending');
   if (reset.length > 0) {
     await lib.db
       .update(photoSteps)
@@ -35,7 +37,7 @@ export async function reprocessStep(lib: Library, step: StepName, options: { all
     .select({ id: photos.id })
     .from(photos)
     .innerJoin(photoSteps, eq(photoSteps.photoId, photos.id))
-    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt), eq(photoSteps.step, step), inArray(photoSteps.status, statuses)))
+    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt), eq(photoSteps.step, step), inArray(photoSteps.status, statuses), videosOnly(step)))
     .orderBy(asc(photos.createdAt));
   const ids = targets.map((t) => t.id);
   const steps = withDependents(step);
@@ -50,3 +52,6 @@ export async function reprocessStep(lib: Library, step: StepName, options: { all
   await queuePhotos(lib, ids);
   return ids.length;
 }
+
+/** A video-only step runs again over the videos alone. */
+const videosOnly = (step: StepName): SQL | undefined => (VIDEO_ONLY_STEPS.includes(step) ? like(photos.mime, 'video/%') : undefined);

@@ -165,6 +165,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     ...photoListItem(photo),
     owner: { id: access.ownerId, name: access.ownerName, you: access.own },
     sha256: photo.sha256,
+    video: photo.video ?? null,
     edit: activeEdit(photo.edit),
     sourcePath: access.own ? photo.sourcePath : null,
     hasSidecar: photo.sidecarKey !== null,

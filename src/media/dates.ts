@@ -9,11 +9,12 @@
 // Priority of date tags (first valid one wins; all tags of a sidecar are tried before the file's):
 //   1. SubSecDateTimeOriginal  DateTimeOriginal    shutter time (EXIF, or MWG composite of EXIF/IPTC/XMP)
 //   2. SubSecCreateDate        CreateDate          digitised time (same as 1 for cameras; scan time for scans)
-//   3. CreationDate                                QuickTime Keys (phones' videos), XMP-pdf
+//   3. CreationDate                                QuickTime Keys (phones' videos; first in a QuickTime file), XMP-pdf
 //   4. DateTimeCreated                             IPTC DateCreated + TimeCreated (composite)
 //   5. DateCreated (+ TimeCreated when date-only)  XMP-photoshop / IPTC
 //   6. MediaCreateDate                             QuickTime media header
-//   7. GPSDateTime  DateTimeUTC  SonyDateTime2     UTC instants: right instant, but local zone unknown
+//   7. GPSDateTime  DateTimeUTC  SonyDateTime2     UTC instants: right instant, but local zone unknown (so are a
+//      QuickTime file's CreateDate and MediaCreateDate, the movie header's)
 //   8. DateCreated date-only, with no TimeCreated  (midnight; scans often carry only a day)
 // ModifyDate, MetadataDate and file-system dates are never a date taken. TimeCreated without a date
 // is ignored (a time of day is not a timestamp).
@@ -72,6 +73,21 @@ export const DATE_TAG_PRIORITY = [
 /** Tags whose value is UTC by definition, whatever (or whether) an offset is written. */
 const UTC_TAGS: ReadonlySet<string> = new Set(['GPSDateTime', 'DateTimeUTC', 'SonyDateTime2']);
 
+/**
+ * A QuickTime file (MOV, MP4, M4V, 3GP: phones' videos): its CreateDate and MediaCreateDate are the movie
+ * header's, UTC by the format's definition (ExifTool prints them without a zone), and the Keys CreationDate, with
+ * its zone, is the camera's local time: it comes first.
+ */
+const QUICKTIME_UTC_TAGS: ReadonlySet<string> = new Set(['CreateDate', 'MediaCreateDate']);
+const QUICKTIME_PRIORITY = ['CreationDate', ...DATE_TAG_PRIORITY.filter((tag) => tag !== 'CreationDate')];
+
+function isQuickTime(tags: TagBag): boolean {
+  const mime = tags.MIMEType;
+  return typeof mime === 'string' && /^video\/(mp4|quicktime|x-m4v|3gpp2?)$/i.test(mime);
+}
+
+const isUtcTag = (tag: string, tags: TagBag) => UTC_TAGS.has(tag) || (QUICKTIME_UTC_TAGS.has(tag) && isQuickTime(tags));
+
 /** The first photograph that survives is from 1826/27. */
 export const MIN_YEAR = 1826;
 const YEAR_MS = 366 * 24 * 3600 * 1000;
@@ -125,7 +141,7 @@ interface Candidate {
 
 function findCandidate(tags: TagBag, nowMs: number): Candidate | null {
   const ok = (p: ParsedDateTime | null): p is ParsedDateTime => p !== null && inSaneRange(p, nowMs);
-  for (const tag of DATE_TAG_PRIORITY) {
+  for (const tag of isQuickTime(tags) ? QUICKTIME_PRIORITY : DATE_TAG_PRIORITY) {
     const parsed = parseDateTime(tags[tag]);
     if (!ok(parsed)) continue;
     if (parsed.hasTime) return { tag, parsed };
@@ -175,7 +191,8 @@ export function chooseDateTaken(input: DateInput): DateChoice {
   const zoneName = (instant: number, offset: number): string =>
     gpsZone !== null && zoneOffsetAt(gpsZone, instant) === offset ? gpsZone : formatOffset(offset);
 
-  const isInstant = UTC_TAGS.has(tag) || parsed.offsetMinutes === 0;
+  const utcTag = isUtcTag(tag, sourceTags);
+  const isInstant = utcTag || parsed.offsetMinutes === 0;
   if (isInstant || parsed.offsetMinutes !== null) {
     const offset = parsed.offsetMinutes ?? 0; // UTC tags without an offset are UTC
     const instant = wall - offset * 60_000;
@@ -188,7 +205,7 @@ export function chooseDateTaken(input: DateInput): DateChoice {
     const fromTags = offsetFromTags(sourceTags, tag) ?? (from === 'sidecar' ? offsetFromTags(input.file, tag) : null);
     if (fromTags !== null) return done(instant + fromTags * 60_000, fromTags, formatOffset(fromTags), 'offset-tag');
     // UTC-only tags say nothing about where the photo was taken; an explicit "+00:00" does.
-    return UTC_TAGS.has(tag) ? done(instant, 0, null, null) : done(instant, 0, formatOffset(0), 'value');
+    return utcTag ? done(instant, 0, null, null) : done(instant, 0, formatOffset(0), 'value');
   }
 
   // Wall-clock value.

@@ -3,7 +3,8 @@
 // sharp (libvips) reads JPEG, PNG, WebP, AVIF, TIFF and GIF; the rest goes through ./decoders/:
 //   HEIC/HEIF → Debian's vips when installed, else libheif in WASM (heic-decode) in a worker;
 //   JPEG XL → Debian's djxl when installed, else libjxl in WASM (@jsquash/jxl) in a worker;
-//   camera RAW → the embedded JPEG preview (ExifTool); BMP → a small decoder of our own.
+//   camera RAW → the embedded JPEG preview (ExifTool); BMP → a small decoder of our own;
+//   a video → its poster frame, taken by ffmpeg (./video/).
 // A decoder that is not installed gives DecoderMissingError (what to install); a file that cannot be decoded
 // gives ImageDecodeError (with the decoder's own words); an image over LIMIT_INPUT_PIXELS gives
 // ImageTooLargeError before anything big is allocated.
@@ -30,6 +31,8 @@ import { fromPixelsOnce, toRawPixels } from './decode-pixels.js';
 import { fromSharpFileOnce, heifSize, storedViaSharp } from './decode-sharp.js';
 import { RAW_IMAGE_MIMES } from './detect.js';
 import type { DecodedPhoto, Renditions, Sizes } from './renditions.js';
+import { isVideoMime } from '../model/video.js';
+import { decodeVideo } from './video/decode-video.js';
 import type { RawPixels } from './types.js';
 
 export interface RenditionOptions {
@@ -42,9 +45,10 @@ export interface RenditionOptions {
 export const DEFAULT_THUMBNAIL_SIZE = 250;
 export const DEFAULT_PREVIEW_SIZE = 1440;
 
-type Route = 'sharp' | 'heif' | 'heic' | 'jxl' | 'raw' | 'bmp';
+type Route = 'sharp' | 'heif' | 'heic' | 'jxl' | 'raw' | 'bmp' | 'video';
 
 function routeFor(mime: string): Route {
+  if (isVideoMime(mime)) return 'video';
   if (mime === 'image/heic' || mime === 'image/heic-sequence') return 'heic';
   if (mime === 'image/heif' || mime === 'image/heif-sequence') return 'heif'; // AVIF or HEVC inside: try sharp first
   if (mime === 'image/jxl') return 'jxl';
@@ -84,6 +88,8 @@ export async function decodePhoto(file: string, mime: string, opts: RenditionOpt
         const preview = await extractRawPreview(file, dir, label);
         return fromSharpFileOnce(preview.file, label, sizes, 'raw-preview', preview.orientation);
       });
+    case 'video':
+      return decodeVideo(file, label, sizes);
   }
 }
 
@@ -117,6 +123,11 @@ export async function decodeStoredPixels(file: string, mime: string): Promise<Ra
       return toRawPixels(await decodeBmp(file, label));
     case 'raw':
       return withTempDir(async (dir) => storedViaSharp((await extractRawPreview(file, dir, label)).file, label));
+    case 'video': {
+      const { stored } = await decodeVideo(file, label, { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE });
+      if (!stored) throw new Error(`${label}: the poster frame gave no stored pixels`);
+      return stored;
+    }
   }
 }
 

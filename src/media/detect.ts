@@ -9,7 +9,7 @@ export interface DetectedType {
   mime: string;
   /** Usual file extension, without the dot. */
   ext: string;
-  /** True for the image formats the pipeline decodes (SUPPORTED_IMAGE_MIMES). */
+  /** True for the image and video formats the pipeline takes (SUPPORTED_IMAGE_MIMES, SUPPORTED_VIDEO_MIMES). */
   supported: boolean;
   /** Human description, e.g. "JPEG image", "Canon CR2 RAW image", "text file", "ZIP archive". */
   description: string;
@@ -45,6 +45,21 @@ export const SUPPORTED_IMAGE_MIMES: readonly string[] = [
   'image/gif',
   'image/bmp',
   ...RAW_IMAGE_MIMES,
+];
+
+/** Videos a phone or camera writes: the poster frame and the clip's streams come through ffmpeg (./video/). */
+export const SUPPORTED_VIDEO_MIMES: readonly string[] = [
+  'video/mp4',
+  'video/quicktime',
+  'video/x-m4v',
+  'video/3gpp',
+  'video/3gpp2',
+  'video/matroska',
+  'video/x-matroska',
+  'video/webm',
+  'video/vnd.avi',
+  'video/x-msvideo',
+  'video/mp2t',
 ];
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -84,9 +99,15 @@ const DESCRIPTIONS: Record<string, string> = {
   'application/x-rar-compressed': 'RAR archive',
   'video/mp4': 'MP4 video',
   'video/quicktime': 'QuickTime video',
+  'video/x-m4v': 'M4V video',
+  'video/3gpp': '3GP video',
+  'video/3gpp2': '3G2 video',
+  'video/matroska': 'Matroska video',
   'video/x-matroska': 'Matroska video',
   'video/webm': 'WebM video',
+  'video/vnd.avi': 'AVI video',
   'video/x-msvideo': 'AVI video',
+  'video/mp2t': 'MPEG transport stream video (MTS/M2TS)',
   'audio/mpeg': 'MP3 audio',
   'application/xml': 'XML document',
   'application/rdf+xml': 'XML document',
@@ -132,7 +153,7 @@ export async function detectImageType(file: string | FileHandle): Promise<Detect
 }
 
 function describe(mime: string, ext: string): DetectedType {
-  const supported = SUPPORTED_IMAGE_MIMES.includes(mime);
+  const supported = SUPPORTED_IMAGE_MIMES.includes(mime) || SUPPORTED_VIDEO_MIMES.includes(mime);
   const description =
     DESCRIPTIONS[mime] ??
     (mime.startsWith('image/')

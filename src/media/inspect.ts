@@ -46,7 +46,7 @@ export async function inspectFile<T extends object>(file: string, extend?: Inspe
   const absolute = path.resolve(file);
   await fs.access(absolute);
   const detected = await detectImageType(absolute);
-  if (!detected.supported) throw new Error(`${file}: not a supported image (detected ${detected.mime}: ${detected.description})`);
+  if (!detected.supported) throw new Error(`${file}: not a supported photo or video (detected ${detected.mime}: ${detected.description})`);
   const errors: Record<string, string> = {};
   const sidecar = await findSidecar(absolute);
   const [sha256, renditions, metadata] = await Promise.all([

@@ -6,9 +6,10 @@ import { decideStep, type StepName, type StepStatus } from './photo-state.js';
 /**
  * quick: what makes a photo show in the library (thumbnail and preview, its date and place, PDQ and palette from
  * the same decode); clip: the image embedding and the tags read from it; faces and ocr: their worker threads;
- * captions: a provider that may be remote and slow; duplicates: once hashes, embedding and date are in.
+ * captions: a provider that may be remote and slow; duplicates: once hashes, embedding and date are in; video:
+ * transcoding, one clip at a time by default.
  */
-export const LANE_NAMES = ['quick', 'clip', 'faces', 'ocr', 'captions', 'duplicates'] as const;
+export const LANE_NAMES = ['quick', 'clip', 'faces', 'ocr', 'captions', 'duplicates', 'video'] as const;
 export type LaneName = (typeof LANE_NAMES)[number];
 
 export const LANE_STEPS: Readonly<Record<LaneName, readonly StepName[]>> = {
@@ -19,6 +20,8 @@ export const LANE_STEPS: Readonly<Record<LaneName, readonly StepName[]>> = {
   // the catalogue fields come from the same endpoint as the captions, after them (a product's fallback reads its caption)
   captions: ['captions', 'catalogue'],
   duplicates: ['duplicates'],
+  // a clip browsers cannot play, made playable: minutes of CPU that must never hold the thumbnails of the quick lane
+  video: ['transcode'],
 };
 
 const LANE_OF = new Map<StepName, LaneName>(LANE_NAMES.flatMap((lane) => LANE_STEPS[lane].map((step) => [step, lane] as const)));

@@ -13,6 +13,7 @@ export const STEP_NAMES = [
   'captions',
   'catalogue',
   'duplicates',
+  'transcode',
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
@@ -40,6 +41,7 @@ export const STEP_REQUIRES: Readonly<Record<StepName, readonly StepName[]>> = {
   captions: ['preprocessing'],
   catalogue: ['preprocessing'],
   duplicates: ['preprocessing'],
+  transcode: ['preprocessing'],
 };
 
 /**

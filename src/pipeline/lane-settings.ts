@@ -14,5 +14,6 @@ export function laneConcurrency(settings: Settings): LaneConcurrency {
     ocr: settings.ml.ocrConcurrency + 1,
     captions: settings.ml.captionConcurrency,
     duplicates: 1,
+    video: settings.video.transcodeConcurrency,
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { STEP_NAMES, withDependents, type StepName } from '../model/photo-state.js';
+import { NOT_A_VIDEO, VIDEO_ONLY_STEPS } from '../model/video.js';
 
 /**
  * Brings every photo's steps in line with the code and models of this run, before the queue starts:
@@ -15,6 +16,12 @@ export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<St
     insert into photo_steps (photo_id, step)
     select p.id, s.step from photos p cross join unnest(${sql.raw(`array[${STEP_NAMES.map((n) => `'${n}'`).join(',')}]`)}::text[]) as s(step)
     on conflict do nothing`);
+  // a video-only step added since: a photo has nothing to do there (a photo's row says so at once, not after a run)
+  await db.execute(sql`
+    update photo_steps s set status = 'skipped', error = ${NOT_A_VIDEO}
+    from photos p
+    where p.id = s.photo_id and s.step = any(${sql.raw(`array[${VIDEO_ONLY_STEPS.map((n) => `'${n}'`).join(',')}]`)}::text[])
+      and s.status = 'pending' and s.version is null and p.mime not like 'video/%'`);
   for (const step of STEP_NAMES) {
     const dependents = sql.raw(`array[${withDependents(step).map((n) => `'${n}'`).join(',')}]`);
     await db.execute(sql`

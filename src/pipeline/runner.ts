@@ -44,6 +44,7 @@ export interface RunnerDeps {
   steps: Readonly<Record<StepName, PipelineStep>>;
   ml: MlServices;
   logger: Logger;
+  video: StepContext['video'];
 }
 
 type Statuses = Partial<Record<StepName, StepStatus>>;
@@ -108,6 +109,7 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
     localFile,
     original: () => localFile(photo.storageKey),
     sidecar: async () => (photo.sidecarKey ? localFile(photo.sidecarKey) : null),
+    video: deps.video,
     shared: new Map(),
   };
   try {

@@ -24,6 +24,8 @@ export interface StepContext {
   original(): Promise<string>;
   /** The photo's XMP sidecar, as localFile, if it came with one. */
   sidecar(): Promise<string | null>;
+  /** Which ffmpeg runs, and how clips are made playable (settings.video). */
+  video: { ffmpeg: string | null; ffprobe: string | null; maxHeight: number };
   /**
    * What the steps of one lane run share (the decoded pixels: one decode for the thumbnail, the preview, PDQ and
    * the palette). Lives for one lane run; a step must work without it.

@@ -66,6 +66,7 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   if (filters.near) conditions.push(nearCondition(filters.near));
   if (filters.hideDuplicates) conditions.push(notDuplicateCopy(sql`p.id`));
   if (filters.origin) conditions.push(sql`p.origin = ${filters.origin}`);
+  if (filters.type) conditions.push(filters.type === 'video' ? sql`p.mime like 'video/%'` : sql`p.mime not like 'video/%'`);
   if (filters.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${filters.album}::uuid)`);
   for (const tag of filters.tags ?? []) conditions.push(hasTag(tag));
   if (filters.categories?.length) conditions.push(inCategories(filters.categories));

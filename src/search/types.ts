@@ -27,6 +27,8 @@ export interface SearchFilters {
   hideDuplicates?: boolean;
   /** `generated` (image generation) or `camera` (everything else). */
   origin?: 'camera' | 'generated';
+  /** Videos only, or photos only. */
+  type?: 'photo' | 'video';
 }
 
 export interface SearchOptions {

@@ -26,6 +26,11 @@ export function derivedKey(photoId: string, name: DerivedName): string {
   return path.posix.join(derivedPrefix(photoId), name);
 }
 
+/** A clip made playable in browsers (the transcode step); absent when its original plays as it is. */
+export function derivedVideoKey(photoId: string): string {
+  return path.posix.join(derivedPrefix(photoId), 'video.mp4');
+}
+
 export function faceThumbnailKey(photoId: string, faceId: string): string {
   return path.posix.join(derivedPrefix(photoId), 'faces', `${faceId}.webp`);
 }

@@ -58,7 +58,7 @@ describe('web app: libraries in place', () => {
     await poll(() => card.getByTestId('library-scan').textContent()).toMatch(/Last scan .*: 3 files, 2 new/);
     await poll(() => card.textContent()).toMatch(/2 photos · 1 file refused/);
     await card.getByRole('button', { name: 'Show files with problems' }).click();
-    await poll(() => card.getByRole('list', { name: 'Files with problems' }).textContent()).toMatch(/broken\.jpg — not a supported image/);
+    await poll(() => card.getByRole('list', { name: 'Files with problems' }).textContent()).toMatch(/broken\.jpg — not a supported photo or video/);
     await screenshot(page, 'shoebox-libraries.png');
 
     // the photos in the gallery; one whose file went is greyed

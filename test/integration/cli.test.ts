@@ -96,7 +96,7 @@ describe('shoebox CLI', () => {
     fs.writeFileSync(text, 'hello there');
     const result = await runCli(['inspect', text, '--json']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/not a supported image .*text\/plain/);
+    expect(result.stderr).toMatch(/not a supported photo or video .*text\/plain/);
   });
 
   it('explains bad arguments', async () => {

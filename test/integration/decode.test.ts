@@ -514,7 +514,8 @@ describe('detectImageType', () => {
       supported: false,
       description: 'ZIP archive',
     });
-    expect(await write('clip.heic', isoFile('isom', ['isom', 'iso2', 'mp41']))).toMatchObject({ mime: 'video/mp4', supported: false, description: 'MP4 video' });
+    // a video named .heic is a video (supported since videos are: by its content, never its name)
+    expect(await write('clip.heic', isoFile('isom', ['isom', 'iso2', 'mp41']))).toMatchObject({ mime: 'video/mp4', supported: true, description: 'MP4 video' });
     const noise = Buffer.alloc(5000);
     for (let i = 0; i < noise.length; i += 1) noise[i] = (i * 7919 + 13) % 251;
     noise[0] = 0x00;

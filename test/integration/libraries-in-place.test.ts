@@ -121,7 +121,7 @@ describe('libraries in place', () => {
       expect.objectContaining({
         path: path.join(folder, 'misc', 'broken.jpg'),
         photoId: null,
-        error: expect.stringMatching(/not a supported image \(detected text/),
+        error: expect.stringMatching(/not a supported photo or video \(detected text/),
       }),
     ]);
     // the user's marks, an album and a person's name, which the changes below must keep

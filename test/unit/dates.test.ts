@@ -276,3 +276,23 @@ describe('chooseDateTaken: sidecar', () => {
     expect(choose({ file: { DateTimeOriginal: '2010:02:13 14:55:31' }, sidecar }).takenAt).toBe('2009-11-28T13:42:39.000');
   });
 });
+
+describe('chooseDateTaken: QuickTime videos', () => {
+  // An iPhone MOV as ExifTool prints it: the movie header's CreateDate in UTC without a zone, the Keys CreationDate
+  // in the phone's local time with its offset.
+  const iphone = { MIMEType: 'video/quicktime', CreateDate: '2024:05:01 08:30:00', MediaCreateDate: '2024:05:01 08:30:00', CreationDate: '2024:05:01 10:30:00+02:00' };
+
+  it('takes the Keys CreationDate, with its zone, before the UTC CreateDate', () => {
+    expect(choose({ file: iphone })).toMatchObject({ takenAt: '2024-05-01T10:30:00.000+02:00', tag: 'CreationDate' });
+  });
+
+  it('reads a QuickTime CreateDate as UTC, shown in the zone of the place when known', () => {
+    const header = { MIMEType: 'video/mp4', CreateDate: '2024:05:01 08:30:00' };
+    expect(choose({ file: header })).toMatchObject({ takenAt: '2024-05-01T08:30:00.000+00:00', timeZone: null, tag: 'CreateDate' });
+    expect(choose({ file: header, gpsTimeZone: 'Europe/Lisbon' })).toMatchObject({ takenAt: '2024-05-01T09:30:00.000+01:00', timeZone: 'Europe/Lisbon' });
+  });
+
+  it('leaves a photo\'s CreateDate a wall-clock time (EXIF, not QuickTime)', () => {
+    expect(choose({ file: { MIMEType: 'image/jpeg', CreateDate: '2024:05:01 08:30:00' } })).toMatchObject({ takenAt: '2024-05-01T08:30:00.000', tag: 'CreateDate' });
+  });
+});

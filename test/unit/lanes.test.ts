@@ -21,8 +21,12 @@ describe('lanes', () => {
 
   it('open CLIP and faces once the photo has its thumbnail, and the rest once CLIP has had its say', () => {
     const quickDone = all('pending', { preprocessing: 'done', metadata: 'done', hashes: 'done', palette: 'done' });
-    expect(readyLanes(quickDone)).toEqual(['clip', 'faces']);
-    const noClip = { ...quickDone, embeddings: 'skipped' as const, tags: 'skipped' as const };
+    // a video's steps: its transcode waits only for the poster's preprocessing
+    expect(readyLanes(quickDone)).toEqual(['clip', 'faces', 'video']);
+    // a photo's transcode step is skipped from its arrival
+    const photo = { ...quickDone, transcode: 'skipped' as const };
+    expect(readyLanes(photo)).toEqual(['clip', 'faces']);
+    const noClip = { ...photo, embeddings: 'skipped' as const, tags: 'skipped' as const };
     expect(readyLanes(noClip)).toEqual(['faces', 'ocr', 'captions', 'duplicates']);
   });
 
@@ -33,7 +37,7 @@ describe('lanes', () => {
 
   it('skip down the lanes when the file is unusable', () => {
     const failed = all('pending', { preprocessing: 'failed', metadata: 'done' });
-    expect(readyLanes(failed)).toEqual(['quick', 'clip', 'faces', 'ocr', 'captions', 'duplicates']);
+    expect(readyLanes(failed)).toEqual(['quick', 'clip', 'faces', 'ocr', 'captions', 'duplicates', 'video']);
     expect(decideStep('faces', failed)).toEqual({ action: 'skip', reason: 'needs preprocessing, which failed' });
   });
 
@@ -67,7 +71,7 @@ function walk(queue: LaneQueue, log: { lane: LaneName; id: string; at: number }[
   return peaks;
 }
 
-const concurrency = { quick: 2, clip: 1, faces: 1, ocr: 1, captions: 3, duplicates: 1 };
+const concurrency = { quick: 2, clip: 1, faces: 1, ocr: 1, captions: 3, duplicates: 1, video: 1 };
 
 describe('LaneQueue', () => {
   it('walks each photo through its lanes, each lane within its slots', async () => {

@@ -125,6 +125,7 @@ export const photoUrls = {
   preview: (id: string) => versioned(id, `/api/photos/${encodeURIComponent(id)}/preview`),
   uneditedPreview: (id: string) => `/api/photos/${encodeURIComponent(id)}/unedited-preview`,
   original: (id: string) => `/api/photos/${encodeURIComponent(id)}/original`,
+  video: (id: string) => versioned(id, `/api/photos/${encodeURIComponent(id)}/video`),
   face: (faceId: string) => `/api/faces/${encodeURIComponent(faceId)}/thumbnail`,
 };
 

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { FaceRegion } from '../../model/face-region.js';
 import type { StoredEdit } from '../../model/photo-edit.js';
+import type { VideoInfo } from '../../model/video.js';
 import type { Provenance } from './provenance.js';
 import { users } from './users.js';
 
@@ -74,6 +75,10 @@ export const photos = pgTable(
      * original never changes; width and height, the renditions and the faces are the edited image's.
      */
     edit: jsonb('edit').$type<StoredEdit>(),
+    /** A video's length (preprocessing, from ffprobe); null for a photo, or before it was probed. */
+    durationMs: integer('duration_ms'),
+    /** A video's streams as probed: container, codecs, frame rate, rotation, coded size, bit rate. */
+    video: jsonb('video').$type<VideoInfo>(),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
     placeCity: text('place_city'),
     placeState: text('place_state'),

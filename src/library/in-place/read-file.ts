@@ -41,7 +41,7 @@ export async function readFile(file: ListedFile, folders: readonly string[]): Pr
   }
   try {
     const detected = await detectImageType(opened.handle);
-    if (!detected.supported) return { error: `not a supported image (detected ${detected.mime}: ${detected.description})` };
+    if (!detected.supported) return { error: `not a supported photo or video (detected ${detected.mime}: ${detected.description})` };
     return { sha256: await sha256Of(opened.handle, opened.size), mime: detected.mime };
   } catch (error) {
     return { error: readError(error) };

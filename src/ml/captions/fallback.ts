@@ -8,6 +8,8 @@ export interface FallbackMeta {
   place?: string | null;
   /** e.g. `Canon EOS R5`. */
   camera?: string | null;
+  /** What the item is called without tags: "Photo" (default) or "Video". */
+  noun?: 'Photo' | 'Video';
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -27,7 +29,8 @@ export function fallbackCaption(tags: readonly TagScore[], meta: FallbackMeta = 
     const date = formatDate(meta.takenAt);
     const camera = oneLine(meta.camera);
     const parts = [place && `in ${place}`, date && `on ${date}`, camera && `with ${camera}`].filter(Boolean);
-    caption = parts.length > 0 ? `Photo taken ${parts.join(' ')}` : 'Untitled photo';
+    const noun = meta.noun ?? 'Photo';
+    caption = parts.length > 0 ? `${noun} taken ${parts.join(' ')}` : `Untitled ${noun.toLowerCase()}`;
   }
   return {
     caption,

@@ -1,4 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
+import { isVideoMime } from '../../model/video.js';
 import { photoCaptions, photoTags } from '../../db/schema.js';
 import { fallbackCaption } from '../../ml/captions/index.js';
 import type { CaptionResult } from '../../ml/types.js';
@@ -25,7 +26,11 @@ export const captionsStep: PipelineStep = {
     const result: CaptionResult = provider
       ? await provider.describe({ image: await localFile(derivedKey(photo.id, 'preview.jpg')), tags, filename: photo.filename })
       : withOwnDescription(
-          fallbackCaption(tags, { takenAt: photo.takenAtText ?? undefined, camera: [photo.make, photo.model].filter(Boolean).join(' ') || undefined }),
+          fallbackCaption(tags, {
+            takenAt: photo.takenAtText ?? undefined,
+            camera: [photo.make, photo.model].filter(Boolean).join(' ') || undefined,
+            noun: isVideoMime(photo.mime) ? 'Video' : 'Photo',
+          }),
           tags.length === 0 ? photo.description : null,
         );
     const values = {

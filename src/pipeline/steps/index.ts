@@ -11,6 +11,7 @@ import { ocrStep } from './ocr.js';
 import { paletteStep } from './palette.js';
 import { preprocessingStep } from './preprocessing.js';
 import { tagsStep } from './tags.js';
+import { transcodeStep } from './transcode.js';
 
 export const PIPELINE_STEPS: Readonly<Record<StepName, PipelineStep>> = {
   preprocessing: preprocessingStep,
@@ -24,4 +25,5 @@ export const PIPELINE_STEPS: Readonly<Record<StepName, PipelineStep>> = {
   captions: captionsStep,
   catalogue: catalogueStep,
   duplicates: duplicatesStep,
+  transcode: transcodeStep,
 };

@@ -1,6 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
-import { decodePhoto } from '../../media/decode.js';
+import { decodePhoto, DEFAULT_PREVIEW_SIZE, DEFAULT_THUMBNAIL_SIZE, labelOf } from '../../media/decode.js';
+import { decodeVideo, type DecodedVideo } from '../../media/video/decode-video.js';
+import { VideoToolsMissingError } from '../../media/video/tools.js';
+import { isVideoMime } from '../../model/video.js';
 import { editedRenditions } from '../../media/edit-renditions.js';
 import { activeEdit } from '../../model/photo-edit.js';
 import type { PipelineStep } from '../step.js';
@@ -9,13 +12,33 @@ import { derivedKey } from '../../storage/keys.js';
 
 /**
  * Decode check, true dimensions, thumbnail and preview from one decode (turned and cropped by the user's edit); the stored pixels it decoded on the way
- * are left for the hashes step of the same lane run (PDQ hashes them at full size).
+ * are left for the hashes step of the same lane run (PDQ hashes them at full size). A video is probed and its
+ * poster frame stands for it (media/video/); without ffmpeg its steps are skipped, with the reason.
  */
 export const preprocessingStep: PipelineStep = {
   name: 'preprocessing',
   version: '1',
-  async run({ photo, db, storage, original, shared }) {
+  async run({ photo, db, storage, original, shared, video: videoSettings }) {
     const file = await original();
+    if (isVideoMime(photo.mime)) {
+      let video: DecodedVideo;
+      try {
+        video = await decodeVideo(file, labelOf(photo.filename, photo.mime), { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE }, videoSettings);
+      } catch (error) {
+        if (error instanceof VideoToolsMissingError) return { status: 'skipped', reason: error.message };
+        throw error;
+      }
+      const { probe, stored, posterMs: _posterMs, ...renditions } = video;
+      const { durationMs, ...info } = probe;
+      await storage.put(derivedKey(photo.id, 'thumbnail.webp'), renditions.thumbnail);
+      await storage.put(derivedKey(photo.id, 'preview.jpg'), renditions.preview);
+      await db
+        .update(photos)
+        .set({ width: renditions.width, height: renditions.height, durationMs, video: info, thumbnailAt: new Date(), updatedAt: new Date() })
+        .where(eq(photos.id, photo.id));
+      if (stored) shared.set(STORED_PIXELS, stored);
+      return { status: 'done' };
+    }
     const { stored, ...decoded } = await decodePhoto(file, photo.mime);
     // an edited photo: its renditions and size are the edited image's; the upright preview is kept for the editor
     const edit = activeEdit(photo.edit);

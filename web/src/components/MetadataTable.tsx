@@ -3,6 +3,7 @@ import type { PhotoFull, PlaceInfo } from '../client/photo.js';
 import {
   formatBytes,
   formatCamera,
+  formatClipLength,
   formatCoordinates,
   formatMime,
   formatOrientation,
@@ -72,6 +73,22 @@ export function MetadataTable({ photo }: { photo: PhotoFull }) {
         <Unknown />
       ),
   });
+  if (photo.type === 'video') {
+    const v = photo.video;
+    const streams = v ? [v.videoCodec.toUpperCase(), v.audioCodec ? v.audioCodec.toUpperCase() : 'no sound', v.fps ? `${Math.round(v.fps * 100) / 100} fps` : null] : [];
+    rows.push({
+      field: 'video',
+      label: 'Video',
+      value:
+        photo.durationMs !== null ? (
+          <>
+            {formatClipLength(photo.durationMs)} <span className="sub-inline">{streams.filter(Boolean).join(' · ')}</span>
+          </>
+        ) : (
+          <Unknown />
+        ),
+    });
+  }
   const place = formatPlace(m.place);
   if (place || (m.latitude !== null && m.longitude !== null)) {
     rows.push({

@@ -1,7 +1,7 @@
 import { memo, useLayoutEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
 import { useLongPress } from '../hooks/useLongPress.js';
 import { isTerminal, photoUrls } from '../api.js';
-import { formatCamera, formatShortDate } from '../lib/format.js';
+import { formatCamera, formatClipLength, formatShortDate } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { photoStateLabel } from './StateBadge.js';
 
@@ -22,6 +22,9 @@ export interface TilePhoto {
   favorite?: boolean;
   /** Its file is gone from its library in place: shown greyed. */
   offline?: boolean;
+  type?: 'photo' | 'video';
+  /** A video's length: shown on its tile. */
+  durationMs?: number | null;
 }
 
 export interface PhotoTileProps {
@@ -174,6 +177,13 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
             <span className="visually-hidden">partly processed</span>
           </span>
         ) : null}
+        {photo.type === 'video' ? (
+          <span className="tile-video" data-testid="tile-video" title="Video">
+            <PlayIcon />
+            {photo.durationMs !== null && photo.durationMs !== undefined ? <span className="tile-video-length">{formatClipLength(photo.durationMs)}</span> : null}
+            <span className="visually-hidden">video</span>
+          </span>
+        ) : null}
         {photo.favorite ? (
           <span className="tile-favorite" title="Favourite">
             <HeartIcon />
@@ -234,6 +244,14 @@ function ImageIcon() {
       <rect x="3" y="4.5" width="18" height="15" rx="2" />
       <circle cx="8.5" cy="9.5" r="1.5" />
       <path d="m4 18 5-5 4 4 3-3 4 4" />
+    </svg>
+  );
+}
+
+function PlayIcon() {
+  return (
+    <svg viewBox="0 0 24 24" className="icon play-icon" aria-hidden="true" focusable="false">
+      <path d="M7 4.5v15l12.5-7.5L7 4.5Z" fill="currentColor" stroke="none" />
     </svg>
   );
 }

@@ -58,6 +58,8 @@ function asTimelinePhoto(photo: TilePhoto): TimelinePhoto {
     make: photo.make ?? null,
     model: photo.model ?? null,
     mime: 'mime' in photo && typeof photo.mime === 'string' ? photo.mime : '',
+    type: photo.type ?? 'photo',
+    durationMs: photo.durationMs ?? null,
     sizeBytes: 'sizeBytes' in photo && typeof photo.sizeBytes === 'number' ? photo.sizeBytes : 0,
     hasGps: 'hasGps' in photo && typeof photo.hasGps === 'boolean' ? photo.hasGps : false,
     hasThumbnail: photo.hasThumbnail ?? isTerminal(photo.state ?? 'completed'),

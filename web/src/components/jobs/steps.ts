@@ -11,7 +11,9 @@ const LABELS: Record<string, string> = {
   tags: 'Tags',
   ocr: 'Text (OCR)',
   captions: 'Captions',
+  catalogue: 'Catalogue',
   duplicates: 'Duplicates',
+  transcode: 'Playable copy',
 };
 
 const HINTS: Record<string, string> = {
@@ -24,7 +26,9 @@ const HINTS: Record<string, string> = {
   tags: 'zero-shot tags and categories (CLIP)',
   ocr: 'text on signs, documents, screens',
   captions: 'caption and description',
+  catalogue: 'product fields, for product shots',
   duplicates: 'copies and bursts among your photos',
+  transcode: 'an H.264 copy of a video browsers cannot play as it is',
 };
 
 export const stepLabel = (step: string): string => LABELS[step] ?? step;

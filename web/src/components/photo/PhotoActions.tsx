@@ -13,8 +13,8 @@ interface Props {
   retrying: boolean;
   onRetry: () => void;
   onDelete: () => void;
-  /** Opens the editor (rotate and crop). */
-  onEdit: () => void;
+  /** Opens the editor (rotate and crop); absent for a video, which is not edited. */
+  onEdit?: () => void;
   /** Takes the last edit made here back; absent when there is none. */
   onUndoEdit?: () => void;
 }
@@ -38,7 +38,7 @@ export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete,
       >
         Open original
       </a>
-      {!trashed && own && photo.hasThumbnail ? (
+      {!trashed && own && photo.hasThumbnail && onEdit ? (
         <button type="button" className="button" onClick={onEdit} data-testid="edit-photo">
           Rotate and crop
         </button>
@@ -53,7 +53,7 @@ export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete,
           Find similar
         </Link>
       ) : null}
-      {!trashed && own && photo.hasThumbnail ? (
+      {!trashed && own && photo.hasThumbnail && onEdit ? (
         <>
           <Link to={`/create?from=${photo.id}`} className="button" data-testid="inspired-action">
             Inspired by this

@@ -22,6 +22,7 @@ import { ProvenanceSection } from './ProvenanceSection.js';
 import { stepNote } from './stepNote.js';
 import { TechnicalSections } from './TechnicalSections.js';
 import { usePhotoActions } from './usePhotoActions.js';
+import { VideoPlayer } from './VideoPlayer.js';
 
 interface ViewProps {
   photo: PhotoFull;
@@ -48,7 +49,11 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
   return (
     <div className="photo-layout">
       <div className="photo-stage">
-        <PreviewImage photo={photo} onSelectFace={own ? setEditingFace : () => undefined} selectedFaceId={editingFace?.id ?? null} />
+        {photo.type === 'video' ? (
+          <VideoPlayer photo={photo} />
+        ) : (
+          <PreviewImage photo={photo} onSelectFace={own ? setEditingFace : () => undefined} selectedFaceId={editingFace?.id ?? null} />
+        )}
       </div>
       <aside className="photo-info" aria-labelledby="photo-title">
         <header className="photo-heading">
@@ -89,7 +94,7 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           retrying={actions.retrying}
           onRetry={() => void actions.retry()}
           onDelete={() => actions.setConfirming(true)}
-          onEdit={() => editing.setOpen(true)}
+          onEdit={photo.type === 'video' ? undefined : () => editing.setOpen(true)}
           onUndoEdit={editing.canUndo ? () => void editing.undo() : undefined}
         />
         <p className="photo-status" role="status" aria-live="polite" data-testid="photo-status">

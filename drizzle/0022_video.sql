@@ -1,0 +1,2 @@
+ALTER TABLE "photos" ADD COLUMN "duration_ms" integer;--> statement-breakpoint
+ALTER TABLE "photos" ADD COLUMN "video" jsonb;

@@ -1,0 +1,24 @@
+// A clip's renditions: probed, its poster frame chosen and taken (./poster.ts), then the same thumbnail, preview and
+// stored pixels as a photo's (../decode-sharp.ts), so that every step after preprocessing treats it as an image.
+import { withTempDir } from '../decoders/tools.js';
+import { fromSharpFileOnce } from '../decode-sharp.js';
+import type { DecodedPhoto, Sizes } from '../renditions.js';
+import { posterTime, extractFrame } from './poster.js';
+import { probeVideo, type VideoProbe } from './probe.js';
+import type { VideoToolSettings } from './tools.js';
+
+export interface DecodedVideo extends DecodedPhoto {
+  probe: VideoProbe;
+  /** When the poster was taken, ms from the start. */
+  posterMs: number;
+}
+
+export async function decodeVideo(file: string, label: string, sizes: Sizes, settings?: VideoToolSettings): Promise<DecodedVideo> {
+  const probe = await probeVideo(file, label, settings);
+  const posterMs = await posterTime(file, probe, label, settings);
+  return withTempDir(async (dir) => {
+    const frame = await extractFrame(file, posterMs, dir, label, settings);
+    // ffmpeg turned the frame upright: its pixels are as displayed
+    return { ...(await fromSharpFileOnce(frame, label, sizes, 'ffmpeg', 1)), probe, posterMs };
+  });
+}

@@ -1,0 +1,66 @@
+// A clip's poster: the frame its thumbnail, preview, palette, hashes, faces and CLIP see. Not the first frame (often
+// black, or blurred while the phone is raised): ffmpeg's `thumbnail` filter picks, among the frames of a window
+// from a tenth of the way in, the one closest to their average colour histogram — the most typical frame —
+// on small copies (cheap in memory for 4K); that frame is then taken at full size, turned upright.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ImageDecodeError } from '../decoders/common.js';
+import type { VideoProbe } from './probe.js';
+import { requireVideoTools, runVideoTool, type VideoToolSettings } from './tools.js';
+
+const MiB = 1024 * 1024;
+/** Memory for one ffmpeg run (a 4K HEVC decoder and its frame pool use ~300–600 MB). */
+export const FFMPEG_MEMORY_BYTES = 1536 * MiB;
+const POSTER_TIMEOUT_MS = 120_000;
+/** The window looked at: at most this long, and at most this many frames compared. */
+const WINDOW_MS = 10_000;
+const MAX_CANDIDATES = 100;
+
+/** When the poster is taken (ms from the start), as chosen on small copies of the window's frames. */
+export async function posterTime(file: string, probe: VideoProbe, label: string, settings?: VideoToolSettings): Promise<number> {
+  const duration = probe.durationMs ?? 0;
+  const start = Math.min(duration * 0.1, 30_000);
+  const window = Math.max(0, Math.min(WINDOW_MS, duration - start));
+  if (window < 200) return start; // a clip of a few frames: its first is its poster
+  const candidates = Math.max(2, Math.min(MAX_CANDIDATES, Math.round(((probe.fps ?? 30) * window) / 1000)));
+  // showinfo before and after the filter: the chosen frame's time, less the window's first (an MPEG-TS clip's
+  // timestamps do not start at zero after a seek)
+  const filter = ['-map', '0:v:0', '-an', '-sn', '-t', seconds(window), '-vf', `scale=160:-2,showinfo,thumbnail=${candidates},showinfo`, '-frames:v', '1', '-f', 'null', '-'];
+  let log = await runFfmpeg(file, [...seek(start), '-i', file, ...filter], label, 'info', settings);
+  // a quick seek finds no frame in some streams (MPEG-TS with older builds): decoding up to the start finds them
+  if (times(log, 1).length === 0 && start > 0) log = await runFfmpeg(file, ['-i', file, '-ss', seconds(start), ...filter], label, 'info', settings);
+  const first = times(log, 1)[0];
+  const chosen = times(log, 3)[0];
+  if (first === undefined || chosen === undefined || !(chosen >= first)) return start;
+  return start + Math.round((chosen - first) * 1000);
+}
+
+/** The pts_time of each frame the showinfo filter numbered `filter` saw. */
+const times = (log: string, filter: number) =>
+  [...log.matchAll(new RegExp(`Parsed_showinfo_${filter} [^\\n]*?pts_time:\\s*(-?[\\d.]+)`, 'g'))].map((match) => Number(match[1]));
+
+/** Writes the frame at `atMs` as a PNG in `dir` (upright: ffmpeg applies the rotation) and returns its path. */
+export async function extractFrame(file: string, atMs: number, dir: string, label: string, settings?: VideoToolSettings): Promise<string> {
+  const out = path.join(dir, 'poster.png');
+  const frame = ['-map', '0:v:0', '-an', '-sn', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', '-y', out];
+  await runFfmpeg(file, [...seek(atMs), '-i', file, ...frame], label, 'error', settings);
+  // ffmpeg ends without an error when a quick seek found no frame: then it decodes up to the time
+  if (!(await exists(out)) && atMs > 0) await runFfmpeg(file, ['-i', file, ...seek(atMs), ...frame], label, 'error', settings);
+  if (!(await exists(out))) throw new ImageDecodeError(`${label}: no frame could be decoded at ${seconds(atMs)} s`);
+  return out;
+}
+
+const exists = async (file: string) => (await stat(file).catch(() => null)) !== null;
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+const seek = (ms: number) => (ms > 0 ? ['-ss', seconds(ms)] : []);
+
+/** Runs ffmpeg under its memory and time limits; resolves with what it logged, rejects with ImageDecodeError. */
+async function runFfmpeg(file: string, args: string[], label: string, logLevel: 'info' | 'error', settings?: VideoToolSettings): Promise<string> {
+  const tools = await requireVideoTools(settings);
+  try {
+    return (await runVideoTool(tools, 'ffmpeg', ['-v', logLevel, ...args], { file, timeoutMs: POSTER_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES })).stderr;
+  } catch (error) {
+    throw new ImageDecodeError(`${label}: no frame could be decoded (${(error as Error).message})`);
+  }
+}

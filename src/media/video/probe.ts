@@ -1,0 +1,96 @@
+// What a clip is, from ffprobe: its streams, size as displayed, rotation, duration, frame rate and codecs. A file
+// with no video stream (audio only) or with sizes no camera writes is refused here, before any frame is decoded.
+import { ImageDecodeError, LIMIT_INPUT_PIXELS } from '../decoders/common.js';
+import type { VideoInfo } from '../../model/video.js';
+import { requireVideoTools, runVideoTool, type VideoToolSettings } from './tools.js';
+
+export interface VideoProbe extends VideoInfo {
+  durationMs: number | null;
+}
+
+/** Longest clip taken: 24 h (a dashcam's day); beyond it the file is not a camera's. */
+const MAX_DURATION_MS = 24 * 3600 * 1000;
+const PROBE_TIMEOUT_MS = 30_000;
+const PROBE_MEMORY_BYTES = 512 * 1024 * 1024;
+
+interface ProbeStream {
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  duration?: string;
+  tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
+  disposition?: { attached_pic?: number };
+}
+
+/** Probes a clip; ImageDecodeError (the file itself is unusable) with ffprobe's words when it is not one. */
+export async function probeVideo(file: string, label: string, settings?: VideoToolSettings): Promise<VideoProbe> {
+  const tools = await requireVideoTools(settings);
+  let output: string;
+  try {
+    const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file];
+    output = (await runVideoTool(tools, 'ffprobe', args, { file, timeoutMs: PROBE_TIMEOUT_MS, memoryBytes: PROBE_MEMORY_BYTES })).stdout;
+  } catch (error) {
+    throw new ImageDecodeError(`${label}: not a readable video (${(error as Error).message})`);
+  }
+  return parseProbe(output, label);
+}
+
+/** ffprobe's JSON as a VideoProbe (pure: the unit tests feed it ffprobe's output). */
+export function parseProbe(json: string, label: string): VideoProbe {
+  let data: { streams?: ProbeStream[]; format?: { format_name?: string; duration?: string; bit_rate?: string } };
+  try {
+    data = JSON.parse(json) as typeof data;
+  } catch {
+    throw new ImageDecodeError(`${label}: ffprobe gave no readable answer`);
+  }
+  const streams = data.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  if (!video) {
+    const audio = streams.some((s) => s.codec_type === 'audio');
+    throw new ImageDecodeError(`${label}: no video stream${audio ? ' (audio only)' : ''}`);
+  }
+  const width = video.width ?? 0;
+  const height = video.height ?? 0;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new ImageDecodeError(`${label}: video stream without a frame size`);
+  }
+  if (width * height > LIMIT_INPUT_PIXELS) throw new ImageDecodeError(`${label}: frames of ${width}×${height} are over the ${Math.round(LIMIT_INPUT_PIXELS / 1e6)} MP limit`);
+  const seconds = Number(data.format?.duration ?? video.duration);
+  const durationMs = Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : null;
+  if (durationMs !== null && durationMs > MAX_DURATION_MS) throw new ImageDecodeError(`${label}: ${Math.round(durationMs / 3600_000)} hours long, over the 24-hour limit`);
+  const bitRate = Number(data.format?.bit_rate);
+  return {
+    container: data.format?.format_name ?? 'unknown',
+    durationMs,
+    width,
+    height,
+    rotation: rotationOf(video),
+    fps: rate(video.avg_frame_rate) ?? rate(video.r_frame_rate),
+    videoCodec: video.codec_name ?? 'unknown',
+    audioCodec: streams.find((s) => s.codec_type === 'audio')?.codec_name ?? null,
+    bitRate: Number.isFinite(bitRate) && bitRate > 0 ? Math.round(bitRate) : null,
+  };
+}
+
+/** The display matrix's rotation (newer ffprobe: side data, counter-clockwise negative) or the `rotate` tag (older). */
+function rotationOf(stream: ProbeStream): VideoProbe['rotation'] {
+  const matrix = stream.side_data_list?.find((d) => d.side_data_type === 'Display Matrix' && typeof d.rotation === 'number');
+  const degrees = matrix ? -matrix.rotation! : Number(stream.tags?.rotate ?? 0);
+  const turned = (((Math.round(degrees / 90) * 90) % 360) + 360) % 360;
+  return turned as VideoProbe['rotation'];
+}
+
+function rate(value: string | undefined): number | null {
+  const match = /^(\d+)\/(\d+)$/.exec(value ?? '');
+  if (!match || Number(match[2]) === 0) return null;
+  const fps = Number(match[1]) / Number(match[2]);
+  return fps > 0 && fps < 10_000 ? Math.round(fps * 1000) / 1000 : null;
+}
+
+/** The size a player shows: turned a quarter, width and height swap. */
+export const displaySize = (probe: VideoProbe) =>
+  probe.rotation === 90 || probe.rotation === 270 ? { width: probe.height, height: probe.width } : { width: probe.width, height: probe.height };

@@ -1,0 +1,140 @@
+// Which ffmpeg and ffprobe Shoebox runs: the ones a setting names (SHOEBOX_FFMPEG, SHOEBOX_FFPROBE); else the
+// system's on PATH when new enough (a distribution's build has the newer codecs and hardware acceleration); else the
+// static builds npm installs with `npm ci` (@ffmpeg-installer/*, @ffprobe-installer/*), so that a fresh offline
+// machine plays videos too. Found once per process; without a usable pair the video steps are skipped with the reason.
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
+import { findTool } from '../decoders/tools.js';
+
+export interface VideoTools {
+  ffmpeg: string;
+  ffprobe: string;
+  /** ffmpeg's version as it prints it ("5.1.6-0+deb12u1", "N-47683-g0e8eb07980-static"). */
+  version: string;
+  source: 'setting' | 'system' | 'npm';
+  /** The environment they run in (npm's static builds need theirs: see STATIC_BUILD_ENV). */
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The npm builds are statically linked against glibc, whose iconv then loads the system's gconv modules and
+ * crashes (ffprobe on any MPEG-TS file: the demuxer converts the service name's charset). Without a gconv path
+ * iconv fails cleanly and ffmpeg keeps the name as it is.
+ */
+const STATIC_BUILD_ENV = { GCONV_PATH: '/nonexistent/shoebox-no-gconv' };
+
+export interface VideoToolSettings {
+  ffmpeg: string | null;
+  ffprobe: string | null;
+}
+
+/** The oldest system ffmpeg preferred to the npm build (itself a 4.1-era static build). */
+const MIN_SYSTEM_MAJOR = 4;
+const MIN_SYSTEM_MINOR = 4;
+
+let configured: VideoToolSettings = { ffmpeg: null, ffprobe: null };
+const found = new Map<string, Promise<VideoTools | { problem: string }>>();
+
+/** Names the binaries this process uses where no caller passes its own settings (decoding an uploaded file). */
+export function configureVideoTools(settings: VideoToolSettings): void {
+  configured = { ffmpeg: settings.ffmpeg, ffprobe: settings.ffprobe };
+}
+
+/** The tools to run for these settings (the process's by default), or why there are none; looked up once each. */
+export function videoTools(settings: VideoToolSettings = configured): Promise<VideoTools | { problem: string }> {
+  const key = `${settings.ffmpeg ?? ''}\0${settings.ffprobe ?? ''}`;
+  let tools = found.get(key);
+  if (!tools) found.set(key, (tools = locate(settings)));
+  return tools;
+}
+
+/** The tools, or throws VideoToolsMissingError with the reason. */
+export async function requireVideoTools(settings?: VideoToolSettings): Promise<VideoTools> {
+  const tools = await videoTools(settings);
+  if ('problem' in tools) throw new VideoToolsMissingError(tools.problem);
+  return tools;
+}
+
+/** No usable ffmpeg: the step that needs it is skipped, with this reason, rather than failed. */
+export class VideoToolsMissingError extends Error {
+  override name = 'VideoToolsMissingError';
+}
+
+async function locate(settings: VideoToolSettings): Promise<VideoTools | { problem: string }> {
+  if (settings.ffmpeg || settings.ffprobe) {
+    if (!settings.ffmpeg || !settings.ffprobe) return { problem: 'set both SHOEBOX_FFMPEG and SHOEBOX_FFPROBE (one was set)' };
+    const version = await versionOf(settings.ffmpeg);
+    if (version === null) return { problem: `SHOEBOX_FFMPEG (${settings.ffmpeg}) does not run` };
+    if ((await versionOf(settings.ffprobe)) === null) return { problem: `SHOEBOX_FFPROBE (${settings.ffprobe}) does not run` };
+    return { ffmpeg: settings.ffmpeg, ffprobe: settings.ffprobe, version, source: 'setting', env: process.env };
+  }
+  const [systemFfmpeg, systemFfprobe] = await Promise.all([findTool('ffmpeg'), findTool('ffprobe')]);
+  if (systemFfmpeg && systemFfprobe) {
+    const version = await versionOf(systemFfmpeg);
+    if (version !== null && newEnough(version)) return { ffmpeg: systemFfmpeg, ffprobe: systemFfprobe, version, source: 'system', env: process.env };
+  }
+  const npm = npmBinaries();
+  if (npm) {
+    const version = await versionOf(npm.ffmpeg);
+    if (version !== null && (await versionOf(npm.ffprobe)) !== null) return { ...npm, version, source: 'npm', env: { ...process.env, ...STATIC_BUILD_ENV } };
+  }
+  return { problem: 'no ffmpeg: install Debian\'s ffmpeg package, or run npm ci (it installs one), or set SHOEBOX_FFMPEG and SHOEBOX_FFPROBE' };
+}
+
+/** A release "4.4.2", "5.1.6-0+deb12u1", "n6.1"; a git build ("N-47683-g…") is taken as new. */
+export function newEnough(version: string): boolean {
+  if (/^N-/.test(version)) return true;
+  const match = /^n?(\d+)\.(\d+)/.exec(version);
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major > MIN_SYSTEM_MAJOR || (major === MIN_SYSTEM_MAJOR && minor >= MIN_SYSTEM_MINOR);
+}
+
+function npmBinaries(): { ffmpeg: string; ffprobe: string } | null {
+  const require = createRequire(import.meta.url);
+  try {
+    const ffmpeg = (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+    const ffprobe = (require('@ffprobe-installer/ffprobe') as { path: string }).path;
+    return { ffmpeg, ffprobe };
+  } catch {
+    return null; // no build for this platform, or the packages are missing
+  }
+}
+
+/** The version a binary prints (`-version`'s first line), or null when it does not run. */
+function versionOf(binary: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(binary, ['-version'], { timeout: 10_000, encoding: 'utf8' }, (error, stdout) => {
+      if (error) return resolve(null);
+      const match = /^ff(?:mpeg|probe) version (\S+)/m.exec(stdout);
+      resolve(match ? match[1]! : 'unknown');
+    });
+  });
+}
+
+/** What a run of ffmpeg or ffprobe printed. */
+export interface ToolOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs ffmpeg or ffprobe on `file` under a memory and a time limit; rejects with an Error that names the file by
+ * its base name and gives the tool's last words (or the limit it met).
+ */
+export function runVideoTool(tools: VideoTools, which: 'ffmpeg' | 'ffprobe', args: string[], options: { file: string; timeoutMs: number; memoryBytes: number }): Promise<ToolOutput> {
+  // ffmpeg would read keys from a terminal; ffprobe has no such option
+  const limited = withMemoryLimit(tools[which], ['-hide_banner', ...(which === 'ffmpeg' ? ['-nostdin'] : []), ...args], options.memoryBytes);
+  return new Promise((resolve, reject) => {
+    execFile(limited.command, limited.args, { env: tools.env, timeout: options.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (!error) return resolve({ stdout, stderr });
+      if (isOutOfMemory(stderr)) return reject(new Error(`${which} needed more than its ${formatLimit(options.memoryBytes)} memory limit`));
+      if (error.killed && error.signal === 'SIGTERM') return reject(new Error(`${which} ran past its ${Math.round(options.timeoutMs / 1000)} s limit`));
+      if (error.signal) return reject(new Error(`${which} crashed (${error.signal})`));
+      const last = stderr.split('\n').map((line) => line.trim()).filter(Boolean).slice(-2).join('; ');
+      reject(new Error((last || `${which} exit code ${String(error.code)}`).split(options.file).join(path.basename(options.file))));
+    });
+  });
+}

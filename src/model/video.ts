@@ -1,0 +1,34 @@
+// Videos beside photos: which items are videos (by their detected type) and what a probe says about a clip.
+
+/** An item's kind, as the API names it (`type`); it follows from the detected MIME type. */
+export const MEDIA_TYPES = ['photo', 'video'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+export const isVideoMime = (mime: string): boolean => mime.startsWith('video/');
+
+export const mediaTypeOf = (mime: string): MediaType => (isVideoMime(mime) ? 'video' : 'photo');
+
+/** Steps only a video has work for: a photo's are skipped from the start, with this reason. */
+export const VIDEO_ONLY_STEPS: readonly string[] = ['transcode'];
+export const NOT_A_VIDEO = 'only videos are transcoded';
+
+/** A step's row as an item arrives: pending, or skipped when the step has nothing to do for its kind. */
+export function arrivingStep(step: string, mime: string): { status: 'pending' } | { status: 'skipped'; error: string } {
+  return VIDEO_ONLY_STEPS.includes(step) && !isVideoMime(mime) ? { status: 'skipped', error: NOT_A_VIDEO } : { status: 'pending' };
+}
+
+/** A clip's streams, as kept on its row (photos.video). */
+export interface VideoInfo {
+  /** Container as ffprobe names it ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "mpegts"…). */
+  container: string;
+  /** Coded size of the first video stream (before rotation). */
+  width: number;
+  height: number;
+  /** Clockwise degrees the player turns it (a phone held upright records 90). */
+  rotation: 0 | 90 | 180 | 270;
+  /** Frames per second (the stream's average, else its base rate). */
+  fps: number | null;
+  videoCodec: string;
+  audioCodec: string | null;
+  bitRate: number | null;
+}

@@ -1,0 +1,89 @@
+// Videos in a real browser (Debian's Chromium) against a real server, at desk and phone sizes: a clip's tile
+// shows its length; on its page the browser's player plays it (its time advances) and seeks with byte ranges;
+// a clip browsers cannot play as it is (HEVC) plays from its transcoded copy.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClips } from '../helpers/clips.js';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
+import { startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let browser: Browser;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  const clips = await testClips();
+  server = await startTestServer({ video: { maxHeight: 240 } });
+  const uploaded = await upload(server.url, [clips.mp4, clips.hevcMov].map((file) => ({ path: file })));
+  for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
+  await waitForTerminal(server.url, Object.values(ids));
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+/** Plays the page's video muted (as a browser lets a page do without a click) and answers how far it got. */
+async function playFor(page: Page, ms: number): Promise<number> {
+  return page.evaluate(async (wait) => {
+    const video = document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')!;
+    video.muted = true;
+    await video.play();
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    video.pause();
+    return video.currentTime;
+  }, ms);
+}
+
+for (const [size, viewport] of [
+  ['desk', { width: 1280, height: 900 }],
+  ['phone', { width: 390, height: 844 }],
+] as const) {
+  describe(`videos on a ${size}`, () => {
+    let context: BrowserContext;
+    beforeAll(async () => {
+      context = await signedInContext(browser, server, { viewport, ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}) });
+    });
+    afterAll(async () => context?.close());
+
+    it('shows a clip\'s length on its tile, plays it on its page and seeks anywhere at once', async () => {
+      const { page, errors } = await openPage(context);
+      await page.goto(server.url);
+      const tile = page.locator(`[data-testid="photo-tile"][data-photo-id="${ids['lisbon.mp4']}"]`);
+      await poll(() => tile.getByTestId('tile-video').textContent()).toContain('0:02');
+      await tile.click();
+      await page.waitForURL(`**/photos/${ids['lisbon.mp4']}`);
+      const player = page.getByTestId('video-player');
+      await poll(() => player.evaluate((video: HTMLVideoElement) => video.readyState)).toBeGreaterThanOrEqual(1);
+      expect(await player.evaluate((video: HTMLVideoElement) => Math.round(video.duration))).toBe(2);
+      expect(await playFor(page, 600)).toBeGreaterThan(0.2);
+      // a seek near the end is answered at once from a byte range
+      const seeked = await player.evaluate(
+        (video: HTMLVideoElement) =>
+          new Promise<number>((resolve) => {
+            video.addEventListener('seeked', () => resolve(video.currentTime), { once: true });
+            video.currentTime = 1.6;
+          }),
+      );
+      expect(seeked).toBeCloseTo(1.6, 1);
+      expect(await page.getByTestId('edit-photo').count()).toBe(0); // a video is not rotated or cropped
+      await poll(() => page.locator('[data-field="video"]').textContent()).toMatch(/0:02.*H264.*AAC.*25 fps/);
+      await screenshot(page, `video-${size}.png`);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it('plays an upright HEVC clip from its transcoded copy, upright', async () => {
+      const { page, errors } = await openPage(context);
+      await page.goto(`${server.url}/photos/${ids['upright.mov']}`);
+      const player = page.getByTestId('video-player');
+      await poll(() => player.evaluate((video: HTMLVideoElement) => video.readyState)).toBeGreaterThanOrEqual(1);
+      expect(await player.evaluate((video: HTMLVideoElement) => [video.videoWidth, video.videoHeight])).toEqual([240, 320]);
+      expect(await playFor(page, 600)).toBeGreaterThan(0.2);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+  });
+}

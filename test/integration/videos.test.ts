@@ -1,0 +1,151 @@
+// Videos as items of the library: clips made by ffmpeg in the set-up (test/helpers/clips.ts) uploaded through the
+// API, probed and given a poster by the pipeline, played with byte ranges as they are or once transcoded, filtered
+// by type; broken clips fail with the reason, and without ffmpeg a video's steps are skipped, never failed.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireVideoTools } from '../../src/media/video/tools.js';
+import { testClips, type Clips } from '../helpers/clips.js';
+import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let clips: Clips;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  clips = await testClips();
+  // transcoded copies at most 160 lines: quick here, and the limit is seen to apply
+  server = await startTestServer({ video: { maxHeight: 160 } });
+  const files = [clips.mp4, clips.hevcMov, clips.webm, clips.mts, clips.truncated, clips.audioOnly, path.join(assets, 'albums/nature/prairie_falcon.jpg')];
+  const uploaded = await upload(server.url, files.map((file) => ({ path: file })));
+  expect(uploaded.status).toBe(201);
+  for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
+  await waitForTerminal(server.url, Object.values(ids), 120_000);
+}, 180_000);
+
+afterAll(async () => server?.dispose());
+
+const photo = async (name: string) => (await json(`${server.url}/api/photos/${ids[name]}`)).body;
+
+describe('videos in the library', () => {
+  it('takes an iPhone-style MP4: a video item with its length, streams, zoned date, place and a poster', async () => {
+    const clip = await photo('lisbon.mp4');
+    expect(clip).toMatchObject({ type: 'video', mime: 'video/mp4', state: 'completed', width: 320, height: 240, durationMs: 2000 });
+    expect(clip.video).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', fps: 25, rotation: 0 });
+    // the Keys CreationDate with its zone, not the movie header's UTC CreateDate
+    expect(clip.metadata).toMatchObject({ takenAt: '2024-05-01T10:30:00.000+02:00', make: 'Apple', model: 'iPhone 15' });
+    expect(clip.metadata.latitude).toBeCloseTo(38.7223, 3);
+    expect(clip.metadata.longitude).toBeCloseTo(-9.1393, 3);
+    expect(clip.steps.preprocessing.status).toBe('done');
+    expect(clip.steps.transcode).toMatchObject({ status: 'skipped', error: expect.stringMatching(/plays in browsers as it is/) });
+    // its poster is a frame of the clip (testsrc2 is colourful): a real image, not black
+    const thumbnail = await authFetch(`${server.url}/api/photos/${ids['lisbon.mp4']}/thumbnail`);
+    expect(thumbnail.headers.get('content-type')).toBe('image/webp');
+    const stats = await sharp(Buffer.from(await thumbnail.arrayBuffer())).stats();
+    expect(Math.max(...stats.channels.map((channel) => channel.mean))).toBeGreaterThan(40);
+    // a photo is a photo: its transcode step was skipped from the start
+    const still = await photo('prairie_falcon.jpg');
+    expect(still).toMatchObject({ type: 'photo', durationMs: null, video: null });
+    expect(still.steps.transcode).toMatchObject({ status: 'skipped', error: 'only videos are transcoded' });
+  });
+
+  it('plays the original as it is, with byte ranges, when browsers play it', async () => {
+    const original = await readFile(clips.mp4);
+    const whole = await authFetch(`${server.url}/api/photos/${ids['lisbon.mp4']}/video`);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('video/mp4');
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    expect(Buffer.from(await whole.arrayBuffer()).equals(original)).toBe(true);
+    const part = await authFetch(`${server.url}/api/photos/${ids['lisbon.mp4']}/video`, { headers: { range: 'bytes=1000-1999' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 1000-1999/${original.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(original.subarray(1000, 2000))).toBe(true);
+    const webm = await authFetch(`${server.url}/api/photos/${ids['clip.webm']}/video`);
+    expect(webm.headers.get('content-type')).toBe('video/webm');
+    await webm.arrayBuffer();
+    // a photo has no video; its original stays at /original
+    const still = await json(`${server.url}/api/photos/${ids['prairie_falcon.jpg']}/video`);
+    expect(still.status).toBe(404);
+    expect(still.body.message).toMatch(/is a photo, not a video/);
+  });
+
+  it('transcodes what browsers cannot play (an upright HEVC MOV, an MTS) to a fast-start H.264 MP4 within the size set', async () => {
+    const upright = await photo('upright.mov');
+    // recorded sideways with a quarter turn: shown upright
+    expect(upright).toMatchObject({ type: 'video', width: 240, height: 320 });
+    expect(upright.video).toMatchObject({ videoCodec: 'hevc', rotation: 90, width: 320, height: 240 });
+    expect(upright.steps.transcode).toMatchObject({ status: 'done', error: expect.stringMatching(/HEVC/) });
+    const { ffprobe, env } = await requireVideoTools();
+    for (const [name, size] of [['upright.mov', { width: 160, height: 214 }], ['00001.mts', { width: 214, height: 160 }]] as const) {
+      const steps = (await photo(name)).steps;
+      expect(steps.transcode, JSON.stringify(steps)).toMatchObject({ status: 'done' });
+      const response = await authFetch(`${server.url}/api/photos/${ids[name]}/video`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('video/mp4');
+      const bytes = Buffer.from(await response.arrayBuffer());
+      // faststart: the index before the media, so that it plays while it downloads
+      expect(bytes.indexOf('moov')).toBeGreaterThan(0);
+      expect(bytes.indexOf('moov')).toBeLessThan(bytes.indexOf('mdat'));
+      const file = path.join(clips.dir, `served-${name}.mp4`);
+      await import('node:fs/promises').then((fs) => fs.writeFile(file, bytes));
+      const probed = JSON.parse((await promisify(execFile)(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', file], { env })).stdout) as {
+        streams: { codec_type: string; codec_name: string; width?: number; height?: number }[];
+      };
+      expect(probed.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', ...size });
+      expect(probed.streams.find((s) => s.codec_type === 'audio')).toMatchObject({ codec_name: 'aac' });
+    }
+  });
+
+  it('fails a clip cut short and a sound file with the reason, and keeps serving', async () => {
+    const cut = await photo('cut.mp4');
+    expect(cut.state).toBe('failed');
+    expect(cut.steps.preprocessing).toMatchObject({ status: 'failed', error: expect.stringMatching(/cut\.mp4.*not a readable video.*moov atom not found/) });
+    expect(cut.steps.preprocessing.error).not.toContain(server.dataDir);
+    const sound = await photo('voice-memo.mp4');
+    expect(sound.steps.preprocessing).toMatchObject({ status: 'failed', error: expect.stringMatching(/no video stream \(audio only\)/) });
+    const notYet = await json(`${server.url}/api/photos/${ids['voice-memo.mp4']}/video`);
+    expect(notYet.status).toBe(409);
+    expect((await authFetch(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it('says which ffmpeg it uses on the health endpoint, to a signed-in caller only', async () => {
+    const signedIn = (await json(`${server.url}/api/health`)).body;
+    expect(signedIn.video).toMatchObject({ ffmpeg: expect.any(String), source: expect.stringMatching(/^(system|npm)$/), problem: null });
+    expect((await json(`${server.url}/api/health`, { anonymous: true })).body.video).toBeUndefined();
+  });
+
+  it('filters by type: the list, the timeline and search', async () => {
+    const videos = (await json(`${server.url}/api/photos?type=video&limit=100`)).body;
+    expect(videos.items.every((item: { type: string }) => item.type === 'video')).toBe(true);
+    expect(videos.total).toBe(6);
+    const photos = (await json(`${server.url}/api/photos?type=photo`)).body;
+    expect(photos.items.map((item: { filename: string }) => item.filename)).toEqual(['prairie_falcon.jpg']);
+    const timeline = (await json(`${server.url}/api/timeline?type=video`)).body;
+    expect(timeline.buckets.reduce((sum: number, bucket: { count: number }) => sum + bucket.count, 0)).toBe(6);
+    const found = (await json(`${server.url}/api/search?q=lisbon&type=video`)).body;
+    expect(found.items.map((item: { photo: { filename: string } }) => item.photo.filename)).toContain('lisbon.mp4');
+    expect((await json(`${server.url}/api/search?q=lisbon&type=photo`)).body.items).toEqual([]);
+    expect((await json(`${server.url}/api/photos?type=clip`)).status).toBe(400);
+  });
+});
+
+describe('without ffmpeg', () => {
+  it("skips a video's steps with the reason, and the item is complete", async () => {
+    const bare = await startTestServer({ video: { ffmpeg: '/nonexistent/ffmpeg', ffprobe: '/nonexistent/ffprobe' } });
+    try {
+      const uploaded = await upload(bare.url, [{ path: clips.mp4 }]);
+      const id = uploaded.body.items[0].id as string;
+      await waitForTerminal(bare.url, [id]);
+      const clip = (await json(`${bare.url}/api/photos/${id}`)).body;
+      expect(clip).toMatchObject({ type: 'video', state: 'completed' });
+      expect(clip.steps.preprocessing).toMatchObject({ status: 'skipped', error: expect.stringMatching(/SHOEBOX_FFMPEG \(\/nonexistent\/ffmpeg\) does not run/) });
+      expect(clip.steps.metadata.status).toBe('done'); // ExifTool still reads its date and place
+      expect((await json(`${bare.url}/api/health`)).body.video).toMatchObject({ ffmpeg: null, problem: expect.stringMatching(/SHOEBOX_FFMPEG/) });
+    } finally {
+      await bare.dispose();
+    }
+  });
+});
