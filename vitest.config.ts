@@ -25,6 +25,7 @@ const ON_POSTGRES = [
   'test/integration/cluster-faults.test.ts',
   'test/integration/upload-limits.test.ts',
   'test/integration/sign-in-limits.test.ts',
+  'test/integration/videos.test.ts',
 ];
 
 export default defineConfig({

@@ -103,6 +103,7 @@ export const photoListItem = z.object({
   mime: z.string(),
   type: z.enum(MEDIA_TYPES).describe('`video` for a clip (its thumbnail and preview are its poster frame), else `photo`'),
   durationMs: z.number().int().nullable().describe("a video's length in milliseconds; null for a photo, or a video not probed yet"),
+  motion: z.boolean().describe('a motion photo (Samsung, Google): a still with a short video, played from GET /api/photos/{id}/video'),
   sizeBytes: z.number().int(),
   make: z.string().nullable(),
   model: z.string().nullable(),
@@ -229,6 +230,7 @@ export const photoDetail = photoListItem.extend({
       videoCodec: z.string(),
       audioCodec: z.string().nullable(),
       bitRate: z.number().int().nullable().describe('bits per second, the whole file'),
+      playsAsIs: z.boolean().describe('browsers play the original as it is (else /video waits for the `transcode` step)'),
     })
     .nullable()
     .describe("a video's streams (GET /api/photos/{id}/video plays it); null for a photo"),
@@ -318,7 +320,14 @@ export const existingCopy = z
   .describe('with checkDuplicate: the near-copy already in the library (the upload was not stored)');
 
 export const uploadItem = z.union([
-  z.object({ id: z.string(), filename: z.string(), duplicate: z.boolean(), state: z.string(), existing: existingCopy.optional() }),
+  z.object({
+    id: z.string(),
+    filename: z.string(),
+    duplicate: z.boolean(),
+    state: z.string(),
+    type: z.enum(MEDIA_TYPES).describe('a photo or a video, by its content'),
+    existing: existingCopy.optional(),
+  }),
   z.object({ filename: z.string(), error: z.string(), statusCode: z.number().int() }),
   z
     .object({ filename: z.string(), duplicate: z.literal(true), message: z.string() })

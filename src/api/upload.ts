@@ -232,7 +232,7 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
       if (!('id' in item)) continue;
       items[index] = item.duplicate
         ? { filename: item.filename, duplicate: true, message: 'already there' }
-        : { id: item.id, filename: item.filename, duplicate: false, state: item.state };
+        : { id: item.id, filename: item.filename, duplicate: false, state: item.state, type: item.type };
     }
   }
 

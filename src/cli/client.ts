@@ -8,6 +8,8 @@ import type { JobsSnapshot } from '../library/jobs.js';
 export interface UploadItem {
   id?: string;
   duplicate?: boolean;
+  /** `photo` or `video`. */
+  type?: string;
   error?: string;
   statusCode?: number;
 }

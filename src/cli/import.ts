@@ -20,6 +20,8 @@ interface ImportFlags {
 
 interface Tally {
   added: string[];
+  /** Of the added, how many are videos. */
+  videos: number;
   /** Files whose bytes the library has already. */
   duplicates: string[];
   skipped: { file: string; reason: string }[];
@@ -27,7 +29,7 @@ interface Tally {
   sidecars: { file: string; reason: string }[];
 }
 
-type AddOne = (file: string) => Promise<{ id: string; duplicate: boolean; sidecarRefused?: string }>;
+type AddOne = (file: string) => Promise<{ id: string; duplicate: boolean; type?: string; sidecarRefused?: string }>;
 
 export async function runImport(dir: string, settings: Settings, flags: ImportFlags): Promise<void> {
   const root = path.resolve(dir);
@@ -61,17 +63,20 @@ async function uploadOne(server: ShoeboxClient, file: string) {
   const sidecar = await findSidecar(file);
   const [item, sidecarItem] = await server.upload(file, sidecar);
   if (!item?.id) throw new UserError(kindOfStatus(item?.statusCode ?? 400) ?? 'invalid', item?.error ?? 'refused');
-  return { id: item.id, duplicate: Boolean(item.duplicate), ...(sidecarItem?.error ? { sidecarRefused: sidecarItem.error } : {}) };
+  return { id: item.id, duplicate: Boolean(item.duplicate), type: item.type, ...(sidecarItem?.error ? { sidecarRefused: sidecarItem.error } : {}) };
 }
 
 async function addAll(files: string[], concurrency: number, addOne: AddOne, orphans: Tally['sidecars']): Promise<Tally> {
-  const tally: Tally = { added: [], duplicates: [], skipped: [], sidecars: [...orphans] };
+  const tally: Tally = { added: [], videos: 0, duplicates: [], skipped: [], sidecars: [...orphans] };
   const progress = createProgress('import ', files.length);
   await forEachLimit(files, concurrency, async (file) => {
     try {
       const result = await addOne(file);
       if (result.duplicate) tally.duplicates.push(file);
-      else tally.added.push(result.id);
+      else {
+        tally.added.push(result.id);
+        if (result.type === 'video') tally.videos++;
+      }
       if (result.sidecarRefused) tally.sidecars.push({ file, reason: result.sidecarRefused });
     } catch (error) {
       if (!(error instanceof UserError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
@@ -87,7 +92,7 @@ async function addAll(files: string[], concurrency: number, addOne: AddOne, orph
 function report(tally: Tally, root: string): void {
   const name = (file: string) => path.relative(root, file) || file;
   const lines = [
-    `Added ${tally.added.length}, already in the library ${tally.duplicates.length}, skipped ${tally.skipped.length}` +
+    `Added ${tally.added.length}${tally.videos > 0 ? ` (${tally.videos} ${tally.videos === 1 ? 'video' : 'videos'})` : ''}, already in the library ${tally.duplicates.length}, skipped ${tally.skipped.length}` +
       (tally.sidecars.length > 0 ? `, sidecars not taken ${tally.sidecars.length}` : '') +
       '.',
   ];

@@ -3,15 +3,17 @@ import type { Settings } from '../config/settings.js';
 import { pullModel, type PullProgress } from '../ml/hub-download.js';
 import { getModelSpec, type ModelDtype } from '../ml/model-catalogue.js';
 import { installFromFolder, listModels, removeModel } from '../ml/registry.js';
+import { videoTools } from '../media/video/tools.js';
 
 const formatBytes = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(0)} MB` : `${Math.round(bytes / 1e3)} kB`;
 
 /** `shoebox models list`: what is installed, what can be, and what each model enables. */
 export async function runModelsList(settings: Settings, flags: { json?: boolean }): Promise<void> {
-  const models = await listModels(settings.dataDir);
+  const [models, tools] = await Promise.all([listModels(settings.dataDir), videoTools(settings.video)]);
+  const ffmpeg = 'problem' in tools ? { problem: tools.problem } : { version: tools.version, source: tools.source, ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe };
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ configuredClip: settings.ml.clipModel, models }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ configuredClip: settings.ml.clipModel, models, ffmpeg }, null, 2)}\n`);
     return;
   }
   const rows = models.map((m) => [
@@ -26,6 +28,11 @@ export async function runModelsList(settings: Settings, flags: { json?: boolean 
   process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
   process.stdout.write(`\n* the CLIP model in use (SHOEBOX_CLIP_MODEL). Models live in ${settings.dataDir}/models.\n`);
   for (const m of models) if (m.notes) process.stdout.write(`${m.name}: ${m.notes}\n`);
+  process.stdout.write(
+    'problem' in tools
+      ? `\nffmpeg: none usable (${tools.problem}): videos get no poster or playable copy.\n`
+      : `\nffmpeg ${tools.version} (${tools.source === 'npm' ? "npm's static build" : tools.source === 'system' ? 'the system\'s' : 'SHOEBOX_FFMPEG'}: ${tools.ffmpeg}) makes videos' posters and playable copies.\n`,
+  );
 }
 
 /** `shoebox models pull NAME [--from DIR]`: download from the hub with a progress bar, or install a local copy. */

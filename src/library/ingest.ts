@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { mediaTypeOf, type MediaType } from '../model/video.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +23,8 @@ export interface IngestedPhoto {
   /** The library had this photo already (same bytes, or a near-copy when asked to check): `id` is that photo. */
   duplicate: boolean;
   state: string;
+  /** What arrived: a photo or a video (by its content). */
+  type: MediaType;
   /** When refused as a near-copy: the existing photo, how it matched and where to see it. */
   existing?: ExistingCopy & { url: string; thumbnailUrl: string };
   /** Imports: why the sidecar beside the file was not taken (the photo was). */
@@ -111,14 +114,15 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     }
     const sha256 = counter.hash.digest('hex');
     const existing = await photoWithBytes(lib, sha256);
-    if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state };
+    const type = mediaTypeOf(detected.mime);
+    if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state, type };
     await reservation?.settle(counter.bytes);
     if (source.checkDuplicate) {
       const copy = await findExistingCopy(lib, temp, detected.mime);
       if (copy) {
         const [photo] = await lib.db.select({ state: photos.state }).from(photos).where(eq(photos.id, copy.photoId));
         const url = `/api/photos/${copy.photoId}`;
-        return { id: copy.photoId, filename, duplicate: true, state: photo?.state ?? 'pending', existing: { ...copy, url, thumbnailUrl: `${url}/thumbnail` } };
+        return { id: copy.photoId, filename, duplicate: true, state: photo?.state ?? 'pending', type, existing: { ...copy, url, thumbnailUrl: `${url}/thumbnail` } };
       }
     }
 
@@ -127,7 +131,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     await lib.storage.at(storageLocation).putFile(storageKey, temp, { move: true });
     const arrival = { sha256, filename, storageKey, storageLocation, mime: detected.mime, sizeBytes: counter.bytes };
     const admitted = await admitStored(lib, { ...arrival, fileModifiedAt: source.fileModifiedAt ?? null, source: source.source }, reservation);
-    return { id: admitted.id, filename, duplicate: admitted.duplicate, state: admitted.state };
+    return { id: admitted.id, filename, duplicate: admitted.duplicate, state: admitted.state, type };
   } catch (error) {
     source.stream.resume(); // drain what is left so a multipart request can go on to its next file
     throw error;

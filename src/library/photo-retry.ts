@@ -1,5 +1,5 @@
 // Steps run again: a photo's failed and skipped ones, or one step over the whole library (and what depends on it).
-import { and, asc, eq, inArray, isNull, like, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, like, or, type SQL } from 'drizzle-orm';
 import { photos, photoSteps } from '../db/schema.js';
 import { stepsToRetry, withDependents, type StepName, type StepStatus } from '../model/photo-state.js';
 import { arrivingStep, VIDEO_ONLY_STEPS } from '../model/video.js';
@@ -14,7 +14,7 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
   const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
   const statuses = Object.fromEntries(stepRows.map((r) => [r.step, r.status])) as Partial<Record<StepName, StepStatus>>;
   // a photo's video-only steps stay skipped: they have nothing to do for it
-  const reset = stepsToRetry(statuses).filter((step) => arrivingStep(step, photo.mime).status === 'pending');
+  const reset = stepsToRetry(statuses).filter((step) => photo.motion || arrivingStep(step, photo.mime).status === 'pending');
   if (reset.length > 0) {
     await lib.db
       .update(photoSteps)
@@ -53,5 +53,6 @@ export async function reprocessStep(lib: Library, step: StepName, options: { all
   return ids.length;
 }
 
-/** A video-only step runs again over the videos alone. */
-const videosOnly = (step: StepName): SQL | undefined => (VIDEO_ONLY_STEPS.includes(step) ? like(photos.mime, 'video/%') : undefined);
+/** A video-only step runs again over the videos and motion photos alone. */
+const videosOnly = (step: StepName): SQL | undefined =>
+  VIDEO_ONLY_STEPS.includes(step) ? or(like(photos.mime, 'video/%'), isNotNull(photos.motion)) : undefined;

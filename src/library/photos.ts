@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { browserPlayable } from '../media/video/playable.js';
 import { photoCaptions, photoOcr, photos, photoSteps, photoTags, type PhotoRow, type StepRow } from '../db/schema.js';
 import { uuidArray } from '../db/arrays.js';
 import { rows } from '../db/connection.js';
@@ -165,7 +166,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     ...photoListItem(photo),
     owner: { id: access.ownerId, name: access.ownerName, you: access.own },
     sha256: photo.sha256,
-    video: photo.video ?? null,
+    video: photo.video ? { ...photo.video, playsAsIs: browserPlayable(photo.video).playable } : null,
     edit: activeEdit(photo.edit),
     sourcePath: access.own ? photo.sourcePath : null,
     hasSidecar: photo.sidecarKey !== null,

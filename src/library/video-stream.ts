@@ -5,23 +5,26 @@ import { UserError } from '../base/errors.js';
 import { photoSteps, type PhotoRow } from '../db/schema.js';
 import { browserPlayable } from '../media/video/playable.js';
 import { isVideoMime } from '../model/video.js';
-import { derivedVideoKey } from '../storage/keys.js';
+import { derivedMotionKey, derivedVideoKey } from '../storage/keys.js';
 import type { Library } from './library.js';
 
 export interface PlayableFile {
   key: string;
   contentType: string;
-  /** The original (content-addressed, never changes); a transcoded copy is made again by a reprocess. */
-  immutable: boolean;
+  /** Never: the same address serves the original or a transcoded copy, which a reprocess may change (ETags revalidate). */
+  immutable: false;
 }
 
+/** A video's clip, or a motion photo's; a still has none (404). */
 export async function playableVideo(lib: Library, photo: PhotoRow): Promise<PlayableFile> {
-  if (!isVideoMime(photo.mime)) throw new UserError('not-found', `photo ${photo.id} is a photo, not a video: its file is at /original`);
+  const video = isVideoMime(photo.mime);
+  if (!video && !photo.motion) throw new UserError('not-found', `photo ${photo.id} is a still photo, not a video or a motion photo: its file is at /original`);
   const transcoded = derivedVideoKey(photo.id);
   if (await lib.storage.at(photo.storageLocation).stat(transcoded)) return { key: transcoded, contentType: 'video/mp4', immutable: false };
-  if (!photo.video) throw new UserError('conflict', `video ${photo.id} is not probed yet (state: ${photo.state}): try again once its preprocessing is done`);
-  const playable = browserPlayable(photo.video);
-  if (playable.playable) return { key: photo.storageKey, contentType: playable.contentType, immutable: true };
+  const info = video ? photo.video : photo.motion?.video;
+  if (!info) throw new UserError('conflict', `the video of ${photo.id} is not probed yet (state: ${photo.state}): try again once it is analysed`);
+  const playable = browserPlayable(info);
+  if (playable.playable) return { key: video ? photo.storageKey : derivedMotionKey(photo.id), contentType: playable.contentType, immutable: false };
   const [step] = await lib.db.select().from(photoSteps).where(and(eq(photoSteps.photoId, photo.id), eq(photoSteps.step, 'transcode')));
   const status = step?.status ?? 'pending';
   const why =

@@ -3,7 +3,9 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { makeRenditions, decodeStoredPixels } from './decode.js';
+import { decodePhoto, decodeStoredPixels, DEFAULT_PREVIEW_SIZE, DEFAULT_THUMBNAIL_SIZE, labelOf } from './decode.js';
+import { decodeVideo, type DecodedVideo } from './video/decode-video.js';
+import { isVideoMime, mediaTypeOf, type MediaType, type VideoInfo } from '../model/video.js';
 import { detectImageType } from './detect.js';
 import { readMetadata } from './metadata.js';
 import { findSidecar } from './xmp-sidecar.js';
@@ -15,9 +17,15 @@ import type { PaletteColour, PdqResult, PhotoMetadata } from './types.js';
 export interface InspectResult {
   file: string;
   mime: string;
+  type: MediaType;
   width: number | null;
   height: number | null;
   sha256: string;
+  /** A video's length and streams (ffprobe); null for a photo, or when it could not be probed. */
+  durationMs: number | null;
+  video: VideoInfo | null;
+  /** A motion photo's embedded video: its size in bytes; null for a still. */
+  motionBytes: number | null;
   metadata: PhotoMetadata | null;
   pdq: PdqResult | null;
   palette: PaletteColour[] | null;
@@ -37,6 +45,8 @@ export async function sha256OfFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+const DEFAULT_SIZES = { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE };
+
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Runs the analysis steps on one file without touching any library. Throws only when the file is not an image. */
@@ -51,7 +61,7 @@ export async function inspectFile<T extends object>(file: string, extend?: Inspe
   const sidecar = await findSidecar(absolute);
   const [sha256, renditions, metadata] = await Promise.all([
     sha256OfFile(absolute),
-    makeRenditions(absolute, detected.mime).catch((error) => {
+    (isVideoMime(detected.mime) ? decodeVideo(absolute, labelOf(absolute, detected.mime), DEFAULT_SIZES) : decodePhoto(absolute, detected.mime)).catch((error) => {
       errors.preprocessing = message(error);
       return null;
     }),
@@ -72,7 +82,7 @@ export async function inspectFile<T extends object>(file: string, extend?: Inspe
       return {};
     });
     [pdq, palette] = await Promise.all([
-      decodeStoredPixels(absolute, detected.mime)
+      (renditions.stored ? Promise.resolve(renditions.stored) : decodeStoredPixels(absolute, detected.mime))
         .then(pdqFromPixels)
         .catch((error) => {
           errors.hashes = message(error);
@@ -100,12 +110,17 @@ export async function inspectFile<T extends object>(file: string, extend?: Inspe
         description: metadata.description,
       }
     : null;
+  const probe = renditions && 'probe' in renditions ? (renditions as DecodedVideo).probe : null;
   return {
     file: absolute,
     mime: detected.mime,
+    type: mediaTypeOf(detected.mime),
     width: renditions?.width ?? null,
     height: renditions?.height ?? null,
     sha256,
+    durationMs: probe?.durationMs ?? null,
+    video: probe ? { container: probe.container, width: probe.width, height: probe.height, rotation: probe.rotation, fps: probe.fps, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec, bitRate: probe.bitRate } : null,
+    motionBytes: metadata?.motion?.length ?? null,
     metadata: meta,
     pdq,
     palette,

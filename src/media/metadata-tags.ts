@@ -6,6 +6,7 @@ import { DefaultExifToolOptions } from 'exiftool-vendored';
 import { chooseDateTaken, type TagBag } from './dates.js';
 import { faceRegionsOf, type FaceRegion } from './face-regions.js';
 import type { PlaceNames } from './places.js';
+import type { ByteRange } from './motion-photo.js';
 import type { PhotoMetadata } from './types.js';
 
 export type ReadMetadataResult = PhotoMetadata & {
@@ -23,6 +24,8 @@ export type ReadMetadataResult = PhotoMetadata & {
   faceRegions: FaceRegion[];
   /** What was not read or kept, in words (a sidecar refused, PNG text too big, keywords past the cap); [] if none. */
   notes?: string[];
+  /** A motion photo's embedded video, as a byte range of the file (./motion-photo.ts); null when it has none. */
+  motion?: ByteRange | null;
 };
 
 function toNumber(value: unknown): number | null {

@@ -1,12 +1,14 @@
 // Reading a photo's metadata with ExifTool (./exiftool-reader.ts): the file's tags and its XMP sidecar's, read with
 // the limits of ./png-text.ts and ./sidecar-limits.ts, then combined by ./metadata-tags.ts.
 
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TagBag } from './dates.js';
 import { errorMessage } from './decoders/common.js';
 import { withTempDir } from './decoders/tools.js';
 import { explain, reader, toolFailure } from './exiftool-reader.js';
 import { cleanText, metadataFromTags, type ReadMetadataResult } from './metadata-tags.js';
+import { embeddedMotion } from './motion-photo.js';
 import { copyPngWithout, oversizedPngChunks } from './png-text.js';
 import { capKeywords, sidecarProblem } from './sidecar-limits.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from './xmp-sidecar.js';
@@ -77,5 +79,6 @@ export async function readMetadata(file: string, opts: ReadMetadataOptions = {})
   const meta = metadataFromTags(tags, sidecarTags);
   const capped = capKeywords(meta.keywords);
   if (capped.note) notes.push(capped.note);
-  return { ...meta, keywords: capped.keywords, notes };
+  const motion = embeddedMotion(tags, (await stat(file)).size);
+  return { ...meta, keywords: capped.keywords, notes, motion };
 }

@@ -1,5 +1,7 @@
 // Videos beside photos: which items are videos (by their detected type) and what a probe says about a clip.
 
+import type { StepName } from './photo-state.js';
+
 /** An item's kind, as the API names it (`type`); it follows from the detected MIME type. */
 export const MEDIA_TYPES = ['photo', 'video'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
@@ -8,13 +10,25 @@ export const isVideoMime = (mime: string): boolean => mime.startsWith('video/');
 
 export const mediaTypeOf = (mime: string): MediaType => (isVideoMime(mime) ? 'video' : 'photo');
 
-/** Steps only a video has work for: a photo's are skipped from the start, with this reason. */
-export const VIDEO_ONLY_STEPS: readonly string[] = ['transcode'];
-export const NOT_A_VIDEO = 'only videos are transcoded';
+/**
+ * Steps only a clip has work for: a photo's are skipped from the start, with this reason (a motion photo's
+ * metadata step opens them again once it found the video inside).
+ */
+export const VIDEO_ONLY_STEPS: readonly StepName[] = ['transcode'];
+export const NOT_A_VIDEO = 'no video to make playable';
 
 /** A step's row as an item arrives: pending, or skipped when the step has nothing to do for its kind. */
-export function arrivingStep(step: string, mime: string): { status: 'pending' } | { status: 'skipped'; error: string } {
+export function arrivingStep(step: StepName, mime: string): { status: 'pending' } | { status: 'skipped'; error: string } {
   return VIDEO_ONLY_STEPS.includes(step) && !isVideoMime(mime) ? { status: 'skipped', error: NOT_A_VIDEO } : { status: 'pending' };
+}
+
+/** A motion photo's short video (photos.motion): where it came from, its size and, once probed, its streams. */
+export interface MotionInfo {
+  /** `embedded`: an MP4 inside the still's own file (Samsung, Google), kept as a derived file. */
+  source: 'embedded';
+  bytes: number;
+  durationMs?: number | null;
+  video?: VideoInfo;
 }
 
 /** A clip's streams, as kept on its row (photos.video). */

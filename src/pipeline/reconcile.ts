@@ -16,12 +16,6 @@ export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<St
     insert into photo_steps (photo_id, step)
     select p.id, s.step from photos p cross join unnest(${sql.raw(`array[${STEP_NAMES.map((n) => `'${n}'`).join(',')}]`)}::text[]) as s(step)
     on conflict do nothing`);
-  // a video-only step added since: a photo has nothing to do there (a photo's row says so at once, not after a run)
-  await db.execute(sql`
-    update photo_steps s set status = 'skipped', error = ${NOT_A_VIDEO}
-    from photos p
-    where p.id = s.photo_id and s.step = any(${sql.raw(`array[${VIDEO_ONLY_STEPS.map((n) => `'${n}'`).join(',')}]`)}::text[])
-      and s.status = 'pending' and s.version is null and p.mime not like 'video/%'`);
   for (const step of STEP_NAMES) {
     const dependents = sql.raw(`array[${withDependents(step).map((n) => `'${n}'`).join(',')}]`);
     await db.execute(sql`
@@ -30,6 +24,12 @@ export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<St
         and photo_id in (select photo_id from photo_steps
                          where step = ${step} and status in ('done', 'skipped') and version is not null and version <> ${currentVersions[step]})`);
   }
+  // a video-only step (added since, or reopened above with a step it follows): a still has nothing to do there
+  await db.execute(sql`
+    update photo_steps s set status = 'skipped', error = ${NOT_A_VIDEO}
+    from photos p
+    where p.id = s.photo_id and s.step = any(${sql.raw(`array[${VIDEO_ONLY_STEPS.map((n) => `'${n}'`).join(',')}]`)}::text[])
+      and s.status = 'pending' and p.mime not like 'video/%' and p.motion is null`);
   const reopened = await rows<{ count: number }>(
     db,
     sql`with reopened as (

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { isVideoMime, NOT_A_VIDEO, VIDEO_ONLY_STEPS } from '../model/video.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { isWorthRetrying, retryDelayMs, retryNote } from './retry.js';
 import path from 'node:path';
@@ -271,12 +272,15 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
     const [locked] = await tx.select({ id: photos.id }).from(photos).where(eq(photos.id, photoId)).for('update');
     if (!locked) return null;
     const [row] = await tx
-      .select({ state: photos.state, statuses: stepStatusesJson, retrying: retryingSql })
+      .select({ state: photos.state, statuses: stepStatusesJson, retrying: retryingSql, mime: photos.mime, motion: sql<boolean>`${photos.motion} is not null` })
       .from(photos)
       .where(eq(photos.id, photoId));
     if (!row) return null;
     const statuses: Statuses = { ...row.statuses };
-    for (const { step, reason } of skipsNow(statuses)) {
+    // a still has no clip: its video-only steps, reopened with what they follow (an edit, a reprocess), end here
+    const clip = isVideoMime(row.mime) || row.motion;
+    const notHere = clip ? [] : VIDEO_ONLY_STEPS.filter((step) => (statuses[step] ?? 'pending') === 'pending').map((step) => ({ step, reason: NOT_A_VIDEO }));
+    for (const { step, reason } of [...notHere, ...skipsNow(statuses)]) {
       const skipped = await tx
         .update(photoSteps)
         .set({ status: 'skipped', error: reason, durationMs: 0, retryAt: null, finishedAt: new Date() })

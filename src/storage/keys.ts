@@ -26,7 +26,12 @@ export function derivedKey(photoId: string, name: DerivedName): string {
   return path.posix.join(derivedPrefix(photoId), name);
 }
 
-/** A clip made playable in browsers (the transcode step); absent when its original plays as it is. */
+/** A motion photo's embedded video, as its file held it (the metadata step). */
+export function derivedMotionKey(photoId: string): string {
+  return path.posix.join(derivedPrefix(photoId), 'motion.mp4');
+}
+
+/** A clip (a video, or a motion photo's video) made playable in browsers (the transcode step); absent when it plays as it is. */
 export function derivedVideoKey(photoId: string): string {
   return path.posix.join(derivedPrefix(photoId), 'video.mp4');
 }

@@ -1,11 +1,13 @@
 // Videos in a real browser (Debian's Chromium) against a real server, at desk and phone sizes: a clip's tile
-// shows its length; on its page the browser's player plays it (its time advances) and seeks with byte ranges;
-// a clip browsers cannot play as it is (HEVC) plays from its transcoded copy.
+// shows its length and plays under a resting mouse; on its page the browser's player plays it (its time advances) and seeks with byte ranges;
+// a clip browsers cannot play as it is (HEVC) plays from its transcoded copy; a motion photo's video plays over its
+// still with the Motion button.
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClips } from '../helpers/clips.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -14,7 +16,8 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   const clips = await testClips();
   server = await startTestServer({ video: { maxHeight: 240 } });
-  const uploaded = await upload(server.url, [clips.mp4, clips.hevcMov].map((file) => ({ path: file })));
+  const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic')];
+  const uploaded = await upload(server.url, files.map((file) => ({ path: file })));
   for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
   await waitForTerminal(server.url, Object.values(ids));
   browser = await launchBrowser();
@@ -53,6 +56,16 @@ for (const [size, viewport] of [
       await page.goto(server.url);
       const tile = page.locator(`[data-testid="photo-tile"][data-photo-id="${ids['lisbon.mp4']}"]`);
       await poll(() => tile.getByTestId('tile-video').textContent()).toContain('0:02');
+      if (size === 'desk') {
+        // resting the mouse on the tile plays it there, muted; leaving it stops
+        await tile.hover();
+        const preview = tile.getByTestId('tile-preview');
+        await poll(() => preview.count()).toBe(1);
+        await poll(() => preview.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.1);
+        expect(await preview.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
+        await page.mouse.move(0, 0);
+        await poll(() => tile.getByTestId('tile-preview').count()).toBe(0);
+      }
       await tile.click();
       await page.waitForURL(`**/photos/${ids['lisbon.mp4']}`);
       const player = page.getByTestId('video-player');
@@ -82,6 +95,25 @@ for (const [size, viewport] of [
       await poll(() => player.evaluate((video: HTMLVideoElement) => video.readyState)).toBeGreaterThanOrEqual(1);
       expect(await player.evaluate((video: HTMLVideoElement) => [video.videoWidth, video.videoHeight])).toEqual([240, 320]);
       expect(await playFor(page, 600)).toBeGreaterThan(0.2);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("marks a motion photo's tile, and plays its motion over the still", async () => {
+      const { page, errors } = await openPage(context);
+      const id = ids['samsung-one-ui-6.heic']!;
+      await page.goto(server.url);
+      await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${id}"]`).getByTestId('tile-motion').count()).toBe(1);
+      await page.goto(`${server.url}/photos/${id}`);
+      await poll(() => page.getByTestId('preview').isVisible()).toBe(true);
+      expect(await page.getByTestId('motion-player').count()).toBe(0);
+      await page.getByTestId('motion-play').click();
+      const player = page.getByTestId('motion-player');
+      await poll(() => player.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
+      expect(await player.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
+      await screenshot(page, `motion-photo-${size}.png`);
+      // once played through, the still again
+      await poll(() => page.getByTestId('motion-player').count(), { timeout: 10_000 }).toBe(0);
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);

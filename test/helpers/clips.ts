@@ -14,7 +14,7 @@ export interface Clips {
   dir: string;
   /** H.264/AAC MP4, 2 s, 320×240, with an iPhone's Keys: a zoned CreationDate and an ISO 6709 position (Lisbon). */
   mp4: string;
-  /** HEVC MOV recorded upright on a phone (rotation 90: shown 240×320), 2 s. */
+  /** HEVC MOV recorded upright on a phone (rotation 90: shown 240×320), 2 s, with a position (Paris, ©xyz). */
   hevcMov: string;
   /** VP9/Opus WebM, 2 s. */
   webm: string;
@@ -62,7 +62,7 @@ async function makeClips(): Promise<Clips> {
     ]),
     // held upright: the phone records it sideways and writes a quarter turn in the track header (written here by
     // ExifTool, as the npm ffmpeg build does not write one)
-    ff([...source('320x240'), '-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clips.hevcMov]).then(() =>
+    ff([...source('320x240'), '-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-metadata', 'location=+48.8584+002.2945/', clips.hevcMov]).then(() =>
       reader().write(clips.hevcMov, { Rotation: 90 } as never, ['-overwrite_original']),
     ),
     ff([...source('320x240'), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-c:a', 'libopus', '-shortest', clips.webm]),

@@ -29,6 +29,9 @@ describe('shoebox models', () => {
     const table = await runCli(['models', 'list', '--data', data]);
     expect(table.stdout).toMatch(/clip-vit-b32 \*\s+available/);
     expect(table.stdout).toMatch(/faces\s+bundled/);
+    // and which ffmpeg makes the videos' posters and playable copies
+    expect(JSON.parse(result.stdout).ffmpeg).toMatchObject({ version: expect.any(String), source: expect.stringMatching(/^(system|npm)$/) });
+    expect(table.stdout).toMatch(/ffmpeg \S+ \((npm's static build|the system's): \S+\) makes videos' posters and playable copies/);
   });
 
   it('fails fast and clearly when the hub cannot be reached, leaving nothing behind', async () => {

@@ -7,6 +7,7 @@ import { rows } from '../../src/db/connection.js';
 import { STEP_NAMES } from '../../src/model/photo-state.js';
 import { IMAGE_SERVER_KEY, openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { runCli } from '../helpers/cli.js';
+import { testClips } from '../helpers/clips.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { assets, authFetch, json, libraryDatabaseUrl, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -140,6 +141,25 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     expect(stored!.n).toBe(count);
     await stopWorkers();
   }, 1_800_000);
+
+  it('takes a video through a worker and the object store: its poster, and a playable copy streamed with ranges', async () => {
+    const clips = await testClips();
+    await startWorker(['--steps', 'transcode']); // a worker for the video lane alone, as a transcoding box would be
+    await startWorker();
+    const { body } = await upload(server.url, [{ path: clips.hevcMov }]);
+    const id = body.items[0].id as string;
+    expect((await waitForTerminal(server.url, [id], 90_000))[id]).toBe('completed');
+    const clip = (await json(`${server.url}/api/photos/${id}`)).body;
+    expect(clip).toMatchObject({ type: 'video', width: 240, height: 320, durationMs: 2000 });
+    expect(clip.steps.transcode.status).toBe('done');
+    // the copy went to the bucket (no data folder is shared), and comes back in ranges
+    const part = await authFetch(`${server.url}/api/photos/${id}/video`, { headers: { range: 'bytes=0-99' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await part.arrayBuffer()).toString('latin1', 4, 8)).toBe('ftyp');
+    expect((await authFetch(`${server.url}/api/photos/${id}/thumbnail`)).status).toBe(200);
+    await stopWorkers();
+  }, 120_000);
 
   it('refuses to start a worker without a shared queue, and a server without a worker and a queue', async () => {
     const worker = await runCli(['worker', '--data', server.dataDir], { REDIS_URL: '' });

@@ -8,21 +8,35 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireVideoTools } from '../../src/media/video/tools.js';
+import { runCli } from '../helpers/cli.js';
 import { testClips, type Clips } from '../helpers/clips.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let clips: Clips;
 const ids: Record<string, string> = {};
+const types: Record<string, string> = {};
 
 beforeAll(async () => {
   clips = await testClips();
   // transcoded copies at most 160 lines: quick here, and the limit is seen to apply
   server = await startTestServer({ video: { maxHeight: 160 } });
-  const files = [clips.mp4, clips.hevcMov, clips.webm, clips.mts, clips.truncated, clips.audioOnly, path.join(assets, 'albums/nature/prairie_falcon.jpg')];
+  const files = [
+    clips.mp4,
+    clips.hevcMov,
+    clips.webm,
+    clips.mts,
+    clips.truncated,
+    clips.audioOnly,
+    path.join(assets, 'albums/nature/prairie_falcon.jpg'),
+    path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'),
+  ];
   const uploaded = await upload(server.url, files.map((file) => ({ path: file })));
   expect(uploaded.status).toBe(201);
-  for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
+  for (const item of uploaded.body.items as { id: string; filename: string; type: string }[]) {
+    ids[item.filename] = item.id;
+    types[item.filename] = item.type;
+  }
   await waitForTerminal(server.url, Object.values(ids), 120_000);
 }, 180_000);
 
@@ -32,6 +46,8 @@ const photo = async (name: string) => (await json(`${server.url}/api/photos/${id
 
 describe('videos in the library', () => {
   it('takes an iPhone-style MP4: a video item with its length, streams, zoned date, place and a poster', async () => {
+    // the upload said what each file is, by its content
+    expect(types).toMatchObject({ 'lisbon.mp4': 'video', 'upright.mov': 'video', '00001.mts': 'video', 'prairie_falcon.jpg': 'photo', 'samsung-one-ui-6.heic': 'photo' });
     const clip = await photo('lisbon.mp4');
     expect(clip).toMatchObject({ type: 'video', mime: 'video/mp4', state: 'completed', width: 320, height: 240, durationMs: 2000 });
     expect(clip.video).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', fps: 25, rotation: 0 });
@@ -49,7 +65,8 @@ describe('videos in the library', () => {
     // a photo is a photo: its transcode step was skipped from the start
     const still = await photo('prairie_falcon.jpg');
     expect(still).toMatchObject({ type: 'photo', durationMs: null, video: null });
-    expect(still.steps.transcode).toMatchObject({ status: 'skipped', error: 'only videos are transcoded' });
+    expect(still).toMatchObject({ motion: false });
+    expect(still.steps.transcode).toMatchObject({ status: 'skipped', error: 'no video to make playable' });
   });
 
   it('plays the original as it is, with byte ranges, when browsers play it', async () => {
@@ -69,7 +86,7 @@ describe('videos in the library', () => {
     // a photo has no video; its original stays at /original
     const still = await json(`${server.url}/api/photos/${ids['prairie_falcon.jpg']}/video`);
     expect(still.status).toBe(404);
-    expect(still.body.message).toMatch(/is a photo, not a video/);
+    expect(still.body.message).toMatch(/is a still photo, not a video or a motion photo/);
   });
 
   it('transcodes what browsers cannot play (an upright HEVC MOV, an MTS) to a fast-start H.264 MP4 within the size set', async () => {
@@ -96,6 +113,9 @@ describe('videos in the library', () => {
       };
       expect(probed.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', ...size });
       expect(probed.streams.find((s) => s.codec_type === 'audio')).toMatchObject({ codec_name: 'aac' });
+      // no position carried into the copy (the MOV's original has one)
+      if (name === 'upright.mov') expect((await readFile(clips.hevcMov)).includes('+48.8584+002.2945')).toBe(true);
+      expect(bytes.includes('+48.8584+002.2945')).toBe(false);
     }
   });
 
@@ -122,13 +142,65 @@ describe('videos in the library', () => {
     expect(videos.items.every((item: { type: string }) => item.type === 'video')).toBe(true);
     expect(videos.total).toBe(6);
     const photos = (await json(`${server.url}/api/photos?type=photo`)).body;
-    expect(photos.items.map((item: { filename: string }) => item.filename)).toEqual(['prairie_falcon.jpg']);
+    expect(photos.items.map((item: { filename: string }) => item.filename).sort()).toEqual(['prairie_falcon.jpg', 'samsung-one-ui-6.heic']);
     const timeline = (await json(`${server.url}/api/timeline?type=video`)).body;
     expect(timeline.buckets.reduce((sum: number, bucket: { count: number }) => sum + bucket.count, 0)).toBe(6);
     const found = (await json(`${server.url}/api/search?q=lisbon&type=video`)).body;
     expect(found.items.map((item: { photo: { filename: string } }) => item.photo.filename)).toContain('lisbon.mp4');
     expect((await json(`${server.url}/api/search?q=lisbon&type=photo`)).body.items).toEqual([]);
     expect((await json(`${server.url}/api/photos?type=clip`)).status).toBe(400);
+  });
+});
+
+describe('duplicates', () => {
+  it("does not take a still of a clip's own frame for a copy of the clip", async () => {
+    const poster = Buffer.from(await (await authFetch(`${server.url}/api/photos/${ids['lisbon.mp4']}/preview`)).arrayBuffer());
+    const uploaded = await upload(server.url, [{ name: 'frame-of-lisbon.jpg', data: poster }]);
+    const still = uploaded.body.items[0].id as string;
+    await waitForTerminal(server.url, [still]);
+    const frame = (await json(`${server.url}/api/photos/${still}`)).body;
+    expect(frame.steps.duplicates.status).toBe('done');
+    expect(frame.duplicateGroup).toBeNull();
+    await json(`${server.url}/api/photos/${still}`, { method: 'DELETE' });
+  });
+});
+
+describe('motion photos', () => {
+  it("keeps a Samsung motion photo a still whose file stays as it was, and plays its video from a transcoded copy", async () => {
+    const name = 'samsung-one-ui-6.heic';
+    const item = await photo(name);
+    expect(item).toMatchObject({ type: 'photo', motion: true, state: 'completed' });
+    expect(item.steps.metadata.status).toBe('done');
+    // its video is HEVC: made playable
+    expect(item.steps.transcode).toMatchObject({ status: 'done', error: expect.stringMatching(/HEVC/) });
+    const original = await readFile(path.join(assets, 'formats/motionphoto', name));
+    const served = Buffer.from(await (await authFetch(`${server.url}/api/photos/${ids[name]}/original`)).arrayBuffer());
+    expect(served.equals(original)).toBe(true);
+    const response = await authFetch(`${server.url}/api/photos/${ids[name]}/video`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('video/mp4');
+    const file = path.join(clips.dir, 'served-motion.mp4');
+    await import('node:fs/promises').then(async (fs) => fs.writeFile(file, Buffer.from(await response.arrayBuffer())));
+    const { ffprobe, env } = await requireVideoTools();
+    const probed = JSON.parse((await promisify(execFile)(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], { env })).stdout) as {
+      streams: { codec_type: string; codec_name: string; width: number; height: number }[];
+      format: { duration: string };
+    };
+    // 1440×1080 HEVC held upright in the file: H.264 with its short side at most 160 here, upright
+    expect(probed.streams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', width: 160, height: 214 });
+    expect(Number(probed.format.duration)).toBeGreaterThan(2.5);
+  });
+});
+
+describe('the CLI', () => {
+  it('inspects a clip: its length, streams, zoned date and poster hash', async () => {
+    const result = await runCli(['inspect', clips.mp4, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const inspected = JSON.parse(result.stdout);
+    expect(inspected).toMatchObject({ mime: 'video/mp4', type: 'video', width: 320, height: 240, durationMs: 2000, motionBytes: null, errors: {} });
+    expect(inspected.video).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', fps: 25 });
+    expect(inspected.metadata.takenAt).toBe('2024-05-01T10:30:00.000+02:00');
+    expect(inspected.pdq.hash).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { FaceRegion } from '../../model/face-region.js';
 import type { StoredEdit } from '../../model/photo-edit.js';
-import type { VideoInfo } from '../../model/video.js';
+import type { MotionInfo, VideoInfo } from '../../model/video.js';
 import type { Provenance } from './provenance.js';
 import { users } from './users.js';
 
@@ -79,6 +79,8 @@ export const photos = pgTable(
     durationMs: integer('duration_ms'),
     /** A video's streams as probed: container, codecs, frame rate, rotation, coded size, bit rate. */
     video: jsonb('video').$type<VideoInfo>(),
+    /** A motion photo's short video (the metadata step finds it, the transcode step probes it); null: a still. */
+    motion: jsonb('motion').$type<MotionInfo>(),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
     placeCity: text('place_city'),
     placeState: text('place_state'),

@@ -31,6 +31,8 @@ export interface DuplicateProbe {
    * few nearest neighbours and hide a real copy.
    */
   origin?: 'camera' | 'generated';
+  /** A video is compared with videos only (its poster looks like the stills taken beside it, and is not one). */
+  video?: boolean;
 }
 
 export interface ClassifiedMatch {
@@ -70,6 +72,7 @@ export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe
     sql`with ${sql.join(ctes, sql`, `)}
         ${evidenceSelect(probe, probe.embedding ? vectorParam(probe.embedding) : null)}
         where p.id = any(array(select id from candidates)) ${notDismissed} ${notMadeFromEachOther(probe)}
+          and (p.mime like 'video/%') = ${probe.video ?? false}
         order by p.id`,
   );
   const matches: ClassifiedMatch[] = [];

@@ -1,4 +1,5 @@
 // Checks one photo (stored, or an upload before it is stored) against the library and files it in groups.
+import { isVideoMime } from '../../model/video.js';
 import { eq, sql } from 'drizzle-orm';
 import type { MlSettings } from '../../config/settings.js';
 import { rows, type Db } from '../../db/connection.js';
@@ -54,6 +55,7 @@ export async function detectDuplicates(db: Db, photoId: string, thresholds: Dupl
     sourcePhotoId: photo.sourcePhotoId,
     generationJobId: photo.generationJobId,
     origin: photo.origin === 'generated' ? 'generated' : 'camera',
+    video: isVideoMime(photo.mime),
   };
   const matches = await findMatches(db, photo.ownerId, probe, thresholds);
   await placeInGroups(db, photo.ownerId, photoId, matches);

@@ -1,4 +1,5 @@
 // The catalogue workflow: before an upload is stored, is a copy of it already in the library?
+import { isVideoMime } from '../../model/video.js';
 import { writeFile } from 'node:fs/promises';
 import fs from 'node:fs/promises';
 import { decodeStoredPixels, makeRenditions } from '../../media/decode.js';
@@ -38,6 +39,7 @@ export async function findExistingCopy(lib: Library, file: string, mime: string)
     make: meta?.make ?? null,
     model: meta?.model ?? null,
     takenAt: meta?.takenAt ? instantOf(meta.takenAt) : null,
+    video: isVideoMime(mime),
   };
   const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate');
   copies.sort(

@@ -26,7 +26,7 @@ export function browserPlayable(info: VideoInfo): Playability {
     return { playable: true, contentType: 'video/mp4' };
   }
   if (WEBM.test(info.container) && WEBM_VIDEO.has(info.videoCodec) && audioOk(WEBM_AUDIO)) return { playable: true, contentType: 'video/webm' };
-  return { playable: false, reason: `a ${containerName(info.container)} file does not play in browsers` };
+  return { playable: false, reason: `${containerName(info.container)} files do not play in browsers` };
 }
 
 const CODEC_NAMES: Record<string, string> = { hevc: 'HEVC (H.265)', prores: 'ProRes', mpeg4: 'MPEG-4 Part 2', mpeg2video: 'MPEG-2', pcm_s16le: 'PCM' };

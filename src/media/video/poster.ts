@@ -23,21 +23,33 @@ export async function posterTime(file: string, probe: VideoProbe, label: string,
   const window = Math.max(0, Math.min(WINDOW_MS, duration - start));
   if (window < 200) return start; // a clip of a few frames: its first is its poster
   const candidates = Math.max(2, Math.min(MAX_CANDIDATES, Math.round(((probe.fps ?? 30) * window) / 1000)));
-  // showinfo before and after the filter: the chosen frame's time, less the window's first (an MPEG-TS clip's
-  // timestamps do not start at zero after a seek)
-  const filter = ['-map', '0:v:0', '-an', '-sn', '-t', seconds(window), '-vf', `scale=160:-2,showinfo,thumbnail=${candidates},showinfo`, '-frames:v', '1', '-f', 'null', '-'];
-  let log = await runFfmpeg(file, [...seek(start), '-i', file, ...filter], label, 'info', settings);
-  // a quick seek finds no frame in some streams (MPEG-TS with older builds): decoding up to the start finds them
-  if (times(log, 1).length === 0 && start > 0) log = await runFfmpeg(file, ['-i', file, '-ss', seconds(start), ...filter], label, 'info', settings);
-  const first = times(log, 1)[0];
-  const chosen = times(log, 3)[0];
-  if (first === undefined || chosen === undefined || !(chosen >= first)) return start;
-  return start + Math.round((chosen - first) * 1000);
+  // showinfo before and after the filter: the chosen frame's time less the window's first is where in the window
+  // it is (a clip's timestamps need not start at zero)
+  const pick = `scale=160:-2,showinfo,thumbnail=${candidates},showinfo`;
+  const out = ['-frames:v', '1', '-f', 'null', '-'];
+  const log = await runFfmpeg(file, [...seek(start), '-i', file, '-map', '0:v:0', '-an', '-sn', '-t', seconds(window), '-vf', pick, ...out], label, 'info', settings);
+  const quick = shown(log);
+  if (quick) return start + Math.round((quick.chosen - quick.first) * 1000);
+  // a quick seek finds no frame in some streams (MPEG-TS with older builds): decode from the start, the timestamps
+  // made to count from the first frame, and keep the window's frames (trim's times are then the clip's own)
+  const trim = `setpts=PTS-STARTPTS,trim=start=${seconds(start)}:duration=${seconds(window)},${pick}`;
+  const slow = shown(await runFfmpeg(file, ['-i', file, '-map', '0:v:0', '-an', '-sn', '-vf', trim, ...out], label, 'info', settings));
+  return slow ? Math.round(slow.chosen * 1000) : start;
 }
 
-/** The pts_time of each frame the showinfo filter numbered `filter` saw. */
-const times = (log: string, filter: number) =>
-  [...log.matchAll(new RegExp(`Parsed_showinfo_${filter} [^\\n]*?pts_time:\\s*(-?[\\d.]+)`, 'g'))].map((match) => Number(match[1]));
+/** The first frame's time the first showinfo saw, and the frame's time the second one saw (the chosen one). */
+function shown(log: string): { first: number; chosen: number } | null {
+  const seen = new Map<number, number[]>();
+  for (const match of log.matchAll(/Parsed_showinfo_(\d+) [^\n]*?pts_time:\s*(-?[\d.]+)/g)) {
+    const filter = Number(match[1]);
+    seen.set(filter, [...(seen.get(filter) ?? []), Number(match[2])]);
+  }
+  const filters = [...seen.keys()].sort((a, b) => a - b);
+  if (filters.length < 2) return null;
+  const first = seen.get(filters[0]!)![0]!;
+  const chosen = seen.get(filters[filters.length - 1]!)![0]!;
+  return chosen >= first ? { first, chosen } : null;
+}
 
 /** Writes the frame at `atMs` as a PNG in `dir` (upright: ffmpeg applies the rotation) and returns its path. */
 export async function extractFrame(file: string, atMs: number, dir: string, label: string, settings?: VideoToolSettings): Promise<string> {

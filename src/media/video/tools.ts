@@ -114,6 +114,15 @@ function versionOf(binary: string): Promise<string | null> {
   });
 }
 
+/**
+ * The arguments with every input read from a local file only: a clip cannot make ffmpeg fetch anything (an HLS
+ * or concat reference, a URL in a data reference), which the egress promise needs as much as safety does.
+ */
+export function localInputsOnly(which: 'ffmpeg' | 'ffprobe', args: readonly string[]): string[] {
+  if (which === 'ffprobe') return ['-protocol_whitelist', 'file', ...args];
+  return args.flatMap((arg, i) => (arg === '-i' && args[i - 1] !== '-protocol_whitelist' ? ['-protocol_whitelist', 'file', arg] : [arg]));
+}
+
 /** What a run of ffmpeg or ffprobe printed. */
 export interface ToolOutput {
   stdout: string;
@@ -126,12 +135,14 @@ export interface ToolOutput {
  */
 export function runVideoTool(tools: VideoTools, which: 'ffmpeg' | 'ffprobe', args: string[], options: { file: string; timeoutMs: number; memoryBytes: number }): Promise<ToolOutput> {
   // ffmpeg would read keys from a terminal; ffprobe has no such option
-  const limited = withMemoryLimit(tools[which], ['-hide_banner', ...(which === 'ffmpeg' ? ['-nostdin'] : []), ...args], options.memoryBytes);
+  const limited = withMemoryLimit(tools[which], ['-hide_banner', ...(which === 'ffmpeg' ? ['-nostdin'] : []), ...localInputsOnly(which, args)], options.memoryBytes);
   return new Promise((resolve, reject) => {
-    execFile(limited.command, limited.args, { env: tools.env, timeout: options.timeoutMs, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    // SIGKILL at the limit: ffmpeg catches SIGTERM and ends as if it had failed by itself
+    const run = { env: tools.env, timeout: options.timeoutMs, killSignal: 'SIGKILL' as const, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' as const };
+    execFile(limited.command, limited.args, run, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr });
       if (isOutOfMemory(stderr)) return reject(new Error(`${which} needed more than its ${formatLimit(options.memoryBytes)} memory limit`));
-      if (error.killed && error.signal === 'SIGTERM') return reject(new Error(`${which} ran past its ${Math.round(options.timeoutMs / 1000)} s limit`));
+      if (error.killed) return reject(new Error(`${which} ran past its ${Math.round(options.timeoutMs / 1000)} s limit`));
       if (error.signal) return reject(new Error(`${which} crashed (${error.signal})`));
       const last = stderr.split('\n').map((line) => line.trim()).filter(Boolean).slice(-2).join('; ');
       reject(new Error((last || `${which} exit code ${String(error.code)}`).split(options.file).join(path.basename(options.file))));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
 import { ImageDecodeError } from '../decoders/common.js';
 import { FFMPEG_MEMORY_BYTES } from './poster.js';
-import { requireVideoTools, type VideoToolSettings } from './tools.js';
+import { localInputsOnly, requireVideoTools, type VideoToolSettings } from './tools.js';
 
 export interface TranscodeOptions {
   /** Short side at most this many pixels (1080: full HD). */
@@ -30,7 +30,8 @@ export function transcodeArgs(input: string, output: string, maxHeight: number):
   const scale = `scale='if(gt(iw,ih),-2,min(iw,${short}))':'if(gt(iw,ih),min(ih,${short}),-2)'`;
   return [
     '-i', input,
-    '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn',
+    // no metadata carried over (a position, a serial number): the copy is for playing; the original keeps them
+    '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1',
     '-vf', scale,
     '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '160k', '-ac', '2',
@@ -43,7 +44,8 @@ export function transcodeArgs(input: string, output: string, maxHeight: number):
 export async function transcodeVideo(input: string, dir: string, label: string, options: TranscodeOptions): Promise<string> {
   const tools = await requireVideoTools(options.tools);
   const output = path.join(dir, 'video.mp4');
-  const limited = withMemoryLimit(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...transcodeArgs(input, output, options.maxHeight)], FFMPEG_MEMORY_BYTES);
+  const args = localInputsOnly('ffmpeg', transcodeArgs(input, output, options.maxHeight));
+  const limited = withMemoryLimit(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], FFMPEG_MEMORY_BYTES);
   const timeoutMs = Math.max(120_000, 6 * (options.durationMs ?? 0));
   await new Promise<void>((resolve, reject) => {
     const child = spawn(limited.command, limited.args, { env: tools.env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -5,6 +5,15 @@ import { readMetadata } from '../../media/metadata.js';
 import { instantOf } from '../../media/instant.js';
 import { resolvePlace } from '../../media/places.js';
 import type { PipelineStep } from '../step.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { derivedMotionKey } from '../../storage/keys.js';
+import type { ByteRange } from '../../media/motion-photo.js';
+import { isVideoMime, type MotionInfo } from '../../model/video.js';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { withTempDir } from '../../media/decoders/tools.js';
 
 /** The same people in the same places (to a thousandth of the image). */
 function sameRegions(a: readonly FaceRegion[] | null, b: readonly FaceRegion[]): boolean {
@@ -16,15 +25,17 @@ function sameRegions(a: readonly FaceRegion[] | null, b: readonly FaceRegion[]):
 /**
  * EXIF/XMP metadata through exiftool, the sidecar's values winning, and where the photo was taken: the
  * file's own location names, else the nearest town to its GPS position (offline GeoNames), else none.
- * Version 2 added the place, version 3 the people named in face regions; existing libraries redo this step at
- * start to get them. When the named people change, the faces step runs again to put the names on the faces.
+ * Version 2 added the place, version 3 the people named in face regions, version 4 a motion photo's video; existing
+ * libraries redo this step at start to get them. When the named people change, the faces step runs again to put the names on the faces.
  */
 export const metadataStep: PipelineStep = {
   name: 'metadata',
-  version: '3',
-  async run({ photo, db, original, sidecar }) {
-    const meta = await readMetadata(await original(), { sidecar: await sidecar() });
+  version: '4',
+  async run({ photo, db, storage, original, sidecar }) {
+    const file = await original();
+    const meta = await readMetadata(file, { sidecar: await sidecar() });
     const place = await resolvePlace(meta.place, meta);
+    const motion = isVideoMime(photo.mime) ? { info: null, note: null } : await keepMotion(storage, photo.id, file, meta.motion ?? null);
     await db
       .update(photos)
       .set({
@@ -47,11 +58,51 @@ export const metadataStep: PipelineStep = {
         placeCountryCode: place?.countryCode ?? null,
         placeSource: place?.source ?? null,
         faceRegions: meta.faceRegions,
+        // a motion photo's video found again is left as it is (the transcode step may be writing what it probed of it)
+        ...(motion.info && photo.motion?.bytes === motion.info.bytes ? {} : { motion: motion.info }),
         updatedAt: new Date(),
       })
       .where(eq(photos.id, photo.id));
     // What was not read (a sidecar refused, PNG text too big, keywords past the cap) shows on the step.
-    const note = meta.notes && meta.notes.length > 0 ? { note: meta.notes.join('; ') } : {};
-    return sameRegions(photo.faceRegions, meta.faceRegions) ? { status: 'done', ...note } : { status: 'done', redo: ['faces'], ...note };
+    const notes = [...(meta.notes ?? []), ...(motion.note ? [motion.note] : [])];
+    const note = notes.length > 0 ? { note: notes.join('; ') } : {};
+    // faces when other people are named; the playable copy when the motion video came or went
+    const redo = [
+      ...(sameRegions(photo.faceRegions, meta.faceRegions) ? [] : ['faces' as const]),
+      ...((photo.motion?.bytes ?? null) !== (motion.info?.bytes ?? null) ? ['transcode' as const] : []),
+    ];
+    return redo.length > 0 ? { status: 'done', redo, ...note } : { status: 'done', ...note };
   },
 };
+
+/** The largest embedded video kept (phones write 1–10 MB; a few seconds of 4K HEVC is ~30 MB). */
+const MAX_MOTION_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Keeps a motion photo's embedded MP4 as a derived file (the original stays as it is; the bytes are copied, never
+ * held in memory), or removes one kept before when the file has none now. A range that holds no MP4 is said in a
+ * note, and the photo stays a still.
+ */
+async function keepMotion(storage: BlobStore, photoId: string, file: string, range: ByteRange | null): Promise<{ info: MotionInfo | null; note: string | null }> {
+  const key = derivedMotionKey(photoId);
+  const none = async (note: string | null) => {
+    await storage.remove(key);
+    return { info: null, note };
+  };
+  if (!range) return none(null);
+  if (range.length > MAX_MOTION_BYTES) return none(`embedded video of ${Math.round(range.length / 1e6)} MB not kept (over ${MAX_MOTION_BYTES / 1024 / 1024} MB)`);
+  const handle = await open(file, 'r');
+  const head = Buffer.alloc(8);
+  try {
+    await handle.read(head, 0, 8, range.offset);
+  } finally {
+    await handle.close();
+  }
+  if (head.toString('latin1', 4, 8) !== 'ftyp') return none('the file says it holds a motion video, but there is no MP4 where it says');
+  await withTempDir(async (dir) => {
+    const copy = path.join(dir, 'motion.mp4');
+    await pipeline(createReadStream(file, { start: range.offset, end: range.offset + range.length - 1 }), createWriteStream(copy));
+    await storage.putFile(key, copy, { move: true });
+  });
+  return { info: { source: 'embedded', bytes: range.length }, note: null };
+}

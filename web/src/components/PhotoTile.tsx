@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type MouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import { useLongPress } from '../hooks/useLongPress.js';
 import { isTerminal, photoUrls } from '../api.js';
 import { formatCamera, formatClipLength, formatShortDate } from '../lib/format.js';
@@ -25,6 +25,8 @@ export interface TilePhoto {
   type?: 'photo' | 'video';
   /** A video's length: shown on its tile. */
   durationMs?: number | null;
+  /** A motion photo: a still with a short video. */
+  motion?: boolean;
 }
 
 export interface PhotoTileProps {
@@ -77,7 +79,10 @@ function sameTile(a: TilePhoto, b: TilePhoto): boolean {
     a.model === b.model &&
     a.colour === b.colour &&
     a.favorite === b.favorite &&
-    a.offline === b.offline
+    a.offline === b.offline &&
+    a.type === b.type &&
+    a.durationMs === b.durationMs &&
+    a.motion === b.motion
   );
 }
 
@@ -112,6 +117,7 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
     .join(' · ');
 
   const { consumeClick, ...pressHandlers } = useLongPress(onSelect ? () => onSelect(photo, false) : null);
+  const preview = useHoverPreview(showImage && (photo.type === 'video' || photo.motion === true));
 
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (consumeClick()) {
@@ -127,7 +133,7 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
   };
 
   return (
-    <div className={`tile-cell${selected ? ' tile-selected' : ''}${selecting ? ' tile-selecting' : ''}`} {...pressHandlers}>
+    <div className={`tile-cell${selected ? ' tile-selected' : ''}${selecting ? ' tile-selecting' : ''}`} {...pressHandlers} {...preview.handlers}>
       <Link
         to={href ?? photoUrls.page(photo.id)}
         className={`tile${loaded && showImage ? ' tile-loaded' : ''}${photo.offline ? ' tile-offline' : ''}`}
@@ -158,6 +164,19 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
             }}
           />
         ) : null}
+        {preview.playing ? (
+          <video
+            className="tile-preview"
+            data-testid="tile-preview"
+            src={photoUrls.video(photo.id)}
+            muted
+            autoPlay
+            loop
+            playsInline
+            onError={preview.stop}
+            aria-hidden="true"
+          />
+        ) : null}
         {!showImage ? (
           <span className={`tile-placeholder tile-placeholder-${state}`}>
             {working ? <span className="spinner" aria-hidden="true" /> : failed ? <WarningIcon /> : <ImageIcon />}
@@ -182,6 +201,12 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
             <PlayIcon />
             {photo.durationMs !== null && photo.durationMs !== undefined ? <span className="tile-video-length">{formatClipLength(photo.durationMs)}</span> : null}
             <span className="visually-hidden">video</span>
+          </span>
+        ) : null}
+        {photo.motion && photo.type !== 'video' ? (
+          <span className="tile-video tile-motion" data-testid="tile-motion" title="Motion photo">
+            <MotionIcon />
+            <span className="visually-hidden">motion photo</span>
           </span>
         ) : null}
         {photo.favorite ? (
@@ -254,4 +279,40 @@ function PlayIcon() {
       <path d="M7 4.5v15l12.5-7.5L7 4.5Z" fill="currentColor" stroke="none" />
     </svg>
   );
+}
+
+/** Apple's and Google's mark for a moving photo: a dot in rings. */
+function MotionIcon() {
+  return (
+    <svg viewBox="0 0 24 24" className="icon motion-icon" aria-hidden="true" focusable="false">
+      <circle cx="12" cy="12" r="2.5" fill="currentColor" stroke="none" />
+      <circle cx="12" cy="12" r="6" fill="none" stroke="currentColor" strokeWidth="1.8" />
+      <circle cx="12" cy="12" r="9.5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeDasharray="2 2.6" />
+    </svg>
+  );
+}
+
+/** How long the pointer rests on a video's tile before it plays: a pass over the grid plays nothing. */
+const HOVER_DELAY_MS = 350;
+
+/** A video's or motion photo's tile plays it, muted, while a mouse rests on it (a phone's press selects instead). */
+function useHoverPreview(enabled: boolean) {
+  const [playing, setPlaying] = useState(false);
+  const timer = useRef<number | undefined>(undefined);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  const stop = () => {
+    window.clearTimeout(timer.current);
+    setPlaying(false);
+  };
+  const handlers = enabled
+    ? {
+        onPointerEnter: (event: ReactPointerEvent) => {
+          if (event.pointerType !== 'mouse') return;
+          window.clearTimeout(timer.current);
+          timer.current = window.setTimeout(() => setPlaying(true), HOVER_DELAY_MS);
+        },
+        onPointerLeave: stop,
+      }
+    : {};
+  return { playing: enabled && playing, handlers, stop };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type CSSProperties } from 'react';
+import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { isTerminal, photoUrls, type FaceInfo, type PhotoDetail } from '../api.js';
 import { FaceOverlay } from './FaceOverlay.js';
 import { ZoomableImage } from './ZoomableImage.js';
@@ -11,6 +11,9 @@ interface Props {
   /** Opens the naming dialog for a face; without it no boxes are drawn. */
   onSelectFace?: (face: FaceInfo) => void;
   selectedFaceId?: string | null;
+  /** Drawn over the picture (a motion photo's video while it plays), and its button beside the others. */
+  overlay?: ReactNode;
+  tool?: ReactNode;
 }
 
 /**
@@ -18,7 +21,7 @@ interface Props {
  * moves when it arrives; the thumbnail (usually cached from the gallery) fills it blurred until the preview has
  * loaded. Zoomed past the preview's own pixels, the original is loaded over it (when the browser can show it).
  */
-export function PreviewImage({ photo, onSelectFace, selectedFaceId }: Props) {
+export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, tool }: Props) {
   const prep = photo.steps.preprocessing?.status ?? 'pending';
   // Ask again when preprocessing moves on (a 404 while it was running is not the last word).
   const version = `${prep}-${photo.steps.preprocessing?.attempts ?? 0}`;
@@ -67,7 +70,10 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId }: Props) {
       figureStyle={style}
       className={`preview-frame${loaded === version ? ' preview-loaded' : ''}`}
       tools={
-        faces.length > 0 ? (
+        faces.length > 0 || tool ? (
+          <>
+            {tool}
+            {faces.length > 0 ? (
           <button
             type="button"
             className="button button-ghost button-small"
@@ -78,6 +84,8 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId }: Props) {
           >
             Faces
           </button>
+            ) : null}
+          </>
         ) : null
       }
     >
@@ -102,6 +110,7 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId }: Props) {
           {showFaces && faces.length > 0 && onSelectFace ? (
             <FaceOverlay faces={faces} width={photo.width!} height={photo.height!} onSelect={onSelectFace} selectedId={selectedFaceId} />
           ) : null}
+          {overlay}
         </>
       )}
     </ZoomableImage>

@@ -60,6 +60,7 @@ function asTimelinePhoto(photo: TilePhoto): TimelinePhoto {
     mime: 'mime' in photo && typeof photo.mime === 'string' ? photo.mime : '',
     type: photo.type ?? 'photo',
     durationMs: photo.durationMs ?? null,
+    motion: photo.motion ?? false,
     sizeBytes: 'sizeBytes' in photo && typeof photo.sizeBytes === 'number' ? photo.sizeBytes : 0,
     hasGps: 'hasGps' in photo && typeof photo.hasGps === 'boolean' ? photo.hasGps : false,
     hasThumbnail: photo.hasThumbnail ?? isTerminal(photo.state ?? 'completed'),

@@ -22,6 +22,7 @@ import { ProvenanceSection } from './ProvenanceSection.js';
 import { stepNote } from './stepNote.js';
 import { TechnicalSections } from './TechnicalSections.js';
 import { usePhotoActions } from './usePhotoActions.js';
+import { MotionPhoto } from './MotionPhoto.js';
 import { VideoPlayer } from './VideoPlayer.js';
 
 interface ViewProps {
@@ -51,6 +52,8 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
       <div className="photo-stage">
         {photo.type === 'video' ? (
           <VideoPlayer photo={photo} />
+        ) : photo.motion ? (
+          <MotionPhoto photo={photo} onSelectFace={own ? setEditingFace : () => undefined} selectedFaceId={editingFace?.id ?? null} />
         ) : (
           <PreviewImage photo={photo} onSelectFace={own ? setEditingFace : () => undefined} selectedFaceId={editingFace?.id ?? null} />
         )}

@@ -6,6 +6,7 @@ import { isTerminal, photoUrls, type PhotoDetail } from '../../api.js';
 
 /** Whether the server has something browsers play: the original as it is, or the copy the transcode step made. */
 function playable(photo: PhotoDetail): 'yes' | 'waiting' | 'no' {
+  if (photo.video?.playsAsIs) return 'yes';
   const step = photo.steps.transcode;
   if (step?.status === 'done') return 'yes';
   if (step?.status === 'skipped') return /plays in browsers as it is/.test(step.error ?? '') ? 'yes' : 'no';

@@ -1,0 +1,70 @@
+// The pure parts of videos: which ffmpeg is new enough, inputs read from local files only, ffprobe's answer read,
+// and whether browsers play a clip as it is (media/video/).
+import { describe, expect, it } from 'vitest';
+import { browserPlayable } from '../../src/media/video/playable.js';
+import { displaySize, parseProbe } from '../../src/media/video/probe.js';
+import { localInputsOnly, newEnough } from '../../src/media/video/tools.js';
+import type { VideoInfo } from '../../src/model/video.js';
+
+const h264: VideoInfo = { container: 'mov,mp4,m4a,3gp,3g2,mj2', width: 1920, height: 1080, rotation: 0, fps: 30, videoCodec: 'h264', audioCodec: 'aac', bitRate: 17_000_000 };
+
+describe('video tools', () => {
+  it('prefers a system ffmpeg from 4.4 on (and any git build) to the npm one', () => {
+    expect(newEnough('5.1.6-0+deb12u1')).toBe(true);
+    expect(newEnough('4.4.2-0ubuntu0.22.04.1')).toBe(true);
+    expect(newEnough('n6.1')).toBe(true);
+    expect(newEnough('N-47683-g0e8eb07980-static')).toBe(true);
+    expect(newEnough('4.3.1')).toBe(false);
+    expect(newEnough('3.4.8')).toBe(false);
+    expect(newEnough('unknown')).toBe(false);
+  });
+
+  it('reads every input from a local file only', () => {
+    expect(localInputsOnly('ffmpeg', ['-ss', '1', '-i', 'a.mp4', '-f', 'null', '-'])).toEqual(['-ss', '1', '-protocol_whitelist', 'file', '-i', 'a.mp4', '-f', 'null', '-']);
+    expect(localInputsOnly('ffprobe', ['-show_streams', 'a.mp4'])).toEqual(['-protocol_whitelist', 'file', '-show_streams', 'a.mp4']);
+  });
+});
+
+describe('ffprobe answers', () => {
+  const answer = (streams: object[], format: object = { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '2.000000', bit_rate: '349284' }) => JSON.stringify({ streams, format });
+
+  it('reads the first video stream, its rotation (either way ffprobe says it), rate and codecs', () => {
+    const probe = parseProbe(
+      answer([
+        { codec_type: 'video', codec_name: 'hevc', width: 1920, height: 1080, avg_frame_rate: '30000/1001', side_data_list: [{ side_data_type: 'Display Matrix', rotation: -90 }] },
+        { codec_type: 'audio', codec_name: 'aac' },
+      ]),
+      'clip',
+    );
+    expect(probe).toMatchObject({ durationMs: 2000, width: 1920, height: 1080, rotation: 90, fps: 29.97, videoCodec: 'hevc', audioCodec: 'aac', bitRate: 349284 });
+    expect(displaySize(probe)).toEqual({ width: 1080, height: 1920 });
+    expect(parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 640, height: 480, r_frame_rate: '25/1', tags: { rotate: '270' } }]), 'old').rotation).toBe(270);
+  });
+
+  it('refuses a sound file, a cover picture alone, sizes no camera writes and days-long clips', () => {
+    expect(() => parseProbe(answer([{ codec_type: 'audio', codec_name: 'aac' }]), 'memo.m4a')).toThrow(/memo\.m4a: no video stream \(audio only\)/);
+    expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'mjpeg', width: 600, height: 600, disposition: { attached_pic: 1 } }]), 'song')).toThrow(/no video stream/);
+    expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 100000, height: 100000 }]), 'huge')).toThrow(/over the 268 MP limit/);
+    expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 0, height: 0 }]), 'none')).toThrow(/without a frame size/);
+    expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 640, height: 480 }], { duration: '360000' }), 'long')).toThrow(/100 hours long, over the 24-hour limit/);
+    expect(() => parseProbe('not json', 'x')).toThrow(/no readable answer/);
+  });
+});
+
+describe('browserPlayable', () => {
+  it('serves H.264, VP9 or AV1 in MP4 and MOV, and WebM, as they are', () => {
+    expect(browserPlayable(h264)).toEqual({ playable: true, contentType: 'video/mp4' });
+    expect(browserPlayable({ ...h264, videoCodec: 'av1', audioCodec: null })).toEqual({ playable: true, contentType: 'video/mp4' });
+    expect(browserPlayable({ ...h264, container: 'matroska,webm', videoCodec: 'vp9', audioCodec: 'opus' })).toEqual({ playable: true, contentType: 'video/webm' });
+  });
+
+  it('transcodes HEVC, ProRes, AVI, MTS, H.264 in Matroska, PCM sound and very high bit rates, saying why', () => {
+    expect(browserPlayable({ ...h264, videoCodec: 'hevc' })).toEqual({ playable: false, reason: 'HEVC (H.265) video does not play in every browser' });
+    expect(browserPlayable({ ...h264, videoCodec: 'prores' })).toMatchObject({ playable: false, reason: expect.stringMatching(/ProRes/) });
+    expect(browserPlayable({ ...h264, container: 'avi', videoCodec: 'mpeg4' })).toMatchObject({ playable: false, reason: 'AVI files do not play in browsers' });
+    expect(browserPlayable({ ...h264, container: 'mpegts' })).toMatchObject({ playable: false, reason: expect.stringMatching(/MTS/) });
+    expect(browserPlayable({ ...h264, container: 'matroska,webm' })).toMatchObject({ playable: false, reason: expect.stringMatching(/Matroska/) });
+    expect(browserPlayable({ ...h264, audioCodec: 'pcm_s16le' })).toMatchObject({ playable: false, reason: 'PCM sound does not play in browsers' });
+    expect(browserPlayable({ ...h264, bitRate: 150_000_000 })).toMatchObject({ playable: false, reason: '150 Mbit/s is too much to stream' });
+  });
+});

@@ -1,0 +1,53 @@
+// A motion photo on its page: the still, and its short video played over it — on hover with a mouse, with the
+// Motion button anywhere (a press on a phone) — muted, once, then the still again, as phones show them.
+import { useState } from 'react';
+import { photoUrls, type FaceInfo, type PhotoDetail } from '../../api.js';
+import { PreviewImage } from '../PreviewImage.js';
+
+interface Props {
+  photo: PhotoDetail;
+  onSelectFace: (face: FaceInfo) => void;
+  selectedFaceId: string | null;
+}
+
+export function MotionPhoto({ photo, onSelectFace, selectedFaceId }: Props) {
+  const [playing, setPlaying] = useState(false);
+  const hover = (on: boolean) => (event: React.PointerEvent) => {
+    if (event.pointerType === 'mouse') setPlaying(on);
+  };
+  return (
+    <div className="motion-stage" onPointerEnter={hover(true)} onPointerLeave={hover(false)}>
+      <PreviewImage
+        photo={photo}
+        onSelectFace={onSelectFace}
+        selectedFaceId={selectedFaceId}
+        tool={
+          <button
+            type="button"
+            className="button button-ghost button-small"
+            aria-pressed={playing}
+            onClick={() => setPlaying(true)}
+            title="Play the motion of this photo"
+            data-testid="motion-play"
+          >
+            Motion
+          </button>
+        }
+        overlay={
+          playing ? (
+            <video
+              className="motion-player"
+              data-testid="motion-player"
+              src={photoUrls.video(photo.id)}
+              autoPlay
+              muted
+              playsInline
+              onEnded={() => setPlaying(false)}
+              onError={() => setPlaying(false)}
+            />
+          ) : null
+        }
+      />
+    </div>
+  );
+}
