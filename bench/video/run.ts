@@ -1,8 +1,9 @@
 // Video analysis and transcoding cost (issue 33), each as a ratio to ffmpeg decoding the same file alone
 // (`ffmpeg -i FILE -f null -`, measured in the same run: this shared machine's speed moves by ±30 %).
 // Clips are made once by ffmpeg in `bench/video/.work/` (ignored by git), phone-like in size and bit rate:
-//   phone 1080p   30 s, 1920×1080 at 30 fps, H.264 High at ~17 Mbit/s + AAC (an iPhone's default), plays as it is
-//   4K HEVC       10 s, 3840×2160 at 30 fps, HEVC at ~40 Mbit/s + AAC: transcoded to 1080p H.264
+//   phone 1080p   30 s, 1920×1080 at 30 fps, H.264 High at ~17 Mbit/s + AAC, a keyframe a second (an iPhone's
+//                 default), plays as it is
+//   4K HEVC       10 s, 3840×2160 at 30 fps, HEVC at ~40 Mbit/s + AAC, a keyframe a second: transcoded to 1080p
 // (a moving test pattern with film grain, so that the encoders have real work, not flat colour).
 // For each: analysis = probe + typical-frame poster + the photo renditions (decodeVideo, as the pipeline runs it);
 // transcode = the transcode step's ffmpeg run, with its peak resident memory (VmHWM, polled).
@@ -32,13 +33,13 @@ const sound = (seconds: number) => ['-f', 'lavfi', '-i', `sine=frequency=300:dur
 const CLIPS: Clip[] = [
   {
     name: 'phone 1080p H.264, 30 s',
-    file: path.join(work, 'phone-1080p.mp4'),
-    make: [...grainy('1920x1080', 30), ...sound(30), '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '17M', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
+    file: path.join(work, 'phone-1080p-gop30.mp4'),
+    make: [...grainy('1920x1080', 30), ...sound(30), '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '17M', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
   },
   {
     name: '4K HEVC, 10 s',
-    file: path.join(work, '4k-hevc.mov'),
-    make: [...grainy('3840x2160', 10), ...sound(10), '-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', '40M', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
+    file: path.join(work, '4k-hevc-gop30.mov'),
+    make: [...grainy('3840x2160', 10), ...sound(10), '-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', '40M', '-x265-params', 'keyint=30:min-keyint=30', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest'],
   },
 ];
 

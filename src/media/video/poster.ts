@@ -1,7 +1,8 @@
 // A clip's poster: the frame its thumbnail, preview, palette, hashes, faces and CLIP see. Not the first frame (often
 // black, or blurred while the phone is raised): ffmpeg's `thumbnail` filter picks, among the frames of a window
-// from a tenth of the way in, the one closest to their average colour histogram — the most typical frame —
-// on small copies (cheap in memory for 4K); that frame is then taken at full size, turned upright.
+// from a tenth of the way in (its keyframes when it has enough, else all its frames), the one closest to their
+// average colour histogram — the most typical frame — on small copies (cheap in memory for 4K); that frame is then
+// taken at full size, turned upright.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ImageDecodeError } from '../decoders/common.js';
@@ -15,6 +16,8 @@ const POSTER_TIMEOUT_MS = 120_000;
 /** The window looked at: at most this long, and at most this many frames compared. */
 const WINDOW_MS = 10_000;
 const MAX_CANDIDATES = 100;
+/** Keyframes enough to choose a poster from without decoding the frames between them. */
+const MIN_KEYFRAMES = 4;
 
 /** When the poster is taken (ms from the start), as chosen on small copies of the window's frames. */
 export async function posterTime(file: string, probe: VideoProbe, label: string, settings?: VideoToolSettings): Promise<number> {
@@ -27,8 +30,13 @@ export async function posterTime(file: string, probe: VideoProbe, label: string,
   // it is (a clip's timestamps need not start at zero)
   const pick = `scale=160:-2,showinfo,thumbnail=${candidates},showinfo`;
   const out = ['-frames:v', '1', '-f', 'null', '-'];
-  const log = await runFfmpeg(file, [...seek(start), '-i', file, '-map', '0:v:0', '-an', '-sn', '-t', seconds(window), '-vf', pick, ...out], label, 'info', settings);
-  const quick = shown(log);
+  const windowArgs = ['-i', file, '-map', '0:v:0', '-an', '-sn', '-t', seconds(window), '-vf', pick, ...out];
+  // the keyframes alone first (a phone writes one every second or two): a fraction of the decoding, enough to choose
+  // from; with fewer than MIN_KEYFRAMES of them in the window, every frame
+  const keyframes = await runFfmpeg(file, [...seek(start), '-skip_frame', 'nokey', ...windowArgs], label, 'info', settings);
+  const fromKeyframes = shown(keyframes, MIN_KEYFRAMES);
+  if (fromKeyframes) return start + Math.round((fromKeyframes.chosen - fromKeyframes.first) * 1000);
+  const quick = shown(await runFfmpeg(file, [...seek(start), ...windowArgs], label, 'info', settings));
   if (quick) return start + Math.round((quick.chosen - quick.first) * 1000);
   // a quick seek finds no frame in some streams (MPEG-TS with older builds): decode from the start, the timestamps
   // made to count from the first frame, and keep the window's frames (trim's times are then the clip's own)
@@ -37,15 +45,18 @@ export async function posterTime(file: string, probe: VideoProbe, label: string,
   return slow ? Math.round(slow.chosen * 1000) : start;
 }
 
-/** The first frame's time the first showinfo saw, and the frame's time the second one saw (the chosen one). */
-function shown(log: string): { first: number; chosen: number } | null {
+/**
+ * The first frame's time the first showinfo saw, and the frame's time the second one saw (the chosen one); null
+ * when the first saw fewer than `atLeast` frames.
+ */
+function shown(log: string, atLeast = 1): { first: number; chosen: number } | null {
   const seen = new Map<number, number[]>();
   for (const match of log.matchAll(/Parsed_showinfo_(\d+) [^\n]*?pts_time:\s*(-?[\d.]+)/g)) {
     const filter = Number(match[1]);
     seen.set(filter, [...(seen.get(filter) ?? []), Number(match[2])]);
   }
   const filters = [...seen.keys()].sort((a, b) => a - b);
-  if (filters.length < 2) return null;
+  if (filters.length < 2 || seen.get(filters[0]!)!.length < atLeast) return null;
   const first = seen.get(filters[0]!)![0]!;
   const chosen = seen.get(filters[filters.length - 1]!)![0]!;
   return chosen >= first ? { first, chosen } : null;
