@@ -3,6 +3,7 @@ import { useLongPress } from '../hooks/useLongPress.js';
 import { isTerminal, photoUrls } from '../api.js';
 import { formatCamera, formatClipLength, formatShortDate } from '../lib/format.js';
 import { Link } from '../lib/router.js';
+import { SilentClip } from './SilentClip.js';
 import { photoStateLabel } from './StateBadge.js';
 
 /** What a tile needs to know about a photo; lists of every kind (timeline, search, trash) have at least this. */
@@ -164,19 +165,7 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
             }}
           />
         ) : null}
-        {preview.playing ? (
-          <video
-            className="tile-preview"
-            data-testid="tile-preview"
-            src={photoUrls.video(photo.id)}
-            muted
-            autoPlay
-            loop
-            playsInline
-            onError={preview.stop}
-            aria-hidden="true"
-          />
-        ) : null}
+        {preview.playing ? <SilentClip photoId={photo.id} className="tile-preview" testId="tile-preview" loop onStop={preview.stop} /> : null}
         {!showImage ? (
           <span className={`tile-placeholder tile-placeholder-${state}`}>
             {working ? <span className="spinner" aria-hidden="true" /> : failed ? <WarningIcon /> : <ImageIcon />}

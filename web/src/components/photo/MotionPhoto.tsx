@@ -1,8 +1,9 @@
 // A motion photo on its page: the still, and its short video played over it — on hover with a mouse, with the
 // Motion button anywhere (a press on a phone) — muted, once, then the still again, as phones show them.
 import { useState } from 'react';
-import { photoUrls, type FaceInfo, type PhotoDetail } from '../../api.js';
+import type { FaceInfo, PhotoDetail } from '../../api.js';
 import { PreviewImage } from '../PreviewImage.js';
+import { SilentClip } from '../SilentClip.js';
 
 interface Props {
   photo: PhotoDetail;
@@ -33,20 +34,7 @@ export function MotionPhoto({ photo, onSelectFace, selectedFaceId }: Props) {
             Motion
           </button>
         }
-        overlay={
-          playing ? (
-            <video
-              className="motion-player"
-              data-testid="motion-player"
-              src={photoUrls.video(photo.id)}
-              autoPlay
-              muted
-              playsInline
-              onEnded={() => setPlaying(false)}
-              onError={() => setPlaying(false)}
-            />
-          ) : null
-        }
+        overlay={playing ? <SilentClip photoId={photo.id} className="motion-player" testId="motion-player" onStop={() => setPlaying(false)} /> : null}
       />
     </div>
   );
