@@ -77,8 +77,11 @@ async function locate(settings: VideoToolSettings): Promise<VideoTools | { probl
   }
   const npm = npmBinaries();
   if (npm) {
-    const version = await versionOf(npm.ffmpeg);
-    if (version !== null && (await versionOf(npm.ffprobe)) !== null) return { ...npm, version, source: 'npm', env: { ...process.env, ...STATIC_BUILD_ENV } };
+    const env = { ...process.env, ...STATIC_BUILD_ENV };
+    const version = await versionOf(npm.ffmpeg, env);
+    if (version !== null && (await versionOf(npm.ffprobe, env)) !== null) return { ...npm, version, source: 'npm', env };
+    // installed but not runnable here: say which, not "none" (installed by another user without a+x, another CPU)
+    return { problem: `npm's ffmpeg/ffprobe (${path.dirname(npm.ffmpeg)}, ${path.dirname(npm.ffprobe)}) do not run for this user: make them executable (chmod a+rx), or install Debian's ffmpeg` };
   }
   return { problem: 'no ffmpeg: install Debian\'s ffmpeg package, or run npm ci (it installs one), or set SHOEBOX_FFMPEG and SHOEBOX_FFPROBE' };
 }
@@ -104,9 +107,9 @@ function npmBinaries(): { ffmpeg: string; ffprobe: string } | null {
 }
 
 /** The version a binary prints (`-version`'s first line), or null when it does not run. */
-function versionOf(binary: string): Promise<string | null> {
+function versionOf(binary: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile(binary, ['-version'], { timeout: 10_000, encoding: 'utf8' }, (error, stdout) => {
+    execFile(binary, ['-version'], { env, timeout: 10_000, encoding: 'utf8' }, (error, stdout) => {
       if (error) return resolve(null);
       const match = /^ff(?:mpeg|probe) version (\S+)/m.exec(stdout);
       resolve(match ? match[1]! : 'unknown');
