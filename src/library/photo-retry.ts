@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, like, or, type SQL } from 'drizzle-orm';
 import { photos, photoSteps } from '../db/schema.js';
 import { stepsToRetry, withDependents, type StepName, type StepStatus } from '../model/photo-state.js';
-import { arrivingStep, VIDEO_ONLY_STEPS } from '../model/video.js';
+import { stepApplies, VIDEO_ONLY_STEPS } from '../model/video.js';
 import type { Library } from './library.js';
 import { queuePhotos } from './photo-door.js';
 import { findPhoto } from './photos.js';
@@ -14,7 +14,7 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
   const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
   const statuses = Object.fromEntries(stepRows.map((r) => [r.step, r.status])) as Partial<Record<StepName, StepStatus>>;
   // a photo's video-only steps stay skipped: they have nothing to do for it
-  const reset = stepsToRetry(statuses).filter((step) => photo.motion || arrivingStep(step, photo.mime).status === 'pending');
+  const reset = stepsToRetry(statuses).filter((step) => stepApplies(step, { mime: photo.mime, hasMotion: photo.motion !== null }));
   if (reset.length > 0) {
     await lib.db
       .update(photoSteps)

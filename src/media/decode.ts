@@ -44,6 +44,7 @@ export interface RenditionOptions {
 
 export const DEFAULT_THUMBNAIL_SIZE = 250;
 export const DEFAULT_PREVIEW_SIZE = 1440;
+export const DEFAULT_SIZES: Sizes = { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE };
 
 type Route = 'sharp' | 'heif' | 'heic' | 'jxl' | 'raw' | 'bmp' | 'video';
 
@@ -124,7 +125,7 @@ export async function decodeStoredPixels(file: string, mime: string): Promise<Ra
     case 'raw':
       return withTempDir(async (dir) => storedViaSharp((await extractRawPreview(file, dir, label)).file, label));
     case 'video': {
-      const { stored } = await decodeVideo(file, label, { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE });
+      const { stored } = await decodeVideo(file, label, DEFAULT_SIZES);
       if (!stored) throw new Error(`${label}: the poster frame gave no stored pixels`);
       return stored;
     }

@@ -3,7 +3,7 @@
 // size that gives them (edited photos only).
 import sharp from 'sharp';
 import { cropPixels, editedSize, turnedSize, type PhotoEdit } from '../model/photo-edit.js';
-import { decodePhoto, DEFAULT_PREVIEW_SIZE, DEFAULT_THUMBNAIL_SIZE, labelOf } from './decode.js';
+import { decodePhoto, DEFAULT_SIZES, labelOf } from './decode.js';
 import { encodeRenditions, sharpError, type Sizes } from './renditions.js';
 
 /** The largest preview decoded for a crop (a 2 % crop of a 100 MP photo needs no 70,000 px decode). */
@@ -24,7 +24,7 @@ export interface EditedRenditions {
 export async function editedRenditions(
   input: { file: string; mime: string; preview: Buffer; upright: { width: number; height: number } },
   edit: PhotoEdit,
-  sizes: Sizes = { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE },
+  sizes: Sizes = DEFAULT_SIZES,
 ): Promise<EditedRenditions> {
   const label = labelOf(input.file, input.mime);
   const { upright } = input;

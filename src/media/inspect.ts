@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { decodePhoto, decodeStoredPixels, DEFAULT_PREVIEW_SIZE, DEFAULT_THUMBNAIL_SIZE, labelOf } from './decode.js';
+import { decodePhoto, decodeStoredPixels, DEFAULT_SIZES, labelOf } from './decode.js';
 import { decodeVideo, type DecodedVideo } from './video/decode-video.js';
 import { isVideoMime, mediaTypeOf, type MediaType, type VideoInfo } from '../model/video.js';
 import { detectImageType } from './detect.js';
@@ -44,8 +44,6 @@ export async function sha256OfFile(file: string): Promise<string> {
   await pipeline(createReadStream(file), hash);
   return hash.digest('hex');
 }
-
-const DEFAULT_SIZES = { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE };
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -111,6 +109,7 @@ export async function inspectFile<T extends object>(file: string, extend?: Inspe
       }
     : null;
   const probe = renditions && 'probe' in renditions ? (renditions as DecodedVideo).probe : null;
+  const { durationMs = null, ...streams } = probe ?? {};
   return {
     file: absolute,
     mime: detected.mime,
@@ -118,8 +117,8 @@ export async function inspectFile<T extends object>(file: string, extend?: Inspe
     width: renditions?.width ?? null,
     height: renditions?.height ?? null,
     sha256,
-    durationMs: probe?.durationMs ?? null,
-    video: probe ? { container: probe.container, width: probe.width, height: probe.height, rotation: probe.rotation, fps: probe.fps, videoCodec: probe.videoCodec, audioCodec: probe.audioCodec, bitRate: probe.bitRate } : null,
+    durationMs,
+    video: probe ? (streams as VideoInfo) : null,
     motionBytes: metadata?.motion?.length ?? null,
     metadata: meta,
     pdq,

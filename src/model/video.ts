@@ -17,9 +17,14 @@ export const mediaTypeOf = (mime: string): MediaType => (isVideoMime(mime) ? 'vi
 export const VIDEO_ONLY_STEPS: readonly StepName[] = ['transcode'];
 export const NOT_A_VIDEO = 'no video to make playable';
 
-/** A step's row as an item arrives: pending, or skipped when the step has nothing to do for its kind. */
+/** Whether the step has work for the item: a video-only step only for a video, or a photo whose motion was found. */
+export function stepApplies(step: StepName, item: { mime: string; hasMotion: boolean }): boolean {
+  return !VIDEO_ONLY_STEPS.includes(step) || isVideoMime(item.mime) || item.hasMotion;
+}
+
+/** A step's row as an item arrives (its motion not looked for yet): pending, or skipped when it has nothing to do. */
 export function arrivingStep(step: StepName, mime: string): { status: 'pending' } | { status: 'skipped'; error: string } {
-  return VIDEO_ONLY_STEPS.includes(step) && !isVideoMime(mime) ? { status: 'skipped', error: NOT_A_VIDEO } : { status: 'pending' };
+  return stepApplies(step, { mime, hasMotion: false }) ? { status: 'pending' } : { status: 'skipped', error: NOT_A_VIDEO };
 }
 
 /** A motion photo's short video (photos.motion): where it came from, its size and, once probed, its streams. */

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { isVideoMime, NOT_A_VIDEO, VIDEO_ONLY_STEPS } from '../model/video.js';
+import { NOT_A_VIDEO, stepApplies, VIDEO_ONLY_STEPS } from '../model/video.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { isWorthRetrying, retryDelayMs, retryNote } from './retry.js';
 import path from 'node:path';
@@ -278,8 +278,8 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
     if (!row) return null;
     const statuses: Statuses = { ...row.statuses };
     // a still has no clip: its video-only steps, reopened with what they follow (an edit, a reprocess), end here
-    const clip = isVideoMime(row.mime) || row.motion;
-    const notHere = clip ? [] : VIDEO_ONLY_STEPS.filter((step) => (statuses[step] ?? 'pending') === 'pending').map((step) => ({ step, reason: NOT_A_VIDEO }));
+    const item = { mime: row.mime, hasMotion: row.motion };
+    const notHere = VIDEO_ONLY_STEPS.filter((step) => (statuses[step] ?? 'pending') === 'pending' && !stepApplies(step, item)).map((step) => ({ step, reason: NOT_A_VIDEO }));
     for (const { step, reason } of [...notHere, ...skipsNow(statuses)]) {
       const skipped = await tx
         .update(photoSteps)

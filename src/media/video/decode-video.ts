@@ -9,8 +9,6 @@ import type { VideoToolSettings } from './tools.js';
 
 export interface DecodedVideo extends DecodedPhoto {
   probe: VideoProbe;
-  /** When the poster was taken, ms from the start. */
-  posterMs: number;
 }
 
 export async function decodeVideo(file: string, label: string, sizes: Sizes, settings?: VideoToolSettings): Promise<DecodedVideo> {
@@ -19,6 +17,6 @@ export async function decodeVideo(file: string, label: string, sizes: Sizes, set
   return withTempDir(async (dir) => {
     const frame = await extractFrame(file, posterMs, dir, label, settings);
     // ffmpeg turned the frame upright: its pixels are as displayed
-    return { ...(await fromSharpFileOnce(frame, label, sizes, 'ffmpeg', 1)), probe, posterMs };
+    return { ...(await fromSharpFileOnce(frame, label, sizes, 'ffmpeg', 1)), probe };
   });
 }

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
-import { decodePhoto, DEFAULT_PREVIEW_SIZE, DEFAULT_THUMBNAIL_SIZE, labelOf } from '../../media/decode.js';
+import { decodePhoto, DEFAULT_SIZES, labelOf } from '../../media/decode.js';
 import { decodeVideo, type DecodedVideo } from '../../media/video/decode-video.js';
 import { VideoToolsMissingError } from '../../media/video/tools.js';
 import { isVideoMime } from '../../model/video.js';
@@ -23,12 +23,12 @@ export const preprocessingStep: PipelineStep = {
     if (isVideoMime(photo.mime)) {
       let video: DecodedVideo;
       try {
-        video = await decodeVideo(file, labelOf(photo.filename, photo.mime), { thumbnail: DEFAULT_THUMBNAIL_SIZE, preview: DEFAULT_PREVIEW_SIZE }, videoSettings);
+        video = await decodeVideo(file, labelOf(photo.filename, photo.mime), DEFAULT_SIZES, videoSettings);
       } catch (error) {
         if (error instanceof VideoToolsMissingError) return { status: 'skipped', reason: error.message };
         throw error;
       }
-      const { probe, stored, posterMs: _posterMs, ...renditions } = video;
+      const { probe, stored, ...renditions } = video;
       const { durationMs, ...info } = probe;
       await storage.put(derivedKey(photo.id, 'thumbnail.webp'), renditions.thumbnail);
       await storage.put(derivedKey(photo.id, 'preview.jpg'), renditions.preview);

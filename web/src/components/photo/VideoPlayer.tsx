@@ -9,8 +9,7 @@ function playable(photo: PhotoDetail): 'yes' | 'waiting' | 'no' {
   if (photo.video?.playsAsIs) return 'yes';
   const step = photo.steps.transcode;
   if (step?.status === 'done') return 'yes';
-  if (step?.status === 'skipped') return /plays in browsers as it is/.test(step.error ?? '') ? 'yes' : 'no';
-  if (step?.status === 'failed') return 'no';
+  if (step?.status === 'skipped' || step?.status === 'failed') return 'no'; // no ffmpeg, or transcoding failed
   return isTerminal(photo.state) ? 'no' : 'waiting';
 }
 
