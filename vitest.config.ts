@@ -26,6 +26,7 @@ const ON_POSTGRES = [
   'test/integration/upload-limits.test.ts',
   'test/integration/sign-in-limits.test.ts',
   'test/integration/videos.test.ts',
+  'test/integration/live-photos.test.ts',
 ];
 
 export default defineConfig({

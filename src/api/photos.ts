@@ -11,7 +11,7 @@ import { photoStates } from '../library/photo-counts.js';
 import { listPhotos } from '../library/photo-list.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
 import type { Library, LibraryContext } from '../library/library.js';
-import { derivedKey, type DerivedName } from '../storage/keys.js';
+import { derivedKey, derivedMotionKey, type DerivedName } from '../storage/keys.js';
 import { requestedRange } from './byte-range.js';
 import {
   booleanParam,
@@ -228,6 +228,10 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
   ];
   const fileQuery = z.object({
     download: booleanParam.optional().describe('original only: Content-Disposition attachment, so that a browser saves it'),
+    part: z
+      .enum(['still', 'motion'])
+      .optional()
+      .describe("original only: `motion` gives a Live Photo's MOV, or a motion photo's embedded MP4, as it was stored (404 for a photo without one)"),
   });
   for (const file of files) {
     api.get(`/api/photos/:id/${file.route}`, {
@@ -254,11 +258,21 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
         }
         const photo = (await findVisiblePhoto(request.lib, request.params.id))?.photo;
         if (!photo) throw notFound(request.params.id);
-        const { download } = request.query as z.infer<typeof fileQuery>;
+        const { download, part } = request.query as z.infer<typeof fileQuery>;
+        const disposition = download ? 'attachment' : 'inline';
+        if (part === 'motion') {
+          const { motion } = photo;
+          if (!motion) throw new UserError('not-found', `photo ${photo.id} has no motion video: it is a still`);
+          if (motion.source === 'live') {
+            return sendStored(reply, request.lib, photo.storageLocation, motion.key, motion.mime, motion.sha256, { immutable: true, filename: motion.filename, disposition });
+          }
+          const name = `${photo.filename.replace(/\.[^.]*$/, '')}-motion.mp4`;
+          return sendStored(reply, request.lib, photo.storageLocation, derivedMotionKey(photo.id), 'video/mp4', photo.sha256, { immutable: false, filename: name, disposition });
+        }
         return sendStored(reply, request.lib, photo.storageLocation, photo.storageKey, photo.mime, photo.sha256, {
           immutable: true,
           filename: photo.filename,
-          disposition: download ? 'attachment' : 'inline',
+          disposition,
         });
       },
     });

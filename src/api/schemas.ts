@@ -103,7 +103,11 @@ export const photoListItem = z.object({
   mime: z.string(),
   type: z.enum(MEDIA_TYPES).describe('`video` for a clip (its thumbnail and preview are its poster frame), else `photo`'),
   durationMs: z.number().int().nullable().describe("a video's length in milliseconds; null for a photo, or a video not probed yet"),
-  motion: z.boolean().describe('a motion photo (Samsung, Google): a still with a short video, played from GET /api/photos/{id}/video'),
+  motion: z
+    .boolean()
+    .describe(
+      "a still with a short video — a motion photo (Samsung, Google) or an Apple Live Photo (its MOV is part of it, never an item of its own) — played from GET /api/photos/{id}/video, its file at /original?part=motion",
+    ),
   sizeBytes: z.number().int(),
   make: z.string().nullable(),
   model: z.string().nullable(),

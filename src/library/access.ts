@@ -13,6 +13,11 @@ export function ownPhotoSql(lib: Library, alias = 'p') {
   return scopeCondition(ownScope(lib.ownerId), alias);
 }
 
+/** Two photos rows (by their aliases) of the same owner: an item's parts are only ever one user's. */
+export function sameOwnerSql(a: string, b: string) {
+  return sql.raw(`${a}.owner_id = ${b}.owner_id`);
+}
+
 /** Photos of `p` the user may see one by one: their own, a partner's, or in an album they own or that is shared with them. */
 export function visiblePhotoSql(lib: Library) {
   const me = sql`${lib.ownerId}::uuid`;

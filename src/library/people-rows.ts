@@ -1,6 +1,7 @@
 // Rows of people that both the user's operations (people.ts) and the automatic clustering (people-clustering.ts)
 // write: a person found or made by name, and unnamed people left without faces.
 import { and, eq, sql } from 'drizzle-orm';
+import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import { people } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
@@ -21,6 +22,15 @@ export async function personIdByName(db: Db, ownerId: string, name: string): Pro
   if (existing) return existing.id;
   const [created] = await db.insert(people).values({ ownerId, name: clean }).returning({ id: people.id });
   return created!.id;
+}
+
+/** Of these people, the unnamed ones left without a face (their faces' photo went) go too. */
+export async function dropPeopleLeftEmpty(db: Db, personIds: readonly string[]): Promise<void> {
+  if (personIds.length === 0) return;
+  await db.execute(
+    sql`delete from people pe where pe.id = any(${uuidArray(personIds)}) and pe.name is null
+          and not exists (select 1 from faces f where f.person_id = pe.id)`,
+  );
 }
 
 /** Unnamed people left without faces (their faces moved or went) are gone; named ones are the user's. */

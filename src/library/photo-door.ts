@@ -2,7 +2,7 @@
 // place — makes its photo here: deduplicated by checksum for its owner, with its origin and provenance, its row and
 // its pending steps in one transaction; and photos go to the pipeline's queue here. Recovery (app/) is the only
 // other filler of the queue. A next source (videos, Takeout) is one more caller, not another copy.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps, type Provenance } from '../db/schema.js';
 import { STEP_NAMES } from '../model/photo-state.js';
@@ -38,12 +38,13 @@ export interface Admitted {
   duplicate: boolean;
 }
 
-/** The owner's photo with these bytes, if any. */
+/** The owner's photo with these bytes, if any: as its file, or as its Live Photo's MOV (library/live-photos.ts). */
 export async function photoWithBytes(lib: Library, sha256: string): Promise<{ id: string; state: string } | null> {
   const [row] = await lib.db
     .select({ id: photos.id, state: photos.state })
     .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), eq(photos.sha256, sha256)));
+    .where(and(eq(photos.ownerId, lib.ownerId), or(eq(photos.sha256, sha256), and(sql`${photos.motion}->>'source' = 'live'`, sql`${photos.motion}->>'sha256' = ${sha256}`))))
+    .limit(1);
   return row ?? null;
 }
 

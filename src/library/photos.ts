@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { browserPlayable } from '../media/video/playable.js';
 import { photoCaptions, photoOcr, photos, photoSteps, photoTags, type PhotoRow, type StepRow } from '../db/schema.js';
 import { uuidArray } from '../db/arrays.js';
@@ -268,6 +268,7 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
   await dropEmptyPeople(lib.db, lib.ownerId);
   await removeOriginalUnlessShared(lib, store, photo.storageLocation, photo.storageKey);
+  if (photo.motion?.source === 'live') await removeOriginalUnlessShared(lib, store, photo.storageLocation, photo.motion.key); // its MOV
   if (photo.sidecarKey && !isInPlaceKey(photo.sidecarKey)) await store.remove(photo.sidecarKey);
   await store.removePrefix(derivedPrefix(id));
   return true;
@@ -279,15 +280,16 @@ function sameLocation(location: string | null): SQL {
 }
 
 /**
- * Removes an original from its location's store unless a photo there still has it: originals are named by their
- * content, so photos with the same bytes in the same location share one (each location keeps its own copy).
+ * Removes an original from its location's store unless a photo there still has it (as its file, or as its Live
+ * Photo's MOV): originals are named by their content, so photos with the same bytes in the same location share one
+ * (each location keeps its own copy).
  */
 export async function removeOriginalUnlessShared(lib: Library, store: BlobStore, location: string | null, key: string): Promise<void> {
   if (isInPlaceKey(key)) return; // a library in place's file is the user's: never removed
   const [shared] = await lib.db
     .select({ id: photos.id })
     .from(photos)
-    .where(and(eq(photos.storageKey, key), sameLocation(location)))
+    .where(and(or(eq(photos.storageKey, key), sql`${photos.motion}->>'source' = 'live' and ${photos.motion}->>'key' = ${key}`), sameLocation(location)))
     .limit(1);
   if (!shared) await store.remove(key);
 }

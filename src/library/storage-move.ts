@@ -7,7 +7,7 @@ import { rows } from '../db/connection.js';
 import { faces } from '../db/schema.js';
 import { copyBlob, storedSha256 } from '../migrate/files.js';
 import type { BlobStore } from '../storage/blob-store.js';
-import { derivedKey, derivedPrefix } from '../storage/keys.js';
+import { derivedKey, derivedMotionKey, derivedPrefix, derivedVideoKey } from '../storage/keys.js';
 import { isInPlaceKey } from '../storage/in-place.js';
 import type { Library } from './library.js';
 import { removeOriginalUnlessShared } from './photos.js';
@@ -27,6 +27,8 @@ interface PhotoFiles {
   sidecar_key: string | null;
   sha256: string;
   storage_location: string | null;
+  /** A Live Photo's MOV, folded into the still (library/live-photos.ts). */
+  live_key: string | null;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function moveToOwnerLocation(lib: Library, options: { stop?: () => 
   const report: MoveReport = { to, moved: 0, busy: 0, failed: [] };
   const elsewhere = await rows<PhotoFiles>(
     lib.db,
-    sql`select id, storage_key, sidecar_key, sha256, storage_location from photos
+    sql`select id, storage_key, sidecar_key, sha256, storage_location, case when motion->>'source' = 'live' then motion->>'key' end as live_key from photos
         where owner_id = ${lib.ownerId}::uuid and storage_location is distinct from ${to} order by id`,
   );
   for (const photo of elsewhere) {
@@ -68,8 +70,11 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
     f.key ? [f.key] : [],
   );
   // a library in place's file and sidecar stay in its folder: only what Shoebox stored moves
-  const required = [photo.storage_key, ...(photo.sidecar_key ? [photo.sidecar_key] : [])].filter((key) => !isInPlaceKey(key));
-  const remade = [derivedKey(photo.id, 'thumbnail.webp'), derivedKey(photo.id, 'preview.jpg'), ...faceKeys];
+  const required = [photo.storage_key, ...(photo.sidecar_key ? [photo.sidecar_key] : []), ...(photo.live_key ? [photo.live_key] : [])].filter(
+    (key) => !isInPlaceKey(key),
+  );
+  // with a video's playable copy and a motion photo's video, which no step makes again unless asked
+  const remade = [derivedKey(photo.id, 'thumbnail.webp'), derivedKey(photo.id, 'preview.jpg'), derivedVideoKey(photo.id), derivedMotionKey(photo.id), ...faceKeys];
   const copied: string[] = [];
   for (const key of [...required, ...remade]) {
     const outcome = await copyBlob(from, target, key);
@@ -94,6 +99,7 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
   }
   // the old copies: the original only when no other photo in that location has the same bytes
   await removeOriginalUnlessShared(lib, from, photo.storage_location, photo.storage_key);
+  if (photo.live_key) await removeOriginalUnlessShared(lib, from, photo.storage_location, photo.live_key);
   if (photo.sidecar_key && !isInPlaceKey(photo.sidecar_key)) await from.remove(photo.sidecar_key);
   await from.removePrefix(derivedPrefix(photo.id));
   return true;
@@ -111,7 +117,7 @@ async function stepRuns(lib: Library, photoId: string): Promise<{ running: numbe
 /** What this run copied for a photo that did not move after all. */
 async function removeCopies(lib: Library, store: BlobStore, location: string | null, copied: string[], photo: PhotoFiles): Promise<void> {
   for (const key of copied) {
-    if (key === photo.storage_key) await removeOriginalUnlessShared(lib, store, location, key);
+    if (key === photo.storage_key || key === photo.live_key) await removeOriginalUnlessShared(lib, store, location, key);
     else await store.remove(key);
   }
 }

@@ -5,7 +5,7 @@ import { UserError } from '../base/errors.js';
 import { photoSteps, type PhotoRow } from '../db/schema.js';
 import { browserPlayable } from '../media/video/playable.js';
 import { isVideoMime } from '../model/video.js';
-import { derivedMotionKey, derivedVideoKey } from '../storage/keys.js';
+import { derivedVideoKey, motionKey } from '../storage/keys.js';
 import type { Library } from './library.js';
 
 export interface PlayableFile {
@@ -24,7 +24,7 @@ export async function playableVideo(lib: Library, photo: PhotoRow): Promise<Play
   const info = video ? photo.video : photo.motion?.video;
   if (!info) throw new UserError('conflict', `the video of ${photo.id} is not probed yet (state: ${photo.state}): try again once it is analysed`);
   const playable = browserPlayable(info);
-  if (playable.playable) return { key: video ? photo.storageKey : derivedMotionKey(photo.id), contentType: playable.contentType, immutable: false };
+  if (playable.playable) return { key: video ? photo.storageKey : motionKey(photo.id, photo.motion!), contentType: playable.contentType, immutable: false };
   const [step] = await lib.db.select().from(photoSteps).where(and(eq(photoSteps.photoId, photo.id), eq(photoSteps.step, 'transcode')));
   const status = step?.status ?? 'pending';
   const why =

@@ -26,6 +26,8 @@ export type ReadMetadataResult = PhotoMetadata & {
   notes?: string[];
   /** A motion photo's embedded video, as a byte range of the file (./motion-photo.ts); null when it has none. */
   motion?: ByteRange | null;
+  /** An Apple Live Photo's content identifier, shared by its still and its MOV (./motion-photo.ts); null: none. */
+  liveId?: string | null;
 };
 
 function toNumber(value: unknown): number | null {

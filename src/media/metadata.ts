@@ -8,7 +8,7 @@ import { errorMessage } from './decoders/common.js';
 import { withTempDir } from './decoders/tools.js';
 import { explain, reader, toolFailure } from './exiftool-reader.js';
 import { cleanText, metadataFromTags, type ReadMetadataResult } from './metadata-tags.js';
-import { embeddedMotion } from './motion-photo.js';
+import { embeddedMotion, liveIdentifier } from './motion-photo.js';
 import { copyPngWithout, oversizedPngChunks } from './png-text.js';
 import { capKeywords, sidecarProblem } from './sidecar-limits.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from './xmp-sidecar.js';
@@ -80,5 +80,5 @@ export async function readMetadata(file: string, opts: ReadMetadataOptions = {})
   const capped = capKeywords(meta.keywords);
   if (capped.note) notes.push(capped.note);
   const motion = embeddedMotion(tags, (await stat(file)).size);
-  return { ...meta, keywords: capped.keywords, notes, motion };
+  return { ...meta, keywords: capped.keywords, notes, motion, liveId: liveIdentifier(tags) };
 }

@@ -1,6 +1,6 @@
 // Where the short video of a motion photo lies inside its file (Samsung "Motion photo", Google "Motion Photo" and
-// its older "MicroVideo"): the still stays the file's image, the MP4 is a byte range of the same file. Pure: reads
-// the tags ExifTool gives, and the file's size.
+// its older "MicroVideo"): the still stays the file's image, the MP4 is a byte range of the same file. And what ties
+// an Apple Live Photo's two files together. Pure: reads the tags ExifTool gives, and the file's size.
 import type { TagBag } from './dates.js';
 
 export interface ByteRange {
@@ -38,6 +38,19 @@ export function embeddedMotion(tags: TagBag, fileSize: number): ByteRange | null
   if (tags.MicroVideo === 1 || tags.MicroVideo === '1') {
     const fromEnd = toInt(tags.MicroVideoOffset);
     if (fromEnd !== null) return inside({ offset: fileSize - fromEnd, length: fromEnd });
+  }
+  return null;
+}
+
+/**
+ * An Apple Live Photo's content identifier: the same UUID in the still's maker notes and in the MOV's QuickTime Keys
+ * (`com.apple.quicktime.content.identifier`), which ExifTool both names ContentIdentifier (older versions called the
+ * still's MediaGroupUUID). Null when the file has none, or something that is not an identifier.
+ */
+export function liveIdentifier(tags: TagBag): string | null {
+  for (const name of ['ContentIdentifier', 'MediaGroupUUID']) {
+    const value = tags[name];
+    if (typeof value === 'string' && /^[A-Za-z0-9-]{8,128}$/.test(value.trim())) return value.trim().toUpperCase();
   }
   return null;
 }

@@ -28,12 +28,31 @@ export function arrivingStep(step: StepName, mime: string): { status: 'pending' 
 }
 
 /** A motion photo's short video (photos.motion): where it came from, its size and, once probed, its streams. */
-export interface MotionInfo {
-  /** `embedded`: an MP4 inside the still's own file (Samsung, Google), kept as a derived file. */
-  source: 'embedded';
+export type MotionInfo = EmbeddedMotion | LiveMotion;
+
+interface MotionCommon {
   bytes: number;
   durationMs?: number | null;
   video?: VideoInfo;
+}
+
+/** An MP4 inside the still's own file (Samsung, Google), kept as a derived file. */
+export interface EmbeddedMotion extends MotionCommon {
+  source: 'embedded';
+}
+
+/**
+ * An Apple Live Photo's MOV: a file of its own that arrived beside the still (same ContentIdentifier) and became part
+ * of it (library/live-photos.ts). Kept where it was stored, in the still's storage location, under its own key.
+ */
+export interface LiveMotion extends MotionCommon {
+  source: 'live';
+  sha256: string;
+  key: string;
+  filename: string;
+  mime: string;
+  /** Where it was imported from, or its path in a library in place; null for an upload. */
+  sourcePath: string | null;
 }
 
 /** A clip's streams, as kept on its row (photos.video). */

@@ -46,6 +46,8 @@ export interface RunnerDeps {
   ml: MlServices;
   logger: Logger;
   video: StepContext['video'];
+  /** Puts another photo on the queue (a step's `others`). */
+  queue?: { add(photoId: string): Promise<void> };
 }
 
 type Statuses = Partial<Record<StepName, StepStatus>>;
@@ -140,8 +142,9 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
     const renewal = setInterval(() => void renewLease(db, photoId, name, attempt).catch(() => undefined), deps.leaseMs / 3);
-    const { redo, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt).finally(() => clearInterval(renewal));
+    const { redo, others, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt).finally(() => clearInterval(renewal));
     const recorded = await recordStep(db, photoId, name, attempt, outcome);
+    for (const other of others) await deps.queue?.add(other);
     const failure = outcome.status === 'failed' ? (outcome.retryAt ? 'service' : 'photo') : undefined;
     deps.metrics?.stepFinished(name, outcome.status, outcome.durationMs / 1000, failure);
     statuses[name] = recorded ? outcome.status : 'pending';
@@ -181,7 +184,7 @@ async function runStep(
   step: PipelineStep,
   originalPath: () => string,
   attempt: number,
-): Promise<Outcome & { redo: StepName[] }> {
+): Promise<Outcome & { redo: StepName[]; others: string[] }> {
   const started = performance.now();
   let result: StepResult | null = null;
   let failure: string | null = null;
@@ -202,7 +205,8 @@ async function runStep(
   const durationMs = Math.round(performance.now() - started);
   const status: StepStatus = failure ? 'failed' : result!.status;
   const error = failure ?? (result?.status === 'skipped' ? result.reason : (result?.note ?? null));
-  return { status, error, durationMs, version, retryAt, redo: result?.status === 'done' ? (result.redo ?? []) : [] };
+  const done = result?.status === 'done' ? result : null;
+  return { status, error, durationMs, version, retryAt, redo: done?.redo ?? [], others: done?.others ?? [] };
 }
 
 /** Puts steps a result made stale, and what depends on them, back to pending; returns those reset. */

@@ -37,9 +37,10 @@ export interface StepContext {
  * A step's outcome. `redo`: steps (of this photo) whose results this one just made stale, e.g. the metadata
  * step finding other people named in the file: the runner puts them and their dependents back to pending.
  * `note`: what a step that did its work still left out (a sidecar not read, keywords past the cap), recorded as
- * the step's error text so that the photo's steps show it.
+ * the step's error text so that the photo's steps show it. `others`: other photos whose steps this one reset (a Live
+ * Photo's still, given its MOV): put on the queue once the result is recorded.
  */
-export type StepResult = { status: 'done'; redo?: StepName[]; note?: string } | { status: 'skipped'; reason: string };
+export type StepResult = { status: 'done'; redo?: StepName[]; note?: string; others?: string[] } | { status: 'skipped'; reason: string };
 
 /** A pipeline step: idempotent, writes only its own columns, rows or files, throws to fail. */
 export interface PipelineStep {

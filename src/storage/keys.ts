@@ -31,6 +31,11 @@ export function derivedMotionKey(photoId: string): string {
   return path.posix.join(derivedPrefix(photoId), 'motion.mp4');
 }
 
+/** Where a motion photo's video is: a Live Photo's MOV under its own key, an embedded one where the metadata step kept it. */
+export function motionKey(photoId: string, motion: { source: string; key?: string }): string {
+  return motion.source === 'live' && motion.key ? motion.key : derivedMotionKey(photoId);
+}
+
 /** A clip (a video, or a motion photo's video) made playable in browsers (the transcode step); absent when it plays as it is. */
 export function derivedVideoKey(photoId: string): string {
   return path.posix.join(derivedPrefix(photoId), 'video.mp4');

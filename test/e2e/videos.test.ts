@@ -1,13 +1,13 @@
 // Videos in a real browser (Debian's Chromium) against a real server, at desk and phone sizes: a clip's tile
 // shows its length and plays under a resting mouse; on its page the browser's player plays it (its time advances) and seeks with byte ranges;
-// a clip browsers cannot play as it is (HEVC) plays from its transcoded copy; a motion photo's video plays over its
-// still with the Motion button.
+// a clip browsers cannot play as it is (HEVC) plays from its transcoded copy; a motion photo's video — a Samsung's,
+// and an Apple Live Photo's MOV — plays over its still with the Motion button.
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testClips } from '../helpers/clips.js';
+import { livePhoto, testClips } from '../helpers/clips.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -16,10 +16,18 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   const clips = await testClips();
   server = await startTestServer({ video: { maxHeight: 240 } });
-  const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic')];
+  const live = await livePhoto('IMG_0606', '1A2B3C4D-0000-4000-8000-000000000606');
+  const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'), live.still];
   const uploaded = await upload(server.url, files.map((file) => ({ path: file })));
   for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
   await waitForTerminal(server.url, Object.values(ids));
+  // the Live Photo's MOV after its still: folded into it, its motion made playable
+  expect((await upload(server.url, [{ path: live.mov }])).status).toBe(201);
+  for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
+    if ((await json(`${server.url}/api/photos/${ids['IMG_0606.HEIC']}`)).body.steps.transcode.status === 'done') break;
+    if (Date.now() > deadline) throw new Error('the Live Photo did not become one item with its motion playable');
+  }
+  await waitForTerminal(server.url, [ids['IMG_0606.HEIC']!]);
   browser = await launchBrowser();
 }, 180_000);
 
@@ -99,19 +107,21 @@ for (const [size, viewport] of [
       await page.close();
     }, 60_000);
 
-    it("marks a motion photo's tile, and plays its motion over the still", async () => {
+    it.each(['samsung-one-ui-6.heic', 'IMG_0606.HEIC'])("marks a motion photo's tile, and plays its motion over the still (%s)", async (name) => {
       const { page, errors } = await openPage(context);
-      const id = ids['samsung-one-ui-6.heic']!;
+      const id = ids[name]!;
       await page.goto(server.url);
       await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${id}"]`).getByTestId('tile-motion').count()).toBe(1);
       await page.goto(`${server.url}/photos/${id}`);
       await poll(() => page.getByTestId('preview').isVisible()).toBe(true);
       expect(await page.getByTestId('motion-player').count()).toBe(0);
+      // its video part can be downloaded beside it
+      expect(await page.getByTestId('download-motion').getAttribute('href')).toBe(`/api/photos/${id}/original?part=motion&download=1`);
       await page.getByTestId('motion-play').click();
       const player = page.getByTestId('motion-player');
       await poll(() => player.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
       expect(await player.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
-      await screenshot(page, `motion-photo-${size}.png`);
+      await screenshot(page, `motion-photo-${name.startsWith('IMG') ? 'live-' : ''}${size}.png`);
       // once played through, the still again
       await poll(() => page.getByTestId('motion-player').count(), { timeout: 10_000 }).toBe(0);
       expect(errors).toEqual([]);

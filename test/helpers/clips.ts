@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { reader } from '../../src/media/exiftool-reader.js';
 import { requireVideoTools } from '../../src/media/video/tools.js';
+import { assets } from './corpus.js';
 import { makeTempDir } from './temp.js';
 
 const run = promisify(execFile);
@@ -73,4 +74,37 @@ async function makeClips(): Promise<Clips> {
   const whole = await readFile(path.join(dir, 'recording.mp4'));
   await writeFile(clips.truncated, whole.subarray(0, Math.floor(whole.length / 3)));
   return clips;
+}
+
+export interface LivePhoto {
+  /** The corpus's iPhone HEIC, its maker notes given this content identifier. */
+  still: string;
+  /** A 2 s HEVC MOV, as an iPhone records a Live Photo's motion, with the same identifier in its QuickTime Keys. */
+  mov: string;
+}
+
+/**
+ * An Apple Live Photo's two files, named as an iPhone names them (IMG_n.HEIC, IMG_n.MOV). ExifTool edits but never adds a
+ * maker-note tag, and the corpus HEIC's notes have no content identifier: its ImageUniqueID entry (0x0015, 36 characters
+ * and a NUL) is renumbered as ContentIdentifier (0x0011) first, then written with `id`.
+ */
+export async function livePhoto(name: string, id: string): Promise<LivePhoto> {
+  const { ffmpeg } = await requireVideoTools();
+  const dir = await makeTempDir('shoebox-live-');
+  const still = path.join(dir, `${name}.HEIC`);
+  const mov = path.join(dir, `${name}.MOV`);
+  const heic = await readFile(path.join(assets, 'formats/heic/IMG_2682.heic'));
+  const entry = Buffer.from([0x00, 0x15, 0x00, 0x02, 0x00, 0x00, 0x00, 0x25]);
+  const at = heic.indexOf(entry);
+  if (at < 0 || heic.indexOf(entry, at + 1) >= 0) throw new Error('the corpus HEIC does not have the one maker-note entry this helper renumbers');
+  heic[at + 1] = 0x11;
+  await writeFile(still, heic);
+  await reader().write(still, { 'Apple:ContentIdentifier': id } as never, ['-overwrite_original']);
+  await run(ffmpeg, [
+    '-hide_banner', '-v', 'error', '-y',
+    '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2',
+    '-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', mov,
+  ]);
+  await reader().write(mov, { 'Keys:ContentIdentifier': id } as never, ['-overwrite_original']);
+  return { still, mov };
 }

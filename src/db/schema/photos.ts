@@ -81,6 +81,11 @@ export const photos = pgTable(
     video: jsonb('video').$type<VideoInfo>(),
     /** A motion photo's short video (the metadata step finds it, the transcode step probes it); null: a still. */
     motion: jsonb('motion').$type<MotionInfo>(),
+    /**
+     * An Apple Live Photo's content identifier, on its still and on its MOV until the two meet: then the MOV is part
+     * of the still (motion.source 'live') and its own row is gone (library/live-photos.ts).
+     */
+    liveId: text('live_id'),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
     placeCity: text('place_city'),
     placeState: text('place_state'),
@@ -126,6 +131,10 @@ export const photos = pgTable(
     index('photos_owner_sort_idx').on(t.ownerId, sql`coalesce(${t.takenAt}, ${t.createdAt}) desc`, t.id),
     index('photos_state_idx').on(t.state),
     index('photos_storage_key_idx').on(t.storageKey),
+    // a Live Photo's other half, looked for when either arrives; its MOV found by its bytes and its file
+    index('photos_live_idx').on(t.ownerId, t.liveId).where(sql`${t.liveId} is not null`),
+    index('photos_live_sha256_idx').on(sql`(${t.motion}->>'sha256')`).where(sql`${t.motion}->>'source' = 'live'`),
+    index('photos_live_key_idx').on(sql`(${t.motion}->>'key')`).where(sql`${t.motion}->>'source' = 'live'`),
     index('photos_favorite_idx').on(t.ownerId).where(sql`${t.favorite}`),
     // The timeline's order (newest taken first, undated last, newest upload, then id as the tiebreaker); holds
     // every column the order needs, so a deep page is skipped over in the index alone.

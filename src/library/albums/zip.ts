@@ -1,5 +1,5 @@
 // An album as a ZIP, streamed to the client as it is written (yazl): each photo's original, stored as it is (JPEG,
-// PNG and HEIC do not shrink), then a manifest (JSON and CSV) naming each file with its shot type for a product set.
+// PNG and HEIC do not shrink), a Live Photo's MOV beside its still, then a manifest (JSON and CSV) naming each file with its shot type for a product set.
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -39,6 +39,7 @@ export async function albumZip(lib: Library, albumId: string, onError: (error: u
       storageLocation: photos.storageLocation,
       origin: photos.origin,
       provenance: photos.provenance,
+      motion: photos.motion,
       createdAt: photos.createdAt,
     })
     .from(albumPhotos)
@@ -49,26 +50,30 @@ export async function albumZip(lib: Library, albumId: string, onError: (error: u
   const zip = new yazl.ZipFile();
   const manifest: ManifestEntry[] = [];
   const width = String(members.length).length;
-  const add = async (index: number) => {
+  const add = async (index: number, part: { key: string; name: string }) => {
     const photo = members[index]!;
-    const file = `${String(index + 1).padStart(Math.max(2, width), '0')}-${safeName(photo.filename)}`;
+    const file = `${String(index + 1).padStart(Math.max(2, width), '0')}-${safeName(part.name)}`;
     manifest.push({
       file,
       photoId: photo.id,
-      originalName: photo.filename,
+      originalName: part.name,
       origin: photo.origin,
       shot: photo.provenance?.shot ?? (productIds.has(photo.id) ? 'product' : null),
       productPhotoId: photo.provenance?.productPhotoId ?? (productIds.has(photo.id) ? photo.id : null),
       prompt: photo.provenance?.prompt ?? null,
     });
-    const stream = await lib.storage.at(photo.storageLocation).get(photo.storageKey);
+    const stream = await lib.storage.at(photo.storageLocation).get(part.key);
     zip.addReadStream(stream, file, { mtime: photo.createdAt, compress: false });
     return stream;
   };
   // each entry is added once the one before has been read into the ZIP: one original open at a time
   void (async () => {
     try {
-      for (let index = 0; index < members.length; index++) await finished(await add(index));
+      for (let index = 0; index < members.length; index++) {
+        const { storageKey, filename, motion } = members[index]!;
+        await finished(await add(index, { key: storageKey, name: filename }));
+        if (motion?.source === 'live') await finished(await add(index, { key: motion.key, name: motion.filename }));
+      }
       zip.addBuffer(Buffer.from(JSON.stringify({ album: { id: album.id, name: album.name }, files: manifest }, null, 2)), 'manifest.json');
       // names and prompts are the users': no cell a spreadsheet program runs as a formula, also where it splits on `;`
       const csv = stringify(

@@ -1,4 +1,4 @@
-// Listing a library's folders: every file with a photo's extension, with its size, time and the XMP sidecar beside
+// Listing a library's folders: every file with a photo's or a video's extension, with its size, time and the XMP sidecar beside
 // it; hidden entries and the library's exclusion patterns left out; symbolic links followed only where they stay
 // inside the library's folders (never out of them, never round in a loop).
 import fs from 'node:fs/promises';
@@ -6,11 +6,15 @@ import path from 'node:path';
 import { fileIdOf, mtimeMsOf } from '../../storage/in-place.js';
 import { compileGlobs } from './glob.js';
 
-/** Extensions of the formats Shoebox reads (media/detect.ts decides by content; this only picks what to read). */
+/**
+ * Extensions of the formats Shoebox reads (media/detect.ts decides by content; this only picks what to read). Not
+ * `.ts` for an MPEG transport stream: in a folder it is far more often source code; cameras write `.mts`/`.m2ts`.
+ */
 const PHOTO_EXTENSIONS = new Set(
   (
     'jpg jpeg jpe jfif png apng webp avif heic heif hif jxl tif tiff gif bmp ' +
-    'dng cr2 cr3 crw nef nrw arw srf sr2 orf rw2 raf pef srw raw rwl 3fr erf kdc mrw x3f iiq'
+    'dng cr2 cr3 crw nef nrw arw srf sr2 orf rw2 raf pef srw raw rwl 3fr erf kdc mrw x3f iiq ' +
+    'mp4 m4v mov qt 3gp 3gpp 3g2 mkv webm avi mts m2ts m2t'
   ).split(' '),
 );
 

@@ -6,7 +6,8 @@ import { instantOf } from '../../media/instant.js';
 import { resolvePlace } from '../../media/places.js';
 import type { PipelineStep } from '../step.js';
 import type { BlobStore } from '../../storage/blob-store.js';
-import { derivedMotionKey } from '../../storage/keys.js';
+import { derivedMotionKey, derivedPrefix } from '../../storage/keys.js';
+import { pairLivePhoto } from '../../library/live-photos.js';
 import type { ByteRange } from '../../media/motion-photo.js';
 import { isVideoMime, type MotionInfo } from '../../model/video.js';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -25,17 +26,21 @@ function sameRegions(a: readonly FaceRegion[] | null, b: readonly FaceRegion[]):
 /**
  * EXIF/XMP metadata through exiftool, the sidecar's values winning, and where the photo was taken: the
  * file's own location names, else the nearest town to its GPS position (offline GeoNames), else none.
- * Version 2 added the place, version 3 the people named in face regions, version 4 a motion photo's video; existing
- * libraries redo this step at start to get them. When the named people change, the faces step runs again to put the names on the faces.
+ * Version 2 added the place, version 3 the people named in face regions, version 4 a motion photo's video, version 5
+ * a Live Photo's content identifier; existing libraries redo this step at start to get them. When the named people
+ * change, the faces step runs again to put the names on the faces. A Live Photo's second half to arrive folds the
+ * MOV into the still (library/live-photos.ts).
  */
 export const metadataStep: PipelineStep = {
   name: 'metadata',
-  version: '4',
+  version: '5',
   async run({ photo, db, storage, original, sidecar }) {
     const file = await original();
     const meta = await readMetadata(file, { sidecar: await sidecar() });
     const place = await resolvePlace(meta.place, meta);
-    const motion = isVideoMime(photo.mime) ? { info: null, note: null } : await keepMotion(storage, photo.id, file, meta.motion ?? null);
+    // a Live Photo's MOV, folded in, is not in the still's file: it stays
+    const motion =
+      isVideoMime(photo.mime) || photo.motion?.source === 'live' ? { info: photo.motion, note: null } : await keepMotion(storage, photo.id, file, meta.motion ?? null);
     await db
       .update(photos)
       .set({
@@ -58,6 +63,7 @@ export const metadataStep: PipelineStep = {
         placeCountryCode: place?.countryCode ?? null,
         placeSource: place?.source ?? null,
         faceRegions: meta.faceRegions,
+        liveId: meta.liveId ?? null,
         // a motion photo's video found again is left as it is (the transcode step may be writing what it probed of it)
         ...(motion.info && photo.motion?.bytes === motion.info.bytes ? {} : { motion: motion.info }),
         updatedAt: new Date(),
@@ -66,10 +72,14 @@ export const metadataStep: PipelineStep = {
     // What was not read (a sidecar refused, PNG text too big, keywords past the cap) shows on the step.
     const notes = [...(meta.notes ?? []), ...(motion.note ? [motion.note] : [])];
     const note = notes.length > 0 ? { note: notes.join('; ') } : {};
+    const live = meta.liveId ? await pairLivePhoto(db, photo.id) : null;
+    if (live) await storage.removePrefix(derivedPrefix(live.clip));
+    // this photo was the MOV: it is now the still's motion, and the still has its motion to make playable
+    if (live?.clip === photo.id) return { status: 'done', others: [live.still], note: `part of the Live Photo ${live.still}` };
     // faces when other people are named; the playable copy when the motion video came or went
     const redo = [
       ...(sameRegions(photo.faceRegions, meta.faceRegions) ? [] : ['faces' as const]),
-      ...((photo.motion?.bytes ?? null) !== (motion.info?.bytes ?? null) ? ['transcode' as const] : []),
+      ...(live || (photo.motion?.bytes ?? null) !== (motion.info?.bytes ?? null) ? ['transcode' as const] : []),
     ];
     return redo.length > 0 ? { status: 'done', redo, ...note } : { status: 'done', ...note };
   },

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
-import { derivedMotionKey, derivedVideoKey } from '../../storage/keys.js';
+import { derivedVideoKey, motionKey } from '../../storage/keys.js';
 import { labelOf } from '../../media/decode.js';
 import { withTempDir } from '../../media/decoders/tools.js';
 import { browserPlayable } from '../../media/video/playable.js';
@@ -13,7 +13,7 @@ import type { PipelineStep, StepContext, StepResult } from '../step.js';
 /**
  * A clip that current browsers play as it is (H.264 or VP9 in MP4 or WebM, at a sane bit rate) is served as it
  * is; any other is transcoded to an H.264/AAC MP4 (media/video/transcode.ts), kept beside its poster. The clip is
- * a video's original, or a motion photo's embedded video (probed here first). Its own lane (`video`, one at a
+ * a video's original, or a motion photo's video — embedded in its file, or a Live Photo's MOV — probed here first. Its own lane (`video`, one at a
  * time by default), so that minutes of transcoding never hold a photo's thumbnail.
  */
 export const transcodeStep: PipelineStep = {
@@ -30,8 +30,8 @@ export const transcodeStep: PipelineStep = {
         await ctx.storage.remove(derivedVideoKey(photo.id)); // made for a motion video the file no longer has
         return { status: 'skipped', reason: NOT_A_VIDEO };
       }
-      const motion = await ctx.localFile(derivedMotionKey(photo.id));
-      const label = labelOf(`${photo.filename} (motion)`, 'video/mp4');
+      const motion = await ctx.localFile(motionKey(photo.id, photo.motion));
+      const label = photo.motion.source === 'live' ? labelOf(photo.motion.filename, photo.motion.mime) : labelOf(`${photo.filename} (motion)`, 'video/mp4');
       const { durationMs, ...video } = await probeVideo(motion, label, ctx.video);
       // merged into the row as it is now, for the same video (the metadata step may have found another meanwhile)
       await ctx.db

@@ -55,6 +55,8 @@ export function similarPhotos(id: string, limit = 12, signal?: AbortSignal): Pro
 export const photoLinks = {
   /** The original as a download (Content-Disposition: attachment). */
   download: (id: string) => `${photoPath(id)}/original?download=1`,
+  /** A Live Photo's MOV, or a motion photo's embedded MP4, as a download. */
+  downloadMotion: (id: string) => `${photoPath(id)}/original?part=motion&download=1`,
   /** The search page listing photos like this one. */
   similarSearch: (id: string) => `/search?similar=${encodeURIComponent(id)}`,
   /** The duplicates page, opened at this group. */

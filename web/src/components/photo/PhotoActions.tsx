@@ -1,4 +1,4 @@
-// The photo's action buttons (download, open the original, rotate and crop, find similar, create from it, retry, move to the
+// The photo's action buttons (download, its motion video's too, open the original, rotate and crop, find similar, create from it, retry, move to the
 // trash) and the dialog that confirms the move to the trash.
 import { isTerminal, photoUrls } from '../../api.js';
 import { photoLinks, type PhotoFull } from '../../client/photo.js';
@@ -28,6 +28,11 @@ export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete,
       <a className="button" href={photoLinks.download(photo.id)} download={photo.filename} data-testid="download">
         <span aria-hidden="true">⤓</span> Download
       </a>
+      {photo.motion ? (
+        <a className="button" href={photoLinks.downloadMotion(photo.id)} download data-testid="download-motion" title="Download the photo's video part">
+          <span aria-hidden="true">⤓</span> Video part
+        </a>
+      ) : null}
       <a
         className="button"
         href={photoUrls.original(photo.id)}
