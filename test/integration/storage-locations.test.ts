@@ -10,6 +10,7 @@ import { MissingStorageLocationError, StorageLocations } from '../../src/storage
 import { s3Client } from '../../src/storage/s3.js';
 import { Scratch } from '../../src/storage/scratch.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
+import { livePhoto } from '../helpers/clips.js';
 import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 // Several storage locations: the seed's two shop buckets as two users with their own storage, and a folder on
@@ -213,13 +214,18 @@ describe('storage locations given to users', () => {
   });
 
   it("moves a user's photos into the location they are given: files first, checked, then the old copies go", async () => {
+    // a Live Photo too: its MOV (arrived first) is part of the still, its motion transcoded from HEVC
+    const live = await livePhoto('IMG_0707', '1A2B3C4D-0000-4000-8000-000000000707');
+    await uploadAs('ann', live.mov);
+    const liveId = await uploadAs('ann', live.still);
+    expect((await as('ann', `/api/photos/${liveId}`)).body).toMatchObject({ motion: true, steps: { transcode: { status: 'done' } } });
     const annPhotos = (await as('ann', '/api/photos?limit=50')).body.items as { id: string }[];
-    expect(annPhotos).toHaveLength(2); // the portrait and the plot, in shop-a
+    expect(annPhotos).toHaveLength(3); // the portrait, the plot and the Live Photo, in shop-a
     expect((await as('ann', `/api/admin/users/${userIds.ann}/storage/move`, { method: 'POST' })).status).toBe(403);
     expect((await json(`${server.url}/api/admin/users/${userIds.ann}`, { method: 'PATCH', json: { storageLocation: 'disk2' } })).status).toBe(200);
     const started = await json(`${server.url}/api/admin/users/${userIds.ann}/storage/move`, { method: 'POST' });
     expect(started.status).toBe(202);
-    expect(started.body).toEqual({ photos: 2, to: 'disk2' });
+    expect(started.body).toEqual({ photos: 3, to: 'disk2' });
     const where = async () =>
       Object.fromEntries(
         ((await json(`${server.url}/api/admin/storage`)).body.items as { name: string | null; photos: number }[]).map((item) => [
@@ -231,10 +237,14 @@ describe('storage locations given to users', () => {
       if (Date.now() > deadline) throw new Error(`not moved in time: ${JSON.stringify(await where())}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(await where()).toMatchObject({ 'shop-a': 0, disk2: 2 });
+    expect(await where()).toMatchObject({ 'shop-a': 0, disk2: 3 });
     expect(await objects('shop-a')).toEqual([]); // nothing of Ann's left in her old bucket
     const onDisk = filesUnder(disk2);
-    expect(onDisk.filter((file) => file.startsWith('originals'))).toHaveLength(2);
+    expect(onDisk.filter((file) => file.startsWith('originals'))).toHaveLength(4); // the Live Photo's MOV with its still
+    // its motion's playable copy came along: it plays at once, and its MOV is the one uploaded
+    expect(onDisk).toContain(path.join('derived', liveId.slice(0, 2), liveId, 'video.mp4'));
+    expect((await fileOf('ann', liveId, 'video')).status).toBe(200);
+    expect(Buffer.from(await (await fileOf('ann', liveId, 'original?part=motion')).arrayBuffer()).equals(fs.readFileSync(live.mov))).toBe(true);
     for (const { id } of annPhotos) expect(onDisk).toContain(path.join('derived', id.slice(0, 2), id, 'thumbnail.webp'));
     expect(onDisk.some((file) => file.includes(`${path.sep}faces${path.sep}`))).toBe(true); // the portrait's face crops too
     const portrait = annPhotos[0]!;
@@ -259,7 +269,7 @@ describe('storage locations given to users', () => {
     expect(overview.body.items.find((item: { name: string | null }) => item.name === 'disk2')).toMatchObject({
       configured: false,
       kind: null,
-      photos: 2,
+      photos: 3,
     });
     // Ann's uploads are refused with the reason, her photos stay whole, and a step that needs her files fails
     // saying why, to be tried again (not a job that dies before any step could say it)
