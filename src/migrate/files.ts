@@ -1,11 +1,11 @@
-// Copying a library's files (originals, sidecars, renditions, face crops) from one blob store to another, and
+// Copying a library's files (originals with Live Photos' MOVs, sidecars, renditions, videos' playable copies, face crops) from one blob store to another, and
 // checking the originals by their SHA-256 where they land.
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { isInPlaceKey } from '../storage/in-place.js';
-import { derivedKey } from '../storage/keys.js';
+import { derivedKey, derivedMotionKey, derivedVideoKey } from '../storage/keys.js';
 import { MissingStorageLocationError, type StorageLocations } from '../storage/locations.js';
 
 export interface LibraryFile {
@@ -20,9 +20,20 @@ export interface LibraryFile {
 
 /** Every file the library's rows name, each once. */
 export async function libraryFiles(db: Db): Promise<LibraryFile[]> {
-  const photos = await rows<{ id: string; storage_key: string; sha256: string; sidecar_key: string | null; location: string | null }>(
+  const photos = await rows<{
+    id: string;
+    storage_key: string;
+    sha256: string;
+    sidecar_key: string | null;
+    location: string | null;
+    live_key: string | null;
+    live_sha256: string | null;
+  }>(
     db,
-    sql`select id, storage_key, sha256, sidecar_key, storage_location as location from photos order by created_at, id`,
+    sql`select id, storage_key, sha256, sidecar_key, storage_location as location,
+               case when motion->>'source' = 'live' then motion->>'key' end as live_key,
+               case when motion->>'source' = 'live' then motion->>'sha256' end as live_sha256
+        from photos order by created_at, id`,
   );
   const faces = await rows<{ key: string; location: string | null }>(
     db,
@@ -38,8 +49,13 @@ export async function libraryFiles(db: Db): Promise<LibraryFile[]> {
     // a library in place's files stay in its folders, which the target reads at the same paths
     if (!isInPlaceKey(photo.storage_key)) add({ location, key: photo.storage_key, sha256: photo.sha256, required: true });
     if (photo.sidecar_key && !isInPlaceKey(photo.sidecar_key)) add({ location, key: photo.sidecar_key, required: true });
+    // a Live Photo's MOV is an original of its own (library/live-photos.ts)
+    if (photo.live_key && photo.live_sha256 && !isInPlaceKey(photo.live_key)) add({ location, key: photo.live_key, sha256: photo.live_sha256, required: true });
     add({ location, key: derivedKey(id, 'thumbnail.webp'), required: false });
     add({ location, key: derivedKey(id, 'preview.jpg'), required: false });
+    // a video's playable copy and a motion photo's video: made again only by a reprocess, so kept when there
+    add({ location, key: derivedVideoKey(id), required: false });
+    add({ location, key: derivedMotionKey(id), required: false });
   }
   for (const face of faces) add({ location: face.location, key: face.key, required: false });
   return [...files.values()];

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { livePhoto } from '../helpers/clips.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal } from '../helpers/server.js';
 
@@ -21,6 +22,7 @@ describe('backups', () => {
   const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
   let ids: string[] = [];
   let albumId = '';
+  let liveMov: Buffer;
   let postgres: PostgresServer;
 
   beforeAll(async () => {
@@ -33,6 +35,15 @@ describe('backups', () => {
       );
       ids = body.items.map((item: { id: string }) => item.id);
       await waitForTerminal(server.url, ids);
+      // a Live Photo: its MOV (arrived first) is an original of the still's
+      const live = await livePhoto('IMG_0808', '1A2B3C4D-0000-4000-8000-000000000808');
+      const mov = (await upload(server.url, [{ path: live.mov }])).body.items[0].id as string;
+      await waitForTerminal(server.url, [mov]);
+      const still = (await upload(server.url, [{ path: live.still }])).body.items[0].id as string;
+      await waitForTerminal(server.url, [still]);
+      expect((await json(`${server.url}/api/photos/${mov}`)).status).toBe(404);
+      liveMov = fs.readFileSync(live.mov);
+      ids.push(still);
       albumId = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Kept safe', photoIds: [ids[0]] } })).body.id;
       const user = await json(`${server.url}/api/admin/users`, {
         method: 'POST',
@@ -68,6 +79,11 @@ describe('backups', () => {
         const [detail] = [await json(`${server.url}/api/photos/${id}`)];
         expect(sha(original)).toBe(detail.body.sha256);
         expect((await authFetch(`${server.url}/api/photos/${id}/thumbnail`)).status).toBe(200);
+        if (detail.body.motion) {
+          const mov = Buffer.from(await (await authFetch(`${server.url}/api/photos/${id}/original?part=motion`)).arrayBuffer());
+          expect(mov.equals(liveMov)).toBe(true);
+          expect((await authFetch(`${server.url}/api/photos/${id}/video`)).status).toBe(200); // its playable copy came too
+        }
       }
       return server;
     } catch (error) {
@@ -80,8 +96,8 @@ describe('backups', () => {
     const kept = fs.readdirSync(backups).sort();
     expect(kept).toHaveLength(2);
     const [older, newer] = kept.map((name) => JSON.parse(fs.readFileSync(path.join(backups, name, 'manifest.json'), 'utf8')));
-    expect(newer.originals).toHaveLength(2);
-    expect(newer.rows.photos).toBe(2);
+    expect(newer.originals).toHaveLength(4); // two photos, a Live Photo's still and its MOV
+    expect(newer.rows.photos).toBe(3);
     const key = newer.originals[0].key as string;
     const inode = (name: string) => fs.statSync(path.join(backups, name, 'library', key)).ino;
     expect(inode(kept[0]!)).toBe(inode(kept[1]!)); // one copy on disk for both backups
@@ -92,7 +108,7 @@ describe('backups', () => {
     const dir = path.join(folder(), 'snapshot');
     const backup = await runCli(['backup', dir, '--data', sourceDir]);
     expect(backup.code, backup.stderr).toBe(0);
-    expect(backup.stdout).toMatch(/Backed up \d+ rows and 2 originals into/);
+    expect(backup.stdout).toMatch(/Backed up \d+ rows and 4 originals into/);
     const target = folder();
     const restore = await runCli(['restore', dir, '--data', target]);
     expect(restore.code, restore.stderr + restore.stdout).toBe(0);
