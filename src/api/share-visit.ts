@@ -20,6 +20,9 @@ import { errorBody, uploadRefused, uploadResult } from './schemas.js';
 import { sendStored } from './photos.js';
 import { uploadPhotos } from './upload.js';
 import { sendVisitorOriginal } from './visitor-original.js';
+import { sendVisitorVideo } from './visitor-video.js';
+import { findPhoto } from '../library/photos.js';
+import { MEDIA_TYPES } from '../model/video.js';
 import { derivedKey } from '../storage/keys.js';
 
 const tokenParams = z.object({ token: z.string().min(1).max(200) });
@@ -31,6 +34,9 @@ export const visitorPhoto = z.object({
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
   mime: z.string(),
+  type: z.enum(MEDIA_TYPES).describe('`video`: played from /api/s/{token}/photos/{id}/video'),
+  durationMs: z.number().int().nullable().describe("a video's length in milliseconds; null for a photo"),
+  motion: z.boolean().describe("a motion photo or an Apple Live Photo: its short video plays from …/video"),
   colour: z.string().nullable(),
   hasThumbnail: z.boolean(),
 });
@@ -52,6 +58,9 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
   const throttle = new PasswordThrottle(db);
+
+  /** The library of the link's owner, whose photos the link shows. */
+  const libraryOf = (link: VisitedLink) => asOwner(context, link.ownerId);
 
   /** The link, unlocked by this visitor (else 401 saying a password is needed). */
   async function openLink(request: FastifyRequest<{ Params: { token: string } }>): Promise<VisitedLink> {
@@ -145,7 +154,8 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       return {
         items: items.map((row) => {
           const item = photoListItem(row);
-          return { id: item.id, filename: item.filename, takenAt: item.takenAt, width: item.width, height: item.height, mime: item.mime, colour: item.colour, hasThumbnail: item.hasThumbnail };
+          const { id, filename, takenAt, width, height, mime, type, durationMs, motion, colour, hasThumbnail } = item;
+          return { id, filename, takenAt, width, height, mime, type, durationMs, motion, colour, hasThumbnail };
         }),
         total: counted?.n ?? 0,
         page,
@@ -165,13 +175,33 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       handler: async (request, reply) => {
         const link = await openLink(request);
         const photo = await linkPhoto(link, request.params.id);
-        return sendStored(reply, asOwner(context, link.ownerId), photo.storage_location, derivedKey(photo.id, file.name), file.mime, photo.sha256, {
+        return sendStored(reply, libraryOf(link), photo.storage_location, derivedKey(photo.id, file.name), file.mime, photo.sha256, {
           immutable: false,
           missing: `${file.route} of photo ${photo.id} is not available yet`,
         });
       },
     });
   }
+
+  api.get('/api/s/:token/photos/:id/video', {
+    config: { access: 'link' },
+    schema: {
+      tags: ['share links'],
+      summary: "A video, or a motion photo's video, as browsers play it, with byte ranges",
+      description:
+        'The transcoded copy (which carries no metadata), or the clip as it is stored without its GPS position and ' +
+        'serial numbers unless the link keeps them (`keepMetadata`). 409 while it is being made playable; 404 for a still.',
+      params: photoParams,
+      response: { 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 410: errorBody, 416: errorBody, 429: errorBody },
+    },
+    handler: async (request, reply) => {
+      const link = await openLink(request);
+      const owner = libraryOf(link);
+      const photo = await findPhoto(owner, (await linkPhoto(link, request.params.id)).id);
+      if (!photo) throw new UserError('not-found', `no photo with id ${request.params.id} in this link`);
+      return sendVisitorVideo(reply, owner, { linkId: link.id, keepMetadata: link.keepMetadata }, photo);
+    },
+  });
 
   api.get('/api/s/:token/photos/:id/original', {
     config: { access: 'link' },
@@ -189,7 +219,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
       if (!link.allowDownload) throw new UserError('forbidden', 'downloads are switched off for this link');
       const photo = await linkPhoto(link, request.params.id);
       if (!link.keepMetadata) {
-        return sendVisitorOriginal(reply, asOwner(context, link.ownerId), {
+        return sendVisitorOriginal(reply, libraryOf(link), {
           linkId: link.id,
           storageLocation: photo.storage_location,
           storageKey: photo.storage_key,
@@ -198,7 +228,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
           filename: photo.filename,
         });
       }
-      return sendStored(reply, asOwner(context, link.ownerId), photo.storage_location, photo.storage_key, photo.mime, photo.sha256, {
+      return sendStored(reply, libraryOf(link), photo.storage_location, photo.storage_key, photo.mime, photo.sha256, {
         immutable: true,
         filename: photo.filename,
         disposition: 'attachment',
@@ -218,7 +248,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
     handler: async (request, reply: FastifyReply) => {
       const link = await openLink(request);
       if (!link.allowUpload) throw new UserError('forbidden', 'uploads are switched off for this link');
-      const owner = asOwner(context, link.ownerId);
+      const owner = libraryOf(link);
       return uploadPhotos(owner, request, reply, { visitor: true, linkId: link.id, onAccepted: (ids) => addUploadsToLink(db, link, ids) });
     },
   });

@@ -42,6 +42,13 @@ function busy(reply: FastifyReply, why: string): never {
   throw new UserError('too-many-requests', `${why}: try again in a few seconds`);
 }
 
+/** One of the strip slots, for a copy made through the link (429 when they are taken); call what it answers when done. */
+export async function enterStripSlot(reply: FastifyReply, linkId: string): Promise<() => void> {
+  const release = await slots.enter(linkId);
+  if (typeof release !== 'function') busy(reply, release === 'per-key' ? 'too many downloads at once through this link' : 'too many downloads being prepared');
+  return release;
+}
+
 /** A stripped copy of the photo's original, open and already unlinked; `done` closes it (more than once is fine). */
 async function strippedCopy(lib: Library, reply: FastifyReply, photo: VisitorOriginal): Promise<{ handle: fs.FileHandle; done: () => Promise<void> }> {
   const store = lib.storage.at(photo.storageLocation);
@@ -53,8 +60,7 @@ async function strippedCopy(lib: Library, reply: FastifyReply, photo: VisitorOri
   copiesOpen++;
   let handedOver = false;
   try {
-    const release = await slots.enter(photo.linkId);
-    if (typeof release !== 'function') busy(reply, release === 'per-key' ? 'too many downloads at once through this link' : 'too many downloads being prepared');
+    const release = await enterStripSlot(reply, photo.linkId);
     // ExifTool tells formats by content; the extension only helps it (a file in place keeps its own)
     const ext = path.extname(photo.storageKey).toLowerCase();
     const temp = lib.scratch.tempPath(/^\.[a-z0-9]{1,5}$/.test(ext) ? ext : '');

@@ -107,6 +107,35 @@ for (const [size, viewport] of [
       await page.close();
     }, 60_000);
 
+    it("plays a shared link's video to a visitor, and a motion photo's motion", async () => {
+      const made = await json(`${server.url}/api/shared-links`, { method: 'POST', json: { photoIds: [ids['lisbon.mp4'], ids['IMG_0606.HEIC']] } });
+      expect(made.status).toBe(201);
+      const visitor = await browser.newContext({ viewport, ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}) });
+      try {
+        const { page, errors } = await openPage(visitor);
+        await page.goto(`${server.url}${made.body.path}`);
+        await poll(() => page.getByTestId('visit-tile-video').textContent()).toContain('0:02');
+        await page.getByRole('button', { name: 'Open lisbon.mp4' }).click();
+        const player = page.getByTestId('visitor-video');
+        await poll(() => player.evaluate((video: HTMLVideoElement) => video.readyState)).toBeGreaterThanOrEqual(1);
+        const played = await player.evaluate(async (video: HTMLVideoElement) => {
+          video.muted = true;
+          await video.play();
+          await new Promise((resolve) => setTimeout(resolve, 600));
+          return video.currentTime;
+        });
+        expect(played).toBeGreaterThan(0.2);
+        await screenshot(page, `visitor-video-${size}.png`);
+        // the Live Photo: its still, and its motion on Motion
+        await page.getByRole('button', { name: 'Next photo' }).click();
+        await page.getByTestId('visitor-motion-play').click();
+        await poll(() => page.getByTestId('visitor-motion').evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
+        expect(errors).toEqual([]);
+      } finally {
+        await visitor.close();
+      }
+    }, 60_000);
+
     it.each(['samsung-one-ui-6.heic', 'IMG_0606.HEIC'])("marks a motion photo's tile, and plays its motion over the still (%s)", async (name) => {
       const { page, errors } = await openPage(context);
       const id = ids[name]!;

@@ -213,7 +213,7 @@ describe('sharing', () => {
     expect(opened.body).toMatchObject({ locked: false, photoCount: 2, allowDownload: false });
     const photos = await json(`${visit}/photos`, { headers: visitor });
     expect(photos.body.items.map((p: { id: string }) => p.id).sort()).toEqual([falcon, cyclamen].sort());
-    expect(Object.keys(photos.body.items[0]).sort()).toEqual(['colour', 'filename', 'hasThumbnail', 'height', 'id', 'mime', 'takenAt', 'width']);
+    expect(Object.keys(photos.body.items[0]).sort()).toEqual(['colour', 'durationMs', 'filename', 'hasThumbnail', 'height', 'id', 'mime', 'motion', 'takenAt', 'type', 'width']);
     expect((await fetch(`${visit}/photos/${falcon}/preview`, { headers: visitor })).status).toBe(200);
     expect((await fetch(`${visit}/photos/${falcon}/original`, { headers: visitor })).status).toBe(403);
     // nothing outside the link: another photo of Ann's, and the rest of the API

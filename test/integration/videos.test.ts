@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reader } from '../../src/media/exiftool-reader.js';
 import { requireVideoTools } from '../../src/media/video/tools.js';
 import { runCli } from '../helpers/cli.js';
 import { testClips, type Clips } from '../helpers/clips.js';
@@ -149,6 +150,46 @@ describe('videos in the library', () => {
     expect(found.items.map((item: { photo: { filename: string } }) => item.photo.filename)).toContain('lisbon.mp4');
     expect((await json(`${server.url}/api/search?q=lisbon&type=photo`)).body.items).toEqual([]);
     expect((await json(`${server.url}/api/photos?type=clip`)).status).toBe(400);
+  });
+});
+
+describe('share links', () => {
+  it("plays a link's videos to its visitors: without the clip's position unless the link keeps it, from byte ranges", async () => {
+    const made = await json(`${server.url}/api/shared-links`, {
+      method: 'POST',
+      json: { photoIds: [ids['lisbon.mp4'], ids['upright.mov'], ids['samsung-one-ui-6.heic'], ids['prairie_falcon.jpg']] },
+    });
+    expect(made.status).toBe(201);
+    const visit = (route: string, headers: Record<string, string> = {}) => fetch(`${server.url}/api/s/${made.body.token}${route}`, { headers });
+    const listed = ((await (await visit('/photos')).json()) as { items: { id: string; type: string; durationMs: number | null; motion: boolean }[] }).items;
+    expect(listed.find((item) => item.id === ids['lisbon.mp4'])).toMatchObject({ type: 'video', durationMs: 2000, motion: false });
+    expect(listed.find((item) => item.id === ids['samsung-one-ui-6.heic'])).toMatchObject({ type: 'photo', motion: true });
+    // an iPhone-style MP4 plays as it is stored, but its copy for visitors says nothing of where it was taken
+    const original = await readFile(clips.mp4);
+    const served = await visit(`/photos/${ids['lisbon.mp4']}/video`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('video/mp4');
+    const copy = Buffer.from(await served.arrayBuffer());
+    expect(copy.equals(original)).toBe(false);
+    const file = path.join(clips.dir, 'visitor-copy.mp4');
+    await import('node:fs/promises').then((fs) => fs.writeFile(file, copy));
+    const tags = await reader().readRaw(file, { readArgs: ['-a', '-G1', '-ee', '-s'] });
+    expect(Object.keys(tags).filter((tag) => /GPS|Location/i.test(tag))).toEqual([]);
+    expect(Object.keys(tags).some((tag) => /Duration/.test(tag))).toBe(true); // still a clip
+    const part = await visit(`/photos/${ids['lisbon.mp4']}/video`, { range: 'bytes=100-199' });
+    expect(part.status).toBe(206);
+    expect(Buffer.from(await part.arrayBuffer()).equals(copy.subarray(100, 200))).toBe(true);
+    // the transcoded copy carries no metadata: served as it is; a motion photo's video plays too; a still has none
+    const transcoded = await authFetch(`${server.url}/api/photos/${ids['upright.mov']}/video`);
+    expect(Buffer.from(await (await visit(`/photos/${ids['upright.mov']}/video`)).arrayBuffer()).equals(Buffer.from(await transcoded.arrayBuffer()))).toBe(true);
+    expect((await visit(`/photos/${ids['samsung-one-ui-6.heic']}/video`)).status).toBe(200);
+    expect((await visit(`/photos/${ids['prairie_falcon.jpg']}/video`)).status).toBe(404);
+    // a video of the library that is not in the link is a 404, like any photo
+    expect((await visit(`/photos/${ids['00001.mts']}/video`)).status).toBe(404);
+    // a link that keeps metadata plays the clip as it is stored
+    const keeping = await json(`${server.url}/api/shared-links`, { method: 'POST', json: { photoIds: [ids['lisbon.mp4']], keepMetadata: true } });
+    const kept = await fetch(`${server.url}/api/s/${keeping.body.token}/photos/${ids['lisbon.mp4']}/video`);
+    expect(Buffer.from(await kept.arrayBuffer()).equals(original)).toBe(true);
   });
 });
 

@@ -46,5 +46,5 @@ export const visitorApi = {
   unlock: (token: string, password: string) => request<void>('POST', `${visit(token)}/unlock`, { body: { password } }),
   photos: (token: string, page: number, limit = 100) =>
     request<VisitorPhotoPage>('GET', `${visit(token)}/photos?page=${page}&limit=${limit}`),
-  file: (token: string, photoId: string, kind: 'thumbnail' | 'preview' | 'original') => `${visit(token)}/photos/${encodeURIComponent(photoId)}/${kind}`,
+  file: (token: string, photoId: string, kind: 'thumbnail' | 'preview' | 'original' | 'video') => `${visit(token)}/photos/${encodeURIComponent(photoId)}/${kind}`,
 };

@@ -262,7 +262,7 @@ function ImageIcon() {
   );
 }
 
-function PlayIcon() {
+export function PlayIcon() {
   return (
     <svg viewBox="0 0 24 24" className="icon play-icon" aria-hidden="true" focusable="false">
       <path d="M7 4.5v15l12.5-7.5L7 4.5Z" fill="currentColor" stroke="none" />
@@ -271,7 +271,7 @@ function PlayIcon() {
 }
 
 /** Apple's and Google's mark for a moving photo: a dot in rings. */
-function MotionIcon() {
+export function MotionIcon() {
   return (
     <svg viewBox="0 0 24 24" className="icon motion-icon" aria-hidden="true" focusable="false">
       <circle cx="12" cy="12" r="2.5" fill="currentColor" stroke="none" />

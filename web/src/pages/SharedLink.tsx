@@ -2,7 +2,8 @@ import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { visitorApi, type VisitedLink, type VisitorPhoto } from '../client/sharing.js';
 import { messageOf } from '../hooks/useResource.js';
-import { formatCount } from '../lib/format.js';
+import { formatClipLength, formatCount } from '../lib/format.js';
+import { MotionIcon, PlayIcon } from '../components/PhotoTile.js';
 import '../styles/sharing.css';
 
 const PAGE = 100;
@@ -125,6 +126,18 @@ export function SharedLinkPage({ token }: { token: string }) {
               style={{ background: item.colour ?? undefined }}
             >
               {item.hasThumbnail ? <img src={visitorApi.file(token, item.id, 'thumbnail')} alt={item.filename} loading="lazy" /> : null}
+              {item.type === 'video' ? (
+                <span className="tile-video" data-testid="visit-tile-video">
+                  <PlayIcon />
+                  {item.durationMs !== null ? <span className="tile-video-length">{formatClipLength(item.durationMs)}</span> : null}
+                  <span className="visually-hidden">video</span>
+                </span>
+              ) : item.motion ? (
+                <span className="tile-video tile-motion">
+                  <MotionIcon />
+                  <span className="visually-hidden">motion photo</span>
+                </span>
+              ) : null}
             </button>
           </li>
         ))}
@@ -193,7 +206,32 @@ function Viewer({
           </a>
         ) : null}
       </div>
-      <img src={visitorApi.file(token, photo.id, 'preview')} alt={photo.filename} />
+      <VisitorMedia key={photo.id} token={token} photo={photo} />
+    </div>
+  );
+}
+
+/** The photo, a video in the browser's player, or a motion photo with its motion played on Motion (muted, once). */
+function VisitorMedia({ token, photo }: { token: string; photo: VisitorPhoto }) {
+  const [moving, setMoving] = useState(false);
+  const preview = visitorApi.file(token, photo.id, 'preview');
+  if (photo.type === 'video') {
+    return (
+      <video className="visit-media" data-testid="visitor-video" src={visitorApi.file(token, photo.id, 'video')} poster={photo.hasThumbnail ? preview : undefined} controls playsInline preload="metadata" />
+    );
+  }
+  return (
+    <div className="visit-media visit-still">
+      {moving ? (
+        <video className="visit-media" data-testid="visitor-motion" src={visitorApi.file(token, photo.id, 'video')} poster={preview} autoPlay muted playsInline onEnded={() => setMoving(false)} onError={() => setMoving(false)} />
+      ) : (
+        <img src={preview} alt={photo.filename} />
+      )}
+      {photo.motion && !moving ? (
+        <button type="button" className="button visit-motion" onClick={() => setMoving(true)} data-testid="visitor-motion-play">
+          <MotionIcon /> Motion
+        </button>
+      ) : null}
     </div>
   );
 }
