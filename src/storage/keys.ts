@@ -41,6 +41,11 @@ export function derivedVideoKey(photoId: string): string {
   return path.posix.join(derivedPrefix(photoId), 'video.mp4');
 }
 
+/** A frame of a clip beyond its poster (pipeline/steps/keyframes.ts); named by the clip's bytes, which a file in place may change. */
+export function keyframeKey(photoId: string, sha256: string, index: number): string {
+  return path.posix.join(derivedPrefix(photoId), 'keyframes', `${sha256.slice(0, 12)}-${index}.jpg`);
+}
+
 export function faceThumbnailKey(photoId: string, faceId: string): string {
   return path.posix.join(derivedPrefix(photoId), 'faces', `${faceId}.webp`);
 }

@@ -1,10 +1,12 @@
 // The pure parts of videos: which ffmpeg is new enough, inputs read from local files only, ffprobe's answer read,
-// and whether browsers play a clip as it is (media/video/).
+// whether browsers play a clip as it is (media/video/), which frames a clip is looked at by, and its people each once.
 import { describe, expect, it } from 'vitest';
 import { browserPlayable } from '../../src/media/video/playable.js';
 import { displaySize, parseProbe } from '../../src/media/video/probe.js';
 import { localInputsOnly, newEnough } from '../../src/media/video/tools.js';
 import type { VideoInfo } from '../../src/model/video.js';
+import { keyframeTimes } from '../../src/media/video/keyframes.js';
+import { distinctFaces } from '../../src/ml/faces/distinct.js';
 
 const h264: VideoInfo = { container: 'mov,mp4,m4a,3gp,3g2,mj2', width: 1920, height: 1080, rotation: 0, fps: 30, videoCodec: 'h264', audioCodec: 'aac', bitRate: 17_000_000 };
 
@@ -66,5 +68,31 @@ describe('browserPlayable', () => {
     expect(browserPlayable({ ...h264, container: 'matroska,webm' })).toMatchObject({ playable: false, reason: expect.stringMatching(/Matroska/) });
     expect(browserPlayable({ ...h264, audioCodec: 'pcm_s16le' })).toMatchObject({ playable: false, reason: 'PCM sound does not play in browsers' });
     expect(browserPlayable({ ...h264, bitRate: 150_000_000 })).toMatchObject({ playable: false, reason: '150 Mbit/s is too much to stream' });
+  });
+});
+
+describe('keyframeTimes', () => {
+  it('spreads one frame per two seconds over the clip, two at least and eight at most, at the middles of equal parts', () => {
+    expect(keyframeTimes(null)).toEqual([]);
+    expect(keyframeTimes(300)).toEqual([]); // a few frames: the poster is all there is
+    expect(keyframeTimes(2000)).toEqual([500, 1500]);
+    expect(keyframeTimes(10_000)).toEqual([1000, 3000, 5000, 7000, 9000]);
+    const film = keyframeTimes(2 * 3600 * 1000);
+    expect(film).toHaveLength(8);
+    expect(film[0]).toBe(450_000);
+    expect(film[7]).toBe(6_750_000);
+  });
+});
+
+describe('distinctFaces', () => {
+  const face = (x: number, score: number, embedding: number[]) => ({ face: { box: { x, y: 0, width: 100, height: 100 }, score, landmarks: null, embedding: Float32Array.from(embedding) } });
+  it("keeps each person of a clip's frames once, on the clearest frame", () => {
+    const anna = [face(0, 0.7, [1, 0, 0]), face(10, 0.95, [0.98, 0.05, 0]), face(20, 0.8, [0.97, 0, 0.1])];
+    const ben = [face(300, 0.9, [0, 1, 0])];
+    const kept = distinctFaces([...anna, ...ben], 0.3);
+    expect(kept.map((entry) => entry.face.box.x).sort((a, b) => a - b)).toEqual([10, 300]);
+  });
+  it('keeps two people who only look alike beyond the distance apart', () => {
+    expect(distinctFaces([face(0, 0.9, [1, 0, 0]), face(1, 0.9, [0.5, 0.87, 0])], 0.3)).toHaveLength(2);
   });
 });

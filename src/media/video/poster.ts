@@ -63,8 +63,8 @@ function shown(log: string, atLeast = 1): { first: number; chosen: number } | nu
 }
 
 /** Writes the frame at `atMs` as a PNG in `dir` (upright: ffmpeg applies the rotation) and returns its path. */
-export async function extractFrame(file: string, atMs: number, dir: string, label: string, settings?: VideoToolSettings): Promise<string> {
-  const out = path.join(dir, 'poster.png');
+export async function extractFrame(file: string, atMs: number, dir: string, label: string, settings?: VideoToolSettings, name = 'poster.png'): Promise<string> {
+  const out = path.join(dir, name);
   const frame = ['-map', '0:v:0', '-an', '-sn', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', '-y', out];
   await runFfmpeg(file, [...seek(atMs), '-i', file, ...frame], label, 'error', settings);
   // ffmpeg ends without an error when a quick seek found no frame: then it decodes up to the time

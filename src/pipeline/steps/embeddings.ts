@@ -2,18 +2,26 @@ import { photoEmbeddings } from '../../db/schema.js';
 import { ensureEmbeddingDimensions } from '../../db/vectors.js';
 import type { PipelineStep } from '../step.js';
 import { derivedKey } from '../../storage/keys.js';
+import { centroid } from '../../ml/people/vectors.js';
+import { videoFrames } from './keyframes.js';
 
-/** CLIP image embedding of the preview (upright, ≤1440 px: CLIP looks at 224 px anyway). */
+/**
+ * CLIP image embedding of the preview (upright, ≤1440 px: CLIP looks at 224 px anyway). A video's is the mean of its
+ * poster's and its frames' (./keyframes.ts), made unit length again — mean pooling, as CLIP4Clip found as good as
+ * anything learned for finding clips by text — so that it is found by what happens anywhere in it.
+ */
 export const embeddingsStep: PipelineStep = {
   name: 'embeddings',
   version: '1',
   async modelVersion(ml) {
     return ml.clipVersion();
   },
-  async run({ photo, db, ml, localFile }) {
+  async run(ctx) {
+    const { photo, db, ml, localFile } = ctx;
     const clip = await ml.clip();
     if (!clip) return { status: 'skipped', reason: ml.clipMissingReason() };
-    const embedding = await clip.embedImage(await localFile(derivedKey(photo.id, 'preview.jpg')));
+    const images = [await localFile(derivedKey(photo.id, 'preview.jpg')), ...(await videoFrames(ctx))];
+    const embedding = centroid(await Promise.all(images.map((image) => clip.embedImage(image))));
     await ensureEmbeddingDimensions(db, clip.dimensions);
     const values = Array.from(embedding);
     await db

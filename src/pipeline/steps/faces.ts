@@ -6,7 +6,11 @@ import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
 import { activeEdit, sameEdit, toEdited } from '../../model/photo-edit.js';
+import { distinctFaces } from '../../ml/faces/distinct.js';
+import { resolveClusteringParams } from '../../ml/people/params.js';
+import { isVideoMime } from '../../model/video.js';
 import type { PipelineStep } from '../step.js';
+import { videoFrames } from './keyframes.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { derivedKey, faceThumbnailKey } from '../../storage/keys.js';
 
@@ -18,10 +22,12 @@ interface Found {
   detector: string;
   /** The person a face region of the file names for it. */
   regionName: string | null;
+  /** The image it was found on: the preview, or one of a clip's frames. */
+  image: string;
 }
 
 /**
- * Faces on the upright preview, with boxes in upright pixels of the original, a face thumbnail and the
+ * Faces on the upright preview (and a clip's frames), with boxes in upright pixels of the original, a face thumbnail and the
  * identity embedding. People the file names in its face regions (read by the metadata step) are put on the faces
  * they frame, or on faces of their own where the detector found none; those count as the user's own. Every other
  * new face is clustered into a person, and faces elsewhere that look like the named ones are recognised. Running
@@ -34,12 +40,19 @@ export const facesStep: PipelineStep = {
   async modelVersion(ml) {
     return ml.facesVersion();
   },
-  async run({ photo, db, storage, ml, localFile }) {
+  async run(ctx) {
+    const { photo, db, storage, ml, localFile } = ctx;
     if (!photo.width || !photo.height) throw new Error('the photo has no dimensions; run preprocessing first');
     const upright = { width: photo.width, height: photo.height };
     const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));
     const detector = await ml.faces();
-    const detected = await detector.detect(preview, upright);
+    // a clip's people are looked for in its frames too (./keyframes.ts), each person kept once, on the frame that
+    // shows them best (their thumbnail is cut from it)
+    const seen: { face: DetectedFace; image: string }[] = [];
+    for (const image of [preview, ...(await videoFrames(ctx))]) for (const face of await detector.detect(image, upright)) seen.push({ face, image });
+    const people = seen.length > 1 && isVideoMime(photo.mime) ? distinctFaces(seen, resolveClusteringParams(ml.peopleParams()).maxDistance) : seen;
+    const detected = people.map(({ face }) => face);
+    const imageOf = people.map(({ image }) => image);
 
     // Named regions: on the face they frame, or described where the detector saw none.
     // regions are on the upright original: on the edited image they are turned and cropped (or cropped away)
@@ -64,11 +77,12 @@ export const facesStep: PipelineStep = {
       missed.map((r) => r.box),
     );
     const found: Found[] = [
-      ...detected.map((face, index) => ({ face, detector: detector.version, regionName: nameOf.get(index) ?? null })),
+      ...detected.map((face, index) => ({ face, detector: detector.version, regionName: nameOf.get(index) ?? null, image: imageOf[index]! })),
       ...missed.map((region, k) => ({
         face: { box: region.box, score: 0, landmarks: null, embedding: descriptors[k]! },
         detector: FILE_REGION_DETECTOR,
         regionName: region.name,
+        image: preview,
       })),
     ];
 
@@ -82,7 +96,7 @@ export const facesStep: PipelineStep = {
       const old = matches.get(index) ?? null;
       return { ...entry, old, id: old?.id ?? randomUUID() };
     });
-    for (const { id, face } of planned) await storage.put(faceThumbnailKey(photo.id, id), await ml.faceThumbnail(preview, face.box, upright));
+    for (const { id, face, image } of planned) await storage.put(faceThumbnailKey(photo.id, id), await ml.faceThumbnail(image, face.box, upright));
     const keptIds = new Set(planned.flatMap(({ old }) => (old ? [old.id] : [])));
     const gone = previous.filter((f) => !keptIds.has(f.id));
     const written = await db.transaction(async (tx) => {
