@@ -145,7 +145,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       // beating before the first step names it, so that no live worker's step looks orphaned
       heartbeat = new WorkerHeartbeat(db, settings.workerHeartbeatSeconds * 1000, logger);
       await heartbeat.start();
-      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics, workerId: heartbeat.id, video: settings.video, queue };
+      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics, workerId: heartbeat.id, video: settings.video, queue, closing: closing.signal };
       const tasks = periodicTasks(lib, leaseMs, retryBaseMs);
       const onError = (task: string, error: unknown) => logger.error({ task, err: error }, 'periodic task failed');
       if (redis) {

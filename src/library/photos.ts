@@ -14,6 +14,7 @@ import { forgetSearchDocuments } from '../search/documents.js';
 import { leaveGroups } from './duplicates/groups.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { derivedPrefix } from '../storage/keys.js';
+import { stopWork } from '../base/running-work.js';
 import { isInPlaceKey } from '../storage/in-place.js';
 import { photoListItem } from './photo-list.js';
 import { activeEdit } from '../model/photo-edit.js';
@@ -265,6 +266,7 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   await forgetSearchDocuments(lib.db, [id]);
   await leaveGroups(lib.db, [id]); // before the row goes, so that a group left with one photo goes too
   await lib.db.delete(photos).where(eq(photos.id, id));
+  stopWork(id, 'the item was deleted'); // a transcode under way on it stops now
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
   await dropEmptyPeople(lib.db, lib.ownerId);
   await removeOriginalUnlessShared(lib, store, photo.storageLocation, photo.storageKey);

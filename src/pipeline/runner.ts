@@ -14,6 +14,7 @@ import { refreshSearchDocuments } from '../search/documents.js';
 import type { BlobStore, LocalFile } from '../storage/blob-store.js';
 import { deferredStore, type StorageLocations } from '../storage/locations.js';
 import { derivedPrefix } from '../storage/keys.js';
+import { startWork } from '../base/running-work.js';
 import { LANE_STEPS, readyLanes, type LaneName } from '../model/lanes.js';
 import {
   decideStep,
@@ -46,6 +47,8 @@ export interface RunnerDeps {
   ml: MlServices;
   logger: Logger;
   video: StepContext['video'];
+  /** Aborted when the process stops: a running step is stopped and left to the next start (or another worker). */
+  closing?: AbortSignal;
   /** Puts another photo on the queue (a step's `others`). */
   queue?: { add(photoId: string): Promise<void> };
 }
@@ -114,6 +117,7 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
     sidecar: async () => (photo.sidecarKey ? localFile(photo.sidecarKey) : null),
     video: deps.video,
     shared: new Map(),
+    signal: new AbortController().signal,
   };
   try {
     // an error names the original by the path it was lent as, if it was: replaced by the photo's file name
@@ -141,8 +145,28 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
     if (attempt === null) continue; // finished or reset by someone else meanwhile
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
-    const renewal = setInterval(() => void renewLease(db, photoId, name, attempt).catch(() => undefined), deps.leaseMs / 3);
-    const { redo, others, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt).finally(() => clearInterval(renewal));
+    // stopped when the process stops, when the item is deleted here, or when the step is no longer this run's
+    // (reset, its item deleted elsewhere: the lease is not renewed then)
+    const controller = new AbortController();
+    const onClosing = () => controller.abort(new Error('the server is stopping'));
+    deps.closing?.addEventListener('abort', onClosing, { once: true });
+    const unregister = startWork(photoId, controller);
+    ctx.signal = controller.signal;
+    const renew = () =>
+      void renewLease(db, photoId, name, attempt)
+        .then((held) => held || controller.abort(new Error('the step was reset or its item deleted')))
+        .catch(() => undefined);
+    const renewal = setInterval(renew, Math.min(deps.leaseMs / 3, RENEW_AT_MOST_EVERY_MS));
+    const { redo, others, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt).finally(() => {
+      clearInterval(renewal);
+      unregister();
+      deps.closing?.removeEventListener('abort', onClosing);
+    });
+    if (deps.closing?.aborted && outcome.status === 'failed') {
+      // stopped by the shutdown, not by the item: left running, taken again at the next start (or by another worker)
+      logger.info({ photoId, step: name }, 'step stopped by the shutdown: it runs again at the next start');
+      return [];
+    }
     const recorded = await recordStep(db, photoId, name, attempt, outcome);
     for (const other of others) await deps.queue?.add(other);
     const failure = outcome.status === 'failed' ? (outcome.retryAt ? 'service' : 'photo') : undefined;
@@ -240,12 +264,20 @@ async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: b
   return row.attempts;
 }
 
-/** Keeps a running step's lease: its start time is the lease's, renewed while the same attempt runs. */
-async function renewLease(db: Db, photoId: string, step: StepName, attempt: number): Promise<void> {
-  await db
+/** A step's lease is renewed, and whether it is still this run's checked, at least this often. */
+const RENEW_AT_MOST_EVERY_MS = 15_000;
+
+/**
+ * Keeps a running step's lease: its start time is the lease's, renewed while the same attempt runs. False when the
+ * step is no longer this attempt's (reset, or its item gone).
+ */
+async function renewLease(db: Db, photoId: string, step: StepName, attempt: number): Promise<boolean> {
+  const renewed = await db
     .update(photoSteps)
     .set({ startedAt: new Date() })
-    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'running'), eq(photoSteps.attempts, attempt)));
+    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'running'), eq(photoSteps.attempts, attempt)))
+    .returning({ step: photoSteps.step });
+  return renewed.length > 0;
 }
 
 /**

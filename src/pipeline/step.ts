@@ -31,6 +31,11 @@ export interface StepContext {
    * the palette). Lives for one lane run; a step must work without it.
    */
   shared: Map<string, unknown>;
+  /**
+   * Aborted when the step is to stop: the process is stopping (the step runs again at the next start), its item was
+   * deleted, or the step was reset meanwhile. A long step (a transcode) passes it on to what it runs.
+   */
+  signal: AbortSignal;
 }
 
 /**

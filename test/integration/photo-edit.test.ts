@@ -131,7 +131,7 @@ describe('rotate and crop', () => {
       };
       const { db, ml, logger } = server.lib;
       try {
-        return await facesStep.run({ photo: photo!, db, storage, ml, logger, localFile, original: () => localFile(photo!.storageKey), sidecar: async () => null, video: server.lib.settings.video, shared: new Map() });
+        return await facesStep.run({ photo: photo!, db, storage, ml, logger, localFile, original: () => localFile(photo!.storageKey), sidecar: async () => null, video: server.lib.settings.video, shared: new Map(), signal: new AbortController().signal });
       } finally {
         for (const file of lent) await file.release();
       }

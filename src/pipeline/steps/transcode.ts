@@ -14,7 +14,8 @@ import type { PipelineStep, StepContext, StepResult } from '../step.js';
  * A clip that current browsers play as it is (H.264 or VP9 in MP4 or WebM, at a sane bit rate) is served as it
  * is; any other is transcoded to an H.264/AAC MP4 (media/video/transcode.ts), kept beside its poster. The clip is
  * a video's original, or a motion photo's video — embedded in its file, or a Live Photo's MOV — probed here first. Its own lane (`video`, one at a
- * time by default), so that minutes of transcoding never hold a photo's thumbnail.
+ * time by default), so that minutes of transcoding never hold a photo's thumbnail; ffmpeg is stopped at once when the
+ * server stops (the step runs again at the next start), the item is deleted or the step is reset.
  */
 export const transcodeStep: PipelineStep = {
   name: 'transcode',
@@ -47,7 +48,7 @@ export const transcodeStep: PipelineStep = {
 };
 
 /** Transcodes the clip unless browsers play it as it is; `file` is fetched only then (a copy from S3 in a cluster). */
-async function makePlayable({ photo, storage, video: settings }: StepContext, file: () => Promise<string>, info: VideoInfo, durationMs: number | null): Promise<StepResult> {
+async function makePlayable({ photo, storage, video: settings, signal }: StepContext, file: () => Promise<string>, info: VideoInfo, durationMs: number | null): Promise<StepResult> {
   const key = derivedVideoKey(photo.id);
   const playable = browserPlayable(info);
   if (playable.playable) {
@@ -56,7 +57,7 @@ async function makePlayable({ photo, storage, video: settings }: StepContext, fi
   }
   const input = await file();
   await withTempDir(async (dir) => {
-    const made = await transcodeVideo(input, dir, labelOf(photo.filename, photo.mime), { maxHeight: settings.maxHeight, durationMs, tools: settings });
+    const made = await transcodeVideo(input, dir, labelOf(photo.filename, photo.mime), { maxHeight: settings.maxHeight, durationMs, tools: settings, signal });
     await storage.putFile(key, made, { move: true });
   });
   return { status: 'done', note: `transcoded to H.264 MP4: ${playable.reason}` };
