@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HWACCELS } from '../model/video.js';
 import { MIN_CROP } from '../model/photo-edit.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../model/photo-state.js';
 import { PHOTO_ORIGINS, SHOT_TYPES, TIMELINE_GROUPINGS } from '../model/photo-vocabulary.js';
@@ -385,6 +386,7 @@ export const healthResult = z.object({
       ffmpeg: z.string().nullable().describe("ffmpeg's version as it prints it; null when there is none"),
       source: z.enum(['setting', 'system', 'npm']).nullable().describe('SHOEBOX_FFMPEG, the system\'s, or the build npm installed'),
       problem: z.string().nullable().describe('why videos get no poster or playable copy (their steps are skipped with it)'),
+      hwaccel: z.enum(HWACCELS).describe("the GPU encoder playable copies are asked of (SHOEBOX_VIDEO_HWACCEL); `off`: the CPU's"),
     })
     .optional()
     .describe('which ffmpeg makes posters and playable copies of videos; to a signed-in caller only'),

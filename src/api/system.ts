@@ -38,7 +38,12 @@ export function systemRoutes(app: FastifyInstance, context: LibraryContext, moni
         ? { ok: false, kind: context.database.kind, error: `the database does not answer${request.actor ? `: ${databaseDown.error}` : ''}` }
         : { ok: true, kind: context.database.kind };
       const tools = request.actor ? await videoTools(context.settings.video) : null;
-      const video = tools ? ('problem' in tools ? { ffmpeg: null, source: null, problem: tools.problem } : { ffmpeg: tools.version, source: tools.source, problem: null }) : undefined;
+      const { hwaccel } = context.settings.video;
+      const video = tools
+        ? 'problem' in tools
+          ? { ffmpeg: null, source: null, problem: tools.problem, hwaccel }
+          : { ffmpeg: tools.version, source: tools.source, problem: null, hwaccel }
+        : undefined;
       const body = {
         status: engines.every((engine) => engine.ok) ? ('ok' as const) : ('degraded' as const),
         database,

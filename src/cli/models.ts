@@ -4,6 +4,7 @@ import { pullModel, type PullProgress } from '../ml/hub-download.js';
 import { getModelSpec, type ModelDtype } from '../ml/model-catalogue.js';
 import { installFromFolder, listModels, removeModel } from '../ml/registry.js';
 import { videoTools } from '../media/video/tools.js';
+import { ENCODER_NAMES } from '../media/video/transcode.js';
 
 const formatBytes = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(0)} MB` : `${Math.round(bytes / 1e3)} kB`;
@@ -11,7 +12,8 @@ const formatBytes = (bytes: number) =>
 /** `shoebox models list`: what is installed, what can be, and what each model enables. */
 export async function runModelsList(settings: Settings, flags: { json?: boolean }): Promise<void> {
   const [models, tools] = await Promise.all([listModels(settings.dataDir), videoTools(settings.video)]);
-  const ffmpeg = 'problem' in tools ? { problem: tools.problem } : { version: tools.version, source: tools.source, ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe };
+  const { hwaccel } = settings.video;
+  const ffmpeg = 'problem' in tools ? { problem: tools.problem, hwaccel } : { version: tools.version, source: tools.source, ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, hwaccel };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ configuredClip: settings.ml.clipModel, models, ffmpeg }, null, 2)}\n`);
     return;
@@ -31,7 +33,8 @@ export async function runModelsList(settings: Settings, flags: { json?: boolean 
   process.stdout.write(
     'problem' in tools
       ? `\nffmpeg: none usable (${tools.problem}): videos get no poster or playable copy.\n`
-      : `\nffmpeg ${tools.version} (${tools.source === 'npm' ? "npm's static build" : tools.source === 'system' ? 'the system\'s' : 'SHOEBOX_FFMPEG'}: ${tools.ffmpeg}) makes videos' posters and playable copies.\n`,
+      : `\nffmpeg ${tools.version} (${tools.source === 'npm' ? "npm's static build" : tools.source === 'system' ? 'the system\'s' : 'SHOEBOX_FFMPEG'}: ${tools.ffmpeg}) makes videos' posters and playable copies` +
+        `${hwaccel === 'off' ? '' : `, asking ${ENCODER_NAMES[hwaccel]} first (SHOEBOX_VIDEO_HWACCEL=${hwaccel})`}.\n`,
   );
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_DUPLICATE_THRESHOLDS, PEOPLE_MAX_DISTANCE } from './tuning.js';
 import { imageSettingsFromEnv, imageSettingsSchema } from './image-providers.js';
+import { HWACCELS } from '../model/video.js';
 
 const s3Address = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 's3://bucket/prefix with a valid bucket name');
 const absoluteFolder = z.string().regex(/^\//, 'an absolute folder path').refine((value) => !value.includes('\0'), 'a folder path without NUL');
@@ -120,6 +121,13 @@ const settingsSchema = z.object({
     maxHeight: z.coerce.number().int().min(144).max(4320),
     /** Clips transcoded at once by this process (SHOEBOX_TRANSCODE_CONCURRENCY, default 1). */
     transcodeConcurrency: z.coerce.number().int().min(1).max(16),
+    /**
+     * The H.264 encoder of playable copies (SHOEBOX_VIDEO_HWACCEL): `off` (libx264 on the CPU, the default), or a
+     * GPU's: `nvenc` (NVIDIA), `vaapi` (Intel and AMD, on SHOEBOX_VAAPI_DEVICE), `qsv` (Intel Quick Sync). A clip the
+     * GPU's encoder cannot take is transcoded on the CPU, and its step says why.
+     */
+    hwaccel: z.enum(HWACCELS),
+    vaapiDevice: z.string().min(1),
   }),
   ml: z.object({
     /** Registry name of the CLIP model (`shoebox models list`). */
@@ -243,6 +251,8 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       ffprobe: env.SHOEBOX_FFPROBE || null,
       maxHeight: env.SHOEBOX_VIDEO_MAX_HEIGHT || 1080,
       transcodeConcurrency: env.SHOEBOX_TRANSCODE_CONCURRENCY || 1,
+      hwaccel: env.SHOEBOX_VIDEO_HWACCEL || 'off',
+      vaapiDevice: env.SHOEBOX_VAAPI_DEVICE || '/dev/dri/renderD128',
     },
     ml: {
       clipModel: env.SHOEBOX_CLIP_MODEL ?? 'clip-vit-b32',

@@ -27,6 +27,10 @@ export function arrivingStep(step: StepName, mime: string): { status: 'pending' 
   return stepApplies(step, { mime, hasMotion: false }) ? { status: 'pending' } : { status: 'skipped', error: NOT_A_VIDEO };
 }
 
+/** Which encoder makes playable copies (settings.video.hwaccel): the CPU's libx264, or a GPU's. */
+export const HWACCELS = ['off', 'nvenc', 'vaapi', 'qsv'] as const;
+export type Hwaccel = (typeof HWACCELS)[number];
+
 /** A motion photo's short video (photos.motion): where it came from, its size and, once probed, its streams. */
 export type MotionInfo = EmbeddedMotion | LiveMotion;
 

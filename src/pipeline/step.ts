@@ -4,6 +4,7 @@ import type { PhotoRow } from '../db/schema.js';
 import type { MlServices } from '../ml/services.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { StepName } from '../model/photo-state.js';
+import type { Hwaccel } from '../model/video.js';
 
 export interface StepContext {
   /**
@@ -25,7 +26,7 @@ export interface StepContext {
   /** The photo's XMP sidecar, as localFile, if it came with one. */
   sidecar(): Promise<string | null>;
   /** Which ffmpeg runs, and how clips are made playable (settings.video). */
-  video: { ffmpeg: string | null; ffprobe: string | null; maxHeight: number };
+  video: { ffmpeg: string | null; ffprobe: string | null; maxHeight: number; hwaccel: Hwaccel; vaapiDevice: string };
   /**
    * What the steps of one lane run share (the decoded pixels: one decode for the thumbnail, the preview, PDQ and
    * the palette). Lives for one lane run; a step must work without it.

@@ -262,3 +262,23 @@ describe('without ffmpeg', () => {
     }
   });
 });
+
+describe('a GPU encoder asked for', () => {
+  it('transcodes on the CPU when the GPU encoder cannot, and says so on the step and the health endpoint', async () => {
+    const asking = await startTestServer({ video: { maxHeight: 160, hwaccel: 'nvenc' } });
+    try {
+      expect((await json(`${asking.url}/api/health`)).body.video).toMatchObject({ hwaccel: 'nvenc', problem: null });
+      const uploaded = await upload(asking.url, [{ path: clips.hevcMov }]);
+      const id = uploaded.body.items[0].id as string;
+      await waitForTerminal(asking.url, [id]);
+      const clip = (await json(`${asking.url}/api/photos/${id}`)).body;
+      // no NVIDIA GPU here (nor, in npm's static build, the encoder): libx264 made it, and the step says why
+      expect(clip.steps.transcode).toMatchObject({ status: 'done', error: expect.stringMatching(/^transcoded to H\.264 MP4 on the CPU, as h264_nvenc could not \(.+\): HEVC/) });
+      const played = await authFetch(`${asking.url}/api/photos/${id}/video`);
+      expect(played.status).toBe(200);
+      expect(played.headers.get('content-type')).toBe('video/mp4');
+    } finally {
+      await asking.dispose();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { displaySize, parseProbe } from '../../src/media/video/probe.js';
 import { localInputsOnly, newEnough } from '../../src/media/video/tools.js';
 import type { VideoInfo } from '../../src/model/video.js';
 import { keyframeTimes } from '../../src/media/video/keyframes.js';
+import { transcodeArgs } from '../../src/media/video/transcode.js';
 import { distinctFaces } from '../../src/ml/faces/distinct.js';
 
 const h264: VideoInfo = { container: 'mov,mp4,m4a,3gp,3g2,mj2', width: 1920, height: 1080, rotation: 0, fps: 30, videoCodec: 'h264', audioCodec: 'aac', bitRate: 17_000_000 };
@@ -94,5 +95,24 @@ describe('distinctFaces', () => {
   });
   it('keeps two people who only look alike beyond the distance apart', () => {
     expect(distinctFaces([face(0, 0.9, [1, 0, 0]), face(1, 0.9, [0.5, 0.87, 0])], 0.3)).toHaveLength(2);
+  });
+});
+
+describe('transcodeArgs', () => {
+  it('asks a GPU encoder at a quality like the CPU one, frames handed over in the layout it takes', () => {
+    const cpu = transcodeArgs('in.mov', 'out.mp4', 1080);
+    expect(cpu.slice(0, 2)).toEqual(['-i', 'in.mov']);
+    expect(cpu).toEqual(expect.arrayContaining(['libx264', '-crf', '23', 'yuv420p', '+faststart']));
+    const nvenc = transcodeArgs('in.mov', 'out.mp4', 1080, { hwaccel: 'nvenc' });
+    expect(nvenc[nvenc.indexOf('-c:v') + 1]).toBe('h264_nvenc');
+    expect(nvenc).toEqual(expect.arrayContaining(['-cq', '23']));
+    const vaapi = transcodeArgs('in.mov', 'out.mp4', 1080, { hwaccel: 'vaapi', vaapiDevice: '/dev/dri/renderD129' });
+    expect(vaapi.slice(0, 4)).toEqual(['-vaapi_device', '/dev/dri/renderD129', '-i', 'in.mov']);
+    expect(vaapi[vaapi.indexOf('-vf') + 1]).toMatch(/^scale=.*,format=nv12,hwupload$/);
+    expect(vaapi[vaapi.indexOf('-c:v') + 1]).toBe('h264_vaapi');
+    const qsv = transcodeArgs('in.mov', 'out.mp4', 1080, { hwaccel: 'qsv' });
+    expect(qsv[qsv.indexOf('-c:v') + 1]).toBe('h264_qsv');
+    // whichever encoder: no metadata carried over, the sound as AAC
+    for (const args of [cpu, nvenc, vaapi, qsv]) expect(args).toEqual(expect.arrayContaining(['-map_metadata', '-1', 'aac']));
   });
 });

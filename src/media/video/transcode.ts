@@ -1,12 +1,15 @@
 // A clip browsers cannot play (HEVC, ProRes, AVI, MKV/MTS containers, very high bit rates) made playable: H.264
 // and AAC in an MP4 whose index comes first (`faststart`: it plays before it is all downloaded), at most
-// `maxHeight` lines (its short side: a portrait clip keeps its height), at a lower CPU priority than the server.
+// `maxHeight` lines (its short side: a portrait clip keeps its height), at a lower CPU priority than the server —
+// on the CPU (libx264), or on a GPU's encoder when the setting asks (NVENC, VA-API, Quick Sync), and on the CPU
+// again when that encoder cannot take the clip (no such device here, a format it does not encode).
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
 import { ImageDecodeError } from '../decoders/common.js';
 import { FFMPEG_MEMORY_BYTES } from './poster.js';
+import type { Hwaccel } from '../../model/video.js';
 import { localInputsOnly, requireVideoTools, type VideoToolSettings } from './tools.js';
 
 export interface TranscodeOptions {
@@ -18,33 +21,88 @@ export interface TranscodeOptions {
   signal?: AbortSignal;
   /** Which ffmpeg (the process's by default). */
   tools?: VideoToolSettings;
+  /** A GPU's H.264 encoder to try first (`off`: the CPU's). */
+  encoder?: Encoder;
+}
+
+/** The H.264 encoder asked for: the CPU's, or a GPU's (with the VA-API device it is on). */
+export interface Encoder {
+  hwaccel: Hwaccel;
+  vaapiDevice?: string;
+}
+
+export interface Transcoded {
+  file: string;
+  /** ffmpeg's name of the encoder that made it (libx264, h264_nvenc, h264_vaapi, h264_qsv). */
+  encoder: string;
+  /** Why the GPU's encoder asked for did not make it (then the CPU did); null when it did, or none was asked for. */
+  fallback: string | null;
 }
 
 /** Niceness of the transcoder: the server, uploads and the quick lane go first. */
 const NICENESS = 10;
 
+/** ffmpeg's name of each encoder. */
+export const ENCODER_NAMES: Readonly<Record<Hwaccel, string>> = { off: 'libx264', nvenc: 'h264_nvenc', vaapi: 'h264_vaapi', qsv: 'h264_qsv' };
+
+/**
+ * The encoder's part of the command: what goes before the input (a VA-API device), the end of the filter chain (frames
+ * handed to the GPU in the layout it takes) and the codec at a quality like libx264's CRF 23. Pure.
+ */
+function encoderArgs(encoder: Encoder): { before: string[]; filter: string; codec: string[] } {
+  switch (encoder.hwaccel) {
+    case 'off':
+      return { before: [], filter: '', codec: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-pix_fmt', 'yuv420p'] };
+    case 'nvenc':
+      return { before: [], filter: '', codec: ['-c:v', 'h264_nvenc', '-preset', 'p4', '-rc', 'vbr', '-cq', '23', '-b:v', '0', '-profile:v', 'high', '-pix_fmt', 'yuv420p'] };
+    case 'vaapi':
+      return { before: ['-vaapi_device', encoder.vaapiDevice ?? '/dev/dri/renderD128'], filter: ',format=nv12,hwupload', codec: ['-c:v', 'h264_vaapi', '-qp', '23', '-profile:v', 'high'] };
+    case 'qsv':
+      return { before: [], filter: ',format=nv12', codec: ['-c:v', 'h264_qsv', '-global_quality', '23', '-profile:v', 'high'] };
+  }
+}
+
 /** The ffmpeg arguments (pure: the tests read them). */
-export function transcodeArgs(input: string, output: string, maxHeight: number): string[] {
+export function transcodeArgs(input: string, output: string, maxHeight: number, encoder: Encoder = { hwaccel: 'off' }): string[] {
   const short = String(maxHeight);
   // after ffmpeg turned the frames upright: the short side scaled down to maxHeight, never up; even sizes for H.264
   const scale = `scale='if(gt(iw,ih),-2,min(iw,${short}))':'if(gt(iw,ih),min(ih,${short}),-2)'`;
+  const { before, filter, codec } = encoderArgs(encoder);
   return [
+    ...before,
     '-i', input,
     // no metadata carried over (a position, a serial number): the copy is for playing; the original keeps them
     '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1',
-    '-vf', scale,
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+    '-vf', scale + filter,
+    ...codec,
     '-c:a', 'aac', '-b:a', '160k', '-ac', '2',
     '-movflags', '+faststart',
     '-f', 'mp4', '-y', output,
   ];
 }
 
-/** Transcodes `input` into `dir`/video.mp4 and returns its path; ImageDecodeError with ffmpeg's words on failure. */
-export async function transcodeVideo(input: string, dir: string, label: string, options: TranscodeOptions): Promise<string> {
+/**
+ * Transcodes `input` into `dir`/video.mp4, on the GPU's encoder when one is asked for and takes it, else on the CPU;
+ * ImageDecodeError with ffmpeg's words when neither makes it (or it was stopped, or ran past its time).
+ */
+export async function transcodeVideo(input: string, dir: string, label: string, options: TranscodeOptions): Promise<Transcoded> {
+  const asked = options.encoder ?? { hwaccel: 'off' };
+  if (asked.hwaccel !== 'off') {
+    try {
+      return { file: await runTranscode(input, dir, label, options, asked), encoder: ENCODER_NAMES[asked.hwaccel], fallback: null };
+    } catch (error) {
+      if (options.signal?.aborted || /ran past its/.test((error as Error).message)) throw error;
+      const fallback = `${ENCODER_NAMES[asked.hwaccel]} could not (${(error as Error).message.replace(`${label}: `, '')})`;
+      return { file: await runTranscode(input, dir, label, options, { hwaccel: 'off' }), encoder: ENCODER_NAMES.off, fallback };
+    }
+  }
+  return { file: await runTranscode(input, dir, label, options, asked), encoder: ENCODER_NAMES.off, fallback: null };
+}
+
+async function runTranscode(input: string, dir: string, label: string, options: TranscodeOptions, encoder: Encoder): Promise<string> {
   const tools = await requireVideoTools(options.tools);
   const output = path.join(dir, 'video.mp4');
-  const args = localInputsOnly('ffmpeg', transcodeArgs(input, output, options.maxHeight));
+  const args = localInputsOnly('ffmpeg', transcodeArgs(input, output, options.maxHeight, encoder));
   const limited = withMemoryLimit(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], FFMPEG_MEMORY_BYTES);
   const timeoutMs = Math.max(120_000, 6 * (options.durationMs ?? 0));
   await new Promise<void>((resolve, reject) => {

@@ -56,9 +56,12 @@ async function makePlayable({ photo, storage, video: settings, signal }: StepCon
     return { status: 'skipped', reason: 'plays in browsers as it is: the original is served' };
   }
   const input = await file();
-  await withTempDir(async (dir) => {
-    const made = await transcodeVideo(input, dir, labelOf(photo.filename, photo.mime), { maxHeight: settings.maxHeight, durationMs, tools: settings, signal });
-    await storage.putFile(key, made, { move: true });
+  const made = await withTempDir(async (dir) => {
+    const encoder = { hwaccel: settings.hwaccel, vaapiDevice: settings.vaapiDevice };
+    const transcoded = await transcodeVideo(input, dir, labelOf(photo.filename, photo.mime), { maxHeight: settings.maxHeight, durationMs, tools: settings, signal, encoder });
+    await storage.putFile(key, transcoded.file, { move: true });
+    return transcoded;
   });
-  return { status: 'done', note: `transcoded to H.264 MP4: ${playable.reason}` };
+  const how = made.fallback ? ` on the CPU, as ${made.fallback}` : made.encoder === 'libx264' ? '' : ` with ${made.encoder}`;
+  return { status: 'done', note: `transcoded to H.264 MP4${how}: ${playable.reason}` };
 }
