@@ -204,6 +204,22 @@ describe('duplicates', () => {
     expect(frame.duplicateGroup).toBeNull();
     await json(`${server.url}/api/photos/${still}`, { method: 'DELETE' });
   });
+
+  it('finds a smaller copy of a clip (sent through a messenger: re-encoded, scaled down) as a near-copy of it', async () => {
+    const { ffmpeg, env } = await requireVideoTools();
+    const copy = path.join(clips.dir, 'lisbon-whatsapp.mp4');
+    await promisify(execFile)(ffmpeg, ['-v', 'error', '-y', '-i', clips.mp4, '-vf', 'scale=240:-2', '-c:v', 'libx264', '-crf', '32', '-c:a', 'aac', '-b:a', '48k', copy], { env });
+    const uploaded = await upload(server.url, [{ path: copy }]);
+    const id = uploaded.body.items[0].id as string;
+    await waitForTerminal(server.url, [id]);
+    const [small, original] = await Promise.all([json(`${server.url}/api/photos/${id}`), json(`${server.url}/api/photos/${ids['lisbon.mp4']}`)]);
+    expect(small.body.steps.duplicates.status).toBe('done');
+    // the test clips are all the same test card, re-encoded: the copy is a near-copy of one of them by its middle
+    // frame's hash (their posters, each the most typical frame of its clip, are ~90 bits apart)
+    expect(small.body.duplicateGroup).toMatchObject({ kind: 'duplicate', tier: 'pdq' });
+    expect(original.body.duplicateGroup).toMatchObject({ kind: 'duplicate', tier: 'pdq' });
+    await json(`${server.url}/api/photos/${id}?force=true`, { method: 'DELETE' });
+  });
 });
 
 describe('motion photos', () => {
