@@ -20,7 +20,7 @@ import { LaneQueue } from '../pipeline/lane-queue.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
-import { routePhoto, runLane } from '../pipeline/runner.js';
+import { backgroundItems, routePhoto, runLane } from '../pipeline/runner.js';
 import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
@@ -166,7 +166,10 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
       } else {
         schedule = new LocalSchedule(tasks, onError);
       }
-      queue.start({ route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane) }, options.lanes);
+      queue.start(
+        { route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane), background: backgroundItems(db) },
+        options.lanes,
+      );
       // a worker given only some steps (a GPU box for the model steps) leaves generation to the others
       if (options.generation ?? !options.lanes) {
         const runner = { context: lib, slots: new Slots(settings.images.concurrency), leaseMs, closing: closing.signal };

@@ -54,7 +54,9 @@ export class BullLaneQueue implements PhotoQueue {
   /** Consumes the dispatcher and the given lanes (all by default) in this process. */
   start(handlers: LaneHandlers, lanes: readonly LaneName[] = LANE_NAMES): void {
     const send = async (photoId: string, next: readonly LaneName[]) => {
-      for (const lane of next) await this.lanes[lane].add(photoId);
+      if (next.length === 0) return;
+      const background = (await handlers.background?.(photoId)) ?? false;
+      for (const lane of next) await this.lanes[lane].add(photoId, { background });
     };
     for (const lane of lanes) this.lanes[lane].start(async (photoId) => send(photoId, await handlers.run(photoId, lane)));
     this.dispatcher.start(async (photoId) => send(photoId, await handlers.route(photoId)));

@@ -2,7 +2,8 @@
 // that asks the database which lanes a photo has work in. A lane that ends a photo's work there hands the photo to
 // the lanes that have work next. The slow lanes give way to the quick one: while photos wait for their thumbnail,
 // no new faces, OCR, CLIP, caption or duplicate work starts (what runs, runs on), so a batch shows up first and is
-// analysed after — as Immich runs thumbnails as their own queue.
+// analysed after — as Immich runs thumbnails as their own queue. Videos are background work in every lane (taken
+// after the photos waiting there, LocalQueue's `later`), and their posters waiting do not hold the slow lanes.
 import { LANE_NAMES, type LaneName } from '../model/lanes.js';
 import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import { LocalQueue } from './queue.js';
@@ -12,6 +13,8 @@ export interface LaneHandlers {
   route(photoId: string): Promise<LaneName[]>;
   /** Runs the photo's steps in the lane; returns the lanes with work afterwards. */
   run(photoId: string, lane: LaneName): Promise<LaneName[]>;
+  /** Whether the photo's lanes take it after the others (a video: minutes of work that must not hold photos up). */
+  background?(photoId: string): Promise<boolean>;
 }
 
 export type LaneConcurrency = Readonly<Record<LaneName, number>>;
@@ -34,7 +37,8 @@ export class LaneQueue implements PhotoQueue {
       }
     }
     this.dispatcher = new LocalQueue(DISPATCH_CONCURRENCY, (photoId, error) => this.onError(photoId, error, 'dispatch'));
-    const quickHasBacklog = () => this.lanes.quick.ids().waiting.length > 0;
+    // videos waiting for their poster do not hold the photos' faces and text back
+    const quickHasBacklog = () => this.lanes.quick.hasForegroundWaiting();
     this.lanes = Object.fromEntries(
       LANE_NAMES.map((lane) => [
         lane,
@@ -109,7 +113,9 @@ export class LaneQueue implements PhotoQueue {
   }
 
   private async send(photoId: string, lanes: readonly LaneName[]): Promise<void> {
-    for (const lane of lanes) await this.lanes[lane].add(photoId);
+    if (lanes.length === 0) return;
+    const background = (await this.handlers?.background?.(photoId)) ?? false;
+    for (const lane of lanes) await this.lanes[lane].add(photoId, { background });
   }
 
   private pokeSlowLanes(): void {

@@ -3,17 +3,19 @@
 // pipeline lane behind the PhotoQueue interface that the library uses. A Redis-backed queue implements the same
 // interface for clusters.
 
-import type { PhotoQueue } from '../queue/photo-queue.js';
+import type { AddOptions, PhotoQueue } from '../queue/photo-queue.js';
 
 export type PhotoJobHandler = (photoId: string) => Promise<void>;
 
 export class LocalQueue implements PhotoQueue {
   // start(handler) consumes; at most `concurrency` photos at once.
   private readonly waiting: string[] = [];
+  /** Waiting behind every photo of `waiting` (AddOptions.background). */
+  private readonly later: string[] = [];
   private readonly waitingSet = new Set<string>();
   private readonly running = new Set<string>();
   /** Added again while running: look at it once more when it ends (its steps may have been reset). */
-  private readonly again = new Set<string>();
+  private readonly again = new Map<string, AddOptions>();
   private handler: PhotoJobHandler | null = null;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -25,15 +27,15 @@ export class LocalQueue implements PhotoQueue {
     private readonly mayStart: () => boolean = () => true,
   ) {}
 
-  async add(photoId: string): Promise<void> {
+  async add(photoId: string, options: AddOptions = {}): Promise<void> {
     if (this.closed) return;
     if (this.running.has(photoId)) {
-      this.again.add(photoId);
+      this.again.set(photoId, options);
       return;
     }
     if (this.waitingSet.has(photoId)) return;
     this.waitingSet.add(photoId);
-    this.waiting.push(photoId);
+    (options.background ? this.later : this.waiting).push(photoId);
     this.pump();
   }
 
@@ -43,12 +45,17 @@ export class LocalQueue implements PhotoQueue {
   }
 
   async depth(): Promise<number> {
-    return this.waiting.length + this.running.size;
+    return this.waiting.length + this.later.length + this.running.size;
   }
 
-  /** Photos waiting (oldest first) and running now. */
+  /** Photos waiting (in the order they will be taken) and running now. */
   ids(): { waiting: readonly string[]; running: ReadonlySet<string> } {
-    return { waiting: this.waiting, running: this.running };
+    return { waiting: this.later.length === 0 ? this.waiting : [...this.waiting, ...this.later], running: this.running };
+  }
+
+  /** Whether photos wait that are not in the background (a lane giving way to this one asks). */
+  hasForegroundWaiting(): boolean {
+    return this.waiting.length > 0;
   }
 
   /** Looks again whether held jobs may start. */
@@ -64,27 +71,29 @@ export class LocalQueue implements PhotoQueue {
   async close(): Promise<void> {
     this.closed = true;
     this.waiting.length = 0;
+    this.later.length = 0;
     this.waitingSet.clear();
     this.again.clear();
     await this.idle();
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && (this.waiting.length === 0 || this.handler === null || this.closed);
+    return this.running.size === 0 && (this.waiting.length + this.later.length === 0 || this.handler === null || this.closed);
   }
 
   private pump(): void {
     const handler = this.handler;
     if (!handler) return;
-    while (!this.closed && this.running.size < this.concurrency && this.waiting.length > 0 && this.mayStart()) {
-      const photoId = this.waiting.shift()!;
+    while (!this.closed && this.running.size < this.concurrency && this.waiting.length + this.later.length > 0 && this.mayStart()) {
+      const photoId = this.waiting.length > 0 ? this.waiting.shift()! : this.later.shift()!;
       this.waitingSet.delete(photoId);
       this.running.add(photoId);
       handler(photoId)
         .catch((error: unknown) => this.onError(photoId, error))
         .finally(() => {
           this.running.delete(photoId);
-          if (this.again.delete(photoId)) void this.add(photoId);
+          const again = this.again.get(photoId);
+          if (again && this.again.delete(photoId)) void this.add(photoId, again);
           this.pump();
           this.notifyIdle();
         });

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { NOT_A_VIDEO, stepApplies, VIDEO_ONLY_STEPS } from '../model/video.js';
+import { isVideoMime, NOT_A_VIDEO, stepApplies, VIDEO_ONLY_STEPS } from '../model/video.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { isWorthRetrying, retryDelayMs, retryNote } from './retry.js';
 import path from 'node:path';
@@ -181,6 +181,23 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
   // The quick lane makes the photo show, with its date, place and camera: it is found by them at once. What the
   // slower lanes add (tags, names, text, captions) is indexed together when the photo is finished.
   return settle(deps, photoId, { searchChanged: ranSomething && lane === 'quick', wroteTo: ctx.storage });
+}
+
+/**
+ * Whether an item's lanes take it after the others: a video, whose frames, faces and transcode are minutes of work
+ * that must not hold a photo import up (the lanes' `background`). Remembered: an item's type does not change.
+ */
+export function backgroundItems(db: Db): (photoId: string) => Promise<boolean> {
+  const known = new Map<string, boolean>();
+  return async (photoId) => {
+    const cached = known.get(photoId);
+    if (cached !== undefined) return cached;
+    const [row] = await db.select({ mime: photos.mime }).from(photos).where(eq(photos.id, photoId));
+    const background = row ? isVideoMime(row.mime) : false;
+    if (known.size >= 10_000) known.delete(known.keys().next().value!);
+    known.set(photoId, background);
+    return background;
+  };
 }
 
 /** The dispatcher's look at a photo: the lanes it has work in, and its state settled when it has none. */

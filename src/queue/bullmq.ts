@@ -1,6 +1,6 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { PhotoQueue, QueueLoad } from './photo-queue.js';
+import type { AddOptions, PhotoQueue, QueueLoad } from './photo-queue.js';
 
 export type PhotoHandler = (photoId: string) => Promise<void>;
 
@@ -39,6 +39,9 @@ const JOB_RETRIES = { attempts: 12, backoff: { type: 'exponential', delay: 1000 
  * mark is cleared when a run starts, since that run reads the photo's latest state. The database stays the
  * truth: a job lost with Redis is found again by the lease-based resume (src/app/open.ts).
  */
+/** A background job's priority: any, as every one without a priority is taken first. */
+const BACKGROUND_PRIORITY = 10;
+
 export class BullPhotoQueue implements PhotoQueue {
   private readonly queue: Queue;
   private readonly redis: Redis;
@@ -77,11 +80,13 @@ export class BullPhotoQueue implements PhotoQueue {
     this.againKey = `${QUEUE_PREFIX}:${name}:again`;
   }
 
-  async add(photoId: string): Promise<void> {
+  async add(photoId: string, options: AddOptions = {}): Promise<void> {
     if (this.closed) return;
     // marked first: if a run is under way, the photo is looked at once more when it ends
     await this.redis.sadd(this.againKey, photoId);
-    await this.queue.add('photo', { photoId }, { jobId: photoId, removeOnComplete: true, removeOnFail: true, ...JOB_RETRIES });
+    // jobs without a priority are taken before any with one (BullMQ): a background photo waits for the others
+    const priority = options.background ? { priority: BACKGROUND_PRIORITY } : {};
+    await this.queue.add('photo', { photoId }, { jobId: photoId, removeOnComplete: true, removeOnFail: true, ...JOB_RETRIES, ...priority });
   }
 
   /** Consumes the queue: at most `concurrency` photos at once in this process. */

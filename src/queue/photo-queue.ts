@@ -3,8 +3,11 @@
  * next; the database says what is left to do (src/pipeline/queue.ts: the in-process implementation).
  */
 export interface PhotoQueue {
-  /** Asks for the photo to be looked at. Adding a photo that is already waiting does nothing. */
-  add(photoId: string): Promise<void>;
+  /**
+   * Asks for the photo to be looked at. Adding a photo that is already waiting does nothing. `background`: taken
+   * after every other waiting photo (a video's minutes of work never hold a photo import up).
+   */
+  add(photoId: string, options?: AddOptions): Promise<void>;
   /** Photos waiting or running. */
   depth(): Promise<number>;
   /** Per lane (the pipeline's queues): photos waiting and running, and the workers taking them (for /metrics). */
@@ -13,6 +16,10 @@ export interface PhotoQueue {
   idle(): Promise<void>;
   /** Stops taking new work and waits for running jobs to finish. */
   close(): Promise<void>;
+}
+
+export interface AddOptions {
+  background?: boolean;
 }
 
 export interface QueueLoad {

@@ -42,6 +42,27 @@ describe.each(implementations)('photo queue: $name', ({ make }) => {
     await queue.close();
   });
 
+  it('takes background photos (videos) after every other waiting one, each kind in the order it came', async () => {
+    const queue = make(1);
+    const runs: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    queue.start(async (id) => {
+      if (id === 'blocker') await gate;
+      runs.push(id);
+    });
+    await queue.add('blocker');
+    await sleep(100); // the blocker runs; what follows waits
+    await queue.add('clip-1', { background: true });
+    await queue.add('clip-2', { background: true });
+    await queue.add('photo-1');
+    await queue.add('photo-2');
+    release();
+    await queue.idle();
+    expect(runs).toEqual(['blocker', 'photo-1', 'photo-2', 'clip-1', 'clip-2']);
+    await queue.close();
+  });
+
   it('adds a photo that is already waiting only once', async () => {
     const queue = make(1);
     const runs: string[] = [];

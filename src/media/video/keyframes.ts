@@ -17,11 +17,14 @@ export function keyframeTimes(durationMs: number | null): number[] {
 }
 
 /**
- * Writes the frames at these times as PNGs in `dir` (upright), in order; a frame that cannot be decoded (a damaged
- * stretch) is left out, so the answer may be shorter than `times`.
+ * Writes the frames at these times as JPEGs in `dir` (upright, at most `maxSide`), in order: the keyframe at or
+ * before each time, one frame decoded each (a 4K HEVC clip's exact frame would cost up to a second of decoding). A
+ * frame that cannot be decoded (a damaged stretch) is null.
  */
-export async function extractFrames(file: string, times: readonly number[], dir: string, label: string, settings?: VideoToolSettings): Promise<(string | null)[]> {
+export async function extractFrames(file: string, times: readonly number[], dir: string, label: string, maxSide: number, settings?: VideoToolSettings): Promise<(string | null)[]> {
   const frames: (string | null)[] = [];
-  for (const [index, atMs] of times.entries()) frames.push(await extractFrame(file, atMs, dir, label, settings, `frame-${index}.png`).catch(() => null));
+  for (const [index, atMs] of times.entries()) {
+    frames.push(await extractFrame(file, atMs, dir, label, settings, { name: `frame-${index}.jpg`, maxSide, nearestKeyframe: true }).catch(() => null));
+  }
   return frames;
 }

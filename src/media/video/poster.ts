@@ -62,11 +62,24 @@ function shown(log: string, atLeast = 1): { first: number; chosen: number } | nu
   return chosen >= first ? { first, chosen } : null;
 }
 
-/** Writes the frame at `atMs` as a PNG in `dir` (upright: ffmpeg applies the rotation) and returns its path. */
-export async function extractFrame(file: string, atMs: number, dir: string, label: string, settings?: VideoToolSettings, name = 'poster.png'): Promise<string> {
-  const out = path.join(dir, name);
-  const frame = ['-map', '0:v:0', '-an', '-sn', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', '-y', out];
-  await runFfmpeg(file, [...seek(atMs), '-i', file, ...frame], label, 'error', settings);
+export interface FrameOptions {
+  /** File name in `dir` (its extension says the format: .png, or .jpg at a high quality). */
+  name?: string;
+  /** Scaled down in ffmpeg so that neither side is longer (a 4K frame never written whole). */
+  maxSide?: number;
+  /** The keyframe at or before the time rather than the exact frame: one frame decoded, not up to a second of them. */
+  nearestKeyframe?: boolean;
+}
+
+/** Writes the frame at `atMs` as a PNG (or JPEG) in `dir` (upright: ffmpeg applies the rotation) and returns its path. */
+export async function extractFrame(file: string, atMs: number, dir: string, label: string, settings?: VideoToolSettings, options: FrameOptions = {}): Promise<string> {
+  const out = path.join(dir, options.name ?? 'poster.png');
+  const jpeg = out.endsWith('.jpg');
+  const scale = options.maxSide ? ['-vf', `scale=w='min(iw,${options.maxSide})':h='min(ih,${options.maxSide})':force_original_aspect_ratio=decrease`] : [];
+  const codec = jpeg ? ['-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p'] : ['-c:v', 'png'];
+  const frame = ['-map', '0:v:0', '-an', '-sn', ...scale, '-frames:v', '1', '-f', 'image2', ...codec, '-y', out];
+  const nearest = options.nearestKeyframe && atMs > 0 ? ['-noaccurate_seek'] : [];
+  await runFfmpeg(file, [...nearest, ...seek(atMs), '-i', file, ...frame], label, 'error', settings);
   // ffmpeg ends without an error when a quick seek found no frame: then it decodes up to the time
   if (!(await exists(out)) && atMs > 0) await runFfmpeg(file, ['-i', file, ...seek(atMs), ...frame], label, 'error', settings);
   if (!(await exists(out))) throw new ImageDecodeError(`${label}: no frame could be decoded at ${seconds(atMs)} s`);

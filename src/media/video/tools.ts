@@ -4,6 +4,7 @@
 // machine plays videos too. Found once per process; without a usable pair the video steps are skipped with the reason.
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
 import { findTool } from '../decoders/tools.js';
@@ -142,7 +143,7 @@ export function runVideoTool(tools: VideoTools, which: 'ffmpeg' | 'ffprobe', arg
   return new Promise((resolve, reject) => {
     // SIGKILL at the limit: ffmpeg catches SIGTERM and ends as if it had failed by itself
     const run = { env: tools.env, timeout: options.timeoutMs, killSignal: 'SIGKILL' as const, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' as const };
-    execFile(limited.command, limited.args, run, (error, stdout, stderr) => {
+    const child = execFile(limited.command, limited.args, run, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr });
       if (isOutOfMemory(stderr)) return reject(new Error(`${which} needed more than its ${formatLimit(options.memoryBytes)} memory limit`));
       if (error.killed) return reject(new Error(`${which} ran past its ${Math.round(options.timeoutMs / 1000)} s limit`));
@@ -150,5 +151,16 @@ export function runVideoTool(tools: VideoTools, which: 'ffmpeg' | 'ffprobe', arg
       const last = stderr.split('\n').map((line) => line.trim()).filter(Boolean).slice(-2).join('; ');
       reject(new Error((last || `${which} exit code ${String(error.code)}`).split(options.file).join(path.basename(options.file))));
     });
+    // a clip's frames are taken a little behind the photos' work (the transcode, further behind: NICENESS there)
+    if (which === 'ffmpeg' && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, ANALYSIS_NICENESS);
+      } catch {
+        // not allowed here (some containers): it runs at the server's priority
+      }
+    }
   });
 }
+
+/** Niceness of ffmpeg taking a clip's poster and frames. */
+const ANALYSIS_NICENESS = 5;

@@ -44,7 +44,8 @@ async function middleFrame(ctx: StepContext): Promise<RawPixels | null> {
   if (!row?.durationMs) return null;
   const original = await ctx.original();
   return withTempDir(async (dir) => {
-    const frame = await extractFrame(original, row.durationMs! / 2, dir, labelOf(photo.filename, photo.mime), ctx.video, 'middle.png').catch(() => null);
+    // the exact frame (a copy's keyframes are elsewhere), small: PDQ looks at 64×64 of it
+    const frame = await extractFrame(original, row.durationMs! / 2, dir, labelOf(photo.filename, photo.mime), ctx.video, { name: 'middle.png', maxSide: 512 }).catch(() => null);
     return frame ? decodeForPdq(frame) : null; // no ffmpeg, or no frame there: the poster's
   });
 }

@@ -1,7 +1,5 @@
 // A clip's frames beyond its poster, for the steps that look at what is in it (embeddings, faces): taken once by
 // whichever of them runs first and kept beside the renditions (another lane, or a reprocess, finds them there).
-import path from 'node:path';
-import sharp from 'sharp';
 import { labelOf } from '../../media/decode.js';
 import { withTempDir } from '../../media/decoders/tools.js';
 import { extractFrames, keyframeTimes } from '../../media/video/keyframes.js';
@@ -22,12 +20,10 @@ export async function videoFrames(ctx: Pick<StepContext, 'photo' | 'storage' | '
   if (stored.some((found) => !found)) {
     const original = await ctx.original();
     await withTempDir(async (dir) => {
-      const frames = await extractFrames(original, times, dir, labelOf(photo.filename, photo.mime), ctx.video);
+      const frames = await extractFrames(original, times, dir, labelOf(photo.filename, photo.mime), FRAME_SIDE, ctx.video);
       for (const [index, frame] of frames.entries()) {
         if (!frame || stored[index]) continue;
-        const jpeg = path.join(dir, `frame-${index}.jpg`);
-        await sharp(frame).resize(FRAME_SIDE, FRAME_SIDE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toFile(jpeg);
-        await storage.putFile(keys[index]!, jpeg, { move: true });
+        await storage.putFile(keys[index]!, frame, { move: true });
         stored[index] = { size: 0, modifiedAt: new Date() };
       }
     });
