@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { copyFile, mkdir } from 'node:fs/promises';
+import { metadataStep } from '../../src/pipeline/steps/metadata.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { livePhoto } from '../helpers/clips.js';
@@ -118,6 +119,42 @@ describe('Apple Live Photos', () => {
     expect((await json(`${server.url}/api/photos/${still.id}?force=true`, { method: 'DELETE' })).status).toBe(204);
     expect(await store.stat(row.storageKey)).toBeNull();
     expect(await store.stat(movKey)).toBeNull();
+  });
+
+  it("keeps the MOV when the still's metadata, read before the MOV was folded in, is written after", async () => {
+    const files = await livePhoto('IMG_0909', '1A2B3C4D-0000-4000-8000-000000000909');
+    const response = await upload(server.url, [{ path: files.still }, { path: files.mov }]);
+    const byName = Object.fromEntries((response.body.items as { id: string; filename: string }[]).map((item) => [item.filename, item.id]));
+    await expectOneItem(byName['IMG_0909.HEIC']!, byName['IMG_0909.MOV']!, files);
+    // the still's metadata step as it runs when its row was read before the fold: no motion yet
+    const row = (await server.lib.db.query.photos.findFirst({ where: (p, { eq }) => eq(p.id, byName['IMG_0909.HEIC']!) }))!;
+    const storage = server.lib.storage.at(row.storageLocation);
+    const lent: { release(): Promise<void> }[] = [];
+    const localFile = async (key: string) => {
+      const file = await storage.localFile(key);
+      lent.push(file);
+      return file.path;
+    };
+    const { db, ml, logger } = server.lib;
+    try {
+      await metadataStep.run({
+        photo: { ...row, motion: null },
+        db,
+        storage,
+        ml,
+        logger,
+        localFile,
+        original: () => localFile(row.storageKey),
+        sidecar: async () => null,
+        video: server.lib.settings.video,
+        shared: new Map(),
+        signal: new AbortController().signal,
+      });
+    } finally {
+      for (const file of lent) await file.release();
+    }
+    const after = (await server.lib.db.query.photos.findFirst({ where: (p, { eq }) => eq(p.id, row.id) }))!;
+    expect(after.motion).toMatchObject({ source: 'live', filename: 'IMG_0909.MOV' });
   });
 
   it('pairs the two halves imported from a folder', async () => {

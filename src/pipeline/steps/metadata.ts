@@ -8,6 +8,7 @@ import type { PipelineStep } from '../step.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { derivedMotionKey, derivedPrefix } from '../../storage/keys.js';
 import { pairLivePhoto } from '../../library/live-photos.js';
+import { stopWork } from '../../base/running-work.js';
 import type { ByteRange } from '../../media/motion-photo.js';
 import { isVideoMime, type MotionInfo } from '../../model/video.js';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -64,8 +65,11 @@ export const metadataStep: PipelineStep = {
         placeSource: place?.source ?? null,
         faceRegions: meta.faceRegions,
         liveId: meta.liveId ?? null,
-        // a motion photo's video found again is left as it is (the transcode step may be writing what it probed of it)
-        ...(motion.info && photo.motion?.bytes === motion.info.bytes ? {} : { motion: motion.info }),
+        // a motion photo's video found again is left as it is (the transcode step may be writing what it probed of it),
+        // and so is a Live Photo's MOV folded in meanwhile (by the MOV's own metadata step: never written over)
+        ...(motion.info && photo.motion?.bytes === motion.info.bytes
+          ? {}
+          : { motion: sql`case when ${photos.motion}->>'source' = 'live' then ${photos.motion} else ${motion.info ? JSON.stringify(motion.info) : null}::jsonb end` }),
         updatedAt: new Date(),
       })
       .where(eq(photos.id, photo.id));
@@ -73,7 +77,10 @@ export const metadataStep: PipelineStep = {
     const notes = [...(meta.notes ?? []), ...(motion.note ? [motion.note] : [])];
     const note = notes.length > 0 ? { note: notes.join('; ') } : {};
     const live = meta.liveId ? await pairLivePhoto(db, photo.id) : null;
-    if (live) await storage.removePrefix(derivedPrefix(live.clip));
+    if (live) {
+      stopWork(live.clip, 'the clip became part of its Live Photo'); // its own steps, running here, end now
+      await storage.removePrefix(derivedPrefix(live.clip));
+    }
     // this photo was the MOV: it is now the still's motion, and the still has its motion to make playable
     if (live?.clip === photo.id) return { status: 'done', others: [live.still], note: `part of the Live Photo ${live.still}` };
     // faces when other people are named; the playable copy when the motion video came or went
