@@ -3,7 +3,8 @@
 // the lanes that have work next. The slow lanes give way to the quick one: while photos wait for their thumbnail,
 // no new faces, OCR, CLIP, caption or duplicate work starts (what runs, runs on), so a batch shows up first and is
 // analysed after — as Immich runs thumbnails as their own queue. Videos are background work in every lane (taken
-// after the photos waiting there, LocalQueue's `later`), and their posters waiting do not hold the slow lanes.
+// after the photos waiting there, LocalQueue's `later`; a lane of two slots or more keeps one free of them), and
+// their posters waiting do not hold the slow lanes.
 import { LANE_NAMES, type LaneName } from '../model/lanes.js';
 import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import { LocalQueue } from './queue.js';

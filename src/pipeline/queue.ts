@@ -14,6 +14,8 @@ export class LocalQueue implements PhotoQueue {
   private readonly later: string[] = [];
   private readonly waitingSet = new Set<string>();
   private readonly running = new Set<string>();
+  /** Of `running`, those taken from `later`. */
+  private readonly runningLater = new Set<string>();
   /** Added again while running: look at it once more when it ends (its steps may have been reset). */
   private readonly again = new Map<string, AddOptions>();
   private handler: PhotoJobHandler | null = null;
@@ -85,13 +87,18 @@ export class LocalQueue implements PhotoQueue {
     const handler = this.handler;
     if (!handler) return;
     while (!this.closed && this.running.size < this.concurrency && this.waiting.length + this.later.length > 0 && this.mayStart()) {
-      const photoId = this.waiting.length > 0 ? this.waiting.shift()! : this.later.shift()!;
+      // with two slots or more, background work keeps one free: a photo arriving starts at once
+      if (this.waiting.length === 0 && this.concurrency > 1 && this.runningLater.size >= this.concurrency - 1) break;
+      const background = this.waiting.length === 0;
+      const photoId = background ? this.later.shift()! : this.waiting.shift()!;
       this.waitingSet.delete(photoId);
       this.running.add(photoId);
+      if (background) this.runningLater.add(photoId);
       handler(photoId)
         .catch((error: unknown) => this.onError(photoId, error))
         .finally(() => {
           this.running.delete(photoId);
+          this.runningLater.delete(photoId);
           const again = this.again.get(photoId);
           if (again && this.again.delete(photoId)) void this.add(photoId, again);
           this.pump();

@@ -20,4 +20,30 @@ describe('LocalQueue', () => {
     expect(seen).toEqual(['a']);
     expect(await queue.depth()).toBe(0);
   });
+
+  it('keeps one of its slots free of background work, so that a photo arriving starts at once', async () => {
+    const queue = new LocalQueue(2);
+    const started: string[] = [];
+    const release = new Map<string, () => void>();
+    queue.start(async (id) => {
+      started.push(id);
+      await new Promise<void>((resolve) => release.set(id, resolve));
+    });
+    await queue.add('clip-1', { background: true });
+    await queue.add('clip-2', { background: true });
+    await tick();
+    expect(started).toEqual(['clip-1']); // the second slot stays free
+    await queue.add('photo');
+    await tick();
+    expect(started).toEqual(['clip-1', 'photo']);
+    release.get('photo')!();
+    await tick();
+    expect(started).toEqual(['clip-1', 'photo']); // still one clip at a time beside the free slot
+    release.get('clip-1')!();
+    await tick();
+    expect(started).toEqual(['clip-1', 'photo', 'clip-2']);
+    release.get('clip-2')!();
+    await queue.idle();
+    await queue.close();
+  });
 });
