@@ -9,6 +9,7 @@ import yauzl from 'yauzl';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { metadataStep } from '../../src/pipeline/steps/metadata.js';
 import { runCli } from '../helpers/cli.js';
+import { runStepOn } from '../helpers/run-step.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { livePhoto } from '../helpers/clips.js';
 import { authFetch, json, startTestServer, upload, type TestServer } from '../helpers/server.js';
@@ -128,31 +129,7 @@ describe('Apple Live Photos', () => {
     await expectOneItem(byName['IMG_0909.HEIC']!, byName['IMG_0909.MOV']!, files);
     // the still's metadata step as it runs when its row was read before the fold: no motion yet
     const row = (await server.lib.db.query.photos.findFirst({ where: (p, { eq }) => eq(p.id, byName['IMG_0909.HEIC']!) }))!;
-    const storage = server.lib.storage.at(row.storageLocation);
-    const lent: { release(): Promise<void> }[] = [];
-    const localFile = async (key: string) => {
-      const file = await storage.localFile(key);
-      lent.push(file);
-      return file.path;
-    };
-    const { db, ml, logger } = server.lib;
-    try {
-      await metadataStep.run({
-        photo: { ...row, motion: null },
-        db,
-        storage,
-        ml,
-        logger,
-        localFile,
-        original: () => localFile(row.storageKey),
-        sidecar: async () => null,
-        video: server.lib.settings.video,
-        shared: new Map(),
-        signal: new AbortController().signal,
-      });
-    } finally {
-      for (const file of lent) await file.release();
-    }
+    await runStepOn(server, metadataStep, { ...row, motion: null });
     const after = (await server.lib.db.query.photos.findFirst({ where: (p, { eq }) => eq(p.id, row.id) }))!;
     expect(after.motion).toMatchObject({ source: 'live', filename: 'IMG_0909.MOV' });
   });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faces, photos } from '../../src/db/schema.js';
 import { facesStep } from '../../src/pipeline/steps/faces.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { runStepOn } from '../helpers/run-step.js';
 
 const PORTRAIT = path.join(assets, 'metadata/faces/portrait.jpg');
 
@@ -121,21 +122,7 @@ describe('rotate and crop', () => {
     const base = { width: stale!.width!, height: stale!.height! };
     const facesBefore = await facesOf(portrait);
     expect(facesBefore.length).toBe(2);
-    const run = async (photo: typeof stale) => {
-      const storage = server.lib.storage.at(photo!.storageLocation);
-      const lent: { release(): Promise<void> }[] = [];
-      const localFile = async (key: string) => {
-        const file = await storage.localFile(key);
-        lent.push(file);
-        return file.path;
-      };
-      const { db, ml, logger } = server.lib;
-      try {
-        return await facesStep.run({ photo: photo!, db, storage, ml, logger, localFile, original: () => localFile(photo!.storageKey), sidecar: async () => null, video: server.lib.settings.video, shared: new Map(), signal: new AbortController().signal });
-      } finally {
-        for (const file of lent) await file.release();
-      }
-    };
+    const run = (photo: typeof stale) => runStepOn(server, facesStep, photo!);
     // faces moved by the edit: shifted, as the edit's own transaction would have left them
     await server.lib.db.update(photos).set({ edit: { rotate: 90, crop: null, base, clears: { orientation: false, crop: false } } }).where(eq(photos.id, portrait));
     const rows = await server.lib.db.select().from(faces).where(eq(faces.photoId, portrait));

@@ -21,6 +21,20 @@ const implementations: { name: string; make(concurrency: number, onError?: (id: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A one-slot queue whose first photo, `blocker`, runs until `release()`: what is added meanwhile waits. */
+async function blocked(queue: Consuming): Promise<{ queue: Consuming; runs: string[]; release: () => void }> {
+  const runs: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  queue.start(async (id) => {
+    if (id === 'blocker') await gate;
+    runs.push(id);
+  });
+  await queue.add('blocker');
+  await sleep(100); // the blocker runs; what follows waits
+  return { queue, runs, release };
+}
+
 describe.each(implementations)('photo queue: $name', ({ make }) => {
   it('runs every photo added, once, at most `concurrency` at a time', async () => {
     const queue = make(2);
@@ -43,16 +57,7 @@ describe.each(implementations)('photo queue: $name', ({ make }) => {
   });
 
   it('takes background photos (videos) after every other waiting one, each kind in the order it came', async () => {
-    const queue = make(1);
-    const runs: string[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    queue.start(async (id) => {
-      if (id === 'blocker') await gate;
-      runs.push(id);
-    });
-    await queue.add('blocker');
-    await sleep(100); // the blocker runs; what follows waits
+    const { queue, runs, release } = await blocked(make(1));
     await queue.add('clip-1', { background: true });
     await queue.add('clip-2', { background: true });
     await queue.add('photo-1');
@@ -64,16 +69,7 @@ describe.each(implementations)('photo queue: $name', ({ make }) => {
   });
 
   it('adds a photo that is already waiting only once', async () => {
-    const queue = make(1);
-    const runs: string[] = [];
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    queue.start(async (id) => {
-      if (id === 'blocker') await gate;
-      runs.push(id);
-    });
-    await queue.add('blocker');
-    await sleep(100); // the blocker runs; what follows waits
+    const { queue, runs, release } = await blocked(make(1));
     for (let i = 0; i < 3; i++) await queue.add('twice');
     release();
     await queue.idle();
