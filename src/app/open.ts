@@ -167,7 +167,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
         schedule = new LocalSchedule(tasks, onError);
       }
       queue.start(
-        { route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane) => runLane(deps, photoId, lane), background: backgroundItems(db) },
+        { route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane, giveWay) => runLane(deps, photoId, lane, giveWay), background: backgroundItems(db) },
         options.lanes,
       );
       // a worker given only some steps (a GPU box for the model steps) leaves generation to the others

@@ -58,7 +58,9 @@ export class BullLaneQueue implements PhotoQueue {
       const background = (await handlers.background?.(photoId)) ?? false;
       for (const lane of next) await this.lanes[lane].add(photoId, { background });
     };
-    for (const lane of lanes) this.lanes[lane].start(async (photoId) => send(photoId, await handlers.run(photoId, lane)));
+    // BullMQ takes a job by its priority; a video's work that has begun goes on (a worker has no view of the others')
+    const now = async () => {};
+    for (const lane of lanes) this.lanes[lane].start(async (photoId) => send(photoId, await handlers.run(photoId, lane, now)));
     this.dispatcher.start(async (photoId) => send(photoId, await handlers.route(photoId)));
   }
 

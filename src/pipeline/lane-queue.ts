@@ -2,9 +2,10 @@
 // that asks the database which lanes a photo has work in. A lane that ends a photo's work there hands the photo to
 // the lanes that have work next. The slow lanes give way to the quick one: while photos wait for their thumbnail,
 // no new faces, OCR, CLIP, caption or duplicate work starts (what runs, runs on), so a batch shows up first and is
-// analysed after — as Immich runs thumbnails as their own queue. Videos are background work in every lane (taken
-// after the photos waiting there, LocalQueue's `later`; a lane of two slots or more keeps one free of them), and
-// their posters waiting do not hold the slow lanes.
+// analysed after — as Immich runs thumbnails as their own queue. Videos are background work in every lane: slots of
+// their own beside the photos' (LocalQueue's `later`), started only while no photo waits or runs in the lane, and a
+// running one gives way between its frames while photos are there (`giveWay`); their posters waiting do not hold
+// the slow lanes.
 import { LANE_NAMES, type LaneName } from '../model/lanes.js';
 import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import { LocalQueue } from './queue.js';
@@ -12,11 +13,16 @@ import { LocalQueue } from './queue.js';
 export interface LaneHandlers {
   /** Lanes with work for the photo now, from the database; settles a photo that has nothing left to do. */
   route(photoId: string): Promise<LaneName[]>;
-  /** Runs the photo's steps in the lane; returns the lanes with work afterwards. */
-  run(photoId: string, lane: LaneName): Promise<LaneName[]>;
+  /**
+   * Runs the photo's steps in the lane; returns the lanes with work afterwards. `giveWay` resolves once no photo
+   * waits or runs ahead of this one's work (at once but for background work).
+   */
+  run(photoId: string, lane: LaneName, giveWay: () => Promise<void>): Promise<LaneName[]>;
   /** Whether the photo's lanes take it after the others (a video: minutes of work that must not hold photos up). */
   background?(photoId: string): Promise<boolean>;
 }
+
+const now = (): Promise<void> => Promise.resolve();
 
 export type LaneConcurrency = Readonly<Record<LaneName, number>>;
 
@@ -27,6 +33,8 @@ export class LaneQueue implements PhotoQueue {
   private readonly dispatcher: LocalQueue;
   private readonly lanes: Record<LaneName, LocalQueue>;
   private handlers: LaneHandlers | null = null;
+  /** Background work waiting to go on, each with the lane it runs in. */
+  private giving = new Set<{ lane: LaneName; resolve: () => void }>();
 
   constructor(
     concurrency: LaneConcurrency,
@@ -47,6 +55,7 @@ export class LaneQueue implements PhotoQueue {
           concurrency[lane],
           (photoId, error) => this.onError(photoId, error, lane),
           lane === 'quick' ? undefined : () => !quickHasBacklog(),
+          () => this.letThrough(),
         ),
       ]),
     ) as Record<LaneName, LocalQueue>;
@@ -64,7 +73,8 @@ export class LaneQueue implements PhotoQueue {
     for (const lane of LANE_NAMES) {
       this.lanes[lane].start(async (photoId) => {
         try {
-          await this.send(photoId, await handlers.run(photoId, lane));
+          const background = (await handlers.background?.(photoId)) ?? false;
+          await this.send(photoId, await handlers.run(photoId, lane, background ? () => this.giveWay(lane) : now));
         } finally {
           if (lane === 'quick') this.pokeSlowLanes();
         }
@@ -109,6 +119,9 @@ export class LaneQueue implements PhotoQueue {
 
   /** Stops taking work; waits for what runs. Work not done is in the database and is picked up at the next start. */
   async close(): Promise<void> {
+    // background work giving way goes on to its end (or its step's signal stops it)
+    for (const waiter of this.giving) waiter.resolve();
+    this.giving.clear();
     await this.dispatcher.close();
     await Promise.all(LANE_NAMES.map((lane) => this.lanes[lane].close()));
   }
@@ -117,6 +130,24 @@ export class LaneQueue implements PhotoQueue {
     if (lanes.length === 0) return;
     const background = (await this.handlers?.background?.(photoId)) ?? false;
     for (const lane of lanes) await this.lanes[lane].add(photoId, { background });
+  }
+
+  /** Resolves once no photo waits or runs in the lane, nor waits for its thumbnail (quick lane). */
+  private giveWay(lane: LaneName): Promise<void> {
+    if (!this.photosAhead(lane)) return now();
+    return new Promise((resolve) => this.giving.add({ lane, resolve }));
+  }
+
+  private photosAhead(lane: LaneName): boolean {
+    return this.lanes[lane].hasForegroundWork() || this.lanes.quick.hasForegroundWork();
+  }
+
+  private letThrough(): void {
+    for (const waiter of this.giving) {
+      if (this.photosAhead(waiter.lane)) continue;
+      this.giving.delete(waiter);
+      waiter.resolve();
+    }
   }
 
   private pokeSlowLanes(): void {

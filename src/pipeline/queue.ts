@@ -8,7 +8,7 @@ import type { AddOptions, PhotoQueue } from '../queue/photo-queue.js';
 export type PhotoJobHandler = (photoId: string) => Promise<void>;
 
 export class LocalQueue implements PhotoQueue {
-  // start(handler) consumes; at most `concurrency` photos at once.
+  // start(handler) consumes; at most `concurrency` photos at once, and as many in the background besides.
   private readonly waiting: string[] = [];
   /** Waiting behind every photo of `waiting` (AddOptions.background). */
   private readonly later: string[] = [];
@@ -27,6 +27,8 @@ export class LocalQueue implements PhotoQueue {
     private readonly onError: (photoId: string, error: unknown) => void = () => {},
     /** Asked before each job starts: false holds the waiting jobs until poke() (a lane giving way to another). */
     private readonly mayStart: () => boolean = () => true,
+    /** Told after jobs were added, started or ended (background work waiting to go on looks again). */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   async add(photoId: string, options: AddOptions = {}): Promise<void> {
@@ -60,6 +62,11 @@ export class LocalQueue implements PhotoQueue {
     return this.waiting.length > 0;
   }
 
+  /** Whether photos that are not in the background wait or run (background work gives way while they do). */
+  hasForegroundWork(): boolean {
+    return this.waiting.length > 0 || this.running.size > this.runningLater.size;
+  }
+
   /** Looks again whether held jobs may start. */
   poke(): void {
     this.pump();
@@ -86,10 +93,13 @@ export class LocalQueue implements PhotoQueue {
   private pump(): void {
     const handler = this.handler;
     if (!handler) return;
-    while (!this.closed && this.running.size < this.concurrency && this.waiting.length + this.later.length > 0 && this.mayStart()) {
-      // with two slots or more, background work keeps one free: a photo arriving starts at once
-      if (this.waiting.length === 0 && this.concurrency > 1 && this.runningLater.size >= this.concurrency - 1) break;
+    // Photos have `concurrency` slots of their own and background work (videos) as many besides: a photo arriving
+    // starts at once, whatever videos run. Background work starts only while no photo waits or runs here, so that a
+    // lane of one slot is not shared between a photo and the minutes of a clip's work.
+    while (!this.closed && this.waiting.length + this.later.length > 0 && this.mayStart()) {
+      const foreground = this.running.size - this.runningLater.size;
       const background = this.waiting.length === 0;
+      if (background ? foreground > 0 || this.runningLater.size >= this.concurrency : foreground >= this.concurrency) break;
       const photoId = background ? this.later.shift()! : this.waiting.shift()!;
       this.waitingSet.delete(photoId);
       this.running.add(photoId);
@@ -105,6 +115,7 @@ export class LocalQueue implements PhotoQueue {
           this.notifyIdle();
         });
     }
+    this.onChange();
     this.notifyIdle();
   }
 

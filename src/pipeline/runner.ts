@@ -83,7 +83,7 @@ const retryingSql = sql<boolean>`exists (select 1 from ${photoSteps} s where s.p
  * steps are not redone. A step reset while it ran (a retry, a reprocess) keeps its reset: its result is not
  * recorded over it, and the lane comes back for it.
  */
-export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName): Promise<LaneName[]> {
+export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName, giveWay: () => Promise<void> = async () => {}): Promise<LaneName[]> {
   const { db } = deps;
   // A photo's renditions are rewritten in place (an edit, a reprocess) and read again by path: libvips' operation
   // cache would hand back the old pixels (the palette of the uncropped image). Off before every run, because each
@@ -118,16 +118,34 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName)
     video: deps.video,
     shared: new Map(),
     signal: new AbortController().signal,
+    giveWay: async () => {
+      const started = performance.now();
+      await untilAborted(giveWay(), ctx.signal);
+      waited += performance.now() - started;
+    },
   };
+  let waited = 0;
   try {
     // an error names the original by the path it was lent as, if it was: replaced by the photo's file name
-    return await runSteps(deps, ctx, lane, statuses, () => paths.get(photo.storageKey) ?? photo.storageKey);
+    return await runSteps(deps, ctx, lane, statuses, () => paths.get(photo.storageKey) ?? photo.storageKey, () => {
+      const ms = waited;
+      waited = 0;
+      return ms;
+    });
   } finally {
     for (const file of lent.values()) await file.then((local) => local.release()).catch(() => undefined);
   }
 }
 
-async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, statuses: Statuses, originalPath: () => string): Promise<LaneName[]> {
+async function runSteps(
+  deps: RunnerDeps,
+  ctx: StepContext,
+  lane: LaneName,
+  statuses: Statuses,
+  originalPath: () => string,
+  /** Milliseconds the step given way waited since last asked (not counted in its duration). */
+  takeWaited: () => number,
+): Promise<LaneName[]> {
   const { db, logger } = deps;
   const photoId = ctx.photo.id;
 
@@ -157,7 +175,8 @@ async function runSteps(deps: RunnerDeps, ctx: StepContext, lane: LaneName, stat
         .then((held) => held || controller.abort(new Error('the step was reset or its item deleted')))
         .catch(() => undefined);
     const renewal = setInterval(renew, Math.min(deps.leaseMs / 3, RENEW_AT_MOST_EVERY_MS));
-    const { redo, others, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt).finally(() => {
+    takeWaited();
+    const { redo, others, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt, takeWaited).finally(() => {
       clearInterval(renewal);
       unregister();
       deps.closing?.removeEventListener('abort', onClosing);
@@ -225,6 +244,7 @@ async function runStep(
   step: PipelineStep,
   originalPath: () => string,
   attempt: number,
+  takeWaited: () => number,
 ): Promise<Outcome & { redo: StepName[]; others: string[] }> {
   const started = performance.now();
   let result: StepResult | null = null;
@@ -243,11 +263,21 @@ async function runStep(
       failure += retryNote(attempt, delayMs);
     }
   }
-  const durationMs = Math.round(performance.now() - started);
+  const durationMs = Math.round(performance.now() - started - takeWaited());
   const status: StepStatus = failure ? 'failed' : result!.status;
   const error = failure ?? (result?.status === 'skipped' ? result.reason : (result?.note ?? null));
   const done = result?.status === 'done' ? result : null;
   return { status, error, durationMs, version, retryAt, redo: done?.redo ?? [], others: done?.others ?? [] };
+}
+
+/** The promise, or a rejection with the signal's reason once it aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Puts steps a result made stale, and what depends on them, back to pending; returns those reset. */

@@ -37,6 +37,12 @@ export interface StepContext {
    * deleted, or the step was reset meanwhile. A long step (a transcode) passes it on to what it runs.
    */
   signal: AbortSignal;
+  /**
+   * Resolves once no photo's work waits or runs ahead of this item's (at once but for background work, a video): a
+   * step with many parts (a clip's frames) calls it between them, so that a photo import is not slowed down by a
+   * clip's minutes of work. Rejects when `signal` aborts. The time waited does not count in the step's duration.
+   */
+  giveWay(): Promise<void>;
 }
 
 /**

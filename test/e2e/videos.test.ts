@@ -3,7 +3,7 @@
 // a clip browsers cannot play as it is (HEVC) plays from its transcoded copy; a motion photo's video — a Samsung's,
 // and an Apple Live Photo's MOV — plays over its still with the Motion button.
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livePhoto, testClips } from '../helpers/clips.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
@@ -37,6 +37,19 @@ afterAll(async () => {
 });
 
 /** Plays the page's video muted (as a browser lets a page do without a click) and answers how far it got. */
+/** A finger put on the element's middle and kept there past a long press; the function returned lifts it. */
+async function pressAndHold(page: Page, target: Locator): Promise<() => Promise<void>> {
+  const box = (await target.boundingBox())!;
+  const cdp = await page.context().newCDPSession(page);
+  const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [point] });
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  return async () => {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await cdp.detach();
+  };
+}
+
 async function playFor(page: Page, ms: number): Promise<number> {
   return page.evaluate(async (wait) => {
     const video = document.querySelector<HTMLVideoElement>('[data-testid="video-player"]')!;
@@ -73,6 +86,18 @@ for (const [size, viewport] of [
         expect(await preview.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
         await page.mouse.move(0, 0);
         await poll(() => tile.getByTestId('tile-preview').count()).toBe(0);
+      } else {
+        // a finger resting on the tile selects it (as on every tile) and plays the clip, muted, until it lifts
+        const lift = await pressAndHold(page, tile);
+        const preview = tile.getByTestId('tile-preview');
+        await poll(() => preview.count()).toBe(1);
+        await poll(() => preview.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.1);
+        expect(await preview.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
+        expect(await tile.getAttribute('data-selected')).toBe('true');
+        await lift();
+        await poll(() => tile.getByTestId('tile-preview').count()).toBe(0);
+        expect(page.url()).toBe(`${server.url}/`); // the press opened nothing
+        await page.goto(server.url); // out of selection mode
       }
       await tile.click();
       await page.waitForURL(`**/photos/${ids['lisbon.mp4']}`);
@@ -144,6 +169,14 @@ for (const [size, viewport] of [
       await page.goto(`${server.url}/photos/${id}`);
       await poll(() => page.getByTestId('preview').isVisible()).toBe(true);
       expect(await page.getByTestId('motion-player').count()).toBe(0);
+      if (size === 'phone') {
+        // a finger resting on the still plays its motion (as an iPhone's Photos does); lifting it stops
+        const lift = await pressAndHold(page, page.getByTestId('preview'));
+        await poll(() => page.getByTestId('motion-player').count()).toBe(1);
+        await lift();
+        await poll(() => page.getByTestId('motion-player').count()).toBe(0);
+        expect(page.url()).toBe(`${server.url}/photos/${id}`);
+      }
       // its video part can be downloaded beside it
       expect(await page.getByTestId('download-motion').getAttribute('href')).toBe(`/api/photos/${id}/original?part=motion&download=1`);
       await page.getByTestId('motion-play').click();

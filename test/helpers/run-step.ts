@@ -23,6 +23,7 @@ export async function runStepOn(server: TestServer, step: PipelineStep, photo: P
       localFile,
       original: () => localFile(photo.storageKey),
       sidecar: async () => null,
+      giveWay: async () => {},
       video: server.lib.settings.video,
       shared: new Map(),
       signal: new AbortController().signal,

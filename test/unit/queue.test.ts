@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { LANE_NAMES } from '../../src/model/lanes.js';
+import { LaneQueue, type LaneConcurrency } from '../../src/pipeline/lane-queue.js';
 import { LocalQueue } from '../../src/pipeline/queue.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -21,8 +23,8 @@ describe('LocalQueue', () => {
     expect(await queue.depth()).toBe(0);
   });
 
-  it('keeps one of its slots free of background work, so that a photo arriving starts at once', async () => {
-    const queue = new LocalQueue(2);
+  it('gives photos slots of their own beside background work, which starts only while no photo waits or runs', async () => {
+    const queue = new LocalQueue(1);
     const started: string[] = [];
     const release = new Map<string, () => void>();
     queue.start(async (id) => {
@@ -30,20 +32,80 @@ describe('LocalQueue', () => {
       await new Promise<void>((resolve) => release.set(id, resolve));
     });
     await queue.add('clip-1', { background: true });
-    await queue.add('clip-2', { background: true });
     await tick();
-    expect(started).toEqual(['clip-1']); // the second slot stays free
     await queue.add('photo');
     await tick();
-    expect(started).toEqual(['clip-1', 'photo']);
-    release.get('photo')!();
-    await tick();
-    expect(started).toEqual(['clip-1', 'photo']); // still one clip at a time beside the free slot
+    expect(started).toEqual(['clip-1', 'photo']); // the one slot of the lane was not the clip's to hold
+    await queue.add('clip-2', { background: true });
     release.get('clip-1')!();
+    await tick();
+    expect(started).toEqual(['clip-1', 'photo']); // a photo runs: no clip starts beside it
+    release.get('photo')!();
     await tick();
     expect(started).toEqual(['clip-1', 'photo', 'clip-2']);
     release.get('clip-2')!();
     await queue.idle();
     await queue.close();
   });
+
+  it('gives videos alone every slot of the lane', async () => {
+    const queue = new LocalQueue(2);
+    const started: string[] = [];
+    const release = new Map<string, () => void>();
+    queue.start(async (id) => {
+      started.push(id);
+      await new Promise<void>((resolve) => release.set(id, resolve));
+    });
+    for (const id of ['clip-1', 'clip-2', 'clip-3']) await queue.add(id, { background: true });
+    await tick();
+    expect(started).toEqual(['clip-1', 'clip-2']);
+    for (const id of ['clip-1', 'clip-2']) release.get(id)!();
+    await tick();
+    release.get('clip-3')!();
+    await queue.idle();
+    await queue.close();
+  });
 });
+
+describe('LaneQueue', () => {
+  it("lets a video's work give way between its parts while photos wait or run in its lane", async () => {
+    const queue = new LaneQueue(Object.fromEntries(LANE_NAMES.map((lane) => [lane, 1])) as LaneConcurrency);
+    const seen: string[] = [];
+    const release = new Map<string, () => void>();
+    let done = 0;
+    queue.start({
+      route: async () => ['faces'],
+      background: async (id) => id.startsWith('clip'),
+      run: async (id, _lane, giveWay) => {
+        if (id.startsWith('clip')) {
+          for (const frame of [1, 2, 3]) {
+            await giveWay();
+            seen.push(`${id} frame ${frame}`);
+            if (frame === 1) await new Promise<void>((resolve) => release.set(id, resolve));
+          }
+        } else {
+          seen.push(id);
+          await new Promise<void>((resolve) => release.set(id, resolve));
+        }
+        done += 1;
+        return [];
+      },
+    });
+    await queue.add('clip');
+    await until(() => release.has('clip'));
+    await queue.add('photo');
+    await until(() => release.has('photo'));
+    release.get('clip')!();
+    await tick();
+    expect(seen).toEqual(['clip frame 1', 'photo']); // frame 2 waits for the photo
+    release.get('photo')!();
+    await until(() => done === 2);
+    expect(seen).toEqual(['clip frame 1', 'photo', 'clip frame 2', 'clip frame 3']);
+    await queue.close();
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await tick();
+  expect(condition()).toBe(true);
+}

@@ -21,9 +21,19 @@ export function keyframeTimes(durationMs: number | null): number[] {
  * before each time, one frame decoded each (a 4K HEVC clip's exact frame would cost up to a second of decoding). A
  * frame that cannot be decoded (a damaged stretch) is null.
  */
-export async function extractFrames(file: string, times: readonly number[], dir: string, label: string, maxSide: number, settings?: VideoToolSettings): Promise<(string | null)[]> {
+export async function extractFrames(
+  file: string,
+  times: readonly number[],
+  dir: string,
+  label: string,
+  maxSide: number,
+  settings?: VideoToolSettings,
+  /** Awaited before each frame (a caller letting other work go first). */
+  before: () => Promise<void> = async () => {},
+): Promise<(string | null)[]> {
   const frames: (string | null)[] = [];
   for (const [index, atMs] of times.entries()) {
+    await before();
     frames.push(await extractFrame(file, atMs, dir, label, settings, { name: `frame-${index}.jpg`, maxSide, nearestKeyframe: true }).catch(() => null));
   }
   return frames;

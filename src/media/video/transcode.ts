@@ -39,8 +39,8 @@ export interface Transcoded {
   fallback: string | null;
 }
 
-/** Niceness of the transcoder: the server, uploads and the quick lane go first. */
-const NICENESS = 10;
+/** Niceness of the transcoder: the lowest; the server, uploads and every lane go first. */
+const NICENESS = 19;
 
 /** ffmpeg's name of each encoder. */
 export const ENCODER_NAMES: Readonly<Record<Hwaccel, string>> = { off: 'libx264', nvenc: 'h264_nvenc', vaapi: 'h264_vaapi', qsv: 'h264_qsv' };

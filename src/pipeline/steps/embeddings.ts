@@ -21,7 +21,12 @@ export const embeddingsStep: PipelineStep = {
     const clip = await ml.clip();
     if (!clip) return { status: 'skipped', reason: ml.clipMissingReason() };
     const images = [await localFile(derivedKey(photo.id, 'preview.jpg')), ...(await videoFrames(ctx))];
-    const embedding = centroid(await Promise.all(images.map((image) => clip.embedImage(image))));
+    const embeddings: Float32Array[] = [];
+    for (const image of images) {
+      await ctx.giveWay(); // a clip's frames: photos' embeddings first
+      embeddings.push(await clip.embedImage(image));
+    }
+    const embedding = centroid(embeddings);
     await ensureEmbeddingDimensions(db, clip.dimensions);
     const values = Array.from(embedding);
     await db

@@ -49,7 +49,10 @@ export const facesStep: PipelineStep = {
     // a clip's people are looked for in its frames too (./keyframes.ts), each person kept once, on the frame that
     // shows them best (their thumbnail is cut from it)
     const seen: { face: DetectedFace; image: string }[] = [];
-    for (const image of [preview, ...(await videoFrames(ctx))]) for (const face of await detector.detect(image, upright)) seen.push({ face, image });
+    for (const image of [preview, ...(await videoFrames(ctx))]) {
+      await ctx.giveWay(); // a clip's frames: photos' faces first
+      for (const face of await detector.detect(image, upright)) seen.push({ face, image });
+    }
     const people = seen.length > 1 && isVideoMime(photo.mime) ? distinctFaces(seen, resolveClusteringParams(ml.peopleParams()).maxDistance) : seen;
     const detected = people.map(({ face }) => face);
     const imageOf = people.map(({ image }) => image);

@@ -117,8 +117,16 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
     .filter(Boolean)
     .join(' · ');
 
-  const { consumeClick, ...pressHandlers } = useLongPress(onSelect ? () => onSelect(photo, false) : null);
   const preview = useHoverPreview(showImage && (photo.type === 'video' || photo.motion === true));
+  // a finger resting on a tile selects it and, on a clip, plays it while it rests
+  const onLongPress =
+    onSelect || preview.enabled
+      ? () => {
+          onSelect?.(photo, false);
+          preview.start();
+        }
+      : null;
+  const { consumeClick, ...pressHandlers } = useLongPress(onLongPress, preview.stop);
 
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (consumeClick()) {
@@ -284,7 +292,10 @@ export function MotionIcon() {
 /** How long the pointer rests on a video's tile before it plays: a pass over the grid plays nothing. */
 const HOVER_DELAY_MS = 350;
 
-/** A video's or motion photo's tile plays it, muted, while a mouse rests on it (a phone's press selects instead). */
+/**
+ * A video's or motion photo's tile plays it, muted, while a mouse rests on it, or (`start`, `stop`) while a finger
+ * presses it.
+ */
 function useHoverPreview(enabled: boolean) {
   const [playing, setPlaying] = useState(false);
   const timer = useRef<number | undefined>(undefined);
@@ -303,5 +314,9 @@ function useHoverPreview(enabled: boolean) {
         onPointerLeave: stop,
       }
     : {};
-  return { playing: enabled && playing, handlers, stop };
+  const start = () => {
+    window.clearTimeout(timer.current);
+    if (enabled) setPlaying(true);
+  };
+  return { enabled, playing: enabled && playing, handlers, start, stop };
 }

@@ -8,8 +8,9 @@ const SLOP_PX = 10;
 /**
  * Long press with a finger (phones select photos this way, having no hover for the check circle). Spread the
  * handlers on the element; `consumeClick()` says whether the click that follows the press must be swallowed.
+ * `onRelease` is told when the finger of a long press lifts (what plays while it is held stops).
  */
-export function useLongPress(onLongPress: (() => void) | null) {
+export function useLongPress(onLongPress: (() => void) | null, onRelease?: () => void) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const start = useRef<{ x: number; y: number } | null>(null);
   const fired = useRef(false);
@@ -33,8 +34,14 @@ export function useLongPress(onLongPress: (() => void) | null) {
       const from = start.current;
       if (from && Math.hypot(event.clientX - from.x, event.clientY - from.y) > SLOP_PX) cancel();
     },
-    onPointerUp: cancel,
-    onPointerCancel: cancel,
+    onPointerUp() {
+      cancel();
+      if (fired.current) onRelease?.();
+    },
+    onPointerCancel() {
+      cancel();
+      if (fired.current) onRelease?.();
+    },
     onContextMenu(event: { preventDefault(): void }) {
       // The browser's long-press menu would cover the selection that was just made.
       if (fired.current || timer.current) event.preventDefault();

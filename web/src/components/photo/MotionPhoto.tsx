@@ -1,6 +1,8 @@
-// A motion photo on its page: the still, and its short video played over it — on hover with a mouse, with the
-// Motion button anywhere (a press on a phone) — muted, once, then the still again, as phones show them.
+// A motion photo on its page: the still, and its short video played over it — on hover with a mouse, while a finger
+// rests on it (as an iPhone plays a Live Photo), with the Motion button anywhere — muted, once, then the still again,
+// as phones show them.
 import { useState } from 'react';
+import { useLongPress } from '../../hooks/useLongPress.js';
 import type { FaceInfo, PhotoDetail } from '../../api.js';
 import { PreviewImage } from '../PreviewImage.js';
 import { SilentClip } from '../SilentClip.js';
@@ -16,8 +18,23 @@ export function MotionPhoto({ photo, onSelectFace, selectedFaceId }: Props) {
   const hover = (on: boolean) => (event: React.PointerEvent) => {
     if (event.pointerType === 'mouse') setPlaying(on);
   };
+  const { consumeClick, ...press } = useLongPress(
+    () => setPlaying(true),
+    () => setPlaying(false),
+  );
   return (
-    <div className="motion-stage" onPointerEnter={hover(true)} onPointerLeave={hover(false)}>
+    <div
+      className="motion-stage"
+      {...press}
+      onPointerEnter={hover(true)}
+      onPointerLeave={hover(false)}
+      onClickCapture={(event) => {
+        // the click that ends a press is not a click on a face
+        if (!consumeClick()) return;
+        event.preventDefault();
+        event.stopPropagation();
+      }}
+    >
       <PreviewImage
         photo={photo}
         onSelectFace={onSelectFace}
