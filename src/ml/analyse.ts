@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { noTextReason, ocrSource, type MlServices } from './services.js';
+import { noTextReason, ocrDetail, type MlServices } from './services.js';
 import type { Box, CaptionResult, TagScore } from './types.js';
 import { fallbackCaption } from './captions/index.js';
 
@@ -67,7 +67,7 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
           return null;
         }
         const engine = await ml.ocr();
-        const read = await engine.recognize(await ocrSource(input.mime, async () => input.original, preview));
+        const read = await engine.recognize(preview, await ocrDetail(input.mime, async () => input.original));
         return { text: read.text };
       })().catch((error: unknown) => {
         errors.ocr = message(error);

@@ -34,7 +34,11 @@ export interface OcrOptions {
 }
 
 export interface Ocr {
-  recognize(file: string): Promise<OcrResult>;
+  /**
+   * Reads the text on `file` (the photo's preview). `detail`, when given, is the same photo larger (its original): an
+   * engine may read small print from it. Word boxes are in the upright pixels of `detail` if given, else of `file`.
+   */
+  recognize(file: string, detail?: string): Promise<OcrResult>;
   close(): Promise<void>;
   /** Engine, language data and settings: changes whenever results could change. */
   readonly version: string;
@@ -196,9 +200,10 @@ export function createOcr(options: OcrOptions = {}): Ocr {
     get workerCount() {
       return slots.filter((slot) => slot.worker !== null).length;
     },
-    recognize(file) {
+    recognize(file, detail) {
       if (closed) return Promise.reject(new OcrEngineError('OCR is closed'));
-      const job = admit(() => recognize(file));
+      // tesseract reads the larger copy when there is one (its own scaling to maxSide is what was measured)
+      const job = admit(() => recognize(detail ?? file));
       const tracked = job.catch(() => {}).finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
       return job;

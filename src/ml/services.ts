@@ -7,6 +7,7 @@ import type { MlSettings } from '../config/settings.js';
 import { createCaptionProvider, type CaptionProvider } from './captions/index.js';
 import { createFaceDetector, cropFaceThumbnail, type FaceDetectorPool } from './faces/index.js';
 import { createOcr, type Ocr } from './ocr.js';
+import { createPaddleOcr } from './paddle/paddle-ocr.js';
 import type { ClusteringParams } from './people/params.js';
 import { modelDir, modelsDir } from './model-catalogue.js';
 import { installedVersion, isInstalled } from './registry.js';
@@ -32,12 +33,12 @@ export function noTextReason(gate: TextGateDecision): string {
   return `no text expected (${gate.method} score ${gate.score.toFixed(3)} below ${gate.threshold})`;
 }
 
-/** Types sharp reads directly: OCR reads those originals (small print needs the pixels); others the preview. */
+/** Types sharp reads directly: OCR may read small print from those originals; others are read from the preview. */
 const SHARP_READABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/tiff', 'image/gif', 'image/avif']);
 
-/** What OCR reads; the original is asked for only when it is the one read (it may have to be fetched). */
-export async function ocrSource(mime: string, original: () => Promise<string>, preview: string): Promise<string> {
-  return SHARP_READABLE.has(mime) ? original() : preview;
+/** The original OCR may read small print from (Ocr.recognize's `detail`); asked for only then (it may be fetched). */
+export async function ocrDetail(mime: string, original: () => Promise<string>): Promise<string | undefined> {
+  return SHARP_READABLE.has(mime) ? original() : undefined;
 }
 
 /** Loads once; a failed load is forgotten so the next call tries again (a model may be installed meanwhile). */
@@ -203,7 +204,10 @@ export class MlServices {
   // --- OCR ----------------------------------------------------------------------------------------------
 
   private ocrNow(): Ocr {
-    this.ocrEngine ??= createOcr({ languages: this.settings.ocrLanguages, concurrency: this.settings.ocrConcurrency, idleMs: this.settings.modelIdleSeconds * 1000 });
+    const { ocrEngine, ocrLanguages, ocrConcurrency, modelIdleSeconds } = this.settings;
+    const idleMs = modelIdleSeconds * 1000;
+    this.ocrEngine ??=
+      ocrEngine === 'tesseract' ? createOcr({ languages: ocrLanguages, concurrency: ocrConcurrency, idleMs }) : createPaddleOcr({ concurrency: ocrConcurrency, idleMs });
     return this.ocrEngine;
   }
 

@@ -47,7 +47,7 @@ const sha256 = async (file: string): Promise<string> => createHash('sha256').upd
 
 describe('catalogue', () => {
   it('knows the CLIP models and the bundled ones', () => {
-    expect(MODELS.map((m) => m.name)).toEqual(['clip-vit-b32', 'clip-vit-b32-laion2b', 'clip-vit-b16', 'clip-multilingual', 'faces', 'ocr-eng']);
+    expect(MODELS.map((m) => m.name)).toEqual(['clip-vit-b32', 'clip-vit-b32-laion2b', 'clip-vit-b16', 'clip-multilingual', 'faces', 'ocr-ppocr-v4', 'ocr-eng']);
     expect(getHubModelSpec('clip-vit-b32')).toMatchObject({ repo: 'Xenova/clip-vit-base-patch32', revision: 'main', kind: 'clip' });
     expect(filesFor(getHubModelSpec('clip-vit-b32'))).toEqual([
       'config.json',
@@ -76,13 +76,14 @@ describe('listModels', () => {
     const models = await listModels(data);
     const byName = new Map(models.map((m) => [m.name, m]));
 
-    for (const name of ['faces', 'ocr-eng']) {
+    for (const name of ['faces', 'ocr-ppocr-v4', 'ocr-eng']) {
       const m = byName.get(name)!;
       expect(m).toMatchObject({ installed: true, bundled: true });
       expect(existsSync(m.path)).toBe(true);
       expect(m.sizeBytes).toBeGreaterThan(1_000_000);
-      expect(m.version).toMatch(/^@(vladmandic\/face-api|tesseract\.js-data\/eng)@\d+\.\d+\.\d+$/);
+      expect(m.version).toMatch(/^@(vladmandic\/face-api|gutenye\/ocr-models|tesseract\.js-data\/eng)@\d+\.\d+\.\d+$/);
     }
+    expect(byName.get('ocr-ppocr-v4')!.sizeBytes).toBeGreaterThan(16_000_000); // detector, recogniser, classifier
     expect(byName.get('faces')!.enables).toContain('faces');
     expect(byName.get('ocr-eng')!.enables).toEqual(['ocr']);
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { photoEmbeddings, photoOcr } from '../../db/schema.js';
-import { noTextReason, ocrSource } from '../../ml/services.js';
+import { noTextReason, ocrDetail } from '../../ml/services.js';
 import type { PipelineStep } from '../step.js';
 import { derivedKey } from '../../storage/keys.js';
 
@@ -22,9 +22,8 @@ export const ocrStep: PipelineStep = {
       await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
       return { status: 'skipped', reason: noTextReason(gate) };
     }
-    const source = await ocrSource(photo.mime, original, preview);
     const ocr = await ml.ocr();
-    const result = await ocr.recognize(source);
+    const result = await ocr.recognize(preview, await ocrDetail(photo.mime, original));
     if (!result.text.trim()) {
       await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
       return { status: 'done' };
