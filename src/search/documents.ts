@@ -124,14 +124,15 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
       group by n.photo_id, t.keywords
     ),
     fields as (
+      -- text in Chinese, Japanese or Korean also as its character pairs (drizzle/0025_cjk.sql, search/cjk.ts)
       select t.id as photo_id, t.owner_id,
-        coalesce(tt.tags, '') as tags,
-        coalesce(tt.people, '') as people,
-        coalesce(tt.albums, '') as albums,
+        concat_ws(' ', tt.tags, shoebox_cjk_bigrams(tt.tags)) as tags,
+        concat_ws(' ', tt.people, shoebox_cjk_bigrams(tt.people)) as people,
+        concat_ws(' ', tt.albums, shoebox_cjk_bigrams(tt.albums)) as albums,
         concat_ws(' ', t.place_city, t.place_state, t.place_country, t.place_country_code) as places,
-        array_to_string(t.keywords, ' ') as keywords,
-        concat_ws(' ', c.caption, c.description, t.description) as caption,
-        coalesce(o.text, '') as ocr,
+        concat_ws(' ', array_to_string(t.keywords, ' '), shoebox_cjk_bigrams(array_to_string(t.keywords, ' '))) as keywords,
+        concat_ws(' ', c.caption, c.description, t.description, shoebox_cjk_bigrams(concat_ws(' ', c.caption, c.description, t.description))) as caption,
+        concat_ws(' ', o.text, shoebox_cjk_bigrams(o.text)) as ocr,
         -- the name as written, and its parts ("IMG_1234.JPG" is also "IMG 1234 JPG")
         t.filename || ' ' || regexp_replace(t.filename, '[._-]+', ' ', 'g') as filename,
         concat_ws(' ', t.make, t.model, t.lens) as camera,
@@ -187,7 +188,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
 }
 
 /** Bump when the fields or their text change: libraries rebuild every search row once at start. */
-export const SEARCH_DOCUMENT_VERSION = 2;
+export const SEARCH_DOCUMENT_VERSION = 3;
 const VERSION_KEY = 'search_documents_version';
 
 /**

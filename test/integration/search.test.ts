@@ -93,6 +93,19 @@ describe('search on a library built from the corpus', () => {
     expect(hits[0]!.explanation.keyword!.fuzzy).toBe(false);
   });
 
+  it('finds a word inside Japanese or Chinese text, which has no spaces between words (character pairs)', async () => {
+    const album = await json(`${server.url}/api/albums`, { method: 'POST', json: { name: '京都の秋祭り' } });
+    expect(album.status).toBe(201);
+    expect((await json(`${server.url}/api/albums/${album.body.id}/photos`, { method: 'POST', json: { ids: [ids['picasa.jpg']] } })).status).toBe(200);
+    for (const q of ['秋祭', '京都', '秋祭り', '京都の秋祭り', 'picasa 京都']) {
+      expect(filenames(await found({ q, mode: 'keyword' })), q).toEqual(['picasa.jpg']);
+    }
+    for (const q of ['大阪', '祭京']) expect(filenames(await found({ q, mode: 'keyword' })), q).toEqual([]);
+    const [hit] = await found({ q: '秋祭', mode: 'keyword' });
+    expect(hit!.explanation.keyword!.matches.map((m) => m.field)).toEqual(['albums']);
+    expect((await json(`${server.url}/api/albums/${album.body.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
   it("finds picasa.jpg by the photographer's keyword and by its camera", async () => {
     const byKeyword = await found({ q: 'frost', mode: 'keyword' });
     expect(filenames(byKeyword)).toEqual(['picasa.jpg']);
