@@ -71,3 +71,20 @@ export function pageLines(page: Tesseract.Page): RawWord[][] {
   }
   return lines;
 }
+
+/** The same result with its word boxes scaled (from the pixels of the image read to the photo's). */
+export function scaleOcrResult(result: OcrResult, scaleX: number, scaleY: number): OcrResult {
+  if (scaleX === 1 && scaleY === 1) return result;
+  return {
+    ...result,
+    words: result.words.map((word) => ({
+      ...word,
+      box: {
+        x: Math.round(word.box.x * scaleX),
+        y: Math.round(word.box.y * scaleY),
+        width: Math.round(word.box.width * scaleX),
+        height: Math.round(word.box.height * scaleY),
+      },
+    })),
+  };
+}

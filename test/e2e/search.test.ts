@@ -395,6 +395,31 @@ describe('web app: search, with a CLIP model', () => {
     await page.close();
   });
 
+  it('shows the words read on a photo over it, where they are, to select and copy', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server.url}/photos/${ids['craft-beer.jpg']}`);
+    await poll(() => page.getByTestId('preview').isVisible()).toBe(true);
+    expect(await page.getByTestId('text-overlay').count()).toBe(0);
+    await page.getByTestId('toggle-text').click();
+    const word = page.locator('[data-testid="text-word"][data-text="HOPADILLO"]');
+    await poll(() => word.count()).toBe(1);
+    // on the top-left board of the 6000×4000 photo: left of the middle, in the top fifth
+    const picture = (await page.getByTestId('preview').boundingBox())!;
+    const box = (await word.boundingBox())!;
+    expect((box.x - picture.x) / picture.width).toBeGreaterThan(0.1);
+    expect((box.x + box.width - picture.x) / picture.width).toBeLessThan(0.5);
+    expect((box.y - picture.y) / picture.height).toBeLessThan(0.25);
+    // a double click selects the word as text
+    await word.locator('text').dblclick();
+    expect(await page.evaluate(() => window.getSelection()?.toString().trim())).toBe('HOPADILLO');
+    expect(await page.getByTestId('zoom-reset').isDisabled()).toBe(true); // the double click did not zoom
+    await screenshot(page, 'photo-text-desk.png');
+    await page.getByTestId('toggle-text').click();
+    await poll(() => page.getByTestId('text-overlay').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('works at phone width: suggestions, filters behind a button, "why" on a tap', async () => {
     const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 740 }, colorScheme: 'light', hasTouch: true, isMobile: true });
     try {

@@ -1,6 +1,11 @@
 import { eq } from 'drizzle-orm';
+import sharp from 'sharp';
 import { photoEmbeddings, photoOcr } from '../../db/schema.js';
 import { noTextReason, ocrDetail } from '../../ml/services.js';
+import type { PhotoRow } from '../../db/schema.js';
+import { scaleOcrResult } from '../../ml/ocr-text.js';
+import type { OcrResult } from '../../ml/types.js';
+import { activeEdit } from '../../model/photo-edit.js';
 import type { PipelineStep } from '../step.js';
 import { derivedKey } from '../../storage/keys.js';
 
@@ -23,7 +28,11 @@ export const ocrStep: PipelineStep = {
       return { status: 'skipped', reason: noTextReason(gate) };
     }
     const ocr = await ml.ocr();
-    const result = await ocr.recognize(preview, await ocrDetail(photo.mime, original));
+    // an edited photo is read as it is shown (its preview): the original's pixels are another frame. Word boxes are in
+    // the photo's pixels (the edited image's for an edited one), as its faces' are
+    const detail = activeEdit(photo.edit) ? undefined : await ocrDetail(photo.mime, original);
+    const read = await ocr.recognize(preview, detail);
+    const result = detail ? read : await inPhotoPixels(read, preview, photo);
     if (!result.text.trim()) {
       await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
       return { status: 'done' };
@@ -36,3 +45,10 @@ export const ocrStep: PipelineStep = {
     return { status: 'done' };
   },
 };
+
+/** Boxes read on the preview, in the photo's pixels. */
+async function inPhotoPixels(result: OcrResult, preview: string, photo: PhotoRow): Promise<OcrResult> {
+  const { width, height } = await sharp(preview).metadata();
+  if (!width || !height || !photo.width || !photo.height) return result;
+  return scaleOcrResult(result, photo.width / width, photo.height / height);
+}

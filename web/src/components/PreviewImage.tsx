@@ -1,6 +1,7 @@
 import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { isTerminal, photoUrls, type FaceInfo, type PhotoDetail } from '../api.js';
 import { FaceOverlay } from './FaceOverlay.js';
+import { TextOverlay } from './TextOverlay.js';
 import { ZoomableImage } from './ZoomableImage.js';
 
 /** Formats every browser shows: for these the original can stand in for the preview when zoomed past it. */
@@ -29,6 +30,7 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
   const [loaded, setLoaded] = useState<string | null>(null);
   const [previewWidth, setPreviewWidth] = useState(0);
   const [showFaces, setShowFaces] = useState(true);
+  const [showText, setShowText] = useState(false);
   const ratio = photo.width && photo.height ? photo.width / photo.height : 3 / 2;
   // Shown from the moment it exists, and while any step (preprocessing too) is redone.
   const available = (photo.hasThumbnail || prep === 'done') && failedAt !== version;
@@ -38,6 +40,7 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
   // an edited photo's original is not what it shows: zoom stays on the edited preview
   const originalUsable = BROWSER_FORMATS.has(photo.mime) && !photo.edit && (photo.width ?? 0) > previewWidth;
   const faces = onSelectFace && photo.width && photo.height ? photo.faces : [];
+  const words = photo.width && photo.height ? (photo.ocr?.words ?? []) : [];
 
   if (!available) {
     return (
@@ -70,9 +73,21 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
       figureStyle={style}
       className={`preview-frame${loaded === version ? ' preview-loaded' : ''}`}
       tools={
-        faces.length > 0 || tool ? (
+        faces.length > 0 || words.length > 0 || tool ? (
           <>
             {tool}
+            {words.length > 0 ? (
+              <button
+                type="button"
+                className="button button-ghost button-small"
+                aria-pressed={showText}
+                onClick={() => setShowText((shown) => !shown)}
+                title="Show the text read on the photo, to select and copy it"
+                data-testid="toggle-text"
+              >
+                Text
+              </button>
+            ) : null}
             {faces.length > 0 ? (
           <button
             type="button"
@@ -107,7 +122,8 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
           {originalUsable && previewWidth > 0 ? (
             <OriginalLayer id={photo.id} neededWidth={scale * frameWidth * (window.devicePixelRatio || 1)} previewWidth={previewWidth} />
           ) : null}
-          {showFaces && faces.length > 0 && onSelectFace ? (
+          {showText && words.length > 0 ? <TextOverlay words={words} width={photo.width!} height={photo.height!} /> : null}
+          {showFaces && !showText && faces.length > 0 && onSelectFace ? (
             <FaceOverlay faces={faces} width={photo.width!} height={photo.height!} onSelect={onSelectFace} selectedId={selectedFaceId} />
           ) : null}
           {overlay}

@@ -3,6 +3,9 @@
 // is kept clamped so that the picture always covers the frame.
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 
+/** Elements in the frame that keep the pointer's presses and double clicks (no pan, no zoom): controls, and layers marked so. */
+const KEEPS_POINTER = 'button, a, input, [data-keeps-pointer]';
+
 export interface ZoomView {
   /** 1 = fit. */
   scale: number;
@@ -135,8 +138,8 @@ export function useZoom(frame: RefObject<HTMLElement | null>, maxScale: number):
     };
     const onPointerDown = (event: PointerEvent) => {
       if (event.pointerType === 'mouse' && event.button !== 0) return;
-      // Controls inside the frame (face boxes) keep their clicks.
-      if (event.target instanceof Element && event.target.closest('button, a, input')) return;
+      // Controls inside the frame (face boxes) keep their clicks; text on the photo is selected, not dragged.
+      if (event.target instanceof Element && event.target.closest(KEEPS_POINTER)) return;
       if (pointers.size === 0 && viewRef.current.scale === 1 && event.pointerType === 'mouse') return;
       pointers.set(event.pointerId, local(event));
       if (pointers.size > 2) return;
@@ -178,7 +181,7 @@ export function useZoom(frame: RefObject<HTMLElement | null>, maxScale: number):
       else gesture = null;
     };
     const onDoubleClick = (event: MouseEvent) => {
-      if (event.target instanceof Element && event.target.closest('button, a, input')) return;
+      if (event.target instanceof Element && event.target.closest(KEEPS_POINTER)) return;
       event.preventDefault();
       const v = viewRef.current;
       if (v.scale > 1) apply(FIT);
