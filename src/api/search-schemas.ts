@@ -118,7 +118,18 @@ const explanation = z.object({
       rank: z.number().int(),
       score: z.number().describe('ts_rank_cd of the weighted document, or the trigram similarity when `fuzzy`'),
       fuzzy: z.boolean().describe('found by trigram similarity (a typo or a partial word), not by the full text'),
-      matches: z.array(z.object({ field: z.enum(SEARCH_FIELDS), words: z.array(z.string()) })).describe('the fields that matched, with the words as written there'),
+      matches: z
+        .array(
+          z.object({
+            field: z.enum(SEARCH_FIELDS),
+            words: z.array(z.string()),
+            where: z
+              .array(z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }))
+              .optional()
+              .describe('for text read on the photo (`ocr`): where those words are, as fractions (0–1) of its width and height; at most 10'),
+          }),
+        )
+        .describe('the fields that matched, with the words as written there'),
     })
     .nullable(),
   semantic: z.object({ rank: z.number().int(), similarity: z.number().describe('cosine similarity to the query') }).nullable(),

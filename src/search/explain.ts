@@ -70,5 +70,42 @@ export async function explainKeywordMatches(
       )})`,
     );
   }
+  await placeOcrWords(db, result);
   return result;
 }
+
+/** A word OCR stored, with its box in the photo's pixels (photo_ocr.words). */
+interface OcrWord {
+  text: string;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/** Most places given for one match: enough to point at, not a page of boxes. */
+const MAX_PLACES = 10;
+
+/** Adds to each OCR match where its words are on the photo (the boxes OCR stored with them). */
+async function placeOcrWords(db: Db, matches: Map<string, KeywordMatch[]>): Promise<void> {
+  const ids = [...matches].filter(([, list]) => list.some((m) => m.field === 'ocr')).map(([id]) => id);
+  if (ids.length === 0) return;
+  const found = await rows<{ photo_id: string; width: number | null; height: number | null; words: OcrWord[] | null }>(
+    db,
+    sql`select o.photo_id, p.width, p.height, o.words from photo_ocr o join photos p on p.id = o.photo_id where o.photo_id = any(${uuidArray(ids)})`,
+  );
+  for (const row of found) {
+    const match = matches.get(row.photo_id)?.find((m) => m.field === 'ocr');
+    if (!match || !row.width || !row.height || !row.words) continue;
+    const wanted = match.words.map((w) => w.toLowerCase());
+    const where = row.words
+      .filter((word) => wanted.some((w) => word.text.toLowerCase().includes(w)))
+      .slice(0, MAX_PLACES)
+      .map(({ box }) => ({
+        x: round(box.x / row.width!),
+        y: round(box.y / row.height!),
+        width: round(box.width / row.width!),
+        height: round(box.height / row.height!),
+      }));
+    if (where.length > 0) match.where = where;
+  }
+}
+
+const round = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 10_000) / 10_000;

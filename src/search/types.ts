@@ -48,6 +48,8 @@ export interface SearchOptions {
 export interface KeywordMatch {
   field: SearchField;
   words: string[];
+  /** Text read on the photo: where those words are, as fractions of the photo's width and height (at most 10). */
+  where?: { x: number; y: number; width: number; height: number }[];
 }
 
 export interface HitExplanation {

@@ -257,7 +257,7 @@ describe('web app: search, with a CLIP model', () => {
     const tile = page.locator('[data-testid="search-results"] .tile-cell').first();
     await tile.locator('[data-testid="photo-tile"]').focus();
     await poll(() => tile.getByTestId('why-matched').isVisible()).toBe(true);
-    expect(await whyRows(tile)).toContain('Text in the photo: HOPADILLO');
+    expect(await whyRows(tile)).toContain('Text in the photo: HOPADILLO (top left)');
 
     // Nothing found: said so, with what to try.
     await page.goto(`${server.url}/search?q=zqxjvw&mode=keyword`);

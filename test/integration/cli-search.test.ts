@@ -32,7 +32,7 @@ describe('shoebox search', () => {
     expect(json.code, json.stderr).toBe(0);
     const result = JSON.parse(json.stdout);
     expect(result.items.map((hit: { photo: { filename: string } }) => hit.photo.filename)).toEqual(['craft-beer.jpg']);
-    expect(result.items[0].explanation.keyword.matches).toEqual([{ field: 'ocr', words: ['HOPADILLO'] }]);
+    expect(result.items[0].explanation.keyword.matches).toMatchObject([{ field: 'ocr', words: ['HOPADILLO'], where: [expect.any(Object)] }]);
 
     const text = await runCli(['search', 'green', '--mode', 'semantic', '--limit', '1', '--data', dataDir]);
     expect(text.code, text.stderr).toBe(0);

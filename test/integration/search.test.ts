@@ -22,7 +22,12 @@ interface Hit {
   photo: { id: string; filename: string; make: string | null; model: string | null; hasGps: boolean; takenAt: string | null };
   score: number;
   explanation: {
-    keyword: { rank: number; score: number; fuzzy: boolean; matches: { field: string; words: string[] }[] } | null;
+    keyword: {
+      rank: number;
+      score: number;
+      fuzzy: boolean;
+      matches: { field: string; words: string[]; where?: { x: number; y: number; width: number; height: number }[] }[];
+    } | null;
     semantic: { rank: number; similarity: number } | null;
   };
 }
@@ -89,7 +94,15 @@ describe('search on a library built from the corpus', () => {
       expect(ocr!.words.length).toBeGreaterThan(0);
     }
     const hits = await found({ q: 'HOPADILLO', mode: 'keyword' });
-    expect(hits[0]!.explanation.keyword!.matches).toEqual([{ field: 'ocr', words: ['HOPADILLO'] }]);
+    const [match, ...others] = hits[0]!.explanation.keyword!.matches;
+    expect(others).toEqual([]);
+    expect(match).toMatchObject({ field: 'ocr', words: ['HOPADILLO'] });
+    // where it is read: on the top-left board
+    expect(match!.where).toHaveLength(1);
+    const [where] = match!.where!;
+    expect(where!.x).toBeGreaterThan(0.1);
+    expect(where!.x + where!.width).toBeLessThan(0.5);
+    expect(where!.y).toBeLessThan(0.25);
     expect(hits[0]!.explanation.keyword!.fuzzy).toBe(false);
   });
 

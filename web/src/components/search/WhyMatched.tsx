@@ -24,12 +24,29 @@ export function reasonsFor(hit: Pick<SearchHit, 'explanation'>, query: string): 
   const reasons: Reason[] = [];
   const { keyword, semantic } = hit.explanation;
   if (keyword) {
-    for (const match of keyword.matches) reasons.push({ label: FIELD_LABEL[match.field] ?? match.field, detail: match.words.join(', ') });
+    for (const match of keyword.matches) {
+      const where = match.where?.length ? ` (${placeOn(match.where)})` : '';
+      reasons.push({ label: FIELD_LABEL[match.field] ?? match.field, detail: `${match.words.join(', ')}${where}` });
+    }
     if (keyword.fuzzy) reasons.push({ label: 'Close match', detail: 'a similar spelling or part of a word' });
     if (keyword.matches.length === 0 && !keyword.fuzzy) reasons.push({ label: 'Words', detail: `matches “${query}”` });
   }
   if (semantic) reasons.push({ label: 'Looks like', detail: `“${query}” (similarity ${semantic.similarity.toFixed(2)})` });
   return reasons;
+}
+
+/** Where on the photo some boxes are, in words: "top left", "middle", "bottom right and top left". */
+export function placeOn(boxes: readonly { x: number; y: number; width: number; height: number }[]): string {
+  const places: string[] = [];
+  for (const box of boxes) {
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const row = cy < 1 / 3 ? 'top' : cy < 2 / 3 ? 'middle' : 'bottom';
+    const column = cx < 1 / 3 ? 'left' : cx < 2 / 3 ? '' : 'right';
+    const place = row === 'middle' && column ? column : `${row}${column ? ` ${column}` : ''}`;
+    if (!places.includes(place)) places.push(place);
+  }
+  return places.slice(0, 2).join(' and ') + (places.length > 2 ? ' and elsewhere' : '');
 }
 
 /** Which arm found the hit, at which rank: "#2 by words · #5 by meaning". */
