@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { defaultConcurrency } from '../../src/config/settings.js';
+import { decodePhoto } from '../../src/media/decode.js';
 import { arg } from '../args.js';
 import { makeRealisticSet, type RealisticCategory } from './realistic-set.js';
 import { assets } from '../../test/helpers/corpus.js';
@@ -474,6 +476,15 @@ async function main() {
     { name: 'realistic-polled', env: {}, poll: true, repeat: 1 },
     { name: 'realistic-sequential', env: { SHOEBOX_CONCURRENCY: '1' }, poll: false, repeat: 1 },
   ];
+  // the reference, in the same run: a bare decode-and-resize of every photo to the preview's size, one at a time
+  const bareStarted = performance.now();
+  for (const photo of set.photos) {
+    const file = path.join(set.dir, photo.name);
+    if (/\.hei[cf]$/i.test(photo.name)) await decodePhoto(file, 'image/heic');
+    else await sharp(file).rotate().resize(1440, 1440, { fit: 'inside' }).jpeg().toBuffer();
+  }
+  const barePhotosPerSecond = Math.round((set.photos.length / ((performance.now() - bareStarted) / 1000)) * 100) / 100;
+  console.log(`bare decode-and-resize to 1440 px: ${barePhotosPerSecond} photos/s`);
   const only = arg('runs')?.split(',');
   const runs: Record<string, Awaited<ReturnType<typeof runOnce>>[]> = {};
   for (const spec of specs) {
@@ -504,6 +515,9 @@ async function main() {
       all: runs.realistic?.map((r) => r.photosPerSecond) ?? [],
       sequential: best('realistic-sequential')?.photosPerSecond ?? null,
       target: 2.5,
+      bareDecodeAndResize: barePhotosPerSecond,
+      /** How many times slower than a bare decode-and-resize the pipeline is (the median run). */
+      ratioToBare: Math.round((barePhotosPerSecond / (median(runs.realistic?.map((r) => r.photosPerSecond)) ?? NaN)) * 10) / 10,
     },
     secondsToAllThumbnails: runs.realistic?.map((r) => r.secondsToAllThumbnails) ?? [],
     perStep: main?.steps ?? null,

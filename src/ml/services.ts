@@ -1,12 +1,15 @@
 // The models a library uses, loaded lazily, once, and shared by every pipeline step and request.
 // A model that is not installed gives `null` (its steps are skipped with the reason); installing it later
 // is noticed on the next call, without a restart.
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { MlSettings } from '../config/settings.js';
+import { ImageDecodeError } from '../media/decoders/common.js';
 import { createCaptionProvider, type CaptionProvider } from './captions/index.js';
 import { createFaceDetector, cropFaceThumbnail, type FaceDetectorPool } from './faces/index.js';
 import { createOcr, type Ocr } from './ocr.js';
+import { createTextDetector, GATE_BOXES, gateBoxes, type TextDetector } from './paddle/detector.js';
 import { createPaddleOcr } from './paddle/paddle-ocr.js';
 import type { ClusteringParams } from './people/params.js';
 import { modelDir, modelsDir } from './model-catalogue.js';
@@ -25,7 +28,7 @@ export interface TextGateDecision {
   likely: boolean;
   score: number;
   threshold: number;
-  method: 'clip' | 'pixels';
+  method: 'clip' | 'detector' | 'pixels';
 }
 
 /** Why OCR did not run, as the step records it and `inspect` reports it. */
@@ -68,6 +71,7 @@ export class MlServices {
   });
   private facePool: FaceDetectorPool | null = null;
   private ocrEngine: Ocr | null = null;
+  private detector: TextDetector | null = null;
   private caption: CaptionProvider | null | undefined;
 
   constructor(
@@ -162,8 +166,9 @@ export class MlServices {
   }
 
   /**
-   * Whether a photo likely holds text: CLIP's judgement when the photo has an embedding from the model
-   * loaded now, else the pixel heuristic on the preview.
+   * Whether a photo likely holds text: CLIP's judgement when the photo has an embedding from the model loaded now,
+   * else PP-OCR's text detector run small on the preview (more accurate than the pixel heuristic at about its cost:
+   * bench/README.md, OCR gate), else — its model missing — the pixel heuristic.
    */
   async textGate(preview: string, embedding: Float32Array | null): Promise<TextGateDecision> {
     if (embedding) {
@@ -173,6 +178,14 @@ export class MlServices {
         const { score, likely } = textLikelyFromClip(embedding, gate.prompts.text, gate.prompts.noText);
         return { likely, score, threshold: 0.5, method: 'clip' };
       }
+    }
+    const boxes = await gateBoxes(this.textDetector(), preview).catch((error: unknown) => {
+      if (error instanceof ImageDecodeError) throw error;
+      return null; // the detector's model is missing or broken: the pixel heuristic still decides
+    });
+    if (boxes !== null) {
+      // score 0.5 at exactly GATE_BOXES boxes, as the pixel heuristic's at its count of glyphs
+      return { likely: boxes >= GATE_BOXES, score: boxes / (boxes + GATE_BOXES), threshold: 0.5, method: 'detector' };
     }
     const { score, likely } = await textLikelihood(preview);
     return { likely, score, threshold: TEXT_LIKELY_THRESHOLD, method: 'pixels' };
@@ -207,8 +220,16 @@ export class MlServices {
     const { ocrEngine, ocrLanguages, ocrConcurrency, modelIdleSeconds } = this.settings;
     const idleMs = modelIdleSeconds * 1000;
     this.ocrEngine ??=
-      ocrEngine === 'tesseract' ? createOcr({ languages: ocrLanguages, concurrency: ocrConcurrency, idleMs }) : createPaddleOcr({ concurrency: ocrConcurrency, idleMs });
+      ocrEngine === 'tesseract'
+        ? createOcr({ languages: ocrLanguages, concurrency: ocrConcurrency, idleMs })
+        : createPaddleOcr({ concurrency: ocrConcurrency, idleMs, detector: this.textDetector() });
     return this.ocrEngine;
+  }
+
+  /** PP-OCR's text detector: the text gate's and the OCR engine's. */
+  private textDetector(): TextDetector {
+    this.detector ??= createTextDetector({ threads: Math.min(2, os.availableParallelism()), idleMs: this.settings.modelIdleSeconds * 1000 });
+    return this.detector;
   }
 
   async ocr(): Promise<Ocr> {
@@ -242,6 +263,8 @@ export class MlServices {
     this.retiring.clear();
     const clip = await this.clipLoader.peek()?.catch(() => null);
     await Promise.all([clip?.close(), this.facePool?.close(), this.ocrEngine?.close()]);
+    await this.detector?.close();
+    this.detector = null;
     this.facePool = null;
     this.ocrEngine = null;
     this.clipLoader.reset();

@@ -127,7 +127,7 @@ describe('analysis without downloaded models', () => {
     expect(both.body.message).toMatch(/personId or name/);
   });
 
-  it('reads the beer names on the boards (OCR gated by the pixel heuristic)', async () => {
+  it('reads the beer names on the boards (OCR gated by the text detector)', async () => {
     const photo = await detail('craft-beer.jpg');
     expect(photo.steps.ocr.status).toBe('done');
     for (const name of [/WEEKEND WARRIOR/i, /HOPADILLO/i, /RODEO CLOWN/i]) expect(photo.ocr.text).toMatch(name);
@@ -137,7 +137,7 @@ describe('analysis without downloaded models', () => {
   it('skips OCR on a photo without text, saying why', async () => {
     const photo = await detail('red.jpg');
     expect(photo.steps.ocr.status).toBe('skipped');
-    expect(photo.steps.ocr.error).toMatch(/no text expected \(pixels score/);
+    expect(photo.steps.ocr.error).toMatch(/no text expected \(detector score 0\.000 below 0\.5\)/);
     expect(photo.ocr).toBeNull();
   });
 

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../src/media/decode.js';
 import { ImageDecodeError } from '../../src/media/decoders/common.js';
 import type { Ocr } from '../../src/ml/ocr.js';
+import { createTextDetector, GATE_BOXES, gateBoxes } from '../../src/ml/paddle/detector.js';
 import { createPaddleOcr } from '../../src/ml/paddle/paddle-ocr.js';
+import { textLikelihood } from '../../src/ml/text-likely.js';
 import { assets } from '../helpers/corpus.js';
 import { OCR_TRUTH, wordsRead } from '../helpers/ocr-truth.js';
 
@@ -149,6 +151,23 @@ describe('OCR with PP-OCR', () => {
     expect(numbers.length).toBeGreaterThanOrEqual(110);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b)); // reading order kept across tiles
     expect(new Set(numbers).size).toBe(numbers.length); // a line in two tiles is read once
+  }, 60_000);
+
+  it('is the text gate: the detector at 640 px finds text where the pixel heuristic missed it, and none on nature', async () => {
+    const detector = createTextDetector({ threads: 1 });
+    try {
+      const shop = await preview(TEXT('japanese-shop.jpg'));
+      expect((await textLikelihood(shop)).likely).toBe(false); // the pixel heuristic's miss (brush lettering at night)
+      expect(await gateBoxes(detector, shop)).toBeGreaterThanOrEqual(GATE_BOXES);
+      for (const name of ['craft-beer.jpg', 'handwritten-notes.jpg', 'book-beside-flowers.jpg']) {
+        expect(await gateBoxes(detector, await preview(TEXT(name))), name).toBeGreaterThanOrEqual(GATE_BOXES);
+      }
+      for (const name of ['cyclamen_persicum.jpg', 'el_torcal_rocks.jpg', 'polemonium_reptans.jpg', 'prairie_falcon.jpg']) {
+        expect(await gateBoxes(detector, await preview(path.join(assets, 'albums/nature', name))), name).toBeLessThan(GATE_BOXES);
+      }
+    } finally {
+      await detector.close();
+    }
   }, 60_000);
 
   it('rejects a file that is not an image, and keeps working', async () => {

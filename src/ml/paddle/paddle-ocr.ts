@@ -12,7 +12,8 @@ import { OcrEngineError } from '../ocr-errors.js';
 import type { Ocr } from '../ocr.js';
 import type { OcrResult, OcrWord } from '../types.js';
 import type { RgbImage } from './crop.js';
-import { decodeElongated, decodeRgb, detectText, detectTiled, isElongated, uprightSize } from './detect.js';
+import { decodeElongated, decodeRgb, isElongated, uprightSize } from './detect.js';
+import { createTextDetector, sessionOptions, type TextDetector } from './detector.js';
 import type { RotatedRect } from './geometry.js';
 import { bundledPaddleModels, loadCharset, type PaddleModelFiles } from './models.js';
 import { readBoxes, type ReadModels, type TextBox } from './read-lines.js';
@@ -30,6 +31,8 @@ export interface PaddleOcrOptions {
   threads?: number;
   /** Models unused this long are unloaded; 0 = never (default). */
   idleMs?: number;
+  /** The text detector to use (shared with the text gate); one of its own by default. */
+  detector?: TextDetector;
 }
 
 export const DEFAULT_DETECT_SIDE = 1280;
@@ -39,9 +42,6 @@ const REVISION = 1;
 /** A line less tall than this in the image it was found on is read from the larger decode, when there is one. */
 const SMALL_LINE_PX = 40;
 
-interface Sessions extends ReadModels {
-  detection: Ort.InferenceSession;
-}
 
 export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
   const models = options.models ?? bundledPaddleModels();
@@ -52,32 +52,20 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`OCR concurrency must be an integer ≥ 1, got ${concurrency}`);
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= os.availableParallelism() * 4)) throw new RangeError(`OCR threads must be a positive integer, got ${threads}`);
   const version = `${models.name}+det${detectSide}-read${readSide}-r${REVISION}`;
-  let sessions: Promise<Sessions> | null = null;
+  const detector = options.detector ?? createTextDetector({ file: models.detection, threads, idleMs: options.idleMs });
+  let sessions: Promise<ReadModels> | null = null;
   let active = 0;
   const waiting: (() => void)[] = [];
   const inFlight = new Set<Promise<unknown>>();
   let idleTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  const load = (): Promise<Sessions> => {
+  const load = (): Promise<ReadModels> => {
     sessions ??= (async () => {
       const ort = (await import('onnxruntime-node')) as typeof Ort;
-      const open = (file: string) =>
-        ort.InferenceSession.create(file, {
-          intraOpNumThreads: threads,
-          interOpNumThreads: 1,
-          executionMode: 'sequential',
-          graphOptimizationLevel: 'all',
-          // threads waiting for work sleep instead of spinning: the other lanes need the cores between runs
-          extra: { session: { intra_op: { allow_spinning: '0' } } },
-        });
-      const [detection, recognition, classifier, charset] = await Promise.all([
-        open(models.detection),
-        open(models.recognition),
-        open(models.classifier),
-        loadCharset(models.charset),
-      ]);
-      return { ort, detection, recognition, classifier, charset };
+      const open = (file: string) => ort.InferenceSession.create(file, sessionOptions(threads));
+      const [recognition, classifier, charset] = await Promise.all([open(models.recognition), open(models.classifier), loadCharset(models.charset)]);
+      return { ort, recognition, classifier, charset };
     })().catch((error: unknown) => {
       sessions = null;
       throw new OcrEngineError(`the PP-OCR models cannot be loaded: ${errorMessage(error)}`);
@@ -89,7 +77,7 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
     const loaded = sessions;
     sessions = null;
     const s = await loaded?.catch(() => null);
-    await Promise.allSettled([s?.detection.release(), s?.recognition.release(), s?.classifier.release()]);
+    await Promise.allSettled([s?.recognition.release(), s?.classifier.release()]);
   };
 
   async function slot<T>(task: () => Promise<T>): Promise<T> {
@@ -121,8 +109,8 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
     const larger =
       detail && !elongated && Math.max(upright.width, upright.height) > Math.max(seen.width, seen.height) * 1.25 ? decodeRgb(detail, readSide, true) : null;
     larger?.catch(() => {}); // a failure matters only if it is used
+    const rects = await detector.boxes(seen, detectSide, elongated);
     const s = await load();
-    const rects = elongated ? await detectTiled(s.ort, s.detection, seen, detectSide) : await detectText(s.ort, s.detection, seen, detectSide);
     // small print is read from the larger decode
     const small = (rect: RotatedRect) => Math.min(rect.width, rect.height) < SMALL_LINE_PX;
     const fine: RgbImage | null = larger && rects.some(small) ? await larger : null;
@@ -147,7 +135,7 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
   return {
     version,
     get workerCount() {
-      return sessions ? 1 : 0;
+      return sessions || detector.loaded ? 1 : 0;
     },
     recognize(file, detail) {
       if (closed) return Promise.reject(new OcrEngineError('OCR is closed'));
@@ -161,6 +149,7 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
       clearTimeout(idleTimer);
       await Promise.allSettled([...inFlight]);
       await unload();
+      if (!options.detector) await detector.close();
     },
   };
 }

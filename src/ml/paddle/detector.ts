@@ -1,0 +1,82 @@
+// PP-OCR's text detector as a service of its own: loaded on first use, unloaded after `idleMs` without use, shared
+// by the OCR engine and the text gate (one session, one copy of its weights).
+import type * as Ort from 'onnxruntime-node';
+import { errorMessage } from '../../media/decoders/common.js';
+import { OcrEngineError } from '../ocr-errors.js';
+import type { RgbImage } from './crop.js';
+import { decodeRgb, detectText, detectTiled } from './detect.js';
+import type { RotatedRect } from './geometry.js';
+import { bundledPaddleModels } from './models.js';
+
+export interface TextDetector {
+  /** Text boxes in the image's pixels, looked for at most `side` pixels on its long side (in tiles if `tiled`). */
+  boxes(image: RgbImage, side: number, tiled?: boolean): Promise<RotatedRect[]>;
+  /** Whether the detector's model is loaded now. */
+  readonly loaded: boolean;
+  close(): Promise<void>;
+}
+
+/** onnxruntime options for PP-OCR's models: threads waiting for work sleep (the other lanes need the cores). */
+export function sessionOptions(threads: number): Ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
+export function createTextDetector(options: { file?: string; threads: number; idleMs?: number }): TextDetector {
+  let session: Promise<{ ort: typeof Ort; session: Ort.InferenceSession }> | null = null;
+  let active = 0;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const load = () => {
+    session ??= (async () => {
+      const ort = (await import('onnxruntime-node')) as typeof Ort;
+      return { ort, session: await ort.InferenceSession.create(options.file ?? bundledPaddleModels().detection, sessionOptions(options.threads)) };
+    })().catch((error: unknown) => {
+      session = null;
+      throw new OcrEngineError(`the PP-OCR text detector cannot be loaded: ${errorMessage(error)}`);
+    });
+    return session;
+  };
+  const unload = async () => {
+    const loaded = session;
+    session = null;
+    await (await loaded?.catch(() => null))?.session.release();
+  };
+  return {
+    get loaded() {
+      return session !== null;
+    },
+    async boxes(image, side, tiled = false) {
+      active++;
+      clearTimeout(idleTimer);
+      try {
+        const { ort, session: s } = await load();
+        return tiled ? await detectTiled(ort, s, image, side) : await detectText(ort, s, image, side);
+      } finally {
+        active--;
+        if (active === 0 && (options.idleMs ?? 0) > 0) {
+          idleTimer = setTimeout(() => void unload(), options.idleMs);
+          idleTimer.unref();
+        }
+      }
+    },
+    async close() {
+      clearTimeout(idleTimer);
+      await unload();
+    },
+  };
+}
+
+/** The text gate's look: the preview at this size (measured: bench/README.md, OCR gate). */
+export const GATE_SIDE = 640;
+/** A photo with this many text boxes at GATE_SIDE likely holds text. */
+export const GATE_BOXES = 5;
+
+/** How many text boxes the detector finds on the preview at the gate's size. */
+export async function gateBoxes(detector: TextDetector, preview: string): Promise<number> {
+  return (await detector.boxes(await decodeRgb(preview, GATE_SIDE), GATE_SIDE)).length;
+}
