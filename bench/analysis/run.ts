@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { defaultConcurrency } from '../../src/config/settings.js';
+import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { decodePhoto } from '../../src/media/decode.js';
 import { arg } from '../args.js';
 import { makeRealisticSet, type RealisticCategory } from './realistic-set.js';
@@ -235,8 +236,12 @@ function importInto(dir: string, dataDir: string, env: Record<string, string>): 
   });
 }
 
+/** The running server's own key for its CLI (`<data>/cli-api-key`): the API answers signed-in requests only. */
+let apiKey: string | null = null;
+const authed = (url: string) => fetch(url, { headers: apiKey ? { 'x-api-key': apiKey } : {} });
+
 async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
+  const response = await authed(url);
   if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }
@@ -250,7 +255,7 @@ function poller(url: string) {
     while (running) {
       const started = performance.now();
       try {
-        const response = await fetch(url);
+        const response = await authed(url);
         await response.arrayBuffer();
         if (!response.ok) errors += 1;
       } catch {
@@ -391,6 +396,7 @@ async function runOnce(spec: RunSpec, dir: string) {
   const server = await startServer(dataDir, spec.env);
   try {
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    apiKey = readLocalApiKey(dataDir);
     const sampler = new Sampler(server.pid);
     sampler.start();
     const pollers = spec.poll ? { health: poller(`${server.url}/api/health`), photos: poller(`${server.url}/api/photos?limit=50`) } : null;

@@ -24,6 +24,9 @@ export function sessionOptions(threads: number): Ort.InferenceSession.SessionOpt
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     extra: { session: { intra_op: { allow_spinning: '0' } } },
+    // no arena: a run's buffers (a 1,280 px detector pass, a batch of long lines) go back when it ends instead of
+    // staying with the session (measured: 977 → 726 MB more resident after five text photos, 3 % slower)
+    enableCpuMemArena: false,
   };
 }
 
