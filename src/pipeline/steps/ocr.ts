@@ -17,7 +17,7 @@ export const ocrStep: PipelineStep = {
   name: 'ocr',
   version: '1',
   async modelVersion(ml) {
-    return `${ml.ocrVersion()}|gate:${await ml.clipVersion()}`;
+    return `${await ml.ocrVersion()}|gate:${await ml.clipVersion()}`;
   },
   async run({ photo, db, ml, localFile, original }) {
     const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));
@@ -33,16 +33,19 @@ export const ocrStep: PipelineStep = {
     const detail = activeEdit(photo.edit) ? undefined : await ocrDetail(photo.mime, original);
     const read = await ocr.recognize(preview, detail);
     const result = detail ? read : await inPhotoPixels(read, preview, photo);
+    // the configured recogniser not installed: read with the bundled one, and said so on the step
+    const missing = await ml.ocrModelMissing();
+    const done = { status: 'done', ...(missing ? { note: missing } : {}) } as const;
     if (!result.text.trim()) {
       await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
-      return { status: 'done' };
+      return done;
     }
     const values = { text: result.text, confidence: result.confidence, words: result.words, languages: result.languages };
     await db
       .insert(photoOcr)
       .values({ photoId: photo.id, ...values })
       .onConflictDoUpdate({ target: photoOcr.photoId, set: { ...values, createdAt: new Date() } });
-    return { status: 'done' };
+    return done;
   },
 };
 
