@@ -404,6 +404,13 @@ describe('web app: a gallery longer than the screen', () => {
 
   it('comes back from a photo to the same place in the gallery; arrow keys step through the photos in gallery order', async () => {
     const { page, errors } = await openPage(context);
+    // The server slow to list the models (a loaded host): the smart-search offer above the gallery (no CLIP model
+    // here) must not come in late and push the gallery down by its height — neither while the gallery is scrolled
+    // before the first answer (the tile is clicked before it comes) nor after it is restored on the way back.
+    await page.route('**/api/models', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue().catch(() => undefined); // the page may have moved on
+    });
     await page.goto(server.url);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBeGreaterThan(6);
     const target = order[COUNT - 8]!;
@@ -424,16 +431,10 @@ describe('web app: a gallery longer than the screen', () => {
     await page.keyboard.press('ArrowLeft');
     await page.waitForURL(`**/photos/${order[COUNT - 7]}`);
 
-    // The server slow to list the models (a loaded host): the smart-search offer above the gallery (no CLIP model
-    // here) must not come in late and push the restored gallery down by its height.
-    await page.route('**/api/models', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      await route.continue();
-    });
     await page.goBack();
     await page.waitForURL(`${server.url}/`);
     await poll(() => page.evaluate(() => window.scrollY)).toBe(scrolled);
-    await new Promise((resolve) => setTimeout(resolve, 600)); // and it stays there once the models are listed
+    await new Promise((resolve) => setTimeout(resolve, 1800)); // and it stays there once the models are listed
     expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
     // The virtual list draws the rows at the restored position on the next frame after the scroll.
     await poll(() => tile(page, target).count()).toBe(1);

@@ -12,14 +12,14 @@ import { Link } from '../lib/router.js';
 const DISMISSED = 'shoebox.modelOffer.dismissed';
 
 /**
- * The offer as last seen in this tab, drawn at once when the gallery comes back from a photo: appearing a moment
- * later it pushed the gallery down under its restored scroll position.
+ * The offer as this tab last showed it, drawn at once when the gallery comes back from a photo: appearing a moment
+ * later it pushed the gallery down under its restored scroll position. `undefined`: not shown in this tab yet.
  */
-let remembered: { model: ModelInfo; started: boolean } | null = null;
+let shown: { model: ModelInfo; started: boolean } | null | undefined;
 
 export function ModelOffer() {
-  const [model, setModel] = useState<ModelInfo | null>(() => remembered?.model ?? null);
-  const [started, setStarted] = useState(() => remembered?.started ?? false);
+  const [model, setModel] = useState<ModelInfo | null>(() => shown?.model ?? null);
+  const [started, setStarted] = useState(() => shown?.started ?? false);
   const [error, setError] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState(() => {
     try {
@@ -37,9 +37,14 @@ export function ModelOffer() {
       const models = me.role === 'admin' ? await listModels(abort.signal) : null;
       const clip = models?.items.find((m) => m.offered && !m.installed);
       // started at set-up or in another tab: say so, with the way to its progress, rather than offer it again
-      remembered = clip ? { model: clip, started: clip.install?.state === 'downloading' } : null;
-      setModel(remembered?.model ?? null);
-      setStarted(remembered?.started ?? false);
+      const offer = clip ? { model: clip, started: clip.install?.state === 'downloading' } : null;
+      // never shown in this tab, and the answer comes under a page already scrolled (a slow server; a gallery
+      // restored on the way back from a photo): shown on a visit that starts at the top, rather than pushing what
+      // is on screen down by its height now
+      if (shown === undefined && offer && window.scrollY > 0) return;
+      shown = offer;
+      setModel(offer?.model ?? null);
+      setStarted(offer?.started ?? false);
     })().catch(() => undefined); // the offer is a nicety: the pages report a server that cannot be reached
     return () => abort.abort();
   }, [dismissed]);
@@ -73,7 +78,7 @@ export function ModelOffer() {
             onClick={() =>
               installModel(model.name).then(
                 () => {
-                  remembered = { model, started: true };
+                  shown = { model, started: true };
                   setStarted(true);
                 },
                 (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
