@@ -18,6 +18,7 @@ import { OcrEngineError } from './ocr-errors.js';
 import { checkLanguageData, languageFolder, packageVersion, resolveLanguage } from './ocr-languages.js';
 import { prepare } from './ocr-prepare.js';
 import { buildOcrResult, pageLines } from './ocr-text.js';
+import { limiter } from './usage.js';
 import type { OcrResult } from './types.js';
 
 export interface OcrOptions {
@@ -50,23 +51,6 @@ export const DEFAULT_OCR_MAX_SIDE = 2000;
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Bump when preprocessing or cleaning changes what comes out. */
 const PIPELINE_REVISION = 1;
-
-/** A counting semaphore: at most `size` holders at once, first come first served. */
-function limiter(size: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (active >= size) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active++;
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
 
 /** One tesseract worker thread, started on first use and kept while there is work; replaced after a failure. */
 interface Slot {

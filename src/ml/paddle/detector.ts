@@ -7,6 +7,7 @@ import type { RgbImage } from './crop.js';
 import { decodeRgb, detectText, detectTiled } from './detect.js';
 import type { RotatedRect } from './geometry.js';
 import { bundledPaddleModels } from './models.js';
+import { releasedWhenIdle } from '../usage.js';
 
 export interface TextDetector {
   /** Text boxes in the image's pixels, looked for at most `side` pixels on its long side (in tiles if `tiled`). */
@@ -32,8 +33,6 @@ export function sessionOptions(threads: number): Ort.InferenceSession.SessionOpt
 
 export function createTextDetector(options: { file?: string; threads: number; idleMs?: number }): TextDetector {
   let session: Promise<{ ort: typeof Ort; session: Ort.InferenceSession }> | null = null;
-  let active = 0;
-  let idleTimer: NodeJS.Timeout | undefined;
   const load = () => {
     session ??= (async () => {
       const ort = (await import('onnxruntime-node')) as typeof Ort;
@@ -49,26 +48,19 @@ export function createTextDetector(options: { file?: string; threads: number; id
     session = null;
     await (await loaded?.catch(() => null))?.session.release();
   };
+  const use = releasedWhenIdle(options.idleMs ?? 0, unload);
   return {
     get loaded() {
       return session !== null;
     },
-    async boxes(image, side, tiled = false) {
-      active++;
-      clearTimeout(idleTimer);
-      try {
+    boxes(image, side, tiled = false) {
+      return use.run(async () => {
         const { ort, session: s } = await load();
-        return tiled ? await detectTiled(ort, s, image, side) : await detectText(ort, s, image, side);
-      } finally {
-        active--;
-        if (active === 0 && (options.idleMs ?? 0) > 0) {
-          idleTimer = setTimeout(() => void unload(), options.idleMs);
-          idleTimer.unref();
-        }
-      }
+        return tiled ? detectTiled(ort, s, image, side) : detectText(ort, s, image, side);
+      });
     },
     async close() {
-      clearTimeout(idleTimer);
+      use.stop();
       await unload();
     },
   };

@@ -18,6 +18,7 @@ import type { RotatedRect } from './geometry.js';
 import { bundledPaddleModels, loadCharset, type PaddleModelFiles } from './models.js';
 import { readBoxes, type ReadModels, type TextBox } from './read-lines.js';
 import { lineWords } from './words.js';
+import { limiter, releasedWhenIdle } from '../usage.js';
 
 export interface PaddleOcrOptions {
   models?: PaddleModelFiles;
@@ -42,7 +43,6 @@ const REVISION = 1;
 /** A line less tall than this in the image it was found on is read from the larger decode, when there is one. */
 const SMALL_LINE_PX = 40;
 
-
 export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
   const models = options.models ?? bundledPaddleModels();
   const detectSide = options.detectSide ?? DEFAULT_DETECT_SIDE;
@@ -54,10 +54,7 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
   const version = `${models.name}+det${detectSide}-read${readSide}-r${REVISION}`;
   const detector = options.detector ?? createTextDetector({ file: models.detection, threads, idleMs: options.idleMs });
   let sessions: Promise<ReadModels> | null = null;
-  let active = 0;
-  const waiting: (() => void)[] = [];
   const inFlight = new Set<Promise<unknown>>();
-  let idleTimer: NodeJS.Timeout | undefined;
   let closed = false;
 
   const load = (): Promise<ReadModels> => {
@@ -80,24 +77,8 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
     await Promise.allSettled([s?.recognition.release(), s?.classifier.release()]);
   };
 
-  async function slot<T>(task: () => Promise<T>): Promise<T> {
-    if (active >= concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active++;
-    clearTimeout(idleTimer);
-    try {
-      return await task();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else {
-        active--;
-        if (active === 0 && (options.idleMs ?? 0) > 0) {
-          idleTimer = setTimeout(() => void unload(), options.idleMs);
-          idleTimer.unref();
-        }
-      }
-    }
-  }
+  const admit = limiter(concurrency);
+  const use = releasedWhenIdle(options.idleMs ?? 0, unload);
 
   async function recognize(file: string, detail?: string): Promise<OcrResult> {
     const upright = await uprightSize(detail ?? file);
@@ -139,14 +120,14 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
     },
     recognize(file, detail) {
       if (closed) return Promise.reject(new OcrEngineError('OCR is closed'));
-      const job = slot(() => recognize(file, detail));
+      const job = admit(() => use.run(() => recognize(file, detail)));
       const tracked = job.catch(() => {}).finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
       return job;
     },
     async close() {
       closed = true;
-      clearTimeout(idleTimer);
+      use.stop();
       await Promise.allSettled([...inFlight]);
       await unload();
       if (!options.detector) await detector.close();
