@@ -13,7 +13,8 @@ const SHORT_WORD_MIN_CONFIDENCE = 85;
 const WORD_MIN_CONFIDENCE = 60;
 const RESCUE_MIN_LENGTH = 5;
 
-const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+/** Punctuation at either end of a word ("clown," "(IPA)"): trimmed by every engine. */
+export const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
 /** The word as kept (edge punctuation trimmed), or null when it looks like noise. */
 export function cleanOcrWord(text: string, confidence: number): string | null {

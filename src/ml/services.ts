@@ -72,6 +72,8 @@ export class MlServices {
   });
   private facePool: FaceDetectorPool | null = null;
   private ocrEngine: { engine: Ocr; models: string } | null = null;
+  /** The configured recogniser, when the last `ocr()` found it not installed. */
+  private ocrMissing: string | null = null;
   private detector: TextDetector | null = null;
   private caption: CaptionProvider | null | undefined;
 
@@ -233,7 +235,8 @@ export class MlServices {
       this.ocrEngine ??= { engine: createOcr({ languages: ocrLanguages, concurrency: ocrConcurrency, idleMs }), models: 'tesseract' };
       return this.ocrEngine.engine;
     }
-    const { files } = await this.paddleModels();
+    const { files, missing } = await this.paddleModels();
+    this.ocrMissing = missing;
     if (this.ocrEngine?.models !== files.name) {
       const old = this.ocrEngine?.engine;
       this.ocrEngine = { engine: createPaddleOcr({ models: files, concurrency: ocrConcurrency, idleMs, detector: this.textDetector() }), models: files.name };
@@ -247,10 +250,9 @@ export class MlServices {
     return (await this.ocr()).version;
   }
 
-  /** Why OCR does not read with the configured model (not installed), or null. */
-  async ocrModelMissing(): Promise<string | null> {
-    if (this.settings.ocrEngine === 'tesseract') return null;
-    const { missing } = await this.paddleModels();
+  /** Why the engine the last `ocr()` gave does not read with the configured model (not installed), or null. */
+  ocrModelMissing(): string | null {
+    const missing = this.settings.ocrEngine === 'tesseract' ? null : this.ocrMissing;
     return missing ? `${missing} is not installed (shoebox models pull ${missing}): read with the bundled ${DEFAULT_OCR_MODEL}` : null;
   }
 

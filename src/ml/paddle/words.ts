@@ -1,5 +1,6 @@
 // From recognised lines to words with boxes: a line split at its spaces, each word placed along the line by the time
 // steps its characters were read at, its box in the photo's upright pixels. Pure.
+import { EDGE_PUNCTUATION } from '../ocr-text.js';
 import type { OcrWord } from '../types.js';
 import type { DecodedLine } from './ctc.js';
 import { pointInRect, type RotatedRect } from './geometry.js';
@@ -29,7 +30,6 @@ const WORD_MIN_CONFIDENCE = 0.5;
  */
 const GAP_SPACE_PROBABILITY = 0.2;
 
-const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 const HAN_OR_KANA = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 
 /** The line's words, boxes in the photo's upright pixels, clamped to `bounds`. */

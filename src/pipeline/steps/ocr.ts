@@ -34,7 +34,7 @@ export const ocrStep: PipelineStep = {
     const read = await ocr.recognize(preview, detail);
     const result = detail ? read : await inPhotoPixels(read, preview, photo);
     // the configured recogniser not installed: read with the bundled one, and said so on the step
-    const missing = await ml.ocrModelMissing();
+    const missing = ml.ocrModelMissing();
     const done = { status: 'done', ...(missing ? { note: missing } : {}) } as const;
     if (!result.text.trim()) {
       await db.delete(photoOcr).where(eq(photoOcr.photoId, photo.id));
