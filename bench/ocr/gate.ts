@@ -5,13 +5,12 @@
 // Usage: npm run bench:ocr-gate [-- --sides 480,640,960]
 import fs from 'node:fs';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { arg } from '../args.js';
 import { repoRoot } from '../search/generate.js';
 import { decodePhoto } from '../../src/media/decode.js';
 import { textLikelihood } from '../../src/ml/text-likely.js';
-import { decodeRgb, detectText } from '../../src/ml/paddle/detect.js';
-import { bundledPaddleModels } from '../../src/ml/paddle/models.js';
+import { decodeRgb } from '../../src/ml/paddle/detect.js';
+import { createTextDetector } from '../../src/ml/paddle/detector.js';
 import { assets } from '../../test/helpers/corpus.js';
 
 const sides = (arg('sides') ?? '480,640,960').split(',').map(Number);
@@ -48,12 +47,8 @@ if (fs.existsSync(realistic)) {
   console.log('(no realistic set: run npm run bench:analysis once to build it)');
 }
 
-const session = await ort.InferenceSession.create(bundledPaddleModels().detection, {
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  graphOptimizationLevel: 'all',
-});
+// the server's detector service (its session options), on one thread
+const detector = createTextDetector({ threads: 1 });
 
 function report(name: string, verdicts: boolean[], times: number[]): void {
   const passed = samples.filter((_, i) => verdicts[i]);
@@ -86,9 +81,10 @@ for (const side of sides) {
   for (const sample of samples) {
     const started = performance.now();
     const image = await decodeRgb(sample.preview, side);
-    boxes.push((await detectText(ort, session, image, side)).length);
+    boxes.push((await detector.boxes(image, side)).length);
     times.push(performance.now() - started);
   }
   for (const least of [1, 2, 3, 5]) report(`detector at ${side} px, ≥ ${least} boxes`, boxes.map((n) => n >= least), times);
   console.log(`  boxes on photos without text: ${samples.flatMap((s, i) => (s.text ? [] : [boxes[i]])).filter((n) => n! > 0).join(' ')}`);
 }
+await detector.close();
