@@ -9,9 +9,9 @@ import { ImageDecodeError } from '../media/decoders/common.js';
 import { createCaptionProvider, type CaptionProvider } from './captions/index.js';
 import { createFaceDetector, cropFaceThumbnail, type FaceDetectorPool } from './faces/index.js';
 import { createOcr, type Ocr } from './ocr.js';
-import { createTextDetector, GATE_BOXES, gateBoxes, type TextDetector } from './paddle/detector.js';
+import { GATE_BOXES } from './paddle/detector.js';
 import { bundledPaddleModels, DEFAULT_OCR_MODEL, hubPaddleModels, type PaddleModelFiles } from './paddle/models.js';
-import { createPaddleOcr } from './paddle/paddle-ocr.js';
+import { createPaddleThreads, type PaddleThreads } from './paddle/threaded.js';
 import type { ClusteringParams } from './people/params.js';
 import { modelDir, modelsDir } from './model-catalogue.js';
 import { installedVersion, isInstalled } from './registry.js';
@@ -74,7 +74,7 @@ export class MlServices {
   private ocrEngine: { engine: Ocr; models: string } | null = null;
   /** The configured recogniser, when the last `ocr()` found it not installed. */
   private ocrMissing: string | null = null;
-  private detector: TextDetector | null = null;
+  private paddle: PaddleThreads | null = null;
   private caption: CaptionProvider | null | undefined;
 
   constructor(
@@ -186,7 +186,7 @@ export class MlServices {
         return { likely, score, threshold: 0.5, method: 'clip' };
       }
     }
-    const boxes = await gateBoxes(this.textDetector(), preview).catch((error: unknown) => {
+    const boxes = await this.paddleThreads().gateBoxes(preview).catch((error: unknown) => {
       if (error instanceof ImageDecodeError) throw error;
       return null; // the detector's model is missing or broken: the pixel heuristic still decides
     });
@@ -239,7 +239,7 @@ export class MlServices {
     this.ocrMissing = missing;
     if (this.ocrEngine?.models !== files.name) {
       const old = this.ocrEngine?.engine;
-      this.ocrEngine = { engine: createPaddleOcr({ models: files, concurrency: ocrConcurrency, idleMs, detector: this.textDetector() }), models: files.name };
+      this.ocrEngine = { engine: this.paddleThreads().ocr(files), models: files.name };
       // a step that took the old engine a moment ago still reads with it
       if (old) this.retire(() => old.close(), 60_000);
     }
@@ -265,10 +265,11 @@ export class MlServices {
     return { files: hubPaddleModels(name, modelDir(this.dataDir, name), version), missing: null };
   }
 
-  /** PP-OCR's text detector: the text gate's and the OCR engine's. */
-  private textDetector(): TextDetector {
-    this.detector ??= createTextDetector({ threads: Math.min(2, os.availableParallelism()), idleMs: this.settings.modelIdleSeconds * 1000 });
-    return this.detector;
+  /** PP-OCR's worker threads: the text gate's detector and the OCR engine's models. */
+  private paddleThreads(): PaddleThreads {
+    const { ocrConcurrency, modelIdleSeconds } = this.settings;
+    this.paddle ??= createPaddleThreads({ concurrency: ocrConcurrency, threads: Math.min(2, os.availableParallelism()), idleMs: modelIdleSeconds * 1000 });
+    return this.paddle;
   }
 
   // --- captions -----------------------------------------------------------------------------------------
@@ -294,8 +295,8 @@ export class MlServices {
     this.retiring.clear();
     const clip = await this.clipLoader.peek()?.catch(() => null);
     await Promise.all([clip?.close(), this.facePool?.close(), this.ocrEngine?.engine.close()]);
-    await this.detector?.close();
-    this.detector = null;
+    await this.paddle?.close();
+    this.paddle = null;
     this.facePool = null;
     this.ocrEngine = null;
     this.clipLoader.reset();

@@ -23,7 +23,7 @@ import {
 import { describeFaces, faceCrop, loadFaceRes, tfjsFaceRes } from '../../src/ml/faces/descriptor.js';
 import { detectFaces, loadFaceModels } from '../../src/ml/faces/detect.js';
 import { loadFaceResOnnx, runFaceResOnnx } from '../../src/ml/faces/faceres-onnx.js';
-import { WorkerPool } from '../../src/ml/faces/pool.js';
+import { WorkerPool } from '../../src/ml/worker-pool.js';
 import { DEFAULT_FACE_SETTINGS } from '../../src/ml/faces/settings.js';
 import { locateFacesOnnx } from '../../src/ml/faces/ssd-onnx.js';
 import type { Box, DetectedFace } from '../../src/ml/types.js';

@@ -5,12 +5,12 @@ import path from 'node:path';
 
 import type { DetectedFace, FaceDetector } from '../types.js';
 import { startWorker, workerEntry } from '../worker-url.js';
-import { WorkerPool } from './pool.js';
+import { WorkerPool } from '../worker-pool.js';
 import { FACE_DESCRIPTOR_DIMENSIONS, faceDetectorVersion, resolveFaceSettings, type FaceSettings } from './settings.js';
 import type { FaceJob, FaceJobResult } from './worker.js';
 
 export { cropFaceThumbnail, type FaceThumbnailOptions } from './thumbnail.js';
-export { WorkerPoolError } from './pool.js';
+export { WorkerPoolError } from '../worker-pool.js';
 export {
   DEFAULT_FACE_SETTINGS,
   FACE_DESCRIPTOR_DIMENSIONS,

@@ -2,7 +2,7 @@
 // image, or describe boxes a file names.
 import type { Box, DetectedFace } from '../types.js';
 import { describeBoxes, detectFaces, loadFaceModels, type Size } from './detect.js';
-import { serveWorkerJobs } from './pool.js';
+import { serveWorkerJobs } from '../worker-pool.js';
 import { DEFAULT_FACE_SETTINGS, type FaceSettings } from './settings.js';
 
 export interface FaceJob {

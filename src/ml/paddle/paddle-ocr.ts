@@ -43,6 +43,11 @@ const REVISION = 1;
 /** A line less tall than this in the image it was found on is read from the larger decode, when there is one. */
 const SMALL_LINE_PX = 40;
 
+/** What results depend on: the models, the sizes looked at, the processing's revision. */
+export function paddleOcrVersion(models: PaddleModelFiles, detectSide = DEFAULT_DETECT_SIDE, readSide = DEFAULT_READ_SIDE): string {
+  return `${models.name}+det${detectSide}-read${readSide}-r${REVISION}`;
+}
+
 export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
   const models = options.models ?? bundledPaddleModels();
   const detectSide = options.detectSide ?? DEFAULT_DETECT_SIDE;
@@ -51,7 +56,7 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
   const concurrency = options.concurrency ?? 1;
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`OCR concurrency must be an integer ≥ 1, got ${concurrency}`);
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= os.availableParallelism() * 4)) throw new RangeError(`OCR threads must be a positive integer, got ${threads}`);
-  const version = `${models.name}+det${detectSide}-read${readSide}-r${REVISION}`;
+  const version = paddleOcrVersion(models, detectSide, readSide);
   const detector = options.detector ?? createTextDetector({ file: models.detection, threads, idleMs: options.idleMs });
   let sessions: Promise<ReadModels> | null = null;
   const inFlight = new Set<Promise<unknown>>();
