@@ -50,7 +50,8 @@ export function photoRoutes(app: FastifyInstance, context: LibraryContext): void
       description:
         'multipart/form-data with one or more `file` fields, streamed to disk. Identical bytes are stored once: ' +
         'the item names the existing photo with `duplicate: true`. An XMP sidecar (`name.ext.xmp` or `name.xmp`) ' +
-        'sent in the same request is attached to its photo. A `lastModified` field (ms since epoch or ISO 8601) ' +
+        'sent in the same request is attached to its photo, and so is a Google Takeout JSON sidecar (`name.ext.json`, ' +
+        'at most 1 MB, checked: its date, place and description fill what the file does not say). A `lastModified` field (ms since epoch or ISO 8601) ' +
         'before a file gives that file\'s date. 413: over the size limit; 415: not an image. When some files are ' +
         'refused and others accepted, the refused ones are items with `error`. With `checkDuplicate=true` (query, ' +
         'or a form field before the files) a file whose near-copy is already in the library (PDQ or CLIP tier) is ' +

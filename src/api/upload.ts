@@ -12,6 +12,7 @@ import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '
 import { queuePhotos } from '../library/photo-door.js';
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
+import { MAX_SIDECAR_JSON_BYTES, parseTakeoutSidecar, TakeoutJsonError } from '../media/takeout-json.js';
 import { multipartUserError } from './multipart-errors.js';
 import { Slots } from './slots.js';
 import { cutWhenIdle } from './upload-idle.js';
@@ -24,11 +25,14 @@ type Sidecar = { filename: string; temp: string; index: number; complete: boolea
 type AlreadyThere = { filename: string; duplicate: true; message: string };
 type Item = IngestedPhoto | Refusal | AlreadyThere;
 
-const isSidecarName = (name: string) => /\.xmp$/i.test(name);
+const isSidecarName = (name: string) => /\.(xmp|json)$/i.test(name);
+/** `.json`: a Google Takeout sidecar (its facts fill what the photo's file does not say); else XMP. */
+const sidecarFormat = (name: string) => (/\.json$/i.test(name) ? 'json' : 'xmp');
+const sidecarKind = (name: string) => (sidecarFormat(name) === 'json' ? 'Google Takeout sidecar' : 'XMP sidecar');
 
 /** The photo a sidecar belongs to: `IMG_1.jpg.xmp` → `IMG_1.jpg` first, else `IMG_1.xmp` → `IMG_1.*`. */
 function sidecarTarget(sidecarName: string, photosByName: Map<string, IngestedPhoto>): IngestedPhoto | undefined {
-  const base = sidecarName.replace(/\.xmp$/i, '');
+  const base = sidecarName.replace(/\.(xmp|json)$/i, '');
   const exact = photosByName.get(base.toLowerCase());
   if (exact) return exact;
   for (const [name, photo] of photosByName) {
@@ -68,7 +72,17 @@ async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename
     out.end();
     await finished(out).catch(() => undefined);
   }
-  return bytes > MAX_SIDECAR_BYTES ? new UserError('too-large', `${filename}: XMP sidecar is larger than ${MAX_SIDECAR_BYTES / 1024 / 1024} MB, not read`) : null;
+  const json = sidecarFormat(filename) === 'json';
+  const max = json ? MAX_SIDECAR_JSON_BYTES : MAX_SIDECAR_BYTES;
+  if (bytes > max) return new UserError('too-large', `${filename}: ${sidecarKind(filename)} is larger than ${max / 1024 / 1024} MB, not read`);
+  if (!json) return null;
+  try {
+    parseTakeoutSidecar(await fs.readFile(temp, 'utf8'), filename);
+    return null;
+  } catch (error) {
+    if (error instanceof TakeoutJsonError) return new UserError('invalid', `${error.message}, not read`);
+    throw error;
+  }
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' };
@@ -266,21 +280,22 @@ async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], 
     const toQueue = new Set(accepted.filter((photo) => !photo.duplicate).map((photo) => photo.id));
     for (const sidecar of sidecars) {
       if (!sidecar.complete) {
-        items[sidecar.index] = { filename: sidecar.filename, error: 'XMP sidecar cut off before its end, not read', statusCode: 400 };
+        items[sidecar.index] = { filename: sidecar.filename, error: `${sidecarKind(sidecar.filename)} cut off before its end, not read`, statusCode: 400 };
         continue;
       }
       const target = sidecarTarget(sidecar.filename, byName);
       if (!target) {
-        const why = cutShort ? 'XMP sidecar without its photo: the request ended before it' : 'XMP sidecar without its photo in this upload';
+        const kind = sidecarKind(sidecar.filename);
+        const why = cutShort ? `${kind} without its photo: the request ended before it` : `${kind} without its photo in this upload`;
         items[sidecar.index] = { filename: sidecar.filename, error: why, statusCode: 400 };
         continue;
       }
       // a visitor's sidecar never changes a photo the owner had already
       if (visitor && target.duplicate) {
-        items[sidecar.index] = { filename: sidecar.filename, error: 'XMP sidecar not read: its photo is already there', statusCode: 400 };
+        items[sidecar.index] = { filename: sidecar.filename, error: `${sidecarKind(sidecar.filename)} not read: its photo is already there`, statusCode: 400 };
         continue;
       }
-      if (await attachSidecar(lib, target.id, sidecar.temp)) toQueue.add(target.id);
+      if (await attachSidecar(lib, target.id, sidecar.temp, sidecarFormat(sidecar.filename))) toQueue.add(target.id);
       items[sidecar.index] = { ...target, filename: sidecar.filename };
     }
     await queueBounded(lib, [...toQueue]);

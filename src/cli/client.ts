@@ -47,13 +47,15 @@ export class ShoeboxClient {
     return this.request<{ status: string }>('GET', '/api/health');
   }
 
-  /** Uploads one photo (with its sidecar and file date); answers the item for the photo. */
-  /** Uploads a photo (and its sidecar); answers the photo's item and the sidecar's. */
-  async upload(file: string, sidecar: string | null): Promise<UploadItem[]> {
+  /**
+   * Uploads a photo (and its sidecar, sent under `sidecarName`); answers the photo's item and the sidecar's. The file's
+   * modification time goes with it unless `fileDate` is false (a file just unpacked: its time is now, not a date).
+   */
+  async upload(file: string, sidecar: string | null, options: { sidecarName?: string; fileDate?: boolean } = {}): Promise<UploadItem[]> {
     const form = new FormData();
-    form.append('lastModified', String(Math.round(fs.statSync(file).mtimeMs)));
+    if (options.fileDate !== false) form.append('lastModified', String(Math.round(fs.statSync(file).mtimeMs)));
     form.append('file', await fs.openAsBlob(file), path.basename(file));
-    if (sidecar) form.append('file', await fs.openAsBlob(sidecar), path.basename(sidecar));
+    if (sidecar) form.append('file', await fs.openAsBlob(sidecar), options.sidecarName ?? path.basename(sidecar));
     const response = await this.fetch('/api/photos', { method: 'POST', body: form });
     const body = (await response.json()) as { items?: UploadItem[]; message?: string };
     if (!body.items?.[0]) throw new Error(body.message ?? `upload answered ${response.status}`);

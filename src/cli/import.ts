@@ -142,7 +142,7 @@ async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Recor
   process.stderr.write(`Processed: ${Object.entries(outcome).map(([state, n]) => `${n} ${state}`).join(', ')}.\n`);
 }
 
-function waitRemote(server: ShoeboxClient, ids: string[]) {
+export function waitRemote(server: ShoeboxClient, ids: string[]) {
   return waitFor(
     ids,
     async (chunk) => (await server.states(chunk)).states,
@@ -151,7 +151,7 @@ function waitRemote(server: ShoeboxClient, ids: string[]) {
   );
 }
 
-async function waitLocal(lib: Library, ids: string[]) {
+export async function waitLocal(lib: Library, ids: string[]) {
   const [{ inArray }, { photos }, { jobsSnapshot }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js'), import('../library/jobs.js')]);
   return waitFor(
     ids,

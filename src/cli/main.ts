@@ -102,13 +102,23 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('import')
-    .description('add every supported image under a folder (recursively); safe to run again')
-    .argument('<dir>', 'folder to import')
+    .description('add every supported image under a folder (recursively), or a Google Takeout export; safe to run again')
+    .argument('<paths...>', 'folder to import; with --from google-takeout, the export\'s zips (any order) or extracted folders')
+    .addOption(
+      new Option('--from <source>', 'what the paths are: a folder of files (their XMP sidecars kept), or a Google Takeout export (its JSON sidecars, albums, favourites, trash)')
+        .choices(['folder', 'google-takeout'])
+        .default('folder'),
+    )
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'import into a running server (found automatically for --data)'))
     .option('-w, --wait', 'wait until the pipeline has finished the imported photos')
     .addOption(concurrencyOption())
-    .action(async (dir: string, flags) => (await import('./import.js')).runImport(dir, settingsFrom({ ...flags, logLevel: flags.logLevel ?? 'warn' }), flags));
+    .action(async (paths: string[], flags) => {
+      const settings = settingsFrom({ ...flags, logLevel: flags.logLevel ?? 'warn' });
+      if (flags.from === 'google-takeout') return (await import('./takeout.js')).runTakeoutImport(paths, settings, flags);
+      if (paths.length > 1) throw new Error('import one folder at a time (several paths are for --from google-takeout)');
+      return (await import('./import.js')).runImport(paths[0]!, settings, flags);
+    });
 
   program
     .command('inspect')

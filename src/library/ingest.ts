@@ -170,16 +170,16 @@ async function admitStored(lib: Library, arrival: Arrival, reservation: QuotaRes
 }
 
 /**
- * Gives a photo its XMP sidecar. A photo that already has one keeps it. When metadata was read already, the
- * metadata step runs again so the sidecar's values apply.
+ * Gives a photo its sidecar: XMP, or a Google Takeout JSON one (media/takeout-json.ts). A photo that already has one
+ * keeps it. When metadata was read already, the metadata step runs again so the sidecar's values apply.
  */
-export async function attachSidecar(lib: Library, photoId: string, sidecarFile: string): Promise<boolean> {
+export async function attachSidecar(lib: Library, photoId: string, sidecarFile: string, format: 'xmp' | 'json' = 'xmp'): Promise<boolean> {
   const [photo] = await lib.db
     .select({ sidecarKey: photos.sidecarKey, storageLocation: photos.storageLocation })
     .from(photos)
     .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId)));
   if (!photo || photo.sidecarKey) return false;
-  const key = sidecarKey(photoId);
+  const key = sidecarKey(photoId, format);
   await lib.storage.at(photo.storageLocation).putFile(key, sidecarFile);
   await lib.db.update(photos).set({ sidecarKey: key, state: 'pending' }).where(eq(photos.id, photoId));
   await lib.db

@@ -3,6 +3,7 @@
 // choosing the date ./dates.ts's.
 
 import { DefaultExifToolOptions } from 'exiftool-vendored';
+import type { TakeoutSidecar } from './takeout-json.js';
 import { chooseDateTaken, type TagBag } from './dates.js';
 import { faceRegionsOf, type FaceRegion } from './face-regions.js';
 import type { PlaceNames } from './places.js';
@@ -224,6 +225,24 @@ function geoZone(latitude: number, longitude: number): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The file's tags with a Google Takeout sidecar's facts under them: each fact fills only what the file does not say
+ * (its own date, position or description wins). The date goes in as a UTC instant (`DateTimeUTC`), so it is shown in
+ * the zone of the photo's place, the file's or the sidecar's, as a UTC tag of the file would be.
+ */
+export function withTakeoutFacts(file: TagBag, facts: TakeoutSidecar): TagBag {
+  const under: Record<string, unknown> = {};
+  if (facts.takenAt) under.DateTimeUTC = `${facts.takenAt.toISOString().slice(0, 19).replace('T', ' ').replace(/-/gu, ':')}Z`;
+  const merged: Record<string, unknown> = { ...under, ...file };
+  if (facts.place && !gps(file)) {
+    merged.GPSLatitude = facts.place.latitude;
+    merged.GPSLongitude = facts.place.longitude;
+    if (facts.place.altitude !== undefined && file.GPSAltitude === undefined) merged.GPSAltitude = facts.place.altitude;
+  }
+  if (facts.description && !description(file)) merged.ImageDescription = facts.description;
+  return merged;
 }
 
 /**

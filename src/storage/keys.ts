@@ -13,8 +13,8 @@ export function originalKey(sha256: string, ext: string): string {
   return path.posix.join('originals', sha256.slice(0, 2), sha256.slice(2, 4), `${sha256}.${ext}`);
 }
 
-export function sidecarKey(photoId: string): string {
-  return path.posix.join('sidecars', `${photoId}.xmp`);
+export function sidecarKey(photoId: string, format: 'xmp' | 'json' = 'xmp'): string {
+  return path.posix.join('sidecars', `${photoId}.${format}`);
 }
 
 /** Everything made from a photo lives under this prefix, so that it goes in one removal. */

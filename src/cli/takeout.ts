@@ -1,0 +1,116 @@
+// `shoebox import --from google-takeout PATH…`: a Google Takeout export (its zips, in any order, or the folders they
+// were extracted to) into a running server over HTTP, or into the library directly when none runs on it.
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Settings } from '../config/settings.js';
+import { UserError } from '../base/errors.js';
+import { openTakeout } from '../library/takeout/archive.js';
+import { importTakeout, takeoutReport, type TakeoutTarget } from '../library/takeout/import.js';
+import { planTakeout } from '../library/takeout/plan.js';
+import { kindOfStatus } from '../api/error-status.js';
+import type { ShoeboxClient } from './client.js';
+import { withLibrary } from './listing.js';
+import { createProgress } from './progress.js';
+import { findServer } from './target.js';
+
+interface TakeoutFlags {
+  server?: string;
+  wait?: boolean;
+}
+
+const BATCH = 1000;
+
+/** The albums of the user's own, by name (the first of a name). */
+async function ownAlbums(client: ShoeboxClient): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let page = 1; ; page++) {
+    const list = await client.request<{ items: { id: string; name: string }[]; total: number; limit: number }>(
+      'GET',
+      `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`,
+    );
+    for (const album of list.items) if (!found.has(album.name)) found.set(album.name, album.id);
+    if (page * list.limit >= list.total) return found;
+  }
+}
+
+/** Items go to the server as uploads (an entry of a zip is written to a temp file first, one at a time per slot). */
+function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
+  let next = 0;
+  let albums: Promise<Map<string, string>> | null = null;
+  const batches = async (ids: string[], send: (batch: string[]) => Promise<unknown>) => {
+    for (let i = 0; i < ids.length; i += BATCH) await send(ids.slice(i, i + BATCH));
+  };
+  return {
+    async add(name: string, stream: Readable, sidecarFile: string | null) {
+      const dir = path.join(temp, String(next++));
+      const file = path.join(dir, name);
+      try {
+        await mkdir(dir, { recursive: true });
+        await pipeline(stream, createWriteStream(file));
+        const [item] = await client.upload(file, sidecarFile, { sidecarName: `${name}.json`, fileDate: false });
+        if (!item?.id) throw new UserError(kindOfStatus(item?.statusCode ?? 400) ?? 'invalid', item?.error ?? 'refused');
+        return { id: item.id, duplicate: Boolean(item.duplicate), video: item.type === 'video' };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    favorite: (ids) => batches(ids, (batch) => client.request('PATCH', '/api/photos', { ids: batch, favorite: true })),
+    trash: (ids) => batches(ids, (batch) => client.request('POST', '/api/photos/delete', { ids: batch })),
+    async album(meta, ids) {
+      albums ??= ownAlbums(client);
+      const known = await albums;
+      let id = known.get(meta.title);
+      if (!id) {
+        const made = await client.request<{ id: string }>('POST', '/api/albums', { name: meta.title, ...(meta.description ? { description: meta.description } : {}) });
+        id = made.id;
+        known.set(meta.title, id);
+      }
+      await batches(ids, (batch) => client.request('POST', `/api/albums/${id}/photos`, { ids: batch }));
+    },
+  };
+}
+
+export async function runTakeoutImport(paths: string[], settings: Settings, flags: TakeoutFlags): Promise<void> {
+  const source = await openTakeout(paths);
+  try {
+    const plan = await planTakeout(source.files);
+    if (plan.items.length === 0 && source.refused.length > 0 && source.files.length === 0) {
+      throw new UserError('invalid', `nothing to import: ${source.refused.map((r) => `${r.label}: ${r.reason}`).join('; ')}`);
+    }
+    const server = await findServer(settings, flags.server);
+    const progress = createProgress('import ', plan.items.length);
+    const onItem = () => progress.tick();
+    let outcome;
+    if (server) {
+      process.stderr.write(`Importing ${plan.items.length} files of a Google Takeout export into the server at ${server.baseUrl}\n`);
+      const temp = await mkdtemp(path.join(os.tmpdir(), 'shoebox-takeout-upload-'));
+      try {
+        outcome = await importTakeout(plan, serverTarget(server, temp), { concurrency: 4, onItem });
+      } finally {
+        await rm(temp, { recursive: true, force: true });
+      }
+      progress.stop();
+      process.stderr.write(`${takeoutReport(plan, outcome, source.refused)}\n`);
+      if (flags.wait) await (await import('./import.js')).waitRemote(server, outcome.added);
+      return;
+    }
+    await withLibrary(settings, 'import', async (lib) => {
+      const { libraryTarget } = await import('../library/takeout/library-target.js');
+      process.stderr.write(`Importing ${plan.items.length} files of a Google Takeout export into ${settings.dataDir}\n`);
+      if (flags.wait) await lib.startPipeline();
+      const done = await importTakeout(plan, libraryTarget(lib), { concurrency: 2, onItem });
+      progress.stop();
+      process.stderr.write(`${takeoutReport(plan, done, source.refused)}\n`);
+      if (flags.wait) await (await import('./import.js')).waitLocal(lib, done.added);
+      else if (done.added.length > 0) {
+        process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
+      }
+    });
+  } finally {
+    source.close();
+  }
+}

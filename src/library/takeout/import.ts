@@ -1,0 +1,139 @@
+// Importing a Google Takeout export (issue 35): every photo and video through the one door for new items, each with
+// its sidecar kept beside it (its date, place and description fill what the file does not say, in the metadata
+// step); favourites, the trash and the albums of the export applied after. Idempotent: the same bytes are the same
+// item, so a second run adds nothing; the photos it finds already there are placed in the export's albums, but their
+// favourites and trash are left as the user has them now.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { forEachLimit } from '../../base/concurrency.js';
+import type { TakeoutAlbumMeta } from '../../media/takeout-json.js';
+import type { TakeoutItem, TakeoutPlan } from './plan.js';
+
+/** Where the items go: the library in this process, or a running server over HTTP. */
+export interface TakeoutTarget {
+  /** Adds one file (its sidecar, a JSON file, attached): the existing item's id when the bytes are there already. */
+  add(name: string, stream: Readable, sidecarFile: string | null, label: string): Promise<{ id: string; duplicate: boolean; video: boolean }>;
+  favorite(ids: string[]): Promise<void>;
+  trash(ids: string[]): Promise<void>;
+  /** Puts the photos in the user's album of that title, made when there is none. */
+  album(meta: TakeoutAlbumMeta, ids: string[]): Promise<void>;
+}
+
+export interface TakeoutOutcome {
+  added: string[];
+  videos: number;
+  /** Files whose bytes were in the library before this run. */
+  alreadyThere: number;
+  /** Copies of a file this run had already imported (a year folder's and an album's). */
+  copies: number;
+  failed: { label: string; reason: string }[];
+  favourites: number;
+  trashed: number;
+  /** Archived in Google Photos: kept as they are (Shoebox shows every photo in its timeline). */
+  archived: number;
+  albums: { title: string; photos: number }[];
+  /** Items whose sidecar names people (kept in the sidecar, for the photo's page and the people step). */
+  withPeople: number;
+}
+
+export interface TakeoutImportOptions {
+  concurrency?: number;
+  onItem?: () => void;
+}
+
+/** An error about the file itself (refused type, too large, truncated): reported, and the import goes on. */
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, options: TakeoutImportOptions = {}): Promise<TakeoutOutcome> {
+  const outcome: TakeoutOutcome = { added: [], videos: 0, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 };
+  const newIds = new Set<string>();
+  const idOf = new Map<TakeoutItem, string>();
+  const duplicates: string[] = [];
+  const temp = await mkdtemp(path.join(os.tmpdir(), 'shoebox-takeout-'));
+  let written = 0;
+  try {
+    // the year folders first: an album's copy of a photo then finds it there
+    const ordered = [...plan.items].sort((a, b) => Number(a.album !== null) - Number(b.album !== null));
+    await forEachLimit(ordered, options.concurrency ?? 2, async (item) => {
+      try {
+        let sidecarFile: string | null = null;
+        if (item.sidecar) {
+          sidecarFile = path.join(temp, `${written++}.json`);
+          await writeFile(sidecarFile, item.sidecar.text);
+        }
+        const stream = await item.file.open();
+        const result = await target.add(item.file.name, stream, sidecarFile, item.file.label);
+        if (sidecarFile) await rm(sidecarFile, { force: true });
+        idOf.set(item, result.id);
+        if (!result.duplicate) {
+          newIds.add(result.id);
+          outcome.added.push(result.id);
+          if (result.video) outcome.videos++;
+        } else duplicates.push(result.id);
+      } catch (error) {
+        outcome.failed.push({ label: item.file.label, reason: reasonOf(error) });
+      }
+      options.onItem?.();
+    });
+    // counted once every add is done: two copies of one file may have been added side by side
+    for (const id of duplicates) {
+      if (newIds.has(id)) outcome.copies++;
+      else outcome.alreadyThere++;
+    }
+    const fresh = (pick: (item: TakeoutItem) => boolean) => [
+      ...new Set(plan.items.filter((item) => pick(item) && newIds.has(idOf.get(item) ?? '')).map((item) => idOf.get(item)!)),
+    ];
+    const favourites = fresh((item) => item.sidecar?.facts.favorited === true);
+    if (favourites.length > 0) await target.favorite(favourites);
+    outcome.favourites = favourites.length;
+    outcome.archived = fresh((item) => item.sidecar?.facts.archived === true).length;
+    outcome.withPeople = fresh((item) => (item.sidecar?.facts.people.length ?? 0) > 0).length;
+    const albums = new Map<string, { meta: TakeoutAlbumMeta; ids: Set<string> }>();
+    for (const item of plan.items) {
+      const id = idOf.get(item);
+      if (!item.album || !id) continue;
+      const entry = albums.get(item.album.title) ?? { meta: item.album, ids: new Set<string>() };
+      entry.ids.add(id);
+      albums.set(item.album.title, entry);
+    }
+    for (const { meta, ids } of albums.values()) {
+      await target.album(meta, [...ids]);
+      outcome.albums.push({ title: meta.title, photos: ids.size });
+    }
+    // last: a photo in the trash is out of its albums' lists, and the trash empties itself after a while
+    const trashed = fresh((item) => item.sidecar?.facts.trashed === true);
+    if (trashed.length > 0) await target.trash(trashed);
+    outcome.trashed = trashed.length;
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+  return outcome;
+}
+
+/** The report, as the CLI prints it: counts, then each file without a sidecar, sidecar without a file, problem. */
+export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refused: { label: string; reason: string }[]): string {
+  const lines = [
+    `Added ${outcome.added.length}${outcome.videos ? ` (${outcome.videos} videos)` : ''}, already in the library ${outcome.alreadyThere}, ` +
+      `copies in several folders ${outcome.copies}, failed ${outcome.failed.length}.`,
+    `Favourites ${outcome.favourites}, moved to the trash ${outcome.trashed}, archived in Google Photos ${outcome.archived} (shown in the timeline), ` +
+      `with people named ${outcome.withPeople}.`,
+    `Albums: ${outcome.albums.length === 0 ? 'none' : outcome.albums.map((a) => `${a.title} (${a.photos})`).join(', ')}.`,
+  ];
+  const list = (title: string, items: string[]) => {
+    if (items.length === 0) return;
+    lines.push(`${title} (${items.length}):`);
+    for (const item of items.slice(0, 200)) lines.push(`  ${item}`);
+    if (items.length > 200) lines.push(`  … and ${items.length - 200} more`);
+  };
+  list('Not read', refused.map((r) => `${r.label}: ${r.reason}`));
+  list('Failed', outcome.failed.map((f) => `${f.label}: ${f.reason}`));
+  list('Without a sidecar (dates from the file alone)', plan.withoutSidecar);
+  list('Sidecars without their file', plan.unusedSidecars);
+  list('Sidecars not read', plan.badJson.map((b) => `${b.label}: ${b.reason}`));
+  list('Values not taken', plan.problems.map((p) => `${p.label}: ${p.problem}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,43 @@
+// A Takeout import into the library in this process (no server running on it): the same door, sidecar and queue as
+// `shoebox import`, then favourites, albums and the trash through the library's own functions.
+import type { Library } from '../library.js';
+import { addPhotos, createAlbum, listAlbums } from '../albums/manual.js';
+import { attachSidecar, ingestStream } from '../ingest.js';
+import { queuePhotos } from '../photo-door.js';
+import { updatePhotos } from '../photos.js';
+import { trashPhotos } from '../trash.js';
+import type { TakeoutTarget } from './import.js';
+
+const BATCH = 1000;
+
+async function inBatches(ids: string[], apply: (batch: string[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < ids.length; i += BATCH) await apply(ids.slice(i, i + BATCH));
+}
+
+/** The user's own manual album of this name, if there is one. */
+async function ownAlbumNamed(lib: Library, name: string): Promise<string | null> {
+  for (let page = 1; ; page++) {
+    const { items, total, limit } = await listAlbums(lib, { kind: 'manual', sharing: 'mine', page, limit: 500 });
+    const found = items.find((album) => album.name === name);
+    if (found) return found.id;
+    if (page * limit >= total) return null;
+  }
+}
+
+export function libraryTarget(lib: Library): TakeoutTarget {
+  return {
+    async add(name, stream, sidecarFile, label) {
+      const result = await ingestStream(lib, { filename: name, stream, source: { kind: 'import', sourcePath: label } });
+      const attached = sidecarFile ? await attachSidecar(lib, result.id, sidecarFile, 'json') : false;
+      if (!result.duplicate || attached) await queuePhotos(lib, [result.id]);
+      return { id: result.id, duplicate: result.duplicate, video: result.type === 'video' };
+    },
+    favorite: (ids) => inBatches(ids, (batch) => updatePhotos(lib, batch, { favorite: true })),
+    trash: (ids) => inBatches(ids, (batch) => trashPhotos(lib, batch)),
+    async album(meta, ids) {
+      const existing = await ownAlbumNamed(lib, meta.title);
+      const id = existing ?? (await createAlbum(lib, { name: meta.title, description: meta.description ?? null })).id;
+      await inBatches(ids, (batch) => addPhotos(lib, id, batch));
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// What a Google Takeout export holds, before anything is imported: each photo or video with its sidecar (read and
+// checked), the album each folder is, and everything that does not fit — files without a sidecar, sidecars without a
+// file, sidecars that are not JSON — for the report.
+import { MAX_SIDECAR_JSON_BYTES, parseAlbumMeta, parseTakeoutSidecar, type TakeoutAlbumMeta, type TakeoutSidecar } from '../../media/takeout-json.js';
+import { readSmall, type TakeoutFile } from './archive.js';
+import { matchFolder, sidecarName, type SidecarName } from './sidecar-names.js';
+
+export interface TakeoutItem {
+  file: TakeoutFile;
+  /** Its sidecar's text and facts (an edited copy's are its original's). */
+  sidecar: { file: TakeoutFile; text: string; facts: TakeoutSidecar } | null;
+  /** The album of its folder, when the folder is one. */
+  album: TakeoutAlbumMeta | null;
+}
+
+export interface TakeoutPlan {
+  items: TakeoutItem[];
+  withoutSidecar: string[];
+  unusedSidecars: string[];
+  /** JSON files that could not be read, or are not a photo's sidecar nor an album's. */
+  badJson: { label: string; reason: string }[];
+  /** Values a sidecar holds that were refused (an absurd date, a place off the globe). */
+  problems: { label: string; problem: string }[];
+  /** Folders taken as albums, by title. */
+  albums: string[];
+}
+
+/** JSON files Google puts in an export that describe no photo. */
+const NOT_SIDECARS = new Set(['print-subscriptions.json', 'shared_album_comments.json', 'user-generated-memory-titles.json']);
+/** Pages of the export's own browser. */
+const NOT_MEDIA = /\.(html?|json)$/iu;
+
+interface Folder {
+  media: TakeoutFile[];
+  sidecars: { name: SidecarName; file: TakeoutFile; text: string; facts: TakeoutSidecar }[];
+  album: TakeoutAlbumMeta | null;
+}
+
+/** Reads every JSON of the export (small), matches sidecars in each folder, and says what each folder is. */
+export async function planTakeout(files: readonly TakeoutFile[]): Promise<TakeoutPlan> {
+  const folders = new Map<string, Folder>();
+  const folder = (name: string) => {
+    let found = folders.get(name);
+    if (!found) folders.set(name, (found = { media: [], sidecars: [], album: null }));
+    return found;
+  };
+  const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], badJson: [], problems: [], albums: [] };
+  const seen = new Set<string>();
+  for (const file of files) {
+    // the same file in two zips of one export (or a zip and its extracted copy) counts once
+    const key = `${file.folder}/${file.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (!NOT_MEDIA.test(file.name)) {
+      folder(file.folder).media.push(file);
+      continue;
+    }
+    if (!/\.json$/iu.test(file.name) || NOT_SIDECARS.has(file.name)) continue;
+    let text: string;
+    try {
+      text = await readSmall(file, MAX_SIDECAR_JSON_BYTES);
+    } catch (error) {
+      plan.badJson.push({ label: file.label, reason: (error as Error).message });
+      continue;
+    }
+    try {
+      const album = parseAlbumMeta(text, file.name);
+      if (album) {
+        folder(file.folder).album = album;
+        continue;
+      }
+      const facts = parseTakeoutSidecar(text, file.name);
+      for (const problem of facts.problems) plan.problems.push({ label: file.label, problem });
+      folder(file.folder).sidecars.push({ name: sidecarName(file.name, facts.title)!, file, text, facts });
+    } catch (error) {
+      plan.badJson.push({ label: file.label, reason: (error as Error).message });
+    }
+  }
+  for (const { media, sidecars, album } of folders.values()) {
+    const match = matchFolder(
+      media.map((m) => m.name),
+      sidecars.map((s) => s.name),
+    );
+    const byName = new Map(sidecars.map((s) => [s.name.file, s]));
+    for (const file of media) {
+      const found = match.sidecars.get(file.name);
+      const sidecar = found ? byName.get(found)! : null;
+      plan.items.push({ file, sidecar: sidecar ? { file: sidecar.file, text: sidecar.text, facts: sidecar.facts } : null, album });
+    }
+    plan.withoutSidecar.push(...media.filter((m) => !match.sidecars.has(m.name)).map((m) => m.label));
+    plan.unusedSidecars.push(...match.unused.map((file) => byName.get(file)!.file.label));
+    if (album) plan.albums.push(album.title);
+  }
+  plan.albums = [...new Set(plan.albums)].sort();
+  return plan;
+}
