@@ -121,6 +121,16 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('export')
+    .description('your photos (or one album) out of the library: originals with XMP sidecars, in folders by date or album, and a manifest; resumable')
+    .argument('<dir>', 'folder to write to (made if missing; an export stopped halfway goes on where it stopped)')
+    .option('--album <id>', 'only this album')
+    .addOption(new Option('--by <layout>', 'folders by date taken (YYYY/YYYY-MM-DD) or by album (photos in none go by date)').choices(['date', 'album']).default('date'))
+    .addOption(dataOption())
+    .addOption(new Option('--server <url>', 'export from a running server (found automatically for --data)'))
+    .action(async (dir: string, flags) => (await import('./export.js')).runExport(dir, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+
+  program
     .command('inspect')
     .description('analyse one file without adding it to a library')
     .argument('<file>', 'image file')

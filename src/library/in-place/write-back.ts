@@ -60,6 +60,9 @@ interface DuePhoto {
   faces: { name: string; x: number; y: number; width: number; height: number }[];
 }
 
+/** What a photo's XMP sidecar says of the user's marks on it (a library in place's write-back, an export). */
+export type PhotoMarks = Pick<DuePhoto, 'rating' | 'rating_by_user' | 'favorite' | 'keywords' | 'description' | 'width' | 'height' | 'edit' | 'orientation' | 'faces'>;
+
 interface SidecarSpot {
   /** `name.ext.xmp` (or `.XMP`) in the photo's folder. */
   name: string;
@@ -79,13 +82,13 @@ async function sidecarFor(folder: OpenFolder, file: string): Promise<SidecarSpot
 }
 
 /** What the sidecar holds already, as ExifTool reads it: the fields merged with Shoebox's. */
-type SidecarTags = { Subject?: unknown; Label?: unknown; RegionInfo?: { RegionList?: Region[] } };
+export type SidecarTags = { Subject?: unknown; Label?: unknown; RegionInfo?: { RegionList?: Region[] } };
 
 type Region = { Area?: { X?: number; Y?: number; W?: number; H?: number; Unit?: string }; Name?: string; Type?: string };
 
 /** The tags to write: ours, merged with what the sidecar holds (keywords added to, regions of other names kept). */
 export function sidecarTags(
-  photo: DuePhoto,
+  photo: PhotoMarks,
   existing: SidecarTags,
   /** Names (lower case) of the owner's people: regions with those names are Shoebox's to keep or drop. */
   people: ReadonlySet<string>,
@@ -143,7 +146,7 @@ export function sidecarTags(
 }
 
 /** Whether a region (normalised centre and size) covers most of a face (pixels on the upright image). */
-function overlaps(region: Region, face: DuePhoto['faces'][number], photo: DuePhoto): boolean {
+function overlaps(region: Region, face: DuePhoto['faces'][number], photo: PhotoMarks): boolean {
   const area = region.Area;
   if (!area || area.X === undefined || area.Y === undefined || !area.W || !area.H || !photo.width || !photo.height) return false;
   const a = { x0: area.X - area.W / 2, y0: area.Y - area.H / 2, x1: area.X + area.W / 2, y1: area.Y + area.H / 2 };

@@ -1,0 +1,105 @@
+// `shoebox export DIR [--album ID] [--by date|album]`: the user's own photos (or one album's) out of the library,
+// originals with XMP sidecars and a manifest (library/export/run.ts), from a running server or from the library.
+import { Readable } from 'node:stream';
+import type { Settings } from '../config/settings.js';
+import type { Library } from '../library/library.js';
+import type { ExportLayout, ExportSource } from '../library/export/run.js';
+import type { ExportPhoto } from '../library/export/sidecar.js';
+import type { ShoeboxClient } from './client.js';
+import { allPages, throughServerOrLibrary } from './listing.js';
+import { createProgress } from './progress.js';
+
+interface ExportFlags {
+  album?: string;
+  by?: ExportLayout;
+  server?: string;
+}
+
+type Detail = ExportPhoto & { motion?: boolean };
+
+function motionName(photo: ExportPhoto): string {
+  return `${photo.filename.replace(/\.[^.]*$/u, '')}-motion.mp4`;
+}
+
+function serverSource(client: ShoeboxClient, album: string | undefined): ExportSource {
+  const body = async (route: string) => {
+    const response = await client.fetch(route);
+    if (!response.ok || !response.body) throw new Error(`GET ${route} answered ${response.status}`);
+    return Readable.fromWeb(response.body as never);
+  };
+  return {
+    async ids() {
+      const me = await client.request<{ id: string }>('GET', '/api/auth/me');
+      const query = album ? `album=${encodeURIComponent(album)}` : `owner=${me.id}`;
+      const items = await allPages((page) => client.request<{ items: { id: string }[]; total: number }>('GET', `/api/photos?${query}&limit=500&page=${page}`));
+      return items.map((item) => item.id);
+    },
+    photo: (id) => client.request<Detail>('GET', `/api/photos/${id}`),
+    original: (id) => body(`/api/photos/${id}/original`),
+    async motion(photo) {
+      if (!(photo as Detail).motion) return null;
+      return { name: motionName(photo), open: () => body(`/api/photos/${photo.id}/original?part=motion`) };
+    },
+  };
+}
+
+async function librarySource(lib: Library, album: string | undefined): Promise<ExportSource> {
+  const [{ listPhotos }, { getPhotoDetail, findPhoto }, { derivedMotionKey }] = await Promise.all([
+    import('../library/photo-list.js'),
+    import('../library/photos.js'),
+    import('../storage/keys.js'),
+  ]);
+  const row = async (id: string) => {
+    const found = await findPhoto(lib, id);
+    if (!found) throw new Error(`photo ${id} is gone`);
+    return found;
+  };
+  return {
+    async ids() {
+      const query = album ? { album } : { owner: lib.ownerId };
+      const items = await allPages((page) => listPhotos(lib, { ...query, page, limit: 500 } as never) as Promise<{ items: { id: string }[]; total: number }>);
+      return items.map((item) => item.id);
+    },
+    async photo(id) {
+      const detail = await getPhotoDetail(lib, id);
+      if (!detail) throw new Error(`photo ${id} is gone`);
+      return detail as unknown as Detail;
+    },
+    async original(id) {
+      const photo = await row(id);
+      return lib.storage.at(photo.storageLocation).get(photo.storageKey);
+    },
+    async motion(photo) {
+      const found = await row(photo.id);
+      if (!found.motion) return null;
+      const key = found.motion.source === 'live' ? found.motion.key : derivedMotionKey(found.id);
+      const name = found.motion.source === 'live' ? found.motion.filename : motionName(photo);
+      return { name, open: () => lib.storage.at(found.storageLocation).get(key) };
+    },
+  };
+}
+
+export async function runExport(dir: string, settings: Settings, flags: ExportFlags): Promise<void> {
+  const { exportLibrary } = await import('../library/export/run.js');
+  const layout = flags.by ?? 'date';
+  const run = async (source: ExportSource) => {
+    const ids = await source.ids();
+    const progress = createProgress('export ', ids.length);
+    const counted: ExportSource = { ...source, ids: async () => ids };
+    const outcome = await exportLibrary(counted, dir, layout, () => progress.tick());
+    progress.stop();
+    const lines = [
+      `Exported ${outcome.photos} photos to ${dir}: ${outcome.written} files written, ${outcome.kept} already there, ${outcome.failed.length} failed.`,
+      ...outcome.failed.slice(0, 200).map((f) => `  failed ${f.id}: ${f.reason}`),
+    ];
+    process.stderr.write(`${lines.join('\n')}\n`);
+    if (outcome.failed.length > 0) process.exitCode = 1;
+  };
+  await throughServerOrLibrary(
+    settings,
+    flags.server,
+    'export',
+    (client) => run(serverSource(client, flags.album)),
+    async (lib) => run(await librarySource(lib, flags.album)),
+  );
+}

@@ -1,0 +1,153 @@
+// `shoebox export`: the originals, byte for byte, in folders by date (`2019/2019-07-14/`) or by album (a photo in
+// several albums is in each album's folder; one in none goes by date), each with an XMP sidecar (`IMG.jpg.xmp`, see
+// ./sidecar.ts) and a Live Photo's video beside it; `manifest.jsonl` lists every file with its SHA-256. Resumable: a
+// file the manifest lists with its size on disk is not written again.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { reader } from '../../media/exiftool-reader.js';
+import { exportXmpTags, type ExportPhoto } from './sidecar.js';
+
+/** Where the photos and their bytes come from: a running server, or the library in this process. */
+export interface ExportSource {
+  /** The ids to export, in order. */
+  ids(): Promise<string[]>;
+  photo(id: string): Promise<ExportPhoto>;
+  original(id: string): Promise<Readable>;
+  /** A Live Photo's or motion photo's video, when it has one: its name, and its bytes when asked. */
+  motion(photo: ExportPhoto): Promise<{ name: string; open(): Promise<Readable> } | null>;
+}
+
+export type ExportLayout = 'date' | 'album';
+
+export interface ManifestEntry {
+  path: string;
+  sha256: string;
+  bytes: number;
+  photoId: string;
+  kind: 'original' | 'motion' | 'sidecar';
+}
+
+export interface ExportOutcome {
+  photos: number;
+  written: number;
+  /** Files already there from an earlier run (resumed). */
+  kept: number;
+  failed: { id: string; reason: string }[];
+}
+
+const MANIFEST = 'manifest.jsonl';
+
+/** A name safe in every file system: no separators, control characters or a leading dot; at most 200 characters. */
+export function safeName(name: string): string {
+  const cleaned = name
+    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/gu, '_')
+    .replace(/^\.+/u, '_')
+    .trim();
+  return (cleaned || '_').slice(0, 200);
+}
+
+/** The folders a photo goes in. */
+export function foldersOf(photo: ExportPhoto, layout: ExportLayout): string[] {
+  const albums = layout === 'album' ? [...new Set(photo.albums.filter((a) => a.kind === 'manual').map((a) => safeName(a.name)))] : [];
+  if (albums.length > 0) return albums;
+  const day = photo.metadata.takenAt?.slice(0, 10);
+  return [day && /^\d{4}-\d{2}-\d{2}$/u.test(day) ? path.join(day.slice(0, 4), day) : 'undated'];
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+async function readManifest(out: string): Promise<Map<string, ManifestEntry>> {
+  const text = await fs.readFile(path.join(out, MANIFEST), 'utf8').catch(() => '');
+  const entries = new Map<string, ManifestEntry>();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as ManifestEntry;
+      entries.set(entry.path, entry);
+    } catch {
+      // a line cut off by a stop mid-write: that file is written again
+    }
+  }
+  return entries;
+}
+
+export async function exportLibrary(source: ExportSource, out: string, layout: ExportLayout, onPhoto?: () => void): Promise<ExportOutcome> {
+  await fs.mkdir(out, { recursive: true });
+  const done = await readManifest(out);
+  const manifest = await fs.open(path.join(out, MANIFEST), 'a');
+  const outcome: ExportOutcome = { photos: 0, written: 0, kept: 0, failed: [] };
+  /** Names taken in each folder by this export: the same name for two photos gets a counter. */
+  const taken = new Map<string, string>();
+  const claim = (folder: string, name: string, photoId: string): string => {
+    const dot = name.lastIndexOf('.');
+    for (let n = 0; ; n++) {
+      const candidate = n === 0 ? name : dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
+      const key = path.join(folder, candidate).toLowerCase();
+      const owner = taken.get(key);
+      if (owner === undefined || owner === photoId) {
+        taken.set(key, photoId);
+        return path.join(folder, candidate);
+      }
+    }
+  };
+  const record = async (entry: ManifestEntry) => {
+    await manifest.write(`${JSON.stringify(entry)}\n`);
+    done.set(entry.path, entry);
+  };
+  /** Writes a file unless the manifest has it (same size on disk); the manifest line goes after its bytes. */
+  const write = async (relative: string, photoId: string, kind: ManifestEntry['kind'], make: (file: string) => Promise<void>) => {
+    const target = path.join(out, relative);
+    const known = done.get(relative);
+    const stat = await fs.stat(target).catch(() => null);
+    if (known && stat && stat.size === known.bytes) {
+      outcome.kept++;
+      return;
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const partial = `${target}.part`;
+    await fs.rm(partial, { force: true });
+    await make(partial);
+    await fs.rename(partial, target);
+    await record({ path: relative, sha256: await sha256Of(target), bytes: (await fs.stat(target)).size, photoId, kind });
+    outcome.written++;
+  };
+  try {
+    for (const id of await source.ids()) {
+      try {
+        const photo = await source.photo(id);
+        const tags = exportXmpTags(photo);
+        for (const folder of foldersOf(photo, layout)) {
+          const relative = claim(folder, safeName(photo.filename), photo.id);
+          await write(relative, photo.id, 'original', async (file) => pipeline(await source.original(photo.id), createWriteStream(file)));
+          await write(`${relative}.xmp`, photo.id, 'sidecar', async (file) => {
+            // ExifTool makes a new XMP file from the tags when the name ends in .xmp and nothing is there
+            const fresh = file.replace(/\.part$/u, '.new.xmp');
+            await fs.rm(fresh, { force: true });
+            await reader().write(fresh, tags as never);
+            await fs.rename(fresh, file);
+          });
+          const motion = await source.motion(photo);
+          if (motion) {
+            const name = claim(folder, safeName(motion.name), photo.id);
+            await write(name, photo.id, 'motion', async (file) => pipeline(await motion.open(), createWriteStream(file)));
+          }
+        }
+        outcome.photos++;
+      } catch (error) {
+        outcome.failed.push({ id, reason: error instanceof Error ? error.message : String(error) });
+      }
+      onPhoto?.();
+    }
+  } finally {
+    await manifest.close();
+  }
+  return outcome;
+}

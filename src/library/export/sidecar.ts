@@ -1,0 +1,72 @@
+// The XMP sidecar an exported photo gets: everything Shoebox knows of it that another tool should see — the date
+// with its zone, the place, the rating, the favourite, keywords, the description, people as MWG face regions, the
+// user's turn and crop — in the tags digiKam, Lightroom, darktable and Immich read. The marks are write-back's
+// (library/in-place/write-back.ts), so that a library in place and an export say the same.
+import type { StoredEdit } from '../../model/photo-edit.js';
+import { sidecarTags } from '../in-place/write-back.js';
+
+/** A photo as GET /api/photos/:id describes it: what an export reads, from a server or from the library. */
+export interface ExportPhoto {
+  id: string;
+  filename: string;
+  sha256: string;
+  favorite: boolean;
+  width: number | null;
+  height: number | null;
+  edit: StoredEdit | null;
+  metadata: {
+    takenAt: string | null;
+    latitude: number | null;
+    longitude: number | null;
+    orientation: number | null;
+    rating: number | null;
+    keywords: string[];
+    description: string | null;
+  };
+  faces: { personName: string | null; box: { x: number; y: number; width: number; height: number } }[];
+  albums: { name: string; kind: string }[];
+}
+
+/** `2019-07-14T11:00:00.170+01:00` → `2019:07:14 11:00:00.170+01:00` (ExifTool's form; an offset only when known). */
+export function exifDate(iso: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?([+-]\d{2}:\d{2}|Z)?$/u.exec(iso);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s, fraction, zone] = match;
+  // whole seconds as they were read (`.000` is how Shoebox writes a date without fractions)
+  const sub = fraction && fraction !== '.000' ? fraction : '';
+  return `${y}:${mo}:${d} ${h}:${mi}:${s}${sub}${zone === 'Z' ? '+00:00' : (zone ?? '')}`;
+}
+
+/** The tags to write into a new sidecar (none is read from an existing one: an export writes its own). */
+export function exportXmpTags(photo: ExportPhoto): Record<string, unknown> {
+  const named = photo.faces.filter((face) => face.personName);
+  const tags = sidecarTags(
+    {
+      rating: photo.metadata.rating,
+      rating_by_user: false,
+      favorite: photo.favorite,
+      keywords: photo.metadata.keywords,
+      description: photo.metadata.description,
+      width: photo.width,
+      height: photo.height,
+      edit: photo.edit,
+      orientation: photo.metadata.orientation,
+      faces: named.map((face) => ({ name: face.personName!, ...face.box })),
+    },
+    {},
+    new Set(),
+  );
+  const taken = photo.metadata.takenAt ? exifDate(photo.metadata.takenAt) : null;
+  if (taken) {
+    tags['XMP-exif:DateTimeOriginal'] = taken;
+    tags['XMP-photoshop:DateCreated'] = taken;
+  }
+  const { latitude, longitude } = photo.metadata;
+  if (latitude !== null && longitude !== null) {
+    tags['XMP-exif:GPSLatitude'] = latitude;
+    tags['XMP-exif:GPSLongitude'] = longitude;
+  }
+  // null means "clear it" to ExifTool; a new file has nothing to clear
+  for (const [key, value] of Object.entries(tags)) if (value === null || (Array.isArray(value) && value.length === 0)) delete tags[key];
+  return tags;
+}
