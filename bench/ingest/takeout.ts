@@ -1,4 +1,4 @@
-// `npm run bench:takeout [-- --items 600 --zips 3]` — a Google Takeout import (issue 35) against a plain folder import
+// `npm run bench:takeout [-- --items 600 --zips 3 --keep]` — a Google Takeout import (issue 35) against a plain folder import
 // of the same files, in the same run: a synthetic export made from the realistic set's 12 MP phone photos (each copy
 // made unique by bytes after its end, as different photos are), split into zips of year folders and one album, with
 // a sidecar per photo; the same files extracted to a folder. Each import is `shoebox import` into a new library
@@ -14,6 +14,8 @@ import { repoRoot } from '../search/generate.js';
 import { assets } from '../../test/helpers/corpus.js';
 
 const ITEMS = Number(arg('items') ?? 600);
+/** Keep the export and the libraries (to profile an import by hand). */
+const KEEP = process.argv.includes('--keep');
 const ZIPS = Number(arg('zips') ?? 3);
 const bin = path.join(repoRoot, 'bin/shoebox.js');
 
@@ -95,5 +97,6 @@ try {
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {
-  fs.rmSync(work, { recursive: true, force: true });
+  if (KEEP) console.log(`kept: ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
 }

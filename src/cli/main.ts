@@ -103,10 +103,13 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('import')
     .description('add every supported image under a folder (recursively), or a Google Takeout export; safe to run again')
-    .argument('<paths...>', 'folder to import; with --from google-takeout, the export\'s zips (any order) or extracted folders')
+    .argument('<paths...>', "folder to import; with --from google-takeout or icloud, the export's zips (any order) or extracted folders")
     .addOption(
-      new Option('--from <source>', 'what the paths are: a folder of files (their XMP sidecars kept), or a Google Takeout export (its JSON sidecars, albums, favourites, trash)')
-        .choices(['folder', 'google-takeout'])
+      new Option(
+        '--from <source>',
+        'what the paths are: a folder of files (their XMP sidecars kept), a Google Takeout export (its JSON sidecars, albums, favourites, trash) or an iCloud Photos export (its Photo Details and album CSVs)',
+      )
+        .choices(['folder', 'google-takeout', 'icloud'])
         .default('folder'),
     )
     .addOption(dataOption())
@@ -115,8 +118,8 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(concurrencyOption())
     .action(async (paths: string[], flags) => {
       const settings = settingsFrom({ ...flags, logLevel: flags.logLevel ?? 'warn' });
-      if (flags.from === 'google-takeout') return (await import('./takeout.js')).runTakeoutImport(paths, settings, flags);
-      if (paths.length > 1) throw new Error('import one folder at a time (several paths are for --from google-takeout)');
+      if (flags.from !== 'folder') return (await import('./takeout.js')).runTakeoutImport(paths, settings, { ...flags, from: flags.from });
+      if (paths.length > 1) throw new Error('import one folder at a time (several paths are for --from google-takeout or icloud)');
       return (await import('./import.js')).runImport(paths[0]!, settings, flags);
     });
 

@@ -1,4 +1,4 @@
-// `shoebox import --from google-takeout PATH…`: a Google Takeout export (its zips, in any order, or the folders they
+// `shoebox import --from google-takeout|icloud PATH…`: a Google Takeout or iCloud Photos export (its zips, in any order, or the folders they
 // were extracted to) into a running server over HTTP, or into the library directly when none runs on it.
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +20,7 @@ import { findServer } from './target.js';
 interface TakeoutFlags {
   server?: string;
   wait?: boolean;
+  from: 'google-takeout' | 'icloud';
 }
 
 const BATCH = 1000;
@@ -77,7 +78,8 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
 export async function runTakeoutImport(paths: string[], settings: Settings, flags: TakeoutFlags): Promise<void> {
   const source = await openTakeout(paths);
   try {
-    const plan = await planTakeout(source.files);
+    const plan = flags.from === 'icloud' ? await (await import('../library/takeout/icloud.js')).planICloud(source.files) : await planTakeout(source.files);
+    const what = flags.from === 'icloud' ? 'an iCloud Photos export' : 'a Google Takeout export';
     if (plan.items.length === 0 && source.refused.length > 0 && source.files.length === 0) {
       throw new UserError('invalid', `nothing to import: ${source.refused.map((r) => `${r.label}: ${r.reason}`).join('; ')}`);
     }
@@ -86,7 +88,7 @@ export async function runTakeoutImport(paths: string[], settings: Settings, flag
     const onItem = () => progress.tick();
     let outcome;
     if (server) {
-      process.stderr.write(`Importing ${plan.items.length} files of a Google Takeout export into the server at ${server.baseUrl}\n`);
+      process.stderr.write(`Importing ${plan.items.length} files of ${what} into the server at ${server.baseUrl}\n`);
       const temp = await mkdtemp(path.join(os.tmpdir(), 'shoebox-takeout-upload-'));
       try {
         outcome = await importTakeout(plan, serverTarget(server, temp), { concurrency: 4, onItem });
@@ -100,7 +102,7 @@ export async function runTakeoutImport(paths: string[], settings: Settings, flag
     }
     await withLibrary(settings, 'import', async (lib) => {
       const { libraryTarget } = await import('../library/takeout/library-target.js');
-      process.stderr.write(`Importing ${plan.items.length} files of a Google Takeout export into ${settings.dataDir}\n`);
+      process.stderr.write(`Importing ${plan.items.length} files of ${what} into ${settings.dataDir}\n`);
       if (flags.wait) await lib.startPipeline();
       const done = await importTakeout(plan, libraryTarget(lib), { concurrency: 2, onItem });
       progress.stop();

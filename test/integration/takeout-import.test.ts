@@ -94,13 +94,13 @@ describe('a Google Takeout import', () => {
     expect(first.code, first.stderr).toBe(0);
     // 10 files; the album's IMG_0001.jpg is the year folder's
     expect(first.stderr).toMatch(/Added 9, already in the library 0, copies in several folders 1, failed 0\./);
-    expect(first.stderr).toMatch(/Favourites 1, moved to the trash 1, archived in Google Photos 0 \(shown in the timeline\), with people named 1\./);
+    expect(first.stderr).toMatch(/Favourites 1, moved to the trash 1, archived or hidden there 0 \(shown in the timeline\), with people named 1\./);
     expect(first.stderr).toContain('Albums: Trip to Lisbon (1).');
     expect(first.stderr).toMatch(/not-a-zip\.zip: not a zip archive/);
     expect(first.stderr).toContain('takeout-001.zip:Takeout/Google Photos/Photos from 2019/../evil.jpg: its name climbs out of the archive (..)');
     expect(first.stderr).toMatch(/Without a sidecar \(dates from the file alone\) \(2\):\n(\s+.*\n)*\s+takeout-002\.zip:.*no-sidecar\.jpg/);
     expect(first.stderr).toContain('takeout-002.zip:Takeout/Google Photos/Photos from 2020/bad.jpg');
-    expect(first.stderr).toMatch(/Sidecars without their file \(1\):\n\s+takeout-002\.zip:.*lost\.jpg\.supplemental-metadata\.json/);
+    expect(first.stderr).toMatch(/Sidecars \(or detail rows\) without their file \(1\):\n\s+takeout-002\.zip:.*lost\.jpg\.supplemental-metadata\.json/);
     expect(first.stderr).toMatch(/Sidecars not read \(1\):\n\s+takeout-002\.zip:.*bad\.jpg\.json: bad\.jpg\.json is not JSON/);
     expect(first.stderr).toMatch(/Values not taken \(2\):\n\s+.*odd\.jpg\.supplemental-metadata\.json: photoTakenTime: timestamp 99999999999 .* is out of range\n\s+.*odd\.jpg\.supplemental-metadata\.json: geoData: place 91, 10 is out of range/);
     expect(first.stderr).toMatch(/bomb\.jpg: it unpacks to 5242880 bytes from \d+: a zip bomb/);

@@ -2,6 +2,7 @@
 // into what Shoebox keeps (item 3), bad values refused with the reason.
 import { describe, expect, it } from 'vitest';
 import { parseAlbumMeta, parseTakeoutSidecar, TakeoutJsonError } from '../../src/media/takeout-json.js';
+import { iCloudDate } from '../../src/library/takeout/icloud.js';
 import { matchFolder, mediaName, sidecarName, type SidecarName } from '../../src/library/takeout/sidecar-names.js';
 
 const names = (...files: string[]): SidecarName[] => files.map((f) => sidecarName(f)!);
@@ -166,5 +167,17 @@ describe('Takeout sidecar JSON', () => {
     });
     expect(parseAlbumMeta(sidecar({ photoTakenTime: { timestamp: '1599990000' } }), 'm')).toBeNull();
     expect(parseAlbumMeta(JSON.stringify({ title: '  ' }), 'm')).toBeNull();
+  });
+});
+
+describe('iCloud Photos dates', () => {
+  it('reads Photo Details dates (GMT), and nothing else', () => {
+    expect(iCloudDate('Saturday January 15,2022 7:31 PM GMT')).toEqual(new Date('2022-01-15T19:31:00Z'));
+    expect(iCloudDate('Monday September 9,2019 12:05 AM GMT')).toEqual(new Date('2019-09-09T00:05:00Z'));
+    expect(iCloudDate('Tuesday March 1, 2016 12:40:07 PM GMT')).toEqual(new Date('2016-03-01T12:40:07Z'));
+    expect(iCloudDate('Friday February 30,2022 7:31 PM GMT')).toBeNull();
+    expect(iCloudDate('Saturday Janvier 15,2022 7:31 PM GMT')).toBeNull();
+    expect(iCloudDate('2022-01-15 19:31')).toBeNull();
+    expect(iCloudDate('Saturday January 15,2022 13:31 PM GMT')).toBeNull();
   });
 });

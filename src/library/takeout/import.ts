@@ -57,7 +57,7 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
   let written = 0;
   try {
     // the year folders first: an album's copy of a photo then finds it there
-    const ordered = [...plan.items].sort((a, b) => Number(a.album !== null) - Number(b.album !== null));
+    const ordered = [...plan.items].sort((a, b) => Number(a.albums.length > 0) - Number(b.albums.length > 0));
     await forEachLimit(ordered, options.concurrency ?? 2, async (item) => {
       try {
         let sidecarFile: string | null = null;
@@ -95,10 +95,12 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
     const albums = new Map<string, { meta: TakeoutAlbumMeta; ids: Set<string> }>();
     for (const item of plan.items) {
       const id = idOf.get(item);
-      if (!item.album || !id) continue;
-      const entry = albums.get(item.album.title) ?? { meta: item.album, ids: new Set<string>() };
-      entry.ids.add(id);
-      albums.set(item.album.title, entry);
+      if (!id) continue;
+      for (const album of item.albums) {
+        const entry = albums.get(album.title) ?? { meta: album, ids: new Set<string>() };
+        entry.ids.add(id);
+        albums.set(album.title, entry);
+      }
     }
     for (const { meta, ids } of albums.values()) {
       await target.album(meta, [...ids]);
@@ -119,7 +121,7 @@ export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refuse
   const lines = [
     `Added ${outcome.added.length}${outcome.videos ? ` (${outcome.videos} videos)` : ''}, already in the library ${outcome.alreadyThere}, ` +
       `copies in several folders ${outcome.copies}, failed ${outcome.failed.length}.`,
-    `Favourites ${outcome.favourites}, moved to the trash ${outcome.trashed}, archived in Google Photos ${outcome.archived} (shown in the timeline), ` +
+    `Favourites ${outcome.favourites}, moved to the trash ${outcome.trashed}, archived or hidden there ${outcome.archived} (shown in the timeline), ` +
       `with people named ${outcome.withPeople}.`,
     `Albums: ${outcome.albums.length === 0 ? 'none' : outcome.albums.map((a) => `${a.title} (${a.photos})`).join(', ')}.`,
   ];
@@ -132,7 +134,7 @@ export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refuse
   list('Not read', refused.map((r) => `${r.label}: ${r.reason}`));
   list('Failed', outcome.failed.map((f) => `${f.label}: ${f.reason}`));
   list('Without a sidecar (dates from the file alone)', plan.withoutSidecar);
-  list('Sidecars without their file', plan.unusedSidecars);
+  list('Sidecars (or detail rows) without their file', plan.unusedSidecars);
   list('Sidecars not read', plan.badJson.map((b) => `${b.label}: ${b.reason}`));
   list('Values not taken', plan.problems.map((p) => `${p.label}: ${p.problem}`));
   return lines.join('\n');

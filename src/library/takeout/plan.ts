@@ -9,8 +9,8 @@ export interface TakeoutItem {
   file: TakeoutFile;
   /** Its sidecar's text and facts (an edited copy's are its original's). */
   sidecar: { file: TakeoutFile; text: string; facts: TakeoutSidecar } | null;
-  /** The album of its folder, when the folder is one. */
-  album: TakeoutAlbumMeta | null;
+  /** The albums it is in (a Takeout item: its folder's, when the folder is one). */
+  albums: TakeoutAlbumMeta[];
 }
 
 export interface TakeoutPlan {
@@ -85,7 +85,7 @@ export async function planTakeout(files: readonly TakeoutFile[]): Promise<Takeou
     for (const file of media) {
       const found = match.sidecars.get(file.name);
       const sidecar = found ? byName.get(found)! : null;
-      plan.items.push({ file, sidecar: sidecar ? { file: sidecar.file, text: sidecar.text, facts: sidecar.facts } : null, album });
+      plan.items.push({ file, sidecar: sidecar ? { file: sidecar.file, text: sidecar.text, facts: sidecar.facts } : null, albums: album ? [album] : [] });
     }
     plan.withoutSidecar.push(...media.filter((m) => !match.sidecars.has(m.name)).map((m) => m.label));
     plan.unusedSidecars.push(...match.unused.map((file) => byName.get(file)!.file.label));
