@@ -44,10 +44,11 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
 }
 
 async function librarySource(lib: Library, album: string | undefined): Promise<ExportSource> {
-  const [{ listPhotos }, { getPhotoDetail, findPhoto }, { derivedMotionKey }] = await Promise.all([
+  const [{ listPhotos, listPhotosIn }, { getPhotoDetail, findPhoto }, { derivedMotionKey }, { ownPhotosScope }] = await Promise.all([
     import('../library/photo-list.js'),
     import('../library/photos.js'),
     import('../storage/keys.js'),
+    import('../library/access.js'),
   ]);
   const row = async (id: string) => {
     const found = await findPhoto(lib, id);
@@ -56,8 +57,8 @@ async function librarySource(lib: Library, album: string | undefined): Promise<E
   };
   return {
     async ids() {
-      const query = album ? { album } : { owner: lib.ownerId };
-      const items = await allPages((page) => listPhotos(lib, { ...query, page, limit: 500 } as never) as Promise<{ items: { id: string }[]; total: number }>);
+      const page = (n: number) => ({ page: n, limit: 500 }) as Parameters<typeof listPhotos>[1];
+      const items = await allPages((n) => (album ? listPhotos(lib, { ...page(n), album }) : listPhotosIn(lib, ownPhotosScope(lib), page(n))));
       return items.map((item) => item.id);
     },
     async photo(id) {

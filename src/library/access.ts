@@ -115,6 +115,11 @@ export async function searchScope(lib: Library): Promise<PhotoScope> {
   return { userId: lib.ownerId, partnerIds: shared.partners.map((p) => p.id), albumIds: shared.albumIds };
 }
 
+/** The user's own photos only (no partner's, no shared album's): what an export takes out. */
+export function ownPhotosScope(lib: Library): PhotoScope {
+  return ownScope(lib.ownerId);
+}
+
 /**
  * The photos the timeline shows: the user's own and those of the partners they put in it; with `owner`, one
  * partner's library alone (404 unless that partner shares it with the user); with `album`, an album the user may

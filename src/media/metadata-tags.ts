@@ -11,6 +11,8 @@ import type { ByteRange } from './motion-photo.js';
 import type { PhotoMetadata } from './types.js';
 
 export type ReadMetadataResult = PhotoMetadata & {
+  /** The file or its sidecar marks the photo a favourite (`xmp:Label` "Favorite", as Shoebox's export writes it). */
+  favorite?: boolean;
   /** Pixel size as stored in the file (EXIF orientation not applied), or null. */
   width: number | null;
   height: number | null;
@@ -278,6 +280,7 @@ export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Dat
     model: pick((t) => firstText(t, ['Model', 'AndroidModel'])),
     lens: pick(lens),
     rating: pick(rating),
+    favorite: pick((t) => (cleanText(t.Label)?.toLowerCase() === 'favorite' ? true : null)) ?? false,
     keywords: sidecarKeywords.length > 0 ? sidecarKeywords : keywordsOf(file),
     description: pick(description),
     place: pick(placeOf),

@@ -1,7 +1,7 @@
 // `shoebox export` (issue 35 item 8): originals byte for byte in folders by date or album, an XMP sidecar each with
 // what Shoebox knows (dates with zones, GPS, rating, favourite, keywords, description, people as MWG regions), a
 // manifest with checksums; resumable; and the round trip: the export imported into a fresh library gives the same
-// items with the same dates, places, ratings, keywords, descriptions and people.
+// items with the same dates, places, ratings, favourites, keywords, descriptions and people.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -143,6 +143,7 @@ describe('shoebox export', () => {
       keywords: [...p.metadata.keywords].sort(),
       description: p.metadata.description,
       people: p.faces.map((f) => f.personName).filter(Boolean),
+      favorite: p.favorite,
     });
     const sort = (photos: Photo[]) => photos.map(key).sort((a, b) => a.sha256.localeCompare(b.sha256));
     // the people's names went out as keywords too (as digiKam and Lightroom keep them)

@@ -26,7 +26,8 @@ describe('export layout', () => {
 
   it('makes names safe: no separators, control characters, reserved characters or a leading dot', () => {
     expect(safeName('Walks / hikes')).toBe('Walks _ hikes');
-    expect(safeName('../../etc')).toBe('__.._etc');
+    expect(safeName('a/../b')).toBe('a_.._b');
+    expect(safeName('..hidden')).toBe('_hidden');
     expect(safeName('..')).toBe('_');
     expect(safeName('a\u0000b:c*?"<>|')).toBe('a_b_c______');
     expect(safeName('   ')).toBe('_');

@@ -1,5 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
-import { photos } from '../../db/schema.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { photoSteps, photos } from '../../db/schema.js';
 import type { FaceRegion } from '../../media/face-regions.js';
 import { readMetadata } from '../../media/metadata.js';
 import { instantOf } from '../../media/instant.js';
@@ -39,6 +39,11 @@ export const metadataStep: PipelineStep = {
     const file = await original();
     const meta = await readMetadata(file, { sidecar: await sidecar() });
     const place = await resolvePlace(meta.place, meta);
+    // a favourite mark in the file is taken when the photo arrives (an export read back); then the favourite is the user's
+    const [previous] = meta.favorite
+      ? await db.select({ finishedAt: photoSteps.finishedAt }).from(photoSteps).where(and(eq(photoSteps.photoId, photo.id), eq(photoSteps.step, 'metadata')))
+      : [];
+    const arriving = meta.favorite === true && !previous?.finishedAt;
     // a Live Photo's MOV, folded in, is not in the still's file: it stays
     const motion =
       isVideoMime(photo.mime) || photo.motion?.source === 'live' ? { info: photo.motion, note: null } : await keepMotion(storage, photo.id, file, meta.motion ?? null);
@@ -58,6 +63,7 @@ export const metadataStep: PipelineStep = {
         rating: sql`case when ${photos.ratingByUser} then ${photos.rating} else ${meta.rating}::int end`,
         keywords: meta.keywords,
         description: meta.description,
+        ...(arriving ? { favorite: true } : {}),
         placeCity: place?.city ?? null,
         placeState: place?.state ?? null,
         placeCountry: place?.country ?? null,
