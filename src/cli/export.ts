@@ -17,6 +17,20 @@ interface ExportFlags {
 
 type Detail = ExportPhoto & { motion?: boolean };
 
+/** The file name a Content-Disposition header gives (`filename*=UTF-8''…` first), or null. */
+export function dispositionName(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*=UTF-8''([^;]+)/iu.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1]!.trim());
+    } catch {
+      // a malformed escape: the plain name, if any
+    }
+  }
+  return /filename="([^"]*)"/iu.exec(header)?.[1] ?? null;
+}
+
 function motionName(photo: ExportPhoto): string {
   return `${photo.filename.replace(/\.[^.]*$/u, '')}-motion.mp4`;
 }
@@ -38,7 +52,10 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
     original: (id) => body(`/api/photos/${id}/original`),
     async motion(photo) {
       if (!(photo as Detail).motion) return null;
-      return { name: motionName(photo), open: () => body(`/api/photos/${photo.id}/original?part=motion`) };
+      const route = `/api/photos/${photo.id}/original?part=motion`;
+      // its name as stored (a Live Photo's IMG_0001.MOV), as the library's own export names it
+      const head = await client.fetch(route, { method: 'HEAD' });
+      return { name: dispositionName(head.headers.get('content-disposition')) ?? motionName(photo), open: () => body(route) };
     },
   };
 }
@@ -87,8 +104,12 @@ export async function runExport(dir: string, settings: Settings, flags: ExportFl
     const ids = await source.ids();
     const progress = createProgress('export ', ids.length);
     const counted: ExportSource = { ...source, ids: async () => ids };
-    const outcome = await exportLibrary(counted, dir, layout, () => progress.tick());
-    progress.stop();
+    let outcome;
+    try {
+      outcome = await exportLibrary(counted, dir, layout, () => progress.tick());
+    } finally {
+      progress.stop(); // its timer would keep the process alive after an error
+    }
     const lines = [
       `Exported ${outcome.photos} photos to ${dir}: ${outcome.written} files written, ${outcome.kept} already there, ${outcome.failed.length} failed.`,
       ...outcome.failed.slice(0, 200).map((f) => `  failed ${f.id}: ${f.reason}`),

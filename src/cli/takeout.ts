@@ -54,7 +54,8 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
         await pipeline(stream, createWriteStream(file));
         const [item] = await client.upload(file, sidecarFile, { sidecarName: `${name}.json`, fileDate: false });
         if (!item?.id) throw new UserError(kindOfStatus(item?.statusCode ?? 400) ?? 'invalid', item?.error ?? 'refused');
-        return { id: item.id, duplicate: Boolean(item.duplicate), video: item.type === 'video' };
+        // the server's answer does not say whether the sidecar was new to the photo
+        return { id: item.id, duplicate: Boolean(item.duplicate), video: item.type === 'video', attached: false };
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -84,18 +85,24 @@ export async function runTakeoutImport(paths: string[], settings: Settings, flag
       throw new UserError('invalid', `nothing to import: ${source.refused.map((r) => `${r.label}: ${r.reason}`).join('; ')}`);
     }
     const server = await findServer(settings, flags.server);
-    const progress = createProgress('import ', plan.items.length);
-    const onItem = () => progress.tick();
-    let outcome;
+    /** Runs the import behind a progress bar that stops however it ends (its timer would keep the process alive). */
+    const withProgress = async (target: TakeoutTarget, concurrency: number) => {
+      const progress = createProgress('import ', plan.items.length);
+      try {
+        return await importTakeout(plan, target, { concurrency, onItem: () => progress.tick() });
+      } finally {
+        progress.stop();
+      }
+    };
     if (server) {
       process.stderr.write(`Importing ${plan.items.length} files of ${what} into the server at ${server.baseUrl}\n`);
       const temp = await mkdtemp(path.join(os.tmpdir(), 'shoebox-takeout-upload-'));
+      let outcome;
       try {
-        outcome = await importTakeout(plan, serverTarget(server, temp), { concurrency: 4, onItem });
+        outcome = await withProgress(serverTarget(server, temp), 4);
       } finally {
         await rm(temp, { recursive: true, force: true });
       }
-      progress.stop();
       process.stderr.write(`${takeoutReport(plan, outcome, source.refused)}\n`);
       if (flags.wait) await (await import('./import.js')).waitRemote(server, outcome.added);
       return;
@@ -104,8 +111,7 @@ export async function runTakeoutImport(paths: string[], settings: Settings, flag
       const { libraryTarget } = await import('../library/takeout/library-target.js');
       process.stderr.write(`Importing ${plan.items.length} files of ${what} into ${settings.dataDir}\n`);
       if (flags.wait) await lib.startPipeline();
-      const done = await importTakeout(plan, libraryTarget(lib), { concurrency: 2, onItem });
-      progress.stop();
+      const done = await withProgress(libraryTarget(lib), 2);
       process.stderr.write(`${takeoutReport(plan, done, source.refused)}\n`);
       if (flags.wait) await (await import('./import.js')).waitLocal(lib, done.added);
       else if (done.added.length > 0) {

@@ -35,10 +35,13 @@ describe('an iCloud Photos import', () => {
     fs.writeFileSync(path.join(part2, 'Photos/IMG_0003.JPG'), await jpeg(0, 0, 200));
     fs.writeFileSync(path.join(part2, 'Photos/IMG_0005.JPG'), await jpeg(90, 90, 0));
     fs.writeFileSync(path.join(part2, 'Photos/IMG_0007.JPG'), await jpeg(9, 90, 90));
+    // the camera's counter came round again: another IMG_0001.JPG, described by its own part's Photo Details
+    fs.writeFileSync(path.join(part2, 'Photos/IMG_0001.JPG'), await jpeg(120, 30, 200));
     fs.writeFileSync(
-      path.join(part2, 'Photos/Photo Details-1.csv'),
+      path.join(part2, 'Photos/Photo Details.csv'),
       [
         HEADER,
+        'IMG_0001.JPG,abz,no,no,no,"Friday June 5,2015 6:00 AM GMT",1,"Friday June 5,2015 6:01 AM GMT"',
         'IMG_0003.JPG,abe,no,no,yes,"Tuesday March 1,2016 12:40 PM GMT",1,"Tuesday March 1,2016 12:41 PM GMT"',
         'IMG_0004.JPG,abf,no,no,no,"Tuesday March 1,2016 12:40 PM GMT",1,"Tuesday March 1,2016 12:41 PM GMT"',
         'IMG_0007.JPG,abh,no,no,no,sometime last spring,1,"Tuesday March 1,2016 12:41 PM GMT"',
@@ -53,31 +56,35 @@ describe('an iCloud Photos import', () => {
   it('imports every photo with its facts, and reports what did not fit', async () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('of an iCloud Photos export');
-    expect(first.stderr).toMatch(/Added 6, already in the library 0, copies in several folders 0, failed 0\./);
+    expect(first.stderr).toMatch(/Added 7, already in the library 0, copies in several folders 0, failed 0\./);
     expect(first.stderr).toMatch(/Favourites 1, moved to the trash 1, archived or hidden there 1 \(shown in the timeline\)/);
-    expect(first.stderr).toContain('Albums: Winter walks (3).');
+    // the album's CSV names IMG_0001.JPG: both photos of that name go in it
+    expect(first.stderr).toContain('Albums: Winter walks (4).');
     expect(first.stderr).toMatch(/Without a sidecar \(dates from the file alone\) \(1\):\n\s+.*IMG_0005\.JPG/);
-    expect(first.stderr).toMatch(/Sidecars \(or detail rows\) without their file \(1\):\n\s+.*Photo Details-1\.csv: IMG_0004\.JPG/);
-    expect(first.stderr).toMatch(/Values not taken \(1\):\n\s+.*Photo Details-1\.csv \(IMG_0007\.JPG\): originalCreationDate "sometime last spring" is not a date/);
+    expect(first.stderr).toMatch(/Sidecars \(or detail rows\) without their file \(1\):\n\s+.*Part 2 of 2\/Photos\/Photo Details\.csv: IMG_0004\.JPG/);
+    expect(first.stderr).toMatch(/Values not taken \(1\):\n\s+.*Photo Details\.csv \(IMG_0007\.JPG\): originalCreationDate "sometime last spring" is not a date/);
 
     const server = await spawnServer(dataDir, { LOG_LEVEL: 'warn' });
     try {
       const list = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
-      const detail = async (name: string) => {
-        const item = list.items.find((p: { filename: string }) => p.filename === name);
-        return (await authFetch(`${server.url}/api/photos/${item.id}`)).json();
-      };
-      expect(list.total).toBe(5); // IMG_0003 is in the trash
-      const one = await detail('IMG_0001.JPG');
-      expect(one.metadata.takenAt).toBe('2022-01-15T19:31:00.000+00:00');
-      expect(one.favorite).toBe(true);
+      const details = (name: string) =>
+        Promise.all(
+          list.items.filter((p: { filename: string }) => p.filename === name).map(async (p: { id: string }) => (await authFetch(`${server.url}/api/photos/${p.id}`)).json()),
+        );
+      const detail = async (name: string) => (await details(name))[0];
+      expect(list.total).toBe(6); // IMG_0003 is in the trash
+      const ones = await details('IMG_0001.JPG');
+      expect(ones.map((p: { metadata: { takenAt: string }; favorite: boolean }) => [p.metadata.takenAt, p.favorite]).sort()).toEqual([
+        ['2015-06-05T06:00:00.000+00:00', false],
+        ['2022-01-15T19:31:00.000+00:00', true],
+      ]);
       expect((await detail('IMG_0002.JPG')).metadata.takenAt).toBe('2019-09-09T00:05:00.000+00:00');
       expect((await detail('IMG_0006.JPG')).metadata.takenAt).toMatch(/^2022-01-10T15:15:44/); // the file's own
       expect((await detail('IMG_0005.JPG')).metadata.takenAt).toBeNull();
       const trash = await (await authFetch(`${server.url}/api/trash`)).json();
       expect(trash.items.map((p: { filename: string }) => p.filename)).toEqual(['IMG_0003.JPG']);
       const albums = await (await authFetch(`${server.url}/api/albums?kind=manual`)).json();
-      expect(albums.items.map((a: { name: string; photoCount: number }) => [a.name, a.photoCount])).toEqual([['Winter walks', 2]]);
+      expect(albums.items.map((a: { name: string; photoCount: number }) => [a.name, a.photoCount])).toEqual([['Winter walks', 3]]);
     } finally {
       server.child.kill('SIGTERM');
       await new Promise((resolve) => server.child.once('exit', resolve));

@@ -69,6 +69,9 @@ describe('a Google Takeout import', () => {
     await writeZip(zips[1]!, [
       [`${YEAR20}/${LONG}`, night],
       [`${YEAR20}/${`${LONG}.supplemental-metadata`.slice(0, 46)}.json`, sidecar(LONG, { photoTakenTime: { timestamp: seconds('2020-06-12T18:45:12Z') }, trashed: true })],
+      // the trashed photo is in the album too (the album's copy of it)
+      [`${ALBUM}/${LONG}`, night],
+      [`${ALBUM}/${`${LONG}.supplemental-metadata`.slice(0, 46)}.json`, sidecar(LONG, { photoTakenTime: { timestamp: seconds('2020-06-12T18:45:12Z') }, trashed: true })],
       [`${YEAR20}/IMG_0002.jpg`, original],
       [`${YEAR20}/IMG_0002-edited.jpg`, edited],
       [`${YEAR20}/IMG_0002.jpg.json`, sidecar('IMG_0002.jpg', { photoTakenTime: { timestamp: seconds('2020-03-03T12:00:00Z') } })],
@@ -92,10 +95,10 @@ describe('a Google Takeout import', () => {
   it('imports every item once, and reports what did not fit', () => {
     if (process.env.SHOW_TAKEOUT) console.log(first.stderr);
     expect(first.code, first.stderr).toBe(0);
-    // 10 files; the album's IMG_0001.jpg is the year folder's
-    expect(first.stderr).toMatch(/Added 9, already in the library 0, copies in several folders 1, failed 0\./);
+    // 11 files; the album's IMG_0001.jpg and night portrait are the year folders'
+    expect(first.stderr).toMatch(/Added 9, already in the library 0, copies in several folders 2, failed 0\./);
     expect(first.stderr).toMatch(/Favourites 1, moved to the trash 1, archived or hidden there 0 \(shown in the timeline\), with people named 1\./);
-    expect(first.stderr).toContain('Albums: Trip to Lisbon (1).');
+    expect(first.stderr).toContain('Albums: Trip to Lisbon (2).');
     expect(first.stderr).toMatch(/not-a-zip\.zip: not a zip archive/);
     expect(first.stderr).toContain('takeout-001.zip:Takeout/Google Photos/Photos from 2019/../evil.jpg: its name climbs out of the archive (..)');
     expect(first.stderr).toMatch(/Without a sidecar \(dates from the file alone\) \(2\):\n(\s+.*\n)*\s+takeout-002\.zip:.*no-sidecar\.jpg/);
@@ -162,11 +165,13 @@ describe('a Google Takeout import', () => {
       const albums = await (await authFetch(`${server.url}/api/albums?kind=manual`)).json();
       expect(albums.items.map((a: { name: string; photoCount: number }) => [a.name, a.photoCount])).toEqual([['Trip to Lisbon', 1]]);
 
-      // the same import again, through the running server: nothing added, nothing changed
+      // the same import again, through the running server: nothing added, nothing changed; the trashed photo is not
+      // put back in its album (said), and the rest goes on
       const again = await runCli(['import', '--from', 'google-takeout', zips[0]!, zips[1]!, '--data', dataDir]);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toMatch(/into the server at http/);
-      expect(again.stderr).toMatch(/Added 0, already in the library 10, copies in several folders 0, failed 0\./);
+      expect(again.stderr).toMatch(/Added 0, already in the library 11, copies in several folders 0, failed 1\./);
+      expect(again.stderr).toMatch(new RegExp(`Failed \\(1\\):\\n\\s+takeout-002\\.zip:.*${LONG.replaceAll('.', '\\.')}: not put in the album Trip to Lisbon: `));
       expect(again.stderr).toContain('Albums: Trip to Lisbon (1).');
       expect((await (await authFetch(`${server.url}/api/photos?limit=50`)).json()).total).toBe(8);
       const albumsAgain = await (await authFetch(`${server.url}/api/albums?kind=manual`)).json();

@@ -32,6 +32,11 @@ describe('export layout', () => {
     expect(safeName('a\u0000b:c*?"<>|')).toBe('a_b_c______');
     expect(safeName('   ')).toBe('_');
     expect(safeName('x'.repeat(300))).toHaveLength(200);
+    // cut by bytes, whole characters, the extension kept
+    const long = safeName(`${'写真'.repeat(60)}😀.jpg`);
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(200);
+    expect(long).toMatch(/^[写真]+\.jpg$/u);
+    expect(safeName(`${'x'.repeat(300)}.jpeg`)).toBe(`${'x'.repeat(195)}.jpeg`);
   });
 
   it('puts a photo in each manual album’s folder, else in its day’s, else in undated', () => {

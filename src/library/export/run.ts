@@ -1,7 +1,7 @@
 // `shoebox export`: the originals, byte for byte, in folders by date (`2019/2019-07-14/`) or by album (a photo in
 // several albums is in each album's folder; one in none goes by date), each with an XMP sidecar (`IMG.jpg.xmp`, see
-// ./sidecar.ts) and a Live Photo's video beside it; `manifest.jsonl` lists every file with its SHA-256. Resumable: a
-// file the manifest lists with its size on disk is not written again.
+// ./sidecar.ts) and a Live Photo's video beside it; `manifest.jsonl` lists every file with its SHA-256. Resumable: an
+// original the manifest lists for its photo, with its size and checksum, is not written again.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -41,13 +41,22 @@ export interface ExportOutcome {
 
 const MANIFEST = 'manifest.jsonl';
 
-/** A name safe in every file system: no separators, control characters or a leading dot; at most 200 characters. */
+/** Bytes a name may take (file systems allow 255; room is left for ` (12)`, `.xmp` and the `.part` being written). */
+const NAME_BYTES = 200;
+
+/** A name safe in every file system: no separators, control characters or a leading dot; its extension kept. */
 export function safeName(name: string): string {
-  const cleaned = name
-    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/gu, '_')
-    .replace(/^\.+/u, '_')
-    .trim();
-  return (cleaned || '_').slice(0, 200);
+  const cleaned = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/gu, '_').trim().replace(/^\.+/u, '_') || '_';
+  if (Buffer.byteLength(cleaned) <= NAME_BYTES) return cleaned;
+  const dot = cleaned.lastIndexOf('.');
+  const ext = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : '';
+  let stem = '';
+  // whole characters (a surrogate pair is one), as many as fit
+  for (const char of cleaned.slice(0, cleaned.length - ext.length)) {
+    if (Buffer.byteLength(stem + char + ext) > NAME_BYTES) break;
+    stem += char;
+  }
+  return stem + ext;
 }
 
 /** The folders a photo goes in. */
@@ -102,12 +111,17 @@ export async function exportLibrary(source: ExportSource, out: string, layout: E
     await manifest.write(`${JSON.stringify(entry)}\n`);
     done.set(entry.path, entry);
   };
-  /** Writes a file unless the manifest has it (same size on disk); the manifest line goes after its bytes. */
-  const write = async (relative: string, photoId: string, kind: ManifestEntry['kind'], make: (file: string) => Promise<void>) => {
+  /**
+   * Writes a file unless the manifest has it for this photo with its size (and, for an original, the photo's
+   * SHA-256); a sidecar is made again and kept when its bytes are the same. Bytes that are not the photo's (a
+   * download cut short) are refused. The manifest line goes after the bytes.
+   */
+  const write = async (relative: string, photoId: string, kind: ManifestEntry['kind'], make: (file: string) => Promise<void>, expected?: string) => {
     const target = path.join(out, relative);
     const known = done.get(relative);
     const stat = await fs.stat(target).catch(() => null);
-    if (known && stat && stat.size === known.bytes) {
+    const same = known !== undefined && stat !== null && stat.size === known.bytes && known.photoId === photoId && (expected === undefined || known.sha256 === expected);
+    if (same && kind !== 'sidecar') {
       outcome.kept++;
       return;
     }
@@ -115,8 +129,18 @@ export async function exportLibrary(source: ExportSource, out: string, layout: E
     const partial = `${target}.part`;
     await fs.rm(partial, { force: true });
     await make(partial);
+    const sha256 = await sha256Of(partial);
+    if (expected !== undefined && sha256 !== expected) {
+      await fs.rm(partial, { force: true });
+      throw new Error(`${relative}: the bytes read have SHA-256 ${sha256}, not the photo's ${expected}`);
+    }
+    if (same && sha256 === known.sha256) {
+      await fs.rm(partial, { force: true });
+      outcome.kept++;
+      return;
+    }
     await fs.rename(partial, target);
-    await record({ path: relative, sha256: await sha256Of(target), bytes: (await fs.stat(target)).size, photoId, kind });
+    await record({ path: relative, sha256, bytes: (await fs.stat(target)).size, photoId, kind });
     outcome.written++;
   };
   try {
@@ -126,7 +150,7 @@ export async function exportLibrary(source: ExportSource, out: string, layout: E
         const tags = exportXmpTags(photo);
         for (const folder of foldersOf(photo, layout)) {
           const relative = claim(folder, safeName(photo.filename), photo.id);
-          await write(relative, photo.id, 'original', async (file) => pipeline(await source.original(photo.id), createWriteStream(file)));
+          await write(relative, photo.id, 'original', async (file) => pipeline(await source.original(photo.id), createWriteStream(file)), photo.sha256);
           await write(`${relative}.xmp`, photo.id, 'sidecar', async (file) => {
             // ExifTool makes a new XMP file from the tags when the name ends in .xmp and nothing is there
             const fresh = file.replace(/\.part$/u, '.new.xmp');

@@ -14,6 +14,8 @@ export interface TakeoutFile {
   label: string;
   /** The folder it is in (its last component: `Photos from 2019`, an album's name): the unit sidecars match in. */
   folder: string;
+  /** The folder it is in, whole and with its archive: one part's `Photos/` is not another's. */
+  dir: string;
   /** Its own name. */
   name: string;
   /** Bytes, as the archive or the file system says. */
@@ -50,9 +52,9 @@ function decodeName(entry: yauzl.Entry): string {
   return name.replace(/\\/gu, '/');
 }
 
-function inFolder(relative: string): { folder: string; name: string } {
+function inFolder(source: string, relative: string): { folder: string; dir: string; name: string } {
   const parts = relative.split('/').filter((part) => part !== '' && part !== '.');
-  return { folder: parts.length > 1 ? parts[parts.length - 2]! : '', name: parts[parts.length - 1] ?? '' };
+  return { folder: parts.length > 1 ? parts[parts.length - 2]! : '', dir: `${source}:${parts.slice(0, -1).join('/')}`, name: parts[parts.length - 1] ?? '' };
 }
 
 async function readZip(archive: string, files: TakeoutFile[], refused: TakeoutSource['refused']): Promise<yauzl.ZipFile | null> {
@@ -99,7 +101,7 @@ async function readZip(archive: string, files: TakeoutFile[], refused: TakeoutSo
     }
     files.push({
       label,
-      ...inFolder(relative),
+      ...inFolder(archive, relative),
       size: entry.uncompressedSize,
       open: () => zip.openReadStreamPromise(entry),
     });
@@ -116,7 +118,7 @@ async function readFolder(root: string, files: TakeoutFile[]): Promise<void> {
       if (entry.isDirectory()) await walk(full);
       else if (entry.isFile()) {
         const { size } = await fs.stat(full);
-        files.push({ label: full, folder: path.basename(dir), name: entry.name, size, open: async () => createReadStream(full) });
+        files.push({ label: full, folder: path.basename(dir), dir, name: entry.name, size, open: async () => createReadStream(full) });
       }
     }
   }

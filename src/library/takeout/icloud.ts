@@ -24,6 +24,12 @@ export function iCloudDate(text: string): Date | null {
   return date.getUTCDate() === Number(match[2]) ? date : null; // February 30th is not a date
 }
 
+interface Detail {
+  file: TakeoutFile;
+  row: Record<string, string>;
+  key: string;
+}
+
 const yes = (value: string | undefined) => /^(yes|true|1)$/iu.test(value?.trim() ?? '');
 
 function rowsOf(text: string): Record<string, string>[] {
@@ -32,14 +38,16 @@ function rowsOf(text: string): Record<string, string>[] {
 
 export async function planICloud(files: readonly TakeoutFile[]): Promise<TakeoutPlan> {
   const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], badJson: [], problems: [], albums: [] };
-  const details = new Map<string, { file: TakeoutFile; row: Record<string, string> }>();
+  // a part's Photo Details describe the photos beside them: rows are keyed by their folder (every part has a
+  // `Photos/`, and IMG_0001.JPG comes back every 10,000 photos), by name alone only where that is unambiguous
+  const details = new Map<string, Detail>();
+  const byName = new Map<string, Detail[]>();
   const albumsOf = new Map<string, TakeoutAlbumMeta[]>();
   const media: TakeoutFile[] = [];
   const seen = new Set<string>();
   for (const file of files) {
-    const key = `${file.folder}/${file.name}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    if (seen.has(file.label)) continue;
+    seen.add(file.label);
     if (!/\.csv$/iu.test(file.name)) {
       if (!/\.(html?|json|txt)$/iu.test(file.name)) media.push(file);
       continue;
@@ -59,15 +67,21 @@ export async function planICloud(files: readonly TakeoutFile[]): Promise<Takeout
         if (name) albumsOf.set(name, [...(albumsOf.get(name) ?? []), album]);
       }
     } else if (rows[0] && 'imgName' in rows[0]) {
-      for (const row of rows) if (row.imgName) details.set(row.imgName, { file, row });
+      for (const row of rows) {
+        if (!row.imgName) continue;
+        const detail = { file, row, key: `${file.dir}|${row.imgName}` };
+        details.set(detail.key, detail);
+        byName.set(row.imgName, [...(byName.get(row.imgName) ?? []), detail]);
+      }
     }
   }
   const taken = new Set<string>();
   for (const file of media) {
-    const found = details.get(file.name);
+    const named = byName.get(file.name);
+    const found = details.get(`${file.dir}|${file.name}`) ?? (named?.length === 1 ? named[0] : undefined);
     let sidecar: TakeoutPlan['items'][number]['sidecar'] = null;
     if (found) {
-      taken.add(file.name);
+      taken.add(found.key);
       const { row } = found;
       const when = row.originalCreationDate ? iCloudDate(row.originalCreationDate) : null;
       if (row.originalCreationDate && !when) plan.problems.push({ label: `${found.file.label} (${file.name})`, problem: `originalCreationDate ${JSON.stringify(row.originalCreationDate)} is not a date` });
@@ -85,7 +99,7 @@ export async function planICloud(files: readonly TakeoutFile[]): Promise<Takeout
     } else plan.withoutSidecar.push(file.label);
     plan.items.push({ file, sidecar, albums: albumsOf.get(file.name) ?? [] });
   }
-  plan.unusedSidecars = [...details.entries()].filter(([name]) => !taken.has(name)).map(([name, { file }]) => `${file.label}: ${name}`);
+  plan.unusedSidecars = [...details.values()].filter(({ key }) => !taken.has(key)).map(({ file, row }) => `${file.label}: ${row.imgName}`);
   plan.albums = [...new Set(plan.albums)].sort();
   return plan;
 }

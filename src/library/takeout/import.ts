@@ -13,8 +13,11 @@ import type { TakeoutItem, TakeoutPlan } from './plan.js';
 
 /** Where the items go: the library in this process, or a running server over HTTP. */
 export interface TakeoutTarget {
-  /** Adds one file (its sidecar, a JSON file, attached): the existing item's id when the bytes are there already. */
-  add(name: string, stream: Readable, sidecarFile: string | null, label: string): Promise<{ id: string; duplicate: boolean; video: boolean }>;
+  /**
+   * Adds one file (its sidecar, a JSON file, attached): the existing item's id when the bytes are there already;
+   * `attached` when the sidecar was given to a photo that had none.
+   */
+  add(name: string, stream: Readable, sidecarFile: string | null, label: string): Promise<{ id: string; duplicate: boolean; video: boolean; attached: boolean }>;
   favorite(ids: string[]): Promise<void>;
   trash(ids: string[]): Promise<void>;
   /** Puts the photos in the user's album of that title, made when there is none. */
@@ -51,6 +54,8 @@ function reasonOf(error: unknown): string {
 export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, options: TakeoutImportOptions = {}): Promise<TakeoutOutcome> {
   const outcome: TakeoutOutcome = { added: [], videos: 0, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 };
   const newIds = new Set<string>();
+  /** Photos whose export facts this run applies: added now, or given their sidecar now (a run stopped before). */
+  const freshIds = new Set<string>();
   const idOf = new Map<TakeoutItem, string>();
   const duplicates: string[] = [];
   const temp = await mkdtemp(path.join(os.tmpdir(), 'shoebox-takeout-'));
@@ -69,8 +74,10 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
         const result = await target.add(item.file.name, stream, sidecarFile, item.file.label);
         if (sidecarFile) await rm(sidecarFile, { force: true });
         idOf.set(item, result.id);
+        if (result.duplicate && result.attached) freshIds.add(result.id);
         if (!result.duplicate) {
           newIds.add(result.id);
+          freshIds.add(result.id);
           outcome.added.push(result.id);
           if (result.video) outcome.videos++;
         } else duplicates.push(result.id);
@@ -85,11 +92,32 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
       else outcome.alreadyThere++;
     }
     const fresh = (pick: (item: TakeoutItem) => boolean) => [
-      ...new Set(plan.items.filter((item) => pick(item) && newIds.has(idOf.get(item) ?? '')).map((item) => idOf.get(item)!)),
+      ...new Set(plan.items.filter((item) => pick(item) && freshIds.has(idOf.get(item) ?? '')).map((item) => idOf.get(item)!)),
     ];
-    const favourites = fresh((item) => item.sidecar?.facts.favorited === true);
-    if (favourites.length > 0) await target.favorite(favourites);
-    outcome.favourites = favourites.length;
+    const labelOf = new Map([...idOf].map(([item, id]) => [id, item.file.label]));
+    /**
+     * A change to many photos; a batch refused (a photo gone meanwhile — a Live Photo's video folded into its still —
+     * or in the trash) is applied one photo at a time, and those refused are reported. Counts the photos changed.
+     */
+    const applyEach = async (ids: string[], what: string, apply: (batch: string[]) => Promise<unknown>): Promise<number> => {
+      if (ids.length === 0) return 0;
+      try {
+        await apply(ids);
+        return ids.length;
+      } catch {
+        let changed = 0;
+        for (const id of ids) {
+          try {
+            await apply([id]);
+            changed++;
+          } catch (error) {
+            outcome.failed.push({ label: labelOf.get(id) ?? id, reason: `${what}: ${reasonOf(error)}` });
+          }
+        }
+        return changed;
+      }
+    };
+    outcome.favourites = await applyEach(fresh((item) => item.sidecar?.facts.favorited === true), 'not made a favourite', (ids) => target.favorite(ids));
     outcome.archived = fresh((item) => item.sidecar?.facts.archived === true).length;
     outcome.withPeople = fresh((item) => (item.sidecar?.facts.people.length ?? 0) > 0).length;
     const albums = new Map<string, { meta: TakeoutAlbumMeta; ids: Set<string> }>();
@@ -103,13 +131,11 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
       }
     }
     for (const { meta, ids } of albums.values()) {
-      await target.album(meta, [...ids]);
-      outcome.albums.push({ title: meta.title, photos: ids.size });
+      const placed = await applyEach([...ids], `not put in the album ${meta.title}`, (batch) => target.album(meta, batch));
+      outcome.albums.push({ title: meta.title, photos: placed });
     }
     // last: a photo in the trash is out of its albums' lists, and the trash empties itself after a while
-    const trashed = fresh((item) => item.sidecar?.facts.trashed === true);
-    if (trashed.length > 0) await target.trash(trashed);
-    outcome.trashed = trashed.length;
+    outcome.trashed = await applyEach(fresh((item) => item.sidecar?.facts.trashed === true), 'not moved to the trash', (ids) => target.trash(ids));
   } finally {
     await rm(temp, { recursive: true, force: true });
   }

@@ -25,18 +25,20 @@ async function ownAlbumNamed(lib: Library, name: string): Promise<string | null>
 }
 
 export function libraryTarget(lib: Library): TakeoutTarget {
+  const albums = new Map<string, string>();
   return {
     async add(name, stream, sidecarFile, label) {
       const result = await ingestStream(lib, { filename: name, stream, source: { kind: 'import', sourcePath: label } });
       const attached = sidecarFile ? await attachSidecar(lib, result.id, sidecarFile, 'json') : false;
       if (!result.duplicate || attached) await queuePhotos(lib, [result.id]);
-      return { id: result.id, duplicate: result.duplicate, video: result.type === 'video' };
+      return { id: result.id, duplicate: result.duplicate, video: result.type === 'video', attached };
     },
     favorite: (ids) => inBatches(ids, (batch) => updatePhotos(lib, batch, { favorite: true })),
     trash: (ids) => inBatches(ids, (batch) => trashPhotos(lib, batch)),
     async album(meta, ids) {
-      const existing = await ownAlbumNamed(lib, meta.title);
-      const id = existing ?? (await createAlbum(lib, { name: meta.title, description: meta.description ?? null })).id;
+      let id = albums.get(meta.title) ?? (await ownAlbumNamed(lib, meta.title));
+      id ??= (await createAlbum(lib, { name: meta.title, description: meta.description ?? null })).id;
+      albums.set(meta.title, id);
       await inBatches(ids, (batch) => addPhotos(lib, id, batch));
     },
   };

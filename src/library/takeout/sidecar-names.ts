@@ -85,22 +85,22 @@ export function sidecarName(file: string, title?: string): SidecarName | null {
   return { file, stem, counter, ...(title !== undefined ? { title } : {}) };
 }
 
-/** Whether `stem` is `full` as Google writes it: whole, or cut to its length limit. */
-function cutFrom(full: string, stem: string): boolean {
-  if (stem === full) return true;
-  return stem.length === Math.min(full.length, SIDECAR_STEM_MAX) && full.startsWith(stem);
-}
-
-/** How well a sidecar's name fits a media file's, 0 (not at all) to 3 (as named today). */
-function nameFit(media: MediaName, sidecar: SidecarName): number {
-  if (sidecar.counter !== media.counter) return 0;
-  const base = media.base;
-  if (cutFrom(base + SUPPLEMENTAL, sidecar.stem)) return 3;
-  if (cutFrom(base, sidecar.stem)) return 2;
-  // the original name, cut before its extension (a name Google shortened: the sidecar is cut from the whole title)
-  const dot = base.lastIndexOf('.');
-  if (dot > 0 && cutFrom(base.slice(0, dot), sidecar.stem)) return 1;
-  return 0;
+/**
+ * The sidecar names (`counter|stem`) that may be a media file's, with how well each fits: 3 as named today
+ * (`IMG.jpg.supplemental-metadata`), 2 the older `IMG.jpg`, 1 the name without its extension (a name Google shortened:
+ * the sidecar is cut from the whole title). Each whole, and cut to Google's limit when longer.
+ */
+function candidates(media: MediaName): { key: string; fit: number }[] {
+  const found: { key: string; fit: number }[] = [];
+  const add = (full: string, fit: number) => {
+    found.push({ key: `${media.counter}|${full}`, fit });
+    if (full.length > SIDECAR_STEM_MAX) found.push({ key: `${media.counter}|${full.slice(0, SIDECAR_STEM_MAX)}`, fit });
+  };
+  add(media.base + SUPPLEMENTAL, 3);
+  add(media.base, 2);
+  const dot = media.base.lastIndexOf('.');
+  if (dot > 0) add(media.base.slice(0, dot), 1);
+  return found;
 }
 
 /** A name shorter than this was not cut by Google (it cuts file names to 47 characters, the extension kept). */
@@ -139,20 +139,21 @@ export interface FolderMatch {
  */
 export function matchFolder(mediaFiles: readonly string[], sidecarFiles: readonly SidecarName[]): FolderMatch {
   const media = mediaFiles.map(mediaName);
+  const byKey = new Map(sidecarFiles.map((s) => [`${s.counter}|${s.stem}`, s]));
   const free = new Map(sidecarFiles.map((s) => [s.file, s]));
   const sidecars = new Map<string, string>();
   const byBase = new Map<string, string>(); // `counter|base` of an original → its sidecar
   const originals = media.filter((m) => !m.edited);
   const edited = media.filter((m) => m.edited);
+  const fitting = (m: MediaName) => candidates(m).flatMap(({ key, fit }) => (byKey.has(key) ? [{ s: byKey.get(key)!, fit }] : []));
 
-  // by name, the best fits first: a sidecar fitting several names goes to the one it fits best
+  // by name, the best fits first: a sidecar fitting several names goes to the one it fits best (looked up, not
+  // compared: a year folder may hold 30,000 photos)
   const pairs: { m: MediaName; s: SidecarName; fit: number }[] = [];
   for (const m of originals) {
+    for (const { s, fit } of fitting(m)) pairs.push({ m, s, fit: fit * 2 * 1000 + s.stem.length });
     const whole = literal(m);
-    for (const s of sidecarFiles) {
-      const fit = Math.max(nameFit(m, s) * 2, whole ? nameFit(whole, s) * 2 - 1 : 0);
-      if (fit > 0) pairs.push({ m, s, fit: fit * 1000 + s.stem.length });
-    }
+    if (whole) for (const { s, fit } of fitting(whole)) pairs.push({ m, s, fit: (fit * 2 - 1) * 1000 + s.stem.length });
   }
   pairs.sort((a, b) => b.fit - a.fit);
   for (const { m, s } of pairs) {
@@ -160,13 +161,13 @@ export function matchFolder(mediaFiles: readonly string[], sidecarFiles: readonl
     sidecars.set(m.file, s.file);
     free.delete(s.file);
   }
-  // then by title, for names cut too short to tell apart
+  // then by title, for names cut too short to tell apart (few are left by now)
   for (const m of originals) {
     if (sidecars.has(m.file)) continue;
-    const fitting = [...free.values()].filter((s) => titleFits(m, s));
-    if (fitting.length === 1) {
-      sidecars.set(m.file, fitting[0]!.file);
-      free.delete(fitting[0]!.file);
+    const titled = [...free.values()].filter((s) => titleFits(m, s));
+    if (titled.length === 1) {
+      sidecars.set(m.file, titled[0]!.file);
+      free.delete(titled[0]!.file);
     }
   }
   for (const m of originals) {
@@ -174,9 +175,7 @@ export function matchFolder(mediaFiles: readonly string[], sidecarFiles: readonl
     if (s) byBase.set(`${m.counter}|${m.base}`, s);
   }
   for (const m of edited) {
-    const shared = byBase.get(`${m.counter}|${m.base}`) ?? byBase.get(`|${m.base}`);
-    const own = shared ? null : [...free.values()].concat(sidecarFiles).find((s) => nameFit(m, s) > 0);
-    const found = shared ?? own?.file;
+    const found = byBase.get(`${m.counter}|${m.base}`) ?? byBase.get(`|${m.base}`) ?? fitting(m).sort((a, b) => b.fit - a.fit)[0]?.s.file;
     if (found) {
       sidecars.set(m.file, found);
       free.delete(found);
