@@ -19,16 +19,18 @@ export function useLongPress(onLongPress: (() => void) | null, onRelease?: () =>
     timer.current = null;
     start.current = null;
   };
+  const fire = () => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    fired.current = true;
+    onLongPress?.();
+  };
   return {
     onPointerDown(event: PointerEvent) {
       if (!onLongPress || event.pointerType !== 'touch') return;
       fired.current = false;
       start.current = { x: event.clientX, y: event.clientY };
-      timer.current = setTimeout(() => {
-        timer.current = null;
-        fired.current = true;
-        onLongPress();
-      }, PRESS_MS);
+      timer.current = setTimeout(fire, PRESS_MS);
     },
     onPointerMove(event: PointerEvent) {
       const from = start.current;
@@ -43,8 +45,10 @@ export function useLongPress(onLongPress: (() => void) | null, onRelease?: () =>
       if (fired.current) onRelease?.();
     },
     onContextMenu(event: { preventDefault(): void }) {
-      // The browser's long-press menu would cover the selection that was just made.
-      if (fired.current || timer.current) event.preventDefault();
+      // The browser's long-press menu would cover the selection that was just made. Its menu coming while our timer
+      // still waits (a busy page runs timers late) is the platform saying "long press": it is one.
+      if (timer.current) fire();
+      if (fired.current) event.preventDefault();
     },
     consumeClick(): boolean {
       const was = fired.current;
