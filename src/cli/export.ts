@@ -11,6 +11,7 @@ import { createProgress } from './progress.js';
 
 interface ExportFlags {
   album?: string;
+  takeoutJson?: boolean;
   by?: ExportLayout;
   server?: string;
 }
@@ -106,7 +107,7 @@ export async function runExport(dir: string, settings: Settings, flags: ExportFl
     const counted: ExportSource = { ...source, ids: async () => ids };
     let outcome;
     try {
-      outcome = await exportLibrary(counted, dir, layout, () => progress.tick());
+      outcome = await exportLibrary(counted, dir, { layout, takeoutJson: flags.takeoutJson === true, onPhoto: () => progress.tick() });
     } finally {
       progress.stop(); // its timer would keep the process alive after an error
     }

@@ -128,6 +128,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('your photos (or one album) out of the library: originals with XMP sidecars, in folders by date or album, and a manifest; resumable')
     .argument('<dir>', 'folder to write to (made if missing; an export stopped halfway goes on where it stopped)')
     .option('--album <id>', 'only this album')
+    .option('--takeout-json', 'also a Google Takeout-style JSON sidecar beside each photo (IMG.jpg.supplemental-metadata.json)')
     .addOption(new Option('--by <layout>', 'folders by date taken (YYYY/YYYY-MM-DD) or by album (photos in none go by date)').choices(['date', 'album']).default('date'))
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'export from a running server (found automatically for --data)'))

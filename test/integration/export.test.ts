@@ -118,6 +118,24 @@ describe('shoebox export', () => {
     }
   });
 
+  it('writes Takeout-style JSON sidecars on request, which a Takeout import pairs with every photo', async () => {
+    const byTakeout = path.join(work, 'takeout-style');
+    const exported = await runCli(['export', byTakeout, '--takeout-json', '--data', libraryA]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toMatch(/Exported 5 photos .*: 15 files written/);
+    const files = fs.readdirSync(byTakeout, { recursive: true }).map(String);
+    const utah = JSON.parse(fs.readFileSync(path.join(byTakeout, files.find((f) => f.endsWith('thompson-springs.jpg.supplemental-metadata.json'))!), 'utf8'));
+    expect(utah.photoTakenTime.timestamp).toBe(String(Math.floor(Date.parse('2022-01-10T15:15:44.310-07:00') / 1000)));
+    expect(utah.geoData.latitude).toBeCloseTo(39.115, 3);
+    const fir = JSON.parse(fs.readFileSync(path.join(byTakeout, files.find((f) => f.endsWith('silver_fir.jpg.supplemental-metadata.json'))!), 'utf8'));
+    expect(fir).toMatchObject({ title: 'silver_fir.jpg', favorited: true, geoData: { latitude: 0, longitude: 0 } });
+    const imported = await runCli(['import', '--from', 'google-takeout', byTakeout, '--data', path.join(work, 'c')]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toMatch(/Added 5, already in the library 0, copies in several folders 0, failed 0\./);
+    expect(imported.stderr).toMatch(/Favourites 1,/);
+    expect(imported.stderr).not.toMatch(/Without a sidecar|without their file/);
+  }, 300_000);
+
   it('goes on where it stopped, and the round trip keeps every item as it was', async () => {
     const first = await runCli(['export', byDate, '--data', libraryA]);
     expect(first.code, first.stderr).toBe(0);

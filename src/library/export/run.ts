@@ -1,6 +1,6 @@
 // `shoebox export`: the originals, byte for byte, in folders by date (`2019/2019-07-14/`) or by album (a photo in
 // several albums is in each album's folder; one in none goes by date), each with an XMP sidecar (`IMG.jpg.xmp`, see
-// ./sidecar.ts) and a Live Photo's video beside it; `manifest.jsonl` lists every file with its SHA-256. Resumable: an
+// ./sidecar.ts), optionally a Google Takeout-style JSON one, and a Live Photo's video beside it; `manifest.jsonl` lists every file with its SHA-256. Resumable: an
 // original the manifest lists for its photo, with its size and checksum, is not written again.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { reader } from '../../media/exiftool-reader.js';
-import { exportXmpTags, type ExportPhoto } from './sidecar.js';
+import { exportXmpTags, takeoutJson, takeoutJsonName, type ExportPhoto } from './sidecar.js';
 
 /** Where the photos and their bytes come from: a running server, or the library in this process. */
 export interface ExportSource {
@@ -88,7 +88,15 @@ async function readManifest(out: string): Promise<Map<string, ManifestEntry>> {
   return entries;
 }
 
-export async function exportLibrary(source: ExportSource, out: string, layout: ExportLayout, onPhoto?: () => void): Promise<ExportOutcome> {
+export interface ExportOptions {
+  layout: ExportLayout;
+  /** Also a Google Takeout-style JSON sidecar beside each original. */
+  takeoutJson?: boolean;
+  onPhoto?: () => void;
+}
+
+export async function exportLibrary(source: ExportSource, out: string, options: ExportOptions): Promise<ExportOutcome> {
+  const { layout, onPhoto } = options;
   await fs.mkdir(out, { recursive: true });
   const done = await readManifest(out);
   const manifest = await fs.open(path.join(out, MANIFEST), 'a');
@@ -158,6 +166,10 @@ export async function exportLibrary(source: ExportSource, out: string, layout: E
             await reader().write(fresh, tags as never);
             await fs.rename(fresh, file);
           });
+          if (options.takeoutJson) {
+            const json = path.join(path.dirname(relative), takeoutJsonName(path.basename(relative)));
+            await write(json, photo.id, 'sidecar', (file) => fs.writeFile(file, takeoutJson(photo)));
+          }
           const motion = await source.motion(photo);
           if (motion) {
             const name = claim(folder, safeName(motion.name), photo.id);

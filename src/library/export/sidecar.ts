@@ -70,3 +70,32 @@ export function exportXmpTags(photo: ExportPhoto): Record<string, unknown> {
   for (const [key, value] of Object.entries(tags)) if (value === null || (Array.isArray(value) && value.length === 0)) delete tags[key];
   return tags;
 }
+
+/**
+ * The photo's Google Takeout-style JSON sidecar (`--takeout-json`): for tools that read Takeout exports, and read back
+ * by `shoebox import --from google-takeout`. A date without a zone is taken as UTC.
+ */
+export function takeoutJson(photo: ExportPhoto): string {
+  const { takenAt, latitude, longitude, description } = photo.metadata;
+  const instant = takenAt ? Date.parse(/(?:[+-]\d{2}:\d{2}|Z)$/u.test(takenAt) ? takenAt : `${takenAt}Z`) : NaN;
+  const people = [...new Set(photo.faces.flatMap((face) => (face.personName ? [face.personName] : [])))];
+  return `${JSON.stringify(
+    {
+      title: photo.filename,
+      description: description ?? '',
+      ...(Number.isFinite(instant)
+        ? { photoTakenTime: { timestamp: String(Math.floor(instant / 1000)), formatted: new Date(instant).toUTCString() } }
+        : {}),
+      geoData: { latitude: latitude ?? 0, longitude: longitude ?? 0, altitude: 0, latitudeSpan: 0, longitudeSpan: 0 },
+      ...(people.length > 0 ? { people: people.map((name) => ({ name })) } : {}),
+      favorited: photo.favorite,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** Google's name for a photo's sidecar: `IMG.jpg.supplemental-metadata.json`, cut to 51 characters as Google cuts it. */
+export function takeoutJsonName(fileName: string): string {
+  return `${`${fileName}.supplemental-metadata`.slice(0, 46)}.json`;
+}

@@ -27,8 +27,8 @@ export interface TakeoutPlan {
 
 /** JSON files Google puts in an export that describe no photo. */
 const NOT_SIDECARS = new Set(['print-subscriptions.json', 'shared_album_comments.json', 'user-generated-memory-titles.json']);
-/** Pages of the export's own browser. */
-const NOT_MEDIA = /\.(html?|json)$/iu;
+/** Not photos: the export's own pages and sidecars, and what other tools leave beside photos. */
+const NOT_MEDIA = /\.(html?|json|jsonl|xmp|txt|csv)$/iu;
 
 interface Folder {
   media: TakeoutFile[];
