@@ -187,6 +187,7 @@ describe('web app: gallery', () => {
     const { page, errors } = await openPage(context);
     await page.goto(server.url);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(10);
+    await page.waitForLoadState('networkidle'); // see below: a late offer moves the tiles from under the mouse
     const order = (await tileIds(page)) as string[];
 
     await tile(page, order[0]!).hover();
@@ -233,6 +234,8 @@ describe('web app: gallery', () => {
     const { page, errors } = await openPage(context);
     await page.goto(server.url);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(10);
+    // the page settled: the smart-search offer, late on a loaded host, moved the headers from under the mouse
+    await page.waitForLoadState('networkidle');
     const list = await getJson<{ items: ApiItem[] }>(`${server.url}/api/photos?offset=0&limit=50`);
     const days = await getJson<{ buckets: Bucket[] }>(`${server.url}/api/timeline?groupBy=day`);
     // The biggest dated day (the photos without EXIF dates share their upload day).

@@ -39,6 +39,8 @@ afterAll(async () => {
 /** Plays the page's video muted (as a browser lets a page do without a click) and answers how far it got. */
 /** A finger put on the element's middle and kept there past a long press; the function returned lifts it. */
 async function pressAndHold(page: Page, target: Locator): Promise<() => Promise<void>> {
+  // where the tile is once the page has settled (a banner arriving late on a loaded host moves the grid)
+  await page.waitForLoadState('networkidle');
   const box = (await target.boundingBox())!;
   const cdp = await page.context().newCDPSession(page);
   const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };

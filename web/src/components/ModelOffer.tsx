@@ -32,6 +32,10 @@ export function ModelOffer() {
   useEffect(() => {
     if (dismissed) return;
     const abort = new AbortController();
+    // a press while the answer is awaited: the offer coming now would move what the finger or mouse is on
+    let pressed = false;
+    const onPress = () => (pressed = true);
+    window.addEventListener('pointerdown', onPress, { capture: true, signal: abort.signal });
     void (async () => {
       const me = await accountApi.me();
       const models = me.role === 'admin' ? await listModels(abort.signal) : null;
@@ -39,9 +43,9 @@ export function ModelOffer() {
       // started at set-up or in another tab: say so, with the way to its progress, rather than offer it again
       const offer = clip ? { model: clip, started: clip.install?.state === 'downloading' } : null;
       // never shown in this tab, and the answer comes under a page already scrolled (a slow server; a gallery
-      // restored on the way back from a photo): shown on a visit that starts at the top, rather than pushing what
-      // is on screen down by its height now
-      if (shown === undefined && offer && window.scrollY > 0) return;
+      // restored on the way back from a photo) or being pressed (a finger on a tile would slide onto another):
+      // shown on a later visit, rather than pushing what is on screen down by its height now
+      if (shown === undefined && offer && (window.scrollY > 0 || pressed)) return;
       shown = offer;
       setModel(offer?.model ?? null);
       setStarted(offer?.started ?? false);
