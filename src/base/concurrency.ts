@@ -9,3 +9,8 @@ export async function forEachLimit<T>(items: readonly T[], limit: number, task: 
   });
   await Promise.all(workers);
 }
+
+/** Sends the ids in batches of at most `size`, one batch after another (a bulk route takes a bounded list). */
+export async function inBatches(ids: readonly string[], size: number, send: (batch: string[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < ids.length; i += size) await send(ids.slice(i, i + size));
+}

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Settings } from '../config/settings.js';
+import { inBatches } from '../base/concurrency.js';
 import { UserError } from '../base/errors.js';
 import { openTakeout } from '../library/takeout/archive.js';
 import { importTakeout, takeoutReport, type TakeoutTarget } from '../library/takeout/import.js';
@@ -42,9 +43,6 @@ async function ownAlbums(client: ShoeboxClient): Promise<Map<string, string>> {
 function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
   let next = 0;
   let albums: Promise<Map<string, string>> | null = null;
-  const batches = async (ids: string[], send: (batch: string[]) => Promise<unknown>) => {
-    for (let i = 0; i < ids.length; i += BATCH) await send(ids.slice(i, i + BATCH));
-  };
   return {
     async add(name: string, stream: Readable, sidecarFile: string | null) {
       const dir = path.join(temp, String(next++));
@@ -60,8 +58,8 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
         await rm(dir, { recursive: true, force: true });
       }
     },
-    favorite: (ids) => batches(ids, (batch) => client.request('PATCH', '/api/photos', { ids: batch, favorite: true })),
-    trash: (ids) => batches(ids, (batch) => client.request('POST', '/api/photos/delete', { ids: batch })),
+    favorite: (ids) => inBatches(ids, BATCH, (batch) => client.request('PATCH', '/api/photos', { ids: batch, favorite: true })),
+    trash: (ids) => inBatches(ids, BATCH, (batch) => client.request('POST', '/api/photos/delete', { ids: batch })),
     async album(meta, ids) {
       albums ??= ownAlbums(client);
       const known = await albums;
@@ -71,7 +69,7 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
         id = made.id;
         known.set(meta.title, id);
       }
-      await batches(ids, (batch) => client.request('POST', `/api/albums/${id}/photos`, { ids: batch }));
+      await inBatches(ids, BATCH, (batch) => client.request('POST', `/api/albums/${id}/photos`, { ids: batch }));
     },
   };
 }

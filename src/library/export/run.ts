@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { errorMessage } from '../../media/decoders/common.js';
 import { reader } from '../../media/exiftool-reader.js';
 import { exportXmpTags, takeoutJson, takeoutJsonName, type ExportPhoto } from './sidecar.js';
 
@@ -178,7 +179,7 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
         }
         outcome.photos++;
       } catch (error) {
-        outcome.failed.push({ id, reason: error instanceof Error ? error.message : String(error) });
+        outcome.failed.push({ id, reason: errorMessage(error) });
       }
       onPhoto?.();
     }

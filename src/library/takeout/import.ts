@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { forEachLimit } from '../../base/concurrency.js';
+import { errorMessage } from '../../media/decoders/common.js';
 import type { TakeoutAlbumMeta } from '../../media/takeout-json.js';
 import type { TakeoutItem, TakeoutPlan } from './plan.js';
 
@@ -46,11 +47,6 @@ export interface TakeoutImportOptions {
   onItem?: () => void;
 }
 
-/** An error about the file itself (refused type, too large, truncated): reported, and the import goes on. */
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, options: TakeoutImportOptions = {}): Promise<TakeoutOutcome> {
   const outcome: TakeoutOutcome = { added: [], videos: 0, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 };
   const newIds = new Set<string>();
@@ -82,7 +78,7 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
           if (result.video) outcome.videos++;
         } else duplicates.push(result.id);
       } catch (error) {
-        outcome.failed.push({ label: item.file.label, reason: reasonOf(error) });
+        outcome.failed.push({ label: item.file.label, reason: errorMessage(error) });
       }
       options.onItem?.();
     });
@@ -111,7 +107,7 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
             await apply([id]);
             changed++;
           } catch (error) {
-            outcome.failed.push({ label: labelOf.get(id) ?? id, reason: `${what}: ${reasonOf(error)}` });
+            outcome.failed.push({ label: labelOf.get(id) ?? id, reason: `${what}: ${errorMessage(error)}` });
           }
         }
         return changed;

@@ -1,5 +1,6 @@
 // A Takeout import into the library in this process (no server running on it): the same door, sidecar and queue as
 // `shoebox import`, then favourites, albums and the trash through the library's own functions.
+import { inBatches } from '../../base/concurrency.js';
 import type { Library } from '../library.js';
 import { addPhotos, createAlbum, listAlbums } from '../albums/manual.js';
 import { attachSidecar, ingestStream } from '../ingest.js';
@@ -9,10 +10,6 @@ import { trashPhotos } from '../trash.js';
 import type { TakeoutTarget } from './import.js';
 
 const BATCH = 1000;
-
-async function inBatches(ids: string[], apply: (batch: string[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < ids.length; i += BATCH) await apply(ids.slice(i, i + BATCH));
-}
 
 /** The user's own manual album of this name, if there is one. */
 async function ownAlbumNamed(lib: Library, name: string): Promise<string | null> {
@@ -33,13 +30,13 @@ export function libraryTarget(lib: Library): TakeoutTarget {
       if (!result.duplicate || attached) await queuePhotos(lib, [result.id]);
       return { id: result.id, duplicate: result.duplicate, video: result.type === 'video', attached };
     },
-    favorite: (ids) => inBatches(ids, (batch) => updatePhotos(lib, batch, { favorite: true })),
-    trash: (ids) => inBatches(ids, (batch) => trashPhotos(lib, batch)),
+    favorite: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { favorite: true })),
+    trash: (ids) => inBatches(ids, BATCH, (batch) => trashPhotos(lib, batch)),
     async album(meta, ids) {
       let id = albums.get(meta.title) ?? (await ownAlbumNamed(lib, meta.title));
       id ??= (await createAlbum(lib, { name: meta.title, description: meta.description ?? null })).id;
       albums.set(meta.title, id);
-      await inBatches(ids, (batch) => addPhotos(lib, id, batch));
+      await inBatches(ids, BATCH, (batch) => addPhotos(lib, id, batch));
     },
   };
 }
