@@ -56,6 +56,27 @@ afterAll(async () => {
 });
 
 describe('models from the web app', () => {
+  it('holds the offer back when the page was pressed before it came (it would move what is under the finger), and shows it on the next visit', async () => {
+    const { page, errors } = await openPage(context);
+    // a loaded host: the model list answers late
+    await page.route('**/api/models', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue().catch(() => undefined);
+    });
+    const answered = page.waitForResponse('**/api/models');
+    await page.goto(server.url);
+    await poll(() => page.getByTestId('photo-tile').count()).toBe(2);
+    await page.dispatchEvent('body', 'pointerdown', { pointerType: 'touch' });
+    await answered;
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the answer's rendering
+    expect(await page.getByTestId('model-offer').count()).toBe(0);
+    await page.unroute('**/api/models');
+    await page.goto(server.url);
+    await poll(() => page.getByTestId('model-offer').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('offers the model, downloads it with progress, cancels, resumes, refuses a bad file, then fills in the skipped steps', async () => {
     expect(await embeddings()).toEqual(['skipped', 'skipped']);
     const { page, errors } = await openPage(context, { allowConsole: [/status of 409/] });
