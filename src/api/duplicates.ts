@@ -17,12 +17,22 @@ export const groupMember = z.object({
   pdqOrientation: z.string().nullable().describe('`original`, or the rotation/mirror of this photo that matched'),
   similarity: z.number().nullable().describe('CLIP cosine similarity'),
   suggestedKeeper: z.boolean(),
+  bestShot: z
+    .object({
+      score: z.number().nullable().describe('0–1: subject sharpness, exposure, faces in focus and in frame; null before measured'),
+      reasons: z.array(z.string()).describe('what stands out, good or bad: `sharp`, `too dark`, `a face cut off at the edge`…'),
+    })
+    .describe('how good a shot this member is'),
 });
 
 export const duplicateGroup = z.object({
   id: z.string(),
   kind: z.enum(GROUP_KINDS).describe('`duplicate` (copies: resolve or dismiss) or `burst` (frames seconds apart: shown stacked)'),
-  keeperId: z.string().nullable().describe('suggested keeper: most pixels, then largest file, then earliest'),
+  keeperId: z
+    .string()
+    .nullable()
+    .describe('suggested keeper: the best shot (highest score; within 0.03 of it, most pixels, then largest file, then earliest)'),
+  keeperWhy: z.array(z.string()).describe('why the keeper is the best shot: `sharper`, `better exposed`, `more pixels`…'),
   createdAt: z.string(),
   updatedAt: z.string(),
   members: z.array(groupMember),

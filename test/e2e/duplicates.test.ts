@@ -17,11 +17,13 @@ interface Member {
   tier: string;
   pdqDistance: number | null;
   suggestedKeeper: boolean;
+  bestShot: { score: number | null; reasons: string[] };
 }
 interface Group {
   id: string;
   kind: 'duplicate' | 'burst';
   keeperId: string;
+  keeperWhy: string[];
   members: Member[];
 }
 
@@ -152,7 +154,16 @@ describe('web app: duplicates', () => {
       const evidence = await card.locator('[data-field="evidence"]').textContent();
       expect(evidence).toContain('Perceptual hash');
       if (member.pdqDistance !== null && member.pdqDistance > 0) expect(evidence).toContain(`${member.pdqDistance} of 256 bits apart`);
+      // how good a shot each one is, in words, and the keeper's score marked as the best
+      const shot = await card.locator('[data-field="best-shot"]').textContent();
+      expect(member.bestShot.score).not.toBeNull();
+      expect(shot).toContain(`${Math.round(member.bestShot.score! * 100)} · ${member.bestShot.reasons.join(', ')}`);
     }
+    expect(falcon.keeperWhy.length).toBeGreaterThan(0);
+    const keeperPosition = falcon.members.findIndex((m) => m.suggestedKeeper) + 1;
+    expect(await page.locator(`[data-group-id="${falcon.id}"] [data-testid="best-shot-why"]`).textContent()).toBe(
+      `Best shot: #${keeperPosition} — ${falcon.keeperWhy.join(', ')}`,
+    );
     const ridge = listed.find(hasPhoto('ridge.jpg'))!;
     const mirrored = page.locator(`[data-group-id="${ridge.id}"] [data-photo-id="${idOf.get('ridge-mirrored.jpg')}"]`);
     const ridgeOriginal = page.locator(`[data-group-id="${ridge.id}"] [data-photo-id="${idOf.get('ridge.jpg')}"]`);

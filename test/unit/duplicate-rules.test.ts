@@ -4,7 +4,6 @@ import {
   closestOrientation,
   DEFAULT_DUPLICATE_THRESHOLDS as T,
   orderedPair,
-  suggestKeeper,
   type MatchEvidence,
 } from '../../src/library/duplicates/rules.js';
 
@@ -58,20 +57,7 @@ describe('duplicate tiers', () => {
   });
 });
 
-describe('suggested keeper', () => {
-  const at = (iso: string) => new Date(iso);
-  it('most pixels, then largest file, then earliest, then id', () => {
-    const members = [
-      { photoId: 'c', width: 800, height: 600, sizeBytes: 100, date: at('2020-01-01') },
-      { photoId: 'a', width: 1600, height: 1200, sizeBytes: 50, date: at('2021-01-01') },
-      { photoId: 'b', width: 1600, height: 1200, sizeBytes: 80, date: at('2022-01-01') },
-    ];
-    expect(suggestKeeper(members)!.photoId).toBe('b');
-    expect(suggestKeeper(members.map((m) => ({ ...m, sizeBytes: 1 })))!.photoId).toBe('a');
-    expect(suggestKeeper(members.map((m) => ({ ...m, width: null, sizeBytes: 1, date: at('2020-01-01') })))!.photoId).toBe('a');
-    expect(suggestKeeper([])).toBeNull();
-  });
-
+describe('dismissals', () => {
   it('orders dismissal pairs', () => {
     expect(orderedPair('b', 'a')).toEqual(['a', 'b']);
   });

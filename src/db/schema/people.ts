@@ -37,6 +37,8 @@ export const faces = pgTable(
     height: real('height').notNull(),
     score: real('score').notNull(),
     landmarks: jsonb('landmarks').$type<{ x: number; y: number }[]>(),
+    /** RMS Laplacian of the inner face on the preview (grey levels): whether the face is in focus; null before measured. */
+    sharpness: real('sharpness'),
     embedding: vector('embedding', { dimensions: 1024 }).notNull(),
     detector: text('detector').notNull(),
     /**

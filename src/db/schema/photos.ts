@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { FaceRegion } from '../../model/face-region.js';
+import type { ImageQuality } from '../../model/image-quality.js';
 import type { StoredEdit } from '../../model/photo-edit.js';
 import type { MotionInfo, VideoInfo } from '../../model/video.js';
 import type { Provenance } from './provenance.js';
@@ -63,6 +64,8 @@ export const photos = pgTable(
     /** PDQ of the seven other orientations (PDQ_DIHEDRAL_NAMES order): a mirrored copy is ~128 bits away otherwise. */
     pdqVariants: text('pdq_variants').array(),
     palette: jsonb('palette').$type<{ hex: string; share: number }[]>(),
+    /** Sharpness per tile and exposure of the upright preview (hashes step): what the best shot is chosen by. */
+    quality: jsonb('quality').$type<ImageQuality>(),
     /**
      * When the thumbnail and preview were last written (null: never). A photo shows in the library from then on,
      * while its other steps run, and stays shown while any step, preprocessing included, is redone.

@@ -1,9 +1,10 @@
-// Duplicate and burst groups in the database: placing a photo, taking photos out, the suggested keeper.
+// Duplicate and burst groups in the database: placing a photo, taking photos out, the best shot to keep.
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { storedKeys } from './pdq-index.js';
-import { suggestKeeper } from './rules.js';
+import { loadShotScores } from '../best-shot/load.js';
+import { pickBestShot } from '../best-shot/score.js';
 import type { ClassifiedMatch } from './candidates.js';
 
 export const GROUP_KINDS = ['duplicate', 'burst'] as const;
@@ -124,7 +125,14 @@ interface MemberRow {
   date: Date | string;
 }
 
-/** Groups left with fewer than two photos go; the others get their suggested keeper again. */
+/** The photos' groups choose their best shot again (their faces or measures changed). */
+export async function refreshBestShots(db: Db, photoIds: readonly string[]): Promise<void> {
+  if (photoIds.length === 0) return;
+  const groups = await rows<{ group_id: string }>(db, sql`select distinct group_id from duplicate_members where photo_id = any(${uuidArray(photoIds)})`);
+  if (groups.length > 0) await tidyGroups(db, groups.map((g) => g.group_id));
+}
+
+/** Groups left with fewer than two photos go; the others choose their best shot (the suggested keeper) again. */
 async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
   if (groupIds.length === 0) return;
   const members = await rows<MemberRow>(
@@ -132,14 +140,25 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
     sql`select m.group_id, m.photo_id, p.width, p.height, p.size_bytes, coalesce(p.taken_at, p.created_at) as date
         from duplicate_members m join photos p on p.id = m.photo_id where m.group_id = any(${uuidArray(groupIds)})`,
   );
+  const shots = await loadShotScores(
+    tx,
+    members.map((m) => m.photo_id),
+  );
   for (const groupId of groupIds) {
     const inGroup = members.filter((m) => m.group_id === groupId);
     if (inGroup.length < 2) {
       await tx.execute(sql`delete from duplicate_groups where id = ${groupId}::uuid`);
       continue;
     }
-    const keeper = suggestKeeper(
-      inGroup.map((m) => ({ photoId: m.photo_id, width: m.width, height: m.height, sizeBytes: Number(m.size_bytes), date: new Date(m.date) })),
+    const keeper = pickBestShot(
+      inGroup.map((m) => ({
+        photoId: m.photo_id,
+        shot: shots.get(m.photo_id) ?? null,
+        width: m.width,
+        height: m.height,
+        sizeBytes: Number(m.size_bytes),
+        date: new Date(m.date),
+      })),
     );
     await tx.execute(sql`update duplicate_groups set keeper_id = ${keeper!.photoId}::uuid, updated_at = now() where id = ${groupId}::uuid`);
   }

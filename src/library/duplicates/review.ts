@@ -9,6 +9,8 @@ import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { photoListItem } from '../photo-list.js';
 import { trashPhotos } from '../trash.js';
+import { loadShotScores } from '../best-shot/load.js';
+import { whyBest, type BestShotCandidate, type ShotScore } from '../best-shot/score.js';
 import { leaveGroups, type GroupKind } from './groups.js';
 import { orderedPair } from './rules.js';
 
@@ -22,12 +24,16 @@ export interface GroupMember {
   pdqOrientation: string | null;
   similarity: number | null;
   suggestedKeeper: boolean;
+  /** How good a shot it is (0–1, null before it was measured) and what stands out in it. */
+  bestShot: { score: number | null; reasons: string[] };
 }
 
 export interface DuplicateGroup {
   id: string;
   kind: GroupKind;
   keeperId: string | null;
+  /** Why the suggested keeper is the best shot of the group ("sharper", "better exposed", "more pixels"). */
+  keeperWhy: string[];
   createdAt: string;
   updatedAt: string;
   members: GroupMember[];
@@ -54,10 +60,29 @@ async function groupsWithMembers(lib: Library, groupRows: (typeof duplicateGroup
     ? await lib.db.select().from(photos).where(inArray(photos.id, [...new Set(members.map((m) => m.photo_id))]))
     : [];
   const byId = new Map<string, PhotoRow>(photoRows.map((p) => [p.id, p]));
+  const shots = await loadShotScores(
+    lib.db,
+    photoRows.map((p) => p.id),
+  );
+  const shotOf = (id: string): ShotScore => shots.get(id) ?? { score: null, sharpness: null, exposure: null, faces: null, reasons: [] };
+  const candidate = (p: PhotoRow): BestShotCandidate => ({
+    photoId: p.id,
+    shot: shotOf(p.id),
+    width: p.width,
+    height: p.height,
+    sizeBytes: p.sizeBytes,
+    date: p.takenAt ?? p.createdAt,
+  });
+  const keeperWhy = (group: (typeof groupRows)[number]): string[] => {
+    const inGroup = members.filter((m) => m.group_id === group.id && byId.has(m.photo_id)).map((m) => candidate(byId.get(m.photo_id)!));
+    const keeper = inGroup.find((c) => c.photoId === group.keeperId);
+    return keeper ? whyBest(keeper, inGroup) : [];
+  };
   return groupRows.map((group) => ({
     id: group.id,
     kind: group.kind as GroupKind,
     keeperId: group.keeperId,
+    keeperWhy: keeperWhy(group),
     createdAt: group.createdAt.toISOString(),
     updatedAt: group.updatedAt.toISOString(),
     members: members
@@ -70,6 +95,7 @@ async function groupsWithMembers(lib: Library, groupRows: (typeof duplicateGroup
         pdqOrientation: m.pdq_orientation,
         similarity: m.similarity,
         suggestedKeeper: m.photo_id === group.keeperId,
+        bestShot: { score: shotOf(m.photo_id).score, reasons: shotOf(m.photo_id).reasons },
       }))
       // the suggested keeper first, then by evidence (closest first)
       .sort(

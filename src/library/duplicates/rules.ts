@@ -1,4 +1,5 @@
-// Which near-copies are duplicates, which are bursts, and which member to keep: pure rules, no I/O.
+// Which near-copies are duplicates and which are bursts: pure rules, no I/O. The member to keep is the best shot
+// (../best-shot/score.ts).
 import type { DuplicateThresholds } from '../../config/tuning.js';
 import type { PdqDihedralName } from '../../media/pdq-dihedral.js';
 import { hammingDistance } from '../../media/pdq-distance.js';
@@ -66,29 +67,6 @@ export function closestOrientation(
     }
   }
   return best;
-}
-
-export interface KeeperCandidate {
-  photoId: string;
-  width: number | null;
-  height: number | null;
-  sizeBytes: number;
-  /** Capture time, else upload time. */
-  date: Date;
-}
-
-/** The member to keep: most pixels, then the largest file, then the earliest; the id breaks exact ties. */
-export function suggestKeeper<T extends KeeperCandidate>(members: readonly T[]): T | null {
-  const pixels = (m: T) => (m.width ?? 0) * (m.height ?? 0);
-  return (
-    [...members].sort(
-      (a, b) =>
-        pixels(b) - pixels(a) ||
-        b.sizeBytes - a.sizeBytes ||
-        a.date.getTime() - b.date.getTime() ||
-        (a.photoId < b.photoId ? -1 : a.photoId > b.photoId ? 1 : 0),
-    )[0] ?? null
-  );
 }
 
 /** The pair in the order dismissals are stored (photo_a < photo_b). */

@@ -7,6 +7,9 @@ import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-ma
 import type { Box, DetectedFace } from '../../ml/types.js';
 import { activeEdit, sameEdit, toEdited } from '../../model/photo-edit.js';
 import { distinctFaces } from '../../ml/faces/distinct.js';
+import { faceSharpness } from '../../ml/faces/face-quality.js';
+import { refreshBestShots } from '../../library/duplicates/groups.js';
+import { decodeGrey } from '../../media/image-quality-file.js';
 import { resolveClusteringParams } from '../../ml/people/params.js';
 import { isVideoMime } from '../../model/video.js';
 import type { PipelineStep } from '../step.js';
@@ -36,7 +39,7 @@ interface Found {
  */
 export const facesStep: PipelineStep = {
   name: 'faces',
-  version: '1',
+  version: '2',
   async modelVersion(ml) {
     return ml.facesVersion();
   },
@@ -95,9 +98,10 @@ export const facesStep: PipelineStep = {
     // is dropped by the runner), so boxes of the old frame must not be written over them.
     const previous = await db.select().from(faces).where(eq(faces.photoId, photo.id));
     const matches = matchFaces(previous, found);
+    const focus = await facesFocus(found, upright);
     const planned = found.map((entry, index) => {
       const old = matches.get(index) ?? null;
-      return { ...entry, old, id: old?.id ?? randomUUID() };
+      return { ...entry, old, id: old?.id ?? randomUUID(), sharpness: focus[index]! };
     });
     for (const { id, face, image } of planned) await storage.put(faceThumbnailKey(photo.id, id), await ml.faceThumbnail(image, face.box, upright));
     const keptIds = new Set(planned.flatMap(({ old }) => (old ? [old.id] : [])));
@@ -105,7 +109,7 @@ export const facesStep: PipelineStep = {
     const written = await db.transaction(async (tx) => {
       const [row] = await tx.select({ edit: photos.edit }).from(photos).where(eq(photos.id, photo.id)).for('update');
       if (!row || !sameEdit(activeEdit(row.edit), activeEdit(photo.edit))) return false;
-      for (const { face, detector: by, old, id } of planned) {
+      for (const { face, detector: by, old, id, sharpness } of planned) {
         const values = {
           x: face.box.x,
           y: face.box.y,
@@ -113,6 +117,7 @@ export const facesStep: PipelineStep = {
           height: face.box.height,
           score: face.score,
           landmarks: face.landmarks,
+          sharpness,
           embedding: Array.from(face.embedding),
           detector: by,
           thumbnailKey: faceThumbnailKey(photo.id, id),
@@ -135,6 +140,8 @@ export const facesStep: PipelineStep = {
       return { status: 'done', note: 'the photo was edited while its faces were found: found again on the edited image' };
     }
     for (const face of gone) if (face.thumbnailKey) await storage.remove(face.thumbnailKey);
+    // faces in focus and in the frame are part of the best shot of a duplicate group or burst the photo is in
+    await refreshBestShots(db, [photo.id]);
     const named: NamedFace[] = planned.flatMap(({ regionName, id }) => (regionName ? [{ faceId: id, name: regionName }] : []));
     // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
     const toCluster = planned.filter(({ regionName, old }) => !regionName && (!old || old.assignedBy !== 'user' || old.regionName !== null)).map(({ id }) => id);
@@ -152,6 +159,21 @@ export const facesStep: PipelineStep = {
     return { status: 'done' };
   },
 };
+
+/** Each face's focus, measured on the image it was found on (each image decoded to grey once). */
+async function facesFocus(found: readonly Found[], upright: { width: number; height: number }): Promise<number[]> {
+  const greys = new Map<string, ReturnType<typeof decodeGrey>>();
+  const focus: number[] = [];
+  for (const { face, image } of found) {
+    if (!greys.has(image)) greys.set(image, decodeGrey(image));
+    const grey = await greys.get(image)!;
+    const sx = grey.width / upright.width;
+    const sy = grey.height / upright.height;
+    const box = { x: face.box.x * sx, y: face.box.y * sy, width: face.box.width * sx, height: face.box.height * sy };
+    focus.push(faceSharpness(grey.data, grey.width, grey.height, box));
+  }
+  return focus;
+}
 
 /** A region's box (fractions of the upright image) in upright pixels. */
 function toPixels(box: Box, upright: { width: number; height: number }): Box {

@@ -4,10 +4,12 @@ import { decodeStoredPixels, labelOf } from '../../media/decode.js';
 import { PDQ_DIHEDRAL_NAMES, pdqDihedral } from '../../media/pdq-dihedral.js';
 import { indexPdqHash } from '../../library/duplicates/groups.js';
 import { withTempDir } from '../../media/decoders/tools.js';
+import { measureImageFile } from '../../media/image-quality-file.js';
 import { decodeForPdq } from '../../media/pdq-file.js';
 import type { RawPixels } from '../../media/types.js';
 import { extractFrame } from '../../media/video/poster.js';
 import { isVideoMime } from '../../model/video.js';
+import { derivedKey } from '../../storage/keys.js';
 import type { PipelineStep, StepContext } from '../step.js';
 import { takeStoredPixels } from './shared.js';
 
@@ -17,20 +19,22 @@ import { takeStoredPixels } from './shared.js';
  * photo), and the lookup keys of the hash and its mirror image's for the duplicate check. SHA-256 is taken at upload.
  * A clip's hash is of its middle frame, not of its poster: a copy of it (re-encoded, scaled down by a messenger) has
  * the same length and so the same middle, where the poster, chosen as the most typical frame, may be another one.
+ * Also the sharpness per tile and the exposure of the upright preview (a clip's poster), which choose the best shot.
  */
 export const hashesStep: PipelineStep = {
   name: 'hashes',
-  version: '2',
+  version: '3',
   async run(ctx) {
     const { photo, db } = ctx;
     // Preprocessing of this lane run decoded them already, unless it ran earlier (a retry of this step alone).
     const poster = takeStoredPixels(ctx);
     const pixels = (isVideoMime(photo.mime) ? await middleFrame(ctx) : null) ?? poster ?? (await decodeStoredPixels(await ctx.original(), photo.mime));
     const pdq = pdqDihedral(pixels);
+    const quality = await measureImageFile(await ctx.localFile(derivedKey(photo.id, 'preview.jpg')));
     const variants = PDQ_DIHEDRAL_NAMES.filter((name) => name !== 'original').map((name) => pdq.hashes[name]);
     await db
       .update(photos)
-      .set({ pdqHash: pdq.hashes.original, pdqQuality: pdq.quality, pdqVariants: variants, updatedAt: new Date() })
+      .set({ pdqHash: pdq.hashes.original, pdqQuality: pdq.quality, pdqVariants: variants, quality, updatedAt: new Date() })
       .where(eq(photos.id, photo.id));
     await indexPdqHash(db, photo.id, pdq.hashes.original, pdq.hashes.flipy); // flipy: mirrored left to right
     return { status: 'done' };

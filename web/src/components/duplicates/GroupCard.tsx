@@ -57,6 +57,11 @@ export function GroupCard({ ref, group, index, total, active, keep, busy, error,
           {members.length} {duplicate ? 'photos' : 'frames'}
         </span>
         {duplicate && tiers.length ? <span className="muted dup-group-tiers">found by {tiers.join(', ').toLowerCase()}</span> : null}
+        {group.keeperId && group.keeperWhy.length > 0 ? (
+          <span className="dup-group-best" data-testid="best-shot-why">
+            Best shot: #{position.get(group.keeperId)} — {group.keeperWhy.join(', ')}
+          </span>
+        ) : null}
       </header>
 
       <ul className="dup-members" aria-label={duplicate ? 'Photos in this group: choose the ones to keep' : 'Frames of this burst'}>

@@ -71,8 +71,8 @@ export function MemberCard({ member, group, position, choosing, keep, matchedPos
             {photo.filename}
           </Link>
           {member.suggestedKeeper ? (
-            <span className="badge badge-completed" title="Most pixels, then the largest file, then the earliest">
-              {choosing ? 'suggested' : 'best frame'}
+            <span className="badge badge-completed" title={group.keeperWhy.length > 0 ? `Best shot: ${group.keeperWhy.join(', ')}` : 'Best shot'}>
+              {choosing ? 'best shot · suggested' : 'best shot'}
             </span>
           ) : null}
         </div>
@@ -105,6 +105,19 @@ export function MemberCard({ member, group, position, choosing, keep, matchedPos
           <div>
             <dt>Camera</dt>
             <dd>{camera ?? <span className="muted">unknown</span>}</dd>
+          </div>
+          <div>
+            <dt>Shot</dt>
+            <dd data-field="best-shot">
+              {member.bestShot.score === null ? (
+                <span className="muted">not measured yet</span>
+              ) : (
+                <>
+                  <span className={member.suggestedKeeper ? 'dup-best' : undefined}>{Math.round(member.bestShot.score * 100)}</span>
+                  <span className="muted"> · {member.bestShot.reasons.join(', ')}</span>
+                </>
+              )}
+            </dd>
           </div>
           <div>
             <dt>Match</dt>

@@ -1,0 +1,26 @@
+// The best-shot scores of stored photos: their measures (photos.quality) and their faces' focus, read in two queries.
+import { sql } from 'drizzle-orm';
+import { uuidArray } from '../../db/arrays.js';
+import { rows, type Db } from '../../db/connection.js';
+import type { ImageQuality } from '../../model/image-quality.js';
+import { scoreShot, type ShotFace, type ShotScore } from './score.js';
+
+/** Each photo's score (photos not found are left out). */
+export async function loadShotScores(db: Db, photoIds: readonly string[]): Promise<Map<string, ShotScore>> {
+  const scores = new Map<string, ShotScore>();
+  if (photoIds.length === 0) return scores;
+  const ids = uuidArray([...new Set(photoIds)]);
+  const photoRows = await rows<{ id: string; quality: ImageQuality | null; width: number | null; height: number | null }>(
+    db,
+    sql`select id, quality, width, height from photos where id = any(${ids})`,
+  );
+  const faceRows = await rows<ShotFace & { photo_id: string }>(
+    db,
+    sql`select photo_id, x, y, width, height, sharpness from faces where photo_id = any(${ids})`,
+  );
+  for (const photo of photoRows) {
+    const faces = faceRows.filter((f) => f.photo_id === photo.id);
+    scores.set(photo.id, scoreShot({ quality: photo.quality, width: photo.width, height: photo.height, faces }));
+  }
+  return scores;
+}

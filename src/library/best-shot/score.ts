@@ -1,0 +1,174 @@
+// The best shot of a group of near-identical photos (a duplicate group, a burst): how sharp the subject is, how well
+// exposed, whether the faces are in focus and inside the frame. Pure: the measures come from the hashes and faces
+// steps (media/image-quality.ts, ml/faces/face-quality.ts).
+import { subjectSharpness } from '../../media/image-quality.js';
+import type { ImageQuality } from '../../model/image-quality.js';
+
+export interface ShotFace {
+  /** Box in upright pixels of the original. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Luma-normalised RMS Laplacian of the inner face; null before the faces step measured it. */
+  sharpness: number | null;
+}
+
+export interface ShotInput {
+  quality: ImageQuality | null;
+  /** Upright size of the original. */
+  width: number | null;
+  height: number | null;
+  faces: readonly ShotFace[];
+}
+
+export interface ShotScore {
+  /** 0–1; null when the photo was not measured yet. */
+  score: number | null;
+  /** Each part 0–1; faces null without a face big enough to judge. */
+  sharpness: number | null;
+  exposure: number | null;
+  faces: number | null;
+  /** What stands out, good or bad, in words: "sharp", "too dark", "a face cut off at the edge". */
+  reasons: string[];
+}
+
+/** Sharpness (luma-normalised RMS Laplacian) that counts as fully blurred, and as fully sharp (log scale between). */
+const BLURRED = 4;
+const SHARP = 60;
+/**
+ * The same for a face (its inner box, at the preview's size): skin is smoother than the textures the sharpest tiles
+ * hold. Measured on the faces of face-api's sample photos: 3.3–11.7 in focus, 1.8–3.8 after a 0.15 % blur.
+ */
+const FACE_BLURRED = 2;
+const FACE_SHARP = 8;
+/** Faces smaller than this share of the short side are too small to judge (a crowd in the distance). */
+const MIN_FACE_SHARE = 0.06;
+/** A face box within this share of the frame's edge is cut off (the detector's boxes are clipped to the frame). */
+const EDGE_SHARE = 0.004;
+
+/** 0 (blurred) … 1 (sharp) on a log scale: the eye judges focus by ratios. */
+export function sharpnessPart(value: number, blurred = BLURRED, sharp = SHARP): number {
+  return clamp01(Math.log(Math.max(value, 1e-6) / blurred) / Math.log(sharp / blurred));
+}
+
+/**
+ * 0 (unreadable) … 1: dark when even the brightest percent stays dim (an underexposed frame never reaches the
+ * highlights a lit scene has), bright by the share blown to white beyond 2 % — gently: a backlit scene with its
+ * window blown (12 % on face-api's samples) is still better than the same frame a stop and a half darker.
+ */
+export function exposurePart(q: Pick<ImageQuality, 'high' | 'highlights'>): number {
+  const under = clamp01((140 - q.high) / 100);
+  const over = clamp01((q.highlights - 0.02) / 0.3);
+  return 1 - Math.max(under, over);
+}
+
+export function scoreShot(input: ShotInput): ShotScore {
+  const q = input.quality;
+  if (!q) return { score: null, sharpness: null, exposure: null, faces: null, reasons: [] };
+  const reasons: string[] = [];
+  const subject = subjectSharpness(q);
+  const sharpness = sharpnessPart(subject);
+  reasons.push(sharpness >= 0.5 ? 'sharp' : sharpness >= 0.25 ? 'soft focus' : 'blurred');
+  const exposure = exposurePart(q);
+  if (q.high < 140 && exposure < 0.8) reasons.push('too dark');
+  else if (q.highlights > 0.02 && exposure < 0.8) reasons.push(`too bright (${Math.round(q.highlights * 100)} % blown to white)`);
+  else reasons.push('well exposed');
+  const faces = facesPart(input, reasons);
+  const score = faces === null ? 0.6 * sharpness + 0.4 * exposure : 0.35 * sharpness + 0.3 * exposure + 0.35 * faces;
+  return { score: round3(score), sharpness: round3(sharpness), exposure: round3(exposure), faces: faces === null ? null : round3(faces), reasons };
+}
+
+/** The faces' part: their focus, halved when one is cut off by the frame; null without a face to judge. */
+function facesPart(input: ShotInput, reasons: string[]): number | null {
+  const { width, height } = input;
+  if (!width || !height) return null;
+  const short = Math.min(width, height);
+  const judged = input.faces.filter((f) => f.sharpness !== null && Math.min(f.width, f.height) >= short * MIN_FACE_SHARE);
+  if (judged.length === 0) return null;
+  const focus = judged.map((f) => sharpnessPart(f.sharpness!, FACE_BLURRED, FACE_SHARP));
+  const mean = focus.reduce((s, v) => s + v, 0) / focus.length;
+  const edge = Math.max(1, short * EDGE_SHARE);
+  const cut = judged.filter((f) => f.x <= edge || f.y <= edge || f.x + f.width >= width - edge || f.y + f.height >= height - edge);
+  const soft = focus.filter((v) => v < 0.3).length;
+  if (soft === 0) reasons.push(judged.length === 1 ? 'face in focus' : 'faces in focus');
+  else reasons.push(soft === 1 ? 'a face out of focus' : `${soft} faces out of focus`);
+  if (cut.length > 0) reasons.push(cut.length === 1 ? 'a face cut off at the edge' : `${cut.length} faces cut off at the edge`);
+  return cut.length > 0 ? mean * 0.5 : mean;
+}
+
+export interface BestShotCandidate {
+  photoId: string;
+  /** null when not measured (not found). */
+  shot: ShotScore | null;
+  width: number | null;
+  height: number | null;
+  sizeBytes: number;
+  /** Capture time, else upload time. */
+  date: Date;
+}
+
+/** Scores this close are a tie: the photo with more pixels (then the larger file, then the earlier) is kept. */
+export const SCORE_TIE = 0.03;
+
+/**
+ * The best shot of a group: the highest score, unless another is within SCORE_TIE of it and has more pixels (a
+ * full-size original beats its equally sharp downscaled copy), then the larger file, the earlier, the id. Members
+ * not measured yet rank after every measured one.
+ */
+export function pickBestShot<T extends BestShotCandidate>(members: readonly T[]): T | null {
+  const top = Math.max(...members.map((m) => m.shot?.score ?? -1));
+  const contenders = members.filter((m) => (m.shot?.score ?? -1) >= top - SCORE_TIE);
+  const pixels = (m: T) => (m.width ?? 0) * (m.height ?? 0);
+  return (
+    [...contenders].sort(
+      (a, b) =>
+        pixels(b) - pixels(a) ||
+        b.sizeBytes - a.sizeBytes ||
+        (b.shot?.score ?? -1) - (a.shot?.score ?? -1) ||
+        a.date.getTime() - b.date.getTime() ||
+        (a.photoId < b.photoId ? -1 : a.photoId > b.photoId ? 1 : 0),
+    )[0] ?? null
+  );
+}
+
+/**
+ * Why the best shot beat the others, in words: against each one it clearly outscored, the parts where it is better
+ * ("sharper", "better exposed", "faces sharper and in frame"); against each near tie, the tie-break ("more pixels",
+ * "a larger file", "taken earlier"). Empty alone.
+ */
+export function whyBest<T extends BestShotCandidate>(best: T, members: readonly T[]): string[] {
+  const why = new Set<string>();
+  const pixels = (m: T) => (m.width ?? 0) * (m.height ?? 0);
+  const score = (m: T) => m.shot?.score ?? -1;
+  for (const other of members) {
+    if (other.photoId === best.photoId) continue;
+    if (score(other) < score(best) - SCORE_TIE) {
+      const before = why.size;
+      for (const [part, words] of PART_WORDS) {
+        const mine = best.shot?.[part] ?? null;
+        const theirs = other.shot?.[part] ?? null;
+        if (mine !== null && (theirs === null || theirs <= mine - 0.05)) why.add(words);
+      }
+      if (why.size === before && other.shot?.score === null) why.add('measured');
+    } else if (pixels(best) > pixels(other)) why.add('more pixels');
+    else if (best.sizeBytes > other.sizeBytes) why.add('a larger file');
+    else if (best.date.getTime() < other.date.getTime()) why.add('taken earlier');
+    else why.add('as good as the others');
+  }
+  return [...why];
+}
+
+const PART_WORDS: readonly (readonly ['sharpness' | 'exposure' | 'faces', string])[] = [
+  ['sharpness', 'sharper'],
+  ['exposure', 'better exposed'],
+  ['faces', 'faces sharper and in frame'],
+];
+
+function clamp01(v: number): number {
+  return Math.min(1, Math.max(0, v));
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
