@@ -31,6 +31,7 @@ import { sharingRoutes } from './sharing.js';
 import { oidcRoutes } from './oidc.js';
 import { shareVisitRoutes } from './share-visit.js';
 import { duplicateRoutes } from './duplicates.js';
+import { stackRoutes } from './stacks.js';
 import { jobsRoutes } from './jobs.js';
 import { modelRoutes } from './models.js';
 import { peopleRoutes } from './people.js';
@@ -180,6 +181,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   albumRoutes(app, lib);
   autoAlbumRoutes(app, lib);
   duplicateRoutes(app, lib);
+  stackRoutes(app);
   categoryRoutes(app, lib);
   modelRoutes(app, lib);
   // the engines asked in the background: /api/health and uploads read the answers, never wait on an engine

@@ -10,6 +10,7 @@ import type { autoAlbumResult, regenerateResult } from './auto-albums.js';
 import type { categoryList } from './categories.js';
 import type { jobInfo, providersAnswer } from './create.js';
 import type { duplicateGroup, duplicateGroupPage, groupMember } from './duplicates.js';
+import type { stack, stackMember } from './stacks.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
 import type { modelList } from './models.js';
@@ -111,6 +112,12 @@ export type DuplicateGroup = Out<typeof duplicateGroup>;
 export type DuplicateGroupPage = Out<typeof duplicateGroupPage>;
 export type GroupMember = Out<typeof groupMember>;
 export type GroupKind = DuplicateGroup['kind'];
+
+// -- stacks -----------------------------------------------------------------------------------------------------
+export type Stack = Out<typeof stack>;
+export type StackMember = Out<typeof stackMember>;
+/** The stack a photo is in, as the photo page gets it. */
+export type PhotoStackRef = NonNullable<PhotoDetail['stack']>;
 
 // -- sharing ----------------------------------------------------------------------------------------------------
 export type UserCard = Out<typeof userCard>;

@@ -4,6 +4,7 @@ import { MIN_CROP } from '../model/photo-edit.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../model/photo-state.js';
 import { PHOTO_ORIGINS, SHOT_TYPES, TIMELINE_GROUPINGS } from '../model/photo-vocabulary.js';
 import { MEDIA_TYPES } from '../model/video.js';
+import { STACK_KINDS } from '../model/stack.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 
@@ -51,6 +52,10 @@ export const libraryFilterQuery = z.object({
   hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
   origin: z.enum(PHOTO_ORIGINS).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
   type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
+  stacks: z
+    .enum(['collapse', 'expand'])
+    .optional()
+    .describe("`collapse` (default): a stack (raw+JPEG, HEIC+JPEG, a burst, an original and its edits) is one item, its cover, with `stack.count`; `expand`: each of its photos. An album's or a person's photos are always listed one by one"),
   owner: z
     .uuid({ message: 'owner must be a user id' })
     .optional()
@@ -124,6 +129,11 @@ export const photoListItem = z.object({
   offline: z.boolean().describe("its file is gone from its library in place (deleted, moved away, or the disk unmounted): kept and searchable, shown greyed; it goes to the trash after the library's grace period"),
   createdAt: z.string(),
   deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
+  stack: z
+    .object({ id: z.string(), count: z.number().int().describe('photos in the stack, this one included') })
+    .nullable()
+    .optional()
+    .describe("in the library's list: the stack this photo is the cover of (GET /api/stacks/{id}); null when none"),
 });
 
 const ratingValue = z
@@ -310,6 +320,15 @@ export const photoDetail = photoListItem.extend({
     })
     .nullable()
     .describe('the duplicate group it is in (else its burst); null when in none'),
+  stack: z
+    .object({
+      id: z.string(),
+      kind: z.enum(STACK_KINDS),
+      coverId: z.string().nullable().describe('the photo its tile shows'),
+      count: z.number().int().describe('photos in the stack, this one included'),
+    })
+    .nullable()
+    .describe('the stack it is in (GET /api/stacks/{id}); null when in none, or when the photo is not yours'),
 });
 
 export const existingCopy = z

@@ -16,3 +16,4 @@ export * from './schema/sharing.js';
 export * from './schema/creation.js';
 export * from './schema/libraries.js';
 export * from './schema/uploads.js';
+export * from './schema/stacks.js';

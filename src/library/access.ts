@@ -18,6 +18,21 @@ export function sameOwnerSql(a: string, b: string) {
   return sql.raw(`${a}.owner_id = ${b}.owner_id`);
 }
 
+/** The owner of a photo, as a value for a row made for it (a stack): an item's parts are only ever one user's. */
+export function ownerOfPhotoSql(photoId: string) {
+  return sql`(select owner_id from photos where id = ${photoId}::uuid)`;
+}
+
+/** A new stack's row, for the owner of the photo that starts it; answers its id. */
+export function newStackForPhotoSql(photoId: string) {
+  return sql`insert into stacks (owner_id, kind) values ((select owner_id from photos where id = ${photoId}::uuid), 'mixed') returning id`;
+}
+
+/** The user's own stacks (of the stacks row `alias`): a stack is its owner's alone, like the photos in it. */
+export function ownStackSql(lib: Library, alias = 's') {
+  return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;
+}
+
 /** Photos of `p` the user may see one by one: their own, a partner's, or in an album they own or that is shared with them. */
 export function visiblePhotoSql(lib: Library) {
   const me = sql`${lib.ownerId}::uuid`;

@@ -6,7 +6,7 @@ import type { PhotoState } from '../model/photo-state.js';
 import type { PhotoOrigin } from '../model/photo-vocabulary.js';
 import type { MediaType } from '../model/video.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
-import { containsPattern, notDuplicateCopy } from '../search/filters.js';
+import { containsPattern, notBehindStackCover, notDuplicateCopy } from '../search/filters.js';
 
 export interface LibraryFilter {
   from?: Date;
@@ -29,6 +29,16 @@ export interface LibraryFilter {
   origin?: PhotoOrigin;
   /** Videos only, or photos only. */
   type?: MediaType;
+  /**
+   * `collapse` (the default): a stack is one photo, its cover; `expand`: every photo of it. An album's or a person's
+   * photos are always listed one by one (a stack's cover may not be in the album, or show the person).
+   */
+  stacks?: 'collapse' | 'expand';
+}
+
+/** Whether the filter shows a stack as its cover alone. */
+export function collapsesStacks(filter: LibraryFilter): boolean {
+  return filter.stacks !== 'expand' && !filter.album && !filter.person;
 }
 
 
@@ -67,6 +77,7 @@ export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL 
   if (filter.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${filter.album}::uuid)`);
   if (filter.person) conditions.push(sql`exists (select 1 from faces f where f.photo_id = ${photos.id} and f.person_id = ${filter.person}::uuid)`);
   if (filter.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));
+  if (collapsesStacks(filter)) conditions.push(notBehindStackCover(sql`${photos.id}`));
   if (filter.origin) conditions.push(eq(photos.origin, filter.origin));
   if (filter.type) conditions.push(filter.type === 'video' ? like(photos.mime, 'video/%') : notLike(photos.mime, 'video/%'));
   return and(...conditions)!;

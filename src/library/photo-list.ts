@@ -7,7 +7,8 @@ import { timelineScope } from './access.js';
 import type { PhotoScope } from '../search/scope.js';
 import { cachedTotal } from './timeline.js';
 import type { PhotoOrigin } from '../model/photo-vocabulary.js';
-import { libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './photo-filter.js';
+import { collapsesStacks, libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './photo-filter.js';
+import { stacksCoveredBy } from './stacks/covers.js';
 
 export interface PhotoListQuery extends LibraryFilter {
   /** 1-based page of `limit` photos; `offset` wins when given. */
@@ -99,8 +100,10 @@ export async function listPhotosIn(lib: Library, scope: PhotoScope, query: Photo
     lib.db.select(listColumns).from(photos).innerJoin(page, eq(page.id, photos.id)).orderBy(...TIMELINE_ORDER),
     cachedTotal(lib, scope, query).then((cached) => cached ?? countTotal()),
   ]);
+  // a stack's cover stands for the stack: its tile shows how many photos it holds
+  const stacks = collapsesStacks(query) ? await stacksCoveredBy(lib.db, items.map((item) => item.id)) : new Map<string, { id: string; count: number }>();
   return {
-    items: items.map(photoListItem),
+    items: items.map((item) => ({ ...photoListItem(item), stack: stacks.get(item.id) ?? null })),
     total,
     page: Math.floor(offset / query.limit) + 1,
     limit: query.limit,

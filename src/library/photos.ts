@@ -12,6 +12,8 @@ import { listFaces } from './people.js';
 import { dropEmptyPeople } from './people-rows.js';
 import { forgetSearchDocuments } from '../search/documents.js';
 import { leaveGroups } from './duplicates/groups.js';
+import { leaveStacks } from './stacks/place.js';
+import { stackOfPhoto } from './stacks/covers.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { stopWork } from '../base/running-work.js';
@@ -150,7 +152,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
   const found = await findVisiblePhoto(lib, id);
   if (!found) return null;
   const { photo, access } = found;
-  const [stepRows, analysis, albumList, duplicateGroup] = await Promise.all([
+  const [stepRows, analysis, albumList, duplicateGroup, stack] = await Promise.all([
     lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id)),
     photoAnalysis(asOwner(lib, access.ownerId), id),
     // the active albums it is in that the user may open, manual and automatic
@@ -162,6 +164,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
           order by lower(a.name), a.id`,
     ),
     access.own ? groupOfPhoto(lib, id) : null,
+    access.own ? stackOfPhoto(lib, id) : null,
   ]);
   return {
     ...photoListItem(photo),
@@ -182,6 +185,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     faces: access.own ? analysis.faces : analysis.faces.map((face) => ({ ...face, personId: null, assignedBy: null })),
     albums: albumList,
     duplicateGroup,
+    stack,
   };
 }
 
@@ -265,6 +269,7 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   const store = lib.storage.at(photo.storageLocation);
   await forgetSearchDocuments(lib.db, [id]);
   await leaveGroups(lib.db, [id]); // before the row goes, so that a group left with one photo goes too
+  await leaveStacks(lib.db, [id]); // and a stack, its cover chosen again
   await lib.db.delete(photos).where(eq(photos.id, id));
   stopWork(id, 'the item was deleted'); // a transcode under way on it stops now
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).

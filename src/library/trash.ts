@@ -8,6 +8,7 @@ import { photos, photoSearch } from '../db/schema.js';
 import { forgetSearchDocuments, refreshSearchDocuments } from '../search/documents.js';
 import { UserError } from '../base/errors.js';
 import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
+import { leaveStacks } from './stacks/place.js';
 import { leaveGroups } from './duplicates/groups.js';
 import type { Library, LibraryContext } from './library.js';
 import { asOwner } from './owner.js';
@@ -57,8 +58,9 @@ export async function trashPhotos(lib: Library, ids: readonly string[], now: Dat
     await tx.delete(photoSearch).where(inArray(photoSearch.photoId, movedIds));
     return movedIds;
   }).then(async (movedIds) => {
-    // a trashed photo is no one's copy any more (its group may dissolve)
+    // a trashed photo is no one's copy any more (its group may dissolve), and leaves its stack (another takes the cover)
     await leaveGroups(lib.db, movedIds);
+    await leaveStacks(lib.db, movedIds);
     return movedIds.length;
   });
 }

@@ -31,6 +31,8 @@ export type ReadMetadataResult = PhotoMetadata & {
   motion?: ByteRange | null;
   /** An Apple Live Photo's content identifier, shared by its still and its MOV (./motion-photo.ts); null: none. */
   liveId?: string | null;
+  /** Apple's BurstUUID, shared by the frames of one burst (./motion-photo.ts); null: none. */
+  burstId?: string | null;
 };
 
 function toNumber(value: unknown): number | null {

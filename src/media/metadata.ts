@@ -9,7 +9,7 @@ import { withTempDir } from './decoders/tools.js';
 import { explain, reader, toolFailure } from './exiftool-reader.js';
 import { cleanText, metadataFromTags, withTakeoutFacts, type ReadMetadataResult } from './metadata-tags.js';
 import { MAX_SIDECAR_JSON_BYTES, parseTakeoutSidecar, TakeoutJsonError, type TakeoutSidecar } from './takeout-json.js';
-import { embeddedMotion, liveIdentifier } from './motion-photo.js';
+import { burstIdentifier, embeddedMotion, liveIdentifier } from './motion-photo.js';
 import { copyPngWithout, oversizedPngChunks } from './png-text.js';
 import { capKeywords, sidecarProblem } from './sidecar-limits.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from './xmp-sidecar.js';
@@ -111,5 +111,5 @@ export async function readMetadata(file: string, opts: ReadMetadataOptions = {})
   const capped = capKeywords(meta.keywords);
   if (capped.note) notes.push(capped.note);
   const motion = embeddedMotion(tags, (await stat(file)).size);
-  return { ...meta, keywords: capped.keywords, notes, motion, liveId: liveIdentifier(tags) };
+  return { ...meta, keywords: capped.keywords, notes, motion, liveId: liveIdentifier(tags), burstId: burstIdentifier(tags) };
 }

@@ -42,6 +42,12 @@ export function embeddedMotion(tags: TagBag, fileSize: number): ByteRange | null
   return null;
 }
 
+/** Apple's burst identifier (maker notes), shared by every frame of one burst; null without one. */
+export function burstIdentifier(tags: TagBag): string | null {
+  const value = tags.BurstUUID;
+  return typeof value === 'string' && /^[A-Za-z0-9-]{8,128}$/.test(value.trim()) ? value.trim().toUpperCase() : null;
+}
+
 /**
  * An Apple Live Photo's content identifier: the same UUID in the still's maker notes and in the MOV's QuickTime Keys
  * (`com.apple.quicktime.content.identifier`), which ExifTool both names ContentIdentifier (older versions called the

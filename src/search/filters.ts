@@ -24,6 +24,15 @@ export function notDuplicateCopy(photoId: SQL): SQL {
     where dm.kind = 'duplicate' and dg.keeper_id is distinct from dm.photo_id)`;
 }
 
+/**
+ * True unless the photo is in a stack and is not its cover: a stack is one tile. The same uncorrelated NOT IN as
+ * notDuplicateCopy (stacked photos are few next to the library).
+ */
+export function notBehindStackCover(photoId: SQL): SQL {
+  return sql`${photoId} not in (select sm.photo_id from stack_members sm join stacks st on st.id = sm.stack_id
+    where st.cover_id is distinct from sm.photo_id)`;
+}
+
 /** Whether anything narrows the photos beyond their owner (`peopleMatch` alone does not). */
 export function hasFilters(filters: SearchFilters): boolean {
   return Object.entries(filters).some(

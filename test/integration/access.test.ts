@@ -134,6 +134,7 @@ describe('access rules on every route', () => {
       'POST /api/people/{id}/merge': { ids: [ids.person] },
       'POST /api/faces/{id}/assign': { name: 'taken' },
       'POST /api/duplicates/{id}/resolve': { keep: [ids.photo] },
+      'PUT /api/stacks/{id}/cover': { photoId: ids.photo },
       'PATCH /api/categories/{id}': { label: 'taken' },
       'PATCH /api/photos/{id}': { favorite: true },
       'PATCH /api/products/{id}': { name: 'taken' },

@@ -89,6 +89,12 @@ export const photos = pgTable(
      * of the still (motion.source 'live') and its own row is gone (library/live-photos.ts).
      */
     liveId: text('live_id'),
+    /**
+     * What may stack the photo with others (library/stacks/rules.ts, written by the metadata step): `name:` its base
+     * name without an edit suffix or a raw/HEIC/JPEG extension, `burst:` a burst's identifier (Apple's BurstUUID, or the
+     * one a phone puts in its burst frames' names). Photos sharing a key are stacked when their capture times agree.
+     */
+    stackKeys: text('stack_keys').array(),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
     placeCity: text('place_city'),
     placeState: text('place_state'),
@@ -136,6 +142,7 @@ export const photos = pgTable(
     index('photos_storage_key_idx').on(t.storageKey),
     // a Live Photo's other half, looked for when either arrives; its MOV found by its bytes and its file
     index('photos_live_idx').on(t.ownerId, t.liveId).where(sql`${t.liveId} is not null`),
+    index('photos_stack_keys_idx').using('gin', t.stackKeys),
     index('photos_live_sha256_idx').on(sql`(${t.motion}->>'sha256')`).where(sql`${t.motion}->>'source' = 'live'`),
     index('photos_live_key_idx').on(sql`(${t.motion}->>'key')`).where(sql`${t.motion}->>'source' = 'live'`),
     index('photos_favorite_idx').on(t.ownerId).where(sql`${t.favorite}`),

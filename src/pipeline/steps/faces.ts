@@ -9,6 +9,7 @@ import { activeEdit, sameEdit, toEdited } from '../../model/photo-edit.js';
 import { distinctFaces } from '../../ml/faces/distinct.js';
 import { faceSharpness } from '../../ml/faces/face-quality.js';
 import { refreshBestShots } from '../../library/duplicates/groups.js';
+import { refreshStackCovers } from '../../library/stacks/place.js';
 import { decodeGrey } from '../../media/image-quality-file.js';
 import { resolveClusteringParams } from '../../ml/people/params.js';
 import { isVideoMime } from '../../model/video.js';
@@ -142,6 +143,7 @@ export const facesStep: PipelineStep = {
     for (const face of gone) if (face.thumbnailKey) await storage.remove(face.thumbnailKey);
     // faces in focus and in the frame are part of the best shot of a duplicate group or burst the photo is in
     await refreshBestShots(db, [photo.id]);
+    await refreshStackCovers(db, [photo.id]);
     const named: NamedFace[] = planned.flatMap(({ regionName, id }) => (regionName ? [{ faceId: id, name: regionName }] : []));
     // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
     const toCluster = planned.filter(({ regionName, old }) => !regionName && (!old || old.assignedBy !== 'user' || old.regionName !== null)).map(({ id }) => id);

@@ -4,6 +4,7 @@ import type { FaceRegion } from '../../media/face-regions.js';
 import { readMetadata } from '../../media/metadata.js';
 import { instantOf } from '../../media/instant.js';
 import { resolvePlace } from '../../media/places.js';
+import { stackKeys } from '../../library/stacks/rules.js';
 import type { PipelineStep } from '../step.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { derivedMotionKey, derivedPrefix } from '../../storage/keys.js';
@@ -28,13 +29,14 @@ function sameRegions(a: readonly FaceRegion[] | null, b: readonly FaceRegion[]):
  * EXIF/XMP metadata through exiftool, the sidecar's values winning, and where the photo was taken: the
  * file's own location names, else the nearest town to its GPS position (offline GeoNames), else none.
  * Version 2 added the place, version 3 the people named in face regions, version 4 a motion photo's video, version 5
- * a Live Photo's content identifier; existing libraries redo this step at start to get them. When the named people
+ * a Live Photo's content identifier, version 6 the keys that stack it (a burst's identifier; library/stacks/rules.ts);
+ * existing libraries redo this step at start to get them. When the named people
  * change, the faces step runs again to put the names on the faces. A Live Photo's second half to arrive folds the
  * MOV into the still (library/live-photos.ts).
  */
 export const metadataStep: PipelineStep = {
   name: 'metadata',
-  version: '5',
+  version: '6',
   async run({ photo, db, storage, original, sidecar }) {
     const file = await original();
     const meta = await readMetadata(file, { sidecar: await sidecar() });
@@ -71,6 +73,7 @@ export const metadataStep: PipelineStep = {
         placeSource: place?.source ?? null,
         faceRegions: meta.faceRegions,
         liveId: meta.liveId ?? null,
+        stackKeys: stackKeys({ filename: photo.filename, mime: photo.mime, burstId: meta.burstId }),
         // a motion photo's video found again is left as it is (the transcode step may be writing what it probed of it),
         // and so is a Live Photo's MOV folded in meanwhile (by the MOV's own metadata step: never written over)
         ...(motion.info && photo.motion?.bytes === motion.info.bytes

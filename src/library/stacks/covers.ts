@@ -1,0 +1,31 @@
+// A stack as the gallery and the photo page show it in brief: the count on its cover's tile, the stack a photo is in.
+import { sql } from 'drizzle-orm';
+import { uuidArray } from '../../db/arrays.js';
+import { rows, type Db } from '../../db/connection.js';
+import { ownStackSql } from '../access.js';
+import type { Library } from '../library.js';
+import type { StackKind } from './rules.js';
+
+/** The stacks whose cover these photos are: what a gallery tile shows as a count. */
+export async function stacksCoveredBy(db: Db, photoIds: readonly string[]): Promise<Map<string, { id: string; count: number }>> {
+  const covered = new Map<string, { id: string; count: number }>();
+  if (photoIds.length === 0) return covered;
+  const found = await rows<{ cover_id: string; id: string; count: number }>(
+    db,
+    sql`select s.cover_id, s.id, (select count(*)::int from stack_members m where m.stack_id = s.id) as count
+        from stacks s where s.cover_id = any(${uuidArray(photoIds)})`,
+  );
+  for (const row of found) covered.set(row.cover_id, { id: row.id, count: row.count });
+  return covered;
+}
+
+/** The user's stack a photo is in, in brief (for the photo page); null when in none of theirs. */
+export async function stackOfPhoto(lib: Library, photoId: string): Promise<{ id: string; kind: StackKind; coverId: string | null; count: number } | null> {
+  const [row] = await rows<{ id: string; kind: StackKind; cover_id: string | null; count: number }>(
+    lib.db,
+    sql`select s.id, s.kind, s.cover_id, (select count(*)::int from stack_members x where x.stack_id = s.id) as count
+        from stack_members m join stacks s on s.id = m.stack_id where m.photo_id = ${photoId}::uuid and ${ownStackSql(lib)}`,
+  );
+  return row ? { id: row.id, kind: row.kind, coverId: row.cover_id, count: row.count } : null;
+}
+

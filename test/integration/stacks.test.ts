@@ -1,0 +1,236 @@
+// Stacks through the real server: a library built with the pairs and bursts cameras and phones write, and the names
+// that look alike but are not one moment; what the pipeline stacks (precision and recall), how the library lists a
+// stack (its cover, with a count), and what the user does with one (pick the cover, move a photo out, unstack).
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { ExifTool } from 'exiftool-vendored';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeInStack } from '../../src/library/stacks/place.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+interface ListItem {
+  id: string;
+  filename: string;
+  stack?: { id: string; count: number } | null;
+}
+interface Stack {
+  id: string;
+  kind: string;
+  coverId: string;
+  coverByUser: boolean;
+  members: { photo: { id: string; filename: string }; reason: string; cover: boolean; bestShot: { score: number | null } }[];
+}
+
+const CAMERA_A = { Make: 'Nikon', Model: 'Z 6' };
+const CAMERA_B = { Make: 'Canon', Model: 'EOS R5' };
+
+/** Each file: what it is made from, its EXIF, and the stack it belongs in by truth (null: on its own). */
+interface Spec {
+  name: string;
+  source: string;
+  edit?: (image: Sharp) => Sharp;
+  format?: 'jpeg' | 'tiff';
+  exif: Record<string, string>;
+  truth: string | null;
+}
+
+const falcon = path.join(assets, 'albums/nature/prairie_falcon.jpg');
+const ridge = path.join(assets, 'albums/nature/tanners_ridge.jpg');
+const rocks = path.join(assets, 'albums/nature/el_torcal_rocks.jpg');
+const fir = path.join(assets, 'albums/nature/silver_fir.jpg');
+const anemones = path.join(assets, 'albums/nature/wood_anemones.jpg');
+const springs = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');
+const at = (time: string) => ({ DateTimeOriginal: `2024:05:01 ${time}` });
+/** A frame of a panning burst: a window of the scene moved right by `step`. */
+const pan = (step: number) => async (image: Sharp) => {
+  const { width, height } = await image.metadata();
+  const w = Math.round(width! * 0.8);
+  return image.extract({ left: Math.round(((width! - w) * step) / 2), top: 0, width: w, height: Math.round(height! * 0.8) });
+};
+
+/** A hand-held frame: the camera drifted right by `fraction` of the width (2 %: PDQ ~56 bits from the first). */
+const drift = (fraction: number) => async (image: Sharp) => {
+  const { width, height } = await image.metadata();
+  return image.extract({ left: Math.round(width! * fraction), top: 0, width: Math.round(width! * 0.9), height: Math.round(height! * 0.9) });
+};
+
+const SPECS: Spec[] = [
+  // a raw file and its JPEG (the "raw" is a TIFF named as a DNG: the rules read the name and the clock, not the codec)
+  { name: 'DSC_0101.DNG', source: ridge, format: 'tiff', exif: { ...CAMERA_A, ...at('10:00:00') }, truth: 'raw' },
+  { name: 'DSC_0101.JPG', source: ridge, exif: { ...CAMERA_A, ...at('10:00:00') }, truth: 'raw' },
+  // an original, its edited copy (Google's name) and Apple's edited export of another
+  { name: 'IMG_2001.JPG', source: rocks, exif: { ...CAMERA_B, ...at('11:00:00') }, truth: 'edit' },
+  { name: 'IMG_2001-edited.jpg', source: rocks, edit: (i) => i.modulate({ saturation: 1.4 }), exif: { ...CAMERA_B, ...at('11:00:00') }, truth: 'edit' },
+  // a burst named by a Motorola phone
+  { name: 'IMG_20240501_120000_BURST001.jpg', source: falcon, edit: undefined, exif: { ...CAMERA_B, ...at('12:00:00') }, truth: 'burst' },
+  { name: 'IMG_20240501_120000_BURST002_COVER.jpg', source: falcon, exif: { ...CAMERA_B, ...at('12:00:01') }, truth: 'burst' },
+  { name: 'IMG_20240501_120000_BURST003.jpg', source: falcon, exif: { ...CAMERA_B, ...at('12:00:01') }, truth: 'burst' },
+  // two frames a second apart with no name or identifier to tie them: alike (a hand-held burst), one camera
+  { name: 'frame-a.jpg', source: springs, edit: undefined, exif: { ...CAMERA_A, ...at('16:00:00') }, truth: 'time' },
+  { name: 'frame-b.jpg', source: springs, exif: { ...CAMERA_A, ...at('16:00:01') }, truth: 'time' },
+  // look alike, but are not one moment: the same name from another camera and year; a raw and a JPEG 30 s apart;
+  // an edited copy with another date; a single Samsung shot next to a burst name of another second
+  { name: 'IMG_2001.jpeg', source: fir, exif: { ...CAMERA_A, DateTimeOriginal: '2019:08:01 09:00:00' }, truth: null },
+  { name: 'DSC_0202.DNG', source: anemones, format: 'tiff', exif: { ...CAMERA_A, ...at('13:00:00') }, truth: null },
+  { name: 'DSC_0202.JPG', source: fir, exif: { ...CAMERA_A, ...at('13:00:30') }, truth: null },
+  { name: 'IMG_3003.JPG', source: anemones, exif: { ...CAMERA_B, ...at('14:00:00') }, truth: null },
+  { name: 'IMG_3003-edited.jpg', source: ridge, exif: { ...CAMERA_B, DateTimeOriginal: '2023:01:01 08:00:00' }, truth: null },
+  { name: '20240501_150000.jpg', source: rocks, exif: { ...CAMERA_A, ...at('15:00:00') }, truth: null },
+  { name: '20240501_150001_001.jpg', source: fir, exif: { ...CAMERA_A, ...at('15:00:01') }, truth: null },
+];
+
+describe('stacks', () => {
+  let server: TestServer;
+  const idOf = new Map<string, string>();
+  const nameOf = new Map<string, string>();
+  const list = async (query = '') => {
+    const answer = await json(`${server.url}/api/photos?limit=100${query}`);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body as { items: ListItem[]; total: number };
+  };
+  const stackOf = async (name: string): Promise<Stack | null> => {
+    const detail = await json(`${server.url}/api/photos/${idOf.get(name)}`);
+    if (!detail.body.stack) return null;
+    const answer = await json(`${server.url}/api/stacks/${detail.body.stack.id}`);
+    expect(answer.status).toBe(200);
+    return answer.body;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const dir = tempDir();
+    const exiftool = new ExifTool();
+    try {
+      for (const spec of SPECS) {
+        const out = path.join(dir, spec.name);
+        let image = sharp(spec.source).rotate().resize(1600, 1600, { fit: 'inside' });
+        if (spec.name.includes('_BURST')) image = await pan(Number(/BURST00(\d)/.exec(spec.name)![1]) - 1)(image);
+        if (spec.name.startsWith('frame-')) image = await drift(spec.name === 'frame-a.jpg' ? 0 : 0.02)(image);
+        if (spec.edit) image = spec.edit(image);
+        await fs.promises.writeFile(out, await (spec.format === 'tiff' ? image.tiff() : image.jpeg({ quality: 90 })).toBuffer());
+        await exiftool.write(out, spec.exif, { writeArgs: ['-overwrite_original'] });
+      }
+    } finally {
+      await exiftool.end();
+    }
+    const response = await upload(
+      server.url,
+      SPECS.map((s) => ({ path: path.join(dir, s.name), name: s.name })),
+    );
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    SPECS.forEach((s, k) => {
+      idOf.set(s.name, response.body.items[k].id);
+      nameOf.set(response.body.items[k].id, s.name);
+    });
+    await waitForTerminal(server.url, [...idOf.values()], 300_000);
+  }, 400_000);
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('stacks a raw and its JPEG, an original and its edit, a named burst — and nothing that only looks alike (precision, recall)', async () => {
+    const predicted = new Map<string, string>(); // name → stack id
+    for (const spec of SPECS) {
+      const stack = await stackOf(spec.name);
+      if (stack) predicted.set(spec.name, stack.id);
+    }
+    let truePairs = 0;
+    let predictedPairs = 0;
+    let foundPairs = 0;
+    for (const [i, a] of SPECS.entries()) {
+      for (const b of SPECS.slice(i + 1)) {
+        const same = a.truth !== null && a.truth === b.truth;
+        const stacked = predicted.has(a.name) && predicted.get(a.name) === predicted.get(b.name);
+        if (same) truePairs++;
+        if (stacked) predictedPairs++;
+        if (same && stacked) foundPairs++;
+      }
+    }
+    console.log('stacks on the built set:', JSON.stringify({ truePairs, predictedPairs, foundPairs }));
+    expect(foundPairs).toBe(predictedPairs); // precision 1
+    expect(foundPairs).toBe(truePairs); // recall 1
+    const raw = (await stackOf('DSC_0101.JPG'))!;
+    expect(raw.kind).toBe('raw-jpeg');
+    expect(raw.members.map((m) => m.reason)).toEqual(['raw-jpeg', 'raw-jpeg']);
+    expect((await stackOf('IMG_2001-edited.jpg'))!.kind).toBe('edits');
+    const burst = (await stackOf('IMG_20240501_120000_BURST002_COVER.jpg'))!;
+    expect(burst.kind).toBe('burst');
+    expect(burst.members).toHaveLength(3);
+    const frames = (await stackOf('frame-a.jpg'))!;
+    expect(frames.kind).toBe('burst');
+    expect(frames.members.map((m) => m.reason)).toEqual(['burst-time', 'burst-time']);
+  });
+
+  it('lists a stack as its cover with a count, in the list and the timeline alike; expand lists every photo', async () => {
+    const collapsed = await list();
+    const expanded = await list('&stacks=expand');
+    expect(expanded.total).toBe(SPECS.length);
+    const stacked = SPECS.filter((s) => s.truth !== null).length;
+    const stacks = new Set(SPECS.flatMap((s) => (s.truth ? [s.truth] : []))).size;
+    expect(collapsed.total).toBe(SPECS.length - stacked + stacks); // one tile for each stack
+    expect(collapsed.items).toHaveLength(collapsed.total);
+    const burst = (await stackOf('IMG_20240501_120000_BURST001.jpg'))!;
+    const tile = collapsed.items.find((item) => item.id === burst.coverId)!;
+    expect(tile.stack).toEqual({ id: burst.id, count: 3 });
+    for (const member of burst.members.filter((m) => !m.cover)) expect(collapsed.items.some((item) => item.id === member.photo.id)).toBe(false);
+    expect(expanded.items.every((item) => item.stack === null)).toBe(true);
+    const timeline = await json(`${server.url}/api/timeline`);
+    expect(timeline.body.total).toBe(collapsed.total);
+    const timelineExpanded = await json(`${server.url}/api/timeline?stacks=expand`);
+    expect(timelineExpanded.body.total).toBe(expanded.total);
+    // the cover is the best shot until the user picks one
+    const best = burst.members.reduce((a, b) => ((b.bestShot.score ?? -1) > (a.bestShot.score ?? -1) ? b : a));
+    expect(burst.coverByUser).toBe(false);
+    expect(best.bestShot.score).not.toBeNull();
+    expect(burst.members.find((m) => m.cover)!.bestShot.score).toBeGreaterThanOrEqual(best.bestShot.score! - 0.03);
+  });
+
+  it('the user picks the cover, moves a photo out (for good), and unstacks', async () => {
+    const burst = (await stackOf('IMG_20240501_120000_BURST001.jpg'))!;
+    const other = burst.members.find((m) => !m.cover)!;
+    const picked = await json(`${server.url}/api/stacks/${burst.id}/cover`, { method: 'PUT', json: { photoId: other.photo.id } });
+    expect(picked.status, JSON.stringify(picked.body)).toBe(200);
+    expect(picked.body.coverId).toBe(other.photo.id);
+    expect(picked.body.coverByUser).toBe(true);
+    expect((await list()).items.find((item) => item.id === other.photo.id)!.stack).toEqual({ id: burst.id, count: 3 });
+    const notMember = await json(`${server.url}/api/stacks/${burst.id}/cover`, { method: 'PUT', json: { photoId: idOf.get('IMG_3003.JPG') } });
+    expect(notMember.status).toBe(400);
+
+    // move a frame out: it is on its own, and stays so when the pipeline looks again
+    const out = burst.members.find((m) => m.photo.id !== other.photo.id)!.photo.id;
+    const moved = await json(`${server.url}/api/stacks/${burst.id}/photos/${out}`, { method: 'DELETE' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.stack.members).toHaveLength(2);
+    expect(moved.body.stack.coverId).toBe(other.photo.id); // the user's cover stays
+    await placeInStack(server.lib.db, out); // what the duplicates step does when it runs again
+    expect((await json(`${server.url}/api/photos/${out}`)).body.stack).toBeNull();
+
+    // unstack the raw pair: both on their own, in the list one by one
+    const raw = (await stackOf('DSC_0101.DNG'))!;
+    const gone = await json(`${server.url}/api/stacks/${raw.id}`, { method: 'DELETE' });
+    expect(gone.status).toBe(200);
+    expect(gone.body.photoIds.sort()).toEqual([idOf.get('DSC_0101.DNG'), idOf.get('DSC_0101.JPG')].sort());
+    expect(await stackOf('DSC_0101.DNG')).toBeNull();
+    expect((await json(`${server.url}/api/stacks/${raw.id}`)).status).toBe(404);
+    const items = (await list()).items.map((item) => item.id);
+    expect(items).toContain(idOf.get('DSC_0101.DNG'));
+    expect(items).toContain(idOf.get('DSC_0101.JPG'));
+  });
+
+  it('trashing the cover hands the tile to another photo; a stack left with one photo goes', async () => {
+    const edits = (await stackOf('IMG_2001.JPG'))!;
+    expect(edits.members).toHaveLength(2);
+    const trashed = await json(`${server.url}/api/photos/delete`, { method: 'POST', json: { ids: [edits.coverId] } });
+    expect(trashed.status, JSON.stringify(trashed.body)).toBe(200);
+    const left = edits.members.find((m) => m.photo.id !== edits.coverId)!.photo.id;
+    expect((await json(`${server.url}/api/photos/${left}`)).body.stack).toBeNull();
+    expect((await list()).items.some((item) => item.id === left)).toBe(true);
+  });
+
+  it('answers 404 for a stack id that is not one of the user’s, and 400 for one that is not an id', async () => {
+    expect((await json(`${server.url}/api/stacks/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    expect((await json(`${server.url}/api/stacks/not-an-id`)).status).toBe(400);
+  });
+});
