@@ -28,6 +28,8 @@ export interface TilePhoto {
   durationMs?: number | null;
   /** A motion photo: a still with a short video. */
   motion?: boolean;
+  /** The stack this photo is the cover of (the library's list): its tile shows how many photos it holds. */
+  stack?: { id: string; count: number } | null;
 }
 
 export interface PhotoTileProps {
@@ -83,7 +85,8 @@ function sameTile(a: TilePhoto, b: TilePhoto): boolean {
     a.offline === b.offline &&
     a.type === b.type &&
     a.durationMs === b.durationMs &&
-    a.motion === b.motion
+    a.motion === b.motion &&
+    a.stack?.count === b.stack?.count
   );
 }
 
@@ -206,6 +209,13 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
             <span className="visually-hidden">motion photo</span>
           </span>
         ) : null}
+        {photo.stack ? (
+          <span className="tile-video tile-stack" data-testid="tile-stack" title={`A stack of ${photo.stack.count} photos`}>
+            <StackIcon />
+            {photo.stack.count}
+            <span className="visually-hidden"> photos in this stack</span>
+          </span>
+        ) : null}
         {photo.favorite ? (
           <span className="tile-favorite" title="Favourite">
             <HeartIcon />
@@ -274,6 +284,16 @@ export function PlayIcon() {
   return (
     <svg viewBox="0 0 24 24" className="icon play-icon" aria-hidden="true" focusable="false">
       <path d="M7 4.5v15l12.5-7.5L7 4.5Z" fill="currentColor" stroke="none" />
+    </svg>
+  );
+}
+
+/** Cards one behind the other: a stack of photos shown as one. */
+export function StackIcon() {
+  return (
+    <svg viewBox="0 0 24 24" className="icon stack-icon" aria-hidden="true" focusable="false">
+      <rect x="3" y="8" width="13" height="13" rx="2" fill="currentColor" stroke="none" />
+      <path d="M7 5h11a2 2 0 0 1 2 2v11" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
     </svg>
   );
 }

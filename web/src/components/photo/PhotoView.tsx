@@ -13,6 +13,7 @@ import { PhotoPeople } from '../PhotoPeople.js';
 import { PreviewImage } from '../PreviewImage.js';
 import { RatingInput } from '../RatingInput.js';
 import { DuplicatesSection, SimilarSection } from '../RelatedPhotos.js';
+import { StackSection } from './StackSection.js';
 import { PhotoStateBadge } from '../StateBadge.js';
 import { KeyboardHelp } from './KeyboardHelp.js';
 import { MoveToTrashDialog, PhotoActions } from './PhotoActions.js';
@@ -136,6 +137,14 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
             }}
           />
         ) : null}
+
+        <StackSection
+          photo={photo}
+          onChanged={(message) => {
+            setStatus(message);
+            onChanged();
+          }}
+        />
 
         <DuplicatesSection photo={photo} />
 
