@@ -31,7 +31,7 @@ export const duplicateGroup = z.object({
   keeperId: z
     .string()
     .nullable()
-    .describe('suggested keeper: the best shot (highest score; within 0.03 of it, most pixels, then largest file, then earliest)'),
+    .describe('suggested keeper: the best shot (highest score; within 0.1 of it for copies, 0.03 for a burst, most pixels, then largest file, then earliest)'),
   keeperWhy: z.array(z.string()).describe('why the keeper is the best shot: `sharper`, `better exposed`, `more pixels`…'),
   createdAt: z.string(),
   updatedAt: z.string(),

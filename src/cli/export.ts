@@ -45,7 +45,8 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
   return {
     async ids() {
       const me = await client.request<{ id: string }>('GET', '/api/auth/me');
-      const query = album ? `album=${encodeURIComponent(album)}` : `owner=${me.id}`;
+      // every photo of a stack: the raw file and the edits are the user's as much as the cover
+      const query = album ? `album=${encodeURIComponent(album)}` : `owner=${me.id}&stacks=expand`;
       const items = await allPages((page) => client.request<{ items: { id: string }[]; total: number }>('GET', `/api/photos?${query}&limit=500&page=${page}`));
       return items.map((item) => item.id);
     },
@@ -75,7 +76,7 @@ async function librarySource(lib: Library, album: string | undefined): Promise<E
   };
   return {
     async ids() {
-      const page = (n: number) => ({ page: n, limit: 500 }) as Parameters<typeof listPhotos>[1];
+      const page = (n: number) => ({ page: n, limit: 500, stacks: 'expand' }) as Parameters<typeof listPhotos>[1];
       const items = await allPages((n) => (album ? listPhotos(lib, { ...page(n), album }) : listPhotosIn(lib, ownPhotosScope(lib), page(n))));
       return items.map((item) => item.id);
     },

@@ -23,6 +23,14 @@ export function ownerOfPhotoSql(photoId: string) {
   return sql`(select owner_id from photos where id = ${photoId}::uuid)`;
 }
 
+/**
+ * Waits for the stacks of a photo's owner to be free for this transaction: one change to a user's stacks at a time
+ * (two frames of a burst filed at once end in one stack; a photo trashed meanwhile is not filed).
+ */
+export function lockStacksOfPhotoSql(photoId: string) {
+  return sql`select pg_advisory_xact_lock(hashtext('stacks:' || coalesce((select owner_id::text from photos where id = ${photoId}::uuid), '')))`;
+}
+
 /** A new stack's row, for the owner of the photo that starts it; answers its id. */
 export function newStackForPhotoSql(photoId: string) {
   return sql`insert into stacks (owner_id, kind) values ((select owner_id from photos where id = ${photoId}::uuid), 'mixed') returning id`;

@@ -9,6 +9,7 @@ import { isVideoMime, type LiveMotion, type MotionInfo } from '../model/video.js
 import { forgetSearchDocuments } from '../search/documents.js';
 import { sameOwnerSql } from './access.js';
 import { leaveGroups } from './duplicates/groups.js';
+import { leaveStacks } from './stacks/place.js';
 import { dropPeopleLeftEmpty } from './people-rows.js';
 
 /** Two halves that became one item: the still stays, the clip's row is gone (its derived files are the caller's to remove). */
@@ -85,6 +86,7 @@ async function fold(t: Db, still: string, clip: Half): Promise<void> {
   const people = await rows<{ person_id: string }>(t, sql`select distinct person_id from faces where photo_id = ${clip.id}::uuid and person_id is not null`);
   await forgetSearchDocuments(t, [clip.id]);
   await leaveGroups(t, [clip.id]);
+  await leaveStacks(t, [clip.id]);
   await t.execute(sql`delete from photos where id = ${clip.id}::uuid`);
   await dropPeopleLeftEmpty(t, people.map((row) => row.person_id));
 }

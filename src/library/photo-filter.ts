@@ -30,15 +30,19 @@ export interface LibraryFilter {
   /** Videos only, or photos only. */
   type?: MediaType;
   /**
-   * `collapse` (the default): a stack is one photo, its cover; `expand`: every photo of it. An album's or a person's
-   * photos are always listed one by one (a stack's cover may not be in the album, or show the person).
+   * `collapse` (the default): a stack is one photo, its cover; `expand`: every photo of it. With any filter on the
+   * photos themselves (an album, a person, favourites, a rating, a camera, dates…) they are listed one by one: a
+   * stack's cover may not pass it where another of its photos does.
    */
   stacks?: 'collapse' | 'expand';
 }
 
+/** Filters on the photos themselves; with one of them set, stacks are not collapsed. */
+const PER_PHOTO_FILTERS = ['from', 'to', 'state', 'camera', 'hasGps', 'album', 'person', 'favorite', 'minRating', 'origin', 'type'] as const;
+
 /** Whether the filter shows a stack as its cover alone. */
 export function collapsesStacks(filter: LibraryFilter): boolean {
-  return filter.stacks !== 'expand' && !filter.album && !filter.person;
+  return filter.stacks !== 'expand' && PER_PHOTO_FILTERS.every((name) => filter[name] === undefined);
 }
 
 

@@ -8,7 +8,7 @@ import { photos, photoSearch } from '../db/schema.js';
 import { forgetSearchDocuments, refreshSearchDocuments } from '../search/documents.js';
 import { UserError } from '../base/errors.js';
 import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
-import { leaveStacks } from './stacks/place.js';
+import { leaveStacks, placeInStack } from './stacks/place.js';
 import { leaveGroups } from './duplicates/groups.js';
 import type { Library, LibraryContext } from './library.js';
 import { asOwner } from './owner.js';
@@ -76,10 +76,13 @@ export async function restorePhotos(lib: Library, ids: readonly string[]): Promi
     .returning({ id: photos.id });
   const restoredIds = restored.map((row) => row.id);
   await refreshSearchDocuments(lib.db, restoredIds);
-  // back among the others: find its copies again
+  // back among the others: find its copies again, and its stack
   const thresholds = thresholdsFrom(lib.ml.settings);
   const model = await lib.ml.clipVersion();
-  for (const id of restoredIds) await detectDuplicates(lib.db, id, thresholds, model === 'none' ? null : model);
+  for (const id of restoredIds) {
+    await detectDuplicates(lib.db, id, thresholds, model === 'none' ? null : model);
+    await placeInStack(lib.db, id);
+  }
   return restoredIds.length;
 }
 

@@ -29,8 +29,9 @@ export function notDuplicateCopy(photoId: SQL): SQL {
  * notDuplicateCopy (stacked photos are few next to the library).
  */
 export function notBehindStackCover(photoId: SQL): SQL {
+  // a stack without a cover (for a moment) hides nothing
   return sql`${photoId} not in (select sm.photo_id from stack_members sm join stacks st on st.id = sm.stack_id
-    where st.cover_id is distinct from sm.photo_id)`;
+    where st.cover_id is not null and st.cover_id <> sm.photo_id)`;
 }
 
 /** Whether anything narrows the photos beyond their owner (`peopleMatch` alone does not). */

@@ -4,6 +4,7 @@
 // and odd strings, oversized arrays). Bounded (a seeded generator, at most CASES_PER_OPERATION requests each) and
 // on loopback. Every answer must be below 500; the server must keep serving.
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClips } from '../helpers/clips.js';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
@@ -89,12 +90,25 @@ describe('every route under hostile input', () => {
     ]);
     const photos = uploaded.body.items.map((item: { id: string }) => item.id) as string[];
     const videos = (await upload(server.url, [{ path: (await testClips()).mp4 }])).body.items.map((item: { id: string }) => item.id) as string[];
+    // an original and its edited copy (the same EXIF date): a stack
+    const falcon = path.join(assets, 'albums/nature/prairie_falcon.jpg');
+    const pair = (
+      await upload(server.url, [
+        { name: 'IMG_7001.jpg', data: await sharp(falcon).withMetadata().jpeg({ quality: 90 }).toBuffer() },
+        { name: 'IMG_7001-edited.jpg', data: await sharp(falcon).modulate({ saturation: 1.3 }).withMetadata().jpeg({ quality: 90 }).toBuffer() },
+      ])
+    ).body.items.map((item: { id: string }) => item.id) as string[];
+    photos.push(...pair);
     await waitForTerminal(server.url, [...photos, ...videos], 300_000);
+    const stack = (await json(`${server.url}/api/photos/${pair[0]}`)).body.stack;
+    // (and copies of one picture: a duplicate group)
+    const duplicates = (await json(`${server.url}/api/duplicates`)).body.items.map((g: { id: string }) => g.id);
+    expect(stack, 'the original and its edit are a stack').not.toBeNull();
     const album = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Fuzzed', photoIds: photos } })).body;
     const people = (await json(`${server.url}/api/people`)).body.items.map((p: { id: string }) => p.id);
     const faces = (await json(`${server.url}/api/photos/${photos[0]}`)).body.faces.map((f: { id: string }) => f.id);
     const categories = (await json(`${server.url}/api/categories`)).body.items?.map((c: { id: string }) => c.id) ?? [];
-    Object.assign(known, { photos: [...photos, ...videos], videos, albums: [album.id], people, faces, categories, duplicates: [] });
+    Object.assign(known, { photos: [...photos, ...videos], videos, albums: [album.id], people, faces, categories, duplicates, stacks: [stack.id] });
     doc = (await json(`${server.url}/api/openapi.json`)).body;
   }, 600_000);
 

@@ -4,6 +4,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { photos } from '../../src/db/schema.js';
+import { hashesStep } from '../../src/pipeline/steps/hashes.js';
+import { runStepOn } from '../helpers/run-step.js';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const require = createRequire(import.meta.url);
@@ -32,6 +36,7 @@ describe('the best shot of a duplicate group', () => {
   let server: TestServer;
   const idOf = new Map<string, string>();
   let groups: Group[];
+  const measured = new Map<string, unknown>();
   const groupOf = (name: string) => groups.find((g) => g.members.some((m) => m.photo.id === idOf.get(name)))!;
   const memberOf = (name: string) => groupOf(name).members.find((m) => m.photo.id === idOf.get(name))!;
 
@@ -71,6 +76,7 @@ describe('the best shot of a duplicate group', () => {
     const listed = await json(`${server.url}/api/duplicates?kind=duplicate`);
     expect(listed.status, JSON.stringify(listed.body)).toBe(200);
     groups = listed.body.items;
+    for (const row of await server.lib.db.select({ id: photos.id, quality: photos.quality }).from(photos)) measured.set(row.id, row.quality);
   }, 400_000);
 
   afterAll(async () => {
@@ -100,5 +106,17 @@ describe('the best shot of a duplicate group', () => {
     // the photo page names the same keeper
     const detail = await json(`${server.url}/api/photos/${idOf.get('group-faces-soft.jpg')}`);
     expect(detail.body.duplicateGroup.keeperId).toBe(idOf.get('group.jpg'));
+  });
+
+  it('measures a photo from before the best shot from its preview alone, its hashes left as they were', async () => {
+    const id = idOf.get('falcon-dark.jpg')!;
+    await server.lib.db.update(photos).set({ quality: null }).where(eq(photos.id, id));
+    const [before] = await server.lib.db.select().from(photos).where(eq(photos.id, id));
+    // the original gone from reach: a full decode would fail the step
+    const result = await runStepOn(server, hashesStep, { ...before!, storageKey: 'originals/not-there' });
+    expect(result.status).toBe('done');
+    const [after] = await server.lib.db.select().from(photos).where(eq(photos.id, id));
+    expect(after!.quality).toEqual(measured.get(id));
+    expect(after!.pdqHash).toBe(before!.pdqHash);
   });
 });

@@ -69,6 +69,7 @@ const SPECS: Spec[] = [
   // two frames a second apart with no name or identifier to tie them: alike (a hand-held burst), one camera
   { name: 'frame-a.jpg', source: springs, edit: undefined, exif: { ...CAMERA_A, ...at('16:00:00') }, truth: 'time' },
   { name: 'frame-b.jpg', source: springs, exif: { ...CAMERA_A, ...at('16:00:01') }, truth: 'time' },
+  { name: 'frame-c.jpg', source: springs, exif: { ...CAMERA_A, ...at('16:00:01') }, truth: 'time' },
   // look alike, but are not one moment: the same name from another camera and year; a raw and a JPEG 30 s apart;
   // an edited copy with another date; a single Samsung shot next to a burst name of another second
   { name: 'IMG_2001.jpeg', source: fir, exif: { ...CAMERA_A, DateTimeOriginal: '2019:08:01 09:00:00' }, truth: null },
@@ -106,7 +107,7 @@ describe('stacks', () => {
         const out = path.join(dir, spec.name);
         let image = sharp(spec.source).rotate().resize(1600, 1600, { fit: 'inside' });
         if (spec.name.includes('_BURST')) image = await pan(Number(/BURST00(\d)/.exec(spec.name)![1]) - 1)(image);
-        if (spec.name.startsWith('frame-')) image = await drift(spec.name === 'frame-a.jpg' ? 0 : 0.02)(image);
+        if (spec.name.startsWith('frame-')) image = await drift({ 'frame-a.jpg': 0, 'frame-b.jpg': 0.01, 'frame-c.jpg': 0.02 }[spec.name]!)(image);
         if (spec.edit) image = spec.edit(image);
         await fs.promises.writeFile(out, await (spec.format === 'tiff' ? image.tiff() : image.jpeg({ quality: 90 })).toBuffer());
         await exiftool.write(out, spec.exif, { writeArgs: ['-overwrite_original'] });
@@ -160,7 +161,7 @@ describe('stacks', () => {
     expect(burst.members).toHaveLength(3);
     const frames = (await stackOf('frame-a.jpg'))!;
     expect(frames.kind).toBe('burst');
-    expect(frames.members.map((m) => m.reason)).toEqual(['burst-time', 'burst-time']);
+    expect(frames.members.map((m) => m.reason)).toEqual(['burst-time', 'burst-time', 'burst-time']);
   });
 
   it('lists a stack as its cover with a count, in the list and the timeline alike; expand lists every photo', async () => {
@@ -219,7 +220,7 @@ describe('stacks', () => {
     expect(items).toContain(idOf.get('DSC_0101.JPG'));
   });
 
-  it('trashing the cover hands the tile to another photo; a stack left with one photo goes', async () => {
+  it('trashing the cover hands the tile to another photo; a stack left with one photo goes; restoring stacks it again', async () => {
     const edits = (await stackOf('IMG_2001.JPG'))!;
     expect(edits.members).toHaveLength(2);
     const trashed = await json(`${server.url}/api/photos/delete`, { method: 'POST', json: { ids: [edits.coverId] } });
@@ -227,6 +228,23 @@ describe('stacks', () => {
     const left = edits.members.find((m) => m.photo.id !== edits.coverId)!.photo.id;
     expect((await json(`${server.url}/api/photos/${left}`)).body.stack).toBeNull();
     expect((await list()).items.some((item) => item.id === left)).toBe(true);
+    const restored = await json(`${server.url}/api/trash/restore`, { method: 'POST', json: { ids: [edits.coverId] } });
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    const again = (await stackOf('IMG_2001.JPG'))!;
+    expect(again.members.map((m) => m.photo.id).sort()).toEqual(edits.members.map((m) => m.photo.id).sort());
+    expect((await list()).items.filter((item) => item.id === left || item.id === edits.coverId)).toHaveLength(1);
+  });
+
+  it('a frame restored from the trash does not put back together frames the user unstacked meanwhile', async () => {
+    const [a, b, c] = ['frame-a.jpg', 'frame-b.jpg', 'frame-c.jpg'].map((name) => idOf.get(name)!);
+    expect((await json(`${server.url}/api/photos/delete`, { method: 'POST', json: { ids: [c] } })).status).toBe(200);
+    const left = (await stackOf('frame-a.jpg'))!;
+    expect(left.members.map((m) => m.photo.id).sort()).toEqual([a, b].sort());
+    expect((await json(`${server.url}/api/stacks/${left.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await json(`${server.url}/api/trash/restore`, { method: 'POST', json: { ids: [c] } })).status).toBe(200);
+    // c may join one of them, never both: a and b were taken apart by the user
+    const [ofA, ofB] = [await stackOf('frame-a.jpg'), await stackOf('frame-b.jpg')];
+    expect(ofA !== null && ofB !== null && ofA.id === ofB.id).toBe(false);
   });
 
   it('answers 404 for a stack id that is not one of the user’s, and 400 for one that is not an id', async () => {

@@ -114,7 +114,8 @@ describe('a Google Takeout import', () => {
   it('takes dates, places and descriptions from the sidecars where the files have none, and the files’ own where they do', async () => {
     const server = await spawnServer(dataDir, { LOG_LEVEL: 'warn' });
     try {
-      const list = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
+      // every photo of a stack (an edited copy is stacked with its original)
+      const list = await (await authFetch(`${server.url}/api/photos?limit=50&stacks=expand`)).json();
       const byName = new Map<string, { id: string }[]>();
       for (const item of list.items) byName.set(item.filename, [...(byName.get(item.filename) ?? []), item]);
       const detail = async (name: string, index = 0) => (await authFetch(`${server.url}/api/photos/${byName.get(name)![index]!.id}`)).json();
@@ -151,7 +152,11 @@ describe('a Google Takeout import', () => {
       expect(utah.metadata.latitude).toBeCloseTo(39.115, 3);
 
       expect((await detail('IMG_0002.jpg')).metadata.takenAt).toMatch(/^2020-03-03T12:00:00/);
-      expect((await detail('IMG_0002-edited.jpg')).metadata.takenAt).toMatch(/^2020-03-03T12:00:00/);
+      const edited = await detail('IMG_0002-edited.jpg');
+      expect(edited.metadata.takenAt).toMatch(/^2020-03-03T12:00:00/);
+      // the edited copy and its original are one stack (they share the sidecar, so the moment)
+      expect(edited.stack).toMatchObject({ kind: 'edits', count: 2 });
+      expect((await detail('IMG_0002.jpg')).stack.id).toBe(edited.stack.id);
       expect((await detail('no-sidecar.jpg')).metadata.takenAt).toBeNull(); // never the moment of unzipping
       const odd = await detail('odd.jpg');
       expect([odd.metadata.takenAt, odd.metadata.latitude]).toEqual([null, null]);
@@ -173,7 +178,7 @@ describe('a Google Takeout import', () => {
       expect(again.stderr).toMatch(/Added 0, already in the library 11, copies in several folders 0, failed 1\./);
       expect(again.stderr).toMatch(new RegExp(`Failed \\(1\\):\\n\\s+takeout-002\\.zip:.*${LONG.replaceAll('.', '\\.')}: not put in the album Trip to Lisbon: `));
       expect(again.stderr).toContain('Albums: Trip to Lisbon (1).');
-      expect((await (await authFetch(`${server.url}/api/photos?limit=50`)).json()).total).toBe(8);
+      expect((await (await authFetch(`${server.url}/api/photos?limit=50&stacks=expand`)).json()).total).toBe(8);
       const albumsAgain = await (await authFetch(`${server.url}/api/albums?kind=manual`)).json();
       expect(albumsAgain.items.map((a: { name: string; photoCount: number }) => [a.name, a.photoCount])).toEqual([['Trip to Lisbon', 1]]);
 
@@ -187,7 +192,7 @@ describe('a Google Takeout import', () => {
       const viaServer = await runCli(['import', '--from', 'google-takeout', third, '--data', dataDir, '--wait']);
       expect(viaServer.code, viaServer.stderr).toBe(0);
       expect(viaServer.stderr).toMatch(/Added 1, already in the library 0/);
-      const added = (await (await authFetch(`${server.url}/api/photos?limit=50`)).json()).items.find((p: { filename: string }) => p.filename === 'IMG_0003.jpg');
+      const added = (await (await authFetch(`${server.url}/api/photos?limit=50&stacks=expand`)).json()).items.find((p: { filename: string }) => p.filename === 'IMG_0003.jpg');
       const newOne = await (await authFetch(`${server.url}/api/photos/${added.id}`)).json();
       expect(newOne.metadata.takenAt).toBe('2019-07-15T20:30:00.000+01:00');
       expect(newOne.favorite).toBe(true);

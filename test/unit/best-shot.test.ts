@@ -3,7 +3,7 @@ import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { measureImageQuality, subjectSharpness } from '../../src/media/image-quality.js';
 import { faceSharpness } from '../../src/ml/faces/face-quality.js';
-import { pickBestShot, scoreShot, whyBest, type BestShotCandidate, type ShotScore } from '../../src/library/best-shot/score.js';
+import { DUPLICATE_SCORE_TIE, pickBestShot, scoreShot, whyBest, type BestShotCandidate, type ShotScore } from '../../src/library/best-shot/score.js';
 import { assets } from '../helpers/corpus.js';
 
 /** The grey levels of a corpus photo made into a 1,440 px preview, after `edit`, as the hashes step measures them. */
@@ -114,5 +114,12 @@ describe('the best shot', () => {
     expect(whyBest(best, [later, best])).toEqual(['taken earlier']);
     expect(pickBestShot([candidate('f', null, { width: 9000, height: 9000 }), blurred])!.photoId).toBe('a');
     expect(pickBestShot([])).toBeNull();
+    // copies of one picture tie more widely: a sharpened half-size copy does not beat its original by a little
+    const sharpenedCopy = candidate('g', shot(0.95), { width: 2000, height: 1500 });
+    const original = candidate('h', shot(0.87), { width: 4000, height: 3000 });
+    expect(pickBestShot([sharpenedCopy, original])!.photoId).toBe('g');
+    expect(pickBestShot([sharpenedCopy, original], DUPLICATE_SCORE_TIE)!.photoId).toBe('h');
+    expect(whyBest(original, [sharpenedCopy, original], DUPLICATE_SCORE_TIE)).toEqual(['more pixels']);
+    expect(pickBestShot([candidate('i', shot(0.5), { width: 8000, height: 6000 }), original], DUPLICATE_SCORE_TIE)!.photoId).toBe('h');
   });
 });

@@ -110,15 +110,21 @@ export interface BestShotCandidate {
 
 /** Scores this close are a tie: the photo with more pixels (then the larger file, then the earlier) is kept. */
 export const SCORE_TIE = 0.03;
+/**
+ * Copies of one picture (a duplicate group) tie more widely: a downscaled copy a messenger sharpened may measure a
+ * little sharper than the original, and resolving the group trashes what is not kept. Only a clearly better copy
+ * (blur, exposure, faces) beats the one with more pixels.
+ */
+export const DUPLICATE_SCORE_TIE = 0.1;
 
 /**
- * The best shot of a group: the highest score, unless another is within SCORE_TIE of it and has more pixels (a
+ * The best shot of a group: the highest score, unless another is within `tie` of it and has more pixels (a
  * full-size original beats its equally sharp downscaled copy), then the larger file, the earlier, the id. Members
  * not measured yet rank after every measured one.
  */
-export function pickBestShot<T extends BestShotCandidate>(members: readonly T[]): T | null {
+export function pickBestShot<T extends BestShotCandidate>(members: readonly T[], tie = SCORE_TIE): T | null {
   const top = Math.max(...members.map((m) => m.shot?.score ?? -1));
-  const contenders = members.filter((m) => (m.shot?.score ?? -1) >= top - SCORE_TIE);
+  const contenders = members.filter((m) => (m.shot?.score ?? -1) >= top - tie);
   const pixels = (m: T) => (m.width ?? 0) * (m.height ?? 0);
   return (
     [...contenders].sort(
@@ -137,13 +143,13 @@ export function pickBestShot<T extends BestShotCandidate>(members: readonly T[])
  * ("sharper", "better exposed", "faces sharper and in frame"); against each near tie, the tie-break ("more pixels",
  * "a larger file", "taken earlier"). Empty alone.
  */
-export function whyBest<T extends BestShotCandidate>(best: T, members: readonly T[]): string[] {
+export function whyBest<T extends BestShotCandidate>(best: T, members: readonly T[], tie = SCORE_TIE): string[] {
   const why = new Set<string>();
   const pixels = (m: T) => (m.width ?? 0) * (m.height ?? 0);
   const score = (m: T) => m.shot?.score ?? -1;
   for (const other of members) {
     if (other.photoId === best.photoId) continue;
-    if (score(other) < score(best) - SCORE_TIE) {
+    if (score(other) < score(best) - tie) {
       const before = why.size;
       for (const [part, words] of PART_WORDS) {
         const mine = best.shot?.[part] ?? null;

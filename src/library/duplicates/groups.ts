@@ -4,7 +4,7 @@ import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { storedKeys } from './pdq-index.js';
 import { loadShotScores } from '../best-shot/load.js';
-import { pickBestShot } from '../best-shot/score.js';
+import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE } from '../best-shot/score.js';
 import type { ClassifiedMatch } from './candidates.js';
 
 export const GROUP_KINDS = ['duplicate', 'burst'] as const;
@@ -125,6 +125,11 @@ interface MemberRow {
   date: Date | string;
 }
 
+/** How close two scores must be for pixels to decide: copies of one picture tie widely, a burst's frames narrowly. */
+export function keeperTie(kind: GroupKind | undefined): number {
+  return kind === 'duplicate' ? DUPLICATE_SCORE_TIE : SCORE_TIE;
+}
+
 /** The photos' groups choose their best shot again (their faces or measures changed). */
 export async function refreshBestShots(db: Db, photoIds: readonly string[]): Promise<void> {
   if (photoIds.length === 0) return;
@@ -144,6 +149,9 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
     tx,
     members.map((m) => m.photo_id),
   );
+  const kinds = new Map(
+    (await rows<{ id: string; kind: GroupKind }>(tx, sql`select id, kind from duplicate_groups where id = any(${uuidArray(groupIds)})`)).map((g) => [g.id, g.kind]),
+  );
   for (const groupId of groupIds) {
     const inGroup = members.filter((m) => m.group_id === groupId);
     if (inGroup.length < 2) {
@@ -159,6 +167,7 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
         sizeBytes: Number(m.size_bytes),
         date: new Date(m.date),
       })),
+      keeperTie(kinds.get(groupId)),
     );
     await tx.execute(sql`update duplicate_groups set keeper_id = ${keeper!.photoId}::uuid, updated_at = now() where id = ${groupId}::uuid`);
   }

@@ -11,7 +11,7 @@ import { photoListItem } from '../photo-list.js';
 import { trashPhotos } from '../trash.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { whyBest, type BestShotCandidate, type ShotScore } from '../best-shot/score.js';
-import { leaveGroups, type GroupKind } from './groups.js';
+import { keeperTie, leaveGroups, type GroupKind } from './groups.js';
 import { orderedPair } from './rules.js';
 
 export interface GroupMember {
@@ -76,7 +76,7 @@ async function groupsWithMembers(lib: Library, groupRows: (typeof duplicateGroup
   const keeperWhy = (group: (typeof groupRows)[number]): string[] => {
     const inGroup = members.filter((m) => m.group_id === group.id && byId.has(m.photo_id)).map((m) => candidate(byId.get(m.photo_id)!));
     const keeper = inGroup.find((c) => c.photoId === group.keeperId);
-    return keeper ? whyBest(keeper, inGroup) : [];
+    return keeper ? whyBest(keeper, inGroup, keeperTie(group.kind as GroupKind)) : [];
   };
   return groupRows.map((group) => ({
     id: group.id,

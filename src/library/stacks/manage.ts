@@ -5,7 +5,7 @@ import { rows, type Db } from '../../db/connection.js';
 import { photos } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import { orderedPair } from '../duplicates/rules.js';
-import { ownStackSql } from '../access.js';
+import { lockStacksOfPhotoSql, ownStackSql } from '../access.js';
 import type { Library } from '../library.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { listColumns, photoListItem } from '../photo-list.js';
@@ -35,7 +35,10 @@ export async function getStack(lib: Library, id: string): Promise<Stack | null> 
     sql`select s.id, s.kind, s.cover_id, s.cover_by_user from stacks s where s.id = ${id}::uuid and ${ownStackSql(lib)}`,
   );
   if (!stack) return null;
-  const members = await rows<{ photo_id: string; reason: StackReason }>(lib.db, sql`select photo_id, reason from stack_members where stack_id = ${id}::uuid`);
+  const members = await rows<{ photo_id: string; reason: StackReason }>(
+    lib.db,
+    sql`select m.photo_id, m.reason from stack_members m join photos p on p.id = m.photo_id and p.deleted_at is null where m.stack_id = ${id}::uuid`,
+  );
   const ids = members.map((m) => m.photo_id);
   const [photoRows, shots] = await Promise.all([
     ids.length ? lib.db.select(listColumns).from(photos).where(inArray(photos.id, ids)) : Promise.resolve([]),
@@ -72,7 +75,13 @@ async function requireStack(lib: Library, id: string): Promise<Stack> {
 export async function setStackCover(lib: Library, id: string, photoId: string): Promise<Stack> {
   const stack = await requireStack(lib, id);
   if (!stack.members.some((m) => m.photo.id === photoId)) throw new UserError('invalid', `photo ${photoId} is not in stack ${id}`);
-  await lib.db.execute(sql`update stacks set cover_id = ${photoId}::uuid, cover_by_user = true, updated_at = now() where id = ${id}::uuid`);
+  await lib.db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    await t.execute(lockStacksOfPhotoSql(photoId));
+    // still in it once the stacks are ours (a trash or a move out may have come first)
+    await t.execute(sql`update stacks set cover_id = ${photoId}::uuid, cover_by_user = true, updated_at = now() where id = ${id}::uuid
+                        and exists (select 1 from stack_members m where m.stack_id = ${id}::uuid and m.photo_id = ${photoId}::uuid)`);
+  });
   return requireStack(lib, id);
 }
 
@@ -90,6 +99,7 @@ export async function unstack(lib: Library, id: string): Promise<{ photoIds: str
   const ids = stack.members.map((m) => m.photo.id);
   await lib.db.transaction(async (tx) => {
     const t = tx as unknown as Db;
+    if (ids[0]) await t.execute(lockStacksOfPhotoSql(ids[0]));
     await separate(
       t,
       ids.flatMap((a, i) => ids.slice(i + 1).map((b) => orderedPair(a, b))),

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { textArray, uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { newStackForPhotoSql, ownerOfPhotoSql, sameOwnerSql } from '../access.js';
+import { lockStacksOfPhotoSql, newStackForPhotoSql, sameOwnerSql } from '../access.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { pickBestShot } from '../best-shot/score.js';
 import { orderedPair } from '../duplicates/rules.js';
@@ -45,7 +45,7 @@ function toFile(row: FileRow): StackFile {
 export async function placeInStack(db: Db, photoId: string): Promise<void> {
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    await t.execute(sql`select pg_advisory_xact_lock(hashtext('stacks:' || ${ownerOfPhotoSql(photoId)}::text))`);
+    await t.execute(lockStacksOfPhotoSql(photoId));
     const [me] = await rows<FileRow>(t, sql`select ${FILE} from photos p where p.id = ${photoId}::uuid and p.deleted_at is null`);
     if (!me) return;
     if (me.stack_keys === null) {
@@ -97,29 +97,49 @@ export async function placeInStack(db: Db, photoId: string): Promise<void> {
   });
 }
 
-/** Puts the photo and its matches in one stack: the oldest of the stacks any of them is in, the others merged into it. */
+/**
+ * Puts the photo and its matches in one stack: the oldest of the stacks they are in, the others merged into it. A match
+ * (with the whole stack it is in) is left out when any of its photos was taken apart by the user from any photo
+ * already in: a frame restored from the trash does not put back together a burst the user unstacked meanwhile.
+ */
 async function join(t: Db, photoId: string, matches: Map<string, StackReason>): Promise<void> {
   const ids = [photoId, ...matches.keys()];
   const current = await rows<{ stack_id: string; photo_id: string }>(
     t,
-    sql`select m.stack_id, m.photo_id from stack_members m join stacks s on s.id = m.stack_id
+    sql`select m2.stack_id, m2.photo_id from stack_members m join stacks s on s.id = m.stack_id join stack_members m2 on m2.stack_id = m.stack_id
         where m.photo_id = any(${uuidArray(ids)}) order by s.created_at, s.id`,
   );
-  let target = current[0]?.stack_id;
-  if (!target) {
-    const [made] = await rows<{ id: string }>(t, newStackForPhotoSql(photoId));
-    target = made!.id;
+  const stackOf = new Map(current.map((c) => [c.photo_id, c.stack_id]));
+  const everyone = [...new Set([...ids, ...current.map((c) => c.photo_id)])];
+  const apart = new Set(
+    (
+      await rows<{ photo_a: string; photo_b: string }>(
+        t,
+        sql`select photo_a, photo_b from stack_separations where photo_a = any(${uuidArray(everyone)}) and photo_b = any(${uuidArray(everyone)})`,
+      )
+    ).map((r) => `${r.photo_a}|${r.photo_b}`),
+  );
+  const groupOf = (id: string) => (stackOf.has(id) ? current.filter((c) => c.stack_id === stackOf.get(id)).map((c) => c.photo_id) : [id]);
+  const accepted = new Set(groupOf(photoId));
+  const joined: [string, StackReason][] = [];
+  for (const [id, reason] of matches) {
+    if (accepted.has(id)) continue;
+    const group = groupOf(id);
+    if (group.some((g) => [...accepted].some((a) => apart.has(orderedPair(a, g).join('|'))))) continue;
+    for (const g of group) accepted.add(g);
+    joined.push([id, reason]);
   }
-  const others = [...new Set(current.map((c) => c.stack_id).filter((id) => id !== target))];
+  if (joined.length === 0) return;
+  // the oldest stack among those joined (current is in their order of creation), else a new one
+  const stacksIn = [...new Set(current.filter((c) => accepted.has(c.photo_id)).map((c) => c.stack_id))];
+  const target = stacksIn[0] ?? (await rows<{ id: string }>(t, newStackForPhotoSql(photoId)))[0]!.id;
+  const others = stacksIn.filter((id) => id !== target);
   if (others.length > 0) {
     await t.execute(sql`update stack_members set stack_id = ${target}::uuid where stack_id = any(${uuidArray(others)})`);
     await t.execute(sql`delete from stacks where id = any(${uuidArray(others)})`);
   }
   // the photo joins with the reason of its first match; each match with the reason that ties it to the photo
-  const values = [
-    sql`(${target}::uuid, ${photoId}::uuid, ${[...matches.values()][0]!})`,
-    ...[...matches].map(([id, reason]) => sql`(${target}::uuid, ${id}::uuid, ${reason})`),
-  ];
+  const values = [sql`(${target}::uuid, ${photoId}::uuid, ${joined[0]![1]})`, ...joined.map(([id, reason]) => sql`(${target}::uuid, ${id}::uuid, ${reason})`)];
   await t.execute(sql`insert into stack_members (stack_id, photo_id, reason) values ${sql.join(values, sql`, `)} on conflict (photo_id) do nothing`);
   await tidyStacks(t, [target]);
 }
@@ -129,6 +149,7 @@ export async function leaveStacks(db: Db, photoIds: readonly string[], options: 
   if (photoIds.length === 0) return;
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
+    await t.execute(lockStacksOfPhotoSql(photoIds[0]!)); // one user's photos at a time (a trash, a move out)
     const left = await rows<{ stack_id: string; photo_id: string }>(
       t,
       sql`delete from stack_members where photo_id = any(${uuidArray(photoIds)}) returning stack_id, photo_id`,
@@ -158,6 +179,9 @@ export async function separate(t: Db, pairs: readonly [string, string][]): Promi
 /** Stacks left with fewer than two photos go; the others get their kind and cover again (a user's cover stays while it is in). */
 export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<void> {
   if (stackIds.length === 0) return;
+  // a photo trashed while it was being filed leaves at once (its own leaveStacks ran before it joined)
+  await t.execute(sql`delete from stack_members where stack_id = any(${uuidArray(stackIds)})
+                      and photo_id in (select id from photos where id = stack_members.photo_id and deleted_at is not null)`);
   const members = await rows<{ stack_id: string; photo_id: string; reason: StackReason; width: number | null; height: number | null; size_bytes: string | number; date: Date | string }>(
     t,
     sql`select m.stack_id, m.photo_id, m.reason, p.width, p.height, p.size_bytes, coalesce(p.taken_at, p.created_at) as date
@@ -199,6 +223,10 @@ export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<vo
 /** The stacks of these photos choose their cover again (their measures or faces changed). */
 export async function refreshStackCovers(db: Db, photoIds: readonly string[]): Promise<void> {
   if (photoIds.length === 0) return;
-  const found = await rows<{ stack_id: string }>(db, sql`select distinct stack_id from stack_members where photo_id = any(${uuidArray(photoIds)})`);
-  if (found.length > 0) await tidyStacks(db, found.map((f) => f.stack_id));
+  await db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    await t.execute(lockStacksOfPhotoSql(photoIds[0]!));
+    const found = await rows<{ stack_id: string }>(t, sql`select distinct stack_id from stack_members where photo_id = any(${uuidArray(photoIds)})`);
+    if (found.length > 0) await tidyStacks(t, found.map((f) => f.stack_id));
+  });
 }

@@ -26,11 +26,17 @@ export const hashesStep: PipelineStep = {
   version: '3',
   async run(ctx) {
     const { photo, db } = ctx;
+    const quality = await measureImageFile(await ctx.localFile(derivedKey(photo.id, 'preview.jpg')));
     // Preprocessing of this lane run decoded them already, unless it ran earlier (a retry of this step alone).
     const poster = takeStoredPixels(ctx);
+    if (!poster && photo.pdqHash && photo.pdqVariants && photo.quality === null) {
+      // a photo from before the best shot (version 2) whose pixels were not decoded again: its hashes stand, only the
+      // preview is measured (a full decode of every photo of an upgraded library would take hours)
+      await db.update(photos).set({ quality, updatedAt: new Date() }).where(eq(photos.id, photo.id));
+      return { status: 'done' };
+    }
     const pixels = (isVideoMime(photo.mime) ? await middleFrame(ctx) : null) ?? poster ?? (await decodeStoredPixels(await ctx.original(), photo.mime));
     const pdq = pdqDihedral(pixels);
-    const quality = await measureImageFile(await ctx.localFile(derivedKey(photo.id, 'preview.jpg')));
     const variants = PDQ_DIHEDRAL_NAMES.filter((name) => name !== 'original').map((name) => pdq.hashes[name]);
     await db
       .update(photos)

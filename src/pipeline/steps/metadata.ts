@@ -29,14 +29,15 @@ function sameRegions(a: readonly FaceRegion[] | null, b: readonly FaceRegion[]):
  * EXIF/XMP metadata through exiftool, the sidecar's values winning, and where the photo was taken: the
  * file's own location names, else the nearest town to its GPS position (offline GeoNames), else none.
  * Version 2 added the place, version 3 the people named in face regions, version 4 a motion photo's video, version 5
- * a Live Photo's content identifier, version 6 the keys that stack it (a burst's identifier; library/stacks/rules.ts);
- * existing libraries redo this step at start to get them. When the named people
+ * a Live Photo's content identifier; existing libraries redo this step at start to get them. The keys that stack a
+ * photo (library/stacks/rules.ts) came without a new version: the duplicates step makes a photo's name keys where it
+ * has none, and `shoebox reprocess --step metadata` reads Apple's burst identifiers of photos from before. When the named people
  * change, the faces step runs again to put the names on the faces. A Live Photo's second half to arrive folds the
  * MOV into the still (library/live-photos.ts).
  */
 export const metadataStep: PipelineStep = {
   name: 'metadata',
-  version: '6',
+  version: '5',
   async run({ photo, db, storage, original, sidecar }) {
     const file = await original();
     const meta = await readMetadata(file, { sidecar: await sidecar() });
