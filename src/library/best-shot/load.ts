@@ -3,7 +3,27 @@ import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import type { ImageQuality } from '../../model/image-quality.js';
-import { scoreShot, type ShotFace, type ShotScore } from './score.js';
+import { scoreShot, type BestShotCandidate, type ShotFace, type ShotScore } from './score.js';
+
+/** A photo as a group or a stack reads it to choose its best shot (size, file size, capture else upload time). */
+export interface CandidateRow {
+  photo_id: string;
+  width: number | null;
+  height: number | null;
+  size_bytes: number | string;
+  date: Date | string;
+}
+
+export function asCandidate(row: CandidateRow, shots: ReadonlyMap<string, ShotScore>): BestShotCandidate {
+  return {
+    photoId: row.photo_id,
+    shot: shots.get(row.photo_id) ?? null,
+    width: row.width,
+    height: row.height,
+    sizeBytes: Number(row.size_bytes),
+    date: new Date(row.date),
+  };
+}
 
 /** Each photo's score (photos not found are left out). */
 export async function loadShotScores(db: Db, photoIds: readonly string[]): Promise<Map<string, ShotScore>> {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { storedKeys } from './pdq-index.js';
-import { loadShotScores } from '../best-shot/load.js';
+import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE } from '../best-shot/score.js';
 import type { ClassifiedMatch } from './candidates.js';
 
@@ -116,13 +116,8 @@ export async function leaveGroups(db: Db, photoIds: readonly string[]): Promise<
   });
 }
 
-interface MemberRow {
+interface MemberRow extends CandidateRow {
   group_id: string;
-  photo_id: string;
-  width: number | null;
-  height: number | null;
-  size_bytes: number | string;
-  date: Date | string;
 }
 
 /** How close two scores must be for pixels to decide: copies of one picture tie widely, a burst's frames narrowly. */
@@ -159,14 +154,7 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
       continue;
     }
     const keeper = pickBestShot(
-      inGroup.map((m) => ({
-        photoId: m.photo_id,
-        shot: shots.get(m.photo_id) ?? null,
-        width: m.width,
-        height: m.height,
-        sizeBytes: Number(m.size_bytes),
-        date: new Date(m.date),
-      })),
+      inGroup.map((m) => asCandidate(m, shots)),
       keeperTie(kinds.get(groupId)),
     );
     await tx.execute(sql`update duplicate_groups set keeper_id = ${keeper!.photoId}::uuid, updated_at = now() where id = ${groupId}::uuid`);

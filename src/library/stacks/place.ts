@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { textArray, uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { lockStacksOfPhotoSql, newStackForPhotoSql, sameOwnerSql } from '../access.js';
-import { loadShotScores } from '../best-shot/load.js';
+import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { pickBestShot } from '../best-shot/score.js';
 import { orderedPair } from '../duplicates/rules.js';
 import { hammingDistance } from '../../media/pdq-distance.js';
@@ -182,7 +182,7 @@ export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<vo
   // a photo trashed while it was being filed leaves at once (its own leaveStacks ran before it joined)
   await t.execute(sql`delete from stack_members where stack_id = any(${uuidArray(stackIds)})
                       and photo_id in (select id from photos where id = stack_members.photo_id and deleted_at is not null)`);
-  const members = await rows<{ stack_id: string; photo_id: string; reason: StackReason; width: number | null; height: number | null; size_bytes: string | number; date: Date | string }>(
+  const members = await rows<CandidateRow & { stack_id: string; reason: StackReason }>(
     t,
     sql`select m.stack_id, m.photo_id, m.reason, p.width, p.height, p.size_bytes, coalesce(p.taken_at, p.created_at) as date
         from stack_members m join photos p on p.id = m.photo_id where m.stack_id = any(${uuidArray(stackIds)})`,
@@ -204,16 +204,7 @@ export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<vo
     const userCover = stack.cover_by_user && inStack.some((m) => m.photo_id === stack.cover_id);
     const cover = userCover
       ? stack.cover_id!
-      : pickBestShot(
-          inStack.map((m) => ({
-            photoId: m.photo_id,
-            shot: shots.get(m.photo_id) ?? null,
-            width: m.width,
-            height: m.height,
-            sizeBytes: Number(m.size_bytes),
-            date: new Date(m.date),
-          })),
-        )!.photoId;
+      : pickBestShot(inStack.map((m) => asCandidate(m, shots)))!.photoId;
     const kind = stackKind(inStack.map((m) => m.reason));
     await t.execute(sql`update stacks set cover_id = ${cover}::uuid, cover_by_user = ${userCover}, kind = ${kind}, updated_at = now()
                         where id = ${stack.id}::uuid and (cover_id is distinct from ${cover}::uuid or kind <> ${kind} or cover_by_user <> ${userCover})`);
