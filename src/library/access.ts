@@ -19,7 +19,7 @@ export function sameOwnerSql(a: string, b: string) {
 }
 
 /** The owner of a photo, as a value for a row made for it (a stack): an item's parts are only ever one user's. */
-export function ownerOfPhotoSql(photoId: string) {
+function ownerOfPhotoSql(photoId: string) {
   return sql`(select owner_id from photos where id = ${photoId}::uuid)`;
 }
 
@@ -28,12 +28,12 @@ export function ownerOfPhotoSql(photoId: string) {
  * (two frames of a burst filed at once end in one stack; a photo trashed meanwhile is not filed).
  */
 export function lockStacksOfPhotoSql(photoId: string) {
-  return sql`select pg_advisory_xact_lock(hashtext('stacks:' || coalesce((select owner_id::text from photos where id = ${photoId}::uuid), '')))`;
+  return sql`select pg_advisory_xact_lock(hashtext('stacks:' || coalesce(${ownerOfPhotoSql(photoId)}::text, '')))`;
 }
 
 /** A new stack's row, for the owner of the photo that starts it; answers its id. */
 export function newStackForPhotoSql(photoId: string) {
-  return sql`insert into stacks (owner_id, kind) values ((select owner_id from photos where id = ${photoId}::uuid), 'mixed') returning id`;
+  return sql`insert into stacks (owner_id, kind) values (${ownerOfPhotoSql(photoId)}, 'mixed') returning id`;
 }
 
 /** The user's own stacks (of the stacks row `alias`): a stack is its owner's alone, like the photos in it. */

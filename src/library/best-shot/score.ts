@@ -97,6 +97,11 @@ function facesPart(input: ShotInput, reasons: string[]): number | null {
   return cut.length > 0 ? mean * 0.5 : mean;
 }
 
+/** A photo's score as the API gives it with the photo: the score and its reasons (nothing yet when unmeasured). */
+export function shotBrief(shot: ShotScore | null | undefined): { score: number | null; reasons: string[] } {
+  return { score: shot?.score ?? null, reasons: shot?.reasons ?? [] };
+}
+
 export interface BestShotCandidate {
   photoId: string;
   /** null when not measured (not found). */
@@ -156,7 +161,7 @@ export function whyBest<T extends BestShotCandidate>(best: T, members: readonly 
         const theirs = other.shot?.[part] ?? null;
         if (mine !== null && (theirs === null || theirs <= mine - 0.05)) why.add(words);
       }
-      if (why.size === before && other.shot?.score === null) why.add('measured');
+      if (why.size === before && (other.shot?.score ?? null) === null) why.add('measured');
     } else if (pixels(best) > pixels(other)) why.add('more pixels');
     else if (best.sizeBytes > other.sizeBytes) why.add('a larger file');
     else if (best.date.getTime() < other.date.getTime()) why.add('taken earlier');

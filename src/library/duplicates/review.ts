@@ -10,7 +10,7 @@ import type { Library } from '../library.js';
 import { photoListItem } from '../photo-list.js';
 import { trashPhotos } from '../trash.js';
 import { loadShotScores } from '../best-shot/load.js';
-import { whyBest, type BestShotCandidate, type ShotScore } from '../best-shot/score.js';
+import { shotBrief, whyBest, type BestShotCandidate } from '../best-shot/score.js';
 import { keeperTie, leaveGroups, type GroupKind } from './groups.js';
 import { orderedPair } from './rules.js';
 
@@ -64,10 +64,9 @@ async function groupsWithMembers(lib: Library, groupRows: (typeof duplicateGroup
     lib.db,
     photoRows.map((p) => p.id),
   );
-  const shotOf = (id: string): ShotScore => shots.get(id) ?? { score: null, sharpness: null, exposure: null, faces: null, reasons: [] };
   const candidate = (p: PhotoRow): BestShotCandidate => ({
     photoId: p.id,
-    shot: shotOf(p.id),
+    shot: shots.get(p.id) ?? null,
     width: p.width,
     height: p.height,
     sizeBytes: p.sizeBytes,
@@ -95,7 +94,7 @@ async function groupsWithMembers(lib: Library, groupRows: (typeof duplicateGroup
         pdqOrientation: m.pdq_orientation,
         similarity: m.similarity,
         suggestedKeeper: m.photo_id === group.keeperId,
-        bestShot: { score: shotOf(m.photo_id).score, reasons: shotOf(m.photo_id).reasons },
+        bestShot: shotBrief(shots.get(m.photo_id)),
       }))
       // the suggested keeper first, then by evidence (closest first)
       .sort(

@@ -8,6 +8,7 @@ import { orderedPair } from '../duplicates/rules.js';
 import { lockStacksOfPhotoSql, ownStackSql } from '../access.js';
 import type { Library } from '../library.js';
 import { loadShotScores } from '../best-shot/load.js';
+import { shotBrief } from '../best-shot/score.js';
 import { listColumns, photoListItem } from '../photo-list.js';
 import { leaveStacks, separate } from './place.js';
 import type { StackKind, StackReason } from './rules.js';
@@ -53,15 +54,12 @@ export async function getStack(lib: Library, id: string): Promise<Stack | null> 
     coverByUser: stack.cover_by_user,
     members: photoRows
       .sort((a, b) => Number(b.id === stack.cover_id) - Number(a.id === stack.cover_id) || time(a) - time(b) || a.id.localeCompare(b.id))
-      .map((p) => {
-        const shot = shots.get(p.id);
-        return {
-          photo: photoListItem(p),
-          reason: reasonOf.get(p.id)!,
-          cover: p.id === stack.cover_id,
-          bestShot: { score: shot?.score ?? null, reasons: shot?.reasons ?? [] },
-        };
-      }),
+      .map((p) => ({
+        photo: photoListItem(p),
+        reason: reasonOf.get(p.id)!,
+        cover: p.id === stack.cover_id,
+        bestShot: shotBrief(shots.get(p.id)),
+      })),
   };
 }
 
