@@ -4,11 +4,9 @@ import { Link } from '../lib/router.js';
 import { stepThroughList } from '../store/resultSequence.js';
 import { PhotoGrid } from './PhotoGrid.js';
 import { evidenceText, tierLabel } from './duplicates/evidence.js';
+import { errorText, isAbort } from '../lib/errors.js';
 
 type Load<T> = { status: 'loading' } | { status: 'ready'; value: T } | { status: 'error'; error: string };
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
 /**
  * What puts `member` beside the photo shown, in the duplicates page's words: the pair's own measure when one of

@@ -3,8 +3,7 @@ import '../styles/create.css';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { catalogueUrl, listProducts, thumbnailUrl, updateProduct, type ProductEdit, type ProductInfo } from '../client/create.js';
 import { Link } from '../lib/router.js';
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+import { errorText } from '../lib/errors.js';
 
 /** `material: silver; stones: pearl` ⇄ { material: 'silver', stones: 'pearl' } */
 const attributesText = (attributes: Record<string, string>) =>

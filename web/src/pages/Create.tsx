@@ -6,8 +6,7 @@ import { ProductShotsForm } from '../components/create/ProductShotsForm.js';
 import { CountField, SizeField } from '../components/create/Fields.js';
 import { generate, getProviders, inspire, SIZES, thumbnailUrl, type GenerationJobInfo, type ProvidersAnswer } from '../client/create.js';
 import { useLocation } from '../lib/router.js';
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+import { errorText } from '../lib/errors.js';
 
 /**
  * Create: images from a prompt (or "inspired by" a photo: ?from=ID), and product-shot sets (?products=ID,ID).

@@ -7,6 +7,7 @@ import { PhotoGrid } from '../components/PhotoGrid.js';
 import { formatInstant, formatRelative } from '../components/relative-time.js';
 import { formatCount } from '../lib/format.js';
 import { Link } from '../lib/router.js';
+import { errorText } from '../lib/errors.js';
 
 const PAGE = 200;
 
@@ -27,7 +28,6 @@ interface DayGroup {
   expiresAt: string | null;
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const photos = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}`;
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 

@@ -4,6 +4,7 @@
 // tries the stream again later, backing off.
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { getJobs, JOBS_EVENTS_URL, type JobsSnapshot } from '../client/jobs.js';
+import { errorText } from '../lib/errors.js';
 
 /** How often to poll while the stream is down: quickly while photos are processed, slowly when idle. */
 const POLL_BUSY_MS = 2_000;
@@ -42,8 +43,6 @@ export interface JobsState {
 export const workingCount = (s: JobsSnapshot): number => (s.states.pending ?? 0) + (s.states.processing ?? 0);
 /** Photos the pipeline is done with, whatever the outcome. */
 export const finishedCount = (s: JobsSnapshot): number => (s.states.completed ?? 0) + (s.states.partial ?? 0) + (s.states.failed ?? 0);
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 class JobsStore {
   private state: JobsState = { snapshot: null, connection: 'connecting', error: null, batch: null };

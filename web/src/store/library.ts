@@ -8,6 +8,7 @@ import type { LibraryFilter, TimelinePhoto } from '../client/library.js';
 import type { JobsSnapshot } from '../client/jobs.js';
 import { afterStartup, jobsStore } from './jobs.js';
 import { CHUNK, filterKey, PhotoSequence, type SequenceState } from './photoSequence.js';
+import { errorText } from '../lib/errors.js';
 
 export { CHUNK, PhotoSequence, type SequenceState };
 
@@ -43,8 +44,6 @@ function countsOf(snapshot: JobsSnapshot): LibraryCounts {
 }
 
 const initial: LibraryState = { items: [], total: 0, pages: 0, status: 'idle', loadingMore: false, error: null, stats: null };
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 class LibraryStore {
   private state: LibraryState = initial;

@@ -3,6 +3,7 @@
 // known from the bucket counts alone; only the chunks around what is on screen are ever fetched.
 import { ApiError } from '../api.js';
 import { getTimeline, photoRange, type LibraryFilter, type Timeline, type TimelinePhoto } from '../client/library.js';
+import { errorText, isAbort } from '../lib/errors.js';
 
 /** Photos per request: a few screens of tiles. */
 export const CHUNK = 200;
@@ -20,9 +21,6 @@ export interface SequenceState {
   /** Bumped whenever photos arrive or change: components compare it to know they must look again. */
   version: number;
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
 interface Chunk {
   items: TimelinePhoto[];

@@ -10,8 +10,7 @@ import {
   type ProductTypeInfo,
 } from '../../client/create.js';
 import { CountField, SizeField } from './Fields.js';
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+import { errorText } from '../../lib/errors.js';
 
 /** Product shots of the chosen photos: a product type, the shot types, how many of each, the size for shot 3. */
 export function ProductShotsForm({

@@ -3,11 +3,9 @@ import type { ListedPhoto, PhotoFull } from '../../client/photo.js';
 import { getStack, moveOutOfStack, setStackCover, unstack, type Stack, type StackMember } from '../../client/stacks.js';
 import { stepThroughList } from '../../store/resultSequence.js';
 import { PhotoGrid } from '../PhotoGrid.js';
+import { errorText, isAbort } from '../../lib/errors.js';
 
 type Load = { status: 'loading' } | { status: 'ready'; stack: Stack } | { status: 'error'; error: string };
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
 const REASONS: Record<StackMember['reason'], string> = {
   'raw-jpeg': 'raw + JPEG',

@@ -15,6 +15,7 @@ import {
   type SimilarResult,
 } from '../../client/search.js';
 import { messageOf } from '../../hooks/useResource.js';
+import { isAbort } from '../../lib/errors.js';
 
 /** Results per page of a text search. */
 export const PAGE_SIZE = 30;
@@ -39,8 +40,6 @@ interface Cached<Hit, Meta> {
   elapsedMs: number;
   at: number;
 }
-
-const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
 
 function failure(error: unknown): ResultsView<never, never> {
   if (error instanceof ApiError && error.status === 409 && /CLIP model/i.test(error.message)) {

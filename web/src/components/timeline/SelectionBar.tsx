@@ -13,6 +13,7 @@ import { HeartIcon } from '../PhotoTile.js';
 import { ShareDialog } from '../sharing/ShareDialog.js';
 import { AddToAlbumDialog } from './AddToAlbumDialog.js';
 import { Toast, type ToastMessage } from './Toast.js';
+import { errorText } from '../../lib/errors.js';
 
 /** A page's own bulk action (an album page's "Remove from album"): runs, then says what it did. */
 export interface ExtraAction {
@@ -22,7 +23,6 @@ export interface ExtraAction {
 }
 
 const photos = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}`;
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequence; actions?: ExtraAction[] }) {
   const sel = useSelection();
