@@ -6,7 +6,9 @@ import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeInStack } from '../../src/library/stacks/place.js';
+import { sql } from 'drizzle-orm';
+import { placeInStack, refreshStackCovers } from '../../src/library/stacks/place.js';
+import { runCli } from '../helpers/cli.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 interface ListItem {
@@ -188,6 +190,18 @@ describe('stacks', () => {
     expect(burst.members.find((m) => m.cover)!.bestShot.score).toBeGreaterThanOrEqual(best.bestShot.score! - 0.03);
   });
 
+  it('lists a favourite frame behind its cover among the favourites, and exports every photo of a stack', async () => {
+    const burst = (await stackOf('IMG_20240501_120000_BURST001.jpg'))!;
+    const behind = burst.members.find((m) => !m.cover)!.photo.id;
+    expect((await json(`${server.url}/api/photos/${behind}`, { method: 'PATCH', json: { favorite: true } })).status).toBe(200);
+    expect((await list('&favorite=true')).items.map((item) => item.id)).toEqual([behind]);
+    expect((await list()).items.some((item) => item.id === behind)).toBe(false); // still behind its cover in the library
+    expect((await json(`${server.url}/api/photos/${behind}`, { method: 'PATCH', json: { favorite: false } })).status).toBe(200);
+    const exported = await runCli(['export', tempDir(), '--server', server.url, '--api-key', server.apiKey]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toContain(`Exported ${SPECS.length} photos`);
+  });
+
   it('the user picks the cover, moves a photo out (for good), and unstacks', async () => {
     const burst = (await stackOf('IMG_20240501_120000_BURST001.jpg'))!;
     const other = burst.members.find((m) => !m.cover)!;
@@ -245,6 +259,15 @@ describe('stacks', () => {
     // c may join one of them, never both: a and b were taken apart by the user
     const [ofA, ofB] = [await stackOf('frame-a.jpg'), await stackOf('frame-b.jpg')];
     expect(ofA !== null && ofB !== null && ofA.id === ofB.id).toBe(false);
+  });
+
+  it('a stack without a cover for a moment hides none of its photos', async () => {
+    const burst = (await stackOf('IMG_20240501_120000_BURST002_COVER.jpg'))!;
+    await server.lib.db.execute(sql`update stacks set cover_id = null where id = ${burst.id}::uuid`);
+    const items = (await list()).items.map((item) => item.id);
+    for (const member of burst.members) expect(items).toContain(member.photo.id);
+    await refreshStackCovers(server.lib.db, [burst.members[0]!.photo.id]);
+    expect((await stackOf('IMG_20240501_120000_BURST002_COVER.jpg'))!.coverId).not.toBeNull();
   });
 
   it('answers 404 for a stack id that is not one of the user’s, and 400 for one that is not an id', async () => {
