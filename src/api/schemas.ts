@@ -329,6 +329,12 @@ export const photoDetail = photoListItem.extend({
     })
     .nullable()
     .describe('the stack it is in (GET /api/stacks/{id}); null when in none, or when the photo is not yours'),
+  peopleHints: z
+    .array(z.string())
+    .describe(
+      'people the file says are in the photo without saying where (XMP PersonInImage, a Google Takeout sidecar\'s people[]) ' +
+        'who are on none of its faces; one name left with one unnamed face is put on it',
+    ),
 });
 
 export const existingCopy = z

@@ -19,6 +19,7 @@ import { derivedPrefix } from '../storage/keys.js';
 import { stopWork } from '../base/running-work.js';
 import { isInPlaceKey } from '../storage/in-place.js';
 import { photoListItem } from './photo-list.js';
+import { namesNotOnFaces } from './people-hints.js';
 import { activeEdit } from '../model/photo-edit.js';
 
 export function photoMetadata(photo: PhotoRow) {
@@ -186,6 +187,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     albums: albumList,
     duplicateGroup,
     stack,
+    peopleHints: namesNotOnFaces(photo.peopleNamed ?? [], analysis.faces),
   };
 }
 

@@ -5,7 +5,7 @@
 import { DefaultExifToolOptions } from 'exiftool-vendored';
 import type { TakeoutSidecar } from './takeout-json.js';
 import { chooseDateTaken, type TagBag } from './dates.js';
-import { faceRegionsOf, type FaceRegion } from './face-regions.js';
+import { faceRegionsOf, regionPersonName, type FaceRegion } from './face-regions.js';
 import type { PlaceNames } from './places.js';
 import type { ByteRange } from './motion-photo.js';
 import type { PhotoMetadata } from './types.js';
@@ -25,6 +25,11 @@ export type ReadMetadataResult = PhotoMetadata & {
   place: PlaceNames | null;
   /** People named in the file (MWG or Microsoft face regions), boxes on the upright image (0–1). */
   faceRegions: FaceRegion[];
+  /**
+   * People the file says are in the photo without saying where (XMP `Iptc4xmpExt:PersonInImage`, a Google Takeout
+   * sidecar's `people[]`): put on a face where only one face and one name are left (library/people-hints.ts).
+   */
+  peopleNamed: string[];
   /** What was not read or kept, in words (a sidecar refused, PNG text too big, keywords past the cap); [] if none. */
   notes?: string[];
   /** A motion photo's embedded video, as a byte range of the file (./motion-photo.ts); null when it has none. */
@@ -133,6 +138,23 @@ export function keywordsOf(tags: TagBag): string[] {
     if (k === '' || seen.has(k.toLowerCase())) continue;
     seen.add(k.toLowerCase());
     out.push(k);
+  }
+  return out;
+}
+
+/** The most names of people in one photo that are kept (a team photo has dozens; a list of thousands is junk). */
+const MAX_PEOPLE_NAMED = 100;
+
+/** `PersonInImage` names, each once (case-insensitively), as face regions' names are cleaned. */
+export function peopleNamedOf(tags: TagBag): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of list(tags.PersonInImage)) {
+    const name = regionPersonName(raw);
+    if (!name || seen.has(name.toLowerCase())) continue;
+    seen.add(name.toLowerCase());
+    out.push(name);
+    if (out.length === MAX_PEOPLE_NAMED) break;
   }
   return out;
 }
@@ -246,6 +268,7 @@ export function withTakeoutFacts(file: TagBag, facts: TakeoutSidecar): TagBag {
     if (facts.place.altitude !== undefined && file.GPSAltitude === undefined) merged.GPSAltitude = facts.place.altitude;
   }
   if (facts.description && !description(file)) merged.ImageDescription = facts.description;
+  if (facts.people.length > 0 && peopleNamedOf(file).length === 0) merged.PersonInImage = facts.people;
   return merged;
 }
 
@@ -272,6 +295,7 @@ export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Dat
   const stored = width && height ? { width, height } : null;
   // A sidecar that names people (digiKam writes them there) speaks for the photo; else the file's own regions.
   const sidecarRegions = sidecar ? faceRegionsOf(sidecar, turns, stored) : [];
+  const sidecarPeople = sidecar ? peopleNamedOf(sidecar) : [];
   return {
     takenAt: date.takenAt,
     timeZone: date.timeZone,
@@ -287,6 +311,7 @@ export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Dat
     description: pick(description),
     place: pick(placeOf),
     faceRegions: sidecarRegions.length > 0 ? sidecarRegions : faceRegionsOf(file, turns, stored),
+    peopleNamed: sidecarPeople.length > 0 ? sidecarPeople : peopleNamedOf(file),
     width,
     height,
     mimeFromExif: cleanText(file.MIMEType),

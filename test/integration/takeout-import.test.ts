@@ -138,6 +138,8 @@ describe('a Google Takeout import', () => {
       expect(tram.metadata.timeZone).toBe('Europe/Lisbon');
       expect(tram.metadata.latitude).toBeCloseTo(38.7223, 4);
       expect(tram.metadata.longitude).toBeCloseTo(-9.1393, 4);
+      // people[] of a photo with no face to put them on: a hint on the photo
+      expect(tram.peopleHints).toEqual(['Marie']);
       expect(tram.metadata.description).toBe('Tram 28');
       expect(tram.favorite).toBe(true);
       expect(tram.hasSidecar).toBe(true);

@@ -74,6 +74,11 @@ export const photos = pgTable(
     /** People the file names (MWG / Microsoft face regions, metadata step): name and box on the upright image, 0–1. */
     faceRegions: jsonb('face_regions').$type<FaceRegion[]>(),
     /**
+     * People the file names without a place on the image (XMP PersonInImage, a Google Takeout sidecar's people[]),
+     * metadata step; put on a face where one name and one face are left (library/people-hints.ts), else shown as hints.
+     */
+    peopleNamed: text('people_named').array(),
+    /**
      * The user's non-destructive edit (quarter turns, a crop) with the upright original's size; null: none. The
      * original never changes; width and height, the renditions and the faces are the edited image's.
      */

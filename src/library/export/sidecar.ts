@@ -1,6 +1,7 @@
 // The XMP sidecar an exported photo gets: everything Shoebox knows of it that another tool should see — the date
-// with its zone, the place, the rating, the favourite, keywords, the description, people as MWG face regions, the
-// user's turn and crop — in the tags digiKam, Lightroom, darktable and Immich read. The marks are write-back's
+// with its zone, the place, the rating, the favourite, keywords, the description, people as MWG face regions (and as
+// a PersonInImage list, with those named without a face), the user's turn and crop — in the tags digiKam,
+// Lightroom, darktable and Immich read. The marks are write-back's
 // (library/in-place/write-back.ts), so that a library in place and an export say the same.
 import type { StoredEdit } from '../../model/photo-edit.js';
 import { sidecarTags } from '../in-place/write-back.js';
@@ -25,6 +26,13 @@ export interface ExportPhoto {
   };
   faces: { personName: string | null; box: { x: number; y: number; width: number; height: number } }[];
   albums: { name: string; kind: string }[];
+  /** People the file named without a place, on none of the faces (absent from a server before them). */
+  peopleHints?: string[];
+}
+
+/** Everyone named in the photo: the people on its faces, then those it names without a place. */
+function everyone(photo: ExportPhoto): string[] {
+  return [...new Set([...photo.faces.flatMap((face) => (face.personName ? [face.personName] : [])), ...(photo.peopleHints ?? [])])];
 }
 
 /** `2019-07-14T11:00:00.170+01:00` → `2019:07:14 11:00:00.170+01:00` (ExifTool's form; an offset only when known). */
@@ -61,6 +69,9 @@ export function exportXmpTags(photo: ExportPhoto): Record<string, unknown> {
     tags['XMP-exif:DateTimeOriginal'] = taken;
     tags['XMP-photoshop:DateCreated'] = taken;
   }
+  // the people as a plain list too: tools that read no regions (and Shoebox, for a name without a face) read this
+  const people = everyone(photo);
+  if (people.length > 0) tags['XMP-iptcExt:PersonInImage'] = people;
   const { latitude, longitude } = photo.metadata;
   if (latitude !== null && longitude !== null) {
     tags['XMP-exif:GPSLatitude'] = latitude;
@@ -78,7 +89,7 @@ export function exportXmpTags(photo: ExportPhoto): Record<string, unknown> {
 export function takeoutJson(photo: ExportPhoto): string {
   const { takenAt, latitude, longitude, description } = photo.metadata;
   const instant = takenAt ? Date.parse(/(?:[+-]\d{2}:\d{2}|Z)$/u.test(takenAt) ? takenAt : `${takenAt}Z`) : NaN;
-  const people = [...new Set(photo.faces.flatMap((face) => (face.personName ? [face.personName] : [])))];
+  const people = everyone(photo);
   return `${JSON.stringify(
     {
       title: photo.filename,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { faces, photos, type FaceRow } from '../../db/schema.js';
 import { applyRegionNames, clusterNewFaces, recogniseLikeThese, type NamedFace } from '../../library/people-clustering.js';
+import { placePeopleNamed } from '../../library/people-hints.js';
 import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
@@ -18,6 +19,9 @@ import { videoFrames } from './keyframes.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { derivedKey, faceThumbnailKey } from '../../storage/keys.js';
 
+/** How many times names found by elimination are followed to the photos they are recognised in, in one run. */
+const MAX_NAMING_ROUNDS = 3;
+
 /** Recorded as the detector of a face the detector missed but the file names (a face region). */
 export const FILE_REGION_DETECTOR = 'file-region';
 
@@ -33,7 +37,8 @@ interface Found {
 /**
  * Faces on the upright preview (and a clip's frames), with boxes in upright pixels of the original, a face thumbnail and the
  * identity embedding. People the file names in its face regions (read by the metadata step) are put on the faces
- * they frame, or on faces of their own where the detector found none; those count as the user's own. Every other
+ * they frame, or on faces of their own where the detector found none; those count as the user's own. A name the file
+ * gives without a place goes on the one face left unnamed when it is the one name left (library/people-hints.ts). Every other
  * new face is clustered into a person, and faces elsewhere that look like the named ones are recognised. Running
  * again keeps the faces it finds again (same id, same person, same "not this person" answers) so that user
  * decisions survive a reprocess.
@@ -150,15 +155,18 @@ export const facesStep: PipelineStep = {
     // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
     const toCluster = planned.filter(({ regionName, old }) => !regionName && (!old || old.assignedBy !== 'user' || old.regionName !== null)).map(({ id }) => id);
     const params = ml.peopleParams();
-    const namedIds = await applyRegionNames(db, photo.ownerId, named, toCluster);
-    if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, photo.ownerId, toCluster, params);
-    if (namedIds.length > 0) {
-      // other photos whose faces now carry these names are found by them (this photo's row is written at settle)
-      const recognised = await recogniseLikeThese(db, photo.ownerId, namedIds, params, { joinUnnamed: true });
-      await refreshSearchDocuments(
-        db,
-        recognised.filter((id) => id !== photo.id),
-      );
+    const owner = photo.ownerId;
+    const fromRegions = await applyRegionNames(db, owner, named, toCluster);
+    if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, owner, toCluster, params);
+    // the people the file names without a place: the one left goes on the one face left (library/people-hints.ts)
+    let namedIds = [...fromRegions, ...(await placePeopleNamed(db, owner, [photo.id]))];
+    // Other photos whose faces now carry these names are found by them (this photo's row is written at settle), and
+    // a photo of theirs that names two people, one now recognised, gets the other by elimination; a few rounds at most.
+    for (let round = 0; round < MAX_NAMING_ROUNDS && namedIds.length > 0; round++) {
+      const recognised = (await recogniseLikeThese(db, owner, namedIds, params, { joinUnnamed: true })).filter((id) => id !== photo.id);
+      await refreshSearchDocuments(db, recognised);
+      namedIds = await placePeopleNamed(db, owner, recognised);
+      if (namedIds.length > 0) await refreshSearchDocuments(db, recognised);
     }
     return { status: 'done' };
   },

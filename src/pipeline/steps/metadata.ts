@@ -25,15 +25,20 @@ function sameRegions(a: readonly FaceRegion[] | null, b: readonly FaceRegion[]):
   return key(a) === key(b);
 }
 
+function sameNames(a: readonly string[] | null, b: readonly string[]): boolean {
+  return JSON.stringify(a ?? []) === JSON.stringify(b);
+}
+
 /**
  * EXIF/XMP metadata through exiftool, the sidecar's values winning, and where the photo was taken: the
  * file's own location names, else the nearest town to its GPS position (offline GeoNames), else none.
  * Version 2 added the place, version 3 the people named in face regions, version 4 a motion photo's video, version 5
  * a Live Photo's content identifier; existing libraries redo this step at start to get them. The keys that stack a
- * photo (library/stacks/rules.ts) came without a new version: the duplicates step makes a photo's name keys where it
- * has none, and `shoebox reprocess --step metadata` reads Apple's burst identifiers of photos from before. When the named people
- * change, the faces step runs again to put the names on the faces. A Live Photo's second half to arrive folds the
- * MOV into the still (library/live-photos.ts).
+ * photo (library/stacks/rules.ts) and the people a file names without a place (PersonInImage, a Takeout sidecar's
+ * people[]) came without a new version: the duplicates step makes a photo's name keys where it has none, and
+ * `shoebox reprocess --step metadata` reads Apple's burst identifiers and those names for photos from before. When
+ * the named people change, the faces step runs again to put the names on the faces. A Live Photo's second half to
+ * arrive folds the MOV into the still (library/live-photos.ts).
  */
 export const metadataStep: PipelineStep = {
   name: 'metadata',
@@ -73,6 +78,7 @@ export const metadataStep: PipelineStep = {
         placeCountryCode: place?.countryCode ?? null,
         placeSource: place?.source ?? null,
         faceRegions: meta.faceRegions,
+        peopleNamed: meta.peopleNamed.length > 0 ? meta.peopleNamed : null,
         liveId: meta.liveId ?? null,
         stackKeys: stackKeys({ filename: photo.filename, mime: photo.mime, burstId: meta.burstId }),
         // a motion photo's video found again is left as it is (the transcode step may be writing what it probed of it),
@@ -95,7 +101,7 @@ export const metadataStep: PipelineStep = {
     if (live?.clip === photo.id) return { status: 'done', others: [live.still], note: `part of the Live Photo ${live.still}` };
     // faces when other people are named; the playable copy when the motion video came or went
     const redo = [
-      ...(sameRegions(photo.faceRegions, meta.faceRegions) ? [] : ['faces' as const]),
+      ...(sameRegions(photo.faceRegions, meta.faceRegions) && sameNames(photo.peopleNamed, meta.peopleNamed) ? [] : ['faces' as const]),
       ...(live || (photo.motion?.bytes ?? null) !== (motion.info?.bytes ?? null) ? ['transcode' as const] : []),
     ];
     return redo.length > 0 ? { status: 'done', redo, ...note } : { status: 'done', ...note };

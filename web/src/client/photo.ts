@@ -59,6 +59,8 @@ export const photoLinks = {
   downloadMotion: (id: string) => `${photoPath(id)}/original?part=motion&download=1`,
   /** The search page listing photos like this one. */
   similarSearch: (id: string) => `/search?similar=${encodeURIComponent(id)}`,
+  /** The search page with these words. */
+  search: (text: string) => `/search?q=${encodeURIComponent(text)}`,
   /** The duplicates page, opened at this group. */
   duplicateGroup: (groupId: string) => `/duplicates?group=${encodeURIComponent(groupId)}`,
   album: (id: string) => `/albums/${encodeURIComponent(id)}`,

@@ -19,6 +19,8 @@ interface Props {
   onClose: () => void;
   /** After a change was saved: says what happened, for the page's status line. */
   onChanged: (message: string) => void;
+  /** Names the photo's file gives that are on none of its faces: offered first. */
+  hints?: readonly string[];
 }
 
 const MAX_SUGGESTIONS = 8;
@@ -42,13 +44,24 @@ export function matchPeople(people: readonly Person[], typed: string): Person[] 
     .map((m) => m.person);
 }
 
-type Option = { kind: 'person'; person: Person } | { kind: 'new'; name: string };
+type Option = { kind: 'person'; person: Person; hint?: boolean } | { kind: 'new'; name: string; hint?: boolean };
+
+/** The file's names matching what was typed (all when nothing is), each as its person when one has that name. */
+export function hintOptions(hints: readonly string[], people: readonly Person[], typed: string): Option[] {
+  const q = typed.trim().toLocaleLowerCase();
+  return hints
+    .filter((hint) => !q || hint.toLocaleLowerCase().includes(q))
+    .map((hint): Option => {
+      const person = people.find((p) => p.name?.trim().toLocaleLowerCase() === hint.trim().toLocaleLowerCase());
+      return person ? { kind: 'person', person, hint: true } : { kind: 'new', name: hint, hint: true };
+    });
+}
 
 /**
  * "Who is this?" for one face: type a name (suggestions from the people already named), pick a person, or say
  * it is not the person it was put with. A face grouped with other unnamed faces can name the whole group at once.
  */
-export function FaceEditor({ face, onClose, onChanged }: Props) {
+export function FaceEditor({ face, onClose, onChanged, hints = [] }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const ids = useId();
@@ -90,9 +103,13 @@ export function FaceEditor({ face, onClose, onChanged }: Props) {
   const suggestions = useMemo(() => matchPeople(people ?? [], typed), [people, typed]);
   const name = typed.trim();
   const exact = (people ?? []).find((p) => p.name?.trim().toLocaleLowerCase() === name.toLocaleLowerCase()) ?? null;
+  const hinted = hintOptions(hints, people ?? [], typed);
+  const hintedName = (option: Option) => (option.kind === 'person' ? (option.person.name ?? '') : option.name).trim().toLocaleLowerCase();
+  const hintedNames = new Set(hinted.map(hintedName));
   const options: Option[] = [
-    ...suggestions.map((person): Option => ({ kind: 'person', person })),
-    ...(name && !exact ? [{ kind: 'new', name } as Option] : []),
+    ...hinted,
+    ...suggestions.filter((person) => !hintedNames.has(person.name?.trim().toLocaleLowerCase() ?? '')).map((person): Option => ({ kind: 'person', person })),
+    ...(name && !exact && !hintedNames.has(name.toLocaleLowerCase()) ? [{ kind: 'new', name } as Option] : []),
   ];
   const groupSize = current && !current.name ? current.faceCount : 0;
   const canNameGroup = groupSize > 1;
@@ -224,7 +241,7 @@ export function FaceEditor({ face, onClose, onChanged }: Props) {
             <ul id={listId} role="listbox" className="combobox-list" aria-label="People" data-testid="face-suggestions">
               {options.map((option, i) => (
                 <li
-                  key={option.kind === 'person' ? option.person.id : 'new'}
+                  key={option.kind === 'person' ? option.person.id : `new:${option.name}`}
                   id={optionId(i)}
                   role="option"
                   aria-selected={i === active}
@@ -243,6 +260,7 @@ export function FaceEditor({ face, onClose, onChanged }: Props) {
                       )}
                       <span className="combobox-name">{option.person.name}</span>
                       <span className="combobox-count">
+                        {option.hint ? 'named in the file · ' : ''}
                         {option.person.photoCount} photo{option.person.photoCount === 1 ? '' : 's'}
                       </span>
                     </>
@@ -254,6 +272,7 @@ export function FaceEditor({ face, onClose, onChanged }: Props) {
                       <span className="combobox-name">
                         New person “{option.name}”
                       </span>
+                      {option.hint ? <span className="combobox-count">named in the file</span> : null}
                     </>
                   )}
                 </li>

@@ -9,10 +9,12 @@ interface Props {
   onEdit?: (face: FaceInfo) => void;
   /** Why there are no faces (the step's state), when there are none. */
   emptyNote: string;
+  /** People the file names who are on none of the faces (XMP PersonInImage, a Google Takeout sidecar). */
+  hints?: readonly string[];
 }
 
 /** The faces on the photo as a list beside it: who each is (a link to the person), and a button to name or change it. */
-export function PhotoPeople({ faces, onEdit, emptyNote }: Props) {
+export function PhotoPeople({ faces, onEdit, emptyNote, hints = [] }: Props) {
   const unnamed = faces.filter((face) => !face.personName).length;
   return (
     <section className="info-section" aria-labelledby="people-title">
@@ -51,6 +53,18 @@ export function PhotoPeople({ faces, onEdit, emptyNote }: Props) {
       ) : (
         <p className="muted">{emptyNote}</p>
       )}
+      {hints.length > 0 ? (
+        <p className="sub" data-testid="people-hints">
+          Named in the file, not placed on a face: {/* each a search for the name */}
+          {hints.map((name, i) => (
+            <span key={name}>
+              {i > 0 ? ', ' : ''}
+              <Link to={photoLinks.search(name)}>{name}</Link>
+            </span>
+          ))}
+          {unnamed > 0 && onEdit ? ' — offered first when you name a face.' : '.'}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -123,7 +123,7 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           <MetadataTable photo={photo} />
         </section>
 
-        <PhotoPeople faces={photo.faces} onEdit={own ? setEditingFace : undefined} emptyNote={faceNote} />
+        <PhotoPeople faces={photo.faces} hints={photo.peopleHints} onEdit={own ? setEditingFace : undefined} emptyNote={faceNote} />
 
         <Analysis photo={photo} note={(step, fallback) => stepNote(photo, step, fallback)} />
 
@@ -159,6 +159,7 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
         <FaceEditor
           key={editingFace.id}
           face={editingFace}
+          hints={photo.peopleHints}
           onClose={() => setEditingFace(null)}
           onChanged={(message) => {
             setStatus(message);
