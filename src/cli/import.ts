@@ -12,6 +12,9 @@ import { forEachLimit } from '../base/concurrency.js';
 import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
+import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportAlbum } from '../library/export/albums-file.js';
+import type { TakeoutTarget } from '../library/takeout/import.js';
+import { serverAlbums } from './album-placing.js';
 
 interface ImportFlags {
   wait?: boolean;
@@ -20,6 +23,8 @@ interface ImportFlags {
 
 interface Tally {
   added: string[];
+  /** Each file taken, added or already there, and the photo it is. */
+  photoOf: Map<string, string>;
   /** Of the added, how many are videos. */
   videos: number;
   /** Files whose bytes the library has already. */
@@ -35,13 +40,17 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
   const root = path.resolve(dir);
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new Error(`${dir} is not a folder`);
-  const { files, orphanSidecars } = await listImportCandidates(root);
-  const orphans = orphanSidecars.map((file) => ({ file, reason: 'XMP sidecar without its photo beside it' }));
+  const candidates = await listImportCandidates(root);
+  const orphans = candidates.orphanSidecars.map((file) => ({ file, reason: 'XMP sidecar without its photo beside it' }));
+  // an export of Shoebox: its manifest and albums file are read, not imported
+  const exported = await readExportAlbums(root);
+  const files = exported ? candidates.files.filter((file) => !exported.own.includes(file)) : candidates.files;
   const server = await findServer(settings, flags.server);
   if (server) {
     process.stderr.write(`Importing ${files.length} files into the server at ${server.baseUrl}\n`);
     const tally = await addAll(files, 4, (file) => uploadOne(server, file), orphans);
     report(tally, root);
+    if (exported) await placeInAlbums(exported, tally, root, serverAlbums(server));
     if (flags.wait) await waitRemote(server, tally.added);
     return;
   }
@@ -52,6 +61,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     if (flags.wait) await lib.startPipeline();
     const tally = await addAll(files, 2, (file) => ingestFile(lib, file), orphans);
     report(tally, root);
+    if (exported) await placeInAlbums(exported, tally, root, (await import('../library/takeout/library-target.js')).libraryAlbums(lib));
     if (flags.wait) await waitLocal(lib, tally.added);
     else if (tally.added.length > 0) {
       process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
@@ -67,11 +77,12 @@ async function uploadOne(server: ShoeboxClient, file: string) {
 }
 
 async function addAll(files: string[], concurrency: number, addOne: AddOne, orphans: Tally['sidecars']): Promise<Tally> {
-  const tally: Tally = { added: [], videos: 0, duplicates: [], skipped: [], sidecars: [...orphans] };
+  const tally: Tally = { added: [], photoOf: new Map(), videos: 0, duplicates: [], skipped: [], sidecars: [...orphans] };
   const progress = createProgress('import ', files.length);
   await forEachLimit(files, concurrency, async (file) => {
     try {
       const result = await addOne(file);
+      tally.photoOf.set(file, result.id);
       if (result.duplicate) tally.duplicates.push(file);
       else {
         tally.added.push(result.id);
@@ -86,6 +97,57 @@ async function addAll(files: string[], concurrency: number, addOne: AddOne, orph
   });
   progress.stop();
   return tally;
+}
+
+interface ExportAlbums {
+  albums: ExportAlbum[];
+  /** The export's own files at its top (the manifest, the albums file). */
+  own: string[];
+  /** Why the albums file was not read (the photos are imported all the same). */
+  problem?: string;
+}
+
+/** The albums of a Shoebox export (`albums.json` beside its `manifest.jsonl`, library/export/albums-file.ts), or null when the folder is not one. */
+async function readExportAlbums(root: string): Promise<ExportAlbums | null> {
+  const manifest = path.join(root, 'manifest.jsonl');
+  const file = path.join(root, ALBUMS_FILE);
+  const [hasManifest, stat] = await Promise.all([fs.stat(manifest).then((s) => s.isFile()).catch(() => false), fs.stat(file).catch(() => null)]);
+  if (!hasManifest || !stat?.isFile()) return null;
+  const own = [manifest, file];
+  if (stat.size > MAX_ALBUMS_FILE_BYTES) return { albums: [], own, problem: `larger than ${MAX_ALBUMS_FILE_BYTES} bytes` };
+  try {
+    return { albums: parseAlbumsDocument(await fs.readFile(file, 'utf8')), own };
+  } catch (error) {
+    return { albums: [], own, problem: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Puts the photos of the export back in its albums, by title (an album of the user's of that title takes them). A
+ * path the import did not take (skipped, or not in the folder) is left out and counted; paths are only looked up
+ * among the files imported, never opened.
+ */
+async function placeInAlbums(exported: ExportAlbums, tally: Tally, root: string, place: TakeoutTarget['album']): Promise<void> {
+  const done: string[] = [];
+  let missing = 0;
+  for (const album of exported.albums) {
+    const ids = new Set<string>();
+    for (const file of album.files) {
+      const id = tally.photoOf.get(path.join(root, ...file.split('/')));
+      if (id) ids.add(id);
+      else missing++;
+    }
+    if (ids.size === 0) continue;
+    await place({ title: album.name }, [...ids]);
+    done.push(`${album.name} (${ids.size})`);
+  }
+  const lines = [
+    exported.problem
+      ? `Albums of the export not read back (${ALBUMS_FILE}: ${exported.problem}); the photos are imported.`
+      : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}.`,
+  ];
+  if (missing > 0) lines.push(`  ${missing} files the albums list were not imported: left out of their albums.`);
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 /** The outcome, then up to 50 names of each kind of file that was not added (relative to the folder). */

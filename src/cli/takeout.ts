@@ -17,6 +17,7 @@ import type { ShoeboxClient } from './client.js';
 import { withLibrary } from './listing.js';
 import { createProgress } from './progress.js';
 import { findServer } from './target.js';
+import { serverAlbums } from './album-placing.js';
 
 interface TakeoutFlags {
   server?: string;
@@ -26,23 +27,9 @@ interface TakeoutFlags {
 
 const BATCH = 1000;
 
-/** The albums of the user's own, by name (the first of a name). */
-async function ownAlbums(client: ShoeboxClient): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (let page = 1; ; page++) {
-    const list = await client.request<{ items: { id: string; name: string }[]; total: number; limit: number }>(
-      'GET',
-      `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`,
-    );
-    for (const album of list.items) if (!found.has(album.name)) found.set(album.name, album.id);
-    if (page * list.limit >= list.total) return found;
-  }
-}
-
 /** Items go to the server as uploads (an entry of a zip is written to a temp file first, one at a time per slot). */
 function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
   let next = 0;
-  let albums: Promise<Map<string, string>> | null = null;
   return {
     async add(name: string, stream: Readable, sidecarFile: string | null) {
       const dir = path.join(temp, String(next++));
@@ -60,17 +47,7 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
     },
     favorite: (ids) => inBatches(ids, BATCH, (batch) => client.request('PATCH', '/api/photos', { ids: batch, favorite: true })),
     trash: (ids) => inBatches(ids, BATCH, (batch) => client.request('POST', '/api/photos/delete', { ids: batch })),
-    async album(meta, ids) {
-      albums ??= ownAlbums(client);
-      const known = await albums;
-      let id = known.get(meta.title);
-      if (!id) {
-        const made = await client.request<{ id: string }>('POST', '/api/albums', { name: meta.title, ...(meta.description ? { description: meta.description } : {}) });
-        id = made.id;
-        known.set(meta.title, id);
-      }
-      await inBatches(ids, BATCH, (batch) => client.request('POST', `/api/albums/${id}/photos`, { ids: batch }));
-    },
+    album: serverAlbums(client),
   };
 }
 

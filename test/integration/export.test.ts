@@ -17,6 +17,8 @@ type Photo = {
   favorite: boolean;
   metadata: { takenAt: string | null; latitude: number | null; longitude: number | null; rating: number | null; keywords: string[]; description: string | null };
   faces: { personName: string | null }[];
+  peopleHints: string[];
+  albums: { name: string; kind: string }[];
 };
 
 async function withServer<T>(dataDir: string, use: (url: string) => Promise<T>): Promise<T> {
@@ -81,7 +83,7 @@ describe('shoebox export', () => {
     const top = fs.readdirSync(byAlbum).sort();
     expect(top).toContain('Walks _ hikes');
     expect(top).toContain('manifest.jsonl');
-    for (const name of top.filter((n) => n !== 'Walks _ hikes' && n !== 'manifest.jsonl')) {
+    for (const name of top.filter((n) => !['Walks _ hikes', 'manifest.jsonl', 'albums.json'].includes(n))) {
       expect(name).toMatch(/^(\d{4}|undated)$/);
       if (name !== 'undated') for (const day of fs.readdirSync(path.join(byAlbum, name))) expect(day).toMatch(new RegExp(`^${name}-\\d{2}-\\d{2}$`));
     }
@@ -99,6 +101,12 @@ describe('shoebox export', () => {
     }
     const originals = manifest.filter((entry) => entry.kind === 'original');
     expect(originals.map((entry) => entry.sha256).sort()).toEqual(before.map((p) => p.sha256).sort());
+    // the album by its whole name, with its originals: how an import of the export puts them back
+    expect(JSON.parse(fs.readFileSync(path.join(byAlbum, 'albums.json'), 'utf8'))).toEqual({
+      shoebox: 'albums',
+      version: 1,
+      albums: [{ name: 'Walks / hikes', files: ['Walks _ hikes/silver_fir.jpg', 'Walks _ hikes/thompson-springs.jpg'] }],
+    });
   });
 
   it('puts what Shoebox knows in each sidecar, as other tools read it', async () => {
@@ -113,16 +121,19 @@ describe('shoebox export', () => {
       const portraitDir = fs.readdirSync(byAlbum, { recursive: true }).map(String).find((file) => file.endsWith('portrait.jpg.xmp'))!;
       const portrait = (await tool.read(path.join(byAlbum, portraitDir))) as { RegionInfo?: { RegionList?: { Name?: string; Type?: string }[] }; Subject?: string[] };
       expect(portrait.RegionInfo?.RegionList?.map((r) => [r.Name, r.Type])).toContainEqual(['Ada Lovelace', 'Face']);
+      // and as a plain list, for tools that read no regions
+      expect((portrait as { PersonInImage?: string[] }).PersonInImage).toEqual(['Ada Lovelace']);
     } finally {
       await tool.end();
     }
   });
 
-  it('writes Takeout-style JSON sidecars on request, which a Takeout import pairs with every photo', async () => {
+  it('writes Takeout-style JSON sidecars on request, which a Takeout import pairs with every photo, albums included', async () => {
     const byTakeout = path.join(work, 'takeout-style');
-    const exported = await runCli(['export', byTakeout, '--takeout-json', '--data', libraryA]);
+    const exported = await runCli(['export', byTakeout, '--takeout-json', '--by', 'album', '--data', libraryA]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stderr).toMatch(/Exported 5 photos .*: 15 files written/);
+    expect(JSON.parse(fs.readFileSync(path.join(byTakeout, 'Walks _ hikes/metadata.json'), 'utf8'))).toMatchObject({ title: 'Walks / hikes' });
     const files = fs.readdirSync(byTakeout, { recursive: true }).map(String);
     const utah = JSON.parse(fs.readFileSync(path.join(byTakeout, files.find((f) => f.endsWith('thompson-springs.jpg.supplemental-metadata.json'))!), 'utf8'));
     expect(utah.photoTakenTime.timestamp).toBe(String(Math.floor(Date.parse('2022-01-10T15:15:44.310-07:00') / 1000)));
@@ -133,7 +144,8 @@ describe('shoebox export', () => {
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toMatch(/Added 5, already in the library 0, copies in several folders 0, failed 0\./);
     expect(imported.stderr).toMatch(/Favourites 1,/);
-    expect(imported.stderr).not.toMatch(/Without a sidecar|without their file/);
+    expect(imported.stderr).toContain('Albums: Walks / hikes (2).');
+    expect(imported.stderr).not.toMatch(/Without a sidecar|without their file|not read/);
   }, 300_000);
 
   it('goes on where it stopped, and the round trip keeps every item as it was', async () => {
@@ -149,7 +161,9 @@ describe('shoebox export', () => {
     const libraryB = path.join(work, 'b');
     const reimported = await runCli(['import', byDate, '--data', libraryB, '--wait']);
     expect(reimported.code, reimported.stderr).toBe(0);
-    expect(reimported.stderr).toMatch(/Added 5, already in the library 0, skipped 1/); // manifest.jsonl
+    // the manifest and the albums file are the export's own: read, not imported
+    expect(reimported.stderr).toMatch(/Added 5, already in the library 0, skipped 0\./);
+    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2).');
     const after = await withServer(libraryB, allPhotos);
     const key = (p: Photo) => ({
       sha256: p.sha256,
@@ -161,6 +175,9 @@ describe('shoebox export', () => {
       keywords: [...p.metadata.keywords].sort(),
       description: p.metadata.description,
       people: p.faces.map((f) => f.personName).filter(Boolean),
+      // every name went out on a face: none comes back as a name without one
+      peopleHints: p.peopleHints,
+      albums: p.albums.filter((a) => a.kind === 'manual').map((a) => a.name),
       favorite: p.favorite,
     });
     const sort = (photos: Photo[]) => photos.map(key).sort((a, b) => a.sha256.localeCompare(b.sha256));
@@ -168,4 +185,14 @@ describe('shoebox export', () => {
     const expected = sort(before).map((p) => ({ ...p, keywords: [...new Set([...p.keywords, ...p.people])].sort() }));
     expect(sort(after)).toEqual(expected);
   }, 300_000);
+
+  it('imports an export whose albums file is broken, saying the albums were not read back', async () => {
+    const broken = path.join(work, 'broken');
+    fs.cpSync(byAlbum, broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, 'albums.json'), '{"shoebox": "albums", "version": 1, "albums": [');
+    const imported = await runCli(['import', broken, '--data', path.join(work, 'd')]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toMatch(/Added 5, already in the library 0, skipped 0\./);
+    expect(imported.stderr).toContain('Albums of the export not read back (albums.json: albums.json is not JSON); the photos are imported.');
+  }, 120_000);
 });

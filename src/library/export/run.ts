@@ -1,7 +1,9 @@
 // `shoebox export`: the originals, byte for byte, in folders by date (`2019/2019-07-14/`) or by album (a photo in
 // several albums is in each album's folder; one in none goes by date), each with an XMP sidecar (`IMG.jpg.xmp`, see
-// ./sidecar.ts), optionally a Google Takeout-style JSON one, and a Live Photo's video beside it; `manifest.jsonl` lists every file with its SHA-256. Resumable: an
-// original the manifest lists for its photo, with its size and checksum, is not written again.
+// ./sidecar.ts), optionally a Google Takeout-style JSON one, and a Live Photo's video beside it; `manifest.jsonl` lists
+// every file with its SHA-256, `albums.json` the originals of each album (./albums-file.ts: an import of the export
+// reads it back), and with Takeout-style sidecars each album folder has Google's `metadata.json` naming its album.
+// Resumable: an original the manifest lists for its photo, with its size and checksum, is not written again.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -10,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../../media/decoders/common.js';
 import { reader } from '../../media/exiftool-reader.js';
+import { ALBUMS_FILE, albumsDocument } from './albums-file.js';
 import { exportXmpTags, takeoutJson, takeoutJsonName, type ExportPhoto } from './sidecar.js';
 
 /** Where the photos and their bytes come from: a running server, or the library in this process. */
@@ -60,9 +63,12 @@ export function safeName(name: string): string {
   return stem + ext;
 }
 
+/** The user's own albums of a photo (automatic ones are made again from the photos). */
+const albumsOf = (photo: ExportPhoto) => [...new Set(photo.albums.filter((a) => a.kind === 'manual').map((a) => a.name))];
+
 /** The folders a photo goes in. */
 export function foldersOf(photo: ExportPhoto, layout: ExportLayout): string[] {
-  const albums = layout === 'album' ? [...new Set(photo.albums.filter((a) => a.kind === 'manual').map((a) => safeName(a.name)))] : [];
+  const albums = layout === 'album' ? [...new Set(albumsOf(photo).map(safeName))] : [];
   if (albums.length > 0) return albums;
   const day = photo.metadata.takenAt?.slice(0, 10);
   return [day && /^\d{4}-\d{2}-\d{2}$/u.test(day) ? path.join(day.slice(0, 4), day) : 'undated'];
@@ -116,6 +122,8 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
       }
     }
   };
+  /** Each album's originals, as written (an album folder's own copy when the layout is by album). */
+  const albumFiles = new Map<string, string[]>();
   const record = async (entry: ManifestEntry) => {
     await manifest.write(`${JSON.stringify(entry)}\n`);
     done.set(entry.path, entry);
@@ -160,6 +168,10 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
         for (const folder of foldersOf(photo, layout)) {
           const relative = claim(folder, safeName(photo.filename), photo.id);
           await write(relative, photo.id, 'original', async (file) => pipeline(await source.original(photo.id), createWriteStream(file)), photo.sha256);
+          for (const album of albumsOf(photo)) {
+            if (layout === 'album' && safeName(album) !== folder) continue;
+            albumFiles.set(album, [...(albumFiles.get(album) ?? []), relative]);
+          }
           await write(`${relative}.xmp`, photo.id, 'sidecar', async (file) => {
             // ExifTool makes a new XMP file from the tags when the name ends in .xmp and nothing is there
             const fresh = file.replace(/\.part$/u, '.new.xmp');
@@ -186,5 +198,18 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
   } finally {
     await manifest.close();
   }
+  await writeWhole(path.join(out, ALBUMS_FILE), albumsDocument(albumFiles));
+  if (options.takeoutJson && layout === 'album') {
+    // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
+    for (const album of albumFiles.keys()) {
+      await writeWhole(path.join(out, safeName(album), 'metadata.json'), `${JSON.stringify({ title: album, description: '' }, null, 2)}\n`);
+    }
+  }
   return outcome;
+}
+
+/** Writes a file whole or not at all (a stop mid-write leaves the one before). */
+async function writeWhole(file: string, text: string): Promise<void> {
+  await fs.writeFile(`${file}.part`, text);
+  await fs.rename(`${file}.part`, file);
 }

@@ -21,8 +21,18 @@ async function ownAlbumNamed(lib: Library, name: string): Promise<string | null>
   }
 }
 
-export function libraryTarget(lib: Library): TakeoutTarget {
+/** Puts photos in the user's album of a title, made when there is none. */
+export function libraryAlbums(lib: Library): TakeoutTarget['album'] {
   const albums = new Map<string, string>();
+  return async (meta, ids) => {
+    let id = albums.get(meta.title) ?? (await ownAlbumNamed(lib, meta.title));
+    id ??= (await createAlbum(lib, { name: meta.title, description: meta.description ?? null })).id;
+    albums.set(meta.title, id);
+    await inBatches(ids, BATCH, (batch) => addPhotos(lib, id, batch));
+  };
+}
+
+export function libraryTarget(lib: Library): TakeoutTarget {
   return {
     async add(name, stream, sidecarFile, label) {
       const result = await ingestStream(lib, { filename: name, stream, source: { kind: 'import', sourcePath: label } });
@@ -32,11 +42,6 @@ export function libraryTarget(lib: Library): TakeoutTarget {
     },
     favorite: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { favorite: true })),
     trash: (ids) => inBatches(ids, BATCH, (batch) => trashPhotos(lib, batch)),
-    async album(meta, ids) {
-      let id = albums.get(meta.title) ?? (await ownAlbumNamed(lib, meta.title));
-      id ??= (await createAlbum(lib, { name: meta.title, description: meta.description ?? null })).id;
-      albums.set(meta.title, id);
-      await inBatches(ids, BATCH, (batch) => addPhotos(lib, id, batch));
-    },
+    album: libraryAlbums(lib),
   };
 }

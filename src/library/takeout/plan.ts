@@ -2,6 +2,7 @@
 // checked), the album each folder is, and everything that does not fit — files without a sidecar, sidecars without a
 // file, sidecars that are not JSON — for the report.
 import { MAX_SIDECAR_JSON_BYTES, parseAlbumMeta, parseTakeoutSidecar, type TakeoutAlbumMeta, type TakeoutSidecar } from '../../media/takeout-json.js';
+import { ALBUMS_FILE, startsAsAlbumsDocument } from '../export/albums-file.js';
 import { readSmall, type TakeoutFile } from './archive.js';
 import { matchFolder, sidecarName, type SidecarName } from './sidecar-names.js';
 
@@ -36,6 +37,17 @@ interface Folder {
   album: TakeoutAlbumMeta | null;
 }
 
+/** A Shoebox export's own list of albums (library/export/albums-file.ts): not a photo's sidecar. */
+async function isExportAlbums(file: TakeoutFile): Promise<boolean> {
+  const stream = await file.open();
+  try {
+    for await (const chunk of stream) return startsAsAlbumsDocument((chunk as Buffer).subarray(0, 64).toString('utf8'));
+    return false;
+  } finally {
+    stream.destroy();
+  }
+}
+
 /** Reads every JSON of the export (small), matches sidecars in each folder, and says what each folder is. */
 export async function planTakeout(files: readonly TakeoutFile[]): Promise<TakeoutPlan> {
   const folders = new Map<string, Folder>();
@@ -56,6 +68,7 @@ export async function planTakeout(files: readonly TakeoutFile[]): Promise<Takeou
       continue;
     }
     if (!/\.json$/iu.test(file.name) || NOT_SIDECARS.has(file.name)) continue;
+    if (file.name === ALBUMS_FILE && (await isExportAlbums(file))) continue;
     let text: string;
     try {
       text = await readSmall(file, MAX_SIDECAR_JSON_BYTES);

@@ -1,0 +1,36 @@
+// Photos put in the user's albums by title through a running server, an album made where the user has none of that
+// title (the first of a name is used): a Takeout's album folders, the albums an export of Shoebox lists.
+import { inBatches } from '../base/concurrency.js';
+import type { TakeoutTarget } from '../library/takeout/import.js';
+import type { ShoeboxClient } from './client.js';
+
+const BATCH = 1000;
+
+/** The albums of the user's own, by name (the first of a name). */
+async function ownAlbums(client: ShoeboxClient): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let page = 1; ; page++) {
+    const list = await client.request<{ items: { id: string; name: string }[]; total: number; limit: number }>(
+      'GET',
+      `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`,
+    );
+    for (const album of list.items) if (!found.has(album.name)) found.set(album.name, album.id);
+    if (page * list.limit >= list.total) return found;
+  }
+}
+
+/** Puts photos in the user's album of a title through the server, made when there is none. */
+export function serverAlbums(client: ShoeboxClient): TakeoutTarget['album'] {
+  let albums: Promise<Map<string, string>> | null = null;
+  return async (meta, ids) => {
+    albums ??= ownAlbums(client);
+    const known = await albums;
+    let id = known.get(meta.title);
+    if (!id) {
+      const made = await client.request<{ id: string }>('POST', '/api/albums', { name: meta.title, ...(meta.description ? { description: meta.description } : {}) });
+      id = made.id;
+      known.set(meta.title, id);
+    }
+    await inBatches(ids, BATCH, (batch) => client.request('POST', `/api/albums/${id}/photos`, { ids: batch }));
+  };
+}

@@ -1,0 +1,50 @@
+// `albums.json` at the top of an export: which exported originals are in which of the user's albums, by path. No
+// other tool keeps albums in a photo's metadata, and an export by date has no album folders, so this file is how
+// `shoebox import` of an export puts the photos back in their albums. Pure.
+import { z } from 'zod';
+
+export const ALBUMS_FILE = 'albums.json';
+
+/** The most an albums file may hold (a library of a million photos in a few albums is ~60 MB of paths). */
+export const MAX_ALBUMS_FILE_BYTES = 256 * 1024 * 1024;
+
+export interface ExportAlbum {
+  name: string;
+  /** The originals in it, relative to the export's top folder, `/`-separated. */
+  files: string[];
+}
+
+const schema = z.object({
+  shoebox: z.literal('albums'),
+  version: z.literal(1),
+  albums: z.array(z.object({ name: z.string().trim().min(1).max(500), files: z.array(z.string().min(1).max(4096)) })),
+});
+
+/** The file's text: albums by name (in name order), each file once. */
+export function albumsDocument(albums: ReadonlyMap<string, readonly string[]>): string {
+  const list = [...albums.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, files]) => ({ name, files: [...new Set(files)].map((file) => file.split('\\').join('/')) }));
+  return `${JSON.stringify({ shoebox: 'albums', version: 1, albums: list }, null, 1)}\n`;
+}
+
+/** Whether a file's first bytes are those of an albums file (albumsDocument writes `shoebox` first). */
+export function startsAsAlbumsDocument(head: string): boolean {
+  return /^\{\s*"shoebox"\s*:\s*"albums"/u.test(head);
+}
+
+/** The albums an export's file lists; throws with the reason when it is not one. */
+export function parseAlbumsDocument(text: string): ExportAlbum[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${ALBUMS_FILE} is not JSON`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${ALBUMS_FILE} is not a Shoebox export's list of albums (${issue.path.join('.') || 'top'}: ${issue.message})`);
+  }
+  return parsed.data.albums;
+}

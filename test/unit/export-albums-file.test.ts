@@ -1,0 +1,28 @@
+// albums.json of an export (library/export/albums-file.ts): written in name order with `/` paths, read back, and
+// anything else refused with the reason.
+import { describe, expect, it } from 'vitest';
+import { albumsDocument, parseAlbumsDocument, startsAsAlbumsDocument } from '../../src/library/export/albums-file.js';
+
+describe('an export’s albums file', () => {
+  it('round-trips the albums, each file once, by name', () => {
+    const text = albumsDocument(
+      new Map([
+        ['Walks / hikes', ['Walks _ hikes/a.jpg', 'Walks _ hikes/a.jpg', '2019\\2019-07-14\\b.jpg']],
+        ['Birthday 2019', ['2019/2019-03-01/c.jpg']],
+      ]),
+    );
+    expect(startsAsAlbumsDocument(text)).toBe(true);
+    expect(parseAlbumsDocument(text)).toEqual([
+      { name: 'Birthday 2019', files: ['2019/2019-03-01/c.jpg'] },
+      { name: 'Walks / hikes', files: ['Walks _ hikes/a.jpg', '2019/2019-07-14/b.jpg'] },
+    ]);
+  });
+
+  it('refuses what is not one, saying why', () => {
+    expect(() => parseAlbumsDocument('{"shoebox": ')).toThrow('albums.json is not JSON');
+    expect(() => parseAlbumsDocument('{"title": "Trip"}')).toThrow(/not a Shoebox export's list of albums \(shoebox: /);
+    expect(() => parseAlbumsDocument('{"shoebox": "albums", "version": 2, "albums": []}')).toThrow(/\(version: /);
+    expect(() => parseAlbumsDocument('{"shoebox": "albums", "version": 1, "albums": [{"name": "  ", "files": []}]}')).toThrow(/\(albums\.0\.name: /);
+    expect(startsAsAlbumsDocument('{"title": "Trip"}')).toBe(false);
+  });
+});
