@@ -52,6 +52,10 @@ export const libraryFilterQuery = z.object({
   hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
   origin: z.enum(PHOTO_ORIGINS).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
   type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
+  archived: z
+    .enum(['exclude', 'only', 'include'])
+    .optional()
+    .describe('`exclude`: archived items left out (the default, but for an album, a person and the favourites: `include`); `only`: the archive'),
   stacks: z
     .enum(['collapse', 'expand'])
     .optional()
@@ -119,6 +123,7 @@ export const photoListItem = z.object({
   model: z.string().nullable(),
   hasGps: z.boolean(),
   favorite: z.boolean(),
+  archived: z.boolean().describe('out of the timeline (GET /api/photos?archived=only lists them); kept in albums, people, favourites and search'),
   rating: z.number().int().nullable().describe("0–5: the user's rating, else the file's (EXIF/XMP); null when neither has one"),
   colour: z.string().nullable().describe('dominant colour (#rrggbb, the palette\'s first), a placeholder while the thumbnail loads'),
   hasThumbnail: z
@@ -147,9 +152,11 @@ const ratingValue = z
 const photoChanges = {
   favorite: z.boolean().optional(),
   rating: ratingValue.optional(),
+  archived: z.boolean().optional().describe('true: out of the timeline, into the archive; false: back'),
 };
-const someChange = (body: { favorite?: boolean; rating?: number | null }) => body.favorite !== undefined || body.rating !== undefined;
-const someChangeMessage = { message: 'give at least one of: favorite, rating' };
+const someChange = (body: { favorite?: boolean; rating?: number | null; archived?: boolean }) =>
+  body.favorite !== undefined || body.rating !== undefined || body.archived !== undefined;
+const someChangeMessage = { message: 'give at least one of: favorite, rating, archived' };
 
 export const photoPatchBody = z.object(photoChanges).strict().refine(someChange, someChangeMessage);
 

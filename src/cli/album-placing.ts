@@ -1,5 +1,6 @@
 // Photos put in the user's albums by title through a running server, an album made where the user has none of that
-// title (the first of a name is used): a Takeout's album folders, the albums an export of Shoebox lists.
+// title (the first of a name is used), and in the archive: a Takeout's album folders and archived photos, the albums
+// and archive an export of Shoebox lists.
 import { inBatches } from '../base/concurrency.js';
 import type { TakeoutTarget } from '../library/takeout/import.js';
 import type { ShoeboxClient } from './client.js';
@@ -33,4 +34,9 @@ export function serverAlbums(client: ShoeboxClient): TakeoutTarget['album'] {
     }
     await inBatches(ids, BATCH, (batch) => client.request('POST', `/api/albums/${id}/photos`, { ids: batch }));
   };
+}
+
+/** Puts photos in the archive through the server. */
+export function serverArchive(client: ShoeboxClient): TakeoutTarget['archive'] {
+  return (ids) => inBatches(ids, BATCH, (batch) => client.request('PATCH', '/api/photos', { ids: batch, archived: true }));
 }

@@ -46,7 +46,8 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
     async ids() {
       const me = await client.request<{ id: string }>('GET', '/api/auth/me');
       // every photo of a stack: the raw file and the edits are the user's as much as the cover
-      const query = album ? `album=${encodeURIComponent(album)}` : `owner=${me.id}&stacks=expand`;
+      // and the archive: it is the user's as much as the timeline
+      const query = album ? `album=${encodeURIComponent(album)}&archived=include` : `owner=${me.id}&stacks=expand&archived=include`;
       const items = await allPages((page) => client.request<{ items: { id: string }[]; total: number }>('GET', `/api/photos?${query}&limit=500&page=${page}`));
       return items.map((item) => item.id);
     },
@@ -76,7 +77,7 @@ async function librarySource(lib: Library, album: string | undefined): Promise<E
   };
   return {
     async ids() {
-      const page = (n: number) => ({ page: n, limit: 500, stacks: 'expand' }) as Parameters<typeof listPhotos>[1];
+      const page = (n: number) => ({ page: n, limit: 500, stacks: 'expand', archived: 'include' }) as Parameters<typeof listPhotos>[1];
       const items = await allPages((n) => (album ? listPhotos(lib, { ...page(n), album }) : listPhotosIn(lib, ownPhotosScope(lib), page(n))));
       return items.map((item) => item.id);
     },

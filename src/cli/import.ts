@@ -12,9 +12,9 @@ import { forEachLimit } from '../base/concurrency.js';
 import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
-import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportAlbum } from '../library/export/albums-file.js';
+import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportCollections } from '../library/export/albums-file.js';
 import type { TakeoutTarget } from '../library/takeout/import.js';
-import { serverAlbums } from './album-placing.js';
+import { serverAlbums, serverArchive } from './album-placing.js';
 
 interface ImportFlags {
   wait?: boolean;
@@ -50,7 +50,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     process.stderr.write(`Importing ${files.length} files into the server at ${server.baseUrl}\n`);
     const tally = await addAll(files, 4, (file) => uploadOne(server, file), orphans);
     report(tally, root);
-    if (exported) await placeInAlbums(exported, tally, root, serverAlbums(server));
+    if (exported) await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) });
     if (flags.wait) await waitRemote(server, tally.added);
     return;
   }
@@ -61,7 +61,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     if (flags.wait) await lib.startPipeline();
     const tally = await addAll(files, 2, (file) => ingestFile(lib, file), orphans);
     report(tally, root);
-    if (exported) await placeInAlbums(exported, tally, root, (await import('../library/takeout/library-target.js')).libraryAlbums(lib));
+    if (exported) await placeAsExported(exported, tally, root, (await import('../library/takeout/library-target.js')).libraryTarget(lib));
     if (flags.wait) await waitLocal(lib, tally.added);
     else if (tally.added.length > 0) {
       process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
@@ -99,54 +99,62 @@ async function addAll(files: string[], concurrency: number, addOne: AddOne, orph
   return tally;
 }
 
-interface ExportAlbums {
-  albums: ExportAlbum[];
+interface ExportRead extends ExportCollections {
   /** The export's own files at its top (the manifest, the albums file). */
   own: string[];
   /** Why the albums file was not read (the photos are imported all the same). */
   problem?: string;
 }
 
-/** The albums of a Shoebox export (`albums.json` beside its `manifest.jsonl`, library/export/albums-file.ts), or null when the folder is not one. */
-async function readExportAlbums(root: string): Promise<ExportAlbums | null> {
+/**
+ * The albums and archive of a Shoebox export (`albums.json` beside its `manifest.jsonl`, library/export/albums-file.ts),
+ * or null when the folder is not one.
+ */
+async function readExportAlbums(root: string): Promise<ExportRead | null> {
   const manifest = path.join(root, 'manifest.jsonl');
   const file = path.join(root, ALBUMS_FILE);
   const [hasManifest, stat] = await Promise.all([fs.stat(manifest).then((s) => s.isFile()).catch(() => false), fs.stat(file).catch(() => null)]);
   if (!hasManifest || !stat?.isFile()) return null;
   const own = [manifest, file];
-  if (stat.size > MAX_ALBUMS_FILE_BYTES) return { albums: [], own, problem: `larger than ${MAX_ALBUMS_FILE_BYTES} bytes` };
+  if (stat.size > MAX_ALBUMS_FILE_BYTES) return { albums: [], archived: [], own, problem: `larger than ${MAX_ALBUMS_FILE_BYTES} bytes` };
   try {
-    return { albums: parseAlbumsDocument(await fs.readFile(file, 'utf8')), own };
+    return { ...parseAlbumsDocument(await fs.readFile(file, 'utf8')), own };
   } catch (error) {
-    return { albums: [], own, problem: error instanceof Error ? error.message : String(error) };
+    return { albums: [], archived: [], own, problem: error instanceof Error ? error.message : String(error) };
   }
 }
 
 /**
- * Puts the photos of the export back in its albums, by title (an album of the user's of that title takes them). A
- * path the import did not take (skipped, or not in the folder) is left out and counted; paths are only looked up
- * among the files imported, never opened.
+ * Puts the photos of the export back in its albums, by title (an album of the user's of that title takes them), and
+ * in the archive. A path the import did not take (skipped, or not in the folder) is left out and counted; paths are
+ * only looked up among the files imported, never opened.
  */
-async function placeInAlbums(exported: ExportAlbums, tally: Tally, root: string, place: TakeoutTarget['album']): Promise<void> {
-  const done: string[] = [];
+async function placeAsExported(exported: ExportRead, tally: Tally, root: string, target: Pick<TakeoutTarget, 'album' | 'archive'>): Promise<void> {
   let missing = 0;
-  for (const album of exported.albums) {
+  const photosOf = (files: readonly string[]) => {
     const ids = new Set<string>();
-    for (const file of album.files) {
+    for (const file of files) {
       const id = tally.photoOf.get(path.join(root, ...file.split('/')));
       if (id) ids.add(id);
       else missing++;
     }
-    if (ids.size === 0) continue;
-    await place({ title: album.name }, [...ids]);
-    done.push(`${album.name} (${ids.size})`);
+    return [...ids];
+  };
+  const done: string[] = [];
+  for (const album of exported.albums) {
+    const ids = photosOf(album.files);
+    if (ids.length === 0) continue;
+    await target.album({ title: album.name }, ids);
+    done.push(`${album.name} (${ids.length})`);
   }
+  const archived = photosOf(exported.archived);
+  if (archived.length > 0) await target.archive(archived);
   const lines = [
     exported.problem
       ? `Albums of the export not read back (${ALBUMS_FILE}: ${exported.problem}); the photos are imported.`
-      : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}.`,
+      : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}; archived ${archived.length}.`,
   ];
-  if (missing > 0) lines.push(`  ${missing} files the albums list were not imported: left out of their albums.`);
+  if (missing > 0) lines.push(`  ${missing} files the albums file lists were not imported: left out of their albums.`);
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 

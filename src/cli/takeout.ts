@@ -17,7 +17,7 @@ import type { ShoeboxClient } from './client.js';
 import { withLibrary } from './listing.js';
 import { createProgress } from './progress.js';
 import { findServer } from './target.js';
-import { serverAlbums } from './album-placing.js';
+import { serverAlbums, serverArchive } from './album-placing.js';
 
 interface TakeoutFlags {
   server?: string;
@@ -46,6 +46,7 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
       }
     },
     favorite: (ids) => inBatches(ids, BATCH, (batch) => client.request('PATCH', '/api/photos', { ids: batch, favorite: true })),
+    archive: serverArchive(client),
     trash: (ids) => inBatches(ids, BATCH, (batch) => client.request('POST', '/api/photos/delete', { ids: batch })),
     album: serverAlbums(client),
   };

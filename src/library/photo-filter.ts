@@ -35,6 +35,18 @@ export interface LibraryFilter {
    * stack's cover may not pass it where another of its photos does.
    */
   stacks?: 'collapse' | 'expand';
+  /**
+   * `exclude`: archived photos left out (the timeline's default); `only`: the archive's own list; `include`: both
+   * (the default for an album, a person and the favourites, as Google Photos shows them).
+   */
+  archived?: ArchivedFilter;
+}
+
+export type ArchivedFilter = 'exclude' | 'only' | 'include';
+
+/** The archive as the filter shows it: asked for, else left out of the timeline and kept in a chosen collection. */
+export function archivedShown(filter: LibraryFilter): ArchivedFilter {
+  return filter.archived ?? (filter.album || filter.person || filter.favorite === true ? 'include' : 'exclude');
 }
 
 /** Filters on the photos themselves; with one of them set, stacks are not collapsed. */
@@ -42,7 +54,7 @@ const PER_PHOTO_FILTERS = ['from', 'to', 'state', 'camera', 'hasGps', 'album', '
 
 /** Whether the filter shows a stack as its cover alone. */
 export function collapsesStacks(filter: LibraryFilter): boolean {
-  return filter.stacks !== 'expand' && PER_PHOTO_FILTERS.every((name) => filter[name] === undefined);
+  return filter.stacks !== 'expand' && filter.archived !== 'only' && PER_PHOTO_FILTERS.every((name) => filter[name] === undefined);
 }
 
 
@@ -77,6 +89,8 @@ export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL 
   if (filter.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
   if (filter.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);
   if (filter.favorite !== undefined) conditions.push(eq(photos.favorite, filter.favorite));
+  const archived = archivedShown(filter);
+  if (archived !== 'include') conditions.push(eq(photos.archived, archived === 'only'));
   if (filter.minRating !== undefined) conditions.push(gte(photos.rating, filter.minRating));
   if (filter.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${filter.album}::uuid)`);
   if (filter.person) conditions.push(sql`exists (select 1 from faces f where f.photo_id = ${photos.id} and f.person_id = ${filter.person}::uuid)`);

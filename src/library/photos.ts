@@ -76,12 +76,14 @@ export interface PhotoChanges {
   favorite?: boolean;
   /** 0–5, or null to clear; marks the rating as the user's, so that reading the file again keeps it. */
   rating?: number | null;
+  archived?: boolean;
 }
 
 function changeSet(changes: PhotoChanges) {
   return {
     ...(changes.favorite !== undefined ? { favorite: changes.favorite } : {}),
     ...(changes.rating !== undefined ? { rating: changes.rating, ratingByUser: true } : {}),
+    ...(changes.archived !== undefined ? { archived: changes.archived } : {}),
     updatedAt: new Date(),
   };
 }

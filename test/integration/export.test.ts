@@ -18,6 +18,7 @@ type Photo = {
   metadata: { takenAt: string | null; latitude: number | null; longitude: number | null; rating: number | null; keywords: string[]; description: string | null };
   faces: { personName: string | null }[];
   peopleHints: string[];
+  archived: boolean;
   albums: { name: string; kind: string }[];
 };
 
@@ -32,7 +33,7 @@ async function withServer<T>(dataDir: string, use: (url: string) => Promise<T>):
 }
 
 async function allPhotos(url: string): Promise<Photo[]> {
-  const list = await (await authFetch(`${url}/api/photos?limit=100`)).json();
+  const list = await (await authFetch(`${url}/api/photos?limit=100&archived=include`)).json();
   return Promise.all(list.items.map(async (item: { id: string }) => (await authFetch(`${url}/api/photos/${item.id}`)).json()));
 }
 
@@ -58,6 +59,7 @@ describe('shoebox export', () => {
       const id = (name: string) => photos.find((p) => p.filename === name)!.id;
       const patch = (route: string, json: unknown) => authFetch(`${url}${route}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
       expect((await patch(`/api/photos/${id('silver_fir.jpg')}`, { favorite: true, rating: 4 })).status).toBe(200);
+      expect((await patch(`/api/photos/${id('mongolels.jpg')}`, { archived: true })).status).toBe(200);
       const people = await (await authFetch(`${url}/api/people`)).json();
       const portrait = photos.find((p) => p.filename === 'portrait.jpg')!;
       expect(portrait.faces.length).toBeGreaterThan(0);
@@ -106,6 +108,7 @@ describe('shoebox export', () => {
       shoebox: 'albums',
       version: 1,
       albums: [{ name: 'Walks / hikes', files: ['Walks _ hikes/silver_fir.jpg', 'Walks _ hikes/thompson-springs.jpg'] }],
+      archived: [expect.stringMatching(/^\d{4}\/\d{4}-\d{2}-\d{2}\/mongolels\.jpg$/)],
     });
   });
 
@@ -143,7 +146,7 @@ describe('shoebox export', () => {
     const imported = await runCli(['import', '--from', 'google-takeout', byTakeout, '--data', path.join(work, 'c')]);
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stderr).toMatch(/Added 5, already in the library 0, copies in several folders 0, failed 0\./);
-    expect(imported.stderr).toMatch(/Favourites 1,/);
+    expect(imported.stderr).toMatch(/Favourites 1, moved to the trash 0, archived 1,/);
     expect(imported.stderr).toContain('Albums: Walks / hikes (2).');
     expect(imported.stderr).not.toMatch(/Without a sidecar|without their file|not read/);
   }, 300_000);
@@ -163,7 +166,7 @@ describe('shoebox export', () => {
     expect(reimported.code, reimported.stderr).toBe(0);
     // the manifest and the albums file are the export's own: read, not imported
     expect(reimported.stderr).toMatch(/Added 5, already in the library 0, skipped 0\./);
-    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2).');
+    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); archived 1.');
     const after = await withServer(libraryB, allPhotos);
     const key = (p: Photo) => ({
       sha256: p.sha256,
@@ -178,6 +181,7 @@ describe('shoebox export', () => {
       // every name went out on a face: none comes back as a name without one
       peopleHints: p.peopleHints,
       albums: p.albums.filter((a) => a.kind === 'manual').map((a) => a.name),
+      archived: p.archived,
       favorite: p.favorite,
     });
     const sort = (photos: Photo[]) => photos.map(key).sort((a, b) => a.sha256.localeCompare(b.sha256));

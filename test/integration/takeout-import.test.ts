@@ -97,7 +97,7 @@ describe('a Google Takeout import', () => {
     expect(first.code, first.stderr).toBe(0);
     // 11 files; the album's IMG_0001.jpg and night portrait are the year folders'
     expect(first.stderr).toMatch(/Added 9, already in the library 0, copies in several folders 2, failed 0\./);
-    expect(first.stderr).toMatch(/Favourites 1, moved to the trash 1, archived or hidden there 0 \(shown in the timeline\), with people named 1\./);
+    expect(first.stderr).toMatch(/Favourites 1, moved to the trash 1, archived 0, with people named 1\./);
     expect(first.stderr).toContain('Albums: Trip to Lisbon (2).');
     expect(first.stderr).toMatch(/not-a-zip\.zip: not a zip archive/);
     expect(first.stderr).toContain('takeout-001.zip:Takeout/Google Photos/Photos from 2019/../evil.jpg: its name climbs out of the archive (..)');

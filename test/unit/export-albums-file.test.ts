@@ -1,4 +1,4 @@
-// albums.json of an export (library/export/albums-file.ts): written in name order with `/` paths, read back, and
+// albums.json of an export (library/export/albums-file.ts): albums in name order and the archive, with `/` paths, read back, and
 // anything else refused with the reason.
 import { describe, expect, it } from 'vitest';
 import { albumsDocument, parseAlbumsDocument, startsAsAlbumsDocument } from '../../src/library/export/albums-file.js';
@@ -12,10 +12,16 @@ describe('an export’s albums file', () => {
       ]),
     );
     expect(startsAsAlbumsDocument(text)).toBe(true);
-    expect(parseAlbumsDocument(text)).toEqual([
-      { name: 'Birthday 2019', files: ['2019/2019-03-01/c.jpg'] },
-      { name: 'Walks / hikes', files: ['Walks _ hikes/a.jpg', '2019/2019-07-14/b.jpg'] },
-    ]);
+    expect(parseAlbumsDocument(text)).toEqual({
+      albums: [
+        { name: 'Birthday 2019', files: ['2019/2019-03-01/c.jpg'] },
+        { name: 'Walks / hikes', files: ['Walks _ hikes/a.jpg', '2019/2019-07-14/b.jpg'] },
+      ],
+      archived: [],
+    });
+    expect(parseAlbumsDocument(albumsDocument(new Map(), ['2020\\2020-01-01\\d.jpg'])).archived).toEqual(['2020/2020-01-01/d.jpg']);
+    // a file from before the archive has none
+    expect(parseAlbumsDocument('{"shoebox": "albums", "version": 1, "albums": []}')).toEqual({ albums: [], archived: [] });
   });
 
   it('refuses what is not one, saying why', () => {

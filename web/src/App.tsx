@@ -23,6 +23,7 @@ const pages = {
   jobs: () => import('./pages/Jobs.js'),
   trash: () => import('./pages/Trash.js'),
   favorites: () => import('./pages/Favorites.js'),
+  archive: () => import('./pages/Archive.js'),
   account: () => import('./pages/Account.js'),
   sharing: () => import('./pages/Sharing.js'),
   create: () => import('./pages/Create.js'),
@@ -42,6 +43,7 @@ const AccountPage = lazy(() => pages.account().then((m) => ({ default: m.Account
 const SharingPage = lazy(() => pages.sharing().then((m) => ({ default: m.SharingPage })));
 const PartnerPage = lazy(() => pages.sharing().then((m) => ({ default: m.PartnerPage })));
 const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.FavoritesPage })));
+const ArchivePage = lazy(() => pages.archive().then((m) => ({ default: m.ArchivePage })));
 const CreatePage = lazy(() => pages.create().then((m) => ({ default: m.CreatePage })));
 const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.CataloguePage })));
 const LibrariesPage = lazy(() => pages.libraries().then((m) => ({ default: m.LibrariesPage })));
@@ -122,6 +124,7 @@ function pageFor(pathname: string) {
   if (pathname === '/jobs') return <JobsPage />;
   if (pathname === '/trash') return <TrashPage />;
   if (pathname === '/favorites') return <FavoritesPage />;
+  if (pathname === '/archive') return <ArchivePage />;
   if (pathname === '/account') return <AccountPage />;
   if (pathname === '/sharing') return <SharingPage />;
   if (pathname === '/create') return <CreatePage />;

@@ -28,7 +28,7 @@ export type { PhotoMetadata };
  * A photo as the app holds it in lists: the API's, less what a tile built from a search result or a link's page may
  * lack (lists and tiles that need those fields add them, e.g. TimelinePhoto).
  */
-type Lenient = 'ownerId' | 'favorite' | 'rating' | 'colour' | 'origin' | 'deletedAt' | 'libraryId' | 'offline';
+type Lenient = 'ownerId' | 'favorite' | 'archived' | 'rating' | 'colour' | 'origin' | 'deletedAt' | 'libraryId' | 'offline';
 export type PhotoSummary = Omit<ApiPhotoSummary, Lenient> & Partial<Pick<ApiPhotoSummary, 'libraryId' | 'offline'>>;
 
 export type PhotoPage = Omit<ApiPhotoPage, 'items' | 'offset'> & { items: PhotoSummary[] };

@@ -79,6 +79,11 @@ export const photos = pgTable(
      */
     peopleNamed: text('people_named').array(),
     /**
+     * Archived by the user (or by an import: Google Photos' archive, iCloud's hidden): out of the timeline, kept in
+     * albums, a person's photos, the favourites, search and the archive's own list (photo-filter.ts).
+     */
+    archived: boolean('archived').notNull().default(false),
+    /**
      * The user's non-destructive edit (quarter turns, a crop) with the upright original's size; null: none. The
      * original never changes; width and height, the renditions and the faces are the edited image's.
      */

@@ -1,6 +1,6 @@
-// `albums.json` at the top of an export: which exported originals are in which of the user's albums, by path. No
-// other tool keeps albums in a photo's metadata, and an export by date has no album folders, so this file is how
-// `shoebox import` of an export puts the photos back in their albums. Pure.
+// `albums.json` at the top of an export: which exported originals are in which of the user's albums, and which are
+// in the archive, by path. No other tool keeps albums or an archive in a photo's metadata, and an export by date has
+// no album folders, so this file is how `shoebox import` of an export puts them back. Pure.
 import { z } from 'zod';
 
 export const ALBUMS_FILE = 'albums.json';
@@ -14,18 +14,25 @@ export interface ExportAlbum {
   files: string[];
 }
 
+export interface ExportCollections {
+  albums: ExportAlbum[];
+  /** The originals of archived photos (absent from files written before the archive). */
+  archived: string[];
+}
+
 const schema = z.object({
   shoebox: z.literal('albums'),
   version: z.literal(1),
   albums: z.array(z.object({ name: z.string().trim().min(1).max(500), files: z.array(z.string().min(1).max(4096)) })),
+  archived: z.array(z.string().min(1).max(4096)).optional(),
 });
 
-/** The file's text: albums by name (in name order), each file once. */
-export function albumsDocument(albums: ReadonlyMap<string, readonly string[]>): string {
-  const list = [...albums.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, files]) => ({ name, files: [...new Set(files)].map((file) => file.split('\\').join('/')) }));
-  return `${JSON.stringify({ shoebox: 'albums', version: 1, albums: list }, null, 1)}\n`;
+const slashes = (file: string) => file.split('\\').join('/');
+
+/** The file's text: albums by name (in name order), each file once, then the archive's files. */
+export function albumsDocument(albums: ReadonlyMap<string, readonly string[]>, archived: readonly string[] = []): string {
+  const list = [...albums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, files]) => ({ name, files: [...new Set(files.map(slashes))] }));
+  return `${JSON.stringify({ shoebox: 'albums', version: 1, albums: list, archived: [...new Set(archived.map(slashes))] }, null, 1)}\n`;
 }
 
 /** Whether a file's first bytes are those of an albums file (albumsDocument writes `shoebox` first). */
@@ -33,8 +40,8 @@ export function startsAsAlbumsDocument(head: string): boolean {
   return /^\{\s*"shoebox"\s*:\s*"albums"/u.test(head);
 }
 
-/** The albums an export's file lists; throws with the reason when it is not one. */
-export function parseAlbumsDocument(text: string): ExportAlbum[] {
+/** The albums and the archive an export's file lists; throws with the reason when it is not one. */
+export function parseAlbumsDocument(text: string): ExportCollections {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -46,5 +53,5 @@ export function parseAlbumsDocument(text: string): ExportAlbum[] {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${ALBUMS_FILE} is not a Shoebox export's list of albums (${issue.path.join('.') || 'top'}: ${issue.message})`);
   }
-  return parsed.data.albums;
+  return { albums: parsed.data.albums, archived: parsed.data.archived ?? [] };
 }

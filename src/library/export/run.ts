@@ -1,8 +1,8 @@
 // `shoebox export`: the originals, byte for byte, in folders by date (`2019/2019-07-14/`) or by album (a photo in
 // several albums is in each album's folder; one in none goes by date), each with an XMP sidecar (`IMG.jpg.xmp`, see
 // ./sidecar.ts), optionally a Google Takeout-style JSON one, and a Live Photo's video beside it; `manifest.jsonl` lists
-// every file with its SHA-256, `albums.json` the originals of each album (./albums-file.ts: an import of the export
-// reads it back), and with Takeout-style sidecars each album folder has Google's `metadata.json` naming its album.
+// every file with its SHA-256, `albums.json` the originals of each album and of the archive (./albums-file.ts: an
+// import of the export reads it back), and with Takeout-style sidecars each album folder has Google's `metadata.json` naming its album.
 // Resumable: an original the manifest lists for its photo, with its size and checksum, is not written again.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -124,6 +124,7 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
   };
   /** Each album's originals, as written (an album folder's own copy when the layout is by album). */
   const albumFiles = new Map<string, string[]>();
+  const archivedFiles: string[] = [];
   const record = async (entry: ManifestEntry) => {
     await manifest.write(`${JSON.stringify(entry)}\n`);
     done.set(entry.path, entry);
@@ -172,6 +173,7 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
             if (layout === 'album' && safeName(album) !== folder) continue;
             albumFiles.set(album, [...(albumFiles.get(album) ?? []), relative]);
           }
+          if (photo.archived) archivedFiles.push(relative);
           await write(`${relative}.xmp`, photo.id, 'sidecar', async (file) => {
             // ExifTool makes a new XMP file from the tags when the name ends in .xmp and nothing is there
             const fresh = file.replace(/\.part$/u, '.new.xmp');
@@ -198,7 +200,7 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
   } finally {
     await manifest.close();
   }
-  await writeWhole(path.join(out, ALBUMS_FILE), albumsDocument(albumFiles));
+  await writeWhole(path.join(out, ALBUMS_FILE), albumsDocument(albumFiles, archivedFiles));
   if (options.takeoutJson && layout === 'album') {
     // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
     for (const album of albumFiles.keys()) {

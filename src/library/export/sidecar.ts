@@ -12,6 +12,8 @@ export interface ExportPhoto {
   filename: string;
   sha256: string;
   favorite: boolean;
+  /** In the archive (absent from a server before it). */
+  archived?: boolean;
   width: number | null;
   height: number | null;
   edit: StoredEdit | null;
@@ -100,6 +102,7 @@ export function takeoutJson(photo: ExportPhoto): string {
       geoData: { latitude: latitude ?? 0, longitude: longitude ?? 0, altitude: 0, latitudeSpan: 0, longitudeSpan: 0 },
       ...(people.length > 0 ? { people: people.map((name) => ({ name })) } : {}),
       favorited: photo.favorite,
+      ...(photo.archived ? { archived: true } : {}),
     },
     null,
     2,

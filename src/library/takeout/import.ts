@@ -20,6 +20,8 @@ export interface TakeoutTarget {
    */
   add(name: string, stream: Readable, sidecarFile: string | null, label: string): Promise<{ id: string; duplicate: boolean; video: boolean; attached: boolean }>;
   favorite(ids: string[]): Promise<void>;
+  /** Puts the photos in the archive (Google's archived, iCloud's hidden). */
+  archive(ids: string[]): Promise<void>;
   trash(ids: string[]): Promise<void>;
   /** Puts the photos in the user's album of that title, made when there is none. */
   album(meta: TakeoutAlbumMeta, ids: string[]): Promise<void>;
@@ -114,7 +116,7 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
       }
     };
     outcome.favourites = await applyEach(fresh((item) => item.sidecar?.facts.favorited === true), 'not made a favourite', (ids) => target.favorite(ids));
-    outcome.archived = fresh((item) => item.sidecar?.facts.archived === true).length;
+    outcome.archived = await applyEach(fresh((item) => item.sidecar?.facts.archived === true), 'not archived', (ids) => target.archive(ids));
     outcome.withPeople = fresh((item) => (item.sidecar?.facts.people.length ?? 0) > 0).length;
     const albums = new Map<string, { meta: TakeoutAlbumMeta; ids: Set<string> }>();
     for (const item of plan.items) {
@@ -143,7 +145,7 @@ export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refuse
   const lines = [
     `Added ${outcome.added.length}${outcome.videos ? ` (${outcome.videos} videos)` : ''}, already in the library ${outcome.alreadyThere}, ` +
       `copies in several folders ${outcome.copies}, failed ${outcome.failed.length}.`,
-    `Favourites ${outcome.favourites}, moved to the trash ${outcome.trashed}, archived or hidden there ${outcome.archived} (shown in the timeline), ` +
+    `Favourites ${outcome.favourites}, moved to the trash ${outcome.trashed}, archived ${outcome.archived}, ` +
       `with people named ${outcome.withPeople}.`,
     `Albums: ${outcome.albums.length === 0 ? 'none' : outcome.albums.map((a) => `${a.title} (${a.photos})`).join(', ')}.`,
   ];

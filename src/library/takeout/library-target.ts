@@ -22,7 +22,7 @@ async function ownAlbumNamed(lib: Library, name: string): Promise<string | null>
 }
 
 /** Puts photos in the user's album of a title, made when there is none. */
-export function libraryAlbums(lib: Library): TakeoutTarget['album'] {
+function libraryAlbums(lib: Library): TakeoutTarget['album'] {
   const albums = new Map<string, string>();
   return async (meta, ids) => {
     let id = albums.get(meta.title) ?? (await ownAlbumNamed(lib, meta.title));
@@ -41,6 +41,7 @@ export function libraryTarget(lib: Library): TakeoutTarget {
       return { id: result.id, duplicate: result.duplicate, video: result.type === 'video', attached };
     },
     favorite: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { favorite: true })),
+    archive: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { archived: true })),
     trash: (ids) => inBatches(ids, BATCH, (batch) => trashPhotos(lib, batch)),
     album: libraryAlbums(lib),
   };

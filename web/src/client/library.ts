@@ -20,13 +20,15 @@ export interface LibraryFilter {
   hasGps?: boolean;
   /** A partner's user id: their shared library alone. */
   owner?: string;
+  /** `only`: the archive; `exclude` is the timeline's default, `include` an album's, a person's and the favourites'. */
+  archived?: 'exclude' | 'only' | 'include';
 }
 
 /**
  * A photo as lists show it: the summary plus what a tile needs. The app's lenient summary (web/src/api.ts), not the API's
  * whole item: a sequence built from search hits or a link's photos fills one in too.
  */
-export type TimelinePhoto = PhotoSummary & Pick<ApiPhotoSummary, 'colour' | 'favorite' | 'rating'>;
+export type TimelinePhoto = PhotoSummary & Pick<ApiPhotoSummary, 'colour' | 'favorite' | 'rating'> & Partial<Pick<ApiPhotoSummary, 'archived'>>;
 
 function filterQuery(filter: LibraryFilter): URLSearchParams {
   const query = new URLSearchParams();
@@ -54,7 +56,7 @@ export function photoRange(
 }
 
 /** Favourite (or not) and/or rate many photos at once; answers how many were changed. */
-export function updatePhotos(ids: string[], change: { favorite?: boolean; rating?: number | null }): Promise<PhotosChanged> {
+export function updatePhotos(ids: string[], change: { favorite?: boolean; rating?: number | null; archived?: boolean }): Promise<PhotosChanged> {
   return request('PATCH', '/api/photos', { body: { ids, ...change } });
 }
 

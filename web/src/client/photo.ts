@@ -35,7 +35,7 @@ export function getPhoto(id: string, signal?: AbortSignal): Promise<PhotoFull> {
 }
 
 /** Favourite (or not) and/or rate one photo (rating 1–5, or null to clear it); answers the updated detail. */
-export function updatePhoto(id: string, change: { favorite?: boolean; rating?: number | null }): Promise<PhotoFull> {
+export function updatePhoto(id: string, change: { favorite?: boolean; rating?: number | null; archived?: boolean }): Promise<PhotoFull> {
   return request('PATCH', photoPath(id), { body: change });
 }
 

@@ -27,6 +27,7 @@ export const CREATION: readonly Section[] = [
 /** Status, housekeeping and settings: behind "More" everywhere. */
 export const TOOLS: readonly Section[] = [
   { to: '/duplicates', label: 'Duplicates' },
+  { to: '/archive', label: 'Archive' },
   { to: '/trash', label: 'Trash' },
   { to: '/jobs', label: 'Jobs' },
   { to: '/settings/libraries', label: 'Libraries in place' },

@@ -17,9 +17,11 @@ interface Props {
   onEdit?: () => void;
   /** Takes the last edit made here back; absent when there is none. */
   onUndoEdit?: () => void;
+  /** Puts the photo in the archive; absent when it is there already (the banner above brings it back). */
+  onArchive?: () => void;
 }
 
-export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete, onEdit, onUndoEdit }: Props) {
+export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete, onEdit, onUndoEdit, onArchive }: Props) {
   // Only failures: a skip means a missing model or nothing to do (no text), which a retry would not change.
   const retryable = Object.values(photo.steps).some((step) => step.status === 'failed');
   const terminal = isTerminal(photo.state);
@@ -71,6 +73,11 @@ export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete,
       {retryable && terminal && own ? (
         <button type="button" className="button" onClick={onRetry} disabled={retrying} data-testid="retry">
           {retrying ? 'Retrying…' : 'Retry failed steps'}
+        </button>
+      ) : null}
+      {!trashed && own && onArchive ? (
+        <button type="button" className="button" onClick={onArchive} title="Out of the timeline, still in its albums and search" data-testid="archive">
+          Archive
         </button>
       ) : null}
       {!trashed && own ? (

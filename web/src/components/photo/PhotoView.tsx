@@ -85,6 +85,14 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           </div>
         ) : null}
 
+        {!trashed && own && actions.archived ? (
+          <div className="banner photo-archived" role="status" data-testid="archived">
+            <span>In the archive: out of the timeline.</span>
+            <button type="button" className="button button-small" onClick={actions.toggleArchive} disabled={saving} data-testid="unarchive">
+              Unarchive
+            </button>
+          </div>
+        ) : null}
         {!trashed && own ? (
           <div className="photo-rate">
             <FavoriteToggle favorite={actions.favorite} onToggle={actions.toggleFavorite} disabled={saving} />
@@ -98,6 +106,7 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           retrying={actions.retrying}
           onRetry={() => void actions.retry()}
           onDelete={() => actions.setConfirming(true)}
+          onArchive={actions.archived ? undefined : actions.toggleArchive}
           onEdit={photo.type === 'video' ? undefined : () => editing.setOpen(true)}
           onUndoEdit={editing.canUndo ? () => void editing.undo() : undefined}
         />

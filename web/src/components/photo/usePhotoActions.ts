@@ -1,5 +1,5 @@
-// What can be done to the photo shown, and how it went: favourite and rating (also by the F and 1–5 keys), retry
-// of failed steps, move to the trash and restore. Keeps the gallery's copy in step with each change.
+// What can be done to the photo shown, and how it went: favourite and rating (also by the F and 1–5 keys), the
+// archive, retry of failed steps, move to the trash and restore. Keeps the gallery's copy in step with each change.
 import { useState } from 'react';
 import { api } from '../../api.js';
 import { updatePhoto, type PhotoFull } from '../../client/photo.js';
@@ -28,11 +28,12 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
   const trashed = Boolean(photo.deletedAt);
   const favorite = photo.favorite ?? false;
   const rating = photo.rating ?? null;
+  const archived = photo.archived ?? false;
 
   const fail = (e: unknown) => setActionError(messageOf(e));
 
   /** Favourite or rating: saved at once, the gallery's copy patched so its tile agrees on the way back. */
-  const change = async (patch: { favorite?: boolean; rating?: number | null }, message: string) => {
+  const change = async (patch: { favorite?: boolean; rating?: number | null; archived?: boolean }, message: string) => {
     setSaving(true);
     setActionError(null);
     onReplaced({ ...photo, ...patch });
@@ -40,6 +41,8 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
       const updated = await updatePhoto(photo.id, patch);
       onReplaced(updated);
       library.patchLocal(new Set([photo.id]), patch);
+      // in or out of the timeline: its count and its rows change
+      if (patch.archived !== undefined) void library.refresh();
       setStatus(message);
     } catch (e) {
       onReplaced(photo);
@@ -49,6 +52,8 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
     }
   };
   const toggleFavorite = () => void change({ favorite: !favorite }, favorite ? 'Removed from favourites' : 'Added to favourites');
+  const toggleArchive = () =>
+    void change({ archived: !archived }, archived ? 'Back in the timeline' : 'Archived: out of the timeline, still in its albums and search');
   const rate = (value: number | null) => void change({ rating: value }, value ? `Rated ${value} of 5` : 'Rating cleared');
 
   useShortcuts((key) => {
@@ -104,6 +109,7 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
   return {
     favorite,
     rating,
+    archived,
     trashed,
     saving,
     retrying,
@@ -116,6 +122,7 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
     setStatus,
     actionError,
     toggleFavorite,
+    toggleArchive,
     rate,
     retry,
     remove,

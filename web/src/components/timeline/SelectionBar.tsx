@@ -44,6 +44,16 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
     }
   }
 
+  // Archive unless every selected photo that is loaded is archived already (the archive's own page: Unarchive).
+  let allArchived = ids.length > 0;
+  for (const id of ids) {
+    const offset = sequence.indexOf(id);
+    if (offset === undefined || !sequence.photoAt(offset)?.archived) {
+      allArchived = false;
+      break;
+    }
+  }
+
   const run = async (work: () => Promise<ToastMessage>) => {
     setBusy(true);
     try {
@@ -67,6 +77,23 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
       return {
         text: favorite ? `Added ${photos(ids.length)} to your favourites.` : `Removed ${photos(ids.length)} from your favourites.`,
       };
+    });
+
+  const archive = () =>
+    run(async () => {
+      const chosen = ids;
+      const archived = !allArchived;
+      await updatePhotos(chosen, { archived });
+      library.patchLocal(new Set(chosen), { archived });
+      void library.refresh();
+      const undo = async () => {
+        await updatePhotos(chosen, { archived: !archived });
+        void library.refresh();
+        return archived ? `Brought ${photos(chosen.length)} back.` : `Archived ${photos(chosen.length)} again.`;
+      };
+      return archived
+        ? { text: `Archived ${photos(chosen.length)}: out of the timeline.`, link: { to: '/archive', label: 'Open the archive' }, undo }
+        : { text: `Brought ${photos(chosen.length)} back to the timeline.`, undo };
     });
 
   const trash = () =>
@@ -132,6 +159,20 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
             >
               <HeartIcon />
               <span className="selection-label">{allFavourite ? 'Unfavourite' : 'Favourite'}</span>
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void archive()}
+              disabled={busy}
+              aria-pressed={allArchived}
+              title={allArchived ? 'Back to the timeline' : 'Out of the timeline, still in albums and search'}
+              data-testid="bulk-archive"
+            >
+              <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
+                <path d="M3.5 5h17v4h-17zM5 9v10h14V9M10 13h4" />
+              </svg>
+              <span className="selection-label">{allArchived ? 'Unarchive' : 'Archive'}</span>
             </button>
             <button
               type="button"
