@@ -25,6 +25,7 @@ import { authPlugin } from './plugins/auth.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { version } from '../config/version.js';
 import { albumRoutes } from './albums.js';
+import { importRoutes } from './imports.js';
 import { autoAlbumRoutes } from './auto-albums.js';
 import { categoryRoutes } from './categories.js';
 import { sharingRoutes } from './sharing.js';
@@ -156,6 +157,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
         { name: 'system', description: 'Health, statistics, models and maintenance' },
         { name: 'accounts', description: 'Set-up, sign-in, sessions and API keys' },
         { name: 'admin', description: 'Users, roles and quotas (admins only)' },
+        { name: 'imports', description: 'Imports from other services (Google Takeout, iCloud) uploaded from the web app' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -195,6 +197,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   productRoutes(app, lib);
   libraryRoutes(app, lib);
   sharingRoutes(app);
+  importRoutes(app, lib);
   shareVisitRoutes(app, lib);
   await registerWebApp(app);
   return app;

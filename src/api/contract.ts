@@ -11,6 +11,7 @@ import type { categoryList } from './categories.js';
 import type { jobInfo, providersAnswer } from './create.js';
 import type { duplicateGroup, duplicateGroupPage, groupMember } from './duplicates.js';
 import type { stack, stackMember } from './stacks.js';
+import type { importView } from './imports.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
 import type { modelList } from './models.js';
@@ -179,6 +180,10 @@ export type FaceList = Out<typeof faceList>;
 export type FaceResult = Out<typeof faceResult>;
 /** What a new clustering of all faces did (POST /api/people/recluster). */
 export type ReclusterResult = Out<typeof reclusterResult>;
+
+// -- imports ----------------------------------------------------------------------------------------------------
+/** An import from another service uploaded from the web app (GET /api/imports/{id}). */
+export type ImportInfo = Out<typeof importView>;
 
 // -- system -----------------------------------------------------------------------------------------------------
 /** The AI models the server knows (GET /api/models). */

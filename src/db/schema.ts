@@ -17,3 +17,4 @@ export * from './schema/creation.js';
 export * from './schema/libraries.js';
 export * from './schema/uploads.js';
 export * from './schema/stacks.js';
+export * from './schema/imports.js';

@@ -41,6 +41,21 @@ export function ownStackSql(lib: Library, alias = 's') {
   return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;
 }
 
+/** The user's own imports (of the imports row `alias`): an import is its owner's alone. */
+export function ownImportSql(lib: Library, alias = 'i') {
+  return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;
+}
+
+/** A new import's row for the user; answers its id. */
+export function newImportSql(lib: Library, source: string) {
+  return sql`insert into imports (owner_id, source) values (${lib.ownerId}::uuid, ${source}) returning id`;
+}
+
+/** Imports a stop left importing, each with its owner: started again (an import is idempotent). */
+export async function importsLeftImporting(db: Library['db']): Promise<{ id: string; owner: string }[]> {
+  return rows<{ id: string; owner: string }>(db, sql`select id, owner_id as owner from imports where status = 'importing' order by created_at`);
+}
+
 /** Photos of `p` the user may see one by one: their own, a partner's, or in an album they own or that is shared with them. */
 export function visiblePhotoSql(lib: Library) {
   const me = sql`${lib.ownerId}::uuid`;

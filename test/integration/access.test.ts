@@ -86,6 +86,7 @@ describe('access rules on every route', () => {
       .returning({ id: generationJobs.id });
     ids.generationJob = job!.id;
     ids.library = (await asA('/api/libraries', { method: 'POST', json: { name: 'Ann on disk', paths: [photosRoot] } })).body.id;
+    ids.import = (await asA('/api/imports', { method: 'POST', json: { source: 'google-takeout' } })).body.id;
     everydayKeyA = (await asA('/api/api-keys', { method: 'POST', json: { name: 'everyday', scopes: ['read', 'upload', 'write'] } })).body.key;
     userB = (await asA('/api/admin/users')).body.items.find((u: { email: string }) => u.email === 'bob@example.org').id;
     for (const [name, id] of Object.entries(ids)) expect(id, `A's ${name}`).toMatch(/^[0-9a-f-]{36}$/);
@@ -118,6 +119,7 @@ describe('access rules on every route', () => {
       if (route.startsWith('/api/product-types')) return ids.productType!;
       if (route.startsWith('/api/generate/jobs')) return ids.generationJob!;
       if (route.startsWith('/api/libraries')) return ids.library!;
+      if (route.startsWith('/api/imports')) return ids.import!;
       return ids.photo!;
     });
   }
@@ -191,6 +193,34 @@ describe('access rules on every route', () => {
       if (answer.status !== 401) wrong.push(`${op.method} ${op.path}: ${answer.status}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it("keeps A's resumable uploads (tus, not in the OpenAPI document) from B and from anyone signed out", async () => {
+    const meta = (importId: string) => `importId ${Buffer.from(importId).toString('base64')},filename ${Buffer.from('a.zip').toString('base64')}`;
+    const tusHeaders = { 'tus-resumable': '1.0.0', origin: base };
+    const created = await fetch(`${base}/api/imports/uploads`, {
+      method: 'POST',
+      headers: { ...tusHeaders, cookie: cookieA, 'upload-length': '10', 'upload-metadata': meta(ids.import!) },
+    });
+    expect(created.status).toBe(201);
+    const upload = new URL(created.headers.get('location')!, base).href;
+    const patch = (cookie?: string) =>
+      fetch(upload, {
+        method: 'PATCH',
+        headers: { ...tusHeaders, ...(cookie ? { cookie } : {}), 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+        body: Buffer.from('0123456789'),
+      });
+    expect((await fetch(upload, { method: 'HEAD', headers: { ...tusHeaders, cookie: cookieB } })).status).toBe(404);
+    expect((await patch(cookieB)).status).toBe(404);
+    expect((await patch()).status).toBe(401);
+    const intoA = await fetch(`${base}/api/imports/uploads`, {
+      method: 'POST',
+      headers: { ...tusHeaders, cookie: cookieB, 'upload-length': '10', 'upload-metadata': meta(ids.import!) },
+    });
+    expect(intoA.status).toBe(404);
+    // and A's own goes in
+    expect((await patch(cookieA)).status).toBe(204);
+    expect((await asA(`/api/imports/${ids.import}`)).body.files).toEqual([{ uploadId: expect.any(String), name: 'a.zip', size: 10, received: 10 }]);
   });
 
   it("answers 404 to user B on user A's things (403 on admin routes), and changes nothing", async () => {

@@ -24,6 +24,7 @@ const pages = {
   trash: () => import('./pages/Trash.js'),
   favorites: () => import('./pages/Favorites.js'),
   archive: () => import('./pages/Archive.js'),
+  import: () => import('./pages/Import.js'),
   account: () => import('./pages/Account.js'),
   sharing: () => import('./pages/Sharing.js'),
   create: () => import('./pages/Create.js'),
@@ -44,6 +45,7 @@ const SharingPage = lazy(() => pages.sharing().then((m) => ({ default: m.Sharing
 const PartnerPage = lazy(() => pages.sharing().then((m) => ({ default: m.PartnerPage })));
 const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.FavoritesPage })));
 const ArchivePage = lazy(() => pages.archive().then((m) => ({ default: m.ArchivePage })));
+const ImportPage = lazy(() => pages.import().then((m) => ({ default: m.ImportPage })));
 const CreatePage = lazy(() => pages.create().then((m) => ({ default: m.CreatePage })));
 const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.CataloguePage })));
 const LibrariesPage = lazy(() => pages.libraries().then((m) => ({ default: m.LibrariesPage })));
@@ -125,6 +127,7 @@ function pageFor(pathname: string) {
   if (pathname === '/trash') return <TrashPage />;
   if (pathname === '/favorites') return <FavoritesPage />;
   if (pathname === '/archive') return <ArchivePage />;
+  if (pathname === '/import') return <ImportPage />;
   if (pathname === '/account') return <AccountPage />;
   if (pathname === '/sharing') return <SharingPage />;
   if (pathname === '/create') return <CreatePage />;

@@ -26,6 +26,7 @@ export const CREATION: readonly Section[] = [
 
 /** Status, housekeeping and settings: behind "More" everywhere. */
 export const TOOLS: readonly Section[] = [
+  { to: '/import', label: 'Import' },
   { to: '/duplicates', label: 'Duplicates' },
   { to: '/archive', label: 'Archive' },
   { to: '/trash', label: 'Trash' },

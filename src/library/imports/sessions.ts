@@ -1,0 +1,169 @@
+// An import sent from the web app: the user makes one (GET/POST /api/imports), uploads the export's archives into it
+// resumably (tus, api/import-uploads.ts, into the store below), starts it, and follows its progress and report. The
+// archives stay on this server's disk until the import is done (then they go), so an upload cut off goes on where it
+// stopped, and a server stopped while importing imports again at start (./run.ts: an import is idempotent).
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { FileStore } from '@tus/file-store';
+import type { Upload } from '@tus/utils';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { UserError } from '../../base/errors.js';
+import { rows } from '../../db/connection.js';
+import { imports, type ImportRow } from '../../db/schema.js';
+import { newImportSql, ownImportSql } from '../access.js';
+import type { Library, LibraryContext } from '../library.js';
+
+export const IMPORT_SOURCES = ['google-takeout', 'icloud'] as const;
+export type ImportSource = (typeof IMPORT_SOURCES)[number];
+
+/** The largest archive one upload may be (Google splits a Takeout into zips of up to 50 GB). */
+export const MAX_ARCHIVE_BYTES = 64 * 1024 ** 3;
+
+export interface ImportFile {
+  uploadId: string;
+  name: string;
+  size: number | null;
+  /** Bytes the server has: the upload goes on from here. */
+  received: number;
+}
+
+export interface ImportView {
+  id: string;
+  source: ImportSource;
+  status: 'uploading' | 'importing' | 'done' | 'failed';
+  files: ImportFile[];
+  progress: { done: number; total: number } | null;
+  outcome: Record<string, number> | null;
+  report: string | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+const stores = new WeakMap<LibraryContext['settings'], FileStore>();
+
+/** Where this server keeps the archives being uploaded (one file and its `.json` description per upload). */
+export function importUploads(context: Pick<LibraryContext, 'settings'>): FileStore {
+  let store = stores.get(context.settings);
+  if (!store) stores.set(context.settings, (store = new FileStore({ directory: path.join(context.settings.dataDir, 'import-uploads') })));
+  return store;
+}
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** An upload's id: its import's, then its own (an upload is found by its import, and names it). */
+export function newUploadId(importId: string): string {
+  return `${importId}_${randomUUID()}`;
+}
+
+/** The import an upload id belongs to, or null when it is not an upload id. */
+export function importOfUpload(uploadId: string): string | null {
+  return new RegExp(`^(${UUID})_${UUID}$`, 'u').exec(uploadId)?.[1] ?? null;
+}
+
+/** The archives uploaded (or being uploaded) into an import, in the order they were begun. */
+export async function importFiles(context: Pick<LibraryContext, 'settings'>, importId: string): Promise<(ImportFile & { path: string })[]> {
+  const store = importUploads(context);
+  await fs.mkdir(store.directory, { recursive: true });
+  const ids = (await store.configstore.list?.()) ?? [];
+  const uploads: Upload[] = [];
+  for (const id of ids.filter((name) => importOfUpload(name) === importId)) {
+    uploads.push(await store.getUpload(id).catch(() => null as never));
+  }
+  return uploads
+    .filter(Boolean)
+    .sort((a, b) => (a.creation_date ?? '').localeCompare(b.creation_date ?? ''))
+    .map((upload) => ({
+      uploadId: upload.id,
+      name: upload.metadata?.filename ?? upload.id,
+      size: upload.size ?? null,
+      received: upload.offset,
+      path: path.join(store.directory, upload.id),
+    }));
+}
+
+async function view(lib: Library, row: ImportRow): Promise<ImportView> {
+  return {
+    id: row.id,
+    source: row.source as ImportSource,
+    status: row.status as ImportView['status'],
+    files: (await importFiles(lib, row.id)).map(({ path: _path, ...file }) => file),
+    progress: row.progress ?? null,
+    outcome: row.outcome ?? null,
+    report: row.report,
+    error: row.error,
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** The user's import, or a 404 (another user's is not theirs to know of). */
+export async function findImport(lib: Library, id: string): Promise<ImportRow> {
+  const [row] = await lib.db
+    .select()
+    .from(imports)
+    .where(and(eq(imports.id, id), ownImportSql(lib, 'imports')));
+  if (!row) throw new UserError('not-found', 'no such import');
+  return row;
+}
+
+export async function createImport(lib: Library, source: ImportSource): Promise<ImportView> {
+  const [made] = await rows<{ id: string }>(lib.db, newImportSql(lib, source));
+  return view(lib, await findImport(lib, made!.id));
+}
+
+export async function getImport(lib: Library, id: string): Promise<ImportView> {
+  return view(lib, await findImport(lib, id));
+}
+
+/** The user's imports, newest first. */
+export async function listImports(lib: Library): Promise<ImportView[]> {
+  const found = await lib.db.select().from(imports).where(ownImportSql(lib, 'imports')).orderBy(desc(imports.createdAt)).limit(100);
+  return Promise.all(found.map((row) => view(lib, row)));
+}
+
+/** Whether archives may still be added to the import: it is the user's and has not started. */
+export async function acceptsUploads(lib: Library, id: string): Promise<boolean> {
+  const row = await findImport(lib, id).catch(() => null);
+  return row?.status === 'uploading';
+}
+
+/** Marks the import as importing when every archive is whole (409 with the ones that are not). */
+export async function markImporting(lib: Library, id: string): Promise<void> {
+  const row = await findImport(lib, id);
+  if (row.status === 'importing') throw new UserError('conflict', 'the import is running');
+  if (row.status === 'done') throw new UserError('conflict', 'the import is done: make a new one to import again');
+  const files = await importFiles(lib, id);
+  if (files.length === 0) throw new UserError('conflict', 'upload the archives first');
+  const partial = files.filter((file) => file.size === null || file.received < file.size);
+  if (partial.length > 0) {
+    throw new UserError('conflict', `not uploaded whole yet: ${partial.map((file) => `${file.name} (${file.received} of ${file.size ?? '?'} bytes)`).join(', ')}`);
+  }
+  await lib.db
+    .update(imports)
+    .set({ status: 'importing', error: null, progress: { done: 0, total: 0 }, updatedAt: new Date() })
+    .where(and(eq(imports.id, id), ownImportSql(lib, 'imports')));
+}
+
+/** Removes an import and its archives (not while it runs: 409). */
+export async function removeImport(lib: Library, id: string): Promise<void> {
+  const row = await findImport(lib, id);
+  if (row.status === 'importing') throw new UserError('conflict', 'the import is running: wait for it to end');
+  await removeArchives(lib, id);
+  await lib.db.delete(imports).where(and(eq(imports.id, id), ownImportSql(lib, 'imports')));
+}
+
+/** Deletes the archives of an import (done with them, or given up). */
+export async function removeArchives(context: Pick<LibraryContext, 'settings'>, id: string): Promise<void> {
+  const store = importUploads(context);
+  for (const file of await importFiles(context, id)) await store.remove(file.uploadId).catch(() => undefined);
+}
+
+/** Records where an import is (its progress, its end). */
+export async function recordImport(lib: Library, id: string, change: Partial<Pick<ImportRow, 'status' | 'progress' | 'outcome' | 'report' | 'error' | 'finishedAt'>>): Promise<void> {
+  await lib.db
+    .update(imports)
+    .set({ ...change, updatedAt: sql`now()` })
+    .where(and(eq(imports.id, id), ownImportSql(lib, 'imports')));
+}

@@ -1,0 +1,55 @@
+// Imports from other services (Google Takeout, iCloud): the import made on the server, its archives sent with the
+// tus resumable-upload protocol (tus-js-client: an upload cut off goes on from where the server has it, also after a
+// reload when the same file is chosen again), then started and followed.
+import { Upload, type PreviousUpload } from 'tus-js-client';
+import type { ImportInfo } from '../../../src/api/contract.js';
+import { request } from '../api.js';
+
+export type { ImportInfo };
+export type ImportSource = ImportInfo['source'];
+
+export const listImports = (signal?: AbortSignal) => request<{ items: ImportInfo[] }>('GET', '/api/imports', { signal });
+export const getImport = (id: string, signal?: AbortSignal) => request<ImportInfo>('GET', `/api/imports/${encodeURIComponent(id)}`, { signal });
+export const createImport = (source: ImportSource) => request<ImportInfo>('POST', '/api/imports', { body: { source } });
+export const startImport = (id: string) => request<ImportInfo>('POST', `/api/imports/${encodeURIComponent(id)}/start`);
+export const removeImport = (id: string) => request<void>('DELETE', `/api/imports/${encodeURIComponent(id)}`);
+
+/** The chunk each request carries: small enough to lose little when cut off, large enough to go fast. */
+const CHUNK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Sends one archive into the import, going on from an earlier upload of the same file into it when there is one.
+ * Resolves when the server has it whole; `onProgress` gets the bytes the server has.
+ */
+export function sendArchive(importId: string, file: File, onProgress: (sent: number) => void, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const upload = new Upload(file, {
+      endpoint: '/api/imports/uploads',
+      chunkSize: CHUNK_BYTES,
+      retryDelays: [0, 1000, 3000, 5000, 10000],
+      metadata: { importId, filename: file.name },
+      // the import's id in the fingerprint: the same file chosen for another import is another upload
+      fingerprint: async (f) => ['shoebox-import', importId, (f as File).name, (f as File).size, (f as File).lastModified].join(':'),
+      removeFingerprintOnSuccess: true,
+      onProgress: (sent) => onProgress(sent),
+      onSuccess: () => resolve(),
+      onError: (error) => reject(new Error(responseText(error))),
+    });
+    signal.addEventListener('abort', () => void upload.abort().then(() => reject(new DOMException('stopped', 'AbortError'))), { once: true });
+    void upload.findPreviousUploads().then((previous: PreviousUpload[]) => {
+      if (previous[0]) upload.resumeFromPreviousUpload(previous[0]);
+      upload.start();
+    }, reject);
+  });
+}
+
+/** The server's reason when it gave one (tus-js-client puts the response in the error's text). */
+function responseText(error: Error): string {
+  const body = /response text: (.*?)(?:, request id|$)/su.exec(error.message)?.[1]?.trim();
+  if (!body) return error.message;
+  try {
+    return (JSON.parse(body) as { message?: string }).message ?? body;
+  } catch {
+    return body;
+  }
+}
