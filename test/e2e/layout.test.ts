@@ -57,6 +57,8 @@ beforeAll(async () => {
     `/photos/${ids[0]}`,
     '/search?q=falcon',
     '/favorites',
+    '/archive',
+    '/import',
     '/people',
     `/people/${people[0]!.id}`,
     '/albums',
