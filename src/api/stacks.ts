@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getStack, moveOutOfStack, setStackCover, unstack } from '../library/stacks/manage.js';
+import { getStack, MAX_STACKED_BY_HAND, moveOutOfStack, setStackCover, stackTogether, unstack } from '../library/stacks/manage.js';
 import { STACK_KINDS, STACK_REASONS } from '../model/stack.js';
 import { UserError } from '../base/errors.js';
 import { errorBody, photoListItem } from './schemas.js';
@@ -13,7 +13,7 @@ export const stackMember = z.object({
   photo: photoListItem,
   reason: z
     .enum(STACK_REASONS)
-    .describe('what put it in the stack: `raw-jpeg`, `heic-jpeg` (same name, same moment), `edited` (an edited version), `burst-id` (Apple BurstUUID), `burst-name` (a phone\'s burst file names), `burst-time` (same camera within seconds, alike)'),
+    .describe('what put it in the stack: `raw-jpeg`, `heic-jpeg` (same name, same moment), `edited` (an edited version), `burst-id` (Apple BurstUUID), `burst-name` (a phone\'s burst file names), `burst-time` (same camera within seconds, alike), `by-user` (stacked by hand: POST /api/stacks)'),
   cover: z.boolean().describe('whether it is the photo the tile shows'),
   bestShot: z.object({ score: z.number().nullable(), reasons: z.array(z.string()) }).describe('how good a shot it is (see GET /api/duplicates)'),
 });
@@ -28,6 +28,27 @@ export const stack = z.object({
 
 export function stackRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.post('/api/stacks', {
+    config: { access: 'write' },
+    schema: {
+      tags: ['stacks'],
+      summary: 'Stack photos by hand (with the stacks they are in); the best shot is the cover until you pick one',
+      body: z
+        .object({
+          photoIds: z
+            .array(z.uuid({ message: 'photo ids must be UUIDs' }))
+            .min(2, { message: 'a stack needs at least two photos' })
+            .max(MAX_STACKED_BY_HAND, { message: `at most ${MAX_STACKED_BY_HAND} photos in one stack` }),
+        })
+        .strict(),
+      response: { 201: stack, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request, reply) => {
+      reply.code(201);
+      return stackTogether(request.lib, request.body.photoIds);
+    },
+  });
 
   api.get('/api/stacks/:id', {
     config: { access: 'read' },

@@ -1,6 +1,6 @@
 // Stacks in a real browser (Debian's Chromium) against a real server, at desk and phone sizes: a burst and a raw+JPEG
 // pair are one tile each with their count; the tile opens the cover, whose page shows the other photos one tap away;
-// the user makes another photo the cover and unstacks, and the gallery follows.
+// the user makes another photo the cover and unstacks, and the gallery follows; photos are stacked again by hand.
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -106,6 +106,17 @@ for (const [size, viewport] of [
       await page.waitForLoadState('networkidle');
       await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${jpeg}"]`).count()).toBe(1);
       await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${raw}"]`).count()).toBe(1);
+      if (size === 'desk') {
+        // and stack them again by hand, from the selection: one tile with its count
+        for (const id of [raw, jpeg]) {
+          await page.locator(`[data-photo-id="${id}"]`).hover();
+          await page.locator(`.tile-cell:has([data-photo-id="${id}"]) [data-testid="tile-check"]`).click();
+        }
+        await page.getByTestId('bulk-stack').click();
+        await poll(async () => (await json(`${server.url}/api/photos/${raw}`)).body.stack?.count ?? 0).toBe(2);
+        await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${raw}"], [data-testid="photo-tile"][data-photo-id="${jpeg}"]`).count()).toBe(1);
+        expect(await page.locator('[data-testid="tile-stack"]').allInnerTexts()).toContainEqual(expect.stringContaining('2'));
+      }
       expect(errors).toEqual([]);
     });
   });

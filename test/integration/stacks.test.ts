@@ -274,4 +274,30 @@ describe('stacks', () => {
     expect((await json(`${server.url}/api/stacks/00000000-0000-4000-8000-000000000000`)).status).toBe(404);
     expect((await json(`${server.url}/api/stacks/not-an-id`)).status).toBe(400);
   });
+
+  it('stacks photos by hand — frames the user took apart before, and the stack one of them is in — and refuses what is not a stack', async () => {
+    const [a, b, lone] = ['frame-a.jpg', 'frame-b.jpg', 'IMG_3003.JPG'].map((name) => idOf.get(name)!);
+    const before = [await stackOf('frame-a.jpg'), await stackOf('frame-b.jpg')].find((found) => found !== null) ?? null;
+    const made = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [a, b, lone] } });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const stack = made.body as Stack;
+    const members = stack.members.map((m) => m.photo.id);
+    // the stack a frame was in (the restored frame's, if it joined one) comes along whole
+    expect(members.sort()).toEqual([...new Set([a, b, lone, ...(before?.members.map((m) => m.photo.id) ?? [])])].sort());
+    expect(stack.members.find((m) => m.photo.id === lone)!.reason).toBe('by-user');
+    expect(stack.kind).toBe(before ? 'mixed' : 'by-user');
+    if (before) expect(stack.id).toBe(before.id);
+    // one tile with its count; the pipeline looking again leaves it as the user made it
+    const tiles = (await list()).items.filter((item) => members.includes(item.id));
+    expect(tiles).toHaveLength(1);
+    expect(tiles[0]!.stack).toEqual({ id: stack.id, count: members.length });
+    await placeInStack(server.lib.db, a);
+    expect((await stackOf('frame-a.jpg'))!.members.map((m) => m.photo.id).sort()).toEqual(members);
+
+    const one = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [a] } });
+    expect(one.status).toBe(400);
+    expect(JSON.stringify(one.body)).toContain('at least two photos');
+    const unknown = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [a, '00000000-0000-4000-8000-000000000000'] } });
+    expect(unknown.status).toBe(404);
+  });
 });

@@ -11,7 +11,7 @@ export const stacks = pgTable(
     ownerId: uuid('owner_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** raw-jpeg | heic-jpeg | burst | edits | mixed: what put the photos together (mixed: more than one reason). */
+    /** raw-jpeg | heic-jpeg | burst | edits | by-user | mixed: what put the photos together (mixed: more than one reason). */
     kind: text('kind').notNull(),
     /** The photo the tile shows: the user's pick, else the best shot (library/best-shot). */
     coverId: uuid('cover_id').references(() => photos.id, { onDelete: 'set null' }),
@@ -32,7 +32,7 @@ export const stackMembers = pgTable(
     photoId: uuid('photo_id')
       .notNull()
       .references(() => photos.id, { onDelete: 'cascade' }),
-    /** raw-jpeg | heic-jpeg | burst-id | burst-name | burst-time | edited */
+    /** raw-jpeg | heic-jpeg | burst-id | burst-name | burst-time | edited | by-user (stacked by hand) */
     reason: text('reason').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,16 +1,17 @@
-// What a user does with their stacks: open one, pick its cover, move a photo out, take it apart. Another user's
-// stack is not found (a 404), like their photos.
+// What a user does with their stacks: stack photos by hand, open one, pick its cover, move a photo out, take it
+// apart. Another user's stack is not found (a 404), like their photos.
 import { inArray, sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { photos } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import { orderedPair } from '../duplicates/rules.js';
-import { lockStacksOfPhotoSql, ownStackSql } from '../access.js';
+import { uuidArray } from '../../db/arrays.js';
+import { lockStacksOfPhotoSql, newStackForPhotoSql, ownPhotoSql, ownStackSql } from '../access.js';
 import type { Library } from '../library.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { shotBrief } from '../best-shot/score.js';
 import { listColumns, photoListItem } from '../photo-list.js';
-import { leaveStacks, separate } from './place.js';
+import { leaveStacks, separate, tidyStacks } from './place.js';
 import type { StackKind, StackReason } from './rules.js';
 
 export interface StackMember {
@@ -89,6 +90,50 @@ export async function moveOutOfStack(lib: Library, id: string, photoId: string):
   if (!stack.members.some((m) => m.photo.id === photoId)) throw new UserError('not-found', `photo ${photoId} is not in stack ${id}`);
   await leaveStacks(lib.db, [photoId], { separate: true });
   return getStack(lib, id);
+}
+
+/** The most photos stacked by hand at once (a long burst shot in bursts mode is a few hundred frames). */
+export const MAX_STACKED_BY_HAND = 1000;
+
+/**
+ * Stacks the user's photos by hand: one stack of them all, with every photo of a stack one of them is in (the oldest
+ * such stack takes the others). Pairs the user once took apart may be stacked again: this is their word now. The
+ * cover is the best shot until the user picks one. Photos that are not the user's, or in the trash, are a 404.
+ */
+export async function stackTogether(lib: Library, photoIds: readonly string[]): Promise<Stack> {
+  const ids = [...new Set(photoIds)];
+  if (ids.length < 2) throw new UserError('invalid', 'a stack needs at least two photos');
+  if (ids.length > MAX_STACKED_BY_HAND) throw new UserError('invalid', `at most ${MAX_STACKED_BY_HAND} photos in one stack`);
+  const own = await rows<{ id: string }>(
+    lib.db,
+    sql`select p.id from photos p where p.id = any(${uuidArray(ids)}) and p.deleted_at is null and ${ownPhotoSql(lib)}`,
+  );
+  const missing = ids.filter((id) => !own.some((row) => row.id === id));
+  if (missing.length > 0) throw new UserError('not-found', `no photo ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+  const target = await lib.db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    await t.execute(lockStacksOfPhotoSql(ids[0]!));
+    const stacksIn = (
+      await rows<{ stack_id: string }>(
+        t,
+        sql`select m.stack_id from stack_members m join stacks s on s.id = m.stack_id where m.photo_id = any(${uuidArray(ids)})
+            group by m.stack_id, s.created_at order by s.created_at, m.stack_id`,
+      )
+    ).map((row) => row.stack_id);
+    const into = stacksIn[0] ?? (await rows<{ id: string }>(t, newStackForPhotoSql(ids[0]!)))[0]!.id;
+    const others = stacksIn.slice(1);
+    if (others.length > 0) {
+      await t.execute(sql`update stack_members set stack_id = ${into}::uuid where stack_id = any(${uuidArray(others)})`);
+      await t.execute(sql`delete from stacks where id = any(${uuidArray(others)})`);
+    }
+    const values = ids.map((id) => sql`(${into}::uuid, ${id}::uuid, 'by-user')`);
+    await t.execute(sql`insert into stack_members (stack_id, photo_id, reason) values ${sql.join(values, sql`, `)} on conflict (photo_id) do nothing`);
+    const members = (await rows<{ photo_id: string }>(t, sql`select photo_id from stack_members where stack_id = ${into}::uuid`)).map((m) => m.photo_id);
+    await t.execute(sql`delete from stack_separations where photo_a = any(${uuidArray(members)}) and photo_b = any(${uuidArray(members)})`);
+    await tidyStacks(t, [into]);
+    return into;
+  });
+  return requireStack(lib, target);
 }
 
 /** Takes the stack apart: every photo on its own again, and never stacked together again by the rules. */

@@ -125,6 +125,7 @@ const KIND_OF: Record<StackReason, StackKind> = {
   'burst-id': 'burst',
   'burst-name': 'burst',
   'burst-time': 'burst',
+  'by-user': 'by-user',
 };
 
 /** A stack's kind from its members' reasons. */

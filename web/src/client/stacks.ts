@@ -1,9 +1,14 @@
-// A stack (raw+JPEG, HEIC+JPEG, a burst, an original and its edits) and what the user does with it: pick the cover,
-// move a photo out, unstack.
+// A stack (raw+JPEG, HEIC+JPEG, a burst, an original and its edits, photos stacked by hand) and what the user does
+// with it: stack photos, pick the cover, move a photo out, unstack.
 import type { Stack, StackMember } from '../../../src/api/contract.js';
 import { request } from '../api.js';
 
 export type { Stack, StackMember };
+
+/** Stacks the photos (with the stacks they are in) into one. */
+export function stackPhotos(photoIds: string[]): Promise<Stack> {
+  return request('POST', '/api/stacks', { body: { photoIds } });
+}
 
 export function getStack(id: string, signal?: AbortSignal): Promise<Stack> {
   return request('GET', `/api/stacks/${encodeURIComponent(id)}`, { signal });

@@ -14,6 +14,7 @@ const REASONS: Record<StackMember['reason'], string> = {
   'burst-id': 'burst',
   'burst-name': 'burst',
   'burst-time': 'burst',
+  'by-user': 'stacked by you',
 };
 
 function describe(stack: Stack): string {
@@ -27,6 +28,8 @@ function describe(stack: Stack): string {
       return `The original and ${n - 1} edited version${n === 2 ? '' : 's'}.`;
     case 'burst':
       return `${n} frames of one burst.`;
+    case 'by-user':
+      return `${n} photos you stacked.`;
     default:
       return `${n} photos of one moment.`;
   }

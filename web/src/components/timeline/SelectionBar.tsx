@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { albumUrls } from '../../client/albums.js';
 import { trashPhotos, updatePhotos } from '../../client/library.js';
+import { stackPhotos, unstack } from '../../client/stacks.js';
 import { restoreFromTrash } from '../../client/trash.js';
 import { formatCount } from '../../lib/format.js';
 import { navigate } from '../../lib/router.js';
@@ -96,6 +97,21 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
         : { text: `Brought ${photos(chosen.length)} back to the timeline.`, undo };
     });
 
+  const stack = () =>
+    run(async () => {
+      const made = await stackPhotos(ids);
+      void library.refresh();
+      return {
+        text: `Stacked ${photos(made.members.length)}: the best shot shows for them.`,
+        link: { to: `/photos/${made.coverId ?? made.members[0]!.photo.id}`, label: 'Open the stack' },
+        undo: async () => {
+          await unstack(made.id);
+          void library.refresh();
+          return `Unstacked ${photos(made.members.length)}.`;
+        },
+      };
+    });
+
   const trash = () =>
     run(async () => {
       const chosen = ids;
@@ -159,6 +175,19 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
             >
               <HeartIcon />
               <span className="selection-label">{allFavourite ? 'Unfavourite' : 'Favourite'}</span>
+            </button>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void stack()}
+              disabled={busy || ids.length < 2}
+              title={ids.length < 2 ? 'Select two photos or more to stack them' : 'One tile for them all, the best shot on top'}
+              data-testid="bulk-stack"
+            >
+              <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
+                <path d="M7 7h13v13H7zM4 17V4h13" />
+              </svg>
+              <span className="selection-label">Stack</span>
             </button>
             <button
               type="button"
