@@ -26,6 +26,7 @@ import { securityHeaders } from './plugins/security-headers.js';
 import { version } from '../config/version.js';
 import { albumRoutes } from './albums.js';
 import { importRoutes } from './imports.js';
+import { exportRoutes } from './exports.js';
 import { autoAlbumRoutes } from './auto-albums.js';
 import { categoryRoutes } from './categories.js';
 import { sharingRoutes } from './sharing.js';
@@ -198,6 +199,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   libraryRoutes(app, lib);
   sharingRoutes(app);
   importRoutes(app, lib);
+  exportRoutes(app);
   shareVisitRoutes(app, lib);
   await registerWebApp(app);
   return app;

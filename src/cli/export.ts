@@ -2,7 +2,6 @@
 // originals with XMP sidecars and a manifest (library/export/run.ts), from a running server or from the library.
 import { Readable } from 'node:stream';
 import type { Settings } from '../config/settings.js';
-import type { Library } from '../library/library.js';
 import type { ExportLayout, ExportSource } from '../library/export/run.js';
 import type { ExportPhoto } from '../library/export/sidecar.js';
 import type { ShoeboxClient } from './client.js';
@@ -32,10 +31,6 @@ export function dispositionName(header: string | null): string | null {
   return /filename="([^"]*)"/iu.exec(header)?.[1] ?? null;
 }
 
-function motionName(photo: ExportPhoto): string {
-  return `${photo.filename.replace(/\.[^.]*$/u, '')}-motion.mp4`;
-}
-
 function serverSource(client: ShoeboxClient, album: string | undefined): ExportSource {
   const body = async (route: string) => {
     const response = await client.fetch(route);
@@ -58,44 +53,9 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
       const route = `/api/photos/${photo.id}/original?part=motion`;
       // its name as stored (a Live Photo's IMG_0001.MOV), as the library's own export names it
       const head = await client.fetch(route, { method: 'HEAD' });
-      return { name: dispositionName(head.headers.get('content-disposition')) ?? motionName(photo), open: () => body(route) };
-    },
-  };
-}
-
-async function librarySource(lib: Library, album: string | undefined): Promise<ExportSource> {
-  const [{ listPhotos, listPhotosIn }, { getPhotoDetail, findPhoto }, { derivedMotionKey }, { ownPhotosScope }] = await Promise.all([
-    import('../library/photo-list.js'),
-    import('../library/photos.js'),
-    import('../storage/keys.js'),
-    import('../library/access.js'),
-  ]);
-  const row = async (id: string) => {
-    const found = await findPhoto(lib, id);
-    if (!found) throw new Error(`photo ${id} is gone`);
-    return found;
-  };
-  return {
-    async ids() {
-      const page = (n: number) => ({ page: n, limit: 500, stacks: 'expand', archived: 'include' }) as Parameters<typeof listPhotos>[1];
-      const items = await allPages((n) => (album ? listPhotos(lib, { ...page(n), album }) : listPhotosIn(lib, ownPhotosScope(lib), page(n))));
-      return items.map((item) => item.id);
-    },
-    async photo(id) {
-      const detail = await getPhotoDetail(lib, id);
-      if (!detail) throw new Error(`photo ${id} is gone`);
-      return detail as unknown as Detail;
-    },
-    async original(id) {
-      const photo = await row(id);
-      return lib.storage.at(photo.storageLocation).get(photo.storageKey);
-    },
-    async motion(photo) {
-      const found = await row(photo.id);
-      if (!found.motion) return null;
-      const key = found.motion.source === 'live' ? found.motion.key : derivedMotionKey(found.id);
-      const name = found.motion.source === 'live' ? found.motion.filename : motionName(photo);
-      return { name, open: () => lib.storage.at(found.storageLocation).get(key) };
+      // as library/export/library-source.ts names it (this side of the CLI loads nothing of the library)
+      const fallback = `${photo.filename.replace(/\.[^.]*$/u, '')}-motion.mp4`;
+      return { name: dispositionName(head.headers.get('content-disposition')) ?? fallback, open: () => body(route) };
     },
   };
 }
@@ -125,6 +85,9 @@ export async function runExport(dir: string, settings: Settings, flags: ExportFl
     flags.server,
     'export',
     (client) => run(serverSource(client, flags.album)),
-    async (lib) => run(await librarySource(lib, flags.album)),
+    async (lib) => {
+      const { librarySource } = await import('../library/export/library-source.js');
+      return run(librarySource(lib, flags.album ? { album: flags.album } : { all: true }));
+    },
   );
 }

@@ -1,7 +1,8 @@
 // The archive (issue 35: Google Photos' archived, iCloud's hidden): photos out of the timeline — its list, its counts
 // (kept between requests: the photo_order mark must move) — and kept in an album, the favourites, a person's photos
 // and search; `archived=only` lists them. Through the real server, then in Chromium: archived from the gallery's
-// selection, listed on the Archive page, brought back from the photo page.
+// selection, listed on the Archive page, brought back from the photo page; the account's export takes it out too.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,14 @@ describe('the archive', () => {
       await poll(() => page.getByTestId('archive').isVisible()).toBe(true);
       expect(((await json(`${server.url}/api/photos/${ids.blue}`)).body as { archived: boolean }).archived).toBe(false);
       expect(await timelineTotal()).toBe(2);
+
+      // the account's export takes everything out, the archive included
+      await page.goto(`${server.url}/account`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-all').click()]);
+      const zip = fs.readFileSync((await download.path())!);
+      expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+      const names = zip.toString('latin1').match(/[a-z]+\.jpg(?=\.xmp)/gu) ?? [];
+      expect([...new Set(names)].sort()).toEqual(['blue.jpg', 'green.jpg', 'red.jpg', 'yellow.jpg']);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

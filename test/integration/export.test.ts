@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
+import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer } from '../helpers/cli.js';
 import { assets, authFetch, tempDir } from '../helpers/server.js';
@@ -199,4 +200,67 @@ describe('shoebox export', () => {
     expect(imported.stderr).toMatch(/Added 5, already in the library 0, skipped 0\./);
     expect(imported.stderr).toContain('Albums of the export not read back (albums.json: albums.json is not JSON); the photos are imported.');
   }, 120_000);
+
+  it('gives the same export as a ZIP from the API: the whole library, an album or a selection, checked by its manifest', async () => {
+    await withServer(libraryA, async (url) => {
+      const all = await authFetch(`${url}/api/export?all=true&by=album`);
+      expect(all.status).toBe(200);
+      expect(all.headers.get('content-type')).toBe('application/zip');
+      expect(all.headers.get('content-disposition')).toMatch(/^attachment; filename="shoebox-library-\d{4}-\d{2}-\d{2}\.zip"$/);
+      const entries = await unzip(Buffer.from(await all.arrayBuffer()));
+      const manifest = entries.get('manifest.jsonl')!.toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as { path: string; sha256: string; kind: string });
+      // the same files as the folder export by album (5 originals, 5 sidecars), each as the manifest says
+      expect(manifest.filter((m) => m.kind === 'original').map((m) => m.sha256).sort()).toEqual(before.map((p) => p.sha256).sort());
+      expect(manifest).toHaveLength(10);
+      for (const entry of manifest) expect(createHash('sha256').update(entries.get(entry.path)!).digest('hex'), entry.path).toBe(entry.sha256);
+      expect([...entries.keys()].filter((name) => name.startsWith('Walks _ hikes/')).sort()).toEqual([
+        'Walks _ hikes/silver_fir.jpg',
+        'Walks _ hikes/silver_fir.jpg.xmp',
+        'Walks _ hikes/thompson-springs.jpg',
+        'Walks _ hikes/thompson-springs.jpg.xmp',
+      ]);
+      expect(JSON.parse(entries.get('albums.json')!.toString('utf8')).albums[0].name).toBe('Walks / hikes');
+
+      const albums = await (await authFetch(`${url}/api/albums?kind=manual`)).json();
+      const album = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?album=${albums.items[0].id}`)).arrayBuffer()));
+      expect([...album.keys()].filter((name) => /\.jpg$/u.test(name)).map((name) => path.basename(name)).sort()).toEqual(['silver_fir.jpg', 'thompson-springs.jpg']);
+      const fir = before.find((p) => p.filename === 'silver_fir.jpg')!;
+      const one = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?ids=${fir.id}&takeoutJson=true`)).arrayBuffer()));
+      expect([...one.keys()].filter((name) => !['manifest.jsonl', 'albums.json'].includes(name)).map((name) => path.basename(name)).sort()).toEqual([
+        'silver_fir.jpg',
+        'silver_fir.jpg.supplemental-metadata.json',
+        'silver_fir.jpg.xmp',
+      ]);
+
+      // what to export must be said once and well
+      expect((await authFetch(`${url}/api/export`)).status).toBe(400);
+      expect((await authFetch(`${url}/api/export?ids=not-an-id`)).status).toBe(400);
+      expect((await authFetch(`${url}/api/export?all=true&ids=${fir.id}`)).status).toBe(400);
+      expect((await authFetch(`${url}/api/export?album=00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+    });
+  }, 120_000);
 });
+
+/** A ZIP's files by name. */
+function unzip(data: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(data, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) return reject(error);
+      const files = new Map<string, Buffer>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (err, stream) => {
+          if (err || !stream) return reject(err);
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+          stream.on('end', () => {
+            files.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(files));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}

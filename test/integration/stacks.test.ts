@@ -291,7 +291,7 @@ describe('stacks', () => {
     const tiles = (await list()).items.filter((item) => members.includes(item.id));
     expect(tiles).toHaveLength(1);
     expect(tiles[0]!.stack).toEqual({ id: stack.id, count: members.length });
-    await placeInStack(server.lib.db, a);
+    await placeInStack(server.lib.db, a!);
     expect((await stackOf('frame-a.jpg'))!.members.map((m) => m.photo.id).sort()).toEqual(members);
 
     const one = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [a] } });

@@ -43,7 +43,12 @@ export interface ExportOutcome {
   failed: { id: string; reason: string }[];
 }
 
-const MANIFEST = 'manifest.jsonl';
+export const MANIFEST = 'manifest.jsonl';
+
+/** An XMP packet that says nothing, for a photo Shoebox knows nothing of beyond its bytes. */
+const EMPTY_XMP =
+  '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n' +
+  ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n</x:xmpmeta>\n<?xpacket end="w"?>\n';
 
 /** Bytes a name may take (file systems allow 255; room is left for ` (12)`, `.xmp` and the `.part` being written). */
 const NAME_BYTES = 200;
@@ -100,13 +105,34 @@ export interface ExportOptions {
   /** Also a Google Takeout-style JSON sidecar beside each original. */
   takeoutJson?: boolean;
   onPhoto?: () => void;
+  /** Stops after the photo under way (a download the client gave up). */
+  signal?: AbortSignal;
 }
 
-export async function exportLibrary(source: ExportSource, out: string, options: ExportOptions): Promise<ExportOutcome> {
+/** Where an export's files go: a folder, resumable by its manifest (below), or a ZIP stream (./zip.ts). */
+export interface ExportSink {
+  /**
+   * One file of a photo, made by `make` into the scratch file it is given; `expected`: the SHA-256 its bytes must
+   * have (an original). Answers `kept` when the file is there from before, unchanged.
+   */
+  file(relative: string, photoId: string, kind: ManifestEntry['kind'], make: (file: string) => Promise<void>, expected?: string): Promise<'written' | 'kept'>;
+  /** One of the export's own files (albums.json, an album's metadata.json), whole. */
+  text(relative: string, text: string): Promise<void>;
+}
+
+/** The bytes made are the photo's (a download cut short is not), else an error saying whose they are. */
+export async function checkedSha256(file: string, relative: string, expected?: string): Promise<string> {
+  const sha256 = await sha256Of(file);
+  if (expected !== undefined && sha256 !== expected) {
+    await fs.rm(file, { force: true });
+    throw new Error(`${relative}: the bytes read have SHA-256 ${sha256}, not the photo's ${expected}`);
+  }
+  return sha256;
+}
+
+/** The export's files, photo by photo, into a sink: originals, sidecars, a Live Photo's video, albums.json. */
+export async function exportTo(source: ExportSource, sink: ExportSink, options: ExportOptions): Promise<ExportOutcome> {
   const { layout, onPhoto } = options;
-  await fs.mkdir(out, { recursive: true });
-  const done = await readManifest(out);
-  const manifest = await fs.open(path.join(out, MANIFEST), 'a');
   const outcome: ExportOutcome = { photos: 0, written: 0, kept: 0, failed: [] };
   /** Names taken in each folder by this export: the same name for two photos gets a counter. */
   const taken = new Map<string, string>();
@@ -114,100 +140,106 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
     const dot = name.lastIndexOf('.');
     for (let n = 0; ; n++) {
       const candidate = n === 0 ? name : dot > 0 ? `${name.slice(0, dot)} (${n})${name.slice(dot)}` : `${name} (${n})`;
-      const key = path.join(folder, candidate).toLowerCase();
+      const key = path.posix.join(folder, candidate).toLowerCase();
       const owner = taken.get(key);
       if (owner === undefined || owner === photoId) {
         taken.set(key, photoId);
-        return path.join(folder, candidate);
+        return path.posix.join(folder, candidate);
       }
     }
   };
   /** Each album's originals, as written (an album folder's own copy when the layout is by album). */
   const albumFiles = new Map<string, string[]>();
   const archivedFiles: string[] = [];
-  const record = async (entry: ManifestEntry) => {
-    await manifest.write(`${JSON.stringify(entry)}\n`);
-    done.set(entry.path, entry);
+  const write = async (...args: Parameters<ExportSink['file']>) => {
+    outcome[(await sink.file(...args)) === 'kept' ? 'kept' : 'written']++;
   };
-  /**
-   * Writes a file unless the manifest has it for this photo with its size (and, for an original, the photo's
-   * SHA-256); a sidecar is made again and kept when its bytes are the same. Bytes that are not the photo's (a
-   * download cut short) are refused. The manifest line goes after the bytes.
-   */
-  const write = async (relative: string, photoId: string, kind: ManifestEntry['kind'], make: (file: string) => Promise<void>, expected?: string) => {
-    const target = path.join(out, relative);
-    const known = done.get(relative);
-    const stat = await fs.stat(target).catch(() => null);
-    const same = known !== undefined && stat !== null && stat.size === known.bytes && known.photoId === photoId && (expected === undefined || known.sha256 === expected);
-    if (same && kind !== 'sidecar') {
-      outcome.kept++;
-      return;
-    }
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    const partial = `${target}.part`;
-    await fs.rm(partial, { force: true });
-    await make(partial);
-    const sha256 = await sha256Of(partial);
-    if (expected !== undefined && sha256 !== expected) {
-      await fs.rm(partial, { force: true });
-      throw new Error(`${relative}: the bytes read have SHA-256 ${sha256}, not the photo's ${expected}`);
-    }
-    if (same && sha256 === known.sha256) {
-      await fs.rm(partial, { force: true });
-      outcome.kept++;
-      return;
-    }
-    await fs.rename(partial, target);
-    await record({ path: relative, sha256, bytes: (await fs.stat(target)).size, photoId, kind });
-    outcome.written++;
-  };
-  try {
-    for (const id of await source.ids()) {
-      try {
-        const photo = await source.photo(id);
-        const tags = exportXmpTags(photo);
-        for (const folder of foldersOf(photo, layout)) {
-          const relative = claim(folder, safeName(photo.filename), photo.id);
-          await write(relative, photo.id, 'original', async (file) => pipeline(await source.original(photo.id), createWriteStream(file)), photo.sha256);
-          for (const album of albumsOf(photo)) {
-            if (layout === 'album' && safeName(album) !== folder) continue;
-            albumFiles.set(album, [...(albumFiles.get(album) ?? []), relative]);
-          }
-          if (photo.archived) archivedFiles.push(relative);
-          await write(`${relative}.xmp`, photo.id, 'sidecar', async (file) => {
-            // ExifTool makes a new XMP file from the tags when the name ends in .xmp and nothing is there
-            const fresh = file.replace(/\.part$/u, '.new.xmp');
-            await fs.rm(fresh, { force: true });
-            await reader().write(fresh, tags as never);
-            await fs.rename(fresh, file);
-          });
-          if (options.takeoutJson) {
-            const json = path.join(path.dirname(relative), takeoutJsonName(path.basename(relative)));
-            await write(json, photo.id, 'sidecar', (file) => fs.writeFile(file, takeoutJson(photo)));
-          }
-          const motion = await source.motion(photo);
-          if (motion) {
-            const name = claim(folder, safeName(motion.name), photo.id);
-            await write(name, photo.id, 'motion', async (file) => pipeline(await motion.open(), createWriteStream(file)));
-          }
+  for (const id of await source.ids()) {
+    if (options.signal?.aborted) break;
+    try {
+      const photo = await source.photo(id);
+      const tags = exportXmpTags(photo);
+      for (const folder of foldersOf(photo, layout)) {
+        const relative = claim(folder, safeName(photo.filename), photo.id);
+        await write(relative, photo.id, 'original', async (file) => pipeline(await source.original(photo.id), createWriteStream(file)), photo.sha256);
+        for (const album of albumsOf(photo)) {
+          if (layout === 'album' && safeName(album) !== folder) continue;
+          albumFiles.set(album, [...(albumFiles.get(album) ?? []), relative]);
         }
-        outcome.photos++;
-      } catch (error) {
-        outcome.failed.push({ id, reason: errorMessage(error) });
+        if (photo.archived) archivedFiles.push(relative);
+        await write(`${relative}.xmp`, photo.id, 'sidecar', async (file) => {
+          // ExifTool makes a new XMP file from the tags when the name ends in .xmp and nothing is there
+          const fresh = `${file}.new.xmp`;
+          await fs.rm(fresh, { force: true });
+          // nothing to say (no date, place or marks): ExifTool makes no file, the sidecar is an empty packet
+          if (Object.keys(tags).length > 0) await reader().write(fresh, tags as never);
+          else await fs.writeFile(fresh, EMPTY_XMP);
+          await fs.rename(fresh, file);
+        });
+        if (options.takeoutJson) {
+          const json = path.posix.join(path.posix.dirname(relative), takeoutJsonName(path.posix.basename(relative)));
+          await write(json, photo.id, 'sidecar', (file) => fs.writeFile(file, takeoutJson(photo)));
+        }
+        const motion = await source.motion(photo);
+        if (motion) {
+          const name = claim(folder, safeName(motion.name), photo.id);
+          await write(name, photo.id, 'motion', async (file) => pipeline(await motion.open(), createWriteStream(file)));
+        }
       }
-      onPhoto?.();
+      outcome.photos++;
+    } catch (error) {
+      outcome.failed.push({ id, reason: errorMessage(error) });
     }
-  } finally {
-    await manifest.close();
+    onPhoto?.();
   }
-  await writeWhole(path.join(out, ALBUMS_FILE), albumsDocument(albumFiles, archivedFiles));
+  await sink.text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles));
   if (options.takeoutJson && layout === 'album') {
     // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
     for (const album of albumFiles.keys()) {
-      await writeWhole(path.join(out, safeName(album), 'metadata.json'), `${JSON.stringify({ title: album, description: '' }, null, 2)}\n`);
+      await sink.text(path.posix.join(safeName(album), 'metadata.json'), `${JSON.stringify({ title: album, description: '' }, null, 2)}\n`);
     }
   }
   return outcome;
+}
+
+/**
+ * The export into a folder. A file is not written again when the manifest lists it for this photo with its size
+ * (and, for an original, the photo's SHA-256); a sidecar is made again and kept when its bytes are the same. The
+ * manifest line goes after the bytes.
+ */
+export async function exportLibrary(source: ExportSource, out: string, options: ExportOptions): Promise<ExportOutcome> {
+  await fs.mkdir(out, { recursive: true });
+  const done = await readManifest(out);
+  const manifest = await fs.open(path.join(out, MANIFEST), 'a');
+  const sink: ExportSink = {
+    async file(relative, photoId, kind, make, expected) {
+      const target = path.join(out, relative);
+      const known = done.get(relative);
+      const stat = await fs.stat(target).catch(() => null);
+      const same = known !== undefined && stat !== null && stat.size === known.bytes && known.photoId === photoId && (expected === undefined || known.sha256 === expected);
+      if (same && kind !== 'sidecar') return 'kept';
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      const partial = `${target}.part`;
+      await fs.rm(partial, { force: true });
+      await make(partial);
+      const sha256 = await checkedSha256(partial, relative, expected);
+      if (same && sha256 === known.sha256) {
+        await fs.rm(partial, { force: true });
+        return 'kept';
+      }
+      await fs.rename(partial, target);
+      const entry: ManifestEntry = { path: relative, sha256, bytes: (await fs.stat(target)).size, photoId, kind };
+      await manifest.write(`${JSON.stringify(entry)}\n`);
+      done.set(entry.path, entry);
+      return 'written';
+    },
+    text: (relative, text) => writeWhole(path.join(out, relative), text),
+  };
+  try {
+    return await exportTo(source, sink, options);
+  } finally {
+    await manifest.close();
+  }
 }
 
 /** Writes a file whole or not at all (a stop mid-write leaves the one before). */

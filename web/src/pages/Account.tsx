@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi, type ApiKeyInfo, type Me, type SessionInfo } from '../client/account.js';
+import { exportUrls } from '../client/exports.js';
 import { UsersAdmin } from '../components/account/UsersAdmin.js';
 import { SingleSignOnAdmin } from '../components/account/SingleSignOnAdmin.js';
 import { formatBytes } from '../lib/format.js';
@@ -45,6 +46,22 @@ export function AccountPage() {
             Libraries in place
           </Link>
           <CreationToolsChoice />
+        </div>
+      </section>
+      <section className="card account-section" aria-labelledby="export-title">
+        <h2 id="export-title">Your photos out</h2>
+        <p className="muted">
+          Every photo you own as it came in, in a folder per album (the rest by date), each with an XMP sidecar that digiKam, Lightroom and Immich read
+          (dates, places, ratings, keywords, people), albums.json and a manifest of checksums. For a large library, <code>shoebox export</code> goes on
+          where it stopped; this download starts again.
+        </p>
+        <div className="account-settings">
+          <a className="button" href={exportUrls.all('album')} download data-testid="export-all">
+            Export everything (ZIP)
+          </a>
+          <Link to="/import" className="button">
+            Import from Google Photos or iCloud
+          </Link>
         </div>
       </section>
       <PasswordForm onChanged={() => setKeysVersion((v) => v + 1)} />

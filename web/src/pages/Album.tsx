@@ -20,6 +20,7 @@ import {
   type AlbumDetail,
   type AlbumSummary,
 } from '../client/albums.js';
+import { exportUrls } from '../client/exports.js';
 import { messageOf, useResource } from '../hooks/useResource.js';
 import { Link, navigate } from '../lib/router.js';
 import { library } from '../store/library.js';
@@ -233,6 +234,9 @@ export function AlbumPage({ id }: { id: string }) {
               ) : null}
               <a className="button" href={albumZipUrl(current.id)} download data-testid="album-zip">
                 Download ZIP
+              </a>
+              <a className="button" href={exportUrls.album(current.id)} download title="The originals with XMP sidecars and checksums" data-testid="album-export">
+                Export with metadata
               </a>
               <button type="button" className="button" onClick={() => setRenaming(true)} data-testid="rename-album">
                 Rename

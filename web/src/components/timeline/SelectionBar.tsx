@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { albumUrls } from '../../client/albums.js';
 import { trashPhotos, updatePhotos } from '../../client/library.js';
+import { exportUrls, MAX_EXPORTED_SELECTION } from '../../client/exports.js';
 import { stackPhotos, unstack } from '../../client/stacks.js';
 import { restoreFromTrash } from '../../client/trash.js';
 import { formatCount } from '../../lib/format.js';
@@ -203,6 +204,19 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
               </svg>
               <span className="selection-label">{allArchived ? 'Unarchive' : 'Archive'}</span>
             </button>
+            <a
+              className={`button${ids.length > MAX_EXPORTED_SELECTION ? ' button-disabled' : ''}`}
+              href={ids.length > MAX_EXPORTED_SELECTION ? undefined : exportUrls.photos(ids)}
+              download
+              aria-disabled={ids.length > MAX_EXPORTED_SELECTION || undefined}
+              title={ids.length > MAX_EXPORTED_SELECTION ? `At most ${MAX_EXPORTED_SELECTION} photos at once (Account → Export everything)` : 'The originals with XMP sidecars, as a ZIP'}
+              data-testid="bulk-export"
+            >
+              <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
+                <path d="M12 4v11M7.5 10.5 12 15l4.5-4.5M5 19h14" />
+              </svg>
+              <span className="selection-label">Export</span>
+            </a>
             <button
               type="button"
               className="button"

@@ -1,0 +1,74 @@
+// An export's photos from the library in this process, as its owner sees them: the whole library (every photo of a
+// stack, the archive too), one album, or a selection of the user's own photos (library/export/run.ts reads them).
+import { sql } from 'drizzle-orm';
+import { uuidArray } from '../../db/arrays.js';
+import { rows } from '../../db/connection.js';
+import { derivedMotionKey } from '../../storage/keys.js';
+import { ownPhotoSql, ownPhotosScope } from '../access.js';
+import { getAlbumSummary } from '../albums/manual.js';
+import type { Library } from '../library.js';
+import { listPhotos, listPhotosIn } from '../photo-list.js';
+import { findPhoto, getPhotoDetail } from '../photos.js';
+import type { ExportSource } from './run.js';
+import type { ExportPhoto } from './sidecar.js';
+
+/** What to export: everything, an album, or chosen photos (in their order). */
+export type ExportScope = { all: true } | { album: string } | { ids: readonly string[] };
+
+type Detail = ExportPhoto & { motion?: boolean };
+
+/** The name a motion photo's embedded video gets beside its still. */
+export function motionName(photo: Pick<ExportPhoto, 'filename'>): string {
+  return `${photo.filename.replace(/\.[^.]*$/u, '')}-motion.mp4`;
+}
+
+/** Every page of a paged list. */
+async function allPages<T>(page: (n: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const all: T[] = [];
+  for (let n = 1; ; n++) {
+    const { items, total } = await page(n);
+    all.push(...items);
+    if (items.length === 0 || all.length >= total) return all;
+  }
+}
+
+export function librarySource(lib: Library, scope: ExportScope): ExportSource {
+  const row = async (id: string) => {
+    const found = await findPhoto(lib, id);
+    if (!found) throw new Error(`photo ${id} is gone`);
+    return found;
+  };
+  return {
+    async ids() {
+      const page = (n: number) => ({ page: n, limit: 500, stacks: 'expand', archived: 'include' }) as Parameters<typeof listPhotos>[1];
+      if ('all' in scope) return (await allPages((n) => listPhotosIn(lib, ownPhotosScope(lib), page(n)))).map((item) => item.id);
+      // an album (one shared with the user too: a 404 when they may not see it) or the photos asked for: the user's
+      // own among them, not in the trash, in their order
+      if ('album' in scope) await getAlbumSummary(lib, scope.album); // the album's own 404
+      const asked = 'ids' in scope ? [...new Set(scope.ids)] : (await allPages((n) => listPhotos(lib, { ...page(n), album: scope.album }))).map((item) => item.id);
+      if (asked.length === 0) return [];
+      const own = await rows<{ id: string }>(
+        lib.db,
+        sql`select p.id from photos p where p.id = any(${uuidArray(asked)}) and p.deleted_at is null and ${ownPhotoSql(lib)}`,
+      );
+      const found = new Set(own.map((p) => p.id));
+      return asked.filter((id) => found.has(id));
+    },
+    async photo(id) {
+      const detail = await getPhotoDetail(lib, id);
+      if (!detail) throw new Error(`photo ${id} is gone`);
+      return detail as unknown as Detail;
+    },
+    async original(id) {
+      const photo = await row(id);
+      return lib.storage.at(photo.storageLocation).get(photo.storageKey);
+    },
+    async motion(photo) {
+      const found = await row(photo.id);
+      if (!found.motion) return null;
+      const key = found.motion.source === 'live' ? found.motion.key : derivedMotionKey(found.id);
+      const name = found.motion.source === 'live' ? found.motion.filename : motionName(photo);
+      return { name, open: () => lib.storage.at(found.storageLocation).get(key) };
+    },
+  };
+}
