@@ -4,6 +4,7 @@
 // import; the protocol itself is the library's.
 import { statfs } from 'node:fs/promises';
 import { Server as TusServer } from '@tus/server';
+import { Metadata } from '@tus/utils';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import type { LibraryContext } from '../library/library.js';
 import { resumeImports, runImportInBackground } from '../library/imports/run.js';
 import {
   acceptsUploads,
+  checkStagingRoom,
   createImport,
   findImport,
   getImport,
@@ -47,14 +49,21 @@ export const importView = z.object({
   finishedAt: z.string().nullable(),
 });
 
-/** The `Upload-Metadata` header's pairs (`key base64value`, comma-separated), as tus sends them. */
-export function uploadMetadata(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of (header ?? '').split(',')) {
-    const [key, value] = pair.trim().split(' ');
-    if (key) out[key] = value ? Buffer.from(value, 'base64').toString('utf8') : '';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
+
+/**
+ * The import a creation request names in `Upload-Metadata`, read exactly as tus reads it (a header that tus would
+ * read otherwise than this check cannot slip an upload into another import), or null.
+ */
+export function importIdOf(header: string | undefined): string | null {
+  let metadata: Record<string, string | null>;
+  try {
+    metadata = Metadata.parse(header);
+  } catch {
+    return null;
   }
-  return out;
+  const id = metadata.importId ?? '';
+  return UUID.test(id) ? id : null;
 }
 
 function uploadServer(context: LibraryContext): TusServer {
@@ -66,8 +75,14 @@ function uploadServer(context: LibraryContext): TusServer {
     maxSize: MAX_ARCHIVE_BYTES,
     // same origin only: no CORS headers for anyone
     allowedOrigins: () => false,
-    // the route checked the import is the caller's and takes archives
-    namingFunction: (_req, metadata) => newUploadId(metadata?.importId ?? ''),
+    // the route checked the import (read as importIdOf reads it) is the caller's and takes archives
+    namingFunction: (_req, metadata) => {
+      const importId = metadata?.importId ?? '';
+      if (!UUID.test(importId)) throw { status_code: 404, body: 'no such import\n' };
+      return newUploadId(importId);
+    },
+    // the upload is the last part of the path alone (the route checked it is the caller's), never of a query
+    getFileIdFromRequest: (req) => decodeURIComponent(new URL(req.url).pathname.split('/').pop() ?? ''),
     async onUploadCreate(_req, upload) {
       const { bavail, bsize } = await statfs(store.directory);
       const free = Number(bavail) * Number(bsize);
@@ -82,11 +97,20 @@ function uploadServer(context: LibraryContext): TusServer {
 export function importRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tus = uploadServer(context);
-  // an import a stop cut short goes on (what went in is not added twice)
+  // an import a stop cut short goes on (what went in is not added twice); archives given up are removed daily
   app.addHook('onReady', async () => {
-    const resumed = await resumeImports(context);
-    if (resumed > 0) context.logger.info({ imports: resumed }, 'imports started again');
+    try {
+      const resumed = await resumeImports(context);
+      if (resumed > 0) context.logger.info({ imports: resumed }, 'imports started again');
+    } catch (error) {
+      context.logger.error({ err: error }, 'imports cut short could not be started again');
+    }
   });
+  const cleanUp = setInterval(() => {
+    tus.cleanUpExpiredUploads().catch((error: unknown) => context.logger.warn({ err: error }, 'removing expired import uploads failed'));
+  }, 24 * 3600 * 1000);
+  cleanUp.unref();
+  app.addHook('onClose', async () => clearInterval(cleanUp));
   /** Hands the request to tus as it came (its body unread). */
   const toTus = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
@@ -133,8 +157,8 @@ export function importRoutes(app: FastifyInstance, context: LibraryContext): voi
       response: { 202: importView, 400: errorBody, 404: errorBody, 409: errorBody },
     },
     handler: async (request, reply) => {
-      await markImporting(request.lib, request.params.id);
-      void runImportInBackground(request.lib, request.params.id);
+      const files = await markImporting(request.lib, request.params.id);
+      void runImportInBackground(request.lib, request.params.id, files);
       reply.code(202);
       return getImport(request.lib, request.params.id);
     },
@@ -158,10 +182,15 @@ export function importRoutes(app: FastifyInstance, context: LibraryContext): voi
   app.register(async (uploads) => {
     uploads.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
     uploads.post(UPLOADS_PATH, { schema: { hide: true }, config: { access: 'upload' } }, async (request, reply) => {
-      const importId = uploadMetadata(request.headers['upload-metadata'] as string | undefined).importId ?? '';
-      if (!/^[0-9a-f-]{36}$/u.test(importId) || !(await acceptsUploads(request.lib, importId))) {
+      if (request.url.includes('?')) throw new UserError('invalid', 'the upload address takes no query');
+      const importId = importIdOf(request.headers['upload-metadata'] as string | undefined);
+      if (!importId || !(await acceptsUploads(request.lib, importId))) {
         throw new UserError('not-found', 'no import takes archives under that importId: make one with POST /api/imports');
       }
+      // its size said up front (no deferred length): what it stages is known before a byte comes
+      const length = Number(request.headers['upload-length']);
+      if (!Number.isSafeInteger(length) || length < 0) throw new UserError('invalid', 'say the archive\'s size in Upload-Length');
+      await checkStagingRoom(request.lib, length);
       return toTus(request, reply);
     });
     uploads.route({
@@ -170,6 +199,7 @@ export function importRoutes(app: FastifyInstance, context: LibraryContext): voi
       schema: { hide: true },
       config: { access: 'upload' },
       handler: async (request, reply) => {
+        if (request.url.includes('?')) throw new UserError('invalid', 'the upload address takes no query');
         const importId = importOfUpload((request.params as { uploadId: string }).uploadId);
         const found = importId ? await findImport(request.lib, importId).catch(() => null) : null;
         if (!found) throw new UserError('not-found', 'no such upload');

@@ -51,6 +51,16 @@ export function newImportSql(lib: Library, source: string) {
   return sql`insert into imports (owner_id, source) values (${lib.ownerId}::uuid, ${source}) returning id`;
 }
 
+/** The user's storage quota (null: none) and the bytes of originals they keep, for what an import may stage. */
+export async function ownQuota(lib: Library): Promise<{ quota: number | null; used: number }> {
+  const [row] = await rows<{ quota: number | null; used: number }>(
+    lib.db,
+    sql`select (select quota_bytes from users where id = ${lib.ownerId}::uuid)::float8 as quota,
+          (select coalesce(sum(size_bytes), 0) from photos where owner_id = ${lib.ownerId}::uuid and library_id is null)::float8 as used`,
+  );
+  return { quota: row?.quota ?? null, used: Number(row?.used ?? 0) };
+}
+
 /** Imports a stop left importing, each with its owner: started again (an import is idempotent). */
 export async function importsLeftImporting(db: Library['db']): Promise<{ id: string; owner: string }[]> {
   return rows<{ id: string; owner: string }>(db, sql`select id, owner_id as owner from imports where status = 'importing' order by created_at`);

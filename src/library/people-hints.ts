@@ -12,15 +12,25 @@ export interface HintFace {
   id: string;
   /** The name of its person, or null (no person, or one nobody named). */
   personName: string | null;
+  /** The name a file's face region gave it (kept when the person was renamed since). */
+  regionName?: string | null;
   /** The user decided about it by hand (placed it, took it out): it is not free to be named. */
   decidedByUser: boolean;
 }
 
 const key = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase();
 
-/** The names of `named` that no face of the photo carries, each once, in their order. Pure. */
-export function namesNotOnFaces(named: readonly string[], faces: readonly Pick<HintFace, 'personName'>[]): string[] {
-  const seen = new Set(faces.flatMap((face) => (face.personName ? [key(face.personName)] : [])));
+/**
+ * The names of `named` that no face of the photo carries, each once, in their order: a face's person's name, or the
+ * name a face region of the file gave it (a person renamed since is still the one the file names), or a name
+ * among `regionNames` (the file's own regions). Pure.
+ */
+export function namesNotOnFaces(
+  named: readonly string[],
+  faces: readonly Pick<HintFace, 'personName' | 'regionName'>[],
+  regionNames: readonly string[] = [],
+): string[] {
+  const seen = new Set([...faces.flatMap((face) => [face.personName, face.regionName ?? null]), ...regionNames].flatMap((name) => (name ? [key(name)] : [])));
   const left: string[] = [];
   for (const name of named) {
     if (seen.has(key(name))) continue;
@@ -31,8 +41,8 @@ export function namesNotOnFaces(named: readonly string[], faces: readonly Pick<H
 }
 
 /** The face a name goes on: one name left and one free face, else none. Pure. */
-export function placeByElimination(named: readonly string[], faces: readonly HintFace[]): NamedFace | null {
-  const names = namesNotOnFaces(named, faces);
+export function placeByElimination(named: readonly string[], faces: readonly HintFace[], regionNames: readonly string[] = []): NamedFace | null {
+  const names = namesNotOnFaces(named, faces, regionNames);
   const free = faces.filter((face) => face.personName === null && !face.decidedByUser);
   return names.length === 1 && free.length === 1 ? { faceId: free[0]!.id, name: names[0]! } : null;
 }
@@ -47,20 +57,28 @@ export async function placePeopleNamed(db: Db, owner: string, photoIds: readonly
     photoIds.map((id) => sql`${id}::uuid`),
     sql`, `,
   );
-  const found = await rows<{ photo_id: string; people_named: string[]; face_id: string | null; person_name: string | null; assigned_by: string | null; region_name: string | null }>(
+  const found = await rows<{
+    photo_id: string;
+    people_named: string[];
+    face_regions: { name: string }[] | null;
+    face_id: string | null;
+    person_name: string | null;
+    assigned_by: string | null;
+    region_name: string | null;
+  }>(
     db,
-    sql`select p.id as photo_id, p.people_named, f.id as face_id, pe.name as person_name, f.assigned_by, f.region_name
+    sql`select p.id as photo_id, p.people_named, p.face_regions, f.id as face_id, pe.name as person_name, f.assigned_by, f.region_name
         from photos p left join faces f on f.photo_id = p.id left join people pe on pe.id = f.person_id
         where p.id in (${ids}) and p.deleted_at is null and cardinality(p.people_named) > 0`,
   );
-  const byPhoto = new Map<string, { named: string[]; faces: HintFace[] }>();
+  const byPhoto = new Map<string, { named: string[]; regions: string[]; faces: HintFace[] }>();
   for (const row of found) {
-    const entry = byPhoto.get(row.photo_id) ?? { named: row.people_named, faces: [] };
+    const entry = byPhoto.get(row.photo_id) ?? { named: row.people_named, regions: (row.face_regions ?? []).map((r) => r.name), faces: [] };
     byPhoto.set(row.photo_id, entry);
     if (row.face_id === null) continue;
     // a face the user placed or took out by hand is theirs; one a file named (region_name) carries its name
-    entry.faces.push({ id: row.face_id, personName: row.person_name, decidedByUser: row.assigned_by === 'user' && row.region_name === null });
+    entry.faces.push({ id: row.face_id, personName: row.person_name, regionName: row.region_name, decidedByUser: row.assigned_by === 'user' && row.region_name === null });
   }
-  const placed = [...byPhoto.values()].flatMap(({ named, faces }) => placeByElimination(named, faces) ?? []);
+  const placed = [...byPhoto.values()].flatMap(({ named, regions, faces }) => placeByElimination(named, faces, regions) ?? []);
   return placed.length > 0 ? applyRegionNames(db, owner, placed, []) : [];
 }

@@ -37,7 +37,8 @@ export interface LibraryFilter {
   stacks?: 'collapse' | 'expand';
   /**
    * `exclude`: archived photos left out (the timeline's default); `only`: the archive's own list; `include`: both
-   * (the default for an album, a person and the favourites, as Google Photos shows them).
+   * (the default for an album, a person, the favourites and a rating, as Google Photos shows them). `only` is the
+   * user's own archive.
    */
   archived?: ArchivedFilter;
 }
@@ -46,7 +47,7 @@ export type ArchivedFilter = 'exclude' | 'only' | 'include';
 
 /** The archive as the filter shows it: asked for, else left out of the timeline and kept in a chosen collection. */
 export function archivedShown(filter: LibraryFilter): ArchivedFilter {
-  return filter.archived ?? (filter.album || filter.person || filter.favorite === true ? 'include' : 'exclude');
+  return filter.archived ?? (filter.album || filter.person || filter.favorite === true || filter.minRating !== undefined ? 'include' : 'exclude');
 }
 
 /** Filters on the photos themselves; with one of them set, stacks are not collapsed. */
@@ -77,7 +78,8 @@ export const TIMELINE_ORDER = [
  * left out, as everywhere but the trash's own list.
  */
 export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL {
-  const owners = isOwnOnly(scope) ? eq(photos.ownerId, scope.userId) : scopeCondition(scope, 'photos');
+  // the archive is the user's own (a partner's archived photos are theirs to see)
+  const owners = isOwnOnly(scope) || filter.archived === 'only' ? eq(photos.ownerId, scope.userId) : scopeCondition(scope, 'photos');
   const conditions: SQL[] = [owners, isNull(photos.deletedAt)];
   if (filter.from) conditions.push(gte(sortDate, filter.from));
   if (filter.to) conditions.push(lte(sortDate, filter.to));

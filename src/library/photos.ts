@@ -20,6 +20,7 @@ import { stopWork } from '../base/running-work.js';
 import { isInPlaceKey } from '../storage/in-place.js';
 import { photoListItem } from './photo-list.js';
 import { namesNotOnFaces } from './people-hints.js';
+import { withStackMates } from './stacks/covers.js';
 import { activeEdit } from '../model/photo-edit.js';
 
 export function photoMetadata(photo: PhotoRow) {
@@ -88,8 +89,15 @@ function changeSet(changes: PhotoChanges) {
   };
 }
 
-/** The user's own marks on a photo (the file stays as it is). False when it is not the owner's photo. */
+/**
+ * The user's own marks on a photo (the file stays as it is). False when it is not the owner's photo. The archive
+ * takes a stack whole: its other photos hide behind its cover, so they go in and out with it.
+ */
 export async function updatePhoto(lib: Library, id: string, changes: PhotoChanges): Promise<boolean> {
+  if (changes.archived !== undefined) {
+    const mates = (await withStackMates(lib.db, [id])).filter((mate) => mate !== id);
+    if (mates.length > 0) await updatePhotos(lib, mates, { archived: changes.archived });
+  }
   const updated = await lib.db
     .update(photos)
     .set(changeSet(changes))
@@ -103,7 +111,8 @@ export async function updatePhoto(lib: Library, id: string, changes: PhotoChange
  * (which the lists do not show), are passed over. Returns how many photos were changed.
  */
 export async function updatePhotos(lib: Library, ids: readonly string[], changes: PhotoChanges): Promise<number> {
-  const unique = [...new Set(ids)];
+  // the archive takes a stack whole (see updatePhoto)
+  const unique = changes.archived !== undefined ? await withStackMates(lib.db, [...new Set(ids)]) : [...new Set(ids)];
   if (unique.length === 0) return 0;
   const updated = await lib.db
     .update(photos)
@@ -189,7 +198,11 @@ export async function getPhotoDetail(lib: Library, id: string) {
     albums: albumList,
     duplicateGroup,
     stack,
-    peopleHints: namesNotOnFaces(photo.peopleNamed ?? [], analysis.faces),
+    peopleHints: namesNotOnFaces(
+      photo.peopleNamed ?? [],
+      analysis.faces,
+      (photo.faceRegions ?? []).map((region) => region.name),
+    ),
   };
 }
 

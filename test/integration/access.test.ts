@@ -218,6 +218,24 @@ describe('access rules on every route', () => {
       headers: { ...tusHeaders, cookie: cookieB, 'upload-length': '10', 'upload-metadata': meta(ids.import!) },
     });
     expect(intoA.status).toBe(404);
+    // a header tus would read otherwise than the route (a second, tab-led importId naming A's) slips nothing into A's
+    const importB = (await json(`${base}/api/imports`, { method: 'POST', json: { source: 'google-takeout' }, headers: { cookie: cookieB, origin: base } })).body.id as string;
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const sly = await fetch(`${base}/api/imports/uploads`, {
+      method: 'POST',
+      headers: { ...tusHeaders, cookie: cookieB, 'upload-length': '10', 'upload-metadata': `importId ${b64(ids.import!)},\timportId ${b64(importB)},filename ${b64('x.zip')}` },
+    });
+    expect(sly.status).toBe(404);
+    // nor does a query that names A's upload after B's own
+    const mine = await fetch(`${base}/api/imports/uploads`, {
+      method: 'POST',
+      headers: { ...tusHeaders, cookie: cookieB, 'upload-length': '10', 'upload-metadata': meta(importB) },
+    });
+    expect(mine.status).toBe(201);
+    const myUpload = new URL(mine.headers.get('location')!, base).href;
+    const aUploadId = upload.split('/').pop()!;
+    const viaQuery = await fetch(`${myUpload}?x=/${aUploadId}`, { method: 'HEAD', headers: { ...tusHeaders, cookie: cookieB } });
+    expect(viaQuery.status).toBe(400);
     // and A's own goes in
     expect((await patch(cookieA)).status).toBe(204);
     expect((await asA(`/api/imports/${ids.import}`)).body.files).toEqual([{ uploadId: expect.any(String), name: 'a.zip', size: 10, received: 10 }]);

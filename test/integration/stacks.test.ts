@@ -300,4 +300,17 @@ describe('stacks', () => {
     const unknown = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [a, '00000000-0000-4000-8000-000000000000'] } });
     expect(unknown.status).toBe(404);
   });
+
+  it('archives a stack whole: its cover and the photos behind it leave the timeline together, and come back together', async () => {
+    const listed = (await list()).items.find((item) => item.stack)!;
+    const some = (await json(`${server.url}/api/stacks/${listed.stack!.id}`)).body as Stack;
+    const members = some.members.map((m) => m.photo.id);
+    expect((await json(`${server.url}/api/photos/${some.coverId}`, { method: 'PATCH', json: { archived: true } })).status).toBe(200);
+    const timeline = (await list()).items.map((item) => item.id);
+    for (const id of members) expect(timeline).not.toContain(id);
+    const archive = (await json(`${server.url}/api/photos?archived=only&limit=100`)).body.items.map((item: { id: string }) => item.id);
+    expect(archive.filter((id: string) => members.includes(id)).sort()).toEqual([...members].sort());
+    expect((await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [some.coverId], archived: false } })).status).toBe(200);
+    expect((await list()).items.find((item) => item.id === some.coverId)!.stack).toEqual({ id: some.id, count: members.length });
+  });
 });

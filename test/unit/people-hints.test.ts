@@ -34,6 +34,14 @@ describe('a name put on a face by elimination', () => {
     expect(namesNotOnFaces(['Marie', 'pierre', 'PIERRE', 'Anna'], [face('a', 'Pierre'), face('b')])).toEqual(['Marie', 'Anna']);
   });
 
+  it('counts a name a file region gave a face as placed, also after its person was renamed', () => {
+    // Lightroom wrote a region and PersonInImage for Bob; the user renamed Bob to Robert since
+    expect(namesNotOnFaces(['Bob'], [{ personName: 'Robert', regionName: 'Bob' }])).toEqual([]);
+    expect(placeByElimination(['Bob'], [{ id: 'a', personName: 'Robert', regionName: 'Bob', decidedByUser: false }, face('b')])).toBeNull();
+    // a region whose face was not found is the file's word all the same
+    expect(namesNotOnFaces(['Bob', 'Ann'], [], ['bob'])).toEqual(['Ann']);
+  });
+
   it('puts the one name left on the one face nobody named', () => {
     expect(placeByElimination(['Marie'], [face('a')])).toEqual({ faceId: 'a', name: 'Marie' });
     expect(placeByElimination(['Marie', 'Pierre'], [face('a', 'Marie'), face('b')])).toEqual({ faceId: 'b', name: 'Pierre' });

@@ -164,7 +164,9 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
         await write(relative, photo.id, 'original', async (file) => pipeline(await source.original(photo.id), createWriteStream(file)), photo.sha256);
         for (const album of albumsOf(photo)) {
           if (layout === 'album' && safeName(album) !== folder) continue;
-          albumFiles.set(album, [...(albumFiles.get(album) ?? []), relative]);
+          const files = albumFiles.get(album);
+          if (files) files.push(relative);
+          else albumFiles.set(album, [relative]);
         }
         if (photo.archived) archivedFiles.push(relative);
         await write(`${relative}.xmp`, photo.id, 'sidecar', async (file) => {

@@ -43,11 +43,11 @@ function counts(outcome: TakeoutOutcome): Record<string, number> {
 /** Imports running in this process, by id: one run of an import at a time. */
 const running = new Map<string, Promise<void>>();
 
-/** Starts the import's run in the background (once); its end is recorded on the import. */
-export function runImportInBackground(lib: Library, id: string): Promise<void> {
+/** Starts the import's run in the background (once), on these archives; its end is recorded on the import. */
+export function runImportInBackground(lib: Library, id: string, files: readonly ImportArchive[]): Promise<void> {
   let run = running.get(id);
   if (!run) {
-    run = runImport(lib, id)
+    run = runImport(lib, id, files)
       .catch((error: unknown) => lib.logger.error({ err: error, importId: id }, 'import failed'))
       .finally(() => running.delete(id));
     running.set(id, run);
@@ -55,9 +55,10 @@ export function runImportInBackground(lib: Library, id: string): Promise<void> {
   return run;
 }
 
-async function runImport(lib: Library, id: string): Promise<void> {
+type ImportArchive = Awaited<ReturnType<typeof importFiles>>[number];
+
+async function runImport(lib: Library, id: string, files: readonly ImportArchive[]): Promise<void> {
   const row = await findImport(lib, id);
-  const files = await importFiles(lib, id);
   // the archives under the names they were uploaded with: the report names them as the user knows them
   const named = await fs.mkdtemp(path.join(os.tmpdir(), 'shoebox-import-'));
   try {
@@ -106,13 +107,21 @@ async function runImport(lib: Library, id: string): Promise<void> {
   }
 }
 
-/** Runs again the imports a stop left importing whose archives are on this server (each as its owner). */
+/**
+ * Runs again the imports a stop left importing whose archives are on this server (each as its owner). Without a
+ * cluster, one whose archives are gone has failed: it says so (and may be removed) instead of staying importing.
+ */
 export async function resumeImports(context: LibraryContext): Promise<number> {
   let resumed = 0;
   for (const { id, owner } of await importsLeftImporting(context.db)) {
-    if ((await importFiles(context, id)).length === 0) continue; // another server's
-    void runImportInBackground(asOwner(context, owner), id);
-    resumed++;
+    const lib = asOwner(context, owner);
+    const files = await importFiles(context, id);
+    if (files.length > 0) {
+      void runImportInBackground(lib, id, files);
+      resumed++;
+    } else if (context.database.kind === 'embedded') {
+      await recordImport(lib, id, { status: 'failed', error: 'its archives are gone: upload them again into a new import', finishedAt: new Date() });
+    }
   }
   return resumed;
 }

@@ -11,7 +11,8 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { UserError } from '../../base/errors.js';
 import { rows } from '../../db/connection.js';
 import { imports, type ImportRow } from '../../db/schema.js';
-import { newImportSql, ownImportSql } from '../access.js';
+import { formatBytes } from '../quota.js';
+import { newImportSql, ownImportSql, ownQuota } from '../access.js';
 import type { Library, LibraryContext } from '../library.js';
 
 export const IMPORT_SOURCES = ['google-takeout', 'icloud'] as const;
@@ -19,6 +20,9 @@ export type ImportSource = (typeof IMPORT_SOURCES)[number];
 
 /** The largest archive one upload may be (Google splits a Takeout into zips of up to 50 GB). */
 export const MAX_ARCHIVE_BYTES = 64 * 1024 ** 3;
+
+/** An upload nobody has added to for this long is removed (an import given up in the middle). */
+export const UPLOAD_EXPIRY_MS = 7 * 24 * 3600 * 1000;
 
 export interface ImportFile {
   uploadId: string;
@@ -46,7 +50,10 @@ const stores = new WeakMap<LibraryContext['settings'], FileStore>();
 /** Where this server keeps the archives being uploaded (one file and its `.json` description per upload). */
 export function importUploads(context: Pick<LibraryContext, 'settings'>): FileStore {
   let store = stores.get(context.settings);
-  if (!store) stores.set(context.settings, (store = new FileStore({ directory: path.join(context.settings.dataDir, 'import-uploads') })));
+  if (!store) {
+    store = new FileStore({ directory: path.join(context.settings.dataDir, 'import-uploads'), expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS });
+    stores.set(context.settings, store);
+  }
   return store;
 }
 
@@ -129,8 +136,11 @@ export async function acceptsUploads(lib: Library, id: string): Promise<boolean>
   return row?.status === 'uploading';
 }
 
-/** Marks the import as importing when every archive is whole (409 with the ones that are not). */
-export async function markImporting(lib: Library, id: string): Promise<void> {
+/**
+ * Marks the import as importing when every archive is whole (409 with the ones that are not), once: a second start
+ * meanwhile finds it importing. Answers the archives it is to import.
+ */
+export async function markImporting(lib: Library, id: string): Promise<(ImportFile & { path: string })[]> {
   const row = await findImport(lib, id);
   if (row.status === 'importing') throw new UserError('conflict', 'the import is running');
   if (row.status === 'done') throw new UserError('conflict', 'the import is done: make a new one to import again');
@@ -140,10 +150,31 @@ export async function markImporting(lib: Library, id: string): Promise<void> {
   if (partial.length > 0) {
     throw new UserError('conflict', `not uploaded whole yet: ${partial.map((file) => `${file.name} (${file.received} of ${file.size ?? '?'} bytes)`).join(', ')}`);
   }
-  await lib.db
+  const marked = await lib.db
     .update(imports)
     .set({ status: 'importing', error: null, progress: { done: 0, total: 0 }, updatedAt: new Date() })
-    .where(and(eq(imports.id, id), ownImportSql(lib, 'imports')));
+    .where(and(eq(imports.id, id), ownImportSql(lib, 'imports'), sql`${imports.status} in ('uploading', 'failed')`))
+    .returning({ id: imports.id });
+  if (marked.length === 0) throw new UserError('conflict', 'the import was started meanwhile');
+  return files;
+}
+
+/**
+ * Whether the user may stage another archive of `bytes`: with a storage quota, the archives of their imports not
+ * done yet and this one fit in what it leaves (an import's photos count against it when they go in).
+ */
+export async function checkStagingRoom(lib: Library, bytes: number): Promise<void> {
+  const { quota, used } = await ownQuota(lib);
+  if (quota === null) return;
+  const open = (await listImports(lib)).filter((item) => item.status !== 'done');
+  const staged = open.flatMap((item) => item.files).reduce((sum, file) => sum + (file.size ?? file.received), 0);
+  if (used + staged + bytes > quota) {
+    throw new UserError(
+      'too-large',
+      `over your storage quota: ${formatBytes(used)} kept and ${formatBytes(staged)} of archives waiting to be imported, of ${formatBytes(quota)}; ` +
+        `this archive is ${formatBytes(bytes)}`,
+    );
+  }
 }
 
 /** Removes an import and its archives (not while it runs: 409). */

@@ -19,6 +19,16 @@ export async function stacksCoveredBy(db: Db, photoIds: readonly string[]): Prom
   return covered;
 }
 
+/** These photos and every other photo of the stacks they are in (a stack is archived or brought back whole). */
+export async function withStackMates(db: Db, photoIds: readonly string[]): Promise<string[]> {
+  if (photoIds.length === 0) return [];
+  const mates = await rows<{ photo_id: string }>(
+    db,
+    sql`select m2.photo_id from stack_members m join stack_members m2 on m2.stack_id = m.stack_id where m.photo_id = any(${uuidArray(photoIds)})`,
+  );
+  return [...new Set([...photoIds, ...mates.map((m) => m.photo_id)])];
+}
+
 /** The user's stack a photo is in, in brief (for the photo page); null when in none of theirs. */
 export async function stackOfPhoto(lib: Library, photoId: string): Promise<{ id: string; kind: StackKind; coverId: string | null; count: number } | null> {
   const [row] = await rows<{ id: string; kind: StackKind; cover_id: string | null; count: number }>(

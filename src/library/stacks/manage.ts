@@ -92,8 +92,8 @@ export async function moveOutOfStack(lib: Library, id: string, photoId: string):
   return getStack(lib, id);
 }
 
-/** The most photos stacked by hand at once (a long burst shot in bursts mode is a few hundred frames). */
-export const MAX_STACKED_BY_HAND = 1000;
+/** The most photos stacked by hand at once (a burst of a few hundred frames; taken apart, each pair is remembered). */
+export const MAX_STACKED_BY_HAND = 300;
 
 /**
  * Stacks the user's photos by hand: one stack of them all, with every photo of a stack one of them is in (the oldest

@@ -171,10 +171,16 @@ export async function leaveStacks(db: Db, photoIds: readonly string[], options: 
 
 /** "Not one stack": the pairs are never stacked together again by the rules. */
 export async function separate(t: Db, pairs: readonly [string, string][]): Promise<void> {
-  if (pairs.length === 0) return;
-  const values = pairs.map(([a, b]) => sql`(${a}::uuid, ${b}::uuid)`);
-  await t.execute(sql`insert into stack_separations (photo_a, photo_b) values ${sql.join(values, sql`, `)} on conflict do nothing`);
+  // two arrays, not a value list: a stack of a few hundred photos is tens of thousands of pairs (a statement takes
+  // at most 65,535 parameters)
+  for (let i = 0; i < pairs.length; i += SEPARATIONS_PER_STATEMENT) {
+    const batch = pairs.slice(i, i + SEPARATIONS_PER_STATEMENT);
+    await t.execute(sql`insert into stack_separations (photo_a, photo_b)
+                        select * from unnest(${uuidArray(batch.map(([a]) => a))}, ${uuidArray(batch.map(([, b]) => b))}) on conflict do nothing`);
+  }
 }
+
+const SEPARATIONS_PER_STATEMENT = 20_000;
 
 /** Stacks left with fewer than two photos go; the others get their kind and cover again (a user's cover stays while it is in). */
 export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<void> {

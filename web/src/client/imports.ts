@@ -30,13 +30,15 @@ export function sendArchive(importId: string, file: File, onProgress: (sent: num
       metadata: { importId, filename: file.name },
       // the import's id in the fingerprint: the same file chosen for another import is another upload
       fingerprint: async (f) => ['shoebox-import', importId, (f as File).name, (f as File).size, (f as File).lastModified].join(':'),
-      removeFingerprintOnSuccess: true,
+      // kept: choosing the same file again for this import finds it whole, and nothing is sent
+      removeFingerprintOnSuccess: false,
       onProgress: (sent) => onProgress(sent),
       onSuccess: () => resolve(),
       onError: (error) => reject(new Error(responseText(error))),
     });
     signal.addEventListener('abort', () => void upload.abort().then(() => reject(new DOMException('stopped', 'AbortError'))), { once: true });
     void upload.findPreviousUploads().then((previous: PreviousUpload[]) => {
+      if (signal.aborted) return;
       if (previous[0]) upload.resumeFromPreviousUpload(previous[0]);
       upload.start();
     }, reject);

@@ -57,12 +57,20 @@ export function ImportPage() {
     setError(null);
     const controller = new AbortController();
     stop.current = controller;
+    let importId = continuing;
     try {
-      const importId = continuing ?? (await createImport(source)).id;
+      importId ??= (await createImport(source)).id;
+      // an archive the import has whole already (the same name and size) is not sent again
+      const have = (await listImports()).items.find((item) => item.id === importId)?.files ?? [];
+      const whole = (file: File) => have.some((f) => f.name === file.name && f.size === file.size && f.received >= file.size);
       const state: Sending = { importId, files: files.map((file) => ({ name: file.name, size: file.size, sent: 0 })) };
       setSending(state);
       // one archive at a time: each gets the whole line, and a cut-off leaves at most one partial
       for (const [index, file] of files.entries()) {
+        if (whole(file)) {
+          setSending((now) => (now ? { ...now, files: now.files.map((f, i) => (i === index ? { ...f, sent: file.size } : f)) } : now));
+          continue;
+        }
         await sendArchive(
           importId,
           file,
@@ -74,6 +82,8 @@ export function ImportPage() {
       setContinuing(null);
     } catch (e) {
       if (!isAbort(e)) setError(errorText(e));
+      // the same files chosen again go on into this import, from where the server has them
+      if (importId) setContinuing(importId);
     } finally {
       setSending(null);
       stop.current = null;

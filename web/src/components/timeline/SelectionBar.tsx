@@ -102,14 +102,22 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
     run(async () => {
       const made = await stackPhotos(ids);
       void library.refresh();
+      // a stack one of them was in came along: taking it all apart would undo more than this did
+      const merged = made.members.some((m) => m.reason !== 'by-user');
       return {
-        text: `Stacked ${photos(made.members.length)}: the best shot shows for them.`,
+        text: merged
+          ? `Stacked ${photos(made.members.length)}, with the stacks some of them were in.`
+          : `Stacked ${photos(made.members.length)}: the best shot shows for them.`,
         link: { to: `/photos/${made.coverId ?? made.members[0]!.photo.id}`, label: 'Open the stack' },
-        undo: async () => {
-          await unstack(made.id);
-          void library.refresh();
-          return `Unstacked ${photos(made.members.length)}.`;
-        },
+        ...(merged
+          ? {}
+          : {
+              undo: async () => {
+                await unstack(made.id);
+                void library.refresh();
+                return `Unstacked ${photos(made.members.length)}.`;
+              },
+            }),
       };
     });
 
