@@ -203,7 +203,9 @@ export function importRoutes(app: FastifyInstance, context: LibraryContext): voi
         const importId = importOfUpload((request.params as { uploadId: string }).uploadId);
         const found = importId ? await findImport(request.lib, importId).catch(() => null) : null;
         if (!found) throw new UserError('not-found', 'no such upload');
-        if (request.method !== 'HEAD' && found.status !== 'uploading') throw new UserError('conflict', `the import is ${found.status}: its archives may not change`);
+        // archives are added while uploading; one may be taken out then, or after a failed run
+        const open = found.status === 'uploading' || (request.method === 'DELETE' && found.status === 'failed');
+        if (request.method !== 'HEAD' && !open) throw new UserError('conflict', `the import is ${found.status}: its archives may not change`);
         return toTus(request, reply);
       },
     });

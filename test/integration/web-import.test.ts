@@ -106,6 +106,12 @@ describe('an import uploaded from the web app', () => {
     expect(early.status).toBe(409);
     expect(early.body.message).toBe(`not uploaded whole yet: takeout-001.zip (${32 * 1024} of ${zips[0]!.data.length} bytes)`);
 
+    // a stray archive taken out again (tus termination): the import has the first alone
+    const stray = await send(id, { name: 'wrong.zip', data: Buffer.alloc(64 * 1024, 1) }, { stopAfter: 16 * 1024 });
+    const removed = await fetch(stray, { method: 'DELETE', headers: { 'tus-resumable': '1.0.0', 'x-api-key': server.apiKey } });
+    expect(removed.status).toBe(204);
+    expect((await getImport(id)).files.map((f) => f.name)).toEqual(['takeout-001.zip']);
+
     // resumed from there, and the second zip whole
     expect(await send(id, zips[0]!, { uploadUrl: url })).toBe(url);
     await send(id, zips[1]!);

@@ -14,6 +14,12 @@ export const createImport = (source: ImportSource) => request<ImportInfo>('POST'
 export const startImport = (id: string) => request<ImportInfo>('POST', `/api/imports/${encodeURIComponent(id)}/start`);
 export const removeImport = (id: string) => request<void>('DELETE', `/api/imports/${encodeURIComponent(id)}`);
 
+/** Takes one archive out of an import (tus termination): a wrong file, or a partial one sent from elsewhere. */
+export async function removeArchive(uploadId: string): Promise<void> {
+  const response = await fetch(`/api/imports/uploads/${encodeURIComponent(uploadId)}`, { method: 'DELETE', headers: { 'tus-resumable': '1.0.0' } });
+  if (!response.ok) throw new Error((await response.text().catch(() => '')) || `the archive was not removed (${response.status})`);
+}
+
 /** The chunk each request carries: small enough to lose little when cut off, large enough to go fast. */
 const CHUNK_BYTES = 32 * 1024 * 1024;
 

@@ -2,7 +2,7 @@
 // the server — the tab may close once they are up — with the import's progress and report. An upload cut off is
 // continued by choosing the same files again; imports before are listed with what they did.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { createImport, listImports, removeImport, sendArchive, startImport, type ImportInfo, type ImportSource } from '../client/imports.js';
+import { createImport, listImports, removeArchive, removeImport, sendArchive, startImport, type ImportInfo, type ImportSource } from '../client/imports.js';
 import { errorText, isAbort } from '../lib/errors.js';
 import { formatBytes, formatCount } from '../lib/format.js';
 import { Link } from '../lib/router.js';
@@ -187,6 +187,7 @@ export function ImportPage() {
               }}
               onStart={() => void act(() => startImport(item.id))}
               onRemove={() => void act(() => removeImport(item.id))}
+              onRemoveArchive={(uploadId) => void act(() => removeArchive(uploadId))}
             />
           ))}
         </ul>
@@ -195,7 +196,16 @@ export function ImportPage() {
   );
 }
 
-function ImportCard({ item, busy, onContinue, onStart, onRemove }: { item: ImportInfo; busy: boolean; onContinue: () => void; onStart: () => void; onRemove: () => void }) {
+interface CardProps {
+  item: ImportInfo;
+  busy: boolean;
+  onContinue: () => void;
+  onStart: () => void;
+  onRemove: () => void;
+  onRemoveArchive: (uploadId: string) => void;
+}
+
+function ImportCard({ item, busy, onContinue, onStart, onRemove, onRemoveArchive }: CardProps) {
   const label = SOURCES.find((s) => s.value === item.source)?.label ?? item.source;
   const whole = item.files.length > 0 && item.files.every((file) => file.size !== null && file.received >= file.size);
   const status =
@@ -221,6 +231,11 @@ function ImportCard({ item, busy, onContinue, onStart, onRemove }: { item: Impor
             <li key={file.uploadId} className="upload-row">
               <span className="upload-row-name">{file.name}</span>
               <span className="upload-row-size">{file.size !== null && file.received >= file.size ? formatBytes(file.size) : `${formatBytes(file.received)} of ${formatBytes(file.size ?? 0)}`}</span>
+              {item.status === 'uploading' || item.status === 'failed' ? (
+                <button type="button" className="button button-small" disabled={busy} onClick={() => onRemoveArchive(file.uploadId)} aria-label={`Take ${file.name} out of the import`} data-testid="import-archive-remove">
+                  Take out
+                </button>
+              ) : null}
             </li>
           ))}
         </ul>
