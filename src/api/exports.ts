@@ -12,7 +12,7 @@ export const MAX_SELECTED = 500;
 
 const exportQuery = z
   .object({
-    all: booleanParam.optional().describe('true: the whole library (every photo of a stack, the archive too)'),
+    all: booleanParam.optional().describe('true (the default without `album` or `ids`): the whole library (every photo of a stack, the archive too)'),
     album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe("an album's photos (your own among them)"),
     ids: z
       .string()
@@ -32,8 +32,8 @@ const exportQuery = z
     by: z.enum(['date', 'album']).default('date').describe('folders by date (`YYYY/YYYY-MM-DD/`) or by album'),
     takeoutJson: booleanParam.optional().describe('a Google Takeout-style JSON sidecar beside each photo too'),
   })
-  .refine((q) => [q.all === true, q.album !== undefined, q.ids !== undefined].filter(Boolean).length === 1, {
-    message: 'say what to export: all=true, album=ID or ids=ID,ID…',
+  .refine((q) => [q.all === true, q.album !== undefined, q.ids !== undefined].filter(Boolean).length <= 1, {
+    message: 'say one of what to export: all=true, album=ID or ids=ID,ID…',
   });
 
 /** A safe download name: the day, and the album's or the selection's size. */
@@ -59,8 +59,9 @@ export function exportRoutes(app: FastifyInstance): void {
       response: { 400: errorBody, 404: errorBody },
     },
     handler: async (request, reply) => {
-      const { all, album, ids, by, takeoutJson } = request.query;
-      const scope: ExportScope = all ? { all: true } : album ? { album } : { ids: ids! };
+      // `all` is the default: said or not, no album and no ids is the whole library
+      const { album, ids, by, takeoutJson } = request.query;
+      const scope: ExportScope = album ? { album } : ids ? { ids } : { all: true };
       const source = librarySource(request.lib, scope);
       // what to export, before the answer starts: an album the user may not see is a 404, not a broken ZIP
       const chosen = await source.ids();

@@ -108,7 +108,8 @@ describe('every route under hostile input', () => {
     const people = (await json(`${server.url}/api/people`)).body.items.map((p: { id: string }) => p.id);
     const faces = (await json(`${server.url}/api/photos/${photos[0]}`)).body.faces.map((f: { id: string }) => f.id);
     const categories = (await json(`${server.url}/api/categories`)).body.items?.map((c: { id: string }) => c.id) ?? [];
-    Object.assign(known, { photos: [...photos, ...videos], videos, albums: [album.id], people, faces, categories, duplicates, stacks: [stack.id] });
+    const imported = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body;
+    Object.assign(known, { photos: [...photos, ...videos], videos, albums: [album.id], people, faces, categories, duplicates, stacks: [stack.id], imports: [imported.id] });
     doc = (await json(`${server.url}/api/openapi.json`)).body;
   }, 600_000);
 
