@@ -17,7 +17,16 @@ export const removeImport = (id: string) => request<void>('DELETE', `/api/import
 /** Takes one archive out of an import (tus termination): a wrong file, or a partial one sent from elsewhere. */
 export async function removeArchive(uploadId: string): Promise<void> {
   const response = await fetch(`/api/imports/uploads/${encodeURIComponent(uploadId)}`, { method: 'DELETE', headers: { 'tus-resumable': '1.0.0' } });
-  if (!response.ok) throw new Error((await response.text().catch(() => '')) || `the archive was not removed (${response.status})`);
+  if (response.ok) return;
+  // the route's refusal is JSON with a message; tus's own is text
+  const text = await response.text().catch(() => '');
+  let reason = text.trim();
+  try {
+    reason = (JSON.parse(text) as { message?: string }).message ?? reason;
+  } catch {
+    // text as it came
+  }
+  throw new Error(reason || `the archive was not taken out (${response.status})`);
 }
 
 /** The chunk each request carries: small enough to lose little when cut off, large enough to go fast. */
