@@ -4,15 +4,8 @@ import { acquireLock } from '../library/lock.js';
 import type { ShoeboxClient } from './client.js';
 import { findServer } from './target.js';
 
-/** Every item of a paged listing. */
-export async function allPages<T>(next: (page: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
-  const items: T[] = [];
-  for (let page = 1; ; page++) {
-    const result = await next(page);
-    items.push(...result.items);
-    if (result.items.length === 0 || items.length >= result.total) return items;
-  }
-}
+/** Every item of a paged listing (the commands page through the API with it). */
+export { allPages } from '../base/pages.js';
 
 /**
  * Runs a read through the running server when there is one (it holds the library), else opens the library

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
 import { ownScope, scopeCondition, type PhotoScope } from '../search/scope.js';
 import { UserError } from '../base/errors.js';
+import { usedBytes } from '../auth/users.js';
 import type { Library } from './library.js';
 
 export type AlbumRole = 'owner' | 'editor' | 'viewer';
@@ -53,12 +54,8 @@ export function newImportSql(lib: Library, source: string) {
 
 /** The user's storage quota (null: none) and the bytes of originals they keep, for what an import may stage. */
 export async function ownQuota(lib: Library): Promise<{ quota: number | null; used: number }> {
-  const [row] = await rows<{ quota: number | null; used: number }>(
-    lib.db,
-    sql`select (select quota_bytes from users where id = ${lib.ownerId}::uuid)::float8 as quota,
-          (select coalesce(sum(size_bytes), 0) from photos where owner_id = ${lib.ownerId}::uuid and library_id is null)::float8 as used`,
-  );
-  return { quota: row?.quota ?? null, used: Number(row?.used ?? 0) };
+  const [row] = await rows<{ quota: number | null }>(lib.db, sql`select quota_bytes::float8 as quota from users where id = ${lib.ownerId}::uuid`);
+  return { quota: row?.quota ?? null, used: await usedBytes(lib.db, lib.ownerId) };
 }
 
 /** Imports a stop left importing, each with its owner: started again (an import is idempotent). */

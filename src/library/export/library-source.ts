@@ -1,6 +1,7 @@
 // An export's photos from the library in this process, as its owner sees them: the whole library (every photo of a
 // stack, the archive too), one album, or a selection of the user's own photos (library/export/run.ts reads them).
 import { sql } from 'drizzle-orm';
+import { allPages } from '../../base/pages.js';
 import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { derivedMotionKey } from '../../storage/keys.js';
@@ -20,16 +21,6 @@ type Detail = ExportPhoto & { motion?: boolean };
 /** The name a motion photo's embedded video gets beside its still. */
 export function motionName(photo: Pick<ExportPhoto, 'filename'>): string {
   return `${photo.filename.replace(/\.[^.]*$/u, '')}-motion.mp4`;
-}
-
-/** Every page of a paged list. */
-async function allPages<T>(page: (n: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
-  const all: T[] = [];
-  for (let n = 1; ; n++) {
-    const { items, total } = await page(n);
-    all.push(...items);
-    if (items.length === 0 || all.length >= total) return all;
-  }
 }
 
 export function librarySource(lib: Library, scope: ExportScope): ExportSource {

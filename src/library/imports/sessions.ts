@@ -69,33 +69,49 @@ export function importOfUpload(uploadId: string): string | null {
   return new RegExp(`^(${UUID})_${UUID}$`, 'u').exec(uploadId)?.[1] ?? null;
 }
 
-/** The archives uploaded (or being uploaded) into an import, in the order they were begun. */
-export async function importFiles(context: Pick<LibraryContext, 'settings'>, importId: string): Promise<(ImportFile & { path: string })[]> {
+type Archive = ImportFile & { path: string };
+
+/** The archives uploaded (or being uploaded) into these imports, each import's in the order they were begun; one look at the folder. */
+async function archivesOf(context: Pick<LibraryContext, 'settings'>, importIds: readonly string[]): Promise<Map<string, Archive[]>> {
   const store = importUploads(context);
   await fs.mkdir(store.directory, { recursive: true });
-  const ids = (await store.configstore.list?.()) ?? [];
-  const uploads: Upload[] = [];
-  for (const id of ids.filter((name) => importOfUpload(name) === importId)) {
-    uploads.push(await store.getUpload(id).catch(() => null as never));
+  const wanted = new Set(importIds);
+  const found = new Map<string, Upload[]>(importIds.map((id) => [id, []]));
+  for (const id of (await store.configstore.list?.()) ?? []) {
+    const importId = importOfUpload(id);
+    if (!importId || !wanted.has(importId)) continue;
+    const upload = await store.getUpload(id).catch(() => null);
+    if (upload) found.get(importId)!.push(upload);
   }
-  return uploads
-    .filter(Boolean)
-    .sort((a, b) => (a.creation_date ?? '').localeCompare(b.creation_date ?? ''))
-    .map((upload) => ({
-      uploadId: upload.id,
-      name: upload.metadata?.filename ?? upload.id,
-      size: upload.size ?? null,
-      received: upload.offset,
-      path: path.join(store.directory, upload.id),
-    }));
+  const archives = new Map<string, Archive[]>();
+  for (const [importId, uploads] of found) {
+    archives.set(
+      importId,
+      uploads
+        .sort((a, b) => (a.creation_date ?? '').localeCompare(b.creation_date ?? ''))
+        .map((upload) => ({
+          uploadId: upload.id,
+          name: upload.metadata?.filename ?? upload.id,
+          size: upload.size ?? null,
+          received: upload.offset,
+          path: path.join(store.directory, upload.id),
+        })),
+    );
+  }
+  return archives;
 }
 
-async function view(lib: Library, row: ImportRow): Promise<ImportView> {
+/** The archives uploaded (or being uploaded) into an import, in the order they were begun. */
+export async function importFiles(context: Pick<LibraryContext, 'settings'>, importId: string): Promise<Archive[]> {
+  return (await archivesOf(context, [importId])).get(importId) ?? [];
+}
+
+function view(row: ImportRow, archives: readonly Archive[]): ImportView {
   return {
     id: row.id,
     source: row.source as ImportSource,
     status: row.status as ImportView['status'],
-    files: (await importFiles(lib, row.id)).map(({ path: _path, ...file }) => file),
+    files: archives.map(({ path: _path, ...file }) => file),
     progress: row.progress ?? null,
     outcome: row.outcome ?? null,
     report: row.report,
@@ -117,17 +133,21 @@ export async function findImport(lib: Library, id: string): Promise<ImportRow> {
 
 export async function createImport(lib: Library, source: ImportSource): Promise<ImportView> {
   const [made] = await rows<{ id: string }>(lib.db, newImportSql(lib, source));
-  return view(lib, await findImport(lib, made!.id));
+  return view(await findImport(lib, made!.id), []);
 }
 
 export async function getImport(lib: Library, id: string): Promise<ImportView> {
-  return view(lib, await findImport(lib, id));
+  return view(await findImport(lib, id), await importFiles(lib, id));
 }
 
 /** The user's imports, newest first. */
 export async function listImports(lib: Library): Promise<ImportView[]> {
   const found = await lib.db.select().from(imports).where(ownImportSql(lib, 'imports')).orderBy(desc(imports.createdAt)).limit(100);
-  return Promise.all(found.map((row) => view(lib, row)));
+  const archives = await archivesOf(
+    lib,
+    found.map((row) => row.id),
+  );
+  return found.map((row) => view(row, archives.get(row.id) ?? []));
 }
 
 /** Whether archives may still be added to the import: it is the user's and has not started. */
@@ -140,7 +160,7 @@ export async function acceptsUploads(lib: Library, id: string): Promise<boolean>
  * Marks the import as importing when every archive is whole (409 with the ones that are not), once: a second start
  * meanwhile finds it importing. Answers the archives it is to import.
  */
-export async function markImporting(lib: Library, id: string): Promise<(ImportFile & { path: string })[]> {
+export async function markImporting(lib: Library, id: string): Promise<Archive[]> {
   const row = await findImport(lib, id);
   if (row.status === 'importing') throw new UserError('conflict', 'the import is running');
   if (row.status === 'done') throw new UserError('conflict', 'the import is done: make a new one to import again');

@@ -164,9 +164,8 @@ export const facesStep: PipelineStep = {
     // a photo of theirs that names two people, one now recognised, gets the other by elimination; a few rounds at most.
     for (let round = 0; round < MAX_NAMING_ROUNDS && namedIds.length > 0; round++) {
       const recognised = (await recogniseLikeThese(db, owner, namedIds, params, { joinUnnamed: true })).filter((id) => id !== photo.id);
-      await refreshSearchDocuments(db, recognised);
       namedIds = await placePeopleNamed(db, owner, recognised);
-      if (namedIds.length > 0) await refreshSearchDocuments(db, recognised);
+      await refreshSearchDocuments(db, recognised); // once, with the names recognised and placed
     }
     return { status: 'done' };
   },
