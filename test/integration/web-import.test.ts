@@ -89,6 +89,16 @@ function send(importId: string, file: { name: string; data: Buffer }, options: {
 
 const getImport = async (id: string) => (await json(`${server.url}/api/imports/${id}`)).body as ImportView;
 
+/** The import once it is no longer importing (at most a minute). */
+async function importEnded(id: string): Promise<ImportView> {
+  let view = await getImport(id);
+  for (let i = 0; i < 300 && view.status === 'importing'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    view = await getImport(id);
+  }
+  return view;
+}
+
 describe('an import uploaded from the web app', () => {
   it('takes the archives resumably, refuses to start before they are whole, imports them on the server', async () => {
     const made = await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } });
@@ -124,11 +134,7 @@ describe('an import uploaded from the web app', () => {
     const started = await json(`${server.url}/api/imports/${id}/start`, { method: 'POST' });
     expect(started.status).toBe(202);
     expect(started.body.status).toBe('importing');
-    let view = await getImport(id);
-    for (let i = 0; i < 300 && view.status === 'importing'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      view = await getImport(id);
-    }
+    const view = await importEnded(id);
     expect(view.status, view.report ?? '').toBe('done');
     expect(view.progress).toEqual({ done: 2, total: 2 });
     expect(view.outcome).toMatchObject({ added: 2, failed: 0, favourites: 1, archived: 1, albums: 1 });
@@ -157,14 +163,27 @@ describe('an import uploaded from the web app', () => {
     const id = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
     await send(id, { name: 'not-a-zip.zip', data: Buffer.from('PK but nothing of a zip archive') });
     expect((await json(`${server.url}/api/imports/${id}/start`, { method: 'POST' })).status).toBe(202);
-    let view = await getImport(id);
-    for (let i = 0; i < 100 && view.status === 'importing'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      view = await getImport(id);
-    }
+    const view = await importEnded(id);
     expect(view.status).toBe('done');
     expect(view.report).toMatch(/^\s*not-a-zip\.zip: not a zip archive/mu);
     expect((await json(`${server.url}/api/health`)).status).toBe(200);
+  });
+
+  it('counts archives waiting to be imported against the storage quota', async () => {
+    const me = (await json(`${server.url}/api/auth/me`)).body.id as string;
+    const used = (await json(`${server.url}/api/admin/users`)).body.items.find((u: { id: string }) => u.id === me).usedBytes as number;
+    expect((await json(`${server.url}/api/admin/users/${me}`, { method: 'PATCH', json: { quotaBytes: used + 100_000 } })).status).toBe(200);
+    try {
+      const id = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
+      // 60 kB waits in one import: another of 60 kB would pass what the quota leaves
+      await send(id, { name: 'first.zip', data: Buffer.alloc(60_000, 1) }, { stopAfter: 16 * 1024 });
+      await expect(send(id, { name: 'second.zip', data: Buffer.alloc(60_000, 2) })).rejects.toThrow(/413.*over your storage quota/su);
+      await send(id, { name: 'small.zip', data: Buffer.alloc(30_000, 3) });
+      expect((await getImport(id)).files.map((f) => f.name)).toEqual(['first.zip', 'small.zip']);
+      expect((await json(`${server.url}/api/imports/${id}`, { method: 'DELETE' })).status).toBe(204);
+    } finally {
+      await json(`${server.url}/api/admin/users/${me}`, { method: 'PATCH', json: { quotaBytes: null } });
+    }
   });
 
   it('refuses uploads into an import that is not there, and an unknown source', async () => {
@@ -234,11 +253,7 @@ describe('an import uploaded from the web app', () => {
     await server.lib.db.update(imports).set({ status: 'importing' }).where(eq(imports.id, id));
     await server.close();
     server = await startTestServer({ dataDir: server.dataDir });
-    let view = await getImport(id);
-    for (let i = 0; i < 100 && view.status === 'importing'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      view = await getImport(id);
-    }
+    const view = await importEnded(id);
     expect(view.status).toBe('done');
     // the rocks photo was imported by the test before: in the library already, not added twice
     expect(view.outcome).toMatchObject({ added: 0, alreadyThere: 1, failed: 0 });
