@@ -19,7 +19,7 @@ export const groupMember = z.object({
   suggestedKeeper: z.boolean(),
   bestShot: z
     .object({
-      score: z.number().nullable().describe('0–1: subject sharpness, exposure, faces in focus and in frame; null before measured'),
+      score: z.number().nullable().describe('0–1: subject sharpness, exposure, faces in focus and in frame with their eyes open; null before measured'),
       reasons: z.array(z.string()).describe('what stands out, good or bad: `sharp`, `too dark`, `a face cut off at the edge`…'),
     })
     .describe('how good a shot this member is'),

@@ -36,6 +36,8 @@ export interface DetectedFace {
   landmarks: Point[] | null;
   /** Identity descriptor, L2-normalised, so cosine distance compares faces. */
   embedding: Float32Array;
+  /** How open the eyes are (lids' gap over the eye's width, ~0.3+ open, under ~0.2 closed); null when not judged. */
+  eyesOpen?: number | null;
 }
 
 export interface FaceDetector {

@@ -1,12 +1,17 @@
 // The best shot of a duplicate group, through the real server: the pipeline measures each photo (hashes step) and its
 // faces (faces step), and the review proposes the best one to keep, with its reasons.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { photos } from '../../src/db/schema.js';
+import { faces, photos } from '../../src/db/schema.js';
+import { detectFaces } from '../../src/ml/faces/detect.js';
+import { DEFAULT_FACE_SETTINGS } from '../../src/ml/faces/settings.js';
 import { hashesStep } from '../../src/pipeline/steps/hashes.js';
+import { closeEyes } from '../helpers/close-eyes.js';
 import { runStepOn } from '../helpers/run-step.js';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -37,6 +42,7 @@ describe('the best shot of a duplicate group', () => {
   const idOf = new Map<string, string>();
   let groups: Group[];
   const measured = new Map<string, unknown>();
+  let eyesBefore: number[] = [];
   const groupOf = (name: string) => groups.find((g) => g.members.some((m) => m.photo.id === idOf.get(name)))!;
   const memberOf = (name: string) => groupOf(name).members.find((m) => m.photo.id === idOf.get(name))!;
 
@@ -64,6 +70,14 @@ describe('the best shot of a duplicate group', () => {
         .jpeg({ quality: 100 })
         .toBuffer(),
     };
+    // the same picture with its three people's eyes closed (a retoucher's edit: test/helpers/close-eyes.ts), larger
+    const found = await detectFaces(threeFaces, { width: 1920, height: 1350 }, DEFAULT_FACE_SETTINGS);
+    expect(found).toHaveLength(3);
+    const closed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-eyes-')), 'closed.jpg');
+    await closeEyes(threeFaces, found.map((f) => f.landmarks!), closed);
+    files['group-eyes-closed.jpg'] = await sharp(closed).jpeg({ quality: 100 }).toBuffer();
+    eyesBefore = found.map((f) => f.eyesOpen!);
+    expect(files['group-eyes-closed.jpg']!.length).toBeGreaterThan(files['group.jpg']!.length);
     expect(files['falcon-shaken.jpg']!.length).toBeGreaterThan(files['falcon.jpg']!.length);
     expect(files['group-faces-soft.jpg']!.length).toBeGreaterThan(files['group.jpg']!.length);
     const response = await upload(
@@ -98,7 +112,7 @@ describe('the best shot of a duplicate group', () => {
 
   it('keeps the photo whose faces are in focus over the same picture with soft faces in a larger file', async () => {
     const group = groupOf('group.jpg');
-    expect(group.members).toHaveLength(2);
+    expect(group.members).toHaveLength(3);
     expect(group.keeperId).toBe(idOf.get('group.jpg'));
     expect(group.keeperWhy).toContain('faces sharper and in frame');
     expect(memberOf('group.jpg').bestShot.reasons).toContain('faces in focus');
@@ -106,6 +120,23 @@ describe('the best shot of a duplicate group', () => {
     // the photo page names the same keeper
     const detail = await json(`${server.url}/api/photos/${idOf.get('group-faces-soft.jpg')}`);
     expect(detail.body.duplicateGroup.keeperId).toBe(idOf.get('group.jpg'));
+  });
+
+  it('keeps the photo whose people have their eyes open over the same picture with their eyes closed, and says why', async () => {
+    // the iris model reads the eyes as open in the photo as shot, closed in the edit (the faces step stored both)
+    expect(Math.min(...eyesBefore)).toBeGreaterThan(0.3);
+    const stored = await server.lib.db.select({ photoId: faces.photoId, eyesOpen: faces.eyesOpen }).from(faces);
+    const eyesOf = (name: string) => stored.filter((f) => f.photoId === idOf.get(name)).map((f) => f.eyesOpen!);
+    expect(eyesOf('group.jpg')).toHaveLength(3);
+    expect(Math.min(...eyesOf('group.jpg'))).toBeGreaterThan(0.3);
+    expect(eyesOf('group-eyes-closed.jpg')).toHaveLength(3);
+    expect(Math.max(...eyesOf('group-eyes-closed.jpg'))).toBeLessThan(0.25);
+    const group = groupOf('group-eyes-closed.jpg');
+    expect(group.keeperId).toBe(idOf.get('group.jpg'));
+    expect(group.keeperWhy).toContain('eyes open');
+    expect(memberOf('group.jpg').bestShot.reasons).toContain('eyes open');
+    expect(memberOf('group-eyes-closed.jpg').bestShot.reasons.some((r) => /faces? with eyes closed/.test(r))).toBe(true);
+    expect(memberOf('group-eyes-closed.jpg').bestShot.score!).toBeLessThan(memberOf('group.jpg').bestShot.score! - 0.1);
   });
 
   it('measures a photo from before the best shot from its preview alone, its hashes left as they were', async () => {

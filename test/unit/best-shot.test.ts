@@ -99,8 +99,31 @@ describe('the best shot', () => {
     expect(scoreShot({ quality: null, width: 1, height: 1, faces: [] }).score).toBeNull();
   });
 
+  it('eyes count where measured: closed eyes lower the score below the duplicate tie and say so; unmeasured eyes change nothing', () => {
+    const face = { x: 1000, y: 800, width: 600, height: 700, sharpness: 8 };
+    const unmeasured = scoreShot({ quality, width: 4000, height: 3000, faces: [face] });
+    const open = scoreShot({ quality, width: 4000, height: 3000, faces: [{ ...face, eyesOpen: 0.36 }] });
+    const closed = scoreShot({ quality, width: 4000, height: 3000, faces: [{ ...face, eyesOpen: 0.08 }] });
+    const oneOfTwo = scoreShot({ quality, width: 4000, height: 3000, faces: [{ ...face, eyesOpen: 0.34 }, { ...face, x: 2000, eyesOpen: 0.1 }] });
+    expect(unmeasured.eyes).toBeNull();
+    expect(unmeasured.reasons).not.toContain('eyes open');
+    expect(open.eyes).toBe(1);
+    expect(open.reasons).toContain('eyes open');
+    expect(open.score!).toBeGreaterThanOrEqual(unmeasured.score!);
+    expect(closed.eyes).toBe(0);
+    expect(closed.reasons).toContain('eyes closed');
+    expect(oneOfTwo.reasons).toContain('a face with eyes closed');
+    expect(closed.score!).toBeLessThan(open.score! - DUPLICATE_SCORE_TIE);
+    expect(oneOfTwo.score!).toBeLessThan(open.score!);
+    expect(oneOfTwo.score!).toBeGreaterThan(closed.score!);
+    const keep = candidate('open', open);
+    const blink = candidate('blink', closed, { width: 5000, height: 3750, sizeBytes: 4_000_000 });
+    expect(pickBestShot([blink, keep], DUPLICATE_SCORE_TIE)!.photoId).toBe('open');
+    expect(whyBest(keep, [blink, keep], DUPLICATE_SCORE_TIE)).toEqual(['eyes open']);
+  });
+
   it('highest score; a near tie goes to more pixels, then the larger file, then the earliest; unmeasured last', () => {
-    const shot = (score: number | null, sharpness = score): ShotScore => ({ score, sharpness, exposure: 1, faces: null, reasons: [] });
+    const shot = (score: number | null, sharpness = score): ShotScore => ({ score, sharpness, exposure: 1, faces: null, eyes: null, reasons: [] });
     const blurred = candidate('a', shot(0.4), { width: 8000, height: 6000 });
     const best = candidate('b', shot(0.9));
     const smallCopy = candidate('c', shot(0.89), { width: 2000, height: 1500 });

@@ -39,6 +39,8 @@ export const faces = pgTable(
     landmarks: jsonb('landmarks').$type<{ x: number; y: number }[]>(),
     /** RMS Laplacian of the inner face on the preview (grey levels): whether the face is in focus; null before measured. */
     sharpness: real('sharpness'),
+    /** How open the eyes are (ml/faces/eyes.ts: lids' gap over the eye's width); null when not measured. */
+    eyesOpen: real('eyes_open'),
     embedding: vector('embedding', { dimensions: 1024 }).notNull(),
     detector: text('detector').notNull(),
     /**

@@ -36,7 +36,7 @@ export async function loadShotScores(db: Db, photoIds: readonly string[]): Promi
   );
   const faceRows = await rows<ShotFace & { photo_id: string }>(
     db,
-    sql`select photo_id, x, y, width, height, sharpness from faces where photo_id = any(${ids})`,
+    sql`select photo_id, x, y, width, height, sharpness, eyes_open as "eyesOpen" from faces where photo_id = any(${ids})`,
   );
   for (const photo of photoRows) {
     const faces = faceRows.filter((f) => f.photo_id === photo.id);

@@ -1,6 +1,6 @@
 // The best shot of a group of near-identical photos (a duplicate group, a burst): how sharp the subject is, how well
-// exposed, whether the faces are in focus and inside the frame. Pure: the measures come from the hashes and faces
-// steps (media/image-quality.ts, ml/faces/face-quality.ts).
+// exposed, whether the faces are in focus and inside the frame, and their eyes open. Pure: the measures come from the
+// hashes and faces steps (media/image-quality.ts, ml/faces/face-quality.ts, ml/faces/eyes.ts).
 import { subjectSharpness } from '../../media/image-quality.js';
 import type { ImageQuality } from '../../model/image-quality.js';
 
@@ -12,6 +12,8 @@ export interface ShotFace {
   height: number;
   /** Luma-normalised RMS Laplacian of the inner face; null before the faces step measured it. */
   sharpness: number | null;
+  /** How open its eyes are (ml/faces/eyes.ts); null when not measured (older faces, a region the file named). */
+  eyesOpen?: number | null;
 }
 
 export interface ShotInput {
@@ -25,10 +27,11 @@ export interface ShotInput {
 export interface ShotScore {
   /** 0–1; null when the photo was not measured yet. */
   score: number | null;
-  /** Each part 0–1; faces null without a face big enough to judge. */
+  /** Each part 0–1; faces null without a face big enough to judge, eyes null without such a face's eyes measured. */
   sharpness: number | null;
   exposure: number | null;
   faces: number | null;
+  eyes: number | null;
   /** What stands out, good or bad, in words: "sharp", "too dark", "a face cut off at the edge". */
   reasons: string[];
 }
@@ -46,6 +49,16 @@ const FACE_SHARP = 8;
 const MIN_FACE_SHARE = 0.06;
 /** A face box within this share of the frame's edge is cut off (the detector's boxes are clipped to the frame). */
 const EDGE_SHARE = 0.004;
+
+/**
+ * Eye openness (lids' gap over the eye's width) taken as closed, and as fully open (linear between). Measured on
+ * face-api's sample photos: 0.21–0.46 for eyes open to the camera (0.3 and more for most), 0.05–0.24 with the same
+ * eyes closed; 0.10–0.23 for eyes looking down, which is how a blink looks in a photo too.
+ */
+const EYES_CLOSED = 0.2;
+const EYES_OPEN = 0.3;
+/** Below this the reasons say the eyes are closed. */
+const EYES_CLOSED_WORDS = 0.235;
 
 /** 0 (blurred) … 1 (sharp) on a log scale: the eye judges focus by ratios. */
 export function sharpnessPart(value: number, blurred = BLURRED, sharp = SHARP): number {
@@ -65,7 +78,7 @@ export function exposurePart(q: Pick<ImageQuality, 'high' | 'highlights'>): numb
 
 export function scoreShot(input: ShotInput): ShotScore {
   const q = input.quality;
-  if (!q) return { score: null, sharpness: null, exposure: null, faces: null, reasons: [] };
+  if (!q) return { score: null, sharpness: null, exposure: null, faces: null, eyes: null, reasons: [] };
   const reasons: string[] = [];
   const subject = subjectSharpness(q);
   const sharpness = sharpnessPart(subject);
@@ -74,18 +87,42 @@ export function scoreShot(input: ShotInput): ShotScore {
   if (q.high < 140 && exposure < 0.8) reasons.push('too dark');
   else if (q.highlights > 0.02 && exposure < 0.8) reasons.push(`too bright (${Math.round(q.highlights * 100)} % blown to white)`);
   else reasons.push('well exposed');
-  const faces = facesPart(input, reasons);
-  const score = faces === null ? 0.6 * sharpness + 0.4 * exposure : 0.35 * sharpness + 0.3 * exposure + 0.35 * faces;
-  return { score: round3(score), sharpness: round3(sharpness), exposure: round3(exposure), faces: faces === null ? null : round3(faces), reasons };
+  const judged = judgedFaces(input);
+  const faces = facesPart(input, judged, reasons);
+  const eyes = eyesPart(judged, reasons);
+  const score =
+    faces === null
+      ? 0.6 * sharpness + 0.4 * exposure
+      : eyes === null
+        ? 0.35 * sharpness + 0.3 * exposure + 0.35 * faces
+        : 0.3 * sharpness + 0.25 * exposure + 0.25 * faces + 0.2 * eyes;
+  const part = (v: number | null) => (v === null ? null : round3(v));
+  return { score: round3(score), sharpness: round3(sharpness), exposure: round3(exposure), faces: part(faces), eyes: part(eyes), reasons };
+}
+
+/** Faces big enough to judge (not a crowd in the distance), with their focus measured. */
+function judgedFaces(input: ShotInput): ShotFace[] {
+  const { width, height } = input;
+  if (!width || !height) return [];
+  const short = Math.min(width, height);
+  return input.faces.filter((f) => f.sharpness !== null && Math.min(f.width, f.height) >= short * MIN_FACE_SHARE);
+}
+
+/** The eyes' part: how open the judged faces' eyes are, on average; null when none of them had its eyes measured. */
+function eyesPart(judged: readonly ShotFace[], reasons: string[]): number | null {
+  const measured = judged.flatMap((f) => (f.eyesOpen === null || f.eyesOpen === undefined ? [] : [f.eyesOpen]));
+  if (measured.length === 0) return null;
+  const closed = measured.filter((v) => v < EYES_CLOSED_WORDS).length;
+  if (closed === 0) reasons.push('eyes open');
+  else reasons.push(measured.length === 1 ? 'eyes closed' : closed === 1 ? 'a face with eyes closed' : `${closed} faces with eyes closed`);
+  return measured.reduce((sum, v) => sum + clamp01((v - EYES_CLOSED) / (EYES_OPEN - EYES_CLOSED)), 0) / measured.length;
 }
 
 /** The faces' part: their focus, halved when one is cut off by the frame; null without a face to judge. */
-function facesPart(input: ShotInput, reasons: string[]): number | null {
+function facesPart(input: ShotInput, judged: readonly ShotFace[], reasons: string[]): number | null {
   const { width, height } = input;
-  if (!width || !height) return null;
+  if (!width || !height || judged.length === 0) return null;
   const short = Math.min(width, height);
-  const judged = input.faces.filter((f) => f.sharpness !== null && Math.min(f.width, f.height) >= short * MIN_FACE_SHARE);
-  if (judged.length === 0) return null;
   const focus = judged.map((f) => sharpnessPart(f.sharpness!, FACE_BLURRED, FACE_SHARP));
   const mean = focus.reduce((s, v) => s + v, 0) / focus.length;
   const edge = Math.max(1, short * EDGE_SHARE);
@@ -170,10 +207,11 @@ export function whyBest<T extends BestShotCandidate>(best: T, members: readonly 
   return [...why];
 }
 
-const PART_WORDS: readonly (readonly ['sharpness' | 'exposure' | 'faces', string])[] = [
+const PART_WORDS: readonly (readonly ['sharpness' | 'exposure' | 'faces' | 'eyes', string])[] = [
   ['sharpness', 'sharper'],
   ['exposure', 'better exposed'],
   ['faces', 'faces sharper and in frame'],
+  ['eyes', 'eyes open'],
 ];
 
 function clamp01(v: number): number {

@@ -10,6 +10,7 @@ import sharp from 'sharp';
 
 import type { Box, DetectedFace, Point } from '../types.js';
 import { describeFaces, faceCrop } from './descriptor.js';
+import { eyesOpenness, irisModelFile, loadIrisModel } from './eyes.js';
 import { loadFaceResOnnx, runFaceResOnnx, type FaceResOnnx } from './faceres-onnx.js';
 import type { FaceSettings, SsdRuntime } from './settings.js';
 import { mergeOverlappingFaces } from './overlap.js';
@@ -31,6 +32,7 @@ interface Models {
   faceapi: typeof FaceApi;
   tf: Tfjs;
   faceres: FaceResOnnx;
+  iris: Tf.GraphModel;
 }
 
 /** The image could not be decoded (missing, truncated, not an image). */
@@ -52,8 +54,12 @@ function loadBaseModels(): Promise<Models> {
     tf.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
     if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to start');
     await tf.ready();
-    const [faceres] = await Promise.all([loadFaceResOnnx(), faceapi.nets.faceLandmark68Net.loadFromDisk(faceApiModelDir())]);
-    return { faceapi, tf, faceres };
+    const [faceres, iris] = await Promise.all([
+      loadFaceResOnnx(),
+      loadIrisModel(tf, irisModelFile(require.resolve)),
+      faceapi.nets.faceLandmark68Net.loadFromDisk(faceApiModelDir()),
+    ]);
+    return { faceapi, tf, faceres, iris };
   })();
   loadingBase.catch(() => {
     loadingBase = null;
@@ -152,11 +158,13 @@ export async function detectFaces(image: string, upright: Size, settings: FaceSe
   const faces = mergeOverlappingFaces(kept);
   // Crops come from the decoded pixels (the image the boxes are in), before scaling to the upright original.
   const embeddings = await describeFaces((input, count) => runFaceResOnnx(faceres, input, count), pixels, faces.map((f) => faceCrop(f.box)));
+  const eyes = await eyesOpenness(tf, models.iris, pixels, faces.map((f) => f.landmarks));
   return faces.map((f, i) => ({
     box: { x: f.box.x * sx, y: f.box.y * sy, width: f.box.width * sx, height: f.box.height * sy },
     score: f.score,
     landmarks: f.landmarks.map((p) => ({ x: p.x * sx, y: p.y * sy })),
     embedding: embeddings[i]!,
+    eyesOpen: eyes[i]!,
   }));
 }
 

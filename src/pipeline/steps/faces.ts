@@ -126,6 +126,7 @@ export const facesStep: PipelineStep = {
           score: face.score,
           landmarks: face.landmarks,
           sharpness,
+          eyesOpen: face.eyesOpen ?? null,
           embedding: Array.from(face.embedding),
           detector: by,
           thumbnailKey: faceThumbnailKey(photo.id, id),
