@@ -154,7 +154,7 @@ export const MODELS: readonly ModelSpec[] = [
     name: 'faces',
     kind: 'faces',
     source: 'npm',
-    description: 'face-api SSD MobileNet v1 detector, 68-point landmarks and 128-d face descriptor',
+    description: "face-api SSD MobileNet v1 detector and 68-point landmarks; Human's FaceRes 1024-d descriptor and MediaPipe iris model (eyes open or closed)",
     enables: ['faces', 'people'],
     packageName: '@vladmandic/face-api',
     subdir: 'model',
