@@ -7,12 +7,23 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { UserError } from '../base/errors.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { cleanFileName } from '../library/ingest.js';
-import { searchLibrary, similarToImage, similarToPhoto, suggest } from '../library/photo-search.js';
+import { searchLibrary, similarToImage, similarToPhoto, suggest, understandFor } from '../library/photo-search.js';
 import { multipartUserError } from './multipart-errors.js';
 import { errorBody } from './schemas.js';
 import { Slots } from './slots.js';
 import { cutWhenIdle } from './upload-idle.js';
-import { filtersOf, searchQuery, searchResult, similarBody, similarQuery, similarResult, suggestQuery, suggestResult } from './search-schemas.js';
+import {
+  filtersOf,
+  parseQueryParams,
+  searchQuery,
+  searchResult,
+  similarBody,
+  similarQuery,
+  similarResult,
+  suggestQuery,
+  suggestResult,
+  understood,
+} from './search-schemas.js';
 
 export function searchRoutes(app: FastifyInstance, context: LibraryContext): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -53,13 +64,21 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
         'rank, which fields matched with which words, and its cosine similarity. Without a CLIP model, hybrid ' +
         'answers with keyword results and says so in `notices`; semantic answers 409. Each arm is ranked to a ' +
         'fixed depth (keyword 500, semantic 100), so the same query always pages the ' +
-        'same way; `total` is the length of the fused list.',
+        'same way; `total` is the length of the fused list. The query is understood first (`understood`): named ' +
+        'people (together), places, dates ("last summer", "christmas 2022", "since March"; in `tz`, from `today`), ' +
+        'videos, screenshots, selfies, cameras, favourites, "4 stars", "best", albums ("not in any album"), quoted ' +
+        'words and negations ("not", "without", "sans", "ohne") become filters, in English, French and German; ' +
+        'what is left is searched as words and meaning; with nothing left, the filters list the items newest first ' +
+        '("best": favourites, ratings and the best shot first). Explicit filter parameters win over the same kind ' +
+        'understood; `understand=false` searches `q` exactly as typed.',
       querystring: searchQuery,
       response: { 200: searchResult, 400: errorBody, 409: errorBody, 429: errorBody, 503: errorBody },
     },
     handler: async (request, reply) => {
-      const { q, mode, page, limit, cutoff, k } = request.query;
-      return inTurn(request, reply, () => searchLibrary(request.lib, { q, mode, page, limit, cutoff, rrfK: k, filters: filtersOf(request.query) }));
+      const { q, mode, page, limit, cutoff, k, understand, tz, today } = request.query;
+      return inTurn(request, reply, () =>
+        searchLibrary(request.lib, { q, mode, page, limit, cutoff, rrfK: k, filters: filtersOf(request.query), understand, timeZone: tz, today }),
+      );
     },
   });
 
@@ -94,6 +113,21 @@ export function searchRoutes(app: FastifyInstance, context: LibraryContext): voi
       }
       return inTurn(request, reply, () => similarToPhoto(request.lib, body.data.photoId, options));
     },
+  });
+
+  api.get('/api/search/parse', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['search'],
+      summary: 'How a query would be understood, without searching',
+      description:
+        'The same understanding GET /api/search does first (people, places, dates, kinds, cameras, ratings, albums, ' +
+        'quoted words, negations, and what is left as words), for clients that show or edit it before searching.',
+      querystring: parseQueryParams,
+      response: { 200: understood, 400: errorBody, 429: errorBody, 503: errorBody },
+    },
+    handler: async (request, reply) =>
+      inTurn(request, reply, () => understandFor(request.lib, request.query.q, { timeZone: request.query.tz, today: request.query.today })),
   });
 
   api.get('/api/search/suggest', {

@@ -49,6 +49,16 @@ const filterFields = {
   type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
 };
 
+const understandFields = {
+  understand: booleanParam.default(true).describe('read people, places, dates… out of `q` (default); false searches the words exactly as typed'),
+  tz: z.string().min(1).max(64).optional().describe("the user's time zone (IANA, e.g. Europe/Paris) for dates such as \"last summer\"; the server's when not given"),
+  today: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'today must be YYYY-MM-DD' })
+    .optional()
+    .describe("the user's today (YYYY-MM-DD) that relative dates count from; today in `tz` when not given"),
+};
+
 const dateOrder = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from <= q.to;
 const dateOrderMessage = { message: '`from` must not be after `to`', path: ['from'] };
 
@@ -68,6 +78,7 @@ export const searchQuery = z
       .default(DEFAULT_CUTOFF)
       .describe('drop semantic-only hits whose similarity is below cutoff × the best similarity of the search; 0 keeps all'),
     k: z.coerce.number().int().min(1).max(1000).default(DEFAULT_RRF_K).describe('the RRF constant'),
+    ...understandFields,
     ...filterFields,
   })
   .refine(dateOrder, dateOrderMessage)
@@ -136,7 +147,46 @@ const explanation = z.object({
   closeMatch: z
     .boolean()
     .describe('found only through a similar spelling while the words as typed found other photos: listed after every other hit'),
+  satisfies: z.array(z.string()).describe('the parts of the query understood as filters that this item satisfies (every hit satisfies all of them)'),
 });
+
+const understoodPart = z.object({
+  kind: z.enum(['person', 'place', 'date', 'type', 'camera', 'favorite', 'rating', 'best', 'album', 'text', 'exclusion']),
+  label: z.string(),
+  negated: z.boolean(),
+  start: z.number().int().describe('where it is in `q` (UTF-16 offset): taking out q.slice(start, end) takes the part out'),
+  end: z.number().int(),
+});
+
+export const understood = z
+  .object({
+    people: z.array(z.object({ id: z.string(), name: z.string(), negated: z.boolean() })).describe('named people; several: together (peopleMatch all)'),
+    peopleMatch: z.enum(['all', 'any']).describe('`any` when the names were joined by "or"'),
+    places: z.array(z.object({ name: z.string(), negated: z.boolean() })).describe('cities, states or countries of the library; several: any of them'),
+    dates: z
+      .array(z.object({ from: z.string(), to: z.string(), label: z.string(), negated: z.boolean() }))
+      .describe('ranges of days (ISO dates, inclusive) in the time zone `tz`; several: any of them'),
+    yearly: z.array(z.object({ from: z.string(), to: z.string(), label: z.string() })).describe('days that recur each year (MM-DD, inclusive): "summer", "christmas", "march"'),
+    type: z.enum(['photo', 'video']).nullable(),
+    kind: z.enum(['screenshot', 'selfie']).nullable(),
+    camera: z.string().nullable(),
+    favorite: z.boolean().nullable(),
+    minRating: z.number().int().nullable(),
+    best: z.boolean().describe('"best": favourites first, then higher ratings, then the better shot'),
+    album: z.object({ id: z.string(), name: z.string(), negated: z.boolean() }).nullable(),
+    inAlbum: z.boolean().nullable().describe('in some album (true) or in none (false)'),
+    quoted: z.array(z.string()).describe('exact words to find (in text read on the photo, captions, descriptions…)'),
+    excludedWords: z.array(z.string()),
+    text: z.string().describe('what was searched as words and meaning; empty: the filters alone listed the items'),
+    didYouMean: z
+      .array(z.object({ text: z.string(), start: z.number().int(), end: z.number().int(), options: z.array(z.object({ id: z.string(), name: z.string() })) }))
+      .describe('a name that matched several people (the first was used) or a word one slip from a name (not used)'),
+    parts: z.array(understoodPart).describe('each thing understood, in the order written: the chips a client shows and lets the user take out'),
+  })
+  .describe('how the query was understood (people, places, dates, kinds of item, ratings, albums, quoted words, negations) before searching');
+
+
+export const parseQueryParams = z.object({ q: z.string().trim().min(1, { message: 'give a query' }).max(500), tz: understandFields.tz, today: understandFields.today });
 
 export const searchResult = z.object({
   items: z.array(z.object({ photo: photoListItem, score: z.number().describe('RRF score'), explanation })),
@@ -149,6 +199,7 @@ export const searchResult = z.object({
     .array(z.object({ label: z.string(), similarity: z.number() }))
     .describe('when the words as typed found fewer than 20 photos: library terms that look like them, also searched for (typos)'),
   notices: z.array(z.string()).describe('why the results may differ from what was asked (no CLIP model, …)'),
+  understood: understood.nullable().describe('how `q` was understood; null with understand=false'),
 });
 
 export const similarResult = z.object({

@@ -11,7 +11,12 @@ import { parseQuery } from '../search/query.js';
 import { runSearch } from '../search/engine.js';
 import { photoEmbedding, similarByVector } from '../search/similar.js';
 import { suggestTerms } from '../search/suggest.js';
-import type { HitExplanation, SearchFilters } from '../search/types.js';
+import type { HitExplanation, RankedHit, SearchFilters } from '../search/types.js';
+import type { Alternative } from '../search/fuzzy.js';
+import { listByFilters } from '../search/listing.js';
+import { filterLabels, withUnderstood } from '../search/understand/to-filters.js';
+import { loadShotScores } from './best-shot/load.js';
+import { understandQuery, type UnderstandOptions } from './search-understanding.js';
 import type { SearchMode, SuggestionKind } from '../model/search-vocabulary.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
@@ -26,6 +31,11 @@ export interface SearchRequest {
   limit: number;
   cutoff?: number;
   rrfK?: number;
+  /** Read people, places, dates… out of the query (default); false: search the words exactly as typed. */
+  understand?: boolean;
+  /** The user's time zone (IANA) and today (YYYY-MM-DD) for dates; the server's when not given. */
+  timeZone?: string;
+  today?: string;
 }
 
 /** The photos of some ids, in that order (a photo deleted meanwhile is left out). */
@@ -35,13 +45,79 @@ async function photoItems(lib: Library, ids: string[]) {
   return new Map(found.map((photo) => [photo.id, photoListItem(photo)]));
 }
 
+/** How a query is understood for the user, without searching (GET /api/search/parse). */
+export async function understandFor(lib: Library, q: string, options: UnderstandOptions) {
+  return (await understandQuery(lib, await searchScope(lib), q, options)).understood;
+}
+
+/** For "best": how many of the top hits are ordered by the user's marks and the best-shot score. */
+const BEST_WINDOW = 200;
+
+/** Hits in the order "best" asks for: favourites, then higher ratings, then the better shot; ties keep their rank. */
+async function bestFirst(lib: Library, hits: RankedHit[]): Promise<RankedHit[]> {
+  const ids = hits.map((h) => h.photoId);
+  const marks = new Map(
+    ids.length === 0 ? [] : (await lib.db.select({ id: photos.id, favorite: photos.favorite, rating: photos.rating }).from(photos).where(inArray(photos.id, ids))).map((r) => [r.id, r]),
+  );
+  const shots = await loadShotScores(lib.db, ids);
+  const key = (id: string) => [marks.get(id)?.favorite ? 1 : 0, marks.get(id)?.rating ?? 0, shots.get(id)?.score ?? 0];
+  return hits
+    .map((hit, index) => ({ hit, index, key: key(hit.photoId) }))
+    .sort((a, b) => b.key[0]! - a.key[0]! || b.key[1]! - a.key[1]! || b.key[2]! - a.key[2]! || a.index - b.index)
+    .map((entry) => entry.hit);
+}
+
 /**
- * A search as the API and the CLI run it: the query's CLIP embedding when a model is installed (hybrid falls
- * back to keyword without one, and says so), both arms fused, the page's photos with why each matched.
+ * A search as the API and the CLI run it: the query understood first (people, places, dates… become filters;
+ * search/understand), then the words left searched — the query's CLIP embedding when a model is installed
+ * (hybrid falls back to keyword without one, and says so), both arms fused — or, when only filters were asked
+ * for, the items they keep; the page's photos with why each matched.
  */
 export async function searchLibrary(lib: Library, request: SearchRequest) {
   const notices: string[] = [];
   let mode = request.mode;
+  const scope = await searchScope(lib);
+  const { understood, timeZone } =
+    request.understand === false ? { understood: null, timeZone: null } : await understandQuery(lib, scope, request.q, { timeZone: request.timeZone, today: request.today });
+  const text = understood ? understood.text : request.q;
+  const filters = understood && timeZone ? withUnderstood(request.filters, understood, timeZone) : request.filters;
+  const satisfies = understood ? filterLabels(understood) : [];
+  const parsed = parseQuery(text);
+  const best = understood?.best ?? false;
+  const answer = async (hits: RankedHit[], total: number) => {
+    const items = await photoItems(lib, hits.map((hit) => hit.photoId));
+    return {
+      items: hits.flatMap((hit) => {
+        const photo = items.get(hit.photoId);
+        return photo ? [{ photo, score: hit.score, explanation: { ...(hit.explanation as HitExplanation), satisfies } }] : [];
+      }),
+      total,
+      page: request.page,
+      limit: request.limit,
+      mode,
+      requestedMode: request.mode,
+      alternatives: outcomeAlternatives,
+      notices,
+      understood,
+    };
+  };
+  let outcomeAlternatives: Alternative[] = [];
+  if (parsed.empty) {
+    // nothing left to search as words: the filters alone list the items (or nothing was asked at all)
+    if (satisfies.length === 0 && parsed.excluded.length === 0) {
+      notices.push('nothing to search for: the query holds only common words');
+      return answer([], 0);
+    }
+    const listed = await listByFilters(lib.db, scope, filters, parsed, {
+      page: best ? 1 : request.page,
+      limit: best ? BEST_WINDOW : request.limit,
+      best,
+    });
+    const noMatch = { keyword: null, semantic: null, closeMatch: false };
+    let hits: RankedHit[] = listed.ids.map((photoId) => ({ photoId, score: 0, explanation: noMatch }));
+    if (best) hits = (await bestFirst(lib, hits)).slice((request.page - 1) * request.limit, request.page * request.limit);
+    return answer(hits, listed.total);
+  }
   let embedding: Float32Array | null = null;
   let embeddingModel: string | null = null;
   if (mode !== 'keyword') {
@@ -53,42 +129,25 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
       notices.push(`${reason}; these are keyword results only`);
     } else {
       // Exclusions and quotes mean nothing to CLIP: it reads the positive words.
-      const text = parseQuery(request.q).positiveText;
-      if (text) {
-        embedding = await clip.embedText(text);
+      if (parsed.positiveText) {
+        embedding = await clip.embedText(parsed.positiveText);
         embeddingModel = clip.version;
       } else if (mode === 'semantic') {
         throw new UserError('invalid', 'the query has no words to search for');
       }
     }
   }
+  const page = best ? 1 : request.page;
+  const limit = best ? BEST_WINDOW : request.limit;
   const outcome = await runSearch(
     lib.db,
-    await searchScope(lib),
-    { text: request.q, embedding, embeddingModel },
-    {
-      mode,
-      filters: request.filters,
-      page: request.page,
-      limit: request.limit,
-      cutoff: request.cutoff ?? DEFAULT_CUTOFF,
-      rrfK: request.rrfK ?? DEFAULT_RRF_K,
-    },
+    scope,
+    { text, embedding, embeddingModel },
+    { mode, filters, page, limit, cutoff: request.cutoff ?? DEFAULT_CUTOFF, rrfK: request.rrfK ?? DEFAULT_RRF_K },
   );
-  const items = await photoItems(lib, outcome.hits.map((hit) => hit.photoId));
-  return {
-    items: outcome.hits.flatMap((hit) => {
-      const photo = items.get(hit.photoId);
-      return photo ? [{ photo, score: hit.score, explanation: hit.explanation as HitExplanation }] : [];
-    }),
-    total: outcome.total,
-    page: request.page,
-    limit: request.limit,
-    mode,
-    requestedMode: request.mode,
-    alternatives: outcome.alternatives,
-    notices,
-  };
+  outcomeAlternatives = outcome.alternatives;
+  const hits = best ? (await bestFirst(lib, outcome.hits)).slice((request.page - 1) * request.limit, request.page * request.limit) : outcome.hits;
+  return answer(hits, outcome.total);
 }
 
 export interface SimilarRequest {

@@ -64,13 +64,7 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   if (filters.camera) {
     conditions.push(sql`concat_ws(' ', p.make, p.model) ilike ${containsPattern(filters.camera)}`);
   }
-  if (filters.place) {
-    const place = sql`lower(unaccent(${filters.place}))`;
-    conditions.push(
-      sql`(lower(unaccent(p.place_city)) = ${place} or lower(unaccent(p.place_state)) = ${place}
-           or lower(unaccent(p.place_country)) = ${place} or lower(p.place_country_code) = ${place})`,
-    );
-  }
+  if (filters.place) conditions.push(inPlace(filters.place));
   if (filters.hasLocation === true) conditions.push(sql`(p.latitude is not null and p.longitude is not null)`);
   if (filters.hasLocation === false) conditions.push(sql`(p.latitude is null or p.longitude is null)`);
   if (filters.near) conditions.push(nearCondition(filters.near));
@@ -80,6 +74,23 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   if (filters.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${filters.album}::uuid)`);
   for (const tag of filters.tags ?? []) conditions.push(hasTag(tag));
   if (filters.categories?.length) conditions.push(inCategories(filters.categories));
+  for (const id of filters.excludePeople ?? []) conditions.push(sql`not exists (select 1 from faces f where f.photo_id = p.id and f.person_id = ${id}::uuid)`);
+  if (filters.places?.length) conditions.push(sql`(${sql.join(filters.places.map(inPlace), sql` or `)})`);
+  for (const place of filters.excludePlaces ?? []) conditions.push(sql`not coalesce(${inPlace(place)}, false)`);
+  const within = (r: { from: Date; to: Date }) => sql`${sortDate} between ${r.from.toISOString()}::timestamptz and ${r.to.toISOString()}::timestamptz`;
+  if (filters.dateRanges?.length) conditions.push(sql`(${sql.join(filters.dateRanges.map(within), sql` or `)})`);
+  for (const range of filters.excludeDates ?? []) conditions.push(sql`not (${within(range)})`);
+  if (filters.yearly?.days.length) {
+    const day = sql`to_char(${sortDate} at time zone ${filters.yearly.timeZone}, 'MM-DD')`;
+    const each = filters.yearly.days.map((d) => (d.from <= d.to ? sql`${day} between ${d.from} and ${d.to}` : sql`(${day} >= ${d.from} or ${day} <= ${d.to})`));
+    conditions.push(sql`(${sql.join(each, sql` or `)})`);
+  }
+  if (filters.inAlbum !== undefined) {
+    conditions.push(sql`${sql.raw(filters.inAlbum ? '' : 'not ')}exists (select 1 from album_photos ap join albums a on a.id = ap.album_id where ap.photo_id = p.id and a.kind = 'manual' and a.status = 'active')`);
+  }
+  if (filters.excludeAlbum) conditions.push(sql`not exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${filters.excludeAlbum}::uuid)`);
+  if (filters.kind === 'screenshot') conditions.push(sql`(${hasTag('screenshot')} or p.filename ilike 'screenshot%' or p.filename ilike 'screen shot%' or p.filename ilike 'bildschirmfoto%' or p.filename ilike 'capture d%cran%')`);
+  if (filters.kind === 'selfie') conditions.push(hasTag('selfie'));
   if (filters.people?.length) {
     const each = filters.people.map(
       (id) => sql`exists (select 1 from faces f where f.photo_id = p.id and f.person_id = ${id}::uuid)`,
@@ -87,6 +98,13 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
     conditions.push(sql`(${sql.join(each, sql.raw(filters.peopleMatch === 'any' ? ' or ' : ' and '))})`);
   }
   return sql.join(conditions, sql` and `);
+}
+
+/** Taken in a city, state or country (or its two-letter code), case- and accent-insensitive, whole name. */
+function inPlace(name: string): SQL {
+  const place = sql`lower(unaccent(${name}))`;
+  return sql`(lower(unaccent(p.place_city)) = ${place} or lower(unaccent(p.place_state)) = ${place}
+    or lower(unaccent(p.place_country)) = ${place} or lower(p.place_country_code) = ${place})`;
 }
 
 /** A tag from CLIP, from the caption, or one of the photographer's keywords; case-insensitive. */

@@ -41,3 +41,14 @@ export function scopeCondition(scope: PhotoScope, alias = 'p'): SQL {
   const shared = others.length > 0 ? sql`(${p}.deleted_at is null and (${sql.join(others, sql` or `)}))` : sql`false`;
   return scope.othersOnly ? shared : sql`(${own} or ${shared})`;
 }
+
+/**
+ * The search terms (search_terms as `alias`) a scope may read: its owners', and the names of the albums shared with
+ * the user (they belong to their owners). For suggestions and query understanding.
+ */
+export function termsCondition(scope: PhotoScope, alias = 'st'): SQL {
+  const st = sql.raw(alias);
+  const owners = sql`${st}.owner_id = any(${uuidArray(scopeOwners(scope))})`;
+  if (scope.albumIds.length === 0) return owners;
+  return sql`(${owners} or (${st}.kind = 'album' and ${st}.key = any(${uuidArray([...scope.albumIds])}::text[])))`;
+}

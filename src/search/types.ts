@@ -29,6 +29,22 @@ export interface SearchFilters {
   origin?: 'camera' | 'generated';
   /** Videos only, or photos only. */
   type?: 'photo' | 'video';
+  /** Understood from a query (search/understand): people not in the photo. */
+  excludePeople?: string[];
+  /** Any of these places (city, state or country, as `place`); and none of `excludePlaces`. */
+  places?: string[];
+  excludePlaces?: string[];
+  /** Taken within any of these ranges; within none of `excludeDates`. */
+  dateRanges?: { from: Date; to: Date }[];
+  excludeDates?: { from: Date; to: Date }[];
+  /** Taken on days that recur each year (month-day, inclusive, wrapping the new year), in `timeZone`. */
+  yearly?: { days: { from: string; to: string }[]; timeZone: string };
+  /** In some album (true) or in none (false). */
+  inAlbum?: boolean;
+  /** Not in this album. */
+  excludeAlbum?: string;
+  /** Screenshots or selfies: by their tag or their file's name. */
+  kind?: 'screenshot' | 'selfie';
 }
 
 export interface SearchOptions {
@@ -57,6 +73,8 @@ export interface HitExplanation {
   semantic: { rank: number; similarity: number } | null;
   /** Found only through a similar spelling while the words as typed found other photos (listed after them). */
   closeMatch: boolean;
+  /** The parts of the query it satisfies as filters ("Marie Dupont", "Portugal", "Summer 2025"). */
+  satisfies?: string[];
 }
 
 export interface RankedHit {

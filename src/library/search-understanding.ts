@@ -1,0 +1,95 @@
+// Query understanding against the user's library (search/understand/ is the pure part): the names it can recognise —
+// people, places, albums, cameras — read from the search terms the search rows keep current, cached briefly per
+// user; the user's today in their time zone; and the hemisphere of the places a season is asked about.
+import { sql } from 'drizzle-orm';
+import { rows } from '../db/connection.js';
+import { UserError } from '../base/errors.js';
+import { textArray } from '../db/arrays.js';
+import { scopeCondition, termsCondition, type PhotoScope } from '../search/scope.js';
+import { todayIn, type LocalDate } from '../search/understand/calendar.js';
+import { readSeason, understand, type Understood } from '../search/understand/parse.js';
+import { buildVocabulary, type Vocabulary } from '../search/understand/vocabulary.js';
+import type { Library } from './library.js';
+
+/** How long a user's names are reused: a person named a moment ago is found by the next search after this. */
+const VOCABULARY_TTL_MS = 20_000;
+/** Per user (and scope), the names and when they were read. */
+const cache = new Map<string, { at: number; vocabulary: Promise<Vocabulary> }>();
+const CACHE_LIMIT = 500;
+
+async function readVocabulary(lib: Library, scope: PhotoScope): Promise<Vocabulary> {
+  const terms = await rows<{ kind: string; key: string; label: string; photos: number }>(
+    lib.db,
+    sql`select st.kind, st.key, st.label, max(st.photos)::int as photos from search_terms st
+        where ${termsCondition(scope)} and st.kind in ('person', 'place', 'camera', 'album') and st.photos > 0 and st.label <> ''
+          and not exists (select 1 from people pe where st.kind = 'person' and pe.id::text = st.key and pe.hidden)
+        group by st.kind, st.key, st.label`,
+  );
+  const of = (kind: string) => terms.filter((t) => t.kind === kind);
+  return buildVocabulary({
+    people: of('person').map((t) => ({ id: t.key, name: t.label, photos: t.photos })),
+    places: of('place').map((t) => ({ name: t.label, photos: t.photos })),
+    albums: of('album').map((t) => ({ id: t.key, name: t.label })),
+    cameras: of('camera').map((t) => ({ label: t.label, photos: t.photos })),
+  });
+}
+
+/** The names a user's queries can use, read at most every VOCABULARY_TTL_MS. */
+export function vocabularyOf(lib: Library, scope: PhotoScope): Promise<Vocabulary> {
+  const key = `${scope.userId}|${scope.partnerIds.join(',')}|${scope.albumIds.join(',')}`;
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < VOCABULARY_TTL_MS) return hit.vocabulary;
+  if (cache.size >= CACHE_LIMIT) for (const [k, v] of cache) if (now - v.at >= VOCABULARY_TTL_MS) cache.delete(k);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  const vocabulary = readVocabulary(lib, scope);
+  cache.set(key, { at: now, vocabulary });
+  vocabulary.catch(() => cache.delete(key));
+  return vocabulary;
+}
+
+export interface UnderstandOptions {
+  /** IANA zone the user's dates are in; the server's own zone when not given. */
+  timeZone?: string;
+  /** The user's today (YYYY-MM-DD); today in `timeZone` when not given. */
+  today?: string;
+}
+
+/** The server's zone: where a client that says nothing is taken to be. */
+export const serverTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export function checkTimeZone(timeZone: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return timeZone;
+  } catch {
+    throw new UserError('invalid', `unknown time zone "${timeZone.slice(0, 60)}": give an IANA name such as Europe/Paris`);
+  }
+}
+
+function todayOf(options: UnderstandOptions, timeZone: string): LocalDate {
+  if (!options.today) return todayIn(timeZone);
+  const [year, month, day] = options.today.split('-').map(Number) as [number, number, number];
+  return { year, month, day };
+}
+
+/**
+ * A query understood for a user: their names, their today; a season read again south of the equator when every
+ * place asked about is there (the mean latitude of the user's photos taken in it).
+ */
+export async function understandQuery(lib: Library, scope: PhotoScope, query: string, options: UnderstandOptions = {}): Promise<{ understood: Understood; timeZone: string }> {
+  const timeZone = checkTimeZone(options.timeZone ?? serverTimeZone());
+  const vocabulary = await vocabularyOf(lib, scope);
+  const context = { today: todayOf(options, timeZone), timeZone };
+  const understood = understand(query, vocabulary, context);
+  const places = understood.places.filter((p) => !p.negated).map((p) => p.name.toLowerCase());
+  if (places.length === 0 || !readSeason(understood)) return { understood, timeZone };
+  const [south] = await rows<{ south: boolean }>(
+    lib.db,
+    sql`select bool_and(lat < 0) as south from (
+          select avg(p.latitude) as lat from photos p, unnest(${textArray(places)}) as name
+          where ${scopeCondition(scope)} and (lower(p.place_city) = name or lower(p.place_state) = name or lower(p.place_country) = name)
+          group by name) per_place`,
+  );
+  return { understood: south?.south ? understand(query, vocabulary, { ...context, southern: true }) : understood, timeZone };
+}

@@ -1,0 +1,45 @@
+// The items a query asks for when it names only filters ("videos from Lisbon", "Marie 2019", "-dog Anna"): the
+// filters over the user's scope, newest first — or, for "best", favourites first, then the highest rated, then
+// newest (the library layer orders the top of that list by the best-shot score). Exclusions typed as words
+// (-dog) leave out the photos whose search document has them.
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
+import { filterCondition } from './filters.js';
+import type { ParsedQuery } from './query.js';
+import type { PhotoScope } from './scope.js';
+import { exclusionTsquery } from './tsquery.js';
+import type { SearchFilters } from './types.js';
+
+export interface ListingOptions {
+  page: number;
+  limit: number;
+  best: boolean;
+}
+
+export interface Listed {
+  ids: string[];
+  total: number;
+}
+
+/** How many items the count goes up to (as a search's fused list stops at its arms' depth). */
+export const LISTING_COUNT_LIMIT = 10_000;
+
+function condition(scope: PhotoScope, filters: SearchFilters, parsed: ParsedQuery): SQL {
+  const filter = filterCondition(scope, filters);
+  const excluded = exclusionTsquery(parsed);
+  return excluded ? sql`${filter} and not exists (select 1 from photo_search s where s.photo_id = p.id and s.document @@ ${excluded})` : filter;
+}
+
+export async function listByFilters(db: Db, scope: PhotoScope, filters: SearchFilters, parsed: ParsedQuery, options: ListingOptions): Promise<Listed> {
+  const where = condition(scope, filters, parsed);
+  const order = options.best
+    ? sql`p.favorite desc, coalesce(p.rating, 0) desc, coalesce(p.taken_at, p.created_at) desc, p.id`
+    : sql`coalesce(p.taken_at, p.created_at) desc, p.id`;
+  const found = await rows<{ id: string | null; total: number }>(
+    db,
+    sql`select page.id, (select count(*) from (select 1 from photos p where ${where} limit ${LISTING_COUNT_LIMIT}) counted)::int as total
+        from (select 1) one left join lateral (
+          select p.id from photos p where ${where} order by ${order} limit ${options.limit} offset ${(options.page - 1) * options.limit}) page on true`,
+  );
+  return { ids: found.flatMap((row) => (row.id ? [row.id] : [])), total: found[0]?.total ?? 0 };
+}

@@ -1,0 +1,348 @@
+// Query understanding: a search typed in the user's own words turned into structure before the search runs —
+// people, places, dates, the kind of item, camera, favourites and ratings, albums, quoted text and negations —
+// with what is left searched as words and meaning. Local, pure and bounded: a query is read once, left to right,
+// trying the longest name first at each word (vocabulary.ts), then the fixed words of three languages
+// (lexicon.ts) and dates (dates.ts). Nothing understood: the text is searched exactly as typed.
+import { instants, iso, type LocalDate } from './calendar.js';
+import { dateAt, type Yearly } from './dates.js';
+import { ALBUM_WORDS, ANY_WORDS, BEST, CAMERA_WORDS, FAVOURITES, NEGATIONS, STARS, STOP_WORDS, TYPES } from './lexicon.js';
+import { tokenize, type Token } from './tokens.js';
+import { closeTo, type PersonEntry, type Vocabulary } from './vocabulary.js';
+
+export type PartKind = 'person' | 'place' | 'date' | 'type' | 'camera' | 'favorite' | 'rating' | 'best' | 'album' | 'text' | 'exclusion';
+
+/** One thing understood, where it was written: the chips the web app shows, each removable. */
+export interface UnderstoodPart {
+  kind: PartKind;
+  label: string;
+  negated: boolean;
+  start: number;
+  end: number;
+}
+
+export interface Understood {
+  people: { id: string; name: string; negated: boolean }[];
+  /** `any` when the names were joined by OR ("Marie or Pierre"); `all` (together) otherwise. */
+  peopleMatch: 'all' | 'any';
+  places: { name: string; negated: boolean }[];
+  /** Ranges of local days (ISO dates, inclusive); several: any of them. */
+  dates: { from: string; to: string; label: string; negated: boolean }[];
+  /** Days that recur each year (month-day, inclusive): "summer", "christmas", "march". */
+  yearly: Yearly[];
+  type: 'photo' | 'video' | null;
+  kind: 'screenshot' | 'selfie' | null;
+  camera: string | null;
+  favorite: boolean | null;
+  minRating: number | null;
+  best: boolean;
+  album: { id: string; name: string; negated: boolean } | null;
+  /** In some album (true), in none (false). */
+  inAlbum: boolean | null;
+  quoted: string[];
+  excludedWords: string[];
+  /** What is searched as words and meaning (in the search box's syntax); empty: the filters alone list the items. */
+  text: string;
+  /** Names that matched more than one person, or a word one letter from a name. */
+  didYouMean: { text: string; start: number; end: number; options: { id: string; name: string }[] }[];
+  parts: UnderstoodPart[];
+}
+
+export interface UnderstandContext {
+  today: LocalDate;
+  timeZone: string;
+  /** Seasons turn round: the places asked about are south of the equator. */
+  southern?: boolean;
+}
+
+/** Longest query read: longer ones are cut (the search box takes 500 characters). */
+export const MAX_UNDERSTOOD_CHARS = 500;
+
+const STAR_GLYPHS = /^★+$/u;
+
+function empty(): Understood {
+  return {
+    people: [],
+    peopleMatch: 'all',
+    places: [],
+    dates: [],
+    yearly: [],
+    type: null,
+    kind: null,
+    camera: null,
+    favorite: null,
+    minRating: null,
+    best: false,
+    album: null,
+    inAlbum: null,
+    quoted: [],
+    excludedWords: [],
+    text: '',
+    didYouMean: [],
+    parts: [],
+  };
+}
+
+/** The person a name means: one, or the one in most photos with the others offered as "did you mean". */
+function pickPerson(entries: PersonEntry[]): { chosen: PersonEntry; others: PersonEntry[] } {
+  const sorted = [...entries].sort((a, b) => b.photos - a.photos || a.name.localeCompare(b.name));
+  return { chosen: sorted[0]!, others: sorted.slice(1) };
+}
+
+/** Camera makes that are also everyday words: recognised only after "camera", "shot on"… */
+const AMBIGUOUS_MAKES = new Set(['apple', 'google', 'nothing', 'essential']);
+
+function read(query: string, vocabulary: Vocabulary, context: UnderstandContext, southern: boolean): Understood {
+  const result = empty();
+  const tokens = tokenize(query.slice(0, MAX_UNDERSTOOD_CHARS));
+  const words = tokens.map((t) => t.fold);
+  const leftover: Token[] = [];
+  let negate = false;
+  let negationStart = -1;
+  const part = (kind: PartKind, label: string, from: Token, to: Token, negated = false) => {
+    result.parts.push({ kind, label, negated, start: negated && negationStart >= 0 ? negationStart : from.start, end: to.end });
+  };
+  const key = (i: number, n: number) => (i + n > tokens.length || tokens.slice(i, i + n).some((t) => t.quoted) ? null : words.slice(i, i + n).join(' '));
+
+  let i = 0;
+  while (i < tokens.length) {
+    const token = tokens[i]!;
+    const negated = negate || token.excluded;
+    if (token.quoted) {
+      if (negated) result.excludedWords.push(`"${token.text}"`);
+      else result.quoted.push(token.text);
+      part(negated ? 'exclusion' : 'text', `"${token.text}"`, token, token, negated);
+      negate = false;
+      i++;
+      continue;
+    }
+    // "not in any album", "in no album", "in an album"
+    const albumAny = matchAnyAlbum(words, i);
+    if (albumAny) {
+      const inAlbum = albumAny.inAlbum !== negated;
+      result.inAlbum = inAlbum;
+      part('album', inAlbum ? 'in an album' : 'in no album', token, tokens[i + albumAny.length - 1]!, false);
+      negate = false;
+      i += albumAny.length;
+      continue;
+    }
+    if (NEGATIONS.has(token.fold) && !token.excluded && i + 1 < tokens.length) {
+      negate = true;
+      negationStart = token.start;
+      i++;
+      continue;
+    }
+    const matched = readEntity(i);
+    if (matched > 0) {
+      negate = false;
+      negationStart = -1;
+      i += matched;
+      continue;
+    }
+    if (negated && !STOP_WORDS.has(token.fold)) {
+      result.excludedWords.push(token.text);
+      part('exclusion', token.text, token, token, true);
+      negate = false;
+      negationStart = -1;
+    } else if (!negated || !STOP_WORDS.has(token.fold)) {
+      leftover.push(token);
+    }
+    i++;
+  }
+
+  /** The longest entity at `at`, recorded; the number of words it took (0: none). */
+  function readEntity(at: number): number {
+    const token = tokens[at]!;
+    const negated = negate || token.excluded;
+    for (let n = Math.min(vocabulary.longest, tokens.length - at); n >= 1; n--) {
+      const k = key(at, n);
+      if (!k) continue;
+      const last = tokens[at + n - 1]!;
+      const people = vocabulary.people.get(k);
+      if (people) {
+        const { chosen, others } = pickPerson(people);
+        // "Marie or Pierre": either of them
+        const or = leftover[leftover.length - 1];
+        if (or && /^(or|ou|oder|OR)$/.test(or.text) && tokens[at - 1] === or && result.parts[result.parts.length - 1]?.kind === 'person') {
+          result.peopleMatch = 'any';
+          leftover.pop();
+        }
+        if (!result.people.some((p) => p.id === chosen.id)) result.people.push({ id: chosen.id, name: chosen.name, negated });
+        part('person', chosen.name, token, last, negated);
+        if (others.length > 0) {
+          result.didYouMean.push({ text: tokens.slice(at, at + n).map((t) => t.text).join(' '), start: token.start, end: last.end, options: [chosen, ...others].map(({ id, name }) => ({ id, name })) });
+        }
+        return n;
+      }
+      // "album Holidays", "the Holidays album"
+      if (ALBUM_WORDS.has(words[at - 1] ?? '') || ALBUM_WORDS.has(words[at + n] ?? '')) {
+        const album = vocabulary.albums.get(k);
+        if (album) {
+          result.album = { ...album, negated };
+          const albumWordAfter = ALBUM_WORDS.has(words[at + n] ?? '');
+          part('album', album.name, token, albumWordAfter ? tokens[at + n]! : last, negated);
+          removeAlbumWordBefore(at);
+          return albumWordAfter ? n + 1 : n;
+        }
+      }
+      const place = vocabulary.places.get(k);
+      if (place) {
+        if (!result.places.some((p) => p.name === place.name)) result.places.push({ name: place.name, negated });
+        part('place', place.name, token, last, negated);
+        return n;
+      }
+      const camera = vocabulary.cameras.get(k);
+      if (camera && (!AMBIGUOUS_MAKES.has(k) || CAMERA_WORDS.has(words[at - 1] ?? '') || words[at - 1] === 'on')) {
+        result.camera = camera.label;
+        part('camera', camera.label, token, last, negated);
+        return n;
+      }
+    }
+    const date = dateAt(words, at, { today: context.today, southern });
+    if (date) {
+      const last = tokens[at + date.length - 1]!;
+      if ('range' in date) result.dates.push({ from: iso(date.range.from), to: iso(date.range.to), label: date.label, negated });
+      else if (!negated) result.yearly.push(date.yearly);
+      part('date', date.label, token, last, negated);
+      return date.length;
+    }
+    const fixed = readFixedWord(at, negated);
+    return fixed;
+  }
+
+  /** Kinds of item, favourites, "best", ratings. */
+  function readFixedWord(at: number, negated: boolean): number {
+    const token = tokens[at]!;
+    const w = token.fold;
+    const two = key(at, 2);
+    const type = (two && TYPES[two]) || TYPES[w];
+    if (type) {
+      const n = two && TYPES[two] ? 2 : 1;
+      const last = tokens[at + n - 1]!;
+      if (type === 'video') {
+        result.type = negated ? 'photo' : 'video';
+        part('type', negated ? 'no videos' : 'videos', token, last, negated);
+      } else if (type === 'photo') {
+        // "photos of …" is how people start a search: a filter only when it rules videos out ("only photos", "not videos")
+        if (negated) {
+          result.type = 'video';
+          part('type', 'videos', token, last, true);
+        } else if (['only', 'just', 'nur', 'seulement', 'uniquement'].includes(words[at - 1] ?? '')) {
+          result.type = 'photo';
+          part('type', 'photos only', tokens[at - 1]!, last);
+          dropLeftover(tokens[at - 1]!);
+        } else return 0;
+      } else if (!negated) {
+        result.kind = type;
+        part('type', type === 'screenshot' ? 'screenshots' : 'selfies', token, last);
+      } else return 0;
+      return n;
+    }
+    if (FAVOURITES.has(w)) {
+      result.favorite = !negated;
+      part('favorite', negated ? 'not favourites' : 'favourites', token, token, negated);
+      return 1;
+    }
+    if (BEST.has(w) && !negated) {
+      result.best = true;
+      part('best', 'best first', token, token);
+      return 1;
+    }
+    // 4 stars, 4-star, ★★★★, rated 4
+    const count = /^([1-5])(?:-?(?:star|stars|etoiles?|sterne?n?))?$/.exec(w);
+    if (count && (STARS.has(words[at + 1] ?? '') || w.length > 1)) {
+      const n = STARS.has(words[at + 1] ?? '') ? 2 : 1;
+      result.minRating = Number(count[1]);
+      part('rating', `${count[1]}★ and up`, token, tokens[at + n - 1]!);
+      return n;
+    }
+    if (STAR_GLYPHS.test(token.text)) {
+      result.minRating = Math.min(5, token.text.length);
+      part('rating', `${result.minRating}★ and up`, token, token);
+      return 1;
+    }
+    if ((w === 'rated' || w === 'rating' || w === 'note' || w === 'bewertung') && /^[1-5]$/.test(words[at + 1] ?? '')) {
+      result.minRating = Number(words[at + 1]);
+      part('rating', `${result.minRating}★ and up`, token, tokens[at + 1]!);
+      return 2;
+    }
+    return 0;
+  }
+
+  function removeAlbumWordBefore(at: number): void {
+    const before = tokens[at - 1];
+    if (before && ALBUM_WORDS.has(before.fold)) dropLeftover(before);
+  }
+
+  function dropLeftover(token: Token): void {
+    const index = leftover.indexOf(token);
+    if (index >= 0) leftover.splice(index, 1);
+  }
+
+  const understoodSomething = result.parts.some((p) => p.kind !== 'text' && p.kind !== 'exclusion');
+  // typos of a name ("Piere"): offered, not applied
+  for (const token of leftover) {
+    if (token.fold.length < 4 || STOP_WORDS.has(token.fold)) continue;
+    const max = token.fold.length >= 8 ? 2 : 1;
+    const options = new Map<string, { id: string; name: string }>();
+    for (const { fold, person } of vocabulary.names) {
+      if (fold !== token.fold && closeTo(token.fold, fold, max)) options.set(person.id, { id: person.id, name: person.name });
+    }
+    if (options.size > 0 && options.size <= 5) result.didYouMean.push({ text: token.text, start: token.start, end: token.end, options: [...options.values()] });
+  }
+  // "photos of …" says nothing more once something else was understood
+  const kept = understoodSomething ? leftover.filter((t) => !STOP_WORDS.has(t.fold) && !CAMERA_WORDS.has(t.fold) && TYPES[t.fold] !== 'photo') : leftover;
+  const allStopWords = leftover.length > 0 && leftover.every((t) => STOP_WORDS.has(t.fold));
+  if (!understoodSomething && !allStopWords) {
+    // nothing understood: searched exactly as typed (its own syntax: OR, exclusions, phrases)
+    result.text = query.slice(0, MAX_UNDERSTOOD_CHARS).trim();
+    result.parts = [];
+    return result;
+  }
+  const text = [
+    ...(allStopWords ? [] : kept.map((t) => t.text)),
+    ...result.quoted.map((q) => `"${q.replace(/"/g, '')}"`),
+    ...result.excludedWords.map((w) => `-${w}`),
+  ];
+  result.text = text.join(' ');
+  return result;
+}
+
+/** "in any album", "not in any album", "in no album", "without album": the length and what it asks. */
+function matchAnyAlbum(words: readonly string[], i: number): { length: number; inAlbum: boolean } | null {
+  let k = i;
+  let negated = false;
+  if (NEGATIONS.has(words[k] ?? '') && words[k] !== 'no' && words[k] !== 'kein' && words[k] !== 'keinem') {
+    negated = true;
+    k++;
+  }
+  if (words[k] === 'in' || words[k] === 'dans' || words[k] === 'im') k++;
+  let no = false;
+  if (words[k] === 'no' || words[k] === 'aucun' || words[k] === 'keinem' || words[k] === 'kein') {
+    no = true;
+    k++;
+  } else if (ANY_WORDS.has(words[k] ?? '')) k++;
+  if (!ALBUM_WORDS.has(words[k] ?? '')) return null;
+  // "album" alone is not this (it names an album after it); something before it must say any, no or not
+  if (k === i) return null;
+  if (!negated && !no && !ANY_WORDS.has(words[k - 1] ?? '')) return null;
+  return { length: k - i + 1, inAlbum: !(negated || no) };
+}
+
+/** Understands a query (seasons north of the equator unless the context says south). */
+export function understand(query: string, vocabulary: Vocabulary, context: UnderstandContext): Understood {
+  return read(query, vocabulary, context, context.southern ?? false);
+}
+
+/** Whether a season was read: its months turn round south of the equator, so the places asked about matter. */
+export function readSeason(understood: Understood): boolean {
+  return understood.parts.some((p) => p.kind === 'date' && /^(Spring|Summer|Autumn|Winter)\b/.test(p.label));
+}
+
+/** The instants of the understood date ranges in the user's zone (for the filters). */
+export function dateInstants(understood: Understood, timeZone: string): { from: Date; to: Date; negated: boolean }[] {
+  return understood.dates.map((d) => {
+    const [fy, fm, fd] = d.from.split('-').map(Number) as [number, number, number];
+    const [ty, tm, td] = d.to.split('-').map(Number) as [number, number, number];
+    return { ...instants({ from: { year: fy, month: fm, day: fd }, to: { year: ty, month: tm, day: td } }, timeZone), negated: d.negated };
+  });
+}

@@ -1,0 +1,126 @@
+// What a user's library names, for query understanding: their people, places, albums and cameras, indexed by folded
+// word sequences (tokens.ts) so that a query is matched left to right, longest first. Pure; the lists come from
+// library/search-understanding.ts.
+import { fold } from './tokens.js';
+
+export interface VocabularyLists {
+  /** Named people the user may search for (their own and those shared with them); photos: how many show them. */
+  people: { id: string; name: string; photos: number }[];
+  /** Place names of the user's photos: cities, states and countries. */
+  places: { name: string; photos: number }[];
+  albums: { id: string; name: string }[];
+  /** "Make Model" and the make alone, as the photos have them. */
+  cameras: { label: string; photos: number }[];
+}
+
+export interface PersonEntry {
+  id: string;
+  name: string;
+  photos: number;
+  /** Matched by the whole name (not one of its parts): a whole name is never ambiguous with a first name. */
+  whole: boolean;
+}
+
+export interface Vocabulary {
+  people: Map<string, PersonEntry[]>;
+  places: Map<string, VocabularyLists['places'][number]>;
+  albums: Map<string, { id: string; name: string }>;
+  cameras: Map<string, { label: string; photos: number }>;
+  /** People's folded names and name parts, for "did you mean" on a typo. */
+  names: { fold: string; person: PersonEntry }[];
+  /** Longest key, in words. */
+  longest: number;
+}
+
+/** Country names in French and German for those whose English name the geocoder gives (folded). */
+const COUNTRY_ALIASES: Record<string, string> = {
+  allemagne: 'germany', deutschland: 'germany', espagne: 'spain', spanien: 'spain', italie: 'italy', italien: 'italy',
+  angleterre: 'united kingdom', 'royaume uni': 'united kingdom', grossbritannien: 'united kingdom', england: 'united kingdom',
+  'etats unis': 'united states', usa: 'united states', 'vereinigte staaten': 'united states', amerique: 'united states',
+  suisse: 'switzerland', schweiz: 'switzerland', autriche: 'austria', osterreich: 'austria', oesterreich: 'austria',
+  belgique: 'belgium', belgien: 'belgium', 'pays bas': 'netherlands', niederlande: 'netherlands', hollande: 'netherlands',
+  grece: 'greece', griechenland: 'greece', japon: 'japan', chine: 'china', mexique: 'mexico', mexiko: 'mexico',
+  bresil: 'brazil', brasilien: 'brazil', maroc: 'morocco', marokko: 'morocco', irlande: 'ireland', irland: 'ireland',
+  ecosse: 'united kingdom', schottland: 'united kingdom', norvege: 'norway', norwegen: 'norway', suede: 'sweden',
+  schweden: 'sweden', danemark: 'denmark', danemarkt: 'denmark', pologne: 'poland', polen: 'poland', turquie: 'turkey',
+  turkei: 'turkey', croatie: 'croatia', kroatien: 'croatia', islande: 'iceland', island: 'iceland', egypte: 'egypt',
+  agypten: 'egypt', australie: 'australia', australien: 'australia', 'nouvelle zelande': 'new zealand', neuseeland: 'new zealand',
+  'afrique du sud': 'south africa', sudafrika: 'south africa', argentine: 'argentina', argentinien: 'argentina', chili: 'chile',
+  perou: 'peru', kanada: 'canada', inde: 'india', indien: 'india', thailande: 'thailand', frankreich: 'france', portugal: 'portugal',
+};
+
+/** Folded words of a name, as a key: "Zoë O'Brien" → "zoe o brien". */
+export function keyOf(text: string): string {
+  return fold(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ');
+}
+
+export function buildVocabulary(lists: VocabularyLists): Vocabulary {
+  const people = new Map<string, PersonEntry[]>();
+  const names: Vocabulary['names'] = [];
+  const add = (key: string, entry: PersonEntry) => {
+    if (!key) return;
+    const list = people.get(key) ?? [];
+    if (!list.some((e) => e.id === entry.id)) list.push(entry);
+    people.set(key, list);
+  };
+  for (const p of lists.people) {
+    const key = keyOf(p.name);
+    add(key, { ...p, whole: true });
+    names.push({ fold: key, person: { ...p, whole: true } });
+    const parts = key.split(' ');
+    if (parts.length > 1) {
+      for (const part of parts) {
+        if (part.length < 2) continue;
+        add(part, { ...p, whole: false });
+        names.push({ fold: part, person: { ...p, whole: false } });
+      }
+    }
+  }
+  // a whole name wins over another person's first name ("Marie" alone, and "Marie Curie" whose first name is Marie)
+  for (const [key, list] of people) if (list.some((e) => e.whole)) people.set(key, list.filter((e) => e.whole));
+  const places = new Map<string, VocabularyLists['places'][number]>();
+  for (const place of [...lists.places].sort((a, b) => b.photos - a.photos)) {
+    const key = keyOf(place.name);
+    if (key && !places.has(key)) places.set(key, place);
+  }
+  for (const [alias, english] of Object.entries(COUNTRY_ALIASES)) {
+    const place = places.get(english);
+    if (place && !places.has(alias)) places.set(alias, place);
+  }
+  const albums = new Map<string, { id: string; name: string }>();
+  for (const album of lists.albums) albums.set(keyOf(album.name), album);
+  const cameras = new Map<string, { label: string; photos: number }>();
+  for (const camera of lists.cameras) {
+    const key = keyOf(camera.label);
+    if (key) cameras.set(key, camera);
+    // the model alone ("iPhone 12" for "Apple iPhone 12"), as people name their camera
+    const model = key.split(' ').slice(1).join(' ');
+    if (model && model.length >= 3 && !cameras.has(model)) cameras.set(model, camera);
+  }
+  const keys = [...people.keys(), ...places.keys(), ...albums.keys(), ...cameras.keys()];
+  const longest = Math.min(6, Math.max(1, ...keys.map((k) => k.split(' ').length)));
+  return { people, places, albums, cameras, names, longest };
+}
+
+/** Damerau-Levenshtein distance up to `max` (more: max + 1), for names typed with a slip. */
+export function closeTo(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    let best = Infinity;
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+      best = Math.min(best, v);
+    }
+    if (best > max) return false;
+  }
+  return d[a.length]![b.length]! <= max;
+}
