@@ -6,15 +6,19 @@ import { rows } from '../db/connection.js';
 import { UserError } from '../base/errors.js';
 import { textArray } from '../db/arrays.js';
 import { scopeCondition, termsCondition, type PhotoScope } from '../search/scope.js';
+import { termsGeneration } from '../search/terms-generation.js';
 import { todayIn, type LocalDate } from '../search/understand/calendar.js';
 import { readSeason, understand, type Understood } from '../search/understand/parse.js';
 import { buildVocabulary, type Vocabulary } from '../search/understand/vocabulary.js';
 import type { Library } from './library.js';
 
-/** How long a user's names are reused: a person named a moment ago is found by the next search after this. */
-const VOCABULARY_TTL_MS = 20_000;
-/** Per user (and scope), the names and when they were read. */
-const cache = new Map<string, { at: number; vocabulary: Promise<Vocabulary> }>();
+/**
+ * How long a user's names are reused while this process changes no search term (terms-generation.ts): what another
+ * process named is understood after this.
+ */
+const VOCABULARY_TTL_MS = 10_000;
+/** Per user (and scope), the names, when they were read and the terms' generation then. */
+const cache = new Map<string, { at: number; generation: number; vocabulary: Promise<Vocabulary> }>();
 const CACHE_LIMIT = 500;
 
 async function readVocabulary(lib: Library, scope: PhotoScope): Promise<Vocabulary> {
@@ -39,11 +43,12 @@ export function vocabularyOf(lib: Library, scope: PhotoScope): Promise<Vocabular
   const key = `${scope.userId}|${scope.partnerIds.join(',')}|${scope.albumIds.join(',')}`;
   const now = Date.now();
   const hit = cache.get(key);
-  if (hit && now - hit.at < VOCABULARY_TTL_MS) return hit.vocabulary;
+  const generation = termsGeneration();
+  if (hit && now - hit.at < VOCABULARY_TTL_MS && hit.generation === generation) return hit.vocabulary;
   if (cache.size >= CACHE_LIMIT) for (const [k, v] of cache) if (now - v.at >= VOCABULARY_TTL_MS) cache.delete(k);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   const vocabulary = readVocabulary(lib, scope);
-  cache.set(key, { at: now, vocabulary });
+  cache.set(key, { at: now, generation, vocabulary });
   vocabulary.catch(() => cache.delete(key));
   return vocabulary;
 }

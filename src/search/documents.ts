@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { termsChanged } from './terms-generation.js';
 import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 
@@ -18,6 +19,7 @@ export async function refreshSearchDocuments(db: Db, photoIds: readonly string[]
     for (let i = 0; i < photoIds.length; i += BATCH) {
       const ids = photoIds.slice(i, i + BATCH);
       done += await refreshBatch(db, sql`select id from photos where id = any(${uuidArray(ids)})`);
+      termsChanged();
     }
     return done;
   }
@@ -27,6 +29,7 @@ export async function refreshSearchDocuments(db: Db, photoIds: readonly string[]
     const batch = await rows<{ id: string }>(db, sql`select id from photos where id > ${after}::uuid order by id limit ${BATCH}`);
     if (batch.length === 0) return done;
     done += await refreshBatch(db, sql`select id from photos where id = any(${uuidArray(batch.map((r) => r.id))})`);
+    termsChanged();
     after = batch[batch.length - 1]!.id;
   }
 }

@@ -135,7 +135,13 @@ describe('search on a library built from the corpus', () => {
     const detail = (await json(`${server.url}/api/photos/${ids['thompson-springs.jpg']}`)).body;
     const place = detail.metadata.place;
     expect(place?.country).toBe('United States');
-    const byPlace = await found({ q: 'Utah', mode: 'keyword' });
+    // a place of the library named in the query is understood as a filter, and each hit says it satisfies it
+    const placed = await search({ q: 'Utah', mode: 'keyword' });
+    expect(placed.body.understood.places).toEqual([{ name: 'Utah', negated: false }]);
+    expect(filenames(placed.body.items)).toEqual(['thompson-springs.jpg']);
+    expect(placed.body.items[0].explanation.satisfies).toEqual(['Utah']);
+    // searched as typed, the same word is found in the photo's places
+    const byPlace = await found({ q: 'Utah', mode: 'keyword', understand: 'false' });
     expect(filenames(byPlace)).toContain('thompson-springs.jpg');
     expect(byPlace[0]!.explanation.keyword!.matches.map((m) => m.field)).toContain('places');
     const filtered = await found({ q: 'jpg', mode: 'keyword', place: 'utah', limit: 50 });
@@ -150,7 +156,11 @@ describe('search on a library built from the corpus', () => {
     expect(await found({ q: 'Salomea', mode: 'keyword' })).toEqual([]);
     const renamed = await json(`${server.url}/api/people/${personIds[0]}`, { method: 'PATCH', json: { name: 'Maria Salomea' } });
     expect(renamed.status).toBe(200);
-    const hits = await found({ q: 'Salomea', mode: 'keyword' });
+    // the new name is understood at once as the person (their photos, whatever else they hold)
+    const named = await search({ q: 'Salomea', mode: 'keyword' });
+    expect(named.body.understood.people).toEqual([{ id: personIds[0], name: 'Maria Salomea', negated: false }]);
+    expect(filenames(named.body.items).sort()).toEqual(['portrait-orientation-6.jpg', 'portrait.jpg']);
+    const hits = await found({ q: 'Salomea', mode: 'keyword', understand: 'false' });
     expect(filenames(hits).sort()).toEqual(['portrait-orientation-6.jpg', 'portrait.jpg']);
     expect(hits[0]!.explanation.keyword!.matches).toEqual([{ field: 'people', words: ['Salomea'] }]);
     const typo = await found({ q: 'Salomae', mode: 'keyword' });
