@@ -9,6 +9,7 @@ const ON_POSTGRES = [
   'test/integration/api.test.ts',
   'test/integration/pipeline-lanes.test.ts',
   'test/integration/search.test.ts',
+  'test/integration/understand-search.test.ts',
   'test/integration/duplicates.test.ts',
   'test/integration/faces.test.ts',
   'test/integration/albums.test.ts',

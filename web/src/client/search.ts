@@ -22,6 +22,8 @@ import { ApiError, request } from '../api.js';
 export { SEARCH_MODES, SUGGESTION_KINDS };
 export type { SearchField, SearchMode, SuggestionKind };
 export type { Category, KeywordExplanation, SearchHit, SearchPhoto, SearchResult, SemanticExplanation, SimilarHit, SimilarResult, Suggestion };
+/** How the server understood a query (people, places, dates…): shown as chips the user can take out. */
+export type Understood = NonNullable<SearchResult['understood']>;
 /** Someone a search can be narrowed to (GET /api/people). */
 export type PersonChoice = Person;
 
@@ -61,12 +63,24 @@ export function filterParams(filters: SearchFilters): URLSearchParams {
   return query;
 }
 
+/** The browser's time zone: "last summer" and "this weekend" are the user's. */
+export function userTimeZone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function searchPhotos(
-  params: { q: string; mode: SearchMode; page: number; limit: number; filters: SearchFilters },
+  params: { q: string; mode: SearchMode; page: number; limit: number; filters: SearchFilters; exact?: boolean },
   signal?: AbortSignal,
 ): Promise<SearchResult> {
   const query = filterParams(params.filters);
   query.set('q', params.q);
+  if (params.exact) query.set('understand', 'false');
+  const tz = userTimeZone();
+  if (tz) query.set('tz', tz);
   query.set('mode', params.mode);
   query.set('page', String(params.page));
   query.set('limit', String(params.limit));

@@ -110,6 +110,7 @@ export function SearchPage() {
                 onMode={(mode) => go({ ...state, mode, pages: 1 })}
                 onClearFilters={() => setFilters({})}
                 onMore={() => go({ ...state, pages: state.pages + 1 }, { replace: true })}
+                onQuery={(q, exact) => go({ ...state, q, exact: exact || undefined, pages: 1 })}
               />
             ) : kind === 'image' && !file ? (
               <div className="search-message" data-testid="search-image-gone">

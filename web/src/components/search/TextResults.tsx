@@ -2,6 +2,7 @@
 // looked for, the grid and "Show more", or tips when nothing matched.
 import type { SearchHit, SearchMode } from '../../client/search.js';
 import { TextResultGrid } from './ResultGrid.js';
+import { UnderstoodChips } from './UnderstoodChips.js';
 import { ModeUnavailable, MoreResults, ResultsSkeleton, ResultSummary, SearchError } from './ResultStates.js';
 import { filterCount, type SearchState } from './searchState.js';
 import { PAGE_SIZE, type ResultsView, type TextMeta } from './useSearchResults.js';
@@ -16,6 +17,7 @@ export function TextResults({
   onMode,
   onClearFilters,
   onMore,
+  onQuery,
 }: {
   view: ResultsView<SearchHit, TextMeta>;
   state: SearchState;
@@ -23,6 +25,8 @@ export function TextResults({
   onMode: (mode: SearchMode) => void;
   onClearFilters: () => void;
   onMore: () => void;
+  /** Search again with other words (a chip taken out, a name chosen), understood or exactly as typed. */
+  onQuery: (q: string, exact: boolean) => void;
 }) {
   const filtered = filterCount(state.filters) > 0;
   if (view.status === 'idle') return null;
@@ -33,6 +37,7 @@ export function TextResults({
   return (
     <>
       <ResultSummary count={meta.total} elapsedMs={view.elapsedMs} noun="photo" />
+      <UnderstoodChips understood={meta.understood} q={state.q} exact={state.exact ?? false} onQuery={onQuery} />
       {meta.notices.map((notice) => (
         <Notice key={notice} text={notice} />
       ))}

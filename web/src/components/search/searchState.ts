@@ -12,6 +12,8 @@ export interface SearchState {
   image: string | null;
   /** How many pages of results are shown ("Show more" adds one). */
   pages: number;
+  /** Search the words exactly as typed: nothing in them read as people, places, dates… (`exact=1`). */
+  exact?: boolean;
 }
 
 /** What the page shows: photos like a library photo, like an image, matching words, or where to start. */
@@ -54,6 +56,7 @@ export function parseSearch(search: string): SearchState {
     similar: params.get('similar') || null,
     image: params.get('image') || null,
     pages: Number.isInteger(pages) && pages > 1 ? Math.min(pages, 20) : 1,
+    exact: flag(params.get('exact')) || undefined,
   };
 }
 
@@ -76,6 +79,7 @@ export function searchHref(state: SearchState): string {
   if (f.favorite) params.set('favorite', '1');
   if (f.minRating) params.set('rating', String(f.minRating));
   if (f.hideDuplicates) params.set('hideDuplicates', '1');
+  if (state.exact && state.q) params.set('exact', '1');
   if (state.pages > 1) params.set('pages', String(state.pages));
   const query = params.toString();
   return query ? `/search?${query}` : '/search';

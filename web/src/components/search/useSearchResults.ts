@@ -119,23 +119,24 @@ export interface TextMeta {
   requestedMode: SearchMode;
   alternatives: SearchResult['alternatives'];
   notices: string[];
+  understood: SearchResult['understood'];
 }
 
 const textCache: { current: Cached<SearchHit, TextMeta> | null } = { current: null };
 
 /** A search by words and/or meaning. */
-export function useTextSearch(search: { q: string; mode: SearchMode; filters: SearchFilters; pages: number } | null) {
-  const key = search?.q ? JSON.stringify(['text', search.q, search.mode, search.filters]) : null;
+export function useTextSearch(search: { q: string; mode: SearchMode; filters: SearchFilters; pages: number; exact?: boolean } | null) {
+  const key = search?.q ? JSON.stringify(['text', search.q, search.mode, search.filters, search.exact ?? false]) : null;
   return usePagedResults(key, search?.pages ?? 1, textCache, async (from, to, signal) => {
     const answers = await Promise.all(
       Array.from({ length: to - from + 1 }, (_, i) =>
-        searchPhotos({ q: search!.q, mode: search!.mode, filters: search!.filters, page: from + i, limit: PAGE_SIZE }, signal),
+        searchPhotos({ q: search!.q, mode: search!.mode, filters: search!.filters, page: from + i, limit: PAGE_SIZE, exact: search!.exact }, signal),
       ),
     );
     const last = answers[answers.length - 1]!;
     return {
       pages: answers.map((answer) => answer.items),
-      meta: { total: last.total, mode: last.mode, requestedMode: last.requestedMode, alternatives: last.alternatives, notices: last.notices },
+      meta: { total: last.total, mode: last.mode, requestedMode: last.requestedMode, alternatives: last.alternatives, notices: last.notices, understood: last.understood },
     };
   });
 }
