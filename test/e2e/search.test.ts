@@ -17,6 +17,7 @@ interface Hit {
   explanation: {
     keyword: { rank: number; fuzzy: boolean; matches: { field: string; words: string[] }[] } | null;
     semantic: { rank: number; similarity: number } | null;
+    satisfies: string[];
   };
 }
 
@@ -200,11 +201,51 @@ describe('web app: search, with a CLIP model', () => {
     const tile = page.locator('[data-testid="search-results"] .tile-cell').first();
     await tile.hover();
     await poll(() => tile.getByTestId('why-matched').isVisible()).toBe(true);
-    const people = theirs.items[0]!.explanation.keyword!.matches.find((match) => match.field === 'people')!;
-    expect(people.words).toContain('Salomea');
-    expect(await whyRows(tile)).toContain(`Person: ${people.words.join(', ')}`);
+    // the name in the box is understood as the person: each photo matches them, shown as a chip and in "why"
+    expect(theirs.items[0]!.explanation.satisfies).toEqual(['Maria Salomea']);
+    expect(await whyRows(tile)).toContain('Matches: Maria Salomea');
+    expect(await page.getByTestId('understood').locator('.understood-chip').allTextContents()).toEqual(['PersonMaria Salomea×']);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('shows what it understood as chips: one taken out searches again without its words; exactly as typed on request', async () => {
+    const detail = (await json(`${server.url}/api/photos/${ids['portrait.jpg']}`)).body as { faces: { personId: string | null }[] };
+    const personId = detail.faces.map((face) => face.personId).find(Boolean)!;
+    expect((await json(`${server.url}/api/people/${personId}`, { method: 'PATCH', json: { name: 'Maria Salomea' } })).status).toBe(200);
+    for (const viewport of [
+      { width: 1280, height: 860 },
+      { width: 375, height: 740 },
+    ]) {
+      const ctx = await signedInContext(browser, server, { viewport, colorScheme: 'light', hasTouch: viewport.width < 600, isMobile: viewport.width < 600 });
+      try {
+        const { page, errors } = await openPage(ctx);
+        await page.goto(`${server.url}/search?${new URLSearchParams({ q: 'Maria Salomea in Utah', mode: 'keyword' })}`);
+        const chips = page.getByTestId('understood').locator('.understood-chip');
+        await poll(() => chips.allTextContents()).toEqual(['PersonMaria Salomea×', 'PlaceUtah×']);
+        // nobody of the portrait was in Utah
+        await poll(() => page.getByTestId('search-empty').isVisible()).toBe(true);
+        for (const box of await chips.evaluateAll((nodes) => nodes.map((n) => n.getBoundingClientRect().toJSON() as DOMRect))) {
+          expect(box.x).toBeGreaterThanOrEqual(0);
+          expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+        }
+        if (viewport.width === 375) await screenshot(page, 'shoebox-search-phone-understood.png');
+        else await screenshot(page, 'shoebox-search-understood.png');
+        await page.getByRole('button', { name: 'Take out Utah' }).click();
+        await poll(() => urlParams(page)).toEqual({ q: 'Maria Salomea', mode: 'keyword' });
+        await poll(() => resultIds(page)).toEqual(await apiIds({ q: 'Maria Salomea', mode: 'keyword' }));
+        expect((await resultIds(page)).length).toBe(2);
+        await page.getByRole('button', { name: 'Search the words exactly as typed' }).click();
+        await poll(() => urlParams(page)).toEqual({ q: 'Maria Salomea', mode: 'keyword', exact: '1' });
+        await poll(() => page.getByTestId('search-exact').isVisible()).toBe(true);
+        expect(await page.getByTestId('understood').count()).toBe(0);
+        await poll(() => resultIds(page)).toEqual(await apiIds({ q: 'Maria Salomea', mode: 'keyword', understand: 'false' }));
+        expect(errors).toEqual([]);
+        await page.close();
+      } finally {
+        await ctx.close();
+      }
+    }
   });
 
   it('searches in each mode, the mode in the URL; results are the API\'s, each with why it matched', async () => {

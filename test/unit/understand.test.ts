@@ -327,8 +327,8 @@ describe('query understanding', () => {
     const parts = read(q).parts.map((p) => ({ kind: p.kind, text: q.slice(p.start, p.end), negated: p.negated }));
     expect(parts).toEqual([
       { kind: 'person', text: 'Marie', negated: false },
-      { kind: 'person', text: 'Pierre', negated: false },
-      { kind: 'place', text: 'Portugal', negated: false },
+      { kind: 'person', text: 'and Pierre', negated: false },
+      { kind: 'place', text: 'in Portugal', negated: false },
       { kind: 'date', text: 'not in 2020', negated: true },
     ]);
   });

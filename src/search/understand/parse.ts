@@ -99,7 +99,17 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
   let negate = false;
   let negationStart = -1;
   const part = (kind: PartKind, label: string, from: Token, to: Token, negated = false) => {
-    result.parts.push({ kind, label, negated, start: negated && negationStart >= 0 ? negationStart : from.start, end: to.end });
+    let start = negated && negationStart >= 0 ? negationStart : from.start;
+    // the little words just before it that belong to it ("in Portugal", "and Pierre"): taken out with it
+    if (kind !== 'text' && kind !== 'exclusion') {
+      let j = tokens.findIndex((t) => t.start >= start) - 1;
+      while (j >= 0 && leftover[leftover.length - 1] === tokens[j] && STOP_WORDS.has(tokens[j]!.fold)) {
+        start = tokens[j]!.start;
+        leftover.pop();
+        j--;
+      }
+    }
+    result.parts.push({ kind, label, negated, start, end: to.end });
   };
   const key = (i: number, n: number) => (i + n > tokens.length || tokens.slice(i, i + n).some((t) => t.quoted) ? null : words.slice(i, i + n).join(' '));
 

@@ -50,7 +50,15 @@ export function TextResults({
         </p>
       ) : null}
       {items.length === 0 ? (
-        <NoResults query={state.q} mode={meta.mode} filtered={filtered} onMode={onMode} onClearFilters={onClearFilters} />
+        <NoResults
+          query={state.q}
+          mode={meta.mode}
+          filtered={filtered}
+          understood={meta.understood?.parts.filter((p) => p.kind !== 'text').map((p) => p.label) ?? []}
+          onMode={onMode}
+          onClearFilters={onClearFilters}
+          onExact={() => onQuery(state.q, true)}
+        />
       ) : (
         <>
           <TextResultGrid hits={items} query={state.q} />
@@ -85,19 +93,33 @@ function NoResults({
   query,
   mode,
   filtered,
+  understood,
   onMode,
   onClearFilters,
+  onExact,
 }: {
   query: string;
   mode: SearchMode;
   filtered: boolean;
+  /** The labels of what was understood as filters (each photo must match them all). */
+  understood: string[];
   onMode: (mode: SearchMode) => void;
   onClearFilters: () => void;
+  onExact: () => void;
 }) {
   return (
     <div className="search-message" data-testid="search-empty">
       <h2>No photos match “{query}”</h2>
       <ul className="search-tips">
+        {understood.length > 0 ? (
+          <li>
+            A photo must match all of {understood.join(', ')}: take one out above, or{' '}
+            <button type="button" className="search-link-button" onClick={onExact}>
+              search the words exactly as typed
+            </button>
+            .
+          </li>
+        ) : null}
         {filtered ? (
           <li>
             The filters narrow the search.{' '}

@@ -32,6 +32,8 @@ export function reasonsFor(hit: Pick<SearchHit, 'explanation'>, query: string): 
     if (keyword.matches.length === 0 && !keyword.fuzzy) reasons.push({ label: 'Words', detail: `matches “${query}”` });
   }
   if (semantic) reasons.push({ label: 'Looks like', detail: `“${query}” (similarity ${semantic.similarity.toFixed(2)})` });
+  // what the query named as filters (people, places, dates…): every hit has them
+  if (hit.explanation.satisfies?.length) reasons.push({ label: 'Matches', detail: hit.explanation.satisfies.join(' · ') });
   return reasons;
 }
 
@@ -54,6 +56,7 @@ export function rankSummary(hit: Pick<SearchHit, 'explanation'>): string {
   const parts: string[] = [];
   if (hit.explanation.keyword) parts.push(`#${hit.explanation.keyword.rank} by words`);
   if (hit.explanation.semantic) parts.push(`#${hit.explanation.semantic.rank} by meaning`);
+  if (parts.length === 0 && hit.explanation.satisfies?.length) parts.push('newest first of what matches');
   return parts.join(' · ');
 }
 
