@@ -75,8 +75,8 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   for (const tag of filters.tags ?? []) conditions.push(hasTag(tag));
   if (filters.categories?.length) conditions.push(inCategories(filters.categories));
   for (const id of filters.excludePeople ?? []) conditions.push(sql`not exists (select 1 from faces f where f.photo_id = p.id and f.person_id = ${id}::uuid)`);
-  if (filters.places?.length) conditions.push(sql`(${sql.join(filters.places.map(inPlace), sql` or `)})`);
-  for (const place of filters.excludePlaces ?? []) conditions.push(sql`not coalesce(${inPlace(place)}, false)`);
+  if (filters.places?.length) conditions.push(sql`(${sql.join(filters.places.map(atPlace), sql` or `)})`);
+  for (const place of filters.excludePlaces ?? []) conditions.push(sql`not coalesce(${atPlace(place)}, false)`);
   const within = (r: { from: Date; to: Date }) => sql`${sortDate} between ${r.from.toISOString()}::timestamptz and ${r.to.toISOString()}::timestamptz`;
   if (filters.dateRanges?.length) conditions.push(sql`(${sql.join(filters.dateRanges.map(within), sql` or `)})`);
   for (const range of filters.excludeDates ?? []) conditions.push(sql`not (${within(range)})`);
@@ -105,6 +105,11 @@ function inPlace(name: string): SQL {
   const place = sql`lower(unaccent(${name}))`;
   return sql`(lower(unaccent(p.place_city)) = ${place} or lower(unaccent(p.place_state)) = ${place}
     or lower(unaccent(p.place_country)) = ${place} or lower(p.place_country_code) = ${place})`;
+}
+
+/** Taken in a place named exactly as the library has it (city, state or country): the names a query is read with. */
+function atPlace(name: string): SQL {
+  return sql`(p.place_city = ${name} or p.place_state = ${name} or p.place_country = ${name})`;
 }
 
 /** A tag from CLIP, from the caption, or one of the photographer's keywords; case-insensitive. */

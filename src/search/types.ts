@@ -31,7 +31,7 @@ export interface SearchFilters {
   type?: 'photo' | 'video';
   /** Understood from a query (search/understand): people not in the photo. */
   excludePeople?: string[];
-  /** Any of these places (city, state or country, as `place`); and none of `excludePlaces`. */
+  /** Any of these places (a city, state or country named exactly as the photos have it); none of `excludePlaces`. */
   places?: string[];
   excludePlaces?: string[];
   /** Taken within any of these ranges; within none of `excludeDates`. */

@@ -105,22 +105,43 @@ export function buildVocabulary(lists: VocabularyLists): Vocabulary {
   return { people, places, albums, cameras, names, longest };
 }
 
-/** Damerau-Levenshtein distance up to `max` (more: max + 1), for names typed with a slip. */
+// rows of the distance table, reused: a query checks hundreds of names
+let rowA = new Int32Array(32);
+let rowB = new Int32Array(32);
+let rowC = new Int32Array(32);
+
+/**
+ * Whether two words are within `max` edits (Damerau-Levenshtein: a letter added, dropped, changed, or two swapped),
+ * for names typed with a slip. Cheap checks first: the lengths, and the first two letters (one edit keeps one of
+ * them in place or swapped).
+ */
 export function closeTo(a: string, b: string, max: number): boolean {
   if (Math.abs(a.length - b.length) > max) return false;
-  const rows = a.length + 1;
+  if (a.length < 2 || b.length < 2) return a === b || max >= Math.max(a.length, b.length);
+  if (max === 1 && a[0] !== b[0] && a[1] !== b[1] && a[0] !== b[1] && a[1] !== b[0]) return false;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    let best = Infinity;
+  if (rowA.length < cols) {
+    rowA = new Int32Array(cols * 2);
+    rowB = new Int32Array(cols * 2);
+    rowC = new Int32Array(cols * 2);
+  }
+  // rowA: two rows back, rowB: the previous row, rowC: this row
+  for (let j = 0; j < cols; j++) rowB[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    rowC[0] = i;
+    let best = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-      best = Math.min(best, v);
+      let v = Math.min(rowB[j]! + 1, rowC[j - 1]! + 1, rowB[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, rowA[j - 2]! + 1);
+      rowC[j] = v;
+      if (v < best) best = v;
     }
     if (best > max) return false;
+    const oldest = rowA;
+    rowA = rowB;
+    rowB = rowC;
+    rowC = oldest;
   }
-  return d[a.length]![b.length]! <= max;
+  return rowB[b.length]! <= max;
 }
