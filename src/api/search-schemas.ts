@@ -182,6 +182,7 @@ export const understood = z
       .array(z.object({ text: z.string(), start: z.number().int(), end: z.number().int(), options: z.array(z.object({ id: z.string(), name: z.string() })) }))
       .describe('a name that matched several people (the first was used) or a word one slip from a name (not used)'),
     parts: z.array(understoodPart).describe('each thing understood, in the order written: the chips a client shows and lets the user take out'),
+    source: z.enum(['local', 'model']).describe('`model`: read by the configured language model (SHOEBOX_SEARCH_MODEL=on) because the local reading explained nothing'),
   })
   .describe('how the query was understood (people, places, dates, kinds of item, ratings, albums, quoted words, negations) before searching');
 

@@ -156,7 +156,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('search')
     .description('search photos by words (tags, people, places, text in them…) and by meaning, or find photos like an image')
-    .argument('[query]', 'words, "quoted phrases", -exclusions, OR')
+    .argument('[query]', 'in your words ("Marie in Lisbon last summer", "videos from 2019", "best photos of the dog"), "quoted phrases", -exclusions, OR')
     .addOption(new Option('-m, --mode <mode>', 'hybrid (default), keyword or semantic').choices(['hybrid', 'keyword', 'semantic']))
     .option('--like <file>', 'find photos that look like this image (it is not added)')
     .option('--json', 'print the API\'s JSON answer')
@@ -170,6 +170,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--category <name>', 'in this category (repeatable: any of them)', collect)
     .option('--person <id>', 'with this person (repeatable: all of them)', collect)
     .option('--cutoff <ratio>', 'drop semantic-only hits below ratio × the best similarity (default 0.8, 0 keeps all)')
+    .option('--exact', 'search the words exactly as typed (people, places and dates in them are not read as filters)')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
     .action(async (query: string | undefined, flags) => (await import('./search-command.js')).searchCommand(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags));

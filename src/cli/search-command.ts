@@ -20,6 +20,7 @@ export interface SearchFlags {
   category?: string[];
   person?: string[];
   cutoff?: string;
+  exact?: boolean;
 }
 
 interface Hit {
@@ -29,6 +30,7 @@ interface Hit {
   explanation?: {
     keyword: { rank: number; fuzzy: boolean; matches: { field: string; words: string[] }[] } | null;
     semantic: { rank: number; similarity: number } | null;
+    satisfies?: string[];
   };
 }
 
@@ -42,6 +44,9 @@ function queryOf(query: string | null, flags: SearchFlags): Record<string, strin
   if (query !== null) set('mode', flags.mode);
   if (query !== null) set('page', flags.page);
   if (query !== null) set('cutoff', flags.cutoff);
+  if (query !== null && flags.exact) set('understand', 'false');
+  // "last summer" is this machine's user's: its zone
+  if (query !== null) set('tz', Intl.DateTimeFormat().resolvedOptions().timeZone || undefined);
   set('limit', flags.limit);
   set('from', flags.from);
   set('to', flags.to);
@@ -67,15 +72,29 @@ function why(hit: Hit): string {
   }
   const semantic = hit.explanation?.semantic;
   if (semantic) parts.push(`semantic #${semantic.rank} (${semantic.similarity.toFixed(3)})`);
+  const satisfies = hit.explanation?.satisfies ?? [];
+  if (satisfies.length > 0) parts.push(`matches ${satisfies.join(' · ')}`);
   return parts.join(' + ');
 }
 
-function print(result: { items: Hit[]; total?: number; notices?: string[]; mode?: string }, json: boolean): void {
+interface Understood {
+  text: string;
+  parts: { kind: string; label: string; negated: boolean }[];
+  didYouMean: { text: string; options: { name: string }[] }[];
+}
+
+function print(result: { items: Hit[]; total?: number; notices?: string[]; mode?: string; understood?: Understood | null }, json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
   for (const notice of result.notices ?? []) process.stderr.write(`note: ${notice}\n`);
+  const understood = result.understood;
+  if (understood && understood.parts.some((p) => p.kind !== 'text')) {
+    const parts = understood.parts.filter((p) => p.kind !== 'text').map((p) => `${p.kind} ${p.negated && !/^(no|not) /.test(p.label) ? 'not ' : ''}${p.label}`);
+    process.stderr.write(`understood: ${parts.join(' · ')}${understood.text ? ` · words “${understood.text}”` : ''} (--exact: as typed)\n`);
+    for (const ask of understood.didYouMean) process.stderr.write(`did you mean: ${ask.options.map((o) => o.name).join(', ')} (for “${ask.text}”)?\n`);
+  }
   if (result.items.length === 0) {
     process.stderr.write('No photos found.\n');
     return;
@@ -98,7 +117,7 @@ export async function searchCommand(query: string | undefined, settings: Setting
   const server = await findServer(settings, flags.server);
   if (server) {
     const result = flags.like ? await server.similarToFile(flags.like, params) : await server.search(params);
-    print(result as { items: Hit[] }, Boolean(flags.json));
+    print(result as { items: Hit[]; understood?: Understood | null }, Boolean(flags.json));
     return;
   }
   await withLibrary(settings, 'search', async (lib) => {
@@ -113,8 +132,19 @@ export async function searchCommand(query: string | undefined, settings: Setting
       print(result as { items: Hit[] }, Boolean(flags.json));
     } else {
       const q = parsed.data as ReturnType<typeof searchQuery.parse>;
-      const result = await searchLibrary(lib, { q: q.q, mode: q.mode, page: q.page, limit: q.limit, cutoff: q.cutoff, rrfK: q.k, filters: filtersOf(q) });
-      print(result as { items: Hit[] }, Boolean(flags.json));
+      const result = await searchLibrary(lib, {
+        q: q.q,
+        mode: q.mode,
+        page: q.page,
+        limit: q.limit,
+        cutoff: q.cutoff,
+        rrfK: q.k,
+        filters: filtersOf(q),
+        understand: q.understand,
+        timeZone: q.tz,
+        today: q.today,
+      });
+      print(result as { items: Hit[]; understood: Understood | null }, Boolean(flags.json));
     }
   });
 }

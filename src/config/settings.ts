@@ -111,6 +111,11 @@ const settingsSchema = z.object({
   searchConcurrency: z.coerce.number().int().min(1).max(256),
   searchQueue: z.coerce.number().int().min(0).max(100_000),
   searchesPerUser: z.coerce.number().int().min(1).max(10_000),
+  /**
+   * `on`: a search query the local reading leaves unexplained may be read by the caption endpoint's chat model
+   * (search/understand, library/search-model.ts); `off` (default): queries never leave the machine.
+   */
+  searchModel: z.enum(['on', 'off']),
   /** Image generation: the providers by name, how many images at once, the daily quota (ml/images). */
   images: imageSettingsSchema,
   video: z.object({
@@ -249,6 +254,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     searchConcurrency: env.SHOEBOX_SEARCH_CONCURRENCY || 2,
     searchQueue: env.SHOEBOX_SEARCH_QUEUE ?? 200,
     searchesPerUser: env.SHOEBOX_SEARCHES_PER_USER || 8,
+    searchModel: env.SHOEBOX_SEARCH_MODEL || 'off',
     images: imageSettingsFromEnv(env),
     video: {
       ffmpeg: env.SHOEBOX_FFMPEG || null,

@@ -77,8 +77,11 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
   const notices: string[] = [];
   let mode = request.mode;
   const scope = await searchScope(lib);
-  const { understood, timeZone } =
-    request.understand === false ? { understood: null, timeZone: null } : await understandQuery(lib, scope, request.q, { timeZone: request.timeZone, today: request.today });
+  const { understood, timeZone, notice } =
+    request.understand === false
+      ? { understood: null, timeZone: null, notice: null }
+      : await understandQuery(lib, scope, request.q, { timeZone: request.timeZone, today: request.today });
+  if (notice) notices.push(notice);
   const text = understood ? understood.text : request.q;
   const filters = understood && timeZone ? withUnderstood(request.filters, understood, timeZone) : request.filters;
   const satisfies = understood ? filterLabels(understood) : [];

@@ -11,6 +11,7 @@ import { todayIn, type LocalDate } from '../search/understand/calendar.js';
 import { readSeason, understand, type Understood } from '../search/understand/parse.js';
 import { buildVocabulary, type Vocabulary } from '../search/understand/vocabulary.js';
 import type { Library } from './library.js';
+import { readByModel } from './search-model.js';
 
 /**
  * How long a user's names are reused while this process changes no search term (terms-generation.ts): what another
@@ -82,13 +83,20 @@ function todayOf(options: UnderstandOptions, timeZone: string): LocalDate {
  * A query understood for a user: their names, their today; a season read again south of the equator when every
  * place asked about is there (the mean latitude of the user's photos taken in it).
  */
-export async function understandQuery(lib: Library, scope: PhotoScope, query: string, options: UnderstandOptions = {}): Promise<{ understood: Understood; timeZone: string }> {
+export async function understandQuery(
+  lib: Library,
+  scope: PhotoScope,
+  query: string,
+  options: UnderstandOptions = {},
+): Promise<{ understood: Understood; timeZone: string; notice: string | null }> {
   const timeZone = checkTimeZone(options.timeZone ?? serverTimeZone());
   const vocabulary = await vocabularyOf(lib, scope);
   const context = { today: todayOf(options, timeZone), timeZone };
-  const understood = understand(query, vocabulary, context);
+  const local = understand(query, vocabulary, context);
+  // unexplained here, and the setting on: the language model's reading (search-model.ts)
+  const { understood, notice } = await readByModel(lib, query, local, vocabulary, context);
   const places = understood.places.filter((p) => !p.negated).map((p) => p.name.toLowerCase());
-  if (places.length === 0 || !readSeason(understood)) return { understood, timeZone };
+  if (places.length === 0 || !readSeason(understood) || understood.source === 'model') return { understood, timeZone, notice };
   const [south] = await rows<{ south: boolean }>(
     lib.db,
     sql`select bool_and(lat < 0) as south from (
@@ -96,5 +104,5 @@ export async function understandQuery(lib: Library, scope: PhotoScope, query: st
           where ${scopeCondition(scope)} and (lower(p.place_city) = name or lower(p.place_state) = name or lower(p.place_country) = name)
           group by name) per_place`,
   );
-  return { understood: south?.south ? understand(query, vocabulary, { ...context, southern: true }) : understood, timeZone };
+  return { understood: south?.south ? understand(query, vocabulary, { ...context, southern: true }) : understood, timeZone, notice };
 }

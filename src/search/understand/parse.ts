@@ -45,6 +45,8 @@ export interface Understood {
   /** Names that matched more than one person, or a word one letter from a name. */
   didYouMean: { text: string; start: number; end: number; options: { id: string; name: string }[] }[];
   parts: UnderstoodPart[];
+  /** Who read it: this parser, or the configured language model (SHOEBOX_SEARCH_MODEL=on). */
+  source: 'local' | 'model';
 }
 
 export interface UnderstandContext {
@@ -79,6 +81,7 @@ function empty(): Understood {
     text: '',
     didYouMean: [],
     parts: [],
+    source: 'local',
   };
 }
 
