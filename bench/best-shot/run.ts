@@ -119,6 +119,7 @@ async function measure(preview: string, upright: { width: number; height: number
     // the iris model's share of the faces step, run again on its own: the same decode and landmarks detectFaces used
     const { data, info } = await sharp(preview).resize(DEFAULT_FACE_SETTINGS.maxSide, DEFAULT_FACE_SETTINGS.maxSide, { fit: 'inside', withoutEnlargement: true }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const { tf, iris } = await loadFaceModels(DEFAULT_FACE_SETTINGS.ssdRuntime);
+    if (!iris) throw new Error('the iris model did not load');
     const scale = info.width / upright.width;
     const landmarks = detected.map((f) => f.landmarks?.map((p) => ({ x: p.x * scale, y: p.y * scale })) ?? null);
     t = performance.now();

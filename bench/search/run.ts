@@ -373,7 +373,7 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
   const hybridDates = await measure('hybrid + date filter', warmDates, withDates, async (q) => (await search(q, 'hybrid', q.window)).total);
   // Query understanding (issue 36): the parse alone, and hybrid with it — the same texts (names and places among
   // them become filters), the names read once and reused as the server does
-  const lib = { db } as unknown as Library;
+  const lib = { db, settings: { searchModel: 'off' } } as unknown as Library;
   const scope = ownScope(ownerId);
   const readStarted = performance.now();
   const vocabulary = await vocabularyOf(lib, scope);

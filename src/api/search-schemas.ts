@@ -55,6 +55,8 @@ const understandFields = {
   today: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'today must be YYYY-MM-DD' })
+    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: 'today must be a day that exists' })
+    .refine((v) => Number(v.slice(0, 4)) >= 1900 && Number(v.slice(0, 4)) <= 2200, { message: 'today must be between the years 1900 and 2200' })
     .optional()
     .describe("the user's today (YYYY-MM-DD) that relative dates count from; today in `tz` when not given"),
 };

@@ -87,6 +87,8 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
   const satisfies = understood ? filterLabels(understood) : [];
   const parsed = parseQuery(text);
   const best = understood?.best ?? false;
+  // "best" orders the top of the list, and pages walk through that: at least as deep as the page asked for
+  const bestWindow = Math.max(BEST_WINDOW, request.page * request.limit);
   const answer = async (hits: RankedHit[], total: number) => {
     const items = await photoItems(lib, hits.map((hit) => hit.photoId));
     return {
@@ -105,15 +107,11 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
     };
   };
   let outcomeAlternatives: Alternative[] = [];
-  if (parsed.empty) {
-    // nothing left to search as words: the filters alone list the items (or nothing was asked at all)
-    if (satisfies.length === 0 && parsed.excluded.length === 0) {
-      notices.push('nothing to search for: the query holds only common words');
-      return answer([], 0);
-    }
+  if (parsed.empty && satisfies.length > 0) {
+    // nothing left to search as words, but filters understood: they alone list the items
     const listed = await listByFilters(lib.db, scope, filters, parsed, {
       page: best ? 1 : request.page,
-      limit: best ? BEST_WINDOW : request.limit,
+      limit: best ? bestWindow : request.limit,
       best,
     });
     const noMatch = { keyword: null, semantic: null, closeMatch: false };
@@ -141,7 +139,7 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
     }
   }
   const page = best ? 1 : request.page;
-  const limit = best ? BEST_WINDOW : request.limit;
+  const limit = best ? bestWindow : request.limit;
   const outcome = await runSearch(
     lib.db,
     scope,

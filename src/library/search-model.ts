@@ -61,15 +61,17 @@ function validDay(text: string | null): LocalDate | null {
   if (!text) return null;
   const d = dayOf(text);
   const t = new Date(Date.UTC(d.year, d.month - 1, d.day));
-  return t.getUTCFullYear() === d.year && t.getUTCMonth() === d.month - 1 && d.year >= 1826 ? d : null;
+  return t.getUTCFullYear() === d.year && t.getUTCMonth() === d.month - 1 && t.getUTCDate() === d.day && d.year >= 1826 && d.year <= 2999 ? d : null;
 }
 
 /** The model's answer as an understanding: only the user's own people and places, dates that exist. */
 export function fromModel(query: string, answer: z.output<typeof reading>, vocabulary: Vocabulary, base: Understood): Understood {
   const folded = fold(query);
+  // where the model's name is in the query as typed (case aside): a chip can take it out; elsewhere, nothing to take
+  const lower = query.toLowerCase();
   const at = (name: string) => {
-    const start = folded.indexOf(fold(name));
-    return start >= 0 ? { start, end: start + name.length } : { start: query.length, end: query.length };
+    const start = lower.indexOf(name.toLowerCase());
+    return start >= 0 && name ? { start, end: start + name.length } : { start: query.length, end: query.length };
   };
   const parts: UnderstoodPart[] = [];
   const people: Understood['people'] = [];

@@ -3,7 +3,6 @@
 // user; the user's today in their time zone; and the hemisphere of the places a season is asked about.
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
-import { UserError } from '../base/errors.js';
 import { textArray } from '../db/arrays.js';
 import { scopeCondition, termsCondition, type PhotoScope } from '../search/scope.js';
 import { termsGeneration } from '../search/terms-generation.js';
@@ -64,12 +63,12 @@ export interface UnderstandOptions {
 /** The server's zone: where a client that says nothing is taken to be. */
 export const serverTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
-export function checkTimeZone(timeZone: string): string {
+/** The zone's canonical IANA name, or null when this machine does not know it. */
+export function knownTimeZone(timeZone: string): string | null {
   try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
+    return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone;
   } catch {
-    throw new UserError('invalid', `unknown time zone "${timeZone.slice(0, 60)}": give an IANA name such as Europe/Paris`);
+    return null;
   }
 }
 
@@ -89,12 +88,17 @@ export async function understandQuery(
   query: string,
   options: UnderstandOptions = {},
 ): Promise<{ understood: Understood; timeZone: string; notice: string | null }> {
-  const timeZone = checkTimeZone(options.timeZone ?? serverTimeZone());
+  // a zone this machine does not know (an odd browser's): the server's, said in a notice, rather than no search
+  const asked = options.timeZone ? knownTimeZone(options.timeZone) : null;
+  const timeZone = asked ?? knownTimeZone(serverTimeZone()) ?? 'UTC';
+  const zoneNotice = options.timeZone && !asked ? `unknown time zone "${options.timeZone.slice(0, 60)}": dates were read in ${timeZone}` : null;
   const vocabulary = await vocabularyOf(lib, scope);
   const context = { today: todayOf(options, timeZone), timeZone };
   const local = understand(query, vocabulary, context);
   // unexplained here, and the setting on: the language model's reading (search-model.ts)
-  const { understood, notice } = await readByModel(lib, query, local, vocabulary, context);
+  const read = await readByModel(lib, query, local, vocabulary, context);
+  const understood = read.understood;
+  const notice = [zoneNotice, read.notice].filter(Boolean).join('; ') || null;
   const places = understood.places.filter((p) => !p.negated).map((p) => p.name.toLowerCase());
   if (places.length === 0 || !readSeason(understood) || understood.source === 'model') return { understood, timeZone, notice };
   const [south] = await rows<{ south: boolean }>(

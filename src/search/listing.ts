@@ -21,8 +21,8 @@ export interface Listed {
   total: number;
 }
 
-/** How many items the count goes up to (as a search's fused list stops at its arms' depth). */
-export const LISTING_COUNT_LIMIT = 10_000;
+/** How many items the count goes up to: as far as pages can go (page × limit ≤ 2,000, search-schemas.ts). */
+export const LISTING_COUNT_LIMIT = 2000;
 
 function condition(scope: PhotoScope, filters: SearchFilters, parsed: ParsedQuery): SQL {
   const filter = filterCondition(scope, filters);

@@ -132,6 +132,9 @@ describe('search in your own words', () => {
     expect(parsed.body.people.map((p: { name: string }) => p.name)).toEqual(['Marie Curie', 'Pierre Curie']);
     const long = await json(`${server.url}/api/search?${new URLSearchParams({ q: 'x'.repeat(10_000) })}`);
     expect(long.status).toBe(400);
+    const day = await json(`${server.url}/api/search?${new URLSearchParams({ q: 'Marie', today: '2025-02-31' })}`);
+    expect(day.status).toBe(400);
+    expect(day.body.message).toMatch(/today/);
     const zone = await json(`${server.url}/api/search?${new URLSearchParams({ q: 'Marie', tz: 'Mars/Olympus' })}`);
     expect(zone.status).toBe(400);
     expect(zone.body.message).toMatch(/time zone/);

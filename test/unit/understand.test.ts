@@ -80,8 +80,8 @@ const TABLE: [string, Record<string, unknown>][] = [
   ['-dog cat', { excluded: 'dog', text: '-dog cat' }],
   ['"happy birthday"', { quoted: 'happy birthday', text: '"happy birthday"' }],
   ['IMG_1234', { text: 'IMG_1234' }],
-  ['the', { text: '' }],
-  ['of the and', { text: '' }],
+  ['the', { text: 'the' }],
+  ['of the and', { text: 'of the and' }],
   ['album', { text: 'album' }],
   ['nice weather', { text: 'nice weather' }],
   // people
@@ -147,7 +147,12 @@ const TABLE: [string, Record<string, unknown>][] = [
   ['1850', { dates: '1850-01-01..1850-12-31', text: '' }],
   ['1066', { text: '1066' }],
   ['march 2021', { dates: '2021-03-01..2021-03-31', text: '' }],
-  ['March', { yearly: '03-01..03-31', text: '' }],
+  ['March', { text: 'March' }], // a word as often as a month: a date with a year, a day or "in"
+  ['in March', { yearly: '03-01..03-31', text: '' }],
+  ['may', { text: 'may' }],
+  ['spring flowers', { text: 'spring flowers' }],
+  ['fall colours 2020', { dates: '2020-01-01..2020-12-31', text: 'fall colours' }],
+  ['juillet', { yearly: '07-01..07-31', text: '' }],
   ['mars 2021', { dates: '2021-03-01..2021-03-31', text: '' }],
   ['März 2021', { dates: '2021-03-01..2021-03-31', text: '' }],
   ['août 2024', { dates: '2024-08-01..2024-08-31', text: '' }],
@@ -243,6 +248,12 @@ const TABLE: [string, Record<string, unknown>][] = [
   ['may 2020 to june 2021', { dates: '2020-05-01..2021-06-30', text: '' }],
   ['2020 to 2018', { dates: '2020-01-01..2020-12-31 2018-01-01..2018-12-31', text: '' }], // backwards: either year
   ['not 2020', { dates: '!2020-01-01..2020-12-31', text: '' }],
+  ['beach -2019', { dates: '!2019-01-01..2019-12-31', text: 'beach' }],
+  ['not christmas', { excluded: 'christmas', text: 'not christmas' }],
+  ['Anna not christmas', { people: 'anna', excluded: 'christmas', text: '-christmas' }],
+  ['Anna not 4 stars', { people: 'anna', excluded: '4', text: 'stars -4' }],
+  ['Anna not iphone', { people: 'anna', excluded: 'iphone', text: '-iphone' }],
+  ['not album Holidays', { album: '!holidays', text: '' }],
   // kinds, favourites, ratings, best, cameras
   ['videos', { type: 'video', text: '' }],
   ['clips of Zoë', { people: 'zoe', type: 'video', text: '' }],
@@ -316,10 +327,19 @@ describe('query understanding', () => {
     expect(wrong.join('\n')).toBe('');
   });
 
+  it('counts weekends from a Sunday too', () => {
+    const sunday = (q: string) => summary(understand(q, vocabulary, { today: { year: 2026, month: 11, day: 29 }, timeZone: 'Europe/Paris' }));
+    expect(sunday('this weekend')).toEqual({ dates: '2026-11-28..2026-11-29', text: '' });
+    expect(sunday('last weekend')).toEqual({ dates: '2026-11-21..2026-11-22', text: '' });
+    const saturday = (q: string) => summary(understand(q, vocabulary, { today: { year: 2026, month: 11, day: 28 }, timeZone: 'Europe/Paris' }));
+    expect(saturday('this weekend')).toEqual({ dates: '2026-11-28..2026-11-29', text: '' });
+    expect(saturday('next weekend')).toEqual({ dates: '2026-12-05..2026-12-06', text: '' });
+  });
+
   it('turns seasons round south of the equator', () => {
     expect(summary(read('Sydney last summer', true))).toEqual({ places: 'Sydney', dates: '2025-12-01..2026-02-28', text: '' });
     expect(summary(read('São Paulo winter 2024', true))).toEqual({ places: 'São Paulo', dates: '2024-06-01..2024-08-31', text: '' });
-    expect(summary(read('summer', true))).toEqual({ yearly: '12-01..02-28', text: '' });
+    expect(summary(read('summer', true))).toEqual({ yearly: '12-01..02-29', text: '' });
   });
 
   it('says where each part is in the query, so that a chip taken out takes its words out', () => {
@@ -331,6 +351,15 @@ describe('query understanding', () => {
       { kind: 'place', text: 'in Portugal', negated: false },
       { kind: 'date', text: 'not in 2020', negated: true },
     ]);
+  });
+
+  it('takes out with a chip its minus, its quotes, its possessive and the word album', () => {
+    const spans = (q: string) => read(q).parts.map((p) => q.slice(p.start, p.end));
+    expect(spans('cake -"happy birthday" 2020')).toEqual(['-"happy birthday"', '2020']);
+    expect(spans("Anna's birthday")).toEqual(["Anna's"]);
+    expect(spans('sunsets album Holidays')).toEqual(['album Holidays']);
+    expect(spans('Anna -Pierre')).toEqual(['Anna', '-Pierre']);
+    expect(spans("photos d'aujourd'hui")).toEqual(["aujourd'hui"]);
   });
 
   it('makes filters of what it understood; explicit filters win', () => {

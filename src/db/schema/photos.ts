@@ -149,6 +149,10 @@ export const photos = pgTable(
     uniqueIndex('photos_owner_sha256_uq').on(t.ownerId, t.sha256),
     index('photos_owner_sort_idx').on(t.ownerId, sql`coalesce(${t.takenAt}, ${t.createdAt}) desc`, t.id),
     index('photos_state_idx').on(t.state),
+    // places named in a search ("videos from Lisbon"): the photos of a place without reading every row
+    index('photos_place_city_idx').on(t.placeCity).where(sql`${t.placeCity} is not null`),
+    index('photos_place_state_idx').on(t.placeState).where(sql`${t.placeState} is not null`),
+    index('photos_place_country_idx').on(t.placeCountry).where(sql`${t.placeCountry} is not null`),
     index('photos_storage_key_idx').on(t.storageKey),
     // a Live Photo's other half, looked for when either arrives; its MOV found by its bytes and its file
     index('photos_live_idx').on(t.ownerId, t.liveId).where(sql`${t.liveId} is not null`),

@@ -32,7 +32,8 @@ interface Models {
   faceapi: typeof FaceApi;
   tf: Tfjs;
   faceres: FaceResOnnx;
-  iris: Tf.GraphModel;
+  /** MediaPipe's iris model (eyes.ts); null when it could not be loaded. */
+  iris: Tf.GraphModel | null;
 }
 
 /** The image could not be decoded (missing, truncated, not an image). */
@@ -56,7 +57,8 @@ function loadBaseModels(): Promise<Models> {
     await tf.ready();
     const [faceres, iris] = await Promise.all([
       loadFaceResOnnx(),
-      loadIrisModel(tf, irisModelFile(require.resolve)),
+      // the eyes are measured when their model loads; faces are found either way
+      loadIrisModel(tf, irisModelFile(require.resolve)).catch(() => null),
       faceapi.nets.faceLandmark68Net.loadFromDisk(faceApiModelDir()),
     ]);
     return { faceapi, tf, faceres, iris };
@@ -158,7 +160,10 @@ export async function detectFaces(image: string, upright: Size, settings: FaceSe
   const faces = mergeOverlappingFaces(kept);
   // Crops come from the decoded pixels (the image the boxes are in), before scaling to the upright original.
   const embeddings = await describeFaces((input, count) => runFaceResOnnx(faceres, input, count), pixels, faces.map((f) => faceCrop(f.box)));
-  const eyes = await eyesOpenness(tf, models.iris, pixels, faces.map((f) => f.landmarks));
+  // how open the eyes are is for the best shot only: a failure there leaves it unmeasured, never the faces
+  const eyes = models.iris
+    ? await eyesOpenness(tf, models.iris, pixels, faces.map((f) => f.landmarks)).catch(() => faces.map(() => null))
+    : faces.map(() => null);
   return faces.map((f, i) => ({
     box: { x: f.box.x * sx, y: f.box.y * sy, width: f.box.width * sx, height: f.box.height * sy },
     score: f.score,

@@ -126,13 +126,14 @@ export async function eyesOpenness(tf: typeof Tf, model: Tf.GraphModel, image: R
   eyes.forEach((crop, index) => sampleCrop(image, crop, input, index * pixels));
   const tensor = tf.tensor4d(input, [eyes.length, IRIS_INPUT_SIZE, IRIS_INPUT_SIZE, 3]);
   let values: Float32Array;
+  let outputs: Tf.Tensor[] = [];
   try {
     const output = model.execute(tensor) as Tf.Tensor | Tf.Tensor[];
-    const outputs = Array.isArray(output) ? output : [output];
+    outputs = Array.isArray(output) ? output : [output];
     const points = outputs.find((t) => (t.shape[t.shape.length - 1] ?? 0) >= CONTOUR_VALUES) ?? outputs[0]!;
     values = (await points.data()) as Float32Array;
-    tf.dispose(outputs);
   } finally {
+    tf.dispose(outputs);
     tensor.dispose();
   }
   const perEye = values.length / eyes.length;

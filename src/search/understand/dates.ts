@@ -94,7 +94,8 @@ function relativeUnit(unit: Unit, relative: -1 | 0 | 1, today: LocalDate): DayRa
     }
     case 'weekend': {
       // this weekend: the coming one, or the one under way; last weekend: the one before that
-      const saturday = addDays(today, 5 - weekday(today) - (weekday(today) === 6 ? 7 : 0) + 7 * relative);
+      const wd = weekday(today);
+      const saturday = addDays(today, (wd === 6 ? -1 : 5 - wd) + 7 * relative);
       return { from: saturday, to: addDays(saturday, 1) };
     }
     case 'month': {
@@ -186,7 +187,7 @@ export function singleDate(words: readonly string[], i: number, context: DateCon
     }
     const { first } = seasonMonths(season, context.southern);
     const last = ((first + 1) % 12) + 1;
-    return { length: 1, yearly: { from: `${pad(first)}-01`, to: `${pad(last)}-${pad(daysInMonth(2001, last))}`, label: seasonLabel(season) }, label: seasonLabel(season) };
+    return { length: 1, yearly: { from: `${pad(first)}-01`, to: `${pad(last)}-${pad(daysInMonth(2000, last))}`, label: seasonLabel(season) }, label: seasonLabel(season) };
   }
   // holidays (longest name first), then a year
   for (let n = 4; n >= 1; n--) {

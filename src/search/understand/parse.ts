@@ -91,6 +91,11 @@ function pickPerson(entries: PersonEntry[]): { chosen: PersonEntry; others: Pers
   return { chosen: sorted[0]!, others: sorted.slice(1) };
 }
 
+/** Month and season names that are everyday words too. */
+const AMBIGUOUS_DATE_WORDS = new Set(['may', 'march', 'mar', 'fall', 'spring', 'jan', 'sept', 'dec', 'mai', 'mars']);
+/** Words after which those are dates. */
+const DATE_LEADS = new Set(['in', 'last', 'this', 'next', 'since', 'before', 'after', 'from', 'during', 'en', 'depuis', 'avant', 'apres', 'im', 'seit', 'vor', 'nach']);
+
 /** Camera makes that are also everyday words: recognised only after "camera", "shot on"… */
 const AMBIGUOUS_MAKES = new Set(['apple', 'google', 'nothing', 'essential']);
 
@@ -102,7 +107,7 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
   let negate = false;
   let negationStart = -1;
   const part = (kind: PartKind, label: string, from: Token, to: Token, negated = false) => {
-    let start = negated && negationStart >= 0 ? negationStart : from.start;
+    let start = negated && negationStart >= 0 ? negationStart : from.outerStart;
     // the little words just before it that belong to it ("in Portugal", "and Pierre"): taken out with it
     if (kind !== 'text' && kind !== 'exclusion') {
       let j = tokens.findIndex((t) => t.start >= start) - 1;
@@ -112,7 +117,12 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
         j--;
       }
     }
-    result.parts.push({ kind, label, negated, start, end: to.end });
+    result.parts.push({ kind, label, negated, start, end: to.outerEnd });
+  };
+  /** Whether an album's name starts at word `k`. */
+  const namesAlbum = (k: number) => {
+    for (let n = Math.min(vocabulary.longest, tokens.length - k); n >= 1; n--) if (vocabulary.albums.has(words.slice(k, k + n).join(' '))) return true;
+    return false;
   };
   const key = (i: number, n: number) => (i + n > tokens.length || tokens.slice(i, i + n).some((t) => t.quoted) ? null : words.slice(i, i + n).join(' '));
 
@@ -125,22 +135,30 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
       else result.quoted.push(token.text);
       part(negated ? 'exclusion' : 'text', `"${token.text}"`, token, token, negated);
       negate = false;
+      negationStart = -1;
       i++;
       continue;
     }
     // "not in any album", "in no album", "in an album"
-    const albumAny = matchAnyAlbum(words, i);
+    const albumAny = matchAnyAlbum(words, i, (k) => namesAlbum(k));
     if (albumAny) {
       const inAlbum = albumAny.inAlbum !== negated;
       result.inAlbum = inAlbum;
       part('album', inAlbum ? 'in an album' : 'in no album', token, tokens[i + albumAny.length - 1]!, false);
       negate = false;
+      negationStart = -1;
       i += albumAny.length;
       continue;
     }
     if (NEGATIONS.has(token.fold) && !token.excluded && i + 1 < tokens.length) {
       negate = true;
       negationStart = token.start;
+      i++;
+      continue;
+    }
+    // "not album Holidays": the negation is for the album named after the word
+    if (ALBUM_WORDS.has(token.fold) && namesAlbum(i + 1)) {
+      leftover.push(token);
       i++;
       continue;
     }
@@ -192,8 +210,9 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
         if (album) {
           result.album = { ...album, negated };
           const albumWordAfter = ALBUM_WORDS.has(words[at + n] ?? '');
-          part('album', album.name, token, albumWordAfter ? tokens[at + n]! : last, negated);
           removeAlbumWordBefore(at);
+          const albumWordBefore = ALBUM_WORDS.has(words[at - 1] ?? '') && !albumWordAfter;
+          part('album', album.name, albumWordBefore ? tokens[at - 1]! : token, albumWordAfter ? tokens[at + n]! : last, negated);
           return albumWordAfter ? n + 1 : n;
         }
       }
@@ -204,17 +223,21 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
         return n;
       }
       const camera = vocabulary.cameras.get(k);
-      if (camera && (!AMBIGUOUS_MAKES.has(k) || CAMERA_WORDS.has(words[at - 1] ?? '') || words[at - 1] === 'on')) {
+      if (camera && !negated && (!AMBIGUOUS_MAKES.has(k) || CAMERA_WORDS.has(words[at - 1] ?? '') || words[at - 1] === 'on')) {
         result.camera = camera.label;
         part('camera', camera.label, token, last, negated);
         return n;
       }
     }
     const date = dateAt(words, at, { today: context.today, southern });
-    if (date) {
+    // "may", "march", "fall", "spring" alone are words more often than dates: a date with a year or a day, or after
+    // "in", "last", "this"…
+    const plainWord = date && date.length === 1 && AMBIGUOUS_DATE_WORDS.has(token.fold) && !DATE_LEADS.has(words[at - 1] ?? '');
+    // a day of every year is not excluded (no such filter): the word is, below
+    if (date && !plainWord && !(negated && !('range' in date))) {
       const last = tokens[at + date.length - 1]!;
       if ('range' in date) result.dates.push({ from: iso(date.range.from), to: iso(date.range.to), label: date.label, negated });
-      else if (!negated) result.yearly.push(date.yearly);
+      else result.yearly.push(date.yearly);
       part('date', date.label, token, last, negated);
       return date.length;
     }
@@ -261,6 +284,7 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
       return 1;
     }
     // 4 stars, 4-star, ★★★★, rated 4
+    if (negated) return 0; // "not 4 stars": no such filter; the words are excluded instead
     const count = /^([1-5])(?:-?(?:star|stars|etoiles?|sterne?n?))?$/.exec(w);
     if (count && (STARS.has(words[at + 1] ?? '') || w.length > 1)) {
       const n = STARS.has(words[at + 1] ?? '') ? 2 : 1;
@@ -305,7 +329,7 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
   // "photos of …" says nothing more once something else was understood
   const kept = understoodSomething ? leftover.filter((t) => !STOP_WORDS.has(t.fold) && !CAMERA_WORDS.has(t.fold) && TYPES[t.fold] !== 'photo') : leftover;
   const allStopWords = leftover.length > 0 && leftover.every((t) => STOP_WORDS.has(t.fold));
-  if (!understoodSomething && !allStopWords) {
+  if (!understoodSomething) {
     // nothing understood: searched exactly as typed (its own syntax: OR, exclusions, phrases)
     result.text = query.slice(0, MAX_UNDERSTOOD_CHARS).trim();
     result.parts = [];
@@ -321,7 +345,7 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
 }
 
 /** "in any album", "not in any album", "in no album", "without album": the length and what it asks. */
-function matchAnyAlbum(words: readonly string[], i: number): { length: number; inAlbum: boolean } | null {
+function matchAnyAlbum(words: readonly string[], i: number, namesAlbum: (k: number) => boolean): { length: number; inAlbum: boolean } | null {
   let k = i;
   let negated = false;
   if (NEGATIONS.has(words[k] ?? '') && words[k] !== 'no' && words[k] !== 'kein' && words[k] !== 'keinem') {
@@ -335,6 +359,8 @@ function matchAnyAlbum(words: readonly string[], i: number): { length: number; i
     k++;
   } else if (ANY_WORDS.has(words[k] ?? '')) k++;
   if (!ALBUM_WORDS.has(words[k] ?? '')) return null;
+  // "not album Holidays": an album named after it, not "in no album"
+  if (namesAlbum(k + 1)) return null;
   // "album" alone is not this (it names an album after it); something before it must say any, no or not
   if (k === i) return null;
   if (!negated && !no && !ANY_WORDS.has(words[k - 1] ?? '')) return null;
@@ -353,9 +379,12 @@ export function readSeason(understood: Understood): boolean {
 
 /** The instants of the understood date ranges in the user's zone (for the filters). */
 export function dateInstants(understood: Understood, timeZone: string): { from: Date; to: Date; negated: boolean }[] {
-  return understood.dates.map((d) => {
-    const [fy, fm, fd] = d.from.split('-').map(Number) as [number, number, number];
-    const [ty, tm, td] = d.to.split('-').map(Number) as [number, number, number];
-    return { ...instants({ from: { year: fy, month: fm, day: fd }, to: { year: ty, month: tm, day: td } }, timeZone), negated: d.negated };
-  });
+  // kept within years an ISO instant and the database write with four digits
+  const clamp = (text: string) => {
+    const [year, month, day] = text.split('-').map(Number) as [number, number, number];
+    if (year < 1826) return { year: 1826, month: 1, day: 1 };
+    if (year > 2999) return { year: 2999, month: 12, day: 31 };
+    return { year, month, day };
+  };
+  return understood.dates.map((d) => ({ ...instants({ from: clamp(d.from), to: clamp(d.to) }, timeZone), negated: d.negated }));
 }

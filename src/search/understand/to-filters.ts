@@ -41,5 +41,5 @@ export function withUnderstood(explicit: SearchFilters, understood: Understood, 
 
 /** The labels of what filtered the items: every hit satisfies them ("Marie Dupont", "Portugal", "Summer 2025"). */
 export function filterLabels(understood: Understood): string[] {
-  return understood.parts.filter((p) => p.kind !== 'text' && p.kind !== 'best').map((p) => (p.negated && !p.label.startsWith('no') && !p.label.startsWith('not') ? `not ${p.label}` : p.label));
+  return understood.parts.filter((p) => p.kind !== 'text' && p.kind !== 'best').map((p) => (p.negated && !/^(no|not) /.test(p.label) ? `not ${p.label}` : p.label));
 }

@@ -8,6 +8,9 @@ export interface Token {
   /** Where it is in the query: [start, end). */
   start: number;
   end: number;
+  /** The same with what goes with it when it is taken out: its quotes, its minus, its possessive 's. */
+  outerStart: number;
+  outerEnd: number;
   quoted: boolean;
   /** Written with a leading minus: -word or -"a phrase". */
   excluded: boolean;
@@ -36,12 +39,17 @@ function wordsIn(text: string, offset: number, quoted: boolean, excluded: boolea
   for (const m of text.matchAll(WORD)) {
     let word = m[0].replace(/\.$/, (dot) => (/^\d{1,2}\.$/.test(m[0]) ? dot : '')); // "3." (a German day) keeps its dot
     let start = offset + m.index;
+    const outerStart = start - (excluded && out.length === 0 ? 1 : 0);
+    const outerEnd = offset + m.index + m[0].length;
     let possessive = false;
-    if (/^aujourd['’]hui$/iu.test(word)) word = 'aujourdhui';
     const elided = ELISION.exec(word);
     if (elided && !quoted) {
       start += word.length - elided[2]!.length;
       word = elided[2]!;
+    }
+    if (/^aujourd['’]hui$/iu.test(word)) {
+      out.push({ text: word, fold: 'aujourdhui', start, end: start + word.length, outerStart: start, outerEnd, quoted, excluded, possessive: false });
+      continue;
     }
     const owner = /['’]s$/iu.test(word) || /s['’]$/iu.test(word) ? POSSESSIVE.exec(word) : null;
     if (owner && !quoted) {
@@ -51,10 +59,24 @@ function wordsIn(text: string, offset: number, quoted: boolean, excluded: boolea
     // O'Brien, Jean-Luc: their parts, as names are indexed (a few words are written with a hyphen on purpose)
     const pieces = JOINED.has(fold(word)) || /^\d/.test(word) || !/[\p{L}\p{N}]['’-][\p{L}\p{N}]/u.test(word) ? [word] : word.split(/['’-]/);
     let at = start;
-    for (const piece of pieces) {
-      if (piece) out.push({ text: piece, fold: fold(piece), start: at, end: at + piece.length, quoted, excluded, possessive });
+    pieces.forEach((piece, index) => {
+      const first = index === 0;
+      const last = index === pieces.length - 1;
+      if (piece) {
+        out.push({
+          text: piece,
+          fold: fold(piece),
+          start: at,
+          end: at + piece.length,
+          outerStart: first ? Math.min(outerStart, at) : at,
+          outerEnd: last ? outerEnd : at + piece.length,
+          quoted,
+          excluded,
+          possessive,
+        });
+      }
       at += piece.length + 1;
-    }
+    });
   }
 }
 
@@ -68,7 +90,7 @@ export function tokenize(query: string): Token[] {
       i++;
       continue;
     }
-    const excluded = c === '-' && i + 1 < query.length && !/\s/u.test(query[i + 1]!) && !/\d/u.test(query[i + 1]!);
+    const excluded = c === '-' && i + 1 < query.length && !/\s/u.test(query[i + 1]!);
     const at = excluded ? i + 1 : i;
     if (query[at] === '"' || query[at] === '“' || query[at] === '«') {
       const closing = query[at] === '«' ? '»' : query[at] === '“' ? '”' : '"';
@@ -78,17 +100,19 @@ export function tokenize(query: string): Token[] {
       const text = inner.trim();
       if (text) {
         const start = at + 1 + inner.indexOf(text);
-        tokens.push({ text, fold: fold(text), start, end: start + text.length, quoted: true, excluded, possessive: false });
+        const outerEnd = end === -1 ? query.length : end + 1;
+        tokens.push({ text, fold: fold(text), start, end: start + text.length, outerStart: i, outerEnd, quoted: true, excluded, possessive: false });
       }
       i = stop + 1;
       continue;
     }
     let j = at;
     while (j < query.length && !/\s/u.test(query[j]!) && query[j] !== '"') j++;
-    const before = tokens.length;
-    wordsIn(query.slice(at, j), at, false, excluded, tokens);
+    const words: Token[] = [];
+    wordsIn(query.slice(at, j), at, false, excluded, words);
     // a minus applies to the first word after it only
-    for (let k = before + 1; k < tokens.length; k++) tokens[k]!.excluded = false;
+    for (let k = 1; k < words.length; k++) words[k]!.excluded = false;
+    tokens.push(...words);
     i = j;
   }
   return tokens;
