@@ -383,6 +383,8 @@ describe('query understanding', () => {
     expect(instant({ year: 2026, month: 3, day: 29 }, 'Europe/Paris').toISOString()).toBe('2026-03-28T23:00:00.000Z');
     expect(instant({ year: 2026, month: 3, day: 30 }, 'Europe/Paris').toISOString()).toBe('2026-03-29T22:00:00.000Z');
     expect(instant({ year: 2026, month: 1, day: 1 }, 'Pacific/Auckland').toISOString()).toBe('2025-12-31T11:00:00.000Z');
+    // Santiago's clocks jump from 00:00 to 01:00 on 6 September 2026: the day starts at 01:00 (-03:00)
+    expect(instant({ year: 2026, month: 9, day: 6 }, 'America/Santiago').toISOString()).toBe('2026-09-06T04:00:00.000Z');
     expect(todayIn('Pacific/Kiritimati', new Date('2026-11-26T23:00:00Z'))).toEqual({ year: 2026, month: 11, day: 27 });
     expect(() => todayIn('Mars/Olympus_Mons')).toThrow(RangeError);
   });

@@ -1,6 +1,7 @@
 // Calendar arithmetic for query understanding, on plain local dates (year, month, day) in the user's time zone;
 // pure. A range is inclusive of both days; `instant` turns a local day's start into the UTC instant the photos'
 // dates are compared with.
+import { zoneOffsetForWallClock } from '../../media/time-zones.js';
 
 export interface LocalDate {
   year: number;
@@ -49,28 +50,23 @@ export function todayIn(timeZone: string, now: Date = new Date()): LocalDate {
   return { year: get('year'), month: get('month'), day: get('day') };
 }
 
-/** The offset of a zone from UTC at an instant, in minutes. */
-function offsetMinutes(timeZone: string, at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-}
-
-/** The UTC instant a local day starts at in a zone (twice corrected: the offset may change that day). */
+/**
+ * The UTC instant a local day starts at in a zone: its midnight, or where clocks jump over midnight (Santiago,
+ * Havana), the first moment of the day that exists.
+ */
 export function instant(date: LocalDate, timeZone: string): Date {
-  const guess = Date.UTC(date.year, date.month - 1, date.day);
-  const first = guess - offsetMinutes(timeZone, new Date(guess)) * 60_000;
-  return new Date(guess - offsetMinutes(timeZone, new Date(first)) * 60_000);
+  const wall = Date.UTC(date.year, date.month - 1, date.day);
+  const at = wall - (zoneOffsetForWallClock(timeZone, wall) ?? 0) * 60_000;
+  if (compare(todayIn(timeZone, new Date(at)), date) === 0) return new Date(at);
+  // midnight never happened that day: the first minute that did, within the three hours a jump can take
+  let before = at;
+  let after = at + 3 * 3_600_000;
+  while (after - before > 60_000) {
+    const middle = before + Math.floor((after - before) / 120_000) * 60_000;
+    if (compare(todayIn(timeZone, new Date(middle)), date) >= 0) after = middle;
+    else before = middle;
+  }
+  return new Date(after);
 }
 
 /** The instants a range of local days covers: from its first day's start to just before the day after its last. */
