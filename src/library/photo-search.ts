@@ -107,8 +107,8 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
     };
   };
   let outcomeAlternatives: Alternative[] = [];
-  if (parsed.empty && satisfies.length > 0) {
-    // nothing left to search as words, but filters understood: they alone list the items
+  if (parsed.empty && (satisfies.length > 0 || best)) {
+    // nothing left to search as words, but filters (or "best") understood: they alone list the items
     const listed = await listByFilters(lib.db, scope, filters, parsed, {
       page: best ? 1 : request.page,
       limit: best ? bestWindow : request.limit,

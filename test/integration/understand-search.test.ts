@@ -114,6 +114,10 @@ describe('search in your own words', () => {
   it('knows favourites, ratings and "best"; explicit filters win', async () => {
     expect(names((await search('favourites')).items)).toEqual(['christmas-anemones.jpg']);
     expect(names((await search('5 stars')).items)).toEqual(['christmas-anemones.jpg']);
+    // "best" alone: the whole library, the favourite first
+    const bestOfAll = await search('best');
+    expect(bestOfAll.items[0]!.photo.filename).toBe('christmas-anemones.jpg');
+    expect(bestOfAll.items.length).toBe(7);
     const best = await search('best 2019');
     expect(best.items.map((h) => h.photo.filename)).toEqual(['christmas-anemones.jpg', 'portrait.jpg']);
     // an explicit date range wins over the year understood
