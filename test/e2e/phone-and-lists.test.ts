@@ -241,10 +241,15 @@ describe('web app: favourites and ratings, close matches, the jobs page and the 
     await page.close();
   });
 
-  it('"EOS R5": the R5 photos first, the R6 ones under "close matches"', async () => {
+  it('"EOS R5": understood as the camera, its photos; as typed, the R5 photos first and the R6 ones under "close matches"', async () => {
     const { page, errors } = await openPage(context);
-    await page.goto(`${server.url}/search?q=${encodeURIComponent('EOS R5')}&mode=keyword`);
     const idsIn = (testId: string) => page.getByTestId(testId).locator('[data-testid="photo-tile"]').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-photo-id')).sort());
+    await page.goto(`${server.url}/search?q=${encodeURIComponent('EOS R5')}&mode=keyword`);
+    await poll(() => page.getByTestId('understood').locator('.understood-chip').allTextContents()).toEqual(['CameraCanon EOS R5×']);
+    await poll(() => idsIn('search-results')).toEqual([ids['green-R5.jpg'], ids['red-R5.jpg']].sort());
+    expect(await page.getByTestId('search-close-matches').count()).toBe(0);
+    // the words exactly as typed: a search by words, with the other camera's photos as close matches
+    await page.goto(`${server.url}/search?q=${encodeURIComponent('EOS R5')}&mode=keyword&exact=1`);
     await poll(() => idsIn('search-close-matches')).toEqual([ids['blue-R6.jpg'], ids['yellow-R6.jpg']].sort());
     const exact = await idsIn('search-results');
     expect(exact).toEqual(expect.arrayContaining([ids['green-R5.jpg'], ids['red-R5.jpg']]));
