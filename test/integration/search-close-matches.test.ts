@@ -50,7 +50,8 @@ describe('close matches after the words as typed', () => {
 
   for (const mode of ['keyword', 'hybrid']) {
     it(`"EOS R5" in ${mode} mode: the R5's photos first, the R6's after them as close matches`, async () => {
-      const { items, alternatives } = await search({ q: 'EOS R5', mode, cutoff: '0' });
+      // the words as typed (understood, "EOS R5" is the camera: below)
+      const { items, alternatives } = await search({ q: 'EOS R5', mode, cutoff: '0', understand: 'false' });
       const models = items.map((hit) => hit.photo.model);
       const firstClose = items.findIndex((hit) => hit.explanation.closeMatch);
       expect(models.slice(0, 2)).toEqual(['Canon EOS R5', 'Canon EOS R5']);
@@ -70,6 +71,12 @@ describe('close matches after the words as typed', () => {
       if (mode === 'hybrid') expect(items.some((hit) => hit.explanation.semantic !== null)).toBe(true);
     });
   }
+
+  it('"EOS R5" understood: the camera, its photos only', async () => {
+    const response = await json(`${server.url}/api/search?${new URLSearchParams({ q: 'EOS R5', mode: 'keyword' })}`);
+    expect(response.body.understood.camera).toBe('Canon EOS R5');
+    expect((response.body.items as Hit[]).map((hit) => hit.photo.model)).toEqual(['Canon EOS R5', 'Canon EOS R5']);
+  });
 
   it('a typo alone still finds by the similar words, fused like any hit (no close-match tier)', async () => {
     const { items } = await search({ q: 'EOS R7', mode: 'keyword' });
