@@ -44,6 +44,7 @@ import { systemRoutes } from './system.js';
 import { EngineMonitor } from '../app/engine-health.js';
 import { refuseNulText } from './text-guard.js';
 import { timelineRoutes } from './timeline.js';
+import { mapRoutes } from './map.js';
 import { trashRoutes } from './trash.js';
 import { MAX_UPLOAD_FILES } from './multipart-errors.js';
 import { createRoutes } from './create.js';
@@ -178,6 +179,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   photoRoutes(app, lib);
   photoEditRoutes(app);
   timelineRoutes(app, lib);
+  mapRoutes(app);
   trashRoutes(app, lib);
   searchRoutes(app, lib);
   peopleRoutes(app, lib);

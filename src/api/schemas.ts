@@ -5,6 +5,7 @@ import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../model/photo-state.js
 import { PHOTO_ORIGINS, SHOT_TYPES, TIMELINE_GROUPINGS } from '../model/photo-vocabulary.js';
 import { MEDIA_TYPES } from '../model/video.js';
 import { STACK_KINDS } from '../model/stack.js';
+import { bboxParam, nearParam, radiusKmParam } from './geo-params.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 
@@ -39,6 +40,9 @@ export const libraryFilterQuery = z.object({
   state: z.enum(PHOTO_STATES).optional(),
   camera: z.string().min(1).max(200).optional().describe('matches camera make or model, case-insensitive'),
   hasGps: booleanParam.optional(),
+  bbox: bboxParam.optional(),
+  near: nearParam.optional(),
+  radiusKm: radiusKmParam,
   album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
   person: z.uuid({ message: 'person must be a person id (UUID)' }).optional().describe('person id: photos with a face of that person'),
   favorite: booleanParam.optional().describe('true: favourites only; false: all but the favourites'),

@@ -4,6 +4,8 @@ import { PHOTO_STATES } from '../model/photo-state.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../search/fusion.js';
 import { SEARCH_FIELDS, SEARCH_MODES, SUGGESTION_KINDS } from '../model/search-vocabulary.js';
 import type { SearchFilters } from '../search/types.js';
+import { nearOf } from '../search/geo.js';
+import { bboxParam, nearParam, radiusKmParam } from './geo-params.js';
 import { booleanParam, dateParam, photoListItem } from './schemas.js';
 
 /** A list as `a,b` or as the parameter repeated (`tags=a&tags=b`). */
@@ -19,12 +21,6 @@ const listParam = (what: string, max = 50) =>
     .pipe(z.array(z.string().max(200)).max(max, { message: `at most ${max} ${what}` }))
     .describe(`comma-separated, or the parameter repeated`);
 
-const nearParam = z
-  .string()
-  .regex(/^\s*-?\d+(\.\d+)?\s*,\s*-?\d+(\.\d+)?\s*$/, { message: 'must be "latitude,longitude" in decimal degrees' })
-  .transform((v) => v.split(',').map(Number) as [number, number])
-  .refine(([lat, lon]) => Math.abs(lat) <= 90 && Math.abs(lon) <= 180, { message: 'latitude must be within ±90 and longitude within ±180' });
-
 const filterFields = {
   categories: listParam('categories').optional().describe('category names; a photo in any of them passes'),
   tags: listParam('tags').optional().describe('tags a photo must all have (CLIP, caption or keywords)'),
@@ -38,8 +34,9 @@ const filterFields = {
   camera: z.string().min(1).max(200).optional().describe('part of the camera make and model, case-insensitive'),
   place: z.string().min(1).max(200).optional().describe('a city, state or country (or its two-letter code)'),
   hasLocation: booleanParam.optional().describe('has GPS coordinates'),
-  near: nearParam.optional().describe('"latitude,longitude": photos taken within `radiusKm` of it'),
-  radiusKm: z.coerce.number().positive().max(20_000).default(10).describe('for `near`, default 10 km'),
+  near: nearParam.optional(),
+  radiusKm: radiusKmParam,
+  bbox: bboxParam.optional(),
   minRating: z.coerce.number().int().min(0).max(5).optional(),
   favorite: booleanParam.optional(),
   state: z.enum(PHOTO_STATES).optional(),
@@ -114,7 +111,8 @@ export function filtersOf(query: FilterInput): SearchFilters {
     camera: query.camera,
     place: query.place,
     hasLocation: query.hasLocation,
-    near: query.near ? { latitude: query.near[0], longitude: query.near[1], radiusKm: query.radiusKm ?? 10 } : undefined,
+    near: nearOf(query.near, query.radiusKm),
+    bbox: query.bbox,
     minRating: query.minRating,
     favorite: query.favorite,
     state: query.state,

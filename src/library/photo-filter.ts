@@ -6,6 +6,7 @@ import type { PhotoState } from '../model/photo-state.js';
 import type { PhotoOrigin } from '../model/photo-vocabulary.js';
 import type { MediaType } from '../model/video.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
+import { boxCondition, nearCondition, nearOf, type BoundingBox } from '../search/geo.js';
 import { containsPattern, notBehindStackCover, notDuplicateCopy } from '../search/filters.js';
 
 export interface LibraryFilter {
@@ -14,6 +15,13 @@ export interface LibraryFilter {
   state?: PhotoState;
   camera?: string;
   hasGps?: boolean;
+  /**
+   * Taken inside the box, or within the radius of a point (its own, else `radiusKm`, else 10 km). Not per-photo
+   * filters: a stack (raw+JPEG, a burst) is taken in one place, and stays one item, its cover, on the map too.
+   */
+  bbox?: BoundingBox;
+  near?: { latitude: number; longitude: number; radiusKm?: number };
+  radiusKm?: number;
   /** Album id: photos in that album. */
   album?: string;
   /** Person id: photos with a face of that person. */
@@ -90,6 +98,9 @@ export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL 
   }
   if (filter.hasGps === true) conditions.push(and(isNotNull(photos.latitude), isNotNull(photos.longitude))!);
   if (filter.hasGps === false) conditions.push(or(isNull(photos.latitude), isNull(photos.longitude))!);
+  if (filter.bbox) conditions.push(boxCondition(sql`${photos.latitude}`, sql`${photos.longitude}`, filter.bbox));
+  const near = nearOf(filter.near, filter.radiusKm);
+  if (near) conditions.push(nearCondition(sql`${photos.latitude}`, sql`${photos.longitude}`, near));
   if (filter.favorite !== undefined) conditions.push(eq(photos.favorite, filter.favorite));
   const archived = archivedShown(filter);
   if (archived !== 'include') conditions.push(eq(photos.archived, archived === 'only'));

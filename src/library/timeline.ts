@@ -74,7 +74,7 @@ interface Entry {
 const caches = new WeakMap<Library, Map<string, Entry>>();
 
 /** The filters a kept timeline can stand for (see markCovers), in a fixed order. */
-const KEYED_FILTERS = ['from', 'to', 'camera', 'hasGps', 'favorite', 'origin', 'type', 'stacks', 'archived'] as const;
+const KEYED_FILTERS = ['from', 'to', 'camera', 'hasGps', 'bbox', 'near', 'radiusKm', 'favorite', 'origin', 'type', 'stacks', 'archived'] as const;
 
 /**
  * Whether every input of the filter is a column the photo_order mark watches; albums, people, duplicate groups

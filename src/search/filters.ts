@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { boxCondition, nearCondition } from './geo.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from './scope.js';
 import type { SearchFilters } from './types.js';
 
@@ -11,8 +12,6 @@ export function escapeLike(text: string): string {
 export function containsPattern(text: string): string {
   return `%${escapeLike(text)}%`;
 }
-
-const EARTH_RADIUS_KM = 6371.0088;
 
 /**
  * True unless the photo is in a duplicate group and is not its suggested keeper. NOT IN over an uncorrelated set
@@ -67,7 +66,8 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   if (filters.place) conditions.push(inPlace(filters.place));
   if (filters.hasLocation === true) conditions.push(sql`(p.latitude is not null and p.longitude is not null)`);
   if (filters.hasLocation === false) conditions.push(sql`(p.latitude is null or p.longitude is null)`);
-  if (filters.near) conditions.push(nearCondition(filters.near));
+  if (filters.near) conditions.push(nearCondition(sql`p.latitude`, sql`p.longitude`, filters.near));
+  if (filters.bbox) conditions.push(boxCondition(sql`p.latitude`, sql`p.longitude`, filters.bbox));
   if (filters.hideDuplicates) conditions.push(notDuplicateCopy(sql`p.id`));
   if (filters.origin) conditions.push(sql`p.origin = ${filters.origin}`);
   if (filters.type) conditions.push(filters.type === 'video' ? sql`p.mime like 'video/%'` : sql`p.mime not like 'video/%'`);
@@ -131,22 +131,4 @@ function inCategories(names: string[]): SQL {
     where cat.owner_id = p.owner_id and lower(cat.name) in (${list})
       and (exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ct.tag)
            or exists (select 1 from photo_captions c where c.photo_id = p.id and ct.tag = any(c.tags))))`;
-}
-
-/** Great-circle distance (haversine) under the radius, after a bounding box that an index could use. */
-function nearCondition(near: { latitude: number; longitude: number; radiusKm: number }): SQL {
-  const { latitude, longitude, radiusKm } = near;
-  const latDelta = (radiusKm / EARTH_RADIUS_KM) * (180 / Math.PI);
-  const cosLat = Math.cos((latitude * Math.PI) / 180);
-  const lonDelta = cosLat < 1e-6 ? 180 : Math.min(180, latDelta / cosLat);
-  const box =
-    lonDelta >= 180 || longitude - lonDelta < -180 || longitude + lonDelta > 180
-      ? sql`true` // near a pole or the antimeridian: the distance alone decides
-      : sql`p.longitude between ${longitude - lonDelta}::float8 and ${longitude + lonDelta}::float8`;
-  const f = (v: number) => sql`${v}::float8`;
-  return sql`(p.latitude between ${f(latitude - latDelta)} and ${f(latitude + latDelta)} and ${box}
-    and 2 * ${f(EARTH_RADIUS_KM)} * asin(sqrt(
-      power(sin(radians(p.latitude - ${f(latitude)}) / 2), 2)
-      + cos(radians(${f(latitude)})) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - ${f(longitude)}) / 2), 2)
-    )) <= ${f(radiusKm)})`;
 }

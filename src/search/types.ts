@@ -1,4 +1,5 @@
 import type { PhotoState } from '../model/photo-state.js';
+import type { BoundingBox, NearPoint } from './geo.js';
 import type { SearchField, SearchMode } from '../model/search-vocabulary.js';
 
 /** Filters narrow both arms before ranking, never after. */
@@ -17,7 +18,9 @@ export interface SearchFilters {
   /** City, state or country, case- and accent-insensitive, whole name. */
   place?: string;
   hasLocation?: boolean;
-  near?: { latitude: number; longitude: number; radiusKm: number };
+  /** Within a great-circle distance of a point; inside a bounding box (search/geo.ts). */
+  near?: NearPoint;
+  bbox?: BoundingBox;
   minRating?: number;
   favorite?: boolean;
   state?: PhotoState;

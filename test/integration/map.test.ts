@@ -1,0 +1,218 @@
+// Places through the real server: photos with GPS positions written into their files by ExifTool (a home area, two
+// cities, both sides of the antimeridian, near both poles), then `bbox` and `near` on the photo list, the timeline
+// and search, exact at their edges; the map's clusters per zoom; the built-in basemap; another user sees none of it.
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { ExifTool } from 'exiftool-vendored';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haversineKm } from '../../src/search/geo.js';
+import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+/** Where each photo was taken (null: no GPS). */
+const PLACES: Record<string, [number, number] | null> = {
+  'edge.jpg': [10, 20],
+  'lisbon.jpg': [38.7223, -9.1393],
+  'porto.jpg': [41.1579, -8.6291],
+  'fiji.jpg': [-17, 179.5],
+  'samoa.jpg': [-17, -179.5],
+  'pole-east.jpg': [89.9, 45],
+  'pole-west.jpg': [89.9, -135],
+  'south-pole.jpg': [-89.5, 0],
+  'nowhere.jpg': null,
+};
+
+interface Item {
+  id: string;
+  filename: string;
+}
+
+describe('places: bbox, near and the map', () => {
+  let server: TestServer;
+  const idOf = new Map<string, string>();
+  const position = new Map<string, { latitude: number; longitude: number }>();
+  const get = async (route: string) => {
+    const response = await json(`${server.url}${route}`);
+    expect(response.status, `${route}: ${JSON.stringify(response.body)}`).toBe(200);
+    return response.body;
+  };
+  const listed = async (query: string) => ((await get(`/api/photos?limit=100&${query}`)).items as Item[]).map((item) => item.filename).sort();
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const dir = tempDir();
+    const exiftool = new ExifTool();
+    try {
+      let hue = 0;
+      for (const [name, place] of Object.entries(PLACES)) {
+        const file = path.join(dir, name);
+        hue += 37;
+        // a distinct small photo each (no two are duplicates of each other)
+        const pixels = Buffer.alloc(96 * 64 * 3, 0);
+        for (let i = 0; i < pixels.length; i += 3) {
+          const x = (i / 3) % 96;
+          pixels[i] = (hue * 7 + x * 2) % 256;
+          pixels[i + 1] = (hue * 3 + Math.floor(i / 288)) % 256;
+          pixels[i + 2] = (x * hue) % 256;
+        }
+        await sharp(pixels, { raw: { width: 96, height: 64, channels: 3 } }).jpeg().toFile(file);
+        if (place) {
+          const [lat, lng] = place;
+          await exiftool.write(
+            file,
+            // signed: exiftool-vendored writes the N/S and E/W references from the signs
+            { GPSLatitude: lat, GPSLongitude: lng },
+            { writeArgs: ['-overwrite_original'] },
+          );
+        }
+      }
+    } finally {
+      await exiftool.end();
+    }
+    const { body } = await upload(server.url, Object.keys(PLACES).map((name) => ({ path: path.join(dir, name) })));
+    body.items.forEach((item: Item) => idOf.set(item.filename, item.id));
+    expect(idOf.size).toBe(Object.keys(PLACES).length);
+    await waitForTerminal(server.url, [...idOf.values()], 240_000);
+    for (const [name, id] of idOf) {
+      const detail = await get(`/api/photos/${id}`);
+      const { latitude, longitude } = detail.metadata;
+      if (latitude !== null) position.set(name, { latitude, longitude });
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('reads every position back from the files as written', () => {
+    for (const [name, place] of Object.entries(PLACES)) {
+      if (!place) {
+        expect(position.has(name)).toBe(false);
+        continue;
+      }
+      expect(position.get(name)!.latitude, name).toBeCloseTo(place[0], 4);
+      expect(position.get(name)!.longitude, name).toBeCloseTo(place[1], 4);
+    }
+  });
+
+  it('bbox keeps what is inside, its edges included, and crosses the antimeridian when west is east of east', async () => {
+    expect(await listed('bbox=20,10,25,15')).toEqual(['edge.jpg']);
+    expect(await listed('bbox=15,5,20,10')).toEqual(['edge.jpg']); // the far corner
+    expect(await listed('bbox=20.000001,10,25,15')).toEqual([]);
+    expect(await listed('bbox=15,5,20,9.999999')).toEqual([]);
+    expect(await listed('bbox=-10,38,-8,42')).toEqual(['lisbon.jpg', 'porto.jpg']);
+    // across the antimeridian: Fiji (179.5° E) and Samoa's side (179.5° W), not the rest of the world
+    expect(await listed('bbox=179,-20,-179,-10')).toEqual(['fiji.jpg', 'samoa.jpg']);
+    expect(await listed('bbox=-179,-20,179,-10')).toEqual([]);
+    // the whole world, poles included; the photo without GPS never
+    expect((await listed('bbox=-180,-90,180,90')).length).toBe(8);
+    expect(await listed('bbox=-180,89,180,90')).toEqual(['pole-east.jpg', 'pole-west.jpg']);
+  });
+
+  it('near is a great-circle distance: exact at its edge, over the poles and across the antimeridian', async () => {
+    const lisbon = position.get('lisbon.jpg')!;
+    const toPorto = haversineKm(lisbon, position.get('porto.jpg')!);
+    expect(toPorto).toBeGreaterThan(270);
+    expect(toPorto).toBeLessThan(280);
+    const near = (km: number) => listed(`near=${lisbon.latitude},${lisbon.longitude},${km}`);
+    expect(await near(toPorto + 0.01)).toEqual(['lisbon.jpg', 'porto.jpg']);
+    expect(await near(toPorto - 0.01)).toEqual(['lisbon.jpg']);
+    // the two-part form with radiusKm, and its default of 10 km
+    expect(await listed(`near=${lisbon.latitude},${lisbon.longitude}&radiusKm=${toPorto + 0.01}`)).toEqual(['lisbon.jpg', 'porto.jpg']);
+    expect(await listed(`near=${lisbon.latitude + 0.05},${lisbon.longitude}`)).toEqual(['lisbon.jpg']);
+    // 0.2° across the pole is ~22 km, though the two are 180° of longitude apart
+    expect(await listed('near=89.9,45,25')).toEqual(['pole-east.jpg', 'pole-west.jpg']);
+    expect(await listed('near=90,0,12')).toEqual(['pole-east.jpg', 'pole-west.jpg']);
+    expect(await listed('near=-90,0,60')).toEqual(['south-pole.jpg']);
+    // 1° of longitude at 17° S is ~106 km, across the antimeridian from either side
+    expect(await listed('near=-17,179.5,110')).toEqual(['fiji.jpg', 'samoa.jpg']);
+    expect(await listed('near=-17,-179.9,70')).toEqual(['fiji.jpg', 'samoa.jpg']); // 64 and 43 km
+    expect(await listed('near=-17,-179.9,50')).toEqual(['samoa.jpg']);
+  });
+
+  it('the timeline and search take the same places', async () => {
+    expect((await get('/api/timeline?bbox=179,-20,-179,-10')).total).toBe(2);
+    expect((await get('/api/timeline?near=90,0,12')).total).toBe(2);
+    const hits = await get('/api/search?q=photos&bbox=-10,38,-8,42');
+    expect(hits.items.map((hit: { photo: Item }) => hit.photo.filename).sort()).toEqual(['lisbon.jpg', 'porto.jpg']);
+    const near = await get('/api/search?q=photos&near=-17,179.5,110');
+    expect(near.items.map((hit: { photo: Item }) => hit.photo.filename).sort()).toEqual(['fiji.jpg', 'samoa.jpg']);
+  });
+
+  it('clusters the map per zoom: the world in a few, a city photo by photo', async () => {
+    const world = await get('/api/map/points?zoom=0');
+    expect(world.total).toBe(8);
+    expect(world.clusters.reduce((sum: number, c: { count: number }) => sum + c.count, 0)).toBe(8);
+    expect(world.clusters.length).toBeLessThan(8);
+    const portugal = world.clusters.find((c: { bbox: [number, number, number, number] }) => c.bbox[0] <= -9.1393 && c.bbox[2] >= -9.1393 && c.bbox[1] <= 38.7223 && c.bbox[3] >= 38.7223);
+    expect(portugal.count).toBeGreaterThanOrEqual(2); // Lisbon and Porto together, seen from afar
+    const close = await get('/api/map/points?zoom=9&bbox=-10,38,-8,42');
+    expect(close.total).toBe(2);
+    expect(close.clusters).toHaveLength(2);
+    const lisbon = close.clusters.find((c: { photoId: string }) => c.photoId === idOf.get('lisbon.jpg'));
+    expect(lisbon).toMatchObject({ count: 1, latitude: position.get('lisbon.jpg')!.latitude, longitude: position.get('lisbon.jpg')!.longitude });
+    expect(lisbon.bbox).toEqual([lisbon.longitude, lisbon.latitude, lisbon.longitude, lisbon.latitude]);
+    // across the antimeridian the view holds both sides, each its own cluster
+    const pacific = await get('/api/map/points?zoom=6&bbox=179,-20,-179,-10');
+    expect(pacific.clusters.map((c: { photoId: string }) => c.photoId).sort()).toEqual([idOf.get('fiji.jpg'), idOf.get('samoa.jpg')].sort());
+    // the pole's photos are drawn at the map's edge, not lost
+    const arctic = await get('/api/map/points?zoom=3&bbox=-180,80,180,90');
+    expect(arctic.total).toBe(2);
+    // the timeline's filters apply
+    await json(`${server.url}/api/photos/${idOf.get('porto.jpg')}`, { method: 'PATCH', json: { favorite: true } });
+    const favourites = await get('/api/map/points?zoom=0&favorite=true');
+    expect(favourites.clusters).toEqual([expect.objectContaining({ count: 1, photoId: idOf.get('porto.jpg') })]);
+  });
+
+  it('refuses places it cannot read, with the reason', async () => {
+    const refused: [string, RegExp][] = [
+      ['/api/photos?bbox=1,2,3', /minLng,minLat,maxLng,maxLat/],
+      ['/api/photos?bbox=0,91,1,92', /latitudes must be within ±90/],
+      ['/api/photos?bbox=-181,0,1,1', /longitudes must be within ±180/],
+      ['/api/photos?bbox=0,10,1,5', /minLat must not be above maxLat/],
+      ['/api/timeline?bbox=a,b,c,d', /decimal degrees/],
+      ['/api/photos?near=0,0,0', /radius must be more than 0/],
+      ['/api/photos?near=95,0', /latitude must be within ±90/],
+      ['/api/photos?near=0,0&radiusKm=-1', /radiusKm/],
+      ['/api/search?q=x&near=1,2,3,4', /latitude,longitude/],
+      ['/api/map/points?zoom=23', /zoom/],
+      ['/api/map/points?bbox=%00', /bbox/],
+    ];
+    for (const [route, reason] of refused) {
+      const response = await json(`${server.url}${route}`);
+      expect(response.status, route).toBe(400);
+      expect(JSON.stringify(response.body), route).toMatch(reason);
+    }
+  });
+
+  it('serves the built-in world map itself, cached by its ETag', async () => {
+    const response = await fetch(`${server.url}/api/map/basemap?detail=50m`, { headers: { 'x-api-key': server.apiKey } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    const map = (await response.json()) as { topology: { type: string; objects: Record<string, unknown> }; cities: { name: string; countryCode: string; latitude: number }[] };
+    expect(map.topology.type).toBe('Topology');
+    expect(Object.keys(map.topology.objects).sort()).toEqual(['countries', 'land']);
+    expect(map.cities.length).toBeGreaterThan(200);
+    expect(map.cities.find((city) => city.name === 'Lisbon')).toMatchObject({ countryCode: 'PT' });
+    const again = await fetch(`${server.url}/api/map/basemap?detail=50m`, { headers: { 'x-api-key': server.apiKey, 'if-none-match': response.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    expect((await json(`${server.url}/api/map/basemap?detail=10m`)).status).toBe(400);
+    expect((await fetch(`${server.url}/api/map/basemap`)).status).toBe(401);
+  });
+
+  it("another user's map and places are their own", async () => {
+    const created = await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ email: 'bob@example.org', password: 'bob password 1' }),
+    });
+    const cookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+    const asBob = async (route: string) => (await json(`${server.url}${route}`, { headers: { cookie } })).body;
+    expect((await asBob('/api/map/points?zoom=0')).total).toBe(0);
+    expect((await asBob('/api/photos?bbox=-180,-90,180,90')).total).toBe(0);
+    expect((await fetch(`${server.url}/api/map/points`)).status).toBe(401);
+  });
+});
