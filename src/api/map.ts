@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MAX_CLUSTERS, mapClusters } from '../library/map-points.js';
+import { MAX_CLUSTERS } from '../library/map-grid.js';
+import { mapClusters } from '../library/map-points.js';
 import { basemap, BASEMAP_DETAILS, type Basemap } from '../media/basemap.js';
 import { errorBody, libraryFilterQuery } from './schemas.js';
 

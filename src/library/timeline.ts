@@ -80,22 +80,27 @@ const KEYED_FILTERS = ['from', 'to', 'camera', 'hasGps', 'bbox', 'near', 'radius
  * Whether every input of the filter is a column the photo_order mark watches; albums, people, duplicate groups
  * and pipeline states change in other tables, or too often to be worth keeping.
  */
-function markCovers(filter: LibraryFilter): boolean {
+export function markCovers(filter: LibraryFilter): boolean {
   // the mark's trigger does not watch ratings (migration 0007)
   return !filter.album && !filter.person && !filter.hideDuplicates && !filter.state && filter.minRating === undefined;
 }
 
 function keyOf(scope: PhotoScope, groupBy: TimelineGrouping, filter: LibraryFilter): string {
+  return `${groupBy} ${filterKey(scope, filter)}`;
+}
+
+/** The scope and the filters the photo_order mark covers, as one string (the map's kept points use it too). */
+export function filterKey(scope: PhotoScope, filter: LibraryFilter): string {
   const values = KEYED_FILTERS.map((name) => {
     const value = filter[name];
     return value instanceof Date ? value.toISOString() : (value ?? null);
   });
   const whose = [scope.othersOnly ? 'others' : 'own', ...scope.partnerIds, ...scope.albumIds].join(',');
-  return `${whose} ${groupBy} ${JSON.stringify(values)}`;
+  return `${whose} ${JSON.stringify(values)}`;
 }
 
 /** The photo_order change mark, or null where there is none (nothing is kept then). */
-async function photoOrderMark(lib: Library): Promise<number | null> {
+export async function photoOrderMark(lib: Library): Promise<number | null> {
   const [row] = await rows<{ version: string | number }>(lib.db, sql`select version from change_marks where name = 'photo_order'`);
   return row ? Number(row.version) : null;
 }
