@@ -14,6 +14,7 @@ import type { stack, stackMember } from './stacks.js';
 import type { importView } from './imports.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
+import type { mapPointsResult } from './map.js';
 import type { modelList } from './models.js';
 import type { configView } from './oidc.js';
 import type { faceList, faceResult, peopleList, person, reclusterResult } from './people.js';
@@ -189,3 +190,8 @@ export type ImportInfo = Out<typeof importView>;
 /** The AI models the server knows (GET /api/models). */
 export type ModelList = Out<typeof modelList>;
 export type ModelInfo = ModelList['items'][number];
+
+// -- map --------------------------------------------------------------------------------------------------------
+/** The map's clusters for a zoom and a visible area (GET /api/map/points). */
+export type MapPoints = Out<typeof mapPointsResult>;
+export type MapCluster = MapPoints['clusters'][number];

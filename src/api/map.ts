@@ -10,7 +10,7 @@ const mapPointsQuery = libraryFilterQuery
   .extend({ zoom: z.coerce.number().int().min(0).max(22).default(2).describe('the map\'s zoom: 0 shows the world in one 256 px tile') })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] });
 
-const mapPointsResult = z.object({
+export const mapPointsResult = z.object({
   zoom: z.number().int(),
   total: z.number().int().describe('geotagged items the filters keep'),
   clusters: z.array(

@@ -67,20 +67,31 @@ function inside(box: BoundingBox, lat: number, lng: number): boolean {
   return box.minLng <= box.maxLng ? lng >= box.minLng && lng <= box.maxLng : lng >= box.minLng || lng <= box.maxLng;
 }
 
-/** The points inside the box (all without one) gathered per grid cell, the most crowded first. */
+interface Cell {
+  row: number;
+  column: number;
+  count: number;
+  sumLat: number;
+  sumLng: number;
+  sumX: number;
+  sumY: number;
+  w: number;
+  s: number;
+  e: number;
+  n: number;
+  newest: number;
+  absorbed: boolean;
+}
+
+/**
+ * The points inside the box (all without one) gathered per grid cell, then each crowded cell takes in its
+ * neighbours whose items lie within a cell's width of its own (two towns either side of a grid line are one
+ * cluster from afar, as on any map); the most crowded first.
+ */
 export function clusterPoints(points: MapPoints, zoom: number, box?: BoundingBox): { total: number; clusters: MapCluster[]; truncated: boolean } {
   const cell = clusterCellSize(zoom);
   const columns = Math.ceil(1 / cell) + 1;
-  interface Cell {
-    count: number;
-    sumLat: number;
-    sumLng: number;
-    w: number;
-    s: number;
-    e: number;
-    n: number;
-    newest: number;
-  }
+  const newer = (i: number, j: number) => points.taken[i]! > points.taken[j]! || (points.taken[i] === points.taken[j] && points.ids[i]! > points.ids[j]!);
   const cells = new Map<number, Cell>();
   let total = 0;
   for (let i = 0; i < points.ids.length; i++) {
@@ -88,29 +99,58 @@ export function clusterPoints(points: MapPoints, zoom: number, box?: BoundingBox
     const lng = points.lng[i]!;
     if (box && !inside(box, lat, lng)) continue;
     total++;
-    const key = Math.floor(points.y[i]! / cell) * columns + Math.floor(points.x[i]! / cell);
+    const x = points.x[i]!;
+    const y = points.y[i]!;
+    const row = Math.floor(y / cell);
+    const column = Math.floor(x / cell);
+    const key = row * columns + column;
     const found = cells.get(key);
     if (!found) {
-      cells.set(key, { count: 1, sumLat: lat, sumLng: lng, w: lng, s: lat, e: lng, n: lat, newest: i });
+      cells.set(key, { row, column, count: 1, sumLat: lat, sumLng: lng, sumX: x, sumY: y, w: lng, s: lat, e: lng, n: lat, newest: i, absorbed: false });
       continue;
     }
     found.count++;
     found.sumLat += lat;
     found.sumLng += lng;
+    found.sumX += x;
+    found.sumY += y;
     if (lng < found.w) found.w = lng;
     if (lng > found.e) found.e = lng;
     if (lat < found.s) found.s = lat;
     if (lat > found.n) found.n = lat;
-    const newest = found.newest;
-    if (points.taken[i]! > points.taken[newest]! || (points.taken[i] === points.taken[newest] && points.ids[i]! > points.ids[newest]!)) found.newest = i;
+    if (newer(i, found.newest)) found.newest = i;
   }
-  const all = [...cells.values()].sort((a, b) => b.count - a.count || (points.ids[a.newest]! < points.ids[b.newest]! ? -1 : 1));
-  const clusters = all.slice(0, MAX_CLUSTERS).map((c) => ({
+  const byCrowd = [...cells.values()].sort((a, b) => b.count - a.count || a.row - b.row || a.column - b.column);
+  const merged: Cell[] = [];
+  for (const c of byCrowd) {
+    if (c.absorbed) continue;
+    const cx = c.sumX / c.count;
+    const cy = c.sumY / c.count;
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        const other = (dr !== 0 || dc !== 0) && cells.get((c.row + dr) * columns + c.column + dc);
+        if (!other || other.absorbed) continue;
+        if (Math.hypot(other.sumX / other.count - cx, other.sumY / other.count - cy) > cell) continue;
+        other.absorbed = true;
+        c.count += other.count;
+        c.sumLat += other.sumLat;
+        c.sumLng += other.sumLng;
+        c.w = Math.min(c.w, other.w);
+        c.e = Math.max(c.e, other.e);
+        c.s = Math.min(c.s, other.s);
+        c.n = Math.max(c.n, other.n);
+        if (newer(other.newest, c.newest)) c.newest = other.newest;
+      }
+    }
+    merged.push(c);
+  }
+  merged.sort((a, b) => b.count - a.count || (points.ids[a.newest]! < points.ids[b.newest]! ? -1 : 1));
+  const clusters = merged.slice(0, MAX_CLUSTERS).map((c) => ({
     latitude: c.sumLat / c.count,
     longitude: c.sumLng / c.count,
     count: c.count,
     photoId: points.ids[c.newest]!,
     bbox: [c.w, c.s, c.e, c.n] as [number, number, number, number],
   }));
-  return { total, clusters, truncated: all.length > MAX_CLUSTERS };
+  return { total, clusters, truncated: merged.length > MAX_CLUSTERS };
 }

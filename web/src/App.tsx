@@ -31,6 +31,7 @@ const pages = {
   catalogue: () => import('./pages/Catalogue.js'),
   libraries: () => import('./pages/Libraries.js'),
   models: () => import('./pages/Models.js'),
+  map: () => import('./pages/Map.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -50,6 +51,7 @@ const CreatePage = lazy(() => pages.create().then((m) => ({ default: m.CreatePag
 const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.CataloguePage })));
 const LibrariesPage = lazy(() => pages.libraries().then((m) => ({ default: m.LibrariesPage })));
 const ModelsPage = lazy(() => pages.models().then((m) => ({ default: m.ModelsPage })));
+const MapPage = lazy(() => pages.map().then((m) => ({ default: m.MapPage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
 function usePrefetchPages(): void {
@@ -120,6 +122,7 @@ function pageFor(pathname: string) {
   const person = matchPath('/people/:id', pathname);
   if (person) return <PersonPage key={person.id} id={person.id!} />;
   if (pathname === '/albums') return <AlbumsPage />;
+  if (pathname === '/map') return <MapPage />;
   const album = matchPath('/albums/:id', pathname);
   if (album) return <AlbumPage key={album.id} id={album.id!} />;
   if (pathname === '/duplicates') return <DuplicatesPage />;

@@ -1,0 +1,145 @@
+// The map in a real browser against a real server: corpus photos with GPS positions written by ExifTool (two in
+// Lisbon, one in Porto, one in Tokyo, one without a position), drawn over the built-in world map at desk and phone
+// sizes with no request to any host but Shoebox's; a cluster zooms in, an item opens, the filters apply, and the
+// items in view are listed beside the map (under it on a phone).
+import fs from 'node:fs';
+import path from 'node:path';
+import { ExifTool } from 'exiftool-vendored';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+const PLACES: { name: string; source: string; at: [number, number] | null }[] = [
+  { name: 'lisbon-fir.jpg', source: 'silver_fir.jpg', at: [38.7223, -9.1393] },
+  { name: 'lisbon-rocks.jpg', source: 'el_torcal_rocks.jpg', at: [38.7139, -9.1334] },
+  { name: 'porto-anemones.jpg', source: 'wood_anemones.jpg', at: [41.1579, -8.6291] },
+  { name: 'tokyo-falcon.jpg', source: 'prairie_falcon.jpg', at: [35.6895, 139.6917] },
+  { name: 'home-cyclamen.jpg', source: 'cyclamen_persicum.jpg', at: null },
+];
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('web app: the map', () => {
+  let server: TestServer;
+  const idOf = new Map<string, string>();
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    const dir = tempDir();
+    const exiftool = new ExifTool();
+    try {
+      for (const place of PLACES) {
+        const file = path.join(dir, place.name);
+        fs.copyFileSync(path.join(assets, 'albums', 'nature', place.source), file);
+        if (place.at) await exiftool.write(file, { GPSLatitude: place.at[0], GPSLongitude: place.at[1] }, { writeArgs: ['-overwrite_original'] });
+      }
+    } finally {
+      await exiftool.end();
+    }
+    const { body } = await upload(server.url, PLACES.map((place) => ({ path: path.join(dir, place.name) })));
+    body.items.forEach((item: { id: string; filename: string }) => idOf.set(item.filename, item.id));
+    await waitForTerminal(server.url, [...idOf.values()], 240_000);
+    await json(`${server.url}/api/photos/${idOf.get('tokyo-falcon.jpg')}`, { method: 'PATCH', json: { favorite: true } });
+  }, 300_000);
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  /** Every request the page makes, to check that none leaves for another host. */
+  function recordRequests(page: Page): string[] {
+    const urls: string[] = [];
+    page.on('request', (request) => urls.push(request.url()));
+    return urls;
+  }
+  const foreign = (urls: string[]) => urls.filter((url) => !url.startsWith(server.url) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  const markers = (page: Page) => page.locator('.map-cluster');
+  const counts = async (page: Page) => (await markers(page).evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-count'))))).sort((a, b) => a - b);
+
+  it('draws the world with clusters and lists the items in view, asking nothing of any other host (desk)', async () => {
+    const context: BrowserContext = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    const { page, errors } = await openPage(context);
+    const urls = recordRequests(page);
+    await page.goto(`${server.url}/map?at=30,40,2`);
+    // the world: Lisbon and Porto together, Tokyo apart; the photo without a position nowhere
+    await poll(() => counts(page)).toEqual([1, 3]);
+    await poll(() => page.getByTestId('map-list').locator('h1').textContent()).toBe('4 items in view');
+    await expect(page.getByTestId('map-items').locator('[data-testid="photo-tile"]').count()).resolves.toBe(4);
+    // the built-in map is drawn: the countries on a canvas in its own pane, from Shoebox's own basemap
+    await poll(() => page.locator('.leaflet-basemap-pane canvas').count()).toBeGreaterThan(0);
+    expect(urls.some((url) => url.includes('/api/map/basemap?detail=110m'))).toBe(true);
+    await screenshot(page, 'map-desk-world.png');
+
+    // a cluster zooms in until its items come apart
+    await page.locator('.map-cluster[data-count="3"]').click();
+    await poll(() => counts(page), { timeout: 30_000 }).toEqual([1, 2]);
+    const zoom = Number(new URL(page.url()).searchParams.get('at')!.split(',')[2]);
+    expect(zoom).toBeGreaterThan(4);
+    await poll(() => page.getByTestId('map-list').locator('h1').textContent()).toBe('3 items in view');
+    // closer in, the capitals are named (Lisbon) from the 1:50m map
+    await poll(() => page.locator('.map-city', { hasText: 'Lisbon' }).isVisible()).toBe(true);
+    expect(urls.some((url) => url.includes('/api/map/basemap?detail=50m'))).toBe(true);
+    await screenshot(page, 'map-desk-portugal.png');
+
+    // an item opens its photo page; Back returns to the same view
+    const at = new URL(page.url()).searchParams.get('at');
+    await page.locator(`.map-cluster[data-photo-id="${idOf.get('porto-anemones.jpg')}"]`).click();
+    await page.waitForURL(`**/photos/${idOf.get('porto-anemones.jpg')}`);
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname === '/map');
+    expect(new URL(page.url()).searchParams.get('at')).toBe(at);
+    await poll(() => counts(page)).toEqual([1, 2]);
+
+    // the filters apply: the favourites alone (Tokyo), then videos (none)
+    await page.goto(`${server.url}/map?at=30,40,2`);
+    await poll(() => counts(page)).toEqual([1, 3]);
+    await page.getByLabel('Favourites').check();
+    await poll(() => counts(page)).toEqual([1]);
+    expect(await markers(page).first().getAttribute('data-photo-id')).toBe(idOf.get('tokyo-falcon.jpg'));
+    await poll(() => page.getByTestId('map-list').locator('h1').textContent()).toBe('1 item in view');
+    await page.getByLabel('Kind of item').selectOption('video');
+    await poll(() => counts(page)).toEqual([]);
+    await poll(() => page.getByTestId('map-list').locator('h1').textContent()).toBe('Nothing here');
+    expect(new URL(page.url()).searchParams.get('favorite')).toBe('true');
+    expect(new URL(page.url()).searchParams.get('type')).toBe('video');
+
+    expect(foreign(urls)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the map on top and the items in a strip under it on a phone', async () => {
+    const context = await signedInContext(browser, server, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' });
+    const { page, errors } = await openPage(context);
+    const urls = recordRequests(page);
+    await page.goto(`${server.url}/map?at=38.7181,-9.1363,13`);
+    await poll(() => counts(page)).toEqual([1, 1]);
+    await poll(() => page.getByTestId('map-list').locator('h1').textContent()).toBe('2 items in view');
+    const map = (await page.getByTestId('map').boundingBox())!;
+    const list = (await page.getByTestId('map-items').boundingBox())!;
+    expect(map.width).toBeGreaterThan(360);
+    expect(map.height).toBeGreaterThan(300);
+    expect(list.y).toBeGreaterThanOrEqual(map.y + map.height);
+    // the strip scrolls sideways: its tiles sit in one row
+    const tops = await page.getByTestId('map-items').locator('[data-testid="photo-tile"]').evaluateAll((nodes) => nodes.map((n) => Math.round(n.getBoundingClientRect().top)));
+    expect(new Set(tops).size).toBe(1);
+    // the page itself does not scroll sideways
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'map-phone-lisbon.png');
+    // a tap on an item opens it
+    await page.locator(`.map-cluster[data-photo-id="${idOf.get('lisbon-fir.jpg')}"]`).tap();
+    await page.waitForURL(`**/photos/${idOf.get('lisbon-fir.jpg')}`);
+    expect(foreign(urls)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
