@@ -11,6 +11,7 @@ const ON_POSTGRES = [
   'test/integration/search.test.ts',
   'test/integration/understand-search.test.ts',
   'test/integration/map.test.ts',
+  'test/integration/memories.test.ts',
   'test/integration/duplicates.test.ts',
   'test/integration/faces.test.ts',
   'test/integration/albums.test.ts',

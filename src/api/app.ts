@@ -45,6 +45,7 @@ import { EngineMonitor } from '../app/engine-health.js';
 import { refuseNulText } from './text-guard.js';
 import { timelineRoutes } from './timeline.js';
 import { mapRoutes } from './map.js';
+import { memoryRoutes } from './memories.js';
 import { trashRoutes } from './trash.js';
 import { MAX_UPLOAD_FILES } from './multipart-errors.js';
 import { createRoutes } from './create.js';
@@ -180,6 +181,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
   photoEditRoutes(app);
   timelineRoutes(app, lib);
   mapRoutes(app);
+  memoryRoutes(app);
   trashRoutes(app, lib);
   searchRoutes(app, lib);
   peopleRoutes(app, lib);

@@ -22,6 +22,7 @@ import type { Library, LibraryContext } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { backgroundItems, routePhoto, runLane } from '../pipeline/runner.js';
 import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
+import { MEMORIES_EVERY_MS, refreshMemories } from '../library/memories/job.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { scheduledBackup } from './backups.js';
@@ -261,10 +262,20 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
     ? [{ name: 'backup', everyMs: Math.round(lib.settings.backupEveryHours * 3_600_000), run: async () => void (await scheduledBackup(lib)) }]
     : [];
   const libraries = libraryTasks(lib);
-  if (!lib.settings.redisUrl) return [retries, generations, ...backups, ...libraries];
+  // each user's memories, once a day (for the server's date; the app asks for the user's own)
+  const memories: PeriodicTask = {
+    name: 'memories',
+    everyMs: MEMORIES_EVERY_MS,
+    run: async () => {
+      const users = await refreshMemories(lib, new Date().toLocaleDateString('sv-SE'));
+      if (users > 0) logger.info({ users }, 'memories computed for the day');
+    },
+  };
+  if (!lib.settings.redisUrl) return [retries, generations, memories, ...backups, ...libraries];
   return [
     retries,
     generations,
+    memories,
     ...backups,
     ...libraries,
     {

@@ -18,3 +18,4 @@ export * from './schema/libraries.js';
 export * from './schema/uploads.js';
 export * from './schema/stacks.js';
 export * from './schema/imports.js';
+export * from './schema/memories.js';

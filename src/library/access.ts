@@ -42,6 +42,16 @@ export function ownStackSql(lib: Library, alias = 's') {
   return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;
 }
 
+/** The user's own rows of a table that is one user's (memories, what they hid, their settings), as row `alias`. */
+export function ownRowSql(lib: Library, alias: string) {
+  return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;
+}
+
+/** The owner column and the user, for a row made for the user in a table that is one user's (`insert into t (${column}, …) values (${value}, …)`). */
+export function ownRowValues(lib: Library) {
+  return { column: sql.raw('owner_id'), value: sql`${lib.ownerId}::uuid` };
+}
+
 /** The user's own imports (of the imports row `alias`): an import is its owner's alone. */
 export function ownImportSql(lib: Library, alias = 'i') {
   return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;

@@ -248,6 +248,24 @@ export async function nearestPlace(
   };
 }
 
+/**
+ * Where the town of exactly this name in the country (ISO code) is (the first GeoNames lists), or null: a region
+ * named after its city (Porto, Lisbon, Tokyo) can stand for the city's districts around it. Compares bytes of
+ * names of the same length only.
+ */
+export async function townPosition(name: string, countryCode: string): Promise<{ latitude: number; longitude: number } | null> {
+  const t = await placeTable();
+  const wanted = Buffer.from(name, 'utf8');
+  const country = t.countries.indexOf(countryCode.toUpperCase());
+  if (country < 0) return null;
+  for (let i = 0; i < t.country.length; i++) {
+    const start = t.nameStart[i]!;
+    if (t.nameStart[i + 1]! - start !== wanted.length || t.country[i] !== country) continue;
+    if (t.names.compare(wanted, 0, wanted.length, start, start + wanted.length) === 0) return { latitude: t.lat[i]!, longitude: t.lng[i]! };
+  }
+  return null;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Country names and codes (Intl, CLDR data in Node's ICU)
 

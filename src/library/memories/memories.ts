@@ -1,0 +1,107 @@
+// The user's memories as the app reads them: listed best first (computed for the user's today when not yet), one
+// with its items, hidden for good, or kept as an album.
+import { inArray, sql } from 'drizzle-orm';
+import { UserError } from '../../base/errors.js';
+import { uuidArray } from '../../db/arrays.js';
+import { rows } from '../../db/connection.js';
+import { photos } from '../../db/schema.js';
+import { ownPhotoSql, ownRowSql, ownRowValues } from '../access.js';
+import { createAlbum, type AlbumSummary } from '../albums/manual.js';
+import type { Library } from '../library.js';
+import { listColumns, photoListItem } from '../photo-list.js';
+import { computeMemories } from './compute.js';
+import type { MemoryKind } from './plan.js';
+import { readMemorySettings } from './settings.js';
+
+export interface MemorySummary {
+  id: string;
+  kind: MemoryKind;
+  title: string;
+  subtitle: string;
+  from: string;
+  to: string;
+  count: number;
+  coverId: string;
+  /** The first items, best first (a card's strip). */
+  previewIds: string[];
+}
+
+interface MemoryRow {
+  id: string;
+  kind: MemoryKind;
+  key: string;
+  title: string;
+  subtitle: string;
+  date_from: Date | string;
+  date_to: Date | string;
+  photo_ids: string[];
+}
+
+const day = (value: Date | string) => new Date(value).toISOString().slice(0, 10);
+
+/** The memory's items still in the library (not trashed since), in its order. */
+async function alive(lib: Library, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const found = await rows<{ id: string }>(lib.db, sql`select p.id from photos p where p.id = any(${uuidArray([...new Set(ids)])}) and p.deleted_at is null and ${ownPhotoSql(lib, 'p')}`);
+  return new Set(found.map((row) => row.id));
+}
+
+function summary(row: MemoryRow, ids: string[]): MemorySummary {
+  return { id: row.id, kind: row.kind, title: row.title, subtitle: row.subtitle, from: day(row.date_from), to: day(row.date_to), count: ids.length, coverId: ids[0]!, previewIds: ids.slice(0, 6) };
+}
+
+/** The memories, computed first when they were not yet for `today` (the user's date, YYYY-MM-DD). */
+export async function listMemories(lib: Library, today: string): Promise<{ items: MemorySummary[]; computedFor: string }> {
+  const settings = await readMemorySettings(lib);
+  if (settings.computedFor !== today) await computeMemories(lib, today);
+  const found = await rows<MemoryRow>(
+    lib.db,
+    sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where ${ownRowSql(lib, 'm')} order by m.rank desc, m.date_from desc`,
+  );
+  const kept = await alive(lib, found.flatMap((row) => row.photo_ids));
+  const items = found.map((row) => ({ row, ids: row.photo_ids.filter((id) => kept.has(id)) })).filter(({ ids }) => ids.length > 0);
+  return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor: today };
+}
+
+async function requireMemory(lib: Library, id: string): Promise<MemoryRow> {
+  const [row] = await rows<MemoryRow>(
+    lib.db,
+    sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where m.id = ${id}::uuid and ${ownRowSql(lib, 'm')}`,
+  );
+  if (!row) throw new UserError('not-found', `no memory with id ${id}`);
+  return row;
+}
+
+/** One memory with its items as lists show them. */
+export async function getMemory(lib: Library, id: string) {
+  const row = await requireMemory(lib, id);
+  const kept = await alive(lib, row.photo_ids);
+  const ids = row.photo_ids.filter((photoId) => kept.has(photoId));
+  if (ids.length === 0) throw new UserError('not-found', `no memory with id ${id}`);
+  const found = await lib.db.select(listColumns).from(photos).where(inArray(photos.id, ids));
+  const byId = new Map(found.map((photo) => [photo.id, photo]));
+  return { ...summary(row, ids), items: ids.flatMap((photoId) => (byId.has(photoId) ? [photoListItem(byId.get(photoId)!)] : [])) };
+}
+
+/** Hidden for good: gone now, and not made again when memories are computed. */
+export async function hideMemory(lib: Library, id: string): Promise<void> {
+  const row = await requireMemory(lib, id);
+  const owner = ownRowValues(lib);
+  await lib.db.transaction(async (tx) => {
+    await tx.execute(sql`insert into hidden_memories (${owner.column}, key) values (${owner.value}, ${row.key}) on conflict do nothing`);
+    await tx.execute(sql`delete from memories m where m.id = ${id}::uuid and ${ownRowSql(lib, 'm')}`);
+  });
+}
+
+/** A new album of the memory's items, named after it unless a name is given. */
+export async function memoryAsAlbum(lib: Library, id: string, name?: string): Promise<AlbumSummary> {
+  const memory = await getMemory(lib, id);
+  return createAlbum(lib, { name: name ?? `${memory.title}${memory.kind === 'on-this-day' ? `, ${memory.from}` : ''}`, photoIds: memory.items.map((item) => item.id) });
+}
+
+/** Every memory the user hid may come back: computed again next time. */
+export async function showHiddenMemories(lib: Library): Promise<number> {
+  const removed = await rows<{ key: string }>(lib.db, sql`delete from hidden_memories h where ${ownRowSql(lib, 'h')} returning h.key`);
+  if (removed.length > 0) await lib.db.execute(sql`update memory_settings s set computed_for = null where ${ownRowSql(lib, 's')}`);
+  return removed.length;
+}
