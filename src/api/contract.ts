@@ -15,6 +15,7 @@ import type { importView } from './imports.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
 import type { mapPointsResult } from './map.js';
+import type { memoryList, memorySettingsView } from './memories.js';
 import type { modelList } from './models.js';
 import type { configView } from './oidc.js';
 import type { faceList, faceResult, peopleList, person, reclusterResult } from './people.js';
@@ -195,3 +196,9 @@ export type ModelInfo = ModelList['items'][number];
 /** The map's clusters for a zoom and a visible area (GET /api/map/points). */
 export type MapPoints = Out<typeof mapPointsResult>;
 export type MapCluster = MapPoints['clusters'][number];
+
+// -- memories ---------------------------------------------------------------------------------------------------
+/** On this day, trips and people over the years (GET /api/memories). */
+export type MemoryList = Out<typeof memoryList>;
+export type MemorySummary = MemoryList['items'][number];
+export type MemorySettings = Out<typeof memorySettingsView>;

@@ -32,6 +32,8 @@ const pages = {
   libraries: () => import('./pages/Libraries.js'),
   models: () => import('./pages/Models.js'),
   map: () => import('./pages/Map.js'),
+  memories: () => import('./pages/Memories.js'),
+  memory: () => import('./pages/Memory.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -52,6 +54,8 @@ const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.Cat
 const LibrariesPage = lazy(() => pages.libraries().then((m) => ({ default: m.LibrariesPage })));
 const ModelsPage = lazy(() => pages.models().then((m) => ({ default: m.ModelsPage })));
 const MapPage = lazy(() => pages.map().then((m) => ({ default: m.MapPage })));
+const MemoriesPage = lazy(() => pages.memories().then((m) => ({ default: m.MemoriesPage })));
+const MemoryPage = lazy(() => pages.memory().then((m) => ({ default: m.MemoryPage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
 function usePrefetchPages(): void {
@@ -123,6 +127,9 @@ function pageFor(pathname: string) {
   if (person) return <PersonPage key={person.id} id={person.id!} />;
   if (pathname === '/albums') return <AlbumsPage />;
   if (pathname === '/map') return <MapPage />;
+  if (pathname === '/memories') return <MemoriesPage />;
+  const memory = matchPath('/memories/:id', pathname);
+  if (memory) return <MemoryPage key={memory.id} id={memory.id!} />;
   const album = matchPath('/albums/:id', pathname);
   if (album) return <AlbumPage key={album.id} id={album.id!} />;
   if (pathname === '/duplicates') return <DuplicatesPage />;

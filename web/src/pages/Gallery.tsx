@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { MemoryStrip } from '../components/memories/MemoryStrip.js';
 import { Timeline } from '../components/timeline/Timeline.js';
 import { library } from '../store/library.js';
 import '../styles/gallery.css';
@@ -12,6 +13,7 @@ export function Gallery() {
   return (
     <main className="gallery">
       <h1 className="visually-hidden">All photos</h1>
+      <MemoryStrip />
       <Timeline label="All photos, newest first" empty={<EmptyLibrary />} />
     </main>
   );
