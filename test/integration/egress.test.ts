@@ -139,6 +139,8 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
     const album = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Trip', photoIds: ids.slice(0, 3) } })).body;
     const link = (await json(`${server.url}/api/shared-links`, { method: 'POST', json: { albumId: album.id } })).body;
     const person = (await json(`${server.url}/api/people`)).body.items?.[0];
+    // memories computed (the page asks for them too), and one of them opened if there is any
+    const memory = (await json(`${server.url}/api/memories`)).body.items?.[0];
 
     const pages = [
       '/',
@@ -152,6 +154,10 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
       '/jobs',
       '/trash',
       '/favorites',
+      '/map',
+      '/map?at=38.72,-9.14,12',
+      '/memories',
+      ...(memory ? [`/memories/${memory.id}`] : []),
       '/archive',
       '/import',
       '/account',
