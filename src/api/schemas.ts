@@ -153,14 +153,24 @@ const ratingValue = z
   .nullable()
   .describe("0–5 stars, or null to clear it; the user's rating is kept when the photo is processed again");
 
+const locationValue = z
+  .object({
+    latitude: z.number().min(-90, { message: 'latitude must be within ±90' }).max(90, { message: 'latitude must be within ±90' }),
+    longitude: z.number().min(-180, { message: 'longitude must be within ±180' }).max(180, { message: 'longitude must be within ±180' }),
+  })
+  .strict()
+  .nullable()
+  .describe("where it was taken, in degrees (null: nowhere); the user's position and its place names are kept when the photo is processed again, and written to the sidecar where write-back is on");
+
 const photoChanges = {
   favorite: z.boolean().optional(),
   rating: ratingValue.optional(),
   archived: z.boolean().optional().describe('true: out of the timeline, into the archive; false: back'),
+  location: locationValue.optional(),
 };
-const someChange = (body: { favorite?: boolean; rating?: number | null; archived?: boolean }) =>
-  body.favorite !== undefined || body.rating !== undefined || body.archived !== undefined;
-const someChangeMessage = { message: 'give at least one of: favorite, rating, archived' };
+const someChange = (body: { favorite?: boolean; rating?: number | null; archived?: boolean; location?: unknown }) =>
+  body.favorite !== undefined || body.rating !== undefined || body.archived !== undefined || body.location !== undefined;
+const someChangeMessage = { message: 'give at least one of: favorite, rating, archived, location' };
 
 export const photoPatchBody = z.object(photoChanges).strict().refine(someChange, someChangeMessage);
 

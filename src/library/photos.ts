@@ -1,3 +1,5 @@
+import { refreshSearchDocuments } from '../search/documents.js';
+import { nearestPlace } from '../media/places.js';
 import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { browserPlayable } from '../media/video/playable.js';
 import { photoCaptions, photoOcr, photos, photoSteps, photoTags, type PhotoRow, type StepRow } from '../db/schema.js';
@@ -78,14 +80,32 @@ export interface PhotoChanges {
   /** 0–5, or null to clear; marks the rating as the user's, so that reading the file again keeps it. */
   rating?: number | null;
   archived?: boolean;
+  /** Where it was taken (null: nowhere); marks the position as the user's, with the place names of the nearest town. */
+  location?: { latitude: number; longitude: number } | null;
 }
 
-function changeSet(changes: PhotoChanges) {
+async function changeSet(changes: PhotoChanges) {
   return {
     ...(changes.favorite !== undefined ? { favorite: changes.favorite } : {}),
     ...(changes.rating !== undefined ? { rating: changes.rating, ratingByUser: true } : {}),
     ...(changes.archived !== undefined ? { archived: changes.archived } : {}),
+    ...(changes.location !== undefined ? await locationSet(changes.location) : {}),
     updatedAt: new Date(),
+  };
+}
+
+/** A position set by the user, and the place names of the nearest town to it (none out at sea). */
+async function locationSet(location: { latitude: number; longitude: number } | null) {
+  const place = location ? await nearestPlace(location.latitude, location.longitude) : null;
+  return {
+    latitude: location?.latitude ?? null,
+    longitude: location?.longitude ?? null,
+    locationByUser: true,
+    placeCity: place?.city ?? null,
+    placeState: place?.state ?? null,
+    placeCountry: place?.country ?? null,
+    placeCountryCode: place?.countryCode ?? null,
+    placeSource: place ? 'geocoded' : null,
   };
 }
 
@@ -100,9 +120,11 @@ export async function updatePhoto(lib: Library, id: string, changes: PhotoChange
   }
   const updated = await lib.db
     .update(photos)
-    .set(changeSet(changes))
+    .set(await changeSet(changes))
     .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)))
     .returning({ id: photos.id });
+  // place names are searched: a new position is found by its town at once
+  if (changes.location !== undefined && updated.length > 0) await refreshSearchDocuments(lib.db, [id]);
   return updated.length > 0;
 }
 
@@ -116,9 +138,10 @@ export async function updatePhotos(lib: Library, ids: readonly string[], changes
   if (unique.length === 0) return 0;
   const updated = await lib.db
     .update(photos)
-    .set(changeSet(changes))
+    .set(await changeSet(changes))
     .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt), sql`${photos.id} = any(${uuidArray(unique)})`))
     .returning({ id: photos.id });
+  if (changes.location !== undefined) await refreshSearchDocuments(lib.db, updated.map((row) => row.id));
   return updated.length;
 }
 

@@ -307,6 +307,16 @@ describe('libraries in place', () => {
     }, 20_000);
     expect(cleared.Rating).toBeUndefined();
     expect(cleared).toMatchObject({ Rights: '© the photographer', CreatorTool: 'darktable 4.6' });
+    // a position set on the map goes to the sidecar too, south and east as signs
+    expect((await api(`/api/photos/${ids['portrait.jpg']}`, { method: 'PATCH', json: { location: { latitude: -33.8688, longitude: 151.2093 } } })).status).toBe(200);
+    const placed = await until('the position written back', async () => {
+      const tags = (await exiftool.read(sidecar)) as Record<string, any>;
+      return typeof tags.GPSLatitude === 'number' && tags;
+    }, 20_000);
+    expect(placed.GPSLatitude).toBeCloseTo(-33.8688, 4);
+    expect(placed.GPSLongitude).toBeCloseTo(151.2093, 4);
+    expect(placed).toMatchObject({ Rights: '© the photographer', CreatorTool: 'darktable 4.6' });
+    expect(fs.readFileSync(ada).equals(adaBytes)).toBe(true);
   }, 90_000);
 
   it('writes a turn and a crop to the sidecar as other tools read them, faces on the original; taken back, cleared', async () => {

@@ -6,7 +6,11 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { photos } from '../../src/db/schema.js';
+import { metadataStep } from '../../src/pipeline/steps/metadata.js';
 import { haversineKm } from '../../src/search/geo.js';
+import { runStepOn } from '../helpers/run-step.js';
 import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 /** Where each photo was taken (null: no GPS). */
@@ -163,6 +167,42 @@ describe('places: bbox, near and the map', () => {
     await json(`${server.url}/api/photos/${idOf.get('porto.jpg')}`, { method: 'PATCH', json: { favorite: true } });
     const favourites = await get('/api/map/points?zoom=0&favorite=true');
     expect(favourites.clusters).toEqual([expect.objectContaining({ count: 1, photoId: idOf.get('porto.jpg') })]);
+  });
+
+  it('sets a location on one item or many, kept when the file is read again, and found by its town', async () => {
+    const nowhere = idOf.get('nowhere.jpg')!;
+    const set = await json(`${server.url}/api/photos/${nowhere}`, { method: 'PATCH', json: { location: { latitude: 38.7071, longitude: -9.1355 } } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    let detail = await get(`/api/photos/${nowhere}`);
+    expect(detail.metadata).toMatchObject({ latitude: 38.7071, longitude: -9.1355 });
+    expect(detail.metadata.place).toMatchObject({ country: 'Portugal', state: 'Lisbon', source: 'geocoded' });
+    expect(await listed('bbox=-10,38,-8,42')).toEqual(['lisbon.jpg', 'nowhere.jpg', 'porto.jpg']);
+    // the metadata step, run again on the file (which has no position), keeps the user's
+    const [row] = await server.lib.db.select().from(photos).where(eq(photos.id, nowhere));
+    expect((await runStepOn(server, metadataStep, row!)).status).toBe('done');
+    detail = await get(`/api/photos/${nowhere}`);
+    expect(detail.metadata).toMatchObject({ latitude: 38.7071, longitude: -9.1355 });
+    expect(detail.metadata.place.state).toBe('Lisbon');
+    // found by its town's name
+    const hits = await get(`/api/search?q=${encodeURIComponent(detail.metadata.place.city)}&mode=keyword`);
+    expect(hits.items.map((hit: { photo: Item }) => hit.photo.id)).toContain(nowhere);
+    // many at once (the edge photo and the south pole's), then one removed
+    const many = await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [idOf.get('edge.jpg'), idOf.get('south-pole.jpg')], location: { latitude: -17, longitude: 179.6 } } });
+    expect(many.body).toEqual({ updated: 2 });
+    expect(await listed('bbox=179,-20,-179,-10')).toEqual(['edge.jpg', 'fiji.jpg', 'samoa.jpg', 'south-pole.jpg']);
+    expect((await json(`${server.url}/api/photos/${idOf.get('edge.jpg')}`, { method: 'PATCH', json: { location: null } })).status).toBe(200);
+    expect((await get(`/api/photos/${idOf.get('edge.jpg')}`)).metadata).toMatchObject({ latitude: null, longitude: null, place: null });
+    expect(await listed('bbox=179,-20,-179,-10')).toEqual(['fiji.jpg', 'samoa.jpg', 'south-pole.jpg']);
+    // the map follows at once
+    expect((await get('/api/map/points?zoom=0')).total).toBe(8);
+    // back where they were, for the other tests
+    await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [idOf.get('edge.jpg')], location: { latitude: 10, longitude: 20 } } });
+    await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [idOf.get('south-pole.jpg')], location: { latitude: -89.5, longitude: 0 } } });
+    await json(`${server.url}/api/photos/${nowhere}`, { method: 'PATCH', json: { location: null } });
+    for (const bad of [{ latitude: 91, longitude: 0 }, { latitude: 0, longitude: -180.5 }, { latitude: '1', longitude: 2 }, { latitude: 1 }]) {
+      const refused = await json(`${server.url}/api/photos/${nowhere}`, { method: 'PATCH', json: { location: bad } });
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+    }
   });
 
   it('refuses places it cannot read, with the reason', async () => {

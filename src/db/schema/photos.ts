@@ -49,6 +49,8 @@ export const photos = pgTable(
     fileModifiedAt: timestamp('file_modified_at', { withTimezone: true }),
     latitude: doublePrecision('latitude'),
     longitude: doublePrecision('longitude'),
+    /** The user set (or removed) the position, on the map: reading the file again keeps theirs and its place names. */
+    locationByUser: boolean('location_by_user').notNull().default(false),
     orientation: integer('orientation'),
     make: text('make'),
     model: text('model'),

@@ -58,10 +58,15 @@ interface DuePhoto {
   updated_at: string;
   written_back_at: string | null;
   faces: { name: string; x: number; y: number; width: number; height: number }[];
+  latitude: number | null;
+  longitude: number | null;
+  /** The user set (or removed) the position: the sidecar carries theirs. */
+  location_by_user: boolean;
 }
 
 /** What a photo's XMP sidecar says of the user's marks on it (a library in place's write-back, an export). */
-export type PhotoMarks = Pick<DuePhoto, 'rating' | 'rating_by_user' | 'favorite' | 'keywords' | 'description' | 'width' | 'height' | 'edit' | 'orientation' | 'faces'>;
+export type PhotoMarks = Pick<DuePhoto, 'rating' | 'rating_by_user' | 'favorite' | 'keywords' | 'description' | 'width' | 'height' | 'edit' | 'orientation' | 'faces'> &
+  Partial<Pick<DuePhoto, 'latitude' | 'longitude' | 'location_by_user'>>;
 
 interface SidecarSpot {
   /** `name.ext.xmp` (or `.XMP`) in the photo's folder. */
@@ -137,6 +142,11 @@ export function sidecarTags(
     };
   }
   if (photo.edit) Object.assign(tags, editTags(photo.edit, photo.orientation));
+  // the position the user set on the map (signed degrees: ExifTool writes the references); removed: null deletes it
+  if (photo.location_by_user) {
+    tags['XMP-exif:GPSLatitude'] = photo.latitude ?? null;
+    tags['XMP-exif:GPSLongitude'] = photo.longitude ?? null;
+  }
   // only what Shoebox knows: a field it has nothing for is left as the sidecar has it, but a rating the user cleared
   // and a favourite taken back are cleared there too (null deletes the tag)
   if (photo.rating === null && !photo.rating_by_user) delete tags['XMP-xmp:Rating'];
@@ -167,7 +177,7 @@ const round = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 1e
 
 /** Whether the user marked anything a sidecar should carry; a photo with nothing gets no new sidecar. */
 function hasMarks(photo: DuePhoto): boolean {
-  return photo.rating_by_user || photo.favorite || photo.faces.length > 0 || activeEdit(photo.edit) !== null;
+  return photo.rating_by_user || photo.favorite || photo.faces.length > 0 || activeEdit(photo.edit) !== null || photo.location_by_user;
 }
 
 /**
@@ -178,7 +188,7 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
   const due = await rows<DuePhoto>(
     context.db,
     sql`select p.id, p.library_id, l.paths, p.storage_key, p.rating, p.rating_by_user, p.favorite, p.keywords, p.description, p.width, p.height,
-               p.edit, p.orientation, p.updated_at::text as updated_at, p.written_back_at::text as written_back_at,
+               p.edit, p.orientation, p.latitude, p.longitude, p.location_by_user, p.updated_at::text as updated_at, p.written_back_at::text as written_back_at,
                coalesce((select json_agg(json_build_object('name', pe.name, 'x', f.x, 'y', f.y, 'width', f.width, 'height', f.height) order by f.id)
                          from faces f join people pe on pe.id = f.person_id where f.photo_id = p.id and pe.name is not null), '[]') as faces
         from photos p join libraries l on l.id = p.library_id
