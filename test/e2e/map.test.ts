@@ -117,6 +117,57 @@ describe('web app: the map', () => {
     await context.close();
   });
 
+  it('sets the location of an item on its page, and of a selection from the timeline, by picking it on the map', async () => {
+    const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    const { page, errors } = await openPage(context);
+    const urls = recordRequests(page);
+    const home = idOf.get('home-cyclamen.jpg')!;
+    await page.goto(`${server.url}/photos/${home}`);
+    await page.getByTestId('set-location').click();
+    const picker = page.getByTestId('location-map');
+    await poll(() => picker.locator('canvas').count()).toBeGreaterThan(0);
+    // the picker opens on the world (25° N, 10° E at its centre): its centre is picked
+    const box = (await picker.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await poll(() => page.getByTestId('location-picked').textContent()).toMatch(/^2[45]\.\d+, (9|10)\.\d+$/);
+    await page.getByRole('button', { name: 'Save location' }).click();
+    await poll(() => page.getByTestId('photo-status').textContent()).toBe('Location saved.');
+    await poll(() => page.getByTestId('location-small-map').isVisible()).toBe(true);
+    const placed = (await json(`${server.url}/api/photos/${home}`)).body.metadata;
+    expect(Math.abs(placed.latitude - 25)).toBeLessThan(1);
+    expect(Math.abs(placed.longitude - 10)).toBeLessThan(1);
+    await screenshot(page, 'map-photo-location.png');
+    // removed again from the same picker
+    await page.getByTestId('set-location').click();
+    await page.getByRole('button', { name: 'Remove location' }).click();
+    await poll(() => page.getByTestId('photo-status').textContent()).toBe('Location removed.');
+    expect((await json(`${server.url}/api/photos/${home}`)).body.metadata.latitude).toBeNull();
+
+    // a selection of two, from the timeline
+    await page.goto(server.url);
+    for (const name of ['home-cyclamen.jpg', 'tokyo-falcon.jpg']) {
+      const tile = page.locator(`.tile-cell:has([data-photo-id="${idOf.get(name)}"])`);
+      await tile.hover();
+      await tile.getByTestId('tile-check').click();
+    }
+    await page.getByTestId('bulk-location').click();
+    await poll(() => page.getByTestId('location-map').locator('canvas').count()).toBeGreaterThan(0);
+    const bulkBox = (await page.getByTestId('location-map').boundingBox())!;
+    await page.mouse.click(bulkBox.x + bulkBox.width / 2, bulkBox.y + bulkBox.height / 2);
+    await page.getByRole('button', { name: 'Save location' }).click();
+    await poll(() => page.getByTestId('toast').textContent()).toContain('Placed 2 photos on the map.');
+    for (const name of ['home-cyclamen.jpg', 'tokyo-falcon.jpg']) {
+      const metadata = (await json(`${server.url}/api/photos/${idOf.get(name)}`)).body.metadata;
+      expect(Math.abs(metadata.latitude - 25), name).toBeLessThan(1);
+    }
+    // put back where the other tests expect them
+    await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [home], location: null } });
+    await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [idOf.get('tokyo-falcon.jpg')], location: { latitude: 35.6895, longitude: 139.6917 } } });
+    expect(foreign(urls)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('keeps the map on top and the items in a strip under it on a phone', async () => {
     const context = await signedInContext(browser, server, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' });
     const { page, errors } = await openPage(context);

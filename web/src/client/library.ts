@@ -56,7 +56,10 @@ export function photoRange(
 }
 
 /** Favourite (or not) and/or rate many photos at once; answers how many were changed. */
-export function updatePhotos(ids: string[], change: { favorite?: boolean; rating?: number | null; archived?: boolean }): Promise<PhotosChanged> {
+export function updatePhotos(
+  ids: string[],
+  change: { favorite?: boolean; rating?: number | null; archived?: boolean; location?: { latitude: number; longitude: number } | null },
+): Promise<PhotosChanged> {
   return request('PATCH', '/api/photos', { body: { ids, ...change } });
 }
 

@@ -2,10 +2,10 @@ import 'leaflet/dist/leaflet.css';
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api.js';
-import { getBasemap, getMapPoints, photosIn, type Box, type MapCluster, type MapFilter } from '../client/map.js';
+import { getMapPoints, photosIn, type Box, type MapCluster, type MapFilter } from '../client/map.js';
 import type { TimelinePhoto } from '../client/library.js';
 import { PhotoGrid } from '../components/PhotoGrid.js';
-import { detailFor, drawBasemap, showCityNames } from '../components/map/basemap.js';
+import { makeMap } from '../components/map/makeMap.js';
 import { drawClusters } from '../components/map/clusters.js';
 import { MapFilters, filterFromSearch, filterSearch } from '../components/map/MapFilters.js';
 import { intoView, parseView, viewParam, visibleBox, WORLD_VIEW, type MapView } from '../components/map/view.js';
@@ -42,27 +42,10 @@ export function MapPage() {
     const element = container.current;
     if (!element) return;
     const start: MapView = parseView(window.location.search) ?? WORLD_VIEW;
-    const map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 18, zoomSnap: 1, preferCanvas: true });
+    const made = makeMap(element, start, { onError: setError });
+    const map = made.map;
     mapRef.current = map;
-    map.createPane('basemap').style.zIndex = '200';
-    map.createPane('basemap-labels').style.zIndex = '350';
-    map.attributionControl.setPrefix(false);
-    map.attributionControl.addAttribution('Natural Earth · GeoNames');
-    const base = L.layerGroup().addTo(map);
     clusterGroup.current = L.layerGroup().addTo(map);
-    map.setView([start.latitude, start.longitude], start.zoom);
-    let detail: '110m' | '50m' | null = null;
-    const controller = new AbortController();
-    const loadBasemap = () => {
-      const wanted = detailFor(map.getZoom());
-      if (wanted === detail || (detail === '50m' && wanted === '110m')) return; // the closer map serves far views too
-      detail = wanted;
-      getBasemap(wanted, controller.signal)
-        .then((basemap) => drawBasemap(map, base, basemap))
-        .catch((reason: unknown) => {
-          if (!controller.signal.aborted) setError(reason instanceof ApiError ? reason.message : 'The world map could not be loaded.');
-        });
-    };
     const moved = () => {
       const bounds = map.getBounds();
       const zoom = map.getZoom();
@@ -71,15 +54,12 @@ export function MapPage() {
       const params = new URLSearchParams(window.location.search);
       params.set('at', viewParam({ latitude: center.lat, longitude: L.Util.wrapNum(center.lng, [-180, 180], true), zoom }));
       navigate(`/map?${params}`, { replace: true });
-      showCityNames(map);
-      loadBasemap();
     };
     map.on('moveend', moved);
     moved();
     return () => {
-      controller.abort();
       map.off('moveend', moved);
-      map.remove();
+      made.remove();
       mapRef.current = null;
     };
   }, []);

@@ -1,6 +1,6 @@
 // A loaded photo: the picture (faces clickable to name them) beside its info panel — name, state, marks and
 // actions, then what is known about it, section by section — with the face editor and the trash dialog.
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { renditionsChanged, renditionsVersioned, type FaceInfo } from '../../api.js';
 import type { PhotoFull } from '../../client/photo.js';
 import { Link } from '../../lib/router.js';
@@ -25,6 +25,9 @@ import { TechnicalSections } from './TechnicalSections.js';
 import { usePhotoActions } from './usePhotoActions.js';
 import { MotionPhoto } from './MotionPhoto.js';
 import { VideoPlayer } from './VideoPlayer.js';
+
+/** The small map and the location picker bring Leaflet: loaded with the section, not with the photo page. */
+const LocationSection = lazy(() => import('../map/LocationSection.js').then((m) => ({ default: m.LocationSection })));
 
 interface ViewProps {
   photo: PhotoFull;
@@ -131,6 +134,18 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           <h2 id="details-title">Details</h2>
           <MetadataTable photo={photo} />
         </section>
+
+        <Suspense fallback={null}>
+          <LocationSection
+          photoId={photo.id}
+          position={photo.metadata.latitude !== null && photo.metadata.longitude !== null ? { latitude: photo.metadata.latitude, longitude: photo.metadata.longitude } : null}
+          own={own && !trashed}
+          onChanged={(message) => {
+            setStatus(message);
+            onChanged();
+          }}
+          />
+        </Suspense>
 
         <PhotoPeople faces={photo.faces} hints={photo.peopleHints} onEdit={own ? setEditingFace : undefined} emptyNote={faceNote} />
 

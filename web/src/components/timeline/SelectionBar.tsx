@@ -1,5 +1,5 @@
 // The bar that replaces the header while photos are selected: how many, and what can be done to them all.
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { albumUrls } from '../../client/albums.js';
 import { trashPhotos, updatePhotos } from '../../client/library.js';
 import { exportUrls, MAX_EXPORTED_SELECTION } from '../../client/exports.js';
@@ -17,6 +17,9 @@ import { AddToAlbumDialog } from './AddToAlbumDialog.js';
 import { Toast, type ToastMessage } from './Toast.js';
 import { errorText } from '../../lib/errors.js';
 
+/** The picker brings Leaflet: loaded when it opens. */
+const LocationDialog = lazy(() => import('../map/LocationDialog.js').then((m) => ({ default: m.LocationDialog })));
+
 /** A page's own bulk action (an album page's "Remove from album"): runs, then says what it did. */
 export interface ExtraAction {
   label: string;
@@ -29,7 +32,7 @@ const photos = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}
 export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequence; actions?: ExtraAction[] }) {
   const sel = useSelection();
   const [busy, setBusy] = useState(false);
-  const [dialog, setDialog] = useState<'album' | 'trash' | 'share' | null>(null);
+  const [dialog, setDialog] = useState<'album' | 'trash' | 'share' | 'location' | null>(null);
   // the photos the share dialog was opened for (the selection is cleared while it stays open)
   const [sharedIds, setSharedIds] = useState<string[]>([]);
   const [toast, setToast] = useState<ToastMessage | null>(null);
@@ -212,6 +215,12 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
               </svg>
               <span className="selection-label">{allArchived ? 'Unarchive' : 'Archive'}</span>
             </button>
+            <button type="button" className="button" onClick={() => setDialog('location')} disabled={busy} data-testid="bulk-location">
+              <svg viewBox="0 0 24 24" className="icon" aria-hidden="true" focusable="false">
+                <path d="M12 21s-6-5.6-6-11a6 6 0 0 1 12 0c0 5.4-6 11-6 11z M12 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5z" />
+              </svg>
+              <span className="selection-label">Location</span>
+            </button>
             <a
               className={`button${ids.length > MAX_EXPORTED_SELECTION ? ' button-disabled' : ''}`}
               href={ids.length > MAX_EXPORTED_SELECTION ? undefined : exportUrls.photos(ids)}
@@ -302,6 +311,23 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
           title={`Share ${photos(sharedIds.length)} by link`}
           onClose={() => setDialog(null)}
         />
+      ) : null}
+      {dialog === 'location' ? (
+        <Suspense fallback={null}>
+          <LocationDialog
+            open
+            count={ids.length}
+            current={null}
+            onCancel={() => setDialog(null)}
+            onSave={async (position) => {
+              const { updated } = await updatePhotos(ids, { location: position });
+              setDialog(null);
+              selection.clear();
+              void library.refresh();
+              setToast({ text: position ? `Placed ${photos(updated)} on the map.` : `Removed the location of ${photos(updated)}.`, link: position ? { to: `/map?at=${position.latitude.toFixed(5)},${position.longitude.toFixed(5)},12`, label: 'Show on the map' } : undefined });
+            }}
+          />
+        </Suspense>
       ) : null}
       {toast ? <Toast message={toast} onClose={() => setToast(null)} /> : null}
     </>

@@ -1,0 +1,102 @@
+// "Set location": pick where one item or a selection was taken on the built-in map; saved through PATCH
+// /api/photos (kept over reprocessing, written to the sidecar where write-back is on).
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useId, useRef, useState } from 'react';
+import { useModalDialog } from '../../hooks/useModalDialog.js';
+import { formatCount } from '../../lib/format.js';
+import { makeMap } from './makeMap.js';
+import { WORLD_VIEW, wrapLongitude } from './view.js';
+import '../../styles/map.css';
+
+export interface Position {
+  latitude: number;
+  longitude: number;
+}
+
+interface Props {
+  open: boolean;
+  /** How many items the location is for. */
+  count: number;
+  /** Where it is now (one item), to start from and to offer removing. */
+  current: Position | null;
+  onCancel: () => void;
+  /** Saves the position (null: removes it); a rejection's message is shown. */
+  onSave: (position: Position | null) => Promise<void>;
+}
+
+const PIN = { radius: 9, color: '#fff', weight: 3, fillColor: '#c46a1b', fillOpacity: 1 };
+
+export function LocationDialog({ open, count, current, onCancel, onSave }: Props) {
+  const dialog = useModalDialog(open);
+  const titleId = useId();
+  const container = useRef<HTMLDivElement>(null);
+  const [picked, setPicked] = useState<Position | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const element = container.current;
+    if (!open || !element) return;
+    setPicked(null);
+    setError(null);
+    const made = makeMap(element, current ? { ...current, zoom: 6 } : WORLD_VIEW, { onError: setError });
+    const pin = L.circleMarker([0, 0], PIN);
+    if (current) pin.setLatLng([current.latitude, current.longitude]).addTo(made.map);
+    made.map.on('click', (event: L.LeafletMouseEvent) => {
+      const position = { latitude: Math.max(-90, Math.min(90, event.latlng.lat)), longitude: wrapLongitude(event.latlng.lng) };
+      pin.setLatLng(event.latlng).addTo(made.map);
+      setPicked(position);
+    });
+    // the dialog has its size only now
+    const sized = window.setTimeout(() => made.map.invalidateSize(), 0);
+    return () => {
+      window.clearTimeout(sized);
+      made.remove();
+    };
+  }, [open, current]);
+
+  const save = async (position: Position | null) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onSave(position);
+    } catch (reason) {
+      setError(reason instanceof Error ? reason.message : 'The location could not be saved.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const what = count === 1 ? 'this item' : `${formatCount(count)} items`;
+  return (
+    <dialog ref={dialog} className="dialog location-dialog" aria-labelledby={titleId} onCancel={(event) => (event.preventDefault(), onCancel())}>
+      <div className="dialog-body">
+      <h2 id={titleId}>Where was {what} taken?</h2>
+      <p className="muted">Click the map where it was taken; zoom in to be precise.</p>
+      <div ref={container} className="location-map" data-testid="location-map" role="application" aria-label="Pick the place on the map" />
+      <p className="location-picked" data-testid="location-picked">
+        {picked ? `${picked.latitude.toFixed(5)}, ${picked.longitude.toFixed(5)}` : current ? `Now: ${current.latitude.toFixed(5)}, ${current.longitude.toFixed(5)}` : 'No place picked yet.'}
+      </p>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        {current ? (
+          <button type="button" className="button button-danger-outline" disabled={busy} onClick={() => void save(null)}>
+            Remove location
+          </button>
+        ) : null}
+        <button type="button" className="button" disabled={busy} onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="button button-primary" disabled={busy || !picked} onClick={() => void save(picked)}>
+          Save location
+        </button>
+      </div>
+      </div>
+    </dialog>
+  );
+}

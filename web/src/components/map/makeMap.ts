@@ -1,0 +1,60 @@
+// A Leaflet map over the built-in world map: its panes, its attribution, and the basemap at the detail the zoom
+// needs (the world's 1:110m, the closer 1:50m once zoomed in). The Map page, a photo's small map and the location
+// picker all start here.
+import L from 'leaflet';
+import { ApiError } from '../../api.js';
+import { getBasemap } from '../../client/map.js';
+import { detailFor, drawBasemap, showCityNames } from './basemap.js';
+import type { MapView } from './view.js';
+
+export interface MadeMap {
+  map: L.Map;
+  /** Stops loading the basemap and removes the map. */
+  remove(): void;
+}
+
+export function makeMap(element: HTMLElement, view: MapView, options: { onError?: (message: string) => void; interactive?: boolean } = {}): MadeMap {
+  const interactive = options.interactive ?? true;
+  const map = L.map(element, {
+    worldCopyJump: true,
+    minZoom: 1,
+    maxZoom: 18,
+    zoomSnap: 1,
+    preferCanvas: true,
+    zoomControl: interactive,
+    dragging: interactive,
+    scrollWheelZoom: interactive,
+    doubleClickZoom: interactive,
+    boxZoom: interactive,
+    keyboard: interactive,
+    touchZoom: interactive,
+  });
+  map.createPane('basemap').style.zIndex = '200';
+  map.createPane('basemap-labels').style.zIndex = '350';
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution('Natural Earth · GeoNames');
+  const base = L.layerGroup().addTo(map);
+  const controller = new AbortController();
+  let detail: '110m' | '50m' | null = null;
+  const loadBasemap = () => {
+    showCityNames(map);
+    const wanted = detailFor(map.getZoom());
+    if (wanted === detail || detail === '50m') return; // the closer map serves far views too
+    detail = wanted;
+    getBasemap(wanted, controller.signal)
+      .then((basemap) => drawBasemap(map, base, basemap))
+      .catch((reason: unknown) => {
+        if (!controller.signal.aborted) options.onError?.(reason instanceof ApiError ? reason.message : 'The world map could not be loaded.');
+      });
+  };
+  map.on('zoomend', loadBasemap);
+  map.setView([view.latitude, view.longitude], view.zoom);
+  loadBasemap();
+  return {
+    map,
+    remove() {
+      controller.abort();
+      map.remove();
+    },
+  };
+}
