@@ -2,7 +2,8 @@
 // home, the rest over 87 real places, most photographed first — served by a real server. Times GET
 // /api/map/points over HTTP for the world, a continent and a city view (the positions kept in memory), and the
 // world view right after a change (read again), next to counting the same positions in SQL in the same run (the
-// least any query over them reads), because this host's speed moves by ±30 %.
+// least any query over them reads), because this host's speed moves by ±30 %. Then the memories job on the same
+// library (three runs).
 //   node --import tsx bench/map/run.ts [--photos 100000] [--rounds 40]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ import { libraryOwnerId } from '../../src/auth/users.js';
 import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { startServer } from '../../src/api/server.js';
 import { PLACES } from '../search/words.js';
+import { asOwner } from '../../src/library/owner.js';
+import { computeMemories } from '../../src/library/memories/compute.js';
 
 const photosWanted = Number(arg('photos') ?? 100_000);
 const rounds = Number(arg('rounds') ?? 40);
@@ -92,9 +95,19 @@ try {
     await get(views.world);
     samples.worldAfterChange!.push(performance.now() - t);
   }
+  // the memories job on the same library (on this day, trips away from the home town, no named people here)
+  const lib = asOwner(server.lib, owner);
+  const memoryRuns: number[] = [];
+  let run: Awaited<ReturnType<typeof computeMemories>> | null = null;
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    run = await computeMemories(lib, '2025-06-15');
+    memoryRuns.push(performance.now() - t);
+  }
+  const memories = { ...summary(memoryRuns), written: run!.written, home: run!.home };
   const result = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, { ...summary(values), ...shapes[name] }]));
   const scanP50 = result.scan!.p50Ms;
-  log(JSON.stringify({ photos: n, rounds, ...result, ratioToScan: { world: round(result.world!.p50Ms / scanP50), city: round(result.city!.p50Ms / scanP50), worldAfterChange: round(result.worldAfterChange!.p50Ms / scanP50) } }, null, 2));
+  log(JSON.stringify({ photos: n, rounds, ...result, memoriesJob: memories, ratioToScan: { world: round(result.world!.p50Ms / scanP50), city: round(result.city!.p50Ms / scanP50), worldAfterChange: round(result.worldAfterChange!.p50Ms / scanP50) } }, null, 2));
 } finally {
   await server.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

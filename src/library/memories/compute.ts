@@ -217,12 +217,17 @@ export async function computeMemories(lib: Library, today: string): Promise<Memo
   const hidden = new Set((await rows<{ key: string }>(lib.db, sql`select h.key from hidden_memories h where ${ownRowSql(lib, 'h')}`)).map((row) => row.key));
   const kept = made.filter((memory) => !hidden.has(memory.key));
   const owner = ownRowValues(lib);
+  // upserted by key, so that a memory keeps its id (and its page) from one day to the next
   await lib.db.transaction(async (tx) => {
-    await tx.execute(sql`delete from memories m where ${ownRowSql(lib, 'm')}`);
+    const keys = kept.map((memory) => memory.key);
+    await tx.execute(sql`delete from memories m where ${ownRowSql(lib, 'm')} and not (m.key = any(${`{${keys.map((k) => `"${k}"`).join(',')}}`}::text[]))`);
     for (const memory of kept) {
       await tx.execute(sql`insert into memories (${owner.column}, kind, key, title, subtitle, date_from, date_to, photo_ids, rank, computed_for)
         values (${owner.value}, ${memory.kind}, ${memory.key}, ${memory.title}, ${memory.subtitle}, ${memory.from}::timestamptz,
-          ${`${memory.to}T23:59:59.999Z`}::timestamptz, ${uuidArray(memory.photoIds)}, ${memory.rank}, ${today})`);
+          ${`${memory.to}T23:59:59.999Z`}::timestamptz, ${uuidArray(memory.photoIds)}, ${memory.rank}, ${today})
+        on conflict (${owner.column}, key) do update set kind = excluded.kind, title = excluded.title, subtitle = excluded.subtitle,
+          date_from = excluded.date_from, date_to = excluded.date_to, photo_ids = excluded.photo_ids, rank = excluded.rank,
+          computed_for = excluded.computed_for`);
     }
   });
   await writeMemorySettings(lib, { computedFor: today });

@@ -50,17 +50,39 @@ function summary(row: MemoryRow, ids: string[]): MemorySummary {
   return { id: row.id, kind: row.kind, title: row.title, subtitle: row.subtitle, from: day(row.date_from), to: day(row.date_to), count: ids.length, coverId: ids[0]!, previewIds: ids.slice(0, 6) };
 }
 
-/** The memories, computed first when they were not yet for `today` (the user's date, YYYY-MM-DD). */
+/** Runs computing memories, one per user and day: a second request waits for the first. */
+const computing = new Map<string, Promise<unknown>>();
+
+function computeOnce(lib: Library, today: string): Promise<unknown> {
+  const key = `${lib.ownerId}|${today}`;
+  let run = computing.get(key);
+  if (!run) {
+    run = computeMemories(lib, today).finally(() => computing.delete(key));
+    computing.set(key, run);
+  }
+  return run;
+}
+
+/**
+ * The memories for `today` (the user's date, YYYY-MM-DD). Never computed: computed now. Computed for another day
+ * (the periodic job runs on the server's date; a large library takes seconds, bench/README.md): the last ones are
+ * answered at once while today's are computed in the background, for the next request.
+ */
 export async function listMemories(lib: Library, today: string): Promise<{ items: MemorySummary[]; computedFor: string }> {
   const settings = await readMemorySettings(lib);
-  if (settings.computedFor !== today) await computeMemories(lib, today);
+  let computedFor = today;
+  if (settings.computedFor === null) await computeOnce(lib, today);
+  else if (settings.computedFor !== today) {
+    computedFor = settings.computedFor;
+    computeOnce(lib, today).catch((error: unknown) => lib.logger.warn({ err: error }, 'computing memories failed'));
+  }
   const found = await rows<MemoryRow>(
     lib.db,
     sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where ${ownRowSql(lib, 'm')} order by m.rank desc, m.date_from desc`,
   );
   const kept = await alive(lib, found.flatMap((row) => row.photo_ids));
   const items = found.map((row) => ({ row, ids: row.photo_ids.filter((id) => kept.has(id)) })).filter(({ ids }) => ids.length > 0);
-  return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor: today };
+  return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor };
 }
 
 async function requireMemory(lib: Library, id: string): Promise<MemoryRow> {
