@@ -14,7 +14,7 @@ import type { stack, stackMember } from './stacks.js';
 import type { importView } from './imports.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
-import type { mapPointsResult } from './map.js';
+import type { mapPointsResult, mapSource } from './map.js';
 import type { memoryList, memorySettingsView } from './memories.js';
 import type { modelList } from './models.js';
 import type { configView } from './oidc.js';
@@ -196,6 +196,8 @@ export type ModelInfo = ModelList['items'][number];
 /** The map's clusters for a zoom and a visible area (GET /api/map/points). */
 export type MapPoints = Out<typeof mapPointsResult>;
 export type MapCluster = MapPoints['clusters'][number];
+/** What the map draws (GET /api/map/source). */
+export type MapSource = Out<typeof mapSource>;
 
 // -- memories ---------------------------------------------------------------------------------------------------
 /** On this day, trips and people over the years (GET /api/memories). */

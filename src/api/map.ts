@@ -1,8 +1,12 @@
+import { createReadStream } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_CLUSTERS } from '../library/map-grid.js';
 import { mapClusters } from '../library/map-points.js';
+import { pmtilesFile, pmtilesFiles, readMapConfig, sourceOf, writeMapConfig, type MapSourceConfig } from '../library/map-source.js';
+import { UserError } from '../base/errors.js';
+import { requestedRange } from './byte-range.js';
 import { basemap, BASEMAP_DETAILS, type Basemap } from '../media/basemap.js';
 import { errorBody, libraryFilterQuery } from './schemas.js';
 
@@ -25,8 +29,71 @@ export const mapPointsResult = z.object({
   truncated: z.boolean().describe(`more than ${MAX_CLUSTERS} clusters: the most crowded are sent`),
 });
 
+export const mapSource = z.object({
+  kind: z.enum(['builtin', 'tiles', 'pmtiles']).describe('builtin: the world map Shoebox serves alone; tiles: a tile server an admin named; pmtiles: a PMTiles file Shoebox serves'),
+  tileUrl: z.string().optional().describe('for tiles: the XYZ template browsers ask'),
+  pmtilesUrl: z.string().optional().describe('for pmtiles: where Shoebox serves it, with byte ranges'),
+  attribution: z.string(),
+  maxZoom: z.number().int().optional(),
+});
+
+const mapConfigView = z.object({
+  tileUrl: z.string().nullable(),
+  pmtiles: z.string().nullable(),
+  attribution: z.string().nullable(),
+  maxZoom: z.number().int(),
+  source: mapSource.describe('what the map draws with these settings'),
+  pmtilesFiles: z.array(z.object({ name: z.string(), sizeBytes: z.number().int() })).describe("PMTiles files in the data folder's maps/ (drop one there to offer it)"),
+});
+
 export function mapRoutes(app: FastifyInstance): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get('/api/map/source', {
+    config: { access: 'read' },
+    schema: { tags: ['map'], summary: 'What the map draws: the built-in world map, a tile server, or a PMTiles file', response: { 200: mapSource } },
+    handler: async (request) => sourceOf(await readMapConfig(request.lib.db)),
+  });
+
+  api.get('/api/admin/map', {
+    config: { access: 'admin' },
+    schema: { tags: ['admin'], summary: "The map's source settings", response: { 200: mapConfigView } },
+    handler: async (request) => configView(await readMapConfig(request.lib.db), request.lib.settings.dataDir),
+  });
+
+  api.put('/api/admin/map', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: "Set the map's source: a tile server's URL or a PMTiles file (null: none)",
+      description:
+        'With neither, the map is the built-in world map alone and nothing leaves the server or the browsers. A tile ' +
+        "URL makes every browser showing the map ask that server for tiles (it is allowed in the web app's image " +
+        "policy); a PMTiles file (raster tiles) in the data folder's maps/ is served by Shoebox itself and wins over a " +
+        'tile URL.',
+      body: z
+        .object({
+          tileUrl: z.string().max(2000).nullable().optional(),
+          pmtiles: z.string().max(200).nullable().optional(),
+          attribution: z.string().max(500).nullable().optional(),
+          maxZoom: z.number().int().min(1).max(22).optional(),
+        })
+        .strict(),
+      response: { 200: mapConfigView, 400: errorBody, 404: errorBody },
+    },
+    handler: async (request) => configView(await writeMapConfig(request.lib.db, request.lib.settings.dataDir, request.body), request.lib.settings.dataDir),
+  });
+
+  api.get('/api/map/pmtiles/:name', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['map'],
+      summary: "A PMTiles map file from the data folder's maps/, with byte ranges (the map reads it piece by piece)",
+      params: z.object({ name: z.string().max(200) }),
+      response: { 400: errorBody, 404: errorBody, 416: errorBody },
+    },
+    handler: async (request, reply) => sendPmtiles(reply as FastifyReply, await pmtilesFile(request.lib.settings.dataDir, request.params.name)),
+  });
 
   api.get('/api/map/points', {
     config: { access: 'read' },
@@ -67,4 +134,28 @@ function sendBasemap(reply: FastifyReply, map: Basemap): FastifyReply {
   const ifNoneMatch = reply.request.headers['if-none-match'];
   if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === map.etag)) return reply.code(304).send();
   return reply.type('application/json').send(map.body);
+}
+
+async function configView(config: MapSourceConfig, dataDir: string) {
+  return { ...config, source: sourceOf(config), pmtilesFiles: await pmtilesFiles(dataDir) };
+}
+
+/** The file, or the range of it asked for (what a PMTiles reader does). */
+async function sendPmtiles(reply: FastifyReply, file: { path: string; size: number }): Promise<FastifyReply> {
+  reply.header('Accept-Ranges', 'bytes');
+  reply.header('Cache-Control', 'private, max-age=3600');
+  reply.header('Content-Type', 'application/vnd.pmtiles');
+  const range = requestedRange(reply.request.headers.range, file.size);
+  if (range === 'unsatisfiable') {
+    reply.header('Content-Range', `bytes */${file.size}`);
+    throw new UserError('range-not-satisfiable', `the range asked for is outside the file (${file.size} bytes)`);
+  }
+  if (range) {
+    reply.code(206);
+    reply.header('Content-Range', `bytes ${range.start}-${range.end}/${file.size}`);
+    reply.header('Content-Length', range.end - range.start + 1);
+    return reply.send(createReadStream(file.path, { start: range.start, end: range.end }));
+  }
+  reply.header('Content-Length', file.size);
+  return reply.send(createReadStream(file.path));
 }

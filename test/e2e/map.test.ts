@@ -3,10 +3,14 @@
 // sizes with no request to any host but Shoebox's; a cluster zooms in, an item opens, the filters apply, and the
 // items in view are listed beside the map (under it on a phone).
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
+import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rasterPmtiles } from '../helpers/pmtiles.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -166,6 +170,53 @@ describe('web app: the map', () => {
     expect(foreign(urls)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('draws the tiles of a tile server an admin named, and of a PMTiles file Shoebox serves, asking nothing else', async () => {
+    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 90, g: 170, b: 90 } } }).png().toBuffer();
+    const asked: string[] = [];
+    const tiles = http.createServer((request, response) => {
+      asked.push(request.url!);
+      response.writeHead(200, { 'content-type': 'image/png' }).end(png);
+    });
+    await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
+    const tileOrigin = `http://127.0.0.1:${(tiles.address() as AddressInfo).port}`;
+    try {
+      expect((await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { tileUrl: `${tileOrigin}/{z}/{x}/{y}.png`, attribution: 'Test tiles' } })).status).toBe(200);
+      const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+      const { page, errors } = await openPage(context);
+      const urls = recordRequests(page);
+      await page.goto(`${server.url}/map?at=38.7181,-9.1363,12`);
+      await poll(() => page.locator('.leaflet-tiles-pane img.leaflet-tile-loaded').count()).toBeGreaterThan(3);
+      expect(asked.some((url) => /^\/12\/\d+\/\d+\.png$/.test(url))).toBe(true);
+      await poll(() => page.locator('.leaflet-control-attribution').textContent()).toContain('Test tiles');
+      // the tile server is the only other host asked
+      expect(foreign(urls).filter((url) => !url.startsWith(tileOrigin))).toEqual([]);
+      expect(errors).toEqual([]);
+
+      // a PMTiles file instead: read by ranges from Shoebox, drawn, and the tile server asked no more
+      const archive = await rasterPmtiles();
+      fs.mkdirSync(path.join(server.dataDir, 'maps'), { recursive: true });
+      fs.writeFileSync(path.join(server.dataDir, 'maps', 'test.pmtiles'), archive.bytes);
+      expect((await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { pmtiles: 'test.pmtiles' } })).status).toBe(200);
+      const ranges: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/api/map/pmtiles/')) ranges.push(request.headers().range ?? '');
+      });
+      const before = asked.length;
+      await page.goto(`${server.url}/map?at=20,0,1`);
+      await poll(() => page.locator('.leaflet-tiles-pane .leaflet-tile-loaded').count()).toBeGreaterThan(0);
+      expect(ranges.length).toBeGreaterThan(0);
+      expect(ranges.every((range) => /^bytes=\d+-\d+$/.test(range))).toBe(true);
+      expect(asked.length).toBe(before);
+      expect(foreign(urls).filter((url) => !url.startsWith(tileOrigin))).toEqual([]);
+      await screenshot(page, 'map-desk-pmtiles.png');
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { pmtiles: null, tileUrl: null } });
+      await new Promise((resolve) => tiles.close(resolve));
+    }
   });
 
   it('keeps the map on top and the items in a strip under it on a phone', async () => {

@@ -17,13 +17,14 @@ export function inlineScriptHashes(webRoot: string): string[] {
   return hashes;
 }
 
-export function appPolicy(scriptHashes: readonly string[]): string {
+export function appPolicy(scriptHashes: readonly string[], tileOrigin: string | null = null): string {
   return [
     "default-src 'self'",
     `script-src 'self' ${scriptHashes.join(' ')}`.trim(),
     // React writes style properties through the DOM, which CSP allows; the inline allowance covers style attributes
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    // a tile server an admin named for the map (PUT /api/admin/map): its tiles are images; nothing else is
+    `img-src 'self' data: blob:${tileOrigin ? ` ${tileOrigin}` : ''}`,
     "connect-src 'self'",
     "font-src 'self'",
     "object-src 'none'",
@@ -36,8 +37,8 @@ export function appPolicy(scriptHashes: readonly string[]): string {
 /** For JSON and files: nothing runs, even when a browser is talked into rendering an original as a page. */
 export const LOCKED_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-export function securityHeaders(app: FastifyInstance, webRoot: string): void {
-  const policy = appPolicy(inlineScriptHashes(webRoot));
+export function securityHeaders(app: FastifyInstance, webRoot: string, tileOrigin: () => Promise<string | null> = async () => null): void {
+  const hashes = inlineScriptHashes(webRoot);
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
@@ -51,7 +52,7 @@ export function securityHeaders(app: FastifyInstance, webRoot: string): void {
     // the OpenAPI viewer brings its own scripts and styles
     if (/^\/api\/docs(\/|$)/.test(url)) reply.header('content-security-policy', "frame-ancestors 'none'");
     else if (url.startsWith('/api/')) reply.header('content-security-policy', LOCKED_POLICY);
-    else reply.header('content-security-policy', policy);
+    else reply.header('content-security-policy', appPolicy(hashes, await tileOrigin().catch(() => null)));
     return payload;
   });
 }

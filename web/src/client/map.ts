@@ -1,9 +1,9 @@
 // The map: clusters of geotagged items per zoom and visible area, and the built-in world map (served by Shoebox).
-import type { MapCluster, MapPoints } from '../../../src/api/contract.js';
+import type { MapCluster, MapPoints, MapSource } from '../../../src/api/contract.js';
 import { request } from '../api.js';
 import type { LibraryFilter, TimelinePhoto } from './library.js';
 
-export type { MapCluster, MapPoints };
+export type { MapCluster, MapPoints, MapSource };
 
 /** What the map filters by: the timeline's filters and a kind of item. */
 export interface MapFilter extends LibraryFilter {
@@ -42,4 +42,13 @@ export function photosIn(bbox: Box, filter: MapFilter, limit: number, signal?: A
   query.set('bbox', bbox.map((v) => v.toFixed(6)).join(','));
   query.set('limit', String(limit));
   return request('GET', `/api/photos?${query}`, { signal });
+}
+
+let source: Promise<MapSource> | null = null;
+
+/** What the map draws beyond the built-in world map, asked once per page life. */
+export function getMapSource(): Promise<MapSource> {
+  source ??= request<MapSource>('GET', '/api/map/source');
+  source.catch(() => (source = null));
+  return source;
 }

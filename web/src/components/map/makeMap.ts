@@ -3,7 +3,7 @@
 // picker all start here.
 import L from 'leaflet';
 import { ApiError } from '../../api.js';
-import { getBasemap } from '../../client/map.js';
+import { getBasemap, getMapSource } from '../../client/map.js';
 import { detailFor, drawBasemap, showCityNames } from './basemap.js';
 import type { MapView } from './view.js';
 
@@ -50,6 +50,20 @@ export function makeMap(element: HTMLElement, view: MapView, options: { onError?
   map.on('zoomend', loadBasemap);
   map.setView([view.latitude, view.longitude], view.zoom);
   loadBasemap();
+  // the detailed map an admin configured, over the built-in one (which stays under it, offline or not)
+  void getMapSource()
+    .then(async (source) => {
+      if (controller.signal.aborted || source.kind === 'builtin') return;
+      map.createPane('tiles').style.zIndex = '250';
+      map.attributionControl.removeAttribution('Natural Earth · GeoNames');
+      const options = { pane: 'tiles', maxZoom: source.maxZoom ?? 18, attribution: source.attribution };
+      if (source.kind === 'tiles' && source.tileUrl) L.tileLayer(source.tileUrl, options).addTo(map);
+      if (source.kind === 'pmtiles' && source.pmtilesUrl) {
+        const { PMTiles, leafletRasterLayer } = await import('pmtiles');
+        if (!controller.signal.aborted) (leafletRasterLayer(new PMTiles(source.pmtilesUrl), options) as L.Layer).addTo(map);
+      }
+    })
+    .catch(() => undefined); // the built-in map is there either way
   return {
     map,
     remove() {

@@ -1,0 +1,113 @@
+// Where the map's detail comes from beyond the built-in world map: a tile server an admin names (an XYZ URL), or a
+// PMTiles file dropped into <data>/maps/ that Shoebox serves itself with byte ranges. Kept in library_meta 'map',
+// so that every server of a cluster draws the same map. Nothing is fetched by the server; browsers ask the tile
+// server named here, and only then (the egress manifest in the README).
+import { open, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { UserError } from '../base/errors.js';
+import type { Db } from '../db/connection.js';
+import { libraryMeta } from '../db/schema.js';
+
+const KEY = 'map';
+
+export interface MapSourceConfig {
+  /** `https://tiles.example/{z}/{x}/{y}.png` (with `{s}` subdomains allowed); null: none. */
+  tileUrl: string | null;
+  /** A PMTiles file's name in <data>/maps/ (raster tiles); null: none. */
+  pmtiles: string | null;
+  /** Credit the tiles' makers ask for ("© OpenStreetMap contributors"). */
+  attribution: string | null;
+  maxZoom: number;
+}
+
+export type MapSource =
+  | { kind: 'builtin'; attribution: string }
+  | { kind: 'tiles'; tileUrl: string; attribution: string; maxZoom: number }
+  | { kind: 'pmtiles'; pmtilesUrl: string; attribution: string; maxZoom: number };
+
+const DEFAULTS: MapSourceConfig = { tileUrl: null, pmtiles: null, attribution: null, maxZoom: 18 };
+const BUILTIN_CREDIT = 'Natural Earth · GeoNames';
+export const PMTILES_NAME = /^[\w.-]{1,120}\.pmtiles$/;
+
+export const mapsDir = (dataDir: string) => path.join(dataDir, 'maps');
+
+let cached: { at: number; config: MapSourceConfig } | null = null;
+
+export async function readMapConfig(db: Db): Promise<MapSourceConfig> {
+  const [row] = await db.select().from(libraryMeta).where(eq(libraryMeta.key, KEY));
+  const config = { ...DEFAULTS, ...((row?.value as Partial<MapSourceConfig> | undefined) ?? {}) };
+  cached = { at: Date.now(), config };
+  return config;
+}
+
+/** The tile server's origin for the web app's image policy, read at most every 10 s (each page load asks). */
+export async function tileOrigin(db: Db): Promise<string | null> {
+  const config = cached && Date.now() - cached.at < 10_000 ? cached.config : await readMapConfig(db);
+  return config.tileUrl ? new URL(config.tileUrl.replace(/\{[a-z]\}/g, 'a')).origin : null;
+}
+
+/** A tile URL an admin may name: http(s), with {z}, {x} and {y}; a subdomain placeholder {s} at most. */
+export function checkTileUrl(url: string): string {
+  const trimmed = url.trim();
+  if (!/^https?:\/\//i.test(trimmed)) throw new UserError('invalid', 'the tile URL must start with http:// or https://');
+  for (const part of ['{z}', '{x}', '{y}']) if (!trimmed.includes(part)) throw new UserError('invalid', `the tile URL must hold ${part}`);
+  const unknown = [...trimmed.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((name) => !['z', 'x', 'y', 's', 'r'].includes(name!));
+  if (unknown.length > 0) throw new UserError('invalid', `the tile URL holds an unknown placeholder {${unknown[0]}}`);
+  try {
+    new URL(trimmed.replace(/\{[a-z]\}/g, 'a'));
+  } catch {
+    throw new UserError('invalid', 'the tile URL is not a URL');
+  }
+  return trimmed;
+}
+
+/** The PMTiles files in <data>/maps/ (the admin drops them there), by name. */
+export async function pmtilesFiles(dataDir: string): Promise<{ name: string; sizeBytes: number }[]> {
+  const names = await readdir(mapsDir(dataDir)).catch(() => [] as string[]);
+  const files = [];
+  for (const name of names.filter((n) => PMTILES_NAME.test(n)).sort()) {
+    const info = await stat(path.join(mapsDir(dataDir), name)).catch(() => null);
+    if (info?.isFile()) files.push({ name, sizeBytes: info.size });
+  }
+  return files;
+}
+
+/** A PMTiles file by name, checked: in <data>/maps/, a version 3 archive. */
+export async function pmtilesFile(dataDir: string, name: string): Promise<{ path: string; size: number }> {
+  if (!PMTILES_NAME.test(name)) throw new UserError('invalid', 'a map file is named like world.pmtiles (letters, digits, . _ -)');
+  const file = path.join(mapsDir(dataDir), name);
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) throw new UserError('not-found', `no map file ${name} in the data folder's maps/`);
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    await handle.read(head, 0, 8, 0);
+    if (head.subarray(0, 7).toString('latin1') !== 'PMTiles' || head[7] !== 3) throw new UserError('invalid', `${name} is not a PMTiles version 3 archive`);
+  } finally {
+    await handle.close();
+  }
+  return { path: file, size: info.size };
+}
+
+/** Changes the map's source; a PMTiles file must be there and be one. */
+export async function writeMapConfig(db: Db, dataDir: string, changes: Partial<MapSourceConfig>): Promise<MapSourceConfig> {
+  const current = await readMapConfig(db);
+  const next: MapSourceConfig = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+  if (next.tileUrl) next.tileUrl = checkTileUrl(next.tileUrl);
+  if (next.pmtiles) await pmtilesFile(dataDir, next.pmtiles);
+  await db
+    .insert(libraryMeta)
+    .values({ key: KEY, value: next })
+    .onConflictDoUpdate({ target: libraryMeta.key, set: { value: next, updatedAt: new Date() } });
+  cached = { at: Date.now(), config: next };
+  return next;
+}
+
+/** What the web app draws: a PMTiles file first (served here), else the tile server, else the built-in map alone. */
+export function sourceOf(config: MapSourceConfig): MapSource {
+  const credit = (extra: string | null) => (extra ? `${extra} · ${BUILTIN_CREDIT}` : BUILTIN_CREDIT);
+  if (config.pmtiles) return { kind: 'pmtiles', pmtilesUrl: `/api/map/pmtiles/${encodeURIComponent(config.pmtiles)}`, attribution: credit(config.attribution), maxZoom: config.maxZoom };
+  if (config.tileUrl) return { kind: 'tiles', tileUrl: config.tileUrl, attribution: credit(config.attribution), maxZoom: config.maxZoom };
+  return { kind: 'builtin', attribution: BUILTIN_CREDIT };
+}

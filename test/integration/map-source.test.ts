@@ -1,0 +1,103 @@
+// The map's sources through the real server: the built-in world map by default; a tile server an admin names
+// (allowed in the web app's image policy, nowhere else); a PMTiles file dropped into the data folder, served with
+// byte ranges and read back tile by tile by the PMTiles reader itself; only admins change them.
+import fs from 'node:fs';
+import path from 'node:path';
+import { FetchSource, PMTiles, bytesToHeader } from 'pmtiles';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rasterPmtiles } from '../helpers/pmtiles.js';
+import { json, startTestServer, type TestServer } from '../helpers/server.js';
+
+describe('map sources', () => {
+  let server: TestServer;
+  let archive: Awaited<ReturnType<typeof rasterPmtiles>>;
+  const put = (body: object, headers: Record<string, string> = {}) => json(`${server.url}/api/admin/map`, { method: 'PUT', json: body, headers });
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    archive = await rasterPmtiles();
+    fs.mkdirSync(path.join(server.dataDir, 'maps'), { recursive: true });
+    fs.writeFileSync(path.join(server.dataDir, 'maps', 'world.pmtiles'), archive.bytes);
+    fs.writeFileSync(path.join(server.dataDir, 'maps', 'fake.pmtiles'), 'not a map at all');
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('draws the built-in world map alone by default, and lets the web app load images from nowhere else', async () => {
+    expect((await json(`${server.url}/api/map/source`)).body).toEqual({ kind: 'builtin', attribution: 'Natural Earth · GeoNames' });
+    const page = await fetch(`${server.url}/map`);
+    expect(page.headers.get('content-security-policy')).toMatch(/img-src 'self' data: blob:;/);
+  });
+
+  it('takes a tile server an admin names, and allows its images in the web app alone', async () => {
+    for (const [tileUrl, reason] of [
+      ['ftp://tiles.example/{z}/{x}/{y}.png', /http/],
+      ['https://tiles.example/{z}/{x}.png', /\{y\}/],
+      ['https://tiles.example/{z}/{x}/{y}/{token}.png', /unknown placeholder/],
+    ] as const) {
+      const refused = await put({ tileUrl });
+      expect(refused.status, tileUrl).toBe(400);
+      expect(refused.body.message).toMatch(reason);
+    }
+    const set = await put({ tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: '© the test tiles', maxZoom: 12 });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.source).toEqual({ kind: 'tiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: '© the test tiles · Natural Earth · GeoNames', maxZoom: 12 });
+    expect((await json(`${server.url}/api/map/source`)).body.kind).toBe('tiles');
+    const page = await fetch(`${server.url}/map`);
+    expect(page.headers.get('content-security-policy')).toMatch(/img-src 'self' data: blob: http:\/\/127\.0\.0\.1:9;/);
+    // the API's answers still run and load nothing
+    expect((await fetch(`${server.url}/api/health`)).headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
+    expect((await put({ tileUrl: null })).body.source.kind).toBe('builtin');
+  });
+
+  it('serves a PMTiles file from the data folder with byte ranges, as the PMTiles reader reads it', async () => {
+    const view = (await json(`${server.url}/api/admin/map`)).body;
+    expect(view.pmtilesFiles).toEqual([
+      { name: 'fake.pmtiles', sizeBytes: 16 },
+      { name: 'world.pmtiles', sizeBytes: archive.bytes.length },
+    ]);
+    expect((await put({ pmtiles: 'fake.pmtiles' })).body.message).toMatch(/not a PMTiles version 3 archive/);
+    expect((await put({ pmtiles: 'missing.pmtiles' })).status).toBe(404);
+    expect((await put({ pmtiles: '../secrets.pmtiles' })).status).toBe(400);
+    const set = await put({ pmtiles: 'world.pmtiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png' });
+    expect(set.body.source).toMatchObject({ kind: 'pmtiles', pmtilesUrl: '/api/map/pmtiles/world.pmtiles' });
+
+    const url = `${server.url}/api/map/pmtiles/world.pmtiles`;
+    const head = await fetch(url, { headers: { 'x-api-key': server.apiKey, range: 'bytes=0-126' } });
+    expect(head.status).toBe(206);
+    expect(head.headers.get('content-range')).toBe(`bytes 0-126/${archive.bytes.length}`);
+    const header = bytesToHeader(await head.arrayBuffer());
+    expect(header).toMatchObject({ specVersion: 3, minZoom: 0, maxZoom: 1, numAddressedTiles: 5, tileType: 2 });
+    const whole = await fetch(url, { headers: { 'x-api-key': server.apiKey } });
+    expect(Buffer.from(await whole.arrayBuffer()).equals(archive.bytes)).toBe(true);
+    expect((await fetch(url, { headers: { 'x-api-key': server.apiKey, range: `bytes=${archive.bytes.length + 10}-` } })).status).toBe(416);
+    // the reader the web app uses, over the network, tile by tile
+    const reader = new PMTiles(new FetchSource(url, new Headers({ 'x-api-key': server.apiKey })));
+    for (const [zxy, png] of archive.tiles) {
+      const [z, x, y] = zxy.split('/').map(Number) as [number, number, number];
+      const tile = await reader.getZxy(z, x, y);
+      expect(Buffer.from(tile!.data).equals(png), zxy).toBe(true);
+    }
+    for (const name of ['..%2Fsecrets.pmtiles', 'world.pmtiles.exe', 'missing.pmtiles']) {
+      const refused = await fetch(`${server.url}/api/map/pmtiles/${name}`, { headers: { 'x-api-key': server.apiKey } });
+      expect([400, 404], name).toContain(refused.status);
+    }
+    expect((await fetch(url)).status).toBe(401);
+    expect((await put({ pmtiles: null, tileUrl: null })).body.source.kind).toBe('builtin');
+  });
+
+  it('lets only admins change the map', async () => {
+    expect((await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status).toBe(201);
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ email: 'bob@example.org', password: 'bob password 1' }),
+    });
+    const cookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+    expect((await put({ tileUrl: 'https://tiles.example/{z}/{x}/{y}.png' }, { cookie, origin: server.url })).status).toBe(403);
+    expect((await json(`${server.url}/api/admin/map`, { headers: { cookie } })).status).toBe(403);
+    expect((await json(`${server.url}/api/map/source`, { headers: { cookie } })).body.kind).toBe('builtin');
+  });
+});
