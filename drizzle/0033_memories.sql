@@ -16,7 +16,7 @@ CREATE TABLE "memories" (
 	"date_from" timestamp with time zone NOT NULL,
 	"date_to" timestamp with time zone NOT NULL,
 	"photo_ids" uuid[] NOT NULL,
-	"rank" real NOT NULL,
+	"rank" double precision NOT NULL,
 	"computed_for" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );

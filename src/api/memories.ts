@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { computeMemories, homeOf } from '../library/memories/compute.js';
+import { computeMemoriesOnce, homeOf } from '../library/memories/compute.js';
 import { getMemory, hideMemory, listMemories, memoryAsAlbum, showHiddenMemories } from '../library/memories/memories.js';
 import { MEMORY_KINDS } from '../library/memories/plan.js';
 import { readMemorySettings, writeMemorySettings } from '../library/memories/settings.js';
@@ -82,7 +82,7 @@ export function memoryRoutes(app: FastifyInstance): void {
       response: { 200: memorySettingsView, 400: errorBody },
     },
     handler: async (request) => {
-      await writeMemorySettings(request.lib, { kindsOff: request.body.kindsOff ? [...new Set(request.body.kindsOff)] : undefined, home: request.body.home, computedFor: null });
+      await writeMemorySettings(request.lib, { kindsOff: request.body.kindsOff ? [...new Set(request.body.kindsOff)] : undefined, home: request.body.home });
       return settingsView(request.lib);
     },
   });
@@ -95,7 +95,7 @@ export function memoryRoutes(app: FastifyInstance): void {
       body: z.object({ today: dayParam.optional() }).default({}),
       response: { 200: memoryRun, 400: errorBody },
     },
-    handler: async (request) => computeMemories(request.lib, request.body.today ?? serverToday()),
+    handler: async (request) => computeMemoriesOnce(request.lib, request.body.today ?? serverToday(), true),
   });
 
   api.delete('/api/memories/hidden', {

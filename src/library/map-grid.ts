@@ -124,6 +124,7 @@ export function clusterPoints(points: MapPoints, zoom: number, box?: BoundingBox
   const merged: Cell[] = [];
   for (const c of byCrowd) {
     if (c.absorbed) continue;
+    c.absorbed = true; // taken: no later cell takes it in again
     const cx = c.sumX / c.count;
     const cy = c.sumY / c.count;
     for (let dr = -1; dr <= 1; dr++) {
@@ -135,6 +136,8 @@ export function clusterPoints(points: MapPoints, zoom: number, box?: BoundingBox
         c.count += other.count;
         c.sumLat += other.sumLat;
         c.sumLng += other.sumLng;
+        c.sumX += other.sumX;
+        c.sumY += other.sumY;
         c.w = Math.min(c.w, other.w);
         c.e = Math.max(c.e, other.e);
         c.s = Math.min(c.s, other.s);

@@ -114,9 +114,10 @@ async function locationSet(location: { latitude: number; longitude: number } | n
  * takes a stack whole: its other photos hide behind its cover, so they go in and out with it.
  */
 export async function updatePhoto(lib: Library, id: string, changes: PhotoChanges): Promise<boolean> {
-  if (changes.archived !== undefined) {
+  // the archive and the place take a stack whole (one moment, one place: the map shows it as its cover)
+  if (changes.archived !== undefined || changes.location !== undefined) {
     const mates = (await withStackMates(lib.db, [id])).filter((mate) => mate !== id);
-    if (mates.length > 0) await updatePhotos(lib, mates, { archived: changes.archived });
+    if (mates.length > 0) await updatePhotos(lib, mates, { archived: changes.archived, location: changes.location });
   }
   const updated = await lib.db
     .update(photos)
@@ -133,8 +134,8 @@ export async function updatePhoto(lib: Library, id: string, changes: PhotoChange
  * (which the lists do not show), are passed over. Returns how many photos were changed.
  */
 export async function updatePhotos(lib: Library, ids: readonly string[], changes: PhotoChanges): Promise<number> {
-  // the archive takes a stack whole (see updatePhoto)
-  const unique = changes.archived !== undefined ? await withStackMates(lib.db, [...new Set(ids)]) : [...new Set(ids)];
+  // the archive and the place take a stack whole (see updatePhoto)
+  const unique = changes.archived !== undefined || changes.location !== undefined ? await withStackMates(lib.db, [...new Set(ids)]) : [...new Set(ids)];
   if (unique.length === 0) return 0;
   const updated = await lib.db
     .update(photos)

@@ -199,15 +199,15 @@ describe('memories', () => {
 
   it('is computed by the periodic job for every user once a day, a memory keeping its id from day to day', async () => {
     const portugal = (await memories()).find((m) => m.title === 'Porto and Lisbon, May 2024')!;
-    expect(await refreshMemories(server.lib, '2026-06-16')).toBeGreaterThanOrEqual(1);
-    expect(await refreshMemories(server.lib, '2026-06-16')).toBe(0); // done for the day
-    const list = await get('/api/memories?today=2026-06-16');
-    expect(list.computedFor).toBe('2026-06-16');
+    expect(await refreshMemories(server.lib, '2026-06-17')).toBeGreaterThanOrEqual(1);
+    expect(await refreshMemories(server.lib, '2026-06-17')).toBe(0); // done for the day
+    const list = await get('/api/memories?today=2026-06-17');
+    expect(list.computedFor).toBe('2026-06-17');
     expect(list.items.filter((m: Memory) => m.kind === 'on-this-day')).toEqual([]);
     expect(list.items.find((m: Memory) => m.title === 'Porto and Lisbon, May 2024').id).toBe(portugal.id);
     // asked for another day than the last computed: the last ones at once, that day's computed meanwhile
     const stale = await get(`/api/memories?today=${TODAY}`);
-    expect(stale.computedFor).toBe('2026-06-16');
+    expect(stale.computedFor).toBe('2026-06-17');
     await expect.poll(async () => (await get(`/api/memories?today=${TODAY}`)).computedFor, { timeout: 20_000 }).toBe(TODAY);
     expect((await memories()).filter((m) => m.kind === 'on-this-day')).toHaveLength(2);
   });

@@ -47,6 +47,23 @@ describe('clusterPoints', () => {
     expect(poles.clusters.reduce((sum, c) => sum + c.count, 0)).toBe(3);
   });
 
+  it('puts every item in exactly one cluster at every zoom', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    // crowded towns and their outskirts, so that cells take in neighbours that took in others
+    const towns = Array.from({ length: 30 }, () => [random() * 140 - 70, random() * 340 - 170] as const);
+    const items = Array.from({ length: 3000 }, (_, i) => {
+      const [lat, lng] = towns[Math.floor(random() ** 2 * towns.length)]!;
+      return item(`p${i}`, lat + (random() - 0.5) * 4, lng + (random() - 0.5) * 6, i);
+    });
+    const many = mapPoints(items);
+    for (let zoom = 0; zoom <= 12; zoom++) {
+      const answer = clusterPoints(many, zoom);
+      expect(answer.clusters.reduce((sum, c) => sum + c.count, 0), `zoom ${zoom}`).toBe(3000);
+      expect(new Set(answer.clusters.map((c) => c.photoId)).size, `zoom ${zoom}`).toBe(answer.clusters.length);
+    }
+  });
+
   it('sends at most 4,000 clusters, the most crowded, and says so', () => {
     const many = mapPoints(Array.from({ length: 5000 }, (_, i) => item(`p${i}`, -60 + (i % 100) * 1.2, -170 + Math.floor(i / 100) * 6.8)));
     const answer = clusterPoints(many, 10);

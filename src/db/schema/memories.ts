@@ -1,7 +1,7 @@
 // Memories: moments of the library brought back (on this day, trips, people over the years), computed by a
 // periodic job per user (library/memories), with what the user hid and how they want them.
 import { sql } from 'drizzle-orm';
-import { doublePrecision, index, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users.js';
 
 export const memories = pgTable(
@@ -22,7 +22,7 @@ export const memories = pgTable(
     /** Best first, near-copies folded (a stack is its cover, a burst one photo). */
     photoIds: uuid('photo_ids').array().notNull(),
     /** How high it shows: today's first, then by size and how recent. */
-    rank: real('rank').notNull(),
+    rank: doublePrecision('rank').notNull(),
     /** The day (the user's) it was computed for. */
     computedFor: text('computed_for').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

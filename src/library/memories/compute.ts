@@ -2,7 +2,7 @@
 // away from home, and named people over the years. Items are the user's own timeline's (no trash, no archive, a
 // stack as its cover, one photo per duplicate group), near-copies folded, the best shots first (plan.ts).
 import { sql, type SQL } from 'drizzle-orm';
-import { uuidArray } from '../../db/arrays.js';
+import { textArray, uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { notBehindStackCover, notDuplicateCopy } from '../../search/filters.js';
 import { distanceKm } from '../../search/geo.js';
@@ -11,7 +11,7 @@ import { loadShotScores } from '../best-shot/load.js';
 import { ownPhotoSql, ownRowSql, ownRowValues } from '../access.js';
 import type { Library } from '../library.js';
 import { AWAY_KM, findTrips, foldAndRank, learnHome, tripTitle, yearsAgo, type MemoryItem, type MemoryKind, type Position } from './plan.js';
-import { readMemorySettings, writeMemorySettings } from './settings.js';
+import { markMemoriesComputed, readMemorySettings } from './settings.js';
 
 /** Items kept in one memory, best first. */
 const MAX_ITEMS = 120;
@@ -217,22 +217,43 @@ export async function computeMemories(lib: Library, today: string): Promise<Memo
   const hidden = new Set((await rows<{ key: string }>(lib.db, sql`select h.key from hidden_memories h where ${ownRowSql(lib, 'h')}`)).map((row) => row.key));
   const kept = made.filter((memory) => !hidden.has(memory.key));
   const owner = ownRowValues(lib);
-  // upserted by key, so that a memory keeps its id (and its page) from one day to the next
+  // upserted by key, so that a memory keeps its id (and its page) from one day to the next; one hidden meanwhile
+  // is not made again
   await lib.db.transaction(async (tx) => {
-    const keys = kept.map((memory) => memory.key);
-    await tx.execute(sql`delete from memories m where ${ownRowSql(lib, 'm')} and not (m.key = any(${`{${keys.map((k) => `"${k}"`).join(',')}}`}::text[]))`);
+    await tx.execute(sql`delete from memories m where ${ownRowSql(lib, 'm')} and not (m.key = any(${textArray(kept.map((memory) => memory.key))}))`);
     for (const memory of kept) {
       await tx.execute(sql`insert into memories (${owner.column}, kind, key, title, subtitle, date_from, date_to, photo_ids, rank, computed_for)
-        values (${owner.value}, ${memory.kind}, ${memory.key}, ${memory.title}, ${memory.subtitle}, ${memory.from}::timestamptz,
-          ${`${memory.to}T23:59:59.999Z`}::timestamptz, ${uuidArray(memory.photoIds)}, ${memory.rank}, ${today})
+        select ${owner.value}, ${memory.kind}, ${memory.key}, ${memory.title}, ${memory.subtitle}, ${`${memory.from}T00:00:00Z`}::timestamptz,
+          ${`${memory.to}T23:59:59.999Z`}::timestamptz, ${uuidArray(memory.photoIds)}, ${memory.rank}::float8, ${today}
+        where not exists (select 1 from hidden_memories h where ${ownRowSql(lib, 'h')} and h.key = ${memory.key})
         on conflict (${owner.column}, key) do update set kind = excluded.kind, title = excluded.title, subtitle = excluded.subtitle,
           date_from = excluded.date_from, date_to = excluded.date_to, photo_ids = excluded.photo_ids, rank = excluded.rank,
           computed_for = excluded.computed_for`);
     }
   });
-  await writeMemorySettings(lib, { computedFor: today });
+  await markMemoriesComputed(lib, today, settings.updatedAt);
   const written = { 'on-this-day': 0, trip: 0, 'person-years': 0 } as Record<MemoryKind, number>;
   for (const memory of kept) written[memory.kind]++;
   return { today, home, homeLearned: learned, written };
 }
 
+
+/** The computation running or queued per user: one at a time (two would upsert the same rows). */
+const runs = new Map<string, { today: string; run: Promise<MemoryRun> }>();
+
+/**
+ * Computes the user's memories for `today`, one computation per user at a time: one running for that day is shared;
+ * `fresh` (the settings changed) or another day queues a new one after it.
+ */
+export function computeMemoriesOnce(lib: Library, today: string, fresh = false): Promise<MemoryRun> {
+  const key = lib.ownerId;
+  const current = runs.get(key);
+  if (current && !fresh && current.today === today) return current.run;
+  const run: Promise<MemoryRun> = (current ? current.run.catch(() => undefined) : Promise.resolve(undefined))
+    .then(() => computeMemories(lib, today))
+    .finally(() => {
+      if (runs.get(key)?.run === run) runs.delete(key);
+    });
+  runs.set(key, { today, run });
+  return run;
+}

@@ -3,19 +3,31 @@
 import { listUsers } from '../../auth/users.js';
 import type { LibraryContext } from '../library.js';
 import { asOwner } from '../owner.js';
-import { computeMemories } from './compute.js';
+import { computeMemoriesOnce } from './compute.js';
 import { readMemorySettings } from './settings.js';
 
 export const MEMORIES_EVERY_MS = 60 * 60 * 1000;
 
-/** Computes the memories of each user not yet computed for `today`; answers how many users it did. */
+/** Days between two YYYY-MM-DD dates. */
+const daysApart = (a: string, b: string) => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
+
+/**
+ * Computes the memories of each user not computed for about `today` (the server's date: a user whose own date is a
+ * day off, in another time zone, keeps theirs); one user's failure does not stop the others'. Answers how many
+ * users it did.
+ */
 export async function refreshMemories(context: LibraryContext, today: string): Promise<number> {
   let done = 0;
   for (const user of await listUsers(context.db)) {
     const lib = asOwner(context, user.id);
-    if ((await readMemorySettings(lib)).computedFor === today) continue;
-    await computeMemories(lib, today);
-    done++;
+    try {
+      const { computedFor } = await readMemorySettings(lib);
+      if (computedFor !== null && daysApart(computedFor, today) <= 1) continue;
+      await computeMemoriesOnce(lib, today);
+      done++;
+    } catch (error) {
+      context.logger.warn({ err: error, userId: user.id }, 'computing memories failed');
+    }
   }
   return done;
 }

@@ -9,7 +9,7 @@ import { ownPhotoSql, ownRowSql, ownRowValues } from '../access.js';
 import { createAlbum, type AlbumSummary } from '../albums/manual.js';
 import type { Library } from '../library.js';
 import { listColumns, photoListItem } from '../photo-list.js';
-import { computeMemories } from './compute.js';
+import { computeMemoriesOnce } from './compute.js';
 import type { MemoryKind } from './plan.js';
 import { readMemorySettings } from './settings.js';
 
@@ -50,31 +50,18 @@ function summary(row: MemoryRow, ids: string[]): MemorySummary {
   return { id: row.id, kind: row.kind, title: row.title, subtitle: row.subtitle, from: day(row.date_from), to: day(row.date_to), count: ids.length, coverId: ids[0]!, previewIds: ids.slice(0, 6) };
 }
 
-/** Runs computing memories, one per user and day: a second request waits for the first. */
-const computing = new Map<string, Promise<unknown>>();
-
-function computeOnce(lib: Library, today: string): Promise<unknown> {
-  const key = `${lib.ownerId}|${today}`;
-  let run = computing.get(key);
-  if (!run) {
-    run = computeMemories(lib, today).finally(() => computing.delete(key));
-    computing.set(key, run);
-  }
-  return run;
-}
-
 /**
- * The memories for `today` (the user's date, YYYY-MM-DD). Never computed: computed now. Computed for another day
- * (the periodic job runs on the server's date; a large library takes seconds, bench/README.md): the last ones are
- * answered at once while today's are computed in the background, for the next request.
+ * The memories for `today` (the user's date, YYYY-MM-DD). Not computed since the settings changed (or never):
+ * computed now. Computed for another day (the periodic job runs on the server's date; a large library takes seconds,
+ * bench/README.md): the last ones are answered at once while today's are computed in the background.
  */
 export async function listMemories(lib: Library, today: string): Promise<{ items: MemorySummary[]; computedFor: string }> {
   const settings = await readMemorySettings(lib);
   let computedFor = today;
-  if (settings.computedFor === null) await computeOnce(lib, today);
+  if (settings.computedFor === null) await computeMemoriesOnce(lib, today, true);
   else if (settings.computedFor !== today) {
     computedFor = settings.computedFor;
-    computeOnce(lib, today).catch((error: unknown) => lib.logger.warn({ err: error }, 'computing memories failed'));
+    computeMemoriesOnce(lib, today).catch((error: unknown) => lib.logger.warn({ err: error }, 'computing memories failed'));
   }
   const found = await rows<MemoryRow>(
     lib.db,
@@ -124,6 +111,7 @@ export async function memoryAsAlbum(lib: Library, id: string, name?: string): Pr
 /** Every memory the user hid may come back: computed again next time. */
 export async function showHiddenMemories(lib: Library): Promise<number> {
   const removed = await rows<{ key: string }>(lib.db, sql`delete from hidden_memories h where ${ownRowSql(lib, 'h')} returning h.key`);
-  if (removed.length > 0) await lib.db.execute(sql`update memory_settings s set computed_for = null where ${ownRowSql(lib, 's')}`);
+  // computed again when next asked for, and a computation running meanwhile does not count
+  if (removed.length > 0) await lib.db.execute(sql`update memory_settings s set computed_for = null, updated_at = clock_timestamp() where ${ownRowSql(lib, 's')}`);
   return removed.length;
 }

@@ -1,5 +1,6 @@
 // How a user wants memories: the kinds they turned off, and home when they set it.
 import { sql } from 'drizzle-orm';
+import { textArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { ownRowSql, ownRowValues } from '../access.js';
 import type { Library } from '../library.js';
@@ -9,39 +10,47 @@ export interface MemorySettings {
   kindsOff: MemoryKind[];
   /** Set by the user; null: learned from where most items are taken. */
   home: Position | null;
-  /** The day the memories were last computed for (null: never). */
+  /** The day the memories were last computed for (null: never, or the settings changed since). */
   computedFor: string | null;
+  /** When the settings last changed (null: never set): a computation started before a change does not count. */
+  updatedAt: string | null;
 }
 
 export async function readMemorySettings(lib: Library): Promise<MemorySettings> {
-  const [row] = await rows<{ kinds_off: MemoryKind[]; home_latitude: number | null; home_longitude: number | null; computed_for: string | null }>(
+  const [row] = await rows<{ kinds_off: MemoryKind[]; home_latitude: number | null; home_longitude: number | null; computed_for: string | null; updated_at: string }>(
     lib.db,
-    sql`select s.kinds_off, s.home_latitude, s.home_longitude, s.computed_for from memory_settings s where ${ownRowSql(lib, 's')}`,
+    sql`select s.kinds_off, s.home_latitude, s.home_longitude, s.computed_for, s.updated_at::text as updated_at from memory_settings s where ${ownRowSql(lib, 's')}`,
   );
-  if (!row) return { kindsOff: [], home: null, computedFor: null };
+  if (!row) return { kindsOff: [], home: null, computedFor: null, updatedAt: null };
   const home = row.home_latitude !== null && row.home_longitude !== null ? { latitude: row.home_latitude, longitude: row.home_longitude } : null;
-  return { kindsOff: row.kinds_off, home, computedFor: row.computed_for };
+  return { kindsOff: row.kinds_off, home, computedFor: row.computed_for, updatedAt: row.updated_at };
 }
 
 /**
- * Changes the settings given (`home: null` goes back to the learned home); a change of kinds or home has the
- * memories computed again when next asked for (`computedFor` cleared), as does `computedFor` itself.
+ * Changes the settings given (`home: null` goes back to the learned home), in one statement; the memories are
+ * computed again when next asked for (`computed_for` cleared, `updated_at` moved on).
  */
-export async function writeMemorySettings(
-  lib: Library,
-  changes: { kindsOff?: MemoryKind[]; home?: Position | null; computedFor?: string | null },
-): Promise<MemorySettings> {
-  const current = await readMemorySettings(lib);
-  const next: MemorySettings = {
-    kindsOff: changes.kindsOff ?? current.kindsOff,
-    home: changes.home === undefined ? current.home : changes.home,
-    computedFor: changes.computedFor === undefined ? null : changes.computedFor,
-  };
+export async function writeMemorySettings(lib: Library, changes: { kindsOff?: MemoryKind[]; home?: Position | null }): Promise<void> {
   const owner = ownRowValues(lib);
-  const kinds = sql`${`{${next.kindsOff.join(',')}}`}::text[]`;
+  const kinds = changes.kindsOff ? sql`${textArray(changes.kindsOff)}` : sql`null::text[]`;
+  const setHome = changes.home !== undefined;
   await lib.db.execute(sql`insert into memory_settings (${owner.column}, kinds_off, home_latitude, home_longitude, computed_for, updated_at)
-    values (${owner.value}, ${kinds}, ${next.home?.latitude ?? null}::float8, ${next.home?.longitude ?? null}::float8, ${next.computedFor}, now())
-    on conflict (${owner.column}) do update set kinds_off = excluded.kinds_off, home_latitude = excluded.home_latitude,
-      home_longitude = excluded.home_longitude, computed_for = excluded.computed_for, updated_at = now()`);
-  return next;
+    values (${owner.value}, coalesce(${kinds}, '{}'::text[]), ${changes.home?.latitude ?? null}::float8, ${changes.home?.longitude ?? null}::float8, null, clock_timestamp())
+    on conflict (${owner.column}) do update set kinds_off = coalesce(${kinds}, memory_settings.kinds_off),
+      home_latitude = case when ${setHome}::boolean then excluded.home_latitude else memory_settings.home_latitude end,
+      home_longitude = case when ${setHome}::boolean then excluded.home_longitude else memory_settings.home_longitude end,
+      computed_for = null, updated_at = clock_timestamp()`);
+}
+
+/**
+ * Marks the memories computed for `today`, unless the settings changed since `updatedAt` (then the next request
+ * computes them again with the new ones).
+ */
+export async function markMemoriesComputed(lib: Library, today: string, updatedAt: string | null): Promise<void> {
+  const owner = ownRowValues(lib);
+  if (updatedAt === null) {
+    await lib.db.execute(sql`insert into memory_settings (${owner.column}, computed_for) values (${owner.value}, ${today}) on conflict do nothing`);
+  } else {
+    await lib.db.execute(sql`update memory_settings s set computed_for = ${today} where ${ownRowSql(lib, 's')} and s.updated_at::text = ${updatedAt}`);
+  }
 }

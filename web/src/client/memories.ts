@@ -20,9 +20,15 @@ export function listMemories(fresh = false): Promise<MemoryList> {
   if (fresh || !kept || kept.today !== today) {
     const list = request<MemoryList>('GET', `/api/memories?today=${today}`);
     kept = { today, list };
-    list.catch(() => {
-      if (kept?.list === list) kept = null;
-    });
+    // an answer for another day (today's being computed on the server) is not kept: the next page asks again
+    list.then(
+      (answer) => {
+        if (answer.computedFor !== today && kept?.list === list) kept = null;
+      },
+      () => {
+        if (kept?.list === list) kept = null;
+      },
+    );
   }
   return kept.list;
 }

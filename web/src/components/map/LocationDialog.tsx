@@ -34,15 +34,17 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
   const [picked, setPicked] = useState<Position | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const latitude = current?.latitude;
+  const longitude = current?.longitude;
 
   useEffect(() => {
     const element = container.current;
     if (!open || !element) return;
     setPicked(null);
     setError(null);
-    const made = makeMap(element, current ? { ...current, zoom: 6 } : WORLD_VIEW, { onError: setError });
+    const made = makeMap(element, latitude !== undefined && longitude !== undefined ? { latitude, longitude, zoom: 6 } : WORLD_VIEW, { onError: setError });
     const pin = L.circleMarker([0, 0], PIN);
-    if (current) pin.setLatLng([current.latitude, current.longitude]).addTo(made.map);
+    if (latitude !== undefined && longitude !== undefined) pin.setLatLng([latitude, longitude]).addTo(made.map);
     made.map.on('click', (event: L.LeafletMouseEvent) => {
       const position = { latitude: Math.max(-90, Math.min(90, event.latlng.lat)), longitude: wrapLongitude(event.latlng.lng) };
       pin.setLatLng(event.latlng).addTo(made.map);
@@ -54,7 +56,8 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
       window.clearTimeout(sized);
       made.remove();
     };
-  }, [open, current]);
+    // by value: the page polls the photo while it is processed, a new object each time, the same place
+  }, [open, latitude, longitude]);
 
   const save = async (position: Position | null) => {
     setBusy(true);

@@ -35,16 +35,25 @@ export function makeMap(element: HTMLElement, view: MapView, options: { onError?
   map.attributionControl.addAttribution('Natural Earth · GeoNames');
   const base = L.layerGroup().addTo(map);
   const controller = new AbortController();
-  let detail: '110m' | '50m' | null = null;
+  // the detail drawn, and the one asked for: a coarser answer arriving late never covers a finer one drawn
+  let drawn: '110m' | '50m' | null = null;
+  let asked: '110m' | '50m' | null = null;
+  const rank = (detail: '110m' | '50m' | null) => (detail === '50m' ? 2 : detail === '110m' ? 1 : 0);
   const loadBasemap = () => {
     showCityNames(map);
     const wanted = detailFor(map.getZoom());
-    if (wanted === detail || detail === '50m') return; // the closer map serves far views too
-    detail = wanted;
+    if (rank(wanted) <= Math.max(rank(drawn), rank(asked))) return; // the closer map serves far views too
+    asked = wanted;
     getBasemap(wanted, controller.signal)
-      .then((basemap) => drawBasemap(map, base, basemap))
+      .then((basemap) => {
+        if (rank(wanted) <= rank(drawn)) return;
+        drawn = wanted;
+        drawBasemap(map, base, basemap);
+      })
       .catch((reason: unknown) => {
-        if (!controller.signal.aborted) options.onError?.(reason instanceof ApiError ? reason.message : 'The world map could not be loaded.');
+        if (controller.signal.aborted) return;
+        if (asked === wanted) asked = drawn; // asked again on the next zoom
+        options.onError?.(reason instanceof ApiError ? reason.message : 'The world map could not be loaded.');
       });
   };
   map.on('zoomend', loadBasemap);
