@@ -39,6 +39,10 @@ export const visitorPhoto = z.object({
   motion: z.boolean().describe("a motion photo or an Apple Live Photo: its short video plays from …/video"),
   colour: z.string().nullable(),
   hasThumbnail: z.boolean(),
+  location: z
+    .object({ latitude: z.number(), longitude: z.number() })
+    .nullable()
+    .describe("where it was taken, only when the owner lets the link keep locations (`keepMetadata`); null otherwise: hidden by default"),
 });
 export const visitedLinkInfo = z.object({
   title: z.string().describe("the album's name, or the link's description"),
@@ -155,7 +159,9 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
         items: items.map((row) => {
           const item = photoListItem(row);
           const { id, filename, takenAt, width, height, mime, type, durationMs, motion, colour, hasThumbnail } = item;
-          return { id, filename, takenAt, width, height, mime, type, durationMs, motion, colour, hasThumbnail };
+          // locations stay the owner's unless the link keeps them (as its originals do)
+          const location = link.keepMetadata && row.latitude !== null && row.longitude !== null ? { latitude: row.latitude, longitude: row.longitude } : null;
+          return { id, filename, takenAt, width, height, mime, type, durationMs, motion, colour, hasThumbnail, location };
         }),
         total: counted?.n ?? 0,
         page,

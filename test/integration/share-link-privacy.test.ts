@@ -82,6 +82,15 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     const patched = await api(`/api/shared-links/${link.id}`, { method: 'PATCH', json: { allowDownload: true } });
     expect(patched.body).toMatchObject({ allowDownload: true, keepMetadata: false });
     expect((await visit(link.token, `/photos/${gpsId}/original`)).status).toBe(200);
+    // where it was taken is not in the visitor's list either, until the owner lets the link keep it
+    const listed = async () => ((await json(`${server.url}/api/s/${link.token}/photos`, { anonymous: true })).body.items as { id: string; location: unknown }[]).find((item) => item.id === gpsId)!;
+    expect((await listed()).location).toBeNull();
+    expect((await api(`/api/shared-links/${link.id}`, { method: 'PATCH', json: { keepMetadata: true } })).body.keepMetadata).toBe(true);
+    const shown = (await listed()).location as { latitude: number; longitude: number };
+    const owners = (await api(`/api/photos/${gpsId}`)).body.metadata;
+    expect(shown).toEqual({ latitude: owners.latitude, longitude: owners.longitude });
+    expect((await api(`/api/shared-links/${link.id}`, { method: 'PATCH', json: { keepMetadata: false } })).status).toBe(200);
+    expect((await listed()).location).toBeNull();
   });
 
   it("gives visitors the original without its location and serial numbers; the owner's stays whole", async () => {
