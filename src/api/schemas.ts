@@ -43,6 +43,7 @@ export const libraryFilterQuery = z.object({
   bbox: bboxParam.optional(),
   near: nearParam.optional(),
   radiusKm: radiusKmParam,
+  place: z.string().trim().min(1).max(200).optional().describe('a city, state or country (or its two-letter code), whole name, case- and accent-insensitive'),
   album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
   person: z.uuid({ message: 'person must be a person id (UUID)' }).optional().describe('person id: photos with a face of that person'),
   favorite: booleanParam.optional().describe('true: favourites only; false: all but the favourites'),

@@ -7,7 +7,7 @@ import type { PhotoOrigin } from '../model/photo-vocabulary.js';
 import type { MediaType } from '../model/video.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
 import { boxCondition, nearCondition, nearOf, type BoundingBox } from '../search/geo.js';
-import { containsPattern, notBehindStackCover, notDuplicateCopy } from '../search/filters.js';
+import { containsPattern, inPlace, notBehindStackCover, notDuplicateCopy } from '../search/filters.js';
 
 export interface LibraryFilter {
   from?: Date;
@@ -22,6 +22,8 @@ export interface LibraryFilter {
   bbox?: BoundingBox;
   near?: { latitude: number; longitude: number; radiusKm?: number };
   radiusKm?: number;
+  /** Taken in this city, state or country (or its two-letter code), whole name, case- and accent-insensitive. */
+  place?: string;
   /** Album id: photos in that album. */
   album?: string;
   /** Person id: photos with a face of that person. */
@@ -101,6 +103,7 @@ export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL 
   if (filter.bbox) conditions.push(boxCondition(sql`${photos.latitude}`, sql`${photos.longitude}`, filter.bbox));
   const near = nearOf(filter.near, filter.radiusKm);
   if (near) conditions.push(nearCondition(sql`${photos.latitude}`, sql`${photos.longitude}`, near));
+  if (filter.place) conditions.push(inPlace(filter.place, 'photos'));
   if (filter.favorite !== undefined) conditions.push(eq(photos.favorite, filter.favorite));
   const archived = archivedShown(filter);
   if (archived !== 'include') conditions.push(eq(photos.archived, archived === 'only'));

@@ -82,7 +82,8 @@ const KEYED_FILTERS = ['from', 'to', 'camera', 'hasGps', 'bbox', 'near', 'radius
  */
 export function markCovers(filter: LibraryFilter): boolean {
   // the mark's trigger does not watch ratings (migration 0007)
-  return !filter.album && !filter.person && !filter.hideDuplicates && !filter.state && filter.minRating === undefined;
+  // nor place names (a file's IPTC city can change without its position)
+  return !filter.album && !filter.person && !filter.hideDuplicates && !filter.state && filter.minRating === undefined && !filter.place;
 }
 
 function keyOf(scope: PhotoScope, groupBy: TimelineGrouping, filter: LibraryFilter): string {

@@ -100,11 +100,12 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   return sql.join(conditions, sql` and `);
 }
 
-/** Taken in a city, state or country (or its two-letter code), case- and accent-insensitive, whole name. */
-function inPlace(name: string): SQL {
+/** Taken in a city, state or country (or its two-letter code), case- and accent-insensitive, whole name (row `alias`). */
+export function inPlace(name: string, alias = 'p'): SQL {
+  const p = sql.raw(alias);
   const place = sql`lower(unaccent(${name}))`;
-  return sql`(lower(unaccent(p.place_city)) = ${place} or lower(unaccent(p.place_state)) = ${place}
-    or lower(unaccent(p.place_country)) = ${place} or lower(p.place_country_code) = ${place})`;
+  return sql`(lower(unaccent(${p}.place_city)) = ${place} or lower(unaccent(${p}.place_state)) = ${place}
+    or lower(unaccent(${p}.place_country)) = ${place} or lower(${p}.place_country_code) = ${place})`;
 }
 
 /** Taken in a place named exactly as the library has it (city, state or country): the names a query is read with. */

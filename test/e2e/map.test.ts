@@ -219,6 +219,26 @@ describe('web app: the map', () => {
     }
   });
 
+  it("opens a place's page from a photo's details, with its items and the way to the map", async () => {
+    const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    const { page, errors } = await openPage(context);
+    const porto = (await json(`${server.url}/api/photos/${idOf.get('porto-anemones.jpg')}`)).body.metadata.place;
+    expect(porto.country).toBe('Portugal');
+    await page.goto(`${server.url}/photos/${idOf.get('porto-anemones.jpg')}`);
+    await page.getByTestId('place-link').filter({ hasText: 'Portugal' }).click();
+    await page.waitForURL('**/places/Portugal');
+    await poll(() => page.getByTestId('place-summary').textContent()).toBe('3 items taken here');
+    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBe(3);
+    // the map of that place alone
+    await page.getByTestId('place-map').click();
+    await page.waitForURL((url) => url.pathname === '/map' && url.searchParams.get('place') === 'Portugal');
+    await poll(() => counts(page)).toEqual([3]);
+    await page.getByRole('button', { name: 'Show every place, not only Portugal' }).click();
+    await poll(() => counts(page)).toEqual([1, 3]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('keeps the map on top and the items in a strip under it on a phone', async () => {
     const context = await signedInContext(browser, server, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'light' });
     const { page, errors } = await openPage(context);

@@ -138,6 +138,11 @@ describe('places: bbox, near and the map', () => {
   it('the timeline and search take the same places', async () => {
     expect((await get('/api/timeline?bbox=179,-20,-179,-10')).total).toBe(2);
     expect((await get('/api/timeline?near=90,0,12')).total).toBe(2);
+    // a place page's list: by the country's name or code, whole name, any case and accents
+    expect(await listed('place=Portugal')).toEqual(['lisbon.jpg', 'porto.jpg']);
+    expect(await listed('place=pt')).toEqual(['lisbon.jpg', 'porto.jpg']);
+    expect(await listed('place=Portu')).toEqual([]);
+    expect((await get('/api/map/points?zoom=0&place=portugal')).total).toBe(2);
     const hits = await get('/api/search?q=photos&bbox=-10,38,-8,42');
     expect(hits.items.map((hit: { photo: Item }) => hit.photo.filename).sort()).toEqual(['lisbon.jpg', 'porto.jpg']);
     const near = await get('/api/search?q=photos&near=-17,179.5,110');

@@ -34,6 +34,7 @@ const pages = {
   map: () => import('./pages/Map.js'),
   memories: () => import('./pages/Memories.js'),
   memory: () => import('./pages/Memory.js'),
+  place: () => import('./pages/Place.js'),
 };
 const SearchPage = lazy(() => pages.search().then((m) => ({ default: m.SearchPage })));
 const PeoplePage = lazy(() => pages.people().then((m) => ({ default: m.PeoplePage })));
@@ -56,6 +57,7 @@ const ModelsPage = lazy(() => pages.models().then((m) => ({ default: m.ModelsPag
 const MapPage = lazy(() => pages.map().then((m) => ({ default: m.MapPage })));
 const MemoriesPage = lazy(() => pages.memories().then((m) => ({ default: m.MemoriesPage })));
 const MemoryPage = lazy(() => pages.memory().then((m) => ({ default: m.MemoryPage })));
+const PlacePage = lazy(() => pages.place().then((m) => ({ default: m.PlacePage })));
 
 /** Fetches every page's chunk once the browser has nothing better to do. */
 function usePrefetchPages(): void {
@@ -130,6 +132,8 @@ function pageFor(pathname: string) {
   if (pathname === '/memories') return <MemoriesPage />;
   const memory = matchPath('/memories/:id', pathname);
   if (memory) return <MemoryPage key={memory.id} id={memory.id!} />;
+  const place = matchPath('/places/:name', pathname);
+  if (place) return <PlacePage key={place.name} name={place.name!} />;
   const album = matchPath('/albums/:id', pathname);
   if (album) return <AlbumPage key={album.id} id={album.id!} />;
   if (pathname === '/duplicates') return <DuplicatesPage />;

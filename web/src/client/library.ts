@@ -18,6 +18,8 @@ export interface LibraryFilter {
   to?: string;
   camera?: string;
   hasGps?: boolean;
+  /** A city, state or country as the photos name it. */
+  place?: string;
   /** A partner's user id: their shared library alone. */
   owner?: string;
   /** `only`: the archive; `exclude` is the timeline's default, `include` an album's, a person's and the favourites'. */

@@ -1,3 +1,4 @@
+import { Link } from '../lib/router.js';
 import type { ReactNode } from 'react';
 import type { PhotoFull, PlaceInfo } from '../client/photo.js';
 import {
@@ -98,7 +99,16 @@ export function MetadataTable({ photo }: { photo: PhotoFull }) {
         <>
           {place ? (
             <span className="place" title={m.place?.source === 'geocoded' ? 'The nearest town to where it was taken' : 'As the file names it'}>
-              {place}
+              {[m.place?.city, m.place?.state, m.place?.country]
+                .filter((part): part is string => Boolean(part?.trim()))
+                .map((part, i) => (
+                  <span key={`${i}-${part}`}>
+                    {i > 0 ? ', ' : null}
+                    <Link to={`/places/${encodeURIComponent(part)}`} data-testid="place-link">
+                      {part}
+                    </Link>
+                  </span>
+                ))}
             </span>
           ) : null}
           {m.latitude !== null && m.longitude !== null ? (

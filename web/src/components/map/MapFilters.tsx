@@ -1,9 +1,9 @@
 import type { MapFilter } from '../../client/map.js';
 import { navigate } from '../../lib/router.js';
 
-const FILTER_KEYS = ['type', 'favorite', 'from', 'to', 'person', 'album'] as const;
+const FILTER_KEYS = ['type', 'favorite', 'from', 'to', 'person', 'album', 'place'] as const;
 
-/** The map's filters in its URL: `type`, `favorite`, `from`, `to` (YYYY-MM-DD), `person` and `album` ids. */
+/** The map's filters in its URL: `type`, `favorite`, `from`, `to` (YYYY-MM-DD), `person` and `album` ids, a `place`. */
 export function filterFromSearch(search: string): MapFilter {
   const params = new URLSearchParams(search);
   const filter: MapFilter = {};
@@ -18,6 +18,8 @@ export function filterFromSearch(search: string): MapFilter {
   const id = (value: string | null) => (value && /^[0-9a-f-]{36}$/i.test(value) ? value : undefined);
   filter.person = id(params.get('person'));
   filter.album = id(params.get('album'));
+  const place = params.get('place')?.trim();
+  filter.place = place && place.length <= 200 ? place : undefined;
   return Object.fromEntries(Object.entries(filter).filter(([, value]) => value !== undefined)) as MapFilter;
 }
 
@@ -60,6 +62,11 @@ export function MapFilters({ filter }: { filter: MapFilter }) {
       {filter.person ? (
         <button type="button" className="chip" onClick={() => setParam('person', null)} aria-label="Show everyone, not one person">
           One person ×
+        </button>
+      ) : null}
+      {filter.place ? (
+        <button type="button" className="chip" onClick={() => setParam('place', null)} aria-label={`Show every place, not only ${filter.place}`}>
+          {filter.place} ×
         </button>
       ) : null}
       {filter.album ? (
