@@ -8,7 +8,7 @@ import { ExifTool } from 'exiftool-vendored';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const LYON: [number, number] = [45.764, 4.8357];
 const SHOTS: { source: string; at: string; where: [number, number] }[] = [
@@ -78,6 +78,13 @@ describe('web app: memories', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Porto and Lisbon, May 2024');
     await poll(() => page.getByTestId('memory-items').locator('[data-testid="photo-tile"]').count()).toBe(3);
     await expect(page.locator('.memory-head .muted').textContent()).resolves.toBe('3 days · 3 items');
+    // shared by link straight from the memory: a link to its three items
+    await page.getByTestId('memory-share').click();
+    await page.getByTestId('create-link').click();
+    await poll(async () => (await json(`${server.url}/api/shared-links`)).body.items?.length ?? 0).toBe(1);
+    const link = (await json(`${server.url}/api/shared-links`)).body.items[0];
+    expect((await json(`${server.url}/api/s/${link.token}/photos`, { anonymous: true })).body.total).toBe(3);
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Save as album' }).click();
     await page.waitForURL(/\/albums\/[0-9a-f-]{36}$/);
     await poll(() => page.locator('h1').first().textContent()).toContain('Porto and Lisbon, May 2024');

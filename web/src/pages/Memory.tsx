@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../api.js';
 import { getMemory, hideMemory, memoryAsAlbum, type MemoryDetail } from '../client/memories.js';
 import { PhotoGrid } from '../components/PhotoGrid.js';
+import { ShareDialog } from '../components/sharing/ShareDialog.js';
 import { navigate } from '../lib/router.js';
 import '../styles/memories.css';
 
@@ -10,6 +11,7 @@ export function MemoryPage({ id }: { id: string }) {
   const [memory, setMemory] = useState<MemoryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [sharing, setSharing] = useState(false);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -53,6 +55,9 @@ export function MemoryPage({ id }: { id: string }) {
               <button type="button" className="button button-primary" disabled={busy} onClick={() => void act(async () => navigate(`/albums/${(await memoryAsAlbum(memory.id)).id}`))}>
                 Save as album
               </button>
+              <button type="button" className="button" disabled={busy} onClick={() => setSharing(true)} data-testid="memory-share">
+                Share by link
+              </button>
               <button type="button" className="button" disabled={busy} onClick={() => void act(async () => {
                 await hideMemory(memory.id);
                 navigate('/memories', { replace: true });
@@ -62,6 +67,9 @@ export function MemoryPage({ id }: { id: string }) {
             </div>
           </header>
           <PhotoGrid photos={memory.items} label={memory.title} testId="memory-items" />
+          {sharing ? (
+            <ShareDialog open photoIds={memory.items.map((item) => item.id)} title={`Share “${memory.title}” by link`} onClose={() => setSharing(false)} />
+          ) : null}
         </>
       ) : error ? null : (
         <p className="muted">Loading…</p>
