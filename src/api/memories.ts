@@ -5,6 +5,7 @@ import { computeMemoriesOnce, homeOf } from '../library/memories/compute.js';
 import { getMemory, hideMemory, listMemories, memoryAsAlbum, showHiddenMemories } from '../library/memories/memories.js';
 import { MEMORY_KINDS } from '../library/memories/plan.js';
 import { readMemorySettings, writeMemorySettings } from '../library/memories/settings.js';
+import { homeChanged } from '../library/search-understanding.js';
 import { albumSummary } from './albums.js';
 import { errorBody, photoListItem } from './schemas.js';
 
@@ -83,6 +84,7 @@ export function memoryRoutes(app: FastifyInstance): void {
     },
     handler: async (request) => {
       await writeMemorySettings(request.lib, { kindsOff: request.body.kindsOff ? [...new Set(request.body.kindsOff)] : undefined, home: request.body.home });
+      if (request.body.home !== undefined) homeChanged(request.lib); // "at home" in searches follows
       return settingsView(request.lib);
     },
   });

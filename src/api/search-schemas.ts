@@ -163,6 +163,10 @@ export const understood = z
     people: z.array(z.object({ id: z.string(), name: z.string(), negated: z.boolean() })).describe('named people; several: together (peopleMatch all)'),
     peopleMatch: z.enum(['all', 'any']).describe('`any` when the names were joined by "or"'),
     places: z.array(z.object({ name: z.string(), negated: z.boolean() })).describe('cities, states or countries of the library; several: any of them'),
+    home: z
+      .object({ negated: z.boolean() })
+      .nullable()
+      .describe('"at home" (within 25 km of home: set on the Memories page, else where most photos were taken), or away from it'),
     dates: z
       .array(z.object({ from: z.string(), to: z.string(), label: z.string(), negated: z.boolean() }))
       .describe('ranges of days (ISO dates, inclusive) in the time zone `tz`; several: any of them'),

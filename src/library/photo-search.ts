@@ -77,13 +77,13 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
   const notices: string[] = [];
   let mode = request.mode;
   const scope = await searchScope(lib);
-  const { understood, timeZone, notice } =
+  const { understood, timeZone, notice, home } =
     request.understand === false
-      ? { understood: null, timeZone: null, notice: null }
+      ? { understood: null, timeZone: null, notice: null, home: null }
       : await understandQuery(lib, scope, request.q, { timeZone: request.timeZone, today: request.today });
   if (notice) notices.push(notice);
   const text = understood ? understood.text : request.q;
-  const filters = understood && timeZone ? withUnderstood(request.filters, understood, timeZone) : request.filters;
+  const filters = understood && timeZone ? withUnderstood(request.filters, understood, timeZone, home) : request.filters;
   const satisfies = understood ? filterLabels(understood) : [];
   const parsed = parseQuery(text);
   const best = understood?.best ?? false;

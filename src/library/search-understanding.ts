@@ -9,6 +9,9 @@ import { termsGeneration } from '../search/terms-generation.js';
 import { todayIn, type LocalDate } from '../search/understand/calendar.js';
 import { readSeason, understand, type Understood } from '../search/understand/parse.js';
 import { buildVocabulary, type Vocabulary } from '../search/understand/vocabulary.js';
+import { homeOf } from './memories/compute.js';
+import type { Position } from './memories/plan.js';
+import { readMemorySettings } from './memories/settings.js';
 import type { Library } from './library.js';
 import { readByModel } from './search-model.js';
 
@@ -87,20 +90,20 @@ export async function understandQuery(
   scope: PhotoScope,
   query: string,
   options: UnderstandOptions = {},
-): Promise<{ understood: Understood; timeZone: string; notice: string | null }> {
+): Promise<{ understood: Understood; timeZone: string; notice: string | null; home: Position | null }> {
   // a zone this machine does not know (an odd browser's): the server's, said in a notice, rather than no search
   const asked = options.timeZone ? knownTimeZone(options.timeZone) : null;
   const timeZone = asked ?? knownTimeZone(serverTimeZone()) ?? 'UTC';
   const zoneNotice = options.timeZone && !asked ? `unknown time zone "${options.timeZone.slice(0, 60)}": dates were read in ${timeZone}` : null;
-  const vocabulary = await vocabularyOf(lib, scope);
-  const context = { today: todayOf(options, timeZone), timeZone };
+  const [vocabulary, home] = await Promise.all([vocabularyOf(lib, scope), homeFor(lib)]);
+  const context = { today: todayOf(options, timeZone), timeZone, home: home !== null };
   const local = understand(query, vocabulary, context);
   // unexplained here, and the setting on: the language model's reading (search-model.ts)
   const read = await readByModel(lib, query, local, vocabulary, context);
   const understood = read.understood;
   const notice = [zoneNotice, read.notice].filter(Boolean).join('; ') || null;
   const places = understood.places.filter((p) => !p.negated).map((p) => p.name.toLowerCase());
-  if (places.length === 0 || !readSeason(understood) || understood.source === 'model') return { understood, timeZone, notice };
+  if (places.length === 0 || !readSeason(understood) || understood.source === 'model') return { understood, timeZone, notice, home };
   const [south] = await rows<{ south: boolean }>(
     lib.db,
     sql`select bool_and(lat < 0) as south from (
@@ -108,5 +111,24 @@ export async function understandQuery(
           where ${scopeCondition(scope)} and (lower(p.place_city) = name or lower(p.place_state) = name or lower(p.place_country) = name)
           group by name) per_place`,
   );
-  return { understood: south?.south ? understand(query, vocabulary, { ...context, southern: true }) : understood, timeZone, notice };
+  return { understood: south?.south ? understand(query, vocabulary, { ...context, southern: true }) : understood, timeZone, notice, home };
+}
+
+/** Homes kept per user for a while: learning one reads every geotagged photo's position (~0.1 s at 100k). */
+const HOME_TTL_MS = 10 * 60_000;
+const homes = new WeakMap<Library, { at: number; home: Promise<Position | null> }>();
+
+/** The user's home for "at home": the one they set for memories, else where most of their photos were taken. */
+async function homeFor(lib: Library): Promise<Position | null> {
+  const kept = homes.get(lib);
+  if (kept && Date.now() - kept.at < HOME_TTL_MS) return kept.home;
+  const home = readMemorySettings(lib).then(async (settings) => (await homeOf(lib, settings.home)).home);
+  homes.set(lib, { at: Date.now(), home });
+  home.catch(() => homes.delete(lib));
+  return home;
+}
+
+/** Forgets the kept home (the user set another). */
+export function homeChanged(lib: Library): void {
+  homes.delete(lib);
 }

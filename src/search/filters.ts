@@ -68,6 +68,7 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   if (filters.hasLocation === false) conditions.push(sql`(p.latitude is null or p.longitude is null)`);
   if (filters.near) conditions.push(nearCondition(sql`p.latitude`, sql`p.longitude`, filters.near));
   if (filters.bbox) conditions.push(boxCondition(sql`p.latitude`, sql`p.longitude`, filters.bbox));
+  if (filters.notNear) conditions.push(sql`(p.latitude is not null and p.longitude is not null and not ${nearCondition(sql`p.latitude`, sql`p.longitude`, filters.notNear)})`);
   if (filters.hideDuplicates) conditions.push(notDuplicateCopy(sql`p.id`));
   if (filters.origin) conditions.push(sql`p.origin = ${filters.origin}`);
   if (filters.type) conditions.push(filters.type === 'video' ? sql`p.mime like 'video/%'` : sql`p.mime not like 'video/%'`);

@@ -21,6 +21,8 @@ export interface SearchFilters {
   /** Within a great-circle distance of a point; inside a bounding box (search/geo.ts). */
   near?: NearPoint;
   bbox?: BoundingBox;
+  /** Taken with a known position farther than the radius from the point ("not at home"). */
+  notNear?: NearPoint;
   minRating?: number;
   favorite?: boolean;
   state?: PhotoState;

@@ -111,6 +111,20 @@ describe('search in your own words', () => {
     expect(names((await search('noël 2021')).items)).toEqual(['portrait-rotated.jpg']);
   });
 
+  it('knows home: where most photos were taken, or the one set for memories; away from it too', async () => {
+    // two items in Lisbon, one in Sydney, one in Utah: home is learned in Lisbon
+    const home = await search('photos at home');
+    expect(home.understood.home).toEqual({ negated: false });
+    expect(home.understood.parts.map((p) => p.label)).toEqual(['home']);
+    expect(names(home.items)).toEqual(['lisbon-clip.mp4', 'lisbon-fir.jpg']);
+    expect(names((await search('pas à la maison')).items)).toEqual(['sydney-rocks.jpg', 'thompson-springs.jpg']);
+    // home set by hand (in Sydney): "zu Hause" follows at once
+    expect((await json(`${server.url}/api/memories/settings`, { method: 'PUT', json: { home: { latitude: -33.87, longitude: 151.2 } } })).status).toBe(200);
+    expect(names((await search('zu Hause')).items)).toEqual(['sydney-rocks.jpg']);
+    await json(`${server.url}/api/memories/settings`, { method: 'PUT', json: { home: null } });
+    expect(names((await search('at home')).items)).toEqual(['lisbon-clip.mp4', 'lisbon-fir.jpg']);
+  });
+
   it('knows favourites, ratings and "best"; explicit filters win', async () => {
     expect(names((await search('favourites')).items)).toEqual(['christmas-anemones.jpg']);
     expect(names((await search('5 stars')).items)).toEqual(['christmas-anemones.jpg']);

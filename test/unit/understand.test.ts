@@ -54,6 +54,7 @@ function summary(u: Understood): Record<string, unknown> {
   if (u.people.length) out.people = u.people.map((p) => neg(p.negated) + p.id).join(' ');
   if (u.peopleMatch === 'any') out.any = true;
   if (u.places.length) out.places = u.places.map((p) => neg(p.negated) + p.name).join(', ');
+  if (u.home) out.home = `${neg(u.home.negated)}home`;
   if (u.dates.length) out.dates = u.dates.map((d) => `${neg(d.negated)}${d.from}..${d.to}`).join(' ');
   if (u.yearly.length) out.yearly = u.yearly.map((d) => `${d.from}..${d.to}`).join(' ');
   if (u.type) out.type = u.type;
@@ -325,6 +326,19 @@ describe('query understanding', () => {
       }
     }
     expect(wrong.join('\n')).toBe('');
+  });
+
+  it('reads home in three languages when the home is known, and leaves the word alone when it is not', () => {
+    const known = (q: string) => summary(understand(q, vocabulary, { today: { year: 2026, month: 11, day: 26 }, timeZone: 'Europe/Paris', home: true }));
+    expect(known('photos at home')).toEqual({ home: 'home', text: '' });
+    expect(known('Anna at home last summer')).toEqual({ people: 'anna', home: 'home', dates: '2026-06-01..2026-08-31', text: '' });
+    expect(known('not at home 2024')).toEqual({ home: '!home', dates: '2024-01-01..2024-12-31', text: '' });
+    expect(known('photos à la maison')).toEqual({ home: 'home', text: '' });
+    expect(known('Pierre chez moi')).toEqual({ people: 'pierre', home: 'home', text: '' });
+    expect(known('Weihnachten zu Hause')).toEqual({ yearly: '12-24..12-26', home: 'home', text: '' });
+    expect(known('daheim')).toEqual({ home: 'home', text: '' });
+    // no home known: a word searched like any other
+    expect(summary(read('home office'))).toEqual({ text: 'home office' });
   });
 
   it('counts weekends from a Sunday too', () => {

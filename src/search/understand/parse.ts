@@ -25,6 +25,8 @@ export interface Understood {
   /** `any` when the names were joined by OR ("Marie or Pierre"); `all` (together) otherwise. */
   peopleMatch: 'all' | 'any';
   places: { name: string; negated: boolean }[];
+  /** "at home", "à la maison", "zu Hause": near home (or away from it), when the user's home is known. */
+  home: { negated: boolean } | null;
   /** Ranges of local days (ISO dates, inclusive); several: any of them. */
   dates: { from: string; to: string; label: string; negated: boolean }[];
   /** Days that recur each year (month-day, inclusive): "summer", "christmas", "march". */
@@ -54,6 +56,8 @@ export interface UnderstandContext {
   timeZone: string;
   /** Seasons turn round: the places asked about are south of the equator. */
   southern?: boolean;
+  /** The user's home is known (set, or learned from their photos): "home" is a place then, else a word. */
+  home?: boolean;
 }
 
 /** Longest query read: longer ones are cut (the search box takes 500 characters). */
@@ -66,6 +70,7 @@ function empty(): Understood {
     people: [],
     peopleMatch: 'all',
     places: [],
+    home: null,
     dates: [],
     yearly: [],
     type: null,
@@ -245,11 +250,17 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
     return fixed;
   }
 
-  /** Kinds of item, favourites, "best", ratings. */
+  /** Kinds of item, favourites, "best", ratings, home. */
   function readFixedWord(at: number, negated: boolean): number {
     const token = tokens[at]!;
     const w = token.fold;
     const two = key(at, 2);
+    const home = context.home ? homeWords(w, words[at + 1]) : 0;
+    if (home > 0) {
+      result.home = { negated };
+      part('place', negated ? 'away from home' : 'home', token, tokens[at + home - 1]!, negated);
+      return home;
+    }
     const type = (two && TYPES[two]) || TYPES[w];
     if (type) {
       const n = two && TYPES[two] ? 2 : 1;
@@ -387,4 +398,11 @@ export function dateInstants(understood: Understood, timeZone: string): { from: 
     return { year, month, day };
   };
   return understood.dates.map((d) => ({ ...instants({ from: clamp(d.from), to: clamp(d.to) }, timeZone), negated: d.negated }));
+}
+
+/** Words for home in three languages: "home", "maison" (à la maison), "zuhause", "zu Hause", "daheim", "chez moi/nous". */
+function homeWords(word: string, next: string | undefined): number {
+  if (word === 'home' || word === 'maison' || word === 'zuhause' || word === 'daheim') return 1;
+  if ((word === 'zu' && next === 'hause') || (word === 'chez' && (next === 'moi' || next === 'nous'))) return 2;
+  return 0;
 }

@@ -3,8 +3,16 @@
 import type { SearchFilters } from '../types.js';
 import { dateInstants, type Understood } from './parse.js';
 
-export function withUnderstood(explicit: SearchFilters, understood: Understood, timeZone: string): SearchFilters {
+/** How far from home still is home: the town and its surroundings. */
+export const HOME_RADIUS_KM = 25;
+
+export function withUnderstood(explicit: SearchFilters, understood: Understood, timeZone: string, home: { latitude: number; longitude: number } | null = null): SearchFilters {
   const filters: SearchFilters = { ...explicit };
+  if (understood.home && home) {
+    const around = { ...home, radiusKm: HOME_RADIUS_KM };
+    if (understood.home.negated) filters.notNear = around;
+    else if (!explicit.near && !explicit.bbox) filters.near = around;
+  }
   const wanted = understood.people.filter((p) => !p.negated).map((p) => p.id);
   const unwanted = understood.people.filter((p) => p.negated).map((p) => p.id);
   if (!explicit.people?.length && wanted.length > 0) {
