@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { arg } from '../args.js';
+import { round, summary } from '../stats.js';
 import { rows } from '../../src/db/connection.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/base/logger.js';
@@ -23,13 +24,6 @@ import { computeMemories } from '../../src/library/memories/compute.js';
 const photosWanted = Number(arg('photos') ?? 100_000);
 const rounds = Number(arg('rounds') ?? 40);
 const log = (line: string) => console.log(line);
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-function summary(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { n: sorted.length, p50Ms: round(at(0.5)), p95Ms: round(at(0.95)), maxMs: round(sorted.at(-1)!) };
-}
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-bench-map-'));
 const settings = loadSettings({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent' }, {});
