@@ -1,6 +1,6 @@
 // The place parameters the photo list, the timeline, search and the map share: `bbox` and `near`.
 import { z } from 'zod';
-import { MAX_RADIUS_KM, parseBox, parseNear, type BoundingBox } from '../search/geo.js';
+import { MAX_RADIUS_KM, parseBox, parseNear, type BoundingBox } from '../model/geo.js';
 
 /** `minLng,minLat,maxLng,maxLat`; west > east crosses the antimeridian. */
 export const bboxParam = z

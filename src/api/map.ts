@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_CLUSTERS } from '../library/map-grid.js';
 import { mapClusters } from '../library/map-points.js';
-import { pmtilesFile, pmtilesFiles, readMapConfig, sourceOf, writeMapConfig, type MapSourceConfig } from '../library/map-source.js';
+import { PMTILES_NAME, pmtilesFile, pmtilesFiles, readMapConfig, sourceOf, writeMapConfig, type MapSourceConfig } from '../library/map-source.js';
 import { UserError } from '../base/errors.js';
 import { requestedRange } from './byte-range.js';
 import { basemap, BASEMAP_DETAILS, type Basemap } from '../media/basemap.js';
@@ -92,7 +92,11 @@ export function mapRoutes(app: FastifyInstance): void {
       params: z.object({ name: z.string().max(200) }),
       response: { 400: errorBody, 404: errorBody, 416: errorBody },
     },
-    handler: async (request, reply) => sendPmtiles(reply as FastifyReply, await pmtilesFile(request.lib.settings.dataDir, request.params.name)),
+    handler: async (request, reply) => {
+      // a name no map file can have is not there (as another user's id would not be)
+      if (!PMTILES_NAME.test(request.params.name)) throw new UserError('not-found', `no map file ${request.params.name.slice(0, 120)}`);
+      return sendPmtiles(reply as FastifyReply, await pmtilesFile(request.lib.settings.dataDir, request.params.name));
+    },
   });
 
   api.get('/api/map/points', {

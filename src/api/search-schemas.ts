@@ -4,7 +4,7 @@ import { PHOTO_STATES } from '../model/photo-state.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../search/fusion.js';
 import { SEARCH_FIELDS, SEARCH_MODES, SUGGESTION_KINDS } from '../model/search-vocabulary.js';
 import type { SearchFilters } from '../search/types.js';
-import { nearOf } from '../search/geo.js';
+import { nearOf } from '../model/geo.js';
 import { bboxParam, nearParam, radiusKmParam } from './geo-params.js';
 import { booleanParam, dateParam, photoListItem } from './schemas.js';
 

@@ -1,5 +1,5 @@
 import type { PhotoState } from '../model/photo-state.js';
-import type { BoundingBox, NearPoint } from './geo.js';
+import type { BoundingBox, NearPoint } from '../model/geo.js';
 import type { SearchField, SearchMode } from '../model/search-vocabulary.js';
 
 /** Filters narrow both arms before ranking, never after. */

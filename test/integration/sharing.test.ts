@@ -213,7 +213,9 @@ describe('sharing', () => {
     expect(opened.body).toMatchObject({ locked: false, photoCount: 2, allowDownload: false });
     const photos = await json(`${visit}/photos`, { headers: visitor });
     expect(photos.body.items.map((p: { id: string }) => p.id).sort()).toEqual([falcon, cyclamen].sort());
-    expect(Object.keys(photos.body.items[0]).sort()).toEqual(['colour', 'durationMs', 'filename', 'hasThumbnail', 'height', 'id', 'mime', 'motion', 'takenAt', 'type', 'width']);
+    expect(Object.keys(photos.body.items[0]).sort()).toEqual(['colour', 'durationMs', 'filename', 'hasThumbnail', 'height', 'id', 'location', 'mime', 'motion', 'takenAt', 'type', 'width']);
+    // where it was taken stays the owner's: the link does not keep locations
+    expect(photos.body.items.map((p: { location: unknown }) => p.location)).toEqual([null, null]);
     expect((await fetch(`${visit}/photos/${falcon}/preview`, { headers: visitor })).status).toBe(200);
     expect((await fetch(`${visit}/photos/${falcon}/original`, { headers: visitor })).status).toBe(403);
     // nothing outside the link: another photo of Ann's, and the rest of the API
