@@ -75,9 +75,9 @@ describe('web app: memories', () => {
 
     await page.locator('[data-testid="memory-strip"] [data-kind="trip"]').click();
     await page.waitForURL(/\/memories\/[0-9a-f-]{36}$/);
-    await expect(page.locator('h1').textContent()).resolves.toBe('Porto and Lisbon, May 2024');
+    await poll(() => page.locator('.memory-head h1').textContent()).toBe('Porto and Lisbon, May 2024');
     await poll(() => page.getByTestId('memory-items').locator('[data-testid="photo-tile"]').count()).toBe(3);
-    await expect(page.locator('.memory-head .muted').textContent()).resolves.toBe('3 days · 3 items');
+    await poll(() => page.locator('.memory-head .muted').textContent()).toBe('3 days · 3 items');
     // shared by link straight from the memory: a link to its three items
     await page.getByTestId('memory-share').click();
     await page.getByTestId('create-link').click();
