@@ -237,7 +237,6 @@ export async function computeMemories(lib: Library, today: string): Promise<Memo
   return { today, home, homeLearned: learned, written };
 }
 
-
 /** The computation running or queued per user: one at a time (two would upsert the same rows). */
 const runs = new Map<Library, { today: string; run: Promise<MemoryRun> }>();
 
@@ -246,14 +245,13 @@ const runs = new Map<Library, { today: string; run: Promise<MemoryRun> }>();
  * `fresh` (the settings changed) or another day queues a new one after it.
  */
 export function computeMemoriesOnce(lib: Library, today: string, fresh = false): Promise<MemoryRun> {
-  const key = lib;
-  const current = runs.get(key);
+  const current = runs.get(lib);
   if (current && !fresh && current.today === today) return current.run;
   const run: Promise<MemoryRun> = (current ? current.run.catch(() => undefined) : Promise.resolve(undefined))
     .then(() => computeMemories(lib, today))
     .finally(() => {
-      if (runs.get(key)?.run === run) runs.delete(key);
+      if (runs.get(lib)?.run === run) runs.delete(lib);
     });
-  runs.set(key, { today, run });
+  runs.set(lib, { today, run });
   return run;
 }
