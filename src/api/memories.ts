@@ -4,21 +4,14 @@ import { z } from 'zod';
 import { computeMemoriesOnce, homeOf } from '../library/memories/compute.js';
 import { getMemory, hideMemory, listMemories, memoryAsAlbum, showHiddenMemories } from '../library/memories/memories.js';
 import { MEMORY_KINDS } from '../library/memories/plan.js';
+import { serverToday } from '../library/memories/job.js';
 import { readMemorySettings, writeMemorySettings } from '../library/memories/settings.js';
 import { homeChanged } from '../library/search-understanding.js';
 import { albumSummary } from './albums.js';
-import { errorBody, photoListItem } from './schemas.js';
+import { errorBody, photoListItem, todayParam } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'memory id must be a UUID' }) });
 
-const dayParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'today must be YYYY-MM-DD' })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: 'today must be a day that exists' })
-  .refine((v) => Number(v.slice(0, 4)) >= 1900 && Number(v.slice(0, 4)) <= 2200, { message: 'today must be between the years 1900 and 2200' });
-
-/** The server's date (its time zone) when a client gives none. */
-const serverToday = () => new Date().toLocaleDateString('sv-SE');
 
 export const memorySummary = z.object({
   id: z.uuid(),
@@ -61,7 +54,7 @@ export function memoryRoutes(app: FastifyInstance): void {
         'periodic job keeps them current too. On this day: items of this date in earlier years. Trips: runs of two days ' +
         'or more away from home (over 100 km; home is where most items were taken unless set), named after the places ' +
         'visited. People over the years: named people with photos from three years or more.',
-      querystring: z.object({ today: dayParam.optional() }),
+      querystring: z.object({ today: todayParam.optional() }),
       response: { 200: memoryList, 400: errorBody },
     },
     handler: async (request) => listMemories(request.lib, request.query.today ?? serverToday()),
@@ -94,7 +87,7 @@ export function memoryRoutes(app: FastifyInstance): void {
     schema: {
       tags: ['memories'],
       summary: 'Compute your memories now, for a day',
-      body: z.object({ today: dayParam.optional() }).default({}),
+      body: z.object({ today: todayParam.optional() }).default({}),
       response: { 200: memoryRun, 400: errorBody },
     },
     handler: async (request) => computeMemoriesOnce(request.lib, request.body.today ?? serverToday(), true),

@@ -33,6 +33,13 @@ export const dateParam = z
   )
   .transform((v) => new Date(v));
 
+/** A user's today, YYYY-MM-DD, a day that exists between 1900 and 2200 (search's relative dates, memories). */
+export const todayParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'today must be YYYY-MM-DD' })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: 'today must be a day that exists' })
+  .refine((v) => Number(v.slice(0, 4)) >= 1900 && Number(v.slice(0, 4)) <= 2200, { message: 'today must be between the years 1900 and 2200' });
+
 /** The filters the photo list and the timeline share. */
 export const libraryFilterQuery = z.object({
   from: dateParam.optional().describe('taken on or after (ISO 8601; a photo without a date counts from its upload)'),

@@ -6,7 +6,7 @@ import { SEARCH_FIELDS, SEARCH_MODES, SUGGESTION_KINDS } from '../model/search-v
 import type { SearchFilters } from '../search/types.js';
 import { nearOf } from '../model/geo.js';
 import { bboxParam, nearParam, radiusKmParam } from './geo-params.js';
-import { booleanParam, dateParam, photoListItem } from './schemas.js';
+import { booleanParam, dateParam, photoListItem, todayParam } from './schemas.js';
 
 /** A list as `a,b` or as the parameter repeated (`tags=a&tags=b`). */
 const listParam = (what: string, max = 50) =>
@@ -49,11 +49,7 @@ const filterFields = {
 const understandFields = {
   understand: booleanParam.default(true).describe('read people, places, dates… out of `q` (default); false searches the words exactly as typed'),
   tz: z.string().min(1).max(64).optional().describe("the user's time zone (IANA, e.g. Europe/Paris) for dates such as \"last summer\"; the server's when not given"),
-  today: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'today must be YYYY-MM-DD' })
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: 'today must be a day that exists' })
-    .refine((v) => Number(v.slice(0, 4)) >= 1900 && Number(v.slice(0, 4)) <= 2200, { message: 'today must be between the years 1900 and 2200' })
+  today: todayParam
     .optional()
     .describe("the user's today (YYYY-MM-DD) that relative dates count from; today in `tz` when not given"),
 };

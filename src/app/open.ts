@@ -22,7 +22,7 @@ import type { Library, LibraryContext } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { backgroundItems, routePhoto, runLane } from '../pipeline/runner.js';
 import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
-import { MEMORIES_EVERY_MS, refreshMemories } from '../library/memories/job.js';
+import { MEMORIES_EVERY_MS, refreshMemories, serverToday } from '../library/memories/job.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
 import { scheduledBackup } from './backups.js';
@@ -267,7 +267,7 @@ function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number
     name: 'memories',
     everyMs: MEMORIES_EVERY_MS,
     run: async () => {
-      const users = await refreshMemories(lib, new Date().toLocaleDateString('sv-SE'));
+      const users = await refreshMemories(lib, serverToday());
       if (users > 0) logger.info({ users }, 'memories computed for the day');
     },
   };

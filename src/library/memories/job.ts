@@ -8,6 +8,9 @@ import { readMemorySettings } from './settings.js';
 
 export const MEMORIES_EVERY_MS = 60 * 60 * 1000;
 
+/** The server's date (YYYY-MM-DD in its time zone): the job's day, and a request's when it names none. */
+export const serverToday = (): string => new Date().toLocaleDateString('sv-SE');
+
 /** Days between two YYYY-MM-DD dates. */
 const daysApart = (a: string, b: string) => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
 

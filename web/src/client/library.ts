@@ -32,7 +32,8 @@ export interface LibraryFilter {
  */
 export type TimelinePhoto = PhotoSummary & Pick<ApiPhotoSummary, 'colour' | 'favorite' | 'rating'> & Partial<Pick<ApiPhotoSummary, 'archived'>>;
 
-function filterQuery(filter: LibraryFilter): URLSearchParams {
+/** Filters as query parameters, those not given left out (the timeline's, the photo list's, the map's). */
+export function filterQuery(filter: object): URLSearchParams {
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') query.set(key, String(value));
   return query;

@@ -1,7 +1,7 @@
 // The map: clusters of geotagged items per zoom and visible area, and the built-in world map (served by Shoebox).
 import type { MapCluster, MapPoints, MapSource } from '../../../src/api/contract.js';
 import { request } from '../api.js';
-import type { LibraryFilter, TimelinePhoto } from './library.js';
+import { filterQuery, type LibraryFilter, type TimelinePhoto } from './library.js';
 
 export type { MapCluster, MapPoints, MapSource };
 
@@ -12,12 +12,6 @@ export interface MapFilter extends LibraryFilter {
 
 /** West, south, east, north in degrees; west > east crosses the antimeridian. */
 export type Box = [number, number, number, number];
-
-export function filterQuery(filter: MapFilter): URLSearchParams {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') query.set(key, String(value));
-  return query;
-}
 
 export function getMapPoints(zoom: number, bbox: Box, filter: MapFilter, signal?: AbortSignal): Promise<MapPoints> {
   const query = filterQuery(filter);
