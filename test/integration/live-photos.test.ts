@@ -68,7 +68,8 @@ async function expectOneItem(stillId: string, movId: string, files: { still: str
   return still;
 }
 
-describe('Apple Live Photos', () => {
+// Each test waits up to 90 s for the fold (folded): on a machine loaded by other files a test may take over a minute.
+describe('Apple Live Photos', { timeout: 180_000 }, () => {
   it('makes the still and the MOV one item when the MOV arrives second, and its bytes arriving again are the still', async () => {
     const files = await livePhoto('IMG_0101', '1A2B3C4D-0000-4000-8000-000000000101');
     const still = await uploadOne(files.still);

@@ -130,7 +130,8 @@ describe('OCR with PP-OCR', () => {
     };
     expect((await timed(strip)).result.words).toEqual([]);
     const screenshot = await timed(wide);
-    expect(screenshot.ms).toBeLessThan(10_000);
+    // ~4 s alone; 10.5 s in a CI run beside the cluster files: the bound says "seconds, not minutes"
+    expect(screenshot.ms).toBeLessThan(25_000);
     expect(screenshot.result.text).toContain('SCREENSHOT'); // read in tiles, at a readable size
     expect(screenshot.result.text.match(/lorem/g)?.length).toBeGreaterThanOrEqual(30);
     const full = await timed(page);
