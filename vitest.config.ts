@@ -10,6 +10,7 @@ const ON_POSTGRES = [
   'test/integration/pipeline-lanes.test.ts',
   'test/integration/search.test.ts',
   'test/integration/understand-search.test.ts',
+  'test/integration/photo-people.test.ts',
   'test/integration/map.test.ts',
   'test/integration/memories.test.ts',
   'test/integration/duplicates.test.ts',

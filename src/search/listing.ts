@@ -32,6 +32,9 @@ function condition(scope: PhotoScope, filters: SearchFilters, parsed: ParsedQuer
 
 export async function listByFilters(db: Db, scope: PhotoScope, filters: SearchFilters, parsed: ParsedQuery, options: ListingOptions): Promise<Listed> {
   const where = condition(scope, filters, parsed);
+  // a person named (with any other filters): their photos in date order from their own index, not the library's
+  const person = !options.best && filters.peopleMatch !== 'any' ? filters.people?.[0] : undefined;
+  if (person) return listPersonPhotos(db, person, where, options);
   const order = options.best
     ? sql`p.favorite desc, coalesce(p.rating, 0) desc, coalesce(p.taken_at, p.created_at) desc, p.id`
     : sql`coalesce(p.taken_at, p.created_at) desc, p.id`;
@@ -40,6 +43,22 @@ export async function listByFilters(db: Db, scope: PhotoScope, filters: SearchFi
     sql`select page.id, (select count(*) from (select 1 from photos p where ${where} limit ${LISTING_COUNT_LIMIT}) counted)::int as total
         from (select 1) one left join lateral (
           select p.id from photos p where ${where} order by ${order} limit ${options.limit} offset ${(options.page - 1) * options.limit}) page on true`,
+  );
+  return { ids: found.flatMap((row) => (row.id ? [row.id] : [])), total: found[0]?.total ?? 0 };
+}
+
+/**
+ * The same listing walked along one person's photos (photo_people, kept in date order by triggers, migration 0035):
+ * the same order as the library's (taken, else arrived, newest first; the id breaks ties), the same conditions.
+ */
+async function listPersonPhotos(db: Db, personId: string, where: SQL, options: ListingOptions): Promise<Listed> {
+  const theirs = sql`from photo_people pp join photos p on p.id = pp.photo_id where pp.person_id = ${personId}::uuid and ${where}`;
+  const found = await rows<{ id: string | null; total: number }>(
+    db,
+    sql`select page.id, (select count(*) from (select 1 ${theirs} limit ${LISTING_COUNT_LIMIT}) counted)::int as total
+        from (select 1) one left join lateral (
+          select pp.photo_id as id ${theirs} order by pp.sort_date desc nulls last, pp.photo_id
+          limit ${options.limit} offset ${(options.page - 1) * options.limit}) page on true`,
   );
   return { ids: found.flatMap((row) => (row.id ? [row.id] : [])), total: found[0]?.total ?? 0 };
 }

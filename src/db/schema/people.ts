@@ -75,3 +75,22 @@ export const faceRejections = pgTable(
 
 export type FaceRow = typeof faces.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
+
+/**
+ * Each person's photos in date order (the date lists and searches sort by: taken, else arrived), kept by triggers
+ * on faces and photos (migration 0035): a search for a name lists that person's photos newest first by walking
+ * this index instead of the whole library (search/listing.ts). Derived: never written by the code.
+ */
+export const photoPeople = pgTable(
+  'photo_people',
+  {
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    photoId: uuid('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    sortDate: timestamp('sort_date', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.photoId] }), index('photo_people_order_idx').on(t.personId, t.sortDate.desc(), t.photoId)],
+);
