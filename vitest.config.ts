@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestFirst from './test/setup/sequencer.js';
 
 /**
  * Integration tests that run a second time on a real PostgreSQL server with pgvector (the cluster mode's
@@ -40,6 +41,7 @@ export default defineConfig({
     pool: 'forks',
     // Integration tests start servers and databases; two cores do not reward more parallelism.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesLoaded, launchBrowser, openPage, poll, screenshot, SCREENSHOTS, signedInContext } from '../helpers/browser.js';
+import { imagesLoaded, launchBrowser, openPage, poll, quiet, screenshot, SCREENSHOTS, signedInContext } from '../helpers/browser.js';
 import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 interface ApiItem {
@@ -52,7 +52,7 @@ const monthLabel = (key: string) =>
  */
 async function screenShot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.waitForTimeout(500); // the fade-ins
+  await quiet(page); // the fade-ins
   await page.screenshot({ path: path.join(SCREENSHOTS, name) });
 }
 

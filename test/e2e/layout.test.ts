@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminSession, launchBrowser, openPage, poll, screenshot } from '../helpers/browser.js';
+import { adminSession, launchBrowser, openPage, poll, quiet, screenshot } from '../helpers/browser.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const PHONE = { width: 390, height: 844 };
@@ -91,7 +91,7 @@ async function settled(page: Page): Promise<void> {
       return !statuses.some((text) => /loading/i.test(text));
     }),
   ).toBe(true);
-  await page.waitForTimeout(400); // images and fade-ins
+  await quiet(page); // images and fade-ins
 }
 
 /**
@@ -163,10 +163,14 @@ async function layoutFaults(page: Page, width: number): Promise<string[]> {
       return out.slice(0, 5);
     }, { edge, height: page.viewportSize()!.height });
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(150);
+  await quiet(page);
   faults.push(...(await covered('top')));
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-  await page.waitForTimeout(300);
+  // to the end, and again while the page grows as it scrolls (a list loading its next page)
+  for (let tries = 0; tries < 10; tries++) {
+    const height = await page.evaluate(() => (window.scrollTo(0, document.documentElement.scrollHeight), document.documentElement.scrollHeight));
+    await quiet(page);
+    if ((await page.evaluate(() => document.documentElement.scrollHeight)) === height) break;
+  }
   faults.push(...(await covered('bottom')));
   await page.evaluate(() => window.scrollTo(0, 0));
   return faults;

@@ -63,10 +63,31 @@ export async function openPage(context: BrowserContext, options: { allowConsole?
   return { page, errors };
 }
 
-/** A full-page screenshot after the fade-ins (0.3 s) have finished, saved under SCREENSHOTS. */
+/**
+ * Waits until the page is still, on its own events rather than a fixed time: the images on screen loaded (or
+ * failed), two frames drawn (a scroll's handlers and the renders they cause), then every finite animation and
+ * transition (fade-ins) finished. Each wait is capped at 3 s, so a paused animation cannot hold a test.
+ */
+export async function quiet(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const capped = (waits: Promise<unknown>[]) => Promise.race([Promise.all(waits), new Promise((resolve) => setTimeout(resolve, 3000))]);
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const onScreen = [...document.images].filter((img) => {
+      const box = img.getBoundingClientRect();
+      return !img.complete && box.bottom > 0 && box.top < innerHeight && box.width > 0;
+    });
+    await capped(onScreen.map((img) => new Promise((resolve) => (img.addEventListener('load', resolve, { once: true }), img.addEventListener('error', resolve, { once: true })))));
+    await frame();
+    await frame();
+    const finite = document.getAnimations().filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
+    await capped(finite.map((animation) => animation.finished.catch(() => undefined)));
+  });
+}
+
+/** A full-page screenshot once the page is still (fade-ins finished), saved under SCREENSHOTS. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.waitForTimeout(500);
+  await quiet(page);
   await page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
 }
 

@@ -40,5 +40,6 @@ async function template(): Promise<string> {
 /** Gives a new data folder the migrated empty database, as if a server had made it. */
 export async function seedEmbeddedDatabase(dataDir: string): Promise<void> {
   if (fs.existsSync(path.join(dataDir, 'db'))) return;
+  fs.mkdirSync(dataDir, { recursive: true });
   fs.cpSync(path.join(await template(), 'db'), path.join(dataDir, 'db'), { recursive: true });
 }

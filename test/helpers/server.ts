@@ -82,7 +82,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(overrides: SettingsOverrides = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
   const databaseUrl = overrides.databaseUrl ?? (await libraryDatabaseUrl(dataDir));
-  if (!databaseUrl && !overrides.dataDir) await seedEmbeddedDatabase(dataDir); // a fresh library, its database pre-made
+  if (!databaseUrl) await seedEmbeddedDatabase(dataDir); // a fresh library's database pre-made; a folder's own left as it is
   const settings = loadSettings({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', concurrency: 2, ...overrides, databaseUrl }, {});
   const server = await startServer(settings, createLogger(settings.logLevel));
   return {
