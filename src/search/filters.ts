@@ -116,10 +116,10 @@ function atPlace(name: string): SQL {
 
 /** A tag from CLIP, from the caption, or one of the photographer's keywords; case-insensitive. */
 function hasTag(tag: string): SQL {
-  // The photo's search row lists its tags from all three sources (CLIP's, the caption's, the photographer's
-  // keywords) as `tag:<lowercase>` terms, indexed: at 100k photos a rare tag's photos are found in ~35 ms where
-  // checking the three sources photo by photo took ~230 ms (bench/README.md).
-  return sql`exists (select 1 from photo_search s where s.photo_id = p.id and s.terms @> array[${`tag:${tag.toLowerCase()}`}]::text[])`;
+  const lowered = tag.toLowerCase();
+  return sql`(exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ${lowered})
+    or exists (select 1 from photo_captions c where c.photo_id = p.id and ${lowered} = any(c.tags))
+    or exists (select 1 from unnest(p.keywords) k where lower(k) = ${lowered}))`;
 }
 
 /** In any of the categories, through its CLIP or caption tags (the mapping lives in the database). */

@@ -42,8 +42,6 @@ export const photoSearch = pgTable(
   (t) => [
     index('photo_search_document_idx').using('gin', t.document),
     index('photo_search_strong_idx').using('gin', t.strong),
-    // a tag filter ("selfies", tags=) finds its photos here rather than checking every photo's three sources
-    index('photo_search_terms_idx').using('gin', t.terms),
   ],
 );
 
