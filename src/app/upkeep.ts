@@ -5,6 +5,7 @@ import type { Db } from '../db/connection.js';
 import type { LibraryContext } from '../library/library.js';
 import { removeExpiredReservations } from '../library/quota.js';
 import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
+import { repairPersonPhotos } from '../search/person-photos.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -14,11 +15,14 @@ export interface Purged {
   passwordFailures: number;
   uploadReservations: number;
   workers: number;
+  /** Rows of each person's photos in date order put right (search/person-photos.ts). */
+  personPhotos: number;
 }
 
 /**
  * Rows nothing reads any more: sessions past their expiry, counts of failed password attempts (sign-ins and share
- * link passwords) an hour old, upload reservations whose process died, workers not seen for an hour.
+ * link passwords) an hour old, upload reservations whose process died, workers not seen for an hour. And the
+ * derived list of each person's photos checked against the faces (a serialization failure there waits for the next run).
  */
 export async function purgeStaleRows(db: Db): Promise<Purged> {
   return {
@@ -26,6 +30,7 @@ export async function purgeStaleRows(db: Db): Promise<Purged> {
     passwordFailures: await forgetOldFailures(db),
     uploadReservations: await removeExpiredReservations(db),
     workers: await forgetGoneWorkers(db),
+    personPhotos: await repairPersonPhotos(db),
   };
 }
 

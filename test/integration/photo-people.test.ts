@@ -2,11 +2,13 @@
 // moved, unassigned and deleted, as photos' dates change and as photos go: checked row by row on the real
 // embedded database, and the listing of a name reading it in the library's own order.
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
+import { purgeStaleRows } from '../../src/app/upkeep.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
 import { colourPhoto } from '../helpers/images.js';
-import { json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { json, libraryDatabaseUrl, onPostgres, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 describe('photo_people', () => {
   let server: TestServer;
@@ -14,10 +16,10 @@ describe('photo_people', () => {
   const people: Record<string, string> = {};
 
   const kept = async () =>
-    (await rows<{ person: string; photo: number; sort_date: string }>(
+    (await rows<{ person: string; photo: number; faces: number }>(
       server.lib.db,
-      sql`select pe.name as person, pp.photo_id::text as photo, pp.sort_date::text from photo_people pp join people pe on pe.id = pp.person_id order by 1, 2`,
-    )).map((row) => `${row.person}:${photoIds.indexOf(String(row.photo))}`).sort();
+      sql`select pe.name as person, pp.photo_id::text as photo, pp.faces from photo_people pp join people pe on pe.id = pp.person_id order by 1, 2`,
+    )).map((row) => `${row.person}:${photoIds.indexOf(String(row.photo))}${row.faces > 1 ? `×${row.faces}` : ''}`).sort();
 
   const addFace = async (photo: number, person: string) => {
     const [face] = await rows<{ id: string }>(
@@ -54,7 +56,7 @@ describe('photo_people', () => {
     const first = await addFace(0, 'Ada');
     const second = await addFace(0, 'Ada');
     await addFace(1, 'Bea');
-    expect(await kept()).toEqual(['Ada:0', 'Bea:1']);
+    expect(await kept()).toEqual(['Ada:0×2', 'Bea:1']);
     // one of two faces of Ada on the photo goes: the photo is still hers
     await server.lib.db.execute(sql`delete from faces where id = ${first}::uuid`);
     expect(await kept()).toEqual(['Ada:0', 'Bea:1']);
@@ -89,6 +91,19 @@ describe('photo_people', () => {
     expect(await listed('Ada since 2005')).toEqual([2]);
   });
 
+  it('is what a name lists, and the upkeep puts it right where it drifted', async () => {
+    const ada = people.Ada!;
+    // a row gone: the name's listing reads this table, so the photo drops out of it…
+    await server.lib.db.execute(sql`delete from photo_people where person_id = ${ada}::uuid and photo_id = ${photoIds[0]}::uuid`);
+    expect(await listed('Ada')).toEqual([2]);
+    // …a count and a date gone wrong too; the upkeep brings all three back in line with the faces and the photos
+    await server.lib.db.execute(sql`update photo_people set faces = 5, sort_date = '1990-01-01' where person_id = ${ada}::uuid and photo_id = ${photoIds[2]}::uuid`);
+    expect(await purgeStaleRows(server.lib.db)).toMatchObject({ personPhotos: 2 });
+    expect(await listed('Ada')).toEqual([2, 0]);
+    expect(await kept()).toEqual(['Ada:0', 'Ada:2', 'Bea:1', 'Bea:2']);
+    expect(await purgeStaleRows(server.lib.db)).toMatchObject({ personPhotos: 0 });
+  });
+
   it('follows photos: a new date moves them in the order, a photo gone takes its rows along', async () => {
     await takenAt(2, '2001-02-03T04:05:06Z');
     const [row] = await rows<{ sort_date: string }>(server.lib.db, sql`select sort_date::text from photo_people where photo_id = ${photoIds[2]}::uuid and person_id = ${people.Ada}::uuid`);
@@ -98,5 +113,35 @@ describe('photo_people', () => {
     // a person deleted takes theirs along
     await server.lib.db.execute(sql`delete from people where id = ${people.Ada}::uuid`);
     expect(await kept()).toEqual(['Bea:2']);
+  });
+
+  // PostgreSQL only: the embedded database has one connection, so its transactions never overlap
+  it.runIf(onPostgres())('stays exact when two transactions move faces of one person on one photo at once', async () => {
+    const [person] = await rows<{ id: string }>(server.lib.db, sql`insert into people (owner_id, name) select owner_id, 'Cy' from photos limit 1 returning id`);
+    people.Cy = person!.id;
+    const first = await addFace(0, 'Cy');
+    const [other] = await rows<{ id: string }>(
+      server.lib.db,
+      sql`insert into faces (photo_id, x, y, width, height, score, embedding, detector)
+          values (${photoIds[0]}::uuid, 20, 20, 10, 10, 0.9, array_fill(0.01, array[1024])::vector, 'test') returning id`,
+    );
+    const url = (await libraryDatabaseUrl(server.dataDir))!;
+    const [one, two] = [new pg.Client({ connectionString: url }), new pg.Client({ connectionString: url })];
+    await Promise.all([one.connect(), two.connect()]);
+    try {
+      // one names the other face Cy while two deletes Cy's first face, neither committed: the photo stays Cy's
+      await one.query('begin');
+      await one.query('update faces set person_id = $1 where id = $2', [people.Cy, other!.id]);
+      await two.query('begin');
+      const deleting = two.query('delete from faces where id = $1', [first]);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // two waits on the row one holds
+      await one.query('commit');
+      await deleting;
+      await two.query('commit');
+    } finally {
+      await Promise.all([one.end(), two.end()]);
+    }
+    expect((await kept()).filter((row) => row.startsWith('Cy'))).toEqual(['Cy:0']);
+    expect(await purgeStaleRows(server.lib.db)).toMatchObject({ personPhotos: 0 });
   });
 });

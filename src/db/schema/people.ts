@@ -1,5 +1,5 @@
 // The people in each user's photos: the faces found, who they are, and the matches the user turned down.
-import { boolean, index, jsonb, pgTable, primaryKey, real, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
 import { photos } from './photos.js';
 import { users } from './users.js';
 
@@ -77,9 +77,10 @@ export type FaceRow = typeof faces.$inferSelect;
 export type PersonRow = typeof people.$inferSelect;
 
 /**
- * Each person's photos in date order (the date lists and searches sort by: taken, else arrived), kept by triggers
- * on faces and photos (migration 0035): a search for a name lists that person's photos newest first by walking
- * this index instead of the whole library (search/listing.ts). Derived: never written by the code.
+ * Each person's photos in date order (the date lists and searches sort by: taken, else arrived), with how many of
+ * the person's faces are on the photo, kept by triggers on faces and photos (migration 0035) and checked by the
+ * upkeep (library/upkeep.ts): a search for a name lists that person's photos newest first by walking this index
+ * instead of the whole library (search/listing.ts). Derived: never written by the code.
  */
 export const photoPeople = pgTable(
   'photo_people',
@@ -90,7 +91,13 @@ export const photoPeople = pgTable(
     photoId: uuid('photo_id')
       .notNull()
       .references(() => photos.id, { onDelete: 'cascade' }),
+    /** The person's faces on the photo: a counter, so that two transactions moving faces at once stay exact. */
+    faces: integer('faces').notNull(),
     sortDate: timestamp('sort_date', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.personId, t.photoId] }), index('photo_people_order_idx').on(t.personId, t.sortDate.desc(), t.photoId)],
+  (t) => [
+    primaryKey({ columns: [t.personId, t.photoId] }),
+    index('photo_people_order_idx').on(t.personId, t.sortDate.desc(), t.photoId),
+    index('photo_people_photo_idx').on(t.photoId),
+  ],
 );

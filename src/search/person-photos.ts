@@ -1,0 +1,49 @@
+// The check of `photo_people` (each person's photos in date order, kept by triggers: migration 0035). The triggers
+// keep it exact; a photo's new date committed while another transaction added the photo's first face of a person
+// can leave that row's date behind (neither sees the other's change), and this puts it right.
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
+
+/**
+ * Brings `photo_people` in line with the faces and the photos' dates; answers how many rows it changed. Runs in a
+ * repeatable-read transaction: a row that a trigger changes meanwhile makes it fail with a serialization error
+ * (the caller tries again at the next upkeep) instead of writing a count read before that change.
+ */
+export async function repairPersonPhotos(db: Db): Promise<number> {
+  return repair(db).catch((error: unknown) => {
+    if (sqlState(error) === '40001') return 0; // a trigger changed a row meanwhile: the next upkeep looks again
+    throw error;
+  });
+}
+
+const sqlState = (error: unknown): string | undefined => {
+  const found = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = found?.code ?? found?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+async function repair(db: Db): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set transaction isolation level repeatable read`);
+    const [changed] = await rows<{ n: number }>(
+      tx as unknown as Db,
+      sql`with truth as (
+            select f.person_id, f.photo_id, count(*)::int as faces, coalesce(p.taken_at, p.created_at) as sort_date
+            from faces f join photos p on p.id = f.photo_id
+            where f.person_id is not null
+            group by f.person_id, f.photo_id, p.taken_at, p.created_at
+          ), fixed as (
+            insert into photo_people as pp (person_id, photo_id, faces, sort_date) select * from truth
+            on conflict (person_id, photo_id) do update set faces = excluded.faces, sort_date = excluded.sort_date
+            where pp.faces <> excluded.faces or pp.sort_date <> excluded.sort_date
+            returning 1
+          ), gone as (
+            delete from photo_people pp
+            where not exists (select 1 from faces f where f.person_id = pp.person_id and f.photo_id = pp.photo_id)
+            returning 1
+          )
+          select ((select count(*) from fixed) + (select count(*) from gone))::int as n`,
+    );
+    return changed?.n ?? 0;
+  });
+}
