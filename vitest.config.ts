@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import LongestFirst from './test/setup/sequencer.js';
 
 /**
  * Integration tests that run a second time on a real PostgreSQL server with pgvector (the cluster mode's
@@ -41,7 +40,6 @@ export default defineConfig({
     pool: 'forks',
     // Integration tests start servers and databases; two cores do not reward more parallelism.
     maxWorkers: 2,
-    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
