@@ -6,7 +6,8 @@ import type { PhotoState } from '../model/photo-state.js';
 import type { PhotoOrigin } from '../model/photo-vocabulary.js';
 import type { MediaType } from '../model/video.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
-import { boxCondition, nearCondition, nearOf, type BoundingBox } from '../search/geo.js';
+import { nearOf, type BoundingBox } from '../model/geo.js';
+import { boxCondition, nearCondition } from '../search/geo.js';
 import { containsPattern, inPlace, notBehindStackCover, notDuplicateCopy } from '../search/filters.js';
 
 export interface LibraryFilter {

@@ -4,8 +4,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { EARTH_RADIUS_KM, type BoundingBox, type NearPoint } from '../model/geo.js';
 
-export { EARTH_RADIUS_KM, MAX_RADIUS_KM, haversineKm, nearOf, parseBox, parseNear, type BoundingBox, type NearPoint } from '../model/geo.js';
-
 const f = (v: number) => sql`${v}::float8`;
 
 /** Inside the box, its edges included; a box whose west edge is east of its east edge wraps the antimeridian. */

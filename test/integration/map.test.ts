@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { photos } from '../../src/db/schema.js';
 import { metadataStep } from '../../src/pipeline/steps/metadata.js';
-import { haversineKm } from '../../src/search/geo.js';
+import { haversineKm } from '../../src/model/geo.js';
 import { runStepOn } from '../helpers/run-step.js';
 import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 

@@ -2,7 +2,7 @@
 // antimeridian, and the place parameters.
 import { describe, expect, it } from 'vitest';
 import { clusterPoints, mapPoints, mercatorY, MERCATOR_MAX_LATITUDE } from '../../src/library/map-grid.js';
-import { haversineKm, nearOf, parseBox, parseNear } from '../../src/search/geo.js';
+import { haversineKm, nearOf, parseBox, parseNear } from '../../src/model/geo.js';
 import { intoView, parseView, visibleBox, wrapLongitude } from '../../web/src/components/map/view.js';
 import { splitLine, unwrapRing } from '../../web/src/components/map/unwrap.js';
 
