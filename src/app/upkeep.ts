@@ -15,14 +15,11 @@ export interface Purged {
   passwordFailures: number;
   uploadReservations: number;
   workers: number;
-  /** Rows of each person's photos in date order put right (search/person-photos.ts). */
-  personPhotos: number;
 }
 
 /**
  * Rows nothing reads any more: sessions past their expiry, counts of failed password attempts (sign-ins and share
- * link passwords) an hour old, upload reservations whose process died, workers not seen for an hour. And the
- * derived list of each person's photos checked against the faces (a serialization failure there waits for the next run).
+ * link passwords) an hour old, upload reservations whose process died, workers not seen for an hour.
  */
 export async function purgeStaleRows(db: Db): Promise<Purged> {
   return {
@@ -30,7 +27,6 @@ export async function purgeStaleRows(db: Db): Promise<Purged> {
     passwordFailures: await forgetOldFailures(db),
     uploadReservations: await removeExpiredReservations(db),
     workers: await forgetGoneWorkers(db),
-    personPhotos: await repairPersonPhotos(db),
   };
 }
 
@@ -46,25 +42,31 @@ async function purge(db: Db, logger: Logger): Promise<void> {
  * scan (rows written since the last vacuum cost a heap read per key hit: +4 ms p50 at 100k photos,
  * bench/README.md; ~2 s of vacuum there), and the photos so that the timeline's counts and deep pages stay
  * index-only too, with statistics that know how many days the library spans. A PostgreSQL server vacuums by
- * itself. The timer does not keep the process alive; `stop` waits for a run in progress.
+ * itself. Every hour too, each person's photos in date order are checked against the faces (search/person-photos.ts:
+ * the triggers keep them exact, the check puts right the rare date two transactions leave behind; not at the start,
+ * where it would read every face of the library for nothing). The timer does not keep the process alive; `stop`
+ * waits for a run in progress.
  */
 export function scheduleUpkeep(lib: LibraryContext, intervalMs: number = UPKEEP_INTERVAL_MS): { stop(): Promise<void> } {
   const pglite = lib.database.kind === 'embedded' ? lib.database.pglite : undefined;
   let running: Promise<void> | null = null;
-  const start = (vacuum: boolean) => {
+  const start = (hourly: boolean) => {
     if (running) return;
     running = purge(lib.db, lib.logger)
       .catch((error: unknown) => lib.logger.warn({ err: error }, 'removing stale rows failed'))
-      .then(() => (vacuum ? pglite?.exec('VACUUM (ANALYZE, INDEX_CLEANUP ON) photo_pdq_keys') : undefined))
+      .then(() => (hourly ? repairPersonPhotos(lib.db) : 0))
+      .then((repaired) => (repaired > 0 ? lib.logger.info({ rows: repaired }, "people's photos in date order put right") : undefined))
+      .catch((error: unknown) => lib.logger.warn({ err: error }, "checking people's photos in date order failed"))
+      .then(() => (hourly ? pglite?.exec('VACUUM (ANALYZE, INDEX_CLEANUP ON) photo_pdq_keys') : undefined))
       // one statement per call: several in one exec are one transaction block, where VACUUM cannot run
-      .then(() => (vacuum ? pglite?.exec('VACUUM (ANALYZE) photos') : undefined))
+      .then(() => (hourly ? pglite?.exec('VACUUM (ANALYZE) photos') : undefined))
       .then(() => undefined)
       .catch((error: unknown) => lib.logger.warn({ err: error }, 'vacuuming the duplicate keys and photos failed'))
       .finally(() => {
         running = null;
       });
   };
-  start(false); // a server restarted often still purges; vacuuming waits for the hour
+  start(false); // a server restarted often still purges; the check and vacuuming wait for the hour
   const timer = setInterval(() => start(true), intervalMs);
   timer.unref();
   return {

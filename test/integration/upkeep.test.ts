@@ -38,9 +38,9 @@ describe('upkeep', () => {
     server = await startTestServer({ dataDir });
     await seed(server.lib.db, 'a');
     expect((await left(server.lib.db, 'a')).sessions).toHaveLength(2);
-    expect(await purgeStaleRows(server.lib.db)).toEqual({ sessions: 1, passwordFailures: 1, uploadReservations: 1, workers: 1, personPhotos: 0 });
+    expect(await purgeStaleRows(server.lib.db)).toEqual({ sessions: 1, passwordFailures: 1, uploadReservations: 1, workers: 1 });
     expect(await left(server.lib.db, 'a')).toEqual(kept('a'));
-    expect(await purgeStaleRows(server.lib.db)).toEqual({ sessions: 0, passwordFailures: 0, uploadReservations: 0, workers: 0, personPhotos: 0 });
+    expect(await purgeStaleRows(server.lib.db)).toEqual({ sessions: 0, passwordFailures: 0, uploadReservations: 0, workers: 0 });
   });
 
   it('purges when the server starts, not only an hour later', async () => {

@@ -79,7 +79,7 @@ export type PersonRow = typeof people.$inferSelect;
 /**
  * Each person's photos in date order (the date lists and searches sort by: taken, else arrived), with how many of
  * the person's faces are on the photo, kept by triggers on faces and photos (migration 0035) and checked by the
- * upkeep (library/upkeep.ts): a search for a name lists that person's photos newest first by walking this index
+ * hourly upkeep (app/upkeep.ts): a search for a name lists that person's photos newest first by walking this index
  * instead of the whole library (search/listing.ts). Derived: never written by the code.
  */
 export const photoPeople = pgTable(
