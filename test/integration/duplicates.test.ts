@@ -70,7 +70,8 @@ describe('duplicates on a library built from the corpus', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // copies are found by their hashes and embeddings: faces and text, read on every photo, would only cost time here
+    server = await startTestServer({ ml: { faces: 'off', ocrEngine: 'off' } });
     const dir = tempDir();
     set = await buildNearDuplicateSet(dir);
     bridge = listJpegs(path.join(pdqData, 'bridge-mods'));

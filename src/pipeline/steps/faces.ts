@@ -53,6 +53,9 @@ export const facesStep: PipelineStep = {
   },
   async run(ctx) {
     const { photo, db, storage, ml, localFile } = ctx;
+    // turned off: faces and people found before stay (turning it on again looks at every photo recorded so)
+    const off = ml.facesOff();
+    if (off) return { status: 'skipped', reason: off };
     if (!photo.width || !photo.height) throw new Error('the photo has no dimensions; run preprocessing first');
     const upright = { width: photo.width, height: photo.height };
     const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));

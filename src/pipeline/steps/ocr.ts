@@ -6,6 +6,7 @@ import type { PhotoRow } from '../../db/schema.js';
 import { scaleOcrResult } from '../../ml/ocr-text.js';
 import type { OcrResult } from '../../ml/types.js';
 import { activeEdit } from '../../model/photo-edit.js';
+import { TURNED_OFF } from '../../model/photo-state.js';
 import type { PipelineStep } from '../step.js';
 import { derivedKey } from '../../storage/keys.js';
 
@@ -17,9 +18,13 @@ export const ocrStep: PipelineStep = {
   name: 'ocr',
   version: '1',
   async modelVersion(ml) {
-    return `${await ml.ocrVersion()}|gate:${await ml.clipVersion()}`;
+    const engine = await ml.ocrVersion();
+    return engine === TURNED_OFF ? engine : `${engine}|gate:${await ml.clipVersion()}`;
   },
   async run({ photo, db, ml, localFile, original }) {
+    // turned off: text read before stays (turning it on again reads every photo recorded so: the version differs)
+    const off = ml.ocrOff();
+    if (off) return { status: 'skipped', reason: off };
     const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));
     const [row] = await db.select({ embedding: photoEmbeddings.embedding }).from(photoEmbeddings).where(eq(photoEmbeddings.photoId, photo.id));
     const gate = await ml.textGate(preview, row ? Float32Array.from(row.embedding) : null);

@@ -80,6 +80,11 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
                   <span className="muted jobs-model-kind">{KIND_LABELS[model.kind] ?? model.kind}</span>
                   <span className={`badge ${model.installed ? 'badge-completed' : ''}`}>{model.installed ? 'installed' : 'not installed'}</span>
                   {model.installed && model.inUse ? <span className="badge badge-processing">in use</span> : null}
+                  {model.turnedOff ? (
+                    <span className="badge" data-testid="model-turned-off" title={model.turnedOff}>
+                      turned off
+                    </span>
+                  ) : null}
                   {model.offered ? (
                     <span className="badge badge-recommended" data-testid="model-recommended" title="The best search by meaning for its speed: see the README">
                       recommended
@@ -104,6 +109,7 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
                     {model.offered ? ' (recommended)' : model.inUse ? ' (this is the configured model of its kind)' : null}
                   </p>
                 ) : null}
+                {model.turnedOff ? <p className="muted jobs-model-notes">{model.turnedOff.charAt(0).toUpperCase() + model.turnedOff.slice(1)}.</p> : null}
                 {model.notes ? <p className="muted jobs-model-notes">{model.notes}</p> : null}
               </li>
             ))}
