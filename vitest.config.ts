@@ -38,6 +38,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Files run one after another in the same two processes: each file no longer pays a process start and a fresh
+    // import of the server (~2 s), and the models and WebAssembly of the first server stay compiled for the next.
+    // Measured on 8 integration files: 147 → 114 s. Tests restore what they stub (vi.unstubAllGlobals, env vars).
+    isolate: false,
     // Integration tests start servers and databases; two cores do not reward more parallelism.
     maxWorkers: 2,
     projects: [
