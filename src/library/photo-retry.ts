@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, like, or, type SQL } from 'dr
 import { photos, photoSteps } from '../db/schema.js';
 import { stepsToRetry, withDependents, type StepName, type StepStatus } from '../model/photo-state.js';
 import { stepApplies, VIDEO_ONLY_STEPS } from '../model/video.js';
+import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
 import { queuePhotos } from './photo-door.js';
 import { findPhoto } from './photos.js';
@@ -13,8 +14,8 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
   if (!photo) return null;
   const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
   const statuses = Object.fromEntries(stepRows.map((r) => [r.step, r.status])) as Partial<Record<StepName, StepStatus>>;
-  // a photo's video-only steps stay skipped: they have nothing to do for it
-  const reset = stepsToRetry(statuses).filter((step) => stepApplies(step, { mime: photo.mime, hasMotion: photo.motion !== null }));
+  // a photo's video-only steps stay skipped: they have nothing to do for it; and so do steps a setting turned off
+  const reset = stepsToRetry(statuses).filter((step) => stepApplies(step, { mime: photo.mime, hasMotion: photo.motion !== null }) && !lib.ml.turnedOff(step));
   if (reset.length > 0) {
     await lib.db
       .update(photoSteps)
@@ -31,6 +32,9 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
  * Steps that depend on it run again too. Returns how many photos were queued.
  */
 export async function reprocessStep(lib: Library, step: StepName, options: { all?: boolean } = {}): Promise<number> {
+  // every photo would only skip it again; turned on, the photos it skipped are looked at by themselves (reconcile.ts)
+  const off = lib.ml.turnedOff(step);
+  if (off) throw new UserError('conflict', `${off}: turn it on to run it again`);
   // `all` includes a step running now: what it finds is not recorded over the reset (runner.ts); it runs again.
   const statuses = options.all ? ['pending', 'running', 'done', 'failed', 'skipped'] : ['failed', 'skipped'];
   const targets = await lib.db

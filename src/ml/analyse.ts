@@ -51,15 +51,19 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
       errors.embeddings = message(error);
     }
 
+    const facesOff = ml.facesOff();
+    if (facesOff) errors.faces = `skipped: ${facesOff}`;
     const [faces, ocr] = await Promise.all([
-      ml
-        .faces()
-        .then((detector) => detector.detect(preview, { width: input.width, height: input.height }))
-        .then((found) => found.map((f) => ({ box: f.box, score: f.score })))
-        .catch((error: unknown) => {
-          errors.faces = message(error);
-          return null;
-        }),
+      facesOff
+        ? null
+        : ml
+            .faces()
+            .then((detector) => detector.detect(preview, { width: input.width, height: input.height }))
+            .then((found) => found.map((f) => ({ box: f.box, score: f.score })))
+            .catch((error: unknown) => {
+              errors.faces = message(error);
+              return null;
+            }),
       (async () => {
         const off = ml.ocrOff();
         if (off) {

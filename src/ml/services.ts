@@ -20,7 +20,7 @@ import { embedTextPrompts, textLikelyFromClip } from './tags/text-gate.js';
 import { zeroShotTags, type TagMatrix } from './tags/zero-shot.js';
 import { textLikelihood, TEXT_LIKELY_THRESHOLD } from './text-likely.js';
 import type { Box, ClipModel, TagScore } from './types.js';
-import { TURNED_OFF } from '../model/photo-state.js';
+import { TURNED_OFF, type StepName } from '../model/photo-state.js';
 
 export interface Tagger {
   tag(imageEmbedding: Float32Array): TagScore[];
@@ -210,6 +210,11 @@ export class MlServices {
     const off = this.facesOff();
     if (off) throw new Error(off);
     return this.facePoolNow();
+  }
+
+  /** Why a step does nothing now (a setting turned faces or OCR off), or null. */
+  turnedOff(step: StepName): string | null {
+    return step === 'faces' ? this.facesOff() : step === 'ocr' ? this.ocrOff() : null;
   }
 
   /** Why faces are not looked for (a setting turned them off), or null. */

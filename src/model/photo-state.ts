@@ -17,12 +17,13 @@ export const STEP_NAMES = [
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-/** The model version of a step while a setting turns it off (faces, OCR): recorded as `<code version>+off`. */
+/** Steps a setting may turn off (SHOEBOX_FACES, SHOEBOX_OCR_ENGINE); their model version is then `off`. */
+export const STEPS_A_SETTING_TURNS_OFF: readonly StepName[] = ['faces', 'ocr'];
 export const TURNED_OFF = 'off';
 
-/** A step version recorded, or current, while a setting turned the step off. */
-export function isTurnedOff(version: string): boolean {
-  return version.endsWith(`+${TURNED_OFF}`);
+/** A version of the step recorded, or current, while a setting turned it off (`<code version>+off`). */
+export function isTurnedOff(step: StepName, version: string): boolean {
+  return STEPS_A_SETTING_TURNS_OFF.includes(step) && version.endsWith(`+${TURNED_OFF}`);
 }
 
 export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;

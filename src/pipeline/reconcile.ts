@@ -18,7 +18,7 @@ export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<St
     select p.id, s.step from photos p cross join unnest(${sql.raw(`array[${STEP_NAMES.map((n) => `'${n}'`).join(',')}]`)}::text[]) as s(step)
     on conflict do nothing`);
   for (const step of STEP_NAMES) {
-    if (isTurnedOff(currentVersions[step])) continue;
+    if (isTurnedOff(step, currentVersions[step])) continue;
     const dependents = sql.raw(`array[${withDependents(step).map((n) => `'${n}'`).join(',')}]`);
     await db.execute(sql`
       update photo_steps set status = 'pending', error = null

@@ -151,6 +151,10 @@ describe('web app: Create and Catalogue', () => {
 
     await page.goto(`${server.url}/catalogue`);
     await poll(() => page.getByTestId('catalogue-row').count()).toBe(1);
+    // each shot's thumbnail once the pipeline has made it (a placeholder until then, never a broken image)
+    await poll(() => page.locator('img.catalogue-shot').evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).naturalWidth > 0).length), {
+      timeout: 30_000,
+    }).toBe(3);
     const name = page.getByTestId('product-name');
     await poll(() => name.inputValue(), { timeout: 30_000 }).not.toBe('');
     await name.fill('Cactus ring « vert »');

@@ -109,10 +109,39 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     await stopWorkers();
   }, 120_000);
 
+  it('takes a video through a worker and the object store: its poster, and a playable copy streamed with ranges', async () => {
+    const clips = await testClips();
+    await startWorker(['--steps', 'transcode']); // a worker for the video lane alone, as a transcoding box would be
+    await startWorker();
+    const { body } = await upload(server.url, [{ path: clips.hevcMov }]);
+    const id = body.items[0].id as string;
+    expect((await waitForTerminal(server.url, [id], 90_000))[id]).toBe('completed');
+    const clip = (await json(`${server.url}/api/photos/${id}`)).body;
+    expect(clip).toMatchObject({ type: 'video', width: 240, height: 320, durationMs: 2000 });
+    expect(clip.steps.transcode.status).toBe('done');
+    // the copy went to the bucket (no data folder is shared), and comes back in ranges
+    const part = await authFetch(`${server.url}/api/photos/${id}/video`, { headers: { range: 'bytes=0-99' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-type')).toBe('video/mp4');
+    expect(Buffer.from(await part.arrayBuffer()).toString('latin1', 4, 8)).toBe('ftyp');
+    expect((await authFetch(`${server.url}/api/photos/${id}/thumbnail`)).status).toBe(200);
+    await stopWorkers();
+  }, 120_000);
+
+  it('refuses to start a worker without a shared queue, and a server without a worker and a queue', async () => {
+    const worker = await runCli(['worker', '--data', server.dataDir], { REDIS_URL: '' });
+    expect(worker.code).not.toBe(0);
+    expect(worker.stderr).toMatch(/REDIS_URL/);
+    const serve = await runCli(['serve', '--no-worker', '--data', tempDir(), '--port', '0'], { DATABASE_URL: '', REDIS_URL: '' });
+    expect(serve.code).not.toBe(0);
+    expect(serve.stderr).toMatch(/--no-worker needs REDIS_URL/);
+  });
+
   it('two workers import 1,000 photos with the API server: each photo processed once', async () => {
     const count = Number(process.env.SHOEBOX_TEST_CLUSTER_PHOTOS ?? 1000);
     // what is measured is the queue: faces and text, which these mosaics have none of (and which the first test runs on
-    // workers), are turned off, as a user may; their steps are still taken from the queue once each, and skipped
+    // workers), are turned off, as a user may; their steps are still taken from the queue once each, and skipped. Last
+    // of its cluster: a worker started with them on would look at these photos' faces and text again
     const off = { SHOEBOX_FACES: 'off', SHOEBOX_OCR_ENGINE: 'off' };
     await startWorker([], off);
     await startWorker([], off);
@@ -144,34 +173,6 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     expect(stored!.n).toBe(count);
     await stopWorkers();
   }, 1_800_000);
-
-  it('takes a video through a worker and the object store: its poster, and a playable copy streamed with ranges', async () => {
-    const clips = await testClips();
-    await startWorker(['--steps', 'transcode']); // a worker for the video lane alone, as a transcoding box would be
-    await startWorker();
-    const { body } = await upload(server.url, [{ path: clips.hevcMov }]);
-    const id = body.items[0].id as string;
-    expect((await waitForTerminal(server.url, [id], 90_000))[id]).toBe('completed');
-    const clip = (await json(`${server.url}/api/photos/${id}`)).body;
-    expect(clip).toMatchObject({ type: 'video', width: 240, height: 320, durationMs: 2000 });
-    expect(clip.steps.transcode.status).toBe('done');
-    // the copy went to the bucket (no data folder is shared), and comes back in ranges
-    const part = await authFetch(`${server.url}/api/photos/${id}/video`, { headers: { range: 'bytes=0-99' } });
-    expect(part.status).toBe(206);
-    expect(part.headers.get('content-type')).toBe('video/mp4');
-    expect(Buffer.from(await part.arrayBuffer()).toString('latin1', 4, 8)).toBe('ftyp');
-    expect((await authFetch(`${server.url}/api/photos/${id}/thumbnail`)).status).toBe(200);
-    await stopWorkers();
-  }, 120_000);
-
-  it('refuses to start a worker without a shared queue, and a server without a worker and a queue', async () => {
-    const worker = await runCli(['worker', '--data', server.dataDir], { REDIS_URL: '' });
-    expect(worker.code).not.toBe(0);
-    expect(worker.stderr).toMatch(/REDIS_URL/);
-    const serve = await runCli(['serve', '--no-worker', '--data', tempDir(), '--port', '0'], { DATABASE_URL: '', REDIS_URL: '' });
-    expect(serve.code).not.toBe(0);
-    expect(serve.stderr).toMatch(/--no-worker needs REDIS_URL/);
-  });
 });
 
 // Generation jobs in a cluster: queued through BullMQ by the API server, run by a worker; a worker killed mid-job

@@ -3,11 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
-import { exiftool } from 'exiftool-vendored';
+import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localKeyPath } from '../../src/auth/local-key-file.js';
 import { rows } from '../../src/db/connection.js';
 import { authFetch, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+/** This file's own ExifTool (the package's shared one would be ended for the files run after it in this process). */
+const exiftool = new ExifTool();
 
 // Files of libraries in place replaced by symbolic links after the scan (to a secret outside the allowed roots, to
 // the data folder's admin key), sidecars that are links out of the library, and photos offline: none of them is

@@ -3,11 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
-import { exiftool } from 'exiftool-vendored';
+import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { expireOfflinePhotos } from '../../src/library/in-place/offline.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+
+/** This file's own ExifTool (the package's shared one would be ended for the files run after it in this process). */
+const exiftool = new ExifTool();
 
 // A library in place on a real folder made from the corpus: indexed where it is, followed through additions (the
 // watcher), edits, renames, sidecars written by exiftool, deletions and a disk taken away and brought back.

@@ -225,6 +225,10 @@ describe('product shots and the catalogue', () => {
     });
     expect(entry.mainColourHex).toMatch(/^#[0-9a-f]{6}$/);
     expect(entry.shots.map((s: { shot: string }) => s.shot)).toEqual(['white', 'dimensions']);
+    // each shot says whether its thumbnail is made yet (the catalogue shows a placeholder until it is)
+    await waitForTerminal(base, entry.shots.map((s: { photoId: string }) => s.photoId));
+    const processed = (await json(`${base}/api/products/${cut}`)).body;
+    expect(processed.shots.map((s: { hasThumbnail: boolean }) => s.hasThumbnail)).toEqual([true, true]);
     expect(catalogueRequests).toBeGreaterThanOrEqual(3);
   });
 

@@ -79,5 +79,15 @@ describe('faces and OCR turned off, then on, then off again', () => {
     const added = await detail('rotated.jpg');
     expect(added.steps.faces.status).toBe('skipped');
     expect(added.faces).toEqual([]);
+    // running the step again would only skip it again: refused, saying why; a photo's retry leaves it skipped
+    const again = await json(`${server!.url}/api/reprocess`, { method: 'POST', json: { step: 'faces' } });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/SHOEBOX_FACES=off.*turn it on/);
+    expect((await json(`${server!.url}/api/reprocess`, { method: 'POST', json: { step: 'hashes' } })).status).toBe(202);
+    const retry = await json(`${server!.url}/api/photos/${ids['rotated.jpg']}/retry`, { method: 'POST' });
+    expect(retry.status).toBe(202);
+    expect(retry.body.reset).toContain('embeddings'); // no CLIP model here: skipped, and tried again
+    expect(retry.body.reset).not.toContain('faces');
+    expect(retry.body.reset).not.toContain('ocr');
   }, 360_000);
 });

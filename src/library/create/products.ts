@@ -26,8 +26,8 @@ export interface ProductInfo {
   widthMm: number | null;
   /** The catalogue step's status for this photo (pending while the fields are being written). */
   fieldsStatus: string;
-  /** Generated shots of it that are not in the trash: id and shot type. */
-  shots: { photoId: string; shot: string }[];
+  /** Generated shots of it that are not in the trash: id, shot type, and whether its thumbnail is made yet. */
+  shots: ProductShot[];
   createdAt: string;
   updatedAt: string;
 }
@@ -153,11 +153,18 @@ export async function updateProduct(lib: Library, photoId: string, edit: Product
   return getProduct(lib, photoId);
 }
 
+export interface ProductShot {
+  photoId: string;
+  shot: string;
+  /** A shot just stored has none until the pipeline makes it (a moment; longer on a busy server). */
+  hasThumbnail: boolean;
+}
+
 /** The generated shots of each product, in shot order then time, the trash left out. */
-async function shotsOf(lib: Library, productIds: string[]): Promise<Map<string, { photoId: string; shot: string }[]>> {
+async function shotsOf(lib: Library, productIds: string[]): Promise<Map<string, ProductShot[]>> {
   const found = productIds.length
     ? await lib.db
-        .select({ id: photos.id, productId: photos.sourcePhotoId, shot: sql<string>`${photos.provenance}->>'shot'` })
+        .select({ id: photos.id, productId: photos.sourcePhotoId, shot: sql<string>`${photos.provenance}->>'shot'`, thumbnailAt: photos.thumbnailAt })
         .from(photos)
         .where(
           and(
@@ -170,16 +177,16 @@ async function shotsOf(lib: Library, productIds: string[]): Promise<Map<string, 
         )
         .orderBy(sql`array_position(array['white','hand','dimensions','lifestyle','model'], ${photos.provenance}->>'shot')`, photos.createdAt)
     : [];
-  const shots = new Map<string, { photoId: string; shot: string }[]>();
+  const shots = new Map<string, ProductShot[]>();
   for (const row of found) {
     const list = shots.get(row.productId!) ?? [];
-    list.push({ photoId: row.id, shot: row.shot });
+    list.push({ photoId: row.id, shot: row.shot, hasThumbnail: row.thumbnailAt !== null });
     shots.set(row.productId!, list);
   }
   return shots;
 }
 
-function productInfo(row: ProductRow, filename: string, status: string, shots: { photoId: string; shot: string }[]): ProductInfo {
+function productInfo(row: ProductRow, filename: string, status: string, shots: ProductShot[]): ProductInfo {
   return {
     photoId: row.photoId,
     filename,

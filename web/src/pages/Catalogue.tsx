@@ -40,9 +40,11 @@ export function CataloguePage() {
     document.title = 'Catalogue · Shoebox';
     const controller = new AbortController();
     void load(controller.signal);
-    // fields are written by the pipeline after a product is added: look again while some are pending
+    // fields are written by the pipeline after a product is added, and new shots' thumbnails made after they are
+    // stored: look again while some are pending
     const timer = window.setInterval(() => {
-      if (latest.current?.some((p) => p.fieldsStatus === 'pending' || p.fieldsStatus === 'running')) void load();
+      const waiting = (p: ProductInfo) => p.fieldsStatus === 'pending' || p.fieldsStatus === 'running' || p.shots.some((shot) => !shot.hasThumbnail);
+      if (latest.current?.some(waiting)) void load();
     }, 3000);
     return () => {
       controller.abort();
@@ -163,7 +165,11 @@ export function CataloguePage() {
                       <span className="catalogue-shots">
                         {product.shots.slice(0, 4).map((shot) => (
                           <Link key={shot.photoId} to={`/photos/${shot.photoId}`} title={shot.shot}>
-                            <img src={thumbnailUrl(shot.photoId)} alt={`${shot.shot} shot`} className="catalogue-shot" />
+                            {shot.hasThumbnail ? (
+                              <img src={thumbnailUrl(shot.photoId)} alt={`${shot.shot} shot`} className="catalogue-shot" />
+                            ) : (
+                              <span className="catalogue-shot catalogue-shot-waiting" role="img" aria-label={`${shot.shot} shot being prepared`} />
+                            )}
                           </Link>
                         ))}
                         {product.shots.length > 4 ? <span className="muted">+{product.shots.length - 4}</span> : null}
