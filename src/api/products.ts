@@ -64,7 +64,14 @@ export const productInfo = z.object({
   heightMm: z.number().nullable(),
   widthMm: z.number().nullable(),
   fieldsStatus: z.string().describe("the catalogue step's status"),
-  shots: z.array(z.object({ photoId: z.string(), shot: z.string(), hasThumbnail: z.boolean().describe('false until the pipeline has made it') })),
+  shots: z.array(
+    z.object({
+      photoId: z.string(),
+      shot: z.string(),
+      hasThumbnail: z.boolean().describe('false until the pipeline has made it'),
+      state: z.string().describe("the shot's photo state: a failed one without a thumbnail will not get one"),
+    }),
+  ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -36,7 +36,8 @@ export function testClips(): Promise<Clips> {
 }
 
 async function makeClips(): Promise<Clips> {
-  const { ffmpeg } = await requireVideoTools();
+  // the tools found by default, not those the last server of this process was configured with (a test names a missing one)
+  const { ffmpeg } = await requireVideoTools({ ffmpeg: null, ffprobe: null });
   const dir = await makeTempDir('shoebox-clips-');
   const source = (size: string) => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25:duration=2`, '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2'];
   const ff = (args: string[]) => run(ffmpeg, ['-hide_banner', '-v', 'error', '-y', ...args]);

@@ -174,6 +174,7 @@ describe('hostile media', () => {
       // a 1024×1024 size header with nothing after the image header
       large: 'ff0afa1f0101c58508020100',
     };
+    const before = process.env.SHOEBOX_DISABLE_DECODERS;
     for (const disabled of ['', 'djxl']) {
       process.env.SHOEBOX_DISABLE_DECODERS = disabled;
       try {
@@ -186,7 +187,9 @@ describe('hostile media', () => {
           expect((await authFetch(`${server.url}/api/photos/${photo.id}/thumbnail`)).status, name).not.toBe(200);
         }
       } finally {
-        delete process.env.SHOEBOX_DISABLE_DECODERS;
+        // as it was: the files after this one run in the same process
+        if (before === undefined) delete process.env.SHOEBOX_DISABLE_DECODERS;
+        else process.env.SHOEBOX_DISABLE_DECODERS = before;
       }
     }
   });

@@ -228,7 +228,10 @@ describe('product shots and the catalogue', () => {
     // each shot says whether its thumbnail is made yet (the catalogue shows a placeholder until it is)
     await waitForTerminal(base, entry.shots.map((s: { photoId: string }) => s.photoId));
     const processed = (await json(`${base}/api/products/${cut}`)).body;
-    expect(processed.shots.map((s: { hasThumbnail: boolean }) => s.hasThumbnail)).toEqual([true, true]);
+    expect(processed.shots.map((s: { hasThumbnail: boolean; state: string }) => [s.hasThumbnail, s.state])).toEqual([
+      [true, 'completed'],
+      [true, 'completed'],
+    ]);
     expect(catalogueRequests).toBeGreaterThanOrEqual(3);
   });
 

@@ -158,13 +158,15 @@ export interface ProductShot {
   shot: string;
   /** A shot just stored has none until the pipeline makes it (a moment; longer on a busy server). */
   hasThumbnail: boolean;
+  /** Its photo's state: a `failed` one without a thumbnail will not get one. */
+  state: string;
 }
 
 /** The generated shots of each product, in shot order then time, the trash left out. */
 async function shotsOf(lib: Library, productIds: string[]): Promise<Map<string, ProductShot[]>> {
   const found = productIds.length
     ? await lib.db
-        .select({ id: photos.id, productId: photos.sourcePhotoId, shot: sql<string>`${photos.provenance}->>'shot'`, thumbnailAt: photos.thumbnailAt })
+        .select({ id: photos.id, productId: photos.sourcePhotoId, shot: sql<string>`${photos.provenance}->>'shot'`, thumbnailAt: photos.thumbnailAt, state: photos.state })
         .from(photos)
         .where(
           and(
@@ -180,7 +182,7 @@ async function shotsOf(lib: Library, productIds: string[]): Promise<Map<string, 
   const shots = new Map<string, ProductShot[]>();
   for (const row of found) {
     const list = shots.get(row.productId!) ?? [];
-    list.push({ photoId: row.id, shot: row.shot, hasThumbnail: row.thumbnailAt !== null });
+    list.push({ photoId: row.id, shot: row.shot, hasThumbnail: row.thumbnailAt !== null, state: row.state });
     shots.set(row.productId!, list);
   }
   return shots;

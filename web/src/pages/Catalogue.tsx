@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import '../styles/create.css';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { catalogueUrl, listProducts, thumbnailUrl, updateProduct, type ProductEdit, type ProductInfo } from '../client/create.js';
+import { isTerminal } from '../api.js';
 import { Link } from '../lib/router.js';
 import { errorText } from '../lib/errors.js';
 
@@ -43,7 +44,8 @@ export function CataloguePage() {
     // fields are written by the pipeline after a product is added, and new shots' thumbnails made after they are
     // stored: look again while some are pending
     const timer = window.setInterval(() => {
-      const waiting = (p: ProductInfo) => p.fieldsStatus === 'pending' || p.fieldsStatus === 'running' || p.shots.some((shot) => !shot.hasThumbnail);
+      const waiting = (p: ProductInfo) =>
+        p.fieldsStatus === 'pending' || p.fieldsStatus === 'running' || p.shots.some((shot) => !shot.hasThumbnail && !isTerminal(shot.state));
       if (latest.current?.some(waiting)) void load();
     }, 3000);
     return () => {
@@ -168,7 +170,12 @@ export function CataloguePage() {
                             {shot.hasThumbnail ? (
                               <img src={thumbnailUrl(shot.photoId)} alt={`${shot.shot} shot`} className="catalogue-shot" />
                             ) : (
-                              <span className="catalogue-shot catalogue-shot-waiting" role="img" aria-label={`${shot.shot} shot being prepared`} />
+                              <span
+                                className="catalogue-shot catalogue-shot-waiting"
+                                role="img"
+                                aria-label={isTerminal(shot.state) ? `${shot.shot} shot: could not be prepared` : `${shot.shot} shot being prepared`}
+                                title={isTerminal(shot.state) ? 'This shot could not be prepared: open it to see why' : 'Being prepared'}
+                              />
                             )}
                           </Link>
                         ))}
