@@ -244,7 +244,7 @@ export function modelRoutes(app: FastifyInstance, context: LibraryContext): void
       return {
         items: models.map(({ path: _path, ...m }) => {
           const status = request.lib.models.status(m.name);
-          const turnedOff = m.kind === 'faces' ? request.lib.ml.facesOff() : m.kind === 'ocr' ? request.lib.ml.ocrOff() : null;
+          const turnedOff = request.lib.ml.turnedOff(m.kind);
           const inUse = !turnedOff && (m.kind !== 'clip' || m.name === request.lib.ml.clipModelName);
           return { ...m, inUse, turnedOff, offered: m.name === offered, install: status ? publicStatus(status) : null };
         }),

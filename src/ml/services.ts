@@ -13,7 +13,7 @@ import { GATE_BOXES } from './paddle/detector.js';
 import { bundledPaddleModels, DEFAULT_OCR_MODEL, hubPaddleModels, type PaddleModelFiles } from './paddle/models.js';
 import { createPaddleThreads, type PaddleThreads } from './paddle/threaded.js';
 import type { ClusteringParams } from './people/params.js';
-import { modelDir, modelsDir } from './model-catalogue.js';
+import { modelDir, modelsDir, type ModelKind } from './model-catalogue.js';
 import { installedVersion, isInstalled } from './registry.js';
 import { loadTagMatrix } from './tags/tag-embeddings.js';
 import { embedTextPrompts, textLikelyFromClip } from './tags/text-gate.js';
@@ -212,9 +212,9 @@ export class MlServices {
     return this.facePoolNow();
   }
 
-  /** Why a step does nothing now (a setting turned faces or OCR off), or null. */
-  turnedOff(step: StepName): string | null {
-    return step === 'faces' ? this.facesOff() : step === 'ocr' ? this.ocrOff() : null;
+  /** Why a step, or the kind of model it runs (the two share the names `faces` and `ocr`), does nothing now: a setting turned it off; or null. */
+  turnedOff(stepOrKind: StepName | ModelKind): string | null {
+    return stepOrKind === 'faces' ? this.facesOff() : stepOrKind === 'ocr' ? this.ocrOff() : null;
   }
 
   /** Why faces are not looked for (a setting turned them off), or null. */
