@@ -253,6 +253,30 @@ describe('a model from a zip, for a machine that cannot reach the hub', () => {
   });
 });
 
+describe('faces and OCR turned off by a setting', () => {
+  it('marks their models "turned off" with the setting, not "in use"; CLIP is not marked', async () => {
+    const off = await startTestServer({ ml: { hubEndpoint: endpoint, faces: 'off', ocrEngine: 'off' } });
+    const signedIn = await signedInContext(browser, off, { viewport: { width: 1280, height: 900 } });
+    try {
+      const { page, errors } = await openPage(signedIn);
+      await page.goto(`${off.url}/settings/models`);
+      const faces = page.locator('[data-model="faces"]');
+      await poll(() => faces.getByTestId('model-turned-off').isVisible()).toBe(true);
+      expect(await faces.textContent()).toContain('Face recognition is turned off (SHOEBOX_FACES=off).');
+      expect(await faces.textContent()).not.toContain('in use');
+      const ocr = page.locator('[data-model="ocr-ppocr-v4"]');
+      expect(await ocr.getByTestId('model-turned-off').isVisible()).toBe(true);
+      expect(await ocr.textContent()).toContain('SHOEBOX_OCR_ENGINE=off');
+      expect(await page.locator('[data-model="clip-vit-b32"]').getByTestId('model-turned-off').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await signedIn.close();
+      await off.dispose();
+    }
+  }, 60_000);
+});
+
 describe('switching the CLIP model', () => {
   it('uses another installed CLIP model from Settings → Models, and analyses the photos again with it', async () => {
     await installFromFolder(server.dataDir, 'clip-multilingual', (await ensureFixtureModels()).multilingualDir);
