@@ -14,7 +14,7 @@ import type { stack, stackMember } from './stacks.js';
 import type { importView } from './imports.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
-import type { mapPointsResult, mapSource } from './map.js';
+import type { mapConfigView, mapPointsResult, mapSource } from './map.js';
 import type { memoryList, memorySettingsView } from './memories.js';
 import type { modelList } from './models.js';
 import type { configView } from './oidc.js';
@@ -198,6 +198,8 @@ export type MapPoints = Out<typeof mapPointsResult>;
 export type MapCluster = MapPoints['clusters'][number];
 /** What the map draws (GET /api/map/source). */
 export type MapSource = Out<typeof mapSource>;
+/** The map's source settings, what they draw, and the PMTiles files on offer (GET/PUT /api/admin/map). */
+export type MapConfigView = Out<typeof mapConfigView>;
 
 // -- memories ---------------------------------------------------------------------------------------------------
 /** On this day, trips and people over the years (GET /api/memories). */

@@ -4,7 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_CLUSTERS } from '../library/map-grid.js';
 import { mapClusters } from '../library/map-points.js';
-import { PMTILES_NAME, pmtilesFile, pmtilesFiles, readMapConfig, sourceOf, writeMapConfig, type MapSourceConfig } from '../library/map-source.js';
+import { currentMapSource, PMTILES_NAME, pmtilesFile, pmtilesFiles, writeMapConfig } from '../library/map-source.js';
+import type { Db } from '../db/connection.js';
 import { UserError } from '../base/errors.js';
 import { requestedRange } from './byte-range.js';
 import { basemap, BASEMAP_DETAILS, type Basemap } from '../media/basemap.js';
@@ -33,16 +34,18 @@ export const mapSource = z.object({
   kind: z.enum(['builtin', 'tiles', 'pmtiles']).describe('builtin: the world map Shoebox serves alone; tiles: a tile server an admin named; pmtiles: a PMTiles file Shoebox serves'),
   tileUrl: z.string().optional().describe('for tiles: the XYZ template browsers ask'),
   pmtilesUrl: z.string().optional().describe('for pmtiles: where Shoebox serves it, with byte ranges'),
+  format: z.enum(['raster', 'vector']).optional().describe("for pmtiles: its tiles, images or vector tiles (MVT, drawn in the browser with Protomaps' basemap style)"),
   attribution: z.string(),
   maxZoom: z.number().int().optional(),
 });
 
-const mapConfigView = z.object({
+export const mapConfigView = z.object({
   tileUrl: z.string().nullable(),
   pmtiles: z.string().nullable(),
   attribution: z.string().nullable(),
   maxZoom: z.number().int(),
   source: mapSource.describe('what the map draws with these settings'),
+  problem: z.string().nullable().describe('why the map does not draw what the settings name (a PMTiles file gone): null when it does'),
   pmtilesFiles: z.array(z.object({ name: z.string(), sizeBytes: z.number().int() })).describe("PMTiles files in the data folder's maps/ (drop one there to offer it)"),
 });
 
@@ -52,13 +55,13 @@ export function mapRoutes(app: FastifyInstance): void {
   api.get('/api/map/source', {
     config: { access: 'read' },
     schema: { tags: ['map'], summary: 'What the map draws: the built-in world map, a tile server, or a PMTiles file', response: { 200: mapSource } },
-    handler: async (request) => sourceOf(await readMapConfig(request.lib.db)),
+    handler: async (request) => (await currentMapSource(request.lib.db, request.lib.settings.dataDir)).source,
   });
 
   api.get('/api/admin/map', {
     config: { access: 'admin' },
     schema: { tags: ['admin'], summary: "The map's source settings", response: { 200: mapConfigView } },
-    handler: async (request) => configView(await readMapConfig(request.lib.db), request.lib.settings.dataDir),
+    handler: async (request) => configView(request.lib.db, request.lib.settings.dataDir),
   });
 
   api.put('/api/admin/map', {
@@ -69,8 +72,8 @@ export function mapRoutes(app: FastifyInstance): void {
       description:
         'With neither, the map is the built-in world map alone and nothing leaves the server or the browsers. A tile ' +
         "URL makes every browser showing the map ask that server for tiles (it is allowed in the web app's image " +
-        "policy); a PMTiles file (raster tiles) in the data folder's maps/ is served by Shoebox itself and wins over a " +
-        'tile URL.',
+        "policy); a PMTiles file in the data folder's maps/ (raster tiles, or vector tiles such as a Protomaps " +
+        'basemap) is served by Shoebox itself and wins over a tile URL.',
       body: z
         .object({
           tileUrl: z.string().max(2000).nullable().optional(),
@@ -81,7 +84,10 @@ export function mapRoutes(app: FastifyInstance): void {
         .strict(),
       response: { 200: mapConfigView, 400: errorBody, 404: errorBody },
     },
-    handler: async (request) => configView(await writeMapConfig(request.lib.db, request.lib.settings.dataDir, request.body), request.lib.settings.dataDir),
+    handler: async (request) => {
+      await writeMapConfig(request.lib.db, request.lib.settings.dataDir, request.body);
+      return configView(request.lib.db, request.lib.settings.dataDir);
+    },
   });
 
   api.get('/api/map/pmtiles/:name', {
@@ -140,8 +146,9 @@ function sendBasemap(reply: FastifyReply, map: Basemap): FastifyReply {
   return reply.type('application/json').send(map.body);
 }
 
-async function configView(config: MapSourceConfig, dataDir: string) {
-  return { ...config, source: sourceOf(config), pmtilesFiles: await pmtilesFiles(dataDir) };
+async function configView(db: Db, dataDir: string) {
+  const { config, source, problem } = await currentMapSource(db, dataDir);
+  return { ...config, source, problem, pmtilesFiles: await pmtilesFiles(dataDir) };
 }
 
 /** The file, or the range of it asked for (what a PMTiles reader does). */

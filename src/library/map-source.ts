@@ -1,5 +1,6 @@
 // Where the map's detail comes from beyond the built-in world map: a tile server an admin names (an XYZ URL), or a
-// PMTiles file dropped into <data>/maps/ that Shoebox serves itself with byte ranges. Kept in library_meta 'map',
+// PMTiles file dropped into <data>/maps/ that Shoebox serves itself with byte ranges (raster tiles drawn as images,
+// vector tiles — a Protomaps basemap — drawn in the browser). Kept in library_meta 'map',
 // so that every server of a cluster draws the same map. Nothing is fetched by the server; browsers ask the tile
 // server named here, and only then (the egress manifest in the README).
 import { open, readdir, stat } from 'node:fs/promises';
@@ -14,7 +15,7 @@ const KEY = 'map';
 export interface MapSourceConfig {
   /** `https://tiles.example/{z}/{x}/{y}.png` (with `{s}` subdomains allowed); null: none. */
   tileUrl: string | null;
-  /** A PMTiles file's name in <data>/maps/ (raster tiles); null: none. */
+  /** A PMTiles file's name in <data>/maps/ (raster or vector tiles); null: none. */
   pmtiles: string | null;
   /** Credit the tiles' makers ask for ("© OpenStreetMap contributors"). */
   attribution: string | null;
@@ -24,7 +25,14 @@ export interface MapSourceConfig {
 export type MapSource =
   | { kind: 'builtin'; attribution: string }
   | { kind: 'tiles'; tileUrl: string; attribution: string; maxZoom: number }
-  | { kind: 'pmtiles'; pmtilesUrl: string; attribution: string; maxZoom: number };
+  | { kind: 'pmtiles'; pmtilesUrl: string; format: PmtilesFormat; attribution: string; maxZoom: number };
+
+/** How a PMTiles file's tiles are drawn: images, or vector tiles (MVT) painted by the browser. */
+export type PmtilesFormat = 'raster' | 'vector';
+
+/** The header's tile type (byte 99 of a version 3 archive): 1 MVT; 2–5 PNG, JPEG, WebP, AVIF. */
+const TILE_TYPES: Readonly<Record<number, PmtilesFormat>> = { 1: 'vector', 2: 'raster', 3: 'raster', 4: 'raster', 5: 'raster' };
+const HEADER_BYTES = 127;
 
 const DEFAULTS: MapSourceConfig = { tileUrl: null, pmtiles: null, attribution: null, maxZoom: 18 };
 const BUILTIN_CREDIT = 'Natural Earth · GeoNames';
@@ -73,21 +81,25 @@ export async function pmtilesFiles(dataDir: string): Promise<{ name: string; siz
   return files;
 }
 
-/** A PMTiles file by name, checked: in <data>/maps/, a version 3 archive. */
-export async function pmtilesFile(dataDir: string, name: string): Promise<{ path: string; size: number }> {
+/** A PMTiles file by name, checked: in <data>/maps/, a version 3 archive of tiles the map can draw. */
+export async function pmtilesFile(dataDir: string, name: string): Promise<{ path: string; size: number; format: PmtilesFormat }> {
   if (!PMTILES_NAME.test(name)) throw new UserError('invalid', 'a map file is named like world.pmtiles (letters, digits, . _ -)');
   const file = path.join(mapsDir(dataDir), name);
   const info = await stat(file).catch(() => null);
   if (!info?.isFile()) throw new UserError('not-found', `no map file ${name} in the data folder's maps/`);
   const handle = await open(file, 'r');
+  const head = Buffer.alloc(HEADER_BYTES);
   try {
-    const head = Buffer.alloc(8);
-    await handle.read(head, 0, 8, 0);
-    if (head.subarray(0, 7).toString('latin1') !== 'PMTiles' || head[7] !== 3) throw new UserError('invalid', `${name} is not a PMTiles version 3 archive`);
+    await handle.read(head, 0, HEADER_BYTES, 0);
   } finally {
     await handle.close();
   }
-  return { path: file, size: info.size };
+  if (info.size < HEADER_BYTES || head.subarray(0, 7).toString('latin1') !== 'PMTiles' || head[7] !== 3) {
+    throw new UserError('invalid', `${name} is not a PMTiles version 3 archive`);
+  }
+  const format = TILE_TYPES[head[99]!];
+  if (!format) throw new UserError('invalid', `${name} holds tiles of a type the map cannot draw (${head[99]}): vector (MVT) or PNG, JPEG, WebP, AVIF images`);
+  return { path: file, size: info.size, format };
 }
 
 /** Changes the map's source; a PMTiles file must be there and be one. */
@@ -104,10 +116,34 @@ export async function writeMapConfig(db: Db, dataDir: string, changes: Partial<M
   return next;
 }
 
-/** What the web app draws: a PMTiles file first (served here), else the tile server, else the built-in map alone. */
-export function sourceOf(config: MapSourceConfig): MapSource {
+/**
+ * What the web app draws: a PMTiles file first (served here; `pmtilesFormat` is what its header says, null when the file
+ * is gone or no longer one), else the tile server, else the built-in map alone.
+ */
+export function sourceOf(config: MapSourceConfig, pmtilesFormat: PmtilesFormat | null): MapSource {
   const credit = (extra: string | null) => (extra ? `${extra} · ${BUILTIN_CREDIT}` : BUILTIN_CREDIT);
-  if (config.pmtiles) return { kind: 'pmtiles', pmtilesUrl: `/api/map/pmtiles/${encodeURIComponent(config.pmtiles)}`, attribution: credit(config.attribution), maxZoom: config.maxZoom };
+  if (config.pmtiles && pmtilesFormat) {
+    const pmtilesUrl = `/api/map/pmtiles/${encodeURIComponent(config.pmtiles)}`;
+    return { kind: 'pmtiles', pmtilesUrl, format: pmtilesFormat, attribution: credit(config.attribution), maxZoom: config.maxZoom };
+  }
   if (config.tileUrl) return { kind: 'tiles', tileUrl: config.tileUrl, attribution: credit(config.attribution), maxZoom: config.maxZoom };
   return { kind: 'builtin', attribution: BUILTIN_CREDIT };
+}
+
+/**
+ * The map's settings and what they draw now. A PMTiles file removed or replaced by something else after it was chosen
+ * does not leave the map blank: the tile server (or the built-in map) is drawn, and `problem` says why, for the admin.
+ */
+export async function currentMapSource(db: Db, dataDir: string): Promise<{ config: MapSourceConfig; source: MapSource; problem: string | null }> {
+  const config = await readMapConfig(db);
+  let format: PmtilesFormat | null = null;
+  let problem: string | null = null;
+  if (config.pmtiles) {
+    try {
+      format = (await pmtilesFile(dataDir, config.pmtiles)).format;
+    } catch (error) {
+      problem = `${error instanceof Error ? error.message : String(error)}: the map draws ${config.tileUrl ? 'the tile server' : 'the built-in world map'} instead`;
+    }
+  }
+  return { config, source: sourceOf(config, format), problem };
 }

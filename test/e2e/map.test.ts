@@ -10,7 +10,7 @@ import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rasterPmtiles } from '../helpers/pmtiles.js';
+import { rasterPmtiles, vectorPmtiles } from '../helpers/pmtiles.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -172,7 +172,7 @@ describe('web app: the map', () => {
     await context.close();
   });
 
-  it('draws the tiles of a tile server an admin named, and of a PMTiles file Shoebox serves, asking nothing else', async () => {
+  it('draws the tiles of a tile server an admin named, and of PMTiles files Shoebox serves (images, vector tiles chosen on the account page), asking nothing else', async () => {
     const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 90, g: 170, b: 90 } } }).png().toBuffer();
     const asked: string[] = [];
     const tiles = http.createServer((request, response) => {
@@ -211,10 +211,40 @@ describe('web app: the map', () => {
       expect(asked.length).toBe(before);
       expect(foreign(urls).filter((url) => !url.startsWith(tileOrigin))).toEqual([]);
       await screenshot(page, 'map-desk-pmtiles.png');
+
+      // a PMTiles file of vector tiles (a Protomaps basemap), chosen by the admin on the account page: painted in the
+      // browser with the basemap's style (water over the west half of each tile, land east), from Shoebox alone
+      fs.writeFileSync(path.join(server.dataDir, 'maps', 'protomaps.pmtiles'), vectorPmtiles().bytes);
+      await page.goto(`${server.url}/account`);
+      const admin = page.getByTestId('map-admin');
+      await poll(() => admin.getByTestId('map-admin-source').textContent()).toContain('the PMTiles file test.pmtiles (images)');
+      await admin.getByLabel(/PMTiles file/).selectOption('protomaps.pmtiles');
+      await admin.getByLabel(/Credit/).fill('© OpenStreetMap');
+      await admin.getByRole('button', { name: 'Save map' }).click();
+      await poll(() => admin.getByRole('status').textContent()).toContain('the PMTiles file protomaps.pmtiles (vector tiles, drawn in the browser)');
+      ranges.length = 0;
+      await page.goto(`${server.url}/map?at=20,0,1`);
+      // protomaps-leaflet paints each tile on a canvas of its own in the tiles pane: the world's west half water, its east
+      // land (the file's zoom-0 tile, drawn at the map's zoom); the colours at the centre of each painted tile, read back
+      const colours = () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLCanvasElement>('.leaflet-tiles-pane canvas.leaflet-tile-loaded')]
+            .filter((canvas) => canvas.width > 0)
+            .map((canvas) => [...canvas.getContext('2d')!.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data.slice(0, 3)].join(','))
+            .filter((colour, i, all) => all.indexOf(colour) === i)
+            .sort(),
+        );
+      await poll(colours, { timeout: 20_000 }).toEqual(['128,222,234', '226,223,218']); // Protomaps' light water and earth
+      expect(ranges.length).toBeGreaterThan(0);
+      expect(ranges.every((range) => /^bytes=\d+-\d+$/.test(range))).toBe(true);
+      await poll(() => page.locator('.leaflet-control-attribution').textContent()).toContain('© OpenStreetMap');
+      expect(asked.length).toBe(before);
+      expect(foreign(urls).filter((url) => !url.startsWith(tileOrigin))).toEqual([]);
+      await screenshot(page, 'map-desk-vector-pmtiles.png');
       expect(errors).toEqual([]);
       await context.close();
     } finally {
-      await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { pmtiles: null, tileUrl: null } });
+      await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { pmtiles: null, tileUrl: null, attribution: null } });
       await new Promise((resolve) => tiles.close(resolve));
     }
   });

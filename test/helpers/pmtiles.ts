@@ -1,5 +1,7 @@
-// A small raster PMTiles (version 3) archive, written as the specification lays it out: the header, one root
-// directory (uncompressed, clustered), metadata, then the tiles. For tests of serving one with byte ranges.
+// Small PMTiles (version 3) archives, written as the specification lays it out: the header, one root directory
+// (uncompressed, clustered), metadata, then the tiles: raster (PNG) tiles, and vector tiles (MVT, encoded here as the
+// Mapbox Vector Tile specification lays out its protobuf) in the Protomaps basemap's layers. For tests of serving one
+// with byte ranges and of drawing it.
 import { zxyToTileId } from 'pmtiles';
 import sharp from 'sharp';
 
@@ -21,18 +23,95 @@ export async function rasterPmtiles(): Promise<{ bytes: Buffer; tiles: Map<strin
     [230, 210, 40],
     [120, 120, 120],
   ];
-  const coordinates: [number, number, number][] = [[0, 0, 0], [1, 0, 0], [1, 1, 0], [1, 0, 1], [1, 1, 1]];
   const tiles = new Map<string, Buffer>();
+  for (const [i, zxy] of ['0/0/0', '1/0/0', '1/1/0', '1/0/1', '1/1/1'].entries()) {
+    const [r, g, b] = colours[i]!;
+    tiles.set(zxy, await sharp({ create: { width: 256, height: 256, channels: 3, background: { r, g, b } } }).png().toBuffer());
+  }
+  return { bytes: pmtilesArchive(tiles, 2), tiles };
+}
+
+/**
+ * Vector tiles of zooms 0 and 1 in the Protomaps basemap's layers: each tile all land (`earth`) with water over its
+ * western half (`water`), so that a drawn tile shows the style's two colours side by side.
+ */
+export function vectorPmtiles(): { bytes: Buffer; tiles: Map<string, Buffer> } {
+  const EXTENT = 4096;
+  const square = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+  const tiles = new Map<string, Buffer>();
+  for (const zxy of ['0/0/0', '1/0/0', '1/1/0', '1/0/1', '1/1/1']) {
+    tiles.set(
+      zxy,
+      mvtTile([
+        { name: 'earth', kind: 'earth', ring: square(-64, -64, EXTENT + 64, EXTENT + 64) },
+        { name: 'water', kind: 'ocean', ring: square(-64, -64, EXTENT / 2, EXTENT + 64) },
+      ]),
+    );
+  }
+  return { bytes: pmtilesArchive(tiles, 1), tiles };
+}
+
+/** A protobuf field's key: its number and wire type (0 varint, 2 length-delimited). */
+const key = (field: number, wire: 0 | 2) => (field << 3) | wire;
+const zigzag = (n: number) => (n << 1) ^ (n >> 31);
+
+function lengthDelimited(field: number, bytes: number[], out: number[]): void {
+  varint(key(field, 2), out);
+  varint(bytes.length, out);
+  out.push(...bytes);
+}
+
+/** One tile of polygon layers (extent 4096), each layer one feature with a `kind` property and one clockwise ring. */
+function mvtTile(layers: { name: string; kind: string; ring: [number, number][] }[]): Buffer {
+  const tile: number[] = [];
+  for (const layer of layers) {
+    const geometry: number[] = [];
+    const [first, ...rest] = layer.ring;
+    varint((1 << 3) | 1, geometry); // MoveTo, once
+    varint(zigzag(first![0]), geometry);
+    varint(zigzag(first![1]), geometry);
+    varint((rest.length << 3) | 2, geometry); // LineTo, for each other point
+    let [x, y] = first!;
+    for (const [px, py] of rest) {
+      varint(zigzag(px - x), geometry);
+      varint(zigzag(py - y), geometry);
+      [x, y] = [px, py];
+    }
+    varint((1 << 3) | 7, geometry); // ClosePath
+    const feature: number[] = [];
+    const tags: number[] = [];
+    varint(0, tags); // key 0 ("kind")
+    varint(0, tags); // value 0
+    lengthDelimited(2, tags, feature);
+    varint(key(3, 0), feature);
+    varint(3, feature); // POLYGON
+    lengthDelimited(4, geometry, feature);
+    const value: number[] = [];
+    lengthDelimited(1, [...Buffer.from(layer.kind)], value); // string_value
+    const message: number[] = [];
+    varint(key(15, 0), message);
+    varint(2, message); // version
+    lengthDelimited(1, [...Buffer.from(layer.name)], message);
+    lengthDelimited(2, feature, message);
+    lengthDelimited(3, [...Buffer.from('kind')], message);
+    lengthDelimited(4, value, message);
+    varint(key(5, 0), message);
+    varint(4096, message);
+    lengthDelimited(3, message, tile);
+  }
+  return Buffer.from(tile);
+}
+
+/** The archive of tiles keyed `z/x/y`, of the header's tile type (1 MVT, 2 PNG), uncompressed. */
+function pmtilesArchive(tiles: Map<string, Buffer>, tileType: number): Buffer {
   const entries: { tileId: number; offset: number; length: number }[] = [];
   const data: Buffer[] = [];
   let offset = 0;
-  for (const [i, [z, x, y]] of coordinates.entries()) {
-    const [r, g, b] = colours[i]!;
-    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r, g, b } } }).png().toBuffer();
-    tiles.set(`${z}/${x}/${y}`, png);
-    entries.push({ tileId: zxyToTileId(z, x, y), offset, length: png.length });
-    data.push(png);
-    offset += png.length;
+  for (const [zxy, bytes] of tiles) {
+    const [z, x, y] = zxy.split('/').map(Number) as [number, number, number];
+    entries.push({ tileId: zxyToTileId(z, x, y), offset, length: bytes.length });
+    data.push(bytes);
+    offset += bytes.length;
   }
   entries.sort((a, b) => a.tileId - b.tileId);
   const dir: number[] = [];
@@ -69,7 +148,7 @@ export async function rasterPmtiles(): Promise<{ bytes: Buffer; tiles: Map<strin
   header.writeUInt8(1, 96); // clustered
   header.writeUInt8(1, 97); // internal compression: none
   header.writeUInt8(1, 98); // tile compression: none
-  header.writeUInt8(2, 99); // png
+  header.writeUInt8(tileType, 99);
   header.writeUInt8(0, 100);
   header.writeUInt8(1, 101);
   header.writeInt32LE(-1800000000, 102);
@@ -79,5 +158,5 @@ export async function rasterPmtiles(): Promise<{ bytes: Buffer; tiles: Map<strin
   header.writeUInt8(0, 118);
   header.writeInt32LE(0, 119);
   header.writeInt32LE(0, 123);
-  return { bytes: Buffer.concat([header, root, metadata, tileData]), tiles };
+  return Buffer.concat([header, root, metadata, tileData]);
 }

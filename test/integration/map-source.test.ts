@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { FetchSource, PMTiles, bytesToHeader } from 'pmtiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rasterPmtiles } from '../helpers/pmtiles.js';
+import { rasterPmtiles, vectorPmtiles } from '../helpers/pmtiles.js';
 import { json, startTestServer, type TestServer } from '../helpers/server.js';
 
 describe('map sources', () => {
@@ -19,6 +19,10 @@ describe('map sources', () => {
     fs.mkdirSync(path.join(server.dataDir, 'maps'), { recursive: true });
     fs.writeFileSync(path.join(server.dataDir, 'maps', 'world.pmtiles'), archive.bytes);
     fs.writeFileSync(path.join(server.dataDir, 'maps', 'fake.pmtiles'), 'not a map at all');
+    // a real archive whose header names no tile type (0: unknown) the map could draw
+    const untyped = Buffer.from(archive.bytes);
+    untyped[99] = 0;
+    fs.writeFileSync(path.join(server.dataDir, 'maps', 'untyped.pmtiles'), untyped);
   });
 
   afterAll(async () => {
@@ -56,13 +60,18 @@ describe('map sources', () => {
     const view = (await json(`${server.url}/api/admin/map`)).body;
     expect(view.pmtilesFiles).toEqual([
       { name: 'fake.pmtiles', sizeBytes: 16 },
+      { name: 'untyped.pmtiles', sizeBytes: archive.bytes.length },
       { name: 'world.pmtiles', sizeBytes: archive.bytes.length },
     ]);
+    expect(view.problem).toBeNull();
     expect((await put({ pmtiles: 'fake.pmtiles' })).body.message).toMatch(/not a PMTiles version 3 archive/);
+    const untyped = await put({ pmtiles: 'untyped.pmtiles' });
+    expect(untyped.status).toBe(400);
+    expect(untyped.body.message).toMatch(/tiles of a type the map cannot draw \(0\)/);
     expect((await put({ pmtiles: 'missing.pmtiles' })).status).toBe(404);
     expect((await put({ pmtiles: 'sub/dir.pmtiles' })).status).toBe(400); // no folder, no way out of maps/
     const set = await put({ pmtiles: 'world.pmtiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png' });
-    expect(set.body.source).toMatchObject({ kind: 'pmtiles', pmtilesUrl: '/api/map/pmtiles/world.pmtiles' });
+    expect(set.body.source).toMatchObject({ kind: 'pmtiles', pmtilesUrl: '/api/map/pmtiles/world.pmtiles', format: 'raster' });
 
     const url = `${server.url}/api/map/pmtiles/world.pmtiles`;
     const head = await fetch(url, { headers: { 'x-api-key': server.apiKey, range: 'bytes=0-126' } });
@@ -88,6 +97,31 @@ describe('map sources', () => {
     expect((await fetch(`${server.url}/api/map/pmtiles/%00.pmtiles`, { headers: { 'x-api-key': server.apiKey } })).status).toBe(400);
     expect((await fetch(url)).status).toBe(401);
     expect((await put({ pmtiles: null, tileUrl: null })).body.source.kind).toBe('builtin');
+  });
+
+  it('draws a PMTiles file of vector tiles in the browser, and the tile server when the chosen file is gone', async () => {
+    const vector = vectorPmtiles();
+    const file = path.join(server.dataDir, 'maps', 'protomaps.pmtiles');
+    fs.writeFileSync(file, vector.bytes);
+    const set = await put({ pmtiles: 'protomaps.pmtiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: '© OpenStreetMap', maxZoom: 15 });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.source).toEqual({
+      kind: 'pmtiles',
+      pmtilesUrl: '/api/map/pmtiles/protomaps.pmtiles',
+      format: 'vector',
+      attribution: '© OpenStreetMap · Natural Earth · GeoNames',
+      maxZoom: 15,
+    });
+    const reader = new PMTiles(new FetchSource(`${server.url}/api/map/pmtiles/protomaps.pmtiles`, new Headers({ 'x-api-key': server.apiKey })));
+    expect((await reader.getHeader()).tileType).toBe(1);
+    expect(Buffer.from((await reader.getZxy(1, 1, 0))!.data).equals(vector.tiles.get('1/1/0')!)).toBe(true);
+    // the file taken away: the map is not left blank, and the admin is told why
+    fs.rmSync(file);
+    expect((await json(`${server.url}/api/map/source`)).body).toMatchObject({ kind: 'tiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png' });
+    const view = (await json(`${server.url}/api/admin/map`)).body;
+    expect(view.pmtiles).toBe('protomaps.pmtiles');
+    expect(view.problem).toBe('no map file protomaps.pmtiles in the data folder\'s maps/: the map draws the tile server instead');
+    expect((await put({ pmtiles: null, tileUrl: null, attribution: null })).body.source.kind).toBe('builtin');
   });
 
   it('lets only admins change the map', async () => {

@@ -4,6 +4,7 @@ import { accountApi, type ApiKeyInfo, type Me, type SessionInfo } from '../clien
 import { exportUrls } from '../client/exports.js';
 import { UsersAdmin } from '../components/account/UsersAdmin.js';
 import { SingleSignOnAdmin } from '../components/account/SingleSignOnAdmin.js';
+import { MapAdmin } from '../components/account/MapAdmin.js';
 import { formatBytes } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { setCreationChoice, useCreationChoice, type CreationChoice } from '../store/creationTools.js';
@@ -69,6 +70,7 @@ export function AccountPage() {
       <ApiKeys isAdmin={me.role === 'admin'} version={keysVersion} />
       {me.role === 'admin' ? <UsersAdmin selfId={me.id} /> : null}
       {me.role === 'admin' && me.via === 'session' ? <SingleSignOnAdmin /> : null}
+      {me.role === 'admin' ? <MapAdmin /> : null}
     </main>
   );
 }

@@ -1,6 +1,6 @@
 // A Leaflet map over the built-in world map: its panes, its attribution, and the basemap at the detail the zoom
-// needs (the world's 1:110m, the closer 1:50m once zoomed in). The Map page, a photo's small map and the location
-// picker all start here.
+// needs (the world's 1:110m, the closer 1:50m once zoomed in); over it, the detailed map an admin configured. The Map
+// page, a photo's small map and the location picker all start here.
 import L from 'leaflet';
 import { ApiError } from '../../api.js';
 import { getBasemap, getMapSource } from '../../client/map.js';
@@ -68,8 +68,8 @@ export function makeMap(element: HTMLElement, view: MapView, options: { onError?
       const options = { pane: 'tiles', maxZoom: source.maxZoom ?? 18, attribution: source.attribution };
       if (source.kind === 'tiles' && source.tileUrl) L.tileLayer(source.tileUrl, options).addTo(map);
       if (source.kind === 'pmtiles' && source.pmtilesUrl) {
-        const { PMTiles, leafletRasterLayer } = await import('pmtiles');
-        if (!controller.signal.aborted) (leafletRasterLayer(new PMTiles(source.pmtilesUrl), options) as L.Layer).addTo(map);
+        const layer = source.format === 'vector' ? await vectorLayer(source.pmtilesUrl, options) : await rasterLayer(source.pmtilesUrl, options);
+        if (!controller.signal.aborted) layer.addTo(map);
       }
     })
     .catch(() => undefined); // the built-in map is there either way
@@ -80,4 +80,24 @@ export function makeMap(element: HTMLElement, view: MapView, options: { onError?
       map.remove();
     },
   };
+}
+
+type LayerOptions = { pane: string; maxZoom: number; attribution: string };
+
+/** A PMTiles file of images (PNG, JPEG, WebP…), read by byte ranges from Shoebox. */
+async function rasterLayer(url: string, options: LayerOptions): Promise<L.Layer> {
+  const { PMTiles, leafletRasterLayer } = await import('pmtiles');
+  return leafletRasterLayer(new PMTiles(url), options) as L.Layer;
+}
+
+/**
+ * A PMTiles file of vector tiles (a Protomaps basemap: roads, water, buildings, place names), painted on canvases in
+ * the browser with Protomaps' light style, its names in the page's language; fonts are the system's, nothing is fetched
+ * but the file's ranges. protomaps-leaflet extends the global Leaflet, so it is given the one this app bundles.
+ */
+async function vectorLayer(url: string, options: LayerOptions): Promise<L.Layer> {
+  (window as unknown as { L?: typeof L }).L ??= L;
+  const { leafletLayer } = await import('protomaps-leaflet');
+  const lang = (document.documentElement.lang || navigator.language || 'en').split('-')[0]!;
+  return leafletLayer({ url, flavor: 'light', lang, ...options }) as unknown as L.Layer;
 }
