@@ -45,7 +45,7 @@ import { EngineMonitor } from '../app/engine-health.js';
 import { refuseNulText } from './text-guard.js';
 import { timelineRoutes } from './timeline.js';
 import { mapRoutes } from './map.js';
-import { tileOrigin } from '../library/map-source.js';
+import { mapOrigins } from '../library/map-source.js';
 import { memoryRoutes } from './memories.js';
 import { trashRoutes } from './trash.js';
 import { MAX_UPLOAD_FILES } from './multipart-errors.js';
@@ -125,7 +125,7 @@ export async function buildApp(lib: LibraryContext, logger: Logger): Promise<Fas
     lib.metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
   authPlugin(app, lib);
-  securityHeaders(app, webRoot, () => tileOrigin(lib.db));
+  securityHeaders(app, webRoot, () => mapOrigins(lib.db, lib.settings.dataDir));
 
   await app.register(fastifyMultipart, {
     throwFileSizeLimit: false,

@@ -31,8 +31,11 @@ export const mapPointsResult = z.object({
 });
 
 export const mapSource = z.object({
-  kind: z.enum(['builtin', 'tiles', 'pmtiles']).describe('builtin: the world map Shoebox serves alone; tiles: a tile server an admin named; pmtiles: a PMTiles file Shoebox serves'),
+  kind: z
+    .enum(['builtin', 'tiles', 'style', 'pmtiles'])
+    .describe('builtin: the world map Shoebox serves alone; tiles: a tile server an admin named; style: a MapLibre style an admin named; pmtiles: a PMTiles file Shoebox serves'),
   tileUrl: z.string().optional().describe('for tiles: the XYZ template browsers ask'),
+  styleUrl: z.string().optional().describe("for style: the MapLibre style JSON browsers read (tiles, glyphs and sprites from the style's host)"),
   pmtilesUrl: z.string().optional().describe('for pmtiles: where Shoebox serves it, with byte ranges'),
   format: z.enum(['raster', 'vector']).optional().describe("for pmtiles: its tiles, images or vector tiles (MVT, drawn in the browser with Protomaps' basemap style)"),
   attribution: z.string(),
@@ -41,6 +44,7 @@ export const mapSource = z.object({
 
 export const mapConfigView = z.object({
   tileUrl: z.string().nullable(),
+  styleUrl: z.string().nullable(),
   pmtiles: z.string().nullable(),
   attribution: z.string().nullable(),
   maxZoom: z.number().int(),
@@ -68,15 +72,18 @@ export function mapRoutes(app: FastifyInstance): void {
     config: { access: 'admin' },
     schema: {
       tags: ['admin'],
-      summary: "Set the map's source: a tile server's URL or a PMTiles file (null: none)",
+      summary: "Set the map's source: a tile server's URL, a map style's URL or a PMTiles file (null: none)",
       description:
         'With neither, the map is the built-in world map alone and nothing leaves the server or the browsers. A tile ' +
         "URL makes every browser showing the map ask that server for tiles (it is allowed in the web app's image " +
-        "policy); a PMTiles file in the data folder's maps/ (raster tiles, or vector tiles such as a Protomaps " +
-        'basemap) is served by Shoebox itself and wins over a tile URL.',
+        "policy); a style URL (a MapLibre style JSON) makes them read the style and its tiles, glyphs and sprites " +
+        "from the style's host (allowed in the policy; other hosts the style names are refused) and wins over a tile " +
+        "URL; a PMTiles file in the data folder's maps/ (raster tiles, or vector tiles such as a Protomaps basemap) " +
+        'is served by Shoebox itself and wins over both.',
       body: z
         .object({
           tileUrl: z.string().max(2000).nullable().optional(),
+          styleUrl: z.string().max(2000).nullable().optional(),
           pmtiles: z.string().max(200).nullable().optional(),
           attribution: z.string().max(500).nullable().optional(),
           maxZoom: z.number().int().min(1).max(22).optional(),

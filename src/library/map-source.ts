@@ -1,6 +1,7 @@
-// Where the map's detail comes from beyond the built-in world map: a tile server an admin names (an XYZ URL), or a
-// PMTiles file dropped into <data>/maps/ that Shoebox serves itself with byte ranges (raster tiles drawn as images,
-// vector tiles — a Protomaps basemap — drawn in the browser). Kept in library_meta 'map',
+// Where the map's detail comes from beyond the built-in world map: a tile server an admin names (an XYZ URL), a map
+// style (a MapLibre style JSON's URL: vector maps drawn with WebGL), or a PMTiles file dropped into <data>/maps/ that
+// Shoebox serves itself with byte ranges (raster tiles drawn as images, vector tiles — a Protomaps basemap — drawn in
+// the browser). Kept in library_meta 'map',
 // so that every server of a cluster draws the same map. Nothing is fetched by the server; browsers ask the tile
 // server named here, and only then (the egress manifest in the README).
 import { open, readdir, stat } from 'node:fs/promises';
@@ -15,6 +16,8 @@ const KEY = 'map';
 export interface MapSourceConfig {
   /** `https://tiles.example/{z}/{x}/{y}.png` (with `{s}` subdomains allowed); null: none. */
   tileUrl: string | null;
+  /** A MapLibre style JSON's URL (`https://tiles.example/styles/liberty`): its tiles, glyphs and sprites on its host. */
+  styleUrl: string | null;
   /** A PMTiles file's name in <data>/maps/ (raster or vector tiles); null: none. */
   pmtiles: string | null;
   /** Credit the tiles' makers ask for ("© OpenStreetMap contributors"). */
@@ -25,6 +28,7 @@ export interface MapSourceConfig {
 export type MapSource =
   | { kind: 'builtin'; attribution: string }
   | { kind: 'tiles'; tileUrl: string; attribution: string; maxZoom: number }
+  | { kind: 'style'; styleUrl: string; attribution: string; maxZoom: number }
   | { kind: 'pmtiles'; pmtilesUrl: string; format: PmtilesFormat; attribution: string; maxZoom: number };
 
 /** How a PMTiles file's tiles are drawn: images, or vector tiles (MVT) painted by the browser. */
@@ -34,25 +38,57 @@ export type PmtilesFormat = 'raster' | 'vector';
 const TILE_TYPES: Readonly<Record<number, PmtilesFormat>> = { 1: 'vector', 2: 'raster', 3: 'raster', 4: 'raster', 5: 'raster' };
 const HEADER_BYTES = 127;
 
-const DEFAULTS: MapSourceConfig = { tileUrl: null, pmtiles: null, attribution: null, maxZoom: 18 };
+const DEFAULTS: MapSourceConfig = { tileUrl: null, styleUrl: null, pmtiles: null, attribution: null, maxZoom: 18 };
 const BUILTIN_CREDIT = 'Natural Earth · GeoNames';
 export const PMTILES_NAME = /^[\w.-]{1,120}\.pmtiles$/;
 
 export const mapsDir = (dataDir: string) => path.join(dataDir, 'maps');
 
-let cached: { at: number; config: MapSourceConfig } | null = null;
-
 export async function readMapConfig(db: Db): Promise<MapSourceConfig> {
   const [row] = await db.select().from(libraryMeta).where(eq(libraryMeta.key, KEY));
-  const config = { ...DEFAULTS, ...((row?.value as Partial<MapSourceConfig> | undefined) ?? {}) };
-  cached = { at: Date.now(), config };
-  return config;
+  return { ...DEFAULTS, ...((row?.value as Partial<MapSourceConfig> | undefined) ?? {}) };
 }
 
-/** The tile server's origin for the web app's image policy, read at most every 10 s (each page load asks). */
-export async function tileOrigin(db: Db): Promise<string | null> {
-  const config = cached && Date.now() - cached.at < 10_000 ? cached.config : await readMapConfig(db);
-  return config.tileUrl ? new URL(config.tileUrl.replace(/\{[a-z]\}/g, 'a')).origin : null;
+/** The hosts the web app may load the map from besides Shoebox (its content policy). */
+export interface MapOrigins {
+  /** Images: a tile server's tiles. */
+  images: string[];
+  /** Fetched: a style's JSON, tiles, glyphs and sprites. */
+  connect: string[];
+}
+
+/** Per library (a test process runs several): what each page load's policy needs, read at most every 10 s. */
+const originsCache = new WeakMap<Db, { at: number; origins: MapOrigins }>();
+
+/**
+ * The hosts of what the map draws now (a tile server's, a style's), for the web app's content policy: each page load
+ * asks. A PMTiles file, served here, needs none; one gone leaves the next source's.
+ */
+export async function mapOrigins(db: Db, dataDir: string): Promise<MapOrigins> {
+  const cachedOrigins = originsCache.get(db);
+  if (cachedOrigins && Date.now() - cachedOrigins.at < 10_000) return cachedOrigins.origins;
+  const { source } = await currentMapSource(db, dataDir);
+  const origin = (url: string) => new URL(url.replace(/\{[a-z]\}/g, 'a')).origin;
+  const origins: MapOrigins =
+    source.kind === 'style'
+      ? { images: [origin(source.styleUrl)], connect: [origin(source.styleUrl)] }
+      : source.kind === 'tiles'
+        ? { images: [origin(source.tileUrl)], connect: [] }
+        : { images: [], connect: [] };
+  originsCache.set(db, { at: Date.now(), origins });
+  return origins;
+}
+
+/** A map style's URL an admin may name: http(s), a URL (its JSON is read by the browsers, never by the server). */
+export function checkStyleUrl(url: string): string {
+  const trimmed = url.trim();
+  if (!/^https?:\/\//i.test(trimmed)) throw new UserError('invalid', 'the style URL must start with http:// or https://');
+  try {
+    new URL(trimmed);
+  } catch {
+    throw new UserError('invalid', 'the style URL is not a URL');
+  }
+  return trimmed;
 }
 
 /** A tile URL an admin may name: http(s), with {z}, {x} and {y}; a subdomain placeholder {s} at most. */
@@ -107,18 +143,19 @@ export async function writeMapConfig(db: Db, dataDir: string, changes: Partial<M
   const current = await readMapConfig(db);
   const next: MapSourceConfig = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
   if (next.tileUrl) next.tileUrl = checkTileUrl(next.tileUrl);
+  if (next.styleUrl) next.styleUrl = checkStyleUrl(next.styleUrl);
   if (next.pmtiles) await pmtilesFile(dataDir, next.pmtiles);
   await db
     .insert(libraryMeta)
     .values({ key: KEY, value: next })
     .onConflictDoUpdate({ target: libraryMeta.key, set: { value: next, updatedAt: new Date() } });
-  cached = { at: Date.now(), config: next };
+  originsCache.delete(db); // the next page load's policy follows at once
   return next;
 }
 
 /**
  * What the web app draws: a PMTiles file first (served here; `pmtilesFormat` is what its header says, null when the file
- * is gone or no longer one), else the tile server, else the built-in map alone.
+ * is gone or no longer one), else the style, else the tile server, else the built-in map alone.
  */
 export function sourceOf(config: MapSourceConfig, pmtilesFormat: PmtilesFormat | null): MapSource {
   const credit = (extra: string | null) => (extra ? `${extra} · ${BUILTIN_CREDIT}` : BUILTIN_CREDIT);
@@ -126,6 +163,7 @@ export function sourceOf(config: MapSourceConfig, pmtilesFormat: PmtilesFormat |
     const pmtilesUrl = `/api/map/pmtiles/${encodeURIComponent(config.pmtiles)}`;
     return { kind: 'pmtiles', pmtilesUrl, format: pmtilesFormat, attribution: credit(config.attribution), maxZoom: config.maxZoom };
   }
+  if (config.styleUrl) return { kind: 'style', styleUrl: config.styleUrl, attribution: credit(config.attribution), maxZoom: config.maxZoom };
   if (config.tileUrl) return { kind: 'tiles', tileUrl: config.tileUrl, attribution: credit(config.attribution), maxZoom: config.maxZoom };
   return { kind: 'builtin', attribution: BUILTIN_CREDIT };
 }
@@ -142,7 +180,8 @@ export async function currentMapSource(db: Db, dataDir: string): Promise<{ confi
     try {
       format = (await pmtilesFile(dataDir, config.pmtiles)).format;
     } catch (error) {
-      problem = `${error instanceof Error ? error.message : String(error)}: the map draws ${config.tileUrl ? 'the tile server' : 'the built-in world map'} instead`;
+      const next = config.styleUrl ? 'the style' : config.tileUrl ? 'the tile server' : 'the built-in world map';
+      problem = `${error instanceof Error ? error.message : String(error)}: the map draws ${next} instead`;
     }
   }
   return { config, source: sourceOf(config, format), problem };

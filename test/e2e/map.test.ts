@@ -10,7 +10,7 @@ import { ExifTool } from 'exiftool-vendored';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rasterPmtiles, vectorPmtiles } from '../helpers/pmtiles.js';
+import { halfWaterTile, rasterPmtiles, vectorPmtiles } from '../helpers/pmtiles.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
@@ -246,6 +246,74 @@ describe('web app: the map', () => {
     } finally {
       await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { pmtiles: null, tileUrl: null, attribution: null } });
       await new Promise((resolve) => tiles.close(resolve));
+    }
+  });
+
+  it('draws a MapLibre style an admin named (WebGL), its tiles from the style\'s host alone, and says when a style asks another host', async () => {
+    // a style server as OpenFreeMap's or a tileserver-gl's: the style JSON and its vector tiles, answering any page (CORS)
+    const asked: string[] = [];
+    const styles = http.createServer((request, response) => {
+      asked.push(request.url!);
+      const origin = `http://${request.headers.host}`;
+      const headers = { 'access-control-allow-origin': '*' };
+      const style = (tilesOrigin: string) => ({
+        version: 8,
+        sources: { demo: { type: 'vector', tiles: [`${tilesOrigin}/tiles/{z}/{x}/{y}.pbf`], maxzoom: 0 } },
+        layers: [
+          { id: 'land', type: 'background', paint: { 'background-color': '#f0d8a0' } },
+          { id: 'sea', type: 'fill', source: 'demo', 'source-layer': 'water', paint: { 'fill-color': '#2040ff' } },
+        ],
+      });
+      if (request.url === '/style.json') return response.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(style(origin)));
+      // its tiles on another host (localhost is not 127.0.0.1 to a browser): refused by the web app's policy
+      if (request.url === '/elsewhere.json') {
+        return response.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(style(origin.replace('127.0.0.1', 'localhost'))));
+      }
+      if (request.url?.startsWith('/tiles/')) return response.writeHead(200, { ...headers, 'content-type': 'application/x-protobuf' }).end(halfWaterTile());
+      response.writeHead(404, headers).end();
+    });
+    await new Promise<void>((resolve) => styles.listen(0, '127.0.0.1', resolve));
+    const styleOrigin = `http://127.0.0.1:${(styles.address() as AddressInfo).port}`;
+    try {
+      const set = await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { styleUrl: `${styleOrigin}/style.json`, attribution: 'Test style' } });
+      expect(set.body.source, JSON.stringify(set.body)).toEqual({ kind: 'style', styleUrl: `${styleOrigin}/style.json`, attribution: 'Test style · Natural Earth · GeoNames', maxZoom: 18 });
+      const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+      const { page, errors } = await openPage(context);
+      const urls = recordRequests(page);
+      await page.goto(`${server.url}/map?at=20,0,1`);
+      // the map drawn by WebGL: the style's sea over the west half of the world, its land east; the built-in map hidden
+      const shares = async () => {
+        const { data, info } = await sharp(await page.getByTestId('map').screenshot()).raw().toBuffer({ resolveWithObject: true });
+        let sea = 0;
+        let land = 0;
+        for (let i = 0; i < data.length; i += info.channels) {
+          const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+          if (Math.abs(r - 0x20) < 12 && Math.abs(g - 0x40) < 12 && Math.abs(b - 0xff) < 12) sea++;
+          if (Math.abs(r - 0xf0) < 12 && Math.abs(g - 0xd8) < 12 && Math.abs(b - 0xa0) < 12) land++;
+        }
+        const all = data.length / info.channels;
+        return { sea: sea / all > 0.2, land: land / all > 0.2 };
+      };
+      await poll(shares, { timeout: 30_000 }).toEqual({ sea: true, land: true });
+      expect(asked).toContain('/style.json');
+      expect(asked.some((url) => url === '/tiles/0/0/0.pbf')).toBe(true);
+      await poll(() => page.locator('.leaflet-control-attribution').textContent()).toContain('Test style');
+      // the style's host is the only other one asked, and the policy names it for fetches and images alone
+      expect(foreign(urls).filter((url) => !url.startsWith(styleOrigin))).toEqual([]);
+      const policy = (await fetch(`${server.url}/map`)).headers.get('content-security-policy')!;
+      expect(policy).toContain(`connect-src 'self' ${styleOrigin};`);
+      expect(policy).toContain(`img-src 'self' data: blob: ${styleOrigin};`);
+      await screenshot(page, 'map-desk-style.png');
+      expect(errors).toEqual([]);
+
+      // a style whose tiles are on another host: refused by the policy, and the page says which and why
+      await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { styleUrl: `${styleOrigin}/elsewhere.json` } });
+      await page.goto(`${server.url}/map?at=20,0,1`);
+      await poll(() => page.getByRole('alert').textContent(), { timeout: 20_000 }).toContain(`The map style asks localhost:${new URL(styleOrigin).port} for part of the map`);
+      await context.close();
+    } finally {
+      await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { styleUrl: null, attribution: null } });
+      await new Promise((resolve) => styles.close(resolve));
     }
   });
 

@@ -32,22 +32,22 @@ export async function rasterPmtiles(): Promise<{ bytes: Buffer; tiles: Map<strin
 }
 
 /**
- * Vector tiles of zooms 0 and 1 in the Protomaps basemap's layers: each tile all land (`earth`) with water over its
- * western half (`water`), so that a drawn tile shows the style's two colours side by side.
+ * One vector tile in the Protomaps basemap's layers: all land (`earth`) with water over its western half (`water`), so
+ * that a drawn tile shows a style's two colours side by side.
  */
-export function vectorPmtiles(): { bytes: Buffer; tiles: Map<string, Buffer> } {
+export function halfWaterTile(): Buffer {
   const EXTENT = 4096;
   const square = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+  return mvtTile([
+    { name: 'earth', kind: 'earth', ring: square(-64, -64, EXTENT + 64, EXTENT + 64) },
+    { name: 'water', kind: 'ocean', ring: square(-64, -64, EXTENT / 2, EXTENT + 64) },
+  ]);
+}
+
+/** Vector tiles of zooms 0 and 1, each a `halfWaterTile`. */
+export function vectorPmtiles(): { bytes: Buffer; tiles: Map<string, Buffer> } {
   const tiles = new Map<string, Buffer>();
-  for (const zxy of ['0/0/0', '1/0/0', '1/1/0', '1/0/1', '1/1/1']) {
-    tiles.set(
-      zxy,
-      mvtTile([
-        { name: 'earth', kind: 'earth', ring: square(-64, -64, EXTENT + 64, EXTENT + 64) },
-        { name: 'water', kind: 'ocean', ring: square(-64, -64, EXTENT / 2, EXTENT + 64) },
-      ]),
-    );
-  }
+  for (const zxy of ['0/0/0', '1/0/0', '1/1/0', '1/0/1', '1/1/1']) tiles.set(zxy, halfWaterTile());
   return { bytes: pmtilesArchive(tiles, 1), tiles };
 }
 

@@ -56,6 +56,29 @@ describe('map sources', () => {
     expect((await put({ tileUrl: null })).body.source.kind).toBe('builtin');
   });
 
+  it('takes a map style an admin names: its host allowed for fetches and images in the web app, over a tile server', async () => {
+    for (const [styleUrl, reason] of [
+      ['file:///etc/style.json', /http/],
+      ['https://', /not a URL/],
+    ] as const) {
+      const refused = await put({ styleUrl });
+      expect(refused.status, styleUrl).toBe(400);
+      expect(refused.body.message).toMatch(reason);
+    }
+    // what the test before left (a credit and a zoom) is put back to the defaults too
+    const set = await put({ styleUrl: 'https://maps.example.org/styles/liberty?key=k', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: null, maxZoom: 18 });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.source).toEqual({ kind: 'style', styleUrl: 'https://maps.example.org/styles/liberty?key=k', attribution: 'Natural Earth · GeoNames', maxZoom: 18 });
+    const policy = (await fetch(`${server.url}/map`)).headers.get('content-security-policy')!;
+    // the style's host, for its JSON, tiles, glyphs and sprites; the tile server it wins over is not allowed
+    expect(policy).toContain("img-src 'self' data: blob: https://maps.example.org;");
+    expect(policy).toContain("connect-src 'self' https://maps.example.org;");
+    expect(policy).not.toContain('127.0.0.1:9');
+    expect((await put({ styleUrl: null })).body.source.kind).toBe('tiles');
+    expect((await fetch(`${server.url}/map`)).headers.get('content-security-policy')).toContain("connect-src 'self';");
+    expect((await put({ tileUrl: null })).body.source.kind).toBe('builtin');
+  });
+
   it('serves a PMTiles file from the data folder with byte ranges, as the PMTiles reader reads it', async () => {
     const view = (await json(`${server.url}/api/admin/map`)).body;
     expect(view.pmtilesFiles).toEqual([

@@ -17,15 +17,25 @@ export function inlineScriptHashes(webRoot: string): string[] {
   return hashes;
 }
 
-export function appPolicy(scriptHashes: readonly string[], tileOrigin: string | null = null): string {
+/** Hosts the map loads from besides Shoebox (an admin's tile server or style: library/map-source.ts). */
+interface MapOrigins {
+  images: readonly string[];
+  connect: readonly string[];
+}
+
+const NO_MAP_ORIGINS: MapOrigins = { images: [], connect: [] };
+const withHosts = (base: string, hosts: readonly string[]) => [base, ...hosts].join(' ');
+
+export function appPolicy(scriptHashes: readonly string[], map: MapOrigins = NO_MAP_ORIGINS): string {
   return [
     "default-src 'self'",
     `script-src 'self' ${scriptHashes.join(' ')}`.trim(),
     // React writes style properties through the DOM, which CSP allows; the inline allowance covers style attributes
     "style-src 'self' 'unsafe-inline'",
-    // a tile server an admin named for the map (PUT /api/admin/map): its tiles are images; nothing else is
-    `img-src 'self' data: blob:${tileOrigin ? ` ${tileOrigin}` : ''}`,
-    "connect-src 'self'",
+    // the map's hosts an admin named (PUT /api/admin/map): a tile server's tiles are images; a style's JSON, tiles,
+    // glyphs and sprites are fetched; nothing else is. Map workers are Shoebox's own files (script-src 'self').
+    withHosts("img-src 'self' data: blob:", map.images),
+    withHosts("connect-src 'self'", map.connect),
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
@@ -37,7 +47,7 @@ export function appPolicy(scriptHashes: readonly string[], tileOrigin: string | 
 /** For JSON and files: nothing runs, even when a browser is talked into rendering an original as a page. */
 export const LOCKED_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-export function securityHeaders(app: FastifyInstance, webRoot: string, tileOrigin: () => Promise<string | null> = async () => null): void {
+export function securityHeaders(app: FastifyInstance, webRoot: string, mapOrigins: () => Promise<MapOrigins> = async () => NO_MAP_ORIGINS): void {
   const hashes = inlineScriptHashes(webRoot);
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
@@ -52,7 +62,7 @@ export function securityHeaders(app: FastifyInstance, webRoot: string, tileOrigi
     // the OpenAPI viewer brings its own scripts and styles
     if (/^\/api\/docs(\/|$)/.test(url)) reply.header('content-security-policy', "frame-ancestors 'none'");
     else if (url.startsWith('/api/')) reply.header('content-security-policy', LOCKED_POLICY);
-    else reply.header('content-security-policy', appPolicy(hashes, await tileOrigin().catch(() => null)));
+    else reply.header('content-security-policy', appPolicy(hashes, await mapOrigins().catch(() => NO_MAP_ORIGINS)));
     return payload;
   });
 }

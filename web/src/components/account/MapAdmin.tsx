@@ -8,21 +8,23 @@ const message = (caught: unknown) => (caught instanceof ApiError ? caught.messag
 /** What the map draws, in words: the admin sees which source is in use, not only what was typed. */
 export function describeSource(source: MapSource, pmtiles: string | null): string {
   if (source.kind === 'pmtiles') return `the PMTiles file ${pmtiles ?? ''} (${source.format === 'vector' ? 'vector tiles, drawn in the browser' : 'images'}), served by Shoebox`;
+  if (source.kind === 'style') return `the map style from ${new URL(source.styleUrl ?? '').host} (drawn with WebGL), asked by each browser that shows a map`;
   if (source.kind === 'tiles') return `tiles from ${new URL((source.tileUrl ?? '').replace(/\{[a-z]\}/g, 'a')).host}, asked by each browser that shows a map`;
   return 'the built-in world map alone: nothing is asked of any other server';
 }
 
 /**
- * The admin's map settings: a PMTiles file dropped into the data folder's maps/ (served by Shoebox), or a tile server
- * browsers ask, or neither (the built-in world map); and what the map draws now, with the reason when that differs.
+ * The admin's map settings: a PMTiles file dropped into the data folder's maps/ (served by Shoebox), a map style or a
+ * tile server browsers ask, or none (the built-in world map); and what the map draws now, with the reason when that
+ * differs.
  */
 export function MapAdmin() {
   const [view, setView] = useState<MapConfigView | null>(null);
-  const [form, setForm] = useState({ pmtiles: '', tileUrl: '', attribution: '', maxZoom: 18 });
+  const [form, setForm] = useState({ pmtiles: '', styleUrl: '', tileUrl: '', attribution: '', maxZoom: 18 });
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
   const show = (next: MapConfigView) => {
     setView(next);
-    setForm({ pmtiles: next.pmtiles ?? '', tileUrl: next.tileUrl ?? '', attribution: next.attribution ?? '', maxZoom: next.maxZoom });
+    setForm({ pmtiles: next.pmtiles ?? '', styleUrl: next.styleUrl ?? '', tileUrl: next.tileUrl ?? '', attribution: next.attribution ?? '', maxZoom: next.maxZoom });
   };
   useEffect(() => {
     request<MapConfigView>('GET', '/api/admin/map').then(show, (caught: unknown) => setStatus({ text: message(caught), error: true }));
@@ -32,7 +34,13 @@ export function MapAdmin() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const body = { pmtiles: form.pmtiles || null, tileUrl: form.tileUrl.trim() || null, attribution: form.attribution.trim() || null, maxZoom: form.maxZoom };
+      const body = {
+        pmtiles: form.pmtiles || null,
+        styleUrl: form.styleUrl.trim() || null,
+        tileUrl: form.tileUrl.trim() || null,
+        attribution: form.attribution.trim() || null,
+        maxZoom: form.maxZoom,
+      };
       const saved = await request<MapConfigView>('PUT', '/api/admin/map', { body });
       show(saved);
       setStatus({ text: `Saved: the map draws ${describeSource(saved.source, saved.pmtiles)}.` });
@@ -64,6 +72,10 @@ export function MapAdmin() {
               </option>
             ))}
           </select>
+        </label>
+        <label className="auth-field">
+          Map style <span className="muted">(a MapLibre style’s URL; its tiles, fonts and icons from the same host; wins over a tile server)</span>
+          <input value={form.styleUrl} placeholder="https://tiles.example.org/styles/liberty" onChange={(event) => setForm({ ...form, styleUrl: event.target.value })} />
         </label>
         <label className="auth-field">
           Tile server <span className="muted">(every browser that shows a map asks it: leave empty to ask no one)</span>

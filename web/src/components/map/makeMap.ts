@@ -65,10 +65,15 @@ export function makeMap(element: HTMLElement, view: MapView, options: { onError?
       if (controller.signal.aborted || source.kind === 'builtin') return;
       map.createPane('tiles').style.zIndex = '250';
       map.attributionControl.removeAttribution('Natural Earth · GeoNames');
-      const options = { pane: 'tiles', maxZoom: source.maxZoom ?? 18, attribution: source.attribution };
-      if (source.kind === 'tiles' && source.tileUrl) L.tileLayer(source.tileUrl, options).addTo(map);
+      const layerOptions = { pane: 'tiles', maxZoom: source.maxZoom ?? 18, attribution: source.attribution };
+      if (source.kind === 'tiles' && source.tileUrl) L.tileLayer(source.tileUrl, layerOptions).addTo(map);
+      if (source.kind === 'style' && source.styleUrl) {
+        const { styleLayer } = await import('./styleLayer.js');
+        const onError = options.onError ?? (() => undefined);
+        if (!controller.signal.aborted) styleLayer(source.styleUrl, { ...layerOptions, onError }).addTo(map);
+      }
       if (source.kind === 'pmtiles' && source.pmtilesUrl) {
-        const layer = source.format === 'vector' ? await vectorLayer(source.pmtilesUrl, options) : await rasterLayer(source.pmtilesUrl, options);
+        const layer = source.format === 'vector' ? await vectorLayer(source.pmtilesUrl, layerOptions) : await rasterLayer(source.pmtilesUrl, layerOptions);
         if (!controller.signal.aborted) layer.addTo(map);
       }
     })
