@@ -63,7 +63,7 @@ export function MapAdmin() {
       ) : null}
       <form onSubmit={(event) => void submit(event)} className="sso-form">
         <label className="auth-field">
-          PMTiles file <span className="muted">(drop one into the data folder’s maps/; it wins over a tile server)</span>
+          PMTiles file <span className="muted">(drop one into the data folder’s maps/; it wins over a style and a tile server)</span>
           <select value={form.pmtiles} onChange={(event) => setForm({ ...form, pmtiles: event.target.value })}>
             <option value="">None</option>
             {files.map((file) => (
