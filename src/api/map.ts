@@ -58,7 +58,7 @@ export function mapRoutes(app: FastifyInstance): void {
 
   api.get('/api/map/source', {
     config: { access: 'read' },
-    schema: { tags: ['map'], summary: 'What the map draws: the built-in world map, a tile server, or a PMTiles file', response: { 200: mapSource } },
+    schema: { tags: ['map'], summary: 'What the map draws: the built-in world map, a tile server, a map style, or a PMTiles file', response: { 200: mapSource } },
     handler: async (request) => (await currentMapSource(request.lib.db, request.lib.settings.dataDir)).source,
   });
 
@@ -74,12 +74,13 @@ export function mapRoutes(app: FastifyInstance): void {
       tags: ['admin'],
       summary: "Set the map's source: a tile server's URL, a map style's URL or a PMTiles file (null: none)",
       description:
-        'With neither, the map is the built-in world map alone and nothing leaves the server or the browsers. A tile ' +
+        'With none, the map is the built-in world map alone and nothing leaves the server or the browsers. A tile ' +
         "URL makes every browser showing the map ask that server for tiles (it is allowed in the web app's image " +
         "policy); a style URL (a MapLibre style JSON) makes them read the style and its tiles, glyphs and sprites " +
         "from the style's host (allowed in the policy; other hosts the style names are refused) and wins over a tile " +
         "URL; a PMTiles file in the data folder's maps/ (raster tiles, or vector tiles such as a Protomaps basemap) " +
-        'is served by Shoebox itself and wins over both.',
+        'is served by Shoebox itself and wins over both. A tile or style URL, a key in it included, is sent to every ' +
+        "signed-in user's browser (GET /api/map/source): use a key the provider restricts to this site's origin.",
       body: z
         .object({
           tileUrl: z.string().max(2000).nullable().optional(),

@@ -59,6 +59,8 @@ export interface MapOrigins {
 
 /** Per library (a test process runs several): what each page load's policy needs, read at most every 10 s. */
 const originsCache = new WeakMap<Db, { at: number; origins: MapOrigins }>();
+/** Bumped by every change of the settings: an answer read before one is not kept over it. */
+let settingsChanges = 0;
 
 /**
  * The hosts of what the map draws now (a tile server's, a style's), for the web app's content policy: each page load
@@ -67,6 +69,7 @@ const originsCache = new WeakMap<Db, { at: number; origins: MapOrigins }>();
 export async function mapOrigins(db: Db, dataDir: string): Promise<MapOrigins> {
   const cachedOrigins = originsCache.get(db);
   if (cachedOrigins && Date.now() - cachedOrigins.at < 10_000) return cachedOrigins.origins;
+  const changes = settingsChanges;
   const { source } = await currentMapSource(db, dataDir);
   const origin = (url: string) => new URL(url.replace(/\{[a-z]\}/g, 'a')).origin;
   const origins: MapOrigins =
@@ -75,7 +78,7 @@ export async function mapOrigins(db: Db, dataDir: string): Promise<MapOrigins> {
       : source.kind === 'tiles'
         ? { images: [origin(source.tileUrl)], connect: [] }
         : { images: [], connect: [] };
-  originsCache.set(db, { at: Date.now(), origins });
+  if (changes === settingsChanges) originsCache.set(db, { at: Date.now(), origins });
   return origins;
 }
 
@@ -138,17 +141,21 @@ export async function pmtilesFile(dataDir: string, name: string): Promise<{ path
   return { path: file, size: info.size, format };
 }
 
-/** Changes the map's source; a PMTiles file must be there and be one. */
+/**
+ * Changes the map's source; a PMTiles file newly chosen must be there and be one (one chosen before and gone since
+ * does not stop the other settings from changing: the admin settings say it is gone).
+ */
 export async function writeMapConfig(db: Db, dataDir: string, changes: Partial<MapSourceConfig>): Promise<MapSourceConfig> {
   const current = await readMapConfig(db);
   const next: MapSourceConfig = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
   if (next.tileUrl) next.tileUrl = checkTileUrl(next.tileUrl);
   if (next.styleUrl) next.styleUrl = checkStyleUrl(next.styleUrl);
-  if (next.pmtiles) await pmtilesFile(dataDir, next.pmtiles);
+  if (next.pmtiles && next.pmtiles !== current.pmtiles) await pmtilesFile(dataDir, next.pmtiles);
   await db
     .insert(libraryMeta)
     .values({ key: KEY, value: next })
     .onConflictDoUpdate({ target: libraryMeta.key, set: { value: next, updatedAt: new Date() } });
+  settingsChanges++;
   originsCache.delete(db); // the next page load's policy follows at once
   return next;
 }

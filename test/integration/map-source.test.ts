@@ -23,6 +23,8 @@ describe('map sources', () => {
     const untyped = Buffer.from(archive.bytes);
     untyped[99] = 0;
     fs.writeFileSync(path.join(server.dataDir, 'maps', 'untyped.pmtiles'), untyped);
+    // the magic and version of one, cut short before its header ends
+    fs.writeFileSync(path.join(server.dataDir, 'maps', 'short.pmtiles'), archive.bytes.subarray(0, 100));
   });
 
   afterAll(async () => {
@@ -83,11 +85,13 @@ describe('map sources', () => {
     const view = (await json(`${server.url}/api/admin/map`)).body;
     expect(view.pmtilesFiles).toEqual([
       { name: 'fake.pmtiles', sizeBytes: 16 },
+      { name: 'short.pmtiles', sizeBytes: 100 },
       { name: 'untyped.pmtiles', sizeBytes: archive.bytes.length },
       { name: 'world.pmtiles', sizeBytes: archive.bytes.length },
     ]);
     expect(view.problem).toBeNull();
     expect((await put({ pmtiles: 'fake.pmtiles' })).body.message).toMatch(/not a PMTiles version 3 archive/);
+    expect((await put({ pmtiles: 'short.pmtiles' })).body.message).toMatch(/not a PMTiles version 3 archive/);
     const untyped = await put({ pmtiles: 'untyped.pmtiles' });
     expect(untyped.status).toBe(400);
     expect(untyped.body.message).toMatch(/tiles of a type the map cannot draw \(0\)/);
@@ -126,7 +130,14 @@ describe('map sources', () => {
     const vector = vectorPmtiles();
     const file = path.join(server.dataDir, 'maps', 'protomaps.pmtiles');
     fs.writeFileSync(file, vector.bytes);
-    const set = await put({ pmtiles: 'protomaps.pmtiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: '© OpenStreetMap', maxZoom: 15 });
+    // over a style and a tile server: the file, served here, wins (and the page's policy names neither host)
+    const set = await put({
+      pmtiles: 'protomaps.pmtiles',
+      styleUrl: 'https://maps.example.org/style.json',
+      tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+      attribution: '© OpenStreetMap',
+      maxZoom: 15,
+    });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
     expect(set.body.source).toEqual({
       kind: 'pmtiles',
@@ -137,13 +148,24 @@ describe('map sources', () => {
     });
     const reader = new PMTiles(new FetchSource(`${server.url}/api/map/pmtiles/protomaps.pmtiles`, new Headers({ 'x-api-key': server.apiKey })));
     expect((await reader.getHeader()).tileType).toBe(1);
+    const policy = (await fetch(`${server.url}/map`)).headers.get('content-security-policy')!;
+    expect(policy).toContain("img-src 'self' data: blob:;");
+    expect(policy).toContain("connect-src 'self';");
     expect(Buffer.from((await reader.getZxy(1, 1, 0))!.data).equals(vector.tiles.get('1/1/0')!)).toBe(true);
     // the file taken away: the map is not left blank, and the admin is told why
     fs.rmSync(file);
-    expect((await json(`${server.url}/api/map/source`)).body).toMatchObject({ kind: 'tiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png' });
-    const view = (await json(`${server.url}/api/admin/map`)).body;
+    expect((await json(`${server.url}/api/map/source`)).body).toMatchObject({ kind: 'style', styleUrl: 'https://maps.example.org/style.json' });
+    let view = (await json(`${server.url}/api/admin/map`)).body;
     expect(view.pmtiles).toBe('protomaps.pmtiles');
+    expect(view.problem).toBe('no map file protomaps.pmtiles in the data folder\'s maps/: the map draws the style instead');
+    // the other settings still change while it is gone (the web form sends the file's name back)
+    const changed = await put({ pmtiles: 'protomaps.pmtiles', styleUrl: null, attribution: '© OSM' });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    view = changed.body;
+    expect(view.attribution).toBe('© OSM');
+    expect(view.source).toMatchObject({ kind: 'tiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png' });
     expect(view.problem).toBe('no map file protomaps.pmtiles in the data folder\'s maps/: the map draws the tile server instead');
+    expect((await fetch(`${server.url}/map`)).headers.get('content-security-policy')).toContain("img-src 'self' data: blob: http://127.0.0.1:9;");
     expect((await put({ pmtiles: null, tileUrl: null, attribution: null })).body.source.kind).toBe('builtin');
   });
 

@@ -40,9 +40,14 @@ export function photosIn(bbox: Box, filter: MapFilter, limit: number, signal?: A
 
 let source: Promise<MapSource> | null = null;
 
-/** What the map draws beyond the built-in world map, asked once per page life. */
+/** What the map draws beyond the built-in world map, asked once per page life (and again after `forgetMapSource`). */
 export function getMapSource(): Promise<MapSource> {
   source ??= request<MapSource>('GET', '/api/map/source');
   source.catch(() => (source = null));
   return source;
+}
+
+/** After an admin changed the map's source: the next map asks again. */
+export function forgetMapSource(): void {
+  source = null;
 }

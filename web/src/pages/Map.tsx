@@ -31,6 +31,8 @@ export function MapPage() {
   const [clusters, setClusters] = useState<{ total: number; truncated: boolean } | null>(null);
   const [listed, setListed] = useState<{ items: TimelinePhoto[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // why the admin's detailed map is not drawn whole: stays while the page does (panning does not mend it)
+  const [sourceProblem, setSourceProblem] = useState<string | null>(null);
   const clusterGroup = useRef<L.LayerGroup | null>(null);
 
   useEffect(() => {
@@ -42,7 +44,7 @@ export function MapPage() {
     const element = container.current;
     if (!element) return;
     const start: MapView = parseView(window.location.search) ?? WORLD_VIEW;
-    const made = makeMap(element, start, { onError: setError });
+    const made = makeMap(element, start, { onError: setError, onSourceProblem: setSourceProblem });
     const map = made.map;
     mapRef.current = map;
     clusterGroup.current = L.layerGroup().addTo(map);
@@ -104,6 +106,11 @@ export function MapPage() {
         {error ? (
           <p className="map-error" role="alert">
             {error}
+          </p>
+        ) : null}
+        {sourceProblem ? (
+          <p className="map-error" role="alert" data-testid="map-source-problem">
+            {sourceProblem}
           </p>
         ) : null}
       </div>

@@ -1,15 +1,22 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, request } from '../../api.js';
 import { formatBytes } from '../../lib/format.js';
+import { forgetMapSource } from '../../client/map.js';
 import type { MapConfigView, MapSource } from '../../../../src/api/contract.js';
+
+/** A URL's host, or the text itself where it is none (a value stored by an older version). */
+const hostOf = (url: string | undefined) => {
+  const plain = (url ?? '').replace(/\{[a-z]\}/g, 'a');
+  return URL.canParse(plain) ? new URL(plain).host : (url ?? '');
+};
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 
 /** What the map draws, in words: the admin sees which source is in use, not only what was typed. */
 export function describeSource(source: MapSource, pmtiles: string | null): string {
   if (source.kind === 'pmtiles') return `the PMTiles file ${pmtiles ?? ''} (${source.format === 'vector' ? 'vector tiles, drawn in the browser' : 'images'}), served by Shoebox`;
-  if (source.kind === 'style') return `the map style from ${new URL(source.styleUrl ?? '').host} (drawn with WebGL), asked by each browser that shows a map`;
-  if (source.kind === 'tiles') return `tiles from ${new URL((source.tileUrl ?? '').replace(/\{[a-z]\}/g, 'a')).host}, asked by each browser that shows a map`;
+  if (source.kind === 'style') return `the map style from ${hostOf(source.styleUrl)} (drawn with WebGL), asked by each browser that shows a map`;
+  if (source.kind === 'tiles') return `tiles from ${hostOf(source.tileUrl)}, asked by each browser that shows a map`;
   return 'the built-in world map alone: nothing is asked of any other server';
 }
 
@@ -42,6 +49,7 @@ export function MapAdmin() {
         maxZoom: form.maxZoom,
       };
       const saved = await request<MapConfigView>('PUT', '/api/admin/map', { body });
+      forgetMapSource();
       show(saved);
       setStatus({ text: `Saved: the map draws ${describeSource(saved.source, saved.pmtiles)}.` });
     } catch (caught) {
@@ -81,6 +89,7 @@ export function MapAdmin() {
           Tile server <span className="muted">(every browser that shows a map asks it: leave empty to ask no one)</span>
           <input value={form.tileUrl} placeholder="https://tiles.example.org/{z}/{x}/{y}.png" onChange={(event) => setForm({ ...form, tileUrl: event.target.value })} />
         </label>
+        <p className="muted">Every signed-in browser reads the style or tile URL, a key in it included: use a key the provider restricts to this site.</p>
         <label className="auth-field">
           Credit <span className="muted">(what the tiles’ makers ask to be shown)</span>
           <input value={form.attribution} placeholder="© OpenStreetMap contributors" onChange={(event) => setForm({ ...form, attribution: event.target.value })} />

@@ -42,7 +42,7 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
     if (!open || !element) return;
     setPicked(null);
     setError(null);
-    const made = makeMap(element, latitude !== undefined && longitude !== undefined ? { latitude, longitude, zoom: 6 } : WORLD_VIEW, { onError: setError });
+    const made = makeMap(element, latitude !== undefined && longitude !== undefined ? { latitude, longitude, zoom: 6 } : WORLD_VIEW, { onError: setError, onSourceProblem: setError });
     const pin = L.circleMarker([0, 0], PIN);
     if (latitude !== undefined && longitude !== undefined) pin.setLatLng([latitude, longitude]).addTo(made.map);
     made.map.on('click', (event: L.LeafletMouseEvent) => {

@@ -13,7 +13,15 @@ export interface MadeMap {
   remove(): void;
 }
 
-export function makeMap(element: HTMLElement, view: MapView, options: { onError?: (message: string) => void; interactive?: boolean } = {}): MadeMap {
+export interface MakeMapOptions {
+  /** The built-in world map did not load. */
+  onError?: (message: string) => void;
+  /** Why the admin's detailed map is not drawn, or not whole (a style that did not load, a host the policy refuses). */
+  onSourceProblem?: (message: string) => void;
+  interactive?: boolean;
+}
+
+export function makeMap(element: HTMLElement, view: MapView, options: MakeMapOptions = {}): MadeMap {
   const interactive = options.interactive ?? true;
   const map = L.map(element, {
     worldCopyJump: true,
@@ -63,19 +71,25 @@ export function makeMap(element: HTMLElement, view: MapView, options: { onError?
   void getMapSource()
     .then(async (source) => {
       if (controller.signal.aborted || source.kind === 'builtin') return;
-      map.createPane('tiles').style.zIndex = '250';
-      map.attributionControl.removeAttribution('Natural Earth · GeoNames');
       const layerOptions = { pane: 'tiles', maxZoom: source.maxZoom ?? 18, attribution: source.attribution };
-      if (source.kind === 'tiles' && source.tileUrl) L.tileLayer(source.tileUrl, layerOptions).addTo(map);
+      const problem = oneProblem(options.onSourceProblem);
+      let layer: L.Layer | null = null;
+      if (source.kind === 'tiles' && source.tileUrl) {
+        watchPolicy(hostOf(source.tileUrl), false, problem, controller.signal);
+        layer = L.tileLayer(source.tileUrl, layerOptions);
+      }
       if (source.kind === 'style' && source.styleUrl) {
-        const { styleLayer } = await import('./styleLayer.js');
-        const onError = options.onError ?? (() => undefined);
-        if (!controller.signal.aborted) styleLayer(source.styleUrl, { ...layerOptions, onError }).addTo(map);
+        watchPolicy(hostOf(source.styleUrl), true, problem, controller.signal);
+        layer = (await import('./styleLayer.js')).styleLayer(source.styleUrl, { ...layerOptions, onProblem: problem });
       }
       if (source.kind === 'pmtiles' && source.pmtilesUrl) {
-        const layer = source.format === 'vector' ? await vectorLayer(source.pmtilesUrl, layerOptions) : await rasterLayer(source.pmtilesUrl, layerOptions);
-        if (!controller.signal.aborted) layer.addTo(map);
+        layer = source.format === 'vector' ? await vectorLayer(source.pmtilesUrl, layerOptions) : await rasterLayer(source.pmtilesUrl, layerOptions);
       }
+      if (!layer || controller.signal.aborted) return;
+      map.createPane('tiles').style.zIndex = '250';
+      layer.addTo(map);
+      // the built-in map's credit goes once the detailed map (which names it with its own) is there
+      map.attributionControl.removeAttribution('Natural Earth · GeoNames');
     })
     .catch(() => undefined); // the built-in map is there either way
   return {
@@ -85,6 +99,46 @@ export function makeMap(element: HTMLElement, view: MapView, options: { onError?
       map.remove();
     },
   };
+}
+
+const hostOf = (url: string) => new URL(url.replace(/\{[a-z]\}/g, 'a')).host;
+
+/** Tells the first problem only: a refused host refuses every tile. */
+function oneProblem(tell: ((message: string) => void) | undefined): (message: string) => void {
+  let told = false;
+  return (message) => {
+    if (told) return;
+    told = true;
+    tell?.(message);
+  };
+}
+
+const RELOADED = 'shoebox-map-policy-reloaded';
+
+/**
+ * The page's content policy names the map's hosts as they were when the page loaded: an admin who has just named a new
+ * tile server or style (here, or on another server of a cluster) finds its host refused. The page is loaded again once
+ * for it; refused again, the problem is told. With `otherHosts`, a refused host the source did not name (a style asking
+ * another host for its tiles or fonts) is told at once.
+ */
+function watchPolicy(sourceHost: string, otherHosts: boolean, problem: (message: string) => void, stop: AbortSignal): void {
+  const onRefused = (event: SecurityPolicyViolationEvent) => {
+    if (event.effectiveDirective !== 'connect-src' && event.effectiveDirective !== 'img-src') return;
+    const host = URL.canParse(event.blockedURI) ? new URL(event.blockedURI).host : event.blockedURI;
+    if (host !== sourceHost) {
+      if (otherHosts) problem(`The map style asks ${host} for part of the map; only its own host (${sourceHost}) is allowed, so the map may be incomplete.`);
+      return;
+    }
+    // once a minute at most for a host: a policy still old after the reload (another server's, for 10 s) is told
+    const [lastHost, at] = (sessionStorage.getItem(RELOADED) ?? '').split(' ');
+    if (lastHost !== sourceHost || Date.now() - Number(at) > 60_000) {
+      sessionStorage.setItem(RELOADED, `${sourceHost} ${Date.now()}`);
+      return window.location.reload();
+    }
+    problem(`The page does not allow ${sourceHost} yet (the map's settings changed a moment ago): reload the page in a few seconds.`);
+  };
+  document.addEventListener('securitypolicyviolation', onRefused);
+  stop.addEventListener('abort', () => document.removeEventListener('securitypolicyviolation', onRefused), { once: true });
 }
 
 type LayerOptions = { pane: string; maxZoom: number; attribution: string };

@@ -13,39 +13,34 @@ export interface StyleLayerOptions {
   pane: string;
   maxZoom: number;
   attribution: string;
-  /** A reason the style cannot be drawn (it did not load, or asks a host the policy refuses), for the page to show. */
-  onError(message: string): void;
+  /** Why the style is not drawn, or not whole, for the page to show (its host named, never its URL and key). */
+  onProblem(message: string): void;
 }
 
-/** The style's map as a Leaflet layer; `remove()` stops listening for what the policy refuses. */
+/** The style's map as a Leaflet layer, its credits first, then the admin's and the built-in map's. */
 export function styleLayer(styleUrl: string, options: StyleLayerOptions): L.Layer {
   const styleHost = new URL(styleUrl).host;
-  let told = false;
-  const tell = (message: string) => {
-    if (told) return; // one reason is enough: a refused host refuses every tile
-    told = true;
-    options.onError(message);
-  };
-  // the web app may load the map from the style's host alone: a style naming others (tiles, glyphs elsewhere) is told
-  const refused = (host: string) =>
-    tell(`The map style asks ${host} for part of the map; only the style's own host (${styleHost}) is allowed, so the map may be incomplete.`);
-  const onRefused = (event: SecurityPolicyViolationEvent) => {
-    if (event.effectiveDirective !== 'connect-src' && event.effectiveDirective !== 'img-src') return;
-    refused(URL.canParse(event.blockedURI) ? new URL(event.blockedURI).host : event.blockedURI);
-  };
-  document.addEventListener('securitypolicyviolation', onRefused);
   const layer = maplibreGL({ style: styleUrl, maxZoom: options.maxZoom });
   layer.options.pane = options.pane;
   // the credits the style's sources carry ("© OpenMapTiles © OpenStreetMap contributors"), then the admin's and ours
   const fromStyle = (layer.getAttribution ?? (() => null)).bind(layer);
   layer.getAttribution = () => [fromStyle(), options.attribution].filter(Boolean).join(' · ');
-  layer.on('remove', () => document.removeEventListener('securitypolicyviolation', onRefused));
   layer.on('add', () => {
-    layer.getMaplibreMap().on('error', (event: { error?: { message?: string; url?: string } }) => {
-      // a fetch the policy refused fails before its violation is reported: named by its host either way
+    const glMap = layer.getMaplibreMap();
+    let styleArrived = false;
+    glMap.once('style.load', () => (styleArrived = true));
+    glMap.on('error', (event: { error?: { message?: string; url?: string; status?: number } }) => {
       const url = event.error?.url;
-      if (url && URL.canParse(url) && new URL(url).host !== styleHost) return refused(new URL(url).host);
-      tell(`The map style ${styleUrl} could not be drawn: ${event.error?.message ?? 'it did not load'}.`);
+      const host = url && URL.canParse(url) ? new URL(url).host : null;
+      // a fetch the page's policy refused fails here before its violation is reported: named by its host either way
+      if (host && host !== styleHost) {
+        return options.onProblem(`The map style asks ${host} for part of the map; only its own host (${styleHost}) is allowed, so the map may be incomplete.`);
+      }
+      // one missing tile, glyph or icon of the style's own host leaves the rest of the map: only the style itself counts
+      if (url === styleUrl || !styleArrived) {
+        const why = event.error?.status ? `it answered ${event.error.status}` : 'it could not be reached';
+        options.onProblem(`The map style from ${styleHost} could not be loaded (${why}).`);
+      }
     });
   });
   return layer;
