@@ -13,7 +13,7 @@ import { rows } from '../../src/db/connection.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/base/logger.js';
 import { searchScope, timelineScope } from '../../src/library/access.js';
-import { asOwner } from '../../src/library/owner.js';
+import { forSystem } from '../../src/library/actors.js';
 import { listPhotosIn } from '../../src/library/photo-list.js';
 import { ownScope } from '../../src/search/scope.js';
 import { runSearch } from '../../src/search/engine.js';
@@ -95,7 +95,7 @@ try {
   }
 
   // with and without the access module, in process, interleaved
-  const libs = userIds.map((id) => asOwner(server.lib, id));
+  const libs = userIds.map((id) => forSystem(server.lib, id, 'benchmark'));
   const query = { page: 1, limit: 200 };
   const words = (await rows<{ tag: string }>(server.lib.db, sql`select tag from photo_tags group by tag order by count(*) desc limit 40`)).map((r) => r.tag);
   const embeddings = await rows<{ embedding: string; model: string }>(server.lib.db, sql`select embedding::text, model from photo_embeddings order by photo_id limit 40`);

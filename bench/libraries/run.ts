@@ -17,7 +17,7 @@ import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
 import { createLibrary } from '../../src/library/in-place/libraries.js';
 import { scanLibrary } from '../../src/library/in-place/scan.js';
-import { asOwner } from '../../src/library/owner.js';
+import { forSystem } from '../../src/library/actors.js';
 import { libraryOwnerId } from '../../src/auth/users.js';
 import { createLogger } from '../../src/base/logger.js';
 import { makeRealisticSet } from '../analysis/realistic-set.js';
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-bench-libraries-'));
   const settings = loadSettings({ dataDir, logLevel: 'warn', libraryRoots: [work], librarySettleMs: 1000 }, {});
   const context = await openLibrary(settings, createLogger('warn'));
-  const lib = asOwner(context, await libraryOwnerId(context.db));
+  const lib = forSystem(context, await libraryOwnerId(context.db), 'benchmark');
   const result: Record<string, unknown> = {
     files: FILES,
     gigabytes: Math.round(bytes / 1e8) / 10,

@@ -18,7 +18,7 @@ import { libraryOwnerId } from '../../src/auth/users.js';
 import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { startServer } from '../../src/api/server.js';
 import { PLACES } from '../search/words.js';
-import { asOwner } from '../../src/library/owner.js';
+import { forSystem } from '../../src/library/actors.js';
 import { computeMemories } from '../../src/library/memories/compute.js';
 
 const photosWanted = Number(arg('photos') ?? 100_000);
@@ -90,7 +90,7 @@ try {
     samples.worldAfterChange!.push(performance.now() - t);
   }
   // the memories job on the same library (on this day, trips away from the home town, no named people here)
-  const lib = asOwner(server.lib, owner);
+  const lib = forSystem(server.lib, owner, 'benchmark');
   const memoryRuns: number[] = [];
   let run: Awaited<ReturnType<typeof computeMemories>> | null = null;
   for (let r = 0; r < 3; r++) {

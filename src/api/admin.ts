@@ -10,7 +10,7 @@ import { createAccount } from '../library/accounts.js';
 import { photos, users } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
-import { asOwner } from '../library/owner.js';
+import { forAdminOf } from '../library/actors.js';
 import { deletePhoto } from '../library/photos.js';
 import { moveToOwnerLocation } from '../library/storage-move.js';
 import { storageOverview } from '../library/storage-overview.js';
@@ -98,7 +98,7 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
         .select({ n: sql<number>`count(*)::int` })
         .from(photos)
         .where(and(eq(photos.ownerId, user.id), sql`${photos.storageLocation} is distinct from ${to}`));
-      const lib = asOwner(context, user.id);
+      const lib = forAdminOf(context, request.actor!, user.id);
       const run = moveToOwnerLocation(lib, { stop: () => closing })
         .then((report) => context.logger.info({ userId: user.id, ...report, failed: report.failed.length }, 'photos moved to their storage location'))
         .catch((error: unknown) => context.logger.error({ userId: user.id, err: error }, 'moving photos to their storage location failed'))
@@ -168,7 +168,7 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
       // Sign them out first, so nothing of theirs is added while their photos go.
       await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
       await revokeOtherSessions(db, user.id);
-      const lib = asOwner(context, user.id);
+      const lib = forAdminOf(context, request.actor!, user.id);
       const owned = await db.select({ id: photos.id }).from(photos).where(eq(photos.ownerId, user.id));
       let deleted = 0;
       for (const { id } of owned) if (await deletePhoto(lib, id)) deleted++;

@@ -8,7 +8,7 @@ import { libraryRoots, SCAN_STATES, WATCH_MODES } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
 import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
-import { asOwner } from '../library/owner.js';
+import { forAdminOf } from '../library/actors.js';
 import {
   createLibrary,
   getLibrary,
@@ -141,7 +141,7 @@ export function libraryRoutes(app: FastifyInstance, context: LibraryContext): vo
       if (isForAnother(lib.ownerId, ownerId)) {
         // an admin (with the `admin` scope when by key): checked before the handler (config.admin above)
         if (!(await findUser(context.db, ownerId))) throw new UserError('not-found', `no user with id ${ownerId}`);
-        lib = asOwner(context, ownerId);
+        lib = forAdminOf(context, request.actor!, ownerId);
       }
       reply.code(201);
       return createLibrary(lib, input);

@@ -16,7 +16,7 @@ export interface RunningServer {
   /** The port of GET /metrics without signing in, when SHOEBOX_METRICS_PORT asks for one. */
   metricsPort?: number;
   app: FastifyInstance;
-  /** The library's process resources (no user: see asOwner). */
+  /** The library's process resources (no user: see library/actors.ts). */
   lib: LibraryContext;
   close(): Promise<void>;
 }

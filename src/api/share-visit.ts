@@ -11,7 +11,7 @@ import { rows } from '../db/connection.js';
 import { photos } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
 import type { LibraryContext } from '../library/library.js';
-import { asOwner } from '../library/owner.js';
+import { forLinkVisitor } from '../library/actors.js';
 import { TIMELINE_ORDER } from '../library/photo-filter.js';
 import { listColumns, photoListItem } from '../library/photo-list.js';
 import { addUploadsToLink, countView, isUnlocked, linkForToken, linkPhotosSql, unlockProof, type VisitedLink } from '../library/sharing/links.js';
@@ -63,8 +63,8 @@ export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext):
   const { db } = context;
   const throttle = new PasswordThrottle(db);
 
-  /** The library of the link's owner, whose photos the link shows. */
-  const libraryOf = (link: VisitedLink) => asOwner(context, link.ownerId);
+  /** The library of the link's owner as its visitor reaches it: what the link shows. */
+  const libraryOf = (link: VisitedLink) => forLinkVisitor(context, link);
 
   /** The link, unlocked by this visitor (else 401 saying a password is needed). */
   async function openLink(request: FastifyRequest<{ Params: { token: string } }>): Promise<VisitedLink> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { notInArray, sql } from 'drizzle-orm';
 import { Metrics } from '../metrics/metrics.js';
 import { libraryOwnerId } from '../auth/users.js';
-import { asOwner } from '../library/owner.js';
+import { forSystem } from '../library/actors.js';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { openDatabase, rows, type Db } from '../db/connection.js';
@@ -50,7 +50,7 @@ import { ensureSearchDocuments } from '../search/documents.js';
 export async function openLibraryAsOwner(settings: Settings, logger: Logger): Promise<Library> {
   const context = await openLibrary(settings, logger);
   try {
-    return asOwner(context, await libraryOwnerId(context.db));
+    return forSystem(context, await libraryOwnerId(context.db), 'command line');
   } catch (error) {
     await context.close();
     throw error;

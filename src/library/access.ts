@@ -73,13 +73,17 @@ export async function importsLeftImporting(db: Library['db']): Promise<{ id: str
   return rows<{ id: string; owner: string }>(db, sql`select id, owner_id as owner from imports where status = 'importing' order by created_at`);
 }
 
-/** Photos of `p` the user may see one by one: their own, a partner's, or in an album they own or that is shared with them. */
-export function visiblePhotoSql(lib: Library) {
+/**
+ * Photos (of the photos row `alias`) the user may see one by one: their own, a partner's, or in an album they own or
+ * that is shared with them.
+ */
+export function visiblePhotoSql(lib: Library, alias = 'p') {
   const me = sql`${lib.ownerId}::uuid`;
-  return sql`(p.owner_id = ${me} or (p.deleted_at is null and (
-      exists (select 1 from partners pa where pa.sharer_id = p.owner_id and pa.partner_id = ${me})
+  const p = sql.raw(alias);
+  return sql`(${p}.owner_id = ${me} or (${p}.deleted_at is null and (
+      exists (select 1 from partners pa where pa.sharer_id = ${p}.owner_id and pa.partner_id = ${me})
       or exists (select 1 from album_photos ap join albums a on a.id = ap.album_id
-                 where ap.photo_id = p.id and (a.owner_id = ${me}
+                 where ap.photo_id = ${p}.id and (a.owner_id = ${me}
                    or exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${me}))))))`;
 }
 
@@ -135,7 +139,7 @@ interface SharedWithUser {
  * once (sharingChanged); another server of a cluster sees them within SHARED_TTL_MS.
  */
 const SHARED_TTL_MS = 2000;
-const sharedCache = new WeakMap<Library, { at: number; generation: number; value: SharedWithUser }>();
+const sharedCache = new WeakMap<object, { at: number; generation: number; value: SharedWithUser }>();
 let generation = 0;
 
 /** Call after any change to partners or album shares. */
@@ -144,7 +148,7 @@ export function sharingChanged(): void {
 }
 
 async function sharedWith(lib: Library): Promise<SharedWithUser> {
-  const cached = sharedCache.get(lib);
+  const cached = sharedCache.get(lib.ownerCache);
   if (cached && cached.generation === generation && performance.now() - cached.at < SHARED_TTL_MS) return cached.value;
   const started = generation;
   const found = await rows<{ kind: 'partner' | 'album'; id: string; in_timeline: boolean }>(
@@ -156,7 +160,7 @@ async function sharedWith(lib: Library): Promise<SharedWithUser> {
     partners: found.filter((row) => row.kind === 'partner').map((row) => ({ id: row.id, inTimeline: row.in_timeline })).sort((a, b) => a.id.localeCompare(b.id)),
     albumIds: found.filter((row) => row.kind === 'album').map((row) => row.id).sort(),
   };
-  if (started === generation) sharedCache.set(lib, { at: performance.now(), generation, value });
+  if (started === generation) sharedCache.set(lib.ownerCache, { at: performance.now(), generation, value });
   return value;
 }
 

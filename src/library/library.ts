@@ -9,8 +9,9 @@ import type { LaneName } from '../model/lanes.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { StorageLocations } from '../storage/locations.js';
 import type { Scratch } from '../storage/scratch.js';
+import type { Actor, Role, Scope } from '../auth/actor.js';
 
-/** An open library's process resources: the database, the files, the queue, the models. No user: see `asOwner`. */
+/** An open library's process resources: the database, the files, the queue, the models. No user: see library/actors.ts. */
 
 export interface LibraryContext {
   settings: Settings;
@@ -42,10 +43,27 @@ export interface LibraryContext {
   close(): Promise<void>;
 }
 
+/** Who acts in a view of the library (library/actors.ts makes them). */
+export type Acting =
+  /** A signed-in user (session) or script (API key) in their own library, with what the role or key allows. */
+  | { kind: 'user'; userId: string; role: Role; scopes: ReadonlySet<Scope>; via: Actor['via'] }
+  /** An admin working in another user's library (moving their photos, deleting their account, a library for them). */
+  | { kind: 'admin'; adminId: string; userId: string }
+  /** A share link's visitor: what the link shows of its owner's library, read-only but for its upload allowance. */
+  | { kind: 'link'; linkId: string }
+  /** Background work for a user's library, named (`memories`, `trash expiry`, `library scan`, `command line`). */
+  | { kind: 'system'; work: string };
+
 /**
- * The library as one user sees it: what the library's operations take. Routes make one per request from the
- * signed-in actor; the CLI on the library folder acts as the library's owner (`openLibraryAsOwner`, src/app/open.ts).
+ * The library as one user's rows are reached: what the library's operations take, made only by library/actors.ts.
+ * Routes make one per request for the signed-in actor; a share link's routes for its visitor; background work and the
+ * CLI for the system, named (`forSystem(context, owner, 'memories')`).
  */
 export interface Library extends LibraryContext {
+  /** The user whose rows this view reaches. */
   ownerId: string;
+  /** Who acts: that user, an admin in their library, a link's visitor, or named background work. */
+  acting: Acting;
+  /** The key of caches of this owner's view (one object per library and owner, whoever acts). */
+  ownerCache: object;
 }

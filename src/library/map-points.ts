@@ -26,7 +26,7 @@ export interface MapAnswer {
 
 /** Position sets kept per user (filters): the map, and a few filtered maps. */
 const KEPT = 4;
-const kept = new WeakMap<Library, Map<string, { mark: number; points: Promise<MapPoints> }>>();
+const kept = new WeakMap<object, Map<string, { mark: number; points: Promise<MapPoints> }>>();
 
 export async function mapClusters(lib: Library, query: MapQuery): Promise<MapAnswer> {
   const { zoom, bbox, ...filter } = query;
@@ -41,8 +41,8 @@ async function keptPoints(lib: Library, scope: PhotoScope, filter: LibraryFilter
   // read before the positions: a change landing in between leaves them under the older mark (read again next time)
   const mark = await photoOrderMark(lib);
   if (mark === null) return readPoints(lib, scope, filter);
-  let byKey = kept.get(lib);
-  if (!byKey) kept.set(lib, (byKey = new Map()));
+  let byKey = kept.get(lib.ownerCache);
+  if (!byKey) kept.set(lib.ownerCache, (byKey = new Map()));
   const key = filterKey(scope, filter);
   const hit = byKey.get(key);
   if (hit && hit.mark === mark) {

@@ -5,6 +5,7 @@ import { rows } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
+import { visiblePhotoSql } from './access.js';
 import { recogniseLikeThese } from './people-clustering.js';
 import { cleanName, dropEmptyPeople, personIdByName } from './people-rows.js';
 import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../search/documents.js';
@@ -242,7 +243,8 @@ export async function listFaces(lib: Library, by: { photoId: string } | { person
     .leftJoin(people, eq(people.id, faces.personId));
   const result =
     'photoId' in by
-      ? await base.where(and(eq(faces.photoId, by.photoId), eq(photos.ownerId, lib.ownerId))).orderBy(faces.x, faces.id)
+      ? // a photo's faces, for any photo the user may see (a partner's, one in a shared album): the route hides whose
+        await base.where(and(eq(faces.photoId, by.photoId), visiblePhotoSql(lib, 'photos'))).orderBy(faces.x, faces.id)
       : await base
           .where(and(eq(faces.personId, by.personId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)))
           .orderBy(sql`coalesce(${photos.takenAt}, ${photos.createdAt}) desc`, faces.id)

@@ -1,6 +1,7 @@
 import { refreshSearchDocuments } from '../search/documents.js';
 import { nearestPlace } from '../media/places.js';
 import { and, asc, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { browserPlayable } from '../media/video/playable.js';
 import { photoCaptions, photoOcr, photos, photoSteps, photoTags, type PhotoRow, type StepRow } from '../db/schema.js';
 import { uuidArray } from '../db/arrays.js';
@@ -9,7 +10,6 @@ import { STEP_NAMES, type StepName, type StepStatus } from '../model/photo-state
 import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
 import { photoAccess, visiblePhotoSql, type PhotoAccess } from './access.js';
-import { asOwner } from './owner.js';
 import { listFaces } from './people.js';
 import { dropEmptyPeople } from './people-rows.js';
 import { forgetSearchDocuments } from '../search/documents.js';
@@ -170,11 +170,12 @@ export async function findPhotoSummary(
   return photo ?? null;
 }
 
-/** A photo the user may see, read as its owner sees it, with who that is; null for a 404. */
+/** A photo the user may see (their own, or shared with them), with whose it is; null for a 404. */
 export async function findVisiblePhoto(lib: Library, id: string): Promise<{ photo: PhotoRow; access: PhotoAccess } | null> {
   const access = await photoAccess(lib, id);
   if (!access) return null;
-  const photo = await findPhoto(asOwner(lib, access.ownerId), id);
+  const p = alias(photos, 'p');
+  const [photo] = await lib.db.select().from(p).where(and(eq(p.id, id), visiblePhotoSql(lib)));
   return photo ? { photo, access } : null;
 }
 
@@ -190,7 +191,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
   const { photo, access } = found;
   const [stepRows, analysis, albumList, duplicateGroup, stack] = await Promise.all([
     lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id)),
-    photoAnalysis(asOwner(lib, access.ownerId), id),
+    photoAnalysis(lib, id),
     // the active albums it is in that the user may open, manual and automatic
     rows<{ id: string; name: string; kind: 'manual' | 'auto' }>(
       lib.db,

@@ -116,14 +116,14 @@ export async function understandQuery(
 
 /** Homes kept per user for a while: learning one reads every geotagged photo's position (~0.1 s at 100k). */
 const HOME_TTL_MS = 10 * 60_000;
-const homes = new WeakMap<Library, { at: number; home: Promise<Position | null> }>();
+const homes = new WeakMap<object, { at: number; home: Promise<Position | null> }>();
 
 /** The user's home for "at home": the one they set for memories, else where most of their photos were taken. */
 async function homeFor(lib: Library): Promise<Position | null> {
-  const kept = homes.get(lib);
+  const kept = homes.get(lib.ownerCache);
   if (kept && Date.now() - kept.at < HOME_TTL_MS) return kept.home;
   const home = readMemorySettings(lib).then(async (settings) => (await homeOf(lib, settings.home)).home);
-  homes.set(lib, { at: Date.now(), home });
+  homes.set(lib.ownerCache, { at: Date.now(), home });
   home.catch(() => homes.delete(lib));
   return home;
 }

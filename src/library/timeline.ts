@@ -71,7 +71,8 @@ interface Entry {
   timeline: Timeline;
 }
 
-const caches = new WeakMap<Library, Map<string, Entry>>();
+// per owner of the library, whoever asks (library/actors.ts: a view per request, one cache key per owner)
+const caches = new WeakMap<object, Map<string, Entry>>();
 
 /** The filters a kept timeline can stand for (see markCovers), in a fixed order. */
 const KEYED_FILTERS = ['from', 'to', 'camera', 'hasGps', 'bbox', 'near', 'radiusKm', 'favorite', 'origin', 'type', 'stacks', 'archived'] as const;
@@ -119,8 +120,8 @@ export async function cachedTimeline(
   // time), never an old count under the newer mark.
   const mark = await photoOrderMark(lib);
   if (mark === null) return count();
-  let cache = caches.get(lib);
-  if (!cache) caches.set(lib, (cache = new Map()));
+  let cache = caches.get(lib.ownerCache);
+  if (!cache) caches.set(lib.ownerCache, (cache = new Map()));
   const key = keyOf(scope, groupBy, filter);
   const hit = cache.get(key);
   if (hit && hit.mark === mark) {
@@ -142,7 +143,7 @@ export async function cachedTimeline(
  * for its photos right after its timeline), else null: the caller counts.
  */
 export async function cachedTotal(lib: Library, scope: PhotoScope, filter: LibraryFilter): Promise<number | null> {
-  const cache = caches.get(lib);
+  const cache = caches.get(lib.ownerCache);
   if (!cache || !markCovers(filter)) return null;
   const groupings: TimelineGrouping[] = ['day', 'month'];
   const kept = groupings.map((groupBy) => cache.get(keyOf(scope, groupBy, filter))).filter((entry) => entry !== undefined);

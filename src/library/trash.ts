@@ -11,7 +11,7 @@ import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
 import { leaveStacks, placeInStack } from './stacks/place.js';
 import { leaveGroups } from './duplicates/groups.js';
 import type { Library, LibraryContext } from './library.js';
-import { asOwner } from './owner.js';
+import { forSystem } from './actors.js';
 import { deletePhoto } from './photos.js';
 import { photoListItem } from './photo-list.js';
 
@@ -165,7 +165,7 @@ export async function purgeExpiredTrash(context: LibraryContext, days: number = 
     .from(photos)
     .where(and(isNotNull(photos.deletedAt), lte(photos.deletedAt, cutoff)));
   let removed = 0;
-  for (const { ownerId } of owners) removed += await emptyTrash(asOwner(context, ownerId), { olderThanDays: days, now });
+  for (const { ownerId } of owners) removed += await emptyTrash(forSystem(context, ownerId, 'trash expiry'), { olderThanDays: days, now });
   return removed;
 }
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { libraryOwnerId } from '../../src/auth/users.js';
 import type { Library } from '../../src/library/library.js';
-import { asOwner } from '../../src/library/owner.js';
+import { forSystem } from '../../src/library/actors.js';
 import { loadSettings, type SettingsOverrides } from '../../src/config/settings.js';
 import { createLogger } from '../../src/base/logger.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
@@ -87,7 +87,7 @@ export async function startTestServer(overrides: SettingsOverrides = {}): Promis
   const server = await startServer(settings, createLogger(settings.logLevel));
   return {
     ...server,
-    lib: asOwner(server.lib, await libraryOwnerId(server.lib.db)),
+    lib: forSystem(server.lib, await libraryOwnerId(server.lib.db), 'test'),
     dataDir,
     apiKey: rememberServerKey(server.url, dataDir),
     async dispose() {

@@ -9,7 +9,7 @@ import { findApiKey } from '../../auth/api-keys.js';
 import { checkAccess, type Access } from '../../auth/permissions.js';
 import { findSession } from '../../auth/sessions.js';
 import type { Library, LibraryContext } from '../../library/library.js';
-import { asOwner } from '../../library/owner.js';
+import { forUser } from '../../library/actors.js';
 import { ServiceUnavailableError } from '../../base/errors.js';
 
 declare module 'fastify' {
@@ -110,7 +110,7 @@ export function authPlugin(app: FastifyInstance, context: LibraryContext): void 
       return refuse(reply, 401, 'this API key is not valid (revoked, mistyped, or its user is disabled)');
     }
     request.actor = actor;
-    if (actor) request.lib = asOwner(context, actor.userId);
+    if (actor) request.lib = forUser(context, actor);
     const decision = checkAccess(actor, access);
     if (!decision.ok) return refuse(reply, decision.status, decision.message);
   });

@@ -12,7 +12,7 @@ import { redact } from '../../net/redact.js';
 import { ingestStream } from '../ingest.js';
 import { queuePhotos } from '../photo-door.js';
 import type { Library, LibraryContext } from '../library.js';
-import { asOwner } from '../owner.js';
+import { forSystem } from '../actors.js';
 import { planGenerate, UnitFailure, type ImageUnit } from './plan.js';
 import { planProductShots } from './product-shots.js';
 import { formatSize } from './requests.js';
@@ -36,7 +36,7 @@ export async function runGenerationJob(runner: GenerationRunner, jobId: string):
   const { context } = runner;
   const job = await claim(context.db, jobId, runner.leaseMs);
   if (!job) return; // ended, cancelled, or another worker holds it
-  const lib = asOwner(context, job.ownerId);
+  const lib = forSystem(context, job.ownerId, 'generation job');
   const stop = new AbortController();
   let stopReason: string | null = null;
   const watch = watchJob(context.db, job.id, runner, stop, (reason) => (stopReason ??= reason));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { errorMessage } from '../../media/decoders/common.js';
 import { importsLeftImporting } from '../access.js';
 import type { Library, LibraryContext } from '../library.js';
-import { asOwner } from '../owner.js';
+import { forSystem } from '../actors.js';
 import { openTakeout, type TakeoutFile } from '../takeout/archive.js';
 import { planICloud } from '../takeout/icloud.js';
 import { importTakeout, takeoutReport, type TakeoutOutcome } from '../takeout/import.js';
@@ -114,7 +114,7 @@ async function runImport(lib: Library, id: string, files: readonly ImportArchive
 export async function resumeImports(context: LibraryContext): Promise<number> {
   let resumed = 0;
   for (const { id, owner } of await importsLeftImporting(context.db)) {
-    const lib = asOwner(context, owner);
+    const lib = forSystem(context, owner, 'import');
     const files = await importFiles(context, id);
     if (files.length > 0) {
       void runImportInBackground(lib, id, files);

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import type { LibraryContext } from '../library.js';
-import { asOwner } from '../owner.js';
+import { forSystem } from '../actors.js';
 import { trashPhotos } from '../trash.js';
 
 export async function expireOfflinePhotos(
@@ -21,6 +21,6 @@ export async function expireOfflinePhotos(
   const byOwner = new Map<string, string[]>();
   for (const photo of due) byOwner.set(photo.owner_id, [...(byOwner.get(photo.owner_id) ?? []), photo.id]);
   let trashed = 0;
-  for (const [ownerId, ids] of byOwner) trashed += await trashPhotos(asOwner(context, ownerId), ids, now);
+  for (const [ownerId, ids] of byOwner) trashed += await trashPhotos(forSystem(context, ownerId, 'offline files to the trash'), ids, now);
   return trashed;
 }

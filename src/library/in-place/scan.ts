@@ -9,7 +9,7 @@ import { libraries, libraryFiles, type ScanProgress } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { forEachLimit } from '../../base/concurrency.js';
 import type { Library, LibraryContext } from '../library.js';
-import { asOwner } from '../owner.js';
+import { forSystem } from '../actors.js';
 import { photoForFile, settleFilePhotos, sidecarChanged, type ReadFile } from './file-photos.js';
 import { foldersTakenBefore } from './overlap.js';
 import { allowedFolders } from './guard.js';
@@ -91,7 +91,7 @@ export interface ScanOptions {
 export async function scanLibrary(context: LibraryContext, libraryId: string, options: ScanOptions = {}): Promise<ScanProgress | null> {
   const [library] = await context.db.select().from(libraries).where(eq(libraries.id, libraryId));
   if (!library) return null;
-  const lib = asOwner(context, library.ownerId);
+  const lib = forSystem(context, library.ownerId, 'library scan');
   const progress = emptyProgress();
   const started = Date.now();
   let savedAt = 0;

@@ -238,20 +238,20 @@ export async function computeMemories(lib: Library, today: string): Promise<Memo
 }
 
 /** The computation running or queued per user: one at a time (two would upsert the same rows). */
-const runs = new Map<Library, { today: string; run: Promise<MemoryRun> }>();
+const runs = new Map<object, { today: string; run: Promise<MemoryRun> }>();
 
 /**
  * Computes the user's memories for `today`, one computation per user at a time: one running for that day is shared;
  * `fresh` (the settings changed) or another day queues a new one after it.
  */
 export function computeMemoriesOnce(lib: Library, today: string, fresh = false): Promise<MemoryRun> {
-  const current = runs.get(lib);
+  const current = runs.get(lib.ownerCache);
   if (current && !fresh && current.today === today) return current.run;
   const run: Promise<MemoryRun> = (current ? current.run.catch(() => undefined) : Promise.resolve(undefined))
     .then(() => computeMemories(lib, today))
     .finally(() => {
-      if (runs.get(lib)?.run === run) runs.delete(lib);
+      if (runs.get(lib.ownerCache)?.run === run) runs.delete(lib.ownerCache);
     });
-  runs.set(lib, { today, run });
+  runs.set(lib.ownerCache, { today, run });
   return run;
 }

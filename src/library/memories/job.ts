@@ -2,7 +2,7 @@
 // runs where the periodic tasks run, on one worker or in the embedded server).
 import { listUsers } from '../../auth/users.js';
 import type { LibraryContext } from '../library.js';
-import { asOwner } from '../owner.js';
+import { forSystem } from '../actors.js';
 import { computeMemoriesOnce } from './compute.js';
 import { readMemorySettings } from './settings.js';
 
@@ -22,7 +22,7 @@ const daysApart = (a: string, b: string) => Math.abs(Date.parse(`${a}T00:00:00Z`
 export async function refreshMemories(context: LibraryContext, today: string): Promise<number> {
   let done = 0;
   for (const user of await listUsers(context.db)) {
-    const lib = asOwner(context, user.id);
+    const lib = forSystem(context, user.id, 'memories');
     try {
       const { computedFor } = await readMemorySettings(lib);
       if (computedFor !== null && daysApart(computedFor, today) <= 1) continue;

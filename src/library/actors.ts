@@ -1,0 +1,46 @@
+// Who a library view acts for — never an impersonated user. Every view of a library (what the library's operations
+// take) is made here: for a signed-in user or key, for an admin working in another user's library, for a share link's
+// visitor, or for named background work. Each carries the owner whose rows it reaches (`ownerId`) and who acts
+// (`acting`); caches of the owner's view (timeline, what is shared with them, the map's points, memories) are keyed
+// by `ownerCache`, one object per library and owner, so that a user's requests and the work done for them share them.
+import type { Actor } from '../auth/actor.js';
+import { UserError } from '../base/errors.js';
+import type { Acting, Library, LibraryContext } from './library.js';
+
+/** Keyed by the library's database handle: one per open library, shared by every view of it. */
+const ownerCaches = new WeakMap<LibraryContext['db'], Map<string, object>>();
+
+/** The one cache key of (library, owner), whoever acts. */
+function ownerCacheOf(context: LibraryContext, ownerId: string): object {
+  let byOwner = ownerCaches.get(context.db);
+  if (!byOwner) ownerCaches.set(context.db, (byOwner = new Map()));
+  let key = byOwner.get(ownerId);
+  if (!key) byOwner.set(ownerId, (key = { ownerId }));
+  return key;
+}
+
+/** A view of the library (a view given as the context is one too: its owner and actor are replaced, not kept). */
+function view(context: LibraryContext, ownerId: string, acting: Acting): Library {
+  return { ...context, ownerId, acting, ownerCache: ownerCacheOf(context, ownerId) };
+}
+
+/** The library as the signed-in actor sees their own (a request's view). */
+export function forUser(context: LibraryContext, actor: Actor): Library {
+  return view(context, actor.userId, { kind: 'user', userId: actor.userId, role: actor.role, scopes: actor.scopes, via: actor.via });
+}
+
+/** Another user's library, for an admin's work in it: refused to anyone else. */
+export function forAdminOf(context: LibraryContext, admin: Actor, userId: string): Library {
+  if (admin.role !== 'admin' || !admin.scopes.has('admin')) throw new UserError('forbidden', "only an admin may act in another user's library");
+  return view(context, userId, { kind: 'admin', adminId: admin.userId, userId });
+}
+
+/** What a share link shows of its owner's library, for its visitor. */
+export function forLinkVisitor(context: LibraryContext, link: { id: string; ownerId: string }): Library {
+  return view(context, link.ownerId, { kind: 'link', linkId: link.id });
+}
+
+/** A user's library for background work, named in what it does (logs and errors say it). */
+export function forSystem(context: LibraryContext, ownerId: string, work: string): Library {
+  return view(context, ownerId, { kind: 'system', work });
+}

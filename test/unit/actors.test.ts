@@ -1,0 +1,41 @@
+// Views of a library are made for who acts, never by impersonating a user (library/actors.ts).
+import { describe, expect, it } from 'vitest';
+import { apiKeyActor, sessionActor } from '../../src/auth/actor.js';
+import { forAdminOf, forLinkVisitor, forSystem, forUser } from '../../src/library/actors.js';
+import type { LibraryContext } from '../../src/library/library.js';
+
+/** A context with its own database handle: views and their cache keys only look at its identity. */
+const context = () => ({ db: {} as LibraryContext['db'] }) as LibraryContext;
+
+describe('library views', () => {
+  it('says who acts: a user, an admin in another library, a link visitor, named background work', () => {
+    const lib = context();
+    const alice = sessionActor({ id: 'alice', role: 'user' }, 'session-1');
+    expect(forUser(lib, alice)).toMatchObject({ ownerId: 'alice', acting: { kind: 'user', userId: 'alice', role: 'user', via: 'session' } });
+    const admin = sessionActor({ id: 'root', role: 'admin' }, 'session-2');
+    expect(forAdminOf(lib, admin, 'alice')).toMatchObject({ ownerId: 'alice', acting: { kind: 'admin', adminId: 'root', userId: 'alice' } });
+    expect(forLinkVisitor(lib, { id: 'link-1', ownerId: 'alice' })).toMatchObject({ ownerId: 'alice', acting: { kind: 'link', linkId: 'link-1' } });
+    expect(forSystem(lib, 'alice', 'memories')).toMatchObject({ ownerId: 'alice', acting: { kind: 'system', work: 'memories' } });
+  });
+
+  it("refuses another user's library to anyone but an admin with the admin scope", () => {
+    const lib = context();
+    expect(() => forAdminOf(lib, sessionActor({ id: 'bob', role: 'user' }, 's'), 'alice')).toThrow(/only an admin/);
+    // an admin's key without the admin scope is not an admin here either
+    const readOnlyKey = apiKeyActor({ id: 'root', role: 'admin' }, { id: 'key-1', scopes: ['read'] });
+    expect(() => forAdminOf(lib, readOnlyKey, 'alice')).toThrow(/only an admin/);
+  });
+
+  it("keys an owner's caches once per library and owner, whoever acts, and a view made from a view is the new one's", () => {
+    const lib = context();
+    const alice = sessionActor({ id: 'alice', role: 'user' }, 's');
+    const mine = forUser(lib, alice);
+    expect(forSystem(lib, 'alice', 'memories').ownerCache).toBe(mine.ownerCache);
+    expect(forUser(lib, alice).ownerCache).toBe(mine.ownerCache); // the next request's view shares the timeline
+    expect(forSystem(lib, 'bob', 'memories').ownerCache).not.toBe(mine.ownerCache);
+    expect(forSystem(context(), 'alice', 'memories').ownerCache).not.toBe(mine.ownerCache); // another library
+    const again = forSystem(mine, 'bob', 'trash expiry');
+    expect(again).toMatchObject({ ownerId: 'bob', acting: { kind: 'system', work: 'trash expiry' } });
+    expect(again.ownerCache).toBe(forSystem(lib, 'bob', 'memories').ownerCache);
+  });
+});
