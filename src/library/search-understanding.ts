@@ -124,11 +124,11 @@ async function homeFor(lib: Library): Promise<Position | null> {
   if (kept && Date.now() - kept.at < HOME_TTL_MS) return kept.home;
   const home = readMemorySettings(lib).then(async (settings) => (await homeOf(lib, settings.home)).home);
   homes.set(lib.ownerCache, { at: Date.now(), home });
-  home.catch(() => homes.delete(lib));
+  home.catch(() => homes.delete(lib.ownerCache));
   return home;
 }
 
 /** Forgets the kept home (the user set another). */
 export function homeChanged(lib: Library): void {
-  homes.delete(lib);
+  homes.delete(lib.ownerCache);
 }
