@@ -22,7 +22,7 @@ import { listPhotosIn } from '../../src/library/photo-list.js';
 import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq-dihedral.js';
 import { copyRows, type Progress } from '../../src/migrate/migrate.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';
-import { ownScope } from '../../src/search/scope.js';
+import { ownScope } from '../../src/scope/photo-scope.js';
 import { runSearch } from '../../src/search/engine.js';
 import type { SearchMode } from '../../src/model/search-vocabulary.js';
 import type { SearchFilters } from '../../src/search/types.js';

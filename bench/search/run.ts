@@ -25,7 +25,7 @@ import { understandQuery, vocabularyOf } from '../../src/library/search-understa
 import type { Library } from '../../src/library/library.js';
 import { photoEmbedding, similarByVector } from '../../src/search/similar.js';
 import { suggestTerms } from '../../src/search/suggest.js';
-import { ownScope } from '../../src/search/scope.js';
+import { ownScope } from '../../src/scope/photo-scope.js';
 import type { SearchMode } from '../../src/model/search-vocabulary.js';
 import type { SearchFilters } from '../../src/search/types.js';
 import {

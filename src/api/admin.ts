@@ -16,6 +16,7 @@ import { moveToOwnerLocation } from '../library/storage-move.js';
 import { storageOverview } from '../library/storage-overview.js';
 import { email, password, personName, role, userInfo, userWithUsage } from './auth-schemas.js';
 import { errorBody } from './schemas.js';
+import { owns } from '../scope/rows.js';
 
 const quota = z.number().int().min(0).max(2 ** 53 - 1).nullable().describe('bytes of originals; null: no limit');
 const generationImagesPerDay = z
@@ -97,7 +98,7 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
       const [pending] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(photos)
-        .where(and(eq(photos.ownerId, user.id), sql`${photos.storageLocation} is distinct from ${to}`));
+        .where(and(owns(user.id, photos), sql`${photos.storageLocation} is distinct from ${to}`));
       const lib = forAdminOf(context, request.actor!, user.id);
       const run = moveToOwnerLocation(lib, { stop: () => closing })
         .then((report) => context.logger.info({ userId: user.id, ...report, failed: report.failed.length }, 'photos moved to their storage location'))
@@ -169,7 +170,7 @@ export function adminRoutes(app: FastifyInstance, context: LibraryContext): void
       await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, user.id));
       await revokeOtherSessions(db, user.id);
       const lib = forAdminOf(context, request.actor!, user.id);
-      const owned = await db.select({ id: photos.id }).from(photos).where(eq(photos.ownerId, user.id));
+      const owned = await db.select({ id: photos.id }).from(photos).where(owns(user.id, photos));
       let deleted = 0;
       for (const { id } of owned) if (await deletePhoto(lib, id)) deleted++;
       await db.delete(users).where(eq(users.id, user.id));

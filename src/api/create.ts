@@ -20,6 +20,7 @@ import { UserError } from '../base/errors.js';
 import type { Library, LibraryContext } from '../library/library.js';
 import { NO_IMAGE_PROVIDER } from '../ml/images/index.js';
 import { errorBody, photoIdParams } from './schemas.js';
+import { owns } from '../scope/rows.js';
 
 const prompt = z
   .string()
@@ -234,7 +235,7 @@ async function ownPhoto(lib: Library, photoId: string): Promise<{ thumbnailAt: D
   const [photo] = await lib.db
     .select({ thumbnailAt: photos.thumbnailAt })
     .from(photos)
-    .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
+    .where(and(eq(photos.id, photoId), owns(lib, photos), isNull(photos.deletedAt)));
   if (!photo) throw new UserError('not-found', `no photo with id ${photoId}`);
   return photo;
 }

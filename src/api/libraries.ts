@@ -21,12 +21,14 @@ import {
 import { addAllowedRoot, cleanFolderPath, listAllowedRoots } from '../library/in-place/roots.js';
 import { DEFAULT_LIBRARY_EXCLUDES } from '../model/library-excludes.js';
 import { errorBody } from './schemas.js';
+import { isOwner } from '../scope/rows.js';
 
 const folder = z.string().min(1).max(4096).describe('an absolute folder path on the server, inside an allowed root');
 const pattern = z.string().min(1).max(500);
 const libraryParams = z.object({ id: z.uuid({ message: 'must be a library id (UUID)' }) });
 const notFound = (id: string) => new UserError('not-found', `no library with id ${id}`);
-const isForAnother = (self: string | undefined, ownerId: string | undefined): ownerId is string => Boolean(ownerId && ownerId !== self);
+const isForAnother = (self: string | undefined, owner: string | undefined): owner is string =>
+  Boolean(owner && (self === undefined || !isOwner(self, owner)));
 
 const scanProgress = z
   .object({

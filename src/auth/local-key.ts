@@ -8,6 +8,7 @@ import { SCOPES } from './actor.js';
 import { createApiKey, findApiKey } from './api-keys.js';
 import { localKeyPath, readLocalApiKey } from './local-key-file.js';
 import { libraryOwnerId } from './users.js';
+import { isOwner } from '../scope/rows.js';
 
 /**
  * Makes sure the data folder holds a working key of the library's owner (the first active admin): kept when it
@@ -17,7 +18,7 @@ export async function ensureLocalApiKey(db: Db, dataDir: string): Promise<void> 
   const ownerId = await libraryOwnerId(db);
   const existing = readLocalApiKey(dataDir);
   const found = existing ? await findApiKey(db, existing) : null;
-  if (found && found.userId === ownerId) return;
+  if (found && isOwner(ownerId, found.userId)) return;
   await db.delete(apiKeys).where(and(eq(apiKeys.kind, 'local')));
   const { key } = await createApiKey(db, ownerId, 'this machine (CLI)', SCOPES, 'local');
   const file = localKeyPath(dataDir);

@@ -5,6 +5,7 @@ import { users } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
 import { asRole, type Role } from './actor.js';
 import { checkPasswordRules, hashPassword, verifyPassword } from './secrets.js';
+import { ownsSql } from '../scope/rows.js';
 
 export interface UserInfo {
   id: string;
@@ -124,7 +125,7 @@ export async function listUsers(db: Db): Promise<UserWithUsage[]> {
 
 /** Bytes of originals the user keeps (for quotas). */
 export async function usedBytes(db: Db, userId: string): Promise<number> {
-  const [row] = await rows<{ bytes: number }>(db, sql`select coalesce(sum(size_bytes), 0)::float8 as bytes from photos where owner_id = ${userId}::uuid and library_id is null`);
+  const [row] = await rows<{ bytes: number }>(db, sql`select coalesce(sum(size_bytes), 0)::float8 as bytes from photos where ${ownsSql(userId, 'photos')} and library_id is null`);
   return Number(row?.bytes ?? 0);
 }
 

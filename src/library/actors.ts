@@ -44,3 +44,19 @@ export function forLinkVisitor(context: LibraryContext, link: { id: string; owne
 export function forSystem(context: LibraryContext, ownerId: string, work: string): Library {
   return view(context, ownerId, { kind: 'system', work });
 }
+
+/** The same owner's library for named work a request started and that goes on without it (an import's run). */
+export function asWork(lib: Library, work: string): Library {
+  return forSystem(lib, lib.ownerId, work);
+}
+
+/**
+ * Refuses a change to who may not make it, whatever called: a key without the scope (`upload` for new photos and
+ * imports, `write` for the rest), a share link's visitor but for the uploads a link allows. The routes refuse first
+ * (auth/permissions.ts); this holds for every other way into the library's operations.
+ */
+export function mayChange(lib: Library, needs: 'upload' | 'write' = 'write'): void {
+  const { acting } = lib;
+  if (acting.kind === 'user' && !acting.scopes.has(needs)) throw new UserError('forbidden', `this API key has no \`${needs}\` scope`);
+  if (acting.kind === 'link' && needs !== 'upload') throw new UserError('forbidden', "a share link's visitor may look, and upload where the link allows: nothing else");
+}

@@ -6,6 +6,8 @@ import { categories, categoryTags, users } from '../db/schema.js';
 import { SEED_CATEGORIES } from '../ml/tags/categories.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
+import { owns, ownsSql, sameOwnerSql } from '../scope/rows.js';
+import { mayChange } from './actors.js';
 
 export interface CategorySummary {
   id: string;
@@ -73,20 +75,20 @@ function validTags(tags: string[]): string[] {
 /** The user's categories with their tags and how many of their photos each holds now. */
 export async function listCategories(lib: Library): Promise<CategorySummary[]> {
   const [all, mapping, counts] = await Promise.all([
-    lib.db.select().from(categories).where(eq(categories.ownerId, lib.ownerId)).orderBy(asc(categories.name)),
+    lib.db.select().from(categories).where(owns(lib, categories)).orderBy(asc(categories.name)),
     lib.db
       .select({ categoryId: categoryTags.categoryId, tag: categoryTags.tag })
       .from(categoryTags)
       .innerJoin(categories, eq(categories.id, categoryTags.categoryId))
-      .where(eq(categories.ownerId, lib.ownerId))
+      .where(owns(lib, categories))
       .orderBy(asc(categoryTags.tag)),
     rows<{ category_id: string; count: number }>(
       lib.db,
       sql`select ct.category_id, count(distinct pt.photo_id)::int as count
           from category_tags ct
-          join categories c on c.id = ct.category_id and c.owner_id = ${lib.ownerId}
+          join categories c on c.id = ct.category_id and ${ownsSql(lib, 'c')}
           join ${ALL_PHOTO_TAGS} pt on pt.tag = ct.tag
-          join photos p on p.id = pt.photo_id and p.owner_id = ${lib.ownerId} and p.deleted_at is null
+          join photos p on p.id = pt.photo_id and ${ownsSql(lib, 'p')} and p.deleted_at is null
           group by ct.category_id`,
     ),
   ]);
@@ -101,7 +103,7 @@ export async function listCategories(lib: Library): Promise<CategorySummary[]> {
 }
 
 async function requireCategory(lib: Library, id: string) {
-  const [category] = await lib.db.select().from(categories).where(and(eq(categories.id, id), eq(categories.ownerId, lib.ownerId)));
+  const [category] = await lib.db.select().from(categories).where(and(eq(categories.id, id), owns(lib, categories)));
   if (!category) throw new UserError('not-found', `no category with id ${id}`);
   return category;
 }
@@ -111,12 +113,13 @@ async function summary(lib: Library, id: string): Promise<CategorySummary> {
 }
 
 export async function createCategory(lib: Library, input: { name: string; label?: string; tags?: string[] }): Promise<CategorySummary> {
+  mayChange(lib);
   const name = validName(input.name);
   const tags = validTags(input.tags ?? []);
   const [exists] = await lib.db
     .select({ id: categories.id })
     .from(categories)
-    .where(and(eq(categories.ownerId, lib.ownerId), eq(categories.name, name)));
+    .where(and(owns(lib, categories), eq(categories.name, name)));
   if (exists) throw new UserError('conflict', `a category named "${name}" exists already`);
   const [row] = await lib.db
     .insert(categories)
@@ -139,7 +142,7 @@ export async function updateCategory(
     const [clash] = await lib.db
       .select({ id: categories.id })
       .from(categories)
-      .where(and(eq(categories.ownerId, lib.ownerId), eq(categories.name, set.name)));
+      .where(and(owns(lib, categories), eq(categories.name, set.name)));
     if (clash && clash.id !== id) throw new UserError('conflict', `a category named "${set.name}" exists already`);
   }
   if (changes.label !== undefined) {
@@ -164,6 +167,7 @@ export async function updateCategory(
 }
 
 export async function deleteCategory(lib: Library, id: string): Promise<void> {
+  mayChange(lib);
   await requireCategory(lib, id);
   await lib.db.delete(categories).where(eq(categories.id, id));
 }
@@ -179,7 +183,7 @@ export async function categoriesOfPhotos(db: Db, photoIds: string[]): Promise<Ma
         from ${ALL_PHOTO_TAGS} t
         join category_tags ct on ct.tag = t.tag
         join photos p on p.id = t.photo_id
-        join categories c on c.id = ct.category_id and c.owner_id = p.owner_id
+        join categories c on c.id = ct.category_id and ${sameOwnerSql('c', 'p')}
         where t.photo_id in ${ids}
         order by c.name`,
   );

@@ -16,6 +16,7 @@ import { originalKey, sidecarKey } from '../storage/keys.js';
 import { removeOriginalUnlessShared } from './photos.js';
 import { admitPhoto, photoWithBytes, queuePhotos, type Admitted, type Arrival, type PhotoSource } from './photo-door.js';
 import { formatBytes, QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from './quota.js';
+import { owns } from '../scope/rows.js';
 
 export interface IngestedPhoto {
   id: string;
@@ -177,7 +178,7 @@ export async function attachSidecar(lib: Library, photoId: string, sidecarFile: 
   const [photo] = await lib.db
     .select({ sidecarKey: photos.sidecarKey, storageLocation: photos.storageLocation })
     .from(photos)
-    .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId)));
+    .where(and(eq(photos.id, photoId), owns(lib, photos)));
   if (!photo || photo.sidecarKey) return false;
   const key = sidecarKey(photoId, format);
   await lib.storage.at(photo.storageLocation).putFile(key, sidecarFile);

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
 import { STEP_NAMES, type StepName } from '../model/photo-state.js';
-import { ownPhotoSql } from './access.js';
+import { ownPhotoSql } from '../scope/access.js';
 import type { Library } from './library.js';
 
 /** How far back the rates look. */

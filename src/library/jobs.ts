@@ -8,6 +8,7 @@ import type { Library } from './library.js';
 import { countByState, countSteps } from './photo-counts.js';
 import { listGenerationJobs, type GenerationJobInfo } from './create/jobs.js';
 import { estimateSeconds, RATE_WINDOW_SECONDS, stepRates } from './jobs-eta.js';
+import { ownsSql } from '../scope/rows.js';
 
 /** The shortest stretch the photo rate is measured over: the first photos of an import would promise too much. */
 const MIN_RATE_SECONDS = 10;
@@ -87,7 +88,7 @@ async function latestFailures(lib: Library): Promise<JobFailure[]> {
     lib.db,
     sql`select s.photo_id, p.filename, s.step, s.error, s.finished_at
         from photo_steps s join photos p on p.id = s.photo_id
-        where s.status = 'failed' and p.owner_id = ${lib.ownerId}::uuid and p.deleted_at is null
+        where s.status = 'failed' and ${ownsSql(lib, 'p')} and p.deleted_at is null
         order by s.finished_at desc nulls last, s.photo_id, s.step
         limit ${FAILURES_SHOWN}`,
   );
@@ -120,7 +121,7 @@ async function finishingRate(lib: Library, now: Date): Promise<{ photosPerMinute
           select photo_id, min(finished_at) as first from photo_steps
           where finished_at >= ${since.toISOString()}::timestamptz group by photo_id),
         judged as (
-          select recent.first, exists (select 1 from photos p where p.id = recent.photo_id and p.owner_id = ${lib.ownerId}::uuid
+          select recent.first, exists (select 1 from photos p where p.id = recent.photo_id and ${ownsSql(lib, 'p')}
                                        and p.deleted_at is null and p.state in (${terminal})) as finished
           from recent)
         select (count(*) filter (where finished))::int as photos, min(first) filter (where finished) as first from judged`,

@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { isVideoMime, type LiveMotion, type MotionInfo } from '../model/video.js';
 import { forgetSearchDocuments } from '../search/documents.js';
-import { sameOwnerSql } from './access.js';
+import { sameOwnerSql } from '../scope/access.js';
 import { leaveGroups } from './duplicates/groups.js';
 import { leaveStacks } from './stacks/place.js';
 import { dropPeopleLeftEmpty } from './people-rows.js';

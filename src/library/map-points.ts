@@ -6,11 +6,11 @@ import { and, isNotNull, sql } from 'drizzle-orm';
 import { photos } from '../db/schema.js';
 import { rows } from '../db/connection.js';
 import type { Library } from './library.js';
-import { timelineScope } from './access.js';
+import { timelineScope } from '../scope/access.js';
 import { libraryCondition, type LibraryFilter } from './photo-filter.js';
 import { filterKey, markCovers, photoOrderMark } from './timeline.js';
 import { clusterPoints, mapPoints, type MapCluster, type MapPoints } from './map-grid.js';
-import type { PhotoScope } from '../search/scope.js';
+import type { PhotoScope } from '../scope/photo-scope.js';
 
 export interface MapQuery extends LibraryFilter {
   /** The map's zoom (0: the world in one 256 px tile). */

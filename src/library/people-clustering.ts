@@ -12,6 +12,7 @@ import { resolveClusteringParams, type AssignedBy, type ClusteringParams } from 
 import type { Library } from './library.js';
 import { dropEmptyPeople, personIdByName } from './people-rows.js';
 import { refreshSearchDocuments } from '../search/documents.js';
+import { owns, ownsSql } from '../scope/rows.js';
 
 /** Neighbours asked of the vector index for each new face. */
 const NEIGHBOURS = 64;
@@ -51,7 +52,7 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
         tx,
         sql`select f.id, f.photo_id, f.person_id, f.assigned_by, (f.embedding <=> ${embedding})::float8 as distance, f.embedding::text as embedding
             from faces f join photos p on p.id = f.photo_id
-            where p.owner_id = ${ownerId} and p.deleted_at is null and f.id <> ${faceId}
+            where ${ownsSql(ownerId, 'p')} and p.deleted_at is null and f.id <> ${faceId}
             order by f.embedding <=> ${embedding}
             limit ${NEIGHBOURS}`,
       );
@@ -158,7 +159,7 @@ export async function recogniseLikeThese(
         cross join lateral (
           select f.id, f.person_id, f.embedding <=> named.embedding as distance
           from faces f join photos p on p.id = f.photo_id left join people pe on pe.id = f.person_id
-          where p.owner_id = ${ownerId} and p.deleted_at is null and f.photo_id <> named.photo_id
+          where ${ownsSql(ownerId, 'p')} and p.deleted_at is null and f.photo_id <> named.photo_id
             and ((f.person_id is null and f.assigned_by is null) or (${options.joinUnnamed === true} and f.assigned_by = 'auto' and pe.name is null))
           order by f.embedding <=> named.embedding
           limit ${NEIGHBOURS}) near
@@ -245,13 +246,13 @@ function reclusterAll(lib: Library): Promise<{ assigned: number; created: number
       .from(faces)
       .innerJoin(photos, eq(photos.id, faces.photoId))
       // faces of photos in the trash keep their people as they are (for a restore) and shape no one
-      .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
+      .where(and(owns(lib, photos), isNull(photos.deletedAt)));
     const rejections = await tx
       .select({ faceId: faceRejections.faceId, personId: faceRejections.personId })
       .from(faceRejections)
       .innerJoin(faces, eq(faces.id, faceRejections.faceId))
       .innerJoin(photos, eq(photos.id, faces.photoId))
-      .where(eq(photos.ownerId, lib.ownerId));
+      .where(owns(lib, photos));
     const result = clusterAll(
       all.map((f) => ({
         id: f.id,

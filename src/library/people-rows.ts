@@ -5,6 +5,7 @@ import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import { people } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
+import { owns, ownsSql } from '../scope/rows.js';
 
 /** A person's name as stored: trimmed, runs of spaces as one. */
 export const cleanName = (name: string) => name.trim().replace(/\s+/g, ' ');
@@ -16,7 +17,7 @@ export async function personIdByName(db: Db, ownerId: string, name: string): Pro
   const [existing] = await db
     .select({ id: people.id })
     .from(people)
-    .where(and(eq(people.ownerId, ownerId), sql`lower(${people.name}) = lower(${clean})`))
+    .where(and(owns(ownerId, people), sql`lower(${people.name}) = lower(${clean})`))
     .orderBy(people.createdAt)
     .limit(1);
   if (existing) return existing.id;
@@ -37,7 +38,7 @@ export async function dropPeopleLeftEmpty(db: Db, personIds: readonly string[]):
 export async function dropEmptyPeople(db: Db, ownerId: string): Promise<number> {
   const removed = await rows<{ id: string }>(
     db,
-    sql`delete from people pe where pe.owner_id = ${ownerId} and pe.name is null
+    sql`delete from people pe where ${ownsSql(ownerId, 'pe')} and pe.name is null
           and not exists (select 1 from faces f where f.person_id = pe.id)
         returning pe.id`,
   );

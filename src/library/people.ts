@@ -5,11 +5,13 @@ import { rows } from '../db/connection.js';
 import { faceRejections, faces, people, photos } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
-import { visiblePhotoSql } from './access.js';
+import { visiblePhotoSql } from '../scope/access.js';
 import { recogniseLikeThese } from './people-clustering.js';
 import { cleanName, dropEmptyPeople, personIdByName } from './people-rows.js';
 import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../search/documents.js';
 import { writeBackDue, writeBackDueForPeople } from './in-place/write-back.js';
+import { owns, ownsSql } from '../scope/rows.js';
+import { mayChange } from './actors.js';
 
 export interface PersonSummary {
   id: string;
@@ -56,7 +58,7 @@ function peopleQuery(lib: Library, where: ReturnType<typeof sql>) {
              order by f2.score * sqrt(f2.width * f2.height) desc, f2.id limit 1)) as cover_face_id
     from people pe
     left join (faces f join photos fp on fp.id = f.photo_id and fp.deleted_at is null) on f.person_id = pe.id
-    where pe.owner_id = ${lib.ownerId} and ${where}
+    where ${ownsSql(lib, 'pe')} and ${where}
     group by pe.id`;
 }
 
@@ -79,7 +81,7 @@ export async function listPeople(
       lib.db,
       sql`${peopleQuery(lib, where)} order by (pe.name is null), count(f.id) desc, pe.name, pe.id limit ${options.limit} offset ${offset}`,
     ),
-    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from people pe where pe.owner_id = ${lib.ownerId} and ${where}`),
+    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from people pe where ${ownsSql(lib, 'pe')} and ${where}`),
   ]);
   return { items: items.map(toSummary), total: counted[0]?.total ?? 0, page: options.page, limit: options.limit };
 }
@@ -90,7 +92,7 @@ export async function getPerson(lib: Library, id: string): Promise<PersonSummary
 }
 
 async function requirePerson(lib: Library, id: string) {
-  const [person] = await lib.db.select().from(people).where(and(eq(people.id, id), eq(people.ownerId, lib.ownerId)));
+  const [person] = await lib.db.select().from(people).where(and(eq(people.id, id), owns(lib, people)));
   if (!person) throw new UserError('not-found', `no person with id ${id}`);
   return person;
 }
@@ -101,7 +103,7 @@ export async function requireFace(lib: Library, id: string) {
     .select({ face: faces, storageLocation: photos.storageLocation })
     .from(faces)
     .innerJoin(photos, eq(photos.id, faces.photoId))
-    .where(and(eq(faces.id, id), eq(photos.ownerId, lib.ownerId)));
+    .where(and(eq(faces.id, id), owns(lib, photos)));
   if (!face) throw new UserError('not-found', `no face with id ${id}`);
   // where its crop is stored: its photo's location
   return { ...face.face, storageLocation: face.storageLocation };
@@ -133,6 +135,7 @@ export async function updatePerson(
  * assigned by the user, and the target keeps its name (or takes the first source's name when it has none).
  */
 export async function mergePeople(lib: Library, targetId: string, sourceIds: string[]): Promise<PersonSummary> {
+  mayChange(lib);
   const target = await requirePerson(lib, targetId);
   const sources = [...new Set(sourceIds)].filter((id) => id !== targetId);
   if (sources.length === 0) throw new UserError('invalid', 'give at least one other person to merge into this one');
@@ -155,6 +158,7 @@ export async function mergePeople(lib: Library, targetId: string, sourceIds: str
 
 /** Assigns a face to a person (by id, or by name: the named person is created when needed). */
 export async function assignFace(lib: Library, faceId: string, target: { personId?: string; name?: string }) {
+  mayChange(lib);
   const face = await requireFace(lib, faceId);
   const personId = target.personId
     ? (await requirePerson(lib, target.personId)).id
@@ -209,6 +213,7 @@ export async function rejectFace(lib: Library, faceId: string, personId?: string
 }
 
 export async function deletePerson(lib: Library, id: string): Promise<void> {
+  mayChange(lib);
   await requirePerson(lib, id);
   const affected = await lib.db.selectDistinct({ photoId: faces.photoId }).from(faces).where(eq(faces.personId, id));
   // Its faces become unassigned; clustering must not rebuild the same person at once, so they are kept out.
@@ -246,7 +251,7 @@ export async function listFaces(lib: Library, by: { photoId: string } | { person
       ? // a photo's faces, for any photo the user may see (a partner's, one in a shared album): the route hides whose
         await base.where(and(eq(faces.photoId, by.photoId), visiblePhotoSql(lib, 'photos'))).orderBy(faces.x, faces.id)
       : await base
-          .where(and(eq(faces.personId, by.personId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)))
+          .where(and(eq(faces.personId, by.personId), owns(lib, photos), isNull(photos.deletedAt)))
           .orderBy(sql`coalesce(${photos.takenAt}, ${photos.createdAt}) desc`, faces.id)
           .limit(by.limit)
           .offset((by.page - 1) * by.limit);
@@ -267,6 +272,6 @@ export async function countUnassignedFaces(lib: Library): Promise<number> {
     .select({ count: sql<number>`count(*)::int` })
     .from(faces)
     .innerJoin(photos, eq(photos.id, faces.photoId))
-    .where(and(isNull(faces.personId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
+    .where(and(isNull(faces.personId), owns(lib, photos), isNull(photos.deletedAt)));
   return row?.count ?? 0;
 }

@@ -4,6 +4,7 @@ import { photos } from '../db/schema.js';
 import { rows } from '../db/connection.js';
 import { STEP_NAMES, STEP_STATUSES, type StepName, type StepStatus } from '../model/photo-state.js';
 import type { Library } from './library.js';
+import { notOwnedSql, owns, ownsSql } from '../scope/rows.js';
 
 /**
  * Photos a count leaves out: the owner's in the trash, and other owners'. Counts are taken over every row from
@@ -11,7 +12,7 @@ import type { Library } from './library.js';
  * its photo to test its owner and the trash.
  */
 function leftOutOfCounts(lib: Library): SQL {
-  return sql`((p.owner_id = ${lib.ownerId}::uuid and p.deleted_at is not null) or p.owner_id < ${lib.ownerId}::uuid or p.owner_id > ${lib.ownerId}::uuid)`;
+  return sql`((${ownsSql(lib, 'p')} and p.deleted_at is not null) or ${notOwnedSql(lib, 'p')})`;
 }
 
 /** The owner's photos per state, the trash left out. */
@@ -88,7 +89,7 @@ export async function libraryStats(lib: Library) {
   const [trash] = await lib.db
     .select({ count: sql<number>`count(*)::int` })
     .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), isNotNull(photos.deletedAt)));
+    .where(and(owns(lib, photos), isNotNull(photos.deletedAt)));
   return { total, states: byState, steps, trashed: trash?.count ?? 0, queueDepth: await lib.queue.depth() };
 }
 
@@ -97,6 +98,6 @@ export async function photoStates(lib: Library, ids: string[]): Promise<Record<s
   const found = await lib.db
     .select({ id: photos.id, state: photos.state })
     .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), inArray(photos.id, ids)));
+    .where(and(owns(lib, photos), inArray(photos.id, ids)));
   return Object.fromEntries(found.map((row) => [row.id, row.state]));
 }

@@ -9,6 +9,8 @@ import { STEP_NAMES } from '../model/photo-state.js';
 import { arrivingStep } from '../model/video.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { Library } from './library.js';
+import { owns } from '../scope/rows.js';
+import { mayChange } from './actors.js';
 
 /** Where a photo came from: it decides its origin, provenance and whether its file is Shoebox's own copy. */
 export type PhotoSource =
@@ -43,7 +45,7 @@ export async function photoWithBytes(lib: Library, sha256: string): Promise<{ id
   const [row] = await lib.db
     .select({ id: photos.id, state: photos.state })
     .from(photos)
-    .where(and(eq(photos.ownerId, lib.ownerId), or(eq(photos.sha256, sha256), and(sql`${photos.motion}->>'source' = 'live'`, sql`${photos.motion}->>'sha256' = ${sha256}`))))
+    .where(and(owns(lib, photos), or(eq(photos.sha256, sha256), and(sql`${photos.motion}->>'source' = 'live'`, sql`${photos.motion}->>'sha256' = ${sha256}`))))
     .limit(1);
   return row ?? null;
 }
@@ -59,6 +61,7 @@ export async function admitPhoto(
   arrival: Arrival,
   options: { within?: (tx: Db) => Promise<void>; indexLater?: boolean } = {},
 ): Promise<Admitted> {
+  mayChange(lib, 'upload');
   const inserted = await lib.db.transaction(async (tx) => {
     await options.within?.(tx as unknown as Db);
     const [row] = await tx

@@ -11,6 +11,7 @@ import { writeBackDue } from './in-place/write-back.js';
 import type { Library } from './library.js';
 import { queuePhotos } from './photo-door.js';
 import { findPhoto } from './photos.js';
+import { mayChange } from './actors.js';
 
 /** Where a face cropped away is put: off the image (as fractions), overlapping nothing the detector finds. */
 const OUTSIDE = { x: -2, y: -2, width: 0.01, height: 0.01 };
@@ -27,6 +28,7 @@ export interface EditAnswer {
 
 /** Sets a photo's edit (null: back to the original). Null when the photo is not the user's own (a 404). */
 export async function setPhotoEdit(lib: Library, id: string, wanted: { rotate?: number; crop?: UnitBox | null } | null): Promise<EditAnswer | null> {
+  mayChange(lib);
   if (!(await findPhoto(lib, id))) return null; // the owner's, through the library's scope
   const next = wanted ? normaliseEdit(wanted) : null;
   const steps = withDependents('preprocessing');

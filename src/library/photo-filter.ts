@@ -5,10 +5,11 @@ import { photos } from '../db/schema.js';
 import type { PhotoState } from '../model/photo-state.js';
 import type { PhotoOrigin } from '../model/photo-vocabulary.js';
 import type { MediaType } from '../model/video.js';
-import { isOwnOnly, scopeCondition, type PhotoScope } from '../search/scope.js';
+import { isOwnOnly, scopeCondition, type PhotoScope } from '../scope/photo-scope.js';
 import { nearOf, type BoundingBox } from '../model/geo.js';
 import { boxCondition, nearCondition } from '../search/geo.js';
 import { containsPattern, inPlace, notBehindStackCover, notDuplicateCopy } from '../search/filters.js';
+import { owns } from '../scope/rows.js';
 
 export interface LibraryFilter {
   from?: Date;
@@ -90,7 +91,7 @@ export const TIMELINE_ORDER = [
  */
 export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL {
   // the archive is the user's own (a partner's archived photos are theirs to see)
-  const owners = isOwnOnly(scope) || filter.archived === 'only' ? eq(photos.ownerId, scope.userId) : scopeCondition(scope, 'photos');
+  const owners = isOwnOnly(scope) || filter.archived === 'only' ? owns(scope.userId, photos) : scopeCondition(scope, 'photos');
   const conditions: SQL[] = [owners, isNull(photos.deletedAt)];
   if (filter.from) conditions.push(gte(sortDate, filter.from));
   if (filter.to) conditions.push(lte(sortDate, filter.to));

@@ -7,9 +7,12 @@ import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
 import { queuePhotos } from './photo-door.js';
 import { findPhoto } from './photos.js';
+import { owns } from '../scope/rows.js';
+import { mayChange } from './actors.js';
 
 /** Puts a photo's failed and skipped steps back to pending and queues it. Returns the steps reset, or null. */
 export async function retryPhoto(lib: Library, id: string): Promise<StepName[] | null> {
+  mayChange(lib);
   const photo = await findPhoto(lib, id);
   if (!photo) return null;
   const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
@@ -32,6 +35,7 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
  * Steps that depend on it run again too. Returns how many photos were queued.
  */
 export async function reprocessStep(lib: Library, step: StepName, options: { all?: boolean } = {}): Promise<number> {
+  mayChange(lib);
   // every photo would only skip it again; turned on, the photos it skipped are looked at by themselves (reconcile.ts)
   const off = lib.ml.turnedOff(step);
   if (off) throw new UserError('conflict', `${off}: turn it on to run it again`);
@@ -41,7 +45,7 @@ export async function reprocessStep(lib: Library, step: StepName, options: { all
     .select({ id: photos.id })
     .from(photos)
     .innerJoin(photoSteps, eq(photoSteps.photoId, photos.id))
-    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt), eq(photoSteps.step, step), inArray(photoSteps.status, statuses), videosOnly(step)))
+    .where(and(owns(lib, photos), isNull(photos.deletedAt), eq(photoSteps.step, step), inArray(photoSteps.status, statuses), videosOnly(step)))
     .orderBy(asc(photos.createdAt));
   const ids = targets.map((t) => t.id);
   const steps = withDependents(step);

@@ -1,5 +1,5 @@
-import { searchScope } from './access.js';
-import { scopeOwners } from '../search/scope.js';
+import { searchScope } from '../scope/access.js';
+import { scopeOwners } from '../scope/photo-scope.js';
 import fs from 'node:fs/promises';
 import { inArray } from 'drizzle-orm';
 import { photos } from '../db/schema.js';

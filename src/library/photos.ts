@@ -9,7 +9,7 @@ import { rows } from '../db/connection.js';
 import { STEP_NAMES, type StepName, type StepStatus } from '../model/photo-state.js';
 import { categoriesOfPhotos } from './categories.js';
 import type { Library } from './library.js';
-import { photoAccess, visiblePhotoSql, type PhotoAccess } from './access.js';
+import { photoAccess, visiblePhotoSql, type PhotoAccess } from '../scope/access.js';
 import { listFaces } from './people.js';
 import { dropEmptyPeople } from './people-rows.js';
 import { forgetSearchDocuments } from '../search/documents.js';
@@ -24,6 +24,8 @@ import { photoListItem } from './photo-list.js';
 import { namesNotOnFaces } from './people-hints.js';
 import { withStackMates } from './stacks/covers.js';
 import { activeEdit } from '../model/photo-edit.js';
+import { owns, ownsSql } from '../scope/rows.js';
+import { mayChange } from './actors.js';
 
 export function photoMetadata(photo: PhotoRow) {
   return {
@@ -122,7 +124,7 @@ export async function updatePhoto(lib: Library, id: string, changes: PhotoChange
   const updated = await lib.db
     .update(photos)
     .set(await changeSet(changes))
-    .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)))
+    .where(and(eq(photos.id, id), owns(lib, photos)))
     .returning({ id: photos.id });
   // place names are searched: a new position is found by its town at once
   if (changes.location !== undefined && updated.length > 0) await refreshSearchDocuments(lib.db, [id]);
@@ -134,13 +136,14 @@ export async function updatePhoto(lib: Library, id: string, changes: PhotoChange
  * (which the lists do not show), are passed over. Returns how many photos were changed.
  */
 export async function updatePhotos(lib: Library, ids: readonly string[], changes: PhotoChanges): Promise<number> {
+  mayChange(lib);
   // the archive and the place take a stack whole (see updatePhoto)
   const unique = changes.archived !== undefined || changes.location !== undefined ? await withStackMates(lib.db, [...new Set(ids)]) : [...new Set(ids)];
   if (unique.length === 0) return 0;
   const updated = await lib.db
     .update(photos)
     .set(await changeSet(changes))
-    .where(and(eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt), sql`${photos.id} = any(${uuidArray(unique)})`))
+    .where(and(owns(lib, photos), isNull(photos.deletedAt), sql`${photos.id} = any(${uuidArray(unique)})`))
     .returning({ id: photos.id });
   if (changes.location !== undefined) await refreshSearchDocuments(lib.db, updated.map((row) => row.id));
   return updated.length;
@@ -151,7 +154,7 @@ export async function findPhoto(lib: Library, id: string): Promise<PhotoRow | nu
   const [photo] = await lib.db
     .select()
     .from(photos)
-    .where(and(eq(photos.id, id), eq(photos.ownerId, lib.ownerId)));
+    .where(and(eq(photos.id, id), owns(lib, photos)));
   return photo ?? null;
 }
 
@@ -197,7 +200,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
       lib.db,
       sql`select a.id, a.name, a.kind from album_photos ap join albums a on a.id = ap.album_id
           where ap.photo_id = ${id}::uuid and a.status = 'active'
-            and (a.owner_id = ${lib.ownerId}::uuid or exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid))
+            and (${ownsSql(lib, 'a')} or exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid))
           order by lower(a.name), a.id`,
     ),
     access.own ? groupOfPhoto(lib, id) : null,
@@ -246,7 +249,7 @@ async function groupOfPhoto(lib: Library, id: string) {
           (select m.tier from duplicate_members m where m.group_id = g.id and m.photo_id <> own.photo_id and m.tier <> 'first'
            order by ${TIER_STRENGTH}, m.pdq_distance nulls last, m.similarity desc nulls last limit 1) as closest
         from duplicate_members own join duplicate_groups g on g.id = own.group_id
-        where own.photo_id = ${id}::uuid and g.owner_id = ${lib.ownerId}::uuid
+        where own.photo_id = ${id}::uuid and ${ownsSql(lib, 'g')}
         order by (g.kind <> 'duplicate') limit 1`,
   );
   if (!group) return null;
@@ -305,6 +308,7 @@ async function photoAnalysis(lib: Library, id: string) {
  * the original goes when no other photo uses it. Moving to the trash is trashPhotos (trash.ts).
  */
 export async function deletePhoto(lib: Library, id: string, options: { onlyFromTrash?: boolean } = {}): Promise<boolean> {
+  mayChange(lib);
   const photo = await findPhoto(lib, id);
   if (!photo || (options.onlyFromTrash && !photo.deletedAt)) return false;
   // first: a photo whose storage location this server lacks stays whole (a 503 says why), never half removed

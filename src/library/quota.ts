@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { UserError } from '../base/errors.js';
+import { ownsSql } from '../scope/rows.js';
+import { usedBytes } from '../auth/users.js';
+import type { Library } from './library.js';
 
 /** A file streams in this far without a reservation (most photos): it is reserved once its bytes are known to be new. */
 export const RESERVE_WHILE_STREAMING_PAST = 8 * 1024 * 1024;
@@ -85,7 +88,7 @@ export class QuotaReservation {
       const [usage] = await rows<Usage>(
         tx as unknown as Db,
         sql`select (select quota_bytes from users where id = ${this.userId}::uuid)::float8 as quota,
-              (select coalesce(sum(size_bytes), 0) from photos where owner_id = ${this.userId}::uuid and library_id is null)::float8
+              (select coalesce(sum(size_bytes), 0) from photos where ${ownsSql(this.userId, 'photos')} and library_id is null)::float8
               + (select coalesce(sum(bytes), 0) from upload_reservations where user_id = ${this.userId}::uuid and id <> ${this.id}::uuid)::float8 as used`,
       );
       const quota = usage?.quota ?? null;
@@ -119,4 +122,10 @@ export class QuotaReservation {
 /** Removes the reservations whose lease ran out (their upload's process died): answers how many. */
 export async function removeExpiredReservations(db: Db): Promise<number> {
   return (await rows<{ id: string }>(db, sql`delete from upload_reservations where expires_at <= now() returning id`)).length;
+}
+
+/** The user's storage quota (null: none) and the bytes of originals they keep, for what an import may stage. */
+export async function ownQuota(lib: Library): Promise<{ quota: number | null; used: number }> {
+  const [row] = await rows<{ quota: number | null }>(lib.db, sql`select quota_bytes::float8 as quota from users where id = ${lib.ownerId}::uuid`);
+  return { quota: row?.quota ?? null, used: await usedBytes(lib.db, lib.ownerId) };
 }

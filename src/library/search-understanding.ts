@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
 import { textArray } from '../db/arrays.js';
-import { scopeCondition, termsCondition, type PhotoScope } from '../search/scope.js';
+import { scopeCondition, termsCondition, type PhotoScope } from '../scope/photo-scope.js';
 import { termsGeneration } from '../search/terms-generation.js';
 import { todayIn, type LocalDate } from '../search/understand/calendar.js';
 import { readSeason, understand, type Understood } from '../search/understand/parse.js';

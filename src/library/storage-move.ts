@@ -11,6 +11,7 @@ import { derivedKey, derivedMotionKey, derivedPrefix, derivedVideoKey } from '..
 import { isInPlaceKey } from '../storage/in-place.js';
 import type { Library } from './library.js';
 import { removeOriginalUnlessShared } from './photos.js';
+import { ownsSql } from '../scope/rows.js';
 
 export interface MoveReport {
   /** Where the photos went (null: the main store). */
@@ -45,7 +46,7 @@ export async function moveToOwnerLocation(lib: Library, options: { stop?: () => 
   const elsewhere = await rows<PhotoFiles>(
     lib.db,
     sql`select id, storage_key, sidecar_key, sha256, storage_location, case when motion->>'source' = 'live' then motion->>'key' end as live_key from photos
-        where owner_id = ${lib.ownerId}::uuid and storage_location is distinct from ${to} order by id`,
+        where ${ownsSql(lib, 'photos')} and storage_location is distinct from ${to} order by id`,
   );
   for (const photo of elsewhere) {
     if (options.stop?.()) break;

@@ -5,8 +5,8 @@ import { rows } from '../db/connection.js';
 import { photos } from '../db/schema.js';
 import type { Library } from './library.js';
 import { libraryCondition, type LibraryFilter } from './photo-filter.js';
-import { timelineScope } from './access.js';
-import type { PhotoScope } from '../search/scope.js';
+import { timelineScope } from '../scope/access.js';
+import type { PhotoScope } from '../scope/photo-scope.js';
 
 import type { TimelineGrouping } from '../model/photo-vocabulary.js';
 

@@ -11,9 +11,10 @@ import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
 import { leaveStacks, placeInStack } from './stacks/place.js';
 import { leaveGroups } from './duplicates/groups.js';
 import type { Library, LibraryContext } from './library.js';
-import { forSystem } from './actors.js';
+import { forSystem, mayChange } from './actors.js';
 import { deletePhoto } from './photos.js';
 import { photoListItem } from './photo-list.js';
+import { owns, ownsSql } from '../scope/rows.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the server looks for photos whose time in the trash is up. */
@@ -25,7 +26,7 @@ async function requirePhotos(lib: Library, ids: readonly string[]): Promise<stri
   if (unique.length === 0) return unique;
   const found = await rows<{ id: string }>(
     lib.db,
-    sql`select id from photos where owner_id = ${lib.ownerId}::uuid and id = any(${uuidArray(unique)})`,
+    sql`select id from photos where ${ownsSql(lib, 'photos')} and id = any(${uuidArray(unique)})`,
   );
   if (found.length < unique.length) {
     const known = new Set(found.map((row) => row.id));
@@ -41,13 +42,14 @@ async function requirePhotos(lib: Library, ids: readonly string[]): Promise<stri
  * the trash stay as they are (their time there keeps running). Returns how many were moved.
  */
 export async function trashPhotos(lib: Library, ids: readonly string[], now: Date = new Date()): Promise<number> {
+  mayChange(lib);
   const unique = await requirePhotos(lib, ids);
   if (unique.length === 0) return 0;
   return lib.db.transaction(async (tx) => {
     const moved = await tx
       .update(photos)
       .set({ deletedAt: now, updatedAt: now })
-      .where(and(eq(photos.ownerId, lib.ownerId), inArray(photos.id, unique), isNull(photos.deletedAt)))
+      .where(and(owns(lib, photos), inArray(photos.id, unique), isNull(photos.deletedAt)))
       .returning({ id: photos.id });
     const movedIds = moved.map((row) => row.id);
     if (movedIds.length === 0) return [];
@@ -67,12 +69,13 @@ export async function trashPhotos(lib: Library, ids: readonly string[], now: Dat
 
 /** Takes photos out of the trash and back into the search. Photos not in the trash are left alone. */
 export async function restorePhotos(lib: Library, ids: readonly string[]): Promise<number> {
+  mayChange(lib);
   const unique = await requirePhotos(lib, ids);
   if (unique.length === 0) return 0;
   const restored = await lib.db
     .update(photos)
     .set({ deletedAt: null, updatedAt: new Date() })
-    .where(and(eq(photos.ownerId, lib.ownerId), inArray(photos.id, unique), isNotNull(photos.deletedAt)))
+    .where(and(owns(lib, photos), inArray(photos.id, unique), isNotNull(photos.deletedAt)))
     .returning({ id: photos.id });
   const restoredIds = restored.map((row) => row.id);
   await refreshSearchDocuments(lib.db, restoredIds);
@@ -94,7 +97,7 @@ export function trashExpiry(deletedAt: Date, days: number): Date | null {
 /** The trash, most recently deleted first, each photo with when it was deleted and when it will be removed. */
 export async function listTrash(lib: Library, query: { page: number; limit: number }) {
   const days = lib.settings.trashDays;
-  const where = and(eq(photos.ownerId, lib.ownerId), isNotNull(photos.deletedAt));
+  const where = and(owns(lib, photos), isNotNull(photos.deletedAt));
   const [items, [count]] = await Promise.all([
     lib.db
       .select()
@@ -127,7 +130,7 @@ export async function emptyTrash(
   lib: Library,
   options: { ids?: readonly string[]; olderThanDays?: number; now?: Date } = {},
 ): Promise<number> {
-  const conditions = [eq(photos.ownerId, lib.ownerId), isNotNull(photos.deletedAt)];
+  const conditions = [owns(lib, photos), isNotNull(photos.deletedAt)];
   if (options.ids) {
     const unique = await requirePhotos(lib, options.ids);
     if (unique.length === 0) return 0;

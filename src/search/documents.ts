@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { termsChanged } from './terms-generation.js';
 import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
+import { sameOwnerSql } from '../scope/rows.js';
 
 /** Photos per statement when the whole library is refreshed (a migration, a benchmark load). */
 const BATCH = 2000;
@@ -61,7 +62,7 @@ export async function forgetSearchDocuments(db: Db, photoIds: readonly string[])
     ), counted as (select owner_id, kind, key, count(*)::int as n from gone group by 1, 2, 3)
     update search_terms st set photos = greatest(0, st.photos - c.n)
     from counted c
-    where st.owner_id = c.owner_id and st.kind = c.kind and st.key = c.key`);
+    where ${sameOwnerSql('st', 'c')} and st.kind = c.kind and st.key = c.key`);
 }
 
 async function refreshBatch(db: Db, targets: SQL): Promise<number> {
@@ -167,7 +168,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
     decremented as (
       update search_terms st set photos = greatest(0, st.photos + d.d)
       from deltas d
-      where d.label is null and st.owner_id = d.owner_id and st.kind = d.kind and st.key = d.key
+      where d.label is null and ${sameOwnerSql('st', 'd')} and st.kind = d.kind and st.key = d.key
       returning 1
     ),
     counted as (

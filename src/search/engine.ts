@@ -3,7 +3,7 @@ import { uuidArray } from '../db/arrays.js';
 import { HNSW_EF_SEARCH, rows, type Db } from '../db/connection.js';
 import { explainKeywordMatches } from './explain.js';
 import { filterCondition, narrows } from './filters.js';
-import { scopeOwners, type PhotoScope } from './scope.js';
+import { scopeOwners, type PhotoScope } from '../scope/photo-scope.js';
 import { nearestScan } from './nearest.js';
 import { eitherWay, keptPhotos, WHEN_FEW } from './narrowing.js';
 import { parseQuery, type ParsedQuery } from './query.js';
@@ -11,6 +11,7 @@ import { FUZZY_WHEN_FEWER_THAN, fuzzyAlternatives, type Alternative } from './fu
 import { exclusionTsquery, toTsquery, TS_CONFIG } from './tsquery.js';
 import type { SearchMode } from '../model/search-vocabulary.js';
 import type { RankedHit, SearchOptions } from './types.js';
+import { ownsSql } from '../scope/rows.js';
 
 /**
  * How deep each arm ranks. Fixed (not derived from the page) so that the same query always fuses the same
@@ -92,7 +93,7 @@ function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, narrowed:
         ? (gate) => sql`select s.photo_id from photo_search s join photos p on p.id = s.photo_id
             where ${gate} ${condition} and ${filter} limit ${KEYWORD_CANDIDATES}`
         : () => sql`select s.photo_id from photo_search s
-            where s.owner_id = ${ownerId}::uuid and ${condition} limit ${KEYWORD_CANDIDATES}`,
+            where ${ownsSql(ownerId, 's')} and ${condition} limit ${KEYWORD_CANDIDATES}`,
     );
   const notExcluded = excluded ? sql`and not (s.document @@ ${excluded})` : sql``;
   return sql`

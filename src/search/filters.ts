@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { boxCondition, nearCondition } from './geo.js';
-import { isOwnOnly, scopeCondition, type PhotoScope } from './scope.js';
+import { isOwnOnly, scopeCondition, type PhotoScope } from '../scope/photo-scope.js';
 import type { SearchFilters } from './types.js';
+import { sameOwnerSql } from '../scope/rows.js';
 
 /** The user's own %, _ and backslash taken literally in a LIKE pattern. */
 export function escapeLike(text: string): string {
@@ -130,7 +131,7 @@ function inCategories(names: string[]): SQL {
   );
   return sql`exists (
     select 1 from categories cat join category_tags ct on ct.category_id = cat.id
-    where cat.owner_id = p.owner_id and lower(cat.name) in (${list})
+    where ${sameOwnerSql('cat', 'p')} and lower(cat.name) in (${list})
       and (exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ct.tag)
            or exists (select 1 from photo_captions c where c.photo_id = p.id and ct.tag = any(c.tags))))`;
 }

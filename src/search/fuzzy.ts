@@ -3,6 +3,7 @@ import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import type { ParsedQuery } from './query.js';
 import { toTsquery, TS_CONFIG } from './tsquery.js';
+import { ownedByAnySql } from '../scope/rows.js';
 
 /** The typo pass runs when the full text finds fewer photos than this. */
 export const FUZZY_WHEN_FEWER_THAN = 20;
@@ -32,7 +33,7 @@ export async function fuzzyAlternatives(db: Db, ownerIds: readonly string[], par
       tx as unknown as Db,
       sql`select label, max(word_similarity(${typed}, normalized))::float8 as similarity
           from search_terms
-          where owner_id = any(${uuidArray(ownerIds)}) and photos > 0 and label <> '' and ${typed} <% normalized
+          where ${ownedByAnySql(ownerIds, 'search_terms')} and photos > 0 and label <> '' and ${typed} <% normalized
             and lower(unaccent(label)) <> ${typed}
             -- a term the words as typed already match ("Canon EOS R5" for "EOS R5") is not another spelling
             and not (to_tsvector(${TS_CONFIG}, label) @@ ${toTsquery(parsed)})

@@ -6,7 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { filterCondition } from './filters.js';
 import type { ParsedQuery } from './query.js';
-import type { PhotoScope } from './scope.js';
+import type { PhotoScope } from '../scope/photo-scope.js';
 import { exclusionTsquery } from './tsquery.js';
 import type { SearchFilters } from './types.js';
 

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
 import { vectorParam } from '../db/vector-values.js';
 import { eitherWay, WHEN_FEW } from './narrowing.js';
+import { othersHavePhotosSql, ownsSql } from '../scope/rows.js';
 
 export interface NearestScan {
   embedding: Float32Array;
@@ -30,11 +31,10 @@ export interface NearestScan {
  * statement's start even when never used (+4 ms).
  */
 function libraryOnly(ownerId: string, filter: SQL): SQL {
-  const owner = sql`${ownerId}::uuid`;
   return sql`case
-      when exists (select 1 from photos o where o.owner_id < ${owner}) or exists (select 1 from photos o where o.owner_id > ${owner})
+      when ${othersHavePhotosSql(ownerId)}
         then exists (select 1 from photos p where p.id = e.photo_id and ${filter} offset 0)
-      else e.photo_id not in (select t.id from photos t where t.owner_id = ${owner} and t.deleted_at is not null)
+      else e.photo_id not in (select t.id from photos t where ${ownsSql(ownerId, 't')} and t.deleted_at is not null)
     end`;
 }
 

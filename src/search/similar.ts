@@ -2,10 +2,11 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 import { parseVector } from '../db/vector-values.js';
 import { filterCondition, narrows } from './filters.js';
-import type { PhotoScope } from './scope.js';
+import type { PhotoScope } from '../scope/photo-scope.js';
 import { nearestScan } from './nearest.js';
 import { keptPhotos } from './narrowing.js';
 import type { SearchFilters } from './types.js';
+import { ownsSql } from '../scope/rows.js';
 
 export interface SimilarHit {
   photoId: string;
@@ -45,7 +46,7 @@ export async function photoEmbedding(db: Db, ownerId: string, photoId: string): 
   const [row] = await rows<{ embedding: string; model: string }>(
     db,
     sql`select e.embedding::text as embedding, e.model from photo_embeddings e join photos p on p.id = e.photo_id
-        where e.photo_id = ${photoId}::uuid and p.owner_id = ${ownerId}::uuid`,
+        where e.photo_id = ${photoId}::uuid and ${ownsSql(ownerId, 'p')}`,
   );
   if (!row) return null;
   return { embedding: parseVector(row.embedding), model: row.model };

@@ -3,6 +3,7 @@ import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import type { SuggestionKind } from '../model/search-vocabulary.js';
 import { escapeLike } from './filters.js';
+import { ownedByAnySql } from '../scope/rows.js';
 
 export interface Suggestion {
   kind: SuggestionKind;
@@ -50,7 +51,7 @@ export async function suggestTerms(
           case when st.normalized like typed.e || '%' then 0
                when st.normalized like '% ' || typed.e || '%' then 1 else 2 end as tier
         from search_terms st, typed
-        where (st.owner_id = any(${uuidArray(ownerIds)}) ${sharedAlbums}) and st.photos > 0 and st.label <> '' ${kindFilter}
+        where (${ownedByAnySql(ownerIds, 'st')} ${sharedAlbums}) and st.photos > 0 and st.label <> '' ${kindFilter}
           and ${matching}
           and not exists (select 1 from people pe where st.kind = 'person' and pe.id::text = st.key and pe.hidden)
         order by tier, st.photos desc, similarity(st.normalized, typed.t) desc, st.label, st.kind

@@ -1,7 +1,13 @@
 // Views of a library are made for who acts, never by impersonating a user (library/actors.ts).
 import { describe, expect, it } from 'vitest';
 import { apiKeyActor, sessionActor } from '../../src/auth/actor.js';
-import { forAdminOf, forLinkVisitor, forSystem, forUser } from '../../src/library/actors.js';
+import { asWork, forAdminOf, forLinkVisitor, forSystem, forUser, mayChange } from '../../src/library/actors.js';
+import { addPhotos } from '../../src/library/albums/manual.js';
+import { createImport } from '../../src/library/imports/sessions.js';
+import { admitPhoto } from '../../src/library/photo-door.js';
+import { updatePhotos } from '../../src/library/photos.js';
+import { createLink } from '../../src/library/sharing/links.js';
+import { trashPhotos } from '../../src/library/trash.js';
 import type { LibraryContext } from '../../src/library/library.js';
 
 /** A context with its own database handle: views and their cache keys only look at its identity. */
@@ -37,5 +43,28 @@ describe('library views', () => {
     const again = forSystem(mine, 'bob', 'trash expiry');
     expect(again).toMatchObject({ ownerId: 'bob', acting: { kind: 'system', work: 'trash expiry' } });
     expect(again.ownerCache).toBe(forSystem(lib, 'bob', 'memories').ownerCache);
+  });
+
+  it('lets a change through only to who may make it, before anything is read or written', async () => {
+    const lib = context();
+    const alice = sessionActor({ id: 'alice', role: 'user' }, 's');
+    const readOnly = forUser(lib, apiKeyActor({ id: 'alice', role: 'user' }, { id: 'key-r', scopes: ['read'] }));
+    const uploadOnly = forUser(lib, apiKeyActor({ id: 'alice', role: 'user' }, { id: 'key-u', scopes: ['upload'] }));
+    const visitor = forLinkVisitor(lib, { id: 'link-1', ownerId: 'alice' });
+    // the database here is an empty object: a refused change never reaches it
+    await expect(trashPhotos(readOnly, ['p1'])).rejects.toMatchObject({ kind: 'forbidden', message: 'this API key has no `write` scope' });
+    await expect(updatePhotos(uploadOnly, ['p1'], { favorite: true })).rejects.toThrow(/no `write` scope/);
+    await expect(addPhotos(visitor, 'album-1', ['p1'])).rejects.toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/share link's visitor/) });
+    await expect(createLink(visitor, { photoIds: ['p1'] })).rejects.toThrow(/share link's visitor/);
+    await expect(createImport(readOnly, 'google-takeout')).rejects.toThrow(/no `upload` scope/);
+    await expect(admitPhoto(readOnly, {} as Parameters<typeof admitPhoto>[1])).rejects.toThrow(/no `upload` scope/);
+    // who may: a session, a key with the scope, a link's visitor uploading, an admin, named work
+    for (const allowed of [forUser(lib, alice), uploadOnly, visitor]) expect(() => mayChange(allowed, 'upload')).not.toThrow();
+    for (const allowed of [forUser(lib, alice), forAdminOf(lib, sessionActor({ id: 'root', role: 'admin' }, 's'), 'alice'), forSystem(lib, 'alice', 'memories')]) {
+      expect(() => mayChange(allowed)).not.toThrow();
+    }
+    // an import an upload-only key started goes on as named work: its albums and favourites are part of it
+    expect(() => mayChange(asWork(uploadOnly, 'import'))).not.toThrow();
+    expect(asWork(uploadOnly, 'import')).toMatchObject({ ownerId: 'alice', acting: { kind: 'system', work: 'import' } });
   });
 });

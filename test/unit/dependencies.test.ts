@@ -40,6 +40,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   library: 2,
   search: 2,
   auth: 2,
+  scope: 2,
   ml: 1,
   media: 1,
   storage: 1,

@@ -10,6 +10,7 @@ import { resolveAutoClusteringParams } from './auto-clustering-params.js';
 import { BATCH, type AutoAlbumsContext, type RegenerateParams } from './auto-context.js';
 import { metaKey } from './auto-existing.js';
 import { assignIncrementally, type ExistingCluster } from './auto-incremental.js';
+import { ownsSql, sameOwnerSql } from '../../scope/rows.js';
 
 interface AssignmentState {
   stamp: string;
@@ -36,7 +37,7 @@ async function assignmentStamp(db: Db, ownerId: string): Promise<string> {
     db,
     sql`select coalesce(md5(string_agg(a.id::text, ',' order by a.id)), '') || '|' ||
           coalesce((select updated_at::text from library_meta where key = ${metaKey(ownerId)}), '') as stamp
-        from albums a where a.owner_id = ${ownerId}::uuid and a.kind = 'auto' and a.status = 'active'`,
+        from albums a where ${ownsSql(ownerId, 'a')} and a.kind = 'auto' and a.status = 'active'`,
   );
   return row?.stamp ?? '';
 }
@@ -54,11 +55,11 @@ async function assignmentState(db: Db, ownerId: string): Promise<AssignmentState
     db,
     timeGapDays === null
       ? sql`select a.id, array_to_string(a.centroid, ',') as centroid, null::float8 as start_ms, null::float8 as end_ms
-            from albums a where a.owner_id = ${ownerId}::uuid and a.kind = 'auto' and a.status = 'active' and a.centroid is not null`
+            from albums a where ${ownsSql(ownerId, 'a')} and a.kind = 'auto' and a.status = 'active' and a.centroid is not null`
       : sql`select a.id, array_to_string(a.centroid, ',') as centroid,
               (select (extract(epoch from min(p.taken_at)) * 1000)::float8 from album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and p.deleted_at is null) as start_ms,
               (select (extract(epoch from max(p.taken_at)) * 1000)::float8 from album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and p.deleted_at is null) as end_ms
-            from albums a where a.owner_id = ${ownerId}::uuid and a.kind = 'auto' and a.status = 'active' and a.centroid is not null`,
+            from albums a where ${ownsSql(ownerId, 'a')} and a.kind = 'auto' and a.status = 'active' and a.centroid is not null`,
   );
   const state: AssignmentState = {
     stamp,
@@ -107,7 +108,7 @@ export async function assignToAutoAlbums(ctx: AutoAlbumsContext, photoIds: reado
           where p.id = any(${uuidArray(ids.slice(i, i + BATCH))}) and p.deleted_at is null and e.model = ${model}
             and not exists (select 1 from album_photos ap join albums a on a.id = ap.album_id where ap.photo_id = p.id and a.kind = 'auto')
             -- most photos arrive in libraries without automatic albums: then no embedding is read at all
-            and exists (select 1 from albums a where a.owner_id = p.owner_id and a.kind = 'auto' and a.status = 'active')`,
+            and exists (select 1 from albums a where ${sameOwnerSql('a', 'p')} and a.kind = 'auto' and a.status = 'active')`,
     );
     const byOwner = new Map<string, typeof candidates>();
     for (const row of candidates) byOwner.set(row.owner_id, [...(byOwner.get(row.owner_id) ?? []), row]);

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import type { AutoAlbumsLibrary } from './auto-context.js';
+import { ownsSql } from '../../scope/rows.js';
 
 export interface ExistingAlbum {
   id: string;
@@ -31,7 +32,7 @@ export async function albumStamp(db: Db, ownerId: string): Promise<string> {
   const [row] = await rows<{ stamp: string | null }>(
     db,
     sql`select md5(string_agg(a.id::text || ':' || a.kind || ':' || a.status, ',' order by a.id)) as stamp
-        from albums a where a.owner_id = ${ownerId}::uuid and ${RECONCILED}`,
+        from albums a where ${ownsSql(ownerId, 'a')} and ${RECONCILED}`,
   );
   return row?.stamp ?? '';
 }
@@ -51,7 +52,7 @@ export async function loadExisting(lib: AutoAlbumsLibrary): Promise<Existing> {
   }>(
     lib.db,
     sql`select a.id, a.kind, a.status, a.name, a.description, a.tags, a.primary_category, a.name_source, a.signature
-        from albums a where a.owner_id = ${lib.ownerId}::uuid and ${RECONCILED} order by a.id`,
+        from albums a where ${ownsSql(lib, 'a')} and ${RECONCILED} order by a.id`,
   );
   const albums = found.map((row) => ({
     id: row.id,
@@ -70,7 +71,7 @@ export async function loadExisting(lib: AutoAlbumsLibrary): Promise<Existing> {
     lib.db,
     sql`select ap.album_id, ap.photo_id from album_photos ap
         join albums a on a.id = ap.album_id join photos p on p.id = ap.photo_id
-        where a.owner_id = ${lib.ownerId}::uuid and ${RECONCILED} and p.deleted_at is null`,
+        where ${ownsSql(lib, 'a')} and ${RECONCILED} and p.deleted_at is null`,
   );
   for (const row of members) byId.get(row.album_id)?.members.add(row.photo_id);
   return { stamp, albums };

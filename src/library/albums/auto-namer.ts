@@ -20,6 +20,7 @@ import {
   type FallbackNameInput,
 } from './auto-naming.js';
 import type { Snapshot } from './auto-snapshot.js';
+import { ownsSql } from '../../scope/rows.js';
 
 /** Failures of the endpoint rather than of one reply. */
 const ENDPOINT_FAILURES: ReadonlySet<CaptionErrorCode> = new Set(['auth', 'timeout', 'unavailable', 'http', 'bad-response']);
@@ -130,25 +131,24 @@ export class Namer {
 
   /** How many of the owner's live photos carry each tag, and the tag → category mapping. */
   private async loadLibraryTags() {
-    const owner = sql`${this.lib.ownerId}::uuid`;
     const [frequency, count, mapping] = await Promise.all([
       rows<{ tag: string; n: number }>(
         this.lib.db,
         sql`select tag, count(distinct photo_id)::int as n from (
               select pt.photo_id, lower(regexp_replace(btrim(pt.tag), '\\s+', ' ', 'g')) as tag
               from photo_tags pt join photos p on p.id = pt.photo_id
-              where p.owner_id = ${owner} and p.deleted_at is null
+              where ${ownsSql(this.lib, 'p')} and p.deleted_at is null
               union all
               select c.photo_id, lower(regexp_replace(btrim(x), '\\s+', ' ', 'g'))
               from photo_captions c join photos p on p.id = c.photo_id, unnest(c.tags) x
-              where p.owner_id = ${owner} and p.deleted_at is null
+              where ${ownsSql(this.lib, 'p')} and p.deleted_at is null
             ) t where tag <> '' group by tag`,
       ),
-      rows<{ n: number }>(this.lib.db, sql`select count(*)::int as n from photos where owner_id = ${owner} and deleted_at is null`),
+      rows<{ n: number }>(this.lib.db, sql`select count(*)::int as n from photos where ${ownsSql(this.lib, 'photos')} and deleted_at is null`),
       rows<{ tag: string; name: string }>(
         this.lib.db,
         sql`select ct.tag, c.name from category_tags ct join categories c on c.id = ct.category_id
-            where c.owner_id = ${owner} order by c.name, ct.tag`,
+            where ${ownsSql(this.lib, 'c')} order by c.name, ct.tag`,
       ),
     ]);
     const tagCategories = new Map<string, string>();

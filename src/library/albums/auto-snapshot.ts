@@ -8,6 +8,7 @@ import { rows } from '../../db/connection.js';
 import { parseVector } from '../../db/vector-values.js';
 import type { AlbumPhoto } from './auto-clustering-params.js';
 import { BATCH, type AutoAlbumsLibrary } from './auto-context.js';
+import { ownsSql } from '../../scope/rows.js';
 
 export interface SnapshotPhoto extends AlbumPhoto {
   city: string | null;
@@ -30,7 +31,7 @@ export async function loadSnapshot(lib: AutoAlbumsLibrary, model: string): Promi
       sql`select p.id, e.embedding::text as embedding, (extract(epoch from p.taken_at) * 1000)::float8 as taken_ms,
             p.place_city as city, p.place_state as state, p.place_country as country
           from photos p join photo_embeddings e on e.photo_id = p.id
-          where p.owner_id = ${lib.ownerId}::uuid and p.deleted_at is null and e.model = ${model} and p.id > ${after}::uuid
+          where ${ownsSql(lib, 'p')} and p.deleted_at is null and e.model = ${model} and p.id > ${after}::uuid
           order by p.id limit ${BATCH}`,
     );
     for (const row of page) {
@@ -55,7 +56,7 @@ export async function countPending(lib: AutoAlbumsLibrary, model: string): Promi
   const [row] = await rows<{ n: number }>(
     lib.db,
     sql`select count(*)::int as n from photos p
-        where p.owner_id = ${lib.ownerId}::uuid and p.deleted_at is null
+        where ${ownsSql(lib, 'p')} and p.deleted_at is null
           and not exists (select 1 from photo_embeddings e where e.photo_id = p.id and e.model = ${model})`,
   );
   return row?.n ?? 0;

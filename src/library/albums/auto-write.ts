@@ -6,6 +6,7 @@ import { rows, type Db } from '../../db/connection.js';
 import { BATCH, type AutoAlbumsLibrary, type RegenerateParams } from './auto-context.js';
 import { albumStamp, metaKey } from './auto-existing.js';
 import type { Plan } from './auto-plan.js';
+import { ownsSql } from '../../scope/rows.js';
 
 /**
  * Writes the plan in one transaction, unless the albums changed kind or status (or appeared, or went) since it was
@@ -30,7 +31,7 @@ export async function writePlan(
       for (const row of gone) affected.add(row.photo_id);
       await tx.execute(sql`delete from albums where id = any(${uuidArray(ids)}) and kind = 'auto' and status = 'active'`);
       // Their suggestion terms are at zero now and can never count again (as deleteAlbum does).
-      await tx.execute(sql`delete from search_terms where owner_id = ${lib.ownerId}::uuid and kind = 'album' and key = any(${uuidArray(ids)}::text[])`);
+      await tx.execute(sql`delete from search_terms where ${ownsSql(lib, 'search_terms')} and kind = 'album' and key = any(${uuidArray(ids)}::text[])`);
     }
 
     for (const update of plan.updates) {

@@ -7,9 +7,11 @@ import { albumPhotos, albums, photos } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
-import { requireAlbumRole, type AlbumRole } from '../access.js';
+import { requireAlbumRole, type AlbumRole } from '../../scope/access.js';
 import { TIMELINE_ORDER } from '../photo-filter.js';
 import { listColumns, photoListItem } from '../photo-list.js';
+import { isOwner, ownerNameSql, ownsSql } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export const ALBUM_KINDS = ['manual', 'auto'] as const;
 export type AlbumKind = (typeof ALBUM_KINDS)[number];
@@ -81,9 +83,9 @@ const toSummary = (row: AlbumRow, userId: string): AlbumSummary => ({
   tags: row.tags ?? [],
   primaryCategory: row.primary_category,
   nameSource: row.name_source,
-  owner: { id: row.owner_id, name: row.owner_name, you: row.owner_id === userId },
-  access: row.owner_id === userId ? 'owner' : row.share_role === 'editor' ? 'editor' : 'viewer',
-  sharedWith: row.owner_id === userId ? row.shared_with : 0,
+  owner: { id: row.owner_id, name: row.owner_name, you: isOwner(userId, row.owner_id) },
+  access: isOwner(userId, row.owner_id) ? 'owner' : row.share_role === 'editor' ? 'editor' : 'viewer',
+  sharedWith: isOwner(userId, row.owner_id) ? row.shared_with : 0,
   createdAt: new Date(row.created_at).toISOString(),
   updatedAt: new Date(row.updated_at).toISOString(),
 });
@@ -93,7 +95,7 @@ const livePhotosOf = sql`album_photos ap join photos p on p.id = ap.photo_id whe
 
 /** The user's albums, and those shared with them (`sharing`: only one of the two). */
 function whoseAlbums(lib: Library, sharing?: 'mine' | 'shared'): SQL {
-  const own = sql`a.owner_id = ${lib.ownerId}::uuid`;
+  const own = sql`${ownsSql(lib, 'a')}`;
   const shared = sql`exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid)`;
   if (sharing === 'mine') return own;
   if (sharing === 'shared') return shared;
@@ -104,7 +106,7 @@ function whoseAlbums(lib: Library, sharing?: 'mine' | 'shared'): SQL {
 function albumQuery(lib: Library, where: SQL, sharing?: 'mine' | 'shared'): SQL {
   return sql`
     select a.id, a.name, a.description, a.kind, a.status, a.tags, a.primary_category, a.name_source, a.created_at, a.updated_at,
-      a.owner_id, (select u.name from users u where u.id = a.owner_id) as owner_name,
+      a.owner_id, ${ownerNameSql('a')} as owner_name,
       (select s.role from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid) as share_role,
       (select count(*)::int from album_shares s where s.album_id = a.id) as shared_with,
       (select count(*)::int from ${livePhotosOf}) as photo_count,
@@ -216,6 +218,7 @@ export async function updateAlbum(
  * album. An automatic album becomes manual.
  */
 export async function addPhotos(lib: Library, id: string, photoIds: string[]): Promise<{ album: AlbumSummary; added: number }> {
+  mayChange(lib);
   const album = await requireAlbum(lib, id, ['owner', 'editor']);
   const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: false });
   if (ids.length === 0) throw new UserError('invalid', 'give at least one photo id');
@@ -238,6 +241,7 @@ export async function addPhotos(lib: Library, id: string, photoIds: string[]): P
  * photos. An automatic album becomes manual.
  */
 export async function removePhotos(lib: Library, id: string, photoIds: string[]): Promise<{ album: AlbumSummary; removed: number }> {
+  mayChange(lib);
   const album = await requireAlbum(lib, id, ['owner', 'editor']);
   const ids = await requireOwnPhotos(lib, photoIds, { allowTrashed: true, orInAlbum: id });
   if (ids.length === 0) throw new UserError('invalid', 'give at least one photo id');
@@ -256,16 +260,18 @@ export async function removePhotos(lib: Library, id: string, photoIds: string[])
 
 /** Deletes the album; its photos stay in the library. */
 export async function deleteAlbum(lib: Library, id: string): Promise<void> {
+  mayChange(lib);
   await requireAlbum(lib, id);
   const members = await albumPhotoIds(lib, id);
   await lib.db.delete(albums).where(eq(albums.id, id)); // album_photos go by cascade
   await refreshSearchDocuments(lib.db, members);
   // Its suggestion term is at zero now and can never count again.
-  await lib.db.execute(sql`delete from search_terms where owner_id = ${lib.ownerId}::uuid and kind = 'album' and key = ${id}`);
+  await lib.db.execute(sql`delete from search_terms where ${ownsSql(lib, 'search_terms')} and kind = 'album' and key = ${id}`);
 }
 
 /** "Keep this album": an automatic album becomes manual (and active again if it was dismissed). */
 export async function keepAlbum(lib: Library, id: string): Promise<AlbumSummary> {
+  mayChange(lib);
   const album = await requireAlbum(lib, id);
   if (album.kind !== 'manual' || album.status !== 'active') {
     await lib.db
@@ -282,6 +288,7 @@ export async function keepAlbum(lib: Library, id: string): Promise<AlbumSummary>
  * is not listed nor searched by; a manual album is deleted instead (409).
  */
 export async function dismissAlbum(lib: Library, id: string): Promise<AlbumSummary> {
+  mayChange(lib);
   const album = await requireAlbum(lib, id);
   if (album.kind !== 'auto') throw new UserError('conflict', `album ${id} is a manual album: only automatic albums can be dismissed (delete it instead)`);
   if (album.status !== 'dismissed') {
@@ -333,7 +340,7 @@ export async function requireOwnPhotos(lib: Library, photoIds: string[], options
   if (malformed.length > 0) throw new UserError('invalid', `photo ids must be UUIDs: ${listed(malformed)}`);
   const found = await rows<{ id: string; trashed: boolean }>(
     lib.db,
-    sql`select id, deleted_at is not null as trashed from photos p where id = any(${uuidArray(ids)}) and (owner_id = ${lib.ownerId}::uuid
+    sql`select id, deleted_at is not null as trashed from photos p where id = any(${uuidArray(ids)}) and (${ownsSql(lib, 'p')}
         ${options.orInAlbum ? sql`or exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${options.orInAlbum}::uuid)` : sql``})`,
   );
   const known = new Map(found.map((row) => [row.id, row.trashed]));

@@ -11,6 +11,7 @@ import { derivedKey } from '../../storage/keys.js';
 import { ServiceUnavailableError, UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { cleanPrompt, MAX_PROMPT_CHARS } from './requests.js';
+import { owns } from '../../scope/rows.js';
 
 export const NO_CAPTION_ENDPOINT =
   'writing a prompt from a photo needs a vision model: set SHOEBOX_CAPTION_URL and SHOEBOX_CAPTION_MODEL (any OpenAI-compatible endpoint, e.g. Ollama with llava)';
@@ -45,7 +46,7 @@ export async function promptFromPhoto(lib: Library, photoId: string, signal?: Ab
   const [photo] = await lib.db
     .select({ storageLocation: photos.storageLocation, thumbnailAt: photos.thumbnailAt })
     .from(photos)
-    .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
+    .where(and(eq(photos.id, photoId), owns(lib, photos), isNull(photos.deletedAt)));
   if (!photo) throw new UserError('not-found', `no photo with id ${photoId}`);
   const { url, model, apiKey, timeoutMs, maxAttempts } = lib.settings.ml.caption;
   if (!url || !model) throw new UserError('conflict', NO_CAPTION_ENDPOINT);

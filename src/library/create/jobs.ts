@@ -7,6 +7,7 @@ import { NO_IMAGE_PROVIDER } from '../../ml/images/index.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { formatSize, type ImageRequest } from './requests.js';
+import { owns, ownsSql } from '../../scope/rows.js';
 
 export const OPEN_JOB_STATES = ['queued', 'running'] as const;
 export const GENERATION_JOB_STATES = ['queued', 'running', 'completed', 'partial', 'failed', 'cancelled'] as const;
@@ -61,7 +62,7 @@ export async function imagesLeftToday(
   const [row] = await rows<{ used: number }>(
     db,
     sql`select coalesce(sum(case when state in ('queued', 'running') then images_requested else images_made end), 0)::int as used
-        from generation_jobs where owner_id = ${ownerId}::uuid and created_at > now() - interval '24 hours'`,
+        from generation_jobs where ${ownsSql(ownerId, 'generation_jobs')} and created_at > now() - interval '24 hours'`,
   );
   const used = row?.used ?? 0;
   return { limit, used, left: limit === null ? null : Math.max(0, limit - used) };
@@ -117,14 +118,14 @@ export async function generationJob(lib: Library, id: string): Promise<Generatio
   const [job] = await lib.db
     .select()
     .from(generationJobs)
-    .where(and(eq(generationJobs.id, id), eq(generationJobs.ownerId, lib.ownerId)));
+    .where(and(eq(generationJobs.id, id), owns(lib, generationJobs)));
   if (!job) throw new UserError('not-found', `no generation job with id ${id}`);
   return jobInfo(job, await madePhotos(lib, [id]).then((made) => made.get(id) ?? []));
 }
 
 /** The user's jobs, newest first. */
 export async function listGenerationJobs(lib: Library, options: { limit: number; open?: boolean; since?: Date }): Promise<GenerationJobInfo[]> {
-  const conditions = [eq(generationJobs.ownerId, lib.ownerId)];
+  const conditions = [owns(lib, generationJobs)];
   if (options.open) conditions.push(inArray(generationJobs.state, [...OPEN_JOB_STATES]));
   if (options.since)
     conditions.push(
@@ -151,11 +152,11 @@ export async function cancelGeneration(lib: Library, id: string): Promise<Genera
   await lib.db
     .update(generationJobs)
     .set({ state: 'cancelled', finishedAt: new Date(), updatedAt: new Date(), cancelRequestedAt: new Date() })
-    .where(and(eq(generationJobs.id, id), eq(generationJobs.ownerId, lib.ownerId), eq(generationJobs.state, 'queued')));
+    .where(and(eq(generationJobs.id, id), owns(lib, generationJobs), eq(generationJobs.state, 'queued')));
   await lib.db
     .update(generationJobs)
     .set({ cancelRequestedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(generationJobs.id, id), eq(generationJobs.ownerId, lib.ownerId), eq(generationJobs.state, 'running')));
+    .where(and(eq(generationJobs.id, id), owns(lib, generationJobs), eq(generationJobs.state, 'running')));
   return generationJob(lib, id);
 }
 
@@ -166,7 +167,7 @@ async function madePhotos(lib: Library, jobIds: string[]): Promise<Map<string, s
   const found = await lib.db
     .select({ id: photos.id, jobId: photos.generationJobId, index: sql<number>`(${photos.provenance}->>'index')::int` })
     .from(photos)
-    .where(and(inArray(photos.generationJobId, jobIds), eq(photos.ownerId, lib.ownerId)))
+    .where(and(inArray(photos.generationJobId, jobIds), owns(lib, photos)))
     .orderBy(sql`(${photos.provenance}->>'index')::int`);
   for (const row of found) {
     const list = made.get(row.jobId!) ?? [];

@@ -9,6 +9,7 @@ import type { ImageSize } from '../../ml/images/index.js';
 import { derivedKey } from '../../storage/keys.js';
 import type { Library } from '../library.js';
 import { parseSize } from './requests.js';
+import { owns } from '../../scope/rows.js';
 
 /** An image to edit, and where it may change (OpenAI's convention: transparent pixels of the mask). */
 export interface EditSource {
@@ -84,7 +85,7 @@ export async function previewPng(lib: Library, photoId: string | null, size: Ima
   const [photo] = await lib.db
     .select({ storageLocation: photos.storageLocation, thumbnailAt: photos.thumbnailAt })
     .from(photos)
-    .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId), sql`${photos.deletedAt} is null`));
+    .where(and(eq(photos.id, photoId), owns(lib, photos), sql`${photos.deletedAt} is null`));
   if (!photo?.thumbnailAt) return null;
   const file = await lib.storage.at(photo.storageLocation).localFile(derivedKey(photoId, 'preview.jpg'));
   try {

@@ -13,6 +13,7 @@ import { cutOut, drawDimensions, layProductOver, productCanvas, type Dimensions,
 import { productTypeNamed, SHOT_LABELS, shotPrompt, type ProductTypeInfo } from './product-types.js';
 import { formatSize, parseSize } from './requests.js';
 import { markProducts } from './products.js';
+import { owns } from '../../scope/rows.js';
 
 export const MAX_PRODUCTS_PER_JOB = 500;
 export const MAX_SHOTS_PER_PRODUCT_TYPE = 10;
@@ -64,7 +65,7 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
   const found = await lib.db
     .select({ id: photos.id, thumbnailAt: photos.thumbnailAt, filename: photos.filename })
     .from(photos)
-    .where(and(inArray(photos.id, ids), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)));
+    .where(and(inArray(photos.id, ids), owns(lib, photos), isNull(photos.deletedAt)));
   const missing = ids.filter((id) => !found.some((photo) => photo.id === id));
   if (missing.length > 0)
     throw new UserError('not-found', `no photo with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
@@ -76,7 +77,7 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
     ? await lib.db
         .select({ id: photos.id, thumbnailAt: photos.thumbnailAt, filename: photos.filename })
         .from(photos)
-        .where(and(inArray(photos.id, maskIds), eq(photos.ownerId, lib.ownerId), isNull(photos.deletedAt)))
+        .where(and(inArray(photos.id, maskIds), owns(lib, photos), isNull(photos.deletedAt)))
     : [];
   const noMask = maskIds.filter((id) => !maskRows.some((row) => row.id === id));
   if (noMask.length > 0) throw new UserError('not-found', `no photo with id ${noMask[0]} (a mask)`);
@@ -213,7 +214,7 @@ class CanvasCache {
     const [photo] = await this.lib.db
       .select({ storageKey: photos.storageKey, storageLocation: photos.storageLocation, mime: photos.mime })
       .from(photos)
-      .where(and(eq(photos.id, photoId), eq(photos.ownerId, this.lib.ownerId), isNull(photos.deletedAt)));
+      .where(and(eq(photos.id, photoId), owns(this.lib, photos), isNull(photos.deletedAt)));
     if (!photo) throw new UnitFailure(`the ${what} ${photoId} is gone`);
     const direct = ['image/png', 'image/webp'].includes(photo.mime);
     return this.lib.storage.at(photo.storageLocation).localFile(direct ? photo.storageKey : derivedKey(photoId, 'preview.jpg'));
@@ -225,7 +226,7 @@ async function productNames(lib: Library, photoIds: string[]): Promise<Map<strin
     .select({ id: photos.id, filename: photos.filename, name: products.name })
     .from(photos)
     .leftJoin(products, eq(products.photoId, photos.id))
-    .where(and(inArray(photos.id, photoIds), eq(photos.ownerId, lib.ownerId)));
+    .where(and(inArray(photos.id, photoIds), owns(lib, photos)));
   return new Map(found.map((row) => [row.id, row.name?.trim() || row.filename.replace(/\.[^.]+$/, '')]));
 }
 

@@ -5,6 +5,8 @@ import type { Db } from '../../db/connection.js';
 import { productTypes, SHOT_TYPES, users, type ProductTypeRow, type ShotTemplates, type ShotType } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
+import { owns } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export const SHOT_LABELS: Readonly<Record<ShotType, string>> = {
   white: 'White background',
@@ -77,7 +79,7 @@ export async function ensureProductTypes(db: Db, ownerId: string): Promise<void>
 
 export async function listProductTypes(lib: Library): Promise<ProductTypeInfo[]> {
   await ensureProductTypes(lib.db, lib.ownerId);
-  const found = await lib.db.select().from(productTypes).where(eq(productTypes.ownerId, lib.ownerId)).orderBy(asc(productTypes.name));
+  const found = await lib.db.select().from(productTypes).where(owns(lib, productTypes)).orderBy(asc(productTypes.name));
   return found.map(info);
 }
 
@@ -87,7 +89,7 @@ export async function productTypeNamed(lib: Library, name: string): Promise<Prod
   const [row] = await lib.db
     .select()
     .from(productTypes)
-    .where(and(eq(productTypes.ownerId, lib.ownerId), eq(productTypes.name, name.toLowerCase())));
+    .where(and(owns(lib, productTypes), eq(productTypes.name, name.toLowerCase())));
   if (row) return info(row);
   const names = (await listProductTypes(lib)).map((type) => type.name);
   throw new UserError(
@@ -125,10 +127,11 @@ export async function createProductType(
 }
 
 export async function updateProductType(lib: Library, id: string, input: ProductTypeInput): Promise<ProductTypeInfo> {
+  mayChange(lib);
   const [current] = await lib.db
     .select()
     .from(productTypes)
-    .where(and(eq(productTypes.id, id), eq(productTypes.ownerId, lib.ownerId)));
+    .where(and(eq(productTypes.id, id), owns(lib, productTypes)));
   if (!current) throw new UserError('not-found', `no product type with id ${id}`);
   try {
     const [row] = await lib.db
@@ -152,9 +155,10 @@ export async function updateProductType(lib: Library, id: string, input: Product
 }
 
 export async function deleteProductType(lib: Library, id: string): Promise<void> {
+  mayChange(lib);
   const removed = await lib.db
     .delete(productTypes)
-    .where(and(eq(productTypes.id, id), eq(productTypes.ownerId, lib.ownerId)))
+    .where(and(eq(productTypes.id, id), owns(lib, productTypes)))
     .returning({ id: productTypes.id });
   if (removed.length === 0) throw new UserError('not-found', `no product type with id ${id}`);
 }

@@ -7,6 +7,8 @@ import type { Library } from '../library.js';
 import type { QualityGrade } from './catalogue-fields.js';
 import type { Dimensions } from './product-images.js';
 import { queuePhotos } from '../photo-door.js';
+import { owns } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export interface ProductInfo {
   photoId: string;
@@ -39,11 +41,12 @@ const MM_PER: Record<Dimensions['unit'], number> = { mm: 1, cm: 10, in: 25.4 };
  * when given. A photo new to the catalogue, or of another type now, has its catalogue step run (again).
  */
 export async function markProducts(lib: Library, photoIds: string[], options: { productType: string; dimensions: Dimensions | null }): Promise<void> {
+  mayChange(lib);
   if (photoIds.length === 0) return;
   const before = await lib.db
     .select({ photoId: products.photoId, productType: products.productType })
     .from(products)
-    .where(and(inArray(products.photoId, photoIds), eq(products.ownerId, lib.ownerId)));
+    .where(and(inArray(products.photoId, photoIds), owns(lib, products)));
   const size = options.dimensions
     ? { heightMm: options.dimensions.height * MM_PER[options.dimensions.unit], widthMm: options.dimensions.width * MM_PER[options.dimensions.unit] }
     : {};
@@ -65,7 +68,7 @@ export async function markProducts(lib: Library, photoIds: string[], options: { 
 export async function unmarkProduct(lib: Library, photoId: string): Promise<void> {
   const removed = await lib.db
     .delete(products)
-    .where(and(eq(products.photoId, photoId), eq(products.ownerId, lib.ownerId)))
+    .where(and(eq(products.photoId, photoId), owns(lib, products)))
     .returning({ photoId: products.photoId });
   if (removed.length === 0) throw new UserError('not-found', `no product with photo id ${photoId}`);
 }
@@ -80,7 +83,7 @@ export interface ProductSelection {
 
 /** The user's products (not in the trash), newest first, with their shots. */
 export async function listProducts(lib: Library, selection: ProductSelection = {}): Promise<{ items: ProductInfo[]; total: number }> {
-  const conditions = [eq(products.ownerId, lib.ownerId), isNull(photos.deletedAt)];
+  const conditions = [owns(lib, products), isNull(photos.deletedAt)];
   if (selection.photoIds)
     conditions.push(inArray(products.photoId, selection.photoIds.length ? selection.photoIds : ['00000000-0000-0000-0000-000000000000']));
   if (selection.albumId)
@@ -132,10 +135,11 @@ export interface ProductEdit {
 
 /** The user's edits; each edited catalogue field is kept when the catalogue step runs again. */
 export async function updateProduct(lib: Library, photoId: string, edit: ProductEdit): Promise<ProductInfo> {
+  mayChange(lib);
   const [current] = await lib.db
     .select()
     .from(products)
-    .where(and(eq(products.photoId, photoId), eq(products.ownerId, lib.ownerId)));
+    .where(and(eq(products.photoId, photoId), owns(lib, products)));
   if (!current) throw new UserError('not-found', `no product with photo id ${photoId}`);
   const fields: CatalogueField[] = ['name', 'description', 'attributes', 'mainColour', 'qualityGrade', 'qualityReason'];
   const edited = fields.filter((field) => edit[field] !== undefined);
@@ -171,7 +175,7 @@ async function shotsOf(lib: Library, productIds: string[]): Promise<Map<string, 
         .where(
           and(
             inArray(photos.sourcePhotoId, productIds),
-            eq(photos.ownerId, lib.ownerId),
+            owns(lib, photos),
             eq(photos.origin, 'generated'),
             isNull(photos.deletedAt),
             sql`(${photos.provenance}->>'shot') is not null`,

@@ -1,6 +1,6 @@
 // Finds the stored photos a photo might be a copy of, through indexes only (never a scan of the library):
 // PDQ words (multi-index hashing), the CLIP HNSW index, and the capture-time index for bursts.
-import { ownScope } from '../../search/scope.js';
+import { ownScope } from '../../scope/photo-scope.js';
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
@@ -10,6 +10,7 @@ import { filterCondition } from '../../search/filters.js';
 import { nearestScan } from '../../search/nearest.js';
 import { probeKeyList, probeRadius } from './pdq-index.js';
 import { classifyMatch, closestOrientation, type Classified, type DuplicateThresholds, type MatchEvidence, type PdqProbe } from './rules.js';
+import { ownsSql } from '../../scope/rows.js';
 
 /** What is known of the photo being checked: a stored one, or an upload not stored yet. */
 export interface DuplicateProbe {
@@ -103,7 +104,7 @@ function pdqCandidateQuery(ownerId: string, probe: DuplicateProbe, thresholds: D
         where p.id in (select w.photo_id from photo_pdq_keys w
                        where w.key = any(${intArray(keys)}::int4[])
                          and bit_count(w.hash # ${`x${hash}`}::bit(256)) <= ${thresholds.pdqDistance})
-          and p.owner_id = ${ownerId}::uuid and p.deleted_at is null and p.pdq_quality >= ${thresholds.pdqMinQuality}
+          and ${ownsSql(ownerId, 'p')} and p.deleted_at is null and p.pdq_quality >= ${thresholds.pdqMinQuality}
           ${self.length ? sql`and p.id <> all(${uuidArray(self)})` : sql``}`;
 }
 
@@ -140,7 +141,7 @@ function burstCandidateQuery(ownerId: string, probe: DuplicateProbe, thresholds:
   const to = new Date(probe.takenAt.getTime() + ms).toISOString();
   // written on the sort expression so that the (owner, coalesce(taken_at, created_at)) index serves the range
   return sql`select p.id from photos p
-        where p.owner_id = ${ownerId}::uuid and coalesce(p.taken_at, p.created_at) between ${from}::timestamptz and ${to}::timestamptz
+        where ${ownsSql(ownerId, 'p')} and coalesce(p.taken_at, p.created_at) between ${from}::timestamptz and ${to}::timestamptz
           and p.taken_at is not null and p.deleted_at is null and p.make = ${probe.make} and p.model = ${probe.model}
           ${self.length ? sql`and p.id <> all(${uuidArray(self)})` : sql``}`;
 }

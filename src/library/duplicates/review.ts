@@ -13,6 +13,8 @@ import { loadShotScores } from '../best-shot/load.js';
 import { shotBrief, whyBest, type BestShotCandidate } from '../best-shot/score.js';
 import { keeperTie, leaveGroups, type GroupKind } from './groups.js';
 import { orderedPair } from './rules.js';
+import { owns } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export interface GroupMember {
   photo: ReturnType<typeof photoListItem>;
@@ -108,7 +110,7 @@ async function groupsWithMembers(lib: Library, groupRows: (typeof duplicateGroup
 }
 
 export async function listDuplicateGroups(lib: Library, query: { kind?: GroupKind; page: number; limit: number }) {
-  const where = and(eq(duplicateGroups.ownerId, lib.ownerId), query.kind ? eq(duplicateGroups.kind, query.kind) : undefined);
+  const where = and(owns(lib, duplicateGroups), query.kind ? eq(duplicateGroups.kind, query.kind) : undefined);
   const [groupRows, [count]] = await Promise.all([
     lib.db
       .select()
@@ -126,7 +128,7 @@ export async function getDuplicateGroup(lib: Library, id: string): Promise<Dupli
   const found = await lib.db
     .select()
     .from(duplicateGroups)
-    .where(and(eq(duplicateGroups.id, id), eq(duplicateGroups.ownerId, lib.ownerId)));
+    .where(and(eq(duplicateGroups.id, id), owns(lib, duplicateGroups)));
   return (await groupsWithMembers(lib, found))[0] ?? null;
 }
 
@@ -150,6 +152,7 @@ type SqlPair = [string, string];
 
 /** "Not duplicates": the group goes, and its photos are never grouped with each other again. */
 export async function dismissDuplicateGroup(lib: Library, id: string): Promise<{ dismissed: number }> {
+  mayChange(lib);
   const group = await requireGroup(lib, id);
   const ids = group.members.map((m) => m.photo.id);
   await rememberSeparate(lib.db, ids);

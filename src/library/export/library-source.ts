@@ -5,7 +5,7 @@ import { allPages } from '../../base/pages.js';
 import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { derivedMotionKey } from '../../storage/keys.js';
-import { ownPhotoSql, ownPhotosScope } from '../access.js';
+import { ownPhotoSql, ownPhotosScope } from '../../scope/access.js';
 import { getAlbumSummary } from '../albums/manual.js';
 import type { Library } from '../library.js';
 import { listPhotos, listPhotosIn } from '../photo-list.js';

@@ -6,9 +6,9 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { errorMessage } from '../../media/decoders/common.js';
-import { importsLeftImporting } from '../access.js';
+import { importsLeftImporting } from '../../scope/access.js';
 import type { Library, LibraryContext } from '../library.js';
-import { forSystem } from '../actors.js';
+import { asWork, forSystem } from '../actors.js';
 import { openTakeout, type TakeoutFile } from '../takeout/archive.js';
 import { planICloud } from '../takeout/icloud.js';
 import { importTakeout, takeoutReport, type TakeoutOutcome } from '../takeout/import.js';
@@ -43,11 +43,15 @@ function counts(outcome: TakeoutOutcome): Record<string, number> {
 /** Imports running in this process, by id: one run of an import at a time. */
 const running = new Map<string, Promise<void>>();
 
-/** Starts the import's run in the background (once), on these archives; its end is recorded on the import. */
+/**
+ * Starts the import's run in the background (once), on these archives; its end is recorded on the import. It runs as
+ * the named work `import` in the owner's library, as a resumed one does: what the archive holds (albums, favourites,
+ * the trash) is part of an import its uploader was allowed to start.
+ */
 export function runImportInBackground(lib: Library, id: string, files: readonly ImportArchive[]): Promise<void> {
   let run = running.get(id);
   if (!run) {
-    run = runImport(lib, id, files)
+    run = runImport(asWork(lib, 'import'), id, files)
       .catch((error: unknown) => lib.logger.error({ err: error, importId: id }, 'import failed'))
       .finally(() => running.delete(id));
     running.set(id, run);

@@ -12,8 +12,10 @@ import { UserError } from '../../base/errors.js';
 import { rows } from '../../db/connection.js';
 import { imports, type ImportRow } from '../../db/schema.js';
 import { formatBytes } from '../quota.js';
-import { newImportSql, ownImportSql, ownQuota } from '../access.js';
+import { newImportSql, ownImportSql } from '../../scope/access.js';
+import { ownQuota } from '../quota.js';
 import type { Library, LibraryContext } from '../library.js';
+import { mayChange } from '../actors.js';
 
 export const IMPORT_SOURCES = ['google-takeout', 'icloud'] as const;
 export type ImportSource = (typeof IMPORT_SOURCES)[number];
@@ -132,6 +134,7 @@ export async function findImport(lib: Library, id: string): Promise<ImportRow> {
 }
 
 export async function createImport(lib: Library, source: ImportSource): Promise<ImportView> {
+  mayChange(lib, 'upload');
   const [made] = await rows<{ id: string }>(lib.db, newImportSql(lib, source));
   return view(await findImport(lib, made!.id), []);
 }
@@ -161,6 +164,7 @@ export async function acceptsUploads(lib: Library, id: string): Promise<boolean>
  * meanwhile finds it importing. Answers the archives it is to import.
  */
 export async function markImporting(lib: Library, id: string): Promise<Archive[]> {
+  mayChange(lib, 'upload');
   const row = await findImport(lib, id);
   if (row.status === 'importing') throw new UserError('conflict', 'the import is running');
   if (row.status === 'done') throw new UserError('conflict', 'the import is done: make a new one to import again');
@@ -199,6 +203,7 @@ export async function checkStagingRoom(lib: Library, bytes: number): Promise<voi
 
 /** Removes an import and its archives (not while it runs: 409). */
 export async function removeImport(lib: Library, id: string): Promise<void> {
+  mayChange(lib, 'upload');
   const row = await findImport(lib, id);
   if (row.status === 'importing') throw new UserError('conflict', 'the import is running: wait for it to end');
   await removeArchives(lib, id);

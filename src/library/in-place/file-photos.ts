@@ -11,6 +11,7 @@ import { refreshSearchDocuments } from '../../search/documents.js';
 import { cleanFileName } from '../ingest.js';
 import { admitPhoto, photoWithBytes } from '../photo-door.js';
 import type { Library } from '../library.js';
+import { owns } from '../../scope/rows.js';
 
 export interface ReadFile {
   libraryId: string;
@@ -85,7 +86,7 @@ async function editPhoto(lib: Library, photoId: string, file: ReadFile): Promise
         state: 'pending',
         updatedAt: new Date(),
       })
-      .where(and(eq(photos.id, photoId), eq(photos.ownerId, lib.ownerId)))
+      .where(and(eq(photos.id, photoId), owns(lib, photos)))
       .returning({ id: photos.id });
     if (!updated) return false;
     await tx.update(photoSteps).set({ status: 'pending', error: null, retryAt: null }).where(eq(photoSteps.photoId, photoId));

@@ -13,6 +13,8 @@ import { checkFoldersFree } from './overlap.js';
 import { checkLibraryFolder } from './roots.js';
 import { isInside } from './walk.js';
 import { DEFAULT_LIBRARY_EXCLUDES } from '../../model/library-excludes.js';
+import { owns, ownsSql } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export interface LibraryInput {
   name: string;
@@ -76,6 +78,7 @@ function cleanName(name: string): string {
 const foldersLock = sql`select pg_advisory_xact_lock(hashtext('shoebox:library-folders'))`;
 
 export async function createLibrary(lib: Library, input: LibraryInput): Promise<LibraryInfo> {
+  mayChange(lib);
   const values = {
     ownerId: lib.ownerId,
     name: cleanName(input.name),
@@ -95,10 +98,11 @@ export async function createLibrary(lib: Library, input: LibraryInput): Promise<
 }
 
 export async function updateLibrary(lib: Library, id: string, input: Partial<LibraryInput>): Promise<LibraryInfo | null> {
+  mayChange(lib);
   const [current] = await lib.db
     .select()
     .from(libraries)
-    .where(and(eq(libraries.id, id), eq(libraries.ownerId, lib.ownerId)));
+    .where(and(eq(libraries.id, id), owns(lib, libraries)));
   if (!current) return null;
   const set: Partial<typeof libraries.$inferInsert> = { updatedAt: new Date() };
   if (input.name !== undefined) set.name = cleanName(input.name);
@@ -123,7 +127,7 @@ export async function requestScan(lib: Library, id: string): Promise<boolean> {
   const [found] = await rows<{ id: string }>(
     lib.db,
     sql`update libraries set scan_state = case when scan_state = 'scanning' then scan_state else 'queued' end, full_scan_due = true
-        where id = ${id}::uuid and owner_id = ${lib.ownerId}::uuid returning id`,
+        where id = ${id}::uuid and ${ownsSql(lib, 'libraries')} returning id`,
   );
   if (!found) return false;
   await lib.libraryScans.add(id);
@@ -164,7 +168,7 @@ export async function listLibraries(lib: Library): Promise<LibraryInfo[]> {
   const found = await lib.db
     .select({ library: libraries, counts: countsSql })
     .from(libraries)
-    .where(eq(libraries.ownerId, lib.ownerId))
+    .where(owns(lib, libraries))
     .orderBy(asc(libraries.name), asc(libraries.createdAt));
   return found.map((row) => info({ ...row.library, counts: row.counts }));
 }
@@ -173,7 +177,7 @@ export async function getLibrary(lib: Library, id: string): Promise<LibraryInfo 
   const [row] = await lib.db
     .select({ library: libraries, counts: countsSql })
     .from(libraries)
-    .where(and(eq(libraries.id, id), eq(libraries.ownerId, lib.ownerId)));
+    .where(and(eq(libraries.id, id), owns(lib, libraries)));
   return row ? info({ ...row.library, counts: row.counts }) : null;
 }
 
@@ -226,12 +230,13 @@ export async function listLibraryFiles(
  * are, untouched. Photos with the same bytes uploaded or in another library are not its own and stay.
  */
 export async function removeLibrary(lib: Library, id: string): Promise<number | null> {
+  mayChange(lib);
   if (!(await getLibrary(lib, id))) return null;
   const ownPhotos = () =>
     lib.db
       .select({ id: photos.id })
       .from(photos)
-      .where(and(eq(photos.libraryId, id), eq(photos.ownerId, lib.ownerId)));
+      .where(and(eq(photos.libraryId, id), owns(lib, photos)));
   const own = await ownPhotos();
   // its files' rows go with it; a photo with a copy in another of the owner's libraries moves there and stays
   await lib.db.delete(libraries).where(eq(libraries.id, id));

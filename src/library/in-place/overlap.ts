@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { UserError } from '../../base/errors.js';
 import { isInside } from './walk.js';
+import { isOwner } from '../../scope/rows.js';
 
 /** Whether two folders (real paths) share files: the same, or one inside the other. */
 export function foldersOverlap(a: string, b: string): boolean {
@@ -42,13 +43,13 @@ async function allLibraries(db: Db): Promise<LibraryFolders[]> {
 export async function checkFoldersFree(db: Db, ownerId: string, folders: readonly string[], exceptId?: string): Promise<void> {
   const others = (await allLibraries(db)).filter((library) => library.id !== exceptId);
   // another user's first: that refusal must not depend on the user's own libraries
-  others.sort((a, b) => Number(a.owner_id === ownerId) - Number(b.owner_id === ownerId));
+  others.sort((a, b) => Number(isOwner(ownerId, a.owner_id)) - Number(isOwner(ownerId, b.owner_id)));
   for (const other of others) {
     const theirs = await realFolders(other.paths);
     for (const folder of folders) {
       const shared = theirs.find((their) => foldersOverlap(folder, their));
       if (!shared) continue;
-      if (other.owner_id !== ownerId) {
+      if (!isOwner(ownerId, other.owner_id)) {
         throw new UserError(
           'conflict',
           `${folder} is, holds or lies inside a folder of another user’s library: a folder belongs to one library (ask an admin if it is yours)`,
@@ -72,7 +73,7 @@ export async function foldersTakenBefore(db: Db, libraryId: string): Promise<str
   const index = all.findIndex((library) => library.id === libraryId);
   if (index === -1) return [];
   const owner = all[index]!.owner_id;
-  const earlier = all.slice(0, index).filter((library) => library.owner_id !== owner);
+  const earlier = all.slice(0, index).filter((library) => !isOwner(owner, library.owner_id));
   return (await Promise.all(earlier.map((library) => realFolders(library.paths)))).flat();
 }
 
@@ -89,7 +90,7 @@ export async function writeBackRefusal(db: Db): Promise<(libraryId: string, file
     if (!owner) return 'its library is gone';
     const dir = path.dirname(file);
     const realDir = await fs.realpath(dir).catch(() => dir);
-    const foreign = all.filter((library) => library.owner_id !== owner).flatMap((library) => folders.get(library.id) ?? []);
+    const foreign = all.filter((library) => !isOwner(owner, library.owner_id)).flatMap((library) => folders.get(library.id) ?? []);
     return isInside(dir, foreign) || isInside(realDir, foreign) ? 'another user’s library has this folder' : null;
   };
 }

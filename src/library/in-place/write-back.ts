@@ -20,6 +20,7 @@ import { allowedFolders, inPlaceLookup } from './guard.js';
 import { writeBackRefusal } from './overlap.js';
 import { realRoots } from './roots.js';
 import { openFolder, placeSidecar, readSidecar, SidecarRefusedError, type OpenFolder } from './sidecar-files.js';
+import { sameOwnerSql } from '../../scope/rows.js';
 
 /** The label other tools show for a favourite (digiKam and Lightroom read xmp:Label). */
 export const FAVORITE_LABEL = 'Favorite';
@@ -271,7 +272,7 @@ async function writeSidecar(context: LibraryContext, photo: DuePhoto, folder: Op
     ].filter((name): name is string => Boolean(name));
     const people = await rows<{ name: string }>(
       context.db,
-      sql`select lower(pe.name) as name from people pe join photos p on p.owner_id = pe.owner_id
+      sql`select lower(pe.name) as name from people pe join photos p on ${sameOwnerSql('p', 'pe')}
           where p.id = ${photo.id}::uuid and lower(pe.name) = any(${textArray([...new Set(mentioned.map((name) => name.toLowerCase()))])})`,
     );
     await tool.write(temp, sidecarTags(photo, existing, new Set(people.map((row) => row.name))) as never, { writeArgs: ['-overwrite_original'] });

@@ -8,7 +8,7 @@ import { notBehindStackCover, notDuplicateCopy } from '../../search/filters.js';
 import { distanceKm } from '../../search/geo.js';
 import { townPosition } from '../../media/places.js';
 import { loadShotScores } from '../best-shot/load.js';
-import { ownPhotoSql, ownRowSql, ownRowValues } from '../access.js';
+import { ownPhotoSql, ownRowSql, ownRowValues } from '../../scope/access.js';
 import type { Library } from '../library.js';
 import { AWAY_KM, findTrips, foldAndRank, learnHome, tripTitle, yearsAgo, type MemoryItem, type MemoryKind, type Position } from './plan.js';
 import { markMemoriesComputed, readMemorySettings } from './settings.js';

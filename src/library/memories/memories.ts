@@ -5,13 +5,14 @@ import { UserError } from '../../base/errors.js';
 import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { photos } from '../../db/schema.js';
-import { ownPhotoSql, ownRowSql, ownRowValues } from '../access.js';
+import { ownPhotoSql, ownRowSql, ownRowValues } from '../../scope/access.js';
 import { createAlbum, type AlbumSummary } from '../albums/manual.js';
 import type { Library } from '../library.js';
 import { listColumns, photoListItem } from '../photo-list.js';
 import { computeMemoriesOnce } from './compute.js';
 import type { MemoryKind } from './plan.js';
 import { readMemorySettings } from './settings.js';
+import { mayChange } from '../actors.js';
 
 export interface MemorySummary {
   id: string;
@@ -94,6 +95,7 @@ export async function getMemory(lib: Library, id: string) {
 
 /** Hidden for good: gone now, and not made again when memories are computed. */
 export async function hideMemory(lib: Library, id: string): Promise<void> {
+  mayChange(lib);
   const row = await requireMemory(lib, id);
   const owner = ownRowValues(lib);
   await lib.db.transaction(async (tx) => {

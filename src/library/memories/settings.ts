@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { textArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
-import { ownRowSql, ownRowValues } from '../access.js';
+import { ownRowSql, ownRowValues } from '../../scope/access.js';
 import type { Library } from '../library.js';
 import type { MemoryKind, Position } from './plan.js';
 

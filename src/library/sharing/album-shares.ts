@@ -2,10 +2,12 @@
 // photos and take any out. Only the album's owner shares, changes roles or deletes; a recipient may leave.
 import { and, asc, eq } from 'drizzle-orm';
 import { albumShares, users } from '../../db/schema.js';
-import { requireAlbumRole, sharingChanged } from '../access.js';
+import { requireAlbumRole, sharingChanged } from '../../scope/access.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { requireOtherUser } from './users.js';
+import { isOwner } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export const SHARE_ROLES = ['viewer', 'editor'] as const;
 export type ShareRole = (typeof SHARE_ROLES)[number];
@@ -32,6 +34,7 @@ export async function listAlbumShares(lib: Library, albumId: string): Promise<Al
 
 /** Shares the album with a user, or changes their role. */
 export async function shareAlbum(lib: Library, albumId: string, userId: string, role: ShareRole): Promise<AlbumShare> {
+  mayChange(lib);
   await requireAlbumRole(lib, albumId, ['owner']);
   await requireOtherUser(lib, userId);
   await lib.db
@@ -44,8 +47,9 @@ export async function shareAlbum(lib: Library, albumId: string, userId: string, 
 
 /** Stops sharing: the owner with anyone, or a recipient leaving an album shared with them. */
 export async function unshareAlbum(lib: Library, albumId: string, userId: string): Promise<void> {
+  mayChange(lib);
   const role = await requireAlbumRole(lib, albumId, ['owner', 'editor', 'viewer']);
-  if (role !== 'owner' && userId !== lib.ownerId) throw new UserError('forbidden', "only the album's owner may stop sharing it with someone else");
+  if (role !== 'owner' && !isOwner(lib, userId)) throw new UserError('forbidden', "only the album's owner may stop sharing it with someone else");
   const removed = await lib.db
     .delete(albumShares)
     .where(and(eq(albumShares.albumId, albumId), eq(albumShares.userId, userId)))

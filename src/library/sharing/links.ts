@@ -5,10 +5,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import { shareLinkPhotos, shareLinks, type ShareLinkRow } from '../../db/schema.js';
 import { checkPasswordRules, hashPassword, newToken, sameSecret } from '../../auth/secrets.js';
-import { requireAlbumRole } from '../access.js';
+import { requireAlbumRole } from '../../scope/access.js';
 import { ALBUM_IDS_MAX, requireOwnPhotos } from '../albums/manual.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
+import { owns, ownsSql } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 /** Photos one link may name (an album's link has no limit: it follows the album); as many as an album request. */
 export const LINK_PHOTOS_MAX = ALBUM_IDS_MAX;
@@ -107,7 +109,7 @@ export async function listLinks(lib: Library, options: { albumId?: string; id?: 
             else (select count(*)::int from album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = l.album_id and p.deleted_at is null)
           end as photo_count
         from share_links l left join albums a on a.id = l.album_id
-        where l.owner_id = ${lib.ownerId}::uuid
+        where ${ownsSql(lib, 'l')}
           ${options.albumId ? sql`and l.album_id = ${options.albumId}::uuid` : sql``}
           ${options.id ? sql`and l.id = ${options.id}::uuid` : sql``}
         order by l.created_at desc, l.id`,
@@ -143,6 +145,7 @@ async function settingsColumns(settings: LinkSettings) {
 
 /** A link to one of the user's albums, or to some of their photos (exactly one of the two). */
 export async function createLink(lib: Library, input: LinkSettings & { albumId?: string; photoIds?: string[] }): Promise<LinkSummary> {
+  mayChange(lib);
   if ((input.albumId === undefined) === (input.photoIds === undefined)) throw new UserError('invalid', 'give either albumId or photoIds');
   if (input.albumId) await requireAlbumRole(lib, input.albumId, ['owner']);
   // the chosen photos: the user's own, not in the trash (the albums' check, same bound of ids)
@@ -161,6 +164,7 @@ export async function createLink(lib: Library, input: LinkSettings & { albumId?:
 }
 
 export async function updateLink(lib: Library, id: string, settings: LinkSettings): Promise<LinkSummary> {
+  mayChange(lib);
   await requireLink(lib, id);
   const columns = await settingsColumns(settings);
   if (Object.keys(columns).length > 0) await lib.db.update(shareLinks).set(columns).where(eq(shareLinks.id, id));
@@ -169,9 +173,10 @@ export async function updateLink(lib: Library, id: string, settings: LinkSetting
 
 /** Revokes the link: it answers 404 from now on. */
 export async function deleteLink(lib: Library, id: string): Promise<void> {
+  mayChange(lib);
   const removed = await lib.db
     .delete(shareLinks)
-    .where(and(eq(shareLinks.id, id), eq(shareLinks.ownerId, lib.ownerId)))
+    .where(and(eq(shareLinks.id, id), owns(lib, shareLinks)))
     .returning({ id: shareLinks.id });
   if (removed.length === 0) throw new UserError('not-found', `no share link with id ${id}`);
 }

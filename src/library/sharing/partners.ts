@@ -4,8 +4,9 @@ import { and, asc, eq } from 'drizzle-orm';
 import { partners, users } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
-import { sharingChanged } from '../access.js';
+import { sharingChanged } from '../../scope/access.js';
 import { requireOtherUser, type UserCard } from './users.js';
+import { mayChange } from '../actors.js';
 
 export interface Partnerships {
   /** Users who see the user's library. */
@@ -29,6 +30,7 @@ export async function listPartners(lib: Library): Promise<Partnerships> {
 
 /** Lets `partnerId` see the user's whole library (read-only). Sharing again changes nothing. */
 export async function addPartner(lib: Library, partnerId: string): Promise<void> {
+  mayChange(lib);
   await requireOtherUser(lib, partnerId);
   await lib.db.insert(partners).values({ sharerId: lib.ownerId, partnerId }).onConflictDoNothing();
   sharingChanged();
@@ -39,6 +41,7 @@ export async function addPartner(lib: Library, partnerId: string): Promise<void>
  * stops seeing the library `userId` shares with the user.
  */
 export async function removePartner(lib: Library, userId: string, side: 'outgoing' | 'incoming'): Promise<void> {
+  mayChange(lib);
   const [sharerId, partnerId] = side === 'outgoing' ? [lib.ownerId, userId] : [userId, lib.ownerId];
   const removed = await lib.db
     .delete(partners)
@@ -52,6 +55,7 @@ export async function removePartner(lib: Library, userId: string, side: 'outgoin
 
 /** The partner's choice: whether a library shared with them shows in their own timeline. */
 export async function setPartnerInTimeline(lib: Library, sharerId: string, inTimeline: boolean): Promise<void> {
+  mayChange(lib);
   const updated = await lib.db
     .update(partners)
     .set({ inTimeline })

@@ -3,6 +3,7 @@ import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { users } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
+import { isOwner } from '../../scope/rows.js';
 
 export interface UserCard {
   id: string;
@@ -22,7 +23,7 @@ export async function listOtherUsers(lib: Library): Promise<UserCard[]> {
 
 /** The user to share with: another active user, else a 400 that says why. */
 export async function requireOtherUser(lib: Library, userId: string): Promise<UserCard> {
-  if (userId === lib.ownerId) throw new UserError('invalid', 'you cannot share with yourself');
+  if (isOwner(lib, userId)) throw new UserError('invalid', 'you cannot share with yourself');
   const [user] = await lib.db
     .select({ id: users.id, name: users.name, email: users.email, disabledAt: users.disabledAt })
     .from(users)

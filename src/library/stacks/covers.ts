@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { ownStackSql } from '../access.js';
+import { ownStackSql } from '../../scope/access.js';
 import type { Library } from '../library.js';
 import type { StackKind } from './rules.js';
 

@@ -6,13 +6,14 @@ import { photos } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import { orderedPair } from '../duplicates/rules.js';
 import { uuidArray } from '../../db/arrays.js';
-import { lockStacksOfPhotoSql, newStackForPhotoSql, ownPhotoSql, ownStackSql } from '../access.js';
+import { lockStacksOfPhotoSql, newStackForPhotoSql, ownPhotoSql, ownStackSql } from '../../scope/access.js';
 import type { Library } from '../library.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { shotBrief } from '../best-shot/score.js';
 import { listColumns, photoListItem } from '../photo-list.js';
 import { leaveStacks, separate, tidyStacks } from './place.js';
 import type { StackKind, StackReason } from './rules.js';
+import { mayChange } from '../actors.js';
 
 export interface StackMember {
   photo: ReturnType<typeof photoListItem>;
@@ -72,6 +73,7 @@ async function requireStack(lib: Library, id: string): Promise<Stack> {
 
 /** The user's pick of the tile's photo; it stays while the photo is in the stack. */
 export async function setStackCover(lib: Library, id: string, photoId: string): Promise<Stack> {
+  mayChange(lib);
   const stack = await requireStack(lib, id);
   if (!stack.members.some((m) => m.photo.id === photoId)) throw new UserError('invalid', `photo ${photoId} is not in stack ${id}`);
   await lib.db.transaction(async (tx) => {
@@ -86,6 +88,7 @@ export async function setStackCover(lib: Library, id: string, photoId: string): 
 
 /** The photo leaves the stack and is never stacked with its photos again; a stack left with one photo goes. */
 export async function moveOutOfStack(lib: Library, id: string, photoId: string): Promise<Stack | null> {
+  mayChange(lib);
   const stack = await requireStack(lib, id);
   if (!stack.members.some((m) => m.photo.id === photoId)) throw new UserError('not-found', `photo ${photoId} is not in stack ${id}`);
   await leaveStacks(lib.db, [photoId], { separate: true });

@@ -3,7 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { textArray, uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { lockStacksOfPhotoSql, newStackForPhotoSql, sameOwnerSql } from '../access.js';
+import { lockStacksOfPhotoSql, newStackForPhotoSql, sameOwnerSql } from '../../scope/access.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { pickBestShot } from '../best-shot/score.js';
 import { orderedPair } from '../duplicates/rules.js';

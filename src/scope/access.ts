@@ -1,23 +1,19 @@
-// The access module: what a user may read or change beyond their own library, in one place. Queries take the
-// sets it loads (a PhotoScope, search/scope.ts) or ask it about one photo or album; none re-invents sharing.
+// The sharing rules: what a user may read or change beyond their own library, in one place. Queries take the
+// sets it loads (a PhotoScope, photo-scope.ts) or ask it about one photo or album; none re-invents sharing.
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
-import { ownScope, scopeCondition, type PhotoScope } from '../search/scope.js';
+import { ownScope, scopeCondition, type PhotoScope } from './photo-scope.js';
 import { UserError } from '../base/errors.js';
-import { usedBytes } from '../auth/users.js';
-import type { Library } from './library.js';
+import { ownsSql, type OwnerView } from './rows.js';
 
 export type AlbumRole = 'owner' | 'editor' | 'viewer';
 
 /** The user's own photos (of the photos row `alias`): what the pipeline's progress and similar own-only counts read. */
-export function ownPhotoSql(lib: Library, alias = 'p') {
+export function ownPhotoSql(lib: OwnerView, alias = 'p') {
   return scopeCondition(ownScope(lib.ownerId), alias);
 }
 
-/** Two photos rows (by their aliases) of the same owner: an item's parts are only ever one user's. */
-export function sameOwnerSql(a: string, b: string) {
-  return sql.raw(`${a}.owner_id = ${b}.owner_id`);
-}
+export { sameOwnerSql } from './rows.js';
 
 /** The owner of a photo, as a value for a row made for it (a stack): an item's parts are only ever one user's. */
 function ownerOfPhotoSql(photoId: string) {
@@ -38,38 +34,32 @@ export function newStackForPhotoSql(photoId: string) {
 }
 
 /** The user's own stacks (of the stacks row `alias`): a stack is its owner's alone, like the photos in it. */
-export function ownStackSql(lib: Library, alias = 's') {
-  return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;
+export function ownStackSql(lib: OwnerView, alias = 's') {
+  return ownsSql(lib, alias);
 }
 
 /** The user's own rows of a table that is one user's (memories, what they hid, their settings), as row `alias`. */
-export function ownRowSql(lib: Library, alias: string) {
-  return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;
+export function ownRowSql(lib: OwnerView, alias: string) {
+  return ownsSql(lib, alias);
 }
 
 /** The owner column and the user, for a row made for the user in a table that is one user's (`insert into t (${column}, …) values (${value}, …)`). */
-export function ownRowValues(lib: Library) {
+export function ownRowValues(lib: OwnerView) {
   return { column: sql.raw('owner_id'), value: sql`${lib.ownerId}::uuid` };
 }
 
 /** The user's own imports (of the imports row `alias`): an import is its owner's alone. */
-export function ownImportSql(lib: Library, alias = 'i') {
-  return sql`${sql.raw(alias)}.owner_id = ${lib.ownerId}::uuid`;
+export function ownImportSql(lib: OwnerView, alias = 'i') {
+  return ownsSql(lib, alias);
 }
 
 /** A new import's row for the user; answers its id. */
-export function newImportSql(lib: Library, source: string) {
+export function newImportSql(lib: OwnerView, source: string) {
   return sql`insert into imports (owner_id, source) values (${lib.ownerId}::uuid, ${source}) returning id`;
 }
 
-/** The user's storage quota (null: none) and the bytes of originals they keep, for what an import may stage. */
-export async function ownQuota(lib: Library): Promise<{ quota: number | null; used: number }> {
-  const [row] = await rows<{ quota: number | null }>(lib.db, sql`select quota_bytes::float8 as quota from users where id = ${lib.ownerId}::uuid`);
-  return { quota: row?.quota ?? null, used: await usedBytes(lib.db, lib.ownerId) };
-}
-
 /** Imports a stop left importing, each with its owner: started again (an import is idempotent). */
-export async function importsLeftImporting(db: Library['db']): Promise<{ id: string; owner: string }[]> {
+export async function importsLeftImporting(db: OwnerView['db']): Promise<{ id: string; owner: string }[]> {
   return rows<{ id: string; owner: string }>(db, sql`select id, owner_id as owner from imports where status = 'importing' order by created_at`);
 }
 
@@ -77,7 +67,7 @@ export async function importsLeftImporting(db: Library['db']): Promise<{ id: str
  * Photos (of the photos row `alias`) the user may see one by one: their own, a partner's, or in an album they own or
  * that is shared with them.
  */
-export function visiblePhotoSql(lib: Library, alias = 'p') {
+export function visiblePhotoSql(lib: OwnerView, alias = 'p') {
   const me = sql`${lib.ownerId}::uuid`;
   const p = sql.raw(alias);
   return sql`(${p}.owner_id = ${me} or (${p}.deleted_at is null and (
@@ -95,7 +85,7 @@ export interface PhotoAccess {
 }
 
 /** How the user may reach one photo; null when they may not (the route answers 404). */
-export async function photoAccess(lib: Library, photoId: string): Promise<PhotoAccess | null> {
+export async function photoAccess(lib: OwnerView, photoId: string): Promise<PhotoAccess | null> {
   const [row] = await rows<{ owner_id: string; owner_name: string }>(
     lib.db,
     sql`select p.owner_id, u.name as owner_name from photos p join users u on u.id = p.owner_id
@@ -105,7 +95,7 @@ export async function photoAccess(lib: Library, photoId: string): Promise<PhotoA
 }
 
 /** The user's role on an album: its owner, or the role it was shared with; null (a 404) otherwise. */
-export async function albumRole(lib: Library, albumId: string): Promise<AlbumRole | null> {
+export async function albumRole(lib: OwnerView, albumId: string): Promise<AlbumRole | null> {
   const [row] = await rows<{ owner_id: string; role: string | null }>(
     lib.db,
     sql`select a.owner_id, s.role from albums a
@@ -118,7 +108,7 @@ export async function albumRole(lib: Library, albumId: string): Promise<AlbumRol
 }
 
 /** Throws the album's 404 unless the user has one of the roles. */
-export async function requireAlbumRole(lib: Library, albumId: string, allowed: readonly AlbumRole[]): Promise<AlbumRole> {
+export async function requireAlbumRole(lib: OwnerView, albumId: string, allowed: readonly AlbumRole[]): Promise<AlbumRole> {
   const role = await albumRole(lib, albumId);
   if (role === null) throw new UserError('not-found', `no album with id ${albumId}`);
   if (!allowed.includes(role)) {
@@ -147,7 +137,7 @@ export function sharingChanged(): void {
   generation++;
 }
 
-async function sharedWith(lib: Library): Promise<SharedWithUser> {
+async function sharedWith(lib: OwnerView): Promise<SharedWithUser> {
   const cached = sharedCache.get(lib.ownerCache);
   if (cached && cached.generation === generation && performance.now() - cached.at < SHARED_TTL_MS) return cached.value;
   const started = generation;
@@ -168,14 +158,14 @@ async function sharedWith(lib: Library): Promise<SharedWithUser> {
  * The photos a search may return: the user's, their partners', and those of the albums shared with them. With
  * nothing shared it is the own-only scope, and the search runs exactly as before.
  */
-export async function searchScope(lib: Library): Promise<PhotoScope> {
+export async function searchScope(lib: OwnerView): Promise<PhotoScope> {
   const shared = await sharedWith(lib);
   if (shared.partners.length === 0 && shared.albumIds.length === 0) return ownScope(lib.ownerId);
   return { userId: lib.ownerId, partnerIds: shared.partners.map((p) => p.id), albumIds: shared.albumIds };
 }
 
 /** The user's own photos only (no partner's, no shared album's): what an export takes out. */
-export function ownPhotosScope(lib: Library): PhotoScope {
+export function ownPhotosScope(lib: OwnerView): PhotoScope {
   return ownScope(lib.ownerId);
 }
 
@@ -184,7 +174,7 @@ export function ownPhotosScope(lib: Library): PhotoScope {
  * partner's library alone (404 unless that partner shares it with the user); with `album`, an album the user may
  * open, whoever's photos are in it (an editor's in the owner's album, the owner's in a shared one).
  */
-export async function timelineScope(lib: Library, owner?: string, album?: string): Promise<PhotoScope> {
+export async function timelineScope(lib: OwnerView, owner?: string, album?: string): Promise<PhotoScope> {
   if (album !== undefined && owner === undefined && (await albumRole(lib, album)) !== null) {
     return { userId: lib.ownerId, partnerIds: [], albumIds: [album] };
   }

@@ -1,4 +1,4 @@
-// Whose photos a query may return: the pure half of the access module (src/library/access.ts loads the sets).
+// Whose photos a query may return: the pure half of the access module (access.ts loads the sets).
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
 
