@@ -9,7 +9,7 @@ import { activeAdmins, findUser, listUsers, updateUser } from '../auth/users.js'
 import { createAccount } from '../library/accounts.js';
 import { photos, users } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { forAdminOf } from '../library/actors.js';
 import { deletePhoto } from '../library/photos.js';
 import { moveToOwnerLocation } from '../library/storage-move.js';
@@ -42,7 +42,7 @@ export const locationInfo = z.object({
   bytes: z.number().describe('bytes of originals kept there'),
 });
 
-export function adminRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function adminRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
   /** Moves between storage locations under way in this process, by user. */

@@ -15,7 +15,7 @@ import {
   removePhotos,
   updateAlbum,
 } from '../library/albums/manual.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { albumZip } from '../library/albums/zip.js';
 import { errorBody, photoList } from './schemas.js';
 
@@ -60,7 +60,7 @@ const photoIds = z.object({ ids: idList.min(1).describe("the owner's photo ids")
 const name = z.string().max(1000).describe('1 to 200 characters once trimmed');
 const description = z.string().max(10_000).nullable().describe('null or "" removes it');
 
-export function albumRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function albumRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/albums', {

@@ -5,11 +5,11 @@ import { z } from 'zod';
 import { createApiKey, deleteApiKey, listApiKeys } from '../auth/api-keys.js';
 import { mayDo } from '../auth/permissions.js';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { apiKeyInfo, scopes } from './auth-schemas.js';
 import { errorBody } from './schemas.js';
 
-export function apiKeyRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function apiKeyRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
 

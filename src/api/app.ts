@@ -16,7 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { webRoot } from '../config/paths.js';
 import { ServiceUnavailableError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import fastifyCookie from '@fastify/cookie';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
@@ -68,7 +68,7 @@ const STATUS_NAMES: Record<number, string> = {
   500: 'Internal Server Error',
 };
 
-export async function buildApp(lib: LibraryContext, logger: Logger): Promise<FastifyInstance> {
+export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // One line per pipeline step is the log that matters; a line per request would drown it.

@@ -11,14 +11,14 @@ import { checkCredentials, findUser, hasAccounts, normaliseEmail, updateUser, us
 import { setUpFirstAdmin } from '../library/accounts.js';
 import { readOidcConfig } from '../auth/oidc-config.js';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { authStatus, email, me, password, personName, sessionInfo, userInfo } from './auth-schemas.js';
 import { checkDownloadable, modelName, modelsToOffer } from './models.js';
 import { SESSION_COOKIE } from './plugins/auth.js';
 import { errorBody } from './schemas.js';
 
 /** Starts a session for the user and gives the browser its cookie (password sign-in, set-up, single sign-on). */
-export async function startSession(context: LibraryContext, request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
+export async function startSession(context: Resources, request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
   const session = await createSession(context.db, userId, context.settings.sessionDays, { userAgent: request.headers['user-agent'], address: request.ip });
   reply.setCookie(SESSION_COOKIE, session.token, {
     path: '/',
@@ -36,7 +36,7 @@ export function tooManyGuesses(reply: FastifyReply, waitMs: number, what: string
   return new UserError('too-many-requests', `too many ${what} from here: try again in ${seconds} s`);
 }
 
-export function authRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function authRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
   const throttle = new PasswordThrottle(db);

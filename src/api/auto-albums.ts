@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DEFAULT_AUTO_CLUSTERING_PARAMS } from '../library/albums/auto-clustering-params.js';
 import { regenerateAutoAlbums } from '../library/albums/auto.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { errorBody } from './schemas.js';
 
 const regenerateBody = z
@@ -61,7 +61,7 @@ export const regenerateResult = z.object({
   albums: z.array(autoAlbumResult).describe('every active automatic album after the run, largest first'),
 });
 
-export function autoAlbumRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function autoAlbumRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/api/albums/auto/regenerate', {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createCategory, deleteCategory, listCategories, updateCategory } from '../library/categories.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { errorBody } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'category id must be a UUID' }) });
@@ -18,7 +18,7 @@ export const category = z.object({
 
 export const categoryList = z.object({ items: z.array(category) });
 
-export function categoryRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function categoryRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/categories', {

@@ -17,7 +17,7 @@ import {
 } from '../library/create/jobs.js';
 import { cleanPrompt, DEFAULT_SIZE, MAX_IMAGES_PER_REQUEST, MAX_PROMPT_CHARS, parseSize } from '../library/create/requests.js';
 import { UserError } from '../base/errors.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { Library, Resources } from '../library/library.js';
 import { NO_IMAGE_PROVIDER } from '../ml/images/index.js';
 import { errorBody, photoIdParams } from './schemas.js';
 import { owns } from '../scope/rows.js';
@@ -117,7 +117,7 @@ export const providersAnswer = z.object({
   inspire: z.boolean().describe('a caption endpoint is configured: POST /api/photos/{id}/inspire works'),
 });
 
-export function createRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function createRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/generate/providers', {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { GROUP_KINDS } from '../library/duplicates/groups.js';
 import { dismissDuplicateGroup, getDuplicateGroup, listDuplicateGroups, resolveDuplicateGroup } from '../library/duplicates/review.js';
 import { UserError } from '../base/errors.js';
@@ -40,7 +40,7 @@ export const duplicateGroup = z.object({
 
 export const duplicateGroupPage = z.object({ items: z.array(duplicateGroup), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
 
-export function duplicateRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function duplicateRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/duplicates', {

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { resumeImports, runImportInBackground } from '../library/imports/run.js';
 import {
   acceptsUploads,
@@ -66,7 +66,7 @@ export function importIdOf(header: string | undefined): string | null {
   return UUID.test(id) ? id : null;
 }
 
-function uploadServer(context: LibraryContext): TusServer {
+function uploadServer(context: Resources): TusServer {
   const store = importUploads(context);
   return new TusServer({
     path: UPLOADS_PATH,
@@ -94,7 +94,7 @@ function uploadServer(context: LibraryContext): TusServer {
   });
 }
 
-export function importRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function importRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const tus = uploadServer(context);
   // an import a stop cut short goes on (what went in is not added twice); archives given up are removed daily

@@ -6,7 +6,7 @@ import { JobsFeed } from '../library/jobs-feed.js';
 import { RATE_WINDOW_SECONDS } from '../library/jobs-eta.js';
 import { FAILURES_SHOWN, GENERATION_SHOWN_MINUTES, type JobsSnapshot } from '../library/jobs.js';
 import { jobInfo } from './create.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { Library, Resources } from '../library/library.js';
 import { PHOTO_STATES, STEP_NAMES } from '../model/photo-state.js';
 
 /** A comment line now and then keeps proxies and browsers from closing a quiet stream. */
@@ -47,7 +47,7 @@ export const jobsSnapshotSchema = z.object({
   at: z.string().describe('ISO 8601, when the snapshot was taken'),
 });
 
-export function jobsRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function jobsRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // one poller per user (each sees their own photos' progress), made when they first ask
   const feeds = new Map<string, JobsFeed>();

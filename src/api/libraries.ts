@@ -7,7 +7,7 @@ import { findUser } from '../auth/users.js';
 import { libraryRoots, SCAN_STATES, WATCH_MODES } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { forAdminOf } from '../library/actors.js';
 import {
   createLibrary,
@@ -102,7 +102,7 @@ export const libraryFileInfo = z.object({
 
 export const rootInfo = z.object({ path: z.string(), source: z.enum(['settings', 'admin']), present: z.boolean() });
 
-export function libraryRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function libraryRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/libraries', {

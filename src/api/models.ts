@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import { chooseClipModel } from '../app/clip-choice.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { clipToOffer, getHubModelSpec, ModelInstallError, UnknownModelError } from '../ml/model-catalogue.js';
 import type { InstallStatus } from '../ml/model-installs.js';
 import { cutWhenIdle } from './upload-idle.js';
@@ -77,13 +77,13 @@ const publicStatus = ({ name: _name, ...status }: InstallStatus) => status;
  * SHOEBOX_CLIP_MODEL pins); the faces and OCR models ship with Shoebox. Offered, never fetched: the admin's word
  * starts the download.
  */
-export async function modelsToOffer(context: LibraryContext): Promise<z.infer<typeof offeredModel>[]> {
+export async function modelsToOffer(context: Resources): Promise<z.infer<typeof offeredModel>[]> {
   const models = await listModels(context.settings.dataDir);
   const offered = offeredClip(context, models);
   return models.filter((m) => m.name === offered).map(({ name, description, enables, sizeBytes }) => ({ name, description, enables, sizeBytes }));
 }
 
-function offeredClip(context: LibraryContext, models: readonly { name: string; installed: boolean }[]): string | null {
+function offeredClip(context: Resources, models: readonly { name: string; installed: boolean }[]): string | null {
   const installed = models.filter((m) => m.installed).map((m) => m.name);
   return clipToOffer({ inUse: context.ml.clipModelName, pinned: context.settings.ml.clipModelPinned, installed });
 }
@@ -100,7 +100,7 @@ export function checkDownloadable(names: readonly string[]): void {
   }
 }
 
-export function modelRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function modelRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/api/models/:name/install', {

@@ -7,7 +7,7 @@ import { finishSignIn, safeReturnPath, startSignIn, type PendingSignIn } from '.
 import { OIDC_CALLBACK_PATH, readOidcConfig, viewOf, writeOidcConfig } from '../auth/oidc-config.js';
 import { userForClaims } from '../library/oidc-accounts.js';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { startSession } from './auth.js';
 import { errorBody } from './schemas.js';
 
@@ -45,7 +45,7 @@ const configChanges = z
 
 const ownOrigin = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? ''}`;
 
-export function oidcRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function oidcRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
 

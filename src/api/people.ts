@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { reclusterPeople } from '../library/people-clustering.js';
 import {
   assignFace,
@@ -52,7 +52,7 @@ const page = {
   limit: z.coerce.number().int().min(1).max(500).default(100),
 };
 
-export function peopleRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function peopleRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/people', {

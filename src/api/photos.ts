@@ -10,7 +10,7 @@ import { playableVideo } from '../library/video-stream.js';
 import { photoStates } from '../library/photo-counts.js';
 import { listPhotos } from '../library/photo-list.js';
 import { deletePhotos, trashPhotos } from '../library/trash.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { Library, Resources } from '../library/library.js';
 import { derivedKey, derivedMotionKey, type DerivedName } from '../storage/keys.js';
 import { requestedRange } from './byte-range.js';
 import {
@@ -39,7 +39,7 @@ const deleteBody = z.object({
 const trashedResult = z.object({ trashed: z.number().int().describe('photos moved to the trash') });
 const deletedResult = z.object({ deleted: z.number().int().describe('photos removed for good') });
 
-export function photoRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function photoRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/api/photos', {

@@ -18,7 +18,7 @@ import { getProduct, listProducts, markProducts, unmarkProduct, updateProduct } 
 import { DEFAULT_SIZE } from '../library/create/requests.js';
 import { requireOwnPhotos } from '../library/albums/manual.js';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { jobInfo } from './create.js';
 import { errorBody } from './schemas.js';
 
@@ -143,7 +143,7 @@ function originOf(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-export function productRoutes(app: FastifyInstance, _context: LibraryContext): void {
+export function productRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/product-types', {

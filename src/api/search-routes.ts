@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { UserError } from '../base/errors.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { Library, Resources } from '../library/library.js';
 import { cleanFileName } from '../library/ingest.js';
 import { searchLibrary, similarToImage, similarToPhoto, suggest, understandFor } from '../library/photo-search.js';
 import { multipartUserError } from './multipart-errors.js';
@@ -25,7 +25,7 @@ import {
   understood,
 } from './search-schemas.js';
 
-export function searchRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function searchRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // an image search decodes and embeds the image sent: the expensive route a script could flood
   const imageSearches = new RateLimiter(context.settings.imageSearchesPerMinute, 60_000);

@@ -6,7 +6,7 @@ import { buildApp } from './app.js';
 import type { Settings } from '../config/settings.js';
 import { ensureLocalApiKey } from '../auth/local-key.js';
 import { openLibrary } from '../app/open.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { acquireLock } from '../library/lock.js';
 import { scheduleTrashPurge } from '../library/trash.js';
 import { scheduleUpkeep } from '../app/upkeep.js';
@@ -17,7 +17,7 @@ export interface RunningServer {
   metricsPort?: number;
   app: FastifyInstance;
   /** The library's process resources (no user: see library/actors.ts). */
-  lib: LibraryContext;
+  lib: Resources;
   close(): Promise<void>;
 }
 
@@ -74,7 +74,7 @@ async function checkCanListen(host: string, port: number): Promise<void> {
 export async function startServer(settings: Settings, logger: Logger): Promise<RunningServer> {
   await checkCanListen(settings.host, settings.port);
   const lock = settings.databaseUrl ? null : acquireLock(settings.dataDir, { command: 'serve' });
-  let lib: LibraryContext | null = null;
+  let lib: Resources | null = null;
   try {
     lib = await openLibrary(settings, logger);
     // the CLI on this machine finds the server through the lock file and signs in with this key

@@ -10,7 +10,7 @@ import { verifyPassword } from '../auth/secrets.js';
 import { rows } from '../db/connection.js';
 import { photos } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { forLinkVisitor } from '../library/actors.js';
 import { TIMELINE_ORDER } from '../library/photo-filter.js';
 import { listColumns, photoListItem } from '../library/photo-list.js';
@@ -58,7 +58,7 @@ export const visitorPhotoPage = z.object({ items: z.array(visitorPhoto), total: 
 
 const cookieName = (link: VisitedLink) => `shoebox_link_${link.id}`;
 
-export function shareVisitRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function shareVisitRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
   const throttle = new PasswordThrottle(db);

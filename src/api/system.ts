@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { reprocessStep } from '../library/photo-retry.js';
 import { countByState, libraryStats } from '../library/photo-counts.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { version } from '../config/version.js';
 import { videoTools } from '../media/video/tools.js';
 import { withTimeout, type EngineMonitor } from '../app/engine-health.js';
@@ -11,7 +11,7 @@ import { errorBody, healthResult, reprocessBody, reprocessResult, statsResult } 
 /** How long /api/health waits for a live figure (photo counts, queue depth) before answering with what it has. */
 const LIVE_WAIT_MS = 700;
 
-export function systemRoutes(app: FastifyInstance, context: LibraryContext, monitor: EngineMonitor): void {
+export function systemRoutes(app: FastifyInstance, context: Resources, monitor: EngineMonitor): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   let lastDepth = 0;
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { getTimeline } from '../library/timeline.js';
 import { errorBody, timelineQuery, timelineResult } from './schemas.js';
 
-export function timelineRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function timelineRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/timeline', {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { emptyTrash, listTrash, restorePhotos } from '../library/trash.js';
 import { errorBody, photoListItem } from './schemas.js';
 
@@ -23,7 +23,7 @@ export const trashList = z.object({
   retentionDays: z.number().int().describe('days a photo stays in the trash (SHOEBOX_TRASH_DAYS); 0: until emptied'),
 });
 
-export function trashRoutes(app: FastifyInstance, context: LibraryContext): void {
+export function trashRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/trash', {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { backupLibrary, backupName, finishedBackups, pruneBackups } from '../migrate/backup.js';
 import type { Progress } from '../migrate/migrate.js';
 
@@ -9,7 +9,7 @@ const silent: Progress = { start() {}, advance() {}, end() {} };
  * One scheduled backup (SHOEBOX_BACKUP_DIR): a new folder beside the earlier ones, originals hard-linked from the
  * last one where they are the same, then only the newest SHOEBOX_BACKUP_KEEP kept. Returns the new folder.
  */
-export async function scheduledBackup(lib: LibraryContext): Promise<string> {
+export async function scheduledBackup(lib: Resources): Promise<string> {
   const { settings, logger } = lib;
   const root = settings.backupDir!;
   const previous = (await finishedBackups(root)).at(-1) ?? null;

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { UserError } from '../base/errors.js';
 import type { Db } from '../db/connection.js';
 import { libraryMeta } from '../db/schema.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { getModelSpec, installedClip, MODELS } from '../ml/model-catalogue.js';
 import { isInstalled } from '../ml/registry.js';
 import { stepsForNewModel } from './model-arrived.js';
@@ -18,7 +18,7 @@ const CHECK_MS = 15_000;
 /** Steps that were running with the old model when it changed record its version: looked for again after this. */
 const SETTLE_MS = 30_000;
 
-type Context = Pick<LibraryContext, 'db' | 'ml' | 'queue' | 'logger' | 'settings'>;
+type Context = Pick<Resources, 'db' | 'ml' | 'queue' | 'logger' | 'settings'>;
 
 export async function readClipChoice(db: Db): Promise<string | null> {
   const [row] = await db.select().from(libraryMeta).where(eq(libraryMeta.key, KEY));

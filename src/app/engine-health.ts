@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { redact } from '../net/redact.js';
 
 /** An engine the server depends on, as /api/health reports it: up or down, since when, and why. */
@@ -58,7 +58,7 @@ export class EngineMonitor {
   private readonly redis: Promise<Redis> | null;
   private readonly probes: Probe[];
 
-  constructor(lib: LibraryContext) {
+  constructor(lib: Resources) {
     // a client of its own that fails at once while disconnected, instead of waiting for Redis as the queues do
     const redisUrl = lib.settings.redisUrl;
     // ioredis is loaded only by a cluster's server (app/redis-engines.ts)

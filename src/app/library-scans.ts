@@ -13,7 +13,7 @@ import { scanLibrary } from '../library/in-place/scan.js';
 import { noteChangedFolders } from '../library/in-place/scope.js';
 import { writeDueSidecars } from '../library/in-place/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { LocalQueue } from '../pipeline/queue.js';
 import type { PeriodicTask } from '../queue/local-schedule.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
@@ -30,7 +30,7 @@ export function libraryScanQueue(settings: Settings, logger: Logger, redis: Redi
 }
 
 /** Queues the libraries whose scan was asked for and not done (a crash, a restart), or every library. */
-export async function queueLibraryScans(context: LibraryContext, which: 'open' | 'all'): Promise<number> {
+export async function queueLibraryScans(context: Resources, which: 'open' | 'all'): Promise<number> {
   const found = await rows<{ id: string }>(
     context.db,
     which === 'all'
@@ -58,7 +58,7 @@ export class LibraryWatchers {
   private refreshTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
-  constructor(private readonly context: LibraryContext) {}
+  constructor(private readonly context: Resources) {}
 
   async start(): Promise<void> {
     await this.refresh();
@@ -169,7 +169,7 @@ function watchKey(library: { paths: string[]; exclude: string[]; watch: WatchMod
  * Starts scanning libraries in this process: queued and interrupted scans resume, watchers start. A scan that
  * left files still being written (settling) is asked for again once they have had time to settle.
  */
-export async function startLibraryScans(context: LibraryContext): Promise<LibraryWatchers> {
+export async function startLibraryScans(context: Resources): Promise<LibraryWatchers> {
   const { settings, logger } = context;
   const watchers = new LibraryWatchers(context);
   (context.libraryScans as LibraryScanQueue).start(async (libraryId) => {
@@ -192,7 +192,7 @@ function countsOf(progress: { seen: number; new: number; changed: number; moved:
 }
 
 /** The periodic full scan (a watcher can miss changes: a share remounted, events dropped) and the offline grace period. */
-export function libraryTasks(context: LibraryContext): PeriodicTask[] {
+export function libraryTasks(context: Resources): PeriodicTask[] {
   const { settings, logger } = context;
   const tasks: PeriodicTask[] = [];
   if (settings.libraryScanHours > 0) {

@@ -3,7 +3,7 @@
 // their photos go back on the queue — what a restart does (reconcile.ts), without one.
 import { asc, eq } from 'drizzle-orm';
 import { photos } from '../db/schema.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import type { MlServices } from '../ml/services.js';
 import { STEP_NAMES, type StepName } from '../model/photo-state.js';
 import { reconcileSteps } from '../pipeline/reconcile.js';
@@ -19,7 +19,7 @@ export async function currentStepVersions(ml: MlServices): Promise<Record<StepNa
 }
 
 /** Reopens the steps a new model changes and queues their photos; returns how many photos have work again. */
-export async function stepsForNewModel(lib: Pick<LibraryContext, 'db' | 'ml' | 'queue' | 'logger'>): Promise<number> {
+export async function stepsForNewModel(lib: Pick<Resources, 'db' | 'ml' | 'queue' | 'logger'>): Promise<number> {
   const reopened = await reconcileSteps(lib.db, await currentStepVersions(lib.ml));
   const pending = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.state, 'pending')).orderBy(asc(photos.createdAt));
   for (const { id } of pending) await lib.queue.add(id);

@@ -18,7 +18,7 @@ import { MlServices } from '../ml/services.js';
 import { reconcileSteps } from '../pipeline/reconcile.js';
 import { LaneQueue } from '../pipeline/lane-queue.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
-import type { Library, LibraryContext } from '../library/library.js';
+import type { Library, Resources } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
 import { backgroundItems, routePhoto, runLane } from '../pipeline/runner.js';
 import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
@@ -57,7 +57,7 @@ export async function openLibraryAsOwner(settings: Settings, logger: Logger): Pr
   }
 }
 
-export async function openLibrary(settings: Settings, logger: Logger): Promise<LibraryContext> {
+export async function openLibrary(settings: Settings, logger: Logger): Promise<Resources> {
   const database = await openDatabase(
     settings.databaseUrl ? { url: settings.databaseUrl, poolSize: settings.databasePoolSize } : { dataDir: settings.dataDir },
   );
@@ -120,7 +120,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
   });
   // an admin's choice of CLIP model (Settings → Models), the same in every process
   const clipChoice = await followClipChoice({ db, ml, queue, logger, settings });
-  const lib: LibraryContext = {
+  const lib: Resources = {
     settings,
     database,
     db,
@@ -205,7 +205,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<L
 }
 
 /** Unattended installs (SHOEBOX_MODELS_INSTALL): the named models not installed yet are downloaded in the background. */
-async function installAsked(lib: LibraryContext): Promise<void> {
+async function installAsked(lib: Resources): Promise<void> {
   for (const name of lib.settings.ml.installModels) {
     try {
       if (!(await isInstalled(lib.settings.dataDir, name))) lib.models.start(name);
@@ -239,7 +239,7 @@ async function resumeUnfinished(db: Db, queue: PhotoQueue, leaseMs: number): Pro
  * the trash is up are removed (embedded: `serve`'s timer). Run once per cluster by its workers (BullMQ job
  * schedulers), or on this process's timers.
  */
-function periodicTasks(lib: LibraryContext, leaseMs: number, retryBaseMs: number): PeriodicTask[] {
+function periodicTasks(lib: Resources, leaseMs: number, retryBaseMs: number): PeriodicTask[] {
   const { logger } = lib;
   const retries: PeriodicTask = {
     name: 'step-retries',

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { forgetOldFailures } from '../auth/throttle.js';
 import { removeExpiredSessions } from '../auth/sessions.js';
 import type { Db } from '../db/connection.js';
-import type { LibraryContext } from '../library/library.js';
+import type { Resources } from '../library/library.js';
 import { removeExpiredReservations } from '../library/quota.js';
 import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 import { repairPersonPhotos } from '../search/person-photos.js';
@@ -47,7 +47,7 @@ async function purge(db: Db, logger: Logger): Promise<void> {
  * where it would read every face of the library for nothing). The timer does not keep the process alive; `stop`
  * waits for a run in progress.
  */
-export function scheduleUpkeep(lib: LibraryContext, intervalMs: number = UPKEEP_INTERVAL_MS): { stop(): Promise<void> } {
+export function scheduleUpkeep(lib: Resources, intervalMs: number = UPKEEP_INTERVAL_MS): { stop(): Promise<void> } {
   const pglite = lib.database.kind === 'embedded' ? lib.database.pglite : undefined;
   let running: Promise<void> | null = null;
   const start = (hourly: boolean) => {

@@ -5,13 +5,13 @@
 // by `ownerCache`, one object per library and owner, so that a user's requests and the work done for them share them.
 import type { Actor } from '../auth/actor.js';
 import { UserError } from '../base/errors.js';
-import type { Acting, Library, LibraryContext } from './library.js';
+import type { Acting, Library, Resources } from './library.js';
 
 /** Keyed by the library's database handle: one per open library, shared by every view of it. */
-const ownerCaches = new WeakMap<LibraryContext['db'], Map<string, object>>();
+const ownerCaches = new WeakMap<Resources['db'], Map<string, object>>();
 
 /** The one cache key of (library, owner), whoever acts. */
-function ownerCacheOf(context: LibraryContext, ownerId: string): object {
+function ownerCacheOf(context: Resources, ownerId: string): object {
   let byOwner = ownerCaches.get(context.db);
   if (!byOwner) ownerCaches.set(context.db, (byOwner = new Map()));
   let key = byOwner.get(ownerId);
@@ -20,28 +20,28 @@ function ownerCacheOf(context: LibraryContext, ownerId: string): object {
 }
 
 /** A view of the library (a view given as the context is one too: its owner and actor are replaced, not kept). */
-function view(context: LibraryContext, ownerId: string, acting: Acting): Library {
+function view(context: Resources, ownerId: string, acting: Acting): Library {
   return { ...context, ownerId, acting, ownerCache: ownerCacheOf(context, ownerId) };
 }
 
 /** The library as the signed-in actor sees their own (a request's view). */
-export function forUser(context: LibraryContext, actor: Actor): Library {
+export function forUser(context: Resources, actor: Actor): Library {
   return view(context, actor.userId, { kind: 'user', userId: actor.userId, role: actor.role, scopes: actor.scopes, via: actor.via });
 }
 
 /** Another user's library, for an admin's work in it: refused to anyone else. */
-export function forAdminOf(context: LibraryContext, admin: Actor, userId: string): Library {
+export function forAdminOf(context: Resources, admin: Actor, userId: string): Library {
   if (admin.role !== 'admin' || !admin.scopes.has('admin')) throw new UserError('forbidden', "only an admin may act in another user's library");
   return view(context, userId, { kind: 'admin', adminId: admin.userId, userId });
 }
 
 /** What a share link shows of its owner's library, for its visitor. */
-export function forLinkVisitor(context: LibraryContext, link: { id: string; ownerId: string }): Library {
+export function forLinkVisitor(context: Resources, link: { id: string; ownerId: string }): Library {
   return view(context, link.ownerId, { kind: 'link', linkId: link.id });
 }
 
 /** A user's library for background work, named in what it does (logs and errors say it). */
-export function forSystem(context: LibraryContext, ownerId: string, work: string): Library {
+export function forSystem(context: Resources, ownerId: string, work: string): Library {
   return view(context, ownerId, { kind: 'system', work });
 }
 

@@ -13,7 +13,7 @@ import type { Actor, Role, Scope } from '../auth/actor.js';
 
 /** An open library's process resources: the database, the files, the queue, the models. No user: see library/actors.ts. */
 
-export interface LibraryContext {
+export interface Resources {
   settings: Settings;
   database: Database;
   db: Db;
@@ -59,7 +59,7 @@ export type Acting =
  * Routes make one per request for the signed-in actor; a share link's routes for its visitor; background work and the
  * CLI for the system, named (`forSystem(context, owner, 'memories')`).
  */
-export interface Library extends LibraryContext {
+export interface Library extends Resources {
   /** The user whose rows this view reaches. */
   ownerId: string;
   /** Who acts: that user, an admin in their library, a link's visitor, or named background work. */

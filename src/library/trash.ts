@@ -10,7 +10,7 @@ import { UserError } from '../base/errors.js';
 import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
 import { leaveStacks, placeInStack } from './stacks/place.js';
 import { leaveGroups } from './duplicates/groups.js';
-import type { Library, LibraryContext } from './library.js';
+import type { Library, Resources } from './library.js';
 import { forSystem, mayChange } from './actors.js';
 import { deletePhoto } from './photos.js';
 import { photoListItem } from './photo-list.js';
@@ -160,7 +160,7 @@ export async function deletePhotos(lib: Library, ids: readonly string[]): Promis
 }
 
 /** Empties what has been in every user's trash for `days` days or more; nothing when `days` is 0 (never). */
-export async function purgeExpiredTrash(context: LibraryContext, days: number = context.settings.trashDays, now: Date = new Date()): Promise<number> {
+export async function purgeExpiredTrash(context: Resources, days: number = context.settings.trashDays, now: Date = new Date()): Promise<number> {
   if (!(days > 0)) return 0;
   const cutoff = new Date(now.getTime() - days * DAY_MS);
   const owners = await context.db
@@ -176,7 +176,7 @@ export async function purgeExpiredTrash(context: LibraryContext, days: number = 
  * Purges the expired trash now and then every `intervalMs` (one run at a time), until stopped. The timer
  * does not keep the process alive; `stop` waits for a run in progress. Nothing runs when `trashDays` is 0.
  */
-export function scheduleTrashPurge(lib: LibraryContext, intervalMs: number = TRASH_PURGE_INTERVAL_MS): { stop(): Promise<void> } {
+export function scheduleTrashPurge(lib: Resources, intervalMs: number = TRASH_PURGE_INTERVAL_MS): { stop(): Promise<void> } {
   if (!(lib.settings.trashDays > 0)) return { stop: async () => {} };
   let running: Promise<void> | null = null;
   let stopped = false;

@@ -8,10 +8,10 @@ import { admitPhoto } from '../../src/library/photo-door.js';
 import { updatePhotos } from '../../src/library/photos.js';
 import { createLink } from '../../src/library/sharing/links.js';
 import { trashPhotos } from '../../src/library/trash.js';
-import type { LibraryContext } from '../../src/library/library.js';
+import type { Resources } from '../../src/library/library.js';
 
 /** A context with its own database handle: views and their cache keys only look at its identity. */
-const context = () => ({ db: {} as LibraryContext['db'] }) as LibraryContext;
+const context = () => ({ db: {} as Resources['db'] }) as Resources;
 
 describe('library views', () => {
   it('says who acts: a user, an admin in another library, a link visitor, named background work', () => {

@@ -8,7 +8,7 @@ import { apiKeyActor, sessionActor, type Actor } from '../../auth/actor.js';
 import { findApiKey } from '../../auth/api-keys.js';
 import { checkAccess, type Access } from '../../auth/permissions.js';
 import { findSession } from '../../auth/sessions.js';
-import type { Library, LibraryContext } from '../../library/library.js';
+import type { Library, Resources } from '../../library/library.js';
 import { forUser } from '../../library/actors.js';
 import { ServiceUnavailableError } from '../../base/errors.js';
 
@@ -51,7 +51,7 @@ export function hostName(header: string | undefined): string {
   return value.split(':')[0]!;
 }
 
-export function authPlugin(app: FastifyInstance, context: LibraryContext): void {
+export function authPlugin(app: FastifyInstance, context: Resources): void {
   const { settings, db } = context;
   const guardHosts = settings.allowedHosts.length > 0 || isLoopbackHost(settings.host);
   const allowedHosts = new Set([...LOOPBACK_NAMES, ...settings.allowedHosts.map((h) => h.toLowerCase())]);

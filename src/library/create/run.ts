@@ -11,7 +11,7 @@ import { ImageGenerationError, type GeneratedImage, type ImageProvider } from '.
 import { redact } from '../../net/redact.js';
 import { ingestStream } from '../ingest.js';
 import { queuePhotos } from '../photo-door.js';
-import type { Library, LibraryContext } from '../library.js';
+import type { Library, Resources } from '../library.js';
 import { forSystem } from '../actors.js';
 import { planGenerate, UnitFailure, type ImageUnit } from './plan.js';
 import { planProductShots } from './product-shots.js';
@@ -24,7 +24,7 @@ const CANCEL_POLL_MS = 1000;
 const STORED_FORMATS = new Set(['png', 'jpeg', 'webp', 'avif', 'heif', 'gif', 'tiff']);
 
 export interface GenerationRunner {
-  context: LibraryContext;
+  context: Resources;
   /** Images made at once by this process, over all its jobs. */
   slots: Slots;
   leaseMs: number;

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { errorMessage } from '../../media/decoders/common.js';
 import { importsLeftImporting } from '../../scope/access.js';
-import type { Library, LibraryContext } from '../library.js';
+import type { Library, Resources } from '../library.js';
 import { asWork, forSystem } from '../actors.js';
 import { openTakeout, type TakeoutFile } from '../takeout/archive.js';
 import { planICloud } from '../takeout/icloud.js';
@@ -115,7 +115,7 @@ async function runImport(lib: Library, id: string, files: readonly ImportArchive
  * Runs again the imports a stop left importing whose archives are on this server (each as its owner). Without a
  * cluster, one whose archives are gone has failed: it says so (and may be removed) instead of staying importing.
  */
-export async function resumeImports(context: LibraryContext): Promise<number> {
+export async function resumeImports(context: Resources): Promise<number> {
   let resumed = 0;
   for (const { id, owner } of await importsLeftImporting(context.db)) {
     const lib = forSystem(context, owner, 'import');

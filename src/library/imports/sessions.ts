@@ -14,7 +14,7 @@ import { imports, type ImportRow } from '../../db/schema.js';
 import { formatBytes } from '../quota.js';
 import { newImportSql, ownImportSql } from '../../scope/access.js';
 import { ownQuota } from '../quota.js';
-import type { Library, LibraryContext } from '../library.js';
+import type { Library, Resources } from '../library.js';
 import { mayChange } from '../actors.js';
 
 export const IMPORT_SOURCES = ['google-takeout', 'icloud'] as const;
@@ -47,10 +47,10 @@ export interface ImportView {
   finishedAt: string | null;
 }
 
-const stores = new WeakMap<LibraryContext['settings'], FileStore>();
+const stores = new WeakMap<Resources['settings'], FileStore>();
 
 /** Where this server keeps the archives being uploaded (one file and its `.json` description per upload). */
-export function importUploads(context: Pick<LibraryContext, 'settings'>): FileStore {
+export function importUploads(context: Pick<Resources, 'settings'>): FileStore {
   let store = stores.get(context.settings);
   if (!store) {
     store = new FileStore({ directory: path.join(context.settings.dataDir, 'import-uploads'), expirationPeriodInMilliseconds: UPLOAD_EXPIRY_MS });
@@ -74,7 +74,7 @@ export function importOfUpload(uploadId: string): string | null {
 type Archive = ImportFile & { path: string };
 
 /** The archives uploaded (or being uploaded) into these imports, each import's in the order they were begun; one look at the folder. */
-async function archivesOf(context: Pick<LibraryContext, 'settings'>, importIds: readonly string[]): Promise<Map<string, Archive[]>> {
+async function archivesOf(context: Pick<Resources, 'settings'>, importIds: readonly string[]): Promise<Map<string, Archive[]>> {
   const store = importUploads(context);
   await fs.mkdir(store.directory, { recursive: true });
   const wanted = new Set(importIds);
@@ -104,7 +104,7 @@ async function archivesOf(context: Pick<LibraryContext, 'settings'>, importIds: 
 }
 
 /** The archives uploaded (or being uploaded) into an import, in the order they were begun. */
-export async function importFiles(context: Pick<LibraryContext, 'settings'>, importId: string): Promise<Archive[]> {
+export async function importFiles(context: Pick<Resources, 'settings'>, importId: string): Promise<Archive[]> {
   return (await archivesOf(context, [importId])).get(importId) ?? [];
 }
 
@@ -211,7 +211,7 @@ export async function removeImport(lib: Library, id: string): Promise<void> {
 }
 
 /** Deletes the archives of an import (done with them, or given up). */
-export async function removeArchives(context: Pick<LibraryContext, 'settings'>, id: string): Promise<void> {
+export async function removeArchives(context: Pick<Resources, 'settings'>, id: string): Promise<void> {
   const store = importUploads(context);
   for (const file of await importFiles(context, id)) await store.remove(file.uploadId).catch(() => undefined);
 }

@@ -7,14 +7,14 @@ import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { isInside, type InPlaceLookup, type InPlaceRecord } from '../../storage/in-place.js';
-import type { LibraryContext } from '../library.js';
+import type { Resources } from '../library.js';
 import { realRoots } from './roots.js';
 
 /** The allowed roots are looked up again after this long (an admin's change applies within it). */
 const ROOTS_TTL_MS = 5000;
 
 /** Real paths of the allowed roots, looked up at most every few seconds. */
-function cachedRoots(context: Pick<LibraryContext, 'settings' | 'db'>): () => Promise<string[]> {
+function cachedRoots(context: Pick<Resources, 'settings' | 'db'>): () => Promise<string[]> {
   let cached: { at: number; roots: Promise<string[]> } | null = null;
   return () => {
     if (!cached || Date.now() - cached.at > ROOTS_TTL_MS) {
@@ -40,7 +40,7 @@ interface Row {
 }
 
 /** The lookup the stores of a server with its library open check files in place with. */
-export function inPlaceLookup(context: Pick<LibraryContext, 'settings' | 'db'>): InPlaceLookup {
+export function inPlaceLookup(context: Pick<Resources, 'settings' | 'db'>): InPlaceLookup {
   const roots = cachedRoots(context);
   return async (key) => {
     const found = await recordsOf(context.db, key);

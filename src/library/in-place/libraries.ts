@@ -5,7 +5,7 @@ import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import { libraries, libraryFiles, photos, type ScanProgress, type ScanState, type WatchMode } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
-import type { Library, LibraryContext } from '../library.js';
+import type { Library, Resources } from '../library.js';
 import { deletePhoto } from '../photos.js';
 import { settleFilePhotos } from './file-photos.js';
 import { globsProblem } from './glob-limits.js';
@@ -50,7 +50,7 @@ function cleanPatterns(patterns: readonly string[] | undefined): string[] {
 }
 
 /** Each folder checked against the allowed roots (real paths), none inside another. */
-async function cleanFolders(context: LibraryContext, paths: readonly string[]): Promise<string[]> {
+async function cleanFolders(context: Resources, paths: readonly string[]): Promise<string[]> {
   if (paths.length === 0) throw new UserError('invalid', 'a library needs at least one folder');
   if (paths.length > 50) throw new UserError('invalid', 'at most 50 folders in one library');
   const real = [...new Set(await Promise.all(paths.map((folder) => checkLibraryFolder(context, folder))))];

@@ -3,12 +3,12 @@
 // trash is emptied).
 import { sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
-import type { LibraryContext } from '../library.js';
+import type { Resources } from '../library.js';
 import { forSystem } from '../actors.js';
 import { trashPhotos } from '../trash.js';
 
 export async function expireOfflinePhotos(
-  context: LibraryContext,
+  context: Resources,
   days: number = context.settings.libraryOfflineDays,
   now: Date = new Date(),
 ): Promise<number> {

@@ -6,7 +6,7 @@ import { asc } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { libraryRoots } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
-import type { LibraryContext } from '../library.js';
+import type { Resources } from '../library.js';
 import { isInside } from './walk.js';
 
 export interface AllowedRoot {
@@ -26,7 +26,7 @@ async function realFolder(folder: string): Promise<string | null> {
   }
 }
 
-export async function listAllowedRoots(context: Pick<LibraryContext, 'settings' | 'db'>): Promise<AllowedRoot[]> {
+export async function listAllowedRoots(context: Pick<Resources, 'settings' | 'db'>): Promise<AllowedRoot[]> {
   const added = await context.db.select({ path: libraryRoots.path }).from(libraryRoots).orderBy(asc(libraryRoots.path));
   const all = [
     ...context.settings.libraryRoots.map((root) => ({ path: root, source: 'settings' as const })),
@@ -36,7 +36,7 @@ export async function listAllowedRoots(context: Pick<LibraryContext, 'settings' 
 }
 
 /** The real paths of the allowed roots that are there now. */
-export async function realRoots(context: Pick<LibraryContext, 'settings' | 'db'>): Promise<string[]> {
+export async function realRoots(context: Pick<Resources, 'settings' | 'db'>): Promise<string[]> {
   const roots = await listAllowedRoots(context);
   const real = await Promise.all(roots.map((root) => realFolder(root.path)));
   return real.filter((root): root is string => root !== null);
@@ -56,7 +56,7 @@ export function cleanFolderPath(input: string): string {
  * The real path of a folder a user asks to index, when it lies inside an allowed root; else a 403 (outside) or
  * 400 (not a folder) that says why. The check runs on the real path: a link inside a root to elsewhere is outside.
  */
-export async function checkLibraryFolder(context: Pick<LibraryContext, 'settings' | 'db'>, input: string): Promise<string> {
+export async function checkLibraryFolder(context: Pick<Resources, 'settings' | 'db'>, input: string): Promise<string> {
   const clean = cleanFolderPath(input);
   const roots = await realRoots(context);
   if (roots.length === 0) {

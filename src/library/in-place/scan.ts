@@ -8,7 +8,7 @@ import { rows } from '../../db/connection.js';
 import { libraries, libraryFiles, type ScanProgress } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { forEachLimit } from '../../base/concurrency.js';
-import type { Library, LibraryContext } from '../library.js';
+import type { Library, Resources } from '../library.js';
 import { forSystem } from '../actors.js';
 import { photoForFile, settleFilePhotos, sidecarChanged, type ReadFile } from './file-photos.js';
 import { foldersTakenBefore } from './overlap.js';
@@ -88,7 +88,7 @@ export interface ScanOptions {
  * Scans one library. Photos that are new or whose bytes changed are queued for the pipeline. Returns the counts;
  * the library's row keeps them (scan_state, scan, last_scan_at).
  */
-export async function scanLibrary(context: LibraryContext, libraryId: string, options: ScanOptions = {}): Promise<ScanProgress | null> {
+export async function scanLibrary(context: Resources, libraryId: string, options: ScanOptions = {}): Promise<ScanProgress | null> {
   const [library] = await context.db.select().from(libraries).where(eq(libraries.id, libraryId));
   if (!library) return null;
   const lib = forSystem(context, library.ownerId, 'library scan');

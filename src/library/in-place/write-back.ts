@@ -15,7 +15,7 @@ import { regionPersonName } from '../../media/face-regions.js';
 import { editTags } from '../../media/edit-xmp.js';
 import { activeEdit, fromEdited, type StoredEdit } from '../../model/photo-edit.js';
 import { openInPlace } from '../../storage/in-place.js';
-import type { LibraryContext } from '../library.js';
+import type { Resources } from '../library.js';
 import { allowedFolders, inPlaceLookup } from './guard.js';
 import { writeBackRefusal } from './overlap.js';
 import { realRoots } from './roots.js';
@@ -185,7 +185,7 @@ function hasMarks(photo: DuePhoto): boolean {
  * Writes the sidecars that are due, in write-back libraries: photos analysed (their metadata read first), present,
  * changed since their last write. Returns how many sidecars were written.
  */
-export async function writeDueSidecars(context: LibraryContext, limit = 100): Promise<number> {
+export async function writeDueSidecars(context: Resources, limit = 100): Promise<number> {
   const due = await rows<DuePhoto>(
     context.db,
     sql`select p.id, p.library_id, l.paths, p.storage_key, p.rating, p.rating_by_user, p.favorite, p.keywords, p.description, p.width, p.height,
@@ -224,7 +224,7 @@ export async function writeDueSidecars(context: LibraryContext, limit = 100): Pr
  * One photo's sidecar, when it has one or marks to write: only beside the file the scan read (not a link out of
  * the library put in its place), in its folder as opened (sidecar-files.ts). Returns whether it wrote.
  */
-async function writeBack(context: LibraryContext, photo: DuePhoto, lookup: ReturnType<typeof inPlaceLookup>, folders: string[]): Promise<boolean> {
+async function writeBack(context: Resources, photo: DuePhoto, lookup: ReturnType<typeof inPlaceLookup>, folders: string[]): Promise<boolean> {
   const record = await lookup(photo.storage_key);
   if (!record) throw new SidecarRefusedError(`${photo.storage_key} is not in its folder any more`);
   await (await openInPlace(photo.storage_key, record)).handle.close();
@@ -245,7 +245,7 @@ async function writeBack(context: LibraryContext, photo: DuePhoto, lookup: Retur
  * the result in place. What it starts from is read without following links: a sidecar that is a link is left
  * alone (an error), Lightroom's `name.xmp` as a link is not copied (a sidecar of Shoebox's own is written).
  */
-async function writeSidecar(context: LibraryContext, photo: DuePhoto, folder: OpenFolder, sidecar: SidecarSpot): Promise<{ size: number; mtimeMs: number }> {
+async function writeSidecar(context: Resources, photo: DuePhoto, folder: OpenFolder, sidecar: SidecarSpot): Promise<{ size: number; mtimeMs: number }> {
   const tool = reader();
   const sourceName = sidecar.exists ? sidecar.name : sidecar.copyFrom;
   let source: { data: Buffer; mode: number } | null = null;

@@ -1,7 +1,7 @@
 // The periodic memories job: every user's memories computed for the day once per day (once per cluster: the job
 // runs where the periodic tasks run, on one worker or in the embedded server).
 import { listUsers } from '../../auth/users.js';
-import type { LibraryContext } from '../library.js';
+import type { Resources } from '../library.js';
 import { forSystem } from '../actors.js';
 import { computeMemoriesOnce } from './compute.js';
 import { readMemorySettings } from './settings.js';
@@ -19,7 +19,7 @@ const daysApart = (a: string, b: string) => Math.abs(Date.parse(`${a}T00:00:00Z`
  * day off, in another time zone, keeps theirs); one user's failure does not stop the others'. Answers how many
  * users it did.
  */
-export async function refreshMemories(context: LibraryContext, today: string): Promise<number> {
+export async function refreshMemories(context: Resources, today: string): Promise<number> {
   let done = 0;
   for (const user of await listUsers(context.db)) {
     const lib = forSystem(context, user.id, 'memories');
