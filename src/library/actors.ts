@@ -52,8 +52,9 @@ export function asWork(lib: Library, work: string): Library {
 
 /**
  * Refuses a change to who may not make it, whatever called: a key without the scope (`upload` for new photos and
- * imports, `write` for the rest), a share link's visitor but for the uploads a link allows. The routes refuse first
- * (auth/permissions.ts); this holds for every other way into the library's operations.
+ * imports, `write` for the rest), a share link's visitor but for the uploads a link allows. Every operation that
+ * changes what a user asked to change opens with it; the routes refuse first (auth/permissions.ts). What the library
+ * keeps for itself while reading (a cached timeline, memories computed on a first visit) does not ask.
  */
 export function mayChange(lib: Library, needs: 'upload' | 'write' = 'write'): void {
   const { acting } = lib;

@@ -135,6 +135,7 @@ export async function updateCategory(
   id: string,
   changes: { name?: string; label?: string; tags?: string[]; addTags?: string[]; removeTags?: string[] },
 ): Promise<CategorySummary> {
+  mayChange(lib);
   await requireCategory(lib, id);
   const set: Partial<typeof categories.$inferInsert> = {};
   if (changes.name !== undefined) {

@@ -13,6 +13,7 @@ import type { Library } from './library.js';
 import { dropEmptyPeople, personIdByName } from './people-rows.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import { owns, ownsSql } from '../scope/rows.js';
+import { mayChange } from './actors.js';
 
 /** Neighbours asked of the vector index for each new face. */
 const NEIGHBOURS = 64;
@@ -228,6 +229,7 @@ async function joinUnnamedPeople(db: Db, near: readonly { id: string; person_id:
  * unassigned.
  */
 export async function reclusterPeople(lib: Library): Promise<{ assigned: number; created: number; unassigned: number; removed: number }> {
+  mayChange(lib);
   const result = await reclusterAll(lib);
   // Names moved with the faces: every photo with a face is searched by other names now.
   const withFaces = await rows<{ photo_id: string }>(lib.db, sql`select distinct photo_id from faces`);

@@ -115,6 +115,7 @@ export async function updatePerson(
   id: string,
   changes: { name?: string | null; hidden?: boolean; coverFaceId?: string | null },
 ): Promise<PersonSummary> {
+  mayChange(lib);
   await requirePerson(lib, id);
   if (changes.coverFaceId) {
     const face = await requireFace(lib, changes.coverFaceId);
@@ -182,6 +183,7 @@ export async function assignFace(lib: Library, faceId: string, target: { personI
  * (the user said so), and never back with the person it left.
  */
 export async function unassignFace(lib: Library, faceId: string) {
+  mayChange(lib);
   const face = await requireFace(lib, faceId);
   await lib.db.update(faces).set({ personId: null, assignedBy: 'user', regionName: null }).where(eq(faces.id, faceId));
   if (face.personId) {
@@ -198,6 +200,7 @@ export async function unassignFace(lib: Library, faceId: string) {
  * face with someone else but never with this person again.
  */
 export async function rejectFace(lib: Library, faceId: string, personId?: string) {
+  mayChange(lib);
   const face = await requireFace(lib, faceId);
   const rejected = personId ?? face.personId;
   if (!rejected) throw new UserError('invalid', 'this face has no person; give the personId it is not');

@@ -116,6 +116,7 @@ async function locationSet(location: { latitude: number; longitude: number } | n
  * takes a stack whole: its other photos hide behind its cover, so they go in and out with it.
  */
 export async function updatePhoto(lib: Library, id: string, changes: PhotoChanges): Promise<boolean> {
+  mayChange(lib);
   // the archive and the place take a stack whole (one moment, one place: the map shows it as its cover)
   if (changes.archived !== undefined || changes.location !== undefined) {
     const mates = (await withStackMates(lib.db, [id])).filter((mate) => mate !== id);

@@ -130,6 +130,7 @@ export async function emptyTrash(
   lib: Library,
   options: { ids?: readonly string[]; olderThanDays?: number; now?: Date } = {},
 ): Promise<number> {
+  mayChange(lib);
   const conditions = [owns(lib, photos), isNotNull(photos.deletedAt)];
   if (options.ids) {
     const unique = await requirePhotos(lib, options.ids);

@@ -5,9 +5,10 @@ import { asWork, forAdminOf, forLinkVisitor, forSystem, forUser, mayChange } fro
 import { addPhotos } from '../../src/library/albums/manual.js';
 import { createImport } from '../../src/library/imports/sessions.js';
 import { admitPhoto } from '../../src/library/photo-door.js';
-import { updatePhotos } from '../../src/library/photos.js';
+import { updatePhoto, updatePhotos } from '../../src/library/photos.js';
+import { stackTogether } from '../../src/library/stacks/manage.js';
 import { createLink } from '../../src/library/sharing/links.js';
-import { trashPhotos } from '../../src/library/trash.js';
+import { emptyTrash, trashPhotos } from '../../src/library/trash.js';
 import type { Resources } from '../../src/library/library.js';
 
 /** A context with its own database handle: views and their cache keys only look at its identity. */
@@ -56,6 +57,9 @@ describe('library views', () => {
     await expect(updatePhotos(uploadOnly, ['p1'], { favorite: true })).rejects.toThrow(/no `write` scope/);
     await expect(addPhotos(visitor, 'album-1', ['p1'])).rejects.toMatchObject({ kind: 'forbidden', message: expect.stringMatching(/share link's visitor/) });
     await expect(createLink(visitor, { photoIds: ['p1'] })).rejects.toThrow(/share link's visitor/);
+    await expect(updatePhoto(visitor, 'p1', { favorite: true })).rejects.toThrow(/share link's visitor/);
+    await expect(stackTogether(readOnly, ['p1', 'p2'])).rejects.toThrow(/no `write` scope/);
+    await expect(emptyTrash(uploadOnly)).rejects.toThrow(/no `write` scope/);
     await expect(createImport(readOnly, 'google-takeout')).rejects.toThrow(/no `upload` scope/);
     await expect(admitPhoto(readOnly, {} as Parameters<typeof admitPhoto>[1])).rejects.toThrow(/no `upload` scope/);
     // who may: a session, a key with the scope, a link's visitor uploading, an admin, named work

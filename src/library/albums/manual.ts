@@ -164,6 +164,7 @@ export async function createAlbum(
   lib: Library,
   input: { name: string; description?: string | null; photoIds?: string[] },
 ): Promise<AlbumSummary> {
+  mayChange(lib);
   const name = cleanName(input.name);
   const description = cleanDescription(input.description);
   const photoIds = await requireOwnPhotos(lib, input.photoIds ?? [], { allowTrashed: false });
@@ -188,6 +189,7 @@ export async function updateAlbum(
   id: string,
   changes: { name?: string; description?: string | null; coverPhotoId?: string | null },
 ): Promise<AlbumSummary> {
+  mayChange(lib);
   const album = await requireAlbum(lib, id);
   const set: Partial<typeof albums.$inferInsert> = { updatedAt: new Date() };
   if (changes.name !== undefined) {

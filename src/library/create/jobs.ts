@@ -8,6 +8,7 @@ import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { formatSize, type ImageRequest } from './requests.js';
 import { owns, ownsSql } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export const OPEN_JOB_STATES = ['queued', 'running'] as const;
 export const GENERATION_JOB_STATES = ['queued', 'running', 'completed', 'partial', 'failed', 'cancelled'] as const;
@@ -76,6 +77,7 @@ export async function startGeneration(
   lib: Library,
   job: { kind: 'generate' | 'product-shots'; provider: string; imagesRequested: number; request: Record<string, unknown> },
 ): Promise<GenerationJobInfo> {
+  mayChange(lib);
   const row = await lib.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`generation:${lib.ownerId}`}))`);
     const left = await imagesLeftToday(tx as unknown as Db, lib.ownerId, lib.settings.images.imagesPerDay);
@@ -149,6 +151,7 @@ export async function listGenerationJobs(lib: Library, options: { limit: number;
  * comes). Images it stored stay. A job that has ended is left as it is.
  */
 export async function cancelGeneration(lib: Library, id: string): Promise<GenerationJobInfo> {
+  mayChange(lib);
   await lib.db
     .update(generationJobs)
     .set({ state: 'cancelled', finishedAt: new Date(), updatedAt: new Date(), cancelRequestedAt: new Date() })

@@ -109,6 +109,7 @@ export async function createProductType(
   lib: Library,
   input: Required<Pick<ProductTypeInput, 'name' | 'label'>> & ProductTypeInput,
 ): Promise<ProductTypeInfo> {
+  mayChange(lib);
   await ensureProductTypes(lib.db, lib.ownerId);
   const base = templates('where it is worn');
   const [row] = await lib.db

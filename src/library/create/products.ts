@@ -66,6 +66,7 @@ export async function markProducts(lib: Library, photoIds: string[], options: { 
 
 /** Takes photos out of the catalogue (their fields go; the photos and their shots stay). */
 export async function unmarkProduct(lib: Library, photoId: string): Promise<void> {
+  mayChange(lib);
   const removed = await lib.db
     .delete(products)
     .where(and(eq(products.photoId, photoId), owns(lib, products)))

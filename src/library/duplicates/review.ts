@@ -172,6 +172,7 @@ export async function resolveDuplicateGroup(
   id: string,
   keep: readonly string[],
 ): Promise<{ kept: string[]; trashed: string[]; filesKept: string[]; notice: string | null }> {
+  mayChange(lib);
   const group = await requireGroup(lib, id);
   if (group.kind !== 'duplicate') {
     throw new UserError('conflict', 'a burst holds different frames, not copies: it is not resolved by deleting (dismiss it to unstack it)');

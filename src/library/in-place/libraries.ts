@@ -124,6 +124,7 @@ export async function updateLibrary(lib: Library, id: string, input: Partial<Lib
 
 /** Queues a scan (a scan asked for while one runs runs once more after it). False: not the owner's library. */
 export async function requestScan(lib: Library, id: string): Promise<boolean> {
+  mayChange(lib);
   const [found] = await rows<{ id: string }>(
     lib.db,
     sql`update libraries set scan_state = case when scan_state = 'scanning' then scan_state else 'queued' end, full_scan_due = true

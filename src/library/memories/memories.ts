@@ -112,6 +112,7 @@ export async function memoryAsAlbum(lib: Library, id: string, name?: string): Pr
 
 /** Every memory the user hid may come back: computed again next time. */
 export async function showHiddenMemories(lib: Library): Promise<number> {
+  mayChange(lib);
   const removed = await rows<{ key: string }>(lib.db, sql`delete from hidden_memories h where ${ownRowSql(lib, 'h')} returning h.key`);
   // computed again when next asked for, and a computation running meanwhile does not count
   if (removed.length > 0) await lib.db.execute(sql`update memory_settings s set computed_for = null, updated_at = clock_timestamp() where ${ownRowSql(lib, 's')}`);

@@ -5,6 +5,7 @@ import { rows } from '../../db/connection.js';
 import { ownRowSql, ownRowValues } from '../../scope/access.js';
 import type { Library } from '../library.js';
 import type { MemoryKind, Position } from './plan.js';
+import { mayChange } from '../actors.js';
 
 export interface MemorySettings {
   kindsOff: MemoryKind[];
@@ -31,6 +32,7 @@ export async function readMemorySettings(lib: Library): Promise<MemorySettings> 
  * computed again when next asked for (`computed_for` cleared, `updated_at` moved on).
  */
 export async function writeMemorySettings(lib: Library, changes: { kindsOff?: MemoryKind[]; home?: Position | null }): Promise<void> {
+  mayChange(lib);
   const owner = ownRowValues(lib);
   const kinds = changes.kindsOff ? sql`${textArray(changes.kindsOff)}` : sql`null::text[]`;
   const setHome = changes.home !== undefined;

@@ -104,6 +104,7 @@ export const MAX_STACKED_BY_HAND = 300;
  * cover is the best shot until the user picks one. Photos that are not the user's, or in the trash, are a 404.
  */
 export async function stackTogether(lib: Library, photoIds: readonly string[]): Promise<Stack> {
+  mayChange(lib);
   const ids = [...new Set(photoIds)];
   if (ids.length < 2) throw new UserError('invalid', 'a stack needs at least two photos');
   if (ids.length > MAX_STACKED_BY_HAND) throw new UserError('invalid', `at most ${MAX_STACKED_BY_HAND} photos in one stack`);
@@ -141,6 +142,7 @@ export async function stackTogether(lib: Library, photoIds: readonly string[]): 
 
 /** Takes the stack apart: every photo on its own again, and never stacked together again by the rules. */
 export async function unstack(lib: Library, id: string): Promise<{ photoIds: string[] }> {
+  mayChange(lib);
   const stack = await requireStack(lib, id);
   const ids = stack.members.map((m) => m.photo.id);
   await lib.db.transaction(async (tx) => {
