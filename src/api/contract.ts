@@ -28,11 +28,10 @@ import type {
   photoMetadata,
   photosPatchResult,
   retryResult,
-  statesResult,
   timelineResult,
-  uploadItem,
-  uploadResult,
 } from './schemas.js';
+import type { uploadItem, uploadResult } from './upload-schemas.js';
+import type { statesResult } from './status-schemas.js';
 import type { searchResult, similarResult, suggestResult } from './search-schemas.js';
 import type { visitedLinkInfo, visitorPhoto, visitorPhotoPage } from './share-visit.js';
 import type { albumShare, linkSummary, partnerships, userCard } from './sharing.js';

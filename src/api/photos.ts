@@ -24,11 +24,9 @@ import {
   photosPatchBody,
   photosPatchResult,
   retryResult,
-  statesBody,
-  statesResult,
-  uploadRefused,
-  uploadResult,
 } from './schemas.js';
+import { uploadRefused, uploadResult } from './upload-schemas.js';
+import { statesBody, statesResult } from './status-schemas.js';
 
 const notFound = (id: string) => new UserError('not-found', `no photo with id ${id}`);
 

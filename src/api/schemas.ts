@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { HWACCELS } from '../model/video.js';
 import { MIN_CROP } from '../model/photo-edit.js';
 import { PHOTO_STATES, STEP_NAMES, STEP_STATUSES } from '../model/photo-state.js';
 import { PHOTO_ORIGINS, SHOT_TYPES, TIMELINE_GROUPINGS } from '../model/photo-vocabulary.js';
@@ -366,46 +365,7 @@ export const photoDetail = photoListItem.extend({
     ),
 });
 
-export const existingCopy = z
-  .object({
-    photoId: z.string(),
-    tier: z.enum(['pdq', 'clip', 'burst']).describe('`pdq`: perceptual hash within the distance; `clip`: embedding similarity'),
-    pdqDistance: z.number().int().nullable().describe('PDQ Hamming distance in bits'),
-    pdqOrientation: z.string().nullable().describe('`original`, or the rotation/mirror of the upload that matched'),
-    similarity: z.number().nullable().describe('CLIP cosine similarity'),
-    url: z.string(),
-    thumbnailUrl: z.string(),
-  })
-  .describe('with checkDuplicate: the near-copy already in the library (the upload was not stored)');
-
-export const uploadItem = z.union([
-  z.object({
-    id: z.string(),
-    filename: z.string(),
-    duplicate: z.boolean(),
-    state: z.string(),
-    type: z.enum(MEDIA_TYPES).describe('a photo or a video, by its content'),
-    existing: existingCopy.optional(),
-  }),
-  z.object({ filename: z.string(), error: z.string(), statusCode: z.number().int() }),
-  z
-    .object({ filename: z.string(), duplicate: z.literal(true), message: z.string() })
-    .describe("through a share link: the owner already has this file (nothing was added, and which photo it is is not said)"),
-]);
-
-export const uploadResult = z.object({
-  items: z.array(uploadItem),
-  error: z.string().optional(),
-  message: z.string().optional(),
-  statusCode: z.number().int().optional(),
-});
-
 export const errorBody = z.object({ statusCode: z.number().int(), error: z.string(), message: z.string() });
-
-/** An upload refused as a whole: the reason, and each file's when the request got that far. */
-export const uploadRefused = errorBody.extend({
-  items: z.array(uploadItem).optional().describe("each file's outcome, when the request was read"),
-});
 
 export const retryResult = z.object({ id: z.string(), state: z.string(), reset: z.array(z.enum(STEP_NAMES)) });
 
@@ -415,56 +375,3 @@ export const reprocessBody = z.object({
 });
 
 export const reprocessResult = z.object({ step: z.enum(STEP_NAMES), queued: z.number().int() });
-
-const stateCounts = z.record(z.string(), z.number().int());
-
-export const healthResult = z.object({
-  status: z.enum(['ok', 'degraded']),
-  database: z.object({ ok: z.boolean(), kind: z.string(), error: z.string().optional() }),
-  queue: z.object({ depth: z.number().int() }),
-  photos: stateCounts,
-  uptimeSeconds: z.number(),
-  version: z.string(),
-  engines: z
-    .array(
-      z.object({
-        name: z.enum(['database', 'queue', 'storage']),
-        ok: z.boolean(),
-        since: z.string().describe('when it last went up or down (ISO time; when the server started if it never did)'),
-        error: z.string().nullable().describe('why it is down; details only to a signed-in caller'),
-      }),
-    )
-    .describe('each engine as last probed (every 2 s, in the background): the answer never waits on an engine'),
-  video: z
-    .object({
-      ffmpeg: z.string().nullable().describe("ffmpeg's version as it prints it; null when there is none"),
-      source: z.enum(['setting', 'system', 'npm']).nullable().describe('SHOEBOX_FFMPEG, the system\'s, or the build npm installed'),
-      problem: z.string().nullable().describe('why videos get no poster or playable copy (their steps are skipped with it)'),
-      hwaccel: z.enum(HWACCELS).describe("the GPU encoder playable copies are asked of (SHOEBOX_VIDEO_HWACCEL); `off`: the CPU's"),
-    })
-    .optional()
-    .describe('which ffmpeg makes posters and playable copies of videos; to a signed-in caller only'),
-});
-
-export const statsResult = z.object({
-  total: z.number().int(),
-  states: stateCounts,
-  steps: z.record(
-    z.string(),
-    z.object({
-      pending: z.number().int(),
-      running: z.number().int(),
-      done: z.number().int(),
-      skipped: z.number().int(),
-      failed: z.number().int(),
-      averageDurationMs: z.number().nullable(),
-    }),
-  ),
-  trashed: z.number().int().describe('photos in the trash (not counted in total, states or steps)'),
-  queueDepth: z.number().int(),
-});
-
-export const statesBody = z.object({ ids: z.array(z.uuid()).min(1).max(5000) });
-export const statesResult = z.object({
-  states: z.record(z.string(), z.string()).describe('state per photo id; ids that are not in the library are absent'),
-});

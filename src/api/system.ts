@@ -6,7 +6,8 @@ import type { Resources } from '../library/library.js';
 import { version } from '../config/version.js';
 import { videoTools } from '../media/video/tools.js';
 import { withTimeout, type EngineMonitor } from '../app/engine-health.js';
-import { errorBody, healthResult, reprocessBody, reprocessResult, statsResult } from './schemas.js';
+import { errorBody, reprocessBody, reprocessResult } from './schemas.js';
+import { healthResult, statsResult } from './status-schemas.js';
 
 /** How long /api/health waits for a live figure (photo counts, queue depth) before answering with what it has. */
 const LIVE_WAIT_MS = 700;
