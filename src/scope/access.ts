@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
 import { ownScope, scopeCondition, type PhotoScope } from './photo-scope.js';
 import { UserError } from '../base/errors.js';
-import { ownsSql, type OwnerView } from './rows.js';
+import type { OwnerView } from './rows.js';
 
 export type AlbumRole = 'owner' | 'editor' | 'viewer';
 
@@ -33,24 +33,9 @@ export function newStackForPhotoSql(photoId: string) {
   return sql`insert into stacks (owner_id, kind) values (${ownerOfPhotoSql(photoId)}, 'mixed') returning id`;
 }
 
-/** The user's own stacks (of the stacks row `alias`): a stack is its owner's alone, like the photos in it. */
-export function ownStackSql(lib: OwnerView, alias = 's') {
-  return ownsSql(lib, alias);
-}
-
-/** The user's own rows of a table that is one user's (memories, what they hid, their settings), as row `alias`. */
-export function ownRowSql(lib: OwnerView, alias: string) {
-  return ownsSql(lib, alias);
-}
-
 /** The owner column and the user, for a row made for the user in a table that is one user's (`insert into t (${column}, …) values (${value}, …)`). */
 export function ownRowValues(lib: OwnerView) {
   return { column: sql.raw('owner_id'), value: sql`${lib.ownerId}::uuid` };
-}
-
-/** The user's own imports (of the imports row `alias`): an import is its owner's alone. */
-export function ownImportSql(lib: OwnerView, alias = 'i') {
-  return ownsSql(lib, alias);
 }
 
 /** A new import's row for the user; answers its id. */

@@ -12,7 +12,8 @@ import { UserError } from '../../base/errors.js';
 import { rows } from '../../db/connection.js';
 import { imports, type ImportRow } from '../../db/schema.js';
 import { formatBytes } from '../quota.js';
-import { newImportSql, ownImportSql } from '../../scope/access.js';
+import { newImportSql } from '../../scope/access.js';
+import { ownsSql } from '../../scope/rows.js';
 import { ownQuota } from '../quota.js';
 import type { Library, Resources } from '../library.js';
 import { mayChange } from '../actors.js';
@@ -128,7 +129,7 @@ export async function findImport(lib: Library, id: string): Promise<ImportRow> {
   const [row] = await lib.db
     .select()
     .from(imports)
-    .where(and(eq(imports.id, id), ownImportSql(lib, 'imports')));
+    .where(and(eq(imports.id, id), ownsSql(lib, 'imports')));
   if (!row) throw new UserError('not-found', 'no such import');
   return row;
 }
@@ -145,7 +146,7 @@ export async function getImport(lib: Library, id: string): Promise<ImportView> {
 
 /** The user's imports, newest first. */
 export async function listImports(lib: Library): Promise<ImportView[]> {
-  const found = await lib.db.select().from(imports).where(ownImportSql(lib, 'imports')).orderBy(desc(imports.createdAt)).limit(100);
+  const found = await lib.db.select().from(imports).where(ownsSql(lib, 'imports')).orderBy(desc(imports.createdAt)).limit(100);
   const archives = await archivesOf(
     lib,
     found.map((row) => row.id),
@@ -177,7 +178,7 @@ export async function markImporting(lib: Library, id: string): Promise<Archive[]
   const marked = await lib.db
     .update(imports)
     .set({ status: 'importing', error: null, progress: { done: 0, total: 0 }, updatedAt: new Date() })
-    .where(and(eq(imports.id, id), ownImportSql(lib, 'imports'), sql`${imports.status} in ('uploading', 'failed')`))
+    .where(and(eq(imports.id, id), ownsSql(lib, 'imports'), sql`${imports.status} in ('uploading', 'failed')`))
     .returning({ id: imports.id });
   if (marked.length === 0) throw new UserError('conflict', 'the import was started meanwhile');
   return files;
@@ -207,7 +208,7 @@ export async function removeImport(lib: Library, id: string): Promise<void> {
   const row = await findImport(lib, id);
   if (row.status === 'importing') throw new UserError('conflict', 'the import is running: wait for it to end');
   await removeArchives(lib, id);
-  await lib.db.delete(imports).where(and(eq(imports.id, id), ownImportSql(lib, 'imports')));
+  await lib.db.delete(imports).where(and(eq(imports.id, id), ownsSql(lib, 'imports')));
 }
 
 /** Deletes the archives of an import (done with them, or given up). */
@@ -221,5 +222,5 @@ export async function recordImport(lib: Library, id: string, change: Partial<Pic
   await lib.db
     .update(imports)
     .set({ ...change, updatedAt: sql`now()` })
-    .where(and(eq(imports.id, id), ownImportSql(lib, 'imports')));
+    .where(and(eq(imports.id, id), ownsSql(lib, 'imports')));
 }

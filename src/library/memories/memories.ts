@@ -5,7 +5,8 @@ import { UserError } from '../../base/errors.js';
 import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { photos } from '../../db/schema.js';
-import { ownPhotoSql, ownRowSql, ownRowValues } from '../../scope/access.js';
+import { ownPhotoSql, ownRowValues } from '../../scope/access.js';
+import { ownsSql } from '../../scope/rows.js';
 import { createAlbum, type AlbumSummary } from '../albums/manual.js';
 import type { Library } from '../library.js';
 import { listColumns, photoListItem } from '../photo-list.js';
@@ -66,7 +67,7 @@ export async function listMemories(lib: Library, today: string): Promise<{ items
   }
   const found = await rows<MemoryRow>(
     lib.db,
-    sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where ${ownRowSql(lib, 'm')} order by m.rank desc, m.date_from desc`,
+    sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where ${ownsSql(lib, 'm')} order by m.rank desc, m.date_from desc`,
   );
   const kept = await alive(lib, found.flatMap((row) => row.photo_ids));
   const items = found.map((row) => ({ row, ids: row.photo_ids.filter((id) => kept.has(id)) })).filter(({ ids }) => ids.length > 0);
@@ -76,7 +77,7 @@ export async function listMemories(lib: Library, today: string): Promise<{ items
 async function requireMemory(lib: Library, id: string): Promise<MemoryRow> {
   const [row] = await rows<MemoryRow>(
     lib.db,
-    sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where m.id = ${id}::uuid and ${ownRowSql(lib, 'm')}`,
+    sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where m.id = ${id}::uuid and ${ownsSql(lib, 'm')}`,
   );
   if (!row) throw new UserError('not-found', `no memory with id ${id}`);
   return row;
@@ -100,7 +101,7 @@ export async function hideMemory(lib: Library, id: string): Promise<void> {
   const owner = ownRowValues(lib);
   await lib.db.transaction(async (tx) => {
     await tx.execute(sql`insert into hidden_memories (${owner.column}, key) values (${owner.value}, ${row.key}) on conflict do nothing`);
-    await tx.execute(sql`delete from memories m where m.id = ${id}::uuid and ${ownRowSql(lib, 'm')}`);
+    await tx.execute(sql`delete from memories m where m.id = ${id}::uuid and ${ownsSql(lib, 'm')}`);
   });
 }
 
@@ -113,8 +114,8 @@ export async function memoryAsAlbum(lib: Library, id: string, name?: string): Pr
 /** Every memory the user hid may come back: computed again next time. */
 export async function showHiddenMemories(lib: Library): Promise<number> {
   mayChange(lib);
-  const removed = await rows<{ key: string }>(lib.db, sql`delete from hidden_memories h where ${ownRowSql(lib, 'h')} returning h.key`);
+  const removed = await rows<{ key: string }>(lib.db, sql`delete from hidden_memories h where ${ownsSql(lib, 'h')} returning h.key`);
   // computed again when next asked for, and a computation running meanwhile does not count
-  if (removed.length > 0) await lib.db.execute(sql`update memory_settings s set computed_for = null, updated_at = clock_timestamp() where ${ownRowSql(lib, 's')}`);
+  if (removed.length > 0) await lib.db.execute(sql`update memory_settings s set computed_for = null, updated_at = clock_timestamp() where ${ownsSql(lib, 's')}`);
   return removed.length;
 }

@@ -2,7 +2,8 @@
 import { sql } from 'drizzle-orm';
 import { textArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
-import { ownRowSql, ownRowValues } from '../../scope/access.js';
+import { ownRowValues } from '../../scope/access.js';
+import { ownsSql } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import type { MemoryKind, Position } from './plan.js';
 import { mayChange } from '../actors.js';
@@ -20,7 +21,7 @@ export interface MemorySettings {
 export async function readMemorySettings(lib: Library): Promise<MemorySettings> {
   const [row] = await rows<{ kinds_off: MemoryKind[]; home_latitude: number | null; home_longitude: number | null; computed_for: string | null; updated_at: string }>(
     lib.db,
-    sql`select s.kinds_off, s.home_latitude, s.home_longitude, s.computed_for, s.updated_at::text as updated_at from memory_settings s where ${ownRowSql(lib, 's')}`,
+    sql`select s.kinds_off, s.home_latitude, s.home_longitude, s.computed_for, s.updated_at::text as updated_at from memory_settings s where ${ownsSql(lib, 's')}`,
   );
   if (!row) return { kindsOff: [], home: null, computedFor: null, updatedAt: null };
   const home = row.home_latitude !== null && row.home_longitude !== null ? { latitude: row.home_latitude, longitude: row.home_longitude } : null;
@@ -53,6 +54,6 @@ export async function markMemoriesComputed(lib: Library, today: string, updatedA
   if (updatedAt === null) {
     await lib.db.execute(sql`insert into memory_settings (${owner.column}, computed_for) values (${owner.value}, ${today}) on conflict do nothing`);
   } else {
-    await lib.db.execute(sql`update memory_settings s set computed_for = ${today} where ${ownRowSql(lib, 's')} and s.updated_at::text = ${updatedAt}`);
+    await lib.db.execute(sql`update memory_settings s set computed_for = ${today} where ${ownsSql(lib, 's')} and s.updated_at::text = ${updatedAt}`);
   }
 }

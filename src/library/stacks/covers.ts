@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { ownStackSql } from '../../scope/access.js';
+import { ownsSql } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import type { StackKind } from './rules.js';
 
@@ -34,7 +34,7 @@ export async function stackOfPhoto(lib: Library, photoId: string): Promise<{ id:
   const [row] = await rows<{ id: string; kind: StackKind; cover_id: string | null; count: number }>(
     lib.db,
     sql`select s.id, s.kind, s.cover_id, (select count(*)::int from stack_members x where x.stack_id = s.id) as count
-        from stack_members m join stacks s on s.id = m.stack_id where m.photo_id = ${photoId}::uuid and ${ownStackSql(lib)}`,
+        from stack_members m join stacks s on s.id = m.stack_id where m.photo_id = ${photoId}::uuid and ${ownsSql(lib, 's')}`,
   );
   return row ? { id: row.id, kind: row.kind, coverId: row.cover_id, count: row.count } : null;
 }

@@ -6,7 +6,8 @@ import { photos } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import { orderedPair } from '../duplicates/rules.js';
 import { uuidArray } from '../../db/arrays.js';
-import { lockStacksOfPhotoSql, newStackForPhotoSql, ownPhotoSql, ownStackSql } from '../../scope/access.js';
+import { lockStacksOfPhotoSql, newStackForPhotoSql, ownPhotoSql } from '../../scope/access.js';
+import { ownsSql } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { shotBrief } from '../best-shot/score.js';
@@ -35,7 +36,7 @@ export interface Stack {
 export async function getStack(lib: Library, id: string): Promise<Stack | null> {
   const [stack] = await rows<{ id: string; kind: StackKind; cover_id: string | null; cover_by_user: boolean }>(
     lib.db,
-    sql`select s.id, s.kind, s.cover_id, s.cover_by_user from stacks s where s.id = ${id}::uuid and ${ownStackSql(lib)}`,
+    sql`select s.id, s.kind, s.cover_id, s.cover_by_user from stacks s where s.id = ${id}::uuid and ${ownsSql(lib, 's')}`,
   );
   if (!stack) return null;
   const members = await rows<{ photo_id: string; reason: StackReason }>(
