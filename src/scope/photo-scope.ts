@@ -1,6 +1,7 @@
 // Whose photos a query may return: the pure half of the access module (access.ts loads the sets).
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
+import { ownedByAnySql, ownsSql } from './rows.js';
 
 /**
  * The photos a user may see in a listing or a search: their own, every photo of the partners who share their
@@ -31,10 +32,10 @@ export const scopeOwners = (scope: PhotoScope): string[] => [...(scope.othersOnl
  */
 export function scopeCondition(scope: PhotoScope, alias = 'p'): SQL {
   const p = sql.raw(alias);
-  const own = sql`${p}.owner_id = ${scope.userId}::uuid`;
+  const own = ownsSql(scope.userId, alias);
   if (isOwnOnly(scope)) return own;
   const others: SQL[] = [];
-  if (scope.partnerIds.length > 0) others.push(sql`${p}.owner_id = any(${uuidArray([...scope.partnerIds])})`);
+  if (scope.partnerIds.length > 0) others.push(ownedByAnySql(scope.partnerIds, alias));
   if (scope.albumIds.length > 0) {
     others.push(sql`exists (select 1 from album_photos sap where sap.photo_id = ${p}.id and sap.album_id = any(${uuidArray([...scope.albumIds])}))`);
   }
@@ -48,7 +49,7 @@ export function scopeCondition(scope: PhotoScope, alias = 'p'): SQL {
  */
 export function termsCondition(scope: PhotoScope, alias = 'st'): SQL {
   const st = sql.raw(alias);
-  const owners = sql`${st}.owner_id = any(${uuidArray(scopeOwners(scope))})`;
+  const owners = ownedByAnySql(scopeOwners(scope), alias);
   if (scope.albumIds.length === 0) return owners;
   return sql`(${owners} or (${st}.kind = 'album' and ${st}.key = any(${uuidArray([...scope.albumIds])}::text[])))`;
 }
