@@ -12,11 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openLibrary } from '../../src/app/open.js';
-import { startLibraryScans } from '../../src/app/library-scans.js';
+import { startInPlaceScans } from '../../src/app/in-place-scans.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
-import { createLibrary } from '../../src/library/in-place/libraries.js';
-import { scanLibrary } from '../../src/library/in-place/scan.js';
+import { createInPlaceLibrary } from '../../src/library/in-place/manage.js';
+import { scanInPlaceLibrary } from '../../src/library/in-place/scan.js';
 import { forSystem } from '../../src/library/actors.js';
 import { libraryOwnerId } from '../../src/auth/users.js';
 import { createLogger } from '../../src/base/logger.js';
@@ -82,11 +82,11 @@ async function main(): Promise<void> {
     node: process.version,
   };
   try {
-    const library = await createLibrary(lib, { name: 'bench', paths: [tree], watch: 'auto' });
+    const library = await createInPlaceLibrary(lib, { name: 'bench', paths: [tree], watch: 'auto' });
     result.cacheDropped = dropCaches();
     await waitForQuiet({ maxSeconds: 60, quietCores: 1.5 });
     let started = Date.now();
-    const first = await scanLibrary(context, library.id);
+    const first = await scanInPlaceLibrary(context, library.id);
     const firstSeconds = (Date.now() - started) / 1000;
     result.firstScan = {
       seconds: firstSeconds,
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const rescans: number[] = [];
     for (let i = 0; i < 3; i++) {
       started = Date.now();
-      const again = await scanLibrary(context, library.id);
+      const again = await scanInPlaceLibrary(context, library.id);
       rescans.push((Date.now() - started) / 1000);
       if (again!.read !== 0 || again!.new !== 0) throw new Error(`an unchanged rescan read files: ${JSON.stringify(again)}`);
     }
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     process.stderr.write(`unchanged rescans: ${rescans.map((s) => s.toFixed(2)).join(', ')} s\n`);
 
     // the watcher: a file written into the tree, until its photo is in the library
-    const watchers = await startLibraryScans(context);
+    const watchers = await startInPlaceScans(context);
     await new Promise((resolve) => setTimeout(resolve, 3000)); // the watches set up on every folder
     const latencies: number[] = [];
     for (let i = 0; i < 5; i++) {

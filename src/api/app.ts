@@ -1,4 +1,4 @@
-import { libraryRoutes } from './libraries.js';
+import { inPlaceLibraryRoutes } from './libraries.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -201,7 +201,7 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
   jobsRoutes(app, lib);
   createRoutes(app, lib);
   productRoutes(app, lib);
-  libraryRoutes(app, lib);
+  inPlaceLibraryRoutes(app, lib);
   sharingRoutes(app);
   importRoutes(app, lib);
   exportRoutes(app);

@@ -13,7 +13,7 @@ import type { duplicateGroup, duplicateGroupPage, groupMember } from './duplicat
 import type { stack, stackMember } from './stacks.js';
 import type { importView } from './imports.js';
 import type { jobsSnapshotSchema } from './jobs.js';
-import type { libraryFileInfo, libraryInfo, rootInfo } from './libraries.js';
+import type { inPlaceFileInfo, inPlaceLibraryInfo, rootInfo } from './libraries.js';
 import type { mapConfigView, mapPointsResult, mapSource } from './map.js';
 import type { memoryList, memorySettingsView } from './memories.js';
 import type { modelList } from './models.js';
@@ -41,7 +41,7 @@ import type { trashList } from './trash.js';
 export { PHOTO_STATES, STEP_NAMES, STEP_STATUSES, TERMINAL_STATES } from '../model/photo-state.js';
 export type { PhotoState, StepName, StepStatus } from '../model/photo-state.js';
 export { SEARCH_FIELDS, SEARCH_MODES, SUGGESTION_KINDS } from '../model/search-vocabulary.js';
-export { DEFAULT_LIBRARY_EXCLUDES } from '../model/library-excludes.js';
+export { DEFAULT_IN_PLACE_EXCLUDES } from '../model/in-place-excludes.js';
 export type { SearchField, SearchMode, SuggestionKind } from '../model/search-vocabulary.js';
 
 type Out<T extends z.ZodType> = z.output<T>;
@@ -133,10 +133,10 @@ export type VisitorPhoto = Out<typeof visitorPhoto>;
 export type VisitorPhotoPage = Out<typeof visitorPhotoPage>;
 
 // -- libraries in place -----------------------------------------------------------------------------------------
-export type LibraryInfo = Out<typeof libraryInfo>;
-export type LibraryFileInfo = Out<typeof libraryFileInfo>;
+export type InPlaceLibrary = Out<typeof inPlaceLibraryInfo>;
+export type InPlaceFile = Out<typeof inPlaceFileInfo>;
 export type AllowedRoot = Out<typeof rootInfo>;
-export type WatchMode = LibraryInfo['watch'];
+export type WatchMode = InPlaceLibrary['watch'];
 
 // -- create -----------------------------------------------------------------------------------------------------
 export type GenerationJobInfo = Out<typeof jobInfo>;

@@ -4,22 +4,22 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findUser } from '../auth/users.js';
-import { libraryRoots, SCAN_STATES, WATCH_MODES } from '../db/schema.js';
+import { inPlaceRoots, SCAN_STATES, WATCH_MODES } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
 import { forAdminOf } from '../library/actors.js';
 import {
-  createLibrary,
-  getLibrary,
-  listLibraries,
-  listLibraryFiles,
-  removeLibrary,
+  createInPlaceLibrary,
+  getInPlaceLibrary,
+  listInPlaceLibraries,
+  listInPlaceFiles,
+  removeInPlaceLibrary,
   requestScan,
-  updateLibrary,
-} from '../library/in-place/libraries.js';
+  updateInPlaceLibrary,
+} from '../library/in-place/manage.js';
 import { addAllowedRoot, cleanFolderPath, listAllowedRoots } from '../library/in-place/roots.js';
-import { DEFAULT_LIBRARY_EXCLUDES } from '../model/library-excludes.js';
+import { DEFAULT_IN_PLACE_EXCLUDES } from '../model/in-place-excludes.js';
 import { errorBody } from './schemas.js';
 import { isOwner } from '../scope/rows.js';
 
@@ -54,7 +54,7 @@ const scanProgress = z
   })
   .nullable();
 
-export const libraryInfo = z.object({
+export const inPlaceLibraryInfo = z.object({
   id: z.string(),
   ownerId: z.string(),
   name: z.string(),
@@ -83,7 +83,7 @@ const libraryBody = z.object({
     .max(100)
     .optional()
     .describe(
-      `globs of files and folders left out, inside each folder (hidden ones always are); left out of the request: ${DEFAULT_LIBRARY_EXCLUDES.map((g) => `\`${g}\``).join(', ')}`,
+      `globs of files and folders left out, inside each folder (hidden ones always are); left out of the request: ${DEFAULT_IN_PLACE_EXCLUDES.map((g) => `\`${g}\``).join(', ')}`,
     ),
   writeBack: z.boolean().default(false),
   watch: z
@@ -92,7 +92,7 @@ const libraryBody = z.object({
     .describe('`auto`: file-system events; `poll`: look every SHOEBOX_LIBRARY_POLL_SECONDS (network shares); `off`: scans only'),
 });
 
-export const libraryFileInfo = z.object({
+export const inPlaceFileInfo = z.object({
   path: z.string(),
   sizeBytes: z.number().int(),
   photoId: z.string().nullable().describe('null: refused (see error), or hidden (its photo was deleted in Shoebox)'),
@@ -102,13 +102,13 @@ export const libraryFileInfo = z.object({
 
 export const rootInfo = z.object({ path: z.string(), source: z.enum(['settings', 'admin']), present: z.boolean() });
 
-export function libraryRoutes(app: FastifyInstance, context: Resources): void {
+export function inPlaceLibraryRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/libraries', {
     config: { access: 'read' },
-    schema: { tags: ['libraries'], summary: 'Your libraries in place', response: { 200: z.object({ items: z.array(libraryInfo) }) } },
-    handler: async (request) => ({ items: await listLibraries(request.lib) }),
+    schema: { tags: ['libraries'], summary: 'Your libraries in place', response: { 200: z.object({ items: z.array(inPlaceLibraryInfo) }) } },
+    handler: async (request) => ({ items: await listInPlaceLibraries(request.lib) }),
   });
 
   api.get('/api/libraries/roots', {
@@ -135,7 +135,7 @@ export function libraryRoutes(app: FastifyInstance, context: Resources): void {
         'is refused with a 409. Exclusion patterns: at most 100, 256 characters and 16 wildcards each, else a 400. ' +
         'A scan starts at once; follow it with GET /api/libraries/{id}. An admin may add a library for another user with `ownerId`.',
       body: libraryBody.extend({ ownerId: z.uuid().optional().describe('admins only: the user the library is for') }),
-      response: { 201: libraryInfo, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
+      response: { 201: inPlaceLibraryInfo, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
     },
     handler: async (request, reply) => {
       const { ownerId, ...input } = request.body;
@@ -146,7 +146,7 @@ export function libraryRoutes(app: FastifyInstance, context: Resources): void {
         lib = forAdminOf(context, request.actor!, ownerId);
       }
       reply.code(201);
-      return createLibrary(lib, input);
+      return createInPlaceLibrary(lib, input);
     },
   });
 
@@ -156,9 +156,9 @@ export function libraryRoutes(app: FastifyInstance, context: Resources): void {
       tags: ['libraries'],
       summary: 'A library in place: its folders, scan state and counts',
       params: libraryParams,
-      response: { 200: libraryInfo, 404: errorBody },
+      response: { 200: inPlaceLibraryInfo, 404: errorBody },
     },
-    handler: async (request) => (await getLibrary(request.lib, request.params.id)) ?? Promise.reject(notFound(request.params.id)),
+    handler: async (request) => (await getInPlaceLibrary(request.lib, request.params.id)) ?? Promise.reject(notFound(request.params.id)),
   });
 
   api.patch('/api/libraries/:id', {
@@ -168,9 +168,9 @@ export function libraryRoutes(app: FastifyInstance, context: Resources): void {
       summary: 'Change a library in place (new folders or patterns start a scan)',
       params: libraryParams,
       body: libraryBody.partial().extend({ exclude: z.array(pattern).max(100).optional() }),
-      response: { 200: libraryInfo, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
+      response: { 200: inPlaceLibraryInfo, 400: errorBody, 403: errorBody, 404: errorBody, 409: errorBody },
     },
-    handler: async (request) => (await updateLibrary(request.lib, request.params.id, request.body)) ?? Promise.reject(notFound(request.params.id)),
+    handler: async (request) => (await updateInPlaceLibrary(request.lib, request.params.id, request.body)) ?? Promise.reject(notFound(request.params.id)),
   });
 
   api.delete('/api/libraries/:id', {
@@ -182,7 +182,7 @@ export function libraryRoutes(app: FastifyInstance, context: Resources): void {
       response: { 200: z.object({ removedPhotos: z.number().int() }), 404: errorBody },
     },
     handler: async (request) => {
-      const removed = await removeLibrary(request.lib, request.params.id);
+      const removed = await removeInPlaceLibrary(request.lib, request.params.id);
       if (removed === null) throw notFound(request.params.id);
       return { removedPhotos: removed };
     },
@@ -218,13 +218,13 @@ export function libraryRoutes(app: FastifyInstance, context: Resources): void {
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
       response: {
-        200: z.object({ items: z.array(libraryFileInfo), total: z.number().int() }),
+        200: z.object({ items: z.array(inPlaceFileInfo), total: z.number().int() }),
         400: errorBody,
         404: errorBody,
       },
     },
     handler: async (request) =>
-      (await listLibraryFiles(request.lib, request.params.id, request.query)) ?? Promise.reject(notFound(request.params.id)),
+      (await listInPlaceFiles(request.lib, request.params.id, request.query)) ?? Promise.reject(notFound(request.params.id)),
   });
 
   api.get('/api/admin/library-roots', {
@@ -258,7 +258,7 @@ export function libraryRoutes(app: FastifyInstance, context: Resources): void {
     },
     handler: async (request) => {
       const clean = cleanFolderPath(request.query.path);
-      const removed = await context.db.delete(libraryRoots).where(eq(libraryRoots.path, clean)).returning({ path: libraryRoots.path });
+      const removed = await context.db.delete(inPlaceRoots).where(eq(inPlaceRoots.path, clean)).returning({ path: inPlaceRoots.path });
       if (removed.length === 0)
         throw new UserError('not-found', `${clean} is not a root an admin added (those of SHOEBOX_LIBRARY_ROOTS change in the settings)`);
       return { items: await listAllowedRoots(context) };

@@ -32,7 +32,7 @@ import { ModelInstalls } from '../ml/model-installs.js';
 import { isInstalled } from '../ml/registry.js';
 import { generationQueue, queueOpenGenerations } from './generation.js';
 import { loadRedisEngines } from './redis-engines.js';
-import { libraryScanQueue, libraryTasks, queueLibraryScans, startLibraryScans, type LibraryWatchers } from './library-scans.js';
+import { inPlaceScanQueue, inPlaceTasks, queueInPlaceScans, startInPlaceScans, type InPlaceWatchers } from './in-place-scans.js';
 import { ImageProviders } from '../ml/images/index.js';
 import { runGenerationJob } from '../library/create/run.js';
 import { Slots } from '../library/create/slots.js';
@@ -87,8 +87,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
     ? new redis.BullLaneQueue(redis.url, laneConcurrency(settings), crashed, settings.workerHeartbeatSeconds * 1000)
     : new LaneQueue(laneConcurrency(settings), crashed);
   const generations = generationQueue(settings, logger, redis);
-  const libraryScans = libraryScanQueue(settings, logger, redis);
-  let watchers: LibraryWatchers | null = null;
+  const inPlaceScans = inPlaceScanQueue(settings, logger, redis);
+  let watchers: InPlaceWatchers | null = null;
   const images = new ImageProviders(settings.images, settings.maxUploadBytes);
   const closing = new AbortController();
   const metrics = new Metrics({
@@ -128,7 +128,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
     scratch,
     queue,
     generationQueue: generations,
-    libraryScans,
+    inPlaceScans,
     images,
     ml,
     models,
@@ -159,7 +159,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
             await cluster.upsert();
             const queued = await resumeUnfinished(db, queue, leaseMs);
             const jobs = await queueOpenGenerations(db, generations, leaseMs);
-            await queueLibraryScans(lib, 'open');
+            await queueInPlaceScans(lib, 'open');
             logger.warn({ photos: queued, generationJobs: jobs }, 'Redis is back: unfinished photos and generation jobs queued again');
           },
           (error) => logger.error({ err: error }, 'queuing unfinished photos again after Redis came back failed'),
@@ -178,7 +178,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
         const open = await queueOpenGenerations(db, generations, database.kind === 'embedded' ? 0 : leaseMs);
         if (open > 0) logger.info({ jobs: open }, 'resuming generation jobs');
         // scans and watchers of libraries in place run where everything runs (they need the folders' mount)
-        watchers = await startLibraryScans(lib);
+        watchers = await startInPlaceScans(lib);
         await installAsked(lib);
       }
     },
@@ -193,7 +193,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
       await watchers?.close();
       await queue.close();
       await generations.close();
-      await libraryScans.close();
+      await inPlaceScans.close();
       await heartbeat?.stop(); // after its steps finished: none is taken from it while it still runs them
       await ml.close();
       await storage.close();
@@ -261,7 +261,7 @@ function periodicTasks(lib: Resources, leaseMs: number, retryBaseMs: number): Pe
   const backups: PeriodicTask[] = lib.settings.backupDir
     ? [{ name: 'backup', everyMs: Math.round(lib.settings.backupEveryHours * 3_600_000), run: async () => void (await scheduledBackup(lib)) }]
     : [];
-  const libraries = libraryTasks(lib);
+  const libraries = inPlaceTasks(lib);
   // each user's memories, once a day (for the server's date; the app asks for the user's own)
   const memories: PeriodicTask = {
     name: 'memories',

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import type { ScanProgress } from '../db/schema.js';
-import type { LibraryInfo } from '../library/in-place/libraries.js';
+import type { InPlaceLibrary } from '../library/in-place/manage.js';
 import type { Library } from '../library/library.js';
 import { throughServerOrLibrary } from './listing.js';
 
@@ -37,7 +37,7 @@ export function scanLine(scan: ScanProgress | null): string {
   return counts.join(', ') + running + (scan.missingRoots.length ? ` (not there: ${scan.missingRoots.join(', ')})` : '');
 }
 
-function print(items: LibraryInfo[], json: boolean): void {
+function print(items: InPlaceLibrary[], json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify({ items }, null, 2)}\n`);
     return;
@@ -53,7 +53,7 @@ function print(items: LibraryInfo[], json: boolean): void {
 }
 
 /** Polls a scan through the server until it is done, a line on stderr per change. */
-async function followRemote(read: () => Promise<LibraryInfo>, since: string | null): Promise<LibraryInfo> {
+async function followRemote(read: () => Promise<InPlaceLibrary>, since: string | null): Promise<InPlaceLibrary> {
   let last = '';
   for (;;) {
     const library = await read();
@@ -67,13 +67,13 @@ async function followRemote(read: () => Promise<LibraryInfo>, since: string | nu
 }
 
 /** The library side of these commands, imported only when no server holds the library (listing.ts). */
-const inPlace = () => import('../library/in-place/libraries.js');
+const inPlace = () => import('../library/in-place/manage.js');
 
 /** Scans on the library folder itself (no server): now, in this process, with its progress on stderr. */
-async function scanHere(lib: Library, id: string): Promise<LibraryInfo> {
-  const { scanLibrary } = await import('../library/in-place/scan.js');
+async function scanHere(lib: Library, id: string): Promise<InPlaceLibrary> {
+  const { scanInPlaceLibrary } = await import('../library/in-place/scan.js');
   let shown = 0;
-  await scanLibrary(lib, id, {
+  await scanInPlaceLibrary(lib, id, {
     onProgress: (progress) => {
       if (Date.now() - shown < 1000 && progress.phase !== 'done') return;
       shown = Date.now();
@@ -81,7 +81,7 @@ async function scanHere(lib: Library, id: string): Promise<LibraryInfo> {
     },
   });
   process.stderr.write('The new photos are analysed when `shoebox serve` runs on this library.\n');
-  return (await (await inPlace()).getLibrary(lib, id))!;
+  return (await (await inPlace()).getInPlaceLibrary(lib, id))!;
 }
 
 export async function runLibrariesAdd(folder: string, settings: Settings, flags: LibraryAddFlags): Promise<void> {
@@ -98,12 +98,12 @@ export async function runLibrariesAdd(folder: string, settings: Settings, flags:
     flags.server,
     'libraries add',
     async (client) => {
-      const created = await client.request<LibraryInfo>('POST', '/api/libraries', input);
+      const created = await client.request<InPlaceLibrary>('POST', '/api/libraries', input);
       process.stderr.write(`Added ${created.name} (${created.id}); scanning…\n`);
-      return followRemote(() => client.request<LibraryInfo>('GET', `/api/libraries/${created.id}`), null);
+      return followRemote(() => client.request<InPlaceLibrary>('GET', `/api/libraries/${created.id}`), null);
     },
     async (lib) => {
-      const created = await (await inPlace()).createLibrary(lib, input);
+      const created = await (await inPlace()).createInPlaceLibrary(lib, input);
       process.stderr.write(`Added ${created.name} (${created.id}); scanning…\n`);
       return scanHere(lib, created.id);
     },
@@ -116,8 +116,8 @@ export async function runLibrariesList(settings: Settings, flags: { json?: boole
     settings,
     flags.server,
     'libraries',
-    async (client) => (await client.request<{ items: LibraryInfo[] }>('GET', '/api/libraries')).items,
-    async (lib) => (await inPlace()).listLibraries(lib),
+    async (client) => (await client.request<{ items: InPlaceLibrary[] }>('GET', '/api/libraries')).items,
+    async (lib) => (await inPlace()).listInPlaceLibraries(lib),
   );
   print(items, Boolean(flags.json));
 }
@@ -128,9 +128,9 @@ export async function runLibrariesScan(id: string, settings: Settings, flags: { 
     flags.server,
     'libraries scan',
     async (client) => {
-      const before = await client.request<LibraryInfo>('GET', `/api/libraries/${encodeURIComponent(id)}`);
+      const before = await client.request<InPlaceLibrary>('GET', `/api/libraries/${encodeURIComponent(id)}`);
       await client.request('POST', `/api/libraries/${encodeURIComponent(id)}/scan`);
-      return followRemote(() => client.request<LibraryInfo>('GET', `/api/libraries/${encodeURIComponent(id)}`), before.lastScanAt);
+      return followRemote(() => client.request<InPlaceLibrary>('GET', `/api/libraries/${encodeURIComponent(id)}`), before.lastScanAt);
     },
     async (lib) => {
       if (!(await (await inPlace()).requestScan(lib, id))) throw new Error(`no library with id ${id}`);
@@ -147,7 +147,7 @@ export async function runLibrariesRemove(id: string, settings: Settings, flags: 
     'libraries remove',
     async (client) => (await client.request<{ removedPhotos: number }>('DELETE', `/api/libraries/${encodeURIComponent(id)}`)).removedPhotos,
     async (lib) => {
-      const count = await (await inPlace()).removeLibrary(lib, id);
+      const count = await (await inPlace()).removeInPlaceLibrary(lib, id);
       if (count === null) throw new Error(`no library with id ${id}`);
       return count;
     },

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadSettings, type SettingsOverrides } from '../config/settings.js';
-import { DEFAULT_LIBRARY_EXCLUDES } from '../model/library-excludes.js';
+import { DEFAULT_IN_PLACE_EXCLUDES } from '../model/in-place-excludes.js';
 import { STEP_NAMES } from '../model/photo-state.js';
 import { version } from '../config/version.js';
 
@@ -212,7 +212,7 @@ export async function main(argv: string[]): Promise<void> {
     .command('add <folder>')
     .description('index a folder where it is (it must lie inside SHOEBOX_LIBRARY_ROOTS or a root an admin allowed), and follow its first scan')
     .option('--name <name>', 'the library’s name (default: the folder’s)')
-    .option('--exclude <glob...>', `files and folders to leave out instead of the defaults (${DEFAULT_LIBRARY_EXCLUDES.join(' ')}); --exclude '' for none`)
+    .option('--exclude <glob...>', `files and folders to leave out instead of the defaults (${DEFAULT_IN_PLACE_EXCLUDES.join(' ')}); --exclude '' for none`)
     .option('--write-back', 'write ratings, favourites, keywords and people to XMP sidecars beside the files')
     .addOption(new Option('--watch <mode>', 'follow changes by file-system events, polling (network shares) or not at all').choices(['auto', 'poll', 'off']))
     .option('--json', 'print one JSON object')

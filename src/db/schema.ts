@@ -14,7 +14,7 @@ export * from './schema/albums.js';
 export * from './schema/accounts.js';
 export * from './schema/sharing.js';
 export * from './schema/creation.js';
-export * from './schema/libraries.js';
+export * from './schema/in-place.js';
 export * from './schema/uploads.js';
 export * from './schema/stacks.js';
 export * from './schema/imports.js';

@@ -25,7 +25,7 @@ export interface Resources {
   /** Generation jobs by id (library/create): the API queues them, the worker runs them. */
   generationQueue: PhotoQueue;
   /** Libraries in place to scan, by id (library/in-place/): a scan asked for while one runs runs once more after it. */
-  libraryScans: PhotoQueue;
+  inPlaceScans: PhotoQueue;
   /** The configured image generators (SHOEBOX_IMAGE_*). */
   images: ImageProviders;
   ml: MlServices;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIBRARY_EXCLUDES } from '../../src/model/library-excludes.js';
+import { DEFAULT_IN_PLACE_EXCLUDES } from '../../src/model/in-place-excludes.js';
 import { runCli, spawnServer } from '../helpers/cli.js';
 import { assets, tempDir } from '../helpers/server.js';
 
@@ -48,7 +48,7 @@ describe('shoebox libraries', () => {
       const plain = await runCli(['libraries', 'add', nas, '--json', '--data', data], env);
       expect(plain.code, plain.stderr).toBe(0);
       const [camera] = JSON.parse(plain.stdout).items;
-      expect(camera).toMatchObject({ exclude: DEFAULT_LIBRARY_EXCLUDES, counts: { files: 1, refused: 0 } });
+      expect(camera).toMatchObject({ exclude: DEFAULT_IN_PLACE_EXCLUDES, counts: { files: 1, refused: 0 } });
       // --exclude '': nothing left out but hidden entries
       const drive = path.join(root, 'Drive');
       fs.mkdirSync(path.join(drive, '@eaDir'), { recursive: true });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { libraries } from '../../src/db/schema.js';
+import { inPlaceLibraries } from '../../src/db/schema.js';
 import { assets, json, startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Asks for /api/health every 50 ms from a thread of its own until `slowest()`, which answers the slowest answer in ms. */
@@ -177,9 +177,9 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
   /** A library as it could be made before overlapping folders were refused: straight into the database. */
   const oldLibrary = async (ownerId: string, name: string, paths: string[], writeBack = false) => {
     const [row] = await server.lib.db
-      .insert(libraries)
+      .insert(inPlaceLibraries)
       .values({ ownerId, name, paths, exclude: [], writeBack, watch: 'off', scanState: 'idle' })
-      .returning({ id: libraries.id });
+      .returning({ id: inPlaceLibraries.id });
     return row!.id;
   };
   const removeBobsLibraries = async () => {

@@ -19,7 +19,7 @@ export function foldersOverlap(a: string, b: string): boolean {
   return isInside(a, [b]) || isInside(b, [a]);
 }
 
-interface LibraryFolders {
+interface InPlaceFolders {
   id: string;
   owner_id: string;
   name: string;
@@ -32,8 +32,8 @@ async function realFolders(paths: readonly string[]): Promise<string[]> {
   return [...new Set([...paths, ...real])];
 }
 
-async function allLibraries(db: Db): Promise<LibraryFolders[]> {
-  return rows<LibraryFolders>(db, sql`select id, owner_id, name, paths from libraries order by created_at, id`);
+async function allInPlaceLibraries(db: Db): Promise<InPlaceFolders[]> {
+  return rows<InPlaceFolders>(db, sql`select id, owner_id, name, paths from libraries order by created_at, id`);
 }
 
 /**
@@ -41,7 +41,7 @@ async function allLibraries(db: Db): Promise<LibraryFolders[]> {
  * it), or one of the owner's own. `exceptId`: the library being changed (its own folders are no overlap).
  */
 export async function checkFoldersFree(db: Db, ownerId: string, folders: readonly string[], exceptId?: string): Promise<void> {
-  const others = (await allLibraries(db)).filter((library) => library.id !== exceptId);
+  const others = (await allInPlaceLibraries(db)).filter((library) => library.id !== exceptId);
   // another user's first: that refusal must not depend on the user's own libraries
   others.sort((a, b) => Number(isOwner(ownerId, a.owner_id)) - Number(isOwner(ownerId, b.owner_id)));
   for (const other of others) {
@@ -69,7 +69,7 @@ export async function checkFoldersFree(db: Db, ownerId: string, folders: readonl
  * would be refused today), so an intruder's library reads nothing of it and cannot take it from its owner.
  */
 export async function foldersTakenBefore(db: Db, libraryId: string): Promise<string[]> {
-  const all = await allLibraries(db);
+  const all = await allInPlaceLibraries(db);
   const index = all.findIndex((library) => library.id === libraryId);
   if (index === -1) return [];
   const owner = all[index]!.owner_id;
@@ -83,7 +83,7 @@ export async function foldersTakenBefore(db: Db, libraryId: string): Promise<str
  * libraries are read once per call of this.
  */
 export async function writeBackRefusal(db: Db): Promise<(libraryId: string, file: string) => Promise<string | null>> {
-  const all = await allLibraries(db);
+  const all = await allInPlaceLibraries(db);
   const folders = new Map(await Promise.all(all.map(async (library) => [library.id, await realFolders(library.paths)] as const)));
   return async (libraryId, file) => {
     const owner = all.find((library) => library.id === libraryId)?.owner_id;

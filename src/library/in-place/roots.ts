@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { asc } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
-import { libraryRoots } from '../../db/schema.js';
+import { inPlaceRoots } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Resources } from '../library.js';
 import { isInside } from './walk.js';
@@ -27,7 +27,7 @@ async function realFolder(folder: string): Promise<string | null> {
 }
 
 export async function listAllowedRoots(context: Pick<Resources, 'settings' | 'db'>): Promise<AllowedRoot[]> {
-  const added = await context.db.select({ path: libraryRoots.path }).from(libraryRoots).orderBy(asc(libraryRoots.path));
+  const added = await context.db.select({ path: inPlaceRoots.path }).from(inPlaceRoots).orderBy(asc(inPlaceRoots.path));
   const all = [
     ...context.settings.libraryRoots.map((root) => ({ path: root, source: 'settings' as const })),
     ...added.map((row) => ({ path: row.path, source: 'admin' as const })),
@@ -56,7 +56,7 @@ export function cleanFolderPath(input: string): string {
  * The real path of a folder a user asks to index, when it lies inside an allowed root; else a 403 (outside) or
  * 400 (not a folder) that says why. The check runs on the real path: a link inside a root to elsewhere is outside.
  */
-export async function checkLibraryFolder(context: Pick<Resources, 'settings' | 'db'>, input: string): Promise<string> {
+export async function checkInPlaceFolder(context: Pick<Resources, 'settings' | 'db'>, input: string): Promise<string> {
   const clean = cleanFolderPath(input);
   const roots = await realRoots(context);
   if (roots.length === 0) {
@@ -78,6 +78,6 @@ export async function addAllowedRoot(db: Db, input: string, adminId: string): Pr
   const clean = cleanFolderPath(input);
   const real = await realFolder(clean);
   if (!real) throw new UserError('invalid', `${clean} is not a folder this server can read`);
-  await db.insert(libraryRoots).values({ path: real, addedBy: adminId }).onConflictDoNothing();
+  await db.insert(inPlaceRoots).values({ path: real, addedBy: adminId }).onConflictDoNothing();
   return real;
 }

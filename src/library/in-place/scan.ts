@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
-import { libraries, libraryFiles, type ScanProgress } from '../../db/schema.js';
+import { inPlaceLibraries, inPlaceFiles, type ScanProgress } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { forEachLimit } from '../../base/concurrency.js';
 import type { Library, Resources } from '../library.js';
@@ -88,8 +88,8 @@ export interface ScanOptions {
  * Scans one library. Photos that are new or whose bytes changed are queued for the pipeline. Returns the counts;
  * the library's row keeps them (scan_state, scan, last_scan_at).
  */
-export async function scanLibrary(context: Resources, libraryId: string, options: ScanOptions = {}): Promise<ScanProgress | null> {
-  const [library] = await context.db.select().from(libraries).where(eq(libraries.id, libraryId));
+export async function scanInPlaceLibrary(context: Resources, libraryId: string, options: ScanOptions = {}): Promise<ScanProgress | null> {
+  const [library] = await context.db.select().from(inPlaceLibraries).where(eq(inPlaceLibraries.id, libraryId));
   if (!library) return null;
   const lib = forSystem(context, library.ownerId, 'library scan');
   const progress = emptyProgress();
@@ -106,16 +106,16 @@ export async function scanLibrary(context: Resources, libraryId: string, options
     if (!force && Date.now() - savedAt < 1000) return;
     savedAt = Date.now();
     await context.db
-      .update(libraries)
+      .update(inPlaceLibraries)
       .set({ scan: { ...progress }, updatedAt: new Date() })
-      .where(eq(libraries.id, libraryId));
+      .where(eq(inPlaceLibraries.id, libraryId));
   };
   let readingStarted = Date.now();
   let scope: ScanScope | null = null;
   await context.db
-    .update(libraries)
+    .update(inPlaceLibraries)
     .set({ scanState: 'scanning', scanError: null, scan: progress, updatedAt: new Date() })
-    .where(eq(libraries.id, libraryId));
+    .where(eq(inPlaceLibraries.id, libraryId));
   try {
     const allowed = await realRoots(context);
     const taken = await foldersTakenBefore(context.db, libraryId); // another user's library has them (overlap.ts)
@@ -197,9 +197,9 @@ export async function scanLibrary(context: Resources, libraryId: string, options
       }
       if (row.missing) {
         await context.db
-          .update(libraryFiles)
+          .update(inPlaceFiles)
           .set({ missingSince: null })
-          .where(and(eq(libraryFiles.libraryId, libraryId), eq(libraryFiles.path, file.path)));
+          .where(and(eq(inPlaceFiles.libraryId, libraryId), eq(inPlaceFiles.path, file.path)));
         if (row.photo_id) touched.add(row.photo_id);
         progress.returned++;
       } else if (row.error !== null) {
@@ -211,9 +211,9 @@ export async function scanLibrary(context: Resources, libraryId: string, options
       // a row from before file ids were recorded: the file listed is the one it names (same path, size and time)
       if (row.file_id === null) {
         await context.db
-          .update(libraryFiles)
+          .update(inPlaceFiles)
           .set({ fileId: file.fileId })
-          .where(and(eq(libraryFiles.libraryId, libraryId), eq(libraryFiles.path, file.path)));
+          .where(and(eq(inPlaceFiles.libraryId, libraryId), eq(inPlaceFiles.path, file.path)));
       }
       if (!sameSidecar(file, row)) {
         await saveRow(lib, libraryId, file, { sha256: row.sha256, photoId: row.photo_id, error: null });
@@ -225,9 +225,9 @@ export async function scanLibrary(context: Resources, libraryId: string, options
     for (const row of known.values()) {
       if (listed.has(row.path) || row.missing) continue;
       await context.db
-        .update(libraryFiles)
+        .update(inPlaceFiles)
         .set({ missingSince: new Date() })
-        .where(and(eq(libraryFiles.libraryId, libraryId), eq(libraryFiles.path, row.path)));
+        .where(and(eq(inPlaceFiles.libraryId, libraryId), eq(inPlaceFiles.path, row.path)));
       if (row.photo_id) touched.add(row.photo_id);
       if (row.photo_id) lostFile.add(row.photo_id);
       if (row.error === null) progress.gone++;
@@ -310,18 +310,18 @@ export async function scanLibrary(context: Resources, libraryId: string, options
     progress.etaSeconds = 0;
     await save(true);
     await context.db
-      .update(libraries)
+      .update(inPlaceLibraries)
       .set({ scanState: 'idle', scan: progress, lastScanAt: new Date(), updatedAt: new Date() })
-      .where(eq(libraries.id, libraryId));
+      .where(eq(inPlaceLibraries.id, libraryId));
     return progress;
   } catch (error) {
     // what this scan was to cover is covered by the next one, whole
     if (scope && !scope.full) await requestFullScan(context.db, libraryId).catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
     await context.db
-      .update(libraries)
+      .update(inPlaceLibraries)
       .set({ scanState: 'failed', scanError: message, scan: { ...progress, finishedAt: new Date().toISOString() }, updatedAt: new Date() })
-      .where(eq(libraries.id, libraryId));
+      .where(eq(inPlaceLibraries.id, libraryId));
     throw error;
   }
 }
@@ -360,7 +360,7 @@ async function saveRow(
     missingSince: null,
   };
   await lib.db
-    .insert(libraryFiles)
+    .insert(inPlaceFiles)
     .values({ libraryId, path: file.path, ...values })
-    .onConflictDoUpdate({ target: [libraryFiles.libraryId, libraryFiles.path], set: values });
+    .onConflictDoUpdate({ target: [inPlaceFiles.libraryId, inPlaceFiles.path], set: values });
 }

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { DEFAULT_LIBRARY_EXCLUDES } from '../../../src/api/contract.js';
+import { DEFAULT_IN_PLACE_EXCLUDES } from '../../../src/api/contract.js';
 import { ApiError } from '../api.js';
 import { accountApi, type Me } from '../client/account.js';
 import * as librariesApi from '../client/libraries.js';
-import type { AllowedRoot, LibraryFileInfo, LibraryInfo, WatchMode } from '../client/libraries.js';
+import type { AllowedRoot, InPlaceFile, InPlaceLibrary, WatchMode } from '../client/libraries.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { FormError } from '../components/FormError.js';
 import { formatCount } from '../lib/format.js';
@@ -16,7 +16,7 @@ const lines = (text: string) =>
     .filter(Boolean);
 
 /** One line of what a scan found, or where a running one is. */
-function scanSummary(library: LibraryInfo): string {
+function scanSummary(library: InPlaceLibrary): string {
   const scan = library.scan;
   if (!scan) return library.scanState === 'queued' ? 'Waiting for its first scan…' : 'Not scanned yet';
   if (scan.phase === 'listing') return `Listing the folders… ${formatCount(scan.seen)} files so far`;
@@ -40,7 +40,7 @@ function scanSummary(library: LibraryInfo): string {
 /** Settings → Libraries: folders indexed in place, their scans and files that were refused; admins allow folders. */
 export function LibrariesPage() {
   const [me, setMe] = useState<Me | null>(null);
-  const [libraries, setLibraries] = useState<LibraryInfo[] | null>(null);
+  const [libraries, setLibraries] = useState<InPlaceLibrary[] | null>(null);
   const [roots, setRoots] = useState<AllowedRoot[]>([]);
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(
@@ -94,7 +94,7 @@ export function LibrariesPage() {
 function AddLibrary({ roots, onAdded }: { roots: AllowedRoot[]; onAdded: () => void }) {
   const [name, setName] = useState('');
   const [paths, setPaths] = useState('');
-  const [exclude, setExclude] = useState(DEFAULT_LIBRARY_EXCLUDES.join('\n'));
+  const [exclude, setExclude] = useState(DEFAULT_IN_PLACE_EXCLUDES.join('\n'));
   const [writeBack, setWriteBack] = useState(false);
   const [watch, setWatch] = useState<WatchMode>('auto');
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
@@ -170,8 +170,8 @@ function AddLibrary({ roots, onAdded }: { roots: AllowedRoot[]; onAdded: () => v
   );
 }
 
-function LibraryCard({ library, onChanged }: { library: LibraryInfo; onChanged: () => void }) {
-  const [problems, setProblems] = useState<LibraryFileInfo[] | null>(null);
+function LibraryCard({ library, onChanged }: { library: InPlaceLibrary; onChanged: () => void }) {
+  const [problems, setProblems] = useState<InPlaceFile[] | null>(null);
   const [removing, setRemoving] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -45,7 +45,7 @@ export interface ScanProgress {
   missingRoots: string[];
 }
 
-export const libraries = pgTable(
+export const inPlaceLibraries = pgTable(
   'libraries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
@@ -88,12 +88,12 @@ export const libraries = pgTable(
  * changed), its checksum, the photo it is (several files with the same bytes are one photo), why it was refused,
  * and since when it is missing. A file whose photo the user deleted keeps its row without a photo: hidden.
  */
-export const libraryFiles = pgTable(
+export const inPlaceFiles = pgTable(
   'library_files',
   {
     libraryId: uuid('library_id')
       .notNull()
-      .references(() => libraries.id, { onDelete: 'cascade' }),
+      .references(() => inPlaceLibraries.id, { onDelete: 'cascade' }),
     path: text('path').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     /** Milliseconds since the epoch (sub-millisecond times kept as fractions). */
@@ -126,7 +126,7 @@ export const libraryFiles = pgTable(
 );
 
 /** Folders an admin allowed through the API, besides SHOEBOX_LIBRARY_ROOTS. */
-export const libraryRoots = pgTable('library_roots', {
+export const inPlaceRoots = pgTable('library_roots', {
   path: text('path').primaryKey(),
   addedBy: uuid('added_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -3,29 +3,29 @@
 import fs from 'node:fs/promises';
 import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
-import { libraries, libraryFiles, photos, type ScanProgress, type ScanState, type WatchMode } from '../../db/schema.js';
+import { inPlaceLibraries, inPlaceFiles, photos, type ScanProgress, type ScanState, type WatchMode } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Library, Resources } from '../library.js';
 import { deletePhoto } from '../photos.js';
 import { settleFilePhotos } from './file-photos.js';
 import { globsProblem } from './glob-limits.js';
 import { checkFoldersFree } from './overlap.js';
-import { checkLibraryFolder } from './roots.js';
+import { checkInPlaceFolder } from './roots.js';
 import { isInside } from './walk.js';
-import { DEFAULT_LIBRARY_EXCLUDES } from '../../model/library-excludes.js';
+import { DEFAULT_IN_PLACE_EXCLUDES } from '../../model/in-place-excludes.js';
 import { owns, ownsSql } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
 
-export interface LibraryInput {
+export interface InPlaceLibraryInput {
   name: string;
   paths: string[];
-  /** Left out: DEFAULT_LIBRARY_EXCLUDES (NAS thumbnails, recycle bins); `[]`: nothing left out but hidden entries. */
+  /** Left out: DEFAULT_IN_PLACE_EXCLUDES (NAS thumbnails, recycle bins); `[]`: nothing left out but hidden entries. */
   exclude?: readonly string[];
   writeBack?: boolean;
   watch?: WatchMode;
 }
 
-export interface LibraryInfo {
+export interface InPlaceLibrary {
   id: string;
   ownerId: string;
   name: string;
@@ -53,7 +53,7 @@ function cleanPatterns(patterns: readonly string[] | undefined): string[] {
 async function cleanFolders(context: Resources, paths: readonly string[]): Promise<string[]> {
   if (paths.length === 0) throw new UserError('invalid', 'a library needs at least one folder');
   if (paths.length > 50) throw new UserError('invalid', 'at most 50 folders in one library');
-  const real = [...new Set(await Promise.all(paths.map((folder) => checkLibraryFolder(context, folder))))];
+  const real = [...new Set(await Promise.all(paths.map((folder) => checkInPlaceFolder(context, folder))))];
   // Shoebox's own folder holds its thumbnails: indexed, they would make thumbnails of thumbnails without end
   const data = await fs.realpath(context.settings.dataDir).catch(() => context.settings.dataDir);
   for (const folder of real) {
@@ -77,13 +77,13 @@ function cleanName(name: string): string {
 /** Folder checks against the other libraries run one at a time (two users adding one folder at once: one is refused). */
 const foldersLock = sql`select pg_advisory_xact_lock(hashtext('shoebox:library-folders'))`;
 
-export async function createLibrary(lib: Library, input: LibraryInput): Promise<LibraryInfo> {
+export async function createInPlaceLibrary(lib: Library, input: InPlaceLibraryInput): Promise<InPlaceLibrary> {
   mayChange(lib);
   const values = {
     ownerId: lib.ownerId,
     name: cleanName(input.name),
     paths: await cleanFolders(lib, input.paths),
-    exclude: cleanPatterns(input.exclude ?? DEFAULT_LIBRARY_EXCLUDES),
+    exclude: cleanPatterns(input.exclude ?? DEFAULT_IN_PLACE_EXCLUDES),
     writeBack: input.writeBack ?? false,
     watch: input.watch ?? lib.settings.libraryWatch,
     scanState: 'queued' as const,
@@ -91,20 +91,20 @@ export async function createLibrary(lib: Library, input: LibraryInput): Promise<
   const row = await lib.db.transaction(async (tx) => {
     await tx.execute(foldersLock);
     await checkFoldersFree(tx, lib.ownerId, values.paths);
-    return (await tx.insert(libraries).values(values).returning({ id: libraries.id }))[0];
+    return (await tx.insert(inPlaceLibraries).values(values).returning({ id: inPlaceLibraries.id }))[0];
   });
-  await lib.libraryScans.add(row!.id);
-  return (await getLibrary(lib, row!.id))!;
+  await lib.inPlaceScans.add(row!.id);
+  return (await getInPlaceLibrary(lib, row!.id))!;
 }
 
-export async function updateLibrary(lib: Library, id: string, input: Partial<LibraryInput>): Promise<LibraryInfo | null> {
+export async function updateInPlaceLibrary(lib: Library, id: string, input: Partial<InPlaceLibraryInput>): Promise<InPlaceLibrary | null> {
   mayChange(lib);
   const [current] = await lib.db
     .select()
-    .from(libraries)
-    .where(and(eq(libraries.id, id), owns(lib, libraries)));
+    .from(inPlaceLibraries)
+    .where(and(eq(inPlaceLibraries.id, id), owns(lib, inPlaceLibraries)));
   if (!current) return null;
-  const set: Partial<typeof libraries.$inferInsert> = { updatedAt: new Date() };
+  const set: Partial<typeof inPlaceLibraries.$inferInsert> = { updatedAt: new Date() };
   if (input.name !== undefined) set.name = cleanName(input.name);
   if (input.paths !== undefined) set.paths = await cleanFolders(lib, input.paths);
   if (input.exclude !== undefined) set.exclude = cleanPatterns(input.exclude);
@@ -116,10 +116,10 @@ export async function updateLibrary(lib: Library, id: string, input: Partial<Lib
       await tx.execute(foldersLock);
       await checkFoldersFree(tx, lib.ownerId, set.paths, id);
     }
-    await tx.update(libraries).set(set).where(eq(libraries.id, id));
+    await tx.update(inPlaceLibraries).set(set).where(eq(inPlaceLibraries.id, id));
   });
   if (rescan) await requestScan(lib, id);
-  return getLibrary(lib, id);
+  return getInPlaceLibrary(lib, id);
 }
 
 /** Queues a scan (a scan asked for while one runs runs once more after it). False: not the owner's library. */
@@ -131,13 +131,13 @@ export async function requestScan(lib: Library, id: string): Promise<boolean> {
         where id = ${id}::uuid and ${ownsSql(lib, 'libraries')} returning id`,
   );
   if (!found) return false;
-  await lib.libraryScans.add(id);
+  await lib.inPlaceScans.add(id);
   return true;
 }
 
 // photos: every photo a file of the library is, also one uploaded before the folder was added (its file links to
 // it), and the library's offline photos; not only those it made (a folder of photos already uploaded read 0 photos).
-const countsSql = sql<LibraryInfo['counts']>`json_build_object(
+const countsSql = sql<InPlaceLibrary['counts']>`json_build_object(
   'photos', (select count(*)::int from photos p join (
                select f.photo_id as id from library_files f
                where f.library_id = libraries.id and f.missing_since is null and f.error is null and f.photo_id is not null
@@ -147,7 +147,7 @@ const countsSql = sql<LibraryInfo['counts']>`json_build_object(
   'files', (select count(*)::int from library_files f where f.library_id = libraries.id and f.missing_since is null and f.error is null),
   'refused', (select count(*)::int from library_files f where f.library_id = libraries.id and f.missing_since is null and f.error is not null))`;
 
-function info(row: typeof libraries.$inferSelect & { counts: LibraryInfo['counts'] }): LibraryInfo {
+function info(row: typeof inPlaceLibraries.$inferSelect & { counts: InPlaceLibrary['counts'] }): InPlaceLibrary {
   return {
     id: row.id,
     ownerId: row.ownerId,
@@ -165,24 +165,24 @@ function info(row: typeof libraries.$inferSelect & { counts: LibraryInfo['counts
   };
 }
 
-export async function listLibraries(lib: Library): Promise<LibraryInfo[]> {
+export async function listInPlaceLibraries(lib: Library): Promise<InPlaceLibrary[]> {
   const found = await lib.db
-    .select({ library: libraries, counts: countsSql })
-    .from(libraries)
-    .where(owns(lib, libraries))
-    .orderBy(asc(libraries.name), asc(libraries.createdAt));
+    .select({ library: inPlaceLibraries, counts: countsSql })
+    .from(inPlaceLibraries)
+    .where(owns(lib, inPlaceLibraries))
+    .orderBy(asc(inPlaceLibraries.name), asc(inPlaceLibraries.createdAt));
   return found.map((row) => info({ ...row.library, counts: row.counts }));
 }
 
-export async function getLibrary(lib: Library, id: string): Promise<LibraryInfo | null> {
+export async function getInPlaceLibrary(lib: Library, id: string): Promise<InPlaceLibrary | null> {
   const [row] = await lib.db
-    .select({ library: libraries, counts: countsSql })
-    .from(libraries)
-    .where(and(eq(libraries.id, id), owns(lib, libraries)));
+    .select({ library: inPlaceLibraries, counts: countsSql })
+    .from(inPlaceLibraries)
+    .where(and(eq(inPlaceLibraries.id, id), owns(lib, inPlaceLibraries)));
   return row ? info({ ...row.library, counts: row.counts }) : null;
 }
 
-export interface LibraryFileInfo {
+export interface InPlaceFile {
   path: string;
   sizeBytes: number;
   photoId: string | null;
@@ -191,27 +191,27 @@ export interface LibraryFileInfo {
 }
 
 /** A library's files, by path; `problems`: only those refused (with why) or gone. */
-export async function listLibraryFiles(
+export async function listInPlaceFiles(
   lib: Library,
   id: string,
   query: { page: number; limit: number; problems?: boolean },
-): Promise<{ items: LibraryFileInfo[]; total: number } | null> {
-  if (!(await getLibrary(lib, id))) return null;
+): Promise<{ items: InPlaceFile[]; total: number } | null> {
+  if (!(await getInPlaceLibrary(lib, id))) return null;
   const where = and(
-    eq(libraryFiles.libraryId, id),
-    query.problems ? sql`(${libraryFiles.error} is not null or ${libraryFiles.missingSince} is not null)` : undefined,
+    eq(inPlaceFiles.libraryId, id),
+    query.problems ? sql`(${inPlaceFiles.error} is not null or ${inPlaceFiles.missingSince} is not null)` : undefined,
   );
   const [items, [total]] = await Promise.all([
     lib.db
       .select()
-      .from(libraryFiles)
+      .from(inPlaceFiles)
       .where(where)
-      .orderBy(query.problems ? desc(isNotNull(libraryFiles.error)) : asc(libraryFiles.path), asc(libraryFiles.path))
+      .orderBy(query.problems ? desc(isNotNull(inPlaceFiles.error)) : asc(inPlaceFiles.path), asc(inPlaceFiles.path))
       .limit(query.limit)
       .offset((query.page - 1) * query.limit),
     lib.db
       .select({ count: sql<number>`count(*)::int` })
-      .from(libraryFiles)
+      .from(inPlaceFiles)
       .where(where),
   ]);
   return {
@@ -230,9 +230,9 @@ export async function listLibraryFiles(
  * Removes a library from Shoebox: its photos (and what was made from them) go for good, its files stay where they
  * are, untouched. Photos with the same bytes uploaded or in another library are not its own and stay.
  */
-export async function removeLibrary(lib: Library, id: string): Promise<number | null> {
+export async function removeInPlaceLibrary(lib: Library, id: string): Promise<number | null> {
   mayChange(lib);
-  if (!(await getLibrary(lib, id))) return null;
+  if (!(await getInPlaceLibrary(lib, id))) return null;
   const ownPhotos = () =>
     lib.db
       .select({ id: photos.id })
@@ -240,7 +240,7 @@ export async function removeLibrary(lib: Library, id: string): Promise<number | 
       .where(and(eq(photos.libraryId, id), owns(lib, photos)));
   const own = await ownPhotos();
   // its files' rows go with it; a photo with a copy in another of the owner's libraries moves there and stays
-  await lib.db.delete(libraries).where(eq(libraries.id, id));
+  await lib.db.delete(inPlaceLibraries).where(eq(inPlaceLibraries.id, id));
   await settleFilePhotos(
     lib,
     own.map((photo) => photo.id),

@@ -9,7 +9,7 @@ import type { Settings } from '../config/settings.js';
 import { rows } from '../db/connection.js';
 import type { WatchMode } from '../db/schema.js';
 import { expireOfflinePhotos } from '../library/in-place/offline.js';
-import { scanLibrary } from '../library/in-place/scan.js';
+import { scanInPlaceLibrary } from '../library/in-place/scan.js';
 import { noteChangedFolders } from '../library/in-place/scope.js';
 import { writeDueSidecars } from '../library/in-place/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
@@ -19,9 +19,9 @@ import type { PeriodicTask } from '../queue/local-schedule.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { RedisEngines } from './redis-engines.js';
 
-export type LibraryScanQueue = PhotoQueue & { start(handler: (libraryId: string) => Promise<void>): void };
+export type InPlaceScanQueue = PhotoQueue & { start(handler: (libraryId: string) => Promise<void>): void };
 
-export function libraryScanQueue(settings: Settings, logger: Logger, redis: RedisEngines | null): LibraryScanQueue {
+export function inPlaceScanQueue(settings: Settings, logger: Logger, redis: RedisEngines | null): InPlaceScanQueue {
   const crashed = (libraryId: string, error: unknown) => logger.error({ libraryId, err: error }, 'library scan failed');
   // one scan at a time per process: a scan reads the disk as fast as it goes
   return redis
@@ -30,18 +30,18 @@ export function libraryScanQueue(settings: Settings, logger: Logger, redis: Redi
 }
 
 /** Queues the libraries whose scan was asked for and not done (a crash, a restart), or every library. */
-export async function queueLibraryScans(context: Resources, which: 'open' | 'all'): Promise<number> {
+export async function queueInPlaceScans(context: Resources, which: 'open' | 'all'): Promise<number> {
   const found = await rows<{ id: string }>(
     context.db,
     which === 'all'
       ? sql`update libraries set full_scan_due = true returning id`
       : sql`select id from libraries where scan_state in ('queued', 'scanning') or last_scan_at is null order by created_at`,
   );
-  for (const { id } of found) await context.libraryScans.add(id);
+  for (const { id } of found) await context.inPlaceScans.add(id);
   return found.length;
 }
 
-interface WatchedLibrary {
+interface WatchedInPlaceLibrary {
   key: string;
   watcher: FSWatcher;
 }
@@ -50,8 +50,8 @@ interface WatchedLibrary {
  * One watcher per library (file-system events, or polling for network shares), asking for a scan once changes
  * have settled; the set follows the libraries table (added, changed, removed in any process of the cluster).
  */
-export class LibraryWatchers {
-  private readonly watched = new Map<string, WatchedLibrary>();
+export class InPlaceWatchers {
+  private readonly watched = new Map<string, WatchedInPlaceLibrary>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Folders where changes were seen, per library, until the next scan is asked for. */
   private readonly changed = new Map<string, Set<string>>();
@@ -146,7 +146,7 @@ export class LibraryWatchers {
       const changed = [...(this.changed.get(libraryId) ?? [])];
       this.changed.delete(libraryId);
       void noteChangedFolders(this.context.db, libraryId, changed)
-        .then(() => this.context.libraryScans.add(libraryId))
+        .then(() => this.context.inPlaceScans.add(libraryId))
         .catch((error) => this.context.logger.warn({ libraryId, err: error }, 'library scan not queued'));
     }, 100);
     this.timers.set(libraryId, timer);
@@ -169,19 +169,19 @@ function watchKey(library: { paths: string[]; exclude: string[]; watch: WatchMod
  * Starts scanning libraries in this process: queued and interrupted scans resume, watchers start. A scan that
  * left files still being written (settling) is asked for again once they have had time to settle.
  */
-export async function startLibraryScans(context: Resources): Promise<LibraryWatchers> {
+export async function startInPlaceScans(context: Resources): Promise<InPlaceWatchers> {
   const { settings, logger } = context;
-  const watchers = new LibraryWatchers(context);
-  (context.libraryScans as LibraryScanQueue).start(async (libraryId) => {
+  const watchers = new InPlaceWatchers(context);
+  (context.inPlaceScans as InPlaceScanQueue).start(async (libraryId) => {
     // a library added or changed is watched from its first scan on (elsewhere in the cluster: within seconds)
     await watchers.refresh().catch((error) => logger.warn({ err: error }, 'library watchers not refreshed'));
-    const progress = await scanLibrary(context, libraryId);
+    const progress = await scanInPlaceLibrary(context, libraryId);
     if (progress && progress.settling > 0) {
-      setTimeout(() => void context.libraryScans.add(libraryId).catch(() => undefined), Math.max(200, settings.librarySettleMs)).unref();
+      setTimeout(() => void context.inPlaceScans.add(libraryId).catch(() => undefined), Math.max(200, settings.librarySettleMs)).unref();
     }
     if (progress) logger.info({ libraryId, ...countsOf(progress) }, 'library scanned');
   });
-  const open = await queueLibraryScans(context, 'open');
+  const open = await queueInPlaceScans(context, 'open');
   if (open > 0) logger.info({ libraries: open }, 'library scans resumed');
   await watchers.start();
   return watchers;
@@ -192,14 +192,14 @@ function countsOf(progress: { seen: number; new: number; changed: number; moved:
 }
 
 /** The periodic full scan (a watcher can miss changes: a share remounted, events dropped) and the offline grace period. */
-export function libraryTasks(context: Resources): PeriodicTask[] {
+export function inPlaceTasks(context: Resources): PeriodicTask[] {
   const { settings, logger } = context;
   const tasks: PeriodicTask[] = [];
   if (settings.libraryScanHours > 0) {
     tasks.push({
       name: 'library-scans',
       everyMs: Math.round(settings.libraryScanHours * 3_600_000),
-      run: async () => void (await queueLibraryScans(context, 'all')),
+      run: async () => void (await queueInPlaceScans(context, 'all')),
     });
   }
   // sidecars of write-back libraries: soon after a change (a no-op query when none is due)

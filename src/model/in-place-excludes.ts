@@ -4,7 +4,7 @@
 // One list for the API, the CLI and the web form's starting text.
 
 /** Exclusion globs of a new library in place when none are given (`exclude` left out of the request). */
-export const DEFAULT_LIBRARY_EXCLUDES: readonly string[] = [
+export const DEFAULT_IN_PLACE_EXCLUDES: readonly string[] = [
   '**/@eaDir/**', // Synology's thumbnails and metadata
   '**/#recycle/**', // Synology's recycle bin
   '**/#snapshot/**', // Synology's snapshots
