@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createTextChatClient } from '../ml/captions/index.js';
 import { compare, iso, rangeLabel, type LocalDate } from '../search/understand/calendar.js';
 import { STOP_WORDS } from '../search/understand/lexicon.js';
-import type { Understood, UnderstoodPart } from '../search/understand/parse.js';
+import type { Understood, UnderstoodPart } from '../search/understand/understood.js';
 import { fold } from '../search/understand/tokens.js';
 import { keyOf, type Vocabulary } from '../search/understand/vocabulary.js';
 import type { Library } from './library.js';

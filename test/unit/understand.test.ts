@@ -2,7 +2,8 @@
 // is understood to ask, for a fixed today (Thursday 26 November 2026) in Europe/Paris and a fixed library's names.
 import { describe, expect, it } from 'vitest';
 import { instant, todayIn } from '../../src/search/understand/calendar.js';
-import { understand, type Understood } from '../../src/search/understand/parse.js';
+import { understand } from '../../src/search/understand/parse.js';
+import type { Understood } from '../../src/search/understand/understood.js';
 import { withUnderstood } from '../../src/search/understand/to-filters.js';
 import { tokenize } from '../../src/search/understand/tokens.js';
 import { buildVocabulary, closeTo } from '../../src/search/understand/vocabulary.js';

@@ -3,92 +3,17 @@
 // with what is left searched as words and meaning. Local, pure and bounded: a query is read once, left to right,
 // trying the longest name first at each word (vocabulary.ts), then the fixed words of three languages
 // (lexicon.ts) and dates (dates.ts). Nothing understood: the text is searched exactly as typed.
-import { instants, iso, type LocalDate } from './calendar.js';
-import { dateAt, type Yearly } from './dates.js';
+import { iso } from './calendar.js';
+import { dateAt } from './dates.js';
 import { ALBUM_WORDS, ANY_WORDS, BEST, CAMERA_WORDS, FAVOURITES, NEGATIONS, STARS, STOP_WORDS, TYPES } from './lexicon.js';
 import { tokenize, type Token } from './tokens.js';
+import { nothingUnderstood, type PartKind, type Understood, type UnderstandContext } from './understood.js';
 import { closeTo, type PersonEntry, type Vocabulary } from './vocabulary.js';
-
-export type PartKind = 'person' | 'place' | 'date' | 'type' | 'camera' | 'favorite' | 'rating' | 'best' | 'album' | 'text' | 'exclusion';
-
-/** One thing understood, where it was written: the chips the web app shows, each removable. */
-export interface UnderstoodPart {
-  kind: PartKind;
-  label: string;
-  negated: boolean;
-  start: number;
-  end: number;
-}
-
-export interface Understood {
-  people: { id: string; name: string; negated: boolean }[];
-  /** `any` when the names were joined by OR ("Marie or Pierre"); `all` (together) otherwise. */
-  peopleMatch: 'all' | 'any';
-  places: { name: string; negated: boolean }[];
-  /** "at home", "à la maison", "zu Hause": near home (or away from it), when the user's home is known. */
-  home: { negated: boolean } | null;
-  /** Ranges of local days (ISO dates, inclusive); several: any of them. */
-  dates: { from: string; to: string; label: string; negated: boolean }[];
-  /** Days that recur each year (month-day, inclusive): "summer", "christmas", "march". */
-  yearly: Yearly[];
-  type: 'photo' | 'video' | null;
-  kind: 'screenshot' | 'selfie' | null;
-  camera: string | null;
-  favorite: boolean | null;
-  minRating: number | null;
-  best: boolean;
-  album: { id: string; name: string; negated: boolean } | null;
-  /** In some album (true), in none (false). */
-  inAlbum: boolean | null;
-  quoted: string[];
-  excludedWords: string[];
-  /** What is searched as words and meaning (in the search box's syntax); empty: the filters alone list the items. */
-  text: string;
-  /** Names that matched more than one person, or a word one letter from a name. */
-  didYouMean: { text: string; start: number; end: number; options: { id: string; name: string }[] }[];
-  parts: UnderstoodPart[];
-  /** Who read it: this parser, or the configured language model (SHOEBOX_SEARCH_MODEL=on). */
-  source: 'local' | 'model';
-}
-
-export interface UnderstandContext {
-  today: LocalDate;
-  timeZone: string;
-  /** Seasons turn round: the places asked about are south of the equator. */
-  southern?: boolean;
-  /** The user's home is known (set, or learned from their photos): "home" is a place then, else a word. */
-  home?: boolean;
-}
 
 /** Longest query read: longer ones are cut (the search box takes 500 characters). */
 export const MAX_UNDERSTOOD_CHARS = 500;
 
 const STAR_GLYPHS = /^★+$/u;
-
-function empty(): Understood {
-  return {
-    people: [],
-    peopleMatch: 'all',
-    places: [],
-    home: null,
-    dates: [],
-    yearly: [],
-    type: null,
-    kind: null,
-    camera: null,
-    favorite: null,
-    minRating: null,
-    best: false,
-    album: null,
-    inAlbum: null,
-    quoted: [],
-    excludedWords: [],
-    text: '',
-    didYouMean: [],
-    parts: [],
-    source: 'local',
-  };
-}
 
 /** The person a name means: one, or the one in most photos with the others offered as "did you mean". */
 function pickPerson(entries: PersonEntry[]): { chosen: PersonEntry; others: PersonEntry[] } {
@@ -105,7 +30,7 @@ const DATE_LEADS = new Set(['in', 'last', 'this', 'next', 'since', 'before', 'af
 const AMBIGUOUS_MAKES = new Set(['apple', 'google', 'nothing', 'essential']);
 
 function read(query: string, vocabulary: Vocabulary, context: UnderstandContext, southern: boolean): Understood {
-  const result = empty();
+  const result = nothingUnderstood();
   const tokens = tokenize(query.slice(0, MAX_UNDERSTOOD_CHARS));
   const words = tokens.map((t) => t.fold);
   const leftover: Token[] = [];
@@ -381,23 +306,6 @@ function matchAnyAlbum(words: readonly string[], i: number, namesAlbum: (k: numb
 /** Understands a query (seasons north of the equator unless the context says south). */
 export function understand(query: string, vocabulary: Vocabulary, context: UnderstandContext): Understood {
   return read(query, vocabulary, context, context.southern ?? false);
-}
-
-/** Whether a season was read: its months turn round south of the equator, so the places asked about matter. */
-export function readSeason(understood: Understood): boolean {
-  return understood.parts.some((p) => p.kind === 'date' && /^(Spring|Summer|Autumn|Winter)\b/.test(p.label));
-}
-
-/** The instants of the understood date ranges in the user's zone (for the filters). */
-export function dateInstants(understood: Understood, timeZone: string): { from: Date; to: Date; negated: boolean }[] {
-  // kept within years an ISO instant and the database write with four digits
-  const clamp = (text: string) => {
-    const [year, month, day] = text.split('-').map(Number) as [number, number, number];
-    if (year < 1826) return { year: 1826, month: 1, day: 1 };
-    if (year > 2999) return { year: 2999, month: 12, day: 31 };
-    return { year, month, day };
-  };
-  return understood.dates.map((d) => ({ ...instants({ from: clamp(d.from), to: clamp(d.to) }, timeZone), negated: d.negated }));
 }
 
 /** Words for home in three languages: "home", "maison" (à la maison), "zuhause", "zu Hause", "daheim", "chez moi/nous". */

@@ -1,7 +1,7 @@
 // What a query was understood to ask, as search filters: people and dates named are filters, not hints. A filter
 // given explicitly (the API's parameters, the web app's filter panel) wins over the same kind understood. Pure.
 import type { SearchFilters } from '../types.js';
-import { dateInstants, type Understood } from './parse.js';
+import { dateInstants, type Understood } from './understood.js';
 
 /** How far from home still is home: the town and its surroundings. */
 export const HOME_RADIUS_KM = 25;
