@@ -114,7 +114,8 @@ function columnsOf(arrival: Arrival) {
 }
 
 /**
- * Puts photos on the pipeline's queue: new ones, and ones whose steps were reset (a retry, a reprocess, an edit).
+ * Puts photos on the pipeline's queue: new ones, and ones whose steps were reset (a retry, a reprocess, an edit);
+ * src/pipeline/runner.ts takes them (`routePhoto`, then `runLane` per lane).
  * With `waitMs`, waits at most that long (Redis gone: the photos are in the database as unfinished and are queued
  * again when it is back, app/open.ts) and answers whether all were queued.
  */

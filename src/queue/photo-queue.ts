@@ -1,6 +1,8 @@
 /**
  * What the library asks of the pipeline's queue: look at this photo. The queue only says which photo to look at
- * next; the database says what is left to do (src/pipeline/queue.ts: the in-process implementation).
+ * next; the database says what is left to do. A photo added is taken by `routePhoto` (which lanes have work) and
+ * `runLane` (its steps there) in src/pipeline/runner.ts; the queue between is `LaneQueue` in process
+ * (pipeline/lane-queue.ts) or `BullLaneQueue` on Redis, wired in app/open.ts.
  */
 export interface PhotoQueue {
   /**
