@@ -6,6 +6,7 @@ import type { Resources } from '../library/library.js';
 import { removeExpiredReservations } from '../library/quota.js';
 import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 import { repairPersonPhotos } from '../search/person-photos.js';
+import { forgetOldPhotoChanges } from '../library/photo-order-changes.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -15,11 +16,14 @@ export interface Purged {
   passwordFailures: number;
   uploadReservations: number;
   workers: number;
+  /** Versions of the photo_order log older than what a kept result is mended from (library/photo-order-changes.ts). */
+  photoChanges: number;
 }
 
 /**
  * Rows nothing reads any more: sessions past their expiry, counts of failed password attempts (sign-ins and share
- * link passwords) an hour old, upload reservations whose process died, workers not seen for an hour.
+ * link passwords) an hour old, upload reservations whose process died, workers not seen for an hour, the oldest
+ * versions of the photo changes log.
  */
 export async function purgeStaleRows(db: Db): Promise<Purged> {
   return {
@@ -27,6 +31,7 @@ export async function purgeStaleRows(db: Db): Promise<Purged> {
     passwordFailures: await forgetOldFailures(db),
     uploadReservations: await removeExpiredReservations(db),
     workers: await forgetGoneWorkers(db),
+    photoChanges: await forgetOldPhotoChanges(db),
   };
 }
 

@@ -47,19 +47,52 @@ export function mercatorY(latitude: number): number {
   return (1 - Math.log(Math.tan(lat) + 1 / Math.cos(lat)) / Math.PI) / 2;
 }
 
+/** A geotagged item as the map keeps it. */
+export interface MapItem {
+  id: string;
+  latitude: number;
+  longitude: number;
+  taken: number;
+}
+
+function allocate(n: number): MapPoints {
+  return { ids: new Array<string>(n), lat: new Float64Array(n), lng: new Float64Array(n), taken: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n) };
+}
+
+function place(points: MapPoints, i: number, item: MapItem): void {
+  points.ids[i] = item.id;
+  points.lat[i] = item.latitude;
+  points.lng[i] = item.longitude;
+  points.taken[i] = item.taken;
+  points.x[i] = mercatorX(item.longitude);
+  points.y[i] = mercatorY(item.latitude);
+}
+
 /** Positions (and ids, dates) made into MapPoints. */
-export function mapPoints(items: { id: string; latitude: number; longitude: number; taken: number }[]): MapPoints {
-  const n = items.length;
-  const points: MapPoints = { ids: new Array<string>(n), lat: new Float64Array(n), lng: new Float64Array(n), taken: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n) };
-  items.forEach((item, i) => {
-    points.ids[i] = item.id;
-    points.lat[i] = item.latitude;
-    points.lng[i] = item.longitude;
-    points.taken[i] = item.taken;
-    points.x[i] = mercatorX(item.longitude);
-    points.y[i] = mercatorY(item.latitude);
-  });
+export function mapPoints(items: readonly MapItem[]): MapPoints {
+  const points = allocate(items.length);
+  items.forEach((item, i) => place(points, i, item));
   return points;
+}
+
+/**
+ * Kept points mended: the items whose ids changed leave, and `now` (those of them still on the map, as they are now)
+ * come in. A new copy; the kept one may still be answering other requests.
+ */
+export function withChanges(points: MapPoints, changed: ReadonlySet<string>, now: readonly MapItem[]): MapPoints {
+  const stay: number[] = [];
+  for (let i = 0; i < points.ids.length; i++) if (!changed.has(points.ids[i]!)) stay.push(i);
+  const next = allocate(stay.length + now.length);
+  stay.forEach((from, to) => {
+    next.ids[to] = points.ids[from]!;
+    next.lat[to] = points.lat[from]!;
+    next.lng[to] = points.lng[from]!;
+    next.taken[to] = points.taken[from]!;
+    next.x[to] = points.x[from]!;
+    next.y[to] = points.y[from]!;
+  });
+  now.forEach((item, j) => place(next, stay.length + j, item));
+  return next;
 }
 
 function inside(box: BoundingBox, lat: number, lng: number): boolean {

@@ -20,6 +20,12 @@ export interface TablePlan {
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Tables the target writes for itself as the rows arrive: the photo changes log (its triggers log each photo
+ * copied, under the target's own versions; the source's versions would mean nothing there).
+ */
+const NOT_COPIED = new Set(['photo_order_changes']);
+
 /** The library's tables in an order where a row's references are copied before it (foreign keys). */
 export async function planTables(db: Db): Promise<TablePlan[]> {
   const columns = await rows<{ table: string; column: string; generated: boolean }>(
@@ -47,6 +53,7 @@ export async function planTables(db: Db): Promise<TablePlan[]> {
   );
   const tables = new Map<string, TablePlan>();
   for (const row of columns) {
+    if (NOT_COPIED.has(row.table)) continue;
     const plan = tables.get(row.table) ?? { name: row.table, columns: [], key: [], grouped: false };
     if (!row.generated) plan.columns.push(row.column);
     tables.set(row.table, plan);

@@ -1,12 +1,15 @@
 // Places through the real server: photos with GPS positions written into their files by ExifTool (a home area, two
 // cities, both sides of the antimeridian, near both poles), then `bbox` and `near` on the photo list, the timeline
-// and search, exact at their edges; the map's clusters per zoom; the built-in basemap; another user sees none of it.
+// and search, exact at their edges; the map's clusters per zoom; the built-in basemap; another user sees none of it;
+// the map's kept positions mended after each change (the photo changes log) as a fresh read would answer.
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { rows } from '../../src/db/connection.js';
+import { photosChangedBetween } from '../../src/library/photo-order-changes.js';
 import { photos } from '../../src/db/schema.js';
 import { metadataStep } from '../../src/pipeline/steps/metadata.js';
 import { haversineKm } from '../../src/model/geo.js';
@@ -260,4 +263,76 @@ describe('places: bbox, near and the map', () => {
     expect((await asBob('/api/photos?bbox=-180,-90,180,90')).total).toBe(0);
     expect((await fetch(`${server.url}/api/map/points`)).status).toBe(401);
   });
+
+  it('mends its kept positions after each change, answering as a fresh read would', async () => {
+    const db = server.lib.db;
+    const owner = (await server.lib.db.select({ ownerId: photos.ownerId }).from(photos).where(eq(photos.id, idOf.get('porto.jpg')!)))[0]!.ownerId;
+    const mark = async () => Number((await rows<{ v: string }>(db, sql`select version::text as v from change_marks where name = 'photo_order'`))[0]!.v);
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    // what the database holds, and what the map draws at a zoom where each of these photos is a point of its own
+    const truth = async () =>
+      (
+        await rows<{ id: string; latitude: number; longitude: number }>(
+          db,
+          sql`select id::text as id, latitude, longitude from photos where owner_id = ${owner}::uuid and deleted_at is null and latitude is not null
+              and id not in (select sm.photo_id from stack_members sm join stacks st on st.id = sm.stack_id where st.cover_id <> sm.photo_id)`,
+        )
+      ).sort(byId);
+    const drawn = async () =>
+      ((await get('/api/map/points?zoom=16')).clusters as { photoId: string; latitude: number; longitude: number; count: number }[])
+        .map((c) => {
+          expect(c.count).toBe(1);
+          return { id: c.photoId, latitude: c.latitude, longitude: c.longitude };
+        })
+        .sort(byId);
+    /** Makes a change, then: the log names `changed` (null: it cannot say), and the map draws what the database holds. */
+    const after = async (change: () => Promise<unknown>, changed: string[] | null | ((logged: string[] | null) => void)) => {
+      const before = await mark();
+      await change();
+      const logged = await photosChangedBetween(db, before, await mark());
+      if (typeof changed === 'function') changed(logged);
+      else expect(logged && [...logged].sort()).toEqual(changed && [...changed].sort());
+      expect(await drawn()).toEqual(await truth());
+    };
+    expect(await drawn()).toEqual(await truth()); // kept from here on
+    expect((await truth()).length).toBe(8);
+
+    const porto = idOf.get('porto.jpg')!;
+    await after(() => json(`${server.url}/api/photos/${porto}`, { method: 'PATCH', json: { location: { latitude: 41.5, longitude: -8.4 } } }), [porto]);
+    expect((await drawn()).find((p) => p.id === porto)).toEqual({ id: porto, latitude: 41.5, longitude: -8.4 });
+    const lisbon = idOf.get('lisbon.jpg')!;
+    await after(() => json(`${server.url}/api/photos/${lisbon}`, { method: 'DELETE' }), [lisbon]);
+    expect((await drawn()).map((p) => p.id)).not.toContain(lisbon);
+    await after(() => json(`${server.url}/api/trash/restore`, { method: 'POST', json: { ids: [lisbon] } }), [lisbon]);
+    expect((await drawn()).map((p) => p.id)).toContain(lisbon);
+
+    // a photo arriving (no position yet: not drawn), then placed, then deleted for good
+    let added = '';
+    const pixels = Buffer.alloc(40 * 30 * 3, 0).map((_, i) => (i * 29) % 251);
+    await after(async () => {
+      const { body } = await upload(server.url, [{ name: 'arrival.jpg', data: await sharp(pixels, { raw: { width: 40, height: 30, channels: 3 } }).jpeg().toBuffer() }]);
+      added = body.items[0].id;
+      await waitForTerminal(server.url, [added], 120_000);
+    }, (logged) => expect(logged).toEqual([added])); // its arrival, and its steps' edits of the same photo
+    await after(() => json(`${server.url}/api/photos/${added}`, { method: 'PATCH', json: { location: { latitude: 48.85, longitude: 2.35 } } }), [added]);
+    expect((await drawn()).map((p) => p.id)).toContain(added);
+    await after(() => json(`${server.url}/api/photos/${added}?force=true`, { method: 'DELETE' }), [added]);
+    expect((await drawn()).map((p) => p.id)).not.toContain(added);
+
+    // stacked: the map shows the cover alone; unstacked: both again (each a change of both photos)
+    let stackId = '';
+    await after(async () => {
+      const made = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [porto, lisbon] } });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+      stackId = made.body.id;
+    }, [porto, lisbon]);
+    expect((await drawn()).filter((p) => p.id === porto || p.id === lisbon)).toHaveLength(1);
+    await after(() => json(`${server.url}/api/stacks/${stackId}`, { method: 'DELETE' }), [porto, lisbon]);
+    expect((await drawn()).filter((p) => p.id === porto || p.id === lisbon)).toHaveLength(2);
+
+    // a bump for no one photo (a truncate): the log cannot say, the positions are read whole again
+    await after(() => db.execute(sql`update change_marks set version = version + 1 where name = 'photo_order'`), null);
+    // back where it was, for anything after
+    await json(`${server.url}/api/photos/${porto}`, { method: 'PATCH', json: { location: { latitude: 41.1579, longitude: -8.6291 } } });
+  }, 180_000);
 });

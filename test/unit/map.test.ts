@@ -1,7 +1,7 @@
 // The map's pure parts: the clustering grid, the visible area and the view in the URL, shapes across the
 // antimeridian, and the place parameters.
 import { describe, expect, it } from 'vitest';
-import { clusterPoints, mapPoints, mercatorY, MERCATOR_MAX_LATITUDE } from '../../src/library/map-grid.js';
+import { clusterPoints, mapPoints, mercatorY, MERCATOR_MAX_LATITUDE, withChanges } from '../../src/library/map-grid.js';
 import { haversineKm, nearOf, parseBox, parseNear } from '../../src/model/geo.js';
 import { intoView, parseView, visibleBox, wrapLongitude } from '../../web/src/components/map/view.js';
 import { splitLine, unwrapRing } from '../../web/src/components/map/unwrap.js';
@@ -70,6 +70,21 @@ describe('clusterPoints', () => {
     expect(answer.truncated).toBe(true);
     expect(answer.clusters).toHaveLength(4000);
     expect(answer.total).toBe(5000);
+  });
+});
+
+describe('withChanges', () => {
+  it('mends kept points as reading them afresh would: changed items leave, their new state comes in', () => {
+    const kept = mapPoints([item('a', 10, 20), item('b', 38.7, -9.1), item('c', -17, 179.5), item('d', 89.9, 45)]);
+    // b moved, c left (trashed, or its position removed), e arrived; a and d are untouched
+    const mended = withChanges(kept, new Set(['b', 'c', 'e']), [item('b', 41.1, -8.6), item('e', 48.85, 2.35)]);
+    const fresh = mapPoints([item('a', 10, 20), item('d', 89.9, 45), item('b', 41.1, -8.6), item('e', 48.85, 2.35)]);
+    expect(mended).toEqual(fresh);
+    expect(clusterPoints(mended, 3)).toEqual(clusterPoints(fresh, 3));
+    // the kept copy may still be answering other requests: left as it was
+    expect(kept.ids).toEqual(['a', 'b', 'c', 'd']);
+    expect(withChanges(kept, new Set(), [])).toEqual(kept);
+    expect(withChanges(kept, new Set(['a', 'b', 'c', 'd']), []).ids).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 // The library's own bookkeeping rather than anyone's photos: facts about the library, and change counters.
-import { bigint, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Small facts about the library itself (seed versions, the embedding model in use). */
 export const libraryMeta = pgTable('library_meta', {
@@ -19,3 +19,19 @@ export const changeMarks = pgTable('change_marks', {
   name: text('name').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull().default(0),
 });
+
+/**
+ * Which photos each bump of `photo_order` was for (triggers of migration 0036): a server that kept a result at mark N
+ * reads the photos changed up to the mark now and mends it, instead of reading everything again (the map's
+ * positions, library/map-points.ts). A bump for no one photo (a stack's change, a truncate) leaves its version out:
+ * a reader finding a version missing reads everything. No reference to photos: a deleted photo's row stays. The
+ * upkeep keeps the newest versions only (photo-changes.ts).
+ */
+export const photoOrderChanges = pgTable(
+  'photo_order_changes',
+  {
+    version: bigint('version', { mode: 'number' }).notNull(),
+    photoId: uuid('photo_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.version, t.photoId] })],
+);
