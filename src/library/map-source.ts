@@ -71,7 +71,7 @@ export async function mapOrigins(db: Db, dataDir: string): Promise<MapOrigins> {
   if (cachedOrigins && Date.now() - cachedOrigins.at < 10_000) return cachedOrigins.origins;
   const changes = settingsChanges;
   const { source } = await currentMapSource(db, dataDir);
-  const origin = (url: string) => new URL(url.replace(/\{[a-z]\}/g, 'a')).origin;
+  const origin = (url: string) => new URL(withoutPlaceholders(url)).origin;
   const origins: MapOrigins =
     source.kind === 'style'
       ? { images: [origin(source.styleUrl)], connect: [origin(source.styleUrl)] }
@@ -82,30 +82,41 @@ export async function mapOrigins(db: Db, dataDir: string): Promise<MapOrigins> {
   return origins;
 }
 
+/** A tile URL with its placeholders ({z}, {s}, …) filled in, as a browser would ask it: a URL to parse. */
+function withoutPlaceholders(url: string): string {
+  return url.replace(/\{[a-z]\}/g, 'a');
+}
+
+/** An admin's URL (`what`: "style URL", "tile URL"), refused with the reason unless http(s). */
+function checkScheme(url: string, what: string): void {
+  if (!/^https?:\/\//i.test(url)) throw new UserError('invalid', `the ${what} must start with http:// or https://`);
+}
+
+/** Refused with the reason unless `url` parses (a tile URL with its placeholders filled in). */
+function checkParses(url: string, what: string): void {
+  try {
+    new URL(url);
+  } catch {
+    throw new UserError('invalid', `the ${what} is not a URL`);
+  }
+}
+
 /** A map style's URL an admin may name: http(s), a URL (its JSON is read by the browsers, never by the server). */
 export function checkStyleUrl(url: string): string {
   const trimmed = url.trim();
-  if (!/^https?:\/\//i.test(trimmed)) throw new UserError('invalid', 'the style URL must start with http:// or https://');
-  try {
-    new URL(trimmed);
-  } catch {
-    throw new UserError('invalid', 'the style URL is not a URL');
-  }
+  checkScheme(trimmed, 'style URL');
+  checkParses(trimmed, 'style URL');
   return trimmed;
 }
 
 /** A tile URL an admin may name: http(s), with {z}, {x} and {y}; a subdomain placeholder {s} at most. */
 export function checkTileUrl(url: string): string {
   const trimmed = url.trim();
-  if (!/^https?:\/\//i.test(trimmed)) throw new UserError('invalid', 'the tile URL must start with http:// or https://');
+  checkScheme(trimmed, 'tile URL');
   for (const part of ['{z}', '{x}', '{y}']) if (!trimmed.includes(part)) throw new UserError('invalid', `the tile URL must hold ${part}`);
   const unknown = [...trimmed.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]).filter((name) => !['z', 'x', 'y', 's', 'r'].includes(name!));
   if (unknown.length > 0) throw new UserError('invalid', `the tile URL holds an unknown placeholder {${unknown[0]}}`);
-  try {
-    new URL(trimmed.replace(/\{[a-z]\}/g, 'a'));
-  } catch {
-    throw new UserError('invalid', 'the tile URL is not a URL');
-  }
+  checkParses(withoutPlaceholders(trimmed), 'tile URL');
   return trimmed;
 }
 
