@@ -8,40 +8,38 @@ CREATE TABLE "photo_order_changes" (
 	"photo_id" uuid NOT NULL,
 	CONSTRAINT "photo_order_changes_version_photo_id_pk" PRIMARY KEY("version","photo_id")
 );--> statement-breakpoint
--- Arrivals and removals, once per statement with the rows it wrote (an import's 100k rows: one bump, 100k ids); a
--- statement that wrote none (an insert that found its photo there) bumps nothing.
-CREATE FUNCTION "note_photo_order_rows"() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One bump of the mark for these photos, logged with them; none for no photo (a statement that wrote no row, an
+-- insert that found its photo there, a stack without members).
+CREATE FUNCTION "note_photo_order"("changed" uuid[]) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE bumped bigint;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM changed_rows) THEN RETURN NULL; END IF;
+  IF cardinality(changed) = 0 THEN RETURN; END IF;
   UPDATE change_marks SET version = version + 1 WHERE name = 'photo_order' RETURNING version INTO bumped;
-  INSERT INTO photo_order_changes (version, photo_id) SELECT bumped, id FROM changed_rows;
+  INSERT INTO photo_order_changes (version, photo_id) SELECT DISTINCT bumped, id FROM unnest(changed) AS u(id);
+END
+$$;--> statement-breakpoint
+-- Arrivals and removals, once per statement with the rows it wrote (an import's 100k rows: one bump, 100k ids).
+CREATE FUNCTION "note_photo_order_rows"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM note_photo_order(array(SELECT id FROM changed_rows));
   RETURN NULL;
 END
 $$;--> statement-breakpoint
 CREATE FUNCTION "note_photo_order_members"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE bumped bigint;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM changed_rows) THEN RETURN NULL; END IF;
-  UPDATE change_marks SET version = version + 1 WHERE name = 'photo_order' RETURNING version INTO bumped;
-  INSERT INTO photo_order_changes (version, photo_id) SELECT DISTINCT bumped, photo_id FROM changed_rows;
+  PERFORM note_photo_order(array(SELECT photo_id FROM changed_rows));
   RETURN NULL;
 END
 $$;--> statement-breakpoint
 CREATE FUNCTION "note_photo_order_cover"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE bumped bigint;
 BEGIN
-  UPDATE change_marks SET version = version + 1 WHERE name = 'photo_order' RETURNING version INTO bumped;
-  INSERT INTO photo_order_changes (version, photo_id)
-    SELECT DISTINCT bumped, photo_id FROM stack_members WHERE stack_id = NEW.id;
+  PERFORM note_photo_order(array(SELECT photo_id FROM stack_members WHERE stack_id = NEW.id));
   RETURN NULL;
 END
 $$;--> statement-breakpoint
 CREATE FUNCTION "note_photo_order_edit"() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE bumped bigint;
 BEGIN
-  UPDATE change_marks SET version = version + 1 WHERE name = 'photo_order' RETURNING version INTO bumped;
-  INSERT INTO photo_order_changes (version, photo_id) VALUES (bumped, NEW.id);
+  PERFORM note_photo_order(array[NEW.id]);
   RETURN NULL;
 END
 $$;--> statement-breakpoint

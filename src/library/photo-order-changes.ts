@@ -11,8 +11,7 @@ export const KEPT_VERSIONS = 50_000;
 
 /**
  * The photos changed after mark `from` up to mark `to` (each once); null when the log cannot say: a bump for no one
- * photo (a truncate, a new cover of a stack without members) left its version out, the versions were pruned, or too
- * many changed.
+ * photo (a truncate) left its version out, the versions were pruned, or too many changed.
  */
 export async function photosChangedBetween(db: Db, from: number, to: number): Promise<string[] | null> {
   if (to <= from) return [];
