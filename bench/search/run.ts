@@ -373,7 +373,8 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
   const hybridDates = await measure('hybrid + date filter', warmDates, withDates, async (q) => (await search(q, 'hybrid', q.window)).total);
   // Query understanding (issue 36): the parse alone, and hybrid with it — the same texts (names and places among
   // them become filters), the names read once and reused as the server does
-  const lib = { db, ownerId, settings: { searchModel: 'off' } } as unknown as Library;
+  // a view of the library as the server makes one: per-user caches (the kept home) are keyed by ownerCache
+  const lib = { db, ownerId, ownerCache: {}, settings: { searchModel: 'off' } } as unknown as Library;
   const scope = ownScope(ownerId);
   const readStarted = performance.now();
   const vocabulary = await vocabularyOf(lib, scope);

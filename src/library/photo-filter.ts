@@ -77,7 +77,7 @@ const sortDate = sql`coalesce(${photos.takenAt}, ${photos.createdAt})`;
 /**
  * The library's one order, for the list and the timeline alike: newest taken first by the camera's clock, undated
  * photos last (newest upload first), the id as the tiebreaker. Written exactly as photos_timeline_idx is built
- * (migration 0006), so that the planner walks the index.
+ * (migrations 0006 and 0037), so that the planner walks the index.
  */
 export const TIMELINE_ORDER = [
   sql`${photos.takenLocal} desc nulls last`,

@@ -5,7 +5,7 @@ import { photos, type PhotoRow } from '../db/schema.js';
 import type { Library } from './library.js';
 import { timelineScope } from '../scope/access.js';
 import type { PhotoScope } from '../scope/photo-scope.js';
-import { cachedTotal } from './timeline.js';
+import { listTotal } from './timeline.js';
 import type { PhotoOrigin } from '../model/photo-vocabulary.js';
 import { collapsesStacks, libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './photo-filter.js';
 import { stacksCoveredBy } from './stacks/covers.js';
@@ -93,14 +93,14 @@ export async function listPhotosIn(lib: Library, scope: PhotoScope, query: Photo
   const where = libraryCondition(scope, query);
   const offset = query.offset ?? (query.page - 1) * query.limit;
   const page = lib.db.select({ id: photos.id }).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(query.limit).offset(offset).as('page');
-  // The total is the timeline's when one counted for these filters is still current (the gallery's case).
+  // The total is counted once while nothing it counts changes (or taken from the timeline's count).
   const countTotal = async () => {
     const [count] = await lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where);
     return count?.total ?? 0;
   };
   const [items, total] = await Promise.all([
     lib.db.select(listColumns).from(photos).innerJoin(page, eq(page.id, photos.id)).orderBy(...TIMELINE_ORDER),
-    cachedTotal(lib, scope, query).then((cached) => cached ?? countTotal()),
+    listTotal(lib, scope, query, countTotal),
   ]);
   // a stack's cover stands for the stack: its tile shows how many photos it holds
   const stacks = collapsesStacks(query) ? await stacksCoveredBy(lib.db, items.map((item) => item.id)) : new Map<string, { id: string; count: number }>();

@@ -68,7 +68,9 @@ const CACHED_TIMELINES = 16;
 
 interface Entry {
   mark: number;
-  timeline: Timeline;
+  /** A timeline counted at `mark`, or only its total (a page of the list counted it: listTotal). */
+  timeline: Timeline | null;
+  total: number;
 }
 
 // per owner of the library, whoever asks (library/actors.ts: a view per request, one cache key per owner)
@@ -87,7 +89,7 @@ export function markCovers(filter: LibraryFilter): boolean {
   return !filter.album && !filter.person && !filter.hideDuplicates && !filter.state && filter.minRating === undefined && !filter.place;
 }
 
-function keyOf(scope: PhotoScope, groupBy: TimelineGrouping, filter: LibraryFilter): string {
+function keyOf(scope: PhotoScope, groupBy: TimelineGrouping | 'total', filter: LibraryFilter): string {
   return `${groupBy} ${filterKey(scope, filter)}`;
 }
 
@@ -120,34 +122,47 @@ export async function cachedTimeline(
   // time), never an old count under the newer mark.
   const mark = await photoOrderMark(lib);
   if (mark === null) return count();
-  let cache = caches.get(lib.ownerCache);
-  if (!cache) caches.set(lib.ownerCache, (cache = new Map()));
+  const cache = cacheOf(lib);
   const key = keyOf(scope, groupBy, filter);
   const hit = cache.get(key);
-  if (hit && hit.mark === mark) {
-    cache.delete(key); // most recently used last
-    cache.set(key, hit);
+  if (hit?.timeline && hit.mark === mark) {
+    keep(cache, key, hit); // most recently used last
     return hit.timeline;
   }
   const timeline = await count();
-  cache.set(key, { mark, timeline });
-  for (const oldest of cache.keys()) {
-    if (cache.size <= CACHED_TIMELINES) break;
-    cache.delete(oldest);
-  }
+  keep(cache, key, { mark, timeline, total: timeline.total });
   return timeline;
 }
 
 /**
- * How many photos the filters select, when a timeline counted for them is still current (the gallery asking
- * for its photos right after its timeline), else null: the caller counts.
+ * How many photos the filters select: a timeline's total or a total counted for them while the mark stands still
+ * (a gallery scrolled page after page counts once), else `count()`'s, kept from now on.
  */
-export async function cachedTotal(lib: Library, scope: PhotoScope, filter: LibraryFilter): Promise<number | null> {
-  const cache = caches.get(lib.ownerCache);
-  if (!cache || !markCovers(filter)) return null;
-  const groupings: TimelineGrouping[] = ['day', 'month'];
-  const kept = groupings.map((groupBy) => cache.get(keyOf(scope, groupBy, filter))).filter((entry) => entry !== undefined);
-  if (kept.length === 0) return null;
+export async function listTotal(lib: Library, scope: PhotoScope, filter: LibraryFilter, count: () => Promise<number>): Promise<number> {
+  if (!markCovers(filter)) return count();
   const mark = await photoOrderMark(lib);
-  return kept.find((entry) => entry.mark === mark)?.timeline.total ?? null;
+  if (mark === null) return count();
+  const cache = cacheOf(lib);
+  const groupings: (TimelineGrouping | 'total')[] = ['day', 'month', 'total'];
+  const kept = groupings.map((grouping) => cache.get(keyOf(scope, grouping, filter))).find((entry) => entry?.mark === mark);
+  if (kept) return kept.total;
+  const total = await count();
+  keep(cache, keyOf(scope, 'total', filter), { mark, timeline: null, total });
+  return total;
+}
+
+function cacheOf(lib: Library): Map<string, Entry> {
+  let cache = caches.get(lib.ownerCache);
+  if (!cache) caches.set(lib.ownerCache, (cache = new Map()));
+  return cache;
+}
+
+/** Keeps an entry as the most recently used, forgetting the least recently used beyond CACHED_TIMELINES. */
+function keep(cache: Map<string, Entry>, key: string, entry: Entry): void {
+  cache.delete(key);
+  cache.set(key, entry);
+  for (const oldest of cache.keys()) {
+    if (cache.size <= CACHED_TIMELINES) break;
+    cache.delete(oldest);
+  }
 }

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { colourPhotos } from '../helpers/images.js';
 import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { listTotal } from '../../src/library/timeline.js';
+import { ownScope } from '../../src/scope/photo-scope.js';
 
 let server: TestServer;
 const ids: Record<string, string> = {};
@@ -37,6 +39,24 @@ const timelineTotal = async (query = '') => ((await json(`${server.url}/api/time
 const sorted = (...names: string[]) => names.map((name) => ids[name]!).sort();
 
 describe('the archive', () => {
+  it('counts a list’s total once while nothing it counts changes, and again after each change', async () => {
+    const filter = { type: 'photo' as const, archived: 'only' as const };
+    let counted = 0;
+    const total = () =>
+      listTotal(server.lib, ownScope(server.lib.ownerId), filter, async () => {
+        counted += 1;
+        return (await listed('&type=photo&archived=only')).ids.length;
+      });
+    expect([await total(), await total(), counted]).toEqual([0, 0, 1]);
+    expect((await listed('&archived=only')).total).toBe(0); // the route's own total, kept from here
+    expect((await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [ids.green], archived: true } })).status).toBe(200);
+    expect([await total(), await total(), counted]).toEqual([1, 1, 2]);
+    expect((await listed('&archived=only')).total).toBe(1);
+    expect((await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [ids.green], archived: false } })).status).toBe(200);
+    expect([await total(), counted]).toEqual([0, 3]);
+    expect((await listed('&archived=only')).total).toBe(0);
+  });
+
   it('takes photos out of the timeline and its counts, and lists them on their own', async () => {
     expect(await timelineTotal()).toBe(4); // counted and kept
     const patched = await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [ids.red, ids.blue], archived: true } });

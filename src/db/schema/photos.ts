@@ -163,9 +163,10 @@ export const photos = pgTable(
     index('photos_live_key_idx').on(sql`(${t.motion}->>'key')`).where(sql`${t.motion}->>'source' = 'live'`),
     index('photos_favorite_idx').on(t.ownerId).where(sql`${t.favorite}`),
     // The timeline's order (newest taken first, undated last, newest upload, then id as the tiebreaker); holds
-    // every column the order needs, so a deep page is skipped over in the index alone.
+    // every column the order needs, so a deep page is skipped over in the index alone, and `archived` after the
+    // unique id (it orders nothing): the timeline leaves the archive out and counts its photos from the index alone.
     index('photos_timeline_idx')
-      .on(t.ownerId, t.takenLocal.desc().nullsLast(), t.createdAt.desc(), t.id.desc())
+      .on(t.ownerId, t.takenLocal.desc().nullsLast(), t.createdAt.desc(), t.id.desc(), t.archived)
       .where(sql`${t.deletedAt} is null`),
 
     // the jobs feed asks "did anything change?" every second: the latest change, from the index
