@@ -63,7 +63,7 @@ async function countTimeline(lib: Library, scope: PhotoScope, groupBy: TimelineG
 // have changed takes one row. The `photo_order` change mark (migration 0007) is bumped by a trigger, inside the
 // writing transaction, whenever a photo arrives, leaves or changes a column the order or these filters read.
 
-/** Timelines kept per user (filters × groupings): the gallery, favourites, a few date ranges and cameras. */
+/** Timelines and list totals kept per user (filters × groupings): the gallery, favourites, a few date ranges and cameras. */
 const CACHED_TIMELINES = 16;
 
 interface Entry {
