@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, signedInContext, TEST_ADMIN } from '../helpers/browser.js';
-import { json, startTestServer, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 describe('web app: API keys on the account page', () => {
   let browser: Browser;
@@ -11,7 +11,7 @@ describe('web app: API keys on the account page', () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
   });
 
   afterAll(async () => {

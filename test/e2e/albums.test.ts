@@ -9,7 +9,7 @@ import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { imagesLoaded, launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { rawPicture, seededNoise, type Rgb } from '../helpers/images.js';
-import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 interface ApiAlbum {
   id: string;
@@ -88,7 +88,7 @@ describe('web app: albums', () => {
     const dataDir = tempDir();
     const { clipDir } = await ensureFixtureModels();
     await installFromFolder(dataDir, 'clip-vit-b32', clipDir);
-    server = await startTestServer({ dataDir });
+    server = await startTestServer(withoutFacesOrText({ dataDir }));
     const files = await Promise.all(
       // Seeds as in the integration test: 1–6, 11–16, 21–23.
       [REDS, BLUES, OTHERS].flatMap((cards, group) =>

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 let browser: Browser;
 
@@ -25,7 +25,7 @@ describe('web app: Create without a provider', () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     context = await signedInContext(browser, server, { viewport: { width: 1100, height: 800 } });
   });
 
@@ -77,7 +77,7 @@ describe('web app: Create and Catalogue', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    server = await startTestServer({
+    server = await startTestServer(withoutFacesOrText({
       images: {
         providers: {
           default: openaiProvider(images, { model: 'dall-e-2' }),
@@ -85,7 +85,7 @@ describe('web app: Create and Catalogue', () => {
         concurrency: 2,
         imagesPerDay: 50,
       },
-    });
+    }));
     const uploaded = await upload(server.url, [{ path: path.join(assets, 'albums/nature/notocactus_minimus.jpg') }]);
     productId = uploaded.body.items[0].id;
     await waitForTerminal(server.url, [productId]);

@@ -10,7 +10,7 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { NEAR_DUPLICATE_SOURCES, UNRELATED_PHOTOS } from '../helpers/near-duplicates.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 interface Member {
   photo: { id: string; filename: string };
@@ -106,7 +106,7 @@ describe('web app: duplicates', () => {
   const left = (page: Page) => page.getByTestId('groups-left').getAttribute('data-value');
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     const files = await buildLibrary(tempDir());
     const result = await upload(server.url, files.map((file) => ({ path: file })));
     expect(result.status, JSON.stringify(result.body)).toBe(201);

@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesLoaded, launchBrowser, openPage, poll, quiet, screenshot, SCREENSHOTS, signedInContext } from '../helpers/browser.js';
-import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
+import { assets, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, withoutFacesOrText } from '../helpers/server.js';
 
 interface ApiItem {
   id: string;
@@ -75,7 +75,7 @@ describe('web app: gallery', () => {
   const thompson = path.join(assets, 'metadata', 'gps-position', 'thompson-springs.jpg');
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     const files = [...readdirSync(natureDir).filter((name) => name.endsWith('.jpg')).map((name) => ({ path: path.join(natureDir, name) })), { path: thompson }];
     const result = await upload(server.url, files);
     expect(result.status).toBe(201);
@@ -344,7 +344,7 @@ describe('web app: a gallery longer than the screen', () => {
   const COUNT = 55;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     dir = tempDir('shoebox-e2e-pages-');
     // Photos without EXIF dates, dated by their file dates: three a day, every fifth day, over three months.
     const form = new FormData();
@@ -497,7 +497,7 @@ describe('web app: an empty library', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { startCaptionEndpoint, type CaptionEndpoint } from '../helpers/caption-endpoint.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 interface Seen {
   working: number | null;
@@ -70,7 +70,7 @@ describe('web app: jobs', () => {
     // library, instead of all within one tick of the jobs stream (thumbnails come first, then the analysis).
     captions = await startCaptionEndpoint({ delayMs: 400 });
     // The test holds the captions while the rest of the analysis runs, longer than the client's 60 s on a busy machine.
-    server = await startTestServer({ ml: { caption: { url: captions.url, model: 'llava:13b', timeoutMs: 600_000 }, captionConcurrency: 1 } });
+    server = await startTestServer(withoutFacesOrText({ ml: { caption: { url: captions.url, model: 'llava:13b', timeoutMs: 600_000 }, captionConcurrency: 1 } }));
     context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   });
 

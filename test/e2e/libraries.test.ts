@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 let browser: Browser;
 
@@ -31,7 +31,7 @@ describe('web app: libraries in place', () => {
     fs.copyFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg'), path.join(folder, 'rocks.jpg'));
     fs.copyFileSync(path.join(assets, 'formats/webp/denali.webp'), path.join(folder, 'denali.webp'));
     fs.writeFileSync(path.join(folder, 'broken.jpg'), 'not a photo');
-    server = await startTestServer({ libraryRoots: [root], librarySettleMs: 0, libraryWatch: 'off' });
+    server = await startTestServer(withoutFacesOrText({ libraryRoots: [root], librarySettleMs: 0, libraryWatch: 'off' }));
     context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   });
 

@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { halfWaterTile, rasterPmtiles, vectorPmtiles } from '../helpers/pmtiles.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const PLACES: { name: string; source: string; at: [number, number] | null }[] = [
   { name: 'lisbon-fir.jpg', source: 'silver_fir.jpg', at: [38.7223, -9.1393] },
@@ -37,7 +37,7 @@ describe('web app: the map', () => {
   const idOf = new Map<string, string>();
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     const dir = tempDir();
     const exiftool = new ExifTool();
     try {

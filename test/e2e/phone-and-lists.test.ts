@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { colourPhotos } from '../helpers/images.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, withoutFacesOrText } from '../helpers/server.js';
 
 const PHONE = { width: 390, height: 844 };
 /** The phone's bottom bar; the other sections are behind its "More". */
@@ -23,7 +23,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  server = await startTestServer();
+  server = await startTestServer(withoutFacesOrText());
   const dir = tempDir('shoebox-e2e-phone-');
   const natureDir = path.join(assets, 'albums', 'nature');
   const nature = readdirSync(natureDir)

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -17,7 +17,7 @@ const shown = (page: Page) =>
   page.locator('.preview img:not(.preview-lowres)').first().evaluate((node: HTMLImageElement) => ({ width: node.naturalWidth, height: node.naturalHeight }));
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(withoutFacesOrText());
   browser = await launchBrowser();
   // 1200×800: red on the left, blue on the right
   const left = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 220, g: 30, b: 30 } } }).png().toBuffer();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSession, launchBrowser, openPage, poll, screenshot, TEST_ADMIN } from '../helpers/browser.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const PHOTOS = ['albums/nature/prairie_falcon.jpg', 'albums/nature/el_torcal_rocks.jpg', 'albums/nature/silver_fir.jpg'].map((p) => path.join(assets, p));
 const BOB = { name: 'Bob', email: 'bob@shoebox.test', password: 'bob password long' };
@@ -30,7 +30,7 @@ describe('sharing in the browser', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     browser = await launchBrowser();
     annSession = await adminSession(server.url);
     const ids = (await upload(server.url, PHOTOS.map((p) => ({ path: p })))).body.items.map((i: { id: string }) => i.id);

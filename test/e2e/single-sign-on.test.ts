@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSession, launchBrowser, openPage, poll } from '../helpers/browser.js';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
-import { json, startTestServer, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 describe('single sign-on (OpenID Connect)', () => {
   let server: TestServer;
@@ -32,7 +32,7 @@ describe('single sign-on (OpenID Connect)', () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     admin = { headers: { cookie: `shoebox_session=${await adminSession(server.url)}`, origin: server.url } };
     provider = await startOidcProvider({ redirectUri: `${server.url}/api/auth/oidc/callback`, clientId: 'shoebox', clientSecret: 'shoebox client secret' });
     browser = await launchBrowser();

@@ -8,7 +8,7 @@ import { ExifTool } from 'exiftool-vendored';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -24,7 +24,7 @@ const files = (size: string) => [
 ];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer(withoutFacesOrText());
   const dir = tempDir();
   const exiftool = new ExifTool();
   const made: { path: string; name: string }[] = [];

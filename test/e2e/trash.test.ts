@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, authFetch, withoutFacesOrText } from '../helpers/server.js';
 
 let browser: Browser;
 
@@ -34,7 +34,7 @@ describe('web app: trash', () => {
   const tileIds = (page: Page) => tiles(page).evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-photo-id')!));
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     const natureDir = path.join(assets, 'albums', 'nature');
     const files = readdirSync(natureDir)
       .filter((name) => name.endsWith('.jpg'))

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesLoaded, launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, startTestServer, upload, type TestServer, authFetch } from '../helpers/server.js';
+import { assets, startTestServer, upload, type TestServer, authFetch, withoutFacesOrText } from '../helpers/server.js';
 
 interface DropFile {
   name: string;
@@ -56,7 +56,7 @@ describe('web app: upload', () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light', locale: 'en-US' });
   });
 

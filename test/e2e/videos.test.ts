@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livePhoto, testClips } from '../helpers/clips.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -15,7 +15,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   const clips = await testClips();
-  server = await startTestServer({ video: { maxHeight: 240 } });
+  server = await startTestServer(withoutFacesOrText({ video: { maxHeight: 240 } }));
   const live = await livePhoto('IMG_0606', '1A2B3C4D-0000-4000-8000-000000000606');
   const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'), live.still];
   const uploaded = await upload(server.url, files.map((file) => ({ path: file })));

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { assets, json, startTestServer, tempDir, upload, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const PHOTO = path.join(assets, 'albums/nature/prairie_falcon.jpg');
 const OTHER = path.join(assets, 'albums/nature/cyclamen_persicum.jpg');
@@ -26,7 +26,7 @@ describe('accounts', () => {
   let photoId: string;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     base = server.url;
     // a photo arrives before anyone set up (the CLI's own key: the pre-accounts `local` owner)
     const uploaded = await upload(base, [{ path: PHOTO }]);
@@ -194,7 +194,7 @@ describe('the CLI and accounts', () => {
       const disabled = await runCli(['users', 'disable', 'dan@example.org', '--data', dataDir]);
       expect(disabled.code, disabled.stderr).toBe(0);
 
-      const server = await startTestServer({ dataDir });
+      const server = await startTestServer(withoutFacesOrText({ dataDir }));
       try {
         const login = await runCli(['login', server.url, '--email', 'cat@example.org'], { ...env, SHOEBOX_PASSWORD: 'cli password 2' });
         expect(login.code, login.stderr).toBe(0);

@@ -12,7 +12,7 @@ import { createAlbum } from '../../src/library/albums/manual.js';
 import { openLibraryAsOwner } from '../../src/app/open.js';
 import { createLogger } from '../../src/base/logger.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, libraryDatabaseUrl } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, libraryDatabaseUrl, withoutFacesOrText } from '../helpers/server.js';
 
 const nature = (name: string) => path.join(assets, 'albums/nature', name);
 const files = ['cyclamen_persicum.jpg', 'prairie_falcon.jpg', 'silver_fir.jpg', 'tanners_ridge.jpg', 'wood_anemones.jpg'];
@@ -55,7 +55,7 @@ describe('albums', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     url = server.url;
     const response = await upload(url, files.map((file) => ({ path: nature(file) })));
     expect(response.status).toBe(201);

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { colourPhotos } from '../helpers/images.js';
-import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 import { listTotal } from '../../src/library/timeline.js';
 import { ownScope } from '../../src/scope/photo-scope.js';
 
@@ -18,7 +18,7 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   const dir = tempDir('shoebox-archive-');
   const colours = await colourPhotos(dir, 7);
-  server = await startTestServer();
+  server = await startTestServer(withoutFacesOrText());
   const uploaded = await upload(
     server.url,
     Object.values(colours).map((file) => ({ path: file })),

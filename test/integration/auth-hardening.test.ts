@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider.js';
-import { json, startTestServer, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const cookieOf = (response: Response) => /shoebox_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? '';
 
@@ -31,7 +31,7 @@ describe('API keys, single sign-on redirects and admin scopes', () => {
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-auth-hardening-'));
     for (const name of ['ann-1', 'ann-2', 'bob-1', 'bob-2']) fs.mkdirSync(path.join(root, name));
-    server = await startTestServer({ libraryRoots: [root], libraryWatch: 'off' });
+    server = await startTestServer(withoutFacesOrText({ libraryRoots: [root], libraryWatch: 'off' }));
     base = server.url;
     const setup = await post('/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'ann password 1' });
     expect(setup.status).toBe(201);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { livePhoto } from '../helpers/clips.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
-import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, withoutFacesOrText } from '../helpers/server.js';
 
 // Backups: scheduled ones while the server runs (kept to SHOEBOX_BACKUP_KEEP, originals hard-linked between them),
 // `shoebox backup` of a stopped library, and `shoebox restore` bringing a library back identical.
@@ -27,7 +27,7 @@ describe('backups', () => {
 
   beforeAll(async () => {
     postgres = await startPostgresServer();
-    const server = await startTestServer({ dataDir: sourceDir, databaseUrl: undefined, backupDir: backups, backupEveryHours: 0.0008, backupKeep: 2 });
+    const server = await startTestServer(withoutFacesOrText({ dataDir: sourceDir, databaseUrl: undefined, backupDir: backups, backupEveryHours: 0.0008, backupKeep: 2 }));
     try {
       const { body } = await upload(
         server.url,
@@ -70,7 +70,7 @@ describe('backups', () => {
 
   /** A server on a restored library: the photos with their bytes, the album, the second account. */
   const checkRestored = async (dataDir: string, expectedIds = ids) => {
-    const server = await startTestServer({ dataDir, databaseUrl: undefined });
+    const server = await startTestServer(withoutFacesOrText({ dataDir, databaseUrl: undefined }));
     try {
       const listed = await json(`${server.url}/api/photos?limit=50`);
       expect(listed.body.items.map((photo: { id: string }) => photo.id).sort()).toEqual([...expectedIds].sort());
@@ -139,7 +139,7 @@ describe('backups', () => {
 
   it('backs up a PostgreSQL library as one snapshot while it serves', async () => {
     const databaseUrl = await postgres.createDatabase('backed');
-    const onPostgres = await startTestServer({ dataDir: folder(), databaseUrl });
+    const onPostgres = await startTestServer(withoutFacesOrText({ dataDir: folder(), databaseUrl }));
     const { body } = await upload(onPostgres.url, [{ path: path.join(assets, files[1]!) }]);
     await waitForTerminal(onPostgres.url, [body.items[0].id]);
     const dir = path.join(folder(), 'from-postgres');

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, json, repoRoot, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, rememberServerKey } from '../helpers/server.js';
+import { assets, json, repoRoot, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, rememberServerKey, withoutFacesOrText } from '../helpers/server.js';
 
 const BOUNDARY = '----shoebox-bad-input';
 const jpeg = (name: string) => readFileSync(path.join(assets, 'albums/nature', name));
@@ -53,7 +53,7 @@ describe('bad input', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
   });
 
   afterAll(async () => {

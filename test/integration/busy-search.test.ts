@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const NATURE = path.join(assets, 'albums/nature');
 const nature = fs.readdirSync(NATURE).filter((name) => name.endsWith('.jpg'));
@@ -39,7 +39,7 @@ describe('an import while 50 clients search', () => {
 
   beforeAll(async () => {
     // every one of the 50 clients is let in (one user here): the bound on searches running at once does the work
-    server = await startTestServer({ searchesPerUser: 50 });
+    server = await startTestServer(withoutFacesOrText({ searchesPerUser: 50 }));
   });
 
   afterAll(async () => {
@@ -87,7 +87,7 @@ describe('the per-user bound on searches', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer(); // the default bound: 8 running or waiting per user
+    server = await startTestServer(withoutFacesOrText()); // the default bound: 8 running or waiting per user
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { rows } from '../../src/db/connection.js';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhotos } from '../helpers/images.js';
-import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 let server: TestServer;
 let dataDir: string;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const { clipDir, multilingualDir } = await ensureFixtureModels();
   await installFromFolder(dataDir, 'clip-vit-b32', clipDir);
   await installFromFolder(dataDir, 'clip-multilingual', multilingualDir);
-  server = await startTestServer({ dataDir });
+  server = await startTestServer(withoutFacesOrText({ dataDir }));
   const colours = await colourPhotos(tempDir(), 5);
   const names = Object.keys(colours) as (keyof typeof colours)[];
   const uploaded = await upload(
@@ -59,7 +59,7 @@ describe('choosing the CLIP model', () => {
 
   it('keeps the choice when the server starts again', async () => {
     await server.close();
-    server = await startTestServer({ dataDir });
+    server = await startTestServer(withoutFacesOrText({ dataDir }));
     expect((await json(`${server.url}/api/models`)).body.clip).toEqual({ model: 'clip-multilingual', pinned: false });
     // nothing to redo: the photos were analysed with it before the restart
     await waitForTerminal(server.url, Object.values(ids));
@@ -81,7 +81,7 @@ describe('choosing the CLIP model', () => {
     const { clipDir, multilingualDir } = await ensureFixtureModels();
     await installFromFolder(pinnedDir, 'clip-vit-b32', clipDir);
     await installFromFolder(pinnedDir, 'clip-multilingual', multilingualDir);
-    const pinned = await startTestServer({ dataDir: pinnedDir, ml: { clipModel: 'clip-vit-b32' } });
+    const pinned = await startTestServer(withoutFacesOrText({ dataDir: pinnedDir, ml: { clipModel: 'clip-vit-b32' } }));
     try {
       expect((await json(`${pinned.url}/api/models`)).body.clip).toEqual({ model: 'clip-vit-b32', pinned: true });
       const refused = await json(`${pinned.url}/api/models/clip-multilingual/use`, { method: 'POST' });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { CATALOGUE_COLUMNS } from '../../src/model/product-vocabulary.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
-import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 // what the vision model writes for every product
 const HOSTILE_ANSWER = {
@@ -65,7 +65,7 @@ describe('CSV exports and spreadsheet formulas', () => {
 
   beforeAll(async () => {
     chat = await startChatEndpoint((system) => JSON.stringify(system.includes('product catalogue entries') ? HOSTILE_ANSWER : PLAIN_CAPTION));
-    server = await startTestServer({ ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } } });
+    server = await startTestServer(withoutFacesOrText({ ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } } }));
     base = server.url;
   });
 

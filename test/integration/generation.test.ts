@@ -10,7 +10,7 @@ import type { ImageProviderConfig } from '../../src/config/image-providers.js';
 import { drawImage, IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { runCli } from '../helpers/cli.js';
-import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 type Job = {
   id: string;
@@ -73,7 +73,7 @@ const QUERY_SECRET = 'query-secret-4711';
 describe('image generation without a provider', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
   });
   afterAll(async () => server?.dispose());
 
@@ -110,7 +110,7 @@ describe('image generation through providers', () => {
       });
     });
     const chatUrl = chat.url;
-    server = await startTestServer({
+    server = await startTestServer(withoutFacesOrText({
       ml: { caption: { url: chatUrl, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 2 } },
       images: {
         providers: {
@@ -130,7 +130,7 @@ describe('image generation through providers', () => {
         concurrency: 2,
         imagesPerDay: 0,
       },
-    });
+    }));
     base = server.url;
   });
 
@@ -420,9 +420,9 @@ describe('image generation quota and isolation', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    server = await startTestServer({
+    server = await startTestServer(withoutFacesOrText({
       images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 3 },
-    });
+    }));
     base = server.url;
     const setup = await fetch(`${base}/api/auth/setup`, {
       method: 'POST',
@@ -504,9 +504,9 @@ describe('image generation from the CLI', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    server = await startTestServer({
+    server = await startTestServer(withoutFacesOrText({
       images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 0 },
-    });
+    }));
   });
 
   afterAll(async () => {

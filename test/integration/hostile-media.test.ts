@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createDeflate, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 /** A PNG chunk: length, type, data, CRC-32 of type and data. */
 function chunk(type: string, data: Buffer): Buffer {
@@ -69,7 +69,7 @@ describe('hostile media', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localKeyPath } from '../../src/auth/local-key-file.js';
 import { rows } from '../../src/db/connection.js';
-import { authFetch, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { authFetch, json, startTestServer, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 /** This file's own ExifTool (the package's shared one would be ended for the files run after it in this process). */
 const exiftool = new ExifTool();
@@ -122,7 +122,7 @@ describe('libraries in place: links and sidecars', () => {
     for (const file of regularFiles(root)) fs.utimesSync(file, past, past);
 
     // the data folder inside the allowed root, beside the libraries (its key file is inside the root, outside the libraries)
-    server = await startTestServer({ dataDir: path.join(root, 'shoebox-data'), libraryRoots: [root], librarySettleMs: 300 });
+    server = await startTestServer(withoutFacesOrText({ dataDir: path.join(root, 'shoebox-data'), libraryRoots: [root], librarySettleMs: 300 }));
     keyFile = localKeyPath(server.dataDir);
     adminKey = fs.readFileSync(keyFile, 'utf8').trim();
     fs.symlinkSync(keyFile, path.join(unwatched, 'side-stem.xmp'));

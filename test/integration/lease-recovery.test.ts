@@ -3,14 +3,14 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recoverDeadWorkers, recoverExpiredLeases } from '../../src/app/lease-recovery.js';
 import { rows } from '../../src/db/connection.js';
-import { assets, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 // The cluster's periodic recovery: a photo left unfinished with nothing running (its last state never settled, or
 // its queue entry lost) is queued again once a lease has passed, and the dispatcher finishes it.
 describe('lease recovery', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
   });
   afterAll(async () => {
     await server?.dispose();

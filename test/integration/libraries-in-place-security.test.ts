@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inPlaceLibraries } from '../../src/db/schema.js';
-import { assets, json, startTestServer, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 /** Asks for /api/health every 50 ms from a thread of its own until `slowest()`, which answers the slowest answer in ms. */
 function healthProbe(url: string): { slowest(): Promise<number> } {
@@ -69,7 +69,7 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
 
   beforeAll(async () => {
     root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-in-place-security-')));
-    server = await startTestServer({ libraryRoots: [root], librarySettleMs: 300, libraryWatch: 'off' });
+    server = await startTestServer(withoutFacesOrText({ libraryRoots: [root], librarySettleMs: 300, libraryWatch: 'off' }));
     const bob = await api('/api/admin/users', { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } });
     expect(bob.status).toBe(201);
     bobId = bob.body.id;

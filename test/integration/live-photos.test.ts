@@ -12,14 +12,14 @@ import { runCli } from '../helpers/cli.js';
 import { runStepOn } from '../helpers/run-step.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { livePhoto } from '../helpers/clips.js';
-import { authFetch, json, startTestServer, upload, type TestServer } from '../helpers/server.js';
+import { authFetch, json, startTestServer, upload, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 let server: TestServer;
 let root: string;
 
 beforeAll(async () => {
   root = await makeTempDir('shoebox-live-root-');
-  server = await startTestServer({ video: { maxHeight: 160 }, libraryRoots: [root], librarySettleMs: 300 });
+  server = await startTestServer(withoutFacesOrText({ video: { maxHeight: 160 }, libraryRoots: [root], librarySettleMs: 300 }));
 }, 120_000);
 
 afterAll(async () => server?.dispose());

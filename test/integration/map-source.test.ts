@@ -6,7 +6,7 @@ import path from 'node:path';
 import { FetchSource, PMTiles, bytesToHeader } from 'pmtiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rasterPmtiles, vectorPmtiles } from '../helpers/pmtiles.js';
-import { json, startTestServer, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 describe('map sources', () => {
   let server: TestServer;
@@ -14,7 +14,7 @@ describe('map sources', () => {
   const put = (body: object, headers: Record<string, string> = {}) => json(`${server.url}/api/admin/map`, { method: 'PUT', json: body, headers });
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     archive = await rasterPmtiles();
     fs.mkdirSync(path.join(server.dataDir, 'maps'), { recursive: true });
     fs.writeFileSync(path.join(server.dataDir, 'maps', 'world.pmtiles'), archive.bytes);

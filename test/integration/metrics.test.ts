@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 // GET /metrics in Prometheus' text format: admins only on the API's port, open on SHOEBOX_METRICS_PORT.
 describe('metrics', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ metricsPort: 0 });
+    server = await startTestServer(withoutFacesOrText({ metricsPort: 0 }));
   });
   afterAll(async () => {
     await server?.dispose();

@@ -7,7 +7,7 @@ import { rows } from '../../src/db/connection.js';
 import { runCli } from '../helpers/cli.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
-import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, withoutFacesOrText } from '../helpers/server.js';
 
 // `shoebox migrate`: an embedded library moved into PostgreSQL + S3 and back into a folder, each copy verified and
 // opened by a server that shows the same library; a second run resumes (copies nothing again); the source is only read.
@@ -24,7 +24,7 @@ describe('shoebox migrate', () => {
 
   beforeAll(async () => {
     [postgres, s3] = await Promise.all([startPostgresServer(), startS3Server()]);
-    const server = await startTestServer({ dataDir: sourceDir, databaseUrl: undefined });
+    const server = await startTestServer(withoutFacesOrText({ dataDir: sourceDir, databaseUrl: undefined }));
     try {
       const { body } = await upload(
         server.url,
@@ -71,7 +71,7 @@ describe('shoebox migrate', () => {
   const checkLibrary = async (overrides: Parameters<typeof startTestServer>[0]) => {
     const dataDir = tempDir();
     folders.push(dataDir);
-    const server = await startTestServer({ dataDir, ...overrides });
+    const server = await startTestServer(withoutFacesOrText({ dataDir, ...overrides }));
     try {
       const listed = await json(`${server.url}/api/photos?limit=50`);
       expect(listed.body.items.map((photo: { id: string }) => photo.id).sort()).toEqual([...ids].sort());
@@ -147,7 +147,7 @@ describe('shoebox migrate', () => {
 
   it('refuses a target that holds another library instead of mixing the two', async () => {
     const target = await postgres.createDatabase('other');
-    const other = await startTestServer({ databaseUrl: target });
+    const other = await startTestServer(withoutFacesOrText({ databaseUrl: target }));
     await upload(other.url, [{ path: path.join(assets, files[2]!) }]); // a library of its own in the target database
     await other.close();
     const result = await runCli(['migrate', '--data', sourceDir, '--to', target]);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWirePostgres, type WirePostgres } from '../helpers/postgres-wire.js';
-import { assets, startTestServer, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
+import { assets, startTestServer, upload, waitForTerminal, type TestServer, authFetch, withoutFacesOrText } from '../helpers/server.js';
 
 // The cluster mode's driver path (`pg` + DATABASE_URL), tested against Postgres served over the wire by PGlite.
 describe('Shoebox on a PostgreSQL server (pg driver over the wire protocol)', () => {
@@ -11,7 +11,7 @@ describe('Shoebox on a PostgreSQL server (pg driver over the wire protocol)', ()
   beforeAll(async () => {
     postgres = await startWirePostgres();
     // pglite-socket shares one session between connections: one pooled connection keeps it honest.
-    server = await startTestServer({ databaseUrl: postgres.url, databasePoolSize: 1 });
+    server = await startTestServer(withoutFacesOrText({ databaseUrl: postgres.url, databasePoolSize: 1 }));
   });
 
   afterAll(async () => {

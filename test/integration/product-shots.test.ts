@@ -13,7 +13,7 @@ import { productCanvas } from '../../src/library/create/product-images.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { runCli } from '../helpers/cli.js';
 import { openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
-import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const CATALOGUE_ANSWER = {
   name: 'Boucle d’oreille « Perle », argent',
@@ -67,7 +67,7 @@ describe('product shots and the catalogue', () => {
       // the first catalogue answer of all is unusable: the step asks again with the reason
       return catalogueRequests === 1 ? '{"name": "", "description": "x"}' : JSON.stringify(CATALOGUE_ANSWER);
     });
-    server = await startTestServer({
+    server = await startTestServer(withoutFacesOrText({
       ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } },
       images: {
         providers: {
@@ -76,7 +76,7 @@ describe('product shots and the catalogue', () => {
         concurrency: 2,
         imagesPerDay: 0,
       },
-    });
+    }));
     base = server.url;
     // a cut-out: a round piece of a real photo on a transparent background, as a shop's background remover makes
     const photo = await sharp(path.join(assets, 'albums/nature/cyclamen_persicum.jpg'))

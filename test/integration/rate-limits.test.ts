@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, authFetch, json, startTestServer, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const NATURE = path.join(assets, 'albums/nature');
 const files = fs.readdirSync(NATURE).filter((name) => name.endsWith('.jpg')).slice(0, 5);
@@ -11,7 +11,7 @@ describe('rate limits', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ imageSearchesPerMinute: 2, uploadsPerHour: 3 });
+    server = await startTestServer(withoutFacesOrText({ imageSearchesPerMinute: 2, uploadsPerHour: 3 }));
   }, 60_000);
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { s3Client } from '../../src/storage/s3.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
-import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 // A library whose files live in an S3 bucket (SHOEBOX_STORAGE=s3://…): the same upload, pipeline, serving and
 // deletion as on the data folder, through the AWS SDK over real HTTP to an S3-protocol server (s3rver).
@@ -18,7 +18,7 @@ describe('a library on S3 object storage', () => {
   beforeAll(async () => {
     s3 = await startS3Server();
     const env = s3.env(prefix);
-    server = await startTestServer({
+    server = await startTestServer(withoutFacesOrText({
       storage: {
         url: env.SHOEBOX_STORAGE,
         endpoint: s3.endpoint,
@@ -27,7 +27,7 @@ describe('a library on S3 object storage', () => {
         secretAccessKey: s3.secretAccessKey,
       },
       stepRetrySeconds: 1,
-    });
+    }));
   });
   afterAll(async () => {
     await server?.dispose();
@@ -123,7 +123,7 @@ describe('a library on S3 object storage', () => {
   }, 90_000);
 
   it('redirects originals to presigned links when asked to, after the same access check', async () => {
-    const presigning = await startTestServer({
+    const presigning = await startTestServer(withoutFacesOrText({
       storage: {
         url: `s3://${s3.bucket}/links`,
         endpoint: s3.endpoint,
@@ -132,7 +132,7 @@ describe('a library on S3 object storage', () => {
         secretAccessKey: s3.secretAccessKey,
         presignSeconds: 600,
       },
-    });
+    }));
     try {
       const file = path.join(assets, 'formats/png/density_plot.png');
       const { body } = await upload(presigning.url, [{ path: file }]);

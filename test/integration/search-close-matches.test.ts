@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhotos } from '../helpers/images.js';
-import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 interface Hit {
   photo: { id: string; filename: string; model: string | null };
@@ -21,7 +21,7 @@ describe('close matches after the words as typed', () => {
     const dataDir = tempDir();
     const { clipDir } = await ensureFixtureModels();
     await installFromFolder(dataDir, 'clip-vit-b32', clipDir);
-    server = await startTestServer({ dataDir });
+    server = await startTestServer(withoutFacesOrText({ dataDir }));
     const photos = await colourPhotos(tempDir(), 11);
     const cameras: Record<string, string> = { red: 'Canon EOS R5', green: 'Canon EOS R5', blue: 'Canon EOS R6', yellow: 'Canon EOS R6' };
     const exiftool = new ExifTool({ maxProcs: 1 });

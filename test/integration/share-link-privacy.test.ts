@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 /** A photo with 16 GPS tags, IPTC/XMP city, state and country, and the body's and lens's serial numbers (in XMP). */
 const GPS_PHOTO = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');
@@ -53,7 +53,7 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     await exiftool.write(path.join(root, 'Trips', 'utah.jpg'), { Title: 'Utah' }, { writeArgs: ['-overwrite_original'] });
     const past = new Date(Date.now() - 60_000);
     fs.utimesSync(path.join(root, 'Trips', 'utah.jpg'), past, past);
-    server = await startTestServer({ libraryRoots: [root], librarySettleMs: 300 });
+    server = await startTestServer(withoutFacesOrText({ libraryRoots: [root], librarySettleMs: 300 }));
     const uploaded = await upload(server.url, [{ path: GPS_PHOTO }, { path: FIR }, { path: FALCON }]);
     [gpsId, firId, falconId] = uploaded.body.items.map((item: { id: string }) => item.id);
     await waitForTerminal(server.url, [gpsId, firId, falconId]);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assets, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const FALCON = path.join(assets, 'albums/nature/prairie_falcon.jpg');
 const CYCLAMEN = path.join(assets, 'albums/nature/cyclamen_persicum.jpg');
@@ -43,7 +43,7 @@ describe('sharing', () => {
   }
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     base = server.url;
     await signIn('ann', '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'ann password 1' });
     ann = clientFor('ann');

@@ -6,7 +6,7 @@ import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authFailures } from '../../src/db/schema.js';
 import { scheduleUpkeep } from '../../src/app/upkeep.js';
-import { libraryDatabaseUrl, onPostgres, startTestServer, type TestServer } from '../helpers/server.js';
+import { libraryDatabaseUrl, onPostgres, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 /** Failures a client may have (on any accounts) before it is slowed down; an account's from one client: 5. */
 const FREE_PER_CLIENT = 20;
@@ -27,7 +27,7 @@ describe('sign-in limits', () => {
   const login = async (address: string, email: string, password: string, on?: TestServer) => (await from(address, '/api/auth/login', { email, password }, {}, on)).status;
 
   beforeAll(async () => {
-    server = await startTestServer({ trustProxy: true });
+    server = await startTestServer(withoutFacesOrText({ trustProxy: true }));
     const setup = await from('10.0.0.1', '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'ann password 1' });
     annCookie = cookieOf(setup);
     const bob = await from('10.0.0.1', '/api/admin/users', { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' }, { cookie: annCookie });
@@ -128,11 +128,11 @@ describe('sign-in limits', () => {
     let other: TestServer;
     if (onPostgres()) {
       // a second server on the same database (its own data folder)
-      other = await startTestServer({ trustProxy: true, databaseUrl: await libraryDatabaseUrl(server.dataDir) });
+      other = await startTestServer(withoutFacesOrText({ trustProxy: true, databaseUrl: await libraryDatabaseUrl(server.dataDir) }));
     } else {
       // an embedded library has one server: the same one, started again
       await server.close();
-      other = await startTestServer({ trustProxy: true, dataDir: server.dataDir });
+      other = await startTestServer(withoutFacesOrText({ trustProxy: true, dataDir: server.dataDir }));
       server = other;
     }
     try {

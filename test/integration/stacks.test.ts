@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { placeInStack, refreshStackCovers } from '../../src/library/stacks/place.js';
 import { runCli } from '../helpers/cli.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 interface ListItem {
   id: string;
@@ -101,7 +101,7 @@ describe('stacks', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     const dir = tempDir();
     const exiftool = new ExifTool();
     try {

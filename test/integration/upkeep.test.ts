@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { purgeStaleRows } from '../../src/app/upkeep.js';
 import { rows } from '../../src/db/connection.js';
 import { KEPT_VERSIONS } from '../../src/library/photo-order-changes.js';
-import { startTestServer, tempDir, type TestServer } from '../helpers/server.js';
+import { startTestServer, tempDir, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 // The periodic upkeep removes what nothing reads any more, at the start of `serve` and every hour after: without it
 // expired sessions, old password-failure counts, dead reservations and gone workers stayed for ever; the photo
@@ -56,7 +56,7 @@ describe('upkeep', () => {
   });
 
   it('removes expired sessions, old failure counts, dead reservations, gone workers and old photo changes, and keeps the live ones', async () => {
-    server = await startTestServer({ dataDir });
+    server = await startTestServer(withoutFacesOrText({ dataDir }));
     await seed(server.lib.db, 'a');
     expect((await left(server.lib.db, 'a')).sessions).toHaveLength(2);
     expect(await changesBehind(server.lib.db)).toEqual([KEPT_VERSIONS - 1, KEPT_VERSIONS]);
@@ -69,7 +69,7 @@ describe('upkeep', () => {
     await server!.lib.db.execute(sql`delete from upload_reservations`);
     await seed(server!.lib.db, 'b');
     await server!.close();
-    server = await startTestServer({ dataDir });
+    server = await startTestServer(withoutFacesOrText({ dataDir }));
     const db = server.lib.db;
     await expect.poll(() => left(db, 'b'), { timeout: 10_000 }).toEqual(kept('b'));
   });

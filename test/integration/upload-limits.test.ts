@@ -7,7 +7,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
-import { assets, authFetch, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const BOUNDARY = '----shoebox-upload-limits';
 const NATURE = path.join(assets, 'albums/nature');
@@ -71,7 +71,7 @@ describe('stalled and concurrent uploads', () => {
   let token: string;
 
   beforeAll(async () => {
-    server = await startTestServer({ uploadIdleSeconds: 1.5, uploadsPerUser: 2, uploadsPerLink: 2 });
+    server = await startTestServer(withoutFacesOrText({ uploadIdleSeconds: 1.5, uploadsPerUser: 2, uploadsPerLink: 2 }));
   });
 
   afterAll(async () => {
@@ -145,7 +145,7 @@ describe('stalled and concurrent uploads', () => {
 
 describe('a client that stops reading', () => {
   it('does not hold the server’s shutdown: what is under way gets a few seconds, then its connection is closed', async () => {
-    const server = await startTestServer();
+    const server = await startTestServer(withoutFacesOrText());
     let socket: net.Socket | null = null;
     try {
       // an original far larger than the socket buffers, asked for by a client that never reads the answer
@@ -180,7 +180,7 @@ describe('the storage quota under concurrent uploads', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ uploadsPerUser: 50 });
+    server = await startTestServer(withoutFacesOrText({ uploadsPerUser: 50 }));
   });
 
   afterAll(async () => {

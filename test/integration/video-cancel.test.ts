@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireVideoTools } from '../../src/media/video/tools.js';
-import { json, startTestServer, tempDir, upload, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, tempDir, upload, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp.js';
 
 const run = promisify(execFile);
@@ -41,7 +41,7 @@ async function ffmpegOn(sha256: string): Promise<boolean> {
 
 describe('stopping a transcode', () => {
   it('kills ffmpeg at once when the clip is deleted', async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     const { id, sha256 } = await transcoding(server.url);
     const started = Date.now();
     expect((await json(`${server.url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(204);
@@ -56,13 +56,13 @@ describe('stopping a transcode', () => {
 
   it('stops within seconds with the server, and transcodes again at the next start', async () => {
     const dataDir = tempDir();
-    const first = await startTestServer({ dataDir });
+    const first = await startTestServer(withoutFacesOrText({ dataDir }));
     const { id, sha256 } = await transcoding(first.url);
     const started = Date.now();
     await first.close();
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await ffmpegOn(sha256)).toBe(false);
-    server = await startTestServer({ dataDir });
+    server = await startTestServer(withoutFacesOrText({ dataDir }));
     for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
       const step = (await json(`${server.url}/api/photos/${id}`)).body.steps.transcode;
       expect(step.status).not.toBe('failed');

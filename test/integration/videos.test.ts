@@ -11,7 +11,7 @@ import { reader } from '../../src/media/exiftool-reader.js';
 import { requireVideoTools } from '../../src/media/video/tools.js';
 import { runCli } from '../helpers/cli.js';
 import { testClips, type Clips } from '../helpers/clips.js';
-import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 let server: TestServer;
 let clips: Clips;
@@ -21,7 +21,7 @@ const types: Record<string, string> = {};
 beforeAll(async () => {
   clips = await testClips();
   // transcoded copies at most 160 lines: quick here, and the limit is seen to apply
-  server = await startTestServer({ video: { maxHeight: 160 } });
+  server = await startTestServer(withoutFacesOrText({ video: { maxHeight: 160 } }));
   const files = [
     clips.mp4,
     clips.hevcMov,
@@ -263,7 +263,7 @@ describe('the CLI', () => {
 
 describe('without ffmpeg', () => {
   it("skips a video's steps with the reason, and the item is complete", async () => {
-    const bare = await startTestServer({ video: { ffmpeg: '/nonexistent/ffmpeg', ffprobe: '/nonexistent/ffprobe' } });
+    const bare = await startTestServer(withoutFacesOrText({ video: { ffmpeg: '/nonexistent/ffmpeg', ffprobe: '/nonexistent/ffprobe' } }));
     try {
       const uploaded = await upload(bare.url, [{ path: clips.mp4 }]);
       const id = uploaded.body.items[0].id as string;
@@ -281,7 +281,7 @@ describe('without ffmpeg', () => {
 
 describe('a GPU encoder asked for', () => {
   it('transcodes on the CPU when the GPU encoder cannot, and says so on the step and the health endpoint', async () => {
-    const asking = await startTestServer({ video: { maxHeight: 160, hwaccel: 'nvenc' } });
+    const asking = await startTestServer(withoutFacesOrText({ video: { maxHeight: 160, hwaccel: 'nvenc' } }));
     try {
       expect((await json(`${asking.url}/api/health`)).body.video).toMatchObject({ hwaccel: 'nvenc', problem: null });
       const uploaded = await upload(asking.url, [{ path: clips.hevcMov }]);

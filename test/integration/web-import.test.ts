@@ -11,7 +11,7 @@ import yazl from 'yazl';
 import { eq } from 'drizzle-orm';
 import { imports } from '../../src/db/schema.js';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
-import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const seconds = (iso: string) => String(Date.parse(iso) / 1000);
 const sidecar = (title: string, fields: Record<string, unknown>) => Buffer.from(JSON.stringify({ title, description: '', ...fields }));
@@ -58,7 +58,7 @@ beforeAll(async () => {
       ]),
     },
   ];
-  server = await startTestServer();
+  server = await startTestServer(withoutFacesOrText());
 }, 120_000);
 
 afterAll(async () => {
@@ -254,7 +254,7 @@ describe('an import uploaded from the web app', () => {
     // as a server stopped in the middle of it leaves it
     await server.lib.db.update(imports).set({ status: 'importing' }).where(eq(imports.id, id));
     await server.close();
-    server = await startTestServer({ dataDir: server.dataDir });
+    server = await startTestServer(withoutFacesOrText({ dataDir: server.dataDir }));
     const view = await importEnded(id);
     expect(view.status).toBe('done');
     // the rocks photo was imported by the test before: in the library already, not added twice
