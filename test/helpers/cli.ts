@@ -1,19 +1,30 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { seedEmbeddedDatabase } from './db-template.js';
 import { libraryDatabaseUrl, rememberServerKey, repoRoot } from './server.js';
 
 export const shoeboxBin = path.join(repoRoot, 'bin', 'shoebox.js');
 
-/** The library's database for a command on `--data DIR` (the `postgres` test project's server), as the environment says it. */
-async function databaseEnv(args: string[]): Promise<NodeJS.ProcessEnv> {
+/**
+ * The library's database for a command on `--data DIR` (the `postgres` test project's server), as the environment says
+ * it. An embedded library the command would create is given the migrated empty database made once for every test
+ * (db-template.ts), as test servers are: creating it is ~5 s of a process's CPU, which a file running the CLI on a few
+ * new folders paid each time. `seed` false where the test watches what the process itself makes of the folder.
+ */
+async function databaseEnv(args: string[], seed: boolean): Promise<NodeJS.ProcessEnv> {
   const at = args.indexOf('--data');
-  const url = at >= 0 && args[at + 1] ? await libraryDatabaseUrl(args[at + 1]!) : undefined;
-  return url ? { DATABASE_URL: url } : {};
+  const dataDir = at >= 0 ? args[at + 1] : undefined;
+  const url = dataDir ? await libraryDatabaseUrl(dataDir) : undefined;
+  if (url) return { DATABASE_URL: url };
+  if (dataDir && seed) await seedEmbeddedDatabase(dataDir);
+  return {};
 }
 
 /** Runs the built CLI to the end; resolves with its exit code and output. */
 export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const database = await databaseEnv(args);
+  // not for the commands that write a library into a folder of their own (`restore`, `migrate`), copy one (`backup`) or
+  // are watched creating nothing (`serve` on a port in use)
+  const database = await databaseEnv(args, !['restore', 'migrate', 'backup', 'serve'].includes(args[0] ?? ''));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [shoeboxBin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...database, ...env } });
     let stdout = '';
@@ -31,7 +42,7 @@ export async function spawnServer(
   env: NodeJS.ProcessEnv = {},
   options: { ownProcessGroup?: boolean; inheritEnv?: boolean } = {},
 ): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const database = await databaseEnv(['--data', dataDir]);
+  const database = await databaseEnv(['--data', dataDir], options.inheritEnv !== false);
   // without inheritEnv, only what a shell always has: no setting of the test run's environment reaches the server
   const base = options.inheritEnv === false ? { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR } : process.env;
   return new Promise((resolve, reject) => {
