@@ -14,7 +14,7 @@ import { photos } from '../../src/db/schema.js';
 import { metadataStep } from '../../src/pipeline/steps/metadata.js';
 import { haversineKm } from '../../src/model/geo.js';
 import { runStepOn } from '../helpers/run-step.js';
-import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 /** Where each photo was taken (null: no GPS). */
 const PLACES: Record<string, [number, number] | null> = {
@@ -46,7 +46,7 @@ describe('places: bbox, near and the map', () => {
   const listed = async (query: string) => ((await get(`/api/photos?limit=100&${query}`)).items as Item[]).map((item) => item.filename).sort();
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
     const dir = tempDir();
     const exiftool = new ExifTool();
     try {
