@@ -19,7 +19,7 @@ import { UserError } from '../../src/base/errors.js';
 import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { rawPicture, seededNoise, type Rgb } from '../helpers/images.js';
-import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 /** A photo-like JPEG: `share` of it one colour, the rest a band of another, seeded noise, a date taken. */
 async function picture(main: Rgb, band: Rgb, share: number, seed: number, taken: string | null): Promise<Buffer> {
@@ -163,7 +163,7 @@ describe('automatic albums on a library of coloured photos', () => {
     const dataDir = tempDir();
     const { clipDir } = await ensureFixtureModels();
     await installFromFolder(dataDir, 'clip-vit-b32', clipDir);
-    server = await startTestServer({ dataDir, ml: { caption: { url, model: 'test-vlm', timeoutMs: 10_000, maxAttempts: 2 } } });
+    server = await startTestServer(withoutFacesOrText({ dataDir, ml: { caption: { url, model: 'test-vlm', timeoutMs: 10_000, maxAttempts: 2 } } }));
     const files = await Promise.all([...REDS, ...BLUES, ...OTHERS].map(async (f) => ({ name: f.name, data: await f.data() })));
     const response = await upload(server.url, files);
     expect(response.status, JSON.stringify(response.body)).toBe(201);
@@ -373,7 +373,7 @@ describe('automatic albums on a library of coloured photos', () => {
 describe('automatic albums without a CLIP model', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer(withoutFacesOrText());
   });
   afterAll(async () => server?.dispose());
 
