@@ -15,7 +15,7 @@ import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { runCli } from '../helpers/cli.js';
 import { colourPhoto, colourPhotos } from '../helpers/images.js';
 import { buildNearDuplicateSet, type NearDuplicateSet } from '../helpers/near-duplicates.js';
-import { assets, corpus, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, onPostgres } from '../helpers/server.js';
+import { assets, corpus, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, onPostgres, withoutFacesOrText } from '../helpers/server.js';
 
 const pdqData = path.join(corpus, 'threatexchange-pdq/pdq/data');
 const listJpegs = (dir: string) =>
@@ -71,7 +71,7 @@ describe('duplicates on a library built from the corpus', () => {
 
   beforeAll(async () => {
     // copies are found by their hashes and embeddings: faces and text, read on every photo, would only cost time here
-    server = await startTestServer({ ml: { faces: 'off', ocrEngine: 'off' } });
+    server = await startTestServer(withoutFacesOrText());
     const dir = tempDir();
     set = await buildNearDuplicateSet(dir);
     bridge = listJpegs(path.join(pdqData, 'bridge-mods'));
