@@ -38,7 +38,8 @@ const ON_POSTGRES = [
 // back large blocks with transparent huge pages. Page faults are dear on this virtual machine (a quarter of the suite's
 // CPU was the kernel's): 8 pipeline-heavy files, back to back, 10.7 M -> 7.7 M faults, 334 -> 297 s, 550 -> 499 s of
 // CPU. Read by glibc when a process starts; test/setup/allocator.ts takes it out of the environment again, so that the
-// servers, CLIs, workers and tools the tests start run with the allocator a user's have (`npm start` sets its own).
+// servers, CLIs, workers and tools the test files start run with the allocator a user's have (`npm start` sets its own;
+// the `postgres` project's PostgreSQL, started by this process, keeps them).
 process.env.GLIBC_TUNABLES ??= TEST_ALLOCATOR;
 
 export default defineConfig({
