@@ -13,6 +13,7 @@ import { migrationsFolder } from '../config/paths.js';
 import { databaseSizes, sharedBuffersMb, writeCachePlan } from './buffer-cache.js';
 import * as schema from './schema.js';
 import { openPostgresPool } from './postgres.js';
+import { keepStatementsPrepared } from './pglite-statements.js';
 import { embeddedVectorSerializer } from './vector-values.js';
 
 /** One type for both drivers: the queries are written once, in Postgres SQL. */
@@ -96,6 +97,8 @@ async function openEmbedded(dataDir: string): Promise<Database> {
     throw error;
   }
   await client.exec(`${SESSION_SETTINGS}; CREATE EXTENSION IF NOT EXISTS pageinspect`);
+  // after the migrations, which run once on PGlite's own path
+  keepStatementsPrepared(client);
   // a hint for the next start's cache size (buffer-cache.ts): without it, that start falls back to a share
   await writeCachePlan(client, dataDir).catch(() => undefined);
   // Vector parameters in binary (vector-values.ts): the type's oid is known once the extension exists.

@@ -1,0 +1,98 @@
+// Statements kept prepared on the embedded database (src/db/pglite-statements.ts), on a real PGlite with pgvector:
+// the same rows and errors as PGlite's own query(), each statement prepared once, no more kept than the limit,
+// transactions and a table changed under a prepared statement.
+import { PGlite, types } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keepStatementsPrepared } from '../../src/db/pglite-statements.js';
+
+let plain: PGlite;
+let kept: PGlite;
+
+const preparedCount = async (pg: PGlite) =>
+  (await pg.query<{ n: number }>(`select count(*)::int as n from pg_prepared_statements where name like 'shoebox_%'`)).rows[0]!.n;
+
+const SETUP = `
+  CREATE EXTENSION IF NOT EXISTS vector;
+  CREATE TABLE items (id int primary key, name text unique, taken timestamptz, tags text[], meta jsonb, big bigint, v vector(3));
+  INSERT INTO items VALUES
+    (1, 'one', '2024-05-01T10:00:00Z', '{a,b}', '{"k": [1, 2]}', 9007199254740993, '[1,2,3]'),
+    (2, 'two', null, '{}', null, null, null);`;
+
+beforeAll(async () => {
+  plain = await PGlite.create({ extensions: { vector } });
+  kept = await PGlite.create({ extensions: { vector } });
+  for (const pg of [plain, kept]) await pg.exec(SETUP);
+  keepStatementsPrepared(kept, 4);
+});
+
+afterAll(async () => {
+  await plain?.close();
+  await kept?.close();
+});
+
+describe('statements kept prepared on PGlite', () => {
+  const select = 'select id, name, taken, tags, meta, big, v, $1::int + 1 as next from items where id >= $2 order by id';
+
+  it('answers the rows, fields and counts PGlite answers, in both row modes and with parsers of the caller', async () => {
+    for (const options of [undefined, { rowMode: 'array' as const }, { parsers: { [types.TIMESTAMPTZ]: (value: string) => `at ${value}` } }]) {
+      const expected = await plain.query(select, [41, 1], options);
+      for (let round = 0; round < 3; round++) expect(await kept.query(select, [41, 1], options)).toEqual(expected);
+    }
+    const update = `update items set name = name || $1 where id = any($2::int[])`;
+    const changed = await kept.query(update, ['!', [1, 2]]);
+    expect(changed).toMatchObject({ affectedRows: 2, rows: [] });
+    await plain.query(update, ['!', [1, 2]]);
+    expect(await kept.query('select name from items order by id')).toEqual(await plain.query('select name from items order by id'));
+    // a vector, a Date and a null as parameters
+    const vectorRow = `select id from items where v <-> $1::vector < 1 and (taken is null or taken < $2) and $3::text is null`;
+    expect((await kept.query(vectorRow, ['[1,2,3.5]', new Date('2030-01-01'), null])).rows).toEqual([{ id: 1 }]);
+  });
+
+  it('prepares a statement once and keeps no more than its limit, the least recently used closed', async () => {
+    const once = 'select $1::int as n';
+    for (let i = 0; i < 5; i++) expect((await kept.query(once, [i])).rows).toEqual([{ n: i }]);
+    const copies = await kept.query<{ n: number }>('select count(*)::int as n from pg_prepared_statements where statement = $1', [once]);
+    expect(copies.rows).toEqual([{ n: 1 }]);
+    for (let i = 0; i < 6; i++) await kept.query(`select ${i} + $1::int as n`, [1]);
+    // the limit (4), and the one evicted last: closed with the next statement prepared
+    expect(await preparedCount(kept)).toBe(5);
+    expect((await kept.query<{ n: number }>('select 0 + $1::int as n', [1])).rows).toEqual([{ n: 1 }]);
+  });
+
+  it('throws PostgreSQL errors with their code and statement, and goes on serving', async () => {
+    const insert = 'insert into items (id, name) values ($1, $2)';
+    const error = await kept.query(insert, [3, 'one!']).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: '23505', query: insert, params: [3, 'one!'] });
+    await expect(kept.query('select nope from items')).rejects.toMatchObject({ code: '42703' });
+    expect((await kept.query(insert, [3, 'three'])).affectedRows).toBe(1);
+    expect((await kept.query<{ n: number }>('select count(*)::int as n from items')).rows).toEqual([{ n: 3 }]);
+  });
+
+  it('runs the queries of a transaction prepared: a rollback undoes them, the statements stay usable', async () => {
+    const insert = 'insert into items (id, name) values ($1, $2)';
+    await expect(
+      kept.transaction(async (tx) => {
+        await tx.query(insert, [10, 'ten']);
+        await tx.query('select id from items where id = $1', [10]);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect((await kept.query('select id from items where id = $1', [10])).rows).toEqual([]);
+    await kept.transaction(async (tx) => {
+      await tx.query(insert, [11, 'eleven']);
+      await expect(tx.query(insert, [11, 'again'])).rejects.toMatchObject({ code: '23505' });
+    }).catch(() => undefined); // the failed insert aborts the transaction: PGlite rolls it back
+    expect((await kept.query('select id from items where id = $1', [11])).rows).toEqual([]);
+    const id = await kept.transaction(async (tx) => (await tx.query<{ id: number }>(`${insert} returning id`, [12, 'twelve'])).rows[0]!.id);
+    expect(id).toBe(12);
+    expect((await kept.query('select name from items where id = $1', [12])).rows).toEqual([{ name: 'twelve' }]);
+  });
+
+  it('prepares again a `select *` whose table changed', async () => {
+    const star = 'select * from items where id = $1';
+    expect(Object.keys((await kept.query<object>(star, [1])).rows[0]!)).not.toContain('added');
+    await kept.exec('ALTER TABLE items ADD COLUMN added int DEFAULT 7');
+    expect((await kept.query<{ added: number }>(star, [1])).rows[0]!.added).toBe(7);
+  });
+});
