@@ -1,5 +1,5 @@
-import type { PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
-import { parse, protocol } from '@electric-sql/pglite';
+import type { messages, PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
+import { parse, protocol, types } from '@electric-sql/pglite';
 
 const { serialize } = protocol;
 
@@ -80,7 +80,7 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
         }
       }
       if (!inTransaction) await pg.syncToFs();
-      return parse.parseResults(messages, pg.parsers, options)[0] as Results<never>;
+      return resultOf(messages, pg.parsers, options) as Results<never>;
     });
   }
 
@@ -119,6 +119,51 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
       };
       return callback(tx);
     });
+}
+
+type Parser = (text: string, typeId: number) => unknown;
+type Message = { name: string };
+
+/**
+ * The result of one statement, as PGlite's `parseResults` gives it (rows, fields, command, counts), with each
+ * column's parser looked up once a result instead of PGlite's copy of its whole parser table (over a thousand
+ * types) for every statement given parsers of its own, as drizzle gives each: 0.3 ms a statement.
+ */
+export function resultOf(messages: Message[], parsers: Record<number, Parser>, options?: QueryOptions): Results {
+  let result: Results | undefined;
+  let fields: { name: string; dataTypeID: number }[] = [];
+  let columnParsers: (Parser | undefined)[] = [];
+  let rows: unknown[] = [];
+  let affectedRows = 0;
+  const parseValue = (value: string | null, column: number) => {
+    if (value === null) return null;
+    const parser = columnParsers[column];
+    return parser ? parser(value, fields[column]!.dataTypeID) : value;
+  };
+  for (const message of messages) {
+    if (message.name === 'rowDescription') {
+      fields = (message as messages.RowDescriptionMessage).fields.map(({ name, dataTypeID }) => ({ name, dataTypeID }));
+      const own = options?.parsers as Record<number, Parser> | undefined;
+      columnParsers = fields.map(({ dataTypeID }) => own?.[dataTypeID] ?? parsers[dataTypeID] ?? (types.parsers as Record<number, Parser>)[dataTypeID]);
+    } else if (message.name === 'dataRow') {
+      const values = (message as messages.DataRowMessage).fields;
+      if (options?.rowMode === 'array') rows.push(values.map(parseValue));
+      else {
+        const row: Record<string, unknown> = {};
+        for (let column = 0; column < values.length; column++) row[fields[column]!.name] = parseValue(values[column]!, column);
+        rows.push(row);
+      }
+    } else if (message.name === 'commandComplete') {
+      const words = (message as messages.CommandCompleteMessage).text.split(' ');
+      const command = words[0]!;
+      const count = Number.parseInt(words[words.length - 1]!, 10);
+      if (['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE'].includes(command)) affectedRows += count;
+      result ??= { rows, fields, command, affectedRows, ...(Number.isNaN(count) ? {} : { rowCount: count }) } as Results;
+      rows = [];
+      fields = [];
+    }
+  }
+  return result ?? { affectedRows: 0, rows: [], fields: [] };
 }
 
 /** PGlite's own errors carry the statement, as its `query()` adds them. */

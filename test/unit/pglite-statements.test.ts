@@ -42,7 +42,7 @@ describe('statements kept prepared on PGlite', () => {
     const update = `update items set name = name || $1 where id = any($2::int[])`;
     const changed = await kept.query(update, ['!', [1, 2]]);
     expect(changed).toMatchObject({ affectedRows: 2, rows: [] });
-    await plain.query(update, ['!', [1, 2]]);
+    expect(changed).toEqual(await plain.query(update, ['!', [1, 2]]));
     expect(await kept.query('select name from items order by id')).toEqual(await plain.query('select name from items order by id'));
     // a vector, a Date and a null as parameters
     const vectorRow = `select id from items where v <-> $1::vector < 1 and (taken is null or taken < $2) and $3::text is null`;
