@@ -18,6 +18,9 @@ interface Prepared {
 /** SQLSTATE 0A000 with this text: a table's columns changed under a prepared `select *`; prepared again, it runs. */
 const RESULT_TYPE_CHANGED = /cached plan must not change result type/;
 
+/** PGlite's own `query()` hands COPY's blob in and out; such a statement stays on it. */
+const withBlob = (text: string, options: QueryOptions | undefined) => options?.blob !== undefined || text.includes('/dev/blob');
+
 /**
  * Makes PGlite keep the statements it runs prepared, by name, as node-postgres' named statements do.
  *
@@ -26,8 +29,8 @@ const RESULT_TYPE_CHANGED = /cached plan must not change result type/;
  * once runs in ~0.09 ms (its plan kept, PostgreSQL's default `plan_cache_mode`). A library's requests and
  * pipeline steps repeat the same few hundred statements, so `query()` and the queries of `transaction()` (what
  * drizzle calls) go through statements prepared on first use and kept in a least-recently-used set; anything
- * else (`exec`, COPY to a blob) is PGlite's own. Results are parsed by PGlite's own parser, with its serializers
- * and parsers: the same values come back.
+ * else (`exec`, COPY from or to a blob) is PGlite's own. Values are sent and results read with PGlite's serializers
+ * and parsers (and a caller's): the same values come back.
  */
 export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
   const prepared = new Map<string, Prepared>(); // in order of last use
@@ -104,7 +107,7 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
   const ownTransaction = pg.transaction.bind(pg);
 
   pg.query = async <T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> => {
-    if (options?.blob) return ownQuery<T>(text, params, options);
+    if (withBlob(text, options)) return ownQuery<T>(text, params, options);
     await pg._checkReady();
     return pg._runExclusiveTransaction(() => execute(text, params, options, false)) as Promise<Results<T>>;
   };
@@ -114,7 +117,7 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
       const ownTxQuery = tx.query.bind(tx);
       tx.query = async <R>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<R>> => {
         if (tx.closed) throw new Error('Transaction is closed');
-        if (options?.blob) return ownTxQuery<R>(text, params, options);
+        if (withBlob(text, options)) return ownTxQuery<R>(text, params, options);
         return execute(text, params, options, true) as Promise<Results<R>>;
       };
       return callback(tx);

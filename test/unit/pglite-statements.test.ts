@@ -89,6 +89,13 @@ describe('statements kept prepared on PGlite', () => {
     expect((await kept.query('select name from items where id = $1', [12])).rows).toEqual([{ name: 'twelve' }]);
   });
 
+  it("leaves COPY from and to a blob on PGlite's own path", async () => {
+    await kept.exec('CREATE TABLE copied (n int, word text)');
+    await kept.query(`COPY copied FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob(['1,one\n2,two\n']) });
+    const out = await kept.query(`COPY (select * from copied order by n) TO '/dev/blob' WITH (FORMAT csv)`);
+    expect(await out.blob?.text()).toBe('1,one\n2,two\n');
+  });
+
   it('prepares again a `select *` whose table changed', async () => {
     const star = 'select * from items where id = $1';
     expect(Object.keys((await kept.query<object>(star, [1])).rows[0]!)).not.toContain('added');
