@@ -15,8 +15,18 @@ interface Prepared {
   paramTypes: number[];
 }
 
-/** SQLSTATE 0A000 with this text: a table's columns changed under a prepared `select *`; prepared again, it runs. */
-const RESULT_TYPE_CHANGED = /cached plan must not change result type/;
+/**
+ * Errors after which a statement is prepared again, and run again outside a transaction: a table's columns changed
+ * under it (SQLSTATE 0A000, `cached plan must not change result type`), or it was deallocated (26000).
+ */
+const prepareAgain = (error: unknown) =>
+  /cached plan must not change result type/.test(String((error as Error)?.message)) || (error as { code?: string })?.code === '26000';
+
+/** Statements that change tables: the result types of every kept statement may have changed with them. */
+const SCHEMA_COMMANDS = new Set(['ALTER', 'CREATE', 'DROP']);
+
+/** Instances already wrapped: a second wrapper would name its statements as the first did. */
+const wrapped = new WeakSet<PGlite>();
 
 /** PGlite's own `query()` hands COPY's blob in and out; such a statement stays on it. */
 const withBlob = (text: string, options: QueryOptions | undefined) => options?.blob !== undefined || text.includes('/dev/blob');
@@ -30,14 +40,19 @@ const withBlob = (text: string, options: QueryOptions | undefined) => options?.b
  * pipeline steps repeat the same few hundred statements, so `query()` and the queries of `transaction()` (what
  * drizzle calls) go through statements prepared on first use and kept in a least-recently-used set; anything
  * else (`exec`, COPY from or to a blob) is PGlite's own. Values are sent and results read with PGlite's serializers
- * and parsers (and a caller's): the same values come back.
+ * and parsers (and a caller's): the same values come back. After a statement that changes tables (ALTER, CREATE,
+ * DROP — the embedding column's size changes with the CLIP model, db/vectors.ts) or an `exec`, every statement is
+ * prepared afresh: one kept from before could answer with the old columns' types, inside a transaction too.
  */
 export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
+  if (wrapped.has(pg)) return;
+  wrapped.add(pg);
   const prepared = new Map<string, Prepared>(); // in order of last use
   const evicted: string[] = []; // closed with the next statement prepared
   let counter = 0;
 
-  const run = async (messages: Uint8Array[]) => pg.execProtocolStream(concat(messages), { syncToFs: false });
+  const run = async (messages: Uint8Array[], options?: QueryOptions) =>
+    pg.execProtocolStream(concat(messages), { syncToFs: false, onNotice: options?.onNotice });
 
   async function statementFor(text: string, paramTypes: number[] | undefined): Promise<Prepared> {
     const key = paramTypes?.length ? `${paramTypes.join(',')}:${text}` : text;
@@ -48,8 +63,15 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
       return known;
     }
     const name = `shoebox_${++counter}`;
-    const closing = evicted.splice(0).map((old) => serialize.close({ type: 'S', name: old }));
-    const described = await run([...closing, serialize.parse({ name, text, types: paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync()]);
+    const closed = evicted.splice(0);
+    const closing = closed.map((old) => serialize.close({ type: 'S', name: old }));
+    let described;
+    try {
+      described = await run([...closing, serialize.parse({ name, text, types: paramTypes }), serialize.describe({ type: 'S', name }), serialize.sync()]);
+    } catch (error) {
+      evicted.push(...closed, name); // whatever of them the database still holds is closed next time (a missing one is no error)
+      throw error;
+    }
     const statement = { name, paramTypes: parse.parseDescribeStatementResults(described) };
     prepared.set(key, statement);
     if (prepared.size > limit) {
@@ -60,11 +82,11 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
     return statement;
   }
 
-  function forget(name: string): void {
+  function forget(name?: string): void {
     for (const [key, statement] of prepared) {
-      if (statement.name !== name) continue;
+      if (name !== undefined && statement.name !== name) continue;
       prepared.delete(key);
-      evicted.push(name);
+      evicted.push(statement.name);
     }
   }
 
@@ -75,7 +97,7 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
       try {
         messages = await bindAndExecute(text, params, options);
       } catch (error) {
-        if (inTransaction || !RESULT_TYPE_CHANGED.test(String((error as Error).message))) throw described(error, text, params, options);
+        if (inTransaction || !prepareAgain(error)) throw described(error, text, params, options);
         try {
           messages = await bindAndExecute(text, params, options);
         } catch (again) {
@@ -83,7 +105,9 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
         }
       }
       if (!inTransaction) await pg.syncToFs();
-      return resultOf(messages, pg.parsers, options) as Results<never>;
+      const result = resultOf(messages, pg.parsers, options);
+      if (SCHEMA_COMMANDS.has(result.command ?? '')) forget();
+      return result as Results<never>;
     });
   }
 
@@ -96,15 +120,25 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
       return serializer ? serializer(value) : String(value);
     });
     try {
-      return await run([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+      return await run([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()], options);
     } catch (error) {
-      if (RESULT_TYPE_CHANGED.test(String((error as Error).message))) forget(statement.name);
+      if (prepareAgain(error)) forget(statement.name);
       throw error;
     }
   }
 
   const ownQuery = pg.query.bind(pg);
   const ownTransaction = pg.transaction.bind(pg);
+  const ownExec = pg.exec.bind(pg);
+
+  // `exec` runs scripts (migrations, VACUUM, SET): after one, the kept statements are prepared afresh
+  pg.exec = async (text: string, options?: QueryOptions) => {
+    try {
+      return await ownExec(text, options);
+    } finally {
+      forget();
+    }
+  };
 
   pg.query = async <T>(text: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> => {
     if (withBlob(text, options)) return ownQuery<T>(text, params, options);

@@ -96,6 +96,31 @@ describe('statements kept prepared on PGlite', () => {
     expect(await out.blob?.text()).toBe('1,one\n2,two\n');
   });
 
+  it('prepares afresh after a table changed in a transaction, as the embedding column does with another model', async () => {
+    const other = await PGlite.create({ extensions: { vector } });
+    try {
+      await other.exec('CREATE EXTENSION vector; CREATE TABLE emb (id int primary key, v vector(3)); INSERT INTO emb VALUES (1, \'[1,2,3]\')');
+      keepStatementsPrepared(other);
+      keepStatementsPrepared(other); // a second call changes nothing (its statements would be named as the first's)
+      const read = 'select id, v from emb where id = $1';
+      expect((await other.query(read, [1])).rows).toEqual([{ id: 1, v: '[1,2,3]' }]);
+      const rows = await other.transaction(async (tx) => {
+        await tx.query('delete from emb');
+        await tx.query('alter table emb alter column v type vector(4)');
+        await tx.query(`insert into emb values (2, '[1,2,3,4]')`);
+        return (await tx.query(read, [2])).rows;
+      });
+      expect(rows).toEqual([{ id: 2, v: '[1,2,3,4]' }]);
+      // statements deallocated behind its back are prepared again
+      const { rows: named } = await other.query<{ name: string }>('select name from pg_prepared_statements where statement = $1', [read]);
+      expect(named).toHaveLength(1);
+      await other.query(`DEALLOCATE "${named[0]!.name}"`);
+      expect((await other.query(read, [2])).rows).toEqual([{ id: 2, v: '[1,2,3,4]' }]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('prepares again a `select *` whose table changed', async () => {
     const star = 'select * from items where id = $1';
     expect(Object.keys((await kept.query<object>(star, [1])).rows[0]!)).not.toContain('added');
