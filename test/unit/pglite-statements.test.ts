@@ -121,10 +121,11 @@ describe('statements kept prepared on PGlite', () => {
     }
   });
 
-  it('prepares again a `select *` whose table changed', async () => {
+  it('prepares again a `select *` whose table changed behind its back', async () => {
     const star = 'select * from items where id = $1';
     expect(Object.keys((await kept.query<object>(star, [1])).rows[0]!)).not.toContain('added');
-    await kept.exec('ALTER TABLE items ADD COLUMN added int DEFAULT 7');
+    // inside a DO block: not a statement that changes tables to the wrapper, which finds out from the error
+    await kept.query(`DO $$ BEGIN EXECUTE 'ALTER TABLE items ADD COLUMN added int DEFAULT 7'; END $$`);
     expect((await kept.query<{ added: number }>(star, [1])).rows[0]!.added).toBe(7);
   });
 });
