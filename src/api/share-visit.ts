@@ -196,8 +196,9 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
       tags: ['share links'],
       summary: "A video, or a motion photo's video, as browsers play it, with byte ranges",
       description:
-        'The transcoded copy (which carries no metadata), or the clip as it is stored without its GPS position and ' +
-        'serial numbers unless the link keeps them (`keepMetadata`). 409 while it is being made playable; 404 for a still.',
+        'The transcoded copy (which carries no metadata), or a copy of the clip as it is stored with only its first video and ' +
+        'audio streams and no metadata (no GPS track, subtitle or data stream, no container tags) unless the link keeps them ' +
+        '(`keepMetadata`). 409 while it is being made playable; 404 for a still; 429 past a visitor\'s share of requests.',
       params: photoParams,
       response: { 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 410: errorBody, 416: errorBody, 429: errorBody },
     },
@@ -206,7 +207,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
       const owner = libraryOf(link);
       const photo = await findPhoto(owner, (await linkPhoto(link, request.params.id)).id);
       if (!photo) throw new UserError('not-found', `no photo with id ${request.params.id} in this link`);
-      return sendVisitorVideo(reply, owner, { linkId: link.id, keepMetadata: link.keepMetadata }, photo);
+      return sendVisitorVideo(reply, owner, { linkId: link.id, address: request.ip, keepMetadata: link.keepMetadata }, photo);
     },
   });
 
@@ -216,8 +217,9 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
       tags: ['share links'],
       summary: 'A photo\'s original file, as a download (only when the link allows downloads)',
       description:
-        'Without its GPS position, place names, serial numbers and maker notes unless the link keeps them (`keepMetadata`); ' +
-        'a file they cannot be removed from is refused (403).',
+        'Unless the link keeps its metadata (`keepMetadata`), a copy that keeps only an allow-list: orientation, colour, resolution, ' +
+        'dates, camera and exposure, credits (no GPS, place, caption, keyword, thumbnail, IPTC, other XMP, maker notes or serial ' +
+        'numbers; a clip its first video and audio streams); a file that cannot be reduced to it is refused (403).',
       params: photoParams,
       response: { 401: errorBody, 403: errorBody, 404: errorBody, 410: errorBody, 416: errorBody, 429: errorBody },
     },
@@ -225,20 +227,13 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
       const link = await openLink(request);
       if (!link.allowDownload) throw new UserError('forbidden', 'downloads are switched off for this link');
       const photo = await linkPhoto(link, request.params.id);
-      if (!link.keepMetadata) {
-        return sendVisitorOriginal(reply, libraryOf(link), {
-          linkId: link.id,
-          storageLocation: photo.storage_location,
-          storageKey: photo.storage_key,
-          mime: photo.mime,
-          sha256: photo.sha256,
-          filename: photo.filename,
-        });
-      }
-      return sendStored(reply, libraryOf(link), photo.storage_location, photo.storage_key, photo.mime, photo.sha256, {
-        immutable: true,
+      return sendVisitorOriginal(reply, libraryOf(link), { linkId: link.id, address: request.ip, keepMetadata: link.keepMetadata }, {
+        id: photo.id,
+        storageLocation: photo.storage_location,
+        storageKey: photo.storage_key,
+        mime: photo.mime,
+        sha256: photo.sha256,
         filename: photo.filename,
-        disposition: 'attachment',
       });
     },
   });

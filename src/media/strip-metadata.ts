@@ -1,66 +1,48 @@
-// A copy of an original without where it was taken or with which camera body and lens: what share-link visitors
-// download unless the owner keeps it. ExifTool removes every GPS tag (EXIF, XMP, any group), place names (IPTC and
-// XMP city, state, country, sublocation, location structures), serial numbers (body, lens, internal), owner names,
-// maker notes (where makers keep serial numbers in forms that are not edited one by one; not in RAW files, whose
-// maker notes their decoders need) and JPEG trailers (an embedded motion-photo video carries its own location).
-// The copy is read back after: a file that still says where or with what (a format ExifTool cannot write, a RAW
-// maker note) is refused, never given away.
+// A copy of an image that keeps only what is known to be safe (./safe-metadata.ts): what share-link visitors download
+// unless the owner lets the link keep its metadata. ExifTool deletes every tag and copies back the allow-list
+// (`-all= -tagsFromFile @ …`, the ICC profile never deleted); with them go EXIF thumbnails, IPTC, XMP of every
+// namespace, maker notes, comments and JPEG trailers (a motion photo's video). Then the container keeps only its known
+// parts (./container-parts.ts: a HEIF motion photo's `mpvd` box, a private PNG or WebP chunk go). A camera RAW keeps
+// its EXIF and maker notes, which its decoders read, without GPS, serial numbers or owner names. The copy is read
+// back after (every tag, unknown and embedded ones too): one that holds anything else is refused, never given away.
+import { keepKnownParts } from './container-parts.js';
+import { errorMessage } from './decoders/common.js';
 import { reader } from './exiftool-reader.js';
-
-/** Tags deleted (ExifTool's `-TAG=`); wildcards reach every group. */
-export const PRIVATE_TAGS = [
-  'GPS*',
-  '*SerialNumber*',
-  'OwnerName',
-  'IPTC:City',
-  'IPTC:Sub-location',
-  'IPTC:Province-State',
-  'IPTC:Country-PrimaryLocationCode',
-  'IPTC:Country-PrimaryLocationName',
-  'XMP-photoshop:City',
-  'XMP-photoshop:State',
-  'XMP-photoshop:Country',
-  'XMP-iptcCore:Location',
-  'XMP-iptcCore:CountryCode',
-  'XMP-iptcExt:LocationCreated',
-  'XMP-iptcExt:LocationShown',
-] as const;
-
-/** Also deleted from a file that is not a camera RAW. */
-const NOT_IN_RAW = ['MakerNotes:All', 'Trailer:All'] as const;
-
-const PRIVATE_NAME = /^(GPS.*|.*SerialNumber.*|(Camera)?OwnerName|City|State|Province-State|Country|CountryCode|Country-PrimaryLocation(Code|Name)|Sub-?location|Location.*)$/i;
-const NOT_METADATA = new Set(['SourceFile', 'System', 'ExifTool', 'File']);
-
-/**
- * The tags (`Group:Name`, from ExifTool's `-G1` output) that still say where a photo was taken or with which body,
- * lens or owner; [] when none. Pure: the rule the copy is checked with.
- */
-export function privateTagsIn(tags: Record<string, unknown>): string[] {
-  return Object.keys(tags).filter((key) => {
-    const [group, name] = key.includes(':') ? [key.slice(0, key.lastIndexOf(':')), key.slice(key.lastIndexOf(':') + 1)] : ['', key];
-    return !NOT_METADATA.has(group) && !NOT_METADATA.has(key) && PRIVATE_NAME.test(name);
-  });
-}
+import { KEPT_TAGS, unsafeTagsIn } from './safe-metadata.js';
 
 export type StripResult = { stripped: true } | { stripped: false; left: string[]; reason: string };
 
+/** ExifTool's arguments for the copy, after `-all=` (pure). */
+export function stripArgs(options: { raw: boolean }): string[] {
+  const copyBack = ['-tagsFromFile', '@', ...KEPT_TAGS.filter((tag) => !options.raw || tag.startsWith('XMP')).map((tag) => `-${tag}`)];
+  if (!options.raw) return ['--ICC_Profile:all', ...copyBack];
+  // a RAW: everything but its EXIF (GPS aside) and maker notes, and in those every serial number and owner's name
+  return ['--EXIF:all', '--MakerNotes:all', '--ICC_Profile:all', '-GPS:all=', '-*SerialNumber*=', '-OwnerName=', '-CameraOwnerName=', ...copyBack];
+}
+
 /**
- * Removes location and serial numbers from `file` in place: give it a copy, never an original. `raw`: a camera RAW
- * (maker notes stay). Stripped, or why not with the tags that are left.
+ * Leaves in `file` only the allow-listed metadata: give it a copy, never an original. `raw`: a camera RAW.
+ * Stripped, or why not with the tags that are left.
  */
-export async function stripPrivateMetadata(file: string, options: { raw: boolean }): Promise<StripResult> {
+export async function stripImage(file: string, options: { raw: boolean }): Promise<StripResult> {
   const tool = reader();
-  const tags: Record<string, null> = {};
-  for (const tag of [...PRIVATE_TAGS, ...(options.raw ? [] : NOT_IN_RAW)]) tags[tag] = null;
   let reason = 'ExifTool left them';
   try {
-    await tool.write(file, tags as never, { writeArgs: ['-overwrite_original'], useMWG: false });
+    // `all: null` is `-all=`, first: what follows excludes from it and copies back
+    await tool.write(file, { all: null } as never, { writeArgs: ['-overwrite_original', ...stripArgs(options)], useMWG: false, ignoreMinorErrors: true });
   } catch (error) {
     // a format ExifTool does not write (BMP), or a file it cannot parse: fine when there was nothing to remove
-    reason = error instanceof Error ? error.message.split('\n')[0]!.replace(file, 'the file') : String(error);
+    reason = errorMessage(error).split('\n')[0]!.replace(file, 'the file').slice(0, 200);
   }
-  // every tag, in embedded documents too (-ee: MPF images, motion-photo videos), not only before the image data
-  const left = privateTagsIn(await tool.readRaw(file, { readArgs: ['-a', '-G1', '-ee', '-s'] }));
+  const parts = await keepKnownParts(file);
+  if ('refused' in parts) return { stripped: false, left: [], reason: parts.refused };
+  // every tag, unknown ones and those of embedded documents too (-ee: MPF images, motion-photo videos)
+  let tags: Record<string, unknown>;
+  try {
+    tags = await tool.readRaw(file, { readArgs: ['-a', '-u', '-G0:1', '-ee', '-s'] });
+  } catch (error) {
+    return { stripped: false, left: [], reason: `ExifTool could not read the copy back (${errorMessage(error).split('\n')[0]!.replace(file, 'the file').slice(0, 200)})` };
+  }
+  const left = unsafeTagsIn(tags, options);
   return left.length === 0 ? { stripped: true } : { stripped: false, left, reason };
 }

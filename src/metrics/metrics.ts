@@ -23,6 +23,7 @@ export class Metrics {
   private readonly http: Histogram<'method' | 'route' | 'status'>;
   private readonly steps: Histogram<'step' | 'outcome'>;
   private readonly failures: Counter<'step' | 'kind'>;
+  private readonly visitorCopies: Counter<'kind' | 'outcome'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -45,6 +46,12 @@ export class Metrics {
       name: 'shoebox_pipeline_failures_total',
       help: 'Steps that failed in this process, by step and kind (photo: the file itself; service: tried again later)',
       labelNames: ['step', 'kind'],
+      registers,
+    });
+    this.visitorCopies = new Counter({
+      name: 'shoebox_visitor_copies_total',
+      help: "Share-link visitors' copies of originals and clips this process made (each once, then kept), by kind and outcome (made, refused: something could not be removed)",
+      labelNames: ['kind', 'outcome'],
       registers,
     });
     const queueLoad = (): Promise<Record<string, QueueLoad>> => sources.queue.load?.() ?? Promise.resolve({});
@@ -105,6 +112,10 @@ export class Metrics {
   stepFinished(step: string, outcome: string, seconds: number, failure?: 'photo' | 'service'): void {
     this.steps.observe({ step, outcome }, seconds);
     if (failure) this.failures.inc({ step, kind: failure });
+  }
+
+  visitorCopyMade(kind: 'image' | 'video', outcome: 'made' | 'refused'): void {
+    this.visitorCopies.inc({ kind, outcome });
   }
 
   /** The text a Prometheus server reads. */

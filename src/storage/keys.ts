@@ -41,6 +41,11 @@ export function derivedVideoKey(photoId: string): string {
   return path.posix.join(derivedPrefix(photoId), 'video.mp4');
 }
 
+/** A share-link visitor's copy of an original or a clip (api/visitor-copy.ts), named by what it copies and how. */
+export function visitorCopyKey(photoId: string, digest: string, ext: string): string {
+  return path.posix.join(derivedPrefix(photoId), `visitor-${digest}.${ext}`);
+}
+
 /** A frame of a clip beyond its poster (pipeline/steps/keyframes.ts); named by the clip's bytes, which a file in place may change. */
 export function keyframeKey(photoId: string, sha256: string, index: number): string {
   return path.posix.join(derivedPrefix(photoId), 'keyframes', `${sha256.slice(0, 12)}-${index}.jpg`);

@@ -1,49 +1,126 @@
-// The rule a visitor's copy of an original is checked with: which tags still say where, or with which body, lens or
-// owner, a photo was taken.
+// The rules a visitor's copy is made and checked by: the tags an image may keep (an allow-list), the container parts
+// it keeps, and what a clip's copy may hold.
 import { describe, expect, it } from 'vitest';
-import { PRIVATE_TAGS, privateTagsIn } from '../../src/media/strip-metadata.js';
+import { containerOf, keptParts, type Part } from '../../src/media/container-parts.js';
+import { KEPT_TAGS, unsafeTagsIn } from '../../src/media/safe-metadata.js';
+import { stripArgs } from '../../src/media/strip-metadata.js';
+import { remuxArgs, unsafeStreamsIn } from '../../src/media/video/strip-video.js';
 
-describe('privateTagsIn', () => {
-  it('finds GPS, place names, serial numbers and owner names in any group', () => {
+describe('unsafeTagsIn', () => {
+  it('refuses whatever the allow-list does not name: GPS, places, IPTC, other XMP, thumbnails, maker notes, free metadata', () => {
     const tags = {
-      'GPS:GPSLatitude': 39.1,
-      'XMP-exif:GPSLongitude': -108.4,
+      'EXIF:GPS:GPSLatitude': 39.1,
+      'EXIF:IFD1:ThumbnailImage': '(Binary data)',
+      'EXIF:IFD1:Compression': 6,
+      'EXIF:ExifIFD:ImageUniqueID': 'x',
+      'EXIF:ExifIFD:SerialNumber': '0620',
+      'XMP:XMP-acme:Lat': '48.858',
+      'XMP:XMP-dc:Description': 'near Thompson Springs',
+      'XMP:XMP-iptcExt:LocationCreatedCity': 'Moab',
+      'IPTC:ContentLocationName': 'Moab',
+      'IPTC:Keywords': 'utah',
+      'MakerNotes:Samsung:MCCData': 'United States / Guam (310)',
+      'Photoshop:IPTCDigest': 'x',
+      'QuickTime:UserData:GPSCoordinates': '39.1 -108.4',
+      'QuickTime:Keys:Location': '+39.1-108.4/',
+      'QuickTime:ItemList:Title': 'x',
+      'PNG:Comment': 'x',
+      'Trailer:Google:MotionPhotoVideo': 'x',
       'Composite:GPSPosition': '39.1 -108.4',
-      'QuickTime:GPSCoordinates': '39.1 -108.4',
-      'XMP-aux:SerialNumber': '062021002724',
-      'ExifIFD:SerialNumber': 'x',
-      'XMP-exifEX:LensSerialNumber': '4803006108',
-      'Canon:InternalSerialNumber': 'y',
-      'ExifIFD:OwnerName': 'Ann',
-      'IPTC:City': 'Thompson Springs',
-      'IPTC:Province-State': 'Utah',
-      'IPTC:Country-PrimaryLocationName': 'United States',
-      'IPTC:Sub-location': 'Main St',
-      'XMP-photoshop:State': 'Utah',
-      'XMP-iptcCore:Location': 'Trail',
-      'XMP-iptcCore:CountryCode': 'US',
-      'XMP-iptcExt:LocationCreatedCity': 'Moab',
+      'Pentax:HometownCity': 'Denver',
     };
-    expect(privateTagsIn(tags).sort()).toEqual(Object.keys(tags).sort());
+    expect(unsafeTagsIn(tags, { raw: false }).sort()).toEqual(Object.keys(tags).filter((key) => key !== 'PNG:Comment').sort());
+    // a PNG's text chunks are dropped by the container's list (container-parts), not named here
+    expect(unsafeTagsIn({ 'PNG:Location': '39.1' }, { raw: false })).toEqual(['PNG:Location']);
   });
 
-  it('leaves the rest alone: captions, camera model, dates, the file system and the tool', () => {
+  it('keeps the allow-list, the pixels\' layout, the colour profile and the file\'s own facts', () => {
     const tags = {
       SourceFile: '/tmp/x.jpg',
-      'System:FileName': 'x.jpg',
-      'System:Directory': '/tmp/City',
+      errors: [],
+      'File:System:FileName': 'Location of Moab.jpg',
+      'File:System:Directory': '/tmp/City',
       'ExifTool:ExifToolVersion': 13.5,
       'File:MIMEType': 'image/jpeg',
-      'XMP-dc:Description': 'Early winter scene near Thompson Springs',
-      'IFD0:Model': 'Canon EOS R5',
-      'ExifIFD:DateTimeOriginal': '2022:01:10 15:15:44',
-      'XMP-dc:Creator': 'Carol M. Highsmith',
-      'ICC_Profile:ProfileDescription': 'sRGB',
+      'JFIF:XResolution': 300,
+      'EXIF:IFD0:Orientation': 6,
+      'EXIF:IFD0:Make': 'Canon',
+      'EXIF:IFD0:YCbCrPositioning': 1,
+      'EXIF:ExifIFD:DateTimeOriginal': '2022:01:10 15:15:44',
+      'EXIF:ExifIFD:ExifVersion': '0232',
+      'XMP:XMP-x:XMPToolkit': 'Image::ExifTool',
+      'XMP:XMP-dc:Creator': 'Carol M. Highsmith',
+      'ICC_Profile:ICC_Profile:ProfileDescription': 'sRGB',
+      'QuickTime:Track1:HandlerType': 'vide',
+      'QuickTime:Track1:MatrixStructure': '0 1 0 -1 0 0 240 0 1',
+      'RIFF:ImageWidth': 600,
+      'Composite:Opacity': 1,
     };
-    expect(privateTagsIn(tags)).toEqual([]);
+    expect(unsafeTagsIn(tags, { raw: false })).toEqual([]);
   });
 
-  it('deletes GPS and serial numbers in every group (wildcards), and place names by their groups', () => {
-    expect(PRIVATE_TAGS).toEqual(expect.arrayContaining(['GPS*', '*SerialNumber*', 'OwnerName', 'IPTC:City', 'XMP-photoshop:City', 'XMP-iptcExt:LocationCreated']));
+  it("keeps a RAW's EXIF and maker notes for its decoders, but never its GPS or a serial number", () => {
+    const tags = { 'EXIF:IFD0:ColorMatrix1': '1 0 0', 'MakerNotes:Canon:ColorData': 'x', 'EXIF:GPS:GPSLatitude': 1, 'MakerNotes:Canon:InternalSerialNumber': 'y', 'XMP:XMP-aux:Lens': 'z' };
+    expect(unsafeTagsIn(tags, { raw: true }).sort()).toEqual(['EXIF:GPS:GPSLatitude', 'MakerNotes:Canon:InternalSerialNumber', 'XMP:XMP-aux:Lens']);
+    expect(unsafeTagsIn(tags, { raw: false })).toHaveLength(5);
+  });
+
+  it('deletes everything and copies back only the allow-list, the colour profile never deleted', () => {
+    expect(stripArgs({ raw: false })).toEqual(['--ICC_Profile:all', '-tagsFromFile', '@', ...KEPT_TAGS.map((tag) => `-${tag}`)]);
+    expect(KEPT_TAGS.some((tag) => /GPS|Location|City|Serial|Description|Keywords|Thumbnail/i.test(tag))).toBe(false);
+    expect(stripArgs({ raw: true })).toEqual(expect.arrayContaining(['--EXIF:all', '--MakerNotes:all', '-GPS:all=', '-*SerialNumber*=']));
+  });
+});
+
+describe('container parts', () => {
+  const part = (type: string, offset: number, size = 100): Part => ({ type, offset, size });
+
+  it('tells the containers it walks by their first bytes', () => {
+    expect(containerOf(Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'))).toBe('png');
+    expect(containerOf(Buffer.from('RIFF\x10\x00\x00\x00WEBPVP8 ', 'latin1'))).toBe('riff');
+    expect(containerOf(Buffer.from('\x00\x00\x00\x18ftypheic\x00\x00\x00\x00', 'latin1'))).toBe('bmff');
+    expect(containerOf(Buffer.from('0000000c4a584c200d0a870a00000014', 'hex'))).toBe('jxl');
+    expect(containerOf(Buffer.from('ffd8ffe000104a464946000101000001', 'hex'))).toBeNull();
+  });
+
+  it("drops the parts its list does not know: a PNG's text and private chunks, a WebP's unknown chunk", () => {
+    const png = [part('IHDR', 8), part('tEXt', 108), part('iCCP', 208), part('IDAT', 308), part('gpSx', 408), part('IEND', 508)];
+    expect(keptParts('png', png)).toEqual({ keep: [png[0], png[2], png[3], png[5]], dropped: ['tEXt', 'gpSx'] });
+    const webp = [part('VP8X', 12), part('VP8 ', 112), part('EXIF', 212), part('GPSx', 312)];
+    expect(keptParts('riff', webp)).toEqual({ keep: webp.slice(0, 3), dropped: ['GPSx'] });
+  });
+
+  it("drops a HEIF motion photo's trailing video box, and refuses an unknown box before the image data (offsets)", () => {
+    const motion = [part('ftyp', 0), part('meta', 100), part('mdat', 200), part('mpvd', 300)];
+    expect(keptParts('bmff', motion)).toEqual({ keep: motion.slice(0, 3), dropped: ['mpvd'] });
+    const inside = [part('ftyp', 0), part('meta', 100), part('gpsx', 200), part('mdat', 300)];
+    expect(keptParts('bmff', inside)).toEqual({ refused: 'an unknown box ("gpsx") lies before the image data' });
+  });
+});
+
+describe("a clip's copy", () => {
+  it('remuxes the first video and audio streams only, without metadata or chapters, in the same container', () => {
+    const args = remuxArgs('in.mov', 'out.mov', 'mov');
+    expect(args.join(' ')).toContain('-map 0:V:0 -map 0:a:0? -c copy -sn -dn -map_metadata -1 -map_chapters -1');
+    expect(args.slice(-4)).toEqual(['-f', 'mov', '-y', 'out.mov']);
+    expect(remuxArgs('in.webm', 'out.webm', 'webm')).not.toContain('-movflags');
+  });
+
+  it('refuses a copy with another stream, a tag beyond the muxer\'s own, or chapters', () => {
+    const clean: Parameters<typeof unsafeStreamsIn>[0] = {
+      streams: [
+        { index: 0, codec_type: 'video', tags: { language: 'und', handler_name: 'VideoHandler' } },
+        { index: 1, codec_type: 'audio', tags: { language: 'und' } },
+      ],
+      format: { tags: { major_brand: 'isom', minor_version: '512', compatible_brands: 'isomiso2avc1mp41' } },
+    };
+    expect(unsafeStreamsIn(clean)).toEqual([]);
+    expect(
+      unsafeStreamsIn({
+        streams: [...clean.streams!, { index: 2, codec_type: 'subtitle' }, { index: 3, codec_type: 'data', tags: { handler_name: 'GoPro MET' } }],
+        format: { tags: { location: '+39.1-108.4/' } },
+        chapters: [{}],
+      }),
+    ).toEqual(['a subtitle stream', 'a data stream', 'container tag location', 'chapters']);
   });
 });

@@ -1,0 +1,148 @@
+// A share-link visitor's copy of an original or a clip, without what the link hides (../media/strip-metadata.ts for
+// images, ../media/video/strip-video.ts for clips). Made once and kept beside the photo's renditions, named by what
+// it is a copy of (the photo's SHA-256, the stored file, the type made) and the rules it was made by: a new original
+// or new rules make a new copy, a link that keeps metadata gets the stored file and no copy. Every request, and every
+// byte range of one, is then served from the kept copy (ETag, ranges: ./photos.ts sendStored).
+//
+// Fair to every visitor: requests asking for a copy being made wait for that one; making one takes a slot (2 made at
+// once, 16 waiting), at most PER_VISITOR of them per visitor (the link and their address) and PER_LINK per link; and
+// each visitor has a budget of file requests (VISITOR_REQUESTS a minute, in a burst or spread). Past a bound only that
+// visitor hears 429 with Retry-After: one who floods a link cannot make another wait.
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyReply } from 'fastify';
+import { RateLimiter } from '../auth/rate-limit.js';
+import { UserError } from '../base/errors.js';
+import type { Library } from '../library/library.js';
+import { RAW_IMAGE_MIMES } from '../media/detect.js';
+import { stripImage, type StripResult } from '../media/strip-metadata.js';
+import { muxerFor, stripVideo } from '../media/video/strip-video.js';
+import { isVideoMime } from '../model/video.js';
+import { isInPlaceKey } from '../storage/in-place.js';
+import { visitorCopyKey } from '../storage/keys.js';
+import { Slots } from './slots.js';
+
+export const STRIP_RUNNING = 2;
+export const STRIP_QUEUE = 16;
+export const PER_VISITOR = 2;
+export const PER_LINK = 4;
+/** File requests (originals, clips, each range) per visitor of a link, per minute. */
+export const VISITOR_REQUESTS = 120;
+/** Part of each copy's name: a change to what copies keep makes new ones. */
+const COPY_RULES = 'allow-list 2';
+
+const slots = new Slots({ running: STRIP_RUNNING, queue: STRIP_QUEUE, perKey: PER_VISITOR });
+const linkSlots = new Slots({ running: Infinity, queue: 0, perKey: PER_LINK });
+const requests = new RateLimiter(VISITOR_REQUESTS, 60_000);
+
+/** Who asks: a link, and the address its visitor comes from. */
+export interface Visitor {
+  linkId: string;
+  address: string;
+}
+
+/** What the copy is of: a stored file of a photo, as the type it is served as. */
+export interface CopySource {
+  photoId: string;
+  sha256: string;
+  storageLocation: string | null;
+  key: string;
+  /** The type of the copy: an image's own, a clip's container (the stored one, or MP4 for playing). */
+  mime: string;
+}
+
+type Outcome = { made: true } | { refused: string };
+
+/** Copies being made in this process, by where they go: everyone asking for one waits for it. */
+const making = new Map<string, Promise<Outcome>>();
+
+function busy(reply: FastifyReply, seconds: number, why: string): never {
+  reply.header('retry-after', String(seconds));
+  throw new UserError('too-many-requests', `${why}: try again in ${seconds} seconds`);
+}
+
+const visitorKey = (visitor: Visitor) => `${visitor.linkId}\0${visitor.address}`;
+
+/** Counts a request for one of the link's files against its visitor's budget (429 past it, to them alone). */
+export function countVisitorRequest(reply: FastifyReply, visitor: Visitor): void {
+  const waitMs = requests.take(visitorKey(visitor));
+  if (waitMs > 0) busy(reply, Math.ceil(waitMs / 1000), 'too many downloads from this address through this link');
+}
+
+/** The copy's key in the photo's storage location, made first when it is not there. */
+export async function visitorCopy(lib: Library, reply: FastifyReply, visitor: Visitor, source: CopySource): Promise<string> {
+  const kind = isVideoMime(source.mime) ? 'video' : 'image';
+  const ext = kind === 'video' ? muxerFor(source.mime) : path.extname(source.key).slice(1).toLowerCase();
+  const digest = createHash('sha256').update([source.sha256, source.key, source.mime, COPY_RULES].join('\n')).digest('hex').slice(0, 24);
+  const key = visitorCopyKey(source.photoId, digest, ext && /^[a-z0-9]{1,8}$/.test(ext) ? ext : 'bin');
+  const store = lib.storage.at(source.storageLocation);
+  if (await store.stat(key)) return key;
+  const id = `${source.storageLocation ?? ''}\0${key}`;
+  for (;;) {
+    const current = making.get(id);
+    if (current) {
+      const outcome = await current;
+      if ('made' in outcome) return key;
+      // the visitor who began it was refused a slot: this one tries with its own
+      continue;
+    }
+    const mine = makeCopy(lib, reply, visitor, source, key, kind);
+    making.set(id, mine);
+    void mine.finally(() => making.get(id) === mine && making.delete(id)).catch(() => {});
+    const outcome = await mine;
+    if ('refused' in outcome) busy(reply, 5, outcome.refused);
+    return key;
+  }
+}
+
+async function makeCopy(lib: Library, reply: FastifyReply, visitor: Visitor, source: CopySource, key: string, kind: 'image' | 'video'): Promise<Outcome> {
+  const linkRelease = await linkSlots.enter(visitor.linkId);
+  if (typeof linkRelease !== 'function') return { refused: 'too many downloads being prepared through this link' };
+  try {
+    const release = await slots.enter(visitorKey(visitor));
+    if (typeof release !== 'function') return { refused: release === 'per-key' ? 'too many downloads being prepared for this address' : 'too many downloads being prepared' };
+    try {
+      const store = lib.storage.at(source.storageLocation);
+      // made by another process meanwhile (or by this one, just before)
+      if (await store.stat(key)) return { made: true };
+      if (!(await store.stat(source.key))) {
+        throw new UserError('not-found', isInPlaceKey(source.key) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : 'file is missing from storage');
+      }
+      const temp = lib.scratch.tempPath(`.${key.slice(key.lastIndexOf('.') + 1)}`);
+      let result: StripResult;
+      try {
+        if (kind === 'video') {
+          const input = await store.localFile(source.key);
+          try {
+            result = await stripVideo(input.path, temp, source.mime);
+          } finally {
+            await input.release();
+          }
+        } else {
+          // stripped in place in a copy (the stored file, or a file in place, is only read); ExifTool tells formats by
+          // their content, the extension only helps it (a file in place keeps its own)
+          await pipeline(await store.get(source.key), createWriteStream(temp, { flags: 'wx' }));
+          result = await stripImage(temp, { raw: RAW_IMAGE_MIMES.includes(source.mime) });
+        }
+        lib.metrics.visitorCopyMade(kind, result.stripped ? 'made' : 'refused');
+        if (!result.stripped) {
+          reply.log.warn({ left: result.left.slice(0, 20), reason: result.reason, mime: source.mime }, 'visitor copy not made: refused');
+          const what = kind === 'video' ? 'this video' : "this photo's original";
+          const left = result.left.length > 0 ? result.left.slice(0, 3).join(', ') : result.reason;
+          throw new UserError('forbidden', `${what} could not be reduced to what the link shows (${left}), so it is not offered here; its owner can let the link keep its metadata`);
+        }
+        await store.putFile(key, temp, { move: true });
+        return { made: true };
+      } finally {
+        await Promise.all([temp, `${temp}_exiftool_tmp`, `${temp}.parts`].map((file) => fs.rm(file, { force: true })));
+      }
+    } finally {
+      release();
+    }
+  } finally {
+    linkRelease();
+  }
+}
