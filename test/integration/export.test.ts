@@ -39,6 +39,7 @@ async function allPhotos(url: string): Promise<Photo[]> {
 }
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const sha256Of = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe('shoebox export', () => {
   const work = tempDir('shoebox-export-');
@@ -237,6 +238,21 @@ describe('shoebox export', () => {
       expect((await authFetch(`${url}/api/export?ids=not-an-id`)).status).toBe(400);
       expect((await authFetch(`${url}/api/export?all=true&ids=${fir.id}`)).status).toBe(400);
       expect((await authFetch(`${url}/api/export?album=00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+
+      // a photo whose file is gone from storage: the album's ZIP and the export's leave it out and list it, and end whole
+      const gone = before.find((p) => p.filename === 'thompson-springs.jpg')!;
+      const stored = fs.readdirSync(path.join(libraryA, 'originals'), { recursive: true, encoding: 'utf8' }).find((name) => path.basename(name).startsWith(gone.sha256))!;
+      fs.rmSync(path.join(libraryA, 'originals', stored));
+      const zipped = await authFetch(`${url}/api/albums/${albums.items[0].id}/zip`);
+      expect(zipped.status).toBe(200);
+      const albumZip = await unzip(Buffer.from(await zipped.arrayBuffer()));
+      const listed = JSON.parse(albumZip.get('manifest.json')!.toString('utf8'));
+      expect(listed.files.map((f: { originalName: string }) => f.originalName)).toEqual(['silver_fir.jpg']);
+      expect(listed.failed).toEqual([{ id: gone.id, file: 'thompson-springs.jpg', reason: 'the file is missing from storage' }]);
+      expect(albumZip.get('failed.jsonl')!.toString('utf8').trim()).toBe(JSON.stringify(listed.failed[0]));
+      expect(sha256Of(albumZip.get(listed.files[0].file)!)).toBe(fir.sha256);
+      const exported = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?album=${albums.items[0].id}`)).arrayBuffer()));
+      expect(JSON.parse(exported.get('failed.jsonl')!.toString('utf8'))).toMatchObject({ id: gone.id });
     });
   }, 120_000);
 });

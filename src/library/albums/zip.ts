@@ -1,5 +1,7 @@
 // An album as a ZIP, streamed to the client as it is written (yazl): each photo's original, stored as it is (JPEG,
 // PNG and HEIC do not shrink), a Live Photo's MOV beside its still, then a manifest (JSON and CSV) naming each file with its shot type for a product set.
+// A photo whose file cannot be opened (gone from storage, a library in place offline) is left out and listed, in the
+// manifest's `failed` and in `failed.jsonl` as the export lists them: the ZIP is whole all the same.
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -8,6 +10,8 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import yazl from 'yazl';
 import { albumPhotos, photos } from '../../db/schema.js';
 import type { Library } from '../library.js';
+import { BlobNotFoundError } from '../../storage/blob-store.js';
+import { InPlaceFileGoneError, InPlaceFileRefusedError } from '../../storage/in-place.js';
 import { spreadsheetCell } from '../spreadsheet-cells.js';
 import { getAlbumSummary } from './manual.js';
 
@@ -50,9 +54,19 @@ export async function albumZip(lib: Library, albumId: string, onError: (error: u
   const zip = new yazl.ZipFile();
   const manifest: ManifestEntry[] = [];
   const width = String(members.length).length;
-  const add = async (index: number, part: { key: string; name: string }) => {
+  /** Photos (or a Live Photo's video) whose file could not be read: left out, and listed (as the export does). */
+  const failed: { id: string; file: string; reason: string }[] = [];
+  /** Adds one file of a photo, or lists it as failed when its file cannot be opened; null then. */
+  const add = async (index: number, part: { key: string; name: string }): Promise<Readable | null> => {
     const photo = members[index]!;
     const file = `${String(index + 1).padStart(Math.max(2, width), '0')}-${safeName(part.name)}`;
+    let stream: Readable;
+    try {
+      stream = await lib.storage.at(photo.storageLocation).get(part.key);
+    } catch (error) {
+      failed.push({ id: photo.id, file: part.name, reason: unreadable(error) });
+      return null;
+    }
     manifest.push({
       file,
       photoId: photo.id,
@@ -62,19 +76,22 @@ export async function albumZip(lib: Library, albumId: string, onError: (error: u
       productPhotoId: photo.provenance?.productPhotoId ?? (productIds.has(photo.id) ? photo.id : null),
       prompt: photo.provenance?.prompt ?? null,
     });
-    const stream = await lib.storage.at(photo.storageLocation).get(part.key);
     zip.addReadStream(stream, file, { mtime: photo.createdAt, compress: false });
     return stream;
+  };
+  const read = async (stream: Readable | null) => {
+    if (stream) await finished(stream);
   };
   // each entry is added once the one before has been read into the ZIP: one original open at a time
   void (async () => {
     try {
       for (let index = 0; index < members.length; index++) {
         const { storageKey, filename, motion } = members[index]!;
-        await finished(await add(index, { key: storageKey, name: filename }));
-        if (motion?.source === 'live') await finished(await add(index, { key: motion.key, name: motion.filename }));
+        await read(await add(index, { key: storageKey, name: filename }));
+        if (motion?.source === 'live') await read(await add(index, { key: motion.key, name: motion.filename }));
       }
-      zip.addBuffer(Buffer.from(JSON.stringify({ album: { id: album.id, name: album.name }, files: manifest }, null, 2)), 'manifest.json');
+      zip.addBuffer(Buffer.from(JSON.stringify({ album: { id: album.id, name: album.name }, files: manifest, failed }, null, 2)), 'manifest.json');
+      if (failed.length > 0) zip.addBuffer(Buffer.from(failed.map((f) => `${JSON.stringify(f)}\n`).join('')), 'failed.jsonl');
       // names and prompts are the users': no cell a spreadsheet program runs as a formula, also where it splits on `;`
       const csv = stringify(
         [
@@ -93,6 +110,14 @@ export async function albumZip(lib: Library, albumId: string, onError: (error: u
     }
   })();
   return { filename: `${safeName(album.name).replace(/\.+$/, '') || 'album'}.zip`, stream: zip.outputStream as unknown as Readable };
+}
+
+/** Why a photo's file could not be read, without its path (a file in place names a folder of the owner's). */
+function unreadable(error: unknown): string {
+  if (error instanceof InPlaceFileGoneError) return 'the file is not in its folder any more (a library in place)';
+  if (error instanceof BlobNotFoundError) return 'the file is missing from storage';
+  if (error instanceof InPlaceFileRefusedError) return 'the file in its library in place was not read (changed or replaced since it was scanned)';
+  return 'the file could not be read from storage';
 }
 
 /** A name for inside the ZIP and for the download: no path, no control characters, at most 120 characters. */
