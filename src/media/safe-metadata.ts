@@ -73,6 +73,8 @@ const NOT_TAGS = new Set(['SourceFile', 'errors', 'warnings']);
 
 /** A tag named like a place, a position, a serial number or an owner, in any group. */
 const PRIVATE_NAME = /gps|latitude|longitude|coordinates|location|geotag|iso6709|province|country|serialnumber|ownername|^city$/i;
+/** Free text (a JPEG comment is a `File` tag, a PNG's text a `PNG` one): it can name a place, so none is kept. */
+const FREE_TEXT = /^(Comment|UserComment|Description|ImageDescription|Title|Keywords?|Subject|Caption(-Abstract)?|Text|Author|Label)$/;
 /** ExifTool's names are CamelCase: `City` as a word (HometownCity, LocationCreatedCity), not inside Opacity. */
 const CITY = /City/;
 
@@ -91,7 +93,7 @@ export function unsafeTagsIn(tags: Record<string, unknown>, options: { raw: bool
     const name = parts[parts.length - 1]!;
     // the file system's facts (its name is the caller's) and the tool's version
     if (family1 === 'System' || family0 === 'ExifTool') return false;
-    if (PRIVATE_NAME.test(name) || CITY.test(name)) return true;
+    if (PRIVATE_NAME.test(name) || CITY.test(name) || FREE_TEXT.test(name)) return true;
     if (DESCRIBE_FILE.has(family0)) return false;
     if (family0 === 'XMP') return !KEPT_NAMES.has(name);
     // a RAW's EXIF and maker notes are what its decoders read (colour matrices, levels): kept but for GPS and names

@@ -25,13 +25,14 @@ describe('unsafeTagsIn', () => {
       'QuickTime:Keys:Location': '+39.1-108.4/',
       'QuickTime:ItemList:Title': 'x',
       'PNG:Comment': 'x',
+      'File:Comment': 'near Thompson Springs',
       'Trailer:Google:MotionPhotoVideo': 'x',
       'Composite:GPSPosition': '39.1 -108.4',
       'Pentax:HometownCity': 'Denver',
     };
-    expect(unsafeTagsIn(tags, { raw: false }).sort()).toEqual(Object.keys(tags).filter((key) => key !== 'PNG:Comment').sort());
-    // a PNG's text chunks are dropped by the container's list (container-parts), not named here
-    expect(unsafeTagsIn({ 'PNG:Location': '39.1' }, { raw: false })).toEqual(['PNG:Location']);
+    expect(unsafeTagsIn(tags, { raw: false }).sort()).toEqual(Object.keys(tags).sort());
+    // a container's structure stays, its free text (a JPEG comment, a PNG's text) never
+    expect(unsafeTagsIn({ 'PNG:BitDepth': 8, 'PNG:Location': '39.1', 'PNG:Title': 'x' }, { raw: false })).toEqual(['PNG:Location', 'PNG:Title']);
   });
 
   it('keeps the allow-list, the pixels\' layout, the colour profile and the file\'s own facts', () => {

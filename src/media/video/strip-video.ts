@@ -4,11 +4,12 @@
 // one of those: a text track of positions, a `gpmd` stream), no container or stream metadata, no chapters
 // (`udta`, `meta`, `keys`, ©xyz, 3GPP `loci`, XMP all go). The rotation stays: it is the track's matrix, not a tag.
 // The copy is probed after and refused if it holds anything more.
+import { errorMessage } from '../decoders/common.js';
 import { reader } from '../exiftool-reader.js';
 import { unsafeTagsIn } from '../safe-metadata.js';
 import type { StripResult } from '../strip-metadata.js';
 import { FFMPEG_MEMORY_BYTES } from './poster.js';
-import { requireVideoTools, runVideoTool, type VideoToolSettings } from './tools.js';
+import { runVideoTool, videoTools, type VideoToolSettings } from './tools.js';
 
 /** ffmpeg's muxer for a clip's type: the copy stays in its container. */
 const MUXERS: Record<string, string> = {
@@ -74,19 +75,22 @@ const PROBE_MEMORY_BYTES = 512 * 1024 * 1024;
 export async function stripVideo(input: string, output: string, mime: string, settings?: VideoToolSettings): Promise<StripResult> {
   const muxer = muxerFor(mime);
   if (!muxer) return { stripped: false, left: [], reason: `no copy is made of a ${mime} file` };
-  const tools = await requireVideoTools(settings);
+  const tools = await videoTools(settings);
+  if ('problem' in tools) return { stripped: false, left: [], reason: tools.problem };
   try {
     await runVideoTool(tools, 'ffmpeg', remuxArgs(input, output, muxer), { file: input, timeoutMs: REMUX_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES });
   } catch (error) {
-    return { stripped: false, left: [], reason: `ffmpeg could not copy its streams (${(error as Error).message})` };
+    return { stripped: false, left: [], reason: `ffmpeg could not copy its streams (${errorMessage(error)})` };
   }
-  const probed = await runVideoTool(tools, 'ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', output], {
-    file: output,
-    timeoutMs: 60_000,
-    memoryBytes: PROBE_MEMORY_BYTES,
-  });
-  const left = unsafeStreamsIn(JSON.parse(probed.stdout) as ProbedCopy);
-  // and what ExifTool finds in every box, timed metadata included (-ee)
-  left.push(...unsafeTagsIn(await reader().readRaw(output, { readArgs: ['-a', '-u', '-G0:1', '-ee', '-s'] }), { raw: false }));
+  let left: string[];
+  try {
+    const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-show_chapters', output];
+    const probed = await runVideoTool(tools, 'ffprobe', args, { file: output, timeoutMs: 60_000, memoryBytes: PROBE_MEMORY_BYTES });
+    left = unsafeStreamsIn(JSON.parse(probed.stdout) as ProbedCopy);
+    // and what ExifTool finds in every box, timed metadata included (-ee)
+    left.push(...unsafeTagsIn(await reader().readRaw(output, { readArgs: ['-a', '-u', '-G0:1', '-ee', '-s'] }), { raw: false }));
+  } catch (error) {
+    return { stripped: false, left: [], reason: `the copy could not be read back (${errorMessage(error).split('\n')[0]!.slice(0, 200)})` };
+  }
   return left.length === 0 ? { stripped: true } : { stripped: false, left, reason: 'the copy still holds them' };
 }
