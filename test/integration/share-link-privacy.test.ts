@@ -1,7 +1,8 @@
-// What a share link gives away: no original downloads unless the owner asks; originals that visitors download lose
-// where they were taken and the camera's serial numbers (checked with ExifTool) unless the owner keeps them, while
-// the owner's own original and a file in a library in place stay byte for byte; and a visitor's upload of bytes the
-// owner already has says only "already there", without the owner's photo id, adding nothing to the album.
+// What a share link gives away: no original downloads unless the owner asks; originals and clips that visitors get
+// keep only an allow-list (no place in any tag, stream, byte or embedded file of every container the test makes, found
+// by value) unless the owner keeps their metadata, made once and served range by range, one visitor's flood theirs
+// alone; the owner's own original and a file in a library in place stay byte for byte; and a visitor's upload of
+// bytes the owner already has says only "already there", without the owner's photo id, adding nothing to the album.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
