@@ -114,7 +114,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
 
   // a model installed here lets the steps skipped for want of it run here (a worker on another machine needs it
   // installed in its own data folder: `shoebox models pull`)
-  const models = new ModelInstalls(settings.dataDir, settings.ml.hubEndpoint ?? undefined, logger, async (name) => {
+  const models = new ModelInstalls(settings.dataDir, { endpoint: settings.ml.hubEndpoint ?? undefined, redirectHosts: settings.ml.hubRedirectHosts }, logger, async (name) => {
     await adoptArrivedClip({ db, ml, queue, logger, settings }, name);
     await stepsForNewModel({ db, ml, queue, logger });
   });

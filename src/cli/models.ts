@@ -73,7 +73,13 @@ export async function runModelsPull(
       }
     };
     try {
-      await pullModel(settings.dataDir, name, { dtype: flags.dtype, endpoint: flags.endpoint, force: flags.force, onProgress });
+      await pullModel(settings.dataDir, name, {
+        dtype: flags.dtype,
+        endpoint: flags.endpoint,
+        force: flags.force,
+        onProgress,
+        redirectHosts: settings.ml.hubRedirectHosts,
+      });
     } finally {
       if (current) bar.stop();
     }

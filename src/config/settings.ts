@@ -143,6 +143,8 @@ const settingsSchema = z.object({
     installModels: z.array(z.string().regex(/^[a-z0-9-]+$/, 'a model name such as clip-vit-b32')),
     /** Where models are downloaded from: a mirror of the Hugging Face hub (SHOEBOX_HF_ENDPOINT, else HF_ENDPOINT); null: huggingface.co. */
     hubEndpoint: z.string().url().nullable(),
+    /** Hosts a download may be redirected to beyond the hub's own and huggingface.co's CDN (SHOEBOX_HF_REDIRECT_HOSTS: a mirror's storage). */
+    hubRedirectHosts: z.array(z.string().min(1)),
     /** Where CLIP runs; `cuda` needs onnxruntime-node installed with its CUDA libraries. */
     device: z.enum(['cpu', 'cuda']),
     /** Face detection and recognition; `off`: no new photo's faces are looked for (those found before stay). */
@@ -271,6 +273,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       clipModelPinned: Boolean(env.SHOEBOX_CLIP_MODEL),
       installModels: (env.SHOEBOX_MODELS_INSTALL ?? '').split(/[,\s]+/).filter(Boolean),
       hubEndpoint: env.SHOEBOX_HF_ENDPOINT || env.HF_ENDPOINT || null,
+      hubRedirectHosts: (env.SHOEBOX_HF_REDIRECT_HOSTS ?? '').split(/[,\s]+/).filter(Boolean),
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
       faces: env.SHOEBOX_FACES || 'on',
       facesConcurrency: env.SHOEBOX_FACES_CONCURRENCY ?? 1,

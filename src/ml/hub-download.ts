@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { redact } from '../net/redact.js';
+import { MAX_HUB_REDIRECTS, RedirectGuard } from './hub-redirects.js';
 
 import { filesFor, getHubModelSpec, modelDir, type HubModelSpec, type ModelDtype } from './model-catalogue.js';
 import {
@@ -38,6 +39,8 @@ export interface PullOptions {
   timeoutMs?: number;
   /** Check every file against the hub again (fetching what differs) even when the model is installed. */
   force?: boolean;
+  /** Hosts a redirect may lead to beyond the hub's own and huggingface.co's (SHOEBOX_HF_REDIRECT_HOSTS; ./hub-redirects.ts). */
+  redirectHosts?: readonly string[];
 }
 
 export class ModelDownloadError extends Error {
@@ -76,7 +79,6 @@ export function offlineInstallHint(spec: HubModelSpec): string {
 
 const DEFAULT_TIMEOUT_MS = 8_000;
 const PROGRESS_INTERVAL_MS = 200;
-const MAX_REDIRECTS = 10;
 
 interface Expected {
   size?: number;
@@ -150,6 +152,7 @@ class Pull {
   private readonly endpoint: string;
   private readonly timeoutMs: number;
   private readonly dir: string;
+  private readonly redirects: RedirectGuard;
 
   constructor(
     private readonly spec: HubModelSpec,
@@ -159,6 +162,13 @@ class Pull {
     this.endpoint = hubEndpoint(options.endpoint);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.dir = modelDir(dataDir, spec.name);
+    let endpoint: URL;
+    try {
+      endpoint = new URL(this.endpoint);
+    } catch {
+      throw new ModelDownloadError(`the hub endpoint ${this.endpoint} is not a URL`);
+    }
+    this.redirects = new RedirectGuard({ endpoint, extraHosts: options.redirectHosts ?? [] });
   }
 
   /** Turns a connection failure into one clear message; HTTP answers and aborts pass through. */
@@ -169,12 +179,15 @@ class Pull {
     );
   }
 
-  /** GET with redirects followed by hand, to read the hub's `x-linked-*` headers on the first hop. */
-  private async get(url: string, headers: Record<string, string>): Promise<Timed & { linked: Expected }> {
+  /**
+   * GET with redirects followed by hand: to read the hub's `x-linked-*` headers on the first hop, and to follow only
+   * the hops ./hub-redirects.ts allows (a refused one fails the download with the reason).
+   */
+  private async get(url: string, headers: Record<string, string>, file: string): Promise<Timed & { linked: Expected }> {
     const linked: Expected = {};
-    let current = url;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const timed = await timedFetch(current, { headers }, this.timeoutMs, this.options.signal);
+    let current = new URL(url);
+    for (let hop = 0; ; hop++) {
+      const timed = await timedFetch(current.href, { headers }, this.timeoutMs, this.options.signal);
       const { response } = timed;
       const size = response.headers.get('x-linked-size');
       linked.size ??= size ? Number(size) : undefined;
@@ -183,13 +196,22 @@ class Pull {
       if (response.status >= 300 && response.status < 400 && location) {
         await response.body?.cancel();
         timed.done();
-        current = new URL(location, current).toString();
+        const refuse = (why: string) => new ModelDownloadError(`${this.spec.repo}/${file}: a redirect was not followed: ${why}`);
+        if (hop === MAX_HUB_REDIRECTS) throw refuse(`more than ${MAX_HUB_REDIRECTS} in a row`);
+        let next: URL;
+        try {
+          next = new URL(location, current);
+        } catch {
+          throw refuse('its Location is not a URL');
+        }
+        const refused = await this.redirects.refusal(current, next);
+        if (refused) throw refuse(refused);
+        current = next;
         continue;
       }
       linked.sha256 ??= sha256FromEtag(response.headers.get('etag'));
       return { ...timed, linked };
     }
-    throw new ModelDownloadError(`too many redirects for ${url}`);
   }
 
   /** Sizes and LFS sha256 of the repo's files from the hub API; empty when the endpoint has no such API. */
@@ -244,7 +266,7 @@ class Pull {
       const headers: Record<string, string> = start > 0 ? { range: `bytes=${start}-` } : {};
       let request: Awaited<ReturnType<Pull['get']>>;
       try {
-        request = await this.get(fileUrl(this.endpoint, this.spec, file), headers);
+        request = await this.get(fileUrl(this.endpoint, this.spec, file), headers, file);
       } catch (error) {
         throw this.unreachable(error);
       }

@@ -40,8 +40,8 @@ export class ModelInstalls {
 
   constructor(
     private readonly dataDir: string,
-    /** The hub or its mirror; undefined: hub-download's default. */
-    private readonly endpoint: string | undefined,
+    /** The hub or its mirror (undefined: hub-download's default), and the hosts its redirects may lead to besides. */
+    private readonly hub: { endpoint: string | undefined; redirectHosts: readonly string[] },
     private readonly logger: Logger,
     private readonly onInstalled: (name: string) => Promise<void>,
   ) {}
@@ -76,7 +76,7 @@ export class ModelInstalls {
       });
     };
     this.logger.info({ model: name }, 'model download started');
-    const done = pullModel(this.dataDir, name, { endpoint: this.endpoint, onProgress, signal: abort.signal }).then(
+    const done = pullModel(this.dataDir, name, { ...this.hub, onProgress, signal: abort.signal }).then(
       async () => {
         status.state = 'installed';
         status.finishedAt = new Date().toISOString();

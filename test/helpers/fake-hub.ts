@@ -22,6 +22,8 @@ export interface Faults {
   corrupt?: { file: string; data: Buffer };
   missing?: string;
   noTree?: boolean;
+  /** Answer the file's `resolve` URL with a redirect there (relative to the request, as a Location may be). */
+  redirect?: { file: string; location: string };
 }
 
 /**
@@ -106,6 +108,12 @@ export class FakeHub {
       if (!data || file === this.faults.missing) {
         record(404);
         res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
+        return true;
+      }
+      const redirect = this.faults.redirect;
+      if (redirect?.file === file) {
+        record(302);
+        res.writeHead(302, { location: redirect.location }).end();
         return true;
       }
       if (this.isLfs(file)) {

@@ -16,6 +16,7 @@ import {
   pullModel,
   type PullProgress,
 } from '../../src/ml/hub-download.js';
+import { MAX_HUB_REDIRECTS, RedirectGuard, redirectRefusal, type RedirectPolicy } from '../../src/ml/hub-redirects.js';
 import { filesFor, getHubModelSpec, modelDir } from '../../src/ml/model-catalogue.js';
 import { MANIFEST_FILE } from '../../src/ml/model-manifest.js';
 import { installedVersion, isInstalled, listModels } from '../../src/ml/registry.js';
@@ -220,6 +221,43 @@ describe('pullModel', () => {
     expect((await readFile(path.join(modelDir(data, 'clip-vit-b32'), file))).equals(source.get(file)!)).toBe(true);
   });
 
+  it('follows a redirect only to the hub’s own host, huggingface.co’s or one allowed, for a bounded number of hops', async () => {
+    const file = 'onnx/text_model_quantized.onnx';
+    // another server on this machine, under another name: the hub's redirect must not reach it unless allowed
+    const asked: string[] = [];
+    const other = http.createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-length': String(source.get(file)!.length) }).end(source.get(file));
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const elsewhere = `http://localhost:${(other.address() as AddressInfo).port}/weights.onnx`;
+    try {
+      hub.faults = { redirect: { file, location: elsewhere } };
+      const refused = pullModel(await freshDataDir(), 'clip-vit-b32', { endpoint });
+      await expect(refused).rejects.toThrow(ModelDownloadError);
+      await expect(refused).rejects.toThrow(
+        /text_model_quantized\.onnx: a redirect was not followed: it leads to http:\/\/localhost:\d+, neither the hub's host nor one the hub is known to send downloads to \(SHOEBOX_HF_REDIRECT_HOSTS allows more\)/,
+      );
+      expect(asked).toEqual([]);
+      expect(await isInstalled(dataDir, 'clip-vit-b32')).toBe(false);
+
+      // the admin names the mirror's storage host: followed
+      await pullModel(await freshDataDir(), 'clip-vit-b32', { endpoint, redirectHosts: ['localhost'] });
+      expect(asked).toEqual(['/weights.onnx']);
+      expect((await readFile(path.join(modelDir(dataDir, 'clip-vit-b32'), file))).equals(source.get(file)!)).toBe(true);
+
+      // a redirect to itself, round and round: given up after MAX_HUB_REDIRECTS hops
+      hub.reset();
+      hub.faults = { redirect: { file, location: `/${spec.repo}/resolve/main/${file}` } };
+      await expect(pullModel(await freshDataDir(), 'clip-vit-b32', { endpoint })).rejects.toThrow(
+        new RegExp(`a redirect was not followed: more than ${MAX_HUB_REDIRECTS} in a row`),
+      );
+      expect(hub.seen.filter((seen) => seen.url.endsWith(file))).toHaveLength(MAX_HUB_REDIRECTS + 1);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+
   it('refuses models that ship with Shoebox and names unknown ones', async () => {
     const data = await freshDataDir();
     await expect(pullModel(data, 'faces', { endpoint })).rejects.toThrow(/ships with Shoebox/);
@@ -233,5 +271,53 @@ describe('hubEndpoint', () => {
     expect(hubEndpoint(undefined, { SHOEBOX_HF_ENDPOINT: 'http://a/', HF_ENDPOINT: 'http://b' })).toBe('http://a');
     expect(hubEndpoint(undefined, { HF_ENDPOINT: 'https://hf-mirror.com' })).toBe('https://hf-mirror.com');
     expect(hubEndpoint(undefined, {})).toBe('https://huggingface.co');
+  });
+});
+
+describe('hub redirects', () => {
+  const hf: RedirectPolicy = { endpoint: new URL('https://huggingface.co'), extraHosts: [] };
+  const judge = (from: string, to: string, policy = hf) => redirectRefusal(new URL(from), new URL(to, from), policy);
+
+  it('follows huggingface.co to its CDN and storage hosts, and its own relative redirects', () => {
+    const file = 'https://huggingface.co/Xenova/clip/resolve/main/onnx/model.onnx';
+    for (const to of [
+      'https://cdn-lfs.huggingface.co/repos/ab/cd/0123',
+      'https://cdn-lfs-us-1.hf.co/repos/ab/cd/0123?X-Amz-Signature=x',
+      'https://us.aws.cdn.hf.co/xet-bridge-us/0123',
+      'https://cas-bridge.xethub.hf.co/xet-bridge-us/0123',
+      'https://transfer.xethub.hf.co/xorbs/0123',
+      '/api/resolve-cache/models/Xenova/clip/0123/onnx%2Fmodel.onnx',
+    ]) {
+      expect(judge(file, to), to).toBeNull();
+    }
+  });
+
+  it('refuses another host, a downgrade to http, another scheme and credentials, with the reason', () => {
+    const file = 'https://huggingface.co/Xenova/clip/resolve/main/model.onnx';
+    expect(judge(file, 'https://evil.example/model.onnx')).toMatch(/leads to https:\/\/evil\.example, neither the hub's host/);
+    expect(judge(file, 'https://evilhf.co/model.onnx')).toMatch(/neither the hub's host/);
+    expect(judge(file, 'https://huggingface.co.evil.example/model.onnx')).toMatch(/neither the hub's host/);
+    expect(judge(file, 'http://cdn-lfs.hf.co/model.onnx')).toMatch(/from https to plain http/);
+    expect(judge(file, 'http://huggingface.co/model.onnx')).toMatch(/from https to plain http/);
+    expect(judge(file, 'file:///etc/passwd')).toMatch(/leads to a file: URL/);
+    expect(judge(file, 'https://user:secret@cdn-lfs.hf.co/model.onnx')).toMatch(/carries credentials/);
+    // a mirror: its own host and the hosts the admin named
+    const mirror = { endpoint: new URL('https://hf-mirror.example.org'), extraHosts: ['*.storage.example.net'] };
+    expect(judge('https://hf-mirror.example.org/r/resolve/main/f', 'https://eu.storage.example.net/f', mirror)).toBeNull();
+    expect(judge('https://hf-mirror.example.org/r/resolve/main/f', 'https://other.example.net/f', mirror)).toMatch(/neither the hub's host/);
+  });
+
+  it('never leads to a link-local, private or reserved address the hub is not on, even a host allowed by name', async () => {
+    const onLoopback = new RedirectGuard({ endpoint: new URL('http://127.0.0.1:8080'), extraHosts: ['169.254.169.254', '10.0.0.5', '192.0.2.1', '127.0.0.2'] });
+    const from = new URL('http://127.0.0.1:8080/r/resolve/main/f');
+    expect(await onLoopback.refusal(from, new URL('http://169.254.169.254/latest/meta-data/'))).toMatch(/on a link-local address, where the hub is not/);
+    expect(await onLoopback.refusal(from, new URL('http://10.0.0.5/f'))).toMatch(/on a private address/);
+    expect(await onLoopback.refusal(from, new URL('http://192.0.2.1/f'))).toMatch(/on a reserved address/);
+    // where the hub itself is (a mirror on this machine or the LAN): allowed
+    expect(await onLoopback.refusal(from, new URL('http://127.0.0.2/f'))).toBeNull();
+    const onTheLan = new RedirectGuard({ endpoint: new URL('http://10.0.0.2'), extraHosts: ['10.0.0.5', '[::ffff:a9fe:a9fe]'] }); // as a URL writes ::ffff:169.254.169.254
+    const lan = new URL('http://10.0.0.2/r/resolve/main/f');
+    expect(await onTheLan.refusal(lan, new URL('http://10.0.0.5/f'))).toBeNull();
+    expect(await onTheLan.refusal(lan, new URL('http://[::ffff:169.254.169.254]/f'))).toMatch(/link-local/);
   });
 });
