@@ -61,7 +61,7 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
 }
 
 export async function runExport(dir: string, settings: Settings, flags: ExportFlags): Promise<void> {
-  const { exportLibrary } = await import('../library/export/run.js');
+  const { exportLibrary } = await import('../library/export/folder.js');
   const layout = flags.by ?? 'date';
   const run = async (source: ExportSource) => {
     const ids = await source.ids();

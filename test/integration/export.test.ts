@@ -192,6 +192,45 @@ describe('shoebox export', () => {
     expect(sort(after)).toEqual(expected);
   }, 300_000);
 
+  it('never writes through a link already in the export folder: a linked manifest is refused, linked folders and files are reported', async () => {
+    // what lies outside the export folder, and links to it planted inside
+    const outside = path.join(work, 'outside');
+    fs.mkdirSync(path.join(outside, 'folder'), { recursive: true });
+    fs.writeFileSync(path.join(outside, 'manifest.jsonl'), 'not yours\n');
+    fs.writeFileSync(path.join(outside, 'albums.json'), 'not yours either\n');
+    const listing = () => fs.readdirSync(outside, { recursive: true }).map(String).sort().map((name) => [name, fs.statSync(path.join(outside, name)).isFile() ? fs.readFileSync(path.join(outside, name), 'utf8') : '']);
+    const untouched = listing();
+
+    // a manifest that is a link, then a hard link, to a file elsewhere: nothing is appended to it, nothing exported
+    const linkedManifest = path.join(work, 'linked-manifest');
+    fs.mkdirSync(linkedManifest);
+    fs.symlinkSync(path.join(outside, 'manifest.jsonl'), path.join(linkedManifest, 'manifest.jsonl'));
+    const refused = await runCli(['export', linkedManifest, '--data', libraryA]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('manifest.jsonl in the export folder is a link: not followed');
+    fs.rmSync(path.join(linkedManifest, 'manifest.jsonl'));
+    fs.linkSync(path.join(outside, 'manifest.jsonl'), path.join(linkedManifest, 'manifest.jsonl'));
+    const hard = await runCli(['export', linkedManifest, '--data', libraryA]);
+    expect(hard.code).toBe(1);
+    expect(hard.stderr).toContain('manifest.jsonl in the export folder is a hard link to another file: not written to');
+    expect(fs.readdirSync(linkedManifest)).toEqual(['manifest.jsonl']);
+
+    // every year folder the export writes into, a link to a folder elsewhere; albums.json a link to a file elsewhere
+    const linkedFolders = path.join(work, 'linked-folders');
+    fs.mkdirSync(linkedFolders);
+    const years = [...new Set(before.map((p) => p.metadata.takenAt?.slice(0, 4) ?? 'undated'))];
+    for (const year of years) fs.symlinkSync(path.join(outside, 'folder'), path.join(linkedFolders, year));
+    fs.symlinkSync(path.join(outside, 'albums.json'), path.join(linkedFolders, 'albums.json'));
+    const linked = await runCli(['export', linkedFolders, '--data', libraryA]);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toMatch(new RegExp(`failed [0-9a-f-]+: ${years[0]} in the export folder is a link: not followed`));
+    expect(linked.stderr).toContain('failed albums.json: albums.json in the export folder is a link: not followed');
+    expect(listing()).toEqual(untouched);
+    // what was written is inside, as its manifest says; nothing of the export's work is left
+    expect(fs.readdirSync(linkedFolders).sort()).toEqual(['albums.json', 'manifest.jsonl', ...years].sort());
+    expect(fs.readFileSync(path.join(linkedFolders, 'manifest.jsonl'), 'utf8')).toBe('');
+  }, 120_000);
+
   it('imports an export whose albums file is broken, saying the albums were not read back', async () => {
     const broken = path.join(work, 'broken');
     fs.cpSync(byAlbum, broken, { recursive: true });

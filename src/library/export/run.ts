@@ -40,6 +40,7 @@ export interface ExportOutcome {
   written: number;
   /** Files already there from an earlier run (resumed). */
   kept: number;
+  /** Photos (by id) and the export's own files (by name) that could not be written, with why. */
   failed: { id: string; reason: string }[];
 }
 
@@ -50,7 +51,7 @@ const EMPTY_XMP =
   '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n' +
   ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n</x:xmpmeta>\n<?xpacket end="w"?>\n';
 
-/** Bytes a name may take (file systems allow 255; room is left for ` (12)`, `.xmp` and the `.part` being written). */
+/** Bytes a name may take (file systems allow 255; room is left for ` (12)` and `.xmp`). */
 const NAME_BYTES = 200;
 
 /** A name safe in every file system: no separators, control characters or a leading dot; its extension kept. */
@@ -85,21 +86,6 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function readManifest(out: string): Promise<Map<string, ManifestEntry>> {
-  const text = await fs.readFile(path.join(out, MANIFEST), 'utf8').catch(() => '');
-  const entries = new Map<string, ManifestEntry>();
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const entry = JSON.parse(line) as ManifestEntry;
-      entries.set(entry.path, entry);
-    } catch {
-      // a line cut off by a stop mid-write: that file is written again
-    }
-  }
-  return entries;
-}
-
 export interface ExportOptions {
   layout: ExportLayout;
   /** Also a Google Takeout-style JSON sidecar beside each original. */
@@ -109,7 +95,7 @@ export interface ExportOptions {
   signal?: AbortSignal;
 }
 
-/** Where an export's files go: a folder, resumable by its manifest (below), or a ZIP stream (./zip.ts). */
+/** Where an export's files go: a folder, resumable by its manifest (./folder.ts), or a ZIP stream (./zip.ts). */
 export interface ExportSink {
   /**
    * One file of a photo, made by `make` into the scratch file it is given; `expected`: the SHA-256 its bytes must
@@ -194,58 +180,15 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
     }
     onPhoto?.();
   }
-  await sink.text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles));
+  // one of the export's own files that cannot be written (a link in the way) is said among the failures, by its name
+  const text = (relative: string, content: string) =>
+    sink.text(relative, content).catch((error: unknown) => void outcome.failed.push({ id: relative, reason: errorMessage(error) }));
+  await text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles));
   if (options.takeoutJson && layout === 'album') {
     // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
     for (const album of albumFiles.keys()) {
-      await sink.text(path.posix.join(safeName(album), 'metadata.json'), `${JSON.stringify({ title: album, description: '' }, null, 2)}\n`);
+      await text(path.posix.join(safeName(album), 'metadata.json'), `${JSON.stringify({ title: album, description: '' }, null, 2)}\n`);
     }
   }
   return outcome;
-}
-
-/**
- * The export into a folder. A file is not written again when the manifest lists it for this photo with its size
- * (and, for an original, the photo's SHA-256); a sidecar is made again and kept when its bytes are the same. The
- * manifest line goes after the bytes.
- */
-export async function exportLibrary(source: ExportSource, out: string, options: ExportOptions): Promise<ExportOutcome> {
-  await fs.mkdir(out, { recursive: true });
-  const done = await readManifest(out);
-  const manifest = await fs.open(path.join(out, MANIFEST), 'a');
-  const sink: ExportSink = {
-    async file(relative, photoId, kind, make, expected) {
-      const target = path.join(out, relative);
-      const known = done.get(relative);
-      const stat = await fs.stat(target).catch(() => null);
-      const same = known !== undefined && stat !== null && stat.size === known.bytes && known.photoId === photoId && (expected === undefined || known.sha256 === expected);
-      if (same && kind !== 'sidecar') return 'kept';
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      const partial = `${target}.part`;
-      await fs.rm(partial, { force: true });
-      await make(partial);
-      const sha256 = await checkedSha256(partial, relative, expected);
-      if (same && sha256 === known.sha256) {
-        await fs.rm(partial, { force: true });
-        return 'kept';
-      }
-      await fs.rename(partial, target);
-      const entry: ManifestEntry = { path: relative, sha256, bytes: (await fs.stat(target)).size, photoId, kind };
-      await manifest.write(`${JSON.stringify(entry)}\n`);
-      done.set(entry.path, entry);
-      return 'written';
-    },
-    text: (relative, text) => writeWhole(path.join(out, relative), text),
-  };
-  try {
-    return await exportTo(source, sink, options);
-  } finally {
-    await manifest.close();
-  }
-}
-
-/** Writes a file whole or not at all (a stop mid-write leaves the one before). */
-async function writeWhole(file: string, text: string): Promise<void> {
-  await fs.writeFile(`${file}.part`, text);
-  await fs.rename(`${file}.part`, file);
 }
