@@ -42,6 +42,7 @@ import { STEP_NAMES, TERMINAL_STATES } from '../model/photo-state.js';
 import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
 import { openStorageLocations, type StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
+import { sweepTempFolders } from '../base/process-folders.js';
 import { inPlaceLookup } from '../library/in-place/guard.js';
 import { seedCategories } from '../library/categories.js';
 import { ensureSearchDocuments } from '../search/documents.js';
@@ -71,11 +72,12 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
     throw error;
   }
   // files of libraries in place are read only as their scan recorded them (storage/in-place.ts)
-  storage.guardInPlace({ lookup: inPlaceLookup({ settings, db }), lendDir: path.join(scratch.dir, 'in-place') });
+  storage.guardInPlace({ lookup: inPlaceLookup({ settings, db }), lendDir: scratch.dir });
   await warnOfMissingLocations(db, storage, logger);
-  // Uploads cut short by a crash leave temp files. Only the embedded mode owns its folder alone; a shared
-  // folder in cluster mode may hold other servers' uploads in flight.
-  if (database.kind === 'embedded') await scratch.sweep();
+  // what a crash left (uploads cut short, temporary folders): only this host's processes that are gone, and in the
+  // embedded mode, which owns its data folder alone, whatever else lies in its scratch folder
+  const swept = (await scratch.sweep({ alone: database.kind === 'embedded' })) + (await sweepTempFolders()).length;
+  if (swept > 0) logger.info({ entries: swept }, 'temporary files of stopped processes removed');
   await seedCategories(db);
   const indexed = await ensureSearchDocuments(db);
   if (indexed > 0) logger.info({ photos: indexed }, 'search rows built');

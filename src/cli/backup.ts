@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { openDatabase } from '../db/connection.js';
@@ -10,11 +9,12 @@ import { LocalBlobStore } from '../storage/local.js';
 import { openStorageLocations, StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
 import { progressBars, printReport } from './migrate.js';
+import { makeTempFolderSync } from '../base/process-folders.js';
 
 /** `shoebox backup DIR [--db-only]`: a snapshot of the library of `--data` (or DATABASE_URL) into a new folder. */
 export async function runBackup(dir: string, settings: Settings, flags: { dbOnly?: boolean }): Promise<void> {
   const target = path.resolve(dir);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-backup-'));
+  const work = makeTempFolderSync('backup');
   // an embedded library is read by one process at a time: a running server makes its own backups (SHOEBOX_BACKUP_DIR)
   const lock = settings.databaseUrl ? null : acquireLock(settings.dataDir, { command: 'backup' });
   const database = await openDatabase(settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir });
@@ -42,7 +42,7 @@ export async function runRestore(dir: string, settings: Settings): Promise<void>
   const backup = path.resolve(dir);
   const manifest = await readManifest(backup);
   const libraryDir = path.join(backup, 'library');
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-restore-'));
+  const work = makeTempFolderSync('restore');
   const lock = settings.databaseUrl ? null : acquireLock(settings.dataDir, { command: 'restore' });
   const source = await openDatabase({ dataDir: libraryDir });
   const target = await openDatabase(settings.databaseUrl ? { url: settings.databaseUrl } : { dataDir: settings.dataDir });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { openDatabase, type Database } from '../db/connection.js';
@@ -11,6 +10,7 @@ import { openStorageLocations, type StorageLocations } from '../storage/location
 import { openBlobStore } from '../storage/open.js';
 import { Scratch } from '../storage/scratch.js';
 import { createProgress } from './progress.js';
+import { makeTempFolderSync } from '../base/process-folders.js';
 
 export interface MigrateFlags {
   to: string;
@@ -32,7 +32,7 @@ export async function runMigrate(settings: Settings, flags: MigrateFlags): Promi
     throw new Error('the target is the library itself: --to names another database or folder');
   }
   if (flags.storage && !/^s3:\/\//.test(flags.storage)) throw new Error(`--storage takes an s3://bucket/prefix address, not ${flags.storage}`);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-migrate-'));
+  const work = makeTempFolderSync('migrate');
   const locks = [
     settings.databaseUrl ? null : acquireLock(settings.dataDir, { command: 'migrate' }),
     targetDir ? acquireLock(targetDir, { command: 'migrate' }) : null,

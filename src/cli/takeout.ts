@@ -1,8 +1,7 @@
 // `shoebox import --from google-takeout|icloud PATH…`: a Google Takeout or iCloud Photos export (its zips, in any order, or the folders they
 // were extracted to) into a running server over HTTP, or into the library directly when none runs on it.
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,6 +17,7 @@ import { withLibrary } from './listing.js';
 import { createProgress } from './progress.js';
 import { findServer } from './target.js';
 import { serverAlbums, serverArchive } from './album-placing.js';
+import { makeTempFolder } from '../base/process-folders.js';
 
 interface TakeoutFlags {
   server?: string;
@@ -72,7 +72,7 @@ export async function runTakeoutImport(paths: string[], settings: Settings, flag
     };
     if (server) {
       process.stderr.write(`Importing ${plan.items.length} files of ${what} into the server at ${server.baseUrl}\n`);
-      const temp = await mkdtemp(path.join(os.tmpdir(), 'shoebox-takeout-upload-'));
+      const temp = await makeTempFolder('takeout-upload');
       let outcome;
       try {
         outcome = await withProgress(serverTarget(server, temp), 4);

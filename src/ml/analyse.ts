@@ -1,11 +1,11 @@
 // The AI part of `shoebox inspect`: the same models and rules as the pipeline steps, on one file, without a
 // library. Each part that cannot run records why in `errors`, like the steps do.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { noTextReason, ocrDetail, type MlServices } from './services.js';
 import type { Box, CaptionResult, TagScore } from './types.js';
 import { fallbackCaption } from './captions/index.js';
+import { makeTempFolder } from '../base/process-folders.js';
 
 export interface AnalysisInput {
   /** The upright JPEG preview, as the pipeline makes it. */
@@ -29,7 +29,7 @@ export interface AnalysisResult {
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function analyseImage(ml: MlServices, input: AnalysisInput, errors: Record<string, string>): Promise<AnalysisResult> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-inspect-'));
+  const dir = await makeTempFolder('inspect');
   try {
     const preview = path.join(dir, 'preview.jpg');
     await writeFile(preview, input.preview);

@@ -1,14 +1,14 @@
 // Tesseract's language data, from the `@tesseract.js-data/<lang>` npm packages: which folder holds each language,
 // a check that the data is whole before tesseract.js reads it, and one folder for several languages.
 import { existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { copyFile, readFile, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { errorMessage } from '../media/decoders/common.js';
 import { OcrEngineError, OcrLanguageMissingError } from './ocr-errors.js';
+import { makeTempFolder } from '../base/process-folders.js';
 
 const require = createRequire(import.meta.url);
 
@@ -82,7 +82,7 @@ export async function checkLanguageData(l: LanguageData): Promise<void> {
 export async function languageFolder(languages: LanguageData[]): Promise<{ dir: string; dispose(): Promise<void> }> {
   const first = languages[0]!;
   if (languages.every((l) => l.dir === first.dir)) return { dir: first.dir, dispose: async () => {} };
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-tessdata-'));
+  const dir = await makeTempFolder('tessdata');
   for (const l of languages) {
     const file = `${l.code}.traineddata.gz`;
     await symlink(path.join(l.dir, file), path.join(dir, file)).catch(() => copyFile(path.join(l.dir, file), path.join(dir, file)));

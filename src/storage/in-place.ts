@@ -14,6 +14,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobNotFoundError, type BlobStat, type BlobStore, type ByteRange, type LocalFile } from './blob-store.js';
+import { PROCESS_MARK } from '../base/process-folders.js';
 
 /** Whether a key names a file of a library in place (its absolute path) rather than a stored file. */
 export function isInPlaceKey(key: string): boolean {
@@ -57,7 +58,7 @@ export type InPlaceLookup = (key: string) => Promise<InPlaceRecord | null>;
 
 export interface InPlaceGuard {
   lookup: InPlaceLookup;
-  /** A folder of Shoebox's own (in the data folder) where files lent to tools are named (see lend()). */
+  /** A folder of Shoebox's own (the data folder's scratch) where files lent to tools are named (see lend()). */
   lendDir: string;
 }
 
@@ -153,7 +154,7 @@ const hasProcFds = () => (procFds ??= fs.stat(`/proc/${process.pid}/fd`).then((s
  */
 async function lend(guard: InPlaceGuard, key: string, opened: OpenedFile): Promise<LocalFile> {
   await fs.mkdir(guard.lendDir, { recursive: true });
-  const dir = await fs.mkdtemp(path.join(guard.lendDir, 'lent-'));
+  const dir = await fs.mkdtemp(path.join(guard.lendDir, `${PROCESS_MARK}-lent-`)); // a crash's left: swept at the next start (scratch.ts)
   const local = path.join(dir, path.basename(key));
   try {
     if (await hasProcFds()) await fs.symlink(`/proc/${process.pid}/fd/${opened.handle.fd}`, local);

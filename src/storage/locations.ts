@@ -159,7 +159,9 @@ async function openLocation(
   } catch {
     throw new Error(`storage location ${name}: ${folder} is not writable by this process`);
   }
-  return new LocalBlobStore(folder, new Scratch(path.join(folder, 'tmp')));
+  const own = new Scratch(path.join(folder, 'tmp'));
+  await own.sweep({ alone: false }); // other processes may write to the location: only what gone ones left
+  return new LocalBlobStore(folder, own);
 }
 
 /**

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PROCESS_MARK } from '../../src/base/process-folders.js';
 import { runCli, shoeboxBin, spawnServer } from '../helpers/cli.js';
 import { tempDir, authFetch } from '../helpers/server.js';
 
@@ -25,13 +26,16 @@ describe('a server killed in the middle of an import', () => {
   const work = tempDir('shoebox-crash-');
   const photosDir = path.join(work, 'photos');
   const dataDir = path.join(work, 'library');
+  // the servers' temporary folder, to see what a crash leaves there and what the next start removes
+  const tmp = path.join(work, 'tmp');
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
   it('resumes after a restart: every photo reaches a terminal state, none lost or duplicated', async () => {
     fs.mkdirSync(photosDir, { recursive: true });
+    fs.mkdirSync(tmp);
     await makePhotos(photosDir);
 
-    const first = await spawnServer(dataDir, { SHOEBOX_CONCURRENCY: '1' }, { ownProcessGroup: true });
+    const first = await spawnServer(dataDir, { SHOEBOX_CONCURRENCY: '1', TMPDIR: tmp }, { ownProcessGroup: true });
     const importer = spawn(process.execPath, [shoeboxBin, 'import', photosDir, '--data', dataDir], { stdio: 'ignore' });
     // Kill as soon as part of the import has arrived and the pipeline is busy with it.
     let seen = 0;
@@ -41,13 +45,25 @@ describe('a server killed in the middle of an import', () => {
       if (stats.total >= 12) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // a ZIP export under way holds a temporary folder (the download read no further than its first bytes)
+    const download = await authFetch(`${first.url}/api/export?all=true`);
+    const reader = download.body!.getReader();
+    await reader.read();
+    const killedOwn = fs.readdirSync(tmp).find((name) => name.includes(`.${first.child.pid}.`));
+    expect(fs.readdirSync(path.join(tmp, killedOwn!))).toEqual([expect.stringMatching(/^export-/)]);
+    // beside it: a live process's folder (this test's), one whose pid lives on in another process, and others' folders
+    const [host, pid, start] = PROCESS_MARK.split('.');
+    const kept = ['another-app', 'shoebox-not-a-process', `shoebox-${PROCESS_MARK}`];
+    const reused = `shoebox-${host}.${pid}.${Number(start) + 1}`;
+    for (const name of [...kept, reused]) fs.mkdirSync(path.join(tmp, name));
     process.kill(-first.child.pid!, 'SIGKILL');
     importer.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     expect(seen).toBeGreaterThanOrEqual(12);
     expect(seen).toBeLessThan(PHOTOS);
 
-    const second = await spawnServer(dataDir);
+    expect(fs.existsSync(path.join(tmp, killedOwn!))).toBe(true);
+    const second = await spawnServer(dataDir, { TMPDIR: tmp });
     try {
       const before = await (await authFetch(`${second.url}/api/stats`)).json();
       expect(before.total).toBeGreaterThanOrEqual(seen);
@@ -73,6 +89,12 @@ describe('a server killed in the middle of an import', () => {
       const step = records.find((r) => r.step === 'preprocessing' && r.outcome === 'done');
       expect(step).toMatchObject({ photoId: expect.any(String), durationMs: expect.any(Number) });
       expect(fs.readdirSync(path.join(dataDir, 'tmp'))).toEqual([]);
+      // the killed server's temporary folder went at the start, and only what no live process holds
+      const left = fs.readdirSync(tmp);
+      expect(left).toEqual(expect.arrayContaining(kept));
+      expect(left).not.toContain(killedOwn);
+      expect(left).not.toContain(reused);
+      expect(records.some((r) => r.msg === 'temporary files of stopped processes removed' && r.entries >= 2)).toBe(true);
     } finally {
       second.child.kill('SIGTERM');
       await new Promise((resolve) => second.child.once('exit', resolve));

@@ -7,8 +7,12 @@
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { PROCESS_MARK, sweepGoneProcesses } from '../../base/process-folders.js';
 import { checkedSha256, exportTo, MANIFEST, type ExportOptions, type ExportOutcome, type ExportSink, type ManifestEntry } from './run.js';
 import type { ExportSource } from './run.js';
+
+/** The work folder's name, before its process's mark (base/process-folders.ts). */
+const WORK_PREFIX = '.shoebox-export-';
 
 /** A link, or something that is not a file or folder, where the export would write: reported, never followed. */
 export class InTheWayError extends Error {}
@@ -36,7 +40,8 @@ class ExportFolder {
   static async open(out: string): Promise<ExportFolder> {
     await fs.mkdir(out, { recursive: true }); // the folder named: a link the user gives as DIR is theirs to give
     const root = await fs.realpath(out);
-    return new ExportFolder(root, await fs.mkdtemp(path.join(root, '.shoebox-export-')));
+    await sweepGoneProcesses(root, WORK_PREFIX); // an export stopped by a crash left its work folder
+    return new ExportFolder(root, await fs.mkdtemp(path.join(root, `${WORK_PREFIX}${PROCESS_MARK}-`)));
   }
 
   /** A fresh path in the work folder for a file to be made. */

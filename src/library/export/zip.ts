@@ -5,12 +5,12 @@
 // cut off starts again (`shoebox export` is the resumable way).
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import yazl from 'yazl';
 import { checkedSha256, exportTo, MANIFEST, type ExportOptions, type ExportOutcome, type ExportSink, type ExportSource, type ManifestEntry } from './run.js';
+import { makeTempFolder } from '../../base/process-folders.js';
 
 export interface ExportZip {
   stream: Readable;
@@ -30,7 +30,7 @@ export function exportZip(source: ExportSource, options: ExportOptions): ExportZ
     reading?.destroy();
   });
   const done = (async () => {
-    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'shoebox-export-'));
+    const scratch = await makeTempFolder('export');
     let n = 0;
     const sink: ExportSink = {
       async file(relative, photoId, kind, make, expected) {

@@ -3,7 +3,6 @@
 // recorded as it goes, then the report; the archives are deleted once it is done. An import is idempotent, so one a
 // stop cut short is simply run again at start (resumeImports).
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { errorMessage } from '../../media/decoders/common.js';
 import { importsLeftImporting } from '../../scope/access.js';
@@ -15,6 +14,7 @@ import { importTakeout, takeoutReport, type TakeoutOutcome } from '../takeout/im
 import { libraryTarget } from '../takeout/library-target.js';
 import { planTakeout, type TakeoutPlan } from '../takeout/plan.js';
 import { findImport, importFiles, recordImport, removeArchives, type ImportSource } from './sessions.js';
+import { makeTempFolder } from '../../base/process-folders.js';
 
 /** How often the progress is written while items go in. */
 const PROGRESS_EVERY_MS = 1000;
@@ -64,7 +64,7 @@ type ImportArchive = Awaited<ReturnType<typeof importFiles>>[number];
 async function runImport(lib: Library, id: string, files: readonly ImportArchive[]): Promise<void> {
   const row = await findImport(lib, id);
   // the archives under the names they were uploaded with: the report names them as the user knows them
-  const named = await fs.mkdtemp(path.join(os.tmpdir(), 'shoebox-import-'));
+  const named = await makeTempFolder('import');
   try {
     const taken = new Set<string>();
     const paths: string[] = [];

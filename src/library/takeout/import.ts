@@ -3,14 +3,14 @@
 // step); favourites, the trash and the albums of the export applied after. Idempotent: the same bytes are the same
 // item, so a second run adds nothing; the photos it finds already there are placed in the export's albums, but their
 // favourites and trash are left as the user has them now.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { forEachLimit } from '../../base/concurrency.js';
 import { errorMessage } from '../../media/decoders/common.js';
 import type { TakeoutAlbumMeta } from '../../media/takeout-json.js';
 import type { TakeoutItem, TakeoutPlan } from './plan.js';
+import { makeTempFolder } from '../../base/process-folders.js';
 
 /** Where the items go: the library in this process, or a running server over HTTP. */
 export interface TakeoutTarget {
@@ -56,7 +56,7 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
   const freshIds = new Set<string>();
   const idOf = new Map<TakeoutItem, string>();
   const duplicates: string[] = [];
-  const temp = await mkdtemp(path.join(os.tmpdir(), 'shoebox-takeout-'));
+  const temp = await makeTempFolder('takeout');
   let written = 0;
   try {
     // the year folders first: an album's copy of a photo then finds it there

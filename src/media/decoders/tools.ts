@@ -2,10 +2,10 @@
 
 import { execFile } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { decoderMemoryBytes, formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
+import { makeTempFolder } from '../../base/process-folders.js';
 
 const found = new Map<string, Promise<string | null>>();
 
@@ -81,7 +81,7 @@ export function runTool(tool: string, args: string[], timeoutMs = 120_000, memor
 
 /** Runs fn with a fresh private temp folder that is removed afterwards. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'shoebox-decode-'));
+  const dir = await makeTempFolder('decode');
   try {
     return await fn(dir);
   } finally {
