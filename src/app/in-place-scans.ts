@@ -6,27 +6,43 @@ import chokidar, { type FSWatcher } from 'chokidar';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
-import { rows } from '../db/connection.js';
+import { rows, type Db } from '../db/connection.js';
+import { rowOwner } from '../scope/rows.js';
 import type { WatchMode } from '../db/schema.js';
 import { expireOfflinePhotos } from '../library/in-place/offline.js';
 import { scanInPlaceLibrary } from '../library/in-place/scan.js';
 import { noteChangedFolders } from '../library/in-place/scope.js';
 import { writeDueSidecars } from '../library/in-place/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
+import { GlobTimeoutError } from '../library/in-place/glob.js';
 import type { Resources } from '../library/library.js';
-import { LocalQueue } from '../pipeline/queue.js';
+import { FairQueue } from '../queue/fair-queue.js';
 import type { PeriodicTask } from '../queue/local-schedule.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { RedisEngines } from './redis-engines.js';
 
 export type InPlaceScanQueue = PhotoQueue & { start(handler: (libraryId: string) => Promise<void>): void };
 
-export function inPlaceScanQueue(settings: Settings, logger: Logger, redis: RedisEngines | null): InPlaceScanQueue {
+/** How soon a cluster's scan whose owner has another under way is looked at again. */
+const OWNER_BUSY_RETRY_MS = 2000;
+
+/**
+ * Scans share the process fairly between owners: an owner's libraries are scanned one after another (a scan reads
+ * the disk as fast as it goes), different owners' side by side, SHOEBOX_LIBRARY_SCANS at most per process — so one
+ * user's slow scan never holds another's. In a cluster the owner is held in Redis, so that one owner's scans run
+ * one at a time there too while another's go on, on the same worker or another.
+ */
+export function inPlaceScanQueue(settings: Settings, logger: Logger, redis: RedisEngines | null, db: Db): InPlaceScanQueue {
   const crashed = (libraryId: string, error: unknown) => logger.error({ libraryId, err: error }, 'library scan failed');
-  // one scan at a time per process: a scan reads the disk as fast as it goes
+  const ownerOf = (libraryId: string) => rowOwner(db, 'libraries', libraryId);
   return redis
-    ? new redis.BullPhotoQueue('library-scans', redis.url, { concurrency: 1, onError: crashed, leaseMs: settings.stepLeaseSeconds * 1000 })
-    : new LocalQueue(1, crashed);
+    ? new redis.BullPhotoQueue('library-scans', redis.url, {
+        concurrency: settings.libraryScans,
+        onError: crashed,
+        leaseMs: settings.stepLeaseSeconds * 1000,
+        exclusive: { groupOf: ownerOf, retryMs: OWNER_BUSY_RETRY_MS },
+      })
+    : new FairQueue(settings.libraryScans, ownerOf, crashed);
 }
 
 /** Queues the libraries whose scan was asked for and not done (a crash, a restart), or every library. */
@@ -57,6 +73,8 @@ export class InPlaceWatchers {
   private readonly changed = new Map<string, Set<string>>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Libraries (by watchKey) whose patterns took their whole time to match: not watched until they change. */
+  private readonly tooSlow = new Set<string>();
 
   constructor(private readonly context: Resources) {}
 
@@ -100,19 +118,27 @@ export class InPlaceWatchers {
       }
     }
     for (const library of wanted.values()) {
-      if (this.closed || this.watched.has(library.id)) continue;
+      if (this.closed || this.watched.has(library.id) || this.tooSlow.has(watchKey(library))) continue;
       this.watched.set(library.id, { key: watchKey(library), watcher: this.watch(library) });
     }
   }
 
   private watch(library: { id: string; paths: string[]; exclude: string[]; watch: WatchMode }): FSWatcher {
     const { settings, logger } = this.context;
-    const excluded = exclusionMatcher(library.exclude);
+    // chokidar asks about every path it walks (three times each) and every event: bounded as a scan is
+    const excluded = exclusionMatcher(library.exclude, settings.libraryExcludeSeconds * 1000);
     const ignored = (file: string) => {
       const root = library.paths.find((folder) => file === folder || file.startsWith(`${folder}/`));
       if (!root || file === root) return false;
       const relative = path.relative(root, file);
-      return relative.split(path.sep).some((part) => part.startsWith('.')) || excluded(relative.split(path.sep).join('/'), false);
+      if (relative.split(path.sep).some((part) => part.startsWith('.'))) return true;
+      try {
+        return excluded(relative.split(path.sep).join('/'), false);
+      } catch (error) {
+        if (!(error instanceof GlobTimeoutError)) throw error;
+        this.stopSlow(library);
+        return true;
+      }
     };
     const settle = settings.librarySettleMs;
     const watcher = chokidar.watch(library.paths, {
@@ -132,6 +158,22 @@ export class InPlaceWatchers {
       logger.warn({ libraryId: library.id, err: error }, 'library watcher error: the periodic scan still finds changes'),
     );
     return watcher;
+  }
+
+  /** A library whose patterns used their time: its watcher stops (scans still run: asked for, and periodic). */
+  private stopSlow(library: { id: string; paths: string[]; exclude: string[]; watch: WatchMode }): void {
+    const key = watchKey(library);
+    if (this.tooSlow.has(key)) return;
+    this.tooSlow.add(key);
+    this.context.logger.warn(
+      { libraryId: library.id, seconds: this.context.settings.libraryExcludeSeconds },
+      'library not watched: matching its exclusion patterns took too long (simplify them); periodic scans go on',
+    );
+    const current = this.watched.get(library.id);
+    if (current?.key === key) {
+      this.watched.delete(library.id);
+      void current.watcher.close().catch(() => undefined);
+    }
   }
 
   /** A burst of events (a folder copied in) asks for one scan of the folders it touched. */

@@ -89,7 +89,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
     ? new redis.BullLaneQueue(redis.url, laneConcurrency(settings), crashed, settings.workerHeartbeatSeconds * 1000)
     : new LaneQueue(laneConcurrency(settings), crashed);
   const generations = generationQueue(settings, logger, redis);
-  const inPlaceScans = inPlaceScanQueue(settings, logger, redis);
+  const inPlaceScans = inPlaceScanQueue(settings, logger, redis, db);
   let watchers: InPlaceWatchers | null = null;
   const images = new ImageProviders(settings.images, settings.maxUploadBytes);
   const closing = new AbortController();

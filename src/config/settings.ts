@@ -80,6 +80,10 @@ const settingsSchema = z.object({
   libraryScanHours: z.coerce.number().min(0).max(576),
   /** Days a photo whose file is gone stays offline before it goes to the trash; 0: it stays offline. */
   libraryOfflineDays: z.coerce.number().min(0).max(36_500),
+  /** Scans at once per process, each of another owner (an owner's libraries are scanned one after another). */
+  libraryScans: z.coerce.number().int().min(1).max(16),
+  /** Seconds one scan (or one watcher) may spend matching paths against its library's exclusion patterns. */
+  libraryExcludeSeconds: z.coerce.number().min(0.1).max(3600),
   /** Scheduled backups (migrate/backup.ts) into folders under this one; unset: none. */
   backupDir: z.string().min(1).optional(),
   // a timer's longest wait is 24.8 days (2^31 ms): beyond it Node fires at once
@@ -241,6 +245,8 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     librarySettleMs: env.SHOEBOX_LIBRARY_SETTLE_MS ?? 1000,
     libraryScanHours: env.SHOEBOX_LIBRARY_SCAN_HOURS ?? 24,
     libraryOfflineDays: env.SHOEBOX_LIBRARY_OFFLINE_DAYS ?? 30,
+    libraryScans: env.SHOEBOX_LIBRARY_SCANS ?? 4,
+    libraryExcludeSeconds: env.SHOEBOX_LIBRARY_EXCLUDE_SECONDS ?? 30,
     backupDir: env.SHOEBOX_BACKUP_DIR || undefined,
     backupEveryHours: env.SHOEBOX_BACKUP_EVERY_HOURS || 24,
     backupKeep: env.SHOEBOX_BACKUP_KEEP || 7,

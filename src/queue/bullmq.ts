@@ -1,4 +1,5 @@
-import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DelayedError, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AddOptions, PhotoQueue, QueueLoad } from './photo-queue.js';
 
@@ -32,6 +33,13 @@ export async function untilDrained(depth: () => Promise<number>): Promise<void> 
 /** A job that met a retryable error runs again after 1 s, 2 s, 4 s… (about 34 min in all over 12 tries). */
 const JOB_RETRIES = { attempts: 12, backoff: { type: 'exponential', delay: 1000 } } as const;
 
+/** Redis scripts on a held group: renewed, or let go, only by the job that holds it (its token). */
+const RENEW_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/** A background job's priority: any, as every one without a priority is taken first. */
+const BACKGROUND_PRIORITY = 10;
+
 /**
  * A queue of photo ids on Redis (or Valkey) through BullMQ, shared by every server and worker of a cluster. The
  * job's id is the photo's, so a photo waiting is added once. A photo added again while a worker runs it is marked
@@ -39,9 +47,6 @@ const JOB_RETRIES = { attempts: 12, backoff: { type: 'exponential', delay: 1000 
  * mark is cleared when a run starts, since that run reads the photo's latest state. The database stays the
  * truth: a job lost with Redis is found again by the lease-based resume (src/app/open.ts).
  */
-/** A background job's priority: any, as every one without a priority is taken first. */
-const BACKGROUND_PRIORITY = 10;
-
 export class BullPhotoQueue implements PhotoQueue {
   private readonly queue: Queue;
   private readonly redis: Redis;
@@ -70,6 +75,12 @@ export class BullPhotoQueue implements PhotoQueue {
        * with a growing delay instead of being done with, so that a photo is not left with nothing queued for it.
        */
       retryable?: (error: unknown) => boolean;
+      /**
+       * At most one job of a group at once in the whole cluster (libraries in place: their owner). The group is held
+       * in Redis while its job runs (renewed every third of the lease); a job whose group another runs waits in
+       * BullMQ's delayed set and is tried again `retryMs` later, leaving its slot to other groups' jobs.
+       */
+      exclusive?: { groupOf(id: string): Promise<string | null>; retryMs: number };
     },
   ) {
     this.queue = new Queue(name, { connection: redisConnection(this.redisUrl), prefix: QUEUE_PREFIX });
@@ -94,14 +105,23 @@ export class BullPhotoQueue implements PhotoQueue {
     if (this.worker) return;
     this.worker = new Worker(
       this.name,
-      async (job) => {
+      async (job, token) => {
         const { photoId } = job.data as { photoId: string };
-        await this.redis.srem(this.againKey, photoId);
+        const held = await this.holdGroup(photoId);
+        if (held === 'taken') {
+          await job.moveToDelayed(Date.now() + this.options.exclusive!.retryMs, token);
+          throw new DelayedError();
+        }
         try {
-          await handler(photoId);
-        } catch (error) {
-          if (this.options.retryable?.(error) && job.attemptsMade + 1 < JOB_RETRIES.attempts) throw error; // again after the backoff
-          this.options.onError?.(photoId, error);
+          await this.redis.srem(this.againKey, photoId);
+          try {
+            await handler(photoId);
+          } catch (error) {
+            if (this.options.retryable?.(error) && job.attemptsMade + 1 < JOB_RETRIES.attempts) throw error; // again after the backoff
+            this.options.onError?.(photoId, error);
+          }
+        } finally {
+          await held?.release();
         }
       },
       {
@@ -117,6 +137,24 @@ export class BullPhotoQueue implements PhotoQueue {
     // after the job is gone from the queue (removeOnComplete), so that adding it again is not refused as a duplicate
     this.worker.on('completed', (job) => void this.runAgainIfAsked((job.data as { photoId: string }).photoId));
     this.worker.on('error', () => undefined); // a lost connection is retried by ioredis; nothing to do here
+  }
+
+  /** The job's group held for it (exclusive), 'taken' when another job of the group runs, null when it has none. */
+  private async holdGroup(id: string): Promise<{ release(): Promise<void> } | 'taken' | null> {
+    const group = this.options.exclusive ? await this.options.exclusive.groupOf(id) : null;
+    if (group === null) return null;
+    const key = `${QUEUE_PREFIX}:${this.name}:group:${group}`;
+    const token = randomUUID();
+    const leaseMs = this.options.leaseMs ?? 30_000;
+    if ((await this.redis.set(key, token, 'PX', leaseMs, 'NX')) !== 'OK') return 'taken';
+    const renew = setInterval(() => void this.redis.eval(RENEW_IF_HELD, 1, key, token, leaseMs).catch(() => undefined), Math.max(1000, leaseMs / 3));
+    renew.unref();
+    return {
+      release: async () => {
+        clearInterval(renew);
+        await this.redis.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined); // else it lapses with its lease
+      },
+    };
   }
 
   private async runAgainIfAsked(photoId: string): Promise<void> {

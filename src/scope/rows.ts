@@ -4,7 +4,7 @@
 // The fitness test test/unit/owner-ratchet.test.ts fails when a condition on an owner column is written elsewhere.
 import { eq, sql, type Column, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
-import type { Db } from '../db/connection.js';
+import { rows, type Db } from '../db/connection.js';
 
 /** A view of a library as the scope reads it (library/library.ts's `Library` is one): its database and owner. */
 export interface OwnerView {
@@ -67,4 +67,10 @@ export function sameOwnerSql(a: string, b: string): SQL {
 /** Whether a row read already is the owner's (its `ownerId`, or a user's id). */
 export function isOwner(owner: Owner, row: { readonly ownerId: string } | string): boolean {
   return idOf(owner) === (typeof row === 'string' ? row : row.ownerId);
+}
+
+/** Whose row `id` of `table` is (null: none), for background work taken in turn per user (a library's scans). */
+export async function rowOwner(db: Db, table: 'libraries', id: string): Promise<string | null> {
+  const [row] = await rows<{ owner_id: string }>(db, sql`select owner_id from ${sql.raw(table)} where id = ${id}::uuid`);
+  return row?.owner_id ?? null;
 }

@@ -4,8 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InPlaceWatchers } from '../../src/app/in-place-scans.js';
 import { inPlaceLibraries } from '../../src/db/schema.js';
+import type { Resources } from '../../src/library/library.js';
 import { assets, json, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 /** Asks for /api/health every 50 ms from a thread of its own until `slowest()`, which answers the slowest answer in ms. */
@@ -69,7 +72,7 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
 
   beforeAll(async () => {
     root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-in-place-security-')));
-    server = await startTestServer(withoutFacesOrText({ libraryRoots: [root], librarySettleMs: 300, libraryWatch: 'off' }));
+    server = await startTestServer(withoutFacesOrText({ libraryRoots: [root], librarySettleMs: 300, libraryWatch: 'off', libraryExcludeSeconds: 2 }));
     const bob = await api('/api/admin/users', { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } });
     expect(bob.status).toBe(201);
     bobId = bob.body.id;
@@ -228,5 +231,57 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
     const scanned = await scanAsBob(inside);
     expect(scanned.scan.missingRoots).toEqual([annFolder]);
     expect((await asBob(`/api/libraries/${inside}/files`)).body.total).toBe(0);
+  });
+
+  it('bounds the patterns’ time per scan, not per folder, and scans another user’s library while a slow one runs', async () => {
+    await removeBobsLibraries();
+    // Bob's library: three folders, each of 300 folders with long names, against 58 patterns within the limits that
+    // each take a while per name (some 5 s of matching in all, under 2 s a folder)
+    const folders = ['slow-1', 'slow-2', 'slow-3'].map((name) => {
+      const folder = folderWith(name);
+      for (let i = 0; i < 300; i++) fs.mkdirSync(path.join(folder, `${'a'.repeat(200)}${i}`));
+      return folder;
+    });
+    const ends = 'bcdefghijklmnopqrstuvwxyz0123456789'.split('');
+    const exclude = [...ends, ...ends.map((end) => `${end}${end}`)].slice(0, 58).map((end) => `**/${'*a'.repeat(14)}*${end}`);
+    const slow = await asBob('/api/libraries', { method: 'POST', json: { name: 'Slow', paths: folders, exclude } });
+    expect(slow.status).toBe(201);
+    const bobs = async () => (await asBob(`/api/libraries/${slow.body.id}`)).body;
+    await until('Bob’s scan under way', async () => (await bobs()).scanState === 'scanning');
+    // the admin's library, added while Bob's scan runs, is scanned at once
+    const quick = await api('/api/libraries', { method: 'POST', json: { name: 'Quick', paths: [folderWith('quick', { 'rocks.jpg': ROCKS })] } });
+    expect(quick.status).toBe(201);
+    const ann = await until('the admin’s scan', async () => {
+      const library = (await api(`/api/libraries/${quick.body.id}`)).body;
+      return library.scanState === 'idle' && library.lastScanAt && library;
+    });
+    const bob = await until('Bob’s scan', async () => {
+      const library = await bobs();
+      return library.scanState !== 'queued' && library.scanState !== 'scanning' && library;
+    });
+    expect(Date.parse(ann.scan.finishedAt)).toBeLessThan(Date.parse(bob.scan.finishedAt));
+    expect(ann.counts.files).toBe(1);
+    // Bob's scan stopped once its matching had taken the time one scan may take (2 s here), whatever its folders
+    expect(bob.scanState).toBe('failed');
+    expect(bob.scanError).toMatch(/matching the exclusion patterns took more than 2 s: simplify them/);
+  });
+
+  it('stops watching a library whose patterns take a watcher its whole time to match', async () => {
+    // Bob's slow library of the test above, watched: chokidar asks about each of its 900 folders as it sets up
+    const slow = (await asBob('/api/libraries')).body.items.find((library: { name: string }) => library.name === 'Slow');
+    expect((await asBob(`/api/libraries/${slow.id}`, { method: 'PATCH', json: { watch: 'auto' } })).status).toBe(200);
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+    const watchers = new InPlaceWatchers({ ...server.lib, settings: { ...server.lib.settings, libraryWatch: 'auto' }, logger } as Resources);
+    try {
+      const started = Date.now();
+      await watchers.start();
+      await until('the watcher given up', async () => warnings.find((line) => line.includes('library not watched')), 30_000);
+      // 2 s of matching (SHOEBOX_LIBRARY_EXCLUDE_SECONDS here), where chokidar would otherwise match for some 15 s
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(JSON.parse(warnings[0]!)).toMatchObject({ libraryId: slow.id, seconds: 2 });
+    } finally {
+      await watchers.close();
+    }
   });
 });

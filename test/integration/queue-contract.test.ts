@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../src/pipeline/queue.js';
 import { BullPhotoQueue } from '../../src/queue/bullmq.js';
+import { FairQueue } from '../../src/queue/fair-queue.js';
 import type { PhotoQueue } from '../../src/queue/photo-queue.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
@@ -129,6 +130,41 @@ describe.each(implementations)('photo queue: $name', ({ make }) => {
     await sleep(60);
     await queue.close();
     expect(finished).toBe(true);
+  });
+});
+
+// Scans of libraries in place (app/in-place-scans.ts): one job of a group (an owner) at a time, other groups' beside it
+// — in process, and on Redis across two consumers (a cluster's workers).
+const groupOf = async (id: string) => id.slice(0, 1);
+const grouped: { name: string; make(): (PhotoQueue & { start(handler: (id: string) => Promise<void>): void })[] }[] = [
+  { name: 'in-process', make: () => [new FairQueue(2, groupOf)] },
+  {
+    name: 'BullMQ on Redis, two workers',
+    make: () => {
+      const name = `groups-${queues++}`;
+      return [0, 1].map(() => new BullPhotoQueue(name, redis.url, { concurrency: 2, exclusive: { groupOf, retryMs: 50 } }));
+    },
+  },
+];
+
+describe.each(grouped)('queue of groups: $name', ({ make }) => {
+  it('runs one job of a group at a time, and another group’s beside it', async () => {
+    const consumers = make();
+    const spans = new Map<string, { from: number; to: number }>();
+    for (const consumer of consumers) {
+      consumer.start(async (id) => {
+        const from = performance.now();
+        await sleep(id.startsWith('a') ? 300 : 50);
+        spans.set(id, { from, to: performance.now() });
+      });
+    }
+    for (const id of ['a1', 'a2', 'b1']) await consumers[0]!.add(id);
+    for (const consumer of consumers) await consumer.idle();
+    const [a1, a2, b1] = ['a1', 'a2', 'b1'].map((id) => spans.get(id)!);
+    const [first, second] = [a1!, a2!].sort((x, y) => x.from - y.from);
+    expect(second!.from).toBeGreaterThanOrEqual(first!.to); // group a: one after the other
+    expect(b1!.from).toBeLessThan(first!.to); // group b did not wait for it
+    for (const consumer of consumers) await consumer.close();
   });
 });
 

@@ -14,7 +14,7 @@ import { photoForFile, settleFilePhotos, sidecarChanged, type ReadFile } from '.
 import { foldersTakenBefore } from './overlap.js';
 import { allowedFolders } from './guard.js';
 import { realRoots } from './roots.js';
-import { exclusionMatcher, isInside, walkFolder, type ListedFile } from './walk.js';
+import { exclusionMatcher, isInside, walkFolder, type ExclusionMatcher, type ListedFile } from './walk.js';
 import { readFile } from './read-file.js';
 import { noteChangedFolders, requestFullScan, takeScope, type ScanScope } from './scope.js';
 import { queuePhotos } from '../photo-door.js';
@@ -70,9 +70,9 @@ function sameSidecar(file: Listed, known: KnownFile): boolean {
 }
 
 /** A changed folder that still exists, not hidden nor left out by the library's patterns. */
-async function isListable(folder: string, root: string, exclude: readonly string[]): Promise<boolean> {
+async function isListable(folder: string, root: string, excluded: ExclusionMatcher): Promise<boolean> {
   const relative = path.relative(root, folder).split(path.sep).join('/');
-  if (relative !== '' && (relative.split('/').some((part) => part.startsWith('.')) || exclusionMatcher(exclude)(relative, true))) return false;
+  if (relative !== '' && (relative.split('/').some((part) => part.startsWith('.')) || excluded(relative, true))) return false;
   return (await fs.stat(folder).catch(() => null))?.isDirectory() ?? false;
 }
 
@@ -138,8 +138,9 @@ export async function scanInPlaceLibrary(context: Resources, libraryId: string, 
 
     const settleFrom = Date.now();
     const settlingFolders = new Set<string>(); // looked at again by the next scan, once their files have settled
-    // listing: what is in the folders now
+    // listing: what is in the folders now; the patterns' time is bounded for the whole scan, whatever its folders
     const listed = new Map<string, Listed>();
+    const excluded = exclusionMatcher(library.exclude, context.settings.libraryExcludeSeconds * 1000);
     for (const root of library.paths) {
       const real = await fs.realpath(root).catch(() => null);
       const isFolder = real !== null && (await fs.stat(real).catch(() => null))?.isDirectory();
@@ -152,10 +153,10 @@ export async function scanInPlaceLibrary(context: Resources, libraryId: string, 
       // a scoped scan lists only the changed folders under this root (a folder gone: its files are gone)
       const folders = scope.full ? [real] : scope.folders.filter((folder) => isInside(folder, [root]));
       for (const folder of folders) {
-        if (!scope.full && !(await isListable(folder, root, library.exclude))) continue;
+        if (!scope.full && !(await isListable(folder, root, excluded))) continue;
         if (isInside(folder, taken)) continue;
         await walkFolder(folder, {
-          exclude: library.exclude,
+          excluded,
           roots: library.paths,
           base: real,
           skip: taken,

@@ -36,8 +36,12 @@ export interface WalkProblem {
   reason: string;
 }
 
+/** Whether a path inside a library's folder (`a/b/c.jpg`) is left out by its exclusion patterns. */
+export type ExclusionMatcher = (relative: string, isFolder: boolean) => boolean;
+
 export interface WalkOptions {
-  exclude: readonly string[];
+  /** The library's patterns, one matcher for the whole scan: its time bound (glob.ts) spans every folder walked. */
+  excluded: ExclusionMatcher;
   /** Every folder of the library (real paths): links may point anywhere inside them. */
   roots: readonly string[];
   /** The library folder the exclusion patterns are relative to (default: the folder walked). */
@@ -48,11 +52,12 @@ export interface WalkOptions {
   onProblem(problem: WalkProblem): void;
 }
 
-/** Time one folder's walk may spend matching paths against the patterns (linear, glob.ts): past it the scan stops. */
-export const EXCLUSION_BUDGET_MS = 30_000;
-
-/** A matcher for the library's exclusion patterns, against paths inside the folder (`a/b/c.jpg`). */
-export function exclusionMatcher(patterns: readonly string[], budgetMs?: number): (relative: string, isFolder: boolean) => boolean {
+/**
+ * A matcher for the library's exclusion patterns, against paths inside the folder (`a/b/c.jpg`). `budgetMs`: the time
+ * all its calls together may take (SHOEBOX_LIBRARY_EXCLUDE_SECONDS for a scan or a watcher), past which a call throws
+ * GlobTimeoutError.
+ */
+export function exclusionMatcher(patterns: readonly string[], budgetMs?: number): ExclusionMatcher {
   if (patterns.length === 0) return () => false;
   const match = compileGlobs(patterns, { budgetMs });
   // a folder is left out when a pattern names it (`**/@eaDir`) or takes everything in it (`**/@eaDir/**` matches the
@@ -66,7 +71,7 @@ export function isInside(file: string, roots: readonly string[]): boolean {
 
 /** Lists one folder of a library (its real path). */
 export async function walkFolder(root: string, options: WalkOptions): Promise<void> {
-  const excluded = exclusionMatcher(options.exclude, EXCLUSION_BUDGET_MS);
+  const { excluded } = options;
   const visited = new Set<string>([root]);
   const pending: string[] = [root];
   while (pending.length > 0) {
