@@ -24,13 +24,11 @@ export interface DuplicateThresholds {
   pdqMinQuality: number;
   /** CLIP cosine similarity at or over which two photos are the same picture (crops, straightened copies). */
   clipSimilarity: number;
-  /** Same camera, taken this close in seconds: a burst, unless the frames are practically identical. */
-  burstSeconds: number;
   /**
-   * Within a burst, frames at most this far apart in PDQ bits are the same frame saved twice (a re-save
-   * measures 0–12 bits, bench/README.md); further apart they are different frames and stay a burst.
+   * Same camera, taken this close in seconds (but not at the same instant): a burst, however alike the frames — two
+   * exposures, never offered for deletion as copies.
    */
-  burstSameFrameDistance: number;
+  burstSeconds: number;
 }
 
 export const DEFAULT_DUPLICATE_THRESHOLDS: Readonly<DuplicateThresholds> = Object.freeze({
@@ -38,5 +36,4 @@ export const DEFAULT_DUPLICATE_THRESHOLDS: Readonly<DuplicateThresholds> = Objec
   pdqMinQuality: PDQ_MIN_QUALITY,
   clipSimilarity: 0.95,
   burstSeconds: 3,
-  burstSameFrameDistance: 12,
 });

@@ -40,7 +40,7 @@ export const duplicateGroups = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** duplicate | burst */
     kind: text('kind').notNull(),
-    /** The member suggested to keep (largest pixels, then largest file, then earliest); the one shown when duplicates are hidden. */
+    /** The member suggested to keep: the best shot among the originals (library/duplicates/provenance.ts); the one shown when duplicates are hidden. */
     keeperId: uuid('keeper_id').references(() => photos.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

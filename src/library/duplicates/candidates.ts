@@ -9,6 +9,7 @@ import type { PdqDihedralName } from '../../media/pdq-dihedral.js';
 import { filterCondition } from '../../search/filters.js';
 import { nearestScan } from '../../search/nearest.js';
 import { probeKeyList, probeRadius } from './pdq-index.js';
+import { versionsOfOneShot, type CopyFacts } from './provenance.js';
 import { classifyMatch, closestOrientation, type Classified, type DuplicateThresholds, type MatchEvidence, type PdqProbe } from './rules.js';
 import { ownsSql } from '../../scope/rows.js';
 
@@ -34,11 +35,15 @@ export interface DuplicateProbe {
   origin?: 'camera' | 'generated';
   /** A video is compared with videos only (its poster looks like the stills taken beside it, and is not one). */
   video?: boolean;
+  /** What the file is (name, format, size, stack): a version of one shot with it is never a match. */
+  facts?: CopyFacts;
 }
 
 export interface ClassifiedMatch {
   evidence: MatchEvidence;
   classified: Classified;
+  /** What the matched photo is (to tell an original from its copies). */
+  facts: CopyFacts;
 }
 
 /** Nearest CLIP neighbours looked at: copies of one photo are rarely more than a handful. */
@@ -47,7 +52,8 @@ const CLIP_NEIGHBOURS = 10;
 const intArray = (values: readonly number[]) => `{${values.join(',')}}`;
 
 /**
- * Photos that fall in a tier with the probe, with their evidence, minus pairs the user said are not duplicates.
+ * Photos that fall in a tier with the probe, with their evidence, minus pairs the user said are not duplicates and
+ * versions of one shot with it (a RAW and its JPEG, an original and its edit: provenance.ts).
  * One statement: the three lookups (the same as pdqCandidates, clipCandidates and burstCandidates), the
  * dismissed pairs and the evidence, with the probe's embedding sent once (in binary: a 512-d vector literal cost ~0.8 ms
  * of parsing in PGlite), and every statement is a round trip (bench/README.md).
@@ -77,9 +83,11 @@ export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe
         order by p.id`,
   );
   const matches: ClassifiedMatch[] = [];
-  for (const evidence of found.map((row) => evidenceOf(row, probe, thresholds))) {
+  for (const row of found) {
+    const evidence = evidenceOf(row, probe, thresholds);
+    const facts = factsOf(row);
     const classified = classifyMatch(evidence, thresholds);
-    if (classified) matches.push({ evidence, classified });
+    if (classified && !(probe.facts && versionsOfOneShot(probe.facts, facts))) matches.push({ evidence, classified, facts });
   }
   return matches;
 }
@@ -168,6 +176,11 @@ function dismissedQuery(photoId: string): SQL {
 
 interface CandidateRow {
   id: string;
+  filename: string;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  stack_id: string | null;
   pdq_hash: string | null;
   pdq_quality: number | null;
   make: string | null;
@@ -189,7 +202,22 @@ function evidenceSelect(probe: DuplicateProbe, vector: SQL | null): SQL {
     ? sql`(select 1 - (e.embedding <=> ${vector}) from photo_embeddings e
            where e.photo_id = p.id ${probe.embeddingModel ? sql`and e.model = ${probe.embeddingModel}` : sql``})::float8`
     : sql`null::float8`;
-  return sql`select p.id, p.pdq_hash, p.pdq_quality, p.make, p.model, p.taken_at, ${similarity} as similarity from photos p`;
+  return sql`select p.id, p.filename, p.mime, p.width, p.height, p.pdq_hash, p.pdq_quality, p.make, p.model, p.taken_at,
+        (select s.stack_id from stack_members s where s.photo_id = p.id) as stack_id, ${similarity} as similarity from photos p`;
+}
+
+function factsOf(row: CandidateRow): CopyFacts {
+  return {
+    id: row.id,
+    filename: row.filename,
+    mime: row.mime,
+    width: row.width,
+    height: row.height,
+    takenAt: row.taken_at === null ? null : new Date(row.taken_at),
+    make: row.make,
+    model: row.model,
+    stackId: row.stack_id,
+  };
 }
 
 function evidenceOf(row: CandidateRow, probe: DuplicateProbe, thresholds: DuplicateThresholds): MatchEvidence {

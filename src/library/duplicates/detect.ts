@@ -8,6 +8,7 @@ import { parseVector } from '../../db/vector-values.js';
 import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../media/pdq-dihedral.js';
 import { findMatches, type ClassifiedMatch, type DuplicateProbe } from './candidates.js';
 import { placeInGroups } from './groups.js';
+import type { CopyFacts } from './provenance.js';
 import type { DuplicateThresholds, PdqProbe } from './rules.js';
 
 export function thresholdsFrom(settings: MlSettings): DuplicateThresholds {
@@ -16,7 +17,6 @@ export function thresholdsFrom(settings: MlSettings): DuplicateThresholds {
     pdqMinQuality: settings.duplicatePdqMinQuality,
     clipSimilarity: settings.duplicateClipSimilarity,
     burstSeconds: settings.burstSeconds,
-    burstSameFrameDistance: Math.min(12, settings.duplicatePdqDistance),
   };
 }
 
@@ -40,10 +40,17 @@ async function storedEmbedding(db: Db, photoId: string, model: string | null): P
   return row ? parseVector(row.embedding) : null;
 }
 
+/** A stored photo as the provenance rules read it. */
+export function copyFactsOf(photo: Pick<PhotoRow, 'id' | 'filename' | 'mime' | 'width' | 'height' | 'takenAt' | 'make' | 'model'>, stackId: string | null): CopyFacts {
+  const { id, filename, mime, width, height, takenAt, make, model } = photo;
+  return { id, filename, mime, width, height, takenAt, make, model, stackId };
+}
+
 /** Finds the photo's copies and bursts and updates its groups; returns what matched. */
 export async function detectDuplicates(db: Db, photoId: string, thresholds: DuplicateThresholds, embeddingModel: string | null): Promise<ClassifiedMatch[]> {
   const [photo] = await db.select().from(photos).where(eq(photos.id, photoId));
   if (!photo || photo.deletedAt) return [];
+  const [stack] = await rows<{ stack_id: string }>(db, sql`select stack_id from stack_members where photo_id = ${photoId}::uuid`);
   const probe: DuplicateProbe = {
     photoId,
     pdq: pdqProbeOf(photo),
@@ -56,6 +63,7 @@ export async function detectDuplicates(db: Db, photoId: string, thresholds: Dupl
     generationJobId: photo.generationJobId,
     origin: photo.origin === 'generated' ? 'generated' : 'camera',
     video: isVideoMime(photo.mime),
+    facts: copyFactsOf(photo, stack?.stack_id ?? null),
   };
   const matches = await findMatches(db, photo.ownerId, probe, thresholds);
   await placeInGroups(db, photo.ownerId, photoId, matches);

@@ -6,6 +6,7 @@ import { storedKeys } from './pdq-index.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE } from '../best-shot/score.js';
 import type { ClassifiedMatch } from './candidates.js';
+import { originals, versionsOfOneShot, type CopyFacts } from './provenance.js';
 
 export const GROUP_KINDS = ['duplicate', 'burst'] as const;
 export type GroupKind = (typeof GROUP_KINDS)[number];
@@ -118,6 +119,31 @@ export async function leaveGroups(db: Db, photoIds: readonly string[]): Promise<
 
 interface MemberRow extends CandidateRow {
   group_id: string;
+  filename: string;
+  mime: string;
+  taken_at: Date | string | null;
+  make: string | null;
+  model: string | null;
+  stack_id: string | null;
+}
+
+function factsOf(m: MemberRow): CopyFacts {
+  return {
+    id: m.photo_id,
+    filename: m.filename,
+    mime: m.mime,
+    width: m.width,
+    height: m.height,
+    takenAt: m.taken_at === null ? null : new Date(m.taken_at),
+    make: m.make,
+    model: m.model,
+    stackId: m.stack_id,
+  };
+}
+
+/** A duplicate group holds two photos at least that are copies of each other, not only versions of one shot. */
+function holdsCopies(facts: readonly CopyFacts[]): boolean {
+  return facts.some((a, i) => facts.slice(i + 1).some((b) => !versionsOfOneShot(a, b)));
 }
 
 /** How close two scores must be for pixels to decide: copies of one picture tie widely, a burst's frames narrowly. */
@@ -125,19 +151,40 @@ export function keeperTie(kind: GroupKind | undefined): number {
   return kind === 'duplicate' ? DUPLICATE_SCORE_TIE : SCORE_TIE;
 }
 
-/** The photos' groups choose their best shot again (their faces or measures changed). */
+/** The photos' groups choose their best shot again (their faces or measures changed, or they were stacked). */
 export async function refreshBestShots(db: Db, photoIds: readonly string[]): Promise<void> {
   if (photoIds.length === 0) return;
   const groups = await rows<{ group_id: string }>(db, sql`select distinct group_id from duplicate_members where photo_id = any(${uuidArray(photoIds)})`);
   if (groups.length > 0) await tidyGroups(db, groups.map((g) => g.group_id));
 }
 
-/** Groups left with fewer than two photos go; the others choose their best shot (the suggested keeper) again. */
+/**
+ * Photos just stacked together: their duplicate groups tidy again in the caller's transaction, so that a group of
+ * versions of one shot (a burst's frames, photos the user stacked) goes.
+ */
+export async function regroupStacked(tx: Db, photoIds: readonly string[]): Promise<void> {
+  if (photoIds.length === 0) return;
+  const found = await rows<{ group_id: string; owner_id: string }>(
+    tx,
+    sql`select distinct m.group_id, g.owner_id from duplicate_members m join duplicate_groups g on g.id = m.group_id
+        where m.photo_id = any(${uuidArray(photoIds)}) and m.kind = 'duplicate'`,
+  );
+  if (found.length === 0) return;
+  await lockOwner(tx, found[0]!.owner_id);
+  await tidyGroups(tx, found.map((g) => g.group_id));
+}
+
+/**
+ * Groups left with fewer than two photos go, and duplicate groups that hold only versions of one shot (a RAW and its
+ * JPEG stacked since they were grouped); the others choose their best shot (the suggested keeper) again, among
+ * their originals: never a copy another member has all of (provenance.ts).
+ */
 async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
   if (groupIds.length === 0) return;
   const members = await rows<MemberRow>(
     tx,
-    sql`select m.group_id, m.photo_id, p.width, p.height, p.size_bytes, coalesce(p.taken_at, p.created_at) as date
+    sql`select m.group_id, m.photo_id, p.width, p.height, p.size_bytes, coalesce(p.taken_at, p.created_at) as date,
+          p.filename, p.mime, p.taken_at, p.make, p.model, (select s.stack_id from stack_members s where s.photo_id = p.id) as stack_id
         from duplicate_members m join photos p on p.id = m.photo_id where m.group_id = any(${uuidArray(groupIds)})`,
   );
   const shots = await loadShotScores(
@@ -149,13 +196,16 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
   );
   for (const groupId of groupIds) {
     const inGroup = members.filter((m) => m.group_id === groupId);
-    if (inGroup.length < 2) {
+    const kind = kinds.get(groupId);
+    const facts = inGroup.map(factsOf);
+    if (inGroup.length < 2 || (kind === 'duplicate' && !holdsCopies(facts))) {
       await tx.execute(sql`delete from duplicate_groups where id = ${groupId}::uuid`);
       continue;
     }
+    const candidates = kind === 'duplicate' ? originals(facts).map((f) => inGroup.find((m) => m.photo_id === f.id)!) : inGroup;
     const keeper = pickBestShot(
-      inGroup.map((m) => asCandidate(m, shots)),
-      keeperTie(kinds.get(groupId)),
+      candidates.map((m) => asCandidate(m, shots)),
+      keeperTie(kind),
     );
     await tx.execute(sql`update duplicate_groups set keeper_id = ${keeper!.photoId}::uuid, updated_at = now() where id = ${groupId}::uuid`);
   }

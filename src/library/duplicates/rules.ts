@@ -30,17 +30,15 @@ export interface Classified {
 
 /**
  * The tier a match falls in, or null. A burst is checked first: two frames shot seconds apart with one camera
- * are usually within PDQ's 31 bits of each other, and must not be offered for deletion as copies. The very same
+ * are usually within PDQ's 31 bits of each other, and must not be offered for deletion as copies — nor when they
+ * are practically identical (a burst of a still scene): each is the only file of its exposure. The very same
  * capture time is not a burst but the same shot (an edited or exported copy keeps the original's EXIF date,
  * sub-seconds included; burst frames differ in them).
  */
 export function classifyMatch(match: MatchEvidence, thresholds: DuplicateThresholds): Classified | null {
   const burstTime =
     match.sameCamera && match.secondsApart !== null && match.secondsApart > 0 && match.secondsApart <= thresholds.burstSeconds;
-  if (burstTime) {
-    const sameFrame = match.pdqDistance !== null && match.pdqDistance <= thresholds.burstSameFrameDistance;
-    return sameFrame ? { kind: 'duplicate', tier: 'pdq' } : { kind: 'burst', tier: 'burst' };
-  }
+  if (burstTime) return { kind: 'burst', tier: 'burst' };
   if (match.pdqDistance !== null && match.pdqDistance <= thresholds.pdqDistance) return { kind: 'duplicate', tier: 'pdq' };
   if (match.similarity !== null && match.similarity >= thresholds.clipSimilarity) return { kind: 'duplicate', tier: 'clip' };
   return null;

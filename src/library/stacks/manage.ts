@@ -4,6 +4,7 @@ import { inArray, sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { photos } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
+import { regroupStacked } from '../duplicates/groups.js';
 import { orderedPair } from '../duplicates/rules.js';
 import { uuidArray } from '../../db/arrays.js';
 import { lockStacksOfPhotoSql, newStackForPhotoSql, ownPhotoSql } from '../../scope/access.js';
@@ -136,6 +137,8 @@ export async function stackTogether(lib: Library, photoIds: readonly string[]): 
     const members = (await rows<{ photo_id: string }>(t, sql`select photo_id from stack_members where stack_id = ${into}::uuid`)).map((m) => m.photo_id);
     await t.execute(sql`delete from stack_separations where photo_a = any(${uuidArray(members)}) and photo_b = any(${uuidArray(members)})`);
     await tidyStacks(t, [into]);
+    await regroupStacked(t, members); // photos of one stack are not offered as copies of each other
+
     return into;
   });
   return requireStack(lib, target);

@@ -6,6 +6,7 @@ import { rows, type Db } from '../../db/connection.js';
 import { lockStacksOfPhotoSql, newStackForPhotoSql, sameOwnerSql } from '../../scope/access.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { pickBestShot } from '../best-shot/score.js';
+import { regroupStacked } from '../duplicates/groups.js';
 import { orderedPair } from '../duplicates/rules.js';
 import { hammingDistance } from '../../media/pdq-distance.js';
 import { framesAlike, stackKeys, stackKind, stackReason, type StackFile, type StackReason } from './rules.js';
@@ -142,6 +143,8 @@ async function join(t: Db, photoId: string, matches: Map<string, StackReason>): 
   const values = [sql`(${target}::uuid, ${photoId}::uuid, ${joined[0]![1]})`, ...joined.map(([id, reason]) => sql`(${target}::uuid, ${id}::uuid, ${reason})`)];
   await t.execute(sql`insert into stack_members (stack_id, photo_id, reason) values ${sql.join(values, sql`, `)} on conflict (photo_id) do nothing`);
   await tidyStacks(t, [target]);
+  // versions of one shot are no copies of each other: a duplicate group of only them goes
+  await regroupStacked(t, [...accepted]);
 }
 
 /** Takes photos out of their stacks (trashed, deleted, moved out by the user); `separate` remembers the pairs. */

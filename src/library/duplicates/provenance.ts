@@ -1,0 +1,100 @@
+// Which member of a duplicate group may go: pure rules on what each file is, no I/O. Versions of one shot (a RAW and
+// its JPEG, an original and its edit, a stack's frames) are not copies of each other; a copy goes only for a kept
+// photo that has everything it has. What cannot be told apart this way is kept: the user chooses.
+import { baseName, formatFamily } from '../stacks/rules.js';
+
+/** What a group member is, as far as telling an original from its copies goes. */
+export interface CopyFacts {
+  id: string;
+  filename: string;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  takenAt: Date | null;
+  make: string | null;
+  model: string | null;
+  /** The stack it is in, null when none. */
+  stackId: string | null;
+}
+
+/** Why the automatic choice keeps a photo it does not keep as the best shot. */
+export type KeptReason =
+  /** A RAW file: its sensor data is in no other file, so it is never proposed for the trash. */
+  | { kind: 'raw' }
+  /** A version of one shot with `of` (RAW and JPEG, HEIC and JPEG, an original and its edit, a stack's frames). */
+  | { kind: 'version'; of: string }
+  /** Taken at another instant than `of`: another shot, however alike. */
+  | { kind: 'another-moment'; of: string }
+  /** It has what `of` lacks: more pixels, the camera or capture time its file records, or the original's name. */
+  | { kind: 'has-more'; of: string; what: ('pixels' | 'camera' | 'date' | 'original')[] };
+
+const family = (f: CopyFacts) => formatFamily(f.filename, f.mime);
+const pixels = (f: CopyFacts) => (f.width ?? 0) * (f.height ?? 0);
+const instant = (f: CopyFacts) => f.takenAt?.getTime() ?? null;
+const hasCamera = (f: CopyFacts) => f.make !== null && f.model !== null;
+
+/**
+ * Two files of one shot that are not copies of each other: a RAW and its JPEG, a HEIC and its JPEG, an original and its
+ * edit (by the names the stack rules read), or two photos of one stack. Within a stack, two files of one format, both
+ * edits or neither, with the same capture time (or none) are copies all the same: the same JPEG stored twice.
+ */
+export function versionsOfOneShot(a: CopyFacts, b: CopyFacts): boolean {
+  const nameA = baseName(a.filename);
+  const nameB = baseName(b.filename);
+  if (family(a) === family(b) && nameA.edited === nameB.edited && instant(a) === instant(b)) return false;
+  if (a.stackId !== null && a.stackId === b.stackId) return true;
+  const camerasDiffer = hasCamera(a) && hasCamera(b) && (a.make !== b.make || a.model !== b.model);
+  if (nameA.base !== nameB.base || camerasDiffer) return false;
+  if (nameA.edited !== nameB.edited) return true;
+  const families = new Set([family(a), family(b)]);
+  return families.size === 2 && (families.has('raw') || (families.has('heic') && families.has('jpeg')));
+}
+
+/** What `a` has that `b` lacks: the marks of an original (more pixels, the camera's facts, an unedited name). */
+function lacks(a: CopyFacts, b: CopyFacts): ('pixels' | 'camera' | 'date' | 'original')[] {
+  const what: ('pixels' | 'camera' | 'date' | 'original')[] = [];
+  if (pixels(b) > pixels(a)) what.push('pixels');
+  if (hasCamera(b) && (a.make !== b.make || a.model !== b.model)) what.push('camera');
+  if (b.takenAt !== null && a.takenAt === null) what.push('date');
+  if (baseName(a.filename).edited && !baseName(b.filename).edited) what.push('original');
+  return what;
+}
+
+/**
+ * Why keeping `kept` does not make `other` redundant, or null when it does: `other` may go to the trash for `kept`
+ * only when it is a copy of it (not a RAW, not a version of one shot with it, not taken at another instant) and
+ * `kept` has all it has (as many pixels, the camera and capture time its file records, an unedited name where it
+ * has one).
+ */
+export function keptDespite(kept: CopyFacts, other: CopyFacts): KeptReason | null {
+  if (family(other) === 'raw') return { kind: 'raw' };
+  if (versionsOfOneShot(kept, other)) return { kind: 'version', of: kept.id };
+  const [a, b] = [instant(kept), instant(other)];
+  if (a !== null && b !== null && a !== b) return { kind: 'another-moment', of: kept.id };
+  const what = lacks(kept, other);
+  return what.length > 0 ? { kind: 'has-more', of: kept.id, what } : null;
+}
+
+/** Whether keeping `kept` lets `other` go to the trash. */
+export function supersedes(kept: CopyFacts, other: CopyFacts): boolean {
+  return kept.id !== other.id && keptDespite(kept, other) === null;
+}
+
+/**
+ * The members no other member supersedes without being superseded back: the originals among them, where the best
+ * shot is chosen (never a smaller, stripped or edited copy of another member).
+ */
+export function originals<T extends CopyFacts>(members: readonly T[]): T[] {
+  return members.filter((m) => !members.some((o) => supersedes(o, m) && !supersedes(m, o)));
+}
+
+/** Each member's supersessors: the members whose keeping lets it go (empty: nothing ever proposes it for the trash). */
+export function supersededBy(members: readonly CopyFacts[]): Map<string, string[]> {
+  return new Map(members.map((m) => [m.id, members.filter((k) => supersedes(k, m)).map((k) => k.id)]));
+}
+
+/** What keeping `chosen` keeps: them (first), and every member none of them supersedes (the rest may go to the trash). */
+export function keptWith(members: readonly CopyFacts[], chosen: readonly string[]): string[] {
+  const kept = members.filter((m) => chosen.includes(m.id));
+  return [...kept, ...members.filter((m) => !chosen.includes(m.id) && !kept.some((k) => supersedes(k, m)))].map((m) => m.id);
+}
