@@ -23,6 +23,12 @@ export const groupMember = z.object({
       reasons: z.array(z.string()).describe('what stands out, good or bad: `sharp`, `too dark`, `a face cut off at the edge`…'),
     })
     .describe('how good a shot this member is'),
+  supersededBy: z
+    .array(z.string())
+    .describe(
+      'the members whose keeping lets this one go to the trash: copies with all it has (as many pixels, the camera and capture time its file records, an unedited name). Empty: nothing proposes it for the trash — a RAW, a version of one shot with the others (a RAW and its JPEG, an original and its edit, frames of one stack), a photo taken at another moment, or one with more than the others',
+    ),
+  keptBecause: z.string().nullable().describe('why the suggestion keeps it besides the best shot, in words (`a RAW file: never proposed for the trash`); null for the best shot and for what the suggestion proposes for the trash'),
 });
 
 export const duplicateGroup = z.object({
@@ -31,8 +37,13 @@ export const duplicateGroup = z.object({
   keeperId: z
     .string()
     .nullable()
-    .describe('suggested keeper: the best shot (highest score; within 0.1 of it for copies, 0.03 for a burst, most pixels, then largest file, then earliest)'),
+    .describe(
+      'suggested keeper: the best shot (highest score; within 0.1 of it for copies, 0.03 for a burst, most pixels, then largest file, then earliest), among the originals of a duplicate group: never a copy another member has all of',
+    ),
   keeperWhy: z.array(z.string()).describe('why the keeper is the best shot: `sharper`, `better exposed`, `more pixels`…'),
+  suggestedKeep: z
+    .array(z.string())
+    .describe('what the automatic choice keeps: the keeper and every member it does not make redundant (see `supersededBy`); the others are proposed for the trash. Empty for a burst'),
   createdAt: z.string(),
   updatedAt: z.string(),
   members: z.array(groupMember),
@@ -74,9 +85,17 @@ export function duplicateRoutes(app: FastifyInstance, context: Resources): void 
       tags: ['duplicates'],
       summary: 'Keep some photos, move the others to the trash',
       description:
-        'Favourite, rating, keywords, tags, albums and description of the trashed copies are merged into the kept photos first. Kept photos are not grouped with each other again.',
+        'Favourite, rating, keywords, tags, albums and description of the trashed copies are merged into the kept photos first. Kept photos are not grouped with each other again. ' +
+        'A member goes only when a kept one is among its `supersededBy`, or when `trash` names it (the user chose it): anything else — the only RAW or original of a shot, a version of a kept photo, a photo with more than those kept — is refused with 409, saying why.',
       params: idParams,
-      body: z.object({ keep: z.array(z.uuid({ message: 'keep holds photo ids' })).min(1, 'keep at least one photo').max(1000) }),
+      body: z.object({
+        keep: z.array(z.uuid({ message: 'keep holds photo ids' })).min(1, 'keep at least one photo').max(1000),
+        trash: z
+          .array(z.uuid({ message: 'trash holds photo ids' }))
+          .max(1000)
+          .optional()
+          .describe('members the user chose to trash although no kept photo makes them redundant (a RAW, an original): named one by one, never by default'),
+      }),
       response: {
         200: z.object({
           kept: z.array(z.string()),
@@ -89,7 +108,7 @@ export function duplicateRoutes(app: FastifyInstance, context: Resources): void 
         409: errorBody,
       },
     },
-    handler: async (request) => resolveDuplicateGroup(request.lib, request.params.id, request.body.keep),
+    handler: async (request) => resolveDuplicateGroup(request.lib, request.params.id, request.body.keep, request.body.trash),
   });
 
   api.post('/api/duplicates/:id/dismiss', {

@@ -14,9 +14,21 @@ const PAGE = 200;
 /**
  * The member's measure in the web app's words (web/src/components/duplicates/evidence.ts), so that a pair reads
  * the same here, on the duplicates page and on the photo page: "6 of 256 bits apart", "96.5% similar", "2 s apart".
+ * First what the suggestion does with it in a duplicate group: `keep` (the best shot), `keep too` (a RAW, a version
+ * of one shot, more than the best shot has: never proposed for the trash), or `trash`.
  */
 export function evidence(member: DuplicateGroup['members'][number], group: DuplicateGroup): string {
-  const parts: string[] = member.suggestedKeeper ? ['keep'] : [];
+  const fate =
+    group.kind !== 'duplicate'
+      ? member.suggestedKeeper
+        ? 'keep'
+        : null
+      : member.suggestedKeeper
+        ? 'keep'
+        : group.suggestedKeep.includes(member.photo.id)
+          ? 'keep too'
+          : 'trash';
+  const parts: string[] = fate ? [fate] : [];
   if (member.tier === 'burst') {
     const other = group.members.find((m) => m.photo.id === member.matchedPhotoId);
     const a = member.photo.takenAt ? Date.parse(member.photo.takenAt) : NaN;
@@ -46,7 +58,8 @@ function print(groups: DuplicateGroup[], json: boolean): void {
     process.stdout.write(`${group.kind} ${group.id} (${group.members.length} photos)\n`);
     for (const member of group.members) {
       const size = member.photo.width && member.photo.height ? `${member.photo.width}×${member.photo.height}` : '?';
-      process.stdout.write(`  ${evidence(member, group).padEnd(30)} ${size.padStart(11)}  ${member.photo.filename}  ${member.photo.id}\n`);
+      const why = member.keptBecause ? `  (${member.keptBecause})` : '';
+      process.stdout.write(`  ${evidence(member, group).padEnd(30)} ${size.padStart(11)}  ${member.photo.filename}  ${member.photo.id}${why}\n`);
     }
   }
   const copies = groups.filter((g) => g.kind === 'duplicate').length;

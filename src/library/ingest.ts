@@ -119,7 +119,7 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state, type };
     await reservation?.settle(counter.bytes);
     if (source.checkDuplicate) {
-      const copy = await findExistingCopy(lib, temp, detected.mime);
+      const copy = await findExistingCopy(lib, temp, detected.mime, filename);
       if (copy) {
         const [photo] = await lib.db.select({ state: photos.state }).from(photos).where(eq(photos.id, copy.photoId));
         const url = `/api/photos/${copy.photoId}`;

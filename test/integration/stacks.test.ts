@@ -1,15 +1,19 @@
 // Stacks through the real server: a library built with the pairs and bursts cameras and phones write, and the names
 // that look alike but are not one moment; what the pipeline stacks (precision and recall), how the library lists a
-// stack (its cover, with a count), and what the user does with one (pick the cover, move a photo out, unstack).
+// stack (its cover, with a count), and what the user does with one (pick the cover, move a photo out, unstack); and
+// that the versions of one shot are never offered for deletion as duplicates of each other.
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { rows } from '../../src/db/connection.js';
+import { detectDuplicates, thresholdsFrom } from '../../src/library/duplicates/detect.js';
 import { placeInStack, refreshStackCovers } from '../../src/library/stacks/place.js';
+import { cameraRaw } from '../helpers/camera-raw.js';
 import { runCli } from '../helpers/cli.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 interface ListItem {
   id: string;
@@ -24,6 +28,13 @@ interface Stack {
   members: { photo: { id: string; filename: string }; reason: string; cover: boolean; bestShot: { score: number | null } }[];
 }
 
+interface DuplicateGroup {
+  id: string;
+  keeperId: string;
+  suggestedKeep: string[];
+  members: { photo: { id: string; filename: string }; supersededBy: string[]; keptBecause: string | null }[];
+}
+
 const CAMERA_A = { Make: 'Nikon', Model: 'Z 6' };
 const CAMERA_B = { Make: 'Canon', Model: 'EOS R5' };
 
@@ -32,7 +43,8 @@ interface Spec {
   name: string;
   source: string;
   edit?: (image: Sharp) => Sharp;
-  format?: 'jpeg' | 'tiff';
+  /** cr2: a camera RAW whose embedded preview (1,440 px) is the picture of its JPEG; chat: a messenger's 800 px copy, no EXIF. */
+  format?: 'jpeg' | 'tiff' | 'cr2' | 'chat';
   exif: Record<string, string>;
   truth: string | null;
 }
@@ -43,6 +55,7 @@ const rocks = path.join(assets, 'albums/nature/el_torcal_rocks.jpg');
 const fir = path.join(assets, 'albums/nature/silver_fir.jpg');
 const anemones = path.join(assets, 'albums/nature/wood_anemones.jpg');
 const springs = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');
+const cactus = path.join(assets, 'albums/nature/notocactus_minimus.jpg');
 const at = (time: string) => ({ DateTimeOriginal: `2024:05:01 ${time}` });
 /** A frame of a panning burst: a window of the scene moved right by `step`. */
 const pan = (step: number) => async (image: Sharp) => {
@@ -81,12 +94,18 @@ const SPECS: Spec[] = [
   { name: 'IMG_3003-edited.jpg', source: ridge, exif: { ...CAMERA_B, DateTimeOriginal: '2023:01:01 08:00:00' }, truth: null },
   { name: '20240501_150000.jpg', source: rocks, exif: { ...CAMERA_A, ...at('15:00:00') }, truth: null },
   { name: '20240501_150001_001.jpg', source: fir, exif: { ...CAMERA_A, ...at('15:00:01') }, truth: null },
+  // a camera's RAW and JPEG, one PDQ hash (the RAW's preview is the JPEG's picture, smaller), and a messenger's copy of
+  // the JPEG: the copy is a duplicate of both, the pair are not duplicates of each other
+  { name: 'IMG_4001.CR2', source: cactus, format: 'cr2', exif: { ...CAMERA_B, ...at('17:00:00') }, truth: 'cr2' },
+  { name: 'IMG_4001.JPG', source: cactus, exif: { ...CAMERA_B, ...at('17:00:00') }, truth: 'cr2' },
+  { name: 'IMG-20240501-WA0004.jpg', source: cactus, format: 'chat', exif: {}, truth: null },
 ];
 
 describe('stacks', () => {
   let server: TestServer;
   const idOf = new Map<string, string>();
   const nameOf = new Map<string, string>();
+  let dir: string;
   const list = async (query = '') => {
     const answer = await json(`${server.url}/api/photos?limit=100${query}`);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -102,7 +121,7 @@ describe('stacks', () => {
 
   beforeAll(async () => {
     server = await startTestServer(withoutFacesOrText());
-    const dir = tempDir();
+    dir = tempDir();
     const exiftool = new ExifTool();
     try {
       for (const spec of SPECS) {
@@ -111,8 +130,16 @@ describe('stacks', () => {
         if (spec.name.includes('_BURST')) image = await pan(Number(/BURST00(\d)/.exec(spec.name)![1]) - 1)(image);
         if (spec.name.startsWith('frame-')) image = await drift({ 'frame-a.jpg': 0, 'frame-b.jpg': 0.01, 'frame-c.jpg': 0.02 }[spec.name]!)(image);
         if (spec.edit) image = spec.edit(image);
-        await fs.promises.writeFile(out, await (spec.format === 'tiff' ? image.tiff() : image.jpeg({ quality: 90 })).toBuffer());
-        await exiftool.write(out, spec.exif, { writeArgs: ['-overwrite_original'] });
+        if (spec.format === 'cr2') {
+          const preview = await image.resize(1440, 1440, { fit: 'inside' }).jpeg({ quality: 85 }).toBuffer();
+          const { width, height } = await sharp(preview).metadata();
+          const taken = spec.exif.DateTimeOriginal;
+          await fs.promises.writeFile(out, cameraRaw({ preview, width, height, make: spec.exif.Make, model: spec.exif.Model, taken }));
+          continue; // ExifTool writes nothing into such a file: its facts are in it
+        }
+        if (spec.format === 'chat') image = image.resize(800, 800, { fit: 'inside' });
+        await fs.promises.writeFile(out, await (spec.format === 'tiff' ? image.tiff() : image.jpeg({ quality: spec.format === 'chat' ? 70 : 90 })).toBuffer());
+        if (Object.keys(spec.exif).length > 0) await exiftool.write(out, spec.exif, { writeArgs: ['-overwrite_original'] });
       }
     } finally {
       await exiftool.end();
@@ -312,5 +339,74 @@ describe('stacks', () => {
     expect(archive.filter((id: string) => members.includes(id)).sort()).toEqual([...members].sort());
     expect((await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [some.coverId], archived: false } })).status).toBe(200);
     expect((await list()).items.find((item) => item.id === some.coverId)!.stack).toEqual({ id: some.id, count: members.length });
+  });
+
+  it('never offers one shot’s versions as copies of each other; a copy of the shot goes, never its RAW — nor by a request that does not name it', async () => {
+    const id = (name: string) => idOf.get(name)!;
+    const duplicates = async () => (await json(`${server.url}/api/duplicates?kind=duplicate&limit=200`)).body.items as DuplicateGroup[];
+    const groupWith = (all: DuplicateGroup[], name: string) => all.find((g) => g.members.some((m) => m.photo.id === id(name)));
+    // the reported case: the RAW's preview is the camera's JPEG, one PDQ hash
+    const hashes = await rows<{ pdq_hash: string }>(server.lib.db, sql`select pdq_hash from photos where id in (${id('IMG_4001.CR2')}::uuid, ${id('IMG_4001.JPG')}::uuid)`);
+    expect(hashes).toHaveLength(2);
+    expect(hashes[0]!.pdq_hash).toBe(hashes[1]!.pdq_hash);
+    // the messenger's copy brings the shot in: the JPEG is the best shot, the RAW is kept with it, the copy is proposed
+    const all = await duplicates();
+    const group = groupWith(all, 'IMG-20240501-WA0004.jpg')!;
+    expect(group.members.map((m) => nameOf.get(m.photo.id)).sort()).toEqual(['IMG-20240501-WA0004.jpg', 'IMG_4001.CR2', 'IMG_4001.JPG']);
+    expect(group.keeperId).toBe(id('IMG_4001.JPG'));
+    // what the page sent on Enter (the best shot alone) would trash the RAW: refused, saying why
+    const resolve = (body: object) => json(`${server.url}/api/duplicates/${group.id}/resolve`, { method: 'POST', json: body });
+    const onlyJpeg = await resolve({ keep: [id('IMG_4001.JPG')] });
+    expect(onlyJpeg.status).toBe(409);
+    expect(onlyJpeg.body.message).toContain('IMG_4001.CR2 (a RAW file: never proposed for the trash)');
+    expect(group.suggestedKeep).toEqual([id('IMG_4001.JPG'), id('IMG_4001.CR2')]);
+    const member = (name: string) => group.members.find((m) => m.photo.id === id(name))!;
+    expect(member('IMG_4001.CR2')).toMatchObject({ supersededBy: [], keptBecause: 'a RAW file: never proposed for the trash' });
+    expect(member('IMG_4001.JPG').supersededBy).toEqual([]);
+    expect(member('IMG-20240501-WA0004.jpg').supersededBy.sort()).toEqual([id('IMG_4001.CR2'), id('IMG_4001.JPG')].sort());
+    // a raw and its JPEG (unstacked by the user above), an original and its edit (restored from the trash above): in a
+    // group only with a third photo made from the same picture, and neither ever goes for the other
+    for (const [a, b] of [['DSC_0101.DNG', 'DSC_0101.JPG'], ['IMG_2001.JPG', 'IMG_2001-edited.jpg']] as const) {
+      const shared = groupWith(all, a);
+      if (!shared?.members.some((m) => m.photo.id === id(b))) continue;
+      expect(shared.members.length, `${a} and ${b}`).toBeGreaterThan(2);
+      for (const [x, y] of [[a, b], [b, a]] as const) expect(shared.members.find((m) => m.photo.id === id(x))!.supersededBy).not.toContain(id(y));
+    }
+    const listed = await runCli(['duplicates', '--kind', 'duplicate', '--server', server.url, '--api-key', server.apiKey]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^  keep too .*IMG_4001\.CR2 .*\(a RAW file: never proposed for the trash\)$/m);
+    expect(listed.stdout).toMatch(/^  trash · .*IMG-20240501-WA0004\.jpg /m);
+
+    // nor the JPEG for its smaller copy, unless the request names it
+    const onlyCopy = await resolve({ keep: [id('IMG-20240501-WA0004.jpg')] });
+    expect(onlyCopy.status).toBe(409);
+    expect(onlyCopy.body.message).toMatch(/IMG_4001\.JPG \(it has what IMG-20240501-WA0004\.jpg lacks: more pixels/);
+    expect((await resolve({ keep: [id('IMG_4001.JPG')], trash: [id('IMG_4001.JPG')] })).status).toBe(400);
+    expect((await json(`${server.url}/api/trash?limit=100`)).body.items).toEqual([]);
+    // named, it goes (the user's own choice); back from the trash, the group is found again
+    const named = await resolve({ keep: [id('IMG_4001.JPG')], trash: [id('IMG_4001.CR2')] });
+    expect(named.status, JSON.stringify(named.body)).toBe(200);
+    expect(named.body.trashed.sort()).toEqual([id('IMG_4001.CR2'), id('IMG-20240501-WA0004.jpg')].sort());
+    const back = await json(`${server.url}/api/trash/restore`, { method: 'POST', json: { ids: named.body.trashed } });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+    const again = groupWith(await duplicates(), 'IMG-20240501-WA0004.jpg')!;
+    expect(again.members).toHaveLength(3);
+    // the suggestion as it stands: only the copy goes
+    const suggested = await json(`${server.url}/api/duplicates/${again.id}/resolve`, { method: 'POST', json: { keep: again.suggestedKeep } });
+    expect(suggested.status, JSON.stringify(suggested.body)).toBe(200);
+    expect(suggested.body.trashed).toEqual([id('IMG-20240501-WA0004.jpg')]);
+    expect((await stackOf('IMG_4001.CR2'))!.members.map((m) => m.photo.id).sort()).toEqual([id('IMG_4001.CR2'), id('IMG_4001.JPG')].sort());
+    // the pair alone: the duplicates step finds no copy in it, and makes no group of it
+    const matches = await detectDuplicates(server.lib.db, id('IMG_4001.CR2'), thresholdsFrom(server.lib.ml.settings), null);
+    expect(matches.map((m) => m.evidence.photoId)).not.toContain(id('IMG_4001.JPG'));
+    expect(groupWith(await duplicates(), 'IMG_4001.JPG')).toBeUndefined();
+
+    // an upload refused as a near-copy only when a stored photo makes it redundant: never an edit of a stored original
+    const edit = await sharp(path.join(dir, 'IMG_4001.JPG')).modulate({ saturation: 1.3 }).jpeg({ quality: 92 }).toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(edit)]), 'IMG_4001-edited.jpg');
+    const checked = (await (await authFetch(`${server.url}/api/photos?checkDuplicate=true`, { method: 'POST', body: form })).json()) as any;
+    expect(checked.items[0].duplicate, JSON.stringify(checked.items[0])).toBe(false);
+    await waitForTerminal(server.url, [checked.items[0].id]);
   });
 });

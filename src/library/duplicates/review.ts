@@ -11,7 +11,10 @@ import { photoListItem } from '../photo-list.js';
 import { trashPhotos } from '../trash.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { shotBrief, whyBest, type BestShotCandidate } from '../best-shot/score.js';
+import { copyFactsOf } from './detect.js';
 import { keeperTie, leaveGroups, type GroupKind } from './groups.js';
+import { keptWords } from './kept-words.js';
+import { keptDespite, keptWith, supersededBy, supersedes, type CopyFacts } from './provenance.js';
 import { orderedPair } from './rules.js';
 import { owns } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
@@ -28,6 +31,13 @@ export interface GroupMember {
   suggestedKeeper: boolean;
   /** How good a shot it is (0–1, null before it was measured) and what stands out in it. */
   bestShot: { score: number | null; reasons: string[] };
+  /**
+   * The members whose keeping lets this one go to the trash: copies with all it has (provenance.ts). Empty: nothing
+   * proposes it for the trash (a RAW, a version of one shot with the others, another moment, more than they have).
+   */
+  supersededBy: string[];
+  /** Why the suggestion keeps it besides the best shot, in words; null for the best shot and what it lets go. */
+  keptBecause: string | null;
 }
 
 export interface DuplicateGroup {
@@ -36,6 +46,11 @@ export interface DuplicateGroup {
   keeperId: string | null;
   /** Why the suggested keeper is the best shot of the group ("sharper", "better exposed", "more pixels"). */
   keeperWhy: string[];
+  /**
+   * What the automatic choice keeps: the best shot and every member it does not make redundant (empty for a burst,
+   * never resolved). The other members are proposed for the trash.
+   */
+  suggestedKeep: string[];
   createdAt: string;
   updatedAt: string;
   members: GroupMember[];
@@ -43,6 +58,7 @@ export interface DuplicateGroup {
 
 interface MemberRow {
   group_id: string;
+  stack_id: string | null;
   photo_id: string;
   tier: string;
   matched_photo_id: string | null;
@@ -52,16 +68,27 @@ interface MemberRow {
 }
 
 async function groupsWithMembers(lib: Library, groupRows: (typeof duplicateGroups.$inferSelect)[]): Promise<DuplicateGroup[]> {
-  if (groupRows.length === 0) return [];
+  return (await groupsWithFacts(lib, groupRows)).groups;
+}
+
+/** The groups as the API gives them, and what each member is (to tell originals from copies). */
+async function groupsWithFacts(
+  lib: Library,
+  groupRows: (typeof duplicateGroups.$inferSelect)[],
+): Promise<{ groups: DuplicateGroup[]; facts: Map<string, CopyFacts> }> {
+  if (groupRows.length === 0) return { groups: [], facts: new Map() };
   const members = await rows<MemberRow>(
     lib.db,
-    sql`select group_id, photo_id, tier, matched_photo_id, pdq_distance, pdq_orientation, similarity
-        from duplicate_members where group_id = any(${uuidArray(groupRows.map((g) => g.id))})`,
+    sql`select m.group_id, m.photo_id, m.tier, m.matched_photo_id, m.pdq_distance, m.pdq_orientation, m.similarity,
+          (select s.stack_id from stack_members s where s.photo_id = m.photo_id) as stack_id
+        from duplicate_members m where m.group_id = any(${uuidArray(groupRows.map((g) => g.id))})`,
   );
   const photoRows = members.length
     ? await lib.db.select().from(photos).where(inArray(photos.id, [...new Set(members.map((m) => m.photo_id))]))
     : [];
   const byId = new Map<string, PhotoRow>(photoRows.map((p) => [p.id, p]));
+  const facts = new Map(members.filter((m) => byId.has(m.photo_id)).map((m) => [m.photo_id, copyFactsOf(byId.get(m.photo_id)!, m.stack_id)]));
+  const factsOf = (id: string) => facts.get(id)!;
   const shots = await loadShotScores(
     lib.db,
     photoRows.map((p) => p.id),
@@ -79,34 +106,51 @@ async function groupsWithMembers(lib: Library, groupRows: (typeof duplicateGroup
     const keeper = inGroup.find((c) => c.photoId === group.keeperId);
     return keeper ? whyBest(keeper, inGroup, keeperTie(group.kind as GroupKind)) : [];
   };
-  return groupRows.map((group) => ({
-    id: group.id,
-    kind: group.kind as GroupKind,
-    keeperId: group.keeperId,
-    keeperWhy: keeperWhy(group),
-    createdAt: group.createdAt.toISOString(),
-    updatedAt: group.updatedAt.toISOString(),
-    members: members
-      .filter((m) => m.group_id === group.id && byId.has(m.photo_id))
-      .map((m) => ({
-        photo: photoListItem(byId.get(m.photo_id)!),
-        tier: m.tier,
-        matchedPhotoId: m.matched_photo_id,
-        pdqDistance: m.pdq_distance,
-        pdqOrientation: m.pdq_orientation,
-        similarity: m.similarity,
-        suggestedKeeper: m.photo_id === group.keeperId,
-        bestShot: shotBrief(shots.get(m.photo_id)),
-      }))
-      // the suggested keeper first, then by evidence (closest first)
-      .sort(
-        (a, b) =>
-          Number(b.suggestedKeeper) - Number(a.suggestedKeeper) ||
-          (a.pdqDistance ?? 999) - (b.pdqDistance ?? 999) ||
-          (b.similarity ?? -1) - (a.similarity ?? -1) ||
-          a.photo.id.localeCompare(b.photo.id),
-      ),
-  }));
+  const groups = groupRows.map((group) => {
+    const inGroup = members.filter((m) => m.group_id === group.id && byId.has(m.photo_id));
+    const groupFacts = inGroup.map((m) => factsOf(m.photo_id));
+    const duplicate = group.kind === 'duplicate';
+    const keeper = duplicate && group.keeperId && facts.has(group.keeperId) ? factsOf(group.keeperId) : null;
+    // without a keeper nothing is proposed; a burst is never resolved
+    const suggestedKeep = !duplicate ? [] : keeper ? keptWith(groupFacts, [keeper.id]) : groupFacts.map((f) => f.id);
+    const superseded = duplicate ? supersededBy(groupFacts) : new Map<string, string[]>();
+    const keptBecause = (id: string): string | null => {
+      if (!keeper || id === keeper.id) return null;
+      const reason = keptDespite(keeper, factsOf(id));
+      return reason ? keptWords(reason, factsOf(id), factsOf) : null;
+    };
+    return {
+      id: group.id,
+      kind: group.kind as GroupKind,
+      keeperId: group.keeperId,
+      keeperWhy: keeperWhy(group),
+      suggestedKeep,
+      createdAt: group.createdAt.toISOString(),
+      updatedAt: group.updatedAt.toISOString(),
+      members: inGroup
+        .map((m) => ({
+          photo: photoListItem(byId.get(m.photo_id)!),
+          tier: m.tier,
+          matchedPhotoId: m.matched_photo_id,
+          pdqDistance: m.pdq_distance,
+          pdqOrientation: m.pdq_orientation,
+          similarity: m.similarity,
+          suggestedKeeper: m.photo_id === group.keeperId,
+          bestShot: shotBrief(shots.get(m.photo_id)),
+          supersededBy: superseded.get(m.photo_id) ?? [],
+          keptBecause: keptBecause(m.photo_id),
+        }))
+        // the suggested keeper first, then by evidence (closest first)
+        .sort(
+          (a, b) =>
+            Number(b.suggestedKeeper) - Number(a.suggestedKeeper) ||
+            (a.pdqDistance ?? 999) - (b.pdqDistance ?? 999) ||
+            (b.similarity ?? -1) - (a.similarity ?? -1) ||
+            a.photo.id.localeCompare(b.photo.id),
+        ),
+    };
+  });
+  return { groups, facts };
 }
 
 export async function listDuplicateGroups(lib: Library, query: { kind?: GroupKind; page: number; limit: number }) {
@@ -125,17 +169,26 @@ export async function listDuplicateGroups(lib: Library, query: { kind?: GroupKin
 }
 
 export async function getDuplicateGroup(lib: Library, id: string): Promise<DuplicateGroup | null> {
+  return (await groupWithFacts(lib, id))?.group ?? null;
+}
+
+async function groupWithFacts(lib: Library, id: string): Promise<{ group: DuplicateGroup; facts: Map<string, CopyFacts> } | null> {
   const found = await lib.db
     .select()
     .from(duplicateGroups)
     .where(and(eq(duplicateGroups.id, id), owns(lib, duplicateGroups)));
-  return (await groupsWithMembers(lib, found))[0] ?? null;
+  const { groups, facts } = await groupsWithFacts(lib, found);
+  return groups[0] ? { group: groups[0], facts } : null;
 }
 
 async function requireGroup(lib: Library, id: string): Promise<DuplicateGroup> {
-  const group = await getDuplicateGroup(lib, id);
-  if (!group) throw new UserError('not-found', `no duplicate group ${id}`);
-  return group;
+  return (await requireGroupWithFacts(lib, id)).group;
+}
+
+async function requireGroupWithFacts(lib: Library, id: string): Promise<{ group: DuplicateGroup; facts: Map<string, CopyFacts> }> {
+  const found = await groupWithFacts(lib, id);
+  if (!found) throw new UserError('not-found', `no duplicate group ${id}`);
+  return found;
 }
 
 /** Remembers that these photos are not copies of each other, so that no later check groups them again. */
@@ -166,23 +219,33 @@ export async function dismissDuplicateGroup(lib: Library, id: string): Promise<{
  * description (the kept photo's own, else the first copy's). Kept photos are remembered as not duplicates of
  * each other (the user chose to keep them all). A copy in a library in place is only hidden in Shoebox (trashed,
  * then gone from Shoebox when the trash is emptied): its file stays in its folder, and the answer says so.
+ *
+ * A photo goes only for a kept photo that makes it redundant (provenance.ts: a copy with all it has), or when the
+ * request names it in `trash`, the user's own choice: a RAW, a version of one shot with a kept photo (a RAW's JPEG,
+ * an original's edit), another moment, or a photo with more than those kept is otherwise refused (a conflict), so
+ * that no client's default, bulk or keyboard path trashes the only RAW or original of a shot.
  */
 export async function resolveDuplicateGroup(
   lib: Library,
   id: string,
   keep: readonly string[],
+  trash: readonly string[] = [],
 ): Promise<{ kept: string[]; trashed: string[]; filesKept: string[]; notice: string | null }> {
   mayChange(lib);
-  const group = await requireGroup(lib, id);
+  const { group, facts } = await requireGroupWithFacts(lib, id);
   if (group.kind !== 'duplicate') {
     throw new UserError('conflict', 'a burst holds different frames, not copies: it is not resolved by deleting (dismiss it to unstack it)');
   }
   const memberIds = group.members.map((m) => m.photo.id);
   const kept = [...new Set(keep)];
+  const named = [...new Set(trash)];
   if (kept.length === 0) throw new UserError('invalid', 'keep at least one photo of the group');
-  const strangers = kept.filter((photoId) => !memberIds.includes(photoId));
-  if (strangers.length) throw new UserError('invalid', `not in this group: ${strangers.join(', ')}`);
+  const strangers = [...kept, ...named].filter((photoId) => !memberIds.includes(photoId));
+  if (strangers.length) throw new UserError('invalid', `not in this group: ${[...new Set(strangers)].join(', ')}`);
+  const both = named.filter((photoId) => kept.includes(photoId));
+  if (both.length) throw new UserError('invalid', `both kept and trashed: ${both.join(', ')}`);
   const trashed = memberIds.filter((photoId) => !kept.includes(photoId));
+  refuseUnsafeTrash(trashed.filter((photoId) => !named.includes(photoId)), kept, facts);
   if (trashed.length) await mergeInto(lib.db, kept, trashed);
   await rememberSeparate(lib.db, kept);
   await leaveGroups(lib.db, memberIds);
@@ -194,6 +257,22 @@ export async function resolveDuplicateGroup(
       ? null
       : `${inPlace.length === 1 ? 'one copy is' : `${inPlace.length} copies are`} in a library in place: hidden in Shoebox, the file${inPlace.length === 1 ? ' stays' : 's stay'} in ${inPlace.length === 1 ? 'its folder' : 'their folders'} (Shoebox never deletes them)`;
   return { kept, trashed, filesKept: inPlace, notice };
+}
+
+/** A conflict naming each photo no kept photo makes redundant, and why (as the duplicates page says it). */
+function refuseUnsafeTrash(trashed: readonly string[], kept: readonly string[], facts: ReadonlyMap<string, CopyFacts>): void {
+  const factsOf = (photoId: string) => facts.get(photoId)!;
+  const unsafe = trashed.filter((photoId) => !kept.some((k) => supersedes(factsOf(k), factsOf(photoId))));
+  if (unsafe.length === 0) return;
+  const why = unsafe.map((photoId) => {
+    const reason = keptDespite(factsOf(kept[0]!), factsOf(photoId))!;
+    return `${factsOf(photoId).filename} (${keptWords(reason, factsOf(photoId), factsOf)})`;
+  });
+  throw new UserError(
+    'conflict',
+    `no photo kept makes ${unsafe.length === 1 ? 'this one' : 'these'} redundant, so ${unsafe.length === 1 ? 'it is' : 'they are'} not moved to the trash: ` +
+      `${why.join('; ')}. Keep ${unsafe.length === 1 ? 'it' : 'them'}, or name ${unsafe.length === 1 ? 'it' : 'them'} in "trash" to move ${unsafe.length === 1 ? 'it' : 'them'} there anyway.`,
+  );
 }
 
 async function mergeInto(db: Db, kept: readonly string[], copies: readonly string[]): Promise<void> {

@@ -9,6 +9,7 @@ import { pdqDihedral } from '../../media/pdq-dihedral.js';
 import type { Library } from '../library.js';
 import { findMatches, type DuplicateProbe } from './candidates.js';
 import { thresholdsFrom } from './detect.js';
+import { supersedes, type CopyFacts } from './provenance.js';
 import type { MatchTier } from './rules.js';
 
 export interface ExistingCopy {
@@ -22,15 +23,31 @@ export interface ExistingCopy {
 /**
  * Measures a file that is not stored yet as the pipeline would (PDQ of every orientation, the CLIP embedding
  * of its preview when a model is installed, camera and capture time for bursts) and returns the closest copy
- * already in the library, or null. A burst frame is not a copy: it is stored and stacked as usual.
+ * already in the library that makes it redundant, or null. A burst frame is not a copy: it is stored and stacked as
+ * usual; nor is a version of one shot with a stored photo (a RAW whose JPEG is there, an edit of an original), nor a
+ * file with more than the stored copy has (more pixels, the camera's facts: the source of a copy kept before it), and
+ * a RAW is always stored (provenance.ts).
  */
-export async function findExistingCopy(lib: Library, file: string, mime: string): Promise<ExistingCopy | null> {
+export async function findExistingCopy(lib: Library, file: string, mime: string, filename: string): Promise<ExistingCopy | null> {
   const thresholds = thresholdsFrom(lib.ml.settings);
-  const [pdq, meta, clip] = await Promise.all([
-    decodeStoredPixels(file, mime).then(pdqDihedral),
+  const [pixels, meta, clip] = await Promise.all([
+    decodeStoredPixels(file, mime),
     readMetadata(file, { sidecar: null }).catch(() => null),
     lib.ml.clip(),
   ]);
+  const pdq = pdqDihedral(pixels);
+  const takenAt = meta?.takenAt ? instantOf(meta.takenAt) : null;
+  const upload: CopyFacts = {
+    id: '',
+    filename,
+    mime,
+    width: pixels.width,
+    height: pixels.height,
+    takenAt,
+    make: meta?.make ?? null,
+    model: meta?.model ?? null,
+    stackId: null,
+  };
   const probe: DuplicateProbe = {
     photoId: null,
     pdq: { quality: pdq.quality, hashes: pdq.hashes },
@@ -38,10 +55,13 @@ export async function findExistingCopy(lib: Library, file: string, mime: string)
     embeddingModel: clip?.version ?? null,
     make: meta?.make ?? null,
     model: meta?.model ?? null,
-    takenAt: meta?.takenAt ? instantOf(meta.takenAt) : null,
+    takenAt,
     video: isVideoMime(mime),
+    facts: upload,
   };
-  const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate');
+  const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter(
+    (m) => m.classified.kind === 'duplicate' && supersedes(m.facts, upload),
+  );
   copies.sort(
     (a, b) =>
       (a.evidence.pdqDistance ?? Infinity) - (b.evidence.pdqDistance ?? Infinity) ||
