@@ -1,14 +1,15 @@
 // The duplicates review in a real browser against a real server, on near-duplicates made from corpus photos
-// (a resized, a recompressed, a toned and a mirrored copy) and a two-frame burst: groups side by side with
-// their evidence, the suggested keeper preselected, resolved and dismissed with the keyboard, undo, the burst
-// filter — each checked through the API.
-import { copyFile } from 'node:fs/promises';
+// (a resized, a recompressed, a toned and a mirrored copy), a camera RAW beside its JPEG and a two-frame burst: groups
+// side by side with their evidence, the suggestion preselected, resolved and dismissed with the keyboard — which never
+// marks the RAW or the camera's original for the trash — undo, the burst filter — each checked through the API.
+import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
+import { cameraRaw } from '../helpers/camera-raw.js';
 import { NEAR_DUPLICATE_SOURCES, UNRELATED_PHOTOS } from '../helpers/near-duplicates.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
@@ -18,12 +19,15 @@ interface Member {
   pdqDistance: number | null;
   suggestedKeeper: boolean;
   bestShot: { score: number | null; reasons: string[] };
+  supersededBy: string[];
+  keptBecause: string | null;
 }
 interface Group {
   id: string;
   kind: 'duplicate' | 'burst';
   keeperId: string;
   keeperWhy: string[];
+  suggestedKeep: string[];
   members: Member[];
 }
 
@@ -50,6 +54,12 @@ async function buildLibrary(dir: string): Promise<string[]> {
   await make('falcon-enhanced.jpg', (s) => s.modulate({ brightness: 1.15 }).linear(1.2, -0.2 * 128).jpeg({ quality: 90 }), falcon);
   await copy('ridge.jpg', ridge);
   await make('ridge-mirrored.jpg', (s) => s.flop().jpeg({ quality: 90 }), ridge);
+  // the camera's RAW of ridge.jpg: its embedded preview is the same picture, smaller (one shot, not a copy)
+  const preview = await sharp(ridge).resize(640).jpeg({ quality: 85 }).toBuffer();
+  const previewSize = await sharp(preview).metadata();
+  const raw = path.join(dir, 'ridge.CR2');
+  await writeFile(raw, cameraRaw({ preview, width: previewSize.width, height: previewSize.height, make: 'NIKON CORPORATION', model: 'NIKON D750', taken: '2023:09:25 08:33:30' }));
+  files.push(raw);
   await copy('dunes.jpg', dunes);
   await make('dunes-small.jpg', (s, w, h) => s.resize(Math.round(w / 2), Math.round(h / 2)).jpeg({ quality: 90 }), dunes);
   await copy('rocks.jpg', path.join(assets, UNRELATED_PHOTOS.rocks!));
@@ -125,7 +135,8 @@ describe('web app: duplicates', () => {
     expect(duplicates).toHaveLength(3);
     const names = (g: Group | undefined) => g?.members.map((m) => m.photo.filename).sort();
     expect(names(duplicates.find(hasPhoto('falcon.jpg')))).toEqual(['falcon-chat.jpg', 'falcon-enhanced.jpg', 'falcon-small.jpg', 'falcon.jpg']);
-    expect(names(duplicates.find(hasPhoto('ridge.jpg')))).toEqual(['ridge-mirrored.jpg', 'ridge.jpg']);
+    // the mirrored copy brings the RAW in (a copy of its picture too), shown as one shot with ridge.jpg
+    expect(names(duplicates.find(hasPhoto('ridge.jpg')))).toEqual(['ridge-mirrored.jpg', 'ridge.CR2', 'ridge.jpg']);
     expect(names(duplicates.find(hasPhoto('dunes.jpg')))).toEqual(['dunes-small.jpg', 'dunes.jpg']);
     expect(await groups('burst')).toHaveLength(1);
   });
@@ -140,11 +151,13 @@ describe('web app: duplicates', () => {
     expect(await page.getByTestId('groups-left').textContent()).toContain('3 groups left');
     expect(await activeGroupId(page)).toBe(listed[0]!.id);
 
-    // The suggested keeper is preselected (and shown first), the others marked for the trash; each member says why it is there.
+    // The suggestion is preselected (the keeper shown first, with what it does not make redundant), the others marked
+    // for the trash; each member says why it is there.
     for (const group of listed) {
       const marks = await keepMarks(page, group.id);
       expect(marks.map(([id]) => id)).toEqual(ofGroup(group));
-      expect(marks.filter(([, keep]) => keep === 'true').map(([id]) => id)).toEqual([group.keeperId]);
+      expect(marks[0]![0]).toBe(group.keeperId);
+      expect(marks.filter(([, keep]) => keep === 'true').map(([id]) => id).sort()).toEqual([...group.suggestedKeep].sort());
     }
     const falcon = listed.find(hasPhoto('falcon.jpg'))!;
     const falconCards = page.locator(`[data-group-id="${falcon.id}"] [data-testid="dup-member"]`);
@@ -165,6 +178,9 @@ describe('web app: duplicates', () => {
       `Best shot: #${keeperPosition} — ${falcon.keeperWhy.join(', ')}`,
     );
     const ridge = listed.find(hasPhoto('ridge.jpg'))!;
+    expect(ridge.suggestedKeep.sort()).toEqual([idOf.get('ridge.jpg'), idOf.get('ridge.CR2')].sort());
+    const rawCard = page.locator(`[data-group-id="${ridge.id}"] [data-photo-id="${idOf.get('ridge.CR2')}"]`);
+    expect(await rawCard.getByTestId('kept-because').textContent()).toBe('Kept: a RAW file: never proposed for the trash');
     const mirrored = page.locator(`[data-group-id="${ridge.id}"] [data-photo-id="${idOf.get('ridge-mirrored.jpg')}"]`);
     const ridgeOriginal = page.locator(`[data-group-id="${ridge.id}"] [data-photo-id="${idOf.get('ridge.jpg')}"]`);
     // one of the two carries the mirror evidence (whichever was compared with the other)
@@ -187,28 +203,59 @@ describe('web app: duplicates', () => {
     await poll(() => activeGroupId(page)).toBe(listed[2]!.id);
     await page.keyboard.press('k');
     await poll(() => activeGroupId(page)).toBe(listed[1]!.id);
-    const falconIndex = listed.indexOf(falcon);
-    for (let i = 1; i < falconIndex; i++) await page.keyboard.press('j');
-    for (let i = falconIndex; i < 1; i++) await page.keyboard.press('k');
-    await poll(() => activeGroupId(page)).toBe(falcon.id);
+    const goTo = async (group: Group) => {
+      const active = await activeGroupId(page);
+      const from = listed.findIndex((g) => g.id === active);
+      const to = listed.indexOf(group);
+      for (let i = from; i < to; i++) await page.keyboard.press('j');
+      for (let i = from; i > to; i--) await page.keyboard.press('k');
+      await poll(() => activeGroupId(page)).toBe(group.id);
+    };
+    const keptIn = (group: Group) => async () => (await keepMarks(page, group.id)).filter(([, keep]) => keep === 'true').map(([id]) => id);
 
-    // 3 keeps the third photo only; ← moves the choice to the second; Shift+4 keeps the fourth too.
+    // Whichever photo a key chooses, the RAW stays marked to keep: it is no copy of any of them.
+    await goTo(ridge);
+    for (const [i, member] of ridge.members.entries()) {
+      await page.keyboard.press(String(i + 1));
+      await poll(async () => (await keptIn(ridge)()).includes(member.photo.id)).toBe(true);
+      expect(await rawCard.getAttribute('data-keep'), `key ${i + 1}`).toBe('true');
+    }
+    await page.keyboard.press('ArrowRight');
+    expect(await rawCard.getAttribute('data-keep')).toBe('true');
+    await page.keyboard.press(String(ridge.members.findIndex((m) => m.photo.id === ridge.keeperId) + 1));
+
+    // In the falcon group the camera's original is the keeper; its copies have no EXIF.
+    await goTo(falcon);
     const ids = ofGroup(falcon);
-    const kept = async () => (await keepMarks(page, falcon.id)).filter(([, keep]) => keep === 'true').map(([id]) => id);
-    await page.keyboard.press('3');
-    await poll(kept).toEqual([ids[2]]);
-    await page.keyboard.press('ArrowLeft');
-    await poll(kept).toEqual([ids[1]]);
-    await page.keyboard.press('Shift+Digit4');
-    await poll(kept).toEqual([ids[1], ids[3]]);
+    const named = (name: string) => idOf.get(name)!;
+    const [original, small, chat, enhanced] = [named('falcon.jpg'), named('falcon-small.jpg'), named('falcon-chat.jpg'), named('falcon-enhanced.jpg')];
+    expect(ids[0]).toBe(original);
+    const key = (id: string) => String(ids.indexOf(id) + 1);
+    const kept = keptIn(falcon);
+    const shown = (...keep: string[]) => ids.filter((id) => keep.includes(id));
+    // the smallest copy makes none of the others redundant: choosing it keeps them all
+    await page.keyboard.press(key(small));
+    await poll(kept).toEqual(ids);
+    expect(await page.locator(`[data-group-id="${falcon.id}"] [data-testid="resolve"]`).textContent()).toContain('Keep them all');
+    // the chat copy makes its equal (enhanced) and the small one redundant, never the original, which says why it stays
+    await page.keyboard.press(key(chat));
+    await poll(kept).toEqual(shown(original, chat));
+    const originalCard = page.locator(`[data-group-id="${falcon.id}"] [data-photo-id="${original}"]`);
+    expect(await originalCard.getByTestId('kept-because').textContent()).toBe('Kept: no photo you keep is a copy of it with all it has');
+    // unticking the original is the user's own choice, said so; ticked again, it stays
+    await page.keyboard.press(`Shift+Digit${key(original)}`);
+    await poll(kept).toEqual(shown(chat));
+    expect(await originalCard.getByTestId('dup-fate').textContent()).toBe('To trash — your choice');
+    await page.keyboard.press(`Shift+Digit${key(original)}`);
+    await poll(kept).toEqual(shown(original, chat));
     expect(await page.locator(`[data-group-id="${falcon.id}"] [data-testid="resolve"]`).textContent()).toContain('Keep 2 photos, move 2 to the trash');
 
-    // Enter: the two kept, the others in the trash, the group gone.
+    // Enter: the two kept, the copies they make redundant in the trash, the group gone.
     await page.keyboard.press('Enter');
     await poll(() => left(page)).toBe('2');
     await poll(() => cards(page).count()).toBe(2);
     expect(await page.getByTestId('dup-notice').textContent()).toContain('moved 2 photos to the trash');
-    expect(await trashIds()).toEqual([ids[0]!, ids[2]!].sort());
+    expect(await trashIds()).toEqual([small, enhanced].sort());
     expect((await groups('duplicate')).some((g) => g.id === falcon.id)).toBe(false);
     // the next group is under review now
     const remaining = listed.filter((g) => g !== falcon);
@@ -218,12 +265,13 @@ describe('web app: duplicates', () => {
     await page.keyboard.press('u');
     await poll(() => left(page)).toBe('3');
     expect(await trashIds()).toEqual([]);
-    const restored = [ids[0]!, ids[2]!];
+    const restored = [small, enhanced];
     const back = (await groups('duplicate')).find((g) => restored.every((id) => ofGroup(g).includes(id)))!;
     expect(back, 'a group holding the restored photos').toBeDefined();
     await poll(() => activeGroupId(page)).toBe(back.id);
 
-    // Enter on the group that came back with its suggested keeper: everything else goes to the trash.
+    // Enter on the group that came back with its suggestion (the original alone): its copies go to the trash.
+    expect(back.suggestedKeep).toEqual([original]);
     expect((await keepMarks(page, back.id)).filter(([, keep]) => keep === 'true').map(([id]) => id)).toEqual([back.keeperId]);
     await page.keyboard.press('Enter');
     await poll(() => left(page)).toBe('2');
@@ -240,18 +288,28 @@ describe('web app: duplicates', () => {
     const trashed = await trashIds();
     expect(dismissedPhotos.some((id) => trashed.includes(id))).toBe(false);
 
-    // The last one with the mouse: a click on the second picture chooses it, the button resolves.
+    // The last one with the mouse: a click on the second picture chooses it — the original (the keeper) stays marked
+    // to keep; unticking its box is the user's choice, and the button resolves with it named.
     const last = after[0]!;
     expect(await cards(page).count()).toBe(1);
-    const second = page.locator(`[data-group-id="${last.id}"] [data-testid="dup-member"]`).nth(1);
+    const lastCards = page.locator(`[data-group-id="${last.id}"] [data-testid="dup-member"]`);
+    const second = lastCards.nth(1);
     await second.locator('.dup-member-picture').click();
     await poll(() => second.getAttribute('data-keep')).toBe('true');
+    expect(await lastCards.nth(0).getAttribute('data-keep')).toBe('true');
+    await lastCards.nth(0).getByTestId('keep-checkbox').uncheck();
+    await poll(() => lastCards.nth(0).getAttribute('data-keep')).toBe('false');
+    const beforeLast = await trashIds();
     await page.locator(`[data-group-id="${last.id}"] [data-testid="resolve"]`).click();
     await page.getByTestId('dup-empty').waitFor();
     expect(await page.getByTestId('dup-empty').textContent()).toContain('All reviewed');
     expect(await groups('duplicate')).toEqual([]);
-    expect(await trashIds()).toContain(last.members[0]!.photo.id);
-    expect(await trashIds()).not.toContain(last.members[1]!.photo.id);
+    const chosen = last.members[1]!.photo.id;
+    const goneNow = (await trashIds()).filter((id) => !beforeLast.includes(id));
+    expect(goneNow.sort()).toEqual(
+      [last.members[0]!.photo.id, ...last.members.slice(2).filter((m) => m.supersededBy.includes(chosen)).map((m) => m.photo.id)].sort(),
+    );
+    if (last.id === ridge.id) expect(goneNow).not.toContain(named('ridge.CR2'));
     await screenshot(page, 'shoebox-duplicates-done.png');
     expect(errors).toEqual([]);
     await page.close();

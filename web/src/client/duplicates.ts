@@ -18,9 +18,13 @@ export function listDuplicateGroups(
   return request('GET', `/api/duplicates?${query}`, { signal });
 }
 
-/** Keeps `keep`, moves the group's other photos to the trash (after merging favourite, rating, tags and albums into the kept ones). */
-export function resolveDuplicateGroup(id: string, keep: readonly string[]): Promise<{ kept: string[]; trashed: string[] }> {
-  return request('POST', `/api/duplicates/${encodeURIComponent(id)}/resolve`, { body: { keep } });
+/**
+ * Keeps `keep`, moves the group's other photos to the trash (after merging favourite, rating, tags and albums into the
+ * kept ones). `trash` names those the user chose to trash although no kept photo makes them redundant (the server
+ * refuses to trash any other such photo).
+ */
+export function resolveDuplicateGroup(id: string, keep: readonly string[], trash: readonly string[] = []): Promise<{ kept: string[]; trashed: string[] }> {
+  return request('POST', `/api/duplicates/${encodeURIComponent(id)}/resolve`, { body: trash.length ? { keep, trash } : { keep } });
 }
 
 /** "Not duplicates": the group goes and its photos are never grouped together again. */

@@ -40,7 +40,7 @@ export function DuplicatesPage() {
   const actions = useGroupActions(data, cursor);
   useReviewKeys(cursor, actions, setHelp);
   const { active } = cursor;
-  const { busy, errors, notice, keepOf } = actions;
+  const { busy, errors, notice, choiceOf } = actions;
 
   const left = data.total;
   const done = actions.reviewed;
@@ -71,7 +71,9 @@ export function DuplicatesPage() {
               index={index}
               total={Math.max(left, groups.length)}
               active={group.id === active?.id}
-              keep={new Set(keepOf(group))}
+              keep={new Set(choiceOf(group).keep)}
+              chosen={new Set(choiceOf(group).chosen)}
+              chosenTrash={new Set(choiceOf(group).trash)}
               busy={busy?.id === group.id ? busy.action : null}
               error={errors[group.id] ?? null}
               onActivate={() => cursor.activate(group)}

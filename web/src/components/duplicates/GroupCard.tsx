@@ -11,6 +11,10 @@ interface Props {
   total: number;
   active: boolean;
   keep: ReadonlySet<string>;
+  /** The photos chosen to keep (the others kept are those they do not make redundant). */
+  chosen: ReadonlySet<string>;
+  /** Photos the user unticked although nothing kept makes them redundant. */
+  chosenTrash: ReadonlySet<string>;
   busy: 'resolve' | 'dismiss' | null;
   error: string | null;
   onActivate: () => void;
@@ -23,7 +27,7 @@ interface Props {
 const pixels = (w: number | null, h: number | null) => (w ?? 0) * (h ?? 0);
 
 /** One group: its photos side by side, which to keep, and the two ways to settle it. */
-export function GroupCard({ ref, group, index, total, active, keep, busy, error, onActivate, onChoose, onToggle, onResolve, onDismiss }: Props) {
+export function GroupCard({ ref, group, index, total, active, keep, chosen, chosenTrash, busy, error, onActivate, onChoose, onToggle, onResolve, onDismiss }: Props) {
   const duplicate = group.kind === 'duplicate';
   const members = group.members;
   const trashCount = members.length - keep.size;
@@ -73,6 +77,8 @@ export function GroupCard({ ref, group, index, total, active, keep, busy, error,
             position={i + 1}
             choosing={duplicate}
             keep={keep.has(member.photo.id)}
+            autoKept={keep.has(member.photo.id) && !chosen.has(member.photo.id)}
+            chosenTrash={chosenTrash.has(member.photo.id)}
             matchedPosition={member.matchedPhotoId ? (position.get(member.matchedPhotoId) ?? null) : null}
             largestPixels={pixelsDiffer && pixels(member.photo.width, member.photo.height) === maxPixels}
             largestFile={bytesDiffer && member.photo.sizeBytes === maxBytes}

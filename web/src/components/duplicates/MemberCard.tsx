@@ -13,6 +13,10 @@ interface Props {
   /** Whether the group can be resolved (a duplicate group); a burst has no keep/trash choice. */
   choosing: boolean;
   keep: boolean;
+  /** Kept though not chosen: no chosen photo makes it redundant (a RAW, another version of the shot, an original). */
+  autoKept: boolean;
+  /** Marked for the trash by the user although no kept photo makes it redundant (a RAW, an original). */
+  chosenTrash: boolean;
   /** Index (1-based) of the member it was matched with, for "compared with #2". */
   matchedPosition: number | null;
   largestPixels: boolean;
@@ -22,7 +26,7 @@ interface Props {
 }
 
 /** One photo of a group: the picture and what tells the copies apart. */
-export function MemberCard({ member, group, position, choosing, keep, matchedPosition, largestPixels, largestFile, onChoose, onToggle }: Props) {
+export function MemberCard({ member, group, position, choosing, keep, autoKept, chosenTrash, matchedPosition, largestPixels, largestFile, onChoose, onToggle }: Props) {
   const { photo } = member;
   const [loaded, setLoaded] = useState(false);
   const [failed, setFailed] = useState(false);
@@ -63,7 +67,11 @@ export function MemberCard({ member, group, position, choosing, keep, matchedPos
         <kbd className="dup-member-key" aria-hidden="true">
           {position}
         </kbd>
-        {fate ? <span className={`dup-fate dup-fate-${fate}`}>{fate === 'keep' ? 'Keep' : 'To trash'}</span> : null}
+        {fate ? (
+          <span className={`dup-fate dup-fate-${fate}`} data-testid="dup-fate">
+            {fate === 'keep' ? 'Keep' : chosenTrash ? 'To trash — your choice' : 'To trash'}
+          </span>
+        ) : null}
       </div>
       <div className="dup-member-facts">
         <div className="dup-member-title">
@@ -128,6 +136,16 @@ export function MemberCard({ member, group, position, choosing, keep, matchedPos
             </dd>
           </div>
         </dl>
+        {choosing && autoKept ? (
+          <p className="dup-kept-because muted" data-testid="kept-because">
+            Kept: {member.keptBecause ?? 'no photo you keep is a copy of it with all it has'}
+          </p>
+        ) : null}
+        {choosing && chosenTrash ? (
+          <p className="dup-kept-because dup-chosen-trash" role="note">
+            Nothing you keep is a copy of it with all it has: it goes only because you unticked it.
+          </p>
+        ) : null}
         {choosing ? (
           <label className="dup-keep-toggle">
             <input type="checkbox" checked={keep} onChange={onToggle} data-testid="keep-checkbox" />

@@ -7,6 +7,7 @@ import { dismissDuplicateGroup, resolveDuplicateGroup, type DuplicateGroup } fro
 import { restoreFromTrash } from '../../client/trash.js';
 import { messageOf } from '../../hooks/useResource.js';
 import { formatCount, plural } from '../../lib/format.js';
+import { settleKeep, suggestedChoice, toggleKeep, type KeepChoice } from './keep.js';
 import type { ReviewCursor } from './useReviewCursor.js';
 
 export interface Notice {
@@ -24,25 +25,26 @@ interface Groups {
 }
 
 export function useGroupActions(data: Groups, cursor: Pick<ReviewCursor, 'leave' | 'reviewGroupOf'>) {
-  const [choices, setChoices] = useState<Record<string, string[]>>({});
+  const [choices, setChoices] = useState<Record<string, KeepChoice>>({});
   const [busy, setBusy] = useState<{ id: string; action: 'resolve' | 'dismiss' } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<Notice | null>(null);
   const [reviewed, setReviewed] = useState(0);
 
-  /** The photos to keep: those chosen, else the one the server suggests (else the first). */
-  const keepOf = useCallback(
-    (group: DuplicateGroup): string[] => choices[group.id] ?? [group.keeperId ?? group.members[0]!.photo.id],
-    [choices],
-  );
+  /** The photos to keep and those the user chose to trash: their choice, else the server's suggestion. */
+  const choiceOf = useCallback((group: DuplicateGroup): KeepChoice => choices[group.id] ?? suggestedChoice(group), [choices]);
+  const keepOf = useCallback((group: DuplicateGroup): string[] => choiceOf(group).keep, [choiceOf]);
 
-  const choose = (group: DuplicateGroup, photoId: string) => setChoices((c) => ({ ...c, [group.id]: [photoId] }));
+  /** Keeps the photo, and what it does not make redundant (a RAW, another version of the shot, an original). */
+  const choose = (group: DuplicateGroup, photoId: string) => setChoices((c) => ({ ...c, [group.id]: settleKeep(group, [photoId], []) }));
   const toggle = (group: DuplicateGroup, photoId: string) => {
-    const keep = keepOf(group);
     // at least one photo stays: unticking the last one is a no-op
-    const next = keep.includes(photoId) ? keep.filter((id) => id !== photoId) : [...keep, photoId];
-    if (next.length > 0) setChoices((c) => ({ ...c, [group.id]: next }));
+    const next = toggleKeep(group, choiceOf(group), photoId);
+    if (next) setChoices((c) => ({ ...c, [group.id]: next }));
   };
+  /** The suggestion trashes nothing and the user chose nothing: Shoebox cannot tell which photo is the copy. */
+  const proposesNothing = (group: DuplicateGroup) =>
+    group.kind === 'duplicate' && !choices[group.id] && choiceOf(group).keep.length === group.members.length;
 
   /** A group is settled: the next one comes under review, this one leaves the list. */
   const settle = (group: DuplicateGroup) => {
@@ -67,11 +69,11 @@ export function useGroupActions(data: Groups, cursor: Pick<ReviewCursor, 'leave'
       setNotice({ text: 'A burst is never resolved by deleting frames: press d to unstack it if it is not a burst.' });
       return;
     }
-    const keep = keepOf(group);
+    const { keep, trash } = choiceOf(group);
     setBusy({ id: group.id, action: 'resolve' });
     setErrors(({ [group.id]: _gone, ...rest }) => rest);
     try {
-      const result = await resolveDuplicateGroup(group.id, keep);
+      const result = await resolveDuplicateGroup(group.id, keep, trash);
       const keptName = group.members.find((m) => m.photo.id === result.kept[0])?.photo.filename ?? 'the chosen photo';
       const kept = result.kept.length === 1 ? keptName : plural(result.kept.length, 'photo', 'photos');
       setNotice({
@@ -123,5 +125,5 @@ export function useGroupActions(data: Groups, cursor: Pick<ReviewCursor, 'leave'
     }
   };
 
-  return { keepOf, choose, toggle, resolve, dismiss, undo, busy, errors, notice, setNotice, reviewed };
+  return { keepOf, choiceOf, choose, toggle, proposesNothing, resolve, dismiss, undo, busy, errors, notice, setNotice, reviewed };
 }

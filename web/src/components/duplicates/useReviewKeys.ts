@@ -23,7 +23,7 @@ function digitOf(event: KeyboardEvent): number | null {
 
 export function useReviewKeys(cursor: ReviewCursor, actions: GroupActions, setHelp: (open: boolean) => void): void {
   const { active, activeIndex, review } = cursor;
-  const { keepOf, choose, toggle, resolve, dismiss, undo, notice } = actions;
+  const { keepOf, choose, toggle, proposesNothing, resolve, dismiss, undo, notice, setNotice } = actions;
   const onKey = useRef<(event: KeyboardEvent) => void>(() => {});
   onKey.current = (event) => {
     if (notForUs(event)) return;
@@ -53,7 +53,9 @@ export function useReviewKeys(cursor: ReviewCursor, actions: GroupActions, setHe
     } else if (group && event.key === 'Enter') {
       // Enter on a button or a link is that control's own
       if ((event.target as HTMLElement).closest('button, a, summary')) return;
-      void resolve(group);
+      // nothing proposed: Enter would only mark them as different photos — the user chooses instead
+      if (proposesNothing(group)) setNotice({ text: 'Nothing is proposed for the trash here: choose the photo to keep (← → or 1–9), or press d if they are not copies.' });
+      else void resolve(group);
     } else if (group && (event.key === 'd' || event.key === 'D')) void dismiss(group);
     else if (event.key === 'u' && notice?.undo) void undo();
     else handled = false;
