@@ -384,7 +384,9 @@ describe('libraries in place', () => {
       ),
     );
     expect(group.members.map((member) => member.photo.id)).toContain(uploadId);
-    const resolved = await api(`/api/duplicates/${group.id}/resolve`, { method: 'POST', json: { keep: [uploadId] } });
+    // the file in place is the camera's (its EXIF; the upload has none): it goes only when named, the user's own choice
+    expect((await api(`/api/duplicates/${group.id}/resolve`, { method: 'POST', json: { keep: [uploadId] } })).status).toBe(409);
+    const resolved = await api(`/api/duplicates/${group.id}/resolve`, { method: 'POST', json: { keep: [uploadId], trash: [ids['rocks.jpg']] } });
     expect(resolved.status).toBe(200);
     expect(resolved.body.filesKept).toEqual([ids['rocks.jpg']]);
     expect(resolved.body.notice).toMatch(/library in place: hidden in Shoebox, the file stays in its folder/);

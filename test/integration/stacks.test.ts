@@ -401,7 +401,7 @@ describe('stacks', () => {
     expect(matches.map((m) => m.evidence.photoId)).not.toContain(id('IMG_4001.JPG'));
     expect(groupWith(await duplicates(), 'IMG_4001.JPG')).toBeUndefined();
 
-    // an upload refused as a near-copy only when a stored photo makes it redundant: never an edit of a stored original
+    // the upload check refuses near-copies, never an edit of a stored original (a version of its shot, not a copy)
     const edit = await sharp(path.join(dir, 'IMG_4001.JPG')).modulate({ saturation: 1.3 }).jpeg({ quality: 92 }).toBuffer();
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(edit)]), 'IMG_4001-edited.jpg');

@@ -137,5 +137,13 @@ describe('provenance: which member of a group may go', () => {
     const small = file('small', 'small.jpg', { ...camera, width: 800, height: 534 });
     expect(originals([upscaled, small]).map((m) => m.id)).toEqual(['up', 'small']);
     expect(keptWith([upscaled, small], ['up'])).toEqual(['up', 'small']);
+    // more pixels but a clearly worse shot (an upscaled, shaken copy): neither goes for the other; a darker copy goes
+    const sharp = file('sharp', 'f.jpg', { width: 800, height: 533, score: 0.8 });
+    const shaken = file('shaken', 'f-shaken.jpg', { width: 1000, height: 666, score: 0.5 });
+    const dark = file('dark', 'f-dark.jpg', { width: 800, height: 533, score: 0.4 });
+    expect(keptDespite(shaken, sharp)).toEqual({ kind: 'has-more', of: 'shaken', what: ['shot'] });
+    expect(keptDespite(sharp, shaken)).toEqual({ kind: 'has-more', of: 'sharp', what: ['pixels'] });
+    expect(originals([sharp, shaken, dark]).map((m) => m.id)).toEqual(['sharp', 'shaken']);
+    expect(keptWith([sharp, shaken, dark], ['sharp'])).toEqual(['sharp', 'shaken']);
   });
 });

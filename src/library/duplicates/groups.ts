@@ -4,7 +4,7 @@ import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { storedKeys } from './pdq-index.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
-import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE } from '../best-shot/score.js';
+import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE, type ShotScore } from '../best-shot/score.js';
 import type { ClassifiedMatch } from './candidates.js';
 import { originals, versionsOfOneShot, type CopyFacts } from './provenance.js';
 
@@ -127,7 +127,7 @@ interface MemberRow extends CandidateRow {
   stack_id: string | null;
 }
 
-function factsOf(m: MemberRow): CopyFacts {
+function factsOf(m: MemberRow, shots: ReadonlyMap<string, ShotScore>): CopyFacts {
   return {
     id: m.photo_id,
     filename: m.filename,
@@ -138,6 +138,7 @@ function factsOf(m: MemberRow): CopyFacts {
     make: m.make,
     model: m.model,
     stackId: m.stack_id,
+    score: shots.get(m.photo_id)?.score ?? null,
   };
 }
 
@@ -197,7 +198,7 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
   for (const groupId of groupIds) {
     const inGroup = members.filter((m) => m.group_id === groupId);
     const kind = kinds.get(groupId);
-    const facts = inGroup.map(factsOf);
+    const facts = inGroup.map((m) => factsOf(m, shots));
     if (inGroup.length < 2 || (kind === 'duplicate' && !holdsCopies(facts))) {
       await tx.execute(sql`delete from duplicate_groups where id = ${groupId}::uuid`);
       continue;

@@ -15,7 +15,13 @@ function versionWords(member: CopyFacts, other: CopyFacts): string {
   return `in one stack with ${other.filename}, another frame or version of the shot`;
 }
 
-const HAS_MORE_WORDS = { pixels: 'more pixels', camera: 'the camera’s make and model', date: 'its capture time', original: 'the original name (not an edit’s)' } as const;
+const HAS_MORE_WORDS = {
+  pixels: 'more pixels',
+  camera: 'the camera’s make and model',
+  date: 'its capture time',
+  original: 'the original name (not an edit’s)',
+  shot: 'a clearly better shot',
+} as const;
 
 /** The reason in words, `of` named by its file name. */
 export function keptWords(reason: KeptReason, member: CopyFacts, factsOf: (id: string) => CopyFacts): string {

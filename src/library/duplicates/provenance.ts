@@ -1,6 +1,7 @@
 // Which member of a duplicate group may go: pure rules on what each file is, no I/O. Versions of one shot (a RAW and
 // its JPEG, an original and its edit, a stack's frames) are not copies of each other; a copy goes only for a kept
 // photo that has everything it has. What cannot be told apart this way is kept: the user chooses.
+import { DUPLICATE_SCORE_TIE } from '../best-shot/score.js';
 import { baseName, formatFamily } from '../stacks/rules.js';
 
 /** What a group member is, as far as telling an original from its copies goes. */
@@ -15,7 +16,12 @@ export interface CopyFacts {
   model: string | null;
   /** The stack it is in, null when none. */
   stackId: string | null;
+  /** Its best-shot score (0–1), null before it was measured (or for an upload being checked). */
+  score?: number | null;
 }
+
+/** What marks a copy as more than another: what the other would lose if it were kept instead. */
+export type Mark = 'pixels' | 'camera' | 'date' | 'original' | 'shot';
 
 /** Why the automatic choice keeps a photo it does not keep as the best shot. */
 export type KeptReason =
@@ -25,8 +31,11 @@ export type KeptReason =
   | { kind: 'version'; of: string }
   /** Taken at another instant than `of`: another shot, however alike. */
   | { kind: 'another-moment'; of: string }
-  /** It has what `of` lacks: more pixels, the camera or capture time its file records, or the original's name. */
-  | { kind: 'has-more'; of: string; what: ('pixels' | 'camera' | 'date' | 'original')[] };
+  /**
+   * It has what `of` lacks: more pixels, the camera or capture time its file records, the original's name, or a
+   * clearly better shot (an upscaled, blurred copy has more pixels, its source the better shot: neither goes for the other).
+   */
+  | { kind: 'has-more'; of: string; what: Mark[] };
 
 const family = (f: CopyFacts) => formatFamily(f.filename, f.mime);
 const pixels = (f: CopyFacts) => (f.width ?? 0) * (f.height ?? 0);
@@ -50,13 +59,14 @@ export function versionsOfOneShot(a: CopyFacts, b: CopyFacts): boolean {
   return families.size === 2 && (families.has('raw') || (families.has('heic') && families.has('jpeg')));
 }
 
-/** What `a` has that `b` lacks: the marks of an original (more pixels, the camera's facts, an unedited name). */
-function lacks(a: CopyFacts, b: CopyFacts): ('pixels' | 'camera' | 'date' | 'original')[] {
-  const what: ('pixels' | 'camera' | 'date' | 'original')[] = [];
+/** What `b` has that `a` lacks: the marks of an original (more pixels, the camera's facts, an unedited name), or a clearly better shot. */
+function lacks(a: CopyFacts, b: CopyFacts): Mark[] {
+  const what: Mark[] = [];
   if (pixels(b) > pixels(a)) what.push('pixels');
   if (hasCamera(b) && (a.make !== b.make || a.model !== b.model)) what.push('camera');
   if (b.takenAt !== null && a.takenAt === null) what.push('date');
   if (baseName(a.filename).edited && !baseName(b.filename).edited) what.push('original');
+  if (a.score != null && b.score != null && b.score > a.score + DUPLICATE_SCORE_TIE) what.push('shot');
   return what;
 }
 
@@ -64,7 +74,7 @@ function lacks(a: CopyFacts, b: CopyFacts): ('pixels' | 'camera' | 'date' | 'ori
  * Why keeping `kept` does not make `other` redundant, or null when it does: `other` may go to the trash for `kept`
  * only when it is a copy of it (not a RAW, not a version of one shot with it, not taken at another instant) and
  * `kept` has all it has (as many pixels, the camera and capture time its file records, an unedited name where it
- * has one).
+ * has one, a shot not clearly worse).
  */
 export function keptDespite(kept: CopyFacts, other: CopyFacts): KeptReason | null {
   if (family(other) === 'raw') return { kind: 'raw' };

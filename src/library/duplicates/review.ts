@@ -87,12 +87,16 @@ async function groupsWithFacts(
     ? await lib.db.select().from(photos).where(inArray(photos.id, [...new Set(members.map((m) => m.photo_id))]))
     : [];
   const byId = new Map<string, PhotoRow>(photoRows.map((p) => [p.id, p]));
-  const facts = new Map(members.filter((m) => byId.has(m.photo_id)).map((m) => [m.photo_id, copyFactsOf(byId.get(m.photo_id)!, m.stack_id)]));
-  const factsOf = (id: string) => facts.get(id)!;
   const shots = await loadShotScores(
     lib.db,
     photoRows.map((p) => p.id),
   );
+  const facts = new Map(
+    members
+      .filter((m) => byId.has(m.photo_id))
+      .map((m) => [m.photo_id, { ...copyFactsOf(byId.get(m.photo_id)!, m.stack_id), score: shots.get(m.photo_id)?.score ?? null }]),
+  );
+  const factsOf = (id: string) => facts.get(id)!;
   const candidate = (p: PhotoRow): BestShotCandidate => ({
     photoId: p.id,
     shot: shots.get(p.id) ?? null,

@@ -9,7 +9,8 @@ import { pdqDihedral } from '../../media/pdq-dihedral.js';
 import type { Library } from '../library.js';
 import { findMatches, type DuplicateProbe } from './candidates.js';
 import { thresholdsFrom } from './detect.js';
-import { supersedes, type CopyFacts } from './provenance.js';
+import { formatFamily } from '../stacks/rules.js';
+import type { CopyFacts } from './provenance.js';
 import type { MatchTier } from './rules.js';
 
 export interface ExistingCopy {
@@ -23,12 +24,12 @@ export interface ExistingCopy {
 /**
  * Measures a file that is not stored yet as the pipeline would (PDQ of every orientation, the CLIP embedding
  * of its preview when a model is installed, camera and capture time for bursts) and returns the closest copy
- * already in the library that makes it redundant, or null. A burst frame is not a copy: it is stored and stacked as
- * usual; nor is a version of one shot with a stored photo (a RAW whose JPEG is there, an edit of an original), nor a
- * file with more than the stored copy has (more pixels, the camera's facts: the source of a copy kept before it), and
- * a RAW is always stored (provenance.ts).
+ * already in the library, or null. A burst frame is not a copy: it is stored and stacked as usual; nor is a version
+ * of one shot with a stored photo (an edit of a stored original, the JPEG of a stored RAW: provenance.ts), and a RAW
+ * is always stored (its sensor data is in no other file).
  */
 export async function findExistingCopy(lib: Library, file: string, mime: string, filename: string): Promise<ExistingCopy | null> {
+  if (formatFamily(filename, mime) === 'raw') return null;
   const thresholds = thresholdsFrom(lib.ml.settings);
   const [pixels, meta, clip] = await Promise.all([
     decodeStoredPixels(file, mime),
@@ -59,9 +60,7 @@ export async function findExistingCopy(lib: Library, file: string, mime: string,
     video: isVideoMime(mime),
     facts: upload,
   };
-  const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter(
-    (m) => m.classified.kind === 'duplicate' && supersedes(m.facts, upload),
-  );
+  const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate');
   copies.sort(
     (a, b) =>
       (a.evidence.pdqDistance ?? Infinity) - (b.evidence.pdqDistance ?? Infinity) ||
