@@ -396,7 +396,16 @@ describe('stacks', () => {
     expect(suggested.status, JSON.stringify(suggested.body)).toBe(200);
     expect(suggested.body.trashed).toEqual([id('IMG-20240501-WA0004.jpg')]);
     expect((await stackOf('IMG_4001.CR2'))!.members.map((m) => m.photo.id).sort()).toEqual([id('IMG_4001.CR2'), id('IMG_4001.JPG')].sort());
-    // the pair alone: the duplicates step finds no copy in it, and makes no group of it
+    // the pair alone: the duplicates step finds no copy in it, and a group the earlier rules made of it goes when the
+    // step runs again (its version changed, so it does on every photo)
+    const [stale] = await rows<{ id: string }>(
+      server.lib.db,
+      sql`insert into duplicate_groups (owner_id, kind) select owner_id, 'duplicate' from photos where id = ${id('IMG_4001.CR2')}::uuid returning id`,
+    );
+    await server.lib.db.execute(sql`insert into duplicate_members (group_id, photo_id, kind, tier, matched_photo_id, pdq_distance)
+      values (${stale!.id}::uuid, ${id('IMG_4001.JPG')}::uuid, 'duplicate', 'first', null, null),
+             (${stale!.id}::uuid, ${id('IMG_4001.CR2')}::uuid, 'duplicate', 'pdq', ${id('IMG_4001.JPG')}::uuid, 0)`);
+    expect(groupWith(await duplicates(), 'IMG_4001.JPG')).toBeDefined();
     const matches = await detectDuplicates(server.lib.db, id('IMG_4001.CR2'), thresholdsFrom(server.lib.ml.settings), null);
     expect(matches.map((m) => m.evidence.photoId)).not.toContain(id('IMG_4001.JPG'));
     expect(groupWith(await duplicates(), 'IMG_4001.JPG')).toBeUndefined();

@@ -9,7 +9,9 @@ import type { PipelineStep } from '../step.js';
  */
 export const duplicatesStep: PipelineStep = {
   name: 'duplicates',
-  version: '2',
+  // 3: versions of one shot are no copies, frames of a burst never duplicates (library/duplicates/provenance.ts):
+  // every photo is filed again, so groups made by the earlier rules (a RAW with its JPEG) go
+  version: '3',
   async modelVersion(ml) {
     return ml.clipVersion();
   },
