@@ -410,6 +410,12 @@ describe('stacks', () => {
     expect(matches.map((m) => m.evidence.photoId)).not.toContain(id('IMG_4001.JPG'));
     expect(groupWith(await duplicates(), 'IMG_4001.JPG')).toBeUndefined();
 
+    // photos the user stacks by hand are no longer offered as copies of each other (the same picture at two moments)
+    expect(groupWith(await duplicates(), 'DSC_0202.DNG')!.members.map((m) => m.photo.id).sort()).toEqual([id('DSC_0202.DNG'), id('IMG_3003.JPG')].sort());
+    const byHand = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [id('IMG_3003.JPG'), id('DSC_0202.DNG')] } });
+    expect(byHand.status, JSON.stringify(byHand.body)).toBe(201);
+    expect(groupWith(await duplicates(), 'DSC_0202.DNG')).toBeUndefined();
+
     // the upload check refuses near-copies, never an edit of a stored original (a version of its shot, not a copy)
     const edit = await sharp(path.join(dir, 'IMG_4001.JPG')).modulate({ saturation: 1.3 }).jpeg({ quality: 92 }).toBuffer();
     const form = new FormData();

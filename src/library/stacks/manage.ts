@@ -138,7 +138,6 @@ export async function stackTogether(lib: Library, photoIds: readonly string[]): 
     await t.execute(sql`delete from stack_separations where photo_a = any(${uuidArray(members)}) and photo_b = any(${uuidArray(members)})`);
     await tidyStacks(t, [into]);
     await regroupStacked(t, members); // photos of one stack are not offered as copies of each other
-
     return into;
   });
   return requireStack(lib, target);
