@@ -1,12 +1,20 @@
 // Hostile media files against a real server: a PNG whose compressed text inflates to 500 MB, sidecars under the
-// 4 MB cap built to make ExifTool slow or to carry thousands of keywords, JPEG XL files that are only a header.
-// Each ends its steps in bounded time and memory, says what it left out, and never shows a picture it did not decode.
+// 4 MB cap built to make ExifTool slow or to carry thousands of keywords, JPEG XL files that are only a header,
+// playlists and concat lists that point ffmpeg at other files. Each ends its steps in bounded time and memory, says
+// what it left out, never shows a picture it did not decode, and never reads a file it was not given.
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createDeflate, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeVideo } from '../../src/media/video/probe.js';
+import { requireVideoTools } from '../../src/media/video/tools.js';
+import { transcodeVideo } from '../../src/media/video/transcode.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
+import { makeTempDir } from '../helpers/temp.js';
 
 /** A PNG chunk: length, type, data, CRC-32 of type and data. */
 function chunk(type: string, data: Buffer): Buffer {
@@ -209,5 +217,34 @@ describe('hostile media', () => {
       expect(photo.steps.preprocessing.status, item.filename).toBe('failed');
       expect(photo.steps.preprocessing.error, item.filename).toMatch(/^cut\.\w+ \(image\/\w+\): .+/);
     }
+  });
+
+  it('never lets ffmpeg follow a playlist or a concat list to another file or a URL, whatever the file is named', async () => {
+    // the tools Shoebox runs by default: a system ffmpeg from 4.4 on where one is installed, else npm's 2018 build
+    const defaults = { ffmpeg: null, ffprobe: null };
+    const { ffmpeg, env } = await requireVideoTools(defaults);
+    const dir = await makeTempDir('shoebox-playlists-');
+    const segment = path.join(dir, 'other-users-clip.ts');
+    await promisify(execFile)(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', '-c:v', 'libx264', '-f', 'mpegts', segment], { env });
+    const hls = (entry: string) => `#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.0,\n${entry}\n#EXT-X-ENDLIST\n`;
+    const lists = {
+      // npm's build follows these three (a distribution's 5.1 an HLS playlist named .mp4 too), each reading the segment
+      'absolute.m3u8': hls(segment),
+      'relative.m3u8': hls('other-users-clip.ts'),
+      'concat.mp4': 'ffconcat version 1.0\nfile other-users-clip.ts\n',
+      'playlist.mp4': hls(segment),
+      'remote.m3u8': hls('http://127.0.0.1:9/segment.ts'),
+    };
+    for (const [name, text] of Object.entries(lists)) await writeFile(path.join(dir, name), text);
+    for (const name of Object.keys(lists)) {
+      const file = path.join(dir, name);
+      await expect(probeVideo(file, name, defaults), name).rejects.toThrow(new RegExp(`^${name.replace('.', '\\.')}: not a readable video`));
+      await expect(transcodeVideo(file, dir, name, { maxHeight: 120, durationMs: 1000, tools: defaults }), name).rejects.toThrow(/transcoding failed/);
+    }
+    // the segment itself is a clip like any other
+    expect(await probeVideo(segment, 'segment', defaults)).toMatchObject({ container: 'mpegts', width: 160 });
+    // and none of them passes the door as a video
+    const refused = await upload(server.url, ['absolute.m3u8', 'concat.mp4'].map((name) => ({ path: path.join(dir, name) })));
+    expect(refused.body.items.every((item: { id?: string; error?: string }) => !item.id && item.error), JSON.stringify(refused.body)).toBe(true);
   });
 });

@@ -22,9 +22,12 @@ describe('video tools', () => {
     expect(newEnough('unknown')).toBe(false);
   });
 
-  it('reads every input from a local file only', () => {
-    expect(localInputsOnly('ffmpeg', ['-ss', '1', '-i', 'a.mp4', '-f', 'null', '-'])).toEqual(['-ss', '1', '-protocol_whitelist', 'file', '-i', 'a.mp4', '-f', 'null', '-']);
-    expect(localInputsOnly('ffprobe', ['-show_streams', 'a.mp4'])).toEqual(['-protocol_whitelist', 'file', '-show_streams', 'a.mp4']);
+  it('reads every input from a local file only, with a camera container\'s demuxer', () => {
+    const only = ['-protocol_whitelist', 'file', '-format_whitelist', 'mov,matroska,avi,mpegts'];
+    const args = localInputsOnly('ffmpeg', ['-ss', '1', '-i', 'a.mp4', '-f', 'null', '-']);
+    expect(args).toEqual(['-ss', '1', ...only, '-i', 'a.mp4', '-f', 'null', '-']);
+    expect(localInputsOnly('ffmpeg', args)).toEqual(args);
+    expect(localInputsOnly('ffprobe', ['-show_streams', 'a.mp4'])).toEqual([...only, '-show_streams', 'a.mp4']);
   });
 });
 

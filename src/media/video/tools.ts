@@ -119,12 +119,24 @@ function versionOf(binary: string, env: NodeJS.ProcessEnv = process.env): Promis
 }
 
 /**
- * The arguments with every input read from a local file only: a clip cannot make ffmpeg fetch anything (an HLS
- * or concat reference, a URL in a data reference), which the egress promise needs as much as safety does.
+ * The demuxers a clip may be read with: the containers the door admits as video (media/detect.ts: MP4, MOV, M4V,
+ * 3GP → mov; MKV, WebM → matroska; AVI; MTS/M2TS → mpegts). None of them follows a reference to another file: an HLS
+ * playlist, a concat list, a DASH manifest or an image sequence is refused whatever its name, even by a build (npm's
+ * 2018 one, a distribution's) that would follow it.
+ */
+export const CLIP_DEMUXERS = 'mov,matroska,avi,mpegts';
+
+/**
+ * The arguments with every input read from a local file by a camera container's demuxer only: a clip cannot make
+ * ffmpeg fetch anything (a URL) nor read another local file (an HLS or concat reference to another user's original),
+ * which the egress promise needs as much as safety does. ffprobe takes them once for its one input, ffmpeg before
+ * each `-i`.
  */
 export function localInputsOnly(which: 'ffmpeg' | 'ffprobe', args: readonly string[]): string[] {
-  if (which === 'ffprobe') return ['-protocol_whitelist', 'file', ...args];
-  return args.flatMap((arg, i) => (arg === '-i' && args[i - 1] !== '-protocol_whitelist' ? ['-protocol_whitelist', 'file', arg] : [arg]));
+  const only = ['-protocol_whitelist', 'file', '-format_whitelist', CLIP_DEMUXERS];
+  if (which === 'ffprobe') return [...only, ...args];
+  // idempotent: an input already restricted is left as it is
+  return args.flatMap((arg, i) => (arg === '-i' && args[i - 2] !== '-format_whitelist' ? [...only, arg] : [arg]));
 }
 
 /** What a run of ffmpeg or ffprobe printed. */
