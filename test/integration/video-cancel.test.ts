@@ -1,73 +1,128 @@
-// A transcode is stopped, not waited for: deleting the clip kills its ffmpeg at once, and a server that stops while
-// one runs stops within seconds and transcodes the clip again at its next start (the step is neither failed nor lost).
-// The clip is a long Motion-JPEG AVI (quick to make, slow to transcode: not playable in browsers as it is).
+// A transcode is bounded, and stopped rather than waited for. A clip with a 10-hour jump in its timestamps takes the
+// time its frames need. Deleting a clip kills its ffmpeg at once, and a server that stops while one runs stops within
+// seconds and transcodes the clip again at its next start (the step is neither failed nor lost). The long clip is 15
+// minutes of H.264 in Matroska (one second of test card looped: made in a quarter of a second, 14 MB; not playable in
+// browsers as it is, and ~40 s to transcode here).
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireVideoTools } from '../../src/media/video/tools.js';
-import { json, startTestServer, tempDir, upload, type TestServer, withoutFacesOrText } from '../helpers/server.js';
+import { transcodeVideo } from '../../src/media/video/transcode.js';
+import { authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 import { makeTempDir } from '../helpers/temp.js';
 
 const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+let dir: string;
 let clip: string;
+let gap: string;
 let server: TestServer | null = null;
 
 beforeAll(async () => {
-  const { ffmpeg } = await requireVideoTools();
-  clip = path.join(await makeTempDir('shoebox-long-'), 'camcorder.avi');
-  await run(ffmpeg, ['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=900', '-c:v', 'mjpeg', '-q:v', '8', clip]);
+  const { ffmpeg } = await requireVideoTools({ ffmpeg: null, ffprobe: null });
+  dir = await makeTempDir('shoebox-long-');
+  const ff = (args: string[]) => run(ffmpeg, ['-hide_banner', '-v', 'error', '-y', ...args]);
+  const h264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '25'];
+  clip = path.join(dir, 'camcorder.mkv');
+  await ff(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=1', ...h264, '-crf', '40', path.join(dir, 'second.mkv')]);
+  await ff(['-stream_loop', '899', '-i', path.join(dir, 'second.mkv'), '-c', 'copy', clip]);
+  // 150 frames: 3 s, a jump of 10 hours, 3 s more (a camera's clock set while it records; or made to hold the lane)
+  gap = path.join(dir, 'jump.mkv');
+  await ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=6', '-vf', 'setpts=PTS+gte(T\\,3)*36000/TB', '-vsync', 'passthrough', ...h264, '-crf', '35', gap]);
 }, 120_000);
 
 afterAll(async () => server?.dispose());
 
-/** Waits until the clip's transcode step runs, and answers the id and the sha256 its ffmpeg's command line names. */
-async function transcoding(url: string): Promise<{ id: string; sha256: string }> {
-  const uploaded = await upload(url, [{ path: clip }]);
-  const { id } = uploaded.body.items[0] as { id: string };
-  for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
-    const photo = (await json(`${url}/api/photos/${id}`)).body;
-    if (photo.steps.transcode.status === 'running' && (await ffmpegOn(photo.sha256))) return { id, sha256: photo.sha256 };
-    expect(photo.steps.transcode.status).not.toMatch(/done|failed|skipped/);
-    if (Date.now() > deadline) throw new Error(`the transcode did not start: ${JSON.stringify(photo.steps)}`);
+/** The pid of an ffmpeg transcoding the file with this checksum (the stored original is named by it), or null. */
+async function ffmpegOn(sha256: string): Promise<number | null> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,args=']);
+  const line = stdout.split('\n').find((row) => row.includes('ffmpeg') && row.includes(sha256) && row.includes('libx264'));
+  return line ? Number(line.trim().split(/\s+/)[0]) : null;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Waits until the clip's transcode step runs its `attempt` with an ffmpeg; answers that ffmpeg's pid. */
+async function transcoding(url: string, id: string, sha256: string, attempt: number): Promise<number> {
+  for (const deadline = Date.now() + 60_000; ; await sleep(100)) {
+    const step = (await json(`${url}/api/photos/${id}`)).body.steps.transcode;
+    const pid = step.status === 'running' && step.attempts === attempt ? await ffmpegOn(sha256) : null;
+    if (pid !== null) return pid;
+    expect(step.status).not.toMatch(/done|failed|skipped/);
+    if (Date.now() > deadline) throw new Error(`the transcode did not start: ${JSON.stringify(step)}`);
   }
 }
 
-/** Whether an ffmpeg runs on the file with this checksum (the stored original is named by it). */
-async function ffmpegOn(sha256: string): Promise<boolean> {
-  const { stdout } = await run('ps', ['-eo', 'args']);
-  return stdout.split('\n').some((line) => line.includes('ffmpeg') && line.includes(sha256) && line.includes('libx264'));
+/** Resolves once the process is gone; fails if it is still there `withinMs` after `since`. */
+async function gone(pid: number, since: number, withinMs = 2_500): Promise<void> {
+  while (alive(pid)) {
+    if (Date.now() - since > withinMs) throw new Error(`ffmpeg ${pid} still runs ${withinMs} ms later`);
+    await sleep(50);
+  }
 }
+
+describe('a transcode bounded', () => {
+  it('transcodes a clip with a 10-hour jump in its timestamps in the time its 150 frames need, not 900,000 copies', async () => {
+    server = await startTestServer(withoutFacesOrText());
+    const { id } = (await upload(server.url, [{ path: gap }])).body.items[0];
+    await waitForTerminal(server.url, [id], 60_000);
+    const item = (await json(`${server.url}/api/photos/${id}`)).body;
+    expect(item.durationMs).toBeGreaterThan(36_000_000);
+    expect(item.steps.preprocessing.status).toBe('done');
+    expect(item.steps.transcode, JSON.stringify(item.steps)).toMatchObject({ status: 'done' });
+    expect(item.steps.transcode.durationMs).toBeLessThan(10_000);
+    // each frame once, at its own time
+    const served = path.join(dir, 'served-jump.mp4');
+    await writeFile(served, Buffer.from(await (await authFetch(`${server.url}/api/photos/${id}/video`)).arrayBuffer()));
+    const { ffprobe, env } = await requireVideoTools({ ffmpeg: null, ffprobe: null });
+    const counted = await run(ffprobe, ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', served], { env });
+    expect(Number(counted.stdout.trim())).toBe(150);
+  }, 90_000);
+
+  it('stops a transcode that writes more frames than the clip has, with the reason', async () => {
+    const out = await makeTempDir('shoebox-out-');
+    const tools = { ffmpeg: null, ffprobe: null };
+    await expect(transcodeVideo(gap, out, 'jump.mkv', { maxHeight: 120, durationMs: 36_006_000, frames: 10, tools })).rejects.toThrow(
+      /^jump\.mkv: transcoding stopped: ffmpeg wrote more frames than the clip has \(10\)/,
+    );
+  });
+});
 
 describe('stopping a transcode', () => {
   it('kills ffmpeg at once when the clip is deleted', async () => {
-    server = await startTestServer(withoutFacesOrText());
-    const { id, sha256 } = await transcoding(server.url);
-    const started = Date.now();
-    expect((await json(`${server.url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(204);
-    while (await ffmpegOn(sha256)) {
-      if (Date.now() - started > 5_000) throw new Error('ffmpeg still runs 5 s after its clip was deleted');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect((await json(`${server.url}/api/health`)).status).toBe(200);
-    await server.dispose();
-    server = null;
+    const url = server!.url;
+    const { id } = (await upload(url, [{ path: clip }])).body.items[0];
+    const { sha256 } = (await json(`${url}/api/photos/${id}`)).body;
+    const pid = await transcoding(url, id, sha256, 1);
+    const deleted = Date.now();
+    expect((await json(`${url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(204);
+    await gone(pid, deleted);
+    expect((await json(`${url}/api/health`)).status).toBe(200);
   }, 120_000);
 
   it('stops within seconds with the server, and transcodes again at the next start', async () => {
+    await server?.dispose(); // left by a test above that failed
+    server = null;
     const dataDir = tempDir();
     const first = await startTestServer(withoutFacesOrText({ dataDir }));
-    const { id, sha256 } = await transcoding(first.url);
+    const { id } = (await upload(first.url, [{ path: clip }])).body.items[0];
+    const { sha256 } = (await json(`${first.url}/api/photos/${id}`)).body;
+    await transcoding(first.url, id, sha256, 1);
     const started = Date.now();
     await first.close();
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await ffmpegOn(sha256)).toBe(false);
+    expect(await ffmpegOn(sha256)).toBe(null);
     server = await startTestServer(withoutFacesOrText({ dataDir }));
-    for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 100))) {
-      const step = (await json(`${server.url}/api/photos/${id}`)).body.steps.transcode;
-      expect(step.status).not.toBe('failed');
-      if (step.status === 'running' && step.attempts === 2 && (await ffmpegOn(sha256))) break;
-      if (Date.now() > deadline) throw new Error(`not transcoded again: ${JSON.stringify(step)}`);
-    }
+    await transcoding(server.url, id, sha256, 2);
+    expect((await json(`${server.url}/api/photos/${id}`)).body.steps.transcode.status).toBe('running');
   }, 180_000);
 });

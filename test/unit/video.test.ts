@@ -6,7 +6,7 @@ import { displaySize, parseProbe } from '../../src/media/video/probe.js';
 import { localInputsOnly, newEnough } from '../../src/media/video/tools.js';
 import type { VideoInfo } from '../../src/model/video.js';
 import { keyframeTimes } from '../../src/media/video/keyframes.js';
-import { transcodeArgs } from '../../src/media/video/transcode.js';
+import { transcodeArgs, transcodeLimits } from '../../src/media/video/transcode.js';
 import { distinctFaces } from '../../src/ml/faces/distinct.js';
 
 const h264: VideoInfo = { container: 'mov,mp4,m4a,3gp,3g2,mj2', width: 1920, height: 1080, rotation: 0, fps: 30, videoCodec: 'h264', audioCodec: 'aac', bitRate: 17_000_000 };
@@ -117,5 +117,26 @@ describe('transcodeArgs', () => {
     expect(qsv[qsv.indexOf('-c:v') + 1]).toBe('h264_qsv');
     // whichever encoder: no metadata carried over, the sound as AAC
     for (const args of [cpu, nvenc, vaapi, qsv]) expect(args).toEqual(expect.arrayContaining(['-map_metadata', '-1', 'aac']));
+  });
+
+  it('writes each frame once at its own time, and stops one frame past the limit', () => {
+    const args = transcodeArgs('in.mkv', 'out.mp4', 1080, { hwaccel: 'off' }, ['-fps_mode', 'vfr'], 265);
+    expect(args).toEqual(expect.arrayContaining(['-fps_mode', 'vfr', '-frames:v', '266', '-progress', 'pipe:1']));
+    expect(transcodeArgs('in.mkv', 'out.mp4', 1080)).toEqual(expect.arrayContaining(['-vsync', 'vfr']));
+    expect(transcodeArgs('in.mkv', 'out.mp4', 1080)).not.toContain('-frames:v');
+  });
+});
+
+describe('transcodeLimits', () => {
+  it('gives a transcode time by the clip\'s frames where its timestamps make it hours long, and a tenth more frames out', () => {
+    // 150 frames with a 10-hour jump: 2 minutes, not 60 hours
+    expect(transcodeLimits(36_006_000, 150)).toEqual({ timeoutMs: 120_000, maxFrames: 265 });
+    // an hour at 30 frames a second: 6× its length either way
+    expect(transcodeLimits(3_600_000, 108_000)).toEqual({ timeoutMs: 21_600_000, maxFrames: 118_900 });
+    // 60 frames a second: by its length (less than 200 ms a frame)
+    expect(transcodeLimits(600_000, 36_000).timeoutMs).toBe(3_600_000);
+    // no frame count: by its length alone, no frame limit
+    expect(transcodeLimits(600_000, null)).toEqual({ timeoutMs: 3_600_000, maxFrames: null });
+    expect(transcodeLimits(null, null)).toEqual({ timeoutMs: 120_000, maxFrames: null });
   });
 });

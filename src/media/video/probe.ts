@@ -27,16 +27,44 @@ interface ProbeStream {
 }
 
 /** Probes a clip; ImageDecodeError (the file itself is unusable) with ffprobe's words when it is not one. */
-export async function probeVideo(file: string, label: string, settings?: VideoToolSettings): Promise<VideoProbe> {
+export async function probeVideo(file: string, label: string, settings?: VideoToolSettings, signal?: AbortSignal): Promise<VideoProbe> {
   const tools = await requireVideoTools(settings);
   let output: string;
   try {
     const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file];
-    output = (await runVideoTool(tools, 'ffprobe', args, { file, timeoutMs: PROBE_TIMEOUT_MS, memoryBytes: PROBE_MEMORY_BYTES })).stdout;
+    output = (await runVideoTool(tools, 'ffprobe', args, { file, timeoutMs: PROBE_TIMEOUT_MS, memoryBytes: PROBE_MEMORY_BYTES, signal })).stdout;
   } catch (error) {
+    if (signal?.aborted) throw error;
     throw new ImageDecodeError(`${label}: not a readable video (${(error as Error).message})`);
   }
   return parseProbe(output, label);
+}
+
+/**
+ * How many frames the clip's video really has: what its container counts (MP4, MOV: the sample table, read at once),
+ * else its packets counted (Matroska, MPEG-TS: the whole file read, nothing decoded: a few seconds a gigabyte); null
+ * when neither answers in time. A clip's duration is the span of its timestamps, which one jump makes hours long; its
+ * frames are the work a transcode really has.
+ */
+export async function countFrames(file: string, settings?: VideoToolSettings, signal?: AbortSignal): Promise<number | null> {
+  const tools = await requireVideoTools(settings);
+  const count = async (args: string[], field: 'nb_frames' | 'nb_read_packets') => {
+    const output = await runVideoTool(tools, 'ffprobe', ['-v', 'error', '-select_streams', 'v', ...args, '-show_entries', `stream=${field}:stream_disposition=attached_pic`, '-print_format', 'json', file], {
+      file,
+      timeoutMs: PROBE_TIMEOUT_MS,
+      memoryBytes: PROBE_MEMORY_BYTES,
+      signal,
+    });
+    const streams = (JSON.parse(output.stdout) as { streams?: (Partial<Record<typeof field, string>> & { disposition?: { attached_pic?: number } })[] }).streams ?? [];
+    const value = Number(streams.find((stream) => !stream.disposition?.attached_pic)?.[field]);
+    return Number.isInteger(value) && value > 0 ? value : null;
+  };
+  try {
+    return (await count([], 'nb_frames')) ?? (await count(['-count_packets'], 'nb_read_packets'));
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    return null; // the transcode's limits then follow from the duration alone
+  }
 }
 
 /** ffprobe's JSON as a VideoProbe (pure: the unit tests feed it ffprobe's output). */

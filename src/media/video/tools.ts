@@ -17,6 +17,11 @@ export interface VideoTools {
   source: 'setting' | 'system' | 'npm';
   /** The environment they run in (npm's static builds need theirs: see STATIC_BUILD_ENV). */
   env: NodeJS.ProcessEnv;
+  /**
+   * The output option that keeps each frame at its own time, never repeating one to fill a gap: `-fps_mode vfr` from
+   * ffmpeg 5.1, `-vsync vfr` before it (deprecated since, and to go).
+   */
+  variableFrameRate: string[];
 }
 
 /**
@@ -69,18 +74,22 @@ async function locate(settings: VideoToolSettings): Promise<VideoTools | { probl
     const version = await versionOf(settings.ffmpeg);
     if (version === null) return { problem: `SHOEBOX_FFMPEG (${settings.ffmpeg}) does not run` };
     if ((await versionOf(settings.ffprobe)) === null) return { problem: `SHOEBOX_FFPROBE (${settings.ffprobe}) does not run` };
-    return { ffmpeg: settings.ffmpeg, ffprobe: settings.ffprobe, version, source: 'setting', env: process.env };
+    const variableFrameRate = await variableFrameRateArgs(settings.ffmpeg, process.env);
+    return { ffmpeg: settings.ffmpeg, ffprobe: settings.ffprobe, version, source: 'setting', env: process.env, variableFrameRate };
   }
   const [systemFfmpeg, systemFfprobe] = await Promise.all([findTool('ffmpeg'), findTool('ffprobe')]);
   if (systemFfmpeg && systemFfprobe) {
     const version = await versionOf(systemFfmpeg);
-    if (version !== null && newEnough(version)) return { ffmpeg: systemFfmpeg, ffprobe: systemFfprobe, version, source: 'system', env: process.env };
+    if (version !== null && newEnough(version)) {
+      const variableFrameRate = await variableFrameRateArgs(systemFfmpeg, process.env);
+      return { ffmpeg: systemFfmpeg, ffprobe: systemFfprobe, version, source: 'system', env: process.env, variableFrameRate };
+    }
   }
   const npm = npmBinaries();
   if (npm) {
     const env = { ...process.env, ...STATIC_BUILD_ENV };
     const version = await versionOf(npm.ffmpeg, env);
-    if (version !== null && (await versionOf(npm.ffprobe, env)) !== null) return { ...npm, version, source: 'npm', env };
+    if (version !== null && (await versionOf(npm.ffprobe, env)) !== null) return { ...npm, version, source: 'npm', env, variableFrameRate: await variableFrameRateArgs(npm.ffmpeg, env) };
     // installed but not runnable here: say which, not "none" (installed by another user without a+x, another CPU)
     return { problem: `npm's ffmpeg/ffprobe (${path.dirname(npm.ffmpeg)}, ${path.dirname(npm.ffprobe)}) do not run for this user: make them executable (chmod a+rx), or install Debian's ffmpeg` };
   }
@@ -118,6 +127,15 @@ function versionOf(binary: string, env: NodeJS.ProcessEnv = process.env): Promis
   });
 }
 
+/** `-fps_mode vfr` where the binary lists the option (5.1 on), else `-vsync vfr` (which every older one takes). */
+function variableFrameRateArgs(ffmpeg: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  return new Promise((resolve) => {
+    execFile(ffmpeg, ['-hide_banner', '-h', 'long'], { env, timeout: 10_000, encoding: 'utf8', maxBuffer: 4 * 1024 * 1024 }, (_error, stdout) => {
+      resolve(/^-fps_mode\b/m.test(stdout ?? '') ? ['-fps_mode', 'vfr'] : ['-vsync', 'vfr']);
+    });
+  });
+}
+
 /**
  * The demuxers a clip may be read with: the containers the door admits as video (media/detect.ts: MP4, MOV, M4V,
  * 3GP → mov; MKV, WebM → matroska; AVI; MTS/M2TS → mpegts). None of them follows a reference to another file: an HLS
@@ -149,14 +167,20 @@ export interface ToolOutput {
  * Runs ffmpeg or ffprobe on `file` under a memory and a time limit; rejects with an Error that names the file by
  * its base name and gives the tool's last words (or the limit it met).
  */
-export function runVideoTool(tools: VideoTools, which: 'ffmpeg' | 'ffprobe', args: string[], options: { file: string; timeoutMs: number; memoryBytes: number }): Promise<ToolOutput> {
+export function runVideoTool(
+  tools: VideoTools,
+  which: 'ffmpeg' | 'ffprobe',
+  args: string[],
+  options: { file: string; timeoutMs: number; memoryBytes: number; /** Kills it (its item trashed, deleted or reset). */ signal?: AbortSignal },
+): Promise<ToolOutput> {
   // ffmpeg would read keys from a terminal; ffprobe has no such option
   const limited = withMemoryLimit(tools[which], ['-hide_banner', ...(which === 'ffmpeg' ? ['-nostdin'] : []), ...localInputsOnly(which, args)], options.memoryBytes);
   return new Promise((resolve, reject) => {
     // SIGKILL at the limit: ffmpeg catches SIGTERM and ends as if it had failed by itself
-    const run = { env: tools.env, timeout: options.timeoutMs, killSignal: 'SIGKILL' as const, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' as const };
+    const run = { env: tools.env, timeout: options.timeoutMs, killSignal: 'SIGKILL' as const, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' as const, signal: options.signal };
     const child = execFile(limited.command, limited.args, run, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr });
+      if (options.signal?.aborted) return reject(new Error(`${which} stopped (${(options.signal.reason as Error | undefined)?.message ?? 'asked to'})`));
       if (isOutOfMemory(stderr)) return reject(new Error(`${which} needed more than its ${formatLimit(options.memoryBytes)} memory limit`));
       if (error.killed) return reject(new Error(`${which} ran past its ${Math.round(options.timeoutMs / 1000)} s limit`));
       if (error.signal) return reject(new Error(`${which} crashed (${error.signal})`));

@@ -15,8 +15,9 @@ import { localInputsOnly, requireVideoTools, type VideoToolSettings } from './to
 export interface TranscodeOptions {
   /** Short side at most this many pixels (1080: full HD). */
   maxHeight: number;
-  /** The clip's length, for the time limit (6× its length, at least 2 minutes). */
+  /** The clip's length and its real number of frames (probe.ts' countFrames), for the limits (transcodeLimits). */
   durationMs: number | null;
+  frames?: number | null;
   /** Stops ffmpeg (the step was cancelled, the process is stopping). */
   signal?: AbortSignal;
   /** Which ffmpeg (the process's by default). */
@@ -42,6 +43,26 @@ export interface Transcoded {
 /** Niceness of the transcoder: the lowest; the server, uploads and every lane go first. */
 const NICENESS = 19;
 
+/** The least time a transcode is given, however short the clip. */
+const MIN_TIMEOUT_MS = 120_000;
+/** Time given per second of the clip: 6× its length (CPU shared with the photos' work, at the lowest priority). */
+const TIMEOUT_PER_CLIP_MS = 6;
+/** Time given per frame: the same 6× its length for a clip at 30 frames a second. */
+const TIMEOUT_PER_FRAME_MS = 200;
+
+/**
+ * What a transcode may take (pure): time by the clip's length and by its real frames, whichever is less (a jump of
+ * hours in its timestamps makes a clip of a few frames "hours long"), at least 2 minutes; and at most a tenth more
+ * frames than it has, and 100, out (each frame is written once at its own time: more means ffmpeg is filling a gap
+ * with copies of one frame). Without a frame count, by its length alone and no frame limit.
+ */
+export function transcodeLimits(durationMs: number | null, frames: number | null | undefined): { timeoutMs: number; maxFrames: number | null } {
+  const byLength = durationMs !== null && durationMs > 0 ? TIMEOUT_PER_CLIP_MS * durationMs : Infinity;
+  const byFrames = frames ? TIMEOUT_PER_FRAME_MS * frames : Infinity;
+  const budget = Math.min(byLength, byFrames);
+  return { timeoutMs: Math.max(MIN_TIMEOUT_MS, Number.isFinite(budget) ? budget : 0), maxFrames: frames ? frames + Math.ceil(frames / 10) + 100 : null };
+}
+
 /** ffmpeg's name of each encoder. */
 export const ENCODER_NAMES: Readonly<Record<Hwaccel, string>> = { off: 'libx264', nvenc: 'h264_nvenc', vaapi: 'h264_vaapi', qsv: 'h264_qsv' };
 
@@ -62,8 +83,20 @@ function encoderArgs(encoder: Encoder): { before: string[]; filter: string; code
   }
 }
 
-/** The ffmpeg arguments (pure: the tests read them). */
-export function transcodeArgs(input: string, output: string, maxHeight: number, encoder: Encoder = { hwaccel: 'off' }): string[] {
+/**
+ * The ffmpeg arguments (pure: the tests read them). `variableFrameRate` (VideoTools') writes each frame once at its
+ * own time: an MP4 is otherwise made at a constant rate, every gap filled with copies of the frame before it (a clip
+ * of 50 frames with a 10-hour jump became 900,000 frames: 4 minutes of the video lane at 160 lines, an hour at 1080).
+ * `maxFrames`: ffmpeg stops one frame past it.
+ */
+export function transcodeArgs(
+  input: string,
+  output: string,
+  maxHeight: number,
+  encoder: Encoder = { hwaccel: 'off' },
+  variableFrameRate: readonly string[] = ['-vsync', 'vfr'],
+  maxFrames: number | null = null,
+): string[] {
   const short = String(maxHeight);
   // after ffmpeg turned the frames upright: the short side scaled down to maxHeight, never up; even sizes for H.264
   const scale = `scale='if(gt(iw,ih),-2,min(iw,${short}))':'if(gt(iw,ih),min(ih,${short}),-2)'`;
@@ -74,9 +107,13 @@ export function transcodeArgs(input: string, output: string, maxHeight: number, 
     // no metadata carried over (a position, a serial number): the copy is for playing; the original keeps them
     '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1',
     '-vf', scale + filter,
+    ...variableFrameRate,
+    ...(maxFrames !== null ? ['-frames:v', String(maxFrames + 1)] : []),
     ...codec,
     '-c:a', 'aac', '-b:a', '160k', '-ac', '2',
     '-movflags', '+faststart',
+    // what it has written, read back while it runs (the frame limit)
+    '-progress', 'pipe:1',
     '-f', 'mp4', '-y', output,
   ];
 }
@@ -91,7 +128,7 @@ export async function transcodeVideo(input: string, dir: string, label: string, 
     try {
       return { file: await runTranscode(input, dir, label, options, asked), encoder: ENCODER_NAMES[asked.hwaccel], fallback: null };
     } catch (error) {
-      if (options.signal?.aborted || /ran past its/.test((error as Error).message)) throw error;
+      if (options.signal?.aborted || /ran past its|more frames than/.test((error as Error).message)) throw error;
       const fallback = `${ENCODER_NAMES[asked.hwaccel]} could not (${(error as Error).message.replace(`${label}: `, '')})`;
       return { file: await runTranscode(input, dir, label, options, { hwaccel: 'off' }), encoder: ENCODER_NAMES.off, fallback };
     }
@@ -102,11 +139,11 @@ export async function transcodeVideo(input: string, dir: string, label: string, 
 async function runTranscode(input: string, dir: string, label: string, options: TranscodeOptions, encoder: Encoder): Promise<string> {
   const tools = await requireVideoTools(options.tools);
   const output = path.join(dir, 'video.mp4');
-  const args = localInputsOnly('ffmpeg', transcodeArgs(input, output, options.maxHeight, encoder));
+  const { timeoutMs, maxFrames } = transcodeLimits(options.durationMs, options.frames);
+  const args = localInputsOnly('ffmpeg', transcodeArgs(input, output, options.maxHeight, encoder, tools.variableFrameRate, maxFrames));
   const limited = withMemoryLimit(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], FFMPEG_MEMORY_BYTES);
-  const timeoutMs = Math.max(120_000, 6 * (options.durationMs ?? 0));
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(limited.command, limited.args, { env: tools.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(limited.command, limited.args, { env: tools.env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid !== undefined) {
       try {
         os.setPriority(child.pid, NICENESS);
@@ -121,9 +158,20 @@ async function runTranscode(input: string, dir: string, label: string, options: 
       why ??= reason;
       child.kill('SIGKILL');
     };
+    // -progress: "frame=N" lines, a block every half second and at the end
+    const tooManyFrames = `stopped: ffmpeg wrote more frames than the clip has (${options.frames}), repeating frames to fill a jump in its timestamps`;
+    let progress = '';
+    let written = 0;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (progress + chunk).split('\n');
+      progress = lines.pop()!;
+      for (const line of lines) if (line.startsWith('frame=')) written = Number(line.slice(6)) || written;
+      if (maxFrames !== null && written > maxFrames) stop(tooManyFrames);
+    });
     const timer = setTimeout(() => stop(`ffmpeg ran past its ${Math.round(timeoutMs / 1000)} s limit`), timeoutMs);
     const onAbort = () => stop('stopped');
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(new ImageDecodeError(`${label}: ffmpeg did not start (${error.message})`));
@@ -131,6 +179,7 @@ async function runTranscode(input: string, dir: string, label: string, options: 
     child.on('close', (code) => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      if (code === 0 && why === null && maxFrames !== null && written > maxFrames) why = tooManyFrames;
       if (code === 0 && why === null) return resolve();
       if (why !== null) return reject(new ImageDecodeError(`${label}: transcoding ${why}`));
       if (isOutOfMemory(stderr)) return reject(new ImageDecodeError(`${label}: ffmpeg needed more than its ${formatLimit(FFMPEG_MEMORY_BYTES)} memory limit`));

@@ -4,7 +4,7 @@ import { derivedVideoKey, motionKey } from '../../storage/keys.js';
 import { labelOf } from '../../media/decode.js';
 import { withTempDir } from '../../media/decoders/tools.js';
 import { browserPlayable } from '../../media/video/playable.js';
-import { probeVideo } from '../../media/video/probe.js';
+import { countFrames, probeVideo } from '../../media/video/probe.js';
 import { transcodeVideo } from '../../media/video/transcode.js';
 import { VideoToolsMissingError } from '../../media/video/tools.js';
 import { isVideoMime, NOT_A_VIDEO, type VideoInfo } from '../../model/video.js';
@@ -33,7 +33,7 @@ export const transcodeStep: PipelineStep = {
       }
       const motion = await ctx.localFile(motionKey(photo.id, photo.motion));
       const label = photo.motion.source === 'live' ? labelOf(photo.motion.filename, photo.motion.mime) : labelOf(`${photo.filename} (motion)`, 'video/mp4');
-      const { durationMs, ...video } = await probeVideo(motion, label, ctx.video);
+      const { durationMs, ...video } = await probeVideo(motion, label, ctx.video, ctx.signal);
       // merged into the row as it is now, for the same video (the metadata step may have found another meanwhile)
       await ctx.db
         .update(photos)
@@ -56,9 +56,11 @@ async function makePlayable({ photo, storage, video: settings, signal }: StepCon
     return { status: 'skipped', reason: 'plays in browsers as it is: the original is served' };
   }
   const input = await file();
+  // its real frames, not its duration alone, say how long the work may take (a jump in its timestamps)
+  const frames = await countFrames(input, settings, signal);
   const made = await withTempDir(async (dir) => {
     const encoder = { hwaccel: settings.hwaccel, vaapiDevice: settings.vaapiDevice };
-    const transcoded = await transcodeVideo(input, dir, labelOf(photo.filename, photo.mime), { maxHeight: settings.maxHeight, durationMs, tools: settings, signal, encoder });
+    const transcoded = await transcodeVideo(input, dir, labelOf(photo.filename, photo.mime), { maxHeight: settings.maxHeight, durationMs, frames, tools: settings, signal, encoder });
     await storage.putFile(key, transcoded.file, { move: true });
     return transcoded;
   });
