@@ -1,10 +1,15 @@
 // The trash: deleting from the web or the API moves photos here (restorable); they are removed for good when
 // the trash is emptied, by hand or once they have been in it for `trashDays` (SHOEBOX_TRASH_DAYS).
-// A photo in the trash keeps its files and rows but is listed, counted and searched nowhere except here.
+// A photo in the trash keeps its files and rows but is listed, counted and searched nowhere except here. It still
+// gets its thumbnail, date and place (the quick lane: what shows it here); the rest of its work is skipped, stopped
+// where it runs (a clip's transcode frees the video lane at once), and runs when it is restored.
 import { and, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
-import { photos, photoSearch } from '../db/schema.js';
+import { photos, photoSearch, photoSteps } from '../db/schema.js';
+import { stopWork } from '../base/running-work.js';
+import { IN_TRASH, STOPPED_IN_TRASH } from '../model/lanes.js';
+import { queuePhotos } from './photo-door.js';
 import { forgetSearchDocuments, refreshSearchDocuments } from '../search/documents.js';
 import { UserError } from '../base/errors.js';
 import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
@@ -38,13 +43,16 @@ async function requirePhotos(lib: Library, ids: readonly string[]): Promise<stri
 }
 
 /**
- * Moves photos to the trash. They leave the search (rows and suggestion counts) at once. Photos already in
- * the trash stay as they are (their time there keeps running). Returns how many were moved.
+ * Moves photos to the trash. They leave the search (rows and suggestion counts) at once; what is left of their work
+ * but their quick lane is skipped (IN_TRASH), and stops where it runs: here at once, on a cluster's worker within a
+ * second (pipeline/runner.ts). Photos already in the trash stay as they are (their time there keeps running).
+ * Returns how many were moved.
  */
 export async function trashPhotos(lib: Library, ids: readonly string[], now: Date = new Date()): Promise<number> {
   mayChange(lib);
   const unique = await requirePhotos(lib, ids);
   if (unique.length === 0) return 0;
+  let unfinished: string[] = [];
   return lib.db.transaction(async (tx) => {
     const moved = await tx
       .update(photos)
@@ -53,6 +61,12 @@ export async function trashPhotos(lib: Library, ids: readonly string[], now: Dat
       .returning({ id: photos.id });
     const movedIds = moved.map((row) => row.id);
     if (movedIds.length === 0) return [];
+    const skipped = await tx
+      .update(photoSteps)
+      .set({ status: 'skipped', error: IN_TRASH, durationMs: 0, retryAt: null, finishedAt: now })
+      .where(and(inArray(photoSteps.photoId, movedIds), inArray(photoSteps.step, [...STOPPED_IN_TRASH]), inArray(photoSteps.status, ['pending', 'running'])))
+      .returning({ photoId: photoSteps.photoId });
+    unfinished = [...new Set(skipped.map((row) => row.photoId))];
     // A refresh of these photos running elsewhere finishes first; one starting later sees them trashed and skips them.
     await tx.execute(sql`select 1 from photo_search where photo_id = any(${uuidArray(movedIds)}) order by photo_id for update`);
     await forgetSearchDocuments(tx as unknown as Db, movedIds);
@@ -60,6 +74,8 @@ export async function trashPhotos(lib: Library, ids: readonly string[], now: Dat
     await tx.delete(photoSearch).where(inArray(photoSearch.photoId, movedIds));
     return movedIds;
   }).then(async (movedIds) => {
+    for (const id of unfinished) stopWork(id, 'the item was moved to the trash', STOPPED_IN_TRASH);
+    await queuePhotos(lib, unfinished); // their state settled by the pipeline's dispatcher, their quick lane run if it was not
     // a trashed photo is no one's copy any more (its group may dissolve), and leaves its stack (another takes the cover)
     await leaveGroups(lib.db, movedIds);
     await leaveStacks(lib.db, movedIds);
@@ -67,7 +83,10 @@ export async function trashPhotos(lib: Library, ids: readonly string[], now: Dat
   });
 }
 
-/** Takes photos out of the trash and back into the search. Photos not in the trash are left alone. */
+/**
+ * Takes photos out of the trash and back into the search; the work the trash skipped is queued again. Photos not in
+ * the trash are left alone.
+ */
 export async function restorePhotos(lib: Library, ids: readonly string[]): Promise<number> {
   mayChange(lib);
   const unique = await requirePhotos(lib, ids);
@@ -79,6 +98,16 @@ export async function restorePhotos(lib: Library, ids: readonly string[]): Promi
     .returning({ id: photos.id });
   const restoredIds = restored.map((row) => row.id);
   await refreshSearchDocuments(lib.db, restoredIds);
+  if (restoredIds.length > 0) {
+    const reopened = await lib.db
+      .update(photoSteps)
+      .set({ status: 'pending', error: null })
+      .where(and(inArray(photoSteps.photoId, restoredIds), eq(photoSteps.status, 'skipped'), eq(photoSteps.error, IN_TRASH)))
+      .returning({ photoId: photoSteps.photoId });
+    const queued = [...new Set(reopened.map((row) => row.photoId))];
+    if (queued.length > 0) await lib.db.update(photos).set({ state: 'pending' }).where(inArray(photos.id, queued));
+    await queuePhotos(lib, queued);
+  }
   // back among the others: find its copies again, and its stack
   const thresholds = thresholdsFrom(lib.ml.settings);
   const model = await lib.ml.clipVersion();

@@ -24,6 +24,15 @@ export const LANE_STEPS: Readonly<Record<LaneName, readonly StepName[]>> = {
   video: ['transcode'],
 };
 
+/**
+ * What an item in the trash still runs: its quick lane, what shows it there (thumbnail, date, place). The rest of its
+ * work (the analysis lanes, the transcode) is skipped with IN_TRASH, stopped where it runs, and runs when the item is
+ * restored (library/trash.ts): a clip trashed mid-transcode frees the video lane.
+ */
+export const RUNS_IN_TRASH: readonly StepName[] = LANE_STEPS.quick;
+export const IN_TRASH = 'in the trash: runs when the item is restored';
+export const STOPPED_IN_TRASH: readonly StepName[] = LANE_NAMES.flatMap((lane) => LANE_STEPS[lane]).filter((step) => !RUNS_IN_TRASH.includes(step));
+
 const LANE_OF = new Map<StepName, LaneName>(LANE_NAMES.flatMap((lane) => LANE_STEPS[lane].map((step) => [step, lane] as const)));
 
 export function laneOf(step: StepName): LaneName {

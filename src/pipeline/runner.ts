@@ -15,7 +15,7 @@ import type { BlobStore, LocalFile } from '../storage/blob-store.js';
 import { deferredStore, type StorageLocations } from '../storage/locations.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { startWork } from '../base/running-work.js';
-import { LANE_STEPS, readyLanes, type LaneName } from '../model/lanes.js';
+import { IN_TRASH, LANE_STEPS, readyLanes, RUNS_IN_TRASH, STOPPED_IN_TRASH, type LaneName } from '../model/lanes.js';
 import {
   decideStep,
   derivePhotoState,
@@ -163,21 +163,31 @@ async function runSteps(
     if (attempt === null) continue; // finished or reset by someone else meanwhile
     ranSomething = true;
     ctx.photo = { ...ctx.photo, state: 'processing' };
-    // stopped when the process stops, when the item is deleted here, or when the step is no longer this run's
-    // (reset, its item deleted elsewhere: the lease is not renewed then)
+    // stopped when the process stops, when the item is trashed or deleted here, or when the step is no longer this
+    // run's (reset, its item trashed or deleted by another process: seen within a second)
     const controller = new AbortController();
     const onClosing = () => controller.abort(new Error('the server is stopping'));
     deps.closing?.addEventListener('abort', onClosing, { once: true });
-    const unregister = startWork(photoId, controller);
+    const unregister = startWork(photoId, controller, name);
     ctx.signal = controller.signal;
     const renew = () =>
       void renewLease(db, photoId, name, attempt)
         .then((held) => held || controller.abort(new Error('the step was reset or its item deleted')))
         .catch(() => undefined);
     const renewal = setInterval(renew, Math.min(deps.leaseMs / 3, RENEW_AT_MOST_EVERY_MS));
+    let checking = false;
+    const check = setInterval(() => {
+      if (checking) return; // a slow database: one look at a time
+      checking = true;
+      void isThisRun(db, photoId, name, attempt)
+        .then((current) => current || controller.abort(new Error('the step was reset, or its item trashed or deleted')))
+        .catch(() => undefined)
+        .finally(() => (checking = false));
+    }, STILL_THIS_RUN_EVERY_MS);
     takeWaited();
     const { redo, others, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt, takeWaited).finally(() => {
       clearInterval(renewal);
+      clearInterval(check);
       unregister();
       deps.closing?.removeEventListener('abort', onClosing);
     });
@@ -293,13 +303,14 @@ async function resetSteps(db: Db, photoId: string, steps: readonly StepName[]): 
 
 /**
  * Marks the step running (one attempt more) and, when asked, the photo processing; null when the step is not to do
- * any more.
+ * any more, or its item is in the trash and the step is not one it runs there (RUNS_IN_TRASH: settle skips it).
  */
 async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: boolean, workerId?: string): Promise<number | null> {
+  const mayRun = RUNS_IN_TRASH.includes(step) ? undefined : sql`exists (select 1 from ${photos} where ${photos.id} = ${photoId} and ${photos.deletedAt} is null)`;
   const [row] = await db
     .update(photoSteps)
     .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1`, workerId: workerId ?? null })
-    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), inArray(photoSteps.status, ['pending', 'running'])))
+    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), inArray(photoSteps.status, ['pending', 'running']), mayRun))
     .returning({ attempts: photoSteps.attempts });
   if (!row) return null;
   if (markPhoto) {
@@ -311,8 +322,23 @@ async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: b
   return row.attempts;
 }
 
-/** A step's lease is renewed, and whether it is still this run's checked, at least this often. */
+/** A step's lease is renewed at least this often. */
 const RENEW_AT_MOST_EVERY_MS = 15_000;
+
+/**
+ * How often a running step looks whether it is still this run's: a reset, a trash or a deletion in any process of a
+ * cluster stops its ffmpeg within about this (a read of one row; steps shorter than it never look).
+ */
+const STILL_THIS_RUN_EVERY_MS = 1_000;
+
+/** Whether the step is still this attempt's: not reset, not skipped by the trash (library/trash.ts), its item not deleted. */
+async function isThisRun(db: Db, photoId: string, step: StepName, attempt: number): Promise<boolean> {
+  const [row] = await db
+    .select({ step: photoSteps.step })
+    .from(photoSteps)
+    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'running'), eq(photoSteps.attempts, attempt)));
+  return row !== undefined;
+}
 
 /**
  * Keeps a running step's lease: its start time is the lease's, renewed while the same attempt runs. False when the
@@ -355,7 +381,14 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
     const [locked] = await tx.select({ id: photos.id }).from(photos).where(eq(photos.id, photoId)).for('update');
     if (!locked) return null;
     const [row] = await tx
-      .select({ state: photos.state, statuses: stepStatusesJson, retrying: retryingSql, mime: photos.mime, motion: sql<boolean>`${photos.motion} is not null` })
+      .select({
+        state: photos.state,
+        statuses: stepStatusesJson,
+        retrying: retryingSql,
+        mime: photos.mime,
+        motion: sql<boolean>`${photos.motion} is not null`,
+        trashed: sql<boolean>`${photos.deletedAt} is not null`,
+      })
       .from(photos)
       .where(eq(photos.id, photoId));
     if (!row) return null;
@@ -363,7 +396,11 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
     // a still has no clip: its video-only steps, reopened with what they follow (an edit, a reprocess), end here
     const item = { mime: row.mime, hasMotion: row.motion };
     const notHere = VIDEO_ONLY_STEPS.filter((step) => (statuses[step] ?? 'pending') === 'pending' && !stepApplies(step, item)).map((step) => ({ step, reason: NOT_A_VIDEO }));
-    for (const { step, reason } of [...notHere, ...skipsNow(statuses)]) {
+    // in the trash: what it does not run there waits for its restore (reopened since: a new model, a reprocess)
+    const inTrash = row.trashed ? STOPPED_IN_TRASH.filter((step) => statuses[step] === 'pending').map((step) => ({ step, reason: IN_TRASH })) : [];
+    const reasons = new Map([...notHere, ...inTrash].map(({ step, reason }) => [step, reason] as const));
+    for (const { step, reason } of skipsNow({ ...statuses, ...Object.fromEntries([...reasons.keys()].map((step) => [step, 'skipped'])) })) reasons.set(step, reason);
+    for (const [step, reason] of reasons) {
       const skipped = await tx
         .update(photoSteps)
         .set({ status: 'skipped', error: reason, durationMs: 0, retryAt: null, finishedAt: new Date() })

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
+import { requireVideoTools } from '../../src/media/video/tools.js';
 import { STEP_NAMES } from '../../src/model/photo-state.js';
 import { IMAGE_SERVER_KEY, openaiProvider, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { runCli } from '../helpers/cli.js';
@@ -127,6 +130,63 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     expect((await authFetch(`${server.url}/api/photos/${id}/thumbnail`)).status).toBe(200);
     await stopWorkers();
   }, 120_000);
+
+  it("stops a worker's transcode within seconds when the API server trashes its clip, takes the next clip, and runs it again once restored", async () => {
+    const { ffmpeg, env } = await requireVideoTools({ ffmpeg: null, ffprobe: null });
+    const dir = tempDir('shoebox-cluster-clips-');
+    const ff = (args: string[]) => promisify(execFile)(ffmpeg, ['-hide_banner', '-v', 'error', '-y', ...args], { env });
+    const h264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '25', '-crf', '40'];
+    // 5 minutes of H.264 in Matroska (one second looped): not playable as it is, a minute or so to transcode here
+    await ff(['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=1', ...h264, path.join(dir, 'second.mkv')]);
+    await ff(['-stream_loop', '299', '-i', path.join(dir, 'second.mkv'), '-c', 'copy', path.join(dir, 'long.mkv')]);
+    await ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', ...h264, path.join(dir, 'short.mkv')]);
+    // a step lease as deployed (renewed every 15 s): the stop does not wait for a renewal
+    const worker = await startWorker([], { SHOEBOX_STEP_LEASE_SECONDS: '300' });
+    const transcoding = async () => {
+      const { stdout } = await promisify(execFile)('ps', ['-eo', 'pid=,args=']);
+      // the worker's copy of the clip from the bucket lies in its cache folder, named by its pid
+      const line = stdout.split('\n').find((row) => row.includes('ffmpeg') && row.includes('libx264') && row.includes(`-${worker.pid}/`));
+      return line ? Number(line.trim().split(/\s+/)[0]) : null;
+    };
+    const step = async (id: string) =>
+      (await rows<{ status: string; attempts: number }>(server.lib.db, sql`select status, attempts from photo_steps where photo_id = ${id}::uuid and step = 'transcode'`))[0]!;
+    const long = (await upload(server.url, [{ path: path.join(dir, 'long.mkv') }])).body.items[0].id as string;
+    let pid: number | null = null;
+    for (const deadline = Date.now() + 60_000; pid === null; await new Promise((r) => setTimeout(r, 100))) {
+      if ((await step(long)).status === 'running') pid = await transcoding();
+      if (Date.now() > deadline) throw new Error(`the transcode did not start: ${JSON.stringify(await step(long))}`);
+    }
+    const short = (await upload(server.url, [{ path: path.join(dir, 'short.mkv') }])).body.items[0].id as string;
+    for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 100))) {
+      const [left] = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from photo_steps where photo_id = ${short}::uuid and step <> 'transcode' and status in ('pending', 'running')`);
+      if (left!.n === 0) break;
+      if (Date.now() > deadline) throw new Error('the short clip was not decoded in time');
+    }
+    expect(await step(short)).toMatchObject({ status: 'pending' }); // behind the long one, in the worker's one video slot
+    const trashed = Date.now();
+    expect((await json(`${server.url}/api/photos/${long}`, { method: 'DELETE' })).status).toBe(204);
+    const alive = (id: number) => {
+      try {
+        process.kill(id, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    while (alive(pid)) {
+      if (Date.now() - trashed > 2_500) throw new Error('the worker\'s ffmpeg still runs 2.5 s after its clip was trashed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await waitForTerminal(server.url, [short], 30_000))[short]).toBe('completed');
+    expect(await step(short)).toMatchObject({ status: 'done' });
+    expect(await step(long)).toMatchObject({ status: 'skipped', attempts: 1 }); // not run while in the trash
+    expect((await json(`${server.url}/api/trash/restore`, { method: 'POST', json: { ids: [long] } })).body).toEqual({ restored: 1 });
+    for (const deadline = Date.now() + 30_000; !((await step(long)).attempts === 2 && (await transcoding()) !== null); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error(`not transcoded again once restored: ${JSON.stringify(await step(long))}`);
+    }
+    expect((await json(`${server.url}/api/photos/${long}?force=true`, { method: 'DELETE' })).status).toBe(204);
+    await stopWorkers();
+  }, 180_000);
 
   it('refuses to start a worker without a shared queue, and a server without a worker and a queue', async () => {
     const worker = await runCli(['worker', '--data', server.dataDir], { REDIS_URL: '' });

@@ -1,13 +1,15 @@
 // A transcode is bounded, and stopped rather than waited for. A clip with a 10-hour jump in its timestamps takes the
-// time its frames need. Deleting a clip kills its ffmpeg at once, and a server that stops while one runs stops within
-// seconds and transcodes the clip again at its next start (the step is neither failed nor lost). The long clip is 15
-// minutes of H.264 in Matroska (one second of test card looped: made in a quarter of a second, 14 MB; not playable in
-// browsers as it is, and ~40 s to transcode here).
+// time its frames need. Trashing, resetting or deleting a clip kills its ffmpeg within a second or two, and the video
+// lane takes the next clip; restoring it queues it again. A server that stops while one runs stops within seconds and
+// transcodes the clip again at its next start (the step is neither failed nor lost). The long clip is 15 minutes of H.264 in Matroska (one second of test card looped:
+// made in a quarter of a second, 14 MB; not playable in browsers as it is, and ~40 s to transcode here).
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/connection.js';
 import { requireVideoTools } from '../../src/media/video/tools.js';
 import { transcodeVideo } from '../../src/media/video/transcode.js';
 import { authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
@@ -31,6 +33,10 @@ beforeAll(async () => {
   // 150 frames: 3 s, a jump of 10 hours, 3 s more (a camera's clock set while it records; or made to hold the lane)
   gap = path.join(dir, 'jump.mkv');
   await ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=6', '-vf', 'setpts=PTS+gte(T\\,3)*36000/TB', '-vsync', 'passthrough', ...h264, '-crf', '35', gap]);
+  // short clips, each its own bytes
+  await Promise.all(
+    ['ann-1', 'ann-2', 'bob-1'].map((name) => ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', ...h264, '-metadata', `title=${name}`, path.join(dir, `${name}.mkv`)])),
+  );
 }, 120_000);
 
 afterAll(async () => server?.dispose());
@@ -98,15 +104,72 @@ describe('a transcode bounded', () => {
 });
 
 describe('stopping a transcode', () => {
-  it('kills ffmpeg at once when the clip is deleted', async () => {
+  let long: { id: string; sha256: string };
+  let pid: number;
+
+  it('trashing a clip kills its ffmpeg within seconds; the lane takes the next clips; restoring queues it again', async () => {
     const url = server!.url;
-    const { id } = (await upload(url, [{ path: clip }])).body.items[0];
-    const { sha256 } = (await json(`${url}/api/photos/${id}`)).body;
-    const pid = await transcoding(url, id, sha256, 1);
+    // Bob, a second user of the server
+    const bob = { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' };
+    expect((await json(`${url}/api/admin/users`, { method: 'POST', json: bob })).status).toBe(201);
+    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify(bob) });
+    const cookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+    const asBob = async (file: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(await readFile(file))]), path.basename(file));
+      return (await (await fetch(`${url}/api/photos`, { method: 'POST', body: form, headers: { cookie, origin: url } })).json()) as { items: { id: string }[] };
+    };
+    const uploaded = (await upload(url, [{ path: clip }])).body.items[0];
+    long = { id: uploaded.id, sha256: (await json(`${url}/api/photos/${uploaded.id}`)).body.sha256 };
+    pid = await transcoding(url, long.id, long.sha256, 1);
+    // while it holds the one video slot: two clips of its owner, then one of Bob's, each ready for its transcode
+    const mine = (await upload(url, ['ann-1', 'ann-2'].map((name) => ({ path: path.join(dir, `${name}.mkv`) })))).body.items.map((item: { id: string }) => item.id);
+    const bobs = (await asBob(path.join(dir, 'bob-1.mkv'))).items[0]!.id;
+    const shorts = [...mine, bobs];
+    const steps = () =>
+      rows<{ photo_id: string; status: string; started_at: Date | null; finished_at: Date | null }>(
+        server!.lib.db,
+        sql`select photo_id, status, started_at, finished_at from photo_steps where step = 'transcode' and photo_id = any(${sql.raw(`'{${shorts.join(',')}}'::uuid[]`)})`,
+      );
+    for (const deadline = Date.now() + 30_000; ; await sleep(100)) {
+      // every step but the transcode ended: each waits in the video lane
+      const left = await rows<{ n: number }>(
+        server!.lib.db,
+        sql`select count(*)::int as n from photo_steps where step <> 'transcode' and status in ('pending', 'running') and photo_id = any(${sql.raw(`'{${shorts.join(',')}}'::uuid[]`)})`,
+      );
+      if (left[0]!.n === 0) break;
+      if (Date.now() > deadline) throw new Error('the short clips were not decoded in time');
+    }
+    expect((await steps()).every((step) => step.status === 'pending')).toBe(true); // waiting behind the long one
+    expect(alive(pid)).toBe(true);
+
+    const trashed = Date.now();
+    expect((await json(`${url}/api/photos/${long.id}`, { method: 'DELETE' })).status).toBe(204);
+    await gone(pid, trashed);
+    // skipped for the trash, not failed: it runs when the clip is restored; nothing of it is left pending
+    const inTrash = { status: 'skipped', attempts: 1, error: 'in the trash: runs when the item is restored' };
+    expect((await json(`${url}/api/photos/${long.id}`)).body.steps.transcode).toMatchObject(inTrash);
+    for (const deadline = Date.now() + 30_000; (await steps()).some((step) => step.status !== 'done'); await sleep(100)) {
+      if (Date.now() > deadline) throw new Error(`the short clips were not transcoded in time: ${JSON.stringify(await steps())}`);
+    }
+    expect((await json(`${url}/api/photos/${long.id}`)).body).toMatchObject({ state: 'completed', steps: { transcode: inTrash } });
+
+    expect((await json(`${url}/api/trash/restore`, { method: 'POST', json: { ids: [long.id] } })).body).toEqual({ restored: 1 });
+    pid = await transcoding(url, long.id, long.sha256, 2);
+  }, 180_000);
+
+  it('resetting the step (reprocess) kills the running ffmpeg within seconds and runs it again; deleting the clip kills that one', async () => {
+    const url = server!.url;
+    const reset = Date.now();
+    expect((await json(`${url}/api/reprocess`, { method: 'POST', json: { step: 'transcode', all: true } })).status).toBe(202);
+    await gone(pid, reset);
+    pid = await transcoding(url, long.id, long.sha256, 3);
     const deleted = Date.now();
-    expect((await json(`${url}/api/photos/${id}?force=true`, { method: 'DELETE' })).status).toBe(204);
+    expect((await json(`${url}/api/photos/${long.id}?force=true`, { method: 'DELETE' })).status).toBe(204);
     await gone(pid, deleted);
     expect((await json(`${url}/api/health`)).status).toBe(200);
+    await server!.dispose();
+    server = null;
   }, 120_000);
 
   it('stops within seconds with the server, and transcodes again at the next start', async () => {

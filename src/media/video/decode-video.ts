@@ -11,11 +11,12 @@ export interface DecodedVideo extends DecodedPhoto {
   probe: VideoProbe;
 }
 
-export async function decodeVideo(file: string, label: string, sizes: Sizes, settings?: VideoToolSettings): Promise<DecodedVideo> {
-  const probe = await probeVideo(file, label, settings);
-  const posterMs = await posterTime(file, probe, label, settings);
+/** `signal` kills its ffmpeg (the item trashed, deleted or reset while it runs). */
+export async function decodeVideo(file: string, label: string, sizes: Sizes, settings?: VideoToolSettings, signal?: AbortSignal): Promise<DecodedVideo> {
+  const probe = await probeVideo(file, label, settings, signal);
+  const posterMs = await posterTime(file, probe, label, settings, signal);
   return withTempDir(async (dir) => {
-    const frame = await extractFrame(file, posterMs, dir, label, settings);
+    const frame = await extractFrame(file, posterMs, dir, label, settings, { signal });
     // ffmpeg turned the frame upright: its pixels are as displayed
     return { ...(await fromSharpFileOnce(frame, label, sizes, 'ffmpeg', 1)), probe };
   });

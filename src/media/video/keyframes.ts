@@ -30,11 +30,15 @@ export async function extractFrames(
   settings?: VideoToolSettings,
   /** Awaited before each frame (a caller letting other work go first). */
   before: () => Promise<void> = async () => {},
+  /** Kills ffmpeg and ends the work (the item trashed, deleted or reset). */
+  signal?: AbortSignal,
 ): Promise<(string | null)[]> {
   const frames: (string | null)[] = [];
   for (const [index, atMs] of times.entries()) {
     await before();
-    frames.push(await extractFrame(file, atMs, dir, label, settings, { name: `frame-${index}.jpg`, maxSide, nearestKeyframe: true }).catch(() => null));
+    signal?.throwIfAborted();
+    frames.push(await extractFrame(file, atMs, dir, label, settings, { name: `frame-${index}.jpg`, maxSide, nearestKeyframe: true, signal }).catch(() => null));
   }
+  signal?.throwIfAborted(); // a frame stopped is not a damaged stretch
   return frames;
 }

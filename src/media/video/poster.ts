@@ -20,7 +20,7 @@ const MAX_CANDIDATES = 100;
 const MIN_KEYFRAMES = 4;
 
 /** When the poster is taken (ms from the start), as chosen on small copies of the window's frames. */
-export async function posterTime(file: string, probe: VideoProbe, label: string, settings?: VideoToolSettings): Promise<number> {
+export async function posterTime(file: string, probe: VideoProbe, label: string, settings?: VideoToolSettings, signal?: AbortSignal): Promise<number> {
   const duration = probe.durationMs ?? 0;
   const start = Math.min(duration * 0.1, 30_000);
   const window = Math.max(0, Math.min(WINDOW_MS, duration - start));
@@ -33,15 +33,15 @@ export async function posterTime(file: string, probe: VideoProbe, label: string,
   const windowArgs = ['-i', file, '-map', '0:v:0', '-an', '-sn', '-t', seconds(window), '-vf', pick, ...out];
   // the keyframes alone first (a phone writes one every second or two): a fraction of the decoding, enough to choose
   // from; with fewer than MIN_KEYFRAMES of them in the window, every frame
-  const keyframes = await runFfmpeg(file, [...seek(start), '-skip_frame', 'nokey', ...windowArgs], label, 'info', settings);
+  const keyframes = await runFfmpeg(file, [...seek(start), '-skip_frame', 'nokey', ...windowArgs], label, 'info', settings, signal);
   const fromKeyframes = shown(keyframes, MIN_KEYFRAMES);
   if (fromKeyframes) return start + Math.round((fromKeyframes.chosen - fromKeyframes.first) * 1000);
-  const quick = shown(await runFfmpeg(file, [...seek(start), ...windowArgs], label, 'info', settings));
+  const quick = shown(await runFfmpeg(file, [...seek(start), ...windowArgs], label, 'info', settings, signal));
   if (quick) return start + Math.round((quick.chosen - quick.first) * 1000);
   // a quick seek finds no frame in some streams (MPEG-TS with older builds): decode from the start, the timestamps
   // made to count from the first frame, and keep the window's frames (trim's times are then the clip's own)
   const trim = `setpts=PTS-STARTPTS,trim=start=${seconds(start)}:duration=${seconds(window)},${pick}`;
-  const slow = shown(await runFfmpeg(file, ['-i', file, '-map', '0:v:0', '-an', '-sn', '-vf', trim, ...out], label, 'info', settings));
+  const slow = shown(await runFfmpeg(file, ['-i', file, '-map', '0:v:0', '-an', '-sn', '-vf', trim, ...out], label, 'info', settings, signal));
   return slow ? Math.round(slow.chosen * 1000) : start;
 }
 
@@ -69,6 +69,8 @@ export interface FrameOptions {
   maxSide?: number;
   /** The keyframe at or before the time rather than the exact frame: one frame decoded, not up to a second of them. */
   nearestKeyframe?: boolean;
+  /** Kills ffmpeg (the item trashed, deleted or reset). */
+  signal?: AbortSignal;
 }
 
 /** Writes the frame at `atMs` as a PNG (or JPEG) in `dir` (upright: ffmpeg applies the rotation) and returns its path. */
@@ -79,9 +81,9 @@ export async function extractFrame(file: string, atMs: number, dir: string, labe
   const codec = jpeg ? ['-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p'] : ['-c:v', 'png'];
   const frame = ['-map', '0:v:0', '-an', '-sn', ...scale, '-frames:v', '1', '-f', 'image2', ...codec, '-y', out];
   const nearest = options.nearestKeyframe && atMs > 0 ? ['-noaccurate_seek'] : [];
-  await runFfmpeg(file, [...nearest, ...seek(atMs), '-i', file, ...frame], label, 'error', settings);
+  await runFfmpeg(file, [...nearest, ...seek(atMs), '-i', file, ...frame], label, 'error', settings, options.signal);
   // ffmpeg ends without an error when a quick seek found no frame: then it decodes up to the time
-  if (!(await exists(out)) && atMs > 0) await runFfmpeg(file, ['-i', file, ...seek(atMs), ...frame], label, 'error', settings);
+  if (!(await exists(out)) && atMs > 0) await runFfmpeg(file, ['-i', file, ...seek(atMs), ...frame], label, 'error', settings, options.signal);
   if (!(await exists(out))) throw new ImageDecodeError(`${label}: no frame could be decoded at ${seconds(atMs)} s`);
   return out;
 }
@@ -92,11 +94,12 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 const seek = (ms: number) => (ms > 0 ? ['-ss', seconds(ms)] : []);
 
 /** Runs ffmpeg under its memory and time limits; resolves with what it logged, rejects with ImageDecodeError. */
-async function runFfmpeg(file: string, args: string[], label: string, logLevel: 'info' | 'error', settings?: VideoToolSettings): Promise<string> {
+async function runFfmpeg(file: string, args: string[], label: string, logLevel: 'info' | 'error', settings?: VideoToolSettings, signal?: AbortSignal): Promise<string> {
   const tools = await requireVideoTools(settings);
   try {
-    return (await runVideoTool(tools, 'ffmpeg', ['-v', logLevel, ...args], { file, timeoutMs: POSTER_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES })).stderr;
+    return (await runVideoTool(tools, 'ffmpeg', ['-v', logLevel, ...args], { file, timeoutMs: POSTER_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES, signal })).stderr;
   } catch (error) {
+    if (signal?.aborted) throw error;
     throw new ImageDecodeError(`${label}: no frame could be decoded (${(error as Error).message})`);
   }
 }

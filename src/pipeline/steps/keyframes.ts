@@ -11,7 +11,7 @@ import type { StepContext } from '../step.js';
 const FRAME_SIDE = 1440;
 
 /** Local files of the clip's frames (none for a photo, or a clip too short to have more than its poster). */
-export async function videoFrames(ctx: Pick<StepContext, 'photo' | 'storage' | 'localFile' | 'original' | 'video' | 'giveWay'>): Promise<string[]> {
+export async function videoFrames(ctx: Pick<StepContext, 'photo' | 'storage' | 'localFile' | 'original' | 'video' | 'giveWay' | 'signal'>): Promise<string[]> {
   const { photo, storage } = ctx;
   if (!isVideoMime(photo.mime)) return [];
   const times = keyframeTimes(photo.durationMs);
@@ -20,7 +20,7 @@ export async function videoFrames(ctx: Pick<StepContext, 'photo' | 'storage' | '
   if (stored.some((found) => !found)) {
     const original = await ctx.original();
     await withTempDir(async (dir) => {
-      const frames = await extractFrames(original, times, dir, labelOf(photo.filename, photo.mime), FRAME_SIDE, ctx.video, ctx.giveWay);
+      const frames = await extractFrames(original, times, dir, labelOf(photo.filename, photo.mime), FRAME_SIDE, ctx.video, ctx.giveWay, ctx.signal);
       for (const [index, frame] of frames.entries()) {
         if (!frame || stored[index]) continue;
         await storage.putFile(keys[index]!, frame, { move: true });

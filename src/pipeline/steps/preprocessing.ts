@@ -18,12 +18,12 @@ import { derivedKey } from '../../storage/keys.js';
 export const preprocessingStep: PipelineStep = {
   name: 'preprocessing',
   version: '1',
-  async run({ photo, db, storage, original, shared, video: videoSettings }) {
+  async run({ photo, db, storage, original, shared, video: videoSettings, signal }) {
     const file = await original();
     if (isVideoMime(photo.mime)) {
       let video: DecodedVideo;
       try {
-        video = await decodeVideo(file, labelOf(photo.filename, photo.mime), DEFAULT_SIZES, videoSettings);
+        video = await decodeVideo(file, labelOf(photo.filename, photo.mime), DEFAULT_SIZES, videoSettings, signal);
       } catch (error) {
         if (error instanceof VideoToolsMissingError) return { status: 'skipped', reason: error.message };
         throw error;
