@@ -20,7 +20,7 @@ import { LaneQueue } from '../pipeline/lane-queue.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { Library, Resources } from '../library/library.js';
 import { laneConcurrency } from '../pipeline/lane-settings.js';
-import { backgroundItems, routePhoto, runLane } from '../pipeline/runner.js';
+import { itemPlacement, routePhoto, runLane } from '../pipeline/runner.js';
 import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
 import { MEMORIES_EVERY_MS, refreshMemories, serverToday } from '../library/memories/job.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
@@ -170,7 +170,7 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
         schedule = new LocalSchedule(tasks, onError);
       }
       queue.start(
-        { route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane, giveWay) => runLane(deps, photoId, lane, giveWay), background: backgroundItems(db) },
+        { route: (photoId) => routePhoto(deps, photoId), run: (photoId, lane, giveWay) => runLane(deps, photoId, lane, giveWay), placement: itemPlacement(db) },
         options.lanes,
       );
       // a worker given only some steps (a GPU box for the model steps) leaves generation to the others

@@ -55,8 +55,8 @@ export class BullLaneQueue implements PhotoQueue {
   start(handlers: LaneHandlers, lanes: readonly LaneName[] = LANE_NAMES): void {
     const send = async (photoId: string, next: readonly LaneName[]) => {
       if (next.length === 0) return;
-      const background = (await handlers.background?.(photoId)) ?? false;
-      for (const lane of next) await this.lanes[lane].add(photoId, { background });
+      const placement = (await handlers.placement?.(photoId)) ?? {};
+      for (const lane of next) await this.lanes[lane].add(photoId, placement);
     };
     // BullMQ takes a job by its priority; a video's work that has begun goes on (a worker has no view of the others')
     const now = async () => {};

@@ -7,7 +7,7 @@
 // running one gives way between its frames while photos are there (`giveWay`); their posters waiting do not hold
 // the slow lanes.
 import { LANE_NAMES, type LaneName } from '../model/lanes.js';
-import type { PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
+import type { AddOptions, PhotoQueue, QueueLoad } from '../queue/photo-queue.js';
 import { LocalQueue } from './queue.js';
 
 export interface LaneHandlers {
@@ -18,8 +18,11 @@ export interface LaneHandlers {
    * waits or runs ahead of this one's work (at once but for background work).
    */
   run(photoId: string, lane: LaneName, giveWay: () => Promise<void>): Promise<LaneName[]>;
-  /** Whether the photo's lanes take it after the others (a video: minutes of work that must not hold photos up). */
-  background?(photoId: string): Promise<boolean>;
+  /**
+   * How the photo's lanes take it: after the others (`background`: a video, minutes of work that must not hold photos
+   * up), in turns with other owners' (`share`).
+   */
+  placement?(photoId: string): Promise<AddOptions>;
 }
 
 const now = (): Promise<void> => Promise.resolve();
@@ -73,7 +76,7 @@ export class LaneQueue implements PhotoQueue {
     for (const lane of LANE_NAMES) {
       this.lanes[lane].start(async (photoId) => {
         try {
-          const background = (await handlers.background?.(photoId)) ?? false;
+          const background = (await handlers.placement?.(photoId))?.background ?? false;
           await this.send(photoId, await handlers.run(photoId, lane, background ? () => this.giveWay(lane) : now));
         } finally {
           if (lane === 'quick') this.pokeSlowLanes();
@@ -128,8 +131,8 @@ export class LaneQueue implements PhotoQueue {
 
   private async send(photoId: string, lanes: readonly LaneName[]): Promise<void> {
     if (lanes.length === 0) return;
-    const background = (await this.handlers?.background?.(photoId)) ?? false;
-    for (const lane of lanes) await this.lanes[lane].add(photoId, { background });
+    const placement = (await this.handlers?.placement?.(photoId)) ?? {};
+    for (const lane of lanes) await this.lanes[lane].add(photoId, placement);
   }
 
   /** Resolves once no photo waits or runs in the lane, nor waits for its thumbnail (quick lane). */

@@ -4,14 +4,15 @@
 // interface for clusters.
 
 import type { AddOptions, PhotoQueue } from '../queue/photo-queue.js';
+import { FairQueue } from './fair-queue.js';
 
 export type PhotoJobHandler = (photoId: string) => Promise<void>;
 
 export class LocalQueue implements PhotoQueue {
   // start(handler) consumes; at most `concurrency` photos at once, and as many in the background besides.
   private readonly waiting: string[] = [];
-  /** Waiting behind every photo of `waiting` (AddOptions.background). */
-  private readonly later: string[] = [];
+  /** Waiting behind every photo of `waiting` (AddOptions.background), each owner's in turn (AddOptions.share). */
+  private readonly later = new FairQueue();
   private readonly waitingSet = new Set<string>();
   private readonly running = new Set<string>();
   /** Of `running`, those taken from `later`. */
@@ -39,7 +40,8 @@ export class LocalQueue implements PhotoQueue {
     }
     if (this.waitingSet.has(photoId)) return;
     this.waitingSet.add(photoId);
-    (options.background ? this.later : this.waiting).push(photoId);
+    if (options.background) this.later.push(photoId, options.share);
+    else this.waiting.push(photoId);
     this.pump();
   }
 
@@ -52,9 +54,9 @@ export class LocalQueue implements PhotoQueue {
     return this.waiting.length + this.later.length + this.running.size;
   }
 
-  /** Photos waiting (in the order they will be taken) and running now. */
+  /** Photos waiting (those in the foreground first) and running now. */
   ids(): { waiting: readonly string[]; running: ReadonlySet<string> } {
-    return { waiting: this.later.length === 0 ? this.waiting : [...this.waiting, ...this.later], running: this.running };
+    return { waiting: this.later.length === 0 ? this.waiting : [...this.waiting, ...this.later.ids()], running: this.running };
   }
 
   /** Whether photos wait that are not in the background (a lane giving way to this one asks). */
@@ -80,7 +82,7 @@ export class LocalQueue implements PhotoQueue {
   async close(): Promise<void> {
     this.closed = true;
     this.waiting.length = 0;
-    this.later.length = 0;
+    this.later.clear();
     this.waitingSet.clear();
     this.again.clear();
     await this.idle();

@@ -5,6 +5,7 @@ import { isWorthRetrying, retryDelayMs, retryNote } from './retry.js';
 import path from 'node:path';
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import type { AddOptions } from '../queue/photo-queue.js';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
 import { assignToAutoAlbums } from '../library/albums/auto-assign.js';
@@ -213,19 +214,21 @@ async function runSteps(
 }
 
 /**
- * Whether an item's lanes take it after the others: a video, whose frames, faces and transcode are minutes of work
- * that must not hold a photo import up (the lanes' `background`). Remembered: an item's type does not change.
+ * How an item's lanes take it: a video after the others, as its frames, faces and transcode are minutes of work that
+ * must not hold a photo import up (`background`), in its owner's share, so that one user's backlog of clips (or an
+ * upload link's, whose clips are the link owner's) takes turns with another user's clip (`share`). Remembered: an
+ * item's type and owner do not change.
  */
-export function backgroundItems(db: Db): (photoId: string) => Promise<boolean> {
-  const known = new Map<string, boolean>();
+export function itemPlacement(db: Db): (photoId: string) => Promise<AddOptions> {
+  const known = new Map<string, AddOptions>();
   return async (photoId) => {
     const cached = known.get(photoId);
     if (cached !== undefined) return cached;
-    const [row] = await db.select({ mime: photos.mime }).from(photos).where(eq(photos.id, photoId));
-    const background = row ? isVideoMime(row.mime) : false;
+    const [row] = await db.select({ mime: photos.mime, ownerId: photos.ownerId }).from(photos).where(eq(photos.id, photoId));
+    const placement = row && isVideoMime(row.mime) ? { background: true, share: row.ownerId } : {};
     if (known.size >= 10_000) known.delete(known.keys().next().value!);
-    known.set(photoId, background);
-    return background;
+    known.set(photoId, placement);
+    return placement;
   };
 }
 

@@ -39,6 +39,17 @@ const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return re
 
 /** A background job's priority: any, as every one without a priority is taken first. */
 const BACKGROUND_PRIORITY = 10;
+/** Beyond this rank in its share a background job waits as the last (BullMQ's priorities end at 2^21). */
+const MAX_SHARE_RANK = 1_000_000;
+/** A share's set of jobs is forgotten a day after its last job was added (a member left by a lost job counts no longer). */
+const SHARE_TTL_SECONDS = 24 * 3600;
+
+/** What a job carries: the photo, and how it was added (again so, when it is added again after its run). */
+interface JobData {
+  photoId: string;
+  background?: boolean;
+  share?: string;
+}
 
 /**
  * A queue of photo ids on Redis (or Valkey) through BullMQ, shared by every server and worker of a cluster. The
@@ -96,8 +107,26 @@ export class BullPhotoQueue implements PhotoQueue {
     // marked first: if a run is under way, the photo is looked at once more when it ends
     await this.redis.sadd(this.againKey, photoId);
     // jobs without a priority are taken before any with one (BullMQ): a background photo waits for the others
-    const priority = options.background ? { priority: BACKGROUND_PRIORITY } : {};
-    await this.queue.add('photo', { photoId }, { jobId: photoId, removeOnComplete: true, removeOnFail: true, ...JOB_RETRIES, ...priority });
+    const priority = options.background ? { priority: await this.backgroundPriority(photoId, options.share) } : {};
+    const data: JobData = { photoId, ...(options.background ? { background: true } : {}), ...(options.share ? { share: options.share } : {}) };
+    await this.queue.add('photo', data, { jobId: photoId, removeOnComplete: true, removeOnFail: true, ...JOB_RETRIES, ...priority });
+  }
+
+  /**
+   * A background job's priority: its rank among its share's jobs waiting or running in this queue (a set per share,
+   * left when a job ends), so that each owner's first job comes before anyone's second — the turns the in-process
+   * queue takes (pipeline/fair-queue.ts) — and a job of the same rank waits behind those added before it.
+   */
+  private async backgroundPriority(photoId: string, share: string | undefined): Promise<number> {
+    if (!share) return BACKGROUND_PRIORITY;
+    const key = this.shareKey(share);
+    const answers = await this.redis.multi().sadd(key, photoId).expire(key, SHARE_TTL_SECONDS).scard(key).exec();
+    const rank = Number(answers?.[2]?.[1] ?? 1);
+    return BACKGROUND_PRIORITY + Math.min(Math.max(rank, 1), MAX_SHARE_RANK);
+  }
+
+  private shareKey(share: string): string {
+    return `${QUEUE_PREFIX}:${this.name}:share:${share}`;
   }
 
   /** Consumes the queue: at most `concurrency` photos at once in this process. */
@@ -106,7 +135,7 @@ export class BullPhotoQueue implements PhotoQueue {
     this.worker = new Worker(
       this.name,
       async (job, token) => {
-        const { photoId } = job.data as { photoId: string };
+        const { photoId, share } = job.data as JobData;
         const held = await this.holdGroup(photoId);
         if (held === 'taken') {
           await job.moveToDelayed(Date.now() + this.options.exclusive!.retryMs, token);
@@ -120,6 +149,8 @@ export class BullPhotoQueue implements PhotoQueue {
             if (this.options.retryable?.(error) && job.attemptsMade + 1 < JOB_RETRIES.attempts) throw error; // again after the backoff
             this.options.onError?.(photoId, error);
           }
+          // done with (a job tried again later still counts in its share)
+          if (share) await this.redis.srem(this.shareKey(share), photoId);
         } finally {
           await held?.release();
         }
@@ -135,7 +166,7 @@ export class BullPhotoQueue implements PhotoQueue {
       },
     );
     // after the job is gone from the queue (removeOnComplete), so that adding it again is not refused as a duplicate
-    this.worker.on('completed', (job) => void this.runAgainIfAsked((job.data as { photoId: string }).photoId));
+    this.worker.on('completed', (job) => void this.runAgainIfAsked(job.data as JobData));
     this.worker.on('error', () => undefined); // a lost connection is retried by ioredis; nothing to do here
   }
 
@@ -157,9 +188,9 @@ export class BullPhotoQueue implements PhotoQueue {
     };
   }
 
-  private async runAgainIfAsked(photoId: string): Promise<void> {
+  private async runAgainIfAsked({ photoId, background, share }: JobData): Promise<void> {
     if (this.closed) return;
-    if ((await this.redis.srem(this.againKey, photoId)) === 1) await this.add(photoId);
+    if ((await this.redis.srem(this.againKey, photoId)) === 1) await this.add(photoId, { background, share });
   }
 
   async depth(): Promise<number> {

@@ -22,6 +22,11 @@ export interface PhotoQueue {
 
 export interface AddOptions {
   background?: boolean;
+  /**
+   * Whose it is (the owner's id): background photos of several shares are taken in turns, the share served longest ago
+   * first, so that one owner's backlog of clips does not hold a lane against another's.
+   */
+  share?: string;
 }
 
 export interface QueueLoad {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../src/pipeline/queue.js';
 import { BullPhotoQueue } from '../../src/queue/bullmq.js';
 import { FairQueue } from '../../src/queue/fair-queue.js';
-import type { PhotoQueue } from '../../src/queue/photo-queue.js';
+import type { AddOptions, PhotoQueue } from '../../src/queue/photo-queue.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
 // One contract for every photo queue: the in-process one of the embedded default and BullMQ on a real Redis.
@@ -23,7 +23,7 @@ const implementations: { name: string; make(concurrency: number, onError?: (id: 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A one-slot queue whose first photo, `blocker`, runs until `release()`: what is added meanwhile waits. */
-async function blocked(queue: Consuming): Promise<{ queue: Consuming; runs: string[]; release: () => void }> {
+async function blocked(queue: Consuming, options?: AddOptions): Promise<{ queue: Consuming; runs: string[]; release: () => void }> {
   const runs: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -31,7 +31,7 @@ async function blocked(queue: Consuming): Promise<{ queue: Consuming; runs: stri
     if (id === 'blocker') await gate;
     runs.push(id);
   });
-  await queue.add('blocker');
+  await queue.add('blocker', options);
   await sleep(100); // the blocker runs; what follows waits
   return { queue, runs, release };
 }
@@ -66,6 +66,17 @@ describe.each(implementations)('photo queue: $name', ({ make }) => {
     release();
     await queue.idle();
     expect(runs).toEqual(['blocker', 'photo-1', 'photo-2', 'clip-1', 'clip-2']);
+    await queue.close();
+  });
+
+  it("takes background photos of several owners in turns: one owner's backlog of clips does not hold the queue against another's", async () => {
+    const { queue, runs, release } = await blocked(make(1), { background: true, share: 'ann' });
+    for (const id of ['ann-1', 'ann-2', 'ann-3']) await queue.add(id, { background: true, share: 'ann' });
+    for (const id of ['bob-1', 'bob-2']) await queue.add(id, { background: true, share: 'bob' });
+    release();
+    await queue.idle();
+    // Ann's clip was running when Bob's came: Bob's first goes next, then each in turn
+    expect(runs).toEqual(['blocker', 'bob-1', 'ann-1', 'bob-2', 'ann-2', 'ann-3']);
     await queue.close();
   });
 

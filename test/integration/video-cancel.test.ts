@@ -1,7 +1,8 @@
 // A transcode is bounded, and stopped rather than waited for. A clip with a 10-hour jump in its timestamps takes the
 // time its frames need. Trashing, resetting or deleting a clip kills its ffmpeg within a second or two, and the video
-// lane takes the next clip; restoring it queues it again. A server that stops while one runs stops within seconds and
-// transcodes the clip again at its next start (the step is neither failed nor lost). The long clip is 15 minutes of H.264 in Matroska (one second of test card looped:
+// lane takes the next clip: another user's before the rest of the first user's. Restoring it queues it again. A
+// server that stops while one runs stops within seconds and transcodes the clip again at its next start (the step
+// is neither failed nor lost). The long clip is 15 minutes of H.264 in Matroska (one second of test card looped:
 // made in a quarter of a second, 14 MB; not playable in browsers as it is, and ~40 s to transcode here).
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -107,7 +108,7 @@ describe('stopping a transcode', () => {
   let long: { id: string; sha256: string };
   let pid: number;
 
-  it('trashing a clip kills its ffmpeg within seconds; the lane takes the next clips; restoring queues it again', async () => {
+  it("trashing a clip kills its ffmpeg within seconds; the lane takes the next clip, another user's first; restoring queues it again", async () => {
     const url = server!.url;
     // Bob, a second user of the server
     const bob = { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' };
@@ -152,6 +153,10 @@ describe('stopping a transcode', () => {
     for (const deadline = Date.now() + 30_000; (await steps()).some((step) => step.status !== 'done'); await sleep(100)) {
       if (Date.now() > deadline) throw new Error(`the short clips were not transcoded in time: ${JSON.stringify(await steps())}`);
     }
+    // Bob's clip went before the rest of the first user's, though it came after them
+    const finished = Object.fromEntries((await steps()).map((step) => [step.photo_id, new Date(step.finished_at!).getTime()]));
+    expect(finished[bobs]).toBeLessThan(finished[mine[0]]!);
+    expect(finished[bobs]).toBeLessThan(finished[mine[1]]!);
     expect((await json(`${url}/api/photos/${long.id}`)).body).toMatchObject({ state: 'completed', steps: { transcode: inTrash } });
 
     expect((await json(`${url}/api/trash/restore`, { method: 'POST', json: { ids: [long.id] } })).body).toEqual({ restored: 1 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LANE_NAMES } from '../../src/model/lanes.js';
 import { LaneQueue, type LaneConcurrency } from '../../src/pipeline/lane-queue.js';
+import { FairQueue } from '../../src/pipeline/fair-queue.js';
 import { LocalQueue } from '../../src/pipeline/queue.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -67,6 +68,22 @@ describe('LocalQueue', () => {
   });
 });
 
+describe('FairQueue', () => {
+  it("takes each owner's items in turn, the owner served longest ago (or never) first, each owner's in the order they came", () => {
+    const queue = new FairQueue();
+    queue.push('ann-1', 'ann');
+    expect(queue.shift()).toBe('ann-1'); // runs: Ann was served last
+    for (const id of ['ann-2', 'ann-3', 'ann-4']) queue.push(id, 'ann');
+    queue.push('bob-1', 'bob');
+    queue.push('bob-2', 'bob');
+    queue.push('cat-1', 'cat');
+    expect(queue.length).toBe(6);
+    const order = Array.from({ length: 6 }, () => queue.shift());
+    expect(order).toEqual(['bob-1', 'cat-1', 'ann-2', 'bob-2', 'ann-3', 'ann-4']);
+    expect(queue.shift()).toBeUndefined();
+  });
+});
+
 describe('LaneQueue', () => {
   it("lets a video's work give way between its parts while photos wait or run in its lane", async () => {
     const queue = new LaneQueue(Object.fromEntries(LANE_NAMES.map((lane) => [lane, 1])) as LaneConcurrency);
@@ -75,7 +92,7 @@ describe('LaneQueue', () => {
     let done = 0;
     queue.start({
       route: async () => ['faces'],
-      background: async (id) => id.startsWith('clip'),
+      placement: async (id) => ({ background: id.startsWith('clip') }),
       run: async (id, _lane, giveWay) => {
         if (id.startsWith('clip')) {
           for (const frame of [1, 2, 3]) {
