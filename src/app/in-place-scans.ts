@@ -16,7 +16,7 @@ import { writeDueSidecars } from '../library/in-place/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
 import { GlobTimeoutError } from '../library/in-place/glob.js';
 import type { Resources } from '../library/library.js';
-import { FairQueue } from '../queue/fair-queue.js';
+import { GroupQueue } from '../queue/group-queue.js';
 import type { PeriodicTask } from '../queue/local-schedule.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { RedisEngines } from './redis-engines.js';
@@ -42,7 +42,7 @@ export function inPlaceScanQueue(settings: Settings, logger: Logger, redis: Redi
         leaseMs: settings.stepLeaseSeconds * 1000,
         exclusive: { groupOf: ownerOf, retryMs: OWNER_BUSY_RETRY_MS },
       })
-    : new FairQueue(settings.libraryScans, ownerOf, crashed);
+    : new GroupQueue(settings.libraryScans, ownerOf, crashed);
 }
 
 /** Queues the libraries whose scan was asked for and not done (a crash, a restart), or every library. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../src/pipeline/queue.js';
 import { BullPhotoQueue } from '../../src/queue/bullmq.js';
-import { FairQueue } from '../../src/queue/fair-queue.js';
+import { GroupQueue } from '../../src/queue/group-queue.js';
 import type { AddOptions, PhotoQueue } from '../../src/queue/photo-queue.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
@@ -148,7 +148,7 @@ describe.each(implementations)('photo queue: $name', ({ make }) => {
 // — in process, and on Redis across two consumers (a cluster's workers).
 const groupOf = async (id: string) => id.slice(0, 1);
 const grouped: { name: string; make(): (PhotoQueue & { start(handler: (id: string) => Promise<void>): void })[] }[] = [
-  { name: 'in-process', make: () => [new FairQueue(2, groupOf)] },
+  { name: 'in-process', make: () => [new GroupQueue(2, groupOf)] },
   {
     name: 'BullMQ on Redis, two workers',
     make: () => {

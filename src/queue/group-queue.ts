@@ -4,16 +4,16 @@
 // same rule across a cluster).
 import type { PhotoQueue } from './photo-queue.js';
 
-export type FairJobHandler = (id: string) => Promise<void>;
+export type GroupJobHandler = (id: string) => Promise<void>;
 
-export class FairQueue implements PhotoQueue {
+export class GroupQueue implements PhotoQueue {
   /** Waiting, in order, each with its group. */
   private readonly waiting: { id: string; group: string }[] = [];
   /** Running: id → group. */
   private readonly running = new Map<string, string>();
   /** Added again while running: run once more when it ends. */
   private readonly again = new Set<string>();
-  private handler: FairJobHandler | null = null;
+  private handler: GroupJobHandler | null = null;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
@@ -42,7 +42,7 @@ export class FairQueue implements PhotoQueue {
     this.pump();
   }
 
-  start(handler: FairJobHandler): void {
+  start(handler: GroupJobHandler): void {
     this.handler = handler;
     this.pump();
   }
