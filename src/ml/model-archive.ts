@@ -1,13 +1,14 @@
 // A model from a zip archive, for machines that cannot reach the hub: the model's repository folder, zipped on a
 // machine that can (the folder itself or inside one top folder, as a desktop's "Compress" makes it). Only the files
 // the catalogue names for the model are taken out; the archive is read as untrusted input (names that climb out
-// of the folder, links, sizes the header lies about or that no model has, encrypted entries are refused), then
-// installed as from a folder (registry.ts validates every file).
+// of the folder, links, sizes the header lies about or that no model has, encrypted entries, entries whose data
+// overlap are refused), then installed as from a folder (registry.ts validates every file).
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
+import { overlappingEntries } from '../base/zip-entries.js';
 import { completeness, getHubModelSpec, ModelInstallError, type HubModelSpec } from './model-catalogue.js';
 
 /** No model file is this large (the largest, a multilingual text encoder's weights, is ~2 GB). */
@@ -48,6 +49,9 @@ export async function extractModelArchive(archive: string, name: string, target:
   }
   try {
     const entries = await readEntries(zip);
+    // no zip tool writes entries that share their data: refused before a byte of it is inflated
+    const overlap = overlappingEntries(entries);
+    if (overlap) throw new ModelInstallError(`the archive is refused: ${overlap}`);
     const root = modelRoot(
       entries.map((e) => e.fileName),
       spec,

@@ -87,6 +87,9 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The largest JSON file of a model that is read (and parsed whole) to check it. */
+export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
+
 /**
  * Cheap checks that a model file is what it claims to be: JSON parses, an ONNX file is a protobuf and not a
  * Git LFS pointer (what a clone without `git lfs` leaves behind).
@@ -96,6 +99,8 @@ export async function validateModelFile(file: string, relative: string): Promise
   if (!info?.isFile()) throw new ModelInstallError(`${relative} is missing`);
   if (info.size === 0) throw new ModelInstallError(`${relative} is empty`);
   if (relative.endsWith('.json')) {
+    // read whole to be parsed: no model's JSON (a tokenizer's is the largest, ~17 MB) comes near this
+    if (info.size > MAX_MODEL_JSON_BYTES) throw new ModelInstallError(`${relative} is larger than ${MAX_MODEL_JSON_BYTES / 1024 / 1024} MB: not a model's JSON file`);
     try {
       JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {

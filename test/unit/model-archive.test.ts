@@ -9,7 +9,7 @@ import { extractModelArchive, modelRoot } from '../../src/ml/model-archive.js';
 import { filesFor, getHubModelSpec, ModelInstallError } from '../../src/ml/model-catalogue.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { makeTempDir } from '../helpers/temp.js';
-import { folderEntries, makeZip, type ZipEntry } from '../helpers/zip.js';
+import { deflatedZip, folderEntries, makeZip, type ZipEntry } from '../helpers/zip.js';
 
 const spec = getHubModelSpec('clip-vit-b32');
 let clipDir: string;
@@ -83,7 +83,7 @@ describe('a model from a zip archive', () => {
     expect(await refusal(noText)).toMatch(/no complete set of ONNX weights/);
   });
 
-  it('refuses a link, a name that climbs out of the folder and an entry whose size is a lie', async () => {
+  it('refuses a link, a name that climbs out of the folder, an entry whose size is a lie and entries that share their data', async () => {
     const model = await folderEntries(clipDir);
     const linked = model.map((e) => (e.name === 'tokenizer.json' ? { ...e, data: Buffer.from('/etc/passwd'), mode: 0o120777 } : e));
     expect(await refusal(linked)).toMatch(/tokenizer\.json in the archive is a link/);
@@ -105,6 +105,10 @@ describe('a model from a zip archive', () => {
     }
     zip.writeUInt32LE(zip.readUInt32LE(offset + 24) - 10, offset + 24);
     expect(await refusal(zip)).toMatch(/config\.json in the archive cannot be read/);
+
+    // the model's files all one compressed stream (each inflating in full): refused before any is read
+    const shared = deflatedZip(filesFor(spec, 'q8'), Buffer.alloc(1024 * 1024), { shared: true });
+    expect(await refusal(shared)).toMatch(/^the archive is refused: its entries overlap .*: a zip bomb$/);
   });
 
   it('writes nothing for an archive refused before any file is taken out', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -156,6 +156,8 @@ describe('installFromFolder', () => {
       /vision_model_quantized\.onnx is a Git LFS pointer.*git lfs pull/,
     ],
     ['broken JSON', async (dir: string) => writeFile(path.join(dir, 'config.json'), '{"model_type": '), /config\.json is not valid JSON/],
+    // read whole to be parsed: one larger than any model's is refused by its size (a sparse file here)
+    ['a JSON file no model has', async (dir: string) => truncate(path.join(dir, 'tokenizer.json'), 65 * 1024 * 1024), /tokenizer\.json is larger than 64 MB: not a model's JSON file/],
     ['an empty file', async (dir: string) => writeFile(path.join(dir, 'onnx', 'text_model.onnx'), ''), /text_model\.onnx is empty/],
   ])('refuses a folder with %s and installs nothing', async (_label, damage, message) => {
     const source = await fixtureCopy();
