@@ -40,7 +40,7 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
         const [item] = await client.upload(file, sidecarFile, { sidecarName: `${name}.json`, fileDate: false });
         if (!item?.id) throw new UserError(kindOfStatus(item?.statusCode ?? 400) ?? 'invalid', item?.error ?? 'refused');
         // the server's answer does not say whether the sidecar was new to the photo
-        return { id: item.id, duplicate: Boolean(item.duplicate), video: item.type === 'video', attached: false };
+        return { id: item.id, duplicate: Boolean(item.duplicate), video: item.type === 'video', attached: false, ours: false };
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

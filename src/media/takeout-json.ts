@@ -1,7 +1,9 @@
 // A Google Takeout JSON sidecar (a photo's or a video's) read into what Shoebox keeps, and an album folder's
 // metadata file. Google writes timestamps as strings of seconds, `0, 0` for "no place", and more fields than are
-// kept here (views, URL, origin). Values out of range are dropped with the reason, never guessed.
+// kept here (views, URL, origin). Values out of range are dropped with the reason, never guessed; text loses its
+// control characters (a NUL in an album's title could not be stored, and left its import importing for ever).
 import { z } from 'zod';
+import { withoutControls } from '../base/text.js';
 
 /** What a sidecar says about its photo; absent fields were absent or unusable (see `problems`). */
 export interface TakeoutSidecar {
@@ -22,6 +24,10 @@ export interface TakeoutSidecar {
 
 /** Sidecars are small (a few hundred bytes): a larger file is not one. */
 export const MAX_SIDECAR_JSON_BYTES = 1024 * 1024;
+/** A title is a file's or an album's name: a longer one is not taken. */
+const MAX_TITLE_CHARS = 1024;
+/** What a problem quotes of a value it refuses. */
+const QUOTED_CHARS = 60;
 /** Photography's first photo was taken in 1826; a date after tomorrow is a clock error. */
 const EARLIEST = Date.UTC(1826, 0, 1);
 const LATEST_AHEAD_MS = 24 * 60 * 60 * 1000;
@@ -60,7 +66,7 @@ function dateOf(value: { timestamp?: string | number } | undefined, now: number)
   if (value?.timestamp === undefined) return undefined;
   const seconds = typeof value.timestamp === 'number' ? value.timestamp : /^-?\d{1,12}$/u.test(value.timestamp.trim()) ? Number(value.timestamp) : NaN;
   const ms = seconds * 1000;
-  if (!Number.isFinite(ms)) return `timestamp ${JSON.stringify(value.timestamp)} is not a number of seconds`;
+  if (!Number.isFinite(ms)) return `timestamp ${JSON.stringify(String(value.timestamp).slice(0, QUOTED_CHARS))} is not a number of seconds`;
   if (ms < EARLIEST || ms > now + LATEST_AHEAD_MS) return `timestamp ${value.timestamp} (${new Date(ms).toISOString()}) is out of range`;
   return new Date(ms);
 }
@@ -80,8 +86,10 @@ export function parseTakeoutSidecar(text: string, what: string, now = Date.now()
   const data = parsed.data;
   const problems: string[] = [];
   const out: TakeoutSidecar = { favorited: data.favorited === true, archived: data.archived === true, trashed: data.trashed === true, people: [], problems };
-  if (data.title?.trim()) out.title = data.title.trim();
-  if (data.description?.trim()) out.description = data.description.trim();
+  const title = titleOf(data.title);
+  if (title) out.title = title;
+  const description = withoutControls(data.description ?? '', { lines: true });
+  if (description) out.description = description;
   const taken = dateOf(data.photoTakenTime, now);
   if (typeof taken === 'string') problems.push(`photoTakenTime: ${taken}`);
   else if (taken) out.takenAt = taken;
@@ -89,7 +97,7 @@ export function parseTakeoutSidecar(text: string, what: string, now = Date.now()
   const place = placeOf(data.geoData) ?? placeOf(data.geoDataExif);
   if (typeof place === 'string') problems.push(`geoData: ${place}`);
   else if (place) out.place = place;
-  const names = (data.people ?? []).map((p) => p.name?.trim() ?? '').filter((name) => name.length > 0 && name.length <= 200);
+  const names = (data.people ?? []).map((p) => withoutControls(p.name ?? '')).filter((name) => name.length > 0 && name.length <= 200);
   out.people = [...new Set(names)];
   return out;
 }
@@ -112,8 +120,14 @@ export function parseAlbumMeta(text: string, what: string): TakeoutAlbumMeta | n
   const json = parseJson(text, what);
   const parsed = albumSchema.safeParse(json);
   if (!parsed.success || PHOTO_FIELDS.some((field) => field in (json as object))) return null;
-  const title = parsed.data.title.trim();
+  const title = titleOf(parsed.data.title);
   if (!title) return null;
-  const description = parsed.data.description?.trim();
+  const description = withoutControls(parsed.data.description ?? '', { lines: true });
   return { title, ...(description ? { description } : {}) };
+}
+
+/** A title without control characters, or undefined when nothing of one is left or it is too long to be one. */
+function titleOf(text: string | undefined): string | undefined {
+  const title = withoutControls(text ?? '');
+  return title && title.length <= MAX_TITLE_CHARS ? title : undefined;
 }

@@ -178,6 +178,16 @@ describe('Takeout sidecar JSON', () => {
     expect(parseAlbumMeta(sidecar({ photoTakenTime: { timestamp: '1599990000' } }), 'm')).toBeNull();
     expect(parseAlbumMeta(JSON.stringify({ title: '  ' }), 'm')).toBeNull();
   });
+
+  it('keeps no control character of a title, description or name (a NUL cannot be stored)', () => {
+    expect(parseAlbumMeta(JSON.stringify({ title: 'Tr\u0000ip\u0007', description: 'a\u0000b\nc' }), 'm')).toEqual({ title: 'Trip', description: 'ab\nc' });
+    expect(parseAlbumMeta(JSON.stringify({ title: '\u0000\u0001' }), 'm')).toBeNull();
+    const read = parseTakeoutSidecar(sidecar({ title: 'IMG\u0000.jpg', description: 'x\u0000y', people: [{ name: 'Ma\u0000rie' }] }), 'x', now);
+    expect([read.title, read.description, read.people]).toEqual(['IMG.jpg', 'xy', ['Marie']]);
+    // a refused value is quoted short
+    const long = parseTakeoutSidecar(sidecar({ photoTakenTime: { timestamp: 'x'.repeat(100_000) } }), 'x', now);
+    expect(long.problems[0]!.length).toBeLessThan(150);
+  });
 });
 
 describe('iCloud Photos dates', () => {

@@ -2,6 +2,7 @@
 // in the archive, by path. No other tool keeps albums or an archive in a photo's metadata, and an export by date has
 // no album folders, so this file is how `shoebox import` of an export puts them back. Pure.
 import { z } from 'zod';
+import { withoutControls } from '../../base/text.js';
 
 export const ALBUMS_FILE = 'albums.json';
 
@@ -23,7 +24,8 @@ export interface ExportCollections {
 const schema = z.object({
   shoebox: z.literal('albums'),
   version: z.literal(1),
-  albums: z.array(z.object({ name: z.string().trim().min(1).max(500), files: z.array(z.string().min(1).max(4096)) })),
+  // a name is kept without control characters (a NUL cannot be stored)
+  albums: z.array(z.object({ name: z.string().transform((name) => withoutControls(name)).pipe(z.string().min(1).max(500)), files: z.array(z.string().min(1).max(4096)) })),
   archived: z.array(z.string().min(1).max(4096)).optional(),
 });
 

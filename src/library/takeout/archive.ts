@@ -1,13 +1,17 @@
 // The files of a Google Takeout export, from its zips (streamed: an entry is read when it is imported, never the
 // archive unpacked) and from folders it was extracted to, as one list: the several zips of one export, in any
 // order, make one tree. Archives are untrusted input: names that climb out or are absolute, links, encrypted
-// entries and sizes a photo never has are refused one by one, with the reason; a file that is not a zip is refused
-// whole, and the rest goes on.
+// entries and sizes a photo never has are refused one by one, with the reason; a file that is not a zip, or whose
+// entries overlap, is refused whole, and the rest goes on. The bytes an archive's entries actually inflate are counted
+// across the whole archive: past its bound (ZipBombError) the import stops, whatever each entry's header said.
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
+import { UserError } from '../../base/errors.js';
+import { overlappingEntries } from '../../base/zip-entries.js';
+import { formatBytes } from '../quota.js';
 
 export interface TakeoutFile {
   /** Where it is, for the report: `export-1.zip:Takeout/Google Photos/Trip/IMG.jpg` or a path on disk. */
@@ -34,6 +38,55 @@ export interface TakeoutSource {
 const MAX_ENTRIES = 500_000;
 /** Compressed this many times over, an entry is a bomb: photos and videos hardly compress, sidecars ~3×. */
 const MAX_RATIO = 100;
+/**
+ * What one archive may inflate in all, read after read: this many times its own size, and at least MIN_INFLATE_BYTES.
+ * A Takeout or iCloud zip is photos and videos (~1×) with sidecars and CSVs (~3-5×); an import reads each entry
+ * once, a sidecar twice (planned, then kept beside its photo).
+ */
+export const INFLATE_RATIO = 10;
+export const MIN_INFLATE_BYTES = 256 * 1024 * 1024;
+
+/** An archive that inflated past its bound: the import stops, saying which archive. */
+export class ZipBombError extends UserError {
+  constructor(message: string) {
+    super('invalid', message);
+    this.name = 'ZipBombError';
+  }
+}
+
+/** The bytes one archive's entries have inflated, against its bound. */
+class InflateBudget {
+  private inflated = 0;
+  readonly limit: number;
+
+  constructor(
+    private readonly archive: string,
+    private readonly archiveBytes: number,
+  ) {
+    this.limit = Math.max(MIN_INFLATE_BYTES, INFLATE_RATIO * archiveBytes);
+  }
+
+  private exceeded(): ZipBombError {
+    return new ZipBombError(
+      `${this.archive} unpacks to more than ${formatBytes(this.limit)} from ${formatBytes(this.archiveBytes)} ` +
+        `(over ${INFLATE_RATIO} times its size): a zip bomb; the import stops`,
+    );
+  }
+
+  /** The entry's stream, its bytes counted as they are inflated: past the bound it fails with ZipBombError. */
+  async open(entry: () => Promise<Readable>): Promise<Readable> {
+    if (this.inflated > this.limit) throw this.exceeded();
+    const counted = new Transform({
+      transform: (chunk: Buffer, _encoding, done) => {
+        this.inflated += chunk.length;
+        done(this.inflated > this.limit ? this.exceeded() : null, chunk);
+      },
+    });
+    // an error of either side reaches the reader; a reader that stops early stops the inflating
+    pipeline(await entry(), counted, () => undefined);
+    return counted;
+  }
+}
 
 const isLink = (entry: yauzl.Entry) => ((entry.externalFileAttributes >>> 16) & 0o170000) === 0o120000;
 
@@ -57,7 +110,7 @@ function inFolder(source: string, relative: string): { folder: string; dir: stri
   return { folder: parts.length > 1 ? parts[parts.length - 2]! : '', dir: `${source}:${parts.slice(0, -1).join('/')}`, name: parts[parts.length - 1] ?? '' };
 }
 
-async function readZip(archive: string, files: TakeoutFile[], refused: TakeoutSource['refused']): Promise<yauzl.ZipFile | null> {
+async function readZip(archive: string, archiveBytes: number, files: TakeoutFile[], refused: TakeoutSource['refused']): Promise<yauzl.ZipFile | null> {
   const base = path.basename(archive);
   let zip: yauzl.ZipFile;
   try {
@@ -83,6 +136,13 @@ async function readZip(archive: string, files: TakeoutFile[], refused: TakeoutSo
     });
     zip.readEntry();
   });
+  const overlap = overlappingEntries(entries);
+  if (overlap) {
+    refused.push({ label: archive, reason: overlap });
+    zip.close();
+    return null;
+  }
+  const budget = new InflateBudget(base, archiveBytes);
   for (const entry of entries) {
     const relative = decodeName(entry);
     if (relative.endsWith('/')) continue;
@@ -103,7 +163,7 @@ async function readZip(archive: string, files: TakeoutFile[], refused: TakeoutSo
       label,
       ...inFolder(archive, relative),
       size: entry.uncompressedSize,
-      open: () => zip.openReadStreamPromise(entry),
+      open: () => budget.open(() => zip.openReadStreamPromise(entry)),
     });
   }
   return zip;
@@ -136,7 +196,7 @@ export async function openTakeout(paths: readonly string[]): Promise<TakeoutSour
     if (!stat) refused.push({ label: given, reason: 'no such file or folder' });
     else if (stat.isDirectory()) await readFolder(full, files);
     else if (stat.isFile()) {
-      const zip = await readZip(full, files, refused);
+      const zip = await readZip(full, stat.size, files, refused);
       if (zip) zips.push(zip);
     } else refused.push({ label: given, reason: 'not a file or a folder' });
   }

@@ -2,13 +2,15 @@
 // its sidecar kept beside it (its date, place and description fill what the file does not say, in the metadata
 // step); favourites, the trash and the albums of the export applied after. Idempotent: the same bytes are the same
 // item, so a second run adds nothing; the photos it finds already there are placed in the export's albums, but their
-// favourites and trash are left as the user has them now.
+// favourites and trash are left as the user has them now — unless an earlier run of this very import added them
+// (the target says so: `ours`), and was cut short before it gave them their marks.
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { forEachLimit } from '../../base/concurrency.js';
-import { errorMessage } from '../../media/decoders/common.js';
-import type { TakeoutAlbumMeta } from '../../media/takeout-json.js';
+import { withoutControls } from '../../base/text.js';
+import { MAX_SIDECAR_JSON_BYTES, type TakeoutAlbumMeta } from '../../media/takeout-json.js';
+import { readSmall, ZipBombError } from './archive.js';
 import type { TakeoutItem, TakeoutPlan } from './plan.js';
 import { makeTempFolder } from '../../base/process-folders.js';
 
@@ -16,9 +18,10 @@ import { makeTempFolder } from '../../base/process-folders.js';
 export interface TakeoutTarget {
   /**
    * Adds one file (its sidecar, a JSON file, attached): the existing item's id when the bytes are there already;
-   * `attached` when the sidecar was given to a photo that had none.
+   * `attached` when the sidecar was given to a photo that had none; `ours` when the existing item was added from
+   * this very file by an earlier run of the same import (one cut short: its marks may not have been given).
    */
-  add(name: string, stream: Readable, sidecarFile: string | null, label: string): Promise<{ id: string; duplicate: boolean; video: boolean; attached: boolean }>;
+  add(name: string, stream: Readable, sidecarFile: string | null, label: string): Promise<{ id: string; duplicate: boolean; video: boolean; attached: boolean; ours: boolean }>;
   favorite(ids: string[]): Promise<void>;
   /** Puts the photos in the archive (Google's archived, iCloud's hidden). */
   archive(ids: string[]): Promise<void>;
@@ -46,7 +49,22 @@ export interface TakeoutOutcome {
 
 export interface TakeoutImportOptions {
   concurrency?: number;
-  onItem?: () => void;
+  /**
+   * After each item, with how many items from the first are in (items go in side by side: one may end before an
+   * earlier one); awaited before its slot takes the next (the server records where the import is).
+   */
+  onItem?: (settled: number) => void | Promise<void>;
+  /** Stops the import between items (a server stopping, the import deleted): it rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Why an item failed, as the report says it: a failed statement's own reason, not the statement and its values
+ * (drizzle's message carries both, NUL characters and all); without control characters.
+ */
+export function failureReason(error: unknown): string {
+  const cause = error instanceof Error && error.message.startsWith('Failed query') && error.cause instanceof Error ? error.cause : error;
+  return withoutControls(cause instanceof Error ? cause.message : String(cause), { lines: true }).slice(0, 1000);
 }
 
 export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, options: TakeoutImportOptions = {}): Promise<TakeoutOutcome> {
@@ -61,29 +79,39 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
   try {
     // the year folders first: an album's copy of a photo then finds it there
     const ordered = [...plan.items].sort((a, b) => Number(a.albums.length > 0) - Number(b.albums.length > 0));
-    await forEachLimit(ordered, options.concurrency ?? 2, async (item) => {
+    const finished = new Uint8Array(ordered.length);
+    let settled = 0;
+    await forEachLimit([...ordered.keys()], options.concurrency ?? 2, async (index) => {
+      const item = ordered[index]!;
+      options.signal?.throwIfAborted();
       try {
         let sidecarFile: string | null = null;
         if (item.sidecar) {
           sidecarFile = path.join(temp, `${written++}.json`);
-          await writeFile(sidecarFile, item.sidecar.text);
+          await writeFile(sidecarFile, item.sidecar.text ?? (await readSmall(item.sidecar.file, MAX_SIDECAR_JSON_BYTES)));
         }
         const stream = await item.file.open();
         const result = await target.add(item.file.name, stream, sidecarFile, item.file.label);
         if (sidecarFile) await rm(sidecarFile, { force: true });
         idOf.set(item, result.id);
         if (result.duplicate && result.attached) freshIds.add(result.id);
-        if (!result.duplicate) {
+        // added now, or by a run of this import that a stop cut short: counted as added, given its marks
+        if (!result.duplicate || result.ours) {
           newIds.add(result.id);
           freshIds.add(result.id);
           outcome.added.push(result.id);
           if (result.video) outcome.videos++;
         } else duplicates.push(result.id);
       } catch (error) {
-        outcome.failed.push({ label: item.file.label, reason: errorMessage(error) });
+        // a bomb's archive would fail each item left, one by one: the import stops instead
+        if (error instanceof ZipBombError || options.signal?.aborted) throw error;
+        outcome.failed.push({ label: item.file.label, reason: failureReason(error) });
       }
-      options.onItem?.();
+      finished[index] = 1;
+      while (settled < ordered.length && finished[settled]) settled++;
+      await options.onItem?.(settled);
     });
+    options.signal?.throwIfAborted();
     // counted once every add is done: two copies of one file may have been added side by side
     for (const id of duplicates) {
       if (newIds.has(id)) outcome.copies++;
@@ -109,15 +137,15 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
             await apply([id]);
             changed++;
           } catch (error) {
-            outcome.failed.push({ label: labelOf.get(id) ?? id, reason: `${what}: ${errorMessage(error)}` });
+            outcome.failed.push({ label: labelOf.get(id) ?? id, reason: `${what}: ${failureReason(error)}` });
           }
         }
         return changed;
       }
     };
-    outcome.favourites = await applyEach(fresh((item) => item.sidecar?.facts.favorited === true), 'not made a favourite', (ids) => target.favorite(ids));
-    outcome.archived = await applyEach(fresh((item) => item.sidecar?.facts.archived === true), 'not archived', (ids) => target.archive(ids));
-    outcome.withPeople = fresh((item) => (item.sidecar?.facts.people.length ?? 0) > 0).length;
+    outcome.favourites = await applyEach(fresh((item) => item.sidecar?.marks.favorited === true), 'not made a favourite', (ids) => target.favorite(ids));
+    outcome.archived = await applyEach(fresh((item) => item.sidecar?.marks.archived === true), 'not archived', (ids) => target.archive(ids));
+    outcome.withPeople = fresh((item) => item.sidecar?.marks.namesPeople === true).length;
     const albums = new Map<string, { meta: TakeoutAlbumMeta; ids: Set<string> }>();
     for (const item of plan.items) {
       const id = idOf.get(item);
@@ -133,7 +161,7 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
       outcome.albums.push({ title: meta.title, photos: placed });
     }
     // last: a photo in the trash is out of its albums' lists, and the trash empties itself after a while
-    outcome.trashed = await applyEach(fresh((item) => item.sidecar?.facts.trashed === true), 'not moved to the trash', (ids) => target.trash(ids));
+    outcome.trashed = await applyEach(fresh((item) => item.sidecar?.marks.trashed === true), 'not moved to the trash', (ids) => target.trash(ids));
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
@@ -149,16 +177,17 @@ export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refuse
       `with people named ${outcome.withPeople}.`,
     `Albums: ${outcome.albums.length === 0 ? 'none' : outcome.albums.map((a) => `${a.title} (${a.photos})`).join(', ')}.`,
   ];
-  const list = (title: string, items: string[]) => {
+  const list = (title: string, items: string[], leftOut = 0) => {
     if (items.length === 0) return;
-    lines.push(`${title} (${items.length}):`);
+    const total = items.length + leftOut;
+    lines.push(`${title} (${total}):`);
     for (const item of items.slice(0, 200)) lines.push(`  ${item}`);
-    if (items.length > 200) lines.push(`  … and ${items.length - 200} more`);
+    if (total > 200) lines.push(`  … and ${total - 200} more`);
   };
   list('Not read', refused.map((r) => `${r.label}: ${r.reason}`));
   list('Failed', outcome.failed.map((f) => `${f.label}: ${f.reason}`));
   list('Without a sidecar (dates from the file alone)', plan.withoutSidecar);
-  list('Sidecars (or detail rows) without their file', plan.unusedSidecars);
+  list('Sidecars (or detail rows) without their file', plan.unusedSidecars, plan.unusedSidecarsLeftOut);
   list('Sidecars not read', plan.badJson.map((b) => `${b.label}: ${b.reason}`));
   list('Values not taken', plan.problems.map((p) => `${p.label}: ${p.problem}`));
   return lines.join('\n');

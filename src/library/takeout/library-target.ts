@@ -1,6 +1,9 @@
 // A Takeout import into the library in this process (no server running on it): the same door, sidecar and queue as
 // `shoebox import`, then favourites, albums and the trash through the library's own functions.
+import { and, eq, gte } from 'drizzle-orm';
 import { inBatches } from '../../base/concurrency.js';
+import { photos } from '../../db/schema.js';
+import { owns } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import { addPhotos, createAlbum, listAlbums } from '../albums/manual.js';
 import { attachSidecar, ingestStream } from '../ingest.js';
@@ -32,13 +35,27 @@ function libraryAlbums(lib: Library): TakeoutTarget['album'] {
   };
 }
 
-export function libraryTarget(lib: Library): TakeoutTarget {
+/** Whether the photo came from this file (its source path, the label) since the import began: an earlier run's. */
+async function addedSince(lib: Library, id: string, label: string, since: Date): Promise<boolean> {
+  const [row] = await lib.db
+    .select({ id: photos.id })
+    .from(photos)
+    .where(and(eq(photos.id, id), owns(lib, photos), eq(photos.sourcePath, label), gte(photos.createdAt, since)));
+  return row !== undefined;
+}
+
+/**
+ * The library as an import's target. `since`: when the import began (a server's import, run again after a stop); a
+ * photo this file added since then is the import's own.
+ */
+export function libraryTarget(lib: Library, options: { since?: Date } = {}): TakeoutTarget {
   return {
     async add(name, stream, sidecarFile, label) {
       const result = await ingestStream(lib, { filename: name, stream, source: { kind: 'import', sourcePath: label } });
       const attached = sidecarFile ? await attachSidecar(lib, result.id, sidecarFile, 'json') : false;
       if (!result.duplicate || attached) await queuePhotos(lib, [result.id]);
-      return { id: result.id, duplicate: result.duplicate, video: result.type === 'video', attached };
+      const ours = result.duplicate && options.since !== undefined && (await addedSince(lib, result.id, label, options.since));
+      return { id: result.id, duplicate: result.duplicate, video: result.type === 'video', attached, ours };
     },
     favorite: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { favorite: true })),
     archive: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { archived: true })),
