@@ -10,7 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
-import { resumeImports, runImportInBackground } from '../library/imports/run.js';
+import { deleteImport, resumeImports, runImportInBackground, stopImports } from '../library/imports/run.js';
 import {
   acceptsUploads,
   checkStagingRoom,
@@ -24,7 +24,6 @@ import {
   markImporting,
   MAX_ARCHIVE_BYTES,
   newUploadId,
-  removeImport,
 } from '../library/imports/sessions.js';
 import { errorBody } from './schemas.js';
 
@@ -37,11 +36,13 @@ const idParams = z.object({ id: z.uuid({ message: 'import id must be a UUID' }) 
 export const importView = z.object({
   id: z.string(),
   source: z.enum(IMPORT_SOURCES),
-  status: z.enum(['uploading', 'importing', 'done', 'failed']).describe('uploading → importing → done, or failed (start it again: nothing is added twice)'),
+  status: z
+    .enum(['uploading', 'importing', 'done', 'failed'])
+    .describe('uploading → importing → done, or failed (start it again: nothing is added twice; it fails when it crashed the server twice at the same place)'),
   files: z
     .array(z.object({ uploadId: z.string(), name: z.string(), size: z.number().int().nullable(), received: z.number().int().describe('bytes the server has') }))
     .describe('the archives uploaded into it (gone once it is done)'),
-  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable().describe('items imported so far, of how many'),
+  progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable().describe('items imported so far (from the first), of how many'),
   outcome: z.record(z.string(), z.number()).nullable().describe('counts: added, alreadyThere, copies, failed, favourites, trashed, archived, albums, withPeople'),
   report: z.string().nullable().describe('the report, as `shoebox import --from …` prints it'),
   error: z.string().nullable(),
@@ -110,7 +111,11 @@ export function importRoutes(app: FastifyInstance, context: Resources): void {
     tus.cleanUpExpiredUploads().catch((error: unknown) => context.logger.warn({ err: error }, 'removing expired import uploads failed'));
   }, 24 * 3600 * 1000);
   cleanUp.unref();
-  app.addHook('onClose', async () => clearInterval(cleanUp));
+  // imports under way stop between items, to run again at the next start (a stop in order, not counted as a crash)
+  app.addHook('onClose', async () => {
+    clearInterval(cleanUp);
+    await stopImports(context).catch((error: unknown) => context.logger.warn({ err: error }, 'imports under way could not be stopped in order'));
+  });
   /** Hands the request to tus as it came (its body unread). */
   const toTus = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
@@ -168,12 +173,12 @@ export function importRoutes(app: FastifyInstance, context: Resources): void {
     config: { access: 'upload' },
     schema: {
       tags: ['imports'],
-      summary: 'Remove an import and its uploaded archives (what it imported stays)',
+      summary: 'Remove an import and its uploaded archives, in any state (a run of it stops; what it imported stays)',
       params: idParams,
-      response: { 204: z.null(), 400: errorBody, 404: errorBody, 409: errorBody },
+      response: { 204: z.null(), 400: errorBody, 404: errorBody },
     },
     handler: async (request, reply) => {
-      await removeImport(request.lib, request.params.id);
+      await deleteImport(request.lib, request.params.id);
       return reply.code(204).send(null);
     },
   });

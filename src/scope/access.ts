@@ -1,7 +1,9 @@
 // The sharing rules: what a user may read or change beyond their own library, in one place. Queries take the
 // sets it loads (a PhotoScope, photo-scope.ts) or ask it about one photo or album; none re-invents sharing.
 import { sql } from 'drizzle-orm';
+import { uuidArray } from '../db/arrays.js';
 import { rows } from '../db/connection.js';
+import type { ImportStops } from '../db/schema.js';
 import { ownScope, scopeCondition, type PhotoScope } from './photo-scope.js';
 import { UserError } from '../base/errors.js';
 import type { OwnerView } from './rows.js';
@@ -43,9 +45,21 @@ export function newImportSql(lib: OwnerView, source: string) {
   return sql`insert into imports (owner_id, source) values (${lib.ownerId}::uuid, ${source}) returning id`;
 }
 
-/** Imports a stop left importing, each with its owner: started again (an import is idempotent). */
-export async function importsLeftImporting(db: OwnerView['db']): Promise<{ id: string; owner: string }[]> {
-  return rows<{ id: string; owner: string }>(db, sql`select id, owner_id as owner from imports where status = 'importing' order by created_at`);
+/** Imports a stop left importing, each with its owner, progress and stops: started again (an import is idempotent). */
+export async function importsLeftImporting(
+  db: OwnerView['db'],
+): Promise<{ id: string; owner: string; progress: { done: number; total: number } | null; stops: ImportStops | null }[]> {
+  return rows(db, sql`select id, owner_id as owner, progress, stops from imports where status = 'importing' order by created_at`);
+}
+
+/** Marks imports this server stopped in order at its own stop (whoever owns them): their next start counts no crash. */
+export async function markImportsStoppedInOrder(db: OwnerView['db'], ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await rows(
+    db,
+    sql`update imports set stops = coalesce(stops, jsonb_build_object('done', 0, 'total', 0, 'crashes', 0)) || '{"orderly": true}'::jsonb
+        where id = any(${uuidArray(ids)}) and status = 'importing'`,
+  );
 }
 
 /**

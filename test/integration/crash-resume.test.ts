@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROCESS_MARK } from '../../src/base/process-folders.js';
+import yazl from 'yazl';
 import { runCli, shoeboxBin, spawnServer } from '../helpers/cli.js';
 import { tempDir, authFetch } from '../helpers/server.js';
 
@@ -97,6 +98,95 @@ describe('a server killed in the middle of an import', () => {
       expect(records.some((r) => r.msg === 'temporary files of stopped processes removed' && r.entries >= 2)).toBe(true);
     } finally {
       second.child.kill('SIGTERM');
+      await new Promise((resolve) => second.child.once('exit', resolve));
+    }
+  }, 300_000);
+});
+
+/** A zip of these entries, stored. */
+async function zipOf(entries: [string, Buffer][]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, data] of entries) zip.addBuffer(data, name, { compress: false });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Makes an import on the server and uploads the archive into it whole (tus: one creation, one PATCH), then starts it. */
+async function startImport(url: string, source: string, name: string, data: Buffer): Promise<string> {
+  const id = (await (await authFetch(`${url}/api/imports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source }) })).json()).id as string;
+  const metadata = `importId ${Buffer.from(id).toString('base64')},filename ${Buffer.from(name).toString('base64')}`;
+  const made = await authFetch(`${url}/api/imports/uploads`, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': String(data.length), 'upload-metadata': metadata } });
+  expect(made.status).toBe(201);
+  const sent = await authFetch(new URL(made.headers.get('location')!, url), {
+    method: 'PATCH',
+    headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+    body: new Uint8Array(data),
+  });
+  expect(sent.status).toBe(204);
+  expect((await authFetch(`${url}/api/imports/${id}/start`, { method: 'POST' })).status).toBe(202);
+  return id;
+}
+
+interface ImportView {
+  status: string;
+  progress: { done: number; total: number } | null;
+  outcome: Record<string, number> | null;
+}
+const importAt = async (url: string, id: string) => (await (await authFetch(`${url}/api/imports/${id}`)).json()) as ImportView;
+
+describe('a server killed in the middle of an import from the web app (issue 59)', () => {
+  const work = tempDir('shoebox-crash-import-');
+  const dataDir = path.join(work, 'library');
+  const env = { SHOEBOX_CONCURRENCY: '1', SHOEBOX_FACES: 'off', SHOEBOX_OCR_ENGINE: 'off' };
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('gives the photos the killed run added their favourite, archive and trash marks when it runs again', async () => {
+    const marks = (i: number) => ({ favorited: i % 3 !== 2, archived: i % 13 === 1, trashed: i % 10 === 9 });
+    const entries: [string, Buffer][] = [];
+    for (let i = 0; i < 40; i++) {
+      const name = `IMG_${String(i).padStart(4, '0')}.jpg`;
+      const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: (i * 53) % 256, g: (i * 97) % 256, b: (i * 31) % 256 } } }).jpeg().toBuffer();
+      const sidecar = { title: name, photoTakenTime: { timestamp: String(1_600_000_000 + i * 600) }, ...marks(i) };
+      entries.push([`Takeout/Google Photos/Photos from 2020/${name}`, photo], [`Takeout/Google Photos/Photos from 2020/${name}.json`, Buffer.from(JSON.stringify(sidecar))]);
+    }
+
+    // killed once a few items are in, before any mark is given (they are given after the last item)
+    const first = await spawnServer(dataDir, env, { ownProcessGroup: true });
+    const id = await startImport(first.url, 'google-takeout', 'takeout-001.zip', await zipOf(entries));
+    let seen: ImportView | null = null;
+    for (let tries = 0; tries < 1200; tries++) {
+      seen = await importAt(first.url, id);
+      if ((seen.progress?.done ?? 0) >= 4 || seen.status !== 'importing') break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    process.kill(-first.child.pid!, 'SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    expect(seen!.status).toBe('importing');
+    expect(seen!.progress!.done).toBeLessThan(40);
+
+    const second = await spawnServer(dataDir, env, { ownProcessGroup: true });
+    try {
+      let view = await importAt(second.url, id);
+      for (let tries = 0; tries < 600 && view.status === 'importing'; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        view = await importAt(second.url, id);
+      }
+      // the photos the killed run added count as this import's
+      expect(view).toMatchObject({ status: 'done', outcome: { added: 40, alreadyThere: 0, favourites: 27, archived: 3, trashed: 4 } });
+      const list = await (await authFetch(`${second.url}/api/photos?limit=100&archived=include`)).json();
+      const trash = await (await authFetch(`${second.url}/api/trash?limit=100`)).json();
+      expect(trash.items.map((p: { filename: string }) => p.filename).sort()).toEqual(['IMG_0009.jpg', 'IMG_0019.jpg', 'IMG_0029.jpg', 'IMG_0039.jpg']);
+      const got = list.items.map((p: { filename: string; favorite: boolean; archived: boolean }) => [p.filename, p.favorite, p.archived]).sort();
+      expect(got).toEqual(
+        Array.from({ length: 40 }, (_, i) => i)
+          .filter((i) => !marks(i).trashed)
+          .map((i) => [`IMG_${String(i).padStart(4, '0')}.jpg`, marks(i).favorited, marks(i).archived]),
+      );
+    } finally {
+      // nothing more to see: its stop in order would wait for the photos' steps
+      process.kill(-second.child.pid!, 'SIGKILL');
       await new Promise((resolve) => second.child.once('exit', resolve));
     }
   }, 300_000);

@@ -2,18 +2,25 @@
 // browser's tus-js-client, here in Node) into an import, the first cut off halfway and resumed from the offset the
 // server kept, then imported on the server with its progress and report, the archives removed after. Also: an
 // archive that is not a zip reported, the import refusing to start before its archives are whole, and another
-// user's import a 404.
+// user's import a 404. Archives that once crashed or stuck an import (issue 59): a NUL in an album's title, a zip that
+// inflates past its bound, an iCloud CSV past its bound (streamed: the server keeps serving, its memory bounded).
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import sharp from 'sharp';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { eq } from 'drizzle-orm';
 import { imports } from '../../src/db/schema.js';
+import { markImportsStoppedInOrder } from '../../src/scope/access.js';
+import { deflatedZip } from '../helpers/zip.js';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const seconds = (iso: string) => String(Date.parse(iso) / 1000);
+/** A small JPEG of one colour: bytes no other test of the file imports. */
+const jpeg = (r: number, g: number, b: number) => sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g, b } } }).jpeg().toBuffer();
 const sidecar = (title: string, fields: Record<string, unknown>) => Buffer.from(JSON.stringify({ title, description: '', ...fields }));
 
 function zipOf(entries: [string, Buffer][]): Promise<Buffer> {
@@ -66,12 +73,12 @@ afterAll(async () => {
 });
 
 /** Uploads an archive into the import; `stopAfter` bytes, or whole. Resolves with the upload's URL. */
-function send(importId: string, file: { name: string; data: Buffer }, options: { stopAfter?: number; uploadUrl?: string } = {}): Promise<string> {
+function send(importId: string, file: { name: string; data: Buffer }, options: { stopAfter?: number; uploadUrl?: string; chunkSize?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const upload: tus.Upload = new tus.Upload(file.data, {
       endpoint: `${server.url}/api/imports/uploads`,
       ...(options.uploadUrl ? { uploadUrl: options.uploadUrl } : {}),
-      chunkSize: 16 * 1024,
+      chunkSize: options.chunkSize ?? 16 * 1024,
       retryDelays: [],
       headers: { 'x-api-key': server.apiKey },
       metadata: { importId, filename: file.name },
@@ -85,6 +92,29 @@ function send(importId: string, file: { name: string; data: Buffer }, options: {
     });
     upload.start();
   });
+}
+
+/** An iCloud Photos part: a photo, IMG_0001.JPG, and a Photo Details CSV of that many rows (~100 bytes each). */
+async function iCloudPart(rows: number, photo: Buffer): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(photo, 'iCloud Photos/Photos/IMG_0001.JPG', { compress: false });
+  let row = 0;
+  const csv = new Readable({
+    read() {
+      if (row === 0) this.push('imgName,fileChecksum,favorite,hidden,deleted,originalCreationDate,viewCount,importDate\n');
+      if (row >= rows) return void this.push(null);
+      const lines: string[] = [];
+      for (const end = Math.min(rows, row + 2000); row < end; row++) {
+        lines.push(`IMG_${row}.JPG,c${row * 7919},yes,no,no,"Monday September 9,2019 12:05 AM GMT",${row % 10},"Monday September 9,2019 12:06 AM GMT"\n`);
+      }
+      this.push(lines.join(''));
+    },
+  });
+  zip.addReadStream(csv, 'iCloud Photos/Photos/Photo Details.csv', { compressionLevel: 1 });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 const getImport = async (id: string) => (await json(`${server.url}/api/imports/${id}`)).body as ImportView;
@@ -171,6 +201,97 @@ describe('an import uploaded from the web app', () => {
     expect((await json(`${server.url}/api/health`)).status).toBe(200);
   });
 
+  it('cleans a NUL out of an album title: the import ends, and an import in any state may be removed', async () => {
+    const id = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
+    const rocks = await jpeg(12, 200, 99);
+    await send(id, {
+      name: 'nul.zip',
+      data: await zipOf([
+        ['Takeout/Google Photos/Nul trip/rocks.jpg', rocks],
+        ['Takeout/Google Photos/Nul trip/metadata.json', Buffer.from(JSON.stringify({ title: 'Nul\u0000 trip', description: 'by the\u0000 sea' }))],
+      ]),
+    });
+    expect((await json(`${server.url}/api/imports/${id}/start`, { method: 'POST' })).status).toBe(202);
+    // it used to stay importing for ever: the failure it tried to record held the NUL
+    const view = await importEnded(id);
+    expect(view.status, view.report ?? '').toBe('done');
+    expect(view.report).toContain('Albums: Nul trip (1).');
+    const albums = (await json(`${server.url}/api/albums?kind=manual`)).body.items as { name: string; description: string | null }[];
+    expect(albums.find((album) => album.name === 'Nul trip')).toMatchObject({ description: 'by the sea' });
+
+    // one left importing (as a stop leaves it, no run of it here) is removed with its archives
+    const stuck = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
+    await send(stuck, { name: 'stuck.zip', data: await zipOf([['Takeout/Google Photos/x/rocks.jpg', rocks]]) });
+    await server.lib.db.update(imports).set({ status: 'importing' }).where(eq(imports.id, stuck));
+    expect((await json(`${server.url}/api/imports/${stuck}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await json(`${server.url}/api/imports/${stuck}`)).status).toBe(404);
+    expect(fs.readdirSync(path.join(server.dataDir, 'import-uploads')).filter((name) => name.startsWith(stuck))).toEqual([]);
+
+    // and one running (reading a 10 MB CSV): its run stops, then it goes
+    const running = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'icloud' } })).body.id as string;
+    await send(running, { name: 'part.zip', data: await iCloudPart(100_000, await jpeg(99, 12, 200)) }, { chunkSize: 4 * 1024 * 1024 });
+    expect((await json(`${server.url}/api/imports/${running}/start`, { method: 'POST' })).status).toBe(202);
+    expect((await getImport(running)).status).toBe('importing');
+    expect((await json(`${server.url}/api/imports/${running}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await json(`${server.url}/api/imports/${running}`)).status).toBe(404);
+    expect(fs.readdirSync(path.join(server.dataDir, 'import-uploads')).filter((name) => name.startsWith(running))).toEqual([]);
+  });
+
+  it('stops an import whose zip inflates past its bound, saying which, and one whose entries share their data', async () => {
+    const id = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
+    // 300 entries of 1 MB of spaces, each under the per-entry ratio rule: 300 MB from 300 kB
+    const names = Array.from({ length: 300 }, (_, i) => `Takeout/Google Photos/Photos from 2020/${i}.json`);
+    await send(id, { name: 'many.zip', data: deflatedZip(names, Buffer.alloc(1024 * 1024, ' ')) }, { chunkSize: 1024 * 1024 });
+    // the same data named by 1,000 entries at once: refused whole, before a byte is inflated
+    const shared = Array.from({ length: 1000 }, (_, i) => `Takeout/Google Photos/Photos from 2021/IMG_${i}.jpg`);
+    await send(id, { name: 'shared.zip', data: deflatedZip(shared, Buffer.alloc(1024 * 1024), { shared: true }) });
+    expect((await json(`${server.url}/api/imports/${id}/start`, { method: 'POST' })).status).toBe(202);
+    const view = await importEnded(id);
+    expect(view.status).toBe('failed');
+    expect((await json(`${server.url}/api/imports/${id}`)).body.error).toMatch(/^many\.zip unpacks to more than 256 MB from \d+ bytes \(over 10 times its size\): a zip bomb; the import stops$/);
+    expect((await json(`${server.url}/api/health`)).status).toBe(200);
+    expect((await json(`${server.url}/api/imports/${id}`, { method: 'DELETE' })).status).toBe(204);
+
+    const alone = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
+    await send(alone, { name: 'shared.zip', data: deflatedZip(shared, Buffer.alloc(1024 * 1024), { shared: true }) });
+    await json(`${server.url}/api/imports/${alone}/start`, { method: 'POST' });
+    const refused = await importEnded(alone);
+    expect(refused.status).toBe('done');
+    expect(refused.report).toMatch(/^\s*shared\.zip: its entries overlap .*: a zip bomb$/mu);
+    expect(refused.outcome).toMatchObject({ added: 0 });
+  });
+
+  it('streams an iCloud CSV far past its bound: the server keeps serving, its memory bounded, the CSV not read', async () => {
+    // 33 MB of Photo Details rows (~330,000 photos), 1.7 MB zipped; the one photo the export holds is in it
+    const data = await iCloudPart(330_000, await jpeg(200, 99, 12));
+    const id = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'icloud' } })).body.id as string;
+    await send(id, { name: 'iCloud Photos Part 1 of 1.zip', data }, { chunkSize: 4 * 1024 * 1024 });
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampling = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const answers: number[] = [];
+    try {
+      expect((await json(`${server.url}/api/imports/${id}/start`, { method: 'POST' })).status).toBe(202);
+      let view = await getImport(id);
+      while (view.status === 'importing') {
+        const asked = Date.now();
+        expect((await json(`${server.url}/api/health`)).status).toBe(200);
+        answers.push(Date.now() - asked);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        view = await getImport(id);
+      }
+      expect(view.status, view.report ?? '').toBe('done');
+      expect(view.report).toContain('iCloud Photos Part 1 of 1.zip:iCloud Photos/Photos/Photo Details.csv: not read: larger than 32 MB');
+      expect(view.outcome).toMatchObject({ added: 1 });
+    } finally {
+      clearInterval(sampling);
+    }
+    // streamed: +11 MB; read whole and parsed at once, this CSV took +450 MB (a 250 MB one killed the server at 4.4 GB)
+    expect(peak - before).toBeLessThan(100 * 1024 * 1024);
+    expect(answers.length).toBeGreaterThan(3);
+    expect(Math.max(...answers)).toBeLessThan(1000);
+  });
+
   it('counts archives waiting to be imported against the storage quota', async () => {
     const me = (await json(`${server.url}/api/auth/me`)).body.id as string;
     const used = (await json(`${server.url}/api/admin/users`)).body.items.find((u: { id: string }) => u.id === me).usedBytes as number;
@@ -247,17 +368,42 @@ describe('an import uploaded from the web app', () => {
     }
   }, 120_000);
 
-  it('runs an import a stop cut short again when the server starts', async () => {
-    const id = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
-    const again = { name: 'takeout-again.zip', data: await zipOf([['Takeout/Google Photos/Photos from 2021/rocks.jpg', fs.readFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg'))]]) };
-    await send(id, again);
+  it('runs an import a stop cut short again when the server starts, unless it crashed the server twice at one place', async () => {
+    const make = async (name: string, data: Buffer) => {
+      const id = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
+      await send(id, { name, data: await zipOf([[`Takeout/Google Photos/Photos from 2021/${name}.jpg`, data]]) });
+      return id;
+    };
+    const id = await make('takeout-again.zip', fs.readFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg')));
     // as a server stopped in the middle of it leaves it
     await server.lib.db.update(imports).set({ status: 'importing' }).where(eq(imports.id, id));
+    // one whose first crash was where this stop leaves it too, reading its archives: this is its second there
+    const twice = await make('twice.zip', await jpeg(1, 2, 250));
+    const crashed = { done: 0, total: 0, crashes: 1, orderly: false };
+    await server.lib.db.update(imports).set({ status: 'importing', progress: { done: 0, total: 0 }, stops: crashed }).where(eq(imports.id, twice));
+    // the same, but the server stopped it itself this time (in order): not a crash
+    const orderly = await make('orderly.zip', await jpeg(1, 250, 2));
+    await server.lib.db.update(imports).set({ status: 'importing', progress: { done: 0, total: 0 }, stops: crashed }).where(eq(imports.id, orderly));
+    await markImportsStoppedInOrder(server.lib.db, [orderly]);
+    // and one running when the server stops (reading a 10 MB CSV): stopped in order, so its next start counts no crash
+    const running = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'icloud' } })).body.id as string;
+    await send(running, { name: 'part.zip', data: await iCloudPart(100_000, await jpeg(250, 1, 2)) }, { chunkSize: 4 * 1024 * 1024 });
+    expect((await json(`${server.url}/api/imports/${running}/start`, { method: 'POST' })).status).toBe(202);
     await server.close();
     server = await startTestServer(withoutFacesOrText({ dataDir: server.dataDir }));
     const view = await importEnded(id);
     expect(view.status).toBe('done');
     // the rocks photo was imported by the test before: in the library already, not added twice
     expect(view.outcome).toMatchObject({ added: 0, alreadyThere: 1, failed: 0 });
+    expect((await importEnded(orderly)).status).toBe('done');
+    expect((await importEnded(running)).status).toBe('done');
+    const [resumed] = await server.lib.db.select({ stops: imports.stops }).from(imports).where(eq(imports.id, running));
+    expect(resumed?.stops).toEqual({ done: 0, total: 0, crashes: 0, orderly: false });
+    const failed = (await json(`${server.url}/api/imports/${twice}`)).body;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/^the server stopped \(crashed or was killed\) 2 times in a row at the same place in this import, while it read its archives: it is not run again by itself/);
+    // its archive is still there: it may be started again, or removed
+    expect(failed.files).toHaveLength(1);
+    expect((await json(`${server.url}/api/imports/${twice}`, { method: 'DELETE' })).status).toBe(204);
   }, 120_000);
 });

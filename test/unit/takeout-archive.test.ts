@@ -1,7 +1,8 @@
 // An export's archives and CSVs read as untrusted input (issue 59): entries that share their compressed data refuse
 // the archive before anything is inflated, the bytes inflated across an archive are bounded whatever each entry
 // says, and a CSV is streamed within bounds on bytes, rows and row length — past one it is not read, with the
-// reason; its rows that name no file of the export are counted, not kept.
+// reason; its rows that name no file of the export are counted, not kept. And how a server's start counts the
+// crashes an import left behind (library/imports/stops.ts).
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,6 +12,7 @@ import { CsvLimitError, csvRecords, type CsvLimits } from '../../src/library/tak
 import { planICloud } from '../../src/library/takeout/icloud.js';
 import { takeoutReport } from '../../src/library/takeout/import.js';
 import { planTakeout } from '../../src/library/takeout/plan.js';
+import { afterStop, CRASHES_TO_FAIL } from '../../src/library/imports/stops.js';
 import { makeTempDir } from '../helpers/temp.js';
 import { deflatedZip } from '../helpers/zip.js';
 
@@ -107,5 +109,32 @@ describe('CSV files of an export', () => {
     const report = takeoutReport(plan, { added: [], videos: 0, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 }, []);
     expect(report).toContain('Sidecars (or detail rows) without their file (5000):\n  part1/Photos/Photo Details.csv: GONE_0.JPG\n');
     expect(report).toContain('  … and 4800 more');
+  });
+});
+
+describe('crashes an import left behind', () => {
+  const fresh = null;
+
+  it('runs it again after one crash, fails it after two at the same place, saying where', () => {
+    const first = afterStop(fresh, { done: 0, total: 0 }, 2);
+    expect(first).toEqual({ stops: { done: 0, total: 0, crashes: 1, orderly: false }, failure: null });
+    const second = afterStop(first.stops, { done: 0, total: 0 }, 2);
+    expect(second.stops.crashes).toBe(CRASHES_TO_FAIL);
+    expect(second.failure).toMatch(/^the server stopped \(crashed or was killed\) 2 times in a row at the same place in this import, while it read its archives: /);
+    // two items go in side by side: a crash at one leaves the count one short or not, by chance
+    const midway = afterStop(fresh, { done: 41, total: 90 }, 2);
+    expect(afterStop(midway.stops, { done: 40, total: 90 }, 2).failure).toMatch(/at item 41 of 90: /);
+    expect(afterStop(midway.stops, { done: 42, total: 90 }, 2).failure).not.toBeNull();
+    expect(afterStop({ done: 90, total: 90, crashes: 1, orderly: false }, { done: 90, total: 90 }, 2).failure).toMatch(/albums, favourites and trash/);
+  });
+
+  it('counts a crash at another place as the first there, and a stop in order as none', () => {
+    const midway = afterStop(fresh, { done: 41, total: 90 }, 2).stops;
+    expect(afterStop(midway, { done: 60, total: 90 }, 2)).toEqual({ stops: { done: 60, total: 90, crashes: 1, orderly: false }, failure: null });
+    expect(afterStop(midway, { done: 41, total: 0 }, 2).failure).toBeNull();
+    const orderly = afterStop({ ...midway, orderly: true }, { done: 70, total: 90 }, 2);
+    expect(orderly).toEqual({ stops: { ...midway, orderly: false }, failure: null });
+    // the crash after it, at the first place again, is the second there
+    expect(afterStop(orderly.stops, { done: 41, total: 90 }, 2).failure).not.toBeNull();
   });
 });

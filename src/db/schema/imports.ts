@@ -3,6 +3,14 @@
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users.js';
 
+/** Where an import's runs stopped: its progress then, and how many crashes in a row left it there. */
+export interface ImportStops {
+  done: number;
+  total: number;
+  crashes: number;
+  orderly: boolean;
+}
+
 export const imports = pgTable(
   'imports',
   {
@@ -21,6 +29,11 @@ export const imports = pgTable(
     /** The report as the CLI prints it: counts, files without a sidecar, sidecars without a file, refusals. */
     report: text('report'),
     error: text('error'),
+    /**
+     * How its last runs ended before their end (library/imports/stops.ts): where the last crash left it, how many
+     * crashes in a row there, and whether the last stop was the server's own (orderly: not a crash).
+     */
+    stops: jsonb('stops').$type<ImportStops>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

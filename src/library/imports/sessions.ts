@@ -1,7 +1,8 @@
 // An import sent from the web app: the user makes one (GET/POST /api/imports), uploads the export's archives into it
 // resumably (tus, api/import-uploads.ts, into the store below), starts it, and follows its progress and report. The
 // archives stay on this server's disk until the import is done (then they go), so an upload cut off goes on where it
-// stopped, and a server stopped while importing imports again at start (./run.ts: an import is idempotent).
+// stopped, and a server stopped while importing imports again at start (./run.ts: an import is idempotent; ./stops.ts:
+// not after two crashes at one place).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { FileStore } from '@tus/file-store';
 import type { Upload } from '@tus/utils';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { UserError } from '../../base/errors.js';
+import { withoutControls } from '../../base/text.js';
 import { rows } from '../../db/connection.js';
 import { imports, type ImportRow } from '../../db/schema.js';
 import { formatBytes } from '../quota.js';
@@ -177,7 +179,7 @@ export async function markImporting(lib: Library, id: string): Promise<Archive[]
   }
   const marked = await lib.db
     .update(imports)
-    .set({ status: 'importing', error: null, progress: { done: 0, total: 0 }, updatedAt: new Date() })
+    .set({ status: 'importing', error: null, progress: { done: 0, total: 0 }, stops: null, updatedAt: new Date() })
     .where(and(eq(imports.id, id), ownsSql(lib, 'imports'), sql`${imports.status} in ('uploading', 'failed')`))
     .returning({ id: imports.id });
   if (marked.length === 0) throw new UserError('conflict', 'the import was started meanwhile');
@@ -202,11 +204,10 @@ export async function checkStagingRoom(lib: Library, bytes: number): Promise<voi
   }
 }
 
-/** Removes an import and its archives (not while it runs: 409). */
+/** Removes an import and its archives, in any state (./run.ts deleteImport stops a run of it first). */
 export async function removeImport(lib: Library, id: string): Promise<void> {
   mayChange(lib, 'upload');
-  const row = await findImport(lib, id);
-  if (row.status === 'importing') throw new UserError('conflict', 'the import is running: wait for it to end');
+  await findImport(lib, id);
   await removeArchives(lib, id);
   await lib.db.delete(imports).where(and(eq(imports.id, id), ownsSql(lib, 'imports')));
 }
@@ -217,10 +218,21 @@ export async function removeArchives(context: Pick<Resources, 'settings'>, id: s
   for (const file of await importFiles(context, id)) await store.remove(file.uploadId).catch(() => undefined);
 }
 
-/** Records where an import is (its progress, its end). */
-export async function recordImport(lib: Library, id: string, change: Partial<Pick<ImportRow, 'status' | 'progress' | 'outcome' | 'report' | 'error' | 'finishedAt'>>): Promise<void> {
-  await lib.db
+/**
+ * Records where an import is (its progress, its end, its stops); false when it is gone (removed meanwhile). Its report
+ * and error are kept without control characters: text from the archive (a NUL in an album's title) in a failure
+ * that could not be written left the import importing for ever.
+ */
+export async function recordImport(
+  lib: Library,
+  id: string,
+  change: Partial<Pick<ImportRow, 'status' | 'progress' | 'outcome' | 'report' | 'error' | 'finishedAt' | 'stops'>>,
+): Promise<boolean> {
+  const clean = (text: string | null | undefined) => (typeof text === 'string' ? withoutControls(text, { lines: true }) : text);
+  const updated = await lib.db
     .update(imports)
-    .set({ ...change, updatedAt: sql`now()` })
-    .where(and(eq(imports.id, id), ownsSql(lib, 'imports')));
+    .set({ ...change, report: clean(change.report), error: clean(change.error), updatedAt: sql`now()` })
+    .where(and(eq(imports.id, id), ownsSql(lib, 'imports')))
+    .returning({ id: imports.id });
+  return updated.length > 0;
 }

@@ -260,11 +260,9 @@ function ImportCard({ item, busy, onContinue, onStart, onRemove, onRemoveArchive
             {item.status === 'failed' ? 'Try again' : 'Import'}
           </button>
         ) : null}
-        {item.status !== 'importing' ? (
-          <button type="button" className="button button-small button-danger-outline" disabled={busy} onClick={onRemove} data-testid="import-remove">
-            {item.status === 'done' ? 'Remove from the list' : 'Remove'}
-          </button>
-        ) : null}
+        <button type="button" className="button button-small button-danger-outline" disabled={busy} onClick={onRemove} data-testid="import-remove">
+          {item.status === 'done' ? 'Remove from the list' : item.status === 'importing' ? 'Stop and remove' : 'Remove'}
+        </button>
       </p>
     </li>
   );
