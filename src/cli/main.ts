@@ -1,3 +1,4 @@
+import '../config/telemetry-off.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadSettings, type SettingsOverrides } from '../config/settings.js';
 import { DEFAULT_IN_PLACE_EXCLUDES } from '../model/in-place-excludes.js';

@@ -12,6 +12,7 @@
 // The textual graph of M-CLIP is over 2 GB, so its weights sit in an external-data file next to model.onnx,
 // which onnxruntime reads from the same folder. Shapes, element types and input names are read from the
 // graphs themselves: Immich exports for batch 1 and a fixed 77 tokens, other exports may be dynamic.
+import '../config/telemetry-off.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -3,6 +3,7 @@
 // tokenizer. Every vector returned is L2-normalised.
 // `loadClip` also runs the Immich layout (separate visual/ and textual/ ONNX graphs, e.g. the multilingual
 // M-CLIP): see clip-split.ts; the layout comes from the option or from the files in the folder.
+import '../config/telemetry-off.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -3,6 +3,7 @@
 // Node 20 ignores ESM loaders given in a Worker's `execArgv` (`--import tsx` → "Unknown file extension .ts",
 // nodejs/node#47747), so a `.ts` entry is started through a small eval bootstrap that registers tsx's ESM hooks
 // inside the new thread and then imports the module.
+import '../config/telemetry-off.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -6,6 +6,7 @@
 // HWIO → OIHW (depthwise HWCM → (C·M)1HW, group C), 'SAME' padding → SAME_UPPER.
 // Measured on the corpus faces: descriptors equal to tfjs-wasm's within float rounding (cosine distance < 1e-6,
 // test/integration/faces.test.ts) at ~4× less time per face (bench/README.md, session 15).
+import '../../config/telemetry-off.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 

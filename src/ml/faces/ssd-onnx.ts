@@ -1,6 +1,7 @@
 // face-api's SSD MobileNet v1 face detector, same weights, run by onnxruntime-node instead of tfjs-wasm: the session
 // over the graph ./ssd-graph.ts writes, fed by ./ssd-input.ts, its output decoded against the prior boxes here and
 // turned into detections by ./ssd-detections.ts.
+import '../../config/telemetry-off.js';
 import type * as Ort from 'onnxruntime-node';
 
 import { buildSsdOnnx } from './ssd-graph.js';

@@ -1,5 +1,6 @@
 // PP-OCR's text detector as a service of its own: loaded on first use, unloaded after `idleMs` without use, shared
 // by the OCR engine and the text gate (one session, one copy of its weights).
+import '../../config/telemetry-off.js';
 import type * as Ort from 'onnxruntime-node';
 import { errorMessage } from '../../media/decoders/common.js';
 import { OcrEngineError } from '../ocr-errors.js';

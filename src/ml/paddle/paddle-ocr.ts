@@ -5,6 +5,7 @@
 //    photo of large text is never decoded at full size);
 // 3. each box is straightened and recognised, CTC-decoded with the model's character set (./read-lines.ts);
 // 4. words with boxes in the photo's upright pixels and confidences (./words.ts).
+import '../../config/telemetry-off.js';
 import os from 'node:os';
 import type * as Ort from 'onnxruntime-node';
 import { errorMessage } from '../../media/decoders/common.js';
