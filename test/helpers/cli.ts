@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { seedEmbeddedDatabase } from './db-template.js';
 import { libraryDatabaseUrl, rememberServerKey, repoRoot } from './server.js';
+import { tracedPid, watched } from './syscall-watch.js';
 
 export const shoeboxBin = path.join(repoRoot, 'bin', 'shoebox.js');
 
@@ -20,13 +21,17 @@ async function databaseEnv(args: string[], seed: boolean): Promise<NodeJS.Proces
   return {};
 }
 
+/** The node command line for the CLI, under the system-call watch when `watch` names its log (syscall-watch.ts). */
+const cliCommand = (args: string[], watch: string | undefined) => (watch ? watched(watch, process.execPath, [shoeboxBin, ...args]) : { command: process.execPath, args: [shoeboxBin, ...args] });
+
 /** Runs the built CLI to the end; resolves with its exit code and output. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { watch?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // not for the commands that write a library into a folder of their own (`restore`, `migrate`), copy one (`backup`) or
   // are watched creating nothing (`serve` on a port in use)
   const database = await databaseEnv(args, !['restore', 'migrate', 'backup', 'serve'].includes(args[0] ?? ''));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [shoeboxBin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...database, ...env } });
+    const { command, args: line } = cliCommand(args, options.watch);
+    const child = spawn(command, line, { env: { ...process.env, LOG_LEVEL: 'warn', ...database, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -36,17 +41,21 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   });
 }
 
-/** Starts `shoebox serve` in a child process and resolves once it prints its URL. */
+/**
+ * Starts `shoebox serve` in a child process and resolves once it prints its URL. With `watch`, under the system-call
+ * watch (the child is then strace: `pid` is the server's, to signal).
+ */
 export async function spawnServer(
   dataDir: string,
   env: NodeJS.ProcessEnv = {},
-  options: { ownProcessGroup?: boolean; inheritEnv?: boolean } = {},
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  options: { ownProcessGroup?: boolean; inheritEnv?: boolean; watch?: string } = {},
+): Promise<{ child: ChildProcess; pid: number; url: string; output: () => string }> {
   const database = await databaseEnv(['--data', dataDir], options.inheritEnv !== false);
   // without inheritEnv, only what a shell always has: no setting of the test run's environment reaches the server
   const base = options.inheritEnv === false ? { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR } : process.env;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [shoeboxBin, 'serve', '--data', dataDir, '--port', '0'], {
+    const { command, args } = cliCommand(['serve', '--data', dataDir, '--port', '0'], options.watch);
+    const child = spawn(command, args, {
       env: { ...base, LOG_LEVEL: 'info', ...database, ...env },
       // In its own group, `process.kill(-pid)` kills the server with its helper processes (exiftool), as a
       // crash of the machine or container would.
@@ -58,7 +67,7 @@ export async function spawnServer(
       const match = /Shoebox is running at (http:\/\/\S+)/.exec(output);
       if (match) {
         rememberServerKey(match[1]!, dataDir);
-        resolve({ child, url: match[1]!, output: () => output });
+        resolve({ child, pid: (options.watch ? tracedPid(child) : child.pid)!, url: match[1]!, output: () => output });
       }
     };
     child.stdout!.on('data', onData);

@@ -5,6 +5,7 @@ import { shoeboxBin } from './cli.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { startS3Server, type S3Server } from './s3-server.js';
 import { startTestServer, tempDir, type TestServer } from './server.js';
+import { tracedPid, watched } from './syscall-watch.js';
 
 /**
  * A cluster on real engines for the `postgres` project: an API server without a worker (in the test process), a
@@ -15,8 +16,11 @@ export interface TestCluster {
   redis: RedisServer;
   s3: S3Server;
   databaseUrl: string;
-  /** Starts `shoebox worker` and resolves once it runs; rejects if it exits first. */
-  startWorker(args?: string[], env?: NodeJS.ProcessEnv): Promise<ChildProcess>;
+  /**
+   * Starts `shoebox worker` and resolves once it runs; rejects if it exits first. With `watch`, under the system-call
+   * watch writing to that log (syscall-watch.ts): the child is then strace, and stopWorkers signals the worker in it.
+   */
+  startWorker(args?: string[], env?: NodeJS.ProcessEnv, options?: { watch?: string }): Promise<ChildProcess>;
   /** Stops the workers running now (SIGTERM: they finish their steps). */
   stopWorkers(): Promise<void>;
   dispose(): Promise<void>;
@@ -55,7 +59,17 @@ export async function startTestCluster(
   });
   const databaseUrl = server.lib.settings.databaseUrl!;
   const workers: ChildProcess[] = [];
+  /** The worker inside each watched one's strace (strace, writing to a file, ignores SIGTERM: the worker gets it). */
+  const traced = new Map<ChildProcess, number>();
   const folders: string[] = [];
+  const signal = (worker: ChildProcess, name: NodeJS.Signals) => {
+    try {
+      if (traced.has(worker)) process.kill(traced.get(worker)!, name);
+    } catch {
+      // gone already
+    }
+    worker.kill(name);
+  };
   const stopWorkers = async () => {
     await Promise.all(
       workers.splice(0).map(
@@ -64,7 +78,7 @@ export async function startTestCluster(
             if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
             worker.removeAllListeners('exit');
             worker.once('exit', () => resolve());
-            worker.kill('SIGTERM');
+            signal(worker, 'SIGTERM');
           }),
       ),
     );
@@ -74,11 +88,13 @@ export async function startTestCluster(
     redis,
     s3,
     databaseUrl,
-    startWorker: (args = [], env = {}) =>
+    startWorker: (args = [], env = {}, options = {}) =>
       new Promise<ChildProcess>((resolve, reject) => {
         const folder = tempDir('shoebox-worker-');
         folders.push(folder);
-        const child = spawn(process.execPath, [shoeboxBin, 'worker', '--data', folder, ...args], {
+        const line = [shoeboxBin, 'worker', '--data', folder, ...args];
+        const { command, args: commandArgs } = options.watch ? watched(options.watch, process.execPath, line) : { command: process.execPath, args: line };
+        const child = spawn(command, commandArgs, {
           env: {
             ...process.env,
             ...storage,
@@ -94,13 +110,15 @@ export async function startTestCluster(
         let output = '';
         child.stderr.on('data', (chunk) => {
           output += chunk;
-          if (output.includes('Shoebox worker is running')) resolve(child);
+          if (!output.includes('Shoebox worker is running')) return;
+          if (options.watch && !traced.has(child)) traced.set(child, tracedPid(child)!);
+          resolve(child);
         });
         child.on('exit', (code) => reject(new Error(`worker exited (${code}): ${output}`)));
       }),
     stopWorkers,
     async dispose() {
-      for (const worker of workers) worker.kill('SIGKILL');
+      for (const worker of workers) signal(worker, 'SIGKILL');
       await server.dispose();
       await redis.stop();
       await s3.stop();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer } from '../helpers/cli.js';
 import { assets, tempDir, authFetch } from '../helpers/server.js';
+import { described, outsideCalls } from '../helpers/syscall-watch.js';
 
 describe('shoebox CLI', () => {
   const work = tempDir('shoebox-cli-');
@@ -24,8 +25,16 @@ describe('shoebox CLI', () => {
     fs.copyFileSync(path.join(assets, 'metadata/xmp/dates/2000.xmp'), path.join(source, 'nested/lonely.jpg.xmp'));
     const dataDir = path.join(work, 'library');
 
-    const first = await runCli(['import', source, '--data', dataDir, '--wait']);
+    // --wait runs the pipeline in the CLI's own process (faces and text on onnxruntime in worker threads): watched by
+    // strace with every thread and child (egress test), with a home of its own and onnxruntime's telemetry asked for;
+    // nothing may leave, nor be written in that home (its telemetry store)
+    const home = path.join(work, 'home');
+    fs.mkdirSync(home);
+    const watch = path.join(work, 'import.strace');
+    const first = await runCli(['import', source, '--data', dataDir, '--wait'], { HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), ORT_DISABLE_TELEMETRY: '0' }, { watch });
     expect(first.code, first.stderr).toBe(0);
+    expect(described(outsideCalls(watch))).toEqual([]);
+    expect(fs.readdirSync(home, { recursive: true })).toEqual([]);
     expect(first.stderr).toMatch(/Added 4, already in the library 0, skipped 2, sidecars not taken 1\./);
     expect(first.stderr).toMatch(/skipped .*readme\.txt: .*text\/plain/);
     expect(first.stderr).toMatch(/skipped .*broken\.jpg: .*empty/);

@@ -13,6 +13,7 @@ import { runCli } from '../helpers/cli.js';
 import { testClips } from '../helpers/clips.js';
 import { startTestCluster, type TestCluster } from '../helpers/cluster.js';
 import { assets, authFetch, json, libraryDatabaseUrl, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { described, outsideCalls } from '../helpers/syscall-watch.js';
 
 /** A 800×600 JPEG of its own (a seeded mosaic, so that no two are duplicates by checksum or by look). */
 async function distinctPhoto(seed: number): Promise<Buffer> {
@@ -50,9 +51,12 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     const waiting = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from photo_steps where status = 'done'`);
     expect(waiting[0]!.n).toBe(0); // the API server runs nothing
 
-    // one worker for the model lanes only, one for everything
-    await startWorker(['--steps', 'faces,embeddings']);
-    await startWorker();
+    // one worker for the model lanes only, one for everything; both watched by strace, every thread and child (egress
+    // test: it runs the embedded server the same way), with a home of their own and onnxruntime's telemetry asked for
+    const watch = tempDir('shoebox-worker-watch-');
+    const home = { HOME: watch, XDG_CACHE_HOME: path.join(watch, '.cache'), ORT_DISABLE_TELEMETRY: '0' };
+    await startWorker(['--steps', 'faces,embeddings'], home, { watch: path.join(watch, 'models.strace') });
+    await startWorker([], home, { watch: path.join(watch, 'all.strace') });
     const states = await waitForTerminal(server.url, ids);
     expect(Object.values(states).every((state) => state === 'completed' || state === 'completed_with_errors')).toBe(true);
     // the API server's /metrics sees the cluster's workers per lane (BullMQ), and its own database pool
@@ -77,6 +81,14 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     const detail = await (await authFetch(`${server.url}/api/photos/${ids[0]}/thumbnail`)).arrayBuffer();
     expect(detail.byteLength).toBeGreaterThan(1000);
     await stopWorkers();
+    // to their last breath, nothing beyond loopback (PostgreSQL, Redis and the bucket are there) and no name looked
+    // up; they did connect to them (the watch was on); nothing written in their home (onnxruntime's telemetry store)
+    for (const log of ['models.strace', 'all.strace']) {
+      expect(described(outsideCalls(path.join(watch, log))), log).toEqual([]);
+      expect(fs.readFileSync(path.join(watch, log), 'utf8')).toMatch(/connect\(.*inet_addr\("127\.0\.0\.1"\)/);
+    }
+    expect((fs.readdirSync(watch, { recursive: true }) as string[]).sort()).toEqual(['all.strace', 'models.strace']);
+    fs.rmSync(watch, { recursive: true, force: true });
   });
 
   it('loses nothing when a worker is killed mid-step: another takes its steps once their lease runs out', async () => {
