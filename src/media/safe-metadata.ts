@@ -46,6 +46,17 @@ export const KEPT_TAGS = [
   'XMP-dc:Rights',
 ] as const;
 
+/**
+ * What a RAW's copy deletes of the EXIF and maker notes it keeps (ExifTool's names; `*` as ExifTool reads it when
+ * deleting): what PRIVATE_NAME and FREE_TEXT below refuse, so that a RAW holding them is stripped rather than refused.
+ * A tag ExifTool cannot delete stays, and the copy is refused.
+ */
+export const RAW_DELETED_TAGS = [
+  'GPS:all', '*Serial*', '*UniqueID', 'OwnerName', 'CameraOwnerName',
+  '*Location*', '*Country*', '*City*', 'State', 'Landmark', 'BabyName', 'FaceName', '*Face*Name',
+  'XP*', 'ImageDescription', 'UserComment', 'Title', 'DocumentName', 'PageName', 'HostComputer', 'ImageHistory',
+] as const;
+
 /** Names ExifTool writes itself, or cannot delete, that describe only the pixels (a TIFF's strips, JPEG sampling). */
 const STRUCTURE_NAMES = [
   'ImageWidth', 'ImageHeight', 'BitsPerSample', 'Compression', 'PhotometricInterpretation', 'StripOffsets',
@@ -71,17 +82,23 @@ const FREE_METADATA = new Set(['UserData', 'Keys', 'ItemList', 'AudioKeys', 'Vid
 /** Keys of ExifTool's answer that are not tags of the file. */
 const NOT_TAGS = new Set(['SourceFile', 'errors', 'warnings']);
 
-/** A tag named like a place, a position, a serial number or an owner, in any group. */
-const PRIVATE_NAME = /gps|latitude|longitude|coordinates|location|geotag|iso6709|province|country|serialnumber|ownername|^city$/i;
-/** Free text (a JPEG comment is a `File` tag, a PNG's text a `PNG` one): it can name a place, so none is kept. */
-const FREE_TEXT = /^(Comment|UserComment|Description|ImageDescription|Title|Keywords?|Subject|Caption(-Abstract)?|Text|Author|Label)$/;
+/**
+ * A tag named like a place, a position, a serial number or another unique id, an owner, or a person a camera
+ * recognised (Panasonic's and Fujifilm's maker notes name faces and babies, and the landmark and state), in any group.
+ */
+const PRIVATE_NAME = /gps|latitude|longitude|coordinates|location|geotag|iso6709|province|country|serial|uniqueid|ownername|landmark|^state$|^city$|(baby|face\d*)name/i;
+/**
+ * Free text (a JPEG comment is a `File` tag, a PNG's text a `PNG` one, Windows' XP tags and a TIFF's document name,
+ * page name and computer EXIF ones): it can name a place, a person or a path, so none is kept.
+ */
+const FREE_TEXT = /^(XP)?(Comment|UserComment|Description|ImageDescription|Title|Keywords?|Subject|Caption(-Abstract)?|Text|Author|Label|DocumentName|PageName|HostComputer|ImageHistory)$/;
 /** ExifTool's names are CamelCase: `City` as a word (HometownCity, LocationCreatedCity), not inside Opacity. */
 const CITY = /City/;
 
 /**
  * The tags (keys `Family0:Family1:Name`, from ExifTool's `-G0:1` output) a visitor's copy may not hold: [] when it
  * keeps only the allow-list. `raw`: a camera RAW, whose EXIF and maker notes its decoders need (kept, but no GPS
- * and nothing named like a place, a serial number or an owner in them).
+ * and nothing named like a place, a serial number, an owner or a person, nor free text, in them).
  */
 export function unsafeTagsIn(tags: Record<string, unknown>, options: { raw: boolean }): string[] {
   return Object.keys(tags).filter((key) => {

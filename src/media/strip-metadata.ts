@@ -3,12 +3,13 @@
 // (`-all= -tagsFromFile @ …`, the ICC profile never deleted); with them go EXIF thumbnails, IPTC, XMP of every
 // namespace, maker notes, comments and JPEG trailers (a motion photo's video). Then the container keeps only its known
 // parts (./container-parts.ts: a HEIF motion photo's `mpvd` box, a private PNG or WebP chunk go). A camera RAW keeps
-// its EXIF and maker notes, which its decoders read, without GPS, serial numbers or owner names. The copy is read
-// back after (every tag, unknown and embedded ones too): one that holds anything else is refused, never given away.
+// its EXIF and maker notes, which its decoders read, without GPS, places, serial numbers, owners' and faces' names or
+// free text. The copy is read back after (every tag, unknown and embedded ones too): one that holds anything else is
+// refused, never given away.
 import { keepKnownParts } from './container-parts.js';
 import { errorMessage } from './decoders/common.js';
 import { reader } from './exiftool-reader.js';
-import { KEPT_TAGS, unsafeTagsIn } from './safe-metadata.js';
+import { KEPT_TAGS, RAW_DELETED_TAGS, unsafeTagsIn } from './safe-metadata.js';
 
 export type StripResult = { stripped: true } | { stripped: false; left: string[]; reason: string };
 
@@ -16,8 +17,8 @@ export type StripResult = { stripped: true } | { stripped: false; left: string[]
 export function stripArgs(options: { raw: boolean }): string[] {
   const copyBack = ['-tagsFromFile', '@', ...KEPT_TAGS.filter((tag) => !options.raw || tag.startsWith('XMP')).map((tag) => `-${tag}`)];
   if (!options.raw) return ['--ICC_Profile:all', ...copyBack];
-  // a RAW: everything but its EXIF (GPS aside) and maker notes, and in those every serial number and owner's name
-  return ['--EXIF:all', '--MakerNotes:all', '--ICC_Profile:all', '-GPS:all=', '-*SerialNumber*=', '-OwnerName=', '-CameraOwnerName=', ...copyBack];
+  // a RAW: everything but its EXIF and maker notes, and in those what says where, who, with which device, in free text
+  return ['--EXIF:all', '--MakerNotes:all', '--ICC_Profile:all', ...RAW_DELETED_TAGS.map((tag) => `-${tag}=`), ...copyBack];
 }
 
 /**

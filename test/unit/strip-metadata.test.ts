@@ -1,10 +1,14 @@
 // The rules a visitor's copy is made and checked by: the tags an image may keep (an allow-list), the container parts
-// it keeps, and what a clip's copy may hold.
+// it keeps, and what a clip's copy may hold; and a RAW's copy as ExifTool makes it.
+import path from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { containerOf, keptParts, type Part } from '../../src/media/container-parts.js';
+import { closeMetadataReader, reader } from '../../src/media/exiftool-reader.js';
 import { KEPT_TAGS, unsafeTagsIn } from '../../src/media/safe-metadata.js';
-import { stripArgs } from '../../src/media/strip-metadata.js';
+import { stripArgs, stripImage } from '../../src/media/strip-metadata.js';
 import { remuxArgs, unsafeStreamsIn } from '../../src/media/video/strip-video.js';
+import { withTempDir } from '../helpers/temp.js';
 
 describe('unsafeTagsIn', () => {
   it('refuses whatever the allow-list does not name: GPS, places, IPTC, other XMP, thumbnails, maker notes, free metadata', () => {
@@ -60,16 +64,46 @@ describe('unsafeTagsIn', () => {
     expect(unsafeTagsIn(tags, { raw: false })).toEqual([]);
   });
 
-  it("keeps a RAW's EXIF and maker notes for its decoders, but never its GPS or a serial number", () => {
+  it("keeps a RAW's EXIF and maker notes for its decoders, but never its GPS, a serial number, a place, a person's name or free text", () => {
     const tags = { 'EXIF:IFD0:ColorMatrix1': '1 0 0', 'MakerNotes:Canon:ColorData': 'x', 'EXIF:GPS:GPSLatitude': 1, 'MakerNotes:Canon:InternalSerialNumber': 'y', 'XMP:XMP-aux:Lens': 'z' };
     expect(unsafeTagsIn(tags, { raw: true }).sort()).toEqual(['EXIF:GPS:GPSLatitude', 'MakerNotes:Canon:InternalSerialNumber', 'XMP:XMP-aux:Lens']);
     expect(unsafeTagsIn(tags, { raw: false })).toHaveLength(5);
+    // what Windows, a TIFF writer and Panasonic's, Fujifilm's and FLIR's maker notes write: free text, paths, names, ids
+    const named = {
+      'EXIF:IFD0:XPComment': 'at Moab',
+      'EXIF:IFD0:XPKeywords': 'Utah',
+      'EXIF:IFD0:DocumentName': '/home/carol/Moab/x.dng',
+      'EXIF:IFD0:HostComputer': "Carol's iMac",
+      'EXIF:ExifIFD:ImageUniqueID': 'a1b2',
+      'MakerNotes:Panasonic:Landmark': 'Delicate Arch',
+      'MakerNotes:Panasonic:State': 'Utah',
+      'MakerNotes:Panasonic:BabyName': 'Ada',
+      'MakerNotes:Panasonic:RecognizedFace1Name': 'Carol',
+      'MakerNotes:FujiFilm:Face1Name': 'Carol',
+      'MakerNotes:FLIR:UnknownSerial1': '123',
+    };
+    expect(unsafeTagsIn({ ...tags, ...named }, { raw: true }).sort()).toEqual([...Object.keys(named), 'EXIF:GPS:GPSLatitude', 'MakerNotes:Canon:InternalSerialNumber', 'XMP:XMP-aux:Lens'].sort());
+  });
+
+  it("strips a RAW's free text, paths and ids from the EXIF it keeps (a TIFF, as DNG writes its EXIF), and keeps the camera", async () => {
+    await withTempDir('shoebox-raw-strip-', async (dir) => {
+      const file = path.join(dir, 'scan.tif');
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } }).tiff().toFile(file);
+      const private_ = { XPComment: 'at Moab', XPKeywords: 'Utah', XPTitle: 'Delicate Arch', DocumentName: '/home/carol/Moab/x.dng', PageName: 'Utah', HostComputer: "Carol's iMac", ImageDescription: 'Moab', UserComment: 'Moab', ImageUniqueID: 'a1b2', BodySerialNumber: '0620' };
+      await reader().write(file, { ...private_, Make: 'Canon', Model: 'Canon EOS 7D', ExposureTime: 0.01 } as never, { writeArgs: ['-overwrite_original'], useMWG: false });
+      expect(await stripImage(file, { raw: true })).toEqual({ stripped: true });
+      const left = await reader().readRaw(file, { readArgs: ['-a', '-u', '-s'] });
+      expect(Object.keys(left).filter((tag) => tag in private_)).toEqual([]);
+      expect(JSON.stringify(left)).not.toMatch(/Moab|Utah|Carol|Arch|a1b2|0620/);
+      expect(left).toMatchObject({ Make: 'Canon', Model: 'Canon EOS 7D', ExposureTime: '1/100' });
+    });
+    await closeMetadataReader();
   });
 
   it('deletes everything and copies back only the allow-list, the colour profile never deleted', () => {
     expect(stripArgs({ raw: false })).toEqual(['--ICC_Profile:all', '-tagsFromFile', '@', ...KEPT_TAGS.map((tag) => `-${tag}`)]);
     expect(KEPT_TAGS.some((tag) => /GPS|Location|City|Serial|Description|Keywords|Thumbnail/i.test(tag))).toBe(false);
-    expect(stripArgs({ raw: true })).toEqual(expect.arrayContaining(['--EXIF:all', '--MakerNotes:all', '-GPS:all=', '-*SerialNumber*=']));
+    expect(stripArgs({ raw: true })).toEqual(expect.arrayContaining(['--EXIF:all', '--MakerNotes:all', '-GPS:all=', '-*Serial*=', '-XP*=']));
   });
 });
 
