@@ -5,15 +5,16 @@
 // byte range of one, is then served from the kept copy (ETag, ranges: ./photos.ts sendStored).
 //
 // Fair to every visitor: requests asking for a copy being made wait for that one; making one takes a slot (2 made at
-// once, 16 waiting), at most PER_VISITOR of them per visitor (the link and their address) and PER_LINK per link; and
-// each visitor has a budget of file requests (VISITOR_REQUESTS a minute, in a burst or spread). Past a bound only that
-// visitor hears 429 with Retry-After: one who floods a link cannot make another wait.
+// once, 16 waiting), at most PER_VISITOR of them per visitor (the link and their address, an IPv6 one by its /64)
+// and PER_LINK per link; and each visitor has a budget of file requests (VISITOR_REQUESTS a minute, in a burst or
+// spread). Past a bound only that visitor hears 429 with Retry-After: one who floods a link cannot make another wait.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyReply } from 'fastify';
+import { clientOf } from '../auth/login-limiter.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from '../library/library.js';
@@ -64,7 +65,8 @@ function busy(reply: FastifyReply, seconds: number, why: string): never {
   throw new UserError('too-many-requests', `${why}: try again in ${seconds} seconds`);
 }
 
-const visitorKey = (visitor: Visitor) => `${visitor.linkId}\0${visitor.address}`;
+/** A visitor: the link and who asks, an IPv6 address by its /64 (else each of its 2^64 addresses is a fresh visitor). */
+export const visitorKey = (visitor: Visitor) => `${visitor.linkId}\0${clientOf(visitor.address)}`;
 
 /** Counts a request for one of the link's files against its visitor's budget (429 past it, to them alone). */
 export function countVisitorRequest(reply: FastifyReply, visitor: Visitor): void {
