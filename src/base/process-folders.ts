@@ -1,18 +1,28 @@
 // Folders a process keeps for itself (temporary files, scratch, a cache), named after the process so that a later
 // start can tell Shoebox's own from anything else, and a live process's from one a crash (SIGKILL) left behind:
-// `<prefix><host>.<pid>.<start>` — a hash of the host name (a folder on a shared disk is judged only on its own
-// machine), the process id, and when the process started (Linux's /proc: a pid used again by another process is not
-// taken for the one that made the folder). Only folders of this host whose process is gone are removed; two servers
-// on one machine, or a cluster's processes sharing a data folder, each keep theirs.
+// `<prefix><host>.<pid>.<start>` — a hash of the host name and the process-id namespace (a folder on a shared disk,
+// or one a container shares with another that has its own pids under the same host name, is judged only where its
+// pids mean something), the process id, and when the process started (Linux's /proc: a pid used again by another
+// process is not taken for the one that made the folder). Only folders of this host whose process is gone are
+// removed; two servers on one machine, or a cluster's processes sharing a data folder, each keep theirs.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { isProcessAlive } from './process-alive.js';
 
-const HOST = createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8);
+/** The process-id namespace (Linux: `pid:[4026531836]`), '' where there is none to read. */
+function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '';
+  }
+}
+
+const HOST = createHash('sha256').update(`${os.hostname()}\0${pidNamespace()}`).digest('hex').slice(0, 8);
 
 /** When a process started, in clock ticks since boot (Linux), or null where that cannot be read. */
 function startOf(pid: number): string | null {
@@ -66,10 +76,19 @@ export const TEMP_PREFIX = 'shoebox-';
 
 let exitHook = false;
 
-/** This process's folder under the system's temporary folder (made when first asked for, readable by its user alone). */
+/**
+ * This process's folder under the system's temporary folder (made when first asked for, readable by its user alone).
+ * Its name can be guessed, so one already there must be a folder of this user's that no one else may enter: in a
+ * shared /tmp another user could have made it first, or put a link there to a folder of their choosing.
+ */
 export function processTempRoot(): string {
   const root = path.join(os.tmpdir(), `${TEMP_PREFIX}${PROCESS_MARK}`);
   mkdirSync(root, { recursive: true, mode: 0o700 });
+  const made = lstatSync(root);
+  const uid = process.getuid?.();
+  if (!made.isDirectory() || (uid !== undefined && (made.uid !== uid || (made.mode & 0o077) !== 0))) {
+    throw new Error(`${root} is not this process's own folder (a link, or another user's, or open to others): no temporary file is made there`);
+  }
   if (!exitHook && isMainThread) {
     exitHook = true;
     // each user of the folder removes its own; what is left empty goes with the process
@@ -85,7 +104,7 @@ export function processTempRoot(): string {
 }
 
 /** A new temporary folder (`kind-XXXXXX`) in this process's folder; its user removes it when done. */
-export function makeTempFolder(kind: string): Promise<string> {
+export async function makeTempFolder(kind: string): Promise<string> {
   return fs.mkdtemp(path.join(processTempRoot(), `${kind}-`));
 }
 

@@ -1,13 +1,13 @@
 // Temporary files named after their process (base/process-folders.ts): what a process killed with SIGKILL left is
 // swept, a live process's and anything not Shoebox's stays — in a scratch folder two processes share (a cluster's
-// data folder) and under a temporary folder.
-import { spawn } from 'node:child_process';
+// data folder, a container's) and under a temporary folder, where a folder planted under the process's name is refused.
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROCESS_MARK, processGone, sweepGoneProcesses } from '../../src/base/process-folders.js';
+import { makeTempFolder, PROCESS_MARK, processGone, sweepGoneProcesses } from '../../src/base/process-folders.js';
 import { Scratch } from '../../src/storage/scratch.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-process-folders-'));
@@ -15,8 +15,12 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const distModule = (file: string) => pathToFileURL(path.resolve('dist/server', file)).href;
 
-/** A Node process that writes a scratch file and a temporary folder (TMPDIR: `tmp`), says so, and waits. */
-function writer(scratch: string, tmp: string): Promise<{ pid: number; kill(): Promise<void>; stop(): Promise<void> }> {
+/** A process in a pid namespace of its own (a container) under the same host name; null where util-linux cannot make one. */
+const OWN_PIDS = ['unshare', '--user', '--map-root-user', '--pid', '--fork', '--mount-proc', '--kill-child'];
+const ownPidsWork = spawnSync(OWN_PIDS[0]!, [...OWN_PIDS.slice(1), 'true']).status === 0;
+
+/** A Node process that writes a scratch file and a temporary folder (TMPDIR: `tmp`), says so, and waits; `wrap`: the command it runs under. */
+function writer(scratch: string, tmp: string, wrap: string[] = []): Promise<{ pid: number; kill(): Promise<void>; stop(): Promise<void> }> {
   const script = `
     const { Scratch } = await import(${JSON.stringify(distModule('storage/scratch.js'))});
     const { makeTempFolder } = await import(${JSON.stringify(distModule('base/process-folders.js'))});
@@ -26,7 +30,8 @@ function writer(scratch: string, tmp: string): Promise<{ pid: number; kill(): Pr
     await makeTempFolder('decode');
     console.log('ready');
     setInterval(() => {}, 1000);`;
-  const child = spawn(process.execPath, ['--input-type=commonjs', '-e', `(async () => { ${script} })()`], {
+  const command = [...wrap, process.execPath, '--input-type=commonjs', '-e', `(async () => { ${script} })()`];
+  const child = spawn(command[0]!, command.slice(1), {
     env: { ...process.env, TMPDIR: tmp },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -87,5 +92,44 @@ describe('process folders', () => {
     // another machine's folder (a shared disk) is not judged here; neither is a name that is no mark
     expect(processGone(`${host === '00000000' ? '11111111' : '00000000'}.999999999.1`)).toBe(false);
     expect(processGone('not-a-mark')).toBe(false);
+  });
+
+  it.skipIf(!ownPidsWork)("leaves a live process's folders alone when its pids are another namespace's (a container with this host's name)", async () => {
+    const shared = path.join(work, 'containers', 'tmp');
+    const tmp = path.join(work, 'containers-tmp');
+    fs.mkdirSync(tmp, { recursive: true });
+    // pid 1 there, and its own clock of starts: here pid 1 is another, running process
+    const contained = await writer(shared, tmp, OWN_PIDS);
+    try {
+      const theirs = fs.readdirSync(shared);
+      expect(theirs).toHaveLength(2);
+      expect(await new Scratch(shared).sweep({ alone: false })).toBe(0);
+      expect(await sweepGoneProcesses(tmp, 'shoebox-')).toEqual([]);
+      expect(fs.readdirSync(shared)).toEqual(theirs);
+    } finally {
+      await contained.kill(); // unshare waits out SIGTERM; its child goes with it (--kill-child)
+    }
+  });
+
+  it('makes no temporary folder through a folder of its name planted in a shared /tmp (a link, or one open to others)', async () => {
+    const tmp = path.join(work, 'planted');
+    const elsewhere = path.join(work, 'elsewhere');
+    fs.mkdirSync(tmp);
+    fs.mkdirSync(elsewhere, { mode: 0o777 });
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      fs.symlinkSync(elsewhere, path.join(tmp, `shoebox-${PROCESS_MARK}`));
+      await expect(makeTempFolder('decode')).rejects.toThrow(/not this process's own folder/);
+      fs.unlinkSync(path.join(tmp, `shoebox-${PROCESS_MARK}`));
+      fs.mkdirSync(path.join(tmp, `shoebox-${PROCESS_MARK}`));
+      fs.chmodSync(path.join(tmp, `shoebox-${PROCESS_MARK}`), 0o777);
+      await expect(makeTempFolder('decode')).rejects.toThrow(/not this process's own folder/);
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+      expect(fs.readdirSync(path.join(tmp, `shoebox-${PROCESS_MARK}`))).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
   });
 });
