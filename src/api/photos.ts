@@ -54,7 +54,7 @@ export function photoRoutes(app: FastifyInstance, context: Resources): void {
         'refused and others accepted, the refused ones are items with `error`. With `checkDuplicate=true` (query, ' +
         'or a form field before the files) a file whose near-copy is already in the library (PDQ or CLIP tier) is ' +
         'not stored: its item names the existing photo with `duplicate: true` and `existing` (tier, distance, URL). ' +
-        'A RAW file, and a version of a stored photo\'s shot (its edit, the JPEG of a stored RAW), are always stored. ' +
+        'A RAW file, a version of a stored photo\'s shot (its edit, the JPEG of a stored RAW), and the original of a stored copy (with the camera\'s make and model, capture time or unedited name the copy lost) are always stored. ' +
         'Without it, near-copies are stored and grouped for review (`/api/duplicates`).',
       consumes: ['multipart/form-data'],
       querystring: z.object({ checkDuplicate: booleanParam.optional().describe('refuse near-copies of photos already in the library') }),

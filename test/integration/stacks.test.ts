@@ -56,6 +56,7 @@ const fir = path.join(assets, 'albums/nature/silver_fir.jpg');
 const anemones = path.join(assets, 'albums/nature/wood_anemones.jpg');
 const springs = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');
 const cactus = path.join(assets, 'albums/nature/notocactus_minimus.jpg');
+const cyclamen = path.join(assets, 'albums/nature/cyclamen_persicum.jpg');
 const at = (time: string) => ({ DateTimeOriginal: `2024:05:01 ${time}` });
 /** A frame of a panning burst: a window of the scene moved right by `step`. */
 const pan = (step: number) => async (image: Sharp) => {
@@ -423,5 +424,20 @@ describe('stacks', () => {
     const checked = (await (await authFetch(`${server.url}/api/photos?checkDuplicate=true`, { method: 'POST', body: form })).json()) as any;
     expect(checked.items[0].duplicate, JSON.stringify(checked.items[0])).toBe(false);
     await waitForTerminal(server.url, [checked.items[0].id]);
+
+    // nor the camera's file of a picture stored only as a messenger's copy (its EXIF: the camera, the time), while a
+    // second messenger's copy is refused
+    const chat = (width: number) => sharp(cyclamen).resize(width).jpeg({ quality: 70 }).toBuffer();
+    const first = await upload(server.url, [{ data: await chat(400), name: 'IMG-20240601-WA0001.jpg' }]);
+    await waitForTerminal(server.url, [first.body.items[0].id]);
+    const uploadChecked = async (data: Buffer, name: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(data)]), name);
+      return ((await (await authFetch(`${server.url}/api/photos?checkDuplicate=true`, { method: 'POST', body: form })).json()) as any).items[0];
+    };
+    expect(await uploadChecked(await chat(380), 'IMG-20240601-WA0002.jpg')).toMatchObject({ duplicate: true, existing: { photoId: first.body.items[0].id } });
+    const camera = await uploadChecked(fs.readFileSync(cyclamen), 'DSCF0001.JPG');
+    expect(camera.duplicate, JSON.stringify(camera)).toBe(false);
+    await waitForTerminal(server.url, [camera.id]);
   });
 });

@@ -10,7 +10,7 @@ import type { Library } from '../library.js';
 import { findMatches, type DuplicateProbe } from './candidates.js';
 import { thresholdsFrom } from './detect.js';
 import { formatFamily } from '../stacks/rules.js';
-import type { CopyFacts } from './provenance.js';
+import { keptDespite, type CopyFacts } from './provenance.js';
 import type { MatchTier } from './rules.js';
 
 export interface ExistingCopy {
@@ -25,8 +25,11 @@ export interface ExistingCopy {
  * Measures a file that is not stored yet as the pipeline would (PDQ of every orientation, the CLIP embedding
  * of its preview when a model is installed, camera and capture time for bursts) and returns the closest copy
  * already in the library, or null. A burst frame is not a copy: it is stored and stacked as usual; nor is a version
- * of one shot with a stored photo (an edit of a stored original, the JPEG of a stored RAW: provenance.ts), and a RAW
- * is always stored (its sensor data is in no other file).
+ * of one shot with a stored photo (an edit of a stored original, the JPEG of a stored RAW: provenance.ts), a photo
+ * taken at another moment, or the original of a stored copy — an upload with the camera's make and model, the capture
+ * time or the unedited name that copy lost (a messenger's copy stored first, its camera file after); and a RAW is
+ * always stored (its sensor data is in no other file). More pixels alone do not make an upload the original (an
+ * upscaled copy has them too): such an upload is still refused, naming the stored copy.
  */
 export async function findExistingCopy(lib: Library, file: string, mime: string, filename: string): Promise<ExistingCopy | null> {
   if (formatFamily(filename, mime) === 'raw') return null;
@@ -60,7 +63,7 @@ export async function findExistingCopy(lib: Library, file: string, mime: string,
     video: isVideoMime(mime),
     facts: upload,
   };
-  const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate');
+  const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate' && copiedBy(m.facts, upload));
   copies.sort(
     (a, b) =>
       (a.evidence.pdqDistance ?? Infinity) - (b.evidence.pdqDistance ?? Infinity) ||
@@ -87,4 +90,10 @@ async function embedPreview(lib: Library, file: string, mime: string, embed: (fi
   } finally {
     await fs.rm(preview, { force: true });
   }
+}
+
+/** Whether the stored photo makes the upload redundant: it has all the upload has but, perhaps, its pixels (pure). */
+function copiedBy(stored: CopyFacts, upload: CopyFacts): boolean {
+  const reason = keptDespite(stored, upload);
+  return reason === null || (reason.kind === 'has-more' && reason.what.every((mark) => mark === 'pixels' || mark === 'shot'));
 }
