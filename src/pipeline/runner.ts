@@ -11,6 +11,7 @@ import { photos, photoSteps } from '../db/schema.js';
 import { assignToAutoAlbums } from '../library/albums/auto-assign.js';
 import type { MlServices } from '../ml/services.js';
 import { redact } from '../net/redact.js';
+import { rowOwner } from '../scope/rows.js';
 import { refreshSearchDocuments } from '../search/documents.js';
 import type { BlobStore, LocalFile } from '../storage/blob-store.js';
 import { deferredStore, type StorageLocations } from '../storage/locations.js';
@@ -224,8 +225,9 @@ export function itemPlacement(db: Db): (photoId: string) => Promise<AddOptions> 
   return async (photoId) => {
     const cached = known.get(photoId);
     if (cached !== undefined) return cached;
-    const [row] = await db.select({ mime: photos.mime, ownerId: photos.ownerId }).from(photos).where(eq(photos.id, photoId));
-    const placement = row && isVideoMime(row.mime) ? { background: true, share: row.ownerId } : {};
+    const [row] = await db.select({ mime: photos.mime }).from(photos).where(eq(photos.id, photoId));
+    const share = row && isVideoMime(row.mime) ? await rowOwner(db, 'photos', photoId) : null;
+    const placement = share !== null ? { background: true, share } : {};
     if (known.size >= 10_000) known.delete(known.keys().next().value!);
     known.set(photoId, placement);
     return placement;

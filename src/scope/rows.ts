@@ -69,8 +69,11 @@ export function isOwner(owner: Owner, row: { readonly ownerId: string } | string
   return idOf(owner) === (typeof row === 'string' ? row : row.ownerId);
 }
 
-/** Whose row `id` of `table` is (null: none), for background work taken in turn per user (a library's scans). */
-export async function rowOwner(db: Db, table: 'libraries', id: string): Promise<string | null> {
+/**
+ * Whose row `id` of `table` is (null: none), for work taken in turn or serialised per user (a library's scans, a
+ * clip's share of the video lane, a user's duplicate groups changed under one lock).
+ */
+export async function rowOwner(db: Db, table: 'libraries' | 'photos' | 'duplicate_groups', id: string): Promise<string | null> {
   const [row] = await rows<{ owner_id: string }>(db, sql`select owner_id from ${sql.raw(table)} where id = ${id}::uuid`);
   return row?.owner_id ?? null;
 }

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
+import { rowOwner } from '../../scope/rows.js';
 import { storedKeys } from './pdq-index.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE, type ShotScore } from '../best-shot/score.js';
@@ -165,13 +166,13 @@ export async function refreshBestShots(db: Db, photoIds: readonly string[]): Pro
  */
 export async function regroupStacked(tx: Db, photoIds: readonly string[]): Promise<void> {
   if (photoIds.length === 0) return;
-  const found = await rows<{ group_id: string; owner_id: string }>(
+  const found = await rows<{ group_id: string }>(
     tx,
-    sql`select distinct m.group_id, g.owner_id from duplicate_members m join duplicate_groups g on g.id = m.group_id
-        where m.photo_id = any(${uuidArray(photoIds)}) and m.kind = 'duplicate'`,
+    sql`select distinct group_id from duplicate_members where photo_id = any(${uuidArray(photoIds)}) and kind = 'duplicate'`,
   );
-  if (found.length === 0) return;
-  await lockOwner(tx, found[0]!.owner_id);
+  const owner = found.length > 0 ? await rowOwner(tx, 'duplicate_groups', found[0]!.group_id) : null;
+  if (owner === null) return;
+  await lockOwner(tx, owner);
   await tidyGroups(tx, found.map((g) => g.group_id));
 }
 
