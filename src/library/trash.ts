@@ -98,16 +98,7 @@ export async function restorePhotos(lib: Library, ids: readonly string[]): Promi
     .returning({ id: photos.id });
   const restoredIds = restored.map((row) => row.id);
   await refreshSearchDocuments(lib.db, restoredIds);
-  if (restoredIds.length > 0) {
-    const reopened = await lib.db
-      .update(photoSteps)
-      .set({ status: 'pending', error: null })
-      .where(and(inArray(photoSteps.photoId, restoredIds), eq(photoSteps.status, 'skipped'), eq(photoSteps.error, IN_TRASH)))
-      .returning({ photoId: photoSteps.photoId });
-    const queued = [...new Set(reopened.map((row) => row.photoId))];
-    if (queued.length > 0) await lib.db.update(photos).set({ state: 'pending' }).where(inArray(photos.id, queued));
-    await queuePhotos(lib, queued);
-  }
+  await resumeWorkSkippedInTrash(lib, restoredIds);
   // back among the others: find its copies again, and its stack
   const thresholds = thresholdsFrom(lib.ml.settings);
   const model = await lib.ml.clipVersion();
@@ -116,6 +107,23 @@ export async function restorePhotos(lib: Library, ids: readonly string[]): Promi
     await placeInStack(lib.db, id);
   }
   return restoredIds.length;
+}
+
+/**
+ * Puts back to pending, and queues, the work the trash skipped (IN_TRASH) of photos that have left it: restored here,
+ * or back by themselves (a library in place's file that came back, in-place/file-photos.ts).
+ */
+export async function resumeWorkSkippedInTrash(lib: Library, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const reopened = await lib.db
+    .update(photoSteps)
+    .set({ status: 'pending', error: null })
+    .where(and(inArray(photoSteps.photoId, [...ids]), eq(photoSteps.status, 'skipped'), eq(photoSteps.error, IN_TRASH)))
+    .returning({ photoId: photoSteps.photoId });
+  const queued = [...new Set(reopened.map((row) => row.photoId))];
+  if (queued.length === 0) return;
+  await lib.db.update(photos).set({ state: 'pending' }).where(inArray(photos.id, queued));
+  await queuePhotos(lib, queued);
 }
 
 /** When a photo trashed at `deletedAt` is removed for good; null when the trash is never emptied by itself. */

@@ -7,6 +7,7 @@ import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { expireOfflinePhotos } from '../../src/library/in-place/offline.js';
+import { IN_TRASH } from '../../src/model/lanes.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 /** This file's own ExifTool (the package's shared one would be ended for the files run after it in this process). */
@@ -396,6 +397,25 @@ describe('libraries in place', () => {
     await scan();
     expect((await photosOf()).map((photo) => photo.filename)).not.toContain('rocks.jpg');
   }, 120_000);
+
+  it('a photo the trash took for being offline runs the work the trash skipped once its file is back', async () => {
+    const id = ids['denali.webp']!;
+    // asked again while in the trash (as a new version's steps are at a start): skipped there, to run once out of it
+    expect((await api(`/api/photos/${id}/retry`, { method: 'POST' })).status).toBe(202);
+    const inTrash = await until('the work skipped in the trash', async () => {
+      const steps = Object.entries((await api(`/api/photos/${id}`)).body.steps as Record<string, { status: string; error: string | null }>);
+      const skipped = steps.filter(([, step]) => step.error === IN_TRASH).map(([name]) => name);
+      return steps.every(([, step]) => !['pending', 'running'].includes(step.status)) && skipped.length > 0 && skipped;
+    });
+    const back = path.join(folder, 'misc', 'denali.webp');
+    fs.copyFileSync(path.join(assets, 'formats/webp/denali.webp'), back);
+    fs.utimesSync(back, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000)); // settled, as a disk's file
+    await scan();
+    expect((await api(`/api/photos/${id}`)).body).toMatchObject({ deletedAt: null, offline: false });
+    await waitForTerminal(server.url, [id]);
+    const steps = (await api(`/api/photos/${id}`)).body.steps as Record<string, { status: string; error: string | null }>;
+    for (const name of inTrash) expect(steps[name], name).not.toMatchObject({ error: IN_TRASH });
+  }, 60_000);
 
   it('removing the library removes its photos from Shoebox and leaves every file where it was', async () => {
     const files = fs.readdirSync(folder, { recursive: true }).sort();

@@ -12,6 +12,7 @@ import { cleanFileName } from '../ingest.js';
 import { admitPhoto, photoWithBytes } from '../photo-door.js';
 import type { Library } from '../library.js';
 import { owns } from '../../scope/rows.js';
+import { resumeWorkSkippedInTrash } from '../trash.js';
 
 export interface ReadFile {
   libraryId: string;
@@ -123,10 +124,11 @@ export async function settleFilePhotos(lib: Library, photoIds: readonly string[]
   const back: string[] = [];
   for (let i = 0; i < photoIds.length; i += 1000) {
     const chunk = photoIds.slice(i, i + 1000);
-    const changed = await rows<{ id: string; offline: boolean; old_key: string | null; old_name: string; new_key: string | null }>(
+    const changed = await rows<{ id: string; offline: boolean; old_key: string | null; old_name: string; new_key: string | null; untrashed: boolean }>(
       lib.db,
       sql`with present as (
-            select x.id, f.path, f.sidecar_path, f.library_id, q.storage_key as old_key, q.filename as old_name
+            select x.id, f.path, f.sidecar_path, f.library_id, q.storage_key as old_key, q.filename as old_name,
+                   q.deleted_at is not null as was_trashed
             from unnest(${uuidArray(chunk)}) x(id)
             join photos q on q.id = x.id and q.library_id is not null
             left join lateral (
@@ -146,11 +148,14 @@ export async function settleFilePhotos(lib: Library, photoIds: readonly string[]
             and ((present.path is null) <> (p.offline_at is not null)
                  or p.storage_key is distinct from coalesce(present.path, p.storage_key)
                  or (present.path is not null and p.sidecar_key is distinct from present.sidecar_path))
-          returning p.id, p.offline_at is not null as offline, present.old_key, present.old_name, p.storage_key as new_key`,
+          returning p.id, p.offline_at is not null as offline, present.old_key, present.old_name, p.storage_key as new_key,
+            present.was_trashed and p.deleted_at is null as untrashed`,
     );
     await renameAfterFiles(lib, changed);
     offline += changed.filter((row) => row.offline).length;
     back.push(...changed.filter((row) => !row.offline).map((row) => row.id));
+    // out of the trash by themselves: what the trash skipped runs now, as for a restore
+    await resumeWorkSkippedInTrash(lib, changed.filter((row) => row.untrashed).map((row) => row.id));
   }
   // back from the trash (or just back), or under a new name: in the search again
   if (back.length > 0) await refreshSearchDocuments(lib.db, back);
