@@ -21,6 +21,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let dir: string;
 let clip: string;
 let gap: string;
+let fragmented: string;
 let server: TestServer | null = null;
 
 beforeAll(async () => {
@@ -34,6 +35,10 @@ beforeAll(async () => {
   // 150 frames: 3 s, a jump of 10 hours, 3 s more (a camera's clock set while it records; or made to hold the lane)
   gap = path.join(dir, 'jump.mkv');
   await ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=6', '-vf', 'setpts=PTS+gte(T\\,3)*36000/TB', '-vsync', 'passthrough', ...h264, '-crf', '35', gap]);
+  // 10 s of HEVC (not playable as it is) in an MP4 written in fragments, the first in its index, as recorders write
+  // them: the index counts 25 frames of 250
+  fragmented = path.join(dir, 'recorder.mp4');
+  await ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=10', '-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-x265-params', 'keyint=25:open-gop=0:log-level=error', '-movflags', 'frag_keyframe', fragmented]);
   // short clips, each its own bytes
   await Promise.all(
     ['ann-1', 'ann-2', 'bob-1'].map((name) => ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', ...h264, '-metadata', `title=${name}`, path.join(dir, `${name}.mkv`)])),
@@ -94,6 +99,18 @@ describe('a transcode bounded', () => {
     const counted = await run(ffprobe, ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', served], { env });
     expect(Number(counted.stdout.trim())).toBe(150);
   }, 90_000);
+
+  it('transcodes a clip written in fragments whole: its frames counted, not those its index lists', async () => {
+    const { id } = (await upload(server!.url, [{ path: fragmented }])).body.items[0];
+    await waitForTerminal(server!.url, [id], 60_000);
+    const item = (await json(`${server!.url}/api/photos/${id}`)).body;
+    expect(item.steps.transcode, JSON.stringify(item.steps.transcode)).toMatchObject({ status: 'done' });
+    const served = path.join(dir, 'served-recorder.mp4');
+    await writeFile(served, Buffer.from(await (await authFetch(`${server!.url}/api/photos/${id}/video`)).arrayBuffer()));
+    const { ffprobe, env } = await requireVideoTools({ ffmpeg: null, ffprobe: null });
+    const counted = await run(ffprobe, ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', served], { env });
+    expect(Number(counted.stdout.trim())).toBe(250);
+  }, 60_000);
 
   it('stops a transcode that writes more frames than the clip has, with the reason', async () => {
     const out = await makeTempDir('shoebox-out-');

@@ -41,30 +41,58 @@ export async function probeVideo(file: string, label: string, settings?: VideoTo
 }
 
 /**
- * How many frames the clip's video really has: what its container counts (MP4, MOV: the sample table, read at once),
- * else its packets counted (Matroska, MPEG-TS: the whole file read, nothing decoded: a few seconds a gigabyte); null
- * when neither answers in time. A clip's duration is the span of its timestamps, which one jump makes hours long; its
- * frames are the work a transcode really has.
+ * How many frames the clip's video really has: what its container counts (MP4, MOV: the sample table, read at once)
+ * where that count covers its length, else its packets counted (Matroska, MPEG-TS: the whole file read, nothing
+ * decoded: a few seconds a gigabyte); null when neither answers in time. A clip's duration is the span of its
+ * timestamps, which one jump makes hours long; its frames are the work a transcode really has.
  */
 export async function countFrames(file: string, settings?: VideoToolSettings, signal?: AbortSignal): Promise<number | null> {
   const tools = await requireVideoTools(settings);
-  const count = async (args: string[], field: 'nb_frames' | 'nb_read_packets') => {
-    const output = await runVideoTool(tools, 'ffprobe', ['-v', 'error', '-select_streams', 'v', ...args, '-show_entries', `stream=${field}:stream_disposition=attached_pic`, '-print_format', 'json', file], {
+  const probe = async (args: string[], entries: string) => {
+    const output = await runVideoTool(tools, 'ffprobe', ['-v', 'error', '-select_streams', 'v', ...args, '-show_entries', entries, '-print_format', 'json', file], {
       file,
       timeoutMs: PROBE_TIMEOUT_MS,
       memoryBytes: PROBE_MEMORY_BYTES,
       signal,
     });
-    const streams = (JSON.parse(output.stdout) as { streams?: (Partial<Record<typeof field, string>> & { disposition?: { attached_pic?: number } })[] }).streams ?? [];
-    const value = Number(streams.find((stream) => !stream.disposition?.attached_pic)?.[field]);
-    return Number.isInteger(value) && value > 0 ? value : null;
+    const data = JSON.parse(output.stdout) as { streams?: FrameCountStream[]; format?: { duration?: string } };
+    return { stream: (data.streams ?? []).find((stream) => !stream.disposition?.attached_pic), formatDuration: data.format?.duration };
   };
   try {
-    return (await count([], 'nb_frames')) ?? (await count(['-count_packets'], 'nb_read_packets'));
+    const listed = await probe([], 'stream=nb_frames,duration,avg_frame_rate:stream_disposition=attached_pic:format=duration');
+    const counted = async () => positiveCount((await probe(['-count_packets'], 'stream=nb_read_packets:stream_disposition=attached_pic')).stream?.nb_read_packets);
+    return (listed.stream && containerCount(listed.stream, listed.formatDuration)) ?? (await counted());
   } catch (error) {
     if (signal?.aborted) throw error;
     return null; // the transcode's limits then follow from the duration alone
   }
+}
+
+interface FrameCountStream {
+  nb_frames?: string;
+  nb_read_packets?: string;
+  duration?: string;
+  avg_frame_rate?: string;
+  disposition?: { attached_pic?: number };
+}
+
+const positiveCount = (value: string | undefined): number | null => {
+  const count = Number(value);
+  return Number.isInteger(count) && count > 0 ? count : null;
+};
+
+/**
+ * The frames the container counts, when that count covers the clip's length at its rate (pure); null when it has
+ * none, or a short one: an MP4 written in fragments with the first in its index (a recorder's, a camera's) counts
+ * that fragment's frames alone, and a limit from it would stop a whole clip as if it repeated frames.
+ */
+export function containerCount(stream: FrameCountStream, formatDuration?: string): number | null {
+  const count = positiveCount(stream.nb_frames);
+  if (count === null) return null;
+  const seconds = Math.max(Number(stream.duration) || 0, Number(formatDuration) || 0);
+  const fps = rate(stream.avg_frame_rate);
+  // a tenth short, and a frame, for the rounding of durations and the last frame's length
+  return fps === null || seconds <= 0 || count >= 0.9 * seconds * fps - 1 ? count : null;
 }
 
 /** ffprobe's JSON as a VideoProbe (pure: the unit tests feed it ffprobe's output). */
