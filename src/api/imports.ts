@@ -26,6 +26,7 @@ import {
   newUploadId,
 } from '../library/imports/sessions.js';
 import { errorBody } from './schemas.js';
+import { receiveAsUpload } from './body-deadlines.js';
 
 /** Room left on the disk beyond an archive: the photos it holds are copied into the library too. */
 const DISK_MARGIN_BYTES = 1024 ** 3;
@@ -116,8 +117,9 @@ export function importRoutes(app: FastifyInstance, context: Resources): void {
     clearInterval(cleanUp);
     await stopImports(context).catch((error: unknown) => context.logger.warn({ err: error }, 'imports under way could not be stopped in order'));
   });
-  /** Hands the request to tus as it came (its body unread). */
+  /** Hands the request to tus as it came (its body unread): an upload, cut only when idle (body-deadlines.ts). */
   const toTus = async (request: FastifyRequest, reply: FastifyReply) => {
+    receiveAsUpload(request.raw);
     reply.hijack();
     await tus.handle(request.raw, reply.raw);
   };

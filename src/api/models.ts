@@ -9,7 +9,7 @@ import { chooseClipModel } from '../app/clip-choice.js';
 import type { Resources } from '../library/library.js';
 import { clipToOffer, getHubModelSpec, ModelInstallError, UnknownModelError } from '../ml/model-catalogue.js';
 import type { InstallStatus } from '../ml/model-installs.js';
-import { cutWhenIdle } from './upload-idle.js';
+import { receiveAsUpload } from './body-deadlines.js';
 import { multipartUserError } from './multipart-errors.js';
 import { listModels } from '../ml/registry.js';
 import type { offeredModel } from './auth-schemas.js';
@@ -146,7 +146,7 @@ export function modelRoutes(app: FastifyInstance, context: Resources): void {
       }
       if (!request.isMultipart()) throw new UserError('unsupported-type', 'send multipart/form-data with the zip as a `file` field');
       const archive = context.scratch.tempPath('.zip');
-      const stopWatching = cutWhenIdle(request.raw, reply.raw, context.settings.uploadIdleSeconds * 1000);
+      receiveAsUpload(request.raw);
       try {
         try {
           const part = await request.file({ limits: { fileSize: MAX_ARCHIVE_BYTES, files: 1 }, throwFileSizeLimit: false });
@@ -155,8 +155,6 @@ export function modelRoutes(app: FastifyInstance, context: Resources): void {
           if (part.file.truncated) throw new UserError('too-large', `the archive is larger than ${MAX_ARCHIVE_BYTES / 1024 ** 3} GiB: no model is`);
         } catch (error) {
           throw multipartUserError(error, request) ?? error;
-        } finally {
-          stopWatching();
         }
         const status = await context.models.installArchive(name, archive, context.scratch.tempPath('-model'));
         return reply.code(201).send(publicStatus(status));

@@ -2,7 +2,7 @@
 // that ended mid-file): a 4xx with a message that says which, never a 500.
 import type { FastifyRequest } from 'fastify';
 import { UserError } from '../base/errors.js';
-import { IdleUploadError } from './upload-idle.js';
+import { StalledBodyError } from './body-deadlines.js';
 import { kindOfStatus } from './error-status.js';
 
 /** Files in one request (each photo and sidecar is a part; a few form fields come along). */
@@ -14,7 +14,7 @@ export function multipartUserError(error: unknown, request: FastifyRequest, kept
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
   const after = kept ? ` (${kept})` : '';
-  if (error instanceof IdleUploadError) return new UserError('timeout', `${error.message}: the upload was cut${after}`);
+  if (error instanceof StalledBodyError) return new UserError('timeout', `${error.message}: the upload was cut${after}`);
   if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT') {
     return new UserError('too-large', `more than ${MAX_UPLOAD_FILES} files in one request: send them in several${after}`);
   }

@@ -11,7 +11,7 @@ import { searchLibrary, similarToImage, similarToPhoto, suggest, understandFor }
 import { multipartUserError } from './multipart-errors.js';
 import { errorBody } from './schemas.js';
 import { Slots } from './slots.js';
-import { cutWhenIdle } from './upload-idle.js';
+import { receiveAsUpload } from './body-deadlines.js';
 import {
   filtersOf,
   parseQueryParams,
@@ -148,7 +148,7 @@ export function searchRoutes(app: FastifyInstance, context: Resources): void {
 /** Streams the request's one `file` to a temp file, runs `work` on it, and removes it whatever happens. */
 async function withUploadedImage<T>(lib: Library, request: FastifyRequest, reply: FastifyReply, work: (file: string, filename: string) => Promise<T>): Promise<T> {
   const temp = lib.scratch.tempPath();
-  const stopWatching = cutWhenIdle(request.raw, reply.raw, lib.settings.uploadIdleSeconds * 1000);
+  receiveAsUpload(request.raw);
   try {
     let filename: string | null = null;
     try {
@@ -164,8 +164,6 @@ async function withUploadedImage<T>(lib: Library, request: FastifyRequest, reply
       }
     } catch (error) {
       throw multipartUserError(error, request) ?? error;
-    } finally {
-      stopWatching();
     }
     if (filename === null) throw new UserError('invalid', 'the multipart request has no `file` part');
     return await work(temp, filename);

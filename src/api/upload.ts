@@ -15,7 +15,7 @@ import { MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
 import { MAX_SIDECAR_JSON_BYTES, parseTakeoutSidecar, TakeoutJsonError } from '../media/takeout-json.js';
 import { multipartUserError } from './multipart-errors.js';
 import { Slots } from './slots.js';
-import { cutWhenIdle } from './upload-idle.js';
+import { receiveAsUpload } from './body-deadlines.js';
 import { STATUS_OF_KIND } from './error-status.js';
 
 type Refusal = { filename: string; error: string; statusCode: number };
@@ -167,11 +167,11 @@ export async function uploadPhotos(lib: Library, request: FastifyRequest, reply:
   if (!request.isMultipart()) throw new UserError('unsupported-type', 'send multipart/form-data with one or more `file` fields');
   await refuseWhileEngineDown(reply);
   const release = await uploadPlace(lib, reply, options.linkId);
-  const stopWatching = cutWhenIdle(request.raw, reply.raw, lib.settings.uploadIdleSeconds * 1000);
+  // from here on cut only when idle (body-deadlines.ts): a long upload over a slow link keeps going while bytes come
+  receiveAsUpload(request.raw);
   try {
     return await receive(lib, request, reply, options);
   } finally {
-    stopWatching();
     release();
   }
 }

@@ -109,8 +109,16 @@ const settingsSchema = z.object({
   /** Upload requests one user may have open at once (one share link: uploadsPerLink); past it 429. */
   uploadsPerUser: z.coerce.number().int().min(1).max(10_000),
   uploadsPerLink: z.coerce.number().int().min(1).max(10_000),
-  /** Seconds an upload's body may send nothing before the request is cut (the files received whole are kept). */
+  /** Seconds a request's body may send nothing before the request is cut (an upload keeps the files received whole). */
   uploadIdleSeconds: z.coerce.number().min(0.1).max(86_400),
+  /** Seconds a request's headers may take to arrive whole (Node's headersTimeout). */
+  headerSeconds: z.coerce.number().min(0.1).max(3_600),
+  /** Seconds a request's body may take to arrive whole, but an upload's (those are cut only when idle). */
+  bodySeconds: z.coerce.number().min(0.1).max(86_400),
+  /** Connections one client address may hold open (not counted behind a trusted proxy: every connection is its). */
+  connectionsPerAddress: z.coerce.number().int().min(1).max(1_000_000),
+  /** Connections open in all; unset: from the process's file-handle limit (api/http-guards.ts). */
+  maxConnections: z.coerce.number().int().min(1).max(10_000_000).optional(),
   /** Searches running at once (the rest wait their turn, at most searchQueue); one user at most searchesPerUser running or waiting. */
   searchConcurrency: z.coerce.number().int().min(1).max(256),
   searchQueue: z.coerce.number().int().min(0).max(100_000),
@@ -261,6 +269,10 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
     uploadsPerUser: env.SHOEBOX_UPLOADS_PER_USER || 8,
     uploadsPerLink: env.SHOEBOX_UPLOADS_PER_LINK || 4,
     uploadIdleSeconds: env.SHOEBOX_UPLOAD_IDLE_SECONDS || 60,
+    headerSeconds: env.SHOEBOX_HEADER_SECONDS || 30,
+    bodySeconds: env.SHOEBOX_BODY_SECONDS || 60,
+    connectionsPerAddress: env.SHOEBOX_CONNECTIONS_PER_ADDRESS || 128,
+    maxConnections: env.SHOEBOX_MAX_CONNECTIONS || undefined,
     searchConcurrency: env.SHOEBOX_SEARCH_CONCURRENCY || 2,
     searchQueue: env.SHOEBOX_SEARCH_QUEUE ?? 200,
     searchesPerUser: env.SHOEBOX_SEARCHES_PER_USER || 8,

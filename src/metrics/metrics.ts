@@ -24,6 +24,7 @@ export class Metrics {
   private readonly steps: Histogram<'step' | 'outcome'>;
   private readonly failures: Counter<'step' | 'kind'>;
   private readonly visitorCopies: Counter<'kind' | 'outcome'>;
+  private readonly cuts: Counter<'reason'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -52,6 +53,12 @@ export class Metrics {
       name: 'shoebox_visitor_copies_total',
       help: "Share-link visitors' copies of originals and clips this process made (each once, then kept), by kind and outcome (made, refused: something could not be removed)",
       labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.cuts = new Counter({
+      name: 'shoebox_http_connections_cut_total',
+      help: 'Connections refused or closed by the server: too many from one address, none left, stalled (closed for a new one), a body that stopped coming',
+      labelNames: ['reason'],
       registers,
     });
     const queueLoad = (): Promise<Record<string, QueueLoad>> => sources.queue.load?.() ?? Promise.resolve({});
@@ -107,6 +114,11 @@ export class Metrics {
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
     this.http.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  /** A connection refused or closed by the connection limits or the body deadlines (api/http-guards.ts). */
+  connectionCut(reason: string): void {
+    this.cuts.inc({ reason });
   }
 
   stepFinished(step: string, outcome: string, seconds: number, failure?: 'photo' | 'service'): void {

@@ -1,13 +1,15 @@
 // Uploads cannot hold the server's resources: a body that stops sending is cut after the idle timeout (its temp
 // files go, the photos it sent whole stay), one user or one share link has a bounded number of uploads open at once
 // (429 past it, with the reason), and concurrent uploads cannot together take a user past their storage quota.
+// Nor can a crowd of stalled requests on any route (issue 59): headers and bodies have time-outs, connections are
+// bounded per address and in all, and a user is served while thousands stall.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
-import { assets, authFetch, json, startTestServer, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
+import { assets, authFetch, json, onPostgres, startTestServer, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const BOUNDARY = '----shoebox-upload-limits';
 const NATURE = path.join(assets, 'albums/nature');
@@ -65,6 +67,32 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A crowd's socket: what the server answered it, and whether the server closed it. */
+interface Staller {
+  answer: string;
+  closed: boolean;
+  socket: net.Socket;
+}
+
+/** A connection from `localAddress` (any of 127.0.0.0/8 is this machine's) that sends `bytes` and then nothing. */
+function stall(url: string, localAddress: string, bytes: string): Promise<Staller> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ port: Number(port), host: hostname, localAddress });
+    const staller: Staller = { answer: '', closed: false, socket };
+    socket.on('data', (chunk) => (staller.answer += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      staller.closed = true;
+      resolve(staller);
+    });
+    socket.on('connect', () => socket.write(bytes, () => resolve(staller)));
+  });
+}
+
+/** The crowd test's limits: lowered so that it takes seconds (defaults: 30 s, 60 s, 128, from the file handles). */
+const CROWD_LIMITS = { headerSeconds: 4, bodySeconds: 4, uploadIdleSeconds: 4, connectionsPerAddress: 40, maxConnections: 1000 };
 
 describe('stalled and concurrent uploads', () => {
   let server: TestServer;
@@ -141,6 +169,106 @@ describe('stalled and concurrent uploads', () => {
     again.append('file', new Blob([new Uint8Array(photo(5, 'visitor'))]), 'visitor-ok.jpg');
     expect((await fetch(`${server.url}${route}`, { method: 'POST', body: again })).status).toBe(201);
   });
+});
+
+describe.skipIf(onPostgres())('a crowd of stalled requests', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(withoutFacesOrText(CROWD_LIMITS));
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+  });
+
+  it('holds thousands of stalled requests from other addresses while a user signs in and views photos; cuts each after its time-out', async () => {
+    const host = new URL(server.url).host;
+    const created = await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Cat', email: 'cat@example.org', password: 'cat password 1' } });
+    expect(created.status).toBe(201);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(photo(6, 'crowd'))]), 'crowd.jpg');
+    const stored = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
+    const photoId = ((await stored.json()) as { items: { id: string }[] }).items[0]!.id;
+    await waitForTerminal(server.url, [photoId]);
+    // an import's archive upload (tus), whose PATCH stops after 1,000 of 100,000 bytes
+    const importId = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
+    const tus = { 'tus-resumable': '1.0.0', 'x-api-key': server.apiKey };
+    const metadata = `importId ${Buffer.from(importId).toString('base64')},filename ${Buffer.from('takeout.zip').toString('base64')}`;
+    const upload = await authFetch(`${server.url}/api/imports/uploads`, { method: 'POST', headers: { ...tus, 'upload-length': '100000', 'upload-metadata': metadata } });
+    expect(upload.status).toBe(201);
+    const uploadPath = new URL(upload.headers.get('location')!, server.url).pathname;
+
+    const halfHeader = `GET /api/health HTTP/1.1\r\nHost: ${host}\r\nX-Waiting: `;
+    const halfSignIn = `POST /api/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"email":"cat@example.org",`;
+    const halfPatch =
+      `PATCH ${uploadPath} HTTP/1.1\r\nHost: ${host}\r\nTus-Resumable: 1.0.0\r\nX-Api-Key: ${server.apiKey}\r\nUpload-Offset: 0\r\n` +
+      `Content-Type: application/offset+octet-stream\r\nContent-Length: 100000\r\n\r\n${'z'.repeat(1000)}`;
+    const started = Date.now();
+    // sign-ins whose bodies trickle a byte every half second: never idle (nor taken as stalled), cut for their total time
+    const tricklers = await Promise.all(Array.from({ length: 10 }, () => stall(server.url, '127.0.0.3', halfSignIn)));
+    const trickle = setInterval(() => tricklers.forEach((t) => t.closed || t.socket.write(' ')), 500);
+    // the crowd: 60 addresses with 40 connections each (the most one may hold), half a header or half a sign-in's body
+    const crowd: Staller[] = [];
+    let extra: Staller[] = [];
+    for (let a = 0; a < 60; a++) {
+      const address = `127.0.1.${a + 1}`;
+      crowd.push(...(await Promise.all(Array.from({ length: 40 }, (_, i) => stall(server.url, address, (a + i) % 2 ? halfHeader : halfSignIn)))));
+      // the first address past its 40: refused at once, with the reason
+      if (a === 0) extra = await Promise.all(Array.from({ length: 5 }, () => stall(server.url, address, halfHeader)));
+    }
+    const crowdSeconds = (Date.now() - started) / 1000;
+    // an upload that stops after its crowd came (the oldest stalled connections are the first to go)
+    const patch = await stall(server.url, '127.0.0.2', halfPatch);
+    const held = () => crowd.filter((s) => !s.closed).length;
+    try {
+      // 2,400 asked, at most 1,000 held (once the closes have reached this side): the oldest stalled ones gave their places to the new
+      await until(() => held() <= CROWD_LIMITS.maxConnections, 2_000);
+      expect(held(), `the crowd took ${crowdSeconds} s to gather`).toBeGreaterThan(CROWD_LIMITS.maxConnections / 2);
+      await until(() => extra.every((s) => s.closed), 3_000);
+      for (const refused of extra) expect(refused.answer).toMatch(/^HTTP\/1\.1 429 Too Many Requests[^]*too many connections from your address \(40 open\)/);
+
+      // the user, from 127.0.0.1, while the crowd holds the server's places: stalled ones give theirs up
+      const userStarted = Date.now();
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'cat@example.org', password: 'cat password 1' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+      expect((await fetch(`${server.url}/api/timeline`, { headers: { cookie } })).status).toBe(200);
+      // the photo is the library owner's: its key views it
+      const page = await json(`${server.url}/api/photos?limit=10`);
+      expect(page.body.items.map((item: { id: string }) => item.id)).toEqual([photoId]);
+      const thumbnail = await authFetch(`${server.url}/api/photos/${photoId}/thumbnail`);
+      expect(thumbnail.status).toBe(200);
+      expect((await thumbnail.arrayBuffer()).byteLength).toBeGreaterThan(100);
+      const original = await authFetch(`${server.url}/api/photos/${photoId}/original`);
+      expect(original.status).toBe(200);
+      expect(Buffer.from(await original.arrayBuffer()).equals(photo(6, 'crowd'))).toBe(true);
+      const userSeconds = (Date.now() - userStarted) / 1000;
+      expect(userSeconds).toBeLessThan(CROWD_LIMITS.headerSeconds); // answered while the crowd was there
+      expect(held(), `still held after the user's ${userSeconds} s (the crowd took ${crowdSeconds} s)`).toBeGreaterThan(CROWD_LIMITS.maxConnections / 4);
+
+      // every stalled connection is closed after its time-out; the bodies cut say why
+      await until(() => crowd.every((s) => s.closed) && patch.closed && tricklers.every((t) => t.closed), 12_000);
+    } finally {
+      clearInterval(trickle);
+    }
+    const headers = crowd.filter((s) => s.answer.startsWith('HTTP/1.1 408 Request Timeout') && s.answer.includes('Client Timeout'));
+    const bodies = crowd.filter((s) => /^HTTP\/1\.1 408[^]*"message":"no bytes for 4 s"/.test(s.answer));
+    const dropped = crowd.filter((s) => s.answer === '');
+    expect(headers.length + bodies.length + dropped.length).toBe(crowd.length);
+    expect(headers.length).toBeGreaterThan(0);
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const trickler of tricklers) expect(trickler.answer).toMatch(/^HTTP\/1\.1 408[^]*the request's body did not arrive whole within 4 s/);
+    // the archive's bytes that came are kept: its upload goes on from there
+    expect(patch.answer).toMatch(/^HTTP\/1\.1 204[^]*connection: close[^]*upload-offset: 1000/i);
+    const head = await authFetch(`${server.url}${uploadPath}`, { method: 'HEAD', headers: tus });
+    expect(head.headers.get('upload-offset')).toBe('1000');
+    expect((await json(`${server.url}/api/health`)).status).toBe(200);
+  }, 60_000);
 });
 
 describe('a client that stops reading', () => {
