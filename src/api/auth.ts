@@ -102,11 +102,13 @@ export function authRoutes(app: FastifyInstance, context: Resources): void {
       response: { 200: z.object({ user: userInfo }), 400: errorBody, 401: errorBody, 429: errorBody },
     },
     handler: async (request, reply) => {
-      const attempt = await throttle.begin(`account:${normaliseEmail(request.body.email)}`, request.ip);
-      if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'failed sign-ins');
-      const user = await checkCredentials(db, request.body.email, request.body.password);
+      let user = null as Awaited<ReturnType<typeof checkCredentials>>;
+      const wait = await throttle.attempt(`account:${normaliseEmail(request.body.email)}`, request.ip, async () => {
+        user = await checkCredentials(db, request.body.email, request.body.password);
+        return user !== null;
+      });
+      if (wait > 0) throw tooManyGuesses(reply, wait, 'failed sign-ins');
       if (!user) throw new UserError('unauthenticated', 'the email or the password is wrong (or the account is disabled)');
-      await attempt.succeeded();
       await signIn(request, reply, user.id);
       return { user: toUserInfo(user) };
     },
@@ -154,10 +156,10 @@ export function authRoutes(app: FastifyInstance, context: Resources): void {
       const actor = request.actor!;
       const user = await findUser(db, actor.userId);
       if (!user) throw new UserError('unauthenticated', 'this account no longer exists');
-      const attempt = await throttle.begin(`account:${user.email ?? user.id}`, request.ip);
-      if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'wrong passwords');
-      if (!(await verifyPassword(user.passwordHash, request.body.current))) throw new UserError('invalid', 'the current password is wrong');
-      await attempt.succeeded();
+      let right = false;
+      const wait = await throttle.attempt(`account:${user.email ?? user.id}`, request.ip, async () => (right = await verifyPassword(user.passwordHash, request.body.current)));
+      if (wait > 0) throw tooManyGuesses(reply, wait, 'wrong passwords');
+      if (!right) throw new UserError('invalid', 'the current password is wrong');
       await updateUser(db, user.id, { password: request.body.new });
       const endedSessions = await revokeOtherSessions(db, user.id, actor.sessionId);
       return { revokedApiKeys: await revokeUserApiKeys(db, user.id), endedSessions };

@@ -122,10 +122,11 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
       const link = await linkForToken(db, request.params.token);
       if (link.passwordHash) {
         // slowed per visitor's address, never locked for everyone (the counts: src/auth/throttle.ts)
-        const attempt = await throttle.begin(`link:${link.id}`, request.ip);
-        if (attempt.waitMs > 0) throw tooManyGuesses(reply, attempt.waitMs, 'wrong passwords');
-        if (!(await verifyPassword(link.passwordHash, request.body.password))) throw new UserError('unauthenticated', 'wrong password');
-        await attempt.succeeded();
+        const hash = link.passwordHash;
+        let right = false;
+        const wait = await throttle.attempt(`link:${link.id}`, request.ip, async () => (right = await verifyPassword(hash, request.body.password)));
+        if (wait > 0) throw tooManyGuesses(reply, wait, 'wrong passwords');
+        if (!right) throw new UserError('unauthenticated', 'wrong password');
       }
       reply.setCookie(cookieName(link), unlockProof(link), {
         path: `/api/s/${encodeURIComponent(request.params.token)}`,

@@ -53,6 +53,17 @@ describe('sign-in limits', () => {
     expect(await login('10.1.0.2', 'bob@example.org', 'bob password 1')).toBe(200);
   });
 
+  it('lets a burst of 100 right-password sign-ins from one client all in; a burst of guesses gets no further than one by one', async () => {
+    const burst = await Promise.all(Array.from({ length: 100 }, () => login('10.7.0.1', 'bob@example.org', 'bob password 1')));
+    expect(burst.filter((status) => status !== 200)).toEqual([]);
+    // 20 guesses at once from another client: its 5 free failures and one more are checked (401), the others wait for
+    // them and are then refused (429), as one after another would be
+    const guesses = await Promise.all(Array.from({ length: 20 }, (_, i) => login('10.7.0.2', 'bob@example.org', `guess ${i} guess`)));
+    expect(guesses.filter((status) => status === 401)).toHaveLength(6);
+    expect(guesses.filter((status) => status === 429)).toHaveLength(14);
+    expect(await login('10.7.0.2', 'bob@example.org', 'bob password 1')).toBe(429);
+  });
+
   it('counts a client by the address its proxy saw, whatever it wrote into X-Forwarded-For ahead of it', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < FREE_PER_CLIENT + 3; i++) {
