@@ -5,4 +5,6 @@ import { main } from '../dist/server/cli/main.js';
 main(process.argv).catch((error) => {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
+  // a command that failed is over: nothing it left behind (a timer, a socket) holds the process after its message
+  setTimeout(() => process.exit(), 1000).unref();
 });

@@ -1,10 +1,19 @@
-/** Runs tasks with at most `limit` in flight. */
+/**
+ * Runs tasks with at most `limit` in flight. Once one fails, no other starts (those under way end): the failure is
+ * the answer, and work started after it would run for nothing, unseen (an import through a server that died).
+ */
 export async function forEachLimit<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const item = items[next++]!;
-      await task(item);
+      try {
+        await task(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   });
   await Promise.all(workers);

@@ -44,7 +44,9 @@ export async function runLogin(url: string, flags: { email?: string; name?: stri
   const base = new URL(url).origin;
   const email = flags.email ?? (await prompt('Email: '));
   const password = await passwordInput('Password: ');
-  const login = await fetch(new URL('/api/auth/login', base), {
+  // a server that refuses, drops or stops answering is said so, and the command ends
+  const server = new ShoeboxClient(base);
+  const login = await server.fetch('/api/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: base },
     body: JSON.stringify({ email, password }),
@@ -53,13 +55,13 @@ export async function runLogin(url: string, flags: { email?: string; name?: stri
   if (!login.ok) throw new Error(answer.message ?? `sign-in answered ${login.status}`);
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   const headers = { cookie, origin: base, 'content-type': 'application/json' };
-  const made = await fetch(new URL('/api/api-keys', base), {
+  const made = await server.fetch('/api/api-keys', {
     method: 'POST',
     headers,
     body: JSON.stringify({ name: flags.name ?? `CLI on ${os.hostname()}`, scopes: ['read', 'upload', 'write'] }),
   });
   const key = (await made.json()) as { key?: string; message?: string };
-  await fetch(new URL('/api/auth/logout', base), { method: 'POST', headers: { cookie, origin: base } });
+  await server.fetch('/api/auth/logout', { method: 'POST', headers: { cookie, origin: base } });
   if (!made.ok || !key.key) throw new Error(key.message ?? `making an API key answered ${made.status}`);
   const file = storeKey(base, key.key);
   console.log(`Signed in to ${base} as ${email}; the CLI's API key is stored in ${file}`);

@@ -3,6 +3,10 @@ import path from 'node:path';
 import type { AlbumSummary } from '../library/albums/manual.js';
 import type { DuplicateGroup } from '../library/duplicates/review.js';
 import type { JobsSnapshot } from '../library/jobs.js';
+import { serverFetch, silenceLimitMs } from './server-fetch.js';
+
+/** How long a health check waits: a server that does not answer that at once is not going to answer the command. */
+const HEALTH_SILENCE_MS = 15_000;
 
 /** Talks to a running Shoebox server over its REST API. */
 export interface UploadItem {
@@ -19,6 +23,8 @@ export class ShoeboxClient {
     readonly baseUrl: string,
     /** Sent as x-api-key; without one only the public routes answer. */
     private readonly apiKey: string | null = null,
+    /** How long the server may stay silent before a call is given up (server-fetch.ts). */
+    private readonly silenceMs: number = silenceLimitMs(),
   ) {}
 
   /** The headers that sign a request in. */
@@ -26,25 +32,28 @@ export class ShoeboxClient {
     return this.apiKey ? { 'x-api-key': this.apiKey } : {};
   }
 
-  /** fetch on this server, signed in. */
-  fetch(route: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(new URL(route, this.baseUrl), { ...init, headers: { ...this.authHeaders(), ...(init.headers as Record<string, string>) } });
+  /** fetch on this server, signed in; a server that refuses, drops or stops answering fails it with ServerUnreachableError. */
+  fetch(route: string, init: RequestInit = {}, silenceMs = this.silenceMs): Promise<Response> {
+    const headers = { ...this.authHeaders(), ...(init.headers as Record<string, string>) };
+    return serverFetch(this.baseUrl, new URL(route, this.baseUrl), { ...init, headers }, silenceMs);
   }
 
-  async request<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const response = await this.fetch(route, {
+  async request<T>(method: string, route: string, body?: unknown, silenceMs = this.silenceMs): Promise<T> {
+    const init: RequestInit = {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    };
+    const response = await this.fetch(route, init, silenceMs);
     const text = await response.text();
     const parsed = text ? JSON.parse(text) : null;
     if (!response.ok) throw new Error(parsed?.message ?? `${method} ${route} answered ${response.status}`);
     return parsed as T;
   }
 
+  /** The server's health: it answers at once from what it knows (its probes run in the background), or not at all. */
   health() {
-    return this.request<{ status: string }>('GET', '/api/health');
+    return this.request<{ status: string }>('GET', '/api/health', undefined, Math.min(this.silenceMs, HEALTH_SILENCE_MS));
   }
 
   /**

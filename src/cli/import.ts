@@ -79,23 +79,26 @@ async function uploadOne(server: ShoeboxClient, file: string) {
 async function addAll(files: string[], concurrency: number, addOne: AddOne, orphans: Tally['sidecars']): Promise<Tally> {
   const tally: Tally = { added: [], photoOf: new Map(), videos: 0, duplicates: [], skipped: [], sidecars: [...orphans] };
   const progress = createProgress('import ', files.length);
-  await forEachLimit(files, concurrency, async (file) => {
-    try {
-      const result = await addOne(file);
-      tally.photoOf.set(file, result.id);
-      if (result.duplicate) tally.duplicates.push(file);
-      else {
-        tally.added.push(result.id);
-        if (result.type === 'video') tally.videos++;
+  try {
+    await forEachLimit(files, concurrency, async (file) => {
+      try {
+        const result = await addOne(file);
+        tally.photoOf.set(file, result.id);
+        if (result.duplicate) tally.duplicates.push(file);
+        else {
+          tally.added.push(result.id);
+          if (result.type === 'video') tally.videos++;
+        }
+        if (result.sidecarRefused) tally.sidecars.push({ file, reason: result.sidecarRefused });
+      } catch (error) {
+        if (!(error instanceof UserError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
+        tally.skipped.push({ file, reason: error instanceof Error ? error.message : String(error) });
       }
-      if (result.sidecarRefused) tally.sidecars.push({ file, reason: result.sidecarRefused });
-    } catch (error) {
-      if (!(error instanceof UserError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
-      tally.skipped.push({ file, reason: error instanceof Error ? error.message : String(error) });
-    }
-    progress.tick();
-  });
-  progress.stop();
+      progress.tick();
+    });
+  } finally {
+    progress.stop(); // its timer would keep the process alive after an error (a server that died mid-import)
+  }
   return tally;
 }
 
@@ -189,26 +192,29 @@ async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Recor
   let estimatedAt = 0;
   let pending = ids;
   const outcome: Record<string, number> = {};
-  while (pending.length > 0) {
-    const states: Record<string, string> = {};
-    for (let i = 0; i < pending.length; i += 1000) Object.assign(states, await statesOf(pending.slice(i, i + 1000)));
-    const still: string[] = [];
-    for (const id of pending) {
-      const state = states[id];
-      if (state === undefined) outcome.deleted = (outcome.deleted ?? 0) + 1;
-      else if (isTerminal(state)) outcome[state] = (outcome[state] ?? 0) + 1;
-      else still.push(id);
+  try {
+    while (pending.length > 0) {
+      const states: Record<string, string> = {};
+      for (let i = 0; i < pending.length; i += 1000) Object.assign(states, await statesOf(pending.slice(i, i + 1000)));
+      const still: string[] = [];
+      for (const id of pending) {
+        const state = states[id];
+        if (state === undefined) outcome.deleted = (outcome.deleted ?? 0) + 1;
+        else if (isTerminal(state)) outcome[state] = (outcome[state] ?? 0) + 1;
+        else still.push(id);
+      }
+      pending = still;
+      if (pending.length === 0) progress.estimate(0);
+      else if (Date.now() - estimatedAt >= ESTIMATE_EVERY_MS) {
+        progress.estimate(await etaOf());
+        estimatedAt = Date.now();
+      }
+      progress.set(ids.length - pending.length);
+      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    pending = still;
-    if (pending.length === 0) progress.estimate(0);
-    else if (Date.now() - estimatedAt >= ESTIMATE_EVERY_MS) {
-      progress.estimate(await etaOf());
-      estimatedAt = Date.now();
-    }
-    progress.set(ids.length - pending.length);
-    if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+  } finally {
+    progress.stop();
   }
-  progress.stop();
   process.stderr.write(`Processed: ${Object.entries(outcome).map(([state, n]) => `${n} ${state}`).join(', ')}.\n`);
 }
 

@@ -13,6 +13,7 @@ import { importTakeout, takeoutReport, type TakeoutTarget } from '../library/tak
 import { planTakeout } from '../library/takeout/plan.js';
 import { kindOfStatus } from '../api/error-status.js';
 import type { ShoeboxClient } from './client.js';
+import { ServerUnreachableError } from './server-fetch.js';
 import { withLibrary } from './listing.js';
 import { createProgress } from './progress.js';
 import { findServer } from './target.js';
@@ -49,6 +50,7 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
     archive: serverArchive(client),
     trash: (ids) => inBatches(ids, BATCH, (batch) => client.request('POST', '/api/photos/delete', { ids: batch })),
     album: serverAlbums(client),
+    fatal: (error) => error instanceof ServerUnreachableError,
   };
 }
 

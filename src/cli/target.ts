@@ -2,6 +2,7 @@ import type { Settings } from '../config/settings.js';
 import { lockedUrl, readLock } from '../library/lock.js';
 import { ShoeboxClient } from './client.js';
 import { apiKeyFor } from './credentials.js';
+import { ServerUnreachableError } from './server-fetch.js';
 
 /** A running server for this library (named, or found through its lock), else null: open the library directly. */
 export async function findServer(settings: Settings, explicit?: string): Promise<ShoeboxClient | null> {
@@ -14,7 +15,8 @@ export async function findServer(settings: Settings, explicit?: string): Promise
     await client.health();
     return client;
   } catch (error) {
-    if (explicit) throw new Error(`no Shoebox server answers at ${explicit}: ${error instanceof Error ? error.message : error}`);
-    return null;
+    if (!explicit) return null;
+    if (error instanceof ServerUnreachableError) throw error; // it says so already
+    throw new Error(`no Shoebox server answers at ${explicit}: ${error instanceof Error ? error.message : error}`);
   }
 }

@@ -1,14 +1,46 @@
+import { spawn } from 'node:child_process';
 import fs, { existsSync } from 'node:fs';
+import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, spawnServer } from '../helpers/cli.js';
+import { runCli, shoeboxBin, spawnServer } from '../helpers/cli.js';
 import { assets, tempDir, authFetch } from '../helpers/server.js';
 import { described, outsideCalls } from '../helpers/syscall-watch.js';
 
+/** `shoebox <args>` as a child whose output is followed while it runs. */
+function startCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [shoeboxBin, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdout.resume();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { child, exited, stderr: () => stderr };
+}
+
+/** `count` copies of a corpus photo, each with bytes of its own, in `dir`. */
+function photoCopies(dir: string, count: number): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const photo = fs.readFileSync(path.join(assets, 'albums/nature/notocactus_minimus.jpg'));
+  for (let i = 0; i < count; i++) fs.writeFileSync(path.join(dir, `copy-${i}.jpg`), Buffer.concat([photo, Buffer.from(`copy ${i}`)]));
+}
+
+/** Resolves with `promise`, or rejects when it has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms))]);
+}
+
 describe('shoebox CLI', () => {
   const work = tempDir('shoebox-cli-');
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  /** The server the first test starts on its library, killed by a later one. */
+  let running: Awaited<ReturnType<typeof spawnServer>> | null = null;
+  afterAll(async () => {
+    if (running && running.child.exitCode === null && running.child.signalCode === null) {
+      running.child.kill('SIGKILL');
+      await new Promise((resolve) => running!.child.once('exit', resolve));
+    }
+    fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it('imports a folder recursively, lists what it skipped, and is safe to run again', async () => {
     const source = path.join(work, 'source');
@@ -51,34 +83,76 @@ describe('shoebox CLI', () => {
 
     // The library is what the import says: served by a server on the same folder.
     const server = await spawnServer(dataDir, { LOG_LEVEL: 'warn' });
-    try {
-      const list = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
-      expect(list.total).toBe(4);
-      expect(list.items.every((item: { state: string }) => item.state === 'completed')).toBe(true);
-      const withSidecar = list.items.find((item: { filename: string }) => item.filename === '2000.jpg');
-      const detail = await (await authFetch(`${server.url}/api/photos/${withSidecar.id}`)).json();
-      expect(detail.hasSidecar).toBe(true);
-      expect(detail.metadata.takenAt).toMatch(/^2000-/);
-      expect(detail.sourcePath).toBe(path.join(source, '2000.jpg'));
+    running = server; // killed by the next test
+    const list = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
+    expect(list.total).toBe(4);
+    expect(list.items.every((item: { state: string }) => item.state === 'completed')).toBe(true);
+    const withSidecar = list.items.find((item: { filename: string }) => item.filename === '2000.jpg');
+    const detail = await (await authFetch(`${server.url}/api/photos/${withSidecar.id}`)).json();
+    expect(detail.hasSidecar).toBe(true);
+    expect(detail.metadata.takenAt).toMatch(/^2000-/);
+    expect(detail.sourcePath).toBe(path.join(source, '2000.jpg'));
 
-      // While a server holds the library, import goes through it instead of opening the database twice.
-      fs.copyFileSync(path.join(assets, 'albums/nature/tanners_ridge.jpg'), path.join(source, 'tanners_ridge.jpg'));
-      const viaServer = await runCli(['import', source, '--data', dataDir, '--wait']);
-      expect(viaServer.code, viaServer.stderr).toBe(0);
-      expect(viaServer.stderr).toMatch(/into the server at http/);
-      expect(viaServer.stderr).toMatch(/Added 1, already in the library 4, skipped 2/);
-      const after = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
-      expect(after.total).toBe(5);
+    // While a server holds the library, import goes through it instead of opening the database twice.
+    fs.copyFileSync(path.join(assets, 'albums/nature/tanners_ridge.jpg'), path.join(source, 'tanners_ridge.jpg'));
+    const viaServer = await runCli(['import', source, '--data', dataDir, '--wait']);
+    expect(viaServer.code, viaServer.stderr).toBe(0);
+    expect(viaServer.stderr).toMatch(/into the server at http/);
+    expect(viaServer.stderr).toMatch(/Added 1, already in the library 4, skipped 2/);
+    const after = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
+    expect(after.total).toBe(5);
 
-      // reprocess asks the running server.
-      const reprocess = await runCli(['reprocess', '--step', 'palette', '--all', '--data', dataDir]);
-      expect(reprocess.code, reprocess.stderr).toBe(0);
-      expect(reprocess.stderr).toMatch(/Queued 5 photos for palette/);
-    } finally {
-      server.child.kill('SIGTERM');
-      await new Promise((resolve) => server.child.once('exit', resolve));
-    }
+    // reprocess asks the running server.
+    const reprocess = await runCli(['reprocess', '--step', 'palette', '--all', '--data', dataDir]);
+    expect(reprocess.code, reprocess.stderr).toBe(0);
+    expect(reprocess.stderr).toMatch(/Queued 5 photos for palette/);
   }, 240_000);
+
+  it('stops with the reason when the server it imports through dies mid-import, instead of hanging', async () => {
+    const server = running!;
+    const source = path.join(work, 'many');
+    photoCopies(source, 300);
+    const dataDir = path.join(work, 'library');
+    const photosStored = async () => ((await (await authFetch(`${server.url}/api/photos?limit=1`)).json()) as { total: number }).total;
+    const before = await photosStored();
+    const cli = startCli(['import', source, '--data', dataDir]);
+    // once the first of them is stored, the server is killed (as a crash would)
+    const deadline = Date.now() + 60_000;
+    while ((await photosStored()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    server.child.kill('SIGKILL');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    const code = await within(cli.exited, 20_000, 'the import ended');
+    expect(code).toBe(1);
+    expect(cli.stderr()).toMatch(/into the server at http/);
+    expect(cli.stderr()).toMatch(/the server at http:\/\/127\.0\.0\.1:\d+ closed the connection before its answer was whole|no Shoebox server answers at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+  }, 120_000);
+
+  it('gives up on a server that takes an upload and never answers, and says so', async () => {
+    // answers its health, then takes connections and never answers them (nor reads what they send)
+    const silent = http.createServer((request, response) => {
+      if (request.url === '/api/health') response.end(JSON.stringify({ status: 'ok' }));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      const source = path.join(work, 'few');
+      photoCopies(source, 2);
+      const started = Date.now();
+      const cli = startCli(['import', source, '--server', url], { SHOEBOX_SERVER_TIMEOUT_SECONDS: '1' });
+      expect(await within(cli.exited, 20_000, 'the import ended')).toBe(1);
+      expect(cli.stderr()).toContain(`the server at ${url} stopped answering: nothing came for 1 s (SHOEBOX_SERVER_TIMEOUT_SECONDS)`);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      // and one that is not there is said to be so
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+      const refused = await runCli(['import', source, '--server', url]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`no Shoebox server answers at ${url} (connection refused): is it running?`);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  }, 60_000);
 
   it('inspect --json prints the analysis of one file without a library', async () => {
     const file = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');

@@ -28,6 +28,8 @@ export interface TakeoutTarget {
   trash(ids: string[]): Promise<void>;
   /** Puts the photos in the user's album of that title, made when there is none. */
   album(meta: TakeoutAlbumMeta, ids: string[]): Promise<void>;
+  /** Whether a failure to add a file ends the import rather than that file (a server that is gone takes no more). */
+  fatal?(error: unknown): boolean;
 }
 
 export interface TakeoutOutcome {
@@ -103,8 +105,8 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
           if (result.video) outcome.videos++;
         } else duplicates.push(result.id);
       } catch (error) {
-        // a bomb's archive would fail each item left, one by one: the import stops instead
-        if (error instanceof ZipBombError || options.signal?.aborted) throw error;
+        // a bomb's archive would fail each item left, one by one, and so would a server that is gone: the import stops instead
+        if (error instanceof ZipBombError || options.signal?.aborted || target.fatal?.(error)) throw error;
         outcome.failed.push({ label: item.file.label, reason: failureReason(error) });
       }
       finished[index] = 1;
