@@ -15,7 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { webRoot } from '../config/paths.js';
-import { ServiceUnavailableError } from '../base/errors.js';
+import { publicMessageOf, ServiceUnavailableError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
 import fastifyCookie from '@fastify/cookie';
 import { adminRoutes } from './admin.js';
@@ -97,15 +97,17 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
         .join('; ');
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problems });
     }
+    // a share link's visitor, or anyone not signed in, is told the reason without the server's paths (base/errors.ts)
+    const message = request.actor === null || request.routeOptions.config?.access === 'link' ? publicMessageOf(error) : error.message;
     const kindStatus = statusOfError(error);
-    if (kindStatus !== null) return reply.code(kindStatus).send({ statusCode: kindStatus, error: STATUS_NAMES[kindStatus] ?? 'Error', message: error.message });
+    if (kindStatus !== null) return reply.code(kindStatus).send({ statusCode: kindStatus, error: STATUS_NAMES[kindStatus] ?? 'Error', message });
     if ((error as unknown) instanceof ServiceUnavailableError) {
-      return reply.code(503).header('retry-after', '30').send({ statusCode: 503, error: 'Service Unavailable', message: error.message });
+      return reply.code(503).header('retry-after', '30').send({ statusCode: 503, error: 'Service Unavailable', message });
     }
     if ((error as unknown) instanceof StorageUnavailableError) {
       // the object store is down or overloaded: worth trying again, and not the server's own fault
       request.log.warn({ err: error, url: request.url }, 'object storage unavailable');
-      return reply.code(503).header('retry-after', '30').send({ statusCode: 503, error: 'Service Unavailable', message: error.message });
+      return reply.code(503).header('retry-after', '30').send({ statusCode: 503, error: 'Service Unavailable', message });
     }
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const type = String(request.headers['content-type'] ?? '').split(';')[0];
@@ -119,7 +121,7 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
     return reply.code(statusCode).send({
       statusCode,
       error: STATUS_NAMES[statusCode] ?? 'Error',
-      message: statusCode === 500 ? 'internal error, see the server log' : error.message,
+      message: statusCode === 500 ? 'internal error, see the server log' : message,
     });
   });
 

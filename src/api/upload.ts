@@ -5,7 +5,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ServiceUnavailableError, UserError } from '../base/errors.js';
+import { publicMessageOf, ServiceUnavailableError, UserError } from '../base/errors.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import type { EngineName } from '../app/engine-health.js';
 import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest.js';
@@ -225,8 +225,10 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
         items.push(photo);
       } catch (error) {
         // the object store down: this file is refused, worth sending again later; the next ones may get through
-        if (error instanceof StorageUnavailableError) items.push({ filename, error: error.message, statusCode: 503 });
-        else if (error instanceof UserError) items.push({ filename, error: error.message, statusCode: STATUS_OF_KIND[error.kind] });
+        // a link's visitor is told the reason without the server's addresses and paths
+        const said = (e: Error) => (options.visitor ? publicMessageOf(e) : e.message);
+        if (error instanceof StorageUnavailableError) items.push({ filename, error: said(error), statusCode: 503 });
+        else if (error instanceof UserError) items.push({ filename, error: said(error), statusCode: STATUS_OF_KIND[error.kind] });
         else throw error;
       }
       lastModified = null;

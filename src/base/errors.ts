@@ -36,6 +36,24 @@ export function errorKindOf(error: unknown): ErrorKind | null {
   return typeof kind === 'string' && (ERROR_KINDS as readonly string[]).includes(kind) ? (kind as ErrorKind) : null;
 }
 
+/**
+ * What someone outside the library's own users (a share link's visitor, a client not signed in) is told of an
+ * error: its `publicMessage` when it has one (errors whose message names a file of the server say it without the
+ * path), else its message with any absolute path on the server left out.
+ */
+export function publicMessageOf(error: unknown): string {
+  const given = (error as { publicMessage?: unknown } | null)?.publicMessage;
+  if (typeof given === 'string') return given;
+  return withoutPaths(error instanceof Error ? error.message : String(error));
+}
+
+/** A message without absolute file paths (two parts or more; an API route, /api/…, stays): `…` instead. */
+export function withoutPaths(message: string): string {
+  return message
+    .replace(/(['"`])\/(?!api\/)[^'"`/]+\/[^'"`]*\1/g, '$1…$1') // quoted: spaces and all
+    .replace(/(?<![\w.~:/-])\/(?!api\/)(?:[^\s/'"`]+\/)+[^\s'"`]*/g, '…');
+}
+
 /** A service Shoebox relies on (a model endpoint) is down or overloaded: worth trying again later (HTTP 503). */
 export class ServiceUnavailableError extends Error {
   constructor(message: string, options?: ErrorOptions) {

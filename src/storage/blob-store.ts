@@ -64,6 +64,8 @@ export class BlobNotFoundError extends Error {
  */
 export class StorageUnavailableError extends Error {
   readonly transient = true;
+  /** What anyone outside the library is told (the message may name the store's address: base/errors.ts). */
+  readonly publicMessage = 'the photo storage does not answer now: try again in a moment';
   constructor(message: string) {
     super(message);
     this.name = 'StorageUnavailableError';

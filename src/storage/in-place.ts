@@ -21,23 +21,29 @@ export function isInPlaceKey(key: string): boolean {
   return key.startsWith('/');
 }
 
+// Their messages name the file, for the library's owner; anyone else (a share link's visitor) is told the reason
+// alone (`publicMessage`, base/errors.ts): never a path on the server.
 export class InPlaceFileGoneError extends BlobNotFoundError {
   readonly kind = 'not-found';
+  readonly publicMessage: string;
   constructor(key: string, why = 'it was moved, deleted, or its disk is away') {
     super(key);
     this.message = `the file is not in its folder any more: ${key} (a library in place: ${why})`;
+    this.publicMessage = "the photo's file is not in its folder any more";
     this.name = 'InPlaceFileGoneError';
   }
 }
 
 /** The file at the key is not one Shoebox may read now: a link out of the library, or not the file the scan read. */
 export class InPlaceFileRefusedError extends Error {
+  readonly publicMessage: string;
   constructor(
     readonly key: string,
     reason: string,
     readonly kind: 'not-found' | 'conflict' = 'not-found',
   ) {
     super(`${key}: ${reason}`);
+    this.publicMessage = kind === 'conflict' ? "the photo's file changed since it was last read: try again later" : "the photo's file cannot be read";
     this.name = 'InPlaceFileRefusedError';
   }
 }
@@ -104,6 +110,8 @@ export async function openInPlace(key: string, record: InPlaceRecord): Promise<O
     handle = await fs.open(checkedPath(key), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (isMissing(error)) throw new InPlaceFileGoneError(key);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new InPlaceFileRefusedError(key, 'not readable by this server (permission denied)');
     throw error;
   }
   try {

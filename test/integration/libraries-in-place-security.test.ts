@@ -177,6 +177,52 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
     expect((await asBob('/api/libraries')).body.items).toHaveLength(1);
   });
 
+  it('tells a share link’s visitor why a photo in place cannot be had, never where its file is (its owner is told)', async () => {
+    // bytes of their own: the corpus files are photos of other tests' libraries already (one photo per content)
+    const folder = folderWith('shared');
+    const past = new Date(Date.now() - 60_000);
+    for (const [name, source] of [['rocks.jpg', ROCKS], ['portrait.jpg', PORTRAIT]]) {
+      fs.writeFileSync(path.join(folder, name!), Buffer.concat([fs.readFileSync(source!), Buffer.from(`shared ${name}`)]));
+      fs.utimesSync(path.join(folder, name!), past, past);
+    }
+    const library = await api('/api/libraries', { method: 'POST', json: { name: 'Shared', paths: [folder] } });
+    expect(library.status).toBe(201);
+    const photos = await until('the shared photos analysed', async () => {
+      const items = (await api('/api/photos?limit=100')).body.items as { id: string; filename: string; state: string }[];
+      const mine = items.filter((item) => item.filename === 'rocks.jpg' || item.filename === 'portrait.jpg');
+      const fromFolder = await Promise.all(mine.map(async (item) => ({ ...item, source: (await api(`/api/photos/${item.id}`)).body.sourcePath as string })));
+      const shared = fromFolder.filter((item) => item.source.startsWith(folder));
+      return shared.length === 2 && shared.every((item) => ['completed', 'partial', 'failed'].includes(item.state)) && shared;
+    });
+    const idOf = (name: string) => photos.find((photo) => photo.filename === name)!.id;
+    const links = await Promise.all(
+      [false, true].map(async (keepMetadata) => {
+        const link = await api('/api/shared-links', { method: 'POST', json: { photoIds: photos.map((photo) => photo.id), allowDownload: true, keepMetadata } });
+        expect(link.status).toBe(201);
+        return link.body.token as string;
+      }),
+    );
+    // rocks.jpg is written to after the scan; portrait.jpg is replaced by a folder
+    fs.appendFileSync(path.join(folder, 'rocks.jpg'), 'edited');
+    fs.rmSync(path.join(folder, 'portrait.jpg'));
+    fs.mkdirSync(path.join(folder, 'portrait.jpg'));
+    const cases = [
+      ['rocks.jpg', 409, /^the photo's file changed since it was last read: try again later$/],
+      ['portrait.jpg', 404, /^the photo's file cannot be read$/],
+    ] as const;
+    for (const [name, status, reason] of cases) {
+      for (const token of links) {
+        const visitor = await json(`${server.url}/api/s/${token}/photos/${idOf(name)}/original`, { anonymous: true });
+        expect(visitor.status, name).toBe(status);
+        expect(visitor.body.message).toMatch(reason);
+        expect(visitor.body.message).not.toContain(root);
+      }
+      const owner = await api(`/api/photos/${idOf(name)}/original`);
+      expect(owner.status).toBe(status);
+      expect(owner.body.message).toContain(path.join(folder, name));
+    }
+  });
+
   /** A library as it could be made before overlapping folders were refused: straight into the database. */
   const oldLibrary = async (ownerId: string, name: string, paths: string[], writeBack = false) => {
     const [row] = await server.lib.db
