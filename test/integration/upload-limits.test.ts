@@ -92,7 +92,7 @@ function stall(url: string, localAddress: string, bytes: string): Promise<Stalle
 }
 
 /** The crowd test's limits: lowered so that it takes seconds (defaults: 30 s, 60 s, 128, from the file handles). */
-const CROWD_LIMITS = { headerSeconds: 4, bodySeconds: 4, uploadIdleSeconds: 4, connectionsPerAddress: 40, maxConnections: 1000 };
+const CROWD_LIMITS = { headerSeconds: 3, bodySeconds: 3, uploadIdleSeconds: 3, connectionsPerAddress: 40, maxConnections: 1000 };
 
 describe('stalled and concurrent uploads', () => {
   let server: TestServer;
@@ -257,12 +257,12 @@ describe.skipIf(onPostgres())('a crowd of stalled requests', () => {
       clearInterval(trickle);
     }
     const headers = crowd.filter((s) => s.answer.startsWith('HTTP/1.1 408 Request Timeout') && s.answer.includes('Client Timeout'));
-    const bodies = crowd.filter((s) => /^HTTP\/1\.1 408[^]*"message":"no bytes for 4 s"/.test(s.answer));
+    const bodies = crowd.filter((s) => /^HTTP\/1\.1 408[^]*"message":"no bytes for 3 s"/.test(s.answer));
     const dropped = crowd.filter((s) => s.answer === '');
     expect(headers.length + bodies.length + dropped.length).toBe(crowd.length);
     expect(headers.length).toBeGreaterThan(0);
     expect(bodies.length).toBeGreaterThan(0);
-    for (const trickler of tricklers) expect(trickler.answer).toMatch(/^HTTP\/1\.1 408[^]*the request's body did not arrive whole within 4 s/);
+    for (const trickler of tricklers) expect(trickler.answer).toMatch(/^HTTP\/1\.1 408[^]*the request's body did not arrive whole within 3 s/);
     // the archive's bytes that came are kept: its upload goes on from there
     expect(patch.answer).toMatch(/^HTTP\/1\.1 204[^]*connection: close[^]*upload-offset: 1000/i);
     const head = await authFetch(`${server.url}${uploadPath}`, { method: 'HEAD', headers: tus });
