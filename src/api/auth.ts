@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { createSession, listSessions, revokeOtherSessions, revokeSession } from '../auth/sessions.js';
-import { PasswordThrottle } from '../auth/throttle.js';
+import { passwordThrottle } from '../auth/throttle.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { checkCredentials, findUser, hasAccounts, normaliseEmail, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
 import { setUpFirstAdmin } from '../library/accounts.js';
@@ -39,7 +39,7 @@ export function tooManyGuesses(reply: FastifyReply, waitMs: number, what: string
 export function authRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
-  const throttle = new PasswordThrottle(db);
+  const throttle = passwordThrottle(db);
   const signIn = (request: FastifyRequest, reply: FastifyReply, userId: string) => startSession(context, request, reply, userId);
 
   api.get('/api/auth/status', {

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { PasswordThrottle } from '../auth/throttle.js';
+import { passwordThrottle } from '../auth/throttle.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { rows } from '../db/connection.js';
 import { photos } from '../db/schema.js';
@@ -62,7 +62,7 @@ const cookieName = (link: VisitedLink) => `shoebox_link_${link.id}`;
 export function shareVisitRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { db } = context;
-  const throttle = new PasswordThrottle(db);
+  const throttle = passwordThrottle(db);
 
   /** The library of the link's owner as its visitor reaches it: what the link shows. */
   const libraryOf = (link: VisitedLink) => forLinkVisitor(context, link);

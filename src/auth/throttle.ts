@@ -172,6 +172,15 @@ export class PasswordThrottle {
   }
 }
 
+const throttles = new WeakMap<Db, PasswordThrottle>();
+
+/** The process's throttle on this database: one, so that sign-ins, password changes and links' passwords see each other's attempts. */
+export function passwordThrottle(db: Db): PasswordThrottle {
+  let throttle = throttles.get(db);
+  if (!throttle) throttles.set(db, (throttle = new PasswordThrottle(db)));
+  return throttle;
+}
+
 /** Forgets counts without a failure for FORGET_AFTER_MS (the periodic upkeep); answers how many. */
 export async function forgetOldFailures(db: Db, now = Date.now()): Promise<number> {
   const removed = await db
