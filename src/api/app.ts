@@ -52,7 +52,7 @@ import { MAX_UPLOAD_FILES } from './multipart-errors.js';
 import { createRoutes } from './create.js';
 import { productRoutes } from './products.js';
 import { statusOfError } from './error-status.js';
-import { guardRequests, httpServerOptions } from './http-guards.js';
+import { guardedServers } from './http-guards.js';
 
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad Request',
@@ -78,10 +78,9 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
     // behind a reverse proxy: X-Forwarded-Proto makes cookies Secure, X-Forwarded-For is the client's address.
     // One hop: the address the proxy appended, never one the client wrote ahead of it (a new one per guess)
     trustProxy: lib.settings.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
-    http: httpServerOptions(lib.settings),
+    // stalled clients: headers and bodies with deadlines, connections bounded per address and in all
+    serverFactory: guardedServers(lib.settings, (reason) => lib.metrics.connectionCut(reason)),
   });
-  // stalled clients: bodies with deadlines, connections bounded per address and in all
-  guardRequests(app, lib.settings, (reason) => lib.metrics.connectionCut(reason));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   refuseNulText(app);

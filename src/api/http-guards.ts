@@ -3,8 +3,8 @@
 // file-handle limit.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { ServerOptions } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import http, { type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
+import type { FastifyServerFactory } from 'fastify';
 import type { Settings } from '../config/settings.js';
 import { BodyDeadlines } from './body-deadlines.js';
 import { ConnectionGate, type ConnectionCut } from './connection-limits.js';
@@ -47,19 +47,24 @@ export function defaultMaxConnections(handles: number | null): number {
   return Math.max(64, Math.min(10_000, limit - Math.max(256, Math.floor(limit / 4))));
 }
 
-/** Puts the body deadlines and the connection gate on the app's server; they stop when it closes. */
-export function guardRequests(app: FastifyInstance, settings: Settings, onCut: (reason: ConnectionCut | 'body') => void): ConnectionGate {
-  const bodies = new BodyDeadlines({ idleMs: settings.uploadIdleSeconds * 1000, totalMs: settings.bodySeconds * 1000 }, () => onCut('body'));
-  const gate = new ConnectionGate(
-    {
-      // behind a reverse proxy every connection comes from the proxy: counting them per address would make all its clients one
-      perAddress: settings.trustProxy ? null : settings.connectionsPerAddress,
-      total: settings.maxConnections ?? defaultMaxConnections(fileHandleLimit()),
-    },
-    onCut,
-  );
-  gate.install(app.server);
-  app.server.on('request', (request, response) => bodies.watch(request, response));
-  app.addHook('onClose', async () => bodies.stop());
-  return gate;
+/** Node's keep-alive between two requests on a connection: Fastify's own default, which a server factory must set. */
+const KEEP_ALIVE_MS = 72_000;
+
+/**
+ * The app's HTTP servers (Fastify's serverFactory), each with the header time-out, the body deadlines and the
+ * connection gate. Made here rather than after Fastify made them, so that no server goes without: a host name with
+ * several addresses (localhost) then listens on its first only, as Fastify leaves those of a factory alone.
+ */
+export function guardedServers(settings: Settings, onCut: (reason: ConnectionCut | 'body') => void): FastifyServerFactory {
+  const total = settings.maxConnections ?? defaultMaxConnections(fileHandleLimit());
+  return (handler) => {
+    const server = http.createServer(httpServerOptions(settings), handler);
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    const bodies = new BodyDeadlines({ idleMs: settings.uploadIdleSeconds * 1000, totalMs: settings.bodySeconds * 1000 }, () => onCut('body'));
+    // behind a reverse proxy every connection comes from the proxy: counting them per address would make all its clients one
+    new ConnectionGate({ perAddress: settings.trustProxy ? null : settings.connectionsPerAddress, total }, onCut).install(server);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => bodies.watch(request, response));
+    server.once('close', () => bodies.stop());
+    return server;
+  };
 }
