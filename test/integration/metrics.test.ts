@@ -1,5 +1,7 @@
+import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRICS_MAX_CONNECTIONS } from '../../src/metrics/server.js';
 import { assets, authFetch, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 // GET /metrics in Prometheus' text format: admins only on the API's port, open on SHOEBOX_METRICS_PORT.
@@ -44,5 +46,24 @@ describe('metrics', () => {
     expect(open.status).toBe(200);
     expect(await open.text()).toContain('shoebox_http_request_duration_seconds');
     expect((await fetch(`http://127.0.0.1:${server.metricsPort}/api/photos`)).status).toBe(404);
+  });
+
+  it('holds no more than 32 connections on its own port: a crowd of stalled ones cannot take the process’s file handles', async () => {
+    const stalled = await Promise.all(
+      Array.from({ length: 40 }, () => {
+        const socket = net.connect(server.metricsPort!, '127.0.0.1');
+        const held = { socket, closed: false };
+        socket.on('error', () => undefined);
+        socket.on('close', () => (held.closed = true));
+        return new Promise<typeof held>((resolve) => socket.on('connect', () => socket.write('GET /metrics HTTP/1.1\r\nHost: x\r\n', () => resolve(held))));
+      }),
+    );
+    try {
+      // (the earlier test's connections, kept alive, count too)
+      await expect.poll(() => stalled.filter((held) => held.closed).length, { timeout: 5_000 }).toBeGreaterThanOrEqual(40 - METRICS_MAX_CONNECTIONS);
+      expect(stalled.filter((held) => !held.closed).length).toBeGreaterThan(METRICS_MAX_CONNECTIONS / 2);
+    } finally {
+      for (const held of stalled) held.socket.destroy();
+    }
   });
 });
