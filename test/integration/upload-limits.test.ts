@@ -9,6 +9,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
+import { fileHandleLimit } from '../../src/api/http-guards.js';
 import { assets, authFetch, json, onPostgres, startTestServer, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const BOUNDARY = '----shoebox-upload-limits';
@@ -171,7 +172,8 @@ describe('stalled and concurrent uploads', () => {
   });
 });
 
-describe.skipIf(onPostgres())('a crowd of stalled requests', () => {
+// both ends of ~3,400 connections live in this process: skipped where it may open fewer than 8,192 files
+describe.skipIf(onPostgres() || (fileHandleLimit() ?? 0) < 8192)('a crowd of stalled requests', () => {
   let server: TestServer;
 
   beforeAll(async () => {
