@@ -8,8 +8,9 @@ import { formatBytes } from '../quota.js';
 
 export interface CsvLimits {
   /**
-   * Bytes of one file. A Photo Details row is ~100 bytes and each part of an export has its own file: 32 MB is
-   * ~220,000 photos in one part at ~140 bytes a row (a part of 25 GB holds ~10,000 photos of 2.5 MB). csv-parse reads ~10 MB/s.
+   * Bytes of one file. A Photo Details row is ~140 bytes with its checksum and each part of an export has its own
+   * file: 32 MB is ~220,000 photos in one part (a part of 25 GB holds ~10,000 photos of 2.5 MB). csv-parse reads
+   * ~10 MB/s.
    */
   maxBytes: number;
   maxRows: number;
