@@ -1,8 +1,8 @@
 // Connections are bounded before anyone is signed in: per client address (one address cannot take the room of
 // the others) and in all, below the process's file-handle limit (a crowd of connections once took every handle:
-// the database, thumbnails and originals failed with it). When every place is taken, a connection that is stalled
-// — nothing under way, or a body the server waits for that sent nothing for a while — gives its place to the new
-// one, oldest first; a connection whose request the server is working on or answering keeps its place, so signed-in
+// the database, thumbnails and originals failed with it). When every place is taken (an address's, or all), a
+// connection that is stalled (of that address, or any) — nothing under way, or a body the server waits for that sent
+// nothing for a while — gives its place to the new one, oldest first; a connection whose request the server is working on or answering keeps its place, so signed-in
 // users' requests under way are never dropped for an anonymous crowd. The time-outs (body-deadlines.ts, Node's
 // headersTimeout) end stalled connections anyway; this keeps the room they hold bounded meanwhile.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -41,7 +41,8 @@ const REFUSAL_GRACE_MS = 2000;
 
 export class ConnectionGate {
   private readonly open = new Map<Socket, Open>();
-  private readonly perClient = new Map<string, number>();
+  /** Each address's connections, oldest first. */
+  private readonly perClient = new Map<string, Set<Socket>>();
   private answering = 0;
 
   constructor(
@@ -66,22 +67,25 @@ export class ConnectionGate {
   }
 
   from(address: string): number {
-    return this.perClient.get(clientOf(address)) ?? 0;
+    return this.perClient.get(clientOf(address))?.size ?? 0;
   }
 
   private admit(socket: Socket): boolean {
     const client = clientOf(socket.remoteAddress);
-    const mine = this.perClient.get(client) ?? 0;
-    if (this.limits.perAddress !== null && mine >= this.limits.perAddress) {
-      this.refuse(socket, 'per-address', 429, 'Too Many Requests', `too many connections from your address (${mine} open): close some, then try again`);
+    const mine = this.perClient.get(client);
+    // at its bound, the address's own oldest stalled connection gives its place (a browser keeps up to 6 idle for
+    // 72 s): a household or a venue behind one address is refused only when all of its connections are busy
+    if (this.limits.perAddress !== null && (mine?.size ?? 0) >= this.limits.perAddress && !this.makeRoom(mine!)) {
+      this.refuse(socket, 'per-address', 429, 'Too Many Requests', `too many connections from your address (${mine!.size} open and busy): try again in a moment`);
       return false;
     }
-    if (this.open.size >= this.limits.total && !this.makeRoom()) {
+    if (this.open.size >= this.limits.total && !this.makeRoom(this.open.keys())) {
       this.refuse(socket, 'full', 503, 'Service Unavailable', 'the server has as many connections open as it can hold: try again in a moment');
       return false;
     }
     this.open.set(socket, { client, requests: new Set(), seen: 0, movedAt: this.now() });
-    this.perClient.set(client, mine + 1);
+    // (the set again: making room may have emptied and dropped it)
+    this.perClient.set(client, (this.perClient.get(client) ?? new Set()).add(socket));
     socket.once('close', () => this.forget(socket));
     return true;
   }
@@ -93,10 +97,11 @@ export class ConnectionGate {
     response.once('close', () => open.requests.delete(request));
   }
 
-  /** Closes the oldest stalled connection; false when none is. */
-  private makeRoom(): boolean {
+  /** Closes the oldest stalled connection of `sockets` (oldest first); false when none is. */
+  private makeRoom(sockets: Iterable<Socket>): boolean {
     const now = this.now();
-    for (const [socket, open] of this.open) {
+    for (const socket of sockets) {
+      const open = this.open.get(socket)!;
       if (!this.stalled(socket, open, now)) continue;
       this.forget(socket);
       socket.destroy();
@@ -122,9 +127,9 @@ export class ConnectionGate {
     const open = this.open.get(socket);
     if (!open) return;
     this.open.delete(socket);
-    const left = (this.perClient.get(open.client) ?? 1) - 1;
-    if (left > 0) this.perClient.set(open.client, left);
-    else this.perClient.delete(open.client);
+    const mine = this.perClient.get(open.client);
+    mine?.delete(socket);
+    if (mine?.size === 0) this.perClient.delete(open.client);
   }
 
   /** Answers a connection that is not taken, before the server reads anything of it, and closes it. */
