@@ -41,8 +41,8 @@ export interface OutsideCall {
 
 const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const isLoopback = (address: string) => LOOPBACK_V4.test(address) || address === '::1' || /^::ffff:127\./i.test(address);
-/** The sockets through which glibc asks a local name service (nscd, systemd-resolved) to look a name up. */
-const NAME_SERVICE = /nscd\/socket|systemd\/resolve\//;
+/** The sockets through which glibc asks a local name service (nscd, systemd-resolved, nss-mdns's avahi) to look a name up. */
+const NAME_SERVICE = /nscd\/socket|systemd\/resolve\/|avahi-daemon\/socket/;
 
 /** Where one address strace printed goes, and whether that leaves the machine (or asks a name server). */
 function judgeAddress(family: string, address: string, port: number | null): string | null {
@@ -63,7 +63,7 @@ function destinations(line: string): { family: string; address: string; port: nu
     found.push({ family: family!, address: (address?.[1] ?? address?.[2] ?? rest).replace(/^@?"|"$/g, ''), port: port ? Number(port[1]) : null });
   }
   // a connected socket's far end, as -yy prints it: 27<UDP:[10.0.0.2:54904->10.255.255.53:53]>, <TCPv6:[[::1]:1->[::1]:2]>
-  for (const match of line.matchAll(/<(TCP|UDP)(v6)?:\[[^\]]*?->\[?([0-9a-fA-F.:]+?)\]?:(\d+)\]>/g)) {
+  for (const match of line.matchAll(/<(TCP|UDP)(v6)?:\[(?:\[[^\]]*\]|[^[\]]*?):\d+->\[?([0-9a-fA-F.:]+?)\]?:(\d+)\]>/g)) {
     found.push({ family: match[2] ? 'AF_INET6' : 'AF_INET', address: match[3]!, port: Number(match[4]) });
   }
   return found;
