@@ -1,10 +1,11 @@
 // Connections are bounded before anyone is signed in: per client address (one address cannot take the room of
 // the others) and in all, below the process's file-handle limit (a crowd of connections once took every handle:
 // the database, thumbnails and originals failed with it). When every place is taken (an address's, or all), a
-// connection that is stalled (of that address, or any) — nothing under way, or a body the server waits for that sent
-// nothing for a while — gives its place to the new one, oldest first; a connection whose request the server is working on or answering keeps its place, so signed-in
-// users' requests under way are never dropped for an anonymous crowd. The time-outs (body-deadlines.ts, Node's
-// headersTimeout) end stalled connections anyway; this keeps the room they hold bounded meanwhile.
+// connection that is stalled (of that address, or any) — nothing under way, or a body the server waits for that
+// sent nothing for a while — gives its place to the new one, oldest first; a connection whose request the server
+// is working on or answering keeps its place, so signed-in users' requests under way are never dropped for an
+// anonymous crowd. The time-outs (body-deadlines.ts, Node's headersTimeout) end stalled connections anyway; this
+// keeps the room they hold bounded meanwhile.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { clientOf } from '../auth/login-limiter.js';
