@@ -11,9 +11,11 @@ export class ServerUnreachableError extends Error {
   }
 }
 
-const DEFAULT_SILENCE_SECONDS = 120;
+// as long as Node's fetch waited for an answer's headers: operations a server does inside one request (an upload's
+// move to a remote bucket, regenerating automatic albums, removing a large library) took that long before and still may
+const DEFAULT_SILENCE_SECONDS = 300;
 
-/** Milliseconds a server may stay silent (SHOEBOX_SERVER_TIMEOUT_SECONDS, default 120). */
+/** Milliseconds a server may stay silent (SHOEBOX_SERVER_TIMEOUT_SECONDS, default 300). */
 export function silenceLimitMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = env.SHOEBOX_SERVER_TIMEOUT_SECONDS;
   if (!value) return DEFAULT_SILENCE_SECONDS * 1000;
