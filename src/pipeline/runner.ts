@@ -29,6 +29,7 @@ import {
   type StepStatus,
 } from '../model/photo-state.js';
 import { currentStepVersion, type PipelineStep, type StepContext, type StepResult } from './step.js';
+import { watchStep } from './step-watch.js';
 
 export interface RunnerDeps {
   db: Db;
@@ -172,24 +173,10 @@ async function runSteps(
     deps.closing?.addEventListener('abort', onClosing, { once: true });
     const unregister = startWork(photoId, controller, name);
     ctx.signal = controller.signal;
-    const renew = () =>
-      void renewLease(db, photoId, name, attempt)
-        .then((held) => held || controller.abort(new Error('the step was reset or its item deleted')))
-        .catch(() => undefined);
-    const renewal = setInterval(renew, Math.min(deps.leaseMs / 3, RENEW_AT_MOST_EVERY_MS));
-    let checking = false;
-    const check = setInterval(() => {
-      if (checking) return; // a slow database: one look at a time
-      checking = true;
-      void isThisRun(db, photoId, name, attempt)
-        .then((current) => current || controller.abort(new Error('the step was reset, or its item trashed or deleted')))
-        .catch(() => undefined)
-        .finally(() => (checking = false));
-    }, STILL_THIS_RUN_EVERY_MS);
+    const unwatch = watchStep(db, photoId, name, attempt, deps.leaseMs, controller);
     takeWaited();
     const { redo, others, ...outcome } = await runStep(deps, ctx, deps.steps[name], originalPath, attempt, takeWaited).finally(() => {
-      clearInterval(renewal);
-      clearInterval(check);
+      unwatch();
       unregister();
       deps.closing?.removeEventListener('abort', onClosing);
     });
@@ -325,37 +312,6 @@ async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: b
       .where(and(eq(photos.id, photoId), sql`${photos.state} <> 'processing'`));
   }
   return row.attempts;
-}
-
-/** A step's lease is renewed at least this often. */
-const RENEW_AT_MOST_EVERY_MS = 15_000;
-
-/**
- * How often a running step looks whether it is still this run's: a reset, a trash or a deletion in any process of a
- * cluster stops its ffmpeg within about this (a read of one row; steps shorter than it never look).
- */
-const STILL_THIS_RUN_EVERY_MS = 1_000;
-
-/** Whether the step is still this attempt's: not reset, not skipped by the trash (library/trash.ts), its item not deleted. */
-async function isThisRun(db: Db, photoId: string, step: StepName, attempt: number): Promise<boolean> {
-  const [row] = await db
-    .select({ step: photoSteps.step })
-    .from(photoSteps)
-    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'running'), eq(photoSteps.attempts, attempt)));
-  return row !== undefined;
-}
-
-/**
- * Keeps a running step's lease: its start time is the lease's, renewed while the same attempt runs. False when the
- * step is no longer this attempt's (reset, or its item gone).
- */
-async function renewLease(db: Db, photoId: string, step: StepName, attempt: number): Promise<boolean> {
-  const renewed = await db
-    .update(photoSteps)
-    .set({ startedAt: new Date() })
-    .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, step), eq(photoSteps.status, 'running'), eq(photoSteps.attempts, attempt)))
-    .returning({ step: photoSteps.step });
-  return renewed.length > 0;
 }
 
 /**
