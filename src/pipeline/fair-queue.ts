@@ -1,7 +1,7 @@
 // Waiting items in turns by share (their owner): the next one is the first waiting of the share served longest ago,
 // or never, so that one owner's backlog of clips cannot hold a lane against another owner's clip. In the order they
-// came within a share. Pure: LocalQueue (queue.ts) keeps its background work in one; BullPhotoQueue gives each
-// background job a priority by its share's rank for the same turns on Redis (queue/bullmq.ts).
+// came within a share. Pure: LocalQueue (queue.ts) keeps its background work in one; on Redis BullPhotoQueue takes
+// the same turns by start-time fair queuing (queue/fair-turns.ts).
 
 /** Shares remembered as served (beyond it the least recently served are forgotten: as if never served, the same turn). */
 const REMEMBERED_SHARES = 10_000;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DelayedError, Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { DelayedError, PRIORITY_LIMIT, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { FairTurns } from './fair-turns.js';
 import type { AddOptions, PhotoQueue, QueueLoad } from './photo-queue.js';
 
 export type PhotoHandler = (photoId: string) => Promise<void>;
@@ -37,18 +38,12 @@ const JOB_RETRIES = { attempts: 12, backoff: { type: 'exponential', delay: 1000 
 const RENEW_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-/** A background job's priority: any, as every one without a priority is taken first. */
-const BACKGROUND_PRIORITY = 10;
-/** Beyond this rank in its share a background job waits as the last (BullMQ's priorities end at 2^21). */
-const MAX_SHARE_RANK = 1_000_000;
-/** A share's set of jobs is forgotten a day after its last job was added (a member left by a lost job counts no longer). */
-const SHARE_TTL_SECONDS = 24 * 3600;
-
-/** What a job carries: the photo, and how it was added (again so, when it is added again after its run). */
+/** What a job carries: the photo, how it was added (again so, when it is added again after its run), its turn's tag. */
 interface JobData {
   photoId: string;
   background?: boolean;
   share?: string;
+  tag?: number;
 }
 
 /**
@@ -62,6 +57,7 @@ export class BullPhotoQueue implements PhotoQueue {
   private readonly queue: Queue;
   private readonly redis: Redis;
   private readonly againKey: string;
+  private readonly turns: FairTurns;
   private worker: Worker | null = null;
   private closed = false;
 
@@ -100,33 +96,32 @@ export class BullPhotoQueue implements PhotoQueue {
     this.redis.on('error', () => undefined);
     this.queue.on('error', () => undefined);
     this.againKey = `${QUEUE_PREFIX}:${name}:again`;
+    const keys = this.queue.keys;
+    this.turns = new FairTurns(
+      this.redis,
+      `${QUEUE_PREFIX}:${name}:fair:`,
+      { prioritized: keys.prioritized!, delayed: keys.delayed!, active: keys.active!, job: (id) => this.queue.toKey(id) },
+      PRIORITY_LIMIT,
+    );
   }
 
   async add(photoId: string, options: AddOptions = {}): Promise<void> {
     if (this.closed) return;
     // marked first: if a run is under way, the photo is looked at once more when it ends
     await this.redis.sadd(this.againKey, photoId);
-    // jobs without a priority are taken before any with one (BullMQ): a background photo waits for the others
-    const priority = options.background ? { priority: await this.backgroundPriority(photoId, options.share) } : {};
-    const data: JobData = { photoId, ...(options.background ? { background: true } : {}), ...(options.share ? { share: options.share } : {}) };
-    await this.queue.add('photo', data, { jobId: photoId, removeOnComplete: true, removeOnFail: true, ...JOB_RETRIES, ...priority });
-  }
-
-  /**
-   * A background job's priority: its rank among its share's jobs waiting or running in this queue (a set per share,
-   * left when a job ends), so that each owner's first job comes before anyone's second — the turns the in-process
-   * queue takes (pipeline/fair-queue.ts) — and a job of the same rank waits behind those added before it.
-   */
-  private async backgroundPriority(photoId: string, share: string | undefined): Promise<number> {
-    if (!share) return BACKGROUND_PRIORITY;
-    const key = this.shareKey(share);
-    const answers = await this.redis.multi().sadd(key, photoId).expire(key, SHARE_TTL_SECONDS).scard(key).exec();
-    const rank = Number(answers?.[2]?.[1] ?? 1);
-    return BACKGROUND_PRIORITY + Math.min(Math.max(rank, 1), MAX_SHARE_RANK);
-  }
-
-  private shareKey(share: string): string {
-    return `${QUEUE_PREFIX}:${this.name}:share:${share}`;
+    const jobOptions = { jobId: photoId, removeOnComplete: true, removeOnFail: true, ...JOB_RETRIES };
+    if (!options.background) {
+      await this.queue.add('photo', { photoId } satisfies JobData, jobOptions);
+      return;
+    }
+    // jobs without a priority are taken before any with one (BullMQ): a background photo waits for the others, in
+    // its share's turn (fair-turns.ts)
+    const turn = await this.turns.take(photoId, options.share ?? '');
+    if (turn === null) return; // waiting already, or running (then added again when it ends: `again`)
+    const data: JobData = { photoId, background: true, tag: turn.tag, ...(options.share ? { share: options.share } : {}) };
+    const job = await this.queue.add('photo', data, { ...jobOptions, priority: turn.priority });
+    const priority = await this.turns.priorityIfRebased(turn);
+    if (priority !== null) await job.changePriority({ priority }).catch(() => undefined); // gone meanwhile: run already
   }
 
   /** Consumes the queue: at most `concurrency` photos at once in this process. */
@@ -135,13 +130,14 @@ export class BullPhotoQueue implements PhotoQueue {
     this.worker = new Worker(
       this.name,
       async (job, token) => {
-        const { photoId, share } = job.data as JobData;
+        const { photoId, tag } = job.data as JobData;
         const held = await this.holdGroup(photoId);
         if (held === 'taken') {
           await job.moveToDelayed(Date.now() + this.options.exclusive!.retryMs, token);
           throw new DelayedError();
         }
         try {
+          if (tag !== undefined) await this.turns.started(tag);
           await this.redis.srem(this.againKey, photoId);
           try {
             await handler(photoId);
@@ -149,8 +145,6 @@ export class BullPhotoQueue implements PhotoQueue {
             if (this.options.retryable?.(error) && job.attemptsMade + 1 < JOB_RETRIES.attempts) throw error; // again after the backoff
             this.options.onError?.(photoId, error);
           }
-          // done with (a job tried again later still counts in its share)
-          if (share) await this.redis.srem(this.shareKey(share), photoId);
         } finally {
           await held?.release();
         }

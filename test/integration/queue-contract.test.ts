@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../src/pipeline/queue.js';
-import { BullPhotoQueue } from '../../src/queue/bullmq.js';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { BullPhotoQueue, QUEUE_PREFIX, redisConnection } from '../../src/queue/bullmq.js';
 import { GroupQueue } from '../../src/queue/group-queue.js';
-import type { AddOptions, PhotoQueue } from '../../src/queue/photo-queue.js';
+import type { PhotoQueue } from '../../src/queue/photo-queue.js';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 
 // One contract for every photo queue: the in-process one of the embedded default and BullMQ on a real Redis.
@@ -23,7 +25,7 @@ const implementations: { name: string; make(concurrency: number, onError?: (id: 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A one-slot queue whose first photo, `blocker`, runs until `release()`: what is added meanwhile waits. */
-async function blocked(queue: Consuming, options?: AddOptions): Promise<{ queue: Consuming; runs: string[]; release: () => void }> {
+async function blocked(queue: Consuming): Promise<{ queue: Consuming; runs: string[]; release: () => void }> {
   const runs: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
@@ -31,7 +33,7 @@ async function blocked(queue: Consuming, options?: AddOptions): Promise<{ queue:
     if (id === 'blocker') await gate;
     runs.push(id);
   });
-  await queue.add('blocker', options);
+  await queue.add('blocker');
   await sleep(100); // the blocker runs; what follows waits
   return { queue, runs, release };
 }
@@ -69,14 +71,27 @@ describe.each(implementations)('photo queue: $name', ({ make }) => {
     await queue.close();
   });
 
-  it("takes background photos of several owners in turns: one owner's backlog of clips does not hold the queue against another's", async () => {
-    const { queue, runs, release } = await blocked(make(1), { background: true, share: 'ann' });
-    for (const id of ['ann-1', 'ann-2', 'ann-3']) await queue.add(id, { background: true, share: 'ann' });
-    for (const id of ['bob-1', 'bob-2']) await queue.add(id, { background: true, share: 'bob' });
+  it("takes background photos of several owners in turns, each owner's in the order they came: a late owner's clips alternate with a half-done backlog", async () => {
+    const queue = make(1);
+    const clip = { background: true };
+    for (let i = 1; i <= 6; i++) await queue.add(`ann-${i}`, { ...clip, share: 'ann' }); // Ann's backlog, before any runs
+    const runs: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held = false;
+    queue.start(async (id) => {
+      runs.push(id);
+      if (id !== 'ann-3') return;
+      held = true;
+      await gate;
+    });
+    while (!held) await sleep(10); // two of Ann's six are done, the third runs
+    for (let i = 1; i <= 4; i++) await queue.add(`bob-${i}`, { ...clip, share: 'bob' });
+    await queue.add('ann-7', { ...clip, share: 'ann' });
     release();
     await queue.idle();
-    // Ann's clip was running when Bob's came: Bob's first goes next, then each in turn
-    expect(runs).toEqual(['blocker', 'bob-1', 'ann-1', 'bob-2', 'ann-2', 'ann-3']);
+    // Bob's first goes next (Ann was served last), then each in turn; Ann's seventh after her sixth
+    expect(runs).toEqual(['ann-1', 'ann-2', 'ann-3', 'bob-1', 'ann-4', 'bob-2', 'ann-5', 'bob-3', 'ann-6', 'bob-4', 'ann-7']);
     await queue.close();
   });
 
@@ -197,5 +212,45 @@ describe('photo queue on Redis across processes', () => {
     expect(runs).toContain('after-restart');
     await worker.close();
     await producer.close();
+  });
+
+  it("gives clips priorities within BullMQ's limit from any server: from 1 again once the lane drains, a lost job holding nothing", async () => {
+    const name = `turns-${queues++}`;
+    const servers = [0, 1].map(() => new BullPhotoQueue(name, redis.url, { concurrency: 1 })); // API servers: add only
+    const jobs = new Queue(name, { connection: redisConnection(redis.url), prefix: QUEUE_PREFIX });
+    const client = new Redis(redis.url);
+    const priorities = (ids: string[]) => Promise.all(ids.map(async (id) => (await jobs.getJob(id))?.priority));
+    const clip = (share: string) => ({ background: true, share });
+    const drain = async () => {
+      const runs: string[] = [];
+      const worker = new BullPhotoQueue(name, redis.url, { concurrency: 1 });
+      worker.start(async (id) => void runs.push(id));
+      await worker.idle();
+      await worker.close();
+      return runs;
+    };
+    await Promise.all([servers[0]!.add('ann-1', clip('ann')), servers[1]!.add('bob-1', clip('bob'))]);
+    await servers[0]!.add('ann-2', clip('ann'));
+    await servers[1]!.add('ann-3', clip('ann'));
+    expect(await priorities(['ann-1', 'bob-1', 'ann-2', 'ann-3'])).toEqual([1, 1, 2, 3]);
+    await jobs.remove('ann-3'); // lost behind the queue's back
+    expect(await drain()).toEqual(['ann-1', 'bob-1', 'ann-2']);
+    // drained (the lost job holds nothing): priorities start again from 1
+    await servers[0]!.add('cat-1', clip('cat'));
+    expect(await priorities(['cat-1'])).toEqual([1]);
+    // three million turns later without a drain: the last priority BullMQ takes, not a failed add; 1 after a drain
+    await client.set(`${QUEUE_PREFIX}:${name}:fair:v`, 3_000_000);
+    await servers[1]!.add('dan-1', clip('dan'));
+    expect(await priorities(['dan-1'])).toEqual([2 ** 21 - 1]);
+    expect(await drain()).toEqual(['cat-1', 'dan-1']);
+    await servers[0]!.add('eve-1', clip('eve'));
+    expect(await priorities(['eve-1'])).toEqual([1]);
+    // what the turns keep: three keys, and only the shares whose last turn is not behind the latest started
+    expect((await client.keys(`${QUEUE_PREFIX}:${name}:fair:*`)).sort()).toEqual(['base', 'last', 'v'].map((key) => `${QUEUE_PREFIX}:${name}:fair:${key}`));
+    expect(await client.zrange(`${QUEUE_PREFIX}:${name}:fair:last`, 0, -1)).toEqual(['dan', 'eve']);
+    await drain();
+    client.disconnect();
+    await jobs.close();
+    for (const server of servers) await server.close();
   });
 });
