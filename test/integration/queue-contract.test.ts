@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalQueue } from '../../src/pipeline/queue.js';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalQueue } from '../../src/pipeline/queue.js';
 import { BullPhotoQueue, QUEUE_PREFIX, redisConnection } from '../../src/queue/bullmq.js';
 import { GroupQueue } from '../../src/queue/group-queue.js';
 import type { PhotoQueue } from '../../src/queue/photo-queue.js';
@@ -234,7 +234,8 @@ describe('photo queue on Redis across processes', () => {
     await servers[1]!.add('ann-3', clip('ann'));
     expect(await priorities(['ann-1', 'bob-1', 'ann-2', 'ann-3'])).toEqual([1, 1, 2, 3]);
     await jobs.remove('ann-3'); // lost behind the queue's back
-    expect(await drain()).toEqual(['ann-1', 'bob-1', 'ann-2']);
+    const runs = await drain();
+    expect([...runs.slice(0, 2).sort(), ...runs.slice(2)]).toEqual(['ann-1', 'bob-1', 'ann-2']); // the first two: whichever came first
     // drained (the lost job holds nothing): priorities start again from 1
     await servers[0]!.add('cat-1', clip('cat'));
     expect(await priorities(['cat-1'])).toEqual([1]);
