@@ -1,37 +1,34 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFiles from './test/setup/slowest-files.js';
 import { TEST_ALLOCATOR } from './test/setup/allocator-tunables.js';
 
 /**
- * Integration tests that run a second time on a real PostgreSQL server with pgvector (the cluster mode's
- * database), started once by test/setup/postgres.ts: upload, pipeline, search, duplicates, people, albums, trash,
- * accounts and image generation behave the same on both engines.
+ * Integration files that run a second time on a real PostgreSQL server with pgvector (the cluster mode's database),
+ * started once by test/setup/postgres.ts: those whose behaviour differs by engine — the SQL of search (full text and
+ * vectors), of scope and access (every row through the actor's scope), of sharing, of the claims and locks of the
+ * lanes, counts and concurrency (quotas, sign-in limits, faces moved at once), date and place SQL (memories, map),
+ * migrations and upkeep — and the cluster itself. Files whose SQL is the same on both engines and whose work is files,
+ * media and models (videos, Live Photos, faces, libraries in place, visitors' copies, generation) run once, embedded.
  */
 const ON_POSTGRES = [
-  'test/integration/api.test.ts',
-  'test/integration/pipeline-lanes.test.ts',
   'test/integration/search.test.ts',
   'test/integration/understand-search.test.ts',
+  'test/integration/access.test.ts',
+  'test/integration/accounts.test.ts',
+  'test/integration/sharing.test.ts',
+  'test/integration/albums.test.ts',
+  'test/integration/duplicates.test.ts',
   'test/integration/photo-people.test.ts',
   'test/integration/map.test.ts',
   'test/integration/memories.test.ts',
-  'test/integration/duplicates.test.ts',
-  'test/integration/faces.test.ts',
-  'test/integration/albums.test.ts',
-  'test/integration/trash.test.ts',
-  'test/integration/accounts.test.ts',
-  'test/integration/sharing.test.ts',
-  'test/integration/share-link-privacy.test.ts',
-  'test/integration/libraries-in-place.test.ts',
-  'test/integration/in-place-links.test.ts',
-  'test/integration/libraries-in-place-security.test.ts',
-  'test/integration/generation.test.ts',
+  'test/integration/pipeline-lanes.test.ts',
+  'test/integration/upload-limits.test.ts',
+  'test/integration/sign-in-limits.test.ts',
+  'test/integration/migration-sharing.test.ts',
+  'test/integration/upkeep.test.ts',
   'test/integration/postgres-server.test.ts',
   'test/integration/cluster-worker.test.ts',
   'test/integration/cluster-faults.test.ts',
-  'test/integration/upload-limits.test.ts',
-  'test/integration/sign-in-limits.test.ts',
-  'test/integration/videos.test.ts',
-  'test/integration/live-photos.test.ts',
 ];
 
 // glibc's allocator in the test worker processes: keep freed memory for the next image instead of handing it back, and
@@ -54,6 +51,7 @@ export default defineConfig({
     isolate: false,
     // Integration tests start servers and databases; two cores do not reward more parallelism.
     maxWorkers: 2,
+    reporters: ['default', new SlowestFiles()],
     projects: [
       {
         extends: true,

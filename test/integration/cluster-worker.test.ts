@@ -209,8 +209,9 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     expect(serve.stderr).toMatch(/--no-worker needs REDIS_URL/);
   });
 
-  it('two workers import 1,000 photos with the API server: each photo processed once', async () => {
-    const count = Number(process.env.SHOEBOX_TEST_CLUSTER_PHOTOS ?? 1000);
+  it('two workers import 200 photos with the API server: each photo processed once', async () => {
+    // 200 in the suite; the 1,000 of bench/README.md's figure with SHOEBOX_TEST_CLUSTER_PHOTOS=1000
+    const count = Number(process.env.SHOEBOX_TEST_CLUSTER_PHOTOS ?? 200);
     // what is measured is the queue: faces and text, which these mosaics have none of (and which the first test runs on
     // workers), are turned off, as a user may; their steps are still taken from the queue once each, and skipped. Last
     // of its cluster: a worker started with them on would look at these photos' faces and text again
