@@ -15,6 +15,7 @@ import { noteChangedFolders } from '../library/in-place/scope.js';
 import { writeDueSidecars } from '../library/in-place/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
 import { GlobTimeoutError } from '../library/in-place/glob.js';
+import { MatchTime, WATCH_MATCH_SHARE } from '../library/in-place/match-time.js';
 import type { Resources } from '../library/library.js';
 import { GroupQueue } from '../queue/group-queue.js';
 import type { PeriodicTask } from '../queue/local-schedule.js';
@@ -60,6 +61,8 @@ export async function queueInPlaceScans(context: Resources, which: 'open' | 'all
 interface WatchedInPlaceLibrary {
   key: string;
   watcher: FSWatcher;
+  /** What matching its exclusion patterns may take, and took. */
+  time: MatchTime;
 }
 
 /**
@@ -73,7 +76,7 @@ export class InPlaceWatchers {
   private readonly changed = new Map<string, Set<string>>();
   private refreshTimer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** Libraries (by watchKey) whose patterns took their whole time to match: not watched until they change. */
+  /** Libraries (by watchKey) whose patterns matched faster than their time came back: not watched until they change. */
   private readonly tooSlow = new Set<string>();
 
   constructor(private readonly context: Resources) {}
@@ -119,14 +122,16 @@ export class InPlaceWatchers {
     }
     for (const library of wanted.values()) {
       if (this.closed || this.watched.has(library.id) || this.tooSlow.has(watchKey(library))) continue;
-      this.watched.set(library.id, { key: watchKey(library), watcher: this.watch(library) });
+      // chokidar asks about every path it walks as it sets up (three times each) and every event's: as much time as a
+      // scan at once, given back as time passes (match-time.ts), so that a busy folder is watched for ever
+      const time = new MatchTime(this.context.settings.libraryExcludeSeconds * 1000, WATCH_MATCH_SHARE);
+      this.watched.set(library.id, { key: watchKey(library), watcher: this.watch(library, time), time });
     }
   }
 
-  private watch(library: { id: string; paths: string[]; exclude: string[]; watch: WatchMode }): FSWatcher {
+  private watch(library: { id: string; paths: string[]; exclude: string[]; watch: WatchMode }, time: MatchTime): FSWatcher {
     const { settings, logger } = this.context;
-    // chokidar asks about every path it walks (three times each) and every event: bounded as a scan is
-    const excluded = exclusionMatcher(library.exclude, settings.libraryExcludeSeconds * 1000);
+    const excluded = exclusionMatcher(library.exclude, time);
     const ignored = (file: string) => {
       const root = library.paths.find((folder) => file === folder || file.startsWith(`${folder}/`));
       if (!root || file === root) return false;
@@ -154,13 +159,14 @@ export class InPlaceWatchers {
     // a file's folder is listed again; a folder added or removed, itself (with what is under it)
     for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (file: string) => this.scanSoon(library.id, path.dirname(file)));
     for (const event of ['addDir', 'unlinkDir'] as const) watcher.on(event, (folder: string) => this.scanSoon(library.id, folder));
+    watcher.on('ready', () => logger.debug({ libraryId: library.id, matchingMs: Math.round(time.spentMs) }, 'library watched'));
     watcher.on('error', (error) =>
       logger.warn({ libraryId: library.id, err: error }, 'library watcher error: the periodic scan still finds changes'),
     );
     return watcher;
   }
 
-  /** A library whose patterns used their time: its watcher stops (scans still run: asked for, and periodic). */
+  /** A library whose patterns used their time faster than it came back: its watcher stops (scans still run: asked for, and periodic). */
   private stopSlow(library: { id: string; paths: string[]; exclude: string[]; watch: WatchMode }): void {
     const key = watchKey(library);
     if (this.tooSlow.has(key)) return;
@@ -187,6 +193,8 @@ export class InPlaceWatchers {
       this.timers.delete(libraryId);
       const changed = [...(this.changed.get(libraryId) ?? [])];
       this.changed.delete(libraryId);
+      const matchingMs = this.watched.get(libraryId)?.time.spentMs;
+      this.context.logger.debug({ libraryId, folders: changed.length, matchingMs: matchingMs && Math.round(matchingMs) }, 'library changed: scan asked');
       void noteChangedFolders(this.context.db, libraryId, changed)
         .then(() => this.context.inPlaceScans.add(libraryId))
         .catch((error) => this.context.logger.warn({ libraryId, err: error }, 'library scan not queued'));

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InPlaceWatchers } from '../../src/app/in-place-scans.js';
 import { inPlaceLibraries } from '../../src/db/schema.js';
+import { WATCH_MATCH_SHARE } from '../../src/library/in-place/match-time.js';
 import type { Resources } from '../../src/library/library.js';
 import { assets, json, onPostgres, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
@@ -327,6 +328,52 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
       // 2 s of matching (SHOEBOX_LIBRARY_EXCLUDE_SECONDS here), where chokidar would otherwise match for some 15 s
       expect(Date.now() - started).toBeLessThan(8_000);
       expect(JSON.parse(warnings[0]!)).toMatchObject({ libraryId: slow.id, seconds: 2 });
+    } finally {
+      await watchers.close();
+    }
+  });
+
+  it.skipIf(onPostgres())('keeps watching a busy folder for ever, and gives up one whose events outrun the time its patterns get back', async () => {
+    await removeBobsLibraries();
+    // a camera's upload folder, its patterns ~1 ms a name (within the limits); the watcher's time lowered to 0.1 s
+    const folder = folderWith('uploads');
+    const exclude = 'bcdefhikmn'.split('').map((end) => `**/${'*a'.repeat(8)}*${end}`);
+    const uploads = await asBob('/api/libraries', { method: 'POST', json: { name: 'Uploads', paths: [folder], exclude, watch: 'auto' } });
+    expect(uploads.status).toBe(201);
+    const lines: { libraryId?: string; msg: string; matchingMs?: number }[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const limitMs = 100;
+    const settings = { ...server.lib.settings, libraryWatch: 'auto' as const, libraryExcludeSeconds: limitMs / 1000, librarySettleMs: 0 };
+    const watchers = new InPlaceWatchers({ ...server.lib, settings, logger } as Resources);
+    const of = (msg: string) => lines.filter((line) => line.libraryId === uploads.body.id && line.msg.startsWith(msg));
+    const givenUp = () => of('library not watched:').length > 0;
+    const spent = () => of('library changed: scan asked').at(-1)?.matchingMs ?? 0;
+    try {
+      await watchers.start();
+      await until('the folder watched', async () => of('library watched').length > 0, 10_000);
+      const started = performance.now();
+      // files arrive at a busy folder's pace (its matching within the share of time that comes back) until the watcher
+      // has matched for twice the time it had in all before (it was given up at 0.1 s)
+      for (let round = 0; spent() < 2 * limitMs; round++) {
+        expect(round).toBeLessThan(300);
+        const asked = of('library changed: scan asked').length;
+        const names = [0, 1, 2].map((i) => path.join(folder, `${'a'.repeat(100)}-${round}-${i}.jpg`));
+        for (const name of names) fs.writeFileSync(name, 'not yet a photo');
+        await until('the files seen', async () => givenUp() || of('library changed: scan asked').length > asked, 10_000);
+        expect(givenUp(), `given up after ${spent()} ms of matching`).toBe(false);
+        // taken away (as a phone's sync moves them on): chokidar asks about every file in the folder on each change
+        for (const name of names) fs.rmSync(name);
+        const due = (spent() - limitMs / 4) / WATCH_MATCH_SHARE - (performance.now() - started);
+        if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+      }
+      // still watching: a file written now is seen
+      const asked = of('library changed: scan asked').length;
+      fs.writeFileSync(path.join(folder, 'a-last.jpg'), 'not yet a photo');
+      await until('the last file seen', async () => of('library changed: scan asked').length > asked, 10_000);
+      expect(givenUp()).toBe(false);
+      // files faster than the time comes back: given up
+      for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(folder, `${'a'.repeat(200)}-burst-${i}.jpg`), 'not yet a photo');
+      await until('the watcher given up', async () => givenUp(), 10_000);
     } finally {
       await watchers.close();
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GLOB_LIMITS, globProblem, globsProblem } from '../../src/library/in-place/glob-limits.js';
 import { compileGlobs, GlobTimeoutError } from '../../src/library/in-place/glob.js';
+import { MatchTime } from '../../src/library/in-place/match-time.js';
 import { exclusionMatcher } from '../../src/library/in-place/walk.js';
 
 const matches = (pattern: string, path: string) => compileGlobs([pattern])(path);
@@ -121,11 +122,33 @@ describe('exclusion globs', () => {
   });
 
   it('stops with a reason once its matching has used its time budget', () => {
-    const matcher = compileGlobs(['**/*a*a*a*a*a*a*b'], { budgetMs: 5 });
+    const matcher = compileGlobs(['**/*a*a*a*a*a*a*b'], { time: new MatchTime(5) });
     const name = `${'a/'.repeat(200)}${'a'.repeat(255)}`;
     expect(() => {
       for (let i = 0; i < 100_000; i++) matcher(name);
     }).toThrow(GlobTimeoutError);
+  });
+
+  it('gives a watcher’s time back as time passes, up to its amount', () => {
+    let now = 0;
+    const time = new MatchTime(100, 0.05, () => now);
+    time.spend(90);
+    now = 1000; // 50 ms back
+    expect(time.usedUp).toBe(false);
+    time.spend(60);
+    expect(time.usedUp).toBe(false); // 0 left
+    time.spend(1);
+    expect(time.usedUp).toBe(true);
+    now = 1000 + 1_000_000; // never more than its amount at once
+    expect(time.usedUp).toBe(false);
+    time.spend(101);
+    expect(time.usedUp).toBe(true);
+    expect(time.spentMs).toBe(252);
+    // a scan's never comes back
+    const scan = new MatchTime(100, 0, () => now);
+    scan.spend(101);
+    now *= 2;
+    expect(scan.usedUp).toBe(true);
   });
 
   it('leaves out, rather than expands, a saved pattern whose braces stand for too many', () => {

@@ -7,6 +7,7 @@
 import { countAlternatives, expandBraces } from './glob-braces.js';
 import { STORED_LIMITS } from './glob-limits.js';
 import { notSlash, piecesOf, SLASH, type Piece } from './glob-parse.js';
+import type { MatchTime } from './match-time.js';
 
 export class GlobTimeoutError extends Error {}
 
@@ -78,10 +79,10 @@ export interface GlobMatcher {
 }
 
 /**
- * One matcher for all the patterns: true when any matches the whole path. `budgetMs`: the time all its calls together
- * may take, past which a call throws GlobTimeoutError (a scan stops with the reason rather than run on).
+ * One matcher for all the patterns: true when any matches the whole path. `time`: what its calls may take
+ * (./match-time.ts), past which a call throws GlobTimeoutError (a scan stops with the reason rather than run on).
  */
-export function compileGlobs(patterns: readonly string[], options: { budgetMs?: number } = {}): GlobMatcher {
+export function compileGlobs(patterns: readonly string[], options: { time?: MatchTime } = {}): GlobMatcher {
   const states: State[] = [{ kind: 'match' }];
   const starts: { state: number; text: string }[] = [];
   const skipped: string[] = [];
@@ -95,8 +96,7 @@ export function compileGlobs(patterns: readonly string[], options: { budgetMs?: 
       starts.push({ state: addPieces(states, pieces, 0), text: requiredText(pieces) });
     }
   }
-  const budget = options.budgetMs ?? Infinity;
-  let spent = 0;
+  const { time } = options;
   // the states live at once, as a list and a mark per state (the step that put it in: no state twice a step)
   const marks = new Int32Array(states.length).fill(-1);
   let current = new Int32Array(states.length);
@@ -149,13 +149,13 @@ export function compileGlobs(patterns: readonly string[], options: { budgetMs?: 
 
   const matcher = (path: string): boolean => {
     if (starts.length === 0) return false;
-    if (budget === Infinity) return run(path);
-    if (spent > budget) throw new GlobTimeoutError(`matching the exclusion patterns took more than ${Math.round(budget / 1000)} s: simplify them`);
+    if (!time) return run(path);
+    if (time.usedUp) throw new GlobTimeoutError(`matching the exclusion patterns took more than ${+(time.limitMs / 1000).toFixed(1)} s: simplify them`);
     const started = performance.now();
     try {
       return run(path);
     } finally {
-      spent += performance.now() - started;
+      time.spend(performance.now() - started);
     }
   };
   return Object.assign(matcher, { skipped });

@@ -15,6 +15,7 @@ import { foldersTakenBefore } from './overlap.js';
 import { allowedFolders } from './guard.js';
 import { realRoots } from './roots.js';
 import { exclusionMatcher, isInside, walkFolder, type ExclusionMatcher, type ListedFile } from './walk.js';
+import { MatchTime } from './match-time.js';
 import { readFile } from './read-file.js';
 import { noteChangedFolders, requestFullScan, takeScope, type ScanScope } from './scope.js';
 import { queuePhotos } from '../photo-door.js';
@@ -140,7 +141,7 @@ export async function scanInPlaceLibrary(context: Resources, libraryId: string, 
     const settlingFolders = new Set<string>(); // looked at again by the next scan, once their files have settled
     // listing: what is in the folders now; the patterns' time is bounded for the whole scan, whatever its folders
     const listed = new Map<string, Listed>();
-    const excluded = exclusionMatcher(library.exclude, context.settings.libraryExcludeSeconds * 1000);
+    const excluded = exclusionMatcher(library.exclude, new MatchTime(context.settings.libraryExcludeSeconds * 1000));
     for (const root of library.paths) {
       const real = await fs.realpath(root).catch(() => null);
       const isFolder = real !== null && (await fs.stat(real).catch(() => null))?.isDirectory();

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileIdOf, mtimeMsOf } from '../../storage/in-place.js';
 import { compileGlobs } from './glob.js';
+import type { MatchTime } from './match-time.js';
 
 /**
  * Extensions of the formats Shoebox reads (media/detect.ts decides by content; this only picks what to read). Not
@@ -53,13 +54,12 @@ export interface WalkOptions {
 }
 
 /**
- * A matcher for the library's exclusion patterns, against paths inside the folder (`a/b/c.jpg`). `budgetMs`: the time
- * all its calls together may take (SHOEBOX_LIBRARY_EXCLUDE_SECONDS for a scan or a watcher), past which a call throws
- * GlobTimeoutError.
+ * A matcher for the library's exclusion patterns, against paths inside the folder (`a/b/c.jpg`). `time`: what its
+ * calls may take (a scan's, a watcher's: ./match-time.ts), past which a call throws GlobTimeoutError.
  */
-export function exclusionMatcher(patterns: readonly string[], budgetMs?: number): ExclusionMatcher {
+export function exclusionMatcher(patterns: readonly string[], time?: MatchTime): ExclusionMatcher {
   if (patterns.length === 0) return () => false;
-  const match = compileGlobs(patterns, { budgetMs });
+  const match = compileGlobs(patterns, { time });
   // a folder is left out when a pattern names it (`**/@eaDir`) or takes everything in it (`**/@eaDir/**` matches the
   // folder itself too): the walk does not go in
   return (relative) => match(relative);
