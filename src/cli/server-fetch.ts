@@ -1,7 +1,10 @@
 // fetch for the command line's talk with a server, which must end when the server does: a connection refused or
 // dropped is said in words (not "fetch failed"), and a server that goes silent — no answer, no byte of one, nothing
 // of an upload taken — for SHOEBOX_SERVER_TIMEOUT_SECONDS is given up. Node's fetch alone waited 5 minutes for an
-// answer's headers and for ever on an upload the server stopped reading.
+// answer's headers and for ever on an upload the server stopped reading. Redirects follow net/redirects.ts's rule:
+// within the server's origin; off it only a request without a body, without the key (a server on object storage
+// sends an original's download to a presigned link), never from https to http nor to an address the server is not on.
+import { fetchFollowing, RedirectGuard, RedirectRefusedError } from '../net/redirects.js';
 
 /** The server refused, dropped or stopped answering: the command stops with it. */
 export class ServerUnreachableError extends Error {
@@ -92,13 +95,21 @@ export async function serverFetch(base: string, url: URL, init: RequestInit, sil
     headers.set('content-type', encoded.headers.get('content-type')!);
     body = watched(encoded.body!, silence, (error) => (error instanceof Error ? error : new Error(String(error))), () => {});
   }
+  const redirects = new RedirectGuard({ endpoint: new URL(base), name: 'the server', hosts: 'any' });
+  const send = async (target: URL, request: RequestInit) => {
+    const answer = await fetch(target, request);
+    silence.touch();
+    return answer;
+  };
   let response: Response;
   try {
-    response = await fetch(url, { ...init, headers, body, signal: silence.signal, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) });
+    const request = { ...init, headers, body, signal: silence.signal, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) };
+    response = await fetchFollowing(url, request, redirects, send);
   } catch (error) {
-    throw failed(error);
+    if (!(error instanceof RedirectRefusedError)) throw failed(error);
+    silence.stop();
+    throw new ServerUnreachableError(`the server at ${base} answered with a redirect, which was not followed: ${error.reason}`);
   }
-  silence.touch();
   if (!response.body || NO_BODY.has(response.status)) {
     silence.stop();
     return response;

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { redact } from '../net/redact.js';
-import { MAX_HUB_REDIRECTS, RedirectGuard } from './hub-redirects.js';
+import { hubRedirectGuard } from './hub-redirects.js';
+import { fetchFollowing, RedirectRefusedError, type RedirectGuard } from '../net/redirects.js';
 
 import { filesFor, getHubModelSpec, modelDir, type HubModelSpec, type ModelDtype } from './model-catalogue.js';
 import {
@@ -168,7 +169,7 @@ class Pull {
     } catch {
       throw new ModelDownloadError(`the hub endpoint ${this.endpoint} is not a URL`);
     }
-    this.redirects = new RedirectGuard({ endpoint, extraHosts: options.redirectHosts ?? [] });
+    this.redirects = hubRedirectGuard(endpoint, options.redirectHosts ?? []);
   }
 
   /** Turns a connection failure into one clear message; HTTP answers and aborts pass through. */
@@ -185,33 +186,25 @@ class Pull {
    */
   private async get(url: string, headers: Record<string, string>, file: string): Promise<Timed & { linked: Expected }> {
     const linked: Expected = {};
-    let current = new URL(url);
-    for (let hop = 0; ; hop++) {
-      const timed = await timedFetch(current.href, { headers }, this.timeoutMs, this.options.signal);
-      const { response } = timed;
-      const size = response.headers.get('x-linked-size');
+    const hop: { timed?: Timed } = {};
+    const send = async (target: URL, init: RequestInit): Promise<Response> => {
+      hop.timed?.done(); // a redirect's: its body was let go
+      const timed = (hop.timed = await timedFetch(target.href, init, this.timeoutMs, this.options.signal));
+      const size = timed.response.headers.get('x-linked-size');
       linked.size ??= size ? Number(size) : undefined;
-      linked.sha256 ??= sha256FromEtag(response.headers.get('x-linked-etag'));
-      const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
-        await response.body?.cancel();
-        timed.done();
-        const refuse = (why: string) => new ModelDownloadError(`${this.spec.repo}/${file}: a redirect was not followed: ${why}`);
-        if (hop === MAX_HUB_REDIRECTS) throw refuse(`more than ${MAX_HUB_REDIRECTS} in a row`);
-        let next: URL;
-        try {
-          next = new URL(location, current);
-        } catch {
-          throw refuse('its Location is not a URL');
-        }
-        const refused = await this.redirects.refusal(current, next);
-        if (refused) throw refuse(refused);
-        current = next;
-        continue;
-      }
-      linked.sha256 ??= sha256FromEtag(response.headers.get('etag'));
-      return { ...timed, linked };
+      linked.sha256 ??= sha256FromEtag(timed.response.headers.get('x-linked-etag'));
+      return timed.response;
+    };
+    let response: Response;
+    try {
+      response = await fetchFollowing(url, { headers }, this.redirects, send);
+    } catch (error) {
+      hop.timed?.done();
+      if (error instanceof RedirectRefusedError) throw new ModelDownloadError(`${this.spec.repo}/${file}: ${error.message}`);
+      throw error;
     }
+    linked.sha256 ??= sha256FromEtag(response.headers.get('etag'));
+    return { ...hop.timed!, linked };
   }
 
   /** Sizes and LFS sha256 of the repo's files from the hub API; empty when the endpoint has no such API. */

@@ -11,6 +11,8 @@
 //   [notimage]     200 with base64 of text instead of an image
 //   [url]          answer with a url to the image instead of b64_json
 //   [url-to:HREF]  answer with HREF as the image's url (an address elsewhere)
+//   [redirect-to:HREF]  answer 307 to HREF (the request, its key and body, asked again there)
+//   [redirect-once]  the first request of this prompt gets 307 to its own URL
 //   [echo]         500 whose body echoes the request's URL and headers, as some servers' error pages do
 //   [faithful]     an edit that keeps its source almost as it is (a near-copy of it)
 import { createHash } from 'node:crypto';
@@ -200,6 +202,12 @@ export async function startImageServer(): Promise<ImageServer> {
           status === 429 ? { 'retry-after': '1' } : {},
         );
       }
+    }
+    const redirect = /\[redirect-to:([^\]\s]+)\]/.exec(prompt)?.[1] ?? (prompt.includes('[redirect-once]') && !failures.has(`307:${prompt}`) ? req.url : null);
+    if (redirect) {
+      failures.set(`307:${prompt}`, 1);
+      record.status = 307;
+      return void res.writeHead(307, { location: redirect }).end();
     }
     if (prompt.includes('[refuse]')) {
       return answer(400, {

@@ -320,6 +320,27 @@ describe('OpenAiCompatibleProvider', () => {
     expect(e.message).toContain("model 'llava:13b' not found");
   });
 
+  it('follows a redirect within the endpoint’s origin only: the preview and the key go to no other host', async () => {
+    const port = new URL(baseUrl).port;
+    handler = (_req, res, n) => {
+      if (n === 1) return void res.writeHead(307, { location: `${baseUrl}/chat/completions` }).end();
+      // the same server under another name is another origin
+      if (n === 3) return void res.writeHead(308, { location: `http://localhost:${port}/v1/chat/completions` }).end();
+      completion(res, JSON.stringify(GOOD));
+    };
+    expect((await provider().describe({ image: IMAGE, tags: TAGS })).caption).toBe(GOOD.caption);
+    expect(requests).toHaveLength(2);
+    expect(requests[1]!.authorization).toBe(`Bearer ${KEY}`);
+    expect(imageUrlOf(requests[1]!)).toMatch(/^data:image\/jpeg;base64,/);
+    const e = await captionError(provider().describe({ image: IMAGE, tags: TAGS }));
+    expect(e.code).toBe('http');
+    expect(e.retryable).toBe(false);
+    expect(e.message).toMatch(
+      /answered with a redirect, which was not followed: it leads to http:\/\/localhost:\d+, off the provider's own http:\/\/127\.0\.0\.1:\d+/,
+    );
+    expect(requests).toHaveLength(3);
+  });
+
   it("rethrows the caller's abort", async () => {
     handler = () => {};
     const controller = new AbortController();

@@ -338,6 +338,23 @@ describe('image generation through providers', () => {
     }
   });
 
+  it('follows a provider’s redirect within its origin only: the prompt and the key go to no other host', async () => {
+    const trap = await startTrap();
+    try {
+      const once = await waitForJob(base, (await generate({ prompt: 'moved once [redirect-once]', size: '256x256' })).body.id);
+      expect(once.state).toBe('completed');
+      expect(images.requests.filter((r) => r.prompt.includes('moved once')).map((r) => r.status)).toEqual([307, 200]);
+      const away = await waitForJob(base, (await generate({ prompt: `moved away [redirect-to:http://127.0.0.1:${trap.port}/v1/images/generations]`, size: '256x256' })).body.id);
+      expect(away.state).toBe('failed');
+      expect(away.error).toMatch(/answered with a redirect, which was not followed: it leads to http:\/\/127\.0\.0\.1:\d+, off the provider's own http:\/\/127\.0\.0\.1:\d+/);
+      expect(away.error).not.toContain(IMAGE_SERVER_KEY);
+      expect(images.requests.filter((r) => r.prompt.includes('moved away'))).toHaveLength(1); // not asked again
+      expect(trap.connections).toBe(0);
+    } finally {
+      await trap.close();
+    }
+  });
+
   it('cancels a running job before its next image; the image in flight is not stored', async () => {
     const started = await generate({ prompt: 'a slow sunrise [slow:1500]', n: 4, size: '256x256' });
     const deadline = Date.now() + 10_000;

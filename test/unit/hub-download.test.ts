@@ -16,7 +16,8 @@ import {
   pullModel,
   type PullProgress,
 } from '../../src/ml/hub-download.js';
-import { MAX_HUB_REDIRECTS, RedirectGuard, redirectRefusal, type RedirectPolicy } from '../../src/ml/hub-redirects.js';
+import { hubRedirectGuard, hubRedirectPolicy, MAX_HUB_REDIRECTS } from '../../src/ml/hub-redirects.js';
+import { redirectRefusal } from '../../src/net/redirects.js';
 import { filesFor, getHubModelSpec, modelDir } from '../../src/ml/model-catalogue.js';
 import { MANIFEST_FILE } from '../../src/ml/model-manifest.js';
 import { installedVersion, isInstalled, listModels } from '../../src/ml/registry.js';
@@ -275,7 +276,7 @@ describe('hubEndpoint', () => {
 });
 
 describe('hub redirects', () => {
-  const hf: RedirectPolicy = { endpoint: new URL('https://huggingface.co'), extraHosts: [] };
+  const hf = hubRedirectPolicy(new URL('https://huggingface.co'), []);
   const judge = (from: string, to: string, policy = hf) => redirectRefusal(new URL(from), new URL(to, from), policy);
 
   it('follows huggingface.co to its CDN and storage hosts, and its own relative redirects', () => {
@@ -302,20 +303,20 @@ describe('hub redirects', () => {
     expect(judge(file, 'file:///etc/passwd')).toMatch(/leads to a file: URL/);
     expect(judge(file, 'https://user:secret@cdn-lfs.hf.co/model.onnx')).toMatch(/carries credentials/);
     // a mirror: its own host and the hosts the admin named
-    const mirror = { endpoint: new URL('https://hf-mirror.example.org'), extraHosts: ['*.storage.example.net'] };
+    const mirror = hubRedirectPolicy(new URL('https://hf-mirror.example.org'), ['*.storage.example.net']);
     expect(judge('https://hf-mirror.example.org/r/resolve/main/f', 'https://eu.storage.example.net/f', mirror)).toBeNull();
     expect(judge('https://hf-mirror.example.org/r/resolve/main/f', 'https://other.example.net/f', mirror)).toMatch(/neither the hub's host/);
   });
 
   it('never leads to a link-local, private or reserved address the hub is not on, even a host allowed by name', async () => {
-    const onLoopback = new RedirectGuard({ endpoint: new URL('http://127.0.0.1:8080'), extraHosts: ['169.254.169.254', '10.0.0.5', '192.0.2.1', '127.0.0.2'] });
+    const onLoopback = hubRedirectGuard(new URL('http://127.0.0.1:8080'), ['169.254.169.254', '10.0.0.5', '192.0.2.1', '127.0.0.2']);
     const from = new URL('http://127.0.0.1:8080/r/resolve/main/f');
     expect(await onLoopback.refusal(from, new URL('http://169.254.169.254/latest/meta-data/'))).toMatch(/on a link-local address, where the hub is not/);
     expect(await onLoopback.refusal(from, new URL('http://10.0.0.5/f'))).toMatch(/on a private address/);
     expect(await onLoopback.refusal(from, new URL('http://192.0.2.1/f'))).toMatch(/on a reserved address/);
     // where the hub itself is (a mirror on this machine or the LAN): allowed
     expect(await onLoopback.refusal(from, new URL('http://127.0.0.2/f'))).toBeNull();
-    const onTheLan = new RedirectGuard({ endpoint: new URL('http://10.0.0.2'), extraHosts: ['10.0.0.5', '[::ffff:a9fe:a9fe]'] }); // as a URL writes ::ffff:169.254.169.254
+    const onTheLan = hubRedirectGuard(new URL('http://10.0.0.2'), ['10.0.0.5', '[::ffff:a9fe:a9fe]']); // as a URL writes ::ffff:169.254.169.254
     const lan = new URL('http://10.0.0.2/r/resolve/main/f');
     expect(await onTheLan.refusal(lan, new URL('http://10.0.0.5/f'))).toBeNull();
     expect(await onTheLan.refusal(lan, new URL('http://[::ffff:169.254.169.254]/f'))).toMatch(/link-local/);

@@ -1,6 +1,11 @@
-// The address rules answers' URLs are read under, and the scrubber every network error goes through.
+// The address rules answers' URLs are read under, the redirects every request follows, and the scrubber every
+// network error goes through.
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShoeboxClient } from '../../src/cli/client.js';
+import { ServerUnreachableError } from '../../src/cli/server-fetch.js';
+import { fetchFollowing, providerRedirects, RedirectGuard, RedirectRefusedError } from '../../src/net/redirects.js';
 import { addressKind, hostAllowed, mayConnect } from '../../src/net/addresses.js';
 import { fetchAnswerUrl } from '../../src/net/answer-fetch.js';
 import { ModelDownloadError } from '../../src/ml/hub-download.js';
@@ -112,6 +117,100 @@ describe('reading an answer URL', () => {
     } finally {
       await listener.close();
     }
+  });
+});
+
+describe('redirects', () => {
+  interface Seen {
+    method: string;
+    url: string;
+    headers: IncomingHttpHeaders;
+    body: string;
+  }
+  /** A loopback HTTP server that records every request and answers as `routes` say (else 200 `ok`). */
+  async function recorder(routes: Record<string, (base: string) => [number, Record<string, string>]> = {}) {
+    const seen: Seen[] = [];
+    const server = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString() });
+        const route = routes[new URL(req.url!, 'http://x').pathname];
+        const [status, headers] = route ? route(base) : [200, {}];
+        res.writeHead(status, headers).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return { base, seen, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+  let elsewhere: Awaited<ReturnType<typeof recorder>>;
+  let server: Awaited<ReturnType<typeof recorder>>;
+  beforeAll(async () => {
+    elsewhere = await recorder();
+    // the same machine under another name: another origin
+    const away = (path: string) => () => [302, { location: `${elsewhere.base.replace('127.0.0.1', 'localhost')}${path}` }] as [number, Record<string, string>];
+    server = await recorder({
+      '/api/moved': (base) => [307, { location: `${base}/api/here` }],
+      '/api/see-other': () => [303, { location: '/api/here' }],
+      '/api/photos/1/original': away('/bucket/photo.jpg?X-Amz-Signature=s1gn'),
+      '/api/upload': () => [307, { location: `${elsewhere.base}/upload` }],
+      '/api/metadata': () => [302, { location: 'http://169.254.169.254/latest/meta-data/' }],
+      '/api/loop': () => [302, { location: '/api/loop' }],
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await elsewhere.close();
+  });
+
+  it('the CLI: within its server with the key; off it a GET without the key; never a body, nor a link-local address', async () => {
+    const client = new ShoeboxClient(server.base, 'sbx_secret_key_0123456789', 5000);
+    const moved = await client.fetch('/api/moved', { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } });
+    expect(moved.status).toBe(200);
+    expect(server.seen.at(-1)).toMatchObject({ method: 'POST', url: '/api/here', body: '{"a":1}', headers: { 'x-api-key': 'sbx_secret_key_0123456789' } });
+    // a server on object storage sends an original to a presigned link: followed, the key left behind
+    const original = await client.fetch('/api/photos/1/original', { headers: { range: 'bytes=0-9' } });
+    expect(original.status).toBe(200);
+    expect(elsewhere.seen).toHaveLength(1);
+    expect(elsewhere.seen[0]!.url).toBe('/bucket/photo.jpg?X-Amz-Signature=s1gn');
+    expect(elsewhere.seen[0]!.headers).toMatchObject({ range: 'bytes=0-9' });
+    expect(elsewhere.seen[0]!.headers['x-api-key']).toBeUndefined();
+    // an upload sent on to another host, the server's metadata service: refused, with the reason, nothing sent there
+    for (const [route, reason] of [
+      ['/api/upload', /would send the request's body to http:\/\/127\.0\.0\.1:\d+, off http:\/\/127\.0\.0\.1:\d+/],
+      ['/api/metadata', /it leads to http:\/\/169\.254\.169\.254, on a link-local address, where the server is not/],
+      ['/api/loop', /more than 5 in a row/],
+    ] as const) {
+      const refused = client.fetch(route, { method: route === '/api/upload' ? 'POST' : 'GET', body: route === '/api/upload' ? 'photo bytes' : undefined });
+      await expect(refused).rejects.toThrow(ServerUnreachableError);
+      await expect(refused).rejects.toThrow(reason);
+      await expect(refused).rejects.not.toThrow(/sbx_secret_key/);
+    }
+    expect(elsewhere.seen).toHaveLength(1);
+  });
+
+  it('changes the request as fetch would: a 303 becomes a GET without its body; a stream is not sent twice', async () => {
+    const guard = new RedirectGuard({ endpoint: new URL(server.base), name: 'the server', hosts: [] });
+    const response = await fetchFollowing(`${server.base}/api/see-other`, { method: 'POST', body: 'form', headers: { 'content-type': 'text/plain', authorization: 'Bearer k' } }, guard);
+    expect(response.status).toBe(200);
+    expect(server.seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/here', body: '', headers: { authorization: 'Bearer k' } });
+    expect(server.seen.at(-1)!.headers['content-type']).toBeUndefined();
+    const stream = new Blob(['bytes']).stream();
+    await expect(fetchFollowing(`${server.base}/api/moved`, { method: 'POST', body: stream, duplex: 'half' } as RequestInit, guard)).rejects.toThrow(
+      /its body was a stream, which cannot be sent twice/,
+    );
+  });
+
+  it('a provider: its own origin only, another port or name of the same machine refused, https never to http', async () => {
+    const guard = providerRedirects(new URL('https://api.example.com/v1/chat/completions'));
+    const from = new URL('https://api.example.com/v1/chat/completions');
+    expect(await guard.refusal(from, new URL('https://api.example.com/v2/chat/completions'))).toBeNull();
+    expect(await guard.refusal(from, new URL('https://api.example.com:8443/v1'))).toMatch(/leads to https:\/\/api\.example\.com:8443, off the provider's own https:\/\/api\.example\.com/);
+    expect(await guard.refusal(from, new URL('https://evil.example/v1'))).toMatch(/off the provider's own/);
+    expect(await guard.refusal(from, new URL('http://api.example.com/v1'))).toMatch(/from https to plain http/);
+    expect(await guard.refusal(from, new URL('http://169.254.169.254/latest/'))).toMatch(/from https to plain http/);
+    expect(new RedirectRefusedError('x').message).toBe('a redirect was not followed: x');
   });
 });
 

@@ -2,6 +2,7 @@
 // caption request shares. No SDK: the protocol surface we need is small and servers vary in what they accept.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redact, splitCredentials, urlSecrets } from '../../net/redact.js';
+import { fetchFollowing, providerRedirects, RedirectRefusedError, type RedirectGuard } from '../../net/redirects.js';
 import { CaptionError, type CaptionErrorCode } from './provider.js';
 
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
@@ -60,10 +61,13 @@ export class ChatClient {
   private readonly maxRetryDelayMs: number;
   private readonly apiKeyEnv: string;
   private readonly unsupported = new Set<OptionalField>();
+  /** Redirects are followed within the endpoint's origin only: the preview, the query and the key go nowhere else. */
+  private readonly redirects: RedirectGuard;
 
   constructor(config: ChatEndpointConfig) {
     const { url, basic } = splitCredentials(completionsUrl(config.baseUrl));
     this.url = url;
+    this.redirects = providerRedirects(new URL(url));
     this.basicAuth = basic;
     this.endpoint = displayUrl(this.url);
     this.model = config.model;
@@ -101,7 +105,7 @@ export class ChatClient {
       let text: string;
       let headers: Headers;
       try {
-        const res = await fetch(this.url, {
+        const res = await fetchFollowing(this.url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -110,12 +114,13 @@ export class ChatClient {
           },
           body,
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
+        }, this.redirects);
         status = res.status;
         headers = res.headers;
         text = await res.text();
       } catch (e) {
         if (signal?.aborted) throw signal.reason;
+        if (e instanceof RedirectRefusedError) throw this.error('http', `${this.where()} answered with a redirect, which was not followed: ${e.reason}`, false);
         // A model that took longer than timeoutMs will most likely do so again: fail now rather than multiply it.
         if (timeout.aborted) {
           throw this.error('timeout', `${this.where()} did not answer within ${this.timeoutMs} ms`, true);

@@ -3,6 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AnswerFetchError, fetchAnswerUrl } from '../../net/answer-fetch.js';
 import { redact, splitCredentials } from '../../net/redact.js';
+import { fetchFollowing, providerRedirects, RedirectRefusedError } from '../../net/redirects.js';
 import { displayUrl, errorDetail, networkCause, retryAfterMs } from '../captions/chat.js';
 import { ImageGenerationError, type ImageErrorCode } from './provider.js';
 
@@ -62,13 +63,19 @@ export class ImageHttp {
         const request = init();
         const headers = new Headers(request.headers);
         if (target.basic && !headers.has('authorization')) headers.set('authorization', target.basic);
-        const res = await fetch(target.url, { ...request, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        // redirects within the provider's origin only: the prompt, the image and the key go nowhere else
+        const res = await fetchFollowing(
+          target.url,
+          { ...request, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout },
+          providerRedirects(new URL(target.url)),
+        );
         status = res.status;
         retryAfter = res.headers.get('retry-after');
         text = await this.readCapped(res);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (error instanceof ImageGenerationError) throw error; // an answer too large: not worth asking again
+        if (error instanceof RedirectRefusedError) throw this.error('http', `${this.options.where} answered with a redirect, which was not followed: ${error.reason}`);
         // an image that took longer than the timeout will most likely do so again: fail rather than multiply it
         if (timeout.aborted)
           throw this.error('timeout', `${this.options.where} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
