@@ -8,6 +8,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { addressKind, hostAllowed, mayConnect, type AddressKind } from './addresses.js';
+import { hostKinds } from './host-kinds.js';
 
 export interface AnswerFetchOptions {
   /** The provider's configured URL: its origin may always be read, and its addresses say which private ranges may. */
@@ -37,7 +38,7 @@ export async function fetchAnswerUrl(href: string, options: AnswerFetchOptions):
   const sameOrigin = target.origin === provider.origin;
   let lookup: LookupFunction | undefined;
   if (!sameOrigin) {
-    const providerKinds = await kindsOf(provider.hostname);
+    const providerKinds = await hostKinds(provider.hostname); // an unresolvable provider: none, so only public
     const refuse = (kind: AddressKind) =>
       new AnswerFetchError(`the image URL at ${target.origin} is on a ${kind} address, where the provider is not: it is not read`, 'refused');
     if (isIP(target.hostname.replace(/^\[|\]$/g, ''))) {
@@ -70,14 +71,6 @@ function checkedTarget(href: string, options: AnswerFetchOptions): URL {
     );
   }
   return target;
-}
-
-/** The kinds of the addresses a host name resolves to (an unresolvable provider: none, so only public). */
-async function kindsOf(hostname: string): Promise<Set<AddressKind>> {
-  const bare = hostname.replace(/^\[|\]$/g, '');
-  if (isIP(bare)) return new Set([addressKind(bare)]);
-  const found = await new Promise<LookupAddress[]>((resolve) => dnsLookup(bare, { all: true }, (error, all) => resolve(error ? [] : all)));
-  return new Set(found.map((a) => addressKind(a.address)));
 }
 
 /** dns.lookup that fails the connection when any address the name resolves to is refused. */

@@ -7,9 +7,8 @@
 // request's body and credentials never leave that origin: a request with a body is not followed off it, and only
 // the headers below go with a GET that is. A refused hop fails the request with the reason (origins only: a
 // presigned URL's signature or a key in a query string is never shown).
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
-import { addressKind, hostAllowed, mayConnect, type AddressKind } from './addresses.js';
+import { hostAllowed, mayConnect, type AddressKind } from './addresses.js';
+import { hostKinds } from './host-kinds.js';
 
 /** Hops one request may take. */
 export const MAX_REDIRECTS = 5;
@@ -44,14 +43,6 @@ export function redirectRefusal(from: URL, to: URL, policy: RedirectPolicy): str
   return hostAllowed(to.hostname, policy.hosts) ? null : `it leads to ${to.origin}, ${policy.refusedHost ?? `off ${policy.endpoint.origin}`}`;
 }
 
-/** The kinds of the addresses a host resolves to (none when it does not resolve: the connection fails on its own). */
-async function kindsOf(hostname: string): Promise<AddressKind[]> {
-  const bare = hostname.replace(/^\[|\]$/g, '');
-  if (isIP(bare)) return [addressKind(bare)];
-  const found = await new Promise<LookupAddress[]>((resolve) => dnsLookup(bare, { all: true }, (error, all) => resolve(error ? [] : all)));
-  return found.map((address) => addressKind(address.address));
-}
-
 /** Judges each hop of a request against one policy; the endpoint's own address kinds are looked up once. */
 export class RedirectGuard {
   private endpointKinds: Promise<Set<AddressKind>> | null = null;
@@ -62,10 +53,10 @@ export class RedirectGuard {
   async refusal(from: URL, to: URL): Promise<string | null> {
     const refused = redirectRefusal(from, to, this.policy);
     if (refused || to.origin === this.policy.endpoint.origin) return refused;
-    this.endpointKinds ??= kindsOf(this.policy.endpoint.hostname).then((kinds) => new Set(kinds));
+    this.endpointKinds ??= hostKinds(this.policy.endpoint.hostname);
     const endpointKinds = await this.endpointKinds;
     // a second lookup by fetch could answer otherwise (DNS rebinding): only for a host already allowed above
-    for (const kind of await kindsOf(to.hostname)) {
+    for (const kind of await hostKinds(to.hostname)) {
       if (!mayConnect(kind, endpointKinds)) return `it leads to ${to.origin}, on a ${kind} address, where ${this.policy.name} is not`;
     }
     return null;
