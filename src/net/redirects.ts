@@ -126,13 +126,13 @@ function nextRequest(request: RequestInit, status: number, to: URL, endpoint: UR
     body = null;
     for (const name of BODY_HEADERS) headers.delete(name);
     request = { ...request, method: 'GET' };
-  } else if (body != null && !replayable(body)) {
+  }
+  // the body's destination first: an upload sent to another host is refused for that, stream or not
+  if (body != null && to.origin !== endpoint.origin) throw new RedirectRefusedError(`it would send the request's body to ${to.origin}, off ${endpoint.origin}`);
+  if (body != null && !replayable(body)) {
     throw new RedirectRefusedError(`it asks for the request again at ${to.origin}, and its body was a stream, which cannot be sent twice`);
   }
   // headers dropped on leaving the origin stay dropped on coming back (as fetch does)
-  if (to.origin !== endpoint.origin) {
-    if (body != null) throw new RedirectRefusedError(`it would send the request's body to ${to.origin}, off ${endpoint.origin}`);
-    for (const name of [...headers.keys()]) if (!CARRIED_OFF_ORIGIN.has(name)) headers.delete(name);
-  }
+  if (to.origin !== endpoint.origin) for (const name of [...headers.keys()]) if (!CARRIED_OFF_ORIGIN.has(name)) headers.delete(name);
   return { ...request, headers, body };
 }

@@ -182,7 +182,10 @@ describe('redirects', () => {
       ['/api/metadata', /it leads to http:\/\/169\.254\.169\.254, on a link-local address, where the server is not/],
       ['/api/loop', /more than 5 in a row/],
     ] as const) {
-      const refused = client.fetch(route, { method: route === '/api/upload' ? 'POST' : 'GET', body: route === '/api/upload' ? 'photo bytes' : undefined });
+      // an upload as the CLI sends it: a form, streamed
+      const form = new FormData();
+      form.append('file', new Blob(['photo bytes']), 'a.jpg');
+      const refused = client.fetch(route, route === '/api/upload' ? { method: 'POST', body: form } : {});
       await expect(refused).rejects.toThrow(ServerUnreachableError);
       await expect(refused).rejects.toThrow(reason);
       await expect(refused).rejects.not.toThrow(/sbx_secret_key/);
