@@ -26,7 +26,7 @@ export const groupMember = z.object({
   supersededBy: z
     .array(z.string())
     .describe(
-      'the members whose keeping lets this one go to the trash: copies with all it has (as many pixels, the camera and capture time its file records, an unedited name). Empty: nothing proposes it for the trash — a RAW, a version of one shot with the others (a RAW and its JPEG, an original and its edit, frames of one stack), a photo taken at another moment, or one with more than the others',
+      'the members whose keeping lets this one go to the trash: copies with all it has (as many pixels, kept without loss and in as many bits where it is, the camera, maker notes and capture time its file records, an unedited name). Empty: nothing proposes it for the trash — a RAW, a version of one shot with the others (a RAW and its JPEG, an original and its edit by its name or an editor\'s marks, frames of one stack), a photo taken at another moment, or one with more than the others',
     ),
   keptBecause: z.string().nullable().describe('why the suggestion keeps it besides the best shot, in words (`a RAW file: never proposed for the trash`); null for the best shot and for what the suggestion proposes for the trash'),
 });
@@ -38,7 +38,7 @@ export const duplicateGroup = z.object({
     .string()
     .nullable()
     .describe(
-      'suggested keeper: the best shot (highest score; within 0.1 of it for copies, 0.03 for a burst, most pixels, then largest file, then earliest), among the originals of a duplicate group: never a copy another member has all of',
+      'suggested keeper: the best shot (highest score; within 0.1 of it for copies, 0.03 for a burst, most pixels, then largest file, then earliest), among the originals of a duplicate group: never a copy another member has all of, nor an edit of another member',
     ),
   keeperWhy: z.array(z.string()).describe('why the keeper is the best shot: `sharper`, `better exposed`, `more pixels`…'),
   suggestedKeep: z

@@ -27,6 +27,9 @@ export function reader(): ExifTool {
       useMWG: true,
       // We choose zones ourselves (./dates.ts), from raw values.
       backfillTimezones: false,
+      // the maker notes' block by name (MakerNoteCanon…: its size, not its bytes), which a read leaves out otherwise:
+      // whether a file still has them tells a camera's file from a copy (./file-facts.ts)
+      readArgs: [...DefaultExifToolOptions.readArgs, '-api', 'RequestTags=MakerNotes'],
     });
   }
   return instance;

@@ -6,6 +6,7 @@ import { DefaultExifToolOptions } from 'exiftool-vendored';
 import type { TakeoutSidecar } from './takeout-json.js';
 import { chooseDateTaken, type TagBag } from './dates.js';
 import { faceRegionsOf, regionPersonName, type FaceRegion } from './face-regions.js';
+import { encodingOf, lineageOf, type Encoding, type Lineage } from './file-facts.js';
 import type { PlaceNames } from './places.js';
 import type { ByteRange } from './motion-photo.js';
 import type { PhotoMetadata } from './types.js';
@@ -38,6 +39,9 @@ export type ReadMetadataResult = PhotoMetadata & {
   liveId?: string | null;
   /** Apple's BurstUUID, shared by the frames of one burst (./motion-photo.ts); null: none. */
   burstId?: string | null;
+  /** How the file stores its pixels, and what its own tags say of its making (./file-facts.ts): never a sidecar's. */
+  encoding: Encoding;
+  lineage: Lineage;
 };
 
 function toNumber(value: unknown): number | null {
@@ -274,7 +278,7 @@ export function withTakeoutFacts(file: TagBag, facts: TakeoutSidecar): TagBag {
 
 /**
  * Combines the tags of a file and of its sidecar into PhotoMetadata. Pure; exported for tests.
- * Sidecar values win field by field where present; width, height and MIME type come from the file. The
+ * Sidecar values win field by field where present; width, height, MIME type, encoding and lineage come from the file. The
  * place is taken whole, from the sidecar when it names one, so that one source's city never sits with
  * another's country.
  */
@@ -315,5 +319,7 @@ export function metadataFromTags(file: TagBag, sidecar: TagBag | null, now?: Dat
     width,
     height,
     mimeFromExif: cleanText(file.MIMEType),
+    encoding: encodingOf(file),
+    lineage: lineageOf(file),
   };
 }

@@ -6,7 +6,18 @@ import {
   orderedPair,
   type MatchEvidence,
 } from '../../src/library/duplicates/rules.js';
-import { keptDespite, keptWith, originals, supersededBy, supersedes, versionsOfOneShot, type CopyFacts } from '../../src/library/duplicates/provenance.js';
+import {
+  keeperCandidates,
+  keptDespite,
+  keptWith,
+  originals,
+  supersededBy,
+  supersedes,
+  versionsOfOneShot,
+  type CopyFacts,
+} from '../../src/library/duplicates/provenance.js';
+import { keptWords } from '../../src/library/duplicates/kept-words.js';
+import type { Lineage } from '../../src/model/file-facts.js';
 
 const evidence = (over: Partial<MatchEvidence>): MatchEvidence => ({
   photoId: 'b',
@@ -145,5 +156,66 @@ describe('provenance: which member of a group may go', () => {
     expect(keptDespite(sharp, shaken)).toEqual({ kind: 'has-more', of: 'sharp', what: ['pixels'] });
     expect(originals([sharp, shaken, dark]).map((m) => m.id)).toEqual(['sharp', 'shaken']);
     expect(keptWith([sharp, shaken, dark], ['sharp'])).toEqual(['sharp', 'shaken']);
+  });
+
+  it('keeps a lossless or deeper file for its lossy copy of the same size, however much better the copy scores', () => {
+    const png = file('png', 'scan.png', { mime: 'image/png', encoding: { lossless: true, bitDepth: 8 }, score: 0.5 });
+    const sharper = file('jpg', 'scan-web.jpg', { encoding: { lossless: false, bitDepth: 8 }, score: 0.65 });
+    expect(keptDespite(sharper, png)).toEqual({ kind: 'has-more', of: 'jpg', what: ['lossless'] });
+    expect(keptWords(keptDespite(sharper, png)!, png, () => sharper)).toBe('it has what scan-web.jpg lacks: its pixels stored without loss');
+    expect(keptWith([png, sharper], ['jpg'])).toEqual(['jpg', 'png']);
+    // an even shot: the PNG is the source, its JPEG goes for it and never the reverse
+    const jpeg = { ...sharper, score: 0.5 };
+    expect(originals([png, jpeg]).map((m) => m.id)).toEqual(['png']);
+    expect(supersedes(png, jpeg)).toBe(true);
+    // a photo stored before its file facts were read: a PNG by its format, a JPEG too
+    expect(supersedes({ ...jpeg, encoding: null }, { ...png, encoding: null })).toBe(false);
+    // more bits per colour: a 10-bit HEIF, a 16-bit TIFF (lossless as well)
+    const heif = file('heif', 'shot.heic', { mime: 'image/heic', encoding: { lossless: null, bitDepth: 10 } });
+    expect(keptDespite(jpeg, heif)).toEqual({ kind: 'has-more', of: 'jpg', what: ['depth'] });
+    const tiff = file('tif', 'shot.tif', { mime: 'image/tiff', encoding: { lossless: true, bitDepth: 16 } });
+    expect(keptDespite(png, tiff)).toEqual({ kind: 'has-more', of: 'png', what: ['depth'] });
+    // no claim: a palette PNG (perhaps a photo cut to 256 colours), a HEIF of 8 bits; nor a smaller PNG (a thumbnail)
+    expect(supersedes(jpeg, { ...png, encoding: { lossless: null, bitDepth: null } })).toBe(true);
+    expect(supersedes(jpeg, { ...heif, encoding: { lossless: null, bitDepth: 8 } })).toBe(true);
+    expect(supersedes(jpeg, { ...png, width: 320, height: 214 })).toBe(true);
+  });
+
+  it('knows an edit by the marks an editor leaves, whatever its name: never chosen over its source, neither trashed for the other', () => {
+    const lineage = (over: Partial<Lineage> = {}): Lineage => ({
+      makerNotes: false,
+      software: [],
+      documentId: null,
+      instanceId: null,
+      originalDocumentId: null,
+      derivedFrom: [],
+      ...over,
+    });
+    const original = file('o', 'DSC_0042.JPG', { ...camera, lineage: lineage({ makerNotes: true, software: ['Ver.1.00'] }), score: 0.5 });
+    const edit = file('e', 'holiday.jpg', { ...camera, lineage: lineage({ software: ['Adobe Photoshop Lightroom Classic 13.1 (Windows)'] }), score: 0.7 });
+    const chat = file('c', 'IMG-20240501-WA0003.jpg', { width: 800, height: 534, lineage: lineage() });
+    expect(versionsOfOneShot(original, edit)).toBe(true);
+    expect(keptDespite(edit, original)).toEqual({ kind: 'version', of: 'e' });
+    expect(keptDespite(original, edit)).toEqual({ kind: 'version', of: 'o' });
+    expect(keptWords(keptDespite(edit, original)!, original, () => edit)).toBe('the original of holiday.jpg, its edit (an editor’s marks): one shot, not a copy');
+    // the better shot is the edit; the keeper is its source, the edit kept beside it, the messenger's copy proposed
+    expect(keeperCandidates([original, edit, chat]).map((m) => m.id)).toEqual(['o']);
+    expect(keptWith([original, edit, chat], ['o'])).toEqual(['o', 'e']);
+    // and so for an edit by its name
+    const pixel = file('p', 'PXL_1.jpg', { ...camera, score: 0.5 });
+    expect(keeperCandidates([pixel, file('pe', 'PXL_1-edited.jpg', { ...camera, score: 0.9 })]).map((m) => m.id)).toEqual(['p']);
+    // an XMP link to the file it was derived from, whatever wrote it
+    const master = file('m', 'master.tif', { mime: 'image/tiff', lineage: lineage({ documentId: 'xmp.did:1' }) });
+    const exported = file('x', 'export.jpg', { lineage: lineage({ derivedFrom: ['xmp.did:1', 'xmp.iid:2'] }), score: 0.9 });
+    expect(keptDespite(exported, master)).toEqual({ kind: 'version', of: 'x' });
+    // marks that tie nothing: an editor's file and a copy with no camera facts, or taken at another instant, or files
+    // whose facts were not read yet (stored before them)
+    expect(versionsOfOneShot(edit, chat)).toBe(false);
+    expect(versionsOfOneShot(original, { ...edit, takenAt: new Date(at.getTime() + 1000) })).toBe(false);
+    expect(versionsOfOneShot({ ...original, lineage: null }, edit)).toBe(false);
+    // a camera's file re-saved without its maker notes goes for the camera's file, never the reverse
+    const resaved = file('r', 'DSC_0042 copy.jpg', { ...camera, lineage: lineage({ software: ['Ver.1.00'] }) });
+    expect(keptDespite(resaved, original)).toEqual({ kind: 'has-more', of: 'r', what: ['maker-notes'] });
+    expect(supersedes(original, resaved)).toBe(true);
   });
 });

@@ -40,7 +40,7 @@ export const duplicateGroups = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** duplicate | burst */
     kind: text('kind').notNull(),
-    /** The member suggested to keep: the best shot among the originals (library/duplicates/provenance.ts); the one shown when duplicates are hidden. */
+    /** The member suggested to keep: the best shot among the originals that are no edit of another member (library/duplicates/provenance.ts). */
     keeperId: uuid('keeper_id').references(() => photos.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -69,6 +69,13 @@ export const duplicateMembers = pgTable(
     pdqOrientation: text('pdq_orientation'),
     /** CLIP cosine similarity to the matched photo, when compared. */
     similarity: real('similarity'),
+    /**
+     * Keeping the group's suggested keeper makes it redundant (library/duplicates/provenance.ts): what the automatic
+     * choice proposes for the trash, and what hiding duplicates hides. Never a RAW, another version of the keeper's
+     * shot, or a photo with more than the keeper; false in a burst. Null: not chosen since the rules changed (a group
+     * from before: chosen again at start, library/duplicates/groups.ts).
+     */
+    redundant: boolean('redundant'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { FaceRegion } from '../../model/face-region.js';
+import type { Encoding, Lineage } from '../../model/file-facts.js';
 import type { ImageQuality } from '../../model/image-quality.js';
 import type { StoredEdit } from '../../model/photo-edit.js';
 import type { MotionInfo, VideoInfo } from '../../model/video.js';
@@ -107,6 +108,14 @@ export const photos = pgTable(
      * one a phone puts in its burst frames' names). Photos sharing a key are stacked when their capture times agree.
      */
     stackKeys: text('stack_keys').array(),
+    /**
+     * How the file stores its pixels (lossless or not, bits per channel) and what its own tags say of its making (the
+     * camera's maker notes, the software that wrote it, XMP document ids): the metadata step writes them, the
+     * duplicates' rules read them to tell a source from its copies. Null: not read yet (a photo stored before them,
+     * until `reprocess --step metadata`): the rules then go by the format alone.
+     */
+    encoding: jsonb('encoding').$type<Encoding>(),
+    lineage: jsonb('lineage').$type<Lineage>(),
     /** Where it was taken, from the file's IPTC/XMP location fields, else the nearest town to its GPS position. */
     placeCity: text('place_city'),
     placeState: text('place_state'),

@@ -9,6 +9,7 @@ import type { PdqDihedralName } from '../../media/pdq-dihedral.js';
 import { filterCondition } from '../../search/filters.js';
 import { nearestScan } from '../../search/nearest.js';
 import { probeKeyList, probeRadius } from './pdq-index.js';
+import type { Encoding, Lineage } from '../../model/file-facts.js';
 import { versionsOfOneShot, type CopyFacts } from './provenance.js';
 import { classifyMatch, closestOrientation, type Classified, type DuplicateThresholds, type MatchEvidence, type PdqProbe } from './rules.js';
 import { ownsSql } from '../../scope/rows.js';
@@ -186,6 +187,8 @@ interface CandidateRow {
   make: string | null;
   model: string | null;
   taken_at: Date | string | null;
+  encoding: Encoding | null;
+  lineage: Lineage | null;
   similarity: number | null;
 }
 
@@ -202,7 +205,7 @@ function evidenceSelect(probe: DuplicateProbe, vector: SQL | null): SQL {
     ? sql`(select 1 - (e.embedding <=> ${vector}) from photo_embeddings e
            where e.photo_id = p.id ${probe.embeddingModel ? sql`and e.model = ${probe.embeddingModel}` : sql``})::float8`
     : sql`null::float8`;
-  return sql`select p.id, p.filename, p.mime, p.width, p.height, p.pdq_hash, p.pdq_quality, p.make, p.model, p.taken_at,
+  return sql`select p.id, p.filename, p.mime, p.width, p.height, p.pdq_hash, p.pdq_quality, p.make, p.model, p.taken_at, p.encoding, p.lineage,
         (select s.stack_id from stack_members s where s.photo_id = p.id) as stack_id, ${similarity} as similarity from photos p`;
 }
 
@@ -217,6 +220,8 @@ function factsOf(row: CandidateRow): CopyFacts {
     make: row.make,
     model: row.model,
     stackId: row.stack_id,
+    encoding: row.encoding,
+    lineage: row.lineage,
   };
 }
 

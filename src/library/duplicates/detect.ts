@@ -41,9 +41,12 @@ async function storedEmbedding(db: Db, photoId: string, model: string | null): P
 }
 
 /** A stored photo as the provenance rules read it. */
-export function copyFactsOf(photo: Pick<PhotoRow, 'id' | 'filename' | 'mime' | 'width' | 'height' | 'takenAt' | 'make' | 'model'>, stackId: string | null): CopyFacts {
-  const { id, filename, mime, width, height, takenAt, make, model } = photo;
-  return { id, filename, mime, width, height, takenAt, make, model, stackId };
+export function copyFactsOf(
+  photo: Pick<PhotoRow, 'id' | 'filename' | 'mime' | 'width' | 'height' | 'takenAt' | 'make' | 'model' | 'encoding' | 'lineage'>,
+  stackId: string | null,
+): CopyFacts {
+  const { id, filename, mime, width, height, takenAt, make, model, encoding, lineage } = photo;
+  return { id, filename, mime, width, height, takenAt, make, model, stackId, encoding, lineage };
 }
 
 /** Finds the photo's copies and bursts and updates its groups; returns what matched. */

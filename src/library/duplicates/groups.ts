@@ -7,7 +7,8 @@ import { storedKeys } from './pdq-index.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE, type ShotScore } from '../best-shot/score.js';
 import type { ClassifiedMatch } from './candidates.js';
-import { originals, versionsOfOneShot, type CopyFacts } from './provenance.js';
+import type { Encoding, Lineage } from '../../model/file-facts.js';
+import { keeperCandidates, versionsOfOneShot, type CopyFacts } from './provenance.js';
 
 export const GROUP_KINDS = ['duplicate', 'burst'] as const;
 export type GroupKind = (typeof GROUP_KINDS)[number];
@@ -125,6 +126,8 @@ interface MemberRow extends CandidateRow {
   taken_at: Date | string | null;
   make: string | null;
   model: string | null;
+  encoding: Encoding | null;
+  lineage: Lineage | null;
   stack_id: string | null;
 }
 
@@ -140,6 +143,8 @@ function factsOf(m: MemberRow, shots: ReadonlyMap<string, ShotScore>): CopyFacts
     model: m.model,
     stackId: m.stack_id,
     score: shots.get(m.photo_id)?.score ?? null,
+    encoding: m.encoding,
+    lineage: m.lineage,
   };
 }
 
@@ -179,14 +184,16 @@ export async function regroupStacked(tx: Db, photoIds: readonly string[]): Promi
 /**
  * Groups left with fewer than two photos go, and duplicate groups that hold only versions of one shot (a RAW and its
  * JPEG stacked since they were grouped); the others choose their best shot (the suggested keeper) again, among
- * their originals: never a copy another member has all of (provenance.ts).
+ * their originals that are no edit of another member: never a copy another member has all of, nor an edit of its
+ * source (provenance.ts).
  */
 async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
   if (groupIds.length === 0) return;
   const members = await rows<MemberRow>(
     tx,
     sql`select m.group_id, m.photo_id, p.width, p.height, p.size_bytes, coalesce(p.taken_at, p.created_at) as date,
-          p.filename, p.mime, p.taken_at, p.make, p.model, (select s.stack_id from stack_members s where s.photo_id = p.id) as stack_id
+          p.filename, p.mime, p.taken_at, p.make, p.model, p.encoding, p.lineage,
+          (select s.stack_id from stack_members s where s.photo_id = p.id) as stack_id
         from duplicate_members m join photos p on p.id = m.photo_id where m.group_id = any(${uuidArray(groupIds)})`,
   );
   const shots = await loadShotScores(
@@ -204,11 +211,11 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
       await tx.execute(sql`delete from duplicate_groups where id = ${groupId}::uuid`);
       continue;
     }
-    const candidates = kind === 'duplicate' ? originals(facts).map((f) => inGroup.find((m) => m.photo_id === f.id)!) : inGroup;
+    const candidates = kind === 'duplicate' ? keeperCandidates(facts).map((f) => inGroup.find((m) => m.photo_id === f.id)!) : inGroup;
     const keeper = pickBestShot(
       candidates.map((m) => asCandidate(m, shots)),
       keeperTie(kind),
-    );
-    await tx.execute(sql`update duplicate_groups set keeper_id = ${keeper!.photoId}::uuid, updated_at = now() where id = ${groupId}::uuid`);
+    )!;
+    await tx.execute(sql`update duplicate_groups set keeper_id = ${keeper.photoId}::uuid, updated_at = now() where id = ${groupId}::uuid`);
   }
 }

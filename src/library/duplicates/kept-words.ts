@@ -1,11 +1,16 @@
 // Why a photo is kept, in the words the duplicates page, the CLI and a refused resolve say it. Pure.
 import { baseName, formatFamily } from '../stacks/rules.js';
+import { madeFrom } from './made-from.js';
 import type { CopyFacts, KeptReason } from './provenance.js';
 
 const FORMAT_WORDS = { raw: 'RAW', heic: 'HEIC', jpeg: 'JPEG', other: 'file' } as const;
 
 /** `member` and `other` as two versions of one shot: "the JPEG of IMG_1.CR2", "an edit of IMG_1.jpg". */
 function versionWords(member: CopyFacts, other: CopyFacts): string {
+  const [madeMine, madeTheirs] = [madeFrom(member, other), madeFrom(other, member)];
+  if (madeMine && madeTheirs) return `an edit of ${other.filename} or its original, by their marks (they disagree)`;
+  if (madeMine) return `an edit of ${other.filename} (an editor’s marks)`;
+  if (madeTheirs) return `the original of ${other.filename}, its edit (an editor’s marks)`;
   const mine = formatFamily(member.filename, member.mime);
   const theirs = formatFamily(other.filename, other.mime);
   const editedMine = baseName(member.filename).edited;
@@ -17,7 +22,10 @@ function versionWords(member: CopyFacts, other: CopyFacts): string {
 
 const HAS_MORE_WORDS = {
   pixels: 'more pixels',
+  lossless: 'its pixels stored without loss',
+  depth: 'more bits per colour',
   camera: 'the camera’s make and model',
+  'maker-notes': 'the camera’s maker notes',
   date: 'its capture time',
   original: 'the original name (not an edit’s)',
   shot: 'a clearly better shot',

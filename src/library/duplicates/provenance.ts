@@ -1,8 +1,11 @@
 // Which member of a duplicate group may go: pure rules on what each file is, no I/O. Versions of one shot (a RAW and
 // its JPEG, an original and its edit, a stack's frames) are not copies of each other; a copy goes only for a kept
 // photo that has everything it has. What cannot be told apart this way is kept: the user chooses.
+import { encodingByFormat } from '../../media/file-facts.js';
+import type { Encoding, Lineage } from '../../model/file-facts.js';
 import { DUPLICATE_SCORE_TIE } from '../best-shot/score.js';
 import { baseName, formatFamily } from '../stacks/rules.js';
+import { madeFrom } from './made-from.js';
 
 /** What a group member is, as far as telling an original from its copies goes. */
 export interface CopyFacts {
@@ -18,10 +21,14 @@ export interface CopyFacts {
   stackId: string | null;
   /** Its best-shot score (0–1), null before it was measured (or for an upload being checked). */
   score?: number | null;
+  /** How its file stores the pixels; null or absent: not read (the format alone then says what it can). */
+  encoding?: Encoding | null;
+  /** What its file's tags say of its making; null or absent: not read (nothing is told of it). */
+  lineage?: Lineage | null;
 }
 
 /** What marks a copy as more than another: what the other would lose if it were kept instead. */
-export type Mark = 'pixels' | 'camera' | 'date' | 'original' | 'shot';
+export type Mark = 'pixels' | 'lossless' | 'depth' | 'camera' | 'maker-notes' | 'date' | 'original' | 'shot';
 
 /** Why the automatic choice keeps a photo it does not keep as the best shot. */
 export type KeptReason =
@@ -32,8 +39,9 @@ export type KeptReason =
   /** Taken at another instant than `of`: another shot, however alike. */
   | { kind: 'another-moment'; of: string }
   /**
-   * It has what `of` lacks: more pixels, the camera or capture time its file records, the original's name, or a
-   * clearly better shot (an upscaled, blurred copy has more pixels, its source the better shot: neither goes for the other).
+   * It has what `of` lacks: more pixels, pixels stored without loss or in more bits, the camera, its maker notes or
+   * capture time its file records, the original's name, or a clearly better shot (an upscaled, blurred copy has more
+   * pixels, its source the better shot: neither goes for the other).
    */
   | { kind: 'has-more'; of: string; what: Mark[] };
 
@@ -41,13 +49,18 @@ const family = (f: CopyFacts) => formatFamily(f.filename, f.mime);
 const pixels = (f: CopyFacts) => (f.width ?? 0) * (f.height ?? 0);
 const instant = (f: CopyFacts) => f.takenAt?.getTime() ?? null;
 const hasCamera = (f: CopyFacts) => f.make !== null && f.model !== null;
+const encoding = (f: CopyFacts) => f.encoding ?? encodingByFormat(f.mime);
 
 /**
  * Two files of one shot that are not copies of each other: a RAW and its JPEG, a HEIC and its JPEG, an original and its
- * edit (by the names the stack rules read), or two photos of one stack. Within a stack, two files of one format, both
- * edits or neither, with the same capture time (or none) are copies all the same: the same JPEG stored twice.
+ * edit (by the names the stack rules read, or by the marks an editor leaves: made-from.ts), or two photos of one stack.
+ * Within a stack, two files of one format, both edits or neither, with the same capture time (or none) are copies all
+ * the same: the same JPEG stored twice.
  */
 export function versionsOfOneShot(a: CopyFacts, b: CopyFacts): boolean {
+  // an edit and its source by their marks, whatever their names (each made from the other: the marks disagree, and
+  // neither goes for the other all the same)
+  if (madeFrom(a, b) || madeFrom(b, a)) return true;
   const nameA = baseName(a.filename);
   const nameB = baseName(b.filename);
   if (family(a) === family(b) && nameA.edited === nameB.edited && instant(a) === instant(b)) return false;
@@ -59,11 +72,31 @@ export function versionsOfOneShot(a: CopyFacts, b: CopyFacts): boolean {
   return families.size === 2 && (families.has('raw') || (families.has('heic') && families.has('jpeg')));
 }
 
-/** What `b` has that `a` lacks: the marks of an original (more pixels, the camera's facts, an unedited name), or a clearly better shot. */
+/**
+ * `a` is an edit of `b`, which is no edit of it: by their names (IMG_1-edited.jpg of IMG_1.jpg, one camera where both
+ * say), or by the marks an editor leaves (made-from.ts).
+ */
+export function editOf(a: CopyFacts, b: CopyFacts): boolean {
+  if (madeFrom(b, a)) return false;
+  if (madeFrom(a, b)) return true;
+  const [nameA, nameB] = [baseName(a.filename), baseName(b.filename)];
+  const camerasDiffer = hasCamera(a) && hasCamera(b) && (a.make !== b.make || a.model !== b.model);
+  return nameA.edited && !nameB.edited && nameA.base === nameB.base && !camerasDiffer;
+}
+
+/**
+ * What `b` has that `a` lacks: the marks of an original (more pixels, as many kept without loss or in more bits, the
+ * camera's facts and maker notes, an unedited name), or a clearly better shot. A lossless file of unknown depth has
+ * no more bits than any; one that may be lossless (a HEIF) is not taken for a lossy one.
+ */
 function lacks(a: CopyFacts, b: CopyFacts): Mark[] {
   const what: Mark[] = [];
   if (pixels(b) > pixels(a)) what.push('pixels');
+  // at as many pixels: a smaller file is no source of a larger one, however it is stored (a PNG thumbnail of a JPEG)
+  if (pixels(b) >= pixels(a) && encoding(b).lossless === true && encoding(a).lossless !== true) what.push('lossless');
+  if (pixels(b) >= pixels(a) && (encoding(b).bitDepth ?? 0) > Math.max(8, encoding(a).bitDepth ?? 8)) what.push('depth');
   if (hasCamera(b) && (a.make !== b.make || a.model !== b.model)) what.push('camera');
+  if (b.lineage?.makerNotes && !a.lineage?.makerNotes) what.push('maker-notes');
   if (b.takenAt !== null && a.takenAt === null) what.push('date');
   if (baseName(a.filename).edited && !baseName(b.filename).edited) what.push('original');
   if (a.score != null && b.score != null && b.score > a.score + DUPLICATE_SCORE_TIE) what.push('shot');
@@ -73,8 +106,8 @@ function lacks(a: CopyFacts, b: CopyFacts): Mark[] {
 /**
  * Why keeping `kept` does not make `other` redundant, or null when it does: `other` may go to the trash for `kept`
  * only when it is a copy of it (not a RAW, not a version of one shot with it, not taken at another instant) and
- * `kept` has all it has (as many pixels, the camera and capture time its file records, an unedited name where it
- * has one, a shot not clearly worse).
+ * `kept` has all it has (as many pixels, kept without loss and in as many bits where `other` is, the camera, maker
+ * notes and capture time its file records, an unedited name where it has one, a shot not clearly worse).
  */
 export function keptDespite(kept: CopyFacts, other: CopyFacts): KeptReason | null {
   if (family(other) === 'raw') return { kind: 'raw' };
@@ -96,6 +129,17 @@ export function supersedes(kept: CopyFacts, other: CopyFacts): boolean {
  */
 export function originals<T extends CopyFacts>(members: readonly T[]): T[] {
   return members.filter((m) => !members.some((o) => supersedes(o, m) && !supersedes(m, o)));
+}
+
+/**
+ * Where the suggested keeper is chosen: the originals that are no edit of another member, so that the automatic choice
+ * never prefers an edit, however much better a shot, to its source (both are kept: versions of one shot). All the
+ * originals where each is an edit of another.
+ */
+export function keeperCandidates<T extends CopyFacts>(members: readonly T[]): T[] {
+  const found = originals(members);
+  const sources = found.filter((m) => !members.some((o) => o.id !== m.id && editOf(m, o)));
+  return sources.length > 0 ? sources : found;
 }
 
 /** Each member's supersessors: the members whose keeping lets it go (empty: nothing ever proposes it for the trash). */

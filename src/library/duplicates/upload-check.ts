@@ -26,8 +26,9 @@ export interface ExistingCopy {
  * of its preview when a model is installed, camera and capture time for bursts) and returns the closest copy
  * already in the library, or null. A burst frame is not a copy: it is stored and stacked as usual; nor is a version
  * of one shot with a stored photo (an edit of a stored original, the JPEG of a stored RAW: provenance.ts), a photo
- * taken at another moment, or the original of a stored copy — an upload with the camera's make and model, the capture
- * time or the unedited name that copy lost (a messenger's copy stored first, its camera file after); and a RAW is
+ * taken at another moment, or the original of a stored copy — an upload with the camera's make and model, its maker
+ * notes, the capture time, the unedited name, or its pixels without loss or in more bits, that the copy lost (a
+ * messenger's copy stored first, its camera file after; a JPEG stored first, the PNG it was made from after); and a RAW is
  * always stored (its sensor data is in no other file). More pixels alone do not make an upload the original (an
  * upscaled copy has them too): such an upload is still refused, naming the stored copy.
  */
@@ -51,6 +52,8 @@ export async function findExistingCopy(lib: Library, file: string, mime: string,
     make: meta?.make ?? null,
     model: meta?.model ?? null,
     stackId: null,
+    encoding: meta?.encoding ?? null,
+    lineage: meta?.lineage ?? null,
   };
   const probe: DuplicateProbe = {
     photoId: null,

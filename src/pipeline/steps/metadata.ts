@@ -36,7 +36,9 @@ function sameNames(a: readonly string[] | null, b: readonly string[]): boolean {
  * a Live Photo's content identifier; existing libraries redo this step at start to get them. The keys that stack a
  * photo (library/stacks/rules.ts) and the people a file names without a place (PersonInImage, a Takeout sidecar's
  * people[]) came without a new version: the duplicates step makes a photo's name keys where it has none, and
- * `shoebox reprocess --step metadata` reads Apple's burst identifiers and those names for photos from before. When
+ * `shoebox reprocess --step metadata` reads Apple's burst identifiers and those names for photos from before; so
+ * with the file's encoding and lineage (media/file-facts.ts: lossless or not, maker notes, the software that wrote
+ * it), which the duplicates' rules read by the format alone until then. When
  * the named people change, the faces step runs again to put the names on the faces. A Live Photo's second half to
  * arrive folds the MOV into the still (library/live-photos.ts).
  */
@@ -82,6 +84,8 @@ export const metadataStep: PipelineStep = {
         peopleNamed: meta.peopleNamed.length > 0 ? meta.peopleNamed : null,
         liveId: meta.liveId ?? null,
         stackKeys: stackKeys({ filename: photo.filename, mime: photo.mime, burstId: meta.burstId }),
+        encoding: meta.encoding,
+        lineage: meta.lineage,
         // a motion photo's video found again is left as it is (the transcode step may be writing what it probed of it),
         // and so is a Live Photo's MOV folded in meanwhile (by the MOV's own metadata step: never written over)
         ...(motion.info && photo.motion?.bytes === motion.info.bytes
