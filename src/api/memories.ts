@@ -49,7 +49,7 @@ export function memoryRoutes(app: FastifyInstance): void {
       tags: ['memories'],
       summary: 'Your memories: on this day, trips and people over the years, best first',
       description:
-        'Computed from your own timeline (no trash, no archive; a stack is its cover, one photo per duplicate group, a ' +
+        'Computed from your own timeline (no trash, no archive; a stack is its cover, no copy a duplicate group\'s suggestion would trash, a ' +
         'burst one photo) for `today`, your date (default: the server\'s), when they were not yet for that day; a ' +
         'periodic job keeps them current too. On this day: items of this date in earlier years. Trips: runs of two days ' +
         'or more away from home (over 100 km; home is where most items were taken unless set), named after the places ' +

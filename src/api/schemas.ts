@@ -60,7 +60,7 @@ export const libraryFilterQuery = z.object({
     .max(5)
     .optional()
     .describe("rated at least this many stars (1–5): the user's rating, else the file's"),
-  hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
+  hideDuplicates: booleanParam.optional().describe('leave out the copies the automatic choice proposes for the trash: a group shows its suggested keeper and what it keeps beside it (a RAW, another version of the shot, a photo with more than the keeper)'),
   origin: z.enum(PHOTO_ORIGINS).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
   type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
   archived: z

@@ -41,7 +41,7 @@ const filterFields = {
   favorite: booleanParam.optional(),
   state: z.enum(PHOTO_STATES).optional(),
   album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
-  hideDuplicates: booleanParam.optional().describe('show one photo per duplicate group (the suggested keeper)'),
+  hideDuplicates: booleanParam.optional().describe('leave out the copies the automatic choice proposes for the trash: a group shows its suggested keeper and what it keeps beside it (a RAW, another version of the shot, a photo with more than the keeper)'),
   origin: z.enum(['camera', 'generated']).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
   type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
 };

@@ -25,6 +25,7 @@ import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
 import { MEMORIES_EVERY_MS, refreshMemories, serverToday } from '../library/memories/job.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
+import { chooseUnchosenGroups } from '../library/duplicates/groups.js';
 import { scheduledBackup } from './backups.js';
 import { adoptArrivedClip, followClipChoice } from './clip-choice.js';
 import { currentStepVersions, stepsForNewModel } from './model-arrived.js';
@@ -141,6 +142,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
       pipelineStarted = true;
       const reopened = await reconcileSteps(db, await currentStepVersions(ml));
       if (reopened > 0) logger.info({ photos: reopened }, 'photos with steps to (re)do for new steps or models');
+      const chosen = await chooseUnchosenGroups(db);
+      if (chosen > 0) logger.info({ groups: chosen }, 'duplicate groups chose their keeper again under the current rules');
       const leaseMs = settings.stepLeaseSeconds * 1000;
       const resumed = await resumeUnfinished(db, queue, database.kind === 'embedded' ? 0 : leaseMs);
       if (resumed > 0) logger.info({ photos: resumed }, 'resuming unfinished photos');

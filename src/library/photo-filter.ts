@@ -33,7 +33,7 @@ export interface LibraryFilter {
   favorite?: boolean;
   /** Rated at least this many stars (the user's rating, else the file's). */
   minRating?: number;
-  /** One photo per duplicate group (its suggested keeper). */
+  /** Leave out what the automatic choice proposes for the trash: of copies, the suggested keeper shows, with what it keeps beside it (a RAW, another version of the shot). */
   hideDuplicates?: boolean;
   /** A partner's user id: that partner's library alone, instead of the user's timeline. */
   owner?: string;

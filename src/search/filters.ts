@@ -15,13 +15,14 @@ export function containsPattern(text: string): string {
 }
 
 /**
- * True unless the photo is in a duplicate group and is not its suggested keeper. NOT IN over an uncorrelated set
- * (the copies are few) is one hash table per query; a correlated NOT EXISTS was an anti-join probed per photo,
- * 3× the time of the whole timeline at 100k photos.
+ * True unless keeping the photo's duplicate group's suggested keeper makes it redundant: what the automatic choice
+ * proposes for the trash is hidden, what it keeps with the keeper (a RAW, another version of the shot, a photo with
+ * more than the keeper) is not (library/duplicates/groups.ts). NOT IN over an uncorrelated set (the copies are few)
+ * is one hash table per query; a correlated NOT EXISTS was an anti-join probed per photo, 3× the time of the whole
+ * timeline at 100k photos.
  */
 export function notDuplicateCopy(photoId: SQL): SQL {
-  return sql`${photoId} not in (select dm.photo_id from duplicate_members dm join duplicate_groups dg on dg.id = dm.group_id
-    where dm.kind = 'duplicate' and dg.keeper_id is distinct from dm.photo_id)`;
+  return sql`${photoId} not in (select dm.photo_id from duplicate_members dm where dm.kind = 'duplicate' and dm.redundant)`;
 }
 
 /**

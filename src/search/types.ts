@@ -28,7 +28,7 @@ export interface SearchFilters {
   state?: PhotoState;
   /** Album id: photos in that album. */
   album?: string;
-  /** One photo per duplicate group (its suggested keeper); photos in no group all show. */
+  /** Leave out what the automatic choice proposes for the trash (the suggested keeper shows, with a RAW or another version kept beside it); photos in no group all show. */
   hideDuplicates?: boolean;
   /** `generated` (image generation) or `camera` (everything else). */
   origin?: 'camera' | 'generated';

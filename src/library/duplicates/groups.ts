@@ -8,7 +8,7 @@ import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/loa
 import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE, type ShotScore } from '../best-shot/score.js';
 import type { ClassifiedMatch } from './candidates.js';
 import type { Encoding, Lineage } from '../../model/file-facts.js';
-import { keeperCandidates, versionsOfOneShot, type CopyFacts } from './provenance.js';
+import { keeperCandidates, keptWith, versionsOfOneShot, type CopyFacts } from './provenance.js';
 
 export const GROUP_KINDS = ['duplicate', 'burst'] as const;
 export type GroupKind = (typeof GROUP_KINDS)[number];
@@ -181,11 +181,31 @@ export async function regroupStacked(tx: Db, photoIds: readonly string[]): Promi
   await tidyGroups(tx, found.map((g) => g.group_id));
 }
 
+/** Groups a start after the rules changed chooses again at a time (their members' `redundant` is not known). */
+const UNCHOSEN_BATCH = 200;
+
+/**
+ * Duplicate groups whose members were not chosen under the current rules (a migration left their `redundant` null)
+ * choose their keeper again, and what keeping it makes redundant; returns how many. Run at start: until then
+ * hiding duplicates hides none of theirs.
+ */
+export async function chooseUnchosenGroups(db: Db): Promise<number> {
+  const [count] = await rows<{ n: number }>(db, sql`select count(distinct group_id)::int as n from duplicate_members where redundant is null`);
+  const total = count?.n ?? 0;
+  // a bounded number of batches: a group that another process tidies meanwhile is not looked for again
+  for (let done = 0; done < total; done += UNCHOSEN_BATCH) {
+    const found = await rows<{ group_id: string }>(db, sql`select distinct group_id from duplicate_members where redundant is null limit ${UNCHOSEN_BATCH}`);
+    if (found.length === 0) break;
+    await db.transaction(async (tx) => tidyGroups(tx as unknown as Db, found.map((g) => g.group_id)));
+  }
+  return total;
+}
+
 /**
  * Groups left with fewer than two photos go, and duplicate groups that hold only versions of one shot (a RAW and its
  * JPEG stacked since they were grouped); the others choose their best shot (the suggested keeper) again, among
  * their originals that are no edit of another member: never a copy another member has all of, nor an edit of its
- * source (provenance.ts).
+ * source (provenance.ts). Each member is marked redundant or not: whether keeping the keeper lets it go.
  */
 async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
   if (groupIds.length === 0) return;
@@ -216,6 +236,10 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
       candidates.map((m) => asCandidate(m, shots)),
       keeperTie(kind),
     )!;
+    // what the automatic choice keeps with the keeper stays shown with duplicates hidden: a RAW, another version of the shot
+    const kept = kind === 'duplicate' ? keptWith(facts, [keeper.photoId]) : inGroup.map((m) => m.photo_id);
     await tx.execute(sql`update duplicate_groups set keeper_id = ${keeper.photoId}::uuid, updated_at = now() where id = ${groupId}::uuid`);
+    await tx.execute(sql`update duplicate_members set redundant = not (photo_id = any(${uuidArray(kept)}))
+      where group_id = ${groupId}::uuid and redundant is distinct from not (photo_id = any(${uuidArray(kept)}))`);
   }
 }

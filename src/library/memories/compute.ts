@@ -1,6 +1,6 @@
 // The memories of one user, computed for a day and written in one transaction: on this day in earlier years, trips
 // away from home, and named people over the years. Items are the user's own timeline's (no trash, no archive, a
-// stack as its cover, one photo per duplicate group), near-copies folded, the best shots first (plan.ts).
+// stack as its cover, no copy a duplicate group's suggestion would trash), near-copies folded, the best shots first (plan.ts).
 import { sql, type SQL } from 'drizzle-orm';
 import { textArray, uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
