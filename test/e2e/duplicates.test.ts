@@ -1,7 +1,8 @@
 // The duplicates review in a real browser against a real server, on near-duplicates made from corpus photos
 // (a resized, a recompressed, a toned and a mirrored copy), a camera RAW beside its JPEG and a two-frame burst: groups
 // side by side with their evidence, the suggestion preselected, resolved and dismissed with the keyboard — which never
-// marks the RAW or the camera's original for the trash — undo, the burst filter — each checked through the API.
+// marks the RAW or the camera's original for the trash — undo, the burst filter, a group where nothing is proposed
+// (Enter says to choose) and what the photo page says of it — each checked through the API.
 import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
@@ -359,5 +360,56 @@ describe('web app: duplicates', () => {
     } finally {
       await phone.close();
     }
+  });
+
+  it('proposes nothing for a PNG and its JPEG with the camera facts: Enter says to choose, and the photo page says what the group page says', async () => {
+    const dir = tempDir();
+    const [png, jpeg] = [path.join(dir, 'polemonium.png'), path.join(dir, 'polemonium.jpg')];
+    const source = sharp(path.join(assets, UNRELATED_PHOTOS.polemonium!));
+    await source.clone().png().toFile(png);
+    await source.clone().jpeg({ quality: 90 }).toFile(jpeg);
+    const exiftool = new ExifTool();
+    try {
+      await exiftool.write(jpeg, { Make: 'Shoebox', Model: 'Camera 2', DateTimeOriginal: '2024:05:04 12:00:00' }, { writeArgs: ['-overwrite_original'] });
+    } finally {
+      await exiftool.end();
+    }
+    const result = await upload(server.url, [{ path: png }, { path: jpeg }]);
+    expect(result.status, JSON.stringify(result.body)).toBe(201);
+    const [pngId, jpegId] = result.body.items.map((item: { id: string }) => item.id as string);
+    await waitForTerminal(server.url, [pngId!, jpegId!]);
+    // the PNG keeps every pixel, the JPEG the camera's facts: neither replaces the other
+    const [group] = await groups('duplicate');
+    expect(ofGroup(group!).sort()).toEqual([pngId, jpegId].sort());
+    expect([...group!.suggestedKeep].sort()).toEqual([pngId, jpegId].sort());
+    const keeper = group!.members.find((m) => m.suggestedKeeper)!;
+    const other = group!.members.find((m) => !m.suggestedKeeper)!;
+    expect(other.keptBecause).toBe(
+      keeper.photo.id === pngId
+        ? 'it has what polemonium.png lacks: the camera’s make and model, its capture time'
+        : 'it has what polemonium.jpg lacks: its pixels stored without loss',
+    );
+
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server.url}/duplicates`);
+    await poll(() => cards(page).count()).toBe(1);
+    const trashed = await trashIds();
+    await page.locator('h1').click();
+    await page.keyboard.press('Enter');
+    await poll(() => page.getByTestId('dup-notice').textContent()).toContain(
+      'Nothing is proposed for the trash here: choose the photo to keep (← → or 1–9), or press d if they are not copies.',
+    );
+    expect(await groups('duplicate')).toHaveLength(1);
+    expect(await trashIds()).toEqual(trashed);
+
+    // the photo page: what the suggestion does with this photo and with the other, as the group page says it
+    await page.goto(`${server.url}/photos/${other.photo.id}`);
+    const section = page.getByTestId('duplicates');
+    await poll(async () => (await section.getByTestId('duplicates-fate').count()) > 0).toBe(true);
+    expect(await section.locator('p').first().textContent()).toBe('This photo and 1 other were found alike by perceptual hash.');
+    expect((await section.getByTestId('duplicates-fate').textContent())?.trim()).toBe(`Kept with the best shot: ${other.keptBecause}.`);
+    expect(await section.locator('.tile-note').textContent()).toMatch(/^best shot · (\d+ of 256 bits apart|identical hash)/);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

@@ -538,15 +538,15 @@ describe('web app: photo page', () => {
     await previewLoaded(page);
     const section = page.getByTestId('duplicates');
     await poll(() => section.isVisible()).toBe(true);
-    expect(await section.textContent()).toContain('This photo and 1 other look like copies of one picture.');
-    // The bigger original is the suggested keeper.
+    expect(await section.textContent()).toContain('This photo and 1 other were found alike by perceptual hash.');
+    // The bigger original is the suggested keeper; its copy goes to the trash when the suggestion is taken.
     expect(group.keeperId).toBe(photo.id);
-    expect(await section.textContent()).toContain('suggested to keep');
+    await poll(() => section.getByTestId('duplicates-fate').textContent()).toContain('best shot · suggested');
     const members = section.locator('[data-testid="photo-tile"]');
     await poll(() => members.count()).toBe(1);
     expect(await members.first().getAttribute('data-photo-id')).toBe(copyId);
-    // Each member says how close it is (the PDQ distance in bits).
-    expect(await section.locator('.tile-note').first().textContent()).toMatch(/^(\d+ of 256 bits apart|identical hash)( \(.+\))?$/);
+    // Each member says what the suggestion does with it and how close it is (the PDQ distance in bits).
+    expect(await section.locator('.tile-note').first().textContent()).toMatch(/^to trash · (\d+ of 256 bits apart|identical hash)( \(.+\))?$/);
     expect(await page.getByTestId('duplicates-link').getAttribute('href')).toBe(`/duplicates?group=${group.id}`);
     await shot(page, 'shoebox-photo-duplicates.png');
 

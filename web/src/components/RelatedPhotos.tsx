@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { getDuplicateGroup, photoLinks, similarPhotos, type DuplicateMember, type ListedPhoto, type PhotoFull } from '../client/photo.js';
+import { getDuplicateGroup, photoLinks, similarPhotos, type DuplicateGroupDetail, type DuplicateMember, type ListedPhoto, type PhotoFull } from '../client/photo.js';
 import { Link } from '../lib/router.js';
 import { stepThroughList } from '../store/resultSequence.js';
 import { PhotoGrid } from './PhotoGrid.js';
@@ -18,20 +18,48 @@ function evidence(member: DuplicateMember, shown: string, all: readonly Duplicat
   return evidenceText(pair, { members: all }) ?? tierLabel(member.tier);
 }
 
+/** What the suggestion does with a member, in the duplicates page's words (a burst is never resolved). */
+function fateOf(member: DuplicateMember, group: DuplicateGroupDetail): 'best' | 'keep' | 'trash' | null {
+  if (member.suggestedKeeper) return 'best';
+  if (group.kind !== 'duplicate') return null;
+  return group.suggestedKeep.includes(member.photo.id) ? 'keep' : 'trash';
+}
+
+const FATE_WORDS = { best: 'best shot', keep: 'keep', trash: 'to trash' } as const;
+
+/** This photo's part in the suggestion, as its card on the duplicates page says it. */
+function FateLine({ photo, group }: { photo: PhotoFull; group: DuplicateGroupDetail }) {
+  const member = group.members.find((m) => m.photo.id === photo.id);
+  const fate = member ? fateOf(member, group) : null;
+  if (!member || !fate) return null;
+  const keeper = group.members.find((m) => m.suggestedKeeper);
+  const why = group.keeperWhy.length > 0 ? ` (${group.keeperWhy.join(', ')})` : '';
+  return (
+    <p data-testid="duplicates-fate">
+      {fate === 'best' ? <span className="badge badge-completed">{group.kind === 'duplicate' ? 'best shot · suggested' : 'best shot'}</span> : null}{' '}
+      {fate === 'best'
+        ? `${group.kind === 'duplicate' ? 'Suggested to keep: the best shot' : 'The best shot of the burst'}${why}.`
+        : fate === 'keep'
+          ? `Kept with the best shot: ${member.keptBecause ?? 'no photo kept is a copy of it with all it has'}.`
+          : `To trash when the suggestion is taken: ${keeper?.photo.filename ?? 'the best shot'} has all it has.`}
+    </p>
+  );
+}
+
 /**
- * The duplicate or burst group the photo is in: the other members (tiles to open), the suggested keeper, and
- * the way to the duplicates page to settle the group.
+ * The duplicate or burst group the photo is in: what the suggestion does with this photo and with each other member
+ * (tiles to open), as the duplicates page says it, and the way there to settle the group.
  */
 export function DuplicatesSection({ photo }: { photo: PhotoFull }) {
   const group = photo.duplicateGroup;
-  const [load, setLoad] = useState<Load<DuplicateMember[]>>({ status: 'loading' });
+  const [load, setLoad] = useState<Load<DuplicateGroupDetail>>({ status: 'loading' });
   const groupId = group?.id;
   useEffect(() => {
     if (!groupId) return;
     const controller = new AbortController();
     setLoad({ status: 'loading' });
     getDuplicateGroup(groupId, controller.signal)
-      .then((detail) => setLoad({ status: 'ready', value: detail.members }))
+      .then((detail) => setLoad({ status: 'ready', value: detail }))
       .catch((error: unknown) => {
         if (!isAbort(error)) setLoad({ status: 'error', error: errorText(error) });
       });
@@ -41,30 +69,31 @@ export function DuplicatesSection({ photo }: { photo: PhotoFull }) {
 
   const burst = group.kind === 'burst';
   const others = group.size - 1;
-  const members = load.status === 'ready' ? load.value.filter((member) => member.photo.id !== photo.id) : [];
+  const detail = load.status === 'ready' ? load.value : null;
+  const members = detail ? detail.members.filter((member) => member.photo.id !== photo.id) : [];
   const byId = new Map(members.map((member) => [member.photo.id, member]));
-  const isKeeper = group.keeperId === photo.id;
   return (
     <section className="info-section" aria-labelledby="duplicates-title" data-testid="duplicates">
       <h2 id="duplicates-title">{burst ? 'Burst' : 'Duplicates'}</h2>
       <p>
         {burst
           ? `Taken in a burst with ${others} other frame${others === 1 ? '' : 's'}.`
-          : `This photo and ${others} other${others === 1 ? '' : 's'} look like copies of one picture.`}{' '}
-        {isKeeper ? <span className="badge badge-completed">suggested to keep</span> : null}
+          : `This photo and ${others} other${others === 1 ? '' : 's'} were found alike by ${tierLabel(group.tier).toLowerCase()}.`}
       </p>
-      {load.status === 'ready' && members.length > 0 ? (
+      {detail ? <FateLine photo={photo} group={detail} /> : null}
+      {detail && members.length > 0 ? (
         <PhotoGrid<ListedPhoto>
           photos={members.map((member) => member.photo)}
-          label={burst ? 'Other frames of the burst' : 'Other copies'}
+          label={burst ? 'Other frames of the burst' : 'The other photos of the group'}
           compact
           onOpen={() => stepThroughList(members.map((member) => member.photo))}
           overlay={(listed) => {
             const member = byId.get(listed.id);
+            const fate = member ? fateOf(member, detail) : null;
             return member ? (
               <span className="tile-note">
-                {member.suggestedKeeper ? 'keep · ' : ''}
-                {evidence(member, photo.id, load.status === 'ready' ? load.value : [])}
+                {fate ? `${FATE_WORDS[fate]} · ` : ''}
+                {evidence(member, photo.id, detail.members)}
               </span>
             ) : null;
           }}
