@@ -1,7 +1,8 @@
 // How a file stores its pixels and what its tags say of its making (model/file-facts.ts), from the tags ExifTool read
-// (./exiftool-reader.ts asks it for the maker notes' block too). Pure. ExifTool reads the format from the bytes, not the name:
-// a WebP's chunk says lossless (VP8L) or lossy (VP8), a TIFF's Compression tag, a PNG's colour type and depth, a
-// HEIF's or AVIF's pixel depth. HEIF, AVIF and JPEG XL say nothing reliable of a lossless encoding: no claim.
+// (./exiftool-reader.ts asks it for the maker notes' block too). Pure. ExifTool reads the format from the bytes, not
+// the name: a WebP's chunk says lossless (VP8L) or lossy (VP8), a TIFF's Compression tag, a PNG's colour type and
+// depth, a HEIF's or AVIF's pixel depth. HEIF, AVIF and JPEG XL say nothing reliable of a lossless encoding: no claim.
+import { withoutControls } from '../base/text.js';
 import type { Encoding, Lineage } from '../model/file-facts.js';
 import type { TagBag } from './dates.js';
 
@@ -14,10 +15,15 @@ const LOSSLESS_TIFF = /^(uncompressed|lzw|(adobe )?deflate|packbits|ccitt|t[46]\
 /** TIFF compressions that lose some (JPEG in any of its TIFF forms, WebP, JPEG XL in a DNG-like TIFF). */
 const LOSSY_TIFF = /jpeg|webp|jxl/i;
 
+/**
+ * A tag's text without control characters, or null: noise in a name or an id, as in every other tag's text
+ * (./metadata-tags.ts). ExifTool's JSON drops a NUL itself, which PostgreSQL's jsonb would refuse.
+ */
 function text(value: unknown): string | null {
   if (Array.isArray(value)) value = value[0];
   if (typeof value === 'number') return String(value);
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  const s = typeof value === 'string' ? withoutControls(value) : '';
+  return s === '' ? null : s;
 }
 
 /** The first number of a value such as 8, "16 16 16" or "10 10 10", when it is a plausible depth. */

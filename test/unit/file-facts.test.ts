@@ -59,4 +59,20 @@ describe('file facts', () => {
       derivedFrom: ['xmp.did:FB7F117407206811822AC24C5D58C634', 'xmp.iid:FB7F117407206811822AC24C5D58C634'],
     });
   });
+
+  it('keeps no control character of the texts, as the other tags (ExifTool drops a NUL itself)', async () => {
+    // control characters written raw into the XMP, as a careless writer may: an editor's name split by one still names it
+    const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+      <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+        xmlns:stRef="http://ns.adobe.com/xap/1.0/sType/ResourceRef#">
+      <xmp:CreatorTool>Adobe Photo\u0001shop\u001f 25.0\u007f</xmp:CreatorTool><xmpMM:DocumentID>xmp.did:\u0000AB\u0007C</xmpMM:DocumentID>
+      <xmpMM:DerivedFrom rdf:parseType="Resource"><stRef:documentID>xmp.did:S1\u0002</stRef:documentID></xmpMM:DerivedFrom>
+      </rdf:Description></rdf:RDF></x:xmpmeta>`;
+    await withTempDir('shoebox-file-facts-', async (dir) => {
+      const file = path.join(dir, 'controls.jpg');
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } }).jpeg().withXmp(xmp).toFile(file);
+      const { lineage } = await read(file);
+      expect(lineage).toMatchObject({ software: ['Adobe Photoshop 25.0'], documentId: 'xmp.did:ABC', derivedFrom: ['xmp.did:S1'] });
+    });
+  });
 });
