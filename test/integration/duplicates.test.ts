@@ -292,6 +292,32 @@ describe('duplicates on a library built from the corpus', () => {
     expect(await lastVacuum()).not.toBe(before);
   });
 
+  it("knows an edit by its editor's marks whatever its name: the camera's file is the keeper, the edit kept beside it", async () => {
+    const dir = tempDir();
+    // a corner of the shop photo (not in the near-duplicate set): the camera's file, its Lightroom export under a name
+    // of its own (the camera's facts kept) and a messenger's half-size copy without them
+    const corner = sharp(path.join(assets, 'albums/text/japanese-shop.jpg')).extract({ left: 2400, top: 1400, width: 1500, height: 1000 });
+    const [camera, edit, chat] = ['DSC_0107.JPG', 'market-street.jpg', 'IMG-20240501-WA0010.jpg'].map((name) => path.join(dir, name));
+    await corner.clone().jpeg({ quality: 92 }).toFile(camera!);
+    await corner.clone().modulate({ brightness: 1.05 }).jpeg({ quality: 92 }).toFile(edit!);
+    await corner.clone().resize({ width: 750 }).jpeg({ quality: 70 }).toFile(chat!);
+    const exiftool = new ExifTool();
+    try {
+      const shot = { Make: 'Shoebox', Model: 'Camera 3', DateTimeOriginal: '2024:05:01 09:30:00' };
+      await exiftool.write(camera!, shot, { writeArgs: ['-overwrite_original'] });
+      await exiftool.write(edit!, { ...shot, Software: 'Adobe Photoshop Lightroom Classic 13.1 (Windows)' }, { writeArgs: ['-overwrite_original'] });
+    } finally {
+      await exiftool.end();
+    }
+    await uploadAll([camera!, edit!, chat!].map((file) => ({ path: file, name: path.basename(file) })));
+    const group = groupOf(await groups('duplicate'), 'DSC_0107.JPG');
+    expect(group?.members.map((m) => nameOf.get(m.photo.id)).sort()).toEqual(['DSC_0107.JPG', 'IMG-20240501-WA0010.jpg', 'market-street.jpg']);
+    expect(nameOf.get(group!.keeperId)).toBe('DSC_0107.JPG');
+    expect(group!.suggestedKeep.map((id) => nameOf.get(id)).sort()).toEqual(['DSC_0107.JPG', 'market-street.jpg']);
+    const editMember = group!.members.find((m) => nameOf.get(m.photo.id) === 'market-street.jpg') as Member & { keptBecause: string };
+    expect(editMember.keptBecause).toMatch(/^an edit of DSC_0107\.JPG \(an editor’s marks\)/);
+  });
+
   it('stacks frames shot seconds apart with one camera as a burst, never offered for deletion', async () => {
     const dir = tempDir();
     // two frames of a panning burst: overlapping windows of one scene (not in the near-duplicate set)
