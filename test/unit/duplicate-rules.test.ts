@@ -172,13 +172,26 @@ describe('provenance: which member of a group may go', () => {
     expect(supersedes({ ...jpeg, encoding: null }, { ...png, encoding: null })).toBe(false);
     // more bits per colour: a 10-bit HEIF, a 16-bit TIFF (lossless as well)
     const heif = file('heif', 'shot.heic', { mime: 'image/heic', encoding: { lossless: null, bitDepth: 10 } });
-    expect(keptDespite(jpeg, heif)).toEqual({ kind: 'has-more', of: 'jpg', what: ['depth'] });
+    expect(keptDespite(jpeg, heif)).toEqual({ kind: 'has-more', of: 'jpg', what: ['depth', 'maybe-source'] });
     const tiff = file('tif', 'shot.tif', { mime: 'image/tiff', encoding: { lossless: true, bitDepth: 16 } });
     expect(keptDespite(png, tiff)).toEqual({ kind: 'has-more', of: 'png', what: ['depth'] });
-    // no claim: a palette PNG (perhaps a photo cut to 256 colours), a HEIF of 8 bits; nor a smaller PNG (a thumbnail)
-    expect(supersedes(jpeg, { ...png, encoding: { lossless: null, bitDepth: null } })).toBe(true);
-    expect(supersedes(jpeg, { ...heif, encoding: { lossless: null, bitDepth: 8 } })).toBe(true);
+    // a palette PNG or an 8-bit HEIF may be lossless: beside a lossy JPEG of as many pixels nothing tells which came
+    // first (a drawing and its JPEG, or a photo cut to 256 colours from its JPEG), so neither goes for the other
+    const palette = { ...png, encoding: { lossless: null, bitDepth: null } };
+    expect(keptDespite(jpeg, palette)).toEqual({ kind: 'has-more', of: 'jpg', what: ['maybe-source'] });
+    expect(keptDespite(palette, jpeg)).toEqual({ kind: 'has-more', of: 'png', what: ['maybe-source'] });
+    expect(keptWords(keptDespite(jpeg, palette)!, palette, () => jpeg)).toBe(
+      'it has what scan-web.jpg lacks: perhaps the source (one lossy, the other perhaps lossless: which came first cannot be told)',
+    );
+    expect(keptWith([jpeg, palette], ['png'])).toEqual(['png', 'jpg']);
+    expect(supersedes(jpeg, { ...heif, encoding: { lossless: null, bitDepth: 8 } })).toBe(false);
+    // unless one has an original's mark over the other: the camera's JPEG goes for no 256-colour PNG without its facts
+    const cameraJpeg = { ...jpeg, ...camera };
+    expect(supersedes(cameraJpeg, palette)).toBe(true);
+    expect(supersedes(palette, cameraJpeg)).toBe(false);
+    // nor is a smaller PNG a source (a thumbnail)
     expect(supersedes(jpeg, { ...png, width: 320, height: 214 })).toBe(true);
+    expect(supersedes(jpeg, { ...palette, width: 320, height: 214 })).toBe(true);
   });
 
   it('knows an edit by the marks an editor leaves, whatever its name: never chosen over its source, neither trashed for the other', () => {

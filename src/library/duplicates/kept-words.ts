@@ -23,6 +23,7 @@ function versionWords(member: CopyFacts, other: CopyFacts): string {
 const HAS_MORE_WORDS = {
   pixels: 'more pixels',
   lossless: 'its pixels stored without loss',
+  'maybe-source': 'perhaps the source (one lossy, the other perhaps lossless: which came first cannot be told)',
   depth: 'more bits per colour',
   camera: 'the camera’s make and model',
   'maker-notes': 'the camera’s maker notes',

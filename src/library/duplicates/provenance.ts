@@ -28,7 +28,7 @@ export interface CopyFacts {
 }
 
 /** What marks a copy as more than another: what the other would lose if it were kept instead. */
-export type Mark = 'pixels' | 'lossless' | 'depth' | 'camera' | 'maker-notes' | 'date' | 'original' | 'shot';
+export type Mark = 'pixels' | 'lossless' | 'maybe-source' | 'depth' | 'camera' | 'maker-notes' | 'date' | 'original' | 'shot';
 
 /** Why the automatic choice keeps a photo it does not keep as the best shot. */
 export type KeptReason =
@@ -85,11 +85,11 @@ export function editOf(a: CopyFacts, b: CopyFacts): boolean {
 }
 
 /**
- * What `b` has that `a` lacks: the marks of an original (more pixels, as many kept without loss or in more bits, the
- * camera's facts and maker notes, an unedited name), or a clearly better shot. A lossless file of unknown depth has
- * no more bits than any; one that may be lossless (a HEIF) is not taken for a lossy one.
+ * What `b` has of an original that `a` lacks: more pixels, as many kept without loss or in more bits, the camera's facts
+ * and maker notes, an unedited name. A lossless file of unknown depth has no more bits than any; a file that may be
+ * lossless replaces no lossless one.
  */
-function lacks(a: CopyFacts, b: CopyFacts): Mark[] {
+function originalMarks(a: CopyFacts, b: CopyFacts): Mark[] {
   const what: Mark[] = [];
   if (pixels(b) > pixels(a)) what.push('pixels');
   // at as many pixels: a smaller file is no source of a larger one, however it is stored (a PNG thumbnail of a JPEG)
@@ -99,6 +99,19 @@ function lacks(a: CopyFacts, b: CopyFacts): Mark[] {
   if (b.lineage?.makerNotes && !a.lineage?.makerNotes) what.push('maker-notes');
   if (b.takenAt !== null && a.takenAt === null) what.push('date');
   if (baseName(a.filename).edited && !baseName(b.filename).edited) what.push('original');
+  return what;
+}
+
+/**
+ * What `b` has that `a` lacks: the marks of an original, or a clearly better shot; or that `b` may be `a`'s source where
+ * nothing tells which came first — as many pixels, one lossy and the other perhaps lossless (a palette PNG, a GIF, an
+ * AVIF, a JPEG XL: the file does not say; a drawing and its JPEG, or a photo cut to 256 colours), and `a` has no
+ * original's mark over `b`: then neither goes for the other.
+ */
+function lacks(a: CopyFacts, b: CopyFacts): Mark[] {
+  const what = originalMarks(a, b);
+  const losses = new Set([encoding(a).lossless, encoding(b).lossless]);
+  if (pixels(b) >= pixels(a) && losses.has(null) && losses.has(false) && originalMarks(b, a).length === 0) what.push('maybe-source');
   if (a.score != null && b.score != null && b.score > a.score + DUPLICATE_SCORE_TIE) what.push('shot');
   return what;
 }
