@@ -44,6 +44,11 @@ function settingsFrom(flags: CommonFlags & { port?: number; host?: string }, ext
 }
 
 export async function main(argv: string[]): Promise<void> {
+  await cliProgram().parseAsync(argv);
+}
+
+/** Every command, its arguments and options; each action loads its module when it runs. */
+export function cliProgram(): Command {
   const program = new Command('shoebox')
     .description('Shoebox: a self-hosted photo library with AI')
     .version(version)
@@ -358,5 +363,5 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(dataOption())
     .action(async (email: string, flags) => (await import('./accounts.js')).runUsersDisable(settingsFrom({ ...flags, logLevel: 'warn' }), email, flags));
 
-  await program.parseAsync(argv);
+  return program;
 }
