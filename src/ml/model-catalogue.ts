@@ -264,7 +264,7 @@ export function completeness(spec: HubModelSpec, has: (file: string) => boolean)
 }
 
 /**
- * The CLIP model offered when none is in place: the best published retrieval at ViT-B/32 cost (the README's "Which
+ * The CLIP model offered when none is in place: the best published retrieval at ViT-B/32 cost (docs/ai-models.md, "Which
  * CLIP model"), a larger download (609 MB against 156 MB) for the same speed per photo.
  */
 export const RECOMMENDED_CLIP = 'clip-vit-b32-laion2b';

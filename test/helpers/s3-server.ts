@@ -8,7 +8,7 @@ import { freePort } from './postgres-server.js';
 export interface S3Server {
   endpoint: string;
   bucket: string;
-  /** s3rver's one account: it checks the key id, not the V4 signature (see README, "object storage"). */
+  /** s3rver's one account: it checks the key id, not the V4 signature (see docs/engines.md, "On object storage"). */
   accessKeyId: string;
   secretAccessKey: string;
   /** The environment that points Shoebox at this server, under `prefix` in the bucket. */

@@ -119,6 +119,15 @@ describe('the docs name real commands and settings', () => {
     expect(synopsisLines('shoebox users list | add EMAIL [--role admin]')).toEqual([['users', 'list'], ['users', 'add', 'EMAIL', '--role', 'admin']]);
   });
 
+  it('links only to files that exist, and the README leads to every page of docs/', () => {
+    const broken = [...docs, { file: 'bench/README.md', text: fs.readFileSync(path.join(root, 'bench/README.md'), 'utf8') }].flatMap(({ file, text }) =>
+      [...text.matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((link) => !fs.existsSync(path.join(root, path.dirname(file), link))).map((link) => `${file}: ${link}`),
+    );
+    expect(broken).toEqual([]);
+    const readme = docs[0]!.text;
+    expect(docs.slice(1).filter(({ file }) => !readme.includes(`](${file})`) && !docs.some(({ text }) => text.includes(`](${path.basename(file)})`))).map(({ file }) => file)).toEqual([]);
+  });
+
   // The names loadSettings reads, found by reading them: a named image provider and storage location stand for
   // every name (SHOEBOX_IMAGE_<NAME>_URL…).
   const read = new Set<string>();
