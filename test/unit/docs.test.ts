@@ -3,9 +3,9 @@
 // settings module reads, and each name it reads is in a page.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CommanderError, type Command } from 'commander';
+import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { cliProgram } from '../../src/cli/main.js';
+import { parseOnly } from '../helpers/cli-parse.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { SETTINGS_READ_ELSEWHERE } from '../../src/config/settings-elsewhere.js';
 
@@ -22,7 +22,8 @@ export function commandLines(text: string): { line: string; span: boolean }[] {
       if (command) lines.push({ line: `shoebox${command[1] ?? ''}`.trim(), span: false });
     }
   }
-  for (const span of text.matchAll(/`(?:npx )?(shoebox(?: [^`]*)?)`/g)) lines.push({ line: span[1]!.trim(), span: true });
+  // `shoebox …` alone stands for every command
+  for (const span of text.matchAll(/`(?:npx )?(shoebox(?: [^`]*)?)`/g)) if (span[1] !== 'shoebox …') lines.push({ line: span[1]!.trim(), span: true });
   return lines;
 }
 
@@ -41,34 +42,6 @@ export function synopsisLines(line: string): string[][] {
   return [first!, ...rest.map((alternative) => `${head} ${alternative}`)].map((variant) =>
     words(variant.replace(/[[\]]/g, ' ')).map((word) => (word === '…' ? 'x' : word.replace(/…$/, '').split('|')[0]!)),
   );
-}
-
-/** Parses argv with the real CLI, every action and hook replaced by nothing; throws what the parser said. */
-async function parseOnly(argv: string[]): Promise<void> {
-  const program = cliProgram();
-  const quiet = (command: Command) => {
-    command.exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-    const internals = command as unknown as { _actionHandler: unknown; _lifeCycleHooks: Record<string, unknown[]> };
-    if (internals._actionHandler) command.action(() => {});
-    internals._lifeCycleHooks = {};
-    command.commands.forEach(quiet);
-  };
-  quiet(program);
-  try {
-    await program.parseAsync(withValues(program, argv), { from: 'user' });
-  } catch (error) {
-    if (!(error instanceof CommanderError) || !['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code)) throw error;
-  }
-}
-
-/** A placeholder (`--step NAME`, `--concurrency N`) given a value its option takes: its first choice, else 1. */
-function withValues(program: Command, argv: string[]): string[] {
-  let command = program;
-  return argv.map((word, i) => {
-    command = command.commands.find((sub) => sub.name() === word) ?? command;
-    const option = [...command.options, ...program.options].find((o) => o.long === argv[i - 1] || o.short === argv[i - 1]);
-    return option && (option.required || option.optional) && /^[A-Z][A-Z0-9_]*$/.test(word) ? (option.argChoices?.[0] ?? '1') : word;
-  });
 }
 
 /** Commander's answers to a span that names a command without its arguments (`shoebox import` walks…). */
