@@ -98,6 +98,9 @@ describe('the docs name real commands and settings', () => {
     );
     expect(broken).toEqual([]);
     const readme = docs[0]!.text;
+    // the product's promise: the egress manifest is in the README, and the test that proves it is named there
+    expect(readme).toMatch(/^## Egress: what leaves the machine\n[\s\S]*^\| setting or action \| contacts \| when \|$/m);
+    expect(readme).toContain('`test/integration/egress.test.ts` proves it');
     expect(docs.slice(1).filter(({ file }) => !readme.includes(`](${file})`) && !docs.some(({ text }) => text.includes(`](${path.basename(file)})`))).map(({ file }) => file)).toEqual([]);
   });
 
