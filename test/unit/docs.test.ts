@@ -14,7 +14,7 @@ const docFiles = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter
 const docs = docFiles.map((file) => ({ file, text: fs.readFileSync(path.join(root, file), 'utf8') }));
 
 /** `shoebox …` lines of sh blocks (comments cut), and inline code spans that start with the command (`span`). */
-export function commandLines(text: string): { line: string; span: boolean }[] {
+function commandLines(text: string): { line: string; span: boolean }[] {
   const lines: { line: string; span: boolean }[] = [];
   for (const block of text.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```/gm)) {
     for (const line of block[1]!.split('\n')) {
@@ -36,7 +36,7 @@ function words(line: string): string[] {
  * The command lines a documented synopsis stands for: `[--opt X]` as given, `a|b` the first of its choices, `…` a
  * value, `users list | add EMAIL` each sub-command (under the first one's command).
  */
-export function synopsisLines(line: string): string[][] {
+function synopsisLines(line: string): string[][] {
   const [first, ...rest] = line.replace(/^shoebox ?/, '').split(' | ');
   const head = words(first!)[0];
   return [first!, ...rest.map((alternative) => `${head} ${alternative}`)].map((variant) =>
@@ -51,7 +51,7 @@ const NAMED_ONLY = ['commander.missingArgument', 'commander.missingMandatoryOpti
  * The SHOEBOX_* names a page gives: whole (`SHOEBOX_CAPTION_URL`), as a family (`SHOEBOX_IMAGE_…`), and after a
  * whole one in a list of spans, by their ending (`SHOEBOX_CAPTION_URL`, `_MODEL` → SHOEBOX_CAPTION_MODEL).
  */
-export function settingNames(text: string): string[] {
+function settingNames(text: string): string[] {
   const names = new Set<string>();
   for (const line of text.split(/\n(?=\||\n|- )/)) {
     let family: string | null = null;
