@@ -4,10 +4,13 @@
 // namespace, maker notes, comments and JPEG trailers (a motion photo's video). Then the container keeps only its known
 // parts (./container-parts.ts: a HEIF motion photo's `mpvd` box, a private PNG or WebP chunk go). A camera RAW keeps
 // its EXIF and maker notes, which its decoders read, without GPS, places, serial numbers, owners' and faces' names or
-// free text. The copy is read back after (every tag, unknown and embedded ones too): one that holds anything else is
-// refused, never given away.
+// free text; the images it embeds (previews, thumbnails), which carry metadata of their own, are each taken out and
+// read, and one holding more than the allow-list is replaced by its copy that keeps only it (./embedded-images.ts).
+// The copy is read back after (every tag, unknown and embedded ones too): one that holds anything else is refused,
+// never given away.
 import { keepKnownParts } from './container-parts.js';
 import { errorMessage } from './decoders/common.js';
+import { cleanEmbeddedImages } from './embedded-images.js';
 import { reader } from './exiftool-reader.js';
 import { KEPT_TAGS, RAW_DELETED_TAGS, unsafeTagsIn } from './safe-metadata.js';
 
@@ -17,8 +20,16 @@ export type StripResult = { stripped: true } | { stripped: false; left: string[]
 export function stripArgs(options: { raw: boolean }): string[] {
   const copyBack = ['-tagsFromFile', '@', ...KEPT_TAGS.filter((tag) => !options.raw || tag.startsWith('XMP')).map((tag) => `-${tag}`)];
   if (!options.raw) return ['--ICC_Profile:all', ...copyBack];
-  // a RAW: everything but its EXIF and maker notes, and in those what says where, who, with which device, in free text
-  return ['--EXIF:all', '--MakerNotes:all', '--ICC_Profile:all', ...RAW_DELETED_TAGS.map((tag) => `-${tag}=`), ...copyBack];
+  // a RAW: everything but its EXIF and maker notes (in which rawDeletionArgs deleted what says where, who, with which device)
+  return ['--EXIF:all', '--MakerNotes:all', '--ICC_Profile:all', ...copyBack];
+}
+
+/**
+ * What a RAW's copy deletes by name, in a pass of its own before the one with `-all=` (pure): in that one,
+ * `--EXIF:all` excludes the GPS group from `-GPS:all=` too (measured: a CR2's GPS stayed, "Excluding from deletion: GPS").
+ */
+export function rawDeletionArgs(): string[] {
+  return RAW_DELETED_TAGS.map((tag) => `-${tag}=`);
 }
 
 /**
@@ -28,12 +39,14 @@ export function stripArgs(options: { raw: boolean }): string[] {
 export async function stripImage(file: string, options: { raw: boolean }): Promise<StripResult> {
   const tool = reader();
   let reason = 'ExifTool left them';
+  const write = { useMWG: false, ignoreMinorErrors: true };
   try {
+    if (options.raw) await tool.write(file, {}, { writeArgs: ['-overwrite_original', ...rawDeletionArgs()], ...write });
     // `all: null` is `-all=`, first: what follows excludes from it and copies back
-    await tool.write(file, { all: null } as never, { writeArgs: ['-overwrite_original', ...stripArgs(options)], useMWG: false, ignoreMinorErrors: true });
+    await tool.write(file, { all: null } as never, { writeArgs: ['-overwrite_original', ...stripArgs(options)], ...write });
   } catch (error) {
     // a format ExifTool does not write (BMP), or a file it cannot parse: fine when there was nothing to remove
-    reason = errorMessage(error).split('\n')[0]!.replace(file, 'the file').slice(0, 200);
+    reason = errorMessage(error).split('\n')[0]!.replaceAll(file, 'the file').slice(0, 200);
   }
   const parts = await keepKnownParts(file);
   if ('refused' in parts) return { stripped: false, left: [], reason: parts.refused };
@@ -45,5 +58,11 @@ export async function stripImage(file: string, options: { raw: boolean }): Promi
     return { stripped: false, left: [], reason: `ExifTool could not read the copy back (${errorMessage(error).split('\n')[0]!.replace(file, 'the file').slice(0, 200)})` };
   }
   const left = unsafeTagsIn(tags, options);
+  // a preview's own GPS is not among the file's tags: each embedded image is read, and made safe where it lies
+  const inside = await cleanEmbeddedImages(file, tags, options, async (jpeg) => (await stripImage(jpeg, { raw: false })).stripped);
+  if (inside.length > 0) {
+    left.push(...inside);
+    reason = 'an image embedded in it holds them';
+  }
   return left.length === 0 ? { stripped: true } : { stripped: false, left, reason };
 }

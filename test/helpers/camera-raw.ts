@@ -1,9 +1,12 @@
 // A camera RAW for tests (the corpus has none): a CR2-shaped TIFF whose IFD0 is the JPEG preview the camera embeds,
-// with its make, model, orientation and capture time, as ExifTool reads them (it will not write into such a file).
+// with its make, model, orientation and capture time, as ExifTool reads them. ExifTool will not write into such a file
+// unless it has a thumbnail too, in IFD1 as a CR2 has it (a CR2's IFD chain ends in the image IFDs it must keep).
 
 interface RawFacts {
   /** The embedded preview, a JPEG (a camera's is the picture its JPEG shows, often smaller). */
   preview: Buffer;
+  /** A second, smaller JPEG in IFD1 (ThumbnailImage), as a CR2 has it. */
+  thumbnail?: Buffer;
   width: number;
   height: number;
   make?: string;
@@ -47,11 +50,17 @@ export function cameraRaw(facts: RawFacts): Buffer {
     writeIfd(head, 400, [[36867, ASCII, ...ascii(facts.taken)]]);
   }
   if (text > 400) throw new Error('camera RAW facts too long');
-  writeIfd(head, 16, ifd0);
-  return Buffer.concat([head, facts.preview]);
+  // IFD1 (the thumbnail, after the preview) at 200, named as the last IFD at byte 12 as a CR2's header names its raw IFD
+  const ifd1: Entry[] | null = facts.thumbnail ? [[259, SHORT, 1, 6], [513, LONG, 1, 512 + facts.preview.length], [514, LONG, 1, facts.thumbnail.length]] : null;
+  writeIfd(head, 16, ifd0, ifd1 ? 200 : 0);
+  if (ifd1) {
+    writeIfd(head, 200, ifd1);
+    head.writeUInt32LE(200, 12);
+  }
+  return Buffer.concat([head, facts.preview, ...(facts.thumbnail ? [facts.thumbnail] : [])]);
 }
 
-function writeIfd(out: Buffer, at: number, entries: Entry[]): void {
+function writeIfd(out: Buffer, at: number, entries: Entry[], next = 0): void {
   out.writeUInt16LE(entries.length, at);
   entries.forEach(([tag, type, count, value], i) => {
     const entry = at + 2 + i * 12;
@@ -61,5 +70,5 @@ function writeIfd(out: Buffer, at: number, entries: Entry[]): void {
     if (type === SHORT && count === 1) out.writeUInt16LE(value, entry + 8);
     else out.writeUInt32LE(value, entry + 8);
   });
-  out.writeUInt32LE(0, at + 2 + entries.length * 12);
+  out.writeUInt32LE(next, at + 2 + entries.length * 12);
 }

@@ -1,13 +1,16 @@
 // The rules a visitor's copy is made and checked by: the tags an image may keep (an allow-list), the container parts
 // it keeps, and what a clip's copy may hold; and a RAW's copy as ExifTool makes it.
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { containerOf, keptParts, type Part } from '../../src/media/container-parts.js';
 import { closeMetadataReader, reader } from '../../src/media/exiftool-reader.js';
 import { KEPT_TAGS, unsafeTagsIn } from '../../src/media/safe-metadata.js';
-import { stripArgs, stripImage } from '../../src/media/strip-metadata.js';
+import { rawDeletionArgs, stripArgs, stripImage } from '../../src/media/strip-metadata.js';
 import { remuxArgs, unsafeStreamsIn } from '../../src/media/video/strip-video.js';
+import { cameraRaw } from '../helpers/camera-raw.js';
+import { PLACES, placesLeftIn } from '../helpers/located-media.js';
 import { withTempDir } from '../helpers/temp.js';
 
 describe('unsafeTagsIn', () => {
@@ -100,10 +103,45 @@ describe('unsafeTagsIn', () => {
     await closeMetadataReader();
   });
 
+  it("makes a RAW's own GPS go, and its embedded preview and thumbnail safe where they lie (their own GPS and serial), keeping them", async () => {
+    await withTempDir('shoebox-raw-previews-', async (dir) => {
+      const write = (file: string, tags: object) => reader().write(file, tags as never, { writeArgs: ['-overwrite_original'], useMWG: false });
+      const at = ([latitude, longitude]: readonly [number, number]) => ({ GPSLatitude: latitude, GPSLatitudeRef: 'N', GPSLongitude: -longitude, GPSLongitudeRef: 'W' });
+      const jpeg = async (name: string, width: number, place: readonly [number, number]) => {
+        const file = path.join(dir, name);
+        await sharp({ create: { width, height: (width * 3) / 4, channels: 3, background: '#468' } }).jpeg().toFile(file);
+        await write(file, { ...at(place), SerialNumber: '0620', Make: 'Canon' });
+        return readFile(file);
+      };
+      const [preview, thumbnail] = await Promise.all([jpeg('preview.jpg', 160, PLACES.thumbnail), jpeg('thumbnail.jpg', 32, PLACES.custom)]);
+      const facts = { preview, width: 160, height: 120, make: 'Canon', model: 'Canon EOS 5D', taken: '2024:05:01 10:00:00' };
+      // one ExifTool cannot write (a CR2 without its thumbnail), one it writes (GPS added to the RAW's own EXIF)
+      const bare = path.join(dir, 'bare.cr2');
+      const whole = path.join(dir, 'whole.cr2');
+      await writeFile(bare, cameraRaw(facts));
+      await writeFile(whole, cameraRaw({ ...facts, thumbnail }));
+      await write(whole, at(PLACES.main));
+      for (const file of [bare, whole]) {
+        expect(await placesLeftIn(file), file).not.toEqual([]);
+        expect(await stripImage(file, { raw: true }), file).toEqual({ stripped: true });
+        expect(await placesLeftIn(file), file).toEqual([]);
+        // still the RAW it was, with its preview: the same picture, without the serial number
+        const kept = `${file}.preview.jpg`;
+        await reader().extractPreview(file, kept);
+        expect(await sharp(kept).metadata(), file).toMatchObject({ width: 160, height: 120 });
+        const tags = JSON.stringify([await reader().readRaw(file, { readArgs: ['-a', '-u'] }), await reader().readRaw(kept, { readArgs: ['-a', '-u'] })]);
+        expect(tags, file).toMatch(/"Model":"Canon EOS 5D"/);
+        expect(tags, file).not.toMatch(/0620/);
+      }
+    });
+    await closeMetadataReader();
+  });
+
   it('deletes everything and copies back only the allow-list, the colour profile never deleted', () => {
     expect(stripArgs({ raw: false })).toEqual(['--ICC_Profile:all', '-tagsFromFile', '@', ...KEPT_TAGS.map((tag) => `-${tag}`)]);
     expect(KEPT_TAGS.some((tag) => /GPS|Location|City|Serial|Description|Keywords|Thumbnail/i.test(tag))).toBe(false);
-    expect(stripArgs({ raw: true })).toEqual(expect.arrayContaining(['--EXIF:all', '--MakerNotes:all', '-GPS:all=', '-*Serial*=', '-XP*=']));
+    expect(stripArgs({ raw: true })).toEqual(expect.arrayContaining(['--EXIF:all', '--MakerNotes:all']));
+    expect(rawDeletionArgs()).toEqual(expect.arrayContaining(['-GPS:all=', '-*Serial*=', '-XP*=']));
   });
 });
 
