@@ -8,6 +8,9 @@
 // once, 16 waiting), at most PER_VISITOR of them per visitor (the link and their address, an IPv6 one by its /64)
 // and PER_LINK per link; and each visitor has a budget of file requests (VISITOR_REQUESTS a minute, in a burst or
 // spread). Past a bound only that visitor hears 429 with Retry-After: one who floods a link cannot make another wait.
+// A file the copy refuses is remembered as refused (keyed as its copy would be, so a new original or new rules
+// ask again) for REFUSAL_MS: asking again answers 403 at once instead of taking a slot to strip it again. Visitors
+// are told why in the server's words; the tools' own (file names, addresses) go to the log.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -32,6 +35,9 @@ export const PER_VISITOR = 2;
 export const PER_LINK = 4;
 /** File requests (originals, clips, each range) per visitor of a link, per minute. */
 export const VISITOR_REQUESTS = 120;
+/** How long a refused copy is answered from memory, and how many refusals are kept (the oldest go first). */
+export const REFUSAL_MS = 60 * 60_000;
+const REFUSALS_KEPT = 4096;
 /** Part of each copy's name: a change to what copies keep makes new ones. */
 const COPY_RULES = 'allow-list 2';
 
@@ -57,6 +63,31 @@ export interface CopySource {
 
 type Outcome = { made: true } | { refused: string };
 
+/** Copies refused, by where they would go: what their visitors are told, until when. */
+const refusals = new Map<string, { message: string; until: number }>();
+
+function refusalOf(id: string): string | null {
+  const found = refusals.get(id);
+  if (!found) return null;
+  if (found.until > Date.now()) return found.message;
+  refusals.delete(id);
+  return null;
+}
+
+function rememberRefusal(id: string, message: string): void {
+  refusals.delete(id);
+  refusals.set(id, { message, until: Date.now() + REFUSAL_MS });
+  // a Map keeps its order of insertion: the first is the oldest
+  while (refusals.size > REFUSALS_KEPT) refusals.delete(refusals.keys().next().value!);
+}
+
+/** What a link's visitor is told of a copy refused (pure): the tags left, by name, or the server's reason. */
+export function refusalMessage(kind: 'image' | 'video', result: { left: string[]; reason: string }): string {
+  const what = kind === 'video' ? 'this video' : "this photo's original";
+  const why = result.left.length > 0 ? `it still held ${result.left.slice(0, 3).join(', ')}${result.left.length > 3 ? ' and more' : ''}` : result.reason;
+  return `${what} could not be reduced to what the link shows (${why}), so it is not offered here; its owner can let the link keep its metadata`;
+}
+
 /** Copies being made in this process, by where they go: everyone asking for one waits for it. */
 const making = new Map<string, Promise<Outcome>>();
 
@@ -81,8 +112,10 @@ export async function visitorCopy(lib: Library, reply: FastifyReply, visitor: Vi
   const digest = createHash('sha256').update([source.sha256, source.key, source.mime, COPY_RULES].join('\n')).digest('hex').slice(0, 24);
   const key = visitorCopyKey(source.photoId, digest, ext && /^[a-z0-9]{1,8}$/.test(ext) ? ext : 'bin');
   const store = lib.storage.at(source.storageLocation);
-  if (await store.stat(key)) return key;
   const id = `${source.storageLocation ?? ''}\0${key}`;
+  const refused = refusalOf(id);
+  if (refused) throw new UserError('forbidden', refused);
+  if (await store.stat(key)) return key;
   for (;;) {
     const current = making.get(id);
     if (current) {
@@ -91,7 +124,7 @@ export async function visitorCopy(lib: Library, reply: FastifyReply, visitor: Vi
       // the visitor who began it was refused a slot: this one tries with its own
       continue;
     }
-    const mine = makeCopy(lib, reply, visitor, source, key, kind);
+    const mine = makeCopy(lib, reply, visitor, source, key, kind, id);
     making.set(id, mine);
     void mine.finally(() => making.get(id) === mine && making.delete(id)).catch(() => {});
     const outcome = await mine;
@@ -100,7 +133,7 @@ export async function visitorCopy(lib: Library, reply: FastifyReply, visitor: Vi
   }
 }
 
-async function makeCopy(lib: Library, reply: FastifyReply, visitor: Visitor, source: CopySource, key: string, kind: 'image' | 'video'): Promise<Outcome> {
+async function makeCopy(lib: Library, reply: FastifyReply, visitor: Visitor, source: CopySource, key: string, kind: 'image' | 'video', id: string): Promise<Outcome> {
   const linkRelease = await linkSlots.enter(visitor.linkId);
   if (typeof linkRelease !== 'function') return { refused: 'too many downloads being prepared through this link' };
   try {
@@ -131,10 +164,10 @@ async function makeCopy(lib: Library, reply: FastifyReply, visitor: Visitor, sou
         }
         lib.metrics.visitorCopyMade(kind, result.stripped ? 'made' : 'refused');
         if (!result.stripped) {
-          reply.log.warn({ left: result.left.slice(0, 20), reason: result.reason, mime: source.mime }, 'visitor copy not made: refused');
-          const what = kind === 'video' ? 'this video' : "this photo's original";
-          const left = result.left.length > 0 ? result.left.slice(0, 3).join(', ') : result.reason;
-          throw new UserError('forbidden', `${what} could not be reduced to what the link shows (${left}), so it is not offered here; its owner can let the link keep its metadata`);
+          reply.log.warn({ photoId: source.photoId, left: result.left.slice(0, 20), reason: result.reason, detail: result.detail, mime: source.mime }, 'visitor copy not made: refused');
+          const message = refusalMessage(kind, result);
+          rememberRefusal(id, message);
+          throw new UserError('forbidden', message);
         }
         await store.putFile(key, temp, { move: true });
         return { made: true };

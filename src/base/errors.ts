@@ -18,14 +18,21 @@ export const ERROR_KINDS = [
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-/** An error a user caused (a bad value, a missing photo, a conflict), of a kind the API maps to its HTTP status. */
+/**
+ * An error a user caused (a bad value, a missing photo, a conflict), of a kind the API maps to its HTTP status.
+ * `publicMessage`: what someone outside the library is told instead, where the message holds the server's own
+ * details (a tool's output): see publicMessageOf.
+ */
 export class UserError extends Error {
+  readonly publicMessage?: string;
   constructor(
     readonly kind: ErrorKind,
     message: string,
+    options: { publicMessage?: string } = {},
   ) {
     super(message);
     this.name = 'UserError';
+    if (options.publicMessage !== undefined) this.publicMessage = options.publicMessage;
   }
 }
 

@@ -29,5 +29,7 @@ export async function playableVideo(lib: Library, photo: PhotoRow): Promise<Play
   const status = step?.status ?? 'pending';
   const why =
     status === 'failed' || status === 'skipped' ? `transcoding ${status === 'failed' ? 'failed' : 'was skipped'}: ${step?.error ?? 'no reason given'}` : 'it is being transcoded';
-  throw new UserError('conflict', `video ${photo.id} does not play in browsers as it is (${playable.reason}) and ${why}; its original is at /original`);
+  // the step's error is ffmpeg's words (work files' names): a link's visitor is told only that it failed
+  const said = (because: string) => `video ${photo.id} does not play in browsers as it is (${playable.reason}) and ${because}; its original is at /original`;
+  throw new UserError('conflict', said(why), { publicMessage: said(status === 'failed' ? 'transcoding failed' : status === 'skipped' ? 'transcoding was skipped' : why) });
 }

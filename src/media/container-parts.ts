@@ -83,7 +83,7 @@ export async function readParts(handle: fs.FileHandle, kind: ContainerKind, file
  * Rewrites `file` (a visitor's copy, never an original) with only the parts its container's list keeps. Answers
  * the kinds dropped, or why the copy cannot be made.
  */
-export async function keepKnownParts(file: string): Promise<{ dropped: string[] } | { refused: string }> {
+export async function keepKnownParts(file: string): Promise<{ dropped: string[] } | { refused: string; detail?: string }> {
   const handle = await fs.open(file, 'r');
   let plan: ReturnType<typeof keptParts>;
   let kind: ContainerKind | null;
@@ -98,7 +98,7 @@ export async function keepKnownParts(file: string): Promise<{ dropped: string[] 
     try {
       plan = keptParts(kind, await readParts(handle, kind, size));
     } catch (error) {
-      return { refused: `its container could not be read (${(error as Error).message})` };
+      return { refused: 'its container could not be read', detail: (error as Error).message };
     }
     if ('refused' in plan || plan.dropped.length === 0) return 'refused' in plan ? plan : { dropped: [] };
     const output = `${file}.parts`;

@@ -3,9 +3,8 @@
 // (its GPS, the camera's serial number) only once the preview is taken out. Each is extracted and read whole; a JPEG
 // that holds more than the allow-list is replaced where it lies by a copy that keeps only the allow-list, padded
 // with zeros to its length (a decoder stops at the JPEG's end), so that no offset of the file moves and the RAW keeps
-// its preview; what cannot be made so is named, and the copy is refused.
+// its preview; what cannot be made so is named (in the server's words, never a tool's), and the copy is refused.
 import fs from 'node:fs/promises';
-import { errorMessage } from './decoders/common.js';
 import { reader } from './exiftool-reader.js';
 import { unsafeTagsIn } from './safe-metadata.js';
 
@@ -109,8 +108,8 @@ async function extract(file: string, tag: string, dest: string): Promise<{ bytes
   try {
     await reader().extractBinaryTag(tag, file, dest);
     return { bytes: await fs.readFile(dest) };
-  } catch (error) {
-    return { failed: `ExifTool could not extract it: ${errorMessage(error).split('\n')[0]!.replaceAll(file, 'the file').replaceAll(dest, 'a work file').slice(0, 160)}` };
+  } catch {
+    return { failed: 'ExifTool could not extract it' };
   }
 }
 
@@ -118,7 +117,7 @@ async function extract(file: string, tag: string, dest: string): Promise<{ bytes
 async function unsafeIn(image: string): Promise<string[]> {
   try {
     return unsafeTagsIn(await reader().readRaw(image, { readArgs: ['-a', '-u', '-G0:1', '-ee', '-s'] }), { raw: false });
-  } catch (error) {
-    return [`its tags could not be read (${errorMessage(error).split('\n')[0]!.replaceAll(image, 'it').slice(0, 160)})`];
+  } catch {
+    return ['its tags could not be read'];
   }
 }

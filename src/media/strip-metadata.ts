@@ -14,7 +14,14 @@ import { cleanEmbeddedImages } from './embedded-images.js';
 import { reader } from './exiftool-reader.js';
 import { KEPT_TAGS, RAW_DELETED_TAGS, unsafeTagsIn } from './safe-metadata.js';
 
-export type StripResult = { stripped: true } | { stripped: false; left: string[]; reason: string };
+/**
+ * Stripped, or why not: the tags left, and the reason in the server's own words (what a link's visitor may be told,
+ * never a tool's output); `detail`, the tool's own words, is for the log.
+ */
+export type StripResult = { stripped: true } | { stripped: false; left: string[]; reason: string; detail?: string };
+
+/** A tool's error, its first line, for the log. */
+export const toolDetail = (error: unknown): string => errorMessage(error).split('\n')[0]!.slice(0, 300);
 
 /** ExifTool's arguments for the copy, after `-all=` (pure). */
 export function stripArgs(options: { raw: boolean }): string[] {
@@ -39,6 +46,7 @@ export function rawDeletionArgs(): string[] {
 export async function stripImage(file: string, options: { raw: boolean }): Promise<StripResult> {
   const tool = reader();
   let reason = 'ExifTool left them';
+  let detail: string | undefined;
   const write = { useMWG: false, ignoreMinorErrors: true };
   try {
     if (options.raw) await tool.write(file, {}, { writeArgs: ['-overwrite_original', ...rawDeletionArgs()], ...write });
@@ -46,16 +54,17 @@ export async function stripImage(file: string, options: { raw: boolean }): Promi
     await tool.write(file, { all: null } as never, { writeArgs: ['-overwrite_original', ...stripArgs(options)], ...write });
   } catch (error) {
     // a format ExifTool does not write (BMP), or a file it cannot parse: fine when there was nothing to remove
-    reason = errorMessage(error).split('\n')[0]!.replaceAll(file, 'the file').slice(0, 200);
+    reason = 'ExifTool could not rewrite it';
+    detail = toolDetail(error);
   }
   const parts = await keepKnownParts(file);
-  if ('refused' in parts) return { stripped: false, left: [], reason: parts.refused };
+  if ('refused' in parts) return { stripped: false, left: [], reason: parts.refused, ...(parts.detail ? { detail: parts.detail } : {}) };
   // every tag, unknown ones and those of embedded documents too (-ee: MPF images, motion-photo videos)
   let tags: Record<string, unknown>;
   try {
     tags = await tool.readRaw(file, { readArgs: ['-a', '-u', '-G0:1', '-ee', '-s'] });
   } catch (error) {
-    return { stripped: false, left: [], reason: `ExifTool could not read the copy back (${errorMessage(error).split('\n')[0]!.replace(file, 'the file').slice(0, 200)})` };
+    return { stripped: false, left: [], reason: 'ExifTool could not read the copy back', detail: toolDetail(error) };
   }
   const left = unsafeTagsIn(tags, options);
   // a preview's own GPS is not among the file's tags: each embedded image is read, and made safe where it lies
@@ -64,5 +73,5 @@ export async function stripImage(file: string, options: { raw: boolean }): Promi
     left.push(...inside);
     reason = 'an image embedded in it holds them';
   }
-  return left.length === 0 ? { stripped: true } : { stripped: false, left, reason };
+  return left.length === 0 ? { stripped: true } : { stripped: false, left, reason, ...(detail ? { detail } : {}) };
 }

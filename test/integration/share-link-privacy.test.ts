@@ -63,11 +63,12 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     return Object.keys(tags).filter((key) => PRIVATE_TAG.test(key.split(':').pop()!) && !key.startsWith('System:') && !key.startsWith('ExifTool:'));
   };
 
-  /** Visitors' copies of images this server made (its metrics). */
-  const copiesMade = async () => {
+  /** Visitors' copies this server made or refused (its metrics). */
+  const copiesCounted = async (kind: 'image' | 'video', outcome: 'made' | 'refused') => {
     const text = await (await fetch(`${server.url}/metrics`, { headers: { 'x-api-key': server.apiKey } })).text();
-    return Number(/^shoebox_visitor_copies_total\{kind="image",outcome="made"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    return Number(new RegExp(`^shoebox_visitor_copies_total\\{kind="${kind}",outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
   };
+  const copiesMade = () => copiesCounted('image', 'made');
 
   beforeAll(async () => {
     exiftool = new ExifTool({ maxProcs: 1 });
@@ -291,6 +292,32 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
       const reads = [await json(`${server.url}/api/s/${link.token}`, { anonymous: true }), await json(`${server.url}/api/s/${link.token}/photos`, { anonymous: true })];
       expect(reads.map((read) => read.status)).toEqual([200, 200]);
       expect(JSON.stringify(reads.map((read) => read.body))).not.toMatch(PLACE_TEXT);
+    });
+
+    it("refuses a clip its copy cannot be made of in the server's own words, once: asked again, it answers at once", async () => {
+      // an MP4 with PCM sound, as Sony's XAVC S clips are: npm's ffmpeg (4.1) does not write PCM into an MP4
+      const { ffmpeg, env } = await requireVideoTools();
+      const mov = path.join(scratch, 'pcm.mov');
+      await promisify(execFile)(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10:duration=1', '-f', 'lavfi', '-i', 'sine=duration=1', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'pcm_s16le', '-f', 'mov', mov], { env });
+      const clip = fs.readFileSync(mov);
+      clip.write('mp42', clip.indexOf('ftyp') + 4, 'latin1');
+      const uploaded = await upload(server.url, [{ path: save('C0001.MP4', clip) }]);
+      expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+      const id = uploaded.body.items[0].id as string;
+      await waitForTerminal(server.url, [id]);
+      expect((await api(`/api/photos/${id}`)).body.mime).toBe('video/mp4');
+      const link = await makeLink({ photoIds: [id], allowDownload: true });
+      const refusedBefore = await copiesCounted('video', 'refused');
+      const answers = [];
+      for (let i = 0; i < 3; i++) {
+        const response = await visit(link.token, `/photos/${id}/original`);
+        answers.push({ status: response.status, message: ((await response.json()) as { message: string }).message });
+      }
+      // the reason, not ffmpeg's words (before: "[mp4 @ 0x…] Could not find tag for codec pcm_s16le…")
+      const told = "this video could not be reduced to what the link shows (this server's ffmpeg could not copy its picture and sound into a new file of its type), so it is not offered here; its owner can let the link keep its metadata";
+      expect(answers).toEqual(Array(3).fill({ status: 403, message: told }));
+      // stripped once: the next two were told from memory (before: three times, each taking a slot)
+      expect((await copiesCounted('video', 'refused')) - refusedBefore).toBe(1);
     });
 
     it('gives a link\'s visitors originals that keep only the allow-list, in every container: JPEG, PNG, WebP, HEIC, MP4, MOV, motion photos', async () => {

@@ -4,10 +4,9 @@
 // one of those: a text track of positions, a `gpmd` stream), no container or stream metadata, no chapters
 // (`udta`, `meta`, `keys`, ©xyz, 3GPP `loci`, XMP all go). The rotation stays: it is the track's matrix, not a tag.
 // The copy is probed after and refused if it holds anything more.
-import { errorMessage } from '../decoders/common.js';
 import { reader } from '../exiftool-reader.js';
 import { unsafeTagsIn } from '../safe-metadata.js';
-import type { StripResult } from '../strip-metadata.js';
+import { toolDetail, type StripResult } from '../strip-metadata.js';
 import { FFMPEG_MEMORY_BYTES } from './poster.js';
 import { runVideoTool, videoTools, type VideoToolSettings } from './tools.js';
 
@@ -76,11 +75,12 @@ export async function stripVideo(input: string, output: string, mime: string, se
   const muxer = muxerFor(mime);
   if (!muxer) return { stripped: false, left: [], reason: `no copy is made of a ${mime} file` };
   const tools = await videoTools(settings);
-  if ('problem' in tools) return { stripped: false, left: [], reason: tools.problem };
+  if ('problem' in tools) return { stripped: false, left: [], reason: 'ffmpeg is not available on this server', detail: tools.problem };
   try {
     await runVideoTool(tools, 'ffmpeg', remuxArgs(input, output, muxer), { file: input, timeoutMs: REMUX_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES });
   } catch (error) {
-    return { stripped: false, left: [], reason: `ffmpeg could not copy its streams (${errorMessage(error)})` };
+    // ffmpeg's words (a stream its muxer does not take, a work file's name) are for the log
+    return { stripped: false, left: [], reason: "this server's ffmpeg could not copy its picture and sound into a new file of its type", detail: toolDetail(error) };
   }
   let left: string[];
   try {
@@ -90,7 +90,7 @@ export async function stripVideo(input: string, output: string, mime: string, se
     // and what ExifTool finds in every box, timed metadata included (-ee)
     left.push(...unsafeTagsIn(await reader().readRaw(output, { readArgs: ['-a', '-u', '-G0:1', '-ee', '-s'] }), { raw: false }));
   } catch (error) {
-    return { stripped: false, left: [], reason: `the copy could not be read back (${errorMessage(error).split('\n')[0]!.slice(0, 200)})` };
+    return { stripped: false, left: [], reason: 'the copy could not be read back', detail: toolDetail(error) };
   }
   return left.length === 0 ? { stripped: true } : { stripped: false, left, reason: 'the copy still holds them' };
 }
