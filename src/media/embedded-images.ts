@@ -5,6 +5,8 @@
 // with zeros to its length (a decoder stops at the JPEG's end), so that no offset of the file moves and the RAW keeps
 // its preview; what cannot be made so is named (in the server's words, never a tool's), and the copy is refused.
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ExifToolTask } from 'exiftool-vendored';
 import { reader } from './exiftool-reader.js';
 import { unsafeTagsIn } from './safe-metadata.js';
 
@@ -104,9 +106,26 @@ async function cleanOne(file: string, key: string, work: string, strip: StripJpe
   return (await unsafeIn(`${work}.again`)).map((inner) => `${key} › ${inner}`);
 }
 
+/**
+ * ExifTool's `-b -W` extraction with `-u`, as the tags were read: a value ExifTool reads as unknown (a QuickTime
+ * box's data, a HEIF's or CR3's MediaData) is taken out too, where extractBinaryTag found nothing and refused every HEIC.
+ */
+class ExtractTask extends ExifToolTask<void> {
+  static for(tag: string, src: string, dest: string): ExtractTask {
+    return new ExtractTask(['-charset', 'filename=utf8', '-u', '-b', `-${tag}`, '-W', path.resolve(dest), path.resolve(src)]);
+  }
+
+  protected parse(stdout: string, error?: Error): void {
+    if (error) throw error;
+    if (!/\b1 output files? created/i.test(stdout)) throw new Error(stdout.trim() || 'nothing extracted');
+  }
+}
+
 async function extract(file: string, tag: string, dest: string): Promise<{ bytes: Buffer } | { failed: string }> {
+  // the names ExifTool gives (`Group:Name`), never an option
+  if (!/^[\w-]+:[\w-]+$/.test(tag)) return { failed: 'its name is not a tag' };
   try {
-    await reader().extractBinaryTag(tag, file, dest);
+    await reader().enqueueTask(() => ExtractTask.for(tag, file, dest), false);
     return { bytes: await fs.readFile(dest) };
   } catch {
     return { failed: 'ExifTool could not extract it' };
