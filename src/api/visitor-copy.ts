@@ -4,6 +4,12 @@
 // or new rules make a new copy, a link that keeps metadata gets the stored file and no copy. Every request, and every
 // byte range of one, is then served from the kept copy (ETag, ranges: ./photos.ts sendStored).
 //
+// Copies go when they can no longer be served: with the photo's derived files (its deletion, a move to another
+// storage location), when a file in place gets new bytes (library/in-place/file-photos.ts), when the last link
+// showing the photo goes (library/sharing/links.ts), and a copy under the rules before is removed once the new one
+// is made. A copy finished after its photo was deleted, changed or moved is removed at once (that removal ran before
+// it was there). So there is at most one copy per original or clip, type and rules, of photos links show.
+//
 // Fair to every visitor: requests asking for a copy being made wait for that one; making one takes a slot (2 made at
 // once, 16 waiting), at most PER_VISITOR of them per visitor (the link and their address, an IPv6 one by its /64)
 // and PER_LINK per link; and each visitor has a budget of file requests (VISITOR_REQUESTS a minute, in a burst or
@@ -21,12 +27,13 @@ import { clientOf } from '../auth/login-limiter.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from '../library/library.js';
+import { findPhoto } from '../library/photos.js';
 import { RAW_IMAGE_MIMES } from '../media/detect.js';
 import { stripImage, type StripResult } from '../media/strip-metadata.js';
 import { muxerFor, stripVideo } from '../media/video/strip-video.js';
 import { isVideoMime } from '../model/video.js';
 import { isInPlaceKey } from '../storage/in-place.js';
-import { visitorCopyKey } from '../storage/keys.js';
+import { derivedPrefix, visitorCopiesPrefix, visitorCopyKey } from '../storage/keys.js';
 import { Slots } from './slots.js';
 
 export const STRIP_RUNNING = 2;
@@ -38,8 +45,10 @@ export const VISITOR_REQUESTS = 120;
 /** How long a refused copy is answered from memory, and how many refusals are kept (the oldest go first). */
 export const REFUSAL_MS = 60 * 60_000;
 const REFUSALS_KEPT = 4096;
-/** Part of each copy's name: a change to what copies keep makes new ones. */
-const COPY_RULES = 'allow-list 2';
+/** Part of each copy's name: a change to what copies keep makes new ones. 3: a RAW's embedded previews made safe. */
+const COPY_RULES = 'allow-list 3';
+/** The rules before, whose copies lay beside the renditions (`visitor-<digest>.<ext>`): removed once a new one is made. */
+const PAST_RULES = ['allow-list 2'];
 
 const slots = new Slots({ running: STRIP_RUNNING, queue: STRIP_QUEUE, perKey: PER_VISITOR });
 const linkSlots = new Slots({ running: Infinity, queue: 0, perKey: PER_LINK });
@@ -88,6 +97,14 @@ export function refusalMessage(kind: 'image' | 'video', result: { left: string[]
   return `${what} could not be reduced to what the link shows (${why}), so it is not offered here; its owner can let the link keep its metadata`;
 }
 
+const copyDigest = (source: CopySource, rules: string) => createHash('sha256').update([source.sha256, source.key, source.mime, rules].join('\n')).digest('hex').slice(0, 24);
+const copyExt = (ext: string | null) => (ext && /^[a-z0-9]{1,8}$/.test(ext) ? ext : 'bin');
+
+/** Where the rules before kept this copy (pure). */
+export function pastCopyKeys(source: CopySource, ext: string | null): string[] {
+  return PAST_RULES.map((rules) => path.posix.join(derivedPrefix(source.photoId), `visitor-${copyDigest(source, rules)}.${copyExt(ext)}`));
+}
+
 /** Copies being made in this process, by where they go: everyone asking for one waits for it. */
 const making = new Map<string, Promise<Outcome>>();
 
@@ -109,8 +126,7 @@ export function countVisitorRequest(reply: FastifyReply, visitor: Visitor): void
 export async function visitorCopy(lib: Library, reply: FastifyReply, visitor: Visitor, source: CopySource): Promise<string> {
   const kind = isVideoMime(source.mime) ? 'video' : 'image';
   const ext = kind === 'video' ? muxerFor(source.mime) : path.extname(source.key).slice(1).toLowerCase();
-  const digest = createHash('sha256').update([source.sha256, source.key, source.mime, COPY_RULES].join('\n')).digest('hex').slice(0, 24);
-  const key = visitorCopyKey(source.photoId, digest, ext && /^[a-z0-9]{1,8}$/.test(ext) ? ext : 'bin');
+  const key = visitorCopyKey(source.photoId, copyDigest(source, COPY_RULES), copyExt(ext));
   const store = lib.storage.at(source.storageLocation);
   const id = `${source.storageLocation ?? ''}\0${key}`;
   const refused = refusalOf(id);
@@ -170,6 +186,17 @@ async function makeCopy(lib: Library, reply: FastifyReply, visitor: Visitor, sou
           throw new UserError('forbidden', message);
         }
         await store.putFile(key, temp, { move: true });
+        // deleted, changed or moved while the copy was made: the removal of its copies ran before this one was there
+        const now = await findPhoto(lib, source.photoId);
+        if (!now) {
+          await store.removePrefix(derivedPrefix(source.photoId));
+          throw new UserError('not-found', `no photo with id ${source.photoId} in this link`);
+        }
+        if (now.sha256 !== source.sha256 || (now.storageLocation ?? null) !== source.storageLocation) {
+          await (now.sha256 === source.sha256 ? store.removePrefix(visitorCopiesPrefix(source.photoId)) : store.remove(key));
+          throw new UserError('conflict', "the photo's file changed, or moved, while its copy was made: try again");
+        }
+        for (const past of pastCopyKeys(source, key.slice(key.lastIndexOf('.') + 1))) await store.remove(past);
         return { made: true };
       } finally {
         await Promise.all([temp, `${temp}_exiftool_tmp`, `${temp}.parts`].map((file) => fs.rm(file, { force: true })));

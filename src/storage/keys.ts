@@ -41,9 +41,14 @@ export function derivedVideoKey(photoId: string): string {
   return path.posix.join(derivedPrefix(photoId), 'video.mp4');
 }
 
+/** A photo's share-link visitors' copies, in one folder: they go together when they go stale (api/visitor-copy.ts). */
+export function visitorCopiesPrefix(photoId: string): string {
+  return path.posix.join(derivedPrefix(photoId), 'visitor');
+}
+
 /** A share-link visitor's copy of an original or a clip (api/visitor-copy.ts), named by what it copies and how. */
 export function visitorCopyKey(photoId: string, digest: string, ext: string): string {
-  return path.posix.join(derivedPrefix(photoId), `visitor-${digest}.${ext}`);
+  return path.posix.join(visitorCopiesPrefix(photoId), `${digest}.${ext}`);
 }
 
 /** A frame of a clip beyond its poster (pipeline/steps/keyframes.ts); named by the clip's bytes, which a file in place may change. */

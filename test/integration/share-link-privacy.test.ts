@@ -11,9 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ExifTool } from 'exiftool-vendored';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VISITOR_REQUESTS } from '../../src/api/visitor-copy.js';
+import { deletePhoto, findPhoto } from '../../src/library/photos.js';
 import { requireVideoTools } from '../../src/media/video/tools.js';
+import { derivedPrefix, visitorCopiesPrefix } from '../../src/storage/keys.js';
 import { locatedMedia, PLACE_TEXT, placesLeftIn, type LocatedMedia } from '../helpers/located-media.js';
 import { assets, json, onPostgres, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
@@ -249,6 +252,33 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     expect((await api(`/api/albums/${albumId}`)).body.photoCount).toBe(2);
   });
 
+  it("removes visitors' copies that can no longer be served: a revoked link's, but for photos another link shows; a copy under the rules before", async () => {
+    const picture = async (name: string, background: string) => {
+      const file = path.join(scratch, name);
+      await sharp({ create: { width: 64, height: 48, channels: 3, background } }).jpeg().toFile(file);
+      return { path: file };
+    };
+    const uploaded = await upload(server.url, [await picture('only.jpg', '#25a'), await picture('listed.jpg', '#5a2'), await picture('in-album.jpg', '#a25')]);
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    const [only, listed, inAlbum] = uploaded.body.items.map((item: { id: string }) => item.id) as [string, string, string];
+    await waitForTerminal(server.url, [only, listed, inAlbum]);
+    await makeLink({ photoIds: [listed] });
+    await makeLink({ albumId: (await api('/api/albums', { method: 'POST', json: { name: 'Shown', photoIds: [inAlbum] } })).body.id });
+    const revoked = await makeLink({ photoIds: [only, listed, inAlbum], allowDownload: true });
+    // a copy made under the rules before, where they kept it (beside the renditions)
+    const row = (await findPhoto(server.lib, only))!;
+    const pastDigest = createHash('sha256').update([row.sha256, row.storageKey, row.mime, 'allow-list 2'].join('\n')).digest('hex').slice(0, 24);
+    const past = path.join(server.dataDir, derivedPrefix(only), `visitor-${pastDigest}.jpg`);
+    fs.writeFileSync(past, 'a copy under the rules before');
+    const copies = (id: string) => path.join(server.dataDir, visitorCopiesPrefix(id));
+    for (const id of [only, listed, inAlbum]) expect((await visit(revoked.token, `/photos/${id}/original`)).status).toBe(200);
+    expect([only, listed, inAlbum].map((id) => fs.readdirSync(copies(id)).length)).toEqual([1, 1, 1]);
+    expect(fs.existsSync(past)).toBe(false);
+    expect((await api(`/api/shared-links/${revoked.id}`, { method: 'DELETE' })).status).toBe(204);
+    // before: every copy kept until its photo was deleted
+    expect([fs.existsSync(copies(only)), fs.readdirSync(copies(listed)).length, fs.readdirSync(copies(inAlbum)).length]).toEqual([false, 1, 1]);
+  });
+
   // what visitors get is the same on both engines: these run once
   describe.skipIf(onPostgres())('every container and namespace a place was found in', () => {
     let media: LocatedMedia;
@@ -318,6 +348,26 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
       expect(answers).toEqual(Array(3).fill({ status: 403, message: told }));
       // stripped once: the next two were told from memory (before: three times, each taking a slot)
       expect((await copiesCounted('video', 'refused')) - refusedBefore).toBe(1);
+    });
+
+    it('removes the copy of a photo deleted while its copy was made', async () => {
+      // a 64 px picture with 48 MB after it (a JPEG's trailer): its copy takes a while to make, none to analyse
+      const picture = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#a52' } }).jpeg().toBuffer();
+      const uploaded = await upload(server.url, [{ path: save('large.jpg', Buffer.concat([picture, Buffer.alloc(48 << 20)])) }]);
+      expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+      const large = uploaded.body.items[0].id as string;
+      await waitForTerminal(server.url, [large]);
+      const link = await makeLink({ photoIds: [large], allowDownload: true });
+      const asked = visit(link.token, `/photos/${large}/original`);
+      // deleted while its work file is in the scratch folder
+      for (const deadline = Date.now() + 10_000; fs.readdirSync(server.lib.scratch.dir).length === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 2));
+      expect(await deletePhoto(server.lib, large)).toBe(true);
+      const stillMaking = fs.readdirSync(server.lib.scratch.dir).length > 0;
+      const answer = await asked;
+      expect(stillMaking, 'the copy was still being made when the photo went').toBe(true);
+      // before: 200, and the copy left behind for good
+      expect(answer.status).toBe(404);
+      expect(fs.existsSync(path.join(server.dataDir, derivedPrefix(large)))).toBe(false);
     });
 
     it('gives a link\'s visitors originals that keep only the allow-list, in every container: JPEG, PNG, WebP, HEIC, MP4, MOV, motion photos', async () => {
