@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { expireOfflinePhotos } from '../../src/library/in-place/offline.js';
 import { IN_TRASH } from '../../src/model/lanes.js';
+import { visitorCopiesPrefix } from '../../src/storage/keys.js';
 import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 /** This file's own ExifTool (the package's shared one would be ended for the files run after it in this process). */
@@ -162,6 +163,11 @@ describe('libraries in place', () => {
   it('follows an edit: new bytes, the same photo (album, favourite, rating kept), analysed again', async () => {
     const file = path.join(folder, 'trip', 'rocks.jpg');
     const before = (await api(`/api/photos/${ids['rocks.jpg']}`)).body;
+    // a link's visitor downloaded it: their copy, of these bytes, is kept
+    const link = (await api('/api/shared-links', { method: 'POST', json: { photoIds: [ids['rocks.jpg']], allowDownload: true } })).body;
+    expect((await fetch(`${server.url}/api/s/${link.token}/photos/${ids['rocks.jpg']}/original`)).status).toBe(200);
+    const copies = path.join(server.dataDir, visitorCopiesPrefix(ids['rocks.jpg']!));
+    expect(fs.readdirSync(copies)).toHaveLength(1);
     fs.writeFileSync(file, await sharp(fs.readFileSync(file)).jpeg({ quality: 60 }).toBuffer());
     // Still being written, as far as a scan can tell: its time is moved 3 s ahead, as a copy under way keeps moving it.
     // With only the write's own time, a scan that this busy machine started more than the 300 ms settle time later
@@ -171,6 +177,8 @@ describe('libraries in place', () => {
     // a scan right away leaves a file still being written for later, and asks for another once it has settled
     expect((await scan()).settling).toBe(1);
     await until('the edit read', async () => (await library()).scan.changed === 1);
+    // the copy of the old bytes went with them (before: kept until the photo was deleted)
+    expect(fs.existsSync(copies)).toBe(false);
     await until('the edited photo analysed', async () => {
       const photo = (await api(`/api/photos/${ids['rocks.jpg']}`)).body;
       return photo.sha256 !== before.sha256 && ['completed', 'partial'].includes(photo.state) && photo;
@@ -182,10 +190,17 @@ describe('libraries in place', () => {
   }, 120_000);
 
   it('follows a rename into another folder: the same photo, its person named', async () => {
+    // a visitor's copy, named by the file it was made from
+    const link = (await api('/api/shared-links', { method: 'POST', json: { photoIds: [ids['portrait.jpg']], allowDownload: true } })).body;
+    expect((await fetch(`${server.url}/api/s/${link.token}/photos/${ids['portrait.jpg']}/original`)).status).toBe(200);
+    const copies = path.join(server.dataDir, visitorCopiesPrefix(ids['portrait.jpg']!));
+    expect(fs.readdirSync(copies)).toHaveLength(1);
     fs.mkdirSync(path.join(folder, 'people'));
     fs.renameSync(path.join(folder, 'trip', 'portrait.jpg'), path.join(folder, 'people', 'ada.jpg'));
     const scanned = await scan();
     expect(scanned).toMatchObject({ moved: 1, gone: 0, new: 0 });
+    // it went with the old name (before: kept, never asked for again, until the photo was deleted)
+    expect(fs.existsSync(copies)).toBe(false);
     const photo = (await api(`/api/photos/${ids['portrait.jpg']}`)).body;
     expect(photo.offline).toBe(false);
     // the photo takes the file's new name, and is found by it

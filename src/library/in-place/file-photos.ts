@@ -13,6 +13,7 @@ import { admitPhoto, photoWithBytes } from '../photo-door.js';
 import type { Library } from '../library.js';
 import { owns } from '../../scope/rows.js';
 import { resumeWorkSkippedInTrash } from '../trash.js';
+import { removeVisitorCopies } from '../sharing/visitor-copies.js';
 
 export interface ReadFile {
   libraryId: string;
@@ -39,7 +40,10 @@ export async function photoForFile(lib: Library, file: ReadFile, previous: strin
   // new bytes at the path of a photo that has no other copy: the file was edited, the photo stays (albums, people…)
   if (previous && !previousHasOtherFiles) {
     const edited = await editPhoto(lib, previous, file);
-    if (edited) return { photoId: previous, outcome: 'edited' };
+    if (edited) {
+      await removeVisitorCopies(lib, [edited], 'the file got new bytes');
+      return { photoId: previous, outcome: 'edited' };
+    }
   }
   return createPhoto(lib, file);
 }
@@ -70,8 +74,8 @@ async function createPhoto(lib: Library, file: ReadFile): Promise<PhotoOfFile> {
   return { photoId: admitted.id, outcome: admitted.duplicate ? 'linked' : 'new' };
 }
 
-/** New bytes for a photo: its checksum, size and type follow the file, and every step runs again. */
-async function editPhoto(lib: Library, photoId: string, file: ReadFile): Promise<boolean> {
+/** New bytes for a photo: its checksum, size and type follow the file, and every step runs again. Null: not the owner's. */
+async function editPhoto(lib: Library, photoId: string, file: ReadFile): Promise<{ id: string; storageLocation: string | null } | null> {
   return lib.db.transaction(async (tx) => {
     const [updated] = await tx
       .update(photos)
@@ -88,10 +92,10 @@ async function editPhoto(lib: Library, photoId: string, file: ReadFile): Promise
         updatedAt: new Date(),
       })
       .where(and(eq(photos.id, photoId), owns(lib, photos)))
-      .returning({ id: photos.id });
-    if (!updated) return false;
+      .returning({ id: photos.id, storageLocation: photos.storageLocation });
+    if (!updated) return null;
     await tx.update(photoSteps).set({ status: 'pending', error: null, retryAt: null }).where(eq(photoSteps.photoId, photoId));
-    return true;
+    return updated;
   });
 }
 
@@ -124,7 +128,15 @@ export async function settleFilePhotos(lib: Library, photoIds: readonly string[]
   const back: string[] = [];
   for (let i = 0; i < photoIds.length; i += 1000) {
     const chunk = photoIds.slice(i, i + 1000);
-    const changed = await rows<{ id: string; offline: boolean; old_key: string | null; old_name: string; new_key: string | null; untrashed: boolean }>(
+    const changed = await rows<{
+      id: string;
+      offline: boolean;
+      old_key: string | null;
+      old_name: string;
+      new_key: string | null;
+      storage_location: string | null;
+      untrashed: boolean;
+    }>(
       lib.db,
       sql`with present as (
             select x.id, f.path, f.sidecar_path, f.library_id, q.storage_key as old_key, q.filename as old_name,
@@ -149,9 +161,15 @@ export async function settleFilePhotos(lib: Library, photoIds: readonly string[]
                  or p.storage_key is distinct from coalesce(present.path, p.storage_key)
                  or (present.path is not null and p.sidecar_key is distinct from present.sidecar_path))
           returning p.id, p.offline_at is not null as offline, present.old_key, present.old_name, p.storage_key as new_key,
-            present.was_trashed and p.deleted_at is null as untrashed`,
+            p.storage_location, present.was_trashed and p.deleted_at is null as untrashed`,
     );
     await renameAfterFiles(lib, changed);
+    // read from another file now: copies named by the file before are never asked for again
+    await removeVisitorCopies(
+      lib,
+      changed.filter((row) => row.new_key !== row.old_key).map((row) => ({ id: row.id, storageLocation: row.storage_location })),
+      "the photo's file moved",
+    );
     offline += changed.filter((row) => row.offline).length;
     back.push(...changed.filter((row) => !row.offline).map((row) => row.id));
     // out of the trash by themselves: what the trash skipped runs now, as for a restore
