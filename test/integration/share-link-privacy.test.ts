@@ -252,7 +252,7 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     expect((await api(`/api/albums/${albumId}`)).body.photoCount).toBe(2);
   });
 
-  it("removes visitors' copies that can no longer be served: a revoked link's, but for photos another link shows; a copy under the rules before", async () => {
+  it("removes visitors' copies no link can serve (a link revoked, an album with a link deleted or a photo taken out of it), and one under the rules before", async () => {
     const picture = async (name: string, background: string) => {
       const file = path.join(scratch, name);
       await sharp({ create: { width: 64, height: 48, channels: 3, background } }).jpeg().toFile(file);
@@ -262,8 +262,11 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
     const [only, listed, inAlbum] = uploaded.body.items.map((item: { id: string }) => item.id) as [string, string, string];
     await waitForTerminal(server.url, [only, listed, inAlbum]);
-    await makeLink({ photoIds: [listed] });
-    await makeLink({ albumId: (await api('/api/albums', { method: 'POST', json: { name: 'Shown', photoIds: [inAlbum] } })).body.id });
+    const listedLink = await makeLink({ photoIds: [listed] });
+    const album = (id: string) => api('/api/albums', { method: 'POST', json: { name: 'Shown', photoIds: [id] } }).then((created) => created.body.id as string);
+    const [shown, alsoShown] = [await album(inAlbum), await album(listed)];
+    await makeLink({ albumId: shown });
+    await makeLink({ albumId: alsoShown });
     const revoked = await makeLink({ photoIds: [only, listed, inAlbum], allowDownload: true });
     // a copy made under the rules before, where they kept it (beside the renditions)
     const row = (await findPhoto(server.lib, only))!;
@@ -277,6 +280,12 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     expect((await api(`/api/shared-links/${revoked.id}`, { method: 'DELETE' })).status).toBe(204);
     // before: every copy kept until its photo was deleted
     expect([fs.existsSync(copies(only)), fs.readdirSync(copies(listed)).length, fs.readdirSync(copies(inAlbum)).length]).toEqual([false, 1, 1]);
+    // the last link showing it is an album's: the album deleted, or the photo taken out of it
+    expect((await api(`/api/shared-links/${listedLink.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(fs.readdirSync(copies(listed))).toHaveLength(1);
+    expect((await api(`/api/albums/${alsoShown}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await api(`/api/albums/${shown}/photos`, { method: 'DELETE', json: { ids: [inAlbum] } })).status).toBe(200);
+    expect([fs.existsSync(copies(listed)), fs.existsSync(copies(inAlbum))]).toEqual([false, false]);
   });
 
   // what visitors get is the same on both engines: these run once

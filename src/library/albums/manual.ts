@@ -12,6 +12,7 @@ import { TIMELINE_ORDER } from '../photo-filter.js';
 import { listColumns, photoListItem } from '../photo-list.js';
 import { isOwner, ownerNameSql, ownsSql } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
+import { albumHasLink, removeCopiesNoLinkShows } from '../sharing/visitor-copies.js';
 
 export const ALBUM_KINDS = ['manual', 'auto'] as const;
 export type AlbumKind = (typeof ALBUM_KINDS)[number];
@@ -257,6 +258,7 @@ export async function removePhotos(lib: Library, id: string, photoIds: string[])
   const removedIds = removed.map((row) => row.photo_id);
   if (album.status !== 'active') await refreshAlbumPhotos(lib, id);
   await refreshSearchDocuments(lib.db, removedIds);
+  if (await albumHasLink(lib, id)) await removeCopiesNoLinkShows(lib, removedIds, 'taken out of an album with a link');
   return { album: await getAlbumSummary(lib, id), removed: removed.length };
 }
 
@@ -265,8 +267,10 @@ export async function deleteAlbum(lib: Library, id: string): Promise<void> {
   mayChange(lib);
   await requireAlbum(lib, id);
   const members = await albumPhotoIds(lib, id);
-  await lib.db.delete(albums).where(eq(albums.id, id)); // album_photos go by cascade
+  const linked = await albumHasLink(lib, id);
+  await lib.db.delete(albums).where(eq(albums.id, id)); // album_photos go by cascade, and its links
   await refreshSearchDocuments(lib.db, members);
+  if (linked) await removeCopiesNoLinkShows(lib, members, 'its album went with its links');
   // Its suggestion term is at zero now and can never count again.
   await lib.db.execute(sql`delete from search_terms where ${ownsSql(lib, 'search_terms')} and kind = 'album' and key = ${id}`);
 }

@@ -11,7 +11,7 @@ import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { owns, ownsSql } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
-import { removeVisitorCopies } from './visitor-copies.js';
+import { removeCopiesNoLinkShows } from './visitor-copies.js';
 
 /** Photos one link may name (an album's link has no limit: it follows the album); as many as an album request. */
 export const LINK_PHOTOS_MAX = ALBUM_IDS_MAX;
@@ -176,27 +176,18 @@ export async function updateLink(lib: Library, id: string, settings: LinkSetting
   return requireLink(lib, id);
 }
 
-/**
- * Revokes the link: it answers 404 from now on. Its visitors' copies of the owner's photos that no other link shows
- * go too (a copy is per original and rules, not per link: one another link still shows stays, and a photo shown
- * again later is copied again).
- */
+/** Revokes the link: it answers 404 from now on, and the copies its visitors got of photos no other link shows go. */
 export async function deleteLink(lib: Library, id: string): Promise<void> {
   mayChange(lib);
   const [link] = await lib.db.select().from(shareLinks).where(and(eq(shareLinks.id, id), owns(lib, shareLinks)));
   if (!link) throw new UserError('not-found', `no share link with id ${id}`);
-  const shownElsewhere = sql`(exists (select 1 from share_link_photos lp where lp.photo_id = p.id and lp.link_id <> ${id}::uuid)
-    or exists (select 1 from album_photos ap join share_links l on l.album_id = ap.album_id where ap.photo_id = p.id and l.id <> ${id}::uuid))`;
-  const onlyHere = await rows<{ id: string; storage_location: string | null }>(
-    lib.db,
-    sql`select p.id, p.storage_location from photos p where ${linkMemberSql(link)} and ${ownsSql(lib, 'p')} and not ${shownElsewhere}`,
-  );
+  const shown = await rows<{ id: string }>(lib.db, sql`select p.id from photos p where ${linkMemberSql(link)} and ${ownsSql(lib, 'p')}`);
   const removed = await lib.db.delete(shareLinks).where(eq(shareLinks.id, id)).returning({ id: shareLinks.id });
   if (removed.length === 0) throw new UserError('not-found', `no share link with id ${id}`);
-  await removeVisitorCopies(
+  await removeCopiesNoLinkShows(
     lib,
-    onlyHere.map((photo) => ({ id: photo.id, storageLocation: photo.storage_location })),
-    'a revoked link showed the photo',
+    shown.map((photo) => photo.id),
+    'its link was revoked',
   );
 }
 
