@@ -140,3 +140,87 @@ async function unsafeIn(image: string): Promise<string[]> {
     return ['its tags could not be read'];
   }
 }
+
+/** How much of an unnamed JPEG is read for its headers (APPn segments are at most 64 KiB each). */
+const JPEG_HEAD = 1 << 20;
+/** Unnamed JPEGs checked in one RAW; more refuses the copy. */
+const UNNAMED_MAX = 64;
+
+/** An APPn segment kept: JFIF, the ICC profile (the allow-list keeps it), Adobe's colour transform. Pure. */
+function keptSegment(marker: number, body: Buffer): boolean {
+  if (marker === 0xe2) return body.toString('latin1', 0, 12) === 'ICC_PROFILE\0';
+  if (marker === 0xee) return body.toString('latin1', 0, 5) === 'Adobe';
+  return false;
+}
+
+/**
+ * The segments of the JPEG at the start of `head` that may hold metadata (APP1–APP15 but the ICC profile and Adobe's,
+ * comments), each as where it lies and its length, marker included; null when the headers run past `head`. Pure.
+ */
+export function metadataSegments(head: Buffer): { at: number; length: number }[] | null {
+  const found: { at: number; length: number }[] = [];
+  for (let at = 2; at + 4 <= head.length; ) {
+    if (head[at] !== 0xff) return found; // not a marker: the headers end
+    const marker = head[at + 1]!;
+    if (marker === 0xff) {
+      at++; // fill byte
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) return found; // the picture's data, or the end
+    const end = at + 2 + head.readUInt16BE(at + 2);
+    if (end > head.length) return null;
+    if (((marker >= 0xe1 && marker <= 0xef) || marker === 0xfe) && !keptSegment(marker, head.subarray(at + 4, end))) found.push({ at, length: end - at });
+    at = end;
+  }
+  return null;
+}
+
+/**
+ * The JPEGs a RAW holds that no tag names (a DNG's first image stored as JPEG strips, an unknown IFD's), found by their
+ * first bytes: one whose headers hold more than the allow-list has those segments turned into blank comments of the
+ * same length, where they lie (no offset moves; the picture stays). Answers what is left (`a JPEG at byte N › tag`).
+ */
+export async function cleanUnnamedJpegs(file: string): Promise<string[]> {
+  const work = `${file}.unnamed.jpg`;
+  const handle = await fs.open(file, 'r+');
+  try {
+    // a RAW starts with its TIFF header: a JPEG at 0 is the file itself, which the tags already said all of
+    const starts = (await placesOf(handle, Buffer.from([0xff, 0xd8, 0xff]))).filter((at) => at > 0);
+    if (starts.length > UNNAMED_MAX) return [`${starts.length} images embedded in it (more than ${UNNAMED_MAX} cannot be checked)`];
+    const left: string[] = [];
+    for (const at of starts) {
+      const head = Buffer.alloc(JPEG_HEAD);
+      const { bytesRead } = await handle.read(head, 0, JPEG_HEAD, at);
+      const unsafe = await unsafeInHead(head.subarray(0, bytesRead), work);
+      if (unsafe.length === 0) continue;
+      const segments = metadataSegments(head.subarray(0, bytesRead));
+      if (segments === null) {
+        left.push(`a JPEG at byte ${at} (its headers run past ${JPEG_HEAD} bytes)`);
+        continue;
+      }
+      for (const segment of segments) {
+        const blank = Buffer.alloc(segment.length);
+        blank.writeUInt16BE(0xffef, 0);
+        blank.writeUInt16BE(segment.length - 2, 2);
+        await handle.write(blank, 0, blank.length, at + segment.at);
+      }
+      const { bytesRead: again } = await handle.read(head, 0, JPEG_HEAD, at);
+      left.push(...(await unsafeInHead(head.subarray(0, again), work)).map((inner) => `a JPEG at byte ${at} › ${inner}`));
+    }
+    return left;
+  } finally {
+    await handle.close();
+    await fs.rm(work, { force: true });
+  }
+}
+
+/** What the JPEG whose first bytes are `head` holds beyond the allow-list; [] for bytes ExifTool cannot read as one. */
+async function unsafeInHead(head: Buffer, work: string): Promise<string[]> {
+  await fs.writeFile(work, head);
+  try {
+    const tags: Record<string, unknown> = await reader().readRaw(work, { readArgs: ['-a', '-u', '-G0:1', '-s'] });
+    return tags['File:FileType'] === 'JPEG' ? unsafeTagsIn(tags, { raw: false }) : [];
+  } catch {
+    return []; // three bytes that only look like a JPEG's start
+  }
+}

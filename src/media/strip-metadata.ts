@@ -10,7 +10,7 @@
 // never given away.
 import { keepKnownParts } from './container-parts.js';
 import { errorMessage } from './decoders/common.js';
-import { cleanEmbeddedImages } from './embedded-images.js';
+import { cleanEmbeddedImages, cleanUnnamedJpegs } from './embedded-images.js';
 import { reader } from './exiftool-reader.js';
 import { KEPT_TAGS, RAW_DELETED_TAGS, unsafeTagsIn } from './safe-metadata.js';
 
@@ -69,6 +69,8 @@ export async function stripImage(file: string, options: { raw: boolean }): Promi
   const left = unsafeTagsIn(tags, options);
   // a preview's own GPS is not among the file's tags: each embedded image is read, and made safe where it lies
   const inside = await cleanEmbeddedImages(file, tags, options, async (jpeg) => (await stripImage(jpeg, { raw: false })).stripped);
+  // and those no tag names (a DNG's first image as JPEG strips): before, given out with their own GPS
+  if (options.raw) inside.push(...(await cleanUnnamedJpegs(file)));
   if (inside.length > 0) {
     left.push(...inside);
     reason = 'an image embedded in it holds them';

@@ -137,6 +137,34 @@ describe('unsafeTagsIn', () => {
     await closeMetadataReader();
   });
 
+  it("makes safe a JPEG a RAW holds that no tag names (a DNG's first image as JPEG strips), where it lies, keeping its picture", async () => {
+    await withTempDir('shoebox-raw-unnamed-', async (dir) => {
+      const write = (file: string, tags: object) => reader().write(file, tags as never, { writeArgs: ['-overwrite_original'], useMWG: false });
+      const picture = (width: number) => sharp({ create: { width, height: (width * 3) / 4, channels: 3, background: '#468' } }).jpeg().toBuffer();
+      const preview = path.join(dir, 'preview.jpg');
+      await writeFile(preview, await picture(160));
+      await write(preview, { GPSLatitude: PLACES.thumbnail[0], GPSLatitudeRef: 'N', GPSLongitude: -PLACES.thumbnail[1], GPSLongitudeRef: 'W', SerialNumber: '0620' });
+      // the test's CR2 without its marker, with a DNG version: its preview is IFD0's strip, which no tag names
+      const raw = cameraRaw({ preview: await readFile(preview), thumbnail: await picture(32), width: 160, height: 120, make: 'Canon', model: 'Canon EOS 5D' });
+      raw.write('\0\0\0', 8, 'latin1');
+      const file = path.join(dir, 'scan.dng');
+      await writeFile(file, raw);
+      await write(file, { DNGVersion: '1 4 0 0' });
+      expect((await reader().read(file)).MIMEType).toBe('image/x-adobe-dng');
+      expect(await placesLeftIn(file)).not.toEqual([]);
+      // before: stripped, with the preview's GPS and serial number still in it
+      expect(await stripImage(file, { raw: true })).toEqual({ stripped: true });
+      expect(await placesLeftIn(file)).toEqual([]);
+      const bytes = await readFile(file);
+      expect(bytes.includes('0620', 0, 'latin1')).toBe(false);
+      // the preview still decodes (after the thumbnail, in IFD1)
+      const starts = [...bytes.toString('latin1').matchAll(/\xff\xd8\xff/g)].map((match) => match.index);
+      const sizes = await Promise.all(starts.map(async (at) => (await sharp(bytes.subarray(at)).metadata()).width));
+      expect(sizes).toEqual([32, 160]);
+    });
+    await closeMetadataReader();
+  });
+
   it('deletes everything and copies back only the allow-list, the colour profile never deleted', () => {
     expect(stripArgs({ raw: false })).toEqual(['--ICC_Profile:all', '-tagsFromFile', '@', ...KEPT_TAGS.map((tag) => `-${tag}`)]);
     expect(KEPT_TAGS.some((tag) => /GPS|Location|City|Serial|Description|Keywords|Thumbnail/i.test(tag))).toBe(false);
