@@ -4,11 +4,11 @@
 // or new rules make a new copy, a link that keeps metadata gets the stored file and no copy. Every request, and every
 // byte range of one, is then served from the kept copy (ETag, ranges: ./photos.ts sendStored).
 //
-// Copies go when they can no longer be served: with the photo's derived files (its deletion, a move to another
-// storage location), when a file in place gets new bytes (library/in-place/file-photos.ts), when the last link
-// showing the photo goes (library/sharing/links.ts), and a copy under the rules before is removed once the new one
-// is made. A copy finished after its photo was deleted, changed or moved is removed at once (that removal ran before
-// it was there). So there is at most one copy per original or clip, type and rules, of photos links show.
+// Copies lie in one folder per photo and go when they can no longer be served: with the photo's derived files (its
+// deletion, a move to another storage location: made again there when asked), and by library/sharing/visitor-copies.ts
+// when a file in place gets new bytes or is read from another path, and when no link shows the photo any more; a copy
+// under the rules before is removed once the new one is made. A copy finished after its photo was deleted, changed or
+// moved is removed at once (that removal ran before it was there).
 //
 // Fair to every visitor: requests asking for a copy being made wait for that one; making one takes a slot (2 made at
 // once, 16 waiting), at most PER_VISITOR of them per visitor (the link and their address, an IPv6 one by its /64)
