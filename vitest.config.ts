@@ -16,6 +16,7 @@ const ON_POSTGRES = [
   'test/integration/access.test.ts',
   'test/integration/accounts.test.ts',
   'test/integration/sharing.test.ts',
+  'test/integration/share-link-privacy.test.ts',
   'test/integration/albums.test.ts',
   'test/integration/duplicates.test.ts',
   'test/integration/photo-people.test.ts',
