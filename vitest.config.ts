@@ -8,7 +8,7 @@ import { TEST_ALLOCATOR } from './test/setup/allocator-tunables.js';
  * vectors), of scope and access (every row through the actor's scope), of sharing, of the claims and locks of the
  * lanes, counts and concurrency (quotas, sign-in limits, faces moved at once), date and place SQL (memories, map),
  * migrations and upkeep — and the cluster itself. Files whose SQL is the same on both engines and whose work is files,
- * media and models (videos, Live Photos, faces, libraries in place, visitors' copies, generation) run once, embedded.
+ * media and models (videos, Live Photos, faces, libraries in place, generation) run once, embedded.
  */
 const ON_POSTGRES = [
   'test/integration/search.test.ts',
