@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { baseName, burstFromName, formatFamily, framesAlike, stackKeys, stackKind, stackReason, type StackFile } from '../../src/library/stacks/rules.js';
+import { burstFromName, framesAlike, stackKeys, stackKind, stackReason, type StackFile } from '../../src/library/stacks/rules.js';
+import { baseName, formatFamily } from '../../src/media/shot-names.js';
 
 const at = (iso: string) => new Date(iso);
 let n = 0;

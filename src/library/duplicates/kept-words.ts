@@ -1,5 +1,5 @@
 // Why a photo is kept, in the words the duplicates page, the CLI and a refused resolve say it. Pure.
-import { baseName, formatFamily } from '../stacks/rules.js';
+import { baseName, formatFamily } from '../../media/shot-names.js';
 import { madeFrom } from './made-from.js';
 import type { CopyFacts, KeptReason } from './provenance.js';
 

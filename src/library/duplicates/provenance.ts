@@ -4,7 +4,7 @@
 import { encodingByFormat } from '../../media/file-facts.js';
 import type { Encoding, Lineage } from '../../model/file-facts.js';
 import { DUPLICATE_SCORE_TIE } from '../best-shot/score.js';
-import { baseName, formatFamily } from '../stacks/rules.js';
+import { baseName, formatFamily } from '../../media/shot-names.js';
 import { madeFrom } from './made-from.js';
 
 /** What a group member is, as far as telling an original from its copies goes. */

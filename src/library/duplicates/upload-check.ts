@@ -9,7 +9,7 @@ import { pdqDihedral } from '../../media/pdq-dihedral.js';
 import type { Library } from '../library.js';
 import { findMatches, type DuplicateProbe } from './candidates.js';
 import { thresholdsFrom } from './detect.js';
-import { formatFamily } from '../stacks/rules.js';
+import { formatFamily } from '../../media/shot-names.js';
 import { keptDespite, type CopyFacts } from './provenance.js';
 import type { MatchTier } from './rules.js';
 

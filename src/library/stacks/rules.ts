@@ -1,7 +1,7 @@
 // Which photos are one stack: pure rules on names, formats, burst identifiers and capture times, no I/O. Precision
 // first: a key only proposes; two photos are stacked when their formats or names say why and their clocks agree.
 import type { StackKind, StackReason } from '../../model/stack.js';
-import { EDITED_SUFFIXES } from '../takeout/sidecar-names.js';
+import { baseName, formatFamily, stemOf } from '../../media/shot-names.js';
 
 export interface StackFile {
   id: string;
@@ -14,35 +14,6 @@ export interface StackFile {
 }
 
 export type { StackKind, StackReason };
-
-const RAW_EXTENSIONS = new Set(['dng', 'cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'srf', 'sr2', 'raf', 'orf', 'rw2', 'rwl', 'pef', 'srw', 'x3f', '3fr', 'iiq', 'erf', 'mef', 'mos', 'kdc', 'dcr']);
-const HEIC_EXTENSIONS = new Set(['heic', 'heif', 'hif']);
-const JPEG_EXTENSIONS = new Set(['jpg', 'jpeg', 'jpe']);
-/** Edit suffixes besides Google's localised ones: Lightroom's `-Edit`, digiKam's versions `_v1`, `_edited`. */
-const OTHER_EDIT_SUFFIX = /(?:[-_]edit(?:ed)?(?:-\d+)?|_v\d{1,2})$/;
-/** Apple's edited export of IMG_1234 is IMG_E1234. */
-const APPLE_EDITED = /^img_e(\d{4,})$/;
-
-/** The file's format family, by its type and extension: what a raw+JPEG or HEIC+JPEG pair is made of. */
-export function formatFamily(filename: string, mime: string): 'raw' | 'heic' | 'jpeg' | 'other' {
-  const ext = extensionOf(filename);
-  if (RAW_EXTENSIONS.has(ext) || /x-(adobe-dng|canon|nikon|sony|fuji|olympus|panasonic|pentax|samsung)|image\/(x-)?dng/.test(mime)) return 'raw';
-  if (HEIC_EXTENSIONS.has(ext) || mime === 'image/heic' || mime === 'image/heif') return 'heic';
-  if (JPEG_EXTENSIONS.has(ext) || mime === 'image/jpeg') return 'jpeg';
-  return 'other';
-}
-
-/** The name a file's versions share, and whether this file is an edited one: `IMG_1234-edited.jpg` → img_1234, edited. */
-export function baseName(filename: string): { base: string; edited: boolean } {
-  const stem = stemOf(filename).normalize('NFC').toLowerCase();
-  const google = EDITED_SUFFIXES.find((s) => stem.endsWith(s) && stem.length > s.length);
-  if (google) return { base: stem.slice(0, -google.length), edited: true };
-  const other = OTHER_EDIT_SUFFIX.exec(stem);
-  if (other && other.index > 0) return { base: stem.slice(0, other.index), edited: true };
-  const apple = APPLE_EDITED.exec(stem);
-  if (apple) return { base: `img_${apple[1]}`, edited: true };
-  return { base: stem, edited: false };
-}
 
 /** Burst names phones give their frames, and the burst they name (its capture time is part of it). */
 const BURST_NAMES: readonly RegExp[] = [
@@ -132,15 +103,4 @@ const KIND_OF: Record<StackReason, StackKind> = {
 export function stackKind(reasons: readonly StackReason[]): StackKind {
   const kinds = new Set(reasons.map((r) => KIND_OF[r]));
   return kinds.size === 1 ? [...kinds][0]! : 'mixed';
-}
-
-function stemOf(filename: string): string {
-  const name = filename.split(/[\\/]/).pop() ?? filename;
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name;
-}
-
-function extensionOf(filename: string): string {
-  const dot = filename.lastIndexOf('.');
-  return dot > 0 ? filename.slice(dot + 1).toLowerCase() : '';
 }

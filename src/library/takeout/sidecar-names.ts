@@ -8,28 +8,7 @@
 // - an edited copy (`IMG-edited.jpg`, or localised: `-bearbeitet`, `-modifié`…) has no sidecar: it shares the
 //   original's.
 // Matching is by name first (each rule above), then by the sidecars' titles; what is left unmatched is reported.
-
-/** The suffixes Google gives an edited copy, by the account's language. */
-export const EDITED_SUFFIXES = [
-  '-edited', // en
-  '-bearbeitet', // de
-  '-modifié', // fr
-  '-editado', // es, pt
-  '-modificato', // it
-  '-bewerkt', // nl
-  '-edytowane', // pl
-  '-redigerad', // sv
-  '-redigeret', // da
-  '-redigert', // nb
-  '-muokattu', // fi
-  '-upraveno', // cs
-  '-szerkesztett', // hu
-  '-düzenlendi', // tr
-  '-изменено', // ru
-  '-編集済み', // ja
-  '-편집됨', // ko
-  '-已修改', // zh
-] as const;
+import { EDITED_SUFFIXES } from '../../media/shot-names.js';
 
 /** Google's limit on a sidecar's name before `.json` (51 in all). */
 const SIDECAR_STEM_MAX = 46;
