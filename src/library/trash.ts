@@ -17,7 +17,7 @@ import { leaveStacks, placeInStack } from './stacks/place.js';
 import { leaveGroups } from './duplicates/groups.js';
 import type { Library, Resources } from './library.js';
 import { forSystem, mayChange } from './actors.js';
-import { deletePhoto } from './photos.js';
+import { deletePhoto } from './photo-delete.js';
 import { photoListItem } from './photo-list.js';
 import { owns, ownsSql } from '../scope/rows.js';
 

@@ -9,7 +9,8 @@ import { ownPhotoSql, ownPhotosScope } from '../../scope/access.js';
 import { getAlbumSummary } from '../albums/manual.js';
 import type { Library } from '../library.js';
 import { listPhotos, listPhotosIn } from '../photo-list.js';
-import { findPhoto, getPhotoDetail } from '../photos.js';
+import { findPhoto } from '../photos.js';
+import { getPhotoDetail } from '../photo-detail.js';
 import type { ExportSource } from './run.js';
 import type { ExportPhoto } from './sidecar.js';
 
