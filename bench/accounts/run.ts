@@ -14,7 +14,7 @@ import { loadSettings } from '../../src/config/settings.js';
 import { createLogger } from '../../src/base/logger.js';
 import { searchScope, timelineScope } from '../../src/scope/access.js';
 import { forSystem } from '../../src/library/actors.js';
-import { listPhotosIn } from '../../src/library/photo-list.js';
+import { listPhotosIn } from '../../src/library/photos/list.js';
 import { ownScope } from '../../src/scope/photo-scope.js';
 import { runSearch } from '../../src/search/engine.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';

@@ -18,7 +18,7 @@ import { parseVector } from '../../src/db/vector-values.js';
 import { findMatches, type DuplicateProbe } from '../../src/library/duplicates/candidates.js';
 import { DEFAULT_DUPLICATE_THRESHOLDS } from '../../src/library/duplicates/rules.js';
 import type { Library } from '../../src/library/library.js';
-import { listPhotosIn } from '../../src/library/photo-list.js';
+import { listPhotosIn } from '../../src/library/photos/list.js';
 import { PDQ_DIHEDRAL_NAMES, type PdqDihedralName } from '../../src/media/pdq-dihedral.js';
 import { copyRows, type Progress } from '../../src/migrate/migrate.js';
 import { DEFAULT_CUTOFF, DEFAULT_RRF_K } from '../../src/search/fusion.js';

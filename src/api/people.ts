@@ -16,7 +16,7 @@ import {
   unassignFace,
   updatePerson,
 } from '../library/people.js';
-import { findPhoto } from '../library/photos.js';
+import { findPhoto } from '../library/photos/photos.js';
 import { sendStored } from './photos.js';
 import { booleanParam, errorBody, faceSummary } from './schemas.js';
 

@@ -9,7 +9,7 @@ import { publicMessageOf, ServiceUnavailableError, UserError } from '../base/err
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import type { EngineName } from '../app/engine-health.js';
 import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest.js';
-import { queuePhotos } from '../library/photo-door.js';
+import { queuePhotos } from '../library/photos/door.js';
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
 import { MAX_SIDECAR_JSON_BYTES, parseTakeoutSidecar, TakeoutJsonError } from '../media/takeout-json.js';

@@ -6,7 +6,7 @@ import type { Resources } from '../library/library.js';
 import { removeExpiredReservations } from '../library/quota.js';
 import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 import { repairPersonPhotos } from '../search/person-photos.js';
-import { forgetOldPhotoChanges } from '../library/photo-order-changes.js';
+import { forgetOldPhotoChanges } from '../library/photos/order-changes.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 

@@ -13,8 +13,8 @@ import { findExistingCopy, type ExistingCopy } from './duplicates/upload-check.j
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
 import { originalKey, sidecarKey } from '../storage/keys.js';
-import { removeOriginalUnlessShared } from './photos.js';
-import { admitPhoto, photoWithBytes, queuePhotos, type Admitted, type Arrival, type PhotoSource } from './photo-door.js';
+import { removeOriginalUnlessShared } from './photos/photos.js';
+import { admitPhoto, photoWithBytes, queuePhotos, type Admitted, type Arrival, type PhotoSource } from './photos/door.js';
 import { formatBytes, QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from './quota.js';
 import { owns } from '../scope/rows.js';
 

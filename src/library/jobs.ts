@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../db/connection.js';
 import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../model/photo-state.js';
 import type { Library } from './library.js';
-import { countByState, countSteps } from './photo-counts.js';
+import { countByState, countSteps } from './photos/counts.js';
 import { listGenerationJobs, type GenerationJobInfo } from './create/jobs.js';
 import { estimateSeconds, RATE_WINDOW_SECONDS, stepRates } from './jobs-eta.js';
 import { ownsSql } from '../scope/rows.js';

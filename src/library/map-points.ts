@@ -8,10 +8,10 @@ import { photos } from '../db/schema.js';
 import { rows } from '../db/connection.js';
 import type { Library } from './library.js';
 import { timelineScope } from '../scope/access.js';
-import { libraryCondition, type LibraryFilter } from './photo-filter.js';
-import { filterKey, markCovers, photoOrderMark } from './timeline.js';
+import { libraryCondition, type LibraryFilter } from './photos/filter.js';
+import { filterKey, markCovers, photoOrderMark } from './photos/timeline.js';
 import { clusterPoints, mapPoints, withChanges, type MapCluster, type MapItem, type MapPoints } from './map-grid.js';
-import { photosChangedBetween } from './photo-order-changes.js';
+import { photosChangedBetween } from './photos/order-changes.js';
 import { uuidArray } from '../db/arrays.js';
 import type { PhotoScope } from '../scope/photo-scope.js';
 

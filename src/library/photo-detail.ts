@@ -9,9 +9,9 @@ import { STEP_NAMES, type StepName, type StepStatus } from '../model/photo-state
 import { activeEdit } from '../model/photo-edit.js';
 import { ownsSql } from '../scope/rows.js';
 import type { Library } from './library.js';
-import { findVisiblePhoto } from './photos.js';
-import { photoListItem } from './photo-list.js';
-import { stackOfPhoto } from './stacks/covers.js';
+import { findVisiblePhoto } from './photos/photos.js';
+import { photoListItem } from './photos/list.js';
+import { stackOfPhoto } from './photos/stack-covers.js';
 import { categoriesOfPhotos } from './categories.js';
 import { listFaces } from './people.js';
 import { namesNotOnFaces } from './people-hints.js';

@@ -9,8 +9,8 @@ import { withDependents } from '../model/photo-state.js';
 import { activeEdit, editedSize, fromEdited, normaliseEdit, sameEdit, toEdited, type PhotoEdit, type UnitBox } from '../model/photo-edit.js';
 import { writeBackDue } from './in-place/write-back.js';
 import type { Library } from './library.js';
-import { queuePhotos } from './photo-door.js';
-import { findPhoto } from './photos.js';
+import { queuePhotos } from './photos/door.js';
+import { findPhoto } from './photos/photos.js';
 import { mayChange } from './actors.js';
 
 /** Where a face cropped away is put: off the image (as fractions), overlapping nothing the detector finds. */

@@ -20,8 +20,8 @@ import { understandQuery, type UnderstandOptions } from './search-understanding.
 import type { SearchMode, SuggestionKind } from '../model/search-vocabulary.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from './library.js';
-import { findPhoto } from './photos.js';
-import { photoListItem } from './photo-list.js';
+import { findPhoto } from './photos/photos.js';
+import { photoListItem } from './photos/list.js';
 
 export interface SearchRequest {
   q: string;

@@ -9,7 +9,7 @@ import { rows, type Db } from '../db/connection.js';
 import { photos, photoSearch, photoSteps } from '../db/schema.js';
 import { stopWork } from '../base/running-work.js';
 import { IN_TRASH, STOPPED_IN_TRASH } from '../model/lanes.js';
-import { queuePhotos } from './photo-door.js';
+import { queuePhotos } from './photos/door.js';
 import { forgetSearchDocuments, refreshSearchDocuments } from '../search/documents.js';
 import { UserError } from '../base/errors.js';
 import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
@@ -18,7 +18,7 @@ import { leaveGroups } from './duplicates/groups.js';
 import type { Library, Resources } from './library.js';
 import { forSystem, mayChange } from './actors.js';
 import { deletePhoto } from './photo-delete.js';
-import { photoListItem } from './photo-list.js';
+import { photoListItem } from './photos/list.js';
 import { owns, ownsSql } from '../scope/rows.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { colourPhotos } from '../helpers/images.js';
 import { json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
-import { listTotal } from '../../src/library/timeline.js';
+import { listTotal } from '../../src/library/photos/timeline.js';
 import { ownScope } from '../../src/scope/photo-scope.js';
 
 let server: TestServer;

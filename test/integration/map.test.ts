@@ -9,7 +9,7 @@ import { ExifTool } from 'exiftool-vendored';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { rows } from '../../src/db/connection.js';
-import { photosChangedBetween } from '../../src/library/photo-order-changes.js';
+import { photosChangedBetween } from '../../src/library/photos/order-changes.js';
 import { photos } from '../../src/db/schema.js';
 import { metadataStep } from '../../src/pipeline/steps/metadata.js';
 import { haversineKm } from '../../src/model/geo.js';

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { purgeStaleRows } from '../../src/app/upkeep.js';
 import { rows } from '../../src/db/connection.js';
-import { KEPT_VERSIONS } from '../../src/library/photo-order-changes.js';
+import { KEPT_VERSIONS } from '../../src/library/photos/order-changes.js';
 import { startTestServer, tempDir, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 // The periodic upkeep removes what nothing reads any more, at the start of `serve` and every hour after: without it

@@ -141,15 +141,15 @@ describe('dependencies point one way', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('one door for new photos: only library/photo-door.ts makes photo rows and, besides recovery in app/, fills the queue', () => {
+  it('one door for new photos: only library/photos/door.ts makes photo rows and, besides recovery in app/, fills the queue', () => {
     const texts = sourceFiles(src).map((file) => ({ file: path.relative(src, file), text: fs.readFileSync(file, 'utf8') }));
     const makers = texts.filter(({ text }) => /\.insert\(photos\)|insert\s+into\s+photos\b/i.test(text)).map(({ file }) => file);
-    expect(makers).toEqual(['library/photo-door.ts']);
+    expect(makers).toEqual(['library/photos/door.ts']);
     const fillers = texts
       .filter(({ file }) => !/^(app|queue|pipeline)\//.test(file))
       .filter(({ text }) => /\bqueue\.add\(/.test(text))
       .map(({ file }) => file);
-    expect(fillers).toEqual(['library/photo-door.ts']);
+    expect(fillers).toEqual(['library/photos/door.ts']);
   });
 
   it('the web app takes from src/ only the API contract (api/contract.ts, types) and the shared vocabulary (model/)', () => {

@@ -6,7 +6,7 @@ import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import type { QualityGrade } from './catalogue-fields.js';
 import type { Dimensions } from './product-images.js';
-import { queuePhotos } from '../photo-door.js';
+import { queuePhotos } from '../photos/door.js';
 import { owns } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
 

@@ -10,7 +10,7 @@ import { albumPhotos, albums, generationJobs, type GenerationFailure, type Gener
 import { ImageGenerationError, type GeneratedImage, type ImageProvider } from '../../ml/images/index.js';
 import { redact } from '../../net/redact.js';
 import { ingestStream } from '../ingest.js';
-import { queuePhotos } from '../photo-door.js';
+import { queuePhotos } from '../photos/door.js';
 import type { Library, Resources } from '../library.js';
 import { forSystem } from '../actors.js';
 import { planGenerate, UnitFailure, type ImageUnit } from './plan.js';

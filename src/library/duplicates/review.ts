@@ -7,7 +7,7 @@ import { duplicateGroups, photos, type PhotoRow } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
-import { photoListItem } from '../photo-list.js';
+import { photoListItem } from '../photos/list.js';
 import { trashPhotos } from '../trash.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { shotBrief, whyBest, type BestShotCandidate } from '../best-shot/score.js';

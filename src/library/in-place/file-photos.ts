@@ -9,7 +9,7 @@ import { photos, photoSteps, users } from '../../db/schema.js';
 import { withDependents } from '../../model/photo-state.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { cleanFileName } from '../ingest.js';
-import { admitPhoto, photoWithBytes } from '../photo-door.js';
+import { admitPhoto, photoWithBytes } from '../photos/door.js';
 import type { Library } from '../library.js';
 import { owns } from '../../scope/rows.js';
 import { resumeWorkSkippedInTrash } from '../trash.js';

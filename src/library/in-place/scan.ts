@@ -18,7 +18,7 @@ import { exclusionMatcher, isInside, walkFolder, type ExclusionMatcher, type Lis
 import { MatchTime } from './match-time.js';
 import { readFile } from './read-file.js';
 import { noteChangedFolders, requestFullScan, takeScope, type ScanScope } from './scope.js';
-import { queuePhotos } from '../photo-door.js';
+import { queuePhotos } from '../photos/door.js';
 
 interface KnownFile {
   path: string;

@@ -9,7 +9,7 @@ import { ownPhotoSql, ownRowValues } from '../../scope/access.js';
 import { ownsSql } from '../../scope/rows.js';
 import { createAlbum, type AlbumSummary } from '../albums/manual.js';
 import type { Library } from '../library.js';
-import { listColumns, photoListItem } from '../photo-list.js';
+import { listColumns, photoListItem } from '../photos/list.js';
 import { computeMemoriesOnce } from './compute.js';
 import type { MemoryKind } from './plan.js';
 import { readMemorySettings } from './settings.js';

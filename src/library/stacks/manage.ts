@@ -12,7 +12,7 @@ import { ownsSql } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import { loadShotScores } from '../best-shot/load.js';
 import { shotBrief } from '../best-shot/score.js';
-import { listColumns, photoListItem } from '../photo-list.js';
+import { listColumns, photoListItem } from '../photos/list.js';
 import { leaveStacks, separate, tidyStacks } from './place.js';
 import type { StackKind, StackReason } from './rules.js';
 import { mayChange } from '../actors.js';

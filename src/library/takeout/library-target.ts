@@ -7,8 +7,8 @@ import { owns } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import { addPhotos, createAlbum, listAlbums } from '../albums/manual.js';
 import { attachSidecar, ingestStream } from '../ingest.js';
-import { queuePhotos } from '../photo-door.js';
-import { updatePhotos } from '../photos.js';
+import { queuePhotos } from '../photos/door.js';
+import { updatePhotos } from '../photos/photos.js';
 import { trashPhotos } from '../trash.js';
 import type { TakeoutTarget } from './import.js';
 

@@ -1,14 +1,14 @@
 // The timeline: how many photos each day or month holds, in the library's one order (TIMELINE_ORDER), so that a
 // client can lay out the whole library at once and fetch any stretch of it by offset from GET /api/photos.
 import { sql } from 'drizzle-orm';
-import { rows } from '../db/connection.js';
-import { photos } from '../db/schema.js';
-import type { Library } from './library.js';
-import { libraryCondition, type LibraryFilter } from './photo-filter.js';
-import { timelineScope } from '../scope/access.js';
-import type { PhotoScope } from '../scope/photo-scope.js';
+import { rows } from '../../db/connection.js';
+import { photos } from '../../db/schema.js';
+import type { Library } from '../library.js';
+import { libraryCondition, type LibraryFilter } from './filter.js';
+import { timelineScope } from '../../scope/access.js';
+import type { PhotoScope } from '../../scope/photo-scope.js';
 
-import type { TimelineGrouping } from '../model/photo-vocabulary.js';
+import type { TimelineGrouping } from '../../model/photo-vocabulary.js';
 
 /** The key of the bucket of photos without a date; always the last bucket. */
 export const UNDATED = 'undated';

@@ -1,12 +1,12 @@
 // Which file plays a video in a browser: its transcoded copy when the transcode step made one, else the original
 // when it plays as it is (served as MP4 or WebM). A clip still to be transcoded, or whose transcoding failed, says so.
 import { and, eq } from 'drizzle-orm';
-import { UserError } from '../base/errors.js';
-import { photoSteps, type PhotoRow } from '../db/schema.js';
-import { browserPlayable } from '../media/video/playable.js';
-import { isVideoMime } from '../model/video.js';
-import { derivedVideoKey, motionKey } from '../storage/keys.js';
-import type { Library } from './library.js';
+import { UserError } from '../../base/errors.js';
+import { photoSteps, type PhotoRow } from '../../db/schema.js';
+import { browserPlayable } from '../../media/video/playable.js';
+import { isVideoMime } from '../../model/video.js';
+import { derivedVideoKey, motionKey } from '../../storage/keys.js';
+import type { Library } from '../library.js';
 
 export interface PlayableFile {
   key: string;

@@ -1,15 +1,15 @@
 // The filters the photo list and the timeline share, and the library's one order: a condition on `photos` each
 // reads (photo-list.ts lists a page, timeline.ts counts the buckets).
 import { and, eq, gte, ilike, isNotNull, isNull, like, lte, notLike, or, sql, type SQL } from 'drizzle-orm';
-import { photos } from '../db/schema.js';
-import type { PhotoState } from '../model/photo-state.js';
-import type { PhotoOrigin } from '../model/photo-vocabulary.js';
-import type { MediaType } from '../model/video.js';
-import { isOwnOnly, scopeCondition, type PhotoScope } from '../scope/photo-scope.js';
-import { nearOf, type BoundingBox } from '../model/geo.js';
-import { boxCondition, nearCondition } from '../search/geo.js';
-import { containsPattern, inPlace, notBehindStackCover, notDuplicateCopy } from '../search/filters.js';
-import { owns } from '../scope/rows.js';
+import { photos } from '../../db/schema.js';
+import type { PhotoState } from '../../model/photo-state.js';
+import type { PhotoOrigin } from '../../model/photo-vocabulary.js';
+import type { MediaType } from '../../model/video.js';
+import { isOwnOnly, scopeCondition, type PhotoScope } from '../../scope/photo-scope.js';
+import { nearOf, type BoundingBox } from '../../model/geo.js';
+import { boxCondition, nearCondition } from '../../search/geo.js';
+import { containsPattern, inPlace, notBehindStackCover, notDuplicateCopy } from '../../search/filters.js';
+import { owns } from '../../scope/rows.js';
 
 export interface LibraryFilter {
   from?: Date;

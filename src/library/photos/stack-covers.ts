@@ -4,7 +4,7 @@ import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { ownsSql } from '../../scope/rows.js';
 import type { Library } from '../library.js';
-import type { StackKind } from './rules.js';
+import type { StackKind } from '../../model/stack.js';
 
 /** The stacks whose cover these photos are: what a gallery tile shows as a count. */
 export async function stacksCoveredBy(db: Db, photoIds: readonly string[]): Promise<Map<string, { id: string; count: number }>> {

@@ -1,10 +1,10 @@
 // How many photos and steps there are, per state: the jobs page, the stats, an import's progress.
 import { and, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
-import { photos } from '../db/schema.js';
-import { rows } from '../db/connection.js';
-import { STEP_NAMES, STEP_STATUSES, type StepName, type StepStatus } from '../model/photo-state.js';
-import type { Library } from './library.js';
-import { notOwnedSql, owns, ownsSql } from '../scope/rows.js';
+import { photos } from '../../db/schema.js';
+import { rows } from '../../db/connection.js';
+import { STEP_NAMES, STEP_STATUSES, type StepName, type StepStatus } from '../../model/photo-state.js';
+import type { Library } from '../library.js';
+import { notOwnedSql, owns, ownsSql } from '../../scope/rows.js';
 
 /**
  * Photos a count leaves out: the owner's in the trash, and other owners'. Counts are taken over every row from

@@ -1,7 +1,7 @@
 // Which photos moved the photo_order mark (migration 0036's log): what a result kept at an older mark needs to be
 // mended, instead of read whole again (the map's 100k positions after one upload: 0.5 s to read, ~25 ms to mend).
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
+import { rows, type Db } from '../../db/connection.js';
 
 /** More photos changed than this: reading everything again costs about as much as mending, and is simpler. */
 export const MEND_AT_MOST = 5_000;

@@ -1,14 +1,14 @@
 // The library's photos page by page, in the timeline's order, as list items (the gallery, albums, share links).
-import { mediaTypeOf } from '../model/video.js';
+import { mediaTypeOf } from '../../model/video.js';
 import { eq, sql } from 'drizzle-orm';
-import { photos, type PhotoRow } from '../db/schema.js';
-import type { Library } from './library.js';
-import { timelineScope } from '../scope/access.js';
-import type { PhotoScope } from '../scope/photo-scope.js';
+import { photos, type PhotoRow } from '../../db/schema.js';
+import type { Library } from '../library.js';
+import { timelineScope } from '../../scope/access.js';
+import type { PhotoScope } from '../../scope/photo-scope.js';
 import { listTotal } from './timeline.js';
-import type { PhotoOrigin } from '../model/photo-vocabulary.js';
-import { collapsesStacks, libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './photo-filter.js';
-import { stacksCoveredBy } from './stacks/covers.js';
+import type { PhotoOrigin } from '../../model/photo-vocabulary.js';
+import { collapsesStacks, libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './filter.js';
+import { stacksCoveredBy } from './stack-covers.js';
 
 export interface PhotoListQuery extends LibraryFilter {
   /** 1-based page of `limit` photos; `offset` wins when given. */

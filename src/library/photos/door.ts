@@ -3,14 +3,14 @@
 // its pending steps in one transaction; and photos go to the pipeline's queue here. Recovery (app/) is the only
 // other filler of the queue. A next source (videos, Takeout) is one more caller, not another copy.
 import { and, eq, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { photos, photoSteps, type Provenance } from '../db/schema.js';
-import { STEP_NAMES } from '../model/photo-state.js';
-import { arrivingStep } from '../model/video.js';
-import { refreshSearchDocuments } from '../search/documents.js';
-import type { Library } from './library.js';
-import { owns } from '../scope/rows.js';
-import { mayChange } from './actors.js';
+import type { Db } from '../../db/connection.js';
+import { photos, photoSteps, type Provenance } from '../../db/schema.js';
+import { STEP_NAMES } from '../../model/photo-state.js';
+import { arrivingStep } from '../../model/video.js';
+import { refreshSearchDocuments } from '../../search/documents.js';
+import type { Library } from '../library.js';
+import { owns } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 /** Where a photo came from: it decides its origin, provenance and whether its file is Shoebox's own copy. */
 export type PhotoSource =

@@ -1,14 +1,14 @@
 // Steps run again: a photo's failed and skipped ones, or one step over the whole library (and what depends on it).
 import { and, asc, eq, inArray, isNotNull, isNull, like, or, type SQL } from 'drizzle-orm';
-import { photos, photoSteps } from '../db/schema.js';
-import { stepsToRetry, withDependents, type StepName, type StepStatus } from '../model/photo-state.js';
-import { stepApplies, VIDEO_ONLY_STEPS } from '../model/video.js';
-import { UserError } from '../base/errors.js';
-import type { Library } from './library.js';
-import { queuePhotos } from './photo-door.js';
+import { photos, photoSteps } from '../../db/schema.js';
+import { stepsToRetry, withDependents, type StepName, type StepStatus } from '../../model/photo-state.js';
+import { stepApplies, VIDEO_ONLY_STEPS } from '../../model/video.js';
+import { UserError } from '../../base/errors.js';
+import type { Library } from '../library.js';
+import { queuePhotos } from './door.js';
 import { findPhoto } from './photos.js';
-import { owns } from '../scope/rows.js';
-import { mayChange } from './actors.js';
+import { owns } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 /** Puts a photo's failed and skipped steps back to pending and queues it. Returns the steps reset, or null. */
 export async function retryPhoto(lib: Library, id: string): Promise<StepName[] | null> {

@@ -3,18 +3,18 @@
 // one for good, with what hangs on it, is photo-delete.ts.
 import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { photos, type PhotoRow } from '../db/schema.js';
-import { uuidArray } from '../db/arrays.js';
-import { rows } from '../db/connection.js';
-import { nearestPlace } from '../media/places.js';
-import { refreshSearchDocuments } from '../search/documents.js';
-import { photoAccess, visiblePhotoSql, type PhotoAccess } from '../scope/access.js';
-import { owns } from '../scope/rows.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import { isInPlaceKey } from '../storage/in-place.js';
-import type { Library } from './library.js';
-import { mayChange } from './actors.js';
-import { withStackMates } from './stacks/covers.js';
+import { photos, type PhotoRow } from '../../db/schema.js';
+import { uuidArray } from '../../db/arrays.js';
+import { rows } from '../../db/connection.js';
+import { nearestPlace } from '../../media/places.js';
+import { refreshSearchDocuments } from '../../search/documents.js';
+import { photoAccess, visiblePhotoSql, type PhotoAccess } from '../../scope/access.js';
+import { owns } from '../../scope/rows.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { isInPlaceKey } from '../../storage/in-place.js';
+import type { Library } from '../library.js';
+import { mayChange } from '../actors.js';
+import { withStackMates } from './stack-covers.js';
 
 export interface PhotoChanges {
   favorite?: boolean;
