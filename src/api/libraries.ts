@@ -18,7 +18,7 @@ import {
   requestScan,
   updateInPlaceLibrary,
 } from '../library/in-place/manage.js';
-import { addAllowedRoot, cleanFolderPath, listAllowedRoots } from '../library/in-place/roots.js';
+import { addAllowedRoot, cleanFolderPath, listAllowedRoots } from '../library/write-back/roots.js';
 import { DEFAULT_IN_PLACE_EXCLUDES } from '../model/in-place-excludes.js';
 import { errorBody } from './schemas.js';
 import { isOwner } from '../scope/rows.js';

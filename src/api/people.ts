@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
-import { reclusterPeople } from '../library/people-clustering.js';
+import { reclusterPeople } from '../library/people/clustering.js';
 import {
   assignFace,
   deletePerson,
@@ -15,7 +15,7 @@ import {
   requireFace,
   unassignFace,
   updatePerson,
-} from '../library/people.js';
+} from '../library/people/people.js';
 import { findPhoto } from '../library/photos/photos.js';
 import { sendStored } from './photos.js';
 import { booleanParam, errorBody, faceSummary } from './schemas.js';

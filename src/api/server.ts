@@ -7,7 +7,7 @@ import type { Settings } from '../config/settings.js';
 import { ensureLocalApiKey } from '../auth/local-key.js';
 import { openLibrary } from '../app/open.js';
 import type { Resources } from '../library/library.js';
-import { acquireLock } from '../library/lock.js';
+import { acquireLock } from '../base/data-lock.js';
 import { scheduleTrashPurge } from '../library/trash.js';
 import { scheduleUpkeep } from '../app/upkeep.js';
 

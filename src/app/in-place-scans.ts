@@ -12,7 +12,7 @@ import type { WatchMode } from '../db/schema.js';
 import { expireOfflinePhotos } from '../library/in-place/offline.js';
 import { scanInPlaceLibrary } from '../library/in-place/scan.js';
 import { noteChangedFolders } from '../library/in-place/scope.js';
-import { writeDueSidecars } from '../library/in-place/write-back.js';
+import { writeDueSidecars } from '../library/write-back/write-back.js';
 import { exclusionMatcher } from '../library/in-place/walk.js';
 import { GlobTimeoutError } from '../library/in-place/glob.js';
 import { MatchTime, WATCH_MATCH_SHARE } from '../library/in-place/match-time.js';

@@ -44,8 +44,8 @@ import { PIPELINE_STEPS } from '../pipeline/steps/index.js';
 import { openStorageLocations, type StorageLocations } from '../storage/locations.js';
 import { Scratch } from '../storage/scratch.js';
 import { sweepTempFolders } from '../base/process-folders.js';
-import { inPlaceLookup } from '../library/in-place/guard.js';
-import { seedCategories } from '../library/categories.js';
+import { inPlaceLookup } from '../library/write-back/guard.js';
+import { seedCategories } from '../library/categories/categories.js';
 import { ensureSearchDocuments } from '../search/documents.js';
 
 /** Opens the library and acts as its owner: the first active admin (the pre-accounts `local` owner before set-up). */

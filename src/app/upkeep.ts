@@ -3,7 +3,7 @@ import { forgetOldFailures } from '../auth/throttle.js';
 import { removeExpiredSessions } from '../auth/sessions.js';
 import type { Db } from '../db/connection.js';
 import type { Resources } from '../library/library.js';
-import { removeExpiredReservations } from '../library/quota.js';
+import { removeExpiredReservations } from '../library/quota/quota.js';
 import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 import { repairPersonPhotos } from '../search/person-photos.js';
 import { forgetOldPhotoChanges } from '../library/photos/order-changes.js';

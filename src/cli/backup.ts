@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { openDatabase } from '../db/connection.js';
-import { acquireLock } from '../library/lock.js';
+import { acquireLock } from '../base/data-lock.js';
 import { backupLibrary, readManifest } from '../migrate/backup.js';
 import { migrateLibrary } from '../migrate/migrate.js';
 import { LocalBlobStore } from '../storage/local.js';

@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings.js';
 import type { Library } from '../library/library.js';
-import { acquireLock } from '../library/lock.js';
+import { acquireLock } from '../base/data-lock.js';
 import type { ShoeboxClient } from './client.js';
 import { findServer } from './target.js';
 

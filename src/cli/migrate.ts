@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import { openDatabase, type Database } from '../db/connection.js';
-import { acquireLock } from '../library/lock.js';
+import { acquireLock } from '../base/data-lock.js';
 import { migrateLibrary, type MigrationReport, type Progress } from '../migrate/migrate.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { LocalBlobStore } from '../storage/local.js';

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import { lockedUrl, readLock } from '../library/lock.js';
+import { lockedUrl, readLock } from '../base/data-lock.js';
 import { ShoeboxClient } from './client.js';
 import { apiKeyFor } from './credentials.js';
 import { ServerUnreachableError } from './server-fetch.js';

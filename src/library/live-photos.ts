@@ -10,7 +10,7 @@ import { forgetSearchDocuments } from '../search/documents.js';
 import { sameOwnerSql } from '../scope/access.js';
 import { leaveGroups } from './duplicates/groups.js';
 import { leaveStacks } from './stacks/place.js';
-import { dropPeopleLeftEmpty } from './people-rows.js';
+import { dropPeopleLeftEmpty } from './people/rows.js';
 
 /** Two halves that became one item: the still stays, the clip's row is gone (its derived files are the caller's to remove). */
 export interface LiveFold {

@@ -10,7 +10,7 @@ import { derivedPrefix } from '../storage/keys.js';
 import type { Library } from './library.js';
 import { mayChange } from './actors.js';
 import { findPhoto, removeOriginalUnlessShared } from './photos/photos.js';
-import { dropEmptyPeople } from './people-rows.js';
+import { dropEmptyPeople } from './people/rows.js';
 import { leaveGroups } from './duplicates/groups.js';
 import { leaveStacks } from './stacks/place.js';
 

@@ -12,9 +12,9 @@ import type { Library } from './library.js';
 import { findVisiblePhoto } from './photos/photos.js';
 import { photoListItem } from './photos/list.js';
 import { stackOfPhoto } from './photos/stack-covers.js';
-import { categoriesOfPhotos } from './categories.js';
-import { listFaces } from './people.js';
-import { namesNotOnFaces } from './people-hints.js';
+import { categoriesOfPhotos } from './categories/categories.js';
+import { listFaces } from './people/people.js';
+import { namesNotOnFaces } from './people/hints.js';
 
 export function photoMetadata(photo: PhotoRow) {
   return {

@@ -7,7 +7,7 @@ import { faces, photos, photoSteps } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
 import { withDependents } from '../model/photo-state.js';
 import { activeEdit, editedSize, fromEdited, normaliseEdit, sameEdit, toEdited, type PhotoEdit, type UnitBox } from '../model/photo-edit.js';
-import { writeBackDue } from './in-place/write-back.js';
+import { writeBackDue } from './write-back/write-back.js';
 import type { Library } from './library.js';
 import { queuePhotos } from './photos/door.js';
 import { findPhoto } from './photos/photos.js';

@@ -15,7 +15,7 @@ const hook = pathToFileURL(path.join(repoRoot, 'test', 'helpers', 'record-module
 const LIBRARY_SIDE = [
   /\/dist\/server\/(app|db|pipeline|ml|media|storage|queue)\//,
   /\/dist\/server\/search\/(?!fusion\.js)/, // fusion.js holds two plain numbers the search schema's defaults name
-  /\/dist\/server\/library\/(?!lock\.js)/,
+  /\/dist\/server\/library\//,
   /\/node_modules\/(@electric-sql|sharp|onnxruntime-node|onnxruntime-common|pg|fastify|drizzle-orm|exiftool-vendored|@vladmandic)\//,
 ];
 

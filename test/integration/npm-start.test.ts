@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readLock } from '../../src/library/lock.js';
+import { readLock } from '../../src/base/data-lock.js';
 import { repoRoot, tempDir } from '../helpers/server.js';
 
 // The README's first command: `npm start` serves the library, and runs the server with the allocator settings that

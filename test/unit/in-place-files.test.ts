@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowedFolders } from '../../src/library/in-place/guard.js';
-import { openFolder, placeSidecar, readSidecar, SidecarRefusedError } from '../../src/library/in-place/sidecar-files.js';
+import { allowedFolders } from '../../src/library/write-back/guard.js';
+import { openFolder, placeSidecar, readSidecar, SidecarRefusedError } from '../../src/library/write-back/sidecar-files.js';
 import { fileIdOf, InPlaceFileGoneError, InPlaceFileRefusedError, mtimeMsOf, openInPlace, type InPlaceRecord } from '../../src/storage/in-place.js';
 
 // The rules a file in place and a sidecar are read and written by, on real files: links out of the library refused,

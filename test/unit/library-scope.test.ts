@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scopeFolders } from '../../src/library/in-place/scope.js';
-import { exclusionMatcher, isInside, sidecarName } from '../../src/library/in-place/walk.js';
+import { exclusionMatcher, sidecarName } from '../../src/library/in-place/walk.js';
+import { isInside } from '../../src/storage/in-place.js';
 
 describe('libraries in place: what a scan looks at', () => {
   it('keeps changed folders inside the library, none inside another', () => {

@@ -1,7 +1,7 @@
 // The map's pure parts: the clustering grid, the visible area and the view in the URL, shapes across the
 // antimeridian, and the place parameters.
 import { describe, expect, it } from 'vitest';
-import { clusterPoints, mapPoints, mercatorY, MERCATOR_MAX_LATITUDE, withChanges } from '../../src/library/map-grid.js';
+import { clusterPoints, mapPoints, mercatorY, MERCATOR_MAX_LATITUDE, withChanges } from '../../src/library/map/grid.js';
 import { haversineKm, nearOf, parseBox, parseNear } from '../../src/model/geo.js';
 import { intoView, parseView, visibleBox, wrapLongitude } from '../../web/src/components/map/view.js';
 import { splitLine, unwrapRing } from '../../web/src/components/map/unwrap.js';

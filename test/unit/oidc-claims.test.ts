@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quotaFromClaims, roleFromClaims } from '../../src/library/oidc-accounts.js';
+import { quotaFromClaims, roleFromClaims } from '../../src/library/accounts/oidc.js';
 import { safeReturnPath } from '../../src/auth/oidc-client.js';
 
 describe('single sign-on claims', () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { metadataFromTags, peopleNamedOf, withTakeoutFacts } from '../../src/media/metadata-tags.js';
 import type { TakeoutSidecar } from '../../src/media/takeout-json.js';
-import { namesNotOnFaces, placeByElimination, type HintFace } from '../../src/library/people-hints.js';
+import { namesNotOnFaces, placeByElimination, type HintFace } from '../../src/library/people/hints.js';
 
 const takeout = (people: string[]): TakeoutSidecar => ({ favorited: false, archived: false, trashed: false, people, problems: [] });
 const face = (id: string, personName: string | null = null, decidedByUser = false): HintFace => ({ id, personName, decidedByUser });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spreadsheetCell } from '../../src/library/spreadsheet-cells.js';
+import { spreadsheetCell } from '../../src/base/spreadsheet-cells.js';
 
 describe('CSV cells a spreadsheet program would run as formulas', () => {
   it('get a leading apostrophe when they start with = + - @', () => {

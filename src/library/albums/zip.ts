@@ -12,7 +12,7 @@ import { albumPhotos, photos } from '../../db/schema.js';
 import type { Library } from '../library.js';
 import { BlobNotFoundError } from '../../storage/blob-store.js';
 import { InPlaceFileGoneError, InPlaceFileRefusedError } from '../../storage/in-place.js';
-import { spreadsheetCell } from '../spreadsheet-cells.js';
+import { spreadsheetCell } from '../../base/spreadsheet-cells.js';
 import { getAlbumSummary } from './manual.js';
 
 export interface AlbumZip {

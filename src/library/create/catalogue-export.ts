@@ -4,7 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { CatalogueColumn } from '../../model/product-vocabulary.js';
 import type { Library } from '../library.js';
-import { spreadsheetCell } from '../spreadsheet-cells.js';
+import { spreadsheetCell } from '../../base/spreadsheet-cells.js';
 import { listProducts, type ProductInfo, type ProductSelection } from './products.js';
 
 

@@ -4,7 +4,7 @@
 // Lightroom, darktable and Immich read. The marks are write-back's
 // (library/in-place/write-back.ts), so that a library in place and an export say the same.
 import type { StoredEdit } from '../../model/photo-edit.js';
-import { sidecarTags } from '../in-place/write-back.js';
+import { sidecarTags } from '../write-back/write-back.js';
 
 /** A photo as GET /api/photos/:id describes it: what an export reads, from a server or from the library. */
 export interface ExportPhoto {

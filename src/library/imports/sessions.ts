@@ -13,10 +13,10 @@ import { UserError } from '../../base/errors.js';
 import { withoutControls } from '../../base/text.js';
 import { rows } from '../../db/connection.js';
 import { imports, type ImportRow } from '../../db/schema.js';
-import { formatBytes } from '../quota.js';
+import { formatBytes } from '../quota/quota.js';
 import { newImportSql } from '../../scope/access.js';
 import { ownsSql } from '../../scope/rows.js';
-import { ownQuota } from '../quota.js';
+import { ownQuota } from '../quota/quota.js';
 import type { Library, Resources } from '../library.js';
 import { mayChange } from '../actors.js';
 

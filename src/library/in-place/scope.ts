@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { textArray } from '../../db/arrays.js';
-import { isInside } from './walk.js';
+import { isInside } from '../../storage/in-place.js';
 
 export interface ScanScope {
   full: boolean;

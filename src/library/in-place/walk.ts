@@ -3,7 +3,7 @@
 // inside the library's folders (never out of them, never round in a loop).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileIdOf, mtimeMsOf } from '../../storage/in-place.js';
+import { fileIdOf, isInside, mtimeMsOf } from '../../storage/in-place.js';
 import { compileGlobs } from './glob.js';
 import type { MatchTime } from './match-time.js';
 
@@ -63,10 +63,6 @@ export function exclusionMatcher(patterns: readonly string[], time?: MatchTime):
   // a folder is left out when a pattern names it (`**/@eaDir`) or takes everything in it (`**/@eaDir/**` matches the
   // folder itself too): the walk does not go in
   return (relative) => match(relative);
-}
-
-export function isInside(file: string, roots: readonly string[]): boolean {
-  return roots.some((root) => file === root || file.startsWith(root.endsWith('/') ? root : `${root}/`));
 }
 
 /** Lists one folder of a library (its real path). */

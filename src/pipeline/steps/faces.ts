@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { faces, photos, type FaceRow } from '../../db/schema.js';
-import { applyRegionNames, clusterNewFaces, recogniseLikeThese, type NamedFace } from '../../library/people-clustering.js';
-import { placePeopleNamed } from '../../library/people-hints.js';
+import { applyRegionNames, clusterNewFaces, recogniseLikeThese, type NamedFace } from '../../library/people/clustering.js';
+import { placePeopleNamed } from '../../library/people/hints.js';
 import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';

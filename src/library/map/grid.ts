@@ -1,6 +1,6 @@
 // The map's clustering, pure: positions on the Web Mercator plane (the map's own projection, 1 × 1 for the world)
 // gathered on a grid whose cells are CLUSTER_PIXELS wide on screen at a zoom of 256 px tiles.
-import type { BoundingBox } from '../model/geo.js';
+import type { BoundingBox } from '../../model/geo.js';
 
 /** Web Mercator stops here: the map shows nothing nearer the poles, and a point there is drawn at its edge. */
 export const MERCATOR_MAX_LATITUDE = 85.05112878;

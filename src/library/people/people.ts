@@ -1,17 +1,17 @@
 // People and their faces: the operations a user performs (name, merge, hide, assign, "not this person").
 // Automatic clustering lives in people-clustering.ts; user decisions recorded here always win over it.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { rows } from '../db/connection.js';
-import { faceRejections, faces, people, photos } from '../db/schema.js';
-import { UserError } from '../base/errors.js';
-import type { Library } from './library.js';
-import { visiblePhotoSql } from '../scope/access.js';
-import { recogniseLikeThese } from './people-clustering.js';
-import { cleanName, dropEmptyPeople, personIdByName } from './people-rows.js';
-import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../search/documents.js';
-import { writeBackDue, writeBackDueForPeople } from './in-place/write-back.js';
-import { owns, ownsSql } from '../scope/rows.js';
-import { mayChange } from './actors.js';
+import { rows } from '../../db/connection.js';
+import { faceRejections, faces, people, photos } from '../../db/schema.js';
+import { UserError } from '../../base/errors.js';
+import type { Library } from '../library.js';
+import { visiblePhotoSql } from '../../scope/access.js';
+import { recogniseLikeThese } from './clustering.js';
+import { cleanName, dropEmptyPeople, personIdByName } from './rows.js';
+import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../../search/documents.js';
+import { writeBackDue, writeBackDueForPeople } from '../write-back/write-back.js';
+import { owns, ownsSql } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export interface PersonSummary {
   id: string;

@@ -1,7 +1,7 @@
 // What each storage location holds, for the admin: the set-up ones and any the library's rows name without one.
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
-import type { StorageLocations } from '../storage/locations.js';
+import { rows, type Db } from '../../db/connection.js';
+import type { StorageLocations } from '../../storage/locations.js';
 
 export interface LocationUse {
   name: string | null;

@@ -1,12 +1,12 @@
 // Who an OpenID Connect sign-in is: the user linked to the provider's subject, else the user with the same
 // verified email (then linked), else a new user when auto-registration is on. Roles and quotas follow the claims.
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/connection.js';
-import { users } from '../db/schema.js';
-import { UserError } from '../base/errors.js';
-import type { Role } from '../auth/actor.js';
-import type { OidcConfig } from '../auth/oidc-config.js';
-import { normaliseEmail, updateUser } from '../auth/users.js';
+import type { Db } from '../../db/connection.js';
+import { users } from '../../db/schema.js';
+import { UserError } from '../../base/errors.js';
+import type { Role } from '../../auth/actor.js';
+import type { OidcConfig } from '../../auth/oidc-config.js';
+import { normaliseEmail, updateUser } from '../../auth/users.js';
 import { createAccount } from './accounts.js';
 
 export type Claims = Record<string, unknown>;

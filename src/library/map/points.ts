@@ -4,16 +4,16 @@
 // ~0.5 s once. When the mark moves (an upload, an edit), the kept positions are mended with the photos changed
 // since (photo-order-changes.ts) rather than read again, so that a map open during an import stays quick.
 import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
-import { photos } from '../db/schema.js';
-import { rows } from '../db/connection.js';
-import type { Library } from './library.js';
-import { timelineScope } from '../scope/access.js';
-import { libraryCondition, type LibraryFilter } from './photos/filter.js';
-import { filterKey, markCovers, photoOrderMark } from './photos/timeline.js';
-import { clusterPoints, mapPoints, withChanges, type MapCluster, type MapItem, type MapPoints } from './map-grid.js';
-import { photosChangedBetween } from './photos/order-changes.js';
-import { uuidArray } from '../db/arrays.js';
-import type { PhotoScope } from '../scope/photo-scope.js';
+import { photos } from '../../db/schema.js';
+import { rows } from '../../db/connection.js';
+import type { Library } from '../library.js';
+import { timelineScope } from '../../scope/access.js';
+import { libraryCondition, type LibraryFilter } from '../photos/filter.js';
+import { filterKey, markCovers, photoOrderMark } from '../photos/timeline.js';
+import { clusterPoints, mapPoints, withChanges, type MapCluster, type MapItem, type MapPoints } from './grid.js';
+import { photosChangedBetween } from '../photos/order-changes.js';
+import { uuidArray } from '../../db/arrays.js';
+import type { PhotoScope } from '../../scope/photo-scope.js';
 
 export interface MapQuery extends LibraryFilter {
   /** The map's zoom (0: the world in one 256 px tile). */

@@ -6,8 +6,8 @@ import { asc } from 'drizzle-orm';
 import type { Db } from '../../db/connection.js';
 import { inPlaceRoots } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
+import { isInside } from '../../storage/in-place.js';
 import type { Resources } from '../library.js';
-import { isInside } from './walk.js';
 
 export interface AllowedRoot {
   path: string;

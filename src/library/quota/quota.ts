@@ -4,11 +4,11 @@
 // with large ones); a counter in one process's memory would not see the other servers of a cluster.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
-import { UserError } from '../base/errors.js';
-import { ownsSql } from '../scope/rows.js';
-import { usedBytes } from '../auth/users.js';
-import type { Library } from './library.js';
+import { rows, type Db } from '../../db/connection.js';
+import { UserError } from '../../base/errors.js';
+import { ownsSql } from '../../scope/rows.js';
+import { usedBytes } from '../../auth/users.js';
+import type { Library } from '../library.js';
 
 /** A file streams in this far without a reservation (most photos): it is reserved once its bytes are known to be new. */
 export const RESERVE_WHILE_STREAMING_PAST = 8 * 1024 * 1024;

@@ -1,11 +1,11 @@
 // Rows of people that both the user's operations (people.ts) and the automatic clustering (people-clustering.ts)
 // write: a person found or made by name, and unnamed people left without faces.
 import { and, eq, sql } from 'drizzle-orm';
-import { uuidArray } from '../db/arrays.js';
-import { rows, type Db } from '../db/connection.js';
-import { people } from '../db/schema.js';
-import { UserError } from '../base/errors.js';
-import { owns, ownsSql } from '../scope/rows.js';
+import { uuidArray } from '../../db/arrays.js';
+import { rows, type Db } from '../../db/connection.js';
+import { people } from '../../db/schema.js';
+import { UserError } from '../../base/errors.js';
+import { owns, ownsSql } from '../../scope/rows.js';
 
 /** A person's name as stored: trimmed, runs of spaces as one. */
 export const cleanName = (name: string) => name.trim().replace(/\s+/g, ' ');

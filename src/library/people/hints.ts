@@ -4,8 +4,8 @@
 // hints, shown on the photo and found by search. Precision first: a guess between two faces is never made; once
 // one of two people is recognised elsewhere, the other follows by elimination (the faces step asks again).
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
-import { applyRegionNames, type NamedFace } from './people-clustering.js';
+import { rows, type Db } from '../../db/connection.js';
+import { applyRegionNames, type NamedFace } from './clustering.js';
 
 /** A face of the photo as the rule needs it. */
 export interface HintFace {

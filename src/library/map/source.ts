@@ -7,9 +7,9 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { UserError } from '../base/errors.js';
-import type { Db } from '../db/connection.js';
-import { libraryMeta } from '../db/schema.js';
+import { UserError } from '../../base/errors.js';
+import type { Db } from '../../db/connection.js';
+import { libraryMeta } from '../../db/schema.js';
 
 const KEY = 'map';
 

@@ -2,18 +2,18 @@
 // photos are analysed, or the whole library on demand. Runs one at a time per database, under an advisory
 // lock too, so that concurrent photos (or workers on other machines) never create the same person twice.
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
-import { faceRejections, faces, people, photos } from '../db/schema.js';
-import { vectorParam } from '../db/vector-values.js';
-import { isNewPersonKey } from '../ml/people/cluster-types.js';
-import { clusterAll } from '../ml/people/clustering.js';
-import { assignIncremental, type NeighbourFace } from '../ml/people/incremental.js';
-import { resolveClusteringParams, type AssignedBy, type ClusteringParams } from '../ml/people/params.js';
-import type { Library } from './library.js';
-import { dropEmptyPeople, personIdByName } from './people-rows.js';
-import { refreshSearchDocuments } from '../search/documents.js';
-import { owns, ownsSql } from '../scope/rows.js';
-import { mayChange } from './actors.js';
+import { rows, type Db } from '../../db/connection.js';
+import { faceRejections, faces, people, photos } from '../../db/schema.js';
+import { vectorParam } from '../../db/vector-values.js';
+import { isNewPersonKey } from '../../ml/people/cluster-types.js';
+import { clusterAll } from '../../ml/people/clustering.js';
+import { assignIncremental, type NeighbourFace } from '../../ml/people/incremental.js';
+import { resolveClusteringParams, type AssignedBy, type ClusteringParams } from '../../ml/people/params.js';
+import type { Library } from '../library.js';
+import { dropEmptyPeople, personIdByName } from './rows.js';
+import { refreshSearchDocuments } from '../../search/documents.js';
+import { owns, ownsSql } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 /** Neighbours asked of the vector index for each new face. */
 const NEIGHBOURS = 64;

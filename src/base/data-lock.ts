@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isProcessAlive } from '../base/process-alive.js';
+import { isProcessAlive } from './process-alive.js';
 
 /** What a running Shoebox writes into its data folder, so other commands can find it or refuse to share it. */
 export interface LockInfo {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { UserError } from '../../base/errors.js';
-import { isInside } from './walk.js';
+import { isInside } from '../../storage/in-place.js';
 import { isOwner } from '../../scope/rows.js';
 
 /** Whether two folders (real paths) share files: the same, or one inside the other. */

@@ -1,13 +1,13 @@
 // Categories live in the database with a tag → category mapping. A photo's categories are read through its
 // tags at query time, so editing the mapping re-categorises every photo at once, without running a model.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
-import { categories, categoryTags, users } from '../db/schema.js';
-import { SEED_CATEGORIES } from '../ml/tags/categories.js';
-import { UserError } from '../base/errors.js';
-import type { Library } from './library.js';
-import { owns, ownsSql, sameOwnerSql } from '../scope/rows.js';
-import { mayChange } from './actors.js';
+import { rows, type Db } from '../../db/connection.js';
+import { categories, categoryTags, users } from '../../db/schema.js';
+import { SEED_CATEGORIES } from '../../ml/tags/categories.js';
+import { UserError } from '../../base/errors.js';
+import type { Library } from '../library.js';
+import { owns, ownsSql, sameOwnerSql } from '../../scope/rows.js';
+import { mayChange } from '../actors.js';
 
 export interface CategorySummary {
   id: string;

@@ -3,15 +3,15 @@
 // only if no step ran meanwhile (a step writes renditions where the row says), then the old copies go. A photo
 // whose steps are running is left for the next run; running it again is safe at any point.
 import { eq, sql } from 'drizzle-orm';
-import { rows } from '../db/connection.js';
-import { faces } from '../db/schema.js';
-import { copyBlob, storedSha256 } from '../migrate/files.js';
-import type { BlobStore } from '../storage/blob-store.js';
-import { derivedKey, derivedMotionKey, derivedPrefix, derivedVideoKey } from '../storage/keys.js';
-import { isInPlaceKey } from '../storage/in-place.js';
-import type { Library } from './library.js';
-import { removeOriginalUnlessShared } from './photos/photos.js';
-import { ownsSql } from '../scope/rows.js';
+import { rows } from '../../db/connection.js';
+import { faces } from '../../db/schema.js';
+import { copyBlob, storedSha256 } from '../../migrate/files.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { derivedKey, derivedMotionKey, derivedPrefix, derivedVideoKey } from '../../storage/keys.js';
+import { isInPlaceKey } from '../../storage/in-place.js';
+import type { Library } from '../library.js';
+import { removeOriginalUnlessShared } from '../photos/photos.js';
+import { ownsSql } from '../../scope/rows.js';
 
 export interface MoveReport {
   /** Where the photos went (null: the main store). */

@@ -1,8 +1,8 @@
 // Accounts as the library sees them: a new account starts with the seed categories. auth/users.ts stores users and
 // knows nothing of the library; every account made at run time is made here (admin API, CLI, set-up, OIDC).
-import type { Db } from '../db/connection.js';
-import { createUser, setUpAdmin, type UserInfo } from '../auth/users.js';
-import { seedCategories } from './categories.js';
+import type { Db } from '../../db/connection.js';
+import { createUser, setUpAdmin, type UserInfo } from '../../auth/users.js';
+import { seedCategories } from '../categories/categories.js';
 
 export async function createAccount(db: Db, input: Parameters<typeof createUser>[1]): Promise<UserInfo> {
   const user = await createUser(db, input);
