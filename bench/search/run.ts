@@ -21,7 +21,7 @@ import { listByFilters } from '../../src/search/listing.js';
 import { parseQuery } from '../../src/search/query.js';
 import { understand } from '../../src/search/understand/parse.js';
 import { withUnderstood } from '../../src/search/understand/to-filters.js';
-import { understandQuery, vocabularyOf } from '../../src/library/search-understanding.js';
+import { understandQuery, vocabularyOf } from '../../src/library/photo-search/understanding.js';
 import type { Library } from '../../src/library/library.js';
 import { photoEmbedding, similarByVector } from '../../src/search/similar.js';
 import { suggestTerms } from '../../src/search/suggest.js';

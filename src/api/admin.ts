@@ -11,7 +11,7 @@ import { photos, users } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
 import { forAdminOf } from '../library/actors.js';
-import { deletePhoto } from '../library/photo-delete.js';
+import { deletePhoto } from '../library/trash/delete.js';
 import { moveToOwnerLocation } from '../library/storage-locations/move.js';
 import { storageOverview } from '../library/storage-locations/overview.js';
 import { email, password, personName, role, userInfo, userWithUsage } from './auth-schemas.js';

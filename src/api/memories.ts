@@ -6,7 +6,7 @@ import { getMemory, hideMemory, listMemories, memoryAsAlbum, showHiddenMemories 
 import { MEMORY_KINDS } from '../library/memories/plan.js';
 import { serverToday } from '../library/memories/job.js';
 import { readMemorySettings, writeMemorySettings } from '../library/memories/settings.js';
-import { homeChanged } from '../library/search-understanding.js';
+import { homeChanged } from '../library/photo-search/understanding.js';
 import { albumSummary } from './albums.js';
 import { errorBody, photoListItem, todayParam } from './schemas.js';
 

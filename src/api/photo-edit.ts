@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import { findPhotoSummary } from '../library/photos/photos.js';
-import { setPhotoEdit } from '../library/photo-edit.js';
+import { setPhotoEdit } from '../library/photo-edit/edit.js';
 import { derivedKey } from '../storage/keys.js';
 import { sendStored } from './photos.js';
 import { cropBox, errorBody, photoEdit, photoIdParams } from './schemas.js';

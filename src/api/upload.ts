@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { publicMessageOf, ServiceUnavailableError, UserError } from '../base/errors.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import type { EngineName } from '../app/engine-health.js';
-import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest.js';
+import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest/ingest.js';
 import { queuePhotos } from '../library/photos/door.js';
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';

@@ -24,7 +24,7 @@ import { itemPlacement, routePhoto, runLane } from '../pipeline/runner.js';
 import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
 import { MEMORIES_EVERY_MS, refreshMemories, serverToday } from '../library/memories/job.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
-import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash.js';
+import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash/trash.js';
 import { chooseUnchosenGroups } from '../library/duplicates/groups.js';
 import { scheduledBackup } from './backups.js';
 import { adoptArrivedClip, followClipChoice } from './clip-choice.js';

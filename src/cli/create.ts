@@ -117,7 +117,7 @@ export async function runProductShots(settings: Settings, targets: string[], fla
       return followRemote(client, await client.request<GenerationJobInfo>('POST', '/api/product-shots', { ...body, photoIds: ids }));
     },
     async (lib) => {
-      const [{ ingestFile }, { startProductShots }] = await Promise.all([import('../library/ingest.js'), import('../library/create/product-shots.js')]);
+      const [{ ingestFile }, { startProductShots }] = await Promise.all([import('../library/ingest/ingest.js'), import('../library/create/product-shots.js')]);
       if (!lib.settings.redisUrl) await lib.startPipeline();
       for (const file of files) {
         const imported = await ingestFile(lib, path.resolve(file));

@@ -56,7 +56,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
   }
 
   await withLibrary(settings, 'import', async (lib) => {
-    const { ingestFile } = await import('../library/ingest.js');
+    const { ingestFile } = await import('../library/ingest/ingest.js');
     process.stderr.write(`Importing ${files.length} files into ${settings.dataDir}\n`);
     if (flags.wait) await lib.startPipeline();
     const tally = await addAll(files, 2, (file) => ingestFile(lib, file), orphans);
@@ -228,7 +228,7 @@ export function waitRemote(server: ShoeboxClient, ids: string[]) {
 }
 
 export async function waitLocal(lib: Library, ids: string[]) {
-  const [{ inArray }, { photos }, { jobsSnapshot }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js'), import('../library/jobs.js')]);
+  const [{ inArray }, { photos }, { jobsSnapshot }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js'), import('../library/jobs/jobs.js')]);
   return waitFor(
     ids,
     async (chunk) => {

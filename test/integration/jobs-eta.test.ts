@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobsSnapshot } from '../../src/library/jobs.js';
+import type { JobsSnapshot } from '../../src/library/jobs/jobs.js';
 import { phonePhotos } from '../helpers/phone-photos.js';
 import { authFetch, startTestServer, upload, type TestServer } from '../helpers/server.js';
 

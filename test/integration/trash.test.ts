@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
-import { DAY_MS, purgeExpiredTrash, trashExpiry } from '../../src/library/trash.js';
+import { DAY_MS, purgeExpiredTrash, trashExpiry } from '../../src/library/trash/trash.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
 
 const falcon = path.join(assets, 'albums/nature/prairie_falcon.jpg');

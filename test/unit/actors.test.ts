@@ -8,7 +8,7 @@ import { admitPhoto } from '../../src/library/photos/door.js';
 import { updatePhoto, updatePhotos } from '../../src/library/photos/photos.js';
 import { stackTogether } from '../../src/library/stacks/manage.js';
 import { createLink } from '../../src/library/sharing/links.js';
-import { emptyTrash, trashPhotos } from '../../src/library/trash.js';
+import { emptyTrash, trashPhotos } from '../../src/library/trash/trash.js';
 import type { Resources } from '../../src/library/library.js';
 
 /** A context with its own database handle: views and their cache keys only look at its identity. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSeconds, MIN_FINISHED } from '../../src/library/jobs-eta.js';
+import { estimateSeconds, MIN_FINISHED } from '../../src/library/jobs/eta.js';
 
 const now = new Date('2026-11-25T12:00:00Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000);

@@ -9,7 +9,7 @@ import { rows, type Db } from '../../db/connection.js';
 import { albumPhotos, albums, generationJobs, type GenerationFailure, type GenerationJobRow, type Provenance } from '../../db/schema.js';
 import { ImageGenerationError, type GeneratedImage, type ImageProvider } from '../../ml/images/index.js';
 import { redact } from '../../net/redact.js';
-import { ingestStream } from '../ingest.js';
+import { ingestStream } from '../ingest/ingest.js';
 import { queuePhotos } from '../photos/door.js';
 import type { Library, Resources } from '../library.js';
 import { forSystem } from '../actors.js';

@@ -10,7 +10,7 @@ import { getAlbumSummary } from '../albums/manual.js';
 import type { Library } from '../library.js';
 import { listPhotos, listPhotosIn } from '../photos/list.js';
 import { findPhoto } from '../photos/photos.js';
-import { getPhotoDetail } from '../photo-detail.js';
+import { getPhotoDetail } from '../photo-detail/detail.js';
 import type { ExportSource } from './run.js';
 import type { ExportPhoto } from './sidecar.js';
 

@@ -8,11 +8,11 @@ import { rows } from '../../db/connection.js';
 import { photos, photoSteps, users } from '../../db/schema.js';
 import { withDependents } from '../../model/photo-state.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
-import { cleanFileName } from '../ingest.js';
+import { cleanFileName } from '../ingest/ingest.js';
 import { admitPhoto, photoWithBytes } from '../photos/door.js';
 import type { Library } from '../library.js';
 import { owns } from '../../scope/rows.js';
-import { resumeWorkSkippedInTrash } from '../trash.js';
+import { resumeWorkSkippedInTrash } from '../trash/trash.js';
 import { removeVisitorCopies } from '../sharing/visitor-copies.js';
 
 export interface ReadFile {

@@ -6,7 +6,7 @@ import { rows } from '../../db/connection.js';
 import { inPlaceLibraries, inPlaceFiles, photos, type ScanProgress, type ScanState, type WatchMode } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Library, Resources } from '../library.js';
-import { deletePhoto } from '../photo-delete.js';
+import { deletePhoto } from '../trash/delete.js';
 import { settleFilePhotos } from './file-photos.js';
 import { globsProblem } from './glob-limits.js';
 import { checkFoldersFree } from '../write-back/overlap.js';

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import type { Resources } from '../library.js';
 import { forSystem } from '../actors.js';
-import { trashPhotos } from '../trash.js';
+import { trashPhotos } from '../trash/trash.js';
 
 export async function expireOfflinePhotos(
   context: Resources,

@@ -6,10 +6,10 @@ import { photos } from '../../db/schema.js';
 import { owns } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import { addPhotos, createAlbum, listAlbums } from '../albums/manual.js';
-import { attachSidecar, ingestStream } from '../ingest.js';
+import { attachSidecar, ingestStream } from '../ingest/ingest.js';
 import { queuePhotos } from '../photos/door.js';
 import { updatePhotos } from '../photos/photos.js';
-import { trashPhotos } from '../trash.js';
+import { trashPhotos } from '../trash/trash.js';
 import type { TakeoutTarget } from './import.js';
 
 const BATCH = 1000;

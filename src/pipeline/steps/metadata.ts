@@ -8,7 +8,7 @@ import { stackKeys } from '../../library/stacks/rules.js';
 import type { PipelineStep } from '../step.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { derivedMotionKey, derivedPrefix } from '../../storage/keys.js';
-import { pairLivePhoto } from '../../library/live-photos.js';
+import { pairLivePhoto } from '../../library/live-photos/live-photos.js';
 import { stopWork } from '../../base/running-work.js';
 import type { ByteRange } from '../../media/motion-photo.js';
 import { isVideoMime, type MotionInfo } from '../../model/video.js';

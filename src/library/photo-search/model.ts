@@ -4,13 +4,13 @@
 // model never sees the user's names: only the query and today's date are sent). Bounded in time, never required:
 // any failure keeps the local reading and says why.
 import { z } from 'zod';
-import { createTextChatClient } from '../ml/captions/index.js';
-import { compare, iso, rangeLabel, type LocalDate } from '../search/understand/calendar.js';
-import { STOP_WORDS } from '../search/understand/lexicon.js';
-import type { Understood, UnderstoodPart } from '../search/understand/understood.js';
-import { fold } from '../search/understand/tokens.js';
-import { keyOf, type Vocabulary } from '../search/understand/vocabulary.js';
-import type { Library } from './library.js';
+import { createTextChatClient } from '../../ml/captions/index.js';
+import { compare, iso, rangeLabel, type LocalDate } from '../../search/understand/calendar.js';
+import { STOP_WORDS } from '../../search/understand/lexicon.js';
+import type { Understood, UnderstoodPart } from '../../search/understand/understood.js';
+import { fold } from '../../search/understand/tokens.js';
+import { keyOf, type Vocabulary } from '../../search/understand/vocabulary.js';
+import type { Library } from '../library.js';
 
 /** The longest a search waits for the model. */
 export const SEARCH_MODEL_TIMEOUT_MS = 4000;

@@ -2,19 +2,19 @@
 // people, places, albums, cameras — read from the search terms the search rows keep current, cached briefly per
 // user; the user's today in their time zone; and the hemisphere of the places a season is asked about.
 import { sql } from 'drizzle-orm';
-import { rows } from '../db/connection.js';
-import { textArray } from '../db/arrays.js';
-import { scopeCondition, termsCondition, type PhotoScope } from '../scope/photo-scope.js';
-import { termsGeneration } from '../search/terms-generation.js';
-import { todayIn, type LocalDate } from '../search/understand/calendar.js';
-import { understand } from '../search/understand/parse.js';
-import { readSeason, type Understood } from '../search/understand/understood.js';
-import { buildVocabulary, type Vocabulary } from '../search/understand/vocabulary.js';
-import { homeOf } from './memories/compute.js';
-import type { Position } from './memories/plan.js';
-import { readMemorySettings } from './memories/settings.js';
-import type { Library } from './library.js';
-import { readByModel } from './search-model.js';
+import { rows } from '../../db/connection.js';
+import { textArray } from '../../db/arrays.js';
+import { scopeCondition, termsCondition, type PhotoScope } from '../../scope/photo-scope.js';
+import { termsGeneration } from '../../search/terms-generation.js';
+import { todayIn, type LocalDate } from '../../search/understand/calendar.js';
+import { understand } from '../../search/understand/parse.js';
+import { readSeason, type Understood } from '../../search/understand/understood.js';
+import { buildVocabulary, type Vocabulary } from '../../search/understand/vocabulary.js';
+import { homeOf } from '../memories/compute.js';
+import type { Position } from '../memories/plan.js';
+import { readMemorySettings } from '../memories/settings.js';
+import type { Library } from '../library.js';
+import { readByModel } from './model.js';
 
 /**
  * How long a user's names are reused while this process changes no search term (terms-generation.ts): what another

@@ -2,13 +2,13 @@
 // finish lately and when the rest will be done, and the latest failures. GET /api/jobs answers one; the event
 // stream (api/jobs.ts) sends one whenever it changes.
 import { sql } from 'drizzle-orm';
-import { rows } from '../db/connection.js';
-import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../model/photo-state.js';
-import type { Library } from './library.js';
-import { countByState, countSteps } from './photos/counts.js';
-import { listGenerationJobs, type GenerationJobInfo } from './create/jobs.js';
-import { estimateSeconds, RATE_WINDOW_SECONDS, stepRates } from './jobs-eta.js';
-import { ownsSql } from '../scope/rows.js';
+import { rows } from '../../db/connection.js';
+import { STEP_NAMES, TERMINAL_STATES, type StepName } from '../../model/photo-state.js';
+import type { Library } from '../library.js';
+import { countByState, countSteps } from '../photos/counts.js';
+import { listGenerationJobs, type GenerationJobInfo } from '../create/jobs.js';
+import { estimateSeconds, RATE_WINDOW_SECONDS, stepRates } from './eta.js';
+import { ownsSql } from '../../scope/rows.js';
 
 /** The shortest stretch the photo rate is measured over: the first photos of an import would promise too much. */
 const MIN_RATE_SECONDS = 10;

@@ -1,17 +1,17 @@
 // Rotate and crop, without touching the original: the edit is stored on the photo, its faces are moved onto the
 // edited image at once (so that the faces step finds them again and keeps who they are), and the photo is
 // analysed again from its renditions on: thumbnail, preview, faces, tags, text, everything search reads.
-import { isVideoMime } from '../model/video.js';
+import { isVideoMime } from '../../model/video.js';
 import { and, eq, inArray } from 'drizzle-orm';
-import { faces, photos, photoSteps } from '../db/schema.js';
-import { UserError } from '../base/errors.js';
-import { withDependents } from '../model/photo-state.js';
-import { activeEdit, editedSize, fromEdited, normaliseEdit, sameEdit, toEdited, type PhotoEdit, type UnitBox } from '../model/photo-edit.js';
-import { writeBackDue } from './write-back/write-back.js';
-import type { Library } from './library.js';
-import { queuePhotos } from './photos/door.js';
-import { findPhoto } from './photos/photos.js';
-import { mayChange } from './actors.js';
+import { faces, photos, photoSteps } from '../../db/schema.js';
+import { UserError } from '../../base/errors.js';
+import { withDependents } from '../../model/photo-state.js';
+import { activeEdit, editedSize, fromEdited, normaliseEdit, sameEdit, toEdited, type PhotoEdit, type UnitBox } from '../../model/photo-edit.js';
+import { writeBackDue } from '../write-back/write-back.js';
+import type { Library } from '../library.js';
+import { queuePhotos } from '../photos/door.js';
+import { findPhoto } from '../photos/photos.js';
+import { mayChange } from '../actors.js';
 
 /** Where a face cropped away is put: off the image (as fractions), overlapping nothing the detector finds. */
 const OUTSIDE = { x: -2, y: -2, width: 0.01, height: 0.01 };

@@ -2,19 +2,19 @@
 // duplicate group and stack, and the names the file gives that no face carries. A view over the aggregates: the core
 // (photos.ts) stays below people, duplicates, stacks and categories.
 import { asc, desc, eq, sql } from 'drizzle-orm';
-import { photoCaptions, photoOcr, photoSteps, photoTags, type PhotoRow, type StepRow } from '../db/schema.js';
-import { rows } from '../db/connection.js';
-import { browserPlayable } from '../media/video/playable.js';
-import { STEP_NAMES, type StepName, type StepStatus } from '../model/photo-state.js';
-import { activeEdit } from '../model/photo-edit.js';
-import { ownsSql } from '../scope/rows.js';
-import type { Library } from './library.js';
-import { findVisiblePhoto } from './photos/photos.js';
-import { photoListItem } from './photos/list.js';
-import { stackOfPhoto } from './photos/stack-covers.js';
-import { categoriesOfPhotos } from './categories/categories.js';
-import { listFaces } from './people/people.js';
-import { namesNotOnFaces } from './people/hints.js';
+import { photoCaptions, photoOcr, photoSteps, photoTags, type PhotoRow, type StepRow } from '../../db/schema.js';
+import { rows } from '../../db/connection.js';
+import { browserPlayable } from '../../media/video/playable.js';
+import { STEP_NAMES, type StepName, type StepStatus } from '../../model/photo-state.js';
+import { activeEdit } from '../../model/photo-edit.js';
+import { ownsSql } from '../../scope/rows.js';
+import type { Library } from '../library.js';
+import { findVisiblePhoto } from '../photos/photos.js';
+import { photoListItem } from '../photos/list.js';
+import { stackOfPhoto } from '../photos/stack-covers.js';
+import { categoriesOfPhotos } from '../categories/categories.js';
+import { listFaces } from '../people/people.js';
+import { namesNotOnFaces } from '../people/hints.js';
 
 export function photoMetadata(photo: PhotoRow) {
   return {

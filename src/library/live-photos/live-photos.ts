@@ -4,13 +4,13 @@
 // files become the still's, and the MOV's own row goes — from then on it is never an item of its own, and its bytes
 // arriving again are the still (photo-door.ts photoWithBytes).
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
-import { isVideoMime, type LiveMotion, type MotionInfo } from '../model/video.js';
-import { forgetSearchDocuments } from '../search/documents.js';
-import { sameOwnerSql } from '../scope/access.js';
-import { leaveGroups } from './duplicates/groups.js';
-import { leaveStacks } from './stacks/place.js';
-import { dropPeopleLeftEmpty } from './people/rows.js';
+import { rows, type Db } from '../../db/connection.js';
+import { isVideoMime, type LiveMotion, type MotionInfo } from '../../model/video.js';
+import { forgetSearchDocuments } from '../../search/documents.js';
+import { sameOwnerSql } from '../../scope/access.js';
+import { leaveGroups } from '../duplicates/groups.js';
+import { leaveStacks } from '../stacks/place.js';
+import { dropPeopleLeftEmpty } from '../people/rows.js';
 
 /** Two halves that became one item: the still stays, the clip's row is gone (its derived files are the caller's to remove). */
 export interface LiveFold {

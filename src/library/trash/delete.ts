@@ -2,17 +2,17 @@
 // a group left with one photo goes too), its faces' unnamed people, its original (unless another photo has it), its
 // sidecar and derived files.
 import { eq } from 'drizzle-orm';
-import { photos } from '../db/schema.js';
-import { stopWork } from '../base/running-work.js';
-import { forgetSearchDocuments } from '../search/documents.js';
-import { isInPlaceKey } from '../storage/in-place.js';
-import { derivedPrefix } from '../storage/keys.js';
-import type { Library } from './library.js';
-import { mayChange } from './actors.js';
-import { findPhoto, removeOriginalUnlessShared } from './photos/photos.js';
-import { dropEmptyPeople } from './people/rows.js';
-import { leaveGroups } from './duplicates/groups.js';
-import { leaveStacks } from './stacks/place.js';
+import { photos } from '../../db/schema.js';
+import { stopWork } from '../../base/running-work.js';
+import { forgetSearchDocuments } from '../../search/documents.js';
+import { isInPlaceKey } from '../../storage/in-place.js';
+import { derivedPrefix } from '../../storage/keys.js';
+import type { Library } from '../library.js';
+import { mayChange } from '../actors.js';
+import { findPhoto, removeOriginalUnlessShared } from '../photos/photos.js';
+import { dropEmptyPeople } from '../people/rows.js';
+import { leaveGroups } from '../duplicates/groups.js';
+import { leaveStacks } from '../stacks/place.js';
 
 /**
  * Removes the photo for good (from the library or from the trash): its rows and every file derived from it;

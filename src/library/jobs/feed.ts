@@ -1,6 +1,6 @@
 // One poller per server for the jobs event stream: however many clients listen, the database is asked about once
 // a second, and not at all while nobody listens.
-import type { Library } from './library.js';
+import type { Library } from '../library.js';
 import { jobsChangeMark, jobsCounts, snapshotWith, type JobsCounts, type JobsSnapshot } from './jobs.js';
 
 export const POLL_INTERVAL_MS = 1000;

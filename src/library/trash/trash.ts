@@ -4,22 +4,22 @@
 // gets its thumbnail, date and place (the quick lane: what shows it here); the rest of its work is skipped, stopped
 // where it runs (a clip's transcode frees the video lane at once), and runs when it is restored.
 import { and, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { uuidArray } from '../db/arrays.js';
-import { rows, type Db } from '../db/connection.js';
-import { photos, photoSearch, photoSteps } from '../db/schema.js';
-import { stopWork } from '../base/running-work.js';
-import { IN_TRASH, STOPPED_IN_TRASH } from '../model/lanes.js';
-import { queuePhotos } from './photos/door.js';
-import { forgetSearchDocuments, refreshSearchDocuments } from '../search/documents.js';
-import { UserError } from '../base/errors.js';
-import { detectDuplicates, thresholdsFrom } from './duplicates/detect.js';
-import { leaveStacks, placeInStack } from './stacks/place.js';
-import { leaveGroups } from './duplicates/groups.js';
-import type { Library, Resources } from './library.js';
-import { forSystem, mayChange } from './actors.js';
-import { deletePhoto } from './photo-delete.js';
-import { photoListItem } from './photos/list.js';
-import { owns, ownsSql } from '../scope/rows.js';
+import { uuidArray } from '../../db/arrays.js';
+import { rows, type Db } from '../../db/connection.js';
+import { photos, photoSearch, photoSteps } from '../../db/schema.js';
+import { stopWork } from '../../base/running-work.js';
+import { IN_TRASH, STOPPED_IN_TRASH } from '../../model/lanes.js';
+import { queuePhotos } from '../photos/door.js';
+import { forgetSearchDocuments, refreshSearchDocuments } from '../../search/documents.js';
+import { UserError } from '../../base/errors.js';
+import { detectDuplicates, thresholdsFrom } from '../duplicates/detect.js';
+import { leaveStacks, placeInStack } from '../stacks/place.js';
+import { leaveGroups } from '../duplicates/groups.js';
+import type { Library, Resources } from '../library.js';
+import { forSystem, mayChange } from '../actors.js';
+import { deletePhoto } from './delete.js';
+import { photoListItem } from '../photos/list.js';
+import { owns, ownsSql } from '../../scope/rows.js';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the server looks for photos whose time in the trash is up. */

@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
-import { mediaTypeOf, type MediaType } from '../model/video.js';
+import { mediaTypeOf, type MediaType } from '../../model/video.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
-import { photos, photoSteps, users } from '../db/schema.js';
-import { detectImageType } from '../media/detect.js';
-import { findSidecar, MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
-import { findExistingCopy, type ExistingCopy } from './duplicates/upload-check.js';
-import { UserError } from '../base/errors.js';
-import type { Library } from './library.js';
-import { originalKey, sidecarKey } from '../storage/keys.js';
-import { removeOriginalUnlessShared } from './photos/photos.js';
-import { admitPhoto, photoWithBytes, queuePhotos, type Admitted, type Arrival, type PhotoSource } from './photos/door.js';
-import { formatBytes, QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from './quota/quota.js';
-import { owns } from '../scope/rows.js';
+import { photos, photoSteps, users } from '../../db/schema.js';
+import { detectImageType } from '../../media/detect.js';
+import { findSidecar, MAX_SIDECAR_BYTES } from '../../media/xmp-sidecar.js';
+import { findExistingCopy, type ExistingCopy } from '../duplicates/upload-check.js';
+import { UserError } from '../../base/errors.js';
+import type { Library } from '../library.js';
+import { originalKey, sidecarKey } from '../../storage/keys.js';
+import { removeOriginalUnlessShared } from '../photos/photos.js';
+import { admitPhoto, photoWithBytes, queuePhotos, type Admitted, type Arrival, type PhotoSource } from '../photos/door.js';
+import { formatBytes, QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from '../quota/quota.js';
+import { owns } from '../../scope/rows.js';
 
 export interface IngestedPhoto {
   id: string;

@@ -2,10 +2,10 @@
 // many photos finished. Photos finish in bursts (a photo is done when its slowest lane is), so a photo rate taken
 // in an import's first minute promised an hour for a minute of work; each step finishes steadily once it runs.
 import { sql } from 'drizzle-orm';
-import { rows } from '../db/connection.js';
-import { STEP_NAMES, type StepName } from '../model/photo-state.js';
-import { ownPhotoSql } from '../scope/access.js';
-import type { Library } from './library.js';
+import { rows } from '../../db/connection.js';
+import { STEP_NAMES, type StepName } from '../../model/photo-state.js';
+import { ownPhotoSql } from '../../scope/access.js';
+import type { Library } from '../library.js';
 
 /** How far back the rates look. */
 export const RATE_WINDOW_SECONDS = 5 * 60;
