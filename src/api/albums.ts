@@ -14,9 +14,9 @@ import {
   listAlbums,
   removePhotos,
   updateAlbum,
-} from '../library/albums/manual.js';
+} from '../library/albums/index.js';
 import type { Resources } from '../library/library.js';
-import { albumZip } from '../library/albums/zip.js';
+import { albumZip } from '../library/albums/index.js';
 import { errorBody, photoList } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'album id must be a UUID' }) });

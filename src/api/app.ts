@@ -45,7 +45,7 @@ import { EngineMonitor } from '../app/engine-health.js';
 import { refuseNulText } from './text-guard.js';
 import { timelineRoutes } from './timeline.js';
 import { mapRoutes } from './map.js';
-import { mapOrigins } from '../library/map/source.js';
+import { mapOrigins } from '../library/map/index.js';
 import { memoryRoutes } from './memories.js';
 import { trashRoutes } from './trash.js';
 import { MAX_UPLOAD_FILES } from './multipart-errors.js';

@@ -8,7 +8,7 @@ import { createSession, listSessions, revokeOtherSessions, revokeSession } from 
 import { passwordThrottle } from '../auth/throttle.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { checkCredentials, findUser, hasAccounts, normaliseEmail, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
-import { setUpFirstAdmin } from '../library/accounts/accounts.js';
+import { setUpFirstAdmin } from '../library/accounts/index.js';
 import { readOidcConfig } from '../auth/oidc-config.js';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DEFAULT_AUTO_CLUSTERING_PARAMS } from '../library/albums/auto-clustering-params.js';
-import { regenerateAutoAlbums } from '../library/albums/auto.js';
+import { DEFAULT_AUTO_CLUSTERING_PARAMS } from '../library/albums/index.js';
+import { regenerateAutoAlbums } from '../library/albums/index.js';
 import type { Resources } from '../library/library.js';
 import { errorBody } from './schemas.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createCategory, deleteCategory, listCategories, updateCategory } from '../library/categories/categories.js';
+import { createCategory, deleteCategory, listCategories, updateCategory } from '../library/categories/index.js';
 import type { Resources } from '../library/library.js';
 import { errorBody } from './schemas.js';
 

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { photos } from '../db/schema.js';
-import { promptFromPhoto } from '../library/create/inspire.js';
+import { promptFromPhoto } from '../library/create/index.js';
 import {
   cancelGeneration,
   chooseProvider,
@@ -14,8 +14,8 @@ import {
   imagesLeftToday,
   listGenerationJobs,
   startGeneration,
-} from '../library/create/jobs.js';
-import { cleanPrompt, DEFAULT_SIZE, MAX_IMAGES_PER_REQUEST, MAX_PROMPT_CHARS, parseSize } from '../library/create/requests.js';
+} from '../library/create/index.js';
+import { cleanPrompt, DEFAULT_SIZE, MAX_IMAGES_PER_REQUEST, MAX_PROMPT_CHARS, parseSize } from '../library/create/index.js';
 import { UserError } from '../base/errors.js';
 import type { Library, Resources } from '../library/library.js';
 import { NO_IMAGE_PROVIDER } from '../ml/images/index.js';

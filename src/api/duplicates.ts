@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Resources } from '../library/library.js';
-import { GROUP_KINDS } from '../library/duplicates/groups.js';
-import { dismissDuplicateGroup, getDuplicateGroup, listDuplicateGroups, resolveDuplicateGroup } from '../library/duplicate-review/review.js';
+import { GROUP_KINDS } from '../library/duplicates/index.js';
+import { dismissDuplicateGroup, getDuplicateGroup, listDuplicateGroups, resolveDuplicateGroup } from '../library/duplicate-review/index.js';
 import { UserError } from '../base/errors.js';
 import { errorBody, photoListItem } from './schemas.js';
 

@@ -10,7 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
-import { deleteImport, resumeImports, runImportInBackground, stopImports } from '../library/imports/run.js';
+import { deleteImport, resumeImports, runImportInBackground, stopImports } from '../library/imports/index.js';
 import {
   acceptsUploads,
   checkStagingRoom,
@@ -24,7 +24,7 @@ import {
   markImporting,
   MAX_ARCHIVE_BYTES,
   newUploadId,
-} from '../library/imports/sessions.js';
+} from '../library/imports/index.js';
 import { errorBody } from './schemas.js';
 import { receiveAsUpload } from './body-deadlines.js';
 

@@ -17,8 +17,8 @@ import {
   removeInPlaceLibrary,
   requestScan,
   updateInPlaceLibrary,
-} from '../library/in-place/manage.js';
-import { addAllowedRoot, cleanFolderPath, listAllowedRoots } from '../library/write-back/roots.js';
+} from '../library/in-place/index.js';
+import { addAllowedRoot, cleanFolderPath, listAllowedRoots } from '../library/write-back/index.js';
 import { DEFAULT_IN_PLACE_EXCLUDES } from '../model/in-place-excludes.js';
 import { errorBody } from './schemas.js';
 import { isOwner } from '../scope/rows.js';

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { computeMemoriesOnce, homeOf } from '../library/memories/compute.js';
-import { getMemory, hideMemory, listMemories, memoryAsAlbum, showHiddenMemories } from '../library/memories/memories.js';
-import { MEMORY_KINDS } from '../library/memories/plan.js';
-import { serverToday } from '../library/memories/job.js';
-import { readMemorySettings, writeMemorySettings } from '../library/memories/settings.js';
-import { homeChanged } from '../library/photo-search/understanding.js';
+import { computeMemoriesOnce, homeOf } from '../library/memories/index.js';
+import { getMemory, hideMemory, listMemories, memoryAsAlbum, showHiddenMemories } from '../library/memories/index.js';
+import { MEMORY_KINDS } from '../library/memories/index.js';
+import { serverToday } from '../library/memories/index.js';
+import { readMemorySettings, writeMemorySettings } from '../library/memories/index.js';
+import { homeChanged } from '../library/photo-search/index.js';
 import { albumSummary } from './albums.js';
 import { errorBody, photoListItem, todayParam } from './schemas.js';
 

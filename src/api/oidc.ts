@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { finishSignIn, safeReturnPath, startSignIn, type PendingSignIn } from '../auth/oidc-client.js';
 import { OIDC_CALLBACK_PATH, readOidcConfig, viewOf, writeOidcConfig } from '../auth/oidc-config.js';
-import { userForClaims } from '../library/accounts/oidc.js';
+import { userForClaims } from '../library/accounts/index.js';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
 import { startSession } from './auth.js';

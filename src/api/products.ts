@@ -3,20 +3,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SHOT_TYPES } from '../db/schema.js';
-import { catalogueCsv, catalogueRows } from '../library/create/catalogue-export.js';
+import { catalogueCsv, catalogueRows } from '../library/create/index.js';
 import { CATALOGUE_COLUMNS, DEFAULT_COLUMNS, DEFAULT_SHOTS, parseShots, type CatalogueColumn } from '../model/product-vocabulary.js';
-import { QUALITY_GRADES } from '../library/create/catalogue-fields.js';
-import { MAX_PRODUCTS_PER_JOB, startProductShots } from '../library/create/product-shots.js';
+import { QUALITY_GRADES } from '../library/create/index.js';
+import { MAX_PRODUCTS_PER_JOB, startProductShots } from '../library/create/index.js';
 import {
   createProductType,
   deleteProductType,
   listProductTypes,
   productTypeNamed,
   updateProductType,
-} from '../library/create/product-types.js';
-import { getProduct, listProducts, markProducts, unmarkProduct, updateProduct } from '../library/create/products.js';
-import { DEFAULT_SIZE } from '../library/create/requests.js';
-import { requireOwnPhotos } from '../library/albums/manual.js';
+} from '../library/create/index.js';
+import { getProduct, listProducts, markProducts, unmarkProduct, updateProduct } from '../library/create/index.js';
+import { DEFAULT_SIZE } from '../library/create/index.js';
+import { requireOwnPhotos } from '../library/albums/index.js';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
 import { jobInfo } from './create.js';

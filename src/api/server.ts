@@ -8,7 +8,7 @@ import { ensureLocalApiKey } from '../auth/local-key.js';
 import { openLibrary } from '../app/open.js';
 import type { Resources } from '../library/library.js';
 import { acquireLock } from '../base/data-lock.js';
-import { scheduleTrashPurge } from '../library/trash/trash.js';
+import { scheduleTrashPurge } from '../library/trash/index.js';
 import { scheduleUpkeep } from '../app/upkeep.js';
 
 export interface RunningServer {

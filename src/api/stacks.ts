@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getStack, MAX_STACKED_BY_HAND, moveOutOfStack, setStackCover, stackTogether, unstack } from '../library/stacks/manage.js';
+import { getStack, MAX_STACKED_BY_HAND, moveOutOfStack, setStackCover, stackTogether, unstack } from '../library/stacks/index.js';
 import { STACK_KINDS, STACK_REASONS } from '../model/stack.js';
 import { UserError } from '../base/errors.js';
 import { errorBody, photoListItem } from './schemas.js';

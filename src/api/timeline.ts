@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Resources } from '../library/library.js';
-import { getTimeline } from '../library/photos/timeline.js';
+import { getTimeline } from '../library/photos/index.js';
 import { errorBody, timelineQuery, timelineResult } from './schemas.js';
 
 export function timelineRoutes(app: FastifyInstance, context: Resources): void {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Resources } from '../library/library.js';
-import { emptyTrash, listTrash, restorePhotos } from '../library/trash/trash.js';
+import { emptyTrash, listTrash, restorePhotos } from '../library/trash/index.js';
 import { errorBody, photoListItem } from './schemas.js';
 
 const ids = z.array(z.uuid({ message: 'photo ids must be UUIDs' })).min(1).max(5000);

@@ -5,7 +5,7 @@
 import type { FastifyReply } from 'fastify';
 import type { PhotoRow } from '../db/schema.js';
 import type { Library } from '../library/library.js';
-import { playableVideo } from '../library/photos/video-stream.js';
+import { playableVideo } from '../library/photos/index.js';
 import { derivedVideoKey } from '../storage/keys.js';
 import { sendStored } from './photos.js';
 import { countVisitorRequest, visitorCopy, type Visitor } from './visitor-copy.js';

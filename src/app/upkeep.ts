@@ -3,10 +3,10 @@ import { forgetOldFailures } from '../auth/throttle.js';
 import { removeExpiredSessions } from '../auth/sessions.js';
 import type { Db } from '../db/connection.js';
 import type { Resources } from '../library/library.js';
-import { removeExpiredReservations } from '../library/quota/quota.js';
+import { removeExpiredReservations } from '../library/quota/index.js';
 import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 import { repairPersonPhotos } from '../search/person-photos.js';
-import { forgetOldPhotoChanges } from '../library/photos/order-changes.js';
+import { forgetOldPhotoChanges } from '../library/photos/index.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 

@@ -9,3 +9,8 @@ const CONTROLS_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/gu;
 export function withoutControls(text: string, options: { lines?: boolean } = {}): string {
   return text.replace(options.lines ? CONTROLS_BUT_LINES : CONTROLS, '').trim();
 }
+
+/** A size as people read it in a message: MB from a megabyte on, else bytes. */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${bytes} bytes`;
+}

@@ -7,7 +7,7 @@ import type { Settings } from '../config/settings.js';
 import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { revokeOtherSessions } from '../auth/sessions.js';
 import { findUserByEmail, listUsers, updateUser, type UserWithUsage } from '../auth/users.js';
-import { createAccount } from '../library/accounts/accounts.js';
+import { createAccount } from '../library/accounts/index.js';
 import { openDatabase } from '../db/connection.js';
 import { acquireLock } from '../base/data-lock.js';
 import { ShoeboxClient } from './client.js';

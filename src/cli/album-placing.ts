@@ -2,7 +2,7 @@
 // title (the first of a name is used), and in the archive: a Takeout's album folders and archived photos, the albums
 // and archive an export of Shoebox lists.
 import { inBatches } from '../base/concurrency.js';
-import type { TakeoutTarget } from '../library/takeout/import.js';
+import type { TakeoutTarget } from '../library/takeout/index.js';
 import type { ShoeboxClient } from './client.js';
 
 const BATCH = 1000;

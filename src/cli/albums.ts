@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import type { AlbumSummary } from '../library/albums/manual.js';
+import type { AlbumSummary } from '../library/albums/index.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 
 export interface AlbumsFlags {
@@ -33,7 +33,7 @@ export async function runAlbums(settings: Settings, flags: AlbumsFlags): Promise
     'albums',
     (client) => allPages((page) => client.albums({ page: String(page), limit: String(limit), ...(flags.kind ? { kind: flags.kind } : {}) })),
     async (lib) => {
-      const { listAlbums } = await import('../library/albums/manual.js');
+      const { listAlbums } = await import('../library/albums/index.js');
       return allPages((page) => listAlbums(lib, { kind: flags.kind, page, limit }));
     },
   );

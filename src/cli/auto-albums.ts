@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import type { RegenerateOptions, RegenerateSummary } from '../library/albums/auto.js';
+import type { RegenerateOptions, RegenerateSummary } from '../library/albums/index.js';
 import { UserError } from '../base/errors.js';
 import { withLibrary } from './listing.js';
 import { findServer } from './target.js';
@@ -62,7 +62,7 @@ export async function runAlbumsRegenerate(settings: Settings, flags: RegenerateF
     return;
   }
   await withLibrary(settings, 'albums regenerate', async (lib) => {
-    const { regenerateAutoAlbums } = await import('../library/albums/auto.js');
+    const { regenerateAutoAlbums } = await import('../library/albums/index.js');
     try {
       print(toJson(await regenerateAutoAlbums(lib, options)), Boolean(flags.json));
     } catch (error) {

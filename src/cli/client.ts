@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AlbumSummary } from '../library/albums/manual.js';
-import type { DuplicateGroup } from '../library/duplicate-review/review.js';
-import type { JobsSnapshot } from '../library/jobs/jobs.js';
+import type { AlbumSummary } from '../library/albums/index.js';
+import type { DuplicateGroup } from '../library/duplicate-review/index.js';
+import type { JobsSnapshot } from '../library/jobs/index.js';
 import { serverFetch, silenceLimitMs } from './server-fetch.js';
 
 /** How long a health check waits: a server that does not answer that at once is not going to answer the command. */

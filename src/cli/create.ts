@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
-import type { GenerationJobInfo } from '../library/create/jobs.js';
+import type { GenerationJobInfo } from '../library/create/index.js';
 import type { Library } from '../library/library.js';
 import { CATALOGUE_COLUMNS, DEFAULT_COLUMNS, DEFAULT_SHOTS, parseShots, type CatalogueColumn } from '../model/product-vocabulary.js';
 import { isTerminal } from '../model/photo-state.js';
@@ -65,8 +65,8 @@ export async function runGenerate(settings: Settings, prompt: string, flags: Gen
     async (lib) => {
       // the library's side is loaded only when no server holds the library (listing.ts)
       const [{ chooseProvider, generateRecord, startGeneration }, { parseSize }] = await Promise.all([
-        import('../library/create/jobs.js'),
-        import('../library/create/requests.js'),
+        import('../library/create/index.js'),
+        import('../library/create/index.js'),
       ]);
       const provider = chooseProvider(lib, flags.provider);
       const size = parseSize(body.size);
@@ -117,7 +117,7 @@ export async function runProductShots(settings: Settings, targets: string[], fla
       return followRemote(client, await client.request<GenerationJobInfo>('POST', '/api/product-shots', { ...body, photoIds: ids }));
     },
     async (lib) => {
-      const [{ ingestFile }, { startProductShots }] = await Promise.all([import('../library/ingest/ingest.js'), import('../library/create/product-shots.js')]);
+      const [{ ingestFile }, { startProductShots }] = await Promise.all([import('../library/ingest/index.js'), import('../library/create/index.js')]);
       if (!lib.settings.redisUrl) await lib.startPipeline();
       for (const file of files) {
         const imported = await ingestFile(lib, path.resolve(file));
@@ -166,7 +166,7 @@ export async function runCatalogueExport(settings: Settings, flags: CatalogueExp
     },
     async (lib) => {
       const origin = flags.baseUrl?.replace(/\/+$/, '') ?? `http://${settings.host}:${settings.port}`;
-      const { catalogueCsv, catalogueRows } = await import('../library/create/catalogue-export.js');
+      const { catalogueCsv, catalogueRows } = await import('../library/create/index.js');
       const rows = await catalogueRows(lib, { albumId: flags.album, photoIds: ids }, columns, origin);
       return format === 'json' ? JSON.stringify(rows) : catalogueCsv(rows, columns);
     },
@@ -186,7 +186,7 @@ function followRemote(client: ShoeboxClient, started: GenerationJobInfo): Promis
 
 /** On the library: its worker (this process, or a cluster's) runs the job; then the images' own steps are awaited. */
 async function followLocal(lib: Library, started: GenerationJobInfo): Promise<GenerationJobInfo> {
-  const { generationJob } = await import('../library/create/jobs.js');
+  const { generationJob } = await import('../library/create/index.js');
   if (!lib.settings.redisUrl) await lib.startPipeline();
   const job = await follow(started, (id) => generationJob(lib, id));
   if (!lib.settings.redisUrl) await lib.queue.idle();

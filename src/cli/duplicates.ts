@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings.js';
-import type { GroupKind } from '../library/duplicates/groups.js';
-import type { DuplicateGroup } from '../library/duplicate-review/review.js';
+import type { GroupKind } from '../library/duplicates/index.js';
+import type { DuplicateGroup } from '../library/duplicate-review/index.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 
 export interface DuplicatesFlags {
@@ -74,7 +74,7 @@ export async function runDuplicates(settings: Settings, flags: DuplicatesFlags):
     'duplicates',
     (client) => allPages((page) => client.duplicates({ page: String(page), limit: String(PAGE), ...(flags.kind ? { kind: flags.kind } : {}) })),
     async (lib) => {
-      const { listDuplicateGroups } = await import('../library/duplicate-review/review.js');
+      const { listDuplicateGroups } = await import('../library/duplicate-review/index.js');
       return allPages((page) => listDuplicateGroups(lib, { kind: flags.kind, page, limit: PAGE }));
     },
   );

@@ -2,8 +2,8 @@
 // originals with XMP sidecars and a manifest (library/export/run.ts), from a running server or from the library.
 import { Readable } from 'node:stream';
 import type { Settings } from '../config/settings.js';
-import type { ExportLayout, ExportSource } from '../library/export/run.js';
-import type { ExportPhoto } from '../library/export/sidecar.js';
+import type { ExportLayout, ExportSource } from '../library/export/index.js';
+import type { ExportPhoto } from '../library/export/index.js';
 import type { ShoeboxClient } from './client.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 import { createProgress } from './progress.js';
@@ -61,7 +61,7 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
 }
 
 export async function runExport(dir: string, settings: Settings, flags: ExportFlags): Promise<void> {
-  const { exportLibrary } = await import('../library/export/folder.js');
+  const { exportLibrary } = await import('../library/export/index.js');
   const layout = flags.by ?? 'date';
   const run = async (source: ExportSource) => {
     const ids = await source.ids();
@@ -86,7 +86,7 @@ export async function runExport(dir: string, settings: Settings, flags: ExportFl
     'export',
     (client) => run(serverSource(client, flags.album)),
     async (lib) => {
-      const { librarySource } = await import('../library/export/library-source.js');
+      const { librarySource } = await import('../library/export/index.js');
       return run(librarySource(lib, flags.album ? { album: flags.album } : { all: true }));
     },
   );

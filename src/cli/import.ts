@@ -12,8 +12,8 @@ import { forEachLimit } from '../base/concurrency.js';
 import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
-import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportCollections } from '../library/export/albums-file.js';
-import type { TakeoutTarget } from '../library/takeout/import.js';
+import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportCollections } from '../media/albums-file.js';
+import type { TakeoutTarget } from '../library/takeout/index.js';
 import { serverAlbums, serverArchive } from './album-placing.js';
 
 interface ImportFlags {
@@ -56,12 +56,12 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
   }
 
   await withLibrary(settings, 'import', async (lib) => {
-    const { ingestFile } = await import('../library/ingest/ingest.js');
+    const { ingestFile } = await import('../library/ingest/index.js');
     process.stderr.write(`Importing ${files.length} files into ${settings.dataDir}\n`);
     if (flags.wait) await lib.startPipeline();
     const tally = await addAll(files, 2, (file) => ingestFile(lib, file), orphans);
     report(tally, root);
-    if (exported) await placeAsExported(exported, tally, root, (await import('../library/takeout/library-target.js')).libraryTarget(lib));
+    if (exported) await placeAsExported(exported, tally, root, (await import('../library/imports/index.js')).libraryTarget(lib));
     if (flags.wait) await waitLocal(lib, tally.added);
     else if (tally.added.length > 0) {
       process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
@@ -110,7 +110,7 @@ interface ExportRead extends ExportCollections {
 }
 
 /**
- * The albums and archive of a Shoebox export (`albums.json` beside its `manifest.jsonl`, library/export/albums-file.ts),
+ * The albums and archive of a Shoebox export (`albums.json` beside its `manifest.jsonl`, media/albums-file.ts),
  * or null when the folder is not one.
  */
 async function readExportAlbums(root: string): Promise<ExportRead | null> {
@@ -228,7 +228,7 @@ export function waitRemote(server: ShoeboxClient, ids: string[]) {
 }
 
 export async function waitLocal(lib: Library, ids: string[]) {
-  const [{ inArray }, { photos }, { jobsSnapshot }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js'), import('../library/jobs/jobs.js')]);
+  const [{ inArray }, { photos }, { jobsSnapshot }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js'), import('../library/jobs/index.js')]);
   return waitFor(
     ids,
     async (chunk) => {

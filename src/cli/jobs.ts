@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import type { JobsSnapshot } from '../library/jobs/jobs.js';
+import type { JobsSnapshot } from '../library/jobs/index.js';
 import { throughServerOrLibrary } from './listing.js';
 
 export interface JobsFlags {
@@ -64,7 +64,7 @@ export async function runJobs(settings: Settings, flags: JobsFlags): Promise<voi
     flags.server,
     'jobs',
     (client) => client.jobs(),
-    async (lib) => (await import('../library/jobs/jobs.js')).jobsSnapshot(lib),
+    async (lib) => (await import('../library/jobs/index.js')).jobsSnapshot(lib),
   );
   process.stdout.write(flags.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatJobs(snapshot));
 }

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import type { ScanProgress } from '../db/schema.js';
-import type { InPlaceLibrary } from '../library/in-place/manage.js';
+import type { InPlaceLibrary } from '../library/in-place/index.js';
 import type { Library } from '../library/library.js';
 import { throughServerOrLibrary } from './listing.js';
 
@@ -67,11 +67,11 @@ async function followRemote(read: () => Promise<InPlaceLibrary>, since: string |
 }
 
 /** The library side of these commands, imported only when no server holds the library (listing.ts). */
-const inPlace = () => import('../library/in-place/manage.js');
+const inPlace = () => import('../library/in-place/index.js');
 
 /** Scans on the library folder itself (no server): now, in this process, with its progress on stderr. */
 async function scanHere(lib: Library, id: string): Promise<InPlaceLibrary> {
-  const { scanInPlaceLibrary } = await import('../library/in-place/scan.js');
+  const { scanInPlaceLibrary } = await import('../library/in-place/index.js');
   let shown = 0;
   await scanInPlaceLibrary(lib, id, {
     onProgress: (progress) => {

@@ -14,7 +14,7 @@ export async function runReprocess(
     return;
   }
   await withLibrary(settings, 'reprocess', async (lib) => {
-    const { reprocessStep } = await import('../library/photos/retry.js');
+    const { reprocessStep } = await import('../library/photos/index.js');
     const queued = await reprocessStep(lib, flags.step, { all: flags.all });
     process.stderr.write(`Queued ${queued} photos for ${flags.step}.\n`);
     if (flags.wait) {

@@ -121,7 +121,7 @@ export async function searchCommand(query: string | undefined, settings: Setting
     return;
   }
   await withLibrary(settings, 'search', async (lib) => {
-    const { searchLibrary, similarToImage } = await import('../library/photo-search/search.js');
+    const { searchLibrary, similarToImage } = await import('../library/photo-search/index.js');
     if (flags.like) {
       const options = parsed.data as ReturnType<typeof similarQuery.parse>;
       const result = await similarToImage(lib, flags.like, path.basename(flags.like), {

@@ -8,9 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import type { Settings } from '../config/settings.js';
 import { inBatches } from '../base/concurrency.js';
 import { UserError } from '../base/errors.js';
-import { openTakeout } from '../library/takeout/archive.js';
-import { importTakeout, takeoutReport, type TakeoutTarget } from '../library/takeout/import.js';
-import { planTakeout } from '../library/takeout/plan.js';
+import { openTakeout } from '../library/takeout/index.js';
+import { importTakeout, takeoutReport, type TakeoutTarget } from '../library/takeout/index.js';
+import { planTakeout } from '../library/takeout/index.js';
 import { kindOfStatus } from '../api/error-status.js';
 import type { ShoeboxClient } from './client.js';
 import { ServerUnreachableError } from './server-fetch.js';
@@ -57,7 +57,7 @@ function serverTarget(client: ShoeboxClient, temp: string): TakeoutTarget {
 export async function runTakeoutImport(paths: string[], settings: Settings, flags: TakeoutFlags): Promise<void> {
   const source = await openTakeout(paths);
   try {
-    const plan = flags.from === 'icloud' ? await (await import('../library/takeout/icloud.js')).planICloud(source.files) : await planTakeout(source.files);
+    const plan = flags.from === 'icloud' ? await (await import('../library/takeout/index.js')).planICloud(source.files) : await planTakeout(source.files);
     const what = flags.from === 'icloud' ? 'an iCloud Photos export' : 'a Google Takeout export';
     if (plan.items.length === 0 && source.refused.length > 0 && source.files.length === 0) {
       throw new UserError('invalid', `nothing to import: ${source.refused.map((r) => `${r.label}: ${r.reason}`).join('; ')}`);
@@ -86,7 +86,7 @@ export async function runTakeoutImport(paths: string[], settings: Settings, flag
       return;
     }
     await withLibrary(settings, 'import', async (lib) => {
-      const { libraryTarget } = await import('../library/takeout/library-target.js');
+      const { libraryTarget } = await import('../library/imports/index.js');
       process.stderr.write(`Importing ${plan.items.length} files of ${what} into ${settings.dataDir}\n`);
       if (flags.wait) await lib.startPipeline();
       const done = await withProgress(libraryTarget(lib), 2);

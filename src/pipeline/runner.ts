@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { AddOptions } from '../queue/photo-queue.js';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';
-import { assignToAutoAlbums } from '../library/albums/auto-assign.js';
+import { assignToAutoAlbums } from '../library/albums/index.js';
 import type { MlServices } from '../ml/services.js';
 import { redact } from '../net/redact.js';
 import { rowOwner } from '../scope/rows.js';

@@ -1,7 +1,7 @@
 // albums.json of an export (library/export/albums-file.ts): albums in name order and the archive, with `/` paths, read back, and
 // anything else refused with the reason.
 import { describe, expect, it } from 'vitest';
-import { albumsDocument, parseAlbumsDocument, startsAsAlbumsDocument } from '../../src/library/export/albums-file.js';
+import { albumsDocument, parseAlbumsDocument, startsAsAlbumsDocument } from '../../src/media/albums-file.js';
 
 describe('an export’s albums file', () => {
   it('round-trips the albums, each file once, by name', () => {

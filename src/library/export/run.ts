@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../../media/decoders/common.js';
 import { reader } from '../../media/exiftool-reader.js';
-import { ALBUMS_FILE, albumsDocument } from './albums-file.js';
+import { ALBUMS_FILE, albumsDocument } from '../../media/albums-file.js';
 import { exportXmpTags, takeoutJson, takeoutJsonName, type ExportPhoto } from './sidecar.js';
 
 /** Where the photos and their bytes come from: a running server, or the library in this process. */

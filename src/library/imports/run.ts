@@ -12,7 +12,7 @@ import { asWork, forSystem, mayChange } from '../actors.js';
 import { openTakeout, type TakeoutFile } from '../takeout/archive.js';
 import { planICloud } from '../takeout/icloud.js';
 import { failureReason, importTakeout, takeoutReport, type TakeoutOutcome } from '../takeout/import.js';
-import { libraryTarget } from '../takeout/library-target.js';
+import { libraryTarget } from './library-target.js';
 import { planTakeout, type TakeoutPlan } from '../takeout/plan.js';
 import { findImport, importFiles, recordImport, removeArchives, removeImport, type ImportSource } from './sessions.js';
 import { afterStop } from './stops.js';

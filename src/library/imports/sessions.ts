@@ -13,7 +13,7 @@ import { UserError } from '../../base/errors.js';
 import { withoutControls } from '../../base/text.js';
 import { rows } from '../../db/connection.js';
 import { imports, type ImportRow } from '../../db/schema.js';
-import { formatBytes } from '../quota/quota.js';
+import { formatBytes } from '../../base/text.js';
 import { newImportSql } from '../../scope/access.js';
 import { ownsSql } from '../../scope/rows.js';
 import { ownQuota } from '../quota/quota.js';

@@ -15,7 +15,8 @@ import type { Library } from '../library.js';
 import { originalKey, sidecarKey } from '../../storage/keys.js';
 import { removeOriginalUnlessShared } from '../photos/photos.js';
 import { admitPhoto, photoWithBytes, queuePhotos, type Admitted, type Arrival, type PhotoSource } from '../photos/door.js';
-import { formatBytes, QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from '../quota/quota.js';
+import { formatBytes } from '../../base/text.js';
+import { QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from '../quota/quota.js';
 import { owns } from '../../scope/rows.js';
 
 export interface IngestedPhoto {

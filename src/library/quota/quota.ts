@@ -2,6 +2,7 @@
 // the database, and the photos kept plus the reservations of uploads under way never pass the quota. Checking the
 // photos kept alone let twenty uploads at once each see room for itself (16.6 % over with small files, gigabytes
 // with large ones); a counter in one process's memory would not see the other servers of a cluster.
+import { formatBytes } from '../../base/text.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
@@ -22,10 +23,6 @@ const RENEW_MS = 3 * 60_000;
 interface Usage {
   quota: number | null;
   used: number;
-}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${bytes} bytes`;
 }
 
 /**

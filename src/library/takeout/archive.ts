@@ -11,7 +11,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { UserError } from '../../base/errors.js';
 import { overlappingEntries } from '../../base/zip-entries.js';
-import { formatBytes } from '../quota/quota.js';
+import { formatBytes } from '../../base/text.js';
 
 export interface TakeoutFile {
   /** Where it is, for the report: `export-1.zip:Takeout/Google Photos/Trip/IMG.jpg` or a path on disk. */

@@ -4,7 +4,7 @@
 // without it. A 250 MB Photo Details CSV read whole and parsed at once took the server to 4.4 GB and killed it.
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { formatBytes } from '../quota/quota.js';
+import { formatBytes } from '../../base/text.js';
 
 export interface CsvLimits {
   /**

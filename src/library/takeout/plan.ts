@@ -4,7 +4,7 @@
 // (its marks) is kept, and the file is read again when its photo is imported, so that the plan of an export of any
 // size takes memory by the number of its files alone.
 import { MAX_SIDECAR_JSON_BYTES, parseAlbumMeta, parseTakeoutSidecar, type TakeoutAlbumMeta, type TakeoutSidecar } from '../../media/takeout-json.js';
-import { ALBUMS_FILE, startsAsAlbumsDocument } from '../export/albums-file.js';
+import { ALBUMS_FILE, startsAsAlbumsDocument } from '../../media/albums-file.js';
 import { readSmall, ZipBombError, type TakeoutFile } from './archive.js';
 import { matchFolder, sidecarName, type SidecarName } from './sidecar-names.js';
 

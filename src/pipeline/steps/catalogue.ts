@@ -8,7 +8,7 @@ import {
   productColour,
   validateCatalogueFields,
   type CatalogueFields,
-} from '../../library/create/catalogue-fields.js';
+} from '../../library/create/index.js';
 import { ChatClient, type ChatMessage } from '../../ml/captions/chat.js';
 import { imageDataUrl } from '../../ml/captions/image.js';
 import { requestValidatedJson } from '../../ml/captions/structured.js';

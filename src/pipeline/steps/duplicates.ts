@@ -1,5 +1,5 @@
-import { detectDuplicates, thresholdsFrom } from '../../library/duplicates/detect.js';
-import { placeInStack } from '../../library/stacks/place.js';
+import { detectDuplicates, thresholdsFrom } from '../../library/duplicates/index.js';
+import { placeInStack } from '../../library/stacks/index.js';
 import type { PipelineStep } from '../step.js';
 
 /**

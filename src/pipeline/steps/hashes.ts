@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { decodeStoredPixels, labelOf } from '../../media/decode.js';
 import { PDQ_DIHEDRAL_NAMES, pdqDihedral } from '../../media/pdq-dihedral.js';
-import { indexPdqHash } from '../../library/duplicates/groups.js';
+import { indexPdqHash } from '../../library/duplicates/index.js';
 import { withTempDir } from '../../media/decoders/tools.js';
 import { measureImageFile } from '../../media/image-quality-file.js';
 import { decodeForPdq } from '../../media/pdq-file.js';

@@ -10,7 +10,7 @@ import { attachSidecar, ingestStream } from '../ingest/ingest.js';
 import { queuePhotos } from '../photos/door.js';
 import { updatePhotos } from '../photos/photos.js';
 import { trashPhotos } from '../trash/trash.js';
-import type { TakeoutTarget } from './import.js';
+import type { TakeoutTarget } from '../takeout/import.js';
 
 const BATCH = 1000;
 

@@ -2,7 +2,7 @@
 // in the archive, by path. No other tool keeps albums or an archive in a photo's metadata, and an export by date has
 // no album folders, so this file is how `shoebox import` of an export puts them back. Pure.
 import { z } from 'zod';
-import { withoutControls } from '../../base/text.js';
+import { withoutControls } from '../base/text.js';
 
 export const ALBUMS_FILE = 'albums.json';
 

@@ -1,0 +1,6 @@
+// The entry of library/albums/: what code outside library/ may use of it.
+export * from './auto.js';
+export * from './auto-assign.js';
+export * from './auto-clustering-params.js';
+export * from './manual.js';
+export * from './zip.js';

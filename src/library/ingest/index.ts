@@ -1,0 +1,2 @@
+// The entry of library/ingest/: what code outside library/ may use of it.
+export * from './ingest.js';

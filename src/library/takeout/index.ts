@@ -1,0 +1,5 @@
+// The entry of library/takeout/: what code outside library/ may use of it.
+export * from './archive.js';
+export * from './icloud.js';
+export * from './import.js';
+export * from './plan.js';
