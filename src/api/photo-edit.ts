@@ -1,5 +1,5 @@
 // Rotate and crop over HTTP: PUT sets a photo's edit, DELETE takes it back to the original; the original file never
-// changes (library/photo-edit.ts). The editor starts from the upright preview before the edit.
+// changes (library/photo-edit/edit.ts). The editor starts from the upright preview before the edit.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

@@ -16,7 +16,7 @@ export interface Purged {
   passwordFailures: number;
   uploadReservations: number;
   workers: number;
-  /** Versions of the photo_order log older than what a kept result is mended from (library/photo-order-changes.ts). */
+  /** Versions of the photo_order log older than what a kept result is mended from (library/photos/order-changes.ts). */
   photoChanges: number;
 }
 

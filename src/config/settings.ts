@@ -125,7 +125,7 @@ const settingsSchema = z.object({
   searchesPerUser: z.coerce.number().int().min(1).max(10_000),
   /**
    * `on`: a search query the local reading leaves unexplained may be read by the caption endpoint's chat model
-   * (search/understand, library/search-model.ts); `off` (default): queries never leave the machine.
+   * (search/understand, library/photo-search/model.ts); `off` (default): queries never leave the machine.
    */
   searchModel: z.enum(['on', 'off']),
   /** Image generation: the providers by name, how many images at once, the daily quota (ml/images). */

@@ -13,7 +13,7 @@ import { watchedExiftoolFactory } from './exiftool-process.js';
 
 let instance: ExifTool | null = null;
 
-/** The process's ExifTool (./metadata.ts reads through it; write-back writes sidecars through it too: library/in-place/write-back.ts). */
+/** The process's ExifTool (./metadata.ts reads through it; write-back writes sidecars through it too: library/write-back/write-back.ts). */
 export function reader(): ExifTool {
   if (instance === null || instance.ended) {
     const processFactory = watchedExiftoolFactory(process.env);

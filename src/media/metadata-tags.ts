@@ -28,7 +28,7 @@ export type ReadMetadataResult = PhotoMetadata & {
   faceRegions: FaceRegion[];
   /**
    * People the file says are in the photo without saying where (XMP `Iptc4xmpExt:PersonInImage`, a Google Takeout
-   * sidecar's `people[]`): put on a face where only one face and one name are left (library/people-hints.ts).
+   * sidecar's `people[]`): put on a face where only one face and one name are left (library/people/hints.ts).
    */
   peopleNamed: string[];
   /** What was not read or kept, in words (a sidecar refused, PNG text too big, keywords past the cap); [] if none. */

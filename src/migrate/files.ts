@@ -49,7 +49,7 @@ export async function libraryFiles(db: Db): Promise<LibraryFile[]> {
     // a library in place's files stay in its folders, which the target reads at the same paths
     if (!isInPlaceKey(photo.storage_key)) add({ location, key: photo.storage_key, sha256: photo.sha256, required: true });
     if (photo.sidecar_key && !isInPlaceKey(photo.sidecar_key)) add({ location, key: photo.sidecar_key, required: true });
-    // a Live Photo's MOV is an original of its own (library/live-photos.ts)
+    // a Live Photo's MOV is an original of its own (library/live-photos/live-photos.ts)
     if (photo.live_key && photo.live_sha256 && !isInPlaceKey(photo.live_key)) add({ location, key: photo.live_key, sha256: photo.live_sha256, required: true });
     add({ location, key: derivedKey(id, 'thumbnail.webp'), required: false });
     add({ location, key: derivedKey(id, 'preview.jpg'), required: false });

@@ -27,7 +27,7 @@ export const LANE_STEPS: Readonly<Record<LaneName, readonly StepName[]>> = {
 /**
  * What an item in the trash still runs: its quick lane, what shows it there (thumbnail, date, place). The rest of its
  * work (the analysis lanes, the transcode) is skipped with IN_TRASH, stopped where it runs, and runs when the item is
- * restored (library/trash.ts): a clip trashed mid-transcode frees the video lane.
+ * restored (library/trash/trash.ts): a clip trashed mid-transcode frees the video lane.
  */
 export const RUNS_IN_TRASH: readonly StepName[] = LANE_STEPS.quick;
 export const IN_TRASH = 'in the trash: runs when the item is restored';

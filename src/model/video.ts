@@ -47,7 +47,7 @@ export interface EmbeddedMotion extends MotionCommon {
 
 /**
  * An Apple Live Photo's MOV: a file of its own that arrived beside the still (same ContentIdentifier) and became part
- * of it (library/live-photos.ts). Kept where it was stored, in the still's storage location, under its own key.
+ * of it (library/live-photos/live-photos.ts). Kept where it was stored, in the still's storage location, under its own key.
  */
 export interface LiveMotion extends MotionCommon {
   source: 'live';

@@ -40,7 +40,7 @@ export function watchStep(db: Db, photoId: string, step: StepName, attempt: numb
   };
 }
 
-/** Whether the step is still this attempt's: not reset, not skipped by the trash (library/trash.ts), its item not deleted. */
+/** Whether the step is still this attempt's: not reset, not skipped by the trash (library/trash/trash.ts), its item not deleted. */
 async function isThisRun(db: Db, photoId: string, step: StepName, attempt: number): Promise<boolean> {
   const [row] = await db
     .select({ step: photoSteps.step })

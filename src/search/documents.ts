@@ -131,7 +131,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
       -- text in Chinese, Japanese or Korean also as its character pairs (drizzle/0025_cjk.sql, search/cjk.ts)
       select t.id as photo_id, t.owner_id,
         concat_ws(' ', tt.tags, shoebox_cjk_bigrams(tt.tags)) as tags,
-        -- the people on its faces, and those the file names without a place (library/people-hints.ts)
+        -- the people on its faces, and those the file names without a place (library/people/hints.ts)
         concat_ws(' ', tt.people, array_to_string(t.people_named, ' '), shoebox_cjk_bigrams(concat_ws(' ', tt.people, array_to_string(t.people_named, ' ')))) as people,
         concat_ws(' ', tt.albums, shoebox_cjk_bigrams(tt.albums)) as albums,
         concat_ws(' ', t.place_city, t.place_state, t.place_country, t.place_country_code) as places,

@@ -1,4 +1,4 @@
-// albums.json of an export (library/export/albums-file.ts): albums in name order and the archive, with `/` paths, read back, and
+// albums.json of an export (media/albums-file.ts): albums in name order and the archive, with `/` paths, read back, and
 // anything else refused with the reason.
 import { describe, expect, it } from 'vitest';
 import { albumsDocument, parseAlbumsDocument, startsAsAlbumsDocument } from '../../src/media/albums-file.js';

@@ -17,7 +17,7 @@ export function inlineScriptHashes(webRoot: string): string[] {
   return hashes;
 }
 
-/** Hosts the map loads from besides Shoebox (an admin's tile server or style: library/map-source.ts). */
+/** Hosts the map loads from besides Shoebox (an admin's tile server or style: library/map/source.ts). */
 interface MapOrigins {
   images: readonly string[];
   connect: readonly string[];

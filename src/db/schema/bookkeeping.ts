@@ -23,10 +23,10 @@ export const changeMarks = pgTable('change_marks', {
 /**
  * Which photos each bump of `photo_order` was for (triggers of migration 0036): a server that kept a result at mark N
  * reads the photos changed up to the mark now and mends it, instead of reading everything again (the map's
- * positions, library/map-points.ts). Stacks' members and covers are logged as changes of their photos (the map shows a
+ * positions, library/map/points.ts). Stacks' members and covers are logged as changes of their photos (the map shows a
  * stack as its cover); a bump for no one photo (a truncate) leaves its version out: a reader finding a version missing
  * reads everything. No reference to photos: a deleted photo's row stays. The upkeep keeps the newest versions only
- * (library/photo-order-changes.ts).
+ * (library/photos/order-changes.ts).
  */
 export const photoOrderChanges = pgTable(
   'photo_order_changes',

@@ -78,7 +78,7 @@ export const photos = pgTable(
     faceRegions: jsonb('face_regions').$type<FaceRegion[]>(),
     /**
      * People the file names without a place on the image (XMP PersonInImage, a Google Takeout sidecar's people[]),
-     * metadata step; put on a face where one name and one face are left (library/people-hints.ts), else shown as hints.
+     * metadata step; put on a face where one name and one face are left (library/people/hints.ts), else shown as hints.
      */
     peopleNamed: text('people_named').array(),
     /**
@@ -99,7 +99,7 @@ export const photos = pgTable(
     motion: jsonb('motion').$type<MotionInfo>(),
     /**
      * An Apple Live Photo's content identifier, on its still and on its MOV until the two meet: then the MOV is part
-     * of the still (motion.source 'live') and its own row is gone (library/live-photos.ts).
+     * of the still (motion.source 'live') and its own row is gone (library/live-photos/live-photos.ts).
      */
     liveId: text('live_id'),
     /**
@@ -142,7 +142,7 @@ export const photos = pgTable(
     libraryId: uuid('library_id'),
     /** Its file is gone from its library in place (deleted, or the disk away) since then: kept, shown greyed. */
     offlineAt: timestamp('offline_at', { withTimezone: true }),
-    /** What the user marked on it was last written to its sidecar (write-back, library/in-place/write-back.ts); null: due. */
+    /** What the user marked on it was last written to its sidecar (write-back, library/write-back/write-back.ts); null: due. */
     writtenBackAt: timestamp('written_back_at', { withTimezone: true }),
     /** In the trash since then (restorable until the trash is emptied); null for a live photo. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),

@@ -2,7 +2,7 @@
 // with its zone, the place, the rating, the favourite, keywords, the description, people as MWG face regions (and as
 // a PersonInImage list, with those named without a face), the user's turn and crop — in the tags digiKam,
 // Lightroom, darktable and Immich read. The marks are write-back's
-// (library/in-place/write-back.ts), so that a library in place and an export say the same.
+// (library/write-back/write-back.ts), so that a library in place and an export say the same.
 import type { StoredEdit } from '../../model/photo-edit.js';
 import { sidecarTags } from '../write-back/write-back.js';
 

@@ -1,6 +1,6 @@
 // A photo with everything known about it, as the photo page shows it: its rows, what the AI steps found, its albums,
 // duplicate group and stack, and the names the file gives that no face carries. A view over the aggregates: the core
-// (photos.ts) stays below people, duplicates, stacks and categories.
+// (library/photos/) stays below people, duplicates, stacks and categories.
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import { photoCaptions, photoOcr, photoSteps, photoTags, type PhotoRow, type StepRow } from '../../db/schema.js';
 import { rows } from '../../db/connection.js';

@@ -40,7 +40,7 @@ export interface Admitted {
   duplicate: boolean;
 }
 
-/** The owner's photo with these bytes, if any: as its file, or as its Live Photo's MOV (library/live-photos.ts). */
+/** The owner's photo with these bytes, if any: as its file, or as its Live Photo's MOV (library/live-photos/live-photos.ts). */
 export async function photoWithBytes(lib: Library, sha256: string): Promise<{ id: string; state: string } | null> {
   const [row] = await lib.db
     .select({ id: photos.id, state: photos.state })

@@ -28,7 +28,7 @@ interface PhotoFiles {
   sidecar_key: string | null;
   sha256: string;
   storage_location: string | null;
-  /** A Live Photo's MOV, folded into the still (library/live-photos.ts). */
+  /** A Live Photo's MOV, folded into the still (library/live-photos/live-photos.ts). */
   live_key: string | null;
 }
 

@@ -62,7 +62,7 @@ interface Folder {
   album: TakeoutAlbumMeta | null;
 }
 
-/** A Shoebox export's own list of albums (library/export/albums-file.ts): not a photo's sidecar. */
+/** A Shoebox export's own list of albums (media/albums-file.ts): not a photo's sidecar. */
 async function isExportAlbums(file: TakeoutFile): Promise<boolean> {
   const stream = await file.open();
   try {

@@ -38,7 +38,7 @@ interface Found {
  * Faces on the upright preview (and a clip's frames), with boxes in upright pixels of the original, a face thumbnail and the
  * identity embedding. People the file names in its face regions (read by the metadata step) are put on the faces
  * they frame, or on faces of their own where the detector found none; those count as the user's own. A name the file
- * gives without a place goes on the one face left unnamed when it is the one name left (library/people-hints.ts). Every other
+ * gives without a place goes on the one face left unnamed when it is the one name left (library/people/hints.ts). Every other
  * new face is clustered into a person, and faces elsewhere that look like the named ones are recognised. Running
  * again keeps the faces it finds again (same id, same person, same "not this person" answers) so that user
  * decisions survive a reprocess.
@@ -162,7 +162,7 @@ export const facesStep: PipelineStep = {
     const owner = photo.ownerId;
     const fromRegions = await applyRegionNames(db, owner, named, toCluster);
     if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, owner, toCluster, params);
-    // the people the file names without a place: the one left goes on the one face left (library/people-hints.ts)
+    // the people the file names without a place: the one left goes on the one face left (library/people/hints.ts)
     let namedIds = [...fromRegions, ...(await placePeopleNamed(db, owner, [photo.id]))];
     // Other photos whose faces now carry these names are found by them (this photo's row is written at settle), and
     // a photo of theirs that names two people, one now recognised, gets the other by elimination; a few rounds at most.

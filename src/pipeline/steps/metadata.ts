@@ -40,7 +40,7 @@ function sameNames(a: readonly string[] | null, b: readonly string[]): boolean {
  * with the file's encoding and lineage (media/file-facts.ts: lossless or not, maker notes, the software that wrote
  * it), which the duplicates' rules read by the format alone until then. When
  * the named people change, the faces step runs again to put the names on the faces. A Live Photo's second half to
- * arrive folds the MOV into the still (library/live-photos.ts).
+ * arrive folds the MOV into the still (library/live-photos/live-photos.ts).
  */
 export const metadataStep: PipelineStep = {
   name: 'metadata',

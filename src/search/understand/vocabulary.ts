@@ -1,6 +1,6 @@
 // What a user's library names, for query understanding: their people, places, albums and cameras, indexed by folded
 // word sequences (tokens.ts) so that a query is matched left to right, longest first. Pure; the lists come from
-// library/search-understanding.ts.
+// library/photo-search/understanding.ts.
 import { fold } from './tokens.js';
 
 export interface VocabularyLists {
