@@ -5,7 +5,7 @@
 // well under it in normal use. A program over its limit fails to allocate and ends ("Out of memory!"), and the
 // step says which limit it met.
 
-import { LIMIT_INPUT_PIXELS } from './decoders/common.js';
+import { LIMIT_INPUT_PIXELS } from './pixel-limit.js';
 
 const MiB = 1024 * 1024;
 

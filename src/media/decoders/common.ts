@@ -1,7 +1,8 @@
 // What the fallback decoders (HEIC, JPEG XL, RAW, BMP) hand back to ../decode-pixels.ts, and the errors they throw.
 
-/** Largest image (width × height) any decoder accepts: sharp's own default, 0x3FFF² ≈ 268 MP. */
-export const LIMIT_INPUT_PIXELS = 268_402_689;
+import { LIMIT_INPUT_PIXELS } from '../pixel-limit.js';
+
+export { LIMIT_INPUT_PIXELS };
 
 /** Decoded pixels, interleaved. 16-bit samples come as a Uint16Array in machine byte order. */
 export interface DecodedPixels {
