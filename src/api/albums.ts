@@ -1,22 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  ALBUM_IDS_MAX,
-  ALBUM_KINDS,
-  ALBUM_STATUSES,
-  addPhotos,
-  createAlbum,
-  deleteAlbum,
-  dismissAlbum,
-  getAlbum,
-  keepAlbum,
-  listAlbums,
-  removePhotos,
-  updateAlbum,
-} from '../library/albums/index.js';
+import { addPhotos, ALBUM_IDS_MAX, ALBUM_KINDS, ALBUM_STATUSES, albumZip, createAlbum, deleteAlbum, dismissAlbum, getAlbum, keepAlbum, listAlbums, removePhotos, updateAlbum } from '../library/albums/index.js';
 import type { Resources } from '../library/library.js';
-import { albumZip } from '../library/albums/index.js';
 import { errorBody, photoList } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'album id must be a UUID' }) });

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DEFAULT_AUTO_CLUSTERING_PARAMS } from '../library/albums/index.js';
-import { regenerateAutoAlbums } from '../library/albums/index.js';
+import { DEFAULT_AUTO_CLUSTERING_PARAMS, regenerateAutoAlbums } from '../library/albums/index.js';
 import type { Resources } from '../library/library.js';
 import { errorBody } from './schemas.js';
 

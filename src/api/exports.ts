@@ -3,8 +3,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { librarySource, type ExportScope } from '../library/export/index.js';
-import { exportZip } from '../library/export/index.js';
+import { type ExportScope, exportZip, librarySource } from '../library/export/index.js';
 import { booleanParam, errorBody } from './schemas.js';
 
 /** The most photos a selection names in the query (the whole library or an album has no limit). */

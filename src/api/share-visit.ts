@@ -12,8 +12,7 @@ import { photos } from '../db/schema.js';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
 import { forLinkVisitor } from '../library/actors.js';
-import { TIMELINE_ORDER } from '../library/photos/index.js';
-import { listColumns, photoListItem } from '../library/photos/index.js';
+import { findPhoto, listColumns, photoListItem, TIMELINE_ORDER } from '../library/photos/index.js';
 import { addUploadsToLink, countView, isUnlocked, linkForToken, linkPhotosSql, unlockProof, type VisitedLink } from '../library/sharing/index.js';
 import { tooManyGuesses } from './auth.js';
 import { errorBody } from './schemas.js';
@@ -22,7 +21,6 @@ import { sendStored } from './photos.js';
 import { uploadPhotos } from './upload.js';
 import { sendVisitorOriginal } from './visitor-original.js';
 import { sendVisitorVideo } from './visitor-video.js';
-import { findPhoto } from '../library/photos/index.js';
 import { MEDIA_TYPES } from '../model/video.js';
 import { derivedKey } from '../storage/keys.js';
 

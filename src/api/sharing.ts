@@ -2,10 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listAlbumShares, SHARE_ROLES, shareAlbum, unshareAlbum } from '../library/sharing/index.js';
-import { createLink, deleteLink, LINK_DESCRIPTION_MAX, LINK_PHOTOS_MAX, listLinks, updateLink } from '../library/sharing/index.js';
-import { addPartner, listPartners, removePartner, setPartnerInTimeline } from '../library/sharing/index.js';
-import { listOtherUsers } from '../library/sharing/index.js';
+import { addPartner, createLink, deleteLink, LINK_DESCRIPTION_MAX, LINK_PHOTOS_MAX, listAlbumShares, listLinks, listOtherUsers, listPartners, removePartner, setPartnerInTimeline, SHARE_ROLES, shareAlbum, unshareAlbum, updateLink } from '../library/sharing/index.js';
 import { errorBody } from './schemas.js';
 
 const uuid = (what: string) => z.uuid({ message: `${what} must be a UUID` });

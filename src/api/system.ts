@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { reprocessStep } from '../library/photos/index.js';
-import { countByState, libraryStats } from '../library/photos/index.js';
+import { countByState, libraryStats, reprocessStep } from '../library/photos/index.js';
 import type { Resources } from '../library/library.js';
 import { version } from '../config/version.js';
 import { videoTools } from '../media/video/tools.js';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { faces, photos, type FaceRow } from '../../db/schema.js';
-import { applyRegionNames, clusterNewFaces, recogniseLikeThese, type NamedFace } from '../../library/people/index.js';
-import { placePeopleNamed } from '../../library/people/index.js';
+import { applyRegionNames, clusterNewFaces, type NamedFace, placePeopleNamed, recogniseLikeThese } from '../../library/people/index.js';
 import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
