@@ -1,6 +1,6 @@
 // The photos core's rows: a photo found (the owner's, or any the user may see), the user's own marks on one or many,
-// and an original removed when no photo in its location still has it. What a photo shows is library/photo-detail/; removing
-// one for good, with what hangs on it, is library/trash/delete.ts.
+// and an original removed when no photo in its location still has it. What a photo shows is library/photo-detail/;
+// removing one for good, with what hangs on it, is library/trash/delete.ts.
 import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { photos, type PhotoRow } from '../../db/schema.js';
