@@ -13,7 +13,7 @@ import { findExistingCopy, type ExistingCopy } from '../duplicates/upload-check.
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { originalKey, sidecarKey } from '../../storage/keys.js';
-import { removeOriginalUnlessShared } from '../photos/photos.js';
+import { removeOriginalUnlessShared } from '../photos/originals.js';
 import { admitPhoto, photoWithBytes, queuePhotos, type Admitted, type Arrival, type PhotoSource } from '../photos/door.js';
 import { formatBytes } from '../../base/text.js';
 import { QuotaReservation, RESERVE_WHILE_STREAMING_PAST } from '../quota/quota.js';

@@ -1,7 +1,7 @@
-// The photos core's rows: a photo found (the owner's, or any the user may see), the user's own marks on one or many,
-// and an original removed when no photo in its location still has it. What a photo shows is library/photo-detail/;
-// removing one for good, with what hangs on it, is library/trash/delete.ts.
-import { and, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
+// The photos core's rows: a photo found (the owner's, or any the user may see) and the user's own marks on one or
+// many. An original's removal is originals.ts; what a photo shows, library/photo-detail/; removing one for good, with
+// what hangs on it, library/trash/delete.ts.
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { photos, type PhotoRow } from '../../db/schema.js';
 import { uuidArray } from '../../db/arrays.js';
@@ -10,8 +10,6 @@ import { nearestPlace } from '../../media/places.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { photoAccess, visiblePhotoSql, type PhotoAccess } from '../../scope/access.js';
 import { owns } from '../../scope/rows.js';
-import type { BlobStore } from '../../storage/blob-store.js';
-import { isInPlaceKey } from '../../storage/in-place.js';
 import type { Library } from '../library.js';
 import { mayChange } from '../actors.js';
 import { withStackMates } from './stack-covers.js';
@@ -120,24 +118,4 @@ export async function findVisiblePhoto(lib: Library, id: string): Promise<{ phot
   const p = alias(photos, 'p');
   const [photo] = await lib.db.select().from(p).where(and(eq(p.id, id), visiblePhotoSql(lib)));
   return photo ? { photo, access } : null;
-}
-
-/** Photos whose files are in this storage location (null: the main store). */
-function sameLocation(location: string | null): SQL {
-  return location === null ? isNull(photos.storageLocation) : eq(photos.storageLocation, location);
-}
-
-/**
- * Removes an original from its location's store unless a photo there still has it (as its file, or as its Live
- * Photo's MOV): originals are named by their content, so photos with the same bytes in the same location share one
- * (each location keeps its own copy).
- */
-export async function removeOriginalUnlessShared(lib: Library, store: BlobStore, location: string | null, key: string): Promise<void> {
-  if (isInPlaceKey(key)) return; // a library in place's file is the user's: never removed
-  const [shared] = await lib.db
-    .select({ id: photos.id })
-    .from(photos)
-    .where(and(or(eq(photos.storageKey, key), sql`${photos.motion}->>'source' = 'live' and ${photos.motion}->>'key' = ${key}`), sameLocation(location)))
-    .limit(1);
-  if (!shared) await store.remove(key);
 }

@@ -10,7 +10,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { derivedKey, derivedMotionKey, derivedPrefix, derivedVideoKey } from '../../storage/keys.js';
 import { isInPlaceKey } from '../../storage/in-place.js';
 import type { Library } from '../library.js';
-import { removeOriginalUnlessShared } from '../photos/photos.js';
+import { removeOriginalUnlessShared } from '../photos/originals.js';
 import { ownsSql } from '../../scope/rows.js';
 
 export interface MoveReport {
