@@ -1,7 +1,21 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { addPhotos, ALBUM_IDS_MAX, ALBUM_KINDS, ALBUM_STATUSES, albumZip, createAlbum, deleteAlbum, dismissAlbum, getAlbum, keepAlbum, listAlbums, removePhotos, updateAlbum } from '../library/albums/index.js';
+import {
+  addPhotos,
+  ALBUM_IDS_MAX,
+  ALBUM_KINDS,
+  ALBUM_STATUSES,
+  albumZip,
+  createAlbum,
+  deleteAlbum,
+  dismissAlbum,
+  getAlbum,
+  keepAlbum,
+  listAlbums,
+  removePhotos,
+  updateAlbum,
+} from '../library/albums/index.js';
 import type { Resources } from '../library/library.js';
 import { errorBody, photoList } from './schemas.js';
 

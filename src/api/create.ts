@@ -4,7 +4,22 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { photos } from '../db/schema.js';
-import { cancelGeneration, chooseProvider, cleanPrompt, DEFAULT_SIZE, generateRecord, GENERATION_JOB_STATES, generationJob, imagesLeftToday, listGenerationJobs, MAX_IMAGES_PER_REQUEST, MAX_PROMPT_CHARS, parseSize, promptFromPhoto, startGeneration } from '../library/create/index.js';
+import {
+  cancelGeneration,
+  chooseProvider,
+  cleanPrompt,
+  DEFAULT_SIZE,
+  generateRecord,
+  GENERATION_JOB_STATES,
+  generationJob,
+  imagesLeftToday,
+  listGenerationJobs,
+  MAX_IMAGES_PER_REQUEST,
+  MAX_PROMPT_CHARS,
+  parseSize,
+  promptFromPhoto,
+  startGeneration,
+} from '../library/create/index.js';
 import { UserError } from '../base/errors.js';
 import type { Library, Resources } from '../library/library.js';
 import { NO_IMAGE_PROVIDER } from '../ml/images/index.js';

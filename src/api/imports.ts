@@ -10,7 +10,24 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
-import { acceptsUploads, checkStagingRoom, createImport, deleteImport, findImport, getImport, IMPORT_SOURCES, importOfUpload, importUploads, listImports, markImporting, MAX_ARCHIVE_BYTES, newUploadId, resumeImports, runImportInBackground, stopImports } from '../library/imports/index.js';
+import {
+  acceptsUploads,
+  checkStagingRoom,
+  createImport,
+  deleteImport,
+  findImport,
+  getImport,
+  IMPORT_SOURCES,
+  importOfUpload,
+  importUploads,
+  listImports,
+  markImporting,
+  MAX_ARCHIVE_BYTES,
+  newUploadId,
+  resumeImports,
+  runImportInBackground,
+  stopImports,
+} from '../library/imports/index.js';
 import { errorBody } from './schemas.js';
 import { receiveAsUpload } from './body-deadlines.js';
 

@@ -1,7 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { computeMemoriesOnce, getMemory, hideMemory, homeOf, listMemories, MEMORY_KINDS, memoryAsAlbum, readMemorySettings, serverToday, showHiddenMemories, writeMemorySettings } from '../library/memories/index.js';
+import {
+  computeMemoriesOnce,
+  getMemory,
+  hideMemory,
+  homeOf,
+  listMemories,
+  MEMORY_KINDS,
+  memoryAsAlbum,
+  readMemorySettings,
+  serverToday,
+  showHiddenMemories,
+  writeMemorySettings,
+} from '../library/memories/index.js';
 import { homeChanged } from '../library/photo-search/index.js';
 import { albumSummary } from './albums.js';
 import { errorBody, photoListItem, todayParam } from './schemas.js';

@@ -3,7 +3,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
-import { assignFace, deletePerson, getPerson, listFaces, listPeople, mergePeople, reclusterPeople, rejectFace, requireFace, unassignFace, updatePerson } from '../library/people/index.js';
+import {
+  assignFace,
+  deletePerson,
+  getPerson,
+  listFaces,
+  listPeople,
+  mergePeople,
+  reclusterPeople,
+  rejectFace,
+  requireFace,
+  unassignFace,
+  updatePerson,
+} from '../library/people/index.js';
 import { findPhoto } from '../library/photos/index.js';
 import { sendStored } from './photos.js';
 import { booleanParam, errorBody, faceSummary } from './schemas.js';

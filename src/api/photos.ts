@@ -4,7 +4,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
 import { uploadPhotos } from './upload.js';
-import { findPhoto, findPhotoSummary, findVisiblePhoto, listPhotos, photoStates, playableVideo, retryPhoto, updatePhoto, updatePhotos } from '../library/photos/index.js';
+import {
+  findPhoto,
+  findPhotoSummary,
+  findVisiblePhoto,
+  listPhotos,
+  photoStates,
+  playableVideo,
+  retryPhoto,
+  updatePhoto,
+  updatePhotos,
+} from '../library/photos/index.js';
 import { getPhotoDetail } from '../library/photo-detail/index.js';
 import { deletePhoto, deletePhotos, trashPhotos } from '../library/trash/index.js';
 import type { Library, Resources } from '../library/library.js';

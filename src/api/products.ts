@@ -3,7 +3,24 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SHOT_TYPES } from '../db/schema.js';
-import { catalogueCsv, catalogueRows, createProductType, DEFAULT_SIZE, deleteProductType, getProduct, listProducts, listProductTypes, markProducts, MAX_PRODUCTS_PER_JOB, productTypeNamed, QUALITY_GRADES, startProductShots, unmarkProduct, updateProduct, updateProductType } from '../library/create/index.js';
+import {
+  catalogueCsv,
+  catalogueRows,
+  createProductType,
+  DEFAULT_SIZE,
+  deleteProductType,
+  getProduct,
+  listProducts,
+  listProductTypes,
+  markProducts,
+  MAX_PRODUCTS_PER_JOB,
+  productTypeNamed,
+  QUALITY_GRADES,
+  startProductShots,
+  unmarkProduct,
+  updateProduct,
+  updateProductType,
+} from '../library/create/index.js';
 import { CATALOGUE_COLUMNS, DEFAULT_COLUMNS, DEFAULT_SHOTS, parseShots, type CatalogueColumn } from '../model/product-vocabulary.js';
 import { requireOwnPhotos } from '../library/albums/index.js';
 import { UserError } from '../base/errors.js';

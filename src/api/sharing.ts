@@ -2,7 +2,23 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { addPartner, createLink, deleteLink, LINK_DESCRIPTION_MAX, LINK_PHOTOS_MAX, listAlbumShares, listLinks, listOtherUsers, listPartners, removePartner, setPartnerInTimeline, SHARE_ROLES, shareAlbum, unshareAlbum, updateLink } from '../library/sharing/index.js';
+import {
+  addPartner,
+  createLink,
+  deleteLink,
+  LINK_DESCRIPTION_MAX,
+  LINK_PHOTOS_MAX,
+  listAlbumShares,
+  listLinks,
+  listOtherUsers,
+  listPartners,
+  removePartner,
+  setPartnerInTimeline,
+  SHARE_ROLES,
+  shareAlbum,
+  unshareAlbum,
+  updateLink,
+} from '../library/sharing/index.js';
 import { errorBody } from './schemas.js';
 
 const uuid = (what: string) => z.uuid({ message: `${what} must be a UUID` });
