@@ -5,7 +5,7 @@
 // byte range of one, is then served from the kept copy (ETag, ranges: ./photos.ts sendStored).
 //
 // Copies lie in one folder per photo and go when they can no longer be served: with the photo's derived files (its
-// deletion, a move to another storage location: made again there when asked), and by library/sharing/visitor-copies.ts
+// deletion, a move to another storage location: made again there when asked), and by library/photos/visitor-copies.ts
 // when a file in place gets new bytes or is read from another path, and when no link shows the photo any more; a copy
 // under the rules before is removed once the new one is made. A copy finished after its photo was deleted, changed or
 // moved is removed at once (that removal ran before it was there).
@@ -27,7 +27,7 @@ import { clientOf } from '../auth/login-limiter.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import { UserError } from '../base/errors.js';
 import type { Library } from '../library/library.js';
-import { findPhoto } from '../library/photos.js';
+import { findPhoto } from '../library/photos/index.js';
 import { RAW_IMAGE_MIMES } from '../media/detect.js';
 import { stripImage, type StripResult } from '../media/strip-metadata.js';
 import { muxerFor, stripVideo } from '../media/video/strip-video.js';

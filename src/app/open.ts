@@ -25,7 +25,7 @@ import { LocalSchedule, type PeriodicTask } from '../queue/local-schedule.js';
 import { MEMORIES_EVERY_MS, refreshMemories, serverToday } from '../library/memories/index.js';
 import type { ClusterSchedule } from '../queue/periodic.js';
 import { purgeExpiredTrash, TRASH_PURGE_INTERVAL_MS } from '../library/trash/index.js';
-import { chooseUnchosenGroups } from '../library/duplicates/groups.js';
+import { chooseUnchosenGroups } from '../library/duplicates/index.js';
 import { scheduledBackup } from './backups.js';
 import { adoptArrivedClip, followClipChoice } from './clip-choice.js';
 import { currentStepVersions, stepsForNewModel } from './model-arrived.js';

@@ -146,8 +146,7 @@ const DATA_FILES = ['src/ml/tags/vocabulary.ts'];
  * line goes when it is split.
  */
 const OVER_TODAY: Readonly<Record<string, number>> = {
-  'src/pipeline/runner.ts': 441,
-  'src/ml/hub-download.ts': 416,
+  'src/ml/hub-download.ts': 409,
   'src/config/settings.ts': 402,
 };
 

@@ -12,7 +12,7 @@ import { TIMELINE_ORDER } from '../photos/filter.js';
 import { listColumns, photoListItem } from '../photos/list.js';
 import { isOwner, ownerNameSql, ownsSql } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
-import { albumHasLink, removeCopiesNoLinkShows } from '../sharing/visitor-copies.js';
+import { albumHasLink, removeCopiesNoLinkShows } from '../photos/visitor-copies.js';
 
 export const ALBUM_KINDS = ['manual', 'auto'] as const;
 export type AlbumKind = (typeof ALBUM_KINDS)[number];

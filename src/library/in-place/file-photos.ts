@@ -13,7 +13,7 @@ import { admitPhoto, photoWithBytes } from '../photos/door.js';
 import type { Library } from '../library.js';
 import { owns } from '../../scope/rows.js';
 import { resumeWorkSkippedInTrash } from '../trash/trash.js';
-import { removeVisitorCopies } from '../sharing/visitor-copies.js';
+import { removeVisitorCopies } from '../photos/visitor-copies.js';
 
 export interface ReadFile {
   libraryId: string;

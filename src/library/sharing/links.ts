@@ -11,7 +11,7 @@ import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { owns, ownsSql } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
-import { removeCopiesNoLinkShows } from './visitor-copies.js';
+import { removeCopiesNoLinkShows } from '../photos/visitor-copies.js';
 
 /** Photos one link may name (an album's link has no limit: it follows the album); as many as an album request. */
 export const LINK_PHOTOS_MAX = ALBUM_IDS_MAX;
