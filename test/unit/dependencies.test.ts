@@ -283,4 +283,17 @@ describe('dependencies point one way', () => {
     const mended = Object.keys(OVER_TODAY).filter((file) => (counted.find((c) => c.file === file)?.lines ?? 0) <= MAX_LINES);
     expect(mended, 'under the limit now: take its line out of OVER_TODAY').toEqual([]);
   });
+
+  it('the web app\'s lower folders (client/, store/, hooks/, lib/) import no component and no page', () => {
+    const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
+    const lower = ['client', 'store', 'hooks', 'lib'].flatMap((folder) => sourceFiles(path.join(web, folder)));
+    const upward = lower.flatMap((file) =>
+      [...fs.readFileSync(file, 'utf8').matchAll(/(?:\bfrom|\bimport\(?)\s*['"](\.{1,2}\/[^'"]+)['"]/g)]
+        .map((match) => path.relative(web, path.resolve(path.dirname(file), match[1]!)))
+        .filter((target) => /^(components|pages)\//.test(target))
+        .map((target) => `${path.relative(web, file)} imports ${target}`),
+    );
+    expect(lower.length).toBeGreaterThan(20); // the scan sees them at all
+    expect(upward).toEqual([]);
+  });
 });

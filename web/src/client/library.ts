@@ -32,6 +32,32 @@ export interface LibraryFilter {
  */
 export type TimelinePhoto = PhotoSummary & Pick<ApiPhotoSummary, 'colour' | 'favorite' | 'rating'> & Partial<Pick<ApiPhotoSummary, 'archived'>>;
 
+/** What a tile needs to know about a photo; lists of every kind (timeline, search, trash) have at least this. */
+export interface TilePhoto {
+  id: string;
+  filename: string;
+  width?: number | null;
+  height?: number | null;
+  /** Dominant colour: the square's colour until the thumbnail arrives. */
+  colour?: string | null;
+  state?: string;
+  /** The thumbnail exists (lists say so from the first step on); without it, a tile waits for a terminal state. */
+  hasThumbnail?: boolean;
+  takenAt?: string | null;
+  make?: string | null;
+  model?: string | null;
+  favorite?: boolean;
+  /** Its file is gone from its library in place: shown greyed. */
+  offline?: boolean;
+  type?: 'photo' | 'video';
+  /** A video's length: shown on its tile. */
+  durationMs?: number | null;
+  /** A motion photo: a still with a short video. */
+  motion?: boolean;
+  /** The stack this photo is the cover of (the library's list): its tile shows how many photos it holds. */
+  stack?: { id: string; count: number } | null;
+}
+
 /** Filters as query parameters, those not given left out (the timeline's, the photo list's, the map's). */
 export function filterQuery(filter: object): URLSearchParams {
   const query = new URLSearchParams();

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { PhotoTile, type TilePhoto } from './PhotoTile.js';
+import type { TilePhoto } from '../client/library.js';
+import { PhotoTile } from './PhotoTile.js';
 import '../styles/gallery.css';
 
 export type { TilePhoto };

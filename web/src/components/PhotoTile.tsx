@@ -5,32 +5,7 @@ import { formatCamera, formatClipLength, formatShortDate } from '../lib/format.j
 import { Link } from '../lib/router.js';
 import { SilentClip } from './SilentClip.js';
 import { photoStateLabel } from './StateBadge.js';
-
-/** What a tile needs to know about a photo; lists of every kind (timeline, search, trash) have at least this. */
-export interface TilePhoto {
-  id: string;
-  filename: string;
-  width?: number | null;
-  height?: number | null;
-  /** Dominant colour: the square's colour until the thumbnail arrives. */
-  colour?: string | null;
-  state?: string;
-  /** The thumbnail exists (lists say so from the first step on); without it, a tile waits for a terminal state. */
-  hasThumbnail?: boolean;
-  takenAt?: string | null;
-  make?: string | null;
-  model?: string | null;
-  favorite?: boolean;
-  /** Its file is gone from its library in place: shown greyed. */
-  offline?: boolean;
-  type?: 'photo' | 'video';
-  /** A video's length: shown on its tile. */
-  durationMs?: number | null;
-  /** A motion photo: a still with a short video. */
-  motion?: boolean;
-  /** The stack this photo is the cover of (the library's list): its tile shows how many photos it holds. */
-  stack?: { id: string; count: number } | null;
-}
+import type { TilePhoto } from '../client/library.js';
 
 export interface PhotoTileProps {
   photo: TilePhoto;

@@ -2,7 +2,7 @@
 // ←/→, like the gallery's timeline: opening a result makes its list the library's active ordering.
 import { isTerminal } from '../api.js';
 import type { TimelinePhoto } from '../client/library.js';
-import type { TilePhoto } from '../components/PhotoTile.js';
+import type { TilePhoto } from '../client/library.js';
 import { library, PhotoSequence } from './library.js';
 
 let lists = 0;

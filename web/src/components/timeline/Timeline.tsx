@@ -9,7 +9,7 @@ import { library, useSequence } from '../../store/library.js';
 import { filterKey } from '../../store/photoSequence.js';
 import { selection, useSelection } from '../../store/selection.js';
 import { ErrorPanel } from '../ErrorPanel.js';
-import type { TilePhoto } from '../PhotoTile.js';
+import type { TilePhoto } from '../../client/library.js';
 import { computeLayout, offsetsOf, rowsBetween } from './layout.js';
 import { Scrubber } from './Scrubber.js';
 import { SelectionBar, type ExtraAction } from './SelectionBar.js';

@@ -4,7 +4,8 @@ import { memo, type CSSProperties } from 'react';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import type { SelectionState } from '../../store/selection.js';
 import { formatCount } from '../../lib/format.js';
-import { CheckIcon, PhotoTile, type TilePhoto } from '../PhotoTile.js';
+import type { TilePhoto } from '../../client/library.js';
+import { CheckIcon, PhotoTile } from '../PhotoTile.js';
 import type { Row, Segment } from './layout.js';
 
 export interface RowContext {
