@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import { photoUrls, type FaceInfo } from '../api.js';
 import {
   assignFace,
@@ -11,7 +11,9 @@ import {
   unassignFace,
   type Person,
 } from '../client/people.js';
+import { useAction } from '../hooks/useAction.js';
 import { Link } from '../lib/router.js';
+import { Dialog } from './Dialog.js';
 import { faceLabel } from './FaceOverlay.js';
 
 interface Props {
@@ -62,7 +64,6 @@ export function hintOptions(hints: readonly string[], people: readonly Person[],
  * it is not the person it was put with. A face grouped with other unnamed faces can name the whole group at once.
  */
 export function FaceEditor({ face, onClose, onChanged, hints = [] }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const ids = useId();
   const [people, setPeople] = useState<Person[] | null>(null);
@@ -71,14 +72,8 @@ export function FaceEditor({ face, onClose, onChanged, hints = [] }: Props) {
   const [active, setActive] = useState(-1);
   const [listOpen, setListOpen] = useState(true);
   const [wholeGroup, setWholeGroup] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const node = dialog.current;
-    if (node && !node.open) node.showModal();
-    return () => node?.close();
-  }, []);
+  const action = useAction();
+  const { busy, error, setError } = action;
 
   useEffect(() => {
     const controller = new AbortController();
@@ -113,21 +108,12 @@ export function FaceEditor({ face, onClose, onChanged, hints = [] }: Props) {
   ];
   const groupSize = current && !current.name ? current.faceCount : 0;
   const canNameGroup = groupSize > 1;
-  const listId = `${ids}-people`;
-  const optionId = (i: number) => `${ids}-option-${i}`;
 
-  const run = async (action: () => Promise<string>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const message = await action();
-      onChanged(message);
+  const run = (work: () => Promise<string>) =>
+    action.run(async () => {
+      onChanged(await work());
       onClose();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setBusy(false);
-    }
-  };
+    });
 
   /** Puts the face (or its whole unnamed group) with `target`, an existing person or a new name. */
   const assign = (target: Option) =>
@@ -144,8 +130,7 @@ export function FaceEditor({ face, onClose, onChanged, hints = [] }: Props) {
       return `Named ${label}`;
     });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const submit = () => {
     const chosen = active >= 0 && listOpen ? options[active] : undefined;
     if (chosen) return void assign(chosen);
     if (!name) {
@@ -175,161 +160,204 @@ export function FaceEditor({ face, onClose, onChanged, hints = [] }: Props) {
 
   const currentName = face.personName;
   return (
-    <dialog
-      ref={dialog}
-      className="dialog face-dialog"
-      aria-labelledby={`${ids}-title`}
-      data-testid="face-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onClose();
-      }}
-      onClick={(event) => {
-        if (event.target === dialog.current && !busy) onClose();
-      }}
+    <Dialog
+      open
+      title={currentName ? 'Who is this?' : 'Name this person'}
+      heading={(title) => <FaceHead face={face} groupSize={groupSize} title={title} />}
+      busy={busy}
+      onCancel={onClose}
+      form
+      className="face-dialog"
+      actionsClassName="face-dialog-actions"
+      testId="face-dialog"
+      secondary={face.personId ? <FaceUndo currentName={currentName} busy={busy} run={run} faceId={face.id} /> : null}
+      action={{ label: 'Save', busyLabel: 'Saving…', disabled: people === null, onAction: submit, testId: 'face-save' }}
     >
-      <form className="dialog-body" onSubmit={submit}>
-        <div className="face-dialog-head">
-          <img src={photoUrls.face(face.id)} alt="" width={72} height={72} className="face-dialog-thumb" />
-          <div>
-            <h2 id={`${ids}-title`}>{currentName ? 'Who is this?' : 'Name this person'}</h2>
-            <p className="muted face-dialog-now">
-              {currentName && face.personId ? (
-                <>
-                  Now: <Link to={`/people/${encodeURIComponent(face.personId)}`}>{currentName}</Link>
-                  {face.assignedBy === 'auto' ? ' (recognised automatically)' : ''}
-                </>
-              ) : face.personId ? (
-                `Grouped with ${groupSize > 1 ? `${groupSize - 1} other face${groupSize > 2 ? 's' : ''}` : 'no other face'}, not named yet`
-              ) : (
-                faceLabel(face) === 'Unknown' ? 'Not recognised as anyone yet' : faceLabel(face)
-              )}
-            </p>
-          </div>
-        </div>
+      <NameCombobox
+        ids={ids}
+        input={input}
+        people={people}
+        typed={typed}
+        options={options}
+        active={active}
+        listOpen={listOpen}
+        busy={busy}
+        onType={(text) => {
+          setTyped(text);
+          setActive(-1);
+          setListOpen(true);
+          setError(null);
+        }}
+        onKeyDown={onInputKey}
+        onHover={setActive}
+        onPick={(option) => void assign(option)}
+      />
 
-        <label htmlFor={`${ids}-name`} className="field-label">
-          Name
+      {canNameGroup ? (
+        <label className="check">
+          <input type="checkbox" checked={wholeGroup} onChange={(event) => setWholeGroup(event.target.checked)} disabled={busy} data-testid="face-whole-group" />
+          <span>
+            Name all {groupSize} faces grouped with this one
+            <span className="sub">Untick to name only the face on this photo.</span>
+          </span>
         </label>
-        <div className="combobox">
-          <input
-            ref={input}
-            id={`${ids}-name`}
-            className="input"
-            type="text"
-            role="combobox"
-            autoComplete="off"
-            autoFocus
-            aria-autocomplete="list"
-            aria-expanded={listOpen && options.length > 0}
-            aria-controls={listId}
-            aria-activedescendant={listOpen && active >= 0 ? optionId(active) : undefined}
-            placeholder={people === null ? 'Loading people…' : people.length > 0 ? 'Type or pick a name' : 'Type a name'}
-            value={typed}
-            maxLength={200}
-            disabled={busy}
-            onChange={(event) => {
-              setTyped(event.target.value);
-              setActive(-1);
-              setListOpen(true);
-              setError(null);
-            }}
-            onKeyDown={onInputKey}
-            data-testid="face-name-input"
-          />
-          {listOpen && options.length > 0 ? (
-            <ul id={listId} role="listbox" className="combobox-list" aria-label="People" data-testid="face-suggestions">
-              {options.map((option, i) => (
-                <li
-                  key={option.kind === 'person' ? option.person.id : `new:${option.name}`}
-                  id={optionId(i)}
-                  role="option"
-                  aria-selected={i === active}
-                  className={`combobox-option${i === active ? ' combobox-option-active' : ''}`}
-                  onMouseDown={(event) => event.preventDefault() /* keep the focus in the field */}
-                  onMouseEnter={() => setActive(i)}
-                  onClick={() => void assign(option)}
-                  data-testid="face-suggestion"
-                >
-                  {option.kind === 'person' ? (
-                    <>
-                      {option.person.coverFaceId ? (
-                        <img src={photoUrls.face(option.person.coverFaceId)} alt="" width={28} height={28} className="combobox-avatar" />
-                      ) : (
-                        <span className="combobox-avatar" aria-hidden="true" />
-                      )}
-                      <span className="combobox-name">{option.person.name}</span>
-                      <span className="combobox-count">
-                        {option.hint ? 'named in the file · ' : ''}
-                        {option.person.photoCount} photo{option.person.photoCount === 1 ? '' : 's'}
-                      </span>
-                    </>
-                  ) : (
-                    <>
-                      <span className="combobox-avatar combobox-avatar-new" aria-hidden="true">
-                        +
-                      </span>
-                      <span className="combobox-name">
-                        New person “{option.name}”
-                      </span>
-                      {option.hint ? <span className="combobox-count">named in the file</span> : null}
-                    </>
-                  )}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-        </div>
+      ) : null}
 
-        {canNameGroup ? (
-          <label className="check">
-            <input type="checkbox" checked={wholeGroup} onChange={(event) => setWholeGroup(event.target.checked)} disabled={busy} data-testid="face-whole-group" />
-            <span>
-              Name all {groupSize} faces grouped with this one
-              <span className="sub">Untick to name only the face on this photo.</span>
-            </span>
-          </label>
-        ) : null}
+      {error ? (
+        <p className="banner banner-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}
 
-        {error ? (
-          <p className="banner banner-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+/** The face's picture beside the title, and whom it is with now. */
+function FaceHead({ face, groupSize, title }: { face: FaceInfo; groupSize: number; title: ReactNode }) {
+  const currentName = face.personName;
+  return (
+    <div className="face-dialog-head">
+      <img src={photoUrls.face(face.id)} alt="" width={72} height={72} className="face-dialog-thumb" />
+      <div>
+        {title}
+        <p className="muted face-dialog-now">
+          {currentName && face.personId ? (
+            <>
+              Now: <Link to={`/people/${encodeURIComponent(face.personId)}`}>{currentName}</Link>
+              {face.assignedBy === 'auto' ? ' (recognised automatically)' : ''}
+            </>
+          ) : face.personId ? (
+            `Grouped with ${groupSize > 1 ? `${groupSize - 1} other face${groupSize > 2 ? 's' : ''}` : 'no other face'}, not named yet`
+          ) : (
+            faceLabel(face) === 'Unknown' ? 'Not recognised as anyone yet' : faceLabel(face)
+          )}
+        </p>
+      </div>
+    </div>
+  );
+}
 
-        <div className="dialog-actions face-dialog-actions">
-          {face.personId ? (
-            <div className="face-dialog-secondary">
-              <button
-                type="button"
-                className="button button-danger-outline"
-                disabled={busy}
-                onClick={() => void run(async () => (await rejectFace(face.id), `Not ${currentName ?? 'that person'}: taken out`))}
-                title="Take the face out, and never put it with this person again (it may be recognised as someone else)"
-                data-testid="face-reject"
+/** Taking the face from its person: never with them again, or only unnamed. */
+function FaceUndo({ faceId, currentName, busy, run }: { faceId: string; currentName?: string | null; busy: boolean; run: (work: () => Promise<string>) => unknown }) {
+  return (
+    <div className="face-dialog-secondary">
+      <button
+        type="button"
+        className="button button-danger-outline"
+        disabled={busy}
+        onClick={() => void run(async () => (await rejectFace(faceId), `Not ${currentName ?? 'that person'}: taken out`))}
+        title="Take the face out, and never put it with this person again (it may be recognised as someone else)"
+        data-testid="face-reject"
+      >
+        Not {currentName ?? 'this person'}
+      </button>
+      <button
+        type="button"
+        className="button"
+        disabled={busy}
+        onClick={() => void run(async () => (await unassignFace(faceId), 'The face is no longer named'))}
+        title="Leave the face without a person (it will not be recognised again on its own)"
+        data-testid="face-unassign"
+      >
+        Remove name
+      </button>
+    </div>
+  );
+}
+
+interface NameComboboxProps {
+  ids: string;
+  input: RefObject<HTMLInputElement | null>;
+  people: Person[] | null;
+  typed: string;
+  options: Option[];
+  active: number;
+  listOpen: boolean;
+  busy: boolean;
+  onType: (text: string) => void;
+  onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => void;
+  onHover: (index: number) => void;
+  onPick: (option: Option) => void;
+}
+
+/** The name field with its list of people (the ARIA combobox pattern: the focus stays in the field). */
+function NameCombobox({ ids, input, people, typed, options, active, listOpen, busy, onType, onKeyDown, onHover, onPick }: NameComboboxProps) {
+  const listId = `${ids}-people`;
+  const optionId = (i: number) => `${ids}-option-${i}`;
+  return (
+    <>
+      <label htmlFor={`${ids}-name`} className="field-label">
+        Name
+      </label>
+      <div className="combobox">
+        <input
+          ref={input}
+          id={`${ids}-name`}
+          className="input"
+          type="text"
+          role="combobox"
+          autoComplete="off"
+          autoFocus
+          aria-autocomplete="list"
+          aria-expanded={listOpen && options.length > 0}
+          aria-controls={listId}
+          aria-activedescendant={listOpen && active >= 0 ? optionId(active) : undefined}
+          placeholder={people === null ? 'Loading people…' : people.length > 0 ? 'Type or pick a name' : 'Type a name'}
+          value={typed}
+          maxLength={200}
+          disabled={busy}
+          onChange={(event) => onType(event.target.value)}
+          onKeyDown={onKeyDown}
+          data-testid="face-name-input"
+        />
+        {listOpen && options.length > 0 ? (
+          <ul id={listId} role="listbox" className="combobox-list" aria-label="People" data-testid="face-suggestions">
+            {options.map((option, i) => (
+              <li
+                key={option.kind === 'person' ? option.person.id : `new:${option.name}`}
+                id={optionId(i)}
+                role="option"
+                aria-selected={i === active}
+                className={`combobox-option${i === active ? ' combobox-option-active' : ''}`}
+                onMouseDown={(event) => event.preventDefault() /* keep the focus in the field */}
+                onMouseEnter={() => onHover(i)}
+                onClick={() => onPick(option)}
+                data-testid="face-suggestion"
               >
-                Not {currentName ?? 'this person'}
-              </button>
-              <button
-                type="button"
-                className="button"
-                disabled={busy}
-                onClick={() => void run(async () => (await unassignFace(face.id), 'The face is no longer named'))}
-                title="Leave the face without a person (it will not be recognised again on its own)"
-                data-testid="face-unassign"
-              >
-                Remove name
-              </button>
-            </div>
-          ) : null}
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={busy || people === null} data-testid="face-save">
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
-      </form>
-    </dialog>
+                <OptionLabel option={option} />
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
+    </>
+  );
+}
+
+function OptionLabel({ option }: { option: Option }) {
+  if (option.kind === 'person') {
+    return (
+      <>
+        {option.person.coverFaceId ? (
+          <img src={photoUrls.face(option.person.coverFaceId)} alt="" width={28} height={28} className="combobox-avatar" />
+        ) : (
+          <span className="combobox-avatar" aria-hidden="true" />
+        )}
+        <span className="combobox-name">{option.person.name}</span>
+        <span className="combobox-count">
+          {option.hint ? 'named in the file · ' : ''}
+          {option.person.photoCount} photo{option.person.photoCount === 1 ? '' : 's'}
+        </span>
+      </>
+    );
+  }
+  return (
+    <>
+      <span className="combobox-avatar combobox-avatar-new" aria-hidden="true">
+        +
+      </span>
+      <span className="combobox-name">New person “{option.name}”</span>
+      {option.hint ? <span className="combobox-count">named in the file</span> : null}
+    </>
   );
 }

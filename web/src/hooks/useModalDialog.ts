@@ -2,7 +2,8 @@ import { useEffect, useRef, type RefObject } from 'react';
 
 /**
  * A native <dialog> shown as a modal while `open` is true (focus kept inside, the backdrop, Escape's `cancel`
- * event) and closed when it turns false. Returns the ref for the element.
+ * event) and closed when it turns false or the dialog goes (a dialog shown only while wanted): closing returns the
+ * focus where it was. Returns the ref for the element.
  */
 export function useModalDialog(open: boolean): RefObject<HTMLDialogElement | null> {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -12,5 +13,9 @@ export function useModalDialog(open: boolean): RefObject<HTMLDialogElement | nul
     if (open && !node.open) node.showModal();
     if (!open && node.open) node.close();
   }, [open]);
+  useEffect(() => {
+    const node = dialog.current;
+    return () => node?.close();
+  }, []);
   return dialog;
 }

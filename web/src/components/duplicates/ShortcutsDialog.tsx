@@ -1,4 +1,4 @@
-import { useModalDialog } from '../../hooks/useModalDialog.js';
+import { Dialog } from '../Dialog.js';
 
 export const SHORTCUTS: readonly { keys: string[]; does: string }[] = [
   { keys: ['j', '↓'], does: 'next group' },
@@ -14,47 +14,37 @@ export const SHORTCUTS: readonly { keys: string[]; does: string }[] = [
 
 /** The keyboard shortcuts of the review, in a modal that Escape closes. */
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
-  const dialog = useModalDialog(open);
   return (
-    <dialog
-      ref={dialog}
-      className="dialog dup-shortcuts"
-      aria-labelledby="shortcuts-title"
-      data-testid="shortcuts"
-      onClose={onClose}
-      onClick={(event) => {
-        if (event.target === dialog.current) onClose();
-      }}
+    <Dialog
+      open={open}
+      title="Keyboard shortcuts"
+      onCancel={onClose}
+      cancelLabel={null}
+      action={{ label: 'Close', onAction: onClose, autoFocus: true }}
+      className="dup-shortcuts"
+      testId="shortcuts"
     >
-      <div className="dialog-body">
-        <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-        <table className="dup-shortcut-table">
-          <tbody>
-            {SHORTCUTS.map((shortcut) => (
-              <tr key={shortcut.does}>
-                <th scope="row">
-                  {shortcut.keys.map((key, i) =>
-                    key === '+' || key === '…' ? (
-                      <span key={i} className="muted">
-                        {' '}
-                        {key}{' '}
-                      </span>
-                    ) : (
-                      <kbd key={i}>{key}</kbd>
-                    ),
-                  )}
-                </th>
-                <td>{shortcut.does}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <div className="dialog-actions">
-          <button type="button" className="button button-primary" onClick={onClose} autoFocus>
-            Close
-          </button>
-        </div>
-      </div>
-    </dialog>
+      <table className="dup-shortcut-table">
+        <tbody>
+          {SHORTCUTS.map((shortcut) => (
+            <tr key={shortcut.does}>
+              <th scope="row">
+                {shortcut.keys.map((key, i) =>
+                  key === '+' || key === '…' ? (
+                    <span key={i} className="muted">
+                      {' '}
+                      {key}{' '}
+                    </span>
+                  ) : (
+                    <kbd key={i}>{key}</kbd>
+                  ),
+                )}
+              </th>
+              <td>{shortcut.does}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Dialog>
   );
 }

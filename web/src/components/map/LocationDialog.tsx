@@ -2,8 +2,9 @@
 // /api/photos (kept over reprocessing, written to the sidecar where write-back is on).
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import { useEffect, useId, useRef, useState } from 'react';
-import { useModalDialog } from '../../hooks/useModalDialog.js';
+import { useEffect, useRef, useState } from 'react';
+import { useAction } from '../../hooks/useAction.js';
+import { Dialog } from '../Dialog.js';
 import { formatCount } from '../../lib/format.js';
 import { makeMap } from './makeMap.js';
 import { WORLD_VIEW, wrapLongitude } from './view.js';
@@ -28,12 +29,9 @@ interface Props {
 const PIN = { radius: 9, color: '#fff', weight: 3, fillColor: '#c46a1b', fillOpacity: 1 };
 
 export function LocationDialog({ open, count, current, onCancel, onSave }: Props) {
-  const dialog = useModalDialog(open);
-  const titleId = useId();
   const container = useRef<HTMLDivElement>(null);
   const [picked, setPicked] = useState<Position | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const latitude = current?.latitude;
   const longitude = current?.longitude;
 
@@ -59,23 +57,26 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
     // by value: the page polls the photo while it is processed, a new object each time, the same place
   }, [open, latitude, longitude]);
 
-  const save = async (position: Position | null) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await onSave(position);
-    } catch (reason) {
-      setError(reason instanceof Error ? reason.message : 'The location could not be saved.');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = (position: Position | null) => void run(() => onSave(position));
 
   const what = count === 1 ? 'this item' : `${formatCount(count)} items`;
   return (
-    <dialog ref={dialog} className="dialog location-dialog" aria-labelledby={titleId} onCancel={(event) => (event.preventDefault(), onCancel())}>
-      <div className="dialog-body">
-      <h2 id={titleId}>Where was {what} taken?</h2>
+    <Dialog
+      open={open}
+      title={`Where was ${what} taken?`}
+      busy={busy}
+      onCancel={onCancel}
+      backdropCancels={false}
+      className="location-dialog"
+      secondary={
+        current ? (
+          <button type="button" className="button button-danger-outline" disabled={busy} onClick={() => save(null)}>
+            Remove location
+          </button>
+        ) : null
+      }
+      action={{ label: 'Save location', busyLabel: 'Save location', disabled: !picked, onAction: () => save(picked) }}
+    >
       <p className="muted">Click the map where it was taken; zoom in to be precise.</p>
       <div ref={container} className="location-map" data-testid="location-map" role="application" aria-label="Pick the place on the map" />
       <p className="location-picked" data-testid="location-picked">
@@ -86,20 +87,6 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
           {error}
         </p>
       ) : null}
-      <div className="dialog-actions">
-        {current ? (
-          <button type="button" className="button button-danger-outline" disabled={busy} onClick={() => void save(null)}>
-            Remove location
-          </button>
-        ) : null}
-        <button type="button" className="button" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="button" className="button button-primary" disabled={busy || !picked} onClick={() => void save(picked)}>
-          Save location
-        </button>
-      </div>
-      </div>
-    </dialog>
+    </Dialog>
   );
 }

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { linkUrl, sharingApi, type AlbumShare, type LinkSummary, type ShareRole, type UserCard } from '../../client/sharing.js';
-import { useModalDialog } from '../../hooks/useModalDialog.js';
 import { messageOf } from '../../hooks/useResource.js';
+import { Dialog } from '../Dialog.js';
 import { LinkList } from './LinkList.js';
 import '../../styles/sharing.css';
 
@@ -19,8 +19,6 @@ interface Props {
 
 /** Share an album with users of this server and by link, or a selection of photos by link. */
 export function ShareDialog({ open, albumId, photoIds, title, onClose, onChanged }: Props) {
-  const dialog = useModalDialog(open);
-  const titleId = useId();
   const [users, setUsers] = useState<UserCard[]>([]);
   const [shares, setShares] = useState<AlbumShare[]>([]);
   const [links, setLinks] = useState<LinkSummary[]>([]);
@@ -58,84 +56,68 @@ export function ShareDialog({ open, albumId, photoIds, title, onClose, onChanged
   };
 
   return (
-    <dialog
-      ref={dialog}
-      className="dialog share-dialog"
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
-      <div className="dialog-body">
-        <h2 id={titleId}>{title}</h2>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        {albumId ? (
-          <section aria-label="People" className="share-section">
-            <h3>People</h3>
-            {shares.length === 0 ? (
-              users.length > 0 ? <p className="muted">Not shared with anyone yet.</p> : null
-            ) : (
-              <ul className="share-list" data-testid="album-shares">
-                {shares.map((share) => (
-                  <li key={share.userId} className="share-row">
-                    <span className="share-who">
-                      <strong>{share.name}</strong> <span className="muted">{share.email}</span>
-                    </span>
-                    <select
-                      aria-label={`${share.name}'s role`}
-                      value={share.role}
-                      onChange={(event) => void act(() => sharingApi.shareAlbum(albumId, share.userId, event.target.value as ShareRole))}
-                    >
-                      <option value="viewer">Can view</option>
-                      <option value="editor">Can add and remove photos</option>
-                    </select>
-                    <button
-                      type="button"
-                      className="button button-ghost"
-                      onClick={() => void act(() => sharingApi.unshareAlbum(albumId, share.userId))}
-                    >
-                      Stop sharing
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <ShareWithPerson
-              users={users.filter((u) => !shares.some((s) => s.userId === u.id))}
-              sharedWithSomeone={shares.length > 0}
-              onShare={(userId, role) => act(() => sharingApi.shareAlbum(albumId, userId, role))}
-            />
-          </section>
-        ) : null}
-        <section aria-label="Links" className="share-section">
-          <h3>Link</h3>
-          <p className="muted">Anyone with the link sees {albumId ? 'this album' : 'these photos'}, and nothing else of your library.</p>
-          <NewLinkForm
-            onCreate={(settings) =>
-              act(async () => {
-                const created = await sharingApi.createLink({
-                  ...settings,
-                  ...(albumId ? { albumId } : { photoIds }),
-                });
-                if (!albumId) setLinks((list) => [created, ...list]);
-                await navigator.clipboard?.writeText(linkUrl(created)).catch(() => undefined);
-              })
-            }
+    <Dialog open={open} title={title} onCancel={onClose} cancelLabel="Done" backdropCancels={false} className="share-dialog">
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {albumId ? (
+        <section aria-label="People" className="share-section">
+          <h3>People</h3>
+          {shares.length === 0 ? (
+            users.length > 0 ? <p className="muted">Not shared with anyone yet.</p> : null
+          ) : (
+            <ul className="share-list" data-testid="album-shares">
+              {shares.map((share) => (
+                <li key={share.userId} className="share-row">
+                  <span className="share-who">
+                    <strong>{share.name}</strong> <span className="muted">{share.email}</span>
+                  </span>
+                  <select
+                    aria-label={`${share.name}'s role`}
+                    value={share.role}
+                    onChange={(event) => void act(() => sharingApi.shareAlbum(albumId, share.userId, event.target.value as ShareRole))}
+                  >
+                    <option value="viewer">Can view</option>
+                    <option value="editor">Can add and remove photos</option>
+                  </select>
+                  <button
+                    type="button"
+                    className="button button-ghost"
+                    onClick={() => void act(() => sharingApi.unshareAlbum(albumId, share.userId))}
+                  >
+                    Stop sharing
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <ShareWithPerson
+            users={users.filter((u) => !shares.some((s) => s.userId === u.id))}
+            sharedWithSomeone={shares.length > 0}
+            onShare={(userId, role) => act(() => sharingApi.shareAlbum(albumId, userId, role))}
           />
-          <LinkList links={links} onChange={(work) => act(work)} />
         </section>
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </div>
-    </dialog>
+      ) : null}
+      <section aria-label="Links" className="share-section">
+        <h3>Link</h3>
+        <p className="muted">Anyone with the link sees {albumId ? 'this album' : 'these photos'}, and nothing else of your library.</p>
+        <NewLinkForm
+          onCreate={(settings) =>
+            act(async () => {
+              const created = await sharingApi.createLink({
+                ...settings,
+                ...(albumId ? { albumId } : { photoIds }),
+              });
+              if (!albumId) setLinks((list) => [created, ...list]);
+              await navigator.clipboard?.writeText(linkUrl(created)).catch(() => undefined);
+            })
+          }
+        />
+        <LinkList links={links} onChange={(work) => act(work)} />
+      </section>
+    </Dialog>
   );
 }
 

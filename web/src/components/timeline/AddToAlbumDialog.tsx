@@ -1,6 +1,7 @@
 // "Add to album": choose one of the albums (typing narrows the list) or name a new one.
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
-import { useModalDialog } from '../../hooks/useModalDialog.js';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { useAction } from '../../hooks/useAction.js';
+import { Dialog } from '../Dialog.js';
 import { photoUrls } from '../../api.js';
 import { addPhotosToAlbum, createAlbum, listAllAlbums, type AlbumSummary } from '../../client/albums.js';
 import { formatCount } from '../../lib/format.js';
@@ -16,16 +17,12 @@ interface Props {
 const NEW = '__new__';
 
 export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: Props) {
-  const dialog = useModalDialog(open);
   const [albums, setAlbums] = useState<AlbumSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [choice, setChoice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const titleId = useId();
+  const { busy, error, setError, run } = useAction();
   const inputId = useId();
-
 
   // Fresh list every time it opens (albums made elsewhere meanwhile).
   useEffect(() => {
@@ -54,94 +51,69 @@ export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: P
   // Typing a new name chooses "new album"; typing an existing one chooses it.
   const selected = choice ?? (exact ? exact.id : offerNew ? NEW : null);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!selected || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+  const add = () =>
+    void run(async () => {
       if (selected === NEW) {
         const album = await createAlbum({ name, photoIds });
         onAdded(album, photoIds.length);
-      } else {
+      } else if (selected) {
         const { album, added } = await addPhotosToAlbum(selected, photoIds);
         onAdded(album, added);
       }
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <dialog
-      ref={dialog}
-      className="dialog album-dialog"
-      aria-labelledby={titleId}
-      data-testid="album-dialog"
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!busy) onCancel();
-      }}
-      onClick={(event) => {
-        if (event.target === dialog.current && !busy) onCancel();
-      }}
+    <Dialog
+      open={open}
+      title={`Add ${formatCount(count)} ${count === 1 ? 'photo' : 'photos'} to an album`}
+      busy={busy}
+      onCancel={onCancel}
+      form
+      className="album-dialog"
+      testId="album-dialog"
+      action={{ label: selected === NEW ? 'Create and add' : 'Add', busyLabel: 'Adding…', disabled: !selected, onAction: add, testId: 'album-add' }}
     >
-      <form className="dialog-body" onSubmit={(event) => void submit(event)}>
-        <h2 id={titleId}>
-          Add {formatCount(count)} {count === 1 ? 'photo' : 'photos'} to an album
-        </h2>
-        <label htmlFor={inputId} className="album-dialog-label">
-          Find an album, or name a new one
-        </label>
-        <input
-          id={inputId}
-          className="input"
-          type="text"
-          value={query}
-          autoComplete="off"
-          autoFocus
-          onChange={(event) => {
-            setQuery(event.target.value);
-            setChoice(null);
-          }}
-          data-testid="album-name"
-        />
-        <div className="album-choices" role="radiogroup" aria-label="Albums">
-          {offerNew ? (
-            <AlbumChoice id={NEW} name={`New album “${name}”`} detail="Created with these photos" checked={selected === NEW} onChoose={setChoice} />
-          ) : null}
-          {albums === null && !loadError ? <p className="muted">Loading albums…</p> : null}
-          {loadError ? <p className="form-error">{loadError}</p> : null}
-          {shown.map((album) => (
-            <AlbumChoice
-              key={album.id}
-              id={album.id}
-              name={album.name}
-              detail={`${formatCount(album.photoCount)} ${album.photoCount === 1 ? 'photo' : 'photos'}${album.kind === 'auto' ? ' · automatic' : ''}`}
-              cover={album.coverPhotoId}
-              checked={selected === album.id}
-              onChoose={setChoice}
-            />
-          ))}
-          {albums !== null && albums.length === 0 && !offerNew ? <p className="muted">No albums yet: type a name to make the first.</p> : null}
-        </div>
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
+      <label htmlFor={inputId} className="album-dialog-label">
+        Find an album, or name a new one
+      </label>
+      <input
+        id={inputId}
+        className="input"
+        type="text"
+        value={query}
+        autoComplete="off"
+        autoFocus
+        onChange={(event) => {
+          setQuery(event.target.value);
+          setChoice(null);
+        }}
+        data-testid="album-name"
+      />
+      <div className="album-choices" role="radiogroup" aria-label="Albums">
+        {offerNew ? (
+          <AlbumChoice id={NEW} name={`New album “${name}”`} detail="Created with these photos" checked={selected === NEW} onChoose={setChoice} />
         ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={!selected || busy} data-testid="album-add">
-            {busy ? 'Adding…' : selected === NEW ? 'Create and add' : 'Add'}
-          </button>
-        </div>
-      </form>
-    </dialog>
+        {albums === null && !loadError ? <p className="muted">Loading albums…</p> : null}
+        {loadError ? <p className="form-error">{loadError}</p> : null}
+        {shown.map((album) => (
+          <AlbumChoice
+            key={album.id}
+            id={album.id}
+            name={album.name}
+            detail={`${formatCount(album.photoCount)} ${album.photoCount === 1 ? 'photo' : 'photos'}${album.kind === 'auto' ? ' · automatic' : ''}`}
+            cover={album.coverPhotoId}
+            checked={selected === album.id}
+            onChoose={setChoice}
+          />
+        ))}
+        {albums !== null && albums.length === 0 && !offerNew ? <p className="muted">No albums yet: type a name to make the first.</p> : null}
+      </div>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </Dialog>
   );
 }
 
