@@ -95,40 +95,7 @@ export function MetadataTable({ photo }: { photo: PhotoFull }) {
     rows.push({
       field: 'location',
       label: 'Location',
-      value: (
-        <>
-          {place ? (
-            <span className="place" title={m.place?.source === 'geocoded' ? 'The nearest town to where it was taken' : 'As the file names it'}>
-              {[m.place?.city, m.place?.state, m.place?.country]
-                .filter((part): part is string => Boolean(part?.trim()))
-                .map((part, i) => (
-                  <span key={`${i}-${part}`}>
-                    {i > 0 ? ', ' : null}
-                    <Link to={`/places/${encodeURIComponent(part)}`} data-testid="place-link">
-                      {part}
-                    </Link>
-                  </span>
-                ))}
-            </span>
-          ) : null}
-          {m.latitude !== null && m.longitude !== null ? (
-            <a
-              href={openStreetMapUrl(m.latitude, m.longitude)}
-              target="_blank"
-              rel="noopener noreferrer"
-              data-testid="gps-link"
-              className={place ? 'sub' : undefined}
-              title="Show on OpenStreetMap (opens a new tab)"
-            >
-              {formatCoordinates(m.latitude, m.longitude)}
-              <span className="external" aria-hidden="true">
-                ↗
-              </span>
-              <span className="visually-hidden"> on a map (OpenStreetMap, opens a new tab)</span>
-            </a>
-          ) : null}
-        </>
-      ),
+      value: <LocationValue metadata={m} place={place} />,
     });
   }
   // The rating the user gives is on the page's stars; the file's own is shown when it says something else.
@@ -184,5 +151,43 @@ export function MetadataTable({ photo }: { photo: PhotoFull }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Where it was taken: the named place's parts, each a link to its photos, and the coordinates on OpenStreetMap. */
+function LocationValue({ metadata: m, place }: { metadata: PhotoFull['metadata']; place: string | null }) {
+  return (
+    <>
+      {place ? (
+        <span className="place" title={m.place?.source === 'geocoded' ? 'The nearest town to where it was taken' : 'As the file names it'}>
+          {[m.place?.city, m.place?.state, m.place?.country]
+            .filter((part): part is string => Boolean(part?.trim()))
+            .map((part, i) => (
+              <span key={`${i}-${part}`}>
+                {i > 0 ? ', ' : null}
+                <Link to={`/places/${encodeURIComponent(part)}`} data-testid="place-link">
+                  {part}
+                </Link>
+              </span>
+            ))}
+        </span>
+      ) : null}
+      {m.latitude !== null && m.longitude !== null ? (
+        <a
+          href={openStreetMapUrl(m.latitude, m.longitude)}
+          target="_blank"
+          rel="noopener noreferrer"
+          data-testid="gps-link"
+          className={place ? 'sub' : undefined}
+          title="Show on OpenStreetMap (opens a new tab)"
+        >
+          {formatCoordinates(m.latitude, m.longitude)}
+          <span className="external" aria-hidden="true">
+            ↗
+          </span>
+          <span className="visually-hidden"> on a map (OpenStreetMap, opens a new tab)</span>
+        </a>
+      ) : null}
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import { listAlbums } from '../client/albums.js';
+import { listAlbums, type AlbumSummary } from '../client/albums.js';
 import { sharingApi } from '../client/sharing.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { photoCountLabel } from '../components/albums/AlbumCard.js';
@@ -95,22 +95,7 @@ export function SharingPage() {
         {current && current.albums.length > 0 ? (
           <ul className="album-grid" data-testid="albums-shared-with-me">
             {current.albums.map((album) => (
-              <li key={album.id} className="album-card" data-testid="album-card">
-                <Link to={`/albums/${album.id}`} className="album-card-cover" tabIndex={-1} aria-hidden="true">
-                  <AlbumCover photoId={album.coverPhotoId} />
-                </Link>
-                <div className="album-card-body">
-                  <Link to={`/albums/${album.id}`} className="album-card-name">
-                    {album.name}
-                  </Link>
-                  <p className="album-card-count muted">
-                    {photoCountLabel(album.photoCount)} · {album.access === 'editor' ? 'you can add photos' : 'view only'}
-                  </p>
-                  <p className="owner-note">
-                    <span className="badge badge-shared">Shared by {album.owner.name}</span>
-                  </p>
-                </div>
-              </li>
+              <SharedAlbumCard key={album.id} album={album} />
             ))}
           </ul>
         ) : null}
@@ -163,6 +148,28 @@ export function SharingPage() {
         <LinkList links={current?.links ?? []} onChange={(work) => void act(work)} />
       </section>
     </main>
+  );
+}
+
+/** An album shared with me: its cover, name, count, what I may do, who shared it. */
+function SharedAlbumCard({ album }: { album: AlbumSummary }) {
+  return (
+    <li className="album-card" data-testid="album-card">
+      <Link to={`/albums/${album.id}`} className="album-card-cover" tabIndex={-1} aria-hidden="true">
+        <AlbumCover photoId={album.coverPhotoId} />
+      </Link>
+      <div className="album-card-body">
+        <Link to={`/albums/${album.id}`} className="album-card-name">
+          {album.name}
+        </Link>
+        <p className="album-card-count muted">
+          {photoCountLabel(album.photoCount)} · {album.access === 'editor' ? 'you can add photos' : 'view only'}
+        </p>
+        <p className="owner-note">
+          <span className="badge badge-shared">Shared by {album.owner.name}</span>
+        </p>
+      </div>
+    </li>
   );
 }
 

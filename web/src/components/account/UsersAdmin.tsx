@@ -60,67 +60,14 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
         </thead>
         <tbody>
           {items.map((user) => (
-            <tr key={user.id} className={user.disabled ? 'muted' : undefined}>
-              <td>
-                {user.name} <span className="muted">{user.email}</span>
-                {user.disabled ? ' (disabled)' : ''}
-              </td>
-              <td data-label="Role">{user.role}</td>
-              <td data-label="Photos">{user.photos}</td>
-              <td data-label="Space">
-                {formatBytes(user.usedBytes)}
-                {user.quotaBytes !== null ? ` of ${formatBytes(user.quotaBytes)}` : ''}
-              </td>
-              {storageChoice ? (
-                <td data-label="Stored in">
-                  <select
-                    aria-label={`Where new photos of ${user.name} are stored`}
-                    value={locationValue(user.storageLocation)}
-                    onChange={(e) => act(accountApi.updateUser(user.id, { storageLocation: e.target.value || null }))}
-                  >
-                    {locations.map((location) => (
-                      <option key={locationValue(location.name)} value={locationValue(location.name)} disabled={!location.configured}>
-                        {locationLabel(location)}
-                      </option>
-                    ))}
-                  </select>{' '}
-                  <button
-                    type="button"
-                    className="button button-small"
-                    title="Copy the photos they already have into this location, then remove them from where they were"
-                    onClick={() =>
-                      void act(
-                        accountApi
-                          .moveUserPhotos(user.id)
-                          .then((moving) =>
-                            setNotice(moving.photos === 0 ? `All of ${user.name}'s photos are there already.` : `Moving ${moving.photos} photos of ${user.name}…`),
-                          ),
-                      )
-                    }
-                  >
-                    Move their photos
-                  </button>
-                </td>
-              ) : null}
-              <td className="account-user-actions">
-                {user.id === selfId ? null : (
-                  <>
-                    <button type="button" className="button button-small" onClick={() => act(accountApi.updateUser(user.id, { disabled: !user.disabled }))}>
-                      {user.disabled ? 'Enable' : 'Disable'}
-                    </button>
-                    <button
-                      type="button"
-                      className="button button-small button-danger-outline"
-                      onClick={() => {
-                        if (window.confirm(`Delete ${user.email} and all of their ${user.photos} photos? This cannot be undone.`)) void act(accountApi.deleteUser(user.id));
-                      }}
-                    >
-                      Delete
-                    </button>
-                  </>
-                )}
-              </td>
-            </tr>
+            <UserRow
+              key={user.id}
+              user={user}
+              self={user.id === selfId}
+              locations={storageChoice ? locations : null}
+              act={act}
+              onMoving={(moving) => setNotice(moving === 0 ? `All of ${user.name}'s photos are there already.` : `Moving ${moving} photos of ${user.name}…`)}
+            />
           ))}
         </tbody>
       </table>
@@ -167,5 +114,81 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
       {notice ? <p role="status">{notice}</p> : null}
       {error ? <p className="auth-error" role="alert">{error}</p> : null}
     </section>
+  );
+}
+
+interface UserRowProps {
+  user: UserWithUsage;
+  /** The admin's own row: not disabled nor deleted from here. */
+  self: boolean;
+  /** The storage locations to choose from, where there is a choice. */
+  locations: LocationUse[] | null;
+  act: (work: Promise<unknown>) => Promise<void>;
+  /** How many photos began moving to the user's location. */
+  onMoving: (photos: number) => void;
+}
+
+/** One user: name, role, photos, space, where their photos are stored; enable or disable, delete. */
+function UserRow({ user, self, locations, act, onMoving }: UserRowProps) {
+  return (
+    <tr className={user.disabled ? 'muted' : undefined}>
+      <td>
+        {user.name} <span className="muted">{user.email}</span>
+        {user.disabled ? ' (disabled)' : ''}
+      </td>
+      <td data-label="Role">{user.role}</td>
+      <td data-label="Photos">{user.photos}</td>
+      <td data-label="Space">
+        {formatBytes(user.usedBytes)}
+        {user.quotaBytes !== null ? ` of ${formatBytes(user.quotaBytes)}` : ''}
+      </td>
+      {locations ? (
+        <td data-label="Stored in">
+          <select
+            aria-label={`Where new photos of ${user.name} are stored`}
+            value={locationValue(user.storageLocation)}
+            onChange={(e) => act(accountApi.updateUser(user.id, { storageLocation: e.target.value || null }))}
+          >
+            {locations.map((location) => (
+              <option key={locationValue(location.name)} value={locationValue(location.name)} disabled={!location.configured}>
+                {locationLabel(location)}
+              </option>
+            ))}
+          </select>{' '}
+          <button
+            type="button"
+            className="button button-small"
+            title="Copy the photos they already have into this location, then remove them from where they were"
+            onClick={() =>
+              void act(
+                accountApi
+                  .moveUserPhotos(user.id)
+                  .then((moving) => onMoving(moving.photos)),
+              )
+            }
+          >
+            Move their photos
+          </button>
+        </td>
+      ) : null}
+      <td className="account-user-actions">
+        {self ? null : (
+          <>
+            <button type="button" className="button button-small" onClick={() => act(accountApi.updateUser(user.id, { disabled: !user.disabled }))}>
+              {user.disabled ? 'Enable' : 'Disable'}
+            </button>
+            <button
+              type="button"
+              className="button button-small button-danger-outline"
+              onClick={() => {
+                if (window.confirm(`Delete ${user.email} and all of their ${user.photos} photos? This cannot be undone.`)) void act(accountApi.deleteUser(user.id));
+              }}
+            >
+              Delete
+            </button>
+          </>
+        )}
+      </td>
+    </tr>
   );
 }
