@@ -163,27 +163,7 @@ export function CataloguePage() {
                     </select>
                   </td>
                   <td>
-                    {product.shots.length > 0 ? (
-                      <span className="catalogue-shots">
-                        {product.shots.slice(0, 4).map((shot) => (
-                          <Link key={shot.photoId} to={`/photos/${shot.photoId}`} title={shot.shot}>
-                            {shot.hasThumbnail ? (
-                              <img src={thumbnailUrl(shot.photoId)} alt={`${shot.shot} shot`} className="catalogue-shot" />
-                            ) : (
-                              <span
-                                className="catalogue-shot catalogue-shot-waiting"
-                                role="img"
-                                aria-label={isTerminal(shot.state) ? `${shot.shot} shot: could not be prepared` : `${shot.shot} shot being prepared`}
-                                title={isTerminal(shot.state) ? 'This shot could not be prepared: open it to see why' : 'Being prepared'}
-                              />
-                            )}
-                          </Link>
-                        ))}
-                        {product.shots.length > 4 ? <span className="muted">+{product.shots.length - 4}</span> : null}
-                      </span>
-                    ) : (
-                      <Link to={`/create?products=${product.photoId}`}>Make shots</Link>
-                    )}
+                    <ProductShots product={product} />
                   </td>
                 </tr>
               ))}
@@ -192,6 +172,31 @@ export function CataloguePage() {
         </div>
       )}
     </main>
+  );
+}
+
+/** A product's first shots (waiting ones marked), or the way to make some. */
+function ProductShots({ product }: { product: ProductInfo }) {
+  return product.shots.length > 0 ? (
+    <span className="catalogue-shots">
+      {product.shots.slice(0, 4).map((shot) => (
+        <Link key={shot.photoId} to={`/photos/${shot.photoId}`} title={shot.shot}>
+          {shot.hasThumbnail ? (
+            <img src={thumbnailUrl(shot.photoId)} alt={`${shot.shot} shot`} className="catalogue-shot" />
+          ) : (
+            <span
+              className="catalogue-shot catalogue-shot-waiting"
+              role="img"
+              aria-label={isTerminal(shot.state) ? `${shot.shot} shot: could not be prepared` : `${shot.shot} shot being prepared`}
+              title={isTerminal(shot.state) ? 'This shot could not be prepared: open it to see why' : 'Being prepared'}
+            />
+          )}
+        </Link>
+      ))}
+      {product.shots.length > 4 ? <span className="muted">+{product.shots.length - 4}</span> : null}
+    </span>
+  ) : (
+    <Link to={`/create?products=${product.photoId}`}>Make shots</Link>
   );
 }
 

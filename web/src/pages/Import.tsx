@@ -3,6 +3,7 @@
 // continued by choosing the same files again; imports before are listed with what they did.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { createImport, listImports, removeArchive, removeImport, sendArchive, startImport, type ImportInfo, type ImportSource } from '../client/imports.js';
+import { useAction } from '../hooks/useAction.js';
 import { errorText, isAbort } from '../lib/errors.js';
 import { formatBytes, formatCount } from '../lib/format.js';
 import { Link } from '../lib/router.js';
@@ -26,7 +27,8 @@ export function ImportPage() {
   const [source, setSource] = useState<ImportSource>('google-takeout');
   const [imports, setImports] = useState<ImportInfo[] | null>(null);
   const [sending, setSending] = useState<Sending | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
+  const { error, setError } = action;
   const stop = useRef<AbortController | null>(null);
   const input = useRef<HTMLInputElement>(null);
   /** The import the next files chosen go into: a new one, or one whose upload was cut off. */
@@ -66,17 +68,10 @@ export function ImportPage() {
       const state: Sending = { importId, files: files.map((file) => ({ name: file.name, size: file.size, sent: 0 })) };
       setSending(state);
       // one archive at a time: each gets the whole line, and a cut-off leaves at most one partial
+      const progress = (index: number, sent: number) => setSending((now) => (now ? { ...now, files: now.files.map((f, i) => (i === index ? { ...f, sent } : f)) } : now));
       for (const [index, file] of files.entries()) {
-        if (whole(file)) {
-          setSending((now) => (now ? { ...now, files: now.files.map((f, i) => (i === index ? { ...f, sent: file.size } : f)) } : now));
-          continue;
-        }
-        await sendArchive(
-          importId,
-          file,
-          (sent) => setSending((now) => (now ? { ...now, files: now.files.map((f, i) => (i === index ? { ...f, sent } : f)) } : now)),
-          controller.signal,
-        );
+        if (whole(file)) progress(index, file.size);
+        else await sendArchive(importId, file, (sent) => progress(index, sent), controller.signal);
       }
       await startImport(importId);
       setContinuing(null);
@@ -91,15 +86,7 @@ export function ImportPage() {
     }
   };
 
-  const act = async (work: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(errorText(e));
-    }
-    void refresh();
-  };
+  const act = (work: () => Promise<unknown>) => action.run(work).then(refresh);
 
   const chosen = SOURCES.find((s) => s.value === source)!;
   return (
@@ -145,25 +132,7 @@ export function ImportPage() {
             Cancel
           </button>
         ) : null}
-        {sending ? (
-          <div className="import-sending" role="status" aria-live="polite" data-testid="import-sending">
-            <ul className="upload-list">
-              {sending.files.map((file) => (
-                <li key={file.name} className="upload-row">
-                  <span className="upload-row-name">{file.name}</span>
-                  <span className="upload-row-size">
-                    {formatBytes(file.sent)} of {formatBytes(file.size)}
-                  </span>
-                  <progress max={file.size || 1} value={file.sent} aria-label={`${file.name} uploaded`} />
-                </li>
-              ))}
-            </ul>
-            <p className="muted">Closing this page stops the upload; choosing the same files again later goes on from where it stopped.</p>
-            <button type="button" className="button button-small" onClick={() => stop.current?.abort()} data-testid="import-stop">
-              Stop
-            </button>
-          </div>
-        ) : null}
+        {sending ? <SendingProgress sending={sending} onStop={() => stop.current?.abort()} /> : null}
         {error ? (
           <p className="banner banner-error" role="alert" data-testid="import-error">
             {error}
@@ -193,6 +162,29 @@ export function ImportPage() {
         </ul>
       </section>
     </main>
+  );
+}
+
+/** The archives going up, each with its progress, and the button that stops them. */
+function SendingProgress({ sending, onStop }: { sending: Sending; onStop: () => void }) {
+  return (
+    <div className="import-sending" role="status" aria-live="polite" data-testid="import-sending">
+      <ul className="upload-list">
+        {sending.files.map((file) => (
+          <li key={file.name} className="upload-row">
+            <span className="upload-row-name">{file.name}</span>
+            <span className="upload-row-size">
+              {formatBytes(file.sent)} of {formatBytes(file.size)}
+            </span>
+            <progress max={file.size || 1} value={file.sent} aria-label={`${file.name} uploaded`} />
+          </li>
+        ))}
+      </ul>
+      <p className="muted">Closing this page stops the upload; choosing the same files again later goes on from where it stopped.</p>
+      <button type="button" className="button button-small" onClick={onStop} data-testid="import-stop">
+        Stop
+      </button>
+    </div>
   );
 }
 

@@ -51,6 +51,11 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
   if (made?.status === 'done' && made.finishedAt && renditionsVersioned(photo.id)) renditionsChanged(photo.id, made.finishedAt);
 
   const faceNote = stepNote(photo, 'faces', 'No faces found.');
+  /** A change made in a section: said in the status line, the photo read again. */
+  const said = (message: string) => {
+    setStatus(message);
+    onChanged();
+  };
   return (
     <div className="photo-layout">
       <div className="photo-stage">
@@ -79,29 +84,7 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
             {error} — trying again.
           </p>
         ) : null}
-        {trashed ? (
-          <div className="banner photo-trashed" role="status" data-testid="trashed">
-            <span>This photo is in the trash.</span>
-            <button type="button" className="button button-small" onClick={() => void actions.restore()} data-testid="restore">
-              Restore
-            </button>
-          </div>
-        ) : null}
-
-        {!trashed && own && actions.archived ? (
-          <div className="banner photo-archived" role="status" data-testid="archived">
-            <span>In the archive: out of the timeline.</span>
-            <button type="button" className="button button-small" onClick={actions.toggleArchive} disabled={saving} data-testid="unarchive">
-              Unarchive
-            </button>
-          </div>
-        ) : null}
-        {!trashed && own ? (
-          <div className="photo-rate">
-            <FavoriteToggle favorite={actions.favorite} onToggle={actions.toggleFavorite} disabled={saving} />
-            <RatingInput value={actions.rating} onChange={actions.rate} disabled={saving} />
-          </div>
-        ) : null}
+        <PhotoMarks actions={actions} own={own} />
         <PhotoActions
           photo={photo}
           own={own}
@@ -137,13 +120,10 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
 
         <Suspense fallback={null}>
           <LocationSection
-          photoId={photo.id}
-          position={photo.metadata.latitude !== null && photo.metadata.longitude !== null ? { latitude: photo.metadata.latitude, longitude: photo.metadata.longitude } : null}
-          own={own && !trashed}
-          onChanged={(message) => {
-            setStatus(message);
-            onChanged();
-          }}
+            photoId={photo.id}
+            position={photo.metadata.latitude !== null && photo.metadata.longitude !== null ? { latitude: photo.metadata.latitude, longitude: photo.metadata.longitude } : null}
+            own={own && !trashed}
+            onChanged={said}
           />
         </Suspense>
 
@@ -155,19 +135,13 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           <PhotoAlbums
             photoId={photo.id}
             albums={photo.albums}
-            onAdded={(message) => {
-              setStatus(message);
-              onChanged();
-            }}
+            onAdded={said}
           />
         ) : null}
 
         <StackSection
           photo={photo}
-          onChanged={(message) => {
-            setStatus(message);
-            onChanged();
-          }}
+          onChanged={said}
         />
 
         <DuplicatesSection photo={photo} />
@@ -185,10 +159,7 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           face={editingFace}
           hints={photo.peopleHints}
           onClose={() => setEditingFace(null)}
-          onChanged={(message) => {
-            setStatus(message);
-            onChanged();
-          }}
+          onChanged={said}
         />
       ) : null}
 
@@ -202,5 +173,37 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
         onCancel={() => actions.setConfirming(false)}
       />
     </div>
+  );
+}
+
+/** In the trash (restore), in the archive (unarchive), or its favourite and rating to change. */
+function PhotoMarks({ actions, own }: { actions: ReturnType<typeof usePhotoActions>; own: boolean }) {
+  const { trashed, saving } = actions;
+  return (
+    <>
+    {trashed ? (
+      <div className="banner photo-trashed" role="status" data-testid="trashed">
+        <span>This photo is in the trash.</span>
+        <button type="button" className="button button-small" onClick={() => void actions.restore()} data-testid="restore">
+          Restore
+        </button>
+      </div>
+    ) : null}
+
+    {!trashed && own && actions.archived ? (
+      <div className="banner photo-archived" role="status" data-testid="archived">
+        <span>In the archive: out of the timeline.</span>
+        <button type="button" className="button button-small" onClick={actions.toggleArchive} disabled={saving} data-testid="unarchive">
+          Unarchive
+        </button>
+      </div>
+    ) : null}
+    {!trashed && own ? (
+      <div className="photo-rate">
+        <FavoriteToggle favorite={actions.favorite} onToggle={actions.toggleFavorite} disabled={saving} />
+        <RatingInput value={actions.rating} onChange={actions.rate} disabled={saving} />
+      </div>
+    ) : null}
+    </>
   );
 }

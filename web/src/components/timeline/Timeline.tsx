@@ -1,7 +1,7 @@
 // The library's timeline (or an album's, a person's): photos newest taken first under month headers and day
 // labels, virtualised. The timeline's bucket counts give the whole layout before any photo is loaded; only the
 // rows on screen (and a little around) are in the DOM, and their photos are fetched by offset as they come near.
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, type CSSProperties, type ReactNode } from 'react';
 import type { LibraryFilter } from '../../client/library.js';
 import { useGridSize } from '../../hooks/useGridSize.js';
 import { registerPlaceFinder } from '../../lib/returnPlace.js';
@@ -10,16 +10,12 @@ import { filterKey } from '../../store/photoSequence.js';
 import { selection, useSelection } from '../../store/selection.js';
 import { ErrorPanel } from '../ErrorPanel.js';
 import type { TilePhoto } from '../../client/library.js';
-import { computeLayout, offsetsOf, rowsBetween } from './layout.js';
+import { computeLayout } from './layout.js';
 import { Scrubber } from './Scrubber.js';
 import { SelectionBar, type ExtraAction } from './SelectionBar.js';
 import { TimelineRow, type RowContext } from './TimelineRows.js';
+import { useVisibleRows } from './useVisibleRows.js';
 import '../../styles/gallery.css';
-
-/** Rows kept in the DOM above and below the screen, in pixels. */
-const OVERSCAN = 600;
-/** Photos are fetched this far beyond the screen, in screens. */
-const PREFETCH_SCREENS = 1.5;
 
 export interface TimelineProps {
   /** Which photos (an album, a person, favourites); the whole library without. */
@@ -54,55 +50,11 @@ export function Timeline({ filter, empty, label = 'Photos, newest first', select
   );
   const { timeline } = state;
   const layout = useMemo(() => (timeline && size ? computeLayout(timeline.buckets, size) : null), [timeline, size]);
-  const [range, setRange] = useState<[number, number] | null>(null);
+  const range = useVisibleRows(layout, sequence, container);
 
   useEffect(() => {
     void sequence.ensureLoaded();
   }, [sequence]);
-
-  // Which rows are on screen: looked at on every scroll frame; React renders only when that changes. Where the
-  // timeline starts on the page is measured when something may have moved it (a resize, content above it), not
-  // on every frame: a layout read there would force the browser to lay out the rows just added at once.
-  useLayoutEffect(() => {
-    if (!layout) return;
-    let origin = 0;
-    const measure = () => {
-      const node = container.current;
-      if (node) origin = node.getBoundingClientRect().top + window.scrollY;
-    };
-    const update = () => {
-      const viewTop = window.scrollY - origin;
-      const screen = window.innerHeight;
-      const near = rowsBetween(layout.rows, viewTop - screen * PREFETCH_SCREENS, viewTop + screen * (1 + PREFETCH_SCREENS));
-      if (near) sequence.want(...offsetsOf(layout.rows, near[0], near[1]));
-      const shown = rowsBetween(layout.rows, viewTop - OVERSCAN, viewTop + screen + OVERSCAN);
-      setRange((prev) => (prev && shown && prev[0] === shown[0] && prev[1] === shown[1] ? prev : shown));
-    };
-    measure();
-    update();
-    let frame = 0;
-    const onScroll = () => {
-      if (!frame)
-        frame = requestAnimationFrame(() => {
-          frame = 0;
-          update();
-        });
-    };
-    const onResize = () => {
-      measure();
-      onScroll();
-    };
-    const moved = new ResizeObserver(onResize);
-    moved.observe(document.body);
-    window.addEventListener('scroll', onScroll, { passive: true });
-    window.addEventListener('resize', onResize);
-    return () => {
-      cancelAnimationFrame(frame);
-      moved.disconnect();
-      window.removeEventListener('scroll', onScroll);
-      window.removeEventListener('resize', onResize);
-    };
-  }, [layout, sequence]);
 
   // Where a photo's row is, for the return from a photo page to a tile not drawn yet (returnPlace.ts).
   useEffect(() => {
