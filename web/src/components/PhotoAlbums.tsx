@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { addPhotosToAlbum, createAlbum, listAllAlbums, type AlbumSummary } from '../client/albums.js';
 import { photoLinks, type PhotoAlbumRef } from '../client/photo.js';
+import { useAction } from '../hooks/useAction.js';
 import { Link } from '../lib/router.js';
 
 interface Props {
@@ -55,8 +56,7 @@ function AddToAlbumForm({ photoId, exclude, onDone }: { photoId: string; exclude
   const [choices, setChoices] = useState<AlbumSummary[] | null>(null);
   const [choice, setChoice] = useState('');
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -82,9 +82,7 @@ function AddToAlbumForm({ photoId, exclude, onDone }: { photoId: string; exclude
       setError('Give the new album a name.');
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       if (choice === NEW) {
         const album = await createAlbum({ name: name.trim(), photoIds: [photoId] });
         onDone(`Added to the new album ${album.name}`);
@@ -92,10 +90,7 @@ function AddToAlbumForm({ photoId, exclude, onDone }: { photoId: string; exclude
         const { album } = await addPhotosToAlbum(choice, [photoId]);
         onDone(`Added to ${album.name}`);
       }
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setBusy(false);
-    }
+    });
   };
 
   const manual = choices?.filter((album) => album.kind === 'manual') ?? [];

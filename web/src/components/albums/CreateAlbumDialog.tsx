@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { createAlbum, type AlbumSummary } from '../../client/albums.js';
-import { messageOf } from '../../hooks/useResource.js';
+import { useAction } from '../../hooks/useAction.js';
 import { FormDialog } from '../editing/FormDialog.js';
 
 interface Props {
@@ -15,8 +15,7 @@ interface Props {
 export function CreateAlbumDialog({ open, photoIds, onCreated, onCancel }: Props) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const nameId = useId();
   const descriptionId = useId();
   const hintId = useId();
@@ -26,24 +25,17 @@ export function CreateAlbumDialog({ open, photoIds, onCreated, onCancel }: Props
     setName('');
     setDescription('');
     setError(null);
-    setBusy(false);
   }, [open]);
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = () =>
+    run(async () => {
       const album = await createAlbum({
         name: name.trim(),
         description: description.trim() || null,
         photoIds: photoIds?.length ? photoIds : undefined,
       });
       onCreated(album);
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
-  };
+    });
 
   const count = photoIds?.length ?? 0;
   return (

@@ -10,6 +10,7 @@ import {
   type ProductTypeInfo,
 } from '../../client/create.js';
 import { CountField, SizeField } from './Fields.js';
+import { useAction } from '../../hooks/useAction.js';
 import { errorText } from '../../lib/errors.js';
 
 /** Product shots of the chosen photos: a product type, the shot types, how many of each, the size for shot 3. */
@@ -29,11 +30,10 @@ export function ProductShotsForm({
   const [count, setCount] = useState(1);
   const [height, setHeight] = useState('');
   const [width, setWidth] = useState('');
-  const [unit, setUnit] = useState<'mm' | 'cm' | 'in'>('mm');
+  const [unit, setUnit] = useState<Unit>('mm');
   const [size, setSize] = useState(SIZES[0]!.value);
   const [provider, setProvider] = useState(withEdits.find((p) => p.default)?.name ?? withEdits[0]?.name ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -57,9 +57,7 @@ export function ProductShotsForm({
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const job = await startProductShots({
         photoIds,
         productType,
@@ -71,11 +69,7 @@ export function ProductShotsForm({
         ...(shots.has(3) ? { height: Number(height), width: Number(width) } : {}),
       });
       onStarted(job);
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (withEdits.length === 0) {
@@ -134,42 +128,7 @@ export function ProductShotsForm({
           </label>
         ))}
       </fieldset>
-      {shots.has(3) ? (
-        <div className="create-row">
-          <label className="create-field">
-            Height
-            <input
-              type="number"
-              min="0"
-              step="any"
-              value={height}
-              onChange={(event) => setHeight(event.target.value)}
-              required
-              data-testid="product-height"
-            />
-          </label>
-          <label className="create-field">
-            Width
-            <input
-              type="number"
-              min="0"
-              step="any"
-              value={width}
-              onChange={(event) => setWidth(event.target.value)}
-              required
-              data-testid="product-width"
-            />
-          </label>
-          <label className="create-field">
-            Unit
-            <select value={unit} onChange={(event) => setUnit(event.target.value as 'mm' | 'cm' | 'in')}>
-              <option value="mm">mm</option>
-              <option value="cm">cm</option>
-              <option value="in">in</option>
-            </select>
-          </label>
-        </div>
-      ) : null}
+      {shots.has(3) ? <ProductSizeFields height={height} width={width} unit={unit} onHeight={setHeight} onWidth={setWidth} onUnit={setUnit} /> : null}
       {error ? (
         <p className="banner banner-error" role="alert" data-testid="create-error">
           {error}
@@ -186,5 +145,56 @@ export function ProductShotsForm({
         </button>
       </div>
     </form>
+  );
+}
+
+type Unit = 'mm' | 'cm' | 'in';
+
+interface SizeProps {
+  height: string;
+  width: string;
+  unit: Unit;
+  onHeight: (height: string) => void;
+  onWidth: (width: string) => void;
+  onUnit: (unit: Unit) => void;
+}
+
+/** The product's real size, for the shot that shows it to scale (shot 3). */
+function ProductSizeFields({ height, width, unit, onHeight, onWidth, onUnit }: SizeProps) {
+  return (
+    <div className="create-row">
+      <label className="create-field">
+        Height
+        <input
+          type="number"
+          min="0"
+          step="any"
+          value={height}
+          onChange={(event) => onHeight(event.target.value)}
+          required
+          data-testid="product-height"
+        />
+      </label>
+      <label className="create-field">
+        Width
+        <input
+          type="number"
+          min="0"
+          step="any"
+          value={width}
+          onChange={(event) => onWidth(event.target.value)}
+          required
+          data-testid="product-width"
+        />
+      </label>
+      <label className="create-field">
+        Unit
+        <select value={unit} onChange={(event) => onUnit(event.target.value as Unit)}>
+          <option value="mm">mm</option>
+          <option value="cm">cm</option>
+          <option value="in">in</option>
+        </select>
+      </label>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { listAllPeople, mergePeople, personLabel, type Person } from '../../client/people.js';
 import { plural } from '../../lib/format.js';
+import { useAction } from '../../hooks/useAction.js';
 import { messageOf } from '../../hooks/useResource.js';
 import { FormDialog } from '../editing/FormDialog.js';
 import { FaceAvatar } from './FaceAvatar.js';
@@ -21,8 +22,7 @@ export function MergeDialog({ source, onMerged, onCancel }: Props) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const [targetId, setTargetId] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const filterId = useId();
   const listLabelId = useId();
 
@@ -52,15 +52,7 @@ export function MergeDialog({ source, onMerged, onCancel }: Props) {
 
   const submit = async () => {
     if (!source || !target) return;
-    setBusy(true);
-    setError(null);
-    try {
-      onMerged(await mergePeople(target.id, [source.id]));
-    } catch (failure) {
-      setError(messageOf(failure));
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => onMerged(await mergePeople(target.id, [source.id])));
   };
 
   const sourceName = source ? personLabel(source) : '';

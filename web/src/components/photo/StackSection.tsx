@@ -3,6 +3,7 @@ import type { ListedPhoto, PhotoFull } from '../../client/photo.js';
 import { getStack, moveOutOfStack, setStackCover, unstack, type Stack, type StackMember } from '../../client/stacks.js';
 import { stepThroughList } from '../../store/resultSequence.js';
 import { PhotoGrid } from '../PhotoGrid.js';
+import { useAction } from '../../hooks/useAction.js';
 import { errorText, isAbort } from '../../lib/errors.js';
 
 type Load = { status: 'loading' } | { status: 'ready'; stack: Stack } | { status: 'error'; error: string };
@@ -42,8 +43,7 @@ function describe(stack: Stack): string {
 export function StackSection({ photo, onChanged }: { photo: PhotoFull; onChanged: (message: string) => void }) {
   const ref = photo.stack;
   const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const stackId = ref?.id;
   const count = ref?.count;
   const coverId = ref?.coverId;
@@ -60,18 +60,7 @@ export function StackSection({ photo, onChanged }: { photo: PhotoFull; onChanged
   }, [stackId, count, coverId]);
   if (!ref) return null;
 
-  const act = async (run: () => Promise<unknown>, message: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await run();
-      onChanged(message);
-    } catch (failure) {
-      setError(errorText(failure));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (work: () => Promise<unknown>, message: string) => run(async () => (await work(), onChanged(message)));
   const stack = load.status === 'ready' ? load.stack : null;
   const others = stack ? stack.members.filter((m) => m.photo.id !== photo.id) : [];
   const byId = new Map(others.map((m) => [m.photo.id, m]));
