@@ -6,6 +6,7 @@ import * as librariesApi from '../client/libraries.js';
 import type { AllowedRoot, InPlaceFile, InPlaceLibrary, WatchMode } from '../client/libraries.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { FormError } from '../components/FormError.js';
+import { useAction } from '../hooks/useAction.js';
 import { formatCount } from '../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
@@ -173,20 +174,8 @@ function AddLibrary({ roots, onAdded }: { roots: AllowedRoot[]; onAdded: () => v
 function LibraryCard({ library, onChanged }: { library: InPlaceLibrary; onChanged: () => void }) {
   const [problems, setProblems] = useState<InPlaceFile[] | null>(null);
   const [removing, setRemoving] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      onChanged();
-    } catch (caught) {
-      setError(message(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, setError, run } = useAction();
+  const act = (action: () => Promise<unknown>) => run(async () => (await action(), onChanged()));
   const scanning = library.scanState === 'scanning' || library.scanState === 'queued';
   return (
     <li className="card library-card" data-testid="library" aria-label={library.name}>

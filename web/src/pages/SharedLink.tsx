@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { visitorApi, type VisitedLink, type VisitorPhoto } from '../client/sharing.js';
+import { useAction } from '../hooks/useAction.js';
 import { messageOf } from '../hooks/useResource.js';
 import { formatClipLength, formatCount } from '../lib/format.js';
 import { MotionIcon, PlayIcon } from '../components/PhotoTile.js';
@@ -238,20 +239,11 @@ function VisitorMedia({ token, photo }: { token: string; photo: VisitorPhoto }) 
 
 function PasswordForm({ token, title, owner, onUnlocked }: { token: string; title: string; owner: string; onUnlocked: () => void }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const fieldId = useId();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await visitorApi.unlock(token, password);
-      onUnlocked();
-    } catch (failure) {
-      setError(messageOf(failure));
-      setBusy(false);
-    }
+    await run(async () => (await visitorApi.unlock(token, password), onUnlocked()));
   };
   return (
     <main className="visit-page visit-lock">
