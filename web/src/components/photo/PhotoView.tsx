@@ -39,7 +39,7 @@ interface ViewProps {
 
 export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewProps) {
   const actions = usePhotoActions(photo, { onChanged, onReplaced, backTo });
-  const { trashed, saving, setStatus } = actions;
+  const { trashed, setStatus } = actions;
   const [editingFace, setEditingFace] = useState<FaceInfo | null>(null);
   /** Someone else's photo, shared with the user: read-only (no marks, no trash, no face or album edits). */
   const own = photo.owner?.you !== false;
