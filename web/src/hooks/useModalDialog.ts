@@ -1,4 +1,4 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
 
 /**
  * A native <dialog> shown as a modal while `open` is true (focus kept inside, the backdrop, Escape's `cancel`
@@ -13,7 +13,9 @@ export function useModalDialog(open: boolean): RefObject<HTMLDialogElement | nul
     if (open && !node.open) node.showModal();
     if (!open && node.open) node.close();
   }, [open]);
-  useEffect(() => {
+  // Closed before React takes the element out of the page (a layout effect's cleanup runs first): closing a
+  // detached dialog gives the focus back to nothing.
+  useLayoutEffect(() => {
     const node = dialog.current;
     return () => node?.close();
   }, []);
