@@ -6,7 +6,7 @@ import { rows } from '../db/connection.js';
 import type { ImportStops } from '../db/schema.js';
 import { ownScope, scopeCondition, type PhotoScope } from './photo-scope.js';
 import { UserError } from '../base/errors.js';
-import type { OwnerView } from './rows.js';
+import { isOwner, ownsSql, type OwnerView } from './rows.js';
 
 export type AlbumRole = 'owner' | 'editor' | 'viewer';
 
@@ -63,17 +63,38 @@ export async function markImportsStoppedInOrder(db: OwnerView['db'], ids: readon
 }
 
 /**
- * Photos (of the photos row `alias`) the user may see one by one: their own, a partner's, or in an album they own or
- * that is shared with them.
+ * The sharing rule for albums, the only place it is written: the albums (of the albums row `alias`) the user may
+ * open — their own, or one its owner shared with them (`sharing`: only one of the two).
+ */
+export function albumVisible(lib: OwnerView, alias = 'a', sharing?: 'mine' | 'shared') {
+  const own = ownsSql(lib, alias);
+  const shared = sql`exists (select 1 from album_shares s where s.album_id = ${sql.raw(alias)}.id and s.user_id = ${lib.ownerId}::uuid)`;
+  if (sharing === 'mine') return own;
+  if (sharing === 'shared') return shared;
+  return sql`(${own} or ${shared})`;
+}
+
+/** The role album `alias` was shared with the user with (`editor`, `viewer`), null when it was not shared with them. */
+export function shareRole(lib: OwnerView, alias = 'a') {
+  return sql`(select s.role from album_shares s where s.album_id = ${sql.raw(alias)}.id and s.user_id = ${lib.ownerId}::uuid)`;
+}
+
+/** How many users album `alias` is shared with. */
+export function shareCount(alias = 'a') {
+  return sql`(select count(*)::int from album_shares s where s.album_id = ${sql.raw(alias)}.id)`;
+}
+
+/**
+ * Photos (of the photos row `alias`) the user may see one by one: their own, a partner's, or in an album they may
+ * open (albumVisible).
  */
 export function visiblePhotoSql(lib: OwnerView, alias = 'p') {
   const me = sql`${lib.ownerId}::uuid`;
   const p = sql.raw(alias);
-  return sql`(${p}.owner_id = ${me} or (${p}.deleted_at is null and (
+  return sql`(${ownsSql(lib, alias)} or (${p}.deleted_at is null and (
       exists (select 1 from partners pa where pa.sharer_id = ${p}.owner_id and pa.partner_id = ${me})
       or exists (select 1 from album_photos ap join albums a on a.id = ap.album_id
-                 where ap.photo_id = ${p}.id and (a.owner_id = ${me}
-                   or exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${me}))))))`;
+                 where ap.photo_id = ${p}.id and ${albumVisible(lib, 'a')}))))`;
 }
 
 export interface PhotoAccess {
@@ -97,13 +118,15 @@ export async function photoAccess(lib: OwnerView, photoId: string): Promise<Phot
 export async function albumRole(lib: OwnerView, albumId: string): Promise<AlbumRole | null> {
   const [row] = await rows<{ owner_id: string; role: string | null }>(
     lib.db,
-    sql`select a.owner_id, s.role from albums a
-        left join album_shares s on s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid
-        where a.id = ${albumId}::uuid`,
+    sql`select a.owner_id, ${shareRole(lib, 'a')} as role from albums a where a.id = ${albumId}::uuid`,
   );
-  if (!row) return null;
-  if (row.owner_id === lib.ownerId) return 'owner';
-  return row.role === 'editor' || row.role === 'viewer' ? row.role : null;
+  return row ? albumRoleOf(lib, row.owner_id, row.role) : null;
+}
+
+/** The user's role on an album read already (its owner, and the role it was shared with them with): null for none. */
+export function albumRoleOf(lib: OwnerView, albumOwner: string, sharedAs: string | null): AlbumRole | null {
+  if (isOwner(lib, albumOwner)) return 'owner';
+  return sharedAs === 'editor' || sharedAs === 'viewer' ? sharedAs : null;
 }
 
 /** Throws the album's 404 unless the user has one of the roles. */

@@ -7,7 +7,7 @@ import { albumPhotos, albums, photos } from '../../db/schema.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
-import { requireAlbumRole, type AlbumRole } from '../../scope/access.js';
+import { albumRoleOf, albumVisible, requireAlbumRole, shareCount, shareRole, type AlbumRole } from '../../scope/access.js';
 import { TIMELINE_ORDER } from '../photos/filter.js';
 import { listColumns, photoListItem } from '../photos/list.js';
 import { isOwner, ownerNameSql, ownsSql } from '../../scope/rows.js';
@@ -72,7 +72,7 @@ interface AlbumRow {
   latest_photo_id: string | null;
 }
 
-const toSummary = (row: AlbumRow, userId: string): AlbumSummary => ({
+const toSummary = (lib: Library, row: AlbumRow): AlbumSummary => ({
   id: row.id,
   name: row.name,
   description: row.description,
@@ -84,9 +84,10 @@ const toSummary = (row: AlbumRow, userId: string): AlbumSummary => ({
   tags: row.tags ?? [],
   primaryCategory: row.primary_category,
   nameSource: row.name_source,
-  owner: { id: row.owner_id, name: row.owner_name, you: isOwner(userId, row.owner_id) },
-  access: isOwner(userId, row.owner_id) ? 'owner' : row.share_role === 'editor' ? 'editor' : 'viewer',
-  sharedWith: isOwner(userId, row.owner_id) ? row.shared_with : 0,
+  owner: { id: row.owner_id, name: row.owner_name, you: isOwner(lib, row.owner_id) },
+  // a listed album is the user's own or shared with them (albumVisible): a role is always there
+  access: albumRoleOf(lib, row.owner_id, row.share_role) ?? 'viewer',
+  sharedWith: isOwner(lib, row.owner_id) ? row.shared_with : 0,
   createdAt: new Date(row.created_at).toISOString(),
   updatedAt: new Date(row.updated_at).toISOString(),
 });
@@ -94,27 +95,18 @@ const toSummary = (row: AlbumRow, userId: string): AlbumSummary => ({
 /** The photos of album `a` that are not in the trash. */
 const livePhotosOf = sql`album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and p.deleted_at is null`;
 
-/** The user's albums, and those shared with them (`sharing`: only one of the two). */
-function whoseAlbums(lib: Library, sharing?: 'mine' | 'shared'): SQL {
-  const own = sql`${ownsSql(lib, 'a')}`;
-  const shared = sql`exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid)`;
-  if (sharing === 'mine') return own;
-  if (sharing === 'shared') return shared;
-  return sql`(${own} or ${shared})`;
-}
-
 /** Albums the user may open, with their counts and covers (the chosen one while it is still in the album). */
 function albumQuery(lib: Library, where: SQL, sharing?: 'mine' | 'shared'): SQL {
   return sql`
     select a.id, a.name, a.description, a.kind, a.status, a.tags, a.primary_category, a.name_source, a.created_at, a.updated_at,
       a.owner_id, ${ownerNameSql('a')} as owner_name,
-      (select s.role from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid) as share_role,
-      (select count(*)::int from album_shares s where s.album_id = a.id) as shared_with,
+      ${shareRole(lib, 'a')} as share_role,
+      ${shareCount('a')} as shared_with,
       (select count(*)::int from ${livePhotosOf}) as photo_count,
       (select p.id from ${livePhotosOf} and p.id = a.cover_photo_id) as chosen_cover_id,
       (select p.id from ${livePhotosOf} order by p.taken_local desc nulls last, p.created_at desc, p.id desc limit 1) as latest_photo_id
     from albums a
-    where ${whoseAlbums(lib, sharing)} and ${where}`;
+    where ${albumVisible(lib, 'a', sharing)} and ${where}`;
 }
 
 /** Active albums of both kinds (or one), the user's and those shared with them (or one side), manual ones first, newest first. */
@@ -130,9 +122,9 @@ export async function listAlbums(
       lib.db,
       sql`${albumQuery(lib, where, options.sharing)} order by (a.kind <> 'manual'), a.created_at desc, a.id limit ${limit} offset ${(page - 1) * limit}`,
     ),
-    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from albums a where ${whoseAlbums(lib, options.sharing)} and ${where}`),
+    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from albums a where ${albumVisible(lib, 'a', options.sharing)} and ${where}`),
   ]);
-  return { items: items.map((row) => toSummary(row, lib.ownerId)), total: counted[0]?.total ?? 0, page, limit };
+  return { items: items.map((row) => toSummary(lib, row)), total: counted[0]?.total ?? 0, page, limit };
 }
 
 /** One album the user may open (a dismissed one too: its status says so), or a 404. */
@@ -140,7 +132,7 @@ export async function getAlbumSummary(lib: Library, id: string): Promise<AlbumSu
   requireUuid(id, 'album id');
   const [row] = await rows<AlbumRow>(lib.db, albumQuery(lib, sql`a.id = ${id}::uuid`));
   if (!row) throw new UserError('not-found', `no album with id ${id}`);
-  return toSummary(row, lib.ownerId);
+  return toSummary(lib, row);
 }
 
 /** An album with one page of its photos in the timeline's order (photos in the trash left out). */

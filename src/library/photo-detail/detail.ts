@@ -8,6 +8,7 @@ import { browserPlayable } from '../../media/video/playable.js';
 import { STEP_NAMES, type StepName, type StepStatus } from '../../model/photo-state.js';
 import { activeEdit } from '../../model/photo-edit.js';
 import { ownsSql } from '../../scope/rows.js';
+import { albumVisible } from '../../scope/access.js';
 import type { Library } from '../library.js';
 import { findVisiblePhoto } from '../photos/photos.js';
 import { photoListItem } from '../photos/list.js';
@@ -83,7 +84,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
       lib.db,
       sql`select a.id, a.name, a.kind from album_photos ap join albums a on a.id = ap.album_id
           where ap.photo_id = ${id}::uuid and a.status = 'active'
-            and (${ownsSql(lib, 'a')} or exists (select 1 from album_shares s where s.album_id = a.id and s.user_id = ${lib.ownerId}::uuid))
+            and ${albumVisible(lib, 'a')}
           order by lower(a.name), a.id`,
     ),
     access.own ? groupOfPhoto(lib, id) : null,
