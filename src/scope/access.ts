@@ -1,9 +1,7 @@
 // The sharing rules: what a user may read or change beyond their own library, in one place. Queries take the
 // sets it loads (a PhotoScope, photo-scope.ts) or ask it about one photo or album; none re-invents sharing.
 import { sql } from 'drizzle-orm';
-import { uuidArray } from '../db/arrays.js';
 import { rows } from '../db/connection.js';
-import type { ImportStops } from '../db/schema.js';
 import { ownScope, scopeCondition, type PhotoScope } from './photo-scope.js';
 import { UserError } from '../base/errors.js';
 import { isOwner, ownsSql, type OwnerView } from './rows.js';
@@ -16,51 +14,6 @@ export function ownPhotoSql(lib: OwnerView, alias = 'p') {
 }
 
 export { sameOwnerSql } from './rows.js';
-
-/** The owner of a photo, as a value for a row made for it (a stack): an item's parts are only ever one user's. */
-function ownerOfPhotoSql(photoId: string) {
-  return sql`(select owner_id from photos where id = ${photoId}::uuid)`;
-}
-
-/**
- * Waits for the stacks of a photo's owner to be free for this transaction: one change to a user's stacks at a time
- * (two frames of a burst filed at once end in one stack; a photo trashed meanwhile is not filed).
- */
-export function lockStacksOfPhotoSql(photoId: string) {
-  return sql`select pg_advisory_xact_lock(hashtext('stacks:' || coalesce(${ownerOfPhotoSql(photoId)}::text, '')))`;
-}
-
-/** A new stack's row, for the owner of the photo that starts it; answers its id. */
-export function newStackForPhotoSql(photoId: string) {
-  return sql`insert into stacks (owner_id, kind) values (${ownerOfPhotoSql(photoId)}, 'mixed') returning id`;
-}
-
-/** The owner column and the user, for a row made for the user in a table that is one user's (`insert into t (${column}, …) values (${value}, …)`). */
-export function ownRowValues(lib: OwnerView) {
-  return { column: sql.raw('owner_id'), value: sql`${lib.ownerId}::uuid` };
-}
-
-/** A new import's row for the user; answers its id. */
-export function newImportSql(lib: OwnerView, source: string) {
-  return sql`insert into imports (owner_id, source) values (${lib.ownerId}::uuid, ${source}) returning id`;
-}
-
-/** Imports a stop left importing, each with its owner, progress and stops: started again (an import is idempotent). */
-export async function importsLeftImporting(
-  db: OwnerView['db'],
-): Promise<{ id: string; owner: string; progress: { done: number; total: number } | null; stops: ImportStops | null }[]> {
-  return rows(db, sql`select id, owner_id as owner, progress, stops from imports where status = 'importing' order by created_at`);
-}
-
-/** Marks imports this server stopped in order at its own stop (whoever owns them): their next start counts no crash. */
-export async function markImportsStoppedInOrder(db: OwnerView['db'], ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await rows(
-    db,
-    sql`update imports set stops = coalesce(stops, jsonb_build_object('done', 0, 'total', 0, 'crashes', 0)) || '{"orderly": true}'::jsonb
-        where id = any(${uuidArray(ids)}) and status = 'importing'`,
-  );
-}
 
 /**
  * The sharing rule for albums, the only place it is written: the albums (of the albums row `alias`) the user may

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { eq } from 'drizzle-orm';
 import { imports } from '../../src/db/schema.js';
-import { markImportsStoppedInOrder } from '../../src/scope/access.js';
+import { markImportsStoppedInOrder } from '../../src/library/imports/index.js';
 import { deflatedZip } from '../helpers/zip.js';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';

@@ -6,7 +6,10 @@
 // next start counts no crash).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { importsLeftImporting, markImportsStoppedInOrder } from '../../scope/access.js';
+import { sql } from 'drizzle-orm';
+import { uuidArray } from '../../db/arrays.js';
+import { rows } from '../../db/connection.js';
+import type { ImportStops } from '../../db/schema.js';
 import type { Library, Resources } from '../library.js';
 import { asWork, forSystem, mayChange } from '../actors.js';
 import { openTakeout, type TakeoutFile } from '../takeout/archive.js';
@@ -146,6 +149,23 @@ export async function deleteImport(lib: Library, id: string): Promise<void> {
   await findImport(lib, id);
   await stopRun(id, new RunStopped(true));
   await removeImport(lib, id);
+}
+
+/** Imports a stop left importing, each with its owner, progress and stops: started again (an import is idempotent). */
+async function importsLeftImporting(
+  db: Resources['db'],
+): Promise<{ id: string; owner: string; progress: { done: number; total: number } | null; stops: ImportStops | null }[]> {
+  return rows(db, sql`select id, owner_id as owner, progress, stops from imports where status = 'importing' order by created_at`);
+}
+
+/** Marks imports this server stopped in order at its own stop (whoever owns them): their next start counts no crash. */
+export async function markImportsStoppedInOrder(db: Resources['db'], ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await rows(
+    db,
+    sql`update imports set stops = coalesce(stops, jsonb_build_object('done', 0, 'total', 0, 'crashes', 0)) || '{"orderly": true}'::jsonb
+        where id = any(${uuidArray(ids)}) and status = 'importing'`,
+  );
 }
 
 /** Stops the imports running in this process (the server stopping): they stay importing, to run again at the next start. */

@@ -8,7 +8,7 @@ import { notBehindStackCover, notDuplicateCopy } from '../../search/filters.js';
 import { distanceKm } from '../../search/geo.js';
 import { townPosition } from '../../media/places.js';
 import { loadShotScores } from '../best-shot/load.js';
-import { ownPhotoSql, ownRowValues } from '../../scope/access.js';
+import { ownPhotoSql } from '../../scope/access.js';
 import { ownsSql } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import { AWAY_KM, findTrips, foldAndRank, learnHome, tripTitle, yearsAgo, type MemoryItem, type MemoryKind, type Position } from './plan.js';
@@ -217,17 +217,16 @@ export async function computeMemories(lib: Library, today: string): Promise<Memo
   ].filter((memory) => memory.photoIds.length > 0);
   const hidden = new Set((await rows<{ key: string }>(lib.db, sql`select h.key from hidden_memories h where ${ownsSql(lib, 'h')}`)).map((row) => row.key));
   const kept = made.filter((memory) => !hidden.has(memory.key));
-  const owner = ownRowValues(lib);
   // upserted by key, so that a memory keeps its id (and its page) from one day to the next; one hidden meanwhile
   // is not made again
   await lib.db.transaction(async (tx) => {
     await tx.execute(sql`delete from memories m where ${ownsSql(lib, 'm')} and not (m.key = any(${textArray(kept.map((memory) => memory.key))}))`);
     for (const memory of kept) {
-      await tx.execute(sql`insert into memories (${owner.column}, kind, key, title, subtitle, date_from, date_to, photo_ids, rank, computed_for)
-        select ${owner.value}, ${memory.kind}, ${memory.key}, ${memory.title}, ${memory.subtitle}, ${`${memory.from}T00:00:00Z`}::timestamptz,
+      await tx.execute(sql`insert into memories (owner_id, kind, key, title, subtitle, date_from, date_to, photo_ids, rank, computed_for)
+        select ${lib.ownerId}::uuid, ${memory.kind}, ${memory.key}, ${memory.title}, ${memory.subtitle}, ${`${memory.from}T00:00:00Z`}::timestamptz,
           ${`${memory.to}T23:59:59.999Z`}::timestamptz, ${uuidArray(memory.photoIds)}, ${memory.rank}::float8, ${today}
         where not exists (select 1 from hidden_memories h where ${ownsSql(lib, 'h')} and h.key = ${memory.key})
-        on conflict (${owner.column}, key) do update set kind = excluded.kind, title = excluded.title, subtitle = excluded.subtitle,
+        on conflict (owner_id, key) do update set kind = excluded.kind, title = excluded.title, subtitle = excluded.subtitle,
           date_from = excluded.date_from, date_to = excluded.date_to, photo_ids = excluded.photo_ids, rank = excluded.rank,
           computed_for = excluded.computed_for`);
     }

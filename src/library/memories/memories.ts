@@ -5,7 +5,7 @@ import { UserError } from '../../base/errors.js';
 import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { photos } from '../../db/schema.js';
-import { ownPhotoSql, ownRowValues } from '../../scope/access.js';
+import { ownPhotoSql } from '../../scope/access.js';
 import { ownsSql } from '../../scope/rows.js';
 import { createAlbum, type AlbumSummary } from '../albums/manual.js';
 import type { Library } from '../library.js';
@@ -98,9 +98,8 @@ export async function getMemory(lib: Library, id: string) {
 export async function hideMemory(lib: Library, id: string): Promise<void> {
   mayChange(lib);
   const row = await requireMemory(lib, id);
-  const owner = ownRowValues(lib);
   await lib.db.transaction(async (tx) => {
-    await tx.execute(sql`insert into hidden_memories (${owner.column}, key) values (${owner.value}, ${row.key}) on conflict do nothing`);
+    await tx.execute(sql`insert into hidden_memories (owner_id, key) values (${lib.ownerId}::uuid, ${row.key}) on conflict do nothing`);
     await tx.execute(sql`delete from memories m where m.id = ${id}::uuid and ${ownsSql(lib, 'm')}`);
   });
 }

@@ -2,7 +2,6 @@
 import { sql } from 'drizzle-orm';
 import { textArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
-import { ownRowValues } from '../../scope/access.js';
 import { ownsSql } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import type { MemoryKind, Position } from './plan.js';
@@ -34,12 +33,11 @@ export async function readMemorySettings(lib: Library): Promise<MemorySettings> 
  */
 export async function writeMemorySettings(lib: Library, changes: { kindsOff?: MemoryKind[]; home?: Position | null }): Promise<void> {
   mayChange(lib);
-  const owner = ownRowValues(lib);
   const kinds = changes.kindsOff ? sql`${textArray(changes.kindsOff)}` : sql`null::text[]`;
   const setHome = changes.home !== undefined;
-  await lib.db.execute(sql`insert into memory_settings (${owner.column}, kinds_off, home_latitude, home_longitude, computed_for, updated_at)
-    values (${owner.value}, coalesce(${kinds}, '{}'::text[]), ${changes.home?.latitude ?? null}::float8, ${changes.home?.longitude ?? null}::float8, null, clock_timestamp())
-    on conflict (${owner.column}) do update set kinds_off = coalesce(${kinds}, memory_settings.kinds_off),
+  await lib.db.execute(sql`insert into memory_settings (owner_id, kinds_off, home_latitude, home_longitude, computed_for, updated_at)
+    values (${lib.ownerId}::uuid, coalesce(${kinds}, '{}'::text[]), ${changes.home?.latitude ?? null}::float8, ${changes.home?.longitude ?? null}::float8, null, clock_timestamp())
+    on conflict (owner_id) do update set kinds_off = coalesce(${kinds}, memory_settings.kinds_off),
       home_latitude = case when ${setHome}::boolean then excluded.home_latitude else memory_settings.home_latitude end,
       home_longitude = case when ${setHome}::boolean then excluded.home_longitude else memory_settings.home_longitude end,
       computed_for = null, updated_at = clock_timestamp()`);
@@ -50,9 +48,8 @@ export async function writeMemorySettings(lib: Library, changes: { kindsOff?: Me
  * computes them again with the new ones).
  */
 export async function markMemoriesComputed(lib: Library, today: string, updatedAt: string | null): Promise<void> {
-  const owner = ownRowValues(lib);
   if (updatedAt === null) {
-    await lib.db.execute(sql`insert into memory_settings (${owner.column}, computed_for) values (${owner.value}, ${today}) on conflict do nothing`);
+    await lib.db.execute(sql`insert into memory_settings (owner_id, computed_for) values (${lib.ownerId}::uuid, ${today}) on conflict do nothing`);
   } else {
     await lib.db.execute(sql`update memory_settings s set computed_for = ${today} where ${ownsSql(lib, 's')} and s.updated_at::text = ${updatedAt}`);
   }

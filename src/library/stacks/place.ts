@@ -3,7 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { textArray, uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { lockStacksOfPhotoSql, newStackForPhotoSql, sameOwnerSql } from '../../scope/access.js';
+import { sameOwnerSql } from '../../scope/rows.js';
+import { lockStacksOfPhotoSql, newStackForPhotoSql } from './owner-lock.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { pickBestShot } from '../best-shot/score.js';
 import { regroupStacked } from '../duplicates/groups.js';
