@@ -137,7 +137,7 @@ export function createRoutes(app: FastifyInstance, context: Resources): void {
         providers,
         configured: providers.length > 0,
         setup: providers.length > 0 ? null : NO_IMAGE_PROVIDER,
-        quota: await imagesLeftToday(context.db, request.lib.ownerId, context.settings.images.imagesPerDay),
+        quota: await imagesLeftToday(request.lib, context.settings.images.imagesPerDay),
         inspire: Boolean(context.settings.ml.caption.url && context.settings.ml.caption.model),
       };
     },

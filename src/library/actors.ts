@@ -5,15 +5,17 @@
 // by `ownerCache`, one object per library and owner, so that a user's requests and the work done for them share them.
 import type { Actor } from '../auth/actor.js';
 import { UserError } from '../base/errors.js';
+import type { Db } from '../db/connection.js';
+import type { OwnerView } from '../scope/rows.js';
 import type { Acting, Library, Resources } from './library.js';
 
 /** Keyed by the library's database handle: one per open library, shared by every view of it. */
-const ownerCaches = new WeakMap<Resources['db'], Map<string, object>>();
+const ownerCaches = new WeakMap<Db, Map<string, object>>();
 
 /** The one cache key of (library, owner), whoever acts. */
-function ownerCacheOf(context: Resources, ownerId: string): object {
-  let byOwner = ownerCaches.get(context.db);
-  if (!byOwner) ownerCaches.set(context.db, (byOwner = new Map()));
+function ownerCacheOf(db: Db, ownerId: string): object {
+  let byOwner = ownerCaches.get(db);
+  if (!byOwner) ownerCaches.set(db, (byOwner = new Map()));
   let key = byOwner.get(ownerId);
   if (!key) byOwner.set(ownerId, (key = { ownerId }));
   return key;
@@ -21,7 +23,7 @@ function ownerCacheOf(context: Resources, ownerId: string): object {
 
 /** A view of the library (a view given as the context is one too: its owner and actor are replaced, not kept). */
 function view(context: Resources, ownerId: string, acting: Acting): Library {
-  return { ...context, ownerId, acting, ownerCache: ownerCacheOf(context, ownerId) };
+  return { ...context, ownerId, acting, ownerCache: ownerCacheOf(context.db, ownerId) };
 }
 
 /** The library as the signed-in actor sees their own (a request's view). */
@@ -43,6 +45,19 @@ export function forLinkVisitor(context: Resources, link: { id: string; ownerId: 
 /** A user's library for background work, named in what it does (logs and errors say it). */
 export function forSystem(context: Resources, ownerId: string, work: string): Library {
   return view(context, ownerId, { kind: 'system', work });
+}
+
+/**
+ * One owner's rows for background work that holds the database alone (a pipeline step, a photo's duplicates, a
+ * benchmark): the view scope/ reads, as forSystem's is, without the process's other resources.
+ */
+export function forSystemRows(db: Db, ownerId: string): OwnerView {
+  return { db, ownerId, ownerCache: ownerCacheOf(db, ownerId) };
+}
+
+/** The same view inside a transaction: its owner's rows read and written through `tx`. */
+export function inTransaction<View extends { readonly db: Db }>(view: View, tx: Db): View {
+  return { ...view, db: tx };
 }
 
 /** The same owner's library for named work a request started and that goes on without it (an import's run). */

@@ -10,7 +10,8 @@ import { resolveAutoClusteringParams } from './auto-clustering-params.js';
 import { BATCH, type AutoAlbumsContext, type RegenerateParams } from './auto-context.js';
 import { metaKey } from './auto-existing.js';
 import { assignIncrementally, type ExistingCluster } from './auto-incremental.js';
-import { ownsSql, sameOwnerSql } from '../../scope/rows.js';
+import { ownsSql, sameOwnerSql, type OwnerView } from '../../scope/rows.js';
+import { forSystemRows } from '../actors.js';
 
 interface AssignmentState {
   stamp: string;
@@ -24,42 +25,43 @@ interface AssignmentState {
 const assignmentCache = new WeakMap<Db, Map<string, AssignmentState>>();
 
 /** After a regeneration: the centroids and the albums changed, read them again. */
-export function forgetAssignmentCache(db: Db, ownerId: string): void {
-  assignmentCache.get(db)?.delete(ownerId);
+export function forgetAssignmentCache(owner: OwnerView): void {
+  assignmentCache.get(owner.db)?.delete(owner.ownerId);
 }
 
 /**
  * Which active automatic albums there are and when the library last regenerated them: cheap (one indexed query),
  * and it moves whenever the centroids could have (a regeneration here or on another server, a keep, a dismissal).
  */
-async function assignmentStamp(db: Db, ownerId: string): Promise<string> {
+async function assignmentStamp(owner: OwnerView): Promise<string> {
   const [row] = await rows<{ stamp: string }>(
-    db,
+    owner.db,
     sql`select coalesce(md5(string_agg(a.id::text, ',' order by a.id)), '') || '|' ||
-          coalesce((select updated_at::text from library_meta where key = ${metaKey(ownerId)}), '') as stamp
-        from albums a where ${ownsSql(ownerId, 'a')} and a.kind = 'auto' and a.status = 'active'`,
+          coalesce((select updated_at::text from library_meta where key = ${metaKey(owner)}), '') as stamp
+        from albums a where ${ownsSql(owner, 'a')} and a.kind = 'auto' and a.status = 'active'`,
   );
   return row?.stamp ?? '';
 }
 
-async function assignmentState(db: Db, ownerId: string): Promise<AssignmentState> {
-  const stamp = await assignmentStamp(db, ownerId);
+async function assignmentState(owner: OwnerView): Promise<AssignmentState> {
+  const { db, ownerId } = owner;
+  const stamp = await assignmentStamp(owner);
   const cached = assignmentCache.get(db)?.get(ownerId);
   if (cached && cached.stamp === stamp) return cached;
   const [meta] = await rows<{ value: Partial<RegenerateParams & { model: string }> }>(
     db,
-    sql`select value from library_meta where key = ${metaKey(ownerId)}`,
+    sql`select value from library_meta where key = ${metaKey(owner)}`,
   );
   const timeGapDays = meta?.value.timeGapDays ?? null;
   const found = await rows<{ id: string; centroid: string; start_ms: number | null; end_ms: number | null }>(
     db,
     timeGapDays === null
       ? sql`select a.id, array_to_string(a.centroid, ',') as centroid, null::float8 as start_ms, null::float8 as end_ms
-            from albums a where ${ownsSql(ownerId, 'a')} and a.kind = 'auto' and a.status = 'active' and a.centroid is not null`
+            from albums a where ${ownsSql(owner, 'a')} and a.kind = 'auto' and a.status = 'active' and a.centroid is not null`
       : sql`select a.id, array_to_string(a.centroid, ',') as centroid,
               (select (extract(epoch from min(p.taken_at)) * 1000)::float8 from album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and p.deleted_at is null) as start_ms,
               (select (extract(epoch from max(p.taken_at)) * 1000)::float8 from album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and p.deleted_at is null) as end_ms
-            from albums a where ${ownsSql(ownerId, 'a')} and a.kind = 'auto' and a.status = 'active' and a.centroid is not null`,
+            from albums a where ${ownsSql(owner, 'a')} and a.kind = 'auto' and a.status = 'active' and a.centroid is not null`,
   );
   const state: AssignmentState = {
     stamp,
@@ -113,7 +115,7 @@ export async function assignToAutoAlbums(ctx: AutoAlbumsContext, photoIds: reado
     const byOwner = new Map<string, typeof candidates>();
     for (const row of candidates) byOwner.set(row.owner_id, [...(byOwner.get(row.owner_id) ?? []), row]);
     for (const [ownerId, owned] of byOwner) {
-      const state = await assignmentState(ctx.db, ownerId);
+      const state = await assignmentState(forSystemRows(ctx.db, ownerId));
       if (state.clusters.length === 0 || state.model !== model) continue;
       const dims = state.clusters[0]!.centroid.length;
       const photos = owned

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/connection.js';
 import type { MlServices } from '../../ml/services.js';
+import type { OwnerView } from '../../scope/rows.js';
 import type { AutoClusteringParams } from './auto-clustering-params.js';
 
 /** What automatic albums need of a library; the pipeline's runner has it too (without the owner). */
@@ -13,8 +14,9 @@ export interface AutoAlbumsContext {
   logger: Logger;
 }
 
-export interface AutoAlbumsLibrary extends AutoAlbumsContext {
-  ownerId: string;
+/** A view of one owner's library (library/actors.ts makes it) as automatic albums use it. */
+export interface AutoAlbumsLibrary extends AutoAlbumsContext, OwnerView {
+  db: Db;
 }
 
 /** Photos per statement when members are read or written. */

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import type { AutoAlbumsLibrary } from './auto-context.js';
-import { ownsSql } from '../../scope/rows.js';
+import { ownsSql, type OwnerView } from '../../scope/rows.js';
 
 export interface ExistingAlbum {
   id: string;
@@ -28,17 +28,17 @@ export interface Existing {
 /** Albums regeneration reads: automatic ones, and manual ones made from a cluster (kept by the user). */
 const RECONCILED = sql`(a.kind = 'auto' or a.signature is not null)`;
 
-export async function albumStamp(db: Db, ownerId: string): Promise<string> {
+export async function albumStamp(owner: OwnerView): Promise<string> {
   const [row] = await rows<{ stamp: string | null }>(
-    db,
+    owner.db,
     sql`select md5(string_agg(a.id::text || ':' || a.kind || ':' || a.status, ',' order by a.id)) as stamp
-        from albums a where ${ownsSql(ownerId, 'a')} and ${RECONCILED}`,
+        from albums a where ${ownsSql(owner, 'a')} and ${RECONCILED}`,
   );
   return row?.stamp ?? '';
 }
 
 export async function loadExisting(lib: AutoAlbumsLibrary): Promise<Existing> {
-  const stamp = await albumStamp(lib.db, lib.ownerId);
+  const stamp = await albumStamp(lib);
   const found = await rows<{
     id: string;
     kind: string;
@@ -78,6 +78,6 @@ export async function loadExisting(lib: AutoAlbumsLibrary): Promise<Existing> {
 }
 
 /** The library_meta key a regeneration records its parameters under (writePlan), read back by auto-assign.ts. */
-export function metaKey(ownerId: string): string {
-  return `auto_albums:${ownerId}`;
+export function metaKey(owner: OwnerView): string {
+  return `auto_albums:${owner.ownerId}`;
 }

@@ -7,6 +7,7 @@ import { BATCH, type AutoAlbumsLibrary, type RegenerateParams } from './auto-con
 import { albumStamp, metaKey } from './auto-existing.js';
 import type { Plan } from './auto-plan.js';
 import { ownsSql } from '../../scope/rows.js';
+import { inTransaction } from '../actors.js';
 
 /**
  * Writes the plan in one transaction, unless the albums changed kind or status (or appeared, or went) since it was
@@ -23,7 +24,7 @@ export async function writePlan(
   const stale = await lib.db.transaction(async (txAny) => {
     const tx = txAny as unknown as Db;
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`auto-albums:${lib.ownerId}`}))`);
-    if ((await albumStamp(tx, lib.ownerId)) !== stamp) return true;
+    if ((await albumStamp(inTransaction(lib, tx))) !== stamp) return true;
 
     if (plan.removals.length > 0) {
       const ids = plan.removals.map((album) => album.id);
@@ -70,7 +71,7 @@ export async function writePlan(
 
     const value = { ...meta, regeneratedAt: new Date().toISOString() };
     await tx.execute(
-      sql`insert into library_meta (key, value) values (${metaKey(lib.ownerId)}, ${JSON.stringify(value)}::jsonb)
+      sql`insert into library_meta (key, value) values (${metaKey(lib)}, ${JSON.stringify(value)}::jsonb)
           on conflict (key) do update set value = excluded.value, updated_at = now()`,
     );
     return false;

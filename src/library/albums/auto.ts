@@ -109,7 +109,7 @@ async function regenerate(lib: AutoAlbumsLibrary, options: RegenerateOptions): P
       if (attempt < MAX_PLANS) continue;
       throw new UserError('conflict', 'automatic albums kept changing during the regeneration (kept, dismissed or regenerated elsewhere): try again');
     }
-    forgetAssignmentCache(lib.db, lib.ownerId);
+    forgetAssignmentCache(lib);
     await refreshSearchDocuments(lib.db, [...outcome.affected]);
     const summary: RegenerateSummary = {
       created: plan.results.filter((r) => r.change === 'created').length,

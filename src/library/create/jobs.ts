@@ -7,8 +7,8 @@ import { NO_IMAGE_PROVIDER } from '../../ml/images/index.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { formatSize, type ImageRequest } from './requests.js';
-import { owns, ownsSql } from '../../scope/rows.js';
-import { mayChange } from '../actors.js';
+import { owns, ownsSql, type OwnerView } from '../../scope/rows.js';
+import { inTransaction, mayChange } from '../actors.js';
 
 export const OPEN_JOB_STATES = ['queued', 'running'] as const;
 export const GENERATION_JOB_STATES = ['queued', 'running', 'completed', 'partial', 'failed', 'cancelled'] as const;
@@ -53,17 +53,17 @@ export function chooseProvider(lib: Library, name: string | undefined): string {
  * the server's SHOEBOX_GENERATION_IMAGES_PER_DAY (0: no limit). `limit` and `left` are null without a limit.
  */
 export async function imagesLeftToday(
-  db: Db,
-  ownerId: string,
+  owner: OwnerView,
   serverLimit: number,
 ): Promise<{ limit: number | null; used: number; left: number | null }> {
-  const [user] = await db.select({ own: users.generationImagesPerDay }).from(users).where(eq(users.id, ownerId));
+  const { db } = owner;
+  const [user] = await db.select({ own: users.generationImagesPerDay }).from(users).where(eq(users.id, owner.ownerId));
   const limit = user?.own ?? (serverLimit === 0 ? null : serverLimit);
   // counted over the last 24 hours: images asked for by jobs still open, images made by jobs that ended (a failed image costs nothing)
   const [row] = await rows<{ used: number }>(
     db,
     sql`select coalesce(sum(case when state in ('queued', 'running') then images_requested else images_made end), 0)::int as used
-        from generation_jobs where ${ownsSql(ownerId, 'generation_jobs')} and created_at > now() - interval '24 hours'`,
+        from generation_jobs where ${ownsSql(owner, 'generation_jobs')} and created_at > now() - interval '24 hours'`,
   );
   const used = row?.used ?? 0;
   return { limit, used, left: limit === null ? null : Math.max(0, limit - used) };
@@ -80,7 +80,7 @@ export async function startGeneration(
   mayChange(lib);
   const row = await lib.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`generation:${lib.ownerId}`}))`);
-    const left = await imagesLeftToday(tx as unknown as Db, lib.ownerId, lib.settings.images.imagesPerDay);
+    const left = await imagesLeftToday(inTransaction(lib, tx as unknown as Db), lib.settings.images.imagesPerDay);
     if (left.left !== null && job.imagesRequested > left.left) throw quotaRefusal(left, job.imagesRequested);
     const [inserted] = await tx
       .insert(generationJobs)

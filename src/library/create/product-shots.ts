@@ -94,7 +94,7 @@ export async function startProductShots(lib: Library, input: ProductShotsInput):
   }
   // the quota first (startGeneration checks it again under its lock), so that a refused request changes nothing
   const imagesRequested = ids.length * input.shots.length * input.n;
-  const left = await imagesLeftToday(lib.db, lib.ownerId, lib.settings.images.imagesPerDay);
+  const left = await imagesLeftToday(lib, lib.settings.images.imagesPerDay);
   if (left.left !== null && imagesRequested > left.left) throw quotaRefusal(left, imagesRequested);
   await markProducts(lib, ids, { productType: type.name, dimensions });
   const record: ProductShotsRecord = {

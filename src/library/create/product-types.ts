@@ -1,11 +1,10 @@
 // Product types and their shot prompts: each user starts with a set (jewellery and watches) and edits it through
 // the API. A template says what each shot type shows; `{product}` stands for the type's label.
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/connection.js';
 import { productTypes, SHOT_TYPES, users, type ProductTypeRow, type ShotTemplates, type ShotType } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
-import { owns } from '../../scope/rows.js';
+import { owns, type OwnerView } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
 
 export const SHOT_LABELS: Readonly<Record<ShotType, string>> = {
@@ -62,8 +61,9 @@ function info(row: ProductTypeRow): ProductTypeInfo {
 }
 
 /** Gives the user the starting types once (a user who deleted them does not get them back). */
-export async function ensureProductTypes(db: Db, ownerId: string): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function ensureProductTypes(owner: OwnerView): Promise<void> {
+  const { ownerId } = owner;
+  await owner.db.transaction(async (tx) => {
     const [claimed] = await tx
       .update(users)
       .set({ productTypesSeededAt: new Date() })
@@ -78,14 +78,14 @@ export async function ensureProductTypes(db: Db, ownerId: string): Promise<void>
 }
 
 export async function listProductTypes(lib: Library): Promise<ProductTypeInfo[]> {
-  await ensureProductTypes(lib.db, lib.ownerId);
+  await ensureProductTypes(lib);
   const found = await lib.db.select().from(productTypes).where(owns(lib, productTypes)).orderBy(asc(productTypes.name));
   return found.map(info);
 }
 
 /** The user's type by name; 400 naming the ones they have when there is none. */
 export async function productTypeNamed(lib: Library, name: string): Promise<ProductTypeInfo> {
-  await ensureProductTypes(lib.db, lib.ownerId);
+  await ensureProductTypes(lib);
   const [row] = await lib.db
     .select()
     .from(productTypes)
@@ -110,7 +110,7 @@ export async function createProductType(
   input: Required<Pick<ProductTypeInput, 'name' | 'label'>> & ProductTypeInput,
 ): Promise<ProductTypeInfo> {
   mayChange(lib);
-  await ensureProductTypes(lib.db, lib.ownerId);
+  await ensureProductTypes(lib);
   const base = templates('where it is worn');
   const [row] = await lib.db
     .insert(productTypes)

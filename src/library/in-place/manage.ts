@@ -14,7 +14,7 @@ import { checkInPlaceFolder } from '../write-back/roots.js';
 import { isInside } from '../../storage/in-place.js';
 import { DEFAULT_IN_PLACE_EXCLUDES } from '../../model/in-place-excludes.js';
 import { owns, ownsSql } from '../../scope/rows.js';
-import { mayChange } from '../actors.js';
+import { inTransaction, mayChange } from '../actors.js';
 
 export interface InPlaceLibraryInput {
   name: string;
@@ -90,7 +90,7 @@ export async function createInPlaceLibrary(lib: Library, input: InPlaceLibraryIn
   };
   const row = await lib.db.transaction(async (tx) => {
     await tx.execute(foldersLock);
-    await checkFoldersFree(tx, lib.ownerId, values.paths);
+    await checkFoldersFree(inTransaction(lib, tx), values.paths);
     return (await tx.insert(inPlaceLibraries).values(values).returning({ id: inPlaceLibraries.id }))[0];
   });
   await lib.inPlaceScans.add(row!.id);
@@ -114,7 +114,7 @@ export async function updateInPlaceLibrary(lib: Library, id: string, input: Part
   await lib.db.transaction(async (tx) => {
     if (set.paths !== undefined) {
       await tx.execute(foldersLock);
-      await checkFoldersFree(tx, lib.ownerId, set.paths, id);
+      await checkFoldersFree(inTransaction(lib, tx), set.paths, id);
     }
     await tx.update(inPlaceLibraries).set(set).where(eq(inPlaceLibraries.id, id));
   });

@@ -12,8 +12,8 @@ import { resolveClusteringParams, type AssignedBy, type ClusteringParams } from 
 import type { Library } from '../library.js';
 import { dropEmptyPeople, personIdByName } from './rows.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
-import { owns, ownsSql } from '../../scope/rows.js';
-import { mayChange } from '../actors.js';
+import { owns, ownsSql, type OwnerView } from '../../scope/rows.js';
+import { inTransaction, mayChange } from '../actors.js';
 
 /** Neighbours asked of the vector index for each new face. */
 const NEIGHBOURS = 64;
@@ -43,8 +43,8 @@ function serialised<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
  * its neighbours agree, a new one when it and unassigned neighbours form a dense core, or none. User-assigned
  * faces are left alone.
  */
-export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[], params: Partial<ClusteringParams>): Promise<void> {
-  await serialised(db, async (tx) => {
+export async function clusterNewFaces(owner: OwnerView, faceIds: string[], params: Partial<ClusteringParams>): Promise<void> {
+  await serialised(owner.db, async (tx) => {
     for (const faceId of [...faceIds].sort()) {
       const [face] = await tx.select().from(faces).where(eq(faces.id, faceId));
       if (!face || face.assignedBy === 'user') continue;
@@ -53,7 +53,7 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
         tx,
         sql`select f.id, f.photo_id, f.person_id, f.assigned_by, (f.embedding <=> ${embedding})::float8 as distance, f.embedding::text as embedding
             from faces f join photos p on p.id = f.photo_id
-            where ${ownsSql(ownerId, 'p')} and p.deleted_at is null and f.id <> ${faceId}
+            where ${ownsSql(owner, 'p')} and p.deleted_at is null and f.id <> ${faceId}
             order by f.embedding <=> ${embedding}
             limit ${NEIGHBOURS}`,
       );
@@ -84,7 +84,7 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
       if (decision.kind === 'assign') {
         await tx.update(faces).set({ personId: decision.personId, assignedBy: 'auto' }).where(eq(faces.id, faceId));
       } else if (decision.kind === 'create') {
-        const [person] = await tx.insert(people).values({ ownerId }).returning({ id: people.id });
+        const [person] = await tx.insert(people).values({ ownerId: owner.ownerId }).returning({ id: people.id });
         await tx
           .update(faces)
           .set({ personId: person!.id, assignedBy: 'auto' })
@@ -93,7 +93,7 @@ export async function clusterNewFaces(db: Db, ownerId: string, faceIds: string[]
         await tx.update(faces).set({ personId: null, assignedBy: null }).where(eq(faces.id, faceId));
       }
     }
-    await dropEmptyPeople(tx, ownerId);
+    await dropEmptyPeople(inTransaction(owner, tx));
   });
 }
 
@@ -109,9 +109,10 @@ export interface NamedFace {
  * not that person) keeps the user's decision. Faces of `unnamed` that a region named before and no longer does are
  * let go, for clustering to place. Returns the faces that carry a name from the file now.
  */
-export async function applyRegionNames(db: Db, ownerId: string, named: readonly NamedFace[], unnamed: readonly string[]): Promise<string[]> {
+export async function applyRegionNames(owner: OwnerView, named: readonly NamedFace[], unnamed: readonly string[]): Promise<string[]> {
   if (named.length === 0 && unnamed.length === 0) return [];
-  return serialised(db, async (tx) => {
+  return serialised(owner.db, async (tx) => {
+    const inTx = inTransaction(owner, tx);
     if (unnamed.length > 0) {
       await tx
         .update(faces)
@@ -122,7 +123,7 @@ export async function applyRegionNames(db: Db, ownerId: string, named: readonly 
     for (const { faceId, name } of named) {
       const [face] = await tx.select({ assignedBy: faces.assignedBy, regionName: faces.regionName }).from(faces).where(eq(faces.id, faceId));
       if (!face || (face.assignedBy === 'user' && face.regionName === null)) continue;
-      const personId = await personIdByName(tx, ownerId, name);
+      const personId = await personIdByName(inTx, name);
       const [rejected] = await tx
         .select({ faceId: faceRejections.faceId })
         .from(faceRejections)
@@ -131,7 +132,7 @@ export async function applyRegionNames(db: Db, ownerId: string, named: readonly 
       await tx.update(faces).set({ personId, assignedBy: 'user', regionName: name }).where(eq(faces.id, faceId));
       applied.push(faceId);
     }
-    await dropEmptyPeople(tx, ownerId);
+    await dropEmptyPeople(inTx);
     return applied;
   });
 }
@@ -145,14 +146,14 @@ export async function applyRegionNames(db: Db, ownerId: string, named: readonly 
  * Returns the photos whose faces changed person.
  */
 export async function recogniseLikeThese(
-  db: Db,
-  ownerId: string,
+  owner: OwnerView,
   faceIds: readonly string[],
   params: Partial<ClusteringParams>,
   options: { joinUnnamed?: boolean } = {},
 ): Promise<string[]> {
   if (faceIds.length === 0) return [];
   const maxDistance = params.maxDistance ?? resolveClusteringParams(params).maxDistance;
+  const { db } = owner;
   const candidates = await rows<{ id: string; person_id: string | null; named_person: string | null }>(
     db,
     sql`select distinct near.id, near.person_id, named.person_id as named_person
@@ -160,7 +161,7 @@ export async function recogniseLikeThese(
         cross join lateral (
           select f.id, f.person_id, f.embedding <=> named.embedding as distance
           from faces f join photos p on p.id = f.photo_id left join people pe on pe.id = f.person_id
-          where ${ownsSql(ownerId, 'p')} and p.deleted_at is null and f.photo_id <> named.photo_id
+          where ${ownsSql(owner, 'p')} and p.deleted_at is null and f.photo_id <> named.photo_id
             and ((f.person_id is null and f.assigned_by is null) or (${options.joinUnnamed === true} and f.assigned_by = 'auto' and pe.name is null))
           order by f.embedding <=> named.embedding
           limit ${NEIGHBOURS}) near
@@ -172,7 +173,7 @@ export async function recogniseLikeThese(
   if (candidates.length === 0) return [];
   const unplaced = [...new Set(candidates.filter((c) => c.person_id === null).map((c) => c.id))];
   const merged = await joinUnnamedPeople(db, candidates);
-  if (unplaced.length > 0) await clusterNewFaces(db, ownerId, unplaced, params);
+  if (unplaced.length > 0) await clusterNewFaces(owner, unplaced, params);
   const placed =
     unplaced.length === 0
       ? []
@@ -285,7 +286,7 @@ function reclusterAll(lib: Library): Promise<{ assigned: number; created: number
     for (let i = 0; i < released.length; i += 500) {
       await tx.update(faces).set({ personId: null, assignedBy: null }).where(inArray(faces.id, released.slice(i, i + 500)));
     }
-    const removed = await dropEmptyPeople(tx, lib.ownerId);
+    const removed = await dropEmptyPeople(inTransaction(lib, tx));
     return { assigned, created: newIds.length, unassigned: result.stats.unassigned, removed };
   });
 }

@@ -4,7 +4,8 @@
 // hints, shown on the photo and found by search. Precision first: a guess between two faces is never made; once
 // one of two people is recognised elsewhere, the other follows by elimination (the faces step asks again).
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../../db/connection.js';
+import { rows } from '../../db/connection.js';
+import type { OwnerView } from '../../scope/rows.js';
 import { applyRegionNames, type NamedFace } from './clustering.js';
 
 /** A face of the photo as the rule needs it. */
@@ -51,7 +52,7 @@ export function placeByElimination(named: readonly string[], faces: readonly Hin
  * Puts each photo's one unplaced name on its one free face, as a file's face region is put (the user's own
  * decision; a face the user said is not that person is skipped). Returns the faces named.
  */
-export async function placePeopleNamed(db: Db, owner: string, photoIds: readonly string[]): Promise<string[]> {
+export async function placePeopleNamed(owner: OwnerView, photoIds: readonly string[]): Promise<string[]> {
   if (photoIds.length === 0) return [];
   const ids = sql.join(
     photoIds.map((id) => sql`${id}::uuid`),
@@ -66,7 +67,7 @@ export async function placePeopleNamed(db: Db, owner: string, photoIds: readonly
     assigned_by: string | null;
     region_name: string | null;
   }>(
-    db,
+    owner.db,
     sql`select p.id as photo_id, p.people_named, p.face_regions, f.id as face_id, pe.name as person_name, f.assigned_by, f.region_name
         from photos p left join faces f on f.photo_id = p.id left join people pe on pe.id = f.person_id
         where p.id in (${ids}) and p.deleted_at is null and cardinality(p.people_named) > 0`,
@@ -80,5 +81,5 @@ export async function placePeopleNamed(db: Db, owner: string, photoIds: readonly
     entry.faces.push({ id: row.face_id, personName: row.person_name, regionName: row.region_name, decidedByUser: row.assigned_by === 'user' && row.region_name === null });
   }
   const placed = [...byPhoto.values()].flatMap(({ named, regions, faces }) => placeByElimination(named, faces, regions) ?? []);
-  return placed.length > 0 ? applyRegionNames(db, owner, placed, []) : [];
+  return placed.length > 0 ? applyRegionNames(owner, placed, []) : [];
 }

@@ -164,15 +164,15 @@ export async function assignFace(lib: Library, faceId: string, target: { personI
   const personId = target.personId
     ? (await requirePerson(lib, target.personId)).id
     : target.name
-      ? await personIdByName(lib.db, lib.ownerId, target.name)
+      ? await personIdByName(lib, target.name)
       : null;
   if (!personId) throw new UserError('invalid', 'give personId or name');
   const previous = face.personId;
   await lib.db.update(faces).set({ personId, assignedBy: 'user', regionName: null }).where(eq(faces.id, faceId));
   await lib.db.delete(faceRejections).where(and(eq(faceRejections.faceId, faceId), eq(faceRejections.personId, personId)));
-  if (previous && previous !== personId) await dropEmptyPeople(lib.db, lib.ownerId);
+  if (previous && previous !== personId) await dropEmptyPeople(lib);
   // Faces in other photos that nobody has placed and that look like this one are this person too.
-  const recognised = await recogniseLikeThese(lib.db, lib.ownerId, [faceId], lib.ml.peopleParams());
+  const recognised = await recogniseLikeThese(lib, [faceId], lib.ml.peopleParams());
   await refreshSearchDocuments(lib.db, [face.photoId, ...recognised]);
   await writeBackDue(lib.db, [face.photoId, ...recognised]);
   return { faceId, personId };
@@ -188,7 +188,7 @@ export async function unassignFace(lib: Library, faceId: string) {
   await lib.db.update(faces).set({ personId: null, assignedBy: 'user', regionName: null }).where(eq(faces.id, faceId));
   if (face.personId) {
     await lib.db.insert(faceRejections).values({ faceId, personId: face.personId }).onConflictDoNothing();
-    await dropEmptyPeople(lib.db, lib.ownerId);
+    await dropEmptyPeople(lib);
   }
   await refreshSearchDocuments(lib.db, [face.photoId]);
   await writeBackDue(lib.db, [face.photoId]);
@@ -208,7 +208,7 @@ export async function rejectFace(lib: Library, faceId: string, personId?: string
   await lib.db.insert(faceRejections).values({ faceId, personId: rejected }).onConflictDoNothing();
   if (face.personId === rejected) {
     await lib.db.update(faces).set({ personId: null, assignedBy: null, regionName: null }).where(eq(faces.id, faceId));
-    await dropEmptyPeople(lib.db, lib.ownerId);
+    await dropEmptyPeople(lib);
     await refreshSearchDocuments(lib.db, [face.photoId]);
     await writeBackDue(lib.db, [face.photoId]);
   }

@@ -5,23 +5,23 @@ import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { people } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
-import { owns, ownsSql } from '../../scope/rows.js';
+import { owns, ownsSql, type OwnerView } from '../../scope/rows.js';
 
 /** A person's name as stored: trimmed, runs of spaces as one. */
 export const cleanName = (name: string) => name.trim().replace(/\s+/g, ' ');
 
 /** The owner's person with this name (whatever its case), or a new one. */
-export async function personIdByName(db: Db, ownerId: string, name: string): Promise<string> {
+export async function personIdByName(owner: OwnerView, name: string): Promise<string> {
   const clean = cleanName(name);
   if (!clean) throw new UserError('invalid', 'a person needs a non-empty name');
-  const [existing] = await db
+  const [existing] = await owner.db
     .select({ id: people.id })
     .from(people)
-    .where(and(owns(ownerId, people), sql`lower(${people.name}) = lower(${clean})`))
+    .where(and(owns(owner, people), sql`lower(${people.name}) = lower(${clean})`))
     .orderBy(people.createdAt)
     .limit(1);
   if (existing) return existing.id;
-  const [created] = await db.insert(people).values({ ownerId, name: clean }).returning({ id: people.id });
+  const [created] = await owner.db.insert(people).values({ ownerId: owner.ownerId, name: clean }).returning({ id: people.id });
   return created!.id;
 }
 
@@ -35,10 +35,10 @@ export async function dropPeopleLeftEmpty(db: Db, personIds: readonly string[]):
 }
 
 /** Unnamed people left without faces (their faces moved or went) are gone; named ones are the user's. */
-export async function dropEmptyPeople(db: Db, ownerId: string): Promise<number> {
+export async function dropEmptyPeople(owner: OwnerView): Promise<number> {
   const removed = await rows<{ id: string }>(
-    db,
-    sql`delete from people pe where ${ownsSql(ownerId, 'pe')} and pe.name is null
+    owner.db,
+    sql`delete from people pe where ${ownsSql(owner, 'pe')} and pe.name is null
           and not exists (select 1 from faces f where f.person_id = pe.id)
         returning pe.id`,
   );

@@ -31,7 +31,7 @@ export async function deletePhoto(lib: Library, id: string, options: { onlyFromT
   await lib.db.delete(photos).where(eq(photos.id, id));
   stopWork(id, 'the item was deleted'); // a transcode under way on it stops now
   // Its faces went with it; an unnamed person left with none goes too (a named one is the user's).
-  await dropEmptyPeople(lib.db, lib.ownerId);
+  await dropEmptyPeople(lib);
   await removeOriginalUnlessShared(lib, store, photo.storageLocation, photo.storageKey);
   if (photo.motion?.source === 'live') await removeOriginalUnlessShared(lib, store, photo.storageLocation, photo.motion.key); // its MOV
   if (photo.sidecarKey && !isInPlaceKey(photo.sidecarKey)) await store.remove(photo.sidecarKey);

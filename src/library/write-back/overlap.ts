@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { UserError } from '../../base/errors.js';
 import { isInside } from '../../storage/in-place.js';
-import { isOwner } from '../../scope/rows.js';
+import { isOwner, type OwnerView } from '../../scope/rows.js';
 
 /** Whether two folders (real paths) share files: the same, or one inside the other. */
 export function foldersOverlap(a: string, b: string): boolean {
@@ -40,16 +40,16 @@ async function allInPlaceLibraries(db: Db): Promise<InPlaceFolders[]> {
  * Refuses (409) folders (real paths) that overlap another library's: another user's (without telling anything of
  * it), or one of the owner's own. `exceptId`: the library being changed (its own folders are no overlap).
  */
-export async function checkFoldersFree(db: Db, ownerId: string, folders: readonly string[], exceptId?: string): Promise<void> {
-  const others = (await allInPlaceLibraries(db)).filter((library) => library.id !== exceptId);
+export async function checkFoldersFree(owner: OwnerView, folders: readonly string[], exceptId?: string): Promise<void> {
+  const others = (await allInPlaceLibraries(owner.db)).filter((library) => library.id !== exceptId);
   // another user's first: that refusal must not depend on the user's own libraries
-  others.sort((a, b) => Number(isOwner(ownerId, a.owner_id)) - Number(isOwner(ownerId, b.owner_id)));
+  others.sort((a, b) => Number(isOwner(owner, a.owner_id)) - Number(isOwner(owner, b.owner_id)));
   for (const other of others) {
     const theirs = await realFolders(other.paths);
     for (const folder of folders) {
       const shared = theirs.find((their) => foldersOverlap(folder, their));
       if (!shared) continue;
-      if (!isOwner(ownerId, other.owner_id)) {
+      if (!isOwner(owner, other.owner_id)) {
         throw new UserError(
           'conflict',
           `${folder} is, holds or lies inside a folder of another user’s library: a folder belongs to one library (ask an admin if it is yours)`,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { faces, photos, type FaceRow } from '../../db/schema.js';
 import { applyRegionNames, clusterNewFaces, type NamedFace, placePeopleNamed, recogniseLikeThese } from '../../library/people/index.js';
+import { forSystemRows } from '../../library/actors.js';
 import { boxIou } from '../../ml/geometry.js';
 import { matchRegionsToFaces, regionsOfTheirOwn } from '../../ml/faces/region-match.js';
 import type { Box, DetectedFace } from '../../ml/types.js';
@@ -158,16 +159,16 @@ export const facesStep: PipelineStep = {
     // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
     const toCluster = planned.filter(({ regionName, old }) => !regionName && (!old || old.assignedBy !== 'user' || old.regionName !== null)).map(({ id }) => id);
     const params = ml.peopleParams();
-    const owner = photo.ownerId;
-    const fromRegions = await applyRegionNames(db, owner, named, toCluster);
-    if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(db, owner, toCluster, params);
+    const owner = forSystemRows(db, photo.ownerId);
+    const fromRegions = await applyRegionNames(owner, named, toCluster);
+    if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(owner, toCluster, params);
     // the people the file names without a place: the one left goes on the one face left (library/people/hints.ts)
-    let namedIds = [...fromRegions, ...(await placePeopleNamed(db, owner, [photo.id]))];
+    let namedIds = [...fromRegions, ...(await placePeopleNamed(owner, [photo.id]))];
     // Other photos whose faces now carry these names are found by them (this photo's row is written at settle), and
     // a photo of theirs that names two people, one now recognised, gets the other by elimination; a few rounds at most.
     for (let round = 0; round < MAX_NAMING_ROUNDS && namedIds.length > 0; round++) {
-      const recognised = (await recogniseLikeThese(db, owner, namedIds, params, { joinUnnamed: true })).filter((id) => id !== photo.id);
-      namedIds = await placePeopleNamed(db, owner, recognised);
+      const recognised = (await recogniseLikeThese(owner, namedIds, params, { joinUnnamed: true })).filter((id) => id !== photo.id);
+      namedIds = await placePeopleNamed(owner, recognised);
       await refreshSearchDocuments(db, recognised); // once, with the names recognised and placed
     }
     return { status: 'done' };
