@@ -39,6 +39,7 @@ import { fromHex, mirroredCopyHashes, nearCopyHashes, randomPhotoHashes, toHex, 
 import { duplicatesLibraryDir, PDQ_SEED, prepareDuplicatesLibrary, readDuplicatesMeta, workDir, type DuplicatesMeta } from './library.js';
 import { arg } from '../args.js';
 import { machineCpu, ownCpu, procStatusMb, waitForQuiet } from '../machine.js';
+import { forSystemRows } from '../../src/library/actors.js';
 
 const PHOTOS = Number(arg('photos') ?? 100_000);
 const PROBES = Math.max(200, Number(arg('probes') ?? 400));
@@ -228,16 +229,16 @@ function planSummary(plans: string[][]): PlanSummary {
 async function explainParts(db: Db, ownerId: string, probes: BenchProbe[]) {
   const some = KINDS.flatMap((kind) => probes.filter((b) => b.kind === kind).slice(0, EXPLAINED));
   const parts: Record<'findMatches' | 'pdq' | 'hnsw' | 'burst' | 'evidence', (d: Db, b: BenchProbe) => Promise<unknown>> = {
-    findMatches: (d, b) => findMatches(d, ownerId, b.probe, THRESHOLDS),
-    pdq: (d, b) => pdqCandidates(d, ownerId, b.probe, THRESHOLDS, []),
-    hnsw: (d, b) => clipCandidates(d, ownerId, b.probe, []),
-    burst: (d, b) => burstCandidates(d, ownerId, b.probe, THRESHOLDS, []),
+    findMatches: (d, b) => findMatches(forSystemRows(d, ownerId), b.probe, THRESHOLDS),
+    pdq: (d, b) => pdqCandidates(forSystemRows(d, ownerId), b.probe, THRESHOLDS, []),
+    hnsw: (d, b) => clipCandidates(forSystemRows(d, ownerId), b.probe, []),
+    burst: (d, b) => burstCandidates(forSystemRows(d, ownerId), b.probe, THRESHOLDS, []),
     evidence: async (d, b) => {
       const ids = [
         ...new Set([
-          ...(await pdqCandidates(db, ownerId, b.probe, THRESHOLDS, [])),
-          ...(await clipCandidates(db, ownerId, b.probe, [])),
-          ...(await burstCandidates(db, ownerId, b.probe, THRESHOLDS, [])),
+          ...(await pdqCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, [])),
+          ...(await clipCandidates(forSystemRows(db, ownerId), b.probe, [])),
+          ...(await burstCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, [])),
         ]),
       ];
       return measureEvidence(d, ids, b.probe, THRESHOLDS);
@@ -426,47 +427,47 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
   // Right after the database is opened, Postgres' buffer cache is empty (the OS file cache is not, here): every
   // page a check needs the first time is copied into PGlite's memory. Measured once, with no retry.
   const cold = await timed('findMatches, cold', [], () => fresh(PROBES), async (b) => {
-    const matches = await findMatches(db, ownerId, b.probe, THRESHOLDS);
+    const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
     return { count: matches.length, found: foundIn(b, matchIds(matches)) };
   }, 1);
   log(`  warming the caches with ${STEADY_WARMUP} checks of other probes…`);
-  for (const b of warmAll) await findMatches(db, ownerId, b.probe, THRESHOLDS);
+  for (const b of warmAll) await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
   let checked: BenchProbe[] = [];
   const check = await timed('findMatches', warmup, async () => (checked = await fresh(PROBES)), async (b) => {
-    const matches = await findMatches(db, ownerId, b.probe, THRESHOLDS);
+    const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
     return { count: matches.length, found: foundIn(b, matchIds(matches)), classes: matches.map((m) => `${b.kind}: ${m.classified.kind}/${m.classified.tier}`) };
   });
   const again = await timed('findMatches, same probes again', warmup, async () => checked, async (b) => {
-    const matches = await findMatches(db, ownerId, b.probe, THRESHOLDS);
+    const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
     return { count: matches.length, found: foundIn(b, matchIds(matches)) };
   });
   // A library whose photo_pdq_keys was never vacuumed (PGlite has no autovacuum) has no visibility map: every key
   // hit is a heap fetch. Index-only scans turned off stand for it.
   await db.execute(sql`set enable_indexonlyscan = off`);
   const unvacuumed = await timed('findMatches, no visibility map', warmup, () => fresh(PROBES), async (b) => {
-    const matches = await findMatches(db, ownerId, b.probe, THRESHOLDS);
+    const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
     return { count: matches.length, found: foundIn(b, matchIds(matches)) };
   });
   await db.execute(sql`reset enable_indexonlyscan`);
   const pdq = await timed('PDQ key lookup', warmup, () => fresh(PROBES), async (b) => {
-    const ids = await pdqCandidates(db, ownerId, b.probe, THRESHOLDS, []);
+    const ids = await pdqCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, []);
     return { count: ids.length, found: foundIn(b, ids) };
   });
   const hnsw = await timed('HNSW neighbours (CLIP tier)', warmup, () => fresh(PROBES), async (b) => {
-    const ids = await clipCandidates(db, ownerId, b.probe, []);
+    const ids = await clipCandidates(forSystemRows(db, ownerId), b.probe, []);
     return { count: ids.length, found: foundIn(b, ids) };
   });
   const burst = await timed('capture-time range (bursts)', warmup, () => fresh(PROBES), async (b) => {
-    const ids = await burstCandidates(db, ownerId, b.probe, THRESHOLDS, []);
+    const ids = await burstCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, []);
     return { count: ids.length, found: foundIn(b, ids) };
   });
   // The evidence query over what the three lookups found, timed alone.
   const evidence = await timed('evidence of the candidates', warmup, () => fresh(PROBES), async (b) => {
     const ids = [
       ...new Set([
-        ...(await pdqCandidates(db, ownerId, b.probe, THRESHOLDS, [])),
-        ...(await clipCandidates(db, ownerId, b.probe, [])),
-        ...(await burstCandidates(db, ownerId, b.probe, THRESHOLDS, [])),
+        ...(await pdqCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, [])),
+        ...(await clipCandidates(forSystemRows(db, ownerId), b.probe, [])),
+        ...(await burstCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, [])),
       ]),
     ];
     const t0 = performance.now();
@@ -483,7 +484,7 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
     hits.photos.push(h.photos);
     hits.within.push(h.within);
     const counted = counting(db);
-    await findMatches(counted.db, ownerId, b.probe, THRESHOLDS);
+    await findMatches(forSystemRows(counted.db, ownerId), b.probe, THRESHOLDS);
     statements.push(counted.count());
   }
   await quietMachine(); // the plans' times
@@ -505,10 +506,10 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
     },
     async (b) => {
       const counted = counting(db);
-      const matches = await findMatches(counted.db, ownerId, { ...b.probe, photoId: b.storedId }, THRESHOLDS);
+      const matches = await findMatches(forSystemRows(counted.db, ownerId), { ...b.probe, photoId: b.storedId }, THRESHOLDS);
       storedStatements.push(counted.count());
       const t0 = performance.now();
-      await placeInGroups(db, ownerId, b.storedId, matches);
+      await placeInGroups(forSystemRows(db, ownerId), b.storedId, matches);
       return { count: matches.length, found: foundIn(b, matchIds(matches)), partMs: performance.now() - t0 };
     },
   );

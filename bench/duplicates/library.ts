@@ -19,6 +19,7 @@ import { DEFAULT_DUPLICATE_THRESHOLDS } from '../../src/library/duplicates/rules
 import { CopyWriter } from '../search/copy.js';
 import { libraryDir, prepareLibrary, repoRoot, Rng, SEED, uuidFor } from '../search/generate.js';
 import { FLIPY_VARIANT, mirroredCopyHashes, mirrorHash, nearCopyHashes, randomPhotoHashes, toHex, type PhotoHashes } from './hashes.js';
+import { forSystemRows } from '../../src/library/actors.js';
 
 /** 2: photo_pdq_keys (hash and mirror image), mirrored copies planted. */
 export const PDQ_GENERATOR_VERSION = 2;
@@ -211,7 +212,7 @@ async function checkPlanted(database: Database, ownerId: string, hashes: PhotoHa
   const lookup = (i: number) => {
     const probe = { photoId: uuidFor('photo', i), pdq: { quality: 100, hashes: { original: toHex(hashes[i]!.original) } } };
     const full = { ...probe, embedding: null, embeddingModel: null, make: null, model: null, takenAt: null };
-    return pdqCandidates(database.db, ownerId, full, DEFAULT_DUPLICATE_THRESHOLDS, [probe.photoId]);
+    return pdqCandidates(forSystemRows(database.db, ownerId), full, DEFAULT_DUPLICATE_THRESHOLDS, [probe.photoId]);
   };
   for (const p of planted) {
     if (!(await lookup(p.copy)).includes(uuidFor('photo', p.source))) missed.push(`${p.copy} → ${p.source}`);

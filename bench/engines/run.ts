@@ -32,6 +32,7 @@ import { fromHex, nearCopyHashes, randomPhotoHashes, toHex, type PhotoHashes } f
 import { duplicatesLibraryDir, prepareDuplicatesLibrary, readDuplicatesMeta } from '../duplicates/library.js';
 import { waitForQuiet } from '../machine.js';
 import { around, EMBEDDING_MODEL, repoRoot, Rng, SEED } from '../search/generate.js';
+import { forSystemRows } from '../../src/library/actors.js';
 
 const PHOTOS = Number(arg('photos') ?? 10_000);
 const QUERIES = Number(arg('queries') ?? 200);
@@ -177,7 +178,7 @@ function work(db: Db, ownerId: string, kind: Kind, q: Asked): () => Promise<unkn
     case 'hybrid + 3-month window':
       return () => search('hybrid', q.window);
     case 'duplicate check':
-      return () => findMatches(db, ownerId, q.probe, DEFAULT_DUPLICATE_THRESHOLDS);
+      return () => findMatches(forSystemRows(db, ownerId), q.probe, DEFAULT_DUPLICATE_THRESHOLDS);
     case 'gallery first page':
       return () => listPhotosIn(lib, ownScope(ownerId), { page: 1, limit: 200 });
     case 'gallery deep page':

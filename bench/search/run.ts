@@ -48,6 +48,7 @@ import {
 import { PLACES } from './words.js';
 import { arg } from '../args.js';
 import { machineCpu, ownCpu, procStatusMb, waitForQuiet } from '../machine.js';
+import { forSystemRows } from '../../src/library/actors.js';
 
 const PHOTOS = Number(arg('photos') ?? 10_000);
 const QUERIES = Math.max(200, Number(arg('queries') ?? 200));
@@ -396,13 +397,13 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
   const hybridAgain = await measure('hybrid, again', warm, texts, async (q) => (await search(q, 'hybrid')).total);
   const photoIds = Array.from({ length: QUERIES + WARMUP }, () => uuidFor('photo', rng.int(meta.photos)));
   const similar = async (photoId: string) => {
-    const stored = await photoEmbedding(db, ownerId, photoId);
+    const stored = await photoEmbedding(forSystemRows(db, ownerId), photoId);
     if (!stored) throw new Error(`no embedding for ${photoId}`);
     return (await similarByVector(db, ownScope(ownerId), stored.embedding, { filters: {}, limit: PAGE, exclude: [photoId], model: stored.model })).length;
   };
   const image = await measure('image-to-image', photoIds.slice(0, WARMUP), photoIds.slice(WARMUP), similar);
   const typed = suggestionQueries(u, rng, QUERIES + WARMUP);
-  const suggestions = await measure('suggestions', typed.slice(0, WARMUP), typed.slice(WARMUP), async (q) => (await suggestTerms(db, [ownerId], q, SUGGESTIONS)).length);
+  const suggestions = await measure('suggestions', typed.slice(0, WARMUP), typed.slice(WARMUP), async (q) => (await suggestTerms(db, ownScope(ownerId), q, SUGGESTIONS)).length);
 
   log(`recall@20 of the semantic search against an exact scan (${RECALL_QUERIES} queries)…`);
   const recallVectors = Array.from({ length: RECALL_QUERIES }, () => queryVector(u, rng));
@@ -460,8 +461,8 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
     text += await explain(database, `hybrid + dates "${hd.text}" ${hd.window.from.toISOString()}..${hd.window.to.toISOString()}`, () => search(hd, 'hybrid', hd.window));
     const im = await retime(image, similar);
     text += await explain(database, `image-to-image ${im}`, () => similar(im));
-    const su = await retime(suggestions, (q) => suggestTerms(db, [ownerId], q, SUGGESTIONS));
-    text += await explain(database, `suggestions "${su}"`, () => suggestTerms(db, [ownerId], su, SUGGESTIONS));
+    const su = await retime(suggestions, (q) => suggestTerms(db, ownScope(ownerId), q, SUGGESTIONS));
+    text += await explain(database, `suggestions "${su}"`, () => suggestTerms(db, ownScope(ownerId), su, SUGGESTIONS));
     explainFile = path.join(workDir, `explain-${meta.photos}.txt`);
     fs.writeFileSync(explainFile, text);
     log(`  written to ${path.relative(repoRoot, explainFile)}`);

@@ -3,7 +3,7 @@ import { uuidArray } from '../db/arrays.js';
 import { HNSW_EF_SEARCH, rows, type Db } from '../db/connection.js';
 import { explainKeywordMatches } from './explain.js';
 import { filterCondition, narrows } from './filters.js';
-import { scopeOwners, type PhotoScope } from '../scope/photo-scope.js';
+import type { PhotoScope } from '../scope/photo-scope.js';
 import { nearestScan } from './nearest.js';
 import { eitherWay, keptPhotos, WHEN_FEW } from './narrowing.js';
 import { parseQuery, type ParsedQuery } from './query.js';
@@ -212,7 +212,7 @@ export async function runSearch(db: Db, scope: PhotoScope, input: SearchInput, o
   // Few photos have the words as typed: look for library terms that resemble them, and search again with those
   // (the semantic arm as it was ranked: it does not depend on the words).
   if (useKeyword && (found[0]?.kw_total ?? 0) < FUZZY_WHEN_FEWER_THAN) {
-    alternatives = await fuzzyAlternatives(db, scopeOwners(scope), parsed);
+    alternatives = await fuzzyAlternatives(db, scope, parsed);
     if (alternatives.length > 0) {
       const first = found[0];
       found = await fusedPage(alternatives, rankedAgain(first?.sem_ids ?? [], first?.sem_similarities ?? []));

@@ -4,6 +4,7 @@ import { rows, type Db } from '../db/connection.js';
 import type { ParsedQuery } from './query.js';
 import { toTsquery, TS_CONFIG } from './tsquery.js';
 import { ownedByAnySql } from '../scope/rows.js';
+import { scopeOwners, type PhotoScope } from '../scope/photo-scope.js';
 
 /** The typo pass runs when the full text finds fewer photos than this. */
 export const FUZZY_WHEN_FEWER_THAN = 20;
@@ -23,7 +24,7 @@ export interface Alternative {
  * than over every photo's text, so a typo costs the same in a library of any size. The keyword arm then
  * searches for those terms (engine.ts); when the words as typed found photos too, those come after them.
  */
-export async function fuzzyAlternatives(db: Db, ownerIds: readonly string[], parsed: ParsedQuery): Promise<Alternative[]> {
+export async function fuzzyAlternatives(db: Db, scope: PhotoScope, parsed: ParsedQuery): Promise<Alternative[]> {
   const typed = parsed.positiveText.toLowerCase();
   if (typed.length < 3) return [];
   return db.transaction(async (tx) => {
@@ -33,7 +34,7 @@ export async function fuzzyAlternatives(db: Db, ownerIds: readonly string[], par
       tx as unknown as Db,
       sql`select label, max(word_similarity(${typed}, normalized))::float8 as similarity
           from search_terms
-          where ${ownedByAnySql(ownerIds, 'search_terms')} and photos > 0 and label <> '' and ${typed} <% normalized
+          where ${ownedByAnySql(scopeOwners(scope), 'search_terms')} and photos > 0 and label <> '' and ${typed} <% normalized
             and lower(unaccent(label)) <> ${typed}
             -- a term the words as typed already match ("Canon EOS R5" for "EOS R5") is not another spelling
             and not (to_tsvector(${TS_CONFIG}, label) @@ ${toTsquery(parsed)})

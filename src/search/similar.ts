@@ -6,7 +6,7 @@ import type { PhotoScope } from '../scope/photo-scope.js';
 import { nearestScan } from './nearest.js';
 import { keptPhotos } from './narrowing.js';
 import type { SearchFilters } from './types.js';
-import { ownsSql } from '../scope/rows.js';
+import { ownsSql, type OwnerView } from '../scope/rows.js';
 
 export interface SimilarHit {
   photoId: string;
@@ -42,11 +42,11 @@ export async function similarByVector(db: Db, scope: PhotoScope, embedding: Floa
 }
 
 /** A photo's own stored embedding, with the model that made it; null when it has none. */
-export async function photoEmbedding(db: Db, ownerId: string, photoId: string): Promise<{ embedding: Float32Array; model: string } | null> {
+export async function photoEmbedding(owner: OwnerView, photoId: string): Promise<{ embedding: Float32Array; model: string } | null> {
   const [row] = await rows<{ embedding: string; model: string }>(
-    db,
+    owner.db,
     sql`select e.embedding::text as embedding, e.model from photo_embeddings e join photos p on p.id = e.photo_id
-        where e.photo_id = ${photoId}::uuid and ${ownsSql(ownerId, 'p')}`,
+        where e.photo_id = ${photoId}::uuid and ${ownsSql(owner, 'p')}`,
   );
   if (!row) return null;
   return { embedding: parseVector(row.embedding), model: row.model };

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import type { SuggestionKind } from '../model/search-vocabulary.js';
 import { escapeLike } from './filters.js';
-import { ownedByAnySql } from '../scope/rows.js';
+import { termsCondition, type PhotoScope } from '../scope/photo-scope.js';
 
 export interface Suggestion {
   kind: SuggestionKind;
@@ -22,16 +21,15 @@ const MATCH_KINDS = ['prefix', 'word', 'similar'] as const;
 /**
  * Terms as you type: those starting with the text first, then those with a word starting with it, then the
  * similar ones (typos), each by how many photos they find. Reads one small table (one row per distinct
- * term), kept current by the search rows' refresh. The owners' terms, and the names of albums shared with
- * the user (`sharedAlbumIds`), which belong to their owners.
+ * term), kept current by the search rows' refresh. The scope's terms: its owners', and the names of the albums
+ * shared with the user, which belong to their owners (termsCondition).
  */
 export async function suggestTerms(
   db: Db,
-  ownerIds: readonly string[],
+  scope: PhotoScope,
   text: string,
   limit: number,
   kinds?: readonly SuggestionKind[],
-  sharedAlbumIds: readonly string[] = [],
 ): Promise<Suggestion[]> {
   const typed = text.trim().replace(/\s+/g, ' ');
   if (!typed) return [];
@@ -41,8 +39,6 @@ export async function suggestTerms(
     typed.length < 3
       ? sql`(st.normalized like typed.e || '%' or st.normalized like '% ' || typed.e || '%')`
       : sql`(st.normalized like '%' || typed.e || '%' or st.normalized % typed.t)`;
-  const sharedAlbums =
-    sharedAlbumIds.length > 0 ? sql`or (st.kind = 'album' and st.key = any(${uuidArray(sharedAlbumIds)}::text[]))` : sql``;
   const kindFilter = kinds?.length ? sql`and st.kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})` : sql``;
   const found = await rows<{ kind: SuggestionKind; label: string; key: string; photos: number; tier: number }>(
     db,
@@ -51,7 +47,7 @@ export async function suggestTerms(
           case when st.normalized like typed.e || '%' then 0
                when st.normalized like '% ' || typed.e || '%' then 1 else 2 end as tier
         from search_terms st, typed
-        where (${ownedByAnySql(ownerIds, 'st')} ${sharedAlbums}) and st.photos > 0 and st.label <> '' ${kindFilter}
+        where ${termsCondition(scope, 'st')} and st.photos > 0 and st.label <> '' ${kindFilter}
           and ${matching}
           and not exists (select 1 from people pe where st.kind = 'person' and pe.id::text = st.key and pe.hidden)
         order by tier, st.photos desc, similarity(st.normalized, typed.t) desc, st.label, st.kind

@@ -2,7 +2,7 @@
 // whether they changed meanwhile, and the library_meta key its parameters are recorded under. SQL reads only; apart
 // so that planning (auto-plan.ts), writing (auto-write.ts) and incremental assignment (auto-assign.ts) share them.
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../../db/connection.js';
+import { rows } from '../../db/connection.js';
 import type { AutoAlbumsLibrary } from './auto-context.js';
 import { ownsSql, type OwnerView } from '../../scope/rows.js';
 

@@ -12,7 +12,7 @@ import { probeKeyList, probeRadius } from './pdq-index.js';
 import type { Encoding, Lineage } from '../../model/file-facts.js';
 import { versionsOfOneShot, type CopyFacts } from './provenance.js';
 import { classifyMatch, closestOrientation, type Classified, type DuplicateThresholds, type MatchEvidence, type PdqProbe } from './rules.js';
-import { ownsSql } from '../../scope/rows.js';
+import { ownsSql, type OwnerView } from '../../scope/rows.js';
 
 /** What is known of the photo being checked: a stored one, or an upload not stored yet. */
 export interface DuplicateProbe {
@@ -59,7 +59,8 @@ const intArray = (values: readonly number[]) => `{${values.join(',')}}`;
  * dismissed pairs and the evidence, with the probe's embedding sent once (in binary: a 512-d vector literal cost ~0.8 ms
  * of parsing in PGlite), and every statement is a round trip (bench/README.md).
  */
-export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds): Promise<ClassifiedMatch[]> {
+export async function findMatches(owner: OwnerView, probe: DuplicateProbe, thresholds: DuplicateThresholds): Promise<ClassifiedMatch[]> {
+  const { db, ownerId } = owner;
   const self = probe.photoId ? [probe.photoId] : [];
   const ctes: SQL[] = [];
   const lookups: SQL[] = [];
@@ -99,9 +100,9 @@ export async function findMatches(db: Db, ownerId: string, probe: DuplicateProbe
  * them real) and the hash in the index confirms the distance; only the photos that pass are read
  * (bench/README.md).
  */
-export async function pdqCandidates(db: Db, ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): Promise<string[]> {
-  const query = pdqCandidateQuery(ownerId, probe, thresholds, self);
-  return query ? (await rows<{ id: string }>(db, query)).map((row) => row.id) : [];
+export async function pdqCandidates(owner: OwnerView, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): Promise<string[]> {
+  const query = pdqCandidateQuery(owner.ownerId, probe, thresholds, self);
+  return query ? (await rows<{ id: string }>(owner.db, query)).map((row) => row.id) : [];
 }
 
 /** pdqCandidates' statement (one column, id), or null when the probe's hash is missing or weak. */
@@ -117,10 +118,10 @@ function pdqCandidateQuery(ownerId: string, probe: DuplicateProbe, thresholds: D
           ${self.length ? sql`and p.id <> all(${uuidArray(self)})` : sql``}`;
 }
 
-export async function clipCandidates(db: Db, ownerId: string, probe: DuplicateProbe, self: string[]): Promise<string[]> {
-  const scan = clipCandidateScan(ownerId, probe, self);
+export async function clipCandidates(owner: OwnerView, probe: DuplicateProbe, self: string[]): Promise<string[]> {
+  const scan = clipCandidateScan(owner.ownerId, probe, self);
   if (!scan) return [];
-  const found = await rows<{ photo_id: string }>(db, sql`with ${scan} select photo_id from near`);
+  const found = await rows<{ photo_id: string }>(owner.db, sql`with ${scan} select photo_id from near`);
   return found.map((row) => row.photo_id);
 }
 
@@ -137,9 +138,9 @@ function clipCandidateScan(ownerId: string, probe: DuplicateProbe, self: string[
   });
 }
 
-export async function burstCandidates(db: Db, ownerId: string, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): Promise<string[]> {
-  const query = burstCandidateQuery(ownerId, probe, thresholds, self);
-  return query ? (await rows<{ id: string }>(db, query)).map((row) => row.id) : [];
+export async function burstCandidates(owner: OwnerView, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): Promise<string[]> {
+  const query = burstCandidateQuery(owner.ownerId, probe, thresholds, self);
+  return query ? (await rows<{ id: string }>(owner.db, query)).map((row) => row.id) : [];
 }
 
 /** burstCandidates' statement (one column, id), or null when the probe's camera or capture time is unknown. */

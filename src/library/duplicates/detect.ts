@@ -10,6 +10,7 @@ import { findMatches, type ClassifiedMatch, type DuplicateProbe } from './candid
 import { placeInGroups } from './groups.js';
 import type { CopyFacts } from './provenance.js';
 import type { DuplicateThresholds, PdqProbe } from './rules.js';
+import { forSystemRows } from '../actors.js';
 
 export function thresholdsFrom(settings: MlSettings): DuplicateThresholds {
   return {
@@ -68,7 +69,8 @@ export async function detectDuplicates(db: Db, photoId: string, thresholds: Dupl
     video: isVideoMime(photo.mime),
     facts: copyFactsOf(photo, stack?.stack_id ?? null),
   };
-  const matches = await findMatches(db, photo.ownerId, probe, thresholds);
-  await placeInGroups(db, photo.ownerId, photoId, matches);
+  const owner = forSystemRows(db, photo.ownerId);
+  const matches = await findMatches(owner, probe, thresholds);
+  await placeInGroups(owner, photoId, matches);
   return matches;
 }

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
-import { rowOwner } from '../../scope/rows.js';
+import { rowOwner, type OwnerView } from '../../scope/rows.js';
 import { storedKeys } from './pdq-index.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
 import { DUPLICATE_SCORE_TIE, pickBestShot, SCORE_TIE, type ShotScore } from '../best-shot/score.js';
@@ -40,7 +40,8 @@ function strongestFirst(a: ClassifiedMatch, b: ClassifiedMatch): number {
  * Puts the photo in the groups its matches call for (one of each kind at most): joins the group of a matched
  * photo, merges groups the photo bridges, or starts one; leaves a group whose photos it no longer matches.
  */
-export async function placeInGroups(db: Db, ownerId: string, photoId: string, matches: readonly ClassifiedMatch[]): Promise<void> {
+export async function placeInGroups(owner: OwnerView, photoId: string, matches: readonly ClassifiedMatch[]): Promise<void> {
+  const { db, ownerId } = owner;
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await lockOwner(t, ownerId);

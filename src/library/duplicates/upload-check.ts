@@ -66,7 +66,7 @@ export async function findExistingCopy(lib: Library, file: string, mime: string,
     video: isVideoMime(mime),
     facts: upload,
   };
-  const copies = (await findMatches(lib.db, lib.ownerId, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate' && copiedBy(m.facts, upload));
+  const copies = (await findMatches(lib, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate' && copiedBy(m.facts, upload));
   copies.sort(
     (a, b) =>
       (a.evidence.pdqDistance ?? Infinity) - (b.evidence.pdqDistance ?? Infinity) ||

@@ -1,5 +1,4 @@
 import { searchScope } from '../../scope/access.js';
-import { scopeOwners } from '../../scope/photo-scope.js';
 import fs from 'node:fs/promises';
 import { inArray } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
@@ -171,7 +170,7 @@ async function similarItems(lib: Library, hits: Awaited<ReturnType<typeof simila
 /** Photos that look like one of the library's photos (its stored embedding; itself left out). */
 export async function similarToPhoto(lib: Library, photoId: string, request: SimilarRequest) {
   if (!(await findPhoto(lib, photoId))) throw new UserError('not-found', `no photo with id ${photoId}`);
-  const stored = await photoEmbedding(lib.db, lib.ownerId, photoId);
+  const stored = await photoEmbedding(lib, photoId);
   if (!stored) {
     const clip = await lib.ml.clip();
     throw new UserError('conflict', clip ? `photo ${photoId} has no embedding yet (its embeddings step has not run)` : `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
@@ -222,5 +221,5 @@ export async function similarToImage(lib: Library, file: string, filename: strin
 
 export async function suggest(lib: Library, q: string, limit: number, kinds?: SuggestionKind[]) {
   const scope = await searchScope(lib);
-  return { items: await suggestTerms(lib.db, scopeOwners(scope), q, limit, kinds, scope.albumIds) };
+  return { items: await suggestTerms(lib.db, scope, q, limit, kinds) };
 }
