@@ -169,7 +169,8 @@ describe('an import uploaded from the web app', () => {
     expect(view.progress).toEqual({ done: 2, total: 2 });
     expect(view.outcome).toMatchObject({ added: 2, failed: 0, favourites: 1, archived: 1, albums: 1 });
     expect(view.report).toContain('Albums: Utah trip (1).');
-    expect(view.files).toEqual([]); // the archives are gone once imported
+    // the archives are gone once imported: removed right after the import says it is done, so looked at until then
+    await expect.poll(async () => (await getImport(id)).files, { timeout: 10_000 }).toEqual([]);
     // and their files (each upload's data and .json) leave the disk: removed right after the import says it is done (an
     // import stopped before that runs again at the next start instead of failing for want of its archives)
     await expect.poll(() => fs.readdirSync(path.join(server.dataDir, 'import-uploads')).filter((name) => name.startsWith(id)), { timeout: 10_000 }).toEqual([]);
