@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { useAction } from '../../hooks/useAction.js';
+import { FormActions } from '../editing/FormActions.js';
 
 /** The album's description, edited in place (empty removes it); Escape cancels. */
 export function DescriptionForm({ initial, onSave, onCancel }: { initial: string; onSave: (text: string) => Promise<void>; onCancel: () => void }) {
@@ -30,14 +31,7 @@ export function DescriptionForm({ initial, onSave, onCancel }: { initial: string
           {error}
         </p>
       ) : null}
-      <div className="name-form-actions">
-        <button type="submit" className="button button-primary name-form-button" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-        <button type="button" className="button name-form-button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import '../../styles/editing.css';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { FormActions } from './FormActions.js';
 
 interface Props {
   /** The name as it is now ('' for none). */
@@ -82,14 +83,7 @@ export function NameForm({ initial, label, placeholder, allowEmpty = false, maxL
         draggable={false}
         onDragStart={(event) => event.stopPropagation()}
       />
-      <div className="name-form-actions">
-        <button type="submit" className="button button-primary name-form-button" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
-        </button>
-        <button type="button" className="button name-form-button" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel} />
       {error ? (
         <p id={errorId} className="name-form-error" role="alert">
           {error}
