@@ -3,9 +3,9 @@
 //   node --import tsx scripts/long-functions.ts [--over 150] [folder…]   (default: src web/src)
 // A nested function counts on its own too: a component's long handler is a long function of its own.
 import path from 'node:path';
-import { API } from 'typescript/unstable/sync';
-import type { Node, SourceFile } from 'typescript/unstable/ast';
-import { isArrowFunction, isCallExpression, isFunctionDeclaration, isFunctionExpression, isIdentifier, isMethodDeclaration, isPropertyAssignment, isVariableDeclaration } from 'typescript/unstable/ast/is';
+import { API } from '@typescript/native/unstable/sync';
+import type { Node, SourceFile } from '@typescript/native/unstable/ast';
+import { isArrowFunction, isCallExpression, isFunctionDeclaration, isFunctionExpression, isIdentifier, isMethodDeclaration, isPropertyAssignment, isVariableDeclaration } from '@typescript/native/unstable/ast/is';
 
 export interface LongFunction {
   file: string;

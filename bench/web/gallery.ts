@@ -9,7 +9,6 @@
 // small WebP thumbnail (hard links to one of a few dozen distinct images, so 100k of them cost seconds, not
 // minutes) and a dominant colour. A real server (src/api/server.ts) on that folder serves a production build of the
 // web app; Playwright drives Debian's chromium. Each run is a fresh browser context (nothing cached).
-import { webDir, workDir } from './env.js';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
+import { webDir, workDir } from './env.js';
 import { arg } from '../args.js';
 import { machineCpu } from '../machine.js';
 import { Rng, loadLibrary, repoRoot, uuidFor } from '../search/generate.js';

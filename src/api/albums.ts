@@ -60,7 +60,7 @@ const photoIds = z.object({ ids: idList.min(1).describe("the owner's photo ids")
 const name = z.string().max(1000).describe('1 to 200 characters once trimmed');
 const description = z.string().max(10_000).nullable().describe('null or "" removes it');
 
-export function albumRoutes(app: FastifyInstance, context: Resources): void {
+export function albumRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/albums', {

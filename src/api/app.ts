@@ -1,5 +1,3 @@
-import { inPlaceLibraryRoutes } from './libraries.js';
-import { StorageUnavailableError } from '../storage/blob-store.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
@@ -14,10 +12,12 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { webRoot } from '../config/paths.js';
-import { publicMessageOf, ServiceUnavailableError } from '../base/errors.js';
-import type { Resources } from '../library/library.js';
 import fastifyCookie from '@fastify/cookie';
+import type { Resources } from '../library/library.js';
+import { publicMessageOf, ServiceUnavailableError } from '../base/errors.js';
+import { webRoot } from '../config/paths.js';
+import { StorageUnavailableError } from '../storage/blob-store.js';
+import { inPlaceLibraryRoutes } from './libraries.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth.js';

@@ -60,7 +60,7 @@ export const regenerateResult = z.object({
   albums: z.array(autoAlbumResult).describe('every active automatic album after the run, largest first'),
 });
 
-export function autoAlbumRoutes(app: FastifyInstance, context: Resources): void {
+export function autoAlbumRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/api/albums/auto/regenerate', {

@@ -18,7 +18,7 @@ export const category = z.object({
 
 export const categoryList = z.object({ items: z.array(category) });
 
-export function categoryRoutes(app: FastifyInstance, context: Resources): void {
+export function categoryRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/categories', {

@@ -51,7 +51,7 @@ export const duplicateGroup = z.object({
 
 export const duplicateGroupPage = z.object({ items: z.array(duplicateGroup), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
 
-export function duplicateRoutes(app: FastifyInstance, context: Resources): void {
+export function duplicateRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/duplicates', {

@@ -45,7 +45,7 @@ export const jobsSnapshotSchema = z.object({
   at: z.string().describe('ISO 8601, when the snapshot was taken'),
 });
 
-export function jobsRoutes(app: FastifyInstance, context: Resources): void {
+export function jobsRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   // one poller per user (each sees their own photos' progress), made when they first ask
   const feeds = new Map<string, JobsFeed>();

@@ -3,9 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { eq } from 'drizzle-orm';
 import { findUser } from '../auth/users.js';
 import { inPlaceRoots, SCAN_STATES, WATCH_MODES } from '../db/schema.js';
-import { eq } from 'drizzle-orm';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
 import { forAdminOf } from '../library/actors.js';

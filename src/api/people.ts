@@ -52,7 +52,7 @@ const page = {
   limit: z.coerce.number().int().min(1).max(500).default(100),
 };
 
-export function peopleRoutes(app: FastifyInstance, context: Resources): void {
+export function peopleRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/people', {

@@ -1,7 +1,7 @@
-import { isInPlaceKey } from '../storage/in-place.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isInPlaceKey } from '../storage/in-place.js';
 import { UserError } from '../base/errors.js';
 import { uploadPhotos } from './upload.js';
 import {
@@ -44,7 +44,7 @@ const deleteBody = z.object({
 const trashedResult = z.object({ trashed: z.number().int().describe('photos moved to the trash') });
 const deletedResult = z.object({ deleted: z.number().int().describe('photos removed for good') });
 
-export function photoRoutes(app: FastifyInstance, context: Resources): void {
+export function photoRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/api/photos', {

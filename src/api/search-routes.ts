@@ -1,9 +1,9 @@
-import { RateLimiter } from '../auth/rate-limit.js';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { RateLimiter } from '../auth/rate-limit.js';
 import { UserError } from '../base/errors.js';
 import type { Library, Resources } from '../library/library.js';
 import { cleanFileName } from '../library/ingest/index.js';

@@ -1,7 +1,7 @@
-import { startMetricsServer } from '../metrics/server.js';
 import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { startMetricsServer } from '../metrics/server.js';
 import { buildApp } from './app.js';
 import type { Settings } from '../config/settings.js';
 import { ensureLocalApiKey } from '../auth/local-key.js';

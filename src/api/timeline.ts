@@ -4,7 +4,7 @@ import type { Resources } from '../library/library.js';
 import { getTimeline } from '../library/photos/index.js';
 import { errorBody, timelineQuery, timelineResult } from './schemas.js';
 
-export function timelineRoutes(app: FastifyInstance, context: Resources): void {
+export function timelineRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/timeline', {

@@ -23,7 +23,7 @@ export const trashList = z.object({
   retentionDays: z.number().int().describe('days a photo stays in the trash (SHOEBOX_TRASH_DAYS); 0: until emptied'),
 });
 
-export function trashRoutes(app: FastifyInstance, context: Resources): void {
+export function trashRoutes(app: FastifyInstance, _context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/api/trash', {

@@ -1,10 +1,10 @@
-import { RateLimiter } from '../auth/rate-limit.js';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimiter } from '../auth/rate-limit.js';
 import { publicMessageOf, ServiceUnavailableError, UserError } from '../base/errors.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import type { EngineName } from '../app/engine-health.js';

@@ -1,17 +1,16 @@
 // Libraries in place at work: their scans as jobs (in process, or BullMQ on Redis in a cluster: once per cluster,
 // whichever worker takes it), the watchers that ask for a scan when a folder changes, and the periodic full scans
 // and grace period of offline photos.
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import chokidar, { type FSWatcher } from 'chokidar';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { rows, type Db } from '../db/connection.js';
 import { rowOwner } from '../scope/rows.js';
 import type { WatchMode } from '../db/schema.js';
-import { exclusionMatcher, expireOfflinePhotos, GlobTimeoutError, noteChangedFolders, scanInPlaceLibrary } from '../library/in-place/index.js';
+import { exclusionMatcher, expireOfflinePhotos, GlobTimeoutError, noteChangedFolders, scanInPlaceLibrary, MatchTime, WATCH_MATCH_SHARE } from '../library/in-place/index.js';
 import { writeDueSidecars } from '../library/write-back/index.js';
-import { MatchTime, WATCH_MATCH_SHARE } from '../library/in-place/index.js';
 import type { Resources } from '../library/library.js';
 import { GroupQueue } from '../queue/group-queue.js';
 import type { PeriodicTask } from '../queue/local-schedule.js';

@@ -2,10 +2,10 @@
 // pipeline's worker started on request. The one place that knows both the library and the pipeline runner.
 import path from 'node:path';
 import { notInArray, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import { Metrics } from '../metrics/metrics.js';
 import { libraryOwnerId } from '../auth/users.js';
 import { forSystem } from '../library/actors.js';
-import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.js';
 import { openDatabase, rows, type Db } from '../db/connection.js';
 import { prewarmSemanticSearch } from '../db/prewarm.js';

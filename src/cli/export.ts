@@ -2,8 +2,7 @@
 // originals with XMP sidecars and a manifest (library/export/run.ts), from a running server or from the library.
 import { Readable } from 'node:stream';
 import type { Settings } from '../config/settings.js';
-import type { ExportLayout, ExportSource } from '../library/export/index.js';
-import type { ExportPhoto } from '../library/export/index.js';
+import type { ExportLayout, ExportSource, ExportPhoto } from '../library/export/index.js';
 import type { ShoeboxClient } from './client.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 import { createProgress } from './progress.js';

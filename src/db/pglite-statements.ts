@@ -1,5 +1,4 @@
-import type { messages, PGlite, QueryOptions, Results, Transaction } from '@electric-sql/pglite';
-import { parse, protocol, types } from '@electric-sql/pglite';
+import { type messages, type PGlite, type QueryOptions, type Results, type Transaction, parse, protocol, types } from '@electric-sql/pglite';
 
 const { serialize } = protocol;
 

@@ -1,5 +1,5 @@
-import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Settings } from '../config/settings.js';
 import type { Database, Db } from '../db/connection.js';
 import type { ImageProviders } from '../ml/images/index.js';

@@ -1,7 +1,6 @@
 // Renditions and stored pixels from the pixels a fallback decoder (./decoders/: HEIC in WASM, JPEG XL, BMP) hands back.
 
-import sharp from 'sharp';
-import type { OutputInfo } from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import { checkPixelLimit, LIMIT_INPUT_PIXELS, type DecodedPixels } from './decoders/common.js';
 import { pngWithIcc } from './decoders/icc.js';
 import { encodeRenditions, PREVIEW_KERNEL, sharpError, type DecodedPhoto, type Renditions, type Sizes } from './renditions.js';

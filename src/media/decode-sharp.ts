@@ -1,8 +1,7 @@
 // Decoding a file sharp (libvips) reads: the header check, the renditions, and the stored pixels PDQ hashes, from
 // one full-size decode where the image is plain 8-bit RGB or grey (see ./decode.ts for why).
 
-import sharp from 'sharp';
-import type { Metadata, OutputInfo, Sharp, SharpOptions } from 'sharp';
+import sharp, { type Metadata, type OutputInfo, type Sharp, type SharpOptions } from 'sharp';
 import { checkPixelLimit, ImageDecodeError, LIMIT_INPUT_PIXELS } from './decoders/common.js';
 import { isSrgbIcc, pngWithIcc } from './decoders/icc.js';
 import { decodeForPdq } from './pdq-file.js';

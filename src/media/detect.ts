@@ -252,7 +252,7 @@ function refineIsoBrands(b: Buffer): { mime: string; ext: string } | null {
 const hasBom = (b: Buffer) =>
   (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) || (b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff);
 
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]/;
 
 /** Valid UTF-8, or UTF-16 after its BOM, without NULs or stray control characters. */

@@ -1,8 +1,7 @@
 // The renditions a decode hands back (WebP thumbnail, JPEG preview), the settings they are encoded with, and
 // sharp's errors as ImageDecodeError: what every decode route (./decode-sharp.ts, ./decode-pixels.ts) shares.
 
-import sharp from 'sharp';
-import type { OutputInfo } from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import { errorMessage, ImageDecodeError } from './decoders/common.js';
 import type { RawPixels } from './types.js';
 

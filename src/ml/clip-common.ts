@@ -1,8 +1,7 @@
 // What both CLIP loaders share: options, errors, the LRU of text queries, L2 normalisation, CLIP's
 // upright-resize-and-centre-crop done with sharp, the load-time text probe and the ClipModel built around a
 // loader's own image and text runs.
-import sharp from 'sharp';
-import type { KernelEnum, Sharp } from 'sharp';
+import sharp, { type KernelEnum, type Sharp } from 'sharp';
 
 import type { ClipLayout } from './model-catalogue.js';
 import { modelVersionAt } from './model-manifest.js';

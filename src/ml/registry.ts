@@ -9,7 +9,7 @@ import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 import { bundledModelPath, bundledVersion, folderBytes } from './bundled-models.js';
-import { completeness, getHubModelSpec, getModelSpec, ModelInstallError, modelDir, MODELS, type ModelDtype, type ModelKind } from './model-catalogue.js';
+import { completeness, getHubModelSpec, getModelSpec, ModelInstallError, modelDir, MODELS, type ModelKind } from './model-catalogue.js';
 import {
   installedManifest,
   MANIFEST_FILE,

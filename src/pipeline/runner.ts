@@ -1,10 +1,10 @@
+import path from 'node:path';
 import sharp from 'sharp';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
 import { isVideoMime, NOT_A_VIDEO, stepApplies, VIDEO_ONLY_STEPS } from '../model/video.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { isWorthRetrying, retryDelayMs, retryNote } from './retry.js';
-import path from 'node:path';
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
-import type { Logger } from 'pino';
 import type { AddOptions } from '../queue/photo-queue.js';
 import type { Db } from '../db/connection.js';
 import { photos, photoSteps } from '../db/schema.js';

@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import type { ParsedQuery } from './query.js';
 import { toTsquery, TS_CONFIG } from './tsquery.js';

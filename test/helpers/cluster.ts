@@ -1,6 +1,6 @@
-import type { SettingsOverrides } from '../../src/config/settings.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import type { SettingsOverrides } from '../../src/config/settings.js';
 import { shoeboxBin } from './cli.js';
 import { startRedisServer, type RedisServer } from './redis-server.js';
 import { startS3Server, type S3Server } from './s3-server.js';

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { libraryOwnerId } from '../../src/auth/users.js';
 import type { Library } from '../../src/library/library.js';
@@ -9,7 +10,6 @@ import { forSystem } from '../../src/library/actors.js';
 import { loadSettings, type SettingsOverrides } from '../../src/config/settings.js';
 import { createLogger } from '../../src/base/logger.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
-import { inject } from 'vitest';
 import { createDatabase } from './postgres-server.js';
 import { seedEmbeddedDatabase } from './db-template.js';
 

@@ -38,7 +38,7 @@ describe('access rules on every route', () => {
   let everydayKeyA: string;
   let userB: string;
   const ids: Record<string, string> = {};
-  let operations: Operation[] = [];
+  const operations: Operation[] = [];
   let photosRoot: string;
 
   /** As user A (cookie, same origin). */

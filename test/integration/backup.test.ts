@@ -53,7 +53,7 @@ describe('backups', () => {
       // scheduled backups every ~3 s: wait for the third to finish, then only two are kept
       const deadline = Date.now() + 60_000;
       const finished = () => fs.readdirSync(backups).filter((name) => fs.existsSync(path.join(backups, name, 'manifest.json')));
-      let seen = new Set<string>();
+      const seen = new Set<string>();
       while (Date.now() < deadline && seen.size < 3) {
         for (const name of finished()) seen.add(name);
         await new Promise((resolve) => setTimeout(resolve, 200));

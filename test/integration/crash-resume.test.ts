@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROCESS_MARK } from '../../src/base/process-folders.js';
 import yazl from 'yazl';
+import { PROCESS_MARK } from '../../src/base/process-folders.js';
 import { runCli, shoeboxBin, spawnServer } from '../helpers/cli.js';
 import { tempDir, authFetch } from '../helpers/server.js';
 

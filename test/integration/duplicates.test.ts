@@ -157,8 +157,8 @@ describe('duplicates on a library built from the corpus', () => {
     const readable = await runCli(['duplicates', '--kind', 'duplicate', '--server', server.url, '--api-key', server.apiKey]);
     expect(readable.code, readable.stderr).toBe(0);
     expect(readable.stdout).toMatch(/^duplicate [0-9a-f-]{36} \(\d+ photos\)$/m);
-    expect(readable.stdout).toMatch(/^  keep · (\d+ of 256 bits apart|identical hash)\S* +\d+×\d+  falcon--/m);
-    expect(readable.stdout).toMatch(/^  (trash|keep too) · \d+ of 256 bits apart flipy /m);
+    expect(readable.stdout).toMatch(/^ {2}keep · (\d+ of 256 bits apart|identical hash)\S* +\d+×\d+ {2}falcon--/m);
+    expect(readable.stdout).toMatch(/^ {2}(trash|keep too) · \d+ of 256 bits apart flipy /m);
     // One measure per pair, the same in the API, on both members and in the CLI's line for each member.
     let pairs = 0;
     for (const group of api) {

@@ -94,7 +94,7 @@ describe('image generation without a provider', () => {
 describe('image generation through providers', () => {
   let images: ImageServer;
   let chat: { url: string; close(): Promise<void> };
-  let chatSystemPrompts: string[] = [];
+  const chatSystemPrompts: string[] = [];
   let server: TestServer;
   let base: string;
 

@@ -2,11 +2,10 @@
 // item in any order of arrival, by upload and by import — the still in the library, its MOV played as its motion,
 // never an item of its own; its albums follow it; the MOV's bytes arriving again are the still; downloading an album
 // or the photo gives both parts, and deleting the photo takes both.
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { copyFile, mkdir } from 'node:fs/promises';
 import { metadataStep } from '../../src/pipeline/steps/metadata.js';
 import { runCli } from '../helpers/cli.js';
 import { runStepOn } from '../helpers/run-step.js';

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { openDatabase, rows } from '../../src/db/connection.js';
 import { sql } from 'drizzle-orm';
+import { openDatabase, rows } from '../../src/db/connection.js';
 import { createDatabase } from '../helpers/postgres-server.js';
 import { assets, repoRoot, startTestServer, tempDir, upload, waitForTerminal } from '../helpers/server.js';
 

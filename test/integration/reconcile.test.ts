@@ -1,8 +1,8 @@
 // At start, photos catch up with the code and models of this run: rows for steps added since, and steps that
 // ran with another version (with the steps that read their results) are done again.
 import { sql } from 'drizzle-orm';
-import { STEP_NAMES } from '../../src/model/photo-state.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_NAMES } from '../../src/model/photo-state.js';
 import { openDatabase, rows } from '../../src/db/connection.js';
 import { colourPhoto } from '../helpers/images.js';
 import { startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';

@@ -386,8 +386,8 @@ describe('stacks', () => {
     }
     const listed = await runCli(['duplicates', '--kind', 'duplicate', '--server', server.url, '--api-key', server.apiKey]);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stdout).toMatch(/^  keep too .*IMG_4001\.CR2 .*\(a RAW file: never proposed for the trash\)$/m);
-    expect(listed.stdout).toMatch(/^  trash · .*IMG-20240501-WA0004\.jpg /m);
+    expect(listed.stdout).toMatch(/^ {2}keep too .*IMG_4001\.CR2 .*\(a RAW file: never proposed for the trash\)$/m);
+    expect(listed.stdout).toMatch(/^ {2}trash · .*IMG-20240501-WA0004\.jpg /m);
 
     // nor the JPEG for its smaller copy, unless the request names it
     const onlyCopy = await resolve({ keep: [id('IMG-20240501-WA0004.jpg')] });

@@ -8,7 +8,7 @@ import { assets, corpusDir, pdqCorpus } from '../helpers/corpus.js';
 import { repoRoot } from '../helpers/server.js';
 
 /** Relative paths written in a text (`../x/y`), and absolute paths into the machine's work folders. */
-const RELATIVE = /(?<![A-Za-z0-9_.\/-])(?:\.\.\/)+[A-Za-z0-9_.-][A-Za-z0-9_./-]*/g;
+const RELATIVE = /(?<![A-Za-z0-9_./-])(?:\.\.\/)+[A-Za-z0-9_.-][A-Za-z0-9_./-]*/g;
 const OUTSIDE_ABSOLUTE = /(?:^|[\s'"`(])(\/work\/[A-Za-z0-9_./-]+)/g;
 
 /** The references in `text` (a file at `file`, relative to `root`) that point outside `root`. */

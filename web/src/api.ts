@@ -1,21 +1,25 @@
 // Typed client for the Shoebox REST API (see /api/docs for the OpenAPI document).
-import type {
-  Box,
-  CaptionInfo,
-  FaceInfo,
-  PaletteColour,
-  PhotoDetail as ApiPhotoDetail,
-  PhotoMetadata,
-  PhotoPage as ApiPhotoPage,
-  PhotoStates,
-  PhotoSummary as ApiPhotoSummary,
-  Provenance,
-  RetryResult,
-  StepInfo,
-  UploadItem,
-  UploadResult,
+import {
+  PHOTO_STATES,
+  STEP_STATUSES,
+  TERMINAL_STATES as SERVER_TERMINAL_STATES,
+  type PhotoState,
+  type StepStatus,
+  type Box,
+  type CaptionInfo,
+  type FaceInfo,
+  type PaletteColour,
+  type PhotoDetail as ApiPhotoDetail,
+  type PhotoMetadata,
+  type PhotoPage as ApiPhotoPage,
+  type PhotoStates,
+  type PhotoSummary as ApiPhotoSummary,
+  type Provenance,
+  type RetryResult,
+  type StepInfo,
+  type UploadItem,
+  type UploadResult,
 } from '../../src/api/contract.js';
-import { PHOTO_STATES, STEP_STATUSES, TERMINAL_STATES as SERVER_TERMINAL_STATES, type PhotoState, type StepStatus } from '../../src/api/contract.js';
 
 // The server's own lists (the photo state machine's) and the API's own shapes, so that the two cannot drift apart.
 export { PHOTO_STATES, STEP_STATUSES };

@@ -1,9 +1,9 @@
 // Who is asking, and may they: every /api route declares its access (config.access) or the server does not start;
 // this plugin resolves the actor from an API key or the session cookie, refuses cross-site state changes and
 // foreign Host names, and applies the rules table (src/auth/permissions.ts).
-import { withTimeout } from '../../app/engine-health.js';
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { withTimeout } from '../../app/engine-health.js';
 import { apiKeyActor, sessionActor, type Actor } from '../../auth/actor.js';
 import { findApiKey } from '../../auth/api-keys.js';
 import { checkAccess, type Access } from '../../auth/permissions.js';

@@ -3,8 +3,7 @@
 // every kind of job.
 import { and, eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
-import type { GenerationJobRow, Provenance } from '../../db/schema.js';
-import { photos } from '../../db/schema.js';
+import { type GenerationJobRow, type Provenance, photos } from '../../db/schema.js';
 import type { ImageSize } from '../../ml/images/index.js';
 import { derivedKey } from '../../storage/keys.js';
 import type { Library } from '../library.js';

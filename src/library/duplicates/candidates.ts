@@ -1,7 +1,7 @@
 // Finds the stored photos a photo might be a copy of, through indexes only (never a scan of the library):
 // PDQ words (multi-index hashing), the CLIP HNSW index, and the capture-time index for bursts.
-import { ownScope } from '../../scope/photo-scope.js';
 import { sql, type SQL } from 'drizzle-orm';
+import { ownScope } from '../../scope/photo-scope.js';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { vectorParam } from '../../db/vector-values.js';

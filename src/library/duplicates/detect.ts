@@ -1,6 +1,6 @@
 // Checks one photo (stored, or an upload before it is stored) against the library and files it in groups.
-import { isVideoMime } from '../../model/video.js';
 import { eq, sql } from 'drizzle-orm';
+import { isVideoMime } from '../../model/video.js';
 import type { MlSettings } from '../../config/settings.js';
 import { rows, type Db } from '../../db/connection.js';
 import { photos, type PhotoRow } from '../../db/schema.js';

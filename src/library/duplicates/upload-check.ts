@@ -1,7 +1,6 @@
 // The catalogue workflow: before an upload is stored, is a copy of it already in the library?
+import fs, { writeFile } from 'node:fs/promises';
 import { isVideoMime } from '../../model/video.js';
-import { writeFile } from 'node:fs/promises';
-import fs from 'node:fs/promises';
 import { decodeStoredPixels, makeRenditions } from '../../media/decode.js';
 import { instantOf } from '../../media/instant.js';
 import { readMetadata } from '../../media/metadata.js';

@@ -8,8 +8,7 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PROCESS_MARK, sweepGoneProcesses } from '../../base/process-folders.js';
-import { checkedSha256, exportTo, MANIFEST, type ExportOptions, type ExportOutcome, type ExportSink, type ManifestEntry } from './run.js';
-import type { ExportSource } from './run.js';
+import { checkedSha256, exportTo, MANIFEST, type ExportSource, type ExportOptions, type ExportOutcome, type ExportSink, type ManifestEntry } from './run.js';
 
 /** The work folder's name, before its process's mark (base/process-folders.ts). */
 const WORK_PREFIX = '.shoebox-export-';

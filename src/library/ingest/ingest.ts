@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mediaTypeOf, type MediaType } from '../../model/video.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { and, eq } from 'drizzle-orm';
+import { mediaTypeOf, type MediaType } from '../../model/video.js';
 import { photos, photoSteps, users } from '../../db/schema.js';
 import { detectImageType } from '../../media/detect.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from '../../media/xmp-sidecar.js';

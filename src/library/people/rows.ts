@@ -1,6 +1,6 @@
 // Rows of people that both the user's operations (people.ts) and the automatic clustering (people-clustering.ts)
 // write: a person found or made by name, and unnamed people left without faces.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
 import { people } from '../../db/schema.js';

@@ -1,8 +1,8 @@
 // Rotate and crop, without touching the original: the edit is stored on the photo, its faces are moved onto the
 // edited image at once (so that the faces step finds them again and keeps who they are), and the photo is
 // analysed again from its renditions on: thumbnail, preview, faces, tags, text, everything search reads.
-import { isVideoMime } from '../../model/video.js';
 import { and, eq, inArray } from 'drizzle-orm';
+import { isVideoMime } from '../../model/video.js';
 import { faces, photos, photoSteps } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import { withDependents } from '../../model/photo-state.js';

@@ -1,6 +1,6 @@
-import { searchScope } from '../../scope/access.js';
 import fs from 'node:fs/promises';
 import { inArray } from 'drizzle-orm';
+import { searchScope } from '../../scope/access.js';
 import { photos } from '../../db/schema.js';
 import { makeRenditions } from '../../media/decode.js';
 import { ImageDecodeError, ImageTooLargeError } from '../../media/decoders/common.js';

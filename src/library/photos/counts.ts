@@ -1,5 +1,5 @@
 // How many photos and steps there are, per state: the jobs page, the stats, an import's progress.
-import { and, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { rows } from '../../db/connection.js';
 import { STEP_NAMES, STEP_STATUSES, type StepName, type StepStatus } from '../../model/photo-state.js';

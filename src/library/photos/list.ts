@@ -1,6 +1,6 @@
 // The library's photos page by page, in the timeline's order, as list items (the gallery, albums, share links).
-import { mediaTypeOf } from '../../model/video.js';
 import { eq, sql } from 'drizzle-orm';
+import { mediaTypeOf } from '../../model/video.js';
 import { photos, type PhotoRow } from '../../db/schema.js';
 import type { Library } from '../library.js';
 import { timelineScope } from '../../scope/access.js';

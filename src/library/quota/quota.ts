@@ -2,9 +2,9 @@
 // the database, and the photos kept plus the reservations of uploads under way never pass the quota. Checking the
 // photos kept alone let twenty uploads at once each see room for itself (16.6 % over with small files, gigabytes
 // with large ones); a counter in one process's memory would not see the other servers of a cluster.
-import { formatBytes } from '../../base/text.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { formatBytes } from '../../base/text.js';
 import { rows, type Db } from '../../db/connection.js';
 import { UserError } from '../../base/errors.js';
 import { ownsSql } from '../../scope/rows.js';

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { bundledModelPath } from '../bundled-models.js';
 import { getModelSpec } from '../model-catalogue.js';
 import { OcrEngineError } from '../ocr-errors.js';
-import { parse as parseYaml } from 'yaml';
 
 export interface PaddleModelFiles {
   /** The model set's name in the OCR version (results change when it does). */

@@ -1,3 +1,7 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { and, eq, sql } from 'drizzle-orm';
 import { photoSteps, photos } from '../../db/schema.js';
 import type { FaceRegion } from '../../media/face-regions.js';
@@ -12,10 +16,6 @@ import { pairLivePhoto } from '../../library/live-photos/index.js';
 import { stopWork } from '../../base/running-work.js';
 import type { ByteRange } from '../../media/motion-photo.js';
 import { isVideoMime, type MotionInfo } from '../../model/video.js';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { withTempDir } from '../../media/decoders/tools.js';
 
 /** The same people in the same places (to a thousandth of the image). */

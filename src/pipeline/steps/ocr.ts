@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
-import { photoEmbeddings, photoOcr } from '../../db/schema.js';
+import { photoEmbeddings, photoOcr, type PhotoRow } from '../../db/schema.js';
 import { noTextReason, ocrDetail } from '../../ml/services.js';
-import type { PhotoRow } from '../../db/schema.js';
 import { scaleOcrResult } from '../../ml/ocr-text.js';
 import type { OcrResult } from '../../ml/types.js';
 import { activeEdit } from '../../model/photo-edit.js';

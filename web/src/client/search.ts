@@ -1,21 +1,25 @@
 // Search: by words and meaning (GET /api/search), by image (POST /api/search/similar), suggestions as you type
 // (GET /api/search/suggest), and the lists the filters offer (categories, people).
-import type {
-  Category,
-  CategoryList,
-  KeywordExplanation,
-  PeopleList,
-  Person,
-  SearchHit,
-  SearchPhoto,
-  SearchResult,
-  SemanticExplanation,
-  SimilarHit,
-  SimilarResult,
-  Suggestion,
-  SuggestResult,
+import {
+  SEARCH_MODES,
+  SUGGESTION_KINDS,
+  type SearchField,
+  type SearchMode,
+  type SuggestionKind,
+  type Category,
+  type CategoryList,
+  type KeywordExplanation,
+  type PeopleList,
+  type Person,
+  type SearchHit,
+  type SearchPhoto,
+  type SearchResult,
+  type SemanticExplanation,
+  type SimilarHit,
+  type SimilarResult,
+  type Suggestion,
+  type SuggestResult,
 } from '../../../src/api/contract.js';
-import { SEARCH_MODES, SUGGESTION_KINDS, type SearchField, type SearchMode, type SuggestionKind } from '../../../src/api/contract.js';
 import { ApiError, request } from '../api.js';
 
 // The server's own lists and the API's own shapes (src/api/contract.ts), so that the two cannot drift apart.

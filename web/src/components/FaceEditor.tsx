@@ -93,7 +93,7 @@ export function FaceEditor({ face, onClose, onChanged, hints = [] }: Props) {
         });
     }
     return () => controller.abort();
-  }, [face.personId]);
+  }, [face.personId, setError]);
 
   const suggestions = useMemo(() => matchPeople(people ?? [], typed), [people, typed]);
   const name = typed.trim();

@@ -1,5 +1,5 @@
-import { Link } from '../lib/router.js';
 import type { ReactNode } from 'react';
+import { Link } from '../lib/router.js';
 import type { PhotoFull, PlaceInfo } from '../client/photo.js';
 import {
   formatBytes,

@@ -73,7 +73,7 @@ function AddToAlbumForm({ photoId, exclude, onDone }: { photoId: string; exclude
         setError(`The albums could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
       });
     return () => controller.abort();
-    // `exclude` is read once, when the form opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `exclude` is read once, when the form opens
   }, []);
 
   const submit = async (event: FormEvent) => {

@@ -40,7 +40,7 @@ export function ImportPage() {
     } catch (e) {
       setError(errorText(e));
     }
-  }, []);
+  }, [setError]);
 
   useEffect(() => {
     document.title = 'Import · Shoebox';

@@ -2,7 +2,7 @@ import 'leaflet/dist/leaflet.css';
 import L from 'leaflet';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api.js';
-import { getMapPoints, photosIn, type Box, type MapCluster, type MapFilter } from '../client/map.js';
+import { getMapPoints, photosIn, type Box, type MapCluster } from '../client/map.js';
 import type { TimelinePhoto } from '../client/library.js';
 import { PhotoGrid } from '../components/PhotoGrid.js';
 import { makeMap } from '../components/map/makeMap.js';

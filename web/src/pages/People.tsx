@@ -40,7 +40,7 @@ export function PeoplePage() {
     document.title = 'People — Shoebox';
   }, []);
 
-  const all = people.data ?? [];
+  const all = useMemo(() => people.data ?? [], [people.data]);
   const visible = useMemo(() => all.filter((person) => !person.hidden), [all]);
   const hidden = useMemo(() => all.filter((person) => person.hidden), [all]);
   const byId = (id: string) => all.find((person) => person.id === id) ?? null;

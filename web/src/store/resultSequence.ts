@@ -1,8 +1,7 @@
 // A fixed list of photos (search results, similar photos) as an ordering the photo page can step through with
 // ←/→, like the gallery's timeline: opening a result makes its list the library's active ordering.
 import { isTerminal } from '../api.js';
-import type { TimelinePhoto } from '../client/library.js';
-import type { TilePhoto } from '../client/library.js';
+import type { TimelinePhoto, TilePhoto } from '../client/library.js';
 import { library, PhotoSequence } from './library.js';
 
 let lists = 0;

@@ -25,7 +25,7 @@ export function CreateAlbumDialog({ open, photoIds, onCreated, onCancel }: Props
     setName('');
     setDescription('');
     setError(null);
-  }, [open]);
+  }, [open, setError]);
 
   const submit = () =>
     run(async () => {

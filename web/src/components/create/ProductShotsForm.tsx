@@ -45,7 +45,7 @@ export function ProductShotsForm({
       (e: unknown) => !controller.signal.aborted && setError(errorText(e)),
     );
     return () => controller.abort();
-  }, []);
+  }, [setError]);
 
   const toggle = (number: number) =>
     setShots((current) => {

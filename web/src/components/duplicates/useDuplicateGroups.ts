@@ -65,6 +65,7 @@ export function useDuplicateGroups(kind: GroupKind | undefined) {
     setState({ groups: [], total: 0, status: 'loading', error: null, loadingMore: false });
     void reload();
     return () => {
+      // eslint-disable-next-line react-hooks/exhaustive-deps -- the count is meant to have moved: a newer load outdates the one in flight
       generation.current++;
     };
   }, [reload]);

@@ -55,7 +55,7 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
       made.remove();
     };
     // by value: the page polls the photo while it is processed, a new object each time, the same place
-  }, [open, latitude, longitude]);
+  }, [open, latitude, longitude, setError]);
 
   const save = (position: Position | null) => void run(() => onSave(position));
 

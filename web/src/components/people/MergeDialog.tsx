@@ -40,7 +40,7 @@ export function MergeDialog({ source, onMerged, onCancel }: Props) {
         if (!controller.signal.aborted) setLoadError(messageOf(failure));
       });
     return () => controller.abort();
-  }, [source]);
+  }, [source, setError]);
 
   const shown = useMemo(() => {
     const needle = filter.trim().toLowerCase();

@@ -107,7 +107,7 @@ function usePagedResults<Hit, Meta>(
       },
     );
     return () => controller.abort();
-    // `show` and `fetchPages` are new every render; what they read is in `key` and `pages`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `show` and `fetchPages` are new every render; what they read is in `key` and `pages`
   }, [key, pages, attempt]);
 
   return { view, retry: () => setAttempt((n) => n + 1) };

@@ -39,7 +39,7 @@ export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: P
       },
     );
     return () => controller.abort();
-  }, [open]);
+  }, [open, setError]);
 
   const name = query.trim();
   const shown = useMemo(() => {

@@ -2,14 +2,13 @@
 // labels, virtualised. The timeline's bucket counts give the whole layout before any photo is loaded; only the
 // rows on screen (and a little around) are in the DOM, and their photos are fetched by offset as they come near.
 import { useCallback, useEffect, useMemo, useRef, type CSSProperties, type ReactNode } from 'react';
-import type { LibraryFilter } from '../../client/library.js';
+import type { LibraryFilter, TilePhoto } from '../../client/library.js';
 import { useGridSize } from '../../hooks/useGridSize.js';
 import { registerPlaceFinder } from '../../lib/returnPlace.js';
 import { library, useSequence } from '../../store/library.js';
 import { filterKey } from '../../store/photoSequence.js';
 import { selection, useSelection } from '../../store/selection.js';
 import { ErrorPanel } from '../ErrorPanel.js';
-import type { TilePhoto } from '../../client/library.js';
 import { computeLayout } from './layout.js';
 import { Scrubber } from './Scrubber.js';
 import { SelectionBar, type ExtraAction } from './SelectionBar.js';

@@ -55,6 +55,6 @@ export function useVisibleRows(layout: Layout | null, sequence: PhotoSequence, c
       window.removeEventListener('scroll', onScroll);
       window.removeEventListener('resize', onResize);
     };
-  }, [layout, sequence]);
+  }, [layout, sequence, container]);
   return range;
 }
