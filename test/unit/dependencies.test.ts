@@ -284,6 +284,25 @@ describe('dependencies point one way', () => {
     expect(mended, 'under the limit now: take its line out of OVER_TODAY').toEqual([]);
   });
 
+  it('an upload loads at most 100 files of src/ (the duplicate check, which decodes, is imported only when asked for)', () => {
+    // What the route's module graph pulls in as it starts: static value imports only (types vanish, `import()` waits)
+    const loads = (file: string): string[] => {
+      const text = fs.readFileSync(path.join(src, file), 'utf8');
+      const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)(?!\s+type\s)[^'"]*?(?:from\s+)?'(\.{1,2}\/[^']+)'/g)];
+      return found.map((match) => path.relative(src, path.resolve(path.dirname(path.join(src, file)), match[1]!.replace(/\.js$/, '.ts'))));
+    };
+    const closure = new Set<string>();
+    const visit = (file: string) => {
+      if (closure.has(file) || !fs.existsSync(path.join(src, file))) return;
+      closure.add(file);
+      loads(file).forEach(visit);
+    };
+    visit('api/upload.ts');
+    expect(closure.has('library/ingest/ingest.ts')).toBe(true); // the graph was followed
+    expect(closure.has('library/duplicates/upload-check.ts')).toBe(false);
+    expect(closure.size).toBeLessThanOrEqual(100);
+  });
+
   it('the web app\'s lower folders (client/, store/, hooks/, lib/) import no component and no page', () => {
     const web = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/src');
     const lower = ['client', 'store', 'hooks', 'lib'].flatMap((folder) => sourceFiles(path.join(web, folder)));

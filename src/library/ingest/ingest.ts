@@ -9,7 +9,7 @@ import { mediaTypeOf, type MediaType } from '../../model/video.js';
 import { photos, photoSteps, users } from '../../db/schema.js';
 import { detectImageType } from '../../media/detect.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from '../../media/xmp-sidecar.js';
-import { findExistingCopy, type ExistingCopy } from '../duplicates/upload-check.js';
+import type { ExistingCopy } from '../duplicates/upload-check.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { originalKey, sidecarKey } from '../../storage/keys.js';
@@ -120,6 +120,8 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     if (existing) return { id: existing.id, filename, duplicate: true, state: existing.state, type };
     await reservation?.settle(counter.bytes);
     if (source.checkDuplicate) {
+      // Loaded when asked for: the check decodes and hashes (45 files of media/), which a plain upload never needs.
+      const { findExistingCopy } = await import('../duplicates/upload-check.js');
       const copy = await findExistingCopy(lib, temp, detected.mime, filename);
       if (copy) {
         const [photo] = await lib.db.select({ state: photos.state }).from(photos).where(eq(photos.id, copy.photoId));
