@@ -3,6 +3,7 @@
 // a clip browsers cannot play as it is (HEVC) plays from its transcoded copy; a motion photo's video — a Samsung's,
 // and an Apple Live Photo's MOV — plays over its still with the Motion button.
 import path from 'node:path';
+import sharp from 'sharp';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livePhoto, testClips } from '../helpers/clips.js';
@@ -17,7 +18,15 @@ beforeAll(async () => {
   const clips = await testClips();
   server = await startTestServer(withoutFacesOrText({ video: { maxHeight: 240 } }));
   const live = await livePhoto('IMG_0606', '1A2B3C4D-0000-4000-8000-000000000606');
-  const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'), live.still];
+  // stills of the Live Photo's 4:3, standing, and a panorama: every kind of item shares one stage
+  const stills = await Promise.all(
+    [['still.jpg', 4032, 3024], ['portrait.jpg', 3024, 4032], ['panorama.jpg', 8000, 2000]].map(async ([name, width, height]) => {
+      const file = path.join(path.dirname(clips.mp4), name as string);
+      await sharp({ create: { width: width as number, height: height as number, channels: 3, background: '#4a7' } }).jpeg().toFile(file);
+      return file;
+    }),
+  );
+  const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'), live.still, ...stills];
   const uploaded = await upload(server.url, files.map((file) => ({ path: file })));
   for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
   await waitForTerminal(server.url, Object.values(ids));
@@ -73,6 +82,35 @@ for (const [size, viewport] of [
       context = await signedInContext(browser, server, { viewport, ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}) });
     });
     afterAll(async () => context?.close());
+
+    it('draws every kind of item — still, Live, motion, video, standing, panorama — as large as the stage allows', async () => {
+      const { page, errors } = await openPage(context);
+      const drawn: Record<string, { width: number; expected: number }> = {};
+      for (const [name, id] of Object.entries(ids)) {
+        await page.goto(`${server.url}/photos/${id}`);
+        await poll(() => page.locator('.photo-stage figure.preview').count()).toBe(1);
+        // the stage's rule: as wide as the stage, as tall as the window lets it be, never larger than the original
+        drawn[name] = await page.locator('.photo-stage figure.preview').evaluate((figure: HTMLElement) => {
+          const stage = figure.closest<HTMLElement>('.photo-stage')!;
+          const padding = getComputedStyle(stage);
+          const stageWidth = stage.clientWidth - parseFloat(padding.paddingLeft) - parseFloat(padding.paddingRight);
+          const probe = document.createElement('div');
+          probe.style.height = 'var(--max-h)';
+          figure.append(probe);
+          const maxHeight = probe.getBoundingClientRect().height;
+          probe.remove();
+          const ratio = Number(figure.style.getPropertyValue('--ratio'));
+          const natural = parseFloat(figure.style.getPropertyValue('--natural-w')) || Infinity;
+          return { width: Math.round(figure.getBoundingClientRect().width), expected: Math.round(Math.min(stageWidth, maxHeight * ratio, natural)) };
+        });
+      }
+      for (const [name, { width, expected }] of Object.entries(drawn)) expect(Math.abs(width - expected), `${name}: ${width} px, the stage gives ${expected}`).toBeLessThanOrEqual(2);
+      // the Live Photo and the still of the same size are drawn alike
+      expect(drawn['IMG_0606.HEIC']!.width).toBe(drawn['still.jpg']!.width);
+      expect(drawn['still.jpg']!.width).toBeGreaterThan(size === 'desk' ? 600 : 300);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
 
     it('shows a clip\'s length on its tile, plays it on its page and seeks anywhere at once', async () => {
       const { page, errors } = await openPage(context);
