@@ -229,6 +229,18 @@ describe('memories', () => {
     const cookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
     const asBob = (route: string, init: { method?: string } = {}) => json(`${server.url}${route}`, { ...init, headers: { cookie, origin: server.url } });
     expect((await asBob(`/api/memories?today=${TODAY}`)).body.items).toEqual([]);
+    // computed on Bob's empty library: his first photos, one taken on this day two years ago, make them stale
+    const dir = tempDir();
+    const file = path.join(dir, 'bob-2024.jpg');
+    await sharp(scene(99, 480, 360)).jpeg().withExif({ IFD0: { DateTime: '2024:06:15 09:00:00' }, IFD2: { DateTimeOriginal: '2024:06:15 09:00:00' } }).toFile(file);
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(fs.readFileSync(file))]), 'bob-2024.jpg');
+    const sent = await fetch(`${server.url}/api/photos`, { method: 'POST', body: form, headers: { cookie, origin: server.url } });
+    expect(sent.status).toBe(201);
+    const bobPhoto = ((await sent.json()) as { items: { id: string }[] }).items[0]!.id;
+    await expect.poll(async () => (await asBob(`/api/photos/${bobPhoto}`)).body.state, { timeout: 60_000 }).toMatch(/^(completed|partial|failed)$/);
+    const bobs = (await asBob(`/api/memories?today=${TODAY}`)).body.items as Memory[];
+    expect(bobs.map((m) => [m.kind, m.from, m.count])).toEqual([['on-this-day', '2024-06-15', 1]]);
     expect((await asBob(`/api/memories/${mine.id}`)).status).toBe(404);
     expect((await asBob(`/api/memories/${mine.id}/hide`, { method: 'POST' })).status).toBe(404);
     expect((await json(`${server.url}/api/memories/${mine.id}`)).status).toBe(200);

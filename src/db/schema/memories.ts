@@ -1,7 +1,7 @@
 // Memories: moments of the library brought back (on this day, trips, people over the years), computed by a
 // periodic job per user (library/memories), with what the user hid and how they want them.
 import { sql } from 'drizzle-orm';
-import { doublePrecision, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, doublePrecision, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users.js';
 
 export const memories = pgTable(
@@ -53,5 +53,7 @@ export const memorySettings = pgTable('memory_settings', {
   homeLongitude: doublePrecision('home_longitude'),
   /** The day (the user's) the memories were last computed for: a day not yet computed is computed when asked. */
   computedFor: text('computed_for'),
+  /** The photo_order mark read as they were computed: an item added, moved, re-dated or removed since moves it on. */
+  computedMark: bigint('computed_mark', { mode: 'number' }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -11,6 +11,7 @@ import { loadShotScores } from '../best-shot/load.js';
 import { ownPhotoSql } from '../../scope/access.js';
 import { ownsSql } from '../../scope/rows.js';
 import type { Library } from '../library.js';
+import { photoOrderMark } from '../photos/timeline.js';
 import { AWAY_KM, findTrips, foldAndRank, learnHome, tripTitle, yearsAgo, type MemoryItem, type MemoryKind, type Position } from './plan.js';
 import { markMemoriesComputed, readMemorySettings } from './settings.js';
 
@@ -207,6 +208,8 @@ export async function homeOf(lib: Library, set: Position | null): Promise<{ home
 
 /** Computes the user's memories for `today` (YYYY-MM-DD, their calendar) and puts them in place of the last ones. */
 export async function computeMemories(lib: Library, today: string): Promise<MemoryRun> {
+  // read before the items: a change landing meanwhile leaves them under the older mark (computed again when asked)
+  const mark = await photoOrderMark(lib);
   const settings = await readMemorySettings(lib);
   const on = (kind: MemoryKind) => !settings.kindsOff.includes(kind);
   const { home, learned } = await homeOf(lib, settings.home);
@@ -231,7 +234,7 @@ export async function computeMemories(lib: Library, today: string): Promise<Memo
           computed_for = excluded.computed_for`);
     }
   });
-  await markMemoriesComputed(lib, today, settings.updatedAt);
+  await markMemoriesComputed(lib, today, settings.updatedAt, mark);
   const written = { 'on-this-day': 0, trip: 0, 'person-years': 0 } as Record<MemoryKind, number>;
   for (const memory of kept) written[memory.kind]++;
   return { today, home, homeLearned: learned, written };

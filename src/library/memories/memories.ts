@@ -13,6 +13,7 @@ import { listColumns, photoListItem } from '../photos/list.js';
 import { computeMemoriesOnce } from './compute.js';
 import type { MemoryKind } from './plan.js';
 import { readMemorySettings } from './settings.js';
+import { photoOrderMark } from '../photos/timeline.js';
 import { mayChange } from '../actors.js';
 
 export interface MemorySummary {
@@ -55,23 +56,44 @@ function summary(row: MemoryRow, ids: string[]): MemorySummary {
 /**
  * The memories for `today` (the user's date, YYYY-MM-DD). Not computed since the settings changed (or never):
  * computed now. Computed for another day (the periodic job runs on the server's date; a large library takes seconds,
- * bench/README.md): the last ones are answered at once while today's are computed in the background.
+ * bench/README.md), or before items were added, moved, re-dated or removed (the photo_order mark moved on): the last
+ * ones are answered at once while new ones are computed in the background — at once when there were none, so that
+ * the first photos of a library, or of this day in earlier years, do not wait for the next visit.
  */
 export async function listMemories(lib: Library, today: string): Promise<{ items: MemorySummary[]; computedFor: string }> {
   const settings = await readMemorySettings(lib);
   let computedFor = today;
+  const stale = settings.computedFor !== today || (await itemsChangedSince(lib, settings.computedMark));
   if (settings.computedFor === null) await computeMemoriesOnce(lib, today, true);
-  else if (settings.computedFor !== today) {
-    computedFor = settings.computedFor;
+  else if (stale) {
+    let items = await kept(lib);
+    if (items.length === 0) {
+      await computeMemoriesOnce(lib, today, true);
+      items = await kept(lib);
+      return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor };
+    }
+    if (settings.computedFor !== today) computedFor = settings.computedFor;
+    // one in flight for the day is shared (each visit would queue another while an import moves the mark)
     computeMemoriesOnce(lib, today).catch((error: unknown) => lib.logger.warn({ err: error }, 'computing memories failed'));
+    return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor };
   }
+  return { items: (await kept(lib)).map(({ row, ids }) => summary(row, ids)), computedFor };
+}
+
+/** Whether the items moved the photo_order mark since `mark` (an unknown mark: computed before marks were kept). */
+async function itemsChangedSince(lib: Library, mark: number | null): Promise<boolean> {
+  const now = await photoOrderMark(lib);
+  return now !== null && now !== mark;
+}
+
+/** The memories as computed, each with its items still in the library; those left with none are not shown. */
+async function kept(lib: Library): Promise<{ row: MemoryRow; ids: string[] }[]> {
   const found = await rows<MemoryRow>(
     lib.db,
     sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where ${ownsSql(lib, 'm')} order by m.rank desc, m.date_from desc`,
   );
-  const kept = await alive(lib, found.flatMap((row) => row.photo_ids));
-  const items = found.map((row) => ({ row, ids: row.photo_ids.filter((id) => kept.has(id)) })).filter(({ ids }) => ids.length > 0);
-  return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor };
+  const present = await alive(lib, found.flatMap((row) => row.photo_ids));
+  return found.map((row) => ({ row, ids: row.photo_ids.filter((id) => present.has(id)) })).filter(({ ids }) => ids.length > 0);
 }
 
 async function requireMemory(lib: Library, id: string): Promise<MemoryRow> {

@@ -13,18 +13,21 @@ export interface MemorySettings {
   home: Position | null;
   /** The day the memories were last computed for (null: never, or the settings changed since). */
   computedFor: string | null;
+  /** The photo_order mark read as they were computed (null: unknown): a change to the items since makes them stale. */
+  computedMark: number | null;
   /** When the settings last changed (null: never set): a computation started before a change does not count. */
   updatedAt: string | null;
 }
 
 export async function readMemorySettings(lib: Library): Promise<MemorySettings> {
-  const [row] = await rows<{ kinds_off: MemoryKind[]; home_latitude: number | null; home_longitude: number | null; computed_for: string | null; updated_at: string }>(
+  const [row] = await rows<{ kinds_off: MemoryKind[]; home_latitude: number | null; home_longitude: number | null; computed_for: string | null; computed_mark: string | number | null; updated_at: string }>(
     lib.db,
-    sql`select s.kinds_off, s.home_latitude, s.home_longitude, s.computed_for, s.updated_at::text as updated_at from memory_settings s where ${ownsSql(lib, 's')}`,
+    sql`select s.kinds_off, s.home_latitude, s.home_longitude, s.computed_for, s.computed_mark, s.updated_at::text as updated_at from memory_settings s where ${ownsSql(lib, 's')}`,
   );
-  if (!row) return { kindsOff: [], home: null, computedFor: null, updatedAt: null };
+  if (!row) return { kindsOff: [], home: null, computedFor: null, computedMark: null, updatedAt: null };
   const home = row.home_latitude !== null && row.home_longitude !== null ? { latitude: row.home_latitude, longitude: row.home_longitude } : null;
-  return { kindsOff: row.kinds_off, home, computedFor: row.computed_for, updatedAt: row.updated_at };
+  const computedMark = row.computed_mark === null ? null : Number(row.computed_mark);
+  return { kindsOff: row.kinds_off, home, computedFor: row.computed_for, computedMark, updatedAt: row.updated_at };
 }
 
 /**
@@ -44,13 +47,15 @@ export async function writeMemorySettings(lib: Library, changes: { kindsOff?: Me
 }
 
 /**
- * Marks the memories computed for `today`, unless the settings changed since `updatedAt` (then the next request
- * computes them again with the new ones).
+ * Marks the memories computed for `today` from the items as they were at photo_order `mark`, unless the settings
+ * changed since `updatedAt` (then the next request computes them again with the new ones).
  */
-export async function markMemoriesComputed(lib: Library, today: string, updatedAt: string | null): Promise<void> {
+export async function markMemoriesComputed(lib: Library, today: string, updatedAt: string | null, mark: number | null): Promise<void> {
   if (updatedAt === null) {
-    await lib.db.execute(sql`insert into memory_settings (owner_id, computed_for) values (${lib.ownerId}::uuid, ${today}) on conflict do nothing`);
+    await lib.db.execute(sql`insert into memory_settings (owner_id, computed_for, computed_mark) values (${lib.ownerId}::uuid, ${today}, ${mark}::bigint) on conflict do nothing`);
   } else {
-    await lib.db.execute(sql`update memory_settings s set computed_for = ${today} where ${ownsSql(lib, 's')} and s.updated_at::text = ${updatedAt}`);
+    await lib.db.execute(
+      sql`update memory_settings s set computed_for = ${today}, computed_mark = ${mark}::bigint where ${ownsSql(lib, 's')} and s.updated_at::text = ${updatedAt}`,
+    );
   }
 }
