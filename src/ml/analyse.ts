@@ -44,7 +44,7 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
         const tagger = await ml.tagger();
         result.tags = tagger ? tagger.tag(imageEmbedding) : null;
       } else {
-        errors.embeddings = ml.clipMissingReason();
+        errors.embeddings = await ml.clipMissingReason();
         errors.tags = 'needs embeddings, which was skipped';
       }
     } catch (error) {

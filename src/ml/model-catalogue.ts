@@ -280,6 +280,15 @@ export function clipToOffer(state: { inUse: string; pinned: boolean; installed: 
 }
 
 /**
+ * The CLIP model every "install it" message names when the one in use is missing: the one offered (the set-up, the
+ * gallery and Settings → Models offer it, so that one name goes everywhere), else the one in use (an admin's choice
+ * missing on this machine while another CLIP model is here).
+ */
+export function clipToInstall(state: { inUse: string; pinned: boolean; installed: readonly string[] }): string {
+  return clipToOffer(state) ?? state.inUse;
+}
+
+/**
  * The CLIP model a library with no choice stored uses: the configured one when installed, else an installed one
  * (the recommended first, then in catalogue order), else the configured one (its steps skipped until it comes).
  */

@@ -13,7 +13,7 @@ import { GATE_BOXES } from './paddle/detector.js';
 import { bundledPaddleModels, DEFAULT_OCR_MODEL, hubPaddleModels, type PaddleModelFiles } from './paddle/models.js';
 import { createPaddleThreads, type PaddleThreads } from './paddle/threaded.js';
 import type { ClusteringParams } from './people/params.js';
-import { modelDir, modelsDir, type ModelKind } from './model-catalogue.js';
+import { clipToInstall, modelDir, modelsDir, MODELS, type ModelKind } from './model-catalogue.js';
 import { installedVersion, isInstalled } from './registry.js';
 import { loadTagMatrix } from './tags/tag-embeddings.js';
 import { embedTextPrompts, textLikelyFromClip } from './tags/text-gate.js';
@@ -122,9 +122,13 @@ export class MlServices {
     this.retiring.set(timer, close);
   }
 
-  clipMissingReason(): string {
-    const name = this.settings.clipModel;
-    return `model ${name} not installed: run shoebox models pull ${name}`;
+  /** Why CLIP work is skipped, naming the model to install: the one the web app offers (`clipToInstall`). */
+  async clipMissingReason(): Promise<string> {
+    const inUse = this.settings.clipModel;
+    const clips = MODELS.filter((m) => m.kind === 'clip').map((m) => m.name);
+    const installed = (await Promise.all(clips.map(async (name) => ((await isInstalled(this.dataDir, name)) ? name : null)))).filter((name) => name !== null);
+    const name = clipToInstall({ inUse, pinned: this.settings.clipModelPinned, installed });
+    return `${name === inUse ? `model ${inUse} not installed` : 'no CLIP model installed'}: run shoebox models pull ${name}`;
   }
 
   /** The CLIP version results are recorded with, `none` when the model is not installed; loads nothing. */

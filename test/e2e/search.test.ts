@@ -530,7 +530,7 @@ describe('web app: search, without a CLIP model', () => {
     await page.goto(`${server.url}/search?q=frost&mode=semantic`);
     const unavailable = page.getByTestId('search-unavailable');
     await poll(() => unavailable.isVisible()).toBe(true);
-    expect(await unavailable.locator('code').textContent()).toBe('shoebox models pull clip-vit-b32');
+    expect(await unavailable.locator('code').textContent()).toBe('shoebox models pull clip-vit-b32-laion2b');
     expect(await unavailable.textContent()).toContain(semantic.body.message);
     await screenshot(page, 'shoebox-search-no-clip-dark.png');
 
@@ -547,7 +547,7 @@ describe('web app: search, without a CLIP model', () => {
     const notice = page.getByTestId('search-notice');
     await poll(() => notice.isVisible()).toBe(true);
     expect(await notice.textContent()).toBe(hybrid.notices[0]);
-    expect(await notice.locator('code').textContent()).toBe('shoebox models pull clip-vit-b32');
+    expect(await notice.locator('code').textContent()).toBe('shoebox models pull clip-vit-b32-laion2b');
     await poll(() => resultIds(page)).toEqual(hybrid.items.map((hit) => hit.photo.id));
     // The toggle marks the mode the server cannot run.
     expect(await page.locator('.segment-unavailable input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual(['semantic']);
@@ -555,7 +555,7 @@ describe('web app: search, without a CLIP model', () => {
     // Image search needs the model too.
     await page.goto(`${server.url}/search?similar=${hybrid.items[0]!.photo.id}`);
     await poll(() => unavailable.isVisible()).toBe(true);
-    expect(await unavailable.textContent()).toContain('shoebox models pull clip-vit-b32');
+    expect(await unavailable.textContent()).toContain('shoebox models pull clip-vit-b32-laion2b');
     expect(errors).toEqual([]);
     await page.close();
   });

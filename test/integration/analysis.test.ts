@@ -37,7 +37,7 @@ describe('analysis without downloaded models', () => {
   it('skips CLIP steps with the reason and the command that fixes it, and still completes', async () => {
     const photo = await detail('red.jpg');
     expect(photo.state).toBe('completed');
-    expect(photo.steps.embeddings).toMatchObject({ status: 'skipped', error: 'model clip-vit-b32 not installed: run shoebox models pull clip-vit-b32' });
+    expect(photo.steps.embeddings).toMatchObject({ status: 'skipped', error: 'no CLIP model installed: run shoebox models pull clip-vit-b32-laion2b' });
     expect(photo.steps.tags).toMatchObject({ status: 'skipped', error: 'needs embeddings, which was skipped' });
     expect(photo.embedding).toBeNull();
     expect(photo.tags).toEqual([]);
@@ -164,6 +164,11 @@ describe('analysis without downloaded models', () => {
     const models = (await json(`${server.url}/api/models`)).body;
     const byName = Object.fromEntries(models.items.map((m: { name: string }) => [m.name, m]));
     expect(byName['clip-vit-b32']).toMatchObject({ installed: false, inUse: true });
+    // one name everywhere: the model the set-up, the gallery and Settings → Models offer is the one every skipped
+    // step tells to pull (it named the configured clip-vit-b32 while the web app offered clip-vit-b32-laion2b)
+    const offered = models.items.filter((m: { offered: boolean }) => m.offered).map((m: { name: string }) => m.name);
+    expect(offered).toEqual(['clip-vit-b32-laion2b']);
+    expect((await detail('red.jpg')).steps.embeddings.error).toMatch(new RegExp(`pull ${offered[0]}$`));
     expect(byName.faces).toMatchObject({ installed: true, bundled: true });
     expect(byName['ocr-eng']).toMatchObject({ installed: true, bundled: true });
     expect(models.captions.provider).toBe('fallback');

@@ -380,7 +380,7 @@ describe('automatic albums without a CLIP model', () => {
   it('answers 409 and says how to install one', async () => {
     const response = await json(`${server.url}/api/albums/auto/regenerate`, { method: 'POST' });
     expect(response.status).toBe(409);
-    expect(response.body.message).toMatch(/automatic albums need a CLIP model \(model clip-vit-b32 not installed: run shoebox models pull clip-vit-b32\)/);
+    expect(response.body.message).toMatch(/automatic albums need a CLIP model \(no CLIP model installed: run shoebox models pull clip-vit-b32-laion2b\)/);
   });
 
   it('is documented in the OpenAPI description', async () => {

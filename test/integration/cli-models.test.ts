@@ -68,7 +68,7 @@ describe('shoebox models', () => {
     expect(removed.code, removed.stderr).toBe(0);
     const again = JSON.parse((await runCli(['inspect', file, '--json', '--data', data])).stdout);
     expect(again.embedding).toBeNull();
-    expect(again.errors.embeddings).toBe('model clip-vit-b32 not installed: run shoebox models pull clip-vit-b32');
+    expect(again.errors.embeddings).toBe('no CLIP model installed: run shoebox models pull clip-vit-b32-laion2b');
   }, 180_000);
 
   it('inspect reads the text on the craft beer boards', async () => {

@@ -407,14 +407,14 @@ describe('search without a CLIP model', () => {
     const response = await json(`${server.url}/api/search?q=car`);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ mode: 'keyword', requestedMode: 'hybrid' });
-    expect(response.body.notices[0]).toMatch(/CLIP model.*shoebox models pull clip-vit-b32.*keyword results only/);
+    expect(response.body.notices[0]).toMatch(/no CLIP model installed: run shoebox models pull clip-vit-b32-laion2b\); these are keyword results only/);
     expect(response.body.items.map((hit: Hit) => hit.photo.id)).toEqual([redId]);
   });
 
   it('refuses semantic and image search with 409 and the command that fixes it', async () => {
     const semantic = await json(`${server.url}/api/search?q=car&mode=semantic`);
     expect(semantic.status).toBe(409);
-    expect(semantic.body.message).toMatch(/shoebox models pull clip-vit-b32/);
+    expect(semantic.body.message).toMatch(/shoebox models pull clip-vit-b32-laion2b\)/);
     const similar = await json(`${server.url}/api/search/similar`, { method: 'POST', json: { photoId: redId } });
     expect(similar.status).toBe(409);
   });

@@ -1,6 +1,6 @@
 // Which CLIP model an admin is offered, and which one a library with no stored choice uses (model-catalogue.ts).
 import { describe, expect, it } from 'vitest';
-import { clipToOffer, installedClip, RECOMMENDED_CLIP } from '../../src/ml/model-catalogue.js';
+import { clipToInstall, clipToOffer, installedClip, RECOMMENDED_CLIP } from '../../src/ml/model-catalogue.js';
 
 describe('the CLIP model offered', () => {
   it('is the recommended one (OpenCLIP LAION-2B) while no CLIP model is installed', () => {
@@ -27,5 +27,13 @@ describe('the CLIP model used with no choice stored', () => {
     expect(installedClip('clip-vit-b32', ['clip-multilingual', 'clip-vit-b32-laion2b'])).toBe('clip-vit-b32-laion2b');
     expect(installedClip('clip-vit-b32', ['clip-multilingual'])).toBe('clip-multilingual');
     expect(installedClip('clip-vit-b32', [])).toBe('clip-vit-b32');
+  });
+});
+
+describe('the CLIP model a missing-model message names', () => {
+  it('is the one offered, else the one in use (a choice missing here while another CLIP model is installed)', () => {
+    expect(clipToInstall({ inUse: 'clip-vit-b32', pinned: false, installed: [] })).toBe('clip-vit-b32-laion2b');
+    expect(clipToInstall({ inUse: 'clip-vit-b16', pinned: true, installed: [] })).toBe('clip-vit-b16');
+    expect(clipToInstall({ inUse: 'clip-vit-b16', pinned: false, installed: ['clip-multilingual'] })).toBe('clip-vit-b16');
   });
 });

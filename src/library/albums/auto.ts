@@ -89,7 +89,7 @@ async function regenerate(lib: AutoAlbumsLibrary, options: RegenerateOptions): P
   }
   const params: RegenerateParams = { minSize: resolved.minSize, minSimilarity: resolved.minSimilarity, timeGapDays: resolved.timeGapDays };
   const model = await lib.ml.clipVersion();
-  if (model === 'none') throw new UserError('conflict', `automatic albums need a CLIP model (${lib.ml.clipMissingReason()})`);
+  if (model === 'none') throw new UserError('conflict', `automatic albums need a CLIP model (${await lib.ml.clipMissingReason()})`);
 
   const started = performance.now();
   const snapshot = await loadSnapshot(lib, model);

@@ -123,7 +123,7 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
   if (mode !== 'keyword') {
     const clip = await lib.ml.clip();
     if (!clip) {
-      const reason = `semantic search needs a CLIP model (${lib.ml.clipMissingReason()})`;
+      const reason = `semantic search needs a CLIP model (${await lib.ml.clipMissingReason()})`;
       if (mode === 'semantic') throw new UserError('conflict', reason);
       mode = 'keyword';
       notices.push(`${reason}; these are keyword results only`);
@@ -173,7 +173,7 @@ export async function similarToPhoto(lib: Library, photoId: string, request: Sim
   const stored = await photoEmbedding(lib, photoId);
   if (!stored) {
     const clip = await lib.ml.clip();
-    throw new UserError('conflict', clip ? `photo ${photoId} has no embedding yet (its embeddings step has not run)` : `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
+    throw new UserError('conflict', clip ? `photo ${photoId} has no embedding yet (its embeddings step has not run)` : `image search needs a CLIP model (${await lib.ml.clipMissingReason()})`);
   }
   const hits = await similarByVector(lib.db, await searchScope(lib), stored.embedding, {
     filters: request.filters,
@@ -191,7 +191,7 @@ export async function similarToPhoto(lib: Library, photoId: string, request: Sim
  */
 export async function similarToImage(lib: Library, file: string, filename: string, request: SimilarRequest) {
   const clip = await lib.ml.clip();
-  if (!clip) throw new UserError('conflict', `image search needs a CLIP model (${lib.ml.clipMissingReason()})`);
+  if (!clip) throw new UserError('conflict', `image search needs a CLIP model (${await lib.ml.clipMissingReason()})`);
   const type = await detectImageType(file);
   if (!type.supported) throw new UserError('unsupported-type', `${filename} is a ${type.description}, not a supported image`);
   const preview = lib.scratch.tempPath() + '.jpg';

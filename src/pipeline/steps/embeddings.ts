@@ -19,7 +19,7 @@ export const embeddingsStep: PipelineStep = {
   async run(ctx) {
     const { photo, db, ml, localFile } = ctx;
     const clip = await ml.clip();
-    if (!clip) return { status: 'skipped', reason: ml.clipMissingReason() };
+    if (!clip) return { status: 'skipped', reason: await ml.clipMissingReason() };
     const images = [await localFile(derivedKey(photo.id, 'preview.jpg')), ...(await videoFrames(ctx))];
     const embeddings: Float32Array[] = [];
     for (const image of images) {

@@ -14,7 +14,7 @@ export const tagsStep: PipelineStep = {
   },
   async run({ photo, db, ml }) {
     const tagger = await ml.tagger();
-    if (!tagger) return { status: 'skipped', reason: ml.clipMissingReason() };
+    if (!tagger) return { status: 'skipped', reason: await ml.clipMissingReason() };
     const [row] = await db.select({ embedding: photoEmbeddings.embedding }).from(photoEmbeddings).where(eq(photoEmbeddings.photoId, photo.id));
     if (!row) throw new Error('the photo has no CLIP embedding; run the embeddings step first');
     const tags = tagger.tag(Float32Array.from(row.embedding));
