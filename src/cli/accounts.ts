@@ -4,6 +4,7 @@ import os from 'node:os';
 import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Settings } from '../config/settings.js';
+import { formatBytes } from '../model/byte-size.js';
 import { revokeUserApiKeys } from '../auth/api-keys.js';
 import { revokeOtherSessions } from '../auth/sessions.js';
 import { findUserByEmail, listUsers, updateUser, type UserWithUsage } from '../auth/users.js';
@@ -113,8 +114,7 @@ export async function runUsersList(settings: Settings, flags: { json?: boolean }
   if (flags.json) return console.log(JSON.stringify({ items: users }, null, 2));
   for (const user of users) {
     const state = user.disabled ? ' (disabled)' : '';
-    const mb = (user.usedBytes / 1024 / 1024).toFixed(1);
-    console.log(`${user.email ?? '(not set up)'}\t${user.name}\t${user.role}${state}\t${user.photos} photos, ${mb} MB`);
+    console.log(`${user.email ?? '(not set up)'}\t${user.name}\t${user.role}${state}\t${user.photos} photos, ${formatBytes(user.usedBytes)}`);
   }
 }
 

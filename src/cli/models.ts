@@ -3,11 +3,10 @@ import type { Settings } from '../config/settings.js';
 import { pullModel, type PullProgress } from '../ml/hub-download.js';
 import { getModelSpec, type ModelDtype } from '../ml/model-catalogue.js';
 import { installFromFolder, listModels, removeModel } from '../ml/registry.js';
+import { formatBytes } from '../model/byte-size.js';
 import { videoTools } from '../media/video/tools.js';
 import { ENCODER_NAMES } from '../media/video/transcode.js';
 
-const formatBytes = (bytes: number) =>
-  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(0)} MB` : `${Math.round(bytes / 1e3)} kB`;
 
 /** `shoebox models list`: what is installed, what can be, and what each model enables. */
 export async function runModelsList(settings: Settings, flags: { json?: boolean }): Promise<void> {

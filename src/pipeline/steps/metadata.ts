@@ -16,6 +16,7 @@ import { pairLivePhoto } from '../../library/live-photos/index.js';
 import { stopWork } from '../../base/running-work.js';
 import type { ByteRange } from '../../media/motion-photo.js';
 import { isVideoMime, type MotionInfo } from '../../model/video.js';
+import { formatBytes } from '../../model/byte-size.js';
 import { withTempDir } from '../../media/decoders/tools.js';
 
 /** The same people in the same places (to a thousandth of the image). */
@@ -128,7 +129,7 @@ async function keepMotion(storage: BlobStore, photoId: string, file: string, ran
     return { info: null, note };
   };
   if (!range) return none(null);
-  if (range.length > MAX_MOTION_BYTES) return none(`embedded video of ${Math.round(range.length / 1e6)} MB not kept (over ${MAX_MOTION_BYTES / 1024 / 1024} MB)`);
+  if (range.length > MAX_MOTION_BYTES) return none(`embedded video of ${formatBytes(range.length)} not kept (over ${formatBytes(MAX_MOTION_BYTES)})`);
   const handle = await open(file, 'r');
   const head = Buffer.alloc(8);
   try {

@@ -1,5 +1,7 @@
 // Display helpers. Pure functions, no React.
 
+export { formatBytes } from '../../../src/model/byte-size.js';
+
 export interface WallClock {
   year: number;
   month: number; // 1..12
@@ -84,19 +86,6 @@ export const formatCount = (n: number): string => numberFormat.format(n);
 
 /** "1 photo", "1,234 photos": the count, then the word that agrees with it. */
 export const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`;
-
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';
