@@ -8,7 +8,7 @@ import { createSession, listSessions, revokeOtherSessions, revokeSession } from 
 import { passwordThrottle } from '../auth/throttle.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { checkCredentials, findUser, hasAccounts, normaliseEmail, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
-import { setUpFirstAdmin } from '../library/accounts/index.js';
+import { photosBeforeAccounts, setUpFirstAdmin } from '../library/accounts/index.js';
 import { readOidcConfig } from '../auth/oidc-config.js';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
@@ -57,6 +57,7 @@ export function authRoutes(app: FastifyInstance, context: Resources): void {
         signedIn: request.actor !== null,
         singleSignOn: { enabled: oidc.enabled, buttonLabel: oidc.buttonLabel },
         offeredModels: setupRequired ? await modelsToOffer(context) : [],
+        photosBeforeSetUp: setupRequired ? await photosBeforeAccounts(db) : 0,
       };
     },
   });

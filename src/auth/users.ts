@@ -53,6 +53,12 @@ export async function hasAccounts(db: Db): Promise<boolean> {
   return Boolean(found);
 }
 
+/** The owner of a library from before accounts (`local`, no email), whom the first admin becomes; null if none. */
+export async function placeholderOwner(db: Db): Promise<string | null> {
+  const [placeholder] = await db.select({ id: users.id }).from(users).where(isNull(users.email)).orderBy(asc(users.createdAt)).limit(1);
+  return placeholder?.id ?? null;
+}
+
 /**
  * Creates the first admin. A library from before accounts has its `local` owner (no email): that row becomes the
  * admin, so every photo, person and album it owns stays put. 409 once anyone can sign in.
@@ -65,9 +71,9 @@ export async function setUpAdmin(db: Db, input: { name: string; email: string; p
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('shoebox:setup'))`);
     if (await hasAccounts(tx)) throw new UserError('conflict', 'Shoebox is already set up: sign in, or ask an admin for an account');
     const values = { name: input.name.trim(), email: normaliseEmail(input.email), passwordHash, role: 'admin', updatedAt: new Date() };
-    const [placeholder] = await tx.select({ id: users.id }).from(users).where(isNull(users.email)).orderBy(asc(users.createdAt)).limit(1);
+    const placeholder = await placeholderOwner(tx);
     const [row] = placeholder
-      ? await tx.update(users).set(values).where(eq(users.id, placeholder.id)).returning()
+      ? await tx.update(users).set(values).where(eq(users.id, placeholder)).returning()
       : await tx.insert(users).values(values).returning();
     return userInfo(row!);
   });

@@ -1,7 +1,11 @@
 // Accounts as the library sees them: a new account starts with the seed categories. auth/users.ts stores users and
 // knows nothing of the library; every account made at run time is made here (admin API, CLI, set-up, OIDC).
 import type { Db } from '../../db/connection.js';
-import { createUser, setUpAdmin, type UserInfo } from '../../auth/users.js';
+import { and, isNull, sql } from 'drizzle-orm';
+import { createUser, placeholderOwner, setUpAdmin, type UserInfo } from '../../auth/users.js';
+import { photos } from '../../db/schema.js';
+import { owns } from '../../scope/rows.js';
+import { forSystemRows } from '../actors.js';
 import { seedCategories } from '../categories/categories.js';
 
 export async function createAccount(db: Db, input: Parameters<typeof createUser>[1]): Promise<UserInfo> {
@@ -15,4 +19,15 @@ export async function setUpFirstAdmin(db: Db, input: Parameters<typeof setUpAdmi
   const admin = await setUpAdmin(db, input);
   await seedCategories(db);
   return admin;
+}
+
+/** Photos a library from before accounts holds, which become the first admin's at set-up (0 for a new library). */
+export async function photosBeforeAccounts(db: Db): Promise<number> {
+  const owner = await placeholderOwner(db);
+  if (!owner) return 0;
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(photos)
+    .where(and(owns(forSystemRows(db, owner), photos), isNull(photos.deletedAt)));
+  return row?.count ?? 0;
 }

@@ -2,13 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi, type AuthStatus } from '../client/account.js';
 import { featureLabel } from '../components/jobs/steps.js';
-import { formatBytes } from '../lib/format.js';
+import { formatBytes, plural } from '../lib/format.js';
 
 interface Props {
   setupRequired: boolean;
   singleSignOn?: AuthStatus['singleSignOn'];
   /** Set-up only: models the admin may download now (the configured CLIP model while it is missing). */
   offeredModels?: AuthStatus['offeredModels'];
+  /** Set-up only: photos a library from before accounts holds (they become the admin's). */
+  photosBeforeSetUp?: number;
 }
 
 /**
@@ -16,7 +18,7 @@ interface Props {
  * now with the session cookie, and the library shows. Set-up offers the missing models, unticked: nothing is
  * downloaded without the admin's word (the egress rule).
  */
-export function SignInPage({ setupRequired, singleSignOn, offeredModels = [] }: Props) {
+export function SignInPage({ setupRequired, singleSignOn, offeredModels = [], photosBeforeSetUp = 0 }: Props) {
   const [name, setName] = useState('');
   const [install, setInstall] = useState<ReadonlySet<string>>(new Set());
   const [email, setEmail] = useState('');
@@ -43,7 +45,12 @@ export function SignInPage({ setupRequired, singleSignOn, offeredModels = [] }: 
     <main className="auth-page">
       <form className="auth-card panel" onSubmit={submit} aria-labelledby="auth-title">
         <h1 id="auth-title">{setupRequired ? 'Set up Shoebox' : 'Sign in to Shoebox'}</h1>
-        {setupRequired ? <p className="muted">Create the admin account. Photos already in this library become yours.</p> : null}
+        {setupRequired ? (
+          <p className="muted" data-testid="setup-intro">
+            Create the admin account.
+            {photosBeforeSetUp > 0 ? ` The ${plural(photosBeforeSetUp, 'photo', 'photos')} already in this library become yours.` : null}
+          </p>
+        ) : null}
         {setupRequired ? (
           <label className="auth-field">
             Name
