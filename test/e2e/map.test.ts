@@ -66,6 +66,25 @@ describe('web app: the map', () => {
     return urls;
   }
   const foreign = (urls: string[]) => urls.filter((url) => !url.startsWith(server.url) && !url.startsWith('data:') && !url.startsWith('blob:'));
+  /** Pixels of the built-in map's canvas in a city dot's white (nothing else it draws is white), once it has drawn the land. */
+  const whitePixels = async (page: Page) => {
+    const count = () =>
+      page.evaluate(() => {
+        let painted = 0;
+        let white = 0;
+        for (const canvas of document.querySelectorAll<HTMLCanvasElement>('.leaflet-basemap-pane canvas')) {
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          for (let i = 0; i < data.length; i += 4) {
+            if (data[i + 3] === 255) painted++;
+            if (data[i] === 255 && data[i + 1] === 255 && data[i + 2] === 255 && data[i + 3] === 255) white++;
+          }
+        }
+        return { painted, white };
+      });
+    await poll(async () => (await count()).painted).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a frame for the rest of the layers
+    return (await count()).white;
+  };
   const markers = (page: Page) => page.locator('.map-cluster');
   const counts = async (page: Page) => (await markers(page).evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-count'))))).sort((a, b) => a - b);
 
@@ -81,6 +100,8 @@ describe('web app: the map', () => {
     // the built-in map is drawn: the countries on a canvas in its own pane, from Shoebox's own basemap
     await poll(() => page.locator('.leaflet-basemap-pane canvas').count()).toBeGreaterThan(0);
     expect(urls.some((url) => url.includes('/api/map/basemap?detail=110m'))).toBe(true);
+    // and no capital at world zoom: a bare dot reads as a photo (an empty map showed ~200 of them, each a white dot)
+    expect(await whitePixels(page)).toBe(0);
     await screenshot(page, 'map-desk-world.png');
 
     // a cluster zooms in until its items come apart
@@ -91,6 +112,7 @@ describe('web app: the map', () => {
     await poll(() => page.getByTestId('map-list').locator('h1').textContent()).toBe('3 items in view');
     // closer in, the capitals are named (Lisbon) from the 1:50m map
     await poll(() => page.locator('.map-city', { hasText: 'Lisbon' }).isVisible()).toBe(true);
+    expect(await whitePixels(page)).toBeGreaterThan(0); // the named capitals' dots
     expect(urls.some((url) => url.includes('/api/map/basemap?detail=50m'))).toBe(true);
     await screenshot(page, 'map-desk-portugal.png');
 

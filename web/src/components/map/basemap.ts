@@ -1,5 +1,6 @@
 // The built-in world map as Leaflet layers: land and borders from Natural Earth's countries, the capitals as dots
-// with their names from zoom 4 on. Everything comes from GET /api/map/basemap: no tile, font or request elsewhere.
+// with their names from zoom 4 on, and not at all before: a nameless dot reads as a photo, and on an empty map the
+// capitals were the only marks. Everything comes from GET /api/map/basemap: no tile, font or request elsewhere.
 import L from 'leaflet';
 import { feature, mesh } from 'topojson-client';
 import type { FeatureCollection } from 'geojson';
@@ -25,17 +26,28 @@ export function drawBasemap(map: L.Map, group: L.LayerGroup, basemap: Basemap): 
   const borders = unwrapGeometry(mesh(basemap.topology, countries, (a, b) => a !== b));
   group.addLayer(L.geoJSON(coast, { style: () => ({ ...COAST, renderer }), interactive: false, pane: 'basemap' }));
   group.addLayer(L.geoJSON(borders, { style: () => ({ ...BORDERS, renderer }), interactive: false, pane: 'basemap' }));
+  const cities = L.layerGroup();
   for (const city of basemap.cities) {
     const dot = L.circleMarker([city.latitude, city.longitude], { radius: 2.5, color: '#5b5566', weight: 1, fillColor: '#fff', fillOpacity: 1, pane: 'basemap', renderer, interactive: false });
     dot.bindTooltip(city.name, { permanent: true, direction: 'right', className: 'map-city', offset: [4, 0], pane: 'basemap-labels' });
-    group.addLayer(dot);
+    cities.addLayer(dot);
   }
+  citiesOf.get(map)?.remove();
+  citiesOf.set(map, cities);
   showCityNames(map);
 }
 
-/** City names only from zoom 4: seen from afar they would cover the map. */
+/** Each map's capitals, shown only where their names are. */
+const citiesOf = new WeakMap<L.Map, L.LayerGroup>();
+
+/** Cities only from zoom 4, each with its name: seen from afar the names would cover the map, and bare dots look like photos. */
 export function showCityNames(map: L.Map): void {
-  map.getContainer().classList.toggle('map-names-hidden', map.getZoom() < 4);
+  const shown = map.getZoom() >= 4;
+  map.getContainer().classList.toggle('map-names-hidden', !shown);
+  const cities = citiesOf.get(map);
+  if (!cities) return;
+  if (shown && !map.hasLayer(cities)) cities.addTo(map);
+  if (!shown && map.hasLayer(cities)) cities.remove();
 }
 
 /** The basemap's detail for a zoom: the world's below 4, a closer one from there. */
