@@ -69,7 +69,7 @@ export class ModelInstalls {
     const onProgress = (progress: PullProgress) => {
       Object.assign(status, {
         file: progress.file,
-        fileIndex: progress.fileIndex,
+        fileIndex: progress.fileIndex + 1, // the pull counts from 0
         fileCount: progress.fileCount,
         receivedBytes: progress.receivedBytes,
         totalBytes: progress.totalBytes,

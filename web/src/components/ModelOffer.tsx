@@ -1,15 +1,19 @@
 // The first day's offer to an admin: without a CLIP model, search by meaning, tags and descriptions are off. One
 // click downloads the offered model (the recommended one, or the one the server pins; Settings → Models shows the
 // rest); "Not now" hides the offer in this browser. A download under way (ticked at set-up, or started in another
-// tab) is shown with a link to its progress. Nothing is downloaded without that click (the egress rule).
+// tab) is shown with a link to its progress and followed until it ends: a failure is told here, where it was started,
+// with the ways on (again, a zip, the CLI). Nothing is downloaded without that click (the egress rule).
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi } from '../client/account.js';
-import { installModel, listModels, type ModelInfo } from '../client/models.js';
+import { installLabel, installModel, listModels, type ModelInfo } from '../client/models.js';
 import { formatBytes } from '../lib/format.js';
 import { Link } from '../lib/router.js';
+import { InstallFailure } from './jobs/ModelInstallRoutes.js';
 
 const DISMISSED = 'shoebox.modelOffer.dismissed';
+/** How often a download under way is asked after, to tell its end. */
+const FOLLOW_MS = 2000;
 
 /**
  * The offer as this tab last showed it, drawn at once when the gallery comes back from a photo: appearing a moment
@@ -17,10 +21,17 @@ const DISMISSED = 'shoebox.modelOffer.dismissed';
  */
 let shown: { model: ModelInfo; started: boolean } | null | undefined;
 
+/** The offer's model as the server has it now (its download's state with it), or null when it is no longer offered. */
+async function offeredNow(signal: AbortSignal): Promise<ModelInfo | null> {
+  return (await listModels(signal)).items.find((m) => m.offered && !m.installed) ?? null;
+}
+
 export function ModelOffer() {
   const [model, setModel] = useState<ModelInfo | null>(() => shown?.model ?? null);
   const [started, setStarted] = useState(() => shown?.started ?? false);
   const [error, setError] = useState<string | null>(null);
+  /** The model whose download this offer followed to its end. */
+  const [arrived, setArrived] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState(() => {
     try {
       return window.localStorage.getItem(DISMISSED) === '1';
@@ -38,10 +49,9 @@ export function ModelOffer() {
     window.addEventListener('pointerdown', onPress, { capture: true, signal: abort.signal });
     void (async () => {
       const me = await accountApi.me();
-      const models = me.role === 'admin' ? await listModels(abort.signal) : null;
-      const clip = models?.items.find((m) => m.offered && !m.installed);
-      // started at set-up or in another tab: say so, with the way to its progress, rather than offer it again
-      const offer = clip ? { model: clip, started: clip.install?.state === 'downloading' } : null;
+      const clip = me.role === 'admin' ? await offeredNow(abort.signal) : null;
+      // started at set-up or in another tab: say so, with the way to its progress (or how it failed), rather than offer it again
+      const offer = clip ? { model: clip, started: clip.install !== null } : null;
       // never shown in this tab, and the answer comes under a page already scrolled (a slow server; a gallery
       // restored on the way back from a photo) or being pressed (a finger on a tile would slide onto another):
       // shown on a later visit, rather than pushing what is on screen down by its height now
@@ -53,12 +63,82 @@ export function ModelOffer() {
     return () => abort.abort();
   }, [dismissed]);
 
+  // a download under way is followed to its end: installed (the offer goes), or failed (told here, with the ways on)
+  const downloading = started && model?.install?.state !== 'failed' && model?.install?.state !== 'cancelled';
+  useEffect(() => {
+    if (!downloading || dismissed) return;
+    const abort = new AbortController();
+    const timer = window.setTimeout(() => {
+      offeredNow(abort.signal).then(
+        (now) => {
+          shown = now ? { model: now, started: true } : null;
+          if (!now) setArrived(model!.name);
+          setModel(now);
+        },
+        () => undefined, // asked again on the next visit; the pages report a server that cannot be reached
+      );
+    }, FOLLOW_MS);
+    return () => {
+      window.clearTimeout(timer);
+      abort.abort();
+    };
+  }, [downloading, dismissed, model]);
+
+  const start = () => {
+    setError(null);
+    installModel(model!.name).then(
+      (install) => {
+        const next = { ...model!, install };
+        shown = { model: next, started: true };
+        setModel(next);
+        setStarted(true);
+      },
+      (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
+    );
+  };
+  // the zip route: its upload reports its own progress; once in place the offer goes
+  const act = (work: () => Promise<unknown>) => {
+    setError(null);
+    work().then(
+      () => offeredNow(new AbortController().signal).then((now) => {
+        shown = now ? { model: now, started: true } : null;
+        setModel(now);
+      }),
+      (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
+    );
+  };
+
+  if (arrived && !model) {
+    return (
+      <div className="notice model-offer" role="status" data-testid="model-offer-arrived">
+        <div className="notice-body">
+          <p>{arrived} is in place: your photos are being analysed with it (see Jobs).</p>
+        </div>
+      </div>
+    );
+  }
   if (dismissed || !model) return null;
+  const failed = started && model.install?.state === 'failed';
+  const stopped = started && model.install?.state === 'cancelled';
   return (
     <div className="notice model-offer" role="region" aria-label="Smart search" data-testid="model-offer">
       <div className="notice-body">
-        {started ? (
+        {failed ? (
+          <InstallFailure
+            model={model}
+            onAct={act}
+            retry={
+              <button type="button" className="button button-primary" data-testid="model-offer-install" onClick={start}>
+                {installLabel(model.install)}
+              </button>
+            }
+          />
+        ) : stopped ? (
           <p>
+            The download of {model.name} was stopped. <Link to="/settings/models">Settings → Models</Link>
+          </p>
+        ) : started ? (
+          <p data-testid="model-offer-downloading">
             Downloading {model.name}… <Link to="/settings/models">See its progress</Link>. Your photos are analysed with it as soon as it is in place.
           </p>
         ) : (
@@ -73,24 +153,13 @@ export function ModelOffer() {
           </p>
         ) : null}
       </div>
-      {started ? null : (
+      {started && !stopped && !failed ? null : (
         <div className="model-offer-actions">
-          <button
-            type="button"
-            className="button button-primary"
-            data-testid="model-offer-install"
-            onClick={() =>
-              installModel(model.name).then(
-                () => {
-                  shown = { model, started: true };
-                  setStarted(true);
-                },
-                (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
-              )
-            }
-          >
-            Download
-          </button>
+          {failed ? null : (
+            <button type="button" className="button button-primary" data-testid="model-offer-install" onClick={start}>
+              {stopped ? installLabel(model.install) : 'Download'}
+            </button>
+          )}
           <button
             type="button"
             className="button button-ghost"

@@ -1,8 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ApiError } from '../../api.js';
-import { cancelInstall, installModel, listModels, removeModel, switchClipModel, type InstallStatus, type ModelInfo, type ModelList as Models } from '../../client/models.js';
-import { sendModelArchive } from '../../client/upload.js';
+import { cancelInstall, hasPartial, installLabel, installModel, listModels, removeModel, switchClipModel, type InstallStatus, type ModelInfo, type ModelList as Models } from '../../client/models.js';
 import { formatBytes } from '../../lib/format.js';
+import { ArchiveInstall, InstallFailure } from './ModelInstallRoutes.js';
 import { featureLabel } from './steps.js';
 
 /** How often the list is asked again while a download runs. */
@@ -106,7 +106,7 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
                 ) : !model.installed && !model.bundled ? (
                   <p className="jobs-model-install">
                     Install with <code>shoebox models pull {model.name}</code>
-                    {model.offered ? ' (recommended)' : model.inUse ? ' (this is the configured model of its kind)' : null}
+                    {model.offered ? ' (recommended)' : null}
                   </p>
                 ) : null}
                 {model.turnedOff ? <p className="muted jobs-model-notes">{model.turnedOff.charAt(0).toUpperCase() + model.turnedOff.slice(1)}.</p> : null}
@@ -130,6 +130,11 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
 function ModelControls({ model, pinned, onAct }: { model: ModelInfo; pinned: boolean; onAct: (work: () => Promise<unknown>) => void }) {
   const install = model.install;
   if (install?.state === 'downloading') return <DownloadProgress install={install} onCancel={() => onAct(() => cancelInstall(model.name))} />;
+  const installButton = (
+    <button type="button" className="button button-primary button-small" onClick={() => onAct(() => installModel(model.name))} data-testid="model-install">
+      {installLabel(install)} (about {formatBytes(model.sizeBytes)})
+    </button>
+  );
   return (
     <div className="jobs-model-actions">
       {model.installed && model.kind === 'clip' && !model.inUse && !pinned ? (
@@ -163,82 +168,22 @@ function ModelControls({ model, pinned, onAct }: { model: ModelInfo; pinned: boo
             Remove
           </button>
         )
-      ) : (
+      ) : install?.state === 'failed' ? null : (
         <>
-          <button type="button" className="button button-primary button-small" onClick={() => onAct(() => installModel(model.name))} data-testid="model-install">
-            {install?.state === 'cancelled' || install?.state === 'failed' ? 'Resume download' : 'Install'} (about {formatBytes(model.sizeBytes)})
-          </button>
+          {installButton}
           <ArchiveInstall name={model.name} onAct={onAct} />
         </>
       )}
-      {install?.state === 'failed' ? (
-        <p role="alert" className="inline-error" data-testid="model-install-error">
-          The download failed: {install.error}
-        </p>
+      {install?.state === 'failed' ? <InstallFailure model={model} retry={installButton} onAct={onAct} /> : null}
+      {install?.state === 'cancelled' ? (
+        <p className="muted">{hasPartial(install) ? 'Download stopped; what arrived is kept for the next try.' : 'Download stopped before anything arrived.'}</p>
       ) : null}
-      {install?.state === 'cancelled' ? <p className="muted">Download stopped; what arrived is kept for the next try.</p> : null}
       {install?.state === 'installed' ? (
         <p className="muted" data-testid="model-installed-note">
           Installed: photos analysed without it are being analysed again (see Jobs).
         </p>
       ) : null}
     </div>
-  );
-}
-
-/**
- * For a machine that cannot reach the hub: a zip of the model's folder, made where it can be downloaded, sent
- * from this browser with its progress; the server checks and installs it.
- */
-function ArchiveInstall({ name, onAct }: { name: string; onAct: (work: () => Promise<unknown>) => void }) {
-  const input = useRef<HTMLInputElement>(null);
-  const [sending, setSending] = useState<{ loaded: number; total: number; abort: AbortController } | null>(null);
-  const send = (file: File) => {
-    const abort = new AbortController();
-    setSending({ loaded: 0, total: file.size, abort });
-    onAct(() =>
-      sendModelArchive(name, file, (loaded, total) => setSending({ loaded, total, abort }), abort.signal)
-        .catch((error: unknown) => {
-          if (!(error instanceof DOMException && error.name === 'AbortError')) throw error; // cancelled: nothing to say
-        })
-        .finally(() => setSending(null)),
-    );
-  };
-  if (sending) {
-    const sent = sending.loaded >= sending.total;
-    return (
-      <div className="jobs-model-actions" data-testid="model-archive-sending">
-        <progress max={sending.total} value={sending.loaded} aria-label="Upload progress" />
-        <span className="muted">
-          {sent ? 'Checking and installing the archive…' : `Sending the archive: ${formatBytes(sending.loaded)} of ${formatBytes(sending.total)}`}
-        </span>
-        {sent ? null : (
-          <button type="button" className="button button-small" onClick={() => sending.abort.abort()}>
-            Cancel
-          </button>
-        )}
-      </div>
-    );
-  }
-  return (
-    <>
-      <button type="button" className="button button-small" onClick={() => input.current?.click()} data-testid="model-archive">
-        Install from a zip…
-      </button>
-      <input
-        ref={input}
-        type="file"
-        accept=".zip,application/zip"
-        hidden
-        aria-label={`Zip archive of ${name}'s folder`}
-        data-testid="model-archive-file"
-        onChange={(event) => {
-          const file = event.target.files?.[0];
-          event.target.value = '';
-          if (file) send(file);
-        }}
-      />
-    </>
   );
 }
 
