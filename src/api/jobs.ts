@@ -14,6 +14,10 @@ const count = z.number().int();
 
 export const jobsSnapshotSchema = z.object({
   states: z.record(z.string(), count).describe(`photos per state (${PHOTO_STATES.join(', ')}); the trash is not counted`),
+  run: z
+    .object({ done: count, total: count })
+    .nullable()
+    .describe('the run of work under way: photos finished since the earliest photo still waiting or processing joined it, of those and the ones left; null when idle'),
   steps: z
     .record(z.string(), z.object({ pending: count, running: count, done: count, skipped: count, failed: count }))
     .describe(`photos per status of each step, in pipeline order: ${STEP_NAMES.join(', ')}`),

@@ -37,7 +37,8 @@ export function formatJobs(snapshot: JobsSnapshot, failuresShown = 10): string {
   const state = (name: string) => snapshot.states[name] ?? 0;
   const working = state('pending') + state('processing');
   const lines: string[] = [];
-  lines.push(working > 0 ? `${photos(working)} to process` : 'All caught up: nothing waiting');
+  const run = snapshot.run;
+  lines.push(working > 0 ? `${photos(working)} to process${run ? `: ${count(run.done)} of ${count(run.total)} done` : ''}` : 'All caught up: nothing waiting');
   const rate = snapshot.rate.photosPerMinute;
   const figures = [`queue ${photos(snapshot.queue.depth)}`, `speed ${rate > 0 ? `${rate.toFixed(1)} photos/min` : '—'}`];
   if (working > 0) figures.push(`time left ${snapshot.etaSeconds === null ? 'estimating…' : eta(snapshot.etaSeconds)}`);

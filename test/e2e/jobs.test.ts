@@ -125,6 +125,16 @@ describe('web app: jobs', () => {
     await poll(working, { timeout: 240_000 }).toBe(String(nature.length));
     captions.admit(1);
     await poll(working, { timeout: 60_000 }).toBe(String(nature.length - 1));
+    // a page opened now, in the middle of the run, counts it from where it began, as the server knows it (it counted
+    // from its own first look: "0 of 34 done" while 33 were complete)
+    const late = await openPage(context);
+    await late.page.goto(`${server.url}/jobs`);
+    const run = (await json(`${server.url}/api/jobs`)).body.run as { done: number; total: number };
+    expect(run.done).toBeGreaterThanOrEqual(1);
+    expect(run.total).toBe(run.done + nature.length - 1);
+    await poll(() => late.page.locator('.jobs-batch-text').textContent()).toMatch(new RegExp(`^${run.done} of ${run.total} done`));
+    expect(late.errors).toEqual([]);
+    await late.page.close();
     captions.release();
     await waitForTerminal(server.url, ids, 300_000);
     await poll(() => page.getByTestId('jobs-working').getAttribute('data-value')).toBe('0');

@@ -442,6 +442,7 @@ describe('the API the web app uses', () => {
       const total = (await list()).total;
       expect(Object.values(snapshot.states as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(total);
       expect(snapshot.states).toMatchObject({ pending: 0, processing: 0, failed: 1 });
+      expect(snapshot.run).toBeNull(); // idle: no run of work under way
       expect(Object.keys(snapshot.steps)).toEqual([...STEP_NAMES]);
       for (const name of STEP_NAMES) {
         const counts = snapshot.steps[name];

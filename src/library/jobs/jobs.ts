@@ -38,6 +38,8 @@ export interface JobsSnapshot {
   /** Per pipeline step, in pipeline order. */
   steps: Record<string, StepProgress>;
   queue: { depth: number };
+  /** The current run of work (null when idle): its photos done, and in all (done + still waiting or processing). */
+  run: RunProgress | null;
   /** Photos finished per minute over the last `windowSeconds`. */
   rate: { photosPerMinute: number; windowSeconds: number };
   /**
@@ -62,16 +64,22 @@ function recentGenerations(lib: Library, now: Date): Promise<GenerationJobInfo[]
   return listGenerationJobs(lib, { limit: GENERATION_SHOWN, since: new Date(now.getTime() - GENERATION_SHOWN_MINUTES * 60_000) });
 }
 
+export interface RunProgress {
+  done: number;
+  total: number;
+}
+
 /** The counts that move only when the pipeline or the user changes something (see `jobsChangeMark`). */
 export interface JobsCounts {
   states: Record<string, number>;
+  run: RunProgress | null;
   steps: Record<StepName, StepProgress>;
   failures: JobFailure[];
   failuresTotal: number;
 }
 
 export async function jobsCounts(lib: Library): Promise<JobsCounts> {
-  const [states, stepCounts, failures] = await Promise.all([countByState(lib), countSteps(lib), latestFailures(lib)]);
+  const [states, stepCounts, failures, run] = await Promise.all([countByState(lib), countSteps(lib), latestFailures(lib), runProgress(lib)]);
   const steps = Object.fromEntries(
     STEP_NAMES.map((name) => {
       const { pending, running, done, skipped, failed } = stepCounts[name];
@@ -79,7 +87,32 @@ export async function jobsCounts(lib: Library): Promise<JobsCounts> {
     }),
   ) as Record<StepName, StepProgress>;
   const failuresTotal = STEP_NAMES.reduce((sum, name) => sum + steps[name].failed, 0);
-  return { states, steps, failures, failuresTotal };
+  return { states, run, steps, failures, failuresTotal };
+}
+
+/**
+ * The run of work under way, as the server knows it (a page opened in its middle counted from its own first look:
+ * "0 of 34 done" while 33 were complete). A photo still waiting or processing was last changed when it joined the
+ * run (admitted, retried, reopened) or began it; the run began at the earliest of those, and the photos that
+ * finished since are its done ones (their state's change stamps updated_at).
+ */
+async function runProgress(lib: Library): Promise<RunProgress | null> {
+  const terminal = sql.join(
+    TERMINAL_STATES.map((state) => sql`${state}`),
+    sql`, `,
+  );
+  const [found] = await rows<{ done: number; working: number }>(
+    lib.db,
+    sql`with began as (
+          select min(p.updated_at) as at from photos p
+          where ${ownsSql(lib, 'p')} and p.deleted_at is null and p.state in ('pending', 'processing'))
+        select (count(*) filter (where p.state in (${terminal})))::int as done,
+               (count(*) filter (where p.state in ('pending', 'processing')))::int as working
+        from photos p, began
+        where ${ownsSql(lib, 'p')} and p.deleted_at is null and p.updated_at >= began.at`,
+  );
+  if (!found || found.working === 0) return null;
+  return { done: found.done, total: found.done + found.working };
 }
 
 /** Failed steps, newest first (the trash left out). */
@@ -147,6 +180,7 @@ export async function snapshotWith(lib: Library, counts: JobsCounts | Promise<Jo
   ]);
   return {
     states: counted.states,
+    run: counted.run,
     steps: counted.steps,
     queue: { depth: queueDepth },
     rate,

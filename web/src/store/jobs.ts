@@ -35,7 +35,7 @@ export interface JobsState {
   connection: JobsConnection;
   /** Why the last look failed, while no fresh snapshot came since. */
   error: string | null;
-  /** Progress since work last started (null when idle). */
+  /** Progress of the run of work under way (null when idle). */
   batch: BatchProgress | null;
 }
 
@@ -53,7 +53,6 @@ class JobsStore {
   private lingerTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectDelay = RECONNECT_FIRST_MS;
   /** Finished photos when the current run of work began: progress counts from there. */
-  private batchBase: number | null = null;
   private polling: Promise<void> | null = null;
 
   readonly subscribe = (listener: () => void): (() => void) => {
@@ -175,17 +174,9 @@ class JobsStore {
     this.set({ snapshot, error: null, batch: this.batchOf(snapshot) });
   }
 
+  /** The server's run of work (it knows where it began; a page opened in its middle does not). */
   private batchOf(snapshot: JobsSnapshot): BatchProgress | null {
-    const working = workingCount(snapshot);
-    const finished = finishedCount(snapshot);
-    if (working === 0) {
-      this.batchBase = null;
-      return null;
-    }
-    // Retried or deleted photos leave the finished ones: the run counts from the lower number.
-    if (this.batchBase === null || finished < this.batchBase) this.batchBase = finished;
-    const done = finished - this.batchBase;
-    return { done, total: done + working };
+    return workingCount(snapshot) === 0 ? null : snapshot.run;
   }
 }
 
