@@ -123,30 +123,7 @@ export function ModelOffer() {
   return (
     <div className="notice model-offer" role="region" aria-label="Smart search" data-testid="model-offer">
       <div className="notice-body">
-        {failed ? (
-          <InstallFailure
-            model={model}
-            onAct={act}
-            retry={
-              <button type="button" className="button button-primary" data-testid="model-offer-install" onClick={start}>
-                {installLabel(model.install)}
-              </button>
-            }
-          />
-        ) : stopped ? (
-          <p>
-            The download of {model.name} was stopped. <Link to="/settings/models">Settings → Models</Link>
-          </p>
-        ) : started ? (
-          <p data-testid="model-offer-downloading">
-            Downloading {model.name}… <Link to="/settings/models">See its progress</Link>. Your photos are analysed with it as soon as it is in place.
-          </p>
-        ) : (
-          <p>
-            <strong>Smart search is off.</strong> Search by meaning (“dog on a beach”), tags and descriptions need the {model.name} model: about{' '}
-            {formatBytes(model.sizeBytes)}, downloaded from Hugging Face once. <Link to="/settings/models">All models</Link>
-          </p>
-        )}
+        <OfferMessage model={model} started={started} act={act} start={start} />
         {error ? (
           <p role="alert" className="inline-error">
             {error}
@@ -177,5 +154,37 @@ export function ModelOffer() {
         </div>
       )}
     </div>
+  );
+}
+
+/** What the offer says: the offer itself, the download under way, stopped, or failed with the ways on. */
+function OfferMessage({ model, started, act, start }: { model: ModelInfo; started: boolean; act: (work: () => Promise<unknown>) => void; start: () => void }) {
+  if (started && model.install?.state === 'failed') {
+    const retry = (
+      <button type="button" className="button button-primary" data-testid="model-offer-install" onClick={start}>
+        {installLabel(model.install)}
+      </button>
+    );
+    return <InstallFailure model={model} onAct={act} retry={retry} />;
+  }
+  if (started && model.install?.state === 'cancelled') {
+    return (
+      <p>
+        The download of {model.name} was stopped. <Link to="/settings/models">Settings → Models</Link>
+      </p>
+    );
+  }
+  if (started) {
+    return (
+      <p data-testid="model-offer-downloading">
+        Downloading {model.name}… <Link to="/settings/models">See its progress</Link>. Your photos are analysed with it as soon as it is in place.
+      </p>
+    );
+  }
+  return (
+    <p>
+      <strong>Smart search is off.</strong> Search by meaning (“dog on a beach”), tags and descriptions need the {model.name} model: about{' '}
+      {formatBytes(model.sizeBytes)}, downloaded from Hugging Face once. <Link to="/settings/models">All models</Link>
+    </p>
   );
 }
