@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Settings } from '../config/settings.js';
 import { pullModel, type PullProgress } from '../ml/hub-download.js';
-import { getModelSpec, type ModelDtype } from '../ml/model-catalogue.js';
+import { clipToOffer, getModelSpec, installedClip, type ModelDtype } from '../ml/model-catalogue.js';
 import { installFromFolder, listModels, removeModel } from '../ml/registry.js';
 import { formatBytes } from '../model/byte-size.js';
 import { videoTools } from '../media/video/tools.js';
@@ -11,14 +11,19 @@ import { ENCODER_NAMES } from '../media/video/transcode.js';
 /** `shoebox models list`: what is installed, what can be, and what each model enables. */
 export async function runModelsList(settings: Settings, flags: { json?: boolean }): Promise<void> {
   const [models, tools] = await Promise.all([listModels(settings.dataDir), videoTools(settings.video)]);
+  const installed = models.filter((m) => m.installed).map((m) => m.name);
+  // the model the web app offers and every "CLIP model missing" message names (clipToInstall), marked as such
+  const offered = clipToOffer({ inUse: settings.ml.clipModel, pinned: settings.ml.clipModelPinned, installed });
+  const used = installedClip(settings.ml.clipModel, installed);
+  const inUse = installed.includes(used) ? used : null;
   const { hwaccel } = settings.video;
   const ffmpeg = 'problem' in tools ? { problem: tools.problem, hwaccel } : { version: tools.version, source: tools.source, ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, hwaccel };
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ configuredClip: settings.ml.clipModel, models, ffmpeg }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ configuredClip: settings.ml.clipModel, offeredClip: offered, models, ffmpeg }, null, 2)}\n`);
     return;
   }
   const rows = models.map((m) => [
-    m.name + (m.name === settings.ml.clipModel ? ' *' : ''),
+    m.name + (m.name === inUse ? ' *' : m.name === offered ? ' +' : ''),
     m.installed ? (m.bundled ? 'bundled' : 'installed') : 'available',
     formatBytes(m.sizeBytes),
     m.enables.join(', '),
@@ -27,7 +32,9 @@ export async function runModelsList(settings: Settings, flags: { json?: boolean 
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
   process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
-  process.stdout.write(`\n* the CLIP model in use (SHOEBOX_CLIP_MODEL). Models live in ${settings.dataDir}/models.\n`);
+  process.stdout.write(
+    `\n${inUse ? '* the CLIP model in use (without a choice made on Settings → Models). ' : ''}${offered ? `+ the CLIP model to install (the web app offers it). ` : ''}Models live in ${settings.dataDir}/models.\n`,
+  );
   for (const m of models) if (m.notes) process.stdout.write(`${m.name}: ${m.notes}\n`);
   process.stdout.write(
     'problem' in tools

@@ -19,15 +19,18 @@ describe('shoebox models', () => {
   it('lists the catalogue: bundled models installed, hub models available, with what they enable', async () => {
     const result = await runCli(['models', 'list', '--json', '--data', data]);
     expect(result.code, result.stderr).toBe(0);
-    const { models, configuredClip } = JSON.parse(result.stdout);
+    const { models, configuredClip, offeredClip } = JSON.parse(result.stdout);
     expect(configuredClip).toBe('clip-vit-b32');
+    expect(offeredClip).toBe('clip-vit-b32-laion2b'); // the one the web app offers and the skipped steps name
     const byName = Object.fromEntries(models.map((m: { name: string }) => [m.name, m]));
     expect(byName['clip-vit-b32']).toMatchObject({ installed: false, bundled: false });
     expect(byName['clip-vit-b32'].enables).toContain('semantic-search');
     expect(byName.faces).toMatchObject({ installed: true, bundled: true });
     expect(byName['ocr-eng']).toMatchObject({ installed: true, bundled: true });
     const table = await runCli(['models', 'list', '--data', data]);
-    expect(table.stdout).toMatch(/clip-vit-b32 \*\s+available/);
+    // nothing is in use yet: the model to install is marked, not the configured name (it was marked "in use")
+    expect(table.stdout).toMatch(/clip-vit-b32-laion2b \+\s+available/);
+    expect(table.stdout).not.toMatch(/\*/);
     expect(table.stdout).toMatch(/faces\s+bundled/);
     // and which ffmpeg makes the videos' posters and playable copies
     expect(JSON.parse(result.stdout).ffmpeg).toMatchObject({ version: expect.any(String), source: expect.stringMatching(/^(system|npm)$/) });
