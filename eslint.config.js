@@ -38,8 +38,8 @@ export default tseslint.config(
             {
               target: './web/src',
               from: './src',
-              except: ['./api/contract.ts'],
-              message: 'the web app shares only the API contract with the server',
+              except: ['./api/contract.ts', './model'],
+              message: 'the web app shares only the API contract and the shared vocabulary (src/model/) with the server',
             },
           ],
         },

@@ -1,5 +1,5 @@
 // The lint's zones hold: ESLint, with the project's own config, refuses the server importing the web app or the tests,
-// and the web app importing the server other than the API contract (eslint.config.js).
+// and the web app importing the server other than the API contract and the shared vocabulary (eslint.config.js).
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,8 @@ describe('lint zones', () => {
     expect(await rulesBroken('web/src/zone-probe.ts', "export { db } from '../../src/db/connection.js';\n")).toContain('import-x/no-restricted-paths');
   });
 
-  it('lets the web app read the API contract', async () => {
+  it('lets the web app read the API contract and the shared vocabulary', async () => {
     expect(await rulesBroken('web/src/zone-probe.ts', "export type { PhotoState } from '../../src/api/contract.js';\n")).toEqual([]);
+    expect(await rulesBroken('web/src/zone-probe.ts', "export { formatBytes } from '../../src/model/byte-size.js';\n")).toEqual([]);
   });
 });

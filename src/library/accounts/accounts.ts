@@ -1,7 +1,7 @@
 // Accounts as the library sees them: a new account starts with the seed categories. auth/users.ts stores users and
 // knows nothing of the library; every account made at run time is made here (admin API, CLI, set-up, OIDC).
-import type { Db } from '../../db/connection.js';
 import { and, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/connection.js';
 import { createUser, placeholderOwner, setUpAdmin, type UserInfo } from '../../auth/users.js';
 import { photos } from '../../db/schema.js';
 import { owns } from '../../scope/rows.js';
