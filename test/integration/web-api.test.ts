@@ -126,6 +126,8 @@ describe('the API the web app uses', () => {
     // No date in the file: one sent with a file date, one without (undated), and a near-copy of the falcon.
     await mostly(path.join(dir, 'filedate.jpg'), [50, 140, 45], [90, 140, 220], 3);
     await sharp(await mostly(path.join(dir, 'plain.jpg'), [235, 215, 40], [35, 80, 200], 4)).png().toFile(path.join(dir, 'undated.png'));
+    // a screenshot: no date inside, its name's beats the file's time
+    await sharp(await mostly(path.join(dir, 'shot.jpg'), [200, 60, 60], [20, 200, 90], 5)).png().toFile(path.join(dir, 'Screenshot_20200910-101010.png'));
     await sharp(nature('prairie_falcon.jpg')).jpeg({ quality: 60 }).toFile(path.join(dir, 'falcon-copy.jpg'));
     await sharp(nature('silver_fir.jpg')).rotate(180).jpeg({ quality: 90 }).toFile(path.join(dir, 'unicode.jpg'));
     // A JPEG cut short: recognised as one, but it cannot be decoded (a failure for the jobs page).
@@ -139,6 +141,7 @@ describe('the API the web app uses', () => {
       { path: west },
       { path: path.join(dir, 'filedate.jpg'), lastModified: '2019-03-10T23:30:00Z' },
       { path: path.join(dir, 'undated.png') },
+      { path: path.join(dir, 'Screenshot_20200910-101010.png'), lastModified: '2024-05-01T08:00:00Z' },
       { path: path.join(dir, 'falcon-copy.jpg') },
       { path: path.join(dir, 'unicode.jpg'), name: UNICODE_NAME },
       { path: path.join(dir, 'broken.jpg') },
@@ -185,6 +188,7 @@ describe('the API the web app uses', () => {
       const position = (name: string) => all.items.findIndex((item) => item.id === ids[name]);
       expect(position('east.jpg')).toBeLessThan(position('west.jpg'));
       expect(all.items.find((item) => item.id === ids['filedate.jpg'])!.takenAt).toBe('2019-03-10T23:30:00.000Z');
+      expect(all.items.find((item) => item.id === ids['Screenshot_20200910-101010.png'])!.takenAt).toBe('2020-09-10T10:10:10');
       const months = await timeline('groupBy=month');
       expect(months.buckets.find((b) => b.key === '2021-06')!.count).toBe(2);
     });

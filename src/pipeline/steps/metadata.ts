@@ -6,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { photoSteps, photos } from '../../db/schema.js';
 import type { FaceRegion } from '../../media/face-regions.js';
 import { readMetadata } from '../../media/metadata.js';
+import { dateInFileName } from '../../media/file-name-date.js';
 import { instantOf } from '../../media/instant.js';
 import { resolvePlace } from '../../media/places.js';
 import { stackKeys } from '../../library/stacks/index.js';
@@ -58,11 +59,13 @@ export const metadataStep: PipelineStep = {
     // a Live Photo's MOV, folded in, is not in the still's file: it stays
     const motion =
       isVideoMime(photo.mime) || photo.motion?.source === 'live' ? { info: photo.motion, note: null } : await keepMotion(storage, photo.id, file, meta.motion ?? null);
+    const takenAtText = meta.takenAt ?? dateInFileName(photo.filename);
     await db
       .update(photos)
       .set({
-        takenAt: instantOf(meta.takenAt) ?? photo.fileModifiedAt,
-        takenAtText: meta.takenAt,
+        // the file's own date, else one its name carries (a screenshot, a WhatsApp copy), else the file's time
+        takenAt: instantOf(takenAtText) ?? photo.fileModifiedAt,
+        takenAtText,
         timeZone: meta.timeZone,
         // the user's position (set on the map) outlives a reprocess, with its place names
         latitude: sql`case when ${photos.locationByUser} then ${photos.latitude} else ${meta.latitude}::float8 end`,

@@ -1,0 +1,47 @@
+// The date a phone or an app writes into a file's name — used when the file itself says nothing better (no EXIF,
+// XMP or QuickTime date: a screenshot, a WhatsApp copy, a clip an app re-encoded): closer to the moment than the
+// file's own time, which a copy, a download or a sync resets. Wall-clock digits, as EXIF's are: no zone.
+
+/** Names phones and apps write, each with where its date and time are (pure patterns, tried in order). */
+const PATTERNS: readonly RegExp[] = [
+  // Android cameras and screenshots, Pixel, Samsung, Huawei: IMG_20190704_123456(789), PXL_20230101_123456789,
+  // Screenshot_20210910-101010, VID_20190704_123456, 20190704_123456
+  /(?:^|[^0-9])(\d{4})(\d{2})(\d{2})[_-](\d{2})(\d{2})(\d{2})/,
+  // newer Android screenshots and screen recordings: Screenshot_2021-09-10-10-10-10-123_com.app
+  /(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})(?![0-9])/,
+  // macOS and iOS exports: Screenshot 2021-09-10 at 10.10.10, Photo 2021-09-10 10 10 10
+  /(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})(?: at |_| )(\d{1,2})[.:_ ](\d{2})[.:_ ](\d{2})(?![0-9])/,
+];
+
+/** WhatsApp's copies carry the day only: IMG-20190704-WA0001, VID-20190704-WA0003. */
+const DAY_ONLY = /(?:^|[^A-Za-z0-9])(?:IMG|VID|AUD|PTT|DOC|STK)-(\d{4})(\d{2})(\d{2})-WA\d+/i;
+
+const FIRST_YEAR = 1990;
+
+/** The digits as a wall-clock date when they are one (a real day, a real time, not in the future); else null. */
+function wallClock(parts: readonly string[], now: Date): string | null {
+  const [year, month, day, hour = 0, minute = 0, second = 0] = parts.map(Number) as [number, number, number, number?, number?, number?];
+  if (year < FIRST_YEAR || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  if (at.getUTCDate() !== day) return null; // 31 April
+  if (at.getTime() > now.getTime() + 86_400_000) return null; // a day ahead at most: zones
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}`;
+}
+
+/**
+ * The date and time in a file name, as `YYYY-MM-DDTHH:mm:ss` wall-clock digits (a day alone: its midnight), or
+ * null when the name holds none that is plausible (pure).
+ */
+export function dateInFileName(fileName: string, now = new Date()): string | null {
+  const base = fileName.replace(/^.*[\\/]/, '');
+  const day = DAY_ONLY.exec(base);
+  if (day) return wallClock(day.slice(1, 4), now);
+  for (const pattern of PATTERNS) {
+    const match = pattern.exec(base);
+    if (!match) continue;
+    const found = wallClock(match.slice(1, 7), now);
+    if (found) return found;
+  }
+  return null;
+}
