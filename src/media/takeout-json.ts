@@ -108,22 +108,48 @@ export interface TakeoutAlbumMeta {
   description?: string;
 }
 
-const albumSchema = z.object({ title: z.string(), description: z.string().optional() });
-/** Fields only a photo's sidecar has. */
-const PHOTO_FIELDS = ['photoTakenTime', 'creationTime', 'geoData', 'geoDataExif', 'imageViews', 'url'];
+/**
+ * What a JSON of an album folder says: its album, or why it gives none (`refused`, for the report); null for a
+ * photo's sidecar (or something that is neither, which the sidecar reader then refuses with its reason).
+ */
+export type AlbumMetaReading = { album: TakeoutAlbumMeta } | { refused: string } | null;
+
+const albumSchema = z.object({ title: z.string().optional(), description: z.string().optional() });
+/** Google writes a photo's or video's own moments in its every sidecar. */
+const PHOTO_MARKS = ['photoTakenTime', 'creationTime'];
+/** Google writes who may see an album, and its date, in its every metadata file. */
+const ALBUM_MARKS = ['access', 'date'];
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The album a folder's metadata file names (`metadata.json`, or its name in the account's language), or null when
- * the JSON is a photo's sidecar or names nothing.
+ * Whether a sidecar's file is named after its title (`IMG.jpg.json`, `IMG.jpg.supplemental-metad.json`,
+ * `IMG.jpg(1).json`): a photo's sidecar; an album's is named `metadata.json` (or that in the account's language).
  */
-export function parseAlbumMeta(text: string, what: string): TakeoutAlbumMeta | null {
+function namedAfter(file: string, title: unknown): boolean {
+  if (typeof title !== 'string') return false;
+  const stem = file.replace(/\.json$/iu, '').replace(/\(\d{1,4}\)$/u, '');
+  return stem.length > 0 && `${title}.supplemental-metadata`.startsWith(stem);
+}
+
+/**
+ * The album a folder's metadata file names (`metadata.json`, or its name in the account's language), told from a
+ * photo's sidecar by what each must hold, not by what it lacks: older exports give an album a place (`geoData`) or
+ * wrap it in `albumData`. A photo's sidecar holds its moments; a file with neither's marks is a photo's when its
+ * name is made from its title.
+ */
+export function parseAlbumMeta(text: string, what: string): AlbumMetaReading {
   const json = parseJson(text, what);
-  const parsed = albumSchema.safeParse(json);
-  if (!parsed.success || PHOTO_FIELDS.some((field) => field in (json as object))) return null;
-  const title = titleOf(parsed.data.title);
-  if (!title) return null;
+  if (!isObject(json)) return null;
+  let fields: Record<string, unknown>;
+  if (isObject(json.albumData)) fields = json.albumData;
+  else if (PHOTO_MARKS.some((mark) => mark in json)) return null;
+  else if (ALBUM_MARKS.some((mark) => mark in json) || !namedAfter(what, json.title)) fields = json;
+  else return null;
+  const parsed = albumSchema.safeParse(fields);
+  const title = parsed.success ? titleOf(parsed.data.title) : undefined;
+  if (!parsed.success || !title) return { refused: 'its metadata file gives the album no title' };
   const description = withoutControls(parsed.data.description ?? '', { lines: true });
-  return { title, ...(description ? { description } : {}) };
+  return { album: { title, ...(description ? { description } : {}) } };
 }
 
 /** A title without control characters, or undefined when nothing of one is left or it is too long to be one. */

@@ -1,8 +1,11 @@
 // Google Takeout sidecars: every naming Google has used, matched to their photos (issue 35 item 2), and their JSON read
 // into what Shoebox keeps (item 3), bad values refused with the reason.
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseAlbumMeta, parseTakeoutSidecar, TakeoutJsonError } from '../../src/media/takeout-json.js';
+import type { TakeoutFile } from '../../src/library/takeout/archive.js';
 import { iCloudDate } from '../../src/library/takeout/icloud.js';
+import { planTakeout } from '../../src/library/takeout/plan.js';
 import { matchFolder, mediaName, sidecarName, type SidecarName } from '../../src/library/takeout/sidecar-names.js';
 
 const names = (...files: string[]): SidecarName[] => files.map((f) => sidecarName(f)!);
@@ -170,18 +173,56 @@ describe('Takeout sidecar JSON', () => {
     expect(() => parseTakeoutSidecar(`"${'x'.repeat(1024 * 1024 + 1)}"`, 'big.json', now)).toThrow(/larger than/);
   });
 
-  it('tells an album’s metadata file from a photo’s sidecar', () => {
-    expect(parseAlbumMeta(JSON.stringify({ title: 'Lisbon 2024', description: 'Trip', access: 'protected', date: { timestamp: '1' } }), 'm')).toEqual({
-      title: 'Lisbon 2024',
-      description: 'Trip',
+  it('tells an album’s metadata file from a photo’s sidecar by what each must hold, whatever else it holds', () => {
+    const album = (fields: Record<string, unknown>) => parseAlbumMeta(JSON.stringify(fields), 'metadata.json');
+    expect(album({ title: 'Lisbon 2024', description: 'Trip', access: 'protected', date: { timestamp: '1' } })).toEqual({
+      album: { title: 'Lisbon 2024', description: 'Trip' },
     });
-    expect(parseAlbumMeta(sidecar({ photoTakenTime: { timestamp: '1599990000' } }), 'm')).toBeNull();
-    expect(parseAlbumMeta(JSON.stringify({ title: '  ' }), 'm')).toBeNull();
+    // older exports: the album's place beside its title, or everything under albumData
+    const geoData = { latitude: 38.72, longitude: -9.14, altitude: 0, latitudeSpan: 0.1, longitudeSpan: 0.1 };
+    expect(album({ title: 'Lisbon 2019', description: '', access: 'protected', location: 'Lisbon', date: { timestamp: '1' }, geoData })).toEqual({
+      album: { title: 'Lisbon 2019' },
+    });
+    expect(album({ albumData: { title: 'Porto', description: 'Rain', access: 'public', date: { timestamp: '1' }, geoData } })).toEqual({
+      album: { title: 'Porto', description: 'Rain' },
+    });
+    // a photo's sidecar holds its moments; one with nothing but a title is known by its file's name
+    expect(parseAlbumMeta(sidecar({ photoTakenTime: { timestamp: '1599990000' }, geoData }), 'IMG.jpg.json')).toBeNull();
+    expect(parseAlbumMeta(sidecar({ favorited: true }), 'IMG.jpg.supplemental-metad.json')).toBeNull();
+    expect(parseAlbumMeta(sidecar({}), 'IMG.jpg(1).json')).toBeNull();
+    // an album's file that gives no album says why
+    expect(album({ title: '  ', access: 'protected' })).toEqual({ refused: 'its metadata file gives the album no title' });
+    expect(album({ albumData: { description: 'x' } })).toEqual({ refused: 'its metadata file gives the album no title' });
+  });
+
+  it('makes an album of a folder whose metadata has a place, and says why a folder is no album', async () => {
+    const text = (label: string, fields: Record<string, unknown>): TakeoutFile => {
+      const bytes = Buffer.from(JSON.stringify(fields));
+      const parts = label.split('/');
+      return { label, folder: parts.at(-2)!, dir: parts.slice(0, -1).join('/'), name: parts.at(-1)!, size: bytes.length, open: async () => Readable.from([bytes]) };
+    };
+    const geoData = { latitude: 38.72, longitude: -9.14, altitude: 0, latitudeSpan: 0, longitudeSpan: 0 };
+    const taken = { photoTakenTime: { timestamp: '1599990000' } };
+    const plan = await planTakeout([
+      text('Takeout/Lisbon/IMG.jpg', {}),
+      text('Takeout/Lisbon/IMG.jpg.json', { title: 'IMG.jpg', ...taken, geoData }),
+      text('Takeout/Lisbon/metadata.json', { title: 'Lisbon', description: '', access: 'protected', location: '', date: { timestamp: '1' }, geoData }),
+      text('Takeout/Untitled/B.jpg', {}),
+      text('Takeout/Untitled/B.jpg.json', { title: 'B.jpg', ...taken }),
+      text('Takeout/Untitled/metadata.json', { title: '', access: 'protected', date: { timestamp: '1' } }),
+    ]);
+    expect(plan.albums).toEqual(['Lisbon']);
+    expect(plan.items.map((item) => [item.file.name, item.sidecar?.file.name, item.albums.map((a) => a.title)])).toEqual([
+      ['IMG.jpg', 'IMG.jpg.json', ['Lisbon']],
+      ['B.jpg', 'B.jpg.json', []],
+    ]);
+    expect(plan.unusedSidecars).toEqual([]);
+    expect(plan.notAlbums).toEqual([{ label: 'Takeout/Untitled/metadata.json', reason: 'its metadata file gives the album no title' }]);
   });
 
   it('keeps no control character of a title, description or name (a NUL cannot be stored)', () => {
-    expect(parseAlbumMeta(JSON.stringify({ title: 'Tr\u0000ip\u0007', description: 'a\u0000b\nc' }), 'm')).toEqual({ title: 'Trip', description: 'ab\nc' });
-    expect(parseAlbumMeta(JSON.stringify({ title: '\u0000\u0001' }), 'm')).toBeNull();
+    expect(parseAlbumMeta(JSON.stringify({ title: 'Tr\u0000ip\u0007', description: 'a\u0000b\nc' }), 'm')).toEqual({ album: { title: 'Trip', description: 'ab\nc' } });
+    expect(parseAlbumMeta(JSON.stringify({ title: '\u0000\u0001', access: 'private' }), 'm')).toEqual({ refused: 'its metadata file gives the album no title' });
     const read = parseTakeoutSidecar(sidecar({ title: 'IMG\u0000.jpg', description: 'x\u0000y', people: [{ name: 'Ma\u0000rie' }] }), 'x', now);
     expect([read.title, read.description, read.people]).toEqual(['IMG.jpg', 'xy', ['Marie']]);
     // a refused value is quoted short

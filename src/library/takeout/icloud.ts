@@ -102,7 +102,7 @@ async function readCsv(file: TakeoutFile, names: ReadonlySet<string>, facts: Fac
   if (kind === 'album') {
     const title = withoutControls(file.name.replace(/\.csv$/iu, ''));
     if (!title) {
-      plan.badJson.push({ label: file.label, reason: 'its name gives the album no title' });
+      plan.notAlbums.push({ label: file.label, reason: 'its name gives the album no title' });
       return;
     }
     const album = { title };
@@ -128,7 +128,7 @@ async function readCsv(file: TakeoutFile, names: ReadonlySet<string>, facts: Fac
 }
 
 export async function planICloud(files: readonly TakeoutFile[], options: { csvLimits?: CsvLimits; signal?: AbortSignal } = {}): Promise<TakeoutPlan> {
-  const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], unusedSidecarsLeftOut: 0, badJson: [], problems: [], albums: [] };
+  const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], unusedSidecarsLeftOut: 0, badJson: [], problems: [], albums: [], notAlbums: [] };
   // a part's Photo Details describe the photos beside them: rows are keyed by their folder (every part has a
   // `Photos/`, and IMG_0001.JPG comes back every 10,000 photos), by name alone only where that is unambiguous
   const facts: Facts = { details: new Map(), byName: new Map(), albumsOf: new Map(), strays: [], strayCount: 0 };

@@ -190,6 +190,7 @@ export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refuse
   list('Failed', outcome.failed.map((f) => `${f.label}: ${f.reason}`));
   list('Without a sidecar (dates from the file alone)', plan.withoutSidecar);
   list('Sidecars (or detail rows) without their file', plan.unusedSidecars, plan.unusedSidecarsLeftOut);
+  list('Folders not made albums (their photos are imported)', plan.notAlbums.map((n) => `${n.label}: ${n.reason}`));
   list('Sidecars not read', plan.badJson.map((b) => `${b.label}: ${b.reason}`));
   list('Values not taken', plan.problems.map((p) => `${p.label}: ${p.problem}`));
   return lines.join('\n');

@@ -49,6 +49,8 @@ export interface TakeoutPlan {
   problems: { label: string; problem: string }[];
   /** Folders taken as albums, by title. */
   albums: string[];
+  /** Album metadata files that made no album, with why: their folder's photos are imported, in no album. */
+  notAlbums: { label: string; reason: string }[];
 }
 
 /** JSON files Google puts in an export that describe no photo. */
@@ -81,7 +83,7 @@ export async function planTakeout(files: readonly TakeoutFile[], options: { sign
     if (!found) folders.set(name, (found = { media: [], sidecars: [], album: null }));
     return found;
   };
-  const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], unusedSidecarsLeftOut: 0, badJson: [], problems: [], albums: [] };
+  const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], unusedSidecarsLeftOut: 0, badJson: [], problems: [], albums: [], notAlbums: [] };
   const seen = new Set<string>();
   for (const file of files) {
     options.signal?.throwIfAborted();
@@ -104,9 +106,13 @@ export async function planTakeout(files: readonly TakeoutFile[], options: { sign
       continue;
     }
     try {
-      const album = parseAlbumMeta(text, file.name);
-      if (album) {
-        folder(file.folder).album = album;
+      const reading = parseAlbumMeta(text, file.name);
+      if (reading && 'refused' in reading) {
+        plan.notAlbums.push({ label: file.label, reason: reading.refused });
+        continue;
+      }
+      if (reading) {
+        folder(file.folder).album = reading.album;
         continue;
       }
       const facts = parseTakeoutSidecar(text, file.name);
