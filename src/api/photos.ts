@@ -112,7 +112,7 @@ export function photoRoutes(app: FastifyInstance, _context: Resources): void {
       body: statesBody,
       response: { 200: statesResult, 400: errorBody },
     },
-    handler: async (request) => ({ states: await photoStates(request.lib, request.body.ids) }),
+    handler: async (request) => photoStates(request.lib, request.body.ids),
   });
 
   api.get('/api/photos/:id', {

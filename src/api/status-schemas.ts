@@ -53,4 +53,8 @@ export const statsResult = z.object({
 export const statesBody = z.object({ ids: z.array(z.uuid()).min(1).max(5000) });
 export const statesResult = z.object({
   states: z.record(z.string(), z.string()).describe('state per photo id; ids that are not in the library are absent'),
+  joined: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe("of the ids absent, a Live Photo's video that joined its still (then no item of its own): the still's id"),
 });

@@ -14,6 +14,7 @@ import { acquireLock } from '../base/data-lock.js';
 import { ShoeboxClient } from './client.js';
 import { storeKey } from './credentials.js';
 import { findServer } from './target.js';
+import { counted } from '../base/plural.js';
 
 /** A line from the terminal; with `hidden`, what is typed is not echoed (passwords). Piped input works too. */
 export async function prompt(question: string, hidden = false): Promise<string> {
@@ -114,7 +115,7 @@ export async function runUsersList(settings: Settings, flags: { json?: boolean }
   if (flags.json) return console.log(JSON.stringify({ items: users }, null, 2));
   for (const user of users) {
     const state = user.disabled ? ' (disabled)' : '';
-    console.log(`${user.email ?? '(not set up)'}\t${user.name}\t${user.role}${state}\t${user.photos} photos, ${formatBytes(user.usedBytes)}`);
+    console.log(`${user.email ?? '(not set up)'}	${user.name}	${user.role}${state}	${counted(user.photos, 'photo')}, ${formatBytes(user.usedBytes)}`);
   }
 }
 

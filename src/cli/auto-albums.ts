@@ -3,6 +3,7 @@ import type { RegenerateOptions, RegenerateSummary } from '../library/albums/ind
 import { UserError } from '../base/errors.js';
 import { withLibrary } from './listing.js';
 import { findServer } from './target.js';
+import { counted } from '../base/plural.js';
 
 export interface RegenerateFlags {
   minSize?: number;
@@ -36,8 +37,8 @@ function print(summary: SummaryJson, json: boolean): void {
   }
   const counts = `${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.removed} removed`;
   const skipped = summary.skipped > 0 ? `, ${summary.skipped} left out (dismissed or kept before)` : '';
-  const pending = summary.pending > 0 ? `; ${summary.pending} photos still wait for their embedding` : '';
-  process.stderr.write(`${summary.photos} photos clustered: ${counts}${skipped}${pending}\n`);
+  const pending = summary.pending > 0 ? `; ${counted(summary.pending, 'photo')} still ${summary.pending === 1 ? 'waits' : 'wait'} for ${summary.pending === 1 ? 'its' : 'their'} embedding` : '';
+  process.stderr.write(`${counted(summary.photos, 'photo')} clustered: ${counts}${skipped}${pending}\n`);
 }
 
 /**

@@ -102,7 +102,7 @@ export class ShoeboxClient {
   }
 
   states(ids: string[]) {
-    return this.request<{ states: Record<string, string> }>('POST', '/api/photos/states', { ids });
+    return this.request<{ states: Record<string, string>; joined?: Record<string, string> }>('POST', '/api/photos/states', { ids });
   }
 
   reprocess(step: string, all: boolean) {

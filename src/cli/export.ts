@@ -6,6 +6,7 @@ import type { ExportLayout, ExportSource, ExportPhoto } from '../library/export/
 import type { ShoeboxClient } from './client.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 import { createProgress } from './progress.js';
+import { counted } from '../base/plural.js';
 
 interface ExportFlags {
   album?: string;
@@ -65,15 +66,15 @@ export async function runExport(dir: string, settings: Settings, flags: ExportFl
   const run = async (source: ExportSource) => {
     const ids = await source.ids();
     const progress = createProgress('export ', ids.length);
-    const counted: ExportSource = { ...source, ids: async () => ids };
+    const listed: ExportSource = { ...source, ids: async () => ids };
     let outcome;
     try {
-      outcome = await exportLibrary(counted, dir, { layout, takeoutJson: flags.takeoutJson === true, onPhoto: () => progress.tick() });
+      outcome = await exportLibrary(listed, dir, { layout, takeoutJson: flags.takeoutJson === true, onPhoto: () => progress.tick() });
     } finally {
       progress.stop(); // its timer would keep the process alive after an error
     }
     const lines = [
-      `Exported ${outcome.photos} photos to ${dir}: ${outcome.written} files written, ${outcome.kept} already there, ${outcome.failed.length} failed.`,
+      `Exported ${counted(outcome.photos, 'photo')} to ${dir}: ${counted(outcome.written, 'file')} written, ${outcome.kept} already there, ${outcome.failed.length} failed.`,
       ...outcome.failed.slice(0, 200).map((f) => `  failed ${f.id}: ${f.reason}`),
     ];
     process.stderr.write(`${lines.join('\n')}\n`);

@@ -15,6 +15,7 @@ import { kindOfStatus } from '../api/error-status.js';
 import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportCollections } from '../media/albums-file.js';
 import type { TakeoutTarget } from '../library/takeout/index.js';
 import { serverAlbums, serverArchive } from './album-placing.js';
+import { counted } from '../base/plural.js';
 
 interface ImportFlags {
   wait?: boolean;
@@ -47,7 +48,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
   const files = exported ? candidates.files.filter((file) => !exported.own.includes(file)) : candidates.files;
   const server = await findServer(settings, flags.server);
   if (server) {
-    process.stderr.write(`Importing ${files.length} files into the server at ${server.baseUrl}\n`);
+    process.stderr.write(`Importing ${counted(files.length, 'file')} into the server at ${server.baseUrl}\n`);
     const tally = await addAll(files, 4, (file) => uploadOne(server, file), orphans);
     report(tally, root);
     if (exported) await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) });
@@ -57,7 +58,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
 
   await withLibrary(settings, 'import', async (lib) => {
     const { ingestFile } = await import('../library/ingest/index.js');
-    process.stderr.write(`Importing ${files.length} files into ${settings.dataDir}\n`);
+    process.stderr.write(`Importing ${counted(files.length, 'file')} into ${settings.dataDir}\n`);
     if (flags.wait) await lib.startPipeline();
     const tally = await addAll(files, 2, (file) => ingestFile(lib, file), orphans);
     report(tally, root);
@@ -157,7 +158,7 @@ async function placeAsExported(exported: ExportRead, tally: Tally, root: string,
       ? `Albums of the export not read back (${ALBUMS_FILE}: ${exported.problem}); the photos are imported.`
       : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}; archived ${archived.length}.`,
   ];
-  if (missing > 0) lines.push(`  ${missing} files the albums file lists were not imported: left out of their albums.`);
+  if (missing > 0) lines.push(`  ${counted(missing, 'file')} the albums file lists were not imported: left out of their albums.`);
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
@@ -165,7 +166,7 @@ async function placeAsExported(exported: ExportRead, tally: Tally, root: string,
 function report(tally: Tally, root: string): void {
   const name = (file: string) => path.relative(root, file) || file;
   const lines = [
-    `Added ${tally.added.length}${tally.videos > 0 ? ` (${tally.videos} ${tally.videos === 1 ? 'video' : 'videos'})` : ''}, already in the library ${tally.duplicates.length}, skipped ${tally.skipped.length}` +
+    `Added ${tally.added.length}${tally.videos > 0 ? ` (${counted(tally.videos, 'video')})` : ''}, already in the library ${tally.duplicates.length}, skipped ${tally.skipped.length}` +
       (tally.sidecars.length > 0 ? `, sidecars not taken ${tally.sidecars.length}` : '') +
       '.',
   ];
@@ -186,7 +187,19 @@ const ESTIMATE_EVERY_MS = 2000;
  * Follows the photos until each is finished, with the time left as the jobs page and `shoebox jobs` say it (the
  * pipeline's estimate from each step's pace), not this process's count of finished photos, which come in bursts.
  */
-async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Record<string, string>>, etaOf: () => Promise<number | null>): Promise<void> {
+/** What came of the photos waited on: each state's count, a Live Photo's video that joined its still, one deleted meanwhile. */
+export function processedLine(outcome: Record<string, number>): string {
+  const parts = Object.entries(outcome).map(([state, n]) => {
+    if (state === 'joined') return n === 1 ? "1 Live Photo's video joined its still" : `${n} Live Photos' videos joined their stills`;
+    if (state === 'deleted') return `${n} deleted meanwhile`;
+    return `${n} ${state}`;
+  });
+  return `Processed: ${parts.join(', ')}.`;
+}
+
+type States = { states: Record<string, string>; joined?: Record<string, string> };
+
+async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<States>, etaOf: () => Promise<number | null>): Promise<void> {
   if (ids.length === 0) return;
   const progress = createProgress('process', ids.length);
   let estimatedAt = 0;
@@ -195,11 +208,17 @@ async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Recor
   try {
     while (pending.length > 0) {
       const states: Record<string, string> = {};
-      for (let i = 0; i < pending.length; i += 1000) Object.assign(states, await statesOf(pending.slice(i, i + 1000)));
+      const joined: Record<string, string> = {};
+      for (let i = 0; i < pending.length; i += 1000) {
+        const found = await statesOf(pending.slice(i, i + 1000));
+        Object.assign(states, found.states);
+        Object.assign(joined, found.joined);
+      }
       const still: string[] = [];
       for (const id of pending) {
         const state = states[id];
-        if (state === undefined) outcome.deleted = (outcome.deleted ?? 0) + 1;
+        if (state === undefined && joined[id]) outcome.joined = (outcome.joined ?? 0) + 1;
+        else if (state === undefined) outcome.deleted = (outcome.deleted ?? 0) + 1;
         else if (isTerminal(state)) outcome[state] = (outcome[state] ?? 0) + 1;
         else still.push(id);
       }
@@ -215,26 +234,23 @@ async function waitFor(ids: string[], statesOf: (ids: string[]) => Promise<Recor
   } finally {
     progress.stop();
   }
-  process.stderr.write(`Processed: ${Object.entries(outcome).map(([state, n]) => `${n} ${state}`).join(', ')}.\n`);
+  process.stderr.write(`${processedLine(outcome)}\n`);
 }
 
 export function waitRemote(server: ShoeboxClient, ids: string[]) {
   return waitFor(
     ids,
-    async (chunk) => (await server.states(chunk)).states,
+    (chunk) => server.states(chunk),
     // a server from before the estimate answers without it: "estimating…"
     async () => (await server.jobs()).etaSeconds ?? null,
   );
 }
 
 export async function waitLocal(lib: Library, ids: string[]) {
-  const [{ inArray }, { photos }, { jobsSnapshot }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js'), import('../library/jobs/index.js')]);
+  const [{ photoStates }, { jobsSnapshot }] = await Promise.all([import('../library/photos/index.js'), import('../library/jobs/index.js')]);
   return waitFor(
     ids,
-    async (chunk) => {
-      const found = await lib.db.select({ id: photos.id, state: photos.state }).from(photos).where(inArray(photos.id, chunk));
-      return Object.fromEntries(found.map((row) => [row.id, row.state]));
-    },
+    (chunk) => photoStates(lib, chunk),
     async () => (await jobsSnapshot(lib)).etaSeconds,
   );
 }

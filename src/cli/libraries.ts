@@ -6,6 +6,7 @@ import type { ScanProgress } from '../db/schema.js';
 import type { InPlaceLibrary } from '../library/in-place/index.js';
 import type { Library } from '../library/library.js';
 import { throughServerOrLibrary } from './listing.js';
+import { counted } from '../base/plural.js';
 
 export interface LibraryAddFlags {
   name?: string;
@@ -20,7 +21,7 @@ export interface LibraryAddFlags {
 export function scanLine(scan: ScanProgress | null): string {
   if (!scan) return 'not scanned yet';
   const counts = [
-    `${scan.seen} files`,
+    counted(scan.seen, 'file'),
     `${scan.new} new`,
     `${scan.changed} changed`,
     `${scan.moved} moved`,
@@ -46,7 +47,7 @@ function print(items: InPlaceLibrary[], json: boolean): void {
   for (const library of items) {
     process.stdout.write(`${library.name}  ${library.id}\n  ${library.paths.join('\n  ')}\n`);
     process.stdout.write(
-      `  ${library.counts.photos} photos (${library.counts.offline} offline, ${library.counts.refused} files refused); ${library.scanState}: ${scanLine(library.scan)}\n`,
+      `  ${counted(library.counts.photos, 'photo')} (${library.counts.offline} offline, ${counted(library.counts.refused, 'file')} refused); ${library.scanState}: ${scanLine(library.scan)}\n`,
     );
     if (library.scanError) process.stdout.write(`  last scan failed: ${library.scanError}\n`);
   }
@@ -152,5 +153,5 @@ export async function runLibrariesRemove(id: string, settings: Settings, flags: 
       return count;
     },
   );
-  process.stderr.write(`Removed the library and its ${removed} photos from Shoebox; its files are where they were.\n`);
+  process.stderr.write(`Removed the library and its ${counted(removed, 'photo')} from Shoebox; its files are where they were.\n`);
 }

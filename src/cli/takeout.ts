@@ -17,6 +17,7 @@ import { createProgress } from './progress.js';
 import { findServer } from './target.js';
 import { serverAlbums, serverArchive } from './album-placing.js';
 import { makeTempFolder } from '../base/process-folders.js';
+import { counted } from '../base/plural.js';
 
 interface TakeoutFlags {
   server?: string;
@@ -71,7 +72,7 @@ export async function runTakeoutImport(paths: string[], settings: Settings, flag
       }
     };
     if (server) {
-      process.stderr.write(`Importing ${plan.items.length} files of ${what} into the server at ${server.baseUrl}\n`);
+      process.stderr.write(`Importing ${counted(plan.items.length, 'file')} of ${what} into the server at ${server.baseUrl}\n`);
       const temp = await makeTempFolder('takeout-upload');
       let outcome;
       try {
@@ -85,7 +86,7 @@ export async function runTakeoutImport(paths: string[], settings: Settings, flag
     }
     await withLibrary(settings, 'import', async (lib) => {
       const { libraryTarget } = await import('../library/imports/index.js');
-      process.stderr.write(`Importing ${plan.items.length} files of ${what} into ${settings.dataDir}\n`);
+      process.stderr.write(`Importing ${counted(plan.items.length, 'file')} of ${what} into ${settings.dataDir}\n`);
       if (flags.wait) await lib.startPipeline();
       const done = await withProgress(libraryTarget(lib), 2);
       process.stderr.write(`${takeoutReport(plan, done, source.refused)}\n`);

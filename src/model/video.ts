@@ -57,6 +57,8 @@ export interface LiveMotion extends MotionCommon {
   mime: string;
   /** Where it was imported from, or its path in a library in place; null for an upload. */
   sourcePath: string | null;
+  /** The id the clip had as an item of its own: an import waiting on it learns that it joined its still. */
+  clipId?: string;
 }
 
 /** A clip's streams, as kept on its row (photos.video). */

@@ -161,7 +161,7 @@ describe('shoebox export', () => {
     const lost = fs.readdirSync(byDate, { recursive: true }).map(String).find((file) => file.endsWith('mongolels.jpg'))!;
     fs.rmSync(path.join(byDate, lost));
     const again = await runCli(['export', byDate, '--data', libraryA]);
-    expect(again.stderr).toMatch(/Exported 5 photos .*: 1 files written, 9 already there, 0 failed\./);
+    expect(again.stderr).toMatch(/Exported 5 photos .*: 1 file written, 9 already there, 0 failed\./);
 
     const libraryB = path.join(work, 'b');
     const reimported = await runCli(['import', byDate, '--data', libraryB, '--wait']);

@@ -75,6 +75,9 @@ describe('Apple Live Photos', { timeout: 180_000 }, () => {
     const mov = await uploadOne(files.mov);
     expect(mov).toMatchObject({ type: 'video', duplicate: false });
     await expectOneItem(still.id, mov.id, files);
+    // an import waiting on the MOV learns that it joined its still, not that it was deleted
+    const states = await json(`${server.url}/api/photos/states`, { method: 'POST', json: { ids: [still.id, mov.id] } });
+    expect(states.body).toEqual({ states: { [still.id]: expect.any(String) }, joined: { [mov.id]: still.id } });
     // the MOV again: the upload answers with the still, nothing new is made
     const again = await uploadOne(files.mov, 200);
     expect(again).toMatchObject({ id: still.id, duplicate: true });

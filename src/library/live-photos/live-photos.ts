@@ -70,6 +70,7 @@ async function fold(t: Db, still: string, clip: Half): Promise<void> {
     filename: clip.filename,
     mime: clip.mime,
     sourcePath: clip.source_path,
+    clipId: clip.id,
   };
   // probed again by the still's transcode step, which also makes it playable when browsers cannot play it as it is
   await t.execute(sql`update photos set motion = ${JSON.stringify(motion)}::jsonb, updated_at = now(),

@@ -93,11 +93,21 @@ export async function libraryStats(lib: Library) {
   return { total, states: byState, steps, trashed: trash?.count ?? 0, queueDepth: await lib.queue.depth() };
 }
 
-export async function photoStates(lib: Library, ids: string[]): Promise<Record<string, string>> {
-  if (ids.length === 0) return {};
+export async function photoStates(lib: Library, ids: string[]): Promise<{ states: Record<string, string>; joined: Record<string, string> }> {
+  if (ids.length === 0) return { states: {}, joined: {} };
   const found = await lib.db
     .select({ id: photos.id, state: photos.state })
     .from(photos)
     .where(and(owns(lib, photos), inArray(photos.id, ids)));
-  return Object.fromEntries(found.map((row) => [row.id, row.state]));
+  const states = Object.fromEntries(found.map((row) => [row.id, row.state]));
+  // an id gone may be a Live Photo's MOV that joined its still: not deleted, and the importer should say so
+  const gone = ids.filter((id) => !(id in states));
+  const joined =
+    gone.length === 0
+      ? []
+      : await lib.db
+          .select({ clip: sql<string>`${photos.motion}->>'clipId'`, still: photos.id })
+          .from(photos)
+          .where(and(owns(lib, photos), sql`${photos.motion}->>'source' = 'live'`, inArray(sql`${photos.motion}->>'clipId'`, gone)));
+  return { states, joined: Object.fromEntries(joined.map((row) => [row.clip, row.still])) };
 }

@@ -13,6 +13,7 @@ import { MAX_SIDECAR_JSON_BYTES, type TakeoutAlbumMeta } from '../../media/takeo
 import { readSmall, ZipBombError } from './archive.js';
 import type { TakeoutItem, TakeoutPlan } from './plan.js';
 import { makeTempFolder } from '../../base/process-folders.js';
+import { counted } from '../../base/plural.js';
 
 /** Where the items go: the library in this process, or a running server over HTTP. */
 export interface TakeoutTarget {
@@ -173,7 +174,7 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
 /** The report, as the CLI prints it: counts, then each file without a sidecar, sidecar without a file, problem. */
 export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refused: { label: string; reason: string }[]): string {
   const lines = [
-    `Added ${outcome.added.length}${outcome.videos ? ` (${outcome.videos} videos)` : ''}, already in the library ${outcome.alreadyThere}, ` +
+    `Added ${outcome.added.length}${outcome.videos ? ` (${counted(outcome.videos, 'video')})` : ''}, already in the library ${outcome.alreadyThere}, ` +
       `copies in several folders ${outcome.copies}, failed ${outcome.failed.length}.`,
     `Favourites ${outcome.favourites}, moved to the trash ${outcome.trashed}, archived ${outcome.archived}, ` +
       `with people named ${outcome.withPeople}.`,
