@@ -1,9 +1,15 @@
 // The pure parts of videos: which ffmpeg is new enough, inputs read from local files only, ffprobe's answer read,
 // whether browsers play a clip as it is (media/video/), which frames a clip is looked at by, and its people each once.
+import { execFile } from 'node:child_process';
+import { copyFile, chmod, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { browserPlayable } from '../../src/media/video/playable.js';
 import { displaySize, parseProbe } from '../../src/media/video/probe.js';
-import { localInputsOnly, newEnough } from '../../src/media/video/tools.js';
+import { localInputsOnly, makeRunnable, newEnough } from '../../src/media/video/tools.js';
 import type { VideoInfo } from '../../src/model/video.js';
 import { keyframeTimes } from '../../src/media/video/keyframes.js';
 import { transcodeArgs, transcodeLimits } from '../../src/media/video/transcode.js';
@@ -20,6 +26,22 @@ describe('video tools', () => {
     expect(newEnough('4.3.1')).toBe(false);
     expect(newEnough('3.4.8')).toBe(false);
     expect(newEnough('unknown')).toBe(false);
+  });
+
+  it("gives npm's ffprobe its run bits when it was unpacked without them (its install script is not run)", async () => {
+    const npm = (createRequire(import.meta.url)('@ffprobe-installer/ffprobe') as { path: string }).path;
+    const copy = path.join(os.tmpdir(), `shoebox-ffprobe-${process.pid}`);
+    await copyFile(npm, copy);
+    try {
+      await chmod(copy, 0o644);
+      const version = () => promisify(execFile)(copy, ['-version'], { env: { GCONV_PATH: '/nonexistent' } });
+      await expect(version()).rejects.toMatchObject({ code: 'EACCES' });
+      await makeRunnable(copy);
+      expect((await stat(copy)).mode & 0o777).toBe(0o755);
+      expect((await version()).stdout).toMatch(/^ffprobe version /);
+    } finally {
+      await rm(copy, { force: true });
+    }
   });
 
   it('reads every input from a local file only, with a camera container\'s demuxer', () => {

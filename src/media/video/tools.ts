@@ -3,6 +3,7 @@
 // static builds npm installs with `npm ci` (@ffmpeg-installer/*, @ffprobe-installer/*), so that a fresh offline
 // machine plays videos too. Found once per process; without a usable pair the video steps are skipped with the reason.
 import { execFile } from 'node:child_process';
+import { access, chmod, constants, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +88,7 @@ async function locate(settings: VideoToolSettings): Promise<VideoTools | { probl
   }
   const npm = npmBinaries();
   if (npm) {
+    await Promise.all([makeRunnable(npm.ffmpeg), makeRunnable(npm.ffprobe)]);
     const env = { ...process.env, ...STATIC_BUILD_ENV };
     const version = await versionOf(npm.ffmpeg, env);
     if (version !== null && (await versionOf(npm.ffprobe, env)) !== null) return { ...npm, version, source: 'npm', env, variableFrameRate: await variableFrameRateArgs(npm.ffmpeg, env) };
@@ -113,6 +115,23 @@ function npmBinaries(): { ffmpeg: string; ffprobe: string } | null {
     return { ffmpeg, ffprobe };
   } catch {
     return null; // no build for this platform, or the packages are missing
+  }
+}
+
+/**
+ * Gives an npm-installed binary its run bits when it has none for this user: the package sets them in its install
+ * script (`chmod u+x`), which npm 11 does not run (`allowScripts`), so a fresh clone's ffprobe came unpacked without
+ * them and every video was skipped. Where this user may not change the file, it stays as it is (the caller says so).
+ */
+export async function makeRunnable(file: string): Promise<void> {
+  try {
+    await access(file, constants.X_OK);
+  } catch {
+    try {
+      await chmod(file, (await stat(file)).mode | 0o555);
+    } catch {
+      // not this user's file, or a read-only install: locate() reports that it does not run
+    }
   }
 }
 
