@@ -51,7 +51,7 @@ describe("npm in the project's folder", () => {
     expect(stderr).not.toMatch(/npm warn/i);
     for (const file of ['README.md', '.ci/run']) expect(fs.readFileSync(path.join(repoRoot, file), 'utf8')).toContain('ONNXRUNTIME_NODE_INSTALL=skip');
     const script = path.join(repoRoot, 'node_modules/onnxruntime-node/script/install.js');
-    const env = { ...shell, ONNXRUNTIME_NODE_INSTALL: 'skip', GLOBAL_AGENT_HTTP_PROXY: 'http://127.0.0.1:9' };
+    const env: NodeJS.ProcessEnv = { ...shell, ONNXRUNTIME_NODE_INSTALL: 'skip', GLOBAL_AGENT_HTTP_PROXY: 'http://127.0.0.1:9' };
     delete env.ONNXRUNTIME_NODE_INSTALL_CUDA;
     // the proxy goes nowhere: a download attempted would fail, not take minutes
     await promisify(execFile)(process.execPath, [script], { cwd: path.dirname(path.dirname(script)), env, timeout: 20_000 });
