@@ -279,6 +279,10 @@ export const photoDetail = photoListItem.extend({
     .describe("a video's streams (GET /api/photos/{id}/video plays it); null for a photo"),
   sourcePath: z.string().nullable(),
   hasSidecar: z.boolean(),
+  sidecar: z
+    .enum(['xmp', 'takeout-json'])
+    .nullable()
+    .describe("the kind of sidecar kept with it: XMP, or a Google Takeout JSON one (an iCloud export's facts are kept in that form)"),
   updatedAt: z.string(),
   metadata: photoMetadata,
   pdq: z.object({ hash: z.string(), quality: z.number().int() }).nullable(),

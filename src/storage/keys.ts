@@ -3,7 +3,7 @@ import path from 'node:path';
 // Where a photo's files live, as keys of the blob store (the same for every store: a folder layout on disk, object
 // names under a prefix in a bucket):
 //   originals/ab/cd/<sha256>.<ext>   content-addressed, written once, never modified
-//   sidecars/<photo id>.xmp          an XMP sidecar that came with a photo
+//   sidecars/<photo id>.xmp          an XMP sidecar that came with a photo (.json: a Google Takeout one)
 //   derived/<id[0..2]>/<id>/...      thumbnail, preview and faces/<face id>.webp, rebuilt at will
 
 /** `unedited-preview.jpg`: an edited photo's upright preview before its edit, what the editor starts from. */
@@ -15,6 +15,14 @@ export function originalKey(sha256: string, ext: string): string {
 
 export function sidecarKey(photoId: string, format: 'xmp' | 'json' = 'xmp'): string {
   return path.posix.join('sidecars', `${photoId}.${format}`);
+}
+
+/**
+ * What kind of sidecar a photo's key is: a Google Takeout JSON one (an iCloud export's facts are kept in its form)
+ * or an XMP one (uploaded, or beside a file in place).
+ */
+export function sidecarKind(key: string): 'takeout-json' | 'xmp' {
+  return /\.json$/iu.test(key) ? 'takeout-json' : 'xmp';
 }
 
 /** Everything made from a photo lives under this prefix, so that it goes in one removal. */

@@ -272,6 +272,7 @@ describe('REST API', () => {
     await waitForTerminal(url, [id]);
     const detail = await (await authFetch(`${url}/api/photos/${id}`)).json();
     expect(detail.hasSidecar).toBe(true);
+    expect(detail.sidecar).toBe('xmp');
     expect(detail.metadata.takenAt).toMatch(/^2010-/);
   });
 

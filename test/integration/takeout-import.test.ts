@@ -58,7 +58,8 @@ describe('a Google Takeout import', () => {
       // the album's copy of IMG_0001.jpg: the same bytes
       [`${ALBUM}/IMG_0001.jpg`, tram],
       [`${ALBUM}/IMG_0001.jpg.supplemental-metadata.json`, sidecar('IMG_0001.jpg', { photoTakenTime: { timestamp: seconds('2019-07-14T10:00:00Z') }, geoData: lisbon })],
-      [`${ALBUM}/metadata.json`, sidecar('Trip to Lisbon', { access: 'protected', date: { timestamp: seconds('2019-07-20T00:00:00Z') } })],
+      // as older exports write it: with the album's place (geoData, a photo's sidecar's field too)
+      [`${ALBUM}/metadata.json`, sidecar('Trip to Lisbon', { access: 'protected', location: 'Lisbon', date: { timestamp: seconds('2019-07-20T00:00:00Z') }, geoData: lisbon })],
       // a photo with its own date and place: they win over the sidecar's
       [`${YEAR19}/thompson-springs.jpg`, utah],
       [`${YEAR19}/thompson-springs.jpg.json`, sidecar('thompson-springs.jpg', { photoTakenTime: { timestamp: seconds('2019-01-01T00:00:00Z') }, geoData: lisbon })],
@@ -143,6 +144,7 @@ describe('a Google Takeout import', () => {
       expect(tram.metadata.description).toBe('Tram 28');
       expect(tram.favorite).toBe(true);
       expect(tram.hasSidecar).toBe(true);
+      expect(tram.sidecar).toBe('takeout-json'); // not an XMP one
 
       const counted = await detail('IMG_0001(1).jpg');
       expect(counted.metadata.takenAt).toMatch(/^2019-08-01T08:30:00\.000/); // its own sidecar, not the first copy's

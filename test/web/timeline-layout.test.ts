@@ -105,12 +105,16 @@ describe('upload grouping', () => {
       { file: file('IMG_1.heic') },
       { file: file('IMG_1.jpg'), folder: 'Holiday' },
       { file: file('IMG_1.xmp'), folder: 'Holiday' },
+      // a Google Takeout sidecar travels with its photo as an XMP one does (the server attaches both kinds)
+      { file: file('IMG_3.jpg.json'), folder: 'Takeout' },
+      { file: file('IMG_3.jpg'), folder: 'Takeout' },
     ]);
     expect(groups.map((group) => group.map((item) => `${item.folder ?? ''}/${item.file.name}`))).toEqual([
       ['/IMG_1.jpg', '/IMG_1.jpg.xmp'],
       ['/IMG_2.jpg'],
       ['/IMG_1.heic'],
       ['Holiday/IMG_1.jpg', 'Holiday/IMG_1.xmp'],
+      ['Takeout/IMG_3.jpg.json', 'Takeout/IMG_3.jpg'],
     ]);
   });
 });

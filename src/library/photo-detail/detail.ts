@@ -16,6 +16,7 @@ import { stackOfPhoto } from '../photos/stack-covers.js';
 import { categoriesOfPhotos } from '../categories/categories.js';
 import { listFaces } from '../people/people.js';
 import { namesNotOnFaces } from '../people/hints.js';
+import { sidecarKind } from '../../storage/keys.js';
 
 export function photoMetadata(photo: PhotoRow) {
   return {
@@ -98,6 +99,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     edit: activeEdit(photo.edit),
     sourcePath: access.own ? photo.sourcePath : null,
     hasSidecar: photo.sidecarKey !== null,
+    sidecar: photo.sidecarKey === null ? null : sidecarKind(photo.sidecarKey),
     updatedAt: photo.updatedAt.toISOString(),
     metadata: photoMetadata(photo),
     pdq: photo.pdqHash ? { hash: photo.pdqHash, quality: photo.pdqQuality ?? 0 } : null,

@@ -132,7 +132,7 @@ export function MetadataTable({ photo }: { photo: PhotoFull }) {
       </code>
     ),
   });
-  if (photo.hasSidecar) rows.push({ field: 'sidecar', label: 'Sidecar', value: 'XMP sidecar attached' });
+  if (photo.sidecar) rows.push({ field: 'sidecar', label: 'Sidecar', value: photo.sidecar === 'xmp' ? 'XMP sidecar attached' : 'Google Takeout JSON sidecar attached' });
   if (photo.sourcePath) rows.push({ field: 'source', label: 'Imported from', value: <code className="path">{photo.sourcePath}</code> });
   rows.push({
     field: 'added',

@@ -24,7 +24,7 @@ export interface UploadEntry {
   photoId: string | null;
   /** Why it was refused or failed, in the server's words. */
   message: string | null;
-  /** An XMP sidecar travels with its photo and is not a photo of its own. */
+  /** A sidecar (XMP, or a Google Takeout JSON one) travels with its photo and is not a photo of its own. */
   sidecar: boolean;
 }
 
@@ -49,9 +49,10 @@ export interface FileToUpload {
   folder?: string | null;
 }
 
-const isSidecar = (name: string) => /\.xmp$/i.test(name);
-/** "IMG_1.jpg.xmp", "IMG_1.xmp" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with its photo. */
-const stem = (name: string) => name.toLowerCase().replace(/\.xmp$/, '').replace(/\.[^.]*$/, '');
+/** The sidecars the server attaches to a photo sent with them: XMP, and Google Takeout's JSON (`IMG_1.jpg.json`). */
+const isSidecar = (name: string) => /\.(xmp|json)$/i.test(name);
+/** "IMG_1.jpg.xmp", "IMG_1.xmp", "IMG_1.jpg.json" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with its photo. */
+const stem = (name: string) => name.toLowerCase().replace(/\.(xmp|json)$/, '').replace(/\.[^.]*$/, '');
 
 /** Groups files into requests: one photo each, with the sidecars of the same folder and stem. */
 export function groupFiles(files: readonly FileToUpload[]): FileToUpload[][] {
