@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeZip } from '../helpers/zip.js';
 import { assets, json, repoRoot, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, rememberServerKey, withoutFacesOrText } from '../helpers/server.js';
 
 const BOUNDARY = '----shoebox-bad-input';
@@ -161,6 +162,15 @@ describe('bad input', () => {
       expect(response.body.message, url).toMatch(/must be a date from 0001-01-01 to 9999-12-31/);
     }
     expect((await json(`${server.url}/api/photos?from=0001-01-01&to=9999-12-31`)).status).toBe(200);
+  });
+
+  it('refuses a zip archive with 415, pointing to Import (a Google Takeout dropped on Upload)', async () => {
+    const zip = await makeZip([{ name: 'Takeout/Google Photos/Photos from 2020/IMG.jpg', data: readFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg')) }]);
+    const response = await post(`${server.url}/api/photos`, Buffer.concat([part('file', 'takeout-001.zip', zip), end()]));
+    expect(response.body.items[0]).toMatchObject({
+      statusCode: 415,
+      error: 'takeout-001.zip: a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import (More → Import, or shoebox import --from google-takeout)',
+    });
   });
 
   it('refuses an XMP sidecar over 4 MB on its item, and takes its photo', async () => {

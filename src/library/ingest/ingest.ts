@@ -93,6 +93,9 @@ export function cleanFileName(name: string | undefined | null): string {
   return clean === '' || clean === '.' || clean === '..' ? 'unnamed' : clean;
 }
 
+/** Where an export's archive goes, said to whoever uploads one. */
+export const ARCHIVES_GO_TO_IMPORT = 'a Google Takeout or iCloud export is brought in by Import (More → Import, or shoebox import --from google-takeout)';
+
 /**
  * Streams a file into the library: to a temp file while hashing, then checks the type, then either points at
  * the photo that has the same bytes or stores it content-addressed and makes its photo (photo-door.ts).
@@ -111,6 +114,10 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     if (source.wasTruncated?.()) throw tooLarge(maxBytes);
     if (counter.bytes === 0) throw new UserError('unsupported-type', `${filename}: empty file (0 bytes), not an image`);
     const detected = await detectImageType(temp);
+    if (detected.mime === 'application/zip') {
+      // a Google Takeout or iCloud export dropped on Upload: say where it goes instead
+      throw new UserError('unsupported-type', `${filename}: a zip archive, not a photo or video: ${ARCHIVES_GO_TO_IMPORT}`);
+    }
     if (!detected.supported) {
       throw new UserError('unsupported-type', `${filename}: not a supported photo or video (detected ${detected.mime}: ${detected.description})`);
     }
