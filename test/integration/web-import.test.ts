@@ -330,9 +330,38 @@ describe('an import uploaded from the web app', () => {
         ['Takeout/Google Photos/Photos from 2020/el_torcal_rocks.jpg.json', sidecar('el_torcal_rocks.jpg', { photoTakenTime: { timestamp: seconds('2020-05-01T12:00:00Z') } })],
       ]),
     );
+    // a Takeout zip dropped on Upload: not sent, but offered to Import, which imports it and reports with headings
+    const album = path.join(dir, 'takeout-album.zip');
+    fs.writeFileSync(
+      album,
+      await zipOf([
+        ['Takeout/Google Photos/Porto/porto.jpg', await jpeg(200, 120, 40)],
+        ['Takeout/Google Photos/Porto/porto.jpg.json', sidecar('porto.jpg', { photoTakenTime: { timestamp: seconds('2018-04-01T12:00:00Z') } })],
+        ['Takeout/Google Photos/Porto/metadata.json', sidecar('Porto', { access: 'protected', date: { timestamp: seconds('2018-04-02T00:00:00Z') }, geoData: { latitude: 41.15, longitude: -8.61 } })],
+        ['Takeout/Google Photos/Porto/stray.jpg.json', sidecar('stray.jpg', { photoTakenTime: { timestamp: seconds('2018-04-01T12:00:00Z') } })],
+      ]),
+    );
     const browser = await launchBrowser();
     try {
       const { page, errors } = await openPage(await signedInContext(browser, server, { viewport: { width: 390, height: 844 } }));
+      await page.goto(`${server.url}/`);
+      await page.getByTestId('upload-input').setInputFiles([album]);
+      const row = page.getByTestId('upload-row').filter({ hasText: 'takeout-album.zip' });
+      await poll(() => row.getAttribute('data-status')).toBe('refused');
+      expect(await row.getByTestId('upload-refused').textContent()).toMatch(/^Not uploaded: a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import · import it$/);
+      await row.getByTestId('upload-to-import').click();
+      await page.getByTestId('import-offer').getByText('takeout-album.zip').waitFor();
+      await page.getByTestId('import-offered').click();
+      const porto = page.getByTestId('import').first();
+      await poll(() => porto.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+      // counts, then each list under its heading with its count
+      expect(await porto.getByTestId('import-count-added').textContent()).toBe('added1');
+      expect(await porto.getByTestId('import-report').textContent()).toContain('Albums: Porto (1).');
+      const heading = porto.locator('.import-section summary').filter({ hasText: 'Sidecars (or detail rows) without their file' });
+      expect(await heading.locator('.import-section-count').textContent()).toBe('1');
+      expect(await porto.locator('.import-section li').allTextContents()).toEqual([expect.stringMatching(/takeout-album\.zip:Takeout\/Google Photos\/Porto\/stray\.jpg\.json$/)]);
+      expect(await porto.locator('pre').count()).toBe(0);
+
       // a slow line (16 MB/s up), so that the stop lands in the second chunk
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 16 * 1024 * 1024 });

@@ -11,6 +11,7 @@ import { openTakeout, ZipBombError, type TakeoutFile } from '../../src/library/t
 import { CsvLimitError, csvRecords, type CsvLimits } from '../../src/library/takeout/csv-rows.js';
 import { planICloud } from '../../src/library/takeout/icloud.js';
 import { takeoutReport } from '../../src/library/takeout/import.js';
+import { readReport } from '../../web/src/lib/importReport.js';
 import { planTakeout } from '../../src/library/takeout/plan.js';
 import { afterStop, CRASHES_TO_FAIL } from '../../src/library/imports/stops.js';
 import { makeTempDir } from '../helpers/temp.js';
@@ -109,6 +110,14 @@ describe('CSV files of an export', () => {
     const report = takeoutReport(plan, { added: [], videos: 0, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 }, []);
     expect(report).toContain('Sidecars (or detail rows) without their file (5000):\n  part1/Photos/Photo Details.csv: GONE_0.JPG\n');
     expect(report).toContain('  … and 4800 more');
+    // the Import page reads it back into headings with counts and lists (web/src/lib/importReport.ts)
+    const read = readReport(report);
+    expect(read.summary[0]).toBe('Added 0, already in the library 0, copies in several folders 0, failed 0.');
+    expect(read.sections.map((s) => [s.title, s.count, s.items.length, s.more])).toEqual([
+      ['Without a sidecar (dates from the file alone)', 1, 1, null],
+      ['Sidecars (or detail rows) without their file', 5000, 200, '… and 4800 more'],
+      ['Sidecars not read', 1, 1, null],
+    ]);
   });
 });
 

@@ -1,9 +1,26 @@
 import { useEffect, useState } from 'react';
 import { uploads } from '../store/uploads.js';
+import type { FileToUpload } from '../store/uploads.js';
 import { droppedFiles } from './droppedFiles.js';
 import '../styles/upload.css';
 
 const hasFiles = (event: DragEvent) => !!event.dataTransfer && Array.from(event.dataTransfer.types).includes('Files');
+
+/** A page that takes what is dropped on it itself (the Import page: an export's archives), and what the overlay says. */
+interface DropClaim {
+  take: (files: FileToUpload[]) => void;
+  label: string;
+}
+let claim: DropClaim | null = null;
+
+/** Drops go to `take` instead of Upload until the returned function is called (a page's effect clean-up). */
+export function claimDrops(take: DropClaim['take'], label: string): () => void {
+  const mine = { take, label };
+  claim = mine;
+  return () => {
+    if (claim === mine) claim = null;
+  };
+}
 
 /** Files and folders dropped anywhere on the page are uploaded; an overlay says so while dragging. */
 export function DropZone() {
@@ -41,6 +58,7 @@ export function DropZone() {
       droppedFiles(event.dataTransfer).then(
         (files) => {
           if (files.length === 0) setError('Nothing to upload: the folder is empty.');
+          else if (claim) claim.take(files);
           else uploads.upload(files);
         },
         (e: unknown) => setError(`The dropped folder could not be read: ${e instanceof Error ? e.message : String(e)}`),
@@ -67,7 +85,7 @@ export function DropZone() {
       {over ? (
         <div className="drop-overlay" aria-hidden="true">
           <div className="drop-overlay-box">
-            Drop photos or folders to add them to your Shoebox
+            {claim?.label ?? 'Drop photos or folders to add them to your Shoebox'}
           </div>
         </div>
       ) : null}

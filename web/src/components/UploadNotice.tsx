@@ -182,7 +182,16 @@ function RowStatus({ entry, pct }: { entry: UploadEntry; pct: number }) {
     case 'refused':
       return (
         <span className="upload-error" data-testid="upload-refused">
-          Refused: {entry.message}
+          {entry.archive ? 'Not uploaded' : 'Refused'}: {entry.message}
+          {entry.archive || entry.message?.includes('brought in by Import') ? (
+            <>
+              {' · '}
+              {/* the panel goes with the archives it listed (photos listed beside them keep it) */}
+              <Link to="/import" onClick={() => uploads.getSnapshot().entries.every((e) => e.archive) && uploads.dismiss()} data-testid="upload-to-import">
+                import it
+              </Link>
+            </>
+          ) : null}
         </span>
       );
     case 'failed':

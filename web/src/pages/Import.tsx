@@ -7,6 +7,8 @@ import { useAction } from '../hooks/useAction.js';
 import { errorText, isAbort } from '../lib/errors.js';
 import { formatBytes, formatCount } from '../lib/format.js';
 import { Link } from '../lib/router.js';
+import { ImportPicker } from '../components/imports/ImportPicker.js';
+import { ImportReport } from '../components/imports/ImportReport.js';
 import '../styles/upload.css';
 
 const SOURCES: { value: ImportSource; label: string; hint: string }[] = [
@@ -114,19 +116,7 @@ export function ImportPage() {
           </fieldset>
         )}
         {continuing ? null : <p className="muted">Choose {chosen.hint}.</p>}
-        <input
-          ref={input}
-          type="file"
-          multiple
-          accept=".zip,application/zip"
-          disabled={sending !== null}
-          onChange={(event) => {
-            const files = [...(event.target.files ?? [])];
-            event.target.value = '';
-            if (files.length > 0) void send(files);
-          }}
-          data-testid="import-files"
-        />
+        <ImportPicker disabled={sending !== null} input={input} onFiles={(files) => void send(files)} onRefused={setError} />
         {continuing && !sending ? (
           <button type="button" className="button button-small" onClick={() => setContinuing(null)}>
             Cancel
@@ -235,9 +225,7 @@ function ImportCard({ item, busy, onContinue, onStart, onRemove, onRemoveArchive
       {item.report ? (
         <details open={item.status === 'done'}>
           <summary>Report</summary>
-          <pre className="import-report" data-testid="import-report">
-            {item.report}
-          </pre>
+          <ImportReport report={item.report} outcome={item.outcome} />
           <Link to="/">See the photos</Link>
         </details>
       ) : null}

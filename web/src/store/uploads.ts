@@ -26,6 +26,8 @@ export interface UploadEntry {
   message: string | null;
   /** A sidecar (XMP, or a Google Takeout JSON one) travels with its photo and is not a photo of its own. */
   sidecar: boolean;
+  /** A zip archive: not sent (an export's archives go to Import, which the panel offers). */
+  archive: boolean;
 }
 
 export interface UploadState {
@@ -50,6 +52,9 @@ export interface FileToUpload {
 }
 
 /** The sidecars the server attaches to a photo sent with them: XMP, and Google Takeout's JSON (`IMG_1.jpg.json`). */
+/** A zip: a Google Takeout or iCloud export is imported, not uploaded (the server would refuse it after all its bytes). */
+export const isArchive = (file: File) => /\.zip$/i.test(file.name) || /^application\/(x-)?zip(-compressed)?$/i.test(file.type);
+export const ARCHIVE_REFUSED = 'a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import';
 const isSidecar = (name: string) => /\.(xmp|json)$/i.test(name);
 /** "IMG_1.jpg.xmp", "IMG_1.xmp", "IMG_1.jpg.json" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with its photo. */
 const stem = (name: string) => name.toLowerCase().replace(/\.(xmp|json)$/, '').replace(/\.[^.]*$/, '');
@@ -87,6 +92,8 @@ class UploadStore {
   private readonly requests = new Set<AbortController>();
   /** The File of each entry, kept to send it again after a failure (React has no use for it in the state). */
   private readonly fileByKey = new Map<number, File>();
+  /** Zip archives dropped on Upload, kept for the Import page. */
+  private archives: File[] = [];
   private frame = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -121,25 +128,33 @@ class UploadStore {
     let filesDone = 0;
     const entries = this.state.entries.map((entry) => {
       const next = wanted.has(entry.key) ? { ...entry, ...change(entry) } : entry;
-      bytesSent += next.status === 'queued' ? 0 : isDone(next) || next.status === 'saving' ? next.size : next.sent;
+      // an archive kept back is never sent: none of its bytes count
+      bytesSent += next.archive || next.status === 'queued' ? 0 : isDone(next) || next.status === 'saving' ? next.size : next.sent;
       if (isDone(next)) filesDone++;
       return next;
     });
     this.set({ entries, bytesSent, filesDone }, batched);
   }
 
-  /** Adds files to the queue and starts sending them. */
+  /** Adds files to the queue and starts sending them; zip archives are kept back for Import (`takeArchives`). */
   upload(input: readonly (File | FileToUpload)[]): void {
-    const files = input.map((item) => (item instanceof File ? { file: item } : item));
-    if (files.length === 0) return;
+    const all = input.map((item) => (item instanceof File ? { file: item } : item));
+    if (all.length === 0) return;
     const fresh: UploadEntry[] = [];
+    const files = all.filter(({ file, folder }) => {
+      if (!isArchive(file)) return true;
+      this.archives.push(file);
+      const entry = { key: this.nextKey++, name: file.name, folder: folder || null, size: file.size, sent: 0, photoId: null, sidecar: false };
+      fresh.push({ ...entry, status: 'refused', message: ARCHIVE_REFUSED, archive: true });
+      return false;
+    });
     for (const group of groupFiles(files)) {
       const keys: number[] = [];
       for (const { file, folder } of group) {
         const key = this.nextKey++;
         keys.push(key);
         this.fileByKey.set(key, file);
-        fresh.push({ key, name: file.name, folder: folder || null, size: file.size, sent: 0, status: 'queued', photoId: null, message: null, sidecar: isSidecar(file.name) });
+        fresh.push({ key, name: file.name, folder: folder || null, size: file.size, sent: 0, status: 'queued', photoId: null, message: null, sidecar: isSidecar(file.name), archive: false });
       }
       this.queue.push({ keys, files: group.map((item) => item.file) });
     }
@@ -148,14 +163,26 @@ class UploadStore {
     this.set({
       entries: [...base.entries, ...fresh],
       files: base.files + fresh.length,
-      bytes: base.bytes + fresh.reduce((sum, entry) => sum + entry.size, 0),
-      filesDone: base.filesDone,
+      bytes: base.bytes + fresh.reduce((sum, entry) => sum + (entry.archive ? 0 : entry.size), 0),
+      filesDone: base.filesDone + fresh.filter((entry) => entry.archive).length,
       bytesSent: base.bytesSent,
       active: true,
       open: true,
       collapsed: this.state.open ? this.state.collapsed : false,
     });
     this.pump();
+    // archives alone: nothing is sent, the round is over
+    if (this.running === 0 && this.queue.length === 0) this.finish();
+  }
+
+  /** The zip archives dropped on Upload since they were last taken: the Import page offers to import them. */
+  takeArchives(): File[] {
+    return this.archives.splice(0);
+  }
+
+  /** The archives waiting to be taken, left there (a render may be thrown away: taking is for an action). */
+  waitingArchives(): File[] {
+    return [...this.archives];
   }
 
   private pump(): void {
