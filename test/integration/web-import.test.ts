@@ -351,8 +351,11 @@ describe('an import uploaded from the web app', () => {
       expect(await row.getByTestId('upload-refused').textContent()).toMatch(/^Not uploaded: a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import · import it$/);
       await row.getByTestId('upload-to-import').click();
       await page.getByTestId('import-offer').getByText('takeout-album.zip').waitFor();
+      const before = new Set(((await json(`${server.url}/api/imports`)).body.items as { id: string }[]).map((item) => item.id));
       await page.getByTestId('import-offered').click();
-      const porto = page.getByTestId('import').first();
+      const made = async () => ((await json(`${server.url}/api/imports`)).body.items as { id: string }[]).find((item) => !before.has(item.id))?.id ?? null;
+      await poll(made, { timeout: 30_000 }).not.toBeNull();
+      const porto = page.locator(`[data-import-id="${await made()}"]`);
       await poll(() => porto.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
       // counts, then each list under its heading with its count
       expect(await porto.getByTestId('import-count-added').textContent()).toBe('added1');

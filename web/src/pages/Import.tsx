@@ -201,7 +201,7 @@ function ImportCard({ item, busy, onContinue, onStart, onRemove, onRemoveArchive
             ? 'Uploaded, not started'
             : 'Upload not finished';
   return (
-    <li className="import-card" data-testid="import" data-status={item.status}>
+    <li className="import-card" data-testid="import" data-status={item.status} data-import-id={item.id}>
       <p>
         <strong>{label}</strong> <span className="muted">{new Date(item.createdAt).toLocaleString()}</span>
       </p>
