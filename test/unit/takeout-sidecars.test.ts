@@ -218,6 +218,11 @@ describe('Takeout sidecar JSON', () => {
     ]);
     expect(plan.unusedSidecars).toEqual([]);
     expect(plan.notAlbums).toEqual([{ label: 'Takeout/Untitled/metadata.json', reason: 'its metadata file gives the album no title' }]);
+    // one that is not JSON: under the folders that made no album, not the photos' sidecars not read
+    const broken: TakeoutFile = { ...text('Takeout/Cut/metadata.json', {}), open: async () => Readable.from([Buffer.from('{"title": "Cut')]) };
+    const cut = await planTakeout([text('Takeout/Cut/C.jpg', {}), broken]);
+    expect(cut.badJson).toEqual([]);
+    expect(cut.notAlbums).toEqual([{ label: 'Takeout/Cut/metadata.json', reason: expect.stringMatching(/^metadata\.json is not JSON/) }]);
   });
 
   it('keeps no control character of a title, description or name (a NUL cannot be stored)', () => {

@@ -55,6 +55,8 @@ export interface TakeoutPlan {
 
 /** JSON files Google puts in an export that describe no photo. */
 const NOT_SIDECARS = new Set(['print-subscriptions.json', 'shared_album_comments.json', 'user-generated-memory-titles.json']);
+/** Google's name for an album folder's metadata file (a second one in a folder is counted, as photos are). */
+const ALBUM_FILE = /^metadata(\(\d{1,4}\))?\.json$/iu;
 /** Not photos: the export's own pages and sidecars, and what other tools leave beside photos. */
 const NOT_MEDIA = /\.(html?|json|jsonl|xmp|txt|csv)$/iu;
 
@@ -119,7 +121,8 @@ export async function planTakeout(files: readonly TakeoutFile[], options: { sign
       for (const problem of facts.problems) plan.problems.push({ label: file.label, problem });
       folder(file.folder).sidecars.push({ name: sidecarName(file.name, facts.title)!, file, marks: marksOf(facts) });
     } catch (error) {
-      plan.badJson.push({ label: file.label, reason: (error as Error).message });
+      // an album's file that cannot be read leaves its folder no album: said there, not among photos' sidecars
+      (ALBUM_FILE.test(file.name) ? plan.notAlbums : plan.badJson).push({ label: file.label, reason: (error as Error).message });
     }
   }
   for (const { media, sidecars, album } of folders.values()) {
