@@ -115,7 +115,7 @@ export async function runUsersList(settings: Settings, flags: { json?: boolean }
   if (flags.json) return console.log(JSON.stringify({ items: users }, null, 2));
   for (const user of users) {
     const state = user.disabled ? ' (disabled)' : '';
-    console.log(`${user.email ?? '(not set up)'}	${user.name}	${user.role}${state}	${counted(user.photos, 'photo')}, ${formatBytes(user.usedBytes)}`);
+    console.log(`${user.email ?? '(not set up)'}\t${user.name}\t${user.role}${state}\t${counted(user.photos, 'photo')}, ${formatBytes(user.usedBytes)}`);
   }
 }
 

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { uploads } from '../store/uploads.js';
-import type { FileToUpload } from '../store/uploads.js';
+import { uploads, type FileToUpload } from '../store/uploads.js';
 import { droppedFiles } from './droppedFiles.js';
 import '../styles/upload.css';
 
