@@ -4,7 +4,8 @@
 // giving a user another location later never loses sight of what they have.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { envName, type StorageLocationSettings, type StorageSettings } from '../config/settings.js';
+import type { StorageLocationSettings, StorageSettings } from '../config/settings.js';
+import { envName } from '../config/storage-locations-env.js';
 import { StorageUnavailableError, type BlobStore } from './blob-store.js';
 import { LocalBlobStore } from './local.js';
 import { openBlobStore } from './open.js';
