@@ -130,11 +130,14 @@ export async function runLane(deps: RunnerDeps, photoId: string, lane: LaneName,
   let waited = 0;
   try {
     // an error names the original by the path it was lent as, if it was: replaced by the photo's file name
-    return await runSteps(deps, ctx, lane, statuses, () => paths.get(photo.storageKey) ?? photo.storageKey, () => {
+    const lentAs = () => paths.get(photo.storageKey) ?? photo.storageKey;
+    // the time given way to other work since last asked: not counted in a step's duration
+    const takeWaited = () => {
       const ms = waited;
       waited = 0;
       return ms;
-    });
+    };
+    return await runSteps(deps, ctx, lane, statuses, lentAs, takeWaited);
   } finally {
     for (const file of lent.values()) await file.then((local) => local.release()).catch(() => undefined);
   }
