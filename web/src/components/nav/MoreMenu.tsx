@@ -37,7 +37,8 @@ export function MoreMenu({ items, phoneOnly, current }: Props) {
     return () => document.removeEventListener('keydown', escape);
   }, [open]);
 
-  const inside = [...phoneOnly, ...items].some((section) => section.to === current);
+  // A section that stands in the desk's main row is marked there, so "More" leads to it only on a phone.
+  const inside = items.some((section) => section.to === current) ? 'always' : phoneOnly.some((section) => section.to === current) ? 'phone' : undefined;
   const link = (section: Section, phone: boolean) => (
     <li key={section.to} className={phone ? 'more-phone-only' : undefined}>
       <Link to={section.to} className="more-link" aria-current={current === section.to ? 'page' : undefined} onClick={() => setOpen(false)}>
@@ -53,7 +54,7 @@ export function MoreMenu({ items, phoneOnly, current }: Props) {
         className="app-nav-link more-button"
         aria-expanded={open}
         aria-controls={listId}
-        data-current={inside || undefined}
+        data-current={inside}
         onClick={() => setOpen((was) => !was)}
       >
         <svg className="nav-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
