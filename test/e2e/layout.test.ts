@@ -198,18 +198,49 @@ describe.each([
   it('fits the screen and covers nothing', async () => {
     const { page, errors } = await openPage(context, { allowConsole: [/404/] });
     const found: Record<string, string[]> = {};
+    const titles: Record<string, string> = {};
     for (const route of routes) {
       await page.goto(`${server.url}${route}`);
       await settled(page);
+      // a page's code may arrive after the first paint: its title a moment later than index.html's
+      await page.waitForFunction(() => document.title !== 'Shoebox', null, { timeout: 5_000 }).catch(() => undefined);
+      titles[route] = await page.title();
       const faults = await layoutFaults(page, viewport.width);
       if (faults.length) found[route] = faults;
       const shot = route === '/' ? 'home' : route.slice(1).replace(/[/?=]+/g, '-').replace(/-[0-9a-f]{8}-[0-9a-f-]{27}/g, '-id');
       await screenshot(page, `layout-${size}-${shot}.png`);
     }
     expect(found).toEqual({});
+    // each page's title names what it shows (a tab or a bookmark of any page once read just "Shoebox")
+    expect(Object.entries(titles).filter(([, title]) => !/^\S.* · Shoebox$/.test(title))).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
+
+  it('marks the current section once: its link, or "More" where the section is behind it', async () => {
+    const { page } = await openPage(context);
+    const marked: Record<string, string[]> = {};
+    for (const route of ['/', '/map', '/memories', '/sharing', '/trash', '/settings/models']) {
+      await page.goto(`${server.url}${route}`);
+      await settled(page);
+      // the navigation's visible entries drawn unlike the plainest of them (colour and background)
+      marked[route] = await page.locator('.app-nav').evaluate((nav) => {
+        const entries = [...nav.querySelectorAll<HTMLElement>('.app-nav-link')].filter((node) => node.getBoundingClientRect().width > 0);
+        const look = (node: HTMLElement) => `${getComputedStyle(node).color} ${getComputedStyle(node).backgroundColor}`;
+        const counts = new Map<string, number>();
+        for (const node of entries) counts.set(look(node), (counts.get(look(node)) ?? 0) + 1);
+        const plain = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+        return entries.filter((node) => look(node) !== plain).map((node) => node.textContent!.trim());
+      });
+    }
+    const behindMore = size === 'phone' ? ['/map', '/memories', '/sharing', '/trash', '/settings/models'] : ['/trash', '/settings/models'];
+    expect(marked).toEqual({
+      '/': ['Photos'],
+      ...Object.fromEntries(['/map', '/memories', '/sharing'].map((route) => [route, [route.slice(1)[0]!.toUpperCase() + route.slice(2)]])),
+      ...Object.fromEntries(behindMore.map((route) => [route, ['More']])),
+    });
+    await page.close();
+  }, 60_000);
 
   it('fits the share link and sign-in pages', async () => {
     const visitor = await browser.newContext({ viewport, ...device, colorScheme: 'light', locale: 'en-GB' });
@@ -220,6 +251,7 @@ describe.each([
         await page.goto(`${server.url}${route}`);
         await settled(page);
         expect(await layoutFaults(page, viewport.width), route).toEqual([]);
+        expect(await page.title(), route).toMatch(/^\S.* · Shoebox$/);
         await screenshot(page, `layout-${size}-visitor${route === '/' ? '-sign-in' : '-link'}.png`);
       }
       expect(errors).toEqual([]);

@@ -18,6 +18,7 @@ export function AccountPage() {
   /** Bumped when a password change revoked keys: the list loads again. */
   const [keysVersion, setKeysVersion] = useState(0);
   useEffect(() => {
+    document.title = 'Account · Shoebox';
     accountApi.me().then(setMe, (caught: unknown) => setError(message(caught)));
   }, []);
   if (error) return <p className="panel panel-error">{error}</p>;

@@ -41,7 +41,7 @@ export function AlbumPage({ id }: { id: string }) {
 
   const current = album.data;
   useEffect(() => {
-    document.title = `${current?.name ?? 'Album'} — Shoebox`;
+    document.title = `${current?.name ?? 'Album'} · Shoebox`;
   }, [current?.name]);
 
   // The timeline keeps orderings it has seen; photos may have been added elsewhere since this album was last open.

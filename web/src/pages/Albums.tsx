@@ -49,7 +49,7 @@ export function AlbumsPage() {
   const [status, setStatus] = useState<StatusMessage | null>(null);
 
   useEffect(() => {
-    document.title = 'Albums — Shoebox';
+    document.title = 'Albums · Shoebox';
   }, []);
 
   const all = albums.data ?? [];

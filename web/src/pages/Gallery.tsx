@@ -7,7 +7,7 @@ import '../styles/gallery.css';
 /** All photos, newest taken first. */
 export function Gallery() {
   useEffect(() => {
-    document.title = 'Shoebox';
+    document.title = 'Photos · Shoebox';
     library.ensureLoaded();
   }, []);
   return (

@@ -53,6 +53,7 @@ export function LibrariesPage() {
     [],
   );
   useEffect(() => {
+    document.title = 'Libraries in place · Shoebox';
     accountApi.me().then(setMe, () => undefined);
     void reload();
     librariesApi.allowedRoots().then(

@@ -3,7 +3,7 @@ import { Link } from '../lib/router.js';
 
 export function NotFound() {
   useEffect(() => {
-    document.title = 'Not found — Shoebox';
+    document.title = 'Not found · Shoebox';
   }, []);
   return (
     <main className="panel not-found">

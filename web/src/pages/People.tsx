@@ -37,7 +37,7 @@ export function PeoplePage() {
   const [status, setStatus] = useState<StatusMessage | null>(null);
 
   useEffect(() => {
-    document.title = 'People — Shoebox';
+    document.title = 'People · Shoebox';
   }, []);
 
   const all = useMemo(() => people.data ?? [], [people.data]);

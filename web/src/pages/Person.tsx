@@ -21,7 +21,7 @@ export function PersonPage({ id }: { id: string }) {
   const label = current ? personLabel(current) : 'Person';
 
   useEffect(() => {
-    document.title = `${current?.name ?? (current ? 'Unnamed person' : 'Person')} — Shoebox`;
+    document.title = `${current?.name ?? (current ? 'Unnamed person' : 'Person')} · Shoebox`;
   }, [current]);
 
   const faces = usePersonFaces(id);

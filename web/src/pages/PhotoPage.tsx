@@ -23,7 +23,7 @@ export function PhotoPage({ id }: { id: string }) {
   const back = useBackTarget();
 
   useEffect(() => {
-    document.title = photo ? `${photo.filename} — Shoebox` : 'Photo — Shoebox';
+    document.title = photo ? `${photo.filename} · Shoebox` : 'Photo · Shoebox';
   }, [photo]);
 
   // ← → step through the list the photo was opened from, Escape goes back to it.

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi, type AuthStatus } from '../client/account.js';
 import { featureLabel } from '../components/jobs/steps.js';
@@ -19,6 +19,9 @@ interface Props {
  * downloaded without the admin's word (the egress rule).
  */
 export function SignInPage({ setupRequired, singleSignOn, offeredModels = [], photosBeforeSetUp = 0 }: Props) {
+  useEffect(() => {
+    document.title = `${setupRequired ? 'Set up' : 'Sign in'} · Shoebox`;
+  }, [setupRequired]);
   const [name, setName] = useState('');
   const [install, setInstall] = useState<ReadonlySet<string>>(new Set());
   const [email, setEmail] = useState('');
