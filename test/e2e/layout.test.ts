@@ -205,6 +205,9 @@ describe.each([
       // a page's code may arrive after the first paint: its title a moment later than index.html's
       await page.waitForFunction(() => document.title !== 'Shoebox', null, { timeout: 5_000 }).catch(() => undefined);
       titles[route] = await page.title();
+      // a duplicate's file name beside its best-shot badge is read whole (it was once cut to one letter on a phone)
+      const cut = await page.locator('.dup-member-name').evaluateAll((names) => names.filter((name) => name.scrollWidth > name.clientWidth + 1).map((name) => `${name.textContent} in ${name.clientWidth} px`));
+      if (cut.length) found[route] = [...(found[route] ?? []), ...cut];
       const faults = await layoutFaults(page, viewport.width);
       if (faults.length) found[route] = faults;
       const shot = route === '/' ? 'home' : route.slice(1).replace(/[/?=]+/g, '-').replace(/-[0-9a-f]{8}-[0-9a-f-]{27}/g, '-id');
