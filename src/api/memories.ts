@@ -33,7 +33,7 @@ export const memorySummary = z.object({
   previewIds: z.array(z.uuid()).describe('its first items, best first'),
 });
 export const memoryList = z.object({ items: z.array(memorySummary), computedFor: z.string().describe('the day (YYYY-MM-DD) they are for') });
-const memoryDetail = memorySummary.extend({ items: z.array(photoListItem).describe('best first') });
+const memoryDetail = memorySummary.extend({ items: z.array(photoListItem).describe('in the order they were taken') });
 
 const position = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
 export const memorySettingsView = z.object({
@@ -113,7 +113,7 @@ export function memoryRoutes(app: FastifyInstance): void {
 
   api.get('/api/memories/:id', {
     config: { access: 'read' },
-    schema: { tags: ['memories'], summary: 'A memory with its items, best first', params: idParams, response: { 200: memoryDetail, 400: errorBody, 404: errorBody } },
+    schema: { tags: ['memories'], summary: 'A memory with its items, in the order they were taken', params: idParams, response: { 200: memoryDetail, 400: errorBody, 404: errorBody } },
     handler: async (request) => getMemory(request.lib, request.params.id),
   });
 

@@ -1,6 +1,6 @@
 // The user's memories as the app reads them: listed best first (computed for the user's today when not yet), one
 // with its items, hidden for good, or kept as an album.
-import { inArray, sql } from 'drizzle-orm';
+import { asc, inArray, sql } from 'drizzle-orm';
 import { UserError } from '../../base/errors.js';
 import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
@@ -105,15 +105,17 @@ async function requireMemory(lib: Library, id: string): Promise<MemoryRow> {
   return row;
 }
 
-/** One memory with its items as lists show them. */
+/**
+ * One memory with its items as lists show them, in the order they were taken: a trip or a day reads as it happened
+ * (the best were chosen when it was computed; its cover and a card's strip stay best first).
+ */
 export async function getMemory(lib: Library, id: string) {
   const row = await requireMemory(lib, id);
   const kept = await alive(lib, row.photo_ids);
   const ids = row.photo_ids.filter((photoId) => kept.has(photoId));
   if (ids.length === 0) throw new UserError('not-found', `no memory with id ${id}`);
-  const found = await lib.db.select(listColumns).from(photos).where(inArray(photos.id, ids));
-  const byId = new Map(found.map((photo) => [photo.id, photo]));
-  return { ...summary(row, ids), items: ids.flatMap((photoId) => (byId.has(photoId) ? [photoListItem(byId.get(photoId)!)] : [])) };
+  const found = await lib.db.select(listColumns).from(photos).where(inArray(photos.id, ids)).orderBy(asc(photos.takenLocal), asc(photos.id));
+  return { ...summary(row, ids), items: found.map((photo) => photoListItem(photo)) };
 }
 
 /** Hidden for good: gone now, and not made again when memories are computed. */

@@ -6,7 +6,7 @@ import { ShareDialog } from '../components/sharing/ShareDialog.js';
 import { navigate } from '../lib/router.js';
 import '../styles/memories.css';
 
-/** One memory: its items, best first; keep it as an album (to share it), or hide it for good. */
+/** One memory: its items in the order they were taken; keep it as an album (to share it), or hide it for good. */
 export function MemoryPage({ id }: { id: string }) {
   const [memory, setMemory] = useState<MemoryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
