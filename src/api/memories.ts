@@ -39,7 +39,7 @@ const position = z.object({ latitude: z.number().min(-90).max(90), longitude: z.
 export const memorySettingsView = z.object({
   kindsOff: z.array(z.enum(MEMORY_KINDS)).describe('kinds of memory turned off'),
   home: position.nullable().describe('home as the user set it; null: learned'),
-  learnedHome: position.nullable().describe('where most of your geotagged items were taken: home unless you set one'),
+  learnedHome: position.nullable().describe('where your geotagged items were taken on the most days: home unless you set one'),
 });
 const memoryRun = z.object({
   today: z.string(),
@@ -60,7 +60,7 @@ export function memoryRoutes(app: FastifyInstance): void {
         'Computed from your own timeline (no trash, no archive; a stack is its cover, no copy a duplicate group\'s suggestion would trash, a ' +
         'burst one photo) for `today`, your date (default: the server\'s), when they were not yet for that day; a ' +
         'periodic job keeps them current too. On this day: items of this date in earlier years. Trips: runs of two days ' +
-        'or more away from home (over 100 km; home is where most items were taken unless set), named after the places ' +
+        'or more away from home (over 100 km; home is where items were taken on the most days unless set), named after the places ' +
         'visited. People over the years: named people with photos from three years or more.',
       querystring: z.object({ today: todayParam.optional() }),
       response: { 200: memoryList, 400: errorBody },

@@ -91,8 +91,14 @@ describe('foldAndRank', () => {
     expect(ranked.map((i) => i.id)).toEqual(['fav', 'later', 'b2']);
   });
 
-  it('learns home where most items are', () => {
+  it('learns home where items are taken on the most days, so that a trip of many photos does not become home', () => {
     expect(learnHome([])).toBeNull();
-    expect(learnHome([{ latitude: 1, longitude: 2, count: 3 }, { latitude: 45.7, longitude: 4.8, count: 40 }])).toEqual({ latitude: 45.7, longitude: 4.8 });
+    expect(learnHome([{ latitude: 1, longitude: 2, count: 3, days: 3 }, { latitude: 45.7, longitude: 4.8, count: 40, days: 20 }])).toEqual({ latitude: 45.7, longitude: 4.8 });
+    // a week in Lisbon with 400 photos against 60 photos at home over 45 days: home stays home
+    const lisbon = { latitude: 38.72, longitude: -9.14, count: 400, days: 7 };
+    const lyon = { latitude: 45.76, longitude: 4.84, count: 60, days: 45 };
+    expect(learnHome([lisbon, lyon])).toEqual({ latitude: 45.76, longitude: 4.84 });
+    // as many days: the one with more items
+    expect(learnHome([{ ...lyon, days: 7 }, lisbon])).toEqual({ latitude: 38.72, longitude: -9.14 });
   });
 });

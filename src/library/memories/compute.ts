@@ -194,14 +194,15 @@ async function peopleOverYears(lib: Library): Promise<ComputedMemory[]> {
   return made;
 }
 
-/** Home: the one the user set, else the half-degree area where most of their geotagged items were taken. */
+/** Home: the one the user set, else the half-degree area where their geotagged items were taken on the most days. */
 export async function homeOf(lib: Library, set: Position | null): Promise<{ home: Position | null; learned: boolean }> {
   if (set) return { home: set, learned: false };
-  const areas = await rows<{ latitude: number; longitude: number; count: number }>(
+  const areas = await rows<{ latitude: number; longitude: number; count: number; days: number }>(
     lib.db,
-    sql`select avg(p.latitude)::float8 as latitude, avg(p.longitude)::float8 as longitude, count(*)::int as count from photos p
+    sql`select avg(p.latitude)::float8 as latitude, avg(p.longitude)::float8 as longitude, count(*)::int as count,
+          count(distinct p.taken_local::date)::int as days from photos p
         where ${ownPhotoSql(lib, 'p')} and p.deleted_at is null and p.latitude is not null and p.longitude is not null
-        group by round(p.latitude * 2), round(p.longitude * 2) order by count desc limit 1`,
+        group by round(p.latitude * 2), round(p.longitude * 2) order by days desc, count desc limit 1`,
   );
   return { home: learnHome(areas), learned: true };
 }

@@ -1,4 +1,4 @@
-// What makes a memory, pure: home learned from where most items are taken, trips as runs of days away from it,
+// What makes a memory, pure: home learned from where items are taken on the most days, trips as runs of days away from it,
 // titles in words, near-copies folded and the best shots first.
 
 export const MEMORY_KINDS = ['on-this-day', 'trip', 'person-years'] as const;
@@ -14,15 +14,19 @@ export interface Position {
   longitude: number;
 }
 
-/** Geotagged items per area of about 50 km (a half-degree cell): the candidates for home. */
+/** Geotagged items per area of about 50 km (a half-degree cell), and on how many days: the candidates for home. */
 export interface AreaCount extends Position {
   count: number;
+  days: number;
 }
 
-/** Home: the area where most geotagged items were taken (its items' mean position); none without any. */
+/**
+ * Home: the area where geotagged items were taken on the most days, then the most items (its items' mean
+ * position); none without any. Days, not items: a week's trip of 400 photos is not home against 60 over 45 days.
+ */
 export function learnHome(areas: readonly AreaCount[]): Position | null {
   let best: AreaCount | null = null;
-  for (const area of areas) if (!best || area.count > best.count) best = area;
+  for (const area of areas) if (!best || area.days > best.days || (area.days === best.days && area.count > best.count)) best = area;
   return best ? { latitude: best.latitude, longitude: best.longitude } : null;
 }
 

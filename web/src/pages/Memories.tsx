@@ -84,8 +84,8 @@ export function MemoriesPage() {
             {home
               ? `Home is set to ${degrees(home.latitude)}, ${degrees(home.longitude)}.`
               : settings.learnedHome
-                ? `Home is where most of your photos were taken: around ${degrees(settings.learnedHome.latitude)}, ${degrees(settings.learnedHome.longitude)}.`
-                : 'Home is learned from where most of your photos were taken; none has a location yet.'}{' '}
+                ? `Home is where you take photos on the most days: around ${degrees(settings.learnedHome.latitude)}, ${degrees(settings.learnedHome.longitude)}.`
+                : 'Home is learned from where you take photos on the most days; none has a location yet.'}{' '}
             Trips are days more than 100 km away from it.
           </p>
           <HomeForm onSave={(position) => void change({ home: position })} isSet={home !== null} />
