@@ -342,6 +342,25 @@ describe('query understanding', () => {
     expect(summary(read('home office'))).toEqual({ text: 'home office' });
   });
 
+  it('reads "away from home" as away from home, in three languages, and names it once on its chip', () => {
+    const context = { today: { year: 2026, month: 11, day: 26 }, timeZone: 'Europe/Paris', home: true };
+    const known = (q: string) => summary(understand(q, vocabulary, context));
+    // before: "away from home" was at home plus the word "away"
+    expect(known('away from home')).toEqual({ home: '!home', text: '' });
+    expect(known('Anna away from home 2024')).toEqual({ people: 'anna', home: '!home', dates: '2024-01-01..2024-12-31', text: '' });
+    expect(known('photos loin de la maison')).toEqual({ home: '!home', text: '' });
+    expect(known('loin de chez moi')).toEqual({ home: '!home', text: '' });
+    expect(known('weg von zu Hause')).toEqual({ home: '!home', text: '' });
+    expect(known('not away from home')).toEqual({ home: 'home', text: '' });
+    // the chip says the negation once: the web app puts "not " before a negated chip unless its label says it
+    const chip = (q: string) => understand(q, vocabulary, context).parts.map((p) => ({ label: p.label, negated: p.negated, text: q.slice(p.start, p.end) }));
+    expect(chip('not at home')).toEqual([{ label: 'not at home', negated: true, text: 'not at home' }]);
+    expect(chip('away from home')).toEqual([{ label: 'not at home', negated: true, text: 'away from home' }]);
+    expect(chip('not away from home')).toEqual([{ label: 'home', negated: false, text: 'not away from home' }]);
+    // the same slip beside it: "not photos" (videos only) showed the chip "not videos"
+    expect(chip('not photos')).toEqual([{ label: 'no photos', negated: true, text: 'not photos' }]);
+  });
+
   it('counts weekends from a Sunday too', () => {
     const sunday = (q: string) => summary(understand(q, vocabulary, { today: { year: 2026, month: 11, day: 29 }, timeZone: 'Europe/Paris' }));
     expect(sunday('this weekend')).toEqual({ dates: '2026-11-28..2026-11-29', text: '' });

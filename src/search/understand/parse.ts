@@ -180,11 +180,16 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
     const token = tokens[at]!;
     const w = token.fold;
     const two = key(at, 2);
-    const home = context.home ? homeWords(w, words[at + 1]) : 0;
+    // "away from home" is "not at home" in other words: its lead turns the negation round ("not away from home": home)
+    const away = context.home ? awayLead(words, at) : 0;
+    const home = context.home ? homeWords(words[at + away] ?? '', words[at + away + 1]) : 0;
     if (home > 0) {
-      result.home = { negated };
-      part('place', negated ? 'away from home' : 'home', token, tokens[at + home - 1]!, negated);
-      return home;
+      const notHome = negated !== away > 0;
+      result.home = { negated: notHome };
+      // the web app says "not" before a negated chip whose label does not: the label says it here, once
+      part('place', notHome ? 'not at home' : 'home', token, tokens[at + away + home - 1]!, negated);
+      result.parts[result.parts.length - 1]!.negated = notHome;
+      return away + home;
     }
     const type = (two && TYPES[two]) || TYPES[w];
     if (type) {
@@ -197,7 +202,8 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
         // "photos of …" is how people start a search: a filter only when it rules videos out ("only photos", "not videos")
         if (negated) {
           result.type = 'video';
-          part('type', 'videos', token, last, true);
+          // the chip reads "no photos" (videos only), not "not videos"
+          part('type', 'no photos', token, last, true);
         } else if (['only', 'just', 'nur', 'seulement', 'uniquement'].includes(words[at - 1] ?? '')) {
           result.type = 'photo';
           part('type', 'photos only', tokens[at - 1]!, last);
@@ -307,6 +313,16 @@ function matchAnyAlbum(words: readonly string[], i: number, namesAlbum: (k: numb
 export function understand(query: string, vocabulary: Vocabulary, context: UnderstandContext): Understood {
   return read(query, vocabulary, context, context.southern ?? false);
 }
+
+/** "away from (the) home", "loin de (la) maison", "weg von zu Hause": how many words lead to home's (0: none). */
+function awayLead(words: readonly string[], at: number): number {
+  const lead = AWAY_LEADS.find((l) => l.every((w, k) => words[at + k] === w));
+  if (!lead) return 0;
+  const article = ['the', 'my', 'la', 'ma'].includes(words[at + lead.length] ?? '') ? 1 : 0;
+  return lead.length + article;
+}
+
+const AWAY_LEADS: readonly (readonly string[])[] = [['away', 'from'], ['away'], ['loin', 'de'], ['weg', 'von'], ['fern', 'von']];
 
 /** Words for home in three languages: "home", "maison" (à la maison), "zuhause", "zu Hause", "daheim", "chez moi/nous". */
 function homeWords(word: string, next: string | undefined): number {
