@@ -48,6 +48,11 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
     },
     photo: (id) => client.request<Detail>('GET', `/api/photos/${id}`),
     original: (id) => body(`/api/photos/${id}/original`),
+    async albumDescriptions() {
+      type Album = { name: string; description: string | null };
+      const albums = await allPages((page) => client.request<{ items: Album[]; total: number }>('GET', `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`));
+      return new Map(albums.flatMap((album) => (album.description ? [[album.name, album.description] as const] : [])));
+    },
     async motion(photo) {
       if (!(photo as Detail).motion) return null;
       const route = `/api/photos/${photo.id}/original?part=motion`;

@@ -148,7 +148,7 @@ async function placeAsExported(exported: ExportRead, tally: Tally, root: string,
   for (const album of exported.albums) {
     const ids = photosOf(album.files);
     if (ids.length === 0) continue;
-    await target.album({ title: album.name }, ids);
+    await target.album({ title: album.name, ...(album.description ? { description: album.description } : {}) }, ids);
     done.push(`${album.name} (${ids.length})`);
   }
   const archived = photosOf(exported.archived);

@@ -13,6 +13,8 @@ export interface ExportAlbum {
   name: string;
   /** The originals in it, relative to the export's top folder, `/`-separated. */
   files: string[];
+  /** What the user wrote of it (absent from files written before descriptions, and when it has none). */
+  description?: string;
 }
 
 export interface ExportCollections {
@@ -25,15 +27,22 @@ const schema = z.object({
   shoebox: z.literal('albums'),
   version: z.literal(1),
   // a name is kept without control characters (a NUL cannot be stored)
-  albums: z.array(z.object({ name: z.string().transform((name) => withoutControls(name)).pipe(z.string().min(1).max(500)), files: z.array(z.string().min(1).max(4096)) })),
+  albums: z.array(z.object({ name: z.string().transform((name) => withoutControls(name)).pipe(z.string().min(1).max(500)), files: z.array(z.string().min(1).max(4096)), description: z.string().max(5000).optional() })),
   archived: z.array(z.string().min(1).max(4096)).optional(),
 });
 
 const slashes = (file: string) => file.split('\\').join('/');
 
-/** The file's text: albums by name (in name order), each file once, then the archive's files. */
-export function albumsDocument(albums: ReadonlyMap<string, readonly string[]>, archived: readonly string[] = []): string {
-  const list = [...albums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, files]) => ({ name, files: [...new Set(files.map(slashes))] }));
+/** The file's text: albums by name (in name order) with their descriptions, each file once, then the archive's files. */
+export function albumsDocument(
+  albums: ReadonlyMap<string, readonly string[]>,
+  archived: readonly string[] = [],
+  descriptions: ReadonlyMap<string, string> = new Map(),
+): string {
+  const list = [...albums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, files]) => {
+    const description = descriptions.get(name);
+    return { name, files: [...new Set(files.map(slashes))], ...(description ? { description } : {}) };
+  });
   return `${JSON.stringify({ shoebox: 'albums', version: 1, albums: list, archived: [...new Set(archived.map(slashes))] }, null, 1)}\n`;
 }
 
@@ -55,5 +64,6 @@ export function parseAlbumsDocument(text: string): ExportCollections {
     const issue = parsed.error.issues[0]!;
     throw new Error(`${ALBUMS_FILE} is not a Shoebox export's list of albums (${issue.path.join('.') || 'top'}: ${issue.message})`);
   }
-  return { albums: parsed.data.albums, archived: parsed.data.archived ?? [] };
+  const albums = parsed.data.albums.map(({ description, ...album }) => (description ? { ...album, description } : album));
+  return { albums, archived: parsed.data.archived ?? [] };
 }

@@ -69,7 +69,7 @@ describe('shoebox export', () => {
       const album = await authFetch(`${url}/api/albums`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Walks / hikes', photoIds: [id('silver_fir.jpg'), id('thompson-springs.jpg')] }),
+        body: JSON.stringify({ name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', photoIds: [id('silver_fir.jpg'), id('thompson-springs.jpg')] }),
       });
       expect(album.status).toBe(201);
       // through the running server, by album
@@ -169,7 +169,9 @@ describe('shoebox export', () => {
     // the manifest and the albums file are the export's own: read, not imported
     expect(reimported.stderr).toMatch(/Added 5, already in the library 0, skipped 0\./);
     expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); archived 1.');
-    const after = await withServer(libraryB, allPhotos);
+    const [after, albumsB] = await withServer(libraryB, async (url) => [await allPhotos(url), await (await authFetch(`${url}/api/albums?kind=manual`)).json()] as const);
+    // the album comes back with its description (issue 61 item 4: it was lost)
+    expect(albumsB.items.map((a: { name: string; description: string | null }) => [a.name, a.description])).toEqual([['Walks / hikes', 'Sundays in the Jura, 2019']]);
     const key = (p: Photo) => ({
       sha256: p.sha256,
       filename: p.filename,

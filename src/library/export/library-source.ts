@@ -6,7 +6,7 @@ import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { derivedMotionKey } from '../../storage/keys.js';
 import { ownPhotoSql, ownPhotosScope } from '../../scope/access.js';
-import { getAlbumSummary } from '../albums/manual.js';
+import { getAlbumSummary, listAlbums } from '../albums/manual.js';
 import type { Library } from '../library.js';
 import { listPhotos, listPhotosIn } from '../photos/list.js';
 import { findPhoto } from '../photos/photos.js';
@@ -50,6 +50,10 @@ export function librarySource(lib: Library, scope: ExportScope): ExportSource {
       const detail = await getPhotoDetail(lib, id);
       if (!detail) throw new Error(`photo ${id} is gone`);
       return detail as unknown as Detail;
+    },
+    async albumDescriptions() {
+      const albums = await allPages((page) => listAlbums(lib, { kind: 'manual', sharing: 'mine', page, limit: 500 }));
+      return new Map(albums.flatMap((album) => (album.description ? [[album.name, album.description] as const] : [])));
     },
     async original(id) {
       const photo = await row(id);

@@ -1,7 +1,7 @@
 // `shoebox export`: the originals, byte for byte, in folders by date (`2019/2019-07-14/`) or by album (a photo in
 // several albums is in each album's folder; one in none goes by date), each with an XMP sidecar (`IMG.jpg.xmp`, see
 // ./sidecar.ts), optionally a Google Takeout-style JSON one, and a Live Photo's video beside it; `manifest.jsonl` lists
-// every file with its SHA-256, `albums.json` the originals of each album and of the archive (./albums-file.ts: an
+// every file with its SHA-256, `albums.json` the originals and description of each album and the archive's originals (./albums-file.ts: an
 // import of the export reads it back), and with Takeout-style sidecars each album folder has Google's `metadata.json` naming its album.
 // Resumable: an original the manifest lists for its photo, with its size and checksum, is not written again.
 import { createHash } from 'node:crypto';
@@ -21,6 +21,8 @@ export interface ExportSource {
   ids(): Promise<string[]>;
   photo(id: string): Promise<ExportPhoto>;
   original(id: string): Promise<Readable>;
+  /** The descriptions of the user's own albums, by name (an album without one is absent). */
+  albumDescriptions(): Promise<ReadonlyMap<string, string>>;
   /** A Live Photo's or motion photo's video, when it has one: its name, and its bytes when asked. */
   motion(photo: ExportPhoto): Promise<{ name: string; open(): Promise<Readable> } | null>;
 }
@@ -183,11 +185,15 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
   // one of the export's own files that cannot be written (a link in the way) is said among the failures, by its name
   const text = (relative: string, content: string) =>
     sink.text(relative, content).catch((error: unknown) => void outcome.failed.push({ id: relative, reason: errorMessage(error) }));
-  await text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles));
+  const descriptions = await source.albumDescriptions().catch((error: unknown) => {
+    outcome.failed.push({ id: ALBUMS_FILE, reason: `albums' descriptions not read: ${errorMessage(error)}` });
+    return new Map<string, string>();
+  });
+  await text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles, descriptions));
   if (options.takeoutJson && layout === 'album') {
     // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
     for (const album of albumFiles.keys()) {
-      await text(path.posix.join(safeName(album), 'metadata.json'), `${JSON.stringify({ title: album, description: '' }, null, 2)}\n`);
+      await text(path.posix.join(safeName(album), 'metadata.json'), `${JSON.stringify({ title: album, description: descriptions.get(album) ?? '' }, null, 2)}\n`);
     }
   }
   return outcome;
