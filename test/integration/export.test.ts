@@ -109,7 +109,7 @@ describe('shoebox export', () => {
     expect(JSON.parse(fs.readFileSync(path.join(byAlbum, 'albums.json'), 'utf8'))).toEqual({
       shoebox: 'albums',
       version: 1,
-      albums: [{ name: 'Walks / hikes', files: ['Walks _ hikes/silver_fir.jpg', 'Walks _ hikes/thompson-springs.jpg'] }],
+      albums: [{ name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/silver_fir.jpg', 'Walks _ hikes/thompson-springs.jpg'] }],
       archived: [expect.stringMatching(/^\d{4}\/\d{4}-\d{2}-\d{2}\/mongolels\.jpg$/)],
     });
   });
