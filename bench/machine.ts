@@ -21,7 +21,11 @@ export function ownCpu(): number {
  * Waits (up to `maxSeconds`) until other processes use under `quietCores` over 3 s; returns how many cores
  * they used in the last 3 s. `onBusy` hears about each busy interval (for a progress line).
  */
-export async function waitForQuiet(options: { maxSeconds: number; quietCores: number; onBusy?: (busy: number, waitedSeconds: number) => void }): Promise<number> {
+export async function waitForQuiet(options: {
+  maxSeconds: number;
+  quietCores: number;
+  onBusy?: (busy: number, waitedSeconds: number) => void;
+}): Promise<number> {
   let busy = 0;
   for (let waited = 0; waited < options.maxSeconds; waited += 3) {
     const before = machineCpu();

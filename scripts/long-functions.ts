@@ -5,7 +5,16 @@
 import path from 'node:path';
 import { API } from '@typescript/native/unstable/sync';
 import type { Node, SourceFile } from '@typescript/native/unstable/ast';
-import { isArrowFunction, isCallExpression, isFunctionDeclaration, isFunctionExpression, isIdentifier, isMethodDeclaration, isPropertyAssignment, isVariableDeclaration } from '@typescript/native/unstable/ast/is';
+import {
+  isArrowFunction,
+  isCallExpression,
+  isFunctionDeclaration,
+  isFunctionExpression,
+  isIdentifier,
+  isMethodDeclaration,
+  isPropertyAssignment,
+  isVariableDeclaration,
+} from '@typescript/native/unstable/ast/is';
 
 export interface LongFunction {
   file: string;

@@ -43,7 +43,11 @@ const base = server.url;
 /** A POST; once more when a kept-alive connection was closed by the server meanwhile (after the long UPDATEs). */
 async function post(route: string, body: object, cookie?: string): Promise<Response> {
   const send = () =>
-    fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+    fetch(`${base}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base, ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(body),
+    });
   try {
     return await send();
   } catch {
@@ -53,7 +57,11 @@ async function post(route: string, body: object, cookie?: string): Promise<Respo
 const cookieOf = (response: Response) => /shoebox_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
 
 try {
-  const people = Array.from({ length: userCount }, (_, i) => ({ name: `User ${i + 1}`, email: `user${i + 1}@bench.test`, password: `bench password ${i + 1}` }));
+  const people = Array.from({ length: userCount }, (_, i) => ({
+    name: `User ${i + 1}`,
+    email: `user${i + 1}@bench.test`,
+    password: `bench password ${i + 1}`,
+  }));
   const setup = await post('/api/auth/setup', people[0]!);
   if (setup.status !== 201) throw new Error(`set-up answered ${setup.status}`);
   const adminCookie = cookieOf(setup);
@@ -83,7 +91,8 @@ try {
 
   // the gallery's first page, signed in with a session, over HTTP
   const gallery: number[] = [];
-  for (let i = 0; i < 20; i++) await fetch(`${base}/api/photos?offset=0&limit=200`, { headers: { cookie: cookies[i % userCount]! } }).then((r) => r.arrayBuffer());
+  for (let i = 0; i < 20; i++)
+    await fetch(`${base}/api/photos?offset=0&limit=200`, { headers: { cookie: cookies[i % userCount]! } }).then((r) => r.arrayBuffer());
   for (let i = 0; i < rounds; i++) {
     gallery.push(
       await timed(async () => {
@@ -98,11 +107,24 @@ try {
   const libs = userIds.map((id) => forSystem(server.lib, id, 'benchmark'));
   const query = { page: 1, limit: 200 };
   const words = (await rows<{ tag: string }>(server.lib.db, sql`select tag from photo_tags group by tag order by count(*) desc limit 40`)).map((r) => r.tag);
-  const embeddings = await rows<{ embedding: string; model: string }>(server.lib.db, sql`select embedding::text, model from photo_embeddings order by photo_id limit 40`);
+  const embeddings = await rows<{ embedding: string; model: string }>(
+    server.lib.db,
+    sql`select embedding::text, model from photo_embeddings order by photo_id limit 40`,
+  );
   const vectorOf = (text: string) => Float32Array.from(JSON.parse(text) as number[]);
-  const searchInput = (i: number) => ({ text: words[i % words.length]!, embedding: vectorOf(embeddings[i % embeddings.length]!.embedding), embeddingModel: embeddings[0]!.model });
+  const searchInput = (i: number) => ({
+    text: words[i % words.length]!,
+    embedding: vectorOf(embeddings[i % embeddings.length]!.embedding),
+    embeddingModel: embeddings[0]!.model,
+  });
   const searchOptions = { mode: 'hybrid' as const, filters: {}, page: 1, limit: 50, cutoff: DEFAULT_CUTOFF, rrfK: DEFAULT_RRF_K };
-  const samples = { galleryWith: [] as number[], galleryWithout: [] as number[], searchWith: [] as number[], searchWithout: [] as number[], scope: [] as number[] };
+  const samples = {
+    galleryWith: [] as number[],
+    galleryWithout: [] as number[],
+    searchWith: [] as number[],
+    searchWithout: [] as number[],
+    scope: [] as number[],
+  };
   for (let i = 0; i < rounds + 20; i++) {
     const lib = libs[i % libs.length]!;
     const withAccess = () => timed(async () => listPhotosIn(lib, await timelineScope(lib), query));
@@ -136,7 +158,11 @@ try {
 
   // with sharing in use: a partner's library in the timeline, and an album shared with the user
   await post('/api/partners', { userId: userIds[0] }, cookies[1]);
-  await fetch(`${base}/api/partners/${userIds[1]}`, { method: 'PATCH', headers: { 'content-type': 'application/json', origin: base, cookie: cookies[0]! }, body: '{"inTimeline":true}' });
+  await fetch(`${base}/api/partners/${userIds[1]}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', origin: base, cookie: cookies[0]! },
+    body: '{"inTimeline":true}',
+  });
   const shared: number[] = [];
   for (let i = 0; i < rounds; i++) {
     shared.push(

@@ -167,7 +167,9 @@ async function specs(corpus: string, cache: string): Promise<PhotoSpec[]> {
       'people',
       i,
       async (random) => {
-        const backdrop = await sharp(await scene(background, W, H, random)).blur(2.5).toBuffer();
+        const backdrop = await sharp(await scene(background, W, H, random))
+          .blur(2.5)
+          .toBuffer();
         // From a group in the distance (the portrait a third of the frame's height) to a close-up (all of it).
         const height = Math.round(H * (0.36 + 0.64 * random()));
         const subject = await sharp(portrait)
@@ -261,7 +263,9 @@ export async function makeRealisticSet(corpus: string, work: string): Promise<Re
   }
   const seen = new Map<string, string>();
   for (const spec of list) {
-    const sha = createHash('sha256').update(fs.readFileSync(path.join(dir, spec.name))).digest('hex');
+    const sha = createHash('sha256')
+      .update(fs.readFileSync(path.join(dir, spec.name)))
+      .digest('hex');
     if (seen.has(sha)) throw new Error(`${spec.name} and ${seen.get(sha)} have the same bytes`);
     seen.set(sha, spec.name);
   }

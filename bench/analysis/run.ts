@@ -382,7 +382,10 @@ function byCategory(details: PhotoDetail[]) {
       facesFound: photos.reduce((n, p) => n + p.faces.length, 0),
       photosWithOcrText: photos.filter((p) => p.ocr?.text?.trim()).length,
       /** Where the text gate let OCR run. */
-      ocrRanOn: photos.filter((p) => p.steps.ocr?.status === 'done').map((p) => p.filename).sort(),
+      ocrRanOn: photos
+        .filter((p) => p.steps.ocr?.status === 'done')
+        .map((p) => p.filename)
+        .sort(),
       steps: stepTable(photos),
     };
   }

@@ -77,7 +77,11 @@ const EDITS: Record<string, Edit> = {
     const judged = big(faces, size).filter((f) => f.landmarks);
     if (judged.length === 0) return null;
     const out = path.join(work, `closing-${path.basename(file)}`);
-    await closeEyes(file, judged.map((f) => f.landmarks!), out);
+    await closeEyes(
+      file,
+      judged.map((f) => f.landmarks!),
+      out,
+    );
     return sharp(out);
   },
   'face cut off': async (img, size, faces) => {
@@ -117,7 +121,11 @@ async function measure(preview: string, upright: { width: number; height: number
   timing.detect += performance.now() - t;
   if (detected.length > 0) {
     // the iris model's share of the faces step, run again on its own: the same decode and landmarks detectFaces used
-    const { data, info } = await sharp(preview).resize(DEFAULT_FACE_SETTINGS.maxSide, DEFAULT_FACE_SETTINGS.maxSide, { fit: 'inside', withoutEnlargement: true }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(preview)
+      .resize(DEFAULT_FACE_SETTINGS.maxSide, DEFAULT_FACE_SETTINGS.maxSide, { fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const { tf, iris } = await loadFaceModels(DEFAULT_FACE_SETTINGS.ssdRuntime);
     if (!iris) throw new Error('the iris model did not load');
     const scale = info.width / upright.width;
@@ -166,7 +174,13 @@ for (const [i, file] of sources.entries()) {
 }
 process.stdout.write('\n');
 
-const rows = Object.entries(results).map(([edit, r]) => ({ edit, pairs: r.pairs, accuracy: `${Math.round((r.right / r.pairs) * 100)} %`, ties: r.ties, misses: r.misses.join('; ') }));
+const rows = Object.entries(results).map(([edit, r]) => ({
+  edit,
+  pairs: r.pairs,
+  accuracy: `${Math.round((r.right / r.pairs) * 100)} %`,
+  ties: r.ties,
+  misses: r.misses.join('; '),
+}));
 console.table(rows.map(({ misses: _misses, ...row }) => row));
 for (const row of rows) if (row.misses) console.log(`${row.edit} missed: ${row.misses}`);
 const all = Object.values(results).reduce((s, r) => ({ pairs: s.pairs + r.pairs, right: s.right + r.right }), { pairs: 0, right: 0 });

@@ -30,8 +30,7 @@ const JSON_ONLY = process.argv.includes('--json');
 const log = (line: string) => (JSON_ONLY ? process.stderr.write(`${line}\n`) : console.log(line));
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 
 async function main(): Promise<Record<string, unknown>> {
   const corpus = assets;

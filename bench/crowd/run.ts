@@ -19,9 +19,13 @@ const checkout = path.resolve(arg('checkout') ?? repoRoot);
 const nofile = Number(arg('nofile') ?? 2048);
 const size = Number(arg('crowd') ?? 3000);
 const data = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-crowd-'));
-const server = spawn('prlimit', [`--nofile=${nofile}:${nofile}`, process.execPath, path.join(checkout, 'bin/shoebox.js'), 'serve', '--data', data, '--port', '0'], {
-  env: { ...process.env, LOG_LEVEL: 'info', SHOEBOX_FACES: 'off', SHOEBOX_OCR_ENGINE: 'off' },
-});
+const server = spawn(
+  'prlimit',
+  [`--nofile=${nofile}:${nofile}`, process.execPath, path.join(checkout, 'bin/shoebox.js'), 'serve', '--data', data, '--port', '0'],
+  {
+    env: { ...process.env, LOG_LEVEL: 'info', SHOEBOX_FACES: 'off', SHOEBOX_OCR_ENGINE: 'off' },
+  },
+);
 let output = '';
 const url = await new Promise<string>((resolve, reject) => {
   const onData = (chunk: Buffer) => {

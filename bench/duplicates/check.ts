@@ -209,9 +209,14 @@ interface PlanSummary {
 }
 
 function planSummary(plans: string[][]): PlanSummary {
-  const number = (plan: string[], re: RegExp) => plan.map((line) => re.exec(line)).filter((m) => m !== null).map((m) => Number(m![1]));
+  const number = (plan: string[], re: RegExp) =>
+    plan
+      .map((line) => re.exec(line))
+      .filter((m) => m !== null)
+      .map((m) => Number(m![1]));
   const scans = plans.flatMap((plan) =>
-    plan.map((line) => /(Index Only Scan|Index Scan|Bitmap Heap Scan|Bitmap Index Scan|Seq Scan) (?:Backward )?(?:using (\S+) )?on (\S+)/.exec(line))
+    plan
+      .map((line) => /(Index Only Scan|Index Scan|Bitmap Heap Scan|Bitmap Index Scan|Seq Scan) (?:Backward )?(?:using (\S+) )?on (\S+)/.exec(line))
       .filter((m) => m !== null)
       .map((m) => `${m![1]} ${m![2] ?? m![3]}`),
   );
@@ -403,7 +408,6 @@ async function removeProbes(db: Db, ownerId: string, ids: string[]): Promise<voi
 
 // --- main -----------------------------------------------------------------------------------------------
 
-
 async function measureAll(db: Db, meta: DuplicatesMeta) {
   const [owner] = await rows<{ id: string }>(db, sql`select id from users where name = 'local'`);
   const ownerId = owner!.id;
@@ -416,7 +420,11 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
   };
   const stored = new Set<string>();
   // an interrupted run may have left some
-  await removeProbes(db, ownerId, Array.from({ length: 40 * PROBES }, (_, k) => uuidFor('duplicate-probe', k)));
+  await removeProbes(
+    db,
+    ownerId,
+    Array.from({ length: 40 * PROBES }, (_, k) => uuidFor('duplicate-probe', k)),
+  );
 
   const quietBefore = await quietMachine();
   const warmAll = await fresh(STEADY_WARMUP);
@@ -426,54 +434,99 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
   log(`measuring (${PROBES} new probes a section: ${perKind}; ${WARMUP} warm-up; other processes ${quietBefore} cores)…`);
   // Right after the database is opened, Postgres' buffer cache is empty (the OS file cache is not, here): every
   // page a check needs the first time is copied into PGlite's memory. Measured once, with no retry.
-  const cold = await timed('findMatches, cold', [], () => fresh(PROBES), async (b) => {
-    const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
-    return { count: matches.length, found: foundIn(b, matchIds(matches)) };
-  }, 1);
+  const cold = await timed(
+    'findMatches, cold',
+    [],
+    () => fresh(PROBES),
+    async (b) => {
+      const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
+      return { count: matches.length, found: foundIn(b, matchIds(matches)) };
+    },
+    1,
+  );
   log(`  warming the caches with ${STEADY_WARMUP} checks of other probes…`);
   for (const b of warmAll) await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
   let checked: BenchProbe[] = [];
-  const check = await timed('findMatches', warmup, async () => (checked = await fresh(PROBES)), async (b) => {
-    const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
-    return { count: matches.length, found: foundIn(b, matchIds(matches)), classes: matches.map((m) => `${b.kind}: ${m.classified.kind}/${m.classified.tier}`) };
-  });
-  const again = await timed('findMatches, same probes again', warmup, async () => checked, async (b) => {
-    const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
-    return { count: matches.length, found: foundIn(b, matchIds(matches)) };
-  });
+  const check = await timed(
+    'findMatches',
+    warmup,
+    async () => (checked = await fresh(PROBES)),
+    async (b) => {
+      const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
+      return {
+        count: matches.length,
+        found: foundIn(b, matchIds(matches)),
+        classes: matches.map((m) => `${b.kind}: ${m.classified.kind}/${m.classified.tier}`),
+      };
+    },
+  );
+  const again = await timed(
+    'findMatches, same probes again',
+    warmup,
+    async () => checked,
+    async (b) => {
+      const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
+      return { count: matches.length, found: foundIn(b, matchIds(matches)) };
+    },
+  );
   // A library whose photo_pdq_keys was never vacuumed (PGlite has no autovacuum) has no visibility map: every key
   // hit is a heap fetch. Index-only scans turned off stand for it.
   await db.execute(sql`set enable_indexonlyscan = off`);
-  const unvacuumed = await timed('findMatches, no visibility map', warmup, () => fresh(PROBES), async (b) => {
-    const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
-    return { count: matches.length, found: foundIn(b, matchIds(matches)) };
-  });
+  const unvacuumed = await timed(
+    'findMatches, no visibility map',
+    warmup,
+    () => fresh(PROBES),
+    async (b) => {
+      const matches = await findMatches(forSystemRows(db, ownerId), b.probe, THRESHOLDS);
+      return { count: matches.length, found: foundIn(b, matchIds(matches)) };
+    },
+  );
   await db.execute(sql`reset enable_indexonlyscan`);
-  const pdq = await timed('PDQ key lookup', warmup, () => fresh(PROBES), async (b) => {
-    const ids = await pdqCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, []);
-    return { count: ids.length, found: foundIn(b, ids) };
-  });
-  const hnsw = await timed('HNSW neighbours (CLIP tier)', warmup, () => fresh(PROBES), async (b) => {
-    const ids = await clipCandidates(forSystemRows(db, ownerId), b.probe, []);
-    return { count: ids.length, found: foundIn(b, ids) };
-  });
-  const burst = await timed('capture-time range (bursts)', warmup, () => fresh(PROBES), async (b) => {
-    const ids = await burstCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, []);
-    return { count: ids.length, found: foundIn(b, ids) };
-  });
+  const pdq = await timed(
+    'PDQ key lookup',
+    warmup,
+    () => fresh(PROBES),
+    async (b) => {
+      const ids = await pdqCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, []);
+      return { count: ids.length, found: foundIn(b, ids) };
+    },
+  );
+  const hnsw = await timed(
+    'HNSW neighbours (CLIP tier)',
+    warmup,
+    () => fresh(PROBES),
+    async (b) => {
+      const ids = await clipCandidates(forSystemRows(db, ownerId), b.probe, []);
+      return { count: ids.length, found: foundIn(b, ids) };
+    },
+  );
+  const burst = await timed(
+    'capture-time range (bursts)',
+    warmup,
+    () => fresh(PROBES),
+    async (b) => {
+      const ids = await burstCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, []);
+      return { count: ids.length, found: foundIn(b, ids) };
+    },
+  );
   // The evidence query over what the three lookups found, timed alone.
-  const evidence = await timed('evidence of the candidates', warmup, () => fresh(PROBES), async (b) => {
-    const ids = [
-      ...new Set([
-        ...(await pdqCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, [])),
-        ...(await clipCandidates(forSystemRows(db, ownerId), b.probe, [])),
-        ...(await burstCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, [])),
-      ]),
-    ];
-    const t0 = performance.now();
-    const measured = await measureEvidence(db, ids, b.probe, THRESHOLDS);
-    return { count: measured.length, found: foundIn(b, ids), partMs: performance.now() - t0 };
-  });
+  const evidence = await timed(
+    'evidence of the candidates',
+    warmup,
+    () => fresh(PROBES),
+    async (b) => {
+      const ids = [
+        ...new Set([
+          ...(await pdqCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, [])),
+          ...(await clipCandidates(forSystemRows(db, ownerId), b.probe, [])),
+          ...(await burstCandidates(forSystemRows(db, ownerId), b.probe, THRESHOLDS, [])),
+        ]),
+      ];
+      const t0 = performance.now();
+      const measured = await measureEvidence(db, ids, b.probe, THRESHOLDS);
+      return { count: measured.length, found: foundIn(b, ids), partMs: performance.now() - t0 };
+    },
+  );
 
   log('counting key hits, statements and plans (the findMatches probes)…');
   const statements: number[] = [];
@@ -536,7 +589,14 @@ async function measureAll(db: Db, meta: DuplicatesMeta) {
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     photos: PHOTOS,
     library: meta,
-    settings: { probes: PROBES, warmup: WARMUP, steadyWarmup: STEADY_WARMUP, copyDistance: COPY_DISTANCE, copyEmbeddingNoise: COPY_EMBEDDING_NOISE, thresholds: THRESHOLDS },
+    settings: {
+      probes: PROBES,
+      warmup: WARMUP,
+      steadyWarmup: STEADY_WARMUP,
+      copyDistance: COPY_DISTANCE,
+      copyEmbeddingNoise: COPY_EMBEDDING_NOISE,
+      thresholds: THRESHOLDS,
+    },
     latency: s,
     /** Per check, by the original hash's 272 keys: index rows hit, distinct photos, photos within the distance. */
     pdqKeyHits: { rows: countStats(hits.rows), photos: countStats(hits.photos), withinDistance: countStats(hits.within) },
@@ -567,7 +627,11 @@ function printTable(r: Results): void {
     `| ${name} | ${x.p50Ms} | ${x.p95Ms} | ${x.maxMs} | ${kinds(x)} | ${x.count.mean} / ${x.count.p95} | ${found(x)} | ${extra} |`;
   const plan = (name: keyof Results['plans']) => {
     const p = r.plans[name];
-    return `${name}: ${Object.entries(p.scans).map(([scan, n]) => `${scan} ×${n}`).join(', ')}; heap fetches mean ${p.heapFetches.mean}, max ${p.heapFetches.max}; executor p50 ${p.executionMs.p50Ms} ms, planner p50 ${p.planningMs.p50Ms} ms`;
+    return `${name}: ${Object.entries(p.scans)
+      .map(([scan, n]) => `${scan} ×${n}`)
+      .join(
+        ', ',
+      )}; heap fetches mean ${p.heapFetches.mean}, max ${p.heapFetches.max}; executor p50 ${p.executionMs.p50Ms} ms, planner p50 ${p.planningMs.p50Ms} ms`;
   };
   const lib = r.library;
   console.log(

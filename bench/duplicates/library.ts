@@ -136,7 +136,12 @@ async function copyHashes(pglite: PGlite, hashes: PhotoHashes[]): Promise<void> 
     const writer = new CopyWriter(8 << 20);
     for (let i = from; i < Math.min(hashes.length, from + CHUNK); i += 1) {
       const h = hashes[i]!;
-      writer.row(4).uuid(uuidFor('photo', i)).text(toHex(h.original)).int4(MIN_QUALITY + rng.int(51)).textArray(h.variants.map(toHex));
+      writer
+        .row(4)
+        .uuid(uuidFor('photo', i))
+        .text(toHex(h.original))
+        .int4(MIN_QUALITY + rng.int(51))
+        .textArray(h.variants.map(toHex));
     }
     await pglite.query(`COPY pdq_load FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([writer.finish()]) });
   }

@@ -239,13 +239,9 @@ async function main() {
       fs.writeFileSync(path.join(repoRoot, `bench/results/engines-${PHOTOS}.json`), `${JSON.stringify(report, null, 2)}\n`);
       if (JSON_ONLY) process.stdout.write(`${JSON.stringify(report)}\n`);
       else {
-        console.log(
-          `\n| ${PHOTOS} photos | PGlite p50 | p95 | PostgreSQL p50 | p95 | ratio p50 | p95 |\n| --- | --- | --- | --- | --- | --- | --- |`,
-        );
+        console.log(`\n| ${PHOTOS} photos | PGlite p50 | p95 | PostgreSQL p50 | p95 | ratio p50 | p95 |\n| --- | --- | --- | --- | --- | --- | --- |`);
         for (const [kind, r] of Object.entries(results)) {
-          console.log(
-            `| ${kind} | ${r.pglite.p50Ms} | ${r.pglite.p95Ms} | ${r.postgres.p50Ms} | ${r.postgres.p95Ms} | ${r.p50Ratio} | ${r.p95Ratio} |`,
-          );
+          console.log(`| ${kind} | ${r.pglite.p50Ms} | ${r.pglite.p95Ms} | ${r.postgres.p50Ms} | ${r.postgres.p95Ms} | ${r.p50Ratio} | ${r.p95Ratio} |`);
         }
       }
     } finally {

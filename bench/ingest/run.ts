@@ -18,9 +18,7 @@ const MEMORY_PHOTOS = argPhotos > 0 ? Number(process.argv[argPhotos + 1]) : 1000
 const LARGE_PHOTOS = 24;
 
 function sources(): string[] {
-  return ['nature', 'text'].flatMap((dir) =>
-    fs.readdirSync(path.join(corpus, dir)).map((name) => path.join(corpus, dir, name)),
-  );
+  return ['nature', 'text'].flatMap((dir) => fs.readdirSync(path.join(corpus, dir)).map((name) => path.join(corpus, dir, name)));
 }
 
 /** 12 MP (4000×3000) q90 JPEGs made from the corpus, each with its own bytes. */

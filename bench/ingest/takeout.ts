@@ -25,7 +25,13 @@ const bin = path.join(repoRoot, 'bin/shoebox.js');
 function sidecar(name: string, i: number): Buffer {
   const taken = Date.UTC(2015, 0, 1) / 1000 + i * 86_400;
   return Buffer.from(
-    JSON.stringify({ title: name, description: '', photoTakenTime: { timestamp: String(taken) }, geoData: { latitude: 38.7 + i / 1e4, longitude: -9.1 }, favorited: i % 10 === 0 }),
+    JSON.stringify({
+      title: name,
+      description: '',
+      photoTakenTime: { timestamp: String(taken) },
+      geoData: { latitude: 38.7 + i / 1e4, longitude: -9.1 },
+      favorited: i % 10 === 0,
+    }),
   );
 }
 
@@ -40,7 +46,10 @@ async function makeZips(sources: string[], work: string): Promise<{ zips: string
     (zip, z) =>
       new Promise<string>((resolve, reject) => {
         const file = path.join(work, `takeout-${z + 1}.zip`);
-        zip.outputStream.pipe(fs.createWriteStream(file)).on('close', () => resolve(file)).on('error', reject);
+        zip.outputStream
+          .pipe(fs.createWriteStream(file))
+          .on('close', () => resolve(file))
+          .on('error', reject);
       }),
   );
   let bytes = 0;
@@ -73,7 +82,10 @@ function makeFolder(sources: string[], work: string): string {
 function timeImport(args: string[], dataDir: string): Promise<{ seconds: number; peakMb: number; residentMbByQuarter: number[] }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [bin, 'import', ...args, '--data', dataDir], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'import', ...args, '--data', dataDir], {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let peakKb = 0;
     const residentKb: number[] = [];

@@ -66,7 +66,8 @@ try {
   // the reference: counting the same positions, the least any query over them reads
   const scan = () => rows(db, sql`select count(*) from photos where owner_id = ${owner}::uuid and deleted_at is null and latitude is not null`);
   // a change to the library (one photo moved) makes the next map request read the positions again
-  const touch = (r: number) => db.execute(sql`update photos set latitude = latitude + ${r % 2 === 0 ? 1e-7 : -1e-7}::float8 where id = (select id from photos order by id limit 1)`);
+  const touch = (r: number) =>
+    db.execute(sql`update photos set latitude = latitude + ${r % 2 === 0 ? 1e-7 : -1e-7}::float8 where id = (select id from photos order by id limit 1)`);
   const samples: Record<string, number[]> = { world: [], continent: [], city: [], worldAfterChange: [], scan: [] };
   const shapes: Record<string, { total: number; clusters: number }> = {};
   for (const [name, route] of Object.entries(views)) {
@@ -101,7 +102,23 @@ try {
   const memories = { ...summary(memoryRuns), written: run!.written, home: run!.home };
   const result = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, { ...summary(values), ...shapes[name] }]));
   const scanP50 = result.scan!.p50Ms;
-  log(JSON.stringify({ photos: n, rounds, ...result, memoriesJob: memories, ratioToScan: { world: round(result.world!.p50Ms / scanP50), city: round(result.city!.p50Ms / scanP50), worldAfterChange: round(result.worldAfterChange!.p50Ms / scanP50) } }, null, 2));
+  log(
+    JSON.stringify(
+      {
+        photos: n,
+        rounds,
+        ...result,
+        memoriesJob: memories,
+        ratioToScan: {
+          world: round(result.world!.p50Ms / scanP50),
+          city: round(result.city!.p50Ms / scanP50),
+          worldAfterChange: round(result.worldAfterChange!.p50Ms / scanP50),
+        },
+      },
+      null,
+      2,
+    ),
+  );
 } finally {
   await server.close();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -24,7 +24,13 @@ const work = path.join(repoRoot, 'bench/memory/.work');
 const cli = path.join(repoRoot, 'bin/shoebox.js');
 // what `npm start` sets; `--glibc-defaults` measures without them (the reference for the allocator settings)
 const allocator = process.argv.includes('--glibc-defaults') ? {} : { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' };
-const env = { ...process.env, ...allocator, SHOEBOX_LOG_LEVEL: 'warn', SHOEBOX_MODEL_IDLE_SECONDS: String(IDLE_SECONDS), SHOEBOX_METRICS_PORT: String(METRICS_PORT) };
+const env = {
+  ...process.env,
+  ...allocator,
+  SHOEBOX_LOG_LEVEL: 'warn',
+  SHOEBOX_MODEL_IDLE_SECONDS: String(IDLE_SECONDS),
+  SHOEBOX_METRICS_PORT: String(METRICS_PORT),
+};
 const MB = 1024 * 1024;
 
 function get(port: number, route: string): Promise<{ status: number; body: string }> {
@@ -74,7 +80,15 @@ function largestAnonymous(pid: number, count: number): Mapping[] {
     const header = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
     if (header) {
       const [start, end] = [parseInt(header[1]!, 16), parseInt(header[2]!, 16)];
-      mappings.push({ start, end, reservedMb: (end - start) / MB, rssMb: 0, anonymous: header[4] === '0' && !header[5]!.startsWith('/'), guardMb: 0, access: header[3] !== '---p' });
+      mappings.push({
+        start,
+        end,
+        reservedMb: (end - start) / MB,
+        rssMb: 0,
+        anonymous: header[4] === '0' && !header[5]!.startsWith('/'),
+        guardMb: 0,
+        access: header[3] !== '---p',
+      });
       continue;
     }
     const rss = /^Rss:\s+(\d+) kB/.exec(line);
@@ -88,7 +102,12 @@ function largestAnonymous(pid: number, count: number): Mapping[] {
     .filter((mapping) => mapping.anonymous && mapping.access)
     .sort((a, b) => b.rssMb - a.rssMb)
     .slice(0, count)
-    .map(({ reservedMb, rssMb, anonymous, guardMb }) => ({ reservedMb: Math.round(reservedMb), rssMb: Math.round(rssMb), anonymous, guardMb: Math.round(guardMb) }));
+    .map(({ reservedMb, rssMb, anonymous, guardMb }) => ({
+      reservedMb: Math.round(reservedMb),
+      rssMb: Math.round(rssMb),
+      anonymous,
+      guardMb: Math.round(guardMb),
+    }));
 }
 
 /** Node's own accounting from the server's Prometheus metrics (MB). */
@@ -106,8 +125,14 @@ async function idleFigures(pid: number, label: string): Promise<void> {
   const own = status(pid);
   const node = await nodeMemory();
   const round = (value: number) => Math.round(value);
-  console.log(`${label}: VmRSS ${round(own.VmRSS!)} MB (anonymous ${round(own.RssAnon!)}, files ${round(own.RssFile!)}), V8 heap ${round(node.heapUsed!)}/${round(node.heapTotal!)} MB, external ${round(node.external!)} MB`);
-  console.log(`  largest anonymous mappings (reserved → resident MB): ${largestAnonymous(pid, 6).map((m) => `${m.reservedMb}→${m.rssMb}${m.guardMb > 1024 ? ' (WebAssembly)' : ''}`).join(', ')}`);
+  console.log(
+    `${label}: VmRSS ${round(own.VmRSS!)} MB (anonymous ${round(own.RssAnon!)}, files ${round(own.RssFile!)}), V8 heap ${round(node.heapUsed!)}/${round(node.heapTotal!)} MB, external ${round(node.external!)} MB`,
+  );
+  console.log(
+    `  largest anonymous mappings (reserved → resident MB): ${largestAnonymous(pid, 6)
+      .map((m) => `${m.reservedMb}→${m.rssMb}${m.guardMb > 1024 ? ' (WebAssembly)' : ''}`)
+      .join(', ')}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -134,7 +159,9 @@ async function main(): Promise<void> {
     if (code !== 0) throw new Error(`shoebox import exited with ${code}`);
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`imported ${chosen.length} photos (${chosen.filter((p) => p.category === 'people').length} with people, ${chosen.filter((p) => p.category === 'text').length} with text, ${chosen.filter((p) => p.heic).length} HEIC) in ${seconds.toFixed(0)} s: peak VmRSS ${Math.round(peak)} MB (VmHWM ${Math.round(status(server.pid!).VmHWM!)} MB)`);
+    console.log(
+      `imported ${chosen.length} photos (${chosen.filter((p) => p.category === 'people').length} with people, ${chosen.filter((p) => p.category === 'text').length} with text, ${chosen.filter((p) => p.heic).length} HEIC) in ${seconds.toFixed(0)} s: peak VmRSS ${Math.round(peak)} MB (VmHWM ${Math.round(status(server.pid!).VmHWM!)} MB)`,
+    );
     await idleFigures(server.pid!, 'right after the import');
     await new Promise((resolve) => setTimeout(resolve, (IDLE_SECONDS * 3 + 10) * 1000));
     await idleFigures(server.pid!, `idle ${IDLE_SECONDS * 3 + 10} s after`);

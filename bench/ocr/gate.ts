@@ -34,7 +34,10 @@ async function previewOf(file: string, name: string): Promise<string> {
 }
 
 const samples: Sample[] = [];
-for (const [album, text] of [['text', true], ['nature', false]] as const) {
+for (const [album, text] of [
+  ['text', true],
+  ['nature', false],
+] as const) {
   for (const file of fs.readdirSync(path.join(assets, 'albums', album))) {
     samples.push({ name: `corpus/${file}`, text, preview: await previewOf(path.join(assets, 'albums', album, file), `corpus-${file}`) });
   }
@@ -84,7 +87,17 @@ for (const side of sides) {
     boxes.push((await detector.boxes(image, side)).length);
     times.push(performance.now() - started);
   }
-  for (const least of [1, 2, 3, 5]) report(`detector at ${side} px, ≥ ${least} boxes`, boxes.map((n) => n >= least), times);
-  console.log(`  boxes on photos without text: ${samples.flatMap((s, i) => (s.text ? [] : [boxes[i]])).filter((n) => n! > 0).join(' ')}`);
+  for (const least of [1, 2, 3, 5])
+    report(
+      `detector at ${side} px, ≥ ${least} boxes`,
+      boxes.map((n) => n >= least),
+      times,
+    );
+  console.log(
+    `  boxes on photos without text: ${samples
+      .flatMap((s, i) => (s.text ? [] : [boxes[i]]))
+      .filter((n) => n! > 0)
+      .join(' ')}`,
+  );
 }
 await detector.close();

@@ -42,7 +42,11 @@ function make(engine: string): Ocr {
 }
 
 const textFiles = await Promise.all(Object.keys(OCR_TRUTH).map((name) => input(path.join(textDir, name))));
-const natureFiles = await Promise.all(['cyclamen_persicum.jpg', 'el_torcal_rocks.jpg', 'prairie_falcon.jpg', 'silver_fir.jpg', 'wood_anemones.jpg'].map((name) => input(path.join(natureDir, name))));
+const natureFiles = await Promise.all(
+  ['cyclamen_persicum.jpg', 'el_torcal_rocks.jpg', 'prairie_falcon.jpg', 'silver_fir.jpg', 'wood_anemones.jpg'].map((name) =>
+    input(path.join(natureDir, name)),
+  ),
+);
 
 // the reference: decoding each text photo, upright, to raw pixels
 const decodeTimes: number[] = [];

@@ -412,7 +412,11 @@ function addPhoto(u: Universe, rng: Rng, index: number, ownerId: string, w: Writ
   counts.photos += 1;
   if (place) counts.withGps += 1;
 
-  w.embeddings.row(3).uuid(id).text(EMBEDDING_MODEL).vector(around(rng, cluster.centre, cluster.noise));
+  w.embeddings
+    .row(3)
+    .uuid(id)
+    .text(EMBEDDING_MODEL)
+    .vector(around(rng, cluster.centre, cluster.noise));
   counts.embeddings += 1;
 
   const tagCount = 3 + rng.int(8);
@@ -561,7 +565,7 @@ export async function loadLibrary(database: Database, n: number, log: (line: str
 
   // Every step done (no version: nothing to redo when a step's code changes). Without the rows, a server opening the
   // library gives each photo pending steps (pipeline/reconcile.ts) and measures under the whole pipeline's load.
-  log('  marking every photo\'s steps done…');
+  log("  marking every photo's steps done…");
   await pglite.exec(
     `INSERT INTO photo_steps (photo_id, step, status, finished_at)
      SELECT p.id, s.step, 'done', now() FROM photos p CROSS JOIN unnest(ARRAY[${STEP_NAMES.map((name) => `'${name}'`).join(', ')}]::text[]) AS s(step)`,
@@ -598,7 +602,11 @@ export async function loadLibrary(database: Database, n: number, log: (line: str
 function schemaHash(): string {
   const hash = createHash('sha256');
   const folder = path.join(repoRoot, 'drizzle');
-  for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(fs.readFileSync(path.join(folder, file)));
+  for (const file of fs
+    .readdirSync(folder)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    hash.update(file).update(fs.readFileSync(path.join(folder, file)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -606,7 +614,11 @@ function documentsHash(): string | null {
   if (!fs.existsSync(documentsModule)) return null;
   const hash = createHash('sha256').update(fs.readFileSync(documentsModule));
   // A new migration may change photo_search / search_terms too.
-  for (const file of fs.readdirSync(path.join(repoRoot, 'drizzle')).filter((f) => f.endsWith('.sql')).sort()) hash.update(file);
+  for (const file of fs
+    .readdirSync(path.join(repoRoot, 'drizzle'))
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    hash.update(file);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -683,7 +695,17 @@ export async function prepareLibrary(n: number, options: PrepareOptions & { log:
     log(`generating and loading a library of ${n} photos into ${path.relative(repoRoot, dataDir)}…`);
     database = await openDatabase({ dataDir });
     const { counts, load } = await loadLibrary(database, n, log);
-    meta = { generatorVersion: GENERATOR_VERSION, seed: SEED, photos: n, schemaHash: schemaHash(), counts, load, documentsHash: null, documents: null, createdAt: new Date().toISOString() };
+    meta = {
+      generatorVersion: GENERATOR_VERSION,
+      seed: SEED,
+      photos: n,
+      schemaHash: schemaHash(),
+      counts,
+      load,
+      documentsHash: null,
+      documents: null,
+      createdAt: new Date().toISOString(),
+    };
     writeMeta(n, meta);
   } else {
     database = await openDatabase({ dataDir });
@@ -724,6 +746,10 @@ export function folderBytes(dir: string): number {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--photos');
   const n = i > 0 ? Number(process.argv[i + 1]) : 10_000;
-  const meta = await prepareLibrary(n, { rebuild: process.argv.includes('--rebuild'), keepDocuments: process.argv.includes('--keep-documents'), log: (line) => console.log(line) });
+  const meta = await prepareLibrary(n, {
+    rebuild: process.argv.includes('--rebuild'),
+    keepDocuments: process.argv.includes('--keep-documents'),
+    log: (line) => console.log(line),
+  });
   console.log(JSON.stringify({ ...meta, dataFolderMb: round(folderBytes(libraryDir(n)) / 2 ** 20, 1) }, null, 2));
 }

@@ -122,7 +122,8 @@ function dateWindow(rng: Rng): { from: Date; to: Date } {
 function suggestionQueries(u: Universe, rng: Rng, count: number): string[] {
   return Array.from({ length: count }, () => {
     const roll = rng.float();
-    const source = roll < 0.5 ? u.tags[u.tagZipf.sample(rng) % 500]! : roll < 0.75 ? u.people[rng.int(u.people.length)]!.name : PLACES[rng.int(PLACES.length)]![0];
+    const source =
+      roll < 0.5 ? u.tags[u.tagZipf.sample(rng) % 500]! : roll < 0.75 ? u.people[rng.int(u.people.length)]!.name : PLACES[rng.int(PLACES.length)]![0];
     const length = 1 + rng.int(Math.min(6, source.length));
     let typed = source.slice(0, length).toLowerCase();
     if (length >= 4 && rng.chance(0.15)) typed = typed.slice(0, -2) + typed.at(-1) + typed.at(-2); // swapped letters
@@ -311,7 +312,7 @@ async function explain(database: Database, label: string, fn: () => Promise<unkn
     const result = (await target.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.query}`, statement.params)) as { rows: { 'QUERY PLAN': string }[] };
     out += `${statement.query.replace(/\s+/g, ' ').slice(0, 400)}…\n${result.rows.map((r) => r['QUERY PLAN']).join('\n')}\n\n`;
   };
-  for (let i = 0; i < statements.length; ) {
+  for (let i = 0; i < statements.length;) {
     const statement = statements[i]!;
     if (statement.transaction === null) {
       await run(pglite as unknown as Queryable, statement);
@@ -361,7 +362,12 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
   const windows = texts.map(() => dateWindow(rng));
   const base = { page: 1, limit: PAGE, cutoff: DEFAULT_CUTOFF, rrfK: DEFAULT_RRF_K };
   const search = (q: TextQuery, mode: SearchMode, filters: SearchFilters = {}) =>
-    runSearch(db, ownScope(ownerId), { text: q.text, embedding: mode === 'keyword' ? null : q.embedding, embeddingModel: EMBEDDING_MODEL }, { ...base, mode, filters });
+    runSearch(
+      db,
+      ownScope(ownerId),
+      { text: q.text, embedding: mode === 'keyword' ? null : q.embedding, embeddingModel: EMBEDDING_MODEL },
+      { ...base, mode, filters },
+    );
 
   const quietBefore = await quietMachine();
   log(`measuring (${QUERIES} queries each, ${WARMUP} warm-up; other processes ${quietBefore} cores)…`);
@@ -403,7 +409,12 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
   };
   const image = await measure('image-to-image', photoIds.slice(0, WARMUP), photoIds.slice(WARMUP), similar);
   const typed = suggestionQueries(u, rng, QUERIES + WARMUP);
-  const suggestions = await measure('suggestions', typed.slice(0, WARMUP), typed.slice(WARMUP), async (q) => (await suggestTerms(db, ownScope(ownerId), q, SUGGESTIONS)).length);
+  const suggestions = await measure(
+    'suggestions',
+    typed.slice(0, WARMUP),
+    typed.slice(WARMUP),
+    async (q) => (await suggestTerms(db, ownScope(ownerId), q, SUGGESTIONS)).length,
+  );
 
   log(`recall@20 of the semantic search against an exact scan (${RECALL_QUERIES} queries)…`);
   const recallVectors = Array.from({ length: RECALL_QUERIES }, () => queryVector(u, rng));
@@ -415,11 +426,19 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
     const t0 = performance.now();
     const exact = await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_indexscan = off`);
-      return rows<{ photo_id: string }>(tx as unknown as Db, sql`select photo_id from photo_embeddings order by embedding <=> ${literal}::vector, photo_id limit 20`);
+      return rows<{ photo_id: string }>(
+        tx as unknown as Db,
+        sql`select photo_id from photo_embeddings order by embedding <=> ${literal}::vector, photo_id limit 20`,
+      );
     });
     exactMs += performance.now() - t0;
     const truth = new Set(exact.map((r) => r.photo_id));
-    const found = await runSearch(db, ownScope(ownerId), { text: '', embedding: vector, embeddingModel: EMBEDDING_MODEL }, { ...base, limit: 20, cutoff: 0, mode: 'semantic', filters: {} });
+    const found = await runSearch(
+      db,
+      ownScope(ownerId),
+      { text: '', embedding: vector, embeddingModel: EMBEDDING_MODEL },
+      { ...base, limit: 20, cutoff: 0, mode: 'semantic', filters: {} },
+    );
     searchRecall += found.hits.filter((h) => truth.has(h.photoId)).length / 20;
     const viaIndex = await rows<{ photo_id: string }>(db, sql`select photo_id from photo_embeddings order by embedding <=> ${literal}::vector limit 20`);
     indexRecall += viaIndex.filter((r) => truth.has(r.photo_id)).length / 20;
@@ -458,7 +477,9 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
     const hy = await retime(hybrid, (q) => search(q, 'hybrid'));
     text += await explain(database, `hybrid "${hy.text}"`, () => search(hy, 'hybrid'));
     const hd = await retime(hybridDates, (q) => search(q, 'hybrid', q.window));
-    text += await explain(database, `hybrid + dates "${hd.text}" ${hd.window.from.toISOString()}..${hd.window.to.toISOString()}`, () => search(hd, 'hybrid', hd.window));
+    text += await explain(database, `hybrid + dates "${hd.text}" ${hd.window.from.toISOString()}..${hd.window.to.toISOString()}`, () =>
+      search(hd, 'hybrid', hd.window),
+    );
     const im = await retime(image, similar);
     text += await explain(database, `image-to-image ${im}`, () => similar(im));
     const su = await retime(suggestions, (q) => suggestTerms(db, ownScope(ownerId), q, SUGGESTIONS));
@@ -511,7 +532,11 @@ async function measureAll(database: Database, meta: LibraryMeta, dataDir: string
       semantic: slowest(semantic, 3, describeText),
       hybrid: slowest(hybrid, 5, describeText),
       hybridUnderstood: slowest(understood, 5, describeText),
-      hybridDateFilter: slowest(hybridDates, 5, (q) => ({ ...describeText(q), from: q.window.from.toISOString().slice(0, 10), to: q.window.to.toISOString().slice(0, 10) })),
+      hybridDateFilter: slowest(hybridDates, 5, (q) => ({
+        ...describeText(q),
+        from: q.window.from.toISOString().slice(0, 10),
+        to: q.window.to.toISOString().slice(0, 10),
+      })),
       imageToImage: slowest(image, 3, (q) => q),
       suggestions: slowest(suggestions, 5, (q) => q),
     },

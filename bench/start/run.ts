@@ -60,7 +60,11 @@ async function makeLibrary(): Promise<void> {
   fs.mkdirSync(photos, { recursive: true });
   const sources = ['nature', 'text'].flatMap((album) => {
     const dir = corpusPath('immich-test-assets', 'albums', album);
-    return fs.readdirSync(dir).filter((name) => /\.jpe?g$/i.test(name)).slice(0, 6).map((name) => path.join(dir, name));
+    return fs
+      .readdirSync(dir)
+      .filter((name) => /\.jpe?g$/i.test(name))
+      .slice(0, 6)
+      .map((name) => path.join(dir, name));
   });
   for (const source of sources) fs.copyFileSync(source, path.join(photos, path.basename(source)));
   const server = spawn(process.execPath, [cli, 'serve', '--data', library, '--port', String(PORT)], { env, stdio: 'ignore' });
@@ -104,7 +108,9 @@ async function main(): Promise<void> {
     rows.photos!.push(photos.ms);
     server.kill('SIGTERM');
     await waitForExit(server);
-    process.stderr.write(`run ${run + 1}: first answer ${(first.ms / 1000).toFixed(2)} s (${first.status}), ready ${(ready.ms / 1000).toFixed(2)} s, web ${(web.ms / 1000).toFixed(2)} s, photos ${(photos.ms / 1000).toFixed(2)} s\n`);
+    process.stderr.write(
+      `run ${run + 1}: first answer ${(first.ms / 1000).toFixed(2)} s (${first.status}), ready ${(ready.ms / 1000).toFixed(2)} s, web ${(web.ms / 1000).toFixed(2)} s, photos ${(photos.ms / 1000).toFixed(2)} s\n`,
+    );
   }
   const line = (name: string, values: number[]) =>
     `| ${name} | ${(median(values) / 1000).toFixed(2)} s | ${(Math.min(...values) / 1000).toFixed(2)}–${(Math.max(...values) / 1000).toFixed(2)} s | ${(median(values) / median(rows.node!)).toFixed(1)}× |`;

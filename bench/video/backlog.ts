@@ -24,12 +24,18 @@ const run = promisify(execFile);
 
 async function makePhotos(dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
-  const bases = ['nature', 'text'].flatMap((folder) => fs.readdirSync(path.join(assets, 'albums', folder)).map((name) => path.join(assets, 'albums', folder, name)));
+  const bases = ['nature', 'text'].flatMap((folder) =>
+    fs.readdirSync(path.join(assets, 'albums', folder)).map((name) => path.join(assets, 'albums', folder, name)),
+  );
   for (let i = 0; i < PHOTOS; i++) {
     const file = path.join(dir, `IMG_${String(i).padStart(4, '0')}.jpg`);
     if (fs.existsSync(file)) continue;
     // each its own bytes: the base photo, a slight tint that differs per copy
-    await sharp(bases[i % bases.length]!).resize(4000, 3000, { fit: 'cover' }).modulate({ brightness: 1 + (i % 7) / 100 }).jpeg({ quality: 90 }).toFile(file);
+    await sharp(bases[i % bases.length]!)
+      .resize(4000, 3000, { fit: 'cover' })
+      .modulate({ brightness: 1 + (i % 7) / 100 })
+      .jpeg({ quality: 90 })
+      .toFile(file);
   }
 }
 
@@ -39,16 +45,50 @@ async function makeClips(dir: string): Promise<void> {
   for (let i = 0; i < CLIPS; i++) {
     const file = path.join(dir, `IMG_${String(9000 + i)}.MOV`);
     if (fs.existsSync(file)) continue;
-    await run(ffmpeg, ['-hide_banner', '-v', 'error', '-y',
-      '-f', 'lavfi', '-i', `testsrc2=size=3840x2160:rate=30:duration=10,noise=alls=18:allf=t,hue=h=${i * 40}`, '-f', 'lavfi', '-i', 'sine=frequency=300:duration=10',
-      '-c:v', 'libx265', '-preset', 'ultrafast', '-b:v', '40M', '-x265-params', 'keyint=30:min-keyint=30', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file], { env, maxBuffer: 1 << 24 });
+    await run(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        `testsrc2=size=3840x2160:rate=30:duration=10,noise=alls=18:allf=t,hue=h=${i * 40}`,
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=300:duration=10',
+        '-c:v',
+        'libx265',
+        '-preset',
+        'ultrafast',
+        '-b:v',
+        '40M',
+        '-x265-params',
+        'keyint=30:min-keyint=30',
+        '-tag:v',
+        'hvc1',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-shortest',
+        file,
+      ],
+      { env, maxBuffer: 1 << 24 },
+    );
   }
 }
 
 /** `shoebox serve` on a fresh data folder; stop() ends it and removes the folder. */
 async function startServer(): Promise<{ dataDir: string; stop(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-backlog-'));
-  const child = spawn(process.execPath, [bin, 'serve', '--data', dataDir, '--port', '0'], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'serve', '--data', dataDir, '--port', '0'], {
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.stderr!.on('data', (chunk) => {

@@ -55,7 +55,11 @@ const median = (values: number[]) => {
 function migrationsHash(): string {
   const hash = createHash('sha256');
   const folder = path.join(repoRoot, 'drizzle');
-  for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.sql')).sort()) hash.update(file).update(fs.readFileSync(path.join(folder, file)));
+  for (const file of fs
+    .readdirSync(folder)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    hash.update(file).update(fs.readFileSync(path.join(folder, file)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -99,7 +103,9 @@ async function makePool(dir: string): Promise<{ file: string; hex: string }[]> {
       }
     }
     const file = path.join(dir, `${i}.webp`);
-    await sharp(pixels, { raw: { width: w, height: h, channels: 3 } }).webp({ quality: 80, effort: 2 }).toFile(file);
+    await sharp(pixels, { raw: { width: w, height: h, channels: 3 } })
+      .webp({ quality: 80, effort: 2 })
+      .toFile(file);
     const { dominant } = await sharp(file).stats();
     const hex = `#${[dominant.r, dominant.g, dominant.b].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
     pool.push({ file, hex });
@@ -154,7 +160,13 @@ async function prepare(): Promise<void> {
   }
   const thumbnailSeconds = (performance.now() - t1) / 1000;
   log(`  ${PHOTOS} thumbnails in ${round(thumbnailSeconds, 1)} s`);
-  const meta: Meta = { version: META_VERSION, photos: PHOTOS, migrations: migrationsHash(), loadSeconds: round(loadSeconds, 1), thumbnailSeconds: round(thumbnailSeconds, 1) };
+  const meta: Meta = {
+    version: META_VERSION,
+    photos: PHOTOS,
+    migrations: migrationsHash(),
+    loadSeconds: round(loadSeconds, 1),
+    thumbnailSeconds: round(thumbnailSeconds, 1),
+  };
   fs.writeFileSync(path.join(libDir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
@@ -325,7 +337,10 @@ async function measureRun(browser: import('playwright-core').Browser, url: strin
     const box = await page.getByTestId('scrubber').boundingBox();
     if (!box) throw new Error('no scrubber on the page: the timeline is too short for one?');
     await page.evaluate(() => {
-      window.addEventListener('pointerdown', (event) => ((window as unknown as { __bench: { down: number } }).__bench.down = event.timeStamp), { capture: true, once: true });
+      window.addEventListener('pointerdown', (event) => ((window as unknown as { __bench: { down: number } }).__bench.down = event.timeStamp), {
+        capture: true,
+        once: true,
+      });
     });
     await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.66);
     const landed = await screenLoaded(page);
@@ -366,7 +381,9 @@ let traced = false;
 
 /** Main-thread time of the page's renderer by trace event (inclusive: nested events count in their parents too). */
 function printTrace(buffer: Buffer): void {
-  const { traceEvents } = JSON.parse(buffer.toString('utf8')) as { traceEvents: { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } }[] };
+  const { traceEvents } = JSON.parse(buffer.toString('utf8')) as {
+    traceEvents: { name: string; ph: string; dur?: number; pid: number; tid: number; args?: { name?: string } }[];
+  };
   const main = traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
   if (!main) return;
   const totals = new Map<string, { ms: number; count: number }>();
@@ -394,21 +411,83 @@ function printTable(runs: RunResult[], summary: Record<string, unknown>): void {
     '',
     `| measure | ${runs.map((_, i) => `run ${i + 1}`).join(' | ')} | median | target |`,
     `| --- | ${runs.map(() => '---').join(' | ')} | --- | --- |`,
-    row('first screen of thumbnails, ms from navigation', runs.map((r) => r.firstScreenMs), firstMedian, `≤ ${FIRST_SCREEN_TARGET_MS} — ${firstMedian <= FIRST_SCREEN_TARGET_MS ? 'met' : '**not met**'}`),
-    row('tiles on the first screen', runs.map((r) => r.firstScreenTiles), median(runs.map((r) => r.firstScreenTiles))),
-    row('GET /api/timeline, ms', runs.map((r) => r.timelineApiMs), median(runs.map((r) => r.timelineApiMs))),
-    row('first GET /api/photos, ms', runs.map((r) => r.firstPhotosApiMs), median(runs.map((r) => r.firstPhotosApiMs))),
-    row('long tasks while loading (n / total / max ms)', runs.map((r) => lt(r.loadLongTasks)), '—'),
-    row(`scroll ${SCREENS} screens: duration ms`, runs.map((r) => r.scroll.durationMs), median(runs.map((r) => r.scroll.durationMs))),
-    row('scroll: long tasks (n / total / max ms)', runs.map((r) => lt(r.scroll.longTasks)), median(runs.map((r) => r.scroll.longTasks.count))),
-    row('scroll: frames (> 50 ms)', runs.map((r) => `${r.scroll.frames} (${r.scroll.framesOver50Ms})`), median(runs.map((r) => r.scroll.framesOver50Ms))),
-    row('scroll: p95 / max frame ms', runs.map((r) => `${r.scroll.p95FrameMs} / ${r.scroll.maxFrameMs}`), `${median(runs.map((r) => r.scroll.p95FrameMs))} / ${median(runs.map((r) => r.scroll.maxFrameMs))}`),
-    row('scroll: most tile cells in the DOM', runs.map((r) => r.scroll.maxTilesInDom), median(runs.map((r) => r.scroll.maxTilesInDom))),
-    row('scroll: end → screen loaded, ms', runs.map((r) => r.scroll.settleMs), median(runs.map((r) => r.scroll.settleMs))),
-    row('scrubber jump → screen loaded, ms', runs.map((r) => r.jump.toLoadedMs), median(runs.map((r) => r.jump.toLoadedMs))),
-    row('scrubber jump: long tasks (n / total / max ms)', runs.map((r) => lt(r.jump.longTasks)), median(runs.map((r) => r.jump.longTasks.count))),
-    row('photo range requests (aborted)', runs.map((r) => `${r.photoRequests} (${r.abortedPhotoRequests})`), '—'),
-    ...runs.map((r, i) => `run ${i + 1} first screen, ms from navigation: ${Object.entries(r.breakdown).map(([k, v]) => `${k} ${v}`).join(', ')}`),
+    row(
+      'first screen of thumbnails, ms from navigation',
+      runs.map((r) => r.firstScreenMs),
+      firstMedian,
+      `≤ ${FIRST_SCREEN_TARGET_MS} — ${firstMedian <= FIRST_SCREEN_TARGET_MS ? 'met' : '**not met**'}`,
+    ),
+    row(
+      'tiles on the first screen',
+      runs.map((r) => r.firstScreenTiles),
+      median(runs.map((r) => r.firstScreenTiles)),
+    ),
+    row(
+      'GET /api/timeline, ms',
+      runs.map((r) => r.timelineApiMs),
+      median(runs.map((r) => r.timelineApiMs)),
+    ),
+    row(
+      'first GET /api/photos, ms',
+      runs.map((r) => r.firstPhotosApiMs),
+      median(runs.map((r) => r.firstPhotosApiMs)),
+    ),
+    row(
+      'long tasks while loading (n / total / max ms)',
+      runs.map((r) => lt(r.loadLongTasks)),
+      '—',
+    ),
+    row(
+      `scroll ${SCREENS} screens: duration ms`,
+      runs.map((r) => r.scroll.durationMs),
+      median(runs.map((r) => r.scroll.durationMs)),
+    ),
+    row(
+      'scroll: long tasks (n / total / max ms)',
+      runs.map((r) => lt(r.scroll.longTasks)),
+      median(runs.map((r) => r.scroll.longTasks.count)),
+    ),
+    row(
+      'scroll: frames (> 50 ms)',
+      runs.map((r) => `${r.scroll.frames} (${r.scroll.framesOver50Ms})`),
+      median(runs.map((r) => r.scroll.framesOver50Ms)),
+    ),
+    row(
+      'scroll: p95 / max frame ms',
+      runs.map((r) => `${r.scroll.p95FrameMs} / ${r.scroll.maxFrameMs}`),
+      `${median(runs.map((r) => r.scroll.p95FrameMs))} / ${median(runs.map((r) => r.scroll.maxFrameMs))}`,
+    ),
+    row(
+      'scroll: most tile cells in the DOM',
+      runs.map((r) => r.scroll.maxTilesInDom),
+      median(runs.map((r) => r.scroll.maxTilesInDom)),
+    ),
+    row(
+      'scroll: end → screen loaded, ms',
+      runs.map((r) => r.scroll.settleMs),
+      median(runs.map((r) => r.scroll.settleMs)),
+    ),
+    row(
+      'scrubber jump → screen loaded, ms',
+      runs.map((r) => r.jump.toLoadedMs),
+      median(runs.map((r) => r.jump.toLoadedMs)),
+    ),
+    row(
+      'scrubber jump: long tasks (n / total / max ms)',
+      runs.map((r) => lt(r.jump.longTasks)),
+      median(runs.map((r) => r.jump.longTasks.count)),
+    ),
+    row(
+      'photo range requests (aborted)',
+      runs.map((r) => `${r.photoRequests} (${r.abortedPhotoRequests})`),
+      '—',
+    ),
+    ...runs.map(
+      (r, i) =>
+        `run ${i + 1} first screen, ms from navigation: ${Object.entries(r.breakdown)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+    ),
     '',
     `scrubber jump landed at: ${runs.map((r) => r.jump.landedAt).join(', ')}`,
   ];
@@ -449,7 +528,16 @@ async function main(): Promise<void> {
   };
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     // One warm-up load: the server's first queries (plans, caches) are not what a user sees on a running server.
@@ -468,7 +556,10 @@ async function main(): Promise<void> {
     const summary = {
       photos: PHOTOS,
       viewport: `${VIEW_W}x${VIEW_H}`,
-      machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, load ${os.loadavg().map((l) => round(l, 2)).join(' ')}`,
+      machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, load ${os
+        .loadavg()
+        .map((l) => round(l, 2))
+        .join(' ')}`,
       firstScreenMedianMs: median(runs.map((r) => r.firstScreenMs)),
       targetMs: FIRST_SCREEN_TARGET_MS,
       runs,

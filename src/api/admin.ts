@@ -17,7 +17,13 @@ import { email, password, personName, role, userInfo, userWithUsage } from './au
 import { errorBody } from './schemas.js';
 import { owns } from '../scope/rows.js';
 
-const quota = z.number().int().min(0).max(2 ** 53 - 1).nullable().describe('bytes of originals; null: no limit');
+const quota = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 53 - 1)
+  .nullable()
+  .describe('bytes of originals; null: no limit');
 const generationImagesPerDay = z
   .number()
   .int()
@@ -87,7 +93,11 @@ export function adminRoutes(app: FastifyInstance, context: Resources): void {
         'Each photo is copied (the original checked by its SHA-256), then switched over, then removed from where it was; ' +
         'a photo with a step running stays for the next run. Progress: GET /api/admin/storage (photos per location). Safe to ask again.',
       params: userParams,
-      response: { 202: z.object({ photos: z.number().int().describe('photos not yet in the location'), to: z.string().nullable() }), 404: errorBody, 409: errorBody },
+      response: {
+        202: z.object({ photos: z.number().int().describe('photos not yet in the location'), to: z.string().nullable() }),
+        404: errorBody,
+        409: errorBody,
+      },
     },
     handler: async (request, reply) => {
       const user = await findUser(db, request.params.id);
@@ -113,7 +123,14 @@ export function adminRoutes(app: FastifyInstance, context: Resources): void {
     schema: {
       tags: ['admin'],
       summary: 'Create a user',
-      body: z.object({ name: personName, email, password, role: role.default('user'), quotaBytes: quota.optional(), storageLocation: storageLocation.optional() }),
+      body: z.object({
+        name: personName,
+        email,
+        password,
+        role: role.default('user'),
+        quotaBytes: quota.optional(),
+        storageLocation: storageLocation.optional(),
+      }),
       response: { 201: userInfo, 400: errorBody, 409: errorBody },
     },
     handler: async (request, reply) =>
@@ -125,7 +142,7 @@ export function adminRoutes(app: FastifyInstance, context: Resources): void {
     schema: {
       tags: ['admin'],
       summary:
-        "Change a user: name, email, role, disabled, quota, daily generated images, storage location (their new photos go there; what they have stays where it is), or reset the password (their sessions end and their API keys are revoked)",
+        'Change a user: name, email, role, disabled, quota, daily generated images, storage location (their new photos go there; what they have stays where it is), or reset the password (their sessions end and their API keys are revoked)',
       params: userParams,
       body: z
         .object({ name: personName, email, role, disabled: z.boolean(), quotaBytes: quota, storageLocation, generationImagesPerDay, password })

@@ -37,9 +37,7 @@ export const albumSummary = z.object({
   primaryCategory: z.string().nullable(),
   nameSource: z.string().nullable().describe('`user`, or where an automatic name came from (`provider`, `fallback`)'),
   owner: z.object({ id: z.string(), name: z.string(), you: z.boolean() }).describe('whose album it is'),
-  access: z
-    .enum(['owner', 'editor', 'viewer'])
-    .describe("your role: the owner's, or the one it was shared with you as (editors add and remove photos)"),
+  access: z.enum(['owner', 'editor', 'viewer']).describe("your role: the owner's, or the one it was shared with you as (editors add and remove photos)"),
   sharedWith: z.number().int().describe('how many users it is shared with (0 unless it is yours)'),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -89,10 +87,15 @@ export function albumRoutes(app: FastifyInstance, _context: Resources): void {
       response: { 404: errorBody },
     },
     handler: async (request, reply) => {
-      const zip = await albumZip(request.lib, request.params.id, (error) => request.log.error({ err: error, albumId: request.params.id }, 'album ZIP cut short'));
+      const zip = await albumZip(request.lib, request.params.id, (error) =>
+        request.log.error({ err: error, albumId: request.params.id }, 'album ZIP cut short'),
+      );
       return (reply as FastifyReply)
         .type('application/zip')
-        .header('content-disposition', `attachment; filename="${zip.filename.replace(/["\\]/g, '_').replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(zip.filename)}`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${zip.filename.replace(/["\\]/g, '_').replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(zip.filename)}`,
+        )
         .header('cache-control', 'no-store')
         .send(zip.stream);
     },

@@ -26,7 +26,8 @@ export function apiKeyRoutes(app: FastifyInstance, context: Resources): void {
     },
     handler: async (request, reply) => {
       const actor = request.actor!;
-      if (request.body.scopes.includes('admin') && !mayDo(actor, 'admin')) throw new UserError('invalid', 'only an admin may make a key with the `admin` scope');
+      if (request.body.scopes.includes('admin') && !mayDo(actor, 'admin'))
+        throw new UserError('invalid', 'only an admin may make a key with the `admin` scope');
       const created = await createApiKey(db, actor.userId, request.body.name, request.body.scopes);
       return reply.code(201).send({ ...created, name: request.body.name, scopes: [...new Set(request.body.scopes)] });
     },

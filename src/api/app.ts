@@ -5,12 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import {
-  hasZodFastifySchemaValidationErrors,
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import fastifyCookie from '@fastify/cookie';
 import type { Resources } from '../library/library.js';
@@ -111,9 +106,11 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       const type = String(request.headers['content-type'] ?? '').split(';')[0];
       const expected = request.url.split('?')[0] === '/api/photos' ? 'multipart/form-data with one or more `file` fields' : 'application/json';
-      return reply
-        .code(415)
-        .send({ statusCode: 415, error: 'Unsupported Media Type', message: `a ${type || 'body without a Content-Type'} is not accepted here: send ${expected}` });
+      return reply.code(415).send({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: `a ${type || 'body without a Content-Type'} is not accepted here: send ${expected}`,
+      });
     }
     const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (statusCode === 500) request.log.error({ err: error, url: request.url }, 'request failed');
@@ -223,10 +220,7 @@ async function registerWebApp(app: FastifyInstance): Promise<void> {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/api';
     if (wantsPage && hasWeb) return reply.type('text/html').sendFile('index.html');
     if (wantsPage) {
-      return reply
-        .code(503)
-        .type('text/plain')
-        .send('The web app is not built: run `npm run build` (npm ci runs it), then restart Shoebox.');
+      return reply.code(503).type('text/plain').send('The web app is not built: run `npm run build` (npm ci runs it), then restart Shoebox.');
     }
     return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });

@@ -71,8 +71,5 @@ export const authStatus = z.object({
   offeredModels: z
     .array(offeredModel)
     .describe('while set-up is required: the models the set-up form offers to download (POST /api/auth/setup installModels); else empty'),
-  photosBeforeSetUp: z
-    .number()
-    .int()
-    .describe('while set-up is required: photos a library from before accounts holds, which become the first admin\'s; else 0'),
+  photosBeforeSetUp: z.number().int().describe("while set-up is required: photos a library from before accounts holds, which become the first admin's; else 0"),
 });

@@ -69,7 +69,7 @@ export function authRoutes(app: FastifyInstance, context: Resources): void {
       summary: 'Create the first admin and sign in (409 once anyone has an account)',
       description:
         "A library from before accounts keeps everything: its photos, people and albums become the admin's. " +
-        'installModels: models to download now, on the new admin\'s word (the set-up form offers those GET /api/auth/status lists); ' +
+        "installModels: models to download now, on the new admin's word (the set-up form offers those GET /api/auth/status lists); " +
         'their progress shows in GET /api/models.',
       body: z.object({ name: personName, email, password, installModels: z.array(modelName).max(8).default([]) }),
       response: { 201: z.object({ user: userInfo }), 400: errorBody, 409: errorBody },
@@ -158,7 +158,11 @@ export function authRoutes(app: FastifyInstance, context: Resources): void {
       const user = await findUser(db, actor.userId);
       if (!user) throw new UserError('unauthenticated', 'this account no longer exists');
       let right = false;
-      const wait = await throttle.attempt(`account:${user.email ?? user.id}`, request.ip, async () => (right = await verifyPassword(user.passwordHash, request.body.current)));
+      const wait = await throttle.attempt(
+        `account:${user.email ?? user.id}`,
+        request.ip,
+        async () => (right = await verifyPassword(user.passwordHash, request.body.current)),
+      );
       if (wait > 0) throw tooManyGuesses(reply, wait, 'wrong passwords');
       if (!right) throw new UserError('invalid', 'the current password is wrong');
       await updateUser(db, user.id, { password: request.body.new });

@@ -7,13 +7,7 @@ import { errorBody } from './schemas.js';
 
 const regenerateBody = z
   .object({
-    minSize: z
-      .number()
-      .int()
-      .min(2)
-      .max(100_000)
-      .optional()
-      .describe(`smallest album, in photos (default ${DEFAULT_AUTO_CLUSTERING_PARAMS.minSize})`),
+    minSize: z.number().int().min(2).max(100_000).optional().describe(`smallest album, in photos (default ${DEFAULT_AUTO_CLUSTERING_PARAMS.minSize})`),
     minSimilarity: z
       .number()
       .gt(0)

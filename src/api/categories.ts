@@ -60,7 +60,12 @@ export function categoryRoutes(app: FastifyInstance, _context: Resources): void 
 
   api.delete('/api/categories/:id', {
     config: { access: 'write' },
-    schema: { tags: ['categories'], summary: 'Delete a category (tags and photos stay)', params: idParams, response: { 204: z.null(), 400: errorBody, 404: errorBody } },
+    schema: {
+      tags: ['categories'],
+      summary: 'Delete a category (tags and photos stay)',
+      params: idParams,
+      response: { 204: z.null(), 400: errorBody, 404: errorBody },
+    },
     handler: async (request, reply) => {
       await deleteCategory(request.lib, request.params.id);
       return reply.code(204).send(null);

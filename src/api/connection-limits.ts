@@ -77,7 +77,13 @@ export class ConnectionGate {
     // at its bound, the address's own oldest stalled connection gives its place (a browser keeps up to 6 idle for
     // 72 s): a household or a venue behind one address is refused only when all of its connections are busy
     if (this.limits.perAddress !== null && (mine?.size ?? 0) >= this.limits.perAddress && !this.makeRoom(mine!)) {
-      this.refuse(socket, 'per-address', 429, 'Too Many Requests', `too many connections from your address (${mine!.size} open and busy): try again in a moment`);
+      this.refuse(
+        socket,
+        'per-address',
+        429,
+        'Too Many Requests',
+        `too many connections from your address (${mine!.size} open and busy): try again in a moment`,
+      );
       return false;
     }
     if (this.open.size >= this.limits.total && !this.makeRoom(this.open.keys())) {

@@ -20,16 +20,7 @@ import type { modelList } from './models.js';
 import type { configView } from './oidc.js';
 import type { faceList, faceResult, peopleList, person, reclusterResult } from './people.js';
 import type { productInfo, productTypeInfo } from './products.js';
-import type {
-  faceSummary,
-  photoDetail,
-  photoList,
-  photoListItem,
-  photoMetadata,
-  photosPatchResult,
-  retryResult,
-  timelineResult,
-} from './schemas.js';
+import type { faceSummary, photoDetail, photoList, photoListItem, photoMetadata, photosPatchResult, retryResult, timelineResult } from './schemas.js';
 import type { uploadItem, uploadResult } from './upload-schemas.js';
 import type { statesResult } from './status-schemas.js';
 import type { searchResult, similarResult, suggestResult } from './search-schemas.js';

@@ -56,22 +56,12 @@ const generateBody = z
       .max(2 ** 32 - 1)
       .optional()
       .describe('makes results repeatable where the provider takes one; image i uses seed + i'),
-    sourcePhotoId: z
-      .uuid({ message: 'sourcePhotoId must be a photo id (UUID)' })
-      .optional()
-      .describe('"inspired by": the photo the images come from'),
+    sourcePhotoId: z.uuid({ message: 'sourcePhotoId must be a photo id (UUID)' }).optional().describe('"inspired by": the photo the images come from'),
     mode: z
       .enum(['text', 'edit'])
       .optional()
-      .describe(
-        "`edit`: image-to-image from sourcePhotoId (the provider's edits endpoint); `text`: the prompt alone. Default: edit with a source photo",
-      ),
-    strength: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe('image-to-image: how far the result may stray from the source, 0–1 (where the provider takes it)'),
+      .describe("`edit`: image-to-image from sourcePhotoId (the provider's edits endpoint); `text`: the prompt alone. Default: edit with a source photo"),
+    strength: z.number().min(0).max(1).optional().describe('image-to-image: how far the result may stray from the source, 0–1 (where the provider takes it)'),
   })
   .strict();
 
@@ -86,9 +76,7 @@ export const jobInfo = z.object({
   made: z.number().int().describe('images stored so far'),
   failed: z.number().int(),
   photoIds: z.array(z.string()).describe('the photos made so far, in the order asked for (each walks the pipeline like any photo)'),
-  failures: z.array(
-    z.object({ index: z.number().int(), error: z.string(), refused: z.boolean().describe("refused under the provider's content policy") }),
-  ),
+  failures: z.array(z.object({ index: z.number().int(), error: z.string(), refused: z.boolean().describe("refused under the provider's content policy") })),
   error: z.string().nullable().describe('why the job failed or stopped'),
   sourcePhotoId: z.string().nullable(),
   albums: z.record(z.string(), z.string()).describe("a product-shots job: the album of each product's set, by product photo id"),

@@ -26,9 +26,14 @@ export const groupMember = z.object({
   supersededBy: z
     .array(z.string())
     .describe(
-      'the members whose keeping lets this one go to the trash: copies with all it has (as many pixels, kept without loss and in as many bits where it is, the camera, maker notes and capture time its file records, an unedited name). Empty: nothing proposes it for the trash — a RAW, a version of one shot with the others (a RAW and its JPEG, an original and its edit by its name or an editor\'s marks, frames of one stack), a photo taken at another moment, or one with more than the others',
+      "the members whose keeping lets this one go to the trash: copies with all it has (as many pixels, kept without loss and in as many bits where it is, the camera, maker notes and capture time its file records, an unedited name). Empty: nothing proposes it for the trash — a RAW, a version of one shot with the others (a RAW and its JPEG, an original and its edit by its name or an editor's marks, frames of one stack), a photo taken at another moment, or one with more than the others",
     ),
-  keptBecause: z.string().nullable().describe('why the suggestion keeps it besides the best shot, in words (`a RAW file: never proposed for the trash`); null for the best shot and for what the suggestion proposes for the trash'),
+  keptBecause: z
+    .string()
+    .nullable()
+    .describe(
+      'why the suggestion keeps it besides the best shot, in words (`a RAW file: never proposed for the trash`); null for the best shot and for what the suggestion proposes for the trash',
+    ),
 });
 
 export const duplicateGroup = z.object({
@@ -43,7 +48,9 @@ export const duplicateGroup = z.object({
   keeperWhy: z.array(z.string()).describe('why the keeper is the best shot: `sharper`, `better exposed`, `more pixels`…'),
   suggestedKeep: z
     .array(z.string())
-    .describe('what the automatic choice keeps: the keeper and every member it does not make redundant (see `supersededBy`); the others are proposed for the trash. Empty for a burst'),
+    .describe(
+      'what the automatic choice keeps: the keeper and every member it does not make redundant (see `supersededBy`); the others are proposed for the trash. Empty for a burst',
+    ),
   createdAt: z.string(),
   updatedAt: z.string(),
   members: z.array(groupMember),
@@ -71,7 +78,12 @@ export function duplicateRoutes(app: FastifyInstance, _context: Resources): void
 
   api.get('/api/duplicates/:id', {
     config: { access: 'read' },
-    schema: { tags: ['duplicates'], summary: 'One group with its evidence', params: idParams, response: { 200: duplicateGroup, 400: errorBody, 404: errorBody } },
+    schema: {
+      tags: ['duplicates'],
+      summary: 'One group with its evidence',
+      params: idParams,
+      response: { 200: duplicateGroup, 400: errorBody, 404: errorBody },
+    },
     handler: async (request) => {
       const group = await getDuplicateGroup(request.lib, request.params.id);
       if (!group) throw new UserError('not-found', `no duplicate group ${request.params.id}`);
@@ -89,7 +101,10 @@ export function duplicateRoutes(app: FastifyInstance, _context: Resources): void
         'A member goes only when a kept one is among its `supersededBy`, or when `trash` names it (the user chose it): anything else — the only RAW or original of a shot, a version of a kept photo, a photo with more than those kept — is refused with 409, saying why.',
       params: idParams,
       body: z.object({
-        keep: z.array(z.uuid({ message: 'keep holds photo ids' })).min(1, 'keep at least one photo').max(1000),
+        keep: z
+          .array(z.uuid({ message: 'keep holds photo ids' }))
+          .min(1, 'keep at least one photo')
+          .max(1000),
         trash: z
           .array(z.uuid({ message: 'trash holds photo ids' }))
           .max(1000)

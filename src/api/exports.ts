@@ -20,10 +20,20 @@ const exportQuery = z
       .describe(`chosen photos: their ids, comma-separated (at most ${MAX_SELECTED})`)
       .transform((value, context) => {
         if (value === undefined) return undefined;
-        const ids = [...new Set(value.split(',').map((id) => id.trim()).filter(Boolean))];
+        const ids = [
+          ...new Set(
+            value
+              .split(',')
+              .map((id) => id.trim())
+              .filter(Boolean),
+          ),
+        ];
         const bad = ids.find((id) => !z.uuid().safeParse(id).success);
         if (bad !== undefined || ids.length === 0 || ids.length > MAX_SELECTED) {
-          context.addIssue({ code: 'custom', message: bad !== undefined ? `ids: ${bad.slice(0, 40)} is not a photo id` : `ids: from 1 to ${MAX_SELECTED} photo ids` });
+          context.addIssue({
+            code: 'custom',
+            message: bad !== undefined ? `ids: ${bad.slice(0, 40)} is not a photo id` : `ids: from 1 to ${MAX_SELECTED} photo ids`,
+          });
           return z.NEVER;
         }
         return ids;

@@ -47,7 +47,10 @@ export const importView = z.object({
     .array(z.object({ uploadId: z.string(), name: z.string(), size: z.number().int().nullable(), received: z.number().int().describe('bytes the server has') }))
     .describe('the archives uploaded into it (gone once it is done)'),
   progress: z.object({ done: z.number().int(), total: z.number().int() }).nullable().describe('items imported so far (from the first), of how many'),
-  outcome: z.record(z.string(), z.number()).nullable().describe('counts: added, alreadyThere, copies, failed, favourites, trashed, archived, albums, withPeople'),
+  outcome: z
+    .record(z.string(), z.number())
+    .nullable()
+    .describe('counts: added, alreadyThere, copies, failed, favourites, trashed, archived, albums, withPeople'),
   report: z.string().nullable().describe('the report, as `shoebox import --from …` prints it'),
   error: z.string().nullable(),
   createdAt: z.string(),
@@ -111,9 +114,12 @@ export function importRoutes(app: FastifyInstance, context: Resources): void {
       context.logger.error({ err: error }, 'imports cut short could not be started again');
     }
   });
-  const cleanUp = setInterval(() => {
-    tus.cleanUpExpiredUploads().catch((error: unknown) => context.logger.warn({ err: error }, 'removing expired import uploads failed'));
-  }, 24 * 3600 * 1000);
+  const cleanUp = setInterval(
+    () => {
+      tus.cleanUpExpiredUploads().catch((error: unknown) => context.logger.warn({ err: error }, 'removing expired import uploads failed'));
+    },
+    24 * 3600 * 1000,
+  );
   cleanUp.unref();
   // imports under way stop between items, to run again at the next start (a stop in order, not counted as a crash)
   app.addHook('onClose', async () => {
@@ -153,7 +159,12 @@ export function importRoutes(app: FastifyInstance, context: Resources): void {
 
   api.get('/api/imports/:id', {
     config: { access: 'read' },
-    schema: { tags: ['imports'], summary: 'One import: its archives, progress and report', params: idParams, response: { 200: importView, 400: errorBody, 404: errorBody } },
+    schema: {
+      tags: ['imports'],
+      summary: 'One import: its archives, progress and report',
+      params: idParams,
+      response: { 200: importView, 400: errorBody, 404: errorBody },
+    },
     handler: async (request) => getImport(request.lib, request.params.id),
   });
 
@@ -199,7 +210,7 @@ export function importRoutes(app: FastifyInstance, context: Resources): void {
       }
       // its size said up front (no deferred length): what it stages is known before a byte comes
       const length = Number(request.headers['upload-length']);
-      if (!Number.isSafeInteger(length) || length < 0) throw new UserError('invalid', 'say the archive\'s size in Upload-Length');
+      if (!Number.isSafeInteger(length) || length < 0) throw new UserError('invalid', "say the archive's size in Upload-Length");
       await checkStagingRoom(request.lib, length);
       return toTus(request, reply);
     });

@@ -17,7 +17,9 @@ export const jobsSnapshotSchema = z.object({
   run: z
     .object({ done: count, total: count })
     .nullable()
-    .describe('the run of work under way: photos finished since the earliest photo still waiting or processing joined it, of those and the ones left; null when idle'),
+    .describe(
+      'the run of work under way: photos finished since the earliest photo still waiting or processing joined it, of those and the ones left; null when idle',
+    ),
   steps: z
     .record(z.string(), z.object({ pending: count, running: count, done: count, skipped: count, failed: count }))
     .describe(`photos per status of each step, in pipeline order: ${STEP_NAMES.join(', ')}`),
@@ -30,7 +32,9 @@ export const jobsSnapshotSchema = z.object({
   }),
   etaSeconds: count
     .nullable()
-    .describe('seconds until the waiting and running steps are done, each at its own pace lately; null when idle, or while a step with work left has no steady pace yet'),
+    .describe(
+      'seconds until the waiting and running steps are done, each at its own pace lately; null when idle, or while a step with work left has no steady pace yet',
+    ),
   failures: z
     .array(
       z.object({
@@ -45,7 +49,9 @@ export const jobsSnapshotSchema = z.object({
   failuresTotal: count.describe('failed steps in all'),
   generation: z
     .array(jobInfo)
-    .describe(`your image-generation jobs still open or ended in the last ${GENERATION_SHOWN_MINUTES} minutes, newest first (as GET /api/generate/jobs/{id} answers each)`),
+    .describe(
+      `your image-generation jobs still open or ended in the last ${GENERATION_SHOWN_MINUTES} minutes, newest first (as GET /api/generate/jobs/{id} answers each)`,
+    ),
   at: z.string().describe('ISO 8601, when the snapshot was taken'),
 });
 

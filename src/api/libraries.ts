@@ -27,8 +27,7 @@ const folder = z.string().min(1).max(4096).describe('an absolute folder path on 
 const pattern = z.string().min(1).max(500);
 const libraryParams = z.object({ id: z.uuid({ message: 'must be a library id (UUID)' }) });
 const notFound = (id: string) => new UserError('not-found', `no library with id ${id}`);
-const isForAnother = (self: string | undefined, owner: string | undefined): owner is string =>
-  Boolean(owner && (self === undefined || !isOwner(self, owner)));
+const isForAnother = (self: string | undefined, owner: string | undefined): owner is string => Boolean(owner && (self === undefined || !isOwner(self, owner)));
 
 const scanProgress = z
   .object({
@@ -124,7 +123,10 @@ export function inPlaceLibraryRoutes(app: FastifyInstance, context: Resources): 
   api.post('/api/libraries', {
     config: {
       access: 'write',
-      admin: { what: 'adding a library for another user', when: (request) => isForAnother(request.actor?.userId, (request.body as { ownerId?: string }).ownerId) },
+      admin: {
+        what: 'adding a library for another user',
+        when: (request) => isForAnother(request.actor?.userId, (request.body as { ownerId?: string }).ownerId),
+      },
     },
     schema: {
       tags: ['libraries'],
@@ -223,8 +225,7 @@ export function inPlaceLibraryRoutes(app: FastifyInstance, context: Resources): 
         404: errorBody,
       },
     },
-    handler: async (request) =>
-      (await listInPlaceFiles(request.lib, request.params.id, request.query)) ?? Promise.reject(notFound(request.params.id)),
+    handler: async (request) => (await listInPlaceFiles(request.lib, request.params.id, request.query)) ?? Promise.reject(notFound(request.params.id)),
   });
 
   api.get('/api/admin/library-roots', {

@@ -10,7 +10,7 @@ import { basemap, BASEMAP_DETAILS, type Basemap } from '../media/basemap.js';
 import { errorBody, libraryFilterQuery } from './schemas.js';
 
 const mapPointsQuery = libraryFilterQuery
-  .extend({ zoom: z.coerce.number().int().min(0).max(22).default(2).describe('the map\'s zoom: 0 shows the world in one 256 px tile') })
+  .extend({ zoom: z.coerce.number().int().min(0).max(22).default(2).describe("the map's zoom: 0 shows the world in one 256 px tile") })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '`from` must not be after `to`', path: ['from'] });
 
 export const mapPointsResult = z.object({
@@ -31,11 +31,16 @@ export const mapPointsResult = z.object({
 export const mapSource = z.object({
   kind: z
     .enum(['builtin', 'tiles', 'style', 'pmtiles'])
-    .describe('builtin: the world map Shoebox serves alone; tiles: a tile server an admin named; style: a MapLibre style an admin named; pmtiles: a PMTiles file Shoebox serves'),
+    .describe(
+      'builtin: the world map Shoebox serves alone; tiles: a tile server an admin named; style: a MapLibre style an admin named; pmtiles: a PMTiles file Shoebox serves',
+    ),
   tileUrl: z.string().optional().describe('for tiles: the XYZ template browsers ask'),
   styleUrl: z.string().optional().describe("for style: the MapLibre style JSON browsers read (tiles, glyphs and sprites from the style's host)"),
   pmtilesUrl: z.string().optional().describe('for pmtiles: where Shoebox serves it, with byte ranges'),
-  format: z.enum(['raster', 'vector']).optional().describe("for pmtiles: its tiles, images or vector tiles (MVT, drawn in the browser with Protomaps' basemap style)"),
+  format: z
+    .enum(['raster', 'vector'])
+    .optional()
+    .describe("for pmtiles: its tiles, images or vector tiles (MVT, drawn in the browser with Protomaps' basemap style)"),
   attribution: z.string(),
   maxZoom: z.number().int().optional(),
 });
@@ -48,7 +53,9 @@ export const mapConfigView = z.object({
   maxZoom: z.number().int(),
   source: mapSource.describe('what the map draws with these settings'),
   problem: z.string().nullable().describe('why the map does not draw what the settings name (a PMTiles file gone): null when it does'),
-  pmtilesFiles: z.array(z.object({ name: z.string(), sizeBytes: z.number().int() })).describe("PMTiles files in the data folder's maps/ (drop one there to offer it)"),
+  pmtilesFiles: z
+    .array(z.object({ name: z.string(), sizeBytes: z.number().int() }))
+    .describe("PMTiles files in the data folder's maps/ (drop one there to offer it)"),
 });
 
 export function mapRoutes(app: FastifyInstance): void {
@@ -56,7 +63,11 @@ export function mapRoutes(app: FastifyInstance): void {
 
   api.get('/api/map/source', {
     config: { access: 'read' },
-    schema: { tags: ['map'], summary: 'What the map draws: the built-in world map, a tile server, a map style, or a PMTiles file', response: { 200: mapSource } },
+    schema: {
+      tags: ['map'],
+      summary: 'What the map draws: the built-in world map, a tile server, a map style, or a PMTiles file',
+      response: { 200: mapSource },
+    },
     handler: async (request) => (await currentMapSource(request.lib.db, request.lib.settings.dataDir)).source,
   });
 
@@ -74,7 +85,7 @@ export function mapRoutes(app: FastifyInstance): void {
       description:
         'With none, the map is the built-in world map alone and nothing leaves the server or the browsers. A tile ' +
         "URL makes every browser showing the map ask that server for tiles (it is allowed in the web app's image " +
-        "policy); a style URL (a MapLibre style JSON) makes them read the style and its tiles, glyphs and sprites " +
+        'policy); a style URL (a MapLibre style JSON) makes them read the style and its tiles, glyphs and sprites ' +
         "from the style's host (allowed in the policy; other hosts the style names are refused) and wins over a tile " +
         "URL; a PMTiles file in the data folder's maps/ (raster tiles, or vector tiles such as a Protomaps basemap) " +
         'is served by Shoebox itself and wins over both. A tile or style URL, a key in it included, is sent to every ' +

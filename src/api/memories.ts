@@ -20,7 +20,6 @@ import { errorBody, photoListItem, todayParam } from './schemas.js';
 
 const idParams = z.object({ id: z.uuid({ message: 'memory id must be a UUID' }) });
 
-
 export const memorySummary = z.object({
   id: z.uuid(),
   kind: z.enum(MEMORY_KINDS).describe('on-this-day (this date in an earlier year), trip (days away from home), person-years (a named person over the years)'),
@@ -57,8 +56,8 @@ export function memoryRoutes(app: FastifyInstance): void {
       tags: ['memories'],
       summary: 'Your memories: on this day, trips and people over the years, best first',
       description:
-        'Computed from your own timeline (no trash, no archive; a stack is its cover, no copy a duplicate group\'s suggestion would trash, a ' +
-        'burst one photo) for `today`, your date (default: the server\'s), when they were not yet for that day; a ' +
+        "Computed from your own timeline (no trash, no archive; a stack is its cover, no copy a duplicate group's suggestion would trash, a " +
+        "burst one photo) for `today`, your date (default: the server's), when they were not yet for that day; a " +
         'periodic job keeps them current too. On this day: items of this date in earlier years. Trips: runs of two days ' +
         'or more away from home (over 100 km; home is where items were taken on the most days unless set), named after the places ' +
         'visited. People over the years: named people with photos from three years or more.',
@@ -113,7 +112,12 @@ export function memoryRoutes(app: FastifyInstance): void {
 
   api.get('/api/memories/:id', {
     config: { access: 'read' },
-    schema: { tags: ['memories'], summary: 'A memory with its items, in the order they were taken', params: idParams, response: { 200: memoryDetail, 400: errorBody, 404: errorBody } },
+    schema: {
+      tags: ['memories'],
+      summary: 'A memory with its items, in the order they were taken',
+      params: idParams,
+      response: { 200: memoryDetail, 400: errorBody, 404: errorBody },
+    },
     handler: async (request) => getMemory(request.lib, request.params.id),
   });
 

@@ -128,7 +128,7 @@ export function modelRoutes(app: FastifyInstance, context: Resources): void {
     config: { access: 'admin' },
     schema: {
       tags: ['system'],
-      summary: "Install a model from a zip of its folder (for a machine that cannot reach the hub)",
+      summary: 'Install a model from a zip of its folder (for a machine that cannot reach the hub)',
       description:
         "multipart/form-data with one `file`: a zip of the model's Hugging Face repository folder (at the archive's top or " +
         'inside one folder), as `shoebox models pull` would fetch it. Only the files the model needs are taken out; each ' +
@@ -175,10 +175,15 @@ export function modelRoutes(app: FastifyInstance, context: Resources): void {
       summary: 'Use this installed CLIP model for search, tags and similar photos, in every process of the library',
       description:
         'Kept in the database, so every server and worker of a cluster switches (within 15 s). Every photo is analysed ' +
-        "again with it (its embedding, tags and what reads them); meanwhile search by meaning finds the photos already done. " +
+        'again with it (its embedding, tags and what reads them); meanwhile search by meaning finds the photos already done. ' +
         'Refused (409) when SHOEBOX_CLIP_MODEL sets the model, or when the model is not installed.',
       params: nameParams,
-      response: { 200: z.object({ model: z.string(), reopened: z.number().int().describe('photos with steps to redo') }), 400: errorBody, 404: errorBody, 409: errorBody },
+      response: {
+        200: z.object({ model: z.string(), reopened: z.number().int().describe('photos with steps to redo') }),
+        400: errorBody,
+        404: errorBody,
+        409: errorBody,
+      },
     },
     handler: async (request) => {
       try {

@@ -93,7 +93,7 @@ export function oidcRoutes(app: FastifyInstance, context: Resources): void {
     config: { access: 'public' },
     schema: {
       tags: ['accounts'],
-      summary: "The provider sends the browser back here; signs in and lands on the page it started from (errors: /?signInError=…)",
+      summary: 'The provider sends the browser back here; signs in and lands on the page it started from (errors: /?signInError=…)',
       querystring: z.record(z.string(), z.string()),
       response: { 302: z.null() },
     },

@@ -38,7 +38,11 @@ import { statesBody, statesResult } from './status-schemas.js';
 const notFound = (id: string) => new UserError('not-found', `no photo with id ${id}`);
 
 const deleteBody = z.object({
-  ids: z.array(z.uuid({ message: 'photo ids must be UUIDs' })).min(1).max(5000).describe('photo ids'),
+  ids: z
+    .array(z.uuid({ message: 'photo ids must be UUIDs' }))
+    .min(1)
+    .max(5000)
+    .describe('photo ids'),
   force: z.boolean().default(false).describe('delete for good instead of moving to the trash'),
 });
 const trashedResult = z.object({ trashed: z.number().int().describe('photos moved to the trash') });
@@ -57,15 +61,24 @@ export function photoRoutes(app: FastifyInstance, _context: Resources): void {
         'the item names the existing photo with `duplicate: true`. An XMP sidecar (`name.ext.xmp` or `name.xmp`) ' +
         'sent in the same request is attached to its photo, and so is a Google Takeout JSON sidecar (`name.ext.json`, ' +
         'at most 1 MB, checked: its date, place and description fill what the file does not say). A `lastModified` field (ms since epoch or ISO 8601) ' +
-        'before a file gives that file\'s date. 413: over the size limit; 415: not an image. When some files are ' +
+        "before a file gives that file's date. 413: over the size limit; 415: not an image. When some files are " +
         'refused and others accepted, the refused ones are items with `error`. With `checkDuplicate=true` (query, ' +
         'or a form field before the files) a file whose near-copy is already in the library (PDQ or CLIP tier) is ' +
         'not stored: its item names the existing photo with `duplicate: true` and `existing` (tier, distance, URL). ' +
-        'A RAW file, a version of a stored photo\'s shot (its edit, the JPEG of a stored RAW), and the original of a stored copy (with the camera\'s make and model, capture time or unedited name the copy lost) are always stored. ' +
+        "A RAW file, a version of a stored photo's shot (its edit, the JPEG of a stored RAW), and the original of a stored copy (with the camera's make and model, capture time or unedited name the copy lost) are always stored. " +
         'Without it, near-copies are stored and grouped for review (`/api/duplicates`).',
       consumes: ['multipart/form-data'],
       querystring: z.object({ checkDuplicate: booleanParam.optional().describe('refuse near-copies of photos already in the library') }),
-      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 408: uploadRefused, 413: uploadRefused, 415: uploadRefused, 429: uploadRefused, 503: uploadRefused },
+      response: {
+        200: uploadResult,
+        201: uploadResult,
+        400: uploadRefused,
+        408: uploadRefused,
+        413: uploadRefused,
+        415: uploadRefused,
+        429: uploadRefused,
+        503: uploadRefused,
+      },
     },
     handler: async (request, reply) => uploadPhotos(request.lib, request, reply, { checkDuplicate: request.query.checkDuplicate }),
   });
@@ -78,7 +91,7 @@ export function photoRoutes(app: FastifyInstance, _context: Resources): void {
       description:
         "The timeline's order (GET /api/timeline): by the date taken on the camera's clock (else the file date), " +
         'newest first; photos without a date last, newest upload first; the id breaks ties, so pages never overlap. ' +
-        'Page with `page`, or with `offset` (any index, e.g. a timeline bucket\'s) — both with `limit` ≤ 500. ' +
+        "Page with `page`, or with `offset` (any index, e.g. a timeline bucket's) — both with `limit` ≤ 500. " +
         'Photos in the trash are left out.',
       querystring: photoListQuery,
       response: { 200: photoList, 400: errorBody },
@@ -183,9 +196,7 @@ export function photoRoutes(app: FastifyInstance, _context: Resources): void {
       response: { 200: z.union([trashedResult, deletedResult]), 400: errorBody, 404: errorBody },
     },
     handler: async (request) =>
-      request.body.force
-        ? { deleted: await deletePhotos(request.lib, request.body.ids) }
-        : { trashed: await trashPhotos(request.lib, request.body.ids) },
+      request.body.force ? { deleted: await deletePhotos(request.lib, request.body.ids) } : { trashed: await trashPhotos(request.lib, request.body.ids) },
   });
 
   api.post('/api/photos/:id/retry', {
@@ -271,10 +282,18 @@ export function photoRoutes(app: FastifyInstance, _context: Resources): void {
           const { motion } = photo;
           if (!motion) throw new UserError('not-found', `photo ${photo.id} has no motion video: it is a still`);
           if (motion.source === 'live') {
-            return sendStored(reply, request.lib, photo.storageLocation, motion.key, motion.mime, motion.sha256, { immutable: true, filename: motion.filename, disposition });
+            return sendStored(reply, request.lib, photo.storageLocation, motion.key, motion.mime, motion.sha256, {
+              immutable: true,
+              filename: motion.filename,
+              disposition,
+            });
           }
           const name = `${photo.filename.replace(/\.[^.]*$/, '')}-motion.mp4`;
-          return sendStored(reply, request.lib, photo.storageLocation, derivedMotionKey(photo.id), 'video/mp4', photo.sha256, { immutable: false, filename: name, disposition });
+          return sendStored(reply, request.lib, photo.storageLocation, derivedMotionKey(photo.id), 'video/mp4', photo.sha256, {
+            immutable: false,
+            filename: name,
+            disposition,
+          });
         }
         return sendStored(reply, request.lib, photo.storageLocation, photo.storageKey, photo.mime, photo.sha256, {
           immutable: true,
@@ -301,7 +320,13 @@ export async function sendStored(
 ) {
   const store = lib.storage.at(location);
   const stat = await store.stat(key);
-  if (!stat) throw new UserError('not-found', isInPlaceKey(key) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : (options.missing ?? 'file is missing from storage'));
+  if (!stat)
+    throw new UserError(
+      'not-found',
+      isInPlaceKey(key)
+        ? 'the file is not in its folder any more (a library in place: the photo is offline)'
+        : (options.missing ?? 'file is missing from storage'),
+    );
   // a file in a library in place can be edited where it is: revalidated like a rendition
   options = { ...options, immutable: options.immutable && !isInPlaceKey(key) };
   const presignSeconds = lib.storage.presignSeconds(location, key);
@@ -315,9 +340,7 @@ export async function sendStored(
     reply.header('Cache-Control', `private, max-age=${Math.floor(presignSeconds / 2)}`);
     return reply.redirect(url, 302);
   }
-  const etag = options.immutable
-    ? `"${sha256}"`
-    : `"${sha256.slice(0, 16)}-${stat.size.toString(36)}-${Math.floor(stat.modifiedAt.getTime()).toString(36)}"`;
+  const etag = options.immutable ? `"${sha256}"` : `"${sha256.slice(0, 16)}-${stat.size.toString(36)}-${Math.floor(stat.modifiedAt.getTime()).toString(36)}"`;
   reply.header('ETag', etag);
   // a rendition is made again under the same address (an edit, a reprocess): every device asks whether it changed
   // (a 304 when not), so that one edited on the phone is not shown unedited on the desk for an hour

@@ -36,7 +36,9 @@ export const dateParam = z
 export const todayParam = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'today must be YYYY-MM-DD' })
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { message: 'today must be a day that exists' })
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), {
+    message: 'today must be a day that exists',
+  })
   .refine((v) => Number(v.slice(0, 4)) >= 1900 && Number(v.slice(0, 4)) <= 2200, { message: 'today must be between the years 1900 and 2200' });
 
 /** The filters the photo list and the timeline share. */
@@ -53,14 +55,12 @@ export const libraryFilterQuery = z.object({
   album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
   person: z.uuid({ message: 'person must be a person id (UUID)' }).optional().describe('person id: photos with a face of that person'),
   favorite: booleanParam.optional().describe('true: favourites only; false: all but the favourites'),
-  minRating: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(5)
+  minRating: z.coerce.number().int().min(1).max(5).optional().describe("rated at least this many stars (1–5): the user's rating, else the file's"),
+  hideDuplicates: booleanParam
     .optional()
-    .describe("rated at least this many stars (1–5): the user's rating, else the file's"),
-  hideDuplicates: booleanParam.optional().describe('leave out the copies the automatic choice proposes for the trash: a group shows its suggested keeper and what it keeps beside it (a RAW, another version of the shot, a photo with more than the keeper)'),
+    .describe(
+      'leave out the copies the automatic choice proposes for the trash: a group shows its suggested keeper and what it keeps beside it (a RAW, another version of the shot, a photo with more than the keeper)',
+    ),
   origin: z.enum(PHOTO_ORIGINS).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
   type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
   archived: z
@@ -70,11 +70,15 @@ export const libraryFilterQuery = z.object({
   stacks: z
     .enum(['collapse', 'expand'])
     .optional()
-    .describe("`collapse` (default): a stack (raw+JPEG, HEIC+JPEG, a burst, an original and its edits) is one item, its cover, with `stack.count`; `expand`: each of its photos. An album's or a person's photos are always listed one by one"),
+    .describe(
+      "`collapse` (default): a stack (raw+JPEG, HEIC+JPEG, a burst, an original and its edits) is one item, its cover, with `stack.count`; `expand`: each of its photos. An album's or a person's photos are always listed one by one",
+    ),
   owner: z
     .uuid({ message: 'owner must be a user id' })
     .optional()
-    .describe("a partner's user id: that partner's shared library alone (404 unless they share it with you); without it, your timeline, with the partners you chose to show in it"),
+    .describe(
+      "a partner's user id: that partner's shared library alone (404 unless they share it with you); without it, your timeline, with the partners you chose to show in it",
+    ),
 });
 
 const fromNotAfterTo = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from <= q.to;
@@ -83,12 +87,7 @@ const fromNotAfterToMessage = { message: '`from` must not be after `to`', path: 
 export const photoListQuery = libraryFilterQuery
   .extend({
     page: z.coerce.number().int().min(1).default(1).describe('1-based page of `limit` photos (ignored when `offset` is given)'),
-    offset: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe("index of the first photo in the whole ordering, e.g. a timeline bucket's `offset`"),
+    offset: z.coerce.number().int().min(0).optional().describe("index of the first photo in the whole ordering, e.g. a timeline bucket's `offset`"),
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .refine(fromNotAfterTo, fromNotAfterToMessage);
@@ -102,11 +101,9 @@ export const timelineResult = z.object({
   groupBy: z.enum(TIMELINE_GROUPINGS),
   buckets: z.array(
     z.object({
-      key: z
-        .string()
-        .describe("'YYYY-MM-DD' or 'YYYY-MM' as the camera's clock wrote the date (else the file date in UTC); 'undated' for photos without one"),
+      key: z.string().describe("'YYYY-MM-DD' or 'YYYY-MM' as the camera's clock wrote the date (else the file date in UTC); 'undated' for photos without one"),
       count: z.number().int(),
-      offset: z.number().int().describe('index of the bucket\'s first photo in the ordering of GET /api/photos (pass it as `offset`)'),
+      offset: z.number().int().describe("index of the bucket's first photo in the ordering of GET /api/photos (pass it as `offset`)"),
     }),
   ),
 });
@@ -127,7 +124,7 @@ export const photoListItem = z.object({
   motion: z
     .boolean()
     .describe(
-      "a still with a short video — a motion photo (Samsung, Google) or an Apple Live Photo (its MOV is part of it, never an item of its own) — played from GET /api/photos/{id}/video, its file at /original?part=motion",
+      'a still with a short video — a motion photo (Samsung, Google) or an Apple Live Photo (its MOV is part of it, never an item of its own) — played from GET /api/photos/{id}/video, its file at /original?part=motion',
     ),
   sizeBytes: z.number().int(),
   make: z.string().nullable(),
@@ -136,13 +133,17 @@ export const photoListItem = z.object({
   favorite: z.boolean(),
   archived: z.boolean().describe('out of the timeline (GET /api/photos?archived=only lists them); kept in albums, people, favourites and search'),
   rating: z.number().int().nullable().describe("0–5: the user's rating, else the file's (EXIF/XMP); null when neither has one"),
-  colour: z.string().nullable().describe('dominant colour (#rrggbb, the palette\'s first), a placeholder while the thumbnail loads'),
+  colour: z.string().nullable().describe("dominant colour (#rrggbb, the palette's first), a placeholder while the thumbnail loads"),
   hasThumbnail: z
     .boolean()
     .describe('the thumbnail and preview exist (from the first step on): show the photo, with `state` saying whether its analysis goes on'),
   origin: z.enum(PHOTO_ORIGINS).describe('`generated` (made by image generation: see `provenance` on the photo) or `camera`'),
   libraryId: z.string().nullable().describe('the library in place its file is in (GET /api/libraries/{id}); null for an uploaded or imported photo'),
-  offline: z.boolean().describe("its file is gone from its library in place (deleted, moved away, or the disk unmounted): kept and searchable, shown greyed; it goes to the trash after the library's grace period"),
+  offline: z
+    .boolean()
+    .describe(
+      "its file is gone from its library in place (deleted, moved away, or the disk unmounted): kept and searchable, shown greyed; it goes to the trash after the library's grace period",
+    ),
   createdAt: z.string(),
   deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
   stack: z
@@ -167,7 +168,9 @@ const locationValue = z
   })
   .strict()
   .nullable()
-  .describe("where it was taken, in degrees (null: nowhere); the user's position and its place names are kept when the photo is processed again, and written to the sidecar where write-back is on");
+  .describe(
+    "where it was taken, in degrees (null: nowhere); the user's position and its place names are kept when the photo is processed again, and written to the sidecar where write-back is on",
+  );
 
 const photoChanges = {
   favorite: z.boolean().optional(),
@@ -182,7 +185,14 @@ const someChangeMessage = { message: 'give at least one of: favorite, rating, ar
 export const photoPatchBody = z.object(photoChanges).strict().refine(someChange, someChangeMessage);
 
 export const photosPatchBody = z
-  .object({ ids: z.array(z.uuid({ message: 'photo ids must be UUIDs' })).min(1).max(5000).describe('photo ids'), ...photoChanges })
+  .object({
+    ids: z
+      .array(z.uuid({ message: 'photo ids must be UUIDs' }))
+      .min(1)
+      .max(5000)
+      .describe('photo ids'),
+    ...photoChanges,
+  })
   .strict()
   .refine(someChange, someChangeMessage);
 
@@ -216,9 +226,7 @@ export const photoMetadata = z.object({
       state: z.string().nullable().describe('state, province or region'),
       country: z.string().nullable().describe('as the file names it, else in English'),
       countryCode: z.string().nullable().describe('ISO 3166-1 alpha-2'),
-      source: z
-        .enum(['metadata', 'geocoded'])
-        .describe("metadata: the file's IPTC/XMP location names; geocoded: the nearest town to its GPS position"),
+      source: z.enum(['metadata', 'geocoded']).describe("metadata: the file's IPTC/XMP location names; geocoded: the nearest town to its GPS position"),
     })
     .nullable()
     .describe('where it was taken; null when the file names no place and has no GPS position near a town'),
@@ -248,7 +256,12 @@ const stepInfo = z.object({
 
 const unit = (name: string) => z.number().min(0, `${name} is a fraction of the image, 0–1`).max(1, `${name} is a fraction of the image, 0–1`);
 export const cropBox = z
-  .object({ x: unit('crop.x'), y: unit('crop.y'), width: unit('crop.width').min(MIN_CROP, `crop.width is at least ${MIN_CROP}`), height: unit('crop.height').min(MIN_CROP, `crop.height is at least ${MIN_CROP}`) })
+  .object({
+    x: unit('crop.x'),
+    y: unit('crop.y'),
+    width: unit('crop.width').min(MIN_CROP, `crop.width is at least ${MIN_CROP}`),
+    height: unit('crop.height').min(MIN_CROP, `crop.height is at least ${MIN_CROP}`),
+  })
   .refine((crop) => crop.x + crop.width <= 1.000001 && crop.y + crop.height <= 1.000001, 'the crop must lie inside the image (x + width ≤ 1, y + height ≤ 1)')
   .describe('on the turned image, as fractions of its width and height from its top-left corner');
 
@@ -346,7 +359,9 @@ export const photoDetail = photoListItem.extend({
       kind: z.enum(['duplicate', 'burst']).describe('`duplicate`: copies to review (/duplicates); `burst`: frames seconds apart'),
       tier: z
         .string()
-        .describe("what ties it to the group: `pdq` (perceptual hash), `clip` (embedding) or `burst`; for the photo that started the group, its closest member's"),
+        .describe(
+          "what ties it to the group: `pdq` (perceptual hash), `clip` (embedding) or `burst`; for the photo that started the group, its closest member's",
+        ),
       keeperId: z.string().nullable().describe('the suggested keeper'),
       size: z.number().int().describe('photos in the group, this one included'),
     })
@@ -364,7 +379,7 @@ export const photoDetail = photoListItem.extend({
   peopleHints: z
     .array(z.string())
     .describe(
-      'people the file says are in the photo without saying where (XMP PersonInImage, a Google Takeout sidecar\'s people[]) ' +
+      "people the file says are in the photo without saying where (XMP PersonInImage, a Google Takeout sidecar's people[]) " +
         'who are on none of its faces; one name left with one unnamed face is put on it',
     ),
 });

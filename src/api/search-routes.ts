@@ -93,7 +93,18 @@ export function searchRoutes(app: FastifyInstance, context: Resources): void {
         'query string, as for /api/search. 409: no CLIP model, or the photo has no embedding yet.',
       consumes: ['application/json', 'multipart/form-data'],
       querystring: similarQuery,
-      response: { 200: similarResult, 400: errorBody, 404: errorBody, 408: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 429: errorBody, 503: errorBody },
+      response: {
+        200: similarResult,
+        400: errorBody,
+        404: errorBody,
+        408: errorBody,
+        409: errorBody,
+        413: errorBody,
+        415: errorBody,
+        422: errorBody,
+        429: errorBody,
+        503: errorBody,
+      },
     },
     handler: async (request, reply) => {
       const options = { filters: filtersOf(request.query), limit: request.query.limit, minSimilarity: request.query.minSimilarity };
@@ -101,7 +112,10 @@ export function searchRoutes(app: FastifyInstance, context: Resources): void {
         const wait = imageSearches.take(request.actor!.userId);
         if (wait > 0) {
           reply.header('retry-after', String(Math.ceil(wait / 1000)));
-          throw new UserError('too-many-requests', `too many image searches (${context.settings.imageSearchesPerMinute} a minute): try again in ${Math.ceil(wait / 1000)} s`);
+          throw new UserError(
+            'too-many-requests',
+            `too many image searches (${context.settings.imageSearchesPerMinute} a minute): try again in ${Math.ceil(wait / 1000)} s`,
+          );
         }
       }
       if (request.isMultipart()) {
@@ -109,7 +123,10 @@ export function searchRoutes(app: FastifyInstance, context: Resources): void {
       }
       const body = similarBody.safeParse(request.body ?? {});
       if (!body.success) {
-        throw new UserError('invalid', `send JSON {"photoId": "<uuid>"} or multipart/form-data with a \`file\`: ${body.error.issues.map((i) => i.message).join('; ')}`);
+        throw new UserError(
+          'invalid',
+          `send JSON {"photoId": "<uuid>"} or multipart/form-data with a \`file\`: ${body.error.issues.map((i) => i.message).join('; ')}`,
+        );
       }
       return inTurn(request, reply, () => similarToPhoto(request.lib, body.data.photoId, options));
     },
@@ -146,7 +163,12 @@ export function searchRoutes(app: FastifyInstance, context: Resources): void {
 }
 
 /** Streams the request's one `file` to a temp file, runs `work` on it, and removes it whatever happens. */
-async function withUploadedImage<T>(lib: Library, request: FastifyRequest, reply: FastifyReply, work: (file: string, filename: string) => Promise<T>): Promise<T> {
+async function withUploadedImage<T>(
+  lib: Library,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (file: string, filename: string) => Promise<T>,
+): Promise<T> {
   const temp = lib.scratch.tempPath();
   receiveAsUpload(request.raw);
   try {

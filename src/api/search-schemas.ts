@@ -41,17 +41,24 @@ const filterFields = {
   favorite: booleanParam.optional(),
   state: z.enum(PHOTO_STATES).optional(),
   album: z.uuid({ message: 'album must be an album id (UUID)' }).optional().describe('album id: photos in that album'),
-  hideDuplicates: booleanParam.optional().describe('leave out the copies the automatic choice proposes for the trash: a group shows its suggested keeper and what it keeps beside it (a RAW, another version of the shot, a photo with more than the keeper)'),
+  hideDuplicates: booleanParam
+    .optional()
+    .describe(
+      'leave out the copies the automatic choice proposes for the trash: a group shows its suggested keeper and what it keeps beside it (a RAW, another version of the shot, a photo with more than the keeper)',
+    ),
   origin: z.enum(['camera', 'generated']).optional().describe('`generated`: images made by image generation; `camera`: all the others'),
   type: z.enum(MEDIA_TYPES).optional().describe('`photo` or `video`: items of that kind only'),
 };
 
 const understandFields = {
   understand: booleanParam.default(true).describe('read people, places, dates… out of `q` (default); false searches the words exactly as typed'),
-  tz: z.string().min(1).max(64).optional().describe("the user's time zone (IANA, e.g. Europe/Paris) for dates such as \"last summer\"; the server's when not given"),
-  today: todayParam
+  tz: z
+    .string()
+    .min(1)
+    .max(64)
     .optional()
-    .describe("the user's today (YYYY-MM-DD) that relative dates count from; today in `tz` when not given"),
+    .describe('the user\'s time zone (IANA, e.g. Europe/Paris) for dates such as "last summer"; the server\'s when not given'),
+  today: todayParam.optional().describe("the user's today (YYYY-MM-DD) that relative dates count from; today in `tz` when not given"),
 };
 
 const dateOrder = (q: { from?: Date; to?: Date }) => !q.from || !q.to || q.from <= q.to;
@@ -140,9 +147,7 @@ const explanation = z.object({
     })
     .nullable(),
   semantic: z.object({ rank: z.number().int(), similarity: z.number().describe('cosine similarity to the query') }).nullable(),
-  closeMatch: z
-    .boolean()
-    .describe('found only through a similar spelling while the words as typed found other photos: listed after every other hit'),
+  closeMatch: z.boolean().describe('found only through a similar spelling while the words as typed found other photos: listed after every other hit'),
   satisfies: z.array(z.string()).describe('the parts of the query understood as filters that this item satisfies (every hit satisfies all of them)'),
 });
 
@@ -166,7 +171,9 @@ export const understood = z
     dates: z
       .array(z.object({ from: z.string(), to: z.string(), label: z.string(), negated: z.boolean() }))
       .describe('ranges of days (ISO dates, inclusive) in the time zone `tz`; several: any of them'),
-    yearly: z.array(z.object({ from: z.string(), to: z.string(), label: z.string() })).describe('days that recur each year (MM-DD, inclusive): "summer", "christmas", "march"'),
+    yearly: z
+      .array(z.object({ from: z.string(), to: z.string(), label: z.string() }))
+      .describe('days that recur each year (MM-DD, inclusive): "summer", "christmas", "march"'),
     type: z.enum(['photo', 'video']).nullable(),
     kind: z.enum(['screenshot', 'selfie']).nullable(),
     camera: z.string().nullable(),
@@ -182,12 +189,17 @@ export const understood = z
       .array(z.object({ text: z.string(), start: z.number().int(), end: z.number().int(), options: z.array(z.object({ id: z.string(), name: z.string() })) }))
       .describe('a name that matched several people (the first was used) or a word one slip from a name (not used)'),
     parts: z.array(understoodPart).describe('each thing understood, in the order written: the chips a client shows and lets the user take out'),
-    source: z.enum(['local', 'model']).describe('`model`: read by the configured language model (SHOEBOX_SEARCH_MODEL=on) because the local reading explained nothing'),
+    source: z
+      .enum(['local', 'model'])
+      .describe('`model`: read by the configured language model (SHOEBOX_SEARCH_MODEL=on) because the local reading explained nothing'),
   })
   .describe('how the query was understood (people, places, dates, kinds of item, ratings, albums, quoted words, negations) before searching');
 
-
-export const parseQueryParams = z.object({ q: z.string().trim().min(1, { message: 'give a query' }).max(500), tz: understandFields.tz, today: understandFields.today });
+export const parseQueryParams = z.object({
+  q: z.string().trim().min(1, { message: 'give a query' }).max(500),
+  tz: understandFields.tz,
+  today: understandFields.today,
+});
 
 export const searchResult = z.object({
   items: z.array(z.object({ photo: photoListItem, score: z.number().describe('RRF score'), explanation })),
@@ -211,7 +223,10 @@ export const similarResult = z.object({
 export const suggestQuery = z.object({
   q: z.string().trim().min(1, { message: 'give the text typed so far' }).max(200),
   limit: z.coerce.number().int().min(1).max(50).default(10),
-  kinds: listParam('kinds', 5).pipe(z.array(z.enum(SUGGESTION_KINDS))).optional().describe(`any of ${SUGGESTION_KINDS.join(', ')}`),
+  kinds: listParam('kinds', 5)
+    .pipe(z.array(z.enum(SUGGESTION_KINDS)))
+    .optional()
+    .describe(`any of ${SUGGESTION_KINDS.join(', ')}`),
 });
 
 export const suggestResult = z.object({

@@ -35,13 +35,13 @@ export const visitorPhoto = z.object({
   mime: z.string(),
   type: z.enum(MEDIA_TYPES).describe('`video`: played from /api/s/{token}/photos/{id}/video'),
   durationMs: z.number().int().nullable().describe("a video's length in milliseconds; null for a photo"),
-  motion: z.boolean().describe("a motion photo or an Apple Live Photo: its short video plays from …/video"),
+  motion: z.boolean().describe('a motion photo or an Apple Live Photo: its short video plays from …/video'),
   colour: z.string().nullable(),
   hasThumbnail: z.boolean(),
   location: z
     .object({ latitude: z.number(), longitude: z.number() })
     .nullable()
-    .describe("where it was taken, only when the owner lets the link keep locations (`keepMetadata`); null otherwise: hidden by default"),
+    .describe('where it was taken, only when the owner lets the link keep locations (`keepMetadata`); null otherwise: hidden by default'),
 });
 export const visitedLinkInfo = z.object({
   title: z.string().describe("the album's name, or the link's description"),
@@ -73,7 +73,15 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
   }
 
   async function linkPhoto(link: VisitedLink, id: string) {
-    const [photo] = await rows<{ id: string; sha256: string; state: string; mime: string; filename: string; storage_key: string; storage_location: string | null }>(
+    const [photo] = await rows<{
+      id: string;
+      sha256: string;
+      state: string;
+      mime: string;
+      filename: string;
+      storage_key: string;
+      storage_location: string | null;
+    }>(
       db,
       sql`select p.id, p.sha256, p.state, p.mime, p.filename, p.storage_key, p.storage_location from photos p where p.id = ${id}::uuid and ${linkPhotosSql(link)}`,
     );
@@ -83,7 +91,12 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
 
   api.get('/api/s/:token', {
     config: { access: 'link' },
-    schema: { tags: ['share links'], summary: 'What a share link shows (and whether it wants a password)', params: tokenParams, response: { 200: visitedLinkInfo, 404: errorBody, 410: errorBody } },
+    schema: {
+      tags: ['share links'],
+      summary: 'What a share link shows (and whether it wants a password)',
+      params: tokenParams,
+      response: { 200: visitedLinkInfo, 404: errorBody, 410: errorBody },
+    },
     handler: async (request, reply) => {
       const link = await linkForToken(db, request.params.token);
       const locked = !isUnlocked(link, request.cookies[cookieName(link)]);
@@ -152,7 +165,13 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
       const inLink = sql`${linkPhotosSql(link)}`;
       const where = sql`${photos.id} in (select p.id from photos p where ${inLink})`;
       const [items, [counted]] = await Promise.all([
-        db.select(listColumns).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(limit).offset((page - 1) * limit),
+        db
+          .select(listColumns)
+          .from(photos)
+          .where(where)
+          .orderBy(...TIMELINE_ORDER)
+          .limit(limit)
+          .offset((page - 1) * limit),
         rows<{ n: number }>(db, sql`select count(*)::int as n from photos p where ${inLink}`),
       ]);
       return {
@@ -197,7 +216,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
       description:
         'The transcoded copy (which carries no metadata), or a copy of the clip as it is stored with only its first video and ' +
         'audio streams and no metadata (no GPS track, subtitle or data stream, no container tags) unless the link keeps them ' +
-        '(`keepMetadata`). 409 while it is being made playable; 404 for a still; 429 past a visitor\'s share of requests.',
+        "(`keepMetadata`). 409 while it is being made playable; 404 for a still; 429 past a visitor's share of requests.",
       params: photoParams,
       response: { 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 410: errorBody, 416: errorBody, 429: errorBody },
     },
@@ -214,7 +233,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
     config: { access: 'link' },
     schema: {
       tags: ['share links'],
-      summary: 'A photo\'s original file, as a download (only when the link allows downloads)',
+      summary: "A photo's original file, as a download (only when the link allows downloads)",
       description:
         'Unless the link keeps its metadata (`keepMetadata`), a copy that keeps only an allow-list: orientation, colour, resolution, ' +
         'dates, camera and exposure, credits (no GPS, place, caption, keyword, thumbnail, IPTC, other XMP, maker notes or serial ' +
@@ -226,14 +245,19 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
       const link = await openLink(request);
       if (!link.allowDownload) throw new UserError('forbidden', 'downloads are switched off for this link');
       const photo = await linkPhoto(link, request.params.id);
-      return sendVisitorOriginal(reply, libraryOf(link), { linkId: link.id, address: request.ip, keepMetadata: link.keepMetadata }, {
-        id: photo.id,
-        storageLocation: photo.storage_location,
-        storageKey: photo.storage_key,
-        mime: photo.mime,
-        sha256: photo.sha256,
-        filename: photo.filename,
-      });
+      return sendVisitorOriginal(
+        reply,
+        libraryOf(link),
+        { linkId: link.id, address: request.ip, keepMetadata: link.keepMetadata },
+        {
+          id: photo.id,
+          storageLocation: photo.storage_location,
+          storageKey: photo.storage_key,
+          mime: photo.mime,
+          sha256: photo.sha256,
+          filename: photo.filename,
+        },
+      );
     },
   });
 
@@ -241,10 +265,23 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
     config: { access: 'link' },
     schema: {
       tags: ['share links'],
-      summary: 'Add photos through the link (only when it allows uploads): they become the owner\'s, in the album or the link',
+      summary: "Add photos through the link (only when it allows uploads): they become the owner's, in the album or the link",
       consumes: ['multipart/form-data'],
       params: tokenParams,
-      response: { 200: uploadResult, 201: uploadResult, 400: uploadRefused, 401: errorBody, 403: errorBody, 404: errorBody, 408: uploadRefused, 410: errorBody, 413: uploadRefused, 415: uploadRefused, 429: uploadRefused, 503: uploadRefused },
+      response: {
+        200: uploadResult,
+        201: uploadResult,
+        400: uploadRefused,
+        401: errorBody,
+        403: errorBody,
+        404: errorBody,
+        408: uploadRefused,
+        410: errorBody,
+        413: uploadRefused,
+        415: uploadRefused,
+        429: uploadRefused,
+        503: uploadRefused,
+      },
     },
     handler: async (request, reply: FastifyReply) => {
       const link = await openLink(request);

@@ -55,7 +55,9 @@ const linkSettings = z.object({
   keepMetadata: z
     .boolean()
     .optional()
-    .describe("visitors' originals keep their GPS position, place names and the camera's and lens's serial numbers; a new link: false (removed from the copy visitors get)"),
+    .describe(
+      "visitors' originals keep their GPS position, place names and the camera's and lens's serial numbers; a new link: false (removed from the copy visitors get)",
+    ),
 });
 const toDate = (value: string | null | undefined) => (value === undefined ? undefined : value === null ? null : new Date(value));
 
@@ -72,7 +74,12 @@ export function sharingRoutes(app: FastifyInstance): void {
   const albumParams = z.object({ id: uuid('album id') });
   api.get('/api/albums/:id/shares', {
     config: { access: 'read' },
-    schema: { tags: ['sharing'], summary: 'Who your album is shared with', params: albumParams, response: { 200: z.object({ items: z.array(albumShare) }), 404: errorBody } },
+    schema: {
+      tags: ['sharing'],
+      summary: 'Who your album is shared with',
+      params: albumParams,
+      response: { 200: z.object({ items: z.array(albumShare) }), 404: errorBody },
+    },
     handler: async (request) => ({ items: await listAlbumShares(request.lib, request.params.id) }),
   });
   api.put('/api/albums/:id/shares/:userId', {
@@ -162,7 +169,7 @@ export function sharingRoutes(app: FastifyInstance): void {
     config: { access: 'read' },
     schema: {
       tags: ['sharing'],
-      summary: 'Your share links, newest first (one album\'s with `albumId`)',
+      summary: "Your share links, newest first (one album's with `albumId`)",
       querystring: z.object({ albumId: uuid('albumId').optional() }),
       response: { 200: z.object({ items: z.array(linkSummary) }) },
     },

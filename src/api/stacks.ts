@@ -13,7 +13,9 @@ export const stackMember = z.object({
   photo: photoListItem,
   reason: z
     .enum(STACK_REASONS)
-    .describe('what put it in the stack: `raw-jpeg`, `heic-jpeg` (same name, same moment), `edited` (an edited version), `burst-id` (Apple BurstUUID), `burst-name` (a phone\'s burst file names), `burst-time` (same camera within seconds, alike), `by-user` (stacked by hand: POST /api/stacks)'),
+    .describe(
+      "what put it in the stack: `raw-jpeg`, `heic-jpeg` (same name, same moment), `edited` (an edited version), `burst-id` (Apple BurstUUID), `burst-name` (a phone's burst file names), `burst-time` (same camera within seconds, alike), `by-user` (stacked by hand: POST /api/stacks)",
+    ),
   cover: z.boolean().describe('whether it is the photo the tile shows'),
   bestShot: z.object({ score: z.number().nullable(), reasons: z.array(z.string()) }).describe('how good a shot it is (see GET /api/duplicates)'),
 });
@@ -78,7 +80,11 @@ export function stackRoutes(app: FastifyInstance): void {
       tags: ['stacks'],
       summary: 'Move a photo out of the stack (never stacked with these photos again)',
       params: memberParams,
-      response: { 200: z.object({ stack: stack.nullable().describe('the stack left, or null when one photo was left and it went') }), 400: errorBody, 404: errorBody },
+      response: {
+        200: z.object({ stack: stack.nullable().describe('the stack left, or null when one photo was left and it went') }),
+        400: errorBody,
+        404: errorBody,
+      },
     },
     handler: async (request) => ({ stack: await moveOutOfStack(request.lib, request.params.id, request.params.photoId) }),
   });

@@ -24,7 +24,7 @@ export const healthResult = z.object({
   video: z
     .object({
       ffmpeg: z.string().nullable().describe("ffmpeg's version as it prints it; null when there is none"),
-      source: z.enum(['setting', 'system', 'npm']).nullable().describe('SHOEBOX_FFMPEG, the system\'s, or the build npm installed'),
+      source: z.enum(['setting', 'system', 'npm']).nullable().describe("SHOEBOX_FFMPEG, the system's, or the build npm installed"),
       problem: z.string().nullable().describe('why videos get no poster or playable copy (their steps are skipped with it)'),
       hwaccel: z.enum(HWACCELS).describe("the GPU encoder playable copies are asked of (SHOEBOX_VIDEO_HWACCEL); `off`: the CPU's"),
     })

@@ -5,14 +5,14 @@ import type { Resources } from '../library/library.js';
 import { emptyTrash, listTrash, restorePhotos } from '../library/trash/index.js';
 import { errorBody, photoListItem } from './schemas.js';
 
-const ids = z.array(z.uuid({ message: 'photo ids must be UUIDs' })).min(1).max(5000);
+const ids = z
+  .array(z.uuid({ message: 'photo ids must be UUIDs' }))
+  .min(1)
+  .max(5000);
 
 const trashItem = photoListItem.extend({
   deletedAt: z.string().describe('when it was moved to the trash (ISO 8601)'),
-  expiresAt: z
-    .string()
-    .nullable()
-    .describe('when it will be removed for good (ISO 8601); null when the trash is only emptied by hand (SHOEBOX_TRASH_DAYS=0)'),
+  expiresAt: z.string().nullable().describe('when it will be removed for good (ISO 8601); null when the trash is only emptied by hand (SHOEBOX_TRASH_DAYS=0)'),
 });
 
 export const trashList = z.object({
@@ -45,9 +45,7 @@ export function trashRoutes(app: FastifyInstance, _context: Resources): void {
     schema: {
       tags: ['photos'],
       summary: 'Take photos out of the trash (back in lists and search)',
-      description:
-        'All or nothing: an id that is not a photo of the library is a 404 naming it. Photos not in the trash ' +
-        'are left alone and not counted.',
+      description: 'All or nothing: an id that is not a photo of the library is a 404 naming it. Photos not in the trash ' + 'are left alone and not counted.',
       body: z.object({ ids: ids.describe('photo ids') }),
       response: { 200: z.object({ restored: z.number().int() }), 400: errorBody, 404: errorBody },
     },

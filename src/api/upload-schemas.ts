@@ -27,7 +27,7 @@ export const uploadItem = z.union([
   z.object({ filename: z.string(), error: z.string(), statusCode: z.number().int() }),
   z
     .object({ filename: z.string(), duplicate: z.literal(true), message: z.string() })
-    .describe("through a share link: the owner already has this file (nothing was added, and which photo it is is not said)"),
+    .describe('through a share link: the owner already has this file (nothing was added, and which photo it is is not said)'),
 ]);
 
 export const uploadResult = z.object({

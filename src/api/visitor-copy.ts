@@ -97,7 +97,8 @@ export function refusalMessage(kind: 'image' | 'video', result: { left: string[]
   return `${what} could not be reduced to what the link shows (${why}), so it is not offered here; its owner can let the link keep its metadata`;
 }
 
-const copyDigest = (source: CopySource, rules: string) => createHash('sha256').update([source.sha256, source.key, source.mime, rules].join('\n')).digest('hex').slice(0, 24);
+const copyDigest = (source: CopySource, rules: string) =>
+  createHash('sha256').update([source.sha256, source.key, source.mime, rules].join('\n')).digest('hex').slice(0, 24);
 const copyExt = (ext: string | null) => (ext && /^[a-z0-9]{1,8}$/.test(ext) ? ext : 'bin');
 
 /** Where the rules before kept this copy (pure). */
@@ -149,18 +150,30 @@ export async function visitorCopy(lib: Library, reply: FastifyReply, visitor: Vi
   }
 }
 
-async function makeCopy(lib: Library, reply: FastifyReply, visitor: Visitor, source: CopySource, key: string, kind: 'image' | 'video', id: string): Promise<Outcome> {
+async function makeCopy(
+  lib: Library,
+  reply: FastifyReply,
+  visitor: Visitor,
+  source: CopySource,
+  key: string,
+  kind: 'image' | 'video',
+  id: string,
+): Promise<Outcome> {
   const linkRelease = await linkSlots.enter(visitor.linkId);
   if (typeof linkRelease !== 'function') return { refused: 'too many downloads being prepared through this link' };
   try {
     const release = await slots.enter(visitorKey(visitor));
-    if (typeof release !== 'function') return { refused: release === 'per-key' ? 'too many downloads being prepared for this address' : 'too many downloads being prepared' };
+    if (typeof release !== 'function')
+      return { refused: release === 'per-key' ? 'too many downloads being prepared for this address' : 'too many downloads being prepared' };
     try {
       const store = lib.storage.at(source.storageLocation);
       // made by another process meanwhile (or by this one, just before)
       if (await store.stat(key)) return { made: true };
       if (!(await store.stat(source.key))) {
-        throw new UserError('not-found', isInPlaceKey(source.key) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : 'file is missing from storage');
+        throw new UserError(
+          'not-found',
+          isInPlaceKey(source.key) ? 'the file is not in its folder any more (a library in place: the photo is offline)' : 'file is missing from storage',
+        );
       }
       const temp = lib.scratch.tempPath(`.${key.slice(key.lastIndexOf('.') + 1)}`);
       let result: StripResult;
@@ -180,7 +193,10 @@ async function makeCopy(lib: Library, reply: FastifyReply, visitor: Visitor, sou
         }
         lib.metrics.visitorCopyMade(kind, result.stripped ? 'made' : 'refused');
         if (!result.stripped) {
-          reply.log.warn({ photoId: source.photoId, left: result.left.slice(0, 20), reason: result.reason, detail: result.detail, mime: source.mime }, 'visitor copy not made: refused');
+          reply.log.warn(
+            { photoId: source.photoId, left: result.left.slice(0, 20), reason: result.reason, detail: result.detail, mime: source.mime },
+            'visitor copy not made: refused',
+          );
           const message = refusalMessage(kind, result);
           rememberRefusal(id, message);
           throw new UserError('forbidden', message);

@@ -20,7 +20,13 @@ export async function sendVisitorOriginal(reply: FastifyReply, lib: Library, vis
   countVisitorRequest(reply, visitor);
   const download = { filename: photo.filename, disposition: 'attachment' as const };
   if (visitor.keepMetadata) return sendStored(reply, lib, photo.storageLocation, photo.storageKey, photo.mime, photo.sha256, { immutable: true, ...download });
-  const key = await visitorCopy(lib, reply, visitor, { photoId: photo.id, sha256: photo.sha256, storageLocation: photo.storageLocation, key: photo.storageKey, mime: photo.mime });
+  const key = await visitorCopy(lib, reply, visitor, {
+    photoId: photo.id,
+    sha256: photo.sha256,
+    storageLocation: photo.storageLocation,
+    key: photo.storageKey,
+    mime: photo.mime,
+  });
   // revalidated (its ETag is the copy's): a new original or new rules make another copy
   return sendStored(reply, lib, photo.storageLocation, key, photo.mime, photo.sha256, { immutable: false, ...download });
 }

@@ -16,6 +16,12 @@ export async function sendVisitorVideo(reply: FastifyReply, lib: Library, visito
   if (clip.key === derivedVideoKey(photo.id) || visitor.keepMetadata) {
     return sendStored(reply, lib, photo.storageLocation, clip.key, clip.contentType, photo.sha256, { immutable: false });
   }
-  const key = await visitorCopy(lib, reply, visitor, { photoId: photo.id, sha256: photo.sha256, storageLocation: photo.storageLocation, key: clip.key, mime: clip.contentType });
+  const key = await visitorCopy(lib, reply, visitor, {
+    photoId: photo.id,
+    sha256: photo.sha256,
+    storageLocation: photo.storageLocation,
+    key: clip.key,
+    mime: clip.contentType,
+  });
   return sendStored(reply, lib, photo.storageLocation, key, clip.contentType, photo.sha256, { immutable: false });
 }

@@ -61,7 +61,10 @@ async function installedClips(dataDir: string): Promise<string[]> {
 /** Whether this process has the model; says so in its log when not (a worker whose data folder lacks it). */
 async function installedHere(lib: Context, name: string): Promise<boolean> {
   if (await isInstalled(lib.settings.dataDir, name)) return true;
-  lib.logger.error({ model: name, using: lib.ml.clipModelName }, `the chosen CLIP model is not installed here: run shoebox models pull ${name} on this machine`);
+  lib.logger.error(
+    { model: name, using: lib.ml.clipModelName },
+    `the chosen CLIP model is not installed here: run shoebox models pull ${name} on this machine`,
+  );
   return false;
 }
 

@@ -9,7 +9,15 @@ import type { Settings } from '../config/settings.js';
 import { rows, type Db } from '../db/connection.js';
 import { rowOwner } from '../scope/rows.js';
 import type { WatchMode } from '../db/schema.js';
-import { exclusionMatcher, expireOfflinePhotos, GlobTimeoutError, noteChangedFolders, scanInPlaceLibrary, MatchTime, WATCH_MATCH_SHARE } from '../library/in-place/index.js';
+import {
+  exclusionMatcher,
+  expireOfflinePhotos,
+  GlobTimeoutError,
+  noteChangedFolders,
+  scanInPlaceLibrary,
+  MatchTime,
+  WATCH_MATCH_SHARE,
+} from '../library/in-place/index.js';
 import { writeDueSidecars } from '../library/write-back/index.js';
 import type { Resources } from '../library/library.js';
 import { GroupQueue } from '../queue/group-queue.js';
@@ -155,9 +163,7 @@ export class InPlaceWatchers {
     for (const event of ['add', 'change', 'unlink'] as const) watcher.on(event, (file: string) => this.scanSoon(library.id, path.dirname(file)));
     for (const event of ['addDir', 'unlinkDir'] as const) watcher.on(event, (folder: string) => this.scanSoon(library.id, folder));
     watcher.on('ready', () => logger.debug({ libraryId: library.id, matchingMs: Math.round(time.spentMs) }, 'library watched'));
-    watcher.on('error', (error) =>
-      logger.warn({ libraryId: library.id, err: error }, 'library watcher error: the periodic scan still finds changes'),
-    );
+    watcher.on('error', (error) => logger.warn({ libraryId: library.id, err: error }, 'library watcher error: the periodic scan still finds changes'));
     return watcher;
   }
 
@@ -262,8 +268,7 @@ export function inPlaceTasks(context: Resources): PeriodicTask[] {
       everyMs: Math.min(3_600_000, Math.max(1000, Math.round((settings.libraryOfflineDays * 86_400_000) / 24))),
       run: async () => {
         const trashed = await expireOfflinePhotos(context);
-        if (trashed > 0)
-          logger.info({ photos: trashed, days: settings.libraryOfflineDays }, 'photos offline past the grace period moved to the trash');
+        if (trashed > 0) logger.info({ photos: trashed, days: settings.libraryOfflineDays }, 'photos offline past the grace period moved to the trash');
       },
     });
   }

@@ -116,10 +116,15 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
 
   // a model installed here lets the steps skipped for want of it run here (a worker on another machine needs it
   // installed in its own data folder: `shoebox models pull`)
-  const models = new ModelInstalls(settings.dataDir, { endpoint: settings.ml.hubEndpoint ?? undefined, redirectHosts: settings.ml.hubRedirectHosts }, logger, async (name) => {
-    await adoptArrivedClip({ db, ml, queue, logger, settings }, name);
-    await stepsForNewModel({ db, ml, queue, logger });
-  });
+  const models = new ModelInstalls(
+    settings.dataDir,
+    { endpoint: settings.ml.hubEndpoint ?? undefined, redirectHosts: settings.ml.hubRedirectHosts },
+    logger,
+    async (name) => {
+      await adoptArrivedClip({ db, ml, queue, logger, settings }, name);
+      await stepsForNewModel({ db, ml, queue, logger });
+    },
+  );
   // an admin's choice of CLIP model (Settings → Models), the same in every process
   const clipChoice = await followClipChoice({ db, ml, queue, logger, settings });
   const lib: Resources = {
@@ -150,7 +155,20 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
       // beating before the first step names it, so that no live worker's step looks orphaned
       heartbeat = new WorkerHeartbeat(db, settings.workerHeartbeatSeconds * 1000, logger);
       await heartbeat.start();
-      const deps = { db, storage, steps: PIPELINE_STEPS, ml, logger, leaseMs, retryBaseMs, metrics, workerId: heartbeat.id, video: settings.video, queue, closing: closing.signal };
+      const deps = {
+        db,
+        storage,
+        steps: PIPELINE_STEPS,
+        ml,
+        logger,
+        leaseMs,
+        retryBaseMs,
+        metrics,
+        workerId: heartbeat.id,
+        video: settings.video,
+        queue,
+        closing: closing.signal,
+      };
       const tasks = periodicTasks(lib, leaseMs, retryBaseMs);
       const onError = (task: string, error: unknown) => logger.error({ task, err: error }, 'periodic task failed');
       if (redis) {

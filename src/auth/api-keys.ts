@@ -62,7 +62,10 @@ export async function listApiKeys(db: Db, userId: string): Promise<ApiKeyInfo[]>
 }
 
 export async function deleteApiKey(db: Db, userId: string, id: string): Promise<boolean> {
-  const removed = await db.delete(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId))).returning({ id: apiKeys.id });
+  const removed = await db
+    .delete(apiKeys)
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, userId)))
+    .returning({ id: apiKeys.id });
   return removed.length > 0;
 }
 

@@ -87,7 +87,11 @@ export async function startSignIn(settings: OidcConfig, redirectUri: string, ret
 }
 
 /** Checks the provider's answer (state, PKCE, nonce, the ID token's signature) and answers the claims, userinfo merged in. */
-export async function finishSignIn(settings: OidcConfig, callbackUrl: URL, pending: PendingSignIn): Promise<{ issuer: string; claims: Record<string, unknown> }> {
+export async function finishSignIn(
+  settings: OidcConfig,
+  callbackUrl: URL,
+  pending: PendingSignIn,
+): Promise<{ issuer: string; claims: Record<string, unknown> }> {
   const config = await configurationFor(settings);
   let tokens;
   try {
@@ -98,7 +102,10 @@ export async function finishSignIn(settings: OidcConfig, callbackUrl: URL, pendi
       idTokenExpected: true,
     });
   } catch (error) {
-    const problem = error instanceof oidc.AuthorizationResponseError ? `${error.error}${error.error_description ? `: ${error.error_description}` : ''}` : (error as Error).message;
+    const problem =
+      error instanceof oidc.AuthorizationResponseError
+        ? `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`
+        : (error as Error).message;
     throw new UserError('forbidden', `single sign-on did not succeed (${redact(problem, [settings.clientSecret])})`);
   }
   const idClaims = tokens.claims()!;

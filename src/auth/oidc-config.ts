@@ -60,9 +60,10 @@ export async function writeOidcConfig(db: Db, changes: Partial<OidcConfig>): Pro
     try {
       issuer = new URL(next.issuer);
     } catch {
-      throw new UserError('invalid', 'issuer must be the provider\'s URL, e.g. https://auth.example.org/realms/home');
+      throw new UserError('invalid', "issuer must be the provider's URL, e.g. https://auth.example.org/realms/home");
     }
-    if (issuer.protocol !== 'https:' && !isLoopbackUrl(issuer)) throw new UserError('invalid', 'the issuer must be an https URL (plain http only on this machine)');
+    if (issuer.protocol !== 'https:' && !isLoopbackUrl(issuer))
+      throw new UserError('invalid', 'the issuer must be an https URL (plain http only on this machine)');
     if (!next.clientId.trim()) throw new UserError('invalid', 'clientId is needed to sign in with the provider');
   }
   await db

@@ -43,7 +43,10 @@ export async function findSession(db: Db, token: string, days: number) {
     .where(and(eq(sessions.tokenHash, tokenHash(token)), gt(sessions.expiresAt, now), isNull(users.disabledAt)));
   if (!found) return null;
   if (now.getTime() - found.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await db.update(sessions).set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + days * DAY_MS) }).where(eq(sessions.id, found.id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: now, expiresAt: new Date(now.getTime() + days * DAY_MS) })
+      .where(eq(sessions.id, found.id));
   }
   return found;
 }
@@ -67,7 +70,10 @@ export async function listSessions(db: Db, userId: string, currentId: string | u
 
 /** Ends one of the user's sessions; false when it is not theirs. */
 export async function revokeSession(db: Db, userId: string, id: string): Promise<boolean> {
-  const removed = await db.delete(sessions).where(and(eq(sessions.id, id), eq(sessions.userId, userId))).returning({ id: sessions.id });
+  const removed = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
   return removed.length > 0;
 }
 

@@ -162,7 +162,10 @@ export class PasswordThrottle {
   }
 
   private async read(keys: Record<Kind, string>): Promise<Counts> {
-    const found = await this.db.select().from(authFailures).where(inArray(authFailures.key, Object.values(keys)));
+    const found = await this.db
+      .select()
+      .from(authFailures)
+      .where(inArray(authFailures.key, Object.values(keys)));
     const counts: Counts = {};
     for (const kind of Object.keys(keys) as Kind[]) {
       const row = found.find((r) => r.key === keys[kind]);

@@ -104,7 +104,10 @@ export async function createUser(
 
 /** The user for an email and password; null for a wrong pair, an unknown email or a disabled account alike. */
 export async function checkCredentials(db: Db, email: string, password: string): Promise<UserRow | null> {
-  const [row] = await db.select().from(users).where(eq(users.email, normaliseEmail(email)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normaliseEmail(email)));
   const ok = await verifyPassword(row?.passwordHash ?? null, password);
   return ok && row && !row.disabledAt ? row : null;
 }
@@ -115,7 +118,10 @@ export async function findUser(db: Db, id: string): Promise<UserRow | null> {
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | null> {
-  const [row] = await db.select().from(users).where(eq(users.email, normaliseEmail(email)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normaliseEmail(email)));
   return row ?? null;
 }
 
@@ -131,7 +137,10 @@ export async function listUsers(db: Db): Promise<UserWithUsage[]> {
 
 /** Bytes of originals the user keeps (for quotas). */
 export async function usedBytes(db: Db, userId: string): Promise<number> {
-  const [row] = await rows<{ bytes: number }>(db, sql`select coalesce(sum(size_bytes), 0)::float8 as bytes from photos where ${ownsSql(userId, 'photos')} and library_id is null`);
+  const [row] = await rows<{ bytes: number }>(
+    db,
+    sql`select coalesce(sum(size_bytes), 0)::float8 as bytes from photos where ${ownsSql(userId, 'photos')} and library_id is null`,
+  );
   return Number(row?.bytes ?? 0);
 }
 

@@ -28,7 +28,10 @@ export function serverAlbums(client: ShoeboxClient): TakeoutTarget['album'] {
     const known = await albums;
     let id = known.get(meta.title);
     if (!id) {
-      const made = await client.request<{ id: string }>('POST', '/api/albums', { name: meta.title, ...(meta.description ? { description: meta.description } : {}) });
+      const made = await client.request<{ id: string }>('POST', '/api/albums', {
+        name: meta.title,
+        ...(meta.description ? { description: meta.description } : {}),
+      });
       id = made.id;
       known.set(meta.title, id);
     }

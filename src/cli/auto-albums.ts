@@ -37,7 +37,10 @@ function print(summary: SummaryJson, json: boolean): void {
   }
   const counts = `${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.removed} removed`;
   const skipped = summary.skipped > 0 ? `, ${summary.skipped} left out (dismissed or kept before)` : '';
-  const pending = summary.pending > 0 ? `; ${counted(summary.pending, 'photo')} still ${summary.pending === 1 ? 'waits' : 'wait'} for ${summary.pending === 1 ? 'its' : 'their'} embedding` : '';
+  const pending =
+    summary.pending > 0
+      ? `; ${counted(summary.pending, 'photo')} still ${summary.pending === 1 ? 'waits' : 'wait'} for ${summary.pending === 1 ? 'its' : 'their'} embedding`
+      : '';
   process.stderr.write(`${counted(summary.photos, 'photo')} clustered: ${counts}${skipped}${pending}\n`);
 }
 

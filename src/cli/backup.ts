@@ -22,9 +22,7 @@ export async function runBackup(dir: string, settings: Settings, flags: { dbOnly
   try {
     const manifest = await backupLibrary({ database, storage }, target, { dbOnly: Boolean(flags.dbOnly), progress: progressBars() });
     const rows = Object.values(manifest.rows).reduce((sum, n) => sum + n, 0);
-    process.stdout.write(
-      `Backed up ${rows} rows and ${manifest.originals.length} originals${manifest.dbOnly ? ' (the database only)' : ''} into ${target}\n`,
-    );
+    process.stdout.write(`Backed up ${rows} rows and ${manifest.originals.length} originals${manifest.dbOnly ? ' (the database only)' : ''} into ${target}\n`);
     for (const key of manifest.absent) process.stdout.write(`missing from the store when backed up: ${key}\n`);
   } finally {
     await storage.close();

@@ -211,9 +211,7 @@ const isOver = (job: GenerationJobInfo) => job.state !== 'queued' && job.state !
 async function waitRemoteThumbnails(client: ShoeboxClient, ids: string[]): Promise<void> {
   let waiting = ids;
   while (waiting.length > 0) {
-    const photos = await Promise.all(
-      waiting.map((id) => client.request<{ id: string; hasThumbnail: boolean; state: string }>('GET', `/api/photos/${id}`)),
-    );
+    const photos = await Promise.all(waiting.map((id) => client.request<{ id: string; hasThumbnail: boolean; state: string }>('GET', `/api/photos/${id}`)));
     waiting = photos.filter((photo) => !photo.hasThumbnail && !isTerminal(photo.state)).map((photo) => photo.id);
     if (waiting.length > 0) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
@@ -222,10 +220,7 @@ async function waitRemoteThumbnails(client: ShoeboxClient, ids: string[]): Promi
 async function waitLocalThumbnails(lib: Library, ids: string[]): Promise<void> {
   const [{ inArray }, { photos }] = await Promise.all([import('drizzle-orm'), import('../db/schema.js')]);
   for (;;) {
-    const rows = await lib.db
-      .select({ id: photos.id, thumbnailAt: photos.thumbnailAt, state: photos.state })
-      .from(photos)
-      .where(inArray(photos.id, ids));
+    const rows = await lib.db.select({ id: photos.id, thumbnailAt: photos.thumbnailAt, state: photos.state }).from(photos).where(inArray(photos.id, ids));
     if (rows.every((row) => row.thumbnailAt || isTerminal(row.state))) return;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

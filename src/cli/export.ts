@@ -50,7 +50,9 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
     original: (id) => body(`/api/photos/${id}/original`),
     async albumDescriptions() {
       type Album = { name: string; description: string | null };
-      const albums = await allPages((page) => client.request<{ items: Album[]; total: number }>('GET', `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`));
+      const albums = await allPages((page) =>
+        client.request<{ items: Album[]; total: number }>('GET', `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`),
+      );
       return new Map(albums.flatMap((album) => (album.description ? [[album.name, album.description] as const] : [])));
     },
     async motion(photo) {

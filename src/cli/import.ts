@@ -117,7 +117,13 @@ interface ExportRead extends ExportCollections {
 async function readExportAlbums(root: string): Promise<ExportRead | null> {
   const manifest = path.join(root, 'manifest.jsonl');
   const file = path.join(root, ALBUMS_FILE);
-  const [hasManifest, stat] = await Promise.all([fs.stat(manifest).then((s) => s.isFile()).catch(() => false), fs.stat(file).catch(() => null)]);
+  const [hasManifest, stat] = await Promise.all([
+    fs
+      .stat(manifest)
+      .then((s) => s.isFile())
+      .catch(() => false),
+    fs.stat(file).catch(() => null),
+  ]);
   if (!hasManifest || !stat?.isFile()) return null;
   const own = [manifest, file];
   if (stat.size > MAX_ALBUMS_FILE_BYTES) return { albums: [], archived: [], own, problem: `larger than ${MAX_ALBUMS_FILE_BYTES} bytes` };

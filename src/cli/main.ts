@@ -53,7 +53,7 @@ export function cliProgram(): Command {
     .description('Shoebox: a self-hosted photo library with AI')
     .version(version)
     .showHelpAfterError()
-    .addOption(new Option('--api-key <key>', 'API key for the server (env SHOEBOX_API_KEY; default: the key `shoebox login` stored, or the library\'s own)'))
+    .addOption(new Option('--api-key <key>', "API key for the server (env SHOEBOX_API_KEY; default: the key `shoebox login` stored, or the library's own)"))
     .hook('preAction', () => {
       const key = program.opts<{ apiKey?: string }>().apiKey;
       if (key) process.env.SHOEBOX_API_KEY = key;
@@ -61,7 +61,9 @@ export function cliProgram(): Command {
 
   const dataOption = () => new Option('-d, --data <dir>', 'library data folder (env SHOEBOX_DATA, default ./shoebox-data)');
   const concurrencyOption = () =>
-    new Option('-c, --concurrency <n>', 'photos whose thumbnails, metadata and hashes are made at once (env SHOEBOX_CONCURRENCY)').argParser(integer('concurrency'));
+    new Option('-c, --concurrency <n>', 'photos whose thumbnails, metadata and hashes are made at once (env SHOEBOX_CONCURRENCY)').argParser(
+      integer('concurrency'),
+    );
 
   program
     .command('serve')
@@ -76,7 +78,7 @@ export function cliProgram(): Command {
 
   program
     .command('worker')
-    .description('run the pipeline from a cluster\'s shared queue, with no web server (needs REDIS_URL and DATABASE_URL)')
+    .description("run the pipeline from a cluster's shared queue, with no web server (needs REDIS_URL and DATABASE_URL)")
     .addOption(dataOption())
     .addOption(concurrencyOption())
     .addOption(new Option('--steps <names>', `only the lanes of these steps, comma-separated (e.g. faces,clip on a GPU machine): ${STEP_NAMES.join(', ')}`))
@@ -88,7 +90,10 @@ export function cliProgram(): Command {
     .description('copy the library into PostgreSQL (and S3 with --storage), or back into a folder; resumable, verified; the source is only read')
     .addOption(dataOption())
     .requiredOption('--to <target>', 'postgres://user:password@host/db, or a new library folder')
-    .option('--storage <url>', 's3://bucket/prefix for the files (SHOEBOX_S3_* connect to it); default: kept in a folder target, left where they are for PostgreSQL')
+    .option(
+      '--storage <url>',
+      's3://bucket/prefix for the files (SHOEBOX_S3_* connect to it); default: kept in a folder target, left where they are for PostgreSQL',
+    )
     .action(async (flags) => (await import('./migrate.js')).runMigrate(settingsFrom({ ...flags, logLevel: 'warn' }), flags));
 
   program
@@ -135,7 +140,9 @@ export function cliProgram(): Command {
     .argument('<dir>', 'folder to write to (made if missing; an export stopped halfway goes on where it stopped)')
     .option('--album <id>', 'only this album')
     .option('--takeout-json', 'also a Google Takeout-style JSON sidecar beside each photo (IMG.jpg.supplemental-metadata.json)')
-    .addOption(new Option('--by <layout>', 'folders by date taken (YYYY/YYYY-MM-DD) or by album (photos in none go by date)').choices(['date', 'album']).default('date'))
+    .addOption(
+      new Option('--by <layout>', 'folders by date taken (YYYY/YYYY-MM-DD) or by album (photos in none go by date)').choices(['date', 'album']).default('date'),
+    )
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'export from a running server (found automatically for --data)'))
     .action(async (dir: string, flags) => (await import('./export.js')).runExport(dir, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
@@ -165,7 +172,7 @@ export function cliProgram(): Command {
     .argument('[query]', 'in your words ("Marie in Lisbon last summer", "videos from 2019", "best photos of the dog"), "quoted phrases", -exclusions, OR')
     .addOption(new Option('-m, --mode <mode>', 'hybrid (default), keyword or semantic').choices(['hybrid', 'keyword', 'semantic']))
     .option('--like <file>', 'find photos that look like this image (it is not added)')
-    .option('--json', 'print the API\'s JSON answer')
+    .option('--json', "print the API's JSON answer")
     .option('-n, --limit <n>', 'results per page (default 30, at most 100)')
     .option('-p, --page <n>', 'page (default 1)')
     .option('--from <date>', 'taken on or after (ISO 8601)')
@@ -179,7 +186,9 @@ export function cliProgram(): Command {
     .option('--exact', 'search the words exactly as typed (people, places and dates in them are not read as filters)')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
-    .action(async (query: string | undefined, flags) => (await import('./search-command.js')).searchCommand(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags));
+    .action(async (query: string | undefined, flags) =>
+      (await import('./search-command.js')).searchCommand(query, settingsFrom({ ...flags, logLevel: 'warn' }), flags),
+    );
 
   const albums = program
     .command('albums')
@@ -194,7 +203,9 @@ export function cliProgram(): Command {
     .description('group alike photos (CLIP) into automatic albums again; dismissed and kept albums are not made again')
     .addOption(new Option('--min-size <n>', 'smallest album, in photos (default 5)').argParser(integer('min-size')))
     .addOption(new Option('--min-similarity <s>', 'cosine similarity at which photos count as alike (default 0.8)').argParser(ratio('min-similarity')))
-    .addOption(new Option('--time-gap-days <days>', 'split albums into events where photos are more than this many days apart').argParser(positive('time-gap-days')))
+    .addOption(
+      new Option('--time-gap-days <days>', 'split albums into events where photos are more than this many days apart').argParser(positive('time-gap-days')),
+    )
     .option('--json', 'print the summary as JSON')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
@@ -204,9 +215,7 @@ export function cliProgram(): Command {
       await (await import('./auto-albums.js')).runAlbumsRegenerate(settingsFrom({ ...flags, logLevel: 'warn' }), flags);
     });
 
-  const libraries = program
-    .command('libraries')
-    .description('libraries in place: folders indexed where they are (never copied), watched and kept in sync');
+  const libraries = program.command('libraries').description('libraries in place: folders indexed where they are (never copied), watched and kept in sync');
   libraries
     .command('list', { isDefault: true })
     .description('the libraries in place, their folders, counts and last scan')
@@ -286,10 +295,10 @@ export function cliProgram(): Command {
     .description('export the catalogue (an album, a selection, or all products) as CSV or JSON, to a file or stdout')
     .option('--album <id>', "an album's products (a product-shots album holds its product)")
     .option('--ids <ids>', 'comma-separated product photo ids')
-    .option('--columns <list>', 'comma-separated columns, in order (default: the API\'s)')
+    .option('--columns <list>', "comma-separated columns, in order (default: the API's)")
     .option('--csv <file>', 'write CSV to this file')
     .option('--json <file>', 'write JSON to this file')
-    .option('--base-url <url>', "the server address image URLs start with, when exporting without a running server")
+    .option('--base-url <url>', 'the server address image URLs start with, when exporting without a running server')
     .addOption(dataOption())
     .addOption(new Option('--server <url>', 'ask a running server (found automatically for --data)'))
     .action(async (flags) => (await import('./create.js')).runCatalogueExport(settingsFrom({ ...flags, logLevel: 'warn' }), flags));

@@ -55,19 +55,13 @@ export async function runMigrate(settings: Settings, flags: MigrateFlags): Promi
     if (!copyFiles) process.stderr.write('The files stay where they are (no --storage): only the rows are copied.\n');
     // named storage locations (users' own buckets or folders) are outside the library: both ends keep using them
     const target = source.withMain(targetStore, { address: flags.storage ?? targetDir ?? settings.storage.url ?? settings.dataDir, presignSeconds: 0 });
-    const report = await migrateLibrary(
-      { db: sourceDb.db, storage: source },
-      { db: targetDb.db, storage: target },
-      { copyFiles, progress: progressBars() },
-    );
+    const report = await migrateLibrary({ db: sourceDb.db, storage: source }, { db: targetDb.db, storage: target }, { copyFiles, progress: progressBars() });
     printReport(report);
     if (!report.ok) {
       process.exitCode = 1;
       return;
     }
-    const env = [toPostgres ? `DATABASE_URL=${redactPassword(flags.to)}` : '', flags.storage ? `SHOEBOX_STORAGE=${flags.storage}` : ''].filter(
-      Boolean,
-    );
+    const env = [toPostgres ? `DATABASE_URL=${redactPassword(flags.to)}` : '', flags.storage ? `SHOEBOX_STORAGE=${flags.storage}` : ''].filter(Boolean);
     process.stdout.write(`Verified. Start it with: ${[...env, 'shoebox serve', targetDir ? `--data ${targetDir}` : ''].filter(Boolean).join(' ')}\n`);
   } finally {
     for (const thing of opened.reverse()) await thing.close().catch(() => undefined);

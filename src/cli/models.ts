@@ -7,7 +7,6 @@ import { formatBytes } from '../model/byte-size.js';
 import { videoTools } from '../media/video/tools.js';
 import { ENCODER_NAMES } from '../media/video/transcode.js';
 
-
 /** `shoebox models list`: what is installed, what can be, and what each model enables. */
 export async function runModelsList(settings: Settings, flags: { json?: boolean }): Promise<void> {
   const [models, tools] = await Promise.all([listModels(settings.dataDir), videoTools(settings.video)]);
@@ -17,7 +16,10 @@ export async function runModelsList(settings: Settings, flags: { json?: boolean 
   const used = installedClip(settings.ml.clipModel, installed);
   const inUse = installed.includes(used) ? used : null;
   const { hwaccel } = settings.video;
-  const ffmpeg = 'problem' in tools ? { problem: tools.problem, hwaccel } : { version: tools.version, source: tools.source, ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, hwaccel };
+  const ffmpeg =
+    'problem' in tools
+      ? { problem: tools.problem, hwaccel }
+      : { version: tools.version, source: tools.source, ffmpeg: tools.ffmpeg, ffprobe: tools.ffprobe, hwaccel };
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ configuredClip: settings.ml.clipModel, offeredClip: offered, models, ffmpeg }, null, 2)}\n`);
     return;
@@ -39,8 +41,8 @@ export async function runModelsList(settings: Settings, flags: { json?: boolean 
   process.stdout.write(
     'problem' in tools
       ? `\nffmpeg: none usable (${tools.problem}): videos get no poster or playable copy.\n`
-      : `\nffmpeg ${tools.version} (${tools.source === 'npm' ? "npm's static build" : tools.source === 'system' ? 'the system\'s' : 'SHOEBOX_FFMPEG'}: ${tools.ffmpeg}) makes videos' posters and playable copies` +
-        `${hwaccel === 'off' ? '' : `, asking ${ENCODER_NAMES[hwaccel]} first (SHOEBOX_VIDEO_HWACCEL=${hwaccel})`}.\n`,
+      : `\nffmpeg ${tools.version} (${tools.source === 'npm' ? "npm's static build" : tools.source === 'system' ? "the system's" : 'SHOEBOX_FFMPEG'}: ${tools.ffmpeg}) makes videos' posters and playable copies` +
+          `${hwaccel === 'off' ? '' : `, asking ${ENCODER_NAMES[hwaccel]} first (SHOEBOX_VIDEO_HWACCEL=${hwaccel})`}.\n`,
   );
 }
 
@@ -68,7 +70,11 @@ export async function runModelsPull(
     let current = '';
     const onProgress = (p: PullProgress) => {
       const total = p.totalBytes ?? Math.max(p.receivedBytes, 1);
-      const payload = { file: `(${p.fileIndex + 1}/${p.fileCount}) ${p.file}`, received: formatBytes(p.receivedBytes), size: p.totalBytes ? formatBytes(p.totalBytes) : '?' };
+      const payload = {
+        file: `(${p.fileIndex + 1}/${p.fileCount}) ${p.file}`,
+        received: formatBytes(p.receivedBytes),
+        size: p.totalBytes ? formatBytes(p.totalBytes) : '?',
+      };
       if (p.file !== current) {
         if (current) bar.stop();
         current = p.file;

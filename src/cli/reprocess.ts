@@ -4,10 +4,7 @@ import { withLibrary } from './listing.js';
 import { findServer } from './target.js';
 import { counted } from '../base/plural.js';
 
-export async function runReprocess(
-  settings: Settings,
-  flags: { step: StepName; all?: boolean; wait?: boolean; server?: string },
-): Promise<void> {
+export async function runReprocess(settings: Settings, flags: { step: StepName; all?: boolean; wait?: boolean; server?: string }): Promise<void> {
   const server = await findServer(settings, flags.server);
   if (server) {
     const { queued } = await server.reprocess(flags.step, Boolean(flags.all));

@@ -93,7 +93,12 @@ export async function serverFetch(base: string, url: URL, init: RequestInit, sil
     // sent as a stream whose every chunk taken is a sign of life: a server that stops reading an upload is seen
     const encoded = new Response(body);
     headers.set('content-type', encoded.headers.get('content-type')!);
-    body = watched(encoded.body!, silence, (error) => (error instanceof Error ? error : new Error(String(error))), () => {});
+    body = watched(
+      encoded.body!,
+      silence,
+      (error) => (error instanceof Error ? error : new Error(String(error))),
+      () => {},
+    );
   }
   const redirects = new RedirectGuard({ endpoint: new URL(base), name: 'the server', hosts: 'any' });
   const send = async (target: URL, request: RequestInit) => {

@@ -31,7 +31,9 @@ export async function runWorker(settings: Settings, flags: { steps?: string }): 
   await lib.startPipeline({ lanes, generation: !flags.steps });
   const metrics = settings.metricsPort === undefined ? null : await startMetricsServer(lib.metrics, settings.host, settings.metricsPort);
   logger.info({ lanes, generation: !flags.steps, concurrency: settings.concurrency, metricsPort: metrics?.port }, 'worker started');
-  process.stderr.write(`Shoebox worker is running (lanes: ${lanes.join(', ')}${flags.steps ? '' : ', generation'}${metrics ? `; metrics on port ${metrics.port}` : ''})\n`);
+  process.stderr.write(
+    `Shoebox worker is running (lanes: ${lanes.join(', ')}${flags.steps ? '' : ', generation'}${metrics ? `; metrics on port ${metrics.port}` : ''})\n`,
+  );
   closeOnSignals(
     logger,
     async () => {

@@ -7,7 +7,10 @@ import { HWACCELS } from '../model/video.js';
 import { envName, locationName, storageLocationsFromEnv } from './storage-locations-env.js';
 
 const s3Address = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 's3://bucket/prefix with a valid bucket name');
-const absoluteFolder = z.string().regex(/^\//, 'an absolute folder path').refine((value) => !value.includes('\0'), 'a folder path without NUL');
+const absoluteFolder = z
+  .string()
+  .regex(/^\//, 'an absolute folder path')
+  .refine((value) => !value.includes('\0'), 'a folder path without NUL');
 const storageSchema = z.object({
   /** `s3://bucket/prefix` (SHOEBOX_STORAGE); unset or `local`: the data folder. */
   url: s3Address.optional(),
@@ -38,7 +41,10 @@ const settingsSchema = z.object({
   /** Connections to a PostgreSQL server (cluster mode). */
   databasePoolSize: z.coerce.number().int().min(1).max(100),
   /** BullMQ on Redis or Valkey: the pipeline's queue shared by the servers and workers of a cluster. */
-  redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  redisUrl: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
   /** Whether `serve` runs the pipeline's worker in its process (`--no-worker`: the API only, with REDIS_URL). */
   worker: z.boolean().default(true),
   /**

@@ -16,5 +16,7 @@ export const ORT_TELEMETRY_SWITCH = 'ORT_DISABLE_TELEMETRY';
 if (isMainThread) {
   process.env[ORT_TELEMETRY_SWITCH] = '1';
 } else if (process.env[ORT_TELEMETRY_SWITCH] !== '1') {
-  throw new Error(`${ORT_TELEMETRY_SWITCH} was not set by the main thread before this worker started: onnxruntime would send telemetry (config/telemetry-off.ts)`);
+  throw new Error(
+    `${ORT_TELEMETRY_SWITCH} was not set by the main thread before this worker started: onnxruntime would send telemetry (config/telemetry-off.ts)`,
+  );
 }

@@ -8,7 +8,6 @@ export function uuidArray(ids: readonly string[]): SQL {
   return sql.raw(`'{${ids.join(',')}}'::uuid[]`);
 }
 
-
 /** A text[] from strings in one parameter (any characters: quotes, commas, braces). */
 export function textArray(values: readonly string[]): SQL {
   return sql`array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))::text[]`;

@@ -34,9 +34,7 @@ export interface DatabaseSizes {
  */
 export function sharedBuffersMb({ totalBytes, semanticBytes }: DatabaseSizes): number {
   const bytes =
-    semanticBytes === null
-      ? totalBytes * SHARE_WITHOUT_PLAN
-      : semanticBytes * SEMANTIC_HEADROOM + Math.max(0, totalBytes - semanticBytes) * SHARE_OF_THE_REST;
+    semanticBytes === null ? totalBytes * SHARE_WITHOUT_PLAN : semanticBytes * SEMANTIC_HEADROOM + Math.max(0, totalBytes - semanticBytes) * SHARE_OF_THE_REST;
   return Math.min(MAX_SHARED_BUFFERS_MB, Math.max(MIN_SHARED_BUFFERS_MB, Math.round(bytes / MB)));
 }
 

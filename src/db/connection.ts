@@ -39,9 +39,7 @@ export type DatabaseTarget = { dataDir: string } | { url: string; poolSize?: num
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const database = 'url' in target ? await openPostgres(target.url, target.poolSize ?? 10) : await openEmbedded(target.dataDir);
   try {
-    await database.db.execute(
-      sql`insert into users (name, role) select ${DEFAULT_OWNER_NAME}, 'admin' where not exists (select 1 from users)`,
-    );
+    await database.db.execute(sql`insert into users (name, role) select ${DEFAULT_OWNER_NAME}, 'admin' where not exists (select 1 from users)`);
   } catch (error) {
     await database.close();
     throw error;
@@ -64,8 +62,7 @@ export const HNSW_EF_SEARCH = 100;
  * filtered top-k came back with 1–4 of 50 rows); the search re-sorts by distance. A word matches a trigram
  * document from 0.5 word similarity (one typo in a five-letter word) instead of 0.6.
  */
-export const SESSION_SETTINGS =
-  `SET hnsw.ef_search = ${HNSW_EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order; SET pg_trgm.word_similarity_threshold = 0.5; SET pg_trgm.similarity_threshold = 0.3`;
+export const SESSION_SETTINGS = `SET hnsw.ef_search = ${HNSW_EF_SEARCH}; SET hnsw.iterative_scan = relaxed_order; SET pg_trgm.word_similarity_threshold = 0.5; SET pg_trgm.similarity_threshold = 0.3`;
 
 /** The extensions an embedded database is opened with (a backup's copy of one needs the same). */
 export const EMBEDDED_EXTENSIONS = { vector, pg_trgm, unaccent, pageinspect };

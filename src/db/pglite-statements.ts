@@ -119,7 +119,10 @@ export function keepStatementsPrepared(pg: PGlite, limit = MAX_PREPARED): void {
       return serializer ? serializer(value) : String(value);
     });
     try {
-      return await run([serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()], options);
+      return await run(
+        [serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()],
+        options,
+      );
     } catch (error) {
       if (prepareAgain(error)) forget(statement.name);
       throw error;

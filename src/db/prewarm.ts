@@ -42,11 +42,7 @@ export function prewarmSemanticSearch(database: Database): Prewarm {
       const pages = Math.min(size.rows[0]?.pages ?? 0, budget);
       for (let start = 0; start < pages && !stopped; start += PAGES_PER_STATEMENT) {
         const end = Math.min(pages, start + PAGES_PER_STATEMENT);
-        await client.query(`select count(length(get_raw_page($1, 'main', g::bigint))) from generate_series($2::int, $3::int - 1) g`, [
-          relation,
-          start,
-          end,
-        ]);
+        await client.query(`select count(length(get_raw_page($1, 'main', g::bigint))) from generate_series($2::int, $3::int - 1) g`, [relation, start, end]);
         read += end - start;
       }
       budget -= pages;

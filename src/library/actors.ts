@@ -74,5 +74,6 @@ export function asWork(lib: Library, work: string): Library {
 export function mayChange(lib: Library, needs: 'upload' | 'write' = 'write'): void {
   const { acting } = lib;
   if (acting.kind === 'user' && !acting.scopes.has(needs)) throw new UserError('forbidden', `this API key has no \`${needs}\` scope`);
-  if (acting.kind === 'link' && needs !== 'upload') throw new UserError('forbidden', "a share link's visitor may look, and upload where the link allows: nothing else");
+  if (acting.kind === 'link' && needs !== 'upload')
+    throw new UserError('forbidden', "a share link's visitor may look, and upload where the link allows: nothing else");
 }

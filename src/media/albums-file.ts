@@ -27,7 +27,16 @@ const schema = z.object({
   shoebox: z.literal('albums'),
   version: z.literal(1),
   // a name is kept without control characters (a NUL cannot be stored)
-  albums: z.array(z.object({ name: z.string().transform((name) => withoutControls(name)).pipe(z.string().min(1).max(500)), files: z.array(z.string().min(1).max(4096)), description: z.string().max(5000).optional() })),
+  albums: z.array(
+    z.object({
+      name: z
+        .string()
+        .transform((name) => withoutControls(name))
+        .pipe(z.string().min(1).max(500)),
+      files: z.array(z.string().min(1).max(4096)),
+      description: z.string().max(5000).optional(),
+    }),
+  ),
   archived: z.array(z.string().min(1).max(4096)).optional(),
 });
 
@@ -39,10 +48,12 @@ export function albumsDocument(
   archived: readonly string[] = [],
   descriptions: ReadonlyMap<string, string> = new Map(),
 ): string {
-  const list = [...albums.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, files]) => {
-    const description = descriptions.get(name);
-    return { name, files: [...new Set(files.map(slashes))], ...(description ? { description } : {}) };
-  });
+  const list = [...albums.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, files]) => {
+      const description = descriptions.get(name);
+      return { name, files: [...new Set(files.map(slashes))], ...(description ? { description } : {}) };
+    });
   return `${JSON.stringify({ shoebox: 'albums', version: 1, albums: list, archived: [...new Set(archived.map(slashes))] }, null, 1)}\n`;
 }
 

@@ -16,7 +16,27 @@ export interface Part {
 
 const KEPT: Record<ContainerKind, ReadonlySet<string>> = {
   // the picture, its palette, transparency, colour (gamma, primaries, sRGB, ICC, CICP, HDR), density, animation; eXIf as rewritten
-  png: new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'gAMA', 'cHRM', 'sRGB', 'iCCP', 'sBIT', 'bKGD', 'pHYs', 'acTL', 'fcTL', 'fdAT', 'cICP', 'mDCv', 'cLLi', 'eXIf']),
+  png: new Set([
+    'IHDR',
+    'PLTE',
+    'IDAT',
+    'IEND',
+    'tRNS',
+    'gAMA',
+    'cHRM',
+    'sRGB',
+    'iCCP',
+    'sBIT',
+    'bKGD',
+    'pHYs',
+    'acTL',
+    'fcTL',
+    'fdAT',
+    'cICP',
+    'mDCv',
+    'cLLi',
+    'eXIf',
+  ]),
   riff: new Set(['VP8 ', 'VP8L', 'VP8X', 'ALPH', 'ANIM', 'ANMF', 'ICCP', 'EXIF', 'XMP ']),
   // items and their data (the item locations point into the file: nothing before the data may move)
   bmff: new Set(['ftyp', 'meta', 'mdat', 'moov', 'free', 'skip', 'wide']),
@@ -110,7 +130,7 @@ export async function keepKnownParts(file: string): Promise<{ dropped: string[] 
       await out.write(start);
       const chunk = Buffer.alloc(1 << 20);
       for (const part of plan.keep) {
-        for (let done = 0; done < part.size; ) {
+        for (let done = 0; done < part.size;) {
           const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, part.size - done), part.offset + done);
           if (bytesRead === 0) throw new Error('the file changed while it was copied');
           await out.write(chunk.subarray(0, bytesRead));

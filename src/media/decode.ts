@@ -132,8 +132,7 @@ export async function decodeStoredPixels(file: string, mime: string): Promise<Ra
   }
 }
 
-const positive = (value: number | undefined, fallback: number) =>
-  value !== undefined && Number.isFinite(value) && value >= 1 ? Math.round(value) : fallback;
+const positive = (value: number | undefined, fallback: number) => (value !== undefined && Number.isFinite(value) && value >= 1 ? Math.round(value) : fallback);
 
 const isHevcError = (error: unknown) => /HEVC|libde265|bad seek|unsupported image format/i.test(errorMessage(error));
 

@@ -156,18 +156,14 @@ function describe(mime: string, ext: string): DetectedType {
   const supported = SUPPORTED_IMAGE_MIMES.includes(mime) || SUPPORTED_VIDEO_MIMES.includes(mime);
   const description =
     DESCRIPTIONS[mime] ??
-    (mime.startsWith('image/')
-      ? `${ext.toUpperCase()} image (not supported)`
-      : `${ext ? `${ext.toUpperCase()} file` : 'file'} (${mime})`);
+    (mime.startsWith('image/') ? `${ext.toUpperCase()} image (not supported)` : `${ext ? `${ext.toUpperCase()} file` : 'file'} (${mime})`);
   return { mime, ext, supported, description };
 }
 
 // --- TIFF and TIFF-based RAW -------------------------------------------------------------------------------
 
 const isTiffSignature = (b: Buffer) =>
-  b.length >= 8 &&
-  ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0x00) ||
-    (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0x00 && b[3] === 0x2a));
+  b.length >= 8 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 0x2a && b[3] === 0x00) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0x00 && b[3] === 0x2a));
 
 /** RAW formats that keep a plain TIFF signature, told apart by the camera maker (IFD0 "Make"). */
 const RAW_BY_MAKER: Array<[RegExp, string, string]> = [
@@ -249,10 +245,8 @@ function refineIsoBrands(b: Buffer): { mime: string; ext: string } | null {
 
 // --- text ---------------------------------------------------------------------------------------------------
 
-const hasBom = (b: Buffer) =>
-  (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) || (b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff);
+const hasBom = (b: Buffer) => (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) || (b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff);
 
- 
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]/;
 
 /** Valid UTF-8, or UTF-16 after its BOM, without NULs or stray control characters. */

@@ -162,7 +162,7 @@ function keptSegment(marker: number, body: Buffer): boolean {
  */
 export function metadataSegments(head: Buffer): { at: number; length: number }[] | null {
   const found: { at: number; length: number }[] = [];
-  for (let at = 2; at + 4 <= head.length; ) {
+  for (let at = 2; at + 4 <= head.length;) {
     if (head[at] !== 0xff) return found; // not a marker: the headers end
     const marker = head[at + 1]!;
     if (marker === 0xff) {

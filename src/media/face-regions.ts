@@ -76,7 +76,13 @@ function mwgRegions(tags: TagBag, orientation: number, stored: { width: number; 
   const appliedH = num(info?.AppliedToDimensions?.H);
   const turned = orientation >= 5 && orientation <= 8;
   const measuredUpright =
-    turned && stored !== null && appliedW !== null && appliedH !== null && stored.width !== stored.height && appliedW === stored.height && appliedH === stored.width;
+    turned &&
+    stored !== null &&
+    appliedW !== null &&
+    appliedH !== null &&
+    stored.width !== stored.height &&
+    appliedW === stored.height &&
+    appliedH === stored.width;
   const out: FaceRegion[] = [];
   for (const region of list) {
     if (typeof region !== 'object' || region === null) continue;
@@ -89,7 +95,9 @@ function mwgRegions(tags: TagBag, orientation: number, stored: { width: number; 
     if (unit !== 'normalized') continue;
     const [cx, cy, w, h] = [num(area.X), num(area.Y), num(area.W), num(area.H)];
     if (cx === null || cy === null || w === null || h === null || w <= 0 || h <= 0) continue;
-    const box = clamp(measuredUpright ? { x: cx - w / 2, y: cy - h / 2, width: w, height: h } : orientBox({ x: cx - w / 2, y: cy - h / 2, width: w, height: h }, orientation));
+    const box = clamp(
+      measuredUpright ? { x: cx - w / 2, y: cy - h / 2, width: w, height: h } : orientBox({ x: cx - w / 2, y: cy - h / 2, width: w, height: h }, orientation),
+    );
     if (box) out.push({ name, box, source: 'mwg' });
   }
   return out;

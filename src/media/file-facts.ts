@@ -90,7 +90,10 @@ const id = (value: unknown): string | null => text(value)?.slice(0, 200) ?? null
 /** What the file's own tags say of its making (a sidecar's speak of the sidecar's writer, not of the picture). */
 export function lineageOf(tags: TagBag): Lineage {
   const history = Array.isArray(tags.History) ? tags.History : tags.History === undefined ? [] : [tags.History];
-  const agents = [...history.map((entry) => struct(entry)?.SoftwareAgent), ...(Array.isArray(tags.HistorySoftwareAgent) ? tags.HistorySoftwareAgent : [tags.HistorySoftwareAgent])];
+  const agents = [
+    ...history.map((entry) => struct(entry)?.SoftwareAgent),
+    ...(Array.isArray(tags.HistorySoftwareAgent) ? tags.HistorySoftwareAgent : [tags.HistorySoftwareAgent]),
+  ];
   const derived = struct(tags.DerivedFrom);
   return {
     makerNotes: Object.entries(tags).some(([name, value]) => name.startsWith('MakerNote') && binary(value)),

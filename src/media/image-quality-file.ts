@@ -16,10 +16,7 @@ export async function decodeGrey(file: string, side = MEASURE_SIDE): Promise<{ d
     // a preview is upright and of this size already: no rotation or resampling pass (a third of the cost)
     const ready = (meta.orientation ?? 1) === 1 && Math.max(meta.width ?? 0, meta.height ?? 0) === side;
     const image = ready ? sharp(file) : sharp(file).rotate().resize({ width: side, height: side, fit: 'inside' });
-    const { data, info } = await image
-      .toColourspace('b-w')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data, info } = await image.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 1) throw new Error(`expected one grey channel, got ${info.channels}`);
     return { data, width: info.width, height: info.height };
   } catch (error) {

@@ -59,10 +59,12 @@ export async function inspectFile<T extends object>(file: string, extend?: Inspe
   const sidecar = await findSidecar(absolute);
   const [sha256, renditions, metadata] = await Promise.all([
     sha256OfFile(absolute),
-    (isVideoMime(detected.mime) ? decodeVideo(absolute, labelOf(absolute, detected.mime), DEFAULT_SIZES) : decodePhoto(absolute, detected.mime)).catch((error) => {
-      errors.preprocessing = message(error);
-      return null;
-    }),
+    (isVideoMime(detected.mime) ? decodeVideo(absolute, labelOf(absolute, detected.mime), DEFAULT_SIZES) : decodePhoto(absolute, detected.mime)).catch(
+      (error) => {
+        errors.preprocessing = message(error);
+        return null;
+      },
+    ),
     readMetadata(absolute, { sidecar }).catch((error) => {
       errors.metadata = message(error);
       return null;
@@ -80,12 +82,10 @@ export async function inspectFile<T extends object>(file: string, extend?: Inspe
       return {};
     });
     [pdq, palette] = await Promise.all([
-      (renditions.stored ? Promise.resolve(renditions.stored) : decodeStoredPixels(absolute, detected.mime))
-        .then(pdqFromPixels)
-        .catch((error) => {
-          errors.hashes = message(error);
-          return null;
-        }),
+      (renditions.stored ? Promise.resolve(renditions.stored) : decodeStoredPixels(absolute, detected.mime)).then(pdqFromPixels).catch((error) => {
+        errors.hashes = message(error);
+        return null;
+      }),
       paletteFromImage(renditions.thumbnail).catch((error) => {
         errors.palette = message(error);
         return null;

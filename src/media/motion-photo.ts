@@ -15,8 +15,7 @@ const toInt = (value: unknown): number | null => {
 
 /** The embedded video's bytes, or null when the file has none (or says something impossible). */
 export function embeddedMotion(tags: TagBag, fileSize: number): ByteRange | null {
-  const inside = (range: ByteRange | null) =>
-    range && range.length > 8 && range.offset > 0 && range.offset + range.length <= fileSize ? range : null;
+  const inside = (range: ByteRange | null) => (range && range.length > 8 && range.offset > 0 && range.offset + range.length <= fileSize ? range : null);
   // Samsung's trailer: "offset size" of the MotionPhoto_Data block
   if (typeof tags.EmbeddedVideoOffsetSize === 'string' && /MotionPhoto|^$/.test(String(tags.EmbeddedVideoType ?? ''))) {
     const [offset, length] = tags.EmbeddedVideoOffsetSize.trim().split(/\s+/).map(toInt);

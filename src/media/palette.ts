@@ -226,8 +226,5 @@ export async function paletteFromImage(input: string | Buffer, count = 5): Promi
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 4) throw new Error(`paletteFromImage: expected RGBA, got ${info.channels} channels`);
-  return extractPalette(
-    { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 },
-    count,
-  );
+  return extractPalette({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: 4 }, count);
 }

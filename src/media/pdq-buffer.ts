@@ -37,9 +37,7 @@ function validatePixels(pixels: RawPixels): void {
   }
   if (!(data instanceof Uint8Array)) throw new TypeError('PDQ: pixel data must be a Uint8Array');
   if (data.length < width * height * channels) {
-    throw new RangeError(
-      `PDQ: pixel buffer holds ${data.length} bytes, ${width}×${height}×${channels} needs ${width * height * channels}`,
-    );
+    throw new RangeError(`PDQ: pixel buffer holds ${data.length} bytes, ${width}×${height}×${channels} needs ${width * height * channels}`);
   }
 }
 
@@ -134,14 +132,7 @@ function boxAlongRows(src: Float32Array, dst: Float32Array, rows: number, cols: 
  * Box mean along each column of `src` into `dst`, walking whole rows at a time (cache-friendly) with one
  * float32 running sum per column in `sums` (a Float32Array store rounds exactly like Math.fround).
  */
-function boxAlongCols(
-  src: Float32Array,
-  dst: Float32Array,
-  rows: number,
-  cols: number,
-  window: number,
-  sums: Float32Array,
-): void {
+function boxAlongCols(src: Float32Array, dst: Float32Array, rows: number, cols: number, window: number, sums: Float32Array): void {
   const half = (window + 2) >> 1;
   const lead = half - 1;
   const lag = window - half;

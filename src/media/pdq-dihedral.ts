@@ -4,16 +4,7 @@ import { coefficients, hashHex, ZERO_HASH } from './pdq.js';
 import type { RawPixels } from './types.js';
 
 /** Names of the eight dihedral variants, in the reference's `--pdqdih` order. */
-export const PDQ_DIHEDRAL_NAMES = [
-  'original',
-  'rot90',
-  'rot180',
-  'rot270',
-  'flipx',
-  'flipy',
-  'flipplus1',
-  'flipminus1',
-] as const;
+export const PDQ_DIHEDRAL_NAMES = ['original', 'rot90', 'rot180', 'rot270', 'flipx', 'flipy', 'flipplus1', 'flipminus1'] as const;
 export type PdqDihedralName = (typeof PDQ_DIHEDRAL_NAMES)[number];
 
 export interface PdqDihedralResult {

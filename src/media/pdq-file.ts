@@ -68,12 +68,7 @@ async function decode16(file: string, grey: boolean): Promise<RawPixels> {
   return pixels(bytes, info, grey ? 1 : 3, file);
 }
 
-function pixels(
-  data: Uint8Array,
-  info: { width: number; height: number; channels: number },
-  expected: 1 | 3,
-  file: string,
-): RawPixels {
+function pixels(data: Uint8Array, info: { width: number; height: number; channels: number }, expected: 1 | 3, file: string): RawPixels {
   if (info.channels !== expected) {
     throw new Error(`decodeForPdq: expected ${expected} channel(s), got ${info.channels} for ${file}`);
   }

@@ -227,11 +227,7 @@ function validPosition(latitude: number, longitude: number): boolean {
  * country. Null when the position is invalid (not finite, latitude outside [-90, 90], longitude outside
  * [-180, 180]) or no town lies within `maxDistanceKm` (default MAX_PLACE_DISTANCE_KM).
  */
-export async function nearestPlace(
-  latitude: number,
-  longitude: number,
-  opts: { maxDistanceKm?: number } = {},
-): Promise<NearestPlace | null> {
+export async function nearestPlace(latitude: number, longitude: number, opts: { maxDistanceKm?: number } = {}): Promise<NearestPlace | null> {
   if (!validPosition(latitude, longitude)) return null;
   const t = await placeTable();
   const [nearest] = around(t.index, longitude, latitude, 1, opts.maxDistanceKm ?? MAX_PLACE_DISTANCE_KM);

@@ -68,7 +68,7 @@ export async function oversizedPngChunks(file: string, limit = MAX_PNG_TEXT_BYTE
     if ((await handle.read(head, 0, 8, 0)).bytesRead < 8 || !head.equals(SIGNATURE)) return null;
     const { size: fileSize } = await handle.stat();
     const skipped: SkippedChunk[] = [];
-    for (let pos = 8; pos + 8 <= fileSize; ) {
+    for (let pos = 8; pos + 8 <= fileSize;) {
       await readFully(handle, head, pos);
       const length = head.readUInt32BE(0);
       const type = head.toString('latin1', 4, 8);
@@ -119,7 +119,7 @@ export async function copyPngWithout(file: string, dest: string, skip: readonly 
     if (pos < size) ranges.push([pos, size]);
     const block = Buffer.alloc(1024 * 1024);
     for (const [start, end] of ranges) {
-      for (let at = start; at < end; ) {
+      for (let at = start; at < end;) {
         const { bytesRead } = await handle.read(block, 0, Math.min(block.length, end - at), at);
         if (bytesRead === 0) break;
         if (!out.write(Buffer.from(block.subarray(0, bytesRead)))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));

@@ -54,21 +54,13 @@ export function sharpError(error: unknown, label: string): ImageDecodeError {
 }
 
 /** The WebP thumbnail and the JPEG preview of upright sRGB pixels already at preview size. */
-export async function encodeRenditions(
-  data: Buffer,
-  info: OutputInfo,
-  sizes: Sizes,
-  label: string,
-): Promise<{ thumbnail: Buffer; preview: Buffer }> {
+export async function encodeRenditions(data: Buffer, info: OutputInfo, sizes: Sizes, label: string): Promise<{ thumbnail: Buffer; preview: Buffer }> {
   const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
   const alpha = info.channels === 2 || info.channels === 4;
   try {
     const [preview, thumbnail] = await Promise.all([
       (alpha ? sharp(data, raw).flatten({ background: '#ffffff' }) : sharp(data, raw)).jpeg(PREVIEW_JPEG).toBuffer(),
-      sharp(data, raw)
-        .resize(sizes.thumbnail, sizes.thumbnail, { fit: 'inside', withoutEnlargement: true })
-        .webp(THUMBNAIL_WEBP)
-        .toBuffer(),
+      sharp(data, raw).resize(sizes.thumbnail, sizes.thumbnail, { fit: 'inside', withoutEnlargement: true }).webp(THUMBNAIL_WEBP).toBuffer(),
     ]);
     return { thumbnail, preview };
   } catch (error) {

@@ -52,19 +52,66 @@ export const KEPT_TAGS = [
  * A tag ExifTool cannot delete stays, and the copy is refused.
  */
 export const RAW_DELETED_TAGS = [
-  'GPS:all', '*Serial*', '*UniqueID', 'OwnerName', 'CameraOwnerName',
-  '*Location*', '*Country*', '*City*', 'State', 'Landmark', 'BabyName', 'FaceName', '*Face*Name',
-  'XP*', 'ImageDescription', 'UserComment', 'Title', 'DocumentName', 'PageName', 'HostComputer', 'ImageHistory',
+  'GPS:all',
+  '*Serial*',
+  '*UniqueID',
+  'OwnerName',
+  'CameraOwnerName',
+  '*Location*',
+  '*Country*',
+  '*City*',
+  'State',
+  'Landmark',
+  'BabyName',
+  'FaceName',
+  '*Face*Name',
+  'XP*',
+  'ImageDescription',
+  'UserComment',
+  'Title',
+  'DocumentName',
+  'PageName',
+  'HostComputer',
+  'ImageHistory',
 ] as const;
 
 /** Names ExifTool writes itself, or cannot delete, that describe only the pixels (a TIFF's strips, JPEG sampling). */
 const STRUCTURE_NAMES = [
-  'ImageWidth', 'ImageHeight', 'BitsPerSample', 'Compression', 'PhotometricInterpretation', 'StripOffsets',
-  'SamplesPerPixel', 'RowsPerStrip', 'StripByteCounts', 'PlanarConfiguration', 'TileWidth', 'TileLength',
-  'TileOffsets', 'TileByteCounts', 'SampleFormat', 'ExtraSamples', 'Predictor', 'SubfileType', 'OldSubfileType',
-  'FillOrder', 'YCbCrPositioning', 'YCbCrSubSampling', 'YCbCrCoefficients', 'ReferenceBlackWhite', 'ExifVersion',
-  'FlashpixVersion', 'ComponentsConfiguration', 'ExifImageWidth', 'ExifImageHeight', 'InteropIndex', 'InteropVersion',
-  'WhitePoint', 'PrimaryChromaticities', 'TransferFunction', 'XMPToolkit',
+  'ImageWidth',
+  'ImageHeight',
+  'BitsPerSample',
+  'Compression',
+  'PhotometricInterpretation',
+  'StripOffsets',
+  'SamplesPerPixel',
+  'RowsPerStrip',
+  'StripByteCounts',
+  'PlanarConfiguration',
+  'TileWidth',
+  'TileLength',
+  'TileOffsets',
+  'TileByteCounts',
+  'SampleFormat',
+  'ExtraSamples',
+  'Predictor',
+  'SubfileType',
+  'OldSubfileType',
+  'FillOrder',
+  'YCbCrPositioning',
+  'YCbCrSubSampling',
+  'YCbCrCoefficients',
+  'ReferenceBlackWhite',
+  'ExifVersion',
+  'FlashpixVersion',
+  'ComponentsConfiguration',
+  'ExifImageWidth',
+  'ExifImageHeight',
+  'InteropIndex',
+  'InteropVersion',
+  'WhitePoint',
+  'PrimaryChromaticities',
+  'TransferFunction',
+  'XMPToolkit',
 ];
 
 const KEPT_NAMES = new Set([...KEPT_TAGS.map((tag) => tag.slice(tag.indexOf(':') + 1)), ...STRUCTURE_NAMES]);
@@ -86,12 +133,14 @@ const NOT_TAGS = new Set(['SourceFile', 'errors', 'warnings']);
  * A tag named like a place, a position, a serial number or another unique id, an owner, or a person a camera
  * recognised (Panasonic's and Fujifilm's maker notes name faces and babies, and the landmark and state), in any group.
  */
-const PRIVATE_NAME = /gps|latitude|longitude|coordinates|location|geotag|iso6709|province|country|serial|uniqueid|ownername|landmark|^state$|^city$|(baby|face\d*)name/i;
+const PRIVATE_NAME =
+  /gps|latitude|longitude|coordinates|location|geotag|iso6709|province|country|serial|uniqueid|ownername|landmark|^state$|^city$|(baby|face\d*)name/i;
 /**
  * Free text (a JPEG comment is a `File` tag, a PNG's text a `PNG` one, Windows' XP tags and a TIFF's document name,
  * page name and computer EXIF ones): it can name a place, a person or a path, so none is kept.
  */
-const FREE_TEXT = /^(XP)?(Comment|UserComment|Description|ImageDescription|Title|Keywords?|Subject|Caption(-Abstract)?|Text|Author|Label|DocumentName|PageName|HostComputer|ImageHistory)$/;
+const FREE_TEXT =
+  /^(XP)?(Comment|UserComment|Description|ImageDescription|Title|Keywords?|Subject|Caption(-Abstract)?|Text|Author|Label|DocumentName|PageName|HostComputer|ImageHistory)$/;
 /** ExifTool's names are CamelCase: `City` as a word (HometownCity, LocationCreatedCity), not inside Opacity. */
 const CITY = /City/;
 

@@ -24,7 +24,31 @@ export const EDITED_SUFFIXES = [
   '-已修改', // zh
 ] as const;
 
-const RAW_EXTENSIONS = new Set(['dng', 'cr2', 'cr3', 'crw', 'nef', 'nrw', 'arw', 'srf', 'sr2', 'raf', 'orf', 'rw2', 'rwl', 'pef', 'srw', 'x3f', '3fr', 'iiq', 'erf', 'mef', 'mos', 'kdc', 'dcr']);
+const RAW_EXTENSIONS = new Set([
+  'dng',
+  'cr2',
+  'cr3',
+  'crw',
+  'nef',
+  'nrw',
+  'arw',
+  'srf',
+  'sr2',
+  'raf',
+  'orf',
+  'rw2',
+  'rwl',
+  'pef',
+  'srw',
+  'x3f',
+  '3fr',
+  'iiq',
+  'erf',
+  'mef',
+  'mos',
+  'kdc',
+  'dcr',
+]);
 const HEIC_EXTENSIONS = new Set(['heic', 'heif', 'hif']);
 const JPEG_EXTENSIONS = new Set(['jpg', 'jpeg', 'jpe']);
 /** Edit suffixes besides Google's localised ones: Lightroom's `-Edit`, digiKam's versions `_v1`, `_edited`. */

@@ -31,11 +31,7 @@ export interface MigrationReport {
 
 const FILES_AT_ONCE = 4;
 
-export async function migrateLibrary(
-  source: LibraryEnd,
-  target: LibraryEnd,
-  options: { copyFiles: boolean; progress: Progress },
-): Promise<MigrationReport> {
+export async function migrateLibrary(source: LibraryEnd, target: LibraryEnd, options: { copyFiles: boolean; progress: Progress }): Promise<MigrationReport> {
   const { progress } = options;
   requireLocations(await libraryFiles(source.db), source.storage, target.storage);
   const tables = await copyRows(source.db, target.db, progress);
@@ -103,8 +99,6 @@ async function refuseAnotherLibrary(source: Db, target: Db): Promise<void> {
   const sourceIds = new Set((await rows<{ id: string }>(source, sql`select id from users`)).map((user) => user.id));
   const foreign = (await rows<{ id: string }>(target, sql`select id from users`)).filter((user) => !sourceIds.has(user.id));
   if (foreign.length > 0) {
-    throw new Error(
-      `the target holds another library (${foreign.length} users this one does not have): migrate into a new, empty database or folder`,
-    );
+    throw new Error(`the target holds another library (${foreign.length} users this one does not have): migrate into a new, empty database or folder`);
   }
 }

@@ -136,10 +136,7 @@ async function copyGroupedTable(source: Db, target: Db, plan: TablePlan, progres
     );
     if (owners.length === 0) return copied;
     const list = `{${owners.map((row) => row.owner).join(',')}}`;
-    const page = await rows<{ row: string }>(
-      source,
-      sql`select row_to_json(t)::text as row from ${table} t where ${owner} = any(${list}::${type}[])`,
-    );
+    const page = await rows<{ row: string }>(source, sql`select row_to_json(t)::text as row from ${table} t where ${owner} = any(${list}::${type}[])`);
     const json = `[${page.map((row) => row.row).join(',')}]`;
     await target.transaction(async (tx) => {
       await tx.execute(sql`delete from ${table} where ${owner} = any(${list}::${type}[])`);

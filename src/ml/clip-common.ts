@@ -27,7 +27,7 @@ export class ClipLoadError extends Error {
 
 export const CUDA_HELP =
   'onnxruntime-node has no CUDA libraries here. To run CLIP on an NVIDIA GPU: install the CUDA 12 runtime and ' +
-  'cuDNN 9, add onnxruntime-node\'s CUDA provider (run `node node_modules/onnxruntime-node/script/install.js` in ' +
+  "cuDNN 9, add onnxruntime-node's CUDA provider (run `node node_modules/onnxruntime-node/script/install.js` in " +
   'the Shoebox folder: npm installs skip that script), then start Shoebox with ' +
   'SHOEBOX_ML_DEVICE=cuda. Without SHOEBOX_ML_DEVICE=cuda it runs on the CPU.';
 
@@ -69,10 +69,7 @@ export interface CropGeometry {
 }
 
 /** Upright (EXIF orientation applied) sRGB pixels, 3 channels, interleaved, at the geometry's crop size. */
-export async function uprightCrop(
-  file: string,
-  geometry: CropGeometry,
-): Promise<{ data: Buffer; width: number; height: number }> {
+export async function uprightCrop(file: string, geometry: CropGeometry): Promise<{ data: Buffer; width: number; height: number }> {
   const { width, height, kernel } = geometry;
   let resized: Sharp;
   if (geometry.mode === 'squash') {
@@ -98,10 +95,7 @@ export async function uprightCrop(
  * One text run at load: reads the embedding size from the model, so a broken text encoder fails at load and not
  * at the first photo.
  */
-export async function probeTextDimensions(
-  runTexts: (texts: readonly string[]) => Promise<Float32Array[]>,
-  device: MlDevice,
-): Promise<number> {
+export async function probeTextDimensions(runTexts: (texts: readonly string[]) => Promise<Float32Array[]>, device: MlDevice): Promise<number> {
   try {
     return (await runTexts(['']))[0]!.length;
   } catch (error) {
@@ -125,12 +119,7 @@ export interface ClipRunner {
  * registry does, image embeddings checked against that size, text queries through an LRU (callers get copies,
  * so the cached vectors cannot be changed), many texts uncached.
  */
-export async function clipModel(
-  root: string,
-  options: LoadClipOptions,
-  dimensions: number,
-  runner: ClipRunner,
-): Promise<ClipModel> {
+export async function clipModel(root: string, options: LoadClipOptions, dimensions: number, runner: ClipRunner): Promise<ClipModel> {
   const { runTexts } = runner;
   const version = await modelVersionAt(root, options.name);
   const cache = new Lru<Float32Array>(options.cacheSize ?? 256);

@@ -35,13 +35,7 @@ import type { ClipModel } from './types.js';
 
 const VISUAL_MODEL = 'visual/model.onnx';
 const TEXTUAL_MODEL = 'textual/model.onnx';
-const REQUIRED = [
-  VISUAL_MODEL,
-  'visual/preprocess_cfg.json',
-  TEXTUAL_MODEL,
-  'textual/tokenizer.json',
-  'textual/tokenizer_config.json',
-];
+const REQUIRED = [VISUAL_MODEL, 'visual/preprocess_cfg.json', TEXTUAL_MODEL, 'textual/tokenizer.json', 'textual/tokenizer_config.json'];
 
 // open_clip's OPENAI_DATASET_MEAN/STD: its default when a preprocess config leaves them out.
 const OPENAI_MEAN = [0.48145466, 0.4578275, 0.40821073];
@@ -181,9 +175,7 @@ export async function loadSplitClip(root: string, options: LoadClipOptions): Pro
     }
     const [graphH, graphW] = [fixedDim(imageMeta, 2), fixedDim(imageMeta, 3)];
     if ((graphH !== null && graphH !== geometry.height) || (graphW !== null && graphW !== geometry.width)) {
-      throw new ClipLoadError(
-        `${VISUAL_MODEL} takes ${graphW}×${graphH} images but preprocess_cfg.json crops ${geometry.width}×${geometry.height}`,
-      );
+      throw new ClipLoadError(`${VISUAL_MODEL} takes ${graphW}×${graphH} images but preprocess_cfg.json crops ${geometry.width}×${geometry.height}`);
     }
 
     // --- text: the tokenizer of textual/, then the graph's own input names, element type and shape.
@@ -199,9 +191,7 @@ export async function loadSplitClip(root: string, options: LoadClipOptions): Pro
     const maskInput = text.inputNames.find((n) => n === 'attention_mask');
     const unknown = text.inputNames.filter((n) => n !== idsInput && n !== maskInput);
     if (!idsInput || unknown.length > 0) {
-      throw new ClipLoadError(
-        `${TEXTUAL_MODEL} has inputs ${text.inputNames.join(', ')}; expected input_ids (+ attention_mask) or text`,
-      );
+      throw new ClipLoadError(`${TEXTUAL_MODEL} has inputs ${text.inputNames.join(', ')}; expected input_ids (+ attention_mask) or text`);
     }
     const textOutput = text.outputNames[0]!;
     const idsMeta = tensorMeta(text.inputMetadata, idsInput);

@@ -8,26 +8,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import {
-  AutoProcessor,
-  AutoTokenizer,
-  CLIPTextModelWithProjection,
-  CLIPVisionModelWithProjection,
-  env,
-  RawImage,
-  Tensor,
-} from '@huggingface/transformers';
+import { AutoProcessor, AutoTokenizer, CLIPTextModelWithProjection, CLIPVisionModelWithProjection, env, RawImage, Tensor } from '@huggingface/transformers';
 
-import {
-  clipModel,
-  ClipLoadError,
-  CUDA_HELP,
-  normalise,
-  probeTextDimensions,
-  uprightCrop,
-  type CropGeometry,
-  type LoadClipOptions,
-} from './clip-common.js';
+import { clipModel, ClipLoadError, CUDA_HELP, normalise, probeTextDimensions, uprightCrop, type CropGeometry, type LoadClipOptions } from './clip-common.js';
 import { hasSplitClipLayout, loadSplitClip } from './clip-split.js';
 import type { ClipLayout } from './model-catalogue.js';
 import type { ClipModel } from './types.js';

@@ -10,15 +10,7 @@ import { hubRedirectGuard } from './hub-redirects.js';
 import { fetchFollowing, RedirectRefusedError, type RedirectGuard } from '../net/redirects.js';
 
 import { filesFor, getHubModelSpec, modelDir, type HubModelSpec, type ModelDtype } from './model-catalogue.js';
-import {
-  installedManifest,
-  MANIFEST_FILE,
-  sha256File,
-  validateModelFile,
-  writeManifest,
-  type ManifestFile,
-  type ModelManifest,
-} from './model-manifest.js';
+import { installedManifest, MANIFEST_FILE, sha256File, validateModelFile, writeManifest, type ManifestFile, type ModelManifest } from './model-manifest.js';
 
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
 
@@ -175,9 +167,7 @@ class Pull {
   /** Turns a connection failure into one clear message; HTTP answers and aborts pass through. */
   private unreachable(error: unknown): Error {
     if (isUserAbort(error, this.options.signal) || error instanceof ModelDownloadError) return error as Error;
-    return new HubUnreachableError(
-      `cannot reach ${this.endpoint} (${networkReason(error)}) to download ${this.spec.name}. ${offlineInstallHint(this.spec)}`,
-    );
+    return new HubUnreachableError(`cannot reach ${this.endpoint} (${networkReason(error)}) to download ${this.spec.name}. ${offlineInstallHint(this.spec)}`);
   }
 
   /**
@@ -346,8 +336,7 @@ class Pull {
       if (isUserAbort(error, this.options.signal)) throw this.options.signal?.reason ?? error;
       const of = totalBytes === null ? '' : ` of ${totalBytes}`;
       throw new ModelDownloadError(
-        `download of ${this.spec.repo}/${file} was interrupted after ${received}${of} bytes (${networkReason(error)}); ` +
-          'run the pull again to resume it',
+        `download of ${this.spec.repo}/${file} was interrupted after ${received}${of} bytes (${networkReason(error)}); ` + 'run the pull again to resume it',
       );
     } finally {
       request.done();
@@ -360,16 +349,13 @@ class Pull {
     if (expected.size !== undefined && size !== expected.size) {
       if (size > expected.size) await rm(partial, { force: true });
       throw new ModelDownloadError(
-        `${this.spec.repo}/${file}: got ${size} bytes, expected ${expected.size}` +
-          (size < expected.size ? '; run the pull again to resume it' : ''),
+        `${this.spec.repo}/${file}: got ${size} bytes, expected ${expected.size}` + (size < expected.size ? '; run the pull again to resume it' : ''),
       );
     }
     const sha256 = await sha256File(partial);
     if (expected.sha256 && sha256 !== expected.sha256) {
       await rm(partial, { force: true });
-      throw new ChecksumMismatchError(
-        `${this.spec.repo}/${file}: sha256 ${sha256} does not match the hub's ${expected.sha256}; the download was discarded`,
-      );
+      throw new ChecksumMismatchError(`${this.spec.repo}/${file}: sha256 ${sha256} does not match the hub's ${expected.sha256}; the download was discarded`);
     }
     try {
       await validateModelFile(partial, file);

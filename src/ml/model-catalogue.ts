@@ -49,13 +49,7 @@ export interface BundledModelSpec extends CatalogueEntry {
 export type ModelSpec = HubModelSpec | BundledModelSpec;
 
 const MB = 1_000_000;
-const CLIP_FILES = [
-  'config.json',
-  'preprocessor_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-];
+const CLIP_FILES = ['config.json', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json'];
 const CLIP_WEIGHTS = {
   q8: ['onnx/vision_model_quantized.onnx', 'onnx/text_model_quantized.onnx'],
   fp32: ['onnx/vision_model.onnx', 'onnx/text_model.onnx'],
@@ -99,9 +93,9 @@ export const MODELS: readonly ModelSpec[] = [
     // Hub listing: visual/model.onnx 351 MB, textual/model.onnx 254 MB, tokenizer.json 2.2–3.6 MB.
     approxBytes: { fp32: 609 * MB },
     notes:
-      'Licence MIT (OpenCLIP weights). Figures from OpenCLIP\'s published retrieval results (docs/openclip_retrieval_results.csv): ' +
-      'MSCOCO text-to-image recall@1 / @5 39.3 / 65.4 against OpenAI ViT-B/32\'s 30.4 / 55.9, Flickr30k 66.8 / 88.4 against ' +
-      '58.8 / 83.6, at the same 14.8 GFLOPs. fp32 only: ~609 MB download against the default\'s 156 MB (q8).',
+      "Licence MIT (OpenCLIP weights). Figures from OpenCLIP's published retrieval results (docs/openclip_retrieval_results.csv): " +
+      "MSCOCO text-to-image recall@1 / @5 39.3 / 65.4 against OpenAI ViT-B/32's 30.4 / 55.9, Flickr30k 66.8 / 88.4 against " +
+      "58.8 / 83.6, at the same 14.8 GFLOPs. fp32 only: ~609 MB download against the default's 156 MB (q8).",
   },
   {
     name: 'clip-vit-b16',
@@ -122,21 +116,13 @@ export const MODELS: readonly ModelSpec[] = [
     name: 'clip-multilingual',
     kind: 'clip',
     source: 'hub',
-    description:
-      'M-CLIP XLM-RoBERTa-Large + ViT-B/32 (Immich ONNX export): text search in 48 languages, 512-d, ' +
-      'OpenAI ViT-B/32 image tower',
+    description: 'M-CLIP XLM-RoBERTa-Large + ViT-B/32 (Immich ONNX export): text search in 48 languages, 512-d, ' + 'OpenAI ViT-B/32 image tower',
     enables: CLIP_ENABLES,
     repo: 'immich-app/XLM-Roberta-Large-Vit-B-32',
     revision: 'main',
     layout: 'immich',
     // sentencepiece.bpe.model (5 MB) is left out: the tokenizer runs from tokenizer.json. *.armnn are for Arm NPUs.
-    files: [
-      'config.json',
-      'visual/preprocess_cfg.json',
-      'textual/tokenizer.json',
-      'textual/tokenizer_config.json',
-      'textual/special_tokens_map.json',
-    ],
+    files: ['config.json', 'visual/preprocess_cfg.json', 'textual/tokenizer.json', 'textual/tokenizer_config.json', 'textual/special_tokens_map.json'],
     weights: {
       // The text graph is over protobuf's 2 GB limit, so onnx saved its weights to one external-data file named
       // by a uuid1. Two were uploaded in July 2024; commit ffb654c deleted 7e068af8-…, leaving this one. Read from
@@ -253,7 +239,10 @@ export function filesFor(spec: HubModelSpec, dtype: ModelDtype = spec.defaultDty
  * needs that it lacks, the weight variants it holds whole, and the files to install (none while incomplete).
  * Folders and archives are checked by this one rule; each says what is missing in its own words.
  */
-export function completeness(spec: HubModelSpec, has: (file: string) => boolean): { missing: string[]; variants: ModelDtype[]; files: string[]; expected: string } {
+export function completeness(
+  spec: HubModelSpec,
+  has: (file: string) => boolean,
+): { missing: string[]; variants: ModelDtype[]; files: string[]; expected: string } {
   const missing = spec.files.filter((file) => !has(file));
   const variants = (Object.entries(spec.weights) as [ModelDtype, string[]][]).filter(([, files]) => files.every(has)).map(([dtype]) => dtype);
   const expected = Object.entries(spec.weights)

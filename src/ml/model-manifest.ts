@@ -28,9 +28,7 @@ export interface ModelManifest {
 }
 
 export function manifestDigest(files: readonly ManifestFile[]): string {
-  const lines = [...files]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((f) => `${f.path} ${f.size} ${f.sha256}\n`);
+  const lines = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((f) => `${f.path} ${f.size} ${f.sha256}\n`);
   return createHash('sha256').update(lines.join('')).digest('hex').slice(0, 16);
 }
 
@@ -44,10 +42,7 @@ export async function readManifest(dir: string): Promise<ModelManifest | null> {
 }
 
 /** Writes the manifest last and atomically: its presence is what marks the model installed. */
-export async function writeManifest(
-  dir: string,
-  manifest: Omit<ModelManifest, 'digest' | 'installedAt'>,
-): Promise<ModelManifest> {
+export async function writeManifest(dir: string, manifest: Omit<ModelManifest, 'digest' | 'installedAt'>): Promise<ModelManifest> {
   const full: ModelManifest = { ...manifest, installedAt: new Date().toISOString(), digest: manifestDigest(manifest.files) };
   const target = path.join(dir, MANIFEST_FILE);
   await writeFile(`${target}.partial`, `${JSON.stringify(full, null, 2)}\n`);
@@ -100,7 +95,8 @@ export async function validateModelFile(file: string, relative: string): Promise
   if (info.size === 0) throw new ModelInstallError(`${relative} is empty`);
   if (relative.endsWith('.json')) {
     // read whole to be parsed: no model's JSON (a tokenizer's is the largest, ~17 MB) comes near this
-    if (info.size > MAX_MODEL_JSON_BYTES) throw new ModelInstallError(`${relative} is larger than ${MAX_MODEL_JSON_BYTES / 1024 / 1024} MB: not a model's JSON file`);
+    if (info.size > MAX_MODEL_JSON_BYTES)
+      throw new ModelInstallError(`${relative} is larger than ${MAX_MODEL_JSON_BYTES / 1024 / 1024} MB: not a model's JSON file`);
     try {
       JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {

@@ -55,8 +55,7 @@ export function packageVersion(name: string): string {
  */
 export async function checkLanguageData(l: LanguageData): Promise<void> {
   const file = path.join(l.dir, `${l.code}.traineddata.gz`);
-  const damaged = (why: string): OcrEngineError =>
-    new OcrEngineError(`OCR language data ${file} is damaged (${why}): reinstall @tesseract.js-data/${l.code}`);
+  const damaged = (why: string): OcrEngineError => new OcrEngineError(`OCR language data ${file} is damaged (${why}): reinstall @tesseract.js-data/${l.code}`);
   let data: Buffer;
   try {
     data = await promisify(gunzip)(await readFile(file));

@@ -67,11 +67,7 @@ export function createOcr(options: OcrOptions = {}): Ocr {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const idleMs = options.idleMs ?? 0;
   const languages = codes.map(resolveLanguage); // throws now, naming the missing package
-  const version = [
-    `tesseract.js-${packageVersion('tesseract.js')}`,
-    ...languages.map((l) => l.label),
-    `psm11-${maxSide}px-r${PIPELINE_REVISION}`,
-  ].join('+');
+  const version = [`tesseract.js-${packageVersion('tesseract.js')}`, ...languages.map((l) => l.label), `psm11-${maxSide}px-r${PIPELINE_REVISION}`].join('+');
 
   let folder: Promise<{ dir: string; dispose(): Promise<void> }> | null = null;
   let checked: Promise<void> | null = null;

@@ -10,15 +10,7 @@ import path from 'node:path';
 
 import { bundledModelPath, bundledVersion, folderBytes } from './bundled-models.js';
 import { completeness, getHubModelSpec, getModelSpec, ModelInstallError, modelDir, MODELS, type ModelKind } from './model-catalogue.js';
-import {
-  installedManifest,
-  MANIFEST_FILE,
-  sha256File,
-  validateModelFile,
-  writeManifest,
-  type ManifestFile,
-  type ModelManifest,
-} from './model-manifest.js';
+import { installedManifest, MANIFEST_FILE, sha256File, validateModelFile, writeManifest, type ManifestFile, type ModelManifest } from './model-manifest.js';
 
 export interface ModelStatus {
   name: string;

@@ -156,7 +156,10 @@ export class MlServices {
     // transformers.js is loaded with the first CLIP model, not with the server
     const { loadClip } = await import('./clip.js');
     const clip = await loadClip(modelDir(this.dataDir, name), { name, device: this.settings.device });
-    this.logger.info({ model: clip.version, dimensions: clip.dimensions, device: this.settings.device, ms: Math.round(performance.now() - started) }, 'CLIP model loaded');
+    this.logger.info(
+      { model: clip.version, dimensions: clip.dimensions, device: this.settings.device, ms: Math.round(performance.now() - started) },
+      'CLIP model loaded',
+    );
     return clip;
   }
 
@@ -191,10 +194,12 @@ export class MlServices {
         return { likely, score, threshold: 0.5, method: 'clip' };
       }
     }
-    const boxes = await this.paddleThreads().gateBoxes(preview).catch((error: unknown) => {
-      if (error instanceof ImageDecodeError) throw error;
-      return null; // the detector's model is missing or broken: the pixel heuristic still decides
-    });
+    const boxes = await this.paddleThreads()
+      .gateBoxes(preview)
+      .catch((error: unknown) => {
+        if (error instanceof ImageDecodeError) throw error;
+        return null; // the detector's model is missing or broken: the pixel heuristic still decides
+      });
     if (boxes !== null) {
       // score 0.5 at exactly GATE_BOXES boxes, as the pixel heuristic's at its count of glyphs
       return { likely: boxes >= GATE_BOXES, score: boxes / (boxes + GATE_BOXES), threshold: 0.5, method: 'detector' };

@@ -139,7 +139,7 @@ function components(px: ArrayLike<number>, ink: Uint8Array, p: number, w: number
     const row = y * w;
     const first = runCount;
     let j = previous;
-    for (let x = 0; x < w; ) {
+    for (let x = 0; x < w;) {
       if (ink[row + x] !== p) {
         x++;
         continue;

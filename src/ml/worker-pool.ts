@@ -9,9 +9,7 @@ interface JobMessage<Q> {
   payload: Q;
 }
 
-type ReplyMessage<R> =
-  | { id: number; ok: true; result: R }
-  | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
+type ReplyMessage<R> = { id: number; ok: true; result: R } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
 
 interface Job<Q, R> {
   id: number;

@@ -52,8 +52,6 @@ function inheritedExecArgv(): string[] {
 export function startWorker(entry: WorkerEntry, options: WorkerOptions = {}): Worker {
   const opts: WorkerOptions = { execArgv: inheritedExecArgv(), ...options };
   if (!entry.typescript) return new Worker(entry.url, opts);
-  const bootstrap =
-    `import(${JSON.stringify(tsxEsmApi())})` +
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.url.href)}); })`;
+  const bootstrap = `import(${JSON.stringify(tsxEsmApi())})` + `.then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.url.href)}); })`;
   return new Worker(bootstrap, { ...opts, eval: true });
 }

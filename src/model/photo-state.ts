@@ -124,7 +124,7 @@ export function decideStep(step: StepName, steps: Partial<Record<StepName, StepS
 export function skipsNow(steps: Partial<Record<StepName, StepStatus>>): { step: StepName; reason: string }[] {
   const statuses = { ...steps };
   const skips: { step: StepName; reason: string }[] = [];
-  for (let found = true; found; ) {
+  for (let found = true; found;) {
     found = false;
     for (const step of STEP_NAMES) {
       if ((statuses[step] ?? 'pending') !== 'pending') continue;

@@ -14,7 +14,8 @@ const USERINFO = /\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s/?#@"'<>]{1,256}@/gi;
 /** `?name=value` / `&name=value` / `;name=value` with a name up to 64 characters. */
 const QUERY_PARAM = /([?&;])([^=&#\s"'<>?;]{1,64})=([^&#\s"'<>]*)/g;
 /** A credential header as servers echo it: `Authorization: Bearer …`, `"x-api-key":"…"`. */
-const HEADER = /\b(proxy-authorization|authorization|x-api-key|api-key|x-goog-api-key)(["']?\s{0,4}[:=]\s{0,4}["']?)(?:(?:bearer|basic|token)\s{1,4})?[^\s"',;}]+/gi;
+const HEADER =
+  /\b(proxy-authorization|authorization|x-api-key|api-key|x-goog-api-key)(["']?\s{0,4}[:=]\s{0,4}["']?)(?:(?:bearer|basic|token)\s{1,4})?[^\s"',;}]+/gi;
 /** A token after its scheme anywhere in prose. */
 const BEARER = /\b(bearer|basic)\s{1,4}[A-Za-z0-9._~+/=-]{8,}/gi;
 

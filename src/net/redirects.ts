@@ -80,7 +80,15 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Whether fetch can send this body again (a stream is spent by the first request). */
 function replayable(body: RequestInit['body']): boolean {
-  return body == null || typeof body === 'string' || body instanceof FormData || body instanceof URLSearchParams || body instanceof Blob || ArrayBuffer.isView(body) || body instanceof ArrayBuffer;
+  return (
+    body == null ||
+    typeof body === 'string' ||
+    body instanceof FormData ||
+    body instanceof URLSearchParams ||
+    body instanceof Blob ||
+    ArrayBuffer.isView(body) ||
+    body instanceof ArrayBuffer
+  );
 }
 
 /**

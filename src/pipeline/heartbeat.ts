@@ -83,5 +83,10 @@ export async function resetDeadWorkersSteps(db: Db, heartbeatMs: number): Promis
 
 /** Forgets workers not seen for an hour (killed, or an embedded server that was not stopped): answers how many. */
 export async function forgetGoneWorkers(db: Db): Promise<number> {
-  return (await db.delete(workers).where(sql`${workers.lastSeen} < now() - ${FORGET_AFTER}::interval`).returning({ id: workers.id })).length;
+  return (
+    await db
+      .delete(workers)
+      .where(sql`${workers.lastSeen} < now() - ${FORGET_AFTER}::interval`)
+      .returning({ id: workers.id })
+  ).length;
 }

@@ -19,7 +19,11 @@ export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<St
     on conflict do nothing`);
   for (const step of STEP_NAMES) {
     if (isTurnedOff(step, currentVersions[step])) continue;
-    const dependents = sql.raw(`array[${withDependents(step).map((n) => `'${n}'`).join(',')}]`);
+    const dependents = sql.raw(
+      `array[${withDependents(step)
+        .map((n) => `'${n}'`)
+        .join(',')}]`,
+    );
     await db.execute(sql`
       update photo_steps set status = 'pending', error = null
       where step = any(${dependents}::text[])

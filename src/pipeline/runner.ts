@@ -18,16 +18,7 @@ import { deferredStore, type StorageLocations } from '../storage/locations.js';
 import { derivedPrefix } from '../storage/keys.js';
 import { startWork } from '../base/running-work.js';
 import { IN_TRASH, LANE_STEPS, readyLanes, RUNS_IN_TRASH, STOPPED_IN_TRASH, type LaneName } from '../model/lanes.js';
-import {
-  decideStep,
-  derivePhotoState,
-  isTerminal,
-  skipsNow,
-  withDependents,
-  type PhotoState,
-  type StepName,
-  type StepStatus,
-} from '../model/photo-state.js';
+import { decideStep, derivePhotoState, isTerminal, skipsNow, withDependents, type PhotoState, type StepName, type StepStatus } from '../model/photo-state.js';
 import { currentStepVersion, type PipelineStep, type StepContext, type StepResult } from './step.js';
 import { watchStep } from './step-watch.js';
 
@@ -301,7 +292,9 @@ async function resetSteps(db: Db, photoId: string, steps: readonly StepName[]): 
  * any more, or its item is in the trash and the step is not one it runs there (RUNS_IN_TRASH: settle skips it).
  */
 async function markRunning(db: Db, photoId: string, step: StepName, markPhoto: boolean, workerId?: string): Promise<number | null> {
-  const mayRun = RUNS_IN_TRASH.includes(step) ? undefined : sql`exists (select 1 from ${photos} where ${photos.id} = ${photoId} and ${photos.deletedAt} is null)`;
+  const mayRun = RUNS_IN_TRASH.includes(step)
+    ? undefined
+    : sql`exists (select 1 from ${photos} where ${photos.id} = ${photoId} and ${photos.deletedAt} is null)`;
   const [row] = await db
     .update(photoSteps)
     .set({ status: 'running', startedAt: new Date(), attempts: sql`${photoSteps.attempts} + 1`, workerId: workerId ?? null })
@@ -359,11 +352,15 @@ async function settle(deps: RunnerDeps, photoId: string, options: { searchChange
     const statuses: Statuses = { ...row.statuses };
     // a still has no clip: its video-only steps, reopened with what they follow (an edit, a reprocess), end here
     const item = { mime: row.mime, hasMotion: row.motion };
-    const notHere = VIDEO_ONLY_STEPS.filter((step) => (statuses[step] ?? 'pending') === 'pending' && !stepApplies(step, item)).map((step) => ({ step, reason: NOT_A_VIDEO }));
+    const notHere = VIDEO_ONLY_STEPS.filter((step) => (statuses[step] ?? 'pending') === 'pending' && !stepApplies(step, item)).map((step) => ({
+      step,
+      reason: NOT_A_VIDEO,
+    }));
     // in the trash: what it does not run there waits for its restore (reopened since: a new model, a reprocess)
     const inTrash = row.trashed ? STOPPED_IN_TRASH.filter((step) => statuses[step] === 'pending').map((step) => ({ step, reason: IN_TRASH })) : [];
     const reasons = new Map([...notHere, ...inTrash].map(({ step, reason }) => [step, reason] as const));
-    for (const { step, reason } of skipsNow({ ...statuses, ...Object.fromEntries([...reasons.keys()].map((step) => [step, 'skipped'])) })) reasons.set(step, reason);
+    for (const { step, reason } of skipsNow({ ...statuses, ...Object.fromEntries([...reasons.keys()].map((step) => [step, 'skipped'])) }))
+      reasons.set(step, reason);
     for (const [step, reason] of reasons) {
       const skipped = await tx
         .update(photoSteps)

@@ -194,10 +194,7 @@ export class BullPhotoQueue implements PhotoQueue {
 
   /** Jobs waiting and running, and the workers connected to the queue, cluster-wide. */
   async queueLoad(): Promise<QueueLoad> {
-    const [counts, workers] = await Promise.all([
-      this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-      this.queue.getWorkersCount(),
-    ]);
+    const [counts, workers] = await Promise.all([this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'), this.queue.getWorkersCount()]);
     const running = counts.active ?? 0;
     const waiting = Object.values(counts).reduce((sum, n) => sum + n, 0) - running;
     return { waiting, running, workers };

@@ -74,9 +74,19 @@ export class FairTurns {
   /** The next turn of the share's, for a job about to be added; null when the job is in the queue already. */
   async take(jobId: string, share: string): Promise<Turn | null> {
     const { prioritized, delayed, active } = this.keys;
-    const answer = (await this.redis.eval(TAKE_TURN, 7, this.vKey, this.baseKey, this.lastKey, this.keys.job(jobId), prioritized, delayed, active, share, this.limit)) as
-      | [number, number, number]
-      | null;
+    const answer = (await this.redis.eval(
+      TAKE_TURN,
+      7,
+      this.vKey,
+      this.baseKey,
+      this.lastKey,
+      this.keys.job(jobId),
+      prioritized,
+      delayed,
+      active,
+      share,
+      this.limit,
+    )) as [number, number, number] | null;
     return answer ? { tag: answer[0], priority: answer[1], base: answer[2] } : null;
   }
 

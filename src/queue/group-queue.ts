@@ -71,7 +71,7 @@ export class GroupQueue implements PhotoQueue {
     const handler = this.handler;
     if (!handler || this.closed) return this.notifyIdle();
     const busy = new Set(this.running.values());
-    for (let k = 0; k < this.waiting.length && this.running.size < this.concurrency; ) {
+    for (let k = 0; k < this.waiting.length && this.running.size < this.concurrency;) {
       const job = this.waiting[k]!;
       if (busy.has(job.group)) {
         k++;

@@ -41,11 +41,7 @@ export class ClusterSchedule {
   /** Writes the schedules into Redis (again, after Redis lost them). */
   async upsert(): Promise<void> {
     for (const task of this.tasks) {
-      await this.queue.upsertJobScheduler(
-        task.name,
-        { every: task.everyMs },
-        { name: task.name, opts: { removeOnComplete: true, removeOnFail: true } },
-      );
+      await this.queue.upsertJobScheduler(task.name, { every: task.everyMs }, { name: task.name, opts: { removeOnComplete: true, removeOnFail: true } });
     }
   }
 

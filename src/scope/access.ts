@@ -87,7 +87,10 @@ export async function requireAlbumRole(lib: OwnerView, albumId: string, allowed:
   const role = await albumRole(lib, albumId);
   if (role === null) throw new UserError('not-found', `no album with id ${albumId}`);
   if (!allowed.includes(role)) {
-    throw new UserError('forbidden', role === 'viewer' ? 'this album is shared with you to view: only its owner or an editor may change it' : 'only the album\'s owner may do this');
+    throw new UserError(
+      'forbidden',
+      role === 'viewer' ? 'this album is shared with you to view: only its owner or an editor may change it' : "only the album's owner may do this",
+    );
   }
   return role;
 }
@@ -122,8 +125,14 @@ async function sharedWith(lib: OwnerView): Promise<SharedWithUser> {
         union all select 'album', album_id, false from album_shares where user_id = ${lib.ownerId}::uuid`,
   );
   const value = {
-    partners: found.filter((row) => row.kind === 'partner').map((row) => ({ id: row.id, inTimeline: row.in_timeline })).sort((a, b) => a.id.localeCompare(b.id)),
-    albumIds: found.filter((row) => row.kind === 'album').map((row) => row.id).sort(),
+    partners: found
+      .filter((row) => row.kind === 'partner')
+      .map((row) => ({ id: row.id, inTimeline: row.in_timeline }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
+    albumIds: found
+      .filter((row) => row.kind === 'album')
+      .map((row) => row.id)
+      .sort(),
   };
   if (started === generation) sharedCache.set(lib.ownerCache, { at: performance.now(), generation, value });
   return value;

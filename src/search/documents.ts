@@ -38,10 +38,7 @@ export async function refreshSearchDocuments(db: Db, photoIds: readonly string[]
 /** Refreshes the photos whose faces belong to these people (after a rename, merge or reassignment). */
 export async function refreshSearchDocumentsOfPeople(db: Db, personIds: readonly string[]): Promise<number> {
   if (personIds.length === 0) return 0;
-  const ids = await rows<{ photo_id: string }>(
-    db,
-    sql`select distinct photo_id from faces where person_id = any(${uuidArray(personIds)})`,
-  );
+  const ids = await rows<{ photo_id: string }>(db, sql`select distinct photo_id from faces where person_id = any(${uuidArray(personIds)})`);
   return refreshSearchDocuments(
     db,
     ids.map((r) => r.photo_id),
@@ -208,7 +205,10 @@ export async function ensureSearchDocuments(db: Db): Promise<number> {
     await db.execute(sql`insert into library_meta (key, value) values (${VERSION_KEY}, ${JSON.stringify(SEARCH_DOCUMENT_VERSION)}::jsonb)
       on conflict (key) do update set value = excluded.value, updated_at = now()`);
   } else {
-    const missing = await rows<{ id: string }>(db, sql`select p.id from photos p where p.deleted_at is null and not exists (select 1 from photo_search s where s.photo_id = p.id)`);
+    const missing = await rows<{ id: string }>(
+      db,
+      sql`select p.id from photos p where p.deleted_at is null and not exists (select 1 from photo_search s where s.photo_id = p.id)`,
+    );
     refreshed = await refreshSearchDocuments(
       db,
       missing.map((row) => row.id),

@@ -100,9 +100,7 @@ function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, narrowed:
     kw_q as materialized (select ${query} as q),
     kw_strong as materialized (${candidates(sql`s.strong @@ ${query} ${notExcluded}`)}),
     -- the weaker fields only when the strong ones did not fill the candidates (a common tag stops here)
-    kw_any as (${candidates(
-      sql`(select count(*) from kw_strong) < ${KEYWORD_CANDIDATES} and s.document @@ (select q from kw_q)`,
-    )}),
+    kw_any as (${candidates(sql`(select count(*) from kw_strong) < ${KEYWORD_CANDIDATES} and s.document @@ (select q from kw_q)`)}),
     kw_fts as materialized (
       select s.photo_id, ts_rank_cd(s.document, (select q from kw_q))::float8 as score, false as fuzzy
       from photo_search s

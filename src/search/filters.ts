@@ -37,9 +37,7 @@ export function notBehindStackCover(photoId: SQL): SQL {
 
 /** Whether anything narrows the photos beyond their owner (`peopleMatch` alone does not). */
 export function hasFilters(filters: SearchFilters): boolean {
-  return Object.entries(filters).some(
-    ([key, value]) => key !== 'peopleMatch' && value !== undefined && !(Array.isArray(value) && value.length === 0),
-  );
+  return Object.entries(filters).some(([key, value]) => key !== 'peopleMatch' && value !== undefined && !(Array.isArray(value) && value.length === 0));
 }
 
 /**
@@ -70,7 +68,8 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   if (filters.hasLocation === false) conditions.push(sql`(p.latitude is null or p.longitude is null)`);
   if (filters.near) conditions.push(nearCondition(sql`p.latitude`, sql`p.longitude`, filters.near));
   if (filters.bbox) conditions.push(boxCondition(sql`p.latitude`, sql`p.longitude`, filters.bbox));
-  if (filters.notNear) conditions.push(sql`(p.latitude is not null and p.longitude is not null and not ${nearCondition(sql`p.latitude`, sql`p.longitude`, filters.notNear)})`);
+  if (filters.notNear)
+    conditions.push(sql`(p.latitude is not null and p.longitude is not null and not ${nearCondition(sql`p.latitude`, sql`p.longitude`, filters.notNear)})`);
   if (filters.hideDuplicates) conditions.push(notDuplicateCopy(sql`p.id`));
   if (filters.origin) conditions.push(sql`p.origin = ${filters.origin}`);
   if (filters.type) conditions.push(filters.type === 'video' ? sql`p.mime like 'video/%'` : sql`p.mime not like 'video/%'`);
@@ -89,15 +88,19 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
     conditions.push(sql`(${sql.join(each, sql` or `)})`);
   }
   if (filters.inAlbum !== undefined) {
-    conditions.push(sql`${sql.raw(filters.inAlbum ? '' : 'not ')}exists (select 1 from album_photos ap join albums a on a.id = ap.album_id where ap.photo_id = p.id and a.kind = 'manual' and a.status = 'active')`);
+    conditions.push(
+      sql`${sql.raw(filters.inAlbum ? '' : 'not ')}exists (select 1 from album_photos ap join albums a on a.id = ap.album_id where ap.photo_id = p.id and a.kind = 'manual' and a.status = 'active')`,
+    );
   }
-  if (filters.excludeAlbum) conditions.push(sql`not exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${filters.excludeAlbum}::uuid)`);
-  if (filters.kind === 'screenshot') conditions.push(sql`(${hasTag('screenshot')} or p.filename ilike 'screenshot%' or p.filename ilike 'screen shot%' or p.filename ilike 'bildschirmfoto%' or p.filename ilike 'capture d%cran%')`);
+  if (filters.excludeAlbum)
+    conditions.push(sql`not exists (select 1 from album_photos ap where ap.photo_id = p.id and ap.album_id = ${filters.excludeAlbum}::uuid)`);
+  if (filters.kind === 'screenshot')
+    conditions.push(
+      sql`(${hasTag('screenshot')} or p.filename ilike 'screenshot%' or p.filename ilike 'screen shot%' or p.filename ilike 'bildschirmfoto%' or p.filename ilike 'capture d%cran%')`,
+    );
   if (filters.kind === 'selfie') conditions.push(hasTag('selfie'));
   if (filters.people?.length) {
-    const each = filters.people.map(
-      (id) => sql`exists (select 1 from faces f where f.photo_id = p.id and f.person_id = ${id}::uuid)`,
-    );
+    const each = filters.people.map((id) => sql`exists (select 1 from faces f where f.photo_id = p.id and f.person_id = ${id}::uuid)`);
     conditions.push(sql`(${sql.join(each, sql.raw(filters.peopleMatch === 'any' ? ' or ' : ' and '))})`);
   }
   return sql.join(conditions, sql` and `);

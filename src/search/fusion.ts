@@ -62,11 +62,7 @@ export function applyCutoff(semantic: readonly SemanticArmHit[], keywordIds: Rea
  * Fuses the two arms. Order: close matches last (see FusedHit), then score, then the better keyword rank, then
  * the better semantic rank, then the id — a total order, so the same query always pages the same way.
  */
-export function fuse(
-  keyword: readonly KeywordArmHit[],
-  semantic: readonly SemanticArmHit[],
-  options: { k?: number; cutoff?: number } = {},
-): FusedHit[] {
+export function fuse(keyword: readonly KeywordArmHit[], semantic: readonly SemanticArmHit[], options: { k?: number; cutoff?: number } = {}): FusedHit[] {
   const k = options.k ?? DEFAULT_RRF_K;
   const keywordIds = new Set(keyword.map((hit) => hit.photoId));
   const kept = applyCutoff(semantic, keywordIds, options.cutoff ?? 0);

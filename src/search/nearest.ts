@@ -57,9 +57,7 @@ export function nearestScan(name: string, scan: NearestScan): SQL {
       order by 2 limit ${scan.limit}`;
   // `order by 2` is the index's `embedding <=> vector` (a float8 already): one vector parameter, sent once
   const live =
-    !scan.narrowed && scan.ownerId
-      ? libraryOnly(scan.ownerId, scan.filter)
-      : sql`exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter})`;
+    !scan.narrowed && scan.ownerId ? libraryOnly(scan.ownerId, scan.filter) : sql`exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter})`;
   const graph = (gate: SQL) => sql`
       select e.photo_id, e.embedding <=> ${vector} as distance
       from photo_embeddings e

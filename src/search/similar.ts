@@ -29,16 +29,22 @@ export interface SimilarOptions {
 export async function similarByVector(db: Db, scope: PhotoScope, embedding: Float32Array, options: SimilarOptions): Promise<SimilarHit[]> {
   const filter = filterCondition(scope, options.filters);
   const narrowed = narrows(scope, options.filters);
-  const scan = nearestScan('nearest', { embedding, filter, narrowed, limit: options.limit, model: options.model, exclude: options.exclude, ownerId: scope.userId });
+  const scan = nearestScan('nearest', {
+    embedding,
+    filter,
+    narrowed,
+    limit: options.limit,
+    model: options.model,
+    exclude: options.exclude,
+    ownerId: scope.userId,
+  });
   const found = await rows<{ photo_id: string; distance: number }>(
     db,
     sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``} ${scan}
         select photo_id, distance from nearest order by distance, photo_id`,
   );
   const min = options.minSimilarity ?? -1;
-  return found
-    .map((row, i) => ({ photoId: row.photo_id, similarity: 1 - row.distance, rank: i + 1 }))
-    .filter((hit) => hit.similarity >= min);
+  return found.map((row, i) => ({ photoId: row.photo_id, similarity: 1 - row.distance, rank: i + 1 })).filter((hit) => hit.similarity >= min);
 }
 
 /** A photo's own stored embedding, with the model that made it; null when it has none. */

@@ -24,13 +24,7 @@ const MATCH_KINDS = ['prefix', 'word', 'similar'] as const;
  * term), kept current by the search rows' refresh. The scope's terms: its owners', and the names of the albums
  * shared with the user, which belong to their owners (termsCondition).
  */
-export async function suggestTerms(
-  db: Db,
-  scope: PhotoScope,
-  text: string,
-  limit: number,
-  kinds?: readonly SuggestionKind[],
-): Promise<Suggestion[]> {
+export async function suggestTerms(db: Db, scope: PhotoScope, text: string, limit: number, kinds?: readonly SuggestionKind[]): Promise<Suggestion[]> {
   const typed = text.trim().replace(/\s+/g, ' ');
   if (!typed) return [];
   const escaped = escapeLike(typed);
@@ -39,7 +33,12 @@ export async function suggestTerms(
     typed.length < 3
       ? sql`(st.normalized like typed.e || '%' or st.normalized like '% ' || typed.e || '%')`
       : sql`(st.normalized like '%' || typed.e || '%' or st.normalized % typed.t)`;
-  const kindFilter = kinds?.length ? sql`and st.kind in (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)})` : sql``;
+  const kindFilter = kinds?.length
+    ? sql`and st.kind in (${sql.join(
+        kinds.map((k) => sql`${k}`),
+        sql`, `,
+      )})`
+    : sql``;
   const found = await rows<{ kind: SuggestionKind; label: string; key: string; photos: number; tier: number }>(
     db,
     sql`with typed as (select lower(unaccent(${typed})) as t, lower(unaccent(${escaped})) as e)

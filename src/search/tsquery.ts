@@ -38,8 +38,5 @@ export function toTsquery(parsed: ParsedQuery): SQL {
 /** The exclusions alone (for the trigram matches, which must respect them too), or null. */
 export function exclusionTsquery(parsed: ParsedQuery): SQL | null {
   if (parsed.excluded.length === 0) return null;
-  return joinQueries(
-    parsed.excluded.map(partQuery),
-    '||',
-  );
+  return joinQueries(parsed.excluded.map(partQuery), '||');
 }

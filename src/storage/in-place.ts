@@ -151,7 +151,11 @@ async function guardedOpen(guard: InPlaceGuard | null, key: string): Promise<Ope
 
 /** Whether this system names a process's open files in /proc (Linux). */
 let procFds: Promise<boolean> | null = null;
-const hasProcFds = () => (procFds ??= fs.stat(`/proc/${process.pid}/fd`).then((stats: Stats) => stats.isDirectory(), () => false));
+const hasProcFds = () =>
+  (procFds ??= fs.stat(`/proc/${process.pid}/fd`).then(
+    (stats: Stats) => stats.isDirectory(),
+    () => false,
+  ));
 
 /**
  * A path for a tool (ExifTool, ffmpeg, a decoder) to the file of a checked descriptor, kept open until release.

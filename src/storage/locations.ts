@@ -137,13 +137,7 @@ export async function openStorageLocations(
   return StorageLocations.of(main, named, details);
 }
 
-async function openLocation(
-  name: string,
-  location: StorageLocationSettings,
-  dataDir: string,
-  scratch: Scratch,
-  cacheRoot: string,
-): Promise<BlobStore> {
+async function openLocation(name: string, location: StorageLocationSettings, dataDir: string, scratch: Scratch, cacheRoot: string): Promise<BlobStore> {
   if (location.url.startsWith('s3://')) {
     try {
       return await openBlobStore(location, dataDir, scratch, cacheRoot);

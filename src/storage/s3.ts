@@ -172,8 +172,7 @@ export class S3BlobStore implements BlobStore {
             this.client.send(new DeleteObjectsCommand({ Bucket: this.location.bucket, Delete: { Objects: keys, Quiet: true } })),
           );
           const failed = deleted.Errors ?? [];
-          if (failed.length > 0)
-            throw new StorageUnavailableError(`object storage did not delete ${failed.length} files under ${prefix}: ${failed[0]?.Code}`);
+          if (failed.length > 0) throw new StorageUnavailableError(`object storage did not delete ${failed.length} files under ${prefix}: ${failed[0]?.Code}`);
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
@@ -250,9 +249,7 @@ function storageError(error: unknown, key: string): Error {
   const message = (error as Error)?.message ?? String(error);
   if (status === undefined || status >= 500 || status === 429 || name === 'SlowDown' || name === 'TimeoutError') {
     const code = (error as NodeJS.ErrnoException)?.code;
-    return new StorageUnavailableError(
-      `object storage unavailable (${code ?? name}${status ? ` ${status}` : ''}): ${message} [${path.posix.basename(key)}]`,
-    );
+    return new StorageUnavailableError(`object storage unavailable (${code ?? name}${status ? ` ${status}` : ''}): ${message} [${path.posix.basename(key)}]`);
   }
   if (name === 'NoSuchBucket') return new Error(`object storage: the bucket does not exist (${message})`);
   return new Error(`object storage refused the request (${name} ${status}): ${message}`);

@@ -99,7 +99,10 @@ describe('web app: albums', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
     const states = await waitForTerminal(server.url, Object.values(ids), 300_000);
-    expect(Object.values(states).every((s) => s === 'completed'), JSON.stringify(states)).toBe(true);
+    expect(
+      Object.values(states).every((s) => s === 'completed'),
+      JSON.stringify(states),
+    ).toBe(true);
     context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   }, 360_000);
 

@@ -63,9 +63,7 @@ describe('web app: photos show while they are analysed', () => {
     captions.release();
     await waitForTerminal(server.url, ids, 120_000);
     await poll(() => page.getByTestId('tile-working').count(), { timeout: 90_000 }).toBe(0);
-    expect(await page.getByTestId('photo-tile').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')))).toEqual(
-      files.map(() => 'completed'),
-    );
+    expect(await page.getByTestId('photo-tile').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')))).toEqual(files.map(() => 'completed'));
     expect(errors).toEqual([]);
     await page.close();
   });

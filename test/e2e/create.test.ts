@@ -77,15 +77,17 @@ describe('web app: Create and Catalogue', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    server = await startTestServer(withoutFacesOrText({
-      images: {
-        providers: {
-          default: openaiProvider(images, { model: 'dall-e-2' }),
+    server = await startTestServer(
+      withoutFacesOrText({
+        images: {
+          providers: {
+            default: openaiProvider(images, { model: 'dall-e-2' }),
+          },
+          concurrency: 2,
+          imagesPerDay: 50,
         },
-        concurrency: 2,
-        imagesPerDay: 50,
-      },
-    }));
+      }),
+    );
     const uploaded = await upload(server.url, [{ path: path.join(assets, 'albums/nature/notocactus_minimus.jpg') }]);
     productId = uploaded.body.items[0].id;
     await waitForTerminal(server.url, [productId]);
@@ -172,9 +174,7 @@ describe('web app: Create and Catalogue', () => {
     expect(rows[0]!.shotUrls!.split(' ')).toHaveLength(3);
 
     // the set's album downloads as a ZIP
-    const album = (await json(`${server.url}/api/generate/jobs`)).body.items.find((j: { kind: string }) => j.kind === 'product-shots').albums[
-      productId
-    ];
+    const album = (await json(`${server.url}/api/generate/jobs`)).body.items.find((j: { kind: string }) => j.kind === 'product-shots').albums[productId];
     await page.goto(`${server.url}/albums/${album}`);
     const [zip] = await Promise.all([page.waitForEvent('download'), page.getByTestId('album-zip').click()]);
     expect(zip.suggestedFilename()).toMatch(/product shots\.zip$/);

@@ -52,14 +52,25 @@ async function buildLibrary(dir: string): Promise<string[]> {
   await copy('falcon.jpg', falcon);
   await make('falcon-small.jpg', (s, w, h) => s.resize(Math.round(w / 2), Math.round(h / 2)).jpeg({ quality: 90 }), falcon);
   await make('falcon-chat.jpg', (s) => s.jpeg({ quality: 20 }), falcon);
-  await make('falcon-enhanced.jpg', (s) => s.modulate({ brightness: 1.15 }).linear(1.2, -0.2 * 128).jpeg({ quality: 90 }), falcon);
+  await make(
+    'falcon-enhanced.jpg',
+    (s) =>
+      s
+        .modulate({ brightness: 1.15 })
+        .linear(1.2, -0.2 * 128)
+        .jpeg({ quality: 90 }),
+    falcon,
+  );
   await copy('ridge.jpg', ridge);
   await make('ridge-mirrored.jpg', (s) => s.flop().jpeg({ quality: 90 }), ridge);
   // the camera's RAW of ridge.jpg: its embedded preview is the same picture, smaller (one shot, not a copy)
   const preview = await sharp(ridge).resize(640).jpeg({ quality: 85 }).toBuffer();
   const previewSize = await sharp(preview).metadata();
   const raw = path.join(dir, 'ridge.CR2');
-  await writeFile(raw, cameraRaw({ preview, width: previewSize.width, height: previewSize.height, make: 'NIKON CORPORATION', model: 'NIKON D750', taken: '2023:09:25 08:33:30' }));
+  await writeFile(
+    raw,
+    cameraRaw({ preview, width: previewSize.width, height: previewSize.height, make: 'NIKON CORPORATION', model: 'NIKON D750', taken: '2023:09:25 08:33:30' }),
+  );
   files.push(raw);
   await copy('dunes.jpg', dunes);
   await make('dunes-small.jpg', (s, w, h) => s.resize(Math.round(w / 2), Math.round(h / 2)).jpeg({ quality: 90 }), dunes);
@@ -74,7 +85,11 @@ async function buildLibrary(dir: string): Promise<string[]> {
   const exiftool = new ExifTool();
   try {
     for (const [i, name] of ['frame-1.jpg', 'frame-2.jpg'].entries()) {
-      await exiftool.write(path.join(dir, name), { Make: 'Shoebox', Model: 'Burst 1', DateTimeOriginal: `2024:05:04 10:00:0${i}` }, { writeArgs: ['-overwrite_original'] });
+      await exiftool.write(
+        path.join(dir, name),
+        { Make: 'Shoebox', Model: 'Burst 1', DateTimeOriginal: `2024:05:04 10:00:0${i}` },
+        { writeArgs: ['-overwrite_original'] },
+      );
     }
   } finally {
     await exiftool.end();
@@ -119,7 +134,10 @@ describe('web app: duplicates', () => {
   beforeAll(async () => {
     server = await startTestServer(withoutFacesOrText());
     const files = await buildLibrary(tempDir());
-    const result = await upload(server.url, files.map((file) => ({ path: file })));
+    const result = await upload(
+      server.url,
+      files.map((file) => ({ path: file })),
+    );
     expect(result.status, JSON.stringify(result.body)).toBe(201);
     result.body.items.forEach((item: { id: string }, i: number) => idOf.set(path.basename(files[i]!), item.id));
     await waitForTerminal(server.url, [...idOf.values()], 300_000);
@@ -158,7 +176,12 @@ describe('web app: duplicates', () => {
       const marks = await keepMarks(page, group.id);
       expect(marks.map(([id]) => id)).toEqual(ofGroup(group));
       expect(marks[0]![0]).toBe(group.keeperId);
-      expect(marks.filter(([, keep]) => keep === 'true').map(([id]) => id).sort()).toEqual([...group.suggestedKeep].sort());
+      expect(
+        marks
+          .filter(([, keep]) => keep === 'true')
+          .map(([id]) => id)
+          .sort(),
+      ).toEqual([...group.suggestedKeep].sort());
     }
     const falcon = listed.find(hasPhoto('falcon.jpg'))!;
     const falconCards = page.locator(`[data-group-id="${falcon.id}"] [data-testid="dup-member"]`);
@@ -185,7 +208,9 @@ describe('web app: duplicates', () => {
     const mirrored = page.locator(`[data-group-id="${ridge.id}"] [data-photo-id="${idOf.get('ridge-mirrored.jpg')}"]`);
     const ridgeOriginal = page.locator(`[data-group-id="${ridge.id}"] [data-photo-id="${idOf.get('ridge.jpg')}"]`);
     // one of the two carries the mirror evidence (whichever was compared with the other)
-    expect(`${await mirrored.locator('[data-field="evidence"]').textContent()} ${await ridgeOriginal.locator('[data-field="evidence"]').textContent()}`).toContain('mirrored');
+    expect(
+      `${await mirrored.locator('[data-field="evidence"]').textContent()} ${await ridgeOriginal.locator('[data-field="evidence"]').textContent()}`,
+    ).toContain('mirrored');
     expect(await falconCards.first().locator('[data-field="dimensions"]').textContent()).toMatch(/\d+ × \d+/);
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.dup-img')].every((img) => img.complete && img.naturalWidth > 0));
     await screenshot(page, 'shoebox-duplicates.png');
@@ -276,7 +301,11 @@ describe('web app: duplicates', () => {
     expect((await keepMarks(page, back.id)).filter(([, keep]) => keep === 'true').map(([id]) => id)).toEqual([back.keeperId]);
     await page.keyboard.press('Enter');
     await poll(() => left(page)).toBe('2');
-    expect(await trashIds()).toEqual(ofGroup(back).filter((id) => id !== back.keeperId).sort());
+    expect(await trashIds()).toEqual(
+      ofGroup(back)
+        .filter((id) => id !== back.keeperId)
+        .sort(),
+    );
 
     // d: not duplicates. The group goes, its photos stay where they are.
     const dismissed = (await activeGroupId(page))!;
@@ -308,7 +337,13 @@ describe('web app: duplicates', () => {
     const chosen = last.members[1]!.photo.id;
     const goneNow = (await trashIds()).filter((id) => !beforeLast.includes(id));
     expect(goneNow.sort()).toEqual(
-      [last.members[0]!.photo.id, ...last.members.slice(2).filter((m) => m.supersededBy.includes(chosen)).map((m) => m.photo.id)].sort(),
+      [
+        last.members[0]!.photo.id,
+        ...last.members
+          .slice(2)
+          .filter((m) => m.supersededBy.includes(chosen))
+          .map((m) => m.photo.id),
+      ].sort(),
     );
     if (last.id === ridge.id) expect(goneNow).not.toContain(named('ridge.CR2'));
     await screenshot(page, 'shoebox-duplicates-done.png');

@@ -42,9 +42,7 @@ const selectedIds = (page: Page) =>
 const thumbnailsLoaded = (page: Page, count: number) => imagesLoaded(page, '[data-testid="photo-tile"] img', count);
 
 const monthLabel = (key: string) =>
-  key === 'undated'
-    ? 'Undated'
-    : new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${key}-01T00:00:00Z`));
+  key === 'undated' ? 'Undated' : new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${key}-01T00:00:00Z`));
 
 /**
  * A screenshot of the screen only: a virtualised timeline has rows only near the screen, so a full-page shot
@@ -76,7 +74,12 @@ describe('web app: gallery', () => {
 
   beforeAll(async () => {
     server = await startTestServer(withoutFacesOrText());
-    const files = [...readdirSync(natureDir).filter((name) => name.endsWith('.jpg')).map((name) => ({ path: path.join(natureDir, name) })), { path: thompson }];
+    const files = [
+      ...readdirSync(natureDir)
+        .filter((name) => name.endsWith('.jpg'))
+        .map((name) => ({ path: path.join(natureDir, name) })),
+      { path: thompson },
+    ];
     const result = await upload(server.url, files);
     expect(result.status).toBe(201);
     ids = result.body.items.map((item: { id: string }) => item.id);
@@ -138,7 +141,7 @@ describe('web app: gallery', () => {
     await page.close();
   });
 
-  it('asks for the first screen\'s thumbnails before the app\'s code has run, once each', async () => {
+  it("asks for the first screen's thumbnails before the app's code has run, once each", async () => {
     const page = await context.newPage();
     const thumbnails: string[] = [];
     page.on('request', (request) => {
@@ -168,14 +171,23 @@ describe('web app: gallery', () => {
   });
 
   it('fits a phone-sized screen', async () => {
-    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 812 }, colorScheme: 'light', locale: 'en-US', hasTouch: true, isMobile: true });
+    const phone = await signedInContext(browser, server, {
+      viewport: { width: 375, height: 812 },
+      colorScheme: 'light',
+      locale: 'en-US',
+      hasTouch: true,
+      isMobile: true,
+    });
     const { page, errors } = await openPage(phone);
     await page.goto(server.url);
     await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBeGreaterThan(3);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     // Three columns of tiles at 375 px.
-    const width = await page.locator('.tile-cell').first().evaluate((el) => el.getBoundingClientRect().width);
+    const width = await page
+      .locator('.tile-cell')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().width);
     expect(width).toBeGreaterThan(90);
     expect(width).toBeLessThan(130);
     await screenShot(page, 'shoebox-gallery-phone.png');
@@ -275,7 +287,9 @@ describe('web app: gallery', () => {
     await dialog.getByLabel(/Garden walk/).check();
     await dialog.getByTestId('album-add').click();
     // (the first toast, with the same album name, may still be up: the album itself says when the month is in)
-    await poll(() => page.getByTestId('toast').textContent()).toContain(`Added ${monthIds.length} ${monthIds.length === 1 ? 'photo' : 'photos'} to “Garden walk”`);
+    await poll(() => page.getByTestId('toast').textContent()).toContain(
+      `Added ${monthIds.length} ${monthIds.length === 1 ? 'photo' : 'photos'} to “Garden walk”`,
+    );
     await poll(async () => {
       const grown = await getJson<{ photos: { items: { id: string }[] } }>(`${server.url}/api/albums/${album!.id}?limit=50`);
       return grown.photos.items.map((p) => p.id).sort();

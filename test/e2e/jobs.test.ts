@@ -70,7 +70,9 @@ describe('web app: jobs', () => {
     // library, instead of all within one tick of the jobs stream (thumbnails come first, then the analysis).
     captions = await startCaptionEndpoint({ delayMs: 400 });
     // The test holds the captions while the rest of the analysis runs, longer than the client's 60 s on a busy machine.
-    server = await startTestServer(withoutFacesOrText({ ml: { caption: { url: captions.url, model: 'llava:13b', timeoutMs: 600_000 }, captionConcurrency: 1 } }));
+    server = await startTestServer(
+      withoutFacesOrText({ ml: { caption: { url: captions.url, model: 'llava:13b', timeoutMs: 600_000 }, captionConcurrency: 1 } }),
+    );
     context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
   });
 
@@ -147,10 +149,16 @@ describe('web app: jobs', () => {
     const changes = await seen(page);
     const counts = changes.map((c) => c.working).filter((n): n is number => n !== null);
     expect(Math.max(...counts)).toBeGreaterThan(1);
-    expect(counts.some((n, i) => i > 0 && n < counts[i - 1]! && n > 0), `counted down: ${counts.join(' ')}`).toBe(true);
+    expect(
+      counts.some((n, i) => i > 0 && n < counts[i - 1]! && n > 0),
+      `counted down: ${counts.join(' ')}`,
+    ).toBe(true);
     expect(counts[counts.length - 1]).toBe(0);
     const completed = changes.map((c) => c.completed).filter((n): n is number => n !== null);
-    expect(completed.every((n, i) => i === 0 || n >= completed[i - 1]!), `completed never fell: ${completed.join(' ')}`).toBe(true);
+    expect(
+      completed.every((n, i) => i === 0 || n >= completed[i - 1]!),
+      `completed never fell: ${completed.join(' ')}`,
+    ).toBe(true);
     expect(new Set(completed).size, `completed rose in steps: ${completed.join(' ')}`).toBeGreaterThan(2);
     expect(completed[completed.length - 1]).toBe(nature.length);
     // the indicator came and went; the header no longer has a "processing" count (the indicator replaced it)
@@ -196,7 +204,9 @@ describe('web app: jobs', () => {
 
   it('falls back to polling when the event stream is refused', async () => {
     const { page, errors } = await openPage(context, { allowConsole: [/status of 503/, /EventSource/] });
-    await page.route('**/api/jobs/events', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{"statusCode":503,"error":"Service Unavailable","message":"no"}' }));
+    await page.route('**/api/jobs/events', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', body: '{"statusCode":503,"error":"Service Unavailable","message":"no"}' }),
+    );
     await page.goto(`${server.url}/jobs`);
     await poll(() => page.getByTestId('jobs-connection').getAttribute('data-connection')).toBe('polling');
     const snapshot = (await json(`${server.url}/api/jobs`)).body as { states: Record<string, number> };

@@ -31,7 +31,10 @@ beforeAll(async () => {
   expect(uploaded.status).toBe(201);
   const ids = (uploaded.body.items as { id: string }[]).map((item) => item.id);
   await waitForTerminal(server.url, ids, 180_000);
-  const album = await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'A walk in the Sierra de las Nieves, spring', photoIds: ids.slice(0, 3) } });
+  const album = await json(`${server.url}/api/albums`, {
+    method: 'POST',
+    json: { name: 'A walk in the Sierra de las Nieves, spring', photoIds: ids.slice(0, 3) },
+  });
   expect(album.status).toBe(201);
   const people = (await json(`${server.url}/api/people`)).body.items as { id: string }[];
   expect(people.length).toBeGreaterThan(0); // the portrait's face regions name its people
@@ -46,7 +49,11 @@ beforeAll(async () => {
   const bob = { cookie: `shoebox_session=${bobCookie}`, origin: server.url };
   const admin = (await json(`${server.url}/api/auth/me`)).body as { id: string };
   const bobId = ((await (await fetch(`${server.url}/api/auth/me`, { headers: bob })).json()) as { id: string }).id;
-  const partner = await fetch(`${server.url}/api/partners`, { method: 'POST', headers: { ...bob, 'content-type': 'application/json' }, body: JSON.stringify({ userId: admin.id }) });
+  const partner = await fetch(`${server.url}/api/partners`, {
+    method: 'POST',
+    headers: { ...bob, 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: admin.id }),
+  });
   expect(partner.status).toBe(204);
   const link = await json(`${server.url}/api/shared-links`, { method: 'POST', json: { albumId: album.body.id } });
   expect(link.status).toBe(201);
@@ -102,66 +109,74 @@ async function settled(page: Page): Promise<void> {
 async function layoutFaults(page: Page, width: number): Promise<string[]> {
   const faults: string[] = [];
   // the screen's width, not window.innerWidth: a phone's browser widens its layout to a page too wide for it
-  faults.push(...(await page.evaluate((width) => {
-    const out: string[] = [];
-    if (document.documentElement.scrollWidth > width + 1) out.push(`the page is ${document.documentElement.scrollWidth} px wide on a ${width} px screen`);
-    const clipped = (node: Element): boolean => {
-      for (let up = node.parentElement; up && up !== document.body; up = up.parentElement) {
-        const overflow = getComputedStyle(up).overflowX;
-        if (overflow !== 'visible') return true;
+  faults.push(
+    ...(await page.evaluate((width) => {
+      const out: string[] = [];
+      if (document.documentElement.scrollWidth > width + 1) out.push(`the page is ${document.documentElement.scrollWidth} px wide on a ${width} px screen`);
+      const clipped = (node: Element): boolean => {
+        for (let up = node.parentElement; up && up !== document.body; up = up.parentElement) {
+          const overflow = getComputedStyle(up).overflowX;
+          if (overflow !== 'visible') return true;
+        }
+        return false;
+      };
+      for (const node of document.querySelectorAll('body *')) {
+        const box = node.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || getComputedStyle(node).visibility === 'hidden') continue;
+        if ((box.right > width + 1 || box.left < -1) && !clipped(node)) {
+          out.push(`${node.tagName.toLowerCase()}.${String(node.className)} spans ${Math.round(box.left)}–${Math.round(box.right)} px on a ${width} px screen`);
+        }
       }
-      return false;
-    };
-    for (const node of document.querySelectorAll('body *')) {
-      const box = node.getBoundingClientRect();
-      if (box.width === 0 || box.height === 0 || getComputedStyle(node).visibility === 'hidden') continue;
-      if ((box.right > width + 1 || box.left < -1) && !clipped(node)) {
-        out.push(`${node.tagName.toLowerCase()}.${String(node.className)} spans ${Math.round(box.left)}–${Math.round(box.right)} px on a ${width} px screen`);
-      }
-    }
-    return out.slice(0, 8);
-  }, width)));
+      return out.slice(0, 8);
+    }, width)),
+  );
   // Covered content: at the top of the page against the bars at the top, at the end against those at the bottom.
   const covered = (edge: 'top' | 'bottom') =>
-    page.evaluate(({ edge, height }) => {
-      const fixedOf = (node: Element | null): Element | null => {
-        for (let up = node; up && up !== document.body; up = up.parentElement) {
-          const position = getComputedStyle(up).position;
-          if (position === 'fixed' || position === 'sticky') return up;
+    page.evaluate(
+      ({ edge, height }) => {
+        const fixedOf = (node: Element | null): Element | null => {
+          for (let up = node; up && up !== document.body; up = up.parentElement) {
+            const position = getComputedStyle(up).position;
+            if (position === 'fixed' || position === 'sticky') return up;
+          }
+          return null;
+        };
+        const bars = [...document.querySelectorAll('body *')].filter((node) => {
+          const style = getComputedStyle(node);
+          if (style.position !== 'fixed' && style.position !== 'sticky') return false;
+          if (fixedOf(node.parentElement)) return false; // the outermost fixed box only
+          const box = node.getBoundingClientRect();
+          if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || style.pointerEvents === 'none') return false;
+          if (style.position === 'sticky' && node.closest('#content')) return false; // sticky content moves with its own part
+          const middle = (box.top + box.bottom) / 2;
+          return edge === 'top' ? middle < height / 2 : middle >= height / 2;
+        });
+        const leaves = [...document.querySelectorAll('#content *')].filter((node) => {
+          if (fixedOf(node)) return false;
+          const style = getComputedStyle(node);
+          if (style.visibility === 'hidden' || style.opacity === '0') return false;
+          const interactive = /^(A|BUTTON|INPUT|SELECT|TEXTAREA|IMG|H1|H2|H3|LABEL|SUMMARY)$/.test(node.tagName);
+          const text = [...node.childNodes].some((child) => child.nodeType === Node.TEXT_NODE && child.textContent!.trim() !== '');
+          return interactive || text;
+        });
+        const out: string[] = [];
+        for (const bar of bars) {
+          const b = bar.getBoundingClientRect();
+          for (const leaf of leaves) {
+            const l = leaf.getBoundingClientRect();
+            if (l.width === 0 || l.height === 0) continue;
+            const overlap = Math.min(b.bottom, l.bottom) - Math.max(b.top, l.top);
+            const across = Math.min(b.right, l.right) - Math.max(b.left, l.left);
+            if (overlap > 2 && across > 2)
+              out.push(
+                `${String(bar.className) || bar.tagName} covers ${leaf.tagName.toLowerCase()} "${(leaf.textContent ?? '').trim().slice(0, 30)}" at the ${edge}`,
+              );
+          }
         }
-        return null;
-      };
-      const bars = [...document.querySelectorAll('body *')].filter((node) => {
-        const style = getComputedStyle(node);
-        if (style.position !== 'fixed' && style.position !== 'sticky') return false;
-        if (fixedOf(node.parentElement)) return false; // the outermost fixed box only
-        const box = node.getBoundingClientRect();
-        if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || style.pointerEvents === 'none') return false;
-        if (style.position === 'sticky' && node.closest('#content')) return false; // sticky content moves with its own part
-        const middle = (box.top + box.bottom) / 2;
-        return edge === 'top' ? middle < height / 2 : middle >= height / 2;
-      });
-      const leaves = [...document.querySelectorAll('#content *')].filter((node) => {
-        if (fixedOf(node)) return false;
-        const style = getComputedStyle(node);
-        if (style.visibility === 'hidden' || style.opacity === '0') return false;
-        const interactive = /^(A|BUTTON|INPUT|SELECT|TEXTAREA|IMG|H1|H2|H3|LABEL|SUMMARY)$/.test(node.tagName);
-        const text = [...node.childNodes].some((child) => child.nodeType === Node.TEXT_NODE && child.textContent!.trim() !== '');
-        return interactive || text;
-      });
-      const out: string[] = [];
-      for (const bar of bars) {
-        const b = bar.getBoundingClientRect();
-        for (const leaf of leaves) {
-          const l = leaf.getBoundingClientRect();
-          if (l.width === 0 || l.height === 0) continue;
-          const overlap = Math.min(b.bottom, l.bottom) - Math.max(b.top, l.top);
-          const across = Math.min(b.right, l.right) - Math.max(b.left, l.left);
-          if (overlap > 2 && across > 2) out.push(`${String(bar.className) || bar.tagName} covers ${leaf.tagName.toLowerCase()} "${(leaf.textContent ?? '').trim().slice(0, 30)}" at the ${edge}`);
-        }
-      }
-      return out.slice(0, 5);
-    }, { edge, height: page.viewportSize()!.height });
+        return out.slice(0, 5);
+      },
+      { edge, height: page.viewportSize()!.height },
+    );
   await page.evaluate(() => window.scrollTo(0, 0));
   await quiet(page);
   faults.push(...(await covered('top')));
@@ -178,11 +193,14 @@ async function layoutFaults(page: Page, width: number): Promise<string[]> {
 
 /** Whether a box's own background is fully opaque (a colour with no transparency, and no see-through filter). */
 const opaque = (page: Page, selector: string) =>
-  page.locator(selector).first().evaluate((node) => {
-    const style = getComputedStyle(node);
-    const alpha = /rgba?\(([^)]+)\)/.exec(style.backgroundColor)?.[1]?.split(',')[3];
-    return (alpha === undefined || Number(alpha) === 1) && style.backgroundColor !== 'transparent' && style.backdropFilter === 'none';
-  });
+  page
+    .locator(selector)
+    .first()
+    .evaluate((node) => {
+      const style = getComputedStyle(node);
+      const alpha = /rgba?\(([^)]+)\)/.exec(style.backgroundColor)?.[1]?.split(',')[3];
+      return (alpha === undefined || Number(alpha) === 1) && style.backgroundColor !== 'transparent' && style.backdropFilter === 'none';
+    });
 
 describe.each([
   ['phone', PHONE, { isMobile: true, hasTouch: true, deviceScaleFactor: 2 }],
@@ -206,11 +224,19 @@ describe.each([
       await page.waitForFunction(() => document.title !== 'Shoebox', null, { timeout: 5_000 }).catch(() => undefined);
       titles[route] = await page.title();
       // a duplicate's file name beside its best-shot badge is read whole (it was once cut to one letter on a phone)
-      const cut = await page.locator('.dup-member-name').evaluateAll((names) => names.filter((name) => name.scrollWidth > name.clientWidth + 1).map((name) => `${name.textContent} in ${name.clientWidth} px`));
+      const cut = await page
+        .locator('.dup-member-name')
+        .evaluateAll((names) => names.filter((name) => name.scrollWidth > name.clientWidth + 1).map((name) => `${name.textContent} in ${name.clientWidth} px`));
       if (cut.length) found[route] = [...(found[route] ?? []), ...cut];
       const faults = await layoutFaults(page, viewport.width);
       if (faults.length) found[route] = faults;
-      const shot = route === '/' ? 'home' : route.slice(1).replace(/[/?=]+/g, '-').replace(/-[0-9a-f]{8}-[0-9a-f-]{27}/g, '-id');
+      const shot =
+        route === '/'
+          ? 'home'
+          : route
+              .slice(1)
+              .replace(/[/?=]+/g, '-')
+              .replace(/-[0-9a-f]{8}-[0-9a-f-]{27}/g, '-id');
       await screenshot(page, `layout-${size}-${shot}.png`);
     }
     expect(found).toEqual({});

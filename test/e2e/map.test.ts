@@ -49,7 +49,10 @@ describe('web app: the map', () => {
     } finally {
       await exiftool.end();
     }
-    const { body } = await upload(server.url, PLACES.map((place) => ({ path: path.join(dir, place.name) })));
+    const { body } = await upload(
+      server.url,
+      PLACES.map((place) => ({ path: path.join(dir, place.name) })),
+    );
     body.items.forEach((item: { id: string; filename: string }) => idOf.set(item.filename, item.id));
     await waitForTerminal(server.url, [...idOf.values()], 240_000);
     await json(`${server.url}/api/photos/${idOf.get('tokyo-falcon.jpg')}`, { method: 'PATCH', json: { favorite: true } });
@@ -86,7 +89,8 @@ describe('web app: the map', () => {
     return (await count()).white;
   };
   const markers = (page: Page) => page.locator('.map-cluster');
-  const counts = async (page: Page) => (await markers(page).evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-count'))))).sort((a, b) => a - b);
+  const counts = async (page: Page) =>
+    (await markers(page).evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-count'))))).sort((a, b) => a - b);
 
   it('draws the world with clusters and lists the items in view, asking nothing of any other host (desk)', async () => {
     const context: BrowserContext = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
@@ -188,14 +192,19 @@ describe('web app: the map', () => {
     }
     // put back where the other tests expect them
     await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [home], location: null } });
-    await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [idOf.get('tokyo-falcon.jpg')], location: { latitude: 35.6895, longitude: 139.6917 } } });
+    await json(`${server.url}/api/photos`, {
+      method: 'PATCH',
+      json: { ids: [idOf.get('tokyo-falcon.jpg')], location: { latitude: 35.6895, longitude: 139.6917 } },
+    });
     expect(foreign(urls)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('draws the tiles of a tile server an admin named, and of PMTiles files Shoebox serves (images, vector tiles chosen on the account page), asking nothing else', async () => {
-    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 90, g: 170, b: 90 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 256, height: 256, channels: 3, background: { r: 90, g: 170, b: 90 } } })
+      .png()
+      .toBuffer();
     const asked: string[] = [];
     const tiles = http.createServer((request, response) => {
       asked.push(request.url!);
@@ -204,7 +213,9 @@ describe('web app: the map', () => {
     await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
     const tileOrigin = `http://127.0.0.1:${(tiles.address() as AddressInfo).port}`;
     try {
-      expect((await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { tileUrl: `${tileOrigin}/{z}/{x}/{y}.png`, attribution: 'Test tiles' } })).status).toBe(200);
+      expect(
+        (await json(`${server.url}/api/admin/map`, { method: 'PUT', json: { tileUrl: `${tileOrigin}/{z}/{x}/{y}.png`, attribution: 'Test tiles' } })).status,
+      ).toBe(200);
       const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
       const { page, errors } = await openPage(context);
       const urls = recordRequests(page);
@@ -252,7 +263,14 @@ describe('web app: the map', () => {
         page.evaluate(() =>
           [...document.querySelectorAll<HTMLCanvasElement>('.leaflet-tiles-pane canvas.leaflet-tile-loaded')]
             .filter((canvas) => canvas.width > 0)
-            .map((canvas) => [...canvas.getContext('2d')!.getImageData(canvas.width / 2, canvas.height / 2, 1, 1).data.slice(0, 3)].join(','))
+            .map((canvas) =>
+              [
+                ...canvas
+                  .getContext('2d')!
+                  .getImageData(canvas.width / 2, canvas.height / 2, 1, 1)
+                  .data.slice(0, 3),
+              ].join(','),
+            )
             .filter((colour, i, all) => all.indexOf(colour) === i)
             .sort(),
         );
@@ -271,7 +289,7 @@ describe('web app: the map', () => {
     }
   });
 
-  it('draws a MapLibre style an admin named (WebGL), its tiles from the style\'s host alone, and says when a style asks another host', async () => {
+  it("draws a MapLibre style an admin named (WebGL), its tiles from the style's host alone, and says when a style asks another host", async () => {
     // a style server as OpenFreeMap's or a tileserver-gl's: the style JSON and its vector tiles, answering any page (CORS)
     const asked: string[] = [];
     const styles = http.createServer((request, response) => {
@@ -309,14 +327,21 @@ describe('web app: the map', () => {
       await admin.getByRole('button', { name: 'Save map' }).click();
       await poll(() => admin.getByRole('status').textContent()).toContain(`the map style from 127.0.0.1:${new URL(styleOrigin).port} (drawn with WebGL)`);
       const set = await json(`${server.url}/api/admin/map`);
-      expect(set.body.source, JSON.stringify(set.body)).toEqual({ kind: 'style', styleUrl: `${styleOrigin}/style.json`, attribution: 'Test style · Natural Earth · GeoNames', maxZoom: 18 });
+      expect(set.body.source, JSON.stringify(set.body)).toEqual({
+        kind: 'style',
+        styleUrl: `${styleOrigin}/style.json`,
+        attribution: 'Test style · Natural Earth · GeoNames',
+        maxZoom: 18,
+      });
       const loads: string[] = [];
       page.on('load', () => loads.push(page.url()));
       await page.getByRole('link', { name: 'Map', exact: true }).first().click();
       await page.waitForURL('**/map**');
       // the map drawn by WebGL: the style's sea over the west half of the world, its land east; the built-in map hidden
       const shares = async () => {
-        const { data, info } = await sharp(await page.getByTestId('map').screenshot()).raw().toBuffer({ resolveWithObject: true });
+        const { data, info } = await sharp(await page.getByTestId('map').screenshot())
+          .raw()
+          .toBuffer({ resolveWithObject: true });
         let sea = 0;
         let land = 0;
         for (let i = 0; i < data.length; i += info.channels) {
@@ -386,7 +411,10 @@ describe('web app: the map', () => {
     expect(map.height).toBeGreaterThan(300);
     expect(list.y).toBeGreaterThanOrEqual(map.y + map.height);
     // the strip scrolls sideways: its tiles sit in one row
-    const tops = await page.getByTestId('map-items').locator('[data-testid="photo-tile"]').evaluateAll((nodes) => nodes.map((n) => Math.round(n.getBoundingClientRect().top)));
+    const tops = await page
+      .getByTestId('map-items')
+      .locator('[data-testid="photo-tile"]')
+      .evaluateAll((nodes) => nodes.map((n) => Math.round(n.getBoundingClientRect().top)));
     expect(new Set(tops).size).toBe(1);
     // the page itself does not scroll sideways
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -43,13 +43,24 @@ describe('web app: memories', () => {
       for (const shot of SHOTS) {
         const file = path.join(dir, shot.source);
         fs.copyFileSync(path.join(assets, 'albums', 'nature', shot.source), file);
-        await exiftool.write(file, { DateTimeOriginal: shot.at, GPSLatitude: shot.where[0], GPSLongitude: shot.where[1] }, { writeArgs: ['-overwrite_original'] });
+        await exiftool.write(
+          file,
+          { DateTimeOriginal: shot.at, GPSLatitude: shot.where[0], GPSLongitude: shot.where[1] },
+          { writeArgs: ['-overwrite_original'] },
+        );
       }
     } finally {
       await exiftool.end();
     }
-    const { body } = await upload(server.url, SHOTS.map((shot) => ({ path: path.join(dir, shot.source) })));
-    await waitForTerminal(server.url, body.items.map((item: { id: string }) => item.id), 240_000);
+    const { body } = await upload(
+      server.url,
+      SHOTS.map((shot) => ({ path: path.join(dir, shot.source) })),
+    );
+    await waitForTerminal(
+      server.url,
+      body.items.map((item: { id: string }) => item.id),
+      240_000,
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -117,7 +128,9 @@ describe('web app: memories', () => {
     await page.goto(server.url);
     await poll(() => page.locator('[data-testid="memory-strip"] [data-testid="memory-card"]').count()).toBe(3);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    const tops = await page.locator('[data-testid="memory-strip"] [data-testid="memory-card"]').evaluateAll((nodes) => nodes.map((n) => Math.round(n.getBoundingClientRect().top)));
+    const tops = await page
+      .locator('[data-testid="memory-strip"] [data-testid="memory-card"]')
+      .evaluateAll((nodes) => nodes.map((n) => Math.round(n.getBoundingClientRect().top)));
     expect(new Set(tops).size).toBe(1);
     await screenshot(page, 'memories-phone-strip.png');
     await page.goto(`${server.url}/memories`);

@@ -43,7 +43,10 @@ beforeAll(async () => {
   server = await startTestServer({ ml: { hubEndpoint: endpoint } });
   browser = await launchBrowser();
   context = await signedInContext(browser, server, { viewport: { width: 1280, height: 900 } });
-  const uploaded = await upload(server.url, ['albums/nature/prairie_falcon.jpg', 'albums/nature/silver_fir.jpg'].map((p) => ({ path: path.join(assets, p) })));
+  const uploaded = await upload(
+    server.url,
+    ['albums/nature/prairie_falcon.jpg', 'albums/nature/silver_fir.jpg'].map((p) => ({ path: path.join(assets, p) })),
+  );
   ids = uploaded.body.items.map((item: { id: string }) => item.id);
   await waitForTerminal(server.url, ids);
 }, 180_000);
@@ -112,7 +115,9 @@ describe('models from the web app', () => {
     hub.faults = { corrupt: { file: TEXT, data: Buffer.from(text.map((byte, i) => (i === 100 ? byte ^ 0xff : byte))) } };
     await card().getByTestId('model-install').click();
     await poll(() => card().getByTestId('model-install-error').textContent(), { timeout: 30_000 }).toMatch(/sha256|checksum/i);
-    expect(hub.seen.some((seen) => seen.url.endsWith(encodeURIComponent(VISION)) && /^bytes=[1-9]\d*-$/.test(seen.range ?? '') && seen.status === 206)).toBe(true);
+    expect(hub.seen.some((seen) => seen.url.endsWith(encodeURIComponent(VISION)) && /^bytes=[1-9]\d*-$/.test(seen.range ?? '') && seen.status === 206)).toBe(
+      true,
+    );
     expect(existsSync(partial)).toBe(false);
     expect((await json(`${server.url}/api/models`)).body.items.find((m: { name: string }) => m.name === spec.name).installed).toBe(false);
 
@@ -148,7 +153,9 @@ describe('unattended installs', () => {
     const unattended = await startTestServer({ ml: { hubEndpoint: endpoint, installModels: ['clip-vit-b32'] } });
     try {
       const id = (await upload(unattended.url, [{ path: path.join(assets, 'albums/nature/prairie_falcon.jpg') }])).body.items[0].id as string;
-      await poll(async () => (await json(`${unattended.url}/api/models`)).body.items.find((m: { name: string }) => m.name === 'clip-vit-b32').installed, { timeout: 30_000 }).toBe(true);
+      await poll(async () => (await json(`${unattended.url}/api/models`)).body.items.find((m: { name: string }) => m.name === 'clip-vit-b32').installed, {
+        timeout: 30_000,
+      }).toBe(true);
       await poll(async () => (await json(`${unattended.url}/api/photos/${id}`)).body.steps.embeddings.status, { timeout: 60_000 }).toBe('done');
       expect(hub.seen.some((seen) => seen.url.includes('/resolve/main/'))).toBe(true);
     } finally {
@@ -212,7 +219,9 @@ describe('the first-run set-up', () => {
       hub.reset();
       await page.getByTestId('model-offer-install').click();
       // signed in (the library shows), and the model downloads
-      await poll(async () => (await json(`${fresh.url}/api/models`)).body.items.find((m: { name: string }) => m.name === recommended.name).installed, { timeout: 60_000 }).toBe(true);
+      await poll(async () => (await json(`${fresh.url}/api/models`)).body.items.find((m: { name: string }) => m.name === recommended.name).installed, {
+        timeout: 60_000,
+      }).toBe(true);
       expect(hub.seen.some((seen) => seen.url.startsWith(`/${recommended.repo}/resolve/main/`))).toBe(true);
       await poll(() => page.getByTestId('model-offer-arrived').isVisible(), { timeout: 30_000 }).toBe(true);
       // and it is the model search uses: nothing more for the admin to do
@@ -241,8 +250,14 @@ describe('a model from a zip, for a machine that cannot reach the hub', () => {
       await poll(() => clip.getByTestId('model-archive').isVisible()).toBe(true);
 
       // a zip of something else: refused with the reason, nothing installed
-      await clip.getByTestId('model-archive-file').setInputFiles({ name: 'photos.zip', mimeType: 'application/zip', buffer: await makeZip([{ name: 'IMG_0001.jpg', data: Buffer.from('not a model') }]) });
-      await poll(() => page.getByRole('alert').first().textContent()).toMatch(/holds no config\.json: it is not a zip of the Xenova\/clip-vit-base-patch32 folder/);
+      await clip.getByTestId('model-archive-file').setInputFiles({
+        name: 'photos.zip',
+        mimeType: 'application/zip',
+        buffer: await makeZip([{ name: 'IMG_0001.jpg', data: Buffer.from('not a model') }]),
+      });
+      await poll(() => page.getByRole('alert').first().textContent()).toMatch(
+        /holds no config\.json: it is not a zip of the Xenova\/clip-vit-base-patch32 folder/,
+      );
       expect(await clip.getAttribute('data-installed')).toBe('false');
 
       // the model's folder, zipped inside a folder of its own
@@ -309,7 +324,9 @@ describe('switching the CLIP model', () => {
     await poll(() => multilingual.getByTestId('model-in-use-note').isVisible()).toBe(true);
     expect(await page.locator('[data-model="clip-vit-b32"]').getByTestId('model-use').isVisible()).toBe(true);
     await screenshot(page, 'models-switched.png');
-    await poll(async () => (await json(`${server.url}/api/photos/${ids[0]}`)).body.steps.embeddings.version ?? '', { timeout: 60_000 }).toMatch(/clip-multilingual@/);
+    await poll(async () => (await json(`${server.url}/api/photos/${ids[0]}`)).body.steps.embeddings.version ?? '', { timeout: 60_000 }).toMatch(
+      /clip-multilingual@/,
+    );
     expect(errors).toEqual([]);
     await page.close();
   }, 90_000);

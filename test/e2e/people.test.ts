@@ -54,7 +54,8 @@ describe('web app: people', () => {
 
   const getPerson = async (id: string) => json(`${server.url}/api/people/${id}`);
   const people = async (query = '') => (await json(`${server.url}/api/people${query}`)).body.items as ApiPerson[];
-  const photoFaces = async (photoId: string) => ((await json(`${server.url}/api/photos/${photoId}/faces`)).body.items as ApiFace[]).sort((a, b) => a.box.x - b.box.x);
+  const photoFaces = async (photoId: string) =>
+    ((await json(`${server.url}/api/photos/${photoId}/faces`)).body.items as ApiFace[]).sort((a, b) => a.box.x - b.box.x);
 
   beforeAll(async () => {
     server = await startTestServer({ ml: { peopleMinFaces: 2 } });
@@ -203,7 +204,9 @@ describe('web app: people', () => {
     const first = await json(`${server.url}/api/faces/${upright[1]!.id}/assign`, { method: 'POST', json: { name: 'Pierre Curie' } });
     expect(first.status).toBe(200);
     const pierreAgain = first.body.personId as string;
-    expect((await json(`${server.url}/api/faces/${rotated[1]!.id}/assign`, { method: 'POST', json: { name: 'Pierre Curie' } })).body.personId).toBe(pierreAgain);
+    expect((await json(`${server.url}/api/faces/${rotated[1]!.id}/assign`, { method: 'POST', json: { name: 'Pierre Curie' } })).body.personId).toBe(
+      pierreAgain,
+    );
 
     const { page, errors } = await openPage(context);
     await page.goto(`${server.url}/people`);

@@ -37,7 +37,12 @@ beforeAll(async () => {
   const exiftool = new ExifTool({ maxProcs: 1 });
   const cameras: { path: string; name: string }[] = [];
   try {
-    for (const [colour, model] of [['red', 'R5'], ['green', 'R5'], ['blue', 'R6'], ['yellow', 'R6']] as const) {
+    for (const [colour, model] of [
+      ['red', 'R5'],
+      ['green', 'R5'],
+      ['blue', 'R6'],
+      ['yellow', 'R6'],
+    ] as const) {
       await exiftool.write(colours[colour], { Make: 'Canon', Model: `Canon EOS ${model}` }, { writeArgs: ['-overwrite_original'] });
       cameras.push({ path: colours[colour], name: `${colour}-${model}.jpg` });
     }
@@ -69,15 +74,26 @@ afterAll(async () => {
 });
 
 const inside = async (page: Page, selector: string) =>
-  page.locator(selector).evaluateAll((nodes, width) => nodes.every((node) => {
-    const box = node.getBoundingClientRect();
-    return box.left >= -0.5 && box.right <= width + 0.5;
-  }), PHONE.width);
+  page.locator(selector).evaluateAll(
+    (nodes, width) =>
+      nodes.every((node) => {
+        const box = node.getBoundingClientRect();
+        return box.left >= -0.5 && box.right <= width + 0.5;
+      }),
+    PHONE.width,
+  );
 
 describe('web app on a phone (390×844)', () => {
   let context: BrowserContext;
   beforeAll(async () => {
-    context = await signedInContext(browser, server, { viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme: 'light', locale: 'en-US' });
+    context = await signedInContext(browser, server, {
+      viewport: PHONE,
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: 'light',
+      locale: 'en-US',
+    });
   });
   afterAll(async () => context?.close());
 
@@ -108,7 +124,13 @@ describe('web app on a phone (390×844)', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'phone-gallery.png');
     // every other section behind More: it opens above the bar, a tap goes there, and it closes
-    for (const [name, path] of [['Jobs', '/jobs'], ['Trash', '/trash'], ['Duplicates', '/duplicates'], ['Sharing', '/sharing'], ['Create', '/create']] as const) {
+    for (const [name, path] of [
+      ['Jobs', '/jobs'],
+      ['Trash', '/trash'],
+      ['Duplicates', '/duplicates'],
+      ['Sharing', '/sharing'],
+      ['Create', '/create'],
+    ] as const) {
       await page.locator('.app-nav').getByRole('button', { name: 'More' }).tap();
       const menu = page.getByTestId('more-menu');
       await poll(() => menu.isVisible()).toBe(true);
@@ -139,9 +161,14 @@ describe('web app on a phone (390×844)', () => {
     await page.goto(`${server.url}/duplicates`);
     await poll(() => page.getByTestId('dup-member').count()).toBeGreaterThanOrEqual(2);
     await screenshot(page, 'phone-duplicates.png');
-    const wide = await page.evaluate((width) =>
-      [...document.querySelectorAll('#content *')].filter((node) => node.getBoundingClientRect().right > width + 0.5).map((node) => `${node.tagName}.${node.className}`).slice(0, 10),
-    PHONE.width);
+    const wide = await page.evaluate(
+      (width) =>
+        [...document.querySelectorAll('#content *')]
+          .filter((node) => node.getBoundingClientRect().right > width + 0.5)
+          .map((node) => `${node.tagName}.${node.className}`)
+          .slice(0, 10),
+      PHONE.width,
+    );
     expect(wide).toEqual([]);
     expect(await inside(page, '[data-testid="dup-group"]')).toBe(true);
     expect(await inside(page, '[data-testid="dup-member"]')).toBe(true);
@@ -243,7 +270,11 @@ describe('web app: favourites and ratings, close matches, the jobs page and the 
 
   it('"EOS R5": understood as the camera, its photos; as typed, the R5 photos first and the R6 ones under "close matches"', async () => {
     const { page, errors } = await openPage(context);
-    const idsIn = (testId: string) => page.getByTestId(testId).locator('[data-testid="photo-tile"]').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-photo-id')).sort());
+    const idsIn = (testId: string) =>
+      page
+        .getByTestId(testId)
+        .locator('[data-testid="photo-tile"]')
+        .evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-photo-id')).sort());
     await page.goto(`${server.url}/search?q=${encodeURIComponent('EOS R5')}&mode=keyword`);
     await poll(() => page.getByTestId('understood').locator('.understood-chip').allTextContents()).toEqual(['CameraCanon EOS R5×']);
     // the R5's photos (a corpus photo was taken with one too), none of the R6's

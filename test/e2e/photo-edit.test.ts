@@ -11,16 +11,27 @@ let server: TestServer;
 let browser: Browser;
 let id: string;
 
-const photo = async () => (await json(`${server.url}/api/photos/${id}`)).body as { edit: { rotate: number; crop: { x: number; y: number; width: number; height: number } | null } | null; state: string; width: number; height: number };
+const photo = async () =>
+  (await json(`${server.url}/api/photos/${id}`)).body as {
+    edit: { rotate: number; crop: { x: number; y: number; width: number; height: number } | null } | null;
+    state: string;
+    width: number;
+    height: number;
+  };
 /** The size of the picture the photo page shows now. */
 const shown = (page: Page) =>
-  page.locator('.preview img:not(.preview-lowres)').first().evaluate((node: HTMLImageElement) => ({ width: node.naturalWidth, height: node.naturalHeight }));
+  page
+    .locator('.preview img:not(.preview-lowres)')
+    .first()
+    .evaluate((node: HTMLImageElement) => ({ width: node.naturalWidth, height: node.naturalHeight }));
 
 beforeAll(async () => {
   server = await startTestServer(withoutFacesOrText());
   browser = await launchBrowser();
   // 1200×800: red on the left, blue on the right
-  const left = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 220, g: 30, b: 30 } } }).png().toBuffer();
+  const left = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 220, g: 30, b: 30 } } })
+    .png()
+    .toBuffer();
   const data = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 30, g: 30, b: 220 } } })
     .composite([{ input: left, left: 0, top: 0 }])
     .jpeg()
@@ -64,7 +75,12 @@ describe('the photo editor', () => {
     await waitForTerminal(server.url, [id]);
     await poll(() => page.getByTestId('photo-status').textContent()).toContain('Edited');
     await poll(() => shown(page).catch(() => null)).toEqual({ width: 800, height: 1200 });
-    await poll(() => page.locator('.preview').first().evaluate((node) => getComputedStyle(node).getPropertyValue('--ratio').trim())).toBe(String(800 / 1200));
+    await poll(() =>
+      page
+        .locator('.preview')
+        .first()
+        .evaluate((node) => getComputedStyle(node).getPropertyValue('--ratio').trim()),
+    ).toBe(String(800 / 1200));
 
     // a crop: the bottom-right corner dragged half-way in
     await page.getByTestId('edit-photo').click();
@@ -109,7 +125,7 @@ describe('the photo editor', () => {
     await poll(async () => (await photo()).edit).toBeNull();
     await waitForTerminal(server.url, [id]);
     await poll(() => shown(page).catch(() => null)).toEqual({ width: 1200, height: 800 });
-    expect((await photo())).toMatchObject({ width: 1200, height: 800 });
+    expect(await photo()).toMatchObject({ width: 1200, height: 800 });
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
@@ -138,7 +154,10 @@ describe('the photo editor on a phone', () => {
       const from = { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 };
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [from] });
       for (let i = 1; i <= 5; i++) {
-        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: from.x + (stage.width / 4) * (i / 5), y: from.y + (stage.height / 4) * (i / 5) }] });
+        await cdp.send('Input.dispatchTouchEvent', {
+          type: 'touchMove',
+          touchPoints: [{ x: from.x + (stage.width / 4) * (i / 5), y: from.y + (stage.height / 4) * (i / 5) }],
+        });
       }
       await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
       await screenshot(page, 'phone-photo-editor.png');
@@ -163,7 +182,10 @@ describe('an edit seen from another device', () => {
     try {
       const { page, errors } = await openPage(desk);
       const tile = () =>
-        page.locator(`[data-photo-id="${id}"] img`).first().evaluate((node: HTMLImageElement) => (node.complete && node.naturalWidth > 0 ? { width: node.naturalWidth, height: node.naturalHeight } : null));
+        page
+          .locator(`[data-photo-id="${id}"] img`)
+          .first()
+          .evaluate((node: HTMLImageElement) => (node.complete && node.naturalWidth > 0 ? { width: node.naturalWidth, height: node.naturalHeight } : null));
       await page.goto(server.url);
       await poll(tile).toEqual({ width: 250, height: 167 });
       // turned on another device (through the API), while this browser holds the landscape thumbnail

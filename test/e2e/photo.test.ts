@@ -163,9 +163,9 @@ describe('web app: photo page', () => {
     expect(hexes).toEqual(target.palette.map((c: { hex: string }) => c.hex));
 
     // Every step done or skipped for a reason (no CLIP model installed, no text on the photo): no retry offered.
-    const steps = await page.locator('[data-testid="steps"] tr[data-step]').evaluateAll((rows) =>
-      rows.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-status')]),
-    );
+    const steps = await page
+      .locator('[data-testid="steps"] tr[data-step]')
+      .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-step'), r.getAttribute('data-status')]));
     expect(Object.fromEntries(steps)).toEqual(Object.fromEntries(Object.entries(target.steps).map(([name, step]: [string, any]) => [name, step.status])));
     expect(Object.fromEntries(steps)).toMatchObject({ preprocessing: 'done', metadata: 'done', embeddings: 'skipped', tags: 'skipped' });
     expect(await page.getByTestId('retry').count()).toBe(0);
@@ -645,7 +645,10 @@ describe('web app: photo page with a CLIP model', () => {
     server = await startTestServer({ dataDir });
     const colours = await colourPhotos(tempDir(), 11);
     const names = Object.keys(colours) as (keyof typeof colours)[];
-    const result = await upload(server.url, names.map((name) => ({ path: colours[name] })));
+    const result = await upload(
+      server.url,
+      names.map((name) => ({ path: colours[name] })),
+    );
     expect(result.status).toBe(201);
     photos = Object.fromEntries(names.map((name, i) => [name, result.body.items[i].id as string]));
     await waitForTerminal(server.url, Object.values(photos));

@@ -37,7 +37,9 @@ const portraitRotated = path.join(assets, 'metadata/faces/portrait-orientation-6
 /** The ids of the result tiles, in order. */
 /** Every result in page order: the matches of the words, then the close matches (their own grid) if any. */
 const resultIds = (page: Page) =>
-  page.locator('[data-testid="search-results"] [data-testid="photo-tile"], [data-testid="search-close-matches"] [data-testid="photo-tile"]').evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-photo-id')));
+  page
+    .locator('[data-testid="search-results"] [data-testid="photo-tile"], [data-testid="search-close-matches"] [data-testid="photo-tile"]')
+    .evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-photo-id')));
 
 /** "why this matched" as "label: detail" lines. */
 const whyRows = (tile: Locator) =>
@@ -91,7 +93,10 @@ describe('web app: search, with a CLIP model', () => {
     ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
     await waitForTerminal(server.url, Object.values(ids), 300_000);
     // A category of the warm colours, for the category filter.
-    const category = await json(`${server.url}/api/categories`, { method: 'POST', json: { name: 'warm-colours', label: 'Warm colours', tags: ['red', 'yellow'] } });
+    const category = await json(`${server.url}/api/categories`, {
+      method: 'POST',
+      json: { name: 'warm-colours', label: 'Warm colours', tags: ['red', 'yellow'] },
+    });
     expect(category.status, JSON.stringify(category.body)).toBe(201);
     context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   }, 360_000);
@@ -248,7 +253,7 @@ describe('web app: search, with a CLIP model', () => {
     }
   });
 
-  it('searches in each mode, the mode in the URL; results are the API\'s, each with why it matched', async () => {
+  it("searches in each mode, the mode in the URL; results are the API's, each with why it matched", async () => {
     const { page, errors } = await openPage(context);
     await page.goto(`${server.url}/search?q=red`);
     const hybrid = await api({ q: 'red', mode: 'hybrid' });
@@ -383,7 +388,8 @@ describe('web app: search, with a CLIP model', () => {
         const transfer = new DataTransfer();
         transfer.items.add(new File([data], name, { type: 'image/jpeg' }));
         const target = document.querySelector('[data-testid="search-page"]')!;
-        for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        for (const type of ['dragenter', 'dragover', 'drop'])
+          target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
       },
       { bytes, name: 'my-blue.jpg' },
     );

@@ -33,7 +33,12 @@ describe('sharing in the browser', () => {
     server = await startTestServer(withoutFacesOrText());
     browser = await launchBrowser();
     annSession = await adminSession(server.url);
-    const ids = (await upload(server.url, PHOTOS.map((p) => ({ path: p })))).body.items.map((i: { id: string }) => i.id);
+    const ids = (
+      await upload(
+        server.url,
+        PHOTOS.map((p) => ({ path: p })),
+      )
+    ).body.items.map((i: { id: string }) => i.id);
     await waitForTerminal(server.url, ids);
     inAlbum = ids.slice(0, 2);
     outside = ids[2];
@@ -105,7 +110,11 @@ describe('sharing in the browser', () => {
   });
 
   it("shows Bob the album as Ann's, read-only", async () => {
-    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ email: BOB.email, password: BOB.password }) });
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: server.url },
+      body: JSON.stringify({ email: BOB.email, password: BOB.password }),
+    });
     const bobSession = /shoebox_session=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')![1]!;
     const context = await contextFor(bobSession);
     const { page, errors } = await openPage(context);
@@ -164,7 +173,11 @@ describe('sharing in the browser', () => {
     expect(download.suggestedFilename()).toMatch(/\.jpg$/);
 
     // expired: the page says so
-    await json(`${server.url}/api/shared-links/${link.id}`, { method: 'PATCH', json: { expiresAt: new Date(Date.now() - 1000).toISOString() }, ...as(annSession) });
+    await json(`${server.url}/api/shared-links/${link.id}`, {
+      method: 'PATCH',
+      json: { expiresAt: new Date(Date.now() - 1000).toISOString() },
+      ...as(annSession),
+    });
     await page.reload();
     await poll(() => page.getByTestId('link-problem').textContent()).toContain('expired');
     expect(errors).toEqual([]);

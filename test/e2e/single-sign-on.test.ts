@@ -13,7 +13,8 @@ describe('single sign-on (OpenID Connect)', () => {
   let browser: Browser;
   let admin: { headers: Record<string, string> };
 
-  const users = async () => (await json(`${server.url}/api/admin/users`, admin)).body.items as { id: string; email: string; role: string; quotaBytes: number | null }[];
+  const users = async () =>
+    (await json(`${server.url}/api/admin/users`, admin)).body.items as { id: string; email: string; role: string; quotaBytes: number | null }[];
 
   /** Signs in through the provider's login and consent pages in a fresh browser; answers the page where it lands. */
   async function signInAs(login: string): Promise<Page> {
@@ -64,7 +65,10 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ enabled: true, hasClientSecret: true, callbackPath: '/api/auth/oidc/callback' });
     expect(JSON.stringify(saved.body)).not.toContain('shoebox client secret');
-    expect((await json(`${server.url}/api/auth/status`, { anonymous: true })).body.singleSignOn).toEqual({ enabled: true, buttonLabel: 'Sign in with Test ID' });
+    expect((await json(`${server.url}/api/auth/status`, { anonymous: true })).body.singleSignOn).toEqual({
+      enabled: true,
+      buttonLabel: 'Sign in with Test ID',
+    });
     // the admin's account page shows the settings, the redirect URI to register, and no secret
     const context = await browser.newContext();
     await context.addCookies([{ name: 'shoebox_session', value: admin.headers.cookie!.split('=')[1]!, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
@@ -81,7 +85,13 @@ describe('single sign-on (OpenID Connect)', () => {
   });
 
   it('registers a new user on the first sign-in, with the role and quota the claims give', async () => {
-    provider.accounts.set('carol', { email: 'Carol@Example.org', email_verified: true, name: 'Carol', shoebox_role: ['staff', 'admin'], shoebox_quota: '50GB' });
+    provider.accounts.set('carol', {
+      email: 'Carol@Example.org',
+      email_verified: true,
+      name: 'Carol',
+      shoebox_role: ['staff', 'admin'],
+      shoebox_quota: '50GB',
+    });
     const page = await signInAs('carol');
     await poll(() => page.getByTestId('library-counts').isVisible()).toBe(true);
     const carol = (await users()).find((u) => u.email === 'carol@example.org');
@@ -93,7 +103,11 @@ describe('single sign-on (OpenID Connect)', () => {
   });
 
   it('links an existing account by verified email, then knows it by subject even after the email changes', async () => {
-    const created = await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Dave', email: 'dave@example.org', password: 'dave password 1' }, ...admin });
+    const created = await json(`${server.url}/api/admin/users`, {
+      method: 'POST',
+      json: { name: 'Dave', email: 'dave@example.org', password: 'dave password 1' },
+      ...admin,
+    });
     provider.accounts.set('dave-sub', { email: 'dave@example.org', email_verified: true, name: 'Dave' });
     let page = await signInAs('dave-sub');
     expect(await page.evaluate(async () => (await (await fetch('/api/auth/me')).json()).id)).toBe(created.body.id);

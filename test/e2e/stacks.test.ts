@@ -16,11 +16,37 @@ const ids: Record<string, string> = {};
 
 /** Two stacks of the same kinds for each screen size, so that each size has its own to take apart. */
 const files = (size: string) => [
-  { name: `IMG_20240501_10000${size === 'desk' ? 0 : 5}_BURST001.jpg`, source: 'albums/nature/prairie_falcon.jpg', shift: 0, time: size === 'desk' ? '10:00:00' : '10:00:05' },
-  { name: `IMG_20240501_10000${size === 'desk' ? 0 : 5}_BURST002.jpg`, source: 'albums/nature/prairie_falcon.jpg', shift: 0.01, time: size === 'desk' ? '10:00:01' : '10:00:06' },
-  { name: `IMG_20240501_10000${size === 'desk' ? 0 : 5}_BURST003.jpg`, source: 'albums/nature/prairie_falcon.jpg', shift: 0.02, time: size === 'desk' ? '10:00:01' : '10:00:06' },
-  { name: `DSC_${size === 'desk' ? '0001' : '0002'}.DNG`, source: 'albums/nature/tanners_ridge.jpg', shift: 0, time: size === 'desk' ? '11:00:00' : '11:30:00', tiff: true },
-  { name: `DSC_${size === 'desk' ? '0001' : '0002'}.JPG`, source: 'albums/nature/tanners_ridge.jpg', shift: 0, time: size === 'desk' ? '11:00:00' : '11:30:00' },
+  {
+    name: `IMG_20240501_10000${size === 'desk' ? 0 : 5}_BURST001.jpg`,
+    source: 'albums/nature/prairie_falcon.jpg',
+    shift: 0,
+    time: size === 'desk' ? '10:00:00' : '10:00:05',
+  },
+  {
+    name: `IMG_20240501_10000${size === 'desk' ? 0 : 5}_BURST002.jpg`,
+    source: 'albums/nature/prairie_falcon.jpg',
+    shift: 0.01,
+    time: size === 'desk' ? '10:00:01' : '10:00:06',
+  },
+  {
+    name: `IMG_20240501_10000${size === 'desk' ? 0 : 5}_BURST003.jpg`,
+    source: 'albums/nature/prairie_falcon.jpg',
+    shift: 0.02,
+    time: size === 'desk' ? '10:00:01' : '10:00:06',
+  },
+  {
+    name: `DSC_${size === 'desk' ? '0001' : '0002'}.DNG`,
+    source: 'albums/nature/tanners_ridge.jpg',
+    shift: 0,
+    time: size === 'desk' ? '11:00:00' : '11:30:00',
+    tiff: true,
+  },
+  {
+    name: `DSC_${size === 'desk' ? '0001' : '0002'}.JPG`,
+    source: 'albums/nature/tanners_ridge.jpg',
+    shift: 0,
+    time: size === 'desk' ? '11:00:00' : '11:30:00',
+  },
 ];
 
 beforeAll(async () => {
@@ -79,7 +105,8 @@ for (const [size, viewport] of [
       const coverTile = page.locator(`[data-testid="photo-tile"][data-photo-id="${cover}"]`);
       await poll(() => coverTile.count()).toBe(1);
       expect(await coverTile.locator('[data-testid="tile-stack"]').innerText()).toContain('3');
-      for (const id of [burst1, burst2].filter((id) => id !== cover)) expect(await page.locator(`[data-testid="photo-tile"][data-photo-id="${id}"]`).count()).toBe(0);
+      for (const id of [burst1, burst2].filter((id) => id !== cover))
+        expect(await page.locator(`[data-testid="photo-tile"][data-photo-id="${id}"]`).count()).toBe(0);
       await screenshot(page, `shoebox-stacks-${size}.png`);
 
       // the tile opens the cover; its page lists the two other frames, one tap away
@@ -114,7 +141,9 @@ for (const [size, viewport] of [
         }
         await page.getByTestId('bulk-stack').click();
         await poll(async () => (await json(`${server.url}/api/photos/${raw}`)).body.stack?.count ?? 0).toBe(2);
-        await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${raw}"], [data-testid="photo-tile"][data-photo-id="${jpeg}"]`).count()).toBe(1);
+        await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${raw}"], [data-testid="photo-tile"][data-photo-id="${jpeg}"]`).count()).toBe(
+          1,
+        );
         expect(await page.locator('[data-testid="tile-stack"]').allInnerTexts()).toContainEqual(expect.stringContaining('2'));
       }
       expect(errors).toEqual([]);

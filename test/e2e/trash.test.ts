@@ -96,7 +96,9 @@ describe('web app: trash', () => {
     // Select the first, shift-click the third: a range of three; restore them.
     const order = await tileIds(page);
     await tiles(page).nth(0).click();
-    await tiles(page).nth(2).click({ modifiers: ['Shift'] });
+    await tiles(page)
+      .nth(2)
+      .click({ modifiers: ['Shift'] });
     await poll(() => page.locator('[data-testid="trash-grid"] [data-selected="true"]').count()).toBe(3);
     expect(await page.locator('.trash-select-all').textContent()).toContain('3 selected');
     // a click on a selected photo deselects it: two left

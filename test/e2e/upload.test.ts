@@ -39,7 +39,8 @@ async function drop(page: Page, files: DropFile[], options: { hold?: boolean } =
 
 const rows = (page: Page) => page.getByTestId('upload-row');
 const row = (page: Page, name: string) => page.locator(`[data-testid="upload-row"][data-name="${name}"]`);
-const statuses = (page: Page) => rows(page).evaluateAll((list) => Object.fromEntries(list.map((r) => [r.getAttribute('data-name'), r.getAttribute('data-status')])));
+const statuses = (page: Page) =>
+  rows(page).evaluateAll((list) => Object.fromEntries(list.map((r) => [r.getAttribute('data-name'), r.getAttribute('data-status')])));
 
 let browser: Browser;
 

@@ -20,14 +20,23 @@ beforeAll(async () => {
   const live = await livePhoto('IMG_0606', '1A2B3C4D-0000-4000-8000-000000000606');
   // stills of the Live Photo's 4:3, standing, and a panorama: every kind of item shares one stage
   const stills = await Promise.all(
-    [['still.jpg', 4032, 3024], ['portrait.jpg', 3024, 4032], ['panorama.jpg', 8000, 2000]].map(async ([name, width, height]) => {
+    [
+      ['still.jpg', 4032, 3024],
+      ['portrait.jpg', 3024, 4032],
+      ['panorama.jpg', 8000, 2000],
+    ].map(async ([name, width, height]) => {
       const file = path.join(path.dirname(clips.mp4), name as string);
-      await sharp({ create: { width: width as number, height: height as number, channels: 3, background: '#4a7' } }).jpeg().toFile(file);
+      await sharp({ create: { width: width as number, height: height as number, channels: 3, background: '#4a7' } })
+        .jpeg()
+        .toFile(file);
       return file;
     }),
   );
   const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'), live.still, ...stills];
-  const uploaded = await upload(server.url, files.map((file) => ({ path: file })));
+  const uploaded = await upload(
+    server.url,
+    files.map((file) => ({ path: file })),
+  );
   for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
   await waitForTerminal(server.url, Object.values(ids));
   // the Live Photo's MOV after its still: folded into it, its motion made playable
@@ -104,7 +113,8 @@ for (const [size, viewport] of [
           return { width: Math.round(figure.getBoundingClientRect().width), expected: Math.round(Math.min(stageWidth, maxHeight * ratio, natural)) };
         });
       }
-      for (const [name, { width, expected }] of Object.entries(drawn)) expect(Math.abs(width - expected), `${name}: ${width} px, the stage gives ${expected}`).toBeLessThanOrEqual(2);
+      for (const [name, { width, expected }] of Object.entries(drawn))
+        expect(Math.abs(width - expected), `${name}: ${width} px, the stage gives ${expected}`).toBeLessThanOrEqual(2);
       // the Live Photo and the still of the same size are drawn alike
       expect(drawn['IMG_0606.HEIC']!.width).toBe(drawn['still.jpg']!.width);
       expect(drawn['still.jpg']!.width).toBeGreaterThan(size === 'desk' ? 600 : 300);
@@ -112,7 +122,7 @@ for (const [size, viewport] of [
       await page.close();
     }, 60_000);
 
-    it('shows a clip\'s length on its tile, plays it on its page and seeks anywhere at once', async () => {
+    it("shows a clip's length on its tile, plays it on its page and seeks anywhere at once", async () => {
       const { page, errors } = await openPage(context);
       await page.goto(server.url);
       const tile = page.locator(`[data-testid="photo-tile"][data-photo-id="${ids['lisbon.mp4']}"]`);
@@ -201,33 +211,37 @@ for (const [size, viewport] of [
       }
     }, 60_000);
 
-    it.each(['samsung-one-ui-6.heic', 'IMG_0606.HEIC'])("marks a motion photo's tile, and plays its motion over the still (%s)", async (name) => {
-      const { page, errors } = await openPage(context);
-      const id = ids[name]!;
-      await page.goto(server.url);
-      await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${id}"]`).getByTestId('tile-motion').count()).toBe(1);
-      await page.goto(`${server.url}/photos/${id}`);
-      await poll(() => page.getByTestId('preview').isVisible()).toBe(true);
-      expect(await page.getByTestId('motion-player').count()).toBe(0);
-      if (size === 'phone') {
-        // a finger resting on the still plays its motion (as an iPhone's Photos does); lifting it stops
-        const lift = await pressAndHold(page, page.getByTestId('preview'));
-        await poll(() => page.getByTestId('motion-player').count()).toBe(1);
-        await lift();
-        await poll(() => page.getByTestId('motion-player').count()).toBe(0);
-        expect(page.url()).toBe(`${server.url}/photos/${id}`);
-      }
-      // its video part can be downloaded beside it
-      expect(await page.getByTestId('download-motion').getAttribute('href')).toBe(`/api/photos/${id}/original?part=motion&download=1`);
-      await page.getByTestId('motion-play').click();
-      const player = page.getByTestId('motion-player');
-      await poll(() => player.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
-      expect(await player.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
-      await screenshot(page, `motion-photo-${name.startsWith('IMG') ? 'live-' : ''}${size}.png`);
-      // once played through, the still again
-      await poll(() => page.getByTestId('motion-player').count(), { timeout: 10_000 }).toBe(0);
-      expect(errors).toEqual([]);
-      await page.close();
-    }, 60_000);
+    it.each(['samsung-one-ui-6.heic', 'IMG_0606.HEIC'])(
+      "marks a motion photo's tile, and plays its motion over the still (%s)",
+      async (name) => {
+        const { page, errors } = await openPage(context);
+        const id = ids[name]!;
+        await page.goto(server.url);
+        await poll(() => page.locator(`[data-testid="photo-tile"][data-photo-id="${id}"]`).getByTestId('tile-motion').count()).toBe(1);
+        await page.goto(`${server.url}/photos/${id}`);
+        await poll(() => page.getByTestId('preview').isVisible()).toBe(true);
+        expect(await page.getByTestId('motion-player').count()).toBe(0);
+        if (size === 'phone') {
+          // a finger resting on the still plays its motion (as an iPhone's Photos does); lifting it stops
+          const lift = await pressAndHold(page, page.getByTestId('preview'));
+          await poll(() => page.getByTestId('motion-player').count()).toBe(1);
+          await lift();
+          await poll(() => page.getByTestId('motion-player').count()).toBe(0);
+          expect(page.url()).toBe(`${server.url}/photos/${id}`);
+        }
+        // its video part can be downloaded beside it
+        expect(await page.getByTestId('download-motion').getAttribute('href')).toBe(`/api/photos/${id}/original?part=motion&download=1`);
+        await page.getByTestId('motion-play').click();
+        const player = page.getByTestId('motion-player');
+        await poll(() => player.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
+        expect(await player.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
+        await screenshot(page, `motion-photo-${name.startsWith('IMG') ? 'live-' : ''}${size}.png`);
+        // once played through, the still again
+        await poll(() => page.getByTestId('motion-player').count(), { timeout: 10_000 }).toBe(0);
+        expect(errors).toEqual([]);
+        await page.close();
+      },
+      60_000,
+    );
   });
 }

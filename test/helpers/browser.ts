@@ -42,7 +42,16 @@ export async function launchBrowser(): Promise<Browser> {
   await ensureWebBuilt();
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -76,7 +85,11 @@ export async function quiet(page: Page): Promise<void> {
       const box = img.getBoundingClientRect();
       return !img.complete && box.bottom > 0 && box.top < innerHeight && box.width > 0;
     });
-    await capped(onScreen.map((img) => new Promise((resolve) => (img.addEventListener('load', resolve, { once: true }), img.addEventListener('error', resolve, { once: true })))));
+    await capped(
+      onScreen.map(
+        (img) => new Promise((resolve) => (img.addEventListener('load', resolve, { once: true }), img.addEventListener('error', resolve, { once: true }))),
+      ),
+    );
     await frame();
     await frame();
     const finite = document.getAnimations().filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
@@ -114,7 +127,11 @@ export async function adminSession(baseUrl: string): Promise<string> {
   const headers = { 'content-type': 'application/json', origin: baseUrl };
   let response = await fetch(`${baseUrl}/api/auth/setup`, { method: 'POST', headers, body: JSON.stringify(TEST_ADMIN) });
   if (response.status === 409) {
-    response = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers, body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }) });
+    response = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email: TEST_ADMIN.email, password: TEST_ADMIN.password }),
+    });
   }
   if (!response.ok) throw new Error(`signing the test admin in answered ${response.status}: ${await response.text()}`);
   const cookie = /shoebox_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '');

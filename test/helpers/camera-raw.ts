@@ -51,7 +51,13 @@ export function cameraRaw(facts: RawFacts): Buffer {
   }
   if (text > 400) throw new Error('camera RAW facts too long');
   // IFD1 (the thumbnail, after the preview) at 200, named as the last IFD at byte 12 as a CR2's header names its raw IFD
-  const ifd1: Entry[] | null = facts.thumbnail ? [[259, SHORT, 1, 6], [513, LONG, 1, 512 + facts.preview.length], [514, LONG, 1, facts.thumbnail.length]] : null;
+  const ifd1: Entry[] | null = facts.thumbnail
+    ? [
+        [259, SHORT, 1, 6],
+        [513, LONG, 1, 512 + facts.preview.length],
+        [514, LONG, 1, facts.thumbnail.length],
+      ]
+    : null;
   writeIfd(head, 16, ifd0, ifd1 ? 200 : 0);
   if (ifd1) {
     writeIfd(head, 200, ifd1);

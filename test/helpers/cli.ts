@@ -22,10 +22,15 @@ async function databaseEnv(args: string[], seed: boolean): Promise<NodeJS.Proces
 }
 
 /** The node command line for the CLI, under the system-call watch when `watch` names its log (syscall-watch.ts). */
-const cliCommand = (args: string[], watch: string | undefined) => (watch ? watched(watch, process.execPath, [shoeboxBin, ...args]) : { command: process.execPath, args: [shoeboxBin, ...args] });
+const cliCommand = (args: string[], watch: string | undefined) =>
+  watch ? watched(watch, process.execPath, [shoeboxBin, ...args]) : { command: process.execPath, args: [shoeboxBin, ...args] };
 
 /** Runs the built CLI to the end; resolves with its exit code and output. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { watch?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { watch?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // not for the commands that write a library into a folder of their own (`restore`, `migrate`), copy one (`backup`) or
   // are watched creating nothing (`serve` on a port in use)
   const database = await databaseEnv(args, !['restore', 'migrate', 'backup', 'serve'].includes(args[0] ?? ''));

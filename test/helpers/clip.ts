@@ -8,9 +8,7 @@ import { cosine } from './vectors.js';
 /** Names of `candidates` (name → image file), best match for `query` first. */
 export async function rank(clip: ClipModel, query: string, candidates: Record<string, string>): Promise<string[]> {
   const text = await clip.embedText(query);
-  const scored = await Promise.all(
-    Object.entries(candidates).map(async ([name, file]) => ({ name, score: cosine(text, await clip.embedImage(file)) })),
-  );
+  const scored = await Promise.all(Object.entries(candidates).map(async ([name, file]) => ({ name, score: cosine(text, await clip.embedImage(file)) })));
   return scored.sort((a, b) => b.score - a.score).map((s) => s.name);
 }
 

@@ -49,7 +49,12 @@ export async function closeEyes(file: string, faces: readonly (readonly Point[])
           if (d > 1 || !inside(x, y)) continue;
           // the closed lid is a little darker towards the lash line
           const shade = 1 - 0.12 * Math.max(0, (y - (cy - ry)) / (2 * ry));
-          blend(x, y, skin.map((v) => v * shade), d < 0.55 ? 1 : (1 - d) / 0.45);
+          blend(
+            x,
+            y,
+            skin.map((v) => v * shade),
+            d < 0.55 ? 1 : (1 - d) / 0.45,
+          );
         }
       }
       const thick = Math.max(1, w * 0.05);
@@ -62,5 +67,7 @@ export async function closeEyes(file: string, faces: readonly (readonly Point[])
       }
     }
   }
-  await sharp(data, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toFile(out);
+  await sharp(data, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toFile(out);
 }

@@ -13,7 +13,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 function templateKey(): string {
   const hash = createHash('sha256');
   const drizzle = path.join(repoRoot, 'drizzle');
-  for (const file of fs.readdirSync(drizzle).filter((name) => name.endsWith('.sql')).sort()) {
+  for (const file of fs
+    .readdirSync(drizzle)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()) {
     hash.update(file).update(fs.readFileSync(path.join(drizzle, file)));
   }
   hash.update(fs.readFileSync(path.join(repoRoot, 'node_modules', '@electric-sql', 'pglite', 'package.json')));

@@ -13,7 +13,9 @@ const logFile = process.env.SHOEBOX_EGRESS_LOG;
 /** Loopback names and addresses: 127.0.0.0/8, ::1, localhost (and its subdomains, RFC 6761). */
 function isLoopback(host) {
   if (host === undefined || host === null || host === '') return true; // Node's default host is localhost
-  const name = String(host).toLowerCase().replace(/^\[|\]$/g, '');
+  const name = String(host)
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (name === '::1' || name === '0:0:0:0:0:0:0:1') return true;
   if (/^::ffff:127\./.test(name)) return true;
@@ -21,7 +23,15 @@ function isLoopback(host) {
 }
 
 function record(kind, target) {
-  const entry = { kind, target, pid: process.pid, at: new Error().stack?.split('\n').slice(3, 9).map((line) => line.trim()) };
+  const entry = {
+    kind,
+    target,
+    pid: process.pid,
+    at: new Error().stack
+      ?.split('\n')
+      .slice(3, 9)
+      .map((line) => line.trim()),
+  };
   if (logFile) fs.appendFileSync(logFile, `${JSON.stringify(entry)}\n`);
   return new Error(`egress refused: ${kind} ${target} (only loopback is allowed here)`);
 }

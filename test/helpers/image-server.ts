@@ -137,8 +137,7 @@ export async function startImageServer(): Promise<ImageServer> {
         error: { message: `Incorrect API key provided: ${String(req.headers.authorization).slice(7, 14)}…`, code: 'invalid_api_key' },
       });
     }
-    if (!openai && req.headers.authorization !== `Basic ${Buffer.from(SD_AUTH).toString('base64')}`)
-      return answer(401, { detail: 'Not authenticated' });
+    if (!openai && req.headers.authorization !== `Basic ${Buffer.from(SD_AUTH).toString('base64')}`) return answer(401, { detail: 'Not authenticated' });
 
     let fields: Record<string, unknown>;
     let source: Buffer | null = null;
@@ -254,14 +253,7 @@ export async function startImageServer(): Promise<ImageServer> {
  * (PDQ and CLIP alike), the same prompt and seed the same bytes. An edit's tiles are blended with its source,
  * which keeps `keep` of the result.
  */
-export async function drawImage(
-  prompt: string,
-  seed: number | null,
-  width: number,
-  height: number,
-  source: Buffer | null = null,
-  keep = 0.7,
-): Promise<Buffer> {
+export async function drawImage(prompt: string, seed: number | null, width: number, height: number, source: Buffer | null = null, keep = 0.7): Promise<Buffer> {
   // without a seed, a new image each time, as a provider draws its own seed
   const hash = createHash('sha256')
     .update(`${prompt}|${seed ?? `random ${Math.random()}`}`)

@@ -9,12 +9,7 @@ export type Rgb = [number, number, number];
  * Raw 3-channel pixels: each pixel is `colourAt(x, y)` plus one `noise(i)` for all three channels, clamped to
  * 0–255. `noise` is called once per pixel in raster order (i = y × width + x), so a stateful generator works.
  */
-export function rawPicture(
-  width: number,
-  height: number,
-  colourAt: (x: number, y: number) => Rgb,
-  noise: (i: number) => number = () => 0,
-): Sharp {
+export function rawPicture(width: number, height: number, colourAt: (x: number, y: number) => Rgb, noise: (i: number) => number = () => 0): Sharp {
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -60,7 +55,12 @@ export async function colourPhotos(dir: string, seed: number): Promise<Record<'r
 
 /** A flat-colour photo with a little texture, so it is a real JPEG with a dominant colour. */
 export function colourPhoto(rgb: Rgb): Promise<Buffer> {
-  return rawPicture(320, 240, () => rgb, (i) => ((i * 2654435761) >>> 28) - 8)
+  return rawPicture(
+    320,
+    240,
+    () => rgb,
+    (i) => ((i * 2654435761) >>> 28) - 8,
+  )
     .jpeg({ quality: 90 })
     .toBuffer();
 }

@@ -84,7 +84,8 @@ async function make(): Promise<LocatedMedia> {
     motionJpeg: path.join(dir, 'PXL_motion.MP.jpg'),
     motionHeic: path.join(dir, 'samsung-motion.heic'),
   };
-  const write = (file: string, tags: object, args: string[] = []) => reader().write(file, tags as never, { writeArgs: ['-overwrite_original', ...args], useMWG: false, ignoreMinorErrors: true });
+  const write = (file: string, tags: object, args: string[] = []) =>
+    reader().write(file, tags as never, { writeArgs: ['-overwrite_original', ...args], useMWG: false, ignoreMinorErrors: true });
 
   // the JPEG: a thumbnail that says it was taken in London, a custom namespace's Paris, IPTC's Moab, an APP5 segment
   const thumb = path.join(dir, 'thumb.jpg');
@@ -109,7 +110,10 @@ async function make(): Promise<LocatedMedia> {
   const pngBytes = await readFile(png);
   const end = pngBytes.length - 12;
   const text = Buffer.from(`GPSInfo\0${lat},${lon}`, 'latin1');
-  await writeFile(media.png, Buffer.concat([pngBytes.subarray(0, end), pngChunk('tEXt', text), pngChunk('gpSx', Buffer.from(`${lat},${lon}`)), pngBytes.subarray(end)]));
+  await writeFile(
+    media.png,
+    Buffer.concat([pngBytes.subarray(0, end), pngChunk('tEXt', text), pngChunk('gpSx', Buffer.from(`${lat},${lon}`)), pngBytes.subarray(end)]),
+  );
   const webp = path.join(dir, 'plain.webp');
   await copyFile(path.join(assets, 'formats/webp/denali.webp'), webp);
   await write(webp, gpsTags, [`-XMP<=${packet}`]);
@@ -126,13 +130,51 @@ async function make(): Promise<LocatedMedia> {
   const srt = path.join(dir, 'gps.srt');
   await writeFile(srt, `1\n00:00:00,000 --> 00:00:01,000\nGPS(${lat},${lon},1483) [latitude: ${lat}] [longitude: ${lon}]\n`);
   for (const clip of [media.mp4, media.mov]) {
-    await run(ffmpeg, [
-      '-hide_banner', '-v', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=1', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-i', srt,
-      '-map', '0', '-map', '1', '-map', '2', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-c:s', 'mov_text',
-      '-timecode', '01:00:00:00', '-metadata', `location=+${lat.toFixed(4)}${lon.toFixed(4)}/`, '-movflags', '+use_metadata_tags',
-      '-metadata', `com.apple.quicktime.location.ISO6709=+${lat.toFixed(4)}${lon.toFixed(4)}/`, clip,
-    ], { env });
+    await run(
+      ffmpeg,
+      [
+        '-hide_banner',
+        '-v',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=320x240:rate=25:duration=1',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:duration=1',
+        '-i',
+        srt,
+        '-map',
+        '0',
+        '-map',
+        '1',
+        '-map',
+        '2',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-pix_fmt',
+        'yuv420p',
+        '-c:a',
+        'aac',
+        '-c:s',
+        'mov_text',
+        '-timecode',
+        '01:00:00:00',
+        '-metadata',
+        `location=+${lat.toFixed(4)}${lon.toFixed(4)}/`,
+        '-movflags',
+        '+use_metadata_tags',
+        '-metadata',
+        `com.apple.quicktime.location.ISO6709=+${lat.toFixed(4)}${lon.toFixed(4)}/`,
+        clip,
+      ],
+      { env },
+    );
     await write(clip, { 'XMP:GPSLatitude': lat, 'XMP:GPSLongitude': lon, 'UserData:GPSCoordinates': `${lat} ${lon}` });
   }
 
@@ -140,7 +182,13 @@ async function make(): Promise<LocatedMedia> {
   const still = path.join(dir, 'still.jpg');
   await copyFile(path.join(assets, 'albums/nature/el_torcal_rocks.jpg'), still);
   const video = await readFile(media.mp4);
-  await write(still, { 'XMP-GCamera:MicroVideo': 1, 'XMP-GCamera:MicroVideoVersion': 1, 'XMP-GCamera:MicroVideoOffset': video.length, 'XMP-GCamera:MicroVideoPresentationTimestampUs': 0, ...gpsTags });
+  await write(still, {
+    'XMP-GCamera:MicroVideo': 1,
+    'XMP-GCamera:MicroVideoVersion': 1,
+    'XMP-GCamera:MicroVideoOffset': video.length,
+    'XMP-GCamera:MicroVideoPresentationTimestampUs': 0,
+    ...gpsTags,
+  });
   await writeFile(media.motionJpeg, Buffer.concat([await readFile(still), video]));
   await copyFile(path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'), media.motionHeic);
   return media;

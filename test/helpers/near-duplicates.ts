@@ -12,16 +12,7 @@ import { assets, corpusDir } from './corpus.js';
 // Not imported from ./server.js: that would load the whole app for a few paths.
 export { corpusDir };
 
-export type NearDuplicateEdit =
-  | 'original'
-  | 'resize-50'
-  | 'jpeg-q20'
-  | 'crop-3pct'
-  | 'tone'
-  | 'rotate-3deg'
-  | 'mirror'
-  | 'watermark'
-  | 'unrelated';
+export type NearDuplicateEdit = 'original' | 'resize-50' | 'jpeg-q20' | 'crop-3pct' | 'tone' | 'rotate-3deg' | 'mirror' | 'watermark' | 'unrelated';
 
 export interface NearDuplicateFile {
   path: string;
@@ -73,20 +64,33 @@ type Edit = (input: string, width: number, height: number, output: string) => Pr
 
 const EDITS: Readonly<Record<Exclude<NearDuplicateEdit, 'original' | 'unrelated'>, Edit>> = {
   'resize-50': (src, w, h, out) =>
-    sharp(src).resize(Math.round(w / 2), Math.round(h / 2)).jpeg(JPEG).toFile(out),
+    sharp(src)
+      .resize(Math.round(w / 2), Math.round(h / 2))
+      .jpeg(JPEG)
+      .toFile(out),
   'jpeg-q20': (src, _w, _h, out) => sharp(src).jpeg({ quality: 20 }).toFile(out),
   'crop-3pct': (src, w, h, out) => {
     const left = Math.round(w * CROP_FRACTION);
     const top = Math.round(h * CROP_FRACTION);
-    return sharp(src).extract({ left, top, width: w - 2 * left, height: h - 2 * top }).jpeg(JPEG).toFile(out);
+    return sharp(src)
+      .extract({ left, top, width: w - 2 * left, height: h - 2 * top })
+      .jpeg(JPEG)
+      .toFile(out);
   },
   // Brightness +15 %, then contrast +20 % about mid-grey: roughly what an "auto-enhance" does.
   tone: (src, _w, _h, out) =>
-    sharp(src).modulate({ brightness: 1.15 }).linear(1.2, -0.2 * 128).jpeg(JPEG).toFile(out),
+    sharp(src)
+      .modulate({ brightness: 1.15 })
+      .linear(1.2, -0.2 * 128)
+      .jpeg(JPEG)
+      .toFile(out),
   'rotate-3deg': rotateAndCrop,
   mirror: (src, _w, _h, out) => sharp(src).flop().jpeg(JPEG).toFile(out),
   watermark: (src, w, h, out) =>
-    sharp(src).composite([{ input: watermarkSvg(w, h), top: 0, left: 0 }]).jpeg(JPEG).toFile(out),
+    sharp(src)
+      .composite([{ input: watermarkSvg(w, h), top: 0, left: 0 }])
+      .jpeg(JPEG)
+      .toFile(out),
 };
 
 export const NEAR_DUPLICATE_EDITS = Object.keys(EDITS) as Exclude<NearDuplicateEdit, 'original' | 'unrelated'>[];

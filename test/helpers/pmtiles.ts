@@ -26,7 +26,12 @@ export async function rasterPmtiles(): Promise<{ bytes: Buffer; tiles: Map<strin
   const tiles = new Map<string, Buffer>();
   for (const [i, zxy] of ['0/0/0', '1/0/0', '1/1/0', '1/0/1', '1/1/1'].entries()) {
     const [r, g, b] = colours[i]!;
-    tiles.set(zxy, await sharp({ create: { width: 256, height: 256, channels: 3, background: { r, g, b } } }).png().toBuffer());
+    tiles.set(
+      zxy,
+      await sharp({ create: { width: 256, height: 256, channels: 3, background: { r, g, b } } })
+        .png()
+        .toBuffer(),
+    );
   }
   return { bytes: pmtilesArchive(tiles, 2), tiles };
 }
@@ -37,7 +42,12 @@ export async function rasterPmtiles(): Promise<{ bytes: Buffer; tiles: Map<strin
  */
 export function halfWaterTile(): Buffer {
   const EXTENT = 4096;
-  const square = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+  const square = (x0: number, y0: number, x1: number, y1: number): [number, number][] => [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+  ];
   return mvtTile([
     { name: 'earth', kind: 'earth', ring: square(-64, -64, EXTENT + 64, EXTENT + 64) },
     { name: 'water', kind: 'ocean', ring: square(-64, -64, EXTENT / 2, EXTENT + 64) },

@@ -92,8 +92,7 @@ export async function startPostgresServer(options: { durable?: boolean; sharedBu
     `-c shared_buffers=${options.sharedBuffersMb ?? 128}MB`,
     '-c max_connections=200',
   ].join(' ');
-  const start = () =>
-    run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-o', serverOptions, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  const start = () => run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-o', serverOptions, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {

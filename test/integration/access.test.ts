@@ -23,7 +23,11 @@ interface Operation {
 
 /** Signs in through the API like the web app does; answers the session cookie. */
 async function signIn(baseUrl: string, route: '/api/auth/setup' | '/api/auth/login', body: object): Promise<string> {
-  const response = await fetch(`${baseUrl}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: baseUrl }, body: JSON.stringify(body) });
+  const response = await fetch(`${baseUrl}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify(body),
+  });
   expect(response.status, await response.clone().text()).toBeLessThan(300);
   return /shoebox_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
 }
@@ -54,7 +58,11 @@ describe('access rules on every route', () => {
     cookieA = await signIn(base, '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'ann password 1' });
     expect((await asA('/api/admin/users', { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status).toBe(201);
     cookieB = await signIn(base, '/api/auth/login', { email: 'bob@example.org', password: 'bob password 1' });
-    const key = await json(`${base}/api/api-keys`, { method: 'POST', json: { name: 'read only', scopes: ['read'] }, headers: { cookie: cookieB, origin: base } });
+    const key = await json(`${base}/api/api-keys`, {
+      method: 'POST',
+      json: { name: 'read only', scopes: ['read'] },
+      headers: { cookie: cookieB, origin: base },
+    });
     expect(key.status).toBe(201);
     readKeyB = key.body.key;
 
@@ -66,7 +74,10 @@ describe('access rules on every route', () => {
     const uploaded = await fetch(`${base}/api/photos`, { method: 'POST', body: form, headers: { cookie: cookieA, origin: base } });
     const items = ((await uploaded.json()) as { items: { id: string }[] }).items;
     ids.photo = items[0]!.id;
-    await waitForTerminal(base, items.map((i) => i.id));
+    await waitForTerminal(
+      base,
+      items.map((i) => i.id),
+    );
     const faces = await asA(`/api/photos/${ids.photo}/faces`);
     ids.face = faces.body.items[0].id;
     ids.person = (await asA(`/api/faces/${ids.face}/assign`, { method: 'POST', json: { name: 'Zed' } })).body.personId;
@@ -82,7 +93,14 @@ describe('access rules on every route', () => {
     expect((await asA('/api/products', { method: 'POST', json: { photoIds: [ids.photo], productType: 'ring' } })).status).toBe(200);
     const [job] = await server.lib.db
       .insert(generationJobs)
-      .values({ ownerId: ids.user!, kind: 'generate', state: 'completed', provider: 'default', imagesRequested: 1, request: { prompt: 'a ring', size: '512x512' } })
+      .values({
+        ownerId: ids.user!,
+        kind: 'generate',
+        state: 'completed',
+        provider: 'default',
+        imagesRequested: 1,
+        request: { prompt: 'a ring', size: '512x512' },
+      })
       .returning({ id: generationJobs.id });
     ids.generationJob = job!.id;
     ids.library = (await asA('/api/libraries', { method: 'POST', json: { name: 'Ann on disk', paths: [photosRoot] } })).body.id;
@@ -95,7 +113,8 @@ describe('access rules on every route', () => {
     for (const [route, item] of Object.entries<Record<string, { 'x-access'?: string; 'x-admin-only'?: string }>>(document.paths)) {
       for (const method of HTTP_METHODS) {
         const operation = item[method];
-        if (operation) operations.push({ method: method.toUpperCase(), path: route, access: operation['x-access'] ?? 'missing', adminOnly: operation['x-admin-only'] });
+        if (operation)
+          operations.push({ method: method.toUpperCase(), path: route, access: operation['x-access'] ?? 'missing', adminOnly: operation['x-admin-only'] });
       }
     }
   }, 180_000);
@@ -176,11 +195,16 @@ describe('access rules on every route', () => {
     expect(linkOnes.filter((o) => !o.path.startsWith('/api/s/{token}'))).toEqual([]);
   });
 
-  it("answers 404 to a visitor with a made-up link token on every visitor route", async () => {
+  it('answers 404 to a visitor with a made-up link token on every visitor route', async () => {
     const wrong: string[] = [];
     for (const op of operations.filter((o) => o.access === 'link')) {
       const route = op.path.replace('{token}', 'sbl-made-up-token').replace('{id}', ids.photo!);
-      const answer = await json(`${base}${route}`, { method: op.method, json: op.method === 'POST' ? { password: 'x' } : undefined, anonymous: true, headers: { origin: base } });
+      const answer = await json(`${base}${route}`, {
+        method: op.method,
+        json: op.method === 'POST' ? { password: 'x' } : undefined,
+        anonymous: true,
+        headers: { origin: base },
+      });
       if (answer.status !== 404) wrong.push(`${op.method} ${op.path}: ${answer.status}`);
     }
     expect(wrong).toEqual([]);
@@ -219,11 +243,17 @@ describe('access rules on every route', () => {
     });
     expect(intoA.status).toBe(404);
     // a header tus would read otherwise than the route (a second, tab-led importId naming A's) slips nothing into A's
-    const importB = (await json(`${base}/api/imports`, { method: 'POST', json: { source: 'google-takeout' }, headers: { cookie: cookieB, origin: base } })).body.id as string;
+    const importB = (await json(`${base}/api/imports`, { method: 'POST', json: { source: 'google-takeout' }, headers: { cookie: cookieB, origin: base } })).body
+      .id as string;
     const b64 = (text: string) => Buffer.from(text).toString('base64');
     const sly = await fetch(`${base}/api/imports/uploads`, {
       method: 'POST',
-      headers: { ...tusHeaders, cookie: cookieB, 'upload-length': '10', 'upload-metadata': `importId ${b64(ids.import!)},\timportId ${b64(importB)},filename ${b64('x.zip')}` },
+      headers: {
+        ...tusHeaders,
+        cookie: cookieB,
+        'upload-length': '10',
+        'upload-metadata': `importId ${b64(ids.import!)},\timportId ${b64(importB)},filename ${b64('x.zip')}`,
+      },
     });
     expect(sly.status).toBe(404);
     // nor does a query that names A's upload after B's own
@@ -247,7 +277,11 @@ describe('access rules on every route', () => {
     for (const op of operations) {
       const key = `${op.method} ${op.path}`;
       if (!op.path.includes('{') && !bodyIdRoutes.includes(key)) continue;
-      const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: bodyFor(op.method, op.path), headers: { cookie: cookieB, origin: base } });
+      const answer = await json(`${base}${concrete(op.path)}`, {
+        method: op.method,
+        json: bodyFor(op.method, op.path),
+        headers: { cookie: cookieB, origin: base },
+      });
       // another user's id, or a link token that is another user's photo id: not found either way
       const expected = op.access === 'admin' ? 403 : 404;
       if (answer.status !== expected) wrong.push(`${key}: ${answer.status} (expected ${expected}) ${JSON.stringify(answer.body)?.slice(0, 120)}`);
@@ -287,7 +321,11 @@ describe('access rules on every route', () => {
   it("answers 403 to an admin's key without the `admin` scope on every admin route and admin capability", async () => {
     const wrong: string[] = [];
     for (const op of operations.filter((o) => o.access === 'admin')) {
-      const answer = await json(`${base}${concrete(op.path)}`, { method: op.method, json: bodyFor(op.method, op.path), headers: { 'x-api-key': everydayKeyA } });
+      const answer = await json(`${base}${concrete(op.path)}`, {
+        method: op.method,
+        json: bodyFor(op.method, op.path),
+        headers: { 'x-api-key': everydayKeyA },
+      });
       if (answer.status !== 403) wrong.push(`${op.method} ${op.path}: ${answer.status}`);
     }
     // routes that do more for an admin (act for another user), asked to do it
@@ -320,10 +358,12 @@ describe('access rules on every route', () => {
     // DNS rebinding: fetch will not forge Host, node:http will
     const status = (host: string) =>
       new Promise<number>((resolve, reject) => {
-        http.get(`${base}/api/health`, { headers: { host } }, (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        }).on('error', reject);
+        http
+          .get(`${base}/api/health`, { headers: { host } }, (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          })
+          .on('error', reject);
       });
     expect(await status('evil.example:80')).toBe(403);
     expect(await status(`localhost:${new URL(base).port}`)).toBe(200);

@@ -121,9 +121,9 @@ describe('accounts', () => {
     );
     expect(created.status).toBe(201);
     const bob = (await created.json()) as { id: string };
-    expect(
-      (await post(base, '/api/admin/users', { name: 'Bob', email: 'BOB@example.org', password: 'bob password 1' }, { cookie: adminCookie })).status,
-    ).toBe(409);
+    expect((await post(base, '/api/admin/users', { name: 'Bob', email: 'BOB@example.org', password: 'bob password 1' }, { cookie: adminCookie })).status).toBe(
+      409,
+    );
     const bobCookie = cookieOf(await post(base, '/api/auth/login', { email: 'bob@example.org', password: 'bob password 1' }));
     expect((await json(`${base}/api/admin/users`, { headers: { cookie: bobCookie } })).status).toBe(403);
     // the same bytes as Ann's photo: Bob's own photo, not Ann's (and over his 50 kB quota, so refused)

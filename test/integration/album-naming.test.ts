@@ -90,7 +90,13 @@ describe('characteristicTags', () => {
   });
 
   it('ranks rare-in-the-library tags up, and drops tags on too few of the album', () => {
-    const library = { libraryPhotoCount: 1_000, libraryTagFrequency: new Map([['grass', 700], ['dog', 50]]) };
+    const library = {
+      libraryPhotoCount: 1_000,
+      libraryTagFrequency: new Map([
+        ['grass', 700],
+        ['dog', 50],
+      ]),
+    };
     // ball and frisbee are not in the counts: as far as we know, only this album has them.
     expect(characteristicTags(tags, library)).toEqual(['dog', 'ball', 'frisbee', 'grass']);
     const many = [...tags, ...tags, ['cat']];
@@ -239,8 +245,7 @@ describe('nameAlbumWithProvider', () => {
     expect(error).toBeInstanceOf(CaptionError);
     expect((error as CaptionError).code).toBe('invalid-output');
     expect((error as CaptionError).message).toBe(
-      `Album naming: endpoint ${baseUrl}/chat/completions (model qwen2.5:7b) gave no usable JSON in 3 attempt(s): ` +
-        'tags: must be an array of strings',
+      `Album naming: endpoint ${baseUrl}/chat/completions (model qwen2.5:7b) gave no usable JSON in 3 attempt(s): ` + 'tags: must be an array of strings',
     );
     expect(requests).toHaveLength(3);
     expect(requests[1]!.body.messages.at(-1)!.content).toContain('no JSON object found in the reply');

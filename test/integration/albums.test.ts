@@ -57,7 +57,10 @@ describe('albums', () => {
   beforeAll(async () => {
     server = await startTestServer(withoutFacesOrText());
     url = server.url;
-    const response = await upload(url, files.map((file) => ({ path: nature(file) })));
+    const response = await upload(
+      url,
+      files.map((file) => ({ path: nature(file) })),
+    );
     expect(response.status).toBe(201);
     ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
     await waitForTerminal(url, Object.values(ids), 240_000);
@@ -71,10 +74,22 @@ describe('albums', () => {
   afterAll(async () => server?.dispose());
 
   it('creates, renames, describes, fills, empties and deletes a manual album; the photos stay', async () => {
-    const made = await create({ name: '  Spring walk  ', description: 'flowers by the river', photoIds: [id('cyclamen_persicum.jpg'), id('wood_anemones.jpg')] });
+    const made = await create({
+      name: '  Spring walk  ',
+      description: 'flowers by the river',
+      photoIds: [id('cyclamen_persicum.jpg'), id('wood_anemones.jpg')],
+    });
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     const album = made.body as Album;
-    expect(album).toMatchObject({ name: 'Spring walk', description: 'flowers by the river', kind: 'manual', status: 'active', photoCount: 2, coverChosen: false, nameSource: 'user' });
+    expect(album).toMatchObject({
+      name: 'Spring walk',
+      description: 'flowers by the river',
+      kind: 'manual',
+      status: 'active',
+      photoCount: 2,
+      coverChosen: false,
+      nameSource: 'user',
+    });
     // The cover follows the most recent photo until one is chosen.
     const newestOfTwo = newestFirst.find((p) => [id('cyclamen_persicum.jpg'), id('wood_anemones.jpg')].includes(p));
     expect(album.coverPhotoId).toBe(newestOfTwo);
@@ -107,7 +122,10 @@ describe('albums', () => {
     expect(removed.status, JSON.stringify(removed.body)).toBe(200);
     expect(removed.body.removed).toBe(1);
     expect(removed.body.album).toMatchObject({ photoCount: 2, coverChosen: false, coverPhotoId: newestOfTwo });
-    const again = await json(`${url}/api/albums/${album.id}/photos/remove`, { method: 'POST', json: { ids: [id('silver_fir.jpg'), id('cyclamen_persicum.jpg')] } });
+    const again = await json(`${url}/api/albums/${album.id}/photos/remove`, {
+      method: 'POST',
+      json: { ids: [id('silver_fir.jpg'), id('cyclamen_persicum.jpg')] },
+    });
     expect(again.status).toBe(200);
     expect(again.body.removed).toBe(1);
     expect(again.body.album.photoCount).toBe(1);

@@ -11,7 +11,6 @@ const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
 const portraitRotated = path.join(assets, 'metadata/faces/portrait-orientation-6.jpg');
 const craftBeer = path.join(assets, 'albums/text/craft-beer.jpg');
 
-
 describe('analysis without downloaded models', () => {
   let server: TestServer;
   let ids: Record<string, string>;
@@ -19,12 +18,7 @@ describe('analysis without downloaded models', () => {
   beforeAll(async () => {
     server = await startTestServer({ ml: { peopleMinFaces: 2 } });
     const red = await colourPhoto([200, 30, 30]);
-    const response = await upload(server.url, [
-      { path: portrait },
-      { path: portraitRotated },
-      { path: craftBeer },
-      { data: red, name: 'red.jpg' },
-    ]);
+    const response = await upload(server.url, [{ path: portrait }, { path: portraitRotated }, { path: craftBeer }, { data: red, name: 'red.jpg' }]);
     expect(response.status).toBe(201);
     ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
     await waitForTerminal(server.url, Object.values(ids), 300_000);

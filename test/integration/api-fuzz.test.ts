@@ -72,8 +72,40 @@ const HOSTILE_TEXT = [
   'null',
   'true',
 ];
-const HOSTILE_NUMBERS = ['-1', '0', '1', '2147483648', '9007199254740993', '1e308', '-1e308', '1.5', 'NaN', 'Infinity', 'abc', '', '0x10', '99999999999999999999'];
-const HOSTILE_JSON: unknown[] = [null, true, -1, 0, 1.5, 1e308, -1e308, 2 ** 53 + 1, '', 'x'.repeat(10_000), 'a\u0000b', [], {}, [null], ['a\u0000'], { a: { b: { c: [1] } } }];
+const HOSTILE_NUMBERS = [
+  '-1',
+  '0',
+  '1',
+  '2147483648',
+  '9007199254740993',
+  '1e308',
+  '-1e308',
+  '1.5',
+  'NaN',
+  'Infinity',
+  'abc',
+  '',
+  '0x10',
+  '99999999999999999999',
+];
+const HOSTILE_JSON: unknown[] = [
+  null,
+  true,
+  -1,
+  0,
+  1.5,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  '',
+  'x'.repeat(10_000),
+  'a\u0000b',
+  [],
+  {},
+  [null],
+  ['a\u0000'],
+  { a: { b: { c: [1] } } },
+];
 
 describe('every route under hostile input', () => {
   let server: TestServer;
@@ -109,7 +141,17 @@ describe('every route under hostile input', () => {
     const faces = (await json(`${server.url}/api/photos/${photos[0]}`)).body.faces.map((f: { id: string }) => f.id);
     const categories = (await json(`${server.url}/api/categories`)).body.items?.map((c: { id: string }) => c.id) ?? [];
     const imported = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body;
-    Object.assign(known, { photos: [...photos, ...videos], videos, albums: [album.id], people, faces, categories, duplicates, stacks: [stack.id], imports: [imported.id] });
+    Object.assign(known, {
+      photos: [...photos, ...videos],
+      videos,
+      albums: [album.id],
+      people,
+      faces,
+      categories,
+      duplicates,
+      stacks: [stack.id],
+      imports: [imported.id],
+    });
     doc = (await json(`${server.url}/api/openapi.json`)).body;
   }, 600_000);
 
@@ -191,7 +233,8 @@ describe('every route under hostile input', () => {
         const bad = hostileParam(p.schema, random);
         if (p.in === 'path') c.pathname = route.replace(`{${p.name}}`, encodeURIComponent(bad) || '%20');
         else c.query.set(p.name, bad);
-        for (const other of params) if (other.in === 'path' && other !== p) c.pathname = c.pathname.replace(`{${other.name}}`, String(valid(other.schema, random, route)));
+        for (const other of params)
+          if (other.in === 'path' && other !== p) c.pathname = c.pathname.replace(`{${other.name}}`, String(valid(other.schema, random, route)));
         out.push({ ...c, why: `${p.in} ${p.name}=${JSON.stringify(bad).slice(0, 60)}` });
       }
     }
@@ -204,7 +247,10 @@ describe('every route under hostile input', () => {
           out.push({ ...c, why: `body.${key}=${JSON.stringify(bad)?.slice(0, 60)}` });
         }
         const c = base();
-        c.body = { ...(c.body as object), [key]: Array.from({ length: 6000 }, () => valid(bodySchema.properties![key]!.items ?? { type: 'string' }, random, route)) };
+        c.body = {
+          ...(c.body as object),
+          [key]: Array.from({ length: 6000 }, () => valid(bodySchema.properties![key]!.items ?? { type: 'string' }, random, route)),
+        };
         out.push({ ...c, why: `body.${key}: 6,000 items` });
       }
       for (const whole of [null, [], 'text', 42, { extra: 'field' }, JSON.parse('{"__proto__":{"polluted":1}}')]) {
@@ -277,7 +323,19 @@ describe('every route under hostile input', () => {
     const truncatedJpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46]);
     const bodies: [string, RequestInit][] = [
       ['empty form', { method: 'POST', body: form([]) }],
-      ['fields only', { method: 'POST', body: form([], [['lastModified', 'x\u0000'], ['checkDuplicate', 'maybe']]) }],
+      [
+        'fields only',
+        {
+          method: 'POST',
+          body: form(
+            [],
+            [
+              ['lastModified', 'x\u0000'],
+              ['checkDuplicate', 'maybe'],
+            ],
+          ),
+        },
+      ],
       ['garbage', { method: 'POST', body: form([['g.jpg', garbage]]) }],
       ['truncated jpeg', { method: 'POST', body: form([['t.jpg', truncatedJpeg]]) }],
       ['NUL name', { method: 'POST', body: form([['a\u0000.jpg', garbage]]) }],

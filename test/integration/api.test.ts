@@ -31,7 +31,10 @@ describe('REST API', () => {
     server = await startTestServer();
     url = server.url;
     // Every corpus file in one multipart request, answered in order.
-    const { status, body } = await upload(url, images.map((p) => ({ path: p })));
+    const { status, body } = await upload(
+      url,
+      images.map((p) => ({ path: p })),
+    );
     expect(status).toBe(201);
     expect(body.items).toHaveLength(images.length);
     body.items.forEach((item: any, i: number) => {
@@ -225,8 +228,13 @@ describe('REST API', () => {
     expect(pdf.status).toBe(415);
     expect(pdf.body.message).toMatch(/application\/pdf/);
     // One bad file among good ones: the good one is accepted, the bad one is an item with its error.
-    const red = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#d01010' } }).jpeg().toBuffer();
-    const mixed = await upload(url, [{ name: 'red.jpg', data: red }, { name: 'notes.txt', data: Buffer.from('hello') }]);
+    const red = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#d01010' } })
+      .jpeg()
+      .toBuffer();
+    const mixed = await upload(url, [
+      { name: 'red.jpg', data: red },
+      { name: 'notes.txt', data: Buffer.from('hello') },
+    ]);
     expect(mixed.status).toBe(201);
     expect(mixed.body.items[0]).toMatchObject({ filename: 'red.jpg', duplicate: false });
     expect(mixed.body.items[1]).toMatchObject({ filename: 'notes.txt', statusCode: 415 });
@@ -251,7 +259,18 @@ describe('REST API', () => {
 
     const retry = await authFetch(`${url}/api/photos/${id}/retry`, { method: 'POST' });
     expect(retry.status).toBe(202);
-    expect((await retry.json()).reset).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'catalogue', 'duplicates']);
+    expect((await retry.json()).reset).toEqual([
+      'preprocessing',
+      'hashes',
+      'palette',
+      'embeddings',
+      'faces',
+      'tags',
+      'ocr',
+      'captions',
+      'catalogue',
+      'duplicates',
+    ]);
     await waitForTerminal(url, [id]);
     const after = await (await authFetch(`${url}/api/photos/${id}`)).json();
     expect(after.state).toBe('failed');
@@ -260,7 +279,9 @@ describe('REST API', () => {
 
   it('attaches an XMP sidecar uploaded with its photo; the sidecar date wins', async () => {
     const xmp = path.join(assets, 'metadata/xmp/dates/2010.xmp');
-    const image = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#2060c0' } }).jpeg().toBuffer();
+    const image = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#2060c0' } })
+      .jpeg()
+      .toBuffer();
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(image)]), 'holiday.jpg');
     form.append('file', new Blob([new Uint8Array(fs.readFileSync(xmp))]), 'holiday.jpg.xmp');
@@ -277,7 +298,9 @@ describe('REST API', () => {
   });
 
   it('deletes a photo for good (force) with its rows and every derived file', async () => {
-    const image = await sharp({ create: { width: 90, height: 70, channels: 3, background: '#10a040' } }).png().toBuffer();
+    const image = await sharp({ create: { width: 90, height: 70, channels: 3, background: '#10a040' } })
+      .png()
+      .toBuffer();
     const { body } = await upload(url, [{ name: 'green.png', data: image }]);
     const id = body.items[0].id;
     await waitForTerminal(url, [id]);
@@ -314,7 +337,9 @@ describe('upload size limit', () => {
     const alone = await upload(server.url, [{ path: falcon }]);
     expect(alone.status).toBe(413);
     expect(alone.body.message).toMatch(/limit/);
-    const small = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#888888' } }).jpeg().toBuffer();
+    const small = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#888888' } })
+      .jpeg()
+      .toBuffer();
     const mixed = await upload(server.url, [{ path: falcon }, { name: 'small.jpg', data: small }]);
     expect(mixed.status).toBe(201);
     expect(mixed.body.items[0]).toMatchObject({ statusCode: 413 });
@@ -327,4 +352,3 @@ describe('upload size limit', () => {
     expect(fs.readdirSync(path.join(server.dataDir, 'tmp'))).toEqual([]);
   });
 });
-

@@ -33,7 +33,14 @@ afterAll(async () => {
 
 const listed = async (query: string) => {
   const body = (await json(`${server.url}/api/photos?limit=50${query}`)).body as { items: { id: string; archived: boolean }[]; total: number };
-  return { ids: body.items.map((item) => item.id).sort(), total: body.total, archived: body.items.filter((item) => item.archived).map((item) => item.id).sort() };
+  return {
+    ids: body.items.map((item) => item.id).sort(),
+    total: body.total,
+    archived: body.items
+      .filter((item) => item.archived)
+      .map((item) => item.id)
+      .sort(),
+  };
 };
 const timelineTotal = async (query = '') => ((await json(`${server.url}/api/timeline?groupBy=day${query}`)).body as { total: number }).total;
 const sorted = (...names: string[]) => names.map((name) => ids[name]!).sort();

@@ -20,7 +20,8 @@ describe('API keys, single sign-on redirects and admin scopes', () => {
 
   const post = (route: string, body: object, headers: Record<string, string> = {}) =>
     fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base, ...headers }, body: JSON.stringify(body) });
-  const asAnn = (route: string, init: { method?: string; json?: unknown } = {}) => json(`${base}${route}`, { ...init, headers: { cookie: annCookie, origin: base } });
+  const asAnn = (route: string, init: { method?: string; json?: unknown } = {}) =>
+    json(`${base}${route}`, { ...init, headers: { cookie: annCookie, origin: base } });
   const makeKey = async (cookie: string, name: string, scopes: string[]) => {
     const made = await json(`${base}/api/api-keys`, { method: 'POST', json: { name, scopes }, headers: { cookie, origin: base } });
     expect(made.status).toBe(201);
@@ -124,13 +125,21 @@ describe('API keys, single sign-on redirects and admin scopes', () => {
     const ordinary = await makeKey(annCookie, 'everyday', ['read', 'upload', 'write']);
     const admin = await makeKey(annCookie, 'admin', ['read', 'write', 'admin']);
     const forBob = (key: string, folder: string) =>
-      json(`${base}/api/libraries`, { method: 'POST', json: { name: `for Bob ${folder}`, paths: [path.join(root, folder)], ownerId: bobId }, headers: { 'x-api-key': key } });
+      json(`${base}/api/libraries`, {
+        method: 'POST',
+        json: { name: `for Bob ${folder}`, paths: [path.join(root, folder)], ownerId: bobId },
+        headers: { 'x-api-key': key },
+      });
     const refused = await forBob(ordinary.key, 'bob-1');
     expect(refused.status).toBe(403);
     expect(refused.body.message).toMatch(/admin/);
     expect((await json(`${base}/api/admin/users`, { headers: { 'x-api-key': ordinary.key } })).status).toBe(403);
     // the key still does its own work, and the admin scope does the rest
-    const own = await json(`${base}/api/libraries`, { method: 'POST', json: { name: 'mine', paths: [path.join(root, 'ann-1')] }, headers: { 'x-api-key': ordinary.key } });
+    const own = await json(`${base}/api/libraries`, {
+      method: 'POST',
+      json: { name: 'mine', paths: [path.join(root, 'ann-1')] },
+      headers: { 'x-api-key': ordinary.key },
+    });
     expect(own.status).toBe(201);
     expect((await forBob(admin.key, 'bob-2')).status).toBe(201);
     // a user who is not an admin cannot either, with a session

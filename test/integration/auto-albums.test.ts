@@ -68,8 +68,7 @@ function captionEndpoint() {
     if (dominant.b > 140 && dominant.r < 100) return 'blue';
     return 'other';
   };
-  const reply = (content: string) =>
-    JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] });
+  const reply = (content: string) => JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }] });
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -140,14 +139,11 @@ describe('automatic albums on a library of coloured photos', () => {
   let redAlbum: string;
   let blueAlbum: string;
 
-  const regenerate = (body?: unknown) =>
-    json(`${server.url}/api/albums/auto/regenerate`, { method: 'POST', ...(body === undefined ? {} : { json: body }) });
+  const regenerate = (body?: unknown) => json(`${server.url}/api/albums/auto/regenerate`, { method: 'POST', ...(body === undefined ? {} : { json: body }) });
   const albums = () =>
     rows<AlbumRow>(server.lib.db, sql`select id, name, kind, status, name_source, signature, description, tags from albums order by created_at, id`);
   const membersOf = async (albumId: string) =>
-    (await rows<{ photo_id: string }>(server.lib.db, sql`select photo_id from album_photos where album_id = ${albumId}::uuid`))
-      .map((r) => r.photo_id)
-      .sort();
+    (await rows<{ photo_id: string }>(server.lib.db, sql`select photo_id from album_photos where album_id = ${albumId}::uuid`)).map((r) => r.photo_id).sort();
   const keywordHits = async (q: string) => {
     const response = await json(`${server.url}/api/search?${new URLSearchParams({ q, mode: 'keyword', limit: '100' })}`);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -169,7 +165,10 @@ describe('automatic albums on a library of coloured photos', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
     const states = await waitForTerminal(server.url, Object.values(ids), 300_000);
-    expect(Object.values(states).every((s) => s === 'completed'), JSON.stringify(states)).toBe(true);
+    expect(
+      Object.values(states).every((s) => s === 'completed'),
+      JSON.stringify(states),
+    ).toBe(true);
     redIds = REDS.map((f) => ids[f.name]!).sort();
     blueIds = BLUES.map((f) => ids[f.name]!).sort();
   }, 360_000);

@@ -27,7 +27,9 @@ describe('backups', () => {
 
   beforeAll(async () => {
     postgres = await startPostgresServer();
-    const server = await startTestServer(withoutFacesOrText({ dataDir: sourceDir, databaseUrl: undefined, backupDir: backups, backupEveryHours: 0.0008, backupKeep: 2 }));
+    const server = await startTestServer(
+      withoutFacesOrText({ dataDir: sourceDir, databaseUrl: undefined, backupDir: backups, backupEveryHours: 0.0008, backupKeep: 2 }),
+    );
     try {
       const { body } = await upload(
         server.url,

@@ -7,7 +7,19 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeZip } from '../helpers/zip.js';
-import { assets, json, repoRoot, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, rememberServerKey, withoutFacesOrText } from '../helpers/server.js';
+import {
+  assets,
+  json,
+  repoRoot,
+  startTestServer,
+  tempDir,
+  upload,
+  waitForTerminal,
+  type TestServer,
+  authFetch,
+  rememberServerKey,
+  withoutFacesOrText,
+} from '../helpers/server.js';
 
 const BOUNDARY = '----shoebox-bad-input';
 const jpeg = (name: string) => readFileSync(path.join(assets, 'albums/nature', name));
@@ -16,7 +28,11 @@ const jpeg = (name: string) => readFileSync(path.join(assets, 'albums/nature', n
 function part(name: string, filename: string | null, content: Buffer | string): Buffer {
   const disposition = filename === null ? `form-data; name="${name}"` : `form-data; name="${name}"; filename="${filename}"`;
   const type = filename === null ? '' : 'Content-Type: application/octet-stream\r\n';
-  return Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`, 'binary'), Buffer.from(content), Buffer.from('\r\n')]);
+  return Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`, 'binary'),
+    Buffer.from(content),
+    Buffer.from('\r\n'),
+  ]);
 }
 const end = () => Buffer.from(`--${BOUNDARY}--\r\n`);
 
@@ -156,7 +172,12 @@ describe('bad input', () => {
   });
 
   it('refuses dates outside years 1–9999 with 400 instead of passing them to the database', async () => {
-    for (const url of ['/api/photos?from=0000-01-01', '/api/photos?to=%2B275760-09-13', '/api/timeline?from=-000100-01-01', '/api/search?q=x&to=%2B020000-01-01']) {
+    for (const url of [
+      '/api/photos?from=0000-01-01',
+      '/api/photos?to=%2B275760-09-13',
+      '/api/timeline?from=-000100-01-01',
+      '/api/search?q=x&to=%2B020000-01-01',
+    ]) {
       const response = await json(`${server.url}${url}`);
       expect(response.status, url).toBe(400);
       expect(response.body.message, url).toMatch(/must be a date from 0001-01-01 to 9999-12-31/);
@@ -165,11 +186,14 @@ describe('bad input', () => {
   });
 
   it('refuses a zip archive with 415, pointing to Import (a Google Takeout dropped on Upload)', async () => {
-    const zip = await makeZip([{ name: 'Takeout/Google Photos/Photos from 2020/IMG.jpg', data: readFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg')) }]);
+    const zip = await makeZip([
+      { name: 'Takeout/Google Photos/Photos from 2020/IMG.jpg', data: readFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg')) },
+    ]);
     const response = await post(`${server.url}/api/photos`, Buffer.concat([part('file', 'takeout-001.zip', zip), end()]));
     expect(response.body.items[0]).toMatchObject({
       statusCode: 415,
-      error: 'takeout-001.zip: a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import (More → Import, or shoebox import --from google-takeout)',
+      error:
+        'takeout-001.zip: a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import (More → Import, or shoebox import --from google-takeout)',
     });
   });
 
@@ -177,7 +201,11 @@ describe('bad input', () => {
     const huge = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><!-- ${'x'.repeat(5 * 1024 * 1024)} --></x:xmpmeta>`;
     const response = await post(
       `${server.url}/api/photos`,
-      Buffer.concat([part('file', 'e1.jpg', readFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg'))), part('file', 'e1.jpg.xmp', huge), end()]),
+      Buffer.concat([
+        part('file', 'e1.jpg', readFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg'))),
+        part('file', 'e1.jpg.xmp', huge),
+        end(),
+      ]),
     );
     expect([200, 201]).toContain(response.status);
     expect(response.body.items[1]).toMatchObject({ filename: 'e1.jpg.xmp', statusCode: 413, error: 'e1.jpg.xmp: XMP sidecar is larger than 4 MB, not read' });
@@ -190,7 +218,7 @@ describe('bad input', () => {
     expect((await json(`${server.url}/api/health`)).status).toBe(200);
     const { list } = await library();
     const stuck = await until(
-      async () => ((await library()).list).filter((p) => !['completed', 'partial', 'failed'].includes(p.state)),
+      async () => (await library()).list.filter((p) => !['completed', 'partial', 'failed'].includes(p.state)),
       (photos) => photos.length === 0,
       40_000,
     );
@@ -239,14 +267,19 @@ describe('ExifTool processes', () => {
     expect(exiftools.length).toBeGreaterThan(0);
     const all = [...exiftools, ...exiftools.flatMap(childrenOf)];
     child.kill('SIGKILL');
-    const alive = () => all.filter((pid) => {
-      try {
-        return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-      } catch {
-        return false;
-      }
-    });
-    const left = await until(async () => alive(), (pids) => pids.length === 0, 10_000);
+    const alive = () =>
+      all.filter((pid) => {
+        try {
+          return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+        } catch {
+          return false;
+        }
+      });
+    const left = await until(
+      async () => alive(),
+      (pids) => pids.length === 0,
+      10_000,
+    );
     expect(left).toEqual([]);
   });
 });

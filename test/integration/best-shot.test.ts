@@ -63,9 +63,7 @@ describe('the best shot of a duplicate group', () => {
       // the same picture with its three faces out of focus (the rest as sharp), in a larger file
       'group-faces-soft.jpg': await sharp(threeFaces)
         .composite(
-          await Promise.all(
-            FACE_BOXES.map(async (box) => ({ input: await sharp(threeFaces).extract(box).blur(4).toBuffer(), left: box.left, top: box.top })),
-          ),
+          await Promise.all(FACE_BOXES.map(async (box) => ({ input: await sharp(threeFaces).extract(box).blur(4).toBuffer(), left: box.left, top: box.top }))),
         )
         .jpeg({ quality: 100 })
         .toBuffer(),
@@ -74,7 +72,11 @@ describe('the best shot of a duplicate group', () => {
     const found = await detectFaces(threeFaces, { width: 1920, height: 1350 }, DEFAULT_FACE_SETTINGS);
     expect(found).toHaveLength(3);
     const closed = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-eyes-')), 'closed.jpg');
-    await closeEyes(threeFaces, found.map((f) => f.landmarks!), closed);
+    await closeEyes(
+      threeFaces,
+      found.map((f) => f.landmarks!),
+      closed,
+    );
     files['group-eyes-closed.jpg'] = await sharp(closed).jpeg({ quality: 100 }).toBuffer();
     eyesBefore = found.map((f) => f.eyesOpen!);
     expect(files['group-eyes-closed.jpg']!.length).toBeGreaterThan(files['group.jpg']!.length);

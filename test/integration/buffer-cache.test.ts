@@ -13,7 +13,7 @@ describe('sizing the buffer cache from the relations a search reads', () => {
   const dbDir = path.join(dataDir, 'db');
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('knows the embeddings\' files after a first open, and follows them when a rewrite moves them', async () => {
+  it("knows the embeddings' files after a first open, and follows them when a rewrite moves them", async () => {
     const plannedFiles = () => (JSON.parse(fs.readFileSync(path.join(dataDir, 'db-cache-plan.json'), 'utf8')) as { semanticFiles: string[] }).semanticFiles;
     expect(databaseSizes(dataDir, dbDir).semanticBytes).toBeNull();
     let before: string[] = [];

@@ -81,7 +81,6 @@ describe('an import while 50 clients search', () => {
     }
     expect(failed).toBe(0);
   }, 180_000);
-
 });
 
 describe('the per-user bound on searches', () => {

@@ -44,9 +44,9 @@ describe('captions from an OpenAI-compatible endpoint', () => {
           return res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message } }));
         }
         if (!image?.image_url?.url.startsWith('data:image/jpeg;base64,')) return res.writeHead(400).end('{"error":{"message":"no image"}}');
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify(GOOD) } }] }),
-        );
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: JSON.stringify(GOOD) } }] }));
       });
     });
     await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));

@@ -299,7 +299,7 @@ describe('OpenAiCompatibleProvider', () => {
 
   it('drops response_format when the server rejects it, and remembers', async () => {
     handler = (req, res) => {
-      if (req.body.response_format) return httpError(res, 400, "Unrecognized request argument supplied: response_format");
+      if (req.body.response_format) return httpError(res, 400, 'Unrecognized request argument supplied: response_format');
       completion(res, JSON.stringify(GOOD));
     };
     const p = provider();
@@ -449,7 +449,10 @@ describe('reply parsing and validation', () => {
       Caption: '  A   dog\non grass ',
       primaryCategory: '',
       tags: 'Dog, Grass, dog',
-      detected_objects: [{ label: 'Dog', score: '87%' }, { name: 'dog', confidence: 0.5 }],
+      detected_objects: [
+        { label: 'Dog', score: '87%' },
+        { name: 'dog', confidence: 0.5 },
+      ],
       quality_grade: 'B - acceptable',
     });
     expect(ok).toEqual({

@@ -63,7 +63,11 @@ describe('shoebox CLI', () => {
     const home = path.join(work, 'home');
     fs.mkdirSync(home);
     const watch = path.join(work, 'import.strace');
-    const first = await runCli(['import', source, '--data', dataDir, '--wait'], { HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), ORT_DISABLE_TELEMETRY: '0' }, { watch });
+    const first = await runCli(
+      ['import', source, '--data', dataDir, '--wait'],
+      { HOME: home, XDG_CACHE_HOME: path.join(home, '.cache'), ORT_DISABLE_TELEMETRY: '0' },
+      { watch },
+    );
     expect(first.code, first.stderr).toBe(0);
     expect(described(outsideCalls(watch))).toEqual([]);
     expect(fs.readdirSync(home, { recursive: true })).toEqual([]);
@@ -124,7 +128,9 @@ describe('shoebox CLI', () => {
     const code = await within(cli.exited, 20_000, 'the import ended');
     expect(code).toBe(1);
     expect(cli.stderr()).toMatch(/into the server at http/);
-    expect(cli.stderr()).toMatch(/the server at http:\/\/127\.0\.0\.1:\d+ closed the connection before its answer was whole|no Shoebox server answers at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/);
+    expect(cli.stderr()).toMatch(
+      /the server at http:\/\/127\.0\.0\.1:\d+ closed the connection before its answer was whole|no Shoebox server answers at http:\/\/127\.0\.0\.1:\d+ \(connection refused\)/,
+    );
   }, 120_000);
 
   it('gives up on a server that takes an upload and never answers, and says so', async () => {

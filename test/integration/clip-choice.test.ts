@@ -17,7 +17,9 @@ let ids: Record<string, string>;
 const embeddingModels = async (lib: TestServer['lib']) =>
   (await rows<{ model: string }>(lib.db, sql`select model from photo_embeddings order by model`)).map((row) => row.model.split('@')[0]);
 const semantic = async (q: string) =>
-  ((await json(`${server.url}/api/search?${new URLSearchParams({ q, mode: 'semantic', limit: '1' })}`)).body.items as { photo: { id: string } }[]).map((item) => item.photo.id);
+  ((await json(`${server.url}/api/search?${new URLSearchParams({ q, mode: 'semantic', limit: '1' })}`)).body.items as { photo: { id: string } }[]).map(
+    (item) => item.photo.id,
+  );
 
 beforeAll(async () => {
   dataDir = tempDir();
@@ -47,7 +49,9 @@ describe('choosing the CLIP model', () => {
     expect(chosen.body).toEqual({ model: 'clip-multilingual', reopened: 4 });
     const list = (await json(`${server.url}/api/models`)).body;
     expect(list.clip).toEqual({ model: 'clip-multilingual', pinned: false });
-    expect(list.items.filter((m: { kind: string; inUse: boolean }) => m.kind === 'clip' && m.inUse).map((m: { name: string }) => m.name)).toEqual(['clip-multilingual']);
+    expect(list.items.filter((m: { kind: string; inUse: boolean }) => m.kind === 'clip' && m.inUse).map((m: { name: string }) => m.name)).toEqual([
+      'clip-multilingual',
+    ]);
 
     await expect.poll(() => embeddingModels(server.lib), { timeout: 60_000, interval: 250 }).toEqual(Array(4).fill('clip-multilingual'));
     await waitForTerminal(server.url, Object.values(ids));

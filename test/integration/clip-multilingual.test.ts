@@ -96,7 +96,12 @@ describe('loadClip with the split (Immich) layout', () => {
   it('picks the French colour word for each photo (zero-shot)', async () => {
     const words = ['rouge', 'vert', 'bleu', 'jaune', 'noir', 'blanc'];
     const texts = await clip.embedTexts(words);
-    for (const [name, word] of [['red', 'rouge'], ['green', 'vert'], ['blue', 'bleu'], ['yellow', 'jaune']] as const) {
+    for (const [name, word] of [
+      ['red', 'rouge'],
+      ['green', 'vert'],
+      ['blue', 'bleu'],
+      ['yellow', 'jaune'],
+    ] as const) {
       const image = await clip.embedImage(images[name]!);
       const scores = texts.map((t) => cosine(t, image));
       expect(words[scores.indexOf(Math.max(...scores))], name).toBe(word);
@@ -116,7 +121,9 @@ describe('loadClip with the split (Immich) layout', () => {
     const red: Rgb = [210, 25, 25];
     const green: Rgb = [40, 150, 40];
     const wide = path.join(work, 'wide.png');
-    await rawPicture(900, 300, (x) => (x >= 300 && x < 600 ? red : green)).png().toFile(wide);
+    await rawPicture(900, 300, (x) => (x >= 300 && x < 600 ? red : green))
+      .png()
+      .toFile(wide);
     const image = await clip.embedImage(wide);
     expect(cosine(await clip.embedText('rouge'), image)).toBeGreaterThan(0.9);
     expect(cosine(await clip.embedText('vert'), image)).toBeLessThan(0.1);
@@ -188,9 +195,7 @@ describe('loadClip with installed and damaged split models', () => {
         await cp(multilingualDir, source, { recursive: true });
         const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:0000\nsize 2240000000\n';
         await writeFile(path.join(source, 'textual', TEXT_WEIGHTS_FILE), pointer);
-        await expect(installFromFolder(data, 'clip-multilingual', source)).rejects.toThrow(
-          new RegExp(`textual/${TEXT_WEIGHTS_FILE} is a Git LFS pointer`),
-        );
+        await expect(installFromFolder(data, 'clip-multilingual', source)).rejects.toThrow(new RegExp(`textual/${TEXT_WEIGHTS_FILE} is a Git LFS pointer`));
       }),
     );
   });

@@ -32,9 +32,13 @@ beforeAll(async () => {
   Object.assign(images, await colourPhotos(work, 7));
   // Other formats sharp reads: a solid PNG with an alpha channel and a WebP.
   images.orange = path.join(work, 'orange.png');
-  await sharp({ create: { width: 300, height: 500, channels: 4, background: { r: 250, g: 140, b: 15, alpha: 1 } } }).png().toFile(images.orange);
+  await sharp({ create: { width: 300, height: 500, channels: 4, background: { r: 250, g: 140, b: 15, alpha: 1 } } })
+    .png()
+    .toFile(images.orange);
   images.purple = path.join(work, 'purple.webp');
-  await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 125, g: 40, b: 150 } } }).webp().toFile(images.purple);
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 125, g: 40, b: 150 } } })
+    .webp()
+    .toFile(images.purple);
   clip = await loadClip(clipDir, { name: 'clip-vit-b32', device: 'cpu' });
 });
 
@@ -88,7 +92,9 @@ describe('loadClip with the fixture model', () => {
   it('crops a wide photo to its centre instead of padding it with black', async () => {
     // transformers.js would letterbox a 3:1 image into 224×224 (2/3 black) given the CLIP repos' `size: 224`.
     const wide = path.join(work, 'wide-red.png');
-    await sharp({ create: { width: 900, height: 300, channels: 3, background: { r: 210, g: 25, b: 25 } } }).png().toFile(wide);
+    await sharp({ create: { width: 900, height: 300, channels: 3, background: { r: 210, g: 25, b: 25 } } })
+      .png()
+      .toFile(wide);
     const image = await clip.embedImage(wide);
     expect(cosine(await clip.embedText('red'), image)).toBeGreaterThan(0.9);
     expect(cosine(await clip.embedText('black'), image)).toBeLessThan(0.05);
@@ -104,9 +110,10 @@ describe('loadClip with the fixture model', () => {
 
   it('finds real corpus photos by their colours', async () => {
     const corpus = Object.fromEntries(
-      ['cyclamen_persicum', 'el_torcal_rocks', 'orychophragmus_violaceus', 'polemonium_reptans', 'prairie_falcon', 'silver_fir'].map(
-        (name) => [name, path.join(nature, `${name}.jpg`)],
-      ),
+      ['cyclamen_persicum', 'el_torcal_rocks', 'orychophragmus_violaceus', 'polemonium_reptans', 'prairie_falcon', 'silver_fir'].map((name) => [
+        name,
+        path.join(nature, `${name}.jpg`),
+      ]),
     );
     expect((await rank(clip, 'pink flowers', corpus))[0]).toBe('cyclamen_persicum');
     expect((await rank(clip, 'purple flowers', corpus))[0]).toBe('orychophragmus_violaceus');
@@ -154,7 +161,12 @@ describe('fixture tokenizer', () => {
     const ids = [49406];
     for (const [piece] of clean.matchAll(bpe.pat)) {
       const bytes = [...Buffer.from(piece, 'utf8')].map((b) => bpe.byteEncoder[b]).join('');
-      ids.push(...bpe.bpe(bytes).split(' ').map((token) => bpe.encoder[token]!));
+      ids.push(
+        ...bpe
+          .bpe(bytes)
+          .split(' ')
+          .map((token) => bpe.encoder[token]!),
+      );
     }
     return [...ids, 49407];
   };
@@ -165,7 +177,7 @@ describe('fixture tokenizer', () => {
     const ascii = ['a photo of a green field', "It's a DOG's life!!  don't   stop", 'hello\nworld\ttab 2023', 'a photo of a cat'];
     for (const text of ascii) expect(tokenizer.encode(text)).toEqual([49406, ...bpe.encode(text), 49407]);
     expect(tokenizer.encode('a photo of a cat')).toEqual([49406, 320, 1125, 539, 320, 2368, 49407]);
-    for (const text of ['Café crème brûlée at 10:45pm', '日本語のテキスト and emoji 🎉🐶', 'rock\'n\'roll — “quotes” & Ünïcödé привет']) {
+    for (const text of ['Café crème brûlée at 10:45pm', '日本語のテキスト and emoji 🎉🐶', "rock'n'roll — “quotes” & Ünïcödé привет"]) {
       expect(tokenizer.encode(text)).toEqual(reference(text));
     }
     expect(tokenizer.encode('')).toEqual([49406, 49407]);

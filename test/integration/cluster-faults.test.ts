@@ -15,9 +15,7 @@ import { assets, authFetch, upload } from '../helpers/server.js';
 // the object store down (a minute, then a few seconds). After each: every photo finished, none lost, none twice, no step left.
 const ROUNDS = 5;
 const PHOTOS_PER_ROUND = 2;
-const sources = ['formats/jpg/el_torcal_rocks.jpg', 'metadata/gps-position/thompson-springs.jpg'].map((file) =>
-  fs.readFileSync(path.join(assets, file)),
-);
+const sources = ['formats/jpg/el_torcal_rocks.jpg', 'metadata/gps-position/thompson-springs.jpg'].map((file) => fs.readFileSync(path.join(assets, file)));
 
 const beat = { SHOEBOX_WORKER_HEARTBEAT_SECONDS: '2' };
 
@@ -151,7 +149,9 @@ describe('the three faults as one scenario: 50 photos of 12 MP, two workers, 300
   const watch = (child: ChildProcess) => {
     if (!process.env.SHOEBOX_FAULT_LOG) return child;
     child.stderr!.on('data', (chunk) => fs.appendFileSync(process.env.SHOEBOX_FAULT_LOG!, `[${child.pid}] ${chunk}`));
-    child.on('exit', (code, signal) => fs.appendFileSync(process.env.SHOEBOX_FAULT_LOG!, `[${child.pid}] exited ${code} ${signal} at ${new Date().toISOString()}\n`));
+    child.on('exit', (code, signal) =>
+      fs.appendFileSync(process.env.SHOEBOX_FAULT_LOG!, `[${child.pid}] exited ${code} ${signal} at ${new Date().toISOString()}\n`),
+    );
     return child;
   };
   const children: ChildProcess[] = [];
@@ -187,7 +187,9 @@ describe('the three faults as one scenario: 50 photos of 12 MP, two workers, 300
     (await rows<{ id: string }>(db(), sql`select id from workers where pid = ${child.pid!} order by started_at desc limit 1`))[0]!.id;
   const progress = async (what: string) => {
     const states = await rows<{ state: string; n: number }>(db(), sql`select state, count(*)::int as n from photos group by 1 order by 1`).catch(() => []);
-    console.log(`${new Date().toISOString()} ${what}: ${states.map((row) => `${row.state} ${row.n}`).join(', ')}; running ${await runningCount().catch(() => '?')}`);
+    console.log(
+      `${new Date().toISOString()} ${what}: ${states.map((row) => `${row.state} ${row.n}`).join(', ')}; running ${await runningCount().catch(() => '?')}`,
+    );
   };
   const runningCount = async () => (await rows<{ n: number }>(db(), sql`select count(*)::int as n from photo_steps where status = 'running'`))[0]!.n;
   /** Whether a step has started since `at` (a worker took work again). */
@@ -344,7 +346,10 @@ describe('the three faults as one scenario: 50 photos of 12 MP, two workers, 300
     await postgres.start();
     const databaseBack = new Date();
     times.postgresRestarted = await timeUntil(() => startedSince(databaseBack), 120_000, 'a step started after PostgreSQL came back').catch(async (error) => {
-      const open = await rows(db(), sql`select photo_id, step, status, attempts, worker_id, started_at, retry_at, error from photo_steps where status not in ('done', 'skipped')`);
+      const open = await rows(
+        db(),
+        sql`select photo_id, step, status, attempts, worker_id, started_at, retry_at, error from photo_steps where status not in ('done', 'skipped')`,
+      );
       const seen = await rows(db(), sql`select id, pid, last_seen, now() as now from workers`);
       const states = await rows(db(), sql`select state, count(*)::int as n from photos group by 1`);
       console.log(JSON.stringify({ open, seen, states, load: await cluster.server.lib.queue.load?.() }, null, 1));

@@ -20,7 +20,10 @@ async function distinctPhoto(seed: number): Promise<Buffer> {
   let state = (seed + 1) * 2654435761;
   const random = () => ((state = (state * 1103515245 + 12345) >>> 0) >>> 16) & 255;
   const cells = Buffer.from(Array.from({ length: 8 * 6 * 3 }, random));
-  return sharp(cells, { raw: { width: 8, height: 6, channels: 3 } }).resize(800, 600, { kernel: 'cubic' }).jpeg({ quality: 85 }).toBuffer();
+  return sharp(cells, { raw: { width: 8, height: 6, channels: 3 } })
+    .resize(800, 600, { kernel: 'cubic' })
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
 
 // The `postgres` project only (vitest.config.ts): an API server and separate worker processes sharing a real
@@ -161,7 +164,12 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
       return line ? Number(line.trim().split(/\s+/)[0]) : null;
     };
     const step = async (id: string) =>
-      (await rows<{ status: string; attempts: number }>(server.lib.db, sql`select status, attempts from photo_steps where photo_id = ${id}::uuid and step = 'transcode'`))[0]!;
+      (
+        await rows<{ status: string; attempts: number }>(
+          server.lib.db,
+          sql`select status, attempts from photo_steps where photo_id = ${id}::uuid and step = 'transcode'`,
+        )
+      )[0]!;
     const long = (await upload(server.url, [{ path: path.join(dir, 'long.mkv') }])).body.items[0].id as string;
     let pid: number | null = null;
     for (const deadline = Date.now() + 60_000; pid === null; await new Promise((r) => setTimeout(r, 100))) {
@@ -170,7 +178,10 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
     }
     const short = (await upload(server.url, [{ path: path.join(dir, 'short.mkv') }])).body.items[0].id as string;
     for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 100))) {
-      const [left] = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from photo_steps where photo_id = ${short}::uuid and step <> 'transcode' and status in ('pending', 'running')`);
+      const [left] = await rows<{ n: number }>(
+        server.lib.db,
+        sql`select count(*)::int as n from photo_steps where photo_id = ${short}::uuid and step <> 'transcode' and status in ('pending', 'running')`,
+      );
       if (left!.n === 0) break;
       if (Date.now() > deadline) throw new Error('the short clip was not decoded in time');
     }
@@ -186,14 +197,18 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
       }
     };
     while (alive(pid)) {
-      if (Date.now() - trashed > 2_500) throw new Error('the worker\'s ffmpeg still runs 2.5 s after its clip was trashed');
+      if (Date.now() - trashed > 2_500) throw new Error("the worker's ffmpeg still runs 2.5 s after its clip was trashed");
       await new Promise((r) => setTimeout(r, 50));
     }
     expect((await waitForTerminal(server.url, [short], 30_000))[short]).toBe('completed');
     expect(await step(short)).toMatchObject({ status: 'done' });
     expect(await step(long)).toMatchObject({ status: 'skipped', attempts: 1 }); // not run while in the trash
     expect((await json(`${server.url}/api/trash/restore`, { method: 'POST', json: { ids: [long] } })).body).toEqual({ restored: 1 });
-    for (const deadline = Date.now() + 30_000; !((await step(long)).attempts === 2 && (await transcoding()) !== null); await new Promise((r) => setTimeout(r, 100))) {
+    for (
+      const deadline = Date.now() + 30_000;
+      !((await step(long)).attempts === 2 && (await transcoding()) !== null);
+      await new Promise((r) => setTimeout(r, 100))
+    ) {
       if (Date.now() > deadline) throw new Error(`not transcoded again once restored: ${JSON.stringify(await step(long))}`);
     }
     expect((await json(`${server.url}/api/photos/${long}?force=true`, { method: 'DELETE' })).status).toBe(204);
@@ -239,10 +254,17 @@ describe('an API server with separate workers (PostgreSQL + Redis + S3)', () => 
       sql`select status, attempts, count(*)::int as n from photo_steps where photo_id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)}) group by 1, 2`,
     );
     // every step of every photo ran once (or was skipped, by its own decision or before it ran): none twice, none left
-    const once = (row: { status: string; attempts: number }) => (row.status === 'done' && row.attempts === 1) || (row.status === 'skipped' && row.attempts <= 1);
-    expect(steps.filter((row) => !once(row)), JSON.stringify(steps)).toEqual([]);
+    const once = (row: { status: string; attempts: number }) =>
+      (row.status === 'done' && row.attempts === 1) || (row.status === 'skipped' && row.attempts <= 1);
+    expect(
+      steps.filter((row) => !once(row)),
+      JSON.stringify(steps),
+    ).toEqual([]);
     expect(steps.reduce((sum, row) => sum + row.n, 0)).toBe(count * STEP_NAMES.length);
-    const [stored] = await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from photos where id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`);
+    const [stored] = await rows<{ n: number }>(
+      server.lib.db,
+      sql`select count(*)::int as n from photos where id = any(${sql.raw(`'{${ids.join(',')}}'::uuid[]`)})`,
+    );
     expect(stored!.n).toBe(count);
     await stopWorkers();
   }, 1_800_000);
@@ -257,7 +279,10 @@ describe('generation jobs on separate workers', () => {
   beforeAll(async () => {
     images = await startImageServer();
     const provider = openaiProvider(images, { timeoutMs: 30_000, retryDelayMs: undefined });
-    cluster = await startTestCluster({ databaseUrl: await libraryDatabaseUrl(tempDir()), images: { providers: { default: provider }, concurrency: 2, imagesPerDay: 0 } });
+    cluster = await startTestCluster({
+      databaseUrl: await libraryDatabaseUrl(tempDir()),
+      images: { providers: { default: provider }, concurrency: 2, imagesPerDay: 0 },
+    });
   });
   afterAll(async () => {
     await cluster?.dispose();
@@ -275,15 +300,16 @@ describe('generation jobs on separate workers', () => {
     });
     expect(started.status).toBe(202);
     const { id } = (await started.json()) as { id: string };
-    const job = async () => (await (await authFetch(`${cluster.server.url}/api/generate/jobs/${id}`)).json()) as { state: string; made: number; photoIds: string[] };
-    for (const deadline = Date.now() + 60_000; (await job()).made < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+    const job = async () =>
+      (await (await authFetch(`${cluster.server.url}/api/generate/jobs/${id}`)).json()) as { state: string; made: number; photoIds: string[] };
+    for (const deadline = Date.now() + 60_000; (await job()).made < 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
     doomed.kill('SIGKILL');
     const madeBefore = (await job()).made;
     expect(madeBefore).toBeGreaterThanOrEqual(2);
     expect(madeBefore).toBeLessThan(6);
     await cluster.startWorker([], env);
     let finished = await job();
-    for (const deadline = Date.now() + 90_000; finished.state !== 'completed' && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 90_000; finished.state !== 'completed' && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 200));
       finished = await job();
     }
@@ -333,16 +359,18 @@ describe('libraries in place on separate workers', () => {
     const created = await json(`${base}/api/libraries`, { method: 'POST', json: { name: 'Photos', paths: [path.join(root, 'Photos')] } });
     expect(created.status).toBe(201);
     const library = async () => (await json(`${base}/api/libraries/${created.body.id}`)).body;
-    for (const deadline = Date.now() + 60_000; !(await library()).lastScanAt && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    for (const deadline = Date.now() + 60_000; !(await library()).lastScanAt && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 200));
     const scanned = await library();
     // one scan made the three photos (two at once would have met each other's photos as copies)
     expect(scanned.scan).toMatchObject({ new: 3, duplicates: 0 });
-    const ids = (await rows<{ id: string }>(cluster.server.lib.db, sql`select id from photos where library_id = ${created.body.id}::uuid`)).map((row) => row.id);
+    const ids = (await rows<{ id: string }>(cluster.server.lib.db, sql`select id from photos where library_id = ${created.body.id}::uuid`)).map(
+      (row) => row.id,
+    );
     expect(ids).toHaveLength(3);
     await waitForTerminal(base, ids);
     await new Promise((r) => setTimeout(r, 1000)); // the workers' watchers set up
     fs.copyFileSync(path.join(assets, 'formats/heic/IMG_2682.heic'), path.join(root, 'Photos', 'IMG_2682.heic'));
-    for (const deadline = Date.now() + 30_000; (await library()).counts.photos < 4 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 200));
+    for (const deadline = Date.now() + 30_000; (await library()).counts.photos < 4 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 200));
     expect((await library()).counts.photos).toBe(4);
     await cluster.stopWorkers();
   }, 180_000);

@@ -84,7 +84,10 @@ describe('a server killed in the middle of an import', () => {
         expect((await authFetch(`${second.url}/api/photos/${item.id}/thumbnail`)).status).toBe(200);
       }
       // The restarted server said what it resumed, and logs one JSON line per step.
-      const lines = second.output().split('\n').filter((line) => line.startsWith('{'));
+      const lines = second
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{'));
       const records = lines.map((line) => JSON.parse(line));
       expect(records.some((r) => r.msg === 'resuming unfinished photos' && r.photos > 0)).toBe(true);
       const step = records.find((r) => r.step === 'preprocessing' && r.outcome === 'done');
@@ -115,9 +118,14 @@ async function zipOf(entries: [string, Buffer][]): Promise<Buffer> {
 
 /** Makes an import on the server and uploads the archive into it whole (tus: one creation, one PATCH), then starts it. */
 async function startImport(url: string, source: string, name: string, data: Buffer): Promise<string> {
-  const id = (await (await authFetch(`${url}/api/imports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source }) })).json()).id as string;
+  const id = (
+    await (await authFetch(`${url}/api/imports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ source }) })).json()
+  ).id as string;
   const metadata = `importId ${Buffer.from(id).toString('base64')},filename ${Buffer.from(name).toString('base64')}`;
-  const made = await authFetch(`${url}/api/imports/uploads`, { method: 'POST', headers: { 'tus-resumable': '1.0.0', 'upload-length': String(data.length), 'upload-metadata': metadata } });
+  const made = await authFetch(`${url}/api/imports/uploads`, {
+    method: 'POST',
+    headers: { 'tus-resumable': '1.0.0', 'upload-length': String(data.length), 'upload-metadata': metadata },
+  });
   expect(made.status).toBe(201);
   const sent = await authFetch(new URL(made.headers.get('location')!, url), {
     method: 'PATCH',
@@ -147,9 +155,14 @@ describe('a server killed in the middle of an import from the web app (issue 59)
     const entries: [string, Buffer][] = [];
     for (let i = 0; i < 40; i++) {
       const name = `IMG_${String(i).padStart(4, '0')}.jpg`;
-      const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: (i * 53) % 256, g: (i * 97) % 256, b: (i * 31) % 256 } } }).jpeg().toBuffer();
+      const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: (i * 53) % 256, g: (i * 97) % 256, b: (i * 31) % 256 } } })
+        .jpeg()
+        .toBuffer();
       const sidecar = { title: name, photoTakenTime: { timestamp: String(1_600_000_000 + i * 600) }, ...marks(i) };
-      entries.push([`Takeout/Google Photos/Photos from 2020/${name}`, photo], [`Takeout/Google Photos/Photos from 2020/${name}.json`, Buffer.from(JSON.stringify(sidecar))]);
+      entries.push(
+        [`Takeout/Google Photos/Photos from 2020/${name}`, photo],
+        [`Takeout/Google Photos/Photos from 2020/${name}.json`, Buffer.from(JSON.stringify(sidecar))],
+      );
     }
 
     // killed once a few items are in, before any mark is given (they are given after the last item)

@@ -75,7 +75,9 @@ describe('decodePhoto', () => {
 
   it('leaves images with alpha to their own route (no stored pixels: PDQ decodes them itself)', async () => {
     const file = path.join(tmp, 'alpha.png');
-    await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 200, g: 10, b: 10, alpha: 0.5 } } }).png().toFile(file);
+    await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 200, g: 10, b: 10, alpha: 0.5 } } })
+      .png()
+      .toFile(file);
     const decoded = await decodePhoto(file, 'image/png');
     expect(decoded.stored).toBeNull();
     expect((await sharp(decoded.thumbnail).metadata()).hasAlpha).toBe(true);
@@ -107,7 +109,10 @@ describe('decodePhoto', () => {
         data[i + ((band + 1) % 3)] = Math.round((y / height) * 120);
       }
     }
-    await sharp(data, { raw: { width, height, channels: 3 } }).withIccProfile('p3').jpeg({ quality: 95 }).toFile(file);
+    await sharp(data, { raw: { width, height, channels: 3 } })
+      .withIccProfile('p3')
+      .jpeg({ quality: 95 })
+      .toFile(file);
     const decoded = await decodePhoto(file, 'image/jpeg');
     const managed = await sharp(file).toColourspace('srgb').jpeg({ quality: 95 }).toBuffer();
     const unmanaged = await sharp(file, { ignoreIcc: true }).jpeg({ quality: 95 }).toBuffer();

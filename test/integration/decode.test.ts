@@ -81,8 +81,7 @@ async function checkRenditions(r: Renditions, previewSize = 1440, thumbnailSize 
 
 /** Mean absolute difference of two images after bringing both to the same small size (0..255). */
 async function difference(a: Buffer | string, b: Buffer | string, size = 96): Promise<number> {
-  const pixels = (input: Buffer | string) =>
-    sharp(input).resize(size, size, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
+  const pixels = (input: Buffer | string) => sharp(input).resize(size, size, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
   const [x, y] = await Promise.all([pixels(a), pixels(b)]);
   let sum = 0;
   for (let i = 0; i < x.length; i += 1) sum += Math.abs(x[i]! - y[i]!);
@@ -189,7 +188,13 @@ describe('formats made here', () => {
   it('GIF, animated: first frame only', async () => {
     const file = temp('anim.gif');
     const colours = ['#e02020', '#20c020', '#2020e0'];
-    const frames = await Promise.all(colours.map((c) => sharp({ create: { width: 60, height: 40, channels: 3, background: c } }).raw().toBuffer()));
+    const frames = await Promise.all(
+      colours.map((c) =>
+        sharp({ create: { width: 60, height: 40, channels: 3, background: c } })
+          .raw()
+          .toBuffer(),
+      ),
+    );
     await sharp(Buffer.concat(frames), { raw: { width: 60, height: 120, channels: 3, pageHeight: 40 } })
       .gif({ loop: 0, delay: [200, 200, 200] })
       .toFile(file);
@@ -208,7 +213,13 @@ describe('formats made here', () => {
 
   it('WebP, animated: first frame only', async () => {
     const file = temp('anim.webp');
-    const frames = await Promise.all(['#2020e0', '#e02020'].map((c) => sharp({ create: { width: 50, height: 30, channels: 3, background: c } }).raw().toBuffer()));
+    const frames = await Promise.all(
+      ['#2020e0', '#e02020'].map((c) =>
+        sharp({ create: { width: 50, height: 30, channels: 3, background: c } })
+          .raw()
+          .toBuffer(),
+      ),
+    );
     await sharp(Buffer.concat(frames), { raw: { width: 50, height: 60, channels: 3, pageHeight: 30 } })
       .webp({ loop: 0, delay: [100, 100] })
       .toFile(file);
@@ -224,9 +235,10 @@ describe('formats made here', () => {
     const width = 80;
     const height = 40;
     const rgba = Buffer.alloc(width * height * 4);
-    for (let y = 0; y < height; y += 1)
-      for (let x = 0; x < width / 2; x += 1) rgba.set([200, 20, 20, 255], (y * width + x) * 4);
-    await sharp(rgba, { raw: { width, height, channels: 4 } }).png().toFile(file);
+    for (let y = 0; y < height; y += 1) for (let x = 0; x < width / 2; x += 1) rgba.set([200, 20, 20, 255], (y * width + x) * 4);
+    await sharp(rgba, { raw: { width, height, channels: 4 } })
+      .png()
+      .toFile(file);
     const r = await makeRenditions(file, 'image/png');
     const preview = await sharp(r.preview).raw().toBuffer({ resolveWithObject: true });
     expect(preview.info.channels).toBe(3);
@@ -271,7 +283,9 @@ describe('formats made here', () => {
     const r = await makeRenditions(bmp24, detected.mime);
     expect(r).toMatchObject({ width: 101, height: 67, decoder: 'bmp' });
     await checkRenditions(r);
-    const back = await sharp(data, { raw: { width: 101, height: 67, channels: 3 } }).png().toBuffer();
+    const back = await sharp(data, { raw: { width: 101, height: 67, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(await difference(r.preview, back)).toBeLessThan(6); // JPEG of a tiny image
     const stored = await decodeStoredPixels(bmp24, detected.mime);
     expect(Buffer.from(stored.data)).toEqual(data); // exact, and not flipped
@@ -313,7 +327,9 @@ describe('HEIC', () => {
     const managed = await withEnv('SHOEBOX_DISABLE_DECODERS', NPM_ONLY, () => makeRenditions(file, 'image/heic'));
     // Pixels as decoded, without conversion: P3 values read as sRGB look duller; converted ones differ.
     const stored = await withEnv('SHOEBOX_DISABLE_DECODERS', NPM_ONLY, () => decodeStoredPixels(file, 'image/heic'));
-    const unmanaged = await sharp(stored.data, { raw: { width: stored.width, height: stored.height, channels: 3 } }).png().toBuffer();
+    const unmanaged = await sharp(stored.data, { raw: { width: stored.width, height: stored.height, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(await difference(managed.preview, unmanaged)).toBeGreaterThan(0.8);
     const sat = async (img: Buffer) => {
       const { data } = await sharp(img).resize(64, 64, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
@@ -334,9 +350,7 @@ describe('HEIC', () => {
   });
 
   it('without any HEIC decoder: DecoderMissingError saying what to install', async () => {
-    const attempt = withEnv('SHOEBOX_DISABLE_DECODERS', `${NPM_ONLY},heic-decode`, () =>
-      makeRenditions(asset('formats/heic/IMG_2682.heic'), 'image/heic'),
-    );
+    const attempt = withEnv('SHOEBOX_DISABLE_DECODERS', `${NPM_ONLY},heic-decode`, () => makeRenditions(asset('formats/heic/IMG_2682.heic'), 'image/heic'));
     await expect(attempt).rejects.toBeInstanceOf(DecoderMissingError);
     await expect(
       withEnv('SHOEBOX_DISABLE_DECODERS', `${NPM_ONLY},heic-decode`, () => makeRenditions(asset('formats/heic/IMG_2682.heic'), 'image/heic')),
@@ -381,8 +395,7 @@ describe('JPEG XL', () => {
   });
 
   it('without any JPEG XL decoder: DecoderMissingError saying what to install', async () => {
-    const attempt = () =>
-      withEnv('SHOEBOX_DISABLE_DECODERS', `${NPM_ONLY},jxl-wasm`, () => makeRenditions(asset('formats/jxl/8bit-sRGB.jxl'), 'image/jxl'));
+    const attempt = () => withEnv('SHOEBOX_DISABLE_DECODERS', `${NPM_ONLY},jxl-wasm`, () => makeRenditions(asset('formats/jxl/8bit-sRGB.jxl'), 'image/jxl'));
     await expect(attempt()).rejects.toBeInstanceOf(DecoderMissingError);
     await expect(attempt()).rejects.toThrow('JPEG XL needs a decoder: apt-get install libjxl-tools (djxl)');
   });
@@ -413,7 +426,10 @@ describe('RAW', () => {
       const expected = await sharp(await sharp(base).withMetadata({ orientation }).jpeg({ quality: 95 }).toBuffer())
         .autoOrient()
         .toBuffer();
-      expect({ orientation, width: r.width, height: r.height }).toEqual({ orientation, ...(orientation >= 5 ? { width: 80, height: 120 } : { width: 120, height: 80 }) });
+      expect({ orientation, width: r.width, height: r.height }).toEqual({
+        orientation,
+        ...(orientation >= 5 ? { width: 80, height: 120 } : { width: 120, height: 80 }),
+      });
       expect(await difference(r.preview, expected, 32), `orientation ${orientation}`).toBeLessThan(6);
     }
   });
@@ -541,21 +557,78 @@ describe('detectImageType', () => {
   });
 
   it('TIFF-based RAW files are told from TIFF', async () => {
-    expect(await write('plain.tif', tiffHeader([[256, 4, 1, 10], [271, 2, 4, 0x004e4f53 /* "SON\0" */]]))).toMatchObject({ mime: 'image/tiff', supported: true });
-    expect(await write('x.dng', tiffHeader([[256, 4, 1, 10], [50706, 1, 4, 0x00000401]]))).toMatchObject({ mime: 'image/x-adobe-dng', ext: 'dng' });
+    expect(
+      await write(
+        'plain.tif',
+        tiffHeader([
+          [256, 4, 1, 10],
+          [271, 2, 4, 0x004e4f53 /* "SON\0" */],
+        ]),
+      ),
+    ).toMatchObject({ mime: 'image/tiff', supported: true });
+    expect(
+      await write(
+        'x.dng',
+        tiffHeader([
+          [256, 4, 1, 10],
+          [50706, 1, 4, 0x00000401],
+        ]),
+      ),
+    ).toMatchObject({ mime: 'image/x-adobe-dng', ext: 'dng' });
     // "NIKON CORPORATION" + SubIFDs → NEF; the same Make on an editor's TIFF (no SubIFDs) stays TIFF.
-    const nikon = tiffHeader([[256, 4, 1, 10], [271, 2, 18, 200], [330, 4, 1, 300]], { 200: 'NIKON CORPORATION\0' });
+    const nikon = tiffHeader(
+      [
+        [256, 4, 1, 10],
+        [271, 2, 18, 200],
+        [330, 4, 1, 300],
+      ],
+      { 200: 'NIKON CORPORATION\0' },
+    );
     expect(await write('x.nef', nikon)).toMatchObject({ mime: 'image/x-nikon-nef', ext: 'nef', description: 'Nikon NEF RAW image' });
-    const exported = tiffHeader([[256, 4, 1, 10], [271, 2, 18, 200]], { 200: 'NIKON CORPORATION\0' });
+    const exported = tiffHeader(
+      [
+        [256, 4, 1, 10],
+        [271, 2, 18, 200],
+      ],
+      { 200: 'NIKON CORPORATION\0' },
+    );
     expect(await write('export.tif', exported)).toMatchObject({ mime: 'image/tiff' });
-    const pentax = tiffHeader([[256, 4, 1, 10], [262, 3, 1, 32803], [271, 2, 7, 200]], { 200: 'PENTAX\0' });
+    const pentax = tiffHeader(
+      [
+        [256, 4, 1, 10],
+        [262, 3, 1, 32803],
+        [271, 2, 7, 200],
+      ],
+      { 200: 'PENTAX\0' },
+    );
     expect(await write('x.pef', pentax)).toMatchObject({ mime: 'image/x-pentax-pef', supported: true });
-    const samsung = tiffHeader([[256, 4, 1, 10], [271, 2, 8, 200], [330, 4, 1, 300]], { 200: 'SAMSUNG\0' });
+    const samsung = tiffHeader(
+      [
+        [256, 4, 1, 10],
+        [271, 2, 8, 200],
+        [330, 4, 1, 300],
+      ],
+      { 200: 'SAMSUNG\0' },
+    );
     expect(await write('x.srw', samsung)).toMatchObject({ mime: 'image/x-samsung-srw', supported: true });
   });
 
   it('lists the supported formats', () => {
-    for (const mime of ['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/heic', 'image/heif', 'image/jxl', 'image/tiff', 'image/gif', 'image/bmp', 'image/x-adobe-dng', 'image/x-canon-cr3', 'image/x-sony-arw']) {
+    for (const mime of [
+      'image/jpeg',
+      'image/png',
+      'image/webp',
+      'image/avif',
+      'image/heic',
+      'image/heif',
+      'image/jxl',
+      'image/tiff',
+      'image/gif',
+      'image/bmp',
+      'image/x-adobe-dng',
+      'image/x-canon-cr3',
+      'image/x-sony-arw',
+    ]) {
       expect(SUPPORTED_IMAGE_MIMES).toContain(mime);
     }
   });
@@ -638,7 +711,11 @@ function encodeBmp8Stripes(width: number, height: number): Buffer {
   out.writeUInt16LE(1, 26);
   out.writeUInt16LE(8, 28);
   out.writeUInt32LE(3, 46); // colours used
-  [[255, 0, 0], [0, 255, 0], [0, 0, 255]].forEach(([r, g, b], i) => out.set([b!, g!, r!, 0], paletteAt + i * 4));
+  [
+    [255, 0, 0],
+    [0, 255, 0],
+    [0, 0, 255],
+  ].forEach(([r, g, b], i) => out.set([b!, g!, r!, 0], paletteAt + i * 4));
   for (let y = 0; y < height; y += 1) out.fill(Math.min(2, Math.floor((y * 3) / height)), dataAt + y * stride, dataAt + y * stride + width);
   return out;
 }

@@ -15,7 +15,19 @@ import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { runCli } from '../helpers/cli.js';
 import { colourPhoto, colourPhotos } from '../helpers/images.js';
 import { buildNearDuplicateSet, type NearDuplicateSet } from '../helpers/near-duplicates.js';
-import { assets, corpus, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch, onPostgres, withoutFacesOrText } from '../helpers/server.js';
+import {
+  assets,
+  corpus,
+  json,
+  startTestServer,
+  tempDir,
+  upload,
+  waitForTerminal,
+  type TestServer,
+  authFetch,
+  onPostgres,
+  withoutFacesOrText,
+} from '../helpers/server.js';
 
 const pdqData = path.join(corpus, 'threatexchange-pdq/pdq/data');
 const listJpegs = (dir: string) =>
@@ -67,7 +79,11 @@ describe('duplicates on a library built from the corpus', () => {
         nameOf.set(response.body.items[k].id, file.name);
       });
     }
-    await waitForTerminal(server.url, files.map((f) => idOf.get(f.name)!), 600_000);
+    await waitForTerminal(
+      server.url,
+      files.map((f) => idOf.get(f.name)!),
+      600_000,
+    );
   };
 
   beforeAll(async () => {
@@ -126,7 +142,10 @@ describe('duplicates on a library built from the corpus', () => {
       }
       // the suggested keeper has the most pixels (the original's size; a same-size edit with a larger file wins)
       const keeper = set.files.find((f) => path.basename(f.path) === nameOf.get(group!.keeperId))!;
-      expect(keeper.edit === 'original' || keeper.edit === 'tone' || keeper.edit === 'watermark' || keeper.edit === 'mirror' || keeper.edit === 'jpeg-q20', keeper.edit).toBe(true);
+      expect(
+        keeper.edit === 'original' || keeper.edit === 'tone' || keeper.edit === 'watermark' || keeper.edit === 'mirror' || keeper.edit === 'jpeg-q20',
+        keeper.edit,
+      ).toBe(true);
       const pixels = async (file: string) => {
         const meta = await sharp(file).metadata();
         return meta.width * meta.height;
@@ -251,7 +270,12 @@ describe('duplicates on a library built from the corpus', () => {
     const resolved = await json(`${server.url}/api/duplicates/${group.id}/resolve`, { method: 'POST', json: { keep: [keeper] } });
     expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
     expect(resolved.body.kept).toEqual([keeper]);
-    expect(resolved.body.trashed.sort()).toEqual(group.members.map((m) => m.photo.id).filter((id) => id !== keeper).sort());
+    expect(resolved.body.trashed.sort()).toEqual(
+      group.members
+        .map((m) => m.photo.id)
+        .filter((id) => id !== keeper)
+        .sort(),
+    );
 
     const kept = await json(`${server.url}/api/photos/${keeper}`);
     expect(kept.body.favorite).toBe(true);
@@ -283,7 +307,8 @@ describe('duplicates on a library built from the corpus', () => {
 
   it.skipIf(onPostgres())('vacuums the duplicate keys on its own in the embedded database (no autovacuum there)', async () => {
     const lastVacuum = async () =>
-      (await rows<{ at: string | null }>(server.lib.db, sql`select last_vacuum::text as at from pg_stat_user_tables where relname = 'photo_pdq_keys'`))[0]?.at ?? null;
+      (await rows<{ at: string | null }>(server.lib.db, sql`select last_vacuum::text as at from pg_stat_user_tables where relname = 'photo_pdq_keys'`))[0]
+        ?.at ?? null;
     const before = await lastVacuum();
     const upkeep = scheduleUpkeep(server.lib, 20);
     const deadline = Date.now() + 30_000;
@@ -324,12 +349,22 @@ describe('duplicates on a library built from the corpus', () => {
     const source = path.join(assets, 'metadata/gps-position/thompson-springs.jpg');
     const { width, height } = await sharp(source).metadata();
     const window = { width: Math.round(width * 0.8), height: Math.round(height * 0.8) };
-    await sharp(source).extract({ left: 0, top: 0, ...window }).jpeg().toFile(path.join(dir, 'frame-1.jpg'));
-    await sharp(source).extract({ left: width - window.width, top: height - window.height, ...window }).jpeg().toFile(path.join(dir, 'frame-2.jpg'));
+    await sharp(source)
+      .extract({ left: 0, top: 0, ...window })
+      .jpeg()
+      .toFile(path.join(dir, 'frame-1.jpg'));
+    await sharp(source)
+      .extract({ left: width - window.width, top: height - window.height, ...window })
+      .jpeg()
+      .toFile(path.join(dir, 'frame-2.jpg'));
     const exiftool = new ExifTool();
     try {
       for (const [i, name] of ['frame-1.jpg', 'frame-2.jpg'].entries()) {
-        await exiftool.write(path.join(dir, name), { Make: 'Shoebox', Model: 'Burst 1', DateTimeOriginal: `2024:05:04 10:00:0${i}` }, { writeArgs: ['-overwrite_original'] });
+        await exiftool.write(
+          path.join(dir, name),
+          { Make: 'Shoebox', Model: 'Burst 1', DateTimeOriginal: `2024:05:04 10:00:0${i}` },
+          { writeArgs: ['-overwrite_original'] },
+        );
       }
     } finally {
       await exiftool.end();

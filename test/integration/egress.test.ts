@@ -24,7 +24,14 @@ import { described, outsideCalls, programsRun, watched } from '../helpers/syscal
 import { makeZip } from '../helpers/zip.js';
 
 const GUARD = path.join(repoRoot, 'test', 'helpers', 'egress-guard.cjs');
-const PHOTOS = ['albums/nature/prairie_falcon.jpg', 'albums/nature/cyclamen_persicum.jpg', 'albums/text/craft-beer.jpg', 'metadata/faces/portrait.jpg', 'formats/heic/IMG_2682.heic', 'metadata/gps-position/thompson-springs.jpg'];
+const PHOTOS = [
+  'albums/nature/prairie_falcon.jpg',
+  'albums/nature/cyclamen_persicum.jpg',
+  'albums/text/craft-beer.jpg',
+  'metadata/faces/portrait.jpg',
+  'formats/heic/IMG_2682.heic',
+  'metadata/gps-position/thompson-springs.jpg',
+];
 const SIZES = [
   { name: 'desk', viewport: { width: 1280, height: 900 } },
   { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
@@ -42,11 +49,30 @@ const filesUnder = (dir: string) => (fs.readdirSync(dir, { recursive: true }) as
 async function takeoutExport(dir: string): Promise<string> {
   const { ffmpeg } = await requireVideoTools({ ffmpeg: null, ffprobe: null });
   const clip = path.join(dir, 'VID_0001.MTS');
-  await run(ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-f', 'mpegts', clip]);
+  await run(ffmpeg, [
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=160x120:rate=10:duration=1',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'mpegts',
+    clip,
+  ]);
   const png = path.join(dir, 'IMG_0002.png');
-  await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toFile(png);
+  await sharp({ create: { width: 160, height: 120, channels: 3, background: { r: 40, g: 120, b: 200 } } })
+    .png()
+    .toFile(png);
   await run('cjxl', [png, path.join(dir, 'IMG_0002.jxl'), '--quiet']);
-  const sidecar = (title: string) => Buffer.from(JSON.stringify({ title, photoTakenTime: { timestamp: '1714552200' }, geoData: { latitude: 38.7223, longitude: -9.1393, altitude: 0 } }));
+  const sidecar = (title: string) =>
+    Buffer.from(JSON.stringify({ title, photoTakenTime: { timestamp: '1714552200' }, geoData: { latitude: 38.7223, longitude: -9.1393, altitude: 0 } }));
   const zip = path.join(dir, 'takeout-001.zip');
   const entries = ['VID_0001.MTS', 'IMG_0002.jxl'].flatMap((name) => [
     { name: `${TAKEOUT}/${name}`, data: fs.readFileSync(path.join(dir, name)) },
@@ -73,7 +99,13 @@ const readLog = (file: string): Attempt[] =>
 const isServer = (url: string, server: string) => url.startsWith(`${server}/`) || url === server || /^(data|blob|about):/.test(url);
 
 /** A browser context that records, and aborts, every request for anything but the server. */
-async function watchedContext(browser: Browser, server: string, options: Parameters<Browser['newContext']>[0], outside: string[], seen: string[]): Promise<BrowserContext> {
+async function watchedContext(
+  browser: Browser,
+  server: string,
+  options: Parameters<Browser['newContext']>[0],
+  outside: string[],
+  seen: string[],
+): Promise<BrowserContext> {
   const context = await browser.newContext(options);
   await context.route('**/*', async (route) => {
     const url = route.request().url();
@@ -123,7 +155,11 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await spawnServer(dataDir, { NODE_OPTIONS: `--require ${GUARD}`, SHOEBOX_EGRESS_LOG: log, LOG_LEVEL: 'warn', ...userEnv }, { inheritEnv: false, watch: path.join(logs, 'server.strace') });
+    server = await spawnServer(
+      dataDir,
+      { NODE_OPTIONS: `--require ${GUARD}`, SHOEBOX_EGRESS_LOG: log, LOG_LEVEL: 'warn', ...userEnv },
+      { inheritEnv: false, watch: path.join(logs, 'server.strace') },
+    );
     serverExited = new Promise((resolve) => server.child.once('exit', resolve));
     browser = await launchBrowser();
   }, 120_000);
@@ -173,7 +209,11 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
     expect(uploaded.status).toBe(201);
     expect(imported.stderr).toMatch(/Importing 2 files of a Google Takeout export into the server at/);
     expect(imported.code, imported.stderr).toBe(0);
-    const states = await waitForTerminal(server.url, uploaded.body.items.map((item: { id: string }) => item.id), 240_000);
+    const states = await waitForTerminal(
+      server.url,
+      uploaded.body.items.map((item: { id: string }) => item.id),
+      240_000,
+    );
     expect(Object.values(states).every((state) => state === 'completed' || state === 'partial')).toBe(true);
     const ids: string[] = (await json(`${server.url}/api/photos?limit=50`)).body.items.map((item: { id: string }) => item.id);
     expect(ids).toHaveLength(PHOTOS.length + 2);
@@ -235,7 +275,13 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
     const openAll = async (size: (typeof SIZES)[number]) => {
       const seenHere: string[] = [];
       let count = 0;
-      const signedIn = await watchedContext(browser, server.url, { viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.hasTouch }, outside, seenHere);
+      const signedIn = await watchedContext(
+        browser,
+        server.url,
+        { viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.hasTouch },
+        outside,
+        seenHere,
+      );
       await signedIn.addCookies([{ name: 'shoebox_session', value: session, url: server.url, httpOnly: true, sameSite: 'Lax' }]);
       const page = await signedIn.newPage();
       for (const route of pages) {
@@ -273,7 +319,8 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
     // of 2026-11-28 it was not among the programs seen (the JPEG XL photo's steps all done), and the cause is not
     // known yet; whatever runs is held to the same rule above.
     expect(programsRun(path.join(logs, 'server.strace'))).toEqual(expect.arrayContaining(['ffmpeg', 'ffprobe', 'perl']));
-    for (const name of ['import', 'search']) expect(fs.readFileSync(path.join(logs, `${name}.strace`), 'utf8')).toMatch(/connect\(.*inet_addr\("127\.0\.0\.1"\)/);
+    for (const name of ['import', 'search'])
+      expect(fs.readFileSync(path.join(logs, `${name}.strace`), 'utf8')).toMatch(/connect\(.*inet_addr\("127\.0\.0\.1"\)/);
     expect(filesUnder(home)).toEqual([]);
   }, 420_000);
 
@@ -287,7 +334,9 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
       "new Worker(\"fetch('https://cdn.example.net/x.js').catch((e) => console.log('worker', String(e.cause && e.cause.message)))\", { eval: true });",
     ].join('\n');
     const output = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, ['-e', script], { env: { PATH: process.env.PATH, NODE_OPTIONS: `--require ${GUARD}`, SHOEBOX_EGRESS_LOG: controlLog } });
+      const child = spawn(process.execPath, ['-e', script], {
+        env: { PATH: process.env.PATH, NODE_OPTIONS: `--require ${GUARD}`, SHOEBOX_EGRESS_LOG: controlLog },
+      });
       let text = '';
       child.stdout.on('data', (chunk) => (text += chunk));
       child.on('close', () => resolve(text));
@@ -295,7 +344,11 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
     expect(output).toMatch(/lookup ENOTFOUND/);
     expect(output).toMatch(/connect egress refused/);
     expect(output).toMatch(/worker egress refused/);
-    expect(readLog(controlLog).map((attempt) => `${attempt.kind} ${attempt.target}`).sort()).toEqual(['connect 192.0.2.1:80', 'connect cdn.example.net:443', 'dns.lookup example.com']);
+    expect(
+      readLog(controlLog)
+        .map((attempt) => `${attempt.kind} ${attempt.target}`)
+        .sort(),
+    ).toEqual(['connect 192.0.2.1:80', 'connect cdn.example.net:443', 'dns.lookup example.com']);
 
     // Under strace, what Node's guard never sees: a UDP socket aimed beyond loopback by libuv (connected, so nothing is
     // sent), and a child process looking a name up through the system's resolver, as onnxruntime's threads did; a
@@ -310,7 +363,9 @@ describe('egress: with no setting that asks for it, nothing leaves the machine',
     await new Promise((resolve) => spawn(command, args, { env: { PATH: process.env.PATH } }).on('exit', resolve));
     const calls = outsideCalls(traced);
     expect(described(calls.filter((call) => call.process === 'node'))).toEqual([expect.stringMatching(/^node\[\d+\] connect 192\.0\.2\.1:9$/)]);
-    expect(calls.filter((call) => call.process === 'getent').map((call) => call.target)).toContainEqual(expect.stringMatching(/:53 \(DNS\)$|\(name service\)$/));
+    expect(calls.filter((call) => call.process === 'getent').map((call) => call.target)).toContainEqual(
+      expect.stringMatching(/:53 \(DNS\)$|\(name service\)$/),
+    );
 
     // In the browser: a page that asks for a web font and a script from a CDN.
     const outside: string[] = [];

@@ -16,7 +16,14 @@ type Photo = {
   sha256: string;
   filename: string;
   favorite: boolean;
-  metadata: { takenAt: string | null; latitude: number | null; longitude: number | null; rating: number | null; keywords: string[]; description: string | null };
+  metadata: {
+    takenAt: string | null;
+    latitude: number | null;
+    longitude: number | null;
+    rating: number | null;
+    keywords: string[];
+    description: string | null;
+  };
   faces: { personName: string | null }[];
   peopleHints: string[];
   archived: boolean;
@@ -51,7 +58,13 @@ describe('shoebox export', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(source);
-    for (const file of ['metadata/gps-position/thompson-springs.jpg', 'metadata/rating/mongolels.jpg', 'metadata/tags/picasa.jpg', 'metadata/faces/portrait.jpg', 'albums/nature/silver_fir.jpg']) {
+    for (const file of [
+      'metadata/gps-position/thompson-springs.jpg',
+      'metadata/rating/mongolels.jpg',
+      'metadata/tags/picasa.jpg',
+      'metadata/faces/portrait.jpg',
+      'albums/nature/silver_fir.jpg',
+    ]) {
       fs.copyFileSync(path.join(assets, file), path.join(source, path.basename(file)));
     }
     const imported = await runCli(['import', source, '--data', libraryA, '--wait']);
@@ -59,7 +72,8 @@ describe('shoebox export', () => {
     before = await withServer(libraryA, async (url) => {
       const photos = await allPhotos(url);
       const id = (name: string) => photos.find((p) => p.filename === name)!.id;
-      const patch = (route: string, json: unknown) => authFetch(`${url}${route}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      const patch = (route: string, json: unknown) =>
+        authFetch(`${url}${route}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
       expect((await patch(`/api/photos/${id('silver_fir.jpg')}`, { favorite: true, rating: 4 })).status).toBe(200);
       expect((await patch(`/api/photos/${id('mongolels.jpg')}`, { archived: true })).status).toBe(200);
       const people = await (await authFetch(`${url}/api/people`)).json();
@@ -91,7 +105,12 @@ describe('shoebox export', () => {
       expect(name).toMatch(/^(\d{4}|undated)$/);
       if (name !== 'undated') for (const day of fs.readdirSync(path.join(byAlbum, name))) expect(day).toMatch(new RegExp(`^${name}-\\d{2}-\\d{2}$`));
     }
-    expect(fs.readdirSync(path.join(byAlbum, 'Walks _ hikes')).sort()).toEqual(['silver_fir.jpg', 'silver_fir.jpg.xmp', 'thompson-springs.jpg', 'thompson-springs.jpg.xmp']);
+    expect(fs.readdirSync(path.join(byAlbum, 'Walks _ hikes')).sort()).toEqual([
+      'silver_fir.jpg',
+      'silver_fir.jpg.xmp',
+      'thompson-springs.jpg',
+      'thompson-springs.jpg.xmp',
+    ]);
     const manifest = fs
       .readFileSync(path.join(byAlbum, 'manifest.jsonl'), 'utf8')
       .trim()
@@ -109,7 +128,9 @@ describe('shoebox export', () => {
     expect(JSON.parse(fs.readFileSync(path.join(byAlbum, 'albums.json'), 'utf8'))).toEqual({
       shoebox: 'albums',
       version: 1,
-      albums: [{ name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/silver_fir.jpg', 'Walks _ hikes/thompson-springs.jpg'] }],
+      albums: [
+        { name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/silver_fir.jpg', 'Walks _ hikes/thompson-springs.jpg'] },
+      ],
       archived: [expect.stringMatching(/^\d{4}\/\d{4}-\d{2}-\d{2}\/mongolels\.jpg$/)],
     });
   });
@@ -123,8 +144,14 @@ describe('shoebox export', () => {
       const utah = await tool.read(path.join(byAlbum, 'Walks _ hikes/thompson-springs.jpg.xmp'));
       expect(String((utah.DateTimeOriginal as { rawValue?: string })?.rawValue)).toMatch(/^2022:01:10 15:15:44/);
       expect(Number(utah.GPSLatitude)).toBeCloseTo(39.115, 3);
-      const portraitDir = fs.readdirSync(byAlbum, { recursive: true }).map(String).find((file) => file.endsWith('portrait.jpg.xmp'))!;
-      const portrait = (await tool.read(path.join(byAlbum, portraitDir))) as { RegionInfo?: { RegionList?: { Name?: string; Type?: string }[] }; Subject?: string[] };
+      const portraitDir = fs
+        .readdirSync(byAlbum, { recursive: true })
+        .map(String)
+        .find((file) => file.endsWith('portrait.jpg.xmp'))!;
+      const portrait = (await tool.read(path.join(byAlbum, portraitDir))) as {
+        RegionInfo?: { RegionList?: { Name?: string; Type?: string }[] };
+        Subject?: string[];
+      };
       expect(portrait.RegionInfo?.RegionList?.map((r) => [r.Name, r.Type])).toContainEqual(['Ada Lovelace', 'Face']);
       // and as a plain list, for tools that read no regions
       expect((portrait as { PersonInImage?: string[] }).PersonInImage).toEqual(['Ada Lovelace']);
@@ -140,10 +167,26 @@ describe('shoebox export', () => {
     expect(exported.stderr).toMatch(/Exported 5 photos .*: 15 files written/);
     expect(JSON.parse(fs.readFileSync(path.join(byTakeout, 'Walks _ hikes/metadata.json'), 'utf8'))).toMatchObject({ title: 'Walks / hikes' });
     const files = fs.readdirSync(byTakeout, { recursive: true }).map(String);
-    const utah = JSON.parse(fs.readFileSync(path.join(byTakeout, files.find((f) => f.endsWith('thompson-springs.jpg.supplemental-metadata.json'))!), 'utf8'));
+    const utah = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          byTakeout,
+          files.find((f) => f.endsWith('thompson-springs.jpg.supplemental-metadata.json'))!,
+        ),
+        'utf8',
+      ),
+    );
     expect(utah.photoTakenTime.timestamp).toBe(String(Math.floor(Date.parse('2022-01-10T15:15:44.310-07:00') / 1000)));
     expect(utah.geoData.latitude).toBeCloseTo(39.115, 3);
-    const fir = JSON.parse(fs.readFileSync(path.join(byTakeout, files.find((f) => f.endsWith('silver_fir.jpg.supplemental-metadata.json'))!), 'utf8'));
+    const fir = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          byTakeout,
+          files.find((f) => f.endsWith('silver_fir.jpg.supplemental-metadata.json'))!,
+        ),
+        'utf8',
+      ),
+    );
     expect(fir).toMatchObject({ title: 'silver_fir.jpg', favorited: true, geoData: { latitude: 0, longitude: 0 } });
     const imported = await runCli(['import', '--from', 'google-takeout', byTakeout, '--data', path.join(work, 'c')]);
     expect(imported.code, imported.stderr).toBe(0);
@@ -158,7 +201,10 @@ describe('shoebox export', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/Exported 5 photos .*: 10 files written, 0 already there/);
     // a file lost (a disk swapped, a copy stopped): the next run writes that one only
-    const lost = fs.readdirSync(byDate, { recursive: true }).map(String).find((file) => file.endsWith('mongolels.jpg'))!;
+    const lost = fs
+      .readdirSync(byDate, { recursive: true })
+      .map(String)
+      .find((file) => file.endsWith('mongolels.jpg'))!;
     fs.rmSync(path.join(byDate, lost));
     const again = await runCli(['export', byDate, '--data', libraryA]);
     expect(again.stderr).toMatch(/Exported 5 photos .*: 1 file written, 9 already there, 0 failed\./);
@@ -169,9 +215,14 @@ describe('shoebox export', () => {
     // the manifest and the albums file are the export's own: read, not imported
     expect(reimported.stderr).toMatch(/Added 5, already in the library 0, skipped 0\./);
     expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); archived 1.');
-    const [after, albumsB] = await withServer(libraryB, async (url) => [await allPhotos(url), await (await authFetch(`${url}/api/albums?kind=manual`)).json()] as const);
+    const [after, albumsB] = await withServer(
+      libraryB,
+      async (url) => [await allPhotos(url), await (await authFetch(`${url}/api/albums?kind=manual`)).json()] as const,
+    );
     // the album comes back with its description (issue 61 item 4: it was lost)
-    expect(albumsB.items.map((a: { name: string; description: string | null }) => [a.name, a.description])).toEqual([['Walks / hikes', 'Sundays in the Jura, 2019']]);
+    expect(albumsB.items.map((a: { name: string; description: string | null }) => [a.name, a.description])).toEqual([
+      ['Walks / hikes', 'Sundays in the Jura, 2019'],
+    ]);
     const key = (p: Photo) => ({
       sha256: p.sha256,
       filename: p.filename,
@@ -200,7 +251,12 @@ describe('shoebox export', () => {
     fs.mkdirSync(path.join(outside, 'folder'), { recursive: true });
     fs.writeFileSync(path.join(outside, 'manifest.jsonl'), 'not yours\n');
     fs.writeFileSync(path.join(outside, 'albums.json'), 'not yours either\n');
-    const listing = () => fs.readdirSync(outside, { recursive: true }).map(String).sort().map((name) => [name, fs.statSync(path.join(outside, name)).isFile() ? fs.readFileSync(path.join(outside, name), 'utf8') : '']);
+    const listing = () =>
+      fs
+        .readdirSync(outside, { recursive: true })
+        .map(String)
+        .sort()
+        .map((name) => [name, fs.statSync(path.join(outside, name)).isFile() ? fs.readFileSync(path.join(outside, name), 'utf8') : '']);
     const untouched = listing();
 
     // a manifest that is a link, then a hard link, to a file elsewhere: nothing is appended to it, nothing exported
@@ -250,9 +306,19 @@ describe('shoebox export', () => {
       expect(all.headers.get('content-type')).toBe('application/zip');
       expect(all.headers.get('content-disposition')).toMatch(/^attachment; filename="shoebox-library-\d{4}-\d{2}-\d{2}\.zip"$/);
       const entries = await unzip(Buffer.from(await all.arrayBuffer()));
-      const manifest = entries.get('manifest.jsonl')!.toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as { path: string; sha256: string; kind: string });
+      const manifest = entries
+        .get('manifest.jsonl')!
+        .toString('utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { path: string; sha256: string; kind: string });
       // the same files as the folder export by album (5 originals, 5 sidecars), each as the manifest says
-      expect(manifest.filter((m) => m.kind === 'original').map((m) => m.sha256).sort()).toEqual(before.map((p) => p.sha256).sort());
+      expect(
+        manifest
+          .filter((m) => m.kind === 'original')
+          .map((m) => m.sha256)
+          .sort(),
+      ).toEqual(before.map((p) => p.sha256).sort());
       expect(manifest).toHaveLength(10);
       for (const entry of manifest) expect(createHash('sha256').update(entries.get(entry.path)!).digest('hex'), entry.path).toBe(entry.sha256);
       expect([...entries.keys()].filter((name) => name.startsWith('Walks _ hikes/')).sort()).toEqual([
@@ -265,14 +331,20 @@ describe('shoebox export', () => {
 
       const albums = await (await authFetch(`${url}/api/albums?kind=manual`)).json();
       const album = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?album=${albums.items[0].id}`)).arrayBuffer()));
-      expect([...album.keys()].filter((name) => /\.jpg$/u.test(name)).map((name) => path.basename(name)).sort()).toEqual(['silver_fir.jpg', 'thompson-springs.jpg']);
+      expect(
+        [...album.keys()]
+          .filter((name) => /\.jpg$/u.test(name))
+          .map((name) => path.basename(name))
+          .sort(),
+      ).toEqual(['silver_fir.jpg', 'thompson-springs.jpg']);
       const fir = before.find((p) => p.filename === 'silver_fir.jpg')!;
       const one = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?ids=${fir.id}&takeoutJson=true`)).arrayBuffer()));
-      expect([...one.keys()].filter((name) => !['manifest.jsonl', 'albums.json'].includes(name)).map((name) => path.basename(name)).sort()).toEqual([
-        'silver_fir.jpg',
-        'silver_fir.jpg.supplemental-metadata.json',
-        'silver_fir.jpg.xmp',
-      ]);
+      expect(
+        [...one.keys()]
+          .filter((name) => !['manifest.jsonl', 'albums.json'].includes(name))
+          .map((name) => path.basename(name))
+          .sort(),
+      ).toEqual(['silver_fir.jpg', 'silver_fir.jpg.supplemental-metadata.json', 'silver_fir.jpg.xmp']);
 
       // what to export is said once and well (nothing said: everything)
       expect((await authFetch(`${url}/api/export`)).status).toBe(200);
@@ -282,7 +354,9 @@ describe('shoebox export', () => {
 
       // a photo whose file is gone from storage: the album's ZIP and the export's leave it out and list it, and end whole
       const gone = before.find((p) => p.filename === 'thompson-springs.jpg')!;
-      const stored = fs.readdirSync(path.join(libraryA, 'originals'), { recursive: true, encoding: 'utf8' }).find((name) => path.basename(name).startsWith(gone.sha256))!;
+      const stored = fs
+        .readdirSync(path.join(libraryA, 'originals'), { recursive: true, encoding: 'utf8' })
+        .find((name) => path.basename(name).startsWith(gone.sha256))!;
       fs.rmSync(path.join(libraryA, 'originals', stored));
       const zipped = await authFetch(`${url}/api/albums/${albums.items[0].id}/zip`);
       expect(zipped.status).toBe(200);

@@ -104,7 +104,11 @@ describe('faces: face-api SSD + 68 landmarks + FaceRes 1024-d descriptors in wor
     // Measured: same person 0.001 (Marie) and 0.002 (Pierre), Marie vs Pierre 0.50.
     expect(cosineDistance(marie.embedding, marie6.embedding)).toBeLessThan(0.02);
     expect(cosineDistance(pierre.embedding, pierre6.embedding)).toBeLessThan(0.02);
-    for (const [a, b] of [[marie, pierre6], [pierre, marie6], [marie, pierre]] as const) {
+    for (const [a, b] of [
+      [marie, pierre6],
+      [pierre, marie6],
+      [marie, pierre],
+    ] as const) {
       expect(cosineDistance(a.embedding, b.embedding)).toBeGreaterThan(0.4);
       expect(cosineDistance(a.embedding, b.embedding)).toBeGreaterThan(SAME_PERSON_MAX_DISTANCE);
     }
@@ -321,7 +325,10 @@ describe('SSD MobileNet v1 on onnxruntime: the same detections as face-api on tf
       const theirs = await faceapi.nets.ssdMobilenetv1.locateFaces(input as unknown as Parameters<typeof faceapi.nets.ssdMobilenetv1.locateFaces>[0], options);
       input.dispose();
       const ours = await locateFacesOnnx({ data, width: info.width, height: info.height }, 100, 0.1);
-      expect(ours.map((d) => d.score.toFixed(2)), file).toEqual(theirs.map((d) => d.score.toFixed(2)));
+      expect(
+        ours.map((d) => d.score.toFixed(2)),
+        file,
+      ).toEqual(theirs.map((d) => d.score.toFixed(2)));
       ours.forEach((d, i) => {
         const t = theirs[i]!;
         expect(Math.abs(d.score - t.score)).toBeLessThan(1e-3);

@@ -10,7 +10,18 @@ import type { ImageProviderConfig } from '../../src/config/image-providers.js';
 import { drawImage, IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
 import { runCli } from '../helpers/cli.js';
-import { assets, authFetch, json, onPostgres, startTestServer, tempDir, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
+import {
+  assets,
+  authFetch,
+  json,
+  onPostgres,
+  startTestServer,
+  tempDir,
+  upload,
+  waitForTerminal,
+  type TestServer,
+  withoutFacesOrText,
+} from '../helpers/server.js';
 
 type Job = {
   id: string;
@@ -110,27 +121,29 @@ describe('image generation through providers', () => {
       });
     });
     const chatUrl = chat.url;
-    server = await startTestServer(withoutFacesOrText({
-      ml: { caption: { url: chatUrl, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 2 } },
-      images: {
-        providers: {
-          default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY, { model: 'dall-e-3' }),
-          sd: provider('automatic1111', images.sdUrl, SD_AUTH, { model: 'sdxl_base_1.0.safetensors', urlSetting: 'SHOEBOX_IMAGE_SD_URL' }),
-          wrongkey: provider('openai', images.openaiUrl, 'sk-wrong-key-9876543210', { urlSetting: 'SHOEBOX_IMAGE_WRONGKEY_URL' }),
-          // credentials in the URL: user:password@ (sent as Basic auth) and a key in the query
-          sdcreds: provider('automatic1111', `${images.sdUrl.replace('://', `://${SD_AUTH}@`)}/?key=${QUERY_SECRET}`, null, {
-            urlSetting: 'SHOEBOX_IMAGE_SDCREDS_URL',
-            maxAttempts: 2,
-          }),
-          hosts: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY, {
-            urlSetting: 'SHOEBOX_IMAGE_HOSTS_URL',
-            answerHosts: ['localhost', '169.254.169.254'],
-          }),
+    server = await startTestServer(
+      withoutFacesOrText({
+        ml: { caption: { url: chatUrl, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 2 } },
+        images: {
+          providers: {
+            default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY, { model: 'dall-e-3' }),
+            sd: provider('automatic1111', images.sdUrl, SD_AUTH, { model: 'sdxl_base_1.0.safetensors', urlSetting: 'SHOEBOX_IMAGE_SD_URL' }),
+            wrongkey: provider('openai', images.openaiUrl, 'sk-wrong-key-9876543210', { urlSetting: 'SHOEBOX_IMAGE_WRONGKEY_URL' }),
+            // credentials in the URL: user:password@ (sent as Basic auth) and a key in the query
+            sdcreds: provider('automatic1111', `${images.sdUrl.replace('://', `://${SD_AUTH}@`)}/?key=${QUERY_SECRET}`, null, {
+              urlSetting: 'SHOEBOX_IMAGE_SDCREDS_URL',
+              maxAttempts: 2,
+            }),
+            hosts: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY, {
+              urlSetting: 'SHOEBOX_IMAGE_HOSTS_URL',
+              answerHosts: ['localhost', '169.254.169.254'],
+            }),
+          },
+          concurrency: 2,
+          imagesPerDay: 0,
         },
-        concurrency: 2,
-        imagesPerDay: 0,
-      },
-    }));
+      }),
+    );
     base = server.url;
   });
 
@@ -161,9 +174,7 @@ describe('image generation through providers', () => {
     const drawn = images.answered.filter((a) => a.prompt === 'a red bicycle leaning on a harbour wall').sort((a, b) => a.seed! - b.seed!);
     expect(drawn.map((a) => a.seed)).toEqual([7, 8]);
     const sent = images.requests.filter((r) => r.prompt === 'a red bicycle leaning on a harbour wall');
-    expect(
-      sent.every((r) => r.api === 'generations' && r.model === 'dall-e-3' && r.size === '320x256' && r.fields.response_format === 'b64_json'),
-    ).toBe(true);
+    expect(sent.every((r) => r.api === 'generations' && r.model === 'dall-e-3' && r.size === '320x256' && r.fields.response_format === 'b64_json')).toBe(true);
     const states = await waitForTerminal(base, job.photoIds);
     for (const [index, id] of job.photoIds.entries()) {
       expect(states[id]).toBe('completed');
@@ -345,9 +356,14 @@ describe('image generation through providers', () => {
       const once = await waitForJob(base, (await generate({ prompt: 'moved once [redirect-once]', size: '256x256' })).body.id);
       expect(once.state).toBe('completed');
       expect(images.requests.filter((r) => r.prompt.includes('moved once')).map((r) => r.status)).toEqual([307, 200]);
-      const away = await waitForJob(base, (await generate({ prompt: `moved away [redirect-to:http://127.0.0.1:${trap.port}/v1/images/generations]`, size: '256x256' })).body.id);
+      const away = await waitForJob(
+        base,
+        (await generate({ prompt: `moved away [redirect-to:http://127.0.0.1:${trap.port}/v1/images/generations]`, size: '256x256' })).body.id,
+      );
       expect(away.state).toBe('failed');
-      expect(away.error).toMatch(/answered with a redirect, which was not followed: it leads to http:\/\/127\.0\.0\.1:\d+, off the provider's own http:\/\/127\.0\.0\.1:\d+/);
+      expect(away.error).toMatch(
+        /answered with a redirect, which was not followed: it leads to http:\/\/127\.0\.0\.1:\d+, off the provider's own http:\/\/127\.0\.0\.1:\d+/,
+      );
       expect(away.error).not.toContain(IMAGE_SERVER_KEY);
       expect(images.requests.filter((r) => r.prompt.includes('moved away'))).toHaveLength(1); // not asked again
       expect(trap.connections).toBe(0);
@@ -438,9 +454,11 @@ describe('image generation quota and isolation', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    server = await startTestServer(withoutFacesOrText({
-      images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 3 },
-    }));
+    server = await startTestServer(
+      withoutFacesOrText({
+        images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 3 },
+      }),
+    );
     base = server.url;
     const setup = await fetch(`${base}/api/auth/setup`, {
       method: 'POST',
@@ -504,12 +522,8 @@ describe('image generation quota and isolation', () => {
     const raised = await json(`${base}/api/admin/users/${bobId}`, { method: 'PATCH', json: { generationImagesPerDay: 5 } });
     expect(raised.body.generationImagesPerDay).toBe(5);
     expect((await json(`${base}/api/generate/providers`, { headers: bob })).body.quota).toEqual({ limit: 5, used: 3, left: 2 });
-    expect((await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a door', n: 3, size: '256x256' }, headers: bob })).status).toBe(
-      429,
-    );
-    expect((await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a door', n: 2, size: '256x256' }, headers: bob })).status).toBe(
-      202,
-    );
+    expect((await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a door', n: 3, size: '256x256' }, headers: bob })).status).toBe(429);
+    expect((await json(`${base}/api/generate`, { method: 'POST', json: { prompt: 'a door', n: 2, size: '256x256' }, headers: bob })).status).toBe(202);
     expect((await json(`${base}/api/admin/users/${bobId}`, { method: 'PATCH', json: { generationImagesPerDay: 0 } })).status).toBe(200);
     expect((await json(`${base}/api/generate/providers`, { headers: bob })).body.quota).toMatchObject({ limit: 0, left: 0 });
     expect((await json(`${base}/api/admin/users/${bobId}`, { method: 'PATCH', json: { generationImagesPerDay: -1 } })).status).toBe(400);
@@ -522,9 +536,11 @@ describe('image generation from the CLI', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    server = await startTestServer(withoutFacesOrText({
-      images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 0 },
-    }));
+    server = await startTestServer(
+      withoutFacesOrText({
+        images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 0 },
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -536,10 +552,7 @@ describe('image generation from the CLI', () => {
     // (on a PostgreSQL library the server holds no lock on its folder: the command then works on the library itself,
     // with the same provider settings)
     const providerEnv = { SHOEBOX_IMAGE_URL: images.openaiUrl, SHOEBOX_IMAGE_API_KEY: IMAGE_SERVER_KEY };
-    const viaServer = await runCli(
-      ['generate', 'a lantern on a jetty', '--n', '2', '--size', '256x256', '--seed', '5', '--data', server.dataDir],
-      providerEnv,
-    );
+    const viaServer = await runCli(['generate', 'a lantern on a jetty', '--n', '2', '--size', '256x256', '--seed', '5', '--data', server.dataDir], providerEnv);
     expect(viaServer.code, viaServer.stderr).toBe(0);
     const ids = viaServer.stdout.trim().split('\n');
     expect(ids).toHaveLength(2);

@@ -129,7 +129,11 @@ describe('hostile media', () => {
     // Keywords, then a structure nested 10,000 deep (ExifTool's XMP parser is quadratic in depth: ~50 s here, past
     // its 30 s timeout twice: the sidecar used to be dropped without a word after a minute).
     const nested = `<xmp:Deep><rdf:Bag>${'<rdf:li><rdf:Bag>'.repeat(5000)}${'</rdf:Bag></rdf:li>'.repeat(5000)}</rdf:Bag></xmp:Deep>`;
-    const sidecar = XMP_HEAD + subject(20_000, (i) => `keyword ${i} of a long list, with words enough to make the sidecar as big as the one that held ExifTool for a minute`) + nested + XMP_TAIL;
+    const sidecar =
+      XMP_HEAD +
+      subject(20_000, (i) => `keyword ${i} of a long list, with words enough to make the sidecar as big as the one that held ExifTool for a minute`) +
+      nested +
+      XMP_TAIL;
     expect(sidecar.length).toBeGreaterThan(2_500_000);
     expect(sidecar.length).toBeLessThan(4 * 1024 * 1024);
     const started = Date.now();
@@ -244,7 +248,13 @@ describe('hostile media', () => {
     // the segment itself is a clip like any other
     expect(await probeVideo(segment, 'segment', defaults)).toMatchObject({ container: 'mpegts', width: 160 });
     // and none of them passes the door as a video
-    const refused = await upload(server.url, ['absolute.m3u8', 'concat.mp4'].map((name) => ({ path: path.join(dir, name) })));
-    expect(refused.body.items.every((item: { id?: string; error?: string }) => !item.id && item.error), JSON.stringify(refused.body)).toBe(true);
+    const refused = await upload(
+      server.url,
+      ['absolute.m3u8', 'concat.mp4'].map((name) => ({ path: path.join(dir, name) })),
+    );
+    expect(
+      refused.body.items.every((item: { id?: string; error?: string }) => !item.id && item.error),
+      JSON.stringify(refused.body),
+    ).toBe(true);
   });
 });

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, spawnServer } from '../helpers/cli.js';
 import { assets, authFetch, tempDir } from '../helpers/server.js';
 
-const jpeg = (r: number, g: number, b: number) => sharp({ create: { width: 80, height: 60, channels: 3, background: { r, g, b } } }).jpeg().toBuffer();
+const jpeg = (r: number, g: number, b: number) =>
+  sharp({ create: { width: 80, height: 60, channels: 3, background: { r, g, b } } })
+    .jpeg()
+    .toBuffer();
 const HEADER = 'imgName,fileChecksum,favorite,hidden,deleted,originalCreationDate,viewCount,importDate';
 
 describe('an iCloud Photos import', () => {
@@ -62,14 +65,18 @@ describe('an iCloud Photos import', () => {
     expect(first.stderr).toContain('Albums: Winter walks (4).');
     expect(first.stderr).toMatch(/Without a sidecar \(dates from the file alone\) \(1\):\n\s+.*IMG_0005\.JPG/);
     expect(first.stderr).toMatch(/Sidecars \(or detail rows\) without their file \(1\):\n\s+.*Part 2 of 2\/Photos\/Photo Details\.csv: IMG_0004\.JPG/);
-    expect(first.stderr).toMatch(/Values not taken \(1\):\n\s+.*Photo Details\.csv \(IMG_0007\.JPG\): originalCreationDate "sometime last spring" is not a date/);
+    expect(first.stderr).toMatch(
+      /Values not taken \(1\):\n\s+.*Photo Details\.csv \(IMG_0007\.JPG\): originalCreationDate "sometime last spring" is not a date/,
+    );
 
     const server = await spawnServer(dataDir, { LOG_LEVEL: 'warn' });
     try {
       const list = await (await authFetch(`${server.url}/api/photos?limit=50`)).json();
       const details = (name: string) =>
         Promise.all(
-          list.items.filter((p: { filename: string }) => p.filename === name).map(async (p: { id: string }) => (await authFetch(`${server.url}/api/photos/${p.id}`)).json()),
+          list.items
+            .filter((p: { filename: string }) => p.filename === name)
+            .map(async (p: { id: string }) => (await authFetch(`${server.url}/api/photos/${p.id}`)).json()),
         );
       const detail = async (name: string) => (await details(name))[0];
       expect(list.total).toBe(5); // IMG_0003 is in the trash, IMG_0002 (hidden in iCloud) in the archive

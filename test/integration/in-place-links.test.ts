@@ -64,7 +64,12 @@ describe('libraries in place: links and sidecars', () => {
       .filter((entry) => entry.isFile())
       .map((entry) => path.join(entry.parentPath, entry.name));
   const stepOf = async (photoId: string, step: string) =>
-    (await rows<{ status: string; error: string | null }>(server.lib.db, sql`select status, error from photo_steps where photo_id = ${photoId}::uuid and step = ${step}`))[0]!;
+    (
+      await rows<{ status: string; error: string | null }>(
+        server.lib.db,
+        sql`select status, error from photo_steps where photo_id = ${photoId}::uuid and step = ${step}`,
+      )
+    )[0]!;
   const shareLink = async (photoIds: string[]) => {
     const created = await api('/api/shared-links', { method: 'POST', json: { photoIds, allowDownload: true } });
     expect(created.status).toBe(201);
@@ -136,7 +141,18 @@ describe('libraries in place: links and sidecars', () => {
     libs.watched = w.body.id as string;
     await waitForLibrary(libs.unwatched);
     await waitForLibrary(libs.watched);
-    for (const name of ['linked.jpg', 'keyed.jpg', 'gone.jpg', 'side-ext.jpg', 'side-stem.jpg', 'side-late.jpg', 'alias.jpg', 'inside-side.jpg', 'edited.jpg', 'watched.jpg']) {
+    for (const name of [
+      'linked.jpg',
+      'keyed.jpg',
+      'gone.jpg',
+      'side-ext.jpg',
+      'side-stem.jpg',
+      'side-late.jpg',
+      'alias.jpg',
+      'inside-side.jpg',
+      'edited.jpg',
+      'watched.jpg',
+    ]) {
       ids[name] = (await until(`the photo ${name}`, () => byName(name)))!;
     }
     await waitForTerminal(server.url, Object.values(ids));
@@ -192,7 +208,11 @@ describe('libraries in place: links and sidecars', () => {
   it('makes no rendition from a photo replaced by a link out of the library (a reprocess fails with why)', async () => {
     const before = await bytes(await authFetch(`${server.url}/api/photos/${ids['linked.jpg']}/preview`));
     expect((await api('/api/reprocess', { method: 'POST', json: { step: 'preprocessing', all: true } })).status).toBe(202);
-    await until('the reprocess', async () => (await stepOf(ids['linked.jpg']!, 'preprocessing')).status === 'failed' || (await stepOf(ids['linked.jpg']!, 'preprocessing')).status === 'done');
+    await until(
+      'the reprocess',
+      async () =>
+        (await stepOf(ids['linked.jpg']!, 'preprocessing')).status === 'failed' || (await stepOf(ids['linked.jpg']!, 'preprocessing')).status === 'done',
+    );
     await waitForTerminal(server.url, [ids['linked.jpg']!, ids['keyed.jpg']!]);
     for (const name of ['linked.jpg', 'keyed.jpg']) {
       const step = await stepOf(ids[name]!, 'preprocessing');
@@ -258,17 +278,22 @@ describe('libraries in place: links and sidecars', () => {
     // the Lightroom link is not copied: a new sidecar of Shoebox's own
     const stem = await until(
       'the side-stem sidecar',
-      async () => fs.existsSync(path.join(unwatched, 'side-stem.jpg.xmp')) && ((await exiftool.read(path.join(unwatched, 'side-stem.jpg.xmp'))) as Record<string, any>),
+      async () =>
+        fs.existsSync(path.join(unwatched, 'side-stem.jpg.xmp')) && ((await exiftool.read(path.join(unwatched, 'side-stem.jpg.xmp'))) as Record<string, any>),
       20_000,
     );
     expect(stem.Rating).toBe(5);
-    await until('write-back of every photo', async () => {
-      const due = await rows<{ n: number }>(
-        server.lib.db,
-        sql`select count(*)::int as n from photos where library_id = ${libs.unwatched}::uuid and offline_at is null and (written_back_at is null or updated_at > written_back_at)`,
-      );
-      return due[0]!.n === 0;
-    }, 20_000);
+    await until(
+      'write-back of every photo',
+      async () => {
+        const due = await rows<{ n: number }>(
+          server.lib.db,
+          sql`select count(*)::int as n from photos where library_id = ${libs.unwatched}::uuid and offline_at is null and (written_back_at is null or updated_at > written_back_at)`,
+        );
+        return due[0]!.n === 0;
+      },
+      20_000,
+    );
     // the link out is still a link, its target untouched; nothing of the secrets in the library's folder
     expect(fs.lstatSync(path.join(unwatched, 'side-ext.jpg.xmp')).isSymbolicLink()).toBe(true);
     expect(fs.readFileSync(path.join(outside, 'secret.xmp')).equals(secretXmp)).toBe(true);

@@ -36,9 +36,17 @@ describe('lease recovery', () => {
     const id = body.items[0].id as string;
     await waitForTerminal(server.url, [id]);
     const palette = async () =>
-      (await rows<{ status: string; attempts: number }>(server.lib.db, sql`select status, attempts from photo_steps where photo_id = ${id}::uuid and step = 'palette'`))[0]!;
+      (
+        await rows<{ status: string; attempts: number }>(
+          server.lib.db,
+          sql`select status, attempts from photo_steps where photo_id = ${id}::uuid and step = 'palette'`,
+        )
+      )[0]!;
     // this process beats (its in-process worker): its row is fresh
-    const [live] = await rows<{ id: string }>(server.lib.db, sql`select id from workers where pid = ${process.pid} and last_seen > now() - interval '10 seconds'`);
+    const [live] = await rows<{ id: string }>(
+      server.lib.db,
+      sql`select id from workers where pid = ${process.pid} and last_seen > now() - interval '10 seconds'`,
+    );
     expect(live).toBeDefined();
     const runningUnder = async (workerId: string) =>
       server.lib.db.execute(sql`update photo_steps set status = 'running', started_at = now(), worker_id = ${workerId}::uuid

@@ -49,8 +49,7 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
   let bobId: string;
 
   const api = (route: string, init: { method?: string; json?: unknown } = {}) => json(`${server.url}${route}`, init);
-  const asBob = (route: string, init: { method?: string; json?: unknown } = {}) =>
-    json(`${server.url}${route}`, { ...init, headers: { 'x-api-key': bobKey } });
+  const asBob = (route: string, init: { method?: string; json?: unknown } = {}) => json(`${server.url}${route}`, { ...init, headers: { 'x-api-key': bobKey } });
   const until = async <T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 60_000): Promise<T> => {
     for (const deadline = Date.now() + timeoutMs; ;) {
       const value = await probe();
@@ -182,7 +181,10 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
     // bytes of their own: the corpus files are photos of other tests' libraries already (one photo per content)
     const folder = folderWith('shared');
     const past = new Date(Date.now() - 60_000);
-    for (const [name, source] of [['rocks.jpg', ROCKS], ['portrait.jpg', PORTRAIT]]) {
+    for (const [name, source] of [
+      ['rocks.jpg', ROCKS],
+      ['portrait.jpg', PORTRAIT],
+    ]) {
       fs.writeFileSync(path.join(folder, name!), Buffer.concat([fs.readFileSync(source!), Buffer.from(`shared ${name}`)]));
       fs.utimesSync(path.join(folder, name!), past, past);
     }
@@ -272,9 +274,7 @@ describe('libraries in place: hostile patterns and other users’ folders', () =
     const around = await oldLibrary(bobId, 'Around', [house]);
     const inside = await oldLibrary(bobId, 'Inside', [annFolder]);
     await scanAsBob(around);
-    expect((await asBob(`/api/libraries/${around}/files`)).body.items.map((file: { path: string }) => file.path)).toEqual([
-      path.join(house, 'portrait.jpg'),
-    ]);
+    expect((await asBob(`/api/libraries/${around}/files`)).body.items.map((file: { path: string }) => file.path)).toEqual([path.join(house, 'portrait.jpg')]);
     const scanned = await scanAsBob(inside);
     expect(scanned.scan.missingRoots).toEqual([annFolder]);
     expect((await asBob(`/api/libraries/${inside}/files`)).body.total).toBe(0);

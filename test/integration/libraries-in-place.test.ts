@@ -45,8 +45,7 @@ describe('libraries in place', () => {
       return current.scanState === 'idle' && current.lastScanAt !== before && current.scan;
     });
   };
-  const stepAttempts = async () =>
-    (await rows<{ n: number }>(server.lib.db, sql`select coalesce(sum(attempts), 0)::int as n from photo_steps`))[0]!.n;
+  const stepAttempts = async () => (await rows<{ n: number }>(server.lib.db, sql`select coalesce(sum(attempts), 0)::int as n from photo_steps`))[0]!.n;
 
   beforeAll(async () => {
     root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-in-place-')));
@@ -293,9 +292,7 @@ describe('libraries in place', () => {
     const adaRegion = regions.find((region) => region.Name === 'Ada')!;
     // the region is the face Shoebox found, on the upright image
     const photo = (await api(`/api/photos/${ids['portrait.jpg']}`)).body;
-    const face = (await api(`/api/photos/${ids['portrait.jpg']}/faces`)).body.items.find(
-      (item: { personId: string }) => item.personId === ids.person,
-    );
+    const face = (await api(`/api/photos/${ids['portrait.jpg']}/faces`)).body.items.find((item: { personId: string }) => item.personId === ids.person);
     expect(written.RegionInfo.AppliedToDimensions).toMatchObject({ W: photo.width, H: photo.height });
     expect(adaRegion.Area.X).toBeCloseTo((face.box.x + face.box.width / 2) / photo.width, 3);
     expect(adaRegion.Area.W).toBeCloseTo(face.box.width / photo.width, 3);
@@ -325,18 +322,28 @@ describe('libraries in place', () => {
     expect(renamed.Subject).not.toContain('Ada');
     // taken back in Shoebox, taken back in the sidecar: the favourite label and the rating go, the rest stays
     expect((await api(`/api/photos/${ids['portrait.jpg']}`, { method: 'PATCH', json: { favorite: false, rating: null } })).status).toBe(200);
-    const cleared = await until('the favourite taken back', async () => {
-      const tags = (await exiftool.read(sidecar)) as Record<string, any>;
-      return tags.Label === undefined && tags;
-    }, 20_000);
+    const cleared = await until(
+      'the favourite taken back',
+      async () => {
+        const tags = (await exiftool.read(sidecar)) as Record<string, any>;
+        return tags.Label === undefined && tags;
+      },
+      20_000,
+    );
     expect(cleared.Rating).toBeUndefined();
     expect(cleared).toMatchObject({ Rights: '© the photographer', CreatorTool: 'darktable 4.6' });
     // a position set on the map goes to the sidecar too, south and east as signs
-    expect((await api(`/api/photos/${ids['portrait.jpg']}`, { method: 'PATCH', json: { location: { latitude: -33.8688, longitude: 151.2093 } } })).status).toBe(200);
-    const placed = await until('the position written back', async () => {
-      const tags = (await exiftool.read(sidecar)) as Record<string, any>;
-      return typeof tags.GPSLatitude === 'number' && tags;
-    }, 20_000);
+    expect((await api(`/api/photos/${ids['portrait.jpg']}`, { method: 'PATCH', json: { location: { latitude: -33.8688, longitude: 151.2093 } } })).status).toBe(
+      200,
+    );
+    const placed = await until(
+      'the position written back',
+      async () => {
+        const tags = (await exiftool.read(sidecar)) as Record<string, any>;
+        return typeof tags.GPSLatitude === 'number' && tags;
+      },
+      20_000,
+    );
     expect(placed.GPSLatitude).toBeCloseTo(-33.8688, 4);
     expect(placed.GPSLongitude).toBeCloseTo(151.2093, 4);
     expect(placed).toMatchObject({ Rights: '© the photographer', CreatorTool: 'darktable 4.6' });

@@ -43,7 +43,7 @@ async function folded(stillId: string, movId: string): Promise<Record<string, an
   }
 }
 
-const listed = async () => ((await json(`${server.url}/api/photos?limit=200`)).body.items as { id: string; filename: string; type: string; motion: boolean }[]);
+const listed = async () => (await json(`${server.url}/api/photos?limit=200`)).body.items as { id: string; filename: string; type: string; motion: boolean }[];
 
 async function expectOneItem(stillId: string, movId: string, files: { still: string; mov: string }) {
   const still = await folded(stillId, movId);

@@ -49,7 +49,12 @@ describe('map sources', () => {
     }
     const set = await put({ tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: '© the test tiles', maxZoom: 12 });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body.source).toEqual({ kind: 'tiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: '© the test tiles · Natural Earth · GeoNames', maxZoom: 12 });
+    expect(set.body.source).toEqual({
+      kind: 'tiles',
+      tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+      attribution: '© the test tiles · Natural Earth · GeoNames',
+      maxZoom: 12,
+    });
     expect((await json(`${server.url}/api/map/source`)).body.kind).toBe('tiles');
     const page = await fetch(`${server.url}/map`);
     expect(page.headers.get('content-security-policy')).toMatch(/img-src 'self' data: blob: http:\/\/127\.0\.0\.1:9;/);
@@ -68,9 +73,19 @@ describe('map sources', () => {
       expect(refused.body.message).toMatch(reason);
     }
     // what the test before left (a credit and a zoom) is put back to the defaults too
-    const set = await put({ styleUrl: 'https://maps.example.org/styles/liberty?key=k', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png', attribution: null, maxZoom: 18 });
+    const set = await put({
+      styleUrl: 'https://maps.example.org/styles/liberty?key=k',
+      tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png',
+      attribution: null,
+      maxZoom: 18,
+    });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
-    expect(set.body.source).toEqual({ kind: 'style', styleUrl: 'https://maps.example.org/styles/liberty?key=k', attribution: 'Natural Earth · GeoNames', maxZoom: 18 });
+    expect(set.body.source).toEqual({
+      kind: 'style',
+      styleUrl: 'https://maps.example.org/styles/liberty?key=k',
+      attribution: 'Natural Earth · GeoNames',
+      maxZoom: 18,
+    });
     const policy = (await fetch(`${server.url}/map`)).headers.get('content-security-policy')!;
     // the style's host, for its JSON, tiles, glyphs and sprites; the tile server it wins over is not allowed
     expect(policy).toContain("img-src 'self' data: blob: https://maps.example.org;");
@@ -157,20 +172,22 @@ describe('map sources', () => {
     expect((await json(`${server.url}/api/map/source`)).body).toMatchObject({ kind: 'style', styleUrl: 'https://maps.example.org/style.json' });
     let view = (await json(`${server.url}/api/admin/map`)).body;
     expect(view.pmtiles).toBe('protomaps.pmtiles');
-    expect(view.problem).toBe('no map file protomaps.pmtiles in the data folder\'s maps/: the map draws the style instead');
+    expect(view.problem).toBe("no map file protomaps.pmtiles in the data folder's maps/: the map draws the style instead");
     // the other settings still change while it is gone (the web form sends the file's name back)
     const changed = await put({ pmtiles: 'protomaps.pmtiles', styleUrl: null, attribution: '© OSM' });
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
     view = changed.body;
     expect(view.attribution).toBe('© OSM');
     expect(view.source).toMatchObject({ kind: 'tiles', tileUrl: 'http://127.0.0.1:9/{z}/{x}/{y}.png' });
-    expect(view.problem).toBe('no map file protomaps.pmtiles in the data folder\'s maps/: the map draws the tile server instead');
+    expect(view.problem).toBe("no map file protomaps.pmtiles in the data folder's maps/: the map draws the tile server instead");
     expect((await fetch(`${server.url}/map`)).headers.get('content-security-policy')).toContain("img-src 'self' data: blob: http://127.0.0.1:9;");
     expect((await put({ pmtiles: null, tileUrl: null, attribution: null })).body.source.kind).toBe('builtin');
   });
 
   it('lets only admins change the map', async () => {
-    expect((await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status).toBe(201);
+    expect(
+      (await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status,
+    ).toBe(201);
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: server.url },

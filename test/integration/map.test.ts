@@ -62,7 +62,9 @@ describe('places: bbox, near and the map', () => {
           pixels[i + 1] = (hue * 3 + Math.floor(i / 288)) % 256;
           pixels[i + 2] = (x * hue) % 256;
         }
-        await sharp(pixels, { raw: { width: 96, height: 64, channels: 3 } }).jpeg().toFile(file);
+        await sharp(pixels, { raw: { width: 96, height: 64, channels: 3 } })
+          .jpeg()
+          .toFile(file);
         if (place) {
           const [lat, lng] = place;
           await exiftool.write(
@@ -76,7 +78,10 @@ describe('places: bbox, near and the map', () => {
     } finally {
       await exiftool.end();
     }
-    const { body } = await upload(server.url, Object.keys(PLACES).map((name) => ({ path: path.join(dir, name) })));
+    const { body } = await upload(
+      server.url,
+      Object.keys(PLACES).map((name) => ({ path: path.join(dir, name) })),
+    );
     body.items.forEach((item: Item) => idOf.set(item.filename, item.id));
     expect(idOf.size).toBe(Object.keys(PLACES).length);
     await waitForTerminal(server.url, [...idOf.values()], 240_000);
@@ -157,7 +162,9 @@ describe('places: bbox, near and the map', () => {
     expect(world.total).toBe(8);
     expect(world.clusters.reduce((sum: number, c: { count: number }) => sum + c.count, 0)).toBe(8);
     expect(world.clusters.length).toBeLessThan(8);
-    const portugal = world.clusters.find((c: { bbox: [number, number, number, number] }) => c.bbox[0] <= -9.1393 && c.bbox[2] >= -9.1393 && c.bbox[1] <= 38.7223 && c.bbox[3] >= 38.7223);
+    const portugal = world.clusters.find(
+      (c: { bbox: [number, number, number, number] }) => c.bbox[0] <= -9.1393 && c.bbox[2] >= -9.1393 && c.bbox[1] <= 38.7223 && c.bbox[3] >= 38.7223,
+    );
     expect(portugal.count).toBeGreaterThanOrEqual(2); // Lisbon and Porto together, seen from afar
     const close = await get('/api/map/points?zoom=9&bbox=-10,38,-8,42');
     expect(close.total).toBe(2);
@@ -195,7 +202,10 @@ describe('places: bbox, near and the map', () => {
     const hits = await get(`/api/search?q=${encodeURIComponent(detail.metadata.place.city)}&mode=keyword`);
     expect(hits.items.map((hit: { photo: Item }) => hit.photo.id)).toContain(nowhere);
     // many at once (the edge photo and the south pole's), then one removed
-    const many = await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [idOf.get('edge.jpg'), idOf.get('south-pole.jpg')], location: { latitude: -17, longitude: 179.6 } } });
+    const many = await json(`${server.url}/api/photos`, {
+      method: 'PATCH',
+      json: { ids: [idOf.get('edge.jpg'), idOf.get('south-pole.jpg')], location: { latitude: -17, longitude: 179.6 } },
+    });
     expect(many.body).toEqual({ updated: 2 });
     expect(await listed('bbox=179,-20,-179,-10')).toEqual(['edge.jpg', 'fiji.jpg', 'samoa.jpg', 'south-pole.jpg']);
     expect((await json(`${server.url}/api/photos/${idOf.get('edge.jpg')}`, { method: 'PATCH', json: { location: null } })).status).toBe(200);
@@ -238,19 +248,27 @@ describe('places: bbox, near and the map', () => {
     const response = await fetch(`${server.url}/api/map/basemap?detail=50m`, { headers: { 'x-api-key': server.apiKey } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
-    const map = (await response.json()) as { topology: { type: string; objects: Record<string, unknown> }; cities: { name: string; countryCode: string; latitude: number }[] };
+    const map = (await response.json()) as {
+      topology: { type: string; objects: Record<string, unknown> };
+      cities: { name: string; countryCode: string; latitude: number }[];
+    };
     expect(map.topology.type).toBe('Topology');
     expect(Object.keys(map.topology.objects).sort()).toEqual(['countries', 'land']);
     expect(map.cities.length).toBeGreaterThan(200);
     expect(map.cities.find((city) => city.name === 'Lisbon')).toMatchObject({ countryCode: 'PT' });
-    const again = await fetch(`${server.url}/api/map/basemap?detail=50m`, { headers: { 'x-api-key': server.apiKey, 'if-none-match': response.headers.get('etag')! } });
+    const again = await fetch(`${server.url}/api/map/basemap?detail=50m`, {
+      headers: { 'x-api-key': server.apiKey, 'if-none-match': response.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
     expect((await json(`${server.url}/api/map/basemap?detail=10m`)).status).toBe(400);
     expect((await fetch(`${server.url}/api/map/basemap`)).status).toBe(401);
   });
 
   it("another user's map and places are their own", async () => {
-    const created = await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } });
+    const created = await json(`${server.url}/api/admin/users`, {
+      method: 'POST',
+      json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
@@ -266,7 +284,12 @@ describe('places: bbox, near and the map', () => {
 
   it('mends its kept positions after each change, answering as a fresh read would', async () => {
     const db = server.lib.db;
-    const owner = (await server.lib.db.select({ ownerId: photos.ownerId }).from(photos).where(eq(photos.id, idOf.get('porto.jpg')!)))[0]!.ownerId;
+    const owner = (
+      await server.lib.db
+        .select({ ownerId: photos.ownerId })
+        .from(photos)
+        .where(eq(photos.id, idOf.get('porto.jpg')!))
+    )[0]!.ownerId;
     const mark = async () => Number((await rows<{ v: string }>(db, sql`select version::text as v from change_marks where name = 'photo_order'`))[0]!.v);
     const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
     // what the database holds, and what the map draws at a zoom where each of these photos is a point of its own
@@ -309,11 +332,21 @@ describe('places: bbox, near and the map', () => {
     // a photo arriving (no position yet: not drawn), then placed, then deleted for good
     let added = '';
     const pixels = Buffer.alloc(40 * 30 * 3, 0).map((_, i) => (i * 29) % 251);
-    await after(async () => {
-      const { body } = await upload(server.url, [{ name: 'arrival.jpg', data: await sharp(pixels, { raw: { width: 40, height: 30, channels: 3 } }).jpeg().toBuffer() }]);
-      added = body.items[0].id;
-      await waitForTerminal(server.url, [added], 120_000);
-    }, (logged) => expect(logged).toEqual([added])); // its arrival, and its steps' edits of the same photo
+    await after(
+      async () => {
+        const { body } = await upload(server.url, [
+          {
+            name: 'arrival.jpg',
+            data: await sharp(pixels, { raw: { width: 40, height: 30, channels: 3 } })
+              .jpeg()
+              .toBuffer(),
+          },
+        ]);
+        added = body.items[0].id;
+        await waitForTerminal(server.url, [added], 120_000);
+      },
+      (logged) => expect(logged).toEqual([added]),
+    ); // its arrival, and its steps' edits of the same photo
     await after(() => json(`${server.url}/api/photos/${added}`, { method: 'PATCH', json: { location: { latitude: 48.85, longitude: 2.35 } } }), [added]);
     expect((await drawn()).map((p) => p.id)).toContain(added);
     await after(() => json(`${server.url}/api/photos/${added}?force=true`, { method: 'DELETE' }), [added]);

@@ -29,7 +29,11 @@ const near = ([lat, lng]: [number, number], i: number): [number, number] => [lat
 
 const SHOTS: Shot[] = [
   // home, over the years
-  ...['2021-02-03', '2022-08-19', '2023-04-11', '2024-10-02', '2025-01-20', '2025-12-24'].map((day, i) => ({ name: `home-${i}.jpg`, at: `${day} 12:00:00`, where: near(LYON, i) })),
+  ...['2021-02-03', '2022-08-19', '2023-04-11', '2024-10-02', '2025-01-20', '2025-12-24'].map((day, i) => ({
+    name: `home-${i}.jpg`,
+    at: `${day} 12:00:00`,
+    where: near(LYON, i),
+  })),
   // on this day: 2024 (one photo), 2023 (a burst of five frames and one more photo), none this year
   { name: 'this-day-2024.jpg', at: '2024-06-15 18:30:00', where: near(LYON, 7) },
   ...[0, 1, 2, 3, 4].map((s) => ({ name: `burst-${s}.jpg`, at: `2023-06-15 10:00:0${s}`, where: near(LYON, 8) })),
@@ -46,7 +50,11 @@ const SHOTS: Shot[] = [
   ...[10, 11, 12].map((d, i) => ({ name: `tokyo-${i}.jpg`, at: `2025-03-${d} 14:00:00`, where: near(TOKYO, i) })),
   { name: 'madrid.jpg', at: '2023-09-01 12:00:00', where: near(MADRID, 0) },
   // the portrait's two people over three years
-  ...['2019-07-01', '2019-09-09', '2021-05-05', '2021-11-11', '2023-03-03', '2023-08-08'].map((day, i) => ({ name: `curies-${i}.jpg`, at: `${day} 15:00:00`, faces: true })),
+  ...['2019-07-01', '2019-09-09', '2021-05-05', '2021-11-11', '2023-03-03', '2023-08-08'].map((day, i) => ({
+    name: `curies-${i}.jpg`,
+    at: `${day} 15:00:00`,
+    faces: true,
+  })),
 ];
 
 /** A distinct made-up scene per seed: shapes of several colours, no two alike to a perceptual hash. */
@@ -62,7 +70,9 @@ function scene(seed: number, width: number, height: number): Buffer {
       ? `<circle cx="${next() * width}" cy="${next() * height}" r="${20 + next() * height * 0.3}" fill="${colour()}"/>`
       : `<rect x="${next() * width}" y="${next() * height}" width="${30 + next() * width * 0.4}" height="${30 + next() * height * 0.4}" fill="${colour()}"/>`,
   ).join('');
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="${colour()}"/>${shapes}</svg>`);
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="${colour()}"/>${shapes}</svg>`,
+  );
 }
 
 interface Memory {
@@ -91,7 +101,9 @@ describe('memories', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const dir = tempDir();
-    const portrait = await sharp(path.join(assets, 'metadata', 'faces', 'portrait.jpg')).resize({ width: 560 }).toBuffer();
+    const portrait = await sharp(path.join(assets, 'metadata', 'faces', 'portrait.jpg'))
+      .resize({ width: 560 })
+      .toBuffer();
     const exiftool = new ExifTool();
     try {
       for (const [i, shot] of SHOTS.entries()) {
@@ -105,7 +117,10 @@ describe('memories', () => {
     } finally {
       await exiftool.end();
     }
-    const { body } = await upload(server.url, SHOTS.map((shot) => ({ path: path.join(dir, shot.name) })));
+    const { body } = await upload(
+      server.url,
+      SHOTS.map((shot) => ({ path: path.join(dir, shot.name) })),
+    );
     body.items.forEach((item: { id: string; filename: string }) => {
       idOf.set(item.filename, item.id);
       nameOf.set(item.id, item.filename);
@@ -148,7 +163,13 @@ describe('memories', () => {
     expect(trips[1]).toMatchObject({ title: 'Porto and Lisbon, May 2024', subtitle: '4 days · 5 items', count: 5 });
     const portugal = await get(`/api/memories/${trips[1]!.id}`);
     // a trip reads as it happened: by time (its cover is still its best)
-    expect(portugal.items.map((item: { filename: string }) => item.filename)).toEqual(['porto-1.jpg', 'porto-2.jpg', 'indoors.jpg', 'lisbon-1.jpg', 'lisbon-2.jpg']);
+    expect(portugal.items.map((item: { filename: string }) => item.filename)).toEqual([
+      'porto-1.jpg',
+      'porto-2.jpg',
+      'indoors.jpg',
+      'lisbon-1.jpg',
+      'lisbon-2.jpg',
+    ]);
     const settings = await get('/api/memories/settings');
     expect(settings.home).toBeNull();
     expect(settings.learnedHome.latitude).toBeCloseTo(LYON[0], 0);
@@ -161,7 +182,14 @@ describe('memories', () => {
     expect(people[0]!.subtitle).toBe('3 years · 6 photos');
     const marie = await get(`/api/memories/${people[0]!.id}`);
     // two a year at most, in the order of the years
-    expect(marie.items.map((item: { filename: string }) => item.filename)).toEqual(['curies-0.jpg', 'curies-1.jpg', 'curies-2.jpg', 'curies-3.jpg', 'curies-4.jpg', 'curies-5.jpg']);
+    expect(marie.items.map((item: { filename: string }) => item.filename)).toEqual([
+      'curies-0.jpg',
+      'curies-1.jpg',
+      'curies-2.jpg',
+      'curies-3.jpg',
+      'curies-4.jpg',
+      'curies-5.jpg',
+    ]);
   });
 
   it('hides a memory for good, until the user asks for the hidden ones again', async () => {
@@ -189,7 +217,10 @@ describe('memories', () => {
     expect(settings.body.kindsOff).toEqual(['trip', 'person-years']);
     expect(new Set((await memories()).map((m) => m.kind))).toEqual(new Set(['on-this-day']));
     // home in Lisbon: the days in Lyon are away now
-    settings = await json(`${server.url}/api/memories/settings`, { method: 'PUT', json: { kindsOff: [], home: { latitude: LISBON[0], longitude: LISBON[1] } } });
+    settings = await json(`${server.url}/api/memories/settings`, {
+      method: 'PUT',
+      json: { kindsOff: [], home: { latitude: LISBON[0], longitude: LISBON[1] } },
+    });
     expect(settings.body.home).toEqual({ latitude: LISBON[0], longitude: LISBON[1] });
     const trips = (await memories()).filter((m) => m.kind === 'trip');
     expect(trips.some((m) => m.title.startsWith('Porto and Lisbon'))).toBe(false);
@@ -220,7 +251,10 @@ describe('memories', () => {
     expect((await json(`${server.url}/api/memories/settings`, { method: 'PUT', json: { home: { latitude: 91, longitude: 0 } } })).status).toBe(400);
     expect((await json(`${server.url}/api/memories/settings`, { method: 'PUT', json: { kindsOff: ['birthdays'] } })).status).toBe(400);
     const mine = (await memories())[0]!;
-    const created = await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } });
+    const created = await json(`${server.url}/api/admin/users`, {
+      method: 'POST',
+      json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' },
+    });
     expect(created.status).toBe(201);
     const login = await fetch(`${server.url}/api/auth/login`, {
       method: 'POST',
@@ -233,7 +267,10 @@ describe('memories', () => {
     // computed on Bob's empty library: his first photos, one taken on this day two years ago, make them stale
     const dir = tempDir();
     const file = path.join(dir, 'bob-2024.jpg');
-    await sharp(scene(99, 480, 360)).jpeg().withExif({ IFD0: { DateTime: '2024:06:15 09:00:00' }, IFD2: { DateTimeOriginal: '2024:06:15 09:00:00' } }).toFile(file);
+    await sharp(scene(99, 480, 360))
+      .jpeg()
+      .withExif({ IFD0: { DateTime: '2024:06:15 09:00:00' }, IFD2: { DateTimeOriginal: '2024:06:15 09:00:00' } })
+      .toFile(file);
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(fs.readFileSync(file))]), 'bob-2024.jpg');
     const sent = await fetch(`${server.url}/api/photos`, { method: 'POST', body: form, headers: { cookie, origin: server.url } });

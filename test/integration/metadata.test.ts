@@ -174,16 +174,20 @@ describe('places: location names and geocoding', () => {
     it('reads XMP-iptcExt LocationCreated / LocationShown and the IPTC code', async () => {
       // No corpus file has these: write them into a copy of picasa.jpg (which has no location).
       const file = await stage('iptc-ext', asset('tags/picasa.jpg'), 'lyon.jpg');
-      await writer.write(file, {}, {
-        writeArgs: [
-          '-overwrite_original',
-          '-XMP-iptcExt:LocationCreatedCity=Lyon',
-          '-XMP-iptcExt:LocationCreatedProvinceState=Auvergne-Rhône-Alpes',
-          '-XMP-iptcExt:LocationShownCity=Villeurbanne',
-          '-XMP-iptcExt:LocationShownCountryName=France',
-          '-XMP-iptcExt:LocationShownCountryCode=fr',
-        ],
-      });
+      await writer.write(
+        file,
+        {},
+        {
+          writeArgs: [
+            '-overwrite_original',
+            '-XMP-iptcExt:LocationCreatedCity=Lyon',
+            '-XMP-iptcExt:LocationCreatedProvinceState=Auvergne-Rhône-Alpes',
+            '-XMP-iptcExt:LocationShownCity=Villeurbanne',
+            '-XMP-iptcExt:LocationShownCountryName=France',
+            '-XMP-iptcExt:LocationShownCountryCode=fr',
+          ],
+        },
+      );
       const m = await readMetadata(file, { sidecar: null });
       // Where it was taken (LocationCreated) first; what the photo shows fills what that lacks.
       expect(m.place).toEqual({ city: 'Lyon', state: 'Auvergne-Rhône-Alpes', country: 'France', countryCode: 'FR' });
@@ -192,16 +196,20 @@ describe('places: location names and geocoding', () => {
 
     it('reads the legacy fields first, and completes the country from a code', async () => {
       const file = await stage('iptc-legacy', asset('tags/picasa.jpg'), 'nice.jpg');
-      await writer.write(file, {}, {
-        writeArgs: [
-          '-overwrite_original',
-          '-IPTC:City=Nice',
-          '-XMP-photoshop:City=Nice',
-          '-IPTC:Province-State=---', // a placeholder, not a name
-          '-XMP-iptcCore:CountryCode=FR',
-          '-XMP-iptcExt:LocationShownCity=Monaco',
-        ],
-      });
+      await writer.write(
+        file,
+        {},
+        {
+          writeArgs: [
+            '-overwrite_original',
+            '-IPTC:City=Nice',
+            '-XMP-photoshop:City=Nice',
+            '-IPTC:Province-State=---', // a placeholder, not a name
+            '-XMP-iptcCore:CountryCode=FR',
+            '-XMP-iptcExt:LocationShownCity=Monaco',
+          ],
+        },
+      );
       const m = await readMetadata(file, { sidecar: null });
       expect(m.place).toEqual({ city: 'Nice', state: null, country: null, countryCode: 'FR' });
       expect(await resolvePlace(m.place, m)).toEqual({
@@ -338,9 +346,7 @@ describe('XMP sidecars', () => {
     expect(m.timeZone).toBe('+02:00');
     expect(m.latitude).toBe(39);
     // An explicit sidecar path is used as given.
-    expect((await readMetadata(file, { sidecar: path.join(path.dirname(file), 'photo.xmp') })).takenAt).toBe(
-      '2010-09-27T14:35:33.000+02:00',
-    );
+    expect((await readMetadata(file, { sidecar: path.join(path.dirname(file), 'photo.xmp') })).takenAt).toBe('2010-09-27T14:35:33.000+02:00');
   });
 
   it('finds upper-case .XMP, and name.xmp when there is no name.ext.xmp', async () => {
@@ -425,8 +431,12 @@ describe('extractEmbeddedPreview', () => {
     // The corpus has no RAW files: build a TIFF whose IFD0 carries a 320×240 PreviewImage, as RAWs do.
     const raw = path.join(tmp, 'fake-raw.tif');
     const preview = path.join(tmp, 'preview-src.jpg');
-    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).tiff().toFile(raw);
-    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#c03020' } }).jpeg().toFile(preview);
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } })
+      .tiff()
+      .toFile(raw);
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#c03020' } })
+      .jpeg()
+      .toFile(preview);
     await writer.write(raw, {}, { writeArgs: [`-PreviewImage<=${preview}`, '-overwrite_original'] });
 
     const dest = path.join(tmp, 'extracted.jpg');
@@ -460,9 +470,7 @@ describe('metadataFromTags (tag objects → PhotoMetadata)', () => {
 
   it('skips camera junk and blank descriptions', () => {
     expect(metadataFromTags({ ImageDescription: 'OLYMPUS DIGITAL CAMERA         ' }, null).description).toBeNull();
-    expect(metadataFromTags({ ImageDescription: 'SONY DSC', 'Caption-Abstract': 'Aunt Mary at the lake' }, null).description).toBe(
-      'Aunt Mary at the lake',
-    );
+    expect(metadataFromTags({ ImageDescription: 'SONY DSC', 'Caption-Abstract': 'Aunt Mary at the lake' }, null).description).toBe('Aunt Mary at the lake');
     expect(metadataFromTags({ Description: ' \n\t ' }, null).description).toBeNull();
   });
 

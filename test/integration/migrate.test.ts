@@ -49,9 +49,8 @@ describe('shoebox migrate', () => {
           sql`insert into photo_embeddings (photo_id, model, embedding) values (${id}, 'test', ${vector}::vector) on conflict (photo_id) do update set embedding = excluded.embedding`,
         );
       }
-      embeddingText = (
-        await rows<{ v: string }>(server.lib.db, sql`select string_agg(embedding::text, ';' order by photo_id) as v from photo_embeddings`)
-      )[0]!.v;
+      embeddingText = (await rows<{ v: string }>(server.lib.db, sql`select string_agg(embedding::text, ';' order by photo_id) as v from photo_embeddings`))[0]!
+        .v;
     } finally {
       await server.close();
     }
@@ -87,10 +86,7 @@ describe('shoebox migrate', () => {
       }
       const album = await json(`${server.url}/api/albums/${albumId}`);
       expect(album.body.name).toBe('Moved along');
-      const [embeddings] = await rows<{ v: string }>(
-        server.lib.db,
-        sql`select string_agg(embedding::text, ';' order by photo_id) as v from photo_embeddings`,
-      );
+      const [embeddings] = await rows<{ v: string }>(server.lib.db, sql`select string_agg(embedding::text, ';' order by photo_id) as v from photo_embeddings`);
       expect(embeddings!.v).toBe(embeddingText);
     } finally {
       await server.close();

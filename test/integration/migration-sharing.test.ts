@@ -17,7 +17,10 @@ function migrationsBefore(tag: string): string {
   fs.cpSync(migrationsFolder, dir, { recursive: true });
   const journalPath = path.join(dir, 'meta/_journal.json');
   const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-  journal.entries = journal.entries.slice(0, journal.entries.findIndex((entry) => entry.tag === tag));
+  journal.entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((entry) => entry.tag === tag),
+  );
   fs.writeFileSync(journalPath, JSON.stringify(journal));
   return dir;
 }

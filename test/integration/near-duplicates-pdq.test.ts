@@ -75,7 +75,13 @@ const pad = (s: string | number, n: number): string => String(s).padStart(n);
 describe('pairwiseScores (hand-checked)', () => {
   it('counts pairs, not groups', () => {
     // Truth {a,b,c} {d}; predicted {a,b} {c,d}: 1 of 2 predicted pairs right, 1 of 3 true pairs found.
-    const s = pairwiseScores([['a', 'b'], ['c', 'd']], [['a', 'b', 'c'], ['d']]);
+    const s = pairwiseScores(
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+      [['a', 'b', 'c'], ['d']],
+    );
     expect(s).toMatchObject({ truePositives: 1, predictedPairs: 2, truePairs: 3, precision: 0.5 });
     expect(s.recall).toBeCloseTo(1 / 3);
     const t = tieredScores({ x: [['a', 'b']], y: [['b', 'c']] }, [['a', 'b', 'c']]);
@@ -88,8 +94,7 @@ describe('PDQ tier on near-duplicates of corpus photos', () => {
   let dir = '';
   let set: NearDuplicateSet;
   let hashes: Map<string, Hashed>;
-  const pathOf = (source: string, edit: NearDuplicateEdit): string =>
-    set.files.find((f) => f.source === source && f.edit === edit)!.path;
+  const pathOf = (source: string, edit: NearDuplicateEdit): string => set.files.find((f) => f.source === source && f.edit === edit)!.path;
   const editOf = (source: string, edit: NearDuplicateEdit): Hashed => hashes.get(pathOf(source, edit))!;
   const originalOf = (source: string): Hashed => editOf(source, 'original');
   const sources = Object.keys(NEAR_DUPLICATE_SOURCES);
@@ -114,10 +119,7 @@ describe('PDQ tier on near-duplicates of corpus photos', () => {
 
   it('prints the per-edit distance table', () => {
     const rows: [string, (s: string) => number][] = [
-      ...NEAR_DUPLICATE_EDITS.map((e): [string, (s: string) => number] => [
-        e,
-        (s) => distance(originalOf(s), editOf(s, e)),
-      ]),
+      ...NEAR_DUPLICATE_EDITS.map((e): [string, (s: string) => number] => [e, (s) => distance(originalOf(s), editOf(s, e))]),
       ['mirror, best dihedral', (s) => dihedralDistance(editOf(s, 'mirror'), originalOf(s))],
     ];
     const lines = [`${'edit'.padEnd(22)}${sources.map((s) => pad(s, 9)).join('')}   ≤31`];
@@ -176,10 +178,7 @@ describe('PDQ tier on near-duplicates of corpus photos', () => {
 
   it('scores single-linkage grouping at PDQ ≤ 31 (precision / recall over pairs)', () => {
     const truth: Groups = [...set.truth.values()];
-    const scores = tieredScores(
-      { 'pdq ≤31': pdqGroups(hashes), 'pdq ≤31 any orientation': pdqGroups(hashes, dihedralDistance) },
-      truth,
-    );
+    const scores = tieredScores({ 'pdq ≤31': pdqGroups(hashes), 'pdq ≤31 any orientation': pdqGroups(hashes, dihedralDistance) }, truth);
     const groups = pdqGroups(hashes);
     const together = (a: string, b: string): boolean => groups.some((g) => g.includes(a) && g.includes(b));
     const perEdit = NEAR_DUPLICATE_EDITS.map((edit) => {
@@ -191,10 +190,7 @@ describe('PDQ tier on near-duplicates of corpus photos', () => {
         `${name.padEnd(26)} precision ${pct(s.precision)} (${s.truePositives}/${s.predictedPairs})` +
         `  recall ${pct(s.recall)} (${s.truePositives}/${s.truePairs})`,
     );
-    console.log(
-      `pairwise scores on ${set.files.length} files:\n${lines.join('\n')}\n` +
-        `grouped with their source: ${perEdit.join(', ')}`,
-    );
+    console.log(`pairwise scores on ${set.files.length} files:\n${lines.join('\n')}\n` + `grouped with their source: ${perEdit.join(', ')}`);
     for (const s of Object.values(scores.tiers)) expect(s.precision).toBe(1);
     // Original + 4 photometric edits = 5 files = 10 of a source's 28 pairs; with the mirror, 15 of 28.
     expect(scores.tiers['pdq ≤31']!.recall).toBeGreaterThanOrEqual(10 / 28 - 1e-9);
@@ -205,8 +201,7 @@ describe('PDQ tier on near-duplicates of corpus photos', () => {
 describe('PDQ on ThreatExchange bridge-mods and labelme photos', () => {
   let bridge: Map<string, Hashed>;
   let labelme: Map<string, Hashed>;
-  const list = async (sub: string): Promise<string[]> =>
-    (await readdir(path.join(pdqData, sub))).sort().map((f) => path.join(pdqData, sub, f));
+  const list = async (sub: string): Promise<string[]> => (await readdir(path.join(pdqData, sub))).sort().map((f) => path.join(pdqData, sub, f));
 
   beforeAll(async () => {
     bridge = await hashAll(await list('bridge-mods'));
@@ -230,8 +225,7 @@ describe('PDQ on ThreatExchange bridge-mods and labelme photos', () => {
     });
     const groups = pdqGroups(bridge);
     console.log(
-      `bridge-mods (${names.length} files):\n${table.join('\n')}\n` +
-        `pairwise max ${max} (${maxPair}); single-linkage groups at ≤31: ${groups.length}`,
+      `bridge-mods (${names.length} files):\n${table.join('\n')}\n` + `pairwise max ${max} (${maxPair}); single-linkage groups at ≤31: ${groups.length}`,
     );
     expect(names.length).toBeGreaterThanOrEqual(12);
     expect(groups).toHaveLength(1);

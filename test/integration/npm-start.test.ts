@@ -32,7 +32,11 @@ describe('npm start', () => {
     expect(health.status).toBe(200);
     expect(((await health.json()) as { database: { kind: string } }).database.kind).toBe('embedded');
     const environment = new Map(
-      fs.readFileSync(`/proc/${lock.pid}/environ`, 'utf8').split('\0').filter(Boolean).map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+      fs
+        .readFileSync(`/proc/${lock.pid}/environ`, 'utf8')
+        .split('\0')
+        .filter(Boolean)
+        .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
     );
     expect(environment.get('MALLOC_ARENA_MAX')).toBe('2');
     expect(environment.get('MALLOC_MMAP_THRESHOLD_')).toBe('131072');

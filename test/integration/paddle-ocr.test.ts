@@ -108,7 +108,9 @@ describe('OCR with PP-OCR', () => {
 
   it('is bounded in time on a 1 × 20,000 strip, a 30,000 px wide screenshot, a page all of text and pure noise', async () => {
     const strip = path.join(tmp, 'strip.png');
-    await sharp({ create: { width: 1, height: 20_000, channels: 3, background: '#808080' } }).png().toFile(strip);
+    await sharp({ create: { width: 1, height: 20_000, channels: 3, background: '#808080' } })
+      .png()
+      .toFile(strip);
     const svg = (width: number, height: number, body: string) =>
       Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="white"/>${body}</svg>`);
     const wide = path.join(tmp, 'wide.png');
@@ -116,12 +118,19 @@ describe('OCR with PP-OCR', () => {
       .png()
       .toFile(wide);
     const page = path.join(tmp, 'page.png');
-    const lines = Array.from({ length: 60 }, (_, i) => `<text x="40" y="${60 + i * 44}" font-family="DejaVu Sans" font-size="30">Line ${i + 10} the quick brown fox jumps over the lazy dog</text>`);
-    await sharp(svg(2000, 2800, lines.join(''))).png().toFile(page);
+    const lines = Array.from(
+      { length: 60 },
+      (_, i) => `<text x="40" y="${60 + i * 44}" font-family="DejaVu Sans" font-size="30">Line ${i + 10} the quick brown fox jumps over the lazy dog</text>`,
+    );
+    await sharp(svg(2000, 2800, lines.join('')))
+      .png()
+      .toFile(page);
     const noise = path.join(tmp, 'noise.png');
     const pixels = Buffer.alloc(2000 * 2000 * 3);
     for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;
-    await sharp(pixels, { raw: { width: 2000, height: 2000, channels: 3 } }).png().toFile(noise);
+    await sharp(pixels, { raw: { width: 2000, height: 2000, channels: 3 } })
+      .png()
+      .toFile(noise);
 
     const timed = async (file: string) => {
       const started = performance.now();
@@ -142,8 +151,13 @@ describe('OCR with PP-OCR', () => {
 
   it('reads a long phone screenshot in tiles, every line in order', async () => {
     const file = path.join(tmp, 'long-screenshot.png');
-    const lines = Array.from({ length: 120 }, (_, i) => `<text x="40" y="${70 + i * 64}" font-family="DejaVu Sans" font-size="34">Message ${100 + i} from the family chat</text>`);
-    await sharp(Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="7800"><rect width="100%" height="100%" fill="white"/>${lines.join('')}</svg>`))
+    const lines = Array.from(
+      { length: 120 },
+      (_, i) => `<text x="40" y="${70 + i * 64}" font-family="DejaVu Sans" font-size="34">Message ${100 + i} from the family chat</text>`,
+    );
+    await sharp(
+      Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="7800"><rect width="100%" height="100%" fill="white"/>${lines.join('')}</svg>`),
+    )
       .png()
       .toFile(file);
     const result = await ocr.recognize(await preview(file), file);

@@ -29,7 +29,9 @@ beforeAll(async () => {
   try {
     files.curies = path.join(tmp, 'curies.jpg');
     await copyFile(PORTRAIT, files.curies);
-    await exiftool.write(files.curies, { PersonInImage: ['Marie Curie', 'Pierre Curie'] } as never, { writeArgs: ['-overwrite_original', '-XMP-mwg-rs:all=', '-XMP-MP:all=', '-IPTC:all='] });
+    await exiftool.write(files.curies, { PersonInImage: ['Marie Curie', 'Pierre Curie'] } as never, {
+      writeArgs: ['-overwrite_original', '-XMP-mwg-rs:all=', '-XMP-MP:all=', '-IPTC:all='],
+    });
     // Marie is at 31–42 % of the width, Pierre at 64–74 %: the left 56 % shows her alone
     files.marie = path.join(tmp, 'marie.jpg');
     await sharp(PORTRAIT).extract({ left: 0, top: 0, width: 470, height: 700 }).jpeg({ quality: 92 }).toFile(files.marie);

@@ -41,7 +41,9 @@ const shares = async (id: string) => {
 beforeAll(async () => {
   server = await startTestServer();
   // 1200×800: the left half red, the right half blue
-  const left = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 220, g: 30, b: 30 } } }).png().toBuffer();
+  const left = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 220, g: 30, b: 30 } } })
+    .png()
+    .toBuffer();
   halvesBytes = await sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 30, g: 30, b: 220 } } })
     .composite([{ input: left, left: 0, top: 0 }])
     .jpeg({ quality: 92 })
@@ -84,7 +86,11 @@ describe('rotate and crop', () => {
       expect((face.box.x + face.box.width) / after.width).toBeCloseTo(1 - old.box.y / before.height, 1);
     }
     const original = await authFetch(`${server.url}/api/photos/${portrait}/original`);
-    expect(createHash('sha256').update(Buffer.from(await original.arrayBuffer())).digest('hex')).toBe(createHash('sha256').update(fs.readFileSync(PORTRAIT)).digest('hex'));
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await original.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(createHash('sha256').update(fs.readFileSync(PORTRAIT)).digest('hex'));
     // the same edit again: nothing runs
     const again = await api(`/api/photos/${portrait}/edit`, { method: 'PUT', json: { rotate: 90, crop: null } });
     expect(again.body).toMatchObject({ changed: false });
@@ -124,7 +130,10 @@ describe('rotate and crop', () => {
     expect(facesBefore.length).toBe(2);
     const run = (photo: typeof stale) => runStepOn(server, facesStep, photo!);
     // faces moved by the edit: shifted, as the edit's own transaction would have left them
-    await server.lib.db.update(photos).set({ edit: { rotate: 90, crop: null, base, clears: { orientation: false, crop: false } } }).where(eq(photos.id, portrait));
+    await server.lib.db
+      .update(photos)
+      .set({ edit: { rotate: 90, crop: null, base, clears: { orientation: false, crop: false } } })
+      .where(eq(photos.id, portrait));
     const rows = await server.lib.db.select().from(faces).where(eq(faces.photoId, portrait));
     await server.lib.db.update(faces).set({ x: 1, y: 1 }).where(eq(faces.photoId, portrait));
     const moved = await facesOf(portrait);

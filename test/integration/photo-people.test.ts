@@ -17,10 +17,14 @@ describe('photo_people', () => {
   const people: Record<string, string> = {};
 
   const kept = async () =>
-    (await rows<{ person: string; photo: number; faces: number }>(
-      server.lib.db,
-      sql`select pe.name as person, pp.photo_id::text as photo, pp.faces from photo_people pp join people pe on pe.id = pp.person_id order by 1, 2`,
-    )).map((row) => `${row.person}:${photoIds.indexOf(String(row.photo))}${row.faces > 1 ? `×${row.faces}` : ''}`).sort();
+    (
+      await rows<{ person: string; photo: number; faces: number }>(
+        server.lib.db,
+        sql`select pe.name as person, pp.photo_id::text as photo, pp.faces from photo_people pp join people pe on pe.id = pp.person_id order by 1, 2`,
+      )
+    )
+      .map((row) => `${row.person}:${photoIds.indexOf(String(row.photo))}${row.faces > 1 ? `×${row.faces}` : ''}`)
+      .sort();
 
   const addFace = async (photo: number, person: string) => {
     const [face] = await rows<{ id: string }>(
@@ -44,7 +48,10 @@ describe('photo_people', () => {
     photoIds = body.items.map((item: { id: string }) => item.id);
     await waitForTerminal(server.url, photoIds);
     for (const name of ['Ada', 'Bea']) {
-      const [row] = await rows<{ id: string }>(server.lib.db, sql`insert into people (owner_id, name) select owner_id, ${name} from photos limit 1 returning id`);
+      const [row] = await rows<{ id: string }>(
+        server.lib.db,
+        sql`insert into people (owner_id, name) select owner_id, ${name} from photos limit 1 returning id`,
+      );
       people[name] = row!.id;
     }
   });
@@ -69,14 +76,15 @@ describe('photo_people', () => {
     expect(await kept()).toEqual(['Bea:1']);
   });
 
-  const takenAt = (photo: number, iso: string) => server.lib.db.execute(sql`update photos set taken_at = ${iso}::timestamptz where id = ${photoIds[photo]}::uuid`);
+  const takenAt = (photo: number, iso: string) =>
+    server.lib.db.execute(sql`update photos set taken_at = ${iso}::timestamptz where id = ${photoIds[photo]}::uuid`);
   const listed = async (q: string) => {
     const response = await json(`${server.url}/api/search?${new URLSearchParams({ q, limit: '50' })}`);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return (response.body.items as { photo: { id: string } }[]).map((hit) => photoIds.indexOf(hit.photo.id));
   };
 
-  it('lists a named person\'s photos newest first through it, with the other filters and a date changed', async () => {
+  it("lists a named person's photos newest first through it, with the other filters and a date changed", async () => {
     await addFace(0, 'Ada');
     await addFace(2, 'Ada');
     await addFace(2, 'Bea');
@@ -98,7 +106,9 @@ describe('photo_people', () => {
     await server.lib.db.execute(sql`delete from photo_people where person_id = ${ada}::uuid and photo_id = ${photoIds[0]}::uuid`);
     expect(await listed('Ada')).toEqual([2]);
     // …a count and a date gone wrong too; the upkeep brings all three back in line with the faces and the photos
-    await server.lib.db.execute(sql`update photo_people set faces = 5, sort_date = '1990-01-01' where person_id = ${ada}::uuid and photo_id = ${photoIds[2]}::uuid`);
+    await server.lib.db.execute(
+      sql`update photo_people set faces = 5, sort_date = '1990-01-01' where person_id = ${ada}::uuid and photo_id = ${photoIds[2]}::uuid`,
+    );
     expect(await repairPersonPhotos(server.lib.db)).toBe(2);
     expect(await listed('Ada')).toEqual([2, 0]);
     expect(await kept()).toEqual(['Ada:0', 'Ada:2', 'Bea:1', 'Bea:2']);
@@ -115,7 +125,10 @@ describe('photo_people', () => {
 
   it('follows photos: a new date moves them in the order, a photo gone takes its rows along', async () => {
     await takenAt(2, '2001-02-03T04:05:06Z');
-    const [row] = await rows<{ sort_date: string }>(server.lib.db, sql`select sort_date::text from photo_people where photo_id = ${photoIds[2]}::uuid and person_id = ${people.Ada}::uuid`);
+    const [row] = await rows<{ sort_date: string }>(
+      server.lib.db,
+      sql`select sort_date::text from photo_people where photo_id = ${photoIds[2]}::uuid and person_id = ${people.Ada}::uuid`,
+    );
     expect(new Date(row!.sort_date).toISOString()).toBe('2001-02-03T04:05:06.000Z');
     expect((await json(`${server.url}/api/photos/delete`, { method: 'POST', json: { ids: [photoIds[1]], force: true } })).status).toBe(200);
     expect(await kept()).toEqual(['Ada:0', 'Ada:2', 'Bea:2']);

@@ -116,7 +116,11 @@ describe('pipeline lanes', () => {
     expect(uploaded.status).toBe(201);
     const ids: string[] = uploaded.body.items.map((item: { id: string }) => item.id);
     // the captions lane (one request at a time) is taken by a photo whose caption does not come
-    await until('a caption request held', async () => captions.held, (held) => held >= 1);
+    await until(
+      'a caption request held',
+      async () => captions.held,
+      (held) => held >= 1,
+    );
 
     const bytes = fs.readFileSync(path.join(assets, 'albums/nature/polemonium_reptans.jpg'));
     const broken = await upload(server.url, [{ name: 'broken.jpg', data: bytes.subarray(0, Math.floor(bytes.length / 2)) }]);

@@ -31,7 +31,7 @@ describe('Shoebox on a PostgreSQL server (pg driver over the wire protocol)', ()
     expect(detail.metadata.latitude).toBeCloseTo(39.115, 4);
     const again = await upload(server.url, [{ path: file }]);
     expect(again.body.items[0]).toMatchObject({ id: body.items[0].id, duplicate: true });
-    const tables = await postgres.pglite.query<{ n: number }>("select count(*)::int as n from photos");
+    const tables = await postgres.pglite.query<{ n: number }>('select count(*)::int as n from photos');
     expect(tables.rows[0]!.n).toBe(1);
     // Search runs the same SQL over the wire, with the session settings the pool applies to each connection.
     const found = await (await authFetch(`${server.url}/api/search?q=thompson&mode=keyword`)).json();

@@ -25,18 +25,18 @@ async function relationPages(client: PGlite, relation: string): Promise<number> 
   return (await client.query<{ n: number }>(`select (pg_relation_size($1::regclass) / 8192)::int as n`, [relation])).rows[0]!.n;
 }
 
-describe('reading the semantic search\'s pages into the cache after a start', () => {
+describe("reading the semantic search's pages into the cache after a start", () => {
   const dataDir = tempDir();
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('leaves every page of the graph and of the embeddings\' rows in the buffer cache, and stops when asked', async () => {
+  it("leaves every page of the graph and of the embeddings' rows in the buffer cache, and stops when asked", async () => {
     // A graph of 3,000 vectors, built and closed: a new start finds none of it cached.
     const build = await PGlite.create(dataDir, { extensions: { vector } });
     await build.exec(`create extension vector; create table photo_embeddings (id int primary key, embedding vector(128))`);
     const oid = (await build.query<{ oid: number }>(`select 'vector'::regtype::oid as oid`)).rows[0]!.oid;
     build.serializers[oid] = (value: Float32Array) => vectorBinary(value) as unknown as string;
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 30) - 1;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 30 - 1;
     for (let i = 0; i < 3000; i++) {
       await build.query(`insert into photo_embeddings values ($1, $2::vector)`, [i, Float32Array.from({ length: 128 }, random)]);
     }

@@ -67,23 +67,21 @@ describe('product shots and the catalogue', () => {
       // the first catalogue answer of all is unusable: the step asks again with the reason
       return catalogueRequests === 1 ? '{"name": "", "description": "x"}' : JSON.stringify(CATALOGUE_ANSWER);
     });
-    server = await startTestServer(withoutFacesOrText({
-      ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } },
-      images: {
-        providers: {
-          default: openaiProvider(images, { model: 'gpt-image-1' }),
+    server = await startTestServer(
+      withoutFacesOrText({
+        ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } },
+        images: {
+          providers: {
+            default: openaiProvider(images, { model: 'gpt-image-1' }),
+          },
+          concurrency: 2,
+          imagesPerDay: 0,
         },
-        concurrency: 2,
-        imagesPerDay: 0,
-      },
-    }));
+      }),
+    );
     base = server.url;
     // a cut-out: a round piece of a real photo on a transparent background, as a shop's background remover makes
-    const photo = await sharp(path.join(assets, 'albums/nature/cyclamen_persicum.jpg'))
-      .resize(480, 480, { fit: 'cover' })
-      .removeAlpha()
-      .raw()
-      .toBuffer();
+    const photo = await sharp(path.join(assets, 'albums/nature/cyclamen_persicum.jpg')).resize(480, 480, { fit: 'cover' }).removeAlpha().raw().toBuffer();
     const rgba = Buffer.alloc(480 * 480 * 4);
     for (let y = 0; y < 480; y++) {
       for (let x = 0; x < 480; x++) {
@@ -109,10 +107,7 @@ describe('product shots and the catalogue', () => {
   it('makes each product a set of shots in its own album, the cut-out kept pixel for pixel, the dimensions drawn', async () => {
     const types = await json(`${base}/api/product-types`);
     expect(types.body.items.map((t: { name: string }) => t.name)).toEqual(['bracelet', 'earring', 'necklace', 'pendant', 'ring', 'watch']);
-    const uploaded = await upload(base, [
-      { data: cutout, name: 'pearl-earring.png' },
-      { path: path.join(assets, 'albums/nature/wood_anemones.jpg') },
-    ]);
+    const uploaded = await upload(base, [{ data: cutout, name: 'pearl-earring.png' }, { path: path.join(assets, 'albums/nature/wood_anemones.jpg') }]);
     const [cut, plain] = uploaded.body.items.map((item: { id: string }) => item.id) as [string, string];
     await waitForTerminal(base, [cut, plain]);
 
@@ -226,7 +221,10 @@ describe('product shots and the catalogue', () => {
     expect(entry.mainColourHex).toMatch(/^#[0-9a-f]{6}$/);
     expect(entry.shots.map((s: { shot: string }) => s.shot)).toEqual(['white', 'dimensions']);
     // each shot says whether its thumbnail is made yet (the catalogue shows a placeholder until it is)
-    await waitForTerminal(base, entry.shots.map((s: { photoId: string }) => s.photoId));
+    await waitForTerminal(
+      base,
+      entry.shots.map((s: { photoId: string }) => s.photoId),
+    );
     const processed = (await json(`${base}/api/products/${cut}`)).body;
     expect(processed.shots.map((s: { hasThumbnail: boolean; state: string }) => [s.hasThumbnail, s.state])).toEqual([
       [true, 'completed'],
@@ -252,9 +250,7 @@ describe('product shots and the catalogue', () => {
     const after = (await json(`${base}/api/products/${cut.photoId}`)).body;
     expect(after).toMatchObject({ description: 'Édition « main », 100 % argent;\r\nligne 2', qualityGrade: 'B', name: CATALOGUE_ANSWER.name });
 
-    const csvResponse = await authFetch(
-      `${base}/api/catalogue.csv?album=${(await json(`${base}/api/generate/jobs`)).body.items[0].albums[cut.photoId]}`,
-    );
+    const csvResponse = await authFetch(`${base}/api/catalogue.csv?album=${(await json(`${base}/api/generate/jobs`)).body.items[0].albums[cut.photoId]}`);
     expect(csvResponse.status).toBe(200);
     expect(csvResponse.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     const csv = Buffer.from(await csvResponse.arrayBuffer());

@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assets, authFetch, json, startTestServer, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const NATURE = path.join(assets, 'albums/nature');
-const files = fs.readdirSync(NATURE).filter((name) => name.endsWith('.jpg')).slice(0, 5);
+const files = fs
+  .readdirSync(NATURE)
+  .filter((name) => name.endsWith('.jpg'))
+  .slice(0, 5);
 
 describe('rate limits', () => {
   let server: TestServer;

@@ -18,16 +18,18 @@ describe('a library on S3 object storage', () => {
   beforeAll(async () => {
     s3 = await startS3Server();
     const env = s3.env(prefix);
-    server = await startTestServer(withoutFacesOrText({
-      storage: {
-        url: env.SHOEBOX_STORAGE,
-        endpoint: s3.endpoint,
-        forcePathStyle: true,
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-      },
-      stepRetrySeconds: 1,
-    }));
+    server = await startTestServer(
+      withoutFacesOrText({
+        storage: {
+          url: env.SHOEBOX_STORAGE,
+          endpoint: s3.endpoint,
+          forcePathStyle: true,
+          accessKeyId: s3.accessKeyId,
+          secretAccessKey: s3.secretAccessKey,
+        },
+        stepRetrySeconds: 1,
+      }),
+    );
   });
   afterAll(async () => {
     await server?.dispose();
@@ -123,16 +125,18 @@ describe('a library on S3 object storage', () => {
   }, 90_000);
 
   it('redirects originals to presigned links when asked to, after the same access check', async () => {
-    const presigning = await startTestServer(withoutFacesOrText({
-      storage: {
-        url: `s3://${s3.bucket}/links`,
-        endpoint: s3.endpoint,
-        forcePathStyle: true,
-        accessKeyId: s3.accessKeyId,
-        secretAccessKey: s3.secretAccessKey,
-        presignSeconds: 600,
-      },
-    }));
+    const presigning = await startTestServer(
+      withoutFacesOrText({
+        storage: {
+          url: `s3://${s3.bucket}/links`,
+          endpoint: s3.endpoint,
+          forcePathStyle: true,
+          accessKeyId: s3.accessKeyId,
+          secretAccessKey: s3.secretAccessKey,
+          presignSeconds: 600,
+        },
+      }),
+    );
     try {
       const file = path.join(assets, 'formats/png/density_plot.png');
       const { body } = await upload(presigning.url, [{ path: file }]);

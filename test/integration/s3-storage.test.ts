@@ -58,13 +58,7 @@ describe('S3 object storage', () => {
     await store.putFile('originals/ab/cd/big.heic', file, { move: true });
     expect(fs.existsSync(file)).toBe(false);
     // three parts of 8 MiB at most: a multipart upload, not one PUT of the whole
-    expect(commands).toEqual([
-      'CreateMultipartUploadCommand',
-      'UploadPartCommand',
-      'UploadPartCommand',
-      'UploadPartCommand',
-      'CompleteMultipartUploadCommand',
-    ]);
+    expect(commands).toEqual(['CreateMultipartUploadCommand', 'UploadPartCommand', 'UploadPartCommand', 'UploadPartCommand', 'CompleteMultipartUploadCommand']);
     const head = await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: 'multipart/originals/ab/cd/big.heic' }));
     expect(head.ContentLength).toBe(bytes.length);
     expect((await readBlob(store, 'originals/ab/cd/big.heic')).equals(bytes)).toBe(true);

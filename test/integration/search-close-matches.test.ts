@@ -37,7 +37,11 @@ describe('close matches after the words as typed', () => {
     }
     const response = await upload(server.url, files);
     expect(response.status).toBe(201);
-    await waitForTerminal(server.url, response.body.items.map((item: { id: string }) => item.id), 180_000);
+    await waitForTerminal(
+      server.url,
+      response.body.items.map((item: { id: string }) => item.id),
+      180_000,
+    );
   }, 240_000);
 
   afterAll(async () => server?.dispose());

@@ -32,7 +32,6 @@ interface Hit {
   };
 }
 
-
 describe('search on a library built from the corpus', () => {
   let server: TestServer;
   let ids: Record<string, string>;
@@ -148,7 +147,7 @@ describe('search on a library built from the corpus', () => {
     expect(filenames(filtered)).toEqual(['thompson-springs.jpg']);
   });
 
-  it("finds people by name once they are named, typos included, and suggests them", async () => {
+  it('finds people by name once they are named, typos included, and suggests them', async () => {
     const detail = (await json(`${server.url}/api/photos/${ids['portrait.jpg']}`)).body;
     const personIds = [...new Set(detail.faces.map((f: { personId: string | null }) => f.personId).filter(Boolean))] as string[];
     expect(personIds).toHaveLength(2);
@@ -183,7 +182,13 @@ describe('search on a library built from the corpus', () => {
   });
 
   it('suggests tags, cameras and places as you type, typos included', async () => {
-    const items = async (q: string) => (await json(`${server.url}/api/search/suggest?q=${encodeURIComponent(q)}`)).body.items as { kind: string; label: string; match: string; photos: number }[];
+    const items = async (q: string) =>
+      (await json(`${server.url}/api/search/suggest?q=${encodeURIComponent(q)}`)).body.items as {
+        kind: string;
+        label: string;
+        match: string;
+        photos: number;
+      }[];
     expect(await items('fro')).toContainEqual(expect.objectContaining({ kind: 'tag', label: 'Frost', match: 'prefix', photos: 1 }));
     expect(await items('powershot')).toContainEqual(expect.objectContaining({ kind: 'camera', label: 'Canon PowerShot SD1100 IS', match: 'word' }));
     expect(await items('frots')).toContainEqual(expect.objectContaining({ kind: 'tag', label: 'Frost', match: 'similar' }));
@@ -235,7 +240,10 @@ describe('search on a library built from the corpus', () => {
     // location, in each mode
     for (const mode of ['keyword', 'semantic', 'hybrid']) {
       const located = await found({ q: 'jpg green', mode, hasLocation: 'true', cutoff: 0 });
-      expect(located.every((hit) => hit.photo.hasGps), mode).toBe(true);
+      expect(
+        located.every((hit) => hit.photo.hasGps),
+        mode,
+      ).toBe(true);
       const near = await found({ q: 'jpg', mode, near: '39.1,-108.4', radiusKm: 20, cutoff: 0 });
       expect(filenames(near), mode).toEqual(['thompson-springs.jpg']);
     }
@@ -269,7 +277,10 @@ describe('search on a library built from the corpus', () => {
       }
       expect(paged, mode).toEqual(whole.body.items.map((hit: Hit) => hit.photo.id));
       const again = await search({ q: 'jpg red', mode, limit: 100, cutoff: 0 });
-      expect(again.body.items.map((hit: Hit) => hit.photo.id), mode).toEqual(paged);
+      expect(
+        again.body.items.map((hit: Hit) => hit.photo.id),
+        mode,
+      ).toEqual(paged);
       const past = await search({ q: 'jpg red', mode, limit: 10, page: 50, cutoff: 0 });
       expect(past.body, mode).toMatchObject({ items: [], total: whole.body.total });
     }
@@ -419,4 +430,3 @@ describe('search without a CLIP model', () => {
     expect(similar.status).toBe(409);
   });
 });
-

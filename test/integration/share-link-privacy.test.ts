@@ -41,7 +41,7 @@ function fromAddress(localAddress: string, url: string): Promise<{ status: numbe
   });
 }
 
-describe('share links: downloads, metadata and visitors\' duplicates', () => {
+describe("share links: downloads, metadata and visitors' duplicates", () => {
   let server: TestServer;
   let exiftool: ExifTool;
   let scratch: string;
@@ -116,7 +116,10 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     expect(patched.body).toMatchObject({ allowDownload: true, keepMetadata: false });
     expect((await visit(link.token, `/photos/${gpsId}/original`)).status).toBe(200);
     // where it was taken is not in the visitor's list either, until the owner lets the link keep it
-    const listed = async () => ((await json(`${server.url}/api/s/${link.token}/photos`, { anonymous: true })).body.items as { id: string; location: unknown }[]).find((item) => item.id === gpsId)!;
+    const listed = async () =>
+      ((await json(`${server.url}/api/s/${link.token}/photos`, { anonymous: true })).body.items as { id: string; location: unknown }[]).find(
+        (item) => item.id === gpsId,
+      )!;
     expect((await listed()).location).toBeNull();
     expect((await api(`/api/shared-links/${link.id}`, { method: 'PATCH', json: { keepMetadata: true } })).body.keepMetadata).toBe(true);
     const shown = (await listed()).location as { latitude: number; longitude: number };
@@ -152,7 +155,9 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     const again = await fetch(`${server.url}/api/photos/${gpsId}/original`, { headers: { 'x-api-key': server.apiKey } });
     expect(sha(await bytes(again))).toBe(sha(original));
     // nothing left behind in the server's scratch folder
-    const leftovers = fs.readdirSync(path.join(server.dataDir), { recursive: true, withFileTypes: true }).filter((entry) => /exiftool_tmp|_original$/.test(entry.name));
+    const leftovers = fs
+      .readdirSync(path.join(server.dataDir), { recursive: true, withFileTypes: true })
+      .filter((entry) => /exiftool_tmp|_original$/.test(entry.name));
     expect(leftovers).toEqual([]);
     expect(fs.readdirSync(server.lib.scratch.dir)).toEqual([]);
   });
@@ -180,7 +185,9 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     const other = await fromAddress('127.0.0.2', route);
     expect(other.status).toBe(200);
     expect(await privateTags(other.body)).toEqual([]);
-    expect(sha(other.body)).toBe(sha(await bytes(await visit((await makeLink({ photoIds: [firId], allowDownload: true })).token, `/photos/${firId}/original`))));
+    expect(sha(other.body)).toBe(
+      sha(await bytes(await visit((await makeLink({ photoIds: [firId], allowDownload: true })).token, `/photos/${firId}/original`))),
+    );
     // one copy made for all of them (two links, visits at once, a flood), none left in the scratch folder
     expect((await copiesMade()) - madeBefore).toBe(1);
     expect(fs.readdirSync(server.lib.scratch.dir)).toEqual([]);
@@ -204,7 +211,7 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     const created = await api('/api/libraries', { method: 'POST', json: { name: 'Trips', paths: [path.join(root, 'Trips')], watch: 'off' } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     let inPlaceId: string | undefined;
-    for (const deadline = Date.now() + 60_000; !inPlaceId && Date.now() < deadline; ) {
+    for (const deadline = Date.now() + 60_000; !inPlaceId && Date.now() < deadline;) {
       const found = (await api(`/api/photos?limit=100`)).body.items.find((item: { filename: string }) => item.filename === 'utah.jpg');
       if (found) inPlaceId = found.id;
       else await new Promise((resolve) => setTimeout(resolve, 200));
@@ -231,7 +238,9 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
       return { status: response.status, body: (await response.json()) as { items: Record<string, unknown>[] } };
     };
     // a private photo of the owner's (not in the album), with a sidecar, and a photo already in the album
-    const sidecar = Buffer.from('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:subject><rdf:Bag><rdf:li>visitor-was-here</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta>');
+    const sidecar = Buffer.from(
+      '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:subject><rdf:Bag><rdf:li>visitor-was-here</rdf:li></rdf:Bag></dc:subject></rdf:Description></rdf:RDF></x:xmpmeta>',
+    );
     const answer = await send([{ file: FIR }, { file: FIR, name: 'silver_fir.jpg.xmp', data: sidecar }, { file: FALCON }]);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(JSON.stringify(answer.body)).not.toContain(firId);
@@ -256,7 +265,9 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
   it("removes visitors' copies no link can serve (a link revoked, an album with a link deleted or a photo taken out of it), and one under the rules before", async () => {
     const picture = async (name: string, background: string) => {
       const file = path.join(scratch, name);
-      await sharp({ create: { width: 64, height: 48, channels: 3, background } }).jpeg().toFile(file);
+      await sharp({ create: { width: 64, height: 48, channels: 3, background } })
+        .jpeg()
+        .toFile(file);
       return { path: file };
     };
     const uploaded = await upload(server.url, [await picture('only.jpg', '#25a'), await picture('listed.jpg', '#5a2'), await picture('in-album.jpg', '#a25')]);
@@ -309,7 +320,10 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
     beforeAll(async () => {
       media = await locatedMedia();
       const files = [media.jpeg, media.png, media.webp, media.heic, media.mp4, media.mov, media.motionJpeg, media.motionHeic];
-      const uploaded = await upload(server.url, files.map((file) => ({ path: file })));
+      const uploaded = await upload(
+        server.url,
+        files.map((file) => ({ path: file })),
+      );
       expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
       for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
       await waitForTerminal(server.url, Object.values(ids), 180_000);
@@ -329,7 +343,10 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
         expect((await streamsOf(file)).kinds, name).toEqual(['video', 'audio']);
       }
       // nor in anything the visitor reads: the link and its list
-      const reads = [await json(`${server.url}/api/s/${link.token}`, { anonymous: true }), await json(`${server.url}/api/s/${link.token}/photos`, { anonymous: true })];
+      const reads = [
+        await json(`${server.url}/api/s/${link.token}`, { anonymous: true }),
+        await json(`${server.url}/api/s/${link.token}/photos`, { anonymous: true }),
+      ];
       expect(reads.map((read) => read.status)).toEqual([200, 200]);
       expect(JSON.stringify(reads.map((read) => read.body))).not.toMatch(PLACE_TEXT);
     });
@@ -338,7 +355,34 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
       // an MP4 with PCM sound, as Sony's XAVC S clips are: npm's ffmpeg (4.1) does not write PCM into an MP4
       const { ffmpeg, env } = await requireVideoTools();
       const mov = path.join(scratch, 'pcm.mov');
-      await promisify(execFile)(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10:duration=1', '-f', 'lavfi', '-i', 'sine=duration=1', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'pcm_s16le', '-f', 'mov', mov], { env });
+      await promisify(execFile)(
+        ffmpeg,
+        [
+          '-v',
+          'error',
+          '-y',
+          '-f',
+          'lavfi',
+          '-i',
+          'testsrc2=size=160x120:rate=10:duration=1',
+          '-f',
+          'lavfi',
+          '-i',
+          'sine=duration=1',
+          '-c:v',
+          'libx264',
+          '-preset',
+          'veryfast',
+          '-pix_fmt',
+          'yuv420p',
+          '-c:a',
+          'pcm_s16le',
+          '-f',
+          'mov',
+          mov,
+        ],
+        { env },
+      );
       const clip = fs.readFileSync(mov);
       clip.write('mp42', clip.indexOf('ftyp') + 4, 'latin1');
       const uploaded = await upload(server.url, [{ path: save('C0001.MP4', clip) }]);
@@ -354,7 +398,8 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
         answers.push({ status: response.status, message: ((await response.json()) as { message: string }).message });
       }
       // the reason, not ffmpeg's words (before: "[mp4 @ 0x…] Could not find tag for codec pcm_s16le…")
-      const told = "this video could not be reduced to what the link shows (this server's ffmpeg could not copy its picture and sound into a new file of its type), so it is not offered here; its owner can let the link keep its metadata";
+      const told =
+        "this video could not be reduced to what the link shows (this server's ffmpeg could not copy its picture and sound into a new file of its type), so it is not offered here; its owner can let the link keep its metadata";
       expect(answers).toEqual(Array(3).fill({ status: 403, message: told }));
       // stripped once: the next two were told from memory (before: three times, each taking a slot)
       expect((await copiesCounted('video', 'refused')) - refusedBefore).toBe(1);
@@ -362,7 +407,9 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
 
     it('removes the copy of a photo deleted while its copy was made', async () => {
       // a 64 px picture with 48 MB after it (a JPEG's trailer): its copy takes a while to make, none to analyse
-      const picture = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#a52' } }).jpeg().toBuffer();
+      const picture = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#a52' } })
+        .jpeg()
+        .toBuffer();
       const uploaded = await upload(server.url, [{ path: save('large.jpg', Buffer.concat([picture, Buffer.alloc(48 << 20)])) }]);
       expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
       const large = uploaded.body.items[0].id as string;
@@ -370,7 +417,8 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
       const link = await makeLink({ photoIds: [large], allowDownload: true });
       const asked = visit(link.token, `/photos/${large}/original`);
       // deleted while its work file is in the scratch folder
-      for (const deadline = Date.now() + 10_000; fs.readdirSync(server.lib.scratch.dir).length === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 2));
+      for (const deadline = Date.now() + 10_000; fs.readdirSync(server.lib.scratch.dir).length === 0 && Date.now() < deadline;)
+        await new Promise((resolve) => setTimeout(resolve, 2));
       expect(await deletePhoto(server.lib, large)).toBe(true);
       const stillMaking = fs.readdirSync(server.lib.scratch.dir).length > 0;
       const answer = await asked;
@@ -380,7 +428,7 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
       expect(fs.existsSync(path.join(server.dataDir, derivedPrefix(large)))).toBe(false);
     });
 
-    it('gives a link\'s visitors originals that keep only the allow-list, in every container: JPEG, PNG, WebP, HEIC, MP4, MOV, motion photos', async () => {
+    it("gives a link's visitors originals that keep only the allow-list, in every container: JPEG, PNG, WebP, HEIC, MP4, MOV, motion photos", async () => {
       const link = await makeLink({ photoIds: Object.values(ids), allowDownload: true });
       const copies: Record<string, string> = {};
       for (const [name, id] of Object.entries(ids)) {
@@ -391,11 +439,21 @@ describe('share links: downloads, metadata and visitors\' duplicates', () => {
       }
       // still the pictures they were, with their size, orientation, date and camera
       for (const name of ['utah.jpg', 'plot.png', 'denali.webp', 'IMG_2682.heic', 'samsung-motion.heic', 'PXL_motion.MP.jpg']) {
-        const [before, after] = await Promise.all([exiftool.readRaw(path.join(media.dir, name), { readArgs: ['-n'] }), exiftool.readRaw(copies[name]!, { readArgs: ['-n'] })]);
+        const [before, after] = await Promise.all([
+          exiftool.readRaw(path.join(media.dir, name), { readArgs: ['-n'] }),
+          exiftool.readRaw(copies[name]!, { readArgs: ['-n'] }),
+        ]);
         expect(after, name).toMatchObject({ ImageWidth: before['ImageWidth' as never], ImageHeight: before['ImageHeight' as never] });
       }
-      expect(await exiftool.readRaw(copies['samsung-motion.heic']!, { readArgs: ['-n'] })).toMatchObject({ Orientation: 6, Make: 'samsung', DateTimeOriginal: expect.stringMatching(/^2024:01:12 21:38:53/) });
-      expect(await exiftool.readRaw(copies['denali.webp']!, { readArgs: ['-n'] })).toMatchObject({ Model: 'Canon EOS 7D', DateTimeOriginal: expect.stringMatching(/^2010:08:13 21:00:01/) });
+      expect(await exiftool.readRaw(copies['samsung-motion.heic']!, { readArgs: ['-n'] })).toMatchObject({
+        Orientation: 6,
+        Make: 'samsung',
+        DateTimeOriginal: expect.stringMatching(/^2024:01:12 21:38:53/),
+      });
+      expect(await exiftool.readRaw(copies['denali.webp']!, { readArgs: ['-n'] })).toMatchObject({
+        Model: 'Canon EOS 7D',
+        DateTimeOriginal: expect.stringMatching(/^2010:08:13 21:00:01/),
+      });
       // clips keep their picture and sound in their own container
       expect(await streamsOf(copies['DJI_0001.mp4']!)).toEqual({ kinds: ['video', 'audio'], brand: 'isom' });
       expect(await streamsOf(copies['DJI_0002.mov']!)).toEqual({ kinds: ['video', 'audio'], brand: 'qt' });

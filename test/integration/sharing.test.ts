@@ -25,11 +25,17 @@ describe('sharing', () => {
   let rocks: string;
   let albumId: string;
 
-  const clientFor = (who: string): Client => (route, init = {}) =>
-    json(`${base}${route}`, { ...init, headers: { cookie: cookies[who]!, origin: base } });
+  const clientFor =
+    (who: string): Client =>
+    (route, init = {}) =>
+      json(`${base}${route}`, { ...init, headers: { cookie: cookies[who]!, origin: base } });
 
   async function signIn(who: string, route: string, body: object) {
-    const response = await fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify(body) });
+    const response = await fetch(`${base}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify(body),
+    });
     expect(response.status, await response.clone().text()).toBeLessThan(300);
     cookies[who] = /shoebox_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
     userIds[who] = (await clientFor(who)('/api/auth/me')).body.id;
@@ -38,7 +44,11 @@ describe('sharing', () => {
   async function uploadAs(who: string, file: string, route = '/api/photos', extra: Record<string, string> = {}) {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(fs.readFileSync(file))]), path.basename(file));
-    const response = await fetch(`${base}${route}`, { method: 'POST', body: form, headers: { ...(cookies[who] ? { cookie: cookies[who] } : {}), origin: base, ...extra } });
+    const response = await fetch(`${base}${route}`, {
+      method: 'POST',
+      body: form,
+      headers: { ...(cookies[who] ? { cookie: cookies[who] } : {}), origin: base, ...extra },
+    });
     return { status: response.status, body: (await response.json()) as any };
   }
 
@@ -135,7 +145,7 @@ describe('sharing', () => {
     expect((await ann(`/api/photos/${falcon}`)).body.favorite).toBe(false);
   });
 
-  it('lets an editor add their own photos and take any out, never delete the owner\'s', async () => {
+  it("lets an editor add their own photos and take any out, never delete the owner's", async () => {
     expect((await ann(`/api/albums/${albumId}/shares/${userIds.bob}`, { method: 'PUT', json: { role: 'editor' } })).body.role).toBe('editor');
     // an editor adds only their own photos
     expect((await bob(`/api/albums/${albumId}/photos`, { method: 'POST', json: { ids: [rocks] } })).status).toBe(400);
@@ -147,7 +157,9 @@ describe('sharing', () => {
     expect(seen.status).toBe(200);
     expect(seen.body.owner.name).toBe('Bob');
     expect((await ann(`/api/photos/${cyclamen}`, { method: 'DELETE' })).status).toBe(404);
-    expect((await ann(`/api/albums/${albumId}`)).body.photos.items.map((p: { ownerId: string }) => p.ownerId).sort()).toEqual([userIds.ann, userIds.bob].sort());
+    expect((await ann(`/api/albums/${albumId}`)).body.photos.items.map((p: { ownerId: string }) => p.ownerId).sort()).toEqual(
+      [userIds.ann, userIds.bob].sort(),
+    );
     expect((await ann(`/api/photos?album=${albumId}`)).body.total).toBe(2);
     // the editor takes the owner's photo out of the album: it stays in her library
     const removed = await bob(`/api/albums/${albumId}/photos/remove`, { method: 'POST', json: { ids: [falcon] } });
@@ -200,9 +212,17 @@ describe('sharing', () => {
     const info = await json(visit, { anonymous: true });
     expect(info.body).toMatchObject({ title: 'Sierra weekend', owner: 'Ann', locked: true, photoCount: null });
     expect((await json(`${visit}/photos`, { anonymous: true })).status).toBe(401);
-    const wrong = await fetch(`${visit}/unlock`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ password: 'not the one' }) });
+    const wrong = await fetch(`${visit}/unlock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ password: 'not the one' }),
+    });
     expect(wrong.status).toBe(401);
-    const right = await fetch(`${visit}/unlock`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ password: 'visitor pass' }) });
+    const right = await fetch(`${visit}/unlock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ password: 'visitor pass' }),
+    });
     expect(right.status).toBe(204);
     const setCookie = right.headers.get('set-cookie') ?? '';
     expect(setCookie).toMatch(/HttpOnly/i);
@@ -213,7 +233,20 @@ describe('sharing', () => {
     expect(opened.body).toMatchObject({ locked: false, photoCount: 2, allowDownload: false });
     const photos = await json(`${visit}/photos`, { headers: visitor });
     expect(photos.body.items.map((p: { id: string }) => p.id).sort()).toEqual([falcon, cyclamen].sort());
-    expect(Object.keys(photos.body.items[0]).sort()).toEqual(['colour', 'durationMs', 'filename', 'hasThumbnail', 'height', 'id', 'location', 'mime', 'motion', 'takenAt', 'type', 'width']);
+    expect(Object.keys(photos.body.items[0]).sort()).toEqual([
+      'colour',
+      'durationMs',
+      'filename',
+      'hasThumbnail',
+      'height',
+      'id',
+      'location',
+      'mime',
+      'motion',
+      'takenAt',
+      'type',
+      'width',
+    ]);
     // where it was taken stays the owner's: the link does not keep locations
     expect(photos.body.items.map((p: { location: unknown }) => p.location)).toEqual([null, null]);
     expect((await fetch(`${visit}/photos/${falcon}/preview`, { headers: visitor })).status).toBe(200);
@@ -252,7 +285,7 @@ describe('sharing', () => {
     expect((await bob('/api/shared-links')).body.items).toEqual([]);
   });
 
-  it('shares a chosen set of photos by link, and only the owner\'s photos', async () => {
+  it("shares a chosen set of photos by link, and only the owner's photos", async () => {
     expect((await bob('/api/shared-links', { method: 'POST', json: { photoIds: [falcon] } })).status).toBe(400);
     expect((await bob('/api/shared-links', { method: 'POST', json: { albumId } })).status).toBe(404);
     const link = (await ann('/api/shared-links', { method: 'POST', json: { photoIds: [rocks], description: 'Rocks' } })).body;
@@ -264,7 +297,11 @@ describe('sharing', () => {
     expect((await fetch(`${visit}/photos/${falcon}/thumbnail`)).status).toBe(404);
     expect((await uploadAs('visitor', FIR, `/api/s/${link.token}/photos`)).status).toBe(403);
     // from another site, a visitor's state change is refused
-    const evil = await fetch(`${visit}/unlock`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body: '{"password":"x"}' });
+    const evil = await fetch(`${visit}/unlock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://evil.example' },
+      body: '{"password":"x"}',
+    });
     expect(evil.status).toBe(403);
     expect((await json(`${base}/api/s/not-a-real-token`, { anonymous: true })).status).toBe(404);
   });

@@ -24,7 +24,8 @@ describe('sign-in limits', () => {
       headers: { 'content-type': 'application/json', origin: on.url, 'x-forwarded-for': address, ...headers },
       body: JSON.stringify(body),
     });
-  const login = async (address: string, email: string, password: string, on?: TestServer) => (await from(address, '/api/auth/login', { email, password }, {}, on)).status;
+  const login = async (address: string, email: string, password: string, on?: TestServer) =>
+    (await from(address, '/api/auth/login', { email, password }, {}, on)).status;
 
   beforeAll(async () => {
     server = await startTestServer(withoutFacesOrText({ trustProxy: true }));
@@ -93,7 +94,8 @@ describe('sign-in limits', () => {
     // someone at Bob's unlocked computer guesses his password to change it
     const bobCookie = cookieOf(await from('10.3.0.1', '/api/auth/login', { email: 'bob@example.org', password: 'bob password 1' }));
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) statuses.push((await from('10.3.0.1', '/api/auth/password', { current: `guess ${i} guess`, new: 'new password 1' }, { cookie: bobCookie })).status);
+    for (let i = 0; i < 8; i++)
+      statuses.push((await from('10.3.0.1', '/api/auth/password', { current: `guess ${i} guess`, new: 'new password 1' }, { cookie: bobCookie })).status);
     expect(statuses.slice(0, 6)).toEqual([400, 400, 400, 400, 400, 400]);
     expect(statuses.slice(6)).toEqual([429, 429]);
     const limited = await from('10.3.0.1', '/api/auth/password', { current: 'bob password 1', new: 'new password 1' }, { cookie: bobCookie });
@@ -125,7 +127,12 @@ describe('sign-in limits', () => {
       { key: 'client:test-recent', failures: 1, lastFailureAt: hours(0.5) },
     ]);
     const left = async () =>
-      (await server.lib.db.select().from(authFailures).where(inArray(authFailures.key, ['client:test-old', 'client:test-recent']))).map((row) => row.key);
+      (
+        await server.lib.db
+          .select()
+          .from(authFailures)
+          .where(inArray(authFailures.key, ['client:test-old', 'client:test-recent']))
+      ).map((row) => row.key);
     const upkeep = scheduleUpkeep(server.lib, 20);
     const deadline = Date.now() + 20_000;
     while ((await left()).length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -348,7 +348,10 @@ describe('stacks', () => {
     const duplicates = async () => (await json(`${server.url}/api/duplicates?kind=duplicate&limit=200`)).body.items as DuplicateGroup[];
     const groupWith = (all: DuplicateGroup[], name: string) => all.find((g) => g.members.some((m) => m.photo.id === id(name)));
     // the reported case: the RAW's preview is the camera's JPEG, one PDQ hash
-    const hashes = await rows<{ pdq_hash: string }>(server.lib.db, sql`select pdq_hash from photos where id in (${id('IMG_4001.CR2')}::uuid, ${id('IMG_4001.JPG')}::uuid)`);
+    const hashes = await rows<{ pdq_hash: string }>(
+      server.lib.db,
+      sql`select pdq_hash from photos where id in (${id('IMG_4001.CR2')}::uuid, ${id('IMG_4001.JPG')}::uuid)`,
+    );
     expect(hashes).toHaveLength(2);
     expect(hashes[0]!.pdq_hash).toBe(hashes[1]!.pdq_hash);
     // the messenger's copy brings the shot in: the JPEG is the best shot, the RAW is kept with it, the copy is proposed
@@ -378,11 +381,18 @@ describe('stacks', () => {
     expect(member('IMG-20240501-WA0004.jpg').supersededBy.sort()).toEqual([id('IMG_4001.CR2'), id('IMG_4001.JPG')].sort());
     // a raw and its JPEG (unstacked by the user above), an original and its edit (restored from the trash above): in a
     // group only with a third photo made from the same picture, and neither ever goes for the other
-    for (const [a, b] of [['DSC_0101.DNG', 'DSC_0101.JPG'], ['IMG_2001.JPG', 'IMG_2001-edited.jpg']] as const) {
+    for (const [a, b] of [
+      ['DSC_0101.DNG', 'DSC_0101.JPG'],
+      ['IMG_2001.JPG', 'IMG_2001-edited.jpg'],
+    ] as const) {
       const shared = groupWith(all, a);
       if (!shared?.members.some((m) => m.photo.id === id(b))) continue;
       expect(shared.members.length, `${a} and ${b}`).toBeGreaterThan(2);
-      for (const [x, y] of [[a, b], [b, a]] as const) expect(shared.members.find((m) => m.photo.id === id(x))!.supersededBy).not.toContain(id(y));
+      for (const [x, y] of [
+        [a, b],
+        [b, a],
+      ] as const)
+        expect(shared.members.find((m) => m.photo.id === id(x))!.supersededBy).not.toContain(id(y));
     }
     const listed = await runCli(['duplicates', '--kind', 'duplicate', '--server', server.url, '--api-key', server.apiKey]);
     expect(listed.code, listed.stderr).toBe(0);
@@ -423,7 +433,11 @@ describe('stacks', () => {
     expect(groupWith(await duplicates(), 'IMG_4001.JPG')).toBeUndefined();
 
     // photos the user stacks by hand are no longer offered as copies of each other (the same picture at two moments)
-    expect(groupWith(await duplicates(), 'DSC_0202.DNG')!.members.map((m) => m.photo.id).sort()).toEqual([id('DSC_0202.DNG'), id('IMG_3003.JPG')].sort());
+    expect(
+      groupWith(await duplicates(), 'DSC_0202.DNG')!
+        .members.map((m) => m.photo.id)
+        .sort(),
+    ).toEqual([id('DSC_0202.DNG'), id('IMG_3003.JPG')].sort());
     const byHand = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [id('IMG_3003.JPG'), id('DSC_0202.DNG')] } });
     expect(byHand.status, JSON.stringify(byHand.body)).toBe(201);
     expect(groupWith(await duplicates(), 'DSC_0202.DNG')).toBeUndefined();

@@ -171,9 +171,9 @@ describe('storage locations given to users', () => {
     const before = (await json(`${server.url}/api/photos?limit=50`, { headers: { cookie: cookies.bob!, origin: server.url } })).body.items as {
       id: string;
     }[];
-    expect(
-      (await json(`${server.url}/api/admin/users/${userIds.bob}`, { method: 'PATCH', json: { storageLocation: 'disk2' } })).body.storageLocation,
-    ).toBe('disk2');
+    expect((await json(`${server.url}/api/admin/users/${userIds.bob}`, { method: 'PATCH', json: { storageLocation: 'disk2' } })).body.storageLocation).toBe(
+      'disk2',
+    );
     const onDisk = await uploadAs('bob', ROCKS);
     expect(filesUnder(path.join(disk2, 'originals'))).toHaveLength(1);
     expect(filesUnder(disk2)).toContain(path.join('derived', onDisk.slice(0, 2), onDisk, 'preview.jpg'));
@@ -196,11 +196,7 @@ describe('storage locations given to users', () => {
     const targetStore = StorageLocations.only(new LocalBlobStore(targetDir, new Scratch(path.join(targetDir, 'tmp'))));
     try {
       const progress = { start() {}, advance() {}, end() {} };
-      const moving = migrateLibrary(
-        { db: server.lib.db, storage: server.lib.storage },
-        { db: target.db, storage: targetStore },
-        { copyFiles: true, progress },
-      );
+      const moving = migrateLibrary({ db: server.lib.db, storage: server.lib.storage }, { db: target.db, storage: targetStore }, { copyFiles: true, progress });
       await expect(moving).rejects.toThrow(MissingStorageLocationError);
       await expect(moving).rejects.toThrow(
         /storage location shop-a is not set up on this server: add it to SHOEBOX_STORAGE_LOCATIONS with SHOEBOX_STORAGE_SHOP_A/,

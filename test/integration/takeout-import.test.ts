@@ -21,7 +21,10 @@ const seconds = (iso: string) => String(Date.parse(iso) / 1000);
 const sidecar = (title: string, fields: Record<string, unknown> = {}) => Buffer.from(JSON.stringify({ title, description: '', ...fields }, null, 2));
 
 /** A small JPEG of one colour, without EXIF (its date can only come from its sidecar). */
-const jpeg = (r: number, g: number, b: number) => sharp({ create: { width: 96, height: 64, channels: 3, background: { r, g, b } } }).jpeg().toBuffer();
+const jpeg = (r: number, g: number, b: number) =>
+  sharp({ create: { width: 96, height: 64, channels: 3, background: { r, g, b } } })
+    .jpeg()
+    .toBuffer();
 
 function writeZip(file: string, entries: [string, Buffer][]): Promise<void> {
   const zip = new yazl.ZipFile();
@@ -52,27 +55,54 @@ describe('a Google Takeout import', () => {
     const utah = fs.readFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg'));
     await writeZip(zips[0]!, [
       [`${YEAR19}/IMG_0001.jpg`, tram],
-      [`${YEAR19}/IMG_0001.jpg.supplemental-metadata.json`, sidecar('IMG_0001.jpg', { description: 'Tram 28', photoTakenTime: { timestamp: seconds('2019-07-14T10:00:00Z') }, geoData: lisbon, favorited: true, people: [{ name: 'Marie' }] })],
+      [
+        `${YEAR19}/IMG_0001.jpg.supplemental-metadata.json`,
+        sidecar('IMG_0001.jpg', {
+          description: 'Tram 28',
+          photoTakenTime: { timestamp: seconds('2019-07-14T10:00:00Z') },
+          geoData: lisbon,
+          favorited: true,
+          people: [{ name: 'Marie' }],
+        }),
+      ],
       [`${YEAR19}/IMG_0001(1).jpg`, tram2],
-      [`${YEAR19}/IMG_0001.jpg.supplemental-metadata(1).json`, sidecar('IMG_0001.jpg', { photoTakenTime: { timestamp: seconds('2019-08-01T08:30:00Z') }, geoData: { latitude: 0, longitude: 0 } })],
+      [
+        `${YEAR19}/IMG_0001.jpg.supplemental-metadata(1).json`,
+        sidecar('IMG_0001.jpg', { photoTakenTime: { timestamp: seconds('2019-08-01T08:30:00Z') }, geoData: { latitude: 0, longitude: 0 } }),
+      ],
       // the album's copy of IMG_0001.jpg: the same bytes
       [`${ALBUM}/IMG_0001.jpg`, tram],
-      [`${ALBUM}/IMG_0001.jpg.supplemental-metadata.json`, sidecar('IMG_0001.jpg', { photoTakenTime: { timestamp: seconds('2019-07-14T10:00:00Z') }, geoData: lisbon })],
+      [
+        `${ALBUM}/IMG_0001.jpg.supplemental-metadata.json`,
+        sidecar('IMG_0001.jpg', { photoTakenTime: { timestamp: seconds('2019-07-14T10:00:00Z') }, geoData: lisbon }),
+      ],
       // as older exports write it: with the album's place (geoData, a photo's sidecar's field too)
-      [`${ALBUM}/metadata.json`, sidecar('Trip to Lisbon', { access: 'protected', location: 'Lisbon', date: { timestamp: seconds('2019-07-20T00:00:00Z') }, geoData: lisbon })],
+      [
+        `${ALBUM}/metadata.json`,
+        sidecar('Trip to Lisbon', { access: 'protected', location: 'Lisbon', date: { timestamp: seconds('2019-07-20T00:00:00Z') }, geoData: lisbon }),
+      ],
       // a photo with its own date and place: they win over the sidecar's
       [`${YEAR19}/thompson-springs.jpg`, utah],
-      [`${YEAR19}/thompson-springs.jpg.json`, sidecar('thompson-springs.jpg', { photoTakenTime: { timestamp: seconds('2019-01-01T00:00:00Z') }, geoData: lisbon })],
+      [
+        `${YEAR19}/thompson-springs.jpg.json`,
+        sidecar('thompson-springs.jpg', { photoTakenTime: { timestamp: seconds('2019-01-01T00:00:00Z') }, geoData: lisbon }),
+      ],
       // a name that climbs out of the archive (renamed below, in the bytes)
       [`${YEAR19}/xx/evil.jpg`, lone],
     ]);
     // the second zip, given first on the command line
     await writeZip(zips[1]!, [
       [`${YEAR20}/${LONG}`, night],
-      [`${YEAR20}/${`${LONG}.supplemental-metadata`.slice(0, 46)}.json`, sidecar(LONG, { photoTakenTime: { timestamp: seconds('2020-06-12T18:45:12Z') }, trashed: true })],
+      [
+        `${YEAR20}/${`${LONG}.supplemental-metadata`.slice(0, 46)}.json`,
+        sidecar(LONG, { photoTakenTime: { timestamp: seconds('2020-06-12T18:45:12Z') }, trashed: true }),
+      ],
       // the trashed photo is in the album too (the album's copy of it)
       [`${ALBUM}/${LONG}`, night],
-      [`${ALBUM}/${`${LONG}.supplemental-metadata`.slice(0, 46)}.json`, sidecar(LONG, { photoTakenTime: { timestamp: seconds('2020-06-12T18:45:12Z') }, trashed: true })],
+      [
+        `${ALBUM}/${`${LONG}.supplemental-metadata`.slice(0, 46)}.json`,
+        sidecar(LONG, { photoTakenTime: { timestamp: seconds('2020-06-12T18:45:12Z') }, trashed: true }),
+      ],
       [`${YEAR20}/IMG_0002.jpg`, original],
       [`${YEAR20}/IMG_0002-edited.jpg`, edited],
       [`${YEAR20}/IMG_0002.jpg.json`, sidecar('IMG_0002.jpg', { photoTakenTime: { timestamp: seconds('2020-03-03T12:00:00Z') } })],
@@ -81,7 +111,10 @@ describe('a Google Takeout import', () => {
       [`${YEAR20}/bad.jpg`, bad],
       [`${YEAR20}/bad.jpg.json`, Buffer.from('{"title": "bad.jpg", "photoTakenTime": ')],
       [`${YEAR20}/odd.jpg`, odd],
-      [`${YEAR20}/odd.jpg.supplemental-metadata.json`, sidecar('odd.jpg', { photoTakenTime: { timestamp: '99999999999' }, geoData: { latitude: 91, longitude: 10 } })],
+      [
+        `${YEAR20}/odd.jpg.supplemental-metadata.json`,
+        sidecar('odd.jpg', { photoTakenTime: { timestamp: '99999999999' }, geoData: { latitude: 91, longitude: 10 } }),
+      ],
       // 5 MB of zeros: compressed a thousand times over
       [`${YEAR20}/bomb.jpg`, Buffer.alloc(5 * 1024 * 1024)],
     ]);
@@ -106,7 +139,9 @@ describe('a Google Takeout import', () => {
     expect(first.stderr).toContain('takeout-002.zip:Takeout/Google Photos/Photos from 2020/bad.jpg');
     expect(first.stderr).toMatch(/Sidecars \(or detail rows\) without their file \(1\):\n\s+takeout-002\.zip:.*lost\.jpg\.supplemental-metadata\.json/);
     expect(first.stderr).toMatch(/Sidecars not read \(1\):\n\s+takeout-002\.zip:.*bad\.jpg\.json: bad\.jpg\.json is not JSON/);
-    expect(first.stderr).toMatch(/Values not taken \(2\):\n\s+.*odd\.jpg\.supplemental-metadata\.json: photoTakenTime: timestamp 99999999999 .* is out of range\n\s+.*odd\.jpg\.supplemental-metadata\.json: geoData: place 91, 10 is out of range/);
+    expect(first.stderr).toMatch(
+      /Values not taken \(2\):\n\s+.*odd\.jpg\.supplemental-metadata\.json: photoTakenTime: timestamp 99999999999 .* is out of range\n\s+.*odd\.jpg\.supplemental-metadata\.json: geoData: place 91, 10 is out of range/,
+    );
     expect(first.stderr).toMatch(/bomb\.jpg: it unpacks to 5242880 bytes from \d+: a zip bomb/);
     expect(first.stderr).toMatch(/Processed: 9 completed/);
     expect(fs.existsSync(path.join(work, 'evil.jpg'))).toBe(false);
@@ -180,7 +215,9 @@ describe('a Google Takeout import', () => {
       expect(again.code, again.stderr).toBe(0);
       expect(again.stderr).toMatch(/into the server at http/);
       expect(again.stderr).toMatch(/Added 0, already in the library 11, copies in several folders 0, failed 1\./);
-      expect(again.stderr).toMatch(new RegExp(`Failed \\(1\\):\\n\\s+takeout-002\\.zip:.*${LONG.replaceAll('.', '\\.')}: not put in the album Trip to Lisbon: `));
+      expect(again.stderr).toMatch(
+        new RegExp(`Failed \\(1\\):\\n\\s+takeout-002\\.zip:.*${LONG.replaceAll('.', '\\.')}: not put in the album Trip to Lisbon: `),
+      );
       expect(again.stderr).toContain('Albums: Trip to Lisbon (1).');
       expect((await (await authFetch(`${server.url}/api/photos?limit=50&stacks=expand`)).json()).total).toBe(8);
       const albumsAgain = await (await authFetch(`${server.url}/api/albums?kind=manual`)).json();
@@ -190,13 +227,18 @@ describe('a Google Takeout import', () => {
       const third = path.join(work, 'takeout-003.zip');
       await writeZip(third, [
         [`${ALBUM}/IMG_0003.jpg`, await jpeg(5, 250, 250)],
-        [`${ALBUM}/IMG_0003.jpg.supplemental-metadata.json`, sidecar('IMG_0003.jpg', { photoTakenTime: { timestamp: seconds('2019-07-15T19:30:00Z') }, geoData: lisbon, favorited: true })],
+        [
+          `${ALBUM}/IMG_0003.jpg.supplemental-metadata.json`,
+          sidecar('IMG_0003.jpg', { photoTakenTime: { timestamp: seconds('2019-07-15T19:30:00Z') }, geoData: lisbon, favorited: true }),
+        ],
         [`${ALBUM}/metadata.json`, sidecar('Trip to Lisbon')],
       ]);
       const viaServer = await runCli(['import', '--from', 'google-takeout', third, '--data', dataDir, '--wait']);
       expect(viaServer.code, viaServer.stderr).toBe(0);
       expect(viaServer.stderr).toMatch(/Added 1, already in the library 0/);
-      const added = (await (await authFetch(`${server.url}/api/photos?limit=50&stacks=expand`)).json()).items.find((p: { filename: string }) => p.filename === 'IMG_0003.jpg');
+      const added = (await (await authFetch(`${server.url}/api/photos?limit=50&stacks=expand`)).json()).items.find(
+        (p: { filename: string }) => p.filename === 'IMG_0003.jpg',
+      );
       const newOne = await (await authFetch(`${server.url}/api/photos/${added.id}`)).json();
       expect(newOne.metadata.takenAt).toBe('2019-07-15T20:30:00.000+01:00');
       expect(newOne.favorite).toBe(true);

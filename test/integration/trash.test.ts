@@ -54,13 +54,21 @@ describe('the trash', () => {
   const del = (id: string, force = false) => authFetch(`${url}/api/photos/${id}${force ? '?force=true' : ''}`, { method: 'DELETE' });
   const post = (route: string, body?: unknown) => json(`${url}${route}`, { method: 'POST', json: body });
   const rowCount = async (table: string, id: string) =>
-    (await rows<{ n: number }>(server.lib.db, sql`select count(*)::int as n from ${sql.identifier(table)} where ${sql.identifier(table === 'photos' ? 'id' : 'photo_id')} = ${id}::uuid`))[0]!.n;
+    (
+      await rows<{ n: number }>(
+        server.lib.db,
+        sql`select count(*)::int as n from ${sql.identifier(table)} where ${sql.identifier(table === 'photos' ? 'id' : 'photo_id')} = ${id}::uuid`,
+      )
+    )[0]!.n;
 
   beforeAll(async () => {
     server = await startTestServer({ ml: { peopleMinFaces: 2 } });
     url = server.url;
     const files = [falcon, picasa, portrait, portraitRotated, cyclamen, fir, anemones, ridge];
-    const response = await upload(url, files.map((file) => ({ path: file })));
+    const response = await upload(
+      url,
+      files.map((file) => ({ path: file })),
+    );
     expect(response.status).toBe(201);
     ids = Object.fromEntries(response.body.items.map((item: { filename: string; id: string }) => [item.filename, item.id]));
     await waitForTerminal(url, Object.values(ids), 300_000);
@@ -271,9 +279,7 @@ describe('the trash', () => {
 
   it('documents the trash routes in OpenAPI', async () => {
     const spec = (await json(`${url}/api/openapi.json`)).body;
-    expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/api/trash', '/api/trash/restore', '/api/trash/empty', '/api/photos/delete']),
-    );
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/trash', '/api/trash/restore', '/api/trash/empty', '/api/photos/delete']));
     expect(spec.paths['/api/photos/{id}'].delete.parameters.map((p: { name: string }) => p.name)).toContain('force');
   });
 });
@@ -293,7 +299,9 @@ describe('the trash setting', () => {
     const dataDir = tempDir();
     let server = await startTestServer({ dataDir, trashDays: 7 });
     try {
-      const image = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#c08020' } }).png().toBuffer();
+      const image = await sharp({ create: { width: 80, height: 60, channels: 3, background: '#c08020' } })
+        .png()
+        .toBuffer();
       const { body } = await upload(server.url, [{ name: 'old.png', data: image }, { path: falcon }]);
       const [oldId, keptId] = body.items.map((item: { id: string }) => item.id) as [string, string];
       await waitForTerminal(server.url, [oldId, keptId]);

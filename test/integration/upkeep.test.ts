@@ -28,7 +28,10 @@ describe('upkeep', () => {
     await db.execute(sql`insert into workers (id, host, pid, last_seen) values
       (gen_random_uuid(), ${`gone-${tag}`}, 1, now() - interval '2 hours'), (gen_random_uuid(), ${`alive-${tag}`}, 2, now())`);
     // the mark moved on by more than the log keeps: one change just too old, one just young enough
-    const [mark] = await rows<{ v: number }>(db, sql`update change_marks set version = version + ${KEPT_VERSIONS + 10} where name = 'photo_order' returning version::int as v`);
+    const [mark] = await rows<{ v: number }>(
+      db,
+      sql`update change_marks set version = version + ${KEPT_VERSIONS + 10} where name = 'photo_order' returning version::int as v`,
+    );
     await db.execute(sql`insert into photo_order_changes (version, photo_id) values
       (${mark!.v - KEPT_VERSIONS}, gen_random_uuid()), (${mark!.v - KEPT_VERSIONS + 1}, gen_random_uuid())`);
   };

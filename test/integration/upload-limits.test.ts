@@ -114,7 +114,12 @@ describe('stalled and concurrent uploads', () => {
 
   it('cuts a body that stops sending after the idle timeout, keeps the photo it sent whole and no temp file', async () => {
     const half = photo(1, 'stall');
-    const stalled = await rawUpload(server.url, '/api/photos', Buffer.concat([part('kept.jpg', photo(0, 'stall')), part('half.jpg', half).subarray(0, 2000)]), signedIn());
+    const stalled = await rawUpload(
+      server.url,
+      '/api/photos',
+      Buffer.concat([part('kept.jpg', photo(0, 'stall')), part('half.jpg', half).subarray(0, 2000)]),
+      signedIn(),
+    );
     const answer = await within(stalled.closed, 8_000, 'a stalled upload cut');
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     expect(answer).toMatch(/no bytes for 1\.5 s.*1 photo received before that was kept/);
@@ -128,7 +133,9 @@ describe('stalled and concurrent uploads', () => {
 
   it("refuses one user's upload past the uploads open at once with 429 and the reason, and takes it once one ends", async () => {
     // two clients trickling bytes: slow but alive, each holds its place
-    const slow = await Promise.all([0, 1].map((i) => rawUpload(server.url, '/api/photos', part(`slow-${i}.jpg`, photo(i, 'slow')).subarray(0, 1000), signedIn())));
+    const slow = await Promise.all(
+      [0, 1].map((i) => rawUpload(server.url, '/api/photos', part(`slow-${i}.jpg`, photo(i, 'slow')).subarray(0, 1000), signedIn())),
+    );
     const trickle = setInterval(() => slow.forEach((upload) => upload.write('x')), 300);
     try {
       await until(() => tempFiles(server).length === 2); // both have their place: their bytes are being kept
@@ -175,34 +182,37 @@ describe('stalled and concurrent uploads', () => {
   });
 
   // connections are the process's, the same on PostgreSQL: once, embedded
-  it.skipIf(onPostgres())('lets an address at its connection bound in by closing its own idle ones, and refuses it with the reason only when all are busy', async () => {
-    const host = new URL(server.url).host;
-    const health = `GET /api/health HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
-    const answered = (held: Staller[]) => until(() => held.every((s) => /^HTTP\/1\.1 200/.test(s.answer)), 5_000);
-    // a household behind one address: its browsers' keep-alive connections, answered, wait for their next request
-    const idle = await Promise.all(Array.from({ length: PER_ADDRESS }, () => stall(server.url, '127.0.2.1', health)));
-    await answered(idle);
-    const next = await stall(server.url, '127.0.2.1', health);
-    try {
-      await answered([next]); // before: 429 "too many connections from your address (8 open)"
-      await until(() => idle[0]!.closed, 2_000); // the oldest idle one gave its place
-      expect(idle.filter((s) => s.closed)).toHaveLength(1);
-    } finally {
-      for (const s of [...idle, next]) s.socket.destroy();
-    }
-    // another address whose connections are all busy (live job streams): the next is refused, with the reason
-    const events = `GET /api/jobs/events HTTP/1.1\r\nHost: ${host}\r\nX-Api-Key: ${server.apiKey}\r\n\r\n`;
-    const streams = await Promise.all(Array.from({ length: PER_ADDRESS }, () => stall(server.url, '127.0.2.2', events)));
-    try {
-      await answered(streams);
-      const refused = await stall(server.url, '127.0.2.2', health);
-      await until(() => refused.closed, 5_000);
-      expect(refused.answer).toMatch(/^HTTP\/1\.1 429 Too Many Requests[^]*retry-after: 5[^]*too many connections from your address \(8 open and busy\)/i);
-      expect(streams.every((s) => !s.closed)).toBe(true);
-    } finally {
-      for (const s of streams) s.socket.destroy();
-    }
-  });
+  it.skipIf(onPostgres())(
+    'lets an address at its connection bound in by closing its own idle ones, and refuses it with the reason only when all are busy',
+    async () => {
+      const host = new URL(server.url).host;
+      const health = `GET /api/health HTTP/1.1\r\nHost: ${host}\r\n\r\n`;
+      const answered = (held: Staller[]) => until(() => held.every((s) => /^HTTP\/1\.1 200/.test(s.answer)), 5_000);
+      // a household behind one address: its browsers' keep-alive connections, answered, wait for their next request
+      const idle = await Promise.all(Array.from({ length: PER_ADDRESS }, () => stall(server.url, '127.0.2.1', health)));
+      await answered(idle);
+      const next = await stall(server.url, '127.0.2.1', health);
+      try {
+        await answered([next]); // before: 429 "too many connections from your address (8 open)"
+        await until(() => idle[0]!.closed, 2_000); // the oldest idle one gave its place
+        expect(idle.filter((s) => s.closed)).toHaveLength(1);
+      } finally {
+        for (const s of [...idle, next]) s.socket.destroy();
+      }
+      // another address whose connections are all busy (live job streams): the next is refused, with the reason
+      const events = `GET /api/jobs/events HTTP/1.1\r\nHost: ${host}\r\nX-Api-Key: ${server.apiKey}\r\n\r\n`;
+      const streams = await Promise.all(Array.from({ length: PER_ADDRESS }, () => stall(server.url, '127.0.2.2', events)));
+      try {
+        await answered(streams);
+        const refused = await stall(server.url, '127.0.2.2', health);
+        await until(() => refused.closed, 5_000);
+        expect(refused.answer).toMatch(/^HTTP\/1\.1 429 Too Many Requests[^]*retry-after: 5[^]*too many connections from your address \(8 open and busy\)/i);
+        expect(streams.every((s) => !s.closed)).toBe(true);
+      } finally {
+        for (const s of streams) s.socket.destroy();
+      }
+    },
+  );
 });
 
 // both ends of ~3,400 connections live in this process: skipped where it may open fewer than 8,192 files
@@ -219,7 +229,10 @@ describe.skipIf(onPostgres() || (fileHandleLimit() ?? 0) < 8192)('a crowd of sta
 
   it('holds thousands of stalled requests from other addresses while a user signs in and views photos; cuts each after its time-out', async () => {
     const host = new URL(server.url).host;
-    const created = await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Cat', email: 'cat@example.org', password: 'cat password 1' } });
+    const created = await json(`${server.url}/api/admin/users`, {
+      method: 'POST',
+      json: { name: 'Cat', email: 'cat@example.org', password: 'cat password 1' },
+    });
     expect(created.status).toBe(201);
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(photo(6, 'crowd'))]), 'crowd.jpg');
@@ -230,7 +243,10 @@ describe.skipIf(onPostgres() || (fileHandleLimit() ?? 0) < 8192)('a crowd of sta
     const importId = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'google-takeout' } })).body.id as string;
     const tus = { 'tus-resumable': '1.0.0', 'x-api-key': server.apiKey };
     const metadata = `importId ${Buffer.from(importId).toString('base64')},filename ${Buffer.from('takeout.zip').toString('base64')}`;
-    const upload = await authFetch(`${server.url}/api/imports/uploads`, { method: 'POST', headers: { ...tus, 'upload-length': '100000', 'upload-metadata': metadata } });
+    const upload = await authFetch(`${server.url}/api/imports/uploads`, {
+      method: 'POST',
+      headers: { ...tus, 'upload-length': '100000', 'upload-metadata': metadata },
+    });
     expect(upload.status).toBe(201);
     const uploadPath = new URL(upload.headers.get('location')!, server.url).pathname;
 

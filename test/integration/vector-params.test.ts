@@ -23,7 +23,11 @@ class BinaryOnly extends VectorValue {
 
 /** A vector parameter arrives as the same vector the text form gives, whichever driver sent it. */
 async function expectSameAsText(database: Database) {
-  for (const [dimensions, seed] of [[512, 1], [1024, 2], [3, 3]] as const) {
+  for (const [dimensions, seed] of [
+    [512, 1],
+    [1024, 2],
+    [3, 3],
+  ] as const) {
     const values = randomVector(dimensions, seed);
     const [row] = await rows<{ distance: number; dims: number; text: string }>(
       database.db,

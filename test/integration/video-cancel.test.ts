@@ -38,10 +38,30 @@ beforeAll(async () => {
   // 10 s of HEVC (not playable as it is) in an MP4 written in fragments, the first in its index, as recorders write
   // them: the index counts 25 frames of 250
   fragmented = path.join(dir, 'recorder.mp4');
-  await ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=10', '-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-pix_fmt', 'yuv420p', '-x265-params', 'keyint=25:open-gop=0:log-level=error', '-movflags', 'frag_keyframe', fragmented]);
+  await ff([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=160x120:r=25:d=10',
+    '-c:v',
+    'libx265',
+    '-preset',
+    'ultrafast',
+    '-tag:v',
+    'hvc1',
+    '-pix_fmt',
+    'yuv420p',
+    '-x265-params',
+    'keyint=25:open-gop=0:log-level=error',
+    '-movflags',
+    'frag_keyframe',
+    fragmented,
+  ]);
   // short clips, each its own bytes
   await Promise.all(
-    ['ann-1', 'ann-2', 'bob-1'].map((name) => ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', ...h264, '-metadata', `title=${name}`, path.join(dir, `${name}.mkv`)])),
+    ['ann-1', 'ann-2', 'bob-1'].map((name) =>
+      ff(['-f', 'lavfi', '-i', 'testsrc2=s=160x120:r=25:d=1', ...h264, '-metadata', `title=${name}`, path.join(dir, `${name}.mkv`)]),
+    ),
   );
 }, 120_000);
 
@@ -96,7 +116,11 @@ describe('a transcode bounded', () => {
     const served = path.join(dir, 'served-jump.mp4');
     await writeFile(served, Buffer.from(await (await authFetch(`${server.url}/api/photos/${id}/video`)).arrayBuffer()));
     const { ffprobe, env } = await requireVideoTools({ ffmpeg: null, ffprobe: null });
-    const counted = await run(ffprobe, ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', served], { env });
+    const counted = await run(
+      ffprobe,
+      ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', served],
+      { env },
+    );
     expect(Number(counted.stdout.trim())).toBe(150);
   }, 90_000);
 
@@ -108,7 +132,11 @@ describe('a transcode bounded', () => {
     const served = path.join(dir, 'served-recorder.mp4');
     await writeFile(served, Buffer.from(await (await authFetch(`${server!.url}/api/photos/${id}/video`)).arrayBuffer()));
     const { ffprobe, env } = await requireVideoTools({ ffmpeg: null, ffprobe: null });
-    const counted = await run(ffprobe, ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', served], { env });
+    const counted = await run(
+      ffprobe,
+      ['-v', 'error', '-count_packets', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', served],
+      { env },
+    );
     expect(Number(counted.stdout.trim())).toBe(250);
   }, 60_000);
 
@@ -130,7 +158,11 @@ describe('stopping a transcode', () => {
     // Bob, a second user of the server
     const bob = { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' };
     expect((await json(`${url}/api/admin/users`, { method: 'POST', json: bob })).status).toBe(201);
-    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', origin: url }, body: JSON.stringify(bob) });
+    const login = await fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: url },
+      body: JSON.stringify(bob),
+    });
     const cookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
     const asBob = async (file: string) => {
       const form = new FormData();
@@ -141,7 +173,12 @@ describe('stopping a transcode', () => {
     long = { id: uploaded.id, sha256: (await json(`${url}/api/photos/${uploaded.id}`)).body.sha256 };
     pid = await transcoding(url, long.id, long.sha256, 1);
     // while it holds the one video slot: two clips of its owner, then one of Bob's, each ready for its transcode
-    const mine = (await upload(url, ['ann-1', 'ann-2'].map((name) => ({ path: path.join(dir, `${name}.mkv`) })))).body.items.map((item: { id: string }) => item.id);
+    const mine = (
+      await upload(
+        url,
+        ['ann-1', 'ann-2'].map((name) => ({ path: path.join(dir, `${name}.mkv`) })),
+      )
+    ).body.items.map((item: { id: string }) => item.id);
     const bobs = (await asBob(path.join(dir, 'bob-1.mkv'))).items[0]!.id;
     const shorts = [...mine, bobs];
     const steps = () =>

@@ -26,15 +26,51 @@ beforeAll(async () => {
   const ff = (args: string[]) => run(ffmpeg, ['-hide_banner', '-v', 'error', '-y', ...args]);
   const h264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', '25'];
   // 6 s of blue, then 4 s of red: the poster is blue, frames at 1, 3, 5, 7 and 9 s see red twice
-  await ff(['-f', 'lavfi', '-i', 'color=c=0x1a4dd9:s=320x240:r=25:d=6', '-f', 'lavfi', '-i', 'color=c=0xd91a1a:s=320x240:r=25:d=4',
-    '-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]', ...h264, path.join(dir, 'sea-then-fire.mp4')]);
+  await ff([
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=0x1a4dd9:s=320x240:r=25:d=6',
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=0xd91a1a:s=320x240:r=25:d=4',
+    '-filter_complex',
+    '[0:v][1:v]concat=n=2:v=1[v]',
+    '-map',
+    '[v]',
+    ...h264,
+    path.join(dir, 'sea-then-fire.mp4'),
+  ]);
   // 8 s of the test card, then a person for 2 s: the poster is the card, the frame at 9 s shows the face
-  await ff(['-f', 'lavfi', '-i', 'testsrc2=s=640x480:r=25:d=8', '-loop', '1', '-t', '2', '-r', '25', '-i', path.join(assets, 'metadata/faces/portrait.jpg'),
-    '-filter_complex', '[1:v]scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1[p];[0:v][p]concat=n=2:v=1[v]',
-    '-map', '[v]', ...h264, path.join(dir, 'card-then-person.mp4')]);
-  await sharp({ create: { width: 320, height: 240, channels: 3, background: '#1a4dd9' } }).jpeg().toFile(path.join(dir, 'blue.jpg'));
+  await ff([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=640x480:r=25:d=8',
+    '-loop',
+    '1',
+    '-t',
+    '2',
+    '-r',
+    '25',
+    '-i',
+    path.join(assets, 'metadata/faces/portrait.jpg'),
+    '-filter_complex',
+    '[1:v]scale=640:480:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2,setsar=1[p];[0:v][p]concat=n=2:v=1[v]',
+    '-map',
+    '[v]',
+    ...h264,
+    path.join(dir, 'card-then-person.mp4'),
+  ]);
+  await sharp({ create: { width: 320, height: 240, channels: 3, background: '#1a4dd9' } })
+    .jpeg()
+    .toFile(path.join(dir, 'blue.jpg'));
   server = await startTestServer({ dataDir });
-  const uploaded = await upload(server.url, ['sea-then-fire.mp4', 'card-then-person.mp4', 'blue.jpg'].map((name) => ({ path: path.join(dir, name) })));
+  const uploaded = await upload(
+    server.url,
+    ['sea-then-fire.mp4', 'card-then-person.mp4', 'blue.jpg'].map((name) => ({ path: path.join(dir, name) })),
+  );
   expect(uploaded.status).toBe(201);
   for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
   await waitForTerminal(server.url, Object.values(ids), 120_000);

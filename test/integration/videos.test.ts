@@ -32,7 +32,10 @@ beforeAll(async () => {
     path.join(assets, 'albums/nature/prairie_falcon.jpg'),
     path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'),
   ];
-  const uploaded = await upload(server.url, files.map((file) => ({ path: file })));
+  const uploaded = await upload(
+    server.url,
+    files.map((file) => ({ path: file })),
+  );
   expect(uploaded.status).toBe(201);
   for (const item of uploaded.body.items as { id: string; filename: string; type: string }[]) {
     ids[item.filename] = item.id;
@@ -48,7 +51,13 @@ const photo = async (name: string) => (await json(`${server.url}/api/photos/${id
 describe('videos in the library', () => {
   it('takes an iPhone-style MP4: a video item with its length, streams, zoned date, place and a poster', async () => {
     // the upload said what each file is, by its content
-    expect(types).toMatchObject({ 'lisbon.mp4': 'video', 'upright.mov': 'video', '00001.mts': 'video', 'prairie_falcon.jpg': 'photo', 'samsung-one-ui-6.heic': 'photo' });
+    expect(types).toMatchObject({
+      'lisbon.mp4': 'video',
+      'upright.mov': 'video',
+      '00001.mts': 'video',
+      'prairie_falcon.jpg': 'photo',
+      'samsung-one-ui-6.heic': 'photo',
+    });
     const clip = await photo('lisbon.mp4');
     expect(clip).toMatchObject({ type: 'video', mime: 'video/mp4', state: 'completed', width: 320, height: 240, durationMs: 2000 });
     expect(clip.video).toMatchObject({ videoCodec: 'h264', audioCodec: 'aac', fps: 25, rotation: 0 });
@@ -97,7 +106,10 @@ describe('videos in the library', () => {
     expect(upright.video).toMatchObject({ videoCodec: 'hevc', rotation: 90, width: 320, height: 240 });
     expect(upright.steps.transcode).toMatchObject({ status: 'done', error: expect.stringMatching(/HEVC/) });
     const { ffprobe, env } = await requireVideoTools();
-    for (const [name, size] of [['upright.mov', { width: 160, height: 214 }], ['00001.mts', { width: 214, height: 160 }]] as const) {
+    for (const [name, size] of [
+      ['upright.mov', { width: 160, height: 214 }],
+      ['00001.mts', { width: 214, height: 160 }],
+    ] as const) {
       const steps = (await photo(name)).steps;
       expect(steps.transcode, JSON.stringify(steps)).toMatchObject({ status: 'done' });
       const response = await authFetch(`${server.url}/api/photos/${ids[name]}/video`);
@@ -181,7 +193,9 @@ describe('share links', () => {
     expect(Buffer.from(await part.arrayBuffer()).equals(copy.subarray(100, 200))).toBe(true);
     // the transcoded copy carries no metadata: served as it is; a motion photo's video plays too; a still has none
     const transcoded = await authFetch(`${server.url}/api/photos/${ids['upright.mov']}/video`);
-    expect(Buffer.from(await (await visit(`/photos/${ids['upright.mov']}/video`)).arrayBuffer()).equals(Buffer.from(await transcoded.arrayBuffer()))).toBe(true);
+    expect(Buffer.from(await (await visit(`/photos/${ids['upright.mov']}/video`)).arrayBuffer()).equals(Buffer.from(await transcoded.arrayBuffer()))).toBe(
+      true,
+    );
     expect((await visit(`/photos/${ids['samsung-one-ui-6.heic']}/video`)).status).toBe(200);
     expect((await visit(`/photos/${ids['prairie_falcon.jpg']}/video`)).status).toBe(404);
     // a video of the library that is not in the link is a 404, like any photo
@@ -208,7 +222,11 @@ describe('duplicates', () => {
   it('finds a smaller copy of a clip (sent through a messenger: re-encoded, scaled down) as a near-copy of it', async () => {
     const { ffmpeg, env } = await requireVideoTools();
     const copy = path.join(clips.dir, 'lisbon-whatsapp.mp4');
-    await promisify(execFile)(ffmpeg, ['-v', 'error', '-y', '-i', clips.mp4, '-vf', 'scale=240:-2', '-c:v', 'libx264', '-crf', '32', '-c:a', 'aac', '-b:a', '48k', copy], { env });
+    await promisify(execFile)(
+      ffmpeg,
+      ['-v', 'error', '-y', '-i', clips.mp4, '-vf', 'scale=240:-2', '-c:v', 'libx264', '-crf', '32', '-c:a', 'aac', '-b:a', '48k', copy],
+      { env },
+    );
     const uploaded = await upload(server.url, [{ path: copy }]);
     const id = uploaded.body.items[0].id as string;
     await waitForTerminal(server.url, [id]);
@@ -223,7 +241,7 @@ describe('duplicates', () => {
 });
 
 describe('motion photos', () => {
-  it("keeps a Samsung motion photo a still whose file stays as it was, and plays its video from a transcoded copy", async () => {
+  it('keeps a Samsung motion photo a still whose file stays as it was, and plays its video from a transcoded copy', async () => {
     const name = 'samsung-one-ui-6.heic';
     const item = await photo(name);
     expect(item).toMatchObject({ type: 'photo', motion: true, state: 'completed' });
@@ -239,7 +257,9 @@ describe('motion photos', () => {
     const file = path.join(clips.dir, 'served-motion.mp4');
     await import('node:fs/promises').then(async (fs) => fs.writeFile(file, Buffer.from(await response.arrayBuffer())));
     const { ffprobe, env } = await requireVideoTools();
-    const probed = JSON.parse((await promisify(execFile)(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], { env })).stdout) as {
+    const probed = JSON.parse(
+      (await promisify(execFile)(ffprobe, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], { env })).stdout,
+    ) as {
       streams: { codec_type: string; codec_name: string; width: number; height: number }[];
       format: { duration: string };
     };
@@ -270,7 +290,10 @@ describe('without ffmpeg', () => {
       await waitForTerminal(bare.url, [id]);
       const clip = (await json(`${bare.url}/api/photos/${id}`)).body;
       expect(clip).toMatchObject({ type: 'video', state: 'completed' });
-      expect(clip.steps.preprocessing).toMatchObject({ status: 'skipped', error: expect.stringMatching(/SHOEBOX_FFMPEG \(\/nonexistent\/ffmpeg\) does not run/) });
+      expect(clip.steps.preprocessing).toMatchObject({
+        status: 'skipped',
+        error: expect.stringMatching(/SHOEBOX_FFMPEG \(\/nonexistent\/ffmpeg\) does not run/),
+      });
       expect(clip.steps.metadata.status).toBe('done'); // ExifTool still reads its date and place
       expect((await json(`${bare.url}/api/health`)).body.video).toMatchObject({ ffmpeg: null, problem: expect.stringMatching(/SHOEBOX_FFMPEG/) });
     } finally {
@@ -289,7 +312,10 @@ describe('a GPU encoder asked for', () => {
       await waitForTerminal(asking.url, [id]);
       const clip = (await json(`${asking.url}/api/photos/${id}`)).body;
       // no NVIDIA GPU here (nor, in npm's static build, the encoder): libx264 made it, and the step says why
-      expect(clip.steps.transcode).toMatchObject({ status: 'done', error: expect.stringMatching(/^transcoded to H\.264 MP4 on the CPU, as h264_nvenc could not \(.+\): HEVC/) });
+      expect(clip.steps.transcode).toMatchObject({
+        status: 'done',
+        error: expect.stringMatching(/^transcoded to H\.264 MP4 on the CPU, as h264_nvenc could not \(.+\): HEVC/),
+      });
       const played = await authFetch(`${asking.url}/api/photos/${id}/video`);
       expect(played.status).toBe(200);
       expect(played.headers.get('content-type')).toBe('video/mp4');

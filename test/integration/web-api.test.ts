@@ -68,7 +68,10 @@ function eventReader(response: Response) {
           buffer = buffer.slice(end + 2);
           const lines = block.split('\n');
           const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
-          const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+          const data = lines
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
           if (event) return { event, data };
           continue; // a comment or the retry line
         }
@@ -125,9 +128,13 @@ describe('the API the web app uses', () => {
     }
     // No date in the file: one sent with a file date, one without (undated), and a near-copy of the falcon.
     await mostly(path.join(dir, 'filedate.jpg'), [50, 140, 45], [90, 140, 220], 3);
-    await sharp(await mostly(path.join(dir, 'plain.jpg'), [235, 215, 40], [35, 80, 200], 4)).png().toFile(path.join(dir, 'undated.png'));
+    await sharp(await mostly(path.join(dir, 'plain.jpg'), [235, 215, 40], [35, 80, 200], 4))
+      .png()
+      .toFile(path.join(dir, 'undated.png'));
     // a screenshot: no date inside, its name's beats the file's time
-    await sharp(await mostly(path.join(dir, 'shot.jpg'), [200, 60, 60], [20, 200, 90], 5)).png().toFile(path.join(dir, 'Screenshot_20200910-101010.png'));
+    await sharp(await mostly(path.join(dir, 'shot.jpg'), [200, 60, 60], [20, 200, 90], 5))
+      .png()
+      .toFile(path.join(dir, 'Screenshot_20200910-101010.png'));
     await sharp(nature('prairie_falcon.jpg')).jpeg({ quality: 60 }).toFile(path.join(dir, 'falcon-copy.jpg'));
     await sharp(nature('silver_fir.jpg')).rotate(180).jpeg({ quality: 90 }).toFile(path.join(dir, 'unicode.jpg'));
     // A JPEG cut short: recognised as one, but it cannot be decoded (a failure for the jobs page).
@@ -241,11 +248,17 @@ describe('the API the web app uses', () => {
       for (const [query, chosen] of cases) {
         const filtered = await list(query);
         // the same photos in the same order as the whole list
-        expect(filtered.items.map((i) => i.id), query).toEqual(all.items.filter((item) => chosen.includes(item.id)).map((i) => i.id));
+        expect(
+          filtered.items.map((i) => i.id),
+          query,
+        ).toEqual(all.items.filter((item) => chosen.includes(item.id)).map((i) => i.id));
         expect(filtered.total, query).toBe(chosen.length);
         const groups = await timeline(`groupBy=day&${query}`);
         expect(groups.total, query).toBe(filtered.total);
-        expect(groups.buckets.reduce((sum, bucket) => sum + bucket.count, 0), query).toBe(filtered.total);
+        expect(
+          groups.buckets.reduce((sum, bucket) => sum + bucket.count, 0),
+          query,
+        ).toBe(filtered.total);
       }
       expect((await list('favorite=false')).total).toBe(all.total - 2);
 
@@ -298,7 +311,8 @@ describe('the API the web app uses', () => {
     });
 
     it('keeps a timeline only while nothing it counts changed', async () => {
-      const mark = async () => Number((await rows<{ version: string }>(server.lib.db, sql`select version from change_marks where name = 'photo_order'`))[0]!.version);
+      const mark = async () =>
+        Number((await rows<{ version: string }>(server.lib.db, sql`select version from change_marks where name = 'photo_order'`))[0]!.version);
       const id = ids['tanners_ridge.jpg']!;
       const favourites = await timeline('groupBy=day&favorite=true');
       expect(await timeline('groupBy=day&favorite=true')).toEqual(favourites);
@@ -407,7 +421,11 @@ describe('the API the web app uses', () => {
         { id: auto.body.id, name: 'Wings', kind: 'auto' },
       ]);
       const copy = await get(`/api/photos/${ids['falcon-copy.jpg']}`);
-      const groups = (await get('/api/duplicates?kind=duplicate')).items as { id: string; keeperId: string; members: { photo: { id: string }; tier: string }[] }[];
+      const groups = (await get('/api/duplicates?kind=duplicate')).items as {
+        id: string;
+        keeperId: string;
+        members: { photo: { id: string }; tier: string }[];
+      }[];
       const group = groups.find((g) => g.members.some((m) => m.photo.id === ids['falcon-copy.jpg']))!;
       expect(group.members).toHaveLength(2);
       for (const photo of [falcon, copy]) {
@@ -534,7 +552,8 @@ describe('the API the web app uses', () => {
   describe('suggestions', () => {
     it('suggests tags, people, places, cameras and albums, each with its kind and key', async () => {
       const album = await post('/api/albums', { name: 'Zanzibar trip', photoIds: [ids['thompson-springs.jpg']] });
-      const suggest = async (q: string) => (await get(`/api/search/suggest?q=${encodeURIComponent(q)}&limit=20`)).items as { kind: string; label: string; key: string }[];
+      const suggest = async (q: string) =>
+        (await get(`/api/search/suggest?q=${encodeURIComponent(q)}&limit=20`)).items as { kind: string; label: string; key: string }[];
       expect(await suggest('zanz')).toContainEqual(expect.objectContaining({ kind: 'album', label: 'Zanzibar trip', key: album.body.id }));
       expect(await suggest('canon')).toContainEqual(expect.objectContaining({ kind: 'camera' }));
       const person = (await suggest('ada')).find((item) => item.kind === 'person');

@@ -20,7 +20,10 @@ import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServe
 
 const seconds = (iso: string) => String(Date.parse(iso) / 1000);
 /** A small JPEG of one colour: bytes no other test of the file imports. */
-const jpeg = (r: number, g: number, b: number) => sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g, b } } }).jpeg().toBuffer();
+const jpeg = (r: number, g: number, b: number) =>
+  sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g, b } } })
+    .jpeg()
+    .toBuffer();
 const sidecar = (title: string, fields: Record<string, unknown>) => Buffer.from(JSON.stringify({ title, description: '', ...fields }));
 
 function zipOf(entries: [string, Buffer][]): Promise<Buffer> {
@@ -29,7 +32,10 @@ function zipOf(entries: [string, Buffer][]): Promise<Buffer> {
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+    zip.outputStream
+      .on('data', (chunk: Buffer) => chunks.push(chunk))
+      .on('end', () => resolve(Buffer.concat(chunks)))
+      .on('error', reject);
   });
 }
 
@@ -53,14 +59,20 @@ beforeAll(async () => {
       name: 'takeout-001.zip',
       data: await zipOf([
         ['Takeout/Google Photos/Photos from 2019/silver_fir.jpg', fir],
-        ['Takeout/Google Photos/Photos from 2019/silver_fir.jpg.supplemental-metadata.json', sidecar('silver_fir.jpg', { photoTakenTime: { timestamp: seconds('2019-07-14T10:00:00Z') }, favorited: true })],
+        [
+          'Takeout/Google Photos/Photos from 2019/silver_fir.jpg.supplemental-metadata.json',
+          sidecar('silver_fir.jpg', { photoTakenTime: { timestamp: seconds('2019-07-14T10:00:00Z') }, favorited: true }),
+        ],
       ]),
     },
     {
       name: 'takeout-002.zip',
       data: await zipOf([
         ['Takeout/Google Photos/Utah trip/thompson-springs.jpg', utah],
-        ['Takeout/Google Photos/Utah trip/thompson-springs.jpg.json', sidecar('thompson-springs.jpg', { photoTakenTime: { timestamp: seconds('2019-01-01T00:00:00Z') }, archived: true })],
+        [
+          'Takeout/Google Photos/Utah trip/thompson-springs.jpg.json',
+          sidecar('thompson-springs.jpg', { photoTakenTime: { timestamp: seconds('2019-01-01T00:00:00Z') }, archived: true }),
+        ],
         ['Takeout/Google Photos/Utah trip/metadata.json', sidecar('Utah trip', {})],
       ]),
     },
@@ -73,7 +85,11 @@ afterAll(async () => {
 });
 
 /** Uploads an archive into the import; `stopAfter` bytes, or whole. Resolves with the upload's URL. */
-function send(importId: string, file: { name: string; data: Buffer }, options: { stopAfter?: number; uploadUrl?: string; chunkSize?: number } = {}): Promise<string> {
+function send(
+  importId: string,
+  file: { name: string; data: Buffer },
+  options: { stopAfter?: number; uploadUrl?: string; chunkSize?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const upload: tus.Upload = new tus.Upload(file.data, {
       endpoint: `${server.url}/api/imports/uploads`,
@@ -175,7 +191,12 @@ describe('an import uploaded from the web app', () => {
     // import stopped before that runs again at the next start instead of failing for want of its archives)
     await expect.poll(() => fs.readdirSync(path.join(server.dataDir, 'import-uploads')).filter((name) => name.startsWith(id)), { timeout: 10_000 }).toEqual([]);
 
-    const photos = (await json(`${server.url}/api/photos?archived=include&limit=10`)).body.items as { id: string; filename: string; favorite: boolean; archived: boolean }[];
+    const photos = (await json(`${server.url}/api/photos?archived=include&limit=10`)).body.items as {
+      id: string;
+      filename: string;
+      favorite: boolean;
+      archived: boolean;
+    }[];
     expect(photos.map((p) => [p.filename, p.favorite, p.archived]).sort()).toEqual([
       ['silver_fir.jpg', true, false],
       ['thompson-springs.jpg', false, true],
@@ -249,7 +270,9 @@ describe('an import uploaded from the web app', () => {
     expect((await json(`${server.url}/api/imports/${id}/start`, { method: 'POST' })).status).toBe(202);
     const view = await importEnded(id);
     expect(view.status).toBe('failed');
-    expect((await json(`${server.url}/api/imports/${id}`)).body.error).toMatch(/^many\.zip unpacks to more than 256 MB from \d+ bytes \(over 10 times its size\): a zip bomb; the import stops$/);
+    expect((await json(`${server.url}/api/imports/${id}`)).body.error).toMatch(
+      /^many\.zip unpacks to more than 256 MB from \d+ bytes \(over 10 times its size\): a zip bomb; the import stops$/,
+    );
     expect((await json(`${server.url}/api/health`)).status).toBe(200);
     expect((await json(`${server.url}/api/imports/${id}`, { method: 'DELETE' })).status).toBe(204);
 
@@ -327,7 +350,10 @@ describe('an import uploaded from the web app', () => {
       await zipOf([
         ['Takeout/Google Photos/Photos from 2020/noise.bin', Buffer.alloc(40 * 1024 * 1024, 7)],
         ['Takeout/Google Photos/Photos from 2020/el_torcal_rocks.jpg', fs.readFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg'))],
-        ['Takeout/Google Photos/Photos from 2020/el_torcal_rocks.jpg.json', sidecar('el_torcal_rocks.jpg', { photoTakenTime: { timestamp: seconds('2020-05-01T12:00:00Z') } })],
+        [
+          'Takeout/Google Photos/Photos from 2020/el_torcal_rocks.jpg.json',
+          sidecar('el_torcal_rocks.jpg', { photoTakenTime: { timestamp: seconds('2020-05-01T12:00:00Z') } }),
+        ],
       ]),
     );
     // a Takeout zip dropped on Upload: not sent, but offered to Import, which imports it and reports with headings
@@ -337,7 +363,10 @@ describe('an import uploaded from the web app', () => {
       await zipOf([
         ['Takeout/Google Photos/Porto/porto.jpg', await jpeg(200, 120, 40)],
         ['Takeout/Google Photos/Porto/porto.jpg.json', sidecar('porto.jpg', { photoTakenTime: { timestamp: seconds('2018-04-01T12:00:00Z') } })],
-        ['Takeout/Google Photos/Porto/metadata.json', sidecar('Porto', { access: 'protected', date: { timestamp: seconds('2018-04-02T00:00:00Z') }, geoData: { latitude: 41.15, longitude: -8.61 } })],
+        [
+          'Takeout/Google Photos/Porto/metadata.json',
+          sidecar('Porto', { access: 'protected', date: { timestamp: seconds('2018-04-02T00:00:00Z') }, geoData: { latitude: 41.15, longitude: -8.61 } }),
+        ],
         ['Takeout/Google Photos/Porto/stray.jpg.json', sidecar('stray.jpg', { photoTakenTime: { timestamp: seconds('2018-04-01T12:00:00Z') } })],
       ]),
     );
@@ -348,7 +377,9 @@ describe('an import uploaded from the web app', () => {
       await page.getByTestId('upload-input').setInputFiles([album]);
       const row = page.getByTestId('upload-row').filter({ hasText: 'takeout-album.zip' });
       await poll(() => row.getAttribute('data-status')).toBe('refused');
-      expect(await row.getByTestId('upload-refused').textContent()).toMatch(/^Not uploaded: a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import · import it$/);
+      expect(await row.getByTestId('upload-refused').textContent()).toMatch(
+        /^Not uploaded: a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import · import it$/,
+      );
       await row.getByTestId('upload-to-import').click();
       await page.getByTestId('import-offer').getByText('takeout-album.zip').waitFor();
       const before = new Set(((await json(`${server.url}/api/imports`)).body.items as { id: string }[]).map((item) => item.id));
@@ -362,7 +393,9 @@ describe('an import uploaded from the web app', () => {
       expect(await porto.getByTestId('import-report').textContent()).toContain('Albums: Porto (1).');
       const heading = porto.locator('.import-section summary').filter({ hasText: 'Sidecars (or detail rows) without their file' });
       expect(await heading.locator('.import-section-count').textContent()).toBe('1');
-      expect(await porto.locator('.import-section li').allTextContents()).toEqual([expect.stringMatching(/takeout-album\.zip:Takeout\/Google Photos\/Porto\/stray\.jpg\.json$/)]);
+      expect(await porto.locator('.import-section li').allTextContents()).toEqual([
+        expect.stringMatching(/takeout-album\.zip:Takeout\/Google Photos\/Porto\/stray\.jpg\.json$/),
+      ]);
       expect(await porto.locator('pre').count()).toBe(0);
 
       // a slow line (16 MB/s up), so that the stop lands in the second chunk
@@ -413,10 +446,16 @@ describe('an import uploaded from the web app', () => {
     // one whose first crash was where this stop leaves it too, reading its archives: this is its second there
     const twice = await make('twice.zip', await jpeg(1, 2, 250));
     const crashed = { done: 0, total: 0, crashes: 1, orderly: false };
-    await server.lib.db.update(imports).set({ status: 'importing', progress: { done: 0, total: 0 }, stops: crashed }).where(eq(imports.id, twice));
+    await server.lib.db
+      .update(imports)
+      .set({ status: 'importing', progress: { done: 0, total: 0 }, stops: crashed })
+      .where(eq(imports.id, twice));
     // the same, but the server stopped it itself this time (in order): not a crash
     const orderly = await make('orderly.zip', await jpeg(1, 250, 2));
-    await server.lib.db.update(imports).set({ status: 'importing', progress: { done: 0, total: 0 }, stops: crashed }).where(eq(imports.id, orderly));
+    await server.lib.db
+      .update(imports)
+      .set({ status: 'importing', progress: { done: 0, total: 0 }, stops: crashed })
+      .where(eq(imports.id, orderly));
     await markImportsStoppedInOrder(server.lib.db, [orderly]);
     // and one running when the server stops (reading a 10 MB CSV): stopped in order, so its next start counts no crash
     const running = (await json(`${server.url}/api/imports`, { method: 'POST', json: { source: 'icloud' } })).body.id as string;
@@ -434,7 +473,9 @@ describe('an import uploaded from the web app', () => {
     expect(resumed?.stops).toEqual({ done: 0, total: 0, crashes: 0, orderly: false });
     const failed = (await json(`${server.url}/api/imports/${twice}`)).body;
     expect(failed.status).toBe('failed');
-    expect(failed.error).toMatch(/^the server stopped \(crashed or was killed\) 2 times in a row at the same place in this import, while it read its archives: it is not run again by itself/);
+    expect(failed.error).toMatch(
+      /^the server stopped \(crashed or was killed\) 2 times in a row at the same place in this import, while it read its archives: it is not run again by itself/,
+    );
     // its archive is still there: it may be started again, or removed
     expect(failed.files).toHaveLength(1);
     expect((await json(`${server.url}/api/imports/${twice}`, { method: 'DELETE' })).status).toBe(204);

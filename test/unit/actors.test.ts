@@ -64,7 +64,11 @@ describe('library views', () => {
     await expect(admitPhoto(readOnly, {} as Parameters<typeof admitPhoto>[1])).rejects.toThrow(/no `upload` scope/);
     // who may: a session, a key with the scope, a link's visitor uploading, an admin, named work
     for (const allowed of [forUser(lib, alice), uploadOnly, visitor]) expect(() => mayChange(allowed, 'upload')).not.toThrow();
-    for (const allowed of [forUser(lib, alice), forAdminOf(lib, sessionActor({ id: 'root', role: 'admin' }, 's'), 'alice'), forSystem(lib, 'alice', 'memories')]) {
+    for (const allowed of [
+      forUser(lib, alice),
+      forAdminOf(lib, sessionActor({ id: 'root', role: 'admin' }, 's'), 'alice'),
+      forSystem(lib, 'alice', 'memories'),
+    ]) {
       expect(() => mayChange(allowed)).not.toThrow();
     }
     // an import an upload-only key started goes on as named work: its albums and favourites are part of it

@@ -22,7 +22,8 @@ describe('admin capabilities', () => {
       fs.readFileSync(file, 'utf8')
         .split('\n')
         .forEach((line, i) => {
-          if (/actor[!?]*\.role\b|\.role\s*[!=]==\s*'admin'.*actor|isAdmin\s*\(/.test(line)) offenders.push(`${path.relative(repoRoot, file)}:${i + 1}: ${line.trim()}`);
+          if (/actor[!?]*\.role\b|\.role\s*[!=]==\s*'admin'.*actor|isAdmin\s*\(/.test(line))
+            offenders.push(`${path.relative(repoRoot, file)}:${i + 1}: ${line.trim()}`);
         });
     }
     expect(offenders).toEqual([]);

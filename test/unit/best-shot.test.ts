@@ -69,7 +69,9 @@ describe('image quality measures', () => {
     const box = { x: 274, y: 158, width: 79, height: 128 };
     const sharp0 = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true });
     const faceOnly = await sharp(file)
-      .composite([{ input: await sharp(file).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).blur(3).toBuffer(), left: box.x, top: box.y }])
+      .composite([
+        { input: await sharp(file).extract({ left: box.x, top: box.y, width: box.width, height: box.height }).blur(3).toBuffer(), left: box.x, top: box.y },
+      ])
       .greyscale()
       .raw()
       .toBuffer({ resolveWithObject: true });
@@ -104,7 +106,15 @@ describe('the best shot', () => {
     const unmeasured = scoreShot({ quality, width: 4000, height: 3000, faces: [face] });
     const open = scoreShot({ quality, width: 4000, height: 3000, faces: [{ ...face, eyesOpen: 0.36 }] });
     const closed = scoreShot({ quality, width: 4000, height: 3000, faces: [{ ...face, eyesOpen: 0.08 }] });
-    const oneOfTwo = scoreShot({ quality, width: 4000, height: 3000, faces: [{ ...face, eyesOpen: 0.34 }, { ...face, x: 2000, eyesOpen: 0.1 }] });
+    const oneOfTwo = scoreShot({
+      quality,
+      width: 4000,
+      height: 3000,
+      faces: [
+        { ...face, eyesOpen: 0.34 },
+        { ...face, x: 2000, eyesOpen: 0.1 },
+      ],
+    });
     expect(unmeasured.eyes).toBeNull();
     expect(unmeasured.reasons).not.toContain('eyes open');
     expect(open.eyes).toBe(1);

@@ -40,9 +40,7 @@ describe('fallbackCaption', () => {
   });
 
   it('adds the place to a tag caption', () => {
-    expect(fallbackCaption([t('dog', 0.9), t('beach', 0.8)], { place: 'Lisbon, Portugal' }).caption).toBe(
-      'Dog and beach in Lisbon, Portugal',
-    );
+    expect(fallbackCaption([t('dog', 0.9), t('beach', 0.8)], { place: 'Lisbon, Portugal' }).caption).toBe('Dog and beach in Lisbon, Portugal');
   });
 
   it('is neutral without tags', () => {
@@ -54,12 +52,8 @@ describe('fallbackCaption', () => {
   it('uses date, place and camera when there are no tags', () => {
     // A zone-less wall-clock time is read as written, not shifted by the test machine's zone.
     expect(fallbackCaption([], { takenAt: '2021-06-02T23:30:00.000' }).caption).toBe('Photo taken on 2 June 2021');
-    expect(fallbackCaption([], { takenAt: '2021-06-02T23:30:00-07:00', camera: 'Canon EOS R5' }).caption).toBe(
-      'Photo taken on 2 June 2021 with Canon EOS R5',
-    );
-    expect(fallbackCaption([], { takenAt: new Date('2019-12-31T12:00:00Z'), place: 'Oslo' }).caption).toBe(
-      'Photo taken in Oslo on 31 December 2019',
-    );
+    expect(fallbackCaption([], { takenAt: '2021-06-02T23:30:00-07:00', camera: 'Canon EOS R5' }).caption).toBe('Photo taken on 2 June 2021 with Canon EOS R5');
+    expect(fallbackCaption([], { takenAt: new Date('2019-12-31T12:00:00Z'), place: 'Oslo' }).caption).toBe('Photo taken in Oslo on 31 December 2019');
     expect(fallbackCaption([], { camera: 'iPhone 15 Pro' }).caption).toBe('Photo taken with iPhone 15 Pro');
     expect(fallbackCaption([], { takenAt: 'yesterday' }).caption).toBe('Untitled photo');
     expect(fallbackCaption([], { takenAt: new Date(Number.NaN) }).caption).toBe('Untitled photo');

@@ -29,9 +29,31 @@ describe('the progress bar’s ETA', () => {
 describe('what an import says it did', () => {
   it("says a Live Photo's video joined its still, not that it was deleted, and counts in the singular", () => {
     expect(processedLine({ completed: 3, joined: 1 })).toBe("Processed: 3 completed, 1 Live Photo's video joined its still.");
-    expect(processedLine({ completed: 1, joined: 2, deleted: 1 })).toBe("Processed: 1 completed, 2 Live Photos' videos joined their stills, 1 deleted meanwhile.");
-    const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], unusedSidecarsLeftOut: 0, badJson: [], problems: [], albums: [], notAlbums: [] };
-    const outcome: TakeoutOutcome = { added: ['a', 'b'], videos: 1, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 };
+    expect(processedLine({ completed: 1, joined: 2, deleted: 1 })).toBe(
+      "Processed: 1 completed, 2 Live Photos' videos joined their stills, 1 deleted meanwhile.",
+    );
+    const plan: TakeoutPlan = {
+      items: [],
+      withoutSidecar: [],
+      unusedSidecars: [],
+      unusedSidecarsLeftOut: 0,
+      badJson: [],
+      problems: [],
+      albums: [],
+      notAlbums: [],
+    };
+    const outcome: TakeoutOutcome = {
+      added: ['a', 'b'],
+      videos: 1,
+      alreadyThere: 0,
+      copies: 0,
+      failed: [],
+      favourites: 0,
+      trashed: 0,
+      archived: 0,
+      albums: [],
+      withPeople: 0,
+    };
     expect(takeoutReport(plan, outcome, []).split('\n')[0]).toBe('Added 2 (1 video), already in the library 0, copies in several folders 0, failed 0.');
   });
 });

@@ -108,9 +108,10 @@ describe('chooseDateTaken: priorities', () => {
   });
 
   it('skips invalid values and goes on to the next tag', () => {
-    expect(
-      choose({ file: { DateTimeOriginal: '0000:00:00 00:00:00', CreateDate: '2019:05:06 07:08:09' } }),
-    ).toMatchObject({ tag: 'CreateDate', takenAt: '2019-05-06T07:08:09.000' });
+    expect(choose({ file: { DateTimeOriginal: '0000:00:00 00:00:00', CreateDate: '2019:05:06 07:08:09' } })).toMatchObject({
+      tag: 'CreateDate',
+      takenAt: '2019-05-06T07:08:09.000',
+    });
   });
 
   it('keeps the year range sane: 1826 .. now + 1 year', () => {
@@ -118,9 +119,7 @@ describe('chooseDateTaken: priorities', () => {
     expect(choose({ file: { DateTimeOriginal: '1826:01:01 00:00:00' } }).takenAt).toBe('1826-01-01T00:00:00.000');
     expect(choose({ file: { DateTimeOriginal: '2027:06:01 00:00:00' } }).takenAt).toBe('2027-06-01T00:00:00.000');
     expect(choose({ file: { DateTimeOriginal: '2028:01:01 00:00:00' } }).takenAt).toBeNull();
-    expect(
-      choose({ file: { DateTimeOriginal: '2099:01:01 00:00:00', CreateDate: '2001:01:01 00:00:00' } }).tag,
-    ).toBe('CreateDate');
+    expect(choose({ file: { DateTimeOriginal: '2099:01:01 00:00:00', CreateDate: '2001:01:01 00:00:00' } }).tag).toBe('CreateDate');
   });
 
   it('combines IPTC DateCreated with TimeCreated, and ignores TimeCreated alone', () => {
@@ -170,9 +169,9 @@ describe('chooseDateTaken: time zones', () => {
 
   it('reads maker-note TimeZone (Nikon: plus an hour in daylight saving) and EXIF TimeZoneOffset', () => {
     expect(choose({ file: { DateTimeOriginal: '2021:07:04 10:00:00', TimeZone: '+01:00' } }).takenAt).toBe('2021-07-04T10:00:00.000+01:00');
-    expect(
-      choose({ file: { DateTimeOriginal: '2021:07:04 10:00:00', TimeZone: '+01:00', DaylightSavings: 'Yes', Make: 'NIKON CORPORATION' } }).takenAt,
-    ).toBe('2021-07-04T10:00:00.000+02:00');
+    expect(choose({ file: { DateTimeOriginal: '2021:07:04 10:00:00', TimeZone: '+01:00', DaylightSavings: 'Yes', Make: 'NIKON CORPORATION' } }).takenAt).toBe(
+      '2021-07-04T10:00:00.000+02:00',
+    );
     expect(choose({ file: { DateTimeOriginal: '2021:07:04 10:00:00', TimeZoneOffset: -5 } }).takenAt).toBe('2021-07-04T10:00:00.000-05:00');
   });
 
@@ -182,9 +181,7 @@ describe('chooseDateTaken: time zones', () => {
       timeZone: 'America/Denver',
       zoneFrom: 'gps',
     });
-    expect(choose({ file: { DateTimeOriginal: '2025:07:01 11:30:00' }, gpsTimeZone: 'America/Denver' }).takenAt).toBe(
-      '2025-07-01T11:30:00.000-06:00',
-    );
+    expect(choose({ file: { DateTimeOriginal: '2025:07:01 11:30:00' }, gpsTimeZone: 'America/Denver' }).takenAt).toBe('2025-07-01T11:30:00.000-06:00');
     // Not a zone: ignored.
     expect(choose({ file: { DateTimeOriginal: '2025:07:01 11:30:00' }, gpsTimeZone: 'UTC+2' }).timeZone).toBeNull();
   });
@@ -230,12 +227,8 @@ describe('chooseDateTaken: time zones', () => {
 
   it('handles wall-clock times in a DST gap and overlap without throwing', () => {
     // 02:30 does not exist in Paris on 2021-03-28; 02:30 happens twice on 2021-10-31.
-    expect(choose({ file: { DateTimeOriginal: '2021:03:28 02:30:00' }, gpsTimeZone: 'Europe/Paris' }).takenAt).toBe(
-      '2021-03-28T02:30:00.000+02:00',
-    );
-    expect(choose({ file: { DateTimeOriginal: '2021:10:31 02:30:00' }, gpsTimeZone: 'Europe/Paris' }).takenAt).toBe(
-      '2021-10-31T02:30:00.000+01:00',
-    );
+    expect(choose({ file: { DateTimeOriginal: '2021:03:28 02:30:00' }, gpsTimeZone: 'Europe/Paris' }).takenAt).toBe('2021-03-28T02:30:00.000+02:00');
+    expect(choose({ file: { DateTimeOriginal: '2021:10:31 02:30:00' }, gpsTimeZone: 'Europe/Paris' }).takenAt).toBe('2021-10-31T02:30:00.000+01:00');
   });
 
   it('returns no zone without a date', () => {
@@ -280,7 +273,12 @@ describe('chooseDateTaken: sidecar', () => {
 describe('chooseDateTaken: QuickTime videos', () => {
   // An iPhone MOV as ExifTool prints it: the movie header's CreateDate in UTC without a zone, the Keys CreationDate
   // in the phone's local time with its offset.
-  const iphone = { MIMEType: 'video/quicktime', CreateDate: '2024:05:01 08:30:00', MediaCreateDate: '2024:05:01 08:30:00', CreationDate: '2024:05:01 10:30:00+02:00' };
+  const iphone = {
+    MIMEType: 'video/quicktime',
+    CreateDate: '2024:05:01 08:30:00',
+    MediaCreateDate: '2024:05:01 08:30:00',
+    CreationDate: '2024:05:01 10:30:00+02:00',
+  };
 
   it('takes the Keys CreationDate, with its zone, before the UTC CreateDate', () => {
     expect(choose({ file: iphone })).toMatchObject({ takenAt: '2024-05-01T10:30:00.000+02:00', tag: 'CreationDate' });
@@ -292,7 +290,10 @@ describe('chooseDateTaken: QuickTime videos', () => {
     expect(choose({ file: header, gpsTimeZone: 'Europe/Lisbon' })).toMatchObject({ takenAt: '2024-05-01T09:30:00.000+01:00', timeZone: 'Europe/Lisbon' });
   });
 
-  it('leaves a photo\'s CreateDate a wall-clock time (EXIF, not QuickTime)', () => {
-    expect(choose({ file: { MIMEType: 'image/jpeg', CreateDate: '2024:05:01 08:30:00' } })).toMatchObject({ takenAt: '2024-05-01T08:30:00.000', tag: 'CreateDate' });
+  it("leaves a photo's CreateDate a wall-clock time (EXIF, not QuickTime)", () => {
+    expect(choose({ file: { MIMEType: 'image/jpeg', CreateDate: '2024:05:01 08:30:00' } })).toMatchObject({
+      takenAt: '2024-05-01T08:30:00.000',
+      tag: 'CreateDate',
+    });
   });
 });

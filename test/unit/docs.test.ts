@@ -10,7 +10,13 @@ import { loadSettings } from '../../src/config/settings.js';
 import { SETTINGS_READ_ELSEWHERE } from '../../src/config/settings-elsewhere.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const docFiles = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const docFiles = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 const docs = docFiles.map((file) => ({ file, text: fs.readFileSync(path.join(root, file), 'utf8') }));
 
 /** `shoebox …` lines of sh blocks (comments cut), and inline code spans that start with the command (`span`). */
@@ -89,19 +95,30 @@ describe('the docs name real commands and settings', () => {
     await expect(parseOnly(['import', '--form', 'google-takeout', 'x.zip'])).rejects.toThrow(/unknown option '--form'/);
     await expect(parseOnly(['imports', 'x'])).rejects.toThrow(/unknown command 'imports'/);
     await expect(parseOnly(['serve', '--port', 'many'])).rejects.toThrow(/port must be a whole number/);
-    expect(synopsisLines('shoebox users list | add EMAIL [--role admin]')).toEqual([['users', 'list'], ['users', 'add', 'EMAIL', '--role', 'admin']]);
+    expect(synopsisLines('shoebox users list | add EMAIL [--role admin]')).toEqual([
+      ['users', 'list'],
+      ['users', 'add', 'EMAIL', '--role', 'admin'],
+    ]);
   });
 
   it('links only to files that exist, and the README leads to every page of docs/', () => {
     const broken = [...docs, { file: 'bench/README.md', text: fs.readFileSync(path.join(root, 'bench/README.md'), 'utf8') }].flatMap(({ file, text }) =>
-      [...text.matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((link) => !fs.existsSync(path.join(root, path.dirname(file), link))).map((link) => `${file}: ${link}`),
+      [...text.matchAll(/\]\(([^)#:\s]+)(?:#[^)]*)?\)/g)]
+        .map((m) => m[1]!)
+        .filter((link) => !fs.existsSync(path.join(root, path.dirname(file), link)))
+        .map((link) => `${file}: ${link}`),
     );
     expect(broken).toEqual([]);
     const readme = docs[0]!.text;
     // the product's promise: the egress manifest is in the README, and the test that proves it is named there
     expect(readme).toMatch(/^## Egress: what leaves the machine\n[\s\S]*^\| setting or action \| contacts \| when \|$/m);
     expect(readme).toContain('`test/integration/egress.test.ts` proves it');
-    expect(docs.slice(1).filter(({ file }) => !readme.includes(`](${file})`) && !docs.some(({ text }) => text.includes(`](${path.basename(file)})`))).map(({ file }) => file)).toEqual([]);
+    expect(
+      docs
+        .slice(1)
+        .filter(({ file }) => !readme.includes(`](${file})`) && !docs.some(({ text }) => text.includes(`](${path.basename(file)})`)))
+        .map(({ file }) => file),
+    ).toEqual([]);
   });
 
   // The names loadSettings reads, found by reading them: a named image provider and storage location stand for
@@ -116,7 +133,8 @@ describe('the docs name real commands and settings', () => {
   };
   loadSettings({}, new Proxy(env, { get: (target, key) => (typeof key === 'string' && read.add(key), Reflect.get(target, key)) }));
   const settings = new Set([...read, ...Object.keys(SETTINGS_READ_ELSEWHERE)].map((name) => name.replace(/_NAME(?=_|$)/, '_<NAME>')));
-  const named = (name: string) => [...settings].some((setting) => setting.includes('<NAME>') && new RegExp(`^${setting.replace('<NAME>', '[A-Z0-9_]+')}$`).test(name));
+  const named = (name: string) =>
+    [...settings].some((setting) => setting.includes('<NAME>') && new RegExp(`^${setting.replace('<NAME>', '[A-Z0-9_]+')}$`).test(name));
   const known = (name: string) =>
     /_[…*]$/.test(name) ? [...settings].some((setting) => setting.startsWith(name.slice(0, -1))) : settings.has(name) || named(name);
   /** Variables of deploy/compose.yaml's own (`${SHOEBOX_PHOTOS:-./photos}`), not Shoebox's. */
@@ -136,15 +154,24 @@ describe('the docs name real commands and settings', () => {
     const documented = new Set(docs.flatMap(({ text }) => settingNames(text)));
     const all = docs.map(({ text }) => text).join('\n');
     // a named provider's or location's option is the default one's, documented once ("the same options")
-    const undocumented = [...settings].filter((name) => ![name, name.replace('_<NAME>', '')].some((form) => documented.has(form) || (!form.startsWith('SHOEBOX_') && all.includes(`\`${form}\``))));
+    const undocumented = [...settings].filter(
+      (name) => ![name, name.replace('_<NAME>', '')].some((form) => documented.has(form) || (!form.startsWith('SHOEBOX_') && all.includes(`\`${form}\``))),
+    );
     expect(undocumented).toEqual([]);
   });
 
   it('lists every setting read outside loadSettings, where it is read', () => {
     const src = path.join(root, 'src');
     const files = fs.readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
-    const readHere = (file: string) => [...fs.readFileSync(path.join(src, file), 'utf8').matchAll(/\benv\.(SHOEBOX_[A-Z0-9_]+)|\benv\[['"`](SHOEBOX_[A-Z0-9_]+)['"`]\]/g)].map((m) => m[1] ?? m[2]!);
-    const stray = files.flatMap((file) => readHere(file).filter((name) => !settings.has(name)).map((name) => `${file}: ${name}`));
+    const readHere = (file: string) =>
+      [...fs.readFileSync(path.join(src, file), 'utf8').matchAll(/\benv\.(SHOEBOX_[A-Z0-9_]+)|\benv\[['"`](SHOEBOX_[A-Z0-9_]+)['"`]\]/g)].map(
+        (m) => m[1] ?? m[2]!,
+      );
+    const stray = files.flatMap((file) =>
+      readHere(file)
+        .filter((name) => !settings.has(name))
+        .map((name) => `${file}: ${name}`),
+    );
     expect(stray).toEqual([]);
     for (const [name, file] of Object.entries(SETTINGS_READ_ELSEWHERE)) expect(readHere(file), name).toContain(name);
   });

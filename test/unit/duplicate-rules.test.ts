@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  classifyMatch,
-  closestOrientation,
-  DEFAULT_DUPLICATE_THRESHOLDS as T,
-  orderedPair,
-  type MatchEvidence,
-} from '../../src/library/duplicates/rules.js';
+import { classifyMatch, closestOrientation, DEFAULT_DUPLICATE_THRESHOLDS as T, orderedPair, type MatchEvidence } from '../../src/library/duplicates/rules.js';
 import {
   keeperCandidates,
   keptDespite,
@@ -97,7 +91,7 @@ describe('provenance: which member of a group may go', () => {
   const jpeg = file('jpeg', 'IMG_1.JPG', { ...camera, stackId: 's' });
   const chat = file('chat', 'IMG-20240501-WA0001.jpg', { width: 800, height: 534 });
 
-  it('a RAW and its JPEG, an original and its edit, a stack\'s frames are versions of one shot, not copies', () => {
+  it("a RAW and its JPEG, an original and its edit, a stack's frames are versions of one shot, not copies", () => {
     expect(versionsOfOneShot(raw, jpeg)).toBe(true);
     expect(versionsOfOneShot({ ...raw, stackId: null }, { ...jpeg, stackId: null })).toBe(true); // by their names, stacked or not
     const original = file('o', 'PXL_1.jpg', camera);
@@ -210,7 +204,9 @@ describe('provenance: which member of a group may go', () => {
     expect(versionsOfOneShot(original, edit)).toBe(true);
     expect(keptDespite(edit, original)).toEqual({ kind: 'version', of: 'e' });
     expect(keptDespite(original, edit)).toEqual({ kind: 'version', of: 'o' });
-    expect(keptWords(keptDespite(edit, original)!, original, () => edit)).toBe('the original of holiday.jpg, its edit (an editor’s marks): one shot, not a copy');
+    expect(keptWords(keptDespite(edit, original)!, original, () => edit)).toBe(
+      'the original of holiday.jpg, its edit (an editor’s marks): one shot, not a copy',
+    );
     // the better shot is the edit; the keeper is its source, the edit kept beside it, the messenger's copy proposed
     expect(keeperCandidates([original, edit, chat]).map((m) => m.id)).toEqual(['o']);
     expect(keptWith([original, edit, chat], ['o'])).toEqual(['o', 'e']);

@@ -95,7 +95,10 @@ describe('orientBox', () => {
       for (let x = Math.round(box.x * stored.width); x < Math.round((box.x + box.width) * stored.width); x++) pixels[y * stored.width + x] = 255;
     }
     const file = path.join(tmp, `o${orientation}.png`);
-    await sharp(pixels, { raw: { ...stored, channels: 1 } }).withMetadata({ orientation }).png().toFile(file);
+    await sharp(pixels, { raw: { ...stored, channels: 1 } })
+      .withMetadata({ orientation })
+      .png()
+      .toFile(file);
     const { data, info } = await sharp(file).rotate().raw().toBuffer({ resolveWithObject: true });
     let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
     for (let y = 0; y < info.height; y++) {

@@ -70,7 +70,10 @@ describe('file facts', () => {
       </rdf:Description></rdf:RDF></x:xmpmeta>`;
     await withTempDir('shoebox-file-facts-', async (dir) => {
       const file = path.join(dir, 'controls.jpg');
-      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } }).jpeg().withXmp(xmp).toFile(file);
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
+        .jpeg()
+        .withXmp(xmp)
+        .toFile(file);
       const { lineage } = await read(file);
       expect(lineage).toMatchObject({ software: ['Adobe Photoshop 25.0'], documentId: 'xmp.did:ABC', derivedFrom: ['xmp.did:S1'] });
     });

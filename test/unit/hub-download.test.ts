@@ -8,14 +8,7 @@ import path from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  ChecksumMismatchError,
-  HubUnreachableError,
-  hubEndpoint,
-  ModelDownloadError,
-  pullModel,
-  type PullProgress,
-} from '../../src/ml/hub-download.js';
+import { ChecksumMismatchError, HubUnreachableError, hubEndpoint, ModelDownloadError, pullModel, type PullProgress } from '../../src/ml/hub-download.js';
 import { hubRedirectGuard, hubRedirectPolicy, MAX_HUB_REDIRECTS } from '../../src/ml/hub-redirects.js';
 import { redirectRefusal } from '../../src/net/redirects.js';
 import { filesFor, getHubModelSpec, modelDir } from '../../src/ml/model-catalogue.js';

@@ -17,13 +17,14 @@ describe('files in place', () => {
     const stats = fs.statSync(file, { bigint: true });
     return { roots: [library], fileId: fileIdOf(stats), size: Number(stats.size), mtimeMs: mtimeMsOf(stats) };
   };
-  const refusal = async (key: string, expected: InPlaceRecord) => openInPlace(key, expected).then(
-    async (opened) => {
-      await opened.handle.close();
-      return null;
-    },
-    (error: unknown) => error,
-  );
+  const refusal = async (key: string, expected: InPlaceRecord) =>
+    openInPlace(key, expected).then(
+      async (opened) => {
+        await opened.handle.close();
+        return null;
+      },
+      (error: unknown) => error,
+    );
 
   beforeAll(() => {
     dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-in-place-files-')));

@@ -82,7 +82,12 @@ describe('LaneQueue', () => {
     await queue.idle();
     expect(await queue.depth()).toBe(0);
     for (const lane of ['quick', 'faces', 'captions'] as const) {
-      expect(log.filter((e) => e.lane === lane).map((e) => e.id).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `p${i}`).sort());
+      expect(
+        log
+          .filter((e) => e.lane === lane)
+          .map((e) => e.id)
+          .sort(),
+      ).toEqual(Array.from({ length: 12 }, (_, i) => `p${i}`).sort());
     }
     expect(peaks).toEqual({ quick: 2, faces: 1, captions: 3 });
   });

@@ -6,9 +6,10 @@ import { isInside } from '../../src/storage/in-place.js';
 describe('libraries in place: what a scan looks at', () => {
   it('keeps changed folders inside the library, none inside another', () => {
     const paths = ['/photos/family', '/photos/work'];
-    expect(
-      scopeFolders(['/photos/family/2020/01', '/photos/family/2020', '/photos/work', '/photos/work/a', '/elsewhere', '/photos/familyX'], paths),
-    ).toEqual(['/photos/family/2020', '/photos/work']);
+    expect(scopeFolders(['/photos/family/2020/01', '/photos/family/2020', '/photos/work', '/photos/work/a', '/elsewhere', '/photos/familyX'], paths)).toEqual([
+      '/photos/family/2020',
+      '/photos/work',
+    ]);
     expect(scopeFolders(['/photos/family/../work/x'], paths)).toEqual(['/photos/work/x']);
     expect(scopeFolders([], paths)).toEqual([]);
   });

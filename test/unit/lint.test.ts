@@ -15,7 +15,9 @@ async function rulesBroken(file: string, code: string): Promise<string[]> {
 describe('lint zones', () => {
   it('refuses the server importing the web app or the tests, and the web app importing the server', async () => {
     expect(await rulesBroken('src/api/zone-probe.ts', "export { request } from '../../web/src/api.js';\n")).toContain('import-x/no-restricted-paths');
-    expect(await rulesBroken('src/api/zone-probe.ts', "export { startServer } from '../../test/helpers/server.js';\n")).toContain('import-x/no-restricted-paths');
+    expect(await rulesBroken('src/api/zone-probe.ts', "export { startServer } from '../../test/helpers/server.js';\n")).toContain(
+      'import-x/no-restricted-paths',
+    );
     expect(await rulesBroken('web/src/zone-probe.ts', "export { db } from '../../src/db/connection.js';\n")).toContain('import-x/no-restricted-paths');
   });
 

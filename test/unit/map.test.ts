@@ -27,7 +27,10 @@ describe('clusterPoints', () => {
     expect(portugal.latitude).toBeCloseTo((38.7223 + 38.7139 + 41.1579) / 3, 9);
     const close = clusterPoints(points, 9, { minLng: -10, minLat: 38, maxLng: -8, maxLat: 42 });
     expect(close.total).toBe(3);
-    expect(close.clusters.map((c) => [c.photoId, c.count])).toEqual([['lisbon-2', 2], ['porto', 1]]);
+    expect(close.clusters.map((c) => [c.photoId, c.count])).toEqual([
+      ['lisbon-2', 2],
+      ['porto', 1],
+    ]);
     const street = clusterPoints(points, 16, { minLng: -10, minLat: 38, maxLng: -9, maxLat: 39 });
     expect(street.clusters.map((c) => c.count)).toEqual([1, 1]);
   });
@@ -49,7 +52,7 @@ describe('clusterPoints', () => {
 
   it('puts every item in exactly one cluster at every zoom', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     // crowded towns and their outskirts, so that cells take in neighbours that took in others
     const towns = Array.from({ length: 30 }, () => [random() * 140 - 70, random() * 340 - 170] as const);
     const items = Array.from({ length: 3000 }, (_, i) => {
@@ -59,7 +62,10 @@ describe('clusterPoints', () => {
     const many = mapPoints(items);
     for (let zoom = 0; zoom <= 12; zoom++) {
       const answer = clusterPoints(many, zoom);
-      expect(answer.clusters.reduce((sum, c) => sum + c.count, 0), `zoom ${zoom}`).toBe(3000);
+      expect(
+        answer.clusters.reduce((sum, c) => sum + c.count, 0),
+        `zoom ${zoom}`,
+      ).toBe(3000);
       expect(new Set(answer.clusters.map((c) => c.photoId)).size, `zoom ${zoom}`).toBe(answer.clusters.length);
     }
   });
@@ -107,14 +113,42 @@ describe('the visible area and the view', () => {
 
 describe('shapes across the antimeridian', () => {
   it('makes a ring that crosses and comes back continuous, and leaves a ring spanning the world alone', () => {
-    const fiji = [[179, -16], [180, -16.5], [-179.5, -17], [-179.5, -16], [180, -15.5], [179, -16]];
+    const fiji = [
+      [179, -16],
+      [180, -16.5],
+      [-179.5, -17],
+      [-179.5, -16],
+      [180, -15.5],
+      [179, -16],
+    ];
     expect(unwrapRing(fiji).map((p) => p[0])).toEqual([179, 180, 180.5, 180.5, 180, 179]);
-    const antarctica = [[-180, -84], [0, -70], [180, -84], [-180, -84]];
+    const antarctica = [
+      [-180, -84],
+      [0, -70],
+      [180, -84],
+      [-180, -84],
+    ];
     expect(unwrapRing(antarctica)).toBe(antarctica);
   });
 
   it('cuts a line where it jumps', () => {
-    expect(splitLine([[170, 60], [180, 65], [-180, 65], [-170, 66]])).toEqual([[[170, 60], [180, 65]], [[-180, 65], [-170, 66]]]);
+    expect(
+      splitLine([
+        [170, 60],
+        [180, 65],
+        [-180, 65],
+        [-170, 66],
+      ]),
+    ).toEqual([
+      [
+        [170, 60],
+        [180, 65],
+      ],
+      [
+        [-180, 65],
+        [-170, 66],
+      ],
+    ]);
   });
 });
 

@@ -14,7 +14,8 @@ import { capKeywords, MAX_XMP_DEPTH, shapeProblem, xmpShape } from '../../src/me
 
 describe('XMP sidecar shape', () => {
   it('measures depth, distinct names and nodes in one pass', () => {
-    const xmp = '<x:xmpmeta><rdf:RDF><rdf:Description rdf:about="" xmp:Rating="3"><dc:subject><rdf:Bag><rdf:li>a</rdf:li><rdf:li>b</rdf:li></rdf:Bag></dc:subject><x:e/></rdf:Description></rdf:RDF></x:xmpmeta>';
+    const xmp =
+      '<x:xmpmeta><rdf:RDF><rdf:Description rdf:about="" xmp:Rating="3"><dc:subject><rdf:Bag><rdf:li>a</rdf:li><rdf:li>b</rdf:li></rdf:Bag></dc:subject><x:e/></rdf:Description></rdf:RDF></x:xmpmeta>';
     expect(xmpShape(xmp)).toEqual({ depth: 6, names: 9, nodes: 10 });
     expect(xmpShape('<?xpacket begin=""?><!-- note --><a></a>')).toMatchObject({ depth: 1, nodes: 1 });
   });
@@ -88,7 +89,13 @@ describe('PNG compressed text', () => {
 });
 
 describe('decoded size', () => {
-  const pixels = (width: number, height: number, length = width * height * 3) => ({ data: new Uint8Array(length), width, height, channels: 3 as const, decoder: 'test' });
+  const pixels = (width: number, height: number, length = width * height * 3) => ({
+    data: new Uint8Array(length),
+    width,
+    height,
+    channels: 3 as const,
+    decoder: 'test',
+  });
 
   it('takes pixels of the declared size, either way round', () => {
     expect(checkDeclaredSize(pixels(4, 2), { width: 4, height: 2 }, 'x').width).toBe(4);
@@ -97,7 +104,9 @@ describe('decoded size', () => {
   });
 
   it('refuses pixels of another size, or too few samples for their size', () => {
-    expect(() => checkDeclaredSize(pixels(8, 8), { width: 1024, height: 1024 }, 'h.jxl')).toThrow(new ImageDecodeError('h.jxl: decoded to 8×8, but its header declares 1024×1024'));
+    expect(() => checkDeclaredSize(pixels(8, 8), { width: 1024, height: 1024 }, 'h.jxl')).toThrow(
+      new ImageDecodeError('h.jxl: decoded to 8×8, but its header declares 1024×1024'),
+    );
     expect(() => checkDeclaredSize(pixels(4, 4, 12), null, 'h.jxl')).toThrow(/decoded 12 samples, but a 4×4 image needs 48/);
   });
 });
@@ -118,22 +127,26 @@ describe('child process memory', () => {
     expect(isOutOfMemory('Out of memory!\n')).toBe(true);
   });
 
-  it.runIf(process.platform !== 'win32')('starts ExifTool under its limit: past it, the read fails and the next one works', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'exiftool-limit-'));
-    // A zTXt of 300 MB of zeros (~300 KB): ExifTool inflates it whole.
-    const z = deflateSync(Buffer.alloc(300 * 1024 * 1024), { level: 9 });
-    const head = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108020000009077533e', 'hex');
-    const text = Buffer.concat([Buffer.from('Comment\0\0', 'latin1'), z]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(text.length);
-    writeFileSync(path.join(dir, 'bomb.png'), Buffer.concat([head, length, Buffer.from('zTXt'), text, Buffer.alloc(4)]));
-    const et = new ExifTool({ processFactory: watchedExiftoolFactory(process.env, 150 * 1024 * 1024), maxProcs: 1, taskRetries: 0 });
-    try {
-      await expect(et.read(path.join(dir, 'bomb.png'))).rejects.toThrow(/Process terminated before task completed/);
-      writeFileSync(path.join(dir, 'ok.png'), Buffer.concat([head, Buffer.from('0000000049454e44ae426082', 'hex')]));
-      expect((await et.read(path.join(dir, 'ok.png'))).FileType).toBe('PNG');
-    } finally {
-      await et.end();
-    }
-  }, 60_000);
+  it.runIf(process.platform !== 'win32')(
+    'starts ExifTool under its limit: past it, the read fails and the next one works',
+    async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'exiftool-limit-'));
+      // A zTXt of 300 MB of zeros (~300 KB): ExifTool inflates it whole.
+      const z = deflateSync(Buffer.alloc(300 * 1024 * 1024), { level: 9 });
+      const head = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108020000009077533e', 'hex');
+      const text = Buffer.concat([Buffer.from('Comment\0\0', 'latin1'), z]);
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(text.length);
+      writeFileSync(path.join(dir, 'bomb.png'), Buffer.concat([head, length, Buffer.from('zTXt'), text, Buffer.alloc(4)]));
+      const et = new ExifTool({ processFactory: watchedExiftoolFactory(process.env, 150 * 1024 * 1024), maxProcs: 1, taskRetries: 0 });
+      try {
+        await expect(et.read(path.join(dir, 'bomb.png'))).rejects.toThrow(/Process terminated before task completed/);
+        writeFileSync(path.join(dir, 'ok.png'), Buffer.concat([head, Buffer.from('0000000049454e44ae426082', 'hex')]));
+        expect((await et.read(path.join(dir, 'ok.png'))).FileType).toBe('PNG');
+      } finally {
+        await et.end();
+      }
+    },
+    60_000,
+  );
 });

@@ -1,8 +1,27 @@
 // What makes a memory, on fixed inputs: trips as runs of days away, their names, month ranges, bursts folded.
 import { describe, expect, it } from 'vitest';
-import { findTrips, foldAndRank, learnHome, monthRange, placeNames, tripPlaces, tripTitle, yearsAgo, type PlaceDay, type TripPlace } from '../../src/library/memories/plan.js';
+import {
+  findTrips,
+  foldAndRank,
+  learnHome,
+  monthRange,
+  placeNames,
+  tripPlaces,
+  tripTitle,
+  yearsAgo,
+  type PlaceDay,
+  type TripPlace,
+} from '../../src/library/memories/plan.js';
 
-const place = (name: string, latitude: number, longitude: number, count = 1, first = 0, state: string | null = null, countryCode: string | null = 'PT'): TripPlace => ({
+const place = (
+  name: string,
+  latitude: number,
+  longitude: number,
+  count = 1,
+  first = 0,
+  state: string | null = null,
+  countryCode: string | null = 'PT',
+): TripPlace => ({
   name,
   state,
   countryCode,
@@ -27,7 +46,10 @@ describe('findTrips', () => {
       day('2024-08-04', 2, 2), // two days apart from the last away day: a new trip of one day
     ]);
     expect(trips.map((t) => [t.from, t.to])).toEqual([['2024-05-03', '2024-05-06']]);
-    expect(trips[0]!.places.map((p) => [p.name, p.count])).toEqual([['Porto', 2], ['Lisbon', 6]]);
+    expect(trips[0]!.places.map((p) => [p.name, p.count])).toEqual([
+      ['Porto', 2],
+      ['Lisbon', 6],
+    ]);
   });
 
   it('counts a day as away when most of its items are', () => {
@@ -47,7 +69,12 @@ describe('names', () => {
 
   it('names the most visited places in the order visited', () => {
     expect(placeNames([])).toBeNull();
-    expect(placeNames([{ name: 'Lisbon', count: 9, first: 20 }, { name: 'Porto', count: 3, first: 10 }])).toBe('Porto and Lisbon');
+    expect(
+      placeNames([
+        { name: 'Lisbon', count: 9, first: 20 },
+        { name: 'Porto', count: 3, first: 10 },
+      ]),
+    ).toBe('Porto and Lisbon');
     const four = [
       { name: 'Sintra', count: 1, first: 40 },
       { name: 'Lisbon', count: 9, first: 20 },
@@ -58,7 +85,10 @@ describe('names', () => {
   });
 
   it("calls a city's districts after the region named after the city, and other places after themselves", () => {
-    const towns: Record<string, { latitude: number; longitude: number }> = { 'Lisbon|PT': { latitude: 38.7167, longitude: -9.1333 }, 'Porto|PT': { latitude: 41.1496, longitude: -8.611 } };
+    const towns: Record<string, { latitude: number; longitude: number }> = {
+      'Lisbon|PT': { latitude: 38.7167, longitude: -9.1333 },
+      'Porto|PT': { latitude: 41.1496, longitude: -8.611 },
+    };
     const regionTown = (state: string, code: string) => towns[`${state}|${code}`] ?? null;
     const places = [
       place('Intendente', 38.7223, -9.1393, 2, 20, 'Lisbon'),
@@ -87,13 +117,25 @@ describe('foldAndRank', () => {
       rating: extra.rating ?? null,
       shot: extra.shot ?? 0.5,
     });
-    const ranked = foldAndRank([item('b1', 100), item('b2', 101, { shot: 0.9 }), item('b3', 102), item('b4', 104), item('later', 500, { rating: 4 }), item('fav', 900, { favorite: true })]);
+    const ranked = foldAndRank([
+      item('b1', 100),
+      item('b2', 101, { shot: 0.9 }),
+      item('b3', 102),
+      item('b4', 104),
+      item('later', 500, { rating: 4 }),
+      item('fav', 900, { favorite: true }),
+    ]);
     expect(ranked.map((i) => i.id)).toEqual(['fav', 'later', 'b2']);
   });
 
   it('learns home where items are taken on the most days, so that a trip of many photos does not become home', () => {
     expect(learnHome([])).toBeNull();
-    expect(learnHome([{ latitude: 1, longitude: 2, count: 3, days: 3 }, { latitude: 45.7, longitude: 4.8, count: 40, days: 20 }])).toEqual({ latitude: 45.7, longitude: 4.8 });
+    expect(
+      learnHome([
+        { latitude: 1, longitude: 2, count: 3, days: 3 },
+        { latitude: 45.7, longitude: 4.8, count: 40, days: 20 },
+      ]),
+    ).toEqual({ latitude: 45.7, longitude: 4.8 });
     // a week in Lisbon with 400 photos against 60 photos at home over 45 days: home stays home
     const lisbon = { latitude: 38.72, longitude: -9.14, count: 400, days: 7 };
     const lyon = { latitude: 45.76, longitude: 4.84, count: 60, days: 45 };

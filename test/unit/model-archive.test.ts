@@ -76,7 +76,9 @@ describe('a model from a zip archive', () => {
 
   it('refuses what is not a zip of the model folder, saying what is wrong', async () => {
     expect(await refusal(Buffer.from('not a zip at all'))).toMatch(/not a zip archive/);
-    expect(await refusal([{ name: 'photo.jpg', data: Buffer.from('x') }])).toMatch(/holds no config\.json: it is not a zip of the Xenova\/clip-vit-base-patch32 folder/);
+    expect(await refusal([{ name: 'photo.jpg', data: Buffer.from('x') }])).toMatch(
+      /holds no config\.json: it is not a zip of the Xenova\/clip-vit-base-patch32 folder/,
+    );
     const noTokenizer = (await folderEntries(clipDir)).filter((e) => e.name !== 'tokenizer.json');
     expect(await refusal(noTokenizer)).toMatch(/lacks tokenizer\.json/);
     const noText = (await folderEntries(clipDir)).filter((e) => !e.name.startsWith('onnx/text_model'));

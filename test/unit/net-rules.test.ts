@@ -195,7 +195,11 @@ describe('redirects', () => {
 
   it('changes the request as fetch would: a 303 becomes a GET without its body; a stream is not sent twice', async () => {
     const guard = new RedirectGuard({ endpoint: new URL(server.base), name: 'the server', hosts: [] });
-    const response = await fetchFollowing(`${server.base}/api/see-other`, { method: 'POST', body: 'form', headers: { 'content-type': 'text/plain', authorization: 'Bearer k' } }, guard);
+    const response = await fetchFollowing(
+      `${server.base}/api/see-other`,
+      { method: 'POST', body: 'form', headers: { 'content-type': 'text/plain', authorization: 'Bearer k' } },
+      guard,
+    );
     expect(response.status).toBe(200);
     expect(server.seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/here', body: '', headers: { authorization: 'Bearer k' } });
     expect(server.seen.at(-1)!.headers['content-type']).toBeUndefined();
@@ -209,7 +213,9 @@ describe('redirects', () => {
     const guard = providerRedirects(new URL('https://api.example.com/v1/chat/completions'));
     const from = new URL('https://api.example.com/v1/chat/completions');
     expect(await guard.refusal(from, new URL('https://api.example.com/v2/chat/completions'))).toBeNull();
-    expect(await guard.refusal(from, new URL('https://api.example.com:8443/v1'))).toMatch(/leads to https:\/\/api\.example\.com:8443, off the provider's own https:\/\/api\.example\.com/);
+    expect(await guard.refusal(from, new URL('https://api.example.com:8443/v1'))).toMatch(
+      /leads to https:\/\/api\.example\.com:8443, off the provider's own https:\/\/api\.example\.com/,
+    );
     expect(await guard.refusal(from, new URL('https://evil.example/v1'))).toMatch(/off the provider's own/);
     expect(await guard.refusal(from, new URL('http://api.example.com/v1'))).toMatch(/from https to plain http/);
     expect(await guard.refusal(from, new URL('http://169.254.169.254/latest/'))).toMatch(/from https to plain http/);

@@ -43,7 +43,7 @@ describe('who may see a row is written in one module', () => {
   it('recognises a condition on an owner in each of its forms, and not a row naming its owner', () => {
     for (const line of [
       'where p.owner_id = ${lib.ownerId}::uuid and',
-      "from photos where owner_id = ${userId}::uuid",
+      'from photos where owner_id = ${userId}::uuid',
       'where st.owner_id = any(${ids})',
       'or p.owner_id < ${id}::uuid',
       'join categories c on c.owner_id = p.owner_id',
@@ -59,7 +59,7 @@ describe('who may see a row is written in one module', () => {
       'ownerId: photos.ownerId,',
       // a new row's owner, from the actor's view: no condition
       'sql`insert into imports (owner_id, source) values (${lib.ownerId}::uuid, ${source}) returning id`',
-      '.values({ ownerId: lib.ownerId, name, kind: \'manual\' })',
+      ".values({ ownerId: lib.ownerId, name, kind: 'manual' })",
       'insert into memory_settings (owner_id, computed_for) values (${lib.ownerId}::uuid, ${today}) on conflict do nothing',
       'on conflict (owner_id, key) do update set kind = excluded.kind',
       'insert into album_shares (album_id, user_id, role) values (${albumId}::uuid, ${userId}::uuid, ${role})',
@@ -109,7 +109,13 @@ describe('who a row is shared with is decided in scope/access.ts', () => {
       'await lib.db.insert(partners).values({ sharerId, partnerId })',
     ])
       expect(SHARING_TABLE.test(line), line).toBe(true);
-    for (const line of ["api.get('/api/partners', {", '// partners and shared albums widen it', 'the partners you show in it', 'partnerIds: shared.partners.map((p) => p.id)', "export * from './partners.js';"])
+    for (const line of [
+      "api.get('/api/partners', {",
+      '// partners and shared albums widen it',
+      'the partners you show in it',
+      'partnerIds: shared.partners.map((p) => p.id)',
+      "export * from './partners.js';",
+    ])
       expect(SHARING_TABLE.test(line), line).toBe(false);
   });
 

@@ -14,8 +14,7 @@ const rgbOf = (hex: string): [number, number, number] => {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
 };
 const total = (p: PaletteColour[]): number => p.reduce((s, c) => s + c.share, 0);
-const near = (hex: string, target: [number, number, number], tolerance: number): boolean =>
-  rgbOf(hex).every((v, i) => Math.abs(v - target[i]!) <= tolerance);
+const near = (hex: string, target: [number, number, number], tolerance: number): boolean => rgbOf(hex).every((v, i) => Math.abs(v - target[i]!) <= tolerance);
 
 function solid(width: number, height: number, rgba: [number, number, number, number]): RawPixels {
   const data = new Uint8Array(width * height * 4);
@@ -145,8 +144,7 @@ describe('paletteFromImage', () => {
 
 describe('paletteFromImage on real photos', () => {
   /** The ~250 px WebP thumbnail the pipeline would make. */
-  const thumbnail = (file: string): Promise<Buffer> =>
-    sharp(path.join(nature, file)).autoOrient().resize(250, 250, { fit: 'inside' }).webp().toBuffer();
+  const thumbnail = (file: string): Promise<Buffer> => sharp(path.join(nature, file)).autoOrient().resize(250, 250, { fit: 'inside' }).webp().toBuffer();
 
   it('El Torcal: a blue sky over grey-brown rock', async () => {
     const p = await paletteFromImage(await thumbnail('el_torcal_rocks.jpg'));

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  PDQ_WORD_BITS,
-  PDQ_WORD_COUNT,
-  pdqWords,
-  probeKeys,
-  probeRadius,
-  wordNeighbours,
-} from '../../src/library/duplicates/pdq-index.js';
+import { PDQ_WORD_BITS, PDQ_WORD_COUNT, pdqWords, probeKeys, probeRadius, wordNeighbours } from '../../src/library/duplicates/pdq-index.js';
 import { PDQ_MATCH_DISTANCE } from '../../src/config/tuning.js';
 import { hammingDistance } from '../../src/media/pdq-distance.js';
 import { mulberry32 } from '../helpers/vectors.js';
@@ -103,9 +96,7 @@ describe('probeKeys', () => {
     const popcount = (x: number): number => x.toString(2).replaceAll('0', '').length;
     for (const radius of [0, 1, 2]) {
       const got = new Set(wordNeighbours(0xbeef, radius));
-      const want = Array.from({ length: 1 << PDQ_WORD_BITS }, (_, v) => v).filter(
-        (v) => popcount(v ^ 0xbeef) <= radius,
-      );
+      const want = Array.from({ length: 1 << PDQ_WORD_BITS }, (_, v) => v).filter((v) => popcount(v ^ 0xbeef) <= radius);
       expect([...got].sort((a, b) => a - b)).toEqual(want);
       expect(wordNeighbours(0xbeef, radius)).toHaveLength(want.length);
     }

@@ -134,10 +134,7 @@ describe('PDQ dihedral variants', () => {
   });
 
   it('is exact on a 64×64 image, where no blur or resampling intervenes', async () => {
-    const { data: buf, info } = await sharp(path.join(dih, files.original))
-      .resize(64, 64, { fit: 'fill' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const { data: buf, info } = await sharp(path.join(dih, files.original)).resize(64, 64, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
     const base: RawPixels = { data: new Uint8Array(buf), width: 64, height: 64, channels: info.channels as 3 };
     const n = 64;
     // Pixel transforms: (row y, col x) of the output reads source (sy, sx).
@@ -211,7 +208,10 @@ describe('decodeForPdq', () => {
   it('scales 16-bit images to 8 bits with rounding', async () => {
     const file = path.join(tmp, 'grey16.png');
     const words = Uint16Array.from([0, 128, 129, 385, 386, 32896, 65407, 65535, 1000, 2000]);
-    await sharp(words, { raw: { width: 5, height: 2, channels: 1 } }).toColourspace('grey16').png().toFile(file);
+    await sharp(words, { raw: { width: 5, height: 2, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toFile(file);
     const px = await decodeForPdq(file);
     expect(px.channels).toBe(1);
     expect(Array.from(px.data)).toEqual(Array.from(words, (w) => Math.round(w / 257)));
@@ -257,9 +257,7 @@ describe('PDQ pure behaviour', () => {
     }
     expect(pdqFromPixels({ data: rgba, width: 80, height: 60, channels: 4 })).toEqual(pdqFromPixels(rgb));
     // 0.299 + 0.587 + 0.114 = 1, so an RGB grey equals its one-channel twin.
-    expect(pdqFromPixels({ data: grey, width: 80, height: 60, channels: 1 })).toEqual(
-      pdqFromPixels({ data: greyRgb, width: 80, height: 60, channels: 3 }),
-    );
+    expect(pdqFromPixels({ data: grey, width: 80, height: 60, channels: 1 })).toEqual(pdqFromPixels({ data: greyRgb, width: 80, height: 60, channels: 3 }));
   });
 
   it('pre-scales images over 512 by top-left-aligned nearest neighbour to 512×512', () => {

@@ -234,7 +234,16 @@ describe('helpers', () => {
     expect(resolveClusteringParams()).toEqual(DEFAULT_CLUSTERING_PARAMS);
     expect(resolveClusteringParams({ maxDistance: 0.3, minFaces: undefined }).maxDistance).toBe(0.3);
     expect(resolveClusteringParams({ minFaces: 50, maxNeighbours: 4 }).maxNeighbours).toBe(49);
-    for (const bad of [{ maxDistance: 0 }, { maxDistance: 3 }, { minFaces: 0 }, { minFaces: 2.5 }, { minVotes: 0 }, { ambiguityRatio: 0 }, { maxNeighbours: 0 }, { maxDistance: Number.NaN }]) {
+    for (const bad of [
+      { maxDistance: 0 },
+      { maxDistance: 3 },
+      { minFaces: 0 },
+      { minFaces: 2.5 },
+      { minVotes: 0 },
+      { ambiguityRatio: 0 },
+      { maxNeighbours: 0 },
+      { maxDistance: Number.NaN },
+    ]) {
       expect(() => resolveClusteringParams(bad), JSON.stringify(bad)).toThrow(RangeError);
     }
   });
@@ -274,7 +283,10 @@ describe('assignIncremental', () => {
     // maxDistance is a parameter: the same neighbours qualify under a looser one.
     expect(assignIncremental(newFace, ctx([nb('P', 0.5), nb('P', 0.6)], { params: { maxDistance: 0.65 } }))).toMatchObject({ kind: 'assign', personId: 'P' });
     const once = nb('P', 0.1);
-    expect(assignIncremental(newFace, ctx([once, once, { ...once }, nb('P', 0.1, { faceId: 'new', photoId: 'elsewhere' })]))).toEqual({ kind: 'none', reason: 'weak' });
+    expect(assignIncremental(newFace, ctx([once, once, { ...once }, nb('P', 0.1, { faceId: 'new', photoId: 'elsewhere' })]))).toEqual({
+      kind: 'none',
+      reason: 'weak',
+    });
   });
 
   it('one close face of a person is not enough by default (minVotes 2), and does not start a rival person', () => {
@@ -287,17 +299,29 @@ describe('assignIncremental', () => {
     expect(assignIncremental(newFace, ctx([nb('P', 0.1, { assignedBy: 'user' }), nb(null, 0.2)]))).toMatchObject({ kind: 'assign', personId: 'P', votes: 1 });
     // not beyond maxDistance, not against a rival with comparable support, not for a person in the same photo
     expect(assignIncremental(newFace, ctx([nb('P', 0.5, { assignedBy: 'user' })]))).toEqual({ kind: 'none', reason: 'sparse' });
-    expect(assignIncremental(newFace, ctx([nb('P', 0.2, { assignedBy: 'user' }), nb('Q', 0.21, { assignedBy: 'user' })]))).toEqual({ kind: 'none', reason: 'ambiguous' });
+    expect(assignIncremental(newFace, ctx([nb('P', 0.2, { assignedBy: 'user' }), nb('Q', 0.21, { assignedBy: 'user' })]))).toEqual({
+      kind: 'none',
+      reason: 'ambiguous',
+    });
     expect(assignIncremental(newFace, ctx([nb('P', 0.1, { assignedBy: 'user' })], { personsInPhoto: ['P'] }))).toMatchObject({ kind: 'none' });
   });
 
   it('is ambiguous between two persons with comparable support, decisive when one clearly leads', () => {
     expect(assignIncremental(newFace, ctx([nb('P', 0.2), nb('P', 0.22), nb('Q', 0.21), nb('Q', 0.25)]))).toEqual({ kind: 'none', reason: 'ambiguous' });
-    expect(assignIncremental(newFace, ctx([nb('P', 0.2), nb('P', 0.22), nb('P', 0.21), nb('P', 0.23), nb('Q', 0.4)]))).toMatchObject({ kind: 'assign', personId: 'P' });
+    expect(assignIncremental(newFace, ctx([nb('P', 0.2), nb('P', 0.22), nb('P', 0.21), nb('P', 0.23), nb('Q', 0.4)]))).toMatchObject({
+      kind: 'assign',
+      personId: 'P',
+    });
     // 3 close votes against 2 moderate ones: the runner-up has just over half the support (0.51), not decisive.
-    expect(assignIncremental(newFace, ctx([nb('P', 0.1), nb('P', 0.12), nb('P', 0.15), nb('Q', 0.3), nb('Q', 0.32)]))).toEqual({ kind: 'none', reason: 'ambiguous' });
+    expect(assignIncremental(newFace, ctx([nb('P', 0.1), nb('P', 0.12), nb('P', 0.15), nb('Q', 0.3), nb('Q', 0.32)]))).toEqual({
+      kind: 'none',
+      reason: 'ambiguous',
+    });
     // An exact tie is ambiguous whatever the ratio.
-    expect(assignIncremental(newFace, ctx([nb('P', 0.2), nb('P', 0.2), nb('Q', 0.2), nb('Q', 0.2)], { params: { ambiguityRatio: 1 } }))).toEqual({ kind: 'none', reason: 'ambiguous' });
+    expect(assignIncremental(newFace, ctx([nb('P', 0.2), nb('P', 0.2), nb('Q', 0.2), nb('Q', 0.2)], { params: { ambiguityRatio: 1 } }))).toEqual({
+      kind: 'none',
+      reason: 'ambiguous',
+    });
   });
 
   it('never assigns to a person already in the photo, nor to a rejected one', () => {
@@ -351,7 +375,10 @@ describe('assignIncremental', () => {
   });
 
   it('a blocked person does not stop a new person from forming', () => {
-    const d = assignIncremental(newFace, ctx([nb('P', 0.1), nb('P', 0.1), nb(null, 0.2, { faceId: 'u1' }), nb(null, 0.2, { faceId: 'u2' })], { rejected: ['P'] }));
+    const d = assignIncremental(
+      newFace,
+      ctx([nb('P', 0.1), nb('P', 0.1), nb(null, 0.2, { faceId: 'u1' }), nb(null, 0.2, { faceId: 'u2' })], { rejected: ['P'] }),
+    );
     expect(d).toEqual({ kind: 'create', members: ['new', 'u1', 'u2'] });
   });
 
@@ -554,7 +581,10 @@ describe('clusterAll', () => {
       const center = randomUnit(r);
       const person = identityFaces('p', center, 4, r, { personId: 'P', assignedBy: 'user' });
       const group = identityFaces('q', center, 6, r);
-      const rejections = [{ faceId: group[0]!.id, personId: 'P' }, { faceId: group[3]!.id, personId: 'P' }];
+      const rejections = [
+        { faceId: group[0]!.id, personId: 'P' },
+        { faceId: group[3]!.id, personId: 'P' },
+      ];
       const faces = [...person, ...group];
       const result = clusterAll(faces, rejections);
       expectInvariants(faces, rejections, result);
@@ -588,7 +618,13 @@ describe('clusterAll', () => {
       const b = atDistance(a, 0.7, r);
       const pa = identityFaces('a', a, 5, r, { personId: 'PA', assignedBy: 'user', sigma: 0.4 });
       const bs = identityFaces('b', b, 5, r, { sigma: 0.4 });
-      const f: ClusterFace = { id: 'f', photoId: 'photo-f', embedding: unit(Array.from(a, (x, i) => 0.42 * x + 0.58 * b[i]!)), personId: null, assignedBy: null };
+      const f: ClusterFace = {
+        id: 'f',
+        photoId: 'photo-f',
+        embedding: unit(Array.from(a, (x, i) => 0.42 * x + 0.58 * b[i]!)),
+        personId: null,
+        assignedBy: null,
+      };
       const toA = Math.min(...pa.map((x) => cosineDistance(f.embedding, x.embedding)));
       const toB = Math.min(...bs.map((x) => cosineDistance(f.embedding, x.embedding)));
       let cross = Infinity;
@@ -619,7 +655,10 @@ describe('clusterAll', () => {
     it('rejections of a person seen only in rejections are harmless', () => {
       const r = mulberry32(24);
       const faces = identityFaces('x', randomUnit(r), 4, r);
-      const result = clusterAll(faces, [{ faceId: faces[0]!.id, personId: 'gone' }, { faceId: 'unknown-face', personId: 'P' }]);
+      const result = clusterAll(faces, [
+        { faceId: faces[0]!.id, personId: 'gone' },
+        { faceId: 'unknown-face', personId: 'P' },
+      ]);
       expect(result.newPeople).toEqual([faces.map((f) => f.id)]);
     });
   });
@@ -689,7 +728,10 @@ describe('clusterAll', () => {
       const m = face('m', at(64));
       const result = clusterAll([...A, ...B, m], [], { maxDistance: within52, minFaces: 4 });
       expect(result.stats.corePoints).toBe(8);
-      expect(result.newPeople).toEqual([['a0', 'a1', 'a2', 'a3', 'm'], ['b0', 'b1', 'b2', 'b3']]);
+      expect(result.newPeople).toEqual([
+        ['a0', 'a1', 'a2', 'a3', 'm'],
+        ['b0', 'b1', 'b2', 'b3'],
+      ]);
     });
 
     it('density counts photos, not faces: two faces of one photo make one neighbour', () => {
@@ -735,11 +777,13 @@ describe('clusterAll', () => {
 
   it('a plugged-in neighbour function gives the exact scan’s result; a truncated index still recovers identities', () => {
     const faces = world(30, 20, 7, 20);
-    const brute = (k: number) => (face: ClusterFace): readonly IndexNeighbour[] =>
-      faces
-        .map((o) => ({ faceId: o.id, distance: cosineDistance(face.embedding, o.embedding) }))
-        .sort((x, y) => x.distance - y.distance)
-        .slice(0, k);
+    const brute =
+      (k: number) =>
+      (face: ClusterFace): readonly IndexNeighbour[] =>
+        faces
+          .map((o) => ({ faceId: o.id, distance: cosineDistance(face.embedding, o.embedding) }))
+          .sort((x, y) => x.distance - y.distance)
+          .slice(0, k);
     const scan = clusterAll(faces, []);
     const plugged = clusterAll(faces, [], { neighbours: brute(faces.length) });
     expect(sortedEntries(plugged)).toEqual(sortedEntries(scan));

@@ -79,10 +79,12 @@ describe('statements kept prepared on PGlite', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect((await kept.query('select id from items where id = $1', [10])).rows).toEqual([]);
-    await kept.transaction(async (tx) => {
-      await tx.query(insert, [11, 'eleven']);
-      await expect(tx.query(insert, [11, 'again'])).rejects.toMatchObject({ code: '23505' });
-    }).catch(() => undefined); // the failed insert aborts the transaction: PGlite rolls it back
+    await kept
+      .transaction(async (tx) => {
+        await tx.query(insert, [11, 'eleven']);
+        await expect(tx.query(insert, [11, 'again'])).rejects.toMatchObject({ code: '23505' });
+      })
+      .catch(() => undefined); // the failed insert aborts the transaction: PGlite rolls it back
     expect((await kept.query('select id from items where id = $1', [11])).rows).toEqual([]);
     const id = await kept.transaction(async (tx) => (await tx.query<{ id: number }>(`${insert} returning id`, [12, 'twelve'])).rows[0]!.id);
     expect(id).toBe(12);
@@ -99,7 +101,7 @@ describe('statements kept prepared on PGlite', () => {
   it('prepares afresh after a table changed in a transaction, as the embedding column does with another model', async () => {
     const other = await PGlite.create({ extensions: { vector } });
     try {
-      await other.exec('CREATE EXTENSION vector; CREATE TABLE emb (id int primary key, v vector(3)); INSERT INTO emb VALUES (1, \'[1,2,3]\')');
+      await other.exec("CREATE EXTENSION vector; CREATE TABLE emb (id int primary key, v vector(3)); INSERT INTO emb VALUES (1, '[1,2,3]')");
       keepStatementsPrepared(other);
       keepStatementsPrepared(other); // a second call changes nothing (its statements would be named as the first's)
       const read = 'select id, v from emb where id = $1';

@@ -17,8 +17,6 @@ describe('the pgvector check at start', () => {
     );
     expect(pgvectorProblem({ postgres: '15.2', available: '0.5.1', installed: null })).toMatch(/has pgvector 0\.5\.1, older than the 0\.8\.0/);
     expect(pgvectorProblem({ postgres: '15.2', available: '0.8.6', installed: '0.7.0' })).toMatch(/has 0\.8\.6: run ALTER EXTENSION vector UPDATE/);
-    expect(pgvectorProblem({ postgres: '15.2', available: '0.7.0', installed: '0.7.0' })).toMatch(
-      /install pgvector .* then run ALTER EXTENSION vector UPDATE/,
-    );
+    expect(pgvectorProblem({ postgres: '15.2', available: '0.7.0', installed: '0.7.0' })).toMatch(/install pgvector .* then run ALTER EXTENSION vector UPDATE/);
   });
 });

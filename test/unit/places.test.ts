@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  countryCodeOf,
-  countryName,
-  loadPlaces,
-  MAX_PLACE_DISTANCE_KM,
-  nearestPlace,
-  resolvePlace,
-} from '../../src/media/places.js';
+import { countryCodeOf, countryName, loadPlaces, MAX_PLACE_DISTANCE_KM, nearestPlace, resolvePlace } from '../../src/media/places.js';
 
 describe('nearestPlace (GeoNames towns ≥ 1,000 people)', () => {
   it('loads once, whoever asks first', async () => {

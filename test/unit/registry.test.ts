@@ -6,15 +6,7 @@ import path from 'node:path';
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import {
-  filesFor,
-  getHubModelSpec,
-  modelDir,
-  ModelInstallError,
-  MODELS,
-  modelsDir,
-  UnknownModelError,
-} from '../../src/ml/model-catalogue.js';
+import { filesFor, getHubModelSpec, modelDir, ModelInstallError, MODELS, modelsDir, UnknownModelError } from '../../src/ml/model-catalogue.js';
 import { MANIFEST_FILE, manifestDigest, modelVersionAt } from '../../src/ml/model-manifest.js';
 import { installedVersion, installFromFolder, isInstalled, listModels, removeModel } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
@@ -43,11 +35,24 @@ async function fixtureCopy(): Promise<string> {
   return dir;
 }
 
-const sha256 = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha256 = async (file: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('catalogue', () => {
   it('knows the CLIP models and the bundled ones', () => {
-    expect(MODELS.map((m) => m.name)).toEqual(['clip-vit-b32', 'clip-vit-b32-laion2b', 'clip-vit-b16', 'clip-multilingual', 'faces', 'ocr-ppocr-v4', 'ocr-ppocr-v5', 'ocr-ppocr-v5-latin', 'ocr-eng']);
+    expect(MODELS.map((m) => m.name)).toEqual([
+      'clip-vit-b32',
+      'clip-vit-b32-laion2b',
+      'clip-vit-b16',
+      'clip-multilingual',
+      'faces',
+      'ocr-ppocr-v4',
+      'ocr-ppocr-v5',
+      'ocr-ppocr-v5-latin',
+      'ocr-eng',
+    ]);
     expect(getHubModelSpec('clip-vit-b32')).toMatchObject({ repo: 'Xenova/clip-vit-base-patch32', revision: 'main', kind: 'clip' });
     expect(filesFor(getHubModelSpec('clip-vit-b32'))).toEqual([
       'config.json',
@@ -157,7 +162,11 @@ describe('installFromFolder', () => {
     ],
     ['broken JSON', async (dir: string) => writeFile(path.join(dir, 'config.json'), '{"model_type": '), /config\.json is not valid JSON/],
     // read whole to be parsed: one larger than any model's is refused by its size (a sparse file here)
-    ['a JSON file no model has', async (dir: string) => truncate(path.join(dir, 'tokenizer.json'), 65 * 1024 * 1024), /tokenizer\.json is larger than 64 MB: not a model's JSON file/],
+    [
+      'a JSON file no model has',
+      async (dir: string) => truncate(path.join(dir, 'tokenizer.json'), 65 * 1024 * 1024),
+      /tokenizer\.json is larger than 64 MB: not a model's JSON file/,
+    ],
     ['an empty file', async (dir: string) => writeFile(path.join(dir, 'onnx', 'text_model.onnx'), ''), /text_model\.onnx is empty/],
   ])('refuses a folder with %s and installs nothing', async (_label, damage, message) => {
     const source = await fixtureCopy();

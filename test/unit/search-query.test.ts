@@ -12,10 +12,7 @@ describe('parseQuery', () => {
   });
 
   it('keeps quoted phrases together, and an unclosed quote runs to the end', () => {
-    expect(parseQuery('"rodeo clown" beer').groups).toEqual([
-      [{ kind: 'phrase', words: ['rodeo', 'clown'] }],
-      [{ kind: 'word', text: 'beer' }],
-    ]);
+    expect(parseQuery('"rodeo clown" beer').groups).toEqual([[{ kind: 'phrase', words: ['rodeo', 'clown'] }], [{ kind: 'word', text: 'beer' }]]);
     expect(parseQuery('beer "weekend warrior').groups[1]).toEqual([{ kind: 'phrase', words: ['weekend', 'warrior'] }]);
   });
 
@@ -25,11 +22,7 @@ describe('parseQuery', () => {
       { kind: 'word', text: 'dog' },
       { kind: 'phrase', words: ['hot', 'dog'] },
     ]);
-    expect(parsed.groups).toEqual([
-      [{ kind: 'word', text: 'beach' }],
-      [{ kind: 'phrase', words: ['mother', 'in', 'law'] }],
-      [{ kind: 'word', text: 'x' }],
-    ]);
+    expect(parsed.groups).toEqual([[{ kind: 'word', text: 'beach' }], [{ kind: 'phrase', words: ['mother', 'in', 'law'] }], [{ kind: 'word', text: 'x' }]]);
     expect(parsed.positiveText).toBe('beach mother in law x');
   });
 

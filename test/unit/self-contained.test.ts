@@ -82,7 +82,9 @@ describe('the repository is self-contained', () => {
 
   it('stays lean: generated data is never committed (no tracked file over 1 MB outside the corpus)', () => {
     const files = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
-    const large = files.filter((file) => !file.startsWith('test/corpus/') && fs.existsSync(path.join(repoRoot, file)) && fs.statSync(path.join(repoRoot, file)).size > 1024 * 1024);
+    const large = files.filter(
+      (file) => !file.startsWith('test/corpus/') && fs.existsSync(path.join(repoRoot, file)) && fs.statSync(path.join(repoRoot, file)).size > 1024 * 1024,
+    );
     expect(large).toEqual([]);
   });
 });

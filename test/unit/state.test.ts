@@ -77,15 +77,23 @@ describe('decideStep', () => {
 
 describe('retries and reprocessing', () => {
   it('retries failed and skipped steps only', () => {
-    expect(stepsToRetry({ preprocessing: 'failed', metadata: 'done', hashes: 'skipped', palette: 'skipped' })).toEqual([
-      'preprocessing',
-      'hashes',
-      'palette',
-    ]);
+    expect(stepsToRetry({ preprocessing: 'failed', metadata: 'done', hashes: 'skipped', palette: 'skipped' })).toEqual(['preprocessing', 'hashes', 'palette']);
   });
 
   it('reprocessing a step includes the steps that need it', () => {
-    expect(withDependents('preprocessing')).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'catalogue', 'duplicates', 'transcode']);
+    expect(withDependents('preprocessing')).toEqual([
+      'preprocessing',
+      'hashes',
+      'palette',
+      'embeddings',
+      'faces',
+      'tags',
+      'ocr',
+      'captions',
+      'catalogue',
+      'duplicates',
+      'transcode',
+    ]);
     expect(withDependents('metadata')).toEqual(['metadata', 'duplicates']);
     expect(withDependents('faces')).toEqual(['faces']);
   });
@@ -101,7 +109,18 @@ describe('retries and reprocessing', () => {
 describe('skipsNow', () => {
   it('skips everything that needs a failed decode, through the embedding to the tags, in one look', () => {
     const skips = skipsNow({ preprocessing: 'failed', metadata: 'done' });
-    expect(skips.map((skip) => skip.step)).toEqual(['hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'catalogue', 'duplicates', 'transcode']);
+    expect(skips.map((skip) => skip.step)).toEqual([
+      'hashes',
+      'palette',
+      'embeddings',
+      'faces',
+      'tags',
+      'ocr',
+      'captions',
+      'catalogue',
+      'duplicates',
+      'transcode',
+    ]);
     expect(skips.find((skip) => skip.step === 'captions')!.reason).toBe('needs preprocessing, which failed');
     expect(skips.find((skip) => skip.step === 'tags')!.reason).toBe('needs embeddings, which was skipped');
     const after = { preprocessing: 'failed', metadata: 'done', ...Object.fromEntries(skips.map((skip) => [skip.step, 'skipped'])) } as const;

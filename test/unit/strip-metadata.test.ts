@@ -42,7 +42,7 @@ describe('unsafeTagsIn', () => {
     expect(unsafeTagsIn({ 'PNG:BitDepth': 8, 'PNG:Location': '39.1', 'PNG:Title': 'x' }, { raw: false })).toEqual(['PNG:Location', 'PNG:Title']);
   });
 
-  it('keeps the allow-list, the pixels\' layout, the colour profile and the file\'s own facts', () => {
+  it("keeps the allow-list, the pixels' layout, the colour profile and the file's own facts", () => {
     const tags = {
       SourceFile: '/tmp/x.jpg',
       errors: [],
@@ -68,7 +68,13 @@ describe('unsafeTagsIn', () => {
   });
 
   it("keeps a RAW's EXIF and maker notes for its decoders, but never its GPS, a serial number, a place, a person's name or free text", () => {
-    const tags = { 'EXIF:IFD0:ColorMatrix1': '1 0 0', 'MakerNotes:Canon:ColorData': 'x', 'EXIF:GPS:GPSLatitude': 1, 'MakerNotes:Canon:InternalSerialNumber': 'y', 'XMP:XMP-aux:Lens': 'z' };
+    const tags = {
+      'EXIF:IFD0:ColorMatrix1': '1 0 0',
+      'MakerNotes:Canon:ColorData': 'x',
+      'EXIF:GPS:GPSLatitude': 1,
+      'MakerNotes:Canon:InternalSerialNumber': 'y',
+      'XMP:XMP-aux:Lens': 'z',
+    };
     expect(unsafeTagsIn(tags, { raw: true }).sort()).toEqual(['EXIF:GPS:GPSLatitude', 'MakerNotes:Canon:InternalSerialNumber', 'XMP:XMP-aux:Lens']);
     expect(unsafeTagsIn(tags, { raw: false })).toHaveLength(5);
     // what Windows, a TIFF writer and Panasonic's, Fujifilm's and FLIR's maker notes write: free text, paths, names, ids
@@ -85,15 +91,33 @@ describe('unsafeTagsIn', () => {
       'MakerNotes:FujiFilm:Face1Name': 'Carol',
       'MakerNotes:FLIR:UnknownSerial1': '123',
     };
-    expect(unsafeTagsIn({ ...tags, ...named }, { raw: true }).sort()).toEqual([...Object.keys(named), 'EXIF:GPS:GPSLatitude', 'MakerNotes:Canon:InternalSerialNumber', 'XMP:XMP-aux:Lens'].sort());
+    expect(unsafeTagsIn({ ...tags, ...named }, { raw: true }).sort()).toEqual(
+      [...Object.keys(named), 'EXIF:GPS:GPSLatitude', 'MakerNotes:Canon:InternalSerialNumber', 'XMP:XMP-aux:Lens'].sort(),
+    );
   });
 
   it("strips a RAW's free text, paths and ids from the EXIF it keeps (a TIFF, as DNG writes its EXIF), and keeps the camera", async () => {
     await withTempDir('shoebox-raw-strip-', async (dir) => {
       const file = path.join(dir, 'scan.tif');
-      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } }).tiff().toFile(file);
-      const private_ = { XPComment: 'at Moab', XPKeywords: 'Utah', XPTitle: 'Delicate Arch', DocumentName: '/home/carol/Moab/x.dng', PageName: 'Utah', HostComputer: "Carol's iMac", ImageDescription: 'Moab', UserComment: 'Moab', ImageUniqueID: 'a1b2', BodySerialNumber: '0620' };
-      await reader().write(file, { ...private_, Make: 'Canon', Model: 'Canon EOS 7D', ExposureTime: 0.01 } as never, { writeArgs: ['-overwrite_original'], useMWG: false });
+      await sharp({ create: { width: 16, height: 16, channels: 3, background: '#888' } })
+        .tiff()
+        .toFile(file);
+      const private_ = {
+        XPComment: 'at Moab',
+        XPKeywords: 'Utah',
+        XPTitle: 'Delicate Arch',
+        DocumentName: '/home/carol/Moab/x.dng',
+        PageName: 'Utah',
+        HostComputer: "Carol's iMac",
+        ImageDescription: 'Moab',
+        UserComment: 'Moab',
+        ImageUniqueID: 'a1b2',
+        BodySerialNumber: '0620',
+      };
+      await reader().write(file, { ...private_, Make: 'Canon', Model: 'Canon EOS 7D', ExposureTime: 0.01 } as never, {
+        writeArgs: ['-overwrite_original'],
+        useMWG: false,
+      });
       expect(await stripImage(file, { raw: true })).toEqual({ stripped: true });
       const left = await reader().readRaw(file, { readArgs: ['-a', '-u', '-s'] });
       expect(Object.keys(left).filter((tag) => tag in private_)).toEqual([]);
@@ -106,10 +130,17 @@ describe('unsafeTagsIn', () => {
   it("makes a RAW's own GPS go, and its embedded preview and thumbnail safe where they lie (their own GPS and serial), keeping them", async () => {
     await withTempDir('shoebox-raw-previews-', async (dir) => {
       const write = (file: string, tags: object) => reader().write(file, tags as never, { writeArgs: ['-overwrite_original'], useMWG: false });
-      const at = ([latitude, longitude]: readonly [number, number]) => ({ GPSLatitude: latitude, GPSLatitudeRef: 'N', GPSLongitude: -longitude, GPSLongitudeRef: 'W' });
+      const at = ([latitude, longitude]: readonly [number, number]) => ({
+        GPSLatitude: latitude,
+        GPSLatitudeRef: 'N',
+        GPSLongitude: -longitude,
+        GPSLongitudeRef: 'W',
+      });
       const jpeg = async (name: string, width: number, place: readonly [number, number]) => {
         const file = path.join(dir, name);
-        await sharp({ create: { width, height: (width * 3) / 4, channels: 3, background: '#468' } }).jpeg().toFile(file);
+        await sharp({ create: { width, height: (width * 3) / 4, channels: 3, background: '#468' } })
+          .jpeg()
+          .toFile(file);
         await write(file, { ...at(place), SerialNumber: '0620', Make: 'Canon' });
         return readFile(file);
       };
@@ -140,10 +171,19 @@ describe('unsafeTagsIn', () => {
   it("makes safe a JPEG a RAW holds that no tag names (a DNG's first image as JPEG strips), where it lies, keeping its picture", async () => {
     await withTempDir('shoebox-raw-unnamed-', async (dir) => {
       const write = (file: string, tags: object) => reader().write(file, tags as never, { writeArgs: ['-overwrite_original'], useMWG: false });
-      const picture = (width: number) => sharp({ create: { width, height: (width * 3) / 4, channels: 3, background: '#468' } }).jpeg().toBuffer();
+      const picture = (width: number) =>
+        sharp({ create: { width, height: (width * 3) / 4, channels: 3, background: '#468' } })
+          .jpeg()
+          .toBuffer();
       const preview = path.join(dir, 'preview.jpg');
       await writeFile(preview, await picture(160));
-      await write(preview, { GPSLatitude: PLACES.thumbnail[0], GPSLatitudeRef: 'N', GPSLongitude: -PLACES.thumbnail[1], GPSLongitudeRef: 'W', SerialNumber: '0620' });
+      await write(preview, {
+        GPSLatitude: PLACES.thumbnail[0],
+        GPSLatitudeRef: 'N',
+        GPSLongitude: -PLACES.thumbnail[1],
+        GPSLongitudeRef: 'W',
+        SerialNumber: '0620',
+      });
       // the test's CR2 without its marker, with a DNG version: its preview is IFD0's strip, which no tag names
       const raw = cameraRaw({ preview: await readFile(preview), thumbnail: await picture(32), width: 160, height: 120, make: 'Canon', model: 'Canon EOS 5D' });
       raw.write('\0\0\0', 8, 'latin1');
@@ -207,7 +247,7 @@ describe("a clip's copy", () => {
     expect(remuxArgs('in.webm', 'out.webm', 'webm')).not.toContain('-movflags');
   });
 
-  it('refuses a copy with another stream, a tag beyond the muxer\'s own, or chapters', () => {
+  it("refuses a copy with another stream, a tag beyond the muxer's own, or chapters", () => {
     const clean: Parameters<typeof unsafeStreamsIn>[0] = {
       streams: [
         { index: 0, codec_type: 'video', tags: { language: 'und', handler_name: 'VideoHandler' } },

@@ -71,10 +71,23 @@ describe('loadTagMatrix', () => {
 
     const names = await files();
     expect(names).toHaveLength(2);
-    const header = JSON.parse(await fs.readFile(path.join(dir, names.find((n) => n.endsWith('.json'))!), 'utf8'));
+    const header = JSON.parse(
+      await fs.readFile(
+        path.join(
+          dir,
+          names.find((n) => n.endsWith('.json'))!,
+        ),
+        'utf8',
+      ),
+    );
     expect(header).toMatchObject({ model: 'hash-clip', modelVersion: 'v1', dims: 16, count: small.length, texts: clip.texts });
     expect(header.vocabularyDigest).toBe(vocabularyDigest(small));
-    const bytes = await fs.stat(path.join(dir, names.find((n) => n.endsWith('.f32'))!));
+    const bytes = await fs.stat(
+      path.join(
+        dir,
+        names.find((n) => n.endsWith('.f32'))!,
+      ),
+    );
     expect(bytes.size).toBe(small.length * 16 * 4);
 
     const direct = await buildTagMatrix(small, (t) => new HashClip('v1').embedTexts(t));
@@ -129,10 +142,7 @@ describe('loadTagMatrix', () => {
 
   it('shares one computation between concurrent callers and leaves no temp files', async () => {
     const clip = new HashClip('v1');
-    const [a, b] = await Promise.all([
-      loadTagMatrix(clip, dir, { vocabulary: small }),
-      loadTagMatrix(clip, dir, { vocabulary: small }),
-    ]);
+    const [a, b] = await Promise.all([loadTagMatrix(clip, dir, { vocabulary: small }), loadTagMatrix(clip, dir, { vocabulary: small })]);
     expect(a).toBe(b);
     const expected = (await buildTagMatrix(small, async (t) => t.map(() => new Float32Array(1)))).names.length;
     expect(a.names).toHaveLength(expected);

@@ -30,7 +30,14 @@ const MB = 1024 * 1024;
 /** A file of an export held in memory. */
 function memoryFile(label: string, text: string): TakeoutFile {
   const parts = label.split('/');
-  return { label, folder: parts.at(-2) ?? '', dir: parts.slice(0, -1).join('/'), name: parts.at(-1)!, size: Buffer.byteLength(text), open: async () => Readable.from([Buffer.from(text)]) };
+  return {
+    label,
+    folder: parts.at(-2) ?? '',
+    dir: parts.slice(0, -1).join('/'),
+    name: parts.at(-1)!,
+    size: Buffer.byteLength(text),
+    open: async () => Readable.from([Buffer.from(text)]),
+  };
 }
 
 async function records(text: string, limits: CsvLimits): Promise<string[][]> {
@@ -107,7 +114,11 @@ describe('CSV files of an export', () => {
     // the 5,000 rows of files the export does not hold: counted, the first 1,000 kept for the report
     expect(plan.unusedSidecars).toHaveLength(1000);
     expect(plan.unusedSidecarsLeftOut).toBe(4000);
-    const report = takeoutReport(plan, { added: [], videos: 0, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 }, []);
+    const report = takeoutReport(
+      plan,
+      { added: [], videos: 0, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 },
+      [],
+    );
     expect(report).toContain('Sidecars (or detail rows) without their file (5000):\n  part1/Photos/Photo Details.csv: GONE_0.JPG\n');
     expect(report).toContain('  … and 4800 more');
     // the Import page reads it back into headings with counts and lists (web/src/lib/importReport.ts)
@@ -129,7 +140,9 @@ describe('crashes an import left behind', () => {
     expect(first).toEqual({ stops: { done: 0, total: 0, crashes: 1, orderly: false }, failure: null });
     const second = afterStop(first.stops, { done: 0, total: 0 }, 2);
     expect(second.stops.crashes).toBe(CRASHES_TO_FAIL);
-    expect(second.failure).toMatch(/^the server stopped \(crashed or was killed\) 2 times in a row at the same place in this import, while it read its archives: /);
+    expect(second.failure).toMatch(
+      /^the server stopped \(crashed or was killed\) 2 times in a row at the same place in this import, while it read its archives: /,
+    );
     // two items go in side by side: a crash at one leaves the count one short or not, by chance
     const midway = afterStop(fresh, { done: 41, total: 90 }, 2);
     expect(afterStop(midway.stops, { done: 40, total: 90 }, 2).failure).toMatch(/at item 41 of 90: /);

@@ -159,7 +159,10 @@ describe('Takeout sidecar JSON', () => {
     const bad = parseTakeoutSidecar(sidecar({ photoTakenTime: { timestamp: '99999999999' }, geoData: { latitude: 123, longitude: 5 } }), 'x', now);
     expect(bad.takenAt).toBeUndefined();
     expect(bad.place).toBeUndefined();
-    expect(bad.problems).toEqual([expect.stringMatching(/^photoTakenTime: timestamp 99999999999 .* is out of range$/), 'geoData: place 123, 5 is out of range']);
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/^photoTakenTime: timestamp 99999999999 .* is out of range$/),
+      'geoData: place 123, 5 is out of range',
+    ]);
     expect(parseTakeoutSidecar(sidecar({ photoTakenTime: { timestamp: 'soon' } }), 'x', now).problems).toEqual([
       'photoTakenTime: timestamp "soon" is not a number of seconds',
     ]);
@@ -199,7 +202,14 @@ describe('Takeout sidecar JSON', () => {
     const text = (label: string, fields: Record<string, unknown>): TakeoutFile => {
       const bytes = Buffer.from(JSON.stringify(fields));
       const parts = label.split('/');
-      return { label, folder: parts.at(-2)!, dir: parts.slice(0, -1).join('/'), name: parts.at(-1)!, size: bytes.length, open: async () => Readable.from([bytes]) };
+      return {
+        label,
+        folder: parts.at(-2)!,
+        dir: parts.slice(0, -1).join('/'),
+        name: parts.at(-1)!,
+        size: bytes.length,
+        open: async () => Readable.from([bytes]),
+      };
     };
     const geoData = { latitude: 38.72, longitude: -9.14, altitude: 0, latitudeSpan: 0, longitudeSpan: 0 };
     const taken = { photoTakenTime: { timestamp: '1599990000' } };
@@ -226,8 +236,12 @@ describe('Takeout sidecar JSON', () => {
   });
 
   it('keeps no control character of a title, description or name (a NUL cannot be stored)', () => {
-    expect(parseAlbumMeta(JSON.stringify({ title: 'Tr\u0000ip\u0007', description: 'a\u0000b\nc' }), 'm')).toEqual({ album: { title: 'Trip', description: 'ab\nc' } });
-    expect(parseAlbumMeta(JSON.stringify({ title: '\u0000\u0001', access: 'private' }), 'm')).toEqual({ refused: 'its metadata file gives the album no title' });
+    expect(parseAlbumMeta(JSON.stringify({ title: 'Tr\u0000ip\u0007', description: 'a\u0000b\nc' }), 'm')).toEqual({
+      album: { title: 'Trip', description: 'ab\nc' },
+    });
+    expect(parseAlbumMeta(JSON.stringify({ title: '\u0000\u0001', access: 'private' }), 'm')).toEqual({
+      refused: 'its metadata file gives the album no title',
+    });
     const read = parseTakeoutSidecar(sidecar({ title: 'IMG\u0000.jpg', description: 'x\u0000y', people: [{ name: 'Ma\u0000rie' }] }), 'x', now);
     expect([read.title, read.description, read.people]).toEqual(['IMG.jpg', 'xy', ['Marie']]);
     // a refused value is quoted short

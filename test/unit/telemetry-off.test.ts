@@ -20,7 +20,8 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** A value import of onnxruntime-node or transformers.js (static, side-effect, dynamic or required), not `import type`. */
-const LOADS_ORT = /^import\s+(?!type\s)[^;]*?from\s+'(?:onnxruntime-node|@huggingface\/transformers)'|^import\s+'(?:onnxruntime-node|@huggingface\/transformers)'|(?:import|require)\(\s*'(?:onnxruntime-node|@huggingface\/transformers)'\s*\)/m;
+const LOADS_ORT =
+  /^import\s+(?!type\s)[^;]*?from\s+'(?:onnxruntime-node|@huggingface\/transformers)'|^import\s+'(?:onnxruntime-node|@huggingface\/transformers)'|(?:import|require)\(\s*'(?:onnxruntime-node|@huggingface\/transformers)'\s*\)/m;
 
 /** Besides those: the CLI's entry (every command, its children) and where model worker threads start (their parent). */
 const ENTRIES = ['cli/main.ts', 'ml/worker-url.ts'];
@@ -30,7 +31,14 @@ describe('onnxruntime telemetry off', () => {
     const loaders = sourceFiles(src).filter((file) => LOADS_ORT.test(fs.readFileSync(file, 'utf8')));
     // the scan finds them: CLIP on transformers.js and on onnxruntime directly, OCR, faces
     expect(loaders.map((file) => path.relative(src, file)).sort()).toEqual(
-      expect.arrayContaining(['ml/clip-split.ts', 'ml/clip.ts', 'ml/faces/faceres-onnx.ts', 'ml/faces/ssd-onnx.ts', 'ml/paddle/detector.ts', 'ml/paddle/paddle-ocr.ts']),
+      expect.arrayContaining([
+        'ml/clip-split.ts',
+        'ml/clip.ts',
+        'ml/faces/faceres-onnx.ts',
+        'ml/faces/ssd-onnx.ts',
+        'ml/paddle/detector.ts',
+        'ml/paddle/paddle-ocr.ts',
+      ]),
     );
     const late = [...loaders, ...ENTRIES.map((file) => path.join(src, file))].filter((file) => {
       const first = /^import\s[^;]*;/m.exec(fs.readFileSync(file, 'utf8'))?.[0];
@@ -43,7 +51,10 @@ describe('onnxruntime telemetry off', () => {
   it("forces the switch on in the process's environment, whatever it said, and refuses a worker thread started without it", async () => {
     // the main thread: setenv, so native code and child processes see it
     const script = `await import(${JSON.stringify(MODULE)}); const { execFileSync } = await import('node:child_process'); process.stdout.write(execFileSync('printenv', ['ORT_DISABLE_TELEMETRY']));`;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ORT_DISABLE_TELEMETRY: '0' }, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { PATH: process.env.PATH, ORT_DISABLE_TELEMETRY: '0' },
+      encoding: 'utf8',
+    });
     expect(child.stderr).toBe('');
     expect(child.stdout.trim()).toBe('1');
 
@@ -54,7 +65,9 @@ describe('onnxruntime telemetry off', () => {
         worker.on('error', (error) => resolve(error.message));
         worker.on('exit', (code) => resolve(`exit ${code}`));
       });
-    expect(await exit({ ...process.env, ORT_DISABLE_TELEMETRY: '0' })).toMatch(/ORT_DISABLE_TELEMETRY was not set by the main thread before this worker started/);
+    expect(await exit({ ...process.env, ORT_DISABLE_TELEMETRY: '0' })).toMatch(
+      /ORT_DISABLE_TELEMETRY was not set by the main thread before this worker started/,
+    );
     expect(await exit({ ...process.env, ORT_DISABLE_TELEMETRY: '1' })).toBe('exit 0');
   });
 });

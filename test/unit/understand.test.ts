@@ -305,7 +305,10 @@ const TABLE: [string, Record<string, unknown>][] = [
   ['Anna without dog', { people: 'anna', excluded: 'dog', text: '-dog' }],
   ['cake -"happy birthday" 2020', { dates: '2020-01-01..2020-12-31', excluded: '"happy birthday"', text: 'cake -"happy birthday"' }],
   // the whole sentence
-  ['Marie and Pierre at the beach in Portugal last summer', { people: 'marie pierre', places: 'Portugal', dates: '2026-06-01..2026-08-31', text: 'beach', didYouMean: 'Marie:marie/curie' }],
+  [
+    'Marie and Pierre at the beach in Portugal last summer',
+    { people: 'marie pierre', places: 'Portugal', dates: '2026-06-01..2026-08-31', text: 'beach', didYouMean: 'Marie:marie/curie' },
+  ],
   ["Anna's birthday 2019", { people: 'anna', dates: '2019-01-01..2019-12-31', text: 'birthday' }],
   ['videos from Lisbon in 2024', { type: 'video', places: 'Lisbon', dates: '2024-01-01..2024-12-31', text: '' }],
   ['photos de Pierre à Paris en été 2023', { people: 'pierre', places: 'Paris', dates: '2023-06-01..2023-08-31', text: '' }],

@@ -15,7 +15,16 @@ import { keyframeTimes } from '../../src/media/video/keyframes.js';
 import { transcodeArgs, transcodeLimits } from '../../src/media/video/transcode.js';
 import { distinctFaces } from '../../src/ml/faces/distinct.js';
 
-const h264: VideoInfo = { container: 'mov,mp4,m4a,3gp,3g2,mj2', width: 1920, height: 1080, rotation: 0, fps: 30, videoCodec: 'h264', audioCodec: 'aac', bitRate: 17_000_000 };
+const h264: VideoInfo = {
+  container: 'mov,mp4,m4a,3gp,3g2,mj2',
+  width: 1920,
+  height: 1080,
+  rotation: 0,
+  fps: 30,
+  videoCodec: 'h264',
+  audioCodec: 'aac',
+  bitRate: 17_000_000,
+};
 
 describe('video tools', () => {
   it('prefers a system ffmpeg from 4.4 on (and any git build) to the npm one', () => {
@@ -44,7 +53,7 @@ describe('video tools', () => {
     }
   });
 
-  it('reads every input from a local file only, with a camera container\'s demuxer', () => {
+  it("reads every input from a local file only, with a camera container's demuxer", () => {
     const only = ['-protocol_whitelist', 'file', '-format_whitelist', 'mov,matroska,avi,mpegts'];
     const args = localInputsOnly('ffmpeg', ['-ss', '1', '-i', 'a.mp4', '-f', 'null', '-']);
     expect(args).toEqual(['-ss', '1', ...only, '-i', 'a.mp4', '-f', 'null', '-']);
@@ -54,27 +63,50 @@ describe('video tools', () => {
 });
 
 describe('ffprobe answers', () => {
-  const answer = (streams: object[], format: object = { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '2.000000', bit_rate: '349284' }) => JSON.stringify({ streams, format });
+  const answer = (streams: object[], format: object = { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '2.000000', bit_rate: '349284' }) =>
+    JSON.stringify({ streams, format });
 
   it('reads the first video stream, its rotation (either way ffprobe says it), rate and codecs', () => {
     const probe = parseProbe(
       answer([
-        { codec_type: 'video', codec_name: 'hevc', width: 1920, height: 1080, avg_frame_rate: '30000/1001', side_data_list: [{ side_data_type: 'Display Matrix', rotation: -90 }] },
+        {
+          codec_type: 'video',
+          codec_name: 'hevc',
+          width: 1920,
+          height: 1080,
+          avg_frame_rate: '30000/1001',
+          side_data_list: [{ side_data_type: 'Display Matrix', rotation: -90 }],
+        },
         { codec_type: 'audio', codec_name: 'aac' },
       ]),
       'clip',
     );
-    expect(probe).toMatchObject({ durationMs: 2000, width: 1920, height: 1080, rotation: 90, fps: 29.97, videoCodec: 'hevc', audioCodec: 'aac', bitRate: 349284 });
+    expect(probe).toMatchObject({
+      durationMs: 2000,
+      width: 1920,
+      height: 1080,
+      rotation: 90,
+      fps: 29.97,
+      videoCodec: 'hevc',
+      audioCodec: 'aac',
+      bitRate: 349284,
+    });
     expect(displaySize(probe)).toEqual({ width: 1080, height: 1920 });
-    expect(parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 640, height: 480, r_frame_rate: '25/1', tags: { rotate: '270' } }]), 'old').rotation).toBe(270);
+    expect(
+      parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 640, height: 480, r_frame_rate: '25/1', tags: { rotate: '270' } }]), 'old').rotation,
+    ).toBe(270);
   });
 
   it('refuses a sound file, a cover picture alone, sizes no camera writes and days-long clips', () => {
     expect(() => parseProbe(answer([{ codec_type: 'audio', codec_name: 'aac' }]), 'memo.m4a')).toThrow(/memo\.m4a: no video stream \(audio only\)/);
-    expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'mjpeg', width: 600, height: 600, disposition: { attached_pic: 1 } }]), 'song')).toThrow(/no video stream/);
+    expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'mjpeg', width: 600, height: 600, disposition: { attached_pic: 1 } }]), 'song')).toThrow(
+      /no video stream/,
+    );
     expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 100000, height: 100000 }]), 'huge')).toThrow(/over the 268 MP limit/);
     expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 0, height: 0 }]), 'none')).toThrow(/without a frame size/);
-    expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 640, height: 480 }], { duration: '360000' }), 'long')).toThrow(/100 hours long, over the 24-hour limit/);
+    expect(() => parseProbe(answer([{ codec_type: 'video', codec_name: 'h264', width: 640, height: 480 }], { duration: '360000' }), 'long')).toThrow(
+      /100 hours long, over the 24-hour limit/,
+    );
     expect(() => parseProbe('not json', 'x')).toThrow(/no readable answer/);
   });
 });
@@ -83,7 +115,10 @@ describe('browserPlayable', () => {
   it('serves H.264, VP9 or AV1 in MP4 and MOV, and WebM, as they are', () => {
     expect(browserPlayable(h264)).toEqual({ playable: true, contentType: 'video/mp4' });
     expect(browserPlayable({ ...h264, videoCodec: 'av1', audioCodec: null })).toEqual({ playable: true, contentType: 'video/mp4' });
-    expect(browserPlayable({ ...h264, container: 'matroska,webm', videoCodec: 'vp9', audioCodec: 'opus' })).toEqual({ playable: true, contentType: 'video/webm' });
+    expect(browserPlayable({ ...h264, container: 'matroska,webm', videoCodec: 'vp9', audioCodec: 'opus' })).toEqual({
+      playable: true,
+      contentType: 'video/webm',
+    });
   });
 
   it('transcodes HEVC, ProRes, AVI, MTS, H.264 in Matroska, PCM sound and very high bit rates, saying why', () => {
@@ -111,7 +146,9 @@ describe('keyframeTimes', () => {
 });
 
 describe('distinctFaces', () => {
-  const face = (x: number, score: number, embedding: number[]) => ({ face: { box: { x, y: 0, width: 100, height: 100 }, score, landmarks: null, embedding: Float32Array.from(embedding) } });
+  const face = (x: number, score: number, embedding: number[]) => ({
+    face: { box: { x, y: 0, width: 100, height: 100 }, score, landmarks: null, embedding: Float32Array.from(embedding) },
+  });
   it("keeps each person of a clip's frames once, on the clearest frame", () => {
     const anna = [face(0, 0.7, [1, 0, 0]), face(10, 0.95, [0.98, 0.05, 0]), face(20, 0.8, [0.97, 0, 0.1])];
     const ben = [face(300, 0.9, [0, 1, 0])];
@@ -150,7 +187,7 @@ describe('transcodeArgs', () => {
 });
 
 describe('transcodeLimits', () => {
-  it('gives a transcode time by the clip\'s frames where its timestamps make it hours long, and a tenth more frames out', () => {
+  it("gives a transcode time by the clip's frames where its timestamps make it hours long, and a tenth more frames out", () => {
     // 150 frames with a 10-hour jump: 2 minutes, not 60 hours
     expect(transcodeLimits(36_006_000, 150)).toEqual({ timeoutMs: 120_000, maxFrames: 265 });
     // an hour at 30 frames a second: 6× its length either way

@@ -17,7 +17,11 @@ describe('vocabulary', () => {
   });
 
   it('has every kind, and aliases that never shadow a name or each other', () => {
-    for (const kind of TAG_KINDS) expect(VOCABULARY.some((e) => e.kind === kind), kind).toBe(true);
+    for (const kind of TAG_KINDS)
+      expect(
+        VOCABULARY.some((e) => e.kind === kind),
+        kind,
+      ).toBe(true);
     const aliases = VOCABULARY.flatMap((e) => e.aliases ?? []);
     expect(new Set(aliases).size).toBe(aliases.length);
     for (const alias of aliases) expect(byName.has(alias), alias).toBe(false);
@@ -69,7 +73,20 @@ describe('vocabulary', () => {
   });
 
   it('covers the document types and scenes the library relies on', () => {
-    for (const name of ['receipt', 'invoice', 'menu', 'handwritten note', 'screenshot', 'whiteboard', 'sign', 'book page', 'business card', 'ticket', 'map', 'poster']) {
+    for (const name of [
+      'receipt',
+      'invoice',
+      'menu',
+      'handwritten note',
+      'screenshot',
+      'whiteboard',
+      'sign',
+      'book page',
+      'business card',
+      'ticket',
+      'map',
+      'poster',
+    ]) {
       expect(byName.get(name)?.kind, name).toBe('document');
     }
     for (const name of ['beach', 'forest', 'mountain', 'city street', 'kitchen', 'office', 'restaurant', 'stadium']) {
@@ -83,9 +100,18 @@ describe('vocabulary', () => {
 
 describe('seed categories', () => {
   it('are the ten seeds, each labelled and non-empty', () => {
-    expect(SEED_CATEGORIES.map((c) => c.name).sort()).toEqual(
-      ['animals', 'architecture', 'documents', 'electronics', 'events', 'food', 'landscape', 'people', 'plants', 'vehicles'],
-    );
+    expect(SEED_CATEGORIES.map((c) => c.name).sort()).toEqual([
+      'animals',
+      'architecture',
+      'documents',
+      'electronics',
+      'events',
+      'food',
+      'landscape',
+      'people',
+      'plants',
+      'vehicles',
+    ]);
     for (const c of SEED_CATEGORIES) {
       expect(c.label.length, c.name).toBeGreaterThan(0);
       expect(c.tags.length, c.name).toBeGreaterThan(20);
@@ -101,7 +127,10 @@ describe('seed categories', () => {
   });
 
   it('put everyday tags where a user would look for them, some in several', () => {
-    const of = (tag: string) => SEED_CATEGORIES.filter((c) => c.tags.includes(tag)).map((c) => c.name).sort();
+    const of = (tag: string) =>
+      SEED_CATEGORIES.filter((c) => c.tags.includes(tag))
+        .map((c) => c.name)
+        .sort();
     expect(of('laptop')).toEqual(['electronics']);
     expect(of('pizza')).toEqual(['food']);
     expect(of('beach')).toEqual(['landscape']);

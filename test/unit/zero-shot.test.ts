@@ -116,7 +116,12 @@ describe('zeroShotTags', () => {
     const soft = zeroShotTags(image, matrix, { minConfidence: 0, topK: 2, logitScale: 10 });
     expect(soft[0]!.name).toBe('tag-010');
     expect(soft[0]!.confidence).toBeLessThan(sharp[0]!.confidence);
-    expect(zeroShotTags(image.map((x) => x * 7), matrix)).toEqual(zeroShotTags(image, matrix));
+    expect(
+      zeroShotTags(
+        image.map((x) => x * 7),
+        matrix,
+      ),
+    ).toEqual(zeroShotTags(image, matrix));
   });
 
   it('rejects an embedding of the wrong size', () => {

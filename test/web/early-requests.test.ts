@@ -29,7 +29,14 @@ function runEarlyScript(pathname: string, answer: (url: string) => Response, scr
     src = '';
     decoding = '';
   }
-  new Function('window', 'location', 'fetch', 'Image', 'innerWidth', 'innerHeight', earlyScript)(window, { pathname }, fetch, Image, screen.width, screen.height);
+  new Function('window', 'location', 'fetch', 'Image', 'innerWidth', 'innerHeight', earlyScript)(
+    window,
+    { pathname },
+    fetch,
+    Image,
+    screen.width,
+    screen.height,
+  );
   return { window, asked };
 }
 
@@ -73,7 +80,10 @@ describe('early requests', () => {
     expect(srcs).toEqual(withThumbnail.slice(0, 7 * 6).map((item) => photoUrls.thumbnail(item.id)));
 
     // a phone: three columns of 104 px tiles
-    const phone = runEarlyScript('/', (url) => (url.startsWith('/api/photos') ? json({ items, total: items.length }) : json({ buckets: [] })), { width: 375, height: 780 });
+    const phone = runEarlyScript('/', (url) => (url.startsWith('/api/photos') ? json({ items, total: items.length }) : json({ buckets: [] })), {
+      width: 375,
+      height: 780,
+    });
     await vi.waitFor(() => expect(phone.window.__shoeboxEarlyImages).toBeDefined());
     expect(phone.window.__shoeboxEarlyImages).toHaveLength(3 * 9);
   });

@@ -47,7 +47,15 @@ describe('timeline layout', () => {
   });
 
   it('puts short days side by side, starts a long day on its own rows, and labels only where a day starts', () => {
-    const layout = computeLayout(buckets([['2024-06-30', 2], ['2024-06-29', 3], ['2024-06-20', 7], ['2024-06-19', 1]]), grid);
+    const layout = computeLayout(
+      buckets([
+        ['2024-06-30', 2],
+        ['2024-06-29', 3],
+        ['2024-06-20', 7],
+        ['2024-06-19', 1],
+      ]),
+      grid,
+    );
     const rows = tileRows(layout.rows);
     // 2 + 3 fill the first row; the 7 take a row and a half; the single photo does not join the long day's
     // unlabelled second row.
@@ -67,7 +75,12 @@ describe('timeline layout', () => {
   });
 
   it('finds the rows on screen and the photos they show by position', () => {
-    const input = buckets(Array.from({ length: 40 }, (_, i) => [`2020-${String(12 - Math.floor(i / 4)).padStart(2, '0')}-${String(28 - (i % 4)).padStart(2, '0')}`, 1 + (i % 7)] as [string, number]));
+    const input = buckets(
+      Array.from(
+        { length: 40 },
+        (_, i) => [`2020-${String(12 - Math.floor(i / 4)).padStart(2, '0')}-${String(28 - (i % 4)).padStart(2, '0')}`, 1 + (i % 7)] as [string, number],
+      ),
+    );
     const layout = computeLayout(input, grid);
     for (const y of [0, 1, 250, 777, layout.height / 2, layout.height - 1]) {
       const i = rowAt(layout.rows, y);

@@ -76,12 +76,13 @@ export async function request<T>(method: string, url: string, options: { body?: 
   try {
     options.signal?.throwIfAborted();
     const early = method === 'GET' ? earlyResponse(url) : undefined;
-    response = await (early ?? fetch(url, {
-      method,
-      headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    }));
+    response = await (early ??
+      fetch(url, {
+        method,
+        headers: options.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: options.signal,
+      }));
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, 'Cannot reach the Shoebox server. Is it running?');

@@ -26,9 +26,28 @@ async function start(container: HTMLElement) {
     );
     return;
   }
-  const status = await accountApi.status().catch((): AuthStatus => ({ setupRequired: false, signedIn: true, singleSignOn: { enabled: false, buttonLabel: '' }, offeredModels: [], photosBeforeSetUp: 0 }));
+  const status = await accountApi.status().catch((): AuthStatus => ({
+    setupRequired: false,
+    signedIn: true,
+    singleSignOn: { enabled: false, buttonLabel: '' },
+    offeredModels: [],
+    photosBeforeSetUp: 0,
+  }));
   if (status.signedIn) library.ensureLoaded();
-  createRoot(container).render(<StrictMode>{status.signedIn ? <App /> : <SignInPage setupRequired={status.setupRequired} singleSignOn={status.singleSignOn} offeredModels={status.offeredModels} photosBeforeSetUp={status.photosBeforeSetUp} />}</StrictMode>);
+  createRoot(container).render(
+    <StrictMode>
+      {status.signedIn ? (
+        <App />
+      ) : (
+        <SignInPage
+          setupRequired={status.setupRequired}
+          singleSignOn={status.singleSignOn}
+          offeredModels={status.offeredModels}
+          photosBeforeSetUp={status.photosBeforeSetUp}
+        />
+      )}
+    </StrictMode>,
+  );
 }
 
 void start(root);

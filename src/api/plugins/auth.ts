@@ -86,7 +86,11 @@ export function authPlugin(app: FastifyInstance, context: Resources): void {
   app.addHook('onRequest', async (request, reply) => {
     // DNS rebinding: a page on evil.example resolved to 127.0.0.1 sends Host: evil.example.
     if (guardHosts && !anyHost && !allowedHosts.has(hostName(request.headers.host))) {
-      return refuse(reply, 403, `this server does not answer to the host name ${JSON.stringify(hostName(request.headers.host))}: add it to SHOEBOX_ALLOWED_HOSTS`);
+      return refuse(
+        reply,
+        403,
+        `this server does not answer to the host name ${JSON.stringify(hostName(request.headers.host))}: add it to SHOEBOX_ALLOWED_HOSTS`,
+      );
     }
     const url = request.url.split('?')[0]!;
     const access: Access = request.routeOptions.config?.access ?? 'public';

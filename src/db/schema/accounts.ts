@@ -34,7 +34,10 @@ export const apiKeys = pgTable(
     keyHash: text('key_hash').notNull().unique(),
     /** The key's first characters, to recognise it in a list. */
     prefix: text('prefix').notNull(),
-    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    scopes: text('scopes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** user: made by its owner | local: the server's own key for the CLI on this machine (in the data folder). */
     kind: text('kind').notNull().default('user'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -22,7 +22,10 @@ export const albums = pgTable(
     /** active | dismissed */
     status: text('status').notNull().default('active'),
     coverPhotoId: uuid('cover_photo_id').references(() => photos.id, { onDelete: 'set null' }),
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     primaryCategory: text('primary_category'),
     /** Where an auto album's name came from: provider | fallback; user once renamed. */
     nameSource: text('name_source'),

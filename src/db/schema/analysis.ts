@@ -59,7 +59,10 @@ export const photoCaptions = pgTable('photo_captions', {
   caption: text('caption').notNull(),
   description: text('description'),
   primaryCategory: text('primary_category'),
-  tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+  tags: text('tags')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   detectedObjects: jsonb('detected_objects').$type<{ name: string; confidence: number }[]>().notNull().default([]),
   sceneType: text('scene_type'),
   suggestedClusterName: text('suggested_cluster_name'),

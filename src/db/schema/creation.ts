@@ -44,7 +44,10 @@ export const generationJobs = pgTable(
       .notNull()
       .default(sql`'[]'::jsonb`),
     /** A product-shots job: the album of each product's set, by product photo id (made when the job starts). */
-    albums: jsonb('albums').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    albums: jsonb('albums')
+      .$type<Record<string, string>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** Why the job as a whole failed or stopped (a provider without a key, every image refused…). */
     error: text('error'),
     cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
@@ -115,7 +118,10 @@ export const products = pgTable(
     productType: text('product_type').notNull(),
     name: text('name'),
     description: text('description'),
-    attributes: jsonb('attributes').$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    attributes: jsonb('attributes')
+      .$type<Record<string, string>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** A colour name (`rose gold`), and the hex the palette gives the product (not its background). */
     mainColour: text('main_colour'),
     mainColourHex: text('main_colour_hex'),
@@ -125,7 +131,10 @@ export const products = pgTable(
     /** `provider`, `fallback` (no caption endpoint: from the caption and palette), or null before the step ran. */
     fieldsSource: text('fields_source'),
     fieldsModel: text('fields_model'),
-    editedFields: text('edited_fields').array().notNull().default(sql`'{}'::text[]`),
+    editedFields: text('edited_fields')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The product's size as the user measured it, for the dimensions shot. */
     heightMm: real('height_mm'),
     widthMm: real('width_mm'),

@@ -78,10 +78,7 @@ export const duplicateMembers = pgTable(
     redundant: boolean('redundant'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    primaryKey({ columns: [t.groupId, t.photoId] }),
-    uniqueIndex('duplicate_members_photo_kind_uq').on(t.photoId, t.kind),
-  ],
+  (t) => [primaryKey({ columns: [t.groupId, t.photoId] }), uniqueIndex('duplicate_members_photo_kind_uq').on(t.photoId, t.kind)],
 );
 
 /** "Not duplicates": pairs the user separated, never grouped again (photo_a < photo_b). */

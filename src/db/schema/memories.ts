@@ -48,7 +48,10 @@ export const memorySettings = pgTable('memory_settings', {
   ownerId: uuid('owner_id')
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
-  kindsOff: text('kinds_off').array().notNull().default(sql`'{}'::text[]`),
+  kindsOff: text('kinds_off')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   homeLatitude: doublePrecision('home_latitude'),
   homeLongitude: doublePrecision('home_longitude'),
   /** The day (the user's) the memories were last computed for: a day not yet computed is computed when asked. */

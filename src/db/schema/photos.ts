@@ -60,7 +60,10 @@ export const photos = pgTable(
     rating: integer('rating'),
     /** The user set (or cleared) the rating: re-reading the file's metadata leaves it alone. */
     ratingByUser: boolean('rating_by_user').notNull().default(false),
-    keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+    keywords: text('keywords')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     description: text('description'),
     pdqHash: text('pdq_hash'),
     pdqQuality: integer('pdq_quality'),
@@ -156,21 +159,37 @@ export const photos = pgTable(
     takenLocal: timestamp('taken_local').generatedAlwaysAs(TAKEN_LOCAL),
   },
   (t) => [
-    index('photos_trash_idx').on(t.ownerId, t.deletedAt).where(sql`${t.deletedAt} is not null`),
+    index('photos_trash_idx')
+      .on(t.ownerId, t.deletedAt)
+      .where(sql`${t.deletedAt} is not null`),
     uniqueIndex('photos_owner_sha256_uq').on(t.ownerId, t.sha256),
     index('photos_owner_sort_idx').on(t.ownerId, sql`coalesce(${t.takenAt}, ${t.createdAt}) desc`, t.id),
     index('photos_state_idx').on(t.state),
     // places named in a search ("videos from Lisbon"): the photos of a place without reading every row
-    index('photos_place_city_idx').on(t.placeCity).where(sql`${t.placeCity} is not null`),
-    index('photos_place_state_idx').on(t.placeState).where(sql`${t.placeState} is not null`),
-    index('photos_place_country_idx').on(t.placeCountry).where(sql`${t.placeCountry} is not null`),
+    index('photos_place_city_idx')
+      .on(t.placeCity)
+      .where(sql`${t.placeCity} is not null`),
+    index('photos_place_state_idx')
+      .on(t.placeState)
+      .where(sql`${t.placeState} is not null`),
+    index('photos_place_country_idx')
+      .on(t.placeCountry)
+      .where(sql`${t.placeCountry} is not null`),
     index('photos_storage_key_idx').on(t.storageKey),
     // a Live Photo's other half, looked for when either arrives; its MOV found by its bytes and its file
-    index('photos_live_idx').on(t.ownerId, t.liveId).where(sql`${t.liveId} is not null`),
+    index('photos_live_idx')
+      .on(t.ownerId, t.liveId)
+      .where(sql`${t.liveId} is not null`),
     index('photos_stack_keys_idx').using('gin', t.stackKeys),
-    index('photos_live_sha256_idx').on(sql`(${t.motion}->>'sha256')`).where(sql`${t.motion}->>'source' = 'live'`),
-    index('photos_live_key_idx').on(sql`(${t.motion}->>'key')`).where(sql`${t.motion}->>'source' = 'live'`),
-    index('photos_favorite_idx').on(t.ownerId).where(sql`${t.favorite}`),
+    index('photos_live_sha256_idx')
+      .on(sql`(${t.motion}->>'sha256')`)
+      .where(sql`${t.motion}->>'source' = 'live'`),
+    index('photos_live_key_idx')
+      .on(sql`(${t.motion}->>'key')`)
+      .where(sql`${t.motion}->>'source' = 'live'`),
+    index('photos_favorite_idx')
+      .on(t.ownerId)
+      .where(sql`${t.favorite}`),
     // The timeline's order (newest taken first, undated last, newest upload, then id as the tiebreaker); holds
     // every column the order needs, so a deep page is skipped over in the index alone, and `archived` after the
     // unique id (it orders nothing): the timeline leaves the archive out and counts its photos from the index alone.
@@ -180,12 +199,20 @@ export const photos = pgTable(
 
     // the jobs feed asks "did anything change?" every second: the latest change, from the index
     index('photos_updated_idx').on(t.updatedAt),
-    index('photos_source_idx').on(t.sourcePhotoId).where(sql`${t.sourcePhotoId} is not null`),
+    index('photos_source_idx')
+      .on(t.sourcePhotoId)
+      .where(sql`${t.sourcePhotoId} is not null`),
     // a generation job's images (its progress, read every second while someone watches; what a resumed job skips)
-    index('photos_generation_job_idx').on(t.generationJobId).where(sql`${t.generationJobId} is not null`),
-    index('photos_library_idx').on(t.libraryId).where(sql`${t.libraryId} is not null`),
+    index('photos_generation_job_idx')
+      .on(t.generationJobId)
+      .where(sql`${t.generationJobId} is not null`),
+    index('photos_library_idx')
+      .on(t.libraryId)
+      .where(sql`${t.libraryId} is not null`),
     // the grace period's sweep: offline photos, oldest first
-    index('photos_offline_idx').on(t.offlineAt).where(sql`${t.offlineAt} is not null`),
+    index('photos_offline_idx')
+      .on(t.offlineAt)
+      .where(sql`${t.offlineAt} is not null`),
   ],
 );
 

@@ -25,13 +25,17 @@ export const photoSteps = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.photoId, t.step] }),
-    index('photo_steps_retry_idx').on(t.retryAt).where(sql`${t.retryAt} is not null`),
+    index('photo_steps_retry_idx')
+      .on(t.retryAt)
+      .where(sql`${t.retryAt} is not null`),
     index('photo_steps_step_status_idx').on(t.step, t.status),
     // the jobs page: the latest step started and finished (has anything changed?), steps finished lately (the
     // rate), and failures newest first
     index('photo_steps_started_idx').on(t.startedAt),
     index('photo_steps_finished_idx').on(t.finishedAt),
-    index('photo_steps_failed_idx').on(t.finishedAt.desc()).where(sql`${t.status} = 'failed'`),
+    index('photo_steps_failed_idx')
+      .on(t.finishedAt.desc())
+      .where(sql`${t.status} = 'failed'`),
   ],
 );
 

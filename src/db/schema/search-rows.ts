@@ -27,7 +27,10 @@ export const photoSearch = pgTable(
     ocr: text('ocr').notNull().default(''),
     filename: text('filename').notNull().default(''),
     camera: text('camera').notNull().default(''),
-    terms: text('terms').array().notNull().default(sql`'{}'::text[]`),
+    terms: text('terms')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     document: tsvector('document').generatedAlwaysAs(
       sql`setweight(to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords), 'A') || setweight(to_tsvector('shoebox', caption), 'B') || setweight(to_tsvector('shoebox', ocr), 'C') || setweight(to_tsvector('shoebox', filename || ' ' || camera), 'D')`,
     ),
@@ -35,14 +38,9 @@ export const photoSearch = pgTable(
      * The A fields alone, with their own index: the first keyword pass ("the words are in a tag, a name, a
      * place…") is then an index lookup instead of a weight recheck of every photo the words occur in.
      */
-    strong: tsvector('strong').generatedAlwaysAs(
-      sql`to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords)`,
-    ),
+    strong: tsvector('strong').generatedAlwaysAs(sql`to_tsvector('shoebox', tags || ' ' || people || ' ' || places || ' ' || albums || ' ' || keywords)`),
   },
-  (t) => [
-    index('photo_search_document_idx').using('gin', t.document),
-    index('photo_search_strong_idx').using('gin', t.strong),
-  ],
+  (t) => [index('photo_search_document_idx').using('gin', t.document), index('photo_search_strong_idx').using('gin', t.strong)],
 );
 
 /**

@@ -44,7 +44,10 @@ export async function userForClaims(db: Db, issuer: string, claims: Claims, conf
   const role = roleFromClaims(claims, config);
   const quota = quotaFromClaims(claims, config);
 
-  let [user] = await db.select().from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)));
+  let [user] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)));
   if (!user && email) {
     if (!verified) throw new UserError('forbidden', `the provider has not verified ${email}: Shoebox links accounts by verified email only`);
     [user] = await db.select().from(users).where(eq(users.email, email));

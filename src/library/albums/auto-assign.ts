@@ -48,10 +48,7 @@ async function assignmentState(owner: OwnerView): Promise<AssignmentState> {
   const stamp = await assignmentStamp(owner);
   const cached = assignmentCache.get(db)?.get(ownerId);
   if (cached && cached.stamp === stamp) return cached;
-  const [meta] = await rows<{ value: Partial<RegenerateParams & { model: string }> }>(
-    db,
-    sql`select value from library_meta where key = ${metaKey(owner)}`,
-  );
+  const [meta] = await rows<{ value: Partial<RegenerateParams & { model: string }> }>(db, sql`select value from library_meta where key = ${metaKey(owner)}`);
   const timeGapDays = meta?.value.timeGapDays ?? null;
   const found = await rows<{ id: string; centroid: string; start_ms: number | null; end_ms: number | null }>(
     db,

@@ -26,14 +26,7 @@
 //   regenerate a subset (a year, a folder) to find the smaller ones there.
 import { compareIds } from '../../ml/people/ids.js';
 import { centroid } from '../../ml/people/vectors.js';
-import {
-  DAY_MS,
-  resolveAutoClusteringParams,
-  timeOf,
-  type AlbumPhoto,
-  type AutoCluster,
-  type AutoClusteringParams,
-} from './auto-clustering-params.js';
+import { DAY_MS, resolveAutoClusteringParams, timeOf, type AlbumPhoto, type AutoCluster, type AutoClusteringParams } from './auto-clustering-params.js';
 import { dbscanLabels, packRows, similarNeighbours } from './auto-dbscan.js';
 import { describeCluster } from './auto-describe.js';
 import { assignIncrementally } from './auto-incremental.js';
@@ -89,7 +82,10 @@ function densityGroups(sorted: readonly AlbumPhoto[], p: AutoClusteringParams): 
 /** Large libraries: DBSCAN on a hash sample, then the rest joins by centroid (see the top of the file). */
 function sampledGroups(sorted: readonly AlbumPhoto[], p: AutoClusteringParams): AlbumPhoto[][] {
   const inSample = hashSample(sorted, p.maxExact);
-  const groups = densityGroups(sorted.filter((_, i) => inSample[i]), p).filter((g) => g.length >= p.minSize);
+  const groups = densityGroups(
+    sorted.filter((_, i) => inSample[i]),
+    p,
+  ).filter((g) => g.length >= p.minSize);
   const seeds = groups.map((g, i) => ({ id: String(i), centroid: centroid(g.map((photo) => photo.embedding)) }));
   const seeded = new Set(groups.flat());
   const rest = sorted.filter((photo) => !seeded.has(photo));

@@ -97,22 +97,72 @@ export function similarNeighbours(X: Float32Array, n: number, dim: number, minSi
 
 /** The 16 dot products of rows i…i+3 with rows j…j+3, row-major into `out`. */
 function dotTile(X: Float32Array, dim: number, i: number, j: number, out: Float64Array): void {
-  const a0 = i * dim, a1 = a0 + dim, a2 = a1 + dim, a3 = a2 + dim;
-  const b0 = j * dim, b1 = b0 + dim, b2 = b1 + dim, b3 = b2 + dim;
-  let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-  let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+  const a0 = i * dim,
+    a1 = a0 + dim,
+    a2 = a1 + dim,
+    a3 = a2 + dim;
+  const b0 = j * dim,
+    b1 = b0 + dim,
+    b2 = b1 + dim,
+    b3 = b2 + dim;
+  let s00 = 0,
+    s01 = 0,
+    s02 = 0,
+    s03 = 0,
+    s10 = 0,
+    s11 = 0,
+    s12 = 0,
+    s13 = 0;
+  let s20 = 0,
+    s21 = 0,
+    s22 = 0,
+    s23 = 0,
+    s30 = 0,
+    s31 = 0,
+    s32 = 0,
+    s33 = 0;
   for (let t = 0; t < dim; t += 1) {
-    const x0 = X[a0 + t]!, x1 = X[a1 + t]!, x2 = X[a2 + t]!, x3 = X[a3 + t]!;
-    const y0 = X[b0 + t]!, y1 = X[b1 + t]!, y2 = X[b2 + t]!, y3 = X[b3 + t]!;
-    s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-    s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-    s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-    s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+    const x0 = X[a0 + t]!,
+      x1 = X[a1 + t]!,
+      x2 = X[a2 + t]!,
+      x3 = X[a3 + t]!;
+    const y0 = X[b0 + t]!,
+      y1 = X[b1 + t]!,
+      y2 = X[b2 + t]!,
+      y3 = X[b3 + t]!;
+    s00 += x0 * y0;
+    s01 += x0 * y1;
+    s02 += x0 * y2;
+    s03 += x0 * y3;
+    s10 += x1 * y0;
+    s11 += x1 * y1;
+    s12 += x1 * y2;
+    s13 += x1 * y3;
+    s20 += x2 * y0;
+    s21 += x2 * y1;
+    s22 += x2 * y2;
+    s23 += x2 * y3;
+    s30 += x3 * y0;
+    s31 += x3 * y1;
+    s32 += x3 * y2;
+    s33 += x3 * y3;
   }
-  out[0] = s00; out[1] = s01; out[2] = s02; out[3] = s03;
-  out[4] = s10; out[5] = s11; out[6] = s12; out[7] = s13;
-  out[8] = s20; out[9] = s21; out[10] = s22; out[11] = s23;
-  out[12] = s30; out[13] = s31; out[14] = s32; out[15] = s33;
+  out[0] = s00;
+  out[1] = s01;
+  out[2] = s02;
+  out[3] = s03;
+  out[4] = s10;
+  out[5] = s11;
+  out[6] = s12;
+  out[7] = s13;
+  out[8] = s20;
+  out[9] = s21;
+  out[10] = s22;
+  out[11] = s23;
+  out[12] = s30;
+  out[13] = s31;
+  out[14] = s32;
+  out[15] = s33;
 }
 
 /** Keeps the k most similar of row i, ties to the smaller index, so the kept set does not depend on arrival order. */

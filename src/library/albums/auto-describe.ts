@@ -33,11 +33,7 @@ export function describeCluster(group: readonly AlbumPhoto[]): AutoCluster {
  * Up to `max` photo ids, most similar to the centroid first (ties by id). A near-duplicate of one already picked
  * (a burst) is passed over while there are other photos, so the captions a model reads describe different shots.
  */
-export function pickRepresentatives(
-  photos: readonly Pick<AlbumPhoto, 'photoId' | 'embedding'>[],
-  center: Float32Array,
-  max = MAX_REPRESENTATIVES,
-): string[] {
+export function pickRepresentatives(photos: readonly Pick<AlbumPhoto, 'photoId' | 'embedding'>[], center: Float32Array, max = MAX_REPRESENTATIVES): string[] {
   const ranked = photos
     .map((photo) => ({ photo, similarity: 1 - cosineDistance(photo.embedding, center) }))
     .sort((a, b) => b.similarity - a.similarity || compareIds(a.photo.photoId, b.photo.photoId))

@@ -2,14 +2,7 @@
 // most like. Pure; apart from the full regeneration because it needs only the albums' centroids, never the library.
 import { compareIds } from '../../ml/people/ids.js';
 import { cosineDistance } from '../../ml/people/vectors.js';
-import {
-  checkGapDays,
-  checkSimilarity,
-  DAY_MS,
-  DEFAULT_AUTO_CLUSTERING_PARAMS,
-  timeOf,
-  type AlbumPhoto,
-} from './auto-clustering-params.js';
+import { checkGapDays, checkSimilarity, DAY_MS, DEFAULT_AUTO_CLUSTERING_PARAMS, timeOf, type AlbumPhoto } from './auto-clustering-params.js';
 
 export interface ExistingCluster {
   id: string;

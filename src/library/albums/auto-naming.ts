@@ -114,14 +114,9 @@ export function characteristicTags(
 }
 
 /** The category most photos fall in through their tags (each photo counted once per category); ties by name. */
-function primaryCategoryOf(
-  perPhoto: readonly (readonly string[])[],
-  tagCategories: ReadonlyMap<string, string> | undefined,
-): string | null {
+function primaryCategoryOf(perPhoto: readonly (readonly string[])[], tagCategories: ReadonlyMap<string, string> | undefined): string | null {
   if (tagCategories === undefined) return null;
-  const perPhotoCategories = perPhoto.map((tags) =>
-    tags.map((tag) => tagCategories.get(normaliseTag(tag)) ?? '').filter((category) => category !== ''),
-  );
+  const perPhotoCategories = perPhoto.map((tags) => tags.map((tag) => tagCategories.get(normaliseTag(tag)) ?? '').filter((category) => category !== ''));
   let best: [string, number] | null = null;
   for (const entry of photosPerLabel(perPhotoCategories)) {
     if (best === null || entry[1] > best[1] || (entry[1] === best[1] && compareText(entry[0], best[0]) < 0)) best = entry;
@@ -247,13 +242,19 @@ function hintLines(hints: AlbumHints): string[] {
   if (hints.photoCount !== undefined) facts.push(`${hints.photoCount} ${hints.photoCount === 1 ? 'photo' : 'photos'}`);
   if (hints.dateSpan) facts.push(`taken ${oneLine(hints.dateSpan)}`);
   if (hints.place) facts.push(`mostly in ${oneLine(hints.place)}`);
-  const tags = (hints.tags ?? []).map(oneLine).filter((t) => t !== '').slice(0, ALBUM_NAME_LIMITS.maxTags);
+  const tags = (hints.tags ?? [])
+    .map(oneLine)
+    .filter((t) => t !== '')
+    .slice(0, ALBUM_NAME_LIMITS.maxTags);
   if (tags.length > 0) facts.push(`frequent tags: ${tags.join(', ')}`);
   return facts.length > 0 ? [`Facts from the photos' metadata: ${facts.join('; ')}.`] : [];
 }
 
 function oneLine(s: string): string {
-  return s.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**

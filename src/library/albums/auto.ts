@@ -70,7 +70,8 @@ export async function regenerateAutoAlbums(lib: AutoAlbumsLibrary, options: Rege
   // Checked and marked before the first await: two calls in the same tick cannot both pass.
   const busy = running.get(lib.db) ?? new Set<string>();
   running.set(lib.db, busy);
-  if (busy.has(lib.ownerId)) throw new UserError('conflict', 'automatic albums are already being regenerated for this library: try again when that run has finished');
+  if (busy.has(lib.ownerId))
+    throw new UserError('conflict', 'automatic albums are already being regenerated for this library: try again when that run has finished');
   busy.add(lib.ownerId);
   try {
     return await regenerate(lib, options);
@@ -124,7 +125,20 @@ async function regenerate(lib: AutoAlbumsLibrary, options: RegenerateOptions): P
       albums: plan.results.map((result, i) => ({ ...result, id: result.id ?? outcome.createdIds[i]! })),
     };
     lib.logger.info(
-      { ...params, model, photos: summary.photos, pending, clusters: clusters.length, created: summary.created, updated: summary.updated, unchanged: summary.unchanged, removed: summary.removed, skipped: summary.skipped, clusterMs: clusteredMs, ms: Math.round(performance.now() - started) },
+      {
+        ...params,
+        model,
+        photos: summary.photos,
+        pending,
+        clusters: clusters.length,
+        created: summary.created,
+        updated: summary.updated,
+        unchanged: summary.unchanged,
+        removed: summary.removed,
+        skipped: summary.skipped,
+        clusterMs: clusteredMs,
+        ms: Math.round(performance.now() - started),
+      },
       'automatic albums regenerated',
     );
     return summary;

@@ -153,10 +153,7 @@ export async function getAlbum(lib: Library, id: string, options: { page: number
   };
 }
 
-export async function createAlbum(
-  lib: Library,
-  input: { name: string; description?: string | null; photoIds?: string[] },
-): Promise<AlbumSummary> {
+export async function createAlbum(lib: Library, input: { name: string; description?: string | null; photoIds?: string[] }): Promise<AlbumSummary> {
   mayChange(lib);
   const name = cleanName(input.name);
   const description = cleanDescription(input.description);
@@ -227,7 +224,11 @@ export async function addPhotos(lib: Library, id: string, photoIds: string[]): P
     .set({ updatedAt: new Date(), ...keptAsManual })
     .where(eq(albums.id, id));
   if (album.status !== 'active') await refreshAlbumPhotos(lib, id);
-  else await refreshSearchDocuments(lib.db, added.map((row) => row.photoId));
+  else
+    await refreshSearchDocuments(
+      lib.db,
+      added.map((row) => row.photoId),
+    );
   return { album: await getAlbumSummary(lib, id), added: added.length };
 }
 

@@ -103,7 +103,10 @@ export async function listCategories(lib: Library): Promise<CategorySummary[]> {
 }
 
 async function requireCategory(lib: Library, id: string) {
-  const [category] = await lib.db.select().from(categories).where(and(eq(categories.id, id), owns(lib, categories)));
+  const [category] = await lib.db
+    .select()
+    .from(categories)
+    .where(and(eq(categories.id, id), owns(lib, categories)));
   if (!category) throw new UserError('not-found', `no category with id ${id}`);
   return category;
 }
@@ -158,7 +161,11 @@ export async function updateCategory(
       if (tags.length > 0) await tx.insert(categoryTags).values(tags.map((tag) => ({ categoryId: id, tag })));
     }
     const added = validTags(changes.addTags ?? []);
-    if (added.length > 0) await tx.insert(categoryTags).values(added.map((tag) => ({ categoryId: id, tag }))).onConflictDoNothing();
+    if (added.length > 0)
+      await tx
+        .insert(categoryTags)
+        .values(added.map((tag) => ({ categoryId: id, tag })))
+        .onConflictDoNothing();
     const removed = validTags(changes.removeTags ?? []);
     if (removed.length > 0) {
       await tx.delete(categoryTags).where(sql`${categoryTags.categoryId} = ${id} and ${inArray(categoryTags.tag, removed)}`);
@@ -177,7 +184,10 @@ export async function deleteCategory(lib: Library, id: string): Promise<void> {
 export async function categoriesOfPhotos(db: Db, photoIds: string[]): Promise<Map<string, string[]>> {
   const result = new Map<string, string[]>();
   if (photoIds.length === 0) return result;
-  const ids = sql`(${sql.join(photoIds.map((id) => sql`${id}::uuid`), sql`, `)})`;
+  const ids = sql`(${sql.join(
+    photoIds.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )})`;
   const found = await rows<{ photo_id: string; name: string }>(
     db,
     sql`select distinct t.photo_id, c.name

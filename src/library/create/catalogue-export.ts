@@ -7,16 +7,10 @@ import type { Library } from '../library.js';
 import { spreadsheetCell } from '../../base/spreadsheet-cells.js';
 import { listProducts, type ProductInfo, type ProductSelection } from './products.js';
 
-
 export type CatalogueRow = Partial<Record<CatalogueColumn, string | number | null | Record<string, string> | string[]>>;
 
 /** The selected products as rows of the chosen columns; `origin` makes the image URLs absolute (`https://host`). */
-export async function catalogueRows(
-  lib: Library,
-  selection: ProductSelection,
-  columns: readonly CatalogueColumn[],
-  origin: string,
-): Promise<CatalogueRow[]> {
+export async function catalogueRows(lib: Library, selection: ProductSelection, columns: readonly CatalogueColumn[], origin: string): Promise<CatalogueRow[]> {
   const { items } = await listProducts(lib, selection);
   return items.map((product) => rowOf(product, columns, origin));
 }

@@ -90,8 +90,7 @@ export function attributesFrom(value: unknown): Record<string, string> | string 
     : value && typeof value === 'object'
       ? Object.entries(value)
       : [];
-  if (value !== undefined && value !== null && !Array.isArray(value) && typeof value !== 'object')
-    return '"attributes" must be a list of {name, value}';
+  if (value !== undefined && value !== null && !Array.isArray(value) && typeof value !== 'object') return '"attributes" must be a list of {name, value}';
   const attributes: Record<string, string> = {};
   for (const [rawName, rawValue] of pairs.slice(0, LIMITS.attributes)) {
     const name = clean(rawName, LIMITS.attributeName)?.toLowerCase();

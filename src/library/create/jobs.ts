@@ -52,10 +52,7 @@ export function chooseProvider(lib: Library, name: string | undefined): string {
  * Images this user may still ask for in the next 24 hours: their own figure (set by an admin; 0 allows none), else
  * the server's SHOEBOX_GENERATION_IMAGES_PER_DAY (0: no limit). `limit` and `left` are null without a limit.
  */
-export async function imagesLeftToday(
-  owner: OwnerView,
-  serverLimit: number,
-): Promise<{ limit: number | null; used: number; left: number | null }> {
+export async function imagesLeftToday(owner: OwnerView, serverLimit: number): Promise<{ limit: number | null; used: number; left: number | null }> {
   const { db } = owner;
   const [user] = await db.select({ own: users.generationImagesPerDay }).from(users).where(eq(users.id, owner.ownerId));
   const limit = user?.own ?? (serverLimit === 0 ? null : serverLimit);
@@ -130,9 +127,7 @@ export async function listGenerationJobs(lib: Library, options: { limit: number;
   const conditions = [owns(lib, generationJobs)];
   if (options.open) conditions.push(inArray(generationJobs.state, [...OPEN_JOB_STATES]));
   if (options.since)
-    conditions.push(
-      sql`(${generationJobs.state} in ('queued', 'running') or ${generationJobs.updatedAt} >= ${options.since.toISOString()}::timestamptz)`,
-    );
+    conditions.push(sql`(${generationJobs.state} in ('queued', 'running') or ${generationJobs.updatedAt} >= ${options.since.toISOString()}::timestamptz)`);
   const jobs = await lib.db
     .select()
     .from(generationJobs)

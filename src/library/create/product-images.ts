@@ -159,10 +159,7 @@ async function opaqueBox(png: Buffer): Promise<Box> {
 /** What differs from the white around a product photographed on white (else the whole placed photo). */
 async function contentBox(image: Buffer, placed: Box): Promise<Box> {
   try {
-    const { info } = await sharp(image)
-      .flatten({ background: '#ffffff' })
-      .trim({ background: '#ffffff', threshold: 40 })
-      .toBuffer({ resolveWithObject: true });
+    const { info } = await sharp(image).flatten({ background: '#ffffff' }).trim({ background: '#ffffff', threshold: 40 }).toBuffer({ resolveWithObject: true });
     const left = -(info.trimOffsetLeft ?? 0);
     const top = -(info.trimOffsetTop ?? 0);
     if (info.width < 4 || info.height < 4) return placed;

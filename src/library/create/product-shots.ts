@@ -145,8 +145,7 @@ export async function planProductShots(lib: Library, job: GenerationJobRow): Pro
           finish: async (image) => {
             const canvas = await canvases.get(photoId);
             const laid = await layProductOver(image, canvas, size);
-            const data =
-              shot === 'dimensions' && record.dimensions ? await drawDimensions(laid.data, canvas.box, record.dimensions, size) : laid.data;
+            const data = shot === 'dimensions' && record.dimensions ? await drawDimensions(laid.data, canvas.box, record.dimensions, size) : laid.data;
             return { data, provenance: { composited: laid.composited } };
           },
           release: () => canvases.release(photoId),
@@ -231,12 +230,7 @@ async function productNames(lib: Library, photoIds: string[]): Promise<Map<strin
 }
 
 /** The album of each product's set: made once per job (kept in the job's row), the product photo first and its cover. */
-async function ensureAlbums(
-  lib: Library,
-  job: GenerationJobRow,
-  record: ProductShotsRecord,
-  names: Map<string, string>,
-): Promise<Map<string, string>> {
+async function ensureAlbums(lib: Library, job: GenerationJobRow, record: ProductShotsRecord, names: Map<string, string>): Promise<Map<string, string>> {
   const made = new Map(Object.entries(job.albums));
   const shots = record.shots.map((shot) => SHOT_LABELS[shot].toLowerCase()).join(', ');
   for (const photoId of record.photoIds) {

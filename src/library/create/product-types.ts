@@ -19,13 +19,11 @@ const DEFAULT_NEGATIVE = 'text, watermark, logo, deformed hands, extra fingers, 
 
 function templates(wornOn: string): ShotTemplates {
   return {
-    white:
-      'Professional e-commerce product photo of {product} on a pure white seamless background, soft even studio lighting, sharp focus, centred, no props',
+    white: 'Professional e-commerce product photo of {product} on a pure white seamless background, soft even studio lighting, sharp focus, centred, no props',
     hand: '{product} held gently between the fingertips of a hand with a natural manicure, soft neutral background, shallow depth of field, studio light, the product clearly visible',
     dimensions:
       'Clean catalogue photo of {product} on a pure white background, seen straight on, centred with wide empty margins on every side, soft shadowless light',
-    lifestyle:
-      '{product} in an elegant lifestyle scene on a marble dressing table, soft morning window light, a few tasteful props, warm inviting mood',
+    lifestyle: '{product} in an elegant lifestyle scene on a marble dressing table, soft morning window light, a few tasteful props, warm inviting mood',
     model: `A model wearing {product} ${wornOn}, close-up framing, natural skin, soft fashion lighting, neutral background, the product in sharp focus`,
   };
 }
@@ -92,10 +90,7 @@ export async function productTypeNamed(lib: Library, name: string): Promise<Prod
     .where(and(owns(lib, productTypes), eq(productTypes.name, name.toLowerCase())));
   if (row) return info(row);
   const names = (await listProductTypes(lib)).map((type) => type.name);
-  throw new UserError(
-    'invalid',
-    `no product type named ${JSON.stringify(name)}: you have ${names.join(', ') || 'none'} (POST /api/product-types adds one)`,
-  );
+  throw new UserError('invalid', `no product type named ${JSON.stringify(name)}: you have ${names.join(', ') || 'none'} (POST /api/product-types adds one)`);
 }
 
 export interface ProductTypeInput {
@@ -105,10 +100,7 @@ export interface ProductTypeInput {
   negativePrompt?: string | null;
 }
 
-export async function createProductType(
-  lib: Library,
-  input: Required<Pick<ProductTypeInput, 'name' | 'label'>> & ProductTypeInput,
-): Promise<ProductTypeInfo> {
+export async function createProductType(lib: Library, input: Required<Pick<ProductTypeInput, 'name' | 'label'>> & ProductTypeInput): Promise<ProductTypeInfo> {
   mayChange(lib);
   await ensureProductTypes(lib);
   const base = templates('where it is worn');
@@ -165,13 +157,10 @@ export async function deleteProductType(lib: Library, id: string): Promise<void>
 }
 
 function definedTemplates(templates: Partial<ShotTemplates> | undefined): Partial<ShotTemplates> {
-  return Object.fromEntries(
-    Object.entries(templates ?? {}).filter(([key, value]) => SHOT_TYPES.includes(key as ShotType) && typeof value === 'string'),
-  );
+  return Object.fromEntries(Object.entries(templates ?? {}).filter(([key, value]) => SHOT_TYPES.includes(key as ShotType) && typeof value === 'string'));
 }
 
 /** A shot's prompt for a product type: its template with `{product}` filled in. */
 export function shotPrompt(type: Pick<ProductTypeInfo, 'label' | 'templates'>, shot: ShotType): string {
   return type.templates[shot].replace(/\{product\}/g, type.label);
 }
-

@@ -85,8 +85,7 @@ export interface ProductSelection {
 /** The user's products (not in the trash), newest first, with their shots. */
 export async function listProducts(lib: Library, selection: ProductSelection = {}): Promise<{ items: ProductInfo[]; total: number }> {
   const conditions = [owns(lib, products), isNull(photos.deletedAt)];
-  if (selection.photoIds)
-    conditions.push(inArray(products.photoId, selection.photoIds.length ? selection.photoIds : ['00000000-0000-0000-0000-000000000000']));
+  if (selection.photoIds) conditions.push(inArray(products.photoId, selection.photoIds.length ? selection.photoIds : ['00000000-0000-0000-0000-000000000000']));
   if (selection.albumId)
     conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${products.photoId} and ap.album_id = ${selection.albumId}::uuid)`);
   const where = and(...conditions);
@@ -171,7 +170,13 @@ export interface ProductShot {
 async function shotsOf(lib: Library, productIds: string[]): Promise<Map<string, ProductShot[]>> {
   const found = productIds.length
     ? await lib.db
-        .select({ id: photos.id, productId: photos.sourcePhotoId, shot: sql<string>`${photos.provenance}->>'shot'`, thumbnailAt: photos.thumbnailAt, state: photos.state })
+        .select({
+          id: photos.id,
+          productId: photos.sourcePhotoId,
+          shot: sql<string>`${photos.provenance}->>'shot'`,
+          thumbnailAt: photos.thumbnailAt,
+          state: photos.state,
+        })
         .from(photos)
         .where(
           and(

@@ -150,10 +150,7 @@ function watchJob(db: Db, jobId: string, runner: GenerationRunner, stop: AbortCo
 
 /** Indexes the job has already stored (its photos) or failed (its failures): not made again when it resumes. */
 async function settledIndexes(db: Db, job: GenerationJobRow): Promise<Set<number>> {
-  const stored = await rows<{ index: number }>(
-    db,
-    sql`select (provenance->>'index')::int as index from photos where generation_job_id = ${job.id}::uuid`,
-  );
+  const stored = await rows<{ index: number }>(db, sql`select (provenance->>'index')::int as index from photos where generation_job_id = ${job.id}::uuid`);
   return new Set([...stored.map((row) => row.index), ...job.failures.map((failure) => failure.index)]);
 }
 

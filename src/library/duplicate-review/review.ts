@@ -84,7 +84,10 @@ async function groupsWithFacts(
         from duplicate_members m where m.group_id = any(${uuidArray(groupRows.map((g) => g.id))})`,
   );
   const photoRows = members.length
-    ? await lib.db.select().from(photos).where(inArray(photos.id, [...new Set(members.map((m) => m.photo_id))]))
+    ? await lib.db
+        .select()
+        .from(photos)
+        .where(inArray(photos.id, [...new Set(members.map((m) => m.photo_id))]))
     : [];
   const byId = new Map<string, PhotoRow>(photoRows.map((p) => [p.id, p]));
   const shots = await loadShotScores(
@@ -167,7 +170,10 @@ export async function listDuplicateGroups(lib: Library, query: { kind?: GroupKin
       .orderBy(sql`${duplicateGroups.createdAt} desc`, duplicateGroups.id)
       .limit(query.limit)
       .offset((query.page - 1) * query.limit),
-    lib.db.select({ total: sql<number>`count(*)::int` }).from(duplicateGroups).where(where),
+    lib.db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(duplicateGroups)
+      .where(where),
   ]);
   return { items: await groupsWithMembers(lib, groupRows), total: count?.total ?? 0, page: query.page, limit: query.limit };
 }
@@ -249,7 +255,11 @@ export async function resolveDuplicateGroup(
   const both = named.filter((photoId) => kept.includes(photoId));
   if (both.length) throw new UserError('invalid', `both kept and trashed: ${both.join(', ')}`);
   const trashed = memberIds.filter((photoId) => !kept.includes(photoId));
-  refuseUnsafeTrash(trashed.filter((photoId) => !named.includes(photoId)), kept, facts);
+  refuseUnsafeTrash(
+    trashed.filter((photoId) => !named.includes(photoId)),
+    kept,
+    facts,
+  );
   if (trashed.length) await mergeInto(lib.db, kept, trashed);
   await rememberSeparate(lib.db, kept);
   await leaveGroups(lib.db, memberIds);
@@ -310,4 +320,3 @@ async function mergeInto(db: Db, kept: readonly string[], copies: readonly strin
       on conflict do nothing`);
   });
 }
-

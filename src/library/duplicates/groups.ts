@@ -17,8 +17,7 @@ export type GroupKind = (typeof GROUP_KINDS)[number];
 export async function indexPdqHash(db: Db, photoId: string, hash: string | null, mirrored: string | null): Promise<void> {
   await db.execute(sql`delete from photo_pdq_keys where photo_id = ${photoId}::uuid`);
   if (!hash) return;
-  const rowsOf = (hex: string, isMirror: boolean) =>
-    storedKeys(hex).map((key) => sql`(${photoId}::uuid, ${key}::int4, ${`x${hex}`}::bit(256), ${isMirror})`);
+  const rowsOf = (hex: string, isMirror: boolean) => storedKeys(hex).map((key) => sql`(${photoId}::uuid, ${key}::int4, ${`x${hex}`}::bit(256), ${isMirror})`);
   const values = [...rowsOf(hash, false), ...(mirrored ? rowsOf(mirrored, true) : [])];
   await db.execute(sql`insert into photo_pdq_keys (photo_id, key, hash, mirrored) values ${sql.join(values, sql`, `)}`);
 }
@@ -55,10 +54,7 @@ export async function placeInGroups(owner: OwnerView, photoId: string, matches: 
 }
 
 async function placeOfKind(tx: Db, ownerId: string, photoId: string, kind: GroupKind, matches: ClassifiedMatch[]): Promise<string[]> {
-  const [current] = await rows<{ group_id: string }>(
-    tx,
-    sql`select group_id from duplicate_members where photo_id = ${photoId}::uuid and kind = ${kind}`,
-  );
+  const [current] = await rows<{ group_id: string }>(tx, sql`select group_id from duplicate_members where photo_id = ${photoId}::uuid and kind = ${kind}`);
   if (matches.length === 0) {
     if (!current) return [];
     await tx.execute(sql`delete from duplicate_members where photo_id = ${photoId}::uuid and kind = ${kind}`);
@@ -112,10 +108,7 @@ export async function leaveGroups(db: Db, photoIds: readonly string[]): Promise<
   if (photoIds.length === 0) return;
   await db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    const left = await rows<{ group_id: string }>(
-      t,
-      sql`delete from duplicate_members where photo_id = any(${uuidArray(photoIds)}) returning group_id`,
-    );
+    const left = await rows<{ group_id: string }>(t, sql`delete from duplicate_members where photo_id = any(${uuidArray(photoIds)}) returning group_id`);
     await tidyGroups(t, [...new Set(left.map((row) => row.group_id))]);
   });
 }
@@ -163,7 +156,11 @@ export function keeperTie(kind: GroupKind | undefined): number {
 export async function refreshBestShots(db: Db, photoIds: readonly string[]): Promise<void> {
   if (photoIds.length === 0) return;
   const groups = await rows<{ group_id: string }>(db, sql`select distinct group_id from duplicate_members where photo_id = any(${uuidArray(photoIds)})`);
-  if (groups.length > 0) await tidyGroups(db, groups.map((g) => g.group_id));
+  if (groups.length > 0)
+    await tidyGroups(
+      db,
+      groups.map((g) => g.group_id),
+    );
 }
 
 /**
@@ -179,7 +176,10 @@ export async function regroupStacked(tx: Db, photoIds: readonly string[]): Promi
   const owner = found.length > 0 ? await rowOwner(tx, 'duplicate_groups', found[0]!.group_id) : null;
   if (owner === null) return;
   await lockOwner(tx, owner);
-  await tidyGroups(tx, found.map((g) => g.group_id));
+  await tidyGroups(
+    tx,
+    found.map((g) => g.group_id),
+  );
 }
 
 /** Groups a start after the rules changed chooses again at a time (their members' `redundant` is not known). */
@@ -197,7 +197,12 @@ export async function chooseUnchosenGroups(db: Db): Promise<number> {
   for (let done = 0; done < total; done += UNCHOSEN_BATCH) {
     const found = await rows<{ group_id: string }>(db, sql`select distinct group_id from duplicate_members where redundant is null limit ${UNCHOSEN_BATCH}`);
     if (found.length === 0) break;
-    await db.transaction(async (tx) => tidyGroups(tx as unknown as Db, found.map((g) => g.group_id)));
+    await db.transaction(async (tx) =>
+      tidyGroups(
+        tx as unknown as Db,
+        found.map((g) => g.group_id),
+      ),
+    );
   }
   return total;
 }
@@ -222,7 +227,10 @@ async function tidyGroups(tx: Db, groupIds: readonly string[]): Promise<void> {
     members.map((m) => m.photo_id),
   );
   const kinds = new Map(
-    (await rows<{ id: string; kind: GroupKind }>(tx, sql`select id, kind from duplicate_groups where id = any(${uuidArray(groupIds)})`)).map((g) => [g.id, g.kind]),
+    (await rows<{ id: string; kind: GroupKind }>(tx, sql`select id, kind from duplicate_groups where id = any(${uuidArray(groupIds)})`)).map((g) => [
+      g.id,
+      g.kind,
+    ]),
   );
   for (const groupId of groupIds) {
     const inGroup = members.filter((m) => m.group_id === groupId);

@@ -36,8 +36,7 @@ export interface Classified {
  * sub-seconds included; burst frames differ in them).
  */
 export function classifyMatch(match: MatchEvidence, thresholds: DuplicateThresholds): Classified | null {
-  const burstTime =
-    match.sameCamera && match.secondsApart !== null && match.secondsApart > 0 && match.secondsApart <= thresholds.burstSeconds;
+  const burstTime = match.sameCamera && match.secondsApart !== null && match.secondsApart > 0 && match.secondsApart <= thresholds.burstSeconds;
   if (burstTime) return { kind: 'burst', tier: 'burst' };
   if (match.pdqDistance !== null && match.pdqDistance <= thresholds.pdqDistance) return { kind: 'duplicate', tier: 'pdq' };
   if (match.similarity !== null && match.similarity >= thresholds.clipSimilarity) return { kind: 'duplicate', tier: 'clip' };

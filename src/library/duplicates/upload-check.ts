@@ -34,11 +34,7 @@ export interface ExistingCopy {
 export async function findExistingCopy(lib: Library, file: string, mime: string, filename: string): Promise<ExistingCopy | null> {
   if (formatFamily(filename, mime) === 'raw') return null;
   const thresholds = thresholdsFrom(lib.ml.settings);
-  const [pixels, meta, clip] = await Promise.all([
-    decodeStoredPixels(file, mime),
-    readMetadata(file, { sidecar: null }).catch(() => null),
-    lib.ml.clip(),
-  ]);
+  const [pixels, meta, clip] = await Promise.all([decodeStoredPixels(file, mime), readMetadata(file, { sidecar: null }).catch(() => null), lib.ml.clip()]);
   const pdq = pdqDihedral(pixels);
   const takenAt = meta?.takenAt ? instantOf(meta.takenAt) : null;
   const upload: CopyFacts = {
@@ -67,9 +63,7 @@ export async function findExistingCopy(lib: Library, file: string, mime: string,
   };
   const copies = (await findMatches(lib, probe, thresholds)).filter((m) => m.classified.kind === 'duplicate' && copiedBy(m.facts, upload));
   copies.sort(
-    (a, b) =>
-      (a.evidence.pdqDistance ?? Infinity) - (b.evidence.pdqDistance ?? Infinity) ||
-      (b.evidence.similarity ?? -1) - (a.evidence.similarity ?? -1),
+    (a, b) => (a.evidence.pdqDistance ?? Infinity) - (b.evidence.pdqDistance ?? Infinity) || (b.evidence.similarity ?? -1) - (a.evidence.similarity ?? -1),
   );
   const best = copies[0];
   if (!best) return null;
@@ -83,7 +77,12 @@ export async function findExistingCopy(lib: Library, file: string, mime: string,
 }
 
 /** CLIP looks at the same upright preview the pipeline makes, so the similarity is the one a stored copy gets. */
-async function embedPreview(lib: Library, file: string, mime: string, embed: (file: string) => Promise<Float32Array | undefined>): Promise<Float32Array | null> {
+async function embedPreview(
+  lib: Library,
+  file: string,
+  mime: string,
+  embed: (file: string) => Promise<Float32Array | undefined>,
+): Promise<Float32Array | null> {
   const preview = `${lib.scratch.tempPath()}.jpg`;
   try {
     const renditions = await makeRenditions(file, mime);

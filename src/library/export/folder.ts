@@ -136,7 +136,12 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
         async file(relative, photoId, kind, make, expected) {
           const known = done.get(relative);
           const there = await folder.existing(relative);
-          const same = known !== undefined && there !== null && there.size === known.bytes && known.photoId === photoId && (expected === undefined || known.sha256 === expected);
+          const same =
+            known !== undefined &&
+            there !== null &&
+            there.size === known.bytes &&
+            known.photoId === photoId &&
+            (expected === undefined || known.sha256 === expected);
           if (same && kind !== 'sidecar') return 'kept';
           const made = folder.workFile();
           await make(made);

@@ -37,7 +37,8 @@ export function librarySource(lib: Library, scope: ExportScope): ExportSource {
       // an album (one shared with the user too: a 404 when they may not see it) or the photos asked for: the user's
       // own among them, not in the trash, in their order
       if ('album' in scope) await getAlbumSummary(lib, scope.album); // the album's own 404
-      const asked = 'ids' in scope ? [...new Set(scope.ids)] : (await allPages((n) => listPhotos(lib, { ...page(n), album: scope.album }))).map((item) => item.id);
+      const asked =
+        'ids' in scope ? [...new Set(scope.ids)] : (await allPages((n) => listPhotos(lib, { ...page(n), album: scope.album }))).map((item) => item.id);
       if (asked.length === 0) return [];
       const own = await rows<{ id: string }>(
         lib.db,

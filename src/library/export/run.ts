@@ -58,7 +58,11 @@ const NAME_BYTES = 200;
 
 /** A name safe in every file system: no separators, control characters or a leading dot; its extension kept. */
 export function safeName(name: string): string {
-  const cleaned = name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/gu, '_').trim().replace(/^\.+/u, '_') || '_';
+  const cleaned =
+    name
+      .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/gu, '_')
+      .trim()
+      .replace(/^\.+/u, '_') || '_';
   if (Buffer.byteLength(cleaned) <= NAME_BYTES) return cleaned;
   const dot = cleaned.lastIndexOf('.');
   const ext = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : '';
@@ -193,7 +197,10 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
   if (options.takeoutJson && layout === 'album') {
     // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
     for (const album of albumFiles.keys()) {
-      await text(path.posix.join(safeName(album), 'metadata.json'), `${JSON.stringify({ title: album, description: descriptions.get(album) ?? '' }, null, 2)}\n`);
+      await text(
+        path.posix.join(safeName(album), 'metadata.json'),
+        `${JSON.stringify({ title: album, description: descriptions.get(album) ?? '' }, null, 2)}\n`,
+      );
     }
   }
   return outcome;

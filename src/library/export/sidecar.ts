@@ -96,9 +96,7 @@ export function takeoutJson(photo: ExportPhoto): string {
     {
       title: photo.filename,
       description: description ?? '',
-      ...(Number.isFinite(instant)
-        ? { photoTakenTime: { timestamp: String(Math.floor(instant / 1000)), formatted: new Date(instant).toUTCString() } }
-        : {}),
+      ...(Number.isFinite(instant) ? { photoTakenTime: { timestamp: String(Math.floor(instant / 1000)), formatted: new Date(instant).toUTCString() } } : {}),
       geoData: { latitude: latitude ?? 0, longitude: longitude ?? 0, altitude: 0, latitudeSpan: 0, longitudeSpan: 0 },
       ...(people.length > 0 ? { people: people.map((name) => ({ name })) } : {}),
       favorited: photo.favorite,

@@ -59,7 +59,8 @@ export function exportZip(source: ExportSource, options: ExportOptions): ExportZ
       const outcome = await exportTo(source, sink, { ...options, signal: gone.signal });
       zip.addBuffer(Buffer.from(manifest.map((entry) => `${JSON.stringify(entry)}\n`).join('')), MANIFEST, { compress: true });
       // what could not be exported, and why (the manifest lists what was)
-      if (outcome.failed.length > 0) zip.addBuffer(Buffer.from(outcome.failed.map((f) => `${JSON.stringify(f)}\n`).join('')), 'failed.jsonl', { compress: true });
+      if (outcome.failed.length > 0)
+        zip.addBuffer(Buffer.from(outcome.failed.map((f) => `${JSON.stringify(f)}\n`).join('')), 'failed.jsonl', { compress: true });
       zip.end();
       return outcome;
     } catch (error) {

@@ -173,7 +173,10 @@ export async function markImporting(lib: Library, id: string): Promise<Archive[]
   if (files.length === 0) throw new UserError('conflict', 'upload the archives first');
   const partial = files.filter((file) => file.size === null || file.received < file.size);
   if (partial.length > 0) {
-    throw new UserError('conflict', `not uploaded whole yet: ${partial.map((file) => `${file.name} (${file.received} of ${file.size ?? '?'} bytes)`).join(', ')}`);
+    throw new UserError(
+      'conflict',
+      `not uploaded whole yet: ${partial.map((file) => `${file.name} (${file.received} of ${file.size ?? '?'} bytes)`).join(', ')}`,
+    );
   }
   const marked = await lib.db
     .update(imports)

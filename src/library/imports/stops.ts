@@ -30,8 +30,7 @@ export function placeInWords(place: Place): string {
 export function afterStop(previous: ImportStops | null, place: Place, inFlight: number): { stops: ImportStops; failure: string | null } {
   // the server stopped it itself: not a crash, the count stands
   if (previous?.orderly) return { stops: { ...previous, orderly: false }, failure: null };
-  const same =
-    previous !== null && previous.crashes > 0 && previous.total === place.total && Math.abs(previous.done - place.done) <= Math.max(0, inFlight - 1);
+  const same = previous !== null && previous.crashes > 0 && previous.total === place.total && Math.abs(previous.done - place.done) <= Math.max(0, inFlight - 1);
   const crashes = same ? previous.crashes + 1 : 1;
   const stops = { done: place.done, total: place.total, crashes, orderly: false };
   if (crashes < CRASHES_TO_FAIL) return { stops, failure: null };

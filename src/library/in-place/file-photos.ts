@@ -173,7 +173,10 @@ export async function settleFilePhotos(lib: Library, photoIds: readonly string[]
     offline += changed.filter((row) => row.offline).length;
     back.push(...changed.filter((row) => !row.offline).map((row) => row.id));
     // out of the trash by themselves: what the trash skipped runs now, as for a restore
-    await resumeWorkSkippedInTrash(lib, changed.filter((row) => row.untrashed).map((row) => row.id));
+    await resumeWorkSkippedInTrash(
+      lib,
+      changed.filter((row) => row.untrashed).map((row) => row.id),
+    );
   }
   // back from the trash (or just back), or under a new name: in the search again
   if (back.length > 0) await refreshSearchDocuments(lib.db, back);
@@ -184,7 +187,10 @@ export async function settleFilePhotos(lib: Library, photoIds: readonly string[]
  * A photo read from another file now (a rename, a move) takes that file's name, as long as it still carries the
  * name the old file gave it.
  */
-async function renameAfterFiles(lib: Library, moved: readonly { id: string; old_key: string | null; old_name: string; new_key: string | null }[]): Promise<void> {
+async function renameAfterFiles(
+  lib: Library,
+  moved: readonly { id: string; old_key: string | null; old_name: string; new_key: string | null }[],
+): Promise<void> {
   const renames = moved.flatMap((row) => {
     if (!row.new_key || !row.old_key || row.new_key === row.old_key) return [];
     const name = cleanFileName(path.basename(row.new_key));

@@ -25,11 +25,9 @@ export function globProblem(pattern: string): string | null {
   if (pattern.includes('\0')) return 'an exclusion pattern cannot hold a NUL character';
   if (pattern.length > GLOB_LIMITS.length) return `an exclusion pattern is at most ${GLOB_LIMITS.length} characters (${shown})`;
   if (pattern.startsWith('!')) return `${shown}: patterns that start with ! (negation) are not supported: list what to leave out`;
-  if (/[@!+*?]\(|\|/.test(pattern.replace(/\\./g, '')))
-    return `${shown}: (a|b) groups and extended globs are not supported: use {a,b} for alternatives`;
+  if (/[@!+*?]\(|\|/.test(pattern.replace(/\\./g, ''))) return `${shown}: (a|b) groups and extended globs are not supported: use {a,b} for alternatives`;
   const alternatives = countAlternatives(pattern, GLOB_LIMITS.alternatives);
-  if (alternatives > GLOB_LIMITS.alternatives)
-    return `${shown}: its braces stand for more than ${GLOB_LIMITS.alternatives} patterns: write fewer alternatives`;
+  if (alternatives > GLOB_LIMITS.alternatives) return `${shown}: its braces stand for more than ${GLOB_LIMITS.alternatives} patterns: write fewer alternatives`;
   for (const alternative of expandBraces(pattern)) {
     if (piecesOf(alternative).wildcards > GLOB_LIMITS.wildcards)
       return `${shown}: an exclusion pattern holds at most ${GLOB_LIMITS.wildcards} wildcards (*, **, ?, [...])`;

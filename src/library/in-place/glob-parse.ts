@@ -73,7 +73,7 @@ function classTest(pattern: string, start: number, end: number): (code: number) 
 /** The pieces of one segment (no `/` in it), and how many wildcards it holds. */
 function segmentPieces(segment: string, pieces: Piece[]): number {
   let wildcards = 0;
-  for (let i = 0; i < segment.length; ) {
+  for (let i = 0; i < segment.length;) {
     const c = segment[i]!;
     if (c === '*') {
       while (segment[i] === '*') i++; // `**` inside a segment is `*`

@@ -58,7 +58,8 @@ async function cleanFolders(context: Resources, paths: readonly string[]): Promi
   const data = await fs.realpath(context.settings.dataDir).catch(() => context.settings.dataDir);
   for (const folder of real) {
     if (folder === '/') throw new UserError('invalid', 'the whole file system is not a photo folder: give the folder that holds the photos');
-    if (isInside(folder, [data]) || isInside(data, [folder])) throw new UserError('invalid', `${folder} holds Shoebox's own data folder (${data}): give a folder of photos beside it`);
+    if (isInside(folder, [data]) || isInside(data, [folder]))
+      throw new UserError('invalid', `${folder} holds Shoebox's own data folder (${data}): give a folder of photos beside it`);
   }
   for (const folder of real) {
     const outer = real.find((other) => other !== folder && isInside(folder, [other]));

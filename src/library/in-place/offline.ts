@@ -7,11 +7,7 @@ import type { Resources } from '../library.js';
 import { forSystem } from '../actors.js';
 import { trashPhotos } from '../trash/trash.js';
 
-export async function expireOfflinePhotos(
-  context: Resources,
-  days: number = context.settings.libraryOfflineDays,
-  now: Date = new Date(),
-): Promise<number> {
+export async function expireOfflinePhotos(context: Resources, days: number = context.settings.libraryOfflineDays, now: Date = new Date()): Promise<number> {
   if (days <= 0) return 0;
   const cutoff = new Date(now.getTime() - days * 86_400_000);
   const due = await rows<{ id: string; owner_id: string }>(

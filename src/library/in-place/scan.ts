@@ -249,7 +249,9 @@ export async function scanInPlaceLibrary(context: Resources, libraryId: string, 
       const row = known.get(file.path);
       // a file over the size limit is refused without being read
       const tooLarge = file.size > context.settings.maxUploadBytes;
-      const read = tooLarge ? { error: `larger than the upload limit (${Math.round(context.settings.maxUploadBytes / 1048576)} MB)` } : await readFile(file, folders);
+      const read = tooLarge
+        ? { error: `larger than the upload limit (${Math.round(context.settings.maxUploadBytes / 1048576)} MB)` }
+        : await readFile(file, folders);
       progress.read++;
       if ('changed' in read) {
         // written to or replaced since it was listed: read once it has settled (the next scan)
@@ -264,8 +266,7 @@ export async function scanInPlaceLibrary(context: Resources, libraryId: string, 
         // touched, not changed (a copy that kept the bytes, a backup tool resetting times)
         await saveRow(lib, libraryId, file, { sha256: read.sha256, photoId: row.photo_id, error: null });
         progress.unchanged++;
-        if (row.photo_id && !sameSidecar(file, row))
-          sidecarEdits.push({ photoId: row.photo_id, path: file.path, sidecar: file.sidecar?.path ?? null });
+        if (row.photo_id && !sameSidecar(file, row)) sidecarEdits.push({ photoId: row.photo_id, path: file.path, sidecar: file.sidecar?.path ?? null });
       } else {
         const readFileRow: ReadFile = {
           libraryId,

@@ -133,7 +133,14 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
       if (copy) {
         const [photo] = await lib.db.select({ state: photos.state }).from(photos).where(eq(photos.id, copy.photoId));
         const url = `/api/photos/${copy.photoId}`;
-        return { id: copy.photoId, filename, duplicate: true, state: photo?.state ?? 'pending', type, existing: { ...copy, url, thumbnailUrl: `${url}/thumbnail` } };
+        return {
+          id: copy.photoId,
+          filename,
+          duplicate: true,
+          state: photo?.state ?? 'pending',
+          type,
+          existing: { ...copy, url, thumbnailUrl: `${url}/thumbnail` },
+        };
       }
     }
 

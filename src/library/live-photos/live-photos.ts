@@ -89,5 +89,8 @@ async function fold(t: Db, still: string, clip: Half): Promise<void> {
   await leaveGroups(t, [clip.id]);
   await leaveStacks(t, [clip.id]);
   await t.execute(sql`delete from photos where id = ${clip.id}::uuid`);
-  await dropPeopleLeftEmpty(t, people.map((row) => row.person_id));
+  await dropPeopleLeftEmpty(
+    t,
+    people.map((row) => row.person_id),
+  );
 }

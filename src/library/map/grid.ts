@@ -56,7 +56,14 @@ export interface MapItem {
 }
 
 function allocate(n: number): MapPoints {
-  return { ids: new Array<string>(n), lat: new Float64Array(n), lng: new Float64Array(n), taken: new Float64Array(n), x: new Float64Array(n), y: new Float64Array(n) };
+  return {
+    ids: new Array<string>(n),
+    lat: new Float64Array(n),
+    lng: new Float64Array(n),
+    taken: new Float64Array(n),
+    x: new Float64Array(n),
+    y: new Float64Array(n),
+  };
 }
 
 function place(points: MapPoints, i: number, item: MapItem): void {

@@ -65,7 +65,13 @@ async function keptPoints(lib: Library, scope: PhotoScope, filter: LibraryFilter
 }
 
 /** Positions kept at an older mark, mended with the photos changed up to `mark`; read whole when the log cannot say. */
-async function mendedPoints(lib: Library, scope: PhotoScope, filter: LibraryFilter, kept: { mark: number; points: Promise<MapPoints> }, mark: number): Promise<MapPoints> {
+async function mendedPoints(
+  lib: Library,
+  scope: PhotoScope,
+  filter: LibraryFilter,
+  kept: { mark: number; points: Promise<MapPoints> },
+  mark: number,
+): Promise<MapPoints> {
   const changed = await photosChangedBetween(lib.db, kept.mark, mark);
   const before = changed && (await kept.points.catch(() => null));
   if (!changed || !before) return readPoints(lib, scope, filter);

@@ -56,7 +56,10 @@ interface ItemRow {
 
 /** Items as plan.ts ranks them, with their best-shot scores. */
 async function withShots(lib: Library, found: readonly ItemRow[]): Promise<MemoryItem[]> {
-  const shots = await loadShotScores(lib.db, found.map((row) => row.id));
+  const shots = await loadShotScores(
+    lib.db,
+    found.map((row) => row.id),
+  );
   return found.map((row) => ({ id: row.id, taken: Number(row.taken), favorite: row.favorite, rating: row.rating, shot: shots.get(row.id)?.score ?? null }));
 }
 
@@ -112,7 +115,16 @@ async function trips(lib: Library, today: string, home: Position): Promise<Compu
           count(*) filter (where ${distance} > ${AWAY_KM}::float8)::int as away
         from photos p where ${geotagged} group by 1`,
   );
-  const places = await rows<{ day: string; name: string; state: string | null; code: string | null; count: number; first: number; latitude: number; longitude: number }>(
+  const places = await rows<{
+    day: string;
+    name: string;
+    state: string | null;
+    code: string | null;
+    count: number;
+    first: number;
+    latitude: number;
+    longitude: number;
+  }>(
     lib.db,
     sql`select to_char(p.taken_local, 'YYYY-MM-DD') as day, coalesce(p.place_city, p.place_country) as name, p.place_state as state,
           p.place_country_code as code, count(*)::int as count, min(extract(epoch from p.taken_local))::float8 as first,
@@ -124,7 +136,15 @@ async function trips(lib: Library, today: string, home: Position): Promise<Compu
   const found = findTrips(
     days.map((d) => ({
       ...d,
-      places: (placesByDay.get(d.day) ?? []).map((p) => ({ name: p.name, state: p.state, countryCode: p.code, count: p.count, first: Number(p.first), latitude: p.latitude, longitude: p.longitude })),
+      places: (placesByDay.get(d.day) ?? []).map((p) => ({
+        name: p.name,
+        state: p.state,
+        countryCode: p.code,
+        count: p.count,
+        first: Number(p.first),
+        latitude: p.latitude,
+        longitude: p.longitude,
+      })),
     })),
   );
   // regions named after a town (Porto, Lisbon, Tokyo), looked up once each
@@ -179,7 +199,11 @@ async function peopleOverYears(lib: Library): Promise<ComputedMemory[]> {
     const yearOf = new Map(items.map((item) => [item.id, item.year]));
     const perYear = [...groupBy(shots, (item) => yearOf.get(item.id)!)].sort((a, b) => a[0] - b[0]);
     // the best of each year, shown in the order of the years
-    const chosen = perYear.flatMap(([, ofYear]) => foldAndRank(ofYear).slice(0, PERSON_PER_YEAR).sort((a, b) => a.taken - b.taken));
+    const chosen = perYear.flatMap(([, ofYear]) =>
+      foldAndRank(ofYear)
+        .slice(0, PERSON_PER_YEAR)
+        .sort((a, b) => a.taken - b.taken),
+    );
     made.push({
       kind: 'person-years',
       key: `person-years:${person.person_id}`,

@@ -45,12 +45,25 @@ const day = (value: Date | string) => new Date(value).toISOString().slice(0, 10)
 /** The memory's items still in the library (not trashed since), in its order. */
 async function alive(lib: Library, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const found = await rows<{ id: string }>(lib.db, sql`select p.id from photos p where p.id = any(${uuidArray([...new Set(ids)])}) and p.deleted_at is null and ${ownPhotoSql(lib, 'p')}`);
+  const found = await rows<{ id: string }>(
+    lib.db,
+    sql`select p.id from photos p where p.id = any(${uuidArray([...new Set(ids)])}) and p.deleted_at is null and ${ownPhotoSql(lib, 'p')}`,
+  );
   return new Set(found.map((row) => row.id));
 }
 
 function summary(row: MemoryRow, ids: string[]): MemorySummary {
-  return { id: row.id, kind: row.kind, title: row.title, subtitle: row.subtitle, from: day(row.date_from), to: day(row.date_to), count: ids.length, coverId: ids[0]!, previewIds: ids.slice(0, 6) };
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    subtitle: row.subtitle,
+    from: day(row.date_from),
+    to: day(row.date_to),
+    count: ids.length,
+    coverId: ids[0]!,
+    previewIds: ids.slice(0, 6),
+  };
 }
 
 /**
@@ -92,7 +105,10 @@ async function kept(lib: Library): Promise<{ row: MemoryRow; ids: string[] }[]> 
     lib.db,
     sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where ${ownsSql(lib, 'm')} order by m.rank desc, m.date_from desc`,
   );
-  const present = await alive(lib, found.flatMap((row) => row.photo_ids));
+  const present = await alive(
+    lib,
+    found.flatMap((row) => row.photo_ids),
+  );
   return found.map((row) => ({ row, ids: row.photo_ids.filter((id) => present.has(id)) })).filter(({ ids }) => ids.length > 0);
 }
 
@@ -131,7 +147,10 @@ export async function hideMemory(lib: Library, id: string): Promise<void> {
 /** A new album of the memory's items, named after it unless a name is given. */
 export async function memoryAsAlbum(lib: Library, id: string, name?: string): Promise<AlbumSummary> {
   const memory = await getMemory(lib, id);
-  return createAlbum(lib, { name: name ?? `${memory.title}${memory.kind === 'on-this-day' ? `, ${memory.from}` : ''}`, photoIds: memory.items.map((item) => item.id) });
+  return createAlbum(lib, {
+    name: name ?? `${memory.title}${memory.kind === 'on-this-day' ? `, ${memory.from}` : ''}`,
+    photoIds: memory.items.map((item) => item.id),
+  });
 }
 
 /** Every memory the user hid may come back: computed again next time. */
@@ -139,6 +158,7 @@ export async function showHiddenMemories(lib: Library): Promise<number> {
   mayChange(lib);
   const removed = await rows<{ key: string }>(lib.db, sql`delete from hidden_memories h where ${ownsSql(lib, 'h')} returning h.key`);
   // computed again when next asked for, and a computation running meanwhile does not count
-  if (removed.length > 0) await lib.db.execute(sql`update memory_settings s set computed_for = null, updated_at = clock_timestamp() where ${ownsSql(lib, 's')}`);
+  if (removed.length > 0)
+    await lib.db.execute(sql`update memory_settings s set computed_for = null, updated_at = clock_timestamp() where ${ownsSql(lib, 's')}`);
   return removed.length;
 }

@@ -72,7 +72,8 @@ export function findTrips(days: readonly PlaceDay[], options: { minDays?: number
   const trips: Trip[] = [];
   let current: { from: string; to: string; places: Map<string, TripPlace> } | null = null;
   const close = () => {
-    if (current && dayNumber(current.to) - dayNumber(current.from) + 1 >= minDays) trips.push({ from: current.from, to: current.to, places: [...current.places.values()] });
+    if (current && dayNumber(current.to) - dayNumber(current.from) + 1 >= minDays)
+      trips.push({ from: current.from, to: current.to, places: [...current.places.values()] });
     current = null;
   };
   for (const day of sorted) {
@@ -124,7 +125,9 @@ export function placeNames(places: readonly { name: string; count: number; first
 
 function kmBetween(a: Position, b: Position): number {
   const rad = Math.PI / 180;
-  const h = Math.sin(((b.latitude - a.latitude) * rad) / 2) ** 2 + Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(((b.longitude - a.longitude) * rad) / 2) ** 2;
+  const h =
+    Math.sin(((b.latitude - a.latitude) * rad) / 2) ** 2 +
+    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(((b.longitude - a.longitude) * rad) / 2) ** 2;
   return 12_742 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 

@@ -20,7 +20,14 @@ export interface MemorySettings {
 }
 
 export async function readMemorySettings(lib: Library): Promise<MemorySettings> {
-  const [row] = await rows<{ kinds_off: MemoryKind[]; home_latitude: number | null; home_longitude: number | null; computed_for: string | null; computed_mark: string | number | null; updated_at: string }>(
+  const [row] = await rows<{
+    kinds_off: MemoryKind[];
+    home_latitude: number | null;
+    home_longitude: number | null;
+    computed_for: string | null;
+    computed_mark: string | number | null;
+    updated_at: string;
+  }>(
     lib.db,
     sql`select s.kinds_off, s.home_latitude, s.home_longitude, s.computed_for, s.computed_mark, s.updated_at::text as updated_at from memory_settings s where ${ownsSql(lib, 's')}`,
   );
@@ -52,7 +59,9 @@ export async function writeMemorySettings(lib: Library, changes: { kindsOff?: Me
  */
 export async function markMemoriesComputed(lib: Library, today: string, updatedAt: string | null, mark: number | null): Promise<void> {
   if (updatedAt === null) {
-    await lib.db.execute(sql`insert into memory_settings (owner_id, computed_for, computed_mark) values (${lib.ownerId}::uuid, ${today}, ${mark}::bigint) on conflict do nothing`);
+    await lib.db.execute(
+      sql`insert into memory_settings (owner_id, computed_for, computed_mark) values (${lib.ownerId}::uuid, ${today}, ${mark}::bigint) on conflict do nothing`,
+    );
   } else {
     await lib.db.execute(
       sql`update memory_settings s set computed_for = ${today}, computed_mark = ${mark}::bigint where ${ownsSql(lib, 's')} and s.updated_at::text = ${updatedAt}`,

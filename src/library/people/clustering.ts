@@ -49,7 +49,14 @@ export async function clusterNewFaces(owner: OwnerView, faceIds: string[], param
       const [face] = await tx.select().from(faces).where(eq(faces.id, faceId));
       if (!face || face.assignedBy === 'user') continue;
       const embedding = vectorParam(face.embedding);
-      const neighbours = await rows<{ id: string; photo_id: string; person_id: string | null; assigned_by: AssignedBy | null; distance: number; embedding: string }>(
+      const neighbours = await rows<{
+        id: string;
+        photo_id: string;
+        person_id: string | null;
+        assigned_by: AssignedBy | null;
+        distance: number;
+        embedding: string;
+      }>(
         tx,
         sql`select f.id, f.photo_id, f.person_id, f.assigned_by, (f.embedding <=> ${embedding})::float8 as distance, f.embedding::text as embedding
             from faces f join photos p on p.id = f.photo_id
@@ -65,16 +72,14 @@ export async function clusterNewFaces(owner: OwnerView, faceIds: string[], param
       const decision = assignIncremental(
         { id: faceId, photoId: face.photoId },
         {
-          neighbours: neighbours.map(
-            (n): NeighbourFace => ({
-              faceId: n.id,
-              photoId: n.photo_id,
-              personId: n.person_id,
-              assignedBy: n.assigned_by,
-              distance: n.distance,
-              embedding: Float32Array.from(JSON.parse(n.embedding) as number[]),
-            }),
-          ),
+          neighbours: neighbours.map((n): NeighbourFace => ({
+            faceId: n.id,
+            photoId: n.photo_id,
+            personId: n.person_id,
+            assignedBy: n.assigned_by,
+            distance: n.distance,
+            embedding: Float32Array.from(JSON.parse(n.embedding) as number[]),
+          })),
           personsInPhoto: inPhoto.map((r) => r.personId!),
           rejectedPersonIds: rejected.map((r) => r.personId),
           params,
@@ -218,7 +223,9 @@ async function joinUnnamedPeople(db: Db, near: readonly { id: string; person_id:
       );
       moved.push(...photosMoved.map((row) => row.photo_id));
       // the person is gone when all of its faces moved (a face the user kept out of the named one keeps it)
-      await tx.execute(sql`delete from people pe where pe.id = ${personId}::uuid and pe.name is null and not exists (select 1 from faces f where f.person_id = pe.id)`);
+      await tx.execute(
+        sql`delete from people pe where pe.id = ${personId}::uuid and pe.name is null and not exists (select 1 from faces f where f.person_id = pe.id)`,
+      );
     }
     return [...new Set(moved)];
   });
@@ -284,7 +291,10 @@ function reclusterAll(lib: Library): Promise<{ assigned: number; created: number
     }
     const released = result.released.filter((id) => byFace.get(id)?.assignedBy !== 'user');
     for (let i = 0; i < released.length; i += 500) {
-      await tx.update(faces).set({ personId: null, assignedBy: null }).where(inArray(faces.id, released.slice(i, i + 500)));
+      await tx
+        .update(faces)
+        .set({ personId: null, assignedBy: null })
+        .where(inArray(faces.id, released.slice(i, i + 500)));
     }
     const removed = await dropEmptyPeople(inTransaction(lib, tx));
     return { assigned, created: newIds.length, unassigned: result.stats.unassigned, removed };

@@ -78,7 +78,12 @@ export async function placePeopleNamed(owner: OwnerView, photoIds: readonly stri
     byPhoto.set(row.photo_id, entry);
     if (row.face_id === null) continue;
     // a face the user placed or took out by hand is theirs; one a file named (region_name) carries its name
-    entry.faces.push({ id: row.face_id, personName: row.person_name, regionName: row.region_name, decidedByUser: row.assigned_by === 'user' && row.region_name === null });
+    entry.faces.push({
+      id: row.face_id,
+      personName: row.person_name,
+      regionName: row.region_name,
+      decidedByUser: row.assigned_by === 'user' && row.region_name === null,
+    });
   }
   const placed = [...byPhoto.values()].flatMap(({ named, regions, faces }) => placeByElimination(named, faces, regions) ?? []);
   return placed.length > 0 ? applyRegionNames(owner, placed, []) : [];

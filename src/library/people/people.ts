@@ -92,7 +92,10 @@ export async function getPerson(lib: Library, id: string): Promise<PersonSummary
 }
 
 async function requirePerson(lib: Library, id: string) {
-  const [person] = await lib.db.select().from(people).where(and(eq(people.id, id), owns(lib, people)));
+  const [person] = await lib.db
+    .select()
+    .from(people)
+    .where(and(eq(people.id, id), owns(lib, people)));
   if (!person) throw new UserError('not-found', `no person with id ${id}`);
   return person;
 }
@@ -108,7 +111,6 @@ export async function requireFace(lib: Library, id: string) {
   // where its crop is stored: its photo's location
   return { ...face.face, storageLocation: face.storageLocation };
 }
-
 
 export async function updatePerson(
   lib: Library,
@@ -149,7 +151,10 @@ export async function mergePeople(lib: Library, targetId: string, sourceIds: str
       select face_id, ${targetId}::uuid from face_rejections where person_id = any(${sql.raw(`array[${sources.map((s) => `'${s}'`).join(',')}]`)}::uuid[])
       on conflict do nothing`);
     const name = target.name ?? found.find((p) => p.name)?.name ?? null;
-    await tx.update(people).set({ name, hidden: target.hidden && found.every((p) => p.hidden), updatedAt: new Date() }).where(eq(people.id, targetId));
+    await tx
+      .update(people)
+      .set({ name, hidden: target.hidden && found.every((p) => p.hidden), updatedAt: new Date() })
+      .where(eq(people.id, targetId));
     await tx.delete(people).where(inArray(people.id, sources));
   });
   await refreshSearchDocumentsOfPeople(lib.db, [targetId]);
@@ -161,11 +166,7 @@ export async function mergePeople(lib: Library, targetId: string, sourceIds: str
 export async function assignFace(lib: Library, faceId: string, target: { personId?: string; name?: string }) {
   mayChange(lib);
   const face = await requireFace(lib, faceId);
-  const personId = target.personId
-    ? (await requirePerson(lib, target.personId)).id
-    : target.name
-      ? await personIdByName(lib, target.name)
-      : null;
+  const personId = target.personId ? (await requirePerson(lib, target.personId)).id : target.name ? await personIdByName(lib, target.name) : null;
   if (!personId) throw new UserError('invalid', 'give personId or name');
   const previous = face.personId;
   await lib.db.update(faces).set({ personId, assignedBy: 'user', regionName: null }).where(eq(faces.id, faceId));

@@ -160,10 +160,7 @@ async function photoAnalysis(lib: Library, id: string) {
     categoriesOfPhotos(lib.db, [id]),
     lib.db.select().from(photoOcr).where(eq(photoOcr.photoId, id)),
     lib.db.select().from(photoCaptions).where(eq(photoCaptions.photoId, id)),
-    rows<{ model: string; dimensions: number }>(
-      lib.db,
-      sql`select model, vector_dims(embedding) as dimensions from photo_embeddings where photo_id = ${id}`,
-    ),
+    rows<{ model: string; dimensions: number }>(lib.db, sql`select model, vector_dims(embedding) as dimensions from photo_embeddings where photo_id = ${id}`),
   ]);
   return {
     faces: faceList,

@@ -41,7 +41,8 @@ export async function setPhotoEdit(lib: Library, id: string, wanted: { rotate?: 
     const base = photo.edit?.base ?? (photo.width && photo.height ? { width: photo.width, height: photo.height } : null);
     if (!base || !photo.thumbnailAt) throw new UserError('conflict', 'the photo has not been decoded yet: edit it once its thumbnail is there');
     const size = editedSize(base, next);
-    if (sameEdit(current, next)) return { id, edit: current, width: photo.width ?? size.width, height: photo.height ?? size.height, state: photo.state, changed: false };
+    if (sameEdit(current, next))
+      return { id, edit: current, width: photo.width ?? size.width, height: photo.height ?? size.height, state: photo.state, changed: false };
     // a faces run under way meanwhile finds this edit under the same row lock before it writes, and writes nothing
     // (steps/faces.ts): the faces moved here stay, and the step runs again on the edited image
 

@@ -76,7 +76,10 @@ export function fromModel(query: string, answer: z.output<typeof reading>, vocab
   const parts: UnderstoodPart[] = [];
   const people: Understood['people'] = [];
   for (const name of answer.people) {
-    const entry = vocabulary.people.get(keyOf(name))?.slice().sort((a, b) => b.photos - a.photos)[0];
+    const entry = vocabulary.people
+      .get(keyOf(name))
+      ?.slice()
+      .sort((a, b) => b.photos - a.photos)[0];
     if (!entry || people.some((p) => p.id === entry.id)) continue;
     people.push({ id: entry.id, name: entry.name, negated: false });
     parts.push({ kind: 'person', label: entry.name, negated: false, ...at(name) });
@@ -96,7 +99,8 @@ export function fromModel(query: string, answer: z.output<typeof reading>, vocab
     dates.push({ from: iso(from), to: iso(to), label, negated: false });
     parts.push({ kind: 'date', label, negated: false, start: query.length, end: query.length });
   }
-  if (answer.type) parts.push({ kind: 'type', label: answer.type === 'video' ? 'videos' : 'photos only', negated: false, start: query.length, end: query.length });
+  if (answer.type)
+    parts.push({ kind: 'type', label: answer.type === 'video' ? 'videos' : 'photos only', negated: false, start: query.length, end: query.length });
   if (answer.favorite) parts.push({ kind: 'favorite', label: 'favourites', negated: false, start: query.length, end: query.length });
   if (answer.minRating) parts.push({ kind: 'rating', label: `${answer.minRating}★ and up`, negated: false, start: query.length, end: query.length });
   if (parts.length === 0) return base;
@@ -145,7 +149,8 @@ export async function readByModel(
       { jsonSchema: JSON_SCHEMA, signal: AbortSignal.timeout(SEARCH_MODEL_TIMEOUT_MS) },
     );
     const parsed = reading.safeParse(JSON.parse(reply.content.replace(/^```(?:json)?\s*|\s*```$/g, '')));
-    if (!parsed.success) return { understood: local, notice: 'the language model answered something other than the structure asked for: the query was read locally' };
+    if (!parsed.success)
+      return { understood: local, notice: 'the language model answered something other than the structure asked for: the query was read locally' };
     return { understood: fromModel(query, parsed.data, vocabulary, local), notice: null };
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);

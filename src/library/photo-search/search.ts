@@ -56,7 +56,12 @@ const BEST_WINDOW = 200;
 async function bestFirst(lib: Library, hits: RankedHit[]): Promise<RankedHit[]> {
   const ids = hits.map((h) => h.photoId);
   const marks = new Map(
-    ids.length === 0 ? [] : (await lib.db.select({ id: photos.id, favorite: photos.favorite, rating: photos.rating }).from(photos).where(inArray(photos.id, ids))).map((r) => [r.id, r]),
+    ids.length === 0
+      ? []
+      : (await lib.db.select({ id: photos.id, favorite: photos.favorite, rating: photos.rating }).from(photos).where(inArray(photos.id, ids))).map((r) => [
+          r.id,
+          r,
+        ]),
   );
   const shots = await loadShotScores(lib.db, ids);
   const key = (id: string) => [marks.get(id)?.favorite ? 1 : 0, marks.get(id)?.rating ?? 0, shots.get(id)?.score ?? 0];
@@ -89,7 +94,10 @@ export async function searchLibrary(lib: Library, request: SearchRequest) {
   // "best" orders the top of the list, and pages walk through that: at least as deep as the page asked for
   const bestWindow = Math.max(BEST_WINDOW, request.page * request.limit);
   const answer = async (hits: RankedHit[], total: number) => {
-    const items = await photoItems(lib, hits.map((hit) => hit.photoId));
+    const items = await photoItems(
+      lib,
+      hits.map((hit) => hit.photoId),
+    );
     return {
       items: hits.flatMap((hit) => {
         const photo = items.get(hit.photoId);
@@ -157,7 +165,10 @@ export interface SimilarRequest {
 }
 
 async function similarItems(lib: Library, hits: Awaited<ReturnType<typeof similarByVector>>, source: Record<string, unknown>) {
-  const items = await photoItems(lib, hits.map((hit) => hit.photoId));
+  const items = await photoItems(
+    lib,
+    hits.map((hit) => hit.photoId),
+  );
   return {
     source,
     items: hits.flatMap((hit) => {
@@ -173,7 +184,12 @@ export async function similarToPhoto(lib: Library, photoId: string, request: Sim
   const stored = await photoEmbedding(lib, photoId);
   if (!stored) {
     const clip = await lib.ml.clip();
-    throw new UserError('conflict', clip ? `photo ${photoId} has no embedding yet (its embeddings step has not run)` : `image search needs a CLIP model (${await lib.ml.clipMissingReason()})`);
+    throw new UserError(
+      'conflict',
+      clip
+        ? `photo ${photoId} has no embedding yet (its embeddings step has not run)`
+        : `image search needs a CLIP model (${await lib.ml.clipMissingReason()})`,
+    );
   }
   const hits = await similarByVector(lib.db, await searchScope(lib), stored.embedding, {
     filters: request.filters,

@@ -70,7 +70,6 @@ export function collapsesStacks(filter: LibraryFilter): boolean {
   return filter.stacks !== 'expand' && filter.archived !== 'only' && PER_PHOTO_FILTERS.every((name) => filter[name] === undefined);
 }
 
-
 /** The instant `from` and `to` compare with: taken, else the file's date, else when it arrived (as search does). */
 const sortDate = sql`coalesce(${photos.takenAt}, ${photos.createdAt})`;
 
@@ -79,11 +78,7 @@ const sortDate = sql`coalesce(${photos.takenAt}, ${photos.createdAt})`;
  * photos last (newest upload first), the id as the tiebreaker. Written exactly as photos_timeline_idx is built
  * (migrations 0006 and 0037), so that the planner walks the index.
  */
-export const TIMELINE_ORDER = [
-  sql`${photos.takenLocal} desc nulls last`,
-  sql`${photos.createdAt} desc nulls last`,
-  sql`${photos.id} desc nulls last`,
-];
+export const TIMELINE_ORDER = [sql`${photos.takenLocal} desc nulls last`, sql`${photos.createdAt} desc nulls last`, sql`${photos.id} desc nulls last`];
 
 /**
  * The filters as one condition on `photos`, over the scope's photos (the timeline's: access.ts); the trash is

@@ -92,18 +92,37 @@ export async function listPhotos(lib: Library, query: PhotoListQuery) {
 export async function listPhotosIn(lib: Library, scope: PhotoScope, query: PhotoListQuery) {
   const where = libraryCondition(scope, query);
   const offset = query.offset ?? (query.page - 1) * query.limit;
-  const page = lib.db.select({ id: photos.id }).from(photos).where(where).orderBy(...TIMELINE_ORDER).limit(query.limit).offset(offset).as('page');
+  const page = lib.db
+    .select({ id: photos.id })
+    .from(photos)
+    .where(where)
+    .orderBy(...TIMELINE_ORDER)
+    .limit(query.limit)
+    .offset(offset)
+    .as('page');
   // The total is counted once while nothing it counts changes (or taken from the timeline's count).
   const countTotal = async () => {
-    const [count] = await lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where);
+    const [count] = await lib.db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(photos)
+      .where(where);
     return count?.total ?? 0;
   };
   const [items, total] = await Promise.all([
-    lib.db.select(listColumns).from(photos).innerJoin(page, eq(page.id, photos.id)).orderBy(...TIMELINE_ORDER),
+    lib.db
+      .select(listColumns)
+      .from(photos)
+      .innerJoin(page, eq(page.id, photos.id))
+      .orderBy(...TIMELINE_ORDER),
     listTotal(lib, scope, query, countTotal),
   ]);
   // a stack's cover stands for the stack: its tile shows how many photos it holds
-  const stacks = collapsesStacks(query) ? await stacksCoveredBy(lib.db, items.map((item) => item.id)) : new Map<string, { id: string; count: number }>();
+  const stacks = collapsesStacks(query)
+    ? await stacksCoveredBy(
+        lib.db,
+        items.map((item) => item.id),
+      )
+    : new Map<string, { id: string; count: number }>();
   return {
     items: items.map((item) => ({ ...photoListItem(item), stack: stacks.get(item.id) ?? null })),
     total,

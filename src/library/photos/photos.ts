@@ -83,7 +83,11 @@ export async function updatePhotos(lib: Library, ids: readonly string[], changes
     .set(await changeSet(changes))
     .where(and(owns(lib, photos), isNull(photos.deletedAt), sql`${photos.id} = any(${uuidArray(unique)})`))
     .returning({ id: photos.id });
-  if (changes.location !== undefined) await refreshSearchDocuments(lib.db, updated.map((row) => row.id));
+  if (changes.location !== undefined)
+    await refreshSearchDocuments(
+      lib.db,
+      updated.map((row) => row.id),
+    );
   return updated.length;
 }
 
@@ -116,6 +120,9 @@ export async function findVisiblePhoto(lib: Library, id: string): Promise<{ phot
   const access = await photoAccess(lib, id);
   if (!access) return null;
   const p = alias(photos, 'p');
-  const [photo] = await lib.db.select().from(p).where(and(eq(p.id, id), visiblePhotoSql(lib)));
+  const [photo] = await lib.db
+    .select()
+    .from(p)
+    .where(and(eq(p.id, id), visiblePhotoSql(lib)));
   return photo ? { photo, access } : null;
 }

@@ -38,4 +38,3 @@ export async function stackOfPhoto(lib: Library, photoId: string): Promise<{ id:
   );
   return row ? { id: row.id, kind: row.kind, coverId: row.cover_id, count: row.count } : null;
 }
-

@@ -25,11 +25,18 @@ export async function playableVideo(lib: Library, photo: PhotoRow): Promise<Play
   if (!info) throw new UserError('conflict', `the video of ${photo.id} is not probed yet (state: ${photo.state}): try again once it is analysed`);
   const playable = browserPlayable(info);
   if (playable.playable) return { key: video ? photo.storageKey : motionKey(photo.id, photo.motion!), contentType: playable.contentType, immutable: false };
-  const [step] = await lib.db.select().from(photoSteps).where(and(eq(photoSteps.photoId, photo.id), eq(photoSteps.step, 'transcode')));
+  const [step] = await lib.db
+    .select()
+    .from(photoSteps)
+    .where(and(eq(photoSteps.photoId, photo.id), eq(photoSteps.step, 'transcode')));
   const status = step?.status ?? 'pending';
   const why =
-    status === 'failed' || status === 'skipped' ? `transcoding ${status === 'failed' ? 'failed' : 'was skipped'}: ${step?.error ?? 'no reason given'}` : 'it is being transcoded';
+    status === 'failed' || status === 'skipped'
+      ? `transcoding ${status === 'failed' ? 'failed' : 'was skipped'}: ${step?.error ?? 'no reason given'}`
+      : 'it is being transcoded';
   // the step's error is ffmpeg's words (work files' names): a link's visitor is told only that it failed
   const said = (because: string) => `video ${photo.id} does not play in browsers as it is (${playable.reason}) and ${because}; its original is at /original`;
-  throw new UserError('conflict', said(why), { publicMessage: said(status === 'failed' ? 'transcoding failed' : status === 'skipped' ? 'transcoding was skipped' : why) });
+  throw new UserError('conflict', said(why), {
+    publicMessage: said(status === 'failed' ? 'transcoding failed' : status === 'skipped' ? 'transcoding was skipped' : why),
+  });
 }

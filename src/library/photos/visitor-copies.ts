@@ -33,7 +33,11 @@ export async function removeCopiesNoLinkShows(lib: Library, photoIds: readonly s
           and not exists (select 1 from share_link_photos lp where lp.photo_id = p.id)
           and not exists (select 1 from album_photos ap join share_links l on l.album_id = ap.album_id where ap.photo_id = p.id)`,
   );
-  await removeVisitorCopies(lib, unshown.map((photo) => ({ id: photo.id, storageLocation: photo.storage_location })), why);
+  await removeVisitorCopies(
+    lib,
+    unshown.map((photo) => ({ id: photo.id, storageLocation: photo.storage_location })),
+    why,
+  );
 }
 
 /** Whether an album has a link, whose visitors may have copies of its photos. */

@@ -130,7 +130,8 @@ async function requireLink(lib: Library, id: string): Promise<LinkSummary> {
 
 function cleanSettings(settings: LinkSettings) {
   const description = settings.description === undefined ? undefined : settings.description?.trim() || null;
-  if (description && description.length > LINK_DESCRIPTION_MAX) throw new UserError('invalid', `a link description has at most ${LINK_DESCRIPTION_MAX} characters`);
+  if (description && description.length > LINK_DESCRIPTION_MAX)
+    throw new UserError('invalid', `a link description has at most ${LINK_DESCRIPTION_MAX} characters`);
   if (settings.password) checkPasswordRules(settings.password);
   if (settings.expiresAt && Number.isNaN(settings.expiresAt.getTime())) throw new UserError('invalid', 'expiresAt must be a date');
   return { description };
@@ -179,7 +180,10 @@ export async function updateLink(lib: Library, id: string, settings: LinkSetting
 /** Revokes the link: it answers 404 from now on, and the copies its visitors got of photos no other link shows go. */
 export async function deleteLink(lib: Library, id: string): Promise<void> {
   mayChange(lib);
-  const [link] = await lib.db.select().from(shareLinks).where(and(eq(shareLinks.id, id), owns(lib, shareLinks)));
+  const [link] = await lib.db
+    .select()
+    .from(shareLinks)
+    .where(and(eq(shareLinks.id, id), owns(lib, shareLinks)));
   if (!link) throw new UserError('not-found', `no share link with id ${id}`);
   const shown = await rows<{ id: string }>(lib.db, sql`select p.id from photos p where ${linkMemberSql(link)} and ${ownsSql(lib, 'p')}`);
   const removed = await lib.db.delete(shareLinks).where(eq(shareLinks.id, id)).returning({ id: shareLinks.id });
@@ -216,7 +220,9 @@ export async function linkForToken(db: Library['db'], token: string): Promise<Vi
  * it stops working when the password changes, and a copy of the database cannot make one without the hash.
  */
 export function unlockProof(link: Pick<ShareLinkRow, 'token' | 'passwordHash'>): string {
-  return createHmac('sha256', link.passwordHash ?? '').update(`shoebox-link:${link.token}`).digest('base64url');
+  return createHmac('sha256', link.passwordHash ?? '')
+    .update(`shoebox-link:${link.token}`)
+    .digest('base64url');
 }
 
 export function isUnlocked(link: Pick<ShareLinkRow, 'token' | 'passwordHash'>, proof: string | undefined): boolean {

@@ -49,7 +49,10 @@ export async function removePartner(lib: Library, userId: string, side: 'outgoin
     .returning({ id: partners.partnerId });
   sharingChanged();
   if (removed.length === 0) {
-    throw new UserError('not-found', side === 'outgoing' ? `your library is not shared with user ${userId}` : `user ${userId} does not share their library with you`);
+    throw new UserError(
+      'not-found',
+      side === 'outgoing' ? `your library is not shared with user ${userId}` : `user ${userId} does not share their library with you`,
+    );
   }
 }
 

@@ -116,7 +116,8 @@ export async function stackTogether(lib: Library, photoIds: readonly string[]): 
     sql`select p.id from photos p where p.id = any(${uuidArray(ids)}) and p.deleted_at is null and ${ownPhotoSql(lib)}`,
   );
   const missing = ids.filter((id) => !own.some((row) => row.id === id));
-  if (missing.length > 0) throw new UserError('not-found', `no photo ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+  if (missing.length > 0)
+    throw new UserError('not-found', `no photo ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
   const target = await lib.db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     await t.execute(lockStacksOfPhotoSql(ids[0]!));

@@ -212,9 +212,7 @@ export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<vo
       continue;
     }
     const userCover = stack.cover_by_user && inStack.some((m) => m.photo_id === stack.cover_id);
-    const cover = userCover
-      ? stack.cover_id!
-      : pickBestShot(inStack.map((m) => asCandidate(m, shots)))!.photoId;
+    const cover = userCover ? stack.cover_id! : pickBestShot(inStack.map((m) => asCandidate(m, shots)))!.photoId;
     const kind = stackKind(inStack.map((m) => m.reason));
     await t.execute(sql`update stacks set cover_id = ${cover}::uuid, cover_by_user = ${userCover}, kind = ${kind}, updated_at = now()
                         where id = ${stack.id}::uuid and (cover_id is distinct from ${cover}::uuid or kind <> ${kind} or cover_by_user <> ${userCover})`);
@@ -228,6 +226,10 @@ export async function refreshStackCovers(db: Db, photoIds: readonly string[]): P
     const t = tx as unknown as Db;
     await t.execute(lockStacksOfPhotoSql(photoIds[0]!));
     const found = await rows<{ stack_id: string }>(t, sql`select distinct stack_id from stack_members where photo_id = any(${uuidArray(photoIds)})`);
-    if (found.length > 0) await tidyStacks(t, found.map((f) => f.stack_id));
+    if (found.length > 0)
+      await tidyStacks(
+        t,
+        found.map((f) => f.stack_id),
+      );
   });
 }

@@ -37,10 +37,7 @@ interface PhotoFiles {
  * between photos (a server closing).
  */
 export async function moveToOwnerLocation(lib: Library, options: { stop?: () => boolean } = {}): Promise<MoveReport> {
-  const [owner] = await rows<{ location: string | null }>(
-    lib.db,
-    sql`select storage_location as location from users where id = ${lib.ownerId}::uuid`,
-  );
+  const [owner] = await rows<{ location: string | null }>(lib.db, sql`select storage_location as location from users where id = ${lib.ownerId}::uuid`);
   const to = owner?.location ?? null;
   const report: MoveReport = { to, moved: 0, busy: 0, failed: [] };
   const elsewhere = await rows<PhotoFiles>(
@@ -67,15 +64,19 @@ async function movePhoto(lib: Library, photo: PhotoFiles, to: string | null): Pr
   // to compare between machines)
   const before = await stepRuns(lib, photo.id);
   if (before.running > 0) return false;
-  const faceKeys = (await lib.db.select({ key: faces.thumbnailKey }).from(faces).where(eq(faces.photoId, photo.id))).flatMap((f) =>
-    f.key ? [f.key] : [],
-  );
+  const faceKeys = (await lib.db.select({ key: faces.thumbnailKey }).from(faces).where(eq(faces.photoId, photo.id))).flatMap((f) => (f.key ? [f.key] : []));
   // a library in place's file and sidecar stay in its folder: only what Shoebox stored moves
   const required = [photo.storage_key, ...(photo.sidecar_key ? [photo.sidecar_key] : []), ...(photo.live_key ? [photo.live_key] : [])].filter(
     (key) => !isInPlaceKey(key),
   );
   // with a video's playable copy and a motion photo's video, which no step makes again unless asked
-  const remade = [derivedKey(photo.id, 'thumbnail.webp'), derivedKey(photo.id, 'preview.jpg'), derivedVideoKey(photo.id), derivedMotionKey(photo.id), ...faceKeys];
+  const remade = [
+    derivedKey(photo.id, 'thumbnail.webp'),
+    derivedKey(photo.id, 'preview.jpg'),
+    derivedVideoKey(photo.id),
+    derivedMotionKey(photo.id),
+    ...faceKeys,
+  ];
   const copied: string[] = [];
   for (const key of [...required, ...remade]) {
     const outcome = await copyBlob(from, target, key);

@@ -69,7 +69,14 @@ async function readCsv(file: TakeoutFile, names: ReadonlySet<string>, facts: Fac
     if (++read % 10_000 === 0) signal?.throwIfAborted();
     if (!column) {
       const at = (name: string) => record.indexOf(name);
-      column = { name: at('imgName'), favorite: at('favorite'), hidden: at('hidden'), deleted: at('deleted'), date: at('originalCreationDate'), images: at('Images') };
+      column = {
+        name: at('imgName'),
+        favorite: at('favorite'),
+        hidden: at('hidden'),
+        deleted: at('deleted'),
+        date: at('originalCreationDate'),
+        images: at('Images'),
+      };
       kind = file.folder === 'Albums' || (column.images >= 0 && column.name < 0) ? 'album' : column.name >= 0 ? 'details' : null;
       if (kind === null) return; // a CSV of something else: not read further
       continue;
@@ -128,7 +135,16 @@ async function readCsv(file: TakeoutFile, names: ReadonlySet<string>, facts: Fac
 }
 
 export async function planICloud(files: readonly TakeoutFile[], options: { csvLimits?: CsvLimits; signal?: AbortSignal } = {}): Promise<TakeoutPlan> {
-  const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], unusedSidecarsLeftOut: 0, badJson: [], problems: [], albums: [], notAlbums: [] };
+  const plan: TakeoutPlan = {
+    items: [],
+    withoutSidecar: [],
+    unusedSidecars: [],
+    unusedSidecarsLeftOut: 0,
+    badJson: [],
+    problems: [],
+    albums: [],
+    notAlbums: [],
+  };
   // a part's Photo Details describe the photos beside them: rows are keyed by their folder (every part has a
   // `Photos/`, and IMG_0001.JPG comes back every 10,000 photos), by name alone only where that is unambiguous
   const facts: Facts = { details: new Map(), byName: new Map(), albumsOf: new Map(), strays: [], strayCount: 0 };

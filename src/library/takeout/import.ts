@@ -22,7 +22,12 @@ export interface TakeoutTarget {
    * `attached` when the sidecar was given to a photo that had none; `ours` when the existing item was added from
    * this very file by an earlier run of the same import (one cut short: its marks may not have been given).
    */
-  add(name: string, stream: Readable, sidecarFile: string | null, label: string): Promise<{ id: string; duplicate: boolean; video: boolean; attached: boolean; ours: boolean }>;
+  add(
+    name: string,
+    stream: Readable,
+    sidecarFile: string | null,
+    label: string,
+  ): Promise<{ id: string; duplicate: boolean; video: boolean; attached: boolean; ours: boolean }>;
   favorite(ids: string[]): Promise<void>;
   /** Puts the photos in the archive (Google's archived, iCloud's hidden). */
   archive(ids: string[]): Promise<void>;
@@ -71,7 +76,18 @@ export function failureReason(error: unknown): string {
 }
 
 export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, options: TakeoutImportOptions = {}): Promise<TakeoutOutcome> {
-  const outcome: TakeoutOutcome = { added: [], videos: 0, alreadyThere: 0, copies: 0, failed: [], favourites: 0, trashed: 0, archived: 0, albums: [], withPeople: 0 };
+  const outcome: TakeoutOutcome = {
+    added: [],
+    videos: 0,
+    alreadyThere: 0,
+    copies: 0,
+    failed: [],
+    favourites: 0,
+    trashed: 0,
+    archived: 0,
+    albums: [],
+    withPeople: 0,
+  };
   const newIds = new Set<string>();
   /** Photos whose export facts this run applies: added now, or given their sidecar now (a run stopped before). */
   const freshIds = new Set<string>();
@@ -146,8 +162,16 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
         return changed;
       }
     };
-    outcome.favourites = await applyEach(fresh((item) => item.sidecar?.marks.favorited === true), 'not made a favourite', (ids) => target.favorite(ids));
-    outcome.archived = await applyEach(fresh((item) => item.sidecar?.marks.archived === true), 'not archived', (ids) => target.archive(ids));
+    outcome.favourites = await applyEach(
+      fresh((item) => item.sidecar?.marks.favorited === true),
+      'not made a favourite',
+      (ids) => target.favorite(ids),
+    );
+    outcome.archived = await applyEach(
+      fresh((item) => item.sidecar?.marks.archived === true),
+      'not archived',
+      (ids) => target.archive(ids),
+    );
     outcome.withPeople = fresh((item) => item.sidecar?.marks.namesPeople === true).length;
     const albums = new Map<string, { meta: TakeoutAlbumMeta; ids: Set<string> }>();
     for (const item of plan.items) {
@@ -164,7 +188,11 @@ export async function importTakeout(plan: TakeoutPlan, target: TakeoutTarget, op
       outcome.albums.push({ title: meta.title, photos: placed });
     }
     // last: a photo in the trash is out of its albums' lists, and the trash empties itself after a while
-    outcome.trashed = await applyEach(fresh((item) => item.sidecar?.marks.trashed === true), 'not moved to the trash', (ids) => target.trash(ids));
+    outcome.trashed = await applyEach(
+      fresh((item) => item.sidecar?.marks.trashed === true),
+      'not moved to the trash',
+      (ids) => target.trash(ids),
+    );
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
@@ -176,8 +204,7 @@ export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refuse
   const lines = [
     `Added ${outcome.added.length}${outcome.videos ? ` (${counted(outcome.videos, 'video')})` : ''}, already in the library ${outcome.alreadyThere}, ` +
       `copies in several folders ${outcome.copies}, failed ${outcome.failed.length}.`,
-    `Favourites ${outcome.favourites}, moved to the trash ${outcome.trashed}, archived ${outcome.archived}, ` +
-      `with people named ${outcome.withPeople}.`,
+    `Favourites ${outcome.favourites}, moved to the trash ${outcome.trashed}, archived ${outcome.archived}, ` + `with people named ${outcome.withPeople}.`,
     `Albums: ${outcome.albums.length === 0 ? 'none' : outcome.albums.map((a) => `${a.title} (${a.photos})`).join(', ')}.`,
   ];
   const list = (title: string, items: string[], leftOut = 0) => {
@@ -187,12 +214,27 @@ export function takeoutReport(plan: TakeoutPlan, outcome: TakeoutOutcome, refuse
     for (const item of items.slice(0, 200)) lines.push(`  ${item}`);
     if (total > 200) lines.push(`  … and ${total - 200} more`);
   };
-  list('Not read', refused.map((r) => `${r.label}: ${r.reason}`));
-  list('Failed', outcome.failed.map((f) => `${f.label}: ${f.reason}`));
+  list(
+    'Not read',
+    refused.map((r) => `${r.label}: ${r.reason}`),
+  );
+  list(
+    'Failed',
+    outcome.failed.map((f) => `${f.label}: ${f.reason}`),
+  );
   list('Without a sidecar (dates from the file alone)', plan.withoutSidecar);
   list('Sidecars (or detail rows) without their file', plan.unusedSidecars, plan.unusedSidecarsLeftOut);
-  list('Folders not made albums (their photos are imported)', plan.notAlbums.map((n) => `${n.label}: ${n.reason}`));
-  list('Sidecars not read', plan.badJson.map((b) => `${b.label}: ${b.reason}`));
-  list('Values not taken', plan.problems.map((p) => `${p.label}: ${p.problem}`));
+  list(
+    'Folders not made albums (their photos are imported)',
+    plan.notAlbums.map((n) => `${n.label}: ${n.reason}`),
+  );
+  list(
+    'Sidecars not read',
+    plan.badJson.map((b) => `${b.label}: ${b.reason}`),
+  );
+  list(
+    'Values not taken',
+    plan.problems.map((p) => `${p.label}: ${p.problem}`),
+  );
   return lines.join('\n');
 }

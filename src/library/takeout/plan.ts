@@ -85,7 +85,16 @@ export async function planTakeout(files: readonly TakeoutFile[], options: { sign
     if (!found) folders.set(name, (found = { media: [], sidecars: [], album: null }));
     return found;
   };
-  const plan: TakeoutPlan = { items: [], withoutSidecar: [], unusedSidecars: [], unusedSidecarsLeftOut: 0, badJson: [], problems: [], albums: [], notAlbums: [] };
+  const plan: TakeoutPlan = {
+    items: [],
+    withoutSidecar: [],
+    unusedSidecars: [],
+    unusedSidecarsLeftOut: 0,
+    badJson: [],
+    problems: [],
+    albums: [],
+    notAlbums: [],
+  };
   const seen = new Set<string>();
   for (const file of files) {
     options.signal?.throwIfAborted();

@@ -29,10 +29,7 @@ export const TRASH_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 async function requirePhotos(lib: Library, ids: readonly string[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return unique;
-  const found = await rows<{ id: string }>(
-    lib.db,
-    sql`select id from photos where ${ownsSql(lib, 'photos')} and id = any(${uuidArray(unique)})`,
-  );
+  const found = await rows<{ id: string }>(lib.db, sql`select id from photos where ${ownsSql(lib, 'photos')} and id = any(${uuidArray(unique)})`);
   if (found.length < unique.length) {
     const known = new Set(found.map((row) => row.id));
     const missing = unique.filter((id) => !known.has(id));
@@ -53,34 +50,36 @@ export async function trashPhotos(lib: Library, ids: readonly string[], now: Dat
   const unique = await requirePhotos(lib, ids);
   if (unique.length === 0) return 0;
   let unfinished: string[] = [];
-  return lib.db.transaction(async (tx) => {
-    const moved = await tx
-      .update(photos)
-      .set({ deletedAt: now, updatedAt: now })
-      .where(and(owns(lib, photos), inArray(photos.id, unique), isNull(photos.deletedAt)))
-      .returning({ id: photos.id });
-    const movedIds = moved.map((row) => row.id);
-    if (movedIds.length === 0) return [];
-    const skipped = await tx
-      .update(photoSteps)
-      .set({ status: 'skipped', error: IN_TRASH, durationMs: 0, retryAt: null, finishedAt: now })
-      .where(and(inArray(photoSteps.photoId, movedIds), inArray(photoSteps.step, [...STOPPED_IN_TRASH]), inArray(photoSteps.status, ['pending', 'running'])))
-      .returning({ photoId: photoSteps.photoId });
-    unfinished = [...new Set(skipped.map((row) => row.photoId))];
-    // A refresh of these photos running elsewhere finishes first; one starting later sees them trashed and skips them.
-    await tx.execute(sql`select 1 from photo_search where photo_id = any(${uuidArray(movedIds)}) order by photo_id for update`);
-    await forgetSearchDocuments(tx as unknown as Db, movedIds);
-    // Without its row a restored photo counts again in full when its row is rebuilt.
-    await tx.delete(photoSearch).where(inArray(photoSearch.photoId, movedIds));
-    return movedIds;
-  }).then(async (movedIds) => {
-    for (const id of unfinished) stopWork(id, 'the item was moved to the trash', STOPPED_IN_TRASH);
-    await queuePhotos(lib, unfinished); // their state settled by the pipeline's dispatcher, their quick lane run if it was not
-    // a trashed photo is no one's copy any more (its group may dissolve), and leaves its stack (another takes the cover)
-    await leaveGroups(lib.db, movedIds);
-    await leaveStacks(lib.db, movedIds);
-    return movedIds.length;
-  });
+  return lib.db
+    .transaction(async (tx) => {
+      const moved = await tx
+        .update(photos)
+        .set({ deletedAt: now, updatedAt: now })
+        .where(and(owns(lib, photos), inArray(photos.id, unique), isNull(photos.deletedAt)))
+        .returning({ id: photos.id });
+      const movedIds = moved.map((row) => row.id);
+      if (movedIds.length === 0) return [];
+      const skipped = await tx
+        .update(photoSteps)
+        .set({ status: 'skipped', error: IN_TRASH, durationMs: 0, retryAt: null, finishedAt: now })
+        .where(and(inArray(photoSteps.photoId, movedIds), inArray(photoSteps.step, [...STOPPED_IN_TRASH]), inArray(photoSteps.status, ['pending', 'running'])))
+        .returning({ photoId: photoSteps.photoId });
+      unfinished = [...new Set(skipped.map((row) => row.photoId))];
+      // A refresh of these photos running elsewhere finishes first; one starting later sees them trashed and skips them.
+      await tx.execute(sql`select 1 from photo_search where photo_id = any(${uuidArray(movedIds)}) order by photo_id for update`);
+      await forgetSearchDocuments(tx as unknown as Db, movedIds);
+      // Without its row a restored photo counts again in full when its row is rebuilt.
+      await tx.delete(photoSearch).where(inArray(photoSearch.photoId, movedIds));
+      return movedIds;
+    })
+    .then(async (movedIds) => {
+      for (const id of unfinished) stopWork(id, 'the item was moved to the trash', STOPPED_IN_TRASH);
+      await queuePhotos(lib, unfinished); // their state settled by the pipeline's dispatcher, their quick lane run if it was not
+      // a trashed photo is no one's copy any more (its group may dissolve), and leaves its stack (another takes the cover)
+      await leaveGroups(lib.db, movedIds);
+      await leaveStacks(lib.db, movedIds);
+      return movedIds.length;
+    });
 }
 
 /**
@@ -143,7 +142,10 @@ export async function listTrash(lib: Library, query: { page: number; limit: numb
       .orderBy(desc(photos.deletedAt), desc(photos.id))
       .limit(query.limit)
       .offset((query.page - 1) * query.limit),
-    lib.db.select({ total: sql<number>`count(*)::int` }).from(photos).where(where),
+    lib.db
+      .select({ total: sql<number>`count(*)::int` })
+      .from(photos)
+      .where(where),
   ]);
   return {
     items: items.map((photo) => ({
@@ -163,10 +165,7 @@ export async function listTrash(lib: Library, query: { page: number; limit: numb
  * `ids` (a 404 for ids that are not the owner's photos; photos not in the trash are left alone), and/or only
  * those deleted at least `olderThanDays` before `now`. Returns how many were removed.
  */
-export async function emptyTrash(
-  lib: Library,
-  options: { ids?: readonly string[]; olderThanDays?: number; now?: Date } = {},
-): Promise<number> {
+export async function emptyTrash(lib: Library, options: { ids?: readonly string[]; olderThanDays?: number; now?: Date } = {}): Promise<number> {
   mayChange(lib);
   const conditions = [owns(lib, photos), isNotNull(photos.deletedAt)];
   if (options.ids) {

@@ -60,15 +60,11 @@ export async function checkInPlaceFolder(context: Pick<Resources, 'settings' | '
   const clean = cleanFolderPath(input);
   const roots = await realRoots(context);
   if (roots.length === 0) {
-    throw new UserError(
-      'forbidden',
-      'no folders are allowed for libraries in place yet: an admin adds them (SHOEBOX_LIBRARY_ROOTS, or Settings → Libraries)',
-    );
+    throw new UserError('forbidden', 'no folders are allowed for libraries in place yet: an admin adds them (SHOEBOX_LIBRARY_ROOTS, or Settings → Libraries)');
   }
   const real = await realFolder(clean);
   // outside first: a user learns nothing of what exists outside the roots
-  if (!isInside(real ?? clean, roots))
-    throw new UserError('forbidden', `${clean} is outside the folders allowed for libraries in place (${roots.join(', ')})`);
+  if (!isInside(real ?? clean, roots)) throw new UserError('forbidden', `${clean} is outside the folders allowed for libraries in place (${roots.join(', ')})`);
   if (!real) throw new UserError('invalid', `${clean} is not a folder this server can read`);
   return real;
 }

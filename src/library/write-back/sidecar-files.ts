@@ -59,7 +59,8 @@ export async function readSidecar(folder: OpenFolder, name: string, maxBytes: nu
   try {
     handle = await fs.open(path.join(folder.base, name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new SidecarRefusedError(`${name} is a symbolic link: Shoebox neither reads nor writes through it`);
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new SidecarRefusedError(`${name} is a symbolic link: Shoebox neither reads nor writes through it`);
     throw error;
   }
   try {

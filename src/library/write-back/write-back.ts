@@ -66,7 +66,10 @@ interface DuePhoto {
 }
 
 /** What a photo's XMP sidecar says of the user's marks on it (a library in place's write-back, an export). */
-export type PhotoMarks = Pick<DuePhoto, 'rating' | 'rating_by_user' | 'favorite' | 'keywords' | 'description' | 'width' | 'height' | 'edit' | 'orientation' | 'faces'> &
+export type PhotoMarks = Pick<
+  DuePhoto,
+  'rating' | 'rating_by_user' | 'favorite' | 'keywords' | 'description' | 'width' | 'height' | 'edit' | 'orientation' | 'faces'
+> &
   Partial<Pick<DuePhoto, 'latitude' | 'longitude' | 'location_by_user'>>;
 
 interface SidecarSpot {
@@ -107,9 +110,7 @@ export function sidecarTags(
   // renamed); the others are another tool's and stay
   const isOurs = (region: Region) => {
     const name = regionPersonName(region.Name)?.toLowerCase();
-    return (
-      region.Type === 'Face' && Boolean(name) && (ours.has(name!) || people.has(name!) || photo.faces.some((face) => overlaps(region, face, photo)))
-    );
+    return region.Type === 'Face' && Boolean(name) && (ours.has(name!) || people.has(name!) || photo.faces.some((face) => overlaps(region, face, photo)));
   };
   const kept = regions.filter((region) => !isOurs(region));
   const dropped = new Set(regions.filter(isOurs).map((region) => regionPersonName(region.Name)!.toLowerCase()));
@@ -132,7 +133,10 @@ export function sidecarTags(
       RegionList: [
         ...kept,
         ...photo.faces.map((face) => {
-          const box = fromEdited({ x: face.x / photo.width!, y: face.y / photo.height!, width: face.width / photo.width!, height: face.height / photo.height! }, edit);
+          const box = fromEdited(
+            { x: face.x / photo.width!, y: face.y / photo.height!, width: face.width / photo.width!, height: face.height / photo.height! },
+            edit,
+          );
           return {
             Area: { X: round(box.x + box.width / 2), Y: round(box.y + box.height / 2), W: round(box.width), H: round(box.height), Unit: 'normalized' },
             Name: face.name,

@@ -83,8 +83,7 @@ export function decodeBmpBuffer(buf: Buffer, label: string): DecodedPixels {
     out[o + 2] = b;
     if (channels === 4) out[o + 3] = a;
   };
-  const putIndex = (x: number, row: number, index: number) =>
-    put(x, row, palette![index * 3]!, palette![index * 3 + 1]!, palette![index * 3 + 2]!);
+  const putIndex = (x: number, row: number, index: number) => put(x, row, palette![index * 3]!, palette![index * 3 + 1]!, palette![index * 3 + 2]!);
 
   if (compression === 1 || compression === 2) {
     decodeRle(buf, dataOffset, width, height, compression === 1 ? 8 : 4, putIndex);
@@ -123,14 +122,7 @@ export function decodeBmpBuffer(buf: Buffer, label: string): DecodedPixels {
   return { data: out, width, height, channels, decoder: 'bmp' };
 }
 
-function decodeRle(
-  buf: Buffer,
-  start: number,
-  width: number,
-  height: number,
-  bits: 4 | 8,
-  putIndex: (x: number, row: number, index: number) => void,
-): void {
+function decodeRle(buf: Buffer, start: number, width: number, height: number, bits: 4 | 8, putIndex: (x: number, row: number, index: number) => void): void {
   let pos = start;
   let x = 0;
   let row = 0;

@@ -42,10 +42,7 @@ export class ImageTooLargeError extends ImageDecodeError {
     readonly height: number,
     label: string,
   ) {
-    super(
-      `${label}: image is ${width}×${height} (${megapixels(width * height)} MP), over the ` +
-        `${megapixels(LIMIT_INPUT_PIXELS)} MP limit`,
-    );
+    super(`${label}: image is ${width}×${height} (${megapixels(width * height)} MP), over the ` + `${megapixels(LIMIT_INPUT_PIXELS)} MP limit`);
   }
 }
 
@@ -66,11 +63,7 @@ export const errorMessage = (error: unknown): string => (error instanceof Error 
  * orientation) and as many samples as their size needs; else an ImageDecodeError, not a picture made up of
  * whatever the buffer held (a file that is only a header must not become a black photo).
  */
-export function checkDeclaredSize(
-  pixels: DecodedPixels,
-  declared: { width: number; height: number } | null,
-  label: string,
-): DecodedPixels {
+export function checkDeclaredSize(pixels: DecodedPixels, declared: { width: number; height: number } | null, label: string): DecodedPixels {
   const { width, height, channels, data } = pixels;
   if (declared && !((width === declared.width && height === declared.height) || (width === declared.height && height === declared.width))) {
     throw new ImageDecodeError(`${label}: decoded to ${width}×${height}, but its header declares ${declared.width}×${declared.height}`);

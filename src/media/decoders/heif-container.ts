@@ -136,9 +136,7 @@ export async function checkHeifComplete(file: string, label: string): Promise<vo
       }
       if (length < 8) throw new ImageDecodeError(`${label}: corrupt HEIF file (box '${type}' at byte ${pos} has size ${length})`);
       if (pos + length > size) {
-        throw new ImageDecodeError(
-          `${label}: truncated HEIF file (box '${type}' ends at byte ${pos + length}, the file has ${size} bytes)`,
-        );
+        throw new ImageDecodeError(`${label}: truncated HEIF file (box '${type}' ends at byte ${pos + length}, the file has ${size} bytes)`);
       }
       pos += length;
     }

@@ -8,15 +8,7 @@
 
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  checkDeclaredSize,
-  checkPixelLimit,
-  DecoderMissingError,
-  errorMessage,
-  ImageDecodeError,
-  LIMIT_INPUT_PIXELS,
-  type DecodedPixels,
-} from './common.js';
+import { checkDeclaredSize, checkPixelLimit, DecoderMissingError, errorMessage, ImageDecodeError, LIMIT_INPUT_PIXELS, type DecodedPixels } from './common.js';
 import { decoderMemoryBytes } from '../child-limits.js';
 import { isSrgbIcc } from './icc.js';
 import { parseNetpbm } from './netpbm.js';
@@ -79,7 +71,15 @@ export function jxlSizeFromHead(head: Buffer): { width: number; height: number }
   const small = read(1) === 1;
   const height = small ? (read(5) + 1) * 8 : u32();
   const ratio = read(3);
-  const RATIOS: Array<[number, number]> = [[1, 1], [12, 10], [4, 3], [3, 2], [16, 9], [5, 4], [2, 1]];
+  const RATIOS: Array<[number, number]> = [
+    [1, 1],
+    [12, 10],
+    [4, 3],
+    [3, 2],
+    [16, 9],
+    [5, 4],
+    [2, 1],
+  ];
   let width: number;
   if (ratio === 0) width = small ? (read(5) + 1) * 8 : u32();
   else {

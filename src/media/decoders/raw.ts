@@ -59,7 +59,8 @@ export async function extractRawPreview(file: string, dir: string, label: string
     }
   }
   throw new ImageDecodeError(
-    `${label}: no embedded JPEG preview in this RAW file` + (errors.length ? ` (${errors.join('; ')})` : '') +
+    `${label}: no embedded JPEG preview in this RAW file` +
+      (errors.length ? ` (${errors.join('; ')})` : '') +
       ' (RAW files are shown through the preview the camera embeds)',
   );
 }

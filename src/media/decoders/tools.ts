@@ -60,22 +60,17 @@ function childEnv(): NodeJS.ProcessEnv {
 export function runTool(tool: string, args: string[], timeoutMs = 120_000, memoryBytes = decoderMemoryBytes()): Promise<string> {
   const limited = process.platform === 'win32' ? { command: tool, args } : withMemoryLimit(tool, args, memoryBytes);
   return new Promise((resolve, reject) => {
-    execFile(
-      limited.command,
-      limited.args,
-      { env: childEnv(), timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error) {
-          const name = path.basename(tool);
-          if (isOutOfMemory(stderr)) return reject(new Error(`${name} needed more than its ${formatLimit(memoryBytes)} memory limit`));
-          if (error.killed && error.signal === 'SIGTERM') return reject(new Error(`${name} ran past its ${Math.round(timeoutMs / 1000)} s limit`));
-          const detail = stderr.trim().split('\n').filter(Boolean).slice(-3).join('; ') || error.message;
-          reject(new Error(`${name} failed: ${detail}`));
-        } else {
-          resolve(stdout);
-        }
-      },
-    );
+    execFile(limited.command, limited.args, { env: childEnv(), timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) {
+        const name = path.basename(tool);
+        if (isOutOfMemory(stderr)) return reject(new Error(`${name} needed more than its ${formatLimit(memoryBytes)} memory limit`));
+        if (error.killed && error.signal === 'SIGTERM') return reject(new Error(`${name} ran past its ${Math.round(timeoutMs / 1000)} s limit`));
+        const detail = stderr.trim().split('\n').filter(Boolean).slice(-3).join('; ') || error.message;
+        reject(new Error(`${name} failed: ${detail}`));
+      } else {
+        resolve(stdout);
+      }
+    });
   });
 }
 

@@ -228,12 +228,7 @@ const PACKAGE: Record<WasmDecoderKind, { format: string; install: string }> = {
  * RGBA in a worker thread. Throws DecoderMissingError when the npm package is missing, ImageDecodeError when
  * the file cannot be decoded or is over `limit` pixels.
  */
-export async function decodeInWorker(
-  kind: WasmDecoderKind,
-  file: string,
-  limit: number,
-  label: string,
-): Promise<DecodedPixels> {
+export async function decodeInWorker(kind: WasmDecoderKind, file: string, limit: number, label: string): Promise<DecodedPixels> {
   if (!wasmDecoderAvailable(kind)) {
     const { format, install } = PACKAGE[kind];
     throw new DecoderMissingError(format, `${format} needs a decoder: ${install}`);

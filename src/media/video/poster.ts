@@ -74,7 +74,14 @@ export interface FrameOptions {
 }
 
 /** Writes the frame at `atMs` as a PNG (or JPEG) in `dir` (upright: ffmpeg applies the rotation) and returns its path. */
-export async function extractFrame(file: string, atMs: number, dir: string, label: string, settings?: VideoToolSettings, options: FrameOptions = {}): Promise<string> {
+export async function extractFrame(
+  file: string,
+  atMs: number,
+  dir: string,
+  label: string,
+  settings?: VideoToolSettings,
+  options: FrameOptions = {},
+): Promise<string> {
   const out = path.join(dir, options.name ?? 'poster.png');
   const jpeg = out.endsWith('.jpg');
   const scale = options.maxSide ? ['-vf', `scale=w='min(iw,${options.maxSide})':h='min(ih,${options.maxSide})':force_original_aspect_ratio=decrease`] : [];
@@ -94,10 +101,18 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 const seek = (ms: number) => (ms > 0 ? ['-ss', seconds(ms)] : []);
 
 /** Runs ffmpeg under its memory and time limits; resolves with what it logged, rejects with ImageDecodeError. */
-async function runFfmpeg(file: string, args: string[], label: string, logLevel: 'info' | 'error', settings?: VideoToolSettings, signal?: AbortSignal): Promise<string> {
+async function runFfmpeg(
+  file: string,
+  args: string[],
+  label: string,
+  logLevel: 'info' | 'error',
+  settings?: VideoToolSettings,
+  signal?: AbortSignal,
+): Promise<string> {
   const tools = await requireVideoTools(settings);
   try {
-    return (await runVideoTool(tools, 'ffmpeg', ['-v', logLevel, ...args], { file, timeoutMs: POSTER_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES, signal })).stderr;
+    return (await runVideoTool(tools, 'ffmpeg', ['-v', logLevel, ...args], { file, timeoutMs: POSTER_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES, signal }))
+      .stderr;
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ImageDecodeError(`${label}: no frame could be decoded (${(error as Error).message})`);

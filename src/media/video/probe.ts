@@ -49,18 +49,24 @@ export async function probeVideo(file: string, label: string, settings?: VideoTo
 export async function countFrames(file: string, settings?: VideoToolSettings, signal?: AbortSignal): Promise<number | null> {
   const tools = await requireVideoTools(settings);
   const probe = async (args: string[], entries: string) => {
-    const output = await runVideoTool(tools, 'ffprobe', ['-v', 'error', '-select_streams', 'v', ...args, '-show_entries', entries, '-print_format', 'json', file], {
-      file,
-      timeoutMs: PROBE_TIMEOUT_MS,
-      memoryBytes: PROBE_MEMORY_BYTES,
-      signal,
-    });
+    const output = await runVideoTool(
+      tools,
+      'ffprobe',
+      ['-v', 'error', '-select_streams', 'v', ...args, '-show_entries', entries, '-print_format', 'json', file],
+      {
+        file,
+        timeoutMs: PROBE_TIMEOUT_MS,
+        memoryBytes: PROBE_MEMORY_BYTES,
+        signal,
+      },
+    );
     const data = JSON.parse(output.stdout) as { streams?: FrameCountStream[]; format?: { duration?: string } };
     return { stream: (data.streams ?? []).find((stream) => !stream.disposition?.attached_pic), formatDuration: data.format?.duration };
   };
   try {
     const listed = await probe([], 'stream=nb_frames,duration,avg_frame_rate:stream_disposition=attached_pic:format=duration');
-    const counted = async () => positiveCount((await probe(['-count_packets'], 'stream=nb_read_packets:stream_disposition=attached_pic')).stream?.nb_read_packets);
+    const counted = async () =>
+      positiveCount((await probe(['-count_packets'], 'stream=nb_read_packets:stream_disposition=attached_pic')).stream?.nb_read_packets);
     return (listed.stream && containerCount(listed.stream, listed.formatDuration)) ?? (await counted());
   } catch (error) {
     if (signal?.aborted) throw error;
@@ -114,10 +120,12 @@ export function parseProbe(json: string, label: string): VideoProbe {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new ImageDecodeError(`${label}: video stream without a frame size`);
   }
-  if (width * height > LIMIT_INPUT_PIXELS) throw new ImageDecodeError(`${label}: frames of ${width}×${height} are over the ${Math.round(LIMIT_INPUT_PIXELS / 1e6)} MP limit`);
+  if (width * height > LIMIT_INPUT_PIXELS)
+    throw new ImageDecodeError(`${label}: frames of ${width}×${height} are over the ${Math.round(LIMIT_INPUT_PIXELS / 1e6)} MP limit`);
   const seconds = Number(data.format?.duration ?? video.duration);
   const durationMs = Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : null;
-  if (durationMs !== null && durationMs > MAX_DURATION_MS) throw new ImageDecodeError(`${label}: ${Math.round(durationMs / 3600_000)} hours long, over the 24-hour limit`);
+  if (durationMs !== null && durationMs > MAX_DURATION_MS)
+    throw new ImageDecodeError(`${label}: ${Math.round(durationMs / 3600_000)} hours long, over the 24-hour limit`);
   const bitRate = Number(data.format?.bit_rate);
   return {
     container: data.format?.format_name ?? 'unknown',

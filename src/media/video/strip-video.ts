@@ -30,13 +30,33 @@ export const muxerFor = (mime: string): string | null => MUXERS[mime] ?? null;
 /** ffmpeg's arguments (pure). `+bitexact` leaves out the muxer's own name and the creation times. */
 export function remuxArgs(input: string, output: string, muxer: string): string[] {
   return [
-    '-v', 'error',
-    '-i', input,
-    '-map', '0:V:0', '-map', '0:a:0?', '-c', 'copy', '-sn', '-dn',
-    '-map_metadata', '-1', '-map_chapters', '-1',
-    '-fflags', '+bitexact', '-flags:v', '+bitexact', '-flags:a', '+bitexact',
+    '-v',
+    'error',
+    '-i',
+    input,
+    '-map',
+    '0:V:0',
+    '-map',
+    '0:a:0?',
+    '-c',
+    'copy',
+    '-sn',
+    '-dn',
+    '-map_metadata',
+    '-1',
+    '-map_chapters',
+    '-1',
+    '-fflags',
+    '+bitexact',
+    '-flags:v',
+    '+bitexact',
+    '-flags:a',
+    '+bitexact',
     ...(['mp4', 'mov', '3gp', '3g2'].includes(muxer) ? ['-movflags', '+faststart'] : []),
-    '-f', muxer, '-y', output,
+    '-f',
+    muxer,
+    '-y',
+    output,
   ];
 }
 
@@ -80,7 +100,12 @@ export async function stripVideo(input: string, output: string, mime: string, se
     await runVideoTool(tools, 'ffmpeg', remuxArgs(input, output, muxer), { file: input, timeoutMs: REMUX_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES });
   } catch (error) {
     // ffmpeg's words (a stream its muxer does not take, a work file's name) are for the log
-    return { stripped: false, left: [], reason: "this server's ffmpeg could not copy its picture and sound into a new file of its type", detail: toolDetail(error) };
+    return {
+      stripped: false,
+      left: [],
+      reason: "this server's ffmpeg could not copy its picture and sound into a new file of its type",
+      detail: toolDetail(error),
+    };
   }
   let left: string[];
   try {

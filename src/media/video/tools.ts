@@ -91,11 +91,14 @@ async function locate(settings: VideoToolSettings): Promise<VideoTools | { probl
     await Promise.all([makeRunnable(npm.ffmpeg), makeRunnable(npm.ffprobe)]);
     const env = { ...process.env, ...STATIC_BUILD_ENV };
     const version = await versionOf(npm.ffmpeg, env);
-    if (version !== null && (await versionOf(npm.ffprobe, env)) !== null) return { ...npm, version, source: 'npm', env, variableFrameRate: await variableFrameRateArgs(npm.ffmpeg, env) };
+    if (version !== null && (await versionOf(npm.ffprobe, env)) !== null)
+      return { ...npm, version, source: 'npm', env, variableFrameRate: await variableFrameRateArgs(npm.ffmpeg, env) };
     // installed but not runnable here: say which, not "none" (installed by another user without a+x, another CPU)
-    return { problem: `npm's ffmpeg/ffprobe (${path.dirname(npm.ffmpeg)}, ${path.dirname(npm.ffprobe)}) do not run for this user: make them executable (chmod a+rx), or install Debian's ffmpeg` };
+    return {
+      problem: `npm's ffmpeg/ffprobe (${path.dirname(npm.ffmpeg)}, ${path.dirname(npm.ffprobe)}) do not run for this user: make them executable (chmod a+rx), or install Debian's ffmpeg`,
+    };
   }
-  return { problem: 'no ffmpeg: install Debian\'s ffmpeg package, or run npm ci (it installs one), or set SHOEBOX_FFMPEG and SHOEBOX_FFPROBE' };
+  return { problem: "no ffmpeg: install Debian's ffmpeg package, or run npm ci (it installs one), or set SHOEBOX_FFMPEG and SHOEBOX_FFPROBE" };
 }
 
 /** A release "4.4.2", "5.1.6-0+deb12u1", "n6.1"; a git build ("N-47683-g…") is taken as new. */
@@ -193,17 +196,33 @@ export function runVideoTool(
   options: { file: string; timeoutMs: number; memoryBytes: number; /** Kills it (its item trashed, deleted or reset). */ signal?: AbortSignal },
 ): Promise<ToolOutput> {
   // ffmpeg would read keys from a terminal; ffprobe has no such option
-  const limited = withMemoryLimit(tools[which], ['-hide_banner', ...(which === 'ffmpeg' ? ['-nostdin'] : []), ...localInputsOnly(which, args)], options.memoryBytes);
+  const limited = withMemoryLimit(
+    tools[which],
+    ['-hide_banner', ...(which === 'ffmpeg' ? ['-nostdin'] : []), ...localInputsOnly(which, args)],
+    options.memoryBytes,
+  );
   return new Promise((resolve, reject) => {
     // SIGKILL at the limit: ffmpeg catches SIGTERM and ends as if it had failed by itself
-    const run = { env: tools.env, timeout: options.timeoutMs, killSignal: 'SIGKILL' as const, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' as const, signal: options.signal };
+    const run = {
+      env: tools.env,
+      timeout: options.timeoutMs,
+      killSignal: 'SIGKILL' as const,
+      maxBuffer: 16 * 1024 * 1024,
+      encoding: 'utf8' as const,
+      signal: options.signal,
+    };
     const child = execFile(limited.command, limited.args, run, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr });
       if (options.signal?.aborted) return reject(new Error(`${which} stopped (${(options.signal.reason as Error | undefined)?.message ?? 'asked to'})`));
       if (isOutOfMemory(stderr)) return reject(new Error(`${which} needed more than its ${formatLimit(options.memoryBytes)} memory limit`));
       if (error.killed) return reject(new Error(`${which} ran past its ${Math.round(options.timeoutMs / 1000)} s limit`));
       if (error.signal) return reject(new Error(`${which} crashed (${error.signal})`));
-      const last = stderr.split('\n').map((line) => line.trim()).filter(Boolean).slice(-2).join('; ');
+      const last = stderr
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .slice(-2)
+        .join('; ');
       reject(new Error((last || `${which} exit code ${String(error.code)}`).split(options.file).join(path.basename(options.file))));
     });
     // a clip's poster and frames take only the CPU the photos' work leaves (measured: bench/README.md, video backlog)

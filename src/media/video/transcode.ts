@@ -75,9 +75,17 @@ function encoderArgs(encoder: Encoder): { before: string[]; filter: string; code
     case 'off':
       return { before: [], filter: '', codec: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-pix_fmt', 'yuv420p'] };
     case 'nvenc':
-      return { before: [], filter: '', codec: ['-c:v', 'h264_nvenc', '-preset', 'p4', '-rc', 'vbr', '-cq', '23', '-b:v', '0', '-profile:v', 'high', '-pix_fmt', 'yuv420p'] };
+      return {
+        before: [],
+        filter: '',
+        codec: ['-c:v', 'h264_nvenc', '-preset', 'p4', '-rc', 'vbr', '-cq', '23', '-b:v', '0', '-profile:v', 'high', '-pix_fmt', 'yuv420p'],
+      };
     case 'vaapi':
-      return { before: ['-vaapi_device', encoder.vaapiDevice ?? '/dev/dri/renderD128'], filter: ',format=nv12,hwupload', codec: ['-c:v', 'h264_vaapi', '-qp', '23', '-profile:v', 'high'] };
+      return {
+        before: ['-vaapi_device', encoder.vaapiDevice ?? '/dev/dri/renderD128'],
+        filter: ',format=nv12,hwupload',
+        codec: ['-c:v', 'h264_vaapi', '-qp', '23', '-profile:v', 'high'],
+      };
     case 'qsv':
       return { before: [], filter: ',format=nv12', codec: ['-c:v', 'h264_qsv', '-global_quality', '23', '-profile:v', 'high'] };
   }
@@ -103,18 +111,39 @@ export function transcodeArgs(
   const { before, filter, codec } = encoderArgs(encoder);
   return [
     ...before,
-    '-i', input,
+    '-i',
+    input,
     // no metadata carried over (a position, a serial number): the copy is for playing; the original keeps them
-    '-map', '0:v:0', '-map', '0:a:0?', '-sn', '-dn', '-map_metadata', '-1', '-map_chapters', '-1',
-    '-vf', scale + filter,
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0?',
+    '-sn',
+    '-dn',
+    '-map_metadata',
+    '-1',
+    '-map_chapters',
+    '-1',
+    '-vf',
+    scale + filter,
     ...variableFrameRate,
     ...(maxFrames !== null ? ['-frames:v', String(maxFrames + 1)] : []),
     ...codec,
-    '-c:a', 'aac', '-b:a', '160k', '-ac', '2',
-    '-movflags', '+faststart',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '160k',
+    '-ac',
+    '2',
+    '-movflags',
+    '+faststart',
     // what it has written, read back while it runs (the frame limit)
-    '-progress', 'pipe:1',
-    '-f', 'mp4', '-y', output,
+    '-progress',
+    'pipe:1',
+    '-f',
+    'mp4',
+    '-y',
+    output,
   ];
 }
 
@@ -183,7 +212,14 @@ async function runTranscode(input: string, dir: string, label: string, options: 
       if (code === 0 && why === null) return resolve();
       if (why !== null) return reject(new ImageDecodeError(`${label}: transcoding ${why}`));
       if (isOutOfMemory(stderr)) return reject(new ImageDecodeError(`${label}: ffmpeg needed more than its ${formatLimit(FFMPEG_MEMORY_BYTES)} memory limit`));
-      const detail = stderr.split('\n').map((line) => line.trim()).filter(Boolean).slice(-2).join('; ').split(input).join(path.basename(input));
+      const detail = stderr
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .slice(-2)
+        .join('; ')
+        .split(input)
+        .join(path.basename(input));
       reject(new ImageDecodeError(`${label}: transcoding failed (${detail || `ffmpeg exit code ${code}`})`));
     });
   });

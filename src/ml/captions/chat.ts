@@ -85,10 +85,7 @@ export class ChatClient {
     return !this.unsupported.has('response_format');
   }
 
-  async complete(
-    messages: ChatMessage[],
-    options: { jsonSchema?: { name: string; schema: object }; signal?: AbortSignal } = {},
-  ): Promise<ChatReply> {
+  async complete(messages: ChatMessage[], options: { jsonSchema?: { name: string; schema: object }; signal?: AbortSignal } = {}): Promise<ChatReply> {
     const { signal } = options;
     let lastCause = '';
     for (let attempt = 1; ; attempt++) {
@@ -105,16 +102,20 @@ export class ChatClient {
       let text: string;
       let headers: Headers;
       try {
-        const res = await fetchFollowing(this.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            accept: 'application/json',
-            ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : this.basicAuth ? { authorization: this.basicAuth } : {}),
+        const res = await fetchFollowing(
+          this.url,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              accept: 'application/json',
+              ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : this.basicAuth ? { authorization: this.basicAuth } : {}),
+            },
+            body,
+            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           },
-          body,
-          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        }, this.redirects);
+          this.redirects,
+        );
         status = res.status;
         headers = res.headers;
         text = await res.text();
@@ -142,9 +143,7 @@ export class ChatClient {
         throw this.error('auth', `${this.where()} refused the request (HTTP ${status}${detail ? `: ${detail}` : ''}); ${hint}`, false);
       }
       if (status === 400 || status === 422) {
-        const rejected = (Object.keys(OPTIONAL_FIELDS) as OptionalField[]).find(
-          (f) => f in optional && OPTIONAL_FIELDS[f].test(text),
-        );
+        const rejected = (Object.keys(OPTIONAL_FIELDS) as OptionalField[]).find((f) => f in optional && OPTIONAL_FIELDS[f].test(text));
         if (rejected) {
           // Remembered for this client, so later photos skip the failing request. Not counted as an attempt.
           this.unsupported.add(rejected);
@@ -271,11 +270,15 @@ export function errorDetail(text: string): string {
     const json = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown };
     const err = json.error;
     const message =
-      typeof err === 'string' ? err
-      : err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string' ? (err as { message: string }).message
-      : typeof json.message === 'string' ? json.message
-      : typeof json.detail === 'string' ? json.detail
-      : null;
+      typeof err === 'string'
+        ? err
+        : err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string'
+          ? (err as { message: string }).message
+          : typeof json.message === 'string'
+            ? json.message
+            : typeof json.detail === 'string'
+              ? json.detail
+              : null;
     if (message) return snippet(message);
   } catch {
     // not JSON: fall through to the raw text

@@ -37,11 +37,7 @@ export function hintLines(tags: readonly TagScore[], filename?: string): string[
 
 /** The single-request prompt: image in, JSON out. */
 export function structuredImageMessages(imageUrl: string, tags: readonly TagScore[], filename?: string): ChatMessage[] {
-  const text = [
-    'Catalogue this photo. Reply with only a JSON object with exactly these fields:',
-    FIELDS,
-    ...hintLines(tags, filename),
-  ].join('\n');
+  const text = ['Catalogue this photo. Reply with only a JSON object with exactly these fields:', FIELDS, ...hintLines(tags, filename)].join('\n');
   return [
     { role: 'system', content: JSON_SYSTEM_PROMPT },
     { role: 'user', content: [{ type: 'text', text }, imagePart(imageUrl)] },
@@ -91,8 +87,7 @@ export function repairMessages(reply: string, error: string): ChatMessage[] {
     {
       role: 'user',
       content:
-        `Your previous reply could not be used: ${error}. ` +
-        'Reply again with only the JSON object described above, with every field, and nothing else.',
+        `Your previous reply could not be used: ${error}. ` + 'Reply again with only the JSON object described above, with every field, and nothing else.',
     },
   ];
 }
@@ -103,6 +98,9 @@ function imagePart(url: string): ChatContentPart {
 
 /** Hints come from files and other models: one line, no control characters, bounded. */
 function clean(s: string, max: number): string {
-  const t = s.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const t = s
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return t.length > max ? `${t.slice(0, max)}…` : t;
 }

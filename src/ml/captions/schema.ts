@@ -92,7 +92,13 @@ export function normaliseLabel(s: string, max: number): string {
  * of range (1.2, -0.1, 250) is clamped.
  */
 const confidence = z
-  .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?%?$/, 'must be a number')])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+(\.\d+)?%?$/, 'must be a number'),
+  ])
   .transform((v) => {
     let n = typeof v === 'number' ? v : Number.parseFloat(v);
     if ((typeof v === 'string' && v.endsWith('%')) || (n >= 2 && n <= 100)) n /= 100;
@@ -101,11 +107,7 @@ const confidence = z
   .refine((n) => Number.isFinite(n), 'must be a finite number');
 
 /** A tag entry: a string, or an object with a name (some models echo the hint format back). */
-const tagEntry = z.union([
-  z.string(),
-  z.number().transform(String),
-  z.object({ name: z.string() }).transform((o) => o.name),
-]);
+const tagEntry = z.union([z.string(), z.number().transform(String), z.object({ name: z.string() }).transform((o) => o.name)]);
 
 const tags = z
   .union([z.array(tagEntry), z.string().transform((s) => s.split(/[,;\n]/))])
@@ -162,19 +164,17 @@ const fieldsSchema = z
     quality_grade: qualityGrade,
     quality_reason: optionalText(LIMITS.reason),
   })
-  .transform(
-    (f): CaptionFields => ({
-      caption: f.caption,
-      description: f.description,
-      primaryCategory: f.primary_category,
-      tags: f.tags,
-      detectedObjects: f.detected_objects,
-      sceneType: f.scene_type,
-      suggestedClusterName: f.suggested_cluster_name,
-      qualityGrade: f.quality_grade,
-      qualityReason: f.quality_reason,
-    }),
-  );
+  .transform((f): CaptionFields => ({
+    caption: f.caption,
+    description: f.description,
+    primaryCategory: f.primary_category,
+    tags: f.tags,
+    detectedObjects: f.detected_objects,
+    sceneType: f.scene_type,
+    suggestedClusterName: f.suggested_cluster_name,
+    qualityGrade: f.quality_grade,
+    qualityReason: f.quality_reason,
+  }));
 
 /** `primaryCategory`, `Primary Category`, `primary-category` → `primary_category`: models drift on key style. */
 function snakeKeys(value: Record<string, unknown>): Record<string, unknown> {

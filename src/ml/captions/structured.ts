@@ -42,7 +42,11 @@ export async function requestValidatedJson<T>(
 }
 
 /** Asks for the caption fields (requestValidatedJson with the caption schema). */
-export function requestCaptionFields(client: ChatClient, messages: ChatMessage[], options: { maxAttempts: number; signal?: AbortSignal }): Promise<CaptionFields> {
+export function requestCaptionFields(
+  client: ChatClient,
+  messages: ChatMessage[],
+  options: { maxAttempts: number; signal?: AbortSignal },
+): Promise<CaptionFields> {
   return requestValidatedJson(client, messages, { ...options, jsonSchema: JSON_SCHEMA, validate: validateCaptionFields, what: 'JSON' });
 }
 

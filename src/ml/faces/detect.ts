@@ -82,10 +82,7 @@ export async function loadFaceModels(ssdRuntime: SsdRuntime = 'tfjs'): Promise<M
   const base = loadBaseModels();
   let ssd = loadingSsd.get(ssdRuntime);
   if (!ssd) {
-    ssd =
-      ssdRuntime === 'onnx'
-        ? loadSsdOnnx()
-        : base.then(({ faceapi }) => faceapi.nets.ssdMobilenetv1.loadFromDisk(faceApiModelDir()));
+    ssd = ssdRuntime === 'onnx' ? loadSsdOnnx() : base.then(({ faceapi }) => faceapi.nets.ssdMobilenetv1.loadFromDisk(faceApiModelDir()));
     loadingSsd.set(ssdRuntime, ssd);
     ssd.catch(() => loadingSsd.delete(ssdRuntime));
   }
@@ -159,10 +156,19 @@ export async function detectFaces(image: string, upright: Size, settings: FaceSe
   }
   const faces = mergeOverlappingFaces(kept);
   // Crops come from the decoded pixels (the image the boxes are in), before scaling to the upright original.
-  const embeddings = await describeFaces((input, count) => runFaceResOnnx(faceres, input, count), pixels, faces.map((f) => faceCrop(f.box)));
+  const embeddings = await describeFaces(
+    (input, count) => runFaceResOnnx(faceres, input, count),
+    pixels,
+    faces.map((f) => faceCrop(f.box)),
+  );
   // how open the eyes are is for the best shot only: a failure there leaves it unmeasured, never the faces
   const eyes = models.iris
-    ? await eyesOpenness(tf, models.iris, pixels, faces.map((f) => f.landmarks)).catch(() => faces.map(() => null))
+    ? await eyesOpenness(
+        tf,
+        models.iris,
+        pixels,
+        faces.map((f) => f.landmarks),
+      ).catch(() => faces.map(() => null))
     : faces.map(() => null);
   return faces.map((f, i) => ({
     box: { x: f.box.x * sx, y: f.box.y * sy, width: f.box.width * sx, height: f.box.height * sy },

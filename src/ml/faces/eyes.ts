@@ -117,7 +117,12 @@ export function openness(points: ArrayLike<number>, offset = 0): number {
  * Each face's eye openness (the mean of its two eyes), null where its landmarks cannot place both eyes; one run of
  * the model for all the eyes of the image.
  */
-export async function eyesOpenness(tf: typeof Tf, model: Tf.GraphModel, image: RgbPixels, faces: readonly (readonly Point[] | null)[]): Promise<(number | null)[]> {
+export async function eyesOpenness(
+  tf: typeof Tf,
+  model: Tf.GraphModel,
+  image: RgbPixels,
+  faces: readonly (readonly Point[] | null)[],
+): Promise<(number | null)[]> {
   const crops = faces.map((landmarks) => (landmarks ? eyeCrops(landmarks) : null));
   const eyes = crops.flatMap((pair) => pair ?? []);
   if (eyes.length === 0) return faces.map(() => null);

@@ -76,15 +76,13 @@ function readWeights(file: string, manifest: { paths: string[]; weights: WeightS
 
 const decodeAttr = (value: string | undefined) => (value ? Buffer.from(value, 'base64').toString('latin1') : '');
 
-
 /** HWCM (tf depthwise filters) → (C·M)1HW, for an ONNX Conv with group = C. */
 function hwcmToGrouped(shape: number[], data: Float32Array): { dims: number[]; data: Float32Array } {
   const [h, w, c, m] = shape as [number, number, number, number];
   const out = new Float32Array(data.length);
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++)
-      for (let ch = 0; ch < c; ch++)
-        for (let k = 0; k < m; k++) out[((ch * m + k) * h + y) * w + x] = data[((y * w + x) * c + ch) * m + k]!;
+      for (let ch = 0; ch < c; ch++) for (let k = 0; k < m; k++) out[((ch * m + k) * h + y) * w + x] = data[((y * w + x) * c + ch) * m + k]!;
   return { dims: [c * m, 1, h, w], data: out };
 }
 
@@ -175,7 +173,12 @@ export function buildFaceResOnnx(file = faceResModelFile()): Uint8Array {
         const f = constOf(inputs[1]!);
         if (!f) throw new Error(`${file}: ${node.name} has no constant filter`);
         const w = hwcmToGrouped(f.shape, f.data);
-        nodes.push({ op: 'Conv', inputs: [tensorOf(inputs[0]!), constant(w.dims, w.data)], outputs: [out], attrs: convAttrs(node, w.dims.slice(2), f.shape[2]!) });
+        nodes.push({
+          op: 'Conv',
+          inputs: [tensorOf(inputs[0]!), constant(w.dims, w.data)],
+          outputs: [out],
+          attrs: convAttrs(node, w.dims.slice(2), f.shape[2]!),
+        });
         break;
       }
       case 'Add':

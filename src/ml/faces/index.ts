@@ -11,13 +11,7 @@ import type { FaceJob, FaceJobResult } from './worker.js';
 
 export { cropFaceThumbnail, type FaceThumbnailOptions } from './thumbnail.js';
 export { WorkerPoolError } from '../worker-pool.js';
-export {
-  DEFAULT_FACE_SETTINGS,
-  FACE_DESCRIPTOR_DIMENSIONS,
-  PEOPLE_MAX_DISTANCE,
-  SAME_PERSON_MAX_DISTANCE,
-  type FaceSettings,
-} from './settings.js';
+export { DEFAULT_FACE_SETTINGS, FACE_DESCRIPTOR_DIMENSIONS, PEOPLE_MAX_DISTANCE, SAME_PERSON_MAX_DISTANCE, type FaceSettings } from './settings.js';
 
 export interface FaceDetectorOptions extends Partial<FaceSettings> {
   /** Worker threads, each holding its own copy of the models (RSS ~450 MB each once warm). Default 1. */
@@ -65,7 +59,9 @@ export function createFaceDetector(options: FaceDetectorOptions = {}): FaceDetec
       }
       if (boxes.length === 0) return Promise.resolve([]);
       const plain = boxes.map((b) => ({ x: b.x, y: b.y, width: b.width, height: b.height }));
-      return pool.run({ image: path.resolve(image), upright: { width: upright.width, height: upright.height }, settings, boxes: plain }) as Promise<Float32Array[]>;
+      return pool.run({ image: path.resolve(image), upright: { width: upright.width, height: upright.height }, settings, boxes: plain }) as Promise<
+        Float32Array[]
+      >;
     },
     close: () => pool.close(),
   };

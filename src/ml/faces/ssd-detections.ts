@@ -24,8 +24,7 @@ function iou(b: Float64Array, i: number, j: number): number {
   const areaI = (ymaxI - yminI) * (xmaxI - xminI);
   const areaJ = (ymaxJ - yminJ) * (xmaxJ - xminJ);
   if (areaI <= 0 || areaJ <= 0) return 0;
-  const inter =
-    Math.max(Math.min(ymaxI, ymaxJ) - Math.max(yminI, yminJ), 0) * Math.max(Math.min(xmaxI, xmaxJ) - Math.max(xminI, xminJ), 0);
+  const inter = Math.max(Math.min(ymaxI, ymaxJ) - Math.max(yminI, yminJ), 0) * Math.max(Math.min(xmaxI, xmaxJ) - Math.max(xminI, xminJ), 0);
   return inter / (areaI + areaJ - inter);
 }
 

@@ -38,10 +38,5 @@ export async function cropFaceThumbnail(
   const side = Math.max(1, Math.round(Math.min(wanted, width, height)));
   const left = Math.round(Math.min(Math.max(cx - side / 2, 0), width - side));
   const top = Math.round(Math.min(Math.max(cy - side / 2, 0), height - side));
-  return sharp(image)
-    .rotate()
-    .extract({ left, top, width: side, height: side })
-    .resize(size, size)
-    .webp({ quality })
-    .toBuffer();
+  return sharp(image).rotate().extract({ left, top, width: side, height: side }).resize(size, size).webp({ quality }).toBuffer();
 }

@@ -75,10 +75,10 @@ export class ImageHttp {
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (error instanceof ImageGenerationError) throw error; // an answer too large: not worth asking again
-        if (error instanceof RedirectRefusedError) throw this.error('http', `${this.options.where} answered with a redirect, which was not followed: ${error.reason}`);
+        if (error instanceof RedirectRefusedError)
+          throw this.error('http', `${this.options.where} answered with a redirect, which was not followed: ${error.reason}`);
         // an image that took longer than the timeout will most likely do so again: fail rather than multiply it
-        if (timeout.aborted)
-          throw this.error('timeout', `${this.options.where} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
+        if (timeout.aborted) throw this.error('timeout', `${this.options.where} did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`);
         lastCause = networkCause(error);
         if (attempt < this.options.maxAttempts) {
           await this.pause(this.backoff(attempt), signal);

@@ -56,7 +56,8 @@ export function createPaddleOcr(options: PaddleOcrOptions = {}): Ocr {
   const threads = options.threads ?? Math.min(2, os.availableParallelism());
   const concurrency = options.concurrency ?? 1;
   if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`OCR concurrency must be an integer ≥ 1, got ${concurrency}`);
-  if (!(Number.isInteger(threads) && threads >= 1 && threads <= os.availableParallelism() * 4)) throw new RangeError(`OCR threads must be a positive integer, got ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= os.availableParallelism() * 4))
+    throw new RangeError(`OCR threads must be a positive integer, got ${threads}`);
   const version = paddleOcrVersion(models, detectSide, readSide);
   const detector = options.detector ?? createTextDetector({ file: models.detection, threads, idleMs: options.idleMs });
   let sessions: Promise<ReadModels> | null = null;

@@ -70,8 +70,7 @@ export function createPaddleThreads(options: PaddleThreadsOptions): PaddleThread
         get workerCount() {
           return pool.workerCount;
         },
-        recognize: (file, detail) =>
-          run<OcrResult>({ kind: 'read', models, file: path.resolve(file), ...(detail ? { detail: path.resolve(detail) } : {}) }),
+        recognize: (file, detail) => run<OcrResult>({ kind: 'read', models, file: path.resolve(file), ...(detail ? { detail: path.resolve(detail) } : {}) }),
         // a worker lets a set's sessions go when it is asked to read with another (./worker.ts)
         close: async () => undefined,
       };

@@ -55,11 +55,7 @@ import { normalised } from './vectors.js';
  * Same-photo conflicts are not resolved by eviction: two groups that share a photo are more likely two people
  * photographed together than one, so their union is refused, which also stops DBSCAN chaining across such pairs.
  */
-export function clusterAll(
-  faces: readonly ClusterFace[],
-  rejections: Iterable<Rejection>,
-  params: ClusterAllParams = {},
-): ClusterResult {
+export function clusterAll(faces: readonly ClusterFace[], rejections: Iterable<Rejection>, params: ClusterAllParams = {}): ClusterResult {
   const p = resolveClusteringParams(params);
   const sorted = [...faces].sort((a, b) => compareIds(a.id, b.id));
   const dim = sorted[0]?.embedding.length ?? 0;
@@ -187,9 +183,7 @@ export function clusterAll(
     edgeB.push(b);
     edgeD.push(d);
   }
-  const order = Array.from(edgeD.keys()).sort(
-    (x, y) => edgeD[x]! - edgeD[y]! || edgeA[x]! - edgeA[y]! || edgeB[x]! - edgeB[y]!,
-  );
+  const order = Array.from(edgeD.keys()).sort((x, y) => edgeD[x]! - edgeD[y]! || edgeA[x]! - edgeA[y]! || edgeB[x]! - edgeB[y]!);
 
   const uf = new Components(n, photo, label, rejectsOf);
   // Existing people start whole: their membership is a decision already taken (by the user or an earlier run).

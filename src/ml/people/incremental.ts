@@ -97,9 +97,7 @@ export function assignIncremental(newFace: IncrementalFace, context: Incremental
     votes.set(n.personId, v);
   }
 
-  const ranked = [...votes].sort(
-    ([ia, a], [ib, b]) => b.score - a.score || b.count - a.count || compareIds(ia, ib),
-  );
+  const ranked = [...votes].sort(([ia, a], [ib, b]) => b.score - a.score || b.count - a.count || compareIds(ia, ib));
   const [best, second] = ranked;
   if (best !== undefined) {
     const [personId, v] = best;

@@ -17,14 +17,7 @@ export interface NeighbourLists {
  * every row tile above them passes. X has zero rows up to a multiple of 4, so tiles need no edge cases; `hit`
  * skips padding, the lower triangle and the diagonal.
  */
-export function scanNeighbours(
-  X: Float32Array,
-  dim: number,
-  n: number,
-  photo: Int32Array,
-  eps: number,
-  k: number,
-): NeighbourLists {
+export function scanNeighbours(X: Float32Array, dim: number, n: number, photo: Int32Array, eps: number, k: number): NeighbourLists {
   const lists = emptyLists(n, k);
   const worst = new Int32Array(n); // slot of the worst entry once a row is full
   const rows = X.length / dim;
@@ -49,8 +42,22 @@ export function scanNeighbours(
         const b1 = b0 + dim;
         const b2 = b1 + dim;
         const b3 = b2 + dim;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-        let s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+        let s00 = 0,
+          s01 = 0,
+          s02 = 0,
+          s03 = 0,
+          s10 = 0,
+          s11 = 0,
+          s12 = 0,
+          s13 = 0;
+        let s20 = 0,
+          s21 = 0,
+          s22 = 0,
+          s23 = 0,
+          s30 = 0,
+          s31 = 0,
+          s32 = 0,
+          s33 = 0;
         for (let t = 0; t < dim; t += 1) {
           const x0 = X[a0 + t]!;
           const x1 = X[a1 + t]!;
@@ -60,10 +67,22 @@ export function scanNeighbours(
           const y1 = X[b1 + t]!;
           const y2 = X[b2 + t]!;
           const y3 = X[b3 + t]!;
-          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
-          s20 += x2 * y0; s21 += x2 * y1; s22 += x2 * y2; s23 += x2 * y3;
-          s30 += x3 * y0; s31 += x3 * y1; s32 += x3 * y2; s33 += x3 * y3;
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s02 += x0 * y2;
+          s03 += x0 * y3;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+          s12 += x1 * y2;
+          s13 += x1 * y3;
+          s20 += x2 * y0;
+          s21 += x2 * y1;
+          s22 += x2 * y2;
+          s23 += x2 * y3;
+          s30 += x3 * y0;
+          s31 += x3 * y1;
+          s32 += x3 * y2;
+          s33 += x3 * y3;
         }
         if (s00 >= lo) hit(i, j, s00);
         if (s01 >= lo) hit(i, j + 1, s01);

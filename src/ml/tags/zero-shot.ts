@@ -19,11 +19,7 @@ export interface BuildOptions {
 }
 
 /** Averages each tag's normalised prompt embeddings and renormalises the mean (CLIP prompt ensembling). */
-export async function buildTagMatrix(
-  vocabulary: readonly VocabularyEntry[],
-  embedTexts: EmbedTexts,
-  options: BuildOptions = {},
-): Promise<TagMatrix> {
+export async function buildTagMatrix(vocabulary: readonly VocabularyEntry[], embedTexts: EmbedTexts, options: BuildOptions = {}): Promise<TagMatrix> {
   const { batchSize = 256, onProgress } = options;
   const texts: string[] = [];
   const owner: number[] = [];
@@ -113,12 +109,7 @@ export function tagCosines(imageEmbedding: Float32Array, matrix: TagMatrix): Flo
  * deterministic and the more common word, listed first, wins.
  */
 export function zeroShotTags(imageEmbedding: Float32Array, matrix: TagMatrix, options: ZeroShotOptions = {}): TagScore[] {
-  const {
-    topK = DEFAULT_TOP_K,
-    minConfidence = DEFAULT_MIN_CONFIDENCE,
-    logitScale = 100,
-    referenceProbability = DEFAULT_REFERENCE_PROBABILITY,
-  } = options;
+  const { topK = DEFAULT_TOP_K, minConfidence = DEFAULT_MIN_CONFIDENCE, logitScale = 100, referenceProbability = DEFAULT_REFERENCE_PROBABILITY } = options;
   const count = matrix.names.length;
   if (count === 0 || topK <= 0) return [];
   const cos = tagCosines(imageEmbedding, matrix);

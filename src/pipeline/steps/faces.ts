@@ -157,7 +157,9 @@ export const facesStep: PipelineStep = {
     await refreshStackCovers(db, [photo.id]);
     const named: NamedFace[] = planned.flatMap(({ regionName, id }) => (regionName ? [{ faceId: id, name: regionName }] : []));
     // An automatic assignment is redone with the new embedding; a user's stays; one from the file follows it.
-    const toCluster = planned.filter(({ regionName, old }) => !regionName && (!old || old.assignedBy !== 'user' || old.regionName !== null)).map(({ id }) => id);
+    const toCluster = planned
+      .filter(({ regionName, old }) => !regionName && (!old || old.assignedBy !== 'user' || old.regionName !== null))
+      .map(({ id }) => id);
     const params = ml.peopleParams();
     const owner = forSystemRows(db, photo.ownerId);
     const fromRegions = await applyRegionNames(owner, named, toCluster);

@@ -55,7 +55,10 @@ async function middleFrame(ctx: StepContext): Promise<RawPixels | null> {
   const original = await ctx.original();
   return withTempDir(async (dir) => {
     // the exact frame (a copy's keyframes are elsewhere), small: PDQ looks at 64×64 of it
-    const frame = await extractFrame(original, row.durationMs! / 2, dir, labelOf(photo.filename, photo.mime), ctx.video, { name: 'middle.png', maxSide: 512 }).catch(() => null);
+    const frame = await extractFrame(original, row.durationMs! / 2, dir, labelOf(photo.filename, photo.mime), ctx.video, {
+      name: 'middle.png',
+      maxSide: 512,
+    }).catch(() => null);
     return frame ? decodeForPdq(frame) : null; // no ffmpeg, or no frame there: the poster's
   });
 }

@@ -53,12 +53,17 @@ export const metadataStep: PipelineStep = {
     const place = await resolvePlace(meta.place, meta);
     // a favourite mark in the file is taken when the photo arrives (an export read back); then the favourite is the user's
     const [previous] = meta.favorite
-      ? await db.select({ finishedAt: photoSteps.finishedAt }).from(photoSteps).where(and(eq(photoSteps.photoId, photo.id), eq(photoSteps.step, 'metadata')))
+      ? await db
+          .select({ finishedAt: photoSteps.finishedAt })
+          .from(photoSteps)
+          .where(and(eq(photoSteps.photoId, photo.id), eq(photoSteps.step, 'metadata')))
       : [];
     const arriving = meta.favorite === true && !previous?.finishedAt;
     // a Live Photo's MOV, folded in, is not in the still's file: it stays
     const motion =
-      isVideoMime(photo.mime) || photo.motion?.source === 'live' ? { info: photo.motion, note: null } : await keepMotion(storage, photo.id, file, meta.motion ?? null);
+      isVideoMime(photo.mime) || photo.motion?.source === 'live'
+        ? { info: photo.motion, note: null }
+        : await keepMotion(storage, photo.id, file, meta.motion ?? null);
     const takenAtText = meta.takenAt ?? dateInFileName(photo.filename);
     await db
       .update(photos)
@@ -94,7 +99,9 @@ export const metadataStep: PipelineStep = {
         // and so is a Live Photo's MOV folded in meanwhile (by the MOV's own metadata step: never written over)
         ...(motion.info && photo.motion?.bytes === motion.info.bytes
           ? {}
-          : { motion: sql`case when ${photos.motion}->>'source' = 'live' then ${photos.motion} else ${motion.info ? JSON.stringify(motion.info) : null}::jsonb end` }),
+          : {
+              motion: sql`case when ${photos.motion}->>'source' = 'live' then ${photos.motion} else ${motion.info ? JSON.stringify(motion.info) : null}::jsonb end`,
+            }),
         updatedAt: new Date(),
       })
       .where(eq(photos.id, photo.id));
@@ -125,7 +132,12 @@ const MAX_MOTION_BYTES = 256 * 1024 * 1024;
  * held in memory), or removes one kept before when the file has none now. A range that holds no MP4 is said in a
  * note, and the photo stays a still.
  */
-async function keepMotion(storage: BlobStore, photoId: string, file: string, range: ByteRange | null): Promise<{ info: MotionInfo | null; note: string | null }> {
+async function keepMotion(
+  storage: BlobStore,
+  photoId: string,
+  file: string,
+  range: ByteRange | null,
+): Promise<{ info: MotionInfo | null; note: string | null }> {
   const key = derivedMotionKey(photoId);
   const none = async (note: string | null) => {
     await storage.remove(key);

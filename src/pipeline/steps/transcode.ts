@@ -48,7 +48,12 @@ export const transcodeStep: PipelineStep = {
 };
 
 /** Transcodes the clip unless browsers play it as it is; `file` is fetched only then (a copy from S3 in a cluster). */
-async function makePlayable({ photo, storage, video: settings, signal }: StepContext, file: () => Promise<string>, info: VideoInfo, durationMs: number | null): Promise<StepResult> {
+async function makePlayable(
+  { photo, storage, video: settings, signal }: StepContext,
+  file: () => Promise<string>,
+  info: VideoInfo,
+  durationMs: number | null,
+): Promise<StepResult> {
   const key = derivedVideoKey(photo.id);
   const playable = browserPlayable(info);
   if (playable.playable) {
@@ -60,7 +65,14 @@ async function makePlayable({ photo, storage, video: settings, signal }: StepCon
   const frames = await countFrames(input, settings, signal);
   const made = await withTempDir(async (dir) => {
     const encoder = { hwaccel: settings.hwaccel, vaapiDevice: settings.vaapiDevice };
-    const transcoded = await transcodeVideo(input, dir, labelOf(photo.filename, photo.mime), { maxHeight: settings.maxHeight, durationMs, frames, tools: settings, signal, encoder });
+    const transcoded = await transcodeVideo(input, dir, labelOf(photo.filename, photo.mime), {
+      maxHeight: settings.maxHeight,
+      durationMs,
+      frames,
+      tools: settings,
+      signal,
+      encoder,
+    });
     await storage.putFile(key, transcoded.file, { move: true });
     return transcoded;
   });

@@ -1,19 +1,24 @@
 // Dates in a query, read from folded words relative to the user's today: years, months, days, seasons (by the
 // hemisphere of the place asked about, when known), holidays, "last summer", "this weekend", "3 years ago", "last
 // 30 days", and ranges between two of them ("from 2018 to 2020", "since March", "before 2015"). Pure.
+import { addDays, compare, daysInMonth, monthName, monthRange, rangeLabel, weekday, yearRange, type DayRange, type LocalDate } from './calendar.js';
 import {
-  addDays,
-  compare,
-  daysInMonth,
-  monthName,
-  monthRange,
-  rangeLabel,
-  weekday,
-  yearRange,
-  type DayRange,
-  type LocalDate,
-} from './calendar.js';
-import { AFTER, AGO_AFTER, BEFORE, BETWEEN, DAY_WORDS, FROM, HOLIDAYS, MONTHS, RELATIVE, SEASONS, SINCE, TO, UNITS, type Season, type Unit } from './lexicon.js';
+  AFTER,
+  AGO_AFTER,
+  BEFORE,
+  BETWEEN,
+  DAY_WORDS,
+  FROM,
+  HOLIDAYS,
+  MONTHS,
+  RELATIVE,
+  SEASONS,
+  SINCE,
+  TO,
+  UNITS,
+  type Season,
+  type Unit,
+} from './lexicon.js';
 
 /** A day of the year that recurs: month-day strings, inclusive; `from` after `to` wraps the new year. */
 export interface Yearly {
@@ -187,7 +192,11 @@ export function singleDate(words: readonly string[], i: number, context: DateCon
     }
     const { first } = seasonMonths(season, context.southern);
     const last = ((first + 1) % 12) + 1;
-    return { length: 1, yearly: { from: `${pad(first)}-01`, to: `${pad(last)}-${pad(daysInMonth(2000, last))}`, label: seasonLabel(season) }, label: seasonLabel(season) };
+    return {
+      length: 1,
+      yearly: { from: `${pad(first)}-01`, to: `${pad(last)}-${pad(daysInMonth(2000, last))}`, label: seasonLabel(season) },
+      label: seasonLabel(season),
+    };
   }
   // holidays (longest name first), then a year
   for (let n = 4; n >= 1; n--) {
@@ -278,7 +287,8 @@ export function dateAt(words: readonly string[], i: number, context: DateContext
     const next = words[i + single.length];
     if (next && (next === '-' || next === '–' || next === 'to' || next === 'until' || next === 'bis' || next === 'au')) {
       const b = singleDate(words, i + single.length + 1, context);
-      if (b && 'range' in b && compare(single.range.from, b.range.to) <= 0) return range(single.length + 1 + b.length, { from: single.range.from, to: b.range.to });
+      if (b && 'range' in b && compare(single.range.from, b.range.to) <= 0)
+        return range(single.length + 1 + b.length, { from: single.range.from, to: b.range.to });
     }
   }
   return single;

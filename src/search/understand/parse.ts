@@ -24,7 +24,25 @@ function pickPerson(entries: PersonEntry[]): { chosen: PersonEntry; others: Pers
 /** Month and season names that are everyday words too. */
 const AMBIGUOUS_DATE_WORDS = new Set(['may', 'march', 'mar', 'fall', 'spring', 'jan', 'sept', 'dec', 'mai', 'mars']);
 /** Words after which those are dates. */
-const DATE_LEADS = new Set(['in', 'last', 'this', 'next', 'since', 'before', 'after', 'from', 'during', 'en', 'depuis', 'avant', 'apres', 'im', 'seit', 'vor', 'nach']);
+const DATE_LEADS = new Set([
+  'in',
+  'last',
+  'this',
+  'next',
+  'since',
+  'before',
+  'after',
+  'from',
+  'during',
+  'en',
+  'depuis',
+  'avant',
+  'apres',
+  'im',
+  'seit',
+  'vor',
+  'nach',
+]);
 
 /** Camera makes that are also everyday words: recognised only after "camera", "shot on"… */
 const AMBIGUOUS_MAKES = new Set(['apple', 'google', 'nothing', 'essential']);
@@ -130,7 +148,15 @@ function read(query: string, vocabulary: Vocabulary, context: UnderstandContext,
         if (!result.people.some((p) => p.id === chosen.id)) result.people.push({ id: chosen.id, name: chosen.name, negated });
         part('person', chosen.name, token, last, negated);
         if (others.length > 0) {
-          result.didYouMean.push({ text: tokens.slice(at, at + n).map((t) => t.text).join(' '), start: token.start, end: last.end, options: [chosen, ...others].map(({ id, name }) => ({ id, name })) });
+          result.didYouMean.push({
+            text: tokens
+              .slice(at, at + n)
+              .map((t) => t.text)
+              .join(' '),
+            start: token.start,
+            end: last.end,
+            options: [chosen, ...others].map(({ id, name }) => ({ id, name })),
+          });
         }
         return n;
       }

@@ -6,7 +6,12 @@ import { dateInstants, type Understood } from './understood.js';
 /** How far from home still is home: the town and its surroundings. */
 export const HOME_RADIUS_KM = 25;
 
-export function withUnderstood(explicit: SearchFilters, understood: Understood, timeZone: string, home: { latitude: number; longitude: number } | null = null): SearchFilters {
+export function withUnderstood(
+  explicit: SearchFilters,
+  understood: Understood,
+  timeZone: string,
+  home: { latitude: number; longitude: number } | null = null,
+): SearchFilters {
   const filters: SearchFilters = { ...explicit };
   if (understood.home && home) {
     const around = { ...home, radiusKm: HOME_RADIUS_KM };
@@ -49,5 +54,7 @@ export function withUnderstood(explicit: SearchFilters, understood: Understood, 
 
 /** The labels of what filtered the items: every hit satisfies them ("Marie Dupont", "Portugal", "Summer 2025"). */
 export function filterLabels(understood: Understood): string[] {
-  return understood.parts.filter((p) => p.kind !== 'text' && p.kind !== 'best').map((p) => (p.negated && !/^(no|not) /.test(p.label) ? `not ${p.label}` : p.label));
+  return understood.parts
+    .filter((p) => p.kind !== 'text' && p.kind !== 'best')
+    .map((p) => (p.negated && !/^(no|not) /.test(p.label) ? `not ${p.label}` : p.label));
 }

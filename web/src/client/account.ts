@@ -26,8 +26,7 @@ export const accountApi = {
   updateUser: (
     id: string,
     body: Partial<{ role: 'admin' | 'user'; disabled: boolean; quotaBytes: number | null; storageLocation: string | null; password: string }>,
-  ) =>
-    request<UserInfo>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { body }),
+  ) => request<UserInfo>('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { body }),
   moveUserPhotos: (id: string) => request<{ photos: number; to: string | null }>('POST', `/api/admin/users/${encodeURIComponent(id)}/storage/move`),
   deleteUser: (id: string) => request<{ deletedPhotos: number }>('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
 };

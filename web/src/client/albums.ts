@@ -2,15 +2,7 @@
 import { request } from '../api.js';
 
 // The API's own types (type-only: nothing of the server is bundled), as the JSON carries them.
-import type {
-  AlbumDetail,
-  AlbumKind,
-  AlbumList,
-  AlbumSummary,
-  AutoAlbumResult,
-  RegenerateParams,
-  RegenerateResult,
-} from '../../../src/api/contract.js';
+import type { AlbumDetail, AlbumKind, AlbumList, AlbumSummary, AutoAlbumResult, RegenerateParams, RegenerateResult } from '../../../src/api/contract.js';
 export type { AlbumKind, AlbumStatus, AlbumSummary } from '../../../src/api/contract.js';
 
 /** An album with one page of its photos, newest taken first. */
@@ -54,10 +46,7 @@ export function createAlbum(input: { name: string; description?: string | null; 
 }
 
 /** Rename or describe an album, or choose its cover (an automatic album edited this way becomes manual). */
-export function updateAlbum(
-  id: string,
-  change: { name?: string; description?: string | null; coverPhotoId?: string | null },
-): Promise<AlbumSummary> {
+export function updateAlbum(id: string, change: { name?: string; description?: string | null; coverPhotoId?: string | null }): Promise<AlbumSummary> {
   return request('PATCH', albumPath(id), { body: change });
 }
 

@@ -2,14 +2,7 @@
 import { request } from '../api.js';
 
 // The API's own types (type-only: nothing of the server is bundled).
-import type {
-  GenerationJobInfo,
-  ImageProviderInfo,
-  ProductInfo,
-  ProductTypeInfo,
-  ProvidersAnswer,
-  ShotType,
-} from '../../../src/api/contract.js';
+import type { GenerationJobInfo, ImageProviderInfo, ProductInfo, ProductTypeInfo, ProvidersAnswer, ShotType } from '../../../src/api/contract.js';
 
 export type { GenerationJobInfo, ImageProviderInfo, ProductInfo, ProductTypeInfo, ProvidersAnswer, ShotType };
 

@@ -9,10 +9,7 @@ export const GROUP_KINDS = ['duplicate', 'burst'] as const satisfies readonly Gr
 
 export type { DuplicateGroupPage };
 
-export function listDuplicateGroups(
-  options: { kind?: GroupKind; page?: number; limit?: number },
-  signal?: AbortSignal,
-): Promise<DuplicateGroupPage> {
+export function listDuplicateGroups(options: { kind?: GroupKind; page?: number; limit?: number }, signal?: AbortSignal): Promise<DuplicateGroupPage> {
   const query = new URLSearchParams({ page: String(options.page ?? 1), limit: String(options.limit ?? 50) });
   if (options.kind) query.set('kind', options.kind);
   return request('GET', `/api/duplicates?${query}`, { signal });

@@ -18,7 +18,6 @@ export const addLibrary = (input: LibraryInput) => request<InPlaceLibrary>('POST
 export const changeLibrary = (id: string, changes: Partial<LibraryInput>) => request<InPlaceLibrary>('PATCH', `/api/libraries/${id}`, { body: changes });
 export const scanLibrary = (id: string) => request<{ queued: boolean }>('POST', `/api/libraries/${id}/scan`);
 export const removeLibrary = (id: string) => request<{ removedPhotos: number }>('DELETE', `/api/libraries/${id}`);
-export const libraryProblems = (id: string) =>
-  request<{ items: InPlaceFile[]; total: number }>('GET', `/api/libraries/${id}/files?problems=true&limit=200`);
+export const libraryProblems = (id: string) => request<{ items: InPlaceFile[]; total: number }>('GET', `/api/libraries/${id}/files?problems=true&limit=200`);
 export const addRoot = (path: string) => request<{ items: AllowedRoot[] }>('POST', '/api/admin/library-roots', { body: { path } });
 export const removeRoot = (path: string) => request<{ items: AllowedRoot[] }>('DELETE', `/api/admin/library-roots?path=${encodeURIComponent(path)}`);

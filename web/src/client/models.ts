@@ -12,7 +12,8 @@ export function listModels(signal?: AbortSignal): Promise<ModelList> {
 export type InstallStatus = NonNullable<ModelInfo['install']>;
 
 /** Whether a stopped download kept something to resume from (a file done, or part of one); after 0 bytes, nothing. */
-export const hasPartial = (install: InstallStatus | null): boolean => install !== null && install.state !== 'installed' && (install.fileIndex > 1 || install.receivedBytes > 0);
+export const hasPartial = (install: InstallStatus | null): boolean =>
+  install !== null && install.state !== 'installed' && (install.fileIndex > 1 || install.receivedBytes > 0);
 
 /** The install button's words: "Resume download" only when something arrived to resume from. */
 export const installLabel = (install: InstallStatus | null): string =>

@@ -36,11 +36,7 @@ export function getPerson(id: string, signal?: AbortSignal): Promise<Person> {
 }
 
 /** A person's faces, newest photo first (limit ≤ 500). */
-export async function getPersonFaces(
-  id: string,
-  options: { page?: number; limit?: number } = {},
-  signal?: AbortSignal,
-): Promise<Face[]> {
+export async function getPersonFaces(id: string, options: { page?: number; limit?: number } = {}, signal?: AbortSignal): Promise<Face[]> {
   const query = new URLSearchParams({ page: String(options.page ?? 1), limit: String(options.limit ?? 100) });
   const answer = await request<FaceList>('GET', `${personPath(id)}/faces?${query}`, { signal });
   return answer.items;

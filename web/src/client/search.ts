@@ -113,7 +113,9 @@ export async function similarToFile(file: File, options: { limit: number; filter
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const message =
-      body && typeof body === 'object' && 'message' in body && typeof body.message === 'string' ? body.message : `${response.status} ${response.statusText || 'error'}`;
+      body && typeof body === 'object' && 'message' in body && typeof body.message === 'string'
+        ? body.message
+        : `${response.status} ${response.statusText || 'error'}`;
     throw new ApiError(response.status, message);
   }
   return body as SimilarResult;

@@ -24,8 +24,7 @@ export const sharingApi = {
   unshareAlbum: (albumId: string, userId: string) => request<void>('DELETE', `${album(albumId)}/shares/${encodeURIComponent(userId)}`),
   partners: () => request<Partnerships>('GET', '/api/partners'),
   addPartner: (userId: string) => request<void>('POST', '/api/partners', { body: { userId } }),
-  removePartner: (userId: string, side: 'outgoing' | 'incoming') =>
-    request<void>('DELETE', `/api/partners/${encodeURIComponent(userId)}?side=${side}`),
+  removePartner: (userId: string, side: 'outgoing' | 'incoming') => request<void>('DELETE', `/api/partners/${encodeURIComponent(userId)}?side=${side}`),
   setPartnerInTimeline: (userId: string, inTimeline: boolean) =>
     request<void>('PATCH', `/api/partners/${encodeURIComponent(userId)}`, { body: { inTimeline } }),
   links: (albumId?: string) => request<{ items: LinkSummary[] }>('GET', `/api/shared-links${albumId ? `?albumId=${encodeURIComponent(albumId)}` : ''}`),
@@ -44,7 +43,7 @@ const visit = (token: string) => `/api/s/${encodeURIComponent(token)}`;
 export const visitorApi = {
   open: (token: string) => request<VisitedLink>('GET', visit(token)),
   unlock: (token: string, password: string) => request<void>('POST', `${visit(token)}/unlock`, { body: { password } }),
-  photos: (token: string, page: number, limit = 100) =>
-    request<VisitorPhotoPage>('GET', `${visit(token)}/photos?page=${page}&limit=${limit}`),
-  file: (token: string, photoId: string, kind: 'thumbnail' | 'preview' | 'original' | 'video') => `${visit(token)}/photos/${encodeURIComponent(photoId)}/${kind}`,
+  photos: (token: string, page: number, limit = 100) => request<VisitorPhotoPage>('GET', `${visit(token)}/photos?page=${page}&limit=${limit}`),
+  file: (token: string, photoId: string, kind: 'thumbnail' | 'preview' | 'original' | 'video') =>
+    `${visit(token)}/photos/${encodeURIComponent(photoId)}/${kind}`,
 };

@@ -27,7 +27,12 @@ function messageOf(body: unknown): string | null {
  * Sends a form with upload progress and a way to cancel; resolves with the answer's status and parsed body (null
  * when it is not JSON), rejects with an ApiError when the server cannot be reached or an AbortError when cancelled.
  */
-export function postForm(url: string, form: FormData, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
+export function postForm(
+  url: string,
+  form: FormData,
+  onProgress: (loaded: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new DOMException('The upload was cancelled.', 'AbortError'));
@@ -65,7 +70,12 @@ export function postForm(url: string, form: FormData, onProgress: (loaded: numbe
 }
 
 /** Installs a model from a zip of its folder (admins), with the upload's progress; resolves with the install's status. */
-export async function sendModelArchive(name: string, archive: File, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<unknown> {
+export async function sendModelArchive(
+  name: string,
+  archive: File,
+  onProgress: (loaded: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const form = new FormData();
   form.append('file', archive, archive.name);
   const { status, body } = await postForm(`/api/models/${encodeURIComponent(name)}/archive`, form, onProgress, signal);

@@ -15,7 +15,9 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
             {photo.caption.description && photo.caption.description !== photo.caption.caption ? <p className="sub">{photo.caption.description}</p> : null}
             <p className="sub">
               {photo.caption.source === 'fallback' ? 'Composed from the tags' : `By ${photo.caption.model}`}
-              {photo.caption.qualityGrade ? ` · quality ${photo.caption.qualityGrade}${photo.caption.qualityReason ? ` (${photo.caption.qualityReason})` : ''}` : ''}
+              {photo.caption.qualityGrade
+                ? ` · quality ${photo.caption.qualityGrade}${photo.caption.qualityReason ? ` (${photo.caption.qualityReason})` : ''}`
+                : ''}
             </p>
           </div>
         ) : (

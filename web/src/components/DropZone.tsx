@@ -83,9 +83,7 @@ export function DropZone() {
     <>
       {over ? (
         <div className="drop-overlay" aria-hidden="true">
-          <div className="drop-overlay-box">
-            {claim?.label ?? 'Drop photos or folders to add them to your Shoebox'}
-          </div>
+          <div className="drop-overlay-box">{claim?.label ?? 'Drop photos or folders to add them to your Shoebox'}</div>
         </div>
       ) : null}
       {error ? (

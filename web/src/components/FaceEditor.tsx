@@ -1,16 +1,6 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import { photoUrls, type FaceInfo } from '../api.js';
-import {
-  assignFace,
-  assignFaceByName,
-  getPerson,
-  listAllPeople,
-  mergePeople,
-  rejectFace,
-  renamePerson,
-  unassignFace,
-  type Person,
-} from '../client/people.js';
+import { assignFace, assignFaceByName, getPerson, listAllPeople, mergePeople, rejectFace, renamePerson, unassignFace, type Person } from '../client/people.js';
 import { useAction } from '../hooks/useAction.js';
 import { Link } from '../lib/router.js';
 import { Dialog } from './Dialog.js';
@@ -195,7 +185,13 @@ export function FaceEditor({ face, onClose, onChanged, hints = [] }: Props) {
 
       {canNameGroup ? (
         <label className="check">
-          <input type="checkbox" checked={wholeGroup} onChange={(event) => setWholeGroup(event.target.checked)} disabled={busy} data-testid="face-whole-group" />
+          <input
+            type="checkbox"
+            checked={wholeGroup}
+            onChange={(event) => setWholeGroup(event.target.checked)}
+            disabled={busy}
+            data-testid="face-whole-group"
+          />
           <span>
             Name all {groupSize} faces grouped with this one
             <span className="sub">Untick to name only the face on this photo.</span>
@@ -228,8 +224,10 @@ function FaceHead({ face, groupSize, title }: { face: FaceInfo; groupSize: numbe
             </>
           ) : face.personId ? (
             `Grouped with ${groupSize > 1 ? `${groupSize - 1} other face${groupSize > 2 ? 's' : ''}` : 'no other face'}, not named yet`
+          ) : faceLabel(face) === 'Unknown' ? (
+            'Not recognised as anyone yet'
           ) : (
-            faceLabel(face) === 'Unknown' ? 'Not recognised as anyone yet' : faceLabel(face)
+            faceLabel(face)
           )}
         </p>
       </div>
@@ -238,7 +236,17 @@ function FaceHead({ face, groupSize, title }: { face: FaceInfo; groupSize: numbe
 }
 
 /** Taking the face from its person: never with them again, or only unnamed. */
-function FaceUndo({ faceId, currentName, busy, run }: { faceId: string; currentName?: string | null; busy: boolean; run: (work: () => Promise<string>) => unknown }) {
+function FaceUndo({
+  faceId,
+  currentName,
+  busy,
+  run,
+}: {
+  faceId: string;
+  currentName?: string | null;
+  busy: boolean;
+  run: (work: () => Promise<string>) => unknown;
+}) {
   return (
     <div className="face-dialog-secondary">
       <button

@@ -76,7 +76,9 @@ export function MetadataTable({ photo }: { photo: PhotoFull }) {
   });
   if (photo.type === 'video') {
     const v = photo.video;
-    const streams = v ? [v.videoCodec.toUpperCase(), v.audioCodec ? v.audioCodec.toUpperCase() : 'no sound', v.fps ? `${Math.round(v.fps * 100) / 100} fps` : null] : [];
+    const streams = v
+      ? [v.videoCodec.toUpperCase(), v.audioCodec ? v.audioCodec.toUpperCase() : 'no sound', v.fps ? `${Math.round(v.fps * 100) / 100} fps` : null]
+      : [];
     rows.push({
       field: 'video',
       label: 'Video',
@@ -132,7 +134,8 @@ export function MetadataTable({ photo }: { photo: PhotoFull }) {
       </code>
     ),
   });
-  if (photo.sidecar) rows.push({ field: 'sidecar', label: 'Sidecar', value: photo.sidecar === 'xmp' ? 'XMP sidecar attached' : 'Google Takeout JSON sidecar attached' });
+  if (photo.sidecar)
+    rows.push({ field: 'sidecar', label: 'Sidecar', value: photo.sidecar === 'xmp' ? 'XMP sidecar attached' : 'Google Takeout JSON sidecar attached' });
   if (photo.sourcePath) rows.push({ field: 'source', label: 'Imported from', value: <code className="path">{photo.sourcePath}</code> });
   rows.push({
     field: 'added',

@@ -100,10 +100,11 @@ export function ModelOffer() {
   const act = (work: () => Promise<unknown>) => {
     setError(null);
     work().then(
-      () => offeredNow(new AbortController().signal).then((now) => {
-        shown = now ? { model: now, started: true } : null;
-        setModel(now);
-      }),
+      () =>
+        offeredNow(new AbortController().signal).then((now) => {
+          shown = now ? { model: now, started: true } : null;
+          setModel(now);
+        }),
       (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)),
     );
   };

@@ -186,44 +186,44 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
 function TileBadges({ photo, state, working }: { photo: TilePhoto; state: string; working: boolean }) {
   return (
     <>
-    {working ? (
-      <span className="tile-working" data-testid="tile-working" title={`${photoStateLabel(state)} — still being analysed`}>
-        <span className="spinner" aria-hidden="true" />
-        <span className="visually-hidden">still being analysed</span>
-      </span>
-    ) : null}
-    {state === 'partial' ? (
-      <span className="tile-flag" title="Some steps failed">
-        <WarningIcon />
-        <span className="visually-hidden">partly processed</span>
-      </span>
-    ) : null}
-    {photo.type === 'video' ? (
-      <span className="tile-video" data-testid="tile-video" title="Video">
-        <PlayIcon />
-        {photo.durationMs !== null && photo.durationMs !== undefined ? <span className="tile-video-length">{formatClipLength(photo.durationMs)}</span> : null}
-        <span className="visually-hidden">video</span>
-      </span>
-    ) : null}
-    {photo.motion && photo.type !== 'video' ? (
-      <span className="tile-video tile-motion" data-testid="tile-motion" title="Motion photo">
-        <MotionIcon />
-        <span className="visually-hidden">motion photo</span>
-      </span>
-    ) : null}
-    {photo.stack ? (
-      <span className="tile-video tile-stack" data-testid="tile-stack" title={`A stack of ${photo.stack.count} photos`}>
-        <StackIcon />
-        {photo.stack.count}
-        <span className="visually-hidden"> photos in this stack</span>
-      </span>
-    ) : null}
-    {photo.favorite ? (
-      <span className="tile-favorite" title="Favourite">
-        <HeartIcon />
-        <span className="visually-hidden">favourite</span>
-      </span>
-    ) : null}
+      {working ? (
+        <span className="tile-working" data-testid="tile-working" title={`${photoStateLabel(state)} — still being analysed`}>
+          <span className="spinner" aria-hidden="true" />
+          <span className="visually-hidden">still being analysed</span>
+        </span>
+      ) : null}
+      {state === 'partial' ? (
+        <span className="tile-flag" title="Some steps failed">
+          <WarningIcon />
+          <span className="visually-hidden">partly processed</span>
+        </span>
+      ) : null}
+      {photo.type === 'video' ? (
+        <span className="tile-video" data-testid="tile-video" title="Video">
+          <PlayIcon />
+          {photo.durationMs !== null && photo.durationMs !== undefined ? <span className="tile-video-length">{formatClipLength(photo.durationMs)}</span> : null}
+          <span className="visually-hidden">video</span>
+        </span>
+      ) : null}
+      {photo.motion && photo.type !== 'video' ? (
+        <span className="tile-video tile-motion" data-testid="tile-motion" title="Motion photo">
+          <MotionIcon />
+          <span className="visually-hidden">motion photo</span>
+        </span>
+      ) : null}
+      {photo.stack ? (
+        <span className="tile-video tile-stack" data-testid="tile-stack" title={`A stack of ${photo.stack.count} photos`}>
+          <StackIcon />
+          {photo.stack.count}
+          <span className="visually-hidden"> photos in this stack</span>
+        </span>
+      ) : null}
+      {photo.favorite ? (
+        <span className="tile-favorite" title="Favourite">
+          <HeartIcon />
+          <span className="visually-hidden">favourite</span>
+        </span>
+      ) : null}
     </>
   );
 }

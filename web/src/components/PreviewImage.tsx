@@ -89,16 +89,16 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
               </button>
             ) : null}
             {faces.length > 0 ? (
-          <button
-            type="button"
-            className="button button-ghost button-small"
-            aria-pressed={showFaces}
-            onClick={() => setShowFaces((shown) => !shown)}
-            title="Show or hide the face boxes"
-            data-testid="toggle-faces"
-          >
-            Faces
-          </button>
+              <button
+                type="button"
+                className="button button-ghost button-small"
+                aria-pressed={showFaces}
+                onClick={() => setShowFaces((shown) => !shown)}
+                title="Show or hide the face boxes"
+                data-testid="toggle-faces"
+              >
+                Faces
+              </button>
             ) : null}
           </>
         ) : null

@@ -20,7 +20,12 @@ export function RatingInput({ value, onChange, disabled }: Props) {
     <fieldset className="rating" data-testid="rating" data-rating={current} disabled={disabled} onMouseLeave={() => setHover(0)}>
       <legend className="visually-hidden">Rating</legend>
       {[1, 2, 3, 4, 5].map((n) => (
-        <label key={n} className={`rating-star${n <= lit ? ' rating-star-on' : ''}`} title={current === n ? 'Clear the rating' : `${n} of 5 (${n})`} onMouseEnter={() => setHover(n)}>
+        <label
+          key={n}
+          className={`rating-star${n <= lit ? ' rating-star-on' : ''}`}
+          title={current === n ? 'Clear the rating' : `${n} of 5 (${n})`}
+          onMouseEnter={() => setHover(n)}
+        >
           <input
             type="radio"
             className="visually-hidden"

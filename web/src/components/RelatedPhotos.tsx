@@ -1,5 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
-import { getDuplicateGroup, photoLinks, similarPhotos, type DuplicateGroupDetail, type DuplicateMember, type ListedPhoto, type PhotoFull } from '../client/photo.js';
+import {
+  getDuplicateGroup,
+  photoLinks,
+  similarPhotos,
+  type DuplicateGroupDetail,
+  type DuplicateMember,
+  type ListedPhoto,
+  type PhotoFull,
+} from '../client/photo.js';
 import { Link } from '../lib/router.js';
 import { stepThroughList } from '../store/resultSequence.js';
 import { PhotoGrid } from './PhotoGrid.js';
@@ -130,9 +138,12 @@ export function SimilarSection({ photo, note }: { photo: PhotoFull; note: string
       setVisible(true);
       return;
     }
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) setVisible(true);
-    }, { rootMargin: '200px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) setVisible(true);
+      },
+      { rootMargin: '200px' },
+    );
     observer.observe(node);
     return () => observer.disconnect();
   }, [visible, ready]);
@@ -162,13 +173,7 @@ export function SimilarSection({ photo, note }: { photo: PhotoFull; note: string
       ) : load.value.length === 0 ? (
         <p className="muted">No other photo looks like this one.</p>
       ) : (
-        <PhotoGrid<ListedPhoto>
-          photos={load.value}
-          label="Similar photos"
-          compact
-          onOpen={() => stepThroughList(load.value)}
-          testId="similar-photos"
-        />
+        <PhotoGrid<ListedPhoto> photos={load.value} label="Similar photos" compact onOpen={() => stepThroughList(load.value)} testId="similar-photos" />
       )}
       {ready ? (
         <p className="section-link">

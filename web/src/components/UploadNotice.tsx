@@ -102,7 +102,13 @@ export function UploadNotice() {
             Cancel
           </button>
         ) : (
-          <button type="button" className="button button-ghost upload-panel-close" onClick={() => uploads.dismiss()} aria-label="Dismiss the upload panel" data-testid="upload-dismiss">
+          <button
+            type="button"
+            className="button button-ghost upload-panel-close"
+            onClick={() => uploads.dismiss()}
+            aria-label="Dismiss the upload panel"
+            data-testid="upload-dismiss"
+          >
             ×
           </button>
         )}

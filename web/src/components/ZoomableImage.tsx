@@ -70,7 +70,15 @@ export function ZoomableImage({ naturalWidth, children, tools, className, figure
         </div>
       </figure>
       <div className="zoom-toolbar" role="toolbar" aria-label="Zoom">
-        <button type="button" className="icon-button" onClick={() => zoomBy(1 / ZOOM_STEP)} disabled={!zoomed} aria-label="Zoom out" title="Zoom out (−)" data-testid="zoom-out">
+        <button
+          type="button"
+          className="icon-button"
+          onClick={() => zoomBy(1 / ZOOM_STEP)}
+          disabled={!zoomed}
+          aria-label="Zoom out"
+          title="Zoom out (−)"
+          data-testid="zoom-out"
+        >
           <span aria-hidden="true">−</span>
         </button>
         <output className="zoom-level" aria-live="polite" aria-label="Zoom level" data-testid="zoom-level">
@@ -87,7 +95,14 @@ export function ZoomableImage({ naturalWidth, children, tools, className, figure
         >
           <span aria-hidden="true">+</span>
         </button>
-        <button type="button" className="button button-ghost button-small" onClick={reset} disabled={!zoomed} title="Fit the photo to the frame (0)" data-testid="zoom-reset">
+        <button
+          type="button"
+          className="button button-ghost button-small"
+          onClick={reset}
+          disabled={!zoomed}
+          title="Fit the photo to the frame (0)"
+          data-testid="zoom-reset"
+        >
           Reset
         </button>
         {tools}

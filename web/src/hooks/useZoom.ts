@@ -86,25 +86,7 @@ export function useZoom(frame: RefObject<HTMLElement | null>, maxScale: number):
   );
   const reset = useCallback(() => apply(FIT), [apply]);
 
-  // A narrower window changes the frame's size: the view scales with it (the layer is in frame pixels).
-  useEffect(() => {
-    const node = frame.current;
-    if (!node || typeof ResizeObserver === 'undefined') return;
-    let last = { width: node.clientWidth, height: node.clientHeight };
-    const observer = new ResizeObserver(() => {
-      const now = { width: node.clientWidth, height: node.clientHeight };
-      if (now.width === last.width || last.width === 0) {
-        last = now;
-        return;
-      }
-      const k = now.width / last.width;
-      last = now;
-      const v = viewRef.current;
-      apply(clampView({ ...v, x: v.x * k, y: v.y * k, animate: false }, now, maxRef.current));
-    });
-    observer.observe(node);
-    return () => observer.disconnect();
-  }, [frame, apply]);
+  useScaleWithFrame(frame, viewRef, maxRef, apply);
 
   useEffect(() => {
     const node = frame.current;
@@ -170,7 +152,13 @@ export function useZoom(frame: RefObject<HTMLElement | null>, maxScale: number):
       } else if (points.length === 1 && gesture.view.scale > 1) {
         const p = points[0]!;
         setDragging(true);
-        apply(clampView({ ...gesture.view, x: gesture.view.x + p.x - gesture.start.x, y: gesture.view.y + p.y - gesture.start.y, animate: false }, s, maxRef.current));
+        apply(
+          clampView(
+            { ...gesture.view, x: gesture.view.x + p.x - gesture.start.x, y: gesture.view.y + p.y - gesture.start.y, animate: false },
+            s,
+            maxRef.current,
+          ),
+        );
       }
     };
     const onPointerEnd = (event: PointerEvent) => {
@@ -205,4 +193,31 @@ export function useZoom(frame: RefObject<HTMLElement | null>, maxScale: number):
   }, [frame, apply, size]);
 
   return { view, zoomBy, reset, dragging };
+}
+
+/** A narrower window changes the frame's size: the view scales with it (the layer is in frame pixels). */
+function useScaleWithFrame(
+  frame: RefObject<HTMLElement | null>,
+  viewRef: RefObject<ZoomView>,
+  maxRef: RefObject<number>,
+  apply: (next: ZoomView) => void,
+): void {
+  useEffect(() => {
+    const node = frame.current;
+    if (!node || typeof ResizeObserver === 'undefined') return;
+    let last = { width: node.clientWidth, height: node.clientHeight };
+    const observer = new ResizeObserver(() => {
+      const now = { width: node.clientWidth, height: node.clientHeight };
+      if (now.width === last.width || last.width === 0) {
+        last = now;
+        return;
+      }
+      const k = now.width / last.width;
+      last = now;
+      const v = viewRef.current;
+      apply(clampView({ ...v, x: v.x * k, y: v.y * k, animate: false }, now, maxRef.current));
+    });
+    observer.observe(node);
+    return () => observer.disconnect();
+  }, [frame, viewRef, maxRef, apply]);
 }

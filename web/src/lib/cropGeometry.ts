@@ -18,7 +18,9 @@ const clamp = (value: number, low: number, high: number) => Math.min(high, Math.
 
 /** The box turned a quarter clockwise (`turns` 1) or anticlockwise (-1), with the image under it. */
 export function turnBox(box: Box, turns: 1 | -1): Box {
-  return turns === 1 ? { x: 1 - box.y - box.height, y: box.x, width: box.height, height: box.width } : { x: box.y, y: 1 - box.x - box.width, width: box.height, height: box.width };
+  return turns === 1
+    ? { x: 1 - box.y - box.height, y: box.x, width: box.height, height: box.width }
+    : { x: box.y, y: 1 - box.x - box.width, width: box.height, height: box.width };
 }
 
 /**

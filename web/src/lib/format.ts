@@ -74,7 +74,7 @@ export function monthLabel(value: string | null): { key: string; label: string; 
 
 /** "Europe/Madrid (UTC+02:00)", "UTC+02:00", or null when neither zone nor offset is known. */
 export function formatZone(takenAt: string | null, timeZone: string | null): string | null {
-  const offset = takenAt ? parseWallClock(takenAt)?.offset ?? null : null;
+  const offset = takenAt ? (parseWallClock(takenAt)?.offset ?? null) : null;
   const utcOffset = offset ? (offset === 'Z' || offset === '+00:00' ? 'UTC' : `UTC${offset}`) : null;
   if (timeZone && /^[+-]\d{2}:\d{2}$/.test(timeZone)) return `UTC${timeZone}`;
   if (timeZone && timeZone !== 'UTC' && utcOffset) return `${timeZone} (${utcOffset})`;

@@ -36,7 +36,12 @@ export function AccountPage() {
         <button
           type="button"
           className="button"
-          onClick={() => accountApi.logout().then(() => window.location.assign('/'), (caught: unknown) => setError(message(caught)))}
+          onClick={() =>
+            accountApi.logout().then(
+              () => window.location.assign('/'),
+              (caught: unknown) => setError(message(caught)),
+            )
+          }
         >
           Sign out
         </button>
@@ -53,9 +58,9 @@ export function AccountPage() {
       <section className="card account-section" aria-labelledby="export-title">
         <h2 id="export-title">Your photos out</h2>
         <p className="muted">
-          Every photo you own as it came in, in a folder per album (the rest by date), each with an XMP sidecar that digiKam, Lightroom and Immich read
-          (dates, places, ratings, keywords, people), albums.json and a manifest of checksums. For a large library, <code>shoebox export</code> goes on
-          where it stopped; this download starts again.
+          Every photo you own as it came in, in a folder per album (the rest by date), each with an XMP sidecar that digiKam, Lightroom and Immich read (dates,
+          places, ratings, keywords, people), albums.json and a manifest of checksums. For a large library, <code>shoebox export</code> goes on where it
+          stopped; this download starts again.
         </p>
         <div className="account-settings">
           <a className="button" href={exportUrls.all('album')} download data-testid="export-all">
@@ -134,7 +139,14 @@ function PasswordForm({ onChanged }: { onChanged: () => void }) {
 function Sessions() {
   const [items, setItems] = useState<SessionInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => accountApi.sessions().then((r) => setItems(r.items), (caught: unknown) => setError(message(caught))), []);
+  const load = useCallback(
+    () =>
+      accountApi.sessions().then(
+        (r) => setItems(r.items),
+        (caught: unknown) => setError(message(caught)),
+      ),
+    [],
+  );
   useEffect(() => void load(), [load]);
   return (
     <section className="card account-section" aria-labelledby="sessions-title">
@@ -172,7 +184,14 @@ function ApiKeys({ isAdmin, version }: { isAdmin: boolean; version: number }) {
   const [scopes, setScopes] = useState<string[]>(['read']);
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => accountApi.apiKeys().then((r) => setItems(r.items), (caught: unknown) => setError(message(caught))), []);
+  const load = useCallback(
+    () =>
+      accountApi.apiKeys().then(
+        (r) => setItems(r.items),
+        (caught: unknown) => setError(message(caught)),
+      ),
+    [],
+  );
   useEffect(() => void load(), [load, version]);
   const submit = async (event: FormEvent) => {
     event.preventDefault();

@@ -58,8 +58,10 @@ export function AlbumPage({ id }: { id: string }) {
     setStatus({ text: said(updated) });
   };
   const wasAuto = current?.kind === 'auto';
-  const rename = (name: string) => update({ name }, (updated) => (wasAuto ? `Renamed to ${updated.name} and kept as one of your albums.` : `Renamed to ${updated.name}.`));
-  const describe = (text: string) => update({ description: text.trim() || null }, (updated) => (updated.description ? 'Description saved.' : 'Description removed.'));
+  const rename = (name: string) =>
+    update({ name }, (updated) => (wasAuto ? `Renamed to ${updated.name} and kept as one of your albums.` : `Renamed to ${updated.name}.`));
+  const describe = (text: string) =>
+    update({ description: text.trim() || null }, (updated) => (updated.description ? 'Description saved.' : 'Description removed.'));
 
   const keep = () =>
     void run(async () => {

@@ -56,8 +56,7 @@ export function AlbumsPage() {
   const manual = all.filter((album) => album.kind === 'manual');
   const auto = all.filter((album) => album.kind === 'auto');
 
-  const replace = (updated: AlbumSummary) =>
-    albums.setData((list) => list?.map((album) => (album.id === updated.id ? updated : album)) ?? null);
+  const replace = (updated: AlbumSummary) => albums.setData((list) => list?.map((album) => (album.id === updated.id ? updated : album)) ?? null);
   const drop = (id: string) => albums.setData((list) => list?.filter((album) => album.id !== id) ?? null);
 
   const rename = async (album: AlbumSummary, name: string) => {
@@ -230,8 +229,7 @@ export function AlbumsPage() {
             </h2>
             {manual.length === 0 ? (
               <p className="muted albums-section-empty">
-                None yet. Create one with New album, select photos in the <Link to="/">gallery</Link> and choose Add to album, or keep a
-                suggestion below.
+                None yet. Create one with New album, select photos in the <Link to="/">gallery</Link> and choose Add to album, or keep a suggestion below.
               </p>
             ) : (
               <ul className="album-grid" data-testid="manual-albums">
@@ -248,8 +246,7 @@ export function AlbumsPage() {
               {regenerateButton}
             </div>
             <p className="muted albums-section-note">
-              Shoebox groups alike photos into albums. Keep the ones you like, and they become yours; dismiss the others and
-              they will not come back.
+              Shoebox groups alike photos into albums. Keep the ones you like, and they become yours; dismiss the others and they will not come back.
             </p>
             {auto.length === 0 ? (
               <p className="muted albums-section-empty">No suggestions right now. They come once photos have been analysed; regenerate to look again.</p>

@@ -91,8 +91,8 @@ export function CataloguePage() {
         <section className="empty" data-testid="catalogue-empty">
           <h2>No products yet</h2>
           <p>
-            Open a photo of a product and choose <strong>Product shots</strong> (or select several in the gallery): it joins the catalogue with its
-            name, description, attributes, colour and quality grade.
+            Open a photo of a product and choose <strong>Product shots</strong> (or select several in the gallery): it joins the catalogue with its name,
+            description, attributes, colour and quality grade.
           </p>
         </section>
       ) : (
@@ -126,12 +126,7 @@ export function CataloguePage() {
                   </td>
                   <td>{product.productType}</td>
                   <td>
-                    <EditableText
-                      label="Description"
-                      value={product.description ?? ''}
-                      onSave={(description) => save(product, { description })}
-                      multiline
-                    />
+                    <EditableText label="Description" value={product.description ?? ''} onSave={(description) => save(product, { description })} multiline />
                   </td>
                   <td>
                     <EditableText
@@ -142,9 +137,7 @@ export function CataloguePage() {
                   </td>
                   <td>
                     <span className="catalogue-colour">
-                      {product.mainColourHex ? (
-                        <span className="catalogue-swatch" style={{ background: product.mainColourHex }} aria-hidden="true" />
-                      ) : null}
+                      {product.mainColourHex ? <span className="catalogue-swatch" style={{ background: product.mainColourHex }} aria-hidden="true" /> : null}
                       <EditableText label="Colour" value={product.mainColour ?? ''} onSave={(mainColour) => save(product, { mainColour })} />
                     </span>
                   </td>

@@ -60,8 +60,8 @@ export function CreatePage() {
         <section className="panel create-setup" data-testid="create-setup">
           <h2>No image generator is set up</h2>
           <p>
-            Creating images needs a provider: an OpenAI-compatible images API (OpenAI, Azure OpenAI, LocalAI…) or a Stable Diffusion web UI started
-            with <code>--api</code>.
+            Creating images needs a provider: an OpenAI-compatible images API (OpenAI, Azure OpenAI, LocalAI…) or a Stable Diffusion web UI started with{' '}
+            <code>--api</code>.
           </p>
           <p className="create-setup-how">{providers.setup}</p>
           <p className="muted">The rest of Shoebox works without one.</p>
@@ -76,15 +76,7 @@ export function CreatePage() {
   );
 }
 
-function PromptForm({
-  providers,
-  from,
-  onStarted,
-}: {
-  providers: ProvidersAnswer;
-  from: string | null;
-  onStarted: (job: GenerationJobInfo) => void;
-}) {
+function PromptForm({ providers, from, onStarted }: { providers: ProvidersAnswer; from: string | null; onStarted: (job: GenerationJobInfo) => void }) {
   const defaultProvider = providers.providers.find((p) => p.default)?.name ?? providers.providers[0]?.name ?? '';
   const [prompt, setPrompt] = useState('');
   const [negative, setNegative] = useState('');
@@ -162,13 +154,7 @@ function PromptForm({
       </label>
       <label className="create-field">
         Leave out (optional)
-        <input
-          type="text"
-          value={negative}
-          onChange={(event) => setNegative(event.target.value)}
-          maxLength={4000}
-          placeholder="text, watermark, blur"
-        />
+        <input type="text" value={negative} onChange={(event) => setNegative(event.target.value)} maxLength={4000} placeholder="text, watermark, blur" />
       </label>
       <div className="create-row">
         <SizeField value={size} onChange={setSize} testId="create-size" />

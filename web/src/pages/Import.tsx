@@ -12,7 +12,11 @@ import { ImportReport } from '../components/imports/ImportReport.js';
 import '../styles/upload.css';
 
 const SOURCES: { value: ImportSource; label: string; hint: string }[] = [
-  { value: 'google-takeout', label: 'Google Photos', hint: 'the .zip files of a Google Takeout (takeout.google.com → Google Photos), all of them at once, in any order' },
+  {
+    value: 'google-takeout',
+    label: 'Google Photos',
+    hint: 'the .zip files of a Google Takeout (takeout.google.com → Google Photos), all of them at once, in any order',
+  },
   { value: 'icloud', label: 'iCloud Photos', hint: 'the parts of an Apple “copy of your data” export (privacy.apple.com), as zips' },
 ];
 
@@ -70,7 +74,8 @@ export function ImportPage() {
       const state: Sending = { importId, files: files.map((file) => ({ name: file.name, size: file.size, sent: 0 })) };
       setSending(state);
       // one archive at a time: each gets the whole line, and a cut-off leaves at most one partial
-      const progress = (index: number, sent: number) => setSending((now) => (now ? { ...now, files: now.files.map((f, i) => (i === index ? { ...f, sent } : f)) } : now));
+      const progress = (index: number, sent: number) =>
+        setSending((now) => (now ? { ...now, files: now.files.map((f, i) => (i === index ? { ...f, sent } : f)) } : now));
       for (const [index, file] of files.entries()) {
         if (whole(file)) progress(index, file.size);
         else await sendArchive(importId, file, (sent) => progress(index, sent), controller.signal);
@@ -109,7 +114,13 @@ export function ImportPage() {
             <legend className="visually-hidden">From</legend>
             {SOURCES.map((s) => (
               <label key={s.value} className="segment">
-                <input type="radio" name={`${id}-source`} checked={source === s.value} onChange={() => setSource(s.value)} data-testid={`import-source-${s.value}`} />
+                <input
+                  type="radio"
+                  name={`${id}-source`}
+                  checked={source === s.value}
+                  onChange={() => setSource(s.value)}
+                  data-testid={`import-source-${s.value}`}
+                />
                 <span>{s.label}</span>
               </label>
             ))}
@@ -212,9 +223,18 @@ function ImportCard({ item, busy, onContinue, onStart, onRemove, onRemoveArchive
           {item.files.map((file) => (
             <li key={file.uploadId} className="upload-row">
               <span className="upload-row-name">{file.name}</span>
-              <span className="upload-row-size">{file.size !== null && file.received >= file.size ? formatBytes(file.size) : `${formatBytes(file.received)} of ${formatBytes(file.size ?? 0)}`}</span>
+              <span className="upload-row-size">
+                {file.size !== null && file.received >= file.size ? formatBytes(file.size) : `${formatBytes(file.received)} of ${formatBytes(file.size ?? 0)}`}
+              </span>
               {item.status === 'uploading' || item.status === 'failed' ? (
-                <button type="button" className="button button-small" disabled={busy} onClick={() => onRemoveArchive(file.uploadId)} aria-label={`Take ${file.name} out of the import`} data-testid="import-archive-remove">
+                <button
+                  type="button"
+                  className="button button-small"
+                  disabled={busy}
+                  onClick={() => onRemoveArchive(file.uploadId)}
+                  aria-label={`Take ${file.name} out of the import`}
+                  data-testid="import-archive-remove"
+                >
                   Take out
                 </button>
               ) : null}

@@ -52,8 +52,8 @@ export function JobsPage() {
         <section className="jobs-section jobs-empty">
           <h2>Nothing to process yet</h2>
           <p>
-            Drop photos or folders anywhere on this page, use <strong>Upload</strong> above, or run <code>shoebox import ~/Pictures</code> on
-            the server. Each photo then goes through the pipeline below, and its progress shows here as it happens.
+            Drop photos or folders anywhere on this page, use <strong>Upload</strong> above, or run <code>shoebox import ~/Pictures</code> on the server. Each
+            photo then goes through the pipeline below, and its progress shows here as it happens.
           </p>
         </section>
       ) : (
@@ -81,8 +81,7 @@ function Overview({ jobs }: { jobs: JobsState }) {
       <h2 id="jobs-overview-title" className="jobs-headline" data-testid="jobs-working" data-value={working}>
         {working > 0 ? (
           <>
-            <span className="spinner spinner-inline" aria-hidden="true" /> {formatCount(working)} {working === 1 ? 'photo' : 'photos'} to
-            process
+            <span className="spinner spinner-inline" aria-hidden="true" /> {formatCount(working)} {working === 1 ? 'photo' : 'photos'} to process
           </>
         ) : (
           'All caught up: nothing waiting'
@@ -131,8 +130,7 @@ function Overview({ jobs }: { jobs: JobsState }) {
 const windowText = (seconds: number) => (seconds < 120 ? `${Math.round(seconds)} seconds` : `${Math.round(seconds / 60)} minutes`);
 
 function ConnectionBadge({ connection }: { connection: JobsState['connection'] }) {
-  const text =
-    connection === 'live' ? 'Live' : connection === 'polling' ? 'Reconnecting: updating every few seconds' : 'Connecting…';
+  const text = connection === 'live' ? 'Live' : connection === 'polling' ? 'Reconnecting: updating every few seconds' : 'Connecting…';
   return (
     <span className={`jobs-connection jobs-connection-${connection}`} data-testid="jobs-connection" data-connection={connection}>
       <span className="jobs-connection-dot" aria-hidden="true" />

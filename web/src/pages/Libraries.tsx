@@ -184,9 +184,7 @@ function LibraryCard({ library, onChanged }: { library: InPlaceLibrary; onChange
         <h2>{library.name}</h2>
         <span className="muted">
           {formatCount(library.counts.photos)} {library.counts.photos === 1 ? 'photo' : 'photos'}
-          {library.counts.files > library.counts.photos - library.counts.offline
-            ? ` in ${formatCount(library.counts.files)} files (some are copies)`
-            : ''}
+          {library.counts.files > library.counts.photos - library.counts.offline ? ` in ${formatCount(library.counts.files)} files (some are copies)` : ''}
           {library.counts.offline ? ` · ${formatCount(library.counts.offline)} offline` : ''}
           {library.counts.refused ? ` · ${formatCount(library.counts.refused)} ${library.counts.refused === 1 ? 'file' : 'files'} refused` : ''}
         </span>

@@ -51,7 +51,12 @@ export function MapPage() {
     const moved = () => {
       const bounds = map.getBounds();
       const zoom = map.getZoom();
-      setArea({ box: visibleBox(bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()), west: bounds.getWest(), east: bounds.getEast(), zoom });
+      setArea({
+        box: visibleBox(bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()),
+        west: bounds.getWest(),
+        east: bounds.getEast(),
+        zoom,
+      });
       const center = map.getCenter();
       const params = new URLSearchParams(window.location.search);
       params.set('at', viewParam({ latitude: center.lat, longitude: L.Util.wrapNum(center.lng, [-180, 180], true), zoom }));
@@ -77,7 +82,13 @@ export function MapPage() {
       const [w, s, e, n] = cluster.bbox;
       const shift = intoView(cluster.longitude, area.west, area.east) - cluster.longitude; // the copy of the world in view
       if (e - w < 1e-6 && n - s < 1e-6) return map.setView([cluster.latitude, cluster.longitude + shift], Math.min(18, map.getZoom() + 3));
-      map.fitBounds([[s, w + shift], [n, e + shift]], { padding: [56, 56], maxZoom: 18 });
+      map.fitBounds(
+        [
+          [s, w + shift],
+          [n, e + shift],
+        ],
+        { padding: [56, 56], maxZoom: 18 },
+      );
     };
     const wait = window.setTimeout(() => {
       Promise.all([getMapPoints(area.zoom, area.box, filter, controller.signal), photosIn(area.box, filter, LISTED, controller.signal)])
@@ -120,7 +131,9 @@ export function MapPage() {
         </h1>
         {clusters?.truncated ? <p className="muted">Zoom in to see every place.</p> : null}
         {listed && listed.total === 0 ? (
-          <p className="muted">{clusters?.total === 0 ? 'None of your photos and videos that the filters keep has a location yet.' : 'Move or zoom the map to find your photos.'}</p>
+          <p className="muted">
+            {clusters?.total === 0 ? 'None of your photos and videos that the filters keep has a location yet.' : 'Move or zoom the map to find your photos.'}
+          </p>
         ) : null}
         {listed && listed.items.length > 0 ? <PhotoGrid photos={listed.items} label="Items in view" compact testId="map-items" /> : null}
         {listed && listed.total > listed.items.length ? <p className="muted">The {LISTED} newest shown: zoom in for the others.</p> : null}

@@ -1,6 +1,14 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api.js';
-import { getMemorySettings, listMemories, putMemorySettings, showHiddenMemories, type MemoryKind, type MemoryList, type MemorySettings } from '../client/memories.js';
+import {
+  getMemorySettings,
+  listMemories,
+  putMemorySettings,
+  showHiddenMemories,
+  type MemoryKind,
+  type MemoryList,
+  type MemorySettings,
+} from '../client/memories.js';
 import { MemoryCard } from '../components/memories/MemoryCard.js';
 import '../styles/memories.css';
 
@@ -75,7 +83,9 @@ export function MemoriesPage() {
               <input
                 type="checkbox"
                 checked={!settings.kindsOff.includes(kind)}
-                onChange={(event) => void change({ kindsOff: event.target.checked ? settings.kindsOff.filter((k) => k !== kind) : [...settings.kindsOff, kind] })}
+                onChange={(event) =>
+                  void change({ kindsOff: event.target.checked ? settings.kindsOff.filter((k) => k !== kind) : [...settings.kindsOff, kind] })
+                }
               />
               {label}
             </label>

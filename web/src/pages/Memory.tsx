@@ -52,16 +52,28 @@ export function MemoryPage({ id }: { id: string }) {
               <p className="muted">{memory.subtitle}</p>
             </div>
             <div className="memory-actions">
-              <button type="button" className="button button-primary" disabled={busy} onClick={() => void act(async () => navigate(`/albums/${(await memoryAsAlbum(memory.id)).id}`))}>
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={busy}
+                onClick={() => void act(async () => navigate(`/albums/${(await memoryAsAlbum(memory.id)).id}`))}
+              >
                 Save as album
               </button>
               <button type="button" className="button" disabled={busy} onClick={() => setSharing(true)} data-testid="memory-share">
                 Share by link
               </button>
-              <button type="button" className="button" disabled={busy} onClick={() => void act(async () => {
-                await hideMemory(memory.id);
-                navigate('/memories', { replace: true });
-              })}>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() =>
+                  void act(async () => {
+                    await hideMemory(memory.id);
+                    navigate('/memories', { replace: true });
+                  })
+                }
+              >
                 Hide this memory
               </button>
             </div>

@@ -68,7 +68,9 @@ export function PeoplePage() {
       const updated = await setPersonHidden(person.id, !person.hidden);
       replace(updated);
       setStatus({
-        text: updated.hidden ? `${personLabel(updated) === 'Unnamed' ? 'This person is' : `${updated.name} is`} hidden.` : `${personLabel(updated)} is shown again.`,
+        text: updated.hidden
+          ? `${personLabel(updated) === 'Unnamed' ? 'This person is' : `${updated.name} is`} hidden.`
+          : `${personLabel(updated)} is shown again.`,
         action: { label: 'Undo', run: () => void toggleHidden(updated) },
       });
     } catch (failure) {
@@ -182,9 +184,7 @@ export function PeoplePage() {
               Is someone here twice? Drag one onto the other to merge them, or choose <strong>Merge into…</strong> in their ⋯ menu.
             </p>
           ) : null}
-          {visible.length === 0 ? (
-            <p className="people-all-hidden">Everyone found so far is hidden. Show hidden people to see them.</p>
-          ) : null}
+          {visible.length === 0 ? <p className="people-all-hidden">Everyone found so far is hidden. Show hidden people to see them.</p> : null}
           {named.length > 0 ? (
             <section aria-labelledby="people-named">
               <h2 id="people-named" className={unnamed.length > 0 ? 'people-section-title' : 'visually-hidden'}>
@@ -253,8 +253,8 @@ function MergeExplanation({ pending }: { pending: PendingMerge }) {
       {pending.reason === 'name' ? <p>Are they the same person? Merge them so that all their photos are together.</p> : null}
       <p>
         {source.name ? `${source.name}'s` : 'The'} {faces}
-        {source.name ? '' : ' of this unnamed person'} will move to <strong>{personLabel(target)}</strong>, and{' '}
-        {source.name ?? 'the unnamed person'} will be removed.
+        {source.name ? '' : ' of this unnamed person'} will move to <strong>{personLabel(target)}</strong>, and {source.name ?? 'the unnamed person'} will be
+        removed.
         {!target.name && source.name ? ` The merged person will be called ${source.name}.` : ''}
       </p>
       <div className="merge-preview" aria-hidden="true">
@@ -277,12 +277,12 @@ function PeopleEmpty() {
       </svg>
       <h2>No people yet</h2>
       <p>
-        Shoebox looks for faces as your photos are processed, and groups the faces of one person together once they
-        appear in a few photos. Name them here, and find them by name in search.
+        Shoebox looks for faces as your photos are processed, and groups the faces of one person together once they appear in a few photos. Name them here, and
+        find them by name in search.
       </p>
       <p className="muted">
-        Add photos with people in them (Upload, or <code>shoebox import &lt;folder&gt;</code> on the server), then follow
-        the progress on the <Link to="/jobs">Jobs</Link> page.
+        Add photos with people in them (Upload, or <code>shoebox import &lt;folder&gt;</code> on the server), then follow the progress on the{' '}
+        <Link to="/jobs">Jobs</Link> page.
       </p>
     </section>
   );

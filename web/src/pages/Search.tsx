@@ -55,8 +55,7 @@ export function SearchPage() {
 
   const sourceName = kind === 'similar' ? (source?.filename ?? 'this photo') : (file?.name ?? 'your image');
   useEffect(() => {
-    document.title =
-      kind === 'text' ? `“${state.q}” — Search · Shoebox` : kind === 'start' ? 'Search · Shoebox' : `Photos like ${sourceName} · Shoebox`;
+    document.title = kind === 'text' ? `“${state.q}” — Search · Shoebox` : kind === 'start' ? 'Search · Shoebox' : `Photos like ${sourceName} · Shoebox`;
   }, [kind, state.q, sourceName]);
 
   const count = filterCount(state.filters);

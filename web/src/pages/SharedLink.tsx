@@ -120,12 +120,7 @@ export function SharedLinkPage({ token }: { token: string }) {
       <ul className="visit-grid" aria-label="Photos">
         {photos.map((item, index) => (
           <li key={item.id}>
-            <button
-              type="button"
-              onClick={() => setOpen(index)}
-              aria-label={`Open ${item.filename}`}
-              style={{ background: item.colour ?? undefined }}
-            >
+            <button type="button" onClick={() => setOpen(index)} aria-label={`Open ${item.filename}`} style={{ background: item.colour ?? undefined }}>
               {item.hasThumbnail ? <img src={visitorApi.file(token, item.id, 'thumbnail')} alt={item.filename} loading="lazy" /> : null}
               {item.type === 'video' ? (
                 <span className="tile-video" data-testid="visit-tile-video">
@@ -197,12 +192,7 @@ function Viewer({
         </button>
         <span className="spacer">{photo.filename}</span>
         {allowDownload ? (
-          <a
-            className="button button-primary"
-            href={visitorApi.file(token, photo.id, 'original')}
-            download={photo.filename}
-            data-testid="visitor-download"
-          >
+          <a className="button button-primary" href={visitorApi.file(token, photo.id, 'original')} download={photo.filename} data-testid="visitor-download">
             Download
           </a>
         ) : null}
@@ -218,13 +208,31 @@ function VisitorMedia({ token, photo }: { token: string; photo: VisitorPhoto }) 
   const preview = visitorApi.file(token, photo.id, 'preview');
   if (photo.type === 'video') {
     return (
-      <video className="visit-media" data-testid="visitor-video" src={visitorApi.file(token, photo.id, 'video')} poster={photo.hasThumbnail ? preview : undefined} controls playsInline preload="metadata" />
+      <video
+        className="visit-media"
+        data-testid="visitor-video"
+        src={visitorApi.file(token, photo.id, 'video')}
+        poster={photo.hasThumbnail ? preview : undefined}
+        controls
+        playsInline
+        preload="metadata"
+      />
     );
   }
   return (
     <div className="visit-media visit-still">
       {moving ? (
-        <video className="visit-media" data-testid="visitor-motion" src={visitorApi.file(token, photo.id, 'video')} poster={preview} autoPlay muted playsInline onEnded={() => setMoving(false)} onError={() => setMoving(false)} />
+        <video
+          className="visit-media"
+          data-testid="visitor-motion"
+          src={visitorApi.file(token, photo.id, 'video')}
+          poster={preview}
+          autoPlay
+          muted
+          playsInline
+          onEnded={() => setMoving(false)}
+          onError={() => setMoving(false)}
+        />
       ) : (
         <img src={preview} alt={photo.filename} />
       )}
@@ -251,14 +259,7 @@ function PasswordForm({ token, title, owner, onUnlocked }: { token: string; titl
       <p className="muted">Shared by {owner}. This link has a password.</p>
       <form onSubmit={(event) => void submit(event)} className="share-link-form">
         <label htmlFor={fieldId}>Password</label>
-        <input
-          id={fieldId}
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          autoFocus
-          onChange={(event) => setPassword(event.target.value)}
-        />
+        <input id={fieldId} type="password" autoComplete="current-password" value={password} autoFocus onChange={(event) => setPassword(event.target.value)} />
         {error ? (
           <p className="form-error" role="alert">
             {error}

@@ -81,11 +81,7 @@ export function SharingPage() {
                   />{' '}
                   Show in my photos
                 </label>
-                <button
-                  type="button"
-                  className="button button-ghost"
-                  onClick={() => void act(() => sharingApi.removePartner(partner.id, 'incoming'), true)}
-                >
+                <button type="button" className="button button-ghost" onClick={() => void act(() => sharingApi.removePartner(partner.id, 'incoming'), true)}>
                   Stop seeing it
                 </button>
               </li>

@@ -95,7 +95,10 @@ export function SignInPage({ setupRequired, singleSignOn, offeredModels = [], ph
                 />
                 <span>
                   Download {model.name} now: about {formatBytes(model.sizeBytes)}, once, from Hugging Face.
-                  <span className="muted"> It enables {model.enables.map(featureLabel).join(', ')}. Without it, photos are still kept, found by text and sorted.</span>
+                  <span className="muted">
+                    {' '}
+                    It enables {model.enables.map(featureLabel).join(', ')}. Without it, photos are still kept, found by text and sorted.
+                  </span>
                 </span>
               </label>
             ))}

@@ -217,7 +217,13 @@ export function TrashPage() {
               <button type="button" className="button button-primary" onClick={() => void restore()} disabled={busy !== null} data-testid="restore">
                 {busy === 'restore' ? 'Restoring…' : `Restore ${photos(count)}`}
               </button>
-              <button type="button" className="button button-danger-outline" onClick={() => setConfirm('selected')} disabled={busy !== null} data-testid="delete-selected">
+              <button
+                type="button"
+                className="button button-danger-outline"
+                onClick={() => setConfirm('selected')}
+                disabled={busy !== null}
+                data-testid="delete-selected"
+              >
                 Delete for good
               </button>
               <button type="button" className="button button-ghost" onClick={() => setSelected(new Set())}>
@@ -225,7 +231,13 @@ export function TrashPage() {
               </button>
             </>
           ) : (
-            <button type="button" className="button button-danger-outline trash-empty-button" onClick={() => setConfirm('all')} disabled={busy !== null} data-testid="empty-trash">
+            <button
+              type="button"
+              className="button button-danger-outline trash-empty-button"
+              onClick={() => setConfirm('all')}
+              disabled={busy !== null}
+              data-testid="empty-trash"
+            >
               Empty trash
             </button>
           )}
@@ -253,12 +265,19 @@ export function TrashPage() {
       {state.status === 'ready' && state.items.length === 0 ? (
         <section className="empty trash-empty" data-testid="trash-empty">
           <svg className="empty-mark" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d="M4 7h16M10 11v6M14 11v6M6 7l1 12.5A1.5 1.5 0 0 0 8.5 21h7a1.5 1.5 0 0 0 1.5-1.5L18 7M9 7V4.5A1.5 1.5 0 0 1 10.5 3h3A1.5 1.5 0 0 1 15 4.5V7" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" strokeLinejoin="round" />
+            <path
+              d="M4 7h16M10 11v6M14 11v6M6 7l1 12.5A1.5 1.5 0 0 0 8.5 21h7a1.5 1.5 0 0 0 1.5-1.5L18 7M9 7V4.5A1.5 1.5 0 0 1 10.5 3h3A1.5 1.5 0 0 1 15 4.5V7"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="1.5"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
           </svg>
           <h2>The trash is empty</h2>
           <p className="muted">
-            Photos you delete come here first, so that a slip is easy to undo. {retention} Resolving <Link to="/duplicates">duplicates</Link> moves
-            the copies you do not keep here too.
+            Photos you delete come here first, so that a slip is easy to undo. {retention} Resolving <Link to="/duplicates">duplicates</Link> moves the copies
+            you do not keep here too.
           </p>
         </section>
       ) : null}
@@ -274,7 +293,10 @@ export function TrashPage() {
               <span className="muted trash-expiry" data-testid="trash-expiry">
                 {group.expiresAt ? (
                   <>
-                    deleted for good <time dateTime={group.expiresAt} title={formatInstant(group.expiresAt)}>{formatRelative(group.expiresAt)}</time>
+                    deleted for good{' '}
+                    <time dateTime={group.expiresAt} title={formatInstant(group.expiresAt)}>
+                      {formatRelative(group.expiresAt)}
+                    </time>
                   </>
                 ) : (
                   'kept until you empty the trash'
@@ -284,14 +306,7 @@ export function TrashPage() {
                 {all ? 'Deselect these' : `Select these ${formatCount(group.items.length)}`}
               </button>
             </header>
-            <PhotoGrid
-              photos={group.items}
-              label={`Photos trashed ${group.label}`}
-              selected={selected}
-              onSelect={onSelect}
-              selecting
-              testId="trash-grid"
-            />
+            <PhotoGrid photos={group.items} label={`Photos trashed ${group.label}`} selected={selected} onSelect={onSelect} selecting testId="trash-grid" />
           </section>
         );
       })}

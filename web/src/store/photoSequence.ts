@@ -125,9 +125,7 @@ export class PhotoSequence {
         // places (a trashed photo still there, the last one gone); the rest is fetched when next wanted.
         const [first, last] = this.wanted;
         const end = Math.min(last, Math.floor((timeline.total - 1) / CHUNK));
-        const fresh = await Promise.all(
-          Array.from({ length: Math.max(0, end - first + 1) }, (_, i) => photoRange((first + i) * CHUNK, CHUNK, this.filter)),
-        );
+        const fresh = await Promise.all(Array.from({ length: Math.max(0, end - first + 1) }, (_, i) => photoRange((first + i) * CHUNK, CHUNK, this.filter)));
         this.generation++;
         for (const chunk of this.chunks.values()) chunk.stale = true;
         for (const [index, request] of this.inflight) {
@@ -239,7 +237,8 @@ export class PhotoSequence {
     const old = [...this.chunks.entries()].filter(([index]) => index < first - 2 || index > last + 2).sort((a, b) => a[1].usedAt - b[1].usedAt);
     for (const [index, chunk] of old.slice(0, this.chunks.size - KEEP_CHUNKS)) {
       this.chunks.delete(index);
-      for (const item of chunk.items) if (this.offsets.get(item.id) !== undefined && this.photoAt(this.offsets.get(item.id)!)?.id !== item.id) this.offsets.delete(item.id);
+      for (const item of chunk.items)
+        if (this.offsets.get(item.id) !== undefined && this.photoAt(this.offsets.get(item.id)!)?.id !== item.id) this.offsets.delete(item.id);
     }
   }
 

@@ -57,7 +57,11 @@ export const isArchive = (file: File) => /\.zip$/i.test(file.name) || /^applicat
 export const ARCHIVE_REFUSED = 'a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import';
 const isSidecar = (name: string) => /\.(xmp|json)$/i.test(name);
 /** "IMG_1.jpg.xmp", "IMG_1.xmp", "IMG_1.jpg.json" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with its photo. */
-const stem = (name: string) => name.toLowerCase().replace(/\.(xmp|json)$/, '').replace(/\.[^.]*$/, '');
+const stem = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/\.(xmp|json)$/, '')
+    .replace(/\.[^.]*$/, '');
 
 /** Groups files into requests: one photo each, with the sidecars of the same folder and stem. */
 export function groupFiles(files: readonly FileToUpload[]): FileToUpload[][] {
@@ -154,7 +158,18 @@ class UploadStore {
         const key = this.nextKey++;
         keys.push(key);
         this.fileByKey.set(key, file);
-        fresh.push({ key, name: file.name, folder: folder || null, size: file.size, sent: 0, status: 'queued', photoId: null, message: null, sidecar: isSidecar(file.name), archive: false });
+        fresh.push({
+          key,
+          name: file.name,
+          folder: folder || null,
+          size: file.size,
+          sent: 0,
+          status: 'queued',
+          photoId: null,
+          message: null,
+          sidecar: isSidecar(file.name),
+          archive: false,
+        });
       }
       this.queue.push({ keys, files: group.map((item) => item.file) });
     }

@@ -14,7 +14,8 @@ const message = (caught: unknown) => (caught instanceof ApiError ? caught.messag
 
 /** What the map draws, in words: the admin sees which source is in use, not only what was typed. */
 export function describeSource(source: MapSource, pmtiles: string | null): string {
-  if (source.kind === 'pmtiles') return `the PMTiles file ${pmtiles ?? ''} (${source.format === 'vector' ? 'vector tiles, drawn in the browser' : 'images'}), served by Shoebox`;
+  if (source.kind === 'pmtiles')
+    return `the PMTiles file ${pmtiles ?? ''} (${source.format === 'vector' ? 'vector tiles, drawn in the browser' : 'images'}), served by Shoebox`;
   if (source.kind === 'style') return `the map style from ${hostOf(source.styleUrl)} (drawn with WebGL), asked by each browser that shows a map`;
   if (source.kind === 'tiles') return `tiles from ${hostOf(source.tileUrl)}, asked by each browser that shows a map`;
   return 'the built-in world map alone: nothing is asked of any other server';
@@ -31,12 +32,23 @@ export function MapAdmin() {
   const [status, setStatus] = useState<{ text: string; error?: boolean } | null>(null);
   const show = (next: MapConfigView) => {
     setView(next);
-    setForm({ pmtiles: next.pmtiles ?? '', styleUrl: next.styleUrl ?? '', tileUrl: next.tileUrl ?? '', attribution: next.attribution ?? '', maxZoom: next.maxZoom });
+    setForm({
+      pmtiles: next.pmtiles ?? '',
+      styleUrl: next.styleUrl ?? '',
+      tileUrl: next.tileUrl ?? '',
+      attribution: next.attribution ?? '',
+      maxZoom: next.maxZoom,
+    });
   };
   useEffect(() => {
     request<MapConfigView>('GET', '/api/admin/map').then(show, (caught: unknown) => setStatus({ text: message(caught), error: true }));
   }, []);
-  if (!view) return status ? <p role="alert" className="auth-error">{status.text}</p> : null;
+  if (!view)
+    return status ? (
+      <p role="alert" className="auth-error">
+        {status.text}
+      </p>
+    ) : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -57,13 +69,14 @@ export function MapAdmin() {
     }
   };
   // a file chosen before and gone since stays selectable, so that saving does not drop it unasked
-  const files = view.pmtiles && !view.pmtilesFiles.some((file) => file.name === view.pmtiles) ? [...view.pmtilesFiles, { name: view.pmtiles, sizeBytes: -1 }] : view.pmtilesFiles;
+  const files =
+    view.pmtiles && !view.pmtilesFiles.some((file) => file.name === view.pmtiles)
+      ? [...view.pmtilesFiles, { name: view.pmtiles, sizeBytes: -1 }]
+      : view.pmtilesFiles;
   return (
     <section className="card account-section" aria-labelledby="map-admin-title" data-testid="map-admin">
       <h2 id="map-admin-title">Map</h2>
-      <p data-testid="map-admin-source">
-        The map draws {describeSource(view.source, view.pmtiles)}.
-      </p>
+      <p data-testid="map-admin-source">The map draws {describeSource(view.source, view.pmtiles)}.</p>
       {view.problem ? (
         <p role="alert" className="auth-error" data-testid="map-admin-problem">
           {view.problem}
@@ -83,16 +96,28 @@ export function MapAdmin() {
         </label>
         <label className="auth-field">
           Map style <span className="muted">(a MapLibre style’s URL; its tiles, fonts and icons from the same host; wins over a tile server)</span>
-          <input value={form.styleUrl} placeholder="https://tiles.example.org/styles/liberty" onChange={(event) => setForm({ ...form, styleUrl: event.target.value })} />
+          <input
+            value={form.styleUrl}
+            placeholder="https://tiles.example.org/styles/liberty"
+            onChange={(event) => setForm({ ...form, styleUrl: event.target.value })}
+          />
         </label>
         <label className="auth-field">
           Tile server <span className="muted">(every browser that shows a map asks it: leave empty to ask no one)</span>
-          <input value={form.tileUrl} placeholder="https://tiles.example.org/{z}/{x}/{y}.png" onChange={(event) => setForm({ ...form, tileUrl: event.target.value })} />
+          <input
+            value={form.tileUrl}
+            placeholder="https://tiles.example.org/{z}/{x}/{y}.png"
+            onChange={(event) => setForm({ ...form, tileUrl: event.target.value })}
+          />
         </label>
         <p className="muted">Every signed-in browser reads the style or tile URL, a key in it included: use a key the provider restricts to this site.</p>
         <label className="auth-field">
           Credit <span className="muted">(what the tiles’ makers ask to be shown)</span>
-          <input value={form.attribution} placeholder="© OpenStreetMap contributors" onChange={(event) => setForm({ ...form, attribution: event.target.value })} />
+          <input
+            value={form.attribution}
+            placeholder="© OpenStreetMap contributors"
+            onChange={(event) => setForm({ ...form, attribution: event.target.value })}
+          />
         </label>
         <label className="auth-field">
           Closest zoom

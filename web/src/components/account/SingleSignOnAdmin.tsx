@@ -38,7 +38,8 @@ export function SingleSignOnAdmin() {
     <section className="card account-section" aria-labelledby="sso-title">
       <h2 id="sso-title">Single sign-on</h2>
       <p className="muted">
-        OpenID Connect (Authentik, Keycloak, Authelia, Google…). Register <code>{`${window.location.origin}${config.callbackPath}`}</code> as the client’s redirect URI.
+        OpenID Connect (Authentik, Keycloak, Authelia, Google…). Register <code>{`${window.location.origin}${config.callbackPath}`}</code> as the client’s
+        redirect URI.
       </p>
       <form onSubmit={(event) => void submit(event)} className="sso-form">
         <label className="check">
@@ -62,8 +63,8 @@ export function SingleSignOnAdmin() {
           <input value={config.quotaClaim ?? ''} onChange={(event) => set({ quotaClaim: event.target.value || null })} />
         </label>
         <label className="check">
-          <input type="checkbox" checked={config.autoRegister} onChange={(event) => set({ autoRegister: event.target.checked })} /> Create accounts at the
-          first sign-in (else an admin creates them first, with the same email)
+          <input type="checkbox" checked={config.autoRegister} onChange={(event) => set({ autoRegister: event.target.checked })} /> Create accounts at the first
+          sign-in (else an admin creates them first, with the same email)
         </label>
         {status ? (
           <p role={status.error ? 'alert' : 'status'} className={status.error ? 'auth-error' : 'muted'}>

@@ -32,7 +32,11 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
   const choosable = locations.filter((location) => location.configured);
   const storageChoice = choosable.length > 1;
   useEffect(() => void load(), [load]);
-  const act = (work: Promise<unknown>) => work.then(load).then(() => setError(null), (caught: unknown) => setError(message(caught)));
+  const act = (work: Promise<unknown>) =>
+    work.then(load).then(
+      () => setError(null),
+      (caught: unknown) => setError(message(caught)),
+    );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -82,7 +86,14 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
         </label>
         <label className="auth-field">
           Password
-          <input type="password" autoComplete="new-password" minLength={8} required value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          <input
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+          />
         </label>
         <label className="auth-field">
           Role
@@ -112,7 +123,11 @@ export function UsersAdmin({ selfId }: { selfId: string }) {
         </button>
       </form>
       {notice ? <p role="status">{notice}</p> : null}
-      {error ? <p className="auth-error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="auth-error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -159,13 +174,7 @@ function UserRow({ user, self, locations, act, onMoving }: UserRowProps) {
             type="button"
             className="button button-small"
             title="Copy the photos they already have into this location, then remove them from where they were"
-            onClick={() =>
-              void act(
-                accountApi
-                  .moveUserPhotos(user.id)
-                  .then((moving) => onMoving(moving.photos)),
-              )
-            }
+            onClick={() => void act(accountApi.moveUserPhotos(user.id).then((moving) => onMoving(moving.photos)))}
           >
             Move their photos
           </button>
@@ -181,7 +190,8 @@ function UserRow({ user, self, locations, act, onMoving }: UserRowProps) {
               type="button"
               className="button button-small button-danger-outline"
               onClick={() => {
-                if (window.confirm(`Delete ${user.email} and all of their ${user.photos} photos? This cannot be undone.`)) void act(accountApi.deleteUser(user.id));
+                if (window.confirm(`Delete ${user.email} and all of their ${user.photos} photos? This cannot be undone.`))
+                  void act(accountApi.deleteUser(user.id));
               }}
             >
               Delete

@@ -69,8 +69,8 @@ export function AlbumHead({ album, editing, onEditEnd, onRename, onSaveDescripti
         {album && editing === null ? actions : null}
         {auto ? (
           <p className="muted album-auto-note">
-            Shoebox grouped these alike photos. Keep the album to make it yours (renaming it or changing its photos keeps it too), or dismiss it and it
-            will not be suggested again.
+            Shoebox grouped these alike photos. Keep the album to make it yours (renaming it or changing its photos keeps it too), or dismiss it and it will not
+            be suggested again.
           </p>
         ) : null}
       </div>

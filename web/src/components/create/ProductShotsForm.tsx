@@ -77,8 +77,8 @@ export function ProductShotsForm({
       <section className="panel" data-testid="product-shots-unavailable">
         <h2>Product shots</h2>
         <p>
-          Product shots keep the product's own pixels by editing its photo, which needs a provider with an image-to-image endpoint; none of this
-          server's has one.
+          Product shots keep the product's own pixels by editing its photo, which needs a provider with an image-to-image endpoint; none of this server's has
+          one.
         </p>
       </section>
     );
@@ -123,8 +123,8 @@ export function ProductShotsForm({
         <legend>Shots</legend>
         {SHOTS.map((shot) => (
           <label key={shot.shot} className="create-check">
-            <input type="checkbox" checked={shots.has(shot.number)} onChange={() => toggle(shot.number)} data-testid={`shot-${shot.shot}`} />{' '}
-            {shot.number}. {shot.label}
+            <input type="checkbox" checked={shots.has(shot.number)} onChange={() => toggle(shot.number)} data-testid={`shot-${shot.shot}`} /> {shot.number}.{' '}
+            {shot.label}
           </label>
         ))}
       </fieldset>
@@ -135,12 +135,7 @@ export function ProductShotsForm({
         </p>
       ) : null}
       <div>
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={busy || shots.size === 0 || !productType}
-          data-testid="product-shots-submit"
-        >
+        <button type="submit" className="button button-primary" disabled={busy || shots.size === 0 || !productType} data-testid="product-shots-submit">
           {busy ? 'Starting…' : `Make ${images} ${images === 1 ? 'image' : 'images'}`}
         </button>
       </div>
@@ -165,27 +160,11 @@ function ProductSizeFields({ height, width, unit, onHeight, onWidth, onUnit }: S
     <div className="create-row">
       <label className="create-field">
         Height
-        <input
-          type="number"
-          min="0"
-          step="any"
-          value={height}
-          onChange={(event) => onHeight(event.target.value)}
-          required
-          data-testid="product-height"
-        />
+        <input type="number" min="0" step="any" value={height} onChange={(event) => onHeight(event.target.value)} required data-testid="product-height" />
       </label>
       <label className="create-field">
         Width
-        <input
-          type="number"
-          min="0"
-          step="any"
-          value={width}
-          onChange={(event) => onWidth(event.target.value)}
-          required
-          data-testid="product-width"
-        />
+        <input type="number" min="0" step="any" value={width} onChange={(event) => onWidth(event.target.value)} required data-testid="product-width" />
       </label>
       <label className="create-field">
         Unit

@@ -27,7 +27,23 @@ interface Props {
 const pixels = (w: number | null, h: number | null) => (w ?? 0) * (h ?? 0);
 
 /** One group: its photos side by side, which to keep, and the two ways to settle it. */
-export function GroupCard({ ref, group, index, total, active, keep, chosen, chosenTrash, busy, error, onActivate, onChoose, onToggle, onResolve, onDismiss }: Props) {
+export function GroupCard({
+  ref,
+  group,
+  index,
+  total,
+  active,
+  keep,
+  chosen,
+  chosenTrash,
+  busy,
+  error,
+  onActivate,
+  onChoose,
+  onToggle,
+  onResolve,
+  onDismiss,
+}: Props) {
   const duplicate = group.kind === 'duplicate';
   const members = group.members;
   const trashCount = members.length - keep.size;
@@ -55,7 +71,10 @@ export function GroupCard({ ref, group, index, total, active, keep, chosen, chos
     >
       <header className="dup-group-head">
         <h2 id={titleId} className="dup-group-title">
-          {duplicate ? 'Duplicates' : 'Burst'} <span className="muted">· group {index + 1} of {total}</span>
+          {duplicate ? 'Duplicates' : 'Burst'}{' '}
+          <span className="muted">
+            · group {index + 1} of {total}
+          </span>
         </h2>
         <span className={`badge ${duplicate ? 'badge-partial' : 'badge-processing'}`}>
           {members.length} {duplicate ? 'photos' : 'frames'}

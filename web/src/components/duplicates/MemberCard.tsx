@@ -26,7 +26,20 @@ interface Props {
 }
 
 /** One photo of a group: the picture and what tells the copies apart. */
-export function MemberCard({ member, group, position, choosing, keep, autoKept, chosenTrash, matchedPosition, largestPixels, largestFile, onChoose, onToggle }: Props) {
+export function MemberCard({
+  member,
+  group,
+  position,
+  choosing,
+  keep,
+  autoKept,
+  chosenTrash,
+  matchedPosition,
+  largestPixels,
+  largestFile,
+  onChoose,
+  onToggle,
+}: Props) {
   const { photo } = member;
   const [loaded, setLoaded] = useState(false);
   const [failed, setFailed] = useState(false);

@@ -31,7 +31,12 @@ export function suggestedChoice(group: DuplicateGroup): KeepChoice {
 
 /** Ticks or unticks one photo; unticking one that nothing kept makes redundant is the user's choice to trash it. */
 export function toggleKeep(group: DuplicateGroup, choice: KeepChoice, photoId: string): KeepChoice | null {
-  if (!choice.keep.includes(photoId)) return settleKeep(group, [...choice.chosen, photoId], choice.trash.filter((id) => id !== photoId));
+  if (!choice.keep.includes(photoId))
+    return settleKeep(
+      group,
+      [...choice.chosen, photoId],
+      choice.trash.filter((id) => id !== photoId),
+    );
   const keep = choice.keep.filter((id) => id !== photoId);
   if (keep.length === 0) return null; // at least one photo stays
   const member = group.members.find((m) => m.photo.id === photoId);

@@ -43,8 +43,7 @@ export function useGroupActions(data: Groups, cursor: Pick<ReviewCursor, 'leave'
     if (next) setChoices((c) => ({ ...c, [group.id]: next }));
   };
   /** The suggestion trashes nothing and the user chose nothing: Shoebox cannot tell which photo is the copy. */
-  const proposesNothing = (group: DuplicateGroup) =>
-    group.kind === 'duplicate' && !choices[group.id] && choiceOf(group).keep.length === group.members.length;
+  const proposesNothing = (group: DuplicateGroup) => group.kind === 'duplicate' && !choices[group.id] && choiceOf(group).keep.length === group.members.length;
 
   /** A group is settled: the next one comes under review, this one leaves the list. */
   const settle = (group: DuplicateGroup) => {

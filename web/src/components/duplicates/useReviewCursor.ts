@@ -18,7 +18,10 @@ export function useReviewCursor(groups: DuplicateGroup[], loadMore: () => Promis
   /** After an undo, the group holding this photo (back in the list) becomes the one under review. */
   const reviewPhoto = useRef<string | null>(null);
 
-  const activeIndex = Math.max(0, groups.findIndex((g) => g.id === activeId));
+  const activeIndex = Math.max(
+    0,
+    groups.findIndex((g) => g.id === activeId),
+  );
   const active: DuplicateGroup | undefined = groups[activeIndex];
 
   // After an undo: review the group that came back.

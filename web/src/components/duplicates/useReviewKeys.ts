@@ -54,7 +54,8 @@ export function useReviewKeys(cursor: ReviewCursor, actions: GroupActions, setHe
       // Enter on a button or a link is that control's own
       if ((event.target as HTMLElement).closest('button, a, summary')) return;
       // nothing proposed: Enter would only mark them as different photos — the user chooses instead
-      if (proposesNothing(group)) setNotice({ text: 'Nothing is proposed for the trash here: choose the photo to keep (← → or 1–9), or press d if they are not copies.' });
+      if (proposesNothing(group))
+        setNotice({ text: 'Nothing is proposed for the trash here: choose the photo to keep (← → or 1–9), or press d if they are not copies.' });
       else void resolve(group);
     } else if (group && (event.key === 'd' || event.key === 'D')) void dismiss(group);
     else if (event.key === 'u' && notice?.undo) void undo();

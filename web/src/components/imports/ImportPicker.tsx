@@ -17,7 +17,10 @@ interface Props {
 /** Of what was chosen or dropped, the zips; the rest named in a message (photos go in with Upload). */
 function zipsOf(files: File[], onRefused: Props['onRefused']): File[] {
   const others = files.filter((file) => !isArchive(file));
-  if (others.length > 0) onRefused(`Only an export's .zip files are imported here: ${others.map((f) => f.name).join(', ')} ${others.length === 1 ? 'is' : 'are'} not one (photos and videos go in with Upload).`);
+  if (others.length > 0)
+    onRefused(
+      `Only an export's .zip files are imported here: ${others.map((f) => f.name).join(', ')} ${others.length === 1 ? 'is' : 'are'} not one (photos and videos go in with Upload).`,
+    );
   return files.filter(isArchive);
 }
 
@@ -37,7 +40,10 @@ export function ImportPicker({ disabled, input, onFiles, onRefused }: Props) {
       claimDrops((dropped) => {
         const { onFiles: give, onRefused: refuse, disabled: busy } = take.current;
         if (busy) return refuse('An upload is under way: drop the files again once it is done.');
-        const zips = zipsOf(dropped.map((item) => item.file), refuse);
+        const zips = zipsOf(
+          dropped.map((item) => item.file),
+          refuse,
+        );
         if (zips.length > 0) give(zips);
       }, "Drop the export's .zip files to import them"),
     [],
@@ -51,13 +57,7 @@ export function ImportPicker({ disabled, input, onFiles, onRefused }: Props) {
             <strong>From Upload:</strong> {offered.map((file) => `${file.name} (${formatBytes(file.size)})`).join(', ')}
           </p>
           <p className="import-actions">
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={disabled}
-              onClick={() => settle(true)}
-              data-testid="import-offered"
-            >
+            <button type="button" className="button button-primary" disabled={disabled} onClick={() => settle(true)} data-testid="import-offered">
               Import {offered.length === 1 ? 'it' : 'them'}
             </button>
             <button type="button" className="button" onClick={() => settle(false)}>

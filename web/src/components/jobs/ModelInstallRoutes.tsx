@@ -69,7 +69,11 @@ export function ArchiveInstall({ name, onAct }: { name: string; onAct: (work: ()
 export function InstallFailure({ model, retry, onAct }: { model: ModelInfo; retry: ReactNode; onAct: (work: () => Promise<unknown>) => void }) {
   const source = model.repo ? (
     <>
-      (<code>huggingface-cli download {model.repo} --local-dir {model.name}</code>)
+      (
+      <code>
+        huggingface-cli download {model.repo} --local-dir {model.name}
+      </code>
+      )
     </>
   ) : null;
   return (
@@ -78,8 +82,12 @@ export function InstallFailure({ model, retry, onAct }: { model: ModelInfo; retr
         The download of {model.name} failed: {model.install?.error ?? 'no reason was given'}
       </p>
       <p className="muted" data-testid="model-offline-route">
-        Without the hub from here: on a machine that reaches it, download the model&apos;s folder {source} and zip it for{' '}
-        <strong>Install from a zip…</strong>, or copy the folder to the server and run <code>shoebox models pull {model.name} --from ./{model.name}</code>.
+        Without the hub from here: on a machine that reaches it, download the model&apos;s folder {source} and zip it for <strong>Install from a zip…</strong>,
+        or copy the folder to the server and run{' '}
+        <code>
+          shoebox models pull {model.name} --from ./{model.name}
+        </code>
+        .
       </p>
       <div className="jobs-model-actions">
         {retry}

@@ -1,6 +1,17 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api.js';
-import { cancelInstall, hasPartial, installLabel, installModel, listModels, removeModel, switchClipModel, type InstallStatus, type ModelInfo, type ModelList as Models } from '../../client/models.js';
+import {
+  cancelInstall,
+  hasPartial,
+  installLabel,
+  installModel,
+  listModels,
+  removeModel,
+  switchClipModel,
+  type InstallStatus,
+  type ModelInfo,
+  type ModelList as Models,
+} from '../../client/models.js';
 import { formatBytes } from '../../lib/format.js';
 import { ArchiveInstall, InstallFailure } from './ModelInstallRoutes.js';
 import { featureLabel } from './steps.js';
@@ -142,7 +153,11 @@ function ModelControls({ model, pinned, onAct }: { model: ModelInfo; pinned: boo
           type="button"
           className="button button-primary button-small"
           onClick={() => {
-            if (window.confirm(`Use ${model.name} for search by meaning, tags and similar photos? Every photo is analysed again with it; meanwhile search by meaning finds the photos already done.`)) {
+            if (
+              window.confirm(
+                `Use ${model.name} for search by meaning, tags and similar photos? Every photo is analysed again with it; meanwhile search by meaning finds the photos already done.`,
+              )
+            ) {
               onAct(() => switchClipModel(model.name));
             }
           }}
@@ -176,7 +191,9 @@ function ModelControls({ model, pinned, onAct }: { model: ModelInfo; pinned: boo
       )}
       {install?.state === 'failed' ? <InstallFailure model={model} retry={installButton} onAct={onAct} /> : null}
       {install?.state === 'cancelled' ? (
-        <p className="muted">{hasPartial(install) ? 'Download stopped; what arrived is kept for the next try.' : 'Download stopped before anything arrived.'}</p>
+        <p className="muted">
+          {hasPartial(install) ? 'Download stopped; what arrived is kept for the next try.' : 'Download stopped before anything arrived.'}
+        </p>
       ) : null}
       {install?.state === 'installed' ? (
         <p className="muted" data-testid="model-installed-note">

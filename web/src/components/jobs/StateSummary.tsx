@@ -17,9 +17,7 @@ export function StateSummary({ states }: { states: JobsSnapshot['states'] }) {
       <h2 id="jobs-states-title">Photos</h2>
       {total > 0 ? (
         <div className="jobs-bar jobs-bar-large" aria-hidden="true">
-          {STATES.map(({ state }) =>
-            states[state] ? <span key={state} className={`jobs-fill-${state}`} style={{ flexGrow: states[state] }} /> : null,
-          )}
+          {STATES.map(({ state }) => (states[state] ? <span key={state} className={`jobs-fill-${state}`} style={{ flexGrow: states[state] }} /> : null))}
         </div>
       ) : null}
       <dl className="jobs-state-counts">

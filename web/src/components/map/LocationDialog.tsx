@@ -40,7 +40,10 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
     if (!open || !element) return;
     setPicked(null);
     setError(null);
-    const made = makeMap(element, latitude !== undefined && longitude !== undefined ? { latitude, longitude, zoom: 6 } : WORLD_VIEW, { onError: setError, onSourceProblem: setError });
+    const made = makeMap(element, latitude !== undefined && longitude !== undefined ? { latitude, longitude, zoom: 6 } : WORLD_VIEW, {
+      onError: setError,
+      onSourceProblem: setError,
+    });
     const pin = L.circleMarker([0, 0], PIN);
     if (latitude !== undefined && longitude !== undefined) pin.setLatLng([latitude, longitude]).addTo(made.map);
     made.map.on('click', (event: L.LeafletMouseEvent) => {
@@ -80,7 +83,11 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
       <p className="muted">Click the map where it was taken; zoom in to be precise.</p>
       <div ref={container} className="location-map" data-testid="location-map" role="application" aria-label="Pick the place on the map" />
       <p className="location-picked" data-testid="location-picked">
-        {picked ? `${picked.latitude.toFixed(5)}, ${picked.longitude.toFixed(5)}` : current ? `Now: ${current.latitude.toFixed(5)}, ${current.longitude.toFixed(5)}` : 'No place picked yet.'}
+        {picked
+          ? `${picked.latitude.toFixed(5)}, ${picked.longitude.toFixed(5)}`
+          : current
+            ? `Now: ${current.latitude.toFixed(5)}, ${current.longitude.toFixed(5)}`
+            : 'No place picked yet.'}
       </p>
       {error ? (
         <p className="form-error" role="alert">

@@ -8,7 +8,17 @@ import { LocationDialog, type Position } from './LocationDialog.js';
 import { makeMap } from './makeMap.js';
 import '../../styles/map.css';
 
-export function LocationSection({ photoId, position, own, onChanged }: { photoId: string; position: Position | null; own: boolean; onChanged: (message: string) => void }) {
+export function LocationSection({
+  photoId,
+  position,
+  own,
+  onChanged,
+}: {
+  photoId: string;
+  position: Position | null;
+  own: boolean;
+  onChanged: (message: string) => void;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const [picking, setPicking] = useState(false);
   const latitude = position?.latitude;
@@ -26,7 +36,11 @@ export function LocationSection({ photoId, position, own, onChanged }: { photoId
   return (
     <section className="info-section location-section" aria-labelledby="location-title" data-testid="location-section">
       <h2 id="location-title">Location</h2>
-      {position ? <div ref={container} className="location-small-map" data-testid="location-small-map" aria-hidden="true" /> : <p className="muted">No location.</p>}
+      {position ? (
+        <div ref={container} className="location-small-map" data-testid="location-small-map" aria-hidden="true" />
+      ) : (
+        <p className="muted">No location.</p>
+      )}
       <p className="location-links">
         {position ? <Link to={`/map?at=${position.latitude.toFixed(5)},${position.longitude.toFixed(5)},12`}>Show on the map</Link> : null}
         {own ? (

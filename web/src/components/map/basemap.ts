@@ -28,7 +28,16 @@ export function drawBasemap(map: L.Map, group: L.LayerGroup, basemap: Basemap): 
   group.addLayer(L.geoJSON(borders, { style: () => ({ ...BORDERS, renderer }), interactive: false, pane: 'basemap' }));
   const cities = L.layerGroup();
   for (const city of basemap.cities) {
-    const dot = L.circleMarker([city.latitude, city.longitude], { radius: 2.5, color: '#5b5566', weight: 1, fillColor: '#fff', fillOpacity: 1, pane: 'basemap', renderer, interactive: false });
+    const dot = L.circleMarker([city.latitude, city.longitude], {
+      radius: 2.5,
+      color: '#5b5566',
+      weight: 1,
+      fillColor: '#fff',
+      fillOpacity: 1,
+      pane: 'basemap',
+      renderer,
+      interactive: false,
+    });
     dot.bindTooltip(city.name, { permanent: true, direction: 'right', className: 'map-city', offset: [4, 0], pane: 'basemap-labels' });
     cities.addLayer(dot);
   }

@@ -5,7 +5,12 @@ import { Link } from '../../lib/router.js';
 /** A memory as a card: its best item, its title and what it holds; opens the memory. */
 export function MemoryCard({ memory, compact }: { memory: MemorySummary; compact?: boolean }) {
   return (
-    <Link to={`/memories/${encodeURIComponent(memory.id)}`} className={`memory-card${compact ? ' memory-card-compact' : ''}`} data-testid="memory-card" data-kind={memory.kind}>
+    <Link
+      to={`/memories/${encodeURIComponent(memory.id)}`}
+      className={`memory-card${compact ? ' memory-card-compact' : ''}`}
+      data-testid="memory-card"
+      data-kind={memory.kind}
+    >
       <img src={photoUrls.thumbnail(memory.coverId)} alt="" loading="lazy" />
       <span className="memory-card-text">
         <span className="memory-card-title">{memory.title}</span>

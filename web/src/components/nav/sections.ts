@@ -13,7 +13,11 @@ export interface Section {
 export const EVERYDAY: readonly Section[] = [
   { to: '/', label: 'Photos', icon: 'M4 5h16v14H4z M4 15l5-5 4 4 3-3 4 4' },
   { to: '/favorites', label: 'Favourites', icon: 'M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10z' },
-  { to: '/people', label: 'People', icon: 'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7z M2.5 20a6.5 6.5 0 0 1 13 0 M16 4.3a3.5 3.5 0 0 1 0 6.4 M18 14.5a6.5 6.5 0 0 1 3.5 5.5' },
+  {
+    to: '/people',
+    label: 'People',
+    icon: 'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7z M2.5 20a6.5 6.5 0 0 1 13 0 M16 4.3a3.5 3.5 0 0 1 0 6.4 M18 14.5a6.5 6.5 0 0 1 3.5 5.5',
+  },
   { to: '/albums', label: 'Albums', icon: 'M4 7h16v13H4z M7 4h10 M9 13l2 2 4-4' },
   { to: '/map', label: 'Map', icon: 'M9 4 3 6v14l6-2 6 2 6-2V4l-6 2z M9 4v14 M15 6v14' },
   { to: '/memories', label: 'Memories', icon: 'M12 3a9 9 0 1 0 9 9 M12 7v5l3 2 M17 3v4h4' },

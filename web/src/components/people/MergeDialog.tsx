@@ -71,8 +71,8 @@ export function MergeDialog({ source, onMerged, onCancel }: Props) {
       {source ? (
         <>
           <p>
-            Choose who this really is. {source.name ? `${source.name}'s` : 'Their'} {plural(source.faceCount, 'face', 'faces')} move to that person
-            and {source.name ? sourceName : 'this unnamed person'} is removed.
+            Choose who this really is. {source.name ? `${source.name}'s` : 'Their'} {plural(source.faceCount, 'face', 'faces')} move to that person and{' '}
+            {source.name ? sourceName : 'this unnamed person'} is removed.
             {source.name ? ` A person without a name takes the name ${source.name}.` : ''}
           </p>
           {loadError ? (
@@ -106,13 +106,7 @@ export function MergeDialog({ source, onMerged, onCancel }: Props) {
                 {shown.length === 0 ? <p className="muted merge-none">Nobody matches “{filter.trim()}”.</p> : null}
                 {shown.map((person) => (
                   <label key={person.id} className={`merge-option ${person.id === targetId ? 'merge-option-chosen' : ''}`}>
-                    <input
-                      type="radio"
-                      name="merge-target"
-                      value={person.id}
-                      checked={person.id === targetId}
-                      onChange={() => setTargetId(person.id)}
-                    />
+                    <input type="radio" name="merge-target" value={person.id} checked={person.id === targetId} onChange={() => setTargetId(person.id)} />
                     <FaceAvatar faceId={person.coverFaceId} className="face-avatar-small" />
                     <span className="merge-option-text">
                       <span className={person.name ? 'merge-option-name' : 'merge-option-name unnamed'}>{personLabel(person)}</span>

@@ -41,8 +41,8 @@ export function PersonDialogs({ current, actions }: { current: Person | null; ac
         onCancel={() => actions.setConfirmDelete(false)}
       >
         <p>
-          The person is removed; their {current ? plural(current.faceCount, 'face stays', 'faces stay') : 'faces stay'} in your photos without a
-          name, and no photo is deleted.
+          The person is removed; their {current ? plural(current.faceCount, 'face stays', 'faces stay') : 'faces stay'} in your photos without a name, and no
+          photo is deleted.
         </p>
       </ConfirmDialog>
     </>

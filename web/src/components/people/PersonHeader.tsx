@@ -26,14 +26,7 @@ export function PersonHeader({ current, label, renaming, onRenameStart, onRename
       <div className="person-head-main">
         <div className="person-title-row">
           {renaming && current ? (
-            <NameForm
-              initial={current.name ?? ''}
-              label="Their name"
-              placeholder="Their name"
-              allowEmpty
-              onSave={onRename}
-              onCancel={onRenameCancel}
-            />
+            <NameForm initial={current.name ?? ''} label="Their name" placeholder="Their name" allowEmpty onSave={onRename} onCancel={onRenameCancel} />
           ) : (
             <h1 className={`person-title ${current && !current.name ? 'unnamed' : ''}`} data-testid="person-title">
               {current ? label : <span className="skeleton skeleton-line" style={{ display: 'inline-block', width: '8em' }} />}

@@ -99,18 +99,10 @@ interface DialogProps {
 
 export function MoveToTrashDialog({ photo, open, busy, onConfirm, onCancel }: DialogProps) {
   return (
-    <ConfirmDialog
-      open={open}
-      title="Move this photo to the trash?"
-      confirmLabel="Move to trash"
-      danger
-      busy={busy}
-      onConfirm={onConfirm}
-      onCancel={onCancel}
-    >
+    <ConfirmDialog open={open} title="Move this photo to the trash?" confirmLabel="Move to trash" danger busy={busy} onConfirm={onConfirm} onCancel={onCancel}>
       <p>
-        <strong>{photo.filename}</strong> leaves the gallery and the search. It stays in the trash, where it can be restored, until the trash is
-        emptied (it empties itself after a number of days).
+        <strong>{photo.filename}</strong> leaves the gallery and the search. It stays in the trash, where it can be restored, until the trash is emptied (it
+        empties itself after a number of days).
       </p>
       {photo.sourcePath ? <p className="muted">The file it was imported from ({photo.sourcePath}) is not touched.</p> : null}
     </ConfirmDialog>

@@ -19,7 +19,13 @@ const RATIOS: { label: string; value: number | 'original' | null }[] = [
   { label: '16:9', value: 16 / 9 },
 ];
 const HANDLES: Handle[] = ['nw', 'ne', 'sw', 'se'];
-const HANDLE_NAMES: Record<Handle, string> = { move: 'Crop area', nw: 'Top left corner', ne: 'Top right corner', sw: 'Bottom left corner', se: 'Bottom right corner' };
+const HANDLE_NAMES: Record<Handle, string> = {
+  move: 'Crop area',
+  nw: 'Top left corner',
+  ne: 'Top right corner',
+  sw: 'Bottom left corner',
+  se: 'Bottom right corner',
+};
 
 interface Props {
   photo: PhotoFull;
@@ -92,7 +98,11 @@ export function PhotoEditor({ photo, open, busy, error, onSave, onCancel }: Prop
         </button>
         <label className="editor-ratio">
           <span>Crop</span>
-          <select value={RATIOS.findIndex((r) => r.value === ratio)} onChange={(event) => chooseRatio(RATIOS[Number(event.target.value)]!.value)} data-testid="crop-ratio">
+          <select
+            value={RATIOS.findIndex((r) => r.value === ratio)}
+            onChange={(event) => chooseRatio(RATIOS[Number(event.target.value)]!.value)}
+            data-testid="crop-ratio"
+          >
             {RATIOS.map((r, index) => (
               <option key={r.label} value={index}>
                 {r.label}
@@ -168,7 +178,11 @@ function CropStage({ photo, image, turn, crop, setCrop, pixelRatio, onImage }: C
   // the upright preview, turned: the image is laid out at its own proportions, then turned into the stage
   const imageStyle = turned
     ? sideways
-      ? { width: `${(100 * turned.height) / turned.width}%`, height: `${(100 * turned.width) / turned.height}%`, transform: `translate(-50%, -50%) rotate(${turn}deg)` }
+      ? {
+          width: `${(100 * turned.height) / turned.width}%`,
+          height: `${(100 * turned.width) / turned.height}%`,
+          transform: `translate(-50%, -50%) rotate(${turn}deg)`,
+        }
       : { width: '100%', height: '100%', transform: `translate(-50%, -50%) rotate(${turn}deg)` }
     : undefined;
 

@@ -42,14 +42,7 @@ export function PhotoNav({ back, newer, older, position, total }: Props) {
           </Link>
         ) : null}
         {older ? (
-          <Link
-            to={photoUrls.page(older.id)}
-            replace
-            className="button button-ghost"
-            title={`Next: ${older.filename} (→)`}
-            rel="next"
-            data-testid="next-photo"
-          >
+          <Link to={photoUrls.page(older.id)} replace className="button button-ghost" title={`Next: ${older.filename} (→)`} rel="next" data-testid="next-photo">
             Next <span aria-hidden="true">›</span>
           </Link>
         ) : null}

@@ -106,9 +106,8 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
         ) : null}
         {photo.offline ? (
           <p className="banner" data-testid="photo-offline">
-            Offline: its file is not in its folder any more (deleted, moved away, or the disk is not there). Shoebox keeps it; it
-            comes back by itself with its file, and goes to the trash after the library's grace period.{' '}
-            <Link to="/settings/libraries">Libraries</Link>
+            Offline: its file is not in its folder any more (deleted, moved away, or the disk is not there). Shoebox keeps it; it comes back by itself with its
+            file, and goes to the trash after the library's grace period. <Link to="/settings/libraries">Libraries</Link>
           </p>
         ) : null}
 
@@ -121,7 +120,11 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
         <Suspense fallback={null}>
           <LocationSection
             photoId={photo.id}
-            position={photo.metadata.latitude !== null && photo.metadata.longitude !== null ? { latitude: photo.metadata.latitude, longitude: photo.metadata.longitude } : null}
+            position={
+              photo.metadata.latitude !== null && photo.metadata.longitude !== null
+                ? { latitude: photo.metadata.latitude, longitude: photo.metadata.longitude }
+                : null
+            }
             own={own && !trashed}
             onChanged={said}
           />
@@ -131,18 +134,9 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
 
         <Analysis photo={photo} note={(step, fallback) => stepNote(photo, step, fallback)} />
 
-        {photo.albums && own ? (
-          <PhotoAlbums
-            photoId={photo.id}
-            albums={photo.albums}
-            onAdded={said}
-          />
-        ) : null}
+        {photo.albums && own ? <PhotoAlbums photoId={photo.id} albums={photo.albums} onAdded={said} /> : null}
 
-        <StackSection
-          photo={photo}
-          onChanged={said}
-        />
+        <StackSection photo={photo} onChanged={said} />
 
         <DuplicatesSection photo={photo} />
 
@@ -154,16 +148,17 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
       </aside>
 
       {editingFace ? (
-        <FaceEditor
-          key={editingFace.id}
-          face={editingFace}
-          hints={photo.peopleHints}
-          onClose={() => setEditingFace(null)}
-          onChanged={said}
-        />
+        <FaceEditor key={editingFace.id} face={editingFace} hints={photo.peopleHints} onClose={() => setEditingFace(null)} onChanged={said} />
       ) : null}
 
-      <PhotoEditor photo={photo} open={editing.open} busy={editing.saving} error={editing.error} onSave={(edit) => void editing.save(edit)} onCancel={() => editing.setOpen(false)} />
+      <PhotoEditor
+        photo={photo}
+        open={editing.open}
+        busy={editing.saving}
+        error={editing.error}
+        onSave={(edit) => void editing.save(edit)}
+        onCancel={() => editing.setOpen(false)}
+      />
 
       <MoveToTrashDialog
         photo={photo}
@@ -181,29 +176,29 @@ function PhotoMarks({ actions, own }: { actions: ReturnType<typeof usePhotoActio
   const { trashed, saving } = actions;
   return (
     <>
-    {trashed ? (
-      <div className="banner photo-trashed" role="status" data-testid="trashed">
-        <span>This photo is in the trash.</span>
-        <button type="button" className="button button-small" onClick={() => void actions.restore()} data-testid="restore">
-          Restore
-        </button>
-      </div>
-    ) : null}
+      {trashed ? (
+        <div className="banner photo-trashed" role="status" data-testid="trashed">
+          <span>This photo is in the trash.</span>
+          <button type="button" className="button button-small" onClick={() => void actions.restore()} data-testid="restore">
+            Restore
+          </button>
+        </div>
+      ) : null}
 
-    {!trashed && own && actions.archived ? (
-      <div className="banner photo-archived" role="status" data-testid="archived">
-        <span>In the archive: out of the timeline.</span>
-        <button type="button" className="button button-small" onClick={actions.toggleArchive} disabled={saving} data-testid="unarchive">
-          Unarchive
-        </button>
-      </div>
-    ) : null}
-    {!trashed && own ? (
-      <div className="photo-rate">
-        <FavoriteToggle favorite={actions.favorite} onToggle={actions.toggleFavorite} disabled={saving} />
-        <RatingInput value={actions.rating} onChange={actions.rate} disabled={saving} />
-      </div>
-    ) : null}
+      {!trashed && own && actions.archived ? (
+        <div className="banner photo-archived" role="status" data-testid="archived">
+          <span>In the archive: out of the timeline.</span>
+          <button type="button" className="button button-small" onClick={actions.toggleArchive} disabled={saving} data-testid="unarchive">
+            Unarchive
+          </button>
+        </div>
+      ) : null}
+      {!trashed && own ? (
+        <div className="photo-rate">
+          <FavoriteToggle favorite={actions.favorite} onToggle={actions.toggleFavorite} disabled={saving} />
+          <RatingInput value={actions.rating} onChange={actions.rate} disabled={saving} />
+        </div>
+      ) : null}
     </>
   );
 }

@@ -94,14 +94,32 @@ export function StackSection({ photo, onChanged }: { photo: PhotoFull; onChanged
       {load.status === 'error' ? <p className="muted">The stack could not be loaded: {load.error}</p> : null}
       <div className="stack-actions">
         {!isCover ? (
-          <button type="button" className="button" disabled={busy} data-testid="stack-cover" onClick={() => act(() => setStackCover(ref.id, photo.id), 'This photo is now the cover of its stack.')}>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            data-testid="stack-cover"
+            onClick={() => act(() => setStackCover(ref.id, photo.id), 'This photo is now the cover of its stack.')}
+          >
             Make this the cover
           </button>
         ) : null}
-        <button type="button" className="button" disabled={busy} data-testid="stack-move-out" onClick={() => act(() => moveOutOfStack(ref.id, photo.id), 'Moved out of the stack.')}>
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          data-testid="stack-move-out"
+          onClick={() => act(() => moveOutOfStack(ref.id, photo.id), 'Moved out of the stack.')}
+        >
           Move out of the stack
         </button>
-        <button type="button" className="button" disabled={busy} data-testid="stack-unstack" onClick={() => act(() => unstack(ref.id), `Unstacked: the ${ref.count} photos are on their own again.`)}>
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          data-testid="stack-unstack"
+          onClick={() => act(() => unstack(ref.id), `Unstacked: the ${ref.count} photos are on their own again.`)}
+        >
           Unstack all
         </button>
       </div>

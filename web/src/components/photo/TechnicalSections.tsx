@@ -11,11 +11,7 @@ export function TechnicalSections({ photo }: { photo: PhotoFull }) {
     <>
       <section className="info-section" aria-labelledby="colours-title">
         <h2 id="colours-title">Colours</h2>
-        {photo.palette && photo.palette.length > 0 ? (
-          <Palette colours={photo.palette} />
-        ) : (
-          <p className="muted">{stepNote(photo, 'palette', 'No palette.')}</p>
-        )}
+        {photo.palette && photo.palette.length > 0 ? <Palette colours={photo.palette} /> : <p className="muted">{stepNote(photo, 'palette', 'No palette.')}</p>}
       </section>
 
       <section className="info-section" aria-labelledby="pipeline-title">

@@ -14,7 +14,11 @@ export function ActiveFilters({ filters, choices, onChange }: { filters: SearchF
   }
   for (const id of filters.people ?? []) {
     const person = choices.people?.find((p) => p.id === id);
-    chips.push({ key: `person:${id}`, label: person ? (person.name ?? 'Unnamed person') : 'Person', remove: { ...filters, people: filters.people!.filter((p) => p !== id) } });
+    chips.push({
+      key: `person:${id}`,
+      label: person ? (person.name ?? 'Unnamed person') : 'Person',
+      remove: { ...filters, people: filters.people!.filter((p) => p !== id) },
+    });
   }
   if (filters.from || filters.to) {
     const from = formatShortDate(filters.from ?? null);
@@ -27,7 +31,12 @@ export function ActiveFilters({ filters, choices, onChange }: { filters: SearchF
   if (filters.album) chips.push({ key: 'album', label: `Album: ${album ?? '…'}`, remove: { ...filters, album: undefined } });
   if (filters.hasLocation) chips.push({ key: 'location', label: 'Has a location', remove: { ...filters, hasLocation: undefined } });
   if (filters.favorite) chips.push({ key: 'favorite', label: 'Favourites', remove: { ...filters, favorite: undefined } });
-  if (filters.minRating) chips.push({ key: 'rating', label: `${'★'.repeat(filters.minRating)}${filters.minRating < 5 ? ' and up' : ''}`, remove: { ...filters, minRating: undefined } });
+  if (filters.minRating)
+    chips.push({
+      key: 'rating',
+      label: `${'★'.repeat(filters.minRating)}${filters.minRating < 5 ? ' and up' : ''}`,
+      remove: { ...filters, minRating: undefined },
+    });
   if (filters.hideDuplicates) chips.push({ key: 'duplicates', label: 'Duplicates hidden', remove: { ...filters, hideDuplicates: undefined } });
   if (chips.length === 0) return null;
   return (

@@ -24,7 +24,11 @@ export function ModeToggle({
     <fieldset className="segmented" data-testid="search-mode">
       <legend className="visually-hidden">Search mode</legend>
       {SEARCH_MODES.map((value) => (
-        <label key={value} className={`segment${unavailable.has(value) ? ' segment-unavailable' : ''}`} title={unavailable.has(value) ? `Not available: no CLIP model is installed on the server` : MODES[value].hint}>
+        <label
+          key={value}
+          className={`segment${unavailable.has(value) ? ' segment-unavailable' : ''}`}
+          title={unavailable.has(value) ? `Not available: no CLIP model is installed on the server` : MODES[value].hint}
+        >
           <input type="radio" name={name} value={value} checked={mode === value} onChange={() => onChange(value)} />
           <span>
             {MODES[value].label}

@@ -20,8 +20,8 @@ export function ModeUnavailable({ message, command, onKeyword }: { message: stri
       <p>Searching by meaning, and by image, compares photos with the CLIP model, which is not installed on the Shoebox server.</p>
       {command ? (
         <p>
-          Install it on the server with <code className="command">{command}</code>, then search again: photos already in the library are analysed
-          with it in the background.
+          Install it on the server with <code className="command">{command}</code>, then search again: photos already in the library are analysed with it in the
+          background.
         </p>
       ) : null}
       <p className="muted">The server said: {message}</p>

@@ -85,11 +85,7 @@ export function SearchFiltersPanel({
         {choices.people === null ? (
           <p className="muted filter-loading">Loading…</p>
         ) : (
-          <PeopleList
-            people={choices.people}
-            selected={selectedPeople}
-            onToggle={(personId, on) => set({ people: toggle(filters.people, personId, on) })}
-          />
+          <PeopleList people={choices.people} selected={selectedPeople} onToggle={(personId, on) => set({ people: toggle(filters.people, personId, on) })} />
         )}
       </fieldset>
 
@@ -101,7 +97,12 @@ export function SearchFiltersPanel({
       <fieldset className="filter-group">
         <legend>Favourites and rating</legend>
         <label className="filter-check">
-          <input type="checkbox" data-testid="filter-favorite" checked={!!filters.favorite} onChange={(event) => set({ favorite: event.target.checked || undefined })} />
+          <input
+            type="checkbox"
+            data-testid="filter-favorite"
+            checked={!!filters.favorite}
+            onChange={(event) => set({ favorite: event.target.checked || undefined })}
+          />
           <span>Favourites only</span>
         </label>
         <label htmlFor={`${id}-rating`} className="visually-hidden">
@@ -126,7 +127,12 @@ export function SearchFiltersPanel({
       <fieldset className="filter-group">
         <legend className="visually-hidden">More</legend>
         <label className="filter-check">
-          <input type="checkbox" data-testid="filter-has-location" checked={!!filters.hasLocation} onChange={(event) => set({ hasLocation: event.target.checked || undefined })} />
+          <input
+            type="checkbox"
+            data-testid="filter-has-location"
+            checked={!!filters.hasLocation}
+            onChange={(event) => set({ hasLocation: event.target.checked || undefined })}
+          />
           <span>Has a location</span>
         </label>
         <label className="filter-check">
@@ -145,7 +151,15 @@ export function SearchFiltersPanel({
   );
 }
 
-function CategoryList({ categories, selected, onToggle }: { categories: Category[]; selected: ReadonlySet<string>; onToggle: (name: string, on: boolean) => void }) {
+function CategoryList({
+  categories,
+  selected,
+  onToggle,
+}: {
+  categories: Category[];
+  selected: ReadonlySet<string>;
+  onToggle: (name: string, on: boolean) => void;
+}) {
   const [showEmpty, setShowEmpty] = useState(false);
   // Empty categories only clutter the list; one chosen stays (its link may come from elsewhere).
   const shown = categories.filter((c) => showEmpty || c.photoCount > 0 || selected.has(c.name));
@@ -158,7 +172,13 @@ function CategoryList({ categories, selected, onToggle }: { categories: Category
         {shown.map((category) => (
           <li key={category.id}>
             <label className="filter-check">
-              <input type="checkbox" data-testid="filter-category" value={category.name} checked={selected.has(category.name)} onChange={(event) => onToggle(category.name, event.target.checked)} />
+              <input
+                type="checkbox"
+                data-testid="filter-category"
+                value={category.name}
+                checked={selected.has(category.name)}
+                onChange={(event) => onToggle(category.name, event.target.checked)}
+              />
               <span>{category.label}</span>
               <span className="filter-count" aria-label={`${category.photoCount} photos`}>
                 {category.photoCount}
@@ -198,8 +218,18 @@ function PeopleList({ people, selected, onToggle }: { people: PersonChoice[]; se
         {shown.map((person) => (
           <li key={person.id}>
             <label className="filter-check">
-              <input type="checkbox" data-testid="filter-person" value={person.id} checked={selected.has(person.id)} onChange={(event) => onToggle(person.id, event.target.checked)} />
-              {person.coverFaceId ? <img className="filter-face" src={photoUrls.face(person.coverFaceId)} alt="" width={24} height={24} loading="lazy" /> : <span className="filter-face" aria-hidden="true" />}
+              <input
+                type="checkbox"
+                data-testid="filter-person"
+                value={person.id}
+                checked={selected.has(person.id)}
+                onChange={(event) => onToggle(person.id, event.target.checked)}
+              />
+              {person.coverFaceId ? (
+                <img className="filter-face" src={photoUrls.face(person.coverFaceId)} alt="" width={24} height={24} loading="lazy" />
+              ) : (
+                <span className="filter-face" aria-hidden="true" />
+              )}
               <span>{person.name ?? 'Unnamed person'}</span>
               <span className="filter-count" aria-label={`${person.photoCount} photos`}>
                 {person.photoCount}

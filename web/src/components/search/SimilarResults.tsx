@@ -45,7 +45,15 @@ export function SimilarResults({
       ) : (
         <>
           <SimilarResultGrid hits={items} source={sourceName} />
-          <MoreResults shown={items.length} total={null} loading={view.loadingMore} error={view.moreError} canMore={meta.more} onMore={onMore} step={SIMILAR_PAGE} />
+          <MoreResults
+            shown={items.length}
+            total={null}
+            loading={view.loadingMore}
+            error={view.moreError}
+            canMore={meta.more}
+            onMore={onMore}
+            step={SIMILAR_PAGE}
+          />
         </>
       )}
     </>

@@ -15,8 +15,8 @@ export function StartHere({ onImage }: { onImage: (file: File) => void }) {
   return (
     <div className="search-start" data-testid="search-start">
       <p className="search-start-lead">
-        Type in the search box above (press <kbd>/</kbd> from anywhere) to find photos by what is in them, who is in them, where they were taken, or
-        the text written in them.
+        Type in the search box above (press <kbd>/</kbd> from anywhere) to find photos by what is in them, who is in them, where they were taken, or the text
+        written in them.
       </p>
       <ul className="search-examples">
         {examples.map((example) => (

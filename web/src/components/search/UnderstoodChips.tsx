@@ -82,7 +82,9 @@ export function UnderstoodChips({
       </ul>
       {understood.didYouMean.map((ask) => (
         <p key={`${ask.start}-${ask.text}`} className="search-note" data-testid="did-you-mean">
-          {understood.people.some((p) => ask.options[0] && p.id === ask.options[0].id) ? `“${ask.text}” is ${ask.options[0]!.name} here. Did you mean ` : 'Did you mean '}
+          {understood.people.some((p) => ask.options[0] && p.id === ask.options[0].id)
+            ? `“${ask.text}” is ${ask.options[0]!.name} here. Did you mean `
+            : 'Did you mean '}
           {ask.options
             .filter((option, index) => index > 0 || !understood.people.some((p) => p.id === option.id))
             .map((option, index, list) => (

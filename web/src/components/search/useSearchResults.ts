@@ -136,7 +136,14 @@ export function useTextSearch(search: { q: string; mode: SearchMode; filters: Se
     const last = answers[answers.length - 1]!;
     return {
       pages: answers.map((answer) => answer.items),
-      meta: { total: last.total, mode: last.mode, requestedMode: last.requestedMode, alternatives: last.alternatives, notices: last.notices, understood: last.understood },
+      meta: {
+        total: last.total,
+        mode: last.mode,
+        requestedMode: last.requestedMode,
+        alternatives: last.alternatives,
+        notices: last.notices,
+        understood: last.understood,
+      },
     };
   });
 }

@@ -44,7 +44,11 @@ export function LinkList({ links, onChange }: { links: LinkSummary[]; onChange: 
               {link.allowDownload ? 'Turn downloads off' : 'Turn downloads on'}
             </button>
             {link.allowDownload ? (
-              <button type="button" className="button button-ghost" onClick={() => onChange(() => sharingApi.updateLink(link.id, { keepMetadata: !link.keepMetadata }))}>
+              <button
+                type="button"
+                className="button button-ghost"
+                onClick={() => onChange(() => sharingApi.updateLink(link.id, { keepMetadata: !link.keepMetadata }))}
+              >
                 {link.keepMetadata ? 'Remove location from downloads' : 'Keep location in downloads'}
               </button>
             ) : null}

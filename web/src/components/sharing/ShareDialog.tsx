@@ -66,7 +66,9 @@ export function ShareDialog({ open, albumId, photoIds, title, onClose, onChanged
         <section aria-label="People" className="share-section">
           <h3>People</h3>
           {shares.length === 0 ? (
-            users.length > 0 ? <p className="muted">Not shared with anyone yet.</p> : null
+            users.length > 0 ? (
+              <p className="muted">Not shared with anyone yet.</p>
+            ) : null
           ) : (
             <ul className="share-list" data-testid="album-shares">
               {shares.map((share) => (
@@ -82,11 +84,7 @@ export function ShareDialog({ open, albumId, photoIds, title, onClose, onChanged
                     <option value="viewer">Can view</option>
                     <option value="editor">Can add and remove photos</option>
                   </select>
-                  <button
-                    type="button"
-                    className="button button-ghost"
-                    onClick={() => void act(() => sharingApi.unshareAlbum(albumId, share.userId))}
-                  >
+                  <button type="button" className="button button-ghost" onClick={() => void act(() => sharingApi.unshareAlbum(albumId, share.userId))}>
                     Stop sharing
                   </button>
                 </li>
@@ -230,8 +228,8 @@ function NewLinkForm({ onCreate }: { onCreate: (settings: NewLinkSettings) => Pr
       </label>
       {allowDownload ? (
         <label className="check">
-          <input type="checkbox" checked={keepMetadata} onChange={(e) => setKeepMetadata(e.target.checked)} /> Keep where they were taken and the
-          camera&apos;s serial numbers in the downloads
+          <input type="checkbox" checked={keepMetadata} onChange={(e) => setKeepMetadata(e.target.checked)} /> Keep where they were taken and the camera&apos;s
+          serial numbers in the downloads
         </label>
       ) : null}
       <label className="check">

@@ -38,7 +38,13 @@ export function SelectionActions({ ids, pending, busy, allFavourite, allArchived
   const tooMany = ids.length > MAX_EXPORTED_SELECTION;
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selected photos" data-testid="selection-bar">
-      <button type="button" className="button button-ghost selection-close" onClick={() => selection.clear()} aria-label="Clear the selection (Esc)" title="Clear the selection (Esc)">
+      <button
+        type="button"
+        className="button button-ghost selection-close"
+        onClick={() => selection.clear()}
+        aria-label="Clear the selection (Esc)"
+        title="Clear the selection (Esc)"
+      >
         ×
       </button>
       <p className="selection-count" aria-live="polite" data-testid="selection-count">
@@ -112,7 +118,13 @@ export function SelectionActions({ ids, pending, busy, allFavourite, allArchived
           <span className="selection-label">Share link</span>
         </button>
         {actions.map((action) => (
-          <button key={action.label} type="button" className={`button${action.danger ? ' button-danger-outline' : ''}`} disabled={busy} onClick={() => onExtra(action)}>
+          <button
+            key={action.label}
+            type="button"
+            className={`button${action.danger ? ' button-danger-outline' : ''}`}
+            disabled={busy}
+            onClick={() => onExtra(action)}
+          >
             <span>{action.label}</span>
           </button>
         ))}

@@ -91,12 +91,7 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
         photoIds={ids}
       />
       {dialog === 'share' ? (
-        <ShareDialog
-          open={dialog === 'share'}
-          photoIds={sharedIds}
-          title={`Share ${photos(sharedIds.length)} by link`}
-          onClose={() => setDialog(null)}
-        />
+        <ShareDialog open={dialog === 'share'} photoIds={sharedIds} title={`Share ${photos(sharedIds.length)} by link`} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'location' ? (
         <Suspense fallback={null}>
@@ -110,7 +105,10 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
               setDialog(null);
               selection.clear();
               void library.refresh();
-              setToast({ text: position ? `Placed ${photos(updated)} on the map.` : `Removed the location of ${photos(updated)}.`, link: position ? { to: `/map?at=${position.latitude.toFixed(5)},${position.longitude.toFixed(5)},12`, label: 'Show on the map' } : undefined });
+              setToast({
+                text: position ? `Placed ${photos(updated)} on the map.` : `Removed the location of ${photos(updated)}.`,
+                link: position ? { to: `/map?at=${position.latitude.toFixed(5)},${position.longitude.toFixed(5)},12`, label: 'Show on the map' } : undefined,
+              });
             }}
           />
         </Suspense>

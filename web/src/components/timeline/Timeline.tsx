@@ -93,7 +93,13 @@ export function Timeline({ filter, empty, label = 'Photos, newest first', select
         const to = Math.max(current.anchor, offset);
         selection.setPending(true);
         void sequence.range(from, to + 1).then(
-          (photos) => selection.setMany(sequence.key, photos.map((p) => p.id), true, offset),
+          (photos) =>
+            selection.setMany(
+              sequence.key,
+              photos.map((p) => p.id),
+              true,
+              offset,
+            ),
           () => selection.setPending(false),
         );
         return;
@@ -107,7 +113,13 @@ export function Timeline({ filter, empty, label = 'Photos, newest first', select
     (start: number, count: number, select: boolean) => {
       selection.setPending(true);
       void sequence.range(start, start + count).then(
-        (photos) => selection.setMany(sequence.key, photos.map((p) => p.id), select, start),
+        (photos) =>
+          selection.setMany(
+            sequence.key,
+            photos.map((p) => p.id),
+            select,
+            start,
+          ),
         () => selection.setPending(false),
       );
     },
@@ -147,11 +159,11 @@ export function Timeline({ filter, empty, label = 'Photos, newest first', select
         data-testid="timeline"
         data-total={timeline?.total}
       >
-        {layout && range
-          ? layout.rows.slice(range[0], range[1] + 1).map((row) => <TimelineRow key={row.key} row={row} context={context} />)
-          : !layout
-            ? <TimelineSkeleton />
-            : null}
+        {layout && range ? (
+          layout.rows.slice(range[0], range[1] + 1).map((row) => <TimelineRow key={row.key} row={row} context={context} />)
+        ) : !layout ? (
+          <TimelineSkeleton />
+        ) : null}
       </div>
       {scrubber && layout ? <Scrubber layout={layout} container={container} /> : null}
     </div>

@@ -39,7 +39,11 @@ export const TimelineRow = memo(function TimelineRow({ row, context }: { row: Ro
       <div className="timeline-row timeline-month" style={rowStyle(row)} data-month={row.month}>
         <h2 className="timeline-month-title" data-testid="month-header">
           {context.selectable ? (
-            <GroupCheck label={`all ${formatCount(row.count)} photos of ${row.label}`} selected={selected} onToggle={() => context.onSelectGroup(row.start, row.count, !selected)} />
+            <GroupCheck
+              label={`all ${formatCount(row.count)} photos of ${row.label}`}
+              selected={selected}
+              onToggle={() => context.onSelectGroup(row.start, row.count, !selected)}
+            />
           ) : null}
           <span>{row.label}</span> <span className="timeline-count">{formatCount(row.count)}</span>
         </h2>

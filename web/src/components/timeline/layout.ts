@@ -82,7 +82,7 @@ export function computeLayout(buckets: readonly TimelineBucket[], grid: GridSize
     return row;
   };
 
-  for (let i = 0; i < buckets.length; ) {
+  for (let i = 0; i < buckets.length;) {
     const month = monthOf(buckets[i]!.key);
     // The month's buckets: those that follow with the same month (the API sorts them newest first).
     let j = i;
@@ -104,7 +104,15 @@ export function computeLayout(buckets: readonly TimelineBucket[], grid: GridSize
       // Room left on the current row for the whole day: it goes there, beside the day before (not beside the
       // end of a long day, whose row has no labels: a label there would open a gap inside that day).
       if (current && current.labelled && dated && left <= columns - used) {
-        current.segments.push({ day: bucket.key, label: dayName(bucket.key), start: offset, count: left, column: used, dayStart: bucket.offset, dayCount: bucket.count });
+        current.segments.push({
+          day: bucket.key,
+          label: dayName(bucket.key),
+          start: offset,
+          count: left,
+          column: used,
+          dayStart: bucket.offset,
+          dayCount: bucket.count,
+        });
         current.labelled = true;
         used += left;
         continue;
