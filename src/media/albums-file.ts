@@ -34,7 +34,7 @@ const schema = z.object({
         .transform((name) => withoutControls(name))
         .pipe(z.string().min(1).max(500)),
       files: z.array(z.string().min(1).max(4096)),
-      description: z.string().max(5000).optional(),
+      description: z.string().max(10_000).optional(), // as long as an album's may be (api/albums.ts)
     }),
   ),
   archived: z.array(z.string().min(1).max(4096)).optional(),

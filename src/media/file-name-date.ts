@@ -13,9 +13,12 @@ const PATTERNS: readonly RegExp[] = [
   /(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})(?: at |_| )(\d{1,2})[.:_ ](\d{2})[.:_ ](\d{2})(?![0-9])/,
 ];
 
-/** WhatsApp's copies carry the day only: IMG-20190704-WA0001, VID-20190704-WA0003. */
-const DAY_ONLY = /(?:^|[^A-Za-z0-9])(?:IMG|VID|AUD|PTT|DOC|STK)-(\d{4})(\d{2})(\d{2})-WA\d+/i;
-
+/**
+ * WhatsApp's copies (IMG-20190704-WA0001) carry the day they were sent, not when the photo was taken: read as an
+ * instant, that day would make the duplicates' rules keep a copy beside its original as another moment. They are
+ * left to the file's time until a date keeps its source (which would let a day alone date a photo without an instant).
+ */
+const SENT_BY_CHAT = /(?:^|[^A-Za-z0-9])(?:IMG|VID|AUD|PTT|DOC|STK)-\d{8}-WA\d+/i;
 const FIRST_YEAR = 1990;
 
 /** The digits as a wall-clock date when they are one (a real day, a real time, not in the future); else null. */
@@ -30,13 +33,12 @@ function wallClock(parts: readonly string[], now: Date): string | null {
 }
 
 /**
- * The date and time in a file name, as `YYYY-MM-DDTHH:mm:ss` wall-clock digits (a day alone: its midnight), or
- * null when the name holds none that is plausible (pure).
+ * The date and time in a file name, as `YYYY-MM-DDTHH:mm:ss` wall-clock digits, or null when the name holds none
+ * that is plausible (pure).
  */
 export function dateInFileName(fileName: string, now = new Date()): string | null {
   const base = fileName.replace(/^.*[\\/]/, '');
-  const day = DAY_ONLY.exec(base);
-  if (day) return wallClock(day.slice(1, 4), now);
+  if (SENT_BY_CHAT.test(base)) return null;
   for (const pattern of PATTERNS) {
     const match = pattern.exec(base);
     if (!match) continue;

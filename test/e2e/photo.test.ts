@@ -171,8 +171,8 @@ describe('web app: photo page', () => {
     expect(await page.getByTestId('retry').count()).toBe(0);
     // The caption composed without a caption model, and why there are no tags or similar photos.
     expect(await page.getByTestId('caption').textContent()).toContain(target.caption.caption);
-    expect(await page.locator('#tags-title + p').textContent()).toContain('model clip-vit-b32 not installed');
-    expect(await page.getByTestId('similar').textContent()).toContain('model clip-vit-b32 not installed');
+    expect(await page.locator('#tags-title + p').textContent()).toContain('no CLIP model installed: run shoebox models pull clip-vit-b32-laion2b');
+    expect(await page.getByTestId('similar').textContent()).toContain('no CLIP model installed: run shoebox models pull clip-vit-b32-laion2b');
     expect(await page.getByTestId('find-similar').count()).toBe(0);
     expect(await page.getByTestId('pdq').textContent()).toContain(target.pdq.hash);
     expect(await page.getByTestId('original-link').getAttribute('href')).toBe(`/api/photos/${target.id}/original`);

@@ -81,7 +81,7 @@ export async function listMemories(lib: Library, today: string): Promise<{ items
   else if (stale) {
     let items = await kept(lib);
     if (items.length === 0) {
-      await computeMemoriesOnce(lib, today, true);
+      await computeMemoriesOnce(lib, today);
       items = await kept(lib);
       return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor };
     }

@@ -52,7 +52,6 @@ class JobsStore {
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private lingerTimer: ReturnType<typeof setTimeout> | null = null;
   private reconnectDelay = RECONNECT_FIRST_MS;
-  /** Finished photos when the current run of work began: progress counts from there. */
   private polling: Promise<void> | null = null;
 
   readonly subscribe = (listener: () => void): (() => void) => {

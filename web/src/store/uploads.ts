@@ -51,10 +51,10 @@ export interface FileToUpload {
   folder?: string | null;
 }
 
-/** The sidecars the server attaches to a photo sent with them: XMP, and Google Takeout's JSON (`IMG_1.jpg.json`). */
 /** A zip: a Google Takeout or iCloud export is imported, not uploaded (the server would refuse it after all its bytes). */
 export const isArchive = (file: File) => /\.zip$/i.test(file.name) || /^application\/(x-)?zip(-compressed)?$/i.test(file.type);
 export const ARCHIVE_REFUSED = 'a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import';
+/** The sidecars the server attaches to a photo sent with them: XMP, and Google Takeout's JSON (`IMG_1.jpg.json`). */
 const isSidecar = (name: string) => /\.(xmp|json)$/i.test(name);
 /** "IMG_1.jpg.xmp", "IMG_1.xmp", "IMG_1.jpg.json" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with its photo. */
 const stem = (name: string) =>

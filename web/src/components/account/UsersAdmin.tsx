@@ -4,7 +4,7 @@ import { accountApi, type LocationUse, type UserWithUsage } from '../../client/a
 import { formatBytes } from '../../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
-const GB = 1024 ** 3;
+const GB = 1e9; // decimal, as every size is shown (model/byte-size.ts)
 
 /** A storage location as a select option's value: '' is the main store. */
 const locationValue = (name: string | null) => name ?? '';
