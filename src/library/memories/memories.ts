@@ -75,22 +75,17 @@ function summary(row: MemoryRow, ids: string[]): MemorySummary {
  */
 export async function listMemories(lib: Library, today: string): Promise<{ items: MemorySummary[]; computedFor: string }> {
   const settings = await readMemorySettings(lib);
-  let computedFor = today;
-  const stale = settings.computedFor !== today || (await itemsChangedSince(lib, settings.computedMark));
   if (settings.computedFor === null) await computeMemoriesOnce(lib, today, true);
-  else if (stale) {
-    let items = await kept(lib);
-    if (items.length === 0) {
-      await computeMemoriesOnce(lib, today);
-      items = await kept(lib);
-      return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor };
+  else if (settings.computedFor !== today || (await itemsChangedSince(lib, settings.computedMark))) {
+    const last = await kept(lib);
+    if (last.length > 0) {
+      // one in flight for the day is shared (each visit would queue another while an import moves the mark)
+      computeMemoriesOnce(lib, today).catch((error: unknown) => lib.logger.warn({ err: error }, 'computing memories failed'));
+      return { items: last.map(({ row, ids }) => summary(row, ids)), computedFor: settings.computedFor };
     }
-    if (settings.computedFor !== today) computedFor = settings.computedFor;
-    // one in flight for the day is shared (each visit would queue another while an import moves the mark)
-    computeMemoriesOnce(lib, today).catch((error: unknown) => lib.logger.warn({ err: error }, 'computing memories failed'));
-    return { items: items.map(({ row, ids }) => summary(row, ids)), computedFor };
+    await computeMemoriesOnce(lib, today);
   }
-  return { items: (await kept(lib)).map(({ row, ids }) => summary(row, ids)), computedFor };
+  return { items: (await kept(lib)).map(({ row, ids }) => summary(row, ids)), computedFor: today };
 }
 
 /** Whether the items moved the photo_order mark since `mark` (an unknown mark: computed before marks were kept). */
