@@ -94,7 +94,7 @@ export async function startServer(settings: Settings, logger: Logger): Promise<R
     if (settings.worker) await lib.startPipeline();
     // Photos whose time in the trash is up go now, then every hour; in a cluster, a periodic job its workers run once.
     const trashPurge = settings.redisUrl ? { stop: async () => {} } : scheduleTrashPurge(lib);
-    const upkeep = scheduleUpkeep(lib);
+    const upkeep = await scheduleUpkeep(lib);
     const metricsServer = settings.metricsPort === undefined ? null : await startMetricsServer(lib.metrics, settings.host, settings.metricsPort);
     const opened = lib;
     let closing: Promise<void> | null = null;

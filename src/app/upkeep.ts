@@ -49,10 +49,11 @@ async function purge(db: Db, logger: Logger): Promise<void> {
  * index-only too, with statistics that know how many days the library spans. A PostgreSQL server vacuums by
  * itself. Every hour too, each person's photos in date order are checked against the faces (search/person-photos.ts:
  * the triggers keep them exact, the check puts right the rare date two transactions leave behind; not at the start,
- * where it would read every face of the library for nothing). The timer does not keep the process alive; `stop`
+ * where it would read every face of the library for nothing). The purge at the start is done when this returns, so
+ * that nothing written after the server is up races with it. The timer does not keep the process alive; `stop`
  * waits for a run in progress.
  */
-export function scheduleUpkeep(lib: Resources, intervalMs: number = UPKEEP_INTERVAL_MS): { stop(): Promise<void> } {
+export async function scheduleUpkeep(lib: Resources, intervalMs: number = UPKEEP_INTERVAL_MS): Promise<{ stop(): Promise<void> }> {
   const pglite = lib.database.kind === 'embedded' ? lib.database.pglite : undefined;
   let running: Promise<void> | null = null;
   const start = (hourly: boolean) => {
@@ -72,6 +73,7 @@ export function scheduleUpkeep(lib: Resources, intervalMs: number = UPKEEP_INTER
       });
   };
   start(false); // a server restarted often still purges; the check and vacuuming wait for the hour
+  await running;
   const timer = setInterval(() => start(true), intervalMs);
   timer.unref();
   return {

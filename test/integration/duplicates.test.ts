@@ -310,7 +310,7 @@ describe('duplicates on a library built from the corpus', () => {
       (await rows<{ at: string | null }>(server.lib.db, sql`select last_vacuum::text as at from pg_stat_user_tables where relname = 'photo_pdq_keys'`))[0]
         ?.at ?? null;
     const before = await lastVacuum();
-    const upkeep = scheduleUpkeep(server.lib, 20);
+    const upkeep = await scheduleUpkeep(server.lib, 20);
     const deadline = Date.now() + 30_000;
     while ((await lastVacuum()) === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     await upkeep.stop();

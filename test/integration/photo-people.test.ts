@@ -115,7 +115,7 @@ describe('photo_people', () => {
     expect(await repairPersonPhotos(server.lib.db)).toBe(0);
     // the server's own upkeep does it on its hourly run (here every 20 ms)
     await server.lib.db.execute(sql`delete from photo_people where person_id = ${ada}::uuid and photo_id = ${photoIds[0]}::uuid`);
-    const upkeep = scheduleUpkeep(server.lib, 20);
+    const upkeep = await scheduleUpkeep(server.lib, 20);
     try {
       await expect.poll(kept, { timeout: 10_000, interval: 50 }).toEqual(['Ada:0', 'Ada:2', 'Bea:1', 'Bea:2']);
     } finally {

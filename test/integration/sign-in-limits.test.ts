@@ -133,7 +133,7 @@ describe('sign-in limits', () => {
           .from(authFailures)
           .where(inArray(authFailures.key, ['client:test-old', 'client:test-recent']))
       ).map((row) => row.key);
-    const upkeep = scheduleUpkeep(server.lib, 20);
+    const upkeep = await scheduleUpkeep(server.lib, 20);
     const deadline = Date.now() + 20_000;
     while ((await left()).length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     await upkeep.stop();
