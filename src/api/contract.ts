@@ -25,7 +25,7 @@ import type { uploadItem, uploadResult } from './upload-schemas.js';
 import type { statesResult } from './status-schemas.js';
 import type { searchResult, similarResult, suggestResult } from './search-schemas.js';
 import type { visitedLinkInfo, visitorPhoto, visitorPhotoPage } from './share-visit.js';
-import type { albumShare, linkSummary, partnerships, userCard } from './sharing.js';
+import type { albumShare, linkClipCheck, linkSummary, partnerships, userCard } from './sharing.js';
 import type { trashList } from './trash.js';
 
 // The shared vocabulary, as values: plain constants in a module that imports nothing, so Vite bundles them as they are.
@@ -117,6 +117,7 @@ export type UserCard = Out<typeof userCard>;
 export type AlbumShare = Out<typeof albumShare>;
 export type ShareRole = AlbumShare['role'];
 export type LinkSummary = Out<typeof linkSummary>;
+export type LinkClipCheck = Out<typeof linkClipCheck>;
 export type Partnerships = Out<typeof partnerships>;
 /** A link's visitor side (GET /api/s/{token}, GET /api/s/{token}/photos). */
 export type VisitedLink = Out<typeof visitedLinkInfo>;
