@@ -259,9 +259,13 @@ describe('a Google Takeout import', () => {
       const cut = `${`${LONG}.supplemental-metadata`.slice(0, 46)}.json`; // …COVER.jpg.suppl.json
       const later = new FormData();
       later.append('file', new Blob([await jpeg(7, 8, 9)]), 'y.jpg');
-      later.append('file', new Blob([sidecar('y.jpg', { favorited: true })]), 'y.jpg.supplemental-metadata.json');
+      later.append(
+        'file',
+        new Blob([sidecar('y.jpg', { photoTakenTime: { timestamp: seconds('2016-03-04T10:00:00Z') } })]),
+        'y.jpg.supplemental-metadata.json',
+      );
       later.append('file', new Blob([await jpeg(9, 8, 7)]), LONG);
-      later.append('file', new Blob([sidecar(LONG, { favorited: true })]), cut);
+      later.append('file', new Blob([sidecar(LONG, { photoTakenTime: { timestamp: seconds('2016-03-04T10:00:00Z') } })]), cut);
       const sent = (await (await authFetch(`${server.url}/api/photos`, { method: 'POST', body: later })).json()).items;
       expect(sent.map((item: { filename: string; id?: string; error?: string }) => [item.filename, item.error ?? item.id])).toEqual([
         ['y.jpg', sent[0].id],
@@ -270,7 +274,11 @@ describe('a Google Takeout import', () => {
         [cut, sent[2].id],
       ]);
       await waitForTerminal(server.url, [sent[0].id, sent[2].id]);
-      for (const photo of [sent[0], sent[2]]) expect((await (await authFetch(`${server.url}/api/photos/${photo.id}`)).json()).favorite).toBe(true);
+      // the sidecar's date is the photo's (its file has none)
+      for (const photo of [sent[0], sent[2]]) {
+        const taken = (await (await authFetch(`${server.url}/api/photos/${photo.id}`)).json()).metadata.takenAt;
+        expect(Date.parse(taken)).toBe(Date.parse('2016-03-04T10:00:00Z'));
+      }
     } finally {
       server.child.kill('SIGTERM');
       await new Promise((resolve) => server.child.once('exit', resolve));

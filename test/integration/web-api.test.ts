@@ -494,11 +494,12 @@ describe('the API the web app uses', () => {
         await db.execute(sql`update photos set state = 'completed', updated_at = now() + interval '1 second' where id = ${pair[0]}::uuid`);
         await db.execute(sql`update photos set state = 'processing', updated_at = now() + interval '2 seconds' where id = ${pair[1]}::uuid`);
         // before: the run began at the second photo's step, after the first had finished ("0 of 1 done")
-        expect((await get('/api/jobs')).run).toEqual({ done: 1, total: 2 });
+        // the snapshot is at most a few seconds old
+        await expect.poll(async () => (await get('/api/jobs')).run, { timeout: 15_000, interval: 250 }).toEqual({ done: 1, total: 2 });
       } finally {
         for (const photo of before) await db.execute(sql`update photos set state = ${photo.state}, updated_at = now() where id = ${photo.id}::uuid`);
       }
-      expect((await get('/api/jobs')).run).toBeNull();
+      await expect.poll(async () => (await get('/api/jobs')).run, { timeout: 15_000, interval: 250 }).toBeNull();
     });
 
     it('streams a snapshot at once and another when something changes, the same one to every client', async () => {
