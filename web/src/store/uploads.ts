@@ -56,19 +56,36 @@ export const isArchive = (file: File) => /\.zip$/i.test(file.name) || /^applicat
 export const ARCHIVE_REFUSED = 'a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import';
 /** The sidecars the server attaches to a photo sent with them: XMP, and Google Takeout's JSON (`IMG_1.jpg.json`). */
 const isSidecar = (name: string) => /\.(xmp|json)$/i.test(name);
-/** "IMG_1.jpg.xmp", "IMG_1.xmp", "IMG_1.jpg.json" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with its photo. */
-const stem = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/\.(xmp|json)$/, '')
-    .replace(/\.[^.]*$/, '');
+const SUPPLEMENTAL = '.supplemental-metadata';
+/**
+ * "IMG_1.jpg.xmp", "IMG_1.xmp", "IMG_1.jpg.json" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with
+ * its photo. So do Google's later names, which the server matches as a Takeout import does (takeout/sidecar-names.ts):
+ * "IMG_1.jpg.supplemental-metadata.json", cut to 51 characters ("IMG_1.jpg.supplemental-metad.json"), and a second
+ * IMG_1.jpg's "IMG_1.jpg.supplemental-metadata(1).json" or "IMG_1.jpg(1).json", which are IMG_1(1).jpg's.
+ */
+export function uploadStem(name: string): string {
+  let rest = name.toLowerCase();
+  let counter = '';
+  if (rest.endsWith('.json')) {
+    rest = rest.slice(0, -'.json'.length);
+    const counted = /^(.*?)(\(\d{1,4}\))$/.exec(rest);
+    if (counted) {
+      rest = counted[1]!;
+      counter = counted[2]!;
+    }
+    const dot = rest.lastIndexOf('.');
+    // what is left of ".supplemental-metadata" once Google cut the name (".supplemental-metad", ".su", ".")
+    if (dot > 0 && rest.lastIndexOf('.', dot - 1) > 0 && SUPPLEMENTAL.startsWith(rest.slice(dot))) rest = rest.slice(0, dot);
+  } else rest = rest.replace(/\.xmp$/, '');
+  return rest.replace(/\.[^.]*$/, '') + counter;
+}
 
 /** Groups files into requests: one photo each, with the sidecars of the same folder and stem. */
 export function groupFiles(files: readonly FileToUpload[]): FileToUpload[][] {
   const groups = new Map<string, FileToUpload[]>();
   let unique = 0;
   for (const item of files) {
-    const base = `${item.folder ?? ''}/${stem(item.file.name)}`;
+    const base = `${item.folder ?? ''}/${uploadStem(item.file.name)}`;
     // Two photos with the same stem (IMG_1.jpg and IMG_1.heic) go separately; sidecars join the first.
     let key = base;
     if (!isSidecar(item.file.name)) {
@@ -193,6 +210,11 @@ class UploadStore {
   /** The zip archives dropped on Upload since they were last taken: the Import page offers to import them. */
   takeArchives(): File[] {
     return this.archives.splice(0);
+  }
+
+  /** Takes out of the waiting archives those chosen again on the Import page (the same name and size): imported, not offered again. */
+  forgetArchives(chosen: readonly File[]): void {
+    this.archives = this.archives.filter((file) => !chosen.some((other) => other.name === file.name && other.size === file.size));
   }
 
   /** The archives waiting to be taken, left there (a render may be thrown away: taking is for an action). */
