@@ -146,6 +146,7 @@ for (const [size, viewport] of [
         await poll(() => preview.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.1);
         expect(await preview.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
         expect(await tile.getAttribute('data-selected')).toBe('true');
+        expect(await page.getByTestId('selection-count').textContent()).toBe('1 video selected'); // before: "1 photo selected"
         await lift();
         await poll(() => tile.getByTestId('tile-preview').count()).toBe(0);
         expect(page.url()).toBe(`${server.url}/`); // the press opened nothing
