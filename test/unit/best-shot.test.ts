@@ -60,12 +60,14 @@ describe('image quality measures', () => {
 
   it('versions of one capture: an over-sharpened edit measures sharper, in a larger file, yet the original is the best version', async () => {
     const rocks = path.join(assets, 'albums/nature/el_torcal_rocks.jpg');
-    const oversharpen = (s: Sharp) => s.sharpen({ sigma: 2, m1: 4, m2: 10, x1: 1 });
-    const measure = async (edit?: (s: Sharp) => Sharp) => {
+    // a 1,600 px copy, as a phone's export is, and the same over-sharpened
+    const export1600 = (s: Sharp) => s.resize(1600, 1600, { fit: 'inside' });
+    const oversharpen = (s: Sharp) => export1600(s).sharpen({ sigma: 2, m1: 4, m2: 10, x1: 1 });
+    const measure = async (edit: (s: Sharp) => Sharp) => {
       const grey = await previewGrey(rocks, edit);
       return scoreShot({ quality: measureImageQuality(grey.data, grey.width, grey.height), width: grey.width, height: grey.height, faces: [] });
     };
-    const [plain, sharpened] = [await measure(), await measure(oversharpen)];
+    const [plain, sharpened] = [await measure(export1600), await measure(oversharpen)];
     expect(sharpened.score!).toBeGreaterThan(plain.score! + DUPLICATE_SCORE_TIE); // the measure rewards the halos
     const original = candidate('original', plain, { edited: false });
     const edit = candidate('edit', sharpened, { edited: true, sizeBytes: 4_500_000 });
