@@ -146,6 +146,8 @@ for (const [size, viewport] of [
       const { page, errors } = await openPage(context);
       await page.goto(server.url);
       const tile = page.locator(`[data-testid="photo-tile"][data-photo-id="${ids['lisbon.mp4']}"]`);
+      // two clips among seven items: before, "7 photos"
+      await poll(() => page.getByTestId('library-counts').textContent()).toContain('5 photos and 2 videos');
       await poll(() => tile.getByTestId('tile-video').textContent()).toContain('0:02');
       if (size === 'desk') {
         // resting the mouse on the tile plays it there, muted; leaving it stops
@@ -164,6 +166,7 @@ for (const [size, viewport] of [
         await poll(() => preview.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.1);
         expect(await preview.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
         expect(await tile.getAttribute('data-selected')).toBe('true');
+        expect(await page.getByTestId('selection-count').textContent()).toBe('1 video selected'); // before: "1 photo selected"
         await lift();
         await poll(() => tile.getByTestId('tile-preview').count()).toBe(0);
         expect(page.url()).toBe(`${server.url}/`); // the press opened nothing

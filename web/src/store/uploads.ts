@@ -22,6 +22,8 @@ export interface UploadEntry {
   status: UploadStatus;
   /** The photo it became, or the one already in the library with the same bytes. */
   photoId: string | null;
+  /** What the server found it to be: a video (the summary counts videos apart from photos). */
+  video: boolean;
   /** Why it was refused or failed, in the server's words. */
   message: string | null;
   /** A sidecar (XMP, or a Google Takeout JSON one) travels with its photo and is not a photo of its own. */
@@ -165,7 +167,7 @@ class UploadStore {
     const files = all.filter(({ file, folder }) => {
       if (!isArchive(file)) return true;
       this.archives.push(file);
-      const entry = { key: this.nextKey++, name: file.name, folder: folder || null, size: file.size, sent: 0, photoId: null, sidecar: false };
+      const entry = { key: this.nextKey++, name: file.name, folder: folder || null, size: file.size, sent: 0, photoId: null, video: false, sidecar: false };
       fresh.push({ ...entry, status: 'refused', message: ARCHIVE_REFUSED, archive: true });
       return false;
     });
@@ -183,6 +185,7 @@ class UploadStore {
           sent: 0,
           status: 'queued',
           photoId: null,
+          video: false,
           message: null,
           sidecar: isSidecar(file.name),
           archive: false,
@@ -326,7 +329,8 @@ function outcome(entry: UploadEntry, item: UploadItem | undefined): Partial<Uplo
   if (!item) return { status: 'failed', message: 'The server did not say what became of this file.' };
   if ('error' in item) return { status: 'refused', message: withoutName(item.error, entry.name), sent: entry.size };
   // through a share link the server does not say which photo a duplicate is (no id): this store uploads to the library
-  return { status: item.duplicate ? 'duplicate' : 'added', photoId: 'id' in item ? item.id : null, sent: entry.size };
+  const video = 'type' in item && item.type === 'video';
+  return { status: item.duplicate ? 'duplicate' : 'added', photoId: 'id' in item ? item.id : null, video, sent: entry.size };
 }
 
 /** The server's messages often start with the file's name, which the panel shows already. */
