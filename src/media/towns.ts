@@ -3,8 +3,8 @@
 // GeoNames' towns over 15,000 people (CC BY 4.0), as scripts/towns.ts writes them into third_party/geonames/towns.tsv
 // (1.07 MB: 22.6k towns, 37k other names), one line per town, most populous first.
 //
-// Read once per process on first use (~0.1–0.3 s on 2 cores, ~6 MB of heap); a name's town is the most populous that
-// has it, as its own name or another.
+// Read once per process on first use (~0.2 s of CPU, +10 MB of heap, +22–31 MB RSS); a name's town is the most
+// populous that has it, as its own name or another. A prefix is looked for among its 60k names in ~8 ms.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { packageRoot } from '../config/paths.js';
