@@ -365,7 +365,7 @@ describe('query understanding', () => {
     expect(chip('not photos')).toEqual([{ label: 'no photos', negated: true, text: 'not photos' }]);
   });
 
-  it("names a town by its other names, from the gazetteer's, where they name nothing else in the library", async () => {
+  it("names a town by its other names, from the gazetteer's, and a country in three languages, where they name nothing else in the library", async () => {
     const towns = await readTowns();
     const places = [
       { name: 'Lisbon', photos: 30 },
@@ -374,6 +374,9 @@ describe('query understanding', () => {
       { name: 'Munich', photos: 5 },
       { name: 'Vienna', photos: 4 },
       { name: 'Vienne', photos: 2 },
+      // countries beyond the hand-written list, and one named in German by the file
+      { name: 'Czechia', photos: 3 },
+      { name: 'Deutschland', photos: 2 },
     ].map((p) => ({ ...p, aliases: towns.namesOf(p.name) }));
     const withTowns = buildVocabulary({ people: [], places, albums: [], cameras: [] });
     const read = (q: string) => summary(understand(q, withTowns, { today: { year: 2026, month: 11, day: 26 }, timeZone: 'Europe/Paris' }));
@@ -389,6 +392,11 @@ describe('query understanding', () => {
     expect(read('Vienne')).toEqual({ places: 'Vienne', text: '' });
     // a town not in the library is a word, whatever its names
     expect(read('Roma')).toEqual({ text: 'roma' });
+    // a country by its name in any of the three languages (before: only those of a hand-written list, one way)
+    expect(read('Tschechien')).toEqual({ places: 'Czechia', text: '' });
+    expect(read('Tchéquie 2024')).toEqual({ places: 'Czechia', dates: '2024-01-01..2024-12-31', text: '' });
+    expect(read('Germany')).toEqual({ places: 'Deutschland', text: '' });
+    expect(read('Allemagne')).toEqual({ places: 'Deutschland', text: '' });
   });
 
   it('counts weekends from a Sunday too', () => {

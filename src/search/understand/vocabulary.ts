@@ -110,6 +110,26 @@ const COUNTRY_ALIASES: Record<string, string> = {
   portugal: 'portugal',
 };
 
+let countries: Map<string, string[]> | null = null;
+
+/** A country's names in English, French and German (CLDR's, in Node's ICU) when the key is one of them, else none. */
+function countryNames(key: string): string[] {
+  if (countries === null) {
+    countries = new Map();
+    const languages = ['en', 'fr', 'de'].map((l) => new Intl.DisplayNames([l], { type: 'region', fallback: 'none' }));
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        // codes Intl names that are no country: the EU, the UN, the Eurozone, pseudo-regions
+        if (/^(EU|EZ|UN|QO|XA|XB|ZZ)$/.test(code)) continue;
+        const names = languages.map((l) => l.of(code)).filter((n): n is string => n !== undefined);
+        for (const n of names) if (!countries.has(keyOf(n))) countries.set(keyOf(n), names);
+      }
+    }
+  }
+  return countries.get(key) ?? [];
+}
+
 /** A word the parser reads itself (a month, "summer", "not", "photos"…), which a town's other name must not take. */
 function fixedWord(key: string): boolean {
   return [MONTHS, SEASONS, DAY_WORDS, RELATIVE, UNITS, TYPES].some((words) => key in words) || STOP_WORDS.has(key) || NEGATIONS.has(key);
@@ -162,9 +182,10 @@ export function buildVocabulary(lists: VocabularyLists): Vocabulary {
     const place = places.get(english);
     if (place && !places.has(alias)) places.set(alias, place);
   }
-  // a town's other names after every place's own: "Lissabon" is Lisbon, unless the user has a place of that name
+  // a town's other names after every place's own: "Lissabon" is Lisbon, unless the user has a place of that name; a
+  // country's in the three languages, whichever its photos carry ("Tschechien", "Tchéquie" for Czechia)
   for (const { name, photos, aliases } of byPhotos) {
-    for (const alias of aliases ?? []) {
+    for (const alias of [...(aliases ?? []), ...countryNames(keyOf(name))]) {
       const key = keyOf(alias);
       if (key && !places.has(key) && !fixedWord(key)) places.set(key, { name, photos });
     }
