@@ -391,7 +391,7 @@ describe('query understanding', () => {
     // a place of the library's own keeps its name: Vienne is the French town here, not Vienna
     expect(read('Vienne')).toEqual({ places: 'Vienne', text: '' });
     // a town not in the library is a word, whatever its names
-    expect(read('Roma')).toEqual({ text: 'roma' });
+    expect(read('Roma')).toEqual({ text: 'Roma' });
     // a country by its name in any of the three languages (before: only those of a hand-written list, one way)
     expect(read('Tschechien')).toEqual({ places: 'Czechia', text: '' });
     expect(read('Tchéquie 2024')).toEqual({ places: 'Czechia', dates: '2024-01-01..2024-12-31', text: '' });
