@@ -14,7 +14,7 @@ import type { stack, stackMember } from './stacks.js';
 import type { importView } from './imports.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { inPlaceFileInfo, inPlaceLibraryInfo, rootInfo } from './libraries.js';
-import type { mapConfigView, mapPointsResult, mapSource } from './map.js';
+import type { mapConfigView, mapPointsResult, mapSource, townsFound } from './map.js';
 import type { memoryList, memorySettingsView } from './memories.js';
 import type { modelList } from './models.js';
 import type { configView } from './oidc.js';
@@ -191,6 +191,8 @@ export type MapCluster = MapPoints['clusters'][number];
 export type MapSource = Out<typeof mapSource>;
 /** The map's source settings, what they draw, and the PMTiles files on offer (GET/PUT /api/admin/map). */
 export type MapConfigView = Out<typeof mapConfigView>;
+/** Towns by a name's start, with where they are (GET /api/map/towns). */
+export type TownsFound = Out<typeof townsFound>;
 
 // -- memories ---------------------------------------------------------------------------------------------------
 /** On this day, trips and people over the years (GET /api/memories). */
