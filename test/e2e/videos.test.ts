@@ -146,8 +146,8 @@ for (const [size, viewport] of [
       const { page, errors } = await openPage(context);
       await page.goto(server.url);
       const tile = page.locator(`[data-testid="photo-tile"][data-photo-id="${ids['lisbon.mp4']}"]`);
-      // two clips among seven items: before, "7 photos"
-      await poll(() => page.getByTestId('library-counts').textContent()).toContain('5 photos and 2 videos');
+      // three clips (opus.mp4 among them) among eight items: before, "8 photos"
+      await poll(() => page.getByTestId('library-counts').textContent()).toContain('5 photos and 3 videos');
       await poll(() => tile.getByTestId('tile-video').textContent()).toContain('0:02');
       if (size === 'desk') {
         // resting the mouse on the tile plays it there, muted; leaving it stops
