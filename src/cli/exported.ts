@@ -22,9 +22,10 @@ export interface ExportRead extends ExportCollections {
   fileTimes: Map<string, Date>;
 }
 
-/** What the import made of each file: the photo it is, when taken (added or there before). */
+/** What the import made of each file: the photo it is, when taken (added or there before); the photos it added. */
 export interface Placed {
   photoOf: Map<string, string>;
+  added: string[];
 }
 
 /** The edit of a photo, through the server or the library. */
@@ -111,9 +112,11 @@ export async function placeAsExported(
   if (archived.length > 0) await target.archive(archived);
   let edited = 0;
   const editsRefused: string[] = [];
+  // a photo the library had before keeps the edit it has there (the user's, maybe made since the export)
+  const added = new Set(tally.added);
   for (const photo of exported.photos) {
     const id = photo.edit ? photo.files.map(photoOf).find((found) => found !== undefined) : undefined;
-    if (!id || !photo.edit) continue;
+    if (!id || !photo.edit || !added.has(id)) continue;
     // one refused (a photo of the library already, now in the trash) is said, and the rest go on
     await setEdit(id, photo.edit).then(
       () => edited++,
