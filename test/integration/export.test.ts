@@ -171,7 +171,8 @@ describe('shoebox export', () => {
       shoebox: 'albums',
       version: 1,
       albums: [
-        { name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/silver_fir.jpg', 'Walks _ hikes/thompson-springs.jpg'] },
+        // newest first, as exported (silver_fir.jpg is dated 2019 by its file's time)
+        { name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/thompson-springs.jpg', 'Walks _ hikes/silver_fir.jpg'] },
       ],
       archived: [expect.stringMatching(/^\d{4}\/\d{4}-\d{2}-\d{2}\/mongolels\.jpg$/)],
     });
