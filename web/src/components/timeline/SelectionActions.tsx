@@ -4,7 +4,6 @@ import { exportUrls, MAX_EXPORTED_SELECTION } from '../../client/exports.js';
 import { navigate } from '../../lib/router.js';
 import { selection } from '../../store/selection.js';
 import { HeartIcon } from '../PhotoTile.js';
-import { photos } from './bulkWork.js';
 
 /** A page's own bulk action (an album page's "Remove from album"): runs, then says what it did. */
 export interface ExtraAction {
@@ -15,6 +14,8 @@ export interface ExtraAction {
 
 interface Props {
   ids: string[];
+  /** How many are selected, in words: "2 photos and 1 video". */
+  label: string;
   /** The selection is still being filled (a range). */
   pending: boolean;
   busy: boolean;
@@ -34,7 +35,7 @@ const Icon = ({ d, children }: { d?: string; children?: ReactNode }) => (
   </svg>
 );
 
-export function SelectionActions({ ids, pending, busy, allFavourite, allArchived, actions, onFavourite, onStack, onArchive, onDialog, onExtra }: Props) {
+export function SelectionActions({ ids, label, pending, busy, allFavourite, allArchived, actions, onFavourite, onStack, onArchive, onDialog, onExtra }: Props) {
   const tooMany = ids.length > MAX_EXPORTED_SELECTION;
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selected photos" data-testid="selection-bar">
@@ -48,7 +49,7 @@ export function SelectionActions({ ids, pending, busy, allFavourite, allArchived
         ×
       </button>
       <p className="selection-count" aria-live="polite" data-testid="selection-count">
-        {photos(ids.length)} selected{pending ? '…' : ''}
+        {label} selected{pending ? '…' : ''}
       </p>
       <div className="selection-actions">
         <button
