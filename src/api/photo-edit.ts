@@ -35,7 +35,8 @@ export function photoEditRoutes(app: FastifyInstance): void {
         'Quarter turns first, then the crop on the turned image. The thumbnail, preview, faces (kept, with their ' +
         'people), tags, text and search follow the edit once the photo is analysed again (`state` pending). In a ' +
         'library in place with write-back, the turn and the crop go to its XMP sidecar (tiff:Orientation, crs:Crop*). ' +
-        'The whole image and no turn is no edit. 409 until the photo has been decoded.',
+        'The whole image and no turn is no edit. A photo not decoded yet takes it too (an import of an export gives each ' +
+        'photo its edit as it arrives): its renditions are made with it. 409 for a video.',
       params: photoIdParams,
       body: editBody,
       response: { 200: editResult, 400: errorBody, 404: errorBody, 409: errorBody },

@@ -58,11 +58,13 @@ export class ShoeboxClient {
 
   /**
    * Uploads a photo (and its sidecar, sent under `sidecarName`); answers the photo's item and the sidecar's. The file's
-   * modification time goes with it unless `fileDate` is false (a file just unpacked: its time is now, not a date).
+   * modification time goes with it (or `modifiedAt`, the time an export says dates it) unless `fileDate` is false (a
+   * file just unpacked: its time is now, not a date).
    */
-  async upload(file: string, sidecar: string | null, options: { sidecarName?: string; fileDate?: boolean } = {}): Promise<UploadItem[]> {
+  async upload(file: string, sidecar: string | null, options: { sidecarName?: string; fileDate?: boolean; modifiedAt?: Date } = {}): Promise<UploadItem[]> {
     const form = new FormData();
-    if (options.fileDate !== false) form.append('lastModified', String(Math.round(fs.statSync(file).mtimeMs)));
+    const modified = options.modifiedAt?.getTime() ?? fs.statSync(file).mtimeMs;
+    if (options.fileDate !== false) form.append('lastModified', String(Math.round(modified)));
     form.append('file', await fs.openAsBlob(file), path.basename(file));
     if (sidecar) form.append('file', await fs.openAsBlob(sidecar), options.sidecarName ?? path.basename(sidecar));
     const response = await this.fetch('/api/photos', { method: 'POST', body: form });

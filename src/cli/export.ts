@@ -62,7 +62,9 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
       const head = await client.fetch(route, { method: 'HEAD' });
       // as library/export/library-source.ts names it (this side of the CLI loads nothing of the library)
       const fallback = `${photo.filename.replace(/\.[^.]*$/u, '')}-motion.mp4`;
-      return { name: dispositionName(head.headers.get('content-disposition')) ?? fallback, open: () => body(route) };
+      const name = dispositionName(head.headers.get('content-disposition')) ?? fallback;
+      // the server names a Live Photo's MOV as it came, and a motion photo's video, taken out of the still, by the still
+      return { name, embedded: name === fallback, open: () => body(route) };
     },
   };
 }

@@ -12,9 +12,8 @@ import { forEachLimit } from '../base/concurrency.js';
 import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
-import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportCollections } from '../media/albums-file.js';
-import type { TakeoutTarget } from '../library/takeout/index.js';
 import { serverAlbums, serverArchive } from './album-placing.js';
+import { placeAsExported, readExport } from './exported.js';
 import { counted } from '../base/plural.js';
 
 interface ImportFlags {
@@ -43,15 +42,19 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
   if (!stat?.isDirectory()) throw new Error(`${dir} is not a folder`);
   const candidates = await listImportCandidates(root);
   const orphans = candidates.orphanSidecars.map((file) => ({ file, reason: 'XMP sidecar without its photo beside it' }));
-  // an export of Shoebox: its manifest and albums file are read, not imported
-  const exported = await readExportAlbums(root);
-  const files = exported ? candidates.files.filter((file) => !exported.own.includes(file)) : candidates.files;
+  // an export of Shoebox: its own files are read, not imported (./exported.ts), and its file times are the photos' dates
+  const exported = await readExport(root);
+  const files = exported ? candidates.files.filter((file) => !exported.own.has(file)) : candidates.files;
+  const fileTime = (file: string) => exported?.fileTimes.get(file);
   const server = await findServer(settings, flags.server);
   if (server) {
     process.stderr.write(`Importing ${counted(files.length, 'file')} into the server at ${server.baseUrl}\n`);
-    const tally = await addAll(files, 4, (file) => uploadOne(server, file), orphans);
+    const tally = await addAll(files, 4, (file) => uploadOne(server, file, fileTime(file)), orphans);
     report(tally, root);
-    if (exported) await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) });
+    if (exported) {
+      const setEdit = async (id: string, edit: object) => void (await server.request('PUT', `/api/photos/${id}/edit`, edit));
+      await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) }, setEdit);
+    }
     if (flags.wait) await waitRemote(server, tally.added);
     return;
   }
@@ -60,9 +63,12 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     const { ingestFile } = await import('../library/ingest/index.js');
     process.stderr.write(`Importing ${counted(files.length, 'file')} into ${settings.dataDir}\n`);
     if (flags.wait) await lib.startPipeline();
-    const tally = await addAll(files, 2, (file) => ingestFile(lib, file), orphans);
+    const tally = await addAll(files, 2, (file) => ingestFile(lib, file, { modifiedAt: fileTime(file) }), orphans);
     report(tally, root);
-    if (exported) await placeAsExported(exported, tally, root, (await import('../library/imports/index.js')).libraryTarget(lib));
+    if (exported) {
+      const [{ libraryTarget }, { setPhotoEdit }] = await Promise.all([import('../library/imports/index.js'), import('../library/photo-edit/index.js')]);
+      await placeAsExported(exported, tally, root, libraryTarget(lib), async (id, edit) => void (await setPhotoEdit(lib, id, edit)));
+    }
     if (flags.wait) await waitLocal(lib, tally.added);
     else if (tally.added.length > 0) {
       process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
@@ -70,9 +76,9 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
   });
 }
 
-async function uploadOne(server: ShoeboxClient, file: string) {
+async function uploadOne(server: ShoeboxClient, file: string, modifiedAt?: Date) {
   const sidecar = await findSidecar(file);
-  const [item, sidecarItem] = await server.upload(file, sidecar);
+  const [item, sidecarItem] = await server.upload(file, sidecar, modifiedAt ? { modifiedAt } : {});
   if (!item?.id) throw new UserError(kindOfStatus(item?.statusCode ?? 400) ?? 'invalid', item?.error ?? 'refused');
   return { id: item.id, duplicate: Boolean(item.duplicate), type: item.type, ...(sidecarItem?.error ? { sidecarRefused: sidecarItem.error } : {}) };
 }
@@ -101,71 +107,6 @@ async function addAll(files: string[], concurrency: number, addOne: AddOne, orph
     progress.stop(); // its timer would keep the process alive after an error (a server that died mid-import)
   }
   return tally;
-}
-
-interface ExportRead extends ExportCollections {
-  /** The export's own files at its top (the manifest, the albums file). */
-  own: string[];
-  /** Why the albums file was not read (the photos are imported all the same). */
-  problem?: string;
-}
-
-/**
- * The albums and archive of a Shoebox export (`albums.json` beside its `manifest.jsonl`, media/albums-file.ts),
- * or null when the folder is not one.
- */
-async function readExportAlbums(root: string): Promise<ExportRead | null> {
-  const manifest = path.join(root, 'manifest.jsonl');
-  const file = path.join(root, ALBUMS_FILE);
-  const [hasManifest, stat] = await Promise.all([
-    fs
-      .stat(manifest)
-      .then((s) => s.isFile())
-      .catch(() => false),
-    fs.stat(file).catch(() => null),
-  ]);
-  if (!hasManifest || !stat?.isFile()) return null;
-  const own = [manifest, file];
-  if (stat.size > MAX_ALBUMS_FILE_BYTES) return { albums: [], archived: [], own, problem: `larger than ${MAX_ALBUMS_FILE_BYTES} bytes` };
-  try {
-    return { ...parseAlbumsDocument(await fs.readFile(file, 'utf8')), own };
-  } catch (error) {
-    return { albums: [], archived: [], own, problem: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-/**
- * Puts the photos of the export back in its albums, by title (an album of the user's of that title takes them), and
- * in the archive. A path the import did not take (skipped, or not in the folder) is left out and counted; paths are
- * only looked up among the files imported, never opened.
- */
-async function placeAsExported(exported: ExportRead, tally: Tally, root: string, target: Pick<TakeoutTarget, 'album' | 'archive'>): Promise<void> {
-  let missing = 0;
-  const photosOf = (files: readonly string[]) => {
-    const ids = new Set<string>();
-    for (const file of files) {
-      const id = tally.photoOf.get(path.join(root, ...file.split('/')));
-      if (id) ids.add(id);
-      else missing++;
-    }
-    return [...ids];
-  };
-  const done: string[] = [];
-  for (const album of exported.albums) {
-    const ids = photosOf(album.files);
-    if (ids.length === 0) continue;
-    await target.album({ title: album.name, ...(album.description ? { description: album.description } : {}) }, ids);
-    done.push(`${album.name} (${ids.length})`);
-  }
-  const archived = photosOf(exported.archived);
-  if (archived.length > 0) await target.archive(archived);
-  const lines = [
-    exported.problem
-      ? `Albums of the export not read back (${ALBUMS_FILE}: ${exported.problem}); the photos are imported.`
-      : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}; archived ${archived.length}.`,
-  ];
-  if (missing > 0) lines.push(`  ${counted(missing, 'file')} the albums file lists were not imported: left out of their albums.`);
-  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 /** The outcome, then up to 50 names of each kind of file that was not added (relative to the folder). */

@@ -1,13 +1,17 @@
 // `shoebox export` (issue 35 item 8): originals byte for byte in folders by date or album, an XMP sidecar each with
 // what Shoebox knows (dates with zones, GPS, rating, favourite, keywords, description, people as MWG regions), a
-// manifest with checksums; resumable; and the round trip: the export imported into a fresh library gives the same
-// items with the same dates, places, ratings, favourites, keywords, descriptions and people.
+// manifest with checksums; resumable; and the round trip (issue 61 item 4): the export imported into a fresh library
+// gives the same items with the same facts, field by field — dates (from the file, its name or its file's time) with
+// their zones, places, ratings, favourites, archive, keywords, descriptions, people, albums, edits, stacks (a RAW and
+// its JPEG) and a motion photo's video in its still.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
+import sharp from 'sharp';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cameraRaw } from '../helpers/camera-raw.js';
 import { runCli, spawnServer } from '../helpers/cli.js';
 import { assets, authFetch, tempDir } from '../helpers/server.js';
 
@@ -16,8 +20,17 @@ type Photo = {
   sha256: string;
   filename: string;
   favorite: boolean;
+  takenAt: string | null;
+  type: string;
+  motion: boolean;
+  width: number;
+  height: number;
+  edit: { rotate: number; crop: { x: number; y: number; width: number; height: number } | null } | null;
+  stack: { kind: string; coverId: string | null; count: number } | null;
   metadata: {
     takenAt: string | null;
+    timeZone: string | null;
+    place: object | null;
     latitude: number | null;
     longitude: number | null;
     rating: number | null;
@@ -41,12 +54,29 @@ async function withServer<T>(dataDir: string, use: (url: string) => Promise<T>):
 }
 
 async function allPhotos(url: string): Promise<Photo[]> {
-  const list = await (await authFetch(`${url}/api/photos?limit=100&archived=include`)).json();
+  const list = await (await authFetch(`${url}/api/photos?limit=100&archived=include&stacks=expand`)).json();
   return Promise.all(list.items.map(async (item: { id: string }) => (await authFetch(`${url}/api/photos/${item.id}`)).json()));
 }
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const sha256Of = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The day a photo is filed under in an export by date: its date, else its file's time that dates it. */
+const yearOf = (p: Photo) => (p.metadata.takenAt ?? p.takenAt)?.slice(0, 4) ?? 'undated';
+
+/** Photos dated by nothing but their file's time: a scan, and a RAW and its JPEG (stacked by name and time). */
+async function fileTimePhotos(dir: string): Promise<void> {
+  const ridge = sharp(path.join(assets, 'albums/nature/tanners_ridge.jpg')).resize(1200, 1200, { fit: 'inside' });
+  const preview = await ridge.jpeg({ quality: 85 }).toBuffer(); // sharp writes no EXIF: no date in it
+  const { width, height } = await sharp(preview).metadata();
+  fs.writeFileSync(path.join(dir, 'DSC_0202.CR2'), cameraRaw({ preview, width: width!, height: height!, make: 'Canon', model: 'EOS 5D' }));
+  fs.writeFileSync(path.join(dir, 'DSC_0202.JPG'), preview);
+  const scan = await sharp(path.join(assets, 'albums/nature/cyclamen_persicum.jpg')).resize(900, 900, { fit: 'inside' }).jpeg().toBuffer();
+  fs.writeFileSync(path.join(dir, 'scan.jpg'), scan);
+  const shot = new Date('2021-06-05T10:00:00Z');
+  for (const name of ['DSC_0202.CR2', 'DSC_0202.JPG']) fs.utimesSync(path.join(dir, name), shot, shot);
+  fs.utimesSync(path.join(dir, 'scan.jpg'), new Date('2020-03-04T05:06:07Z'), new Date('2020-03-04T05:06:07Z'));
+}
 
 describe('shoebox export', () => {
   const work = tempDir('shoebox-export-');
@@ -64,9 +94,13 @@ describe('shoebox export', () => {
       'metadata/tags/picasa.jpg',
       'metadata/faces/portrait.jpg',
       'albums/nature/silver_fir.jpg',
+      'formats/motionphoto/samsung-one-ui-6.heic',
     ]) {
       fs.copyFileSync(path.join(assets, file), path.join(source, path.basename(file)));
     }
+    await fileTimePhotos(source);
+    // dated by nothing but its file's time, as portrait.jpg is
+    fs.utimesSync(path.join(source, 'silver_fir.jpg'), new Date('2019-07-14T09:30:00Z'), new Date('2019-07-14T09:30:00Z'));
     const imported = await runCli(['import', source, '--data', libraryA, '--wait']);
     expect(imported.code, imported.stderr).toBe(0);
     before = await withServer(libraryA, async (url) => {
@@ -76,6 +110,13 @@ describe('shoebox export', () => {
         authFetch(`${url}${route}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
       expect((await patch(`/api/photos/${id('silver_fir.jpg')}`, { favorite: true, rating: 4 })).status).toBe(200);
       expect((await patch(`/api/photos/${id('mongolels.jpg')}`, { archived: true })).status).toBe(200);
+      // turned and cropped (the original stays as it was)
+      const edit = await authFetch(`${url}/api/photos/${id('thompson-springs.jpg')}/edit`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rotate: 90, crop: { x: 0.1, y: 0.2, width: 0.5, height: 0.6 } }),
+      });
+      expect(edit.status).toBe(200);
       const people = await (await authFetch(`${url}/api/people`)).json();
       const portrait = photos.find((p) => p.filename === 'portrait.jpg')!;
       expect(portrait.faces.length).toBeGreaterThan(0);
@@ -89,7 +130,8 @@ describe('shoebox export', () => {
       // through the running server, by album
       const exported = await runCli(['export', byAlbum, '--by', 'album', '--data', libraryA]);
       expect(exported.code, exported.stderr).toBe(0);
-      expect(exported.stderr).toMatch(/Exported 5 photos .*: 10 files written, 0 already there, 0 failed\./);
+      // 9 originals, their sidecars, and the motion photo's video
+      expect(exported.stderr).toMatch(/Exported 9 photos .*: 19 files written, 0 already there, 0 failed\./);
       return allPhotos(url);
     });
   }, 300_000);
@@ -101,7 +143,7 @@ describe('shoebox export', () => {
     const top = fs.readdirSync(byAlbum).sort();
     expect(top).toContain('Walks _ hikes');
     expect(top).toContain('manifest.jsonl');
-    for (const name of top.filter((n) => !['Walks _ hikes', 'manifest.jsonl', 'albums.json'].includes(n))) {
+    for (const name of top.filter((n) => !['Walks _ hikes', 'manifest.jsonl', 'albums.json', 'photos.json'].includes(n))) {
       expect(name).toMatch(/^(\d{4}|undated)$/);
       if (name !== 'undated') for (const day of fs.readdirSync(path.join(byAlbum, name))) expect(day).toMatch(new RegExp(`^${name}-\\d{2}-\\d{2}$`));
     }
@@ -116,7 +158,7 @@ describe('shoebox export', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { path: string; sha256: string; bytes: number; kind: string; photoId: string });
-    expect(manifest).toHaveLength(10);
+    expect(manifest).toHaveLength(19);
     for (const entry of manifest) {
       const file = path.join(byAlbum, entry.path);
       expect(sha256(file), entry.path).toBe(entry.sha256);
@@ -129,7 +171,8 @@ describe('shoebox export', () => {
       shoebox: 'albums',
       version: 1,
       albums: [
-        { name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/silver_fir.jpg', 'Walks _ hikes/thompson-springs.jpg'] },
+        // newest first, as exported (silver_fir.jpg is dated 2019 by its file's time)
+        { name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/thompson-springs.jpg', 'Walks _ hikes/silver_fir.jpg'] },
       ],
       archived: [expect.stringMatching(/^\d{4}\/\d{4}-\d{2}-\d{2}\/mongolels\.jpg$/)],
     });
@@ -164,7 +207,8 @@ describe('shoebox export', () => {
     const byTakeout = path.join(work, 'takeout-style');
     const exported = await runCli(['export', byTakeout, '--takeout-json', '--by', 'album', '--data', libraryA]);
     expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.stderr).toMatch(/Exported 5 photos .*: 15 files written/);
+    // no motion photo's video: a Takeout-style export keeps it in the still, as Google's own does
+    expect(exported.stderr).toMatch(/Exported 9 photos .*: 27 files written/);
     expect(JSON.parse(fs.readFileSync(path.join(byTakeout, 'Walks _ hikes/metadata.json'), 'utf8'))).toMatchObject({ title: 'Walks / hikes' });
     const files = fs.readdirSync(byTakeout, { recursive: true }).map(String);
     const utah = JSON.parse(
@@ -190,7 +234,7 @@ describe('shoebox export', () => {
     expect(fir).toMatchObject({ title: 'silver_fir.jpg', favorited: true, geoData: { latitude: 0, longitude: 0 } });
     const imported = await runCli(['import', '--from', 'google-takeout', byTakeout, '--data', path.join(work, 'c')]);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stderr).toMatch(/Added 5, already in the library 0, copies in several folders 0, failed 0\./);
+    expect(imported.stderr).toMatch(/Added 9, already in the library 0, copies in several folders 0, failed 0\./);
     expect(imported.stderr).toMatch(/Favourites 1, moved to the trash 0, archived 1,/);
     expect(imported.stderr).toContain('Albums: Walks / hikes (2).');
     expect(imported.stderr).not.toMatch(/Without a sidecar|without their file|not read/);
@@ -199,7 +243,19 @@ describe('shoebox export', () => {
   it('goes on where it stopped, and the round trip keeps every item as it was', async () => {
     const first = await runCli(['export', byDate, '--data', libraryA]);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stderr).toMatch(/Exported 5 photos .*: 10 files written, 0 already there/);
+    expect(first.stderr).toMatch(/Exported 9 photos .*: 19 files written, 0 already there/);
+    // a photo dated by its file's time is filed under that day (the RAW of a pair went to undated/), and its copy has
+    // that time: an import of the folder dates it the same
+    const written = fs.readdirSync(byDate, { recursive: true }).map(String);
+    for (const [name, time] of <[string, string][]>[
+      ['DSC_0202.CR2', '2021-06-05T10:00:00.000Z'],
+      ['DSC_0202.JPG', '2021-06-05T10:00:00.000Z'],
+      ['scan.jpg', '2020-03-04T05:06:07.000Z'],
+    ]) {
+      expect(written).toContain(path.join(time.slice(0, 4), time.slice(0, 10), name));
+      expect(fs.statSync(path.join(byDate, time.slice(0, 4), time.slice(0, 10), name)).mtime.toISOString()).toBe(time);
+    }
+    expect(written).toContain(path.join('2024', '2024-01-12', 'samsung-one-ui-6-motion.mp4'));
     // a file lost (a disk swapped, a copy stopped): the next run writes that one only
     const lost = fs
       .readdirSync(byDate, { recursive: true })
@@ -207,14 +263,15 @@ describe('shoebox export', () => {
       .find((file) => file.endsWith('mongolels.jpg'))!;
     fs.rmSync(path.join(byDate, lost));
     const again = await runCli(['export', byDate, '--data', libraryA]);
-    expect(again.stderr).toMatch(/Exported 5 photos .*: 1 file written, 9 already there, 0 failed\./);
+    expect(again.stderr).toMatch(/Exported 9 photos .*: 1 file written, 18 already there, 0 failed\./);
 
     const libraryB = path.join(work, 'b');
     const reimported = await runCli(['import', byDate, '--data', libraryB, '--wait']);
     expect(reimported.code, reimported.stderr).toBe(0);
-    // the manifest and the albums file are the export's own: read, not imported
-    expect(reimported.stderr).toMatch(/Added 5, already in the library 0, skipped 0\./);
-    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); archived 1.');
+    // the manifest, the albums and photos files are the export's own: read, not imported; so is the motion photo's
+    // video, which its still holds (it came back as a video item of its own)
+    expect(reimported.stderr).toMatch(/Added 9, already in the library 0, skipped 0\./);
+    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); archived 1; edited 1.');
     const [after, albumsB] = await withServer(
       libraryB,
       async (url) => [await allPhotos(url), await (await authFetch(`${url}/api/albums?kind=manual`)).json()] as const,
@@ -223,10 +280,18 @@ describe('shoebox export', () => {
     expect(albumsB.items.map((a: { name: string; description: string | null }) => [a.name, a.description])).toEqual([
       ['Walks / hikes', 'Sundays in the Jura, 2019'],
     ]);
-    const key = (p: Photo) => ({
+    const key = (p: Photo, all: Photo[]) => ({
       sha256: p.sha256,
       filename: p.filename,
+      type: p.type,
+      motion: p.motion,
+      // the date as shown (a file's time when nothing else dates it), its text (null: the file's time) and zone
+      listedAt: p.takenAt,
       takenAt: p.metadata.takenAt,
+      timeZone: p.metadata.timeZone,
+      place: p.metadata.place,
+      edit: p.edit,
+      stack: p.stack && { kind: p.stack.kind, count: p.stack.count, cover: all.find((other) => other.id === p.stack!.coverId)?.filename },
       latitude: p.metadata.latitude,
       longitude: p.metadata.longitude,
       rating: p.metadata.rating,
@@ -239,7 +304,7 @@ describe('shoebox export', () => {
       archived: p.archived,
       favorite: p.favorite,
     });
-    const sort = (photos: Photo[]) => photos.map(key).sort((a, b) => a.sha256.localeCompare(b.sha256));
+    const sort = (photos: Photo[]) => photos.map((p) => key(p, photos)).sort((a, b) => a.sha256.localeCompare(b.sha256));
     // the people's names went out as keywords too (as digiKam and Lightroom keep them)
     const expected = sort(before).map((p) => ({ ...p, keywords: [...new Set([...p.keywords, ...p.people])].sort() }));
     expect(sort(after)).toEqual(expected);
@@ -276,7 +341,7 @@ describe('shoebox export', () => {
     // every year folder the export writes into, a link to a folder elsewhere; albums.json a link to a file elsewhere
     const linkedFolders = path.join(work, 'linked-folders');
     fs.mkdirSync(linkedFolders);
-    const years = [...new Set(before.map((p) => p.metadata.takenAt?.slice(0, 4) ?? 'undated'))];
+    const years = [...new Set(before.map(yearOf))];
     for (const year of years) fs.symlinkSync(path.join(outside, 'folder'), path.join(linkedFolders, year));
     fs.symlinkSync(path.join(outside, 'albums.json'), path.join(linkedFolders, 'albums.json'));
     const linked = await runCli(['export', linkedFolders, '--data', libraryA]);
@@ -285,7 +350,7 @@ describe('shoebox export', () => {
     expect(linked.stderr).toContain('failed albums.json: albums.json in the export folder is a link: not followed');
     expect(listing()).toEqual(untouched);
     // what was written is inside, as its manifest says; nothing of the export's work is left
-    expect(fs.readdirSync(linkedFolders).sort()).toEqual(['albums.json', 'manifest.jsonl', ...years].sort());
+    expect(fs.readdirSync(linkedFolders).sort()).toEqual(['albums.json', 'manifest.jsonl', 'photos.json', ...years].sort());
     expect(fs.readFileSync(path.join(linkedFolders, 'manifest.jsonl'), 'utf8')).toBe('');
   }, 120_000);
 
@@ -295,7 +360,7 @@ describe('shoebox export', () => {
     fs.writeFileSync(path.join(broken, 'albums.json'), '{"shoebox": "albums", "version": 1, "albums": [');
     const imported = await runCli(['import', broken, '--data', path.join(work, 'd')]);
     expect(imported.code, imported.stderr).toBe(0);
-    expect(imported.stderr).toMatch(/Added 5, already in the library 0, skipped 0\./);
+    expect(imported.stderr).toMatch(/Added 9, already in the library 0, skipped 0\./);
     expect(imported.stderr).toContain('Albums of the export not read back (albums.json: albums.json is not JSON); the photos are imported.');
   }, 120_000);
 
@@ -305,21 +370,24 @@ describe('shoebox export', () => {
       expect(all.status).toBe(200);
       expect(all.headers.get('content-type')).toBe('application/zip');
       expect(all.headers.get('content-disposition')).toMatch(/^attachment; filename="shoebox-library-\d{4}-\d{2}-\d{2}\.zip"$/);
-      const entries = await unzip(Buffer.from(await all.arrayBuffer()));
+      const times = new Map<string, Date>();
+      const entries = await unzip(Buffer.from(await all.arrayBuffer()), times);
+      // an original dated by its file's time has that time in the ZIP, for the folder it is unpacked to
+      expect(times.get('2021/2021-06-05/DSC_0202.CR2')?.toISOString()).toBe('2021-06-05T10:00:00.000Z');
       const manifest = entries
         .get('manifest.jsonl')!
         .toString('utf8')
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line) as { path: string; sha256: string; kind: string });
-      // the same files as the folder export by album (5 originals, 5 sidecars), each as the manifest says
+      // the same files as the folder export by album (9 originals, 9 sidecars, a motion photo's video), each as the manifest says
       expect(
         manifest
           .filter((m) => m.kind === 'original')
           .map((m) => m.sha256)
           .sort(),
       ).toEqual(before.map((p) => p.sha256).sort());
-      expect(manifest).toHaveLength(10);
+      expect(manifest).toHaveLength(19);
       for (const entry of manifest) expect(createHash('sha256').update(entries.get(entry.path)!).digest('hex'), entry.path).toBe(entry.sha256);
       expect([...entries.keys()].filter((name) => name.startsWith('Walks _ hikes/')).sort()).toEqual([
         'Walks _ hikes/silver_fir.jpg',
@@ -341,7 +409,7 @@ describe('shoebox export', () => {
       const one = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?ids=${fir.id}&takeoutJson=true`)).arrayBuffer()));
       expect(
         [...one.keys()]
-          .filter((name) => !['manifest.jsonl', 'albums.json'].includes(name))
+          .filter((name) => !['manifest.jsonl', 'albums.json', 'photos.json'].includes(name))
           .map((name) => path.basename(name))
           .sort(),
       ).toEqual(['silver_fir.jpg', 'silver_fir.jpg.supplemental-metadata.json', 'silver_fir.jpg.xmp']);
@@ -360,25 +428,29 @@ describe('shoebox export', () => {
       fs.rmSync(path.join(libraryA, 'originals', stored));
       const zipped = await authFetch(`${url}/api/albums/${albums.items[0].id}/zip`);
       expect(zipped.status).toBe(200);
-      const albumZip = await unzip(Buffer.from(await zipped.arrayBuffer()));
+      const albumTimes = new Map<string, Date>();
+      const albumZip = await unzip(Buffer.from(await zipped.arrayBuffer()), albumTimes);
       const listed = JSON.parse(albumZip.get('manifest.json')!.toString('utf8'));
       expect(listed.files.map((f: { originalName: string }) => f.originalName)).toEqual(['silver_fir.jpg']);
       expect(listed.failed).toEqual([{ id: gone.id, file: 'thompson-springs.jpg', reason: 'the file is missing from storage' }]);
       expect(albumZip.get('failed.jsonl')!.toString('utf8').trim()).toBe(JSON.stringify(listed.failed[0]));
       expect(sha256Of(albumZip.get(listed.files[0].file)!)).toBe(fir.sha256);
+      // with its file's time, which dates it (it had the time of its upload)
+      expect(albumTimes.get(listed.files[0].file)?.toISOString()).toBe('2019-07-14T09:30:00.000Z');
       const exported = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?album=${albums.items[0].id}`)).arrayBuffer()));
       expect(JSON.parse(exported.get('failed.jsonl')!.toString('utf8'))).toMatchObject({ id: gone.id });
     });
   }, 120_000);
 });
 
-/** A ZIP's files by name. */
-function unzip(data: Buffer): Promise<Map<string, Buffer>> {
+/** A ZIP's files by name; `times`, when given, gets each entry's time. */
+function unzip(data: Buffer, times?: Map<string, Date>): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(data, { lazyEntries: true }, (error, zip) => {
       if (error || !zip) return reject(error);
       const files = new Map<string, Buffer>();
       zip.on('entry', (entry: yauzl.Entry) => {
+        times?.set(entry.fileName, entry.getLastModDate());
         zip.openReadStream(entry, (err, stream) => {
           if (err || !stream) return reject(err);
           const chunks: Buffer[] = [];

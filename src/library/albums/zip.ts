@@ -45,6 +45,7 @@ export async function albumZip(lib: Library, albumId: string, onError: (error: u
       provenance: photos.provenance,
       motion: photos.motion,
       createdAt: photos.createdAt,
+      fileModifiedAt: photos.fileModifiedAt,
     })
     .from(albumPhotos)
     .innerJoin(photos, eq(photos.id, albumPhotos.photoId))
@@ -76,7 +77,9 @@ export async function albumZip(lib: Library, albumId: string, onError: (error: u
       productPhotoId: photo.provenance?.productPhotoId ?? (productIds.has(photo.id) ? photo.id : null),
       prompt: photo.provenance?.prompt ?? null,
     });
-    zip.addReadStream(stream, file, { mtime: photo.createdAt, compress: false });
+    // the file's own time as it came (what dates a photo nothing else dates), not the upload's: unzipped and imported, it
+    // is dated the same
+    zip.addReadStream(stream, file, { mtime: photo.fileModifiedAt ?? photo.createdAt, compress: false });
     return stream;
   };
   const read = async (stream: Readable | null) => {

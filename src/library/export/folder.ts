@@ -68,11 +68,21 @@ class ExportFolder {
     return path.join(this.root, relative);
   }
 
-  /** What is at `relative` now: null when nothing, its size when a file; a link or another kind of entry is refused. */
-  async existing(relative: string): Promise<{ size: number } | null> {
+  /** What is at `relative` now: null when nothing, its size and time when a file; a link or another kind of entry is refused. */
+  async existing(relative: string): Promise<{ size: number; mtimeMs: number } | null> {
     const stat = await lstatOrNull(path.join(await this.folder(path.posix.dirname(relative).replace(/^\.$/, '')), path.posix.basename(relative)));
     if (stat && !stat.isFile()) throw inTheWay(relative, stat);
-    return stat && { size: stat.size };
+    return stat && { size: stat.size, mtimeMs: stat.mtimeMs };
+  }
+
+  /** Gives the file at `relative` a time, through a handle opened without following a link. */
+  async retime(relative: string, time: Date): Promise<void> {
+    const handle = await fs.open(path.join(this.root, ...relative.split('/')), constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      await handle.utimes(time, time);
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Moves a made file to `relative`, replacing a file there (never a link or a folder: refused). */
@@ -133,7 +143,7 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
     try {
       const done = parseManifest(await manifest.readFile('utf8'));
       const sink: ExportSink = {
-        async file(relative, photoId, kind, make, expected) {
+        async file(relative, photoId, kind, make, expected, modified) {
           const known = done.get(relative);
           const there = await folder.existing(relative);
           const same =
@@ -142,9 +152,14 @@ export async function exportLibrary(source: ExportSource, out: string, options: 
             there.size === known.bytes &&
             known.photoId === photoId &&
             (expected === undefined || known.sha256 === expected);
-          if (same && kind !== 'sidecar') return 'kept';
+          if (same && kind !== 'sidecar') {
+            // an export from before file times were kept gets its time now (set on the file made here: no link followed)
+            if (modified && there.mtimeMs !== modified.getTime()) await folder.retime(relative, modified);
+            return 'kept';
+          }
           const made = folder.workFile();
           await make(made);
+          if (modified) await fs.utimes(made, modified, modified);
           const sha256 = await checkedSha256(made, relative, expected);
           if (same && sha256 === known.sha256) {
             await fs.rm(made, { force: true });

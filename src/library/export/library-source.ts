@@ -65,7 +65,7 @@ export function librarySource(lib: Library, scope: ExportScope): ExportSource {
       if (!found.motion) return null;
       const key = found.motion.source === 'live' ? found.motion.key : derivedMotionKey(found.id);
       const name = found.motion.source === 'live' ? found.motion.filename : motionName(photo);
-      return { name, open: () => lib.storage.at(found.storageLocation).get(key) };
+      return { name, embedded: found.motion.source !== 'live', open: () => lib.storage.at(found.storageLocation).get(key) };
     },
   };
 }

@@ -2,7 +2,9 @@
 // several albums is in each album's folder; one in none goes by date), each with an XMP sidecar (`IMG.jpg.xmp`, see
 // ./sidecar.ts), optionally a Google Takeout-style JSON one, and a Live Photo's video beside it; `manifest.jsonl` lists
 // every file with its SHA-256, `albums.json` the originals and description of each album and the archive's originals (./albums-file.ts: an
-// import of the export reads it back), and with Takeout-style sidecars each album folder has Google's `metadata.json` naming its album.
+// import of the export reads it back), `photos.json` what the files do not say back (media/photos-file.ts: a date from the file's time,
+// which the original is also given, the user's edit, a motion photo's video taken out of its still), and with Takeout-style sidecars
+// each album folder has Google's `metadata.json` naming its album.
 // Resumable: an original the manifest lists for its photo, with its size and checksum, is not written again.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -13,6 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../../media/decoders/common.js';
 import { reader } from '../../media/exiftool-reader.js';
 import { ALBUMS_FILE, albumsDocument } from '../../media/albums-file.js';
+import { PHOTOS_FILE, photosDocument, type ExportedPhoto } from '../../media/photos-file.js';
 import { exportXmpTags, takeoutJson, takeoutJsonName, type ExportPhoto } from './sidecar.js';
 
 /** Where the photos and their bytes come from: a running server, or the library in this process. */
@@ -23,8 +26,11 @@ export interface ExportSource {
   original(id: string): Promise<Readable>;
   /** The descriptions of the user's own albums, by name (an album without one is absent). */
   albumDescriptions(): Promise<ReadonlyMap<string, string>>;
-  /** A Live Photo's or motion photo's video, when it has one: its name, and its bytes when asked. */
-  motion(photo: ExportPhoto): Promise<{ name: string; open(): Promise<Readable> } | null>;
+  /**
+   * A Live Photo's or motion photo's video, when it has one: its name, its bytes when asked, and whether it was taken
+   * out of the still's own file (a motion photo's: an import makes it again from the still).
+   */
+  motion(photo: ExportPhoto): Promise<{ name: string; embedded: boolean; open(): Promise<Readable> } | null>;
 }
 
 export type ExportLayout = 'date' | 'album';
@@ -78,11 +84,21 @@ export function safeName(name: string): string {
 /** The user's own albums of a photo (automatic ones are made again from the photos). */
 const albumsOf = (photo: ExportPhoto) => [...new Set(photo.albums.filter((a) => a.kind === 'manual').map((a) => a.name))];
 
-/** The folders a photo goes in. */
+/**
+ * The instant of the file's time a photo is dated by, when nothing in the file or its name dates it (its date text
+ * is null, and the list's date is that time); else null.
+ */
+export function datingFileTime(photo: ExportPhoto): Date | null {
+  if (photo.metadata.takenAt !== null || !photo.takenAt) return null;
+  const time = new Date(photo.takenAt);
+  return Number.isFinite(time.getTime()) ? time : null;
+}
+
+/** The folders a photo goes in: by the day it is shown on (its file's time when that dates it), not `undated`. */
 export function foldersOf(photo: ExportPhoto, layout: ExportLayout): string[] {
   const albums = layout === 'album' ? [...new Set(albumsOf(photo).map(safeName))] : [];
   if (albums.length > 0) return albums;
-  const day = photo.metadata.takenAt?.slice(0, 10);
+  const day = (photo.metadata.takenAt ?? photo.takenAt)?.slice(0, 10);
   return [day && /^\d{4}-\d{2}-\d{2}$/u.test(day) ? path.join(day.slice(0, 4), day) : 'undated'];
 }
 
@@ -105,9 +121,17 @@ export interface ExportOptions {
 export interface ExportSink {
   /**
    * One file of a photo, made by `make` into the scratch file it is given; `expected`: the SHA-256 its bytes must
-   * have (an original). Answers `kept` when the file is there from before, unchanged.
+   * have (an original); `modified`: the time the file is given (the file's time that dates the photo, so that an
+   * import dates it the same). Answers `kept` when the file is there from before, unchanged.
    */
-  file(relative: string, photoId: string, kind: ManifestEntry['kind'], make: (file: string) => Promise<void>, expected?: string): Promise<'written' | 'kept'>;
+  file(
+    relative: string,
+    photoId: string,
+    kind: ManifestEntry['kind'],
+    make: (file: string) => Promise<void>,
+    expected?: string,
+    modified?: Date | null,
+  ): Promise<'written' | 'kept'>;
   /** One of the export's own files (albums.json, an album's metadata.json), whole. */
   text(relative: string, text: string): Promise<void>;
 }
@@ -143,6 +167,7 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
   /** Each album's originals, as written (an album folder's own copy when the layout is by album). */
   const albumFiles = new Map<string, string[]>();
   const archivedFiles: string[] = [];
+  const exported: ExportedPhoto[] = [];
   const write = async (...args: Parameters<ExportSink['file']>) => {
     outcome[(await sink.file(...args)) === 'kept' ? 'kept' : 'written']++;
   };
@@ -151,9 +176,19 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
     try {
       const photo = await source.photo(id);
       const tags = exportXmpTags(photo);
+      const fileTime = datingFileTime(photo);
+      const facts: ExportedPhoto = {
+        files: [],
+        takenAt: photo.metadata.takenAt,
+        timeZone: photo.metadata.timeZone ?? null,
+        ...(fileTime ? { fileTime: fileTime.toISOString() } : {}),
+        ...(photo.edit ? { edit: { rotate: photo.edit.rotate, crop: photo.edit.crop } } : {}),
+      };
       for (const folder of foldersOf(photo, layout)) {
         const relative = claim(folder, safeName(photo.filename), photo.id);
-        await write(relative, photo.id, 'original', async (file) => pipeline(await source.original(photo.id), createWriteStream(file)), photo.sha256);
+        const original = async (file: string) => pipeline(await source.original(photo.id), createWriteStream(file));
+        await write(relative, photo.id, 'original', original, photo.sha256, fileTime);
+        facts.files.push(relative);
         for (const album of albumsOf(photo)) {
           if (layout === 'album' && safeName(album) !== folder) continue;
           const files = albumFiles.get(album);
@@ -175,11 +210,15 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
           await write(json, photo.id, 'sidecar', (file) => fs.writeFile(file, takeoutJson(photo)));
         }
         const motion = await source.motion(photo);
-        if (motion) {
+        // a Takeout-style export is Google's form: a motion photo's video stays in its still, as Google's own export
+        // has it (a Takeout import would make the video beside it an item of its own)
+        if (motion && !(options.takeoutJson && motion.embedded)) {
           const name = claim(folder, safeName(motion.name), photo.id);
           await write(name, photo.id, 'motion', async (file) => pipeline(await motion.open(), createWriteStream(file)));
+          if (motion.embedded) (facts.embeddedMotion ??= []).push(name);
         }
       }
+      exported.push(facts);
       outcome.photos++;
     } catch (error) {
       outcome.failed.push({ id, reason: errorMessage(error) });
@@ -194,6 +233,7 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
     return new Map<string, string>();
   });
   await text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles, descriptions));
+  await text(PHOTOS_FILE, photosDocument(exported));
   if (options.takeoutJson && layout === 'album') {
     // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
     for (const album of albumFiles.keys()) {

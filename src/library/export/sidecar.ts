@@ -12,6 +12,8 @@ export interface ExportPhoto {
   filename: string;
   sha256: string;
   favorite: boolean;
+  /** The date it is listed by: its date text, else the instant of the file's time that dates it (absent: none). */
+  takenAt?: string | null;
   /** In the archive (absent from a server before it). */
   archived?: boolean;
   width: number | null;
@@ -19,6 +21,8 @@ export interface ExportPhoto {
   edit: StoredEdit | null;
   metadata: {
     takenAt: string | null;
+    /** The zone it was taken in (an IANA name or an offset), when known. */
+    timeZone?: string | null;
     latitude: number | null;
     longitude: number | null;
     orientation: number | null;
@@ -86,10 +90,12 @@ export function exportXmpTags(photo: ExportPhoto): Record<string, unknown> {
 
 /**
  * The photo's Google Takeout-style JSON sidecar (`--takeout-json`): for tools that read Takeout exports, and read back
- * by `shoebox import --from google-takeout`. A date without a zone is taken as UTC.
+ * by `shoebox import --from google-takeout`. A date without a zone is taken as UTC; a photo dated by its file's time
+ * has that time (a Takeout import unpacks files with the time of the import: it would date them then).
  */
 export function takeoutJson(photo: ExportPhoto): string {
-  const { takenAt, latitude, longitude, description } = photo.metadata;
+  const { latitude, longitude, description } = photo.metadata;
+  const takenAt = photo.metadata.takenAt ?? photo.takenAt ?? null;
   const instant = takenAt ? Date.parse(/(?:[+-]\d{2}:\d{2}|Z)$/u.test(takenAt) ? takenAt : `${takenAt}Z`) : NaN;
   const people = everyone(photo);
   return `${JSON.stringify(

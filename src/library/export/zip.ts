@@ -33,7 +33,7 @@ export function exportZip(source: ExportSource, options: ExportOptions): ExportZ
     const scratch = await makeTempFolder('export');
     let n = 0;
     const sink: ExportSink = {
-      async file(relative, photoId, kind, make, expected) {
+      async file(relative, photoId, kind, make, expected, modified) {
         const file = path.join(scratch, String(n++));
         try {
           await make(file);
@@ -42,7 +42,8 @@ export function exportZip(source: ExportSource, options: ExportOptions): ExportZ
           if (gone.signal.aborted) throw new Error('the download was given up');
           const stream = createReadStream(file);
           reading = stream;
-          zip.addReadStream(stream, relative, { compress: false, size });
+          // the file's time that dates the photo, for the folder it is unpacked to (else the time it was made)
+          zip.addReadStream(stream, relative, { compress: false, size, ...(modified ? { mtime: modified } : {}) });
           await finished(stream); // read into the ZIP (at the pace the client takes it)
           reading = null;
           manifest.push({ path: relative, sha256, bytes: size, photoId, kind });

@@ -205,15 +205,18 @@ export async function attachSidecar(lib: Library, photoId: string, sidecarFile: 
   return true;
 }
 
-/** Imports one file from disk, with the sidecar beside it if there is one. Queues the photo when new. */
-export async function ingestFile(lib: Library, file: string): Promise<IngestedPhoto> {
+/**
+ * Imports one file from disk, with the sidecar beside it if there is one. Queues the photo when new. `modifiedAt`:
+ * the file's time to date it by, when known better than the file's own (an export's, after a copy that reset it).
+ */
+export async function ingestFile(lib: Library, file: string, options: { modifiedAt?: Date | undefined } = {}): Promise<IngestedPhoto> {
   const stat = await fs.stat(file);
   if (stat.size > lib.settings.maxUploadBytes) throw tooLarge(lib.settings.maxUploadBytes);
   const result = await ingestStream(lib, {
     filename: path.basename(file),
     stream: createReadStream(file),
     source: { kind: 'import', sourcePath: path.resolve(file) },
-    fileModifiedAt: stat.mtime,
+    fileModifiedAt: options.modifiedAt ?? stat.mtime,
   });
   const sidecar = await findSidecar(file);
   const sidecarSize = sidecar ? (await fs.stat(sidecar)).size : 0;

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { photos } from '../../db/schema.js';
 import { decodePhoto, DEFAULT_SIZES, labelOf } from '../../media/decode.js';
 import { decodeVideo, type DecodedVideo } from '../../media/video/decode-video.js';
@@ -48,9 +48,18 @@ export const preprocessingStep: PipelineStep = {
     await storage.put(derivedKey(photo.id, 'thumbnail.webp'), renditions.thumbnail);
     await storage.put(derivedKey(photo.id, 'preview.jpg'), renditions.preview);
     if (!edit) await storage.remove(derivedKey(photo.id, 'unedited-preview.jpg'));
+    // the edit's base is the upright original as decoded here: an edit given before the first decode (an import of
+    // an export) had none; set in the statement, so that an edit saved meanwhile keeps its turn and crop
+    const base = { width: decoded.width, height: decoded.height };
     await db
       .update(photos)
-      .set({ width: renditions.width, height: renditions.height, thumbnailAt: new Date(), updatedAt: new Date() })
+      .set({
+        width: renditions.width,
+        height: renditions.height,
+        ...(edit ? { edit: sql`case when ${photos.edit} is null then null else jsonb_set(${photos.edit}, '{base}', ${JSON.stringify(base)}::jsonb) end` } : {}),
+        thumbnailAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(eq(photos.id, photo.id));
     if (stored) shared.set(STORED_PIXELS, stored);
     return { status: 'done' };
