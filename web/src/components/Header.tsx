@@ -16,9 +16,10 @@ import { useCreationTools } from '../store/creationTools.js';
 export function Header() {
   const { pathname } = useLocation();
   const current = sectionOf(pathname);
+  // a library without the creation tools shows them nowhere; with them, in the main row or behind More
   const creation = useCreationTools();
-  const main: readonly Section[] = creation ? [...EVERYDAY, ...CREATION] : EVERYDAY;
-  const more = creation ? TOOLS : [...CREATION, ...TOOLS];
+  const main: readonly Section[] = creation.inMain ? [...EVERYDAY, ...CREATION] : EVERYDAY;
+  const more = creation.on && !creation.inMain ? [...CREATION, ...TOOLS] : TOOLS;
   const { stats, total, status } = useLibrary();
   const count = stats?.total ?? (status === 'ready' ? total : null);
   const partial = stats?.states.partial ?? 0;

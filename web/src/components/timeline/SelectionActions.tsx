@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { exportUrls, MAX_EXPORTED_SELECTION } from '../../client/exports.js';
 import { navigate } from '../../lib/router.js';
 import { selection } from '../../store/selection.js';
+import { useCreationTools } from '../../store/creationTools.js';
 import { HeartIcon } from '../PhotoTile.js';
 import { photos } from './bulkWork.js';
 
@@ -36,6 +37,7 @@ const Icon = ({ d, children }: { d?: string; children?: ReactNode }) => (
 
 export function SelectionActions({ ids, pending, busy, allFavourite, allArchived, actions, onFavourite, onStack, onArchive, onDialog, onExtra }: Props) {
   const tooMany = ids.length > MAX_EXPORTED_SELECTION;
+  const creation = useCreationTools();
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selected photos" data-testid="selection-bar">
       <button
@@ -51,19 +53,21 @@ export function SelectionActions({ ids, pending, busy, allFavourite, allArchived
         {photos(ids.length)} selected{pending ? '…' : ''}
       </p>
       <div className="selection-actions">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            navigate(`/create?products=${ids.join(',')}`);
-            selection.clear();
-          }}
-          disabled={busy || ids.length > 500}
-          title={ids.length > 500 ? 'At most 500 products at once' : 'Make product-shot sets of the selected photos'}
-          data-testid="bulk-product-shots"
-        >
-          <span className="selection-label">Product shots</span>
-        </button>
+        {creation.on ? (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              navigate(`/create?products=${ids.join(',')}`);
+              selection.clear();
+            }}
+            disabled={busy || ids.length > 500}
+            title={ids.length > 500 ? 'At most 500 products at once' : 'Make product-shot sets of the selected photos'}
+            data-testid="bulk-product-shots"
+          >
+            <span className="selection-label">Product shots</span>
+          </button>
+        ) : null}
         <button type="button" className="button" onClick={() => onDialog('album')} disabled={busy} data-testid="bulk-album">
           <Icon>
             <rect x="3" y="5" width="14" height="14" rx="2" />
