@@ -28,6 +28,7 @@ export const albumSummary = z.object({
   kind: z.enum(ALBUM_KINDS).describe('`manual` (made or kept by the user) or `auto` (from clustering the photos)'),
   status: z.enum(ALBUM_STATUSES).describe('`dismissed` automatic albums are not listed nor searched by'),
   photoCount: z.number().int().describe('photos in it, those in the trash left out'),
+  videoCount: z.number().int().describe('how many of them are videos'),
   coverPhotoId: z
     .string()
     .nullable()

@@ -14,7 +14,7 @@ import type { stack, stackMember } from './stacks.js';
 import type { importView } from './imports.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { inPlaceFileInfo, inPlaceLibraryInfo, rootInfo } from './libraries.js';
-import type { mapConfigView, mapPointsResult, mapSource } from './map.js';
+import type { mapConfigView, mapPointsResult, mapSource, townsFound } from './map.js';
 import type { memoryList, memorySettingsView } from './memories.js';
 import type { modelList } from './models.js';
 import type { configView } from './oidc.js';
@@ -25,7 +25,7 @@ import type { uploadItem, uploadResult } from './upload-schemas.js';
 import type { statesResult } from './status-schemas.js';
 import type { searchResult, similarResult, suggestResult } from './search-schemas.js';
 import type { visitedLinkInfo, visitorPhoto, visitorPhotoPage } from './share-visit.js';
-import type { albumShare, linkSummary, partnerships, userCard } from './sharing.js';
+import type { albumShare, linkClipCheck, linkSummary, partnerships, userCard } from './sharing.js';
 import type { trashList } from './trash.js';
 
 // The shared vocabulary, as values: plain constants in a module that imports nothing, so Vite bundles them as they are.
@@ -117,6 +117,7 @@ export type UserCard = Out<typeof userCard>;
 export type AlbumShare = Out<typeof albumShare>;
 export type ShareRole = AlbumShare['role'];
 export type LinkSummary = Out<typeof linkSummary>;
+export type LinkClipCheck = Out<typeof linkClipCheck>;
 export type Partnerships = Out<typeof partnerships>;
 /** A link's visitor side (GET /api/s/{token}, GET /api/s/{token}/photos). */
 export type VisitedLink = Out<typeof visitedLinkInfo>;
@@ -190,6 +191,8 @@ export type MapCluster = MapPoints['clusters'][number];
 export type MapSource = Out<typeof mapSource>;
 /** The map's source settings, what they draw, and the PMTiles files on offer (GET/PUT /api/admin/map). */
 export type MapConfigView = Out<typeof mapConfigView>;
+/** Towns by a name's start, with where they are (GET /api/map/towns). */
+export type TownsFound = Out<typeof townsFound>;
 
 // -- memories ---------------------------------------------------------------------------------------------------
 /** On this day, trips and people over the years (GET /api/memories). */

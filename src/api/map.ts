@@ -7,6 +7,8 @@ import type { Db } from '../db/connection.js';
 import { UserError } from '../base/errors.js';
 import { requestedRange } from './byte-range.js';
 import { basemap, BASEMAP_DETAILS, type Basemap } from '../media/basemap.js';
+import { countryName } from '../media/places.js';
+import { towns } from '../media/towns.js';
 import { errorBody, libraryFilterQuery } from './schemas.js';
 
 const mapPointsQuery = libraryFilterQuery
@@ -26,6 +28,19 @@ export const mapPointsResult = z.object({
     }),
   ),
   truncated: z.boolean().describe(`more than ${MAX_CLUSTERS} clusters: the most crowded are sent`),
+});
+
+export const townsFound = z.object({
+  items: z.array(
+    z.object({
+      name: z.string().describe("the town's own name in the gazetteer"),
+      matched: z.string().nullable().describe('the other name of it that the text matched ("Lissabon" for Lisbon); null: its own'),
+      country: z.string().nullable(),
+      countryCode: z.string(),
+      latitude: z.number(),
+      longitude: z.number(),
+    }),
+  ),
 });
 
 export const mapSource = z.object({
@@ -137,6 +152,22 @@ export function mapRoutes(app: FastifyInstance): void {
       response: { 200: mapPointsResult, 400: errorBody },
     },
     handler: async (request) => mapClusters(request.lib, request.query),
+  });
+
+  api.get('/api/map/towns', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['map'],
+      summary: 'Towns whose name starts with the text, with where they are: to set home by name',
+      description:
+        "GeoNames' towns over 15,000 people, by their own names and their other names (Lissabon, Lisbonne, Lisboa), " +
+        'most populous first; read from the data Shoebox ships, with no request to any other host.',
+      querystring: z.object({ q: z.string().trim().min(1).max(100), limit: z.coerce.number().int().min(1).max(20).default(8) }),
+      response: { 200: townsFound, 400: errorBody },
+    },
+    handler: async (request) => ({
+      items: (await towns()).find(request.query.q, request.query.limit).map((t) => ({ ...t, country: countryName(t.countryCode) })),
+    }),
   });
 
   api.get('/api/map/basemap', {

@@ -17,7 +17,11 @@ import { errorBody } from './schemas.js';
 
 const install = z
   .object({
-    state: z.enum(['downloading', 'installed', 'failed', 'cancelled']),
+    state: z
+      .enum(['downloading', 'installed', 'failed', 'cancelled', 'interrupted'])
+      .describe(
+        '`interrupted`: a download not finished before the server last started (stopped during it, or cancelled then), its files kept: the next install resumes it',
+      ),
     file: z.string().nullable().describe('the file being fetched'),
     fileIndex: z.number().int().describe('1-based, of fileCount'),
     fileCount: z.number().int(),
@@ -27,7 +31,7 @@ const install = z
     finishedAt: z.string().nullable(),
     error: z.string().nullable(),
   })
-  .describe("this server's last download of the model since it started; null when there was none");
+  .describe("this server's last download of the model since it started, or one an earlier run left unfinished; null when there was none");
 
 const model = z.object({
   name: z.string(),
@@ -245,12 +249,14 @@ export function modelRoutes(app: FastifyInstance, context: Resources): void {
       const models = await listModels(request.lib.settings.dataDir);
       const offered = offeredClip(request.lib, models);
       return {
-        items: models.map(({ path: _path, ...m }) => {
-          const status = request.lib.models.status(m.name);
-          const turnedOff = request.lib.ml.turnedOff(m.kind);
-          const inUse = !turnedOff && (m.kind !== 'clip' || m.name === request.lib.ml.clipModelName);
-          return { ...m, inUse, turnedOff, offered: m.name === offered, install: status ? publicStatus(status) : null };
-        }),
+        items: await Promise.all(
+          models.map(async ({ path: _path, ...m }) => {
+            const status = await request.lib.models.lastDownload(m.name, m.installed);
+            const turnedOff = request.lib.ml.turnedOff(m.kind);
+            const inUse = !turnedOff && (m.kind !== 'clip' || m.name === request.lib.ml.clipModelName);
+            return { ...m, inUse, turnedOff, offered: m.name === offered, install: status ? publicStatus(status) : null };
+          }),
+        ),
         clip: { model: request.lib.ml.clipModelName, pinned: request.lib.settings.ml.clipModelPinned },
         captions: { provider: await request.lib.ml.captionVersion() },
       };

@@ -98,6 +98,7 @@ export const timelineQuery = libraryFilterQuery
 
 export const timelineResult = z.object({
   total: z.number().int().describe('photos the filters keep'),
+  videos: z.number().int().describe('how many of them are videos'),
   groupBy: z.enum(TIMELINE_GROUPINGS),
   buckets: z.array(
     z.object({

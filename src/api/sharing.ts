@@ -19,11 +19,17 @@ import {
   unshareAlbum,
   updateLink,
 } from '../library/sharing/index.js';
+import { checkLinkClips } from './link-clip-check.js';
 import { errorBody } from './schemas.js';
 
 const uuid = (what: string) => z.uuid({ message: `${what} must be a UUID` });
 export const userCard = z.object({ id: z.string(), name: z.string(), email: z.string().nullable() });
 export const albumShare = z.object({ userId: z.string(), name: z.string(), email: z.string().nullable(), role: z.enum(SHARE_ROLES), createdAt: z.string() });
+export const linkClipCheck = z.object({
+  checked: z.number().int().describe('videos whose copies are made, or need none'),
+  unchecked: z.number().int().describe('videos not checked yet: past the time of one check, being transcoded, or offline'),
+  refused: z.array(z.object({ photoId: z.string(), filename: z.string(), message: z.string() })).describe('videos no visitor can play'),
+});
 export const linkSummary = z.object({
   id: z.string(),
   token: z.string().describe('the secret in the link; anyone who has it sees what the link shows'),
@@ -207,6 +213,20 @@ export function sharingRoutes(app: FastifyInstance): void {
       const { expiresAt, ...rest } = request.body;
       return updateLink(request.lib, request.params.id, { ...rest, expiresAt: toDate(expiresAt) });
     },
+  });
+  api.post('/api/shared-links/:id/check', {
+    config: { access: 'write' },
+    schema: {
+      tags: ['sharing'],
+      summary: "Make the visitors' copies of a link's videos now, and say which cannot be made",
+      description:
+        "Unless the link keeps metadata, a visitor is served a copy of each clip (and motion photo's motion) without where it was " +
+        'taken, made once and kept. This makes those copies now (for up to 20 seconds; call again for the rest) and names the ' +
+        'videos whose copy is refused: a visitor could not play or download them.',
+      params: linkParams,
+      response: { 200: linkClipCheck, 404: errorBody },
+    },
+    handler: async (request) => checkLinkClips(request.lib, request.params.id),
   });
   api.delete('/api/shared-links/:id', {
     config: { access: 'write' },

@@ -12,6 +12,7 @@ import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '
 import { queuePhotos } from '../library/photos/index.js';
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
+import { matchFolder, sidecarName } from '../library/takeout/index.js';
 import { MAX_SIDECAR_JSON_BYTES, parseTakeoutSidecar, TakeoutJsonError } from '../media/takeout-json.js';
 import { multipartUserError } from './multipart-errors.js';
 import { Slots } from './slots.js';
@@ -20,7 +21,7 @@ import { STATUS_OF_KIND } from './error-status.js';
 
 type Refusal = { filename: string; error: string; statusCode: number };
 /** A sidecar part saved to a temp file, attached once the request's photos are known. */
-type Sidecar = { filename: string; temp: string; index: number; complete: boolean };
+type Sidecar = { filename: string; temp: string; index: number; complete: boolean; title?: string };
 /** What a share-link visitor hears of a file the owner already has: no photo id, which would tell them it exists. */
 type AlreadyThere = { filename: string; duplicate: true; message: string };
 type Item = IngestedPhoto | Refusal | AlreadyThere;
@@ -31,14 +32,28 @@ const sidecarFormat = (name: string) => (/\.json$/i.test(name) ? 'json' : 'xmp')
 const sidecarKind = (name: string) => (sidecarFormat(name) === 'json' ? 'Google Takeout sidecar' : 'XMP sidecar');
 
 /** The photo a sidecar belongs to: `IMG_1.jpg.xmp` → `IMG_1.jpg` first, else `IMG_1.xmp` → `IMG_1.*`. */
-function sidecarTarget(sidecarName: string, photosByName: Map<string, IngestedPhoto>): IngestedPhoto | undefined {
-  const base = sidecarName.replace(/\.(xmp|json)$/i, '');
+function sidecarTarget(sidecarFile: string, photosByName: Map<string, IngestedPhoto>): IngestedPhoto | undefined {
+  const base = sidecarFile.replace(/\.(xmp|json)$/i, '');
   const exact = photosByName.get(base.toLowerCase());
   if (exact) return exact;
   for (const [name, photo] of photosByName) {
     if (name.slice(0, name.length - path.extname(name).length) === base.toLowerCase()) return photo;
   }
   return undefined;
+}
+
+/**
+ * The photo of each Google JSON sidecar of a request by the Takeout import's rules (`IMG.jpg.json`,
+ * `IMG.jpg.supplemental-metadata.json`, the names Google cut to 51 characters, counters, the sidecar's title), as
+ * the web app sends the files of a folder from a Takeout beside their photos.
+ */
+function takeoutTargets(sidecars: readonly Sidecar[], photos: readonly IngestedPhoto[]): Map<string, IngestedPhoto> {
+  const json = sidecars.flatMap((s) => (s.complete && sidecarFormat(s.filename) === 'json' ? [sidecarName(s.filename, s.title)!] : []));
+  const byFile = new Map(photos.map((photo) => [photo.filename, photo]));
+  const targets = new Map<string, IngestedPhoto>();
+  // an edited copy shares its original's sidecar: the original, matched first, keeps it
+  for (const [file, sidecar] of matchFolder([...byFile.keys()], json).sidecars) if (!targets.has(sidecar)) targets.set(sidecar, byFile.get(file)!);
+  return targets;
 }
 
 function parseCheck(value: string): boolean {
@@ -56,10 +71,10 @@ function parseLastModified(value: string): Date | null {
 }
 
 /**
- * Writes a sidecar part to `temp`, or refuses it past MAX_SIDECAR_BYTES. Either way the part is read to its end:
+ * Writes a sidecar part to `temp` (a JSON one's title returned), or refuses it past MAX_SIDECAR_BYTES. Either way the part is read to its end:
  * a part left half read would leave the rest of the request, and the connection it came on, stuck.
  */
-async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename: string): Promise<UserError | null> {
+async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename: string): Promise<UserError | { title?: string }> {
   const out = createWriteStream(temp);
   let bytes = 0;
   try {
@@ -75,10 +90,10 @@ async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename
   const json = sidecarFormat(filename) === 'json';
   const max = json ? MAX_SIDECAR_JSON_BYTES : MAX_SIDECAR_BYTES;
   if (bytes > max) return new UserError('too-large', `${filename}: ${sidecarKind(filename)} is larger than ${max / 1024 / 1024} MB, not read`);
-  if (!json) return null;
+  if (!json) return {};
   try {
-    parseTakeoutSidecar(await fs.readFile(temp, 'utf8'), filename);
-    return null;
+    const { title } = parseTakeoutSidecar(await fs.readFile(temp, 'utf8'), filename);
+    return title === undefined ? {} : { title };
   } catch (error) {
     if (error instanceof TakeoutJsonError) return new UserError('invalid', `${error.message}, not read`);
     throw error;
@@ -200,15 +215,16 @@ async function receive(lib: Library, request: FastifyRequest, reply: FastifyRepl
       if (isSidecarName(filename)) {
         const temp = lib.scratch.tempPath();
         // Listed before it is read: a request cut off during the sidecar still removes the temp file.
-        const sidecar = { filename, temp, index: items.length, complete: false };
+        const sidecar: Sidecar = { filename, temp, index: items.length, complete: false };
         sidecars.push(sidecar);
         items.push({ filename, error: 'pending', statusCode: 0 }); // settled below
-        const refused = await saveSidecar(part.file, temp, filename);
+        const saved = await saveSidecar(part.file, temp, filename);
         sidecar.complete = true;
-        if (refused) {
+        if (!(saved instanceof UserError)) Object.assign(sidecar, saved);
+        else {
           sidecars.splice(sidecars.indexOf(sidecar), 1);
           await fs.rm(temp, { force: true });
-          items[sidecar.index] = { filename, error: refused.message, statusCode: STATUS_OF_KIND[refused.kind] };
+          items[sidecar.index] = { filename, error: saved.message, statusCode: STATUS_OF_KIND[saved.kind] };
         }
         continue;
       }
@@ -287,12 +303,13 @@ async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], 
     const accepted = items.filter((item): item is IngestedPhoto => 'id' in item);
     const byName = new Map(accepted.map((photo) => [photo.filename.toLowerCase(), photo]));
     const toQueue = new Set(accepted.filter((photo) => !photo.duplicate).map((photo) => photo.id));
+    const takeout = takeoutTargets(sidecars, accepted);
     for (const sidecar of sidecars) {
       if (!sidecar.complete) {
         items[sidecar.index] = { filename: sidecar.filename, error: `${sidecarKind(sidecar.filename)} cut off before its end, not read`, statusCode: 400 };
         continue;
       }
-      const target = sidecarTarget(sidecar.filename, byName);
+      const target = takeout.get(sidecar.filename) ?? sidecarTarget(sidecar.filename, byName);
       if (!target) {
         const kind = sidecarKind(sidecar.filename);
         const why = cutShort ? `${kind} without its photo: the request ended before it` : `${kind} without its photo in this upload`;

@@ -22,7 +22,6 @@ import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyReply } from 'fastify';
 import { clientOf } from '../auth/login-limiter.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import { UserError } from '../base/errors.js';
@@ -72,6 +71,12 @@ export interface CopySource {
 
 type Outcome = { made: true } | { refused: string };
 
+/** Who a copy is made for: a visitor's reply (a 429's Retry-After, the log), or the owner's check of a link. */
+export interface CopyAnswer {
+  header(name: string, value: string): unknown;
+  log: { warn(details: object, message: string): void };
+}
+
 /** Copies refused, by where they would go: what their visitors are told, until when. */
 const refusals = new Map<string, { message: string; until: number }>();
 
@@ -109,7 +114,7 @@ export function pastCopyKeys(source: CopySource, ext: string | null): string[] {
 /** Copies being made in this process, by where they go: everyone asking for one waits for it. */
 const making = new Map<string, Promise<Outcome>>();
 
-function busy(reply: FastifyReply, seconds: number, why: string): never {
+function busy(reply: CopyAnswer, seconds: number, why: string): never {
   reply.header('retry-after', String(seconds));
   throw new UserError('too-many-requests', `${why}: try again in ${seconds} seconds`);
 }
@@ -118,13 +123,13 @@ function busy(reply: FastifyReply, seconds: number, why: string): never {
 export const visitorKey = (visitor: Visitor) => `${visitor.linkId}\0${clientOf(visitor.address)}`;
 
 /** Counts a request for one of the link's files against its visitor's budget (429 past it, to them alone). */
-export function countVisitorRequest(reply: FastifyReply, visitor: Visitor): void {
+export function countVisitorRequest(reply: CopyAnswer, visitor: Visitor): void {
   const waitMs = requests.take(visitorKey(visitor));
   if (waitMs > 0) busy(reply, Math.ceil(waitMs / 1000), 'too many downloads from this address through this link');
 }
 
 /** The copy's key in the photo's storage location, made first when it is not there. */
-export async function visitorCopy(lib: Library, reply: FastifyReply, visitor: Visitor, source: CopySource): Promise<string> {
+export async function visitorCopy(lib: Library, reply: CopyAnswer, visitor: Visitor, source: CopySource): Promise<string> {
   const kind = isVideoMime(source.mime) ? 'video' : 'image';
   const ext = kind === 'video' ? muxerFor(source.mime) : path.extname(source.key).slice(1).toLowerCase();
   const key = visitorCopyKey(source.photoId, copyDigest(source, COPY_RULES), copyExt(ext));
@@ -152,7 +157,7 @@ export async function visitorCopy(lib: Library, reply: FastifyReply, visitor: Vi
 
 async function makeCopy(
   lib: Library,
-  reply: FastifyReply,
+  reply: CopyAnswer,
   visitor: Visitor,
   source: CopySource,
   key: string,

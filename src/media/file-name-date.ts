@@ -9,8 +9,11 @@ const PATTERNS: readonly RegExp[] = [
   /(?:^|[^0-9])(\d{4})(\d{2})(\d{2})[_-](\d{2})(\d{2})(\d{2})/,
   // newer Android screenshots and screen recordings: Screenshot_2021-09-10-10-10-10-123_com.app
   /(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})(?![0-9])/,
-  // macOS and iOS exports: Screenshot 2021-09-10 at 10.10.10, Photo 2021-09-10 10 10 10
-  /(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})(?: at |_| )(\d{1,2})[.:_ ](\d{2})[.:_ ](\d{2})(?![0-9])/,
+  // macOS and iOS exports: Screenshot 2021-09-10 at 10.10.10, Photo 2021-09-10 10 10 10; where the system clock is
+  // 12-hour, "Screenshot 2021-09-10 at 1.05.03 PM" (macOS 13 on puts a narrow no-break space before PM)
+  /(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2})(?: at |_| )(\d{1,2})[.:_ ](\d{2})[.:_ ](\d{2})(?![0-9])(?:[ \u00a0\u202f]?([AP])\.?M\b\.?)?/i,
+  // Windows' Snipping Tool: Screenshot 2023-09-10 130503
+  /(?:^|[^0-9])(\d{4})-(\d{2})-(\d{2}) (\d{2})(\d{2})(\d{2})(?![0-9])/,
 ];
 
 /**
@@ -21,9 +24,21 @@ const PATTERNS: readonly RegExp[] = [
 const SENT_BY_CHAT = /(?:^|[^A-Za-z0-9])(?:IMG|VID|AUD|PTT|DOC|STK)-\d{8}-WA\d+/i;
 const FIRST_YEAR = 1990;
 
-/** The digits as a wall-clock date when they are one (a real day, a real time, not in the future); else null. */
-function wallClock(parts: readonly string[], now: Date): string | null {
-  const [year, month, day, hour = 0, minute = 0, second = 0] = parts.map(Number) as [number, number, number, number?, number?, number?];
+/** A 12-hour clock's hour on the 24-hour clock: 12 AM is midnight, 12 PM noon; null for an hour it cannot write. */
+function fromTwelveHour(hour: number, meridiem: string): number | null {
+  if (hour < 1 || hour > 12) return null;
+  return (hour % 12) + (meridiem.toUpperCase() === 'P' ? 12 : 0);
+}
+
+/**
+ * The digits as a wall-clock date when they are one (a real day, a real time, not in the future); else null. A seventh
+ * part, A or P, says the hour is on a 12-hour clock.
+ */
+function wallClock(parts: readonly (string | undefined)[], now: Date): string | null {
+  const [year, month, day, hour24 = 0, minute = 0, second = 0] = parts.slice(0, 6).map(Number) as [number, number, number, number?, number?, number?];
+  const meridiem = parts[6];
+  const hour = meridiem ? fromTwelveHour(hour24, meridiem) : hour24;
+  if (hour === null) return null;
   if (year < FIRST_YEAR || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   if (at.getUTCDate() !== day) return null; // 31 April
@@ -42,7 +57,7 @@ export function dateInFileName(fileName: string, now = new Date()): string | nul
   for (const pattern of PATTERNS) {
     const match = pattern.exec(base);
     if (!match) continue;
-    const found = wallClock(match.slice(1, 7), now);
+    const found = wallClock(match.slice(1, 8), now);
     if (found) return found;
   }
   return null;

@@ -1,15 +1,17 @@
 // Model downloads the server runs for the web app (Settings → Models) and for unattended installs
 // (SHOEBOX_MODELS_INSTALL): one download per model at a time, its progress readable while it runs, cancellable;
 // a cut or cancelled download keeps its partial files, so the next try resumes (hub-download.ts). When a model
-// is in place, `onInstalled` lets the photos' skipped steps run with it.
-import { rm } from 'node:fs/promises';
+// is in place, `onInstalled` lets the photos' skipped steps run with it. What runs is known in memory; a download
+// the server stopped during (a restart) is known by the files it left: `interrupted`, resumed by the next start.
+import { readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { ModelDownloadError, pullModel, type PullProgress } from './hub-download.js';
-import { getHubModelSpec } from './model-catalogue.js';
+import { filesFor, getHubModelSpec, modelDir } from './model-catalogue.js';
 import { extractModelArchive } from './model-archive.js';
 import { installFromFolder, removeModel } from './registry.js';
 
-export type InstallState = 'downloading' | 'installed' | 'failed' | 'cancelled';
+export type InstallState = 'downloading' | 'installed' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface InstallStatus {
   name: string;
@@ -163,6 +165,41 @@ export class ModelInstalls {
     return run ? { ...run.status } : null;
   }
 
+  /**
+   * A hub model's download as this server knows it, or, when it ran none since it started, as an earlier one left it:
+   * files of the model but no manifest are a download the server stopped during (`interrupted`, its bytes kept to
+   * resume). Null when there is neither, or the model is installed.
+   */
+  async lastDownload(name: string, installed: boolean): Promise<InstallStatus | null> {
+    const known = this.status(name);
+    if (known || installed) return known;
+    let spec;
+    try {
+      spec = getHubModelSpec(name);
+    } catch {
+      return null; // bundled: never downloaded
+    }
+    const dir = modelDir(this.dataDir, name);
+    const left = await filesLeft(dir);
+    if (left.length === 0) return null;
+    const changed = new Date(Math.max(...left.map((file) => file.changed))).toISOString();
+    // the file it stopped in: one fetched a file at a time, so at most one is partial
+    const partial = left.find((file) => file.path.endsWith('.partial'));
+    const whole = left.filter((file) => file !== partial).length;
+    return {
+      name,
+      state: 'interrupted',
+      file: partial ? path.relative(dir, partial.path.slice(0, -'.partial'.length)).split(path.sep).join('/') : null,
+      fileIndex: whole + (partial ? 1 : 0),
+      fileCount: filesFor(spec).length,
+      receivedBytes: partial?.bytes ?? 0,
+      totalBytes: null,
+      startedAt: changed,
+      finishedAt: changed,
+      error: null,
+    };
+  }
+
   /** Waits for a running download to end (tests; a server closing). */
   async settled(name: string): Promise<void> {
     await this.runs.get(name)?.done;
@@ -173,6 +210,18 @@ export class ModelInstalls {
     for (const run of this.runs.values()) run.abort.abort();
     await Promise.all([...this.runs.values()].map((run) => run.done));
   }
+}
+
+/** The files a download left in a model's folder (whole ones and a `.partial` one), with their sizes and times. */
+async function filesLeft(dir: string): Promise<{ path: string; bytes: number; changed: number }[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  return Promise.all(
+    files.map(async (file) => {
+      const info = await stat(file);
+      return { path: file, bytes: info.size, changed: info.mtimeMs };
+    }),
+  );
 }
 
 export class ModelBusyError extends Error {

@@ -1,7 +1,7 @@
 // Memories in a real browser against a real server, on a fixed day (the page's clock set to 2026-06-15): corpus
 // photos dated and placed by ExifTool (home in Lyon, this day in 2024 and 2023, a trip to Porto and Lisbon). The
 // strip at the top of the timeline, the Memories page, a memory kept as an album and one hidden and shown again, a
-// kind turned off; at desk and phone size.
+// kind turned off; home set by a town's name (in another language) and on the map; at desk and phone size.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
@@ -137,6 +137,40 @@ describe('web app: memories', () => {
     await poll(() => page.locator('[data-testid="memory-grid"] [data-testid="memory-card"]').count()).toBe(3);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'memories-phone-page.png');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('sets home by a town typed in another language, by a click on the map, and learns it again', async () => {
+    const context = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    const { page, errors } = await onTheDay(context);
+    const home = async () => (await json(`${server.url}/api/memories/settings`)).body.home as { latitude: number; longitude: number } | null;
+    await page.goto(`${server.url}/memories`);
+    await poll(() => page.getByTestId('memory-home').textContent()).toMatch(/around 45\.7\d+, 4\.8\d+/);
+    // before: only coordinates could be typed. Lisbon as Germans write it, picked from the towns offered
+    await page.getByTestId('home-town').fill('Lissab');
+    await poll(() => page.getByTestId('home-towns').getByRole('option').first().textContent()).toBe('Lisbon (Lissabon), Portugal');
+    await page.getByTestId('home-town').press('Enter');
+    await poll(() => page.getByTestId('memory-home').textContent()).toMatch(/^Home is set to 38\.71\d+, -9\.13\d+\./);
+    expect(await home()).toEqual({ latitude: 38.7167, longitude: -9.1333 });
+    await screenshot(page, 'memories-home-town.png');
+    // on the map, opened at home: a click east of it
+    await page.getByTestId('home-on-map').click();
+    await poll(() => page.getByRole('dialog').getByRole('heading').textContent()).toBe('Where is home?');
+    const picker = page.getByTestId('location-map');
+    await poll(() => picker.locator('canvas').count()).toBeGreaterThan(0);
+    const box = (await picker.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2 + 150, box.y + box.height / 2);
+    await page.getByRole('button', { name: 'Save location' }).click();
+    await poll(() => page.getByRole('dialog').count()).toBe(0);
+    await poll(async () => (await home())?.longitude ?? -180).toBeGreaterThan(-8);
+    const picked = (await home())!;
+    expect(Math.abs(picked.latitude - 38.72)).toBeLessThan(0.5);
+    expect(picked.longitude).toBeLessThan(-3);
+    await poll(() => page.getByTestId('memory-home').textContent()).toContain(`Home is set to ${picked.latitude.toFixed(4)}, ${picked.longitude.toFixed(4)}.`);
+    await page.getByRole('button', { name: 'Learn home again' }).click();
+    await poll(() => page.getByTestId('memory-home').textContent()).toMatch(/around 45\.7\d+, 4\.8\d+/);
+    expect(await home()).toBeNull();
     expect(errors).toEqual([]);
     await context.close();
   });

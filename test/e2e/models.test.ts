@@ -13,7 +13,7 @@ import { installFromFolder } from '../../src/ml/registry.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { FakeHub } from '../helpers/fake-hub.js';
-import { assets, authFetch, json, startTestServer, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer } from '../helpers/server.js';
 import { folderEntries, makeZip } from '../helpers/zip.js';
 
 const spec = getHubModelSpec('clip-vit-b32');
@@ -160,6 +160,54 @@ describe('unattended installs', () => {
       expect(hub.seen.some((seen) => seen.url.includes('/resolve/main/'))).toBe(true);
     } finally {
       await unattended.dispose();
+    }
+  }, 120_000);
+});
+
+describe('a download the server stopped during', () => {
+  it('is offered in the gallery as interrupted, with Resume, after a restart (not "Downloading…" for ever), and resumes', async () => {
+    hub.reset();
+    const dataDir = tempDir();
+    let running = await startTestServer({ dataDir, ml: { hubEndpoint: endpoint } });
+    const port = Number(new URL(running.url).port);
+    const signedIn = await signedInContext(browser, running, { viewport: { width: 1280, height: 900 } });
+    try {
+      // the download stalls in its first weights file, some of it kept
+      hub.faults = { stallAfter: { file: 'visual/model.onnx', bytes: 4096 } };
+      expect((await json(`${running.url}/api/models/${recommended.name}/install`, { method: 'POST' })).status).toBe(202);
+      const partial = path.join(modelDir(dataDir, recommended.name), 'visual/model.onnx.partial');
+      await poll(() => existsSync(partial), { timeout: 10_000 }).toBe(true);
+      const { page, errors } = await openPage(signedIn, { allowConsole: [/Failed to load resource/, /ERR_CONNECTION_REFUSED/] });
+      await page.goto(running.url);
+      await poll(() => page.getByTestId('model-offer-downloading').isVisible()).toBe(true);
+
+      // the server stops and starts again (the same address): the open gallery follows it to what is left
+      await running.close();
+      running = await startTestServer({ dataDir, port, ml: { hubEndpoint: endpoint } });
+      const install = (await json(`${running.url}/api/models`)).body.items.find((m: { name: string }) => m.name === recommended.name).install;
+      expect(install).toMatchObject({ state: 'interrupted', file: 'visual/model.onnx', fileIndex: 6, fileCount: 7 });
+      expect(install.receivedBytes).toBeGreaterThan(0);
+      await poll(() => page.getByTestId('model-offer-interrupted').isVisible(), { timeout: 10_000 }).toBe(true);
+      expect(await page.getByTestId('model-offer-install').textContent()).toBe('Resume download');
+      // a page opened now says the same
+      await page.reload();
+      await poll(() => page.getByTestId('model-offer-interrupted').isVisible()).toBe(true);
+
+      // resumed: the stalled file goes on from its bytes, and the model is in place
+      hub.reset();
+      hub.seen.length = 0;
+      await page.getByTestId('model-offer-install').click();
+      await poll(() => page.getByTestId('model-offer-arrived').isVisible(), { timeout: 60_000 }).toBe(true);
+      expect(
+        hub.seen.some(
+          (seen) => seen.url.endsWith(encodeURIComponent('visual/model.onnx')) && /^bytes=[1-9]\d*-$/.test(seen.range ?? '') && seen.status === 206,
+        ),
+      ).toBe(true);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await signedIn.close();
+      await running.dispose();
     }
   }, 120_000);
 });

@@ -172,6 +172,50 @@ describe('the photo editor on a phone', () => {
   }, 60_000);
 });
 
+describe('the photo editor in every window', () => {
+  it('keeps Save and the whole photo on screen at desk and phone sizes, lying and standing', async () => {
+    expect((await json(`${server.url}/api/photos/${id}/edit`, { method: 'DELETE' })).status).toBe(200);
+    await waitForTerminal(server.url, [id]);
+    const windows = [
+      { width: 1280, height: 800 },
+      { width: 1280, height: 700 },
+      { width: 1366, height: 640 },
+      { width: 390, height: 844, phone: true },
+      { width: 360, height: 640, phone: true },
+      { width: 844, height: 390, phone: true },
+    ];
+    const misses: string[] = [];
+    for (const { phone, ...viewport } of windows) {
+      const context = await signedInContext(browser, server, { viewport, ...(phone ? { isMobile: true, hasTouch: true } : {}) });
+      try {
+        const { page, errors } = await openPage(context);
+        await page.goto(`${server.url}/photos/${id}`);
+        await page.getByTestId('edit-photo').click();
+        const editor = page.getByTestId('photo-editor');
+        await poll(() => editor.getByTestId('crop-box').isVisible()).toBe(true);
+        for (const pose of ['lying', 'standing']) {
+          if (pose === 'standing') await editor.getByTestId('rotate-right').click();
+          await page.waitForTimeout(100);
+          const save = (await editor.getByTestId('edit-save').boundingBox())!;
+          const stage = (await editor.locator('.editor-stage').boundingBox())!;
+          const where = `${viewport.width}×${viewport.height} ${pose}`;
+          if (save.y < 0 || save.y + save.height > viewport.height)
+            misses.push(`${where}: Save at ${Math.round(save.y)}–${Math.round(save.y + save.height)} px`);
+          if (stage.y < 0 || stage.y + stage.height > viewport.height || stage.x < 0 || stage.x + stage.width > viewport.width)
+            misses.push(`${where}: the photo at ${Math.round(stage.y)}–${Math.round(stage.y + stage.height)} px`);
+          // as large as the window allows: the full width (a lying photo on a phone), or a good part of the height
+          if (stage.width < viewport.width * 0.8 && stage.height < viewport.height * 0.3)
+            misses.push(`${where}: the photo only ${Math.round(stage.height)} px tall`);
+        }
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+    expect(misses).toEqual([]);
+  }, 90_000);
+});
+
 describe('an edit seen from another device', () => {
   it('shows the edited thumbnail there at its next load, not the one it kept', async () => {
     if ((await photo()).edit) {

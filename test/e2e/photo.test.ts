@@ -244,6 +244,22 @@ describe('web app: photo page', () => {
     await page.close();
   });
 
+  it("counts in the header what the gallery lists, as a photo's page counts its place: an archived photo in neither", async () => {
+    const archived = idOf.get('thompson-springs.jpg')!;
+    expect((await json(`${server.url}/api/photos/${archived}`, { method: 'PATCH', json: { archived: true } })).status).toBe(200);
+    try {
+      const { page, errors } = await openPage(context);
+      await page.goto(`${server.url}/photos/${idOf.get('silver_fir.jpg')}`);
+      await poll(() => page.getByTestId('photo-position').textContent()).toMatch(/ of 12$/);
+      // before: the header counted every photo of the library (13) beside "n of 12"
+      await poll(() => page.getByTestId('library-counts').textContent()).toBe('12 photos');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      expect((await json(`${server.url}/api/photos/${archived}`, { method: 'PATCH', json: { archived: false } })).status).toBe(200);
+    }
+  });
+
   it('zooms with the keys, the buttons, the wheel and a double-click, pans by dragging, and fits again', async () => {
     const target = await detail('thompson-springs.jpg');
     const { page, errors } = await openPage(context);

@@ -2,10 +2,13 @@
 // shows its length and plays under a resting mouse; on its page the browser's player plays it (its time advances) and seeks with byte ranges;
 // a clip browsers cannot play as it is (HEVC) plays from its transcoded copy; a motion photo's video — a Samsung's,
 // and an Apple Live Photo's MOV — plays over its still with the Motion button.
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireVideoTools } from '../../src/media/video/tools.js';
 import { livePhoto, testClips } from '../helpers/clips.js';
 import { launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, upload, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
@@ -13,6 +16,21 @@ import { assets, json, startTestServer, upload, waitForTerminal, type TestServer
 let server: TestServer;
 let browser: Browser;
 const ids: Record<string, string> = {};
+/** A clip whose visitors' copy is refused (kept out of `ids`: every test but the sharing one goes through those). */
+let refusedClip: string;
+
+/**
+ * H.264 with Opus sound in an MP4, which browsers play as it is: npm's ffmpeg (4.1) writes Opus into an MP4 only when
+ * told to (-strict experimental), so the visitor's copy, a plain remux, is refused, as the integration test's PCM is.
+ */
+async function opusClip(dir: string): Promise<string> {
+  const { ffmpeg, env } = await requireVideoTools();
+  const file = path.join(dir, 'opus.mp4');
+  const source = ['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=1', '-f', 'lavfi', '-i', 'sine=duration=1'];
+  const codecs = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'libopus', '-strict', 'experimental'];
+  await promisify(execFile)(ffmpeg, ['-v', 'error', '-y', ...source, ...codecs, '-metadata', 'location=+38.7223-009.1393/', file], { env });
+  return file;
+}
 
 beforeAll(async () => {
   const clips = await testClips();
@@ -32,13 +50,15 @@ beforeAll(async () => {
       return file;
     }),
   );
-  const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'), live.still, ...stills];
+  const files = [clips.mp4, clips.hevcMov, path.join(assets, 'formats/motionphoto/samsung-one-ui-6.heic'), live.still, ...stills, await opusClip(clips.dir)];
   const uploaded = await upload(
     server.url,
     files.map((file) => ({ path: file })),
   );
   for (const item of uploaded.body.items as { id: string; filename: string }[]) ids[item.filename] = item.id;
   await waitForTerminal(server.url, Object.values(ids));
+  refusedClip = ids['opus.mp4']!;
+  delete ids['opus.mp4'];
   // the Live Photo's MOV after its still: folded into it, its motion made playable
   expect((await upload(server.url, [{ path: live.mov }])).status).toBe(201);
   for (const deadline = Date.now() + 60_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
@@ -126,6 +146,8 @@ for (const [size, viewport] of [
       const { page, errors } = await openPage(context);
       await page.goto(server.url);
       const tile = page.locator(`[data-testid="photo-tile"][data-photo-id="${ids['lisbon.mp4']}"]`);
+      // two clips among seven items: before, "7 photos"
+      await poll(() => page.getByTestId('library-counts').textContent()).toContain('5 photos and 2 videos');
       await poll(() => tile.getByTestId('tile-video').textContent()).toContain('0:02');
       if (size === 'desk') {
         // resting the mouse on the tile plays it there, muted; leaving it stops
@@ -144,6 +166,7 @@ for (const [size, viewport] of [
         await poll(() => preview.evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.1);
         expect(await preview.evaluate((video: HTMLVideoElement) => video.muted)).toBe(true);
         expect(await tile.getAttribute('data-selected')).toBe('true');
+        expect(await page.getByTestId('selection-count').textContent()).toBe('1 video selected'); // before: "1 photo selected"
         await lift();
         await poll(() => tile.getByTestId('tile-preview').count()).toBe(0);
         expect(page.url()).toBe(`${server.url}/`); // the press opened nothing
@@ -206,6 +229,45 @@ for (const [size, viewport] of [
         await page.getByTestId('visitor-motion-play').click();
         await poll(() => page.getByTestId('visitor-motion').evaluate((video: HTMLVideoElement) => video.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.3);
         expect(errors).toEqual([]);
+      } finally {
+        await visitor.close();
+      }
+    }, 60_000);
+
+    it("tells the owner in the share dialog, and the visitor on the page, of a clip whose visitors' copy is refused", async () => {
+      const album = await json(`${server.url}/api/albums`, {
+        method: 'POST',
+        json: { name: `Clips on a ${size}`, photoIds: [refusedClip, ids['lisbon.mp4']] },
+      });
+      expect(album.status).toBe(201);
+      const { page, errors } = await openPage(context);
+      await page.goto(`${server.url}/albums/${album.body.id}`);
+      await page.getByTestId('share-album').click();
+      await page.getByTestId('create-link').click();
+      // before: nothing said; the link's clips are checked as it is made
+      const warning = page.getByTestId('link-clip-warning');
+      await poll(() => warning.count(), { timeout: 30_000 }).toBe(1);
+      expect(await warning.textContent()).toMatch(/^1 video will not play for visitors: .*opus\.mp4: this video could not be reduced to what the link shows/);
+      await screenshot(page, `share-clip-warning-${size}.png`);
+      expect(errors).toEqual([]);
+      await page.close();
+
+      const [link] = (await json(`${server.url}/api/shared-links?albumId=${album.body.id}`)).body.items;
+      const visitor = await browser.newContext({ viewport, ...(size === 'phone' ? { isMobile: true, hasTouch: true } : {}) });
+      try {
+        const seen = await openPage(visitor, { allowConsole: [/403/] });
+        await seen.page.goto(`${server.url}${link.path}`);
+        await seen.page.getByRole('button', { name: 'Open opus.mp4' }).click();
+        // before: a player stuck at 0:00, no word
+        const problem = seen.page.getByTestId('visitor-video-problem');
+        await poll(() => problem.count(), { timeout: 10_000 }).toBe(1);
+        expect(await problem.getByRole('alert').textContent()).toMatch(
+          /^This video cannot be played here\.This video could not be reduced to what the link shows \(/,
+        );
+        await poll(() => problem.locator('img').evaluate((image: HTMLImageElement) => image.naturalWidth)).toBeGreaterThan(0);
+        expect(await seen.page.getByTestId('visitor-video').count()).toBe(0);
+        await screenshot(seen.page, `visitor-video-refused-${size}.png`);
+        expect(seen.errors).toEqual([]);
       } finally {
         await visitor.close();
       }

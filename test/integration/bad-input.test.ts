@@ -185,16 +185,25 @@ describe('bad input', () => {
     expect((await json(`${server.url}/api/photos?from=0001-01-01&to=9999-12-31`)).status).toBe(200);
   });
 
-  it('refuses a zip archive with 415, pointing to Import (a Google Takeout dropped on Upload)', async () => {
-    const zip = await makeZip([
-      { name: 'Takeout/Google Photos/Photos from 2020/IMG.jpg', data: readFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg')) },
-    ]);
-    const response = await post(`${server.url}/api/photos`, Buffer.concat([part('file', 'takeout-001.zip', zip), end()]));
-    expect(response.body.items[0]).toMatchObject({
+  it("refuses a zip archive with 415, pointing to Import with its source's command (a Google Takeout or an iCloud export dropped on Upload)", async () => {
+    const photo = readFileSync(path.join(assets, 'metadata/gps-position/thompson-springs.jpg'));
+    const refusal = async (name: string, entries: { name: string; data: Buffer }[]) =>
+      (await post(`${server.url}/api/photos`, Buffer.concat([part('file', name, await makeZip(entries)), end()]))).body.items[0];
+    expect(await refusal('takeout-001.zip', [{ name: 'Takeout/Google Photos/Photos from 2020/IMG.jpg', data: photo }])).toMatchObject({
       statusCode: 415,
       error:
-        'takeout-001.zip: a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import (More → Import, or shoebox import --from google-takeout)',
+        'takeout-001.zip: a zip archive, not a photo or video: a Google Takeout is brought in by Import (More → Import, or shoebox import --from google-takeout)',
     });
+    // before (issue 61): every archive was told `--from google-takeout`, an iCloud export's parts too
+    const icloud = 'iCloud Photos Part 1 of 2.zip';
+    expect(await refusal(icloud, [{ name: 'iCloud Photos Part 1 of 2/Photos/IMG_0001.jpg', data: photo }])).toMatchObject({
+      statusCode: 415,
+      error: `${icloud}: a zip archive, not a photo or video: an iCloud Photos export is brought in by Import (More → Import, or shoebox import --from icloud)`,
+    });
+    // renamed: what it holds says
+    const details = { name: 'Photos/Photo Details.csv', data: Buffer.from('imgName,favorite\nIMG_0001.jpg,no\n') };
+    expect((await refusal('mine.zip', [{ name: 'Photos/IMG_0001.jpg', data: photo }, details])).error).toMatch(/shoebox import --from icloud\)$/);
+    expect((await refusal('other.zip', [{ name: 'IMG_0001.jpg', data: photo }])).error).toMatch(/--from google-takeout or icloud\)$/);
   });
 
   it('refuses an XMP sidecar over 4 MB on its item, and takes its photo', async () => {

@@ -1,6 +1,6 @@
 // Places through the real server: photos with GPS positions written into their files by ExifTool (a home area, two
 // cities, both sides of the antimeridian, near both poles), then `bbox` and `near` on the photo list, the timeline
-// and search, exact at their edges; the map's clusters per zoom; the built-in basemap; another user sees none of it;
+// and search, exact at their edges; the map's clusters per zoom; the built-in basemap; towns by name; another user sees none of it;
 // the map's kept positions mended after each change (the photo changes log) as a fresh read would answer.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -262,6 +262,26 @@ describe('places: bbox, near and the map', () => {
     expect(again.status).toBe(304);
     expect((await json(`${server.url}/api/map/basemap?detail=10m`)).status).toBe(400);
     expect((await fetch(`${server.url}/api/map/basemap`)).status).toBe(401);
+  });
+
+  it('finds towns by the start of a name, their other names too, to set home by: largest first, offline', async () => {
+    const found = async (q: string) => (await json(`${server.url}/api/map/towns?${new URLSearchParams({ q })}`)).body.items;
+    expect((await found('Lissab'))[0]).toEqual({
+      name: 'Lisbon',
+      matched: 'Lissabon',
+      country: 'Portugal',
+      countryCode: 'PT',
+      latitude: 38.7167,
+      longitude: -9.1333,
+    });
+    expect((await found('lisbonne'))[0]).toMatchObject({ name: 'Lisbon', matched: 'Lisbonne' });
+    // its own name, unmatched by another; the largest Paris first
+    expect((await found('Paris'))[0]).toMatchObject({ name: 'Paris', matched: null, countryCode: 'FR' });
+    expect((await found('koln'))[0]).toMatchObject({ name: 'Köln', matched: null, countryCode: 'DE' });
+    expect(await found('Zzqxv')).toEqual([]);
+    for (const bad of ['', ' ', 'x'.repeat(101)]) expect((await json(`${server.url}/api/map/towns?q=${bad}`)).status, bad).toBe(400);
+    expect((await json(`${server.url}/api/map/towns?q=Lis&limit=21`)).status).toBe(400);
+    expect((await fetch(`${server.url}/api/map/towns?q=Lis`)).status).toBe(401);
   });
 
   it("another user's map and places are their own", async () => {

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { runCli, spawnServer } from '../helpers/cli.js';
-import { assets, authFetch, tempDir } from '../helpers/server.js';
+import { assets, authFetch, tempDir, waitForTerminal } from '../helpers/server.js';
 
 const YEAR19 = 'Takeout/Google Photos/Photos from 2019';
 const YEAR20 = 'Takeout/Google Photos/Photos from 2020';
@@ -253,6 +253,32 @@ describe('a Google Takeout import', () => {
       const items = (await upload.json()).items;
       expect(items[0].id).toBeDefined();
       expect(items[1]).toMatchObject({ filename: 'x.jpg.json', error: expect.stringMatching(/^x\.jpg\.json is not a Google Photos sidecar: .*, not read$/) });
+
+      // Google's later sidecar names sent by the web app with their photos (a Takeout folder dropped on Upload) go to
+      // their photo as the import matches them: before, "Google Takeout sidecar without its photo in this upload"
+      const cut = `${`${LONG}.supplemental-metadata`.slice(0, 46)}.json`; // …COVER.jpg.suppl.json
+      const later = new FormData();
+      later.append('file', new Blob([await jpeg(7, 8, 9)]), 'y.jpg');
+      later.append(
+        'file',
+        new Blob([sidecar('y.jpg', { photoTakenTime: { timestamp: seconds('2016-03-04T10:00:00Z') } })]),
+        'y.jpg.supplemental-metadata.json',
+      );
+      later.append('file', new Blob([await jpeg(9, 8, 7)]), LONG);
+      later.append('file', new Blob([sidecar(LONG, { photoTakenTime: { timestamp: seconds('2016-03-04T10:00:00Z') } })]), cut);
+      const sent = (await (await authFetch(`${server.url}/api/photos`, { method: 'POST', body: later })).json()).items;
+      expect(sent.map((item: { filename: string; id?: string; error?: string }) => [item.filename, item.error ?? item.id])).toEqual([
+        ['y.jpg', sent[0].id],
+        ['y.jpg.supplemental-metadata.json', sent[0].id],
+        [LONG, sent[2].id],
+        [cut, sent[2].id],
+      ]);
+      await waitForTerminal(server.url, [sent[0].id, sent[2].id]);
+      // the sidecar's date is the photo's (its file has none)
+      for (const photo of [sent[0], sent[2]]) {
+        const taken = (await (await authFetch(`${server.url}/api/photos/${photo.id}`)).json()).metadata.takenAt;
+        expect(Date.parse(taken)).toBe(Date.parse('2016-03-04T10:00:00Z'));
+      }
     } finally {
       server.child.kill('SIGTERM');
       await new Promise((resolve) => server.child.once('exit', resolve));

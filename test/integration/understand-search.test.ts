@@ -104,6 +104,12 @@ describe('search in your own words', () => {
     const notLisbon = names((await search('not in Lisbon')).items);
     expect(notLisbon).not.toContain('lisbon-fir.jpg');
     expect(notLisbon).toContain('sydney-rocks.jpg');
+    // the town as Germans, French and Portuguese write it (the gazetteer's other names); before, nothing was found
+    for (const q of ['Lissabon Sommer 2025', 'Lisbonne été 2025', 'Lisboa summer 2025']) {
+      const found = await search(q);
+      expect(found.understood.places, q).toEqual([{ name: 'Lisbon', negated: false }]);
+      expect(names(found.items), q).toEqual(['lisbon-fir.jpg']);
+    }
   });
 
   it('finds videos from a place, and days that come back each year', async () => {

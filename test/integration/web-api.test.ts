@@ -484,6 +484,24 @@ describe('the API the web app uses', () => {
       expect(Date.parse(snapshot.failures[0].at)).toBeLessThanOrEqual(Date.parse(snapshot.at));
     });
 
+    it("counts a run from when its photos joined it, not from a step's later write to one still working (issue 61)", async () => {
+      const pair = [ids['silver_fir.jpg']!, ids['tanners_ridge.jpg']!];
+      const db = server.lib.db;
+      const before = await rows<{ id: string; state: string }>(db, sql`select id, state from photos where id in (${pair[0]}::uuid, ${pair[1]}::uuid)`);
+      try {
+        // two photos join a run; the first finishes, then a step of the second writes its row (updated_at) later
+        await db.execute(sql`update photos set state = 'pending' where id in (${pair[0]}::uuid, ${pair[1]}::uuid)`);
+        await db.execute(sql`update photos set state = 'completed', updated_at = now() + interval '1 second' where id = ${pair[0]}::uuid`);
+        await db.execute(sql`update photos set state = 'processing', updated_at = now() + interval '2 seconds' where id = ${pair[1]}::uuid`);
+        // before: the run began at the second photo's step, after the first had finished ("0 of 1 done")
+        // the snapshot is at most a few seconds old
+        await expect.poll(async () => (await get('/api/jobs')).run, { timeout: 15_000, interval: 250 }).toEqual({ done: 1, total: 2 });
+      } finally {
+        for (const photo of before) await db.execute(sql`update photos set state = ${photo.state}, updated_at = now() where id = ${photo.id}::uuid`);
+      }
+      await expect.poll(async () => (await get('/api/jobs')).run, { timeout: 15_000, interval: 250 }).toBeNull();
+    });
+
     it('streams a snapshot at once and another when something changes, the same one to every client', async () => {
       const controllers = [new AbortController(), new AbortController()];
       const responses = await Promise.all(controllers.map((c) => authFetch(`${url}/api/jobs/events`, { signal: c.signal })));

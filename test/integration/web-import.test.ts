@@ -382,6 +382,14 @@ describe('an import uploaded from the web app', () => {
       );
       await row.getByTestId('upload-to-import').click();
       await page.getByTestId('import-offer').getByText('takeout-album.zip').waitFor();
+      expect(await page.getByTestId('import-source-google-takeout').isChecked()).toBe(true);
+      // "Not now" sets the offer aside and keeps the archive: offered again on the next visit (before: dropped, to be chosen again)
+      await page.getByTestId('import-not-now').click();
+      expect(await page.getByTestId('import-offer').count()).toBe(0);
+      await page.goBack();
+      await page.waitForURL(`${server.url}/`);
+      await page.goForward();
+      await page.getByTestId('import-offer').getByText('takeout-album.zip').waitFor();
       const before = new Set(((await json(`${server.url}/api/imports`)).body.items as { id: string }[]).map((item) => item.id));
       await page.getByTestId('import-offered').click();
       const made = async () => ((await json(`${server.url}/api/imports`)).body.items as { id: string }[]).find((item) => !before.has(item.id))?.id ?? null;
@@ -397,6 +405,15 @@ describe('an import uploaded from the web app', () => {
         expect.stringMatching(/takeout-album\.zip:Takeout\/Google Photos\/Porto\/stray\.jpg\.json$/),
       ]);
       expect(await porto.locator('pre').count()).toBe(0);
+
+      // an iCloud export's part dropped on Upload: offered to Import with iCloud chosen as its source (before: Google's)
+      const icloud = path.join(dir, 'iCloud Photos Part 1 of 1.zip');
+      fs.writeFileSync(icloud, await zipOf([['iCloud Photos Part 1 of 1/Photos/porto.jpg', await jpeg(200, 120, 40)]]));
+      await page.goto(`${server.url}/`);
+      await page.getByTestId('upload-input').setInputFiles([icloud]);
+      await page.getByTestId('upload-row').filter({ hasText: 'iCloud Photos Part 1 of 1.zip' }).getByTestId('upload-to-import').click();
+      await page.getByTestId('import-offer').getByText('iCloud Photos Part 1 of 1.zip').waitFor();
+      expect(await page.getByTestId('import-source-icloud').isChecked()).toBe(true);
 
       // a slow line (16 MB/s up), so that the stop lands in the second chunk
       const cdp = await page.context().newCDPSession(page);

@@ -3,7 +3,15 @@ import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { measureImageQuality, subjectSharpness } from '../../src/media/image-quality.js';
 import { faceSharpness } from '../../src/ml/faces/face-quality.js';
-import { DUPLICATE_SCORE_TIE, pickBestShot, scoreShot, whyBest, type BestShotCandidate, type ShotScore } from '../../src/library/best-shot/score.js';
+import {
+  DUPLICATE_SCORE_TIE,
+  pickBestShot,
+  pickBestVersion,
+  scoreShot,
+  whyBest,
+  type BestShotCandidate,
+  type ShotScore,
+} from '../../src/library/best-shot/score.js';
 import { assets } from '../helpers/corpus.js';
 
 /** The grey levels of a corpus photo made into a 1,440 px preview, after `edit`, as the hashes step measures them. */
@@ -48,6 +56,27 @@ describe('image quality measures', () => {
     expect(dark.high).toBeLessThan(100);
     expect(bright.highlights).toBeGreaterThan(0.3);
     expect(original.highlights).toBeLessThan(0.02);
+  });
+
+  it('versions of one capture: an over-sharpened edit measures sharper, in a larger file, yet the original is the best version', async () => {
+    const rocks = path.join(assets, 'albums/nature/el_torcal_rocks.jpg');
+    // a 1,600 px copy, as a phone's export is, and the same over-sharpened
+    const export1600 = (s: Sharp) => s.resize(1600, 1600, { fit: 'inside' });
+    const oversharpen = (s: Sharp) => export1600(s).sharpen({ sigma: 2, m1: 4, m2: 10, x1: 1 });
+    const measure = async (edit: (s: Sharp) => Sharp) => {
+      const grey = await previewGrey(rocks, edit);
+      return scoreShot({ quality: measureImageQuality(grey.data, grey.width, grey.height), width: grey.width, height: grey.height, faces: [] });
+    };
+    const [plain, sharpened] = [await measure(export1600), await measure(oversharpen)];
+    expect(sharpened.score!).toBeGreaterThan(plain.score! + DUPLICATE_SCORE_TIE); // the measure rewards the halos
+    const original = candidate('original', plain, { edited: false });
+    const edit = candidate('edit', sharpened, { edited: true, sizeBytes: 4_500_000 });
+    expect(pickBestShot([edit, original])!.photoId).toBe('edit'); // a burst's frames: the sharper frame
+    expect(pickBestVersion([edit, original])!.photoId).toBe('original');
+    // the exposure still counts among versions: an edit that brings a dark original up is the better version
+    const dark = candidate('dark', { ...plain, exposure: 0.4 }, { edited: false });
+    expect(pickBestVersion([dark, edit])!.photoId).toBe('edit');
+    expect(pickBestVersion([])).toBeNull();
   });
 
   it('scores name what is wrong: blurred, too dark, too bright', async () => {

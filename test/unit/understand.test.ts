@@ -7,6 +7,7 @@ import type { Understood } from '../../src/search/understand/understood.js';
 import { withUnderstood } from '../../src/search/understand/to-filters.js';
 import { tokenize } from '../../src/search/understand/tokens.js';
 import { buildVocabulary, closeTo } from '../../src/search/understand/vocabulary.js';
+import { towns as readTowns } from '../../src/media/towns.js';
 
 const vocabulary = buildVocabulary({
   people: [
@@ -362,6 +363,40 @@ describe('query understanding', () => {
     expect(chip('not away from home')).toEqual([{ label: 'home', negated: false, text: 'not away from home' }]);
     // the same slip beside it: "not photos" (videos only) showed the chip "not videos"
     expect(chip('not photos')).toEqual([{ label: 'no photos', negated: true, text: 'not photos' }]);
+  });
+
+  it("names a town by its other names, from the gazetteer's, and a country in three languages, where they name nothing else in the library", async () => {
+    const towns = await readTowns();
+    const places = [
+      { name: 'Lisbon', photos: 30 },
+      // as a phone writes it in the file, and a French town of a name that is Vienna's in French
+      { name: 'Köln', photos: 6 },
+      { name: 'Munich', photos: 5 },
+      { name: 'Vienna', photos: 4 },
+      { name: 'Vienne', photos: 2 },
+      // countries beyond the hand-written list, and one named in German by the file
+      { name: 'Czechia', photos: 3 },
+      { name: 'Deutschland', photos: 2 },
+    ].map((p) => ({ ...p, aliases: towns.namesOf(p.name) }));
+    const withTowns = buildVocabulary({ people: [], places, albums: [], cameras: [] });
+    const read = (q: string) => summary(understand(q, withTowns, { today: { year: 2026, month: 11, day: 26 }, timeZone: 'Europe/Paris' }));
+    // before: each was a word searched, not the place
+    expect(read('Lissabon')).toEqual({ places: 'Lisbon', text: '' });
+    expect(read('photos à Lisbonne en 2024')).toEqual({ places: 'Lisbon', dates: '2024-01-01..2024-12-31', text: '' });
+    expect(read('Lisboa')).toEqual({ places: 'Lisbon', text: '' });
+    expect(read('Cologne')).toEqual({ places: 'Köln', text: '' });
+    expect(read('Koeln')).toEqual({ places: 'Köln', text: '' });
+    expect(read('München')).toEqual({ places: 'Munich', text: '' });
+    expect(read('Wien')).toEqual({ places: 'Vienna', text: '' });
+    // a place of the library's own keeps its name: Vienne is the French town here, not Vienna
+    expect(read('Vienne')).toEqual({ places: 'Vienne', text: '' });
+    // a town not in the library is a word, whatever its names
+    expect(read('Roma')).toEqual({ text: 'Roma' });
+    // a country by its name in any of the three languages (before: only those of a hand-written list, one way)
+    expect(read('Tschechien')).toEqual({ places: 'Czechia', text: '' });
+    expect(read('Tchéquie 2024')).toEqual({ places: 'Czechia', dates: '2024-01-01..2024-12-31', text: '' });
+    expect(read('Germany')).toEqual({ places: 'Deutschland', text: '' });
+    expect(read('Allemagne')).toEqual({ places: 'Deutschland', text: '' });
   });
 
   it('counts weekends from a Sunday too', () => {

@@ -130,4 +130,24 @@ describe('upload grouping', () => {
       ['Takeout/IMG_3.jpg.json', 'Takeout/IMG_3.jpg'],
     ]);
   });
+
+  it("sends Google's later sidecar names with their photo: supplemental-metadata, cut to 51 characters, counted (issue 61)", () => {
+    const long = 'PXL_20200612_184512345.NIGHT.PORTRAIT.jpg';
+    const groups = groupFiles([
+      { file: file('IMG_4.jpg') },
+      { file: file('IMG_4.jpg.supplemental-metadata.json') },
+      { file: file(long) },
+      { file: file(`${`${long}.supplemental-metadata`.slice(0, 46)}.json`) },
+      { file: file('IMG_5.jpg') },
+      { file: file('IMG_5(1).jpg') },
+      { file: file('IMG_5.jpg.supplemental-metadata(1).json') },
+      { file: file('IMG_5.jpg.supplemental-metadata.json') },
+    ]);
+    expect(groups.map((group) => group.map((item) => item.file.name))).toEqual([
+      ['IMG_4.jpg', 'IMG_4.jpg.supplemental-metadata.json'],
+      [long, 'PXL_20200612_184512345.NIGHT.PORTRAIT.jpg.supp.json'],
+      ['IMG_5.jpg', 'IMG_5.jpg.supplemental-metadata.json'],
+      ['IMG_5(1).jpg', 'IMG_5.jpg.supplemental-metadata(1).json'],
+    ]);
+  });
 });

@@ -152,6 +152,12 @@ export const photos = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /**
+     * When it last joined a run of work (admitted, retried, reopened: its state became pending or processing from
+     * another), set by the trigger `photos_run_joined` (migration 0041). The Jobs page's run begins at the earliest of
+     * the working photos'; `updated_at` could not say it, as every step writes it.
+     */
+    runJoinedAt: timestamp('run_joined_at', { withTimezone: true }),
+    /**
      * When it was taken on the camera's clock (the digits of taken_at_text, without their offset), else the file
      * date in UTC, else null (undated): what the timeline groups by day and month and what lists sort by, so
      * that a day's photos are together whatever time zone each was taken in.

@@ -35,6 +35,8 @@ export interface AlbumSummary {
   status: AlbumStatus;
   /** Photos in it, those in the trash left out. */
   photoCount: number;
+  /** How many of them are videos: its card says "12 photos and 2 videos". */
+  videoCount: number;
   /** The chosen cover, else the most recent photo; null for an empty album. */
   coverPhotoId: string | null;
   /** Whether the cover was chosen by the user (else it follows the most recent photo). */
@@ -68,6 +70,7 @@ interface AlbumRow {
   share_role: string | null;
   shared_with: number;
   photo_count: number;
+  video_count: number;
   chosen_cover_id: string | null;
   latest_photo_id: string | null;
 }
@@ -79,6 +82,7 @@ const toSummary = (lib: Library, row: AlbumRow): AlbumSummary => ({
   kind: row.kind,
   status: row.status,
   photoCount: row.photo_count,
+  videoCount: row.video_count,
   coverPhotoId: row.chosen_cover_id ?? row.latest_photo_id,
   coverChosen: row.chosen_cover_id !== null,
   tags: row.tags ?? [],
@@ -103,6 +107,7 @@ function albumQuery(lib: Library, where: SQL, sharing?: 'mine' | 'shared'): SQL 
       ${shareRole(lib, 'a')} as share_role,
       ${shareCount('a')} as shared_with,
       (select count(*)::int from ${livePhotosOf}) as photo_count,
+      (select count(*)::int from ${livePhotosOf} and p.mime like 'video/%') as video_count,
       (select p.id from ${livePhotosOf} and p.id = a.cover_photo_id) as chosen_cover_id,
       (select p.id from ${livePhotosOf} order by p.taken_local desc nulls last, p.created_at desc, p.id desc limit 1) as latest_photo_id
     from albums a

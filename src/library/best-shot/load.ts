@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidArray } from '../../db/arrays.js';
 import { rows, type Db } from '../../db/connection.js';
+import { baseName } from '../../media/shot-names.js';
 import type { ImageQuality } from '../../model/image-quality.js';
 import { scoreShot, type BestShotCandidate, type ShotFace, type ShotScore } from './score.js';
 
@@ -12,6 +13,8 @@ export interface CandidateRow {
   height: number | null;
   size_bytes: number | string;
   date: Date | string;
+  /** Its file's name, where the caller reads it: an edit by its name is kept after its original at a tie. */
+  filename?: string;
 }
 
 export function asCandidate(row: CandidateRow, shots: ReadonlyMap<string, ShotScore>): BestShotCandidate {
@@ -22,6 +25,7 @@ export function asCandidate(row: CandidateRow, shots: ReadonlyMap<string, ShotSc
     height: row.height,
     sizeBytes: Number(row.size_bytes),
     date: new Date(row.date),
+    ...(row.filename === undefined ? {} : { edited: baseName(row.filename).edited }),
   };
 }
 

@@ -148,6 +148,8 @@ export interface BestShotCandidate {
   sizeBytes: number;
   /** Capture time, else upload time. */
   date: Date;
+  /** An edited version by its name (IMG_1-edited.jpg, IMG_E1): at a tie, the original is kept before it. */
+  edited?: boolean;
 }
 
 /** Scores this close are a tie: the photo with more pixels (then the larger file, then the earlier) is kept. */
@@ -172,12 +174,25 @@ export function pickBestShot<T extends BestShotCandidate>(members: readonly T[],
     [...contenders].sort(
       (a, b) =>
         pixels(b) - pixels(a) ||
+        Number(a.edited ?? false) - Number(b.edited ?? false) ||
         b.sizeBytes - a.sizeBytes ||
         (b.shot?.score ?? -1) - (a.shot?.score ?? -1) ||
         a.date.getTime() - b.date.getTime() ||
         (a.photoId < b.photoId ? -1 : a.photoId > b.photoId ? 1 : 0),
     )[0] ?? null
   );
+}
+
+/**
+ * The best of the versions of one capture (an original and its edits, a RAW and its JPEG): they share its focus, so a
+ * version that measures sharper was sharpened — halos and raised noise, and a larger file — not focused better. Among
+ * them sharpness (the subject's and the faces') counts for nothing: the exposure decides, then the tie-breaks, the
+ * original before an edit before the larger file. A burst's frames are other captures: `pickBestShot`.
+ */
+export function pickBestVersion<T extends BestShotCandidate>(members: readonly T[]): T | null {
+  const byExposure = members.map((m) => ({ member: m, candidate: { ...m, shot: m.shot && { ...m.shot, score: m.shot.exposure } } }));
+  const best = pickBestShot(byExposure.map((v) => v.candidate));
+  return byExposure.find((v) => v.candidate === best)?.member ?? null;
 }
 
 /**

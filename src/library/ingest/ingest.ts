@@ -11,6 +11,7 @@ import { detectImageType } from '../../media/detect.js';
 import { findSidecar, MAX_SIDECAR_BYTES } from '../../media/xmp-sidecar.js';
 import type { ExistingCopy } from '../duplicates/upload-check.js';
 import { UserError } from '../../base/errors.js';
+import { archiveRefusal } from './archive-source.js';
 import type { Library } from '../library.js';
 import { originalKey, sidecarKey } from '../../storage/keys.js';
 import { removeOriginalUnlessShared } from '../photos/originals.js';
@@ -93,9 +94,6 @@ export function cleanFileName(name: string | undefined | null): string {
   return clean === '' || clean === '.' || clean === '..' ? 'unnamed' : clean;
 }
 
-/** Where an export's archive goes, said to whoever uploads one. */
-export const ARCHIVES_GO_TO_IMPORT = 'a Google Takeout or iCloud export is brought in by Import (More → Import, or shoebox import --from google-takeout)';
-
 /**
  * Streams a file into the library: to a temp file while hashing, then checks the type, then either points at
  * the photo that has the same bytes or stores it content-addressed and makes its photo (photo-door.ts).
@@ -115,8 +113,8 @@ export async function ingestStream(lib: Library, source: IngestSource): Promise<
     if (counter.bytes === 0) throw new UserError('unsupported-type', `${filename}: empty file (0 bytes), not an image`);
     const detected = await detectImageType(temp);
     if (detected.mime === 'application/zip') {
-      // a Google Takeout or iCloud export dropped on Upload: say where it goes instead
-      throw new UserError('unsupported-type', `${filename}: a zip archive, not a photo or video: ${ARCHIVES_GO_TO_IMPORT}`);
+      // a Google Takeout or iCloud export dropped on Upload: say where it goes instead, with its source's command
+      throw new UserError('unsupported-type', await archiveRefusal(filename, temp));
     }
     if (!detected.supported) {
       throw new UserError('unsupported-type', `${filename}: not a supported photo or video (detected ${detected.mime}: ${detected.description})`);

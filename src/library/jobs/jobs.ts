@@ -92,9 +92,10 @@ export async function jobsCounts(lib: Library): Promise<JobsCounts> {
 
 /**
  * The run of work under way, as the server knows it (a page opened in its middle counted from its own first look:
- * "0 of 34 done" while 33 were complete). A photo still waiting or processing was last changed when it joined the
- * run (admitted, retried, reopened) or began it; the run began at the earliest of those, and the photos that
- * finished since are its done ones (their state's change stamps updated_at).
+ * "0 of 34 done" while 33 were complete). The run began when the earliest of the photos still waiting or processing
+ * joined it (admitted, retried, reopened: `run_joined_at`, set by a trigger), and the photos that finished since are
+ * its done ones (their state's change stamps updated_at). Not the working photos' updated_at: every step writes it,
+ * so near the end the last photo's step moved the start past the photos finished before it ("0 of 1" after 33).
  */
 async function runProgress(lib: Library): Promise<RunProgress | null> {
   const terminal = sql.join(
@@ -104,12 +105,12 @@ async function runProgress(lib: Library): Promise<RunProgress | null> {
   const [found] = await rows<{ done: number; working: number }>(
     lib.db,
     sql`with began as (
-          select min(p.updated_at) as at from photos p
+          select min(p.run_joined_at) as at from photos p
           where ${ownsSql(lib, 'p')} and p.deleted_at is null and p.state in ('pending', 'processing'))
         select (count(*) filter (where p.state in (${terminal})))::int as done,
                (count(*) filter (where p.state in ('pending', 'processing')))::int as working
         from photos p, began
-        where ${ownsSql(lib, 'p')} and p.deleted_at is null and p.updated_at >= began.at`,
+        where ${ownsSql(lib, 'p')} and p.deleted_at is null and (p.state in ('pending', 'processing') or p.updated_at >= began.at)`,
   );
   if (!found || found.working === 0) return null;
   return { done: found.done, total: found.done + found.working };

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
 import { textArray } from '../../db/arrays.js';
+import { towns as readTowns } from '../../media/towns.js';
 import { scopeCondition, termsCondition, type PhotoScope } from '../../scope/photo-scope.js';
 import { termsGeneration } from '../../search/terms-generation.js';
 import { todayIn, type LocalDate } from '../../search/understand/calendar.js';
@@ -34,9 +35,10 @@ async function readVocabulary(lib: Library, scope: PhotoScope): Promise<Vocabula
         group by st.kind, st.key, st.label`,
   );
   const of = (kind: string) => terms.filter((t) => t.kind === kind);
+  const towns = await readTowns();
   return buildVocabulary({
     people: of('person').map((t) => ({ id: t.key, name: t.label, photos: t.photos })),
-    places: of('place').map((t) => ({ name: t.label, photos: t.photos })),
+    places: of('place').map((t) => ({ name: t.label, photos: t.photos, aliases: towns.namesOf(t.label) })),
     albums: of('album').map((t) => ({ id: t.key, name: t.label })),
     cameras: of('camera').map((t) => ({ label: t.label, photos: t.photos })),
   });

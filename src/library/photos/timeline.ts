@@ -23,6 +23,8 @@ export interface TimelineBucket {
 
 export interface Timeline {
   total: number;
+  /** How many of them are videos: a count that names what it counts says "2 photos and 1 video". */
+  videos: number;
   groupBy: TimelineGrouping;
   buckets: TimelineBucket[];
 }
@@ -44,9 +46,10 @@ export async function getTimeline(lib: Library, groupBy: TimelineGrouping, filte
 async function countTimeline(lib: Library, scope: PhotoScope, groupBy: TimelineGrouping, filter: LibraryFilter): Promise<Timeline> {
   // Literals, not parameters: the select list, GROUP BY and ORDER BY must be the same expression.
   const bucket = sql`date_trunc(${sql.raw(`'${TRUNCATE[groupBy]}'`)}, ${photos.takenLocal})`;
-  const counted = await rows<{ key: string | null; count: number }>(
+  const counted = await rows<{ key: string | null; count: number; videos: number }>(
     lib.db,
-    sql`select to_char(${bucket}, ${sql.raw(`'${KEY_FORMAT[groupBy]}'`)}) as key, count(*)::int as count
+    sql`select to_char(${bucket}, ${sql.raw(`'${KEY_FORMAT[groupBy]}'`)}) as key, count(*)::int as count,
+               count(*) filter (where ${photos.mime} like 'video/%')::int as videos
         from ${photos} where ${libraryCondition(scope, filter)}
         group by ${bucket} order by ${bucket} desc nulls last`,
   );
@@ -56,7 +59,8 @@ async function countTimeline(lib: Library, scope: PhotoScope, groupBy: TimelineG
     offset += row.count;
     return entry;
   });
-  return { total: offset, groupBy, buckets };
+  const videos = counted.reduce((sum, row) => sum + row.videos, 0);
+  return { total: offset, videos, groupBy, buckets };
 }
 
 // Timelines kept between requests: counting 100k photos by day takes 60–300 ms, asking whether the count could

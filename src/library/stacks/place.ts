@@ -6,10 +6,11 @@ import { rows, type Db } from '../../db/connection.js';
 import { sameOwnerSql } from '../../scope/rows.js';
 import { lockStacksOfPhotoSql, newStackForPhotoSql } from './owner-lock.js';
 import { asCandidate, loadShotScores, type CandidateRow } from '../best-shot/load.js';
-import { pickBestShot } from '../best-shot/score.js';
+import { pickBestShot, pickBestVersion } from '../best-shot/score.js';
 import { regroupStacked } from '../duplicates/groups.js';
 import { orderedPair } from '../duplicates/rules.js';
 import { hammingDistance } from '../../media/pdq-distance.js';
+import type { StackKind } from '../../model/stack.js';
 import { framesAlike, stackKeys, stackKind, stackReason, type StackFile, type StackReason } from './rules.js';
 
 /** Photos one key may propose at most (a name like IMG_0001 recurs every 10,000 shots of every camera). */
@@ -185,6 +186,8 @@ export async function separate(t: Db, pairs: readonly [string, string][]): Promi
 }
 
 const SEPARATIONS_PER_STATEMENT = 20_000;
+/** Stacks whose photos are versions of one capture, one focus: their cover is the best version, not the sharpest. */
+const VERSIONS_OF_ONE_CAPTURE: ReadonlySet<StackKind> = new Set(['raw-jpeg', 'heic-jpeg', 'edits']);
 
 /** Stacks left with fewer than two photos go; the others get their kind and cover again (a user's cover stays while it is in). */
 export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<void> {
@@ -194,7 +197,7 @@ export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<vo
                       and photo_id in (select id from photos where id = stack_members.photo_id and deleted_at is not null)`);
   const members = await rows<CandidateRow & { stack_id: string; reason: StackReason }>(
     t,
-    sql`select m.stack_id, m.photo_id, m.reason, p.width, p.height, p.size_bytes, coalesce(p.taken_at, p.created_at) as date
+    sql`select m.stack_id, m.photo_id, m.reason, p.width, p.height, p.size_bytes, p.filename, coalesce(p.taken_at, p.created_at) as date
         from stack_members m join photos p on p.id = m.photo_id where m.stack_id = any(${uuidArray(stackIds)})`,
   );
   const shots = await loadShotScores(
@@ -212,8 +215,9 @@ export async function tidyStacks(t: Db, stackIds: readonly string[]): Promise<vo
       continue;
     }
     const userCover = stack.cover_by_user && inStack.some((m) => m.photo_id === stack.cover_id);
-    const cover = userCover ? stack.cover_id! : pickBestShot(inStack.map((m) => asCandidate(m, shots)))!.photoId;
     const kind = stackKind(inStack.map((m) => m.reason));
+    const pick = VERSIONS_OF_ONE_CAPTURE.has(kind) ? pickBestVersion : pickBestShot;
+    const cover = userCover ? stack.cover_id! : pick(inStack.map((m) => asCandidate(m, shots)))!.photoId;
     await t.execute(sql`update stacks set cover_id = ${cover}::uuid, cover_by_user = ${userCover}, kind = ${kind}, updated_at = now()
                         where id = ${stack.id}::uuid and (cover_id is distinct from ${cover}::uuid or kind <> ${kind} or cover_by_user <> ${userCover})`);
   }

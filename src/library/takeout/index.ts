@@ -3,3 +3,4 @@ export * from './archive.js';
 export * from './icloud.js';
 export * from './import.js';
 export * from './plan.js';
+export { matchFolder, sidecarName } from './sidecar-names.js';

@@ -1,13 +1,17 @@
 // What a user's library names, for query understanding: their people, places, albums and cameras, indexed by folded
 // word sequences (tokens.ts) so that a query is matched left to right, longest first. Pure; the lists come from
 // library/photo-search/understanding.ts.
+import { DAY_WORDS, MONTHS, NEGATIONS, RELATIVE, SEASONS, STOP_WORDS, TYPES, UNITS } from './lexicon.js';
 import { fold } from './tokens.js';
 
 export interface VocabularyLists {
   /** Named people the user may search for (their own and those shared with them); photos: how many show them. */
   people: { id: string; name: string; photos: number }[];
-  /** Place names of the user's photos: cities, states and countries. */
-  places: { name: string; photos: number }[];
+  /**
+   * Place names of the user's photos: cities, states and countries; `aliases`, a town's other names (the gazetteer's:
+   * media/towns.ts), which name it too where they name nothing else.
+   */
+  places: { name: string; photos: number; aliases?: string[] }[];
   albums: { id: string; name: string }[];
   /** "Make Model" and the make alone, as the photos have them. */
   cameras: { label: string; photos: number }[];
@@ -23,7 +27,7 @@ export interface PersonEntry {
 
 export interface Vocabulary {
   people: Map<string, PersonEntry[]>;
-  places: Map<string, VocabularyLists['places'][number]>;
+  places: Map<string, { name: string; photos: number }>;
   albums: Map<string, { id: string; name: string }>;
   cameras: Map<string, { label: string; photos: number }>;
   /** People's folded names and name parts, for "did you mean" on a typo. */
@@ -106,6 +110,31 @@ const COUNTRY_ALIASES: Record<string, string> = {
   portugal: 'portugal',
 };
 
+let countries: Map<string, string[]> | null = null;
+
+/** A country's names in English, French and German (CLDR's, in Node's ICU) when the key is one of them, else none. */
+function countryNames(key: string): string[] {
+  if (countries === null) {
+    countries = new Map();
+    const languages = ['en', 'fr', 'de'].map((l) => new Intl.DisplayNames([l], { type: 'region', fallback: 'none' }));
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        // codes Intl names that are no country: the EU, the UN, the Eurozone, pseudo-regions
+        if (/^(EU|EZ|UN|QO|XA|XB|ZZ)$/.test(code)) continue;
+        const names = languages.map((l) => l.of(code)).filter((n): n is string => n !== undefined);
+        for (const n of names) if (!countries.has(keyOf(n))) countries.set(keyOf(n), names);
+      }
+    }
+  }
+  return countries.get(key) ?? [];
+}
+
+/** A word the parser reads itself (a month, "summer", "not", "photos"…), which a town's other name must not take. */
+function fixedWord(key: string): boolean {
+  return [MONTHS, SEASONS, DAY_WORDS, RELATIVE, UNITS, TYPES].some((words) => key in words) || STOP_WORDS.has(key) || NEGATIONS.has(key);
+}
+
 /** Folded words of a name, as a key: "Zoë O'Brien" → "zoe o brien". */
 export function keyOf(text: string): string {
   return fold(text)
@@ -143,14 +172,23 @@ export function buildVocabulary(lists: VocabularyLists): Vocabulary {
         key,
         list.filter((e) => e.whole),
       );
-  const places = new Map<string, VocabularyLists['places'][number]>();
-  for (const place of [...lists.places].sort((a, b) => b.photos - a.photos)) {
-    const key = keyOf(place.name);
-    if (key && !places.has(key)) places.set(key, place);
+  const places = new Map<string, { name: string; photos: number }>();
+  const byPhotos = [...lists.places].sort((a, b) => b.photos - a.photos);
+  for (const { name, photos } of byPhotos) {
+    const key = keyOf(name);
+    if (key && !places.has(key)) places.set(key, { name, photos });
   }
   for (const [alias, english] of Object.entries(COUNTRY_ALIASES)) {
     const place = places.get(english);
     if (place && !places.has(alias)) places.set(alias, place);
+  }
+  // a town's other names after every place's own: "Lissabon" is Lisbon, unless the user has a place of that name; a
+  // country's in the three languages, whichever its photos carry ("Tschechien", "Tchéquie" for Czechia)
+  for (const { name, photos, aliases } of byPhotos) {
+    for (const alias of [...(aliases ?? []), ...countryNames(keyOf(name))]) {
+      const key = keyOf(alias);
+      if (key && !places.has(key) && !fixedWord(key)) places.set(key, { name, photos });
+    }
   }
   const albums = new Map<string, { id: string; name: string }>();
   for (const album of lists.albums) albums.set(keyOf(album.name), album);

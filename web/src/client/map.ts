@@ -1,9 +1,16 @@
 // The map: clusters of geotagged items per zoom and visible area, and the built-in world map (served by Shoebox).
-import type { MapCluster, MapPoints, MapSource } from '../../../src/api/contract.js';
+import type { MapCluster, MapPoints, MapSource, TownsFound } from '../../../src/api/contract.js';
 import { request } from '../api.js';
 import { filterQuery, type LibraryFilter, type TimelinePhoto } from './library.js';
 
-export type { MapCluster, MapPoints, MapSource };
+export type { MapCluster, MapPoints, MapSource, TownsFound };
+export type Town = TownsFound['items'][number];
+
+/** Towns whose name (their own or another: "Lissabon") starts with the text, largest first. */
+export async function findTowns(text: string, signal?: AbortSignal): Promise<Town[]> {
+  const found = await request<TownsFound>('GET', `/api/map/towns?${new URLSearchParams({ q: text })}`, { signal });
+  return found.items;
+}
 
 /** What the map filters by: the timeline's filters and a kind of item. */
 export interface MapFilter extends LibraryFilter {

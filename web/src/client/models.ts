@@ -15,9 +15,12 @@ export type InstallStatus = NonNullable<ModelInfo['install']>;
 export const hasPartial = (install: InstallStatus | null): boolean =>
   install !== null && install.state !== 'installed' && (install.fileIndex > 1 || install.receivedBytes > 0);
 
+/** A download that ended without its model: stopped by the admin, or by the server stopping during it (a restart). */
+export const isStopped = (install: InstallStatus | null): boolean => install?.state === 'cancelled' || install?.state === 'interrupted';
+
 /** The install button's words: "Resume download" only when something arrived to resume from. */
 export const installLabel = (install: InstallStatus | null): string =>
-  install?.state === 'failed' || install?.state === 'cancelled' ? (hasPartial(install) ? 'Resume download' : 'Try again') : 'Install';
+  install?.state === 'failed' || isStopped(install) ? (hasPartial(install) ? 'Resume download' : 'Try again') : 'Install';
 
 /** Starts downloading a model (admins); the list shows its progress. */
 export function installModel(name: string): Promise<InstallStatus> {

@@ -1,9 +1,19 @@
 // Sharing: albums with other users, partners, share links (the owner's side) and a link's visitor pages.
 import { request } from '../api.js';
-import type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard, VisitedLink, VisitorPhoto, VisitorPhotoPage } from '../../../src/api/contract.js';
+import type {
+  AlbumShare,
+  LinkClipCheck,
+  LinkSummary,
+  Partnerships,
+  ShareRole,
+  UserCard,
+  VisitedLink,
+  VisitorPhoto,
+  VisitorPhotoPage,
+} from '../../../src/api/contract.js';
 
 // The API's own types (type-only: nothing of the server ends up in the bundle).
-export type { AlbumShare, LinkSummary, Partnerships, ShareRole, UserCard, VisitedLink, VisitorPhoto };
+export type { AlbumShare, LinkClipCheck, LinkSummary, Partnerships, ShareRole, UserCard, VisitedLink, VisitorPhoto };
 
 export interface LinkSettings {
   description?: string | null;
@@ -31,6 +41,7 @@ export const sharingApi = {
   createLink: (body: LinkSettings & { albumId?: string; photoIds?: string[] }) => request<LinkSummary>('POST', '/api/shared-links', { body }),
   updateLink: (id: string, body: LinkSettings) => request<LinkSummary>('PATCH', `/api/shared-links/${encodeURIComponent(id)}`, { body }),
   deleteLink: (id: string) => request<void>('DELETE', `/api/shared-links/${encodeURIComponent(id)}`),
+  checkLink: (id: string) => request<LinkClipCheck>('POST', `/api/shared-links/${encodeURIComponent(id)}/check`),
 };
 
 /** The full address of a link's visitor page, on this server. */

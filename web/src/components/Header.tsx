@@ -1,6 +1,7 @@
-import { formatCount } from '../lib/format.js';
+import { useEffect } from 'react';
+import { formatCount, photosAndVideos } from '../lib/format.js';
 import { Link, useLocation } from '../lib/router.js';
-import { useLibrary } from '../store/library.js';
+import { library, useLibrary } from '../store/library.js';
 import { JobsIndicator } from './JobsIndicator.js';
 import { SearchBar } from './SearchBar.js';
 import { UploadButton } from './UploadButton.js';
@@ -20,8 +21,11 @@ export function Header() {
   const creation = useCreationTools();
   const main: readonly Section[] = creation.inMain ? [...EVERYDAY, ...CREATION] : EVERYDAY;
   const more = creation.on && !creation.inMain ? [...CREATION, ...TOOLS] : TOOLS;
-  const { stats, total, status } = useLibrary();
-  const count = stats?.total ?? (status === 'ready' ? total : null);
+  const { stats, total, videos, status } = useLibrary();
+  useEffect(() => library.ensureLoaded(), []); // the count is the gallery's, whichever page is open first
+  // what the gallery lists, as its photos' pages count them ("5 of 12"): the archive and a stack's hidden photos left
+  // out (the jobs' counts, which take in every photo, said 13)
+  const count = status === 'ready' || total > 0 ? total : null;
   const partial = stats?.states.partial ?? 0;
   const failed = stats?.states.failed ?? 0;
   return (
@@ -35,13 +39,7 @@ export function Header() {
           <span className="brand-name">Shoebox</span>
         </Link>
         <p className="library-counts" data-testid="library-counts">
-          {count === null ? (
-            <span className="muted">…</span>
-          ) : (
-            <span className="count-total">
-              {formatCount(count)} {count === 1 ? 'photo' : 'photos'}
-            </span>
-          )}
+          {count === null ? <span className="muted">…</span> : <span className="count-total">{photosAndVideos(count, videos)}</span>}
           {partial > 0 ? (
             <Link to="/jobs" className="count-chip count-partial" title="Photos where some steps failed: see why on the jobs page">
               {formatCount(partial)} partial

@@ -14,7 +14,7 @@ function JobsRing() {
   const working = snapshot ? workingCount(snapshot) : 0;
   if (working === 0) return null;
   const fraction = batch && batch.total > 0 ? batch.done / batch.total : 0;
-  const label = `Processing: ${formatCount(working)} ${working === 1 ? 'photo' : 'photos'} left${
+  const label = `Processing: ${formatCount(working)} ${working === 1 ? 'item' : 'items'} left${
     batch ? `, ${Math.floor(fraction * 100)}% done` : ''
   }. Open the jobs page`;
   return (

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../api.js';
 import { accountApi } from '../client/account.js';
-import { installLabel, installModel, listModels, type ModelInfo } from '../client/models.js';
+import { installLabel, installModel, isStopped, listModels, type ModelInfo } from '../client/models.js';
 import { formatBytes } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { InstallFailure } from './jobs/ModelInstallRoutes.js';
@@ -63,17 +63,20 @@ export function ModelOffer() {
     return () => abort.abort();
   }, [dismissed]);
 
-  // a download under way is followed to its end: installed (the offer goes), or failed (told here, with the ways on)
-  const downloading = started && model?.install?.state !== 'failed' && model?.install?.state !== 'cancelled';
+  // a download under way is followed to its end: installed (the offer goes), failed (told here, with the ways on),
+  // stopped, or interrupted by the server stopping (a restart: offered to resume, not "Downloading…" for ever)
+  const downloading = started && model?.install?.state !== 'failed' && !isStopped(model?.install ?? null);
   useEffect(() => {
     if (!downloading || dismissed) return;
     const abort = new AbortController();
     const timer = window.setTimeout(() => {
       offeredNow(abort.signal).then(
         (now) => {
-          shown = now ? { model: now, started: true } : null;
+          // a server that started again with nothing of the download left knows none: offered afresh
+          shown = now ? { model: now, started: now.install !== null } : null;
           if (!now) setArrived(model!.name);
           setModel(now);
+          setStarted(now?.install != null);
         },
         () => undefined, // asked again on the next visit; the pages report a server that cannot be reached
       );
@@ -120,7 +123,7 @@ export function ModelOffer() {
   }
   if (dismissed || !model) return null;
   const failed = started && model.install?.state === 'failed';
-  const stopped = started && model.install?.state === 'cancelled';
+  const stopped = started && isStopped(model.install);
   return (
     <div className="notice model-offer" role="region" aria-label="Smart search" data-testid="model-offer">
       <div className="notice-body">
@@ -172,6 +175,13 @@ function OfferMessage({ model, started, act, start }: { model: ModelInfo; starte
     return (
       <p>
         The download of {model.name} was stopped. <Link to="/settings/models">Settings → Models</Link>
+      </p>
+    );
+  }
+  if (started && model.install?.state === 'interrupted') {
+    return (
+      <p data-testid="model-offer-interrupted">
+        The download of {model.name} did not finish before the server last stopped. What arrived is kept. <Link to="/settings/models">Settings → Models</Link>
       </p>
     );
   }

@@ -2,7 +2,7 @@
 // library with a link to it, refused and why, failed), a summary line, collapse and dismiss.
 import { memo, useEffect, useId, useRef, useState } from 'react';
 import { photoUrls } from '../api.js';
-import { formatBytes, formatCount } from '../lib/format.js';
+import { formatBytes, formatCount, photosAndVideos } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { uploads, useUploads, type UploadEntry, type UploadState } from '../store/uploads.js';
 import '../styles/upload.css';
@@ -12,6 +12,8 @@ const AUTO_DISMISS_MS = 12_000;
 
 interface Counts {
   added: number;
+  /** Of those added, the videos. */
+  addedVideos: number;
   duplicate: number;
   refused: number;
   failed: number;
@@ -19,22 +21,22 @@ interface Counts {
 }
 
 function countsOf(entries: readonly UploadEntry[]): Counts {
-  const counts: Counts = { added: 0, duplicate: 0, refused: 0, failed: 0, cancelled: 0 };
+  const counts: Counts = { added: 0, addedVideos: 0, duplicate: 0, refused: 0, failed: 0, cancelled: 0 };
   for (const entry of entries) {
     if (entry.sidecar && entry.status !== 'refused' && entry.status !== 'failed') continue;
     if (entry.status in counts) counts[entry.status as keyof Counts]++;
+    if (entry.status === 'added' && entry.video) counts.addedVideos++;
   }
   return counts;
 }
 
-const photos = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}`;
 const files = (n: number) => `${formatCount(n)} ${n === 1 ? 'file' : 'files'}`;
 
-/** "Uploading 12 files" / "9 photos added · 1 already in your library · 2 refused". */
+/** "Uploading 12 files" / "9 photos and 1 video added · 1 already in your library · 2 refused". */
 function summaryText(state: UploadState, counts: Counts): string {
   if (state.active) return `Uploading ${files(state.files)}`;
   const parts: string[] = [];
-  if (counts.added) parts.push(`${photos(counts.added)} added`);
+  if (counts.added) parts.push(`${photosAndVideos(counts.added, counts.addedVideos)} added`);
   if (counts.duplicate) parts.push(`${formatCount(counts.duplicate)} already in your library`);
   if (counts.refused) parts.push(`${formatCount(counts.refused)} refused`);
   if (counts.failed) parts.push(`${formatCount(counts.failed)} failed`);

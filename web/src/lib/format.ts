@@ -87,6 +87,17 @@ export const formatCount = (n: number): string => numberFormat.format(n);
 /** "1 photo", "1,234 photos": the count, then the word that agrees with it. */
 export const plural = (n: number, one: string, many: string): string => `${formatCount(n)} ${n === 1 ? one : many}`;
 
+/**
+ * A count of items that names what they are, videos apart where there are any: "1 photo", "3 videos", "2 photos and
+ * 1 video" — a video is not a photo, and a count that calls it one reads as a mistake.
+ */
+export function photosAndVideos(total: number, videos: number): string {
+  const photos = total - videos;
+  if (videos <= 0) return plural(total, 'photo', 'photos');
+  if (photos <= 0) return plural(total, 'video', 'videos');
+  return `${plural(photos, 'photo', 'photos')} and ${plural(videos, 'video', 'videos')}`;
+}
+
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';
   if (ms < 1) return '< 1 ms';

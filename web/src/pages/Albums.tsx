@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
-import { AlbumCard, photoCountLabel } from '../components/albums/AlbumCard.js';
+import { AlbumCard, albumCountLabel } from '../components/albums/AlbumCard.js';
 import { CreateAlbumDialog } from '../components/albums/CreateAlbumDialog.js';
 import { ActionStatus, type StatusMessage } from '../components/editing/ActionStatus.js';
 import {
@@ -277,7 +277,7 @@ export function AlbumsPage() {
         onConfirm={() => void remove()}
         onCancel={() => setDeleting(null)}
       >
-        <p>The album goes; its {deleting ? photoCountLabel(deleting.photoCount) : 'photos'} stay in your library.</p>
+        <p>The album goes; its {deleting ? albumCountLabel(deleting) : 'photos'} stay in your library.</p>
       </ConfirmDialog>
     </main>
   );

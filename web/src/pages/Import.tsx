@@ -9,6 +9,7 @@ import { formatBytes, formatCount } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { ImportPicker } from '../components/imports/ImportPicker.js';
 import { ImportReport } from '../components/imports/ImportReport.js';
+import { uploads } from '../store/uploads.js';
 import '../styles/upload.css';
 
 const SOURCES: { value: ImportSource; label: string; hint: string }[] = [
@@ -30,7 +31,8 @@ const POLL_MS = 1000;
 
 export function ImportPage() {
   const id = useId();
-  const [source, setSource] = useState<ImportSource>('google-takeout');
+  // archives dropped on Upload named as Apple names an iCloud export's parts: that source chosen for them
+  const [source, setSource] = useState<ImportSource>(() => (uploads.waitingArchives().some((file) => /icloud/i.test(file.name)) ? 'icloud' : 'google-takeout'));
   const [imports, setImports] = useState<ImportInfo[] | null>(null);
   const [sending, setSending] = useState<Sending | null>(null);
   const action = useAction();

@@ -9,6 +9,7 @@ import {
   type MemoryList,
   type MemorySettings,
 } from '../client/memories.js';
+import { HomeForm } from '../components/memories/HomeForm.js';
 import { MemoryCard } from '../components/memories/MemoryCard.js';
 import '../styles/memories.css';
 
@@ -98,7 +99,7 @@ export function MemoriesPage() {
                 : 'Home is learned from where you take photos on the most days; none has a location yet.'}{' '}
             Trips are days more than 100 km away from it.
           </p>
-          <HomeForm onSave={(position) => void change({ home: position })} isSet={home !== null} />
+          <HomeForm onSave={(position) => void change({ home: position })} home={home} near={settings.learnedHome} />
           <button
             type="button"
             className="button"
@@ -117,39 +118,5 @@ export function MemoriesPage() {
         </section>
       ) : null}
     </main>
-  );
-}
-
-function HomeForm({ onSave, isSet }: { onSave: (position: { latitude: number; longitude: number } | null) => void; isSet: boolean }) {
-  const [latitude, setLatitude] = useState('');
-  const [longitude, setLongitude] = useState('');
-  const lat = Number(latitude);
-  const lng = Number(longitude);
-  const valid = latitude.trim() !== '' && longitude.trim() !== '' && Math.abs(lat) <= 90 && Math.abs(lng) <= 180;
-  return (
-    <form
-      className="memory-home-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (valid) onSave({ latitude: lat, longitude: lng });
-      }}
-    >
-      <label>
-        Latitude
-        <input inputMode="decimal" value={latitude} onChange={(event) => setLatitude(event.target.value)} placeholder="45.76" />
-      </label>
-      <label>
-        Longitude
-        <input inputMode="decimal" value={longitude} onChange={(event) => setLongitude(event.target.value)} placeholder="4.84" />
-      </label>
-      <button type="submit" className="button" disabled={!valid}>
-        Set home
-      </button>
-      {isSet ? (
-        <button type="button" className="button button-ghost" onClick={() => onSave(null)}>
-          Learn home again
-        </button>
-      ) : null}
-    </form>
   );
 }

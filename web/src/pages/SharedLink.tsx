@@ -5,6 +5,7 @@ import { useAction } from '../hooks/useAction.js';
 import { messageOf } from '../hooks/useResource.js';
 import { formatClipLength, formatCount } from '../lib/format.js';
 import { MotionIcon, PlayIcon } from '../components/PhotoTile.js';
+import { VisitorMedia } from '../components/sharing/VisitorMedia.js';
 import '../styles/sharing.css';
 
 const PAGE = 100;
@@ -198,49 +199,6 @@ function Viewer({
         ) : null}
       </div>
       <VisitorMedia key={photo.id} token={token} photo={photo} />
-    </div>
-  );
-}
-
-/** The photo, a video in the browser's player, or a motion photo with its motion played on Motion (muted, once). */
-function VisitorMedia({ token, photo }: { token: string; photo: VisitorPhoto }) {
-  const [moving, setMoving] = useState(false);
-  const preview = visitorApi.file(token, photo.id, 'preview');
-  if (photo.type === 'video') {
-    return (
-      <video
-        className="visit-media"
-        data-testid="visitor-video"
-        src={visitorApi.file(token, photo.id, 'video')}
-        poster={photo.hasThumbnail ? preview : undefined}
-        controls
-        playsInline
-        preload="metadata"
-      />
-    );
-  }
-  return (
-    <div className="visit-media visit-still">
-      {moving ? (
-        <video
-          className="visit-media"
-          data-testid="visitor-motion"
-          src={visitorApi.file(token, photo.id, 'video')}
-          poster={preview}
-          autoPlay
-          muted
-          playsInline
-          onEnded={() => setMoving(false)}
-          onError={() => setMoving(false)}
-        />
-      ) : (
-        <img src={preview} alt={photo.filename} />
-      )}
-      {photo.motion && !moving ? (
-        <button type="button" className="button visit-motion" onClick={() => setMoving(true)} data-testid="visitor-motion-play">
-          <MotionIcon /> Motion
-        </button>
-      ) : null}
     </div>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo, useState } from 'react';
 import { listAlbums, type AlbumSummary } from '../client/albums.js';
 import { sharingApi } from '../client/sharing.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
-import { photoCountLabel } from '../components/albums/AlbumCard.js';
+import { albumCountLabel } from '../components/albums/AlbumCard.js';
 import { AlbumCover } from '../components/albums/AlbumCover.js';
 import { LinkList } from '../components/sharing/LinkList.js';
 import { Timeline } from '../components/timeline/Timeline.js';
@@ -159,7 +159,7 @@ function SharedAlbumCard({ album }: { album: AlbumSummary }) {
           {album.name}
         </Link>
         <p className="album-card-count muted">
-          {photoCountLabel(album.photoCount)} · {album.access === 'editor' ? 'you can add photos' : 'view only'}
+          {albumCountLabel(album)} · {album.access === 'editor' ? 'you can add photos' : 'view only'}
         </p>
         <p className="owner-note">
           <span className="badge badge-shared">Shared by {album.owner.name}</span>

@@ -22,7 +22,9 @@ const KEEP_SEQUENCES = 8;
 export interface LibraryState {
   /** The whole library's photos loaded from the start without a gap (newest taken first). */
   items: PhotoSummary[];
+  /** How many the gallery lists (the archive left out, a stack as its cover), and how many of those are videos. */
   total: number;
+  videos: number;
   /** Chunks of PAGE_SIZE loaded from the start. */
   pages: number;
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -43,7 +45,7 @@ function countsOf(snapshot: JobsSnapshot): LibraryCounts {
   return { total, states: snapshot.states, queueDepth: snapshot.queue.depth };
 }
 
-const initial: LibraryState = { items: [], total: 0, pages: 0, status: 'idle', loadingMore: false, error: null, stats: null };
+const initial: LibraryState = { items: [], total: 0, videos: 0, pages: 0, status: 'idle', loadingMore: false, error: null, stats: null };
 
 class LibraryStore {
   private state: LibraryState = initial;
@@ -90,6 +92,7 @@ class LibraryStore {
     this.set({
       items: same ? this.state.items : items,
       total: s.timeline?.total ?? this.state.total,
+      videos: s.timeline?.videos ?? this.state.videos,
       pages: Math.ceil(items.length / PAGE_SIZE),
       status: s.status,
       error: s.error,

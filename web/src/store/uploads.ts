@@ -22,6 +22,8 @@ export interface UploadEntry {
   status: UploadStatus;
   /** The photo it became, or the one already in the library with the same bytes. */
   photoId: string | null;
+  /** What the server found it to be: a video (the summary counts videos apart from photos). */
+  video: boolean;
   /** Why it was refused or failed, in the server's words. */
   message: string | null;
   /** A sidecar (XMP, or a Google Takeout JSON one) travels with its photo and is not a photo of its own. */
@@ -56,19 +58,36 @@ export const isArchive = (file: File) => /\.zip$/i.test(file.name) || /^applicat
 export const ARCHIVE_REFUSED = 'a zip archive, not a photo or video: a Google Takeout or iCloud export is brought in by Import';
 /** The sidecars the server attaches to a photo sent with them: XMP, and Google Takeout's JSON (`IMG_1.jpg.json`). */
 const isSidecar = (name: string) => /\.(xmp|json)$/i.test(name);
-/** "IMG_1.jpg.xmp", "IMG_1.xmp", "IMG_1.jpg.json" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with its photo. */
-const stem = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/\.(xmp|json)$/, '')
-    .replace(/\.[^.]*$/, '');
+const SUPPLEMENTAL = '.supplemental-metadata';
+/**
+ * "IMG_1.jpg.xmp", "IMG_1.xmp", "IMG_1.jpg.json" and "IMG_1.jpg" share the stem "img_1": a sidecar must travel with
+ * its photo. So do Google's later names, which the server matches as a Takeout import does (takeout/sidecar-names.ts):
+ * "IMG_1.jpg.supplemental-metadata.json", cut to 51 characters ("IMG_1.jpg.supplemental-metad.json"), and a second
+ * IMG_1.jpg's "IMG_1.jpg.supplemental-metadata(1).json" or "IMG_1.jpg(1).json", which are IMG_1(1).jpg's.
+ */
+export function uploadStem(name: string): string {
+  let rest = name.toLowerCase();
+  let counter = '';
+  if (rest.endsWith('.json')) {
+    rest = rest.slice(0, -'.json'.length);
+    const counted = /^(.*?)(\(\d{1,4}\))$/.exec(rest);
+    if (counted) {
+      rest = counted[1]!;
+      counter = counted[2]!;
+    }
+    const dot = rest.lastIndexOf('.');
+    // what is left of ".supplemental-metadata" once Google cut the name (".supplemental-metad", ".su", ".")
+    if (dot > 0 && rest.lastIndexOf('.', dot - 1) > 0 && SUPPLEMENTAL.startsWith(rest.slice(dot))) rest = rest.slice(0, dot);
+  } else rest = rest.replace(/\.xmp$/, '');
+  return rest.replace(/\.[^.]*$/, '') + counter;
+}
 
 /** Groups files into requests: one photo each, with the sidecars of the same folder and stem. */
 export function groupFiles(files: readonly FileToUpload[]): FileToUpload[][] {
   const groups = new Map<string, FileToUpload[]>();
   let unique = 0;
   for (const item of files) {
-    const base = `${item.folder ?? ''}/${stem(item.file.name)}`;
+    const base = `${item.folder ?? ''}/${uploadStem(item.file.name)}`;
     // Two photos with the same stem (IMG_1.jpg and IMG_1.heic) go separately; sidecars join the first.
     let key = base;
     if (!isSidecar(item.file.name)) {
@@ -148,7 +167,7 @@ class UploadStore {
     const files = all.filter(({ file, folder }) => {
       if (!isArchive(file)) return true;
       this.archives.push(file);
-      const entry = { key: this.nextKey++, name: file.name, folder: folder || null, size: file.size, sent: 0, photoId: null, sidecar: false };
+      const entry = { key: this.nextKey++, name: file.name, folder: folder || null, size: file.size, sent: 0, photoId: null, video: false, sidecar: false };
       fresh.push({ ...entry, status: 'refused', message: ARCHIVE_REFUSED, archive: true });
       return false;
     });
@@ -166,6 +185,7 @@ class UploadStore {
           sent: 0,
           status: 'queued',
           photoId: null,
+          video: false,
           message: null,
           sidecar: isSidecar(file.name),
           archive: false,
@@ -193,6 +213,11 @@ class UploadStore {
   /** The zip archives dropped on Upload since they were last taken: the Import page offers to import them. */
   takeArchives(): File[] {
     return this.archives.splice(0);
+  }
+
+  /** Takes out of the waiting archives those chosen again on the Import page (the same name and size): imported, not offered again. */
+  forgetArchives(chosen: readonly File[]): void {
+    this.archives = this.archives.filter((file) => !chosen.some((other) => other.name === file.name && other.size === file.size));
   }
 
   /** The archives waiting to be taken, left there (a render may be thrown away: taking is for an action). */
@@ -304,7 +329,8 @@ function outcome(entry: UploadEntry, item: UploadItem | undefined): Partial<Uplo
   if (!item) return { status: 'failed', message: 'The server did not say what became of this file.' };
   if ('error' in item) return { status: 'refused', message: withoutName(item.error, entry.name), sent: entry.size };
   // through a share link the server does not say which photo a duplicate is (no id): this store uploads to the library
-  return { status: item.duplicate ? 'duplicate' : 'added', photoId: 'id' in item ? item.id : null, sent: entry.size };
+  const video = 'type' in item && item.type === 'video';
+  return { status: item.duplicate ? 'duplicate' : 'added', photoId: 'id' in item ? item.id : null, video, sent: entry.size };
 }
 
 /** The server's messages often start with the file's name, which the panel shows already. */

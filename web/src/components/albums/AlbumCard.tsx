@@ -1,5 +1,5 @@
 import { albumUrls, type AlbumSummary } from '../../client/albums.js';
-import { formatCount } from '../../lib/format.js';
+import { formatCount, photosAndVideos } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { ActionMenu } from '../editing/ActionMenu.js';
 import { NameForm } from '../editing/NameForm.js';
@@ -18,6 +18,9 @@ interface Props {
 }
 
 export const photoCountLabel = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}`;
+
+/** What an album holds, its videos named apart: "12 photos and 2 videos". */
+export const albumCountLabel = (album: Pick<AlbumSummary, 'photoCount' | 'videoCount'>) => photosAndVideos(album.photoCount, album.videoCount);
 
 /**
  * One album in the albums page: cover, name, count. A manual album has a menu (rename in place, delete); a
@@ -64,7 +67,7 @@ export function AlbumCard({ album, renaming, busy, onRenameStart, onRenameCancel
           </div>
         )}
         <p className="album-card-count muted" data-testid="album-count">
-          {photoCountLabel(album.photoCount)}
+          {albumCountLabel(album)}
         </p>
         {!own ? (
           <p className="owner-note" data-testid="album-shared-by">

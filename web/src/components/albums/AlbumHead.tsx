@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { AlbumSummary } from '../../client/albums.js';
 import { NameForm } from '../editing/NameForm.js';
-import { photoCountLabel } from './AlbumCard.js';
+import { albumCountLabel } from './AlbumCard.js';
 import { AlbumCover } from './AlbumCover.js';
 import { DescriptionForm } from './DescriptionForm.js';
 
@@ -40,7 +40,7 @@ export function AlbumHead({ album, editing, onEditEnd, onRename, onSaveDescripti
         )}
         {album ? (
           <p className="muted album-count" data-testid="album-photo-count">
-            {photoCountLabel(album.photoCount)}
+            {albumCountLabel(album)}
             {album.sharedWith > 0 ? ` · shared with ${album.sharedWith} ${album.sharedWith === 1 ? 'person' : 'people'}` : ''}
           </p>
         ) : null}

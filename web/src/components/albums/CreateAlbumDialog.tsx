@@ -42,7 +42,7 @@ export function CreateAlbumDialog({ open, photoIds, onCreated, onCancel }: Props
     <FormDialog
       open={open}
       title="New album"
-      submitLabel={count > 0 ? `Create with ${count} ${count === 1 ? 'photo' : 'photos'}` : 'Create album'}
+      submitLabel={count > 0 ? `Create with ${count} ${count === 1 ? 'item' : 'items'}` : 'Create album'}
       canSubmit={name.trim().length > 0 && name.trim().length <= 200}
       busy={busy}
       error={error}

@@ -1,6 +1,6 @@
 // Where an export's archives are given to the Import page: a drop area (the whole page takes the drop while it is
 // shown, through DropZone's claim) with a button that opens the file chooser, and the archives dropped on Upload
-// before, offered here so that they need not be chosen again.
+// before, offered here (until imported) so that they need not be chosen again.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { formatBytes } from '../../lib/format.js';
 import { isArchive, uploads } from '../../store/uploads.js';
@@ -27,11 +27,19 @@ function zipsOf(files: File[], onRefused: Props['onRefused']): File[] {
 export function ImportPicker({ disabled, input, onFiles, onRefused }: Props) {
   const take = useRef({ onFiles, onRefused, disabled });
   take.current = { onFiles, onRefused, disabled };
-  // the archives dropped on Upload: offered until imported or set aside, and taken from the store only then
+  // the archives dropped on Upload: offered until imported, and taken from the store only then; "Not now" hides the
+  // offer here and keeps them, offered again on the next visit (before, it dropped them: they had to be chosen again)
   const [offered, setOffered] = useState<File[]>(() => uploads.waitingArchives());
-  const settle = (importThem: boolean) => {
+  // an offered archive chosen again here goes with this import: not offered once more (the store and a state setter
+  // only, so the drop handler set once may call it)
+  const forget = (chosen: File[]) => {
+    uploads.forgetArchives(chosen);
+    const waiting = uploads.waitingArchives();
+    setOffered((now) => now.filter((file) => waiting.includes(file)));
+  };
+  const importOffered = () => {
     const taken = uploads.takeArchives();
-    if (importThem && taken.length > 0) onFiles(taken);
+    if (taken.length > 0) onFiles(taken);
     setOffered([]);
   };
 
@@ -44,6 +52,7 @@ export function ImportPicker({ disabled, input, onFiles, onRefused }: Props) {
           dropped.map((item) => item.file),
           refuse,
         );
+        forget(zips);
         if (zips.length > 0) give(zips);
       }, "Drop the export's .zip files to import them"),
     [],
@@ -57,10 +66,10 @@ export function ImportPicker({ disabled, input, onFiles, onRefused }: Props) {
             <strong>From Upload:</strong> {offered.map((file) => `${file.name} (${formatBytes(file.size)})`).join(', ')}
           </p>
           <p className="import-actions">
-            <button type="button" className="button button-primary" disabled={disabled} onClick={() => settle(true)} data-testid="import-offered">
+            <button type="button" className="button button-primary" disabled={disabled} onClick={importOffered} data-testid="import-offered">
               Import {offered.length === 1 ? 'it' : 'them'}
             </button>
-            <button type="button" className="button" onClick={() => settle(false)}>
+            <button type="button" className="button" onClick={() => setOffered([])} data-testid="import-not-now">
               Not now
             </button>
           </p>
@@ -85,6 +94,7 @@ export function ImportPicker({ disabled, input, onFiles, onRefused }: Props) {
             onChange={(event) => {
               const files = zipsOf([...(event.target.files ?? [])], onRefused);
               event.target.value = '';
+              forget(files);
               if (files.length > 0) onFiles(files);
             }}
             data-testid="import-files"

@@ -195,6 +195,11 @@ function ModelControls({ model, pinned, onAct }: { model: ModelInfo; pinned: boo
           {hasPartial(install) ? 'Download stopped; what arrived is kept for the next try.' : 'Download stopped before anything arrived.'}
         </p>
       ) : null}
+      {install?.state === 'interrupted' ? (
+        <p className="muted" data-testid="model-interrupted">
+          Download not finished before the server last stopped; what arrived is kept for the next try.
+        </p>
+      ) : null}
       {install?.state === 'installed' ? (
         <p className="muted" data-testid="model-installed-note">
           Installed: photos analysed without it are being analysed again (see Jobs).

@@ -54,7 +54,7 @@ export function StepList({ steps, onRetried }: { steps: JobsSnapshot['steps']; o
               <div
                 className="jobs-bar"
                 role="progressbar"
-                aria-label={`${stepLabel(step)}: finished for ${finished} of ${total} photos`}
+                aria-label={`${stepLabel(step)}: finished for ${finished} of ${total} ${total === 1 ? 'item' : 'items'}`}
                 aria-valuemin={0}
                 aria-valuemax={total}
                 aria-valuenow={finished}

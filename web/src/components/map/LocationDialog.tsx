@@ -24,11 +24,16 @@ interface Props {
   onCancel: () => void;
   /** Saves the position (null: removes it); a rejection's message is shown. */
   onSave: (position: Position | null) => Promise<void>;
+  /** The question the dialog asks and its hint, when not where items were taken (home, for memories and search). */
+  title?: string;
+  prompt?: string;
+  /** What taking the position away is called ("Learn home again"). */
+  removeLabel?: string;
 }
 
 const PIN = { radius: 9, color: '#fff', weight: 3, fillColor: '#c46a1b', fillOpacity: 1 };
 
-export function LocationDialog({ open, count, current, onCancel, onSave }: Props) {
+export function LocationDialog({ open, count, current, onCancel, onSave, title, prompt, removeLabel }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const [picked, setPicked] = useState<Position | null>(null);
   const { busy, error, setError, run } = useAction();
@@ -66,7 +71,7 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
   return (
     <Dialog
       open={open}
-      title={`Where was ${what} taken?`}
+      title={title ?? `Where was ${what} taken?`}
       busy={busy}
       onCancel={onCancel}
       backdropCancels={false}
@@ -74,13 +79,13 @@ export function LocationDialog({ open, count, current, onCancel, onSave }: Props
       secondary={
         current ? (
           <button type="button" className="button button-danger-outline" disabled={busy} onClick={() => save(null)}>
-            Remove location
+            {removeLabel ?? 'Remove location'}
           </button>
         ) : null
       }
       action={{ label: 'Save location', busyLabel: 'Save location', disabled: !picked, onAction: () => save(picked) }}
     >
-      <p className="muted">Click the map where it was taken; zoom in to be precise.</p>
+      <p className="muted">{prompt ?? 'Click the map where it was taken; zoom in to be precise.'}</p>
       <div ref={container} className="location-map" data-testid="location-map" role="application" aria-label="Pick the place on the map" />
       <p className="location-picked" data-testid="location-picked">
         {picked

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { linkUrl, sharingApi, type LinkSummary } from '../../client/sharing.js';
 import { formatCount } from '../../lib/format.js';
+import { LinkClipWarning } from './LinkClipWarning.js';
 
 /** Share links with their address (copy), settings, views, and revoke. */
 export function LinkList({ links, onChange }: { links: LinkSummary[]; onChange: (work: () => Promise<unknown>) => void }) {
@@ -29,6 +30,7 @@ export function LinkList({ links, onChange }: { links: LinkSummary[]; onChange: 
             {link.allowDownload ? (link.keepMetadata ? 'downloads on, with location' : 'downloads on, without location') : 'downloads off'}
             {link.allowUpload ? ' · uploads on' : ''} · {formatCount(link.viewCount)} {link.viewCount === 1 ? 'view' : 'views'}
           </p>
+          <LinkClipWarning link={link} />
           <div className="share-link-actions">
             <button
               type="button"

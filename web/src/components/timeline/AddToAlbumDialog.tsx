@@ -4,11 +4,12 @@ import { useAction } from '../../hooks/useAction.js';
 import { Dialog } from '../Dialog.js';
 import { photoUrls } from '../../api.js';
 import { addPhotosToAlbum, createAlbum, listAllAlbums, type AlbumSummary } from '../../client/albums.js';
-import { formatCount } from '../../lib/format.js';
+import { photosAndVideos } from '../../lib/format.js';
 
 interface Props {
   open: boolean;
-  count: number;
+  /** The items to add, in words: "2 photos and 1 video". */
+  label: string;
   photoIds: string[];
   onCancel: () => void;
   onAdded: (album: { id: string; name: string }, added: number) => void;
@@ -16,7 +17,7 @@ interface Props {
 
 const NEW = '__new__';
 
-export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: Props) {
+export function AddToAlbumDialog({ open, label, photoIds, onCancel, onAdded }: Props) {
   const [albums, setAlbums] = useState<AlbumSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [query, setQuery] = useState('');
@@ -65,7 +66,7 @@ export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: P
   return (
     <Dialog
       open={open}
-      title={`Add ${formatCount(count)} ${count === 1 ? 'photo' : 'photos'} to an album`}
+      title={`Add ${label} to an album`}
       busy={busy}
       onCancel={onCancel}
       form
@@ -100,7 +101,7 @@ export function AddToAlbumDialog({ open, count, photoIds, onCancel, onAdded }: P
             key={album.id}
             id={album.id}
             name={album.name}
-            detail={`${formatCount(album.photoCount)} ${album.photoCount === 1 ? 'photo' : 'photos'}${album.kind === 'auto' ? ' · automatic' : ''}`}
+            detail={`${photosAndVideos(album.photoCount, album.videoCount)}${album.kind === 'auto' ? ' · automatic' : ''}`}
             cover={album.coverPhotoId}
             checked={selected === album.id}
             onChoose={setChoice}

@@ -5,7 +5,6 @@ import { navigate } from '../../lib/router.js';
 import { selection } from '../../store/selection.js';
 import { useCreationTools } from '../../store/creationTools.js';
 import { HeartIcon } from '../PhotoTile.js';
-import { photos } from './bulkWork.js';
 
 /** A page's own bulk action (an album page's "Remove from album"): runs, then says what it did. */
 export interface ExtraAction {
@@ -16,6 +15,8 @@ export interface ExtraAction {
 
 interface Props {
   ids: string[];
+  /** How many are selected, in words: "2 photos and 1 video". */
+  label: string;
   /** The selection is still being filled (a range). */
   pending: boolean;
   busy: boolean;
@@ -35,7 +36,7 @@ const Icon = ({ d, children }: { d?: string; children?: ReactNode }) => (
   </svg>
 );
 
-export function SelectionActions({ ids, pending, busy, allFavourite, allArchived, actions, onFavourite, onStack, onArchive, onDialog, onExtra }: Props) {
+export function SelectionActions({ ids, label, pending, busy, allFavourite, allArchived, actions, onFavourite, onStack, onArchive, onDialog, onExtra }: Props) {
   const tooMany = ids.length > MAX_EXPORTED_SELECTION;
   const creation = useCreationTools();
   return (
@@ -50,7 +51,7 @@ export function SelectionActions({ ids, pending, busy, allFavourite, allArchived
         ×
       </button>
       <p className="selection-count" aria-live="polite" data-testid="selection-count">
-        {photos(ids.length)} selected{pending ? '…' : ''}
+        {label} selected{pending ? '…' : ''}
       </p>
       <div className="selection-actions">
         {creation.on ? (

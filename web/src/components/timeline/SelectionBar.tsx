@@ -10,7 +10,7 @@ import { selection, useSelection } from '../../store/selection.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { ShareDialog } from '../sharing/ShareDialog.js';
 import { AddToAlbumDialog } from './AddToAlbumDialog.js';
-import { allHave, archive, favourite, photos, stack, trash } from './bulkWork.js';
+import { allHave, archive, countedAs, favourite, stack, trash } from './bulkWork.js';
 import { SelectionActions, type ExtraAction } from './SelectionActions.js';
 import { Toast, type ToastMessage } from './Toast.js';
 
@@ -32,6 +32,7 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
   // Favourite (archive) unless every selected photo that is loaded already is one: then the button takes it back.
   const allFavourite = allHave(sequence, ids, 'favorite');
   const allArchived = allHave(sequence, ids, 'archived');
+  const what = countedAs(sequence, ids);
 
   const run = (work: () => Promise<ToastMessage>) =>
     void action
@@ -46,14 +47,15 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
       {active ? (
         <SelectionActions
           ids={ids}
+          label={what(ids.length)}
           pending={sel.pending}
           busy={busy}
           allFavourite={allFavourite}
           allArchived={allArchived}
           actions={actions}
-          onFavourite={() => run(() => favourite(ids, !allFavourite))}
+          onFavourite={() => run(() => favourite(ids, !allFavourite, what))}
           onStack={() => run(() => stack(ids))}
-          onArchive={() => run(() => archive(ids, !allArchived))}
+          onArchive={() => run(() => archive(ids, !allArchived, what))}
           onDialog={(chosen) => {
             if (chosen === 'share') setSharedIds(ids);
             setDialog(chosen);
@@ -63,18 +65,18 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
       ) : null}
       <ConfirmDialog
         open={dialog === 'trash'}
-        title={`Move ${photos(ids.length)} to the trash?`}
+        title={`Move ${what(ids.length)} to the trash?`}
         confirmLabel="Move to trash"
         danger
         busy={busy}
-        onConfirm={() => run(() => trash(ids))}
+        onConfirm={() => run(() => trash(ids, what))}
         onCancel={() => setDialog(null)}
       >
         <p>They leave the library and its albums. You can restore them from the trash.</p>
       </ConfirmDialog>
       <AddToAlbumDialog
         open={dialog === 'album'}
-        count={ids.length}
+        label={what(ids.length)}
         onCancel={() => setDialog(null)}
         onAdded={(album, added) => {
           setDialog(null);
@@ -83,15 +85,20 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
           setToast({
             text:
               added === ids.length
-                ? `Added ${photos(added)} to “${album.name}”.`
-                : `Added ${photos(added)} to “${album.name}” (${formatCount(ids.length - added)} were in it already).`,
+                ? `Added ${what(added)} to “${album.name}”.`
+                : `Added ${what(added)} to “${album.name}” (${formatCount(ids.length - added)} were in it already).`,
             link: { to: albumUrls.page(album.id), label: 'Open the album' },
           });
         }}
         photoIds={ids}
       />
       {dialog === 'share' ? (
-        <ShareDialog open={dialog === 'share'} photoIds={sharedIds} title={`Share ${photos(sharedIds.length)} by link`} onClose={() => setDialog(null)} />
+        <ShareDialog
+          open={dialog === 'share'}
+          photoIds={sharedIds}
+          title={`Share ${countedAs(sequence, sharedIds)(sharedIds.length)} by link`}
+          onClose={() => setDialog(null)}
+        />
       ) : null}
       {dialog === 'location' ? (
         <Suspense fallback={null}>
@@ -106,7 +113,7 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
               selection.clear();
               void library.refresh();
               setToast({
-                text: position ? `Placed ${photos(updated)} on the map.` : `Removed the location of ${photos(updated)}.`,
+                text: position ? `Placed ${what(updated)} on the map.` : `Removed the location of ${what(updated)}.`,
                 link: position ? { to: `/map?at=${position.latitude.toFixed(5)},${position.longitude.toFixed(5)},12`, label: 'Show on the map' } : undefined,
               });
             }}
