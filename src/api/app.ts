@@ -44,8 +44,7 @@ import { mapOrigins } from '../library/map/index.js';
 import { memoryRoutes } from './memories.js';
 import { trashRoutes } from './trash.js';
 import { MAX_UPLOAD_FILES } from './multipart-errors.js';
-import { createRoutes } from './create.js';
-import { productRoutes } from './products.js';
+import { creationToolRoutes } from './creation-tools.js';
 import { statusOfError } from './error-status.js';
 import { guardedServers } from './http-guards.js';
 
@@ -201,8 +200,7 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
   app.addHook('onClose', async () => engines.stop());
   systemRoutes(app, lib, engines);
   jobsRoutes(app, lib);
-  createRoutes(app, lib);
-  productRoutes(app, lib);
+  await creationToolRoutes(app, lib);
   inPlaceLibraryRoutes(app, lib);
   sharingRoutes(app);
   importRoutes(app, lib);

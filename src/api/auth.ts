@@ -9,6 +9,8 @@ import { passwordThrottle } from '../auth/throttle.js';
 import { verifyPassword } from '../auth/secrets.js';
 import { checkCredentials, findUser, hasAccounts, normaliseEmail, updateUser, usedBytes, userInfo as toUserInfo } from '../auth/users.js';
 import { photosBeforeAccounts, setUpFirstAdmin } from '../library/accounts/index.js';
+import { creationForPurpose, LIBRARY_PURPOSES, setCreationTools } from '../library/create/index.js';
+import { forSystem } from '../library/actors.js';
 import { readOidcConfig } from '../auth/oidc-config.js';
 import { UserError } from '../base/errors.js';
 import type { Resources } from '../library/library.js';
@@ -70,14 +72,22 @@ export function authRoutes(app: FastifyInstance, context: Resources): void {
       description:
         "A library from before accounts keeps everything: its photos, people and albums become the admin's. " +
         "installModels: models to download now, on the new admin's word (the set-up form offers those GET /api/auth/status lists); " +
-        'their progress shows in GET /api/models.',
-      body: z.object({ name: personName, email, password, installModels: z.array(modelName).max(8).default([]) }),
+        'their progress shows in GET /api/models. purpose: what the library is for; `products` or `both` switch the creation ' +
+        'tools on (Create, product shots, the catalogue), `family` leaves them off; without it, they stay off.',
+      body: z.object({
+        name: personName,
+        email,
+        password,
+        installModels: z.array(modelName).max(8).default([]),
+        purpose: z.enum(LIBRARY_PURPOSES, { message: `purpose must be one of ${LIBRARY_PURPOSES.join(', ')}` }).optional(),
+      }),
       response: { 201: z.object({ user: userInfo }), 400: errorBody, 409: errorBody },
     },
     handler: async (request, reply) => {
-      const { installModels, ...account } = request.body;
+      const { installModels, purpose, ...account } = request.body;
       checkDownloadable(installModels);
       const user = await setUpFirstAdmin(db, account);
+      if (purpose) await setCreationTools(forSystem(context, user.id, 'set-up'), creationForPurpose(purpose));
       await signIn(request, reply, user.id);
       for (const name of new Set(installModels)) {
         try {

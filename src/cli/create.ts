@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import type { GenerationJobInfo } from '../library/create/index.js';
 import type { Library } from '../library/library.js';
-import { CATALOGUE_COLUMNS, DEFAULT_COLUMNS, DEFAULT_SHOTS, parseShots, type CatalogueColumn } from '../model/product-vocabulary.js';
+import { CATALOGUE_COLUMNS, CREATION_OFF_MESSAGE, DEFAULT_COLUMNS, DEFAULT_SHOTS, parseShots, type CatalogueColumn } from '../model/product-vocabulary.js';
 import { isTerminal } from '../model/photo-state.js';
 import type { ShoeboxClient } from './client.js';
 import { throughServerOrLibrary } from './listing.js';
@@ -64,10 +64,11 @@ export async function runGenerate(settings: Settings, prompt: string, flags: Gen
     async (client) => followRemote(client, await client.request<GenerationJobInfo>('POST', '/api/generate', body)),
     async (lib) => {
       // the library's side is loaded only when no server holds the library (listing.ts)
-      const [{ chooseProvider, generateRecord, startGeneration }, { parseSize }] = await Promise.all([
+      const [{ chooseProvider, generateRecord, requireCreationTools, startGeneration }, { parseSize }] = await Promise.all([
         import('../library/create/index.js'),
         import('../library/create/index.js'),
       ]);
+      await requireCreationTools(lib.db);
       const provider = chooseProvider(lib, flags.provider);
       const size = parseSize(body.size);
       if (typeof size === 'string') throw new Error(size);
@@ -108,6 +109,9 @@ export async function runProductShots(settings: Settings, targets: string[], fla
     flags.server,
     'product-shots',
     async (client) => {
+      // refused before the files go in: a library without the tools would keep them as plain photos
+      const tools = await client.request<{ on: boolean }>('GET', '/api/creation-tools');
+      if (!tools.on) throw new Error(CREATION_OFF_MESSAGE);
       for (const file of files) {
         const [item] = await client.upload(path.resolve(file), null);
         if (!item?.id) throw new Error(`${file}: ${item?.error ?? 'not imported'}`);
@@ -117,7 +121,11 @@ export async function runProductShots(settings: Settings, targets: string[], fla
       return followRemote(client, await client.request<GenerationJobInfo>('POST', '/api/product-shots', { ...body, photoIds: ids }));
     },
     async (lib) => {
-      const [{ ingestFile }, { startProductShots }] = await Promise.all([import('../library/ingest/index.js'), import('../library/create/index.js')]);
+      const [{ ingestFile }, { requireCreationTools, startProductShots }] = await Promise.all([
+        import('../library/ingest/index.js'),
+        import('../library/create/index.js'),
+      ]);
+      await requireCreationTools(lib.db);
       if (!lib.settings.redisUrl) await lib.startPipeline();
       for (const file of files) {
         const imported = await ingestFile(lib, path.resolve(file));
@@ -166,7 +174,8 @@ export async function runCatalogueExport(settings: Settings, flags: CatalogueExp
     },
     async (lib) => {
       const origin = flags.baseUrl?.replace(/\/+$/, '') ?? `http://${settings.host}:${settings.port}`;
-      const { catalogueCsv, catalogueRows } = await import('../library/create/index.js');
+      const { catalogueCsv, catalogueRows, requireCreationTools } = await import('../library/create/index.js');
+      await requireCreationTools(lib.db);
       const rows = await catalogueRows(lib, { albumId: flags.album, photoIds: ids }, columns, origin);
       return format === 'json' ? JSON.stringify(rows) : catalogueCsv(rows, columns);
     },

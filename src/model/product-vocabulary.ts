@@ -46,3 +46,7 @@ export type CatalogueColumn = (typeof CATALOGUE_COLUMNS)[number];
 export const DEFAULT_COLUMNS: readonly CatalogueColumn[] = CATALOGUE_COLUMNS.filter(
   (column) => column !== 'filename' && !SHOT_TYPES.some((shot) => column === `${shot}Urls`),
 );
+
+/** What a request for a creation tool answers while the library has them off (the API's 404, the CLI's error). */
+export const CREATION_OFF_MESSAGE =
+  'The creation tools (Create, product shots, the catalogue) are off in this library: an admin switches them on in Account → Library (PUT /api/admin/creation-tools)';

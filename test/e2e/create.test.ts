@@ -34,36 +34,49 @@ describe('web app: Create without a provider', () => {
     await server?.dispose();
   });
 
+  it('shows the creation tools nowhere in a library that does not use them, until an admin switches them on', async () => {
+    const uploaded = await upload(server.url, [{ path: path.join(assets, 'albums/nature/prairie_falcon.jpg') }]);
+    const id = uploaded.body.items[0].id as string;
+    await waitForTerminal(server.url, [id]);
+    const { page, errors } = await openPage(context);
+    const mainRow = (name: string) => page.locator('.app-nav > a').filter({ hasText: name });
+    const inMore = (name: string) => page.getByTestId('more-menu').getByRole('link', { name });
+    await page.goto(`${server.url}/photos/${id}`);
+    await poll(() => page.getByTestId('download').isVisible()).toBe(true);
+    await page.waitForTimeout(500); // the server's answer about the tools has come
+    expect(await page.getByTestId('edit-photo').count()).toBe(1);
+    expect(await page.getByTestId('inspired-action').count()).toBe(0);
+    expect(await page.getByTestId('product-shots-action').count()).toBe(0);
+    expect(await page.getByText('catalogue', { exact: true }).count()).toBe(0); // the steps table
+    expect(await mainRow('Create').count()).toBe(0);
+    await page.getByRole('button', { name: 'More' }).click();
+    await poll(() => inMore('Trash').count()).toBe(1);
+    expect(await inMore('Create').count()).toBe(0);
+    expect(await inMore('Catalogue').count()).toBe(0);
+    // the admin switches them on in Account → Settings: in the main row at once, or under More by this browser's choice
+    await page.goto(`${server.url}/account`);
+    expect(await page.getByTestId('creation-tools-choice').count()).toBe(0);
+    await page.getByTestId('creation-tools-switch').check();
+    await poll(() => mainRow('Create').count()).toBe(1);
+    await page.reload();
+    await poll(() => mainRow('Catalogue').count()).toBe(1);
+    await page.getByTestId('creation-tools-choice').selectOption('more');
+    await poll(() => mainRow('Create').count()).toBe(0);
+    await page.getByRole('button', { name: 'More' }).click();
+    await poll(() => inMore('Catalogue').count()).toBe(1);
+    await page.getByTestId('creation-tools-choice').selectOption('main');
+    await page.goto(`${server.url}/photos/${id}`);
+    await poll(() => page.getByTestId('product-shots-action').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('shows a panel naming the setting to add, and no form', async () => {
     const { page, errors } = await openPage(context);
     await page.goto(`${server.url}/create`);
     await poll(() => page.getByTestId('create-setup').isVisible()).toBe(true);
     expect(await page.getByTestId('create-setup').textContent()).toContain('SHOEBOX_IMAGE_URL');
     expect(await page.getByTestId('create-form').count()).toBe(0);
-    expect(errors).toEqual([]);
-    await page.close();
-  });
-
-  it('keeps Create and Catalogue out of the main row, behind More, until switched on', async () => {
-    const { page, errors } = await openPage(context);
-    const mainRow = (name: string) => page.locator('.app-nav > a').filter({ hasText: name });
-    await page.goto(server.url);
-    await poll(() => page.locator('.app-nav > a').count()).toBeGreaterThan(3);
-    await page.waitForTimeout(500); // the server's answer about generators has come
-    expect(await mainRow('Create').count()).toBe(0);
-    expect(await mainRow('Catalogue').count()).toBe(0);
-    await page.getByRole('button', { name: 'More' }).click();
-    await page.getByTestId('more-menu').getByRole('link', { name: 'Catalogue' }).click();
-    await page.waitForURL('**/catalogue');
-    // switched on in Account → Settings, for this browser
-    await page.goto(`${server.url}/account`);
-    await page.getByTestId('creation-tools-choice').selectOption('show');
-    await poll(() => mainRow('Create').count()).toBe(1);
-    await page.reload();
-    await poll(() => mainRow('Catalogue').count()).toBe(1);
-    expect(await page.getByTestId('more-menu').getByRole('link', { name: 'Create' }).count()).toBe(0);
-    await page.getByTestId('creation-tools-choice').selectOption('auto');
-    await poll(() => mainRow('Create').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -77,8 +90,8 @@ describe('web app: Create and Catalogue', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    server = await startTestServer(
-      withoutFacesOrText({
+    server = await startTestServer({
+      ...withoutFacesOrText({
         images: {
           providers: {
             default: openaiProvider(images, { model: 'dall-e-2' }),
@@ -87,7 +100,8 @@ describe('web app: Create and Catalogue', () => {
           imagesPerDay: 50,
         },
       }),
-    );
+      creationTools: true,
+    });
     const uploaded = await upload(server.url, [{ path: path.join(assets, 'albums/nature/notocactus_minimus.jpg') }]);
     productId = uploaded.body.items[0].id;
     await waitForTerminal(server.url, [productId]);

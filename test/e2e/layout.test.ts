@@ -23,7 +23,7 @@ let routes: string[] = [];
 let linkPath = '';
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ creationTools: true });
   browser = await launchBrowser();
   session = await adminSession(server.url);
   const copy = await sharp(NATURE[0]!).resize({ width: 600 }).jpeg({ quality: 70 }).toBuffer(); // a duplicate pair

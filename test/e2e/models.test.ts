@@ -251,10 +251,15 @@ describe('the first-run set-up', () => {
       await page.getByLabel('Email').fill('ada@example.com');
       await page.getByLabel('Password').fill('correct horse battery');
       await offer.getByRole('checkbox').check();
+      // what the library is for: a family's by default; a shop's brings the creation tools
+      const purpose = page.getByTestId('setup-purpose');
+      expect(await purpose.getByLabel('Family photos').isChecked()).toBe(true);
+      await purpose.getByLabel('Products and catalogue').check();
       // the hub refuses its first file: the download fails before a byte arrives
       hub.faults = { missing: 'config.json' };
       await page.getByRole('button', { name: 'Create the admin and sign in' }).click();
       await poll(() => page.locator('.app-header').isVisible(), { timeout: 30_000 }).toBe(true);
+      await poll(() => page.locator('.app-nav > a').filter({ hasText: 'Catalogue' }).count()).toBe(1);
       // the failure is told where the download was started (the gallery's offer had said "Downloading…" for ever),
       // with the ways on: again, a zip of the folder, the CLI; nothing arrived, so nothing to "resume"
       const failure = page.getByTestId('model-offer').getByTestId('model-install-failure');

@@ -23,7 +23,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  server = await startTestServer(withoutFacesOrText());
+  server = await startTestServer({ ...withoutFacesOrText(), creationTools: true });
   const dir = tempDir('shoebox-e2e-phone-');
   const natureDir = path.join(assets, 'albums', 'nature');
   const nature = readdirSync(natureDir)

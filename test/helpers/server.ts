@@ -7,6 +7,7 @@ import { readLocalApiKey } from '../../src/auth/local-key-file.js';
 import { libraryOwnerId } from '../../src/auth/users.js';
 import type { Library } from '../../src/library/library.js';
 import { forSystem } from '../../src/library/actors.js';
+import { setCreationTools } from '../../src/library/create/index.js';
 import { loadSettings, type SettingsOverrides } from '../../src/config/settings.js';
 import { createLogger } from '../../src/base/logger.js';
 import { startServer, type RunningServer } from '../../src/api/server.js';
@@ -88,17 +89,20 @@ export function withoutFacesOrText(overrides: SettingsOverrides = {}): SettingsO
 
 /**
  * A real server on a free loopback port, on a fresh library: embedded, or in the `postgres` project on its own
- * database of the real PostgreSQL server.
+ * database of the real PostgreSQL server. `creationTools: true` switches Create, product shots and the catalogue on,
+ * as an admin does (a library starts without them).
  */
-export async function startTestServer(overrides: SettingsOverrides = {}): Promise<TestServer> {
+export async function startTestServer({ creationTools, ...overrides }: SettingsOverrides & { creationTools?: boolean } = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
   const databaseUrl = overrides.databaseUrl ?? (await libraryDatabaseUrl(dataDir));
   if (!databaseUrl) await seedEmbeddedDatabase(dataDir); // a fresh library's database pre-made; a folder's own left as it is
   const settings = loadSettings({ dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', concurrency: 2, ...overrides, databaseUrl }, {});
   const server = await startServer(settings, createLogger(settings.logLevel));
+  const lib = forSystem(server.lib, await libraryOwnerId(server.lib.db), 'test');
+  if (creationTools) await setCreationTools(lib, true);
   return {
     ...server,
-    lib: forSystem(server.lib, await libraryOwnerId(server.lib.db), 'test'),
+    lib,
     dataDir,
     apiKey: rememberServerKey(server.url, dataDir),
     async dispose() {

@@ -53,7 +53,7 @@ describe('access rules on every route', () => {
     // A's library in place: a folder under the allowed root
     photosRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-access-library-'));
     fs.copyFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg'), path.join(photosRoot, 'rocks.jpg'));
-    server = await startTestServer({ libraryRoots: [photosRoot], libraryWatch: 'off' });
+    server = await startTestServer({ libraryRoots: [photosRoot], libraryWatch: 'off', creationTools: true });
     base = server.url;
     cookieA = await signIn(base, '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'ann password 1' });
     expect((await asA('/api/admin/users', { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status).toBe(201);

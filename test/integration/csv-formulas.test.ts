@@ -65,7 +65,10 @@ describe('CSV exports and spreadsheet formulas', () => {
 
   beforeAll(async () => {
     chat = await startChatEndpoint((system) => JSON.stringify(system.includes('product catalogue entries') ? HOSTILE_ANSWER : PLAIN_CAPTION));
-    server = await startTestServer(withoutFacesOrText({ ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } } }));
+    server = await startTestServer({
+      ...withoutFacesOrText({ ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } } }),
+      creationTools: true,
+    });
     base = server.url;
   });
 

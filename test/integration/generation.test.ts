@@ -88,6 +88,39 @@ describe('image generation without a provider', () => {
   });
   afterAll(async () => server?.dispose());
 
+  it('starts without the creation tools: their routes answer 404 and no item shows a catalogue step, until an admin switches them on', async () => {
+    const base = server.url;
+    expect((await json(`${base}/api/creation-tools`)).body).toEqual({ on: false });
+    const uploaded = await upload(base, [{ path: path.join(assets, 'albums/nature/prairie_falcon.jpg') }]);
+    const id = uploaded.body.items[0].id as string;
+    await waitForTerminal(base, [id]);
+    const refused: [string, string, unknown?][] = [
+      ['GET', '/api/generate/providers'],
+      ['POST', '/api/generate', { prompt: 'a lighthouse' }],
+      ['POST', `/api/photos/${id}/inspire`],
+      ['POST', '/api/products', { photoIds: [id], productType: 'ring' }],
+      ['GET', '/api/product-types'],
+      ['GET', '/api/catalogue.csv'],
+    ];
+    for (const [method, route, body] of refused) {
+      const answer = await json(`${base}${route}`, { method, json: body });
+      expect(answer.status, route).toBe(404);
+      expect(answer.body.message, route).toContain('creation tools (Create, product shots, the catalogue) are off');
+    }
+    const off = (await json(`${base}/api/photos/${id}`)).body;
+    expect(off.state).toBe('completed');
+    expect(Object.keys(off.steps)).toContain('captions');
+    expect(Object.keys(off.steps)).not.toContain('catalogue');
+    expect((await json(`${base}/api/photos/${id}/retry`, { method: 'POST' })).body.reset).not.toContain('catalogue');
+    await waitForTerminal(base, [id]);
+
+    expect((await json(`${base}/api/admin/creation-tools`, { method: 'PUT', json: { on: 'yes' } })).status).toBe(400);
+    expect((await json(`${base}/api/admin/creation-tools`, { method: 'PUT', json: { on: true } })).body).toEqual({ on: true });
+    expect((await json(`${base}/api/creation-tools`)).body).toEqual({ on: true });
+    const on = (await json(`${base}/api/photos/${id}`)).body;
+    expect(on.steps.catalogue).toMatchObject({ status: 'skipped', error: expect.stringContaining('not a product') });
+  });
+
   it('says which setting to add (409), and the rest of the library works', async () => {
     const providers = await json(`${server.url}/api/generate/providers`);
     expect(providers.status).toBe(200);
@@ -121,8 +154,8 @@ describe('image generation through providers', () => {
       });
     });
     const chatUrl = chat.url;
-    server = await startTestServer(
-      withoutFacesOrText({
+    server = await startTestServer({
+      ...withoutFacesOrText({
         ml: { caption: { url: chatUrl, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 2 } },
         images: {
           providers: {
@@ -143,7 +176,8 @@ describe('image generation through providers', () => {
           imagesPerDay: 0,
         },
       }),
-    );
+      creationTools: true,
+    });
     base = server.url;
   });
 
@@ -463,9 +497,11 @@ describe('image generation quota and isolation', () => {
     const setup = await fetch(`${base}/api/auth/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: base },
-      body: JSON.stringify({ name: 'Ann', email: 'ann@example.org', password: 'ann password 1' }),
+      // the set-up's answer to what the library is for switches the creation tools on
+      body: JSON.stringify({ name: 'Ann', email: 'ann@example.org', password: 'ann password 1', purpose: 'both' }),
     });
     expect(setup.status).toBeLessThan(300);
+    expect((await json(`${base}/api/creation-tools`)).body).toEqual({ on: true });
     const created = await json(`${base}/api/admin/users`, {
       method: 'POST',
       json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' },
@@ -536,11 +572,12 @@ describe('image generation from the CLI', () => {
 
   beforeAll(async () => {
     images = await startImageServer();
-    server = await startTestServer(
-      withoutFacesOrText({
+    server = await startTestServer({
+      ...withoutFacesOrText({
         images: { providers: { default: provider('openai', images.openaiUrl, IMAGE_SERVER_KEY) }, concurrency: 2, imagesPerDay: 0 },
       }),
-    );
+      creationTools: true,
+    });
   });
 
   afterAll(async () => {

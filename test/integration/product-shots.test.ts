@@ -67,8 +67,8 @@ describe('product shots and the catalogue', () => {
       // the first catalogue answer of all is unusable: the step asks again with the reason
       return catalogueRequests === 1 ? '{"name": "", "description": "x"}' : JSON.stringify(CATALOGUE_ANSWER);
     });
-    server = await startTestServer(
-      withoutFacesOrText({
+    server = await startTestServer({
+      ...withoutFacesOrText({
         ml: { caption: { url: chat.url, model: 'llava:7b', timeoutMs: 10_000, maxAttempts: 3 } },
         images: {
           providers: {
@@ -78,7 +78,8 @@ describe('product shots and the catalogue', () => {
           imagesPerDay: 0,
         },
       }),
-    );
+      creationTools: true,
+    });
     base = server.url;
     // a cut-out: a round piece of a real photo on a transparent background, as a shop's background remover makes
     const photo = await sharp(path.join(assets, 'albums/nature/cyclamen_persicum.jpg')).resize(480, 480, { fit: 'cover' }).removeAlpha().raw().toBuffer();

@@ -9,3 +9,4 @@ export * from './products.js';
 export * from './requests.js';
 export * from './run.js';
 export * from './slots.js';
+export * from './switch.js';

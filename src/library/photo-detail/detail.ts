@@ -12,6 +12,7 @@ import { albumVisible } from '../../scope/access.js';
 import type { Library } from '../library.js';
 import { findVisiblePhoto } from '../photos/photos.js';
 import { photoListItem } from '../photos/list.js';
+import { creationToolsOn } from '../create/switch.js';
 import { stackOfPhoto } from '../photos/stack-covers.js';
 import { categoriesOfPhotos } from '../categories/categories.js';
 import { listFaces } from '../people/people.js';
@@ -67,6 +68,10 @@ export function stepSummary(stepRows: StepRow[]) {
   >;
 }
 
+function withoutStep<Steps extends Record<string, unknown>>(steps: Steps, name: string): Partial<Steps> {
+  return Object.fromEntries(Object.entries(steps).filter(([step]) => step !== name)) as Partial<Steps>;
+}
+
 /**
  * A photo with everything known about it, for any photo the user may see. Someone else's photo (a partner's, or
  * in a shared album) is read as its owner sees it, less what is theirs alone: the path it came from, its
@@ -77,8 +82,9 @@ export async function getPhotoDetail(lib: Library, id: string) {
   const found = await findVisiblePhoto(lib, id);
   if (!found) return null;
   const { photo, access } = found;
-  const [stepRows, analysis, albumList, duplicateGroup, stack] = await Promise.all([
+  const [stepRows, creation, analysis, albumList, duplicateGroup, stack] = await Promise.all([
     lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id)),
+    creationToolsOn(lib.db),
     photoAnalysis(lib, id),
     // the active albums it is in that the user may open, manual and automatic
     rows<{ id: string; name: string; kind: 'manual' | 'auto' }>(
@@ -106,7 +112,8 @@ export async function getPhotoDetail(lib: Library, id: string) {
     palette: photo.palette ?? null,
     // another user sees how a shared image was made, but not which of its owner's photos it came from
     provenance: photo.provenance && !access.own ? { ...photo.provenance, sourcePhotoId: null, productPhotoId: undefined } : photo.provenance,
-    steps: stepSummary(stepRows),
+    // a library without the creation tools shows no catalogue step, not even skipped
+    steps: creation ? stepSummary(stepRows) : withoutStep(stepSummary(stepRows), 'catalogue'),
     ...analysis,
     faces: access.own ? analysis.faces : analysis.faces.map((face) => ({ ...face, personId: null, assignedBy: null })),
     albums: albumList,

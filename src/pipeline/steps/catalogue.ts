@@ -4,6 +4,8 @@ import {
   CATALOGUE_JSON_SCHEMA,
   CATALOGUE_SYSTEM_PROMPT,
   colourName,
+  CREATION_OFF,
+  creationToolsOn,
   fallbackCatalogueFields,
   productColour,
   validateCatalogueFields,
@@ -18,7 +20,8 @@ import type { PipelineStep } from '../step.js';
 /**
  * Catalogue fields for photos marked as products (library/create/products.ts): name, description, attributes,
  * main colour and quality grade from the caption endpoint (validated JSON, retried with the reason, like the
- * captions step), else from the caption and palette. Fields the user edited by hand are kept. Other photos skip it.
+ * captions step), else from the caption and palette. Fields the user edited by hand are kept. Other photos skip it, as
+ * products do while the library has the creation tools off.
  */
 export const catalogueStep: PipelineStep = {
   name: 'catalogue',
@@ -29,6 +32,8 @@ export const catalogueStep: PipelineStep = {
   async run({ photo, db, ml, localFile }) {
     const [product] = await db.select().from(products).where(eq(products.photoId, photo.id));
     if (!product) return { status: 'skipped', reason: 'not a product (product shots or POST /api/products make it one)' };
+    // a product kept from before the tools were switched off waits for them (switching on runs it again)
+    if (!(await creationToolsOn(db))) return { status: 'skipped', reason: CREATION_OFF };
     const hex = productColour(photo.palette);
     const { url, model, apiKey, timeoutMs, maxAttempts } = ml.settings.caption;
     let fields: CatalogueFields;

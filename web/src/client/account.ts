@@ -5,9 +5,13 @@ import { request } from '../api.js';
 // The API's own types (type-only: nothing of the server ends up in the bundle).
 export type { ApiKeyInfo, AuthStatus, LocationUse, Me, SessionInfo, UserInfo, UserWithUsage };
 
+/** What the set-up asks the library is for: `products` and `both` switch the creation tools on. */
+export type LibraryPurpose = 'family' | 'products' | 'both';
+
 export const accountApi = {
   status: () => request<AuthStatus>('GET', '/api/auth/status'),
-  setup: (body: { name: string; email: string; password: string; installModels: string[] }) => request<{ user: UserInfo }>('POST', '/api/auth/setup', { body }),
+  setup: (body: { name: string; email: string; password: string; installModels: string[]; purpose: LibraryPurpose }) =>
+    request<{ user: UserInfo }>('POST', '/api/auth/setup', { body }),
   login: (body: { email: string; password: string }) => request<{ user: UserInfo }>('POST', '/api/auth/login', { body }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/auth/me'),

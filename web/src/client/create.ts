@@ -21,6 +21,15 @@ export const SIZES: readonly { value: string; label: string }[] = [
   { value: '512x512', label: 'Small square · 512 × 512' },
 ];
 
+/** Whether this library uses the creation tools (an admin's switch; off, their routes answer 404). */
+export function getCreationTools(signal?: AbortSignal): Promise<{ on: boolean }> {
+  return request('GET', '/api/creation-tools', { signal });
+}
+
+export function switchCreationTools(on: boolean): Promise<{ on: boolean }> {
+  return request('PUT', '/api/admin/creation-tools', { body: { on } });
+}
+
 export function getProviders(signal?: AbortSignal): Promise<ProvidersAnswer> {
   return request('GET', '/api/generate/providers', { signal });
 }

@@ -17,9 +17,10 @@ import { useCreationTools } from '../store/creationTools.js';
 export function Header() {
   const { pathname } = useLocation();
   const current = sectionOf(pathname);
+  // a library without the creation tools shows them nowhere; with them, in the main row or behind More
   const creation = useCreationTools();
-  const main: readonly Section[] = creation ? [...EVERYDAY, ...CREATION] : EVERYDAY;
-  const more = creation ? TOOLS : [...CREATION, ...TOOLS];
+  const main: readonly Section[] = creation.inMain ? [...EVERYDAY, ...CREATION] : EVERYDAY;
+  const more = creation.on && !creation.inMain ? [...CREATION, ...TOOLS] : TOOLS;
   const { stats, total, videos, status } = useLibrary();
   useEffect(() => library.ensureLoaded(), []); // the count is the gallery's, whichever page is open first
   // what the gallery lists, as its photos' pages count them ("5 of 12"): the archive and a stack's hidden photos left

@@ -7,7 +7,8 @@ import { SingleSignOnAdmin } from '../components/account/SingleSignOnAdmin.js';
 import { MapAdmin } from '../components/account/MapAdmin.js';
 import { formatBytes } from '../lib/format.js';
 import { Link } from '../lib/router.js';
-import { setCreationChoice, useCreationChoice, type CreationChoice } from '../store/creationTools.js';
+import { switchCreationTools } from '../client/create.js';
+import { creationToolsSwitched, setCreationChoice, useCreationChoice, useCreationTools, type CreationChoice } from '../store/creationTools.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 
@@ -52,7 +53,7 @@ export function AccountPage() {
           <Link to="/settings/libraries" className="button">
             Libraries in place
           </Link>
-          <CreationToolsChoice />
+          <CreationToolsChoice isAdmin={me.role === 'admin'} />
         </div>
       </section>
       <section className="card account-section" aria-labelledby="export-title">
@@ -81,18 +82,45 @@ export function AccountPage() {
   );
 }
 
-/** Whether Create and Catalogue stand in the main navigation (this browser's choice). */
-function CreationToolsChoice() {
+/**
+ * Whether the library uses the creation tools (the admin's switch, for everyone) and, where it does, whether they
+ * stand in the main navigation (this browser's choice).
+ */
+function CreationToolsChoice({ isAdmin }: { isAdmin: boolean }) {
   const choice = useCreationChoice();
+  const { on } = useCreationTools();
+  const [status, setStatus] = useState<string | null>(null);
+  const toggle = (next: boolean) =>
+    switchCreationTools(next).then(
+      (answer) => {
+        creationToolsSwitched(answer.on);
+        setStatus(null);
+      },
+      (caught: unknown) => setStatus(message(caught)),
+    );
   return (
-    <label className="auth-field">
-      Create and Catalogue in the navigation
-      <select value={choice} onChange={(event) => setCreationChoice(event.target.value as CreationChoice)} data-testid="creation-tools-choice">
-        <option value="auto">When an image generator is configured</option>
-        <option value="show">Always</option>
-        <option value="hide">Never (still under More)</option>
-      </select>
-    </label>
+    <>
+      {isAdmin ? (
+        <label className="auth-model">
+          <input type="checkbox" checked={on} onChange={(event) => void toggle(event.target.checked)} data-testid="creation-tools-switch" />
+          Creation tools for this library: Create, product shots and the catalogue (for shops and makers)
+        </label>
+      ) : null}
+      {status ? (
+        <p className="auth-error" role="alert">
+          {status}
+        </p>
+      ) : null}
+      {on ? (
+        <label className="auth-field">
+          Create and Catalogue in the navigation
+          <select value={choice} onChange={(event) => setCreationChoice(event.target.value as CreationChoice)} data-testid="creation-tools-choice">
+            <option value="main">In the main row</option>
+            <option value="more">Under More</option>
+          </select>
+        </label>
+      ) : null}
+    </>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError } from '../api.js';
-import { accountApi, type AuthStatus } from '../client/account.js';
+import { accountApi, type AuthStatus, type LibraryPurpose } from '../client/account.js';
 import { featureLabel } from '../components/jobs/steps.js';
 import { formatBytes, plural } from '../lib/format.js';
 
@@ -13,6 +13,12 @@ interface Props {
   photosBeforeSetUp?: number;
 }
 
+const PURPOSES: readonly { value: LibraryPurpose; label: string; detail: string }[] = [
+  { value: 'family', label: 'Family photos', detail: 'Photos and videos to keep, find and share.' },
+  { value: 'products', label: 'Products and catalogue', detail: 'Product shots, image generation and a catalogue for a shop.' },
+  { value: 'both', label: 'Both', detail: 'Everything; the creation tools can be switched off later in Account.' },
+];
+
 /**
  * The page before the library: set-up (the server's first admin) or sign-in. On success the page loads again,
  * now with the session cookie, and the library shows. Set-up offers the missing models, unticked: nothing is
@@ -24,6 +30,7 @@ export function SignInPage({ setupRequired, singleSignOn, offeredModels = [], ph
   }, [setupRequired]);
   const [name, setName] = useState('');
   const [install, setInstall] = useState<ReadonlySet<string>>(new Set());
+  const [purpose, setPurpose] = useState<LibraryPurpose>('family');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   // a single sign-on that did not succeed comes back here with its reason
@@ -35,7 +42,7 @@ export function SignInPage({ setupRequired, singleSignOn, offeredModels = [], ph
     setBusy(true);
     setError(null);
     try {
-      if (setupRequired) await accountApi.setup({ name, email, password, installModels: [...install] });
+      if (setupRequired) await accountApi.setup({ name, email, password, installModels: [...install], purpose });
       else await accountApi.login({ email, password });
       window.location.reload();
     } catch (caught) {
@@ -76,6 +83,20 @@ export function SignInPage({ setupRequired, singleSignOn, offeredModels = [], ph
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {setupRequired ? (
+          <fieldset className="auth-models" data-testid="setup-purpose">
+            <legend>What is this library for?</legend>
+            {PURPOSES.map((option) => (
+              <label key={option.value} className="auth-model">
+                <input type="radio" name="purpose" value={option.value} checked={purpose === option.value} onChange={() => setPurpose(option.value)} />
+                <span>
+                  {option.label}
+                  <span className="muted"> {option.detail}</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
         {setupRequired && offeredModels.length > 0 ? (
           <fieldset className="auth-models" data-testid="setup-models">
             <legend>Smart search</legend>

@@ -1,31 +1,35 @@
-// Whether the creation tools (Create, Catalogue) stand in the main navigation: by default where an image generator
-// is configured on the server; a person can switch them on or off for this browser (Account → Navigation).
+// Whether this library uses the creation tools (Create, product shots, the catalogue): the admin's switch on the
+// server (asked at set-up), read once per page load. Off, they are nowhere in the app; on, they stand in the main
+// navigation unless this browser puts them behind "More" (Account → Settings).
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { getProviders } from '../client/create.js';
+import { getCreationTools } from '../client/create.js';
 
-export type CreationChoice = 'auto' | 'show' | 'hide';
+export type CreationChoice = 'main' | 'more';
 
 const KEY = 'shoebox.creationTools';
 const listeners = new Set<() => void>();
+const notify = () => {
+  for (const listener of listeners) listener();
+};
 
 function readChoice(): CreationChoice {
   try {
-    const value = window.localStorage.getItem(KEY);
-    return value === 'show' || value === 'hide' ? value : 'auto';
+    // 'hide' is what an older version stored for "under More"
+    return window.localStorage.getItem(KEY) === 'hide' ? 'more' : 'main';
   } catch {
-    return 'auto'; // storage switched off: the default
+    return 'main'; // storage switched off: the default
   }
 }
 
 export function setCreationChoice(choice: CreationChoice): void {
   try {
-    if (choice === 'auto') window.localStorage.removeItem(KEY);
-    else window.localStorage.setItem(KEY, choice);
+    if (choice === 'main') window.localStorage.removeItem(KEY);
+    else window.localStorage.setItem(KEY, 'hide');
   } catch {
     // storage switched off: the choice lasts until the page is left
   }
   current = choice;
-  for (const listener of listeners) listener();
+  notify();
 }
 
 let current: CreationChoice | null = null;
@@ -39,24 +43,40 @@ export function useCreationChoice(): CreationChoice {
   return useSyncExternalStore(subscribe, snapshot);
 }
 
-/** The server's answer, asked once per page load (a generator is configured in the server's settings). */
-let configured: Promise<boolean> | null = null;
+/** The server's switch, asked once per page load; an answer that fails leaves the tools out. */
+let switched: Promise<boolean> | null = null;
 
-/** Whether Create and Catalogue belong in the main row now. */
-export function useCreationTools(): boolean {
+/** After the admin switched them: every part of the page follows at once. */
+export function creationToolsSwitched(on: boolean): void {
+  switched = Promise.resolve(on);
+  notify();
+}
+
+export interface CreationTools {
+  /** The library uses them: their pages, buttons and menu entries are shown. */
+  on: boolean;
+  /** In the main navigation (else behind "More"). */
+  inMain: boolean;
+}
+
+export function useCreationTools(): CreationTools {
   const choice = useCreationChoice();
-  const [generator, setGenerator] = useState(false);
+  const [on, setOn] = useState(false);
   useEffect(() => {
-    if (choice !== 'auto') return;
     let live = true;
-    configured ??= getProviders().then(
-      (answer) => answer.configured,
-      () => false,
-    );
-    void configured.then((value) => live && setGenerator(value));
+    const read = () => {
+      switched ??= getCreationTools().then(
+        (answer) => answer.on,
+        () => false,
+      );
+      void switched.then((value) => live && setOn(value));
+    };
+    read();
+    listeners.add(read);
     return () => {
       live = false;
+      listeners.delete(read);
     };
-  }, [choice]);
-  return choice === 'show' || (choice === 'auto' && generator);
+  }, []);
+  return { on, inMain: on && choice === 'main' };
 }

@@ -1,5 +1,5 @@
 // The app's sections and where each is offered: the main row holds what a photo library is used for every day;
-// creation tools join it where they are configured or switched on; status and admin things sit behind "More",
+// creation tools join it where the library uses them (else they are nowhere); status and admin things sit behind "More",
 // from where every feature stays one tap away.
 
 export interface Section {
@@ -24,7 +24,7 @@ export const EVERYDAY: readonly Section[] = [
   { to: '/sharing', label: 'Sharing' },
 ];
 
-/** Tools for shops and makers: in the main row only where configured or switched on, else behind "More". */
+/** Tools for shops and makers: only in a library that uses them, in the main row or behind "More" (Account → Settings). */
 export const CREATION: readonly Section[] = [
   { to: '/create', label: 'Create' },
   { to: '/catalogue', label: 'Catalogue' },

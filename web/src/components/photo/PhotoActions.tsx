@@ -3,6 +3,7 @@
 import { isTerminal, photoUrls } from '../../api.js';
 import { photoLinks, type PhotoFull } from '../../client/photo.js';
 import { Link } from '../../lib/router.js';
+import { useCreationTools } from '../../store/creationTools.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 
 interface Props {
@@ -25,6 +26,7 @@ export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete,
   // Only failures: a skip means a missing model or nothing to do (no text), which a retry would not change.
   const retryable = Object.values(photo.steps).some((step) => step.status === 'failed');
   const terminal = isTerminal(photo.state);
+  const creation = useCreationTools();
   return (
     <div className="photo-actions">
       <a className="button" href={photoLinks.download(photo.id)} download={photo.filename} data-testid="download">
@@ -60,7 +62,7 @@ export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete,
           Find similar
         </Link>
       ) : null}
-      {!trashed && own && photo.hasThumbnail && onEdit ? (
+      {!trashed && own && photo.hasThumbnail && onEdit && creation.on ? (
         <>
           <Link to={`/create?from=${photo.id}`} className="button" data-testid="inspired-action">
             Inspired by this

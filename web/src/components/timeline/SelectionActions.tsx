@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { exportUrls, MAX_EXPORTED_SELECTION } from '../../client/exports.js';
 import { navigate } from '../../lib/router.js';
 import { selection } from '../../store/selection.js';
+import { useCreationTools } from '../../store/creationTools.js';
 import { HeartIcon } from '../PhotoTile.js';
 
 /** A page's own bulk action (an album page's "Remove from album"): runs, then says what it did. */
@@ -37,6 +38,7 @@ const Icon = ({ d, children }: { d?: string; children?: ReactNode }) => (
 
 export function SelectionActions({ ids, label, pending, busy, allFavourite, allArchived, actions, onFavourite, onStack, onArchive, onDialog, onExtra }: Props) {
   const tooMany = ids.length > MAX_EXPORTED_SELECTION;
+  const creation = useCreationTools();
   return (
     <div className="selection-bar" role="toolbar" aria-label="Selected photos" data-testid="selection-bar">
       <button
@@ -52,19 +54,21 @@ export function SelectionActions({ ids, label, pending, busy, allFavourite, allA
         {label} selected{pending ? '…' : ''}
       </p>
       <div className="selection-actions">
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            navigate(`/create?products=${ids.join(',')}`);
-            selection.clear();
-          }}
-          disabled={busy || ids.length > 500}
-          title={ids.length > 500 ? 'At most 500 products at once' : 'Make product-shot sets of the selected photos'}
-          data-testid="bulk-product-shots"
-        >
-          <span className="selection-label">Product shots</span>
-        </button>
+        {creation.on ? (
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              navigate(`/create?products=${ids.join(',')}`);
+              selection.clear();
+            }}
+            disabled={busy || ids.length > 500}
+            title={ids.length > 500 ? 'At most 500 products at once' : 'Make product-shot sets of the selected photos'}
+            data-testid="bulk-product-shots"
+          >
+            <span className="selection-label">Product shots</span>
+          </button>
+        ) : null}
         <button type="button" className="button" onClick={() => onDialog('album')} disabled={busy} data-testid="bulk-album">
           <Icon>
             <rect x="3" y="5" width="14" height="14" rx="2" />
