@@ -1,4 +1,4 @@
-// Writes third_party/geonames/towns.tsv: the towns over 15,000 people, where they are, and the other names search
+// Writes third_party/geonames/towns.tsv.gz (gzipped: the repository keeps no file over 1 MB): the towns over 15,000 people, where they are, and the other names search
 // understands ("Lissabon", "Lisbonne", "Lisboa" for Lisbon), from a GeoNames `cities15000.txt` dump (CC BY 4.0):
 //   node --import tsx scripts/towns.ts path/to/cities15000.txt
 // The dump's alternate names carry no language, so the names kept are those a person types in a Latin script:
@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 const fold = (text: string) =>
   text
@@ -79,8 +80,8 @@ function main(source: string): void {
     const [own, ...others] = names;
     lines.push([own, t.country, t.lat.toFixed(4), t.lng.toFixed(4), ...others].join('\t'));
   });
-  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'third_party', 'geonames', 'towns.tsv');
-  writeFileSync(out, lines.join('\n') + '\n');
+  const out = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'third_party', 'geonames', 'towns.tsv.gz');
+  writeFileSync(out, gzipSync(lines.join('\n') + '\n', { level: 9 }));
   console.log(`${lines.length} towns, ${lines.reduce((s, l) => s + l.split('\t').length - 4, 0)} other names → ${out}`);
 }
 

@@ -603,6 +603,8 @@ describe('image generation from the CLI', () => {
 
     const alone = tempDir();
     try {
+      // a library whose admin switched the creation tools on, with no server running on it now
+      await (await startTestServer({ ...withoutFacesOrText({ dataDir: alone }), creationTools: true })).close();
       const env = { SHOEBOX_IMAGE_URL: images.openaiUrl, SHOEBOX_IMAGE_API_KEY: IMAGE_SERVER_KEY, SHOEBOX_IMAGE_PROVIDER: 'automatic1111' };
       const onFolder = await runCli(['generate', 'a fern in the rain', '--size', '256x256', '--json', '--data', alone], {
         ...env,
