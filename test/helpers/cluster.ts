@@ -29,10 +29,18 @@ export interface TestCluster {
 /**
  * `leaseSeconds`: one lease for every process of the cluster, as in a deployment (BullMQ checks for stalled jobs
  * once per interval cluster-wide, at the interval of the worker that checked last); short, so that a dead
- * worker's steps are taken again within a test.
+ * worker's steps are taken again within a test. `creationTools` switches Create, product shots and the catalogue on
+ * (a new library starts without them).
  */
 export async function startTestCluster(
-  options: { databaseUrl?: string; leaseSeconds?: number; retrySeconds?: number; images?: SettingsOverrides['images']; server?: SettingsOverrides } = {},
+  options: {
+    databaseUrl?: string;
+    leaseSeconds?: number;
+    retrySeconds?: number;
+    images?: SettingsOverrides['images'];
+    creationTools?: boolean;
+    server?: SettingsOverrides;
+  } = {},
 ): Promise<TestCluster> {
   const redis = await startRedisServer();
   const s3 = await startS3Server();
@@ -48,6 +56,7 @@ export async function startTestCluster(
     stepLeaseSeconds: Number(lease),
     stepRetrySeconds: Number(retry),
     ...(options.images ? { images: options.images } : {}),
+    ...(options.creationTools ? { creationTools: true } : {}),
     ...options.server,
     storage: {
       url: storage.SHOEBOX_STORAGE,

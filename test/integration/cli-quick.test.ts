@@ -33,7 +33,7 @@ describe('a quick CLI', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ creationTools: true }); // its commands include `catalogue export` and `generate`
   });
   afterAll(async () => {
     await server?.dispose();

@@ -282,6 +282,7 @@ describe('generation jobs on separate workers', () => {
     cluster = await startTestCluster({
       databaseUrl: await libraryDatabaseUrl(tempDir()),
       images: { providers: { default: provider }, concurrency: 2, imagesPerDay: 0 },
+      creationTools: true,
     });
   });
   afterAll(async () => {
