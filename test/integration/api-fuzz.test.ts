@@ -114,7 +114,7 @@ describe('every route under hostile input', () => {
   const known: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ creationTools: true }); // every route is reached, the creation tools' too
     const uploaded = await upload(server.url, [
       { path: path.join(assets, 'metadata/faces/portrait.jpg') },
       { path: path.join(assets, 'albums/nature/silver_fir.jpg') },
