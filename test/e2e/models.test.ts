@@ -180,15 +180,24 @@ describe('a download the server stopped during', () => {
       const { page, errors } = await openPage(signedIn, { allowConsole: [/Failed to load resource/, /ERR_CONNECTION_REFUSED/] });
       await page.goto(running.url);
       await poll(() => page.getByTestId('model-offer-downloading').isVisible()).toBe(true);
+      // Settings → Models, open beside it, follows the same download
+      const settings = await openPage(signedIn, { allowConsole: [/Failed to load resource/, /ERR_CONNECTION_REFUSED/] });
+      await settings.page.goto(`${running.url}/settings/models`);
+      await poll(() => settings.page.getByTestId('model-downloading').isVisible()).toBe(true);
 
       // the server stops and starts again (the same address): the open gallery follows it to what is left
       await running.close();
+      // down longer than the gallery's 2-second follow: at least one of its asks finds no server, and it asks again
+      await new Promise((resolve) => setTimeout(resolve, 2500));
       running = await startTestServer({ dataDir, port, ml: { hubEndpoint: endpoint } });
       const install = (await json(`${running.url}/api/models`)).body.items.find((m: { name: string }) => m.name === recommended.name).install;
       expect(install).toMatchObject({ state: 'interrupted', file: 'visual/model.onnx', fileIndex: 6, fileCount: 7 });
       expect(install.receivedBytes).toBeGreaterThan(0);
       await poll(() => page.getByTestId('model-offer-interrupted').isVisible(), { timeout: 10_000 }).toBe(true);
       expect(await page.getByTestId('model-offer-install').textContent()).toBe('Resume download');
+      await poll(() => settings.page.getByTestId('model-interrupted').isVisible(), { timeout: 10_000 }).toBe(true);
+      expect(settings.errors).toEqual([]);
+      await settings.page.close();
       // a page opened now says the same
       await page.reload();
       await poll(() => page.getByTestId('model-offer-interrupted').isVisible()).toBe(true);

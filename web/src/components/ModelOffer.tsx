@@ -66,6 +66,8 @@ export function ModelOffer() {
   // a download under way is followed to its end: installed (the offer goes), failed (told here, with the ways on),
   // stopped, or interrupted by the server stopping (a restart: offered to resume, not "Downloading…" for ever)
   const downloading = started && model?.install?.state !== 'failed' && !isStopped(model?.install ?? null);
+  /** Counts the asks that found no server (stopped, restarting): each failed ask is followed by another. */
+  const [missed, setMissed] = useState(0);
   useEffect(() => {
     if (!downloading || dismissed) return;
     const abort = new AbortController();
@@ -78,14 +80,18 @@ export function ModelOffer() {
           setModel(now);
           setStarted(now?.install != null);
         },
-        () => undefined, // asked again on the next visit; the pages report a server that cannot be reached
+        // a server that cannot be reached (stopping, starting again): asked again, so that the offer follows it
+        // back to what is left of the download rather than saying "Downloading…" for ever
+        () => {
+          if (!abort.signal.aborted) setMissed((count) => count + 1);
+        },
       );
     }, FOLLOW_MS);
     return () => {
       window.clearTimeout(timer);
       abort.abort();
     };
-  }, [downloading, dismissed, model]);
+  }, [downloading, dismissed, model, missed]);
 
   const start = () => {
     setError(null);

@@ -30,22 +30,33 @@ export function ModelList({ manage = false }: { manage?: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  /** The last ask that was answered, or failed: the next progress ask follows it (a failed one too). */
+  const [settled, setSettled] = useState(-1);
   const downloading = models?.items.some((model) => model.install?.state === 'downloading') ?? false;
 
   useEffect(() => {
     const abort = new AbortController();
     setError(null);
-    listModels(abort.signal).then(setModels, (e: unknown) => {
-      if (!abort.signal.aborted) setError(e instanceof Error ? e.message : String(e));
-    });
+    listModels(abort.signal).then(
+      (answer) => {
+        setModels(answer);
+        setSettled(attempt);
+      },
+      (e: unknown) => {
+        if (abort.signal.aborted) return;
+        setError(e instanceof Error ? e.message : String(e));
+        setSettled(attempt);
+      },
+    );
     return () => abort.abort();
   }, [attempt]);
-  // while a download runs, its progress every second
+  // while a download runs, its progress every second; a server that cannot be reached for a moment (restarting) is
+  // asked again, so that the list follows it to what is left of the download
   useEffect(() => {
-    if (!downloading) return;
+    if (!downloading || settled < 0) return;
     const timer = window.setTimeout(() => setAttempt((n) => n + 1), PROGRESS_MS);
     return () => window.clearTimeout(timer);
-  }, [downloading, models]);
+  }, [downloading, settled]);
 
   const act = (work: () => Promise<unknown>) => {
     setActionError(null);
