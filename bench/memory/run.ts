@@ -197,7 +197,10 @@ async function withServer(library: string, fn: (pid: number) => Promise<void>): 
     await fn(server.pid!);
   } finally {
     server.kill('SIGTERM');
+    // at most 30 s to stop, then killed (the next phase's server takes the same port)
+    const killer = setTimeout(() => server.kill('SIGKILL'), 30_000);
     await new Promise((resolve) => server.once('exit', resolve));
+    clearTimeout(killer);
   }
 }
 
