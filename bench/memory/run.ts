@@ -6,7 +6,10 @@
 // the kernel's accounting (/proc/PID/smaps: the largest anonymous mappings; WebAssembly's memories are those followed
 // by GiBs reserved without access) and Node's own (heap and external memory, read from the server's metrics).
 // Reference in the same run: the server's idle memory on the same library before any photo arrives.
-// Usage: npm run bench:memory [-- --photos 45] [--glibc-defaults]
+// Issue 61: a mixed roll — the photos, phone clips (1080p H.264 and HEVC, 4K HEVC), a Live Photo and two motion
+// photos (bench/memory/roll.ts) —, then its export re-imported into a new library by a second server; peaks of the
+// server alone and with its children (ffmpeg, ExifTool), each as a ratio to its idle reference.
+// Usage: npm run bench:memory [-- --photos 45] [--photos-only] [--no-export] [--glibc-defaults]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -14,9 +17,13 @@ import path from 'node:path';
 import { arg } from '../args.js';
 import { makeRealisticSet } from '../analysis/realistic-set.js';
 import { repoRoot } from '../search/generate.js';
+import { addClips } from './roll.js';
 import { assets } from '../../test/helpers/corpus.js';
 
 const PHOTOS = Number(arg('photos') ?? 45);
+// the roll's clips, Live Photo and motion photos beside the photos, and the export re-imported into a new library
+const CLIPS = !process.argv.includes('--photos-only');
+const EXPORT = CLIPS && !process.argv.includes('--no-export');
 const PORT = 3291;
 const METRICS_PORT = 3292;
 const IDLE_SECONDS = 10;
@@ -135,39 +142,105 @@ async function idleFigures(pid: number, label: string): Promise<void> {
   );
 }
 
-async function main(): Promise<void> {
-  const set = await makeRealisticSet(assets, path.join(repoRoot, 'bench/analysis/.work'));
-  const photos = path.join(work, 'photos');
-  const library = path.join(work, 'library');
-  fs.rmSync(work, { recursive: true, force: true });
-  fs.mkdirSync(photos, { recursive: true });
-  // people, text and HEIC in the set's proportions: photos spread evenly over the set
-  const chosen = Array.from({ length: Math.min(PHOTOS, set.photos.length) }, (_, i) => set.photos[Math.floor((i * set.photos.length) / PHOTOS)]!);
-  for (const photo of chosen) fs.copyFileSync(path.join(set.dir, photo.name), path.join(photos, photo.name));
+/** Resident memory (MB) of a process and of all its descendants (ffmpeg, ExifTool, the model threads are threads). */
+function treeRss(pid: number): { own: number; tree: number } {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const rss = (p: number) => {
+    try {
+      return status(p).VmRSS ?? 0;
+    } catch {
+      return 0;
+    }
+  };
+  const own = rss(pid);
+  let tree = own;
+  const pending = [...(children.get(pid) ?? [])];
+  for (let i = 0; i < pending.length && i < 1000; i++) {
+    tree += rss(pending[i]!);
+    pending.push(...(children.get(pending[i]!) ?? []));
+  }
+  return { own, tree };
+}
 
+/** Runs a CLI command against the server while sampling its memory every 200 ms; the peaks (MB) and seconds. */
+async function sampled(pid: number, args: string[]): Promise<{ own: number; tree: number; seconds: number }> {
+  const peak = { own: 0, tree: 0 };
+  const sampler = setInterval(() => {
+    const now = treeRss(pid);
+    peak.own = Math.max(peak.own, now.own);
+    peak.tree = Math.max(peak.tree, now.tree);
+  }, 200);
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`shoebox ${args[0]} exited with ${code}`);
+  return { ...peak, seconds: (performance.now() - started) / 1000 };
+}
+
+/** A server on `library` for `fn`, stopped after it. */
+async function withServer(library: string, fn: (pid: number) => Promise<void>): Promise<void> {
   const server = spawn(process.execPath, [cli, 'serve', '--data', library, '--port', String(PORT)], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     await waitUntilServing();
     await new Promise((resolve) => setTimeout(resolve, 5000));
-    await idleFigures(server.pid!, 'new library, idle before any photo (reference)');
-
-    let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, status(server.pid!).VmRSS ?? 0)), 200);
-    const started = performance.now();
-    const importing = spawn(process.execPath, [cli, 'import', photos, '--data', library, '--wait'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    const code = await new Promise<number | null>((resolve) => importing.once('exit', resolve));
-    if (code !== 0) throw new Error(`shoebox import exited with ${code}`);
-    clearInterval(sampler);
-    const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `imported ${chosen.length} photos (${chosen.filter((p) => p.category === 'people').length} with people, ${chosen.filter((p) => p.category === 'text').length} with text, ${chosen.filter((p) => p.heic).length} HEIC) in ${seconds.toFixed(0)} s: peak VmRSS ${Math.round(peak)} MB (VmHWM ${Math.round(status(server.pid!).VmHWM!)} MB)`,
-    );
-    await idleFigures(server.pid!, 'right after the import');
-    await new Promise((resolve) => setTimeout(resolve, (IDLE_SECONDS * 3 + 10) * 1000));
-    await idleFigures(server.pid!, `idle ${IDLE_SECONDS * 3 + 10} s after`);
+    await fn(server.pid!);
   } finally {
     server.kill('SIGTERM');
+    // at most 30 s to stop, then killed (the next phase's server takes the same port)
+    const killer = setTimeout(() => server.kill('SIGKILL'), 30_000);
+    await new Promise((resolve) => server.once('exit', resolve));
+    clearTimeout(killer);
   }
+}
+
+async function importPhase(pid: number, label: string, folder: string, library: string): Promise<void> {
+  const reference = status(pid).VmRSS!;
+  await idleFigures(pid, `${label}: new library, idle before any photo (reference)`);
+  const peak = await sampled(pid, ['import', folder, '--data', library, '--wait']);
+  const ratio = (mb: number) => `${(mb / reference).toFixed(2)}×`;
+  console.log(
+    `${label}: ${fs.readdirSync(folder, { recursive: true }).length} entries in ${peak.seconds.toFixed(0)} s: peak VmRSS ${Math.round(peak.own)} MB (${ratio(peak.own)} the reference; VmHWM ${Math.round(status(pid).VmHWM!)} MB), with its children ${Math.round(peak.tree)} MB (${ratio(peak.tree)})`,
+  );
+  await idleFigures(pid, `${label}: right after the import`);
+}
+
+async function main(): Promise<void> {
+  const set = await makeRealisticSet(assets, path.join(repoRoot, 'bench/analysis/.work'));
+  const photos = path.join(work, 'photos');
+  const library = path.join(work, 'library');
+  const exported = path.join(work, 'export');
+  const again = path.join(work, 'library-again');
+  for (const dir of [photos, library, exported, again]) fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(photos, { recursive: true });
+  // people, text and HEIC in the set's proportions: photos spread evenly over the set
+  const chosen = Array.from({ length: Math.min(PHOTOS, set.photos.length) }, (_, i) => set.photos[Math.floor((i * set.photos.length) / PHOTOS)]!);
+  for (const photo of chosen) fs.copyFileSync(path.join(set.dir, photo.name), path.join(photos, photo.name));
+  const clips = CLIPS ? await addClips(work, photos) : [];
+  console.log(
+    `the roll: ${chosen.length} photos (${chosen.filter((p) => p.category === 'people').length} with people, ${chosen.filter((p) => p.category === 'text').length} with text, ${chosen.filter((p) => p.heic).length} HEIC)${clips.length ? `, and ${clips.join(', ')}` : ''}`,
+  );
+
+  await withServer(library, async (pid) => {
+    await importPhase(pid, 'import', photos, library);
+    if (EXPORT) {
+      const out = await sampled(pid, ['export', exported, '--data', library]);
+      console.log(`export: ${out.seconds.toFixed(0)} s, peak VmRSS ${Math.round(out.own)} MB, with its children ${Math.round(out.tree)} MB`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, (IDLE_SECONDS * 3 + 10) * 1000));
+    await idleFigures(pid, `import: idle ${IDLE_SECONDS * 3 + 10} s after`);
+  });
+  if (EXPORT) await withServer(again, (pid) => importPhase(pid, 're-import of the export', exported, again));
 }
 
 await main();
