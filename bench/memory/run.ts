@@ -142,15 +142,20 @@ async function idleFigures(pid: number, label: string): Promise<void> {
   );
 }
 
-/** Resident memory (MB) of a process and of all its descendants (ffmpeg, ExifTool, the model threads are threads). */
-function treeRss(pid: number): { own: number; tree: number } {
+/**
+ * Resident memory (MB) of a process and of all its descendants (ffmpeg, ExifTool, the model threads are threads), and
+ * the descendants' memory added up by command name (which of them holds the tree's peak).
+ */
+function treeRss(pid: number): { own: number; tree: number; byCommand: Map<string, number> } {
   const children = new Map<number, number[]>();
+  const commands = new Map<number, string>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+      commands.set(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
     } catch {
       // gone meanwhile
     }
@@ -164,28 +169,35 @@ function treeRss(pid: number): { own: number; tree: number } {
   };
   const own = rss(pid);
   let tree = own;
+  const byCommand = new Map<string, number>();
   const pending = [...(children.get(pid) ?? [])];
   for (let i = 0; i < pending.length && i < 1000; i++) {
-    tree += rss(pending[i]!);
+    const child = rss(pending[i]!);
+    tree += child;
+    const command = commands.get(pending[i]!) ?? '?';
+    byCommand.set(command, (byCommand.get(command) ?? 0) + child);
     pending.push(...(children.get(pending[i]!) ?? []));
   }
-  return { own, tree };
+  return { own, tree, byCommand };
 }
 
 /** Runs a CLI command against the server while sampling its memory every 200 ms; the peaks (MB) and seconds. */
-async function sampled(pid: number, args: string[]): Promise<{ own: number; tree: number; seconds: number }> {
+async function sampled(pid: number, args: string[]): Promise<{ own: number; tree: number; seconds: number; children: string }> {
   const peak = { own: 0, tree: 0 };
+  const commands = new Map<string, number>();
   const sampler = setInterval(() => {
     const now = treeRss(pid);
     peak.own = Math.max(peak.own, now.own);
     peak.tree = Math.max(peak.tree, now.tree);
+    for (const [command, mb] of now.byCommand) commands.set(command, Math.max(commands.get(command) ?? 0, mb));
   }, 200);
   const started = performance.now();
   const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(sampler);
   if (code !== 0) throw new Error(`shoebox ${args[0]} exited with ${code}`);
-  return { ...peak, seconds: (performance.now() - started) / 1000 };
+  const children = [...commands].sort((a, b) => b[1] - a[1]).map(([command, mb]) => `${command} ${Math.round(mb)}`);
+  return { ...peak, seconds: (performance.now() - started) / 1000, children: children.join(', ') || 'none' };
 }
 
 /** A server on `library` for `fn`, stopped after it. */
@@ -212,6 +224,7 @@ async function importPhase(pid: number, label: string, folder: string, library: 
   console.log(
     `${label}: ${fs.readdirSync(folder, { recursive: true }).length} entries in ${peak.seconds.toFixed(0)} s: peak VmRSS ${Math.round(peak.own)} MB (${ratio(peak.own)} the reference; VmHWM ${Math.round(status(pid).VmHWM!)} MB), with its children ${Math.round(peak.tree)} MB (${ratio(peak.tree)})`,
   );
+  console.log(`${label}: the children's peaks by command, those running at once added up (MB): ${peak.children}`);
   await idleFigures(pid, `${label}: right after the import`);
 }
 

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { browserPlayable } from '../../src/media/video/playable.js';
 import { displaySize, parseProbe } from '../../src/media/video/probe.js';
-import { localInputsOnly, makeRunnable, newEnough } from '../../src/media/video/tools.js';
+import { decodeThreads, localInputsOnly, makeRunnable, newEnough } from '../../src/media/video/tools.js';
 import type { VideoInfo } from '../../src/model/video.js';
 import { keyframeTimes } from '../../src/media/video/keyframes.js';
 import { transcodeArgs, transcodeLimits } from '../../src/media/video/transcode.js';
@@ -51,6 +51,12 @@ describe('video tools', () => {
     } finally {
       await rm(copy, { force: true });
     }
+  });
+
+  it('bounds the decoder threads of each input once, before its -i', () => {
+    const args = decodeThreads(['-ss', '1', '-skip_frame', 'nokey', '-i', 'a.mp4', '-i', 'b.mp4', '-f', 'null', '-'], 2);
+    expect(args).toEqual(['-ss', '1', '-skip_frame', 'nokey', '-threads', '2', '-i', 'a.mp4', '-threads', '2', '-i', 'b.mp4', '-f', 'null', '-']);
+    expect(decodeThreads(args, 2)).toEqual(args);
   });
 
   it("reads every input from a local file only, with a camera container's demuxer", () => {
@@ -163,13 +169,15 @@ describe('distinctFaces', () => {
 describe('transcodeArgs', () => {
   it('asks a GPU encoder at a quality like the CPU one, frames handed over in the layout it takes', () => {
     const cpu = transcodeArgs('in.mov', 'out.mp4', 1080);
-    expect(cpu.slice(0, 2)).toEqual(['-i', 'in.mov']);
+    // threads bounded on both sides whatever the cores (a 4K HEVC clip held 720 MB with 8 decoding, 12 encoding)
+    expect(cpu.slice(0, 4)).toEqual(['-threads', '4', '-i', 'in.mov']);
+    expect(cpu.slice(cpu.indexOf('libx264'), cpu.indexOf('libx264') + 3)).toEqual(['libx264', '-threads', '4']);
     expect(cpu).toEqual(expect.arrayContaining(['libx264', '-crf', '23', 'yuv420p', '+faststart']));
     const nvenc = transcodeArgs('in.mov', 'out.mp4', 1080, { hwaccel: 'nvenc' });
     expect(nvenc[nvenc.indexOf('-c:v') + 1]).toBe('h264_nvenc');
     expect(nvenc).toEqual(expect.arrayContaining(['-cq', '23']));
     const vaapi = transcodeArgs('in.mov', 'out.mp4', 1080, { hwaccel: 'vaapi', vaapiDevice: '/dev/dri/renderD129' });
-    expect(vaapi.slice(0, 4)).toEqual(['-vaapi_device', '/dev/dri/renderD129', '-i', 'in.mov']);
+    expect(vaapi.slice(0, 6)).toEqual(['-vaapi_device', '/dev/dri/renderD129', '-threads', '4', '-i', 'in.mov']);
     expect(vaapi[vaapi.indexOf('-vf') + 1]).toMatch(/^scale=.*,format=nv12,hwupload$/);
     expect(vaapi[vaapi.indexOf('-c:v') + 1]).toBe('h264_vaapi');
     const qsv = transcodeArgs('in.mov', 'out.mp4', 1080, { hwaccel: 'qsv' });

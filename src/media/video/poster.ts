@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ImageDecodeError } from '../decoders/common.js';
 import type { VideoProbe } from './probe.js';
-import { requireVideoTools, runVideoTool, type VideoToolSettings } from './tools.js';
+import { decodeThreads, POSTER_DECODE_THREADS, requireVideoTools, runVideoTool, type VideoToolSettings } from './tools.js';
 
 const MiB = 1024 * 1024;
 /** Memory for one ffmpeg run (a 4K HEVC decoder and its frame pool use ~300–600 MB). */
@@ -111,8 +111,14 @@ async function runFfmpeg(
 ): Promise<string> {
   const tools = await requireVideoTools(settings);
   try {
-    return (await runVideoTool(tools, 'ffmpeg', ['-v', logLevel, ...args], { file, timeoutMs: POSTER_TIMEOUT_MS, memoryBytes: FFMPEG_MEMORY_BYTES, signal }))
-      .stderr;
+    return (
+      await runVideoTool(tools, 'ffmpeg', ['-v', logLevel, ...decodeThreads(args, POSTER_DECODE_THREADS)], {
+        file,
+        timeoutMs: POSTER_TIMEOUT_MS,
+        memoryBytes: FFMPEG_MEMORY_BYTES,
+        signal,
+      })
+    ).stderr;
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ImageDecodeError(`${label}: no frame could be decoded (${(error as Error).message})`);

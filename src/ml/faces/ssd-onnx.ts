@@ -34,6 +34,8 @@ export function loadSsdOnnx(options: SsdOnnxOptions = {}): Promise<SsdOnnx> {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // no arena: it keeps the largest tensors' memory for good (peak of a process detecting 16 photos 521–623 → 448–492 MB)
+      enableCpuMemArena: false,
     });
     return { session, ort, anchors };
   })();
