@@ -24,11 +24,24 @@ export function decoderMemoryBytes(pixels?: number | null): number {
   return 512 * MiB + 24 * Math.min(count, LIMIT_INPUT_PIXELS);
 }
 
-/** The command and arguments that run `command args…` with at most `bytes` of data memory (Unix; sh is POSIX). */
-export function withMemoryLimit(command: string, args: readonly string[], bytes: number): { command: string; args: string[] } {
+/**
+ * The command and arguments that run `command args…` with at most `bytes` of data memory (Unix; sh is POSIX) and,
+ * given `cpuSeconds`, at most that much processor time (RLIMIT_CPU, all its threads together: the kernel ends it). Processor time, unlike time on the clock, does not run out while the machine is busy with other work.
+ */
+export function withMemoryLimit(command: string, args: readonly string[], bytes: number, cpuSeconds?: number): { command: string; args: string[] } {
   const kib = Math.max(1, Math.ceil(bytes / 1024));
+  const cpu = cpuSeconds !== undefined ? ` && ulimit -t ${Math.max(1, Math.ceil(cpuSeconds))}` : '';
   // $0 is the tool, "$@" its arguments: nothing is parsed by the shell.
-  return { command: '/bin/sh', args: ['-c', `ulimit -d ${kib} && exec "$0" "$@"`, command, ...args] };
+  return { command: '/bin/sh', args: ['-c', `ulimit -d ${kib}${cpu} && exec "$0" "$@"`, command, ...args] };
+}
+
+/**
+ * Whether a child under a processor-time limit ended because it used it up: the kernel kills it (SIGKILL: the soft
+ * and hard limits are one, since ffmpeg would take the SIGXCPU warning as a plain stop) when Shoebox did not (`killed`).
+ * The system's out-of-memory killer sends the same signal; under RLIMIT_DATA a child fails to allocate long before.
+ */
+export function ranOutOfCpu(signal: NodeJS.Signals | null, killed: boolean): boolean {
+  return signal === 'SIGKILL' && !killed;
 }
 
 /** Whether a program's error output says it ran out of memory (perl: "Out of memory!"; C: std::bad_alloc…). */

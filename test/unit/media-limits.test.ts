@@ -1,11 +1,12 @@
 // The bounds on hostile media: sidecar shapes, keyword caps, PNG compressed text, decoded sizes, child memory.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { ExifTool } from 'exiftool-vendored';
 import { describe, expect, it } from 'vitest';
-import { decoderMemoryBytes, isOutOfMemory, withMemoryLimit } from '../../src/media/child-limits.js';
+import { decoderMemoryBytes, isOutOfMemory, ranOutOfCpu, withMemoryLimit } from '../../src/media/child-limits.js';
 import { checkDeclaredSize, ImageDecodeError, LIMIT_INPUT_PIXELS } from '../../src/media/decoders/common.js';
 import { runTool } from '../../src/media/decoders/tools.js';
 import { watchedExiftoolFactory } from '../../src/media/exiftool-process.js';
@@ -125,6 +126,22 @@ describe('child process memory', () => {
       'perl needed more than its 100 MB memory limit',
     );
     expect(isOutOfMemory('Out of memory!\n')).toBe(true);
+  });
+
+  it.runIf(process.platform !== 'win32')('limits processor time, not time waiting: a busy program ends at it, a waiting one does not', async () => {
+    const run = (script: string) =>
+      new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) => {
+        const started = Date.now();
+        const { command, args } = withMemoryLimit('perl', ['-e', script], 64 * 1024 * 1024, 1);
+        spawn(command, args, { stdio: 'ignore' }).on('close', (code, signal) => resolve({ code, signal, ms: Date.now() - started }));
+      });
+    const busy = await run('1 while 1');
+    expect(ranOutOfCpu(busy.signal, false)).toBe(true);
+    expect(busy.ms).toBeLessThan(20_000);
+    // waiting (as a transcode waits for a processor on a busy machine) uses none of it
+    const waiting = await run('sleep 2; print "done"');
+    expect(waiting).toMatchObject({ code: 0, signal: null });
+    expect(waiting.ms).toBeGreaterThanOrEqual(2000);
   });
 
   it.runIf(process.platform !== 'win32')(

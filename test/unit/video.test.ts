@@ -196,14 +196,15 @@ describe('transcodeArgs', () => {
 
 describe('transcodeLimits', () => {
   it("gives a transcode time by the clip's frames where its timestamps make it hours long, and a tenth more frames out", () => {
+    // as processor seconds for each of its 4 threads, and 10× on the clock for one that is stuck
     // 150 frames with a 10-hour jump: 2 minutes, not 60 hours
-    expect(transcodeLimits(36_006_000, 150)).toEqual({ timeoutMs: 120_000, maxFrames: 265 });
+    expect(transcodeLimits(36_006_000, 150)).toEqual({ cpuSeconds: 480, timeoutMs: 1_200_000, maxFrames: 265 });
     // an hour at 30 frames a second: 6× its length either way
-    expect(transcodeLimits(3_600_000, 108_000)).toEqual({ timeoutMs: 21_600_000, maxFrames: 118_900 });
+    expect(transcodeLimits(3_600_000, 108_000)).toEqual({ cpuSeconds: 86_400, timeoutMs: 216_000_000, maxFrames: 118_900 });
     // 60 frames a second: by its length (less than 200 ms a frame)
-    expect(transcodeLimits(600_000, 36_000).timeoutMs).toBe(3_600_000);
+    expect(transcodeLimits(600_000, 36_000).cpuSeconds).toBe(14_400);
     // no frame count: by its length alone, no frame limit
-    expect(transcodeLimits(600_000, null)).toEqual({ timeoutMs: 3_600_000, maxFrames: null });
-    expect(transcodeLimits(null, null)).toEqual({ timeoutMs: 120_000, maxFrames: null });
+    expect(transcodeLimits(600_000, null)).toEqual({ cpuSeconds: 14_400, timeoutMs: 36_000_000, maxFrames: null });
+    expect(transcodeLimits(null, null)).toEqual({ cpuSeconds: 480, timeoutMs: 1_200_000, maxFrames: null });
   });
 });

@@ -114,7 +114,10 @@ async function runFfmpeg(
     return (
       await runVideoTool(tools, 'ffmpeg', ['-v', logLevel, ...decodeThreads(args, POSTER_DECODE_THREADS)], {
         file,
-        timeoutMs: POSTER_TIMEOUT_MS,
+        // processor time, for each of its threads: at the lowest priority under an import's load a 4K clip's poster
+        // waited past 2 minutes on the clock; the clock ends only one that is stuck
+        cpuSeconds: (POSTER_TIMEOUT_MS / 1000) * POSTER_DECODE_THREADS,
+        timeoutMs: POSTER_TIMEOUT_MS * 10,
         memoryBytes: FFMPEG_MEMORY_BYTES,
         signal,
       })

@@ -7,7 +7,7 @@ import { access, chmod, constants, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
+import { formatLimit, isOutOfMemory, ranOutOfCpu, withMemoryLimit } from '../child-limits.js';
 import { findTool } from '../decoders/tools.js';
 
 export interface VideoTools {
@@ -206,13 +206,22 @@ export function runVideoTool(
   tools: VideoTools,
   which: 'ffmpeg' | 'ffprobe',
   args: string[],
-  options: { file: string; timeoutMs: number; memoryBytes: number; /** Kills it (its item trashed, deleted or reset). */ signal?: AbortSignal },
+  options: {
+    file: string;
+    timeoutMs: number;
+    memoryBytes: number;
+    /** Processor seconds, all threads together (the clock then only ends one that is stuck). */
+    cpuSeconds?: number;
+    /** Kills it (its item trashed, deleted or reset). */
+    signal?: AbortSignal;
+  },
 ): Promise<ToolOutput> {
   // ffmpeg would read keys from a terminal; ffprobe has no such option
   const limited = withMemoryLimit(
     tools[which],
     ['-hide_banner', ...(which === 'ffmpeg' ? ['-nostdin'] : []), ...localInputsOnly(which, args)],
     options.memoryBytes,
+    options.cpuSeconds,
   );
   return new Promise((resolve, reject) => {
     // SIGKILL at the limit: ffmpeg catches SIGTERM and ends as if it had failed by itself
@@ -228,6 +237,8 @@ export function runVideoTool(
       if (!error) return resolve({ stdout, stderr });
       if (options.signal?.aborted) return reject(new Error(`${which} stopped (${(options.signal.reason as Error | undefined)?.message ?? 'asked to'})`));
       if (isOutOfMemory(stderr)) return reject(new Error(`${which} needed more than its ${formatLimit(options.memoryBytes)} memory limit`));
+      if (options.cpuSeconds !== undefined && ranOutOfCpu(error.signal ?? null, error.killed ?? false))
+        return reject(new Error(`${which} ran past its ${options.cpuSeconds} s of processor time`));
       if (error.killed) return reject(new Error(`${which} ran past its ${Math.round(options.timeoutMs / 1000)} s limit`));
       if (error.signal) return reject(new Error(`${which} crashed (${error.signal})`));
       const last = stderr

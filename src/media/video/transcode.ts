@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
+import { formatLimit, isOutOfMemory, ranOutOfCpu, withMemoryLimit } from '../child-limits.js';
 import { ImageDecodeError } from '../decoders/common.js';
 import { FFMPEG_MEMORY_BYTES } from './poster.js';
 import type { Hwaccel } from '../../model/video.js';
@@ -49,18 +49,33 @@ const MIN_TIMEOUT_MS = 120_000;
 const TIMEOUT_PER_CLIP_MS = 6;
 /** Time given per frame: the same 6× its length for a clip at 30 frames a second. */
 const TIMEOUT_PER_FRAME_MS = 200;
+/**
+ * The time is processor time, for each of the transcode's threads: at the lowest priority on a machine busy with an
+ * import, a 12 s clip got no processor for 2 minutes and failed on the clock ("ran past its 120 s limit"), where it
+ * needs ~2 processor seconds a second of 4K. The clock only ends one that is stuck, at 10× the time.
+ */
+const CLOCK_TIMES_CPU = 10;
 
 /**
  * What a transcode may take (pure): time by the clip's length and by its real frames, whichever is less (a jump of
- * hours in its timestamps makes a clip of a few frames "hours long"), at least 2 minutes; and at most a tenth more
- * frames than it has, and 100, out (each frame is written once at its own time: more means ffmpeg is filling a gap
- * with copies of one frame). Without a frame count, by its length alone and no frame limit.
+ * hours in its timestamps makes a clip of a few frames "hours long"), at least 2 minutes, as processor seconds (for
+ * each thread) and on the clock (10×, for a stuck one); and at most a tenth more frames than it has, and 100, out
+ * (each frame is written once at its own time: more means ffmpeg is filling a gap with copies of one frame). Without a
+ * frame count, by its length alone and no frame limit.
  */
-export function transcodeLimits(durationMs: number | null, frames: number | null | undefined): { timeoutMs: number; maxFrames: number | null } {
+export function transcodeLimits(
+  durationMs: number | null,
+  frames: number | null | undefined,
+): { cpuSeconds: number; timeoutMs: number; maxFrames: number | null } {
   const byLength = durationMs !== null && durationMs > 0 ? TIMEOUT_PER_CLIP_MS * durationMs : Infinity;
   const byFrames = frames ? TIMEOUT_PER_FRAME_MS * frames : Infinity;
-  const budget = Math.min(byLength, byFrames);
-  return { timeoutMs: Math.max(MIN_TIMEOUT_MS, Number.isFinite(budget) ? budget : 0), maxFrames: frames ? frames + Math.ceil(frames / 10) + 100 : null };
+  const shorter = Math.min(byLength, byFrames);
+  const budget = Math.max(MIN_TIMEOUT_MS, Number.isFinite(shorter) ? shorter : 0);
+  return {
+    cpuSeconds: Math.ceil(budget / 1000) * TRANSCODE_THREADS,
+    timeoutMs: budget * CLOCK_TIMES_CPU,
+    maxFrames: frames ? frames + Math.ceil(frames / 10) + 100 : null,
+  };
 }
 
 /** ffmpeg's name of each encoder. */
@@ -175,9 +190,9 @@ export async function transcodeVideo(input: string, dir: string, label: string, 
 async function runTranscode(input: string, dir: string, label: string, options: TranscodeOptions, encoder: Encoder): Promise<string> {
   const tools = await requireVideoTools(options.tools);
   const output = path.join(dir, 'video.mp4');
-  const { timeoutMs, maxFrames } = transcodeLimits(options.durationMs, options.frames);
+  const { cpuSeconds, timeoutMs, maxFrames } = transcodeLimits(options.durationMs, options.frames);
   const args = localInputsOnly('ffmpeg', transcodeArgs(input, output, options.maxHeight, encoder, tools.variableFrameRate, maxFrames));
-  const limited = withMemoryLimit(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], FFMPEG_MEMORY_BYTES);
+  const limited = withMemoryLimit(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], FFMPEG_MEMORY_BYTES, cpuSeconds);
   await new Promise<void>((resolve, reject) => {
     const child = spawn(limited.command, limited.args, { env: tools.env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid !== undefined) {
@@ -204,7 +219,7 @@ async function runTranscode(input: string, dir: string, label: string, options: 
       for (const line of lines) if (line.startsWith('frame=')) written = Number(line.slice(6)) || written;
       if (maxFrames !== null && written > maxFrames) stop(tooManyFrames);
     });
-    const timer = setTimeout(() => stop(`ffmpeg ran past its ${Math.round(timeoutMs / 1000)} s limit`), timeoutMs);
+    const timer = setTimeout(() => stop(`ffmpeg ran past its ${Math.round(timeoutMs / 1000)} s limit (stuck)`), timeoutMs);
     const onAbort = () => stop('stopped');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (options.signal?.aborted) onAbort();
@@ -212,10 +227,11 @@ async function runTranscode(input: string, dir: string, label: string, options: 
       clearTimeout(timer);
       reject(new ImageDecodeError(`${label}: ffmpeg did not start (${error.message})`));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (code === 0 && why === null && maxFrames !== null && written > maxFrames) why = tooManyFrames;
+      if (why === null && ranOutOfCpu(signal, false)) why = `ffmpeg ran past its ${cpuSeconds} s of processor time`;
       if (code === 0 && why === null) return resolve();
       if (why !== null) return reject(new ImageDecodeError(`${label}: transcoding ${why}`));
       if (isOutOfMemory(stderr)) return reject(new ImageDecodeError(`${label}: ffmpeg needed more than its ${formatLimit(FFMPEG_MEMORY_BYTES)} memory limit`));
