@@ -45,6 +45,18 @@ async function addedSince(lib: Library, id: string, label: string, since: Date):
 }
 
 /**
+ * What a sidecar's marks do to the library's photos: one way for an import and for an upload that brings a Takeout
+ * sidecar (api/upload.ts), so that a photo's favourite and archive do not depend on the door it came in by.
+ */
+export function libraryMarks(lib: Library): Pick<TakeoutTarget, 'favorite' | 'archive' | 'trash'> {
+  return {
+    favorite: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { favorite: true })),
+    archive: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { archived: true })),
+    trash: (ids) => inBatches(ids, BATCH, (batch) => trashPhotos(lib, batch)),
+  };
+}
+
+/**
  * The library as an import's target. `since`: when the import began (a server's import, run again after a stop); a
  * photo this file added since then is the import's own.
  */
@@ -57,9 +69,7 @@ export function libraryTarget(lib: Library, options: { since?: Date } = {}): Tak
       const ours = result.duplicate && options.since !== undefined && (await addedSince(lib, result.id, label, options.since));
       return { id: result.id, duplicate: result.duplicate, video: result.type === 'video', attached, ours };
     },
-    favorite: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { favorite: true })),
-    archive: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { archived: true })),
-    trash: (ids) => inBatches(ids, BATCH, (batch) => trashPhotos(lib, batch)),
+    ...libraryMarks(lib),
     album: libraryAlbums(lib),
   };
 }
