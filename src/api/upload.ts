@@ -8,12 +8,11 @@ import { RateLimiter } from '../auth/rate-limit.js';
 import { publicMessageOf, ServiceUnavailableError, UserError } from '../base/errors.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import type { EngineName } from '../app/engine-health.js';
-import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest/index.js';
+import { archiveMarked, attachSidecar, cleanFileName, favourMarked, ingestStream, type IngestedPhoto } from '../library/ingest/index.js';
 import { queuePhotos } from '../library/photos/index.js';
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
 import { marksOf, matchFolder, sidecarName, type SidecarMarks } from '../library/takeout/index.js';
-import { libraryMarks } from '../library/imports/index.js';
 import { MAX_SIDECAR_JSON_BYTES, parseTakeoutSidecar, TakeoutJsonError } from '../media/takeout-json.js';
 import { multipartUserError } from './multipart-errors.js';
 import { Slots } from './slots.js';
@@ -335,9 +334,8 @@ async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], 
     // sidecar tells facts of the photo, not the owner's choices; not the trash, which the import applies after its
     // albums (an import through a server uploads each item with its sidecar, then places it in its album)
     await queueBounded(lib, [...toQueue]);
-    const marks = libraryMarks(lib);
-    await marks.favorite(favourites);
-    await marks.archive(archived);
+    await favourMarked(lib, favourites);
+    await archiveMarked(lib, archived);
   } finally {
     await Promise.all(sidecars.map((s) => fs.rm(s.temp, { force: true })));
   }

@@ -7,8 +7,8 @@ import { owns } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import { addPhotos, createAlbum, listAlbums } from '../albums/manual.js';
 import { attachSidecar, ingestStream } from '../ingest/ingest.js';
+import { archiveMarked, favourMarked } from '../ingest/marks.js';
 import { queuePhotos } from '../photos/door.js';
-import { updatePhotos } from '../photos/photos.js';
 import { trashPhotos } from '../trash/trash.js';
 import type { TakeoutTarget } from '../takeout/import.js';
 
@@ -45,18 +45,6 @@ async function addedSince(lib: Library, id: string, label: string, since: Date):
 }
 
 /**
- * What a sidecar's marks do to the library's photos: one way for an import and for an upload that brings a Takeout
- * sidecar (api/upload.ts), so that a photo's favourite and archive do not depend on the door it came in by.
- */
-export function libraryMarks(lib: Library): Pick<TakeoutTarget, 'favorite' | 'archive' | 'trash'> {
-  return {
-    favorite: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { favorite: true })),
-    archive: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { archived: true })),
-    trash: (ids) => inBatches(ids, BATCH, (batch) => trashPhotos(lib, batch)),
-  };
-}
-
-/**
  * The library as an import's target. `since`: when the import began (a server's import, run again after a stop); a
  * photo this file added since then is the import's own.
  */
@@ -69,7 +57,9 @@ export function libraryTarget(lib: Library, options: { since?: Date } = {}): Tak
       const ours = result.duplicate && options.since !== undefined && (await addedSince(lib, result.id, label, options.since));
       return { id: result.id, duplicate: result.duplicate, video: result.type === 'video', attached, ours };
     },
-    ...libraryMarks(lib),
+    favorite: (ids) => favourMarked(lib, ids),
+    archive: (ids) => archiveMarked(lib, ids),
+    trash: (ids) => inBatches(ids, BATCH, (batch) => trashPhotos(lib, batch)),
     album: libraryAlbums(lib),
   };
 }
