@@ -8,11 +8,11 @@ import { RateLimiter } from '../auth/rate-limit.js';
 import { publicMessageOf, ServiceUnavailableError, UserError } from '../base/errors.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
 import type { EngineName } from '../app/engine-health.js';
-import { attachSidecar, cleanFileName, ingestStream, type IngestedPhoto } from '../library/ingest/index.js';
+import { archiveMarked, attachSidecar, cleanFileName, favourMarked, ingestStream, type IngestedPhoto } from '../library/ingest/index.js';
 import { queuePhotos } from '../library/photos/index.js';
 import type { Library } from '../library/library.js';
 import { MAX_SIDECAR_BYTES } from '../media/xmp-sidecar.js';
-import { matchFolder, sidecarName } from '../library/takeout/index.js';
+import { marksOf, matchFolder, sidecarName, type SidecarMarks } from '../library/takeout/index.js';
 import { MAX_SIDECAR_JSON_BYTES, parseTakeoutSidecar, TakeoutJsonError } from '../media/takeout-json.js';
 import { multipartUserError } from './multipart-errors.js';
 import { Slots } from './slots.js';
@@ -21,7 +21,7 @@ import { STATUS_OF_KIND } from './error-status.js';
 
 type Refusal = { filename: string; error: string; statusCode: number };
 /** A sidecar part saved to a temp file, attached once the request's photos are known. */
-type Sidecar = { filename: string; temp: string; index: number; complete: boolean; title?: string };
+type Sidecar = { filename: string; temp: string; index: number; complete: boolean; title?: string; marks?: SidecarMarks };
 /** What a share-link visitor hears of a file the owner already has: no photo id, which would tell them it exists. */
 type AlreadyThere = { filename: string; duplicate: true; message: string };
 type Item = IngestedPhoto | Refusal | AlreadyThere;
@@ -74,7 +74,7 @@ function parseLastModified(value: string): Date | null {
  * Writes a sidecar part to `temp` (a JSON one's title returned), or refuses it past MAX_SIDECAR_BYTES. Either way the part is read to its end:
  * a part left half read would leave the rest of the request, and the connection it came on, stuck.
  */
-async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename: string): Promise<UserError | { title?: string }> {
+async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename: string): Promise<UserError | { title?: string; marks?: SidecarMarks }> {
   const out = createWriteStream(temp);
   let bytes = 0;
   try {
@@ -92,8 +92,8 @@ async function saveSidecar(stream: NodeJS.ReadableStream, temp: string, filename
   if (bytes > max) return new UserError('too-large', `${filename}: ${sidecarKind(filename)} is larger than ${max / 1024 / 1024} MB, not read`);
   if (!json) return {};
   try {
-    const { title } = parseTakeoutSidecar(await fs.readFile(temp, 'utf8'), filename);
-    return title === undefined ? {} : { title };
+    const facts = parseTakeoutSidecar(await fs.readFile(temp, 'utf8'), filename);
+    return facts.title === undefined ? { marks: marksOf(facts) } : { title: facts.title, marks: marksOf(facts) };
   } catch (error) {
     if (error instanceof TakeoutJsonError) return new UserError('invalid', `${error.message}, not read`);
     throw error;
@@ -304,6 +304,8 @@ async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], 
     const byName = new Map(accepted.map((photo) => [photo.filename.toLowerCase(), photo]));
     const toQueue = new Set(accepted.filter((photo) => !photo.duplicate).map((photo) => photo.id));
     const takeout = takeoutTargets(sidecars, accepted);
+    const favourites: string[] = [];
+    const archived: string[] = [];
     for (const sidecar of sidecars) {
       if (!sidecar.complete) {
         items[sidecar.index] = { filename: sidecar.filename, error: `${sidecarKind(sidecar.filename)} cut off before its end, not read`, statusCode: 400 };
@@ -321,10 +323,19 @@ async function settleSidecars(lib: Library, items: Item[], sidecars: Sidecar[], 
         items[sidecar.index] = { filename: sidecar.filename, error: `${sidecarKind(sidecar.filename)} not read: its photo is already there`, statusCode: 400 };
         continue;
       }
-      if (await attachSidecar(lib, target.id, sidecar.temp, sidecarFormat(sidecar.filename))) toQueue.add(target.id);
+      if (await attachSidecar(lib, target.id, sidecar.temp, sidecarFormat(sidecar.filename))) {
+        toQueue.add(target.id);
+        if (sidecar.marks?.favorited && !visitor) favourites.push(target.id);
+        if (sidecar.marks?.archived && !visitor) archived.push(target.id);
+      }
       items[sidecar.index] = { ...target, filename: sidecar.filename };
     }
+    // the marks an import gives, on the photos the sidecar was new to (as the import does); not a visitor's, whose
+    // sidecar tells facts of the photo, not the owner's choices; not the trash, which the import applies after its
+    // albums (an import through a server uploads each item with its sidecar, then places it in its album)
     await queueBounded(lib, [...toQueue]);
+    await favourMarked(lib, favourites);
+    await archiveMarked(lib, archived);
   } finally {
     await Promise.all(sidecars.map((s) => fs.rm(s.temp, { force: true })));
   }

@@ -262,23 +262,52 @@ describe('memories', () => {
       body: JSON.stringify({ email: 'bob@example.org', password: 'bob password 1' }),
     });
     const cookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
-    const asBob = (route: string, init: { method?: string } = {}) => json(`${server.url}${route}`, { ...init, headers: { cookie, origin: server.url } });
+    const asBob = (route: string, init: { method?: string; json?: unknown } = {}) =>
+      json(`${server.url}${route}`, { ...init, headers: { cookie, origin: server.url } });
     expect((await asBob(`/api/memories?today=${TODAY}`)).body.items).toEqual([]);
     // computed on Bob's empty library: his first photos, one taken on this day two years ago, make them stale
     const dir = tempDir();
-    const file = path.join(dir, 'bob-2024.jpg');
-    await sharp(scene(99, 480, 360))
-      .jpeg()
-      .withExif({ IFD0: { DateTime: '2024:06:15 09:00:00' }, IFD2: { DateTimeOriginal: '2024:06:15 09:00:00' } })
-      .toFile(file);
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(fs.readFileSync(file))]), 'bob-2024.jpg');
-    const sent = await fetch(`${server.url}/api/photos`, { method: 'POST', body: form, headers: { cookie, origin: server.url } });
-    expect(sent.status).toBe(201);
-    const bobPhoto = ((await sent.json()) as { items: { id: string }[] }).items[0]!.id;
-    await expect.poll(async () => (await asBob(`/api/photos/${bobPhoto}`)).body.state, { timeout: 60_000 }).toMatch(/^(completed|partial|failed)$/);
+    /** A photo of Bob's taken at `when` (EXIF form), uploaded and analysed. */
+    const bobUploads = async (name: string, seed: number, when: string) => {
+      const file = path.join(dir, name);
+      await sharp(scene(seed, 480, 360))
+        .jpeg()
+        .withExif({ IFD0: { DateTime: when }, IFD2: { DateTimeOriginal: when } })
+        .toFile(file);
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(fs.readFileSync(file))]), name);
+      const sent = await fetch(`${server.url}/api/photos`, { method: 'POST', body: form, headers: { cookie, origin: server.url } });
+      expect(sent.status).toBe(201);
+      const id = ((await sent.json()) as { items: { id: string }[] }).items[0]!.id;
+      await expect.poll(async () => (await asBob(`/api/photos/${id}`)).body.state, { timeout: 60_000 }).toMatch(/^(completed|partial|failed)$/);
+      return id;
+    };
+    await bobUploads('bob-2024.jpg', 99, '2024:06:15 09:00:00');
     const bobs = (await asBob(`/api/memories?today=${TODAY}`)).body.items as Memory[];
     expect(bobs.map((m) => [m.kind, m.from, m.count])).toEqual([['on-this-day', '2024-06-15', 1]]);
+
+    // Memories are stale when the user's own items change, not another user's (the photo_order mark is the
+    // library's). Seen through a rating, which moves no mark but ranks the items when they are computed.
+    const bobsDay = async () => ((await asBob(`/api/memories?today=${TODAY}`)).body.items as Memory[]).find((m) => m.from === '2024-06-15')!;
+    await bobUploads('bob-2024-afternoon.jpg', 98, '2024:06:15 15:00:00');
+    await expect.poll(async () => (await bobsDay()).count, { timeout: 20_000 }).toBe(2);
+    const { coverId, previewIds } = await bobsDay();
+    const other = previewIds.find((id) => id !== coverId)!;
+    expect((await asBob(`/api/photos/${other}`, { method: 'PATCH', json: { rating: 5 } })).status).toBe(200);
+    // the admin's upload: Bob's memories are not computed again (before: they were, the 5 stars' photo their cover)
+    const adminDir = tempDir();
+    await sharp(scene(97, 480, 360))
+      .jpeg()
+      .toFile(path.join(adminDir, 'admin.jpg'));
+    const adminSent = await upload(server.url, [{ path: path.join(adminDir, 'admin.jpg') }]);
+    await waitForTerminal(server.url, [adminSent.body.items[0].id]);
+    for (let ask = 0; ask < 8; ask++) {
+      expect((await bobsDay()).coverId).toBe(coverId);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // Bob's own upload, on another day: his memories are computed again, with the rating
+    await bobUploads('bob-2023.jpg', 96, '2023:01:02 10:00:00');
+    await expect.poll(async () => (await bobsDay()).coverId, { timeout: 20_000 }).toBe(other);
     expect((await asBob(`/api/memories/${mine.id}`)).status).toBe(404);
     expect((await asBob(`/api/memories/${mine.id}/hide`, { method: 'POST' })).status).toBe(404);
     expect((await json(`${server.url}/api/memories/${mine.id}`)).status).toBe(200);

@@ -261,11 +261,11 @@ describe('a Google Takeout import', () => {
       later.append('file', new Blob([await jpeg(7, 8, 9)]), 'y.jpg');
       later.append(
         'file',
-        new Blob([sidecar('y.jpg', { photoTakenTime: { timestamp: seconds('2016-03-04T10:00:00Z') } })]),
+        new Blob([sidecar('y.jpg', { photoTakenTime: { timestamp: seconds('2016-03-04T10:00:00Z') }, favorited: true })]),
         'y.jpg.supplemental-metadata.json',
       );
       later.append('file', new Blob([await jpeg(9, 8, 7)]), LONG);
-      later.append('file', new Blob([sidecar(LONG, { photoTakenTime: { timestamp: seconds('2016-03-04T10:00:00Z') } })]), cut);
+      later.append('file', new Blob([sidecar(LONG, { photoTakenTime: { timestamp: seconds('2016-03-04T10:00:00Z') }, archived: true })]), cut);
       const sent = (await (await authFetch(`${server.url}/api/photos`, { method: 'POST', body: later })).json()).items;
       expect(sent.map((item: { filename: string; id?: string; error?: string }) => [item.filename, item.error ?? item.id])).toEqual([
         ['y.jpg', sent[0].id],
@@ -279,6 +279,13 @@ describe('a Google Takeout import', () => {
         const taken = (await (await authFetch(`${server.url}/api/photos/${photo.id}`)).json()).metadata.takenAt;
         expect(Date.parse(taken)).toBe(Date.parse('2016-03-04T10:00:00Z'));
       }
+      // and its marks, as the import gives them: before, an uploaded sidecar's favourite and archive were dropped
+      const marks = async (id: string) => {
+        const photo = await (await authFetch(`${server.url}/api/photos/${id}`)).json();
+        return { favorite: photo.favorite, archived: photo.archived };
+      };
+      expect(await marks(sent[0].id)).toEqual({ favorite: true, archived: false });
+      expect(await marks(sent[2].id)).toEqual({ favorite: false, archived: true });
     } finally {
       server.child.kill('SIGTERM');
       await new Promise((resolve) => server.child.once('exit', resolve));

@@ -7,8 +7,8 @@ import { owns } from '../../scope/rows.js';
 import type { Library } from '../library.js';
 import { addPhotos, createAlbum, listAlbums } from '../albums/manual.js';
 import { attachSidecar, ingestStream } from '../ingest/ingest.js';
+import { archiveMarked, favourMarked } from '../ingest/marks.js';
 import { queuePhotos } from '../photos/door.js';
-import { updatePhotos } from '../photos/photos.js';
 import { trashPhotos } from '../trash/trash.js';
 import type { TakeoutTarget } from '../takeout/import.js';
 
@@ -57,8 +57,8 @@ export function libraryTarget(lib: Library, options: { since?: Date } = {}): Tak
       const ours = result.duplicate && options.since !== undefined && (await addedSince(lib, result.id, label, options.since));
       return { id: result.id, duplicate: result.duplicate, video: result.type === 'video', attached, ours };
     },
-    favorite: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { favorite: true })),
-    archive: (ids) => inBatches(ids, BATCH, (batch) => updatePhotos(lib, batch, { archived: true })),
+    favorite: (ids) => favourMarked(lib, ids),
+    archive: (ids) => archiveMarked(lib, ids),
     trash: (ids) => inBatches(ids, BATCH, (batch) => trashPhotos(lib, batch)),
     album: libraryAlbums(lib),
   };

@@ -1,2 +1,3 @@
 // The entry of library/ingest/: what code outside library/ may use of it.
 export * from './ingest.js';
+export * from './marks.js';

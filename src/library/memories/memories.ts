@@ -12,8 +12,9 @@ import type { Library } from '../library.js';
 import { listColumns, photoListItem } from '../photos/list.js';
 import { computeMemoriesOnce } from './compute.js';
 import type { MemoryKind } from './plan.js';
-import { readMemorySettings } from './settings.js';
+import { passMemoriesMark, readMemorySettings } from './settings.js';
 import { photoOrderMark } from '../photos/timeline.js';
+import { ownerChangedBetween } from '../photos/order-changes.js';
 import { mayChange } from '../actors.js';
 
 export interface MemorySummary {
@@ -88,10 +89,18 @@ export async function listMemories(lib: Library, today: string): Promise<{ items
   return { items: (await kept(lib)).map(({ row, ids }) => summary(row, ids)), computedFor: today };
 }
 
-/** Whether the items moved the photo_order mark since `mark` (an unknown mark: computed before marks were kept). */
+/**
+ * Whether the user's own items changed since the photo_order mark `mark` (an unknown mark: computed before marks were
+ * kept). The mark is the library's: another user's import moves it, but memories are made of the user's own items
+ * alone, so changes that were none of theirs pass the mark on instead of computing them again (for nothing, and
+ * with their "today" changing under them).
+ */
 async function itemsChangedSince(lib: Library, mark: number | null): Promise<boolean> {
   const now = await photoOrderMark(lib);
-  return now !== null && now !== mark;
+  if (now === null || now === mark) return false;
+  if (mark === null || (await ownerChangedBetween(lib.db, lib, mark, now))) return true;
+  await passMemoriesMark(lib, mark, now);
+  return false;
 }
 
 /** The memories as computed, each with its items still in the library; those left with none are not shown. */

@@ -68,3 +68,11 @@ export async function markMemoriesComputed(lib: Library, today: string, updatedA
     );
   }
 }
+
+/**
+ * Moves the mark the memories were computed at on to `mark`, when the changes since were none of the owner's: unless
+ * a computation or a settings change moved it meanwhile (then it says what it says).
+ */
+export async function passMemoriesMark(lib: Library, from: number, mark: number): Promise<void> {
+  await lib.db.execute(sql`update memory_settings s set computed_mark = ${mark}::bigint where ${ownsSql(lib, 's')} and s.computed_mark = ${from}::bigint`);
+}
