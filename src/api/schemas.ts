@@ -104,6 +104,7 @@ export const timelineResult = z.object({
     z.object({
       key: z.string().describe("'YYYY-MM-DD' or 'YYYY-MM' as the camera's clock wrote the date (else the file date in UTC); 'undated' for photos without one"),
       count: z.number().int(),
+      videos: z.number().int().describe('how many of them are videos'),
       offset: z.number().int().describe("index of the bucket's first photo in the ordering of GET /api/photos (pass it as `offset`)"),
     }),
   ),
@@ -148,7 +149,11 @@ export const photoListItem = z.object({
   createdAt: z.string(),
   deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
   stack: z
-    .object({ id: z.string(), count: z.number().int().describe('photos in the stack, this one included') })
+    .object({
+      id: z.string(),
+      count: z.number().int().describe('photos in the stack, this one included'),
+      videos: z.number().int().describe('how many of them are videos'),
+    })
     .nullable()
     .optional()
     .describe("in the library's list: the stack this photo is the cover of (GET /api/stacks/{id}); null when none"),
@@ -374,6 +379,7 @@ export const photoDetail = photoListItem.extend({
       kind: z.enum(STACK_KINDS),
       coverId: z.string().nullable().describe('the photo its tile shows'),
       count: z.number().int().describe('photos in the stack, this one included'),
+      videos: z.number().int().describe('how many of them are videos'),
     })
     .nullable()
     .describe('the stack it is in (GET /api/stacks/{id}); null when in none, or when the photo is not yours'),
