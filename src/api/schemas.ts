@@ -104,6 +104,7 @@ export const timelineResult = z.object({
     z.object({
       key: z.string().describe("'YYYY-MM-DD' or 'YYYY-MM' as the camera's clock wrote the date (else the file date in UTC); 'undated' for photos without one"),
       count: z.number().int(),
+      videos: z.number().int().describe('how many of them are videos'),
       offset: z.number().int().describe("index of the bucket's first photo in the ordering of GET /api/photos (pass it as `offset`)"),
     }),
   ),
@@ -111,6 +112,8 @@ export const timelineResult = z.object({
 
 export const photoIdParams = z.object({ id: z.uuid({ message: 'photo id must be a UUID' }) });
 
+/** How many photos a stack holds, and of those videos (its tile says "2 photos and 1 video"). */
+const stackCounts = { count: z.number().int().describe('photos in the stack, this one included'), videos: z.number().int().describe('of them videos') };
 export const photoListItem = z.object({
   id: z.string(),
   ownerId: z.string().describe("the owner's user id: another user's for a partner's photo or one in a shared album"),
@@ -148,7 +151,7 @@ export const photoListItem = z.object({
   createdAt: z.string(),
   deletedAt: z.string().nullable().describe('when it was moved to the trash (ISO 8601); null for a photo not in the trash'),
   stack: z
-    .object({ id: z.string(), count: z.number().int().describe('photos in the stack, this one included') })
+    .object({ id: z.string(), ...stackCounts })
     .nullable()
     .optional()
     .describe("in the library's list: the stack this photo is the cover of (GET /api/stacks/{id}); null when none"),
@@ -373,7 +376,7 @@ export const photoDetail = photoListItem.extend({
       id: z.string(),
       kind: z.enum(STACK_KINDS),
       coverId: z.string().nullable().describe('the photo its tile shows'),
-      count: z.number().int().describe('photos in the stack, this one included'),
+      ...stackCounts,
     })
     .nullable()
     .describe('the stack it is in (GET /api/stacks/{id}); null when in none, or when the photo is not yours'),

@@ -3,6 +3,7 @@
 // no album folders, so this file is how `shoebox import` of an export puts them back. Pure.
 import { z } from 'zod';
 import { withoutControls } from '../base/text.js';
+import { parseExportDocument } from './export-document.js';
 
 export const ALBUMS_FILE = 'albums.json';
 
@@ -64,17 +65,7 @@ export function startsAsAlbumsDocument(head: string): boolean {
 
 /** The albums and the archive an export's file lists; throws with the reason when it is not one. */
 export function parseAlbumsDocument(text: string): ExportCollections {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${ALBUMS_FILE} is not JSON`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${ALBUMS_FILE} is not a Shoebox export's list of albums (${issue.path.join('.') || 'top'}: ${issue.message})`);
-  }
-  const albums = parsed.data.albums.map(({ description, ...album }) => (description ? { ...album, description } : album));
-  return { albums, archived: parsed.data.archived ?? [] };
+  const parsed = parseExportDocument(text, ALBUMS_FILE, 'albums', schema);
+  const albums = parsed.albums.map(({ description, ...album }) => (description ? { ...album, description } : album));
+  return { albums, archived: parsed.archived ?? [] };
 }

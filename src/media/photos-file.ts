@@ -4,6 +4,7 @@
 // orientation), and which video beside it was taken out of the still itself (a motion photo's, made again from the
 // still on import: not an item of its own). `shoebox import` of an export reads it back. Pure.
 import { z } from 'zod';
+import { parseExportDocument } from './export-document.js';
 
 export const PHOTOS_FILE = 'photos.json';
 
@@ -62,16 +63,5 @@ export function photosDocument(photos: readonly ExportedPhoto[]): string {
 
 /** The photos an export's file lists; throws with the reason when it is not one. */
 export function parsePhotosDocument(text: string): ExportedPhoto[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${PHOTOS_FILE} is not JSON`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${PHOTOS_FILE} is not a Shoebox export's list of photos (${issue.path.join('.') || 'top'}: ${issue.message})`);
-  }
-  return parsed.data.photos;
+  return parseExportDocument(text, PHOTOS_FILE, 'photos', schema).photos;
 }

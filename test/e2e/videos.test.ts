@@ -305,5 +305,47 @@ for (const [size, viewport] of [
       },
       60_000,
     );
+
+    it("names the videos apart in a month's and a day's select-all and on a stack's tile", async () => {
+      const { page, errors } = await openPage(context);
+      await page.goto(server.url);
+      await poll(() => page.getByTestId('library-counts').textContent()).toContain('5 photos and 3 videos');
+      const labels = async (header: string) =>
+        page.locator(`[data-testid="${header}"] [data-testid="group-check"]`).evaluateAll((checks) => checks.map((check) => check.getAttribute('aria-label')!));
+      // before: "Select all 8 photos of …" over three clips
+      const counted = /^Select all (?:(\d+) photos?)?(?: and )?(?:(\d+) videos?)? of \S/;
+      const sum = (found: string[]) =>
+        found.reduce(
+          (total, label) => {
+            const match = counted.exec(label);
+            expect(match, label).not.toBeNull();
+            return { photos: total.photos + Number(match![1] ?? 0), videos: total.videos + Number(match![2] ?? 0) };
+          },
+          { photos: 0, videos: 0 },
+        );
+      expect(sum(await labels('month-header'))).toEqual({ photos: 5, videos: 3 });
+      // every dated day says what it holds: as many clips among the days as the timeline counts
+      const days = (await json(`${server.url}/api/timeline?groupBy=day`)).body.buckets as { key: string; count: number; videos: number }[];
+      const dated = days.filter((day) => day.key !== 'undated');
+      expect(sum(await labels('day-header'))).toEqual({
+        photos: dated.reduce((n, day) => n + day.count - day.videos, 0),
+        videos: dated.reduce((n, day) => n + day.videos, 0),
+      });
+      expect(days.reduce((n, day) => n + day.videos, 0)).toBe(3);
+
+      // a still and a clip stacked by hand: the stack's tile says so (before: "A stack of 2 photos")
+      const made = await json(`${server.url}/api/stacks`, { method: 'POST', json: { photoIds: [ids['still.jpg'], refusedClip] } });
+      expect(made.status).toBe(201);
+      try {
+        await page.goto(server.url);
+        const stackTile = page.getByTestId('tile-stack');
+        await poll(() => stackTile.count()).toBe(1);
+        expect(await stackTile.getAttribute('title')).toBe('A stack of 1 photo and 1 video');
+        expect(errors).toEqual([]);
+      } finally {
+        expect((await json(`${server.url}/api/stacks/${made.body.id}`, { method: 'DELETE' })).status).toBe(200);
+      }
+      await page.close();
+    }, 60_000);
   });
 }

@@ -217,7 +217,7 @@ describe('stacks', () => {
     expect(collapsed.items).toHaveLength(collapsed.total);
     const burst = (await stackOf('IMG_20240501_120000_BURST001.jpg'))!;
     const tile = collapsed.items.find((item) => item.id === burst.coverId)!;
-    expect(tile.stack).toEqual({ id: burst.id, count: 3 });
+    expect(tile.stack).toEqual({ id: burst.id, count: 3, videos: 0 });
     for (const member of burst.members.filter((m) => !m.cover)) expect(collapsed.items.some((item) => item.id === member.photo.id)).toBe(false);
     expect(expanded.items.every((item) => item.stack === null)).toBe(true);
     const timeline = await json(`${server.url}/api/timeline`);
@@ -250,7 +250,7 @@ describe('stacks', () => {
     expect(picked.status, JSON.stringify(picked.body)).toBe(200);
     expect(picked.body.coverId).toBe(other.photo.id);
     expect(picked.body.coverByUser).toBe(true);
-    expect((await list()).items.find((item) => item.id === other.photo.id)!.stack).toEqual({ id: burst.id, count: 3 });
+    expect((await list()).items.find((item) => item.id === other.photo.id)!.stack).toEqual({ id: burst.id, count: 3, videos: 0 });
     const notMember = await json(`${server.url}/api/stacks/${burst.id}/cover`, { method: 'PUT', json: { photoId: idOf.get('IMG_3003.JPG') } });
     expect(notMember.status).toBe(400);
 
@@ -331,7 +331,7 @@ describe('stacks', () => {
     // one tile with its count; the pipeline looking again leaves it as the user made it
     const tiles = (await list()).items.filter((item) => members.includes(item.id));
     expect(tiles).toHaveLength(1);
-    expect(tiles[0]!.stack).toEqual({ id: stack.id, count: members.length });
+    expect(tiles[0]!.stack).toEqual({ id: stack.id, count: members.length, videos: 0 });
     await placeInStack(server.lib.db, a!);
     expect((await stackOf('frame-a.jpg'))!.members.map((m) => m.photo.id).sort()).toEqual(members);
 
@@ -352,7 +352,7 @@ describe('stacks', () => {
     const archive = (await json(`${server.url}/api/photos?archived=only&limit=100`)).body.items.map((item: { id: string }) => item.id);
     expect(archive.filter((id: string) => members.includes(id)).sort()).toEqual([...members].sort());
     expect((await json(`${server.url}/api/photos`, { method: 'PATCH', json: { ids: [some.coverId], archived: false } })).status).toBe(200);
-    expect((await list()).items.find((item) => item.id === some.coverId)!.stack).toEqual({ id: some.id, count: members.length });
+    expect((await list()).items.find((item) => item.id === some.coverId)!.stack).toEqual({ id: some.id, count: members.length, videos: 0 });
   });
 
   it('never offers one shot’s versions as copies of each other; a copy of the shot goes, never its RAW — nor by a request that does not name it', async () => {

@@ -10,7 +10,7 @@ const grid = { columns: 5, tile: 100, gap: 4 };
 function buckets(entries: [string, number][]) {
   let offset = 0;
   return entries.map(([key, count]) => {
-    const bucket = { key, count, offset };
+    const bucket = { key, count, videos: 0, offset };
     offset += count;
     return bucket;
   });

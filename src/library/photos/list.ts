@@ -8,7 +8,7 @@ import type { PhotoScope } from '../../scope/photo-scope.js';
 import { listTotal } from './timeline.js';
 import type { PhotoOrigin } from '../../model/photo-vocabulary.js';
 import { collapsesStacks, libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './filter.js';
-import { stacksCoveredBy } from './stack-covers.js';
+import { stacksCoveredBy, type StackBrief } from './stack-covers.js';
 
 export interface PhotoListQuery extends LibraryFilter {
   /** 1-based page of `limit` photos; `offset` wins when given. */
@@ -116,13 +116,13 @@ export async function listPhotosIn(lib: Library, scope: PhotoScope, query: Photo
       .orderBy(...TIMELINE_ORDER),
     listTotal(lib, scope, query, countTotal),
   ]);
-  // a stack's cover stands for the stack: its tile shows how many photos it holds
+  // a stack's cover stands for the stack: its tile shows how many photos and videos it holds
   const stacks = collapsesStacks(query)
     ? await stacksCoveredBy(
         lib.db,
         items.map((item) => item.id),
       )
-    : new Map<string, { id: string; count: number }>();
+    : new Map<string, StackBrief>();
   return {
     items: items.map((item) => ({ ...photoListItem(item), stack: stacks.get(item.id) ?? null })),
     total,

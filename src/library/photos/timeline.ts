@@ -17,6 +17,8 @@ export interface TimelineBucket {
   /** 'YYYY-MM-DD' or 'YYYY-MM' on the camera's clock, or 'undated'. */
   key: string;
   count: number;
+  /** How many of them are videos (the select-all of a day or month says "3 photos and 1 video"). */
+  videos: number;
   /** Index of the bucket's first photo in the whole ordering. */
   offset: number;
 }
@@ -55,7 +57,7 @@ async function countTimeline(lib: Library, scope: PhotoScope, groupBy: TimelineG
   );
   let offset = 0;
   const buckets = counted.map((row) => {
-    const entry = { key: row.key ?? UNDATED, count: row.count, offset };
+    const entry = { key: row.key ?? UNDATED, count: row.count, videos: row.videos, offset };
     offset += row.count;
     return entry;
   });

@@ -55,7 +55,7 @@ export interface TilePhoto {
   /** A motion photo: a still with a short video. */
   motion?: boolean;
   /** The stack this photo is the cover of (the library's list): its tile shows how many photos it holds. */
-  stack?: { id: string; count: number } | null;
+  stack?: { id: string; count: number; videos: number } | null;
 }
 
 /** Filters as query parameters, those not given left out (the timeline's, the photo list's, the map's). */

@@ -5,6 +5,7 @@ import { useAction } from '../hooks/useAction.js';
 import { Link } from '../lib/router.js';
 import { Dialog } from './Dialog.js';
 import { faceLabel } from './FaceOverlay.js';
+import '../styles/combobox.css';
 
 interface Props {
   face: FaceInfo;

@@ -1,7 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState, type MouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import { useLongPress } from '../hooks/useLongPress.js';
 import { isTerminal, photoUrls } from '../api.js';
-import { formatCamera, formatClipLength, formatShortDate } from '../lib/format.js';
+import { formatCamera, formatClipLength, formatShortDate, photosAndVideos } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { SilentClip } from './SilentClip.js';
 import { photoStateLabel } from './StateBadge.js';
@@ -212,10 +212,10 @@ function TileBadges({ photo, state, working }: { photo: TilePhoto; state: string
         </span>
       ) : null}
       {photo.stack ? (
-        <span className="tile-video tile-stack" data-testid="tile-stack" title={`A stack of ${photo.stack.count} photos`}>
+        <span className="tile-video tile-stack" data-testid="tile-stack" title={`A stack of ${photosAndVideos(photo.stack.count, photo.stack.videos)}`}>
           <StackIcon />
           {photo.stack.count}
-          <span className="visually-hidden"> photos in this stack</span>
+          <span className="visually-hidden"> {photo.stack.count === 1 ? 'item' : 'items'} in this stack</span>
         </span>
       ) : null}
       {photo.favorite ? (

@@ -98,6 +98,10 @@ export function photosAndVideos(total: number, videos: number): string {
   return `${plural(photos, 'photo', 'photos')} and ${plural(videos, 'video', 'videos')}`;
 }
 
+/** A stack's members in words: "3 photos", "2 photos and 1 video" (a burst or a hand-made stack may hold clips). */
+export const stackedItems = (members: readonly { photo: { mime: string } }[]): string =>
+  photosAndVideos(members.length, members.filter((m) => m.photo.mime.startsWith('video/')).length);
+
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';
   if (ms < 1) return '< 1 ms';

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { AlbumActions } from '../components/albums/AlbumActions.js';
-import { photoCountLabel } from '../components/albums/AlbumCard.js';
+import { albumCountLabel } from '../components/albums/AlbumCard.js';
+import { countedAs } from '../components/timeline/bulkWork.js';
 import { AlbumHead, type AlbumEditing } from '../components/albums/AlbumHead.js';
 import { AlbumMissing } from '../components/albums/AlbumMissing.js';
 import { AlbumPhotos } from '../components/albums/AlbumPhotos.js';
@@ -76,10 +77,12 @@ export function AlbumPage({ id }: { id: string }) {
   const leave = () => void run(async () => (await sharingApi.unshareAlbum(id, (await accountApi.me()).id), toAlbums()));
 
   const removePhotos = async (ids: string[]): Promise<string> => {
+    // named by what they are before the album's list forgets them: "Removed 1 video", not "1 photo"
+    const what = countedAs(library.sequence({ album: id }), ids);
     const { album: updated, removed } = await removePhotosFromAlbum(id, ids);
     album.setData(() => updated);
     await library.sequence({ album: id }).refresh();
-    const text = `Removed ${photoCountLabel(removed)} from this album; they are still in your library.`;
+    const text = `Removed ${what(removed)} from this album; they are still in your library.`;
     return wasAuto && updated.kind === 'manual' ? `${text} The album is one of yours now.` : text;
   };
 
@@ -133,7 +136,7 @@ export function AlbumPage({ id }: { id: string }) {
         onConfirm={() => void remove()}
         onCancel={() => setConfirmDelete(false)}
       >
-        <p>The album goes; its {current ? photoCountLabel(current.photoCount) : 'photos'} stay in your library.</p>
+        <p>The album goes; its {current ? albumCountLabel(current) : 'photos'} stay in your library.</p>
       </ConfirmDialog>
     </main>
   );

@@ -4,7 +4,7 @@
 import { useEffect, useMemo } from 'react';
 import type { LibraryFilter } from '../client/library.js';
 import { Timeline } from '../components/timeline/Timeline.js';
-import { formatCount } from '../lib/format.js';
+import { photosAndVideos } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { library, useSequence } from '../store/library.js';
 import '../styles/gallery.css';
@@ -30,7 +30,7 @@ export function ArchivePage() {
         <div>
           <h1 data-testid="archive-title">Archive</h1>
           <p className="muted page-head-sub" data-testid="archive-summary">
-            {total === null ? '…' : `${formatCount(total)} ${total === 1 ? 'photo' : 'photos'}, out of the timeline; still in albums, people and search`}
+            {total === null ? '…' : `${photosAndVideos(total, state.timeline?.videos ?? 0)}, out of the timeline; still in albums, people and search`}
           </p>
         </div>
       </div>

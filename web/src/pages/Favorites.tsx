@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo } from 'react';
 import type { LibraryFilter } from '../client/library.js';
 import { Timeline } from '../components/timeline/Timeline.js';
-import { formatCount, leastRatingText as starsText } from '../lib/format.js';
+import { leastRatingText as starsText, photosAndVideos } from '../lib/format.js';
 import { Link, navigate, useLocation } from '../lib/router.js';
 import { library, useSequence } from '../store/library.js';
 import '../styles/gallery.css';
@@ -66,7 +66,7 @@ export function FavoritesPage() {
         <div>
           <h1 data-testid="favorites-title">{title}</h1>
           <p className="muted page-head-sub" data-testid="favorites-summary">
-            {total === null ? '…' : `${formatCount(total)} ${total === 1 ? 'photo' : 'photos'}`}
+            {total === null ? '…' : photosAndVideos(total, state.timeline?.videos ?? 0)}
           </p>
         </div>
         <div className="favorites-controls">

@@ -1,5 +1,5 @@
 import { albumUrls, type AlbumSummary } from '../../client/albums.js';
-import { formatCount, photosAndVideos } from '../../lib/format.js';
+import { photosAndVideos } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { ActionMenu } from '../editing/ActionMenu.js';
 import { NameForm } from '../editing/NameForm.js';
@@ -16,8 +16,6 @@ interface Props {
   onKeep: () => void;
   onDismiss: () => void;
 }
-
-export const photoCountLabel = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}`;
 
 /** What an album holds, its videos named apart: "12 photos and 2 videos". */
 export const albumCountLabel = (album: Pick<AlbumSummary, 'photoCount' | 'videoCount'>) => photosAndVideos(album.photoCount, album.videoCount);

@@ -1,6 +1,7 @@
 // Setting home (for trips and "at home" in search): by a town's name, picked from the towns it starts (their other
 // names too: "Lissabon"), by a click on the map, or by coordinates. Leaflet loads only when the map is opened.
 import { lazy, Suspense, useEffect, useId, useState, type KeyboardEvent } from 'react';
+import '../../styles/combobox.css';
 import { findTowns, type Town } from '../../client/map.js';
 
 const LocationDialog = lazy(() => import('../map/LocationDialog.js').then((m) => ({ default: m.LocationDialog })));

@@ -5,6 +5,7 @@ import { stepThroughList } from '../../store/resultSequence.js';
 import { PhotoGrid } from '../PhotoGrid.js';
 import { useAction } from '../../hooks/useAction.js';
 import { errorText, isAbort } from '../../lib/errors.js';
+import { photosAndVideos, stackedItems } from '../../lib/format.js';
 
 type Load = { status: 'loading' } | { status: 'ready'; stack: Stack } | { status: 'error'; error: string };
 
@@ -30,9 +31,9 @@ function describe(stack: Stack): string {
     case 'burst':
       return `${n} frames of one burst.`;
     case 'by-user':
-      return `${n} photos you stacked.`;
+      return `${stackedItems(stack.members)} you stacked.`;
     default:
-      return `${n} photos of one moment.`;
+      return `${stackedItems(stack.members)} of one moment.`;
   }
 }
 
@@ -69,7 +70,7 @@ export function StackSection({ photo, onChanged }: { photo: PhotoFull; onChanged
     <section className="info-section" aria-labelledby="stack-title" data-testid="stack">
       <h2 id="stack-title">Stack</h2>
       <p>
-        {stack ? describe(stack) : `One of ${ref.count} photos shown as one.`}{' '}
+        {stack ? describe(stack) : `One of ${photosAndVideos(ref.count, ref.videos)} shown as one.`}{' '}
         {isCover ? <span className="badge badge-completed">{stack?.coverByUser ? 'cover' : 'cover · best shot'}</span> : null}
       </p>
       {others.length > 0 ? (
@@ -118,7 +119,7 @@ export function StackSection({ photo, onChanged }: { photo: PhotoFull; onChanged
           className="button"
           disabled={busy}
           data-testid="stack-unstack"
-          onClick={() => act(() => unstack(ref.id), `Unstacked: the ${ref.count} photos are on their own again.`)}
+          onClick={() => act(() => unstack(ref.id), `Unstacked: the ${photosAndVideos(ref.count, ref.videos)} are on their own again.`)}
         >
           Unstack all
         </button>

@@ -3,7 +3,7 @@
 import { memo, type CSSProperties } from 'react';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import type { SelectionState } from '../../store/selection.js';
-import { formatCount } from '../../lib/format.js';
+import { formatCount, photosAndVideos } from '../../lib/format.js';
 import type { TilePhoto } from '../../client/library.js';
 import { CheckIcon, PhotoTile } from '../PhotoTile.js';
 import type { Row, Segment } from './layout.js';
@@ -40,7 +40,7 @@ export const TimelineRow = memo(function TimelineRow({ row, context }: { row: Ro
         <h2 className="timeline-month-title" data-testid="month-header">
           {context.selectable ? (
             <GroupCheck
-              label={`all ${formatCount(row.count)} photos of ${row.label}`}
+              label={`all ${photosAndVideos(row.count, row.videos)} of ${row.label}`}
               selected={selected}
               onToggle={() => context.onSelectGroup(row.start, row.count, !selected)}
             />
@@ -96,7 +96,7 @@ function SegmentView({ segment, context, labelled }: { segment: Segment; context
             <h3 className="timeline-day-title" data-testid="day-header" title={segment.label}>
               {context.selectable ? (
                 <GroupCheck
-                  label={`all ${formatCount(segment.dayCount)} photos of ${segment.label}`}
+                  label={`all ${photosAndVideos(segment.dayCount, segment.dayVideos)} of ${segment.label}`}
                   selected={daySelected}
                   onToggle={() => context.onSelectGroup(segment.dayStart, segment.dayCount, !daySelected)}
                 />

@@ -2,7 +2,7 @@
 import { trashPhotos, updatePhotos } from '../../client/library.js';
 import { stackPhotos, unstack } from '../../client/stacks.js';
 import { restoreFromTrash } from '../../client/trash.js';
-import { formatCount, photosAndVideos, plural } from '../../lib/format.js';
+import { formatCount, photosAndVideos, plural, stackedItems } from '../../lib/format.js';
 import { library } from '../../store/library.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import type { ToastMessage } from './Toast.js';
@@ -76,8 +76,8 @@ export async function stack(ids: string[]): Promise<ToastMessage> {
   const merged = made.members.some((m) => m.reason !== 'by-user');
   return {
     text: merged
-      ? `Stacked ${photos(made.members.length)}, with the stacks some of them were in.`
-      : `Stacked ${photos(made.members.length)}: the best shot shows for them.`,
+      ? `Stacked ${stackedItems(made.members)}, with the stacks some of them were in.`
+      : `Stacked ${stackedItems(made.members)}: the best shot shows for them.`,
     link: { to: `/photos/${made.coverId ?? made.members[0]!.photo.id}`, label: 'Open the stack' },
     ...(merged
       ? {}
@@ -85,7 +85,7 @@ export async function stack(ids: string[]): Promise<ToastMessage> {
           undo: async () => {
             await unstack(made.id);
             void library.refresh();
-            return `Unstacked ${photos(made.members.length)}.`;
+            return `Unstacked ${stackedItems(made.members)}.`;
           },
         }),
   };

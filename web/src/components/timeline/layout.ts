@@ -20,13 +20,14 @@ export interface Segment {
   count: number;
   /** First column (0-based). */
   column: number;
-  /** The whole day, for "select all in this day". */
+  /** The whole day, for "select all in this day", and how many of its items are videos (its label names them). */
   dayStart: number;
   dayCount: number;
+  dayVideos: number;
 }
 
 export type Row =
-  | { kind: 'month'; key: string; top: number; height: number; month: string; label: string; start: number; count: number }
+  | { kind: 'month'; key: string; top: number; height: number; month: string; label: string; start: number; count: number; videos: number }
   | { kind: 'tiles'; key: string; top: number; height: number; labelled: boolean; segments: Segment[] };
 
 export interface MonthMark {
@@ -87,10 +88,14 @@ export function computeLayout(buckets: readonly TimelineBucket[], grid: GridSize
     // The month's buckets: those that follow with the same month (the API sorts them newest first).
     let j = i;
     let count = 0;
-    while (j < buckets.length && monthOf(buckets[j]!.key) === month) count += buckets[j++]!.count;
+    let videos = 0;
+    for (; j < buckets.length && monthOf(buckets[j]!.key) === month; j++) {
+      count += buckets[j]!.count;
+      videos += buckets[j]!.videos;
+    }
     const start = buckets[i]!.offset;
     const label = monthName(month);
-    rows.push({ kind: 'month', key: `m${month}`, top: 0, height: MONTH_HEIGHT, month, label, start, count });
+    rows.push({ kind: 'month', key: `m${month}`, top: 0, height: MONTH_HEIGHT, month, label, start, count, videos });
     months.push({ month, label, year: month === 'undated' ? 'Undated' : month.slice(0, 4), top: 0, start, count });
     current = null;
     used = 0;
@@ -112,6 +117,7 @@ export function computeLayout(buckets: readonly TimelineBucket[], grid: GridSize
           column: used,
           dayStart: bucket.offset,
           dayCount: bucket.count,
+          dayVideos: bucket.videos,
         });
         current.labelled = true;
         used += left;
@@ -121,7 +127,16 @@ export function computeLayout(buckets: readonly TimelineBucket[], grid: GridSize
         current = newRow(offset);
         const take = Math.min(columns, left);
         const label = dated && first ? dayName(bucket.key) : null;
-        current.segments.push({ day: bucket.key, label, start: offset, count: take, column: 0, dayStart: bucket.offset, dayCount: bucket.count });
+        current.segments.push({
+          day: bucket.key,
+          label,
+          start: offset,
+          count: take,
+          column: 0,
+          dayStart: bucket.offset,
+          dayCount: bucket.count,
+          dayVideos: bucket.videos,
+        });
         current.labelled = label !== null;
         used = take;
         left -= take;
