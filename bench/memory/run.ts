@@ -168,15 +168,19 @@ function treeRss(pid: number): { own: number; tree: number; byCommand: Map<strin
     }
   };
   const own = rss(pid);
+  const serverCommand = commands.get(pid);
   let tree = own;
   const byCommand = new Map<string, number>();
   const pending = [...(children.get(pid) ?? [])];
   for (let i = 0; i < pending.length && i < 1000; i++) {
+    const command = commands.get(pending[i]!) ?? '?';
+    // a child still named as the server is one forked and not yet exec'ed into its tool: its resident pages are the
+    // server's own, shared (it showed as a 460 MB "node" child), and counting them would add the server twice
+    pending.push(...(children.get(pending[i]!) ?? []));
+    if (command === serverCommand) continue;
     const child = rss(pending[i]!);
     tree += child;
-    const command = commands.get(pending[i]!) ?? '?';
     byCommand.set(command, (byCommand.get(command) ?? 0) + child);
-    pending.push(...(children.get(pending[i]!) ?? []));
   }
   return { own, tree, byCommand };
 }
