@@ -74,14 +74,18 @@ describe('Shoebox on a real PostgreSQL server with pgvector', () => {
     await server.close();
     server = await startTestServer({ dataDir });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      const steps = await rows<{ step: string; status: string }>(
-        server.lib.db,
-        sql`select step, status from photo_steps where photo_id = ${id} and step in ('palette', 'ocr')`,
-      );
-      const status = Object.fromEntries(steps.map((s) => [s.step, s.status]));
-      expect(status.palette).toBe('running'); // still leased: not taken
-      expect(status.ocr).not.toBe('running'); // taken again and run to an end
+      const statuses = async () =>
+        Object.fromEntries(
+          (
+            await rows<{ step: string; status: string }>(
+              server.lib.db,
+              sql`select step, status from photo_steps where photo_id = ${id} and step in ('palette', 'ocr')`,
+            )
+          ).map((s) => [s.step, s.status]),
+        );
+      // taken again and run to an end: waited for, not a fixed 3 s (OCR's models loading took longer on a slow host)
+      await expect.poll(async () => (await statuses()).ocr, { timeout: 60_000, interval: 250 }).not.toBe('running');
+      expect((await statuses()).palette).toBe('running'); // still leased (300 s): not taken
     } finally {
       await server.dispose();
     }
