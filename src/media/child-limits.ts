@@ -3,7 +3,8 @@
 // replaces itself with the tool (same process, same parent). RLIMIT_DATA (not RLIMIT_AS) because it counts the
 // memory a program writes to, not the address space threads and libraries reserve: a multi-threaded decoder stays
 // well under it in normal use. A program over its limit fails to allocate and ends ("Out of memory!"), and the
-// step says which limit it met.
+// step says which limit it met. ffmpeg is also limited in processor time (RLIMIT_CPU, `ulimit -t`): it runs at the
+// lowest priority, and a limit on the clock ran out while a busy machine gave it no processor.
 
 import { LIMIT_INPUT_PIXELS } from './pixel-limit.js';
 
@@ -26,13 +27,25 @@ export function decoderMemoryBytes(pixels?: number | null): number {
 
 /**
  * The command and arguments that run `command args…` with at most `bytes` of data memory (Unix; sh is POSIX) and,
- * given `cpuSeconds`, at most that much processor time (RLIMIT_CPU, all its threads together: the kernel ends it). Processor time, unlike time on the clock, does not run out while the machine is busy with other work.
+ * given `cpuSeconds`, at most that much processor time (RLIMIT_CPU, all its threads together: the kernel ends it).
+ * Processor time, unlike time on the clock, does not run out while the machine is busy with other work.
  */
-export function withMemoryLimit(command: string, args: readonly string[], bytes: number, cpuSeconds?: number): { command: string; args: string[] } {
+export function withLimits(command: string, args: readonly string[], bytes: number, cpuSeconds?: number): { command: string; args: string[] } {
   const kib = Math.max(1, Math.ceil(bytes / 1024));
   const cpu = cpuSeconds !== undefined ? ` && ulimit -t ${Math.max(1, Math.ceil(cpuSeconds))}` : '';
   // $0 is the tool, "$@" its arguments: nothing is parsed by the shell.
   return { command: '/bin/sh', args: ['-c', `ulimit -d ${kib}${cpu} && exec "$0" "$@"`, command, ...args] };
+}
+
+/** A run under a processor-time limit is taken as stuck when the clock reaches this many times its time. */
+const STUCK_AFTER_TIMES = 10;
+
+/**
+ * The limits of a run given `ms` of processor time for each of its `threads`: processor seconds, all threads together,
+ * and the clock at 10× the time, which ends only a run that is stuck (waiting for a processor is not).
+ */
+export function timeLimits(ms: number, threads: number): { cpuSeconds: number; timeoutMs: number } {
+  return { cpuSeconds: Math.ceil(ms / 1000) * threads, timeoutMs: ms * STUCK_AFTER_TIMES };
 }
 
 /**

@@ -7,7 +7,7 @@
 // limit (./child-limits.ts) and execs perl, so the server stays ExifTool's parent.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { exiftoolPath } from 'exiftool-vendored';
-import { EXIFTOOL_MEMORY_BYTES, withMemoryLimit } from './child-limits.js';
+import { EXIFTOOL_MEMORY_BYTES, withLimits } from './child-limits.js';
 
 const WATCHDOG = `
 my $server = getppid();
@@ -41,7 +41,7 @@ export function watchedExiftoolFactory(env: NodeJS.ProcessEnv, memoryBytes = EXI
   if (process.platform === 'win32') return undefined;
   return async () => {
     const script = await exiftoolPath();
-    const { command, args } = withMemoryLimit('perl', ['-e', WATCHDOG, script, ...EXIFTOOL_ARGS], memoryBytes);
+    const { command, args } = withLimits('perl', ['-e', WATCHDOG, script, ...EXIFTOOL_ARGS], memoryBytes);
     return spawn(command, args, {
       stdio: 'pipe',
       shell: false,

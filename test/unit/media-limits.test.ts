@@ -6,7 +6,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { ExifTool } from 'exiftool-vendored';
 import { describe, expect, it } from 'vitest';
-import { decoderMemoryBytes, isOutOfMemory, ranOutOfCpu, withMemoryLimit } from '../../src/media/child-limits.js';
+import { decoderMemoryBytes, isOutOfMemory, ranOutOfCpu, withLimits } from '../../src/media/child-limits.js';
 import { checkDeclaredSize, ImageDecodeError, LIMIT_INPUT_PIXELS } from '../../src/media/decoders/common.js';
 import { runTool } from '../../src/media/decoders/tools.js';
 import { watchedExiftoolFactory } from '../../src/media/exiftool-process.js';
@@ -119,7 +119,7 @@ describe('child process memory', () => {
   });
 
   it.runIf(process.platform !== 'win32')('runs a program under the limit and reports when it is exceeded', async () => {
-    const { command, args } = withMemoryLimit('sh', ['-c', 'ulimit -d'], 64 * 1024 * 1024);
+    const { command, args } = withLimits('sh', ['-c', 'ulimit -d'], 64 * 1024 * 1024);
     expect(await runTool(command, args)).toBe('65536\n');
     // perl building a 400 MB string under a 100 MB limit
     await expect(runTool('perl', ['-e', '$x = "a" x 400_000_000; print length $x'], 30_000, 100 * 1024 * 1024)).rejects.toThrow(
@@ -132,7 +132,7 @@ describe('child process memory', () => {
     const run = (script: string) =>
       new Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>((resolve) => {
         const started = Date.now();
-        const { command, args } = withMemoryLimit('perl', ['-e', script], 64 * 1024 * 1024, 1);
+        const { command, args } = withLimits('perl', ['-e', script], 64 * 1024 * 1024, 1);
         spawn(command, args, { stdio: 'ignore' }).on('close', (code, signal) => resolve({ code, signal, ms: Date.now() - started }));
       });
     const busy = await run('1 while 1');

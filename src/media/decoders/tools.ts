@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { constants as fsConstants } from 'node:fs';
 import { access, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { decoderMemoryBytes, formatLimit, isOutOfMemory, withMemoryLimit } from '../child-limits.js';
+import { decoderMemoryBytes, formatLimit, isOutOfMemory, withLimits } from '../child-limits.js';
 import { makeTempFolder } from '../../base/process-folders.js';
 
 const found = new Map<string, Promise<string | null>>();
@@ -58,7 +58,7 @@ function childEnv(): NodeJS.ProcessEnv {
  * needs); rejects with its stderr (trimmed) when it fails or runs past timeoutMs.
  */
 export function runTool(tool: string, args: string[], timeoutMs = 120_000, memoryBytes = decoderMemoryBytes()): Promise<string> {
-  const limited = process.platform === 'win32' ? { command: tool, args } : withMemoryLimit(tool, args, memoryBytes);
+  const limited = process.platform === 'win32' ? { command: tool, args } : withLimits(tool, args, memoryBytes);
   return new Promise((resolve, reject) => {
     execFile(limited.command, limited.args, { env: childEnv(), timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) {

@@ -5,6 +5,7 @@
 // taken at full size, turned upright.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { timeLimits } from '../child-limits.js';
 import { ImageDecodeError } from '../decoders/common.js';
 import type { VideoProbe } from './probe.js';
 import { decodeThreads, POSTER_DECODE_THREADS, requireVideoTools, runVideoTool, type VideoToolSettings } from './tools.js';
@@ -116,8 +117,7 @@ async function runFfmpeg(
         file,
         // processor time, for each of its threads: at the lowest priority under an import's load a 4K clip's poster
         // waited past 2 minutes on the clock; the clock ends only one that is stuck
-        cpuSeconds: (POSTER_TIMEOUT_MS / 1000) * POSTER_DECODE_THREADS,
-        timeoutMs: POSTER_TIMEOUT_MS * 10,
+        ...timeLimits(POSTER_TIMEOUT_MS, POSTER_DECODE_THREADS),
         memoryBytes: FFMPEG_MEMORY_BYTES,
         signal,
       })

@@ -7,7 +7,7 @@ import { access, chmod, constants, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { formatLimit, isOutOfMemory, ranOutOfCpu, withMemoryLimit } from '../child-limits.js';
+import { formatLimit, isOutOfMemory, ranOutOfCpu, withLimits } from '../child-limits.js';
 import { findTool } from '../decoders/tools.js';
 
 export interface VideoTools {
@@ -217,7 +217,7 @@ export function runVideoTool(
   },
 ): Promise<ToolOutput> {
   // ffmpeg would read keys from a terminal; ffprobe has no such option
-  const limited = withMemoryLimit(
+  const limited = withLimits(
     tools[which],
     ['-hide_banner', ...(which === 'ffmpeg' ? ['-nostdin'] : []), ...localInputsOnly(which, args)],
     options.memoryBytes,

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { formatLimit, isOutOfMemory, ranOutOfCpu, withMemoryLimit } from '../child-limits.js';
+import { formatLimit, isOutOfMemory, ranOutOfCpu, timeLimits, withLimits } from '../child-limits.js';
 import { ImageDecodeError } from '../decoders/common.js';
 import { FFMPEG_MEMORY_BYTES } from './poster.js';
 import type { Hwaccel } from '../../model/video.js';
@@ -49,12 +49,6 @@ const MIN_TIMEOUT_MS = 120_000;
 const TIMEOUT_PER_CLIP_MS = 6;
 /** Time given per frame: the same 6× its length for a clip at 30 frames a second. */
 const TIMEOUT_PER_FRAME_MS = 200;
-/**
- * The time is processor time, for each of the transcode's threads: at the lowest priority on a machine busy with an
- * import, a 12 s clip got no processor for 2 minutes and failed on the clock ("ran past its 120 s limit"), where it
- * needs ~2 processor seconds a second of 4K. The clock only ends one that is stuck, at 10× the time.
- */
-const CLOCK_TIMES_CPU = 10;
 
 /**
  * What a transcode may take (pure): time by the clip's length and by its real frames, whichever is less (a jump of
@@ -71,11 +65,10 @@ export function transcodeLimits(
   const byFrames = frames ? TIMEOUT_PER_FRAME_MS * frames : Infinity;
   const shorter = Math.min(byLength, byFrames);
   const budget = Math.max(MIN_TIMEOUT_MS, Number.isFinite(shorter) ? shorter : 0);
-  return {
-    cpuSeconds: Math.ceil(budget / 1000) * TRANSCODE_THREADS,
-    timeoutMs: budget * CLOCK_TIMES_CPU,
-    maxFrames: frames ? frames + Math.ceil(frames / 10) + 100 : null,
-  };
+  // processor time, for each thread: at the lowest priority on a machine busy with an import, a 12 s clip got no
+  // processor for 2 minutes and failed on the clock ("ran past its 120 s limit"), where 4K needs ~2 processor seconds
+  // a second of clip
+  return { ...timeLimits(budget, TRANSCODE_THREADS), maxFrames: frames ? frames + Math.ceil(frames / 10) + 100 : null };
 }
 
 /** ffmpeg's name of each encoder. */
@@ -192,7 +185,7 @@ async function runTranscode(input: string, dir: string, label: string, options: 
   const output = path.join(dir, 'video.mp4');
   const { cpuSeconds, timeoutMs, maxFrames } = transcodeLimits(options.durationMs, options.frames);
   const args = localInputsOnly('ffmpeg', transcodeArgs(input, output, options.maxHeight, encoder, tools.variableFrameRate, maxFrames));
-  const limited = withMemoryLimit(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], FFMPEG_MEMORY_BYTES, cpuSeconds);
+  const limited = withLimits(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', ...args], FFMPEG_MEMORY_BYTES, cpuSeconds);
   await new Promise<void>((resolve, reject) => {
     const child = spawn(limited.command, limited.args, { env: tools.env, stdio: ['ignore', 'pipe', 'pipe'] });
     if (child.pid !== undefined) {
