@@ -50,6 +50,7 @@ export function SharedLinkPage({ token }: { token: string }) {
   }, [token, loadPage]);
 
   useEffect(() => {
+    document.title = 'Shared link · Shoebox'; // until the link's own title is known
     void start();
   }, [start]);
 
@@ -61,7 +62,12 @@ export function SharedLinkPage({ token }: { token: string }) {
       </main>
     );
   }
-  if (!link) return <main className="visit-page" aria-busy="true" />;
+  if (!link)
+    return (
+      <main className="visit-page" aria-busy="true">
+        <div className="page-loading" role="status" aria-label="Opening the link" />
+      </main>
+    );
   if (link.locked) return <PasswordForm token={token} title={link.title} owner={link.owner} onUnlocked={() => void start()} />;
 
   const upload = async (files: FileList | null) => {
