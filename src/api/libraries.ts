@@ -68,6 +68,7 @@ export const inPlaceLibraryInfo = z.object({
   createdAt: z.string(),
   counts: z.object({
     photos: z.number().int().describe('photos its files are (also those uploaded before: same bytes), offline ones included'),
+    videos: z.number().int().describe('of the photos, how many are videos'),
     offline: z.number().int(),
     files: z.number().int().describe('files that are photos (several may be one photo: same bytes)'),
     refused: z.number().int(),

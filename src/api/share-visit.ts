@@ -53,7 +53,13 @@ export const visitedLinkInfo = z.object({
   allowUpload: z.boolean(),
   expiresAt: z.string().nullable(),
 });
-export const visitorPhotoPage = z.object({ items: z.array(visitorPhoto), total: z.number().int(), page: z.number().int(), limit: z.number().int() });
+export const visitorPhotoPage = z.object({
+  items: z.array(visitorPhoto),
+  total: z.number().int(),
+  videos: z.number().int().describe('how many of the total are videos'),
+  page: z.number().int(),
+  limit: z.number().int(),
+});
 
 const cookieName = (link: VisitedLink) => `shoebox_link_${link.id}`;
 
@@ -172,7 +178,10 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
           .orderBy(...TIMELINE_ORDER)
           .limit(limit)
           .offset((page - 1) * limit),
-        rows<{ n: number }>(db, sql`select count(*)::int as n from photos p where ${inLink}`),
+        rows<{ n: number; videos: number }>(
+          db,
+          sql`select count(*)::int as n, count(*) filter (where p.mime like 'video/%')::int as videos from photos p where ${inLink}`,
+        ),
       ]);
       return {
         items: items.map((row) => {
@@ -183,6 +192,7 @@ export function shareVisitRoutes(app: FastifyInstance, context: Resources): void
           return { id, filename, takenAt, width, height, mime, type, durationMs, motion, colour, hasThumbnail, location };
         }),
         total: counted?.n ?? 0,
+        videos: counted?.videos ?? 0,
         page,
         limit,
       };

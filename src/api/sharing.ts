@@ -37,6 +37,7 @@ export const linkSummary = z.object({
   albumId: z.string().nullable(),
   albumName: z.string().nullable(),
   photoCount: z.number().int(),
+  videoCount: z.number().int().describe('how many of them are videos'),
   description: z.string().nullable(),
   hasPassword: z.boolean(),
   expiresAt: z.string().nullable(),

@@ -18,6 +18,7 @@ const trashItem = photoListItem.extend({
 export const trashList = z.object({
   items: z.array(trashItem),
   total: z.number().int(),
+  videos: z.number().int().describe('how many of the total are videos'),
   page: z.number().int(),
   limit: z.number().int(),
   retentionDays: z.number().int().describe('days a photo stays in the trash (SHOEBOX_TRASH_DAYS); 0: until emptied'),

@@ -213,6 +213,10 @@ for (const [size, viewport] of [
         const { page, errors } = await openPage(visitor);
         await page.goto(`${server.url}${made.body.path}`);
         await poll(() => page.getByTestId('visit-tile-video').textContent()).toContain('0:02');
+        // a clip is not called a photo, by the visitor's page or the owner's list of links (before: "2 photos")
+        expect(await page.getByTestId('link-facts').textContent()).toContain('1 photo and 1 video');
+        const links = (await json(`${server.url}/api/shared-links`)).body.items as { id: string; photoCount: number; videoCount: number }[];
+        expect(links.find((link) => link.id === made.body.id)).toMatchObject({ photoCount: 2, videoCount: 1 });
         await page.getByRole('button', { name: 'Open lisbon.mp4' }).click();
         const player = page.getByTestId('visitor-video');
         await poll(() => player.evaluate((video: HTMLVideoElement) => video.readyState)).toBeGreaterThanOrEqual(1);
@@ -344,6 +348,18 @@ for (const [size, viewport] of [
         expect(errors).toEqual([]);
       } finally {
         expect((await json(`${server.url}/api/stacks/${made.body.id}`, { method: 'DELETE' })).status).toBe(200);
+      }
+      // and so does the trash (before: "2 photos", "Restore 2 photos")
+      const trashed = [ids['still.jpg']!, refusedClip];
+      for (const id of trashed) expect((await json(`${server.url}/api/photos/${id}`, { method: 'DELETE' })).status).toBe(204);
+      try {
+        await page.goto(`${server.url}/trash`);
+        await poll(() => page.getByTestId('trash-count').textContent()).toContain('1 photo and 1 video');
+        await page.getByTestId('select-all').check();
+        expect(await page.getByTestId('restore').textContent()).toBe('Restore 1 photo and 1 video');
+        expect(errors).toEqual([]);
+      } finally {
+        expect((await json(`${server.url}/api/trash/restore`, { method: 'POST', json: { ids: trashed } })).status).toBe(200);
       }
       await page.close();
     }, 60_000);

@@ -38,7 +38,7 @@ export interface InPlaceLibrary {
   scanError: string | null;
   lastScanAt: string | null;
   createdAt: string;
-  counts: { photos: number; offline: number; files: number; refused: number };
+  counts: { photos: number; videos: number; offline: number; files: number; refused: number };
 }
 
 /** Exclusion patterns the folders' listing is asked to skip (`**\/@eaDir/**`): globs within limits (glob.ts). */
@@ -138,12 +138,14 @@ export async function requestScan(lib: Library, id: string): Promise<boolean> {
 
 // photos: every photo a file of the library is, also one uploaded before the folder was added (its file links to
 // it), and the library's offline photos; not only those it made (a folder of photos already uploaded read 0 photos).
+const itsPhotos = sql`photos p join (
+    select f.photo_id as id from library_files f
+    where f.library_id = libraries.id and f.missing_since is null and f.error is null and f.photo_id is not null
+    union select q.id from photos q where q.library_id = libraries.id) x on x.id = p.id
+  where p.deleted_at is null`;
 const countsSql = sql<InPlaceLibrary['counts']>`json_build_object(
-  'photos', (select count(*)::int from photos p join (
-               select f.photo_id as id from library_files f
-               where f.library_id = libraries.id and f.missing_since is null and f.error is null and f.photo_id is not null
-               union select q.id from photos q where q.library_id = libraries.id) x on x.id = p.id
-             where p.deleted_at is null),
+  'photos', (select count(*)::int from ${itsPhotos}),
+  'videos', (select count(*)::int from ${itsPhotos} and p.mime like 'video/%'),
   'offline', (select count(*)::int from photos p where p.library_id = libraries.id and p.deleted_at is null and p.offline_at is not null),
   'files', (select count(*)::int from library_files f where f.library_id = libraries.id and f.missing_since is null and f.error is null),
   'refused', (select count(*)::int from library_files f where f.library_id = libraries.id and f.missing_since is null and f.error is not null))`;

@@ -38,6 +38,8 @@ export interface LinkSummary {
   albumId: string | null;
   albumName: string | null;
   photoCount: number;
+  /** Of them, videos (the owner's list says "3 photos and 1 video"). */
+  videoCount: number;
   description: string | null;
   hasPassword: boolean;
   expiresAt: string | null;
@@ -56,6 +58,7 @@ interface LinkListRow {
   album_id: string | null;
   album_name: string | null;
   photo_count: number;
+  video_count: number;
   description: string | null;
   has_password: boolean;
   expires_at: string | Date | null;
@@ -78,6 +81,7 @@ function toSummary(row: LinkListRow): LinkSummary {
     albumId: row.album_id,
     albumName: row.album_name,
     photoCount: row.photo_count,
+    videoCount: row.video_count,
     description: row.description,
     hasPassword: row.has_password,
     expiresAt,
@@ -109,11 +113,16 @@ export async function listLinks(lib: Library, options: { albumId?: string; id?: 
     lib.db,
     sql`select l.id, l.token, l.album_id, a.name as album_name, l.description, l.password_hash is not null as has_password,
           l.expires_at, l.allow_download, l.allow_upload, l.keep_metadata, l.view_count, l.last_viewed_at, l.created_at,
-          case when l.album_id is null
-            then (select count(*)::int from share_link_photos lp join photos p on p.id = lp.photo_id where lp.link_id = l.id and p.deleted_at is null)
-            else (select count(*)::int from album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = l.album_id and p.deleted_at is null)
-          end as photo_count
+          counts.photo_count, counts.video_count
         from share_links l left join albums a on a.id = l.album_id
+        cross join lateral (
+          select count(*)::int as photo_count, count(*) filter (where p.mime like 'video/%')::int as video_count
+          from photos p
+          where p.deleted_at is null and p.id in (
+            select lp.photo_id from share_link_photos lp where l.album_id is null and lp.link_id = l.id
+            union all
+            select ap.photo_id from album_photos ap where ap.album_id = l.album_id)
+        ) counts
         where ${ownsSql(lib, 'l')}
           ${options.albumId ? sql`and l.album_id = ${options.albumId}::uuid` : sql``}
           ${options.id ? sql`and l.id = ${options.id}::uuid` : sql``}

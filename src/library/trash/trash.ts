@@ -143,7 +143,7 @@ export async function listTrash(lib: Library, query: { page: number; limit: numb
       .limit(query.limit)
       .offset((query.page - 1) * query.limit),
     lib.db
-      .select({ total: sql<number>`count(*)::int` })
+      .select({ total: sql<number>`count(*)::int`, videos: sql<number>`count(*) filter (where ${photos.mime} like 'video/%')::int` })
       .from(photos)
       .where(where),
   ]);
@@ -154,6 +154,7 @@ export async function listTrash(lib: Library, query: { page: number; limit: numb
       expiresAt: trashExpiry(photo.deletedAt!, days)?.toISOString() ?? null,
     })),
     total: count?.total ?? 0,
+    videos: count?.videos ?? 0,
     page: query.page,
     limit: query.limit,
     retentionDays: days,

@@ -98,6 +98,26 @@ export function photosAndVideos(total: number, videos: number): string {
   return `${plural(photos, 'photo', 'photos')} and ${plural(videos, 'video', 'videos')}`;
 }
 
+/** A count of chosen items in words: `n` of them, with the noun that fits what they are. */
+export type Counted = (n: number) => string;
+
+/**
+ * Words for counts of chosen items, by their types (undefined: an item not loaded, its kind unknown): all of them
+ * "2 photos and 1 video"; some of them (those an action changed) "3 photos" or "3 videos" when all are one kind, else
+ * "3 items". A video is not a photo: "Move 1 photo to the trash?" over a clip reads as a mistake.
+ */
+export function countedByMime(mimes: readonly (string | undefined)[]): Counted {
+  const known = mimes.filter((mime) => mime !== undefined);
+  const videos = known.filter((mime) => mime.startsWith('video/')).length;
+  const allKnown = known.length === mimes.length;
+  return (n) => {
+    if (allKnown && videos === 0) return plural(n, 'photo', 'photos');
+    if (allKnown && videos === known.length && videos > 0) return plural(n, 'video', 'videos');
+    if (allKnown && n === mimes.length) return photosAndVideos(n, videos);
+    return plural(n, 'item', 'items');
+  };
+}
+
 /** A stack's members in words: "3 photos", "2 photos and 1 video" (a burst or a hand-made stack may hold clips). */
 export const stackedItems = (members: readonly { photo: { mime: string } }[]): string =>
   photosAndVideos(members.length, members.filter((m) => m.photo.mime.startsWith('video/')).length);

@@ -6,7 +6,7 @@ import { ModelList } from '../components/jobs/ModelList.js';
 import { StateSummary } from '../components/jobs/StateSummary.js';
 import { StepList } from '../components/jobs/StepList.js';
 import { formatEta, formatRate } from '../components/relative-time.js';
-import { formatCount } from '../lib/format.js';
+import { formatCount, plural } from '../lib/format.js';
 import { finishedCount, jobsStore, useJobs, workingCount, type JobsState } from '../store/jobs.js';
 
 /** The pipeline at work: photos per state, progress per step, speed and time left, failures to retry, models. */
@@ -81,7 +81,7 @@ function Overview({ jobs }: { jobs: JobsState }) {
       <h2 id="jobs-overview-title" className="jobs-headline" data-testid="jobs-working" data-value={working}>
         {working > 0 ? (
           <>
-            <span className="spinner spinner-inline" aria-hidden="true" /> {formatCount(working)} {working === 1 ? 'photo' : 'photos'} to process
+            <span className="spinner spinner-inline" aria-hidden="true" /> {plural(working, 'item', 'items')} to process
           </>
         ) : (
           'All caught up: nothing waiting'
@@ -96,7 +96,7 @@ function Overview({ jobs }: { jobs: JobsState }) {
             aria-valuemin={0}
             aria-valuemax={batch.total}
             aria-valuenow={batch.done}
-            aria-valuetext={`${batch.done} of ${batch.total} photos done`}
+            aria-valuetext={`${batch.done} of ${batch.total} items done`}
             data-testid="batch-progress"
           >
             <span style={{ width: `${percent}%` }} />
@@ -118,11 +118,11 @@ function Overview({ jobs }: { jobs: JobsState }) {
         <div>
           <dt>Queue</dt>
           <dd data-testid="jobs-queue" data-value={snapshot.queue.depth}>
-            {formatCount(snapshot.queue.depth)} {snapshot.queue.depth === 1 ? 'photo' : 'photos'}
+            {plural(snapshot.queue.depth, 'item', 'items')}
           </dd>
         </div>
       </dl>
-      <p className="muted jobs-rate-note">Speed counts the photos finished over the last {windowText(snapshot.rate.windowSeconds)}.</p>
+      <p className="muted jobs-rate-note">Speed counts the photos and videos finished over the last {windowText(snapshot.rate.windowSeconds)}.</p>
     </section>
   );
 }

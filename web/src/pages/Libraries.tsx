@@ -7,7 +7,7 @@ import type { AllowedRoot, InPlaceFile, InPlaceLibrary, WatchMode } from '../cli
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { FormError } from '../components/FormError.js';
 import { useAction } from '../hooks/useAction.js';
-import { formatCount } from '../lib/format.js';
+import { formatCount, photosAndVideos } from '../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
 const lines = (text: string) =>
@@ -183,7 +183,7 @@ function LibraryCard({ library, onChanged }: { library: InPlaceLibrary; onChange
       <div className="library-card-head">
         <h2>{library.name}</h2>
         <span className="muted">
-          {formatCount(library.counts.photos)} {library.counts.photos === 1 ? 'photo' : 'photos'}
+          {photosAndVideos(library.counts.photos, library.counts.videos)}
           {library.counts.files > library.counts.photos - library.counts.offline ? ` in ${formatCount(library.counts.files)} files (some are copies)` : ''}
           {library.counts.offline ? ` · ${formatCount(library.counts.offline)} offline` : ''}
           {library.counts.refused ? ` · ${formatCount(library.counts.refused)} ${library.counts.refused === 1 ? 'file' : 'files'} refused` : ''}

@@ -3,7 +3,7 @@ import { ApiError } from '../api.js';
 import { visitorApi, type VisitedLink, type VisitorPhoto } from '../client/sharing.js';
 import { useAction } from '../hooks/useAction.js';
 import { messageOf } from '../hooks/useResource.js';
-import { formatClipLength, formatCount } from '../lib/format.js';
+import { formatClipLength, formatCount, photosAndVideos } from '../lib/format.js';
 import { MotionIcon, PlayIcon } from '../components/PhotoTile.js';
 import { VisitorMedia } from '../components/sharing/VisitorMedia.js';
 import '../styles/sharing.css';
@@ -23,6 +23,7 @@ export function SharedLinkPage({ token }: { token: string }) {
   } | null>(null);
   const [photos, setPhotos] = useState<VisitorPhoto[]>([]);
   const [total, setTotal] = useState(0);
+  const [videos, setVideos] = useState(0);
   const [open, setOpen] = useState<number | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -31,6 +32,7 @@ export function SharedLinkPage({ token }: { token: string }) {
       const answer = await visitorApi.photos(token, page, PAGE);
       setPhotos((list) => (page === 1 ? answer.items : [...list, ...answer.items]));
       setTotal(answer.total);
+      setVideos(answer.videos);
     },
     [token],
   );
@@ -81,15 +83,12 @@ export function SharedLinkPage({ token }: { token: string }) {
     });
     const body = (await response.json().catch(() => null)) as {
       message?: string;
-      items?: { duplicate?: boolean; error?: string }[];
+      items?: { duplicate?: boolean; error?: string; type?: string }[];
     } | null;
-    const added = body?.items?.filter((item) => item.duplicate === false).length ?? 0;
+    const addedItems = body?.items?.filter((item) => item.duplicate === false) ?? [];
+    const added = photosAndVideos(addedItems.length, addedItems.filter((item) => item.type === 'video').length);
     const there = body?.items?.filter((item) => item.duplicate === true).length ?? 0;
-    setNotice(
-      response.ok
-        ? `Added ${formatCount(added)} ${added === 1 ? 'photo' : 'photos'}${there > 0 ? ` (${formatCount(there)} already there)` : ''}. Thank you!`
-        : (body?.message ?? 'The upload failed.'),
-    );
+    setNotice(response.ok ? `Added ${added}${there > 0 ? ` (${formatCount(there)} already there)` : ''}. Thank you!` : (body?.message ?? 'The upload failed.'));
     await loadPage(1);
   };
 
@@ -99,8 +98,8 @@ export function SharedLinkPage({ token }: { token: string }) {
       <div className="visit-head">
         <div>
           <h1 data-testid="link-title">{link.title}</h1>
-          <p className="muted">
-            Shared by {link.owner} · {formatCount(total)} {total === 1 ? 'photo' : 'photos'}
+          <p className="muted" data-testid="link-facts">
+            Shared by {link.owner} · {photosAndVideos(total, videos)}
             {link.expiresAt ? ` · until ${new Date(link.expiresAt).toLocaleDateString()}` : ''}
           </p>
           {link.description ? <p>{link.description}</p> : null}

@@ -5,7 +5,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { PhotoGrid } from '../components/PhotoGrid.js';
 import { formatInstant, formatRelative } from '../components/relative-time.js';
-import { formatCount } from '../lib/format.js';
+import { countedByMime, formatCount, photosAndVideos, plural } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { errorText } from '../lib/errors.js';
 
@@ -14,6 +14,8 @@ const PAGE = 200;
 interface TrashState {
   items: TrashedPhoto[];
   total: number;
+  /** Of the total, videos. */
+  videos: number;
   retentionDays: number;
   status: 'loading' | 'ready' | 'error';
   error: string | null;
@@ -28,7 +30,6 @@ interface DayGroup {
   expiresAt: string | null;
 }
 
-const photos = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}`;
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 
 /** "Today", "Yesterday", or the date: the day (in the viewer's zone) a photo was moved to the trash. */
@@ -62,7 +63,7 @@ function byDay(items: readonly TrashedPhoto[]): DayGroup[] {
  * range, or a whole day), restore them or delete them for good; or empty the trash.
  */
 export function TrashPage() {
-  const [state, setState] = useState<TrashState>({ items: [], total: 0, retentionDays: 30, status: 'loading', error: null, loadingMore: false });
+  const [state, setState] = useState<TrashState>({ items: [], total: 0, videos: 0, retentionDays: 30, status: 'loading', error: null, loadingMore: false });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const anchor = useRef<string | null>(null);
   const [confirm, setConfirm] = useState<'selected' | 'all' | null>(null);
@@ -77,7 +78,15 @@ export function TrashPage() {
   const load = useCallback(async () => {
     try {
       const page = await listTrash(1, PAGE);
-      setState({ items: page.items, total: page.total, retentionDays: page.retentionDays, status: 'ready', error: null, loadingMore: false });
+      setState({
+        items: page.items,
+        total: page.total,
+        videos: page.videos,
+        retentionDays: page.retentionDays,
+        status: 'ready',
+        error: null,
+        loadingMore: false,
+      });
       // a selection of photos no longer there is no selection
       const present = new Set(page.items.map((item) => item.id));
       setSelected((s) => new Set([...s].filter((id) => present.has(id))));
@@ -97,7 +106,14 @@ export function TrashPage() {
       const page = await listTrash(Math.floor(state.items.length / PAGE) + 1, PAGE);
       setState((s) => {
         const known = new Set(s.items.map((item) => item.id));
-        return { ...s, items: [...s.items, ...page.items.filter((item) => !known.has(item.id))], total: page.total, loadingMore: false, error: null };
+        return {
+          ...s,
+          items: [...s.items, ...page.items.filter((item) => !known.has(item.id))],
+          total: page.total,
+          videos: page.videos,
+          loadingMore: false,
+          error: null,
+        };
       });
     } catch (error) {
       setState((s) => ({ ...s, loadingMore: false, error: errorText(error) }));
@@ -140,11 +156,18 @@ export function TrashPage() {
   /** Photos left the trash: out of the list and the selection at once, then the list as the server has it. */
   const removed = (ids: readonly string[]) => {
     const gone = new Set(ids);
-    setState((s) => ({ ...s, items: s.items.filter((item) => !gone.has(item.id)), total: Math.max(0, s.total - gone.size) }));
+    setState((s) => {
+      const goneVideos = s.items.filter((item) => gone.has(item.id) && item.mime.startsWith('video/')).length;
+      return { ...s, items: s.items.filter((item) => !gone.has(item.id)), total: Math.max(0, s.total - gone.size), videos: Math.max(0, s.videos - goneVideos) };
+    });
     setSelected(new Set());
     anchor.current = null;
     void load();
   };
+
+  /** The selection's counts in words: "2 photos", "1 photo and 1 video". */
+  const mimeOf = useMemo(() => new Map(state.items.map((item) => [item.id, item.mime])), [state.items]);
+  const chosen = countedByMime([...selected].map((id) => mimeOf.get(id)));
 
   const restore = async () => {
     const ids = [...selected];
@@ -152,7 +175,7 @@ export function TrashPage() {
     setActionError(null);
     try {
       const { restored } = await restoreFromTrash(ids);
-      setNotice({ text: `Restored ${photos(restored)} to your library.`, restored: true });
+      setNotice({ text: `Restored ${chosen(restored)} to your library.`, restored: true });
       removed(ids);
     } catch (error) {
       setActionError(`Could not restore: ${errorText(error)}`);
@@ -168,7 +191,8 @@ export function TrashPage() {
     setActionError(null);
     try {
       const { deleted } = await deleteFromTrash(ids);
-      setNotice({ text: which === 'all' ? `Emptied the trash: deleted ${photos(deleted)} for good.` : `Deleted ${photos(deleted)} for good.` });
+      const all = (n: number) => (n === state.total ? photosAndVideos(n, state.videos) : plural(n, 'item', 'items'));
+      setNotice({ text: which === 'all' ? `Emptied the trash: deleted ${all(deleted)} for good.` : `Deleted ${chosen(deleted)} for good.` });
       setConfirm(null);
       if (ids) removed(ids);
       else removed(state.items.map((item) => item.id));
@@ -182,8 +206,8 @@ export function TrashPage() {
 
   const retention =
     state.retentionDays > 0
-      ? `Photos stay in the trash for ${formatCount(state.retentionDays)} ${state.retentionDays === 1 ? 'day' : 'days'}, then they are deleted for good.`
-      : 'Photos stay in the trash until you empty it.';
+      ? `Items stay in the trash for ${plural(state.retentionDays, 'day', 'days')}, then they are deleted for good.`
+      : 'Items stay in the trash until you empty it.';
   const count = selected.size;
   const everything = state.items.length > 0 && count === state.items.length;
 
@@ -193,7 +217,7 @@ export function TrashPage() {
         <h1>Trash</h1>
         {state.status === 'ready' && state.total > 0 ? (
           <p className="trash-summary" data-testid="trash-count" data-value={state.total}>
-            {photos(state.total)} · <span className="muted">{retention}</span>
+            {photosAndVideos(state.total, state.videos)} · <span className="muted">{retention}</span>
           </p>
         ) : null}
       </div>
@@ -215,7 +239,7 @@ export function TrashPage() {
           {count > 0 ? (
             <>
               <button type="button" className="button button-primary" onClick={() => void restore()} disabled={busy !== null} data-testid="restore">
-                {busy === 'restore' ? 'Restoring…' : `Restore ${photos(count)}`}
+                {busy === 'restore' ? 'Restoring…' : `Restore ${chosen(count)}`}
               </button>
               <button
                 type="button"
@@ -321,7 +345,7 @@ export function TrashPage() {
 
       <ConfirmDialog
         open={confirm !== null}
-        title={confirm === 'all' ? 'Empty the trash?' : `Delete ${photos(count)} for good?`}
+        title={confirm === 'all' ? 'Empty the trash?' : `Delete ${chosen(count)} for good?`}
         confirmLabel={confirm === 'all' ? `Delete all ${formatCount(state.total)}` : 'Delete for good'}
         danger
         busy={busy === 'delete'}
@@ -330,7 +354,7 @@ export function TrashPage() {
       >
         <p>
           {confirm === 'all'
-            ? `All ${photos(state.total)} in the trash are deleted for good: their files and everything Shoebox found in them.`
+            ? `All ${photosAndVideos(state.total, state.videos)} in the trash are deleted for good: their files and everything Shoebox found in them.`
             : 'Their files and everything Shoebox found in them are removed.'}
         </p>
         <p>This cannot be undone.</p>

@@ -2,6 +2,7 @@ import type { Ref } from 'react';
 import type { DuplicateGroup } from '../../client/duplicates.js';
 import { tierLabel } from './evidence.js';
 import { MemberCard } from './MemberCard.js';
+import { countedByMime, formatCount, plural, stackedItems } from '../../lib/format.js';
 
 interface Props {
   ref?: Ref<HTMLElement>;
@@ -77,7 +78,7 @@ export function GroupCard({
           </span>
         </h2>
         <span className={`badge ${duplicate ? 'badge-partial' : 'badge-processing'}`}>
-          {members.length} {duplicate ? 'photos' : 'frames'}
+          {duplicate ? stackedItems(members) : plural(members.length, 'frame', 'frames')}
         </span>
         {duplicate && tiers.length ? <span className="muted dup-group-tiers">found by {tiers.join(', ').toLowerCase()}</span> : null}
         {group.keeperId && group.keeperWhy.length > 0 ? (
@@ -114,7 +115,7 @@ export function GroupCard({
               ? 'Moving to the trash…'
               : trashCount === 0
                 ? 'Keep them all'
-                : `Keep ${keep.size === 1 ? 'the chosen photo' : `${keep.size} photos`}, move ${trashCount} to the trash`}
+                : `Keep ${countedByMime(members.filter((m) => keep.has(m.photo.id)).map((m) => m.photo.mime))(keep.size)}, move ${formatCount(trashCount)} to the trash`}
             <kbd aria-hidden="true">Enter</kbd>
           </button>
         ) : null}

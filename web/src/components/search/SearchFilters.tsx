@@ -2,7 +2,7 @@
 // goes straight into the URL (the search runs again); both arms of the search apply them before ranking.
 import { useEffect, useId, useState } from 'react';
 import { photoUrls } from '../../api.js';
-import { leastRatingText } from '../../lib/format.js';
+import { leastRatingText, plural } from '../../lib/format.js';
 import { Link } from '../../lib/router.js';
 import { suggest, type Category, type PersonChoice, type SearchFilters } from '../../client/search.js';
 
@@ -180,7 +180,7 @@ function CategoryList({
                 onChange={(event) => onToggle(category.name, event.target.checked)}
               />
               <span>{category.label}</span>
-              <span className="filter-count" aria-label={`${category.photoCount} photos`}>
+              <span className="filter-count" aria-label={plural(category.photoCount, 'item', 'items')}>
                 {category.photoCount}
               </span>
             </label>
@@ -231,7 +231,7 @@ function PeopleList({ people, selected, onToggle }: { people: PersonChoice[]; se
                 <span className="filter-face" aria-hidden="true" />
               )}
               <span>{person.name ?? 'Unnamed person'}</span>
-              <span className="filter-count" aria-label={`${person.photoCount} photos`}>
+              <span className="filter-count" aria-label={plural(person.photoCount, 'item', 'items')}>
                 {person.photoCount}
               </span>
             </label>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { linkUrl, sharingApi, type LinkSummary } from '../../client/sharing.js';
-import { formatCount } from '../../lib/format.js';
+import { formatCount, photosAndVideos } from '../../lib/format.js';
 import { LinkClipWarning } from './LinkClipWarning.js';
 
 /** Share links with their address (copy), settings, views, and revoke. */
@@ -25,7 +25,8 @@ export function LinkList({ links, onChange }: { links: LinkSummary[]; onChange: 
             {copied === link.id ? 'Copied' : 'Copy'}
           </button>
           <p className="muted share-link-facts">
-            {link.albumName ?? link.description ?? `${formatCount(link.photoCount)} photos`} · {link.hasPassword ? 'password' : 'no password'} ·{' '}
+            {link.albumName ?? link.description ?? 'Chosen items'} · {photosAndVideos(link.photoCount, link.videoCount)} ·{' '}
+            {link.hasPassword ? 'password' : 'no password'} ·{' '}
             {link.expiresAt ? (link.expired ? `expired ${link.expiresAt.slice(0, 10)}` : `until ${link.expiresAt.slice(0, 10)}`) : 'no expiry'} ·{' '}
             {link.allowDownload ? (link.keepMetadata ? 'downloads on, with location' : 'downloads on, without location') : 'downloads off'}
             {link.allowUpload ? ' · uploads on' : ''} · {formatCount(link.viewCount)} {link.viewCount === 1 ? 'view' : 'views'}

@@ -2,39 +2,21 @@
 import { trashPhotos, updatePhotos } from '../../client/library.js';
 import { stackPhotos, unstack } from '../../client/stacks.js';
 import { restoreFromTrash } from '../../client/trash.js';
-import { formatCount, photosAndVideos, plural, stackedItems } from '../../lib/format.js';
+import { countedByMime, formatCount, stackedItems, type Counted } from '../../lib/format.js';
 import { library } from '../../store/library.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import type { ToastMessage } from './Toast.js';
 
 export const photos = (n: number) => `${formatCount(n)} ${n === 1 ? 'photo' : 'photos'}`;
 
-/** A count of chosen items in words: `n` of them, with the noun that fits what they are. */
-export type Counted = (n: number) => string;
-
-/**
- * Words for counts of the chosen items, by what the ordering says they are: all of them "2 photos and 1 video"; some
- * of them (those an action changed) "3 photos" or "3 videos" when all are one kind, else "3 items". A video is not a
- * photo: "Move 1 photo to the trash?" over a clip reads as a mistake.
- */
+/** Words for counts of the chosen items, by what the ordering says they are (countedByMime). */
 export function countedAs(sequence: PhotoSequence, ids: readonly string[]): Counted {
-  let videos = 0;
-  let known = 0;
-  for (const id of ids) {
-    const offset = sequence.indexOf(id);
-    const item = offset === undefined ? undefined : sequence.photoAt(offset);
-    if (!item) continue;
-    known++;
-    if (item.mime.startsWith('video/')) videos++;
-  }
-  const onlyPhotos = known === ids.length && videos === 0;
-  const onlyVideos = known === ids.length && videos === known && known > 0;
-  return (n) => {
-    if (onlyPhotos) return photos(n);
-    if (onlyVideos) return plural(n, 'video', 'videos');
-    if (known === ids.length && n === ids.length) return photosAndVideos(n, videos);
-    return plural(n, 'item', 'items');
-  };
+  return countedByMime(
+    ids.map((id) => {
+      const offset = sequence.indexOf(id);
+      return offset === undefined ? undefined : sequence.photoAt(offset)?.mime;
+    }),
+  );
 }
 
 /** Whether every chosen photo is loaded and has the flag (then the button takes it back). */
