@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import type { Settings } from '../config/settings.js';
 import type { ExportLayout, ExportSource, ExportPhoto } from '../library/export/index.js';
+import type { HandStacks } from '../library/stacks/index.js';
 import type { ShoeboxClient } from './client.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 import { createProgress } from './progress.js';
@@ -66,6 +67,7 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
       // the server names a Live Photo's MOV as it came, and a motion photo's video, taken out of the still, by the still
       return { name, embedded: name === fallback, open: () => body(route) };
     },
+    handStacks: (photoIds) => client.request<HandStacks>('POST', '/api/stacks/by-hand', { photoIds }),
   };
 }
 

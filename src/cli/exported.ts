@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TakeoutTarget } from '../library/takeout/index.js';
 import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportCollections } from '../media/albums-file.js';
-import { MAX_PHOTOS_FILE_BYTES, parsePhotosDocument, PHOTOS_FILE, type ExportedPhoto } from '../media/photos-file.js';
+import { MAX_PHOTOS_FILE_BYTES, parsePhotosDocument, PHOTOS_FILE, type ExportedPhoto, type PhotosDocument } from '../media/photos-file.js';
 import { counted } from '../base/plural.js';
 
 export interface ExportRead extends ExportCollections {
@@ -16,6 +16,9 @@ export interface ExportRead extends ExportCollections {
   problem?: string;
   /** The photos' facts the files do not carry (empty for an export from before them, or when not read). */
   photos: ExportedPhoto[];
+  /** Stacks made or changed by hand, and pairs taken apart by hand (./exported-stacks.ts restores them). */
+  stacks: PhotosDocument['stacks'];
+  apart: PhotosDocument['apart'];
   /** Why the photos file was not read. */
   photosProblem?: string;
   /** The time each original is dated by, by its path, where its file's time dates it. */
@@ -63,7 +66,8 @@ export async function readExport(root: string): Promise<ExportRead | null> {
   if (!hasManifest || !albums) return null;
   const at = (file: string) => path.join(root, ...file.split('/'));
   const own = new Set([manifest, at(ALBUMS_FILE), ...(photos ? [at(PHOTOS_FILE)] : [])]);
-  const listed = photos && 'value' in photos ? photos.value : [];
+  const document: PhotosDocument = photos && 'value' in photos ? photos.value : { photos: [], stacks: [], apart: [] };
+  const listed = document.photos;
   const fileTimes = new Map<string, Date>();
   for (const photo of listed) {
     for (const video of photo.embeddedMotion ?? []) own.add(at(video));
@@ -73,6 +77,8 @@ export async function readExport(root: string): Promise<ExportRead | null> {
     ...('value' in albums ? albums.value : { albums: [], archived: [], problem: albums.problem }),
     own,
     photos: listed,
+    stacks: document.stacks,
+    apart: document.apart,
     ...(photos && 'problem' in photos ? { photosProblem: photos.problem } : {}),
     fileTimes,
   };

@@ -13,7 +13,8 @@ import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
 import { serverAlbums, serverArchive } from './album-placing.js';
-import { placeAsExported, readExport } from './exported.js';
+import { placeAsExported, readExport, type ExportRead } from './exported.js';
+import { hasStackFacts, photoOfFile, restoreStacks, serverStackHands, stackedPhotos, type StackHands } from './exported-stacks.js';
 import { counted } from '../base/plural.js';
 
 interface ImportFlags {
@@ -56,6 +57,12 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
       await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) }, setEdit);
     }
     if (flags.wait) await waitRemote(server, tally.added);
+    // the server stacks the photos by the rules as it processes them: the hand's changes go on once it has
+    if (exported && hasStackFacts(exported)) {
+      const photoOf = photoOfFile(tally.photoOf, root);
+      await waitRemote(server, notWaited(stackedPhotos(exported, photoOf), flags.wait ? tally.added : []));
+      await restoreStacks(exported, photoOf, serverStackHands(server));
+    }
     return;
   }
 
@@ -73,7 +80,38 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     else if (tally.added.length > 0) {
       process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
     }
+    if (exported && hasStackFacts(exported)) await restoreLocalStacks(lib, exported, photoOfFile(tally.photoOf, root), tally.added, flags.wait === true);
   });
+}
+
+/** The photos not yet waited on. */
+const notWaited = (ids: string[], waited: string[]) => ids.filter((id) => !waited.includes(id));
+
+/**
+ * The export's stacks by hand in the library, once its pipeline processed their photos (with --wait; without it
+ * nothing processes them here, and the report says how to restore them: the same import again, with --wait).
+ */
+async function restoreLocalStacks(lib: Library, exported: ExportRead, photoOf: (file: string) => string | undefined, added: string[], waiting: boolean) {
+  if (!waiting) {
+    process.stderr.write(
+      'Stacks made or taken apart by hand and covers picked are restored once the photos are processed: import the folder again with --wait (nothing is added twice).\n',
+    );
+    return;
+  }
+  await waitLocal(lib, notWaited(stackedPhotos(exported, photoOf), added));
+  const [stacks, { getPhotoDetail }] = await Promise.all([import('../library/stacks/index.js'), import('../library/photo-detail/index.js')]);
+  const hands: StackHands = {
+    async stackOf(photoId) {
+      const stackId = (await getPhotoDetail(lib, photoId))?.stack?.id;
+      const stack = stackId ? await stacks.getStack(lib, stackId) : null;
+      return stack && { id: stack.id, photoIds: stack.members.map((member) => member.photo.id) };
+    },
+    stackTogether: async (photoIds) => void (await stacks.stackTogether(lib, photoIds)),
+    unstack: async (stackId) => void (await stacks.unstack(lib, stackId)),
+    moveOut: async (stackId, photoId) => void (await stacks.moveOutOfStack(lib, stackId, photoId)),
+    setCover: async (stackId, photoId) => void (await stacks.setStackCover(lib, stackId, photoId)),
+  };
+  await restoreStacks(exported, photoOf, hands);
 }
 
 async function uploadOne(server: ShoeboxClient, file: string, modifiedAt?: Date) {

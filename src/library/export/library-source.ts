@@ -11,6 +11,7 @@ import type { Library } from '../library.js';
 import { listPhotos, listPhotosIn } from '../photos/list.js';
 import { findPhoto } from '../photos/photos.js';
 import { getPhotoDetail } from '../photo-detail/detail.js';
+import { stacksByHand } from '../stacks/by-hand.js';
 import type { ExportSource } from './run.js';
 import type { ExportPhoto } from './sidecar.js';
 
@@ -67,5 +68,6 @@ export function librarySource(lib: Library, scope: ExportScope): ExportSource {
       const name = found.motion.source === 'live' ? found.motion.filename : motionName(photo);
       return { name, embedded: found.motion.source !== 'live', open: () => lib.storage.at(found.storageLocation).get(key) };
     },
+    handStacks: (ids) => stacksByHand(lib, ids),
   };
 }

@@ -17,6 +17,7 @@ import { reader } from '../../media/exiftool-reader.js';
 import { ALBUMS_FILE, albumsDocument } from '../../media/albums-file.js';
 import { PHOTOS_FILE, photosDocument, type ExportedPhoto } from '../../media/photos-file.js';
 import { exportXmpTags, takeoutJson, takeoutJsonName, type ExportPhoto } from './sidecar.js';
+import { exportedStacks, type AskHandStacks } from './stacks.js';
 
 /** Where the photos and their bytes come from: a running server, or the library in this process. */
 export interface ExportSource {
@@ -31,6 +32,8 @@ export interface ExportSource {
    * out of the still's own file (a motion photo's: an import makes it again from the still).
    */
   motion(photo: ExportPhoto): Promise<{ name: string; embedded: boolean; open(): Promise<Readable> } | null>;
+  /** What was done by hand to the stacks of some of the photos (the rules make the rest again on import). */
+  handStacks: AskHandStacks;
 }
 
 export type ExportLayout = 'date' | 'album';
@@ -168,6 +171,8 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
   const albumFiles = new Map<string, string[]>();
   const archivedFiles: string[] = [];
   const exported: ExportedPhoto[] = [];
+  /** Each photo exported, by its first file: how photos.json names it in a stack. */
+  const fileOf = new Map<string, string>();
   const write = async (...args: Parameters<ExportSink['file']>) => {
     outcome[(await sink.file(...args)) === 'kept' ? 'kept' : 'written']++;
   };
@@ -219,6 +224,7 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
         }
       }
       exported.push(facts);
+      if (facts.files[0]) fileOf.set(photo.id, facts.files[0]);
       outcome.photos++;
     } catch (error) {
       outcome.failed.push({ id, reason: errorMessage(error) });
@@ -233,7 +239,11 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
     return new Map<string, string>();
   });
   await text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles, descriptions));
-  await text(PHOTOS_FILE, photosDocument(exported));
+  const stacks = await exportedStacks(source.handStacks, fileOf).catch((error: unknown) => {
+    outcome.failed.push({ id: PHOTOS_FILE, reason: `stacks made by hand not read: ${errorMessage(error)}` });
+    return { stacks: [], apart: [] };
+  });
+  await text(PHOTOS_FILE, photosDocument(exported, stacks.stacks, stacks.apart));
   if (options.takeoutJson && layout === 'album') {
     // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
     for (const album of albumFiles.keys()) {
