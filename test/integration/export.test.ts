@@ -196,6 +196,11 @@ describe('shoebox export', () => {
       ],
       archived: [expect.stringMatching(/^\d{4}\/\d{4}-\d{2}-\d{2}\/mongolels\.jpg$/)],
     });
+    // the stack made by hand and the RAW moved out of it, as the server told them (POST /api/stacks/by-hand)
+    const facts = JSON.parse(fs.readFileSync(path.join(byAlbum, 'photos.json'), 'utf8'));
+    expect(facts.stacks).toMatchObject([{ kind: 'mixed', byHand: true, coverByHand: true }]);
+    expect(facts.stacks[0].files).toHaveLength(3);
+    expect(facts.apart).toHaveLength(3);
   });
 
   it('puts what Shoebox knows in each sidecar, as other tools read it', async () => {
@@ -478,7 +483,7 @@ describe('shoebox export', () => {
       const selection = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?ids=${stacked.map((p) => p.id).join(',')}`)).arrayBuffer()));
       const folder = path.join(work, 'selection');
       for (const [name, data] of selection) {
-        if (path.basename(name) === dropped) continue;
+        if (path.basename(name).startsWith(dropped)) continue; // and its sidecar
         fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
         fs.writeFileSync(path.join(folder, name), data);
       }
@@ -486,6 +491,12 @@ describe('shoebox export', () => {
       expect(partial.code, partial.stderr).toBe(0);
       expect(partial.stderr).toContain('Stacks read back from the export: made by hand 1, taken apart 1, covers picked 1.');
       expect(partial.stderr).toMatch(new RegExp(`the stack of .*: made without [\\w/-]*${dropped.replace('.', '\\.')}, not imported`));
+      // through the server, into the library it came from: the stack is as it was, and its cover picked again
+      const again = await runCli(['import', folder, '--data', libraryA]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/Added 0, already in the library 3, skipped 0\./);
+      expect(again.stderr).toContain('Stacks read back from the export: made by hand 1, taken apart 0, covers picked 1.');
+      expect((await (await authFetch(`${url}/api/photos/${stacked[2]!.id}`)).json()).stack).toMatchObject({ count: 3, coverId });
 
       // a photo whose file is gone from storage: the album's ZIP and the export's leave it out and list it, and end whole
       const gone = before.find((p) => p.filename === 'thompson-springs.jpg')!;
