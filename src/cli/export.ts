@@ -49,12 +49,13 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
     },
     photo: (id) => client.request<Detail>('GET', `/api/photos/${id}`),
     original: (id) => body(`/api/photos/${id}/original`),
-    async albumDescriptions() {
-      type Album = { name: string; description: string | null };
+    async albumFacts() {
+      type Album = { name: string; description: string | null; coverPhotoId: string | null; coverChosen?: boolean };
       const albums = await allPages((page) =>
         client.request<{ items: Album[]; total: number }>('GET', `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`),
       );
-      return new Map(albums.flatMap((album) => (album.description ? [[album.name, album.description] as const] : [])));
+      const { albumFactsOf } = await import('../library/export/index.js');
+      return albumFactsOf(albums);
     },
     async motion(photo) {
       if (!(photo as Detail).motion) return null;

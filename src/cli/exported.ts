@@ -34,6 +34,12 @@ export interface Placed {
 /** The edit of a photo, through the server or the library. */
 export type SetEdit = (id: string, edit: NonNullable<ExportedPhoto['edit']>) => Promise<void>;
 
+/**
+ * The cover of the user's album of a title (the first of the name), unless its cover was chosen already (the user's
+ * choice in the library stays); answers whether it was set.
+ */
+export type SetAlbumCover = (title: string, photoId: string) => Promise<boolean>;
+
 const isFile = (file: string) =>
   fs
     .stat(file)
@@ -95,6 +101,7 @@ export async function placeAsExported(
   root: string,
   target: Pick<TakeoutTarget, 'album' | 'archive'>,
   setEdit: SetEdit,
+  setAlbumCover: SetAlbumCover,
 ): Promise<void> {
   let missing = 0;
   const photoOf = (file: string) => tally.photoOf.get(path.join(root, ...file.split('/')));
@@ -108,11 +115,19 @@ export async function placeAsExported(
     return [...ids];
   };
   const done: string[] = [];
+  let covers = 0;
+  const coversRefused: string[] = [];
   for (const album of exported.albums) {
     const ids = photosOf(album.files);
     if (ids.length === 0) continue;
     await target.album({ title: album.name, ...(album.description ? { description: album.description } : {}) }, ids);
     done.push(`${album.name} (${ids.length})`);
+    const cover = album.cover === undefined ? undefined : photoOf(album.cover);
+    if (cover === undefined) continue;
+    await setAlbumCover(album.name, cover).then(
+      (set) => void (covers += Number(set)),
+      (error: unknown) => coversRefused.push(`  cover of ${album.name} not restored: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
   const archived = photosOf(exported.archived);
   if (archived.length > 0) await target.archive(archived);
@@ -132,7 +147,8 @@ export async function placeAsExported(
   const lines = [
     exported.problem
       ? `Albums of the export not read back (${ALBUMS_FILE}: ${exported.problem}); the photos are imported.`
-      : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}; archived ${archived.length}; edited ${edited}.`,
+      : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}; covers chosen ${covers}; archived ${archived.length}; edited ${edited}.`,
+    ...coversRefused.slice(0, 50),
     ...editsRefused.slice(0, 50),
   ];
   if (exported.photosProblem) lines.push(`  ${PHOTOS_FILE} not read (${exported.photosProblem}): dates from file times and edits not restored.`);

@@ -12,7 +12,7 @@ import { forEachLimit } from '../base/concurrency.js';
 import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
-import { serverAlbums, serverArchive } from './album-placing.js';
+import { serverAlbumCover, serverAlbums, serverArchive } from './album-placing.js';
 import { placeAsExported, readExport, type ExportRead } from './exported.js';
 import { hasStackFacts, photoOfFile, restoreStacks, serverStackHands, stackedPhotos, type StackHands } from './exported-stacks.js';
 import { counted } from '../base/plural.js';
@@ -54,7 +54,7 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     report(tally, root);
     if (exported) {
       const setEdit = async (id: string, edit: object) => void (await server.request('PUT', `/api/photos/${id}/edit`, edit));
-      await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) }, setEdit);
+      await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) }, setEdit, serverAlbumCover(server));
     }
     if (flags.wait) await waitRemote(server, tally.added);
     // the server stacks the photos by the rules as it processes them: the hand's changes go on once it has
@@ -73,8 +73,18 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     const tally = await addAll(files, 2, (file) => ingestFile(lib, file, { modifiedAt: fileTime(file) }), orphans);
     report(tally, root);
     if (exported) {
-      const [{ libraryTarget }, { setPhotoEdit }] = await Promise.all([import('../library/imports/index.js'), import('../library/photo-edit/index.js')]);
-      await placeAsExported(exported, tally, root, libraryTarget(lib), async (id, edit) => void (await setPhotoEdit(lib, id, edit)));
+      const [{ libraryTarget, setLibraryAlbumCover }, { setPhotoEdit }] = await Promise.all([
+        import('../library/imports/index.js'),
+        import('../library/photo-edit/index.js'),
+      ]);
+      await placeAsExported(
+        exported,
+        tally,
+        root,
+        libraryTarget(lib),
+        async (id, edit) => void (await setPhotoEdit(lib, id, edit)),
+        (title, id) => setLibraryAlbumCover(lib, title, id),
+      );
     }
     if (flags.wait) await waitLocal(lib, tally.added);
     else if (tally.added.length > 0) {

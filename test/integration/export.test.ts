@@ -92,6 +92,8 @@ describe('shoebox export', () => {
   const byAlbum = path.join(work, 'by-album');
   const byDate = path.join(work, 'by-date');
   let before: Photo[];
+  /** The photo chosen as the album's cover (not the one it would show by itself). */
+  let albumCover: string;
 
   beforeAll(async () => {
     fs.mkdirSync(source);
@@ -134,6 +136,9 @@ describe('shoebox export', () => {
         body: JSON.stringify({ name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', photoIds: [id('silver_fir.jpg'), id('thompson-springs.jpg')] }),
       });
       expect(album.status).toBe(201);
+      const walks = (await album.json()) as { id: string; coverPhotoId: string };
+      albumCover = ['silver_fir.jpg', 'thompson-springs.jpg'].find((name) => id(name) !== walks.coverPhotoId)!;
+      expect((await patch(`/api/albums/${walks.id}`, { coverPhotoId: id(albumCover) })).status).toBe(200);
       // stacks by hand: the JPEG of a RAW+JPEG pair stacked with the scan and picasa.jpg (the pair's stack takes them),
       // the RAW moved out of it (the rules would stack it with its JPEG again), and a cover picked that is not the best shot
       const post = (route: string, json: unknown, method = 'POST') =>
@@ -192,7 +197,12 @@ describe('shoebox export', () => {
       version: 1,
       albums: [
         // newest first, as exported (silver_fir.jpg is dated 2019 by its file's time)
-        { name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/thompson-springs.jpg', 'Walks _ hikes/silver_fir.jpg'] },
+        {
+          name: 'Walks / hikes',
+          description: 'Sundays in the Jura, 2019',
+          files: ['Walks _ hikes/thompson-springs.jpg', 'Walks _ hikes/silver_fir.jpg'],
+          cover: `Walks _ hikes/${albumCover}`,
+        },
       ],
       archived: [expect.stringMatching(/^\d{4}\/\d{4}-\d{2}-\d{2}\/mongolels\.jpg$/)],
     });
@@ -296,7 +306,7 @@ describe('shoebox export', () => {
     // the manifest, the albums and photos files are the export's own: read, not imported; so is the motion photo's
     // video, which its still holds (it came back as a video item of its own)
     expect(reimported.stderr).toMatch(/Added 9, already in the library 0, skipped 0\./);
-    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); archived 1; edited 1.');
+    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); covers chosen 1; archived 1; edited 1.');
     // the stack made by hand (of the JPEG, which the rules stack with its RAW, the scan and picasa.jpg), the RAW
     // moved out of it, and its cover, each by its first file
     const exportedFacts = JSON.parse(fs.readFileSync(path.join(byDate, 'photos.json'), 'utf8'));
@@ -326,9 +336,11 @@ describe('shoebox export', () => {
       libraryB,
       async (url) => [await allPhotos(url), await (await authFetch(`${url}/api/albums?kind=manual`)).json()] as const,
     );
-    // the album comes back with its description (issue 61 item 4: it was lost)
-    expect(albumsB.items.map((a: { name: string; description: string | null }) => [a.name, a.description])).toEqual([
-      ['Walks / hikes', 'Sundays in the Jura, 2019'],
+    // the album comes back with its description and the cover chosen (issue 61 item 4: they were lost)
+    type Album = { name: string; description: string | null; coverChosen: boolean; coverPhotoId: string };
+    const albumCoverOf = (a: Album) => after.find((p) => p.id === a.coverPhotoId)?.filename;
+    expect(albumsB.items.map((a: Album) => [a.name, a.description, a.coverChosen, albumCoverOf(a)])).toEqual([
+      ['Walks / hikes', 'Sundays in the Jura, 2019', true, albumCover],
     ]);
     const key = (p: Photo, all: Photo[]) => ({
       sha256: p.sha256,

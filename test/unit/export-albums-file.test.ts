@@ -23,6 +23,9 @@ describe('an export’s albums file', () => {
       archived: [],
     });
     expect(parseAlbumsDocument(albumsDocument(new Map(), ['2020\\2020-01-01\\d.jpg'])).archived).toEqual(['2020/2020-01-01/d.jpg']);
+    // the cover chosen, by its original
+    const covered = albumsDocument(new Map([['Trip', ['a.jpg', 'b.jpg']]]), [], new Map(), new Map([['Trip', '2019\\b.jpg']]));
+    expect(parseAlbumsDocument(covered).albums).toEqual([{ name: 'Trip', files: ['a.jpg', 'b.jpg'], cover: '2019/b.jpg' }]);
     // a file from before the archive has none
     expect(parseAlbumsDocument('{"shoebox": "albums", "version": 1, "albums": []}')).toEqual({ albums: [], archived: [] });
   });
