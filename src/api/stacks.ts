@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getStack, MAX_STACKED_BY_HAND, moveOutOfStack, setStackCover, stackTogether, unstack } from '../library/stacks/index.js';
+import {
+  getStack,
+  MAX_PHOTOS_ASKED,
+  MAX_STACKED_BY_HAND,
+  moveOutOfStack,
+  setStackCover,
+  stacksByHand,
+  stackTogether,
+  unstack,
+} from '../library/stacks/index.js';
 import { STACK_KINDS, STACK_REASONS } from '../model/stack.js';
 import { UserError } from '../base/errors.js';
 import { errorBody, photoListItem } from './schemas.js';
@@ -50,6 +59,38 @@ export function stackRoutes(app: FastifyInstance): void {
       reply.code(201);
       return stackTogether(request.lib, request.body.photoIds);
     },
+  });
+
+  api.post('/api/stacks/by-hand', {
+    config: { access: 'read' },
+    schema: {
+      tags: ['stacks'],
+      summary: 'What was done by hand to the stacks of some of your photos (what an export carries)',
+      description:
+        'The stacks holding any of the photos that were made or changed by hand (a photo stacked by hand, a cover picked), ' +
+        'with all their photos, and the pairs of photos taken apart by hand (unstacked, moved out) of which one is asked for.',
+      body: z
+        .object({
+          photoIds: z.array(z.uuid({ message: 'photo ids must be UUIDs' })).max(MAX_PHOTOS_ASKED, { message: `at most ${MAX_PHOTOS_ASKED} photos at once` }),
+        })
+        .strict(),
+      response: {
+        200: z.object({
+          stacks: z.array(
+            z.object({
+              id: z.string(),
+              kind: z.enum(STACK_KINDS),
+              coverId: z.string().nullable(),
+              coverByUser: z.boolean(),
+              members: z.array(z.object({ photoId: z.string(), reason: z.enum(STACK_REASONS) })),
+            }),
+          ),
+          apart: z.array(z.tuple([z.string(), z.string()])).describe('pairs never stacked together again by the rules'),
+        }),
+        400: errorBody,
+      },
+    },
+    handler: async (request) => stacksByHand(request.lib, request.body.photoIds),
   });
 
   api.get('/api/stacks/:id', {

@@ -4,6 +4,7 @@
 import { inBatches } from '../base/concurrency.js';
 import type { TakeoutTarget } from '../library/takeout/index.js';
 import type { ShoeboxClient } from './client.js';
+import type { SetAlbumCover } from './exported.js';
 
 const BATCH = 1000;
 
@@ -36,6 +37,23 @@ export function serverAlbums(client: ShoeboxClient): TakeoutTarget['album'] {
       known.set(meta.title, id);
     }
     await inBatches(ids, BATCH, (batch) => client.request('POST', `/api/albums/${id}/photos`, { ids: batch }));
+  };
+}
+
+/** An album's cover through the server, unless one was chosen (cli/exported.ts's SetAlbumCover). */
+export function serverAlbumCover(client: ShoeboxClient): SetAlbumCover {
+  return async (title, photoId) => {
+    for (let page = 1; ; page++) {
+      type Album = { id: string; name: string; coverChosen: boolean };
+      const list = await client.request<{ items: Album[]; total: number; limit: number }>('GET', `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`);
+      const album = list.items.find((item) => item.name === title);
+      if (album) {
+        if (album.coverChosen) return false;
+        await client.request('PATCH', `/api/albums/${album.id}`, { coverPhotoId: photoId });
+        return true;
+      }
+      if (page * list.limit >= list.total) return false;
+    }
   };
 }
 

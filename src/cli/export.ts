@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import type { Settings } from '../config/settings.js';
 import type { ExportLayout, ExportSource, ExportPhoto } from '../library/export/index.js';
+import type { HandStacks } from '../library/stacks/index.js';
 import type { ShoeboxClient } from './client.js';
 import { allPages, throughServerOrLibrary } from './listing.js';
 import { createProgress } from './progress.js';
@@ -48,12 +49,13 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
     },
     photo: (id) => client.request<Detail>('GET', `/api/photos/${id}`),
     original: (id) => body(`/api/photos/${id}/original`),
-    async albumDescriptions() {
-      type Album = { name: string; description: string | null };
+    async albumFacts() {
+      type Album = { name: string; description: string | null; coverPhotoId: string | null; coverChosen?: boolean };
       const albums = await allPages((page) =>
         client.request<{ items: Album[]; total: number }>('GET', `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`),
       );
-      return new Map(albums.flatMap((album) => (album.description ? [[album.name, album.description] as const] : [])));
+      const { albumFactsOf } = await import('../library/export/index.js');
+      return albumFactsOf(albums);
     },
     async motion(photo) {
       if (!(photo as Detail).motion) return null;
@@ -66,6 +68,7 @@ function serverSource(client: ShoeboxClient, album: string | undefined): ExportS
       // the server names a Live Photo's MOV as it came, and a motion photo's video, taken out of the still, by the still
       return { name, embedded: name === fallback, open: () => body(route) };
     },
+    handStacks: (photoIds) => client.request<HandStacks>('POST', '/api/stacks/by-hand', { photoIds }),
   };
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TakeoutTarget } from '../library/takeout/index.js';
 import { ALBUMS_FILE, MAX_ALBUMS_FILE_BYTES, parseAlbumsDocument, type ExportCollections } from '../media/albums-file.js';
-import { MAX_PHOTOS_FILE_BYTES, parsePhotosDocument, PHOTOS_FILE, type ExportedPhoto } from '../media/photos-file.js';
+import { MAX_PHOTOS_FILE_BYTES, parsePhotosDocument, PHOTOS_FILE, type ExportedPhoto, type PhotosDocument } from '../media/photos-file.js';
 import { counted } from '../base/plural.js';
 
 export interface ExportRead extends ExportCollections {
@@ -16,6 +16,9 @@ export interface ExportRead extends ExportCollections {
   problem?: string;
   /** The photos' facts the files do not carry (empty for an export from before them, or when not read). */
   photos: ExportedPhoto[];
+  /** Stacks made or changed by hand, and pairs taken apart by hand (./exported-stacks.ts restores them). */
+  stacks: PhotosDocument['stacks'];
+  apart: PhotosDocument['apart'];
   /** Why the photos file was not read. */
   photosProblem?: string;
   /** The time each original is dated by, by its path, where its file's time dates it. */
@@ -30,6 +33,12 @@ export interface Placed {
 
 /** The edit of a photo, through the server or the library. */
 export type SetEdit = (id: string, edit: NonNullable<ExportedPhoto['edit']>) => Promise<void>;
+
+/**
+ * The cover of the user's album of a title (the first of the name), unless its cover was chosen already (the user's
+ * choice in the library stays); answers whether it was set.
+ */
+export type SetAlbumCover = (title: string, photoId: string) => Promise<boolean>;
 
 const isFile = (file: string) =>
   fs
@@ -63,7 +72,8 @@ export async function readExport(root: string): Promise<ExportRead | null> {
   if (!hasManifest || !albums) return null;
   const at = (file: string) => path.join(root, ...file.split('/'));
   const own = new Set([manifest, at(ALBUMS_FILE), ...(photos ? [at(PHOTOS_FILE)] : [])]);
-  const listed = photos && 'value' in photos ? photos.value : [];
+  const document: PhotosDocument = photos && 'value' in photos ? photos.value : { photos: [], stacks: [], apart: [] };
+  const listed = document.photos;
   const fileTimes = new Map<string, Date>();
   for (const photo of listed) {
     for (const video of photo.embeddedMotion ?? []) own.add(at(video));
@@ -73,6 +83,8 @@ export async function readExport(root: string): Promise<ExportRead | null> {
     ...('value' in albums ? albums.value : { albums: [], archived: [], problem: albums.problem }),
     own,
     photos: listed,
+    stacks: document.stacks,
+    apart: document.apart,
     ...(photos && 'problem' in photos ? { photosProblem: photos.problem } : {}),
     fileTimes,
   };
@@ -89,6 +101,7 @@ export async function placeAsExported(
   root: string,
   target: Pick<TakeoutTarget, 'album' | 'archive'>,
   setEdit: SetEdit,
+  setAlbumCover: SetAlbumCover,
 ): Promise<void> {
   let missing = 0;
   const photoOf = (file: string) => tally.photoOf.get(path.join(root, ...file.split('/')));
@@ -102,11 +115,19 @@ export async function placeAsExported(
     return [...ids];
   };
   const done: string[] = [];
+  let covers = 0;
+  const coversRefused: string[] = [];
   for (const album of exported.albums) {
     const ids = photosOf(album.files);
     if (ids.length === 0) continue;
     await target.album({ title: album.name, ...(album.description ? { description: album.description } : {}) }, ids);
     done.push(`${album.name} (${ids.length})`);
+    const cover = album.cover === undefined ? undefined : photoOf(album.cover);
+    if (cover === undefined) continue;
+    await setAlbumCover(album.name, cover).then(
+      (set) => void (covers += Number(set)),
+      (error: unknown) => coversRefused.push(`  cover of ${album.name} not restored: ${error instanceof Error ? error.message : String(error)}`),
+    );
   }
   const archived = photosOf(exported.archived);
   if (archived.length > 0) await target.archive(archived);
@@ -126,7 +147,8 @@ export async function placeAsExported(
   const lines = [
     exported.problem
       ? `Albums of the export not read back (${ALBUMS_FILE}: ${exported.problem}); the photos are imported.`
-      : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}; archived ${archived.length}; edited ${edited}.`,
+      : `Albums read back from the export: ${done.length > 0 ? done.join(', ') : 'none'}; covers chosen ${covers}; archived ${archived.length}; edited ${edited}.`,
+    ...coversRefused.slice(0, 50),
     ...editsRefused.slice(0, 50),
   ];
   if (exported.photosProblem) lines.push(`  ${PHOTOS_FILE} not read (${exported.photosProblem}): dates from file times and edits not restored.`);

@@ -12,8 +12,9 @@ import { forEachLimit } from '../base/concurrency.js';
 import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
-import { serverAlbums, serverArchive } from './album-placing.js';
-import { placeAsExported, readExport } from './exported.js';
+import { serverAlbumCover, serverAlbums, serverArchive } from './album-placing.js';
+import { placeAsExported, readExport, type ExportRead } from './exported.js';
+import { hasStackFacts, photoOfFile, restoreStacks, serverStackHands, stackedPhotos, type StackHands } from './exported-stacks.js';
 import { counted } from '../base/plural.js';
 
 interface ImportFlags {
@@ -53,9 +54,15 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     report(tally, root);
     if (exported) {
       const setEdit = async (id: string, edit: object) => void (await server.request('PUT', `/api/photos/${id}/edit`, edit));
-      await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) }, setEdit);
+      await placeAsExported(exported, tally, root, { album: serverAlbums(server), archive: serverArchive(server) }, setEdit, serverAlbumCover(server));
     }
     if (flags.wait) await waitRemote(server, tally.added);
+    // the server stacks the photos by the rules as it processes them: the hand's changes go on once it has
+    if (exported && hasStackFacts(exported)) {
+      const photoOf = photoOfFile(tally.photoOf, root);
+      await waitRemote(server, notWaited(stackedPhotos(exported, photoOf), flags.wait ? tally.added : []));
+      await restoreStacks(exported, photoOf, serverStackHands(server));
+    }
     return;
   }
 
@@ -66,14 +73,55 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
     const tally = await addAll(files, 2, (file) => ingestFile(lib, file, { modifiedAt: fileTime(file) }), orphans);
     report(tally, root);
     if (exported) {
-      const [{ libraryTarget }, { setPhotoEdit }] = await Promise.all([import('../library/imports/index.js'), import('../library/photo-edit/index.js')]);
-      await placeAsExported(exported, tally, root, libraryTarget(lib), async (id, edit) => void (await setPhotoEdit(lib, id, edit)));
+      const [{ libraryTarget, setLibraryAlbumCover }, { setPhotoEdit }] = await Promise.all([
+        import('../library/imports/index.js'),
+        import('../library/photo-edit/index.js'),
+      ]);
+      await placeAsExported(
+        exported,
+        tally,
+        root,
+        libraryTarget(lib),
+        async (id, edit) => void (await setPhotoEdit(lib, id, edit)),
+        (title, id) => setLibraryAlbumCover(lib, title, id),
+      );
     }
     if (flags.wait) await waitLocal(lib, tally.added);
     else if (tally.added.length > 0) {
       process.stderr.write('The new photos are processed when `shoebox serve` runs on this library (or import with --wait).\n');
     }
+    if (exported && hasStackFacts(exported)) await restoreLocalStacks(lib, exported, photoOfFile(tally.photoOf, root), tally.added, flags.wait === true);
   });
+}
+
+/** The photos not yet waited on. */
+const notWaited = (ids: string[], waited: string[]) => ids.filter((id) => !waited.includes(id));
+
+/**
+ * The export's stacks by hand in the library, once its pipeline processed their photos (with --wait; without it
+ * nothing processes them here, and the report says how to restore them: the same import again, with --wait).
+ */
+async function restoreLocalStacks(lib: Library, exported: ExportRead, photoOf: (file: string) => string | undefined, added: string[], waiting: boolean) {
+  if (!waiting) {
+    process.stderr.write(
+      'Stacks made or taken apart by hand and covers picked are restored once the photos are processed: import the folder again with --wait (nothing is added twice).\n',
+    );
+    return;
+  }
+  await waitLocal(lib, notWaited(stackedPhotos(exported, photoOf), added));
+  const [stacks, { getPhotoDetail }] = await Promise.all([import('../library/stacks/index.js'), import('../library/photo-detail/index.js')]);
+  const hands: StackHands = {
+    async stackOf(photoId) {
+      const stackId = (await getPhotoDetail(lib, photoId))?.stack?.id;
+      const stack = stackId ? await stacks.getStack(lib, stackId) : null;
+      return stack && { id: stack.id, photoIds: stack.members.map((member) => member.photo.id) };
+    },
+    stackTogether: async (photoIds) => void (await stacks.stackTogether(lib, photoIds)),
+    unstack: async (stackId) => void (await stacks.unstack(lib, stackId)),
+    moveOut: async (stackId, photoId) => void (await stacks.moveOutOfStack(lib, stackId, photoId)),
+    setCover: async (stackId, photoId) => void (await stacks.setStackCover(lib, stackId, photoId)),
+  };
+  await restoreStacks(exported, photoOf, hands);
 }
 
 async function uploadOne(server: ShoeboxClient, file: string, modifiedAt?: Date) {

@@ -26,7 +26,7 @@ type Photo = {
   width: number;
   height: number;
   edit: { rotate: number; crop: { x: number; y: number; width: number; height: number } | null } | null;
-  stack: { kind: string; coverId: string | null; count: number } | null;
+  stack: { id: string; kind: string; coverId: string | null; count: number; coverByUser?: boolean } | null;
   metadata: {
     takenAt: string | null;
     timeZone: string | null;
@@ -55,7 +55,14 @@ async function withServer<T>(dataDir: string, use: (url: string) => Promise<T>):
 
 async function allPhotos(url: string): Promise<Photo[]> {
   const list = await (await authFetch(`${url}/api/photos?limit=100&archived=include&stacks=expand`)).json();
-  return Promise.all(list.items.map(async (item: { id: string }) => (await authFetch(`${url}/api/photos/${item.id}`)).json()));
+  return Promise.all(
+    list.items.map(async (item: { id: string }) => {
+      const photo = (await (await authFetch(`${url}/api/photos/${item.id}`)).json()) as Photo;
+      // whether its stack's cover was picked by hand
+      if (photo.stack) photo.stack.coverByUser = (await (await authFetch(`${url}/api/stacks/${photo.stack.id}`)).json()).coverByUser;
+      return photo;
+    }),
+  );
 }
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -85,6 +92,8 @@ describe('shoebox export', () => {
   const byAlbum = path.join(work, 'by-album');
   const byDate = path.join(work, 'by-date');
   let before: Photo[];
+  /** The photo chosen as the album's cover (not the one it would show by itself). */
+  let albumCover: string;
 
   beforeAll(async () => {
     fs.mkdirSync(source);
@@ -127,6 +136,22 @@ describe('shoebox export', () => {
         body: JSON.stringify({ name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', photoIds: [id('silver_fir.jpg'), id('thompson-springs.jpg')] }),
       });
       expect(album.status).toBe(201);
+      const walks = (await album.json()) as { id: string; coverPhotoId: string };
+      albumCover = ['silver_fir.jpg', 'thompson-springs.jpg'].find((name) => id(name) !== walks.coverPhotoId)!;
+      expect((await patch(`/api/albums/${walks.id}`, { coverPhotoId: id(albumCover) })).status).toBe(200);
+      // stacks by hand: the JPEG of a RAW+JPEG pair stacked with the scan and picasa.jpg (the pair's stack takes them),
+      // the RAW moved out of it (the rules would stack it with its JPEG again), and a cover picked that is not the best shot
+      const post = (route: string, json: unknown, method = 'POST') =>
+        authFetch(`${url}${route}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      const made = await post('/api/stacks', { photoIds: [id('DSC_0202.JPG'), id('scan.jpg'), id('picasa.jpg')] });
+      expect(made.status).toBe(201);
+      const stack = (await made.json()) as { id: string; members: unknown[] };
+      expect(stack.members).toHaveLength(4);
+      const movedOut = await authFetch(`${url}/api/stacks/${stack.id}/photos/${id('DSC_0202.CR2')}`, { method: 'DELETE' });
+      expect(movedOut.status).toBe(200);
+      const bestShot = ((await movedOut.json()) as { stack: { coverId: string } }).stack.coverId;
+      const cover = [id('scan.jpg'), id('picasa.jpg')].find((other) => other !== bestShot)!;
+      expect((await post(`/api/stacks/${stack.id}/cover`, { photoId: cover }, 'PUT')).status).toBe(200);
       // through the running server, by album
       const exported = await runCli(['export', byAlbum, '--by', 'album', '--data', libraryA]);
       expect(exported.code, exported.stderr).toBe(0);
@@ -172,10 +197,20 @@ describe('shoebox export', () => {
       version: 1,
       albums: [
         // newest first, as exported (silver_fir.jpg is dated 2019 by its file's time)
-        { name: 'Walks / hikes', description: 'Sundays in the Jura, 2019', files: ['Walks _ hikes/thompson-springs.jpg', 'Walks _ hikes/silver_fir.jpg'] },
+        {
+          name: 'Walks / hikes',
+          description: 'Sundays in the Jura, 2019',
+          files: ['Walks _ hikes/thompson-springs.jpg', 'Walks _ hikes/silver_fir.jpg'],
+          cover: `Walks _ hikes/${albumCover}`,
+        },
       ],
       archived: [expect.stringMatching(/^\d{4}\/\d{4}-\d{2}-\d{2}\/mongolels\.jpg$/)],
     });
+    // the stack made by hand and the RAW moved out of it, as the server told them (POST /api/stacks/by-hand)
+    const facts = JSON.parse(fs.readFileSync(path.join(byAlbum, 'photos.json'), 'utf8'));
+    expect(facts.stacks).toMatchObject([{ kind: 'mixed', byHand: true, coverByHand: true }]);
+    expect(facts.stacks[0].files).toHaveLength(3);
+    expect(facts.apart).toHaveLength(3);
   });
 
   it('puts what Shoebox knows in each sidecar, as other tools read it', async () => {
@@ -271,14 +306,41 @@ describe('shoebox export', () => {
     // the manifest, the albums and photos files are the export's own: read, not imported; so is the motion photo's
     // video, which its still holds (it came back as a video item of its own)
     expect(reimported.stderr).toMatch(/Added 9, already in the library 0, skipped 0\./);
-    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); archived 1; edited 1.');
+    expect(reimported.stderr).toContain('Albums read back from the export: Walks / hikes (2); covers chosen 1; archived 1; edited 1.');
+    // the stack made by hand (of the JPEG, which the rules stack with its RAW, the scan and picasa.jpg), the RAW
+    // moved out of it, and its cover, each by its first file
+    const exportedFacts = JSON.parse(fs.readFileSync(path.join(byDate, 'photos.json'), 'utf8'));
+    const fileOf = (name: string) =>
+      written
+        .find((file) => path.basename(file) === name)!
+        .split(path.sep)
+        .join('/');
+    const cover = before.find((p) => p.filename === 'scan.jpg')!.stack!;
+    const coverName = before.find((p) => p.id === cover.coverId)!.filename;
+    expect(exportedFacts.stacks).toEqual([
+      {
+        files: expect.arrayContaining(['DSC_0202.JPG', 'scan.jpg', 'picasa.jpg'].map(fileOf)),
+        kind: 'mixed',
+        byHand: true,
+        cover: fileOf(coverName),
+        coverByHand: true,
+      },
+    ]);
+    expect(exportedFacts.stacks[0].files).toHaveLength(3);
+    expect(exportedFacts.apart.map((pair: string[]) => [...pair].sort())).toEqual(
+      expect.arrayContaining(['DSC_0202.JPG', 'scan.jpg', 'picasa.jpg'].map((name) => [fileOf('DSC_0202.CR2'), fileOf(name)].sort())),
+    );
+    expect(exportedFacts.apart).toHaveLength(3);
+    expect(reimported.stderr).toContain('Stacks read back from the export: made by hand 1, taken apart 1, covers picked 1.');
     const [after, albumsB] = await withServer(
       libraryB,
       async (url) => [await allPhotos(url), await (await authFetch(`${url}/api/albums?kind=manual`)).json()] as const,
     );
-    // the album comes back with its description (issue 61 item 4: it was lost)
-    expect(albumsB.items.map((a: { name: string; description: string | null }) => [a.name, a.description])).toEqual([
-      ['Walks / hikes', 'Sundays in the Jura, 2019'],
+    // the album comes back with its description and the cover chosen (issue 61 item 4: they were lost)
+    type Album = { name: string; description: string | null; coverChosen: boolean; coverPhotoId: string };
+    const albumCoverOf = (a: Album) => after.find((p) => p.id === a.coverPhotoId)?.filename;
+    expect(albumsB.items.map((a: Album) => [a.name, a.description, a.coverChosen, albumCoverOf(a)])).toEqual([
+      ['Walks / hikes', 'Sundays in the Jura, 2019', true, albumCover],
     ]);
     const key = (p: Photo, all: Photo[]) => ({
       sha256: p.sha256,
@@ -291,7 +353,12 @@ describe('shoebox export', () => {
       timeZone: p.metadata.timeZone,
       place: p.metadata.place,
       edit: p.edit,
-      stack: p.stack && { kind: p.stack.kind, count: p.stack.count, cover: all.find((other) => other.id === p.stack!.coverId)?.filename },
+      stack: p.stack && {
+        kind: p.stack.kind,
+        count: p.stack.count,
+        cover: all.find((other) => other.id === p.stack!.coverId)?.filename,
+        coverByUser: p.stack.coverByUser,
+      },
       latitude: p.metadata.latitude,
       longitude: p.metadata.longitude,
       rating: p.metadata.rating,
@@ -419,6 +486,29 @@ describe('shoebox export', () => {
       expect((await authFetch(`${url}/api/export?ids=not-an-id`)).status).toBe(400);
       expect((await authFetch(`${url}/api/export?all=true&ids=${fir.id}`)).status).toBe(400);
       expect((await authFetch(`${url}/api/export?album=00000000-0000-4000-8000-000000000000`)).status).toBe(404);
+
+      // the stack by hand of a selection, one of its photos (not the cover) deleted before the import: the rest of
+      // the stack is made again, and the report says which file it is without
+      const stacked = ['DSC_0202.CR2', 'DSC_0202.JPG', 'scan.jpg', 'picasa.jpg'].map((name) => before.find((p) => p.filename === name)!);
+      const coverId = stacked[2]!.stack!.coverId;
+      const dropped = stacked.slice(2).find((p) => p.id !== coverId)!.filename;
+      const selection = await unzip(Buffer.from(await (await authFetch(`${url}/api/export?ids=${stacked.map((p) => p.id).join(',')}`)).arrayBuffer()));
+      const folder = path.join(work, 'selection');
+      for (const [name, data] of selection) {
+        if (path.basename(name).startsWith(dropped)) continue; // and its sidecar
+        fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
+        fs.writeFileSync(path.join(folder, name), data);
+      }
+      const partial = await runCli(['import', folder, '--data', path.join(work, 'e'), '--wait']);
+      expect(partial.code, partial.stderr).toBe(0);
+      expect(partial.stderr).toContain('Stacks read back from the export: made by hand 1, taken apart 1, covers picked 1.');
+      expect(partial.stderr).toMatch(new RegExp(`the stack of .*: made without [\\w/-]*${dropped.replace('.', '\\.')}, not imported`));
+      // through the server, into the library it came from: the stack is as it was, and its cover picked again
+      const again = await runCli(['import', folder, '--data', libraryA]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toMatch(/Added 0, already in the library 3, skipped 0\./);
+      expect(again.stderr).toContain('Stacks read back from the export: made by hand 1, taken apart 0, covers picked 1.');
+      expect((await (await authFetch(`${url}/api/photos/${stacked[2]!.id}`)).json()).stack).toMatchObject({ count: 3, coverId });
 
       // a photo whose file is gone from storage: the album's ZIP and the export's leave it out and list it, and end whole
       const gone = before.find((p) => p.filename === 'thompson-springs.jpg')!;

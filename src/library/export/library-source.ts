@@ -11,7 +11,8 @@ import type { Library } from '../library.js';
 import { listPhotos, listPhotosIn } from '../photos/list.js';
 import { findPhoto } from '../photos/photos.js';
 import { getPhotoDetail } from '../photo-detail/detail.js';
-import type { ExportSource } from './run.js';
+import { stacksByHand } from '../stacks/by-hand.js';
+import { albumFactsOf, type ExportSource } from './run.js';
 import type { ExportPhoto } from './sidecar.js';
 
 /** What to export: everything, an album, or chosen photos (in their order). */
@@ -52,9 +53,9 @@ export function librarySource(lib: Library, scope: ExportScope): ExportSource {
       if (!detail) throw new Error(`photo ${id} is gone`);
       return detail as unknown as Detail;
     },
-    async albumDescriptions() {
+    async albumFacts() {
       const albums = await allPages((page) => listAlbums(lib, { kind: 'manual', sharing: 'mine', page, limit: 500 }));
-      return new Map(albums.flatMap((album) => (album.description ? [[album.name, album.description] as const] : [])));
+      return albumFactsOf(albums);
     },
     async original(id) {
       const photo = await row(id);
@@ -67,5 +68,6 @@ export function librarySource(lib: Library, scope: ExportScope): ExportSource {
       const name = found.motion.source === 'live' ? found.motion.filename : motionName(photo);
       return { name, embedded: found.motion.source !== 'live', open: () => lib.storage.at(found.storageLocation).get(key) };
     },
+    handStacks: (ids) => stacksByHand(lib, ids),
   };
 }

@@ -14,9 +14,10 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { errorMessage } from '../../media/decoders/common.js';
 import { reader } from '../../media/exiftool-reader.js';
-import { ALBUMS_FILE, albumsDocument } from '../../media/albums-file.js';
+import { ALBUMS_FILE, albumsDocument, type AlbumFacts } from '../../media/albums-file.js';
 import { PHOTOS_FILE, photosDocument, type ExportedPhoto } from '../../media/photos-file.js';
 import { exportXmpTags, takeoutJson, takeoutJsonName, type ExportPhoto } from './sidecar.js';
+import { exportedStacks, type AskHandStacks } from './stacks.js';
 
 /** Where the photos and their bytes come from: a running server, or the library in this process. */
 export interface ExportSource {
@@ -24,16 +25,34 @@ export interface ExportSource {
   ids(): Promise<string[]>;
   photo(id: string): Promise<ExportPhoto>;
   original(id: string): Promise<Readable>;
-  /** The descriptions of the user's own albums, by name (an album without one is absent). */
-  albumDescriptions(): Promise<ReadonlyMap<string, string>>;
+  /** The descriptions and chosen covers of the user's own albums, by name (an album with neither may be absent). */
+  albumFacts(): Promise<ReadonlyMap<string, AlbumFacts>>;
   /**
    * A Live Photo's or motion photo's video, when it has one: its name, its bytes when asked, and whether it was taken
    * out of the still's own file (a motion photo's: an import makes it again from the still).
    */
   motion(photo: ExportPhoto): Promise<{ name: string; embedded: boolean; open(): Promise<Readable> } | null>;
+  /** What was done by hand to the stacks of some of the photos (the rules make the rest again on import). */
+  handStacks: AskHandStacks;
 }
 
 export type ExportLayout = 'date' | 'album';
+
+/** The albums' descriptions and chosen covers by name, the first of a name's (the album an import puts them in). */
+export function albumFactsOf(
+  albums: readonly { name: string; description: string | null; coverPhotoId: string | null; coverChosen?: boolean }[],
+): Map<string, AlbumFacts> {
+  const facts = new Map<string, AlbumFacts>();
+  for (const album of albums) {
+    const known = facts.get(album.name) ?? {};
+    facts.set(album.name, {
+      ...(album.description && !known.description ? { description: album.description } : {}),
+      ...(album.coverChosen && album.coverPhotoId && !known.chosenCover ? { chosenCover: album.coverPhotoId } : {}),
+      ...known,
+    });
+  }
+  return facts;
+}
 
 export interface ManifestEntry {
   path: string;
@@ -168,6 +187,8 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
   const albumFiles = new Map<string, string[]>();
   const archivedFiles: string[] = [];
   const exported: ExportedPhoto[] = [];
+  /** Each photo exported, by its first file: how photos.json names it in a stack. */
+  const fileOf = new Map<string, string>();
   const write = async (...args: Parameters<ExportSink['file']>) => {
     outcome[(await sink.file(...args)) === 'kept' ? 'kept' : 'written']++;
   };
@@ -219,6 +240,7 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
         }
       }
       exported.push(facts);
+      if (facts.files[0]) fileOf.set(photo.id, facts.files[0]);
       outcome.photos++;
     } catch (error) {
       outcome.failed.push({ id, reason: errorMessage(error) });
@@ -228,12 +250,24 @@ export async function exportTo(source: ExportSource, sink: ExportSink, options: 
   // one of the export's own files that cannot be written (a link in the way) is said among the failures, by its name
   const text = (relative: string, content: string) =>
     sink.text(relative, content).catch((error: unknown) => void outcome.failed.push({ id: relative, reason: errorMessage(error) }));
-  const descriptions = await source.albumDescriptions().catch((error: unknown) => {
-    outcome.failed.push({ id: ALBUMS_FILE, reason: `albums' descriptions not read: ${errorMessage(error)}` });
-    return new Map<string, string>();
+  const facts = await source.albumFacts().catch((error: unknown) => {
+    outcome.failed.push({ id: ALBUMS_FILE, reason: `albums' descriptions and covers not read: ${errorMessage(error)}` });
+    return new Map<string, AlbumFacts>();
   });
-  await text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles, descriptions));
-  await text(PHOTOS_FILE, photosDocument(exported));
+  const descriptions = new Map([...facts].flatMap(([name, album]) => (album.description ? [[name, album.description] as const] : [])));
+  // a chosen cover exported in its album: by its first file, as photos.json names it
+  const covers = new Map(
+    [...facts].flatMap(([name, album]) => {
+      const file = album.chosenCover && albumFiles.has(name) ? fileOf.get(album.chosenCover) : undefined;
+      return file ? [[name, file] as const] : [];
+    }),
+  );
+  await text(ALBUMS_FILE, albumsDocument(albumFiles, archivedFiles, descriptions, covers));
+  const stacks = await exportedStacks(source.handStacks, fileOf).catch((error: unknown) => {
+    outcome.failed.push({ id: PHOTOS_FILE, reason: `stacks made by hand not read: ${errorMessage(error)}` });
+    return { stacks: [], apart: [] };
+  });
+  await text(PHOTOS_FILE, photosDocument(exported, stacks.stacks, stacks.apart));
   if (options.takeoutJson && layout === 'album') {
     // Google's album file, for a Takeout import of the export (its folder names are made safe; the title is whole)
     for (const album of albumFiles.keys()) {

@@ -5,7 +5,7 @@ import { inBatches } from '../../base/concurrency.js';
 import { photos } from '../../db/schema.js';
 import { owns } from '../../scope/rows.js';
 import type { Library } from '../library.js';
-import { addPhotos, createAlbum, listAlbums } from '../albums/manual.js';
+import { addPhotos, createAlbum, listAlbums, updateAlbum } from '../albums/manual.js';
 import { attachSidecar, ingestStream } from '../ingest/ingest.js';
 import { archiveMarked, favourMarked } from '../ingest/marks.js';
 import { queuePhotos } from '../photos/door.js';
@@ -15,20 +15,28 @@ import type { TakeoutTarget } from '../takeout/import.js';
 const BATCH = 1000;
 
 /** The user's own manual album of this name, if there is one. */
-async function ownAlbumNamed(lib: Library, name: string): Promise<string | null> {
+async function ownAlbumNamed(lib: Library, name: string): Promise<{ id: string; coverChosen: boolean } | null> {
   for (let page = 1; ; page++) {
     const { items, total, limit } = await listAlbums(lib, { kind: 'manual', sharing: 'mine', page, limit: 500 });
     const found = items.find((album) => album.name === name);
-    if (found) return found.id;
+    if (found) return found;
     if (page * limit >= total) return null;
   }
+}
+
+/** The cover of the user's album of a title, unless one was chosen there: whether it was set (an export's import). */
+export async function setLibraryAlbumCover(lib: Library, title: string, photoId: string): Promise<boolean> {
+  const album = await ownAlbumNamed(lib, title);
+  if (!album || album.coverChosen) return false;
+  await updateAlbum(lib, album.id, { coverPhotoId: photoId });
+  return true;
 }
 
 /** Puts photos in the user's album of a title, made when there is none. */
 function libraryAlbums(lib: Library): TakeoutTarget['album'] {
   const albums = new Map<string, string>();
   return async (meta, ids) => {
-    let id = albums.get(meta.title) ?? (await ownAlbumNamed(lib, meta.title));
+    let id = albums.get(meta.title) ?? (await ownAlbumNamed(lib, meta.title))?.id;
     id ??= (await createAlbum(lib, { name: meta.title, description: meta.description ?? null })).id;
     albums.set(meta.title, id);
     await inBatches(ids, BATCH, (batch) => addPhotos(lib, id, batch));

@@ -2,3 +2,4 @@
 export * from './manage.js';
 export * from './place.js';
 export * from './rules.js';
+export * from './by-hand.js';
