@@ -28,8 +28,9 @@ export async function creationToolRoutes(app: FastifyInstance, context: Resource
       tags: ['admin'],
       summary: 'Switch the creation tools on or off for the whole library',
       description:
-        'Off, Create, product shots and the catalogue are nowhere in the web app, their routes answer 404 and the ' +
-        'catalogue step is left out of every item; what they made stays. On again, products catalogued meanwhile get their fields.',
+        'Off, Create, product shots and the catalogue are nowhere in the web app, their routes answer 404 and no item ' +
+        'has a catalogue step (none made, shown or counted; those not done are removed); what they made stays. On, every ' +
+        'item has it again: skipped at once for a photo that is no product, run for a product whose fields were not written.',
       body: creationToolsAnswer.strict(),
       response: { 200: creationToolsAnswer, 400: errorBody },
     },

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { creationToolsOn } from '../library/create/index.js';
 import { isInPlaceKey } from '../storage/in-place.js';
 import { UserError } from '../base/errors.js';
 import { uploadPhotos } from './upload.js';
@@ -212,9 +211,7 @@ export function photoRoutes(app: FastifyInstance, _context: Resources): void {
       const reset = await retryPhoto(request.lib, request.params.id);
       if (!reset) throw notFound(request.params.id);
       const photo = await findPhoto(request.lib, request.params.id);
-      // a library without the creation tools names no catalogue step, as the photo's page shows none
-      const named = (await creationToolsOn(request.lib.db)) ? reset : reset.filter((step) => step !== 'catalogue');
-      return reply.code(202).send({ id: request.params.id, state: photo?.state ?? 'pending', reset: named });
+      return reply.code(202).send({ id: request.params.id, state: photo?.state ?? 'pending', reset });
     },
   });
 

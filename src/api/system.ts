@@ -69,7 +69,8 @@ export function systemRoutes(app: FastifyInstance, context: Resources, monitor: 
     config: { access: 'write' },
     schema: {
       tags: ['system'],
-      summary: 'Run a step again over the library (where it failed or was skipped, or everywhere with all); 409 while a setting turns it off',
+      summary:
+        'Run a step again over the library (where it failed or was skipped, or everywhere with all); 409 while a setting turns it off, or the library leaves it out (the catalogue without the creation tools)',
       body: reprocessBody,
       response: { 202: reprocessResult, 400: errorBody, 409: errorBody },
     },

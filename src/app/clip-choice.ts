@@ -18,7 +18,7 @@ const CHECK_MS = 15_000;
 /** Steps that were running with the old model when it changed record its version: looked for again after this. */
 const SETTLE_MS = 30_000;
 
-type Context = Pick<Resources, 'db' | 'ml' | 'queue' | 'logger' | 'settings'>;
+type Context = Pick<Resources, 'db' | 'ml' | 'queue' | 'logger' | 'settings' | 'stepsLeftOut'>;
 
 export async function readClipChoice(db: Db): Promise<string | null> {
   const [row] = await db.select().from(libraryMeta).where(eq(libraryMeta.key, KEY));

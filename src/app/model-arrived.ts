@@ -19,8 +19,8 @@ export async function currentStepVersions(ml: MlServices): Promise<Record<StepNa
 }
 
 /** Reopens the steps a new model changes and queues their photos; returns how many photos have work again. */
-export async function stepsForNewModel(lib: Pick<Resources, 'db' | 'ml' | 'queue' | 'logger'>): Promise<number> {
-  const reopened = await reconcileSteps(lib.db, await currentStepVersions(lib.ml));
+export async function stepsForNewModel(lib: Pick<Resources, 'db' | 'ml' | 'queue' | 'logger' | 'stepsLeftOut'>): Promise<number> {
+  const reopened = await reconcileSteps(lib.db, await currentStepVersions(lib.ml), await lib.stepsLeftOut());
   const pending = await lib.db.select({ id: photos.id }).from(photos).where(eq(photos.state, 'pending')).orderBy(asc(photos.createdAt));
   for (const { id } of pending) await lib.queue.add(id);
   if (reopened > 0) lib.logger.info({ photos: reopened }, 'photos with steps to do with the new model');

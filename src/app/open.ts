@@ -35,7 +35,7 @@ import { generationQueue, queueOpenGenerations } from './generation.js';
 import { loadRedisEngines } from './redis-engines.js';
 import { inPlaceScanQueue, inPlaceTasks, queueInPlaceScans, startInPlaceScans, type InPlaceWatchers } from './in-place-scans.js';
 import { ImageProviders } from '../ml/images/index.js';
-import { runGenerationJob, Slots } from '../library/create/index.js';
+import { runGenerationJob, Slots, stepsLeftOut } from '../library/create/index.js';
 import { recoverDeadWorkers, recoverExpiredLeases, resetExpiredLeases, retryDueSteps } from './lease-recovery.js';
 import { WorkerHeartbeat } from '../pipeline/heartbeat.js';
 import { STEP_NAMES, TERMINAL_STATES } from '../model/photo-state.js';
@@ -114,6 +114,8 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
     (error: unknown) => logger.warn({ err: error }, 'could not read the semantic search pages into the database cache'),
   );
 
+  // the steps this library goes without (the catalogue without the creation tools): the core is told, not importing create/
+  const leftOut = () => stepsLeftOut(db);
   // a model installed here lets the steps skipped for want of it run here (a worker on another machine needs it
   // installed in its own data folder: `shoebox models pull`)
   const models = new ModelInstalls(
@@ -121,12 +123,12 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
     { endpoint: settings.ml.hubEndpoint ?? undefined, redirectHosts: settings.ml.hubRedirectHosts },
     logger,
     async (name) => {
-      await adoptArrivedClip({ db, ml, queue, logger, settings }, name);
-      await stepsForNewModel({ db, ml, queue, logger });
+      await adoptArrivedClip({ db, ml, queue, logger, settings, stepsLeftOut: leftOut }, name);
+      await stepsForNewModel({ db, ml, queue, logger, stepsLeftOut: leftOut });
     },
   );
   // an admin's choice of CLIP model (Settings → Models), the same in every process
-  const clipChoice = await followClipChoice({ db, ml, queue, logger, settings });
+  const clipChoice = await followClipChoice({ db, ml, queue, logger, settings, stepsLeftOut: leftOut });
   const lib: Resources = {
     settings,
     database,
@@ -141,10 +143,11 @@ export async function openLibrary(settings: Settings, logger: Logger): Promise<R
     models,
     logger,
     metrics,
+    stepsLeftOut: leftOut,
     async startPipeline(options = {}) {
       if (pipelineStarted) return;
       pipelineStarted = true;
-      const reopened = await reconcileSteps(db, await currentStepVersions(ml));
+      const reopened = await reconcileSteps(db, await currentStepVersions(ml), await leftOut());
       if (reopened > 0) logger.info({ photos: reopened }, 'photos with steps to (re)do for new steps or models');
       const chosen = await chooseUnchosenGroups(db);
       if (chosen > 0) logger.info({ groups: chosen }, 'duplicate groups chose their keeper again under the current rules');

@@ -6,6 +6,7 @@ import type { ImageProviders } from '../ml/images/index.js';
 import type { ModelInstalls } from '../ml/model-installs.js';
 import type { MlServices } from '../ml/services.js';
 import type { LaneName } from '../model/lanes.js';
+import type { StepsLeftOut } from '../model/photo-state.js';
 import type { PhotoQueue } from '../queue/photo-queue.js';
 import type { StorageLocations } from '../storage/locations.js';
 import type { Scratch } from '../storage/scratch.js';
@@ -34,6 +35,12 @@ export interface Resources {
   logger: Logger;
   /** This process's Prometheus metrics (GET /metrics). */
   metrics: Metrics;
+  /**
+   * The steps this library goes without now, with why (the catalogue while the creation tools are off: wired by
+   * app/open.ts from library/create/switch.ts, which the core may not import). Its new items get no row for them,
+   * and no page, count, retry or reprocess names them.
+   */
+  stepsLeftOut(): Promise<StepsLeftOut>;
   /** Starts the pipeline workers and re-queues everything a crash or stop left unfinished. */
   /**
    * `lanes`: the pipeline lanes this process takes (default all); `generation`: whether it runs generation jobs too

@@ -29,6 +29,20 @@ export function isTurnedOff(step: StepName, version: string): boolean {
 export const STEP_STATUSES = ['pending', 'running', 'done', 'skipped', 'failed'] as const;
 export type StepStatus = (typeof STEP_STATUSES)[number];
 
+/**
+ * Steps a library may go without (the catalogue, while its creation tools are off: library/create/switch.ts). Its
+ * items then have no row for them, and an item without the row has no such work: not pending, not shown, not counted.
+ */
+export const STEPS_A_LIBRARY_LEAVES_OUT: readonly StepName[] = ['catalogue'];
+
+/** The steps a library leaves out now, each with why (Resources.stepsLeftOut). */
+export type StepsLeftOut = Partial<Record<StepName, string>>;
+
+/** A step's status: pending until its row says otherwise, or null for a step its library may leave out and did. */
+function statusOf(step: StepName, steps: Partial<Record<StepName, StepStatus>>): StepStatus | null {
+  return steps[step] ?? (STEPS_A_LIBRARY_LEAVES_OUT.includes(step) ? null : 'pending');
+}
+
 export const PHOTO_STATES = ['pending', 'processing', 'completed', 'partial', 'failed'] as const;
 export type PhotoState = (typeof PHOTO_STATES)[number];
 
@@ -81,7 +95,7 @@ export function isTerminal(state: string): boolean {
  * with a step that will be tried again by itself (`retrying`: it failed for want of a service) is not finished.
  */
 export function derivePhotoState(steps: Partial<Record<StepName, StepStatus>>, options: { retrying?: boolean } = {}): PhotoState {
-  const statuses = STEP_NAMES.map((name) => steps[name] ?? 'pending');
+  const statuses = STEP_NAMES.map((name) => statusOf(name, steps)).filter((status) => status !== null);
   const unfinished = options.retrying || statuses.some((s) => s === 'pending' || s === 'running');
   if (!unfinished) {
     if (ESSENTIAL_STEPS.some((name) => steps[name] === 'failed')) return 'failed';
@@ -100,7 +114,7 @@ export type StepDecision = { action: 'run' } | { action: 'skip'; reason: string 
  * treat it as taken.
  */
 export function decideStep(step: StepName, steps: Partial<Record<StepName, StepStatus>>): StepDecision {
-  const status = steps[step] ?? 'pending';
+  const status = statusOf(step, steps);
   if (status !== 'pending' && status !== 'running') return { action: 'none' };
   for (const required of STEP_REQUIRES[step]) {
     const requiredStatus = steps[required] ?? 'pending';
@@ -127,7 +141,7 @@ export function skipsNow(steps: Partial<Record<StepName, StepStatus>>): { step: 
   for (let found = true; found;) {
     found = false;
     for (const step of STEP_NAMES) {
-      if ((statuses[step] ?? 'pending') !== 'pending') continue;
+      if (statusOf(step, statuses) !== 'pending') continue;
       const decision = decideStep(step, statuses);
       if (decision.action !== 'skip') continue;
       statuses[step] = 'skipped';

@@ -1,26 +1,36 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
-import { isTurnedOff, STEP_NAMES, withDependents, type StepName } from '../model/photo-state.js';
+import { isTurnedOff, STEP_NAMES, withDependents, type StepName, type StepsLeftOut } from '../model/photo-state.js';
 import { NOT_A_VIDEO, VIDEO_ONLY_STEPS } from '../model/video.js';
+import { dropStepsLeftOut } from '../library/photos/index.js';
 
 /**
  * Brings every photo's steps in line with the code and models of this run, before the queue starts:
- * - photos from an older Shoebox get rows for the steps added since (pending);
+ * - photos from an older Shoebox get rows for the steps added since (pending), but for the steps the library leaves out
+ *   (`leftOut`: the catalogue without the creation tools), whose rows go but the done ones (library/photos/steps-left-out.ts);
  * - a step that ran with another version (new code, another model, a model installed since it was skipped)
  *   is pending again, with every step that reads its results — unless a setting turned the step off now: what it
  *   found before stays, and only photos that come meanwhile are skipped (redone once it is turned on again).
- * Photos with pending work leave their terminal state, so the resume that follows queues them.
+ * Photos with pending work leave their terminal state, so the resume that follows queues them (and settles those
+ * finished but for a step left out).
  * Returns how many photos have work again.
  */
-export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<StepName, string>>): Promise<number> {
+export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<StepName, string>>, leftOut: StepsLeftOut): Promise<number> {
+  const kept = STEP_NAMES.filter((step) => !(step in leftOut));
+  const unsettled = await dropStepsLeftOut(
+    db,
+    STEP_NAMES.filter((step) => step in leftOut),
+  );
   await db.execute(sql`
     insert into photo_steps (photo_id, step)
-    select p.id, s.step from photos p cross join unnest(${sql.raw(`array[${STEP_NAMES.map((n) => `'${n}'`).join(',')}]`)}::text[]) as s(step)
+    select p.id, s.step from photos p cross join unnest(${sql.raw(`array[${kept.map((n) => `'${n}'`).join(',')}]`)}::text[]) as s(step)
     on conflict do nothing`);
-  for (const step of STEP_NAMES) {
+  // a step left out keeps what it made with its old version: looked at again at a start once it is back
+  for (const step of kept) {
     if (isTurnedOff(step, currentVersions[step])) continue;
     const dependents = sql.raw(
       `array[${withDependents(step)
+        .filter((n) => kept.includes(n))
         .map((n) => `'${n}'`)
         .join(',')}]`,
     );
@@ -45,5 +55,5 @@ export async function reconcileSteps(db: Db, currentVersions: Readonly<Record<St
           returning 1)
         select count(*)::int as count from reopened`,
   );
-  return reopened[0]?.count ?? 0;
+  return (reopened[0]?.count ?? 0) + unsettled.length;
 }

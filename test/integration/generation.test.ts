@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { photoSteps } from '../../src/db/schema.js';
 import type { ImageProviderConfig } from '../../src/config/image-providers.js';
 import { drawImage, IMAGE_SERVER_KEY, SD_AUTH, startImageServer, type ImageServer } from '../helpers/image-server.js';
 import { PLAIN_CAPTION, startChatEndpoint } from '../helpers/caption-endpoint.js';
@@ -88,7 +90,7 @@ describe('image generation without a provider', () => {
   });
   afterAll(async () => server?.dispose());
 
-  it('starts without the creation tools: their routes answer 404 and no item shows a catalogue step, until an admin switches them on', async () => {
+  it('starts without the creation tools: their routes answer 404 and no item has a catalogue step (no row: not shown or counted), until an admin switches them on', async () => {
     const base = server.url;
     expect((await json(`${base}/api/creation-tools`)).body).toEqual({ on: false });
     const uploaded = await upload(base, [{ path: path.join(assets, 'albums/nature/prairie_falcon.jpg') }]);
@@ -111,14 +113,50 @@ describe('image generation without a provider', () => {
     expect(off.state).toBe('completed');
     expect(Object.keys(off.steps)).toContain('captions');
     expect(Object.keys(off.steps)).not.toContain('catalogue');
+    // no row at all: the jobs and the stats count no catalogue step, and nothing runs it again
+    const catalogueRow = async (photoId: string) =>
+      (
+        await server.lib.db
+          .select()
+          .from(photoSteps)
+          .where(and(eq(photoSteps.photoId, photoId), eq(photoSteps.step, 'catalogue')))
+      )[0] ?? null;
+    expect(await catalogueRow(id)).toBeNull();
+    const jobSteps = async () => (await json(`${base}/api/jobs`)).body.steps as Record<string, Record<string, number>>;
+    expect(Object.keys(await jobSteps())).toContain('captions');
+    expect(Object.keys(await jobSteps())).not.toContain('catalogue');
+    expect(Object.keys((await json(`${base}/api/stats`)).body.steps)).not.toContain('catalogue');
+    const reprocess = await json(`${base}/api/reprocess`, { method: 'POST', json: { step: 'catalogue' } });
+    expect(reprocess.status).toBe(409);
+    expect(reprocess.body.message).toContain('creation tools');
     expect((await json(`${base}/api/photos/${id}/retry`, { method: 'POST' })).body.reset).not.toContain('catalogue');
     await waitForTerminal(base, [id]);
+    // (nor does a start: reconcile.test.ts)
 
     expect((await json(`${base}/api/admin/creation-tools`, { method: 'PUT', json: { on: 'yes' } })).status).toBe(400);
     expect((await json(`${base}/api/admin/creation-tools`, { method: 'PUT', json: { on: true } })).body).toEqual({ on: true });
     expect((await json(`${base}/api/creation-tools`)).body).toEqual({ on: true });
+    await waitForTerminal(base, [id]);
     const on = (await json(`${base}/api/photos/${id}`)).body;
     expect(on.steps.catalogue).toMatchObject({ status: 'skipped', error: expect.stringContaining('not a product') });
+    await expect.poll(async () => (await jobSteps()).catalogue, { timeout: 10_000 }).toMatchObject({ skipped: 1, pending: 0, running: 0 });
+
+    // switched off and on again: a product's fields, once written, stay and are not written again; other items' steps go
+    const productId = (await upload(base, [{ path: path.join(assets, 'albums/nature/silver_fir.jpg') }])).body.items[0].id as string;
+    await waitForTerminal(base, [productId]);
+    expect((await json(`${base}/api/products`, { method: 'POST', json: { photoIds: [productId], productType: 'ring' } })).status).toBe(200);
+    await waitForTerminal(base, [productId]);
+    const written = (await json(`${base}/api/photos/${productId}`)).body.steps.catalogue;
+    expect(written.status).toBe('done');
+    expect((await json(`${base}/api/admin/creation-tools`, { method: 'PUT', json: { on: false } })).body).toEqual({ on: false });
+    expect(await catalogueRow(id)).toBeNull();
+    expect(Object.keys((await json(`${base}/api/photos/${productId}`)).body.steps)).not.toContain('catalogue');
+    await expect.poll(async () => Object.keys(await jobSteps()), { timeout: 10_000 }).not.toContain('catalogue');
+    expect((await json(`${base}/api/admin/creation-tools`, { method: 'PUT', json: { on: true } })).body).toEqual({ on: true });
+    await waitForTerminal(base, [id, productId]);
+    expect((await json(`${base}/api/photos/${productId}`)).body.steps.catalogue).toEqual(written);
+    expect((await json(`${base}/api/photos/${id}`)).body.steps.catalogue).toMatchObject({ status: 'skipped', error: expect.stringContaining('not a product') });
+    await expect.poll(async () => (await jobSteps()).catalogue, { timeout: 10_000 }).toMatchObject({ done: 1, skipped: 1, pending: 0, failed: 0 });
   });
 
   it('says which setting to add (409), and the rest of the library works', async () => {

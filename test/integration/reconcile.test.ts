@@ -1,5 +1,6 @@
-// At start, photos catch up with the code and models of this run: rows for steps added since, and steps that
-// ran with another version (with the steps that read their results) are done again.
+// At start, photos catch up with the code and models of this run: rows for steps added since (but the steps the
+// library leaves out, whose rows go), and steps that ran with another version (with the steps that read their results)
+// are done again.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_NAMES } from '../../src/model/photo-state.js';
@@ -23,13 +24,15 @@ describe('reconciling steps at start', () => {
 
   afterAll(async () => server?.dispose());
 
-  it('adds missing steps and redoes outdated ones with their dependents, leaving the rest alone', async () => {
+  it('adds missing steps, drops those the library leaves out, and redoes outdated ones with their dependents, leaving the rest alone', async () => {
     // As an older Shoebox would have left it: no captions row, a palette from another version.
     const database = await openDatabase({ dataDir });
     await database.db.execute(sql`delete from photo_steps where photo_id = ${id} and step = 'captions'`);
     await database.db.execute(sql`update photo_steps set version = '0' where photo_id = ${id} and step = 'palette'`);
     await database.db.execute(sql`update photo_steps set version = '0' where photo_id = ${id} and step = 'embeddings'`);
     await database.db.execute(sql`update photo_steps set attempts = 7 where photo_id = ${id} and step = 'metadata'`);
+    // and a catalogue step, which it gave every item even without the creation tools
+    await database.db.execute(sql`insert into photo_steps (photo_id, step, status, error) values (${id}, 'catalogue', 'failed', 'no endpoint')`);
     await database.close();
 
     server = await startTestServer({ dataDir });
@@ -45,7 +48,9 @@ describe('reconciling steps at start', () => {
     expect(photo.steps.metadata.attempts).toBe(7); // not redone
     expect(photo.caption).not.toBeNull();
     const counted = await rows<{ count: number }>(server.lib.db, sql`select count(*)::int as count from photo_steps where photo_id = ${id}`);
-    expect(counted[0]!.count).toBe(STEP_NAMES.length);
+    // every step but the catalogue, which a library without the creation tools leaves out (its row gone, none added)
+    expect(counted[0]!.count).toBe(STEP_NAMES.length - 1);
+    expect(Object.keys(photo.steps)).not.toContain('catalogue');
     expect(photo.steps.duplicates.attempts).toBe(2); // it reads the embedding too
   }, 120_000);
 });

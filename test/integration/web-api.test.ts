@@ -465,8 +465,10 @@ describe('the API the web app uses', () => {
       expect(Object.values(snapshot.states as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(total);
       expect(snapshot.states).toMatchObject({ pending: 0, processing: 0, failed: 1 });
       expect(snapshot.run).toBeNull(); // idle: no run of work under way
-      expect(Object.keys(snapshot.steps)).toEqual([...STEP_NAMES]);
-      for (const name of STEP_NAMES) {
+      // a library without the creation tools has no catalogue step to count
+      const run = STEP_NAMES.filter((name) => name !== 'catalogue');
+      expect(Object.keys(snapshot.steps)).toEqual(run);
+      for (const name of run) {
         const counts = snapshot.steps[name];
         expect(counts.pending + counts.running + counts.done + counts.skipped + counts.failed, name).toBe(total);
       }

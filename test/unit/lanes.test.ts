@@ -30,6 +30,12 @@ describe('lanes', () => {
     expect(readyLanes(noClip)).toEqual(['faces', 'ocr', 'captions', 'duplicates']);
   });
 
+  it('have no work in a lane for a step the item has no row for, in a library that leaves it out', () => {
+    const { catalogue: _catalogue, ...withoutCatalogue } = all('done', { catalogue: 'pending' });
+    expect(readyLanes(all('done', { catalogue: 'pending' }))).toEqual(['captions']);
+    expect(readyLanes(withoutCatalogue)).toEqual([]);
+  });
+
   it('leave a lane whose step is running to whoever runs it', () => {
     expect(readyLanes(all('pending', { preprocessing: 'running' }))).toEqual([]);
     expect(readyLanes(all('done', { faces: 'running' }))).toEqual([]);

@@ -40,6 +40,18 @@ describe('derivePhotoState', () => {
   it('waits for every step before settling', () => {
     expect(derivePhotoState(all('skipped', { preprocessing: 'failed', metadata: 'pending' }))).toBe('processing');
   });
+
+  it('finishes an item without a row for a step its library leaves out (the catalogue, creation tools off)', () => {
+    const { catalogue, ...withoutCatalogue } = all('done');
+    expect(catalogue).toBe('done');
+    expect(derivePhotoState(withoutCatalogue)).toBe('completed');
+    expect(decideStep('catalogue', withoutCatalogue)).toEqual({ action: 'none' });
+    expect(skipsNow({ ...withoutCatalogue, captions: 'pending', preprocessing: 'failed' }).map((skip) => skip.step)).toEqual(['captions']);
+    // any other step without its row is still to do
+    const { captions, ...withoutCaptions } = all('done');
+    expect(captions).toBe('done');
+    expect(derivePhotoState(withoutCaptions)).toBe('processing');
+  });
 });
 
 describe('decideStep', () => {
@@ -108,7 +120,7 @@ describe('retries and reprocessing', () => {
 
 describe('skipsNow', () => {
   it('skips everything that needs a failed decode, through the embedding to the tags, in one look', () => {
-    const skips = skipsNow({ preprocessing: 'failed', metadata: 'done' });
+    const skips = skipsNow({ preprocessing: 'failed', metadata: 'done', catalogue: 'pending' });
     expect(skips.map((skip) => skip.step)).toEqual([
       'hashes',
       'palette',

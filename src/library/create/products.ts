@@ -56,11 +56,15 @@ export async function markProducts(lib: Library, photoIds: string[], options: { 
     .onConflictDoUpdate({ target: products.photoId, set: { productType: options.productType, ...size, updatedAt: new Date() } });
   const changed = photoIds.filter((id) => before.find((row) => row.photoId === id)?.productType !== options.productType);
   if (changed.length === 0) return;
+  // the row may be missing: a photo admitted by a server that had not yet seen the creation tools switched on
   await lib.db
-    .update(photoSteps)
-    .set({ status: 'pending', error: null })
-    .where(and(inArray(photoSteps.photoId, changed), eq(photoSteps.step, 'catalogue')));
-  await lib.db.update(photos).set({ state: 'pending', updatedAt: new Date() }).where(inArray(photos.id, changed));
+    .insert(photoSteps)
+    .values(changed.map((photoId) => ({ photoId, step: 'catalogue', status: 'pending' })))
+    .onConflictDoUpdate({ target: [photoSteps.photoId, photoSteps.step], set: { status: 'pending', error: null } });
+  await lib.db
+    .update(photos)
+    .set({ state: 'pending', updatedAt: new Date() })
+    .where(and(owns(lib, photos), inArray(photos.id, changed)));
   await queuePhotos(lib, changed);
 }
 

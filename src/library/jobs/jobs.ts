@@ -73,7 +73,8 @@ export interface RunProgress {
 export interface JobsCounts {
   states: Record<string, number>;
   run: RunProgress | null;
-  steps: Record<StepName, StepProgress>;
+  /** The steps the library runs (none it leaves out). */
+  steps: Partial<Record<StepName, StepProgress>>;
   failures: JobFailure[];
   failuresTotal: number;
 }
@@ -81,12 +82,14 @@ export interface JobsCounts {
 export async function jobsCounts(lib: Library): Promise<JobsCounts> {
   const [states, stepCounts, failures, run] = await Promise.all([countByState(lib), countSteps(lib), latestFailures(lib), runProgress(lib)]);
   const steps = Object.fromEntries(
-    STEP_NAMES.map((name) => {
-      const { pending, running, done, skipped, failed } = stepCounts[name];
-      return [name, { pending, running, done, skipped, failed }];
+    STEP_NAMES.flatMap((name) => {
+      const counted = stepCounts[name];
+      if (!counted) return [];
+      const { pending, running, done, skipped, failed } = counted;
+      return [[name, { pending, running, done, skipped, failed }]];
     }),
-  ) as Record<StepName, StepProgress>;
-  const failuresTotal = STEP_NAMES.reduce((sum, name) => sum + steps[name].failed, 0);
+  ) as Partial<Record<StepName, StepProgress>>;
+  const failuresTotal = Object.values(steps).reduce((sum, progress) => sum + progress.failed, 0);
   return { states, run, steps, failures, failuresTotal };
 }
 
@@ -172,24 +175,23 @@ async function finishingRate(lib: Library, now: Date): Promise<{ photosPerMinute
  * which are read fresh every time.
  */
 export async function snapshotWith(lib: Library, counts: JobsCounts | Promise<JobsCounts>, now: Date): Promise<JobsSnapshot> {
-  const [counted, rate, rates, queueDepth, generation] = await Promise.all([
+  const [counted, rate, rates, queueDepth, generation, leftOut] = await Promise.all([
     counts,
     finishingRate(lib, now),
     stepRates(lib, now),
     lib.queue.depth(),
     recentGenerations(lib, now),
+    lib.stepsLeftOut(),
   ]);
+  // the feed's counts may be from before the library left a step out (the creation tools switched off)
+  const steps = Object.fromEntries(Object.entries(counted.steps).filter(([step]) => !(step in leftOut)));
   return {
     states: counted.states,
     run: counted.run,
-    steps: counted.steps,
+    steps,
     queue: { depth: queueDepth },
     rate,
-    etaSeconds: estimateSeconds(
-      Object.fromEntries(Object.entries(counted.steps).map(([step, progress]) => [step, progress.pending + progress.running])),
-      rates,
-      now,
-    ),
+    etaSeconds: estimateSeconds(Object.fromEntries(Object.entries(steps).map(([step, progress]) => [step, progress.pending + progress.running])), rates, now),
     failures: counted.failures,
     failuresTotal: counted.failuresTotal,
     generation,

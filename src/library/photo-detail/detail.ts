@@ -5,14 +5,13 @@ import { asc, desc, eq, sql } from 'drizzle-orm';
 import { photoCaptions, photoOcr, photoSteps, photoTags, type PhotoRow, type StepRow } from '../../db/schema.js';
 import { rows } from '../../db/connection.js';
 import { browserPlayable } from '../../media/video/playable.js';
-import { STEP_NAMES, type StepName, type StepStatus } from '../../model/photo-state.js';
+import { STEP_NAMES, STEPS_A_LIBRARY_LEAVES_OUT, type StepName, type StepsLeftOut, type StepStatus } from '../../model/photo-state.js';
 import { activeEdit } from '../../model/photo-edit.js';
 import { ownsSql } from '../../scope/rows.js';
 import { albumVisible } from '../../scope/access.js';
 import type { Library } from '../library.js';
 import { findVisiblePhoto } from '../photos/photos.js';
 import { photoListItem } from '../photos/list.js';
-import { creationToolsOn } from '../create/switch.js';
 import { stackOfPhoto } from '../photos/stack-covers.js';
 import { categoriesOfPhotos } from '../categories/categories.js';
 import { listFaces } from '../people/people.js';
@@ -45,10 +44,15 @@ export function photoMetadata(photo: PhotoRow) {
   };
 }
 
-export function stepSummary(stepRows: StepRow[]) {
+/**
+ * The item's steps, in pipeline order: those it has a row for, and the others as pending. A step its library may leave
+ * out is none of its work without a row; one the library leaves out now is not shown, even done from before.
+ */
+export function stepSummary(stepRows: StepRow[], leftOut: StepsLeftOut) {
   const byName = new Map(stepRows.map((row) => [row.step, row]));
+  const shown = STEP_NAMES.filter((name) => !(name in leftOut) && (byName.has(name) || !STEPS_A_LIBRARY_LEAVES_OUT.includes(name)));
   return Object.fromEntries(
-    STEP_NAMES.map((name) => {
+    shown.map((name) => {
       const row = byName.get(name);
       return [
         name,
@@ -62,14 +66,12 @@ export function stepSummary(stepRows: StepRow[]) {
         },
       ];
     }),
-  ) as Record<
-    StepName,
-    { status: StepStatus; error: string | null; durationMs: number | null; version: string | null; attempts: number; finishedAt: string | null }
+  ) as Partial<
+    Record<
+      StepName,
+      { status: StepStatus; error: string | null; durationMs: number | null; version: string | null; attempts: number; finishedAt: string | null }
+    >
   >;
-}
-
-function withoutStep<Steps extends Record<string, unknown>>(steps: Steps, name: string): Partial<Steps> {
-  return Object.fromEntries(Object.entries(steps).filter(([step]) => step !== name)) as Partial<Steps>;
 }
 
 /**
@@ -82,9 +84,9 @@ export async function getPhotoDetail(lib: Library, id: string) {
   const found = await findVisiblePhoto(lib, id);
   if (!found) return null;
   const { photo, access } = found;
-  const [stepRows, creation, analysis, albumList, duplicateGroup, stack] = await Promise.all([
+  const [stepRows, leftOut, analysis, albumList, duplicateGroup, stack] = await Promise.all([
     lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id)),
-    creationToolsOn(lib.db),
+    lib.stepsLeftOut(),
     photoAnalysis(lib, id),
     // the active albums it is in that the user may open, manual and automatic
     rows<{ id: string; name: string; kind: 'manual' | 'auto' }>(
@@ -112,8 +114,7 @@ export async function getPhotoDetail(lib: Library, id: string) {
     palette: photo.palette ?? null,
     // another user sees how a shared image was made, but not which of its owner's photos it came from
     provenance: photo.provenance && !access.own ? { ...photo.provenance, sourcePhotoId: null, productPhotoId: undefined } : photo.provenance,
-    // a library without the creation tools shows no catalogue step, not even skipped
-    steps: creation ? stepSummary(stepRows) : withoutStep(stepSummary(stepRows), 'catalogue'),
+    steps: stepSummary(stepRows, leftOut),
     ...analysis,
     faces: access.own ? analysis.faces : analysis.faces.map((face) => ({ ...face, personId: null, assignedBy: null })),
     albums: albumList,

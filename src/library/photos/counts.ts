@@ -45,24 +45,29 @@ interface StepCountRow {
 }
 
 /**
- * Photos per status of each step, in pipeline order (the trash left out). With `averages`, also the average
+ * Photos per status of each step, in pipeline order (the trash left out), but the steps the library leaves out now:
+ * they run for none (a done one from before stays uncounted, as it is unshown). With `averages`, also the average
  * duration of the done ones, which reads the rows themselves rather than the (step, status) index alone.
  */
-export async function countSteps(lib: Library, options: { averages?: boolean } = {}): Promise<Record<StepName, StepCounts>> {
+export async function countSteps(lib: Library, options: { averages?: boolean } = {}): Promise<Partial<Record<StepName, StepCounts>>> {
   const timing = options.averages
     ? sql`count(s.duration_ms)::int as timed, coalesce(sum(s.duration_ms), 0)::float8 as total_ms`
     : sql`0 as timed, 0 as total_ms`;
-  const [all, leftOut] = await Promise.all([
+  const [all, leftOut, stepsLeftOut] = await Promise.all([
     rows<StepCountRow>(lib.db, sql`select s.step, s.status, count(*)::int as count, ${timing} from photo_steps s group by s.step, s.status`),
     rows<StepCountRow>(
       lib.db,
       sql`select s.step, s.status, count(*)::int as count, ${timing}
           from photos p join photo_steps s on s.photo_id = p.id where ${leftOutOfCounts(lib)} group by s.step, s.status`,
     ),
+    lib.stepsLeftOut(),
   ]);
   const steps = Object.fromEntries(
-    STEP_NAMES.map((name): [StepName, StepCounts] => [name, { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, averageDurationMs: null }]),
-  ) as Record<StepName, StepCounts>;
+    STEP_NAMES.filter((name) => !(name in stepsLeftOut)).map((name): [StepName, StepCounts] => [
+      name,
+      { pending: 0, running: 0, done: 0, skipped: 0, failed: 0, averageDurationMs: null },
+    ]),
+  ) as Partial<Record<StepName, StepCounts>>;
   const doneTiming = new Map<string, { timed: number; totalMs: number }>();
   const add = (row: StepCountRow, sign: 1 | -1) => {
     const entry = steps[row.step as StepName] as StepCounts | undefined;
@@ -76,7 +81,8 @@ export async function countSteps(lib: Library, options: { averages?: boolean } =
   for (const row of leftOut) add(row, -1);
   if (options.averages) {
     for (const [step, { timed, totalMs }] of doneTiming) {
-      if (timed > 0) steps[step as StepName].averageDurationMs = Math.round((totalMs / timed) * 10) / 10;
+      const entry = steps[step as StepName];
+      if (entry && timed > 0) entry.averageDurationMs = Math.round((totalMs / timed) * 10) / 10;
     }
   }
   return steps;

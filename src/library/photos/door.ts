@@ -51,7 +51,7 @@ export async function photoWithBytes(lib: Library, sha256: string): Promise<{ id
 }
 
 /**
- * Makes the photo: its row and pending steps in one transaction, in which `within` runs first (a quota claim, a
+ * Makes the photo: its row and pending steps (those its library runs) in one transaction, in which `within` runs first (a quota claim, a
  * library kept alive while its scan makes photos). Findable by its file name at once, unless `indexLater` (a scan
  * indexes its new photos in batches). The caller queues it (queuePhotos), after attaching anything that belongs
  * to it (a sidecar).
@@ -62,6 +62,9 @@ export async function admitPhoto(
   options: { within?: (tx: Db) => Promise<void>; indexLater?: boolean } = {},
 ): Promise<Admitted> {
   mayChange(lib, 'upload');
+  // a step the library leaves out (the catalogue without the creation tools) gets no row: it is none of the item's work
+  const leftOut = await lib.stepsLeftOut();
+  const steps = STEP_NAMES.filter((step) => !(step in leftOut));
   const inserted = await lib.db.transaction(async (tx) => {
     await options.within?.(tx as unknown as Db);
     const [row] = await tx
@@ -69,7 +72,7 @@ export async function admitPhoto(
       .values({ ownerId: lib.ownerId, ...columnsOf(arrival) })
       .onConflictDoNothing()
       .returning({ id: photos.id, state: photos.state });
-    if (row) await tx.insert(photoSteps).values(STEP_NAMES.map((step) => ({ photoId: row.id, step, ...arrivingStep(step, arrival.mime) })));
+    if (row) await tx.insert(photoSteps).values(steps.map((step) => ({ photoId: row.id, step, ...arrivingStep(step, arrival.mime) })));
     return row ?? null;
   });
   if (inserted) {

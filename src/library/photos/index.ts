@@ -8,3 +8,4 @@ export * from './photos.js';
 export * from './retry.js';
 export * from './timeline.js';
 export * from './video-stream.js';
+export * from './steps-left-out.js';

@@ -17,8 +17,12 @@ export async function retryPhoto(lib: Library, id: string): Promise<StepName[] |
   if (!photo) return null;
   const stepRows = await lib.db.select().from(photoSteps).where(eq(photoSteps.photoId, id));
   const statuses = Object.fromEntries(stepRows.map((r) => [r.step, r.status])) as Partial<Record<StepName, StepStatus>>;
-  // a photo's video-only steps stay skipped: they have nothing to do for it; and so do steps a setting turned off
-  const reset = stepsToRetry(statuses).filter((step) => stepApplies(step, { mime: photo.mime, hasMotion: photo.motion !== null }) && !lib.ml.turnedOff(step));
+  // a photo's video-only steps stay skipped: they have nothing to do for it; and so do steps a setting turned off, and
+  // those the library leaves out (a product's catalogue step waiting for the creation tools)
+  const leftOut = await lib.stepsLeftOut();
+  const reset = stepsToRetry(statuses).filter(
+    (step) => stepApplies(step, { mime: photo.mime, hasMotion: photo.motion !== null }) && !lib.ml.turnedOff(step) && !(step in leftOut),
+  );
   if (reset.length > 0) {
     await lib.db
       .update(photoSteps)
@@ -39,6 +43,9 @@ export async function reprocessStep(lib: Library, step: StepName, options: { all
   // every photo would only skip it again; turned on, the photos it skipped are looked at by themselves (reconcile.ts)
   const off = lib.ml.turnedOff(step);
   if (off) throw new UserError('conflict', `${off}: turn it on to run it again`);
+  // left out, it has no rows to run again (the creation tools switched on make the catalogue's)
+  const leftOut = (await lib.stepsLeftOut())[step];
+  if (leftOut) throw new UserError('conflict', leftOut);
   // `all` includes a step running now: what it finds is not recorded over the reset (runner.ts); it runs again.
   const statuses = options.all ? ['pending', 'running', 'done', 'failed', 'skipped'] : ['failed', 'skipped'];
   const targets = await lib.db

@@ -7,6 +7,7 @@ import {
   CREATION_OFF,
   creationToolsOn,
   fallbackCatalogueFields,
+  NOT_A_PRODUCT,
   productColour,
   validateCatalogueFields,
   type CatalogueFields,
@@ -20,8 +21,8 @@ import type { PipelineStep } from '../step.js';
 /**
  * Catalogue fields for photos marked as products (library/create/products.ts): name, description, attributes,
  * main colour and quality grade from the caption endpoint (validated JSON, retried with the reason, like the
- * captions step), else from the caption and palette. Fields the user edited by hand are kept. Other photos skip it, as
- * products do while the library has the creation tools off.
+ * captions step), else from the caption and palette. Fields the user edited by hand are kept. Other photos skip it; a
+ * library with the creation tools off has no catalogue step (library/create/switch.ts).
  */
 export const catalogueStep: PipelineStep = {
   name: 'catalogue',
@@ -31,8 +32,8 @@ export const catalogueStep: PipelineStep = {
   },
   async run({ photo, db, ml, localFile }) {
     const [product] = await db.select().from(products).where(eq(products.photoId, photo.id));
-    if (!product) return { status: 'skipped', reason: 'not a product (product shots or POST /api/products make it one)' };
-    // a product kept from before the tools were switched off waits for them (switching on runs it again)
+    if (!product) return { status: 'skipped', reason: NOT_A_PRODUCT };
+    // a product's step reopened while the tools are off (an edit, a reprocess) waits for them (switching on runs it)
     if (!(await creationToolsOn(db))) return { status: 'skipped', reason: CREATION_OFF };
     const hex = productColour(photo.palette);
     const { url, model, apiKey, timeoutMs, maxAttempts } = ml.settings.caption;
