@@ -191,11 +191,17 @@ export function passwordThrottle(db: Db): PasswordThrottle {
   return throttle;
 }
 
-/** Forgets counts without a failure for FORGET_AFTER_MS (the periodic upkeep); answers how many. */
+/**
+ * Forgets counts without a failure for FORGET_AFTER_MS (the periodic upkeep); answers how many. A row an attempt is
+ * charging now is skipped, not waited for: waiting while holding the rows deleted before it could close a deadlock
+ * with that attempt (see takeBack), and the row is not old once charged.
+ */
 export async function forgetOldFailures(db: Db, now = Date.now()): Promise<number> {
-  const removed = await db
-    .delete(authFailures)
+  const old = db
+    .select({ key: authFailures.key })
+    .from(authFailures)
     .where(lt(authFailures.lastFailureAt, new Date(now - FORGET_AFTER_MS)))
-    .returning({ key: authFailures.key });
+    .for('update', { skipLocked: true });
+  const removed = await db.delete(authFailures).where(inArray(authFailures.key, old)).returning({ key: authFailures.key });
   return removed.length;
 }
