@@ -8,17 +8,25 @@ import type { SetAlbumCover } from './exported.js';
 
 const BATCH = 1000;
 
-/** The albums of the user's own, by name (the first of a name). */
-async function ownAlbums(client: ShoeboxClient): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+type OwnAlbum = { id: string; name: string; coverChosen: boolean };
+
+/** The user's own manual albums through the server, a page at a time (a caller may stop at the one it looks for). */
+async function* ownAlbumList(client: ShoeboxClient): AsyncGenerator<OwnAlbum> {
   for (let page = 1; ; page++) {
-    const list = await client.request<{ items: { id: string; name: string }[]; total: number; limit: number }>(
+    const list = await client.request<{ items: OwnAlbum[]; total: number; limit: number }>(
       'GET',
       `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`,
     );
-    for (const album of list.items) if (!found.has(album.name)) found.set(album.name, album.id);
-    if (page * list.limit >= list.total) return found;
+    yield* list.items;
+    if (page * list.limit >= list.total) return;
   }
+}
+
+/** The albums of the user's own, by name (the first of a name). */
+async function ownAlbums(client: ShoeboxClient): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for await (const album of ownAlbumList(client)) if (!found.has(album.name)) found.set(album.name, album.id);
+  return found;
 }
 
 /** Puts photos in the user's album of a title through the server, made when there is none. */
@@ -43,17 +51,13 @@ export function serverAlbums(client: ShoeboxClient): TakeoutTarget['album'] {
 /** An album's cover through the server, unless one was chosen (cli/exported.ts's SetAlbumCover). */
 export function serverAlbumCover(client: ShoeboxClient): SetAlbumCover {
   return async (title, photoId) => {
-    for (let page = 1; ; page++) {
-      type Album = { id: string; name: string; coverChosen: boolean };
-      const list = await client.request<{ items: Album[]; total: number; limit: number }>('GET', `/api/albums?kind=manual&sharing=mine&limit=500&page=${page}`);
-      const album = list.items.find((item) => item.name === title);
-      if (album) {
-        if (album.coverChosen) return false;
-        await client.request('PATCH', `/api/albums/${album.id}`, { coverPhotoId: photoId });
-        return true;
-      }
-      if (page * list.limit >= list.total) return false;
+    for await (const album of ownAlbumList(client)) {
+      if (album.name !== title) continue;
+      if (album.coverChosen) return false;
+      await client.request('PATCH', `/api/albums/${album.id}`, { coverPhotoId: photoId });
+      return true;
     }
+    return false;
   };
 }
 

@@ -2,8 +2,7 @@
 // photos as they are processed (a RAW and its JPEG, a burst), so this runs once they are, and through what the user's
 // own hands use (POST /api/stacks, moving a photo out, unstacking, picking the cover): stacks made by hand are made
 // again, the pairs taken apart are taken apart again where the rules put them back, and the covers picked are picked.
-import path from 'node:path';
-import type { ExportRead } from './exported.js';
+import type { ExportRead, PhotoOfFile } from './exported.js';
 import type { ShoeboxClient } from './client.js';
 import { counted } from '../base/plural.js';
 
@@ -15,14 +14,6 @@ export interface StackHands {
   unstack(stackId: string): Promise<void>;
   moveOut(stackId: string, photoId: string): Promise<void>;
   setCover(stackId: string, photoId: string): Promise<void>;
-}
-
-/** The photo each file of the export was imported as (undefined: not imported). */
-export type PhotoOfFile = (file: string) => string | undefined;
-
-/** The photo of a file of the export, by its path in it (`/`-separated), among those the import took. */
-export function photoOfFile(photoOf: ReadonlyMap<string, string>, root: string): PhotoOfFile {
-  return (file) => photoOf.get(path.join(root, ...file.split('/')));
 }
 
 /** Whether the export says anything of its stacks (an export from before them says nothing). */

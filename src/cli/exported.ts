@@ -34,6 +34,14 @@ export interface Placed {
 /** The edit of a photo, through the server or the library. */
 export type SetEdit = (id: string, edit: NonNullable<ExportedPhoto['edit']>) => Promise<void>;
 
+/** The photo each file of the export was imported as (undefined: not imported). */
+export type PhotoOfFile = (file: string) => string | undefined;
+
+/** The photo of a file of the export, by its path in it (`/`-separated), among those the import took. */
+export function photoOfFile(photoOf: ReadonlyMap<string, string>, root: string): PhotoOfFile {
+  return (file) => photoOf.get(path.join(root, ...file.split('/')));
+}
+
 /**
  * The cover of the user's album of a title (the first of the name), unless its cover was chosen already (the user's
  * choice in the library stays); answers whether it was set.
@@ -104,7 +112,7 @@ export async function placeAsExported(
   setAlbumCover: SetAlbumCover,
 ): Promise<void> {
   let missing = 0;
-  const photoOf = (file: string) => tally.photoOf.get(path.join(root, ...file.split('/')));
+  const photoOf = photoOfFile(tally.photoOf, root);
   const photosOf = (files: readonly string[]) => {
     const ids = new Set<string>();
     for (const file of files) {

@@ -13,8 +13,8 @@ import { withLibrary } from './listing.js';
 import { listImportCandidates } from './walk.js';
 import { kindOfStatus } from '../api/error-status.js';
 import { serverAlbumCover, serverAlbums, serverArchive } from './album-placing.js';
-import { placeAsExported, readExport, type ExportRead } from './exported.js';
-import { hasStackFacts, photoOfFile, restoreStacks, serverStackHands, stackedPhotos, type StackHands } from './exported-stacks.js';
+import { photoOfFile, placeAsExported, readExport, type ExportRead, type PhotoOfFile } from './exported.js';
+import { hasStackFacts, restoreStacks, serverStackHands, stackedPhotos, type StackHands } from './exported-stacks.js';
 import { counted } from '../base/plural.js';
 
 interface ImportFlags {
@@ -95,13 +95,16 @@ export async function runImport(dir: string, settings: Settings, flags: ImportFl
 }
 
 /** The photos not yet waited on. */
-const notWaited = (ids: string[], waited: string[]) => ids.filter((id) => !waited.includes(id));
+function notWaited(ids: string[], waited: string[]): string[] {
+  const seen = new Set(waited);
+  return ids.filter((id) => !seen.has(id));
+}
 
 /**
  * The export's stacks by hand in the library, once its pipeline processed their photos (with --wait; without it
  * nothing processes them here, and the report says how to restore them: the same import again, with --wait).
  */
-async function restoreLocalStacks(lib: Library, exported: ExportRead, photoOf: (file: string) => string | undefined, added: string[], waiting: boolean) {
+async function restoreLocalStacks(lib: Library, exported: ExportRead, photoOf: PhotoOfFile, added: string[], waiting: boolean) {
   if (!waiting) {
     process.stderr.write(
       'Stacks made or taken apart by hand and covers picked are restored once the photos are processed: import the folder again with --wait (nothing is added twice).\n',
