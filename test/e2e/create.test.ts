@@ -56,7 +56,15 @@ describe('web app: Create without a provider', () => {
     // the admin switches them on in Account → Settings: in the main row at once, or under More by this browser's choice
     await page.goto(`${server.url}/account`);
     expect(await page.getByTestId('creation-tools-choice').count()).toBe(0);
+    // a slow server's answer (as on a busy host): the box shows the click at once and holds still until it comes
+    await page.route('**/api/admin/creation-tools', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.continue();
+    });
     await page.getByTestId('creation-tools-switch').check();
+    expect(await page.getByTestId('creation-tools-switch').isDisabled()).toBe(true);
+    await poll(() => page.getByTestId('creation-tools-switch').isDisabled()).toBe(false);
+    expect(await page.getByTestId('creation-tools-switch').isChecked()).toBe(true);
     await poll(() => mainRow('Create').count()).toBe(1);
     await page.reload();
     await poll(() => mainRow('Catalogue').count()).toBe(1);

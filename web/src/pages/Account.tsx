@@ -90,19 +90,31 @@ function CreationToolsChoice({ isAdmin }: { isAdmin: boolean }) {
   const choice = useCreationChoice();
   const { on } = useCreationTools();
   const [status, setStatus] = useState<string | null>(null);
-  const toggle = (next: boolean) =>
-    switchCreationTools(next).then(
-      (answer) => {
-        creationToolsSwitched(answer.on);
-        setStatus(null);
-      },
-      (caught: unknown) => setStatus(message(caught)),
-    );
+  // the box shows the admin's click at once and holds still until the server answers; a refusal puts it back
+  const [asked, setAsked] = useState<boolean | null>(null);
+  const toggle = (next: boolean) => {
+    setAsked(next);
+    return switchCreationTools(next)
+      .then(
+        (answer) => {
+          creationToolsSwitched(answer.on);
+          setStatus(null);
+        },
+        (caught: unknown) => setStatus(message(caught)),
+      )
+      .finally(() => setAsked(null));
+  };
   return (
     <>
       {isAdmin ? (
         <label className="auth-model">
-          <input type="checkbox" checked={on} onChange={(event) => void toggle(event.target.checked)} data-testid="creation-tools-switch" />
+          <input
+            type="checkbox"
+            checked={asked ?? on}
+            disabled={asked !== null}
+            onChange={(event) => void toggle(event.target.checked)}
+            data-testid="creation-tools-switch"
+          />
           Creation tools for this library: Create, product shots and the catalogue (for shops and makers)
         </label>
       ) : null}
