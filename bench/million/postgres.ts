@@ -15,9 +15,12 @@ export interface BenchPostgres {
 }
 
 /** PostgreSQL refuses to run as root: then it runs as the `postgres` user Debian's package made. */
+function asPostgres(command: string, args: string[]): [string, string[]] {
+  return process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+}
+
 function run(command: string, args: string[]): void {
-  const [file, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
-  const result = spawnSync(file, argv, { encoding: 'utf8' });
+  const result = spawnSync(...asPostgres(command, args), { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`${path.basename(command)} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
@@ -40,6 +43,9 @@ export async function startBenchPostgres(dir: string, options: { sharedBuffersMb
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   }
+  // a run killed before it stopped its server (a time-out) leaves it running on the folder: stopped first
+  const status = spawnSync(...asPostgres(path.join(bin, 'pg_ctl'), ['-D', dataDir, 'status']));
+  if (status.status === 0) run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'fast', '-w', '-t', '300', 'stop']);
   const port = await freePort();
   const serverOptions = [
     `-p ${port}`,
