@@ -2,7 +2,7 @@
 // empty database (openDatabase), the owners, people and albums, then the secondary indexes read back from
 // pg_indexes and dropped, every photo's rows by binary COPY in chunks of 5,000 (one transaction each), the derived
 // rows (steps done, photo_people as its migration fills it), the indexes made again from what was read, VACUUM
-// ANALYZE, and the search documents (refreshSearchDocuments, as the product writes them). Each phase and chunk
+// ANALYZE, and the search documents (ensureSearchDocuments, as a server's start writes them). Each phase and chunk
 // is recorded in progress.json as it ends, so a stopped load resumes where it was (chunks are seeded apart).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, rows, type Db } from '../../src/db/connection.js';
 import { STEP_NAMES } from '../../src/model/photo-state.js';
-import { refreshSearchDocuments } from '../../src/search/documents.js';
+import { ensureSearchDocuments } from '../../src/search/documents.js';
 import { CopyWriter } from '../search/copy.js';
 import { makeUniverse, repoRoot, Rng, SEED } from '../search/generate.js';
 import { copyIn } from './postgres.js';
@@ -82,7 +82,9 @@ export async function loadLibrary(url: string, n: number, dir: string, log: (lin
       ),
     );
     await phase('vacuum', async () => void (await client.query('VACUUM ANALYZE')));
-    await phase('documents', async () => void (await refreshSearchDocuments(database.db, 'all')));
+    // ensureSearchDocuments, as a server's start runs it: every row built and the version recorded (with the rows
+    // alone, the first start found no version and built them all again, ~250 s at 200k)
+    await phase('documents', async () => void (await ensureSearchDocuments(database.db)));
     await phase('search indexes', async () => {
       await makeIndexes(url, progress.indexes.filter(searchTables), log);
       await client.query('VACUUM ANALYZE photo_search');
