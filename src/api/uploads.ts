@@ -75,8 +75,16 @@ async function admitUpload(lib: Library, upload: Upload, file: string): Promise<
     throw new UserError('invalid', `${metadata.filename}: the bytes that arrived are not those of the sha256 given: send it again`);
   }
   const photo = await storeUploadedFile(lib, { filename: metadata.filename, path: file, lastModified: metadata.lastModified });
-  if (metadata.albumId !== null) await addPhotos(lib, metadata.albumId, [photo.id]);
-  return { status: 'stored', photoId: photo.id, duplicate: photo.duplicate };
+  if (metadata.albumId === null) return { status: 'stored', photoId: photo.id, duplicate: photo.duplicate };
+  // the photo is in: an album gone meanwhile (or a photo you had in the trash) is said, not a refusal of the photo
+  const albumError = await addPhotos(lib, metadata.albumId, [photo.id]).then(
+    () => null,
+    (error: unknown) => {
+      if (error instanceof UserError) return error.message;
+      throw error;
+    },
+  );
+  return { status: 'stored', photoId: photo.id, duplicate: photo.duplicate, albumError };
 }
 
 /** The metadata as a header again (tus keeps it parsed). */
@@ -141,6 +149,7 @@ export const backupUploadView = z.object({
   photoId: z.string().nullable().describe('stored: the photo (with `duplicate`, the one you had with the same bytes)'),
   duplicate: z.boolean().nullable(),
   error: z.string().nullable().describe('refused: why (nothing of it was kept)'),
+  albumError: z.string().nullable().describe('stored, but not put in the album its metadata named: why'),
   statusCode: z.number().int().nullable().describe("refused: the status the upload's last request was answered"),
 });
 
@@ -240,6 +249,7 @@ export function uploadRoutes(app: FastifyInstance, context: Resources): void {
           photoId: stored ? outcome.photoId : null,
           duplicate: stored ? outcome.duplicate : null,
           error: stored ? null : outcome.error,
+          albumError: stored ? (outcome.albumError ?? null) : null,
           statusCode: stored ? null : outcome.statusCode,
         };
       }
@@ -255,6 +265,7 @@ export function uploadRoutes(app: FastifyInstance, context: Resources): void {
         photoId: null,
         duplicate: null,
         error: null,
+        albumError: null,
         statusCode: null,
       };
     },

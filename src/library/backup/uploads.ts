@@ -15,7 +15,8 @@ import type { Library, Resources } from '../library.js';
 /** A photo's upload nobody has added to for this long is removed, and so is what a finished one became. */
 export const BACKUP_UPLOAD_EXPIRY_MS = 3 * 24 * 3600 * 1000;
 
-export type BackupOutcome = { status: 'stored'; photoId: string; duplicate: boolean } | { status: 'refused'; error: string; statusCode: number };
+export type BackupOutcome =
+  { status: 'stored'; photoId: string; duplicate: boolean; albumError?: string | null } | { status: 'refused'; error: string; statusCode: number };
 
 export interface BackupResult {
   id: string;
@@ -32,6 +33,8 @@ export function backupUploads(context: Pick<Resources, 'settings'>): FileStore {
   let store = stores.get(context.settings);
   if (!store) {
     store = new FileStore({ directory: path.join(context.settings.dataDir, 'photo-uploads'), expirationPeriodInMilliseconds: BACKUP_UPLOAD_EXPIRY_MS });
+    // a size is said up front (the quota and the limit are checked before a byte comes): no deferred length offered
+    store.extensions = store.extensions.filter((extension) => extension !== 'creation-defer-length');
     stores.set(context.settings, store);
   }
   return store;
