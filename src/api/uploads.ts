@@ -97,8 +97,11 @@ function serialized(metadata: Upload['metadata']): string {
 const refusal = (error: UserError | StorageUnavailableError): BackupOutcome => ({
   status: 'refused',
   error: error.message,
-  statusCode: error instanceof UserError ? STATUS_OF_KIND[error.kind] : 503,
+  kind: error instanceof UserError ? error.kind : 'unavailable',
 });
+
+/** The HTTP status a refusal is answered with. */
+const statusOfRefusal = (kind: Extract<BackupOutcome, { status: 'refused' }>['kind']) => (kind === 'unavailable' ? 503 : STATUS_OF_KIND[kind]);
 
 function uploadServer(context: Resources, libs: Map<string, Library>): TusServer {
   const store = backupUploads(context);
@@ -130,8 +133,8 @@ function uploadServer(context: Resources, libs: Map<string, Library>): TusServer
       const filename = upload.metadata?.filename ?? upload.id;
       await recordBackupResult(context, { id: upload.id, filename, size: upload.size ?? upload.offset, finishedAt: new Date().toISOString(), outcome });
       if (outcome.status === 'refused') {
-        const body = { statusCode: outcome.statusCode, error: 'Upload refused', message: outcome.error };
-        throw { status_code: outcome.statusCode, body: JSON.stringify(body) };
+        const statusCode = statusOfRefusal(outcome.kind);
+        throw { status_code: statusCode, body: JSON.stringify({ statusCode, error: 'Upload refused', message: outcome.error }) };
       }
       return { headers: { 'Shoebox-Photo-Id': outcome.photoId, 'Shoebox-Duplicate': String(outcome.duplicate) } };
     },
@@ -251,7 +254,7 @@ export function uploadRoutes(app: FastifyInstance, context: Resources): void {
           duplicate: stored ? outcome.duplicate : null,
           error: stored ? null : outcome.error,
           albumError: stored ? (outcome.albumError ?? null) : null,
-          statusCode: stored ? null : outcome.statusCode,
+          statusCode: stored ? null : statusOfRefusal(outcome.kind),
         };
       }
       const upload = await store.getUpload(id).catch(() => null);

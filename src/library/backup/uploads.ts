@@ -8,15 +8,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { formatBytes } from '../../base/text.js';
-import { UserError } from '../../base/errors.js';
+import { UserError, type ErrorKind } from '../../base/errors.js';
 import { ownQuota } from '../quota/quota.js';
 import type { Library, Resources } from '../library.js';
 
 /** A photo's upload nobody has added to for this long is removed, and so is what a finished one became. */
 export const BACKUP_UPLOAD_EXPIRY_MS = 3 * 24 * 3600 * 1000;
 
+/** What a finished upload became: its photo, or why it was refused (an error's kind; `unavailable`: the storage was down). */
 export type BackupOutcome =
-  { status: 'stored'; photoId: string; duplicate: boolean; albumError?: string | null } | { status: 'refused'; error: string; statusCode: number };
+  { status: 'stored'; photoId: string; duplicate: boolean; albumError?: string | null } | { status: 'refused'; error: string; kind: ErrorKind | 'unavailable' };
 
 export interface BackupResult {
   id: string;
