@@ -21,6 +21,7 @@ import { securityHeaders } from './plugins/security-headers.js';
 import { version } from '../config/version.js';
 import { albumRoutes } from './albums.js';
 import { importRoutes } from './imports.js';
+import { uploadRoutes } from './uploads.js';
 import { exportRoutes } from './exports.js';
 import { autoAlbumRoutes } from './auto-albums.js';
 import { categoryRoutes } from './categories.js';
@@ -163,6 +164,7 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
         { name: 'accounts', description: 'Set-up, sign-in, sessions and API keys' },
         { name: 'admin', description: 'Users, roles and quotas (admins only)' },
         { name: 'imports', description: 'Imports from other services (Google Takeout, iCloud) uploaded from the web app' },
+        { name: 'uploads', description: 'Resumable uploads (tus) for backups from a phone or a folder, and which files you have already' },
       ],
     },
     transform: jsonSchemaTransform,
@@ -204,6 +206,7 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
   inPlaceLibraryRoutes(app, lib);
   sharingRoutes(app);
   importRoutes(app, lib);
+  uploadRoutes(app, lib);
   exportRoutes(app);
   shareVisitRoutes(app, lib);
   await registerWebApp(app);

@@ -12,6 +12,7 @@ import type { jobInfo, providersAnswer } from './create.js';
 import type { duplicateGroup, duplicateGroupPage, groupMember } from './duplicates.js';
 import type { stack, stackMember } from './stacks.js';
 import type { importView } from './imports.js';
+import type { backupUploadView } from './uploads.js';
 import type { jobsSnapshotSchema } from './jobs.js';
 import type { inPlaceFileInfo, inPlaceLibraryInfo, rootInfo } from './libraries.js';
 import type { mapConfigView, mapPointsResult, mapSource, townsFound } from './map.js';
@@ -177,6 +178,7 @@ export type ReclusterResult = Out<typeof reclusterResult>;
 // -- imports ----------------------------------------------------------------------------------------------------
 /** An import from another service uploaded from the web app (GET /api/imports/{id}). */
 export type ImportInfo = Out<typeof importView>;
+export type BackupUploadInfo = Out<typeof backupUploadView>;
 
 // -- system -----------------------------------------------------------------------------------------------------
 /** The AI models the server knows (GET /api/models). */

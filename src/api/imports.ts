@@ -4,8 +4,7 @@
 // import; the protocol itself is the library's.
 import { statfs } from 'node:fs/promises';
 import { Server as TusServer } from '@tus/server';
-import { Metadata } from '@tus/utils';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { UserError } from '../base/errors.js';
@@ -29,7 +28,7 @@ import {
   stopImports,
 } from '../library/imports/index.js';
 import { errorBody } from './schemas.js';
-import { receiveAsUpload } from './body-deadlines.js';
+import { registerTusRoutes, tusMetadata, uploadLength } from './tus-routes.js';
 
 /** Room left on the disk beyond an archive: the photos it holds are copied into the library too. */
 const DISK_MARGIN_BYTES = 1024 ** 3;
@@ -64,13 +63,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
  * read otherwise than this check cannot slip an upload into another import), or null.
  */
 export function importIdOf(header: string | undefined): string | null {
-  let metadata: Record<string, string | null>;
-  try {
-    metadata = Metadata.parse(header);
-  } catch {
-    return null;
-  }
-  const id = metadata.importId ?? '';
+  const id = tusMetadata(header)?.importId ?? '';
   return UUID.test(id) ? id : null;
 }
 
@@ -114,24 +107,10 @@ export function importRoutes(app: FastifyInstance, context: Resources): void {
       context.logger.error({ err: error }, 'imports cut short could not be started again');
     }
   });
-  const cleanUp = setInterval(
-    () => {
-      tus.cleanUpExpiredUploads().catch((error: unknown) => context.logger.warn({ err: error }, 'removing expired import uploads failed'));
-    },
-    24 * 3600 * 1000,
-  );
-  cleanUp.unref();
   // imports under way stop between items, to run again at the next start (a stop in order, not counted as a crash)
   app.addHook('onClose', async () => {
-    clearInterval(cleanUp);
     await stopImports(context).catch((error: unknown) => context.logger.warn({ err: error }, 'imports under way could not be stopped in order'));
   });
-  /** Hands the request to tus as it came (its body unread): an upload, cut only when idle (body-deadlines.ts). */
-  const toTus = async (request: FastifyRequest, reply: FastifyReply) => {
-    receiveAsUpload(request.raw);
-    reply.hijack();
-    await tus.handle(request.raw, reply.raw);
-  };
 
   api.get('/api/imports', {
     config: { access: 'read' },
@@ -199,36 +178,26 @@ export function importRoutes(app: FastifyInstance, context: Resources): void {
     },
   });
 
-  // The tus protocol's requests, their bodies read by tus alone.
-  app.register(async (uploads) => {
-    uploads.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
-    uploads.post(UPLOADS_PATH, { schema: { hide: true }, config: { access: 'upload' } }, async (request, reply) => {
-      if (request.url.includes('?')) throw new UserError('invalid', 'the upload address takes no query');
+  // The tus protocol's requests: archives given up are removed daily
+  registerTusRoutes(app, {
+    path: UPLOADS_PATH,
+    tus,
+    cleanUp: { everyMs: 24 * 3600 * 1000, run: () => tus.cleanUpExpiredUploads(), what: 'import uploads' },
+    logger: context.logger,
+    async onCreate(request) {
       const importId = importIdOf(request.headers['upload-metadata'] as string | undefined);
       if (!importId || !(await acceptsUploads(request.lib, importId))) {
         throw new UserError('not-found', 'no import takes archives under that importId: make one with POST /api/imports');
       }
-      // its size said up front (no deferred length): what it stages is known before a byte comes
-      const length = Number(request.headers['upload-length']);
-      if (!Number.isSafeInteger(length) || length < 0) throw new UserError('invalid', "say the archive's size in Upload-Length");
-      await checkStagingRoom(request.lib, length);
-      return toTus(request, reply);
-    });
-    uploads.route({
-      method: ['HEAD', 'PATCH', 'DELETE'],
-      url: `${UPLOADS_PATH}/:uploadId`,
-      schema: { hide: true },
-      config: { access: 'upload' },
-      handler: async (request, reply) => {
-        if (request.url.includes('?')) throw new UserError('invalid', 'the upload address takes no query');
-        const importId = importOfUpload((request.params as { uploadId: string }).uploadId);
-        const found = importId ? await findImport(request.lib, importId).catch(() => null) : null;
-        if (!found) throw new UserError('not-found', 'no such upload');
-        // archives are added while uploading; one may be taken out then, or after a failed run
-        const open = found.status === 'uploading' || (request.method === 'DELETE' && found.status === 'failed');
-        if (request.method !== 'HEAD' && !open) throw new UserError('conflict', `the import is ${found.status}: its archives may not change`);
-        return toTus(request, reply);
-      },
-    });
+      await checkStagingRoom(request.lib, uploadLength(request, 'archive'));
+    },
+    async onUpload(request, _reply, uploadId) {
+      const importId = importOfUpload(uploadId);
+      const found = importId ? await findImport(request.lib, importId).catch(() => null) : null;
+      if (!found) throw new UserError('not-found', 'no such upload');
+      // archives are added while uploading; one may be taken out then, or after a failed run
+      const open = found.status === 'uploading' || (request.method === 'DELETE' && found.status === 'failed');
+      if (request.method !== 'HEAD' && !open) throw new UserError('conflict', `the import is ${found.status}: its archives may not change`);
+    },
   });
 }

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -162,7 +162,7 @@ async function uploadPlace(lib: Library, reply: FastifyReply, linkId: string | u
 const ENGINE_WORDS: Record<EngineName, string> = { database: 'the database', queue: 'the queue (Redis)', storage: 'the file storage' };
 
 /** A 503 saying which engine is down and since when, before the body is read: nothing is half-taken. */
-async function refuseWhileEngineDown(reply: FastifyReply): Promise<void> {
+export async function refuseWhileEngineDown(reply: FastifyReply): Promise<void> {
   const engines = reply.server.engines;
   const down = engines ? await engines.stillDown(['database', 'queue', 'storage']) : [];
   if (down.length === 0) return;
@@ -184,6 +184,26 @@ async function queueBounded(lib: Library, ids: string[]): Promise<void> {
 }
 
 const QUEUE_WAIT_MS = 3000;
+
+/**
+ * A file a resumable upload has whole on this server's disk, into the library by the same door as a multipart
+ * upload's file: the same hourly limit, type check, quota, duplicate answer and queue. Throws a UserError to refuse it.
+ */
+export async function storeUploadedFile(lib: Library, file: { filename: string; path: string; lastModified: string | null }): Promise<IngestedPhoto> {
+  const wait = uploadLimiter(lib).take(lib.ownerId);
+  if (wait > 0) {
+    const minutes = Math.max(1, Math.ceil(wait / 60_000));
+    throw new UserError('too-many-requests', `upload limit reached (${lib.settings.uploadsPerHour} files an hour): try again in ${minutes} min`);
+  }
+  const photo = await ingestStream(lib, {
+    filename: file.filename,
+    stream: createReadStream(file.path),
+    source: { kind: 'upload' },
+    fileModifiedAt: file.lastModified === null ? null : parseLastModified(file.lastModified),
+  });
+  if (!photo.duplicate) await queueBounded(lib, [photo.id]);
+  return photo;
+}
 
 export async function uploadPhotos(lib: Library, request: FastifyRequest, reply: FastifyReply, options: UploadOptions = {}) {
   if (!request.isMultipart()) throw new UserError('unsupported-type', 'send multipart/form-data with one or more `file` fields');

@@ -66,6 +66,7 @@ beforeAll(async () => {
     '/favorites',
     '/archive',
     '/import',
+    '/backup',
     '/people',
     `/people/${people[0]!.id}`,
     '/albums',

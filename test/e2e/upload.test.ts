@@ -1,9 +1,11 @@
 // Uploading in a real browser against a real server: files dropped on the page (a real drop event carrying a
 // DataTransfer built in the page from the files' bytes), the panel with each file's progress and outcome: added,
-// refused with the server's message, already in the library with a link to it.
+// refused with the server's message, already in the library with a link to it. The Back up page on a phone: files
+// hashed on the device, only the new ones sent over tus, going on after the connection is cut (issue 63 item 3).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imagesLoaded, launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { assets, startTestServer, upload, type TestServer, authFetch, withoutFacesOrText } from '../helpers/server.js';
@@ -194,4 +196,68 @@ describe('web app: upload', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('backs up on a phone: sends only the new files, goes on after the connection is cut, each photo once', async () => {
+    // three photos of bytes no other test sends, one of them in the library already
+    const made = await Promise.all(
+      [0, 1, 2].map((i) =>
+        sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 100 + i * 20, sigma: 30 } } })
+          .jpeg({ quality: 90 })
+          .toBuffer(),
+      ),
+    );
+    const files = made.map((buffer, i) => ({ name: `backup-${i}.jpg`, mimeType: 'image/jpeg', buffer }));
+    expect((await upload(server.url, [{ name: files[0]!.name, data: files[0]!.buffer }])).status).toBe(201);
+
+    const phone = await signedInContext(browser, server, {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      colorScheme: 'light',
+      locale: 'en-US',
+    });
+    try {
+      // each upload's first PATCH cut off: the connection drops mid-upload, and tus goes on from the server's offset
+      const cut = new Set<string>();
+      await phone.route('**/api/uploads/*', async (route) => {
+        const url = route.request().url();
+        if (route.request().method() === 'PATCH' && !cut.has(url)) {
+          cut.add(url);
+          return route.abort('connectionreset');
+        }
+        return route.continue();
+      });
+      const { page, errors } = await openPage(phone, { allowConsole: [/ERR_CONNECTION_RESET/] });
+      await page.goto(`${server.url}/backup`);
+      await page.getByRole('heading', { name: 'Back up' }).waitFor();
+      await page.getByTestId('backup-files').setInputFiles(files);
+      await poll(() => page.getByTestId('backup-status').textContent()).toContain('2 new, 1 already here');
+      const statusOf = () =>
+        page
+          .getByTestId('backup-list')
+          .locator('li')
+          .evaluateAll((items) => items.map((item) => [item.querySelector('.upload-row-name')?.textContent, item.getAttribute('data-status')]));
+      await poll(() => statusOf(), { timeout: 30_000 }).toEqual([
+        ['backup-0.jpg', 'here'],
+        ['backup-1.jpg', 'done'],
+        ['backup-2.jpg', 'done'],
+      ]);
+      expect(await page.getByTestId('backup-status').textContent()).toBe('2 new, 1 already here · 2 of 2 sent · done');
+      expect(cut.size).toBe(2);
+      // nothing wider than the phone
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      const listed = (await (await authFetch(`${server.url}/api/photos?limit=500`)).json()).items as { filename: string }[];
+      expect(files.map((file) => listed.filter((item) => item.filename === file.name).length)).toEqual([1, 1, 1]);
+
+      // the same files again after a reload: nothing to send
+      await page.reload();
+      await page.getByTestId('backup-files').setInputFiles(files);
+      await poll(() => page.getByTestId('backup-status').textContent()).toContain('0 new, 3 already here');
+      await screenshot(page, 'shoebox-backup-phone.png');
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
 });

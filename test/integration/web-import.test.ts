@@ -4,6 +4,8 @@
 // archive that is not a zip reported, the import refusing to start before its archives are whole, and another
 // user's import a 404. Archives that once crashed or stuck an import (issue 59): a NUL in an album's title, a zip that
 // inflates past its bound, an iCloud CSV past its bound (streamed: the server keeps serving, its memory bounded).
+// The same tus pieces carry a backup's photos (/api/uploads, issue 63): cut off and resumed, known, refused.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,6 +17,7 @@ import { eq } from 'drizzle-orm';
 import { imports } from '../../src/db/schema.js';
 import { markImportsStoppedInOrder } from '../../src/library/imports/index.js';
 import { deflatedZip } from '../helpers/zip.js';
+import { phonePhotos } from '../helpers/phone-photos.js';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
@@ -497,4 +500,242 @@ describe('an import uploaded from the web app', () => {
     expect(failed.files).toHaveLength(1);
     expect((await json(`${server.url}/api/imports/${twice}`, { method: 'DELETE' })).status).toBe(204);
   }, 120_000);
+});
+
+// A backup (issue 63 item 3): photos sent with tus to /api/uploads, each entering the library through the upload's
+// door when whole; and POST /api/uploads/known, which a backup asks first.
+describe('a backup over tus at /api/uploads', () => {
+  const tusHeaders = (extra: Record<string, string> = {}) => ({ 'tus-resumable': '1.0.0', 'x-api-key': server.apiKey, ...extra });
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const metadataHeader = (fields: Record<string, string>) =>
+    Object.entries(fields)
+      .map(([key, value]) => `${key} ${b64(value)}`)
+      .join(',');
+  const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+  /** Sends a photo with tus-js-client; `cutAt`: aborts the one request mid-body once that many bytes went. */
+  function backup(
+    file: { name: string; data: Buffer },
+    options: { uploadUrl?: string; cutAt?: number; headers?: Record<string, string>; metadata?: Record<string, string> } = {},
+  ): Promise<{ url: string; photoId: string | null; duplicate: string | null }> {
+    return new Promise((resolve, reject) => {
+      const upload: tus.Upload = new tus.Upload(file.data, {
+        endpoint: `${server.url}/api/uploads`,
+        ...(options.uploadUrl ? { uploadUrl: options.uploadUrl } : {}),
+        retryDelays: [],
+        headers: options.headers ?? { 'x-api-key': server.apiKey },
+        metadata: options.metadata ?? { filename: file.name, filetype: 'image/jpeg' },
+        onProgress: (sent) => {
+          if (options.cutAt !== undefined && sent >= options.cutAt)
+            void upload.abort().then(() => resolve({ url: upload.url!, photoId: null, duplicate: null }));
+        },
+        onSuccess: ({ lastResponse }) =>
+          resolve({
+            url: upload.url!,
+            photoId: lastResponse.getHeader('shoebox-photo-id') ?? null,
+            duplicate: lastResponse.getHeader('shoebox-duplicate') ?? null,
+          }),
+        onError: reject,
+      });
+      upload.start();
+    });
+  }
+  /** Makes the upload and sends half its bytes in one PATCH whose connection then breaks; answers its URL. */
+  async function cutMidway(file: { name: string; data: Buffer }): Promise<string> {
+    const made = await create({
+      'upload-length': String(file.data.length),
+      'upload-metadata': metadataHeader({ filename: file.name, filetype: 'image/jpeg' }),
+    });
+    expect(made.status).toBe(201);
+    const url = new URL(made.headers.get('location')!, server.url).href;
+    const half = file.data.length / 2;
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (sent >= half) {
+          await new Promise((resolve) => setTimeout(resolve, 300)); // the server has written what came
+          controller.error(new Error('connection lost'));
+          return;
+        }
+        const chunk = file.data.subarray(sent, sent + 256 * 1024);
+        sent += chunk.length;
+        controller.enqueue(new Uint8Array(chunk));
+      },
+    });
+    const patch = fetch(url, {
+      method: 'PATCH',
+      headers: tusHeaders({ 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expect(patch).rejects.toThrow();
+    // the server notices the break and keeps what it wrote
+    await expect
+      .poll(async () => Number((await fetch(url, { method: 'HEAD', headers: tusHeaders() })).headers.get('upload-offset')), { timeout: 5000 })
+      .toBeGreaterThan(0);
+    return url;
+  }
+  const create = (headers: Record<string, string>) => fetch(`${server.url}/api/uploads`, { method: 'POST', headers: tusHeaders(headers) });
+  const leftInStore = () => fs.readdirSync(path.join(server.dataDir, 'photo-uploads')).filter((name) => !name.startsWith('.'));
+  let bob: string;
+  let bobCookie: string;
+
+  beforeAll(async () => {
+    const origin = { origin: server.url };
+    expect(
+      (await json(`${server.url}/api/admin/users`, { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status,
+    ).toBe(201);
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...origin },
+      body: JSON.stringify({ email: 'bob@example.org', password: 'bob password 1' }),
+    });
+    const cookie = /shoebox_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+    bobCookie = cookie;
+    bob = (
+      await json(`${server.url}/api/api-keys`, {
+        method: 'POST',
+        json: { name: 'bob', scopes: ['read', 'upload'] },
+        headers: { cookie, ...origin },
+        anonymous: true,
+      })
+    ).body.key as string;
+  });
+
+  it('tells its version and extensions, resumes a 12 MP photo cut mid-way into one photo, and knows it after', async () => {
+    const options = await fetch(`${server.url}/api/uploads`, { method: 'OPTIONS', headers: tusHeaders() });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('tus-resumable')).toBe('1.0.0');
+    expect(options.headers.get('tus-version')).toContain('1.0.0');
+    expect(options.headers.get('tus-extension')?.split(',')).toEqual(['creation', 'creation-with-upload', 'termination', 'expiration']);
+
+    const [photo] = await phonePhotos(1);
+    const file = { name: 'backup-12mp.jpg', data: photo!.data };
+    const hash = sha256(file.data);
+    const known = (hashes: string[], key = server.apiKey) =>
+      json(`${server.url}/api/uploads/known`, { method: 'POST', json: { sha256: hashes }, headers: { 'x-api-key': key } });
+    expect((await known([hash])).body).toEqual({ known: [] });
+
+    // cut off mid-body: the connection drops after half the bytes, and the server keeps what came
+    const cut = { url: await cutMidway(file) };
+    const head = await fetch(cut.url, { method: 'HEAD', headers: tusHeaders() });
+    expect(head.status).toBe(200);
+    const offset = Number(head.headers.get('upload-offset'));
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThan(file.data.length);
+    const id = cut.url.split('/').pop()!;
+    expect((await json(`${server.url}/api/uploads/${id}`)).body).toMatchObject({
+      status: 'uploading',
+      received: offset,
+      size: file.data.length,
+      photoId: null,
+    });
+    // a PATCH at another offset than the server's is refused, and changes nothing
+    const wrong = await fetch(cut.url, {
+      method: 'PATCH',
+      headers: tusHeaders({ 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+      body: new Uint8Array(file.data.subarray(0, 10)),
+    });
+    expect(wrong.status).toBe(409);
+
+    // resumed from the server's offset: one photo
+    const resumed = await backup(file, { uploadUrl: cut.url });
+    expect(resumed.url).toBe(cut.url);
+    expect(resumed.duplicate).toBe('false');
+    expect(resumed.photoId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await json(`${server.url}/api/uploads/${id}`)).body).toMatchObject({
+      status: 'stored',
+      photoId: resumed.photoId,
+      duplicate: false,
+      received: file.data.length,
+    });
+    const stored = (await json(`${server.url}/api/photos/${resumed.photoId}`)).body;
+    expect(stored).toMatchObject({ filename: 'backup-12mp.jpg', sizeBytes: file.data.length });
+    // the upload's bytes leave its store once it is a photo; a HEAD still says it is whole
+    await expect.poll(() => leftInStore().filter((name) => name.startsWith(id)), { timeout: 5000 }).toEqual([]);
+    const after = await fetch(cut.url, { method: 'HEAD', headers: tusHeaders() });
+    expect([after.status, after.headers.get('upload-offset')]).toEqual([200, String(file.data.length)]);
+
+    // the same bytes again: already there, the same photo, nothing stored twice
+    const again = await backup(file);
+    expect([again.photoId, again.duplicate]).toEqual([resumed.photoId, 'true']);
+    expect((await known([hash, 'f'.repeat(64)])).body).toEqual({ known: [hash] });
+    // into an album its metadata names, as POST /api/albums/:id/photos puts it there
+    const album = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Backed up' } })).body.id as string;
+    const intoAlbum = await backup(file, { metadata: { filename: file.name, albumId: album } });
+    expect(intoAlbum.photoId).toBe(resumed.photoId);
+    expect((await json(`${server.url}/api/albums/${album}`)).body.photos.items.map((item: { id: string }) => item.id)).toEqual([resumed.photoId]);
+    const list = (await json(`${server.url}/api/photos?limit=500`)).body.items as { filename: string }[];
+    expect(list.filter((item) => item.filename === 'backup-12mp.jpg')).toHaveLength(1);
+
+    // known per owner: Bob has not that photo; and his requests on A's upload are 404s
+    expect((await known([hash], bob)).body).toEqual({ known: [] });
+    const asBob = { 'tus-resumable': '1.0.0', 'x-api-key': bob };
+    expect((await fetch(cut.url, { method: 'HEAD', headers: asBob })).status).toBe(404);
+    expect((await fetch(cut.url, { method: 'DELETE', headers: asBob })).status).toBe(404);
+    expect((await json(`${server.url}/api/uploads/${id}`, { headers: { 'x-api-key': bob } })).status).toBe(404);
+    const patchAsBob = await fetch(cut.url, {
+      method: 'PATCH',
+      headers: { ...asBob, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      body: Buffer.from('x'),
+    });
+    expect(patchAsBob.status).toBe(404);
+  }, 120_000);
+
+  it('refuses bad input with a 4xx and its reason, keeping nothing of it', async () => {
+    const meta = metadataHeader({ filename: 'a.jpg', filetype: 'image/jpeg' });
+    const said = async (response: Response) => [response.status, ((await response.json()) as { message: string }).message];
+    expect(await said(await create({ 'upload-defer-length': '1', 'upload-metadata': meta }))).toEqual([400, "say the file's size in Upload-Length"]);
+    expect(await said(await create({ 'upload-length': String(5 * 1024 ** 4), 'upload-metadata': meta }))).toEqual([413, expect.stringMatching(/upload limit/)]);
+    expect(await said(await create({ 'upload-length': '10', 'upload-metadata': metadataHeader({ filetype: 'image/jpeg' }) }))).toEqual([
+      400,
+      expect.stringMatching(/filename/),
+    ]);
+    expect(await said(await create({ 'upload-length': '10', 'upload-metadata': metadataHeader({ filename: 'a.txt', filetype: 'text/plain' }) }))).toEqual([
+      415,
+      'a.txt: text/plain is not a photo or video',
+    ]);
+    expect((await create({ 'upload-length': '10', 'upload-metadata': metadataHeader({ filename: 'a.jpg', owner: 'x' }) })).status).toBe(400);
+    expect((await create({ 'upload-length': '10', 'upload-metadata': metadataHeader({ filename: 'a.jpg', sha256: 'abc' }) })).status).toBe(400);
+    const noAlbum = await create({
+      'upload-length': '10',
+      'upload-metadata': metadataHeader({ filename: 'a.jpg', albumId: '00000000-0000-4000-8000-000000000000' }),
+    });
+    expect(noAlbum.status).toBe(404);
+    // from another site (a signed-in browser's cookie): refused before anything is made
+    const crossSite = { 'tus-resumable': '1.0.0', cookie: bobCookie, origin: 'https://evil.example', 'upload-length': '10', 'upload-metadata': meta };
+    expect((await fetch(`${server.url}/api/uploads`, { method: 'POST', headers: crossSite })).status).toBe(403);
+    const before = leftInStore().length;
+
+    // a file that is not a photo once whole: the last PATCH says why, nothing is kept
+    const text = { name: 'notes.jpg', data: Buffer.from('just some text, not a picture at all') };
+    await expect(backup(text)).rejects.toThrow(/415.*notes\.jpg: not a supported photo or video/su);
+    // bytes that are not those of the sha256 given
+    const fir = await jpeg(10, 200, 30);
+    await expect(backup({ name: 'fir.jpg', data: fir }, { metadata: { filename: 'fir.jpg', sha256: 'a'.repeat(64) } })).rejects.toThrow(
+      /400.*not those of the sha256/su,
+    );
+    await expect.poll(() => leftInStore().length, { timeout: 5000 }).toBe(before);
+    const list = (await json(`${server.url}/api/photos?limit=500`)).body.items as { filename: string }[];
+    expect(list.filter((item) => ['notes.jpg', 'fir.jpg'].includes(item.filename))).toEqual([]);
+
+    // over the storage quota: refused at creation
+    const me = (await json(`${server.url}/api/auth/me`)).body.id as string;
+    const used = (await json(`${server.url}/api/admin/users`)).body.items.find((u: { id: string }) => u.id === me).usedBytes as number;
+    expect((await json(`${server.url}/api/admin/users/${me}`, { method: 'PATCH', json: { quotaBytes: used + 10 } })).status).toBe(200);
+    try {
+      expect(await said(await create({ 'upload-length': String(fir.length), 'upload-metadata': metadataHeader({ filename: 'fir.jpg' }) }))).toEqual([
+        413,
+        expect.stringMatching(/over your storage quota/),
+      ]);
+    } finally {
+      await json(`${server.url}/api/admin/users/${me}`, { method: 'PATCH', json: { quotaBytes: null } });
+    }
+
+    // known: hex SHA-256s only, at most 10,000
+    const known = (body: unknown) => json(`${server.url}/api/uploads/known`, { method: 'POST', json: body });
+    expect((await known({ sha256: ['not a hash'] })).status).toBe(400);
+    expect((await known({ sha256: Array.from({ length: 10_001 }, () => 'a'.repeat(64)) })).status).toBe(400);
+    expect((await known({ hashes: [] })).status).toBe(400);
+  });
 });

@@ -113,6 +113,7 @@ const LIBRARY_AGGREGATES = [
   'write-back',
 ].map((name) => `library/${name}/`);
 const LIBRARY_FLOWS = [
+  'backup',
   'create',
   'duplicate-review',
   'export',

@@ -25,6 +25,7 @@ const pages = {
   favorites: () => import('./pages/Favorites.js'),
   archive: () => import('./pages/Archive.js'),
   import: () => import('./pages/Import.js'),
+  backup: () => import('./pages/Backup.js'),
   account: () => import('./pages/Account.js'),
   sharing: () => import('./pages/Sharing.js'),
   create: () => import('./pages/Create.js'),
@@ -50,6 +51,7 @@ const PartnerPage = lazy(() => pages.sharing().then((m) => ({ default: m.Partner
 const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.FavoritesPage })));
 const ArchivePage = lazy(() => pages.archive().then((m) => ({ default: m.ArchivePage })));
 const ImportPage = lazy(() => pages.import().then((m) => ({ default: m.ImportPage })));
+const BackupPage = lazy(() => pages.backup().then((m) => ({ default: m.BackupPage })));
 const CreatePage = lazy(() => pages.create().then((m) => ({ default: m.CreatePage })));
 const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.CataloguePage })));
 const LibrariesPage = lazy(() => pages.libraries().then((m) => ({ default: m.LibrariesPage })));
@@ -142,6 +144,7 @@ function pageFor(pathname: string) {
   if (pathname === '/favorites') return <FavoritesPage />;
   if (pathname === '/archive') return <ArchivePage />;
   if (pathname === '/import') return <ImportPage />;
+  if (pathname === '/backup') return <BackupPage />;
   if (pathname === '/account') return <AccountPage />;
   if (pathname === '/sharing') return <SharingPage />;
   if (pathname === '/create') return <CreatePage />;

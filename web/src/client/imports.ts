@@ -1,9 +1,9 @@
 // Imports from other services (Google Takeout, iCloud): the import made on the server, its archives sent with the
 // tus resumable-upload protocol (tus-js-client: an upload cut off goes on from where the server has it, also after a
 // reload when the same file is chosen again), then started and followed.
-import { Upload, type PreviousUpload } from 'tus-js-client';
 import type { ImportInfo } from '../../../src/api/contract.js';
 import { request } from '../api.js';
+import { sendResumable } from './tus.js';
 
 export type { ImportInfo };
 export type ImportSource = ImportInfo['source'];
@@ -36,37 +36,19 @@ const CHUNK_BYTES = 32 * 1024 * 1024;
  * Sends one archive into the import, going on from an earlier upload of the same file into it when there is one.
  * Resolves when the server has it whole; `onProgress` gets the bytes the server has.
  */
-export function sendArchive(importId: string, file: File, onProgress: (sent: number) => void, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const upload = new Upload(file, {
+export async function sendArchive(importId: string, file: File, onProgress: (sent: number) => void, signal: AbortSignal): Promise<void> {
+  await sendResumable(
+    file,
+    {
       endpoint: '/api/imports/uploads',
       chunkSize: CHUNK_BYTES,
-      retryDelays: [0, 1000, 3000, 5000, 10000],
       metadata: { importId, filename: file.name },
       // the import's id in the fingerprint: the same file chosen for another import is another upload
       fingerprint: async (f) => ['shoebox-import', importId, (f as File).name, (f as File).size, (f as File).lastModified].join(':'),
       // kept: choosing the same file again for this import finds it whole, and nothing is sent
       removeFingerprintOnSuccess: false,
       onProgress: (sent) => onProgress(sent),
-      onSuccess: () => resolve(),
-      onError: (error) => reject(new Error(responseText(error))),
-    });
-    signal.addEventListener('abort', () => void upload.abort().then(() => reject(new DOMException('stopped', 'AbortError'))), { once: true });
-    void upload.findPreviousUploads().then((previous: PreviousUpload[]) => {
-      if (signal.aborted) return;
-      if (previous[0]) upload.resumeFromPreviousUpload(previous[0]);
-      upload.start();
-    }, reject);
-  });
-}
-
-/** The server's reason when it gave one (tus-js-client puts the response in the error's text). */
-function responseText(error: Error): string {
-  const body = /response text: (.*?)(?:, request id|$)/su.exec(error.message)?.[1]?.trim();
-  if (!body) return error.message;
-  try {
-    return (JSON.parse(body) as { message?: string }).message ?? body;
-  } catch {
-    return body;
-  }
+    },
+    signal,
+  );
 }

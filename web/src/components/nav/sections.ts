@@ -32,6 +32,7 @@ export const CREATION: readonly Section[] = [
 
 /** Status, housekeeping and settings: behind "More" everywhere. */
 export const TOOLS: readonly Section[] = [
+  { to: '/backup', label: 'Back up' },
   { to: '/import', label: 'Import' },
   { to: '/duplicates', label: 'Duplicates' },
   { to: '/archive', label: 'Archive' },

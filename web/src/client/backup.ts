@@ -1,0 +1,49 @@
+// A backup (issue 63 item 3): which of the chosen files the library has already (by the SHA-256 hashed on the device),
+// then each new one sent with the tus resumable-upload protocol to /api/uploads, going on from the last byte the
+// server has after a dropped connection or a reload (tus-js-client's fingerprint, kept in localStorage).
+import type { BackupUploadInfo } from '../../../src/api/contract.js';
+import { request } from '../api.js';
+import { sendResumable } from './tus.js';
+
+export type { BackupUploadInfo };
+
+/** The most hashes one question may carry (the server's bound). */
+const KNOWN_BATCH = 10_000;
+
+/** Which of these SHA-256s the library has already (its own photos, the trash included). */
+export async function knownHashes(hashes: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (let start = 0; start < hashes.length; start += KNOWN_BATCH) {
+    const answer = await request<{ known: string[] }>('POST', '/api/uploads/known', { body: { sha256: hashes.slice(start, start + KNOWN_BATCH) }, signal });
+    for (const hash of answer.known) known.add(hash);
+  }
+  return known;
+}
+
+/** The chunk each request carries: small enough to lose little when a phone's connection drops, large enough to go fast. */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Sends one file into the library; resolves with what it became (its photo, or the one with the same bytes), rejects
+ * with the server's reason when it was refused. `onProgress` gets the bytes the server has.
+ */
+export async function sendToLibrary(file: File, sha256: string | null, onProgress: (sent: number) => void, signal: AbortSignal): Promise<BackupUploadInfo> {
+  const metadata: Record<string, string> = { filename: file.name, lastModified: String(file.lastModified) };
+  if (file.type) metadata.filetype = file.type;
+  if (sha256) metadata.sha256 = sha256;
+  const { upload } = await sendResumable(
+    file,
+    {
+      endpoint: '/api/uploads',
+      chunkSize: CHUNK_BYTES,
+      metadata,
+      // the bytes' hash when known: the same photo chosen from another folder goes on from the same upload
+      fingerprint: async (f) => ['shoebox-backup', sha256 ?? [(f as File).name, (f as File).size, (f as File).lastModified].join(':')].join(':'),
+      removeFingerprintOnSuccess: true,
+      onProgress: (sent) => onProgress(sent),
+    },
+    signal,
+  );
+  const id = decodeURIComponent(upload.url?.split('/').pop() ?? '');
+  return request<BackupUploadInfo>('GET', `/api/uploads/${encodeURIComponent(id)}`, { signal });
+}

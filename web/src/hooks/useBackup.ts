@@ -1,0 +1,130 @@
+// The Back up page's work: the chosen files hashed on the device (lib/hashFiles.ts), the library asked which it has
+// (client/backup.ts), the new ones sent one at a time, resumably; each file's state kept for the page to show.
+import { useEffect, useRef, useState } from 'react';
+import { knownHashes, sendToLibrary } from '../client/backup.js';
+import { errorText, isAbort } from '../lib/errors.js';
+import { hashFiles } from '../lib/hashFiles.js';
+
+export type BackupStatus = 'waiting' | 'new' | 'sending' | 'done' | 'here' | 'skipped' | 'refused' | 'stopped';
+
+export interface BackupItem {
+  name: string;
+  size: number;
+  status: BackupStatus;
+  /** Bytes the server has, while sending. */
+  sent: number;
+  /** Why it was skipped, refused or stopped. */
+  reason: string | null;
+}
+
+export type BackupPhase = 'idle' | 'hashing' | 'checking' | 'sending' | 'finished' | 'stopped';
+
+export interface Backup {
+  phase: BackupPhase;
+  items: BackupItem[];
+  hashed: number;
+  /** Files to send and files the library had, once asked. */
+  counts: { fresh: number; here: number } | null;
+  error: string | null;
+  start: (files: File[]) => void;
+  stop: () => void;
+}
+
+/** What the library takes: photos and videos, by type or by the extensions browsers give no type (RAW, HEIC). */
+const MEDIA_EXTENSIONS = /\.(heic|heif|avif|jxl|dng|cr2|cr3|nef|arw|raf|orf|rw2|pef|srw|mov|mp4|m4v|3gp|mkv|webm)$/iu;
+const isMedia = (file: File) => /^(image|video)\//u.test(file.type) || MEDIA_EXTENSIONS.test(file.name);
+
+export function useBackup(): Backup {
+  const [phase, setPhase] = useState<BackupPhase>('idle');
+  const [items, setItems] = useState<BackupItem[]>([]);
+  const [hashed, setHashed] = useState(0);
+  const [counts, setCounts] = useState<Backup['counts']>(null);
+  const [error, setError] = useState<string | null>(null);
+  const controller = useRef<AbortController | null>(null);
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const change = (index: number, patch: Partial<BackupItem>) => setItems((now) => now.map((item, i) => (i === index ? { ...item, ...patch } : item)));
+
+  const start = (chosen: File[]) => {
+    controller.current?.abort();
+    const signal = (controller.current = new AbortController()).signal;
+    // a folder holds more than photos (.DS_Store, sidecars, documents): those are said, not sent
+    const files = chosen.filter((file) => !file.name.startsWith('.'));
+    setItems(
+      files.map((file) => ({
+        name: file.webkitRelativePath || file.name,
+        size: file.size,
+        status: isMedia(file) ? 'waiting' : 'skipped',
+        sent: 0,
+        reason: isMedia(file) ? null : 'not a photo or video',
+      })),
+    );
+    setHashed(0);
+    setCounts(null);
+    setError(null);
+    void run(files, signal).catch((e: unknown) => {
+      if (isAbort(e)) return setPhase('stopped');
+      setError(errorText(e));
+      setPhase('stopped');
+    });
+  };
+
+  const run = async (files: File[], signal: AbortSignal) => {
+    const media = files.flatMap((file, index) => (isMedia(file) ? [index] : []));
+    setPhase('hashing');
+    const hashes = await hashFiles(
+      media.map((index) => files[index]!),
+      () => setHashed((n) => n + 1),
+      signal,
+    );
+    setPhase('checking');
+    const known = await knownHashes(
+      hashes.filter((hash): hash is string => hash !== null),
+      signal,
+    );
+    // the same bytes twice in what was chosen: sent once
+    const seen = new Map<string, string>();
+    const toSend: { index: number; sha256: string | null }[] = [];
+    let here = 0;
+    for (const [at, index] of media.entries()) {
+      const sha256 = hashes[at] ?? null;
+      const name = files[index]!.name;
+      if (sha256 && known.has(sha256)) {
+        here++;
+        change(index, { status: 'here', reason: 'already in your library' });
+      } else if (sha256 && seen.has(sha256)) change(index, { status: 'skipped', reason: `the same file as ${seen.get(sha256)}` });
+      else {
+        if (sha256) seen.set(sha256, name);
+        toSend.push({ index, sha256 });
+        change(index, { status: 'new' });
+      }
+    }
+    setCounts({ fresh: toSend.length, here });
+    setPhase('sending');
+    for (const [at, { index, sha256 }] of toSend.entries()) {
+      if (signal.aborted) {
+        for (const rest of toSend.slice(at)) change(rest.index, { status: 'stopped', reason: 'stopped: choose the files again to go on' });
+        throw new DOMException('stopped', 'AbortError');
+      }
+      change(index, { status: 'sending' });
+      try {
+        const result = await sendToLibrary(files[index]!, sha256, (sent) => change(index, { sent }), signal);
+        if (result.status === 'refused') change(index, { status: 'refused', reason: result.error });
+        else
+          change(
+            index,
+            result.duplicate ? { status: 'here', reason: 'already in your library', sent: files[index]!.size } : { status: 'done', sent: files[index]!.size },
+          );
+      } catch (e) {
+        if (isAbort(e)) {
+          for (const rest of toSend.slice(at)) change(rest.index, { status: 'stopped', reason: 'stopped: choose the files again to go on from where it was' });
+          throw e;
+        }
+        change(index, { status: 'refused', reason: errorText(e) });
+      }
+    }
+    setPhase('finished');
+  };
+
+  return { phase, items, hashed, counts, error, start, stop: () => controller.current?.abort() };
+}
