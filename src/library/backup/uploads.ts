@@ -10,6 +10,7 @@ import { FileStore } from '@tus/file-store';
 import { formatBytes } from '../../base/text.js';
 import { UserError, type ErrorKind } from '../../base/errors.js';
 import { ownQuota } from '../quota/quota.js';
+import { isOwner } from '../../scope/rows.js';
 import type { Library, Resources } from '../library.js';
 
 /** A photo's upload nobody has added to for this long is removed, and so is what a finished one became. */
@@ -53,7 +54,7 @@ export function newBackupUploadId(lib: Library): string {
 /** Whether the id names an upload of the view's owner (another user's, or no upload id at all, is not theirs). */
 export function isOwnBackupUpload(lib: Library, uploadId: string): boolean {
   const owner = new RegExp(`^(${UUID})_${UUID}$`, 'u').exec(uploadId)?.[1];
-  return owner !== undefined && owner === lib.ownerId;
+  return owner !== undefined && isOwner(lib, owner);
 }
 
 /**
