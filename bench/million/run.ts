@@ -5,12 +5,11 @@
 //   npm run bench:million -- --photos 1000000 [--queries 200] [--recall 200] [--rebuild] [--json]
 // The loaded PostgreSQL data folder is kept per N in bench/million/.work/pg-N/ (meta.json says what made it; a
 // load stopped half-way resumes from progress.json). Results: bench/results/million.json at 1M, million-N.json else.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/connection.js';
 import { arg } from '../args.js';
-import { repoRoot } from '../search/generate.js';
+import { repoRoot, schemaHash } from '../search/generate.js';
 import { libraryCounts, loadLibrary } from './load.js';
 import { explainCases } from './explain.js';
 import { measurePages, type PageFigure } from './pages.js';
@@ -42,18 +41,6 @@ interface Meta {
   counts: Record<string, number>;
   dataFolderMb: number;
   createdAt: string;
-}
-
-/** The migrations the database was made from: one edited in place means a new library. */
-function schemaHash(): string {
-  const hash = createHash('sha256');
-  const folder = path.join(repoRoot, 'drizzle');
-  for (const file of fs
-    .readdirSync(folder)
-    .filter((f) => f.endsWith('.sql'))
-    .sort())
-    hash.update(file).update(fs.readFileSync(path.join(folder, file)));
-  return hash.digest('hex').slice(0, 16);
 }
 
 function cachedMeta(): Meta | null {

@@ -599,7 +599,8 @@ export async function loadLibrary(database: Database, n: number, log: (line: str
   };
 }
 
-function schemaHash(): string {
+/** The migrations a library was made from: one edited in place means a new library. */
+export function schemaHash(): string {
   const hash = createHash('sha256');
   const folder = path.join(repoRoot, 'drizzle');
   for (const file of fs

@@ -10,7 +10,6 @@
 // minutes) and a dominant colour. A real server (src/api/server.ts) on that folder serves a production build of the
 // web app; Playwright drives Debian's chromium. Each run is a fresh browser context (nothing cached).
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +19,7 @@ import sharp from 'sharp';
 import { webDir, workDir } from './env.js';
 import { arg } from '../args.js';
 import { machineCpu } from '../machine.js';
-import { Rng, loadLibrary, repoRoot, uuidFor } from '../search/generate.js';
+import { Rng, loadLibrary, repoRoot, schemaHash, uuidFor } from '../search/generate.js';
 
 const PHOTOS = Number(arg('photos') ?? 100_000);
 const RUNS = Number(arg('runs') ?? 3);
@@ -52,17 +51,6 @@ const median = (values: number[]) => {
 
 // --- the library ------------------------------------------------------------------------------------------------
 
-function migrationsHash(): string {
-  const hash = createHash('sha256');
-  const folder = path.join(repoRoot, 'drizzle');
-  for (const file of fs
-    .readdirSync(folder)
-    .filter((f) => f.endsWith('.sql'))
-    .sort())
-    hash.update(file).update(fs.readFileSync(path.join(folder, file)));
-  return hash.digest('hex').slice(0, 16);
-}
-
 interface Meta {
   version: number;
   photos: number;
@@ -74,7 +62,7 @@ interface Meta {
 function readMeta(): Meta | null {
   try {
     const meta = JSON.parse(fs.readFileSync(path.join(libDir, 'meta.json'), 'utf8')) as Meta;
-    return meta.version === META_VERSION && meta.photos === PHOTOS && meta.migrations === migrationsHash() ? meta : null;
+    return meta.version === META_VERSION && meta.photos === PHOTOS && meta.migrations === schemaHash() ? meta : null;
   } catch {
     return null;
   }
@@ -163,7 +151,7 @@ async function prepare(): Promise<void> {
   const meta: Meta = {
     version: META_VERSION,
     photos: PHOTOS,
-    migrations: migrationsHash(),
+    migrations: schemaHash(),
     loadSeconds: round(loadSeconds, 1),
     thumbnailSeconds: round(thumbnailSeconds, 1),
   };
