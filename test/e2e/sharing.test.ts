@@ -129,6 +129,32 @@ describe('sharing in the browser', () => {
     await poll(() => page.getByTestId('photo-owner').textContent()).toContain(TEST_ADMIN.name);
     await expect(page.getByTestId('delete').count()).resolves.toBe(0);
     await screenshot(page, 'sharing-recipient-photo.png');
+
+    // Ann shares her whole library with Bob; his "Show in my photos" shows a click at once, holds still while the
+    // server answers (slowed here as on a slow host) and never flicks back while the page reloads
+    const bobId = ((await (await fetch(`${server.url}/api/auth/me`, { headers: { cookie: `shoebox_session=${bobSession}` } })).json()) as { id: string }).id;
+    expect(
+      (
+        await fetch(`${server.url}/api/partners`, {
+          method: 'POST',
+          headers: { ...as(annSession).headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: bobId }),
+        })
+      ).status,
+    ).toBe(204);
+    await page.route('**/api/partners/*', async (route) => {
+      if (route.request().method() === 'PATCH') await new Promise((resolve) => setTimeout(resolve, 1000));
+      await route.continue();
+    });
+    await page.goto(`${server.url}/sharing`);
+    const inTimeline = page.getByTestId('partners-incoming').getByRole('checkbox', { name: 'Show in my photos' });
+    await expect(inTimeline.isChecked()).resolves.toBe(false);
+    await inTimeline.check();
+    await expect(inTimeline.isDisabled()).resolves.toBe(true);
+    await poll(() => inTimeline.isEnabled()).toBe(true);
+    await expect(inTimeline.isChecked()).resolves.toBe(true);
+    const partners = (await json(`${server.url}/api/partners`, as(bobSession))).body as { sharedWithMe: { inTimeline: boolean }[] };
+    expect(partners.sharedWithMe.map((partner) => partner.inTimeline)).toEqual([true]);
     expect(errors).toEqual([]);
     await context.close();
   });

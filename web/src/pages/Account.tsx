@@ -5,6 +5,7 @@ import { exportUrls } from '../client/exports.js';
 import { UsersAdmin } from '../components/account/UsersAdmin.js';
 import { SingleSignOnAdmin } from '../components/account/SingleSignOnAdmin.js';
 import { MapAdmin } from '../components/account/MapAdmin.js';
+import { SavedCheckbox } from '../components/SavedCheckbox.js';
 import { formatBytes } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { switchCreationTools } from '../client/create.js';
@@ -90,33 +91,23 @@ function CreationToolsChoice({ isAdmin }: { isAdmin: boolean }) {
   const choice = useCreationChoice();
   const { on } = useCreationTools();
   const [status, setStatus] = useState<string | null>(null);
-  // the box shows the admin's click at once and holds still until the server answers; a refusal puts it back
-  const [asked, setAsked] = useState<boolean | null>(null);
-  const toggle = (next: boolean) => {
-    setAsked(next);
-    return switchCreationTools(next)
-      .then(
-        (answer) => {
-          creationToolsSwitched(answer.on);
-          setStatus(null);
-        },
-        (caught: unknown) => setStatus(message(caught)),
-      )
-      .finally(() => setAsked(null));
-  };
+  const save = (next: boolean) =>
+    switchCreationTools(next).then(
+      (answer) => {
+        creationToolsSwitched(answer.on);
+        setStatus(null);
+      },
+      (caught: unknown) => {
+        setStatus(message(caught));
+        throw caught;
+      },
+    );
   return (
     <>
       {isAdmin ? (
-        <label className="auth-model">
-          <input
-            type="checkbox"
-            checked={asked ?? on}
-            disabled={asked !== null}
-            onChange={(event) => void toggle(event.target.checked)}
-            data-testid="creation-tools-switch"
-          />
+        <SavedCheckbox checked={on} onSave={save} className="auth-model" testId="creation-tools-switch">
           Creation tools for this library: Create, product shots and the catalogue (for shops and makers)
-        </label>
+        </SavedCheckbox>
       ) : null}
       {status ? (
         <p className="auth-error" role="alert">

@@ -7,6 +7,7 @@ import type { AllowedRoot, InPlaceFile, InPlaceLibrary, WatchMode } from '../cli
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { FormError } from '../components/FormError.js';
 import { useAction } from '../hooks/useAction.js';
+import { SavedCheckbox } from '../components/SavedCheckbox.js';
 import { formatCount, photosAndVideos } from '../lib/format.js';
 
 const message = (caught: unknown) => (caught instanceof ApiError ? caught.message : String(caught));
@@ -177,6 +178,8 @@ function LibraryCard({ library, onChanged }: { library: InPlaceLibrary; onChange
   const [removing, setRemoving] = useState(false);
   const { busy, error, setError, run } = useAction();
   const act = (action: () => Promise<unknown>) => run(async () => (await action(), onChanged()));
+  // a refusal's message is on the card already (useAction); the rejection only tells the box to go back
+  const save = (action: () => Promise<unknown>) => act(action).then((saved) => (saved ? undefined : Promise.reject(new Error('not saved'))));
   const scanning = library.scanState === 'scanning' || library.scanState === 'queued';
   return (
     <li className="card library-card" data-testid="library" aria-label={library.name}>
@@ -205,15 +208,14 @@ function LibraryCard({ library, onChanged }: { library: InPlaceLibrary; onChange
         <button type="button" className="button" disabled={busy || scanning} onClick={() => void act(() => librariesApi.scanLibrary(library.id))}>
           {scanning ? 'Scanning…' : 'Scan now'}
         </button>
-        <label className="checkbox-field">
-          <input
-            type="checkbox"
-            checked={library.writeBack}
-            disabled={busy}
-            onChange={(event) => void act(() => librariesApi.changeLibrary(library.id, { writeBack: event.target.checked }))}
-          />
+        <SavedCheckbox
+          className="checkbox-field"
+          checked={library.writeBack}
+          disabled={busy}
+          onSave={(next) => save(() => librariesApi.changeLibrary(library.id, { writeBack: next }))}
+        >
           Write back to sidecars
-        </label>
+        </SavedCheckbox>
         {library.counts.refused > 0 || library.counts.offline > 0 ? (
           <button
             type="button"

@@ -7,6 +7,7 @@ import { AlbumCover } from '../components/albums/AlbumCover.js';
 import { LinkList } from '../components/sharing/LinkList.js';
 import { Timeline } from '../components/timeline/Timeline.js';
 import { messageOf, useResource } from '../hooks/useResource.js';
+import { SavedCheckbox } from '../components/SavedCheckbox.js';
 import { Link } from '../lib/router.js';
 import { library } from '../store/library.js';
 import '../styles/albums.css';
@@ -36,7 +37,8 @@ export function SharingPage() {
     document.title = 'Sharing · Shoebox';
   }, []);
 
-  const act = async (work: () => Promise<unknown>, refreshTimeline = false) => {
+  /** Does one change, then loads the page again; a refusal is said on the page and rejects. */
+  const save = async (work: () => Promise<unknown>, refreshTimeline = false) => {
     try {
       setError(null);
       await work();
@@ -44,8 +46,10 @@ export function SharingPage() {
       if (refreshTimeline) void library.refresh();
     } catch (failure) {
       setError(messageOf(failure));
+      throw failure;
     }
   };
+  const act = (work: () => Promise<unknown>, refreshTimeline = false) => save(work, refreshTimeline).catch(() => undefined);
 
   if (data.error && !data.data) return <ErrorPanel title="Could not load what is shared" message={data.error.message} onRetry={data.reload} />;
   const current = data.data;
@@ -73,14 +77,9 @@ export function SharingPage() {
                     <strong>{partner.name}</strong>’s library
                   </Link>
                 </span>
-                <label className="check">
-                  <input
-                    type="checkbox"
-                    checked={partner.inTimeline}
-                    onChange={(event) => void act(() => sharingApi.setPartnerInTimeline(partner.id, event.target.checked), true)}
-                  />{' '}
+                <SavedCheckbox checked={partner.inTimeline} onSave={(next) => save(() => sharingApi.setPartnerInTimeline(partner.id, next), true)}>
                   Show in my photos
-                </label>
+                </SavedCheckbox>
                 <button type="button" className="button button-ghost" onClick={() => void act(() => sharingApi.removePartner(partner.id, 'incoming'), true)}>
                   Stop seeing it
                 </button>
