@@ -132,6 +132,18 @@ function semanticArm(input: SearchInput, ownerId: string, filter: SQL, filtered:
       from sem_scan)`;
 }
 
+/**
+ * A search statement, run without parallel workers: the way not taken (narrowing.ts) is gated off inside a
+ * `Gather` whose workers PostgreSQL starts anyway, 175-195 ms under auto_explain at 200k on a busy 2-core host
+ * (bench/README.md). One short transaction around it; PGlite has no workers, the setting changes nothing there.
+ */
+function serialRows<T>(db: Db, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    return rows<T>(tx as unknown as Db, query);
+  });
+}
+
 /** The semantic arm as the first run of the statement ranked it: a typo re-run changes only the keyword arm. */
 function rankedAgain(ids: readonly string[], similarities: readonly number[]): SQL {
   if (ids.length === 0) return NO_SEMANTIC_ARM;
@@ -146,7 +158,7 @@ function rankedAgain(ids: readonly string[], similarities: readonly number[]): S
  * typo re-run's ranking: a smaller statement to plan, ~1 ms of the semantic mode's ~8 at 100k photos.
  */
 function semanticPage(db: Db, kept: SQL, semantic: SQL, options: SearchOptions, offset: number): Promise<FusedRow[]> {
-  return rows<FusedRow>(
+  return serialRows<FusedRow>(
     db,
     sql`with ${kept} ${semantic},
       fused as materialized (
@@ -183,7 +195,7 @@ export async function runSearch(db: Db, scope: PhotoScope, input: SearchInput, o
   // Only a keyword arm can call for a typo re-run, and only a semantic arm has a ranking to hand over to it.
   const carryRanking = useKeyword && useSemantic;
   const fusedPage = (alternatives: Alternative[], semantic: SQL) =>
-    rows<FusedRow>(
+    serialRows<FusedRow>(
       db,
       sql`with ${kept}
       ${useKeyword ? keywordArm(parsed, ownerId, filter, filtered, alternatives) : NO_KEYWORD_ARM}, ${semantic},
