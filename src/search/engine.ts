@@ -1,11 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
-import { HNSW_EF_SEARCH, rows, type Db } from '../db/connection.js';
+import { HNSW_EF_SEARCH, type Db } from '../db/connection.js';
 import { explainKeywordMatches } from './explain.js';
 import { filterCondition, narrows } from './filters.js';
 import type { PhotoScope } from '../scope/photo-scope.js';
 import { nearestScan } from './nearest.js';
-import { eitherWay, keptPhotos, WHEN_FEW } from './narrowing.js';
+import { eitherWay, keptPhotos, serialRows, WHEN_FEW } from './narrowing.js';
 import { parseQuery, type ParsedQuery } from './query.js';
 import { FUZZY_WHEN_FEWER_THAN, fuzzyAlternatives, type Alternative } from './fuzzy.js';
 import { exclusionTsquery, toTsquery, TS_CONFIG } from './tsquery.js';
@@ -130,18 +130,6 @@ function semanticArm(input: SearchInput, ownerId: string, filter: SQL, filtered:
     sem as materialized (
       select photo_id, 1 - distance as similarity, row_number() over (order by distance, photo_id) as rank
       from sem_scan)`;
-}
-
-/**
- * A search statement, run without parallel workers: the way not taken (narrowing.ts) is gated off inside a
- * `Gather` whose workers PostgreSQL starts anyway, 175-195 ms under auto_explain at 200k on a busy 2-core host
- * (bench/README.md). One short transaction around it; PGlite has no workers, the setting changes nothing there.
- */
-function serialRows<T>(db: Db, query: SQL): Promise<T[]> {
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-    return rows<T>(tx as unknown as Db, query);
-  });
 }
 
 /** The semantic arm as the first run of the statement ranked it: a typo re-run changes only the keyword arm. */

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Db } from '../db/connection.js';
 
 /**
  * A scope (with its filters) that keeps at most this many photos is searched photo by photo: both arms start from
@@ -29,3 +30,15 @@ export function eitherWay(fromKept: SQL, fromIndex: (gate: SQL) => SQL): SQL {
 
 /** The gate of `fromKept`: put first in its WHERE. */
 export const WHEN_FEW = sql`(select yes from few)`;
+
+/**
+ * A statement of eitherWay's, run without parallel workers: the way not taken is gated off inside a
+ * `Gather` whose workers PostgreSQL starts anyway, 175-195 ms under auto_explain at 200k on a busy 2-core host
+ * (bench/README.md). One short transaction around it; PGlite has no workers, the setting changes nothing there.
+ */
+export function serialRows<T>(db: Db, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    return rows<T>(tx as unknown as Db, query);
+  });
+}

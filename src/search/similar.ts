@@ -4,7 +4,7 @@ import { parseVector } from '../db/vector-values.js';
 import { filterCondition, narrows } from './filters.js';
 import type { PhotoScope } from '../scope/photo-scope.js';
 import { nearestScan } from './nearest.js';
-import { keptPhotos } from './narrowing.js';
+import { keptPhotos, serialRows } from './narrowing.js';
 import type { SearchFilters } from './types.js';
 import { ownsSql, type OwnerView } from '../scope/rows.js';
 
@@ -37,7 +37,7 @@ export async function similarByVector(db: Db, scope: PhotoScope, embedding: Floa
     exclude: options.exclude,
     ownerId: narrows(scope, options.filters) ? undefined : scope.userId,
   });
-  const found = await rows<{ photo_id: string; distance: number }>(
+  const found = await serialRows<{ photo_id: string; distance: number }>(
     db,
     sql`with ${keptPhotos(filter)}, ${scan}
         select photo_id, distance from nearest order by distance, photo_id`,
