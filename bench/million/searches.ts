@@ -156,6 +156,8 @@ export interface SearchPlan {
   count: number;
   /** How many of the `count` queries of each semantic set also get an exact answer for recall. */
   recallCount: number;
+  /** Whether to run the set of this kind under this filter's label ('none' without a filter); all when absent. */
+  only?: (kind: string, filter: string) => boolean;
   log: (line: string) => void;
 }
 
@@ -171,6 +173,7 @@ export async function measureSearches(plan: SearchPlan): Promise<{ figures: Sear
   const slowest: Rerun[] = [];
   type Work = (on: Db, q: Query) => Promise<string[] | null>;
   const run = async (kind: string, filter: NamedFilter | null, ownerId: string, work: Work, recall: boolean) => {
+    if (plan.only && !plan.only(kind, filter?.label ?? 'none')) return;
     const samples: number[] = [];
     const recalls: number[] = [];
     let worst = { ms: -1, q: qs[0]! };

@@ -601,14 +601,28 @@ export async function loadLibrary(database: Database, n: number, log: (line: str
 
 /** The migrations a library was made from: one edited in place means a new library. */
 export function schemaHash(): string {
+  return schemaHashes().at(-1)!;
+}
+
+/**
+ * schemaHash after each migration in turn: a library made before the last few is kept where the hash it was made
+ * with is one of these, and openDatabase applies the rest, as a user's upgrade does.
+ */
+export function schemaHashes(): string[] {
   const hash = createHash('sha256');
   const folder = path.join(repoRoot, 'drizzle');
-  for (const file of fs
+  const files = fs
     .readdirSync(folder)
     .filter((f) => f.endsWith('.sql'))
-    .sort())
-    hash.update(file).update(fs.readFileSync(path.join(folder, file)));
-  return hash.digest('hex').slice(0, 16);
+    .sort();
+  return files.map((file) =>
+    hash
+      .update(file)
+      .update(fs.readFileSync(path.join(folder, file)))
+      .copy()
+      .digest('hex')
+      .slice(0, 16),
+  );
 }
 
 function documentsHash(): string | null {

@@ -1,11 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { uuidArray } from '../db/arrays.js';
-import { HNSW_EF_SEARCH, rows, type Db } from '../db/connection.js';
+import { HNSW_EF_SEARCH, type Db } from '../db/connection.js';
 import { explainKeywordMatches } from './explain.js';
 import { filterCondition, narrows } from './filters.js';
 import type { PhotoScope } from '../scope/photo-scope.js';
 import { nearestScan } from './nearest.js';
-import { eitherWay, keptPhotos, WHEN_FEW } from './narrowing.js';
+import { eitherWay, keptPhotos, serialRows, WHEN_FEW } from './narrowing.js';
 import { parseQuery, type ParsedQuery } from './query.js';
 import { FUZZY_WHEN_FEWER_THAN, fuzzyAlternatives, type Alternative } from './fuzzy.js';
 import { exclusionTsquery, toTsquery, TS_CONFIG } from './tsquery.js';
@@ -65,7 +65,7 @@ const NO_SEMANTIC_ARM = sql`sem as (select null::uuid as photo_id, 0::float8 as 
 
 const nothing = (columns: string) => sql.raw(`select ${columns} where false`);
 
-function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, narrowed: boolean, alternatives: Alternative[]): SQL {
+function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, filtered: boolean, alternatives: Alternative[]): SQL {
   if (parsed.empty) return NO_KEYWORD_ARM;
   const query = toTsquery(parsed);
   const excluded = exclusionTsquery(parsed);
@@ -82,18 +82,20 @@ function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, narrowed:
           sql` union all `,
         )
       : nothing('null::uuid as photo_id, 0::float8 as score, true as fuzzy');
-  // the search rows matching `condition`, from the kept photos when the filter keeps few, else from the index
+  // the search rows matching `condition`, from the kept photos when the scope keeps few, else from the index
   const candidates = (condition: SQL) =>
     eitherWay(
-      narrowed,
-      sql`select s.photo_id from kept k join photo_search s on s.photo_id = k.id
-          where ${WHEN_FEW} and ${condition} limit ${KEYWORD_CANDIDATES}`,
+      // a semi-join the planner may take either way: each kept photo's row checked (a common word), or the words'
+      // index read and its rows kept by a hash of the kept photos (a rarer word: at 200k, 6,000 probes of a year's
+      // photos were most of a hybrid search's time)
+      sql`select s.photo_id from photo_search s
+          where ${WHEN_FEW} and s.photo_id in (select k.id from kept k) and ${condition} limit ${KEYWORD_CANDIDATES}`,
       // without filters the search rows alone answer: they carry the owner, and only live photos have one
-      narrowed
+      filtered
         ? (gate) => sql`select s.photo_id from photo_search s join photos p on p.id = s.photo_id
             where ${gate} ${condition} and ${filter} limit ${KEYWORD_CANDIDATES}`
-        : () => sql`select s.photo_id from photo_search s
-            where ${ownsSql(ownerId, 's')} and ${condition} limit ${KEYWORD_CANDIDATES}`,
+        : (gate) => sql`select s.photo_id from photo_search s
+            where ${gate} ${ownsSql(ownerId, 's')} and ${condition} limit ${KEYWORD_CANDIDATES}`,
     );
   const notExcluded = excluded ? sql`and not (s.document @@ ${excluded})` : sql``;
   return sql`
@@ -115,9 +117,15 @@ function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, narrowed:
       order by rank limit ${KEYWORD_DEPTH})`;
 }
 
-function semanticArm(input: SearchInput, ownerId: string, filter: SQL, narrowed: boolean): SQL {
+function semanticArm(input: SearchInput, ownerId: string, filter: SQL, filtered: boolean): SQL {
   if (!input.embedding) return NO_SEMANTIC_ARM;
-  const scan = nearestScan('sem_scan', { embedding: input.embedding, filter, narrowed, limit: SEMANTIC_DEPTH, model: input.embeddingModel, ownerId });
+  const scan = nearestScan('sem_scan', {
+    embedding: input.embedding,
+    filter,
+    limit: SEMANTIC_DEPTH,
+    model: input.embeddingModel,
+    ownerId: filtered ? undefined : ownerId,
+  });
   return sql`${scan},
     sem as materialized (
       select photo_id, 1 - distance as similarity, row_number() over (order by distance, photo_id) as rank
@@ -138,7 +146,7 @@ function rankedAgain(ids: readonly string[], similarities: readonly number[]): S
  * typo re-run's ranking: a smaller statement to plan, ~1 ms of the semantic mode's ~8 at 100k photos.
  */
 function semanticPage(db: Db, kept: SQL, semantic: SQL, options: SearchOptions, offset: number): Promise<FusedRow[]> {
-  return rows<FusedRow>(
+  return serialRows<FusedRow>(
     db,
     sql`with ${kept} ${semantic},
       fused as materialized (
@@ -165,18 +173,20 @@ export async function runSearch(db: Db, scope: PhotoScope, input: SearchInput, o
   const filter = filterCondition(scope, options.filters);
   const useKeyword = mode !== 'semantic' && !parsed.empty;
   const useSemantic = mode !== 'keyword' && input.embedding !== null;
-  const narrowed = narrows(scope, options.filters) && (useKeyword || useSemantic);
-  const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, ownerId, filter, narrowed);
+  // a filter, or photos shared with the user: each candidate is checked against the photos
+  const filtered = narrows(scope, options.filters);
+  const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, ownerId, filter, filtered);
   const offset = (options.page - 1) * options.limit;
-  // the `kept`/`few` CTEs that open the statement when a filter narrows the photos (narrowing.ts)
-  const kept = narrowed ? sql`${keptPhotos(filter)},` : sql``;
+  // the `kept`/`few` CTEs that open the statement: when the scope keeps few photos (a filter, or a small owner's
+  // own library) both arms rank those exactly (narrowing.ts)
+  const kept = useKeyword || useSemantic ? sql`${keptPhotos(filter)},` : sql``;
   // Only a keyword arm can call for a typo re-run, and only a semantic arm has a ranking to hand over to it.
   const carryRanking = useKeyword && useSemantic;
   const fusedPage = (alternatives: Alternative[], semantic: SQL) =>
-    rows<FusedRow>(
+    serialRows<FusedRow>(
       db,
       sql`with ${kept}
-      ${useKeyword ? keywordArm(parsed, ownerId, filter, narrowed, alternatives) : NO_KEYWORD_ARM}, ${semantic},
+      ${useKeyword ? keywordArm(parsed, ownerId, filter, filtered, alternatives) : NO_KEYWORD_ARM}, ${semantic},
       best as (select max(similarity) as best from sem),
       -- a typo pass's photos come after all others when the words as typed found photos too (fusion.ts)
       words_matched as (select exists (select 1 from kw where not fuzzy) as yes),

@@ -106,12 +106,13 @@ export function filterCondition(scope: PhotoScope, filters: SearchFilters): SQL 
   return sql.join(conditions, sql` and `);
 }
 
-/** Taken in a city, state or country (or its two-letter code), case- and accent-insensitive, whole name (row `alias`). */
+/**
+ * Taken in a city, state or country (or its two-letter code), case- and accent-insensitive, whole name (row `alias`).
+ * Written as the GIN index photos_place_names_idx is (migration 0042), so the index finds the place's photos.
+ */
 export function inPlace(name: string, alias = 'p'): SQL {
   const p = sql.raw(alias);
-  const place = sql`lower(unaccent(${name}))`;
-  return sql`(lower(unaccent(${p}.place_city)) = ${place} or lower(unaccent(${p}.place_state)) = ${place}
-    or lower(unaccent(${p}.place_country)) = ${place} or lower(${p}.place_country_code) = ${place})`;
+  return sql`shoebox_place_names(${p}.place_city, ${p}.place_state, ${p}.place_country, ${p}.place_country_code) @> array[lower(unaccent(${name}))]`;
 }
 
 /** Taken in a place named exactly as the library has it (city, state or country): the names a query is read with. */

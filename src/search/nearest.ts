@@ -8,16 +8,14 @@ export interface NearestScan {
   embedding: Float32Array;
   /** The filters as a condition on `p` (photos), see filters.ts. */
   filter: SQL;
-  /** Whether the `kept`/`few` CTEs of narrowing.ts are defined (the filter narrows beyond the owner). */
-  narrowed: boolean;
   limit: number;
   /** Only embeddings of this model version are compared. */
   model?: string | null;
   /** Photos left out (the photo searched from). */
   exclude?: readonly string[];
   /**
-   * The owner the filter keeps, when it keeps nothing else (not narrowed): lets the scan skip the per-row check
-   * on photos while the library holds no one else's photos (see `libraryOnly`).
+   * The owner the filter keeps, when it keeps nothing else (no filter, own scope): lets the scan skip the per-row
+   * check on photos while the library holds no one else's photos (see `libraryOnly`).
    */
   ownerId?: string;
 }
@@ -56,13 +54,12 @@ export function nearestScan(name: string, scan: NearestScan): SQL {
       where ${WHEN_FEW} ${model} ${exclude}
       order by 2 limit ${scan.limit}`;
   // `order by 2` is the index's `embedding <=> vector` (a float8 already): one vector parameter, sent once
-  const live =
-    !scan.narrowed && scan.ownerId ? libraryOnly(scan.ownerId, scan.filter) : sql`exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter})`;
+  const live = scan.ownerId ? libraryOnly(scan.ownerId, scan.filter) : sql`exists (select 1 from photos p where p.id = e.photo_id and ${scan.filter})`;
   const graph = (gate: SQL) => sql`
       select e.photo_id, e.embedding <=> ${vector} as distance
       from photo_embeddings e
       where ${gate} ${live} ${model} ${exclude}
       order by 2
       limit ${scan.limit}`;
-  return sql`${sql.identifier(name)} as materialized (${eitherWay(scan.narrowed, exact, graph)})`;
+  return sql`${sql.identifier(name)} as materialized (${eitherWay(exact, graph)})`;
 }

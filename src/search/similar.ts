@@ -4,7 +4,7 @@ import { parseVector } from '../db/vector-values.js';
 import { filterCondition, narrows } from './filters.js';
 import type { PhotoScope } from '../scope/photo-scope.js';
 import { nearestScan } from './nearest.js';
-import { keptPhotos } from './narrowing.js';
+import { keptPhotos, serialRows } from './narrowing.js';
 import type { SearchFilters } from './types.js';
 import { ownsSql, type OwnerView } from '../scope/rows.js';
 
@@ -28,19 +28,18 @@ export interface SimilarOptions {
 /** Nearest photos to an embedding (see nearestScan), the filters inside the scan. */
 export async function similarByVector(db: Db, scope: PhotoScope, embedding: Float32Array, options: SimilarOptions): Promise<SimilarHit[]> {
   const filter = filterCondition(scope, options.filters);
-  const narrowed = narrows(scope, options.filters);
+  // the kept photos ranked exactly when the scope keeps few (a filter, or a small owner's library): narrowing.ts
   const scan = nearestScan('nearest', {
     embedding,
     filter,
-    narrowed,
     limit: options.limit,
     model: options.model,
     exclude: options.exclude,
-    ownerId: scope.userId,
+    ownerId: narrows(scope, options.filters) ? undefined : scope.userId,
   });
-  const found = await rows<{ photo_id: string; distance: number }>(
+  const found = await serialRows<{ photo_id: string; distance: number }>(
     db,
-    sql`with ${narrowed ? sql`${keptPhotos(filter)},` : sql``} ${scan}
+    sql`with ${keptPhotos(filter)}, ${scan}
         select photo_id, distance from nearest order by distance, photo_id`,
   );
   const min = options.minSimilarity ?? -1;

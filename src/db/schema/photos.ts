@@ -181,6 +181,8 @@ export const photos = pgTable(
     index('photos_place_country_idx')
       .on(t.placeCountry)
       .where(sql`${t.placeCountry} is not null`),
+    // the place filter ("in Lisbon", ?place=): a photo's names folded as the filter compares them (migration 0042)
+    index('photos_place_names_idx').using('gin', sql`shoebox_place_names(${t.placeCity}, ${t.placeState}, ${t.placeCountry}, ${t.placeCountryCode})`),
     index('photos_storage_key_idx').on(t.storageKey),
     // a Live Photo's other half, looked for when either arrives; its MOV found by its bytes and its file
     index('photos_live_idx')

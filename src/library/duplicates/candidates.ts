@@ -7,6 +7,7 @@ import { rows, type Db } from '../../db/connection.js';
 import { vectorParam } from '../../db/vector-values.js';
 import type { PdqDihedralName } from '../../media/pdq-dihedral.js';
 import { filterCondition } from '../../search/filters.js';
+import { keptPhotos } from '../../search/narrowing.js';
 import { nearestScan } from '../../search/nearest.js';
 import { probeKeyList, probeRadius } from './pdq-index.js';
 import type { Encoding, Lineage } from '../../model/file-facts.js';
@@ -125,17 +126,21 @@ export async function clipCandidates(owner: OwnerView, probe: DuplicateProbe, se
   return found.map((row) => row.photo_id);
 }
 
-/** clipCandidates' CTE `near` (photo_id, distance); null without an embedding. */
+/**
+ * clipCandidates' CTEs, ending in `near` (photo_id, distance); null without an embedding. A small owner's photos
+ * are ranked exactly (narrowing.ts): in a large library the HNSW graph's scan gives up before it finds them.
+ */
 function clipCandidateScan(ownerId: string, probe: DuplicateProbe, self: string[]): SQL | null {
   if (!probe.embedding) return null;
-  return nearestScan('near', {
+  const filter = filterCondition(ownScope(ownerId), { origin: probe.origin ?? 'camera' });
+  const near = nearestScan('near', {
     embedding: probe.embedding,
-    filter: filterCondition(ownScope(ownerId), { origin: probe.origin ?? 'camera' }),
-    narrowed: false,
+    filter,
     limit: CLIP_NEIGHBOURS,
     model: probe.embeddingModel,
     exclude: self,
   });
+  return sql`${keptPhotos(filter)}, ${near}`;
 }
 
 export async function burstCandidates(owner: OwnerView, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): Promise<string[]> {
