@@ -79,9 +79,14 @@ function ShareChooser({ signedIn, sending, onDiscard }: { signedIn: boolean; sen
   const busy = sending.phase === 'sending';
   if (!signedIn && links.length === 0) {
     return (
-      <p className="banner" data-testid="share-nowhere">
-        To send these, <a href="/">sign in to Shoebox</a> in this browser and share them again, or open the upload link you were given first.
-      </p>
+      <>
+        <p className="banner" data-testid="share-nowhere">
+          To send these, <a href="/">sign in to Shoebox</a> in this browser and share them again, or open the upload link you were given first.
+        </p>
+        <button type="button" className="button" onClick={onDiscard}>
+          Discard
+        </button>
+      </>
     );
   }
   return (
