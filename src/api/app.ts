@@ -213,10 +213,31 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
   return app;
 }
 
+/** What browsers must ask again on every use: the page, the service worker and the manifest, which name the build. */
+const ALWAYS_ASKED = /(^|[\\/])(index\.html|sw\.js|manifest\.webmanifest)$/;
+
 /** The built web app (Vite output) with a fallback to index.html for client-side routes. */
 async function registerWebApp(app: FastifyInstance): Promise<void> {
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      setHeaders: (response, filePath) => {
+        if (ALWAYS_ASKED.test(filePath)) response.header('cache-control', 'no-cache');
+      },
+    });
+  }
+  // Share → Shoebox posts here, and the app's service worker answers it in the browser (web/src/sw.ts); a post that
+  // reaches the server came from a browser where the app never ran: say so rather than "no route"
+  app.post('/share', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) =>
+    reply
+      .code(400)
+      .type('text/plain; charset=utf-8')
+      .send('Shoebox could not take what was shared: open Shoebox once in this browser (and install it), then share again.'),
+  );
   app.setNotFoundHandler((request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/api';
     if (wantsPage && hasWeb) return reply.type('text/html').sendFile('index.html');

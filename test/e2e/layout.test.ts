@@ -67,6 +67,7 @@ beforeAll(async () => {
     '/archive',
     '/import',
     '/backup',
+    '/share',
     '/people',
     `/people/${people[0]!.id}`,
     '/albums',

@@ -1,14 +1,19 @@
 // Uploading in a real browser against a real server: files dropped on the page (a real drop event carrying a
 // DataTransfer built in the page from the files' bytes), the panel with each file's progress and outcome: added,
 // refused with the server's message, already in the library with a link to it. The Back up page on a phone: files
-// hashed on the device, only the new ones sent over tus, going on after the connection is cut (issue 63 item 3).
+// hashed on the device, only the new ones sent over tus, going on after the connection is cut (issue 63 item 3). The
+// installable app (Chromium's own verdict), Share → Shoebox through the service worker into an album and through an
+// upload link, and a server upgraded under an open app (issue 63 items 1, 2 and 6).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesLoaded, launchBrowser, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
-import { assets, startTestServer, upload, type TestServer, authFetch, withoutFacesOrText } from '../helpers/server.js';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { build } from 'vite';
+import { imagesLoaded, launchBrowser, launchProfile, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
+import { webRoot } from '../../src/config/paths.js';
+import { spawnServer } from '../helpers/cli.js';
+import { assets, startTestServer, upload, type TestServer, authFetch, withoutFacesOrText, json, repoRoot, tempDir } from '../helpers/server.js';
 
 interface DropFile {
   name: string;
@@ -38,6 +43,39 @@ async function drop(page: Page, files: DropFile[], options: { hold?: boolean } =
     { files, hold: options.hold ?? false },
   );
 }
+
+/** Photos of bytes no other test sends (the `seed` shifts the noise). */
+const madePhotos = (names: string[], seed: number) =>
+  Promise.all(
+    names.map(async (name, i) => ({
+      name,
+      mimeType: 'image/jpeg',
+      buffer: await sharp({
+        create: { width: 800, height: 600, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 60 + seed + i * 7, sigma: 25 } },
+      })
+        .jpeg({ quality: 85 })
+        .toBuffer(),
+    })),
+  );
+
+/**
+ * What the phone's share sheet does once Shoebox is installed: a multipart POST of the files to the manifest's
+ * share_target (/share), here from a real form in the page, which the service worker answers as it answers a share.
+ */
+async function shareFiles(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> {
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await page.evaluate(() => {
+    const form = Object.assign(document.createElement('form'), { id: 'share-sheet', method: 'post', action: '/share', enctype: 'multipart/form-data' });
+    form.append(Object.assign(document.createElement('input'), { type: 'file', name: 'files', multiple: true }));
+    document.body.append(form);
+  });
+  await page.locator('#share-sheet input').setInputFiles(files);
+  await Promise.all([page.waitForURL(/\/share\?id=/), page.evaluate(() => (document.getElementById('share-sheet') as HTMLFormElement).submit())]);
+}
+
+/** The file names of an album's photos, as its owner sees them. */
+const albumFiles = async (url: string, albumId: string) =>
+  ((await json(`${url}/api/albums/${albumId}?limit=100`)).body.photos.items as { filename: string }[]).map((photo) => photo.filename).sort();
 
 const rows = (page: Page) => page.getByTestId('upload-row');
 const row = (page: Page, name: string) => page.locator(`[data-testid="upload-row"][data-name="${name}"]`);
@@ -260,4 +298,179 @@ describe('web app: upload', () => {
       await phone.close();
     }
   }, 60_000);
+});
+
+describe('web app: installable, Share → Shoebox', () => {
+  let server: TestServer;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    server = await startTestServer(withoutFacesOrText());
+    context = await signedInContext(browser, server, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.dispose();
+  });
+
+  it("is installable by Chromium's own verdict, with everything from Shoebox's origin", async () => {
+    // a profile of its own: an off-the-record context is never offered "Install" ('in-incognito')
+    const profileDir = tempDir('shoebox-profile-');
+    const profile = await launchProfile(profileDir, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    onTestFinished(async () => {
+      await profile.close();
+      fs.rmSync(profileDir, { recursive: true, force: true });
+    });
+    const asked: string[] = [];
+    profile.on('request', (request) => asked.push(request.url()));
+    // signed out there: the sign-in page, whose early requests for the gallery are refused
+    const { page, errors } = await openPage(profile, { allowConsole: [/status of 401/] });
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    const cdp = await profile.newCDPSession(page);
+    expect((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors).toEqual([]);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.errors).toEqual([]);
+    expect(manifest.url).toBe(`${server.url}/manifest.webmanifest`);
+    const parsed = JSON.parse(manifest.data!) as Record<string, any>;
+    expect(parsed).toMatchObject({
+      name: 'Shoebox',
+      display: 'standalone',
+      start_url: '/',
+      theme_color: '#f6f5f2', // index.html's light theme-color
+      share_target: { action: '/share', method: 'POST', enctype: 'multipart/form-data', params: { files: [{ name: 'files' }] } },
+    });
+    expect(parsed.shortcuts.map((shortcut: { name: string; url: string }) => [shortcut.name, shortcut.url])).toEqual([
+      ['Upload', '/backup'],
+      ['Search', '/search'],
+    ]);
+    // each icon is served and is what the manifest says; the maskable one has no transparency for a mask to show
+    for (const icon of parsed.icons as { src: string; sizes: string; type: string; purpose: string }[]) {
+      const response = await fetch(new URL(icon.src, server.url));
+      expect(response.status, icon.src).toBe(200);
+      if (icon.type !== 'image/png') continue;
+      const png = sharp(Buffer.from(await response.arrayBuffer()));
+      expect(`${(await png.metadata()).width}x${(await png.metadata()).height}`, icon.src).toBe(icon.sizes);
+      if (icon.purpose === 'maskable') expect((await png.stats()).isOpaque).toBe(true);
+    }
+    expect(parsed.icons.map((icon: { purpose: string }) => icon.purpose)).toContain('maskable');
+    const apple = await fetch(`${server.url}/icons/apple-touch-icon.png`);
+    expect((await sharp(Buffer.from(await apple.arrayBuffer())).metadata()).width).toBe(180);
+    // the worker, the page and the manifest are asked again each time (an upgrade is seen at once)
+    for (const file of ['/sw.js', '/', '/manifest.webmanifest'])
+      expect((await fetch(`${server.url}${file}`)).headers.get('cache-control'), file).toBe('no-cache');
+    // a share that reaches the server (the app never opened in that browser) is told what to do, not "no route"
+    const form = new FormData();
+    form.append('files', new Blob([fs.readFileSync(path.join(natureDir, 'prairie_falcon.jpg'))]), 'prairie_falcon.jpg');
+    const stray = await fetch(`${server.url}/share`, { method: 'POST', body: form });
+    expect(stray.status).toBe(400);
+    expect(await stray.text()).toMatch(/open Shoebox once in this browser/);
+    expect(asked.filter((url) => !url.startsWith(`${server.url}/`))).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('takes photos shared to it into the album chosen, with each file sent with its progress', async () => {
+    const album = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'From the phone' } })).body as { id: string };
+    const files = await madePhotos(['shared-0.jpg', 'shared-1.jpg'], 0);
+    // one of them in the library already: it joins the album without a second copy
+    expect((await upload(server.url, [{ name: files[1]!.name, data: files[1]!.buffer }])).status).toBe(201);
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    await shareFiles(page, files);
+    await poll(() => page.getByTestId('share-destination').locator('option').allTextContents()).toEqual(['My library (no album)', 'Album: From the phone']);
+    await page.getByTestId('share-destination').selectOption(`album:${album.id}`);
+    await page.getByTestId('share-send').click();
+    await poll(() => page.getByTestId('share-status').textContent(), { timeout: 30_000 }).toBe('2 of 2 sent · done');
+    expect(
+      await page
+        .getByTestId('backup-list')
+        .locator('li')
+        .evaluateAll((items) => items.map((item) => item.getAttribute('data-status'))),
+    ).toEqual(['done', 'here']);
+    expect(await albumFiles(server.url, album.id)).toEqual(['shared-0.jpg', 'shared-1.jpg']);
+    const listed = (await (await authFetch(`${server.url}/api/photos?limit=500`)).json()).items as { filename: string }[];
+    expect(listed.filter((item) => item.filename.startsWith('shared-')).length).toBe(2);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'shoebox-share-phone.png');
+    // sent: not kept for another time
+    await page.reload();
+    await page.getByTestId('share-empty').waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it("lets a visitor of an upload link share photos into that link's album, through the link", async () => {
+    const album = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'The party' } })).body as { id: string };
+    const link = (await json(`${server.url}/api/shared-links`, { method: 'POST', json: { albumId: album.id, allowUpload: true } })).body as { path: string };
+    const visitor = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    try {
+      const { page, errors } = await openPage(visitor);
+      await page.goto(`${server.url}${link.path}`);
+      await page.getByTestId('link-title').waitFor();
+      await shareFiles(page, await madePhotos(['guest-0.jpg'], 40));
+      await poll(() => page.getByTestId('share-destination').locator('option').allTextContents()).toEqual(['The party (upload link from Test Admin)']);
+      await page.getByTestId('share-send').click();
+      await poll(() => page.getByTestId('share-status').textContent(), { timeout: 30_000 }).toBe('1 of 1 sent · done');
+      expect(await albumFiles(server.url, album.id)).toEqual(['guest-0.jpg']);
+      expect(errors).toEqual([]);
+    } finally {
+      await visitor.close();
+    }
+  }, 60_000);
+
+  it('never serves a stale app: after the server is upgraded under an open app, the next load runs the new one', async () => {
+    // the upgrade: the same app with one change to its code, so every name that carries its hash changes
+    const upgraded = tempDir('shoebox-web-upgraded-');
+    await build({
+      configFile: path.join(repoRoot, 'web', 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: upgraded, emptyOutDir: true },
+      plugins: [
+        {
+          name: 'upgrade',
+          enforce: 'post',
+          transform: (code, id) => (id.endsWith('/web/src/main.tsx') ? `${code}\nglobalThis.__shoeboxUpgraded = true;\n` : null),
+        },
+      ],
+    });
+    const buildOf = (root: string) => /name="shoebox-build" content="([0-9a-f]+)"/.exec(fs.readFileSync(path.join(root, 'index.html'), 'utf8'))![1]!;
+    const entryOf = (root: string) => /<script type="module" crossorigin src="([^"]+)"/.exec(fs.readFileSync(path.join(root, 'index.html'), 'utf8'))![1]!;
+    expect(buildOf(upgraded)).not.toBe(buildOf(webRoot));
+
+    const dataDir = tempDir();
+    let running = await spawnServer(dataDir, { SHOEBOX_WEB_DIR: webRoot, LOG_LEVEL: 'warn' });
+    const visitor = await browser.newContext();
+    try {
+      const page = await visitor.newPage();
+      await page.goto(running.url);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      await page.reload(); // now through the worker, which keeps this build's page
+      const state = () =>
+        page.evaluate(async () => ({
+          build: document.querySelector('meta[name="shoebox-build"]')?.getAttribute('content'),
+          entry: new URL(window.__shoeboxEntry ?? '').pathname,
+          caches: (await caches.keys()).filter((name) => name.startsWith('shoebox-app-')),
+        }));
+      await poll(() => state()).toEqual({ build: buildOf(webRoot), entry: entryOf(webRoot), caches: [`shoebox-app-${buildOf(webRoot)}`] });
+
+      const stopped = new Promise((resolve) => running.child.once('exit', resolve));
+      running.child.kill('SIGTERM');
+      await stopped;
+      running = await spawnServer(dataDir, { SHOEBOX_WEB_DIR: upgraded, LOG_LEVEL: 'warn' }, { port: Number(new URL(running.url).port) });
+      await page.reload();
+      // the new page and its code at once; the new worker takes over and drops the old build's files
+      expect((await state()).build).toBe(buildOf(upgraded));
+      expect((await state()).entry).toBe(entryOf(upgraded));
+      expect(await page.evaluate(() => (globalThis as { __shoeboxUpgraded?: boolean }).__shoeboxUpgraded)).toBe(true);
+      await poll(() => state().then((now) => now.caches.includes(`shoebox-app-${buildOf(webRoot)}`))).toBe(false);
+      await page.reload();
+      expect(await state()).toEqual({ build: buildOf(upgraded), entry: entryOf(upgraded), caches: [`shoebox-app-${buildOf(upgraded)}`] });
+    } finally {
+      await visitor.close();
+      running.child.kill('SIGTERM');
+      fs.rmSync(upgraded, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

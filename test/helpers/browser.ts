@@ -40,19 +40,27 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`);
   }
   await ensureWebBuilt();
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * A chromium with a profile on disk (`userDataDir`), as a person's browser is: what a browser's contexts cannot
+ * show, being off the record, such as whether it offers to install an app (never in incognito).
+ */
+export async function launchProfile(userDataDir: string, options: Parameters<typeof chromium.launchPersistentContext>[1] = {}): Promise<BrowserContext> {
+  await ensureWebBuilt();
+  return chromium.launchPersistentContext(userDataDir, { ...options, executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /**

@@ -48,18 +48,18 @@ export async function runCli(
 
 /**
  * Starts `shoebox serve` in a child process and resolves once it prints its URL. With `watch`, under the system-call
- * watch (the child is then strace: `pid` is the server's, to signal).
+ * watch (the child is then strace: `pid` is the server's, to signal). `port`: a given one (a restart on the same origin).
  */
 export async function spawnServer(
   dataDir: string,
   env: NodeJS.ProcessEnv = {},
-  options: { ownProcessGroup?: boolean; inheritEnv?: boolean; watch?: string } = {},
+  options: { ownProcessGroup?: boolean; inheritEnv?: boolean; watch?: string; port?: number } = {},
 ): Promise<{ child: ChildProcess; pid: number; url: string; output: () => string }> {
   const database = await databaseEnv(['--data', dataDir], options.inheritEnv !== false);
   // without inheritEnv, only what a shell always has: no setting of the test run's environment reaches the server
   const base = options.inheritEnv === false ? { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR } : process.env;
   return new Promise((resolve, reject) => {
-    const { command, args } = cliCommand(['serve', '--data', dataDir, '--port', '0'], options.watch);
+    const { command, args } = cliCommand(['serve', '--data', dataDir, '--port', String(options.port ?? 0)], options.watch);
     const child = spawn(command, args, {
       env: { ...base, LOG_LEVEL: 'info', ...database, ...env },
       // In its own group, `process.kill(-pid)` kills the server with its helper processes (exiftool), as a

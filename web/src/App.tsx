@@ -26,6 +26,7 @@ const pages = {
   archive: () => import('./pages/Archive.js'),
   import: () => import('./pages/Import.js'),
   backup: () => import('./pages/Backup.js'),
+  share: () => import('./pages/Share.js'),
   account: () => import('./pages/Account.js'),
   sharing: () => import('./pages/Sharing.js'),
   create: () => import('./pages/Create.js'),
@@ -52,6 +53,7 @@ const FavoritesPage = lazy(() => pages.favorites().then((m) => ({ default: m.Fav
 const ArchivePage = lazy(() => pages.archive().then((m) => ({ default: m.ArchivePage })));
 const ImportPage = lazy(() => pages.import().then((m) => ({ default: m.ImportPage })));
 const BackupPage = lazy(() => pages.backup().then((m) => ({ default: m.BackupPage })));
+const SharePage = lazy(() => pages.share().then((m) => ({ default: m.SharePage })));
 const CreatePage = lazy(() => pages.create().then((m) => ({ default: m.CreatePage })));
 const CataloguePage = lazy(() => pages.catalogue().then((m) => ({ default: m.CataloguePage })));
 const LibrariesPage = lazy(() => pages.libraries().then((m) => ({ default: m.LibrariesPage })));
@@ -145,6 +147,7 @@ function pageFor(pathname: string) {
   if (pathname === '/archive') return <ArchivePage />;
   if (pathname === '/import') return <ImportPage />;
   if (pathname === '/backup') return <BackupPage />;
+  if (pathname === '/share') return <SharePage signedIn />;
   if (pathname === '/account') return <AccountPage />;
   if (pathname === '/sharing') return <SharingPage />;
   if (pathname === '/create') return <CreatePage />;

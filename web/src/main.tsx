@@ -8,6 +8,20 @@ import './styles.css';
 import './styles/account.css';
 import './styles/libraries.css';
 
+declare global {
+  interface Window {
+    /** The URL of the app's code this page runs (its name carries the build's hash): what an upgrade test reads. */
+    __shoeboxEntry?: string;
+  }
+}
+window.__shoeboxEntry = import.meta.url;
+
+// The service worker (sw.ts): installable app, Share → Shoebox, pages always fresh. A browser without one (or a
+// page not served over HTTPS or from localhost) simply goes without.
+if ('serviceWorker' in navigator) {
+  window.addEventListener('load', () => void navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => undefined), { once: true });
+}
+
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
@@ -33,6 +47,16 @@ async function start(container: HTMLElement) {
     offeredModels: [],
     photosBeforeSetUp: 0,
   }));
+  if (!status.signedIn && window.location.pathname === '/share') {
+    // shared files for an upload link: a visitor without an account sends them through it (pages/Share.tsx)
+    const { SharePage } = await import('./pages/Share.js');
+    createRoot(container).render(
+      <StrictMode>
+        <SharePage signedIn={false} />
+      </StrictMode>,
+    );
+    return;
+  }
   if (status.signedIn) library.ensureLoaded();
   createRoot(container).render(
     <StrictMode>

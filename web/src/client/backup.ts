@@ -24,13 +24,20 @@ export async function knownHashes(hashes: readonly string[], signal?: AbortSigna
 const CHUNK_BYTES = 8 * 1024 * 1024;
 
 /**
- * Sends one file into the library; resolves with what it became (its photo, or the one with the same bytes), rejects
+ * Sends one file into the library (and into `albumId` when given); resolves with what it became (its photo, or the one with the same bytes), rejects
  * with the server's reason when it was refused. `onProgress` gets the bytes the server has.
  */
-export async function sendToLibrary(file: File, sha256: string | null, onProgress: (sent: number) => void, signal: AbortSignal): Promise<BackupUploadInfo> {
+export async function sendToLibrary(
+  file: File,
+  sha256: string | null,
+  onProgress: (sent: number) => void,
+  signal: AbortSignal,
+  albumId: string | null = null,
+): Promise<BackupUploadInfo> {
   const metadata: Record<string, string> = { filename: file.name, lastModified: String(file.lastModified) };
   if (file.type) metadata.filetype = file.type;
   if (sha256) metadata.sha256 = sha256;
+  if (albumId) metadata.albumId = albumId;
   const { upload } = await sendResumable(
     file,
     {
@@ -38,7 +45,9 @@ export async function sendToLibrary(file: File, sha256: string | null, onProgres
       chunkSize: CHUNK_BYTES,
       metadata,
       // the bytes' hash when known: the same photo chosen from another folder goes on from the same upload
-      fingerprint: async (f) => ['shoebox-backup', sha256 ?? [(f as File).name, (f as File).size, (f as File).lastModified].join(':')].join(':'),
+      // (and the album: an unfinished upload into another album is another upload)
+      fingerprint: async (f) =>
+        ['shoebox-backup', sha256 ?? [(f as File).name, (f as File).size, (f as File).lastModified].join(':'), ...(albumId ? [albumId] : [])].join(':'),
       removeFingerprintOnSuccess: true,
       onProgress: (sent) => onProgress(sent),
     },

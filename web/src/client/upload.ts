@@ -82,3 +82,17 @@ export async function sendModelArchive(
   if (status !== 201) throw new ApiError(status, messageOf(body) ?? `the archive was refused: ${status}`);
   return body;
 }
+
+/** What became of one file sent through a share link: added, already the owner's, or refused and why. */
+export type LinkUploadOutcome = { status: 'done' } | { status: 'here' } | { status: 'refused'; reason: string };
+
+/** Sends one file through an upload link's own route (a visitor's upload, as the link page's button sends it). */
+export async function sendThroughLink(token: string, file: File, onProgress: (loaded: number) => void, signal?: AbortSignal): Promise<LinkUploadOutcome> {
+  const form = new FormData();
+  if (file.lastModified) form.append('lastModified', String(file.lastModified));
+  form.append('file', file, file.name);
+  const { status, body } = await postForm(`/api/s/${encodeURIComponent(token)}/photos`, form, (loaded) => onProgress(loaded), signal);
+  const item = (body as { items?: { duplicate?: boolean; error?: string }[] } | null)?.items?.[0];
+  if (status < 300 && item && !item.error) return item.duplicate ? { status: 'here' } : { status: 'done' };
+  return { status: 'refused', reason: item?.error ?? messageOf(body) ?? `refused: ${status}` };
+}

@@ -3,6 +3,7 @@ import { ApiError } from '../api.js';
 import { visitorApi, type VisitedLink, type VisitorPhoto } from '../client/sharing.js';
 import { useAction } from '../hooks/useAction.js';
 import { messageOf } from '../hooks/useResource.js';
+import { rememberUploadLink } from '../lib/uploadLinks.js';
 import { formatClipLength, formatCount, photosAndVideos } from '../lib/format.js';
 import { MotionIcon, PlayIcon } from '../components/PhotoTile.js';
 import { VisitorMedia } from '../components/sharing/VisitorMedia.js';
@@ -42,7 +43,11 @@ export function SharedLinkPage({ token }: { token: string }) {
       const opened = await visitorApi.open(token);
       setLink(opened);
       document.title = `${opened.title} · Shoebox`;
-      if (!opened.locked) await loadPage(1);
+      if (!opened.locked) {
+        // Share → Shoebox offers the upload links this browser opened (lib/uploadLinks.ts)
+        rememberUploadLink({ token, title: opened.title, owner: opened.owner }, opened.allowUpload);
+        await loadPage(1);
+      }
     } catch (failure) {
       setProblem({
         status: failure instanceof ApiError ? failure.status : 0,
