@@ -392,6 +392,30 @@ describe('web app on a phone (390×844)', () => {
     expect(url).toBe(`${server.url}${link.body.path}`);
     expect(url).toBe(await row.locator('.share-link-url').inputValue());
 
+    // two photos selected on the timeline (a long press, then a tap) go as two files
+    await page.goto(server.url);
+    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBeGreaterThan(3);
+    await page.waitForLoadState('networkidle');
+    const [first, second] = await page.locator('[data-testid="photo-tile"]').evaluateAll((tiles) =>
+      tiles.slice(0, 2).map((tile) => {
+        const box = tile.getBoundingClientRect();
+        return { id: tile.getAttribute('data-photo-id')!, x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }),
+    );
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: first!.x, y: first!.y }] });
+    await page.waitForTimeout(700);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await poll(() => page.getByTestId('selection-count').textContent()).toBe('1 photo selected');
+    await page.locator(`[data-photo-id="${second!.id}"]`).tap();
+    await poll(() => page.getByTestId('selection-count').textContent()).toBe('2 photos selected');
+    await page.getByTestId('bulk-share-files').tap();
+    await poll(() => page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared.length)).toBe(1);
+    const files = await page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared[0]!.files!.map((f) => [f.name, f.type]));
+    const names = await Promise.all([first!.id, second!.id].map(async (id) => (await json(`${server.url}/api/photos/${id}`)).body.filename as string));
+    expect(files).toEqual(names.map((n) => [n, 'image/jpeg']));
+    await poll(() => page.getByTestId('toast').textContent()).toContain('Shared 2 photos.');
+
     // without a share sheet (most desktop browsers) neither button is there
     const { page: plain, errors: plainErrors } = await openPage(context);
     await plain.addInitScript(() => {
