@@ -264,10 +264,35 @@ describe('web app: albums', () => {
       await imagesLoaded(page, '[data-testid="album-card"] img', 2);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
       await screenshot(page, 'shoebox-albums-phone.png');
+      // Pull to refresh: an album made elsewhere meanwhile comes in with a finger pulled down from the top.
+      const cdp = await phone.newCDPSession(page);
+      const pull = async () => {
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 187, y: 300 }] });
+        for (let step = 1; step <= 10; step++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 187, y: 300 + step * 22 }] });
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      };
+      const elsewhere = await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Made elsewhere' } });
+      expect(elsewhere.status).toBe(201);
+      await page.waitForTimeout(1000);
+      expect(await page.locator('[data-testid="album-card"]').count()).toBe(2);
+      await pull();
+      await poll(() => page.locator('[data-testid="album-card"]').count()).toBe(3);
+      await poll(() => page.getByTestId('pull-refresh').getAttribute('data-state')).toBe('idle');
+      expect((await json(`${server.url}/api/albums/${elsewhere.body.id}`, { method: 'DELETE' })).status).toBe(204);
       await page.goto(`${server.url}/albums/${created}`);
       await poll(() => page.locator('[data-testid="timeline"] [data-testid="photo-tile"]').count()).toBe(3);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
       await screenshot(page, 'shoebox-album-phone.png');
+      // …and on the album's page, a photo added elsewhere: its tile and the album's count
+      const inAlbum = await tileIds(page);
+      const other = Object.values(ids).find((id) => !inAlbum.includes(id))!;
+      expect((await json(`${server.url}/api/albums/${created}/photos`, { method: 'POST', json: { ids: [other] } })).body.added).toBe(1);
+      await page.waitForTimeout(1000);
+      expect(await page.locator('[data-testid="timeline"] [data-testid="photo-tile"]').count()).toBe(3);
+      await pull();
+      await poll(() => page.locator('[data-testid="timeline"] [data-testid="photo-tile"]').count()).toBe(4);
+      await poll(() => page.getByTestId('album-photo-count').textContent()).toBe('4 photos');
+      expect((await json(`${server.url}/api/albums/${created}/photos`, { method: 'DELETE', json: { ids: [other] } })).status).toBe(200);
       expect(errors).toEqual([]);
     } finally {
       await phone.close();

@@ -1,8 +1,10 @@
 // What a new user met on the first evening, in a real browser against a real server: the phone layout (the
 // sections in a bar at the bottom and behind its More, the scrubber between the bars, duplicate cards that fit,
-// a swipe between photos), the favourites view with its rating filter, close spelling matches after the photos that match the words, and
+// a swipe between photos), the phone's gestures (a long press dragged over a range, pull to refresh, the share
+// sheet), the favourites view with its rating filter, close spelling matches after the photos that match the words, and
 // the jobs page's counts equal to `shoebox jobs`. Screenshots at 390×844 are kept as artefacts.
-import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExifTool } from 'exiftool-vendored';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -20,12 +22,12 @@ const BAR = ['Photos', 'Favourites', 'People', 'Albums'];
 let browser: Browser;
 let server: TestServer;
 const ids: Record<string, string> = {};
+const natureDir = path.join(assets, 'albums', 'nature');
 
 beforeAll(async () => {
   browser = await launchBrowser();
   server = await startTestServer({ ...withoutFacesOrText(), creationTools: true });
   const dir = tempDir('shoebox-e2e-phone-');
-  const natureDir = path.join(assets, 'albums', 'nature');
   const nature = readdirSync(natureDir)
     .filter((name) => name.endsWith('.jpg'))
     .sort()
@@ -208,6 +210,227 @@ describe('web app on a phone (390×844)', () => {
     expect(page.url()).toContain(`/photos/${order[0]}`);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('selects a range with a long press and a drag, holding the page still, and scrolls itself at the bottom edge', async () => {
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBeGreaterThan(10);
+    await page.waitForLoadState('networkidle');
+    // the tiles in the timeline's order (the DOM's), and those well inside the screen, away from the edges that scroll
+    const centres = await page.locator('[data-testid="photo-tile"]').evaluateAll((tiles) =>
+      tiles.map((tile) => {
+        const box = tile.getBoundingClientRect();
+        return { id: tile.getAttribute('data-photo-id') ?? '', x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }),
+    );
+    const order = centres.map((c) => c.id);
+    const shown = centres.map((c, i) => ({ ...c, i })).filter((c) => c.y > 280 && c.y < 600);
+    const from = shown[0]!;
+    const to = shown[shown.length - 1]!;
+    const back = shown.find((c) => c.i === from.i + 1)!;
+    expect(to.i - from.i, `tiles on the screen: ${JSON.stringify(shown)}`).toBeGreaterThanOrEqual(3);
+    expect(back).toBeDefined();
+    const cdp = await context.newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', at?: { x: number; y: number }) =>
+      cdp.send('Input.dispatchTouchEvent', { type, touchPoints: at ? [{ x: at.x, y: at.y }] : [] });
+    const slide = async (a: { x: number; y: number }, b: { x: number; y: number }) => {
+      for (let step = 1; step <= 8; step++) await touch('touchMove', { x: a.x + ((b.x - a.x) * step) / 8, y: a.y + ((b.y - a.y) * step) / 8 });
+    };
+    const selectedIds = () =>
+      page.locator('[data-testid="photo-tile"][data-selected="true"]').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-photo-id')));
+    const scrollY = () => page.evaluate(() => window.scrollY);
+    const top = await scrollY();
+
+    await touch('touchStart', from);
+    await page.waitForTimeout(700); // held past the long press (450 ms)
+    await poll(selectedIds).toEqual([order[from.i]]);
+    await slide(from, to);
+    await poll(selectedIds).toEqual(order.slice(from.i, to.i + 1));
+    expect(await scrollY(), 'the page holds still under the selecting finger').toBe(top);
+    await slide(to, back); // going back shrinks the range to what the finger covers
+    await poll(selectedIds).toEqual(order.slice(from.i, back.i + 1));
+    await touch('touchEnd');
+    expect(await scrollY()).toBe(top);
+    await poll(() => page.getByTestId('selection-count').textContent()).toBe(`${back.i - from.i + 1} photos selected`);
+    await screenshot(page, 'phone-drag-select.png');
+
+    // Again from the same tile (the press unselects it, and the drag unselects the range), then a fresh press
+    // and a finger resting on the bottom bar: the grid scrolls by itself, at a bounded speed, and the range follows.
+    await page.getByRole('button', { name: 'Clear the selection (Esc)' }).tap();
+    await poll(selectedIds).toEqual([]);
+    await touch('touchStart', from);
+    await page.waitForTimeout(700);
+    await poll(selectedIds).toEqual([order[from.i]]);
+    const edge = { x: from.x, y: PHONE.height - 20 };
+    await slide(from, edge);
+    const started = Date.now();
+    await page.waitForTimeout(800);
+    const scrolled = (await scrollY()) - top;
+    const held = Date.now() - started;
+    expect(scrolled, 'the grid scrolled under the resting finger').toBeGreaterThan(150);
+    expect(scrolled, 'at most 15 px a frame').toBeLessThanOrEqual((15 * 60 * (held + 200)) / 1000);
+    await touch('touchEnd');
+    const after = await scrollY();
+    await page.waitForTimeout(300);
+    expect(await scrollY(), 'lifting the finger stops it').toBe(after);
+    // the range runs from the pressed tile on, past what the first screen showed, without a gap
+    const count = Number((await page.getByTestId('selection-count').textContent())!.split(' ')[0]);
+    expect(count).toBeGreaterThan(to.i - from.i + 1);
+    const tiles = await page.locator('[data-testid="photo-tile"]').evaluateAll((all) => all.map((t) => t.getAttribute('data-selected')));
+    const first = tiles.indexOf('true');
+    expect(tiles.lastIndexOf('true') - first + 1).toBe(tiles.filter((t) => t === 'true').length);
+    await page.getByRole('button', { name: 'Clear the selection (Esc)' }).tap();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('pulls the timeline down from its top to load it again, and only from its top', async () => {
+    const { page, errors } = await openPage(context);
+    // The live counts held still (as on a phone whose stream dropped): only the pull can bring a new photo in.
+    const frozen = (await json(`${server.url}/api/jobs`)).body;
+    await page.route(
+      (url) => url.pathname === '/api/jobs' || url.pathname === '/api/jobs/events',
+      (route) =>
+        new URL(route.request().url()).pathname === '/api/jobs'
+          ? route.fulfill({ json: frozen })
+          : route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 600000\nevent: jobs\ndata: ${JSON.stringify(frozen)}\n\n` }),
+    );
+    const timelineAsks: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/timeline') timelineAsks.push(request.url());
+    });
+    const total = (await json(`${server.url}/api/timeline`)).body.total as number;
+    await page.goto(server.url);
+    await poll(() => page.getByTestId('timeline').getAttribute('data-total')).toBe(String(total));
+    await page.waitForLoadState('networkidle');
+    const data = await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 250, g: 20, b: 200 } } })
+      .jpeg()
+      .toBuffer();
+    const form = new FormData();
+    form.append('lastModified', String(Date.now())); // the newest: at the top of the timeline
+    form.append('file', new Blob([new Uint8Array(data)]), 'pulled-in.jpg');
+    const uploaded = await authFetch(`${server.url}/api/photos`, { method: 'POST', body: form });
+    expect(uploaded.status).toBe(201);
+    const id = ((await uploaded.json()) as { items: { id: string }[] }).items[0]!.id;
+    await page.waitForTimeout(1500);
+    expect(await page.locator(`[data-photo-id="${id}"]`).count(), 'not there before the pull').toBe(0);
+
+    const cdp = await context.newCDPSession(page);
+    const pull = async (fromY: number, by: number) => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: 200, y: fromY }] });
+      for (let step = 1; step <= 10; step++)
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: 200, y: fromY + (by * step) / 10 }] });
+    };
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await pull(260, 220);
+    expect(await page.getByTestId('pull-refresh').getAttribute('data-state')).toBe('ready');
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await poll(() => page.getByTestId('timeline').getAttribute('data-total')).toBe(String(total + 1));
+    await poll(() => page.locator(`[data-photo-id="${id}"]`).count()).toBe(1);
+    await poll(() => page.getByTestId('pull-refresh').getAttribute('data-state')).toBe('idle');
+    // Chromium's own pull would reload the whole app
+    expect(await page.evaluate(() => getComputedStyle(document.body).overscrollBehaviorY)).toBe('contain');
+
+    // a short pull does nothing, nor does one from further down the page (it scrolls back up)
+    const asked = timelineAsks.length;
+    await pull(260, 60);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.evaluate(() => window.scrollTo(0, 400));
+    await pull(260, 220);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await page.waitForTimeout(500);
+    expect(timelineAsks.length).toBe(asked);
+    expect(await page.getByTestId('pull-refresh').getAttribute('data-state')).toBe('idle');
+    await waitForTerminal(server.url, [id]); // the jobs page's counts below must not move under it
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shares a photo’s file and a link through the share sheet, and offers neither where the browser has none', async () => {
+    // The browser's API is the boundary: the system's sheet cannot open in a headless browser, so a recorder stands
+    // in for navigator.share and canShare (which takes images only, as a phone's does).
+    const recorder = () => {
+      const shared: ShareData[] = [];
+      Object.assign(window, { shared });
+      Object.defineProperty(Navigator.prototype, 'canShare', {
+        configurable: true,
+        value: (data: ShareData) => (data.files ?? []).every((file) => file.type.startsWith('image/')),
+      });
+      Object.defineProperty(Navigator.prototype, 'share', { configurable: true, value: async (data: ShareData) => void shared.push(data) });
+    };
+    const name = 'prairie_falcon.jpg';
+    const bytes = readFileSync(path.join(natureDir, name));
+    const link = await json(`${server.url}/api/shared-links`, { method: 'POST', json: { photoIds: [ids[name]], allowDownload: false, allowUpload: false } });
+    expect(link.status, JSON.stringify(link.body)).toBe(201);
+
+    const { page, errors } = await openPage(context);
+    await page.addInitScript(recorder);
+    await page.goto(`${server.url}/photos/${ids[name]}`);
+    await page.getByTestId('share-photo').tap();
+    await poll(() => page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared.length)).toBe(1);
+    const file = await page.evaluate(async () => {
+      const data = (window as unknown as { shared: ShareData[] }).shared[0]!;
+      const shared = data.files![0]!;
+      const digest = await crypto.subtle.digest('SHA-256', await shared.arrayBuffer());
+      return {
+        count: data.files!.length,
+        name: shared.name,
+        type: shared.type,
+        size: shared.size,
+        sha256: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''),
+      };
+    });
+    expect(file).toEqual({ count: 1, name, type: 'image/jpeg', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    await poll(() => page.getByTestId('photo-status').textContent()).toBe(`Shared ${name}`);
+
+    await page.goto(`${server.url}/sharing`);
+    const row = page.locator('.share-link').filter({ has: page.locator(`input[value$="${link.body.path}"]`) });
+    await row.getByTestId('share-link-sheet').tap();
+    await poll(() => page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared.length)).toBe(1); // a new page, a new recorder
+    const url = await page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared[0]!.url);
+    expect(url).toBe(`${server.url}${link.body.path}`);
+    expect(url).toBe(await row.locator('.share-link-url').inputValue());
+
+    // two photos selected on the timeline (a long press, then a tap) go as two files
+    await page.goto(server.url);
+    await poll(() => page.locator('[data-testid="photo-tile"]').count()).toBeGreaterThan(3);
+    await page.waitForLoadState('networkidle');
+    const [first, second] = await page.locator('[data-testid="photo-tile"]').evaluateAll((tiles) =>
+      tiles.slice(0, 2).map((tile) => {
+        const box = tile.getBoundingClientRect();
+        return { id: tile.getAttribute('data-photo-id')!, x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }),
+    );
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: first!.x, y: first!.y }] });
+    await page.waitForTimeout(700);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await poll(() => page.getByTestId('selection-count').textContent()).toBe('1 photo selected');
+    await page.locator(`[data-photo-id="${second!.id}"]`).tap();
+    await poll(() => page.getByTestId('selection-count').textContent()).toBe('2 photos selected');
+    await page.getByTestId('bulk-share-files').tap();
+    await poll(() => page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared.length)).toBe(1);
+    const files = await page.evaluate(() => (window as unknown as { shared: ShareData[] }).shared[0]!.files!.map((f) => [f.name, f.type]));
+    const names = await Promise.all([first!.id, second!.id].map(async (id) => (await json(`${server.url}/api/photos/${id}`)).body.filename as string));
+    expect(files).toEqual(names.map((n) => [n, 'image/jpeg']));
+    await poll(() => page.getByTestId('toast').textContent()).toContain('Shared 2 photos.');
+
+    // without a share sheet (most desktop browsers) neither button is there
+    const { page: plain, errors: plainErrors } = await openPage(context);
+    await plain.addInitScript(() => {
+      delete (Navigator.prototype as { share?: unknown }).share;
+      delete (Navigator.prototype as { canShare?: unknown }).canShare;
+    });
+    await plain.goto(`${server.url}/photos/${ids[name]}`);
+    await poll(() => plain.getByTestId('download').count()).toBe(1);
+    expect(await plain.getByTestId('share-photo').count()).toBe(0);
+    await plain.goto(`${server.url}/sharing`);
+    await poll(() => plain.locator('.share-link-url').count()).toBeGreaterThan(0);
+    expect(await plain.getByTestId('share-link-sheet').count()).toBe(0);
+    expect([...errors, ...plainErrors]).toEqual([]);
+    await page.close();
+    await plain.close();
   });
 });
 

@@ -11,8 +11,11 @@ export interface PhotoTileProps {
   photo: TilePhoto;
   /** Where the tile leads (the photo page by default). */
   href?: string;
-  /** Shows the check circle and reacts to it; without it the tile is only a link. */
-  onSelect?: (photo: TilePhoto, range: boolean) => void;
+  /**
+   * Shows the check circle and reacts to it; without it the tile is only a link. `pressed`: by a finger's long
+   * press, which may go on to drag a range.
+   */
+  onSelect?: (photo: TilePhoto, range: boolean, pressed?: boolean) => void;
   selected?: boolean;
   /** Selection mode: a click on the tile selects instead of opening. */
   selecting?: boolean;
@@ -100,7 +103,7 @@ function PhotoTileView({ photo, href, onSelect, selected = false, selecting = fa
   const onLongPress =
     onSelect || preview.enabled
       ? () => {
-          onSelect?.(photo, false);
+          onSelect?.(photo, false, true);
           preview.start();
         }
       : null;

@@ -8,6 +8,8 @@ export interface Resource<T> {
   loading: boolean;
   /** Loads again, keeping what is shown until the answer comes (no flash of a spinner). */
   reload: () => void;
+  /** Loads again; settles once that answer (or a later one) has come. */
+  refresh: () => Promise<void>;
   /** Changes what is shown at once (after an action the server has confirmed). */
   setData: (update: (current: T | null) => T | null) => void;
 }
@@ -23,9 +25,17 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
   const [generation, setGeneration] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const asked = useRef(0);
+  // refresh() calls waiting for the load of their generation (or a later one) to answer
+  const waiting = useRef<{ generation: number; done: () => void }[]>([]);
 
   useEffect(() => {
     const controller = new AbortController();
+    const answered = () => {
+      const done = waiting.current.filter((wait) => wait.generation <= generation);
+      waiting.current = waiting.current.filter((wait) => wait.generation > generation);
+      for (const wait of done) wait.done();
+    };
     setLoading(true);
     loadRef
       .current(controller.signal)
@@ -34,6 +44,7 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
         setDataState(value);
         setError(null);
         setLoading(false);
+        answered();
       })
       .catch((failure: unknown) => {
         if (controller.signal.aborted) return;
@@ -42,13 +53,22 @@ export function useResource<T>(key: string, load: (signal: AbortSignal) => Promi
           status: failure instanceof ApiError ? failure.status : 0,
         });
         setLoading(false);
+        answered();
       });
     return () => controller.abort();
   }, [key, generation]);
 
-  const reload = useCallback(() => setGeneration((n) => n + 1), []);
+  const reload = useCallback(() => setGeneration(++asked.current), []);
+  const refresh = useCallback(
+    () =>
+      new Promise<void>((done) => {
+        waiting.current.push({ generation: ++asked.current, done });
+        setGeneration(asked.current);
+      }),
+    [],
+  );
   const setData = useCallback((update: (current: T | null) => T | null) => setDataState(update), []);
-  return { data, error, loading, reload, setData };
+  return { data, error, loading, reload, refresh, setData };
 }
 
 /** The message of anything thrown. */

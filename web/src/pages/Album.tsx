@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
+import { PullToRefresh } from '../components/PullToRefresh.js';
 import { AlbumActions } from '../components/albums/AlbumActions.js';
 import { albumCountLabel } from '../components/albums/AlbumCard.js';
 import { countedAs } from '../components/timeline/bulkWork.js';
@@ -99,6 +100,7 @@ export function AlbumPage({ id }: { id: string }) {
   const canEditPhotos = owner || current?.access === 'editor';
   return (
     <main className="album-page" aria-busy={album.loading}>
+      <PullToRefresh onRefresh={() => Promise.all([album.refresh(), library.refresh()])} />
       {back}
       <AlbumHead
         album={current}

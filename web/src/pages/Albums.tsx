@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorPanel } from '../components/ErrorPanel.js';
+import { PullToRefresh } from '../components/PullToRefresh.js';
 import { AlbumCard, albumCountLabel } from '../components/albums/AlbumCard.js';
 import { CreateAlbumDialog } from '../components/albums/CreateAlbumDialog.js';
 import { ActionStatus, type StatusMessage } from '../components/editing/ActionStatus.js';
@@ -176,6 +177,7 @@ export function AlbumsPage() {
 
   return (
     <main className="albums-page" aria-busy={albums.loading}>
+      <PullToRefresh onRefresh={albums.refresh} />
       <div className="page-head">
         <div>
           <h1>Albums</h1>

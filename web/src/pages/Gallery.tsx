@@ -1,8 +1,11 @@
 import { useEffect } from 'react';
 import { MemoryStrip } from '../components/memories/MemoryStrip.js';
+import { PullToRefresh } from '../components/PullToRefresh.js';
 import { Timeline } from '../components/timeline/Timeline.js';
 import { library } from '../store/library.js';
 import '../styles/gallery.css';
+
+const refreshLibrary = () => library.refresh();
 
 /** All photos, newest taken first. */
 export function Gallery() {
@@ -13,6 +16,7 @@ export function Gallery() {
   return (
     <main className="gallery">
       <h1 className="visually-hidden">All photos</h1>
+      <PullToRefresh onRefresh={refreshLibrary} />
       <MemoryStrip />
       <Timeline label="All photos, newest first" empty={<EmptyLibrary />} />
     </main>

@@ -52,6 +52,11 @@ class SelectionStore {
     this.set({ ids, scope, anchor: anchor === undefined ? this.state.anchor : anchor, pending: false });
   }
 
+  /** The selection becomes exactly `ids` (a finger dragging over a range, shrinking it again as it goes back). */
+  replace(scope: string, ids: ReadonlySet<string>, anchor: number | null): void {
+    this.set({ ids, scope, anchor, pending: false });
+  }
+
   setPending(pending: boolean): void {
     this.set({ pending });
   }

@@ -1,4 +1,4 @@
-// The photo's action buttons (download, its motion video's too, open the original, rotate and crop, find similar, create from it, retry, move to the
+// The photo's action buttons (download, its motion video's too, share, open the original, rotate and crop, find similar, create from it, retry, move to the
 // trash) and the dialog that confirms the move to the trash.
 import { isTerminal, photoUrls } from '../../api.js';
 import { photoLinks, type PhotoFull } from '../../client/photo.js';
@@ -20,9 +20,12 @@ interface Props {
   onUndoEdit?: () => void;
   /** Puts the photo in the archive; absent when it is there already (the banner above brings it back). */
   onArchive?: () => void;
+  /** Opens the system's share sheet with the photo's file; absent where the browser has none. */
+  onShare?: () => void;
+  sharing?: boolean;
 }
 
-export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete, onEdit, onUndoEdit, onArchive }: Props) {
+export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete, onEdit, onUndoEdit, onArchive, onShare, sharing = false }: Props) {
   // Only failures: a skip means a missing model or nothing to do (no text), which a retry would not change.
   const retryable = Object.values(photo.steps).some((step) => step.status === 'failed');
   const terminal = isTerminal(photo.state);
@@ -36,6 +39,11 @@ export function PhotoActions({ photo, own, trashed, retrying, onRetry, onDelete,
         <a className="button" href={photoLinks.downloadMotion(photo.id)} download data-testid="download-motion" title="Download the photo's video part">
           <span aria-hidden="true">⤓</span> Video part
         </a>
+      ) : null}
+      {onShare ? (
+        <button type="button" className="button" onClick={onShare} disabled={sharing} data-testid="share-photo" title="Send the photo to another app">
+          {sharing ? 'Sharing…' : 'Share'}
+        </button>
       ) : null}
       <a
         className="button"

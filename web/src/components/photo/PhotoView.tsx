@@ -4,6 +4,7 @@ import { lazy, Suspense, useState } from 'react';
 import { renditionsChanged, renditionsVersioned, type FaceInfo } from '../../api.js';
 import type { PhotoFull } from '../../client/photo.js';
 import { Link } from '../../lib/router.js';
+import { hasShareSheet } from '../../lib/share.js';
 import { Analysis } from '../Analysis.js';
 import { FaceEditor } from '../FaceEditor.js';
 import { FavoriteToggle } from '../FavoriteToggle.js';
@@ -95,6 +96,8 @@ export function PhotoView({ photo, error, onChanged, onReplaced, backTo }: ViewP
           onArchive={actions.archived ? undefined : actions.toggleArchive}
           onEdit={photo.type === 'video' ? undefined : () => editing.setOpen(true)}
           onUndoEdit={editing.canUndo ? () => void editing.undo() : undefined}
+          onShare={hasShareSheet() ? () => void actions.share() : undefined}
+          sharing={actions.sharing}
         />
         <p className="photo-status" role="status" aria-live="polite" data-testid="photo-status">
           {actions.status}

@@ -1,12 +1,13 @@
 // What can be done to the photo shown, and how it went: favourite and rating (also by the F and 1–5 keys), the
-// archive, retry of failed steps, move to the trash and restore. Keeps the gallery's copy in step with each change.
-import { useState } from 'react';
+// archive, the share sheet, retry of failed steps, move to the trash and restore. Keeps the gallery's copy in step with each change.
+import { useRef, useState } from 'react';
 import { api } from '../../api.js';
 import { updatePhoto, type PhotoFull } from '../../client/photo.js';
 import { restoreFromTrash } from '../../client/trash.js';
 import { messageOf } from '../../hooks/useResource.js';
 import { useShortcuts } from '../../hooks/useShortcuts.js';
 import { returnTo } from '../../lib/router.js';
+import { canShareFiles, fetchSharedFiles, openShareSheet } from '../../lib/share.js';
 import { library } from '../../store/library.js';
 
 interface Options {
@@ -64,6 +65,29 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
     return true;
   });
 
+  // The file fetched for the share sheet, kept: a tap that fetched too long to open the sheet opens it at once next time.
+  const sharedFiles = useRef<{ id: string; files: File[] } | null>(null);
+  const [sharing, setSharing] = useState(false);
+  /** The photo's file to the share sheet; where the browser cannot share that file, the photo page's link. */
+  const share = async () => {
+    setSharing(true);
+    setActionError(null);
+    try {
+      const kept = sharedFiles.current?.id === photo.id ? sharedFiles.current.files : null;
+      const files = kept ?? (await fetchSharedFiles([{ id: photo.id, filename: photo.filename, mime: photo.mime, edited: Boolean(photo.edit) }]));
+      sharedFiles.current = { id: photo.id, files };
+      if (canShareFiles(files)) {
+        if (await openShareSheet({ files, title: photo.filename })) setStatus(`Shared ${files[0]!.name}`);
+      } else if (await openShareSheet({ title: photo.filename, url: window.location.href })) {
+        setStatus('This browser cannot share the file itself: shared the link to this page');
+      }
+    } catch (e) {
+      fail(e);
+    } finally {
+      setSharing(false);
+    }
+  };
+
   const retry = async () => {
     setRetrying(true);
     setActionError(null);
@@ -113,6 +137,7 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
     trashed,
     saving,
     retrying,
+    sharing,
     deleting,
     /** The "move to trash?" dialog is open. */
     confirming,
@@ -124,6 +149,7 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
     toggleFavorite,
     toggleArchive,
     rate,
+    share,
     retry,
     remove,
     restore,

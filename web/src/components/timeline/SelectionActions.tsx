@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { exportUrls, MAX_EXPORTED_SELECTION } from '../../client/exports.js';
 import { navigate } from '../../lib/router.js';
+import { MAX_SHARED_FILES } from '../../lib/share.js';
 import { selection } from '../../store/selection.js';
 import { useCreationTools } from '../../store/creationTools.js';
 import { HeartIcon } from '../PhotoTile.js';
@@ -28,6 +29,8 @@ interface Props {
   onArchive: () => void;
   onDialog: (dialog: 'album' | 'trash' | 'share' | 'location') => void;
   onExtra: (action: ExtraAction) => void;
+  /** The selected photos' files to the system's share sheet; absent where the browser has none. */
+  onShareFiles?: () => void;
 }
 
 const Icon = ({ d, children }: { d?: string; children?: ReactNode }) => (
@@ -36,7 +39,21 @@ const Icon = ({ d, children }: { d?: string; children?: ReactNode }) => (
   </svg>
 );
 
-export function SelectionActions({ ids, label, pending, busy, allFavourite, allArchived, actions, onFavourite, onStack, onArchive, onDialog, onExtra }: Props) {
+export function SelectionActions({
+  ids,
+  label,
+  pending,
+  busy,
+  allFavourite,
+  allArchived,
+  actions,
+  onFavourite,
+  onStack,
+  onArchive,
+  onDialog,
+  onExtra,
+  onShareFiles,
+}: Props) {
   const tooMany = ids.length > MAX_EXPORTED_SELECTION;
   const creation = useCreationTools();
   return (
@@ -122,6 +139,19 @@ export function SelectionActions({ ids, label, pending, busy, allFavourite, allA
           <Icon d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
           <span className="selection-label">Share link</span>
         </button>
+        {onShareFiles ? (
+          <button
+            type="button"
+            className="button"
+            onClick={onShareFiles}
+            disabled={busy || pending || ids.length > MAX_SHARED_FILES}
+            title={ids.length > MAX_SHARED_FILES ? `At most ${MAX_SHARED_FILES} files at once (Share link has no bound)` : 'Send the files to another app'}
+            data-testid="bulk-share-files"
+          >
+            <Icon d="M12 15V4M8 8l4-4 4 4M6 12v7h12v-7" />
+            <span className="selection-label">Share</span>
+          </button>
+        ) : null}
         {actions.map((action) => (
           <button
             key={action.label}

@@ -1,16 +1,17 @@
 // The bar that replaces the header while photos are selected: how many, and what can be done to them all.
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useRef, useState } from 'react';
 import { albumUrls } from '../../client/albums.js';
 import { updatePhotos } from '../../client/library.js';
 import { useAction } from '../../hooks/useAction.js';
 import { formatCount } from '../../lib/format.js';
+import { hasShareSheet } from '../../lib/share.js';
 import { library } from '../../store/library.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import { selection, useSelection } from '../../store/selection.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { ShareDialog } from '../sharing/ShareDialog.js';
 import { AddToAlbumDialog } from './AddToAlbumDialog.js';
-import { allHave, archive, countedAs, favourite, stack, trash } from './bulkWork.js';
+import { allHave, archive, countedAs, favourite, selectedFiles, shareFiles, stack, trash } from './bulkWork.js';
 import { SelectionActions, type ExtraAction } from './SelectionActions.js';
 import { Toast, type ToastMessage } from './Toast.js';
 
@@ -25,6 +26,8 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
   // the photos the share dialog was opened for (the selection is cleared while it stays open)
   const [sharedIds, setSharedIds] = useState<string[]>([]);
   const [toast, setToast] = useState<ToastMessage | null>(null);
+  // the files fetched for the share sheet, kept: a tap that fetched too long to open it opens it at once next time
+  const fetched = useRef<{ key: string; files: File[] } | null>(null);
   const action = useAction(useCallback((text: string) => setToast({ text, error: true }), []));
   const busy = action.busy;
   const active = sel.scope === sequence.key && sel.ids.size > 0;
@@ -61,6 +64,18 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
             setDialog(chosen);
           }}
           onExtra={(extra) => run(async () => ({ text: await extra.run(ids) }))}
+          onShareFiles={
+            hasShareSheet()
+              ? () =>
+                  void action.run(async () => {
+                    const key = ids.join(',');
+                    const files = fetched.current?.key === key ? fetched.current.files : await selectedFiles(ids);
+                    fetched.current = { key, files };
+                    const shared = await shareFiles(files, what);
+                    if (shared) setToast(shared);
+                  })
+              : undefined
+          }
         />
       ) : null}
       <ConfirmDialog

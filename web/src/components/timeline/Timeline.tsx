@@ -1,7 +1,7 @@
 // The library's timeline (or an album's, a person's): photos newest taken first under month headers and day
 // labels, virtualised. The timeline's bucket counts give the whole layout before any photo is loaded; only the
 // rows on screen (and a little around) are in the DOM, and their photos are fetched by offset as they come near.
-import { useCallback, useEffect, useMemo, useRef, type CSSProperties, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import type { LibraryFilter, TilePhoto } from '../../client/library.js';
 import { useGridSize } from '../../hooks/useGridSize.js';
 import { registerPlaceFinder } from '../../lib/returnPlace.js';
@@ -13,6 +13,7 @@ import { computeLayout } from './layout.js';
 import { Scrubber } from './Scrubber.js';
 import { SelectionBar, type ExtraAction } from './SelectionBar.js';
 import { TimelineRow, type RowContext } from './TimelineRows.js';
+import { useDragSelect } from './useDragSelect.js';
 import { useVisibleRows } from './useVisibleRows.js';
 import '../../styles/gallery.css';
 
@@ -40,10 +41,13 @@ export function Timeline({ filter, empty, label = 'Photos, newest first', select
   const sel = useSelection();
   const [gridRef, size] = useGridSize();
   const container = useRef<HTMLDivElement | null>(null);
+  // also as state: the drag selection's listeners go on the grid once it is there
+  const [grid, setGrid] = useState<HTMLDivElement | null>(null);
   const setContainer = useCallback(
     (node: HTMLDivElement | null) => {
       container.current = node;
       gridRef(node);
+      setGrid(node);
     },
     [gridRef],
   );
@@ -83,10 +87,18 @@ export function Timeline({ filter, empty, label = 'Photos, newest first', select
     return () => window.removeEventListener('keydown', onKey);
   }, [selecting]);
 
+  const beginDrag = useDragSelect(grid, sequence);
   const onSelect = useCallback(
-    (photo: TilePhoto, range: boolean) => {
+    (photo: TilePhoto, range: boolean, pressed?: boolean) => {
       const offset = sequence.indexOf(photo.id) ?? null;
       const current = selection.getSnapshot();
+      if (pressed && offset !== null) {
+        // A long press: the finger may go on to drag a range from here.
+        const before = new Set(current.scope === sequence.key ? current.ids : []);
+        selection.toggle(sequence.key, photo.id, offset);
+        beginDrag(offset, !before.has(photo.id), before);
+        return;
+      }
       if (range && current.scope === sequence.key && current.anchor !== null && offset !== null) {
         // Shift-click: everything between the last photo clicked and this one (fetched if not loaded).
         const from = Math.min(current.anchor, offset);
@@ -106,7 +118,7 @@ export function Timeline({ filter, empty, label = 'Photos, newest first', select
       }
       selection.toggle(sequence.key, photo.id, offset);
     },
-    [sequence],
+    [sequence, beginDrag],
   );
 
   const onSelectGroup = useCallback(

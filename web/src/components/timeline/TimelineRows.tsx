@@ -14,7 +14,7 @@ export interface RowContext {
   version: number;
   selection: SelectionState;
   selectable: boolean;
-  onSelect: (photo: TilePhoto, range: boolean) => void;
+  onSelect: (photo: TilePhoto, range: boolean, pressed?: boolean) => void;
   onSelectGroup: (start: number, count: number, select: boolean) => void;
   onOpen: (photo: TilePhoto) => void;
 }
@@ -77,7 +77,7 @@ function SegmentView({ segment, context, labelled }: { segment: Segment; context
           eager
         />
       ) : (
-        <span key={`o${offset}`} className="tile-cell tile-waiting" aria-hidden="true" />
+        <span key={`o${offset}`} className="tile-cell tile-waiting" aria-hidden="true" data-offset={offset} />
       ),
     );
   }

@@ -2,6 +2,8 @@
 import { trashPhotos, updatePhotos } from '../../client/library.js';
 import { stackPhotos, unstack } from '../../client/stacks.js';
 import { restoreFromTrash } from '../../client/trash.js';
+import { getPhoto } from '../../client/photo.js';
+import { canShareFiles, fetchSharedFiles, MAX_SHARED_FILES, openShareSheet } from '../../lib/share.js';
 import { countedByMime, formatCount, stackedItems, type Counted } from '../../lib/format.js';
 import { library } from '../../store/library.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
@@ -85,4 +87,17 @@ export async function trash(chosen: string[], what: Counted = photos): Promise<T
       return `Restored ${what(chosen.length)}.`;
     },
   };
+}
+
+/** The chosen photos' files for the share sheet (each photo asked for first: its type, and whether it was edited). */
+export async function selectedFiles(ids: string[]): Promise<File[]> {
+  if (ids.length > MAX_SHARED_FILES) throw new Error(`At most ${MAX_SHARED_FILES} files go to the share sheet at once; share a link instead.`);
+  const photos = await Promise.all(ids.map((id) => getPhoto(id)));
+  return fetchSharedFiles(photos.map((p) => ({ id: p.id, filename: p.filename, mime: p.mime, edited: Boolean(p.edit) })));
+}
+
+/** Opens the share sheet with the files; null when the user closed it without sharing. */
+export async function shareFiles(files: File[], what: Counted = photos): Promise<ToastMessage | null> {
+  if (!canShareFiles(files)) throw new Error('This browser cannot share these files (a video, say): share a link instead.');
+  return (await openShareSheet({ files })) ? { text: `Shared ${what(files.length)}.` } : null;
 }
