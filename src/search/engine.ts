@@ -178,8 +178,8 @@ export async function runSearch(db: Db, scope: PhotoScope, input: SearchInput, o
   const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, ownerId, filter, filtered);
   const offset = (options.page - 1) * options.limit;
   // the `kept`/`few` CTEs that open the statement: when the scope keeps few photos (a filter, or a small owner's
-  // own library) both arms rank those exactly (narrowing.ts)
-  const kept = useKeyword || useSemantic ? sql`${keptPhotos(filter)},` : sql``;
+  // own library among others') both arms rank those exactly (narrowing.ts)
+  const kept = useKeyword || useSemantic ? sql`${keptPhotos(filter, filtered ? undefined : ownerId)},` : sql``;
   // Only a keyword arm can call for a typo re-run, and only a semantic arm has a ranking to hand over to it.
   const carryRanking = useKeyword && useSemantic;
   const fusedPage = (alternatives: Alternative[], semantic: SQL) =>

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
+import { othersHavePhotosSql } from '../scope/rows.js';
 
 /**
  * A scope (with its filters) that keeps at most this many photos is searched photo by photo: both arms start from
@@ -12,12 +13,15 @@ export const FEW_PHOTOS = 10_000;
 
 /**
  * CTEs `kept` (the photos the scope and filters keep, at most FEW_PHOTOS + 1 of them: the count is bounded) and
- * `few` (whether that is all of them).
+ * `few` (whether that is all of them). `ownerAlone`: the scope is that owner's own photos with no filter that
+ * narrows them much; while nobody else has photos here the graph holds theirs alone and its scan is the fast way
+ * at any size, so neither the count nor the exact scan runs (a 5,000-photo household of one stays on the graph).
  */
-export function keptPhotos(filter: SQL): SQL {
+export function keptPhotos(filter: SQL, ownerAlone?: string): SQL {
+  const count = sql`(select count(*) <= ${FEW_PHOTOS} from kept)`;
   return sql`
     kept as materialized (select p.id from photos p where ${filter} limit ${FEW_PHOTOS + 1}),
-    few as materialized (select count(*) <= ${FEW_PHOTOS} as yes from kept)`;
+    few as materialized (select ${ownerAlone ? sql`case when ${othersHavePhotosSql(ownerAlone)} then ${count} else false end` : count} as yes)`;
 }
 
 /**

@@ -28,6 +28,7 @@ export interface SimilarOptions {
 /** Nearest photos to an embedding (see nearestScan), the filters inside the scan. */
 export async function similarByVector(db: Db, scope: PhotoScope, embedding: Float32Array, options: SimilarOptions): Promise<SimilarHit[]> {
   const filter = filterCondition(scope, options.filters);
+  const ownerAlone = narrows(scope, options.filters) ? undefined : scope.userId;
   // the kept photos ranked exactly when the scope keeps few (a filter, or a small owner's library): narrowing.ts
   const scan = nearestScan('nearest', {
     embedding,
@@ -35,11 +36,11 @@ export async function similarByVector(db: Db, scope: PhotoScope, embedding: Floa
     limit: options.limit,
     model: options.model,
     exclude: options.exclude,
-    ownerId: narrows(scope, options.filters) ? undefined : scope.userId,
+    ownerId: ownerAlone,
   });
   const found = await serialRows<{ photo_id: string; distance: number }>(
     db,
-    sql`with ${keptPhotos(filter)}, ${scan}
+    sql`with ${keptPhotos(filter, ownerAlone)}, ${scan}
         select photo_id, distance from nearest order by distance, photo_id`,
   );
   const min = options.minSimilarity ?? -1;

@@ -7,7 +7,7 @@ import { rows, type Db } from '../../db/connection.js';
 import { vectorParam } from '../../db/vector-values.js';
 import type { PdqDihedralName } from '../../media/pdq-dihedral.js';
 import { filterCondition } from '../../search/filters.js';
-import { keptPhotos } from '../../search/narrowing.js';
+import { keptPhotos, serialRows } from '../../search/narrowing.js';
 import { nearestScan } from '../../search/nearest.js';
 import { probeKeyList, probeRadius } from './pdq-index.js';
 import type { Encoding, Lineage } from '../../model/file-facts.js';
@@ -122,7 +122,8 @@ function pdqCandidateQuery(ownerId: string, probe: DuplicateProbe, thresholds: D
 export async function clipCandidates(owner: OwnerView, probe: DuplicateProbe, self: string[]): Promise<string[]> {
   const scan = clipCandidateScan(owner.ownerId, probe, self);
   if (!scan) return [];
-  const found = await rows<{ photo_id: string }>(owner.db, sql`with ${scan} select photo_id from near`);
+  // without parallel workers: the gated-off way would start them anyway (serialRows)
+  const found = await serialRows<{ photo_id: string }>(owner.db, sql`with ${scan} select photo_id from near`);
   return found.map((row) => row.photo_id);
 }
 
@@ -140,7 +141,8 @@ function clipCandidateScan(ownerId: string, probe: DuplicateProbe, self: string[
     model: probe.embeddingModel,
     exclude: self,
   });
-  return sql`${keptPhotos(filter)}, ${near}`;
+  // the origin keeps most of an owner's photos: alone in the library, the graph's scan as before (narrowing.ts)
+  return sql`${keptPhotos(filter, ownerId)}, ${near}`;
 }
 
 export async function burstCandidates(owner: OwnerView, probe: DuplicateProbe, thresholds: DuplicateThresholds, self: string[]): Promise<string[]> {
