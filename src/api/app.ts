@@ -239,7 +239,9 @@ async function registerWebApp(app: FastifyInstance): Promise<void> {
       .send('Shoebox could not take what was shared: open Shoebox once in this browser (and install it), then share again.'),
   );
   app.setNotFoundHandler((request, reply) => {
-    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/api';
+    // a built file that is not there (another build's) is a 404, never the page: a browser or the service worker
+    // would otherwise take HTML for a script and keep it
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/api' && !request.url.startsWith('/assets/');
     if (wantsPage && hasWeb) return reply.type('text/html').sendFile('index.html');
     if (wantsPage) {
       return reply.code(503).type('text/plain').send('The web app is not built: run `npm run build` (npm ci runs it), then restart Shoebox.');

@@ -366,6 +366,9 @@ describe('web app: installable, Share → Shoebox', () => {
     const stray = await fetch(`${server.url}/share`, { method: 'POST', body: form });
     expect(stray.status).toBe(400);
     expect(await stray.text()).toMatch(/open Shoebox once in this browser/);
+    // another build's file is a 404, not the page: the worker would otherwise keep HTML under a script's name
+    const gone = await fetch(`${server.url}/assets/index-0ld8u1ld.js`);
+    expect([gone.status, gone.headers.get('content-type')]).toEqual([404, 'application/json; charset=utf-8']);
     expect(asked.filter((url) => !url.startsWith(`${server.url}/`))).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();

@@ -78,7 +78,10 @@ async function cacheFirst(request: Request): Promise<Response> {
   const kept = await cache.match(request);
   if (kept) return kept;
   const response = await fetch(request);
-  if (response.status === 200 && response.type === 'basic') await cache.put(request, response.clone());
+  // only a built file is kept: an HTML answer (a server of another build) under a script's name would break every load
+  if (response.status === 200 && response.type === 'basic' && !(response.headers.get('content-type') ?? '').startsWith('text/html')) {
+    await cache.put(request, response.clone());
+  }
   return response;
 }
 
