@@ -49,6 +49,11 @@ function visibleBand(): [number, number] {
  */
 export function useDragSelect(node: HTMLElement | null, sequence: PhotoSequence) {
   const drag = useRef<Drag | null>(null);
+  /** The element the finger now on the screen first touched. */
+  const touched = useRef<EventTarget | null>(null);
+  /** Puts the drag's listeners on an element, answering how to take them off again. */
+  const follow = useRef<((target: EventTarget) => () => void) | null>(null);
+  const unfollow = useRef<(() => void) | null>(null);
 
   const cover = useCallback(
     (d: Drag, offset: number) => {
@@ -80,6 +85,8 @@ export function useDragSelect(node: HTMLElement | null, sequence: PhotoSequence)
   );
 
   const end = useCallback(() => {
+    unfollow.current?.();
+    unfollow.current = null;
     const d = drag.current;
     if (!d) return;
     cancelAnimationFrame(d.frame);
@@ -106,13 +113,13 @@ export function useDragSelect(node: HTMLElement | null, sequence: PhotoSequence)
       };
       d.frame = requestAnimationFrame(step);
     };
-    // Not passive, so that the page can be held still; it calls preventDefault only once a long press has begun a
-    // drag, so an ordinary swipe scrolls as ever.
-    const onMove = (event: TouchEvent) => {
+    // Not passive, so that the page can be held still; it is only on while a long press has begun a drag, so an
+    // ordinary swipe scrolls as ever.
+    const onMove = (event: Event) => {
       const d = drag.current;
       if (!d) return;
-      const touch = event.touches[0];
-      if (!touch || event.touches.length > 1) return end();
+      const touch = (event as TouchEvent).touches[0];
+      if (!touch || (event as TouchEvent).touches.length > 1) return end();
       if (event.cancelable) event.preventDefault();
       d.x = touch.clientX;
       d.y = touch.clientY;
@@ -120,21 +127,39 @@ export function useDragSelect(node: HTMLElement | null, sequence: PhotoSequence)
       if (offset !== null) cover(d, offset);
       edgeScroll(d);
     };
-    node.addEventListener('touchmove', onMove, { passive: false });
-    node.addEventListener('touchend', end);
-    node.addEventListener('touchcancel', end);
+    // A touch's events go to the element it first touched, even after the timeline has taken that tile's row out
+    // of the page (rows far off screen are not kept), when they no longer reach the grid: the drag listens there.
+    follow.current = (target) => {
+      target.addEventListener('touchmove', onMove, { passive: false });
+      target.addEventListener('touchend', end);
+      target.addEventListener('touchcancel', end);
+      return () => {
+        target.removeEventListener('touchmove', onMove);
+        target.removeEventListener('touchend', end);
+        target.removeEventListener('touchcancel', end);
+      };
+    };
+    const onStart = (event: TouchEvent) => {
+      if (drag.current) end(); // a drag whose lift never came
+      touched.current = event.target;
+    };
+    node.addEventListener('touchstart', onStart, { passive: true, capture: true });
     return () => {
-      node.removeEventListener('touchmove', onMove);
-      node.removeEventListener('touchend', end);
-      node.removeEventListener('touchcancel', end);
+      node.removeEventListener('touchstart', onStart, { capture: true });
+      follow.current = null;
       end();
     };
   }, [node, sequence, cover, end]);
 
   /** A long press on the tile at `anchor` selected it (`select`) or unselected it; `before` was the selection. */
-  const begin = useCallback((anchor: number, select: boolean, before: ReadonlySet<string>) => {
-    drag.current = { anchor, select, before, last: anchor, x: 0, y: 0, frame: 0, request: null };
-  }, []);
+  const begin = useCallback(
+    (anchor: number, select: boolean, before: ReadonlySet<string>) => {
+      end();
+      drag.current = { anchor, select, before, last: anchor, x: 0, y: 0, frame: 0, request: null };
+      if (touched.current && follow.current) unfollow.current = follow.current(touched.current);
+    },
+    [end],
+  );
 
   return begin;
 }
