@@ -36,8 +36,13 @@ export function useShareSend(files: readonly File[]): ShareSend {
   const [phase, setPhase] = useState<ShareSend['phase']>('idle');
   const [items, setItems] = useState<BackupItem[]>([]);
   const controller = useRef<AbortController | null>(null);
+  /** The files that are through (sent, there already, or refused by the server): Send again leaves them. */
+  const through = useRef(new Set<number>());
   useEffect(() => () => controller.current?.abort(), []);
-  useEffect(() => setItems(files.map((file) => ({ name: file.name, size: file.size, status: 'new', sent: 0, reason: null }))), [files]);
+  useEffect(() => {
+    through.current = new Set();
+    setItems(files.map((file) => ({ name: file.name, size: file.size, status: 'new', sent: 0, reason: null })));
+  }, [files]);
 
   const change = (index: number, patch: Partial<BackupItem>) => setItems((now) => now.map((item, i) => (i === index ? { ...item, ...patch } : item)));
 
@@ -45,19 +50,25 @@ export function useShareSend(files: readonly File[]): ShareSend {
     controller.current?.abort();
     const signal = (controller.current = new AbortController()).signal;
     setPhase('sending');
+    let unsent = 0;
     for (const [index, file] of files.entries()) {
+      if (through.current.has(index)) continue;
       if (signal.aborted) {
-        for (let rest = index; rest < files.length; rest++) change(rest, { status: 'stopped', reason: 'stopped' });
-        return setPhase('stopped');
+        change(index, { status: 'stopped', reason: 'stopped' });
+        continue;
       }
       change(index, { status: 'sending', sent: 0, reason: null });
       try {
-        change(index, await sendOne(file, destination, (sent) => change(index, { sent }), signal));
+        const outcome = await sendOne(file, destination, (sent) => change(index, { sent }), signal);
+        through.current.add(index);
+        change(index, outcome);
       } catch (failure) {
-        change(index, isAbort(failure) ? { status: 'stopped', reason: 'stopped' } : { status: 'refused', reason: errorText(failure) });
+        // a dropped connection or a server away: the file stays here for Send again, never lost with the share
+        unsent++;
+        change(index, { status: 'stopped', reason: isAbort(failure) ? 'stopped' : `not sent: ${errorText(failure)}` });
       }
     }
-    setPhase(signal.aborted ? 'stopped' : 'finished');
+    setPhase(signal.aborted || unsent > 0 ? 'stopped' : 'finished');
   };
 
   return { phase, items, send, stop: () => controller.current?.abort() };

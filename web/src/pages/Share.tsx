@@ -30,7 +30,7 @@ export function SharePage({ signedIn }: { signedIn: boolean }) {
     });
   }, [id]);
   const sending = useShareSend(useMemo(() => files ?? [], [files]));
-  // sent (or refused for good): they are not kept for another time
+  // every file sent (or refused for good): they are not kept for another time; one not sent keeps them all here
   useEffect(() => {
     if (sending.phase === 'finished') void forgetShared(id);
   }, [sending.phase, id]);
@@ -130,7 +130,7 @@ function ShareChooser({ signedIn, sending, onDiscard }: { signedIn: boolean; sen
             Stop
           </button>
         ) : null}
-        {sending.phase === 'idle' ? (
+        {sending.phase === 'idle' || sending.phase === 'stopped' ? (
           <button type="button" className="button" onClick={onDiscard}>
             Discard
           </button>
