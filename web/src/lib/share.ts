@@ -6,6 +6,7 @@ import { errorText, isAbort } from './errors.js';
 /** At most this many files, and bytes in all, go to the share sheet at once: they are held in memory first. */
 export const MAX_SHARED_FILES = 20;
 export const MAX_SHARED_BYTES = 100_000_000;
+const TOO_MANY_BYTES = 'These files are over 100 MB together, more than the share sheet takes at once; share a link instead.';
 
 /**
  * Types that other apps open (and Chromium's share sheet takes), shared as they are. Anything else — HEIC, RAW,
@@ -42,9 +43,15 @@ export async function fetchSharedFiles(photos: readonly SharedPhoto[]): Promise<
     const source = sharedSource(photo);
     const response = await fetch(source.url);
     if (!response.ok) throw new Error(`${photo.filename} could not be fetched to share (${response.status}).`);
+    // the size said up front refuses a large video before its bytes come (over a phone's data, into memory)
+    const said = Number(response.headers.get('content-length'));
+    if (said > 0 && bytes + said > MAX_SHARED_BYTES) {
+      void response.body?.cancel();
+      throw new Error(TOO_MANY_BYTES);
+    }
     const blob = await response.blob();
     bytes += blob.size;
-    if (bytes > MAX_SHARED_BYTES) throw new Error('These files are over 100 MB together, more than the share sheet takes at once; share a link instead.');
+    if (bytes > MAX_SHARED_BYTES) throw new Error(TOO_MANY_BYTES);
     files.push(new File([blob], source.name, { type: source.type }));
   }
   return files;

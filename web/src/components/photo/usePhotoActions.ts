@@ -65,19 +65,24 @@ export function usePhotoActions(photo: PhotoFull, { onChanged, onReplaced, backT
     return true;
   });
 
-  // The file fetched for the share sheet, kept: a tap that fetched too long to open the sheet opens it at once next time.
-  const sharedFiles = useRef<{ id: string; files: File[] } | null>(null);
+  // The file fetched for the share sheet, kept until shared: a tap that fetched too long to open the sheet opens it at once next time.
+  const sharedFiles = useRef<{ key: string; files: File[] } | null>(null);
   const [sharing, setSharing] = useState(false);
   /** The photo's file to the share sheet; where the browser cannot share that file, the photo page's link. */
   const share = async () => {
     setSharing(true);
     setActionError(null);
     try {
-      const kept = sharedFiles.current?.id === photo.id ? sharedFiles.current.files : null;
+      // the photo as it is now: an edit since the last fetch makes another file
+      const key = `${photo.id}:${JSON.stringify(photo.edit ?? null)}`;
+      const kept = sharedFiles.current?.key === key ? sharedFiles.current.files : null;
       const files = kept ?? (await fetchSharedFiles([{ id: photo.id, filename: photo.filename, mime: photo.mime, edited: Boolean(photo.edit) }]));
-      sharedFiles.current = { id: photo.id, files };
+      sharedFiles.current = { key, files };
       if (canShareFiles(files)) {
-        if (await openShareSheet({ files, title: photo.filename })) setStatus(`Shared ${files[0]!.name}`);
+        if (await openShareSheet({ files, title: photo.filename })) {
+          sharedFiles.current = null;
+          setStatus(`Shared ${files[0]!.name}`);
+        }
       } else if (await openShareSheet({ title: photo.filename, url: window.location.href })) {
         setStatus('This browser cannot share the file itself: shared the link to this page');
       }

@@ -72,7 +72,10 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
                     const files = fetched.current?.key === key ? fetched.current.files : await selectedFiles(ids);
                     fetched.current = { key, files };
                     const shared = await shareFiles(files, what);
-                    if (shared) setToast(shared);
+                    if (shared) {
+                      fetched.current = null; // up to 100 MB, held no longer than needed
+                      setToast(shared);
+                    }
                   })
               : undefined
           }
