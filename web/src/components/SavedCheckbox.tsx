@@ -20,14 +20,24 @@ export function SavedCheckbox({ checked, onSave, disabled = false, className = '
   const [asked, setAsked] = useState<boolean | null>(null);
   const [saving, setSaving] = useState(false);
   const loaded = useRef(checked);
+  /** The page loaded the setting again while the save was under way (a page that takes the answer itself). */
+  const reloadedWhileSaving = useRef(false);
   useEffect(() => {
     const reloaded = loaded.current !== checked;
     loaded.current = checked;
-    if (saving || asked === null) return;
+    if (asked === null) return;
+    if (saving) {
+      if (reloaded) reloadedWhileSaving.current = true;
+      return;
+    }
     // the saved value came, or another one the page loaded after the click (a change made elsewhere): the truth
-    if (reloaded || asked === checked) setAsked(null);
+    if (reloaded || reloadedWhileSaving.current || asked === checked) {
+      reloadedWhileSaving.current = false;
+      setAsked(null);
+    }
   }, [checked, saving, asked]);
   const change = (next: boolean) => {
+    reloadedWhileSaving.current = false;
     setAsked(next);
     setSaving(true);
     onSave(next).then(
