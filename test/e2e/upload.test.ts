@@ -381,8 +381,23 @@ describe('web app: installable, Share → Shoebox', () => {
     expect((await upload(server.url, [{ name: files[1]!.name, data: files[1]!.buffer }])).status).toBe(201);
     const { page, errors } = await openPage(context);
     await page.goto(server.url);
+    // two shares never sent, one of them eight days old: a new share's page forgets the old one's files only
+    const planted = (age: number) => ({ headers: { 'content-type': 'image/jpeg', 'x-file-name': 'left.jpg', 'x-shared-at': String(Date.now() - age) } });
+    await page.evaluate(
+      async ([old, recent]) => {
+        const cache = await caches.open('shoebox-share');
+        await cache.put('/share-files/old-share/0000', new Response('old bytes', old));
+        await cache.put('/share-files/recent-share/0000', new Response('recent bytes', recent));
+      },
+      [planted(8 * 24 * 3600 * 1000), planted(3600 * 1000)],
+    );
+    const leftShares = () =>
+      page.evaluate(async () =>
+        (await (await caches.open('shoebox-share')).keys()).map((key) => new URL(key.url).pathname.split('/')[2]).filter((id) => id?.endsWith('-share')),
+      );
     await shareFiles(page, files);
     await poll(() => page.getByTestId('share-destination').locator('option').allTextContents()).toEqual(['My library (no album)', 'Album: From the phone']);
+    await poll(leftShares).toEqual(['recent-share']);
     await page.getByTestId('share-destination').selectOption(`album:${album.id}`);
     await page.getByTestId('share-send').click();
     await poll(() => page.getByTestId('share-status').textContent(), { timeout: 30_000 }).toBe('2 of 2 sent · done');
@@ -400,6 +415,7 @@ describe('web app: installable, Share → Shoebox', () => {
     // sent: not kept for another time
     await page.reload();
     await page.getByTestId('share-empty').waitFor();
+    await page.evaluate(async () => (await caches.open('shoebox-share')).delete('/share-files/recent-share/0000'));
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -97,6 +97,7 @@ async function keepShared(request: Request): Promise<Response> {
       'content-type': value.type || 'application/octet-stream',
       'x-file-name': encodeURIComponent(value.name),
       'x-file-modified': String(value.lastModified),
+      'x-shared-at': String(Date.now()),
     };
     await cache.put(`${SHARE_PREFIX}${id}/${String(index++).padStart(4, '0')}`, new Response(value, { headers }));
   }

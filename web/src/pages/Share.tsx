@@ -7,7 +7,7 @@ import { BackupList } from '../components/backup/BackupList.js';
 import { useResource } from '../hooks/useResource.js';
 import { useShareSend, type ShareDestination, type ShareSend } from '../hooks/useShareSend.js';
 import { formatCount, photosAndVideos } from '../lib/format.js';
-import { forgetShared, sharedFiles } from '../lib/sharedFiles.js';
+import { forgetOldShares, forgetShared, sharedFiles } from '../lib/sharedFiles.js';
 import { rememberedUploadLinks } from '../lib/uploadLinks.js';
 import '../styles/upload.css';
 
@@ -24,6 +24,7 @@ export function SharePage({ signedIn }: { signedIn: boolean }) {
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     document.title = 'Share to Shoebox · Shoebox';
+    void forgetOldShares(id).catch(() => undefined); // storage kept tidy; a failure here keeps the old ones, nothing else
     sharedFiles(id).then(setFiles, (failure: unknown) => {
       setProblem(`The shared files cannot be read: ${String(failure)}`);
       setFiles([]);
