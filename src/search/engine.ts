@@ -117,14 +117,15 @@ function keywordArm(parsed: ParsedQuery, ownerId: string, filter: SQL, filtered:
       order by rank limit ${KEYWORD_DEPTH})`;
 }
 
-function semanticArm(input: SearchInput, ownerId: string, filter: SQL, filtered: boolean): SQL {
+/** `ownerAlone`: the owner whose own photos the scope is, when no filter narrows them (narrowing.ts, nearest.ts). */
+function semanticArm(input: SearchInput, ownerAlone: string | undefined, filter: SQL): SQL {
   if (!input.embedding) return NO_SEMANTIC_ARM;
   const scan = nearestScan('sem_scan', {
     embedding: input.embedding,
     filter,
     limit: SEMANTIC_DEPTH,
     model: input.embeddingModel,
-    ownerId: filtered ? undefined : ownerId,
+    ownerId: ownerAlone,
   });
   return sql`${scan},
     sem as materialized (
@@ -175,11 +176,12 @@ export async function runSearch(db: Db, scope: PhotoScope, input: SearchInput, o
   const useSemantic = mode !== 'keyword' && input.embedding !== null;
   // a filter, or photos shared with the user: each candidate is checked against the photos
   const filtered = narrows(scope, options.filters);
-  const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, ownerId, filter, filtered);
+  const ownerAlone = filtered ? undefined : ownerId;
+  const semantic = semanticArm(useSemantic ? input : { ...input, embedding: null }, ownerAlone, filter);
   const offset = (options.page - 1) * options.limit;
   // the `kept`/`few` CTEs that open the statement: when the scope keeps few photos (a filter, or a small owner's
   // own library among others') both arms rank those exactly (narrowing.ts)
-  const kept = useKeyword || useSemantic ? sql`${keptPhotos(filter, filtered ? undefined : ownerId)},` : sql``;
+  const kept = useKeyword || useSemantic ? sql`${keptPhotos(filter, ownerAlone)},` : sql``;
   // Only a keyword arm can call for a typo re-run, and only a semantic arm has a ranking to hand over to it.
   const carryRanking = useKeyword && useSemantic;
   const fusedPage = (alternatives: Alternative[], semantic: SQL) =>
