@@ -86,6 +86,15 @@ describe('Shoebox on a real PostgreSQL server with pgvector', () => {
       // taken again and run to an end: waited for, not a fixed 3 s (OCR's models loading took longer on a slow host)
       await expect.poll(async () => (await statuses()).ocr, { timeout: 60_000, interval: 250 }).not.toBe('running');
       expect((await statuses()).palette).toBe('running'); // still leased (300 s): not taken
+      // the checks every few seconds read the running steps alone, not every step of the library (told not to scan it)
+      const plan = await server.lib.db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_seqscan = off`);
+        return rows<{ 'QUERY PLAN': string }>(
+          tx,
+          sql`explain select photo_id from photo_steps where status = 'running' and (started_at is null or started_at <= now())`,
+        );
+      });
+      expect(plan.map((line) => line['QUERY PLAN']).join('\n')).toContain('photo_steps_running_idx');
     } finally {
       await server.dispose();
     }

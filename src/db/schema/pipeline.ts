@@ -29,6 +29,11 @@ export const photoSteps = pgTable(
       .on(t.retryAt)
       .where(sql`${t.retryAt} is not null`),
     index('photo_steps_step_status_idx').on(t.step, t.status),
+    // the steps running now, a handful among millions: the checks every few seconds for a dead worker's or an
+    // expired lease's steps read only these (a whole index of 2.4M entries at 200k photos: 50-145 ms a check)
+    index('photo_steps_running_idx')
+      .on(t.photoId)
+      .where(sql`${t.status} = 'running'`),
     // the jobs page: the latest step started and finished (has anything changed?), steps finished lately (the
     // rate), and failures newest first
     index('photo_steps_started_idx').on(t.startedAt),
