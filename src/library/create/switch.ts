@@ -40,9 +40,23 @@ export async function creationToolsOn(db: Db): Promise<boolean> {
   const kept = cache.get(db);
   if (kept && Date.now() - kept.at < CACHE_MS) return kept.on;
   const [row] = await db.select({ value: libraryMeta.value }).from(libraryMeta).where(eq(libraryMeta.key, KEY));
-  const on = row ? (row.value as { on: boolean }).on : await usedBefore(db);
+  const on = row ? (row.value as { on: boolean }).on : await decideOnce(db);
   cache.set(db, { on, at: Date.now() });
   return on;
+}
+
+/**
+ * A library that never chose gets its answer once, kept as if chosen: asked every few seconds while photos come in,
+ * the question read every photo (nothing indexes their origin: 1M rows at a million photos).
+ */
+async function decideOnce(db: Db): Promise<boolean> {
+  await db
+    .insert(libraryMeta)
+    .values({ key: KEY, value: { on: await usedBefore(db) } })
+    .onConflictDoNothing();
+  // another server of the cluster may have decided (or an admin chosen) first: theirs stands
+  const [row] = await db.select({ value: libraryMeta.value }).from(libraryMeta).where(eq(libraryMeta.key, KEY));
+  return (row!.value as { on: boolean }).on;
 }
 
 async function usedBefore(db: Db): Promise<boolean> {
