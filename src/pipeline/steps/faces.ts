@@ -163,7 +163,14 @@ export const facesStep: PipelineStep = {
     const params = ml.peopleParams();
     const owner = forSystemRows(db, photo.ownerId);
     const fromRegions = await applyRegionNames(owner, named, toCluster);
-    if (toCluster.length > 0 || gone.length > 0) await clusterNewFaces(owner, toCluster, params);
+    if (toCluster.length > 0 || gone.length > 0) {
+      await clusterNewFaces(
+        owner,
+        toCluster,
+        params,
+        gone.flatMap((face) => (face.personId ? [face.personId] : [])),
+      );
+    }
     // the people the file names without a place: the one left goes on the one face left (library/people/hints.ts)
     let namedIds = [...fromRegions, ...(await placePeopleNamed(owner, [photo.id]))];
     // Other photos whose faces now carry these names are found by them (this photo's row is written at settle), and
