@@ -247,7 +247,7 @@ describe('web app: upload', () => {
     const files = made.map((buffer, i) => ({ name: `backup-${i}.jpg`, mimeType: 'image/jpeg', buffer }));
     expect((await upload(server.url, [{ name: files[0]!.name, data: files[0]!.buffer }])).status).toBe(201);
 
-    const phone = await signedInContext(browser, server, {
+    const desk = await signedInContext(browser, server, {
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
@@ -265,7 +265,7 @@ describe('web app: upload', () => {
         }
         return route.continue();
       });
-      const { page, errors } = await openPage(phone, { allowConsole: [/ERR_CONNECTION_RESET/] });
+      const { page, errors } = await openPage(desk, { allowConsole: [/ERR_CONNECTION_RESET/] });
       await page.goto(`${server.url}/backup`);
       await page.getByRole('heading', { name: 'Back up' }).waitFor();
       await page.getByTestId('backup-files').setInputFiles(files);
@@ -438,6 +438,73 @@ describe('web app: installable, Share → Shoebox', () => {
       await visitor.close();
     }
   }, 60_000);
+
+  it('opens offline: the app and the photos last viewed with their thumbnails, a clear offline state; sign-out forgets them', async () => {
+    const made = await madePhotos(['offline-0.jpg', 'offline-1.jpg', 'offline-2.jpg'], 80);
+    expect(
+      (
+        await upload(
+          server.url,
+          made.map((file) => ({ name: file.name, data: file.buffer })),
+        )
+      ).status,
+    ).toBe(201);
+    const thumbnailsMade = async () =>
+      ((await json(`${server.url}/api/photos?limit=500`)).body.items as { filename: string; hasThumbnail: boolean }[]).filter(
+        (item) => item.filename.startsWith('offline-') && item.hasThumbnail,
+      ).length;
+    await poll(thumbnailsMade, { timeout: 60_000 }).toBe(3);
+    const tiles = '[data-testid="photo-tile"] img';
+    // a browser of its own: a fresh worker, and a sign-out that leaves the shared context's session alone
+    const desk = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+    onTestFinished(() => desk.close());
+    // offline, the failed requests are the browser's own console lines (the jobs stream, the counts)
+    const { page, errors } = await openPage(desk, { allowConsole: [/ERR_INTERNET_DISCONNECTED|Failed to load resource/] });
+    await page.goto(server.url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const count = await page.locator(tiles).count();
+    expect(count).toBeGreaterThanOrEqual(3);
+    await imagesLoaded(page, tiles, count);
+    const kept = () =>
+      page.evaluate(async () => {
+        if (!(await caches.has('shoebox-offline'))) return null;
+        const cache = await caches.open('shoebox-offline');
+        const keys = await cache.keys();
+        let bytes = 0;
+        for (const key of keys) bytes += Number((await cache.match(key))?.headers.get('x-offline-bytes'));
+        return { keys: keys.map((key) => new URL(key.url).pathname + new URL(key.url).search), bytes };
+      });
+    // once through the worker (this page's requests after it took control, the next load's): the timeline and its thumbnails
+    await page.reload();
+    await imagesLoaded(page, tiles, count);
+    await poll(async () => (await kept())?.keys.filter((key) => key.endsWith('/thumbnail')).length).toBe(count);
+    const viewed = (await kept())!;
+    expect(viewed.keys).toEqual(expect.arrayContaining(['/api/timeline?groupBy=day', '/api/photos?offset=0&limit=200']));
+    // nothing else of the library: no preview, original, share link or other list
+    expect(viewed.keys.filter((key) => !/^\/api\/(timeline\?groupBy=day|photos\?offset=\d+&limit=\d+|photos\/[^/]+\/thumbnail)$/.test(key))).toEqual([]);
+    console.log(`offline cache after viewing the timeline: ${viewed.keys.length} entries, ${viewed.bytes} bytes`);
+
+    await desk.setOffline(true);
+    const started = Date.now();
+    await page.reload();
+    await imagesLoaded(page, tiles, count);
+    console.log(`offline reload to ${count} tiles with thumbnails: ${Date.now() - started} ms`);
+    await page.getByTestId('offline-banner').waitFor();
+    expect(await page.getByTestId('offline-banner').textContent()).toMatch(/You're offline/);
+    // a change cannot be made offline: said in a word, and nothing is sent
+    await page.getByTestId('tile-check').first().click();
+    await page.getByTestId('bulk-favorite').click();
+    await poll(() => page.getByTestId('toast').textContent()).toMatch(/You're offline — this needs a connection/);
+    await screenshot(page, 'shoebox-offline.png');
+
+    await desk.setOffline(false);
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
+    await page.goto(`${server.url}/account`);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('button', { name: /Sign in/ }).waitFor();
+    await poll(() => kept()).toBe(null);
+    expect(errors).toEqual([]);
+  }, 120_000);
 
   it('never serves a stale app: after the server is upgraded under an open app, the next load runs the new one', async () => {
     // the upgrade: the same app with one change to its code, so every name that carries its hash changes
