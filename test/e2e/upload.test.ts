@@ -247,7 +247,7 @@ describe('web app: upload', () => {
     const files = made.map((buffer, i) => ({ name: `backup-${i}.jpg`, mimeType: 'image/jpeg', buffer }));
     expect((await upload(server.url, [{ name: files[0]!.name, data: files[0]!.buffer }])).status).toBe(201);
 
-    const desk = await signedInContext(browser, server, {
+    const phone = await signedInContext(browser, server, {
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
@@ -265,7 +265,7 @@ describe('web app: upload', () => {
         }
         return route.continue();
       });
-      const { page, errors } = await openPage(desk, { allowConsole: [/ERR_CONNECTION_RESET/] });
+      const { page, errors } = await openPage(phone, { allowConsole: [/ERR_CONNECTION_RESET/] });
       await page.goto(`${server.url}/backup`);
       await page.getByRole('heading', { name: 'Back up' }).waitFor();
       await page.getByTestId('backup-files').setInputFiles(files);
@@ -492,13 +492,27 @@ describe('web app: installable, Share → Shoebox', () => {
     await page.getByTestId('offline-banner').waitFor();
     expect(await page.getByTestId('offline-banner').textContent()).toMatch(/You're offline/);
     // a change cannot be made offline: said in a word, and nothing is sent
+    // a favourite can wait: shown at once, kept, sent once back online; archiving cannot, and says so
+    const first = page.getByTestId('photo-tile').first();
+    const id = (await first.getAttribute('data-photo-id'))!;
+    const favourite = async () => (await json(`${server.url}/api/photos/${id}`)).body.favorite as boolean;
+    expect(await favourite()).toBe(false);
     await page.getByTestId('tile-check').first().click();
     await page.getByTestId('bulk-favorite').click();
+    await poll(() => page.getByTestId('toast').textContent()).toMatch(/to your favourites once back online/);
+    await first.locator('.tile-favorite').waitFor();
+    expect(await page.getByTestId('offline-waiting').textContent()).toBe('1 change waiting to be sent once back online.');
+    await page.getByTestId('tile-check').nth(1).click();
+    await page.getByTestId('bulk-archive').click();
     await poll(() => page.getByTestId('toast').textContent()).toMatch(/You're offline — this needs a connection/);
     await screenshot(page, 'shoebox-offline.png');
+    await page.keyboard.press('Escape');
+    expect(await favourite()).toBe(false);
 
     await desk.setOffline(false);
     await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
+    await poll(favourite).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('shoebox-offline-changes'))).toBe(null);
     await page.goto(`${server.url}/account`);
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: /Sign in/ }).waitFor();

@@ -7,6 +7,8 @@ import { useSyncExternalStore } from 'react';
 const OFFLINE_CACHE = 'shoebox-offline';
 const OFFLINE_SETTINGS = 'shoebox-offline-settings';
 const OFFLINE_LIMIT_KEY = '/offline-limit';
+/** Changes made offline, waiting to be sent (store/offlineChanges.ts), in localStorage: one user's, forgotten with the rest. */
+export const OFFLINE_CHANGES_KEY = 'shoebox-offline-changes';
 
 /** The sizes offered, in bytes (0: nothing kept); the first visit keeps up to 100 MB. */
 export const OFFLINE_CHOICES = [0, 50_000_000, 100_000_000, 200_000_000, 500_000_000] as const;
@@ -43,6 +45,7 @@ export async function offlineBytes(): Promise<number> {
  * browser), so that nobody ever sees another user's photos offline.
  */
 export async function forgetOffline(): Promise<void> {
+  localStorage.removeItem(OFFLINE_CHANGES_KEY);
   if (hasCaches()) await caches.delete(OFFLINE_CACHE);
 }
 
