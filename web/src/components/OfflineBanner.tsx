@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import { useOnline } from '../lib/offline.js';
 import { library } from '../store/library.js';
-import { dismissOfflineFailures, useOfflineChanges } from '../store/offlineChanges.js';
+import { dismissOfflineFailures, sendOfflineChanges, useOfflineChanges } from '../store/offlineChanges.js';
 
 const changes = (n: number) => `${n} ${n === 1 ? 'change' : 'changes'}`;
 
@@ -16,7 +16,8 @@ export function OfflineBanner() {
     if (!online) wasOffline.current = true;
     else if (wasOffline.current) {
       wasOffline.current = false;
-      void library.refresh();
+      // the changes kept first, so that the reload shows them done rather than undone for a moment
+      void sendOfflineChanges().finally(() => void library.refresh());
     }
   }, [online]);
   return (
