@@ -7,7 +7,7 @@
 //   visit;
 // - the Photos page's own answers (its timeline and the pages of photos it asked for, /api/timeline?groupBy=… and
 //   /api/photos?offset=…&limit=…) and thumbnails are kept in OFFLINE_CACHE as they pass, up to the size the user set
-//   on the Account page (lib/offline.ts writes it into that cache), oldest first out; the network always answers
+//   on the Account page (lib/offline.ts keeps it in OFFLINE_SETTINGS), oldest first out; the network always answers
 //   first, the kept copy only when it fails. The page deletes that cache at sign-out and on the sign-in page, so one
 //   user's photos are never shown to the next;
 // - the rest of /api/ (originals, previews, a share link's visitor routes /api/s/…) and everything else go to the
