@@ -439,6 +439,87 @@ describe('web app: installable, Share → Shoebox', () => {
     }
   }, 60_000);
 
+  it('opens offline: the app and the photos last viewed with their thumbnails, a clear offline state; sign-out forgets them', async () => {
+    const made = await madePhotos(['offline-0.jpg', 'offline-1.jpg', 'offline-2.jpg'], 80);
+    expect(
+      (
+        await upload(
+          server.url,
+          made.map((file) => ({ name: file.name, data: file.buffer })),
+        )
+      ).status,
+    ).toBe(201);
+    const thumbnailsMade = async () =>
+      ((await json(`${server.url}/api/photos?limit=500`)).body.items as { filename: string; hasThumbnail: boolean }[]).filter(
+        (item) => item.filename.startsWith('offline-') && item.hasThumbnail,
+      ).length;
+    await poll(thumbnailsMade, { timeout: 60_000 }).toBe(3);
+    const tiles = '[data-testid="photo-tile"] img';
+    // a browser of its own: a fresh worker, and a sign-out that leaves the shared context's session alone
+    const desk = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+    onTestFinished(() => desk.close());
+    // offline, the failed requests are the browser's own console lines (the jobs stream, the counts)
+    const { page, errors } = await openPage(desk, { allowConsole: [/ERR_INTERNET_DISCONNECTED|Failed to load resource/] });
+    await page.goto(server.url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const count = await page.locator(tiles).count();
+    expect(count).toBeGreaterThanOrEqual(3);
+    await imagesLoaded(page, tiles, count);
+    const kept = () =>
+      page.evaluate(async () => {
+        if (!(await caches.has('shoebox-offline'))) return null;
+        const cache = await caches.open('shoebox-offline');
+        const keys = await cache.keys();
+        let bytes = 0;
+        for (const key of keys) bytes += Number((await cache.match(key))?.headers.get('x-offline-bytes'));
+        return { keys: keys.map((key) => new URL(key.url).pathname + new URL(key.url).search), bytes };
+      });
+    // once through the worker (this page's requests after it took control, the next load's): the timeline and its thumbnails
+    await page.reload();
+    await imagesLoaded(page, tiles, count);
+    await poll(async () => (await kept())?.keys.filter((key) => key.endsWith('/thumbnail')).length).toBe(count);
+    const viewed = (await kept())!;
+    expect(viewed.keys).toEqual(expect.arrayContaining(['/api/timeline?groupBy=day', '/api/photos?offset=0&limit=200']));
+    // nothing else of the library: no preview, original, share link or other list
+    expect(viewed.keys.filter((key) => !/^\/api\/(timeline\?groupBy=day|photos\?offset=\d+&limit=\d+|photos\/[^/]+\/thumbnail)$/.test(key))).toEqual([]);
+    console.log(`offline cache after viewing the timeline: ${viewed.keys.length} entries, ${viewed.bytes} bytes`);
+
+    await desk.setOffline(true);
+    const started = Date.now();
+    await page.reload();
+    await imagesLoaded(page, tiles, count);
+    console.log(`offline reload to ${count} tiles with thumbnails: ${Date.now() - started} ms`);
+    await page.getByTestId('offline-banner').waitFor();
+    expect(await page.getByTestId('offline-banner').textContent()).toMatch(/You're offline/);
+    // a change cannot be made offline: said in a word, and nothing is sent
+    // a favourite can wait: shown at once, kept, sent once back online; archiving cannot, and says so
+    const first = page.getByTestId('photo-tile').first();
+    const id = (await first.getAttribute('data-photo-id'))!;
+    const favourite = async () => (await json(`${server.url}/api/photos/${id}`)).body.favorite as boolean;
+    expect(await favourite()).toBe(false);
+    await page.getByTestId('tile-check').first().click();
+    await page.getByTestId('bulk-favorite').click();
+    await poll(() => page.getByTestId('toast').textContent()).toMatch(/to your favourites once back online/);
+    await first.locator('.tile-favorite').waitFor();
+    expect(await page.getByTestId('offline-waiting').textContent()).toBe('1 change waiting to be sent once back online.');
+    await page.getByTestId('tile-check').nth(1).click();
+    await page.getByTestId('bulk-archive').click();
+    await poll(() => page.getByTestId('toast').textContent()).toMatch(/You're offline — this needs a connection/);
+    await screenshot(page, 'shoebox-offline.png');
+    await page.keyboard.press('Escape');
+    expect(await favourite()).toBe(false);
+
+    await desk.setOffline(false);
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
+    await poll(favourite).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('shoebox-offline-changes'))).toBe(null);
+    await page.goto(`${server.url}/account`);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('button', { name: /Sign in/ }).waitFor();
+    await poll(() => kept()).toBe(null);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it('never serves a stale app: after the server is upgraded under an open app, the next load runs the new one', async () => {
     // the upgrade: the same app with one change to its code, so every name that carries its hash changes
     const upgraded = tempDir('shoebox-web-upgraded-');

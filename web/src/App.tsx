@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useRef } from 'react';
 import { DropZone } from './components/DropZone.js';
 import { EngineBanner } from './components/EngineBanner.js';
+import { OfflineBanner } from './components/OfflineBanner.js';
 import { ModelOffer } from './components/ModelOffer.js';
 import { Header } from './components/Header.js';
 import { UploadNotice } from './components/UploadNotice.js';
@@ -111,6 +112,7 @@ export function App() {
         Skip to content
       </a>
       <Header />
+      <OfflineBanner />
       <EngineBanner />
       {location.pathname === '/' || location.pathname === '/search' ? <ModelOffer /> : null}
       <UploadNotice />

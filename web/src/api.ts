@@ -20,6 +20,7 @@ import {
   type UploadItem,
   type UploadResult,
 } from '../../src/api/contract.js';
+import { OFFLINE_REFUSAL } from './lib/offline.js';
 
 // The server's own lists (the photo state machine's) and the API's own shapes, so that the two cannot drift apart.
 export { PHOTO_STATES, STEP_STATUSES };
@@ -72,6 +73,8 @@ export function earlyResponse(url: string): Promise<Response> | undefined {
 }
 
 export async function request<T>(method: string, url: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  // a change cannot wait for the server without a connection: said at once, not after a failed request
+  if (method !== 'GET' && !navigator.onLine) throw new ApiError(0, OFFLINE_REFUSAL);
   let response: Response;
   try {
     options.signal?.throwIfAborted();
@@ -85,7 +88,7 @@ export async function request<T>(method: string, url: string, options: { body?: 
       }));
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'Cannot reach the Shoebox server. Is it running?');
+    throw new ApiError(0, navigator.onLine ? 'Cannot reach the Shoebox server. Is it running?' : OFFLINE_REFUSAL);
   }
   // The session ended (signed out elsewhere, expired, revoked): the page loads again, which asks to sign in.
   if (response.status === 401 && !url.startsWith('/api/auth/') && !url.startsWith('/api/s/')) window.location.reload();

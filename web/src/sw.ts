@@ -3,8 +3,16 @@
 // - a page (navigation) comes from the network first, so that a new index.html is taken as soon as the server has one;
 //   the last one is kept only for when the network fails;
 // - the built files under /assets/, named by their content's hash, come from this build's cache first;
-// - /api/ and everything else go to the network untouched: nothing of the library is cached, and only Shoebox's own
-//   origin is ever asked (a request to another origin is not this worker's to answer);
+// - the page and the built files it names are kept at install, so that the app opens without a connection after one
+//   visit;
+// - the Photos page's own answers (its timeline and the pages of photos it asked for, /api/timeline?groupBy=… and
+//   /api/photos?offset=…&limit=…) and thumbnails are kept in OFFLINE_CACHE as they pass, up to the size the user set
+//   on the Account page (lib/offline.ts keeps it in OFFLINE_SETTINGS), oldest first out; the network always answers
+//   first, the kept copy only when it fails. The page deletes that cache at sign-out and on the sign-in page, so one
+//   user's photos are never shown to the next;
+// - the rest of /api/ (originals, previews, a share link's visitor routes /api/s/…) and everything else go to the
+//   network untouched, and only Shoebox's own origin is ever asked (a request to another origin is not this worker's
+//   to answer);
 // - a POST to /share (files shared from the phone's gallery or camera) is kept in Cache Storage and handed to the
 //   /share page (pages/Share.tsx), which sends the files where the user chooses.
 // It imports nothing: a service worker's script must stand alone (the build fails otherwise).
@@ -17,6 +25,14 @@ const SHARE_CACHE = 'shoebox-share';
 const SHARE_PREFIX = '/share-files/';
 /** The index.html last taken from the network, for when it cannot be reached. */
 const SHELL = '/';
+/** The Photos page's answers and thumbnails kept for offline: the same names as lib/offline.ts, which sets and clears them. */
+const OFFLINE_CACHE = 'shoebox-offline';
+const OFFLINE_SETTINGS = 'shoebox-offline-settings';
+const OFFLINE_LIMIT_KEY = '/offline-limit';
+const DEFAULT_OFFLINE_BYTES = 100_000_000;
+/** What the Photos page asks for (its timeline and pages of the whole library, with no filter) and any thumbnail. */
+const TIMELINE_ANSWER = /^\/api\/(timeline\?groupBy=(day|month)|photos\?offset=\d+&limit=\d+)$/;
+const THUMBNAIL = /^\/api\/photos\/[^/]+\/thumbnail$/;
 
 interface ExtendableEventLike extends Event {
   waitUntil(work: Promise<unknown>): void;
@@ -37,7 +53,21 @@ interface WorkerScope {
 const worker = self as unknown as WorkerScope;
 
 // a new build takes over at once: its pages are network-first, so an open tab of the old build keeps working
-worker.addEventListener('install', (event) => event.waitUntil(worker.skipWaiting()));
+worker.addEventListener('install', (event) => event.waitUntil(Promise.all([keepShell().catch(() => undefined), worker.skipWaiting()])));
+
+/**
+ * The page and the built files it names (the app's code and styles), kept at once: the page that registered the worker
+ * loaded them before it was in control, so without this an offline reload after a first visit would find nothing.
+ */
+async function keepShell(): Promise<void> {
+  const response = await fetch(SHELL, { cache: 'no-cache' });
+  if (!response.ok || !(response.headers.get('content-type') ?? '').startsWith('text/html')) return;
+  const html = await response.clone().text();
+  const cache = await caches.open(APP_CACHE);
+  await cache.put(SHELL, response);
+  const files = new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]!));
+  await Promise.all([...files].map((file) => cacheFirst(new Request(file)).catch(() => undefined)));
+}
 
 worker.addEventListener('activate', (event) => {
   event.waitUntil(
@@ -53,7 +83,10 @@ worker.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== worker.location.origin) return;
   if (url.pathname === '/share' && request.method === 'POST') return event.respondWith(keepShared(request));
-  if (request.method !== 'GET' || url.pathname === '/api' || url.pathname.startsWith('/api/')) return;
+  if (request.method !== 'GET') return;
+  if (TIMELINE_ANSWER.test(url.pathname + url.search)) return event.respondWith(keptForOffline(event, request, url.pathname + url.search));
+  if (THUMBNAIL.test(url.pathname)) return event.respondWith(keptForOffline(event, request, url.pathname));
+  if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') return event.respondWith(networkFirst(request));
   if (url.pathname.startsWith('/assets/')) return event.respondWith(cacheFirst(request));
 });
@@ -102,4 +135,70 @@ async function keepShared(request: Request): Promise<Response> {
     await cache.put(`${SHARE_PREFIX}${id}/${String(index++).padStart(4, '0')}`, new Response(value, { headers }));
   }
   return Response.redirect(new URL(`/share?id=${id}`, worker.location.origin).href, 303);
+}
+
+/** What OFFLINE_CACHE holds, by key: its size and when it was kept (read from its headers once per worker's life). */
+let offlineIndex: Map<string, { bytes: number; at: number }> | null = null;
+let trimming: Promise<void> | null = null;
+
+/** The size the user set for OFFLINE_CACHE (0: off). */
+async function offlineLimit(): Promise<number> {
+  const kept = await caches.open(OFFLINE_SETTINGS).then((cache) => cache.match(OFFLINE_LIMIT_KEY));
+  const bytes = kept ? Number(await kept.text()) : DEFAULT_OFFLINE_BYTES;
+  return Number.isFinite(bytes) && bytes >= 0 ? bytes : DEFAULT_OFFLINE_BYTES;
+}
+
+/** The network first (nothing stale while connected); what was kept of it only when the network fails. */
+async function keptForOffline(event: FetchEventLike, request: Request, key: string): Promise<Response> {
+  try {
+    const response = await fetch(request);
+    if (response.status === 200 && response.type === 'basic') event.waitUntil(keepOffline(key, response.clone()).catch(() => undefined));
+    return response;
+  } catch (failure) {
+    const kept = await caches.open(OFFLINE_CACHE).then((cache) => cache.match(key));
+    if (kept) return kept;
+    throw failure;
+  }
+}
+
+async function keepOffline(key: string, response: Response): Promise<void> {
+  const limit = await offlineLimit();
+  if (limit === 0) return;
+  const body = await response.blob();
+  const at = Date.now();
+  const headers = new Headers(response.headers);
+  headers.set('x-offline-bytes', String(body.size));
+  headers.set('x-offline-at', String(at));
+  // the page deletes the cache (sign-out, sign-in, Off): what this worker knew of it went with it
+  if (!(await caches.has(OFFLINE_CACHE))) offlineIndex = null;
+  const cache = await caches.open(OFFLINE_CACHE);
+  const index = await offlineEntries(cache);
+  await cache.put(key, new Response(body, { status: 200, headers }));
+  index.set(key, { bytes: body.size, at });
+  trimming ??= trimOffline(cache, index, limit).finally(() => (trimming = null));
+  await trimming;
+}
+
+async function offlineEntries(cache: Cache): Promise<Map<string, { bytes: number; at: number }>> {
+  if (offlineIndex) return offlineIndex;
+  const index = new Map<string, { bytes: number; at: number }>();
+  for (const request of await cache.keys()) {
+    const key = new URL(request.url).pathname + new URL(request.url).search;
+    const kept = await cache.match(request);
+    index.set(key, { bytes: Number(kept?.headers.get('x-offline-bytes') ?? 0), at: Number(kept?.headers.get('x-offline-at') ?? 0) });
+  }
+  return (offlineIndex = index);
+}
+
+/** Drops the entries kept longest ago until the cache is within the user's limit. */
+async function trimOffline(cache: Cache, index: Map<string, { bytes: number; at: number }>, limit: number): Promise<void> {
+  let total = 0;
+  for (const entry of index.values()) total += entry.bytes;
+  if (total <= limit) return;
+  for (const [key, entry] of [...index].sort((a, b) => a[1].at - b[1].at)) {
+    if (total <= limit) break;
+    await cache.delete(key);
+    index.delete(key);
+    total -= entry.bytes;
+  }
 }

@@ -5,7 +5,9 @@ import { exportUrls } from '../client/exports.js';
 import { UsersAdmin } from '../components/account/UsersAdmin.js';
 import { SingleSignOnAdmin } from '../components/account/SingleSignOnAdmin.js';
 import { MapAdmin } from '../components/account/MapAdmin.js';
+import { OfflineSetting } from '../components/account/OfflineSetting.js';
 import { SavedCheckbox } from '../components/SavedCheckbox.js';
+import { forgetOffline } from '../lib/offline.js';
 import { formatBytes } from '../lib/format.js';
 import { Link } from '../lib/router.js';
 import { switchCreationTools } from '../client/create.js';
@@ -39,10 +41,12 @@ export function AccountPage() {
           type="button"
           className="button"
           onClick={() =>
-            accountApi.logout().then(
-              () => window.location.assign('/'),
-              (caught: unknown) => setError(message(caught)),
-            )
+            forgetOffline()
+              .then(() => accountApi.logout())
+              .then(
+                () => window.location.assign('/'),
+                (caught: unknown) => setError(message(caught)),
+              )
           }
         >
           Sign out
@@ -55,6 +59,7 @@ export function AccountPage() {
             Libraries in place
           </Link>
           <CreationToolsChoice isAdmin={me.role === 'admin'} />
+          <OfflineSetting />
         </div>
       </section>
       <section className="card account-section" aria-labelledby="export-title">

@@ -6,6 +6,7 @@ import { getPhoto } from '../../client/photo.js';
 import { canShareFiles, fetchSharedFiles, MAX_SHARED_FILES, openShareSheet } from '../../lib/share.js';
 import { countedByMime, formatCount, stackedItems, type Counted } from '../../lib/format.js';
 import { library } from '../../store/library.js';
+import { keepOfflineChange } from '../../store/offlineChanges.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import type { ToastMessage } from './Toast.js';
 
@@ -33,6 +34,11 @@ export function allHave(sequence: PhotoSequence, ids: readonly string[], flag: '
 }
 
 export async function favourite(ids: string[], favorite: boolean, what: Counted = photos): Promise<ToastMessage> {
+  if (!navigator.onLine) {
+    // it can wait: kept, shown at once, sent once back online (store/offlineChanges.ts)
+    keepOfflineChange({ kind: 'favorite', ids, favorite });
+    return { text: `${favorite ? 'Added' : 'Removed'} ${what(ids.length)} ${favorite ? 'to' : 'from'} your favourites once back online.` };
+  }
   await updatePhotos(ids, { favorite });
   library.patchLocal(new Set(ids), { favorite });
   void library.refresh();
