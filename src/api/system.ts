@@ -41,10 +41,16 @@ export function systemRoutes(app: FastifyInstance, context: Resources, monitor: 
         ? { ok: false, kind: context.database.kind, error: `the database does not answer${request.actor ? `: ${databaseDown.error}` : ''}` }
         : { ok: true, kind: context.database.kind };
       const tools = request.actor ? await videoTools(context.settings.video) : null;
-      // the caller's own count moving (an import) has the library counted again; never waited for past LIVE_WAIT_MS
-      const seen = Object.values(photos as Record<string, number>).reduce((sum, n) => sum + n, 0);
+      // an admin's own count moving (an import) has the library counted again (a count that timed out says nothing);
+      // never waited for past LIVE_WAIT_MS
+      const own = Object.values(photos as Record<string, number>);
+      const admin = request.actor?.scopes.has('admin') ? request.actor.userId : null;
       const embeddedSize =
-        request.actor?.scopes.has('admin') && !databaseDown ? await withTimeout(size.notice(seen), LIVE_WAIT_MS, 'size').catch(() => null) : undefined;
+        admin && !databaseDown
+          ? await withTimeout(size.notice(own.length > 0 ? { who: admin, photos: own.reduce((sum, n) => sum + n, 0) } : undefined), LIVE_WAIT_MS, 'size').catch(
+              () => null,
+            )
+          : undefined;
       const { hwaccel } = context.settings.video;
       const video = tools
         ? 'problem' in tools

@@ -17,8 +17,8 @@ declare module 'fastify' {
 export class LibrarySize {
   private photos: number | null = null;
   private countedAt = 0;
-  /** The figure the last look brought (the caller's own photos), to count again as soon as it moves. */
-  private seen: number | undefined;
+  /** What each admin's last look brought (their own photos' count), to count again as soon as it moves. */
+  private readonly seen = new Map<string, number>();
   private counting: Promise<number> | null = null;
 
   constructor(
@@ -42,13 +42,15 @@ export class LibrarySize {
 
   /**
    * The notice, or null (a PostgreSQL library, or one within the size). From the last count while it is recent and
-   * `seen` — a figure the caller read anyway, such as its own photos' count — has not moved since the last look: an
-   * admin's import shows at their next look, other owners' within SIZE_RECOUNT_MS.
+   * what `seen` says — a figure the admin read anyway, their own photos' count — has not moved since their last look:
+   * an admin's import shows at their next look, other owners' within SIZE_RECOUNT_MS. Kept per admin, so that two
+   * admins' different counts do not have each other's looks count again.
    */
-  async notice(seen?: number): Promise<EmbeddedSizeNotice | null> {
+  async notice(seen?: { who: string; photos: number }): Promise<EmbeddedSizeNotice | null> {
     if (this.engine !== 'embedded') return null;
-    const moved = seen !== undefined && this.seen !== undefined && seen !== this.seen;
-    if (seen !== undefined) this.seen = seen;
+    const before = seen && this.seen.get(seen.who);
+    const moved = seen !== undefined && before !== undefined && before !== seen.photos;
+    if (seen) this.seen.set(seen.who, seen.photos);
     const photos = this.photos === null || moved || Date.now() - this.countedAt > this.recountMs ? await this.count() : this.photos;
     return embeddedSizeNotice(this.engine, photos, this.comfortable);
   }

@@ -357,6 +357,14 @@ describe('access rules on every route', () => {
       expect(admin.photos).toBeGreaterThanOrEqual(2);
       expect(admin.message).toContain(`This library holds ${admin.photos} photos, more than the 1 the embedded database`);
       expect(admin.message).toContain('`shoebox migrate --to postgres://… [--storage s3://…]`');
+      // an upload of A's moves A's own count: the next look counts the library again
+      const form = new FormData();
+      const green = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#10a020' } })
+        .jpeg()
+        .toBuffer();
+      form.append('file', new Blob([new Uint8Array(green)]), 'green.jpg');
+      expect((await fetch(`${base}/api/photos`, { method: 'POST', body: form, headers: { cookie: cookieA, origin: base } })).status).toBe(201);
+      expect((await asA('/api/health')).body.embeddedSize.photos).toBe(admin.photos + 1);
     }
     const others: Record<string, string>[] = [{ cookie: cookieB, origin: base }, { 'x-api-key': everydayKeyA }, { 'x-api-key': readKeyB }];
     for (const headers of others) {
