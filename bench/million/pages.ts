@@ -33,7 +33,8 @@ export interface PagePlan {
   url: string;
   workDir: string;
   count: number;
-  bigAlbumId: string;
+  /** The big album (its page and a page 5,000 deep); a library without albums leaves the page out. */
+  bigAlbumId?: string;
   log: (line: string) => void;
 }
 
@@ -50,38 +51,47 @@ export async function measurePages(plan: PagePlan): Promise<{ pages: PageFigure[
   try {
     const key = readLocalApiKey(dataDir);
     if (!key) throw new Error('the server wrote no API key');
-    const get = async (pathname: string) => {
-      const response = await fetch(`${server.url}${pathname}`, { headers: { 'x-api-key': key } });
-      const body = await response.text();
-      if (!response.ok) throw new Error(`GET ${pathname}: ${response.status} ${body.slice(0, 300)}`);
-      return JSON.parse(body) as unknown;
-    };
-    const pages = await pagesToAsk(get, plan);
-    const figures: PageFigure[] = [];
-    for (const page of pages) {
-      const count = page.count ?? plan.count;
-      const f0 = performance.now();
-      await get(page.paths[0]!);
-      const firstMs = Math.round((performance.now() - f0) * 10) / 10;
-      const samples: number[] = [];
-      for (let i = 0; i < count; i += 1) {
-        const s0 = performance.now();
-        await get(page.paths[(i + 1) % page.paths.length]!);
-        samples.push(performance.now() - s0);
-      }
-      const s = summary(samples);
-      figures.push({ name: page.name, n: s.n, p50: s.p50Ms, p95: s.p95Ms, firstMs });
-      plan.log(`  ${page.name}: p50 ${s.p50Ms} ms, p95 ${s.p95Ms} ms over ${s.n} (first ${firstMs} ms)`);
-    }
-    return { pages: figures, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), startSeconds: Math.round(startSeconds * 10) / 10 };
+    const pages = await measureServerPages(server.url, key, plan);
+    return { pages, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), startSeconds: Math.round(startSeconds * 10) / 10 };
   } finally {
     await server.close();
     await redis.stop();
   }
 }
 
+/**
+ * Every page of a running server, asked with `key` (the owner's) in turn: the first request, then `plan.count` (fewer
+ * for the slow ones). Engine-agnostic: the search benchmark asks an embedded server on its library (bench/search/pages.ts).
+ */
+export async function measureServerPages(url: string, key: string, plan: Pick<PagePlan, 'count' | 'bigAlbumId' | 'log'>): Promise<PageFigure[]> {
+  const get = async (pathname: string) => {
+    const response = await fetch(`${url}${pathname}`, { headers: { 'x-api-key': key } });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`GET ${pathname}: ${response.status} ${body.slice(0, 300)}`);
+    return JSON.parse(body) as unknown;
+  };
+  const pages = await pagesToAsk(get, plan);
+  const figures: PageFigure[] = [];
+  for (const page of pages) {
+    const count = page.count ?? plan.count;
+    const f0 = performance.now();
+    await get(page.paths[0]!);
+    const firstMs = Math.round((performance.now() - f0) * 10) / 10;
+    const samples: number[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const s0 = performance.now();
+      await get(page.paths[(i + 1) % page.paths.length]!);
+      samples.push(performance.now() - s0);
+    }
+    const s = summary(samples);
+    figures.push({ name: page.name, n: s.n, p50: s.p50Ms, p95: s.p95Ms, firstMs });
+    plan.log(`  ${page.name}: p50 ${s.p50Ms} ms, p95 ${s.p95Ms} ms over ${s.n} (first ${firstMs} ms)`);
+  }
+  return figures;
+}
+
 /** The pages, with the ids and offsets they need read from the server itself. */
-async function pagesToAsk(get: (pathname: string) => Promise<unknown>, plan: PagePlan): Promise<Page[]> {
+async function pagesToAsk(get: (pathname: string) => Promise<unknown>, plan: Pick<PagePlan, 'count' | 'bigAlbumId'>): Promise<Page[]> {
   const timeline = (await get('/api/timeline?groupBy=month')) as { buckets: { key: string; offset: number; count: number }[] };
   // a jump to a year: the offset of its first month, as the scrollbar's year marks give it
   const yearOffsets = new Map<string, number>();
@@ -101,7 +111,9 @@ async function pagesToAsk(get: (pathname: string) => Promise<unknown>, plan: Pag
     { name: 'map, world', paths: ['/api/map/points?zoom=2'], count: Math.min(plan.count, 50) },
     { name: 'map, a city', paths: [`/api/map/points?zoom=12&bbox=${city}`] },
     { name: "a person's photos", paths: persons.map((id) => `/api/photos?person=${id}&limit=200`) },
-    { name: 'the big album', paths: [`/api/albums/${plan.bigAlbumId}?limit=200`, `/api/photos?album=${plan.bigAlbumId}&offset=5000&limit=200`] },
+    ...(plan.bigAlbumId
+      ? [{ name: 'the big album', paths: [`/api/albums/${plan.bigAlbumId}?limit=200`, `/api/photos?album=${plan.bigAlbumId}&offset=5000&limit=200`] }]
+      : []),
     { name: 'duplicates review', paths: Array.from({ length: groupPages }, (_, i) => `/api/duplicates?limit=50&page=${i + 1}`) },
     { name: 'memories', paths: ['/api/memories'] },
     { name: 'jobs', paths: ['/api/jobs'] },

@@ -37,6 +37,7 @@ import { photoRoutes } from './photos.js';
 import { photoEditRoutes } from './photo-edit.js';
 import { searchRoutes } from './search-routes.js';
 import { systemRoutes } from './system.js';
+import { LibrarySize } from '../app/library-size.js';
 import { EngineMonitor } from '../app/engine-health.js';
 import { refuseNulText } from './text-guard.js';
 import { timelineRoutes } from './timeline.js';
@@ -200,7 +201,9 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
   app.decorate('engines', engines);
   engines.start();
   app.addHook('onClose', async () => engines.stop());
-  systemRoutes(app, lib, engines);
+  const size = new LibrarySize(lib.db, lib.database.kind, lib.settings.embeddedComfortablePhotos);
+  app.decorate('librarySize', size);
+  systemRoutes(app, lib, engines, size);
   jobsRoutes(app, lib);
   await creationToolRoutes(app, lib);
   inPlaceLibraryRoutes(app, lib);

@@ -30,6 +30,19 @@ export const healthResult = z.object({
     })
     .optional()
     .describe('which ffmpeg makes posters and playable copies of videos; to a signed-in caller only'),
+  embeddedSize: z
+    .object({
+      photos: z.number().int().describe("the library's photos, every owner's, the trash left out (counted now and then, not per request)"),
+      comfortable: z.number().int().describe('the size the embedded database was measured to serve within the targets'),
+      message: z.string().describe('what to tell the admin: the figures, what gets slow, the command that moves the library'),
+      command: z.string().describe('`shoebox migrate`, as its help spells it'),
+      docs: z.string(),
+    })
+    .nullable()
+    .optional()
+    .describe(
+      'to an admin only: an embedded library past the size its database was measured to serve quickly, with how to move it to PostgreSQL; null within it and on PostgreSQL',
+    ),
 });
 
 export const statsResult = z.object({

@@ -5,13 +5,14 @@ import type { Resources } from '../library/library.js';
 import { version } from '../config/version.js';
 import { videoTools } from '../media/video/tools.js';
 import { withTimeout, type EngineMonitor } from '../app/engine-health.js';
+import type { LibrarySize } from '../app/library-size.js';
 import { errorBody, reprocessBody, reprocessResult } from './schemas.js';
 import { healthResult, statsResult } from './status-schemas.js';
 
 /** How long /api/health waits for a live figure (photo counts, queue depth) before answering with what it has. */
 const LIVE_WAIT_MS = 700;
 
-export function systemRoutes(app: FastifyInstance, context: Resources, monitor: EngineMonitor): void {
+export function systemRoutes(app: FastifyInstance, context: Resources, monitor: EngineMonitor, size: LibrarySize): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   let lastDepth = 0;
 
@@ -20,7 +21,9 @@ export function systemRoutes(app: FastifyInstance, context: Resources, monitor: 
     schema: {
       tags: ['system'],
       summary: "Health of the database, queue and storage; signed in, also the caller's photo counts",
-      description: 'Public (for load balancers and monitors): without credentials it says no more than whether the server works.',
+      description:
+        'Public (for load balancers and monitors): without credentials it says no more than whether the server works. ' +
+        'To an admin, also `embeddedSize`: whether the embedded library has outgrown its database.',
       response: { 200: healthResult, 503: healthResult },
     },
     handler: async (request, reply) => {
@@ -38,6 +41,16 @@ export function systemRoutes(app: FastifyInstance, context: Resources, monitor: 
         ? { ok: false, kind: context.database.kind, error: `the database does not answer${request.actor ? `: ${databaseDown.error}` : ''}` }
         : { ok: true, kind: context.database.kind };
       const tools = request.actor ? await videoTools(context.settings.video) : null;
+      // an admin's own count moving (an import) has the library counted again (a count that timed out says nothing);
+      // never waited for past LIVE_WAIT_MS
+      const own = Object.values(photos as Record<string, number>);
+      const admin = request.actor?.scopes.has('admin') ? request.actor.userId : null;
+      const embeddedSize =
+        admin && !databaseDown
+          ? await withTimeout(size.notice(own.length > 0 ? { who: admin, photos: own.reduce((sum, n) => sum + n, 0) } : undefined), LIVE_WAIT_MS, 'size').catch(
+              () => null,
+            )
+          : undefined;
       const { hwaccel } = context.settings.video;
       const video = tools
         ? 'problem' in tools
@@ -53,6 +66,7 @@ export function systemRoutes(app: FastifyInstance, context: Resources, monitor: 
         version,
         engines: engines.map((engine) => ({ ...engine, error: said(engine.error) })),
         ...(video ? { video } : {}),
+        ...(embeddedSize === undefined ? {} : { embeddedSize }),
       };
       // 503 when nothing can be served (the database); degraded but serving with another engine down
       return reply.code(databaseDown ? 503 : 200).send(body);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AlbumSummary } from '../library/albums/index.js';
 import type { DuplicateGroup } from '../library/duplicate-review/index.js';
 import type { JobsSnapshot } from '../library/jobs/index.js';
+import type { EmbeddedSizeNotice } from '../model/embedded-size.js';
 import { serverFetch, silenceLimitMs } from './server-fetch.js';
 
 /** How long a health check waits: a server that does not answer that at once is not going to answer the command. */
@@ -53,7 +54,12 @@ export class ShoeboxClient {
 
   /** The server's health: it answers at once from what it knows (its probes run in the background), or not at all. */
   health() {
-    return this.request<{ status: string }>('GET', '/api/health', undefined, Math.min(this.silenceMs, HEALTH_SILENCE_MS));
+    return this.request<{ status: string; embeddedSize?: EmbeddedSizeNotice | null }>(
+      'GET',
+      '/api/health',
+      undefined,
+      Math.min(this.silenceMs, HEALTH_SILENCE_MS),
+    );
   }
 
   /**

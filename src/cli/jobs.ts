@@ -1,5 +1,6 @@
 import type { Settings } from '../config/settings.js';
 import type { JobsSnapshot } from '../library/jobs/index.js';
+import type { EmbeddedSizeNotice } from '../model/embedded-size.js';
 import { throughServerOrLibrary } from './listing.js';
 
 export interface JobsFlags {
@@ -58,14 +59,28 @@ export function formatJobs(snapshot: JobsSnapshot, failuresShown = 10): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `shoebox jobs`: the pipeline's progress, as GET /api/jobs and the jobs page show it. */
+/** `shoebox jobs`: the pipeline's progress, as GET /api/jobs and the jobs page show it, and the library's size notice. */
 export async function runJobs(settings: Settings, flags: JobsFlags): Promise<void> {
-  const snapshot = await throughServerOrLibrary(
+  const { snapshot, outgrown } = await throughServerOrLibrary<{ snapshot: JobsSnapshot; outgrown: EmbeddedSizeNotice | null }>(
     settings,
     flags.server,
     'jobs',
-    (client) => client.jobs(),
-    async (lib) => (await import('../library/jobs/index.js')).jobsSnapshot(lib),
+    async (client) => {
+      const [snapshot, health] = await Promise.all([client.jobs(), client.health().catch(() => null)]);
+      return { snapshot, outgrown: health?.embeddedSize ?? null };
+    },
+    async (lib) => {
+      const [{ jobsSnapshot }, { countLibraryPhotos }, { embeddedSizeNotice }] = await Promise.all([
+        import('../library/jobs/index.js'),
+        import('../library/photos/index.js'),
+        import('../model/embedded-size.js'),
+      ]);
+      const photos = await countLibraryPhotos(lib.db);
+      return { snapshot: await jobsSnapshot(lib), outgrown: embeddedSizeNotice(lib.database.kind, photos, settings.embeddedComfortablePhotos) };
+    },
   );
-  process.stdout.write(flags.json ? `${JSON.stringify(snapshot, null, 2)}\n` : formatJobs(snapshot));
+  const warning = outgrown ? `Warning: ${outgrown.message}\n` : '';
+  // the JSON stays GET /api/jobs' own: the warning goes beside it, for the person reading
+  if (flags.json) process.stderr.write(warning);
+  process.stdout.write(flags.json ? `${JSON.stringify(snapshot, null, 2)}\n` : `${formatJobs(snapshot)}${warning ? `\n${warning}` : ''}`);
 }

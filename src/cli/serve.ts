@@ -9,5 +9,11 @@ export async function runServe(settings: Settings): Promise<void> {
   logger.info({ url: server.url, dataDir: settings.dataDir, database: server.lib.database.kind }, 'shoebox is listening');
   // The one line a person reads: where to go.
   process.stderr.write(`Shoebox is running at ${server.url}  (library: ${settings.dataDir})\n`);
+  // counted once at start: an embedded library past what its database was measured to serve is told how to move
+  const outgrown = await server.app.librarySize?.notice().catch(() => null);
+  if (outgrown) {
+    logger.warn({ photos: outgrown.photos, comfortable: outgrown.comfortable }, outgrown.message);
+    process.stderr.write(`Warning: ${outgrown.message}\n`);
+  }
   closeOnSignals(logger, () => server.close());
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_DUPLICATE_THRESHOLDS, PEOPLE_MAX_DISTANCE } from './tuning.js';
 import { imageSettingsFromEnv, imageSettingsSchema } from './image-providers.js';
 import { HWACCELS } from '../model/video.js';
+import { EMBEDDED_COMFORTABLE_PHOTOS } from '../model/embedded-size.js';
 import { envName, locationName, storageLocationsFromEnv } from './storage-locations-env.js';
 
 const s3Address = z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 's3://bucket/prefix with a valid bucket name');
@@ -95,6 +96,8 @@ const settingsSchema = z.object({
   /** A port of its own for GET /metrics without signing in (workers have no API); unset: only the API's admin-only /metrics. */
   metricsPort: z.coerce.number().int().min(0).max(65535).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  /** Photos past which an embedded library is told to move to PostgreSQL (model/embedded-size.ts); no variable: tests lower it. */
+  embeddedComfortablePhotos: z.number().int().min(1).default(EMBEDDED_COMFORTABLE_PHOTOS),
   /** Days a deleted photo stays in the trash before it is removed for good; 0 keeps it until the trash is emptied. */
   trashDays: z.coerce.number().int().min(0).max(36_500),
   /** Host names the server answers to besides its loopback names (DNS rebinding guard); `*`: any. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generationJobs } from '../../src/db/schema.js';
-import { assets, json, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
+import { assets, json, onPostgres, startTestServer, waitForTerminal, type TestServer } from '../helpers/server.js';
 
 const PORTRAIT = path.join(assets, 'metadata/faces/portrait.jpg');
 const HTTP_METHODS = ['get', 'post', 'patch', 'put', 'delete'] as const;
@@ -53,7 +53,8 @@ describe('access rules on every route', () => {
     // A's library in place: a folder under the allowed root
     photosRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-access-library-'));
     fs.copyFileSync(path.join(assets, 'formats/jpg/el_torcal_rocks.jpg'), path.join(photosRoot, 'rocks.jpg'));
-    server = await startTestServer({ libraryRoots: [photosRoot], libraryWatch: 'off', creationTools: true });
+    // the size an embedded library is told to move past, lowered under A's two photos (the notice's case below)
+    server = await startTestServer({ libraryRoots: [photosRoot], libraryWatch: 'off', creationTools: true, embeddedComfortablePhotos: 1 });
     base = server.url;
     cookieA = await signIn(base, '/api/auth/setup', { name: 'Ann', email: 'ann@example.org', password: 'ann password 1' });
     expect((await asA('/api/admin/users', { method: 'POST', json: { name: 'Bob', email: 'bob@example.org', password: 'bob password 1' } })).status).toBe(201);
@@ -346,6 +347,32 @@ describe('access rules on every route', () => {
     expect(wrong).toEqual([]);
     // the key does everything else of A's
     expect((await json(`${base}/api/photos`, { headers: { 'x-api-key': everydayKeyA } })).status).toBe(200);
+  });
+
+  it('tells an admin, and no one else, that the embedded library has outgrown its database, with the command that moves it', async () => {
+    const admin = (await asA('/api/health')).body.embeddedSize;
+    if (onPostgres()) expect(admin).toBeNull();
+    else {
+      expect(admin).toMatchObject({ comfortable: 1, command: 'shoebox migrate --to postgres://… [--storage s3://…]' });
+      expect(admin.photos).toBeGreaterThanOrEqual(2);
+      expect(admin.message).toContain(`This library holds ${admin.photos} photos, more than the 1 the embedded database`);
+      expect(admin.message).toContain('`shoebox migrate --to postgres://… [--storage s3://…]`');
+      // an upload of A's moves A's own count: the next look counts the library again
+      const form = new FormData();
+      const green = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#10a020' } })
+        .jpeg()
+        .toBuffer();
+      form.append('file', new Blob([new Uint8Array(green)]), 'green.jpg');
+      expect((await fetch(`${base}/api/photos`, { method: 'POST', body: form, headers: { cookie: cookieA, origin: base } })).status).toBe(201);
+      expect((await asA('/api/health')).body.embeddedSize.photos).toBe(admin.photos + 1);
+    }
+    const others: Record<string, string>[] = [{ cookie: cookieB, origin: base }, { 'x-api-key': everydayKeyA }, { 'x-api-key': readKeyB }];
+    for (const headers of others) {
+      const health = await json(`${base}/api/health`, { headers });
+      expect(health.status).toBe(200);
+      expect(health.body, JSON.stringify(headers)).not.toHaveProperty('embeddedSize');
+    }
+    expect((await json(`${base}/api/health`, { anonymous: true })).body).not.toHaveProperty('embeddedSize');
   });
 
   it('refuses state changes from another origin or site, and foreign Host names', async () => {

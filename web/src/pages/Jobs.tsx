@@ -3,6 +3,7 @@ import '../styles/jobs.css';
 import { ErrorPanel } from '../components/ErrorPanel.js';
 import { FailureList } from '../components/jobs/FailureList.js';
 import { ModelList } from '../components/jobs/ModelList.js';
+import { SizeNotice } from '../components/jobs/SizeNotice.js';
 import { StateSummary } from '../components/jobs/StateSummary.js';
 import { StepList } from '../components/jobs/StepList.js';
 import { formatEta, formatRate } from '../components/relative-time.js';
@@ -47,6 +48,7 @@ export function JobsPage() {
           Lost touch with the server: {jobs.error}. The numbers below may be out of date.
         </p>
       ) : null}
+      <SizeNotice />
       <Overview jobs={jobs} />
       {empty ? (
         <section className="jobs-section jobs-empty">
