@@ -31,9 +31,24 @@ export function systemRoutes(app: FastifyInstance, context: Resources, monitor: 
       const databaseDown = engines.find((engine) => engine.name === 'database' && !engine.ok);
       const queueDown = engines.some((engine) => engine.name === 'queue' && !engine.ok);
       // the live figures only from engines that answer, and never waited for past LIVE_WAIT_MS: the cached ones stand
-      const [photos, depth] = await Promise.all([
-        request.actor && !databaseDown ? withTimeout(countByState(request.lib), LIVE_WAIT_MS, 'counts').catch(() => ({})) : {},
+      const counts = request.actor && !databaseDown ? withTimeout(countByState(request.lib), LIVE_WAIT_MS, 'counts').catch(() => ({})) : Promise.resolve({});
+      // to an admin, the size notice on the same clock: their own count moving (an import) has the library counted
+      // again; a count not done in time says nothing this time (it goes on, and the next look has it)
+      const admin = request.actor?.scopes.has('admin') && !databaseDown ? request.actor.userId : null;
+      const sizeNotice = admin
+        ? withTimeout(
+            counts.then((photos) => {
+              const own = Object.values(photos as Record<string, number>);
+              return size.notice(own.length > 0 ? { who: admin, photos: own.reduce((sum, n) => sum + n, 0) } : undefined);
+            }),
+            LIVE_WAIT_MS,
+            'size',
+          ).catch(() => null)
+        : Promise.resolve(undefined);
+      const [photos, depth, embeddedSize] = await Promise.all([
+        counts,
         queueDown ? lastDepth : withTimeout(context.queue.depth(), LIVE_WAIT_MS, 'depth').catch(() => lastDepth),
+        sizeNotice,
       ]);
       lastDepth = depth;
       const said = (error: string | null) => (error === null ? null : request.actor ? error : 'does not answer');
@@ -41,16 +56,6 @@ export function systemRoutes(app: FastifyInstance, context: Resources, monitor: 
         ? { ok: false, kind: context.database.kind, error: `the database does not answer${request.actor ? `: ${databaseDown.error}` : ''}` }
         : { ok: true, kind: context.database.kind };
       const tools = request.actor ? await videoTools(context.settings.video) : null;
-      // an admin's own count moving (an import) has the library counted again (a count that timed out says nothing);
-      // never waited for past LIVE_WAIT_MS
-      const own = Object.values(photos as Record<string, number>);
-      const admin = request.actor?.scopes.has('admin') ? request.actor.userId : null;
-      const embeddedSize =
-        admin && !databaseDown
-          ? await withTimeout(size.notice(own.length > 0 ? { who: admin, photos: own.reduce((sum, n) => sum + n, 0) } : undefined), LIVE_WAIT_MS, 'size').catch(
-              () => null,
-            )
-          : undefined;
       const { hwaccel } = context.settings.video;
       const video = tools
         ? 'problem' in tools

@@ -514,7 +514,8 @@ describe('web app: installable, Share → Shoebox', () => {
     await poll(favourite).toBe(true);
     expect(await page.evaluate(() => localStorage.getItem('shoebox-offline-changes'))).toBe(null);
     await page.goto(`${server.url}/account`);
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    // this browser's own (the first): the sessions list has a Sign out for each other session
+    await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
     await page.getByRole('button', { name: /Sign in/ }).waitFor();
     await poll(() => kept()).toBe(null);
     expect(errors).toEqual([]);

@@ -21,6 +21,7 @@ import {
   type UploadResult,
 } from '../../src/api/contract.js';
 import { OFFLINE_REFUSAL } from './lib/offline.js';
+import { markReachable, markUnreachable } from './lib/reachable.js';
 
 // The server's own lists (the photo state machine's) and the API's own shapes, so that the two cannot drift apart.
 export { PHOTO_STATES, STEP_STATUSES };
@@ -73,8 +74,6 @@ export function earlyResponse(url: string): Promise<Response> | undefined {
 }
 
 export async function request<T>(method: string, url: string, options: { body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
-  // a change cannot wait for the server without a connection: said at once, not after a failed request
-  if (method !== 'GET' && !navigator.onLine) throw new ApiError(0, OFFLINE_REFUSAL);
   let response: Response;
   try {
     options.signal?.throwIfAborted();
@@ -88,8 +87,12 @@ export async function request<T>(method: string, url: string, options: { body?: 
       }));
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    markUnreachable();
     throw new ApiError(0, navigator.onLine ? 'Cannot reach the Shoebox server. Is it running?' : OFFLINE_REFUSAL);
   }
+  // an answer the service worker kept (sw.ts) is what it gives when the server did not answer
+  if (response.headers.has('x-offline-at')) markUnreachable();
+  else markReachable();
   // The session ended (signed out elsewhere, expired, revoked): the page loads again, which asks to sign in.
   if (response.status === 401 && !url.startsWith('/api/auth/') && !url.startsWith('/api/s/')) window.location.reload();
   if (response.status === 204) return undefined as T;

@@ -29,6 +29,7 @@ const SHELL = '/';
 const OFFLINE_CACHE = 'shoebox-offline';
 const OFFLINE_SETTINGS = 'shoebox-offline-settings';
 const OFFLINE_LIMIT_KEY = '/offline-limit';
+const OFFLINE_GENERATION_KEY = '/offline-generation';
 const DEFAULT_OFFLINE_BYTES = 100_000_000;
 /** What the Photos page asks for (its timeline and pages of the whole library, with no filter) and any thumbnail. */
 const TIMELINE_ANSWER = /^\/api\/(timeline\?groupBy=(day|month)|photos\?offset=\d+&limit=\d+)$/;
@@ -151,8 +152,9 @@ async function offlineLimit(): Promise<number> {
 /** The network first (nothing stale while connected); what was kept of it only when the network fails. */
 async function keptForOffline(event: FetchEventLike, request: Request, key: string): Promise<Response> {
   try {
+    const generation = await offlineGeneration();
     const response = await fetch(request);
-    if (response.status === 200 && response.type === 'basic') event.waitUntil(keepOffline(key, response.clone()).catch(() => undefined));
+    if (response.status === 200 && response.type === 'basic') event.waitUntil(keepOffline(key, response.clone(), generation).catch(() => undefined));
     return response;
   } catch (failure) {
     const kept = await caches.open(OFFLINE_CACHE).then((cache) => cache.match(key));
@@ -161,10 +163,18 @@ async function keptForOffline(event: FetchEventLike, request: Request, key: stri
   }
 }
 
-async function keepOffline(key: string, response: Response): Promise<void> {
+/** Which forgetting of the kept answers is the last (lib/offline.ts changes it before each): '' before the first. */
+async function offlineGeneration(): Promise<string> {
+  const kept = await caches.open(OFFLINE_SETTINGS).then((cache) => cache.match(OFFLINE_GENERATION_KEY));
+  return kept ? await kept.text() : '';
+}
+
+async function keepOffline(key: string, response: Response, generation: string): Promise<void> {
   const limit = await offlineLimit();
   if (limit === 0) return;
   const body = await response.blob();
+  // the kept answers were deleted (a sign-out) while this one was on its way: it was the user's who left
+  if ((await offlineGeneration()) !== generation) return;
   const at = Date.now();
   const headers = new Headers(response.headers);
   headers.set('x-offline-bytes', String(body.size));

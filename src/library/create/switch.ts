@@ -40,23 +40,26 @@ export async function creationToolsOn(db: Db): Promise<boolean> {
   const kept = cache.get(db);
   if (kept && Date.now() - kept.at < CACHE_MS) return kept.on;
   const [row] = await db.select({ value: libraryMeta.value }).from(libraryMeta).where(eq(libraryMeta.key, KEY));
-  const on = row ? (row.value as { on: boolean }).on : await decideOnce(db);
+  const on = row ? (row.value as { on: boolean }).on : await usedBeforeOnce(db);
   cache.set(db, { on, at: Date.now() });
   return on;
 }
 
 /**
- * A library that never chose gets its answer once, kept as if chosen: asked every few seconds while photos come in,
- * the question read every photo (nothing indexes their origin: 1M rows at a million photos).
+ * Whether a library that never chose used them, asked once per process: the question reads every photo (nothing
+ * indexes their origin: 1M rows at a million photos), and it was asked every 5 s while photos came in. Its answer
+ * cannot change meanwhile (the tools' own routes are closed while it is false; choosing writes the row). Not stored:
+ * a restore or migration into this database brings the library's own choice, which a stored guess would stand against.
  */
-async function decideOnce(db: Db): Promise<boolean> {
-  await db
-    .insert(libraryMeta)
-    .values({ key: KEY, value: { on: await usedBefore(db) } })
-    .onConflictDoNothing();
-  // another server of the cluster may have decided (or an admin chosen) first: theirs stands
-  const [row] = await db.select({ value: libraryMeta.value }).from(libraryMeta).where(eq(libraryMeta.key, KEY));
-  return (row!.value as { on: boolean }).on;
+const usedBeforeAnswers = new WeakMap<Db, Promise<boolean>>();
+function usedBeforeOnce(db: Db): Promise<boolean> {
+  let answer = usedBeforeAnswers.get(db);
+  if (!answer) {
+    answer = usedBefore(db);
+    usedBeforeAnswers.set(db, answer);
+    answer.catch(() => usedBeforeAnswers.delete(db));
+  }
+  return answer;
 }
 
 async function usedBefore(db: Db): Promise<boolean> {

@@ -1,17 +1,19 @@
-// The app's offline state: a banner while the browser has no connection (what is shown is what this device kept),
+// The app's offline state: a banner while the server cannot be reached (lib/reachable.ts) (what is shown is what this device kept),
 // with the changes waiting to be sent, and what the server refused of them once sent; once back, the pages on screen
 // load again by themselves.
 import { useEffect, useRef } from 'react';
-import { useOnline } from '../lib/offline.js';
-import { library } from '../store/library.js';
-import { dismissOfflineFailures, sendOfflineChanges, useOfflineChanges } from '../store/offlineChanges.js';
+import { useReachable } from '../lib/reachable.js';
+import { library, useLibrary } from '../store/library.js';
+import { dismissOfflineFailures, sendOfflineChanges, sendOfflineChangesWhenBack, useOfflineChanges } from '../store/offlineChanges.js';
 
 const changes = (n: number) => `${n} ${n === 1 ? 'change' : 'changes'}`;
 
 export function OfflineBanner() {
-  const online = useOnline();
+  const online = useReachable();
   const { waiting, failed } = useOfflineChanges();
   const wasOffline = useRef(!online);
+  // signed in (this banner is the app's): what waits is sent now and each time the server answers again
+  useEffect(() => sendOfflineChangesWhenBack(), []);
   useEffect(() => {
     if (!online) wasOffline.current = true;
     else if (wasOffline.current) {
@@ -20,6 +22,18 @@ export function OfflineBanner() {
       void sendOfflineChanges().finally(() => void library.refresh());
     }
   }, [online]);
+  // what waits, kept through a reload, shows on the photos the page loads (from the server or from what was kept)
+  const loaded = useLibrary().items;
+  useEffect(() => {
+    const last = new Map<string, boolean>();
+    for (const change of waiting) for (const id of change.ids) last.set(id, change.favorite);
+    // only where a photo shows otherwise: a patch shows anew, and would have this run again
+    const items = library.main.loadedPrefix();
+    for (const favorite of [true, false]) {
+      const ids = new Set(items.filter((item) => last.has(item.id) && last.get(item.id) === favorite && item.favorite !== favorite).map((item) => item.id));
+      if (ids.size > 0) library.patchLocal(ids, { favorite });
+    }
+  }, [loaded, waiting]);
   return (
     <>
       {!online || waiting.length > 0 ? (
@@ -27,8 +41,8 @@ export function OfflineBanner() {
           <div className="notice-body">
             {!online ? (
               <p>
-                <strong>You're offline.</strong> Shown: the photos this device kept from your last visits. Favourites wait to be sent; other changes need a
-                connection.
+                <strong>{navigator.onLine ? 'The Shoebox server does not answer.' : "You're offline."}</strong> Shown: the photos this device kept from your
+                last visits. Favourites wait to be sent; other changes need a connection.
               </p>
             ) : null}
             {waiting.length > 0 ? (

@@ -1,12 +1,12 @@
-// The app without a connection (issue 63): whether the browser is online, and the Photos page's answers and thumbnails
+// The app without a connection (issue 63): the Photos page's answers and thumbnails
 // the service worker (sw.ts) keeps for then, in Cache Storage under the names below (a worker imports nothing of the
 // app, so they are written twice). The size kept is a setting of this device, not of the account: it is stored in the
 // browser beside the cache, where the worker reads it.
-import { useSyncExternalStore } from 'react';
-
 const OFFLINE_CACHE = 'shoebox-offline';
 const OFFLINE_SETTINGS = 'shoebox-offline-settings';
 const OFFLINE_LIMIT_KEY = '/offline-limit';
+/** Changed whenever the kept answers are deleted (sw.ts reads it): what the worker was keeping then is not kept. */
+const OFFLINE_GENERATION_KEY = '/offline-generation';
 /** Changes made offline, waiting to be sent (store/offlineChanges.ts), in localStorage: one user's, forgotten with the rest. */
 export const OFFLINE_CHANGES_KEY = 'shoebox-offline-changes';
 
@@ -28,7 +28,7 @@ export async function offlineLimit(): Promise<number> {
 export async function setOfflineLimit(bytes: number): Promise<void> {
   if (!hasCaches()) return;
   await (await caches.open(OFFLINE_SETTINGS)).put(OFFLINE_LIMIT_KEY, new Response(String(bytes)));
-  if (bytes === 0 || (await offlineBytes()) > bytes) await forgetOffline();
+  if (bytes === 0 || (await offlineBytes()) > bytes) await forgetKept();
 }
 
 /** The bytes kept for offline now (each entry's size is in its headers). */
@@ -42,23 +42,42 @@ export async function offlineBytes(): Promise<number> {
 
 /**
  * Deletes what was kept of the library: at sign-out and on the sign-in page (a session that ended, another user on this
- * browser), so that nobody ever sees another user's photos offline.
+ * browser), so that nobody ever sees another user's photos offline; the changes waiting to be sent go too.
  */
 export async function forgetOffline(): Promise<void> {
   localStorage.removeItem(OFFLINE_CHANGES_KEY);
-  if (hasCaches()) await caches.delete(OFFLINE_CACHE);
+  localStorage.removeItem(SIGNED_IN_KEY);
+  await forgetKept();
 }
 
-// whether the browser has a connection, as it says (it says so for the network as a whole, not for the server)
-const subscribe = (listener: () => void) => {
-  window.addEventListener('online', listener);
-  window.addEventListener('offline', listener);
-  return () => {
-    window.removeEventListener('online', listener);
-    window.removeEventListener('offline', listener);
-  };
-};
-export const useOnline = (): boolean => useSyncExternalStore(subscribe, () => navigator.onLine);
+/**
+ * Deletes the kept answers and thumbnails. The worker is told first (a new generation): an answer on its way while
+ * the cache goes is not written back into a new one.
+ */
+async function forgetKept(): Promise<void> {
+  if (!hasCaches()) return;
+  await (await caches.open(OFFLINE_SETTINGS)).put(OFFLINE_GENERATION_KEY, new Response(String(Date.now())));
+  await caches.delete(OFFLINE_CACHE);
+}
+
+/** Where this browser notes that someone was signed in when the server last said so, and when. */
+const SIGNED_IN_KEY = 'shoebox-signed-in';
+
+/** How long the app opens from what was kept without the server saying who is signed in: its sessions' default length. */
+const SIGNED_IN_DAYS = 30;
+
+/** The server said someone is signed in: the app may open from what was kept while it cannot be asked. */
+export function rememberSignedIn(): void {
+  localStorage.setItem(SIGNED_IN_KEY, String(Date.now() + SIGNED_IN_DAYS * 86_400_000));
+}
+
+/**
+ * Whether the app opens, signed in, when the server cannot be asked: only where it last said someone was, within that
+ * session's length (a session ended meanwhile shows the sign-in page, and what was kept goes).
+ */
+export function signedInWhenLastAsked(): boolean {
+  return Number(localStorage.getItem(SIGNED_IN_KEY) ?? 0) > Date.now();
+}
 
 /** The word for an action the browser cannot take without a connection. */
 export const OFFLINE_REFUSAL = "You're offline — this needs a connection.";

@@ -41,8 +41,10 @@ export function AccountPage() {
           type="button"
           className="button"
           onClick={() =>
-            forgetOffline()
-              .then(() => accountApi.logout())
+            // signed out first: refused (no server), the user is still signed in, and what waits to be sent stays
+            accountApi
+              .logout()
+              .then(() => forgetOffline())
               .then(
                 () => window.location.assign('/'),
                 (caught: unknown) => setError(message(caught)),

@@ -1,14 +1,18 @@
-// Changes made while offline that can wait (a favourite set or taken back): kept in this browser, shown at once, and
-// sent in the order they were made once the connection is back. One that the server refuses when sent (a photo
-// deleted meanwhile) is dropped and said, never tried again; one that meets no connection again waits for the next.
+// Changes made while the server cannot be reached that can wait (a favourite set or taken back): kept in this browser,
+// shown at once, and sent in the order they were made once it answers again. One that the server refuses for good when
+// sent (a photo deleted meanwhile) is dropped and said, never tried again; one that meets no server, a server busy or
+// failing, or a session that ended, waits for the next time.
 import { useSyncExternalStore } from 'react';
 import { ApiError } from '../api.js';
 import { updatePhotos } from '../client/library.js';
 import { OFFLINE_CHANGES_KEY } from '../lib/offline.js';
 import { errorText } from '../lib/errors.js';
+import { onReachableAgain } from '../lib/reachable.js';
 import { library } from './library.js';
 
 export interface OfflineChange {
+  /** This change alone among the waiting ones (another tab may send and remove others meanwhile). */
+  id: string;
   kind: 'favorite';
   ids: string[];
   favorite: boolean;
@@ -20,6 +24,7 @@ interface State {
   failed: readonly string[];
 }
 
+/** The waiting changes as this browser holds them now (another tab may have changed them). */
 const read = (): OfflineChange[] => {
   try {
     const kept: unknown = JSON.parse(localStorage.getItem(OFFLINE_CHANGES_KEY) ?? '[]');
@@ -43,30 +48,47 @@ function set(next: Partial<State>): void {
 const words = (change: OfflineChange) =>
   `${change.favorite ? 'Favourite' : 'Unfavourite'} ${change.ids.length} ${change.ids.length === 1 ? 'photo' : 'photos'}`;
 
-/** Keeps a change to send once back online, and shows it at once. */
-export function keepOfflineChange(change: OfflineChange): void {
+/** Keeps a change to send once the server answers again, and shows it at once. */
+export function keepOfflineChange(change: Omit<OfflineChange, 'id'>): void {
   library.patchLocal(new Set(change.ids), { favorite: change.favorite });
-  set({ waiting: [...state.waiting, change] });
+  set({ waiting: [...read(), { ...change, id: `${Date.now()}-${Math.random().toString(36).slice(2)}` }] });
 }
 
-/** Sends the waiting changes in order; stops at the first that meets no connection (it waits for the next time). */
+/** A refusal that another try would not change (the photo went, the change is not allowed), unlike a server away. */
+const refusedForGood = (error: unknown) =>
+  error instanceof ApiError && error.status !== 0 && error.status !== 401 && error.status !== 408 && error.status !== 429 && error.status < 500;
+
+/**
+ * Sends the waiting changes in order, one tab of this browser at a time (each would send them all); stops at the first
+ * that meets no server, or a session that ended (it waits for the next time).
+ */
 export function sendOfflineChanges(): Promise<void> {
-  sending ??= (async () => {
-    let sent = 0;
-    while (state.waiting.length > 0 && navigator.onLine) {
-      const [change, ...rest] = state.waiting as [OfflineChange, ...OfflineChange[]];
-      try {
-        await updatePhotos(change.ids, { favorite: change.favorite });
-        sent++;
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 0) break;
-        set({ failed: [...state.failed, `${words(change)}: not done — ${errorText(error)}`] });
-      }
-      set({ waiting: rest });
-    }
-    if (sent > 0) await library.refresh();
-  })().finally(() => (sending = null));
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  sending ??= (locks ? locks.request('shoebox-offline-changes', sendWaiting) : sendWaiting()).finally(() => (sending = null));
   return sending;
+}
+
+async function sendWaiting(): Promise<void> {
+  let sent = 0;
+  // what another tab sent meanwhile is gone from the list
+  for (let change = read()[0]; change; change = read()[0]) {
+    try {
+      await updatePhotos(change.ids, { favorite: change.favorite });
+      sent++;
+    } catch (error) {
+      if (!refusedForGood(error)) break;
+      set({ failed: [...state.failed, `${words(change)}: not done — ${errorText(error)}`] });
+    }
+    const done = change.id;
+    set({ waiting: read().filter((waiting) => waiting.id !== done) });
+  }
+  if (sent > 0) await library.refresh();
+}
+
+/** Sends what waits now and each time the server answers again (the app, signed in, calls it once). */
+export function sendOfflineChangesWhenBack(): () => void {
+  if (read().length > 0) void sendOfflineChanges();
+  return onReachableAgain(() => void sendOfflineChanges());
 }
 
 export const dismissOfflineFailures = (): void => set({ failed: [] });
@@ -81,5 +103,3 @@ export const useOfflineChanges = (): State => useSyncExternalStore(subscribe, ()
 window.addEventListener('storage', (event) => {
   if (event.key === OFFLINE_CHANGES_KEY) set({ waiting: read() });
 });
-window.addEventListener('online', () => void sendOfflineChanges());
-if (navigator.onLine && state.waiting.length > 0) void sendOfflineChanges();

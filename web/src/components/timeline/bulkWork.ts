@@ -1,4 +1,5 @@
 // What the selection bar's actions do to the chosen photos, each answering the toast that says so (with its undo).
+import { ApiError } from '../../api.js';
 import { trashPhotos, updatePhotos } from '../../client/library.js';
 import { stackPhotos, unstack } from '../../client/stacks.js';
 import { restoreFromTrash } from '../../client/trash.js';
@@ -7,6 +8,7 @@ import { canShareFiles, fetchSharedFiles, MAX_SHARED_FILES, openShareSheet } fro
 import { countedByMime, formatCount, stackedItems, type Counted } from '../../lib/format.js';
 import { library } from '../../store/library.js';
 import { keepOfflineChange } from '../../store/offlineChanges.js';
+import { isReachable } from '../../lib/reachable.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import type { ToastMessage } from './Toast.js';
 
@@ -34,12 +36,18 @@ export function allHave(sequence: PhotoSequence, ids: readonly string[], flag: '
 }
 
 export async function favourite(ids: string[], favorite: boolean, what: Counted = photos): Promise<ToastMessage> {
-  if (!navigator.onLine) {
-    // it can wait: kept, shown at once, sent once back online (store/offlineChanges.ts)
+  // it can wait while the server cannot be reached: kept, shown at once, sent once it answers (store/offlineChanges.ts)
+  const keep = (): ToastMessage => {
     keepOfflineChange({ kind: 'favorite', ids, favorite });
     return { text: `${favorite ? 'Added' : 'Removed'} ${what(ids.length)} ${favorite ? 'to' : 'from'} your favourites once back online.` };
+  };
+  if (!isReachable()) return keep();
+  try {
+    await updatePhotos(ids, { favorite });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 0) return keep();
+    throw error;
   }
-  await updatePhotos(ids, { favorite });
   library.patchLocal(new Set(ids), { favorite });
   void library.refresh();
   return { text: favorite ? `Added ${what(ids.length)} to your favourites.` : `Removed ${what(ids.length)} from your favourites.` };
