@@ -76,7 +76,9 @@ async function cut(page: Page, wire: Wire, network: (c: Conditions) => Promise<v
   let sending: Rows['sending'] = null;
   let base = 0;
   for (let spent = 0; spent < 120_000; spent = performance.now() - since) {
-    const now = (await rows(page)).sending;
+    const state = await rows(page);
+    if (finished(state.status)) break;
+    const now = state.sending;
     if (!sending && now && now.name !== before) {
       sending = now;
       base = wire.up;
@@ -86,9 +88,13 @@ async function cut(page: Page, wire: Wire, network: (c: Conditions) => Promise<v
   }
   if (!sending) return null;
   const sentAtCut = wire.up - base;
+  // both: the browser told it is offline (navigator.onLine, the online event), and the connections really dropped
+  // (Chromium's emulated offline fails new requests but lets one already sending its body finish)
   await network(OFFLINE);
+  wire.cut(true);
   log(`  cut: ${sending.name} (${sending.size} B) at ${sentAtCut} B on the wire; offline ${seconds} s`);
   await wait(seconds * 1000);
+  wire.cut(false);
   await network(FAST_3G);
   const back = performance.now();
   let outcome = await rowOf(page, sending.name);
@@ -118,6 +124,21 @@ export async function backUp(options: {
     const url = new URL(request.url());
     if (!url.pathname.startsWith('/api/uploads')) return;
     const key = `${request.method()} ${url.pathname === '/api/uploads' || url.pathname === '/api/uploads/known' ? url.pathname : '/api/uploads/:id'}`;
+    requests[key] = (requests[key] ?? 0) + 1;
+  });
+  // the answers too: a resumed upload is a HEAD then a PATCH; a new POST for a file is an upload begun again
+  page.on('requestfinished', (request) => {
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith('/api/uploads/') || url.pathname === '/api/uploads/known') return;
+    void request.response().then((response) => {
+      const key = `${request.method()} /api/uploads/:id ${response?.status() ?? 'none'}`;
+      requests[key] = (requests[key] ?? 0) + 1;
+    });
+  });
+  page.on('requestfailed', (request) => {
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith('/api/uploads')) return;
+    const key = `${request.method()} ${url.pathname === '/api/uploads' ? url.pathname : '/api/uploads/:id'} failed: ${request.failure()?.errorText ?? ''}`;
     requests[key] = (requests[key] ?? 0) + 1;
   });
   const network = await emulate(context, page);

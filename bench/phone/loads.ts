@@ -40,12 +40,9 @@ async function load(context: BrowserContext, url: string): Promise<Load> {
   const network = await emulate(context, page);
   await network(FAST_3G);
   await page.goto(url, { waitUntil: 'commit' });
-  const shellMs = await when(page, `document.querySelector('header.app-header')`);
-  const firstTileMs = await when(page, `document.querySelector('[data-testid="photo-tile"]')`);
-  const firstThumbnailMs = await when(
-    page,
-    `(() => { const img = document.querySelector('[data-testid="photo-tile"] img'); return img && img.complete && img.naturalWidth > 0; })()`,
-  );
+  const shellMs = await when(page, 'header.app-header');
+  const firstTileMs = await when(page, '[data-testid="photo-tile"]');
+  const firstThumbnailMs = await when(page, '[data-testid="photo-tile"] img', true);
   const facts = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     return {

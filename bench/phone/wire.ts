@@ -8,6 +8,8 @@ export interface Wire {
   readonly up: number;
   readonly down: number;
   reset(): void;
+  /** Drops every connection and refuses new ones (on), or takes them again (off): the signal lost, really. */
+  cut(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -15,7 +17,10 @@ export async function startWire(target: { host: string; port: number }): Promise
   let up = 0;
   let down = 0;
   const sockets = new Set<net.Socket>();
+  let cut = false;
   const server = net.createServer((client) => {
+    // while cut, a new connection is dropped at once, as a phone with no signal gets none
+    if (cut) return void client.destroy();
     const upstream = net.connect(target.port, target.host);
     sockets.add(client).add(upstream);
     client.on('data', (chunk: Buffer) => {
@@ -44,6 +49,10 @@ export async function startWire(target: { host: string; port: number }): Promise
     },
     get down() {
       return down;
+    },
+    cut(on: boolean) {
+      cut = on;
+      if (on) for (const socket of sockets) socket.destroy();
     },
     reset() {
       up = 0;
