@@ -298,6 +298,47 @@ describe('web app: upload', () => {
       await phone.close();
     }
   }, 60_000);
+
+  it('backs up on a phone: goes on by itself when the phone is back online after a cut mid-upload, and a lost answer sends nothing again', async () => {
+    const files = await madePhotos(['offline-0.jpg', 'offline-1.jpg'], 90);
+    const phone = await signedInContext(browser, server, { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    try {
+      const { page, errors } = await openPage(phone, { allowConsole: [/ERR_INTERNET_DISCONNECTED/] });
+      await page.goto(`${server.url}/backup`);
+      await page.getByRole('heading', { name: 'Back up' }).waitFor();
+      // slow enough that the first file is still on its way when the phone goes offline
+      const cdp = await phone.newCDPSession(page);
+      // and once back, the answer after a whole upload lost to another cut: asked again, the file not sent again
+      const created: string[] = [];
+      let loseAnswer = false;
+      await phone.route('**/api/uploads**', async (route) => {
+        const request = route.request();
+        if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/uploads') created.push(request.url());
+        if (!loseAnswer || request.method() !== 'GET') return route.continue();
+        loseAnswer = false;
+        await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+        setTimeout(() => void cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }), 1500);
+        return route.abort('internetdisconnected');
+      });
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 40, downloadThroughput: -1, uploadThroughput: 16 * 1024 });
+      await page.getByTestId('backup-files').setInputFiles(files);
+      await page.locator('[data-testid="backup-list"] li[data-status="sending"]').first().waitFor();
+      await cdp.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await page.waitForTimeout(2000);
+      loseAnswer = true;
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      // nothing pressed: the page goes on when the browser says it is online again
+      await poll(() => page.getByTestId('backup-status').textContent(), { timeout: 30_000 }).toBe('2 new, 0 already here · 2 of 2 sent · done');
+      const listed = (await (await authFetch(`${server.url}/api/photos?limit=500`)).json()).items as { filename: string }[];
+      expect(files.map((file) => listed.filter((item) => item.filename === file.name).length)).toEqual([1, 1]);
+      expect(loseAnswer).toBe(false);
+      expect(created).toHaveLength(2);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
 });
 
 describe('web app: installable, Share → Shoebox', () => {

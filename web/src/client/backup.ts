@@ -3,6 +3,7 @@
 // server has after a dropped connection or a reload (tus-js-client's fingerprint, kept in localStorage).
 import type { BackupUploadInfo } from '../../../src/api/contract.js';
 import { request } from '../api.js';
+import { untilOnline } from '../lib/online.js';
 import { sendResumable } from './tus.js';
 
 export type { BackupUploadInfo };
@@ -54,5 +55,7 @@ export async function sendToLibrary(
     signal,
   );
   const id = decodeURIComponent(upload.url?.split('/').pop() ?? '');
-  return request<BackupUploadInfo>('GET', `/api/uploads/${encodeURIComponent(id)}`, { signal });
+  // the file is through: a connection lost before this answer asks again once back online, never sends the file again
+  // (its upload is forgotten on success, so sending it again would be a new upload of the whole file)
+  return untilOnline(() => request<BackupUploadInfo>('GET', `/api/uploads/${encodeURIComponent(id)}`, { signal }), signal);
 }

@@ -1,9 +1,11 @@
 // The Back up page's work: the chosen files hashed on the device (lib/hashFiles.ts), the library asked which it has
-// (client/backup.ts), the new ones sent one at a time, resumably; each file's state kept for the page to show.
+// (client/backup.ts), the new ones sent one at a time, resumably; each file's state kept for the page to show. A phone
+// gone offline on the way (tus gives up at once then) goes on by itself once it is back online (lib/online.ts).
 import { useEffect, useRef, useState } from 'react';
 import { knownHashes, sendToLibrary } from '../client/backup.js';
 import { errorText, isAbort } from '../lib/errors.js';
 import { hashFiles } from '../lib/hashFiles.js';
+import { untilOnline } from '../lib/online.js';
 
 export type BackupStatus = 'waiting' | 'new' | 'sending' | 'done' | 'here' | 'skipped' | 'refused' | 'stopped';
 
@@ -78,10 +80,8 @@ export function useBackup(): Backup {
       signal,
     );
     setPhase('checking');
-    const known = await knownHashes(
-      hashes.filter((hash): hash is string => hash !== null),
-      signal,
-    );
+    const asked = hashes.filter((hash): hash is string => hash !== null);
+    const known = await untilOnline(() => knownHashes(asked, signal), signal);
     // the same bytes twice in what was chosen: sent once
     const seen = new Map<string, string>();
     const toSend: { index: number; sha256: string | null }[] = [];
@@ -108,7 +108,11 @@ export function useBackup(): Backup {
       }
       change(index, { status: 'sending' });
       try {
-        const result = await sendToLibrary(files[index]!, sha256, (sent) => change(index, { sent }), signal);
+        const result = await untilOnline(
+          () => sendToLibrary(files[index]!, sha256, (sent) => change(index, { sent }), signal),
+          signal,
+          (waiting) => change(index, { reason: waiting ? 'waiting for the connection' : null }),
+        );
         if (result.status === 'refused') change(index, { status: 'refused', reason: result.error });
         else
           change(
