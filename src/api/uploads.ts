@@ -103,7 +103,40 @@ const refusal = (error: UserError | StorageUnavailableError): BackupOutcome => (
 /** The HTTP status a refusal is answered with. */
 const statusOfRefusal = (kind: Extract<BackupOutcome, { status: 'refused' }>['kind']) => (kind === 'unavailable' ? 503 : STATUS_OF_KIND[kind]);
 
-function uploadServer(context: Resources, libs: Map<string, Library>): TusServer {
+/**
+ * Takes a whole upload into the library and records what it became, once per upload in this process (a look at an
+ * upload whose last request was cut may come while that request's own taking-in still runs).
+ */
+function takingIn(context: Resources, finishing: Map<string, Promise<BackupOutcome>>) {
+  const store = backupUploads(context);
+  return (lib: Library, upload: Upload): Promise<BackupOutcome> => {
+    let outcome = finishing.get(upload.id);
+    if (!outcome) {
+      outcome = (async () => {
+        let result: BackupOutcome;
+        try {
+          result = await admitUpload(lib, upload, path.join(store.directory, upload.id));
+        } catch (error) {
+          if (!(error instanceof UserError) && !(error instanceof StorageUnavailableError)) throw error;
+          result = refusal(error);
+        }
+        const filename = upload.metadata?.filename ?? upload.id;
+        await recordBackupResult(context, {
+          id: upload.id,
+          filename,
+          size: upload.size ?? upload.offset,
+          finishedAt: new Date().toISOString(),
+          outcome: result,
+        });
+        return result;
+      })().finally(() => finishing.delete(upload.id));
+      finishing.set(upload.id, outcome);
+    }
+    return outcome;
+  };
+}
+
+function uploadServer(context: Resources, libs: Map<string, Library>, takeIn: ReturnType<typeof takingIn>): TusServer {
   const store = backupUploads(context);
   return new TusServer({
     path: UPLOADS_PATH,
@@ -123,15 +156,7 @@ function uploadServer(context: Resources, libs: Map<string, Library>): TusServer
     async onUploadFinish(_req, upload) {
       const lib = libs.get(upload.id);
       if (!lib) throw { status_code: 500, body: 'the upload lost its caller\n' };
-      let outcome: BackupOutcome;
-      try {
-        outcome = await admitUpload(lib, upload, path.join(store.directory, upload.id));
-      } catch (error) {
-        if (!(error instanceof UserError) && !(error instanceof StorageUnavailableError)) throw error;
-        outcome = refusal(error);
-      }
-      const filename = upload.metadata?.filename ?? upload.id;
-      await recordBackupResult(context, { id: upload.id, filename, size: upload.size ?? upload.offset, finishedAt: new Date().toISOString(), outcome });
+      const outcome = await takeIn(lib, upload);
       if (outcome.status === 'refused') {
         const statusCode = statusOfRefusal(outcome.kind);
         throw { status_code: statusCode, body: JSON.stringify({ statusCode, error: 'Upload refused', message: outcome.error }) };
@@ -170,7 +195,8 @@ export function uploadRoutes(app: FastifyInstance, context: Resources): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   /** Whose upload each request under way is: tus's hooks see a request of their own. */
   const libs = new Map<string, Library>();
-  const tus = uploadServer(context, libs);
+  const takeIn = takingIn(context, new Map());
+  const tus = uploadServer(context, libs, takeIn);
   const store = backupUploads(context);
   /** Hands the upload's request to tus as the caller's; once answered, a finished upload's bytes go (its outcome stays). */
   const asCaller = (request: FastifyRequest, reply: FastifyReply, id: string) => {
@@ -240,7 +266,15 @@ export function uploadRoutes(app: FastifyInstance, context: Resources): void {
     handler: async (request) => {
       const { id } = request.params;
       if (!isOwnBackupUpload(request.lib, id)) throw new UserError('not-found', 'no such upload');
-      const done = await backupResult(request.lib, id);
+      let done = await backupResult(request.lib, id);
+      const upload = done ? null : await store.getUpload(id).catch(() => null);
+      // every byte is in but nothing became of it: the last request was cut while the file was being taken in (or
+      // before), and the client, told the upload is whole, asks what it became. It is taken in now.
+      if (upload && upload.size !== undefined && upload.offset === upload.size && !libs.has(id)) {
+        await takeIn(request.lib, upload);
+        done = await backupResult(request.lib, id);
+        if (done) await store.remove(id).catch(() => undefined);
+      }
       if (done) {
         const { outcome } = done;
         const stored = outcome.status === 'stored';
@@ -257,7 +291,6 @@ export function uploadRoutes(app: FastifyInstance, context: Resources): void {
           statusCode: stored ? null : statusOfRefusal(outcome.kind),
         };
       }
-      const upload = await store.getUpload(id).catch(() => null);
       if (!upload) throw new UserError('not-found', 'no such upload');
       const filename = upload.metadata?.filename ?? id;
       return {

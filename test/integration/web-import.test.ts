@@ -682,6 +682,26 @@ describe('a backup over tus at /api/uploads', () => {
     expect(patchAsBob.status).toBe(404);
   }, 120_000);
 
+  it('takes in an upload whose every byte came but whose last request was cut before it became a photo, when asked what it became', async () => {
+    // As after a phone's connection dropped as its last bytes went: the store has them all, and no result was recorded
+    // (bench:phone lost one photo of 200 so, the page counting it done). The bytes are put in the store as they were left.
+    const data = await jpeg(48, 96, 192);
+    const made = await create({
+      'upload-length': String(data.length),
+      'upload-metadata': metadataHeader({ filename: 'cut-at-the-end.jpg', filetype: 'image/jpeg' }),
+    });
+    expect(made.status).toBe(201);
+    const id = made.headers.get('location')!.split('/').pop()!;
+    fs.appendFileSync(path.join(server.dataDir, 'photo-uploads', id), data);
+    expect(Number((await fetch(`${server.url}/api/uploads/${id}`, { method: 'HEAD', headers: tusHeaders() })).headers.get('upload-offset'))).toBe(data.length);
+    const became = (await json(`${server.url}/api/uploads/${id}`)).body;
+    expect(became).toMatchObject({ status: 'stored', duplicate: false, received: data.length });
+    expect((await json(`${server.url}/api/photos/${became.photoId}`)).body).toMatchObject({ filename: 'cut-at-the-end.jpg', sizeBytes: data.length });
+    // asked again: the same answer, the photo taken in once, the bytes gone from the store
+    expect((await json(`${server.url}/api/uploads/${id}`)).body).toMatchObject({ status: 'stored', photoId: became.photoId });
+    expect(leftInStore().filter((name) => name.startsWith(id))).toEqual([]);
+  });
+
   it('refuses bad input with a 4xx and its reason, keeping nothing of it', async () => {
     const meta = metadataHeader({ filename: 'a.jpg', filetype: 'image/jpeg' });
     const said = async (response: Response) => [response.status, ((await response.json()) as { message: string }).message];

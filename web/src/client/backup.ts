@@ -57,5 +57,25 @@ export async function sendToLibrary(
   const id = decodeURIComponent(upload.url?.split('/').pop() ?? '');
   // the file is through: a connection lost before this answer asks again once back online, never sends the file again
   // (its upload is forgotten on success, so sending it again would be a new upload of the whole file)
-  return untilOnline(() => request<BackupUploadInfo>('GET', `/api/uploads/${encodeURIComponent(id)}`, { signal }), signal);
+  return untilOnline(() => whatItBecame(id, signal), signal);
+}
+
+/** How long to wait for a whole upload that the server is still taking in (its last request's work goes on). */
+const TAKING_IN_MS = 120_000;
+
+/**
+ * What a whole upload became: stored or refused. One the server still takes in is asked again until it says; never
+ * counted done before (a photo the page said was backed up must be in the library).
+ */
+async function whatItBecame(id: string, signal: AbortSignal): Promise<BackupUploadInfo> {
+  const until = Date.now() + TAKING_IN_MS;
+  for (;;) {
+    const info = await request<BackupUploadInfo>('GET', `/api/uploads/${encodeURIComponent(id)}`, { signal });
+    if (info.status !== 'uploading') return info;
+    if (info.size === null || info.received < info.size)
+      throw new Error(`the server has ${info.received} of its ${info.size ?? '?'} bytes: choose it again to go on`);
+    if (Date.now() > until) throw new Error('the server has every byte but did not say what it became: choose it again to check');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    signal.throwIfAborted();
+  }
 }
