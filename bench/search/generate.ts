@@ -670,7 +670,7 @@ function readMeta(n: number): LibraryMeta | null {
   const metaFile = path.join(libraryDir(n), 'meta.json');
   if (!fs.existsSync(metaFile)) return null;
   const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as LibraryMeta;
-  return meta.generatorVersion === GENERATOR_VERSION && meta.seed === SEED && meta.photos === n && meta.schemaHash === schemaHash() ? meta : null;
+  return meta.generatorVersion === GENERATOR_VERSION && meta.seed === SEED && meta.photos === n && schemaHashes().includes(meta.schemaHash) ? meta : null;
 }
 
 function writeMeta(n: number, meta: LibraryMeta): void {

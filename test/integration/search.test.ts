@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
 import { vectorParam } from '../../src/db/vector-values.js';
@@ -14,6 +15,7 @@ import { DEFAULT_RRF_K, fuse } from '../../src/search/fusion.js';
 import { runSearch } from '../../src/search/engine.js';
 import { inPlace } from '../../src/search/filters.js';
 import { ownScope } from '../../src/scope/photo-scope.js';
+import { othersHavePhotosSql } from '../../src/scope/rows.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhoto, colourPhotos } from '../helpers/images.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
@@ -163,6 +165,31 @@ describe('search on a library built from the corpus', () => {
       return rows<{ 'QUERY PLAN': string }>(tx as unknown as typeof db, sql`explain select p.id from photos p where ${inPlace('Utah')}`);
     });
     expect(plan.map((line) => line['QUERY PLAN']).join('\n')).toContain('photos_place_names_idx');
+  });
+
+  it('asks whether anyone else has photos in a row read from each end, in a plan made for any owner', async () => {
+    // PGlite keeps statements prepared, and after five runs PostgreSQL may plan one for any value: that plan read
+    // every photo twice when the owner was alone (keyword search at 100k, 58 ms, 44 of them here)
+    const db = server.lib.db;
+    const [owner] = await rows<{ id: string }>(db, sql`select owner_id as id from photos limit 1`);
+    const probe = new PgDialect().sqlToQuery(othersHavePhotosSql(owner!.id));
+    const values = probe.params.map((value) => `'${String(value)}'::uuid`).join(', ');
+    const [answer, plan] = await db.transaction(async (tx) => {
+      const inTx = tx as unknown as typeof db;
+      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
+      await tx.execute(sql.raw(`prepare others_probe(${probe.params.map(() => 'uuid').join(', ')}) as select ${probe.sql} as yes`));
+      try {
+        return [
+          await rows<{ yes: boolean }>(inTx, sql.raw(`execute others_probe(${values})`)),
+          await rows<{ 'QUERY PLAN': string }>(inTx, sql.raw(`explain execute others_probe(${values})`)),
+        ] as const;
+      } finally {
+        await tx.execute(sql`deallocate others_probe`);
+      }
+    });
+    const [others] = await rows<{ yes: boolean }>(db, sql`select exists (select 1 from photos where owner_id <> ${owner!.id}::uuid) as yes`);
+    expect(answer[0]?.yes).toBe(others!.yes);
+    expect(plan.map((line) => line['QUERY PLAN']).join('\n')).not.toContain('Seq Scan on photos');
   });
 
   it('finds people by name once they are named, typos included, and suggests them', async () => {
