@@ -27,8 +27,8 @@ export function OfflineBanner() {
           <div className="notice-body">
             {!online ? (
               <p>
-                <strong>You're offline.</strong> Shown: the photos this device kept from your last visits. Favourites wait to be sent; other changes need a
-                connection.
+                <strong>You're offline.</strong> Shown: the photos this device kept from your last visits. Favourites, the trash and adding to albums wait to be
+                sent; other changes need a connection.
               </p>
             ) : null}
             {waiting.length > 0 ? (

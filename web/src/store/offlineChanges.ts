@@ -1,18 +1,20 @@
-// Changes made while offline that can wait (a favourite set or taken back): kept in this browser, shown at once, and
-// sent in the order they were made once the connection is back. One that the server refuses when sent (a photo
+// Changes made while offline that can wait (a favourite set or taken back, photos moved to the trash or added to an
+// album): kept in this browser, shown at once, and sent in the order they were made once the connection is back. One that the server refuses when sent (a photo
 // deleted meanwhile) is dropped and said, never tried again; one that meets no connection again waits for the next.
 import { useSyncExternalStore } from 'react';
 import { ApiError } from '../api.js';
-import { updatePhotos } from '../client/library.js';
+import { addPhotosToAlbum } from '../client/albums.js';
+import { trashPhotos, updatePhotos } from '../client/library.js';
 import { OFFLINE_CHANGES_KEY } from '../lib/offline.js';
 import { errorText } from '../lib/errors.js';
 import { library } from './library.js';
 
-export interface OfflineChange {
-  kind: 'favorite';
-  ids: string[];
-  favorite: boolean;
-}
+export type OfflineChange =
+  | { kind: 'favorite'; ids: string[]; favorite: boolean }
+  /** Off the timeline at once (library.hideLocal), back if the server refuses. */
+  | { kind: 'trash'; ids: string[] }
+  /** An album the picker listed from what this device kept; a new album cannot wait (its id is the server's). */
+  | { kind: 'album'; ids: string[]; albumId: string; albumName: string };
 
 interface State {
   waiting: readonly OfflineChange[];
@@ -32,21 +34,47 @@ const read = (): OfflineChange[] => {
 let state: State = { waiting: read(), failed: [] };
 const listeners = new Set<() => void>();
 let sending: Promise<void> | null = null;
+/** Photos trashed by a change just sent: kept off the timeline until it is loaded again without them. */
+let sentTrash: string[] = [];
+
+/** The photos to leave out: those of the trash changes waiting, or sent but not yet loaded again. */
+const hideTrashed = () => library.hideLocal(new Set([...state.waiting.flatMap((change) => (change.kind === 'trash' ? change.ids : [])), ...sentTrash]));
 
 function set(next: Partial<State>): void {
   state = { ...state, ...next };
   if (state.waiting.length > 0) localStorage.setItem(OFFLINE_CHANGES_KEY, JSON.stringify(state.waiting));
   else localStorage.removeItem(OFFLINE_CHANGES_KEY);
+  hideTrashed();
   for (const listener of listeners) listener();
 }
 
-const words = (change: OfflineChange) =>
-  `${change.favorite ? 'Favourite' : 'Unfavourite'} ${change.ids.length} ${change.ids.length === 1 ? 'photo' : 'photos'}`;
+function words(change: OfflineChange): string {
+  const photos = `${change.ids.length} ${change.ids.length === 1 ? 'photo' : 'photos'}`;
+  if (change.kind === 'trash') return `Move ${photos} to the trash`;
+  if (change.kind === 'album') return `Add ${photos} to “${change.albumName}”`;
+  return `${change.favorite ? 'Favourite' : 'Unfavourite'} ${photos}`;
+}
+
+function send(change: OfflineChange): Promise<unknown> {
+  if (change.kind === 'trash') return trashPhotos(change.ids);
+  if (change.kind === 'album') return addPhotosToAlbum(change.albumId, change.ids);
+  return updatePhotos(change.ids, { favorite: change.favorite });
+}
 
 /** Keeps a change to send once back online, and shows it at once. */
 export function keepOfflineChange(change: OfflineChange): void {
-  library.patchLocal(new Set(change.ids), { favorite: change.favorite });
+  if (change.kind === 'favorite') library.patchLocal(new Set(change.ids), { favorite: change.favorite });
   set({ waiting: [...state.waiting, change] });
+}
+
+/** Takes a change back before it is sent (the toast's Undo); false once it has gone. */
+export function cancelOfflineChange(change: OfflineChange): boolean {
+  const kept = JSON.stringify(change);
+  const at = state.waiting.findIndex((waiting) => JSON.stringify(waiting) === kept);
+  // the first is being sent: too late to take back
+  if (at < 0 || (sending && at === 0)) return false;
+  set({ waiting: state.waiting.filter((_, i) => i !== at) });
+  return true;
 }
 
 /** Sends the waiting changes in order; stops at the first that meets no connection (it waits for the next time). */
@@ -56,7 +84,8 @@ export function sendOfflineChanges(): Promise<void> {
     while (state.waiting.length > 0 && navigator.onLine) {
       const [change, ...rest] = state.waiting as [OfflineChange, ...OfflineChange[]];
       try {
-        await updatePhotos(change.ids, { favorite: change.favorite });
+        await send(change);
+        if (change.kind === 'trash') sentTrash = [...sentTrash, ...change.ids];
         sent++;
       } catch (error) {
         if (error instanceof ApiError && error.status === 0) break;
@@ -65,9 +94,14 @@ export function sendOfflineChanges(): Promise<void> {
       set({ waiting: rest });
     }
     if (sent > 0) await library.refresh();
+    sentTrash = [];
+    hideTrashed();
   })().finally(() => (sending = null));
   return sending;
 }
+
+/** Once the changes being sent (if any) have gone. */
+export const offlineChangesSent = (): Promise<void> => sending ?? Promise.resolve();
 
 export const dismissOfflineFailures = (): void => set({ failed: [] });
 
@@ -82,4 +116,5 @@ window.addEventListener('storage', (event) => {
   if (event.key === OFFLINE_CHANGES_KEY) set({ waiting: read() });
 });
 window.addEventListener('online', () => void sendOfflineChanges());
+hideTrashed();
 if (navigator.onLine && state.waiting.length > 0) void sendOfflineChanges();

@@ -6,7 +6,7 @@ import { getPhoto } from '../../client/photo.js';
 import { canShareFiles, fetchSharedFiles, MAX_SHARED_FILES, openShareSheet } from '../../lib/share.js';
 import { countedByMime, formatCount, stackedItems, type Counted } from '../../lib/format.js';
 import { library } from '../../store/library.js';
-import { keepOfflineChange } from '../../store/offlineChanges.js';
+import { cancelOfflineChange, keepOfflineChange, offlineChangesSent } from '../../store/offlineChanges.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import type { ToastMessage } from './Toast.js';
 
@@ -82,6 +82,21 @@ export async function stack(ids: string[]): Promise<ToastMessage> {
 }
 
 export async function trash(chosen: string[], what: Counted = photos): Promise<ToastMessage> {
+  if (!navigator.onLine) {
+    // off the timeline at once, sent once back online; the undo takes it out of the queue, or restores it once sent
+    const change = { kind: 'trash', ids: chosen } as const;
+    keepOfflineChange(change);
+    return {
+      text: `Moved ${what(chosen.length)} to the trash: sent once back online.`,
+      undo: async () => {
+        if (cancelOfflineChange(change)) return `Kept ${what(chosen.length)}: nothing will be sent.`;
+        await offlineChangesSent();
+        await restoreFromTrash(chosen);
+        void library.refresh();
+        return `Restored ${what(chosen.length)}.`;
+      },
+    };
+  }
   const { trashed } = await trashPhotos(chosen);
   void library.refresh();
   return {
