@@ -548,6 +548,12 @@ describe('web app: installable, Share → Shoebox', () => {
     await poll(() => page.getByTestId('toast').textContent()).toMatch(/to “Offline trip” once back online/);
     expect(await page.getByTestId('offline-waiting').textContent()).toBe('3 changes waiting to be sent once back online.');
     expect(await inTrip()).toEqual([]);
+    // reloaded offline, the kept answers hold neither change: both still show
+    await page.reload();
+    await imagesLoaded(page, tiles, count - 1);
+    await tile(id).locator('.tile-favorite').waitFor();
+    expect(await tile(trashed).count()).toBe(0);
+    expect(await page.getByTestId('offline-waiting').textContent()).toBe('3 changes waiting to be sent once back online.');
 
     await desk.setOffline(false);
     await page.getByTestId('offline-banner').waitFor({ state: 'detached' });

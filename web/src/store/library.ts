@@ -62,6 +62,8 @@ class LibraryStore {
   private lastFullLook = 0;
   /** Photos the orderings leave out until the server has them gone (trashed offline, waiting to be sent). */
   private hidden: ReadonlySet<string> = new Set();
+  /** Changes the orderings lay over the server's photos until it has them (favourites made offline). */
+  private patches: ReadonlyMap<string, Partial<TimelinePhoto>> = new Map();
 
   constructor() {
     this.main = new PhotoSequence(filterKey({}), {});
@@ -108,6 +110,7 @@ class LibraryStore {
     if (!sequence) {
       sequence = new PhotoSequence(key, filter);
       if (this.hidden.size > 0) sequence.hide(this.hidden);
+      sequence.overlay(this.patches);
       this.sequences.set(key, sequence);
       // Forget the orderings visited longest ago (a Map iterates in insertion order).
       for (const [other, value] of this.sequences) {
@@ -196,6 +199,12 @@ class LibraryStore {
     if (same) return;
     this.hidden = ids;
     for (const sequence of this.sequences.values()) sequence.hide(ids);
+  }
+
+  /** Lays changes over every ordering's photos, loaded now or later (a reload, the offline cache's copies), until called again without them. */
+  overlayLocal(patches: ReadonlyMap<string, Partial<TimelinePhoto>>): void {
+    this.patches = patches;
+    for (const sequence of this.sequences.values()) sequence.overlay(patches);
   }
 
   /** Applies a change to loaded photos in every ordering (a bulk favourite), before the server's copy returns. */

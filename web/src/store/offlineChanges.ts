@@ -34,17 +34,30 @@ const read = (): OfflineChange[] => {
 let state: State = { waiting: read(), failed: [] };
 const listeners = new Set<() => void>();
 let sending: Promise<void> | null = null;
-/** Photos trashed by a change just sent: kept off the timeline until it is loaded again without them. */
-let sentTrash: string[] = [];
+/** Changes just sent: still shown over the server's answers until the orderings are loaded again with them. */
+let sent: OfflineChange[] = [];
+let shownKey = '';
 
-/** The photos to leave out: those of the trash changes waiting, or sent but not yet loaded again. */
-const hideTrashed = () => library.hideLocal(new Set([...state.waiting.flatMap((change) => (change.kind === 'trash' ? change.ids : [])), ...sentTrash]));
+/**
+ * Shows the changes waiting (and those just sent) over whatever the server or the offline cache answers: the trashed
+ * photos left out, the favourites marked, through a refresh or a reload of the page.
+ */
+function showLocal(): void {
+  const changes = [...sent, ...state.waiting];
+  const key = JSON.stringify(changes);
+  if (key === shownKey) return;
+  shownKey = key;
+  const patches = new Map<string, { favorite: boolean }>();
+  for (const change of changes) if (change.kind === 'favorite') for (const id of change.ids) patches.set(id, { favorite: change.favorite });
+  library.overlayLocal(patches);
+  library.hideLocal(new Set(changes.flatMap((change) => (change.kind === 'trash' ? change.ids : []))));
+}
 
 function set(next: Partial<State>): void {
   state = { ...state, ...next };
   if (state.waiting.length > 0) localStorage.setItem(OFFLINE_CHANGES_KEY, JSON.stringify(state.waiting));
   else localStorage.removeItem(OFFLINE_CHANGES_KEY);
-  hideTrashed();
+  showLocal();
   for (const listener of listeners) listener();
 }
 
@@ -61,9 +74,8 @@ function send(change: OfflineChange): Promise<unknown> {
   return updatePhotos(change.ids, { favorite: change.favorite });
 }
 
-/** Keeps a change to send once back online, and shows it at once. */
+/** Keeps a change to send once back online, and shows it at once (showLocal). */
 export function keepOfflineChange(change: OfflineChange): void {
-  if (change.kind === 'favorite') library.patchLocal(new Set(change.ids), { favorite: change.favorite });
   set({ waiting: [...state.waiting, change] });
 }
 
@@ -80,22 +92,23 @@ export function cancelOfflineChange(change: OfflineChange): boolean {
 /** Sends the waiting changes in order; stops at the first that meets no connection (it waits for the next time). */
 export function sendOfflineChanges(): Promise<void> {
   sending ??= (async () => {
-    let sent = 0;
+    let refused = false;
     while (state.waiting.length > 0 && navigator.onLine) {
       const [change, ...rest] = state.waiting as [OfflineChange, ...OfflineChange[]];
       try {
         await send(change);
-        if (change.kind === 'trash') sentTrash = [...sentTrash, ...change.ids];
-        sent++;
+        sent = [...sent, change];
       } catch (error) {
         if (error instanceof ApiError && error.status === 0) break;
+        refused = true;
         set({ failed: [...state.failed, `${words(change)}: not done — ${errorText(error)}`] });
       }
       set({ waiting: rest });
     }
-    if (sent > 0) await library.refresh();
-    sentTrash = [];
-    hideTrashed();
+    // loaded again before they are no longer shown over it (a refusal shows the server's copy again)
+    if (sent.length > 0 || refused) await library.refresh();
+    sent = [];
+    showLocal();
   })().finally(() => (sending = null));
   return sending;
 }
@@ -116,5 +129,5 @@ window.addEventListener('storage', (event) => {
   if (event.key === OFFLINE_CHANGES_KEY) set({ waiting: read() });
 });
 window.addEventListener('online', () => void sendOfflineChanges());
-hideTrashed();
+showLocal();
 if (navigator.onLine && state.waiting.length > 0) void sendOfflineChanges();

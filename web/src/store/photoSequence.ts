@@ -55,6 +55,8 @@ export class PhotoSequence {
   /** Photos left out on this device (trashed offline, not sent yet), and the server offsets of those loaded, sorted. */
   private hiddenIds: ReadonlySet<string> = new Set();
   private hiddenAt: number[] = [];
+  /** Changes made on this device that the server's answers do not hold yet (favourites made offline), by photo. */
+  private patches: ReadonlyMap<string, Partial<TimelinePhoto>> = new Map();
 
   constructor(
     readonly key: string,
@@ -262,7 +264,8 @@ export class PhotoSequence {
     }
   }
 
-  private store(index: number, items: TimelinePhoto[], stale: boolean): void {
+  private store(index: number, fetched: TimelinePhoto[], stale: boolean): void {
+    const items = this.patches.size > 0 ? fetched.map((item) => ({ ...item, ...this.patches.get(item.id) })) : fetched;
     const old = this.chunks.get(index);
     if (old) for (const item of old.items) if (this.offsets.get(item.id) === index * CHUNK + old.items.indexOf(item)) this.offsets.delete(item.id);
     this.chunks.set(index, { items, stale, usedAt: ++this.clock });
@@ -323,6 +326,14 @@ export class PhotoSequence {
       this.bump();
     }
     return this.photoAt(shown);
+  }
+
+  /** Lays these changes over every photo loaded now or later, until called again without them. */
+  overlay(patches: ReadonlyMap<string, Partial<TimelinePhoto>>): void {
+    this.patches = patches;
+    if (patches.size === 0) return;
+    for (const chunk of this.chunks.values()) chunk.items = chunk.items.map((item) => ({ ...item, ...patches.get(item.id) }));
+    this.bump();
   }
 
   /** Changes loaded photos in place (a bulk favourite), before the server's copy is fetched again. */
