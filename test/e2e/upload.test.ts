@@ -480,7 +480,7 @@ describe('web app: installable, Share → Shoebox', () => {
     }
   }, 60_000);
 
-  it('opens offline: the app and the photos last viewed with their thumbnails, a clear offline state; sign-out forgets them', async () => {
+  it('opens offline: the app and the photos last viewed with their thumbnails, a clear offline state, changes that wait; sign-out forgets them', async () => {
     const made = await madePhotos(['offline-0.jpg', 'offline-1.jpg', 'offline-2.jpg'], 80);
     expect(
       (
@@ -495,6 +495,7 @@ describe('web app: installable, Share → Shoebox', () => {
         (item) => item.filename.startsWith('offline-') && item.hasThumbnail,
       ).length;
     await poll(thumbnailsMade, { timeout: 60_000 }).toBe(3);
+    const trip = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Offline trip' } })).body as { id: string };
     const tiles = '[data-testid="photo-tile"] img';
     // a browser of its own: a fresh worker, and a sign-out that leaves the shared context's session alone
     const desk = await signedInContext(browser, server, { viewport: { width: 1280, height: 860 }, locale: 'en-US' });
@@ -519,10 +520,19 @@ describe('web app: installable, Share → Shoebox', () => {
     await page.reload();
     await imagesLoaded(page, tiles, count);
     await poll(async () => (await kept())?.keys.filter((key) => key.endsWith('/thumbnail')).length).toBe(count);
+    // the album picker opened once online: its list is kept for offline
+    await page.getByTestId('tile-check').first().click();
+    await page.getByTestId('bulk-album').click();
+    await page.getByTestId('album-dialog').getByText('Offline trip').waitFor();
+    await page.getByTestId('album-dialog').getByRole('button', { name: 'Cancel' }).click();
+    await page.keyboard.press('Escape');
+    await poll(async () => (await kept())?.keys.includes('/api/albums?page=1&limit=500')).toBe(true);
     const viewed = (await kept())!;
     expect(viewed.keys).toEqual(expect.arrayContaining(['/api/timeline?groupBy=day', '/api/photos?offset=0&limit=200']));
     // nothing else of the library: no preview, original, share link or other list
-    expect(viewed.keys.filter((key) => !/^\/api\/(timeline\?groupBy=day|photos\?offset=\d+&limit=\d+|photos\/[^/]+\/thumbnail)$/.test(key))).toEqual([]);
+    expect(
+      viewed.keys.filter((key) => !/^\/api\/(timeline\?groupBy=day|photos\?offset=\d+&limit=\d+|albums\?page=1&limit=500|photos\/[^/]+\/thumbnail)$/.test(key)),
+    ).toEqual([]);
     console.log(`offline cache after viewing the timeline: ${viewed.keys.length} entries, ${viewed.bytes} bytes`);
 
     await desk.setOffline(true);
@@ -549,13 +559,61 @@ describe('web app: installable, Share → Shoebox', () => {
     await screenshot(page, 'shoebox-offline.png');
     await page.keyboard.press('Escape');
     expect(await favourite()).toBe(false);
+    // the trash can wait too: the tile goes at once, the photo stays on the server until sent
+    const ids = await page.getByTestId('photo-tile').evaluateAll((all) => all.map((tile) => tile.getAttribute('data-photo-id')!));
+    const [trashed, added] = ids.filter((other) => other !== id) as [string, string];
+    const tile = (photo: string) => page.locator(`[data-testid="photo-tile"][data-photo-id="${photo}"]`);
+    const check = (photo: string) =>
+      page
+        .locator('.tile-cell')
+        .filter({ has: tile(photo) })
+        .getByTestId('tile-check');
+    const inTrash = async () => ((await json(`${server.url}/api/trash`)).body.items as { id: string }[]).some((item) => item.id === trashed);
+    const moveToTrash = async () => {
+      await check(trashed).click();
+      await page.getByTestId('bulk-trash').click();
+      await page.getByRole('button', { name: 'Move to trash' }).click();
+      await poll(() => page.getByTestId('toast').textContent()).toMatch(/to the trash: sent once back online/);
+      await tile(trashed).waitFor({ state: 'detached' });
+      expect(await page.locator(tiles).count()).toBe(count - 1);
+    };
+    await moveToTrash();
+    // its Undo, before it is sent, takes the change back: the tile returns and nothing waits for it
+    await page.getByTestId('toast-undo').click();
+    await poll(() => page.getByTestId('toast').textContent()).toMatch(/Kept 1 photo: nothing will be sent/);
+    await tile(trashed).waitFor();
+    expect(await page.getByTestId('offline-waiting').textContent()).toBe('1 change waiting to be sent once back online.');
+    await moveToTrash();
+    expect(await inTrash()).toBe(false);
+    // and adding to an album the picker lists from what was kept; a new album cannot wait
+    const inTrip = async () => ((await json(`${server.url}/api/albums/${trip.id}?limit=50`)).body.photos.items as { id: string }[]).map((item) => item.id);
+    await check(added).click();
+    await page.getByTestId('bulk-album').click();
+    await page.getByTestId('album-name').fill('Brand new');
+    await page.getByTestId('album-add').click();
+    await poll(() => page.getByTestId('album-dialog').getByRole('alert').textContent()).toMatch(/You're offline — this needs a connection/);
+    await page.getByTestId('album-name').fill('');
+    await page.getByTestId('album-dialog').getByText('Offline trip').click();
+    await page.getByTestId('album-add').click();
+    await poll(() => page.getByTestId('toast').textContent()).toMatch(/to “Offline trip” once back online/);
+    expect(await page.getByTestId('offline-waiting').textContent()).toBe('3 changes waiting to be sent once back online.');
+    expect(await inTrip()).toEqual([]);
+    // reloaded offline, the kept answers hold neither change: both still show
+    await page.reload();
+    await imagesLoaded(page, tiles, count - 1);
+    await tile(id).locator('.tile-favorite').waitFor();
+    expect(await tile(trashed).count()).toBe(0);
+    expect(await page.getByTestId('offline-waiting').textContent()).toBe('3 changes waiting to be sent once back online.');
 
     await desk.setOffline(false);
     await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
     await poll(favourite).toBe(true);
+    await poll(inTrash).toBe(true);
+    await poll(inTrip).toEqual([added]);
+    expect(await tile(trashed).count()).toBe(0);
     expect(await page.evaluate(() => localStorage.getItem('shoebox-offline-changes'))).toBe(null);
     await page.goto(`${server.url}/account`);
-    // this browser's own (the first): the sessions list has a Sign out for each other session
+    // the page's own, not another session's in the list below (one when this case runs alone)
     await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
     await page.getByRole('button', { name: /Sign in/ }).waitFor();
     await poll(() => kept()).toBe(null);

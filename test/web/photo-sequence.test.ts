@@ -9,6 +9,7 @@ const TOTAL = 5_000;
 const BUCKETS = Array.from({ length: TOTAL / 10 }, (_, i) => ({
   key: new Date(Date.UTC(2024, 0, 1) - i * 86_400_000).toISOString().slice(0, 10),
   count: 10,
+  videos: 0,
   offset: i * 10,
 }));
 const photo = (i: number) => ({ id: `p${i}`, filename: `IMG_${i}.jpg`, state: 'completed', takenAt: null, colour: null, favorite: false, rating: null });
@@ -31,7 +32,7 @@ beforeEach(() => {
     const signal = init.signal ?? undefined;
     return new Promise<Response>((resolve, reject) => {
       const answer = () => {
-        if (url.pathname === '/api/timeline') return resolve(Response.json({ total: TOTAL, groupBy: 'day', buckets: BUCKETS }));
+        if (url.pathname === '/api/timeline') return resolve(Response.json({ total: TOTAL, videos: 0, groupBy: 'day', buckets: BUCKETS }));
         const offset = Number(url.searchParams.get('offset'));
         const limit = Number(url.searchParams.get('limit'));
         const items = Array.from({ length: Math.max(0, Math.min(limit, TOTAL - offset)) }, (_, i) => photo(offset + i));
@@ -128,5 +129,39 @@ describe('PhotoSequence', () => {
     await refreshing;
     expect(sequence.getSnapshot().timeline).not.toBe(before);
     expect(sequence.photoAt(10)?.id).toBe('p10');
+  });
+
+  it('leaves out the photos hidden on this device (trashed offline) whatever the server still answers, and shows them again', async () => {
+    const sequence = new PhotoSequence('all', {});
+    await sequence.ensureLoaded();
+    sequence.hide(new Set(['p3', 'p12']));
+    // the layout closes up: each day loses its photo, and every later place moves back
+    expect(sequence.total).toBe(TOTAL - 2);
+    expect(
+      sequence
+        .getSnapshot()
+        .timeline!.buckets.slice(0, 3)
+        .map((bucket) => [bucket.offset, bucket.count]),
+    ).toEqual([
+      [0, 9],
+      [9, 9],
+      [18, 10],
+    ]);
+    expect(sequence.photoAt(3)?.id).toBe('p4');
+    expect(sequence.photoAt(11)?.id).toBe('p13');
+    expect(sequence.indexOf('p3')).toBeUndefined();
+    expect(sequence.indexOf('p13')).toBe(11);
+    expect((await sequence.range(0, 5)).map((p) => p.id)).toEqual(['p0', 'p1', 'p2', 'p4', 'p5']);
+    // the server's answers (or the offline cache's) still hold them: a refresh does not bring them back
+    await sequence.refresh();
+    expect(sequence.total).toBe(TOTAL - 2);
+    expect(sequence.photoAt(3)?.id).toBe('p4');
+    // a place beyond what is loaded is the server's two further on
+    expect((await sequence.load(CHUNK))?.id).toBe(`p${CHUNK + 2}`);
+    expect(sequence.indexOf(`p${CHUNK + 2}`)).toBe(CHUNK);
+    // the server refused: they are back in their places
+    sequence.hide(new Set());
+    expect(sequence.total).toBe(TOTAL);
+    expect(sequence.photoAt(3)?.id).toBe('p3');
   });
 });

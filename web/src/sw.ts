@@ -6,7 +6,8 @@
 // - the page and the built files it names are kept at install, so that the app opens without a connection after one
 //   visit;
 // - the Photos page's own answers (its timeline and the pages of photos it asked for, /api/timeline?groupBy=… and
-//   /api/photos?offset=…&limit=…) and thumbnails are kept in OFFLINE_CACHE as they pass, up to the size the user set
+//   /api/photos?offset=…&limit=…), the list of the user's albums that the album picker asks (/api/albums?page=…&limit=…,
+//   so photos can be added to one offline) and thumbnails are kept in OFFLINE_CACHE as they pass, up to the size the user set
 //   on the Account page (lib/offline.ts keeps it in OFFLINE_SETTINGS), oldest first out; the network always answers
 //   first, the kept copy only when it fails. The page deletes that cache at sign-out and on the sign-in page, so one
 //   user's photos are never shown to the next;
@@ -31,8 +32,8 @@ const OFFLINE_SETTINGS = 'shoebox-offline-settings';
 const OFFLINE_LIMIT_KEY = '/offline-limit';
 const OFFLINE_GENERATION_KEY = '/offline-generation';
 const DEFAULT_OFFLINE_BYTES = 100_000_000;
-/** What the Photos page asks for (its timeline and pages of the whole library, with no filter) and any thumbnail. */
-const TIMELINE_ANSWER = /^\/api\/(timeline\?groupBy=(day|month)|photos\?offset=\d+&limit=\d+)$/;
+/** What the Photos page asks for (its timeline and pages of the whole library, with no filter), the album list and any thumbnail. */
+const TIMELINE_ANSWER = /^\/api\/(timeline\?groupBy=(day|month)|photos\?offset=\d+&limit=\d+|albums\?page=\d+&limit=\d+)$/;
 const THUMBNAIL = /^\/api\/photos\/[^/]+\/thumbnail$/;
 
 interface ExtendableEventLike extends Event {

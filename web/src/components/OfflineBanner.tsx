@@ -3,7 +3,7 @@
 // load again by themselves.
 import { useEffect, useRef } from 'react';
 import { useReachable } from '../lib/reachable.js';
-import { library, useLibrary } from '../store/library.js';
+import { library } from '../store/library.js';
 import { dismissOfflineFailures, sendOfflineChanges, sendOfflineChangesWhenBack, useOfflineChanges } from '../store/offlineChanges.js';
 
 const changes = (n: number) => `${n} ${n === 1 ? 'change' : 'changes'}`;
@@ -22,18 +22,6 @@ export function OfflineBanner() {
       void sendOfflineChanges().finally(() => void library.refresh());
     }
   }, [online]);
-  // what waits, kept through a reload, shows on the photos the page loads (from the server or from what was kept)
-  const loaded = useLibrary().items;
-  useEffect(() => {
-    const last = new Map<string, boolean>();
-    for (const change of waiting) for (const id of change.ids) last.set(id, change.favorite);
-    // only where a photo shows otherwise: a patch shows anew, and would have this run again
-    const items = library.main.loadedPrefix();
-    for (const favorite of [true, false]) {
-      const ids = new Set(items.filter((item) => last.has(item.id) && last.get(item.id) === favorite && item.favorite !== favorite).map((item) => item.id));
-      if (ids.size > 0) library.patchLocal(ids, { favorite });
-    }
-  }, [loaded, waiting]);
   return (
     <>
       {!online || waiting.length > 0 ? (
@@ -42,7 +30,7 @@ export function OfflineBanner() {
             {!online ? (
               <p>
                 <strong>{navigator.onLine ? 'The Shoebox server does not answer.' : "You're offline."}</strong> Shown: the photos this device kept from your
-                last visits. Favourites wait to be sent; other changes need a connection.
+                last visits. Favourites, the trash and adding to albums wait to be sent; other changes need a connection.
               </p>
             ) : null}
             {waiting.length > 0 ? (

@@ -60,6 +60,10 @@ class LibraryStore {
   private lastSnapshot: JobsSnapshot | null = null;
   private lastStats = '';
   private lastFullLook = 0;
+  /** Photos the orderings leave out until the server has them gone (trashed offline, waiting to be sent). */
+  private hidden: ReadonlySet<string> = new Set();
+  /** Changes the orderings lay over the server's photos until it has them (favourites made offline). */
+  private patches: ReadonlyMap<string, Partial<TimelinePhoto>> = new Map();
 
   constructor() {
     this.main = new PhotoSequence(filterKey({}), {});
@@ -105,6 +109,8 @@ class LibraryStore {
     let sequence = this.sequences.get(key);
     if (!sequence) {
       sequence = new PhotoSequence(key, filter);
+      if (this.hidden.size > 0) sequence.hide(this.hidden);
+      sequence.overlay(this.patches);
       this.sequences.set(key, sequence);
       // Forget the orderings visited longest ago (a Map iterates in insertion order).
       for (const [other, value] of this.sequences) {
@@ -182,6 +188,23 @@ class LibraryStore {
     const items = this.state.items.filter((item) => item.id !== id);
     if (items.length !== this.state.items.length) this.set({ items, total: Math.max(0, this.state.total - 1) });
     void this.refresh();
+  }
+
+  /**
+   * Takes photos off every ordering at once, and keeps them off whatever the server's (or the offline cache's) answers
+   * still say, until called again without them: the photos trashed offline, shown again if the server refuses.
+   */
+  hideLocal(ids: ReadonlySet<string>): void {
+    const same = ids.size === this.hidden.size && [...ids].every((id) => this.hidden.has(id));
+    if (same) return;
+    this.hidden = ids;
+    for (const sequence of this.sequences.values()) sequence.hide(ids);
+  }
+
+  /** Lays changes over every ordering's photos, loaded now or later (a reload, the offline cache's copies), until called again without them. */
+  overlayLocal(patches: ReadonlyMap<string, Partial<TimelinePhoto>>): void {
+    this.patches = patches;
+    for (const sequence of this.sequences.values()) sequence.overlay(patches);
   }
 
   /** Applies a change to loaded photos in every ordering (a bulk favourite), before the server's copy returns. */

@@ -1,22 +1,26 @@
-// Changes made while the server cannot be reached that can wait (a favourite set or taken back): kept in this browser,
-// shown at once, and sent in the order they were made once it answers again. One that the server refuses for good when
-// sent (a photo deleted meanwhile) is dropped and said, never tried again; one that meets no server, a server busy or
-// failing, or a session that ended, waits for the next time.
+// Changes made while the server cannot be reached that can wait (a favourite set or taken back, photos moved to the
+// trash or added to an album): kept in this browser, shown at once, and sent in the order they were made once it answers
+// again. One that the server refuses for good when sent (a photo deleted meanwhile) is dropped and said, never tried
+// again; one that meets no server, a server busy or failing, or a session that ended, waits for the next time.
 import { useSyncExternalStore } from 'react';
 import { ApiError } from '../api.js';
-import { updatePhotos } from '../client/library.js';
+import { addPhotosToAlbum } from '../client/albums.js';
+import { trashPhotos, updatePhotos } from '../client/library.js';
 import { OFFLINE_CHANGES_KEY } from '../lib/offline.js';
 import { errorText } from '../lib/errors.js';
-import { onReachableAgain } from '../lib/reachable.js';
+import { isReachable, onReachableAgain } from '../lib/reachable.js';
 import { library } from './library.js';
 
-export interface OfflineChange {
-  /** This change alone among the waiting ones (another tab may send and remove others meanwhile). */
-  id: string;
-  kind: 'favorite';
-  ids: string[];
-  favorite: boolean;
-}
+/** A change as the page makes it. */
+export type OfflineChangeBody =
+  | { kind: 'favorite'; ids: string[]; favorite: boolean }
+  /** Off the timeline at once (library.hideLocal), back if the server refuses. */
+  | { kind: 'trash'; ids: string[] }
+  /** An album the picker listed from what this device kept; a new album cannot wait (its id is the server's). */
+  | { kind: 'album'; ids: string[]; albumId: string; albumName: string };
+
+/** A kept change: its id names it alone among the waiting ones (another tab may send and remove others meanwhile). */
+export type OfflineChange = OfflineChangeBody & { id: string };
 
 interface State {
   waiting: readonly OfflineChange[];
@@ -37,21 +41,72 @@ const read = (): OfflineChange[] => {
 let state: State = { waiting: read(), failed: [] };
 const listeners = new Set<() => void>();
 let sending: Promise<void> | null = null;
+/** Changes just sent: still shown over the server's answers until the orderings are loaded again with them. */
+let sent: OfflineChange[] = [];
+let shownKey = '';
+
+/**
+ * Shows the changes waiting (and those just sent) over whatever the server or the offline cache answers: the trashed
+ * photos left out, the favourites marked, through a refresh or a reload of the page.
+ */
+function showLocal(): void {
+  const changes = [...sent, ...state.waiting];
+  const key = JSON.stringify(changes);
+  if (key === shownKey) return;
+  shownKey = key;
+  const patches = new Map<string, { favorite: boolean }>();
+  for (const change of changes) if (change.kind === 'favorite') for (const id of change.ids) patches.set(id, { favorite: change.favorite });
+  library.overlayLocal(patches);
+  library.hideLocal(new Set(changes.flatMap((change) => (change.kind === 'trash' ? change.ids : []))));
+}
 
 function set(next: Partial<State>): void {
   state = { ...state, ...next };
   if (state.waiting.length > 0) localStorage.setItem(OFFLINE_CHANGES_KEY, JSON.stringify(state.waiting));
   else localStorage.removeItem(OFFLINE_CHANGES_KEY);
+  showLocal();
   for (const listener of listeners) listener();
 }
 
-const words = (change: OfflineChange) =>
-  `${change.favorite ? 'Favourite' : 'Unfavourite'} ${change.ids.length} ${change.ids.length === 1 ? 'photo' : 'photos'}`;
+function words(change: OfflineChange): string {
+  const photos = `${change.ids.length} ${change.ids.length === 1 ? 'photo' : 'photos'}`;
+  if (change.kind === 'trash') return `Move ${photos} to the trash`;
+  if (change.kind === 'album') return `Add ${photos} to “${change.albumName}”`;
+  return `${change.favorite ? 'Favourite' : 'Unfavourite'} ${photos}`;
+}
 
-/** Keeps a change to send once the server answers again, and shows it at once. */
-export function keepOfflineChange(change: Omit<OfflineChange, 'id'>): void {
-  library.patchLocal(new Set(change.ids), { favorite: change.favorite });
-  set({ waiting: [...read(), { ...change, id: `${Date.now()}-${Math.random().toString(36).slice(2)}` }] });
+function send(change: OfflineChange): Promise<unknown> {
+  if (change.kind === 'trash') return trashPhotos(change.ids);
+  if (change.kind === 'album') return addPhotosToAlbum(change.albumId, change.ids);
+  return updatePhotos(change.ids, { favorite: change.favorite });
+}
+
+/** Runs a change on the server; null when the server cannot be reached (the change may wait), else its answer. */
+export async function whenReachable<T>(change: () => Promise<T>): Promise<{ answer: T } | null> {
+  if (!isReachable()) return null;
+  try {
+    return { answer: await change() };
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 0) return null;
+    throw error;
+  }
+}
+
+/** Keeps a change to send once the server answers again, and shows it at once (showLocal); answers it as kept. */
+export function keepOfflineChange(body: OfflineChangeBody): OfflineChange {
+  const change = { ...body, id: `${Date.now()}-${Math.random().toString(36).slice(2)}` };
+  set({ waiting: [...read(), change] });
+  return change;
+}
+
+/** Takes a change back before it is sent (the toast's Undo); false once it has gone or is going. */
+export function cancelOfflineChange(change: OfflineChange): boolean {
+  const waiting = read();
+  const at = waiting.findIndex((kept) => kept.id === change.id);
+  // the first is being sent: too late to take back
+  if (at < 0 || (sending && at === 0)) return false;
+  set({ waiting: waiting.filter((kept) => kept.id !== change.id) });
+  return true;
 }
 
 /** A refusal that another try would not change (the photo went, the change is not allowed), unlike a server away. */
@@ -60,7 +115,7 @@ const refusedForGood = (error: unknown) =>
 
 /**
  * Sends the waiting changes in order, one tab of this browser at a time (each would send them all); stops at the first
- * that meets no server, or a session that ended (it waits for the next time).
+ * that meets no server, a server busy or failing, or a session that ended (it waits for the next time).
  */
 export function sendOfflineChanges(): Promise<void> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
@@ -69,23 +124,30 @@ export function sendOfflineChanges(): Promise<void> {
 }
 
 async function sendWaiting(): Promise<void> {
-  let sent = 0;
+  let refused = false;
   // what another tab sent meanwhile is gone from the list
   for (let change = read()[0]; change; change = read()[0]) {
     try {
-      await updatePhotos(change.ids, { favorite: change.favorite });
-      sent++;
+      await send(change);
+      sent = [...sent, change];
     } catch (error) {
       if (!refusedForGood(error)) break;
+      refused = true;
       set({ failed: [...state.failed, `${words(change)}: not done — ${errorText(error)}`] });
     }
     const done = change.id;
-    set({ waiting: read().filter((waiting) => waiting.id !== done) });
+    set({ waiting: read().filter((kept) => kept.id !== done) });
   }
-  if (sent > 0) await library.refresh();
+  // loaded again before they are no longer shown over it (a refusal shows the server's copy again)
+  if (sent.length > 0 || refused) await library.refresh();
+  sent = [];
+  showLocal();
 }
 
-/** Sends what waits now and each time the server answers again (the app, signed in, calls it once). */
+/** Once the changes being sent (if any) have gone. */
+export const offlineChangesSent = (): Promise<void> => sending ?? Promise.resolve();
+
+/** Sends what waits now and each time the server answers again (the signed-in app calls it once). */
 export function sendOfflineChangesWhenBack(): () => void {
   if (read().length > 0) void sendOfflineChanges();
   return onReachableAgain(() => void sendOfflineChanges());
@@ -103,3 +165,4 @@ export const useOfflineChanges = (): State => useSyncExternalStore(subscribe, ()
 window.addEventListener('storage', (event) => {
   if (event.key === OFFLINE_CHANGES_KEY) set({ waiting: read() });
 });
+showLocal();

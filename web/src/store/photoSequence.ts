@@ -4,6 +4,7 @@
 import { ApiError } from '../api.js';
 import { getTimeline, photoRange, type LibraryFilter, type Timeline, type TimelinePhoto } from '../client/library.js';
 import { errorText, isAbort } from '../lib/errors.js';
+import { serverOffset, shownOffset, timelineWithout } from './hiddenPhotos.js';
 
 /** Photos per request: a few screens of tiles. */
 export const CHUNK = 200;
@@ -49,6 +50,13 @@ export class PhotoSequence {
   private loadAgain = false;
   private clock = 0;
   private outdated = false;
+  /** The timeline as the server answered it; `state.timeline` is it without the hidden photos. */
+  private fetched: Timeline | null = null;
+  /** Photos left out on this device (trashed offline, not sent yet), and the server offsets of those loaded, sorted. */
+  private hiddenIds: ReadonlySet<string> = new Set();
+  private hiddenAt: number[] = [];
+  /** Changes made on this device that the server's answers do not hold yet (favourites made offline), by photo. */
+  private patches: ReadonlyMap<string, Partial<TimelinePhoto>> = new Map();
 
   constructor(
     readonly key: string,
@@ -64,6 +72,11 @@ export class PhotoSequence {
 
   get total(): number {
     return this.state.timeline?.total ?? 0;
+  }
+
+  /** The offsets below are the server's but where a method says it takes or gives what the screen shows. */
+  private get serverTotal(): number {
+    return this.fetched?.total ?? 0;
   }
 
   private set(patch: Partial<SequenceState>): void {
@@ -119,6 +132,7 @@ export class PhotoSequence {
     if (this.chunks.size === 0 && this.inflight.size === 0 && this.wanted[0] === 0) void this.fetchChunk(0);
     try {
       const timeline = await getTimeline('day', this.filter);
+      this.fetched = timeline;
       if (hadPhotos) {
         // What was loaded may have moved (uploads, trash, processing). The photos on screen are fetched again
         // before the new timeline is shown, so that the new layout never shows the old photos in their old
@@ -136,34 +150,62 @@ export class PhotoSequence {
         for (const index of [...this.chunks.keys()]) if (index * CHUNK >= timeline.total) this.chunks.delete(index);
         fresh.forEach((page, i) => this.store(first + i, page.items, false));
       }
-      this.set({ timeline, status: 'ready', error: null, version: this.state.version + 1 });
+      this.locateHidden();
+      this.set({ timeline: this.shownTimeline(), status: 'ready', error: null, version: this.state.version + 1 });
       await this.fetchWanted();
     } catch (error) {
       this.set(this.state.status === 'ready' ? { error: errorText(error) } : { status: 'error', error: errorText(error) });
     }
   }
 
-  /** The photo at `offset` in this ordering, when its chunk is loaded. */
+  /** The photo shown at `offset` in this ordering, when its chunk is loaded. */
   photoAt(offset: number): TimelinePhoto | undefined {
+    return this.serverPhotoAt(serverOffset(offset, this.hiddenAt));
+  }
+
+  private serverPhotoAt(offset: number): TimelinePhoto | undefined {
     const chunk = this.chunks.get(Math.floor(offset / CHUNK));
     return chunk?.items[offset % CHUNK];
   }
 
-  /** Where a loaded photo is in this ordering. */
+  /** Where a loaded photo shows in this ordering (a hidden one nowhere). */
   indexOf(id: string): number | undefined {
     const offset = this.offsets.get(id);
-    if (offset === undefined) return undefined;
+    if (offset === undefined || this.hiddenIds.has(id)) return undefined;
     // The map may remember a place from before a refresh: trust it only when the chunk agrees.
-    return this.photoAt(offset)?.id === id ? offset : undefined;
+    return this.serverPhotoAt(offset)?.id === id ? shownOffset(offset, this.hiddenAt) : undefined;
+  }
+
+  /** Leaves these photos out of what this ordering shows (the server still has them), or shows them again. */
+  hide(ids: ReadonlySet<string>): void {
+    this.hiddenIds = ids;
+    this.locateHidden();
+    this.set({ timeline: this.shownTimeline(), version: this.state.version + 1 });
+  }
+
+  /** Finds where the hidden photos are among those loaded. */
+  private locateHidden(): void {
+    const at: number[] = [];
+    for (const id of this.hiddenIds) {
+      const offset = this.offsets.get(id);
+      if (offset !== undefined && this.serverPhotoAt(offset)?.id === id) at.push(offset);
+    }
+    this.hiddenAt = at.sort((a, b) => a - b);
+  }
+
+  private shownTimeline(): Timeline | null {
+    return this.fetched && timelineWithout(this.fetched, this.hiddenAt, (offset) => this.serverPhotoAt(offset)?.type === 'video');
   }
 
   /**
    * The screen shows photos `start`…`end - 1`: fetch their chunks soon (at once when nothing is loaded yet),
    * and abort fetches for chunks it has scrolled away from.
    */
-  want(start: number, end: number): void {
-    const total = this.total;
-    if (total === 0 || end <= start) return;
+  want(shownStart: number, shownEnd: number): void {
+    const total = this.serverTotal;
+    if (total === 0 || shownEnd <= shownStart) return;
+    const start = serverOffset(shownStart, this.hiddenAt);
+    const end = serverOffset(shownEnd - 1, this.hiddenAt) + 1;
     const first = Math.max(0, Math.floor(start / CHUNK));
     const last = Math.min(Math.floor((total - 1) / CHUNK), Math.floor(Math.max(start, end - 1) / CHUNK));
     this.wanted = [first, last];
@@ -200,8 +242,8 @@ export class PhotoSequence {
 
   private async fetchWanted(): Promise<void> {
     const [first, last] = this.wanted;
-    if (this.total === 0) return;
-    await Promise.all(this.missingChunks(first, Math.min(last, Math.floor((this.total - 1) / CHUNK))).map((index) => this.fetchChunk(index)));
+    if (this.serverTotal === 0) return;
+    await Promise.all(this.missingChunks(first, Math.min(last, Math.floor((this.serverTotal - 1) / CHUNK))).map((index) => this.fetchChunk(index)));
   }
 
   private async fetchChunk(index: number): Promise<void> {
@@ -222,12 +264,18 @@ export class PhotoSequence {
     }
   }
 
-  private store(index: number, items: TimelinePhoto[], stale: boolean): void {
+  private store(index: number, fetched: TimelinePhoto[], stale: boolean): void {
+    const items = this.patches.size > 0 ? fetched.map((item) => ({ ...item, ...this.patches.get(item.id) })) : fetched;
     const old = this.chunks.get(index);
     if (old) for (const item of old.items) if (this.offsets.get(item.id) === index * CHUNK + old.items.indexOf(item)) this.offsets.delete(item.id);
     this.chunks.set(index, { items, stale, usedAt: ++this.clock });
     items.forEach((item, i) => this.offsets.set(item.id, index * CHUNK + i));
     this.evict();
+    if (this.hiddenIds.size > 0) {
+      // shown with the notice of what arrived (bump), or with the timeline that came with it
+      this.locateHidden();
+      this.state = { ...this.state, timeline: this.shownTimeline() };
+    }
   }
 
   /** Forgets the chunks used longest ago once there are many, never those on screen. */
@@ -238,18 +286,19 @@ export class PhotoSequence {
     for (const [index, chunk] of old.slice(0, this.chunks.size - KEEP_CHUNKS)) {
       this.chunks.delete(index);
       for (const item of chunk.items)
-        if (this.offsets.get(item.id) !== undefined && this.photoAt(this.offsets.get(item.id)!)?.id !== item.id) this.offsets.delete(item.id);
+        if (this.offsets.get(item.id) !== undefined && this.serverPhotoAt(this.offsets.get(item.id)!)?.id !== item.id) this.offsets.delete(item.id);
     }
   }
 
-  /** Photos `start`…`end - 1`, from memory where loaded, else fetched (for selecting a range or a whole day). */
+  /** Photos shown `start`…`end - 1`, from memory where loaded, else fetched (for selecting a range or a whole day). */
   async range(start: number, end: number, signal?: AbortSignal): Promise<TimelinePhoto[]> {
-    const from = Math.max(0, start);
-    const to = Math.min(end, this.total);
+    if (end <= start) return [];
+    const from = serverOffset(Math.max(0, start), this.hiddenAt);
+    const to = Math.min(serverOffset(end - 1, this.hiddenAt) + 1, this.serverTotal);
     const out: TimelinePhoto[] = [];
     let offset = from;
     while (offset < to) {
-      const loaded = this.photoAt(offset);
+      const loaded = this.serverPhotoAt(offset);
       const chunk = this.chunks.get(Math.floor(offset / CHUNK));
       if (loaded && chunk && !chunk.stale) {
         out.push(loaded);
@@ -262,12 +311,13 @@ export class PhotoSequence {
       out.push(...page.items);
       offset += page.items.length;
     }
-    return out;
+    return out.filter((photo) => !this.hiddenIds.has(photo.id));
   }
 
-  /** Fetches the chunk holding `offset` (and waits for it): the photo page stepping beyond what is loaded. */
-  async load(offset: number): Promise<TimelinePhoto | undefined> {
-    if (offset < 0 || offset >= this.total) return undefined;
+  /** Fetches the chunk holding the photo shown at `shown` (and waits for it): the photo page stepping beyond what is loaded. */
+  async load(shown: number): Promise<TimelinePhoto | undefined> {
+    const offset = serverOffset(shown, this.hiddenAt);
+    if (shown < 0 || offset >= this.serverTotal) return undefined;
     const index = Math.floor(offset / CHUNK);
     const chunk = this.chunks.get(index);
     if (!chunk) {
@@ -275,7 +325,15 @@ export class PhotoSequence {
       this.store(index, page.items, false);
       this.bump();
     }
-    return this.photoAt(offset);
+    return this.photoAt(shown);
+  }
+
+  /** Lays these changes over every photo loaded now or later, until called again without them. */
+  overlay(patches: ReadonlyMap<string, Partial<TimelinePhoto>>): void {
+    this.patches = patches;
+    if (patches.size === 0) return;
+    for (const chunk of this.chunks.values()) chunk.items = chunk.items.map((item) => ({ ...item, ...patches.get(item.id) }));
+    this.bump();
   }
 
   /** Changes loaded photos in place (a bulk favourite), before the server's copy is fetched again. */
@@ -290,7 +348,7 @@ export class PhotoSequence {
   unfinished(): string[] {
     const out: string[] = [];
     for (const chunk of this.chunks.values()) for (const item of chunk.items) if (item.state === 'pending' || item.state === 'processing') out.push(item.id);
-    return out;
+    return out.filter((id) => !this.hiddenIds.has(id));
   }
 
   /** The loaded photos, in order, from offset 0 up to the first gap. */
@@ -301,6 +359,6 @@ export class PhotoSequence {
       out.push(...items);
       if (items.length < CHUNK) break;
     }
-    return out;
+    return this.hiddenIds.size > 0 ? out.filter((photo) => !this.hiddenIds.has(photo.id)) : out;
   }
 }

@@ -1,10 +1,12 @@
-// "Add to album": choose one of the albums (typing narrows the list) or name a new one.
+// "Add to album": choose one of the albums (typing narrows the list) or name a new one. Offline the list is the one
+// this device kept (the service worker's), adding to one of them waits to be sent, and a new album is refused.
 import { useEffect, useId, useMemo, useState } from 'react';
 import { useAction } from '../../hooks/useAction.js';
 import { Dialog } from '../Dialog.js';
 import { photoUrls } from '../../api.js';
 import { addPhotosToAlbum, createAlbum, listAllAlbums, type AlbumSummary } from '../../client/albums.js';
 import { photosAndVideos } from '../../lib/format.js';
+import { keepOfflineChange, whenReachable } from '../../store/offlineChanges.js';
 
 interface Props {
   open: boolean;
@@ -12,7 +14,8 @@ interface Props {
   label: string;
   photoIds: string[];
   onCancel: () => void;
-  onAdded: (album: { id: string; name: string }, added: number) => void;
+  /** `queued`: offline, kept to be sent once back. */
+  onAdded: (album: { id: string; name: string }, added: number, queued?: boolean) => void;
 }
 
 const NEW = '__new__';
@@ -58,8 +61,14 @@ export function AddToAlbumDialog({ open, label, photoIds, onCancel, onAdded }: P
         const album = await createAlbum({ name, photoIds });
         onAdded(album, photoIds.length);
       } else if (selected) {
-        const { album, added } = await addPhotosToAlbum(selected, photoIds);
-        onAdded(album, added);
+        const done = await whenReachable(() => addPhotosToAlbum(selected, photoIds));
+        if (done) onAdded(done.answer.album, done.answer.added);
+        else {
+          // the server cannot be reached: it waits, sent once it answers (store/offlineChanges.ts)
+          const album = { id: selected, name: albums?.find((a) => a.id === selected)?.name ?? '' };
+          keepOfflineChange({ kind: 'album', ids: photoIds, albumId: album.id, albumName: album.name });
+          onAdded(album, photoIds.length, true);
+        }
       }
     });
 

@@ -96,9 +96,10 @@ export function SelectionBar({ sequence, actions = [] }: { sequence: PhotoSequen
         open={dialog === 'album'}
         label={what(ids.length)}
         onCancel={() => setDialog(null)}
-        onAdded={(album, added) => {
+        onAdded={(album, added, queued) => {
           setDialog(null);
           selection.clear();
+          if (queued) return setToast({ text: `Added ${what(added)} to “${album.name}” once back online.` });
           void library.refresh();
           setToast({
             text:

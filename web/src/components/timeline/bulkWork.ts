@@ -1,5 +1,4 @@
 // What the selection bar's actions do to the chosen photos, each answering the toast that says so (with its undo).
-import { ApiError } from '../../api.js';
 import { trashPhotos, updatePhotos } from '../../client/library.js';
 import { stackPhotos, unstack } from '../../client/stacks.js';
 import { restoreFromTrash } from '../../client/trash.js';
@@ -7,8 +6,7 @@ import { getPhoto } from '../../client/photo.js';
 import { canShareFiles, fetchSharedFiles, MAX_SHARED_FILES, openShareSheet } from '../../lib/share.js';
 import { countedByMime, formatCount, stackedItems, type Counted } from '../../lib/format.js';
 import { library } from '../../store/library.js';
-import { keepOfflineChange } from '../../store/offlineChanges.js';
-import { isReachable } from '../../lib/reachable.js';
+import { cancelOfflineChange, keepOfflineChange, offlineChangesSent, whenReachable } from '../../store/offlineChanges.js';
 import type { PhotoSequence } from '../../store/photoSequence.js';
 import type { ToastMessage } from './Toast.js';
 
@@ -41,13 +39,7 @@ export async function favourite(ids: string[], favorite: boolean, what: Counted 
     keepOfflineChange({ kind: 'favorite', ids, favorite });
     return { text: `${favorite ? 'Added' : 'Removed'} ${what(ids.length)} ${favorite ? 'to' : 'from'} your favourites once back online.` };
   };
-  if (!isReachable()) return keep();
-  try {
-    await updatePhotos(ids, { favorite });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 0) return keep();
-    throw error;
-  }
+  if (!(await whenReachable(() => updatePhotos(ids, { favorite })))) return keep();
   library.patchLocal(new Set(ids), { favorite });
   void library.refresh();
   return { text: favorite ? `Added ${what(ids.length)} to your favourites.` : `Removed ${what(ids.length)} from your favourites.` };
@@ -90,7 +82,22 @@ export async function stack(ids: string[]): Promise<ToastMessage> {
 }
 
 export async function trash(chosen: string[], what: Counted = photos): Promise<ToastMessage> {
-  const { trashed } = await trashPhotos(chosen);
+  const moved = await whenReachable(() => trashPhotos(chosen));
+  if (!moved) {
+    // off the timeline at once, sent once back online; the undo takes it out of the queue, or restores it once sent
+    const change = keepOfflineChange({ kind: 'trash', ids: chosen });
+    return {
+      text: `Moved ${what(chosen.length)} to the trash: sent once back online.`,
+      undo: async () => {
+        if (cancelOfflineChange(change)) return `Kept ${what(chosen.length)}: nothing will be sent.`;
+        await offlineChangesSent();
+        await restoreFromTrash(chosen);
+        void library.refresh();
+        return `Restored ${what(chosen.length)}.`;
+      },
+    };
+  }
+  const { trashed } = moved.answer;
   void library.refresh();
   return {
     text: `Moved ${what(trashed)} to the trash.`,
