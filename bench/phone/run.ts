@@ -21,6 +21,7 @@ import { startWire } from './wire.js';
 import { backUp, type BackupRun } from './backup.js';
 import { measureLoads } from './loads.js';
 import { BULK, FAST_3G, PHONE } from './network.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../test/helpers/chromium.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -32,7 +33,6 @@ process.env.SHOEBOX_WEB_DIR = webDir;
 const PHOTOS = Number(arg('photos') ?? 200);
 const CUT_SECONDS = Number(arg('cut-seconds') ?? 4);
 const LOADS = Number(arg('loads') ?? 3);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -59,16 +59,7 @@ async function main(): Promise<void> {
   const wire = await startWire({ host: serverUrl.hostname, port: Number(serverUrl.port) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     const account = { name: 'Phone Owner', email: 'phone@shoebox.test', password: 'a long bench password' };

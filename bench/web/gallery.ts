@@ -20,6 +20,7 @@ import { webDir, workDir } from './env.js';
 import { arg } from '../args.js';
 import { machineCpu } from '../machine.js';
 import { Rng, loadLibrary, repoRoot, schemaHash, uuidFor } from '../search/generate.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../test/helpers/chromium.js';
 
 const PHOTOS = Number(arg('photos') ?? 100_000);
 const RUNS = Number(arg('runs') ?? 3);
@@ -31,7 +32,6 @@ const JSON_ONLY = process.argv.includes('--json');
 /** Records a Chrome trace of the first run's scroll and prints where the page's main thread spent its time. */
 const TRACE = process.argv.includes('--trace');
 const REBUILD = process.argv.includes('--rebuild');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The target for the first screen at 100k photos. */
 const FIRST_SCREEN_TARGET_MS = 1000;
 /** Distinct thumbnails; every photo links to one of them. */
@@ -516,16 +516,7 @@ async function main(): Promise<void> {
   };
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   try {
     // One warm-up load: the server's first queries (plans, caches) are not what a user sees on a running server.

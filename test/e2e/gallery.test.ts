@@ -144,7 +144,12 @@ describe('web app: gallery', () => {
   it("asks for the first screen's thumbnails before the app's code has run, once each", async () => {
     // A first visit, with no service worker: one installed by an earlier test would hand the app's code over from its
     // cache, out of the route's reach.
-    const firstVisit = await signedInContext(browser, server, { viewport: { width: 1280, height: 2200 }, colorScheme: 'light', locale: 'en-US', serviceWorkers: 'block' });
+    const firstVisit = await signedInContext(browser, server, {
+      viewport: { width: 1280, height: 2200 },
+      colorScheme: 'light',
+      locale: 'en-US',
+      serviceWorkers: 'block',
+    });
     const page = await firstVisit.newPage();
     const thumbnails: string[] = [];
     page.on('request', (request) => {

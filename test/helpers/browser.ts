@@ -7,8 +7,10 @@ import { build } from 'vite';
 import { expect } from 'vitest';
 import { webRoot } from '../../src/config/paths.js';
 import { repoRoot } from './server.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM };
+
 /** Screenshots of each page land here (git-ignored), so that a CI run can keep them. */
 export const SCREENSHOTS = process.env.SHOEBOX_SCREENSHOTS ?? path.join(repoRoot, 'test-results', 'screenshots');
 
@@ -42,17 +44,6 @@ export async function launchBrowser(): Promise<Browser> {
   await ensureWebBuilt();
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * A chromium with a profile on disk (`userDataDir`), as a person's browser is: what a browser's contexts cannot
