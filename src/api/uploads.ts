@@ -113,6 +113,9 @@ function takingIn(context: Resources, finishing: Map<string, Promise<BackupOutco
     let outcome = finishing.get(upload.id);
     if (!outcome) {
       outcome = (async () => {
+        // taken in already (its request's own taking-in ended between a look's two reads): that answer stands
+        const before = await backupResult(lib, upload.id);
+        if (before) return before.outcome;
         let result: BackupOutcome;
         try {
           result = await admitUpload(lib, upload, path.join(store.directory, upload.id));
@@ -233,6 +236,7 @@ export function uploadRoutes(app: FastifyInstance, context: Resources): void {
       if (!isOwnBackupUpload(request.lib, uploadId)) throw new UserError('not-found', 'no such upload');
       const done = await backupResult(request.lib, uploadId);
       if (!done) return void asCaller(request, reply, uploadId);
+      void store.remove(uploadId).catch(() => undefined);
       // finished: tus no longer holds it; HEAD says it is whole (GET /api/uploads/:id says what it became)
       if (request.method === 'DELETE') {
         await forgetBackupResult(request.lib, uploadId);
@@ -273,9 +277,10 @@ export function uploadRoutes(app: FastifyInstance, context: Resources): void {
       if (upload && upload.size !== undefined && upload.offset === upload.size && !libs.has(id)) {
         await takeIn(request.lib, upload);
         done = await backupResult(request.lib, id);
-        if (done) await store.remove(id).catch(() => undefined);
       }
       if (done) {
+        // its bytes go once it became something (a request cut while it was taken in left them)
+        void store.remove(id).catch(() => undefined);
         const { outcome } = done;
         const stored = outcome.status === 'stored';
         return {

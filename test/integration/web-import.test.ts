@@ -699,7 +699,7 @@ describe('a backup over tus at /api/uploads', () => {
     expect((await json(`${server.url}/api/photos/${became.photoId}`)).body).toMatchObject({ filename: 'cut-at-the-end.jpg', sizeBytes: data.length });
     // asked again: the same answer, the photo taken in once, the bytes gone from the store
     expect((await json(`${server.url}/api/uploads/${id}`)).body).toMatchObject({ status: 'stored', photoId: became.photoId });
-    expect(leftInStore().filter((name) => name.startsWith(id))).toEqual([]);
+    await expect.poll(() => leftInStore().filter((name) => name.startsWith(id)), { timeout: 5000 }).toEqual([]);
   });
 
   it('refuses bad input with a 4xx and its reason, keeping nothing of it', async () => {

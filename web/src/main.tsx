@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { accountApi, type AuthStatus } from './client/account.js';
 import { SignInPage } from './pages/SignIn.js';
-import { forgetOffline, rememberSignedIn, signedInWhenLastAsked } from './lib/offline.js';
+import { forgetKeptCopies, rememberSignedIn, signedInWhenLastAsked } from './lib/offline.js';
 import { library } from './store/library.js';
 import './styles.css';
 import './styles/account.css';
@@ -50,7 +50,7 @@ async function start(container: HTMLElement) {
     photosBeforeSetUp: 0,
   }));
   // signed out (a session that ended, another user about to sign in): what this browser kept of a library goes
-  if (!status.signedIn) void forgetOffline().catch(() => undefined);
+  if (!status.signedIn) void forgetKeptCopies().catch(() => undefined);
   else rememberSignedIn();
   if (!status.signedIn && window.location.pathname === '/share') {
     // shared files for an upload link: a visitor without an account sends them through it (pages/Share.tsx)

@@ -4,7 +4,7 @@
 import { useEffect, useRef } from 'react';
 import { useReachable } from '../lib/reachable.js';
 import { library } from '../store/library.js';
-import { dismissOfflineFailures, sendOfflineChanges, sendOfflineChangesWhenBack, useOfflineChanges } from '../store/offlineChanges.js';
+import { dismissOfflineFailures, sendAsOwner, sendOfflineChangesWhenBack, useOfflineChanges } from '../store/offlineChanges.js';
 
 const changes = (n: number) => `${n} ${n === 1 ? 'change' : 'changes'}`;
 
@@ -19,7 +19,7 @@ export function OfflineBanner() {
     else if (wasOffline.current) {
       wasOffline.current = false;
       // the changes kept first, so that the reload shows them done rather than undone for a moment
-      void sendOfflineChanges().finally(() => void library.refresh());
+      void sendAsOwner().finally(() => void library.refresh());
     }
   }, [online]);
   return (

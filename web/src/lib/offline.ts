@@ -9,6 +9,8 @@ const OFFLINE_LIMIT_KEY = '/offline-limit';
 const OFFLINE_GENERATION_KEY = '/offline-generation';
 /** Changes made offline, waiting to be sent (store/offlineChanges.ts), in localStorage: one user's, forgotten with the rest. */
 export const OFFLINE_CHANGES_KEY = 'shoebox-offline-changes';
+/** Whose the waiting changes are (a user's id), beside them. */
+export const OFFLINE_OWNER_KEY = 'shoebox-offline-changes-owner';
 
 /** The sizes offered, in bytes (0: nothing kept); the first visit keeps up to 100 MB. */
 export const OFFLINE_CHOICES = [0, 50_000_000, 100_000_000, 200_000_000, 500_000_000] as const;
@@ -40,12 +42,19 @@ export async function offlineBytes(): Promise<number> {
   return total;
 }
 
-/**
- * Deletes what was kept of the library: at sign-out and on the sign-in page (a session that ended, another user on this
- * browser), so that nobody ever sees another user's photos offline; the changes waiting to be sent go too.
- */
+/** Deletes what was kept of the library at sign-out, so that nobody sees another user's photos; the changes waiting too. */
 export async function forgetOffline(): Promise<void> {
   localStorage.removeItem(OFFLINE_CHANGES_KEY);
+  localStorage.removeItem(OFFLINE_OWNER_KEY);
+  await forgetKeptCopies();
+}
+
+/**
+ * A session that ended (the sign-in page): the kept answers and thumbnails go, and the app no longer opens from them;
+ * the changes waiting stay, marked as their user's, sent once that user signs in again (another user's sign-in drops
+ * them unseen: store/offlineChanges.ts).
+ */
+export async function forgetKeptCopies(): Promise<void> {
   localStorage.removeItem(SIGNED_IN_KEY);
   await forgetKept();
 }

@@ -6,8 +6,9 @@ import { useSyncExternalStore } from 'react';
 import { ApiError } from '../api.js';
 import { addPhotosToAlbum } from '../client/albums.js';
 import { trashPhotos, updatePhotos } from '../client/library.js';
-import { OFFLINE_CHANGES_KEY } from '../lib/offline.js';
+import { OFFLINE_CHANGES_KEY, OFFLINE_OWNER_KEY } from '../lib/offline.js';
 import { errorText } from '../lib/errors.js';
+import { accountApi } from '../client/account.js';
 import { isReachable, onReachableAgain } from '../lib/reachable.js';
 import { library } from './library.js';
 
@@ -62,8 +63,9 @@ function showLocal(): void {
 
 function set(next: Partial<State>): void {
   state = { ...state, ...next };
-  if (state.waiting.length > 0) localStorage.setItem(OFFLINE_CHANGES_KEY, JSON.stringify(state.waiting));
-  else localStorage.removeItem(OFFLINE_CHANGES_KEY);
+  // written only when the list is what changed: another tab's change may be on its way to this one's copy
+  if (next.waiting && state.waiting.length > 0) localStorage.setItem(OFFLINE_CHANGES_KEY, JSON.stringify(state.waiting));
+  else if (next.waiting) localStorage.removeItem(OFFLINE_CHANGES_KEY);
   showLocal();
   for (const listener of listeners) listener();
 }
@@ -83,7 +85,8 @@ function send(change: OfflineChange): Promise<unknown> {
 
 /** Runs a change on the server; null when the server cannot be reached (the change may wait), else its answer. */
 export async function whenReachable<T>(change: () => Promise<T>): Promise<{ answer: T } | null> {
-  if (!isReachable()) return null;
+  // changes still waiting go first: a later one sent past them would be undone when they are
+  if (!isReachable() || read().length > 0) return null;
   try {
     return { answer: await change() };
   } catch (error) {
@@ -96,6 +99,7 @@ export async function whenReachable<T>(change: () => Promise<T>): Promise<{ answ
 export function keepOfflineChange(body: OfflineChangeBody): OfflineChange {
   const change = { ...body, id: `${Date.now()}-${Math.random().toString(36).slice(2)}` };
   set({ waiting: [...read(), change] });
+  if (isReachable()) void sendOfflineChanges();
   return change;
 }
 
@@ -103,8 +107,8 @@ export function keepOfflineChange(body: OfflineChangeBody): OfflineChange {
 export function cancelOfflineChange(change: OfflineChange): boolean {
   const waiting = read();
   const at = waiting.findIndex((kept) => kept.id === change.id);
-  // the first is being sent: too late to take back
-  if (at < 0 || (sending && at === 0)) return false;
+  // being sent: too late to take back
+  if (at < 0 || change.id === sendingId) return false;
   set({ waiting: waiting.filter((kept) => kept.id !== change.id) });
   return true;
 }
@@ -123,17 +127,29 @@ export function sendOfflineChanges(): Promise<void> {
   return sending;
 }
 
+/** The change on its way now (its Undo is too late). */
+let sendingId: string | null = null;
+/** A later try while the server answers but took none (busy, failing): 10 s, then longer, up to 5 minutes. */
+let retry: { timer: ReturnType<typeof setTimeout> | null; ms: number } = { timer: null, ms: 10_000 };
+
 async function sendWaiting(): Promise<void> {
   let refused = false;
+  let stopped = false;
   // what another tab sent meanwhile is gone from the list
   for (let change = read()[0]; change; change = read()[0]) {
+    sendingId = change.id;
     try {
       await send(change);
       sent = [...sent, change];
     } catch (error) {
-      if (!refusedForGood(error)) break;
+      if (!refusedForGood(error)) {
+        stopped = true;
+        break;
+      }
       refused = true;
       set({ failed: [...state.failed, `${words(change)}: not done — ${errorText(error)}`] });
+    } finally {
+      sendingId = null;
     }
     const done = change.id;
     set({ waiting: read().filter((kept) => kept.id !== done) });
@@ -142,15 +158,45 @@ async function sendWaiting(): Promise<void> {
   if (sent.length > 0 || refused) await library.refresh();
   sent = [];
   showLocal();
+  if (stopped && isReachable()) tryAgainLater();
+  else retry.ms = 10_000;
+}
+
+function tryAgainLater(): void {
+  if (retry.timer) return;
+  retry = {
+    ms: Math.min(retry.ms * 2, 300_000),
+    timer: setTimeout(() => {
+      retry.timer = null;
+      void sendOfflineChanges();
+    }, retry.ms),
+  };
 }
 
 /** Once the changes being sent (if any) have gone. */
 export const offlineChangesSent = (): Promise<void> => sending ?? Promise.resolve();
 
+/**
+ * Sends what waits, once the signed-in user is known to be the one who made it (OFFLINE_OWNER_KEY: another user signing
+ * in on this browser never sends, nor sees, them: they go unseen).
+ */
+export async function sendAsOwner(): Promise<void> {
+  const me = await accountApi.me().catch(() => null);
+  if (!me) return;
+  const owner = localStorage.getItem(OFFLINE_OWNER_KEY);
+  if (owner !== null && owner !== me.id) {
+    set({ waiting: [], failed: [] });
+    sent = [];
+    showLocal();
+  }
+  localStorage.setItem(OFFLINE_OWNER_KEY, me.id);
+  if (read().length > 0) await sendOfflineChanges();
+}
+
 /** Sends what waits now and each time the server answers again (the signed-in app calls it once). */
 export function sendOfflineChangesWhenBack(): () => void {
-  if (read().length > 0) void sendOfflineChanges();
-  return onReachableAgain(() => void sendOfflineChanges());
+  void sendAsOwner();
+  return onReachableAgain(() => void sendAsOwner());
 }
 
 export const dismissOfflineFailures = (): void => set({ failed: [] });

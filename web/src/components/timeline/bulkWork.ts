@@ -91,6 +91,8 @@ export async function trash(chosen: string[], what: Counted = photos): Promise<T
       undo: async () => {
         if (cancelOfflineChange(change)) return `Kept ${what(chosen.length)}: nothing will be sent.`;
         await offlineChangesSent();
+        // sending may have stopped before it (a server away, busy): still waiting, it is taken back
+        if (cancelOfflineChange(change)) return `Kept ${what(chosen.length)}: nothing will be sent.`;
         await restoreFromTrash(chosen);
         void library.refresh();
         return `Restored ${what(chosen.length)}.`;
