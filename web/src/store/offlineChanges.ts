@@ -158,7 +158,8 @@ async function sendWaiting(): Promise<void> {
   if (sent.length > 0 || refused) await library.refresh();
   sent = [];
   showLocal();
-  if (stopped && isReachable()) tryAgainLater();
+  // stopped, or a change kept while the last were being shown sent: another go
+  if ((stopped || read().length > 0) && isReachable()) tryAgainLater();
   else retry.ms = 10_000;
 }
 
