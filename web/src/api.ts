@@ -88,7 +88,7 @@ export async function request<T>(method: string, url: string, options: { body?: 
   } catch (error) {
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     markUnreachable();
-    throw new ApiError(0, navigator.onLine ? 'Cannot reach the Shoebox server. Is it running?' : OFFLINE_REFUSAL);
+    throw new ApiError(0, typeof navigator !== 'undefined' && !navigator.onLine ? OFFLINE_REFUSAL : 'Cannot reach the Shoebox server. Is it running?');
   }
   // an answer the service worker kept (sw.ts) is what it gives when the server did not answer
   if (response.headers.has('x-offline-at')) markUnreachable();

@@ -30,6 +30,8 @@ export function markReachable(): void {
 /** A request met no server: offline until a look finds it again. */
 export function markUnreachable(): void {
   set(false);
+  // outside a browser (the web app's code under test in Node) there is no server of its own to look for
+  if (typeof navigator === 'undefined') return;
   timer ??= setTimeout(() => {
     timer = null;
     void look();
