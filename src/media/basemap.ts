@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { keptOnce } from '../base/kept-once.js';
 
 /** 1:110m for the world and continents, 1:50m closer in (the map asks for it past zoom 3). */
 export const BASEMAP_DETAILS = ['110m', '50m'] as const;
@@ -26,13 +27,7 @@ const made = new Map<BasemapDetail, Promise<Basemap>>();
 const require = createRequire(import.meta.url);
 
 export function basemap(detail: BasemapDetail): Promise<Basemap> {
-  let kept = made.get(detail);
-  if (!kept) {
-    kept = build(detail);
-    made.set(detail, kept);
-    kept.catch(() => made.delete(detail));
-  }
-  return kept;
+  return keptOnce(made, detail, () => build(detail));
 }
 
 async function build(detail: BasemapDetail): Promise<Basemap> {

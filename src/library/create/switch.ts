@@ -6,6 +6,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { libraryMeta, photos, photoSteps } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
+import { keptOnce } from '../../base/kept-once.js';
 import { TERMINAL_STATES, type StepsLeftOut } from '../../model/photo-state.js';
 import { CREATION_OFF_MESSAGE } from '../../model/product-vocabulary.js';
 import type { Library } from '../library.js';
@@ -52,15 +53,7 @@ export async function creationToolsOn(db: Db): Promise<boolean> {
  * a restore or migration into this database brings the library's own choice, which a stored guess would stand against.
  */
 const usedBeforeAnswers = new WeakMap<Db, Promise<boolean>>();
-function usedBeforeOnce(db: Db): Promise<boolean> {
-  let answer = usedBeforeAnswers.get(db);
-  if (!answer) {
-    answer = usedBefore(db);
-    usedBeforeAnswers.set(db, answer);
-    answer.catch(() => usedBeforeAnswers.delete(db));
-  }
-  return answer;
-}
+const usedBeforeOnce = (db: Db): Promise<boolean> => keptOnce(usedBeforeAnswers, db, () => usedBefore(db));
 
 async function usedBefore(db: Db): Promise<boolean> {
   const [found] = await rows<{ used: boolean }>(

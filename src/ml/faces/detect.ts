@@ -16,6 +16,7 @@ import type { FaceSettings, SsdRuntime } from './settings.js';
 import { mergeOverlappingFaces } from './overlap.js';
 import type { RgbImage } from './ssd-input.js';
 import { loadSsdOnnx, locateFacesOnnx } from './ssd-onnx.js';
+import { keptOnce } from '../../base/kept-once.js';
 
 export interface Size {
   width: number;
@@ -80,12 +81,9 @@ const faceApiModelDir = () => path.join(path.dirname(require.resolve('@vladmandi
  */
 export async function loadFaceModels(ssdRuntime: SsdRuntime = 'tfjs'): Promise<Models> {
   const base = loadBaseModels();
-  let ssd = loadingSsd.get(ssdRuntime);
-  if (!ssd) {
-    ssd = ssdRuntime === 'onnx' ? loadSsdOnnx() : base.then(({ faceapi }) => faceapi.nets.ssdMobilenetv1.loadFromDisk(faceApiModelDir()));
-    loadingSsd.set(ssdRuntime, ssd);
-    ssd.catch(() => loadingSsd.delete(ssdRuntime));
-  }
+  const ssd = keptOnce(loadingSsd, ssdRuntime, () =>
+    ssdRuntime === 'onnx' ? loadSsdOnnx() : base.then(({ faceapi }) => faceapi.nets.ssdMobilenetv1.loadFromDisk(faceApiModelDir())),
+  );
   const [models] = await Promise.all([base, ssd]);
   return models;
 }
