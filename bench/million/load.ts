@@ -184,15 +184,26 @@ async function markStepsDone(client: pg.Client): Promise<void> {
   );
 }
 
-/** photo_people as its migration (0035) fills it: the statement is read from the migration, not copied. */
-async function fillPhotoPeople(client: pg.Client): Promise<void> {
-  const migration = fs.readFileSync(path.join(repoRoot, 'drizzle/0035_photo_people.sql'), 'utf8');
+/** The last statement of a migration that starts so: the fill a migration makes, read from it, not copied. */
+function migrationStatement(file: string, start: string): string {
+  const migration = fs.readFileSync(path.join(repoRoot, 'drizzle', file), 'utf8');
   const statement = migration
     .split('--> statement-breakpoint')
     .map((s) => s.trim())
-    .find((s) => s.startsWith('INSERT INTO "photo_people"'));
-  if (!statement) throw new Error('drizzle/0035_photo_people.sql has no INSERT INTO "photo_people"');
-  await client.query(statement);
+    .findLast((s) => s.startsWith(start));
+  if (!statement) throw new Error(`drizzle/${file} has no ${start}`);
+  return statement;
+}
+
+/**
+ * photo_people as its migration (0035) fills it, then each person's counts as theirs (0044) does; without the
+ * triggers, which would count each row as it came on top (and row by row).
+ */
+async function fillPhotoPeople(client: pg.Client): Promise<void> {
+  await client.query("SET session_replication_role = 'replica'");
+  await client.query(migrationStatement('0035_photo_people.sql', 'INSERT INTO "photo_people"'));
+  await client.query(migrationStatement('0044_people_counts.sql', 'UPDATE "people"'));
+  await client.query("SET session_replication_role = 'origin'");
 }
 
 /**

@@ -1,11 +1,13 @@
 // The check of `photo_people` (each person's photos in date order, kept by triggers: migration 0035). The triggers
 // keep it exact; a photo's new date committed while another transaction added the photo's first face of a person
-// can leave that row's date behind (neither sees the other's change), and this puts it right.
+// can leave that row's date behind (neither sees the other's change), and this puts it right. The same goes for each
+// person's counts kept from it (migration 0044): a face added to a photo being trashed at once can count.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 
 /**
- * Brings `photo_people` in line with the faces and the photos' dates; answers how many rows it changed. Runs in a
+ * Brings `photo_people` in line with the faces and the photos' dates, then the people's counts with it; answers how
+ * many rows it changed. Runs in a
  * repeatable-read transaction: a row that a trigger changes meanwhile makes it fail with a serialization error
  * (the caller tries again at the next upkeep) instead of writing a count read before that change.
  */
@@ -44,6 +46,20 @@ async function repair(db: Db): Promise<number> {
           )
           select ((select count(*) from fixed) + (select count(*) from gone))::int as n`,
     );
-    return changed?.n ?? 0;
+    // a statement of its own: the one above's changes are not visible inside it
+    const [counted] = await rows<{ n: number }>(
+      tx as unknown as Db,
+      sql`with truth as (
+            select pe.id, coalesce(sum(pp.faces), 0)::int as faces, count(pp.photo_id)::int as photos
+            from people pe left join (photo_people pp join photos p on p.id = pp.photo_id and p.deleted_at is null) on pp.person_id = pe.id
+            group by pe.id
+          ), fixed as (
+            update people pe set face_count = truth.faces, photo_count = truth.photos from truth
+            where truth.id = pe.id and (pe.face_count <> truth.faces or pe.photo_count <> truth.photos)
+            returning 1
+          )
+          select count(*)::int as n from fixed`,
+    );
+    return (changed?.n ?? 0) + (counted?.n ?? 0);
   });
 }

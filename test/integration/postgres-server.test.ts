@@ -42,6 +42,34 @@ describe('Shoebox on a real PostgreSQL server with pgvector', () => {
     }
   });
 
+  it("serves the people page from each person's kept counts and their best face from faces_cover_idx", async () => {
+    const url = await createDatabase(server);
+    const database = await openDatabase({ url, poolSize: 1 });
+    try {
+      // told not to scan: the plans the page's statements get where scanning would cost more (a large library)
+      const plan = (statement: ReturnType<typeof sql>) =>
+        database.db.transaction(async (tx) => {
+          await tx.execute(sql`set local enable_seqscan = off`);
+          return (await rows<{ 'QUERY PLAN': string }>(tx, statement)).map((line) => line['QUERY PLAN']).join('\n');
+        });
+      // a person's cover face: the first along the index, not a sort of all of their faces (written as people.ts writes it)
+      const cover = await plan(
+        sql`explain select f2.id from faces f2 join photos p2 on p2.id = f2.photo_id and p2.deleted_at is null
+            where f2.person_id = '00000000-0000-4000-8000-000000000000'::uuid order by f2.score * sqrt(f2.width * f2.height) desc, f2.id limit 1`,
+      );
+      expect(cover).toContain('faces_cover_idx');
+      expect(cover).not.toContain('Sort');
+      // the order and the counts are the person's own columns: no faces read
+      const page = await plan(
+        sql`explain select pe.id, pe.face_count, pe.photo_count from people pe where pe.owner_id = '00000000-0000-4000-8000-000000000000'::uuid
+            and (pe.name is not null or pe.face_count > 0) order by (pe.name is null), pe.face_count desc, pe.name, pe.id limit 500`,
+      );
+      expect(page).not.toContain('faces');
+    } finally {
+      await database.close();
+    }
+  });
+
   it('says what to run when the database user may not create the extensions', async () => {
     const url = await createDatabase(server);
     // a role that owns its database but is no superuser: pgvector is not a trusted extension

@@ -1,4 +1,5 @@
 // The people in each user's photos: the faces found, who they are, and the matches the user turned down.
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uuid, vector } from 'drizzle-orm/pg-core';
 import { photos } from './photos.js';
 import { users } from './users.js';
@@ -14,6 +15,12 @@ export const people = pgTable(
     hidden: boolean('hidden').notNull().default(false),
     /** A face chosen by the user; otherwise the best face is picked when listing. */
     coverFaceId: uuid('cover_face_id'),
+    /**
+     * The person's faces and photos outside the trash, kept from photo_people by triggers (migration 0044) so that the
+     * people page sorts and counts without reading every face; checked with photo_people by the hourly upkeep.
+     */
+    faceCount: integer('face_count').notNull().default(0),
+    photoCount: integer('photo_count').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -54,6 +61,8 @@ export const faces = pgTable(
   (t) => [
     index('faces_photo_idx').on(t.photoId),
     index('faces_person_idx').on(t.personId),
+    // a person's best face first (the people page's cover when the user chose none: people.ts writes the same expression)
+    index('faces_cover_idx').on(t.personId, sql`(${t.score} * sqrt(${t.width} * ${t.height})) desc`, t.id),
     index('faces_embedding_hnsw_idx').using('hnsw', t.embedding.op('vector_cosine_ops')),
   ],
 );
