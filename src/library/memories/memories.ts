@@ -76,44 +76,66 @@ function summary(row: MemoryRow, ids: string[]): MemorySummary {
  */
 export async function listMemories(lib: Library, today: string): Promise<{ items: MemorySummary[]; computedFor: string }> {
   const settings = await readMemorySettings(lib);
-  if (settings.computedFor === null) await computeMemoriesOnce(lib, today, true);
-  else if (settings.computedFor !== today || (await itemsChangedSince(lib, settings.computedMark))) {
-    const last = await kept(lib);
+  if (settings.computedFor === null) {
+    await computeMemoriesOnce(lib, today, true);
+    return { items: await kept(lib, true), computedFor: today };
+  }
+  const since = settings.computedFor === today ? await itemsSince(lib, settings.computedMark) : 'changed';
+  if (since === 'changed') {
+    const last = await kept(lib, true);
     if (last.length > 0) {
       // one in flight for the day is shared (each visit would queue another while an import moves the mark)
       computeMemoriesOnce(lib, today).catch((error: unknown) => lib.logger.warn({ err: error }, 'computing memories failed'));
-      return { items: last.map(({ row, ids }) => summary(row, ids)), computedFor: settings.computedFor };
+      return { items: last, computedFor: settings.computedFor };
     }
     await computeMemoriesOnce(lib, today);
   }
-  return { items: (await kept(lib)).map(({ row, ids }) => summary(row, ids)), computedFor: today };
+  // none of the user's items added, moved or removed since they were computed: every item is still there
+  return { items: await kept(lib, since !== 'same'), computedFor: today };
 }
 
 /**
- * Whether the user's own items changed since the photo_order mark `mark` (an unknown mark: computed before marks were
- * kept). The mark is the library's: another user's import moves it, but memories are made of the user's own items
- * alone, so changes that were none of theirs pass the mark on instead of computing them again (for nothing, and
- * with their "today" changing under them).
+ * Whether the user's own items changed since the photo_order mark `mark`: 'same' when they did not (their memories'
+ * items are all still there), 'unmarked' when there is no mark to tell (nothing is kept then). The mark is the
+ * library's: another user's import moves it, but memories are made of the user's own items alone, so changes that
+ * were none of theirs pass the mark on instead of computing them again (for nothing, and with their "today"
+ * changing under them). An unknown mark: computed before marks were kept.
  */
-async function itemsChangedSince(lib: Library, mark: number | null): Promise<boolean> {
+async function itemsSince(lib: Library, mark: number | null): Promise<'same' | 'changed' | 'unmarked'> {
   const now = await photoOrderMark(lib);
-  if (now === null || now === mark) return false;
-  if (mark === null || (await ownerChangedBetween(lib.db, lib, mark, now))) return true;
+  if (now === null) return 'unmarked';
+  if (now === mark) return 'same';
+  if (mark === null || (await ownerChangedBetween(lib.db, lib, mark, now))) return 'changed';
   await passMemoriesMark(lib, mark, now);
-  return false;
+  return 'same';
 }
 
-/** The memories as computed, each with its items still in the library; those left with none are not shown. */
-async function kept(lib: Library): Promise<{ row: MemoryRow; ids: string[] }[]> {
+/**
+ * The memories as computed, best first; `check`: each with its items still in the library, those left with none
+ * not shown. Unchecked, a memory's ids are not read beyond a card's strip: a large library keeps thousands of them.
+ */
+async function kept(lib: Library, check: boolean): Promise<MemorySummary[]> {
+  const order = sql`order by m.rank desc, m.date_from desc`;
+  if (!check) {
+    const found = await rows<MemoryRow & { count: number }>(
+      lib.db,
+      sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids[1:6] as photo_ids,
+            cardinality(m.photo_ids) as count from memories m where ${ownsSql(lib, 'm')} ${order}`,
+    );
+    return found.filter((row) => row.count > 0).map((row) => ({ ...summary(row, row.photo_ids), count: row.count }));
+  }
   const found = await rows<MemoryRow>(
     lib.db,
-    sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where ${ownsSql(lib, 'm')} order by m.rank desc, m.date_from desc`,
+    sql`select m.id, m.kind, m.key, m.title, m.subtitle, m.date_from, m.date_to, m.photo_ids from memories m where ${ownsSql(lib, 'm')} ${order}`,
   );
   const present = await alive(
     lib,
     found.flatMap((row) => row.photo_ids),
   );
-  return found.map((row) => ({ row, ids: row.photo_ids.filter((id) => present.has(id)) })).filter(({ ids }) => ids.length > 0);
+  return found
+    .map((row) => ({ row, ids: row.photo_ids.filter((id) => present.has(id)) }))
+    .filter(({ ids }) => ids.length > 0)
+    .map(({ row, ids }) => summary(row, ids));
 }
 
 async function requireMemory(lib: Library, id: string): Promise<MemoryRow> {
