@@ -122,6 +122,11 @@ describe('albums', () => {
     expect(removed.status, JSON.stringify(removed.body)).toBe(200);
     expect(removed.body.removed).toBe(1);
     expect(removed.body.album).toMatchObject({ photoCount: 2, coverChosen: false, coverPhotoId: newestOfTwo });
+    // the first page gives the cover from its first photo, a later one looks for it: the same either way
+    for (const page of [1, 2]) {
+      const opened = await json(`${url}/api/albums/${album.id}?limit=1&page=${page}`);
+      expect(opened.body, `page ${page}`).toMatchObject({ photoCount: 2, videoCount: 0, coverChosen: false, coverPhotoId: newestOfTwo });
+    }
     const again = await json(`${url}/api/albums/${album.id}/photos/remove`, {
       method: 'POST',
       json: { ids: [id('silver_fir.jpg'), id('cyclamen_persicum.jpg')] },
