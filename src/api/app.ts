@@ -18,6 +18,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth.js';
 import { authPlugin } from './plugins/auth.js';
 import { securityHeaders } from './plugins/security-headers.js';
+import { compression } from './plugins/compression.js';
 import { version } from '../config/version.js';
 import { albumRoutes } from './albums.js';
 import { importRoutes } from './imports.js';
@@ -123,6 +124,7 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
   });
 
   await app.register(fastifyCookie);
+  await compression(app);
   app.addHook('onResponse', async (request, reply) => {
     // the route's pattern keeps the label set small (one per route, not one per photo id)
     lib.metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
