@@ -9,7 +9,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'third_party/**', 'drizzle/**', 'web/public/**', 'test/corpus/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'third_party/**', 'drizzle/**', 'web/public/**', 'test/corpus/**', 'bench/**/.work/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

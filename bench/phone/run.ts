@@ -10,13 +10,15 @@
 // bulk goes on a faster profile (BULK below), each cut's photo and the loads on Fast 3G. The bytes are counted on
 // the wire by a loopback relay (wire.ts).
 //
-//   npm run bench:phone -- [--photos 200] [--cut-seconds 4] [--loads 3]
+//   npm run bench:phone -- [--photos 200] [--cut-seconds 4] [--loads 3] [--only loads]
+// --only loads: the photos are sent through the API instead of the Back up page (a. and b. skipped), and only the
+// file's `loads` (and `loadsRun`) are replaced in bench/results/phone.json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arg } from '../args.js';
-import { cameraRoll } from './roll.js';
+import { cameraRoll, type RollPhoto } from './roll.js';
 import { startWire } from './wire.js';
 import { backUp, type BackupRun } from './backup.js';
 import { measureLoads } from './loads.js';
@@ -33,6 +35,7 @@ process.env.SHOEBOX_WEB_DIR = webDir;
 const PHOTOS = Number(arg('photos') ?? 200);
 const CUT_SECONDS = Number(arg('cut-seconds') ?? 4);
 const LOADS = Number(arg('loads') ?? 3);
+const ONLY_LOADS = arg('only') === 'loads';
 
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -76,7 +79,8 @@ async function main(): Promise<void> {
       return context;
     };
 
-    const backup: BackupRun = await backUp({ signedIn, wire, roll, rollBytes, cutSeconds: CUT_SECONDS, log });
+    const backup: BackupRun | null = ONLY_LOADS ? null : await backUp({ signedIn, wire, roll, rollBytes, cutSeconds: CUT_SECONDS, log });
+    if (ONLY_LOADS) await sendRoll(wire.url, session, roll);
     // the thumbnails made before the gallery is loaded: a library at rest is what the loads measure
     for (const since = performance.now(); performance.now() - since < 10 * 60_000; await new Promise((resolve) => setTimeout(resolve, 1000))) {
       const stats = (await (await fetch(`${wire.url}/api/stats`, { headers: { cookie: `shoebox_session=${session}` } })).json()) as {
@@ -85,7 +89,15 @@ async function main(): Promise<void> {
       const quick = stats.steps.preprocessing;
       if (quick && quick.pending + quick.running === 0) break;
     }
-    const loads = await measureLoads({ signedIn, url: wire.url, loads: LOADS, log });
+    const loads = await measureLoads({ signedIn, url: wire.url, wire, loads: LOADS, log });
+    const out = path.join(repoRoot, 'bench/results/phone.json');
+    if (ONLY_LOADS) {
+      const kept = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, unknown>;
+      const loadsRun = { photos: roll.length, machine: machine(), measuredAt: new Date().toISOString() };
+      fs.writeFileSync(out, `${JSON.stringify({ ...kept, loads, loadsRun }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ loads, loadsRun }, null, 2)}\n`);
+      return log(`results: the loads in ${path.relative(repoRoot, out)}`);
+    }
 
     const result = {
       photos: roll.length,
@@ -93,14 +105,10 @@ async function main(): Promise<void> {
       profiles: { fast3g: FAST_3G, bulk: BULK, cutSeconds: CUT_SECONDS },
       ...backup,
       loads,
-      machine: `${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, load ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}`,
+      machine: machine(),
       totalSeconds: Math.round((performance.now() - t0) / 1000),
       measuredAt: new Date().toISOString(),
     };
-    const out = path.join(repoRoot, 'bench/results/phone.json');
     fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     log(`results: ${path.relative(repoRoot, out)}`);
@@ -109,6 +117,22 @@ async function main(): Promise<void> {
     await wire.close();
     await server.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const machine = () =>
+  `${os.cpus().length} cores, ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
+
+/** The roll sent through the API, ten photos a request, for --only loads. */
+async function sendRoll(url: string, session: string, roll: RollPhoto[]): Promise<void> {
+  for (let i = 0; i < roll.length; i += 10) {
+    const form = new FormData();
+    for (const photo of roll.slice(i, i + 10)) form.append('file', new Blob([fs.readFileSync(photo.path)], { type: 'image/jpeg' }), photo.name);
+    const sent = await fetch(`${url}/api/photos`, { method: 'POST', headers: { cookie: `shoebox_session=${session}`, origin: url }, body: form });
+    if (!sent.ok) throw new Error(`upload answered ${sent.status}: ${await sent.text()}`);
   }
 }
 

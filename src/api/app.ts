@@ -16,8 +16,9 @@ import { inPlaceLibraryRoutes } from './libraries.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, crossSiteProblem } from './plugins/auth.js';
 import { securityHeaders } from './plugins/security-headers.js';
+import { compression } from './plugins/compression.js';
 import { version } from '../config/version.js';
 import { albumRoutes } from './albums.js';
 import { importRoutes } from './imports.js';
@@ -123,6 +124,7 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
   });
 
   await app.register(fastifyCookie);
+  await compression(app);
   app.addHook('onResponse', async (request, reply) => {
     // the route's pattern keeps the label set small (one per route, not one per photo id)
     lib.metrics.httpRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
@@ -234,13 +236,16 @@ async function registerWebApp(app: FastifyInstance): Promise<void> {
     });
   }
   // Share → Shoebox posts here, and the app's service worker answers it in the browser (web/src/sw.ts); a post that
-  // reaches the server came from a browser where the app never ran: say so rather than "no route"
-  app.post('/share', { schema: { hide: true }, config: { access: 'public' } }, async (_request, reply) =>
-    reply
+  // reaches the server came from a browser where the app never ran: say so rather than "no route". Another site's
+  // form posting here is refused as the worker refuses it
+  app.post('/share', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
+    const foreign = crossSiteProblem(request);
+    if (foreign) return reply.code(403).type('text/plain; charset=utf-8').send(`Shoebox refused what was shared: ${foreign}.`);
+    return reply
       .code(400)
       .type('text/plain; charset=utf-8')
-      .send('Shoebox could not take what was shared: open Shoebox once in this browser (and install it), then share again.'),
-  );
+      .send('Shoebox could not take what was shared: open Shoebox once in this browser (and install it), then share again.');
+  });
   app.setNotFoundHandler((request, reply) => {
     // a built file that is not there (another build's) is a 404, never the page: a browser or the service worker
     // would otherwise take HTML for a script and keep it

@@ -5,6 +5,8 @@
 // installable app (Chromium's own verdict), Share → Shoebox through the service worker into an album and through an
 // upload link, and a server upgraded under an open app (issue 63 items 1, 2 and 6).
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -407,6 +409,8 @@ describe('web app: installable, Share → Shoebox', () => {
     const stray = await fetch(`${server.url}/share`, { method: 'POST', body: form });
     expect(stray.status).toBe(400);
     expect(await stray.text()).toMatch(/open Shoebox once in this browser/);
+    const planted = await fetch(`${server.url}/share`, { method: 'POST', body: form, headers: { origin: 'http://elsewhere.test' } });
+    expect([planted.status, await planted.text()]).toEqual([403, expect.stringMatching(/refused .*elsewhere\.test/)]);
     // another build's file is a 404, not the page: the worker would otherwise keep HTML under a script's name
     const gone = await fetch(`${server.url}/assets/index-0ld8u1ld.js`);
     expect([gone.status, gone.headers.get('content-type')]).toEqual([404, 'application/json; charset=utf-8']);
@@ -461,6 +465,34 @@ describe('web app: installable, Share → Shoebox', () => {
     await page.close();
   }, 60_000);
 
+  it("refuses files another site's form posts to /share: the user's Share page is not another site's to fill", async () => {
+    // another origin on loopback (another port), whose page posts a file to Shoebox's /share as the share sheet does
+    const foreign = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(
+        `<!doctype html><form id="plant" method="post" action="${server.url}/share" enctype="multipart/form-data"><input type="file" name="files"></form>`,
+      );
+    });
+    await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => new Promise<void>((resolve) => foreign.close(() => resolve())));
+    const foreignUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}`;
+    const { page, errors } = await openPage(context);
+    await page.goto(server.url);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const kept = () => page.evaluate(async () => (await (await caches.open('shoebox-share')).keys()).map((key) => key.url));
+    const before = await kept();
+    // Chromium gives the worker the form's page as the post's referrer (its origin, by the default referrer policy)
+    const other = await context.newPage();
+    await other.goto(foreignUrl);
+    await other.locator('#plant input').setInputFiles(await madePhotos(['planted.jpg'], 80));
+    await Promise.all([other.waitForURL(`${server.url}/share`), other.evaluate(() => (document.getElementById('plant') as HTMLFormElement).submit())]);
+    expect(await other.getByTestId('share-refused').textContent()).toContain(`another site (${foreignUrl})`);
+    expect(await kept()).toEqual(before);
+    await other.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
   it("lets a visitor of an upload link share photos into that link's album, through the link", async () => {
     const album = (await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'The party' } })).body as { id: string };
     const link = (await json(`${server.url}/api/shared-links`, { method: 'POST', json: { albumId: album.id, allowUpload: true } })).body as { path: string };
@@ -469,6 +501,8 @@ describe('web app: installable, Share → Shoebox', () => {
       const { page, errors } = await openPage(visitor);
       await page.goto(`${server.url}${link.path}`);
       await page.getByTestId('link-title').waitFor();
+      // "Add photos" takes what the owner's Upload does, and videos, as Back up does
+      expect(await page.getByTestId('visitor-upload').getAttribute('accept')).toMatch(/^image\/\*,.*\.dng,.*video\/\*$/);
       await shareFiles(page, await madePhotos(['guest-0.jpg'], 40));
       await poll(() => page.getByTestId('share-destination').locator('option').allTextContents()).toEqual(['The party (upload link from Test Admin)']);
       await page.getByTestId('share-send').click();

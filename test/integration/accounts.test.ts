@@ -1,7 +1,9 @@
 // Accounts over real HTTP: set-up claims a pre-accounts library, sign-in and its backoff, sessions, API keys and
 // their scopes, admins and users, quotas, and the CLI on the library folder.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { assets, json, startTestServer, tempDir, upload, type TestServer, withoutFacesOrText } from '../helpers/server.js';
@@ -16,6 +18,18 @@ async function post(baseUrl: string, route: string, body: object, headers: Recor
     body: JSON.stringify(body),
   });
 }
+
+/** A GET as the bytes came on the wire (fetch would ask for and undo compression itself). */
+const rawGet = (url: string, headers: Record<string, string>) =>
+  new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    http
+      .get(url, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      })
+      .on('error', reject);
+  });
 
 const cookieOf = (response: Response) => /shoebox_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0] ?? '';
 
@@ -177,6 +191,27 @@ describe('accounts', () => {
     expect(original.headers.get('content-security-policy')).toMatch(/sandbox/);
     expect(original.headers.get('x-content-type-options')).toBe('nosniff');
     await original.body?.cancel(); // read no further: the connection is done with
+  });
+
+  it('compresses JSON when asked, never an original, and still answers a range of one', async () => {
+    const plain = await rawGet(`${base}/api/openapi.json`, {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const asked = await rawGet(`${base}/api/openapi.json`, { 'accept-encoding': 'br, gzip' });
+    expect(asked.headers['content-encoding']).toBe('br');
+    expect(asked.headers.vary).toMatch(/accept-encoding/i);
+    expect(zlib.brotliDecompressSync(asked.body).equals(plain.body)).toBe(true);
+    expect(asked.body.length).toBeLessThan(plain.body.length / 4);
+    const gzip = await rawGet(`${base}/api/openapi.json`, { 'accept-encoding': 'gzip' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    const file = fs.readFileSync(PHOTO);
+    const original = await rawGet(`${base}/api/photos/${photoId}/original`, { cookie: adminCookie, 'accept-encoding': 'br, gzip' });
+    expect(original.headers['content-encoding']).toBeUndefined();
+    expect(original.body.equals(file)).toBe(true);
+    const range = await rawGet(`${base}/api/photos/${photoId}/original`, { cookie: adminCookie, 'accept-encoding': 'br, gzip', range: 'bytes=100-199' });
+    expect(range.status).toBe(206);
+    expect(range.headers['content-encoding']).toBeUndefined();
+    expect(range.headers['content-range']).toBe(`bytes 100-199/${file.length}`);
+    expect(range.body.equals(file.subarray(100, 200))).toBe(true);
   });
 });
 

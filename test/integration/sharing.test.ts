@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClips } from '../helpers/clips.js';
 import { assets, json, startTestServer, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
 const FALCON = path.join(assets, 'albums/nature/prairie_falcon.jpg');
@@ -263,6 +264,11 @@ describe('sharing', () => {
     expect(uploaded.body.items[0].existing).toBeUndefined();
     expect((await ann(`/api/photos/${firId}`)).body.owner.name).toBe('Ann');
     expect((await ann(`/api/albums/${albumId}`)).body.photoCount).toBe(3);
+    // a video too, as its owner can add one (the page's "Add photos" offers videos since issue 63)
+    const clip = await uploadAs('visitor', (await testClips()).mp4, `/api/s/${link.token}/photos`, visitor);
+    expect(clip.status, JSON.stringify(clip.body)).toBe(201);
+    expect((await ann(`/api/photos/${clip.body.items[0].id}`)).body.type).toBe('video');
+    expect((await ann(`/api/albums/${albumId}`)).body.photoCount).toBe(4);
 
     // downloads switched on; views counted
     const patched = await ann(`/api/shared-links/${link.id}`, { method: 'PATCH', json: { allowDownload: true } });

@@ -15,7 +15,9 @@
 //   network untouched, and only Shoebox's own origin is ever asked (a request to another origin is not this worker's
 //   to answer);
 // - a POST to /share (files shared from the phone's gallery or camera) is kept in Cache Storage and handed to the
-//   /share page (pages/Share.tsx), which sends the files where the user chooses.
+//   /share page (pages/Share.tsx), which sends the files where the user chooses; one a page of another site sent (its
+//   form posting to Shoebox in the user's browser) is refused with a page that says so: the share sheet's has no
+//   referrer, or Shoebox's own.
 // It imports nothing: a service worker's script must stand alone (the build fails otherwise).
 
 const BUILD = '__SHOEBOX_BUILD__';
@@ -84,7 +86,9 @@ worker.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (url.origin !== worker.location.origin) return;
-  if (url.pathname === '/share' && request.method === 'POST') return event.respondWith(keepShared(request));
+  if (url.pathname === '/share' && request.method === 'POST') {
+    return event.respondWith(foreignSender(request) ? refusedShare(foreignSender(request)!) : keepShared(request));
+  }
   if (request.method !== 'GET') return;
   if (TIMELINE_ANSWER.test(url.pathname + url.search)) return event.respondWith(keptForOffline(event, request, url.pathname + url.search));
   if (THUMBNAIL.test(url.pathname)) return event.respondWith(keptForOffline(event, request, url.pathname));
@@ -118,6 +122,27 @@ async function cacheFirst(request: Request): Promise<Response> {
     await cache.put(request, response.clone());
   }
   return response;
+}
+
+/**
+ * The other origin that sent a POST to /share, or null for the share sheet (no referrer) or Shoebox's own pages:
+ * Chromium gives a cross-origin form's post its page's origin as referrer, and its Origin header where it sends one.
+ */
+function foreignSender(request: Request): string | null {
+  const own = worker.location.origin;
+  const referrer = request.referrer && request.referrer !== 'about:client' ? new URL(request.referrer).origin : own;
+  if (referrer !== own) return referrer;
+  const origin = request.headers.get('origin');
+  return origin && origin !== 'null' && origin !== own ? origin : null;
+}
+
+function refusedShare(sender: string): Response {
+  const text = (value: string) => value.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const page =
+    '<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Share refused · Shoebox</title>' +
+    `<h1>Share refused</h1><p data-testid="share-refused">Shoebox refused files sent by another site (${text(sender)}): ` +
+    'only your phone\'s share sheet or Shoebox itself may hand it files.</p><p><a href="/">Open Shoebox</a></p>';
+  return new Response(page, { status: 403, headers: { 'content-type': 'text/html; charset=utf-8' } });
 }
 
 /** Keeps the shared files under a new id and sends the browser to the page that sends them (303: GET it). */

@@ -7,6 +7,7 @@ import { rememberUploadLink } from '../lib/uploadLinks.js';
 import { formatClipLength, formatCount, photosAndVideos } from '../lib/format.js';
 import { MotionIcon, PlayIcon } from '../components/PhotoTile.js';
 import { VisitorMedia } from '../components/sharing/VisitorMedia.js';
+import { ACCEPT } from '../components/UploadButton.js';
 import '../styles/sharing.css';
 
 const PAGE = 100;
@@ -114,7 +115,7 @@ export function SharedLinkPage({ token }: { token: string }) {
             Add photos
             <input
               type="file"
-              accept="image/*,.heic,.heif"
+              accept={`${ACCEPT},video/*`}
               multiple
               hidden
               onChange={(event) => void upload(event.target.files)}
