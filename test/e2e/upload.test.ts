@@ -379,9 +379,11 @@ describe('web app: upload', () => {
     // a connection so slow that nothing is through before the page closes
     const cdp = await phone.newCDPSession(page);
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 200, downloadThroughput: -1, uploadThroughput: 2 * 1024 });
-    await page.getByTestId('backup-files').setInputFiles(files);
+    // and, last, a file the server refuses for good once whole: the worker drops it and says why
+    const notAPhoto = { name: 'zz-not-a-photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('words, not pixels\n') };
+    await page.getByTestId('backup-files').setInputFiles([...files, notAPhoto]);
     await page.locator('[data-testid="backup-list"] li[data-status="sending"]').first().waitFor();
-    expect(await keptForWorker(page)).toHaveLength(3);
+    expect(await keptForWorker(page)).toHaveLength(4);
     expect(errors).toEqual([]);
     await page.close();
 
@@ -408,13 +410,16 @@ describe('web app: upload', () => {
       return ours.map((item, i) => [item.filename, details[i]!.sha256]).sort();
     };
     await poll(stored, { timeout: 60_000 }).toEqual(files.map((file, i) => [file.name, hashes[i]]));
-    // the Back up page says what was finished since, once; the copies kept for the worker are gone
+    // the copies kept for the worker are gone once it is done with each
+    await other.goto(`${server.url}/account`);
+    await poll(() => keptForWorker(other), { timeout: 30_000 }).toEqual([]);
+    // the Back up page says what was finished since, once
     const again = await openPage(phone);
     await again.page.goto(`${server.url}/backup`);
-    await poll(async () => (await again.page.getByTestId('backup-background').locator('li').allTextContents()).sort(), { timeout: 30_000 }).toEqual(
-      files.map((file) => `${file.name}: backed up after the page closed`),
-    );
-    expect(await keptForWorker(again.page)).toEqual([]);
+    await poll(async () => (await again.page.getByTestId('backup-background').locator('li').allTextContents()).sort()).toEqual([
+      ...files.map((file) => `${file.name}: backed up after the page closed`),
+      expect.stringMatching(/^zz-not-a-photo\.jpg: refused — .*not a supported photo or video/),
+    ]);
     await again.page.reload();
     await again.page.getByRole('heading', { name: 'Back up' }).waitFor();
     expect(await again.page.getByTestId('backup-background').count()).toBe(0);

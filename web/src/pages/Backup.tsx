@@ -87,15 +87,20 @@ export function BackupPage() {
   );
 }
 
+/**
+ * What the service worker noted since the page last looked, taken out of IndexedDB once per load of the app: the page
+ * may mount more than once as the app starts (a remount would otherwise find them gone).
+ */
+let noted: Promise<string[]> | null = null;
+
 /** What the service worker finished or refused since the page was last open (a line each), shown once and forgotten. */
 function useBackgroundOutcomes(): string[] {
   const [lines, setLines] = useState<string[]>([]);
   useEffect(() => {
     if (typeof indexedDB === 'undefined') return;
     let live = true;
-    void takeOutcomes()
-      .then((taken) => live && setLines(taken))
-      .catch(() => undefined);
+    noted ??= takeOutcomes().catch(() => []);
+    void noted.then((taken) => live && setLines(taken));
     return () => {
       live = false;
     };
