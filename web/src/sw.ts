@@ -25,7 +25,7 @@ import { finishKeptBackups } from './lib/backupSync.js';
 const BUILD = '__SHOEBOX_BUILD__';
 const APP_PREFIX = 'shoebox-app-';
 const APP_CACHE = `${APP_PREFIX}${BUILD}`;
-/** The shared files: the same names as lib/sharedFiles.ts, which reads them (a worker cannot import the app's modules). */
+/** The shared files: the same names as lib/sharedFiles.ts, which reads them (written twice: that module is the pages' own). */
 const SHARE_CACHE = 'shoebox-share';
 const SHARE_PREFIX = '/share-files/';
 /** The index.html last taken from the network, for when it cannot be reached. */
