@@ -10,7 +10,10 @@ const webDir = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: webDir,
   base: '/',
-  plugins: [react(), pwa({ favicon: fileURLToPath(new URL('public/favicon.svg', import.meta.url)) })],
+  plugins: [
+    react(),
+    pwa({ favicon: fileURLToPath(new URL('public/favicon.svg', import.meta.url)), worker: fileURLToPath(new URL('src/sw.ts', import.meta.url)) }),
+  ],
   resolve: {
     // MapLibre's CSP build: its worker is a file served with the app (styleLayer.ts), not a blob the policy would refuse
     alias: [{ find: /^maplibre-gl$/, replacement: 'maplibre-gl/dist/maplibre-gl-csp.js' }],
@@ -23,9 +26,9 @@ export default defineConfig({
     // MapLibre (~950 kB, loaded only when an admin configures a map style) is one chunk by nature
     chunkSizeWarningLimit: 1000,
     rollupOptions: {
-      // the service worker is its own entry at a stable URL (/sw.js: a worker's scope and updates follow its URL)
-      input: { index: fileURLToPath(new URL('index.html', import.meta.url)), sw: fileURLToPath(new URL('src/sw.ts', import.meta.url)) },
-      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
+      // the service worker (/sw.js, at a stable URL: a worker's scope and updates follow its URL) is built alone by pwa()
+      input: { index: fileURLToPath(new URL('index.html', import.meta.url)) },
+      output: { entryFileNames: 'assets/[name]-[hash].js' },
     },
   },
   server: {

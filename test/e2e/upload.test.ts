@@ -4,6 +4,7 @@
 // hashed on the device, only the new ones sent over tus, going on after the connection is cut (issue 63 item 3). The
 // installable app (Chromium's own verdict), Share → Shoebox through the service worker into an album and through an
 // upload link, and a server upgraded under an open app (issue 63 items 1, 2 and 6).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { build } from 'vite';
-import { imagesLoaded, launchBrowser, launchProfile, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
+import { adminSession, imagesLoaded, launchBrowser, launchProfile, openPage, poll, screenshot, signedInContext } from '../helpers/browser.js';
 import { webRoot } from '../../src/config/paths.js';
 import { spawnServer } from '../helpers/cli.js';
 import { assets, startTestServer, upload, type TestServer, authFetch, withoutFacesOrText, json, repoRoot, tempDir } from '../helpers/server.js';
@@ -83,6 +84,27 @@ const rows = (page: Page) => page.getByTestId('upload-row');
 const row = (page: Page, name: string) => page.locator(`[data-testid="upload-row"][data-name="${name}"]`);
 const statuses = (page: Page) =>
   rows(page).evaluateAll((list) => Object.fromEntries(list.map((r) => [r.getAttribute('data-name'), r.getAttribute('data-status')])));
+
+/** The keys of what the page kept in IndexedDB for the service worker (lib/backupKept.ts). */
+const keptForWorker = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<string[]>((resolve, reject) => {
+        const opening = indexedDB.open('shoebox-backup', 1);
+        opening.onupgradeneeded = () => {
+          opening.result.createObjectStore('uploads', { keyPath: 'key' });
+          opening.result.createObjectStore('outcomes', { autoIncrement: true });
+        };
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const keys = opening.result.transaction('uploads').objectStore('uploads').getAllKeys();
+          keys.onsuccess = () => {
+            opening.result.close();
+            resolve(keys.result.map(String));
+          };
+        };
+      }),
+  );
 
 let browser: Browser;
 
@@ -341,6 +363,71 @@ describe('web app: upload', () => {
       await phone.close();
     }
   }, 60_000);
+
+  it('backs up after the page closed: the service worker finishes what was left on a Background Sync, each photo once, nothing kept after', async () => {
+    const files = await madePhotos(['after-close-0.jpg', 'after-close-1.jpg', 'after-close-2.jpg'], 150);
+    const hashes = files.map((file) => createHash('sha256').update(file.buffer).digest('hex'));
+    // a profile of its own: an off-the-record context has no Background Sync
+    const profileDir = tempDir('shoebox-sync-');
+    const phone = await launchProfile(profileDir, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    onTestFinished(async () => {
+      await phone.close();
+      fs.rmSync(profileDir, { recursive: true, force: true });
+    });
+    await phone.addCookies([{ name: 'shoebox_session', value: await adminSession(server.url), url: server.url, httpOnly: true, sameSite: 'Lax' }]);
+    const { page, errors } = await openPage(phone);
+    await page.goto(`${server.url}/backup`);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // a connection so slow that nothing is through before the page closes
+    const cdp = await phone.newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 200, downloadThroughput: -1, uploadThroughput: 2 * 1024 });
+    // and, last, a file the server refuses for good once whole: the worker drops it and says why
+    const notAPhoto = { name: 'zz-not-a-photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('words, not pixels\n') };
+    await page.getByTestId('backup-files').setInputFiles([...files, notAPhoto]);
+    await page.locator('[data-testid="backup-list"] li[data-status="sending"]').first().waitFor();
+    expect(await keptForWorker(page)).toHaveLength(4);
+    expect(errors).toEqual([]);
+    await page.close();
+
+    // the sync the browser would fire once it sees a connection, fired now
+    const other = await phone.newPage();
+    const devtools = await phone.newCDPSession(other);
+    const registration = new Promise<string>((resolve) =>
+      devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((r) => r.scopeURL === `${server.url}/` && !r.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      }),
+    );
+    await devtools.send('ServiceWorker.enable');
+    const registrationId = await registration;
+    await devtools.send('ServiceWorker.dispatchSyncEvent', { origin: server.url, registrationId, tag: 'shoebox-backup', lastChance: false });
+
+    // every photo stored once, with its bytes
+    const stored = async () => {
+      const listed = (await (await authFetch(`${server.url}/api/photos?limit=500`)).json()).items as { id: string; filename: string }[];
+      const ours = listed.filter((item) => item.filename.startsWith('after-close-'));
+      const details = await Promise.all(
+        ours.map(async (item) => (await (await authFetch(`${server.url}/api/photos/${item.id}`)).json()) as { sha256: string }),
+      );
+      return ours.map((item, i) => [item.filename, details[i]!.sha256]).sort();
+    };
+    await poll(stored, { timeout: 60_000 }).toEqual(files.map((file, i) => [file.name, hashes[i]]));
+    // the copies kept for the worker are gone once it is done with each
+    await other.goto(`${server.url}/account`);
+    await poll(() => keptForWorker(other), { timeout: 30_000 }).toEqual([]);
+    // the Back up page says what was finished since, once
+    const again = await openPage(phone);
+    await again.page.goto(`${server.url}/backup`);
+    await poll(async () => (await again.page.getByTestId('backup-background').locator('li').allTextContents()).sort()).toEqual([
+      ...files.map((file) => `${file.name}: backed up after the page closed`),
+      expect.stringMatching(/^zz-not-a-photo\.jpg: refused — .*not a supported photo or video/),
+    ]);
+    await again.page.reload();
+    await again.page.getByRole('heading', { name: 'Back up' }).waitFor();
+    expect(await again.page.getByTestId('backup-background').count()).toBe(0);
+    expect(await stored()).toHaveLength(3);
+    expect(again.errors).toEqual([]);
+  }, 120_000);
 });
 
 describe('web app: installable, Share → Shoebox', () => {
@@ -647,10 +734,15 @@ describe('web app: installable, Share → Shoebox', () => {
     expect(await tile(trashed).count()).toBe(0);
     expect(await page.evaluate(() => localStorage.getItem('shoebox-offline-changes'))).toBe(null);
     await page.goto(`${server.url}/account`);
+    // what a backup keeps for the service worker (lib/backupKept.ts) is there, and goes with the rest
+    expect(await keptForWorker(page)).toEqual([]);
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name));
+    expect(await databases()).toContain('shoebox-backup');
     // the page's own, not another session's in the list below (one when this case runs alone)
     await page.getByRole('button', { name: 'Sign out', exact: true }).first().click();
     await page.getByRole('button', { name: /Sign in/ }).waitFor();
     await poll(() => kept()).toBe(null);
+    expect(await databases()).not.toContain('shoebox-backup');
     expect(errors).toEqual([]);
   }, 120_000);
 

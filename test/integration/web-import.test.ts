@@ -18,6 +18,8 @@ import { imports } from '../../src/db/schema.js';
 import { markImportsStoppedInOrder } from '../../src/library/imports/index.js';
 import { deflatedZip } from '../helpers/zip.js';
 import { phonePhotos } from '../helpers/phone-photos.js';
+import { uploadMetadata } from '../../web/src/lib/backupUpload.js';
+import { sendUpload, UploadWaits } from '../../web/src/lib/tusFetch.js';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { assets, json, startTestServer, tempDir, waitForTerminal, type TestServer, withoutFacesOrText } from '../helpers/server.js';
 
@@ -681,6 +683,61 @@ describe('a backup over tus at /api/uploads', () => {
     });
     expect(patchAsBob.status).toBe(404);
   }, 120_000);
+
+  // The service worker's tus client (web/src/lib/tusFetch.ts: fetch, no XHR), with the page's metadata (lib/backupUpload.ts).
+  it("the service worker's tus over fetch: makes the upload, goes on from a cut, says a refusal, waits without a server", async () => {
+    const sent: { method: string; bytes: number }[] = [];
+    const asked = (url: string, init: RequestInit) => {
+      sent.push({ method: init.method ?? 'GET', bytes: init.body instanceof Blob ? init.body.size : 0 });
+      return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-api-key': server.apiKey } });
+    };
+    const urls: string[] = [];
+    const options = { fetch: asked, origin: server.url, onUrl: async (url: string) => void urls.push(url), chunkBytes: 512 * 1024 };
+    const send = (data: Buffer, name: string, url: string | null = null, hash: string | null = sha256(data)) =>
+      sendUpload({ file: new Blob([new Uint8Array(data)]), url, metadata: uploadMetadata({ name, type: 'image/jpeg', lastModified: 0 }, hash, null) }, options);
+
+    // bytes no other test sends
+    const [one, two] = (await phonePhotos(2)).map((photo, i) => Buffer.concat([photo.data, Buffer.from(`#tus-fetch-${i}`)]));
+    // a new upload, in chunks, under a name tus's metadata must carry in UTF-8
+    const fresh = one!;
+    expect(fresh.length).toBeGreaterThan(2 * options.chunkBytes);
+    const stored = await send(fresh, 'été à Dĳon.jpg');
+    expect(stored).toMatchObject({ status: 'stored', duplicate: false });
+    expect(urls).toHaveLength(1);
+    expect(sent.filter((r) => r.method === 'PATCH').reduce((sum, r) => sum + r.bytes, 0)).toBe(fresh.length);
+    expect((await json(`${server.url}/api/photos/${(stored as { photoId: string }).photoId}`)).body.filename).toBe('été à Dĳon.jpg');
+
+    // the page's upload cut mid-way: only what the server lacks is sent
+    const photo = { data: two! };
+    const cutUrl = await cutMidway({ name: 'cut-by-the-page.jpg', data: photo.data });
+    const had = Number((await fetch(cutUrl, { method: 'HEAD', headers: tusHeaders() })).headers.get('upload-offset'));
+    sent.length = 0;
+    const resumed = await send(photo.data, 'cut-by-the-page.jpg', cutUrl);
+    expect(resumed).toMatchObject({ status: 'stored', duplicate: false });
+    expect(sent.filter((r) => r.method === 'POST')).toEqual([]);
+    expect(sent.filter((r) => r.method === 'PATCH').reduce((sum, r) => sum + r.bytes, 0)).toBe(photo.data.length - had);
+    // a finished upload sent again (its entry outlived it): nothing sent, the same photo
+    sent.length = 0;
+    expect(await send(photo.data, 'cut-by-the-page.jpg', cutUrl)).toEqual(resumed);
+    expect(sent.filter((r) => r.method === 'PATCH')).toEqual([]);
+
+    // refusals for good: a type that is not a photo at creation, bytes that are no picture once whole
+    const refusedType = await sendUpload(
+      { file: new Blob(['notes']), url: null, metadata: uploadMetadata({ name: 'a.txt', type: 'text/plain', lastModified: 0 }, null, null) },
+      options,
+    );
+    expect(refusedType).toEqual({ status: 'refused', reason: 'a.txt: text/plain is not a photo or video' });
+    expect(await send(Buffer.from('just some text, not a picture'), 'text.jpg', null, null)).toEqual({
+      status: 'refused',
+      reason: expect.stringMatching(/text\.jpg: not a supported photo or video/),
+    });
+    // no server: it waits (the sync's promise rejects, the browser tries again)
+    await expect(
+      sendUpload({ file: new Blob([new Uint8Array(fresh)]), url: null, metadata: { filename: 'x.jpg' } }, { ...options, origin: 'http://127.0.0.1:9' }),
+    ).rejects.toBeInstanceOf(UploadWaits);
+    const list = (await json(`${server.url}/api/photos?limit=500`)).body.items as { filename: string }[];
+    expect(list.filter((item) => ['été à Dĳon.jpg', 'cut-by-the-page.jpg', 'text.jpg', 'a.txt'].includes(item.filename)).length).toBe(2);
+  }, 60_000);
 
   it('takes in an upload whose every byte came but whose last request was cut before it became a photo, when asked what it became', async () => {
     // As after a phone's connection dropped as its last bytes went: the store has them all, and no result was recorded

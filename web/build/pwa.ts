@@ -1,11 +1,11 @@
-// The installable app's build side (issue 63): the service worker built from web/src/sw.ts as its own entry at the
-// stable URL /sw.js, the build's id written into it and into index.html, and the manifest's icons drawn from
+// The installable app's build side (issue 63): the service worker built from web/src/sw.ts alone at the stable URL
+// /sw.js, the build's id written into it and into index.html, and the manifest's icons drawn from
 // favicon.svg with sharp. Icons are made at build rather than committed so that they can never drift from the
 // favicon they show (and the repository keeps no binary that a change of the logo would leave stale).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import type { Plugin } from 'vite';
+import { build, type Plugin, type Rolldown } from 'vite';
 
 /** The placeholder sw.ts carries where the build's id goes. */
 export const BUILD_PLACEHOLDER = '__SHOEBOX_BUILD__';
@@ -49,21 +49,44 @@ async function icons(svg: Buffer): Promise<Record<string, Buffer>> {
   };
 }
 
-export function pwa(options: { favicon: string }): Plugin {
+/**
+ * The service worker bundled by a build of its own: a script a worker registers must stand alone (no chunk to import),
+ * and as an entry of the app's build, every module it shares with the pages (lib/backupKept.ts, lib/tusFetch.ts)
+ * would be split into a chunk both import.
+ */
+async function bundleWorker(entry: string): Promise<string> {
+  const output = (await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      write: false,
+      target: 'es2022',
+      minify: true,
+      lib: { entry, formats: ['es'], fileName: () => 'sw.js' },
+    },
+  })) as Rolldown.RolldownOutput | Rolldown.RolldownOutput[];
+  const chunks = (Array.isArray(output) ? output : [output]).flatMap((result) => result.output).filter((file) => file.type === 'chunk');
+  if (chunks.length !== 1) throw new Error(`the service worker was built into ${chunks.length} scripts: it must stand alone`);
+  return chunks[0]!.code;
+}
+
+export function pwa(options: { favicon: string; worker: string }): Plugin {
   return {
     name: 'shoebox-pwa',
     apply: 'build',
     enforce: 'post',
     async generateBundle(_options, bundle) {
       const html = bundle['index.html'];
-      const worker = bundle['sw.js'];
-      if (html?.type !== 'asset' || worker?.type !== 'chunk') throw new Error('the build has no index.html or sw.js');
-      if (worker.imports.length > 0) throw new Error(`sw.js imports ${worker.imports.join(', ')}: a service worker must stand alone`);
-      const names = Object.keys(bundle).filter((name) => name !== 'index.html' && name !== 'sw.js');
-      const id = buildId(names, String(html.source));
+      if (html?.type !== 'asset') throw new Error('the build has no index.html');
+      const worker = await bundleWorker(options.worker);
+      // the worker's own code is part of the build: a change of it alone must make browsers take the new one
+      const id = buildId(
+        [...Object.keys(bundle).filter((name) => name !== 'index.html'), createHash('sha256').update(worker).digest('hex')],
+        String(html.source),
+      );
       html.source = String(html.source).replace('</head>', `  <meta name="shoebox-build" content="${id}" />\n  </head>`);
-      if (!worker.code.includes(BUILD_PLACEHOLDER)) throw new Error('sw.js lost its build placeholder');
-      worker.code = worker.code.replaceAll(BUILD_PLACEHOLDER, id);
+      if (!worker.includes(BUILD_PLACEHOLDER)) throw new Error('sw.js lost its build placeholder');
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source: worker.replaceAll(BUILD_PLACEHOLDER, id) });
       for (const [fileName, source] of Object.entries(await icons(readFileSync(options.favicon)))) {
         this.emitFile({ type: 'asset', fileName, source });
       }

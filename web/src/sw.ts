@@ -17,13 +17,17 @@
 // - a POST to /share (files shared from the phone's gallery or camera) is kept in Cache Storage and handed to the
 //   /share page (pages/Share.tsx), which sends the files where the user chooses; one a page of another site sent (its
 //   form posting to Shoebox in the user's browser) is refused with a page that says so: the share sheet's has no
-//   referrer, or Shoebox's own.
-// It imports nothing: a service worker's script must stand alone (the build fails otherwise).
+//   referrer, or Shoebox's own;
+// - a Background Sync of BACKUP_SYNC_TAG finishes the backup the Back up page left unfinished when it closed (the
+//   files it kept in IndexedDB: lib/backupSync.ts); a failure that can wait rejects, and the browser tries again.
+// It imports only modules that import nothing of the app's pages: web/build/pwa.ts bundles it alone into /sw.js.
+import { BACKUP_SYNC_TAG } from './lib/backupUpload.js';
+import { finishKeptBackups } from './lib/backupSync.js';
 
 const BUILD = '__SHOEBOX_BUILD__';
 const APP_PREFIX = 'shoebox-app-';
 const APP_CACHE = `${APP_PREFIX}${BUILD}`;
-/** The shared files: the same names as lib/sharedFiles.ts, which reads them (a worker cannot import the app's modules). */
+/** The shared files: the same names as lib/sharedFiles.ts, which reads them (written twice: that module is the pages' own). */
 const SHARE_CACHE = 'shoebox-share';
 const SHARE_PREFIX = '/share-files/';
 /** The index.html last taken from the network, for when it cannot be reached. */
@@ -41,6 +45,9 @@ const THUMBNAIL = /^\/api\/photos\/[^/]+\/thumbnail$/;
 interface ExtendableEventLike extends Event {
   waitUntil(work: Promise<unknown>): void;
 }
+interface SyncEventLike extends ExtendableEventLike {
+  readonly tag: string;
+}
 interface FetchEventLike extends ExtendableEventLike {
   readonly request: Request;
   respondWith(response: Response | Promise<Response>): void;
@@ -52,6 +59,7 @@ interface WorkerScope {
   skipWaiting(): Promise<void>;
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEventLike) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEventLike) => void): void;
+  addEventListener(type: 'sync', listener: (event: SyncEventLike) => void): void;
 }
 
 const worker = self as unknown as WorkerScope;
@@ -80,6 +88,10 @@ worker.addEventListener('activate', (event) => {
       await worker.clients.claim();
     })(),
   );
+});
+
+worker.addEventListener('sync', (event) => {
+  if (event.tag === BACKUP_SYNC_TAG) event.waitUntil(finishKeptBackups(worker.location.origin));
 });
 
 worker.addEventListener('fetch', (event) => {

@@ -3,6 +3,7 @@
 // server has after a dropped connection or a reload (tus-js-client's fingerprint, kept in localStorage).
 import type { BackupUploadInfo } from '../../../src/api/contract.js';
 import { request } from '../api.js';
+import { CHUNK_BYTES, UPLOADS_ENDPOINT, uploadKey, uploadMetadata } from '../lib/backupUpload.js';
 import { untilOnline } from '../lib/online.js';
 import { sendResumable } from './tus.js';
 
@@ -21,8 +22,11 @@ export async function knownHashes(hashes: readonly string[], signal?: AbortSigna
   return known;
 }
 
-/** The chunk each request carries: small enough to lose little when a phone's connection drops, large enough to go fast. */
-const CHUNK_BYTES = 8 * 1024 * 1024;
+/** Where an upload of the file stands when it goes: the address the service worker made of it, and who hears a new one. */
+export interface UploadPlace {
+  url: string | null;
+  onUrl: (url: string) => void;
+}
 
 /**
  * Sends one file into the library (and into `albumId` when given); resolves with what it became (its photo, or the one with the same bytes), rejects
@@ -34,25 +38,22 @@ export async function sendToLibrary(
   onProgress: (sent: number) => void,
   signal: AbortSignal,
   albumId: string | null = null,
+  place: UploadPlace = { url: null, onUrl: () => {} },
 ): Promise<BackupUploadInfo> {
-  const metadata: Record<string, string> = { filename: file.name, lastModified: String(file.lastModified) };
-  if (file.type) metadata.filetype = file.type;
-  if (sha256) metadata.sha256 = sha256;
-  if (albumId) metadata.albumId = albumId;
   const { upload } = await sendResumable(
     file,
     {
-      endpoint: '/api/uploads',
+      endpoint: UPLOADS_ENDPOINT,
       chunkSize: CHUNK_BYTES,
-      metadata,
-      // the bytes' hash when known: the same photo chosen from another folder goes on from the same upload
-      // (and the album: an unfinished upload into another album is another upload)
-      fingerprint: async (f) =>
-        ['shoebox-backup', sha256 ?? [(f as File).name, (f as File).size, (f as File).lastModified].join(':'), ...(albumId ? [albumId] : [])].join(':'),
+      metadata: uploadMetadata(file, sha256, albumId),
+      // the same key as the service worker's (lib/backupUpload.ts), and its upload when it made one
+      fingerprint: async (f) => uploadKey(f as File, sha256, albumId),
+      ...(place.url ? { uploadUrl: place.url } : {}),
       removeFingerprintOnSuccess: true,
       onProgress: (sent) => onProgress(sent),
     },
     signal,
+    place.onUrl,
   );
   const id = decodeURIComponent(upload.url?.split('/').pop() ?? '');
   // the file is through: a connection lost before this answer asks again once back online, never sends the file again

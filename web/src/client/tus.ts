@@ -9,16 +9,19 @@ export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000];
 /**
  * Sends `file` with these options, resuming an earlier upload of it when there is one; resolves with the upload once
  * the server has it whole (and its last answer), rejects with the server's reason, or an AbortError when stopped.
+ * `onUrl` hears the upload's address as soon as the server made it.
  */
 export function sendResumable(
   file: File,
-  options: Omit<UploadOptions, 'onSuccess' | 'onError'>,
+  options: Omit<UploadOptions, 'onSuccess' | 'onError' | 'onUploadUrlAvailable'>,
   signal: AbortSignal,
+  onUrl: (url: string) => void = () => {},
 ): Promise<{ upload: Upload; lastResponse: { getHeader: (name: string) => string | undefined } }> {
   return new Promise((resolve, reject) => {
-    const upload = new Upload(file, {
+    const upload: Upload = new Upload(file, {
       retryDelays: RETRY_DELAYS,
       ...options,
+      onUploadUrlAvailable: () => (upload.url ? onUrl(upload.url) : undefined),
       onSuccess: ({ lastResponse }) => resolve({ upload, lastResponse }),
       onError: (error) => reject(new Error(responseText(error))),
     });

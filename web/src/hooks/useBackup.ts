@@ -2,7 +2,9 @@
 // (client/backup.ts), the new ones sent one at a time, resumably; each file's state kept for the page to show. A phone
 // gone offline on the way (tus gives up at once then) goes on by itself once it is back online (lib/online.ts).
 import { useEffect, useRef, useState } from 'react';
+import { accountApi } from '../client/account.js';
 import { knownHashes, sendToLibrary } from '../client/backup.js';
+import { handOver, type HandedFile, type HandOver } from '../client/backupHandOver.js';
 import { errorText, isAbort } from '../lib/errors.js';
 import { hashFiles } from '../lib/hashFiles.js';
 import { untilOnline } from '../lib/online.js';
@@ -43,12 +45,24 @@ export function useBackup(): Backup {
   const [counts, setCounts] = useState<Backup['counts']>(null);
   const [error, setError] = useState<string | null>(null);
   const controller = useRef<AbortController | null>(null);
-  useEffect(() => () => controller.current?.abort(), []);
+  /** What this backup handed over to the service worker, while it sends. */
+  const leaving = useRef<HandOver | null>(null);
+  /** Whether the user pressed Stop (what was handed over goes) rather than left the page (the worker goes on with it). */
+  const stopping = useRef(false);
+  useEffect(
+    () => () => {
+      // the page unmounts: its locks go at once (a closed tab's go with it), so the worker takes the files over
+      void leaving.current?.leave(false);
+      controller.current?.abort();
+    },
+    [],
+  );
 
   const change = (index: number, patch: Partial<BackupItem>) => setItems((now) => now.map((item, i) => (i === index ? { ...item, ...patch } : item)));
 
   const start = (chosen: File[]) => {
     controller.current?.abort();
+    stopping.current = false;
     const signal = (controller.current = new AbortController()).signal;
     // a folder holds more than photos (.DS_Store, sidecars, documents): those are said, not sent
     const files = chosen.filter((file) => !file.name.startsWith('.'));
@@ -101,34 +115,64 @@ export function useBackup(): Backup {
     }
     setCounts({ fresh: toSend.length, here });
     setPhase('sending');
-    for (const [at, { index, sha256 }] of toSend.entries()) {
-      if (signal.aborted) {
-        for (const rest of toSend.slice(at)) change(rest.index, { status: 'stopped', reason: 'stopped: choose the files again to go on' });
-        throw new DOMException('stopped', 'AbortError');
-      }
-      change(index, { status: 'sending' });
-      try {
-        const result = await untilOnline(
-          () => sendToLibrary(files[index]!, sha256, (sent) => change(index, { sent }), signal),
-          signal,
-          (waiting) => change(index, { reason: waiting ? 'waiting for the connection' : null }),
-        );
-        if (result.status === 'refused') change(index, { status: 'refused', reason: result.error });
-        else
-          change(
-            index,
-            result.duplicate ? { status: 'here', reason: 'already in your library', sent: files[index]!.size } : { status: 'done', sent: files[index]!.size },
-          );
-      } catch (e) {
-        if (isAbort(e)) {
-          for (const rest of toSend.slice(at)) change(rest.index, { status: 'stopped', reason: 'stopped: choose the files again to go on from where it was' });
-          throw e;
+    const handed = await handOverSafely(toSend.map(({ index, sha256 }) => ({ file: files[index]!, sha256, albumId: null })));
+    leaving.current = handed;
+    try {
+      for (const [at, { index, sha256 }] of toSend.entries()) {
+        if (signal.aborted) {
+          for (const rest of toSend.slice(at)) change(rest.index, { status: 'stopped', reason: 'stopped: choose the files again to go on' });
+          throw new DOMException('stopped', 'AbortError');
         }
-        change(index, { status: 'refused', reason: errorText(e) });
+        await sendOne({ file: files[index]!, sha256, albumId: null }, handed, signal, (patch) => change(index, patch)).catch((e: unknown) => {
+          if (isAbort(e))
+            for (const rest of toSend.slice(at))
+              change(rest.index, { status: 'stopped', reason: 'stopped: choose the files again to go on from where it was' });
+          throw e;
+        });
       }
+    } finally {
+      leaving.current = null;
+      // stopped by the user: the worker sends nothing of it; the page gone elsewhere: the worker goes on
+      await handed.leave(stopping.current);
     }
     setPhase('finished');
   };
 
-  return { phase, items, hashed, counts, error, start, stop: () => controller.current?.abort() };
+  const stop = () => {
+    stopping.current = true;
+    controller.current?.abort();
+  };
+  return { phase, items, hashed, counts, error, start, stop };
+}
+
+/** Hands the files over to the service worker as the signed-in user's; nothing where that cannot be (no sync, offline). */
+async function handOverSafely(files: HandedFile[]): Promise<HandOver> {
+  const me = await accountApi.me().catch(() => null);
+  const none: HandOver = { take: async () => ({ url: null }), onUrl: () => {}, finish: async () => {}, leave: async () => {} };
+  return me ? handOver(files, me.id).catch(() => none) : none;
+}
+
+/**
+ * Sends one file (going on from the upload the service worker made of it, if any) and says what it became; a file
+ * the worker finished while the page waited for it is asked after again, not sent again when the library has it.
+ */
+async function sendOne(handed: HandedFile, over: HandOver, signal: AbortSignal, change: (patch: Partial<BackupItem>) => void): Promise<void> {
+  const { file, sha256 } = handed;
+  change({ status: 'sending' });
+  try {
+    const place = await over.take(handed);
+    if (!place && sha256 && (await knownHashes([sha256], signal)).has(sha256))
+      return change({ status: 'here', reason: 'already in your library', sent: file.size });
+    const result = await untilOnline(
+      () => sendToLibrary(file, sha256, (sent) => change({ sent }), signal, null, { url: place?.url ?? null, onUrl: (url) => over.onUrl(handed, url) }),
+      signal,
+      (waiting) => change({ reason: waiting ? 'waiting for the connection' : null }),
+    );
+    if (result.status === 'refused') change({ status: 'refused', reason: result.error });
+    else change(result.duplicate ? { status: 'here', reason: 'already in your library', sent: file.size } : { status: 'done', sent: file.size });
+  } catch (e) {
+    if (isAbort(e)) throw e;
+    change({ status: 'refused', reason: errorText(e) });
+  }
+  await over.finish(handed);
 }

@@ -2,6 +2,8 @@
 // the service worker (sw.ts) keeps for then, in Cache Storage under the names below (a worker imports nothing of the
 // app, so they are written twice). The size kept is a setting of this device, not of the account: it is stored in the
 // browser beside the cache, where the worker reads it.
+import { forgetKeptBackups } from './backupKept.js';
+
 const OFFLINE_CACHE = 'shoebox-offline';
 const OFFLINE_SETTINGS = 'shoebox-offline-settings';
 const OFFLINE_LIMIT_KEY = '/offline-limit';
@@ -42,11 +44,14 @@ export async function offlineBytes(): Promise<number> {
   return total;
 }
 
-/** Deletes what was kept of the library at sign-out, so that nobody sees another user's photos; the changes waiting too. */
+/**
+ * Deletes what was kept of the library at sign-out, so that nobody sees another user's photos; the changes waiting
+ * too, and the files of a backup kept for the service worker to finish (lib/backupKept.ts).
+ */
 export async function forgetOffline(): Promise<void> {
   localStorage.removeItem(OFFLINE_CHANGES_KEY);
   localStorage.removeItem(OFFLINE_OWNER_KEY);
-  await forgetKeptCopies();
+  await Promise.all([forgetKeptCopies(), forgetKeptBackups().catch(() => undefined)]);
 }
 
 /**

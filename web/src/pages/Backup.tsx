@@ -1,10 +1,11 @@
 // Back up (issue 63 item 3): choose the camera roll or a folder; each file is hashed on the device and the library
 // asked which it has, so that only what is new is sent, resumably (a dropped connection, a locked phone or a reload
 // goes on from the last byte the server has when the same files are chosen again); what was skipped or refused says why.
-import { useEffect, useId, useRef, type ChangeEvent } from 'react';
+import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { BackupList } from '../components/backup/BackupList.js';
 import { ACCEPT } from '../components/UploadButton.js';
 import { useBackup, type Backup } from '../hooks/useBackup.js';
+import { takeOutcomes } from '../lib/backupKept.js';
 import { formatCount } from '../lib/format.js';
 import '../styles/upload.css';
 
@@ -13,6 +14,7 @@ export function BackupPage() {
   const backup = useBackup();
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
+  const background = useBackgroundOutcomes();
   useEffect(() => {
     document.title = 'Back up · Shoebox';
   }, []);
@@ -70,9 +72,40 @@ export function BackupPage() {
           </p>
         ) : null}
       </section>
+      {background.length > 0 ? (
+        <section className="backup-background" aria-labelledby={`${id}-background`} data-testid="backup-background">
+          <h2 id={`${id}-background`}>Sent after the page closed</h2>
+          <ul>
+            {background.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {backup.items.length > 0 ? <BackupList items={backup.items} /> : null}
     </main>
   );
+}
+
+/**
+ * What the service worker noted since the page last looked, taken out of IndexedDB once per load of the app: the page
+ * may mount more than once as the app starts (a remount would otherwise find them gone).
+ */
+let noted: Promise<string[]> | null = null;
+
+/** What the service worker finished or refused since the page was last open (a line each), shown once and forgotten. */
+function useBackgroundOutcomes(): string[] {
+  const [lines, setLines] = useState<string[]>([]);
+  useEffect(() => {
+    if (typeof indexedDB === 'undefined') return;
+    let live = true;
+    noted ??= takeOutcomes().catch(() => []);
+    void noted.then((taken) => live && setLines(taken));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return lines;
 }
 
 /** Where the backup is: hashing, asking, how many are new and already here, and how many were sent. */
