@@ -4,7 +4,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import fastifyCookie from '@fastify/cookie';
@@ -16,7 +16,7 @@ import { inPlaceLibraryRoutes } from './libraries.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth.js';
-import { authPlugin, crossSiteProblem } from './plugins/auth.js';
+import { authPlugin } from './plugins/auth.js';
 import { securityHeaders } from './plugins/security-headers.js';
 import { compression } from './plugins/compression.js';
 import { version } from '../config/version.js';
@@ -239,8 +239,8 @@ async function registerWebApp(app: FastifyInstance): Promise<void> {
   // reaches the server came from a browser where the app never ran: say so rather than "no route". Another site's
   // form posting here is refused as the worker refuses it
   app.post('/share', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
-    const foreign = crossSiteProblem(request);
-    if (foreign) return reply.code(403).type('text/plain; charset=utf-8').send(`Shoebox refused what was shared: ${foreign}.`);
+    const foreign = foreignSharer(request);
+    if (foreign) return reply.code(403).type('text/plain; charset=utf-8').send(`Shoebox refused what was shared: it came from ${foreign}.`);
     return reply
       .code(400)
       .type('text/plain; charset=utf-8')
@@ -256,4 +256,17 @@ async function registerWebApp(app: FastifyInstance): Promise<void> {
     }
     return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
+}
+
+/**
+ * The other site whose page posted to /share, or null for the phone's share sheet: the browser sends that post itself
+ * (Sec-Fetch-Site none, Origin null or none), which the API's own check (crossSiteProblem) would refuse as opaque.
+ */
+function foreignSharer(request: FastifyRequest): string | null {
+  const site = request.headers['sec-fetch-site'];
+  const origin = request.headers.origin;
+  const own = `${request.protocol}://${request.headers.host ?? ''}`.toLowerCase();
+  if (typeof origin === 'string' && origin !== 'null' && origin.toLowerCase() !== own) return origin;
+  if (site === 'cross-site' || site === 'same-site') return `a ${site} page`;
+  return null;
 }

@@ -353,6 +353,9 @@ export async function sendStored(
     return reply.code(304).send();
   }
   reply.header('Content-Type', mime);
+  // A stored file goes as its own bytes, whatever its type (mime-db calls BMP compressible): its strong ETag, its
+  // length and a resumed download's ranges all count those bytes. @fastify/compress leaves alone a request so marked.
+  reply.request.headers['x-no-compression'] = '1';
   // A range (video players, resumed downloads), unless If-Range names another version of the file.
   const ifRange = reply.request.headers['if-range'];
   const range = ifRange && ifRange !== etag ? null : requestedRange(reply.request.headers.range, stat.size);

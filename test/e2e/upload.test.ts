@@ -498,6 +498,9 @@ describe('web app: installable, Share → Shoebox', () => {
     expect(await stray.text()).toMatch(/open Shoebox once in this browser/);
     const planted = await fetch(`${server.url}/share`, { method: 'POST', body: form, headers: { origin: 'http://elsewhere.test' } });
     expect([planted.status, await planted.text()]).toEqual([403, expect.stringMatching(/refused .*elsewhere\.test/)]);
+    // the phone's share sheet posts as the browser itself (an opaque origin, no site): told what to do, not refused
+    const sheet = await fetch(`${server.url}/share`, { method: 'POST', body: form, headers: { origin: 'null', 'sec-fetch-site': 'none' } });
+    expect(sheet.status).toBe(400);
     // another build's file is a 404, not the page: the worker would otherwise keep HTML under a script's name
     const gone = await fetch(`${server.url}/assets/index-0ld8u1ld.js`);
     expect([gone.status, gone.headers.get('content-type')]).toEqual([404, 'application/json; charset=utf-8']);

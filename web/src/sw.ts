@@ -99,7 +99,8 @@ worker.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== worker.location.origin) return;
   if (url.pathname === '/share' && request.method === 'POST') {
-    return event.respondWith(foreignSender(request) ? refusedShare(foreignSender(request)!) : keepShared(request));
+    const foreign = foreignSender(request);
+    return event.respondWith(foreign ? refusedShare(foreign) : keepShared(request));
   }
   if (request.method !== 'GET') return;
   if (TIMELINE_ANSWER.test(url.pathname + url.search)) return event.respondWith(keptForOffline(event, request, url.pathname + url.search));
@@ -138,14 +139,14 @@ async function cacheFirst(request: Request): Promise<Response> {
 
 /**
  * The other origin that sent a POST to /share, or null for the share sheet (no referrer) or Shoebox's own pages:
- * Chromium gives a cross-origin form's post its page's origin as referrer, and its Origin header where it sends one.
+ * Chromium gives a cross-origin form's post its page's origin as referrer. The referrer is all a worker sees (the
+ * browser adds Origin and Sec-Fetch-Site after it), so a foreign form with `rel=noreferrer` gets past: its files then
+ * wait on the Share page until the user sends or discards them (docs/web-app.md).
  */
 function foreignSender(request: Request): string | null {
   const own = worker.location.origin;
   const referrer = request.referrer && request.referrer !== 'about:client' ? new URL(request.referrer).origin : own;
-  if (referrer !== own) return referrer;
-  const origin = request.headers.get('origin');
-  return origin && origin !== 'null' && origin !== own ? origin : null;
+  return referrer !== own ? referrer : null;
 }
 
 function refusedShare(sender: string): Response {
@@ -215,6 +216,9 @@ async function keepOffline(key: string, response: Response, generation: string):
   if ((await offlineGeneration()) !== generation) return;
   const at = Date.now();
   const headers = new Headers(response.headers);
+  // the body kept is decoded: the wire's encoding and length (a compressed answer's) would be wrong for it
+  headers.delete('content-encoding');
+  headers.delete('content-length');
   headers.set('x-offline-bytes', String(body.size));
   headers.set('x-offline-at', String(at));
   // the page deletes the cache (sign-out, sign-in, Off): what this worker knew of it went with it
