@@ -94,7 +94,7 @@ export const keptUpload = async (key: string): Promise<KeptUpload | null> =>
  * kept already counts once); answers the keys kept. A browser out of room keeps what it could.
  */
 export async function keepUploads(uploads: readonly KeptUpload[]): Promise<Set<string>> {
-  const before = await keptUploads();
+  const before = (await inStore<KeptUpload[]>(UPLOADS, 'readonly', (objects) => objects.getAll(), true)) ?? [];
   const known = new Map(before.map((upload) => [upload.key, upload]));
   let bytes = before.reduce((sum, upload) => sum + upload.file.size, 0);
   let files = before.length;
