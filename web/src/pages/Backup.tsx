@@ -137,8 +137,18 @@ function useBackgroundOutcomes(me: string | null): string[] {
     let live = true;
     noted ??= takeOutcomes(me).catch(() => []);
     void noted.then((taken) => live && setLines(taken));
+    // what the worker noted while the page was open: taken when the page is shown again (back from another app)
+    const shown = () => {
+      if (document.visibilityState === 'visible')
+        void takeOutcomes(me).then(
+          (taken) => live && taken.length > 0 && setLines((now) => [...now, ...taken]),
+          () => undefined,
+        );
+    };
+    document.addEventListener('visibilitychange', shown);
     return () => {
       live = false;
+      document.removeEventListener('visibilitychange', shown);
     };
   }, [me]);
   return lines;
