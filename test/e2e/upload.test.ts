@@ -456,6 +456,18 @@ describe('web app: upload', () => {
     await again.page.getByTestId('backup-waiting').getByRole('button', { name: 'Discard' }).click();
     await again.page.getByTestId('backup-waiting').waitFor({ state: 'detached' });
     expect(await keptForWorker(other)).toEqual([]);
+    // Stop while the page waits for a file the worker is sending (its lock held elsewhere): stopped at once, nothing kept
+    const [held] = await madePhotos(['stopped-while-held.jpg'], 170);
+    const heldHash = createHash('sha256').update(held!.buffer).digest('hex');
+    await other.evaluate((lock) => void navigator.locks.request(lock, () => new Promise(() => {})), `shoebox-backup-file:shoebox-backup:${heldHash}`);
+    await again.page.getByTestId('backup-files').setInputFiles([held!]);
+    await again.page.locator('[data-testid="backup-list"] li[data-status="sending"]').waitFor();
+    await again.page.getByTestId('backup-stop').click();
+    await again.page
+      .getByTestId('backup-status')
+      .getByText(/stopped/)
+      .waitFor({ timeout: 5000 });
+    expect(await keptForWorker(other)).toEqual([]);
     expect(await stored()).toHaveLength(3);
     expect(again.errors).toEqual([]);
   }, 120_000);
