@@ -106,6 +106,27 @@ const keptForWorker = (page: Page) =>
       }),
   );
 
+/** Keeps a file for the worker as a backup of the signed-in user would have, `age` ms ago (lib/backupKept.ts's entry). */
+const keepForWorker = (page: Page, name: string, age: number) =>
+  page.evaluate(
+    async ([name, age]) => {
+      const me = ((await (await fetch('/api/auth/me')).json()) as { id: string }).id;
+      const file = new File(['words, not pixels'], name, { type: 'image/jpeg', lastModified: 0 });
+      const entry = { key: `shoebox-backup:${name}`, file, sha256: null, albumId: null, url: null, ownerId: me, keptAt: Date.now() - age };
+      await new Promise<void>((resolve, reject) => {
+        const opening = indexedDB.open('shoebox-backup', 1);
+        opening.onerror = () => reject(opening.error);
+        opening.onsuccess = () => {
+          const transaction = opening.result.transaction('uploads', 'readwrite');
+          transaction.objectStore('uploads').put(entry);
+          transaction.oncomplete = () => (opening.result.close(), resolve());
+        };
+      });
+      return entry.key;
+    },
+    [name, age] as const,
+  );
+
 let browser: Browser;
 
 beforeAll(async () => {
@@ -386,6 +407,8 @@ describe('web app: upload', () => {
     await page.getByTestId('backup-files').setInputFiles([...files, notAPhoto]);
     await page.locator('[data-testid="backup-list"] li[data-status="sending"]').first().waitFor();
     expect(await keptForWorker(page)).toHaveLength(4);
+    // a file kept longer than the server keeps an unfinished upload: given up with a line, not sent
+    await keepForWorker(page, 'zz-kept-4-days.jpg', 4 * 24 * 3600 * 1000);
     expect(errors).toEqual([]);
     await page.close();
 
@@ -420,11 +443,31 @@ describe('web app: upload', () => {
     await again.page.goto(`${server.url}/backup`);
     await poll(async () => (await again.page.getByTestId('backup-background').locator('li').allTextContents()).sort()).toEqual([
       ...files.map((file) => `${file.name}: backed up after the page closed`),
+      'zz-kept-4-days.jpg: not sent — it waited more than 3 days; choose it again',
       expect.stringMatching(/^zz-not-a-photo\.jpg: refused — .*not a supported photo or video/),
     ]);
+    // a file still kept when the app loads (its sync may have been given up) is said, and may be discarded; the
+    // worker, which the load's sync wakes, waits on its lock (held here as a page sending it would)
+    const key = await keepForWorker(other, 'waiting.jpg', 0);
+    await other.evaluate((lock) => void navigator.locks.request(lock, () => new Promise(() => {})), `shoebox-backup-file:${key}`);
     await again.page.reload();
-    await again.page.getByRole('heading', { name: 'Back up' }).waitFor();
+    await again.page.getByTestId('backup-waiting').getByRole('heading', { name: '1 file waiting to be sent' }).waitFor();
     expect(await again.page.getByTestId('backup-background').count()).toBe(0);
+    await again.page.getByTestId('backup-waiting').getByRole('button', { name: 'Discard' }).click();
+    await again.page.getByTestId('backup-waiting').waitFor({ state: 'detached' });
+    expect(await keptForWorker(other)).toEqual([]);
+    // Stop while the page waits for a file the worker is sending (its lock held elsewhere): stopped at once, nothing kept
+    const [held] = await madePhotos(['stopped-while-held.jpg'], 170);
+    const heldHash = createHash('sha256').update(held!.buffer).digest('hex');
+    await other.evaluate((lock) => void navigator.locks.request(lock, () => new Promise(() => {})), `shoebox-backup-file:shoebox-backup:${heldHash}`);
+    await again.page.getByTestId('backup-files').setInputFiles([held!]);
+    await again.page.locator('[data-testid="backup-list"] li[data-status="sending"]').waitFor();
+    await again.page.getByTestId('backup-stop').click();
+    await again.page
+      .getByTestId('backup-status')
+      .getByText(/stopped/)
+      .waitFor({ timeout: 5000 });
+    expect(await keptForWorker(other)).toEqual([]);
     expect(await stored()).toHaveLength(3);
     expect(again.errors).toEqual([]);
   }, 120_000);

@@ -721,6 +721,29 @@ describe('a backup over tus at /api/uploads', () => {
     expect(await send(photo.data, 'cut-by-the-page.jpg', cutUrl)).toEqual(resumed);
     expect(sent.filter((r) => r.method === 'PATCH')).toEqual([]);
 
+    // the upload removed on the server mid-send (expired, cleaned up): made again once from byte 0, not refused
+    const [lost] = (await phonePhotos(3)).slice(2).map((p) => Buffer.concat([p.data, Buffer.from('#tus-fetch-lost')]));
+    sent.length = 0;
+    let removed = false;
+    const removing = async (url: string, init: RequestInit) => {
+      const response = await asked(url, init);
+      if (init.method === 'PATCH' && !removed) {
+        removed = true;
+        await fetch(url, { method: 'DELETE', headers: tusHeaders() });
+      }
+      return response;
+    };
+    const remade = await sendUpload(
+      {
+        file: new Blob([new Uint8Array(lost!)]),
+        url: null,
+        metadata: uploadMetadata({ name: 'lost.jpg', type: 'image/jpeg', lastModified: 0 }, sha256(lost!), null),
+      },
+      { ...options, fetch: removing },
+    );
+    expect(remade).toMatchObject({ status: 'stored', duplicate: false });
+    expect(sent.filter((r) => r.method === 'POST')).toHaveLength(2);
+
     // refusals for good: a type that is not a photo at creation, bytes that are no picture once whole
     const refusedType = await sendUpload(
       { file: new Blob(['notes']), url: null, metadata: uploadMetadata({ name: 'a.txt', type: 'text/plain', lastModified: 0 }, null, null) },
@@ -736,7 +759,7 @@ describe('a backup over tus at /api/uploads', () => {
       sendUpload({ file: new Blob([new Uint8Array(fresh)]), url: null, metadata: { filename: 'x.jpg' } }, { ...options, origin: 'http://127.0.0.1:9' }),
     ).rejects.toBeInstanceOf(UploadWaits);
     const list = (await json(`${server.url}/api/photos?limit=500`)).body.items as { filename: string }[];
-    expect(list.filter((item) => ['été à Dĳon.jpg', 'cut-by-the-page.jpg', 'text.jpg', 'a.txt'].includes(item.filename)).length).toBe(2);
+    expect(list.filter((item) => ['été à Dĳon.jpg', 'cut-by-the-page.jpg', 'lost.jpg', 'text.jpg', 'a.txt'].includes(item.filename)).length).toBe(3);
   }, 60_000);
 
   it('takes in an upload whose every byte came but whose last request was cut before it became a photo, when asked what it became', async () => {

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { accountApi, type AuthStatus } from './client/account.js';
+import { syncKeptAgain } from './client/backupHandOver.js';
 import { SignInPage } from './pages/SignIn.js';
 import { forgetKeptCopies, rememberSignedIn, signedInWhenLastAsked } from './lib/offline.js';
 import { library } from './store/library.js';
@@ -62,7 +63,11 @@ async function start(container: HTMLElement) {
     );
     return;
   }
-  if (status.signedIn) library.ensureLoaded();
+  if (status.signedIn) {
+    library.ensureLoaded();
+    // a backup's files still kept for the service worker: its sync again (the browser may have given it up)
+    void syncKeptAgain().catch(() => undefined);
+  }
   createRoot(container).render(
     <StrictMode>
       {status.signedIn ? (

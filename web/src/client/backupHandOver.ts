@@ -3,7 +3,7 @@
 // has one (Chromium); the page holds each kept file's Web Lock until it finished that file, so that the worker, whose
 // sync may fire at once, waits for it and then finds it gone, or takes it over once the page closed (its locks go
 // with it). Each entry goes as soon as the page finished its file, or at once when the user stops the backup.
-import { dropUpload, keepUploadUrl, keepUploads, keptUpload } from '../lib/backupKept.js';
+import { dropUpload, keepUploadUrl, keepUploads, keptUpload, keptUploads, type KeptUpload } from '../lib/backupKept.js';
 import { BACKUP_SYNC_TAG, uploadKey, uploadLock } from '../lib/backupUpload.js';
 
 interface SyncManagerLike {
@@ -16,6 +16,23 @@ async function backgroundSync(): Promise<SyncManagerLike | null> {
   const registration = await navigator.serviceWorker.getRegistration();
   if (!registration?.active) return null;
   return (registration as ServiceWorkerRegistration & { sync?: SyncManagerLike }).sync ?? null;
+}
+
+/**
+ * The app loaded signed in: files an earlier backup kept get their sync registered again, for Chromium drops a
+ * registration after its last failed try (the worker sends only the signed-in user's, and drops another's).
+ */
+export async function syncKeptAgain(): Promise<void> {
+  if (!('serviceWorker' in navigator) || typeof indexedDB === 'undefined') return;
+  if ((await keptUploads().catch(() => [])).length === 0) return;
+  const registration = (await navigator.serviceWorker.ready) as ServiceWorkerRegistration & { sync?: SyncManagerLike };
+  await registration.sync?.register(BACKUP_SYNC_TAG);
+}
+
+/** This user's files a backup kept that are not sent yet (none where nothing could be kept). */
+export async function waitingUploads(ownerId: string): Promise<KeptUpload[]> {
+  if (typeof indexedDB === 'undefined') return [];
+  return (await keptUploads().catch(() => [])).filter((upload) => upload.ownerId === ownerId);
 }
 
 /** A Web Lock taken now and held until let go. */
@@ -40,6 +57,8 @@ export interface HandOver {
   onUrl: (file: HandedFile, url: string) => void;
   /** The page finished the file (stored or refused): its entry goes, and its lock. */
   finish: (file: HandedFile) => Promise<void>;
+  /** The page could not send the file but the server did not refuse it: its lock goes, its entry stays for the worker (true) if kept. */
+  keep: (file: HandedFile) => Promise<boolean>;
   /** The page goes (left, or stopped: `drop`): its locks go, and with `drop` what it kept, so the worker sends nothing. */
   leave: (drop: boolean) => Promise<void>;
 }
@@ -75,6 +94,13 @@ export async function handOver(files: readonly HandedFile[], ownerId: string): P
       const key = keyOf(handed);
       if (kept.has(key)) await dropUpload(key).catch(() => undefined);
       release(key);
+    },
+    async keep(handed) {
+      const key = keyOf(handed);
+      release(key);
+      if (!kept.has(key) || !(await keptUpload(key).catch(() => null))) return false;
+      if (sync) await sync.register(BACKUP_SYNC_TAG).catch(() => undefined);
+      return true;
     },
     async leave(drop) {
       for (const key of [...locks.keys()]) {

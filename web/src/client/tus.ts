@@ -1,7 +1,17 @@
 // What every resumable upload of the web app does with tus-js-client (an import's archives, client/imports.ts; a
 // backup's photos, client/backup.ts): go on from an earlier upload of the same file when the browser remembers one
 // (its fingerprint, kept in localStorage), stop when asked, and say the server's reason when it refuses.
-import { Upload, type PreviousUpload, type UploadOptions } from 'tus-js-client';
+import { Upload, type DetailedError, type PreviousUpload, type UploadOptions } from 'tus-js-client';
+
+/** tus-js-client gave up: with the status of the server's last answer (0: none, the network). */
+export class UploadFailed extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Delays between tries after a dropped connection: a train's tunnel, a phone locked for a moment. */
 export const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000];
@@ -23,8 +33,10 @@ export function sendResumable(
       ...options,
       onUploadUrlAvailable: () => (upload.url ? onUrl(upload.url) : undefined),
       onSuccess: ({ lastResponse }) => resolve({ upload, lastResponse }),
-      onError: (error) => reject(new Error(responseText(error))),
+      onError: (error) => reject(new UploadFailed(responseText(error), (error as DetailedError).originalResponse?.getStatus() ?? 0)),
     });
+    // an abort listener never fires for a signal aborted already: the promise would never settle
+    if (signal.aborted) return reject(new DOMException('stopped', 'AbortError'));
     signal.addEventListener('abort', () => void upload.abort().then(() => reject(new DOMException('stopped', 'AbortError'))), { once: true });
     void upload.findPreviousUploads().then((previous: PreviousUpload[]) => {
       if (signal.aborted) return;

@@ -5,7 +5,10 @@ import { useEffect, useRef, useState } from 'react';
 import { accountApi } from '../client/account.js';
 import { knownHashes, sendToLibrary } from '../client/backup.js';
 import { handOver, type HandedFile, type HandOver } from '../client/backupHandOver.js';
+import { ApiError } from '../api.js';
+import { UploadFailed } from '../client/tus.js';
 import { errorText, isAbort } from '../lib/errors.js';
+import { statusWaits } from '../lib/tusFetch.js';
 import { hashFiles } from '../lib/hashFiles.js';
 import { untilOnline } from '../lib/online.js';
 
@@ -140,6 +143,8 @@ export function useBackup(): Backup {
 
   const stop = () => {
     stopping.current = true;
+    // at once: the page may be waiting on a lock the worker holds, and what was stopped must not be sent by it
+    void leaving.current?.leave(true);
     controller.current?.abort();
   };
   return { phase, items, hashed, counts, error, start, stop };
@@ -148,31 +153,57 @@ export function useBackup(): Backup {
 /** Hands the files over to the service worker as the signed-in user's; nothing where that cannot be (no sync, offline). */
 async function handOverSafely(files: HandedFile[]): Promise<HandOver> {
   const me = await accountApi.me().catch(() => null);
-  const none: HandOver = { take: async () => ({ url: null }), onUrl: () => {}, finish: async () => {}, leave: async () => {} };
+  const none: HandOver = { take: async () => ({ url: null }), onUrl: () => {}, finish: async () => {}, keep: async () => false, leave: async () => {} };
   return me ? handOver(files, me.id).catch(() => none) : none;
 }
 
+/** The work's result, or an AbortError as soon as the signal aborts (a Web Lock's wait cannot be cut short itself). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stopped = () => reject(new DOMException('stopped', 'AbortError'));
+    if (signal.aborted) return stopped();
+    signal.addEventListener('abort', stopped, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stopped));
+  });
+}
+
+/** A refusal for good: the server answered the file with a 4xx that another try would answer alike (tusFetch's statusWaits). */
+const refusedForGood = (status: number | null | undefined) => status !== null && status !== undefined && status >= 400 && status < 500 && !statusWaits(status);
+
 /**
  * Sends one file (going on from the upload the service worker made of it, if any) and says what it became; a file
- * the worker finished while the page waited for it is asked after again, not sent again when the library has it.
+ * the worker finished while the page waited for it is not sent again. Only the server's verdict drops the worker's
+ * copy: a failure another try may mend leaves it for the worker.
  */
 async function sendOne(handed: HandedFile, over: HandOver, signal: AbortSignal, change: (patch: Partial<BackupItem>) => void): Promise<void> {
   const { file, sha256 } = handed;
   change({ status: 'sending' });
+  let failure: string;
   try {
-    const place = await over.take(handed);
-    if (!place && sha256 && (await knownHashes([sha256], signal)).has(sha256))
-      return change({ status: 'here', reason: 'already in your library', sent: file.size });
+    const place = await untilAborted(over.take(handed), signal);
+    signal.throwIfAborted();
+    // the worker finished it while the page waited (what it became is among its lines): never sent twice
+    if (!place) return change({ status: 'done', reason: 'sent in the background', sent: file.size });
     const result = await untilOnline(
-      () => sendToLibrary(file, sha256, (sent) => change({ sent }), signal, null, { url: place?.url ?? null, onUrl: (url) => over.onUrl(handed, url) }),
+      () => sendToLibrary(file, sha256, (sent) => change({ sent }), signal, null, { url: place.url, onUrl: (url) => over.onUrl(handed, url) }),
       signal,
       (waiting) => change({ reason: waiting ? 'waiting for the connection' : null }),
     );
-    if (result.status === 'refused') change({ status: 'refused', reason: result.error });
-    else change(result.duplicate ? { status: 'here', reason: 'already in your library', sent: file.size } : { status: 'done', sent: file.size });
+    if (result.status === 'refused' && !refusedForGood(result.statusCode)) failure = result.error ?? 'the server could not store it';
+    else {
+      if (result.status === 'refused') change({ status: 'refused', reason: result.error });
+      else change(result.duplicate ? { status: 'here', reason: 'already in your library', sent: file.size } : { status: 'done', sent: file.size });
+      return await over.finish(handed);
+    }
   } catch (e) {
     if (isAbort(e)) throw e;
-    change({ status: 'refused', reason: errorText(e) });
+    const status = e instanceof UploadFailed || e instanceof ApiError ? e.status : null;
+    if (refusedForGood(status)) {
+      change({ status: 'refused', reason: errorText(e) });
+      return await over.finish(handed);
+    }
+    failure = errorText(e);
   }
-  await over.finish(handed);
+  const retried = await over.keep(handed);
+  change({ status: 'stopped', reason: retried ? `${failure}: it will be retried in the background` : `${failure}: choose it again to go on` });
 }

@@ -28,12 +28,28 @@ export interface KeptUpload {
   url: string | null;
   /** The signed-in user who chose it: the worker sends it only into that user's library. */
   ownerId: string;
+  /** When it was kept (epoch ms): past the server's upload expiry it is dropped, not sent. */
+  keptAt?: number;
 }
 
-function open(): Promise<IDBDatabase> {
+/** A line the worker noted for the Back up page, shown only to the user whose file it was. */
+export interface KeptOutcome {
+  ownerId: string;
+  line: string;
+}
+
+/** The server removes unfinished uploads after 3 days (BACKUP_UPLOAD_EXPIRY_MS): a kept file older is given up. */
+export const KEPT_FOR_MS = 3 * 24 * 3600 * 1000;
+
+/**
+ * Opens the database; only the page keeping files makes it (`make`): the worker writing after a sign-out deleted it
+ * must not make it again for whoever signs in next.
+ */
+function open(make = false): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const opening = indexedDB.open(DB_NAME, 1);
-    opening.onupgradeneeded = () => {
+    opening.onupgradeneeded = (event) => {
+      if (event.oldVersion === 0 && !make) return opening.transaction?.abort();
       opening.result.createObjectStore(UPLOADS, { keyPath: 'key' });
       opening.result.createObjectStore(OUTCOMES, { autoIncrement: true });
     };
@@ -47,8 +63,13 @@ function open(): Promise<IDBDatabase> {
 }
 
 /** Runs `work` in one transaction and resolves with its last request's result once the transaction is done. */
-async function inStore<T>(store: string, mode: IDBTransactionMode, work: (objects: IDBObjectStore) => IDBRequest<T> | void): Promise<T | undefined> {
-  const db = await open();
+async function inStore<T>(
+  store: string,
+  mode: IDBTransactionMode,
+  work: (objects: IDBObjectStore) => IDBRequest<T> | void,
+  make = false,
+): Promise<T | undefined> {
+  const db = await open(make);
   try {
     return await new Promise<T | undefined>((resolve, reject) => {
       const transaction = db.transaction(store, mode);
@@ -73,7 +94,7 @@ export const keptUpload = async (key: string): Promise<KeptUpload | null> =>
  * kept already counts once); answers the keys kept. A browser out of room keeps what it could.
  */
 export async function keepUploads(uploads: readonly KeptUpload[]): Promise<Set<string>> {
-  const before = await keptUploads();
+  const before = (await inStore<KeptUpload[]>(UPLOADS, 'readonly', (objects) => objects.getAll(), true)) ?? [];
   const known = new Map(before.map((upload) => [upload.key, upload]));
   let bytes = before.reduce((sum, upload) => sum + upload.file.size, 0);
   let files = before.length;
@@ -83,7 +104,12 @@ export async function keepUploads(uploads: readonly KeptUpload[]): Promise<Set<s
     if (!old && (bytes + upload.file.size > KEPT_BYTES || files + 1 > KEPT_FILES)) continue;
     try {
       // the address of an earlier try stays
-      await inStore(UPLOADS, 'readwrite', (objects) => objects.put({ ...upload, url: upload.url ?? old?.url ?? null }));
+      await inStore(
+        UPLOADS,
+        'readwrite',
+        (objects) => objects.put({ ...upload, url: upload.url ?? old?.url ?? null, keptAt: old?.keptAt ?? Date.now() }),
+        true,
+      );
     } catch {
       break;
     }
@@ -105,18 +131,29 @@ export async function keepUploadUrl(key: string, url: string): Promise<void> {
 /** Forgets an upload that is finished (stored, or refused for good). */
 export const dropUpload = async (key: string): Promise<void> => void (await inStore(UPLOADS, 'readwrite', (objects) => objects.delete(key)));
 
-/** Notes a line for the Back up page to show when it next opens: what the worker finished or refused, and why. */
-export const noteOutcome = async (line: string): Promise<void> => void (await inStore(OUTCOMES, 'readwrite', (objects) => objects.add(line)));
+/** Notes a line for the owner's Back up page to show when it next opens: what the worker finished or refused, and why. */
+export const noteOutcome = async (ownerId: string, line: string): Promise<void> =>
+  void (await inStore(OUTCOMES, 'readwrite', (objects) => objects.add({ ownerId, line } satisfies KeptOutcome)));
 
-/** The lines noted since the page last looked, forgotten once read. */
-export async function takeOutcomes(): Promise<string[]> {
+/** The lines noted for this user since the page last looked, forgotten once read (another user's stay for them). */
+export async function takeOutcomes(ownerId: string): Promise<string[]> {
   const db = await open();
   try {
     return await new Promise<string[]>((resolve, reject) => {
       const transaction = db.transaction(OUTCOMES, 'readwrite');
-      const lines = transaction.objectStore(OUTCOMES).getAll();
-      lines.onsuccess = () => transaction.objectStore(OUTCOMES).clear();
-      transaction.oncomplete = () => resolve(lines.result as string[]);
+      const lines: string[] = [];
+      const cursor = transaction.objectStore(OUTCOMES).openCursor();
+      cursor.onsuccess = () => {
+        const at = cursor.result;
+        if (!at) return;
+        const noted = at.value as KeptOutcome;
+        if (noted.ownerId === ownerId) {
+          lines.push(noted.line);
+          at.delete();
+        }
+        at.continue();
+      };
+      transaction.oncomplete = () => resolve(lines);
       transaction.onerror = transaction.onabort = () => reject(transaction.error ?? new Error('IndexedDB transaction failed'));
     });
   } finally {

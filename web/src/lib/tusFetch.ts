@@ -27,6 +27,8 @@ export interface TusOptions {
   chunkBytes?: number;
   /** How long to ask what a whole upload became while the server still takes it in. */
   takingInMs?: number;
+  /** When to stop starting chunks (epoch ms): a sync event is cut off after a few minutes. */
+  deadline?: number;
 }
 
 /** A status that another try may answer otherwise: a session ended, a time-out, a lock, too many requests, the server's own failure. */
@@ -42,9 +44,14 @@ export function encodeMetadata(metadata: Record<string, string>): string {
 /** The upload's id: the last part of its address. */
 export const uploadIdOf = (url: string) => decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
 
+/** What one upload of the file became, or LOST: the server no longer has it, or could not store it for now. */
+const LOST = Symbol('lost');
+
 /**
  * Sends what the server does not have yet of the upload and says what it became; throws UploadWaits when it must wait
- * for another try (the network, the server), anything else being the server's refusal for good.
+ * for another try (the network, the server, this try's time), anything else being the server's refusal for good. An
+ * upload the server lost (expired, removed) or whose storage was down when it was taken in is made again once, from
+ * byte 0: neither is a verdict on the file.
  */
 export async function sendUpload(upload: TusUpload, options: TusOptions): Promise<SendOutcome> {
   const ask = async (url: string, init: RequestInit): Promise<Response> => {
@@ -57,7 +64,15 @@ export async function sendUpload(upload: TusUpload, options: TusOptions): Promis
     if (statusWaits(response.status)) throw new UploadWaits(`the server answered ${response.status}`);
     return response;
   };
-  let url = upload.url ? new URL(upload.url, options.origin).href : null;
+  const first = await sendOnce(ask, upload, options, upload.url ? new URL(upload.url, options.origin).href : null);
+  if (first !== LOST) return first;
+  const again = await sendOnce(ask, upload, options, null);
+  if (again !== LOST) return again;
+  throw new UploadWaits('the server lost the upload twice');
+}
+
+async function sendOnce(ask: Ask, upload: TusUpload, options: TusOptions, from: string | null): Promise<SendOutcome | typeof LOST> {
+  let url = from;
   let offset = url ? await offsetOf(ask, url) : null;
   if (url === null || offset === null) {
     const created = await create(ask, upload, options);
@@ -68,15 +83,21 @@ export async function sendUpload(upload: TusUpload, options: TusOptions): Promis
   const size = upload.file.size;
   const chunk = options.chunkBytes ?? CHUNK_BYTES;
   while (offset < size) {
+    // past this try's time (a sync event's): the next try goes on from the bytes the server has
+    if (options.deadline !== undefined && Date.now() > options.deadline) throw new UploadWaits('out of time for this try');
     const end = Math.min(size, offset + chunk);
     const response = await ask(url, {
       method: 'PATCH',
       headers: { 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
       body: upload.file.slice(offset, end),
     });
+    if (response.status === 404 || response.status === 410) return LOST;
     // another sender moved it on (409), or the server refused the whole file once the last byte came: it says which
-    if (response.status === 409) offset = (await offsetOf(ask, url)) ?? 0;
-    else if (!response.ok) return whatItBecame(ask, url, options, await reasonOf(response));
+    if (response.status === 409) {
+      const now = await offsetOf(ask, url);
+      if (now === null) return LOST;
+      offset = now;
+    } else if (!response.ok) return whatItBecame(ask, url, options, await reasonOf(response));
     else offset = Number(response.headers.get('Upload-Offset') ?? end);
   }
   return whatItBecame(ask, url, options, null);
@@ -124,10 +145,12 @@ interface UploadView {
   photoId: string | null;
   duplicate: boolean | null;
   error: string | null;
+  /** Refused: the status its last request was answered; a 503 is the storage down, not a verdict on the file. */
+  statusCode: number | null;
 }
 
 /** What the whole upload became: asked again while the server still takes it in, never counted stored before. */
-async function whatItBecame(ask: Ask, url: string, options: TusOptions, refusal: string | null): Promise<SendOutcome> {
+async function whatItBecame(ask: Ask, url: string, options: TusOptions, refusal: string | null): Promise<SendOutcome | typeof LOST> {
   const until = Date.now() + (options.takingInMs ?? 60_000);
   const view = new URL(`${UPLOADS_ENDPOINT}/${encodeURIComponent(uploadIdOf(url))}`, options.origin).href;
   for (;;) {
@@ -136,6 +159,7 @@ async function whatItBecame(ask: Ask, url: string, options: TusOptions, refusal:
     if (!response.ok) return { status: 'refused', reason: await reasonOf(response) };
     const info = (await response.json()) as UploadView;
     if (info.status === 'stored') return { status: 'stored', photoId: info.photoId ?? '', duplicate: info.duplicate ?? false };
+    if (info.status === 'refused' && info.statusCode !== null && statusWaits(info.statusCode)) return LOST;
     if (info.status === 'refused') return { status: 'refused', reason: info.error ?? refusal ?? 'refused' };
     if (info.size === null || info.received < info.size) throw new UploadWaits(`the server has ${info.received} of its ${info.size ?? '?'} bytes`);
     if (Date.now() > until) throw new UploadWaits('the server has every byte but has not said what it became');

@@ -5,7 +5,9 @@ import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { BackupList } from '../components/backup/BackupList.js';
 import { ACCEPT } from '../components/UploadButton.js';
 import { useBackup, type Backup } from '../hooks/useBackup.js';
-import { takeOutcomes } from '../lib/backupKept.js';
+import { accountApi } from '../client/account.js';
+import { waitingUploads } from '../client/backupHandOver.js';
+import { dropUpload, takeOutcomes, type KeptUpload } from '../lib/backupKept.js';
 import { formatCount } from '../lib/format.js';
 import '../styles/upload.css';
 
@@ -14,7 +16,9 @@ export function BackupPage() {
   const backup = useBackup();
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
-  const background = useBackgroundOutcomes();
+  const me = useSignedInId();
+  const background = useBackgroundOutcomes(me);
+  const waiting = useWaiting(me, backup.phase);
   useEffect(() => {
     document.title = 'Back up · Shoebox';
   }, []);
@@ -72,6 +76,22 @@ export function BackupPage() {
           </p>
         ) : null}
       </section>
+      {waiting.files.length > 0 && !busy ? (
+        <section className="backup-background" aria-labelledby={`${id}-waiting`} data-testid="backup-waiting">
+          <h2 id={`${id}-waiting`}>
+            {formatCount(waiting.files.length)} {waiting.files.length === 1 ? 'file' : 'files'} waiting to be sent
+          </h2>
+          <p className="muted">A backup left them for the background; they go when the browser next gets the chance.</p>
+          <div className="backup-actions">
+            <button type="button" className="button button-small" onClick={() => backup.start(waiting.files.map((upload) => upload.file))}>
+              Send now
+            </button>
+            <button type="button" className="button button-small" onClick={waiting.discard}>
+              Discard
+            </button>
+          </div>
+        </section>
+      ) : null}
       {background.length > 0 ? (
         <section className="backup-background" aria-labelledby={`${id}-background`} data-testid="backup-background">
           <h2 id={`${id}-background`}>Sent after the page closed</h2>
@@ -93,19 +113,61 @@ export function BackupPage() {
  */
 let noted: Promise<string[]> | null = null;
 
-/** What the service worker finished or refused since the page was last open (a line each), shown once and forgotten. */
-function useBackgroundOutcomes(): string[] {
-  const [lines, setLines] = useState<string[]>([]);
+/** The signed-in user's id, once asked (null until then, or where it cannot be). */
+function useSignedInId(): string | null {
+  const [me, setMe] = useState<string | null>(null);
   useEffect(() => {
-    if (typeof indexedDB === 'undefined') return;
     let live = true;
-    noted ??= takeOutcomes().catch(() => []);
-    void noted.then((taken) => live && setLines(taken));
+    accountApi.me().then(
+      (user) => live && setMe(user.id),
+      () => undefined,
+    );
     return () => {
       live = false;
     };
   }, []);
+  return me;
+}
+
+/** What the service worker finished or refused for this user since the page was last open (a line each), shown once and forgotten. */
+function useBackgroundOutcomes(me: string | null): string[] {
+  const [lines, setLines] = useState<string[]>([]);
+  useEffect(() => {
+    if (typeof indexedDB === 'undefined' || me === null) return;
+    let live = true;
+    noted ??= takeOutcomes(me).catch(() => []);
+    void noted.then((taken) => live && setLines(taken));
+    // what the worker noted while the page was open: taken when the page is shown again (back from another app)
+    const shown = () => {
+      if (document.visibilityState === 'visible')
+        void takeOutcomes(me).then(
+          (taken) => live && taken.length > 0 && setLines((now) => [...now, ...taken]),
+          () => undefined,
+        );
+    };
+    document.addEventListener('visibilitychange', shown);
+    return () => {
+      live = false;
+      document.removeEventListener('visibilitychange', shown);
+    };
+  }, [me]);
   return lines;
+}
+
+/** This user's files a backup left for the service worker, asked again whenever a backup on the page ends. */
+function useWaiting(me: string | null, phase: Backup['phase']): { files: KeptUpload[]; discard: () => void } {
+  const [files, setFiles] = useState<KeptUpload[]>([]);
+  const [asked, setAsked] = useState(0);
+  useEffect(() => {
+    if (me === null) return;
+    let live = true;
+    void waitingUploads(me).then((kept) => live && setFiles(kept));
+    return () => {
+      live = false;
+    };
+  }, [me, phase, asked]);
+  const discard = () => void Promise.all(files.map((upload) => dropUpload(upload.key).catch(() => undefined))).then(() => setAsked((n) => n + 1));
+  return { files, discard };
 }
 
 /** Where the backup is: hashing, asking, how many are new and already here, and how many were sent. */
