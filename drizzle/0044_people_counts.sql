@@ -1,19 +1,32 @@
 -- The people page sorted every person by a count of all their faces, and looked for each one's best face among all
 -- of theirs: 542 ms p95 a page of 500 at 200,000 photos (bench/README.md, issue 62). Each person's faces and photos
 -- outside the trash are kept here from photo_people (migration 0035), and faces_cover_idx gives the best face first.
+-- The triggers never update people: they insert signed changes into people_count_deltas, which a fold moves into the
+-- columns (library/people/counts.ts), so a merge of 10,000 faces writes no person's row 10,000 times, and trashing
+-- photos locks no people rows against a merge locking them in the faces' order.
 ALTER TABLE "people" ADD COLUMN "face_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "people" ADD COLUMN "photo_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX "faces_cover_idx" ON "faces" USING btree ("person_id",("score" * sqrt("width" * "height")) desc,"id");--> statement-breakpoint
+CREATE TABLE "people_count_deltas" (
+	"person_id" uuid NOT NULL,
+	"faces" integer NOT NULL,
+	"photos" integer NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "people_count_deltas" ADD CONSTRAINT "people_count_deltas_person_id_people_id_fk" FOREIGN KEY ("person_id") REFERENCES "public"."people"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "people_count_deltas_person_idx" ON "people_count_deltas" USING btree ("person_id");--> statement-breakpoint
 CREATE FUNCTION "people_counts_of_photo_people"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  -- a photo in the trash counts for nobody (trashing and restoring move its rows' counts: people_counts_of_photos)
+  -- a photo in the trash counts for nobody (trashing and restoring move its rows' counts: people_counts_of_photos);
+  -- a person being deleted takes their rows with them and needs no change (nor could reference one)
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    UPDATE people SET face_count = face_count - OLD.faces, photo_count = photo_count - 1
-      WHERE id = OLD.person_id AND EXISTS (SELECT 1 FROM photos p WHERE p.id = OLD.photo_id AND p.deleted_at IS NULL);
+    INSERT INTO people_count_deltas (person_id, faces, photos) SELECT OLD.person_id, -OLD.faces, -1
+      WHERE EXISTS (SELECT 1 FROM photos p WHERE p.id = OLD.photo_id AND p.deleted_at IS NULL)
+        AND EXISTS (SELECT 1 FROM people pe WHERE pe.id = OLD.person_id);
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    UPDATE people SET face_count = face_count + NEW.faces, photo_count = photo_count + 1
-      WHERE id = NEW.person_id AND EXISTS (SELECT 1 FROM photos p WHERE p.id = NEW.photo_id AND p.deleted_at IS NULL);
+    INSERT INTO people_count_deltas (person_id, faces, photos) SELECT NEW.person_id, NEW.faces, 1
+      WHERE EXISTS (SELECT 1 FROM photos p WHERE p.id = NEW.photo_id AND p.deleted_at IS NULL);
   END IF;
   RETURN NULL;
 END
@@ -26,9 +39,11 @@ CREATE FUNCTION "people_counts_of_photos"() RETURNS trigger LANGUAGE plpgsql AS 
 DECLARE
   change integer := CASE WHEN TG_OP = 'UPDATE' AND NEW.deleted_at IS NULL THEN 1 ELSE -1 END;
 BEGIN
-  -- trashed, or deleted from the library (before its rows cascade away), or restored from the trash
-  UPDATE people pe SET face_count = pe.face_count + change * pp.faces, photo_count = pe.photo_count + change
-    FROM photo_people pp WHERE pp.photo_id = OLD.id AND pe.id = pp.person_id;
+  -- trashed, or deleted from the library (before its rows cascade away), or restored from the trash; a user being
+  -- deleted may have lost their people already in the same cascade
+  INSERT INTO people_count_deltas (person_id, faces, photos)
+    SELECT pp.person_id, change * pp.faces, change FROM photo_people pp JOIN people pe ON pe.id = pp.person_id
+    WHERE pp.photo_id = OLD.id;
   RETURN OLD;
 END
 $$;--> statement-breakpoint

@@ -7,6 +7,7 @@ import { removeExpiredReservations } from '../library/quota/index.js';
 import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 import { repairPersonPhotos } from '../search/person-photos.js';
 import { forgetOldPhotoChanges } from '../library/photos/index.js';
+import { foldPeopleCounts } from '../library/people/counts.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -49,7 +50,9 @@ async function purge(db: Db, logger: Logger): Promise<void> {
  * index-only too, with statistics that know how many days the library spans. A PostgreSQL server vacuums by
  * itself. Every hour too, each person's photos in date order are checked against the faces (search/person-photos.ts:
  * the triggers keep them exact, the check puts right the rare date two transactions leave behind; not at the start,
- * where it would read every face of the library for nothing). The purge at the start is done when this returns, so
+ * where it would read every face of the library for nothing). At the start and every hour, the changes to people's
+ * counts that the triggers inserted are folded into the people's rows (library/people/counts.ts; the people page
+ * folds too when many wait). The purge at the start is done when this returns, so
  * that nothing written after the server is up races with it. The timer does not keep the process alive; `stop`
  * waits for a run in progress.
  */
@@ -60,6 +63,8 @@ export async function scheduleUpkeep(lib: Resources, intervalMs: number = UPKEEP
     if (running) return;
     running = purge(lib.db, lib.logger)
       .catch((error: unknown) => lib.logger.warn({ err: error }, 'removing stale rows failed'))
+      .then(() => foldPeopleCounts(lib.db))
+      .catch((error: unknown) => lib.logger.warn({ err: error }, "folding people's counts failed"))
       .then(() => (hourly ? repairPersonPhotos(lib.db) : 0))
       .then((repaired) => (repaired > 0 ? lib.logger.info({ rows: repaired }, "people's photos in date order put right") : undefined))
       .catch((error: unknown) => lib.logger.warn({ err: error }, "checking people's photos in date order failed"))

@@ -22,9 +22,13 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Tables the target writes for itself as the rows arrive: the photo changes log (its triggers log each photo
- * copied, under the target's own versions; the source's versions would mean nothing there).
+ * copied, under the target's own versions; the source's versions would mean nothing there), and the changes to
+ * people's counts (its triggers count each face copied).
  */
-const NOT_COPIED = new Set(['photo_order_changes']);
+const NOT_COPIED = new Set(['photo_order_changes', 'people_count_deltas']);
+
+/** Columns the target computes likewise: people's counts start at 0 there and its triggers count the faces copied. */
+const NOT_COPIED_COLUMNS = new Set(['people.face_count', 'people.photo_count']);
 
 /** The library's tables in an order where a row's references are copied before it (foreign keys). */
 export async function planTables(db: Db): Promise<TablePlan[]> {
@@ -55,7 +59,7 @@ export async function planTables(db: Db): Promise<TablePlan[]> {
   for (const row of columns) {
     if (NOT_COPIED.has(row.table)) continue;
     const plan = tables.get(row.table) ?? { name: row.table, columns: [], key: [], grouped: false };
-    if (!row.generated) plan.columns.push(row.column);
+    if (!row.generated && !NOT_COPIED_COLUMNS.has(`${row.table}.${row.column}`)) plan.columns.push(row.column);
     tables.set(row.table, plan);
   }
   for (const row of keys) tables.get(row.table)?.key.push({ name: row.column, type: row.type });

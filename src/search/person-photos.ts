@@ -1,7 +1,8 @@
 // The check of `photo_people` (each person's photos in date order, kept by triggers: migration 0035). The triggers
 // keep it exact; a photo's new date committed while another transaction added the photo's first face of a person
 // can leave that row's date behind (neither sees the other's change), and this puts it right. The same goes for each
-// person's counts kept from it (migration 0044): a face added to a photo being trashed at once can count.
+// person's counts kept from it (migration 0044): a face added to a photo being trashed at once can count. The
+// check folds the counts' waiting changes too (library/people/counts.ts), in its own transaction.
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '../db/connection.js';
 
@@ -46,19 +47,27 @@ async function repair(db: Db): Promise<number> {
           )
           select ((select count(*) from fixed) + (select count(*) from gone))::int as n`,
     );
-    // a statement of its own: the one above's changes are not visible inside it
+    // a statement of its own: the one above's changes (and the counts' changes its triggers inserted) are not
+    // visible inside it. The columns are set from the truth and the changes waiting are deleted together, so
+    // nothing counts twice; a person counts as put right when columns plus changes were wrong.
     const [counted] = await rows<{ n: number }>(
       tx as unknown as Db,
-      sql`with truth as (
-            select pe.id, coalesce(sum(pp.faces), 0)::int as faces, count(pp.photo_id)::int as photos
-            from people pe left join (photo_people pp join photos p on p.id = pp.photo_id and p.deleted_at is null) on pp.person_id = pe.id
-            group by pe.id
+      sql`with pending as (
+            select person_id, sum(faces)::int as faces, sum(photos)::int as photos from people_count_deltas group by person_id
+          ), taken as (
+            delete from people_count_deltas returning 1
+          ), truth as (
+            select pe.id, pe.face_count + coalesce(pd.faces, 0) as kept_faces, pe.photo_count + coalesce(pd.photos, 0) as kept_photos,
+                   coalesce(sum(pp.faces), 0)::int as faces, count(pp.photo_id)::int as photos
+            from people pe left join pending pd on pd.person_id = pe.id
+            left join (photo_people pp join photos p on p.id = pp.photo_id and p.deleted_at is null) on pp.person_id = pe.id
+            group by pe.id, pd.faces, pd.photos
           ), fixed as (
             update people pe set face_count = truth.faces, photo_count = truth.photos from truth
             where truth.id = pe.id and (pe.face_count <> truth.faces or pe.photo_count <> truth.photos)
-            returning 1
+            returning truth.kept_faces <> truth.faces or truth.kept_photos <> truth.photos as drifted
           )
-          select count(*)::int as n from fixed`,
+          select count(*) filter (where drifted)::int as n from fixed`,
     );
     return (changed?.n ?? 0) + (counted?.n ?? 0);
   });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/connection.js';
+import { foldPeopleCounts } from '../../src/library/people/counts.js';
 import { runCli } from '../helpers/cli.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
@@ -19,6 +20,9 @@ describe('shoebox migrate', () => {
   let ids: string[] = [];
   let albumId = '';
   let embeddingText = '';
+  let peoplePage: string[] = [];
+  const peopleCounts = (page: { items: { name: string; faceCount: number; photoCount: number }[] }) =>
+    page.items.map((person) => `${person.name}: ${person.faceCount} faces, ${person.photoCount} photos`);
   const originals = new Map<string, string>(); // photo id → sha256 of the uploaded bytes
   const files = ['formats/jpg/el_torcal_rocks.jpg', 'metadata/gps-position/thompson-springs.jpg', 'formats/png/density_plot.png'];
 
@@ -49,6 +53,22 @@ describe('shoebox migrate', () => {
           sql`insert into photo_embeddings (photo_id, model, embedding) values (${id}, 'test', ${vector}::vector) on conflict (photo_id) do update set embedding = excluded.embedding`,
         );
       }
+      // a person with faces on two photos: the target counts them itself (its triggers see each face arrive)
+      const [person] = await rows<{ id: string }>(
+        server.lib.db,
+        sql`insert into people (owner_id, name) select owner_id, 'Mo' from photos limit 1 returning id`,
+      );
+      const addFace = (photo: string) =>
+        server.lib.db.execute(
+          sql`insert into faces (photo_id, person_id, x, y, width, height, score, embedding, detector)
+              values (${photo}::uuid, ${person!.id}::uuid, 0, 0, 10, 10, 0.9, array_fill(0.01, array[1024])::vector, 'test')`,
+        );
+      await addFace(ids[0]!);
+      await addFace(ids[0]!);
+      await addFace(ids[1]!);
+      await foldPeopleCounts(server.lib.db); // counted on the person's row, as after the upkeep
+      peoplePage = peopleCounts((await json(`${server.url}/api/people`)).body);
+      expect(peoplePage).toEqual(['Mo: 3 faces, 2 photos']);
       embeddingText = (await rows<{ v: string }>(server.lib.db, sql`select string_agg(embedding::text, ';' order by photo_id) as v from photo_embeddings`))[0]!
         .v;
     } finally {
@@ -84,6 +104,7 @@ describe('shoebox migrate', () => {
         ).toBe(originals.get(id));
         expect((await authFetch(`${server.url}/api/photos/${id}/thumbnail`)).status).toBe(200);
       }
+      expect(peopleCounts((await json(`${server.url}/api/people`)).body)).toEqual(peoplePage);
       const album = await json(`${server.url}/api/albums/${albumId}`);
       expect(album.body.name).toBe('Moved along');
       const [embeddings] = await rows<{ v: string }>(server.lib.db, sql`select string_agg(embedding::text, ';' order by photo_id) as v from photo_embeddings`);

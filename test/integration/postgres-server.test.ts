@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { faceCountSql, peopleWithDeltasSql, photoCountSql } from '../../src/library/people/counts.js';
 import { openDatabase, rows } from '../../src/db/connection.js';
 import { createDatabase } from '../helpers/postgres-server.js';
 import { assets, repoRoot, startTestServer, tempDir, upload, waitForTerminal } from '../helpers/server.js';
@@ -59,12 +60,13 @@ describe('Shoebox on a real PostgreSQL server with pgvector', () => {
       );
       expect(cover).toContain('faces_cover_idx');
       expect(cover).not.toContain('Sort');
-      // the order and the counts are the person's own columns: no faces read
+      // the order and the counts are the person's own columns plus their waiting changes: no faces read
       const page = await plan(
-        sql`explain select pe.id, pe.face_count, pe.photo_count from people pe where pe.owner_id = '00000000-0000-4000-8000-000000000000'::uuid
-            and (pe.name is not null or pe.face_count > 0) order by (pe.name is null), pe.face_count desc, pe.name, pe.id limit 500`,
+        sql`explain select pe.id, ${faceCountSql}, ${photoCountSql} from ${peopleWithDeltasSql} where pe.owner_id = '00000000-0000-4000-8000-000000000000'::uuid
+            and (pe.name is not null or ${faceCountSql} > 0) order by (pe.name is null), ${faceCountSql} desc, pe.name, pe.id limit 500`,
       );
-      expect(page).not.toContain('faces');
+      expect(page).toContain('people_count_deltas');
+      expect(page).not.toMatch(/ on faces\b/);
     } finally {
       await database.close();
     }

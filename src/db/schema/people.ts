@@ -16,8 +16,9 @@ export const people = pgTable(
     /** A face chosen by the user; otherwise the best face is picked when listing. */
     coverFaceId: uuid('cover_face_id'),
     /**
-     * The person's faces and photos outside the trash, kept from photo_people by triggers (migration 0044) so that the
-     * people page sorts and counts without reading every face; checked with photo_people by the hourly upkeep.
+     * The person's faces and photos outside the trash, as of the last fold of people_count_deltas (the count is this
+     * plus their deltas): the people page sorts and counts without reading every face. Checked with photo_people by
+     * the hourly upkeep; computed by a target of migrate/backup, never copied.
      */
     faceCount: integer('face_count').notNull().default(0),
     photoCount: integer('photo_count').notNull().default(0),
@@ -109,4 +110,22 @@ export const photoPeople = pgTable(
     index('photo_people_order_idx').on(t.personId, t.sortDate.desc(), t.photoId),
     index('photo_people_photo_idx').on(t.photoId),
   ],
+);
+
+/**
+ * Changes to each person's counts (people.face_count / photo_count) that triggers on photo_people and photos insert
+ * (migration 0044) instead of updating the person's row per face: a merge of 10,000 faces or trashing 30,000 photos
+ * would otherwise write one hot row that many times in one transaction, and lock people rows in photo order against
+ * the faces' order. Insert-only; a fold (library/people/counts.ts) moves them into the columns.
+ */
+export const peopleCountDeltas = pgTable(
+  'people_count_deltas',
+  {
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    faces: integer('faces').notNull(),
+    photos: integer('photos').notNull(),
+  },
+  (t) => [index('people_count_deltas_person_idx').on(t.personId)],
 );

@@ -12,6 +12,7 @@ import { refreshSearchDocuments, refreshSearchDocumentsOfPeople } from '../../se
 import { writeBackDue, writeBackDueForPeople } from '../write-back/write-back.js';
 import { owns, ownsSql } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
+import { faceCountSql, foldPeopleCountsIfMany, peopleWithDeltasSql, photoCountSql } from './counts.js';
 
 export interface PersonSummary {
   id: string;
@@ -46,16 +47,17 @@ const toSummary = (row: PersonRowWithCounts): PersonSummary => ({
 /**
  * People with their counts and a cover face: the user's choice, else the face with the highest score × size.
  * Named people first, then by number of faces. Faces of photos in the trash do not count. The counts are kept on
- * the person (migration 0044) and faces_cover_idx gives the best face first: a page reads its people, not every face.
+ * the person plus their waiting changes (migration 0044, counts.ts) and faces_cover_idx gives the best face first: a
+ * page reads its people, not every face.
  */
 function peopleQuery(lib: Library, where: ReturnType<typeof sql>) {
   return sql`
-    select pe.id, pe.name, pe.hidden, pe.created_at, pe.face_count, pe.photo_count,
+    select pe.id, pe.name, pe.hidden, pe.created_at, ${faceCountSql} as face_count, ${photoCountSql} as photo_count,
            coalesce(pe.cover_face_id, (
              select f2.id from faces f2 join photos p2 on p2.id = f2.photo_id and p2.deleted_at is null
              where f2.person_id = pe.id
              order by f2.score * sqrt(f2.width * f2.height) desc, f2.id limit 1)) as cover_face_id
-    from people pe
+    from ${peopleWithDeltasSql}
     where ${ownsSql(lib, 'pe')} and ${where}`;
 }
 
@@ -64,18 +66,19 @@ export async function listPeople(
   options: { includeHidden?: boolean; named?: boolean; page: number; limit: number },
 ): Promise<{ items: PersonSummary[]; total: number; page: number; limit: number }> {
   // An unnamed person whose photos are all in the trash is not shown (until one is restored).
-  const conditions = [sql`(pe.name is not null or pe.face_count > 0)`];
+  const conditions = [sql`(pe.name is not null or ${faceCountSql} > 0)`];
   if (!options.includeHidden) conditions.push(sql`pe.hidden = false`);
   if (options.named === true) conditions.push(sql`pe.name is not null`);
   if (options.named === false) conditions.push(sql`pe.name is null`);
   const where = sql.join(conditions, sql` and `);
   const offset = (options.page - 1) * options.limit;
+  await foldPeopleCountsIfMany(lib.db);
   const [items, counted] = await Promise.all([
     rows<PersonRowWithCounts>(
       lib.db,
-      sql`${peopleQuery(lib, where)} order by (pe.name is null), pe.face_count desc, pe.name, pe.id limit ${options.limit} offset ${offset}`,
+      sql`${peopleQuery(lib, where)} order by (pe.name is null), ${faceCountSql} desc, pe.name, pe.id limit ${options.limit} offset ${offset}`,
     ),
-    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from people pe where ${ownsSql(lib, 'pe')} and ${where}`),
+    rows<{ total: number }>(lib.db, sql`select count(*)::int as total from ${peopleWithDeltasSql} where ${ownsSql(lib, 'pe')} and ${where}`),
   ]);
   return { items: items.map(toSummary), total: counted[0]?.total ?? 0, page: options.page, limit: options.limit };
 }
