@@ -71,8 +71,11 @@ export async function scheduleUpkeep(lib: Resources, intervalMs: number = UPKEEP
       .then(() => (hourly ? pglite?.exec('VACUUM (ANALYZE, INDEX_CLEANUP ON) photo_pdq_keys') : undefined))
       // one statement per call: several in one exec are one transaction block, where VACUUM cannot run
       .then(() => (hourly ? pglite?.exec('VACUUM (ANALYZE) photos') : undefined))
+      // the counts' changes are written and deleted all day: without a vacuum (PGlite has no autovacuum) their
+      // table and index only grow, and every people page reads through the empty pages
+      .then(() => (hourly ? pglite?.exec('VACUUM people_count_deltas') : undefined))
       .then(() => undefined)
-      .catch((error: unknown) => lib.logger.warn({ err: error }, 'vacuuming the duplicate keys and photos failed'))
+      .catch((error: unknown) => lib.logger.warn({ err: error }, "vacuuming the duplicate keys, photos and people's count changes failed"))
       .finally(() => {
         running = null;
       });

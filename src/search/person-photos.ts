@@ -65,9 +65,9 @@ async function repair(db: Db): Promise<number> {
           ), fixed as (
             update people pe set face_count = truth.faces, photo_count = truth.photos from truth
             where truth.id = pe.id and (pe.face_count <> truth.faces or pe.photo_count <> truth.photos)
-            returning truth.kept_faces <> truth.faces or truth.kept_photos <> truth.photos as drifted
+            returning 1
           )
-          select count(*) filter (where drifted)::int as n from fixed`,
+          select count(*)::int as n from truth where kept_faces <> faces or kept_photos <> photos`,
     );
     return (changed?.n ?? 0) + (counted?.n ?? 0);
   });

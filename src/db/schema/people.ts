@@ -121,9 +121,8 @@ export const photoPeople = pgTable(
 export const peopleCountDeltas = pgTable(
   'people_count_deltas',
   {
-    personId: uuid('person_id')
-      .notNull()
-      .references(() => people.id, { onDelete: 'cascade' }),
+    // no reference: a change for a person deleted meanwhile is left for the fold (migration 0044)
+    personId: uuid('person_id').notNull(),
     faces: integer('faces').notNull(),
     photos: integer('photos').notNull(),
   },
