@@ -7,7 +7,7 @@ import { removeExpiredReservations } from '../library/quota/index.js';
 import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 import { repairPersonPhotos } from '../search/person-photos.js';
 import { forgetOldPhotoChanges } from '../library/photos/index.js';
-import { foldPeopleCounts } from '../library/people/counts.js';
+import { foldPeopleCounts } from '../library/people/index.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 

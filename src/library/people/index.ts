@@ -2,3 +2,4 @@
 export * from './clustering.js';
 export * from './hints.js';
 export * from './people.js';
+export { foldPeopleCounts } from './counts.js';
