@@ -126,3 +126,10 @@ export async function rows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/** A database error's SQLSTATE (`40001`, `40P01`…), from either driver: drizzle wraps it as the error's cause. */
+export function sqlState(error: unknown): string | undefined {
+  const found = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = found?.code ?? found?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}

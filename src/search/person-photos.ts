@@ -4,7 +4,7 @@
 // person's counts kept from it (migration 0044): a face added to a photo being trashed at once can count. The
 // check folds the counts' waiting changes too (library/people/counts.ts), in its own transaction.
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../db/connection.js';
+import { rows, sqlState, type Db } from '../db/connection.js';
 
 /**
  * Brings `photo_people` in line with the faces and the photos' dates, then the people's counts with it; answers how
@@ -18,12 +18,6 @@ export async function repairPersonPhotos(db: Db): Promise<number> {
     throw error;
   });
 }
-
-const sqlState = (error: unknown): string | undefined => {
-  const found = error as { code?: unknown; cause?: { code?: unknown } } | null;
-  const code = found?.code ?? found?.cause?.code;
-  return typeof code === 'string' ? code : undefined;
-};
 
 async function repair(db: Db): Promise<number> {
   return db.transaction(async (tx) => {

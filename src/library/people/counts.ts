@@ -2,7 +2,7 @@
 // triggers of migration 0044 inserted since the last fold (people_count_deltas). Readers add the two; a fold moves
 // the changes into the columns, one update per person, so that no transaction writes a person's row per face.
 import { sql } from 'drizzle-orm';
-import { rows, type Db } from '../../db/connection.js';
+import { rows, sqlState, type Db } from '../../db/connection.js';
 
 /** The people page folds first when it finds more changes than this waiting (the upkeep folds only hourly). */
 export const FOLD_AT_DELTAS = 10_000;
@@ -46,7 +46,7 @@ export async function foldPeopleCountsIfMany(db: Db, limit: number = FOLD_AT_DEL
   const [waiting] = await rows<{ n: number }>(db, sql`select count(*)::int as n from (select 1 from people_count_deltas limit ${limit + 1}) d`);
   if ((waiting?.n ?? 0) <= limit) return;
   await foldPeopleCounts(db).catch((error: unknown) => {
-    const code = (error as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+    const code = sqlState(error);
     if (code !== '40P01' && code !== '40001') throw error;
   });
 }
