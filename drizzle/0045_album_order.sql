@@ -1,6 +1,6 @@
 -- The big album's page sorted all of its ~10,000 photos and counted them on every request (125 ms p95 at 200,000
--- photos, bench/README.md, issue 62). Each album_photos row now holds its photo's place in the timeline's order,
--- so a page walks album_photos_order_idx; each album's photos and videos outside the trash are kept on albums.
+-- photos, bench/README.md, issue 62). Each album_photos row now holds its photo's place in the timeline's order
+-- and whether it is in the trash, so a page walks album_photos_order_idx; each album's photos and videos outside the trash are kept on albums.
 -- As for people's counts (0044), the triggers never update albums: they insert signed changes into
 -- album_count_deltas, which a fold moves into the columns (library/albums/counts.ts).
 CREATE TABLE "album_count_deltas" (
@@ -11,15 +11,17 @@ CREATE TABLE "album_count_deltas" (
 --> statement-breakpoint
 ALTER TABLE "album_photos" ADD COLUMN "taken_local" timestamp;--> statement-breakpoint
 ALTER TABLE "album_photos" ADD COLUMN "photo_created_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "album_photos" ADD COLUMN "trashed" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "albums" ADD COLUMN "photo_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "albums" ADD COLUMN "video_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX "album_count_deltas_album_idx" ON "album_count_deltas" USING btree ("album_id");--> statement-breakpoint
-CREATE INDEX "album_photos_order_idx" ON "album_photos" USING btree ("album_id","taken_local" DESC NULLS LAST,"photo_created_at" DESC NULLS LAST,"photo_id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "album_photos_order_idx" ON "album_photos" USING btree ("album_id","taken_local" DESC NULLS LAST,"photo_created_at" DESC NULLS LAST,"photo_id" DESC NULLS LAST) WHERE not "album_photos"."trashed";--> statement-breakpoint
 -- Hand-written from here (triggers and the fill of existing rows); the part above is drizzle-kit's.
 CREATE FUNCTION "album_photos_sort_key"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- whatever the insert gave (migrate copies none): the photo's own values
-  SELECT p.taken_local, p.created_at INTO NEW.taken_local, NEW.photo_created_at FROM photos p WHERE p.id = NEW.photo_id;
+  SELECT p.taken_local, p.created_at, p.deleted_at IS NOT NULL INTO NEW.taken_local, NEW.photo_created_at, NEW.trashed
+    FROM photos p WHERE p.id = NEW.photo_id;
   RETURN NEW;
 END
 $$;--> statement-breakpoint
@@ -58,6 +60,9 @@ BEGIN
   INSERT INTO album_count_deltas (album_id, photos, videos)
     SELECT ap.album_id, change, CASE WHEN OLD.mime LIKE 'video/%' THEN change ELSE 0 END
     FROM album_photos ap WHERE ap.photo_id = OLD.id;
+  IF TG_OP = 'UPDATE' THEN
+    UPDATE album_photos SET trashed = NEW.deleted_at IS NOT NULL WHERE photo_id = NEW.id;
+  END IF;
   RETURN OLD;
 END
 $$;--> statement-breakpoint
@@ -77,7 +82,8 @@ $$;--> statement-breakpoint
 CREATE TRIGGER "photos_album_counts_mime" AFTER UPDATE OF "mime" ON "photos" FOR EACH ROW
   WHEN (NEW.deleted_at IS NULL AND (OLD.mime LIKE 'video/%') IS DISTINCT FROM (NEW.mime LIKE 'video/%'))
   EXECUTE FUNCTION "album_counts_of_mime"();--> statement-breakpoint
-UPDATE "album_photos" ap SET "taken_local" = p."taken_local", "photo_created_at" = p."created_at" FROM "photos" p WHERE p."id" = ap."photo_id";--> statement-breakpoint
+UPDATE "album_photos" ap SET "taken_local" = p."taken_local", "photo_created_at" = p."created_at", "trashed" = p."deleted_at" IS NOT NULL
+  FROM "photos" p WHERE p."id" = ap."photo_id";--> statement-breakpoint
 UPDATE "albums" a SET "photo_count" = c.photos, "video_count" = c.videos FROM (
   SELECT ap.album_id, count(*)::int AS photos, (count(*) FILTER (WHERE p.mime LIKE 'video/%'))::int AS videos
   FROM album_photos ap JOIN photos p ON p.id = ap.photo_id AND p.deleted_at IS NULL GROUP BY ap.album_id

@@ -29,8 +29,8 @@ const NOT_COPIED = new Set(['photo_order_changes', 'people_count_deltas', 'album
 
 /**
  * Columns the target computes likewise: people's and albums' counts start at 0 there and its triggers count the faces
- * and album photos copied (copying them too would count twice); an album photo's place in the order is its photo's,
- * copied from the target's photo as the row arrives.
+ * and album photos copied (copying them too would count twice); an album photo's place in the order and its trash
+ * are its photo's, copied from the target's photo as the row arrives.
  */
 const NOT_COPIED_COLUMNS = new Set([
   'people.face_count',
@@ -39,6 +39,7 @@ const NOT_COPIED_COLUMNS = new Set([
   'albums.video_count',
   'album_photos.taken_local',
   'album_photos.photo_created_at',
+  'album_photos.trashed',
 ]);
 
 /** The library's tables in an order where a row's references are copied before it (foreign keys). */

@@ -1,6 +1,6 @@
 // Albums and the photos in them (sharing them is sharing.ts).
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, real, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { photos } from './photos.js';
 import { users } from './users.js';
 
@@ -58,17 +58,22 @@ export const albumPhotos = pgTable(
     addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
     /**
      * The photo's place in the timeline's order (its taken_local and created_at), copied by triggers (migration
-     * 0045) when the row is made and whenever the photo's date changes: an album's page walks album_photos_order_idx
-     * instead of sorting all of the album's photos. Whatever an insert gives is replaced; never copied by migrate.
+     * 0045) when the row is made and whenever the photo's date changes or it is trashed or restored: an album's page
+     * walks album_photos_order_idx instead of sorting all of the album's photos. Whatever an insert gives is
+     * replaced; never copied by migrate.
      */
     takenLocal: timestamp('taken_local'),
     photoCreatedAt: timestamp('photo_created_at', { withTimezone: true }),
+    /** Whether the photo is in the trash, copied likewise: a deep page skips entries without reading the photos. */
+    trashed: boolean('trashed').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.albumId, t.photoId] }),
     index('album_photos_photo_idx').on(t.photoId),
-    // the timeline's order (library/photos/filter.ts TIMELINE_ORDER) within one album
-    index('album_photos_order_idx').on(t.albumId, t.takenLocal.desc().nullsLast(), t.photoCreatedAt.desc().nullsLast(), t.photoId.desc().nullsLast()),
+    // the timeline's order (library/photos/filter.ts TIMELINE_ORDER) within one album, the trash left out
+    index('album_photos_order_idx')
+      .on(t.albumId, t.takenLocal.desc().nullsLast(), t.photoCreatedAt.desc().nullsLast(), t.photoId.desc().nullsLast())
+      .where(sql`not ${t.trashed}`),
   ],
 );
 

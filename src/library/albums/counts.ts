@@ -1,4 +1,4 @@
-// Each album's counts and its photos' places in the timeline's order, kept by the triggers of migration 0045: the
+// Each album's counts and its photos' places in the timeline's order (and trash), kept by the triggers of migration 0045: the
 // columns albums.photo_count / video_count plus the changes waiting in album_count_deltas (readers add the two,
 // photos/album-order.ts), and album_photos' copies of each photo's taken_local and created_at. A fold moves the
 // changes into the columns; the hourly check puts right what two transactions at once can leave behind.
@@ -40,9 +40,9 @@ export async function foldAlbumCountsIfMany(db: Db, limit: number = FOLD_ALBUMS_
 }
 
 /**
- * Brings album_photos' order columns in line with the photos, and the albums' counts with their photos; answers
- * how many rows it put right. A photo's new date committed while another transaction added it to an album leaves
- * that row's copy behind, and a photo added while being trashed counts (neither trigger sees the other's change).
+ * Brings album_photos' copies (order, trash) in line with the photos, and the albums' counts with their photos;
+ * answers how many rows it put right. A photo's new date committed while another transaction added it to an album
+ * leaves that row's copy behind, and a photo added while being trashed counts (neither trigger sees the other's change).
  * Repeatable read: a row a trigger changes meanwhile fails it with a serialization error, tried at the next upkeep.
  */
 export async function repairAlbumOrder(db: Db): Promise<number> {
@@ -58,8 +58,10 @@ async function repair(db: Db): Promise<number> {
     const [moved] = await rows<{ n: number }>(
       tx as unknown as Db,
       sql`with fixed as (
-            update album_photos ap set taken_local = p.taken_local, photo_created_at = p.created_at from photos p
-            where p.id = ap.photo_id and (ap.taken_local is distinct from p.taken_local or ap.photo_created_at is distinct from p.created_at)
+            update album_photos ap set taken_local = p.taken_local, photo_created_at = p.created_at, trashed = p.deleted_at is not null
+            from photos p
+            where p.id = ap.photo_id and (ap.taken_local is distinct from p.taken_local or ap.photo_created_at is distinct from p.created_at
+              or ap.trashed <> (p.deleted_at is not null))
             returning 1)
           select count(*)::int as n from fixed`,
     );

@@ -1,11 +1,12 @@
 // Albums as the user opens them: the list with each one's counts and cover, one album with a page of its photos.
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { rows } from '../../db/connection.js';
-import { albumPhotos, photos } from '../../db/schema.js';
+import { photos } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { albumRoleOf, albumVisible, shareCount, shareRole, type AlbumRole } from '../../scope/access.js';
-import { ALBUM_ORDER, ALBUM_ORDER_AP, albumCountsSql } from '../photos/album-order.js';
+import { ALBUM_ORDER_AP, albumCountsSql, albumPageIds } from '../photos/album-order.js';
+import { TIMELINE_ORDER } from '../photos/filter.js';
 import { listColumns, photoListItem } from '../photos/list.js';
 import { isOwner, ownerNameSql } from '../../scope/rows.js';
 import { foldAlbumCountsIfMany } from './counts.js';
@@ -85,7 +86,7 @@ const toSummary = (lib: Library, row: AlbumRow): AlbumSummary => ({
 });
 
 /** The photos of album `a` that are not in the trash. */
-const livePhotosOf = sql`album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and p.deleted_at is null`;
+const livePhotosOf = sql`album_photos ap join photos p on p.id = ap.photo_id where ap.album_id = a.id and not ap.trashed and p.deleted_at is null`;
 
 /**
  * Albums the user may open, with their counts (kept, migration 0045) and covers (the chosen one while it is still
@@ -138,14 +139,13 @@ export async function getAlbum(lib: Library, id: string, options: { page: number
   const offset = (options.page - 1) * options.limit;
   // the first page starts with the most recent photo, the cover when none was chosen: not looked for twice
   const album = await getAlbumSummary(lib, id, offset > 0);
+  const page = albumPageIds(lib.db, id, options.limit, offset);
   const items = await lib.db
     .select(listColumns)
-    .from(albumPhotos)
-    .innerJoin(photos, eq(photos.id, albumPhotos.photoId))
-    .where(and(eq(albumPhotos.albumId, id), sql`${photos.deletedAt} is null`))
-    .orderBy(...ALBUM_ORDER)
-    .limit(options.limit)
-    .offset(offset);
+    .from(photos)
+    .innerJoin(page, eq(page.id, photos.id))
+    .where(sql`${photos.deletedAt} is null`)
+    .orderBy(...TIMELINE_ORDER);
   const coverPhotoId = album.coverPhotoId ?? items[0]?.id ?? null;
   return {
     ...album,

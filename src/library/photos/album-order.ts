@@ -1,7 +1,7 @@
 // An album's photos in the timeline's order, and its counts, without a pass over all of them (migration 0045):
 // each album_photos row holds its photo's place in the order (kept by triggers), and each album its counts of
 // photos and videos outside the trash, plus the changes the triggers inserted since the last fold.
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '../../db/connection.js';
 import { albumPhotos } from '../../db/schema.js';
 
@@ -12,7 +12,26 @@ export const ALBUM_ORDER = [
   sql`${albumPhotos.photoId} desc nulls last`,
 ];
 
-/** The same order for a query naming album_photos `ap`. */
+/** Album rows of photos outside the trash (as their copy says): the condition album_photos_order_idx is made for. */
+export const ALBUM_LIVE = sql`not ${albumPhotos.trashed}`;
+
+/**
+ * The ids of one page of album `id`'s photos outside the trash, as a subquery `page`: entries of
+ * album_photos_order_idx alone, so a page 5,000 deep skips 5,000 entries without reading a photo. The caller joins
+ * the photos and checks the trash again (a copy two transactions at once left behind waits for the hourly check).
+ */
+export function albumPageIds(db: Db, id: string, limit: number, offset: number) {
+  return db
+    .select({ id: albumPhotos.photoId })
+    .from(albumPhotos)
+    .where(and(eq(albumPhotos.albumId, id), ALBUM_LIVE))
+    .orderBy(...ALBUM_ORDER)
+    .limit(limit)
+    .offset(offset)
+    .as('page');
+}
+
+/** The same order for a query naming album_photos `ap` (with `not ap.trashed`, to walk the index). */
 export const ALBUM_ORDER_AP = sql`ap.taken_local desc nulls last, ap.photo_created_at desc nulls last, ap.photo_id desc nulls last`;
 
 /**

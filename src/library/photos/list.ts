@@ -1,5 +1,5 @@
 // The library's photos page by page, in the timeline's order, as list items (the gallery, albums, share links).
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { mediaTypeOf } from '../../model/video.js';
 import { albumPhotos, photos, type PhotoRow } from '../../db/schema.js';
 import type { Library } from '../library.js';
@@ -9,7 +9,7 @@ import { listTotal } from './timeline.js';
 import type { PhotoOrigin } from '../../model/photo-vocabulary.js';
 import { collapsesStacks, libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './filter.js';
 import { stacksCoveredBy, type StackBrief } from './stack-covers.js';
-import { ALBUM_ORDER, albumPhotoCount } from './album-order.js';
+import { ALBUM_LIVE, ALBUM_ORDER, albumPageIds, albumPhotoCount } from './album-order.js';
 
 export interface PhotoListQuery extends LibraryFilter {
   /** 1-based page of `limit` photos; `offset` wins when given. */
@@ -103,8 +103,10 @@ function wholeAlbum(scope: PhotoScope, query: PhotoListQuery): query is PhotoLis
  * migration 0045), which reads the album's photos from the page's start only, not all of them sorted.
  */
 function pageIds(lib: Library, query: PhotoListQuery, scope: PhotoScope, offset: number) {
+  // the whole album: its index alone (the scope holds all of its photos; the page's photos are checked again)
+  if (wholeAlbum(scope, query)) return albumPageIds(lib.db, query.album, query.limit, offset);
   if (query.album) {
-    const where = and(eq(albumPhotos.albumId, query.album), libraryCondition(scope, query, { albumJoined: true }));
+    const where = and(eq(albumPhotos.albumId, query.album), ALBUM_LIVE, libraryCondition(scope, query, { albumJoined: true }));
     return lib.db
       .select({ id: albumPhotos.photoId })
       .from(albumPhotos)
@@ -144,6 +146,7 @@ export async function listPhotosIn(lib: Library, scope: PhotoScope, query: Photo
       .select(listColumns)
       .from(photos)
       .innerJoin(page, eq(page.id, photos.id))
+      .where(wholeAlbum(scope, query) ? isNull(photos.deletedAt) : undefined)
       .orderBy(...TIMELINE_ORDER),
     listTotal(lib, scope, query, countTotal),
   ]);
