@@ -8,6 +8,7 @@ import { forgetGoneWorkers } from '../pipeline/heartbeat.js';
 import { repairPersonPhotos } from '../search/person-photos.js';
 import { forgetOldPhotoChanges } from '../library/photos/index.js';
 import { foldPeopleCounts } from '../library/people/index.js';
+import { foldAlbumCounts, repairAlbumOrder } from '../library/albums/index.js';
 
 export const UPKEEP_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -52,7 +53,8 @@ async function purge(db: Db, logger: Logger): Promise<void> {
  * the triggers keep them exact, the check puts right the rare date two transactions leave behind; not at the start,
  * where it would read every face of the library for nothing). At the start and every hour, the changes to people's
  * counts that the triggers inserted are folded into the people's rows (library/people/counts.ts; the people page
- * folds too when many wait). The purge at the start is done when this returns, so
+ * folds too when many wait), and so are albums' (library/albums/counts.ts), whose photos' order and counts are
+ * checked hourly too. The purge at the start is done when this returns, so
  * that nothing written after the server is up races with it. The timer does not keep the process alive; `stop`
  * waits for a run in progress.
  */
@@ -68,14 +70,19 @@ export async function scheduleUpkeep(lib: Resources, intervalMs: number = UPKEEP
       .then(() => (hourly ? repairPersonPhotos(lib.db) : 0))
       .then((repaired) => (repaired > 0 ? lib.logger.info({ rows: repaired }, "people's photos in date order put right") : undefined))
       .catch((error: unknown) => lib.logger.warn({ err: error }, "checking people's photos in date order failed"))
+      .then(() => foldAlbumCounts(lib.db))
+      .then(() => (hourly ? repairAlbumOrder(lib.db) : 0))
+      .then((repaired) => (repaired > 0 ? lib.logger.info({ rows: repaired }, "albums' order and counts put right") : undefined))
+      .catch((error: unknown) => lib.logger.warn({ err: error }, "folding or checking albums' counts failed"))
       .then(() => (hourly ? pglite?.exec('VACUUM (ANALYZE, INDEX_CLEANUP ON) photo_pdq_keys') : undefined))
       // one statement per call: several in one exec are one transaction block, where VACUUM cannot run
       .then(() => (hourly ? pglite?.exec('VACUUM (ANALYZE) photos') : undefined))
       // the counts' changes are written and deleted all day: without a vacuum (PGlite has no autovacuum) their
       // table and index only grow, and every people page reads through the empty pages
       .then(() => (hourly ? pglite?.exec('VACUUM people_count_deltas') : undefined))
+      .then(() => (hourly ? pglite?.exec('VACUUM album_count_deltas') : undefined))
       .then(() => undefined)
-      .catch((error: unknown) => lib.logger.warn({ err: error }, "vacuuming the duplicate keys, photos and people's count changes failed"))
+      .catch((error: unknown) => lib.logger.warn({ err: error }, "vacuuming the duplicate keys, photos and the counts' changes failed"))
       .finally(() => {
         running = null;
       });

@@ -23,12 +23,24 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /**
  * Tables the target writes for itself as the rows arrive: the photo changes log (its triggers log each photo
  * copied, under the target's own versions; the source's versions would mean nothing there), and the changes to
- * people's counts (its triggers count each face copied).
+ * people's and albums' counts (its triggers count each face and album photo copied).
  */
-const NOT_COPIED = new Set(['photo_order_changes', 'people_count_deltas']);
+const NOT_COPIED = new Set(['photo_order_changes', 'people_count_deltas', 'album_count_deltas']);
 
-/** Columns the target computes likewise: people's counts start at 0 there and its triggers count the faces copied. */
-const NOT_COPIED_COLUMNS = new Set(['people.face_count', 'people.photo_count']);
+/**
+ * Columns the target computes likewise: people's and albums' counts start at 0 there and its triggers count the faces
+ * and album photos copied (copying them too would count twice); an album photo's place in the order and its trash
+ * are its photo's, copied from the target's photo as the row arrives.
+ */
+const NOT_COPIED_COLUMNS = new Set([
+  'people.face_count',
+  'people.photo_count',
+  'albums.photo_count',
+  'albums.video_count',
+  'album_photos.taken_local',
+  'album_photos.photo_created_at',
+  'album_photos.trashed',
+]);
 
 /** The library's tables in an order where a row's references are copied before it (foreign keys). */
 export async function planTables(db: Db): Promise<TablePlan[]> {

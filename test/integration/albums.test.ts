@@ -1,5 +1,6 @@
 // Albums end to end on a real server with corpus photos: manual albums (create, rename, describe, add, remove,
-// cover, counts, delete with the photos kept), their errors, how albums reach search (keyword field, suggestions,
+// cover, counts, delete with the photos kept), their page's order and kept counts through what moves the timeline
+// (migration 0045: date changes, trash, restore, archive; the counts' fold and the hourly check), their errors, how albums reach search (keyword field, suggestions,
 // filter) and the photo detail, and keep/dismiss of an automatic album written directly into the database.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { runAlbums } from '../../src/cli/albums.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { rows } from '../../src/db/connection.js';
 import { createAlbum } from '../../src/library/albums/manual.js';
+import { foldAlbumCounts, repairAlbumOrder } from '../../src/library/albums/counts.js';
+import { albumPhotoCount } from '../../src/library/photos/album-order.js';
 import { openLibraryAsOwner } from '../../src/app/open.js';
 import { createLogger } from '../../src/base/logger.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
@@ -172,6 +175,79 @@ describe('albums', () => {
       await json(`${url}/api/albums/${empty.id}`, { method: 'DELETE' });
     }
   });
+
+  it("keeps an album's page in the timeline's order and its counts through adds, removals, dates, trash and archive", async () => {
+    const all = Object.values(ids);
+    const album = (await create({ name: 'Kept in order', photoIds: all.slice(0, 4) })).body as Album;
+    /** The album's live photos as the timeline orders them, read from the photos themselves. */
+    const timelineOrder = async () =>
+      (
+        await rows<{ id: string }>(
+          server.lib.db,
+          sql`select p.id from photos p join album_photos ap on ap.photo_id = p.id and ap.album_id = ${album.id}::uuid
+              where p.deleted_at is null order by p.taken_local desc nulls last, p.created_at desc, p.id desc`,
+        )
+      ).map((row) => row.id);
+    const expectInOrder = async (count: number) => {
+      const expected = await timelineOrder();
+      expect(expected).toHaveLength(count);
+      const page = await json(`${url}/api/albums/${album.id}?limit=200`);
+      expect(page.body).toMatchObject({ photoCount: count, videoCount: 0, coverPhotoId: expected[0] ?? null });
+      expect(page.body.photos.items.map((p: { id: string }) => p.id)).toEqual(expected);
+      const second = await json(`${url}/api/albums/${album.id}?limit=2&page=2`);
+      expect(second.body.photos.items.map((p: { id: string }) => p.id)).toEqual(expected.slice(2, 4));
+      const filtered = await json(`${url}/api/photos?album=${album.id}&offset=1&limit=3`);
+      expect(filtered.body).toMatchObject({ total: count, offset: 1 });
+      expect(filtered.body.items.map((p: { id: string }) => p.id)).toEqual(expected.slice(1, 4));
+      expect((await listed()).find((a) => a.id === album.id)).toMatchObject({ photoCount: count, coverPhotoId: expected[0] ?? null });
+    };
+    const oldest = newestFirst.filter((photo) => all.slice(1, 4).includes(photo)).at(-1)!;
+    const [dated] = await rows<{ text: string | null; at: Date | null }>(
+      server.lib.db,
+      sql`select taken_at_text as text, taken_at as at from photos where id = ${oldest}::uuid`,
+    );
+    try {
+      await expectInOrder(4);
+      expect((await json(`${url}/api/albums/${album.id}/photos`, { method: 'POST', json: { ids: [all[4]] } })).status).toBe(200);
+      await expectInOrder(5);
+      expect((await json(`${url}/api/albums/${album.id}/photos`, { method: 'DELETE', json: { ids: [all[0]] } })).status).toBe(200);
+      await expectInOrder(4);
+      // a new date (the metadata step writing what a file says): the oldest becomes the newest, in the album too
+      await server.lib.db.execute(sql`update photos set taken_at_text = '2099-05-01T10:00:00', taken_at = '2099-05-01T10:00:00Z' where id = ${oldest}::uuid`);
+      await expectInOrder(4);
+      expect((await timelineOrder())[0]).toBe(oldest);
+      expect((await json(`${url}/api/photos/${oldest}`, { method: 'DELETE' })).status).toBe(204);
+      await expectInOrder(3);
+      expect((await json(`${url}/api/trash/restore`, { method: 'POST', json: { ids: [oldest] } })).body).toEqual({ restored: 1 });
+      await expectInOrder(4);
+      // archived photos stay in albums, counted and in their place
+      expect((await json(`${url}/api/photos/${oldest}`, { method: 'PATCH', json: { archived: true } })).status).toBe(200);
+      await expectInOrder(4);
+      // deleted for good (rolled back): the counts drop before its rows cascade away
+      await server.lib.db
+        .transaction(async (tx) => {
+          await tx.execute(sql`delete from photos where id = ${oldest}::uuid`);
+          expect(await albumPhotoCount(tx as unknown as typeof server.lib.db, album.id)).toBe(3);
+          tx.rollback();
+        })
+        .catch((error: unknown) => expect(String(error)).toMatch(/rollback/i));
+      // the fold moves the waiting changes into the album's row; the check finds nothing to put right
+      expect(await foldAlbumCounts(server.lib.db)).toBeGreaterThan(0);
+      expect(await rows(server.lib.db, sql`select 1 from album_count_deltas`)).toEqual([]);
+      expect(await repairAlbumOrder(server.lib.db)).toBe(0);
+      await expectInOrder(4);
+      // what two transactions at once can leave behind (a stale copy of a date, a count off by one): put right
+      await server.lib.db.execute(sql`update album_photos set taken_local = null where photo_id = ${oldest}::uuid`);
+      const other = all.slice(1, 4).find((photo) => photo !== oldest)!;
+      await server.lib.db.execute(sql`update album_photos set trashed = true where album_id = ${album.id}::uuid and photo_id = ${other}::uuid`);
+      await server.lib.db.execute(sql`update albums set photo_count = photo_count + 1 where id = ${album.id}::uuid`);
+      expect(await repairAlbumOrder(server.lib.db)).toBe(3);
+      await expectInOrder(4);
+    } finally {
+      await server.lib.db.execute(sql`update photos set archived = false, taken_at_text = ${dated!.text}, taken_at = ${dated!.at} where id = ${oldest}::uuid`);
+      await json(`${url}/api/albums/${album.id}`, { method: 'DELETE' });
+    }
+  }, 60_000);
 
   it('answers clear errors', async () => {
     const blank = await create({ name: '   ' });

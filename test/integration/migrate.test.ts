@@ -107,6 +107,9 @@ describe('shoebox migrate', () => {
       expect(peopleCounts((await json(`${server.url}/api/people`)).body)).toEqual(peoplePage);
       const album = await json(`${server.url}/api/albums/${albumId}`);
       expect(album.body.name).toBe('Moved along');
+      // the album's counts and its photos' places are the target's triggers' own (copied too, they counted twice)
+      expect(album.body).toMatchObject({ photoCount: 2, videoCount: 0 });
+      expect(album.body.photos.items).toHaveLength(2);
       const [embeddings] = await rows<{ v: string }>(server.lib.db, sql`select string_agg(embedding::text, ';' order by photo_id) as v from photo_embeddings`);
       expect(embeddings!.v).toBe(embeddingText);
     } finally {

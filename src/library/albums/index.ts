@@ -2,5 +2,7 @@
 export * from './auto.js';
 export * from './auto-assign.js';
 export * from './auto-clustering-params.js';
+export * from './counts.js';
 export * from './manual.js';
+export * from './summary.js';
 export * from './zip.js';

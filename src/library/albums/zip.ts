@@ -13,7 +13,7 @@ import type { Library } from '../library.js';
 import { BlobNotFoundError } from '../../storage/blob-store.js';
 import { InPlaceFileGoneError, InPlaceFileRefusedError } from '../../storage/in-place.js';
 import { spreadsheetCell } from '../../base/spreadsheet-cells.js';
-import { getAlbumSummary } from './manual.js';
+import { getAlbumSummary } from './summary.js';
 
 export interface AlbumZip {
   /** A file name for Content-Disposition: the album's name made safe. */

@@ -6,7 +6,7 @@ import { uuidArray } from '../../db/arrays.js';
 import { rows } from '../../db/connection.js';
 import { derivedMotionKey } from '../../storage/keys.js';
 import { ownPhotoSql, ownPhotosScope } from '../../scope/access.js';
-import { getAlbumSummary, listAlbums } from '../albums/manual.js';
+import { getAlbumSummary, listAlbums } from '../albums/summary.js';
 import type { Library } from '../library.js';
 import { listPhotos, listPhotosIn } from '../photos/list.js';
 import { findPhoto } from '../photos/photos.js';

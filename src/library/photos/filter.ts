@@ -82,9 +82,9 @@ export const TIMELINE_ORDER = [sql`${photos.takenLocal} desc nulls last`, sql`${
 
 /**
  * The filters as one condition on `photos`, over the scope's photos (the timeline's: access.ts); the trash is
- * left out, as everywhere but the trash's own list.
+ * left out, as everywhere but the trash's own list. `albumJoined`: the query joins the album's rows itself.
  */
-export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL {
+export function libraryCondition(scope: PhotoScope, filter: LibraryFilter, options: { albumJoined?: boolean } = {}): SQL {
   // the archive is the user's own (a partner's archived photos are theirs to see)
   const owners = isOwnOnly(scope) || filter.archived === 'only' ? owns(scope.userId, photos) : scopeCondition(scope, 'photos');
   const conditions: SQL[] = [owners, isNull(photos.deletedAt)];
@@ -105,7 +105,8 @@ export function libraryCondition(scope: PhotoScope, filter: LibraryFilter): SQL 
   const archived = archivedShown(filter);
   if (archived !== 'include') conditions.push(eq(photos.archived, archived === 'only'));
   if (filter.minRating !== undefined) conditions.push(gte(photos.rating, filter.minRating));
-  if (filter.album) conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${filter.album}::uuid)`);
+  if (filter.album && !options.albumJoined)
+    conditions.push(sql`exists (select 1 from album_photos ap where ap.photo_id = ${photos.id} and ap.album_id = ${filter.album}::uuid)`);
   if (filter.person) conditions.push(sql`exists (select 1 from faces f where f.photo_id = ${photos.id} and f.person_id = ${filter.person}::uuid)`);
   if (filter.hideDuplicates) conditions.push(notDuplicateCopy(sql`${photos.id}`));
   if (collapsesStacks(filter)) conditions.push(notBehindStackCover(sql`${photos.id}`));

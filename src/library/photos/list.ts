@@ -1,7 +1,7 @@
 // The library's photos page by page, in the timeline's order, as list items (the gallery, albums, share links).
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { mediaTypeOf } from '../../model/video.js';
-import { photos, type PhotoRow } from '../../db/schema.js';
+import { albumPhotos, photos, type PhotoRow } from '../../db/schema.js';
 import type { Library } from '../library.js';
 import { timelineScope } from '../../scope/access.js';
 import type { PhotoScope } from '../../scope/photo-scope.js';
@@ -9,6 +9,7 @@ import { listTotal } from './timeline.js';
 import type { PhotoOrigin } from '../../model/photo-vocabulary.js';
 import { collapsesStacks, libraryCondition, TIMELINE_ORDER, type LibraryFilter } from './filter.js';
 import { stacksCoveredBy, type StackBrief } from './stack-covers.js';
+import { ALBUM_LIVE, ALBUM_ORDER, albumPageIds, albumPhotoCount } from './album-order.js';
 
 export interface PhotoListQuery extends LibraryFilter {
   /** 1-based page of `limit` photos; `offset` wins when given. */
@@ -88,20 +89,52 @@ export async function listPhotos(lib: Library, query: PhotoListQuery) {
   return listPhotosIn(lib, await timelineScope(lib, query.owner, query.album), query);
 }
 
-/** One page of the photos of a scope the access module gave (bench/accounts compares it with the own-only scope). */
-export async function listPhotosIn(lib: Library, scope: PhotoScope, query: PhotoListQuery) {
-  const where = libraryCondition(scope, query);
-  const offset = query.offset ?? (query.page - 1) * query.limit;
-  const page = lib.db
+/** Filters that narrow an album's photos (with none of them, a list of an album is all of its photos). */
+const NARROWING = ['from', 'to', 'state', 'camera', 'hasGps', 'bbox', 'near', 'place', 'person', 'favorite', 'minRating', 'owner', 'origin', 'type'] as const;
+
+/** Whether the list is the whole of an album the scope reaches (its kept count is the total). */
+function wholeAlbum(scope: PhotoScope, query: PhotoListQuery): query is PhotoListQuery & { album: string } {
+  if (!query.album || !scope.albumIds.includes(query.album) || query.hideDuplicates) return false;
+  return (query.archived ?? 'include') === 'include' && NARROWING.every((name) => query[name] === undefined);
+}
+
+/**
+ * The page's ids: along the timeline's index, or for an album along its own copy of the order (album_photos_order_idx,
+ * migration 0045), which reads the album's photos from the page's start only, not all of them sorted.
+ */
+function pageIds(lib: Library, query: PhotoListQuery, scope: PhotoScope, offset: number) {
+  // the whole album: its index alone (the scope holds all of its photos; the page's photos are checked again)
+  if (wholeAlbum(scope, query)) return albumPageIds(lib.db, query.album, query.limit, offset);
+  if (query.album) {
+    const where = and(eq(albumPhotos.albumId, query.album), ALBUM_LIVE, libraryCondition(scope, query, { albumJoined: true }));
+    return lib.db
+      .select({ id: albumPhotos.photoId })
+      .from(albumPhotos)
+      .innerJoin(photos, eq(photos.id, albumPhotos.photoId))
+      .where(where)
+      .orderBy(...ALBUM_ORDER)
+      .limit(query.limit)
+      .offset(offset)
+      .as('page');
+  }
+  return lib.db
     .select({ id: photos.id })
     .from(photos)
-    .where(where)
+    .where(libraryCondition(scope, query))
     .orderBy(...TIMELINE_ORDER)
     .limit(query.limit)
     .offset(offset)
     .as('page');
-  // The total is counted once while nothing it counts changes (or taken from the timeline's count).
+}
+
+/** One page of the photos of a scope the access module gave (bench/accounts compares it with the own-only scope). */
+export async function listPhotosIn(lib: Library, scope: PhotoScope, query: PhotoListQuery) {
+  const where: SQL = libraryCondition(scope, query);
+  const offset = query.offset ?? (query.page - 1) * query.limit;
+  const page = pageIds(lib, query, scope, offset);
+  // The total is counted once while nothing it counts changes (or taken from the timeline's count, or an album's).
   const countTotal = async () => {
+    if (wholeAlbum(scope, query)) return albumPhotoCount(lib.db, query.album);
     const [count] = await lib.db
       .select({ total: sql<number>`count(*)::int` })
       .from(photos)
@@ -113,6 +146,7 @@ export async function listPhotosIn(lib: Library, scope: PhotoScope, query: Photo
       .select(listColumns)
       .from(photos)
       .innerJoin(page, eq(page.id, photos.id))
+      .where(wholeAlbum(scope, query) ? isNull(photos.deletedAt) : undefined)
       .orderBy(...TIMELINE_ORDER),
     listTotal(lib, scope, query, countTotal),
   ]);
