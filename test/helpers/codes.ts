@@ -63,16 +63,18 @@ export async function phonePhotoWithCodes(dir: string): Promise<{ file: string; 
   return { file, qr: placed };
 }
 
-/** A screenshot-like PNG (1080×1920, flat colours) with a Code 128 and a Data Matrix. */
+/** A screenshot-like PNG (1080×1920, flat colours) with a Code 128, a Data Matrix and a QR code of the URL. */
 export async function screenshotWithCodes(dir: string): Promise<string> {
   const code128 = await code(CODE_128, { format: 'Code128', scale: 3 });
   const matrix = await code(CODE_MATRIX, { format: 'DataMatrix', scale: 10 });
+  const qr = await code(CODE_URL, { format: 'QRCode', scale: 8 });
   const file = path.join(dir, 'boarding-screenshot.png');
   await sharp({ create: { width: 1080, height: 1920, channels: 3, background: '#f2f4f7' } })
     .composite([
       { input: { create: { width: 1080, height: 180, channels: 3, background: '#1d4ed8' } }, left: 0, top: 0 },
       { input: await sharp(code128).resize({ width: 760, kernel: 'nearest' }).toBuffer(), left: 160, top: 420 },
       { input: await sharp(matrix).resize({ width: 320, kernel: 'nearest' }).toBuffer(), left: 380, top: 1100 },
+      { input: await sharp(qr).resize({ width: 300, kernel: 'nearest' }).toBuffer(), left: 390, top: 1450 },
     ])
     .png()
     .toFile(file);

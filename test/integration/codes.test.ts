@@ -3,6 +3,7 @@
 // writer (test/helpers/codes.ts). One server for the file; faces and OCR off (not looked at here).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { CODE_128, CODE_EAN, CODE_MATRIX, CODE_URL, hostileCodes, LONG_TEXT, phonePhotoWithCodes, screenshotWithCodes } from '../helpers/codes.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, withoutFacesOrText, type TestServer } from '../helpers/server.js';
@@ -55,11 +56,12 @@ describe('codes: QR codes and barcodes read from photos', () => {
     expect(photo.codes.find((code) => code.format === 'EAN13')?.text).toBe(CODE_EAN);
   });
 
-  it('reads a Code 128 and a Data Matrix on a screenshot', async () => {
+  it('reads a Code 128, a Data Matrix and a QR code on a screenshot', async () => {
     const { codes } = await detail('screenshot');
     expect(codes.map((code) => [code.format, code.text]).sort()).toEqual([
       ['Code128', CODE_128],
       ['DataMatrix', CODE_MATRIX],
+      ['QRCode', CODE_URL],
     ]);
   });
 
@@ -83,8 +85,39 @@ describe('codes: QR codes and barcodes read from photos', () => {
       const response = await json(`${server.url}/api/search?${new URLSearchParams({ q, mode: 'keyword' })}`);
       expect(response.status).toBe(200);
       const found = (response.body.items as { photo: { id: string } }[]).map((hit) => hit.photo.id);
-      expect(found, q).toContain(q === 'locker' ? ids.screenshot : ids.phone);
+      expect(found, q).toContain(q === 'locker' || q === 'festival' ? ids.screenshot : ids.phone);
       expect(found, q).not.toContain(ids.plain);
+    }
+  });
+
+  it('shows the codes on the photo page: the URL a link to open (never fetched), the hostile text as text', async () => {
+    const browser = await launchBrowser();
+    try {
+      const context = await signedInContext(browser, server);
+      const requested: string[] = [];
+      context.on('request', (request) => requested.push(request.url()));
+      const { page, errors } = await openPage(context);
+      await page.goto(`${server.url}/photos/${ids.screenshot}`);
+      await poll(() => page.getByTestId('code').count()).toBe(3);
+      const link = page.getByTestId('code-link');
+      expect(await link.count()).toBe(1);
+      expect(await link.getAttribute('href')).toBe(CODE_URL);
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(await link.getAttribute('target')).toBe('_blank');
+
+      await page.goto(`${server.url}/photos/${ids.hostile}`);
+      await poll(() => page.getByTestId('code').count()).toBe(2);
+      // the script URL and its markup are shown as text: no link, no element made of it, nothing run
+      expect(await page.getByTestId('code-link').count()).toBe(0);
+      const texts = await page.getByTestId('code').allTextContents();
+      expect(texts.some((text) => text.includes('javascript:alert(document.cookie)') && text.includes('<img src=x onerror=alert(1)>'))).toBe(true);
+      expect(await page.locator('[data-testid="codes"] img, [data-testid="codes"] b').count()).toBe(0);
+      expect(texts.some((text) => text.includes(LONG_TEXT))).toBe(true);
+      expect(errors).toEqual([]);
+      // the codes' host was never asked for
+      expect(requested.filter((url) => url.includes('lighthouse-tours'))).toEqual([]);
+    } finally {
+      await browser.close();
     }
   });
 
