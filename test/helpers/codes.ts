@@ -19,7 +19,8 @@ export const LONG_TEXT = 'ABCDEFGHIJ0123456789 '.repeat(200).slice(0, 4000);
 
 let writer: Promise<unknown> | null = null;
 
-async function code(input: string | Uint8Array, options: WriterOptions): Promise<Buffer> {
+/** A code as a PNG, from zxing-wasm's writer. */
+export async function code(input: string | Uint8Array, options: WriterOptions): Promise<Buffer> {
   writer ??= (async () => {
     const bytes = await readFile(createRequire(import.meta.url).resolve('zxing-wasm/writer/zxing_writer.wasm'));
     return prepareZXingModule({
@@ -34,7 +35,7 @@ async function code(input: string | Uint8Array, options: WriterOptions): Promise
 }
 
 /** A code at `width` px with a white margin, turned by `degrees` and slanted a little (a code not square to the lens). */
-async function printed(png: Buffer, width: number, degrees: number): Promise<Buffer> {
+export async function printed(png: Buffer, width: number, degrees: number): Promise<Buffer> {
   const sized = await sharp(png).resize({ width, kernel: 'nearest' }).extend({ top: 16, bottom: 16, left: 16, right: 16, background: '#ffffff' }).toBuffer();
   return sharp(sized)
     .affine([1, 0.05, 0.03, 1], { background: '#ffffff', interpolator: 'bilinear' })
