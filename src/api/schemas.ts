@@ -5,6 +5,7 @@ import { PHOTO_ORIGINS, SHOT_TYPES, TIMELINE_GROUPINGS } from '../model/photo-vo
 import { MEDIA_TYPES } from '../model/video.js';
 import { STACK_KINDS } from '../model/stack.js';
 import { bboxParam, nearParam, radiusKmParam } from './geo-params.js';
+import { photoCodeList, photoOcrText } from './photo-text-schemas.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 
@@ -330,14 +331,8 @@ export const photoDetail = photoListItem.extend({
   faces: z.array(faceSummary),
   tags: z.array(z.object({ name: z.string(), confidence: z.number() })).describe('zero-shot CLIP tags, most confident first'),
   categories: z.array(z.string()).describe('category names, through the tags (see /api/categories)'),
-  ocr: z
-    .object({
-      text: z.string(),
-      confidence: z.number().nullable(),
-      languages: z.array(z.string()),
-      words: z.array(z.object({ text: z.string(), confidence: z.number(), box })),
-    })
-    .nullable(),
+  ocr: photoOcrText,
+  codes: photoCodeList,
   caption: z
     .object({
       caption: z.string(),

@@ -33,6 +33,7 @@ export async function runInspect(file: string, settings: Settings, flags: { json
       `caption    ${result.caption ? `${result.caption.caption}${result.caption.source === 'fallback' ? ' (from tags)' : ''}` : '—'}`,
       `embedding  ${result.embedding ? `${result.embedding.model}, ${result.embedding.dimensions}-d` : '—'}`,
       `text       ${result.ocr?.text.replace(/\s+/g, ' ').slice(0, 300) || '—'}`,
+      `codes      ${result.codes?.map((c) => `${c.format} ${JSON.stringify(c.text.slice(0, 200))}`).join('; ') || '—'}`,
       ...Object.entries(result.errors).map(([step, error]) => `note       ${step}: ${error}`),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

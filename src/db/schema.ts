@@ -6,6 +6,7 @@ export * from './schema/photos.js';
 export * from './schema/pipeline.js';
 export * from './schema/bookkeeping.js';
 export * from './schema/analysis.js';
+export * from './schema/codes.js';
 export * from './schema/categories.js';
 export * from './schema/people.js';
 export * from './schema/search-rows.js';

@@ -6,6 +6,8 @@ import { noTextReason, ocrDetail, type MlServices } from './services.js';
 import type { Box, CaptionResult, TagScore } from './types.js';
 import { fallbackCaption } from './captions/index.js';
 import { makeTempFolder } from '../base/process-folders.js';
+import { readCodes, type DecodedCode } from '../media/codes.js';
+import { keptCodeText } from '../model/code-text.js';
 
 export interface AnalysisInput {
   /** The upright JPEG preview, as the pipeline makes it. */
@@ -21,6 +23,8 @@ export interface AnalysisInput {
 export interface AnalysisResult {
   faces: { box: Box; score: number }[] | null;
   ocr: { text: string } | null;
+  /** QR codes and barcodes, read as the codes step reads them (the preview, boxes in the original's upright pixels). */
+  codes: DecodedCode[] | null;
   tags: TagScore[] | null;
   caption: CaptionResult | null;
   embedding: { model: string; dimensions: number } | null;
@@ -33,7 +37,7 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
   try {
     const preview = path.join(dir, 'preview.jpg');
     await writeFile(preview, input.preview);
-    const result: AnalysisResult = { faces: null, ocr: null, tags: null, caption: null, embedding: null };
+    const result: AnalysisResult = { faces: null, ocr: null, codes: null, tags: null, caption: null, embedding: null };
 
     let imageEmbedding: Float32Array | null = null;
     try {
@@ -85,6 +89,12 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
     ]);
     result.faces = faces;
     result.ocr = ocr;
+    try {
+      const codes = await readCodes(input.preview, { width: input.width, height: input.height });
+      result.codes = codes.map((code) => ({ ...code, text: keptCodeText(code.text) }));
+    } catch (error) {
+      errors.codes = message(error);
+    }
 
     try {
       const provider = ml.captionProvider();

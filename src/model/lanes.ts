@@ -16,7 +16,8 @@ export const LANE_STEPS: Readonly<Record<LaneName, readonly StepName[]>> = {
   quick: ['preprocessing', 'metadata', 'hashes', 'palette'],
   clip: ['embeddings', 'tags'],
   faces: ['faces'],
-  ocr: ['ocr'],
+  // codes are text read from the pixels too: beside OCR, off the quick lane that shows a photo
+  ocr: ['ocr', 'codes'],
   // the catalogue fields come from the same endpoint as the captions, after them (a product's fallback reads its caption)
   captions: ['captions', 'catalogue'],
   duplicates: ['duplicates'],

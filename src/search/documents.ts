@@ -10,7 +10,7 @@ const BATCH = 2000;
 /**
  * Rebuilds the search rows of some photos (or all) from their sources: tags (CLIP and caption), people's names,
  * place names, the names of the active albums they are in, the photographer's keywords and description,
- * caption, OCR text, file name and camera. Moves the suggestion counts by the difference between the photo's
+ * caption, OCR text and codes' text, file name and camera. Moves the suggestion counts by the difference between the photo's
  * old and new terms, in the same statement. Call it whenever one of those sources changes; it is idempotent and
  * cheap (one statement per batch).
  */
@@ -134,7 +134,8 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
         concat_ws(' ', t.place_city, t.place_state, t.place_country, t.place_country_code) as places,
         concat_ws(' ', array_to_string(t.keywords, ' '), shoebox_cjk_bigrams(array_to_string(t.keywords, ' '))) as keywords,
         concat_ws(' ', c.caption, c.description, t.description, shoebox_cjk_bigrams(concat_ws(' ', c.caption, c.description, t.description))) as caption,
-        concat_ws(' ', o.text, shoebox_cjk_bigrams(o.text)) as ocr,
+        -- the text of its QR codes and barcodes with it, and a link's words people type (model/code-text.ts)
+        concat_ws(' ', o.text, cd.text, shoebox_cjk_bigrams(concat_ws(' ', o.text, cd.text))) as ocr,
         -- the name as written, and its parts ("IMG_1234.JPG" is also "IMG 1234 JPG")
         t.filename || ' ' || regexp_replace(t.filename, '[._-]+', ' ', 'g') as filename,
         concat_ws(' ', t.make, t.model, t.lens) as camera,
@@ -143,6 +144,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
       left join term_text tt on tt.photo_id = t.id
       left join photo_captions c on c.photo_id = t.id
       left join photo_ocr o on o.photo_id = t.id
+      left join lateral (select string_agg(c.text || ' ' || c.words, ' ') as text from photo_codes c where c.photo_id = t.id) cd on true
     ),
     old_rows as materialized (
       select photo_id, owner_id, terms from photo_search where photo_id in (select id from target)

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { livePhoto } from '../helpers/clips.js';
+import { CODE_URL, screenshotWithCodes } from '../helpers/codes.js';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.js';
 import { assets, authFetch, json, startTestServer, tempDir, upload, waitForTerminal, withoutFacesOrText } from '../helpers/server.js';
 
@@ -31,10 +32,8 @@ describe('backups', () => {
       withoutFacesOrText({ dataDir: sourceDir, databaseUrl: undefined, backupDir: backups, backupEveryHours: 0.0008, backupKeep: 2 }),
     );
     try {
-      const { body } = await upload(
-        server.url,
-        files.map((file) => ({ path: path.join(assets, file) })),
-      );
+      // and a screenshot with QR codes and barcodes: the codes step's rows (photo_codes) go with the library
+      const { body } = await upload(server.url, [...files.map((file) => ({ path: path.join(assets, file) })), { path: await screenshotWithCodes(folder()) }]);
       ids = body.items.map((item: { id: string }) => item.id);
       await waitForTerminal(server.url, ids);
       // a Live Photo: its MOV (arrived first) is an original of the still's
@@ -81,6 +80,7 @@ describe('backups', () => {
         const [detail] = [await json(`${server.url}/api/photos/${id}`)];
         expect(sha(original)).toBe(detail.body.sha256);
         expect((await authFetch(`${server.url}/api/photos/${id}/thumbnail`)).status).toBe(200);
+        if (detail.body.filename === 'boarding-screenshot.png') expect(detail.body.codes.map((code: { text: string }) => code.text)).toContain(CODE_URL);
         if (detail.body.motion) {
           const mov = Buffer.from(await (await authFetch(`${server.url}/api/photos/${id}/original?part=motion`)).arrayBuffer());
           expect(mov.equals(liveMov)).toBe(true);
@@ -98,8 +98,9 @@ describe('backups', () => {
     const kept = fs.readdirSync(backups).sort();
     expect(kept).toHaveLength(2);
     const [older, newer] = kept.map((name) => JSON.parse(fs.readFileSync(path.join(backups, name, 'manifest.json'), 'utf8')));
-    expect(newer.originals).toHaveLength(4); // two photos, a Live Photo's still and its MOV
-    expect(newer.rows.photos).toBe(3);
+    expect(newer.originals).toHaveLength(5); // three photos, a Live Photo's still and its MOV
+    expect(newer.rows.photos).toBe(4);
+    expect(newer.rows.photo_codes).toBe(3); // the screenshot's Code 128, Data Matrix and QR code
     const key = newer.originals[0].key as string;
     const inode = (name: string) => fs.statSync(path.join(backups, name, 'library', key)).ino;
     expect(inode(kept[0]!)).toBe(inode(kept[1]!)); // one copy on disk for both backups
@@ -110,7 +111,7 @@ describe('backups', () => {
     const dir = path.join(folder(), 'snapshot');
     const backup = await runCli(['backup', dir, '--data', sourceDir]);
     expect(backup.code, backup.stderr).toBe(0);
-    expect(backup.stdout).toMatch(/Backed up \d+ rows and 4 originals into/);
+    expect(backup.stdout).toMatch(/Backed up \d+ rows and 5 originals into/);
     const target = folder();
     const restore = await runCli(['restore', dir, '--data', target]);
     expect(restore.code, restore.stderr + restore.stdout).toBe(0);

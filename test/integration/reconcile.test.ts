@@ -28,6 +28,8 @@ describe('reconciling steps at start', () => {
     // As an older Shoebox would have left it: no captions row, a palette from another version.
     const database = await openDatabase({ dataDir });
     await database.db.execute(sql`delete from photo_steps where photo_id = ${id} and step = 'captions'`);
+    // and no codes step (issue 64): a library from before it gets it pending, as it does any step added since
+    await database.db.execute(sql`delete from photo_steps where photo_id = ${id} and step = 'codes'`);
     await database.db.execute(sql`update photo_steps set version = '0' where photo_id = ${id} and step = 'palette'`);
     await database.db.execute(sql`update photo_steps set version = '0' where photo_id = ${id} and step = 'embeddings'`);
     await database.db.execute(sql`update photo_steps set attempts = 7 where photo_id = ${id} and step = 'metadata'`);
@@ -41,6 +43,8 @@ describe('reconciling steps at start', () => {
     expect(photo.state).toBe('completed');
     expect(photo.steps.captions).toMatchObject({ status: 'done', version: '1+fallback', attempts: 1 });
     expect(photo.steps.palette).toMatchObject({ status: 'done', version: '1', attempts: 2 });
+    expect(photo.steps.codes).toMatchObject({ status: 'done', version: '1+zxing-wasm-3.1.6', attempts: 1 });
+    expect(photo.codes).toEqual([]);
     // embeddings ran with another version: it and the steps reading it (ocr's text gate) run again; faces not.
     expect(photo.steps.embeddings).toMatchObject({ status: 'skipped', version: '1+none', attempts: 2 });
     expect(photo.steps.ocr.attempts).toBe(2);

@@ -19,12 +19,13 @@ describe('lanes', () => {
     expect(readyLanes(all('pending'))).toEqual(['quick']);
   });
 
-  it('open CLIP and faces once the photo has its thumbnail, and the rest once CLIP has had its say', () => {
+  it('open CLIP, faces and codes once the photo has its thumbnail, and the rest once CLIP has had its say', () => {
     const quickDone = all('pending', { preprocessing: 'done', metadata: 'done', hashes: 'done', palette: 'done' });
-    // a video's steps: its transcode waits only for the poster's preprocessing
-    expect(readyLanes(quickDone)).toEqual(['clip', 'faces', 'video']);
+    // a video's steps: its transcode waits only for the poster's preprocessing; the ocr lane opens for the codes step
+    // (OCR itself waits for CLIP's text gate)
+    expect(readyLanes(quickDone)).toEqual(['clip', 'faces', 'ocr', 'video']);
     // a photo's transcode step is skipped from its arrival
-    const photo = { ...quickDone, transcode: 'skipped' as const };
+    const photo = { ...quickDone, transcode: 'skipped' as const, codes: 'done' as const };
     expect(readyLanes(photo)).toEqual(['clip', 'faces']);
     const noClip = { ...photo, embeddings: 'skipped' as const, tags: 'skipped' as const };
     expect(readyLanes(noClip)).toEqual(['faces', 'ocr', 'captions', 'duplicates']);

@@ -8,7 +8,7 @@ const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 /**
  * What keyword search reads: one row per photo with the words of every field it can be found by, written by
  * `refreshSearchDocuments` whenever one of its sources changes. `document` weighs the fields (A: tags, people,
- * places, albums, keywords; B: caption and description; C: OCR text; D: file name and camera); `terms` lists the
+ * places, albums, keywords; B: caption and description; C: OCR text and codes' text; D: file name and camera); `terms` lists the
  * suggestion terms the photo counts towards (kept so that a refresh can move the counts by the difference).
  */
 export const photoSearch = pgTable(

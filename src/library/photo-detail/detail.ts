@@ -2,7 +2,7 @@
 // duplicate group and stack, and the names the file gives that no face carries. A view over the aggregates: the core
 // (library/photos/) stays below people, duplicates, stacks and categories.
 import { asc, desc, eq, sql } from 'drizzle-orm';
-import { photoCaptions, photoOcr, photoSteps, photoTags, type PhotoRow, type StepRow } from '../../db/schema.js';
+import { photoCaptions, photoCodes, photoOcr, photoSteps, photoTags, type PhotoRow, type StepRow } from '../../db/schema.js';
 import { rows } from '../../db/connection.js';
 import { browserPlayable } from '../../media/video/playable.js';
 import { STEP_NAMES, STEPS_A_LIBRARY_LEAVES_OUT, type StepName, type StepsLeftOut, type StepStatus } from '../../model/photo-state.js';
@@ -156,9 +156,9 @@ async function groupOfPhoto(lib: Library, id: string) {
   };
 }
 
-/** What the AI steps found: faces with their people, tags, categories, text, caption, embedding model. */
+/** What the AI steps found: faces with their people, tags, categories, text, codes, caption, embedding model. */
 async function photoAnalysis(lib: Library, id: string) {
-  const [faceList, tags, categoryMap, [ocr], [caption], [embedding]] = await Promise.all([
+  const [faceList, tags, categoryMap, [ocr], codes, [caption], [embedding]] = await Promise.all([
     listFaces(lib, { photoId: id }),
     lib.db
       .select({ name: photoTags.tag, confidence: photoTags.confidence })
@@ -167,6 +167,11 @@ async function photoAnalysis(lib: Library, id: string) {
       .orderBy(desc(photoTags.confidence), asc(photoTags.tag)),
     categoriesOfPhotos(lib.db, [id]),
     lib.db.select().from(photoOcr).where(eq(photoOcr.photoId, id)),
+    lib.db
+      .select({ format: photoCodes.format, text: photoCodes.text, x: photoCodes.x, y: photoCodes.y, width: photoCodes.width, height: photoCodes.height })
+      .from(photoCodes)
+      .where(eq(photoCodes.photoId, id))
+      .orderBy(asc(photoCodes.y), asc(photoCodes.x)),
     lib.db.select().from(photoCaptions).where(eq(photoCaptions.photoId, id)),
     rows<{ model: string; dimensions: number }>(lib.db, sql`select model, vector_dims(embedding) as dimensions from photo_embeddings where photo_id = ${id}`),
   ]);
@@ -175,6 +180,7 @@ async function photoAnalysis(lib: Library, id: string) {
     tags,
     categories: categoryMap.get(id) ?? [],
     ocr: ocr ? { text: ocr.text, confidence: ocr.confidence, languages: ocr.languages, words: ocr.words ?? [] } : null,
+    codes: codes.map(({ format, text, ...box }) => ({ format, text, box })),
     caption: caption
       ? {
           caption: caption.caption,

@@ -2,6 +2,7 @@ import type { StepName } from '../../model/photo-state.js';
 import type { PipelineStep } from '../step.js';
 import { captionsStep } from './captions.js';
 import { catalogueStep } from './catalogue.js';
+import { codesStep } from './codes.js';
 import { duplicatesStep } from './duplicates.js';
 import { embeddingsStep } from './embeddings.js';
 import { facesStep } from './faces.js';
@@ -22,6 +23,7 @@ export const PIPELINE_STEPS: Readonly<Record<StepName, PipelineStep>> = {
   faces: facesStep,
   tags: tagsStep,
   ocr: ocrStep,
+  codes: codesStep,
   captions: captionsStep,
   catalogue: catalogueStep,
   duplicates: duplicatesStep,

@@ -1,9 +1,10 @@
 import type { PhotoDetail } from '../api.js';
 import { Link } from '../lib/router.js';
+import { CodeList } from './CodeList.js';
 
 const searchFor = (params: Record<string, string>) => `/search?${new URLSearchParams(params)}`;
 
-/** What the AI steps found: caption, tags and categories (each a search), and the text on the photo. */
+/** What the AI steps found: caption, tags and categories (each a search), the text on the photo and its codes. */
 export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: string, fallback: string) => string }) {
   return (
     <>
@@ -75,6 +76,8 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
           <p className="muted">{note('ocr', 'No text found.')}</p>
         )}
       </section>
+
+      <CodeList codes={photo.codes} />
     </>
   );
 }

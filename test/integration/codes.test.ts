@@ -1,0 +1,130 @@
+// Issue 64, item 4: QR codes and barcodes decoded by the codes step (zxing-wasm, its .wasm from node_modules) into
+// the photo's detail and its keyword search row, on photos made from the corpus with codes written by zxing-wasm's
+// writer (test/helpers/codes.ts). One server for the file; faces and OCR off (not looked at here).
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
+import { runCli } from '../helpers/cli.js';
+import { CODE_128, CODE_EAN, CODE_MATRIX, CODE_URL, hostileCodes, LONG_TEXT, phonePhotoWithCodes, screenshotWithCodes } from '../helpers/codes.js';
+import { assets, json, startTestServer, tempDir, upload, waitForTerminal, withoutFacesOrText, type TestServer } from '../helpers/server.js';
+
+interface Code {
+  format: string;
+  text: string;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+describe('codes: QR codes and barcodes read from photos', () => {
+  let server: TestServer;
+  let phone: Awaited<ReturnType<typeof phonePhotoWithCodes>>;
+  const ids: Record<string, string> = {};
+  const detail = async (name: string) =>
+    (await json(`${server.url}/api/photos/${ids[name]}`)).body as { codes: Code[]; steps: Record<string, { status: string }> };
+
+  beforeAll(async () => {
+    const dir = tempDir('shoebox-codes-');
+    server = await startTestServer(withoutFacesOrText());
+    phone = await phonePhotoWithCodes(dir);
+    const files = {
+      phone: phone.file,
+      screenshot: await screenshotWithCodes(dir),
+      hostile: await hostileCodes(dir),
+      plain: path.join(assets, 'albums/nature/prairie_falcon.jpg'),
+    };
+    const response = await upload(
+      server.url,
+      Object.values(files).map((file) => ({ path: file })),
+    );
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    Object.keys(files).forEach((name, i) => (ids[name] = response.body.items[i].id));
+    await waitForTerminal(server.url, Object.values(ids));
+  }, 180_000);
+
+  afterAll(async () => server?.dispose());
+
+  it('finds the QR code of a URL and the EAN-13 on a 12 MP phone photo, boxed in its pixels', async () => {
+    const photo = await detail('phone');
+    expect(photo.steps.codes!.status).toBe('done');
+    const qr = photo.codes.find((code) => code.format === 'QRCode');
+    expect(qr?.text).toBe(CODE_URL);
+    // where it was laid (330 px, turned 7°): the box is in the original's 3024×4032 pixels, not the preview's
+    expect(qr!.box.x).toBeGreaterThan(phone.qr.left);
+    expect(qr!.box.x).toBeLessThan(phone.qr.left + 120);
+    expect(qr!.box.y).toBeGreaterThan(phone.qr.top);
+    expect(qr!.box.width).toBeGreaterThan(250);
+    expect(qr!.box.width).toBeLessThan(420);
+    expect(photo.codes.find((code) => code.format === 'EAN13')?.text).toBe(CODE_EAN);
+  });
+
+  it('reads a Code 128, a Data Matrix and a QR code on a screenshot', async () => {
+    const { codes } = await detail('screenshot');
+    expect(codes.map((code) => [code.format, code.text]).sort()).toEqual([
+      ['Code128', CODE_128],
+      ['DataMatrix', CODE_MATRIX],
+      ['QRCode', CODE_URL],
+    ]);
+  });
+
+  it('gives a photo without codes none', async () => {
+    const photo = await detail('plain');
+    expect(photo.steps.codes!.status).toBe('done');
+    expect(photo.codes).toEqual([]);
+  });
+
+  it('keeps a hostile code as text: no control characters, a script link whole, 4,000 characters', async () => {
+    const { codes } = await detail('hostile');
+    expect(codes).toHaveLength(2);
+    const script = codes.find((code) => code.text.startsWith('javascript:'))!;
+    expect(script.text).toContain('<img src=x onerror=alert(1)>');
+    expect(script.text).not.toMatch(/[\u0000-\u001f\u007f]/u);
+    expect(codes.find((code) => code.text.length > 1000)?.text).toBe(LONG_TEXT);
+  });
+
+  it('finds the photo by a word of its URL in keyword search, and by a barcode number', async () => {
+    for (const q of ['lighthouse', 'festival', 'tickets', CODE_EAN, 'locker']) {
+      const response = await json(`${server.url}/api/search?${new URLSearchParams({ q, mode: 'keyword' })}`);
+      expect(response.status).toBe(200);
+      const found = (response.body.items as { photo: { id: string } }[]).map((hit) => hit.photo.id);
+      expect(found, q).toContain(q === 'locker' || q === 'festival' ? ids.screenshot : ids.phone);
+      expect(found, q).not.toContain(ids.plain);
+    }
+  });
+
+  it('shows the codes on the photo page: the URL a link to open (never fetched), the hostile text as text', async () => {
+    const browser = await launchBrowser();
+    try {
+      const context = await signedInContext(browser, server);
+      const requested: string[] = [];
+      context.on('request', (request) => requested.push(request.url()));
+      const { page, errors } = await openPage(context);
+      await page.goto(`${server.url}/photos/${ids.screenshot}`);
+      await poll(() => page.getByTestId('code').count()).toBe(3);
+      const link = page.getByTestId('code-link');
+      expect(await link.count()).toBe(1);
+      expect(await link.getAttribute('href')).toBe(CODE_URL);
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(await link.getAttribute('target')).toBe('_blank');
+
+      await page.goto(`${server.url}/photos/${ids.hostile}`);
+      await poll(() => page.getByTestId('code').count()).toBe(2);
+      // the script URL and its markup are shown as text: no link, no element made of it, nothing run
+      expect(await page.getByTestId('code-link').count()).toBe(0);
+      const texts = await page.getByTestId('code').allTextContents();
+      expect(texts.some((text) => text.includes('javascript:alert(document.cookie)') && text.includes('<img src=x onerror=alert(1)>'))).toBe(true);
+      expect(await page.locator('[data-testid="codes"] img, [data-testid="codes"] b').count()).toBe(0);
+      expect(texts.some((text) => text.includes(LONG_TEXT))).toBe(true);
+      expect(errors).toEqual([]);
+      // the codes' host was never asked for
+      expect(requested.filter((url) => url.includes('lighthouse-tours'))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('shows the codes in `shoebox inspect --json`', async () => {
+    const result = await runCli(['inspect', phone.file, '--json', '--data', tempDir('shoebox-inspect-')]);
+    expect(result.code, result.stderr).toBe(0);
+    const codes = JSON.parse(result.stdout).codes as Code[];
+    expect(codes.map((code) => code.text).sort()).toEqual([CODE_EAN, CODE_URL]);
+  }, 120_000);
+});
