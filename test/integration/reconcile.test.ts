@@ -28,6 +28,8 @@ describe('reconciling steps at start', () => {
     // As an older Shoebox would have left it: no captions row, a palette from another version.
     const database = await openDatabase({ dataDir });
     await database.db.execute(sql`delete from photo_steps where photo_id = ${id} and step = 'captions'`);
+    // nor the objects step (issue 64): an existing library gets it as pending work
+    await database.db.execute(sql`delete from photo_steps where photo_id = ${id} and step = 'objects'`);
     await database.db.execute(sql`update photo_steps set version = '0' where photo_id = ${id} and step = 'palette'`);
     await database.db.execute(sql`update photo_steps set version = '0' where photo_id = ${id} and step = 'embeddings'`);
     await database.db.execute(sql`update photo_steps set attempts = 7 where photo_id = ${id} and step = 'metadata'`);
@@ -40,6 +42,7 @@ describe('reconciling steps at start', () => {
     const photo = (await (await authFetch(`${server.url}/api/photos/${id}`)).json()) as any;
     expect(photo.state).toBe('completed');
     expect(photo.steps.captions).toMatchObject({ status: 'done', version: '1+fallback', attempts: 1 });
+    expect(photo.steps.objects).toMatchObject({ status: 'done', version: '1+centernet@0.25', attempts: 1 });
     expect(photo.steps.palette).toMatchObject({ status: 'done', version: '1', attempts: 2 });
     // embeddings ran with another version: it and the steps reading it (ocr's text gate) run again; faces not.
     expect(photo.steps.embeddings).toMatchObject({ status: 'skipped', version: '1+none', attempts: 2 });
