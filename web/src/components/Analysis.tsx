@@ -3,7 +3,7 @@ import { Link } from '../lib/router.js';
 
 const searchFor = (params: Record<string, string>) => `/search?${new URLSearchParams(params)}`;
 
-/** What the AI steps found: caption, tags and categories (each a search), and the text on the photo. */
+/** What the AI steps found: caption, tags (CLIP's and the detected objects') and categories (each a search), and the text on the photo. */
 export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: string, fallback: string) => string }) {
   return (
     <>
@@ -27,6 +27,8 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
 
       <section className="info-section" aria-labelledby="tags-title">
         <h2 id="tags-title">Tags</h2>
+        {/* the detector's objects are tags without CLIP: why CLIP's are missing is still said, above them */}
+        {photo.tags.length > 0 && photo.steps.embeddings?.status === 'skipped' ? <p className="muted">{note('embeddings', '')}</p> : null}
         {photo.tags.length > 0 || photo.categories.length > 0 ? (
           <ul className="chips" data-testid="tags" aria-label="Categories and tags">
             {photo.categories.map((c) => (
@@ -41,7 +43,7 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
                 <Link
                   to={searchFor({ q: t.name })}
                   className="chip chip-link"
-                  title={`Tag, confidence ${(t.confidence * 100).toFixed(0)}%: search for “${t.name}”`}
+                  title={`Tag (${t.sources.join(' and ')}), confidence ${(t.confidence * 100).toFixed(0)}%: search for “${t.name}”`}
                   data-testid="tag"
                 >
                   {t.name}
