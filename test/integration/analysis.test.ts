@@ -2,7 +2,9 @@
 // then a CLIP model installed later filling in embeddings and tags; categories and people through the API.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { installFromFolder } from '../../src/ml/registry.js';
+import { refreshSearchDocuments } from '../../src/search/documents.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhoto } from '../helpers/images.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
@@ -168,6 +170,22 @@ describe('analysis without downloaded models', () => {
     expect(await found('kitchenware')).toEqual(expect.arrayContaining(cupIds));
     expect(await found('Tasse')).toEqual(cupIds);
     expect(await found('dog')).toEqual([]);
+    // the explanation names the object and where it is
+    const hits = (await json(`${server.url}/api/search?${new URLSearchParams({ q: 'people', mode: 'keyword' })}`)).body.items;
+    const portraitHit = hits.find((h: { photo: { id: string } }) => h.photo.id === ids['portrait.jpg']);
+    const tagMatch = portraitHit.explanation.keyword.matches.find((m: { field: string }) => m.field === 'tags');
+    expect(tagMatch.objects).toEqual([expect.stringMatching(/^a person, (top |bottom )?(left|right)?/), expect.stringMatching(/^a person, /)]);
+  });
+
+  it("fuses CLIP's tag and the detector's of one name into one tag, in the photo's tags and the suggestions", async () => {
+    // as the tags step writes it once CLIP is installed: CLIP also saw a person on the portrait
+    await server.lib.db.execute(sql`insert into photo_tags (photo_id, tag, confidence, source) values (${ids['portrait.jpg']}, 'person', 0.31, 'clip')`);
+    await refreshSearchDocuments(server.lib.db, [ids['portrait.jpg']!]);
+    const tags = (await detail('portrait.jpg')).tags.filter((t: { name: string }) => t.name === 'person');
+    expect(tags).toEqual([{ name: 'person', confidence: expect.any(Number), sources: ['objects', 'clip'] }]);
+    expect(tags[0].confidence).toBeGreaterThan(0.31);
+    const suggested = (await json(`${server.url}/api/search/suggest?${new URLSearchParams({ q: 'pers', kinds: 'tag' })}`)).body.items;
+    expect(suggested.filter((t: { label: string }) => t.label === 'person')).toEqual([expect.objectContaining({ photos: 3 })]);
   });
 
   it('skips OCR on a photo without text, saying why', async () => {
