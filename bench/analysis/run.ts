@@ -28,7 +28,7 @@ const bin = path.resolve(arg('bin') ?? path.join(repoRoot, 'bin/shoebox.js'));
 const REPEAT = Number(arg('repeat') ?? 3);
 const SAMPLE_MS = 200;
 const POLL_MS = 100;
-const STEPS = ['preprocessing', 'metadata', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'captions', 'duplicates'] as const;
+const STEPS = ['preprocessing', 'metadata', 'hashes', 'palette', 'embeddings', 'faces', 'objects', 'tags', 'ocr', 'captions', 'duplicates'] as const;
 const CATEGORIES: readonly RealisticCategory[] = ['typical', 'people', 'text'];
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;

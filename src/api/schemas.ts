@@ -6,6 +6,7 @@ import { MEDIA_TYPES } from '../model/video.js';
 import { STACK_KINDS } from '../model/stack.js';
 import { bboxParam, nearParam, radiusKmParam } from './geo-params.js';
 import { photoCodeList, photoOcrText } from './photo-text-schemas.js';
+import { photoCaptionSchema, photoObjectsSchema, photoTagsSchema } from './photo-analysis-schemas.js';
 
 // One set of schemas: request validation, response serialisation, TypeScript types and the OpenAPI document.
 
@@ -329,25 +330,12 @@ export const photoDetail = photoListItem.extend({
     .describe('how a generated image was made; null for a camera photo'),
   steps: z.record(z.string(), stepInfo),
   faces: z.array(faceSummary),
-  tags: z.array(z.object({ name: z.string(), confidence: z.number() })).describe('zero-shot CLIP tags, most confident first'),
+  objects: photoObjectsSchema,
+  tags: photoTagsSchema,
   categories: z.array(z.string()).describe('category names, through the tags (see /api/categories)'),
   ocr: photoOcrText,
   codes: photoCodeList,
-  caption: z
-    .object({
-      caption: z.string(),
-      description: z.string().nullable(),
-      primaryCategory: z.string().nullable(),
-      tags: z.array(z.string()),
-      detectedObjects: z.array(z.object({ name: z.string(), confidence: z.number() })),
-      sceneType: z.string().nullable(),
-      suggestedClusterName: z.string().nullable(),
-      qualityGrade: z.string().nullable(),
-      qualityReason: z.string().nullable(),
-      source: z.string().describe('`provider`, `two-stage`, or `fallback` (composed from the tags)'),
-      model: z.string(),
-    })
-    .nullable(),
+  caption: photoCaptionSchema,
   embedding: z.object({ model: z.string(), dimensions: z.number().int() }).nullable(),
   albums: z
     .array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['manual', 'auto']) }))

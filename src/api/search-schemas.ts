@@ -23,7 +23,7 @@ const listParam = (what: string, max = 50) =>
 
 const filterFields = {
   categories: listParam('categories').optional().describe('category names; a photo in any of them passes'),
-  tags: listParam('tags').optional().describe('tags a photo must all have (CLIP, caption or keywords)'),
+  tags: listParam('tags').optional().describe('tags a photo must all have (CLIP, a detected object or its parent word, caption or keywords)'),
   people: listParam('people')
     .pipe(z.array(z.uuid({ message: 'people must be person ids (UUIDs)' })))
     .optional()
@@ -141,6 +141,7 @@ const explanation = z.object({
               .array(z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }))
               .optional()
               .describe('for text read on the photo (`ocr`): where those words are, as fractions (0–1) of its width and height; at most 10'),
+            objects: z.array(z.string()).optional().describe('for tags that are detected objects: "a dog, top left", the best first; at most 10'),
           }),
         )
         .describe('the fields that matched, with the words as written there'),

@@ -29,6 +29,7 @@ export async function runInspect(file: string, settings: Settings, flags: { json
       `pdq        ${result.pdq ? `${result.pdq.hash} (quality ${result.pdq.quality})` : '—'}`,
       `palette    ${result.palette?.map((c) => `${c.hex} ${(c.share * 100).toFixed(0)}%`).join('  ') ?? '—'}`,
       `faces      ${result.faces ? result.faces.map((f) => `${Math.round(f.box.width)}×${Math.round(f.box.height)} at ${Math.round(f.box.x)},${Math.round(f.box.y)} (${f.score.toFixed(2)})`).join('; ') || 'none' : '—'}`,
+      `objects    ${result.objects ? result.objects.map((o) => `${o.label} ${o.confidence.toFixed(2)} at ${Math.round(o.box.x)},${Math.round(o.box.y)}`).join('; ') || 'none' : '—'}`,
       `tags       ${result.tags?.map((t) => `${t.name} ${t.confidence.toFixed(2)}`).join(', ') || '—'}`,
       `caption    ${result.caption ? `${result.caption.caption}${result.caption.source === 'fallback' ? ' (from tags)' : ''}` : '—'}`,
       `embedding  ${result.embedding ? `${result.embedding.model}, ${result.embedding.dimensions}-d` : '—'}`,

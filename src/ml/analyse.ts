@@ -5,6 +5,7 @@ import path from 'node:path';
 import { noTextReason, ocrDetail, type MlServices } from './services.js';
 import type { Box, CaptionResult, TagScore } from './types.js';
 import { fallbackCaption } from './captions/index.js';
+import type { DetectedObject } from './objects/index.js';
 import { makeTempFolder } from '../base/process-folders.js';
 import { readCodes, type DecodedCode } from '../media/codes.js';
 import { keptCodeText } from '../model/code-text.js';
@@ -22,6 +23,8 @@ export interface AnalysisInput {
 
 export interface AnalysisResult {
   faces: { box: Box; score: number }[] | null;
+  /** The objects step's finds: class, confidence, box in upright pixels of the original. */
+  objects: DetectedObject[] | null;
   ocr: { text: string } | null;
   /** QR codes and barcodes, read as the codes step reads them (the preview, boxes in the original's upright pixels). */
   codes: DecodedCode[] | null;
@@ -37,7 +40,7 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
   try {
     const preview = path.join(dir, 'preview.jpg');
     await writeFile(preview, input.preview);
-    const result: AnalysisResult = { faces: null, ocr: null, codes: null, tags: null, caption: null, embedding: null };
+    const result: AnalysisResult = { faces: null, objects: null, ocr: null, codes: null, tags: null, caption: null, embedding: null };
 
     let imageEmbedding: Float32Array | null = null;
     try {
@@ -57,17 +60,25 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
 
     const facesOff = ml.facesOff();
     if (facesOff) errors.faces = `skipped: ${facesOff}`;
-    const [faces, ocr] = await Promise.all([
+    const upright = { width: input.width, height: input.height };
+    const [faces, objects, ocr] = await Promise.all([
       facesOff
         ? null
         : ml
             .faces()
-            .then((detector) => detector.detect(preview, { width: input.width, height: input.height }))
+            .then((detector) => detector.detect(preview, upright))
             .then((found) => found.map((f) => ({ box: f.box, score: f.score })))
             .catch((error: unknown) => {
               errors.faces = message(error);
               return null;
             }),
+      ml
+        .objects()
+        .objects(preview, upright)
+        .catch((error: unknown) => {
+          errors.objects = message(error);
+          return null;
+        }),
       (async () => {
         const off = ml.ocrOff();
         if (off) {
@@ -88,6 +99,7 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
       }),
     ]);
     result.faces = faces;
+    result.objects = objects;
     result.ocr = ocr;
     try {
       const codes = await readCodes(input.preview, { width: input.width, height: input.height });

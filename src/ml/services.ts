@@ -236,6 +236,11 @@ export class MlServices {
     return this.facesOff() ? TURNED_OFF : this.facePoolNow().version;
   }
 
+  /** The objects detector: it runs in the faces worker threads (whether faces are looked for or not). */
+  objects(): Pick<FaceDetectorPool, 'objects'> {
+    return this.facePoolNow();
+  }
+
   faceThumbnail(image: string, box: Box, upright: { width: number; height: number }): Promise<Buffer> {
     return cropFaceThumbnail(image, box, upright);
   }

@@ -5,7 +5,7 @@ import { decideStep, type StepName, type StepStatus } from './photo-state.js';
 
 /**
  * quick: what makes a photo show in the library (thumbnail and preview, its date and place, PDQ and palette from
- * the same decode); clip: the image embedding and the tags read from it; faces and ocr: their worker threads;
+ * the same decode); clip: the image embedding and the tags read from it; faces (and objects, in the same thread) and ocr: their worker threads;
  * captions: a provider that may be remote and slow; duplicates: once hashes, embedding and date are in; video:
  * transcoding, one clip at a time by default.
  */
@@ -15,7 +15,8 @@ export type LaneName = (typeof LANE_NAMES)[number];
 export const LANE_STEPS: Readonly<Record<LaneName, readonly StepName[]>> = {
   quick: ['preprocessing', 'metadata', 'hashes', 'palette'],
   clip: ['embeddings', 'tags'],
-  faces: ['faces'],
+  // the objects detector runs in the faces worker, on the tfjs runtime its thread has started
+  faces: ['faces', 'objects'],
   // codes are text read from the pixels too: beside OCR, off the quick lane that shows a photo
   ocr: ['ocr', 'codes'],
   // the catalogue fields come from the same endpoint as the captions, after them (a product's fallback reads its caption)

@@ -3,12 +3,17 @@ import { termsChanged } from './terms-generation.js';
 import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import { sameOwnerSql } from '../scope/rows.js';
+import { OBJECT_CLASSES, objectSearchWords, objectTags } from '../model/object-classes.js';
+
+/** Each detected class's tags (itself and its parents) and the words it is found by, as the statement's parameters. */
+const OBJECT_TAGS = JSON.stringify(OBJECT_CLASSES.flatMap((c) => objectTags(c.name).map((tag) => ({ label: c.name, tag }))));
+const OBJECT_WORDS = JSON.stringify(OBJECT_CLASSES.map((c) => ({ label: c.name, words: objectSearchWords(c.name).join(' ') })));
 
 /** Photos per statement when the whole library is refreshed (a migration, a benchmark load). */
 const BATCH = 2000;
 
 /**
- * Rebuilds the search rows of some photos (or all) from their sources: tags (CLIP and caption), people's names,
+ * Rebuilds the search rows of some photos (or all) from their sources: tags (CLIP, the detector's objects and caption), people's names,
  * place names, the names of the active albums they are in, the photographer's keywords and description,
  * caption, OCR text and codes' text, file name and camera. Moves the suggestion counts by the difference between the photo's
  * old and new terms, in the same statement. Call it whenever one of those sources changes; it is idempotent and
@@ -85,6 +90,11 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
         select t.id as photo_id, t.owner_id, 'tag' as kind, lower(pt.tag) as key, pt.tag as label
         from target t join photo_tags pt on pt.photo_id = t.id
         union all
+        -- the detector's objects: their class and its parents (dog, pet, animal), one tag with CLIP's of the same name
+        select t.id, t.owner_id, 'tag', lower(w.tag), w.tag
+        from target t join photo_objects po on po.photo_id = t.id
+        join jsonb_to_recordset(${OBJECT_TAGS}::jsonb) as w(label text, tag text) on w.label = po.label
+        union all
         select t.id, t.owner_id, 'tag', lower(x), x
         from target t join photo_captions c on c.photo_id = t.id, unnest(c.tags) x
         where btrim(x) <> ''
@@ -124,10 +134,17 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
       from new_terms n join target t on t.id = n.photo_id
       group by n.photo_id, t.keywords
     ),
+    -- the objects' plurals and translations (dogs, chien, Hund), searched with the tags but no suggestion of their own
+    object_text as (
+      select po.photo_id, string_agg(distinct w.words, ' ') as words
+      from photo_objects po join jsonb_to_recordset(${OBJECT_WORDS}::jsonb) as w(label text, words text) on w.label = po.label
+      where po.photo_id in (select id from target)
+      group by po.photo_id
+    ),
     fields as (
       -- text in Chinese, Japanese or Korean also as its character pairs (drizzle/0025_cjk.sql, search/cjk.ts)
       select t.id as photo_id, t.owner_id,
-        concat_ws(' ', tt.tags, shoebox_cjk_bigrams(tt.tags)) as tags,
+        concat_ws(' ', tt.tags, ot.words, shoebox_cjk_bigrams(tt.tags)) as tags,
         -- the people on its faces, and those the file names without a place (library/people/hints.ts)
         concat_ws(' ', tt.people, array_to_string(t.people_named, ' '), shoebox_cjk_bigrams(concat_ws(' ', tt.people, array_to_string(t.people_named, ' ')))) as people,
         concat_ws(' ', tt.albums, shoebox_cjk_bigrams(tt.albums)) as albums,
@@ -142,6 +159,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
         coalesce(tt.terms, '{}') as terms
       from target t
       left join term_text tt on tt.photo_id = t.id
+      left join object_text ot on ot.photo_id = t.id
       left join photo_captions c on c.photo_id = t.id
       left join photo_ocr o on o.photo_id = t.id
       left join lateral (select string_agg(c.text || ' ' || c.words, ' ') as text from photo_codes c where c.photo_id = t.id) cd on true
@@ -192,7 +210,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
 }
 
 /** Bump when the fields or their text change: libraries rebuild every search row once at start. */
-export const SEARCH_DOCUMENT_VERSION = 3;
+export const SEARCH_DOCUMENT_VERSION = 4;
 const VERSION_KEY = 'search_documents_version';
 
 /**

@@ -6,6 +6,7 @@ import type { ParsedQuery } from './query.js';
 import { toTsquery, TS_CONFIG } from './tsquery.js';
 import { SEARCH_FIELDS, type SearchField } from '../model/search-vocabulary.js';
 import type { KeywordMatch } from './types.js';
+import { objectPhrase, wordNamesObject } from './object-phrases.js';
 
 // ts_headline marks what matched with these; they cannot occur in the fields' text (control characters).
 const START = '\u0002';
@@ -71,6 +72,7 @@ export async function explainKeywordMatches(
     );
   }
   await placeOcrWords(db, result);
+  await nameObjects(db, result);
   return result;
 }
 
@@ -105,6 +107,25 @@ async function placeOcrWords(db: Db, matches: Map<string, KeywordMatch[]>): Prom
         height: round(box.height / row.height!),
       }));
     if (where.length > 0) match.where = where;
+  }
+}
+
+/** Adds to each tags match the detected objects its words name, with where they are ("a dog, top left"). */
+async function nameObjects(db: Db, matches: Map<string, KeywordMatch[]>): Promise<void> {
+  const ids = [...matches].filter(([, list]) => list.some((m) => m.field === 'tags')).map(([id]) => id);
+  if (ids.length === 0) return;
+  const found = await rows<{ photo_id: string; label: string; x: number; y: number; width: number; height: number }>(
+    db,
+    sql`select o.photo_id, o.label, o.x / p.width as x, o.y / p.height as y, o.width / p.width as width, o.height / p.height as height
+        from photo_objects o join photos p on p.id = o.photo_id
+        where o.photo_id = any(${uuidArray(ids)}) and p.width > 0 and p.height > 0
+        order by o.photo_id, o.confidence desc`,
+  );
+  for (const row of found) {
+    const match = matches.get(row.photo_id)?.find((m) => m.field === 'tags');
+    if (!match || !match.words.some((word) => wordNamesObject(word, row.label))) continue;
+    const phrases = (match.objects ??= []);
+    if (phrases.length < MAX_PLACES) phrases.push(objectPhrase({ label: row.label, box: row }));
   }
 }
 

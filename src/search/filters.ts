@@ -3,6 +3,7 @@ import { boxCondition, nearCondition } from './geo.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../scope/photo-scope.js';
 import type { SearchFilters } from './types.js';
 import { sameOwnerSql } from '../scope/rows.js';
+import { objectClassesTagged } from '../model/object-classes.js';
 
 /** The user's own %, _ and backslash taken literally in a LIKE pattern. */
 export function escapeLike(text: string): string {
@@ -120,10 +121,12 @@ function atPlace(name: string): SQL {
   return sql`(p.place_city = ${name} or p.place_state = ${name} or p.place_country = ${name})`;
 }
 
-/** A tag from CLIP, from the caption, or one of the photographer's keywords; case-insensitive. */
+/** A tag from CLIP, from a detected object (its class or a parent: `pet`), from the caption, or one of the photographer's keywords; case-insensitive. */
 function hasTag(tag: string): SQL {
   const lowered = tag.toLowerCase();
-  return sql`(exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ${lowered})
+  const classes = objectClassesTagged(lowered);
+  const detected = classes.length > 0 ? sql`exists (select 1 from photo_objects o where o.photo_id = p.id and o.label = any(${classes})) or ` : sql``;
+  return sql`(${detected}exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ${lowered})
     or exists (select 1 from photo_captions c where c.photo_id = p.id and ${lowered} = any(c.tags))
     or exists (select 1 from unnest(p.keywords) k where lower(k) = ${lowered}))`;
 }

@@ -71,6 +71,8 @@ export interface KeywordMatch {
   words: string[];
   /** Text read on the photo: where those words are, as fractions of the photo's width and height (at most 10). */
   where?: { x: number; y: number; width: number; height: number }[];
+  /** Tags that are detected objects: each as the explanation says it ("a dog, top left"), the best first (at most 10). */
+  objects?: string[];
 }
 
 export interface HitExplanation {

@@ -190,6 +190,10 @@ describe('web app: jobs', () => {
     await waitForTerminal(server.url, [truncatedId]);
     await poll(() => failure.count()).toBe(1);
 
+    // The objects step (issue 64) has its row and its progress like every other step.
+    const objects = page.locator('[data-testid="step-row"][data-step="objects"]');
+    expect(await objects.textContent()).toContain('Objects');
+
     // Run the step again wherever it failed: a third attempt.
     const step = page.locator('[data-testid="step-row"][data-step="preprocessing"]');
     await step.getByTestId('retry-step').click();

@@ -373,6 +373,32 @@ describe('web app: photo page', () => {
     await page.close();
   });
 
+  it('draws the objects the detector found when asked, each box on its object with its class', async () => {
+    const photo = await detail('portrait-orientation-6.jpg');
+    const people = photo.objects.filter((o: { label: string }) => o.label === 'person');
+    expect(people).toHaveLength(2);
+    const { page, errors } = await openPage(context);
+    await page.goto(`${server.url}/photos/${photo.id}`);
+    await previewLoaded(page);
+    expect(await page.getByTestId('object-box').count()).toBe(0); // hidden until asked
+    await page.getByTestId('toggle-objects').click();
+    const boxes = page.getByTestId('object-box');
+    await poll(() => boxes.count()).toBe(photo.objects.length);
+    expect(await boxes.evaluateAll((nodes) => nodes.map((n) => n.textContent))).toEqual(photo.objects.map((o: { label: string }) => o.label));
+    const img = await box(page.getByTestId('preview'));
+    const k = img.width / photo.width;
+    for (const [i, object] of photo.objects.entries()) {
+      const b = await box(boxes.nth(i));
+      expect(Math.abs(b.x - (img.x + object.box.x * k))).toBeLessThan(2);
+      expect(Math.abs(b.y - (img.y + object.box.y * k))).toBeLessThan(2);
+      expect(Math.abs(b.width - object.box.width * k)).toBeLessThan(2);
+    }
+    await page.getByTestId('toggle-objects').click();
+    await poll(() => boxes.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('draws the faces on the photo and names them: a whole group, one face, from the suggestions, "not this person"', async () => {
     const id = idOf.get('portrait.jpg')!;
     const id6 = idOf.get('portrait-orientation-6.jpg')!;

@@ -2,7 +2,9 @@
 // then a CLIP model installed later filling in embeddings and tags; categories and people through the API.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { installFromFolder } from '../../src/ml/registry.js';
+import { refreshSearchDocuments } from '../../src/search/documents.js';
 import { ensureFixtureModels } from '../fixtures/models/index.js';
 import { colourPhoto } from '../helpers/images.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, authFetch } from '../helpers/server.js';
@@ -126,6 +128,64 @@ describe('analysis without downloaded models', () => {
     expect(photo.steps.ocr.status).toBe('done');
     for (const name of [/WEEKEND WARRIOR/i, /HOPADILLO/i, /RODEO CLOWN/i]) expect(photo.ocr.text).toMatch(name);
     expect(photo.ocr.words.length).toBeGreaterThan(5);
+  });
+
+  it('finds the objects with boxes in upright coordinates, the EXIF-rotated copy too, and makes their classes tags', async () => {
+    const upright = await detail('portrait.jpg');
+    const rotated = await detail('portrait-orientation-6.jpg');
+    expect(upright.steps.objects).toMatchObject({ status: 'done', version: '1+centernet@0.25' });
+    // labelled by looking (test/corpus/objects-labels.json): Marie and Pierre Curie stand side by side
+    const people = (photo: typeof upright) => photo.objects.filter((o: { label: string }) => o.label === 'person').sort((a: any, b: any) => a.box.x - b.box.x);
+    expect(people(upright)).toHaveLength(2);
+    expect(people(rotated)).toHaveLength(2);
+    for (const [a, b] of people(upright).map((o: any, i: number) => [o.box, people(rotated)[i].box])) {
+      expect(Math.abs(a.x - b.x)).toBeLessThan(upright.width * 0.05);
+      expect(Math.abs(a.y - b.y)).toBeLessThan(upright.height * 0.05);
+      expect(a.x + a.width).toBeLessThanOrEqual(upright.width);
+      expect(a.y + a.height).toBeLessThanOrEqual(upright.height);
+    }
+    // each face lies inside a person's box
+    for (const face of upright.faces) {
+      const cx = face.box.x + face.box.width / 2;
+      expect(people(upright).some((p: any) => cx > p.box.x && cx < p.box.x + p.box.width)).toBe(true);
+    }
+    // without CLIP the tags are the detector's: each class once, with its model
+    expect(upright.tags.filter((t: { name: string }) => t.name === 'person')).toEqual([expect.objectContaining({ sources: ['objects'] })]);
+    const beer = await detail('craft-beer.jpg');
+    expect(beer.objects.filter((o: { label: string }) => o.label === 'person')).toHaveLength(1);
+  });
+
+  it("finds photos by an object's class, plural, translation and parent word over HTTP", async () => {
+    const found = async (q: string) =>
+      ((await json(`${server.url}/api/search?${new URLSearchParams({ q, mode: 'keyword', limit: '50' })}`)).body.items as { photo: { id: string } }[])
+        .map((i) => i.photo.id)
+        .sort();
+    const withPeople = [ids['portrait.jpg'], ids['portrait-orientation-6.jpg'], ids['craft-beer.jpg']].sort();
+    expect(await found('people')).toEqual(withPeople);
+    expect(await found('personne')).toEqual(withPeople);
+    const cups = (await Promise.all(Object.keys(ids).map(detail))).filter((p) => p.objects.some((o: { label: string }) => o.label === 'cup'));
+    expect(cups.length).toBeGreaterThan(0);
+    const cupIds = cups.map((p) => p.id).sort();
+    expect(await found('cups')).toEqual(cupIds);
+    expect(await found('kitchenware')).toEqual(expect.arrayContaining(cupIds));
+    expect(await found('Tasse')).toEqual(cupIds);
+    expect(await found('dog')).toEqual([]);
+    // the explanation names the object and where it is
+    const hits = (await json(`${server.url}/api/search?${new URLSearchParams({ q: 'people', mode: 'keyword' })}`)).body.items;
+    const portraitHit = hits.find((h: { photo: { id: string } }) => h.photo.id === ids['portrait.jpg']);
+    const tagMatch = portraitHit.explanation.keyword.matches.find((m: { field: string }) => m.field === 'tags');
+    expect(tagMatch.objects).toEqual([expect.stringMatching(/^a person, (top |bottom )?(left|right)?/), expect.stringMatching(/^a person, /)]);
+  });
+
+  it("fuses CLIP's tag and the detector's of one name into one tag, in the photo's tags and the suggestions", async () => {
+    // as the tags step writes it once CLIP is installed: CLIP also saw a person on the portrait
+    await server.lib.db.execute(sql`insert into photo_tags (photo_id, tag, confidence, source) values (${ids['portrait.jpg']}, 'person', 0.31, 'clip')`);
+    await refreshSearchDocuments(server.lib.db, [ids['portrait.jpg']!]);
+    const tags = (await detail('portrait.jpg')).tags.filter((t: { name: string }) => t.name === 'person');
+    expect(tags).toEqual([{ name: 'person', confidence: expect.any(Number), sources: ['objects', 'clip'] }]);
+    expect(tags[0].confidence).toBeGreaterThan(0.31);
+    const suggested = (await json(`${server.url}/api/search/suggest?${new URLSearchParams({ q: 'pers', kinds: 'tag' })}`)).body.items;
+    expect(suggested.filter((t: { label: string }) => t.label === 'person')).toEqual([expect.objectContaining({ photos: 3 })]);
   });
 
   it('skips OCR on a photo without text, saying why', async () => {

@@ -178,6 +178,14 @@ describe('shoebox CLI', () => {
     expect(json.pdq.quality).toBeGreaterThan(0);
     expect(json.palette.length).toBeGreaterThan(0);
     expect(json.palette.reduce((sum: number, c: { share: number }) => sum + c.share, 0)).toBeCloseTo(1, 1);
+    // the objects step's detector ran (no error for it), each find a COCO class with its box on the upright photo
+    expect(json.errors.objects).toBeUndefined();
+    expect(Array.isArray(json.objects)).toBe(true);
+    for (const o of json.objects) {
+      expect(o).toMatchObject({ label: expect.any(String), confidence: expect.any(Number) });
+      expect(o.box.x + o.box.width).toBeLessThanOrEqual(json.width);
+      expect(o.box.y + o.box.height).toBeLessThanOrEqual(json.height);
+    }
   });
 
   it('inspect refuses a file that is not an image with a clear message', async () => {

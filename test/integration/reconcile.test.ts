@@ -30,6 +30,8 @@ describe('reconciling steps at start', () => {
     await database.db.execute(sql`delete from photo_steps where photo_id = ${id} and step = 'captions'`);
     // and no codes step (issue 64): a library from before it gets it pending, as it does any step added since
     await database.db.execute(sql`delete from photo_steps where photo_id = ${id} and step = 'codes'`);
+    // nor the objects step (issue 64): an existing library gets it as pending work
+    await database.db.execute(sql`delete from photo_steps where photo_id = ${id} and step = 'objects'`);
     await database.db.execute(sql`update photo_steps set version = '0' where photo_id = ${id} and step = 'palette'`);
     await database.db.execute(sql`update photo_steps set version = '0' where photo_id = ${id} and step = 'embeddings'`);
     await database.db.execute(sql`update photo_steps set attempts = 7 where photo_id = ${id} and step = 'metadata'`);
@@ -42,6 +44,7 @@ describe('reconciling steps at start', () => {
     const photo = (await (await authFetch(`${server.url}/api/photos/${id}`)).json()) as any;
     expect(photo.state).toBe('completed');
     expect(photo.steps.captions).toMatchObject({ status: 'done', version: '1+fallback', attempts: 1 });
+    expect(photo.steps.objects).toMatchObject({ status: 'done', version: '1+centernet@0.25', attempts: 1 });
     expect(photo.steps.palette).toMatchObject({ status: 'done', version: '1', attempts: 2 });
     expect(photo.steps.codes).toMatchObject({ status: 'done', version: '1+zxing-wasm-3.1.6', attempts: 1 });
     expect(photo.codes).toEqual([]);

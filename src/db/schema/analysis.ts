@@ -73,3 +73,28 @@ export const photoCaptions = pgTable('photo_captions', {
   model: text('model').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Objects the detector found (ml/objects: COCO's 80 classes), one row each: class, score and box in upright pixels of
+ * the original. Their classes are tags too: search rows, the photo's tags and the tag filter read them beside
+ * CLIP's (photo_tags), one tag a name whichever model found it.
+ */
+export const photoObjects = pgTable(
+  'photo_objects',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    photoId: uuid('photo_id')
+      .notNull()
+      .references(() => photos.id, { onDelete: 'cascade' }),
+    /** The class, as model/object-classes.ts names it (`dog`, `cell phone`). */
+    label: text('label').notNull(),
+    confidence: real('confidence').notNull(),
+    x: real('x').notNull(),
+    y: real('y').notNull(),
+    width: real('width').notNull(),
+    height: real('height').notNull(),
+    /** The detector and its cut (`centernet@0.2`). */
+    model: text('model').notNull(),
+  },
+  (t) => [index('photo_objects_photo_idx').on(t.photoId), index('photo_objects_label_idx').on(t.label)],
+);

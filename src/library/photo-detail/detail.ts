@@ -2,11 +2,12 @@
 // duplicate group and stack, and the names the file gives that no face carries. A view over the aggregates: the core
 // (library/photos/) stays below people, duplicates, stacks and categories.
 import { asc, desc, eq, sql } from 'drizzle-orm';
-import { photoCaptions, photoCodes, photoOcr, photoSteps, photoTags, type PhotoRow, type StepRow } from '../../db/schema.js';
+import { photoCaptions, photoCodes, photoObjects, photoOcr, photoSteps, photoTags, type PhotoRow, type StepRow } from '../../db/schema.js';
 import { rows } from '../../db/connection.js';
 import { browserPlayable } from '../../media/video/playable.js';
 import { STEP_NAMES, STEPS_A_LIBRARY_LEAVES_OUT, type StepName, type StepsLeftOut, type StepStatus } from '../../model/photo-state.js';
 import { activeEdit } from '../../model/photo-edit.js';
+import { fuseTags } from '../../model/tag-fusion.js';
 import { ownsSql } from '../../scope/rows.js';
 import { albumVisible } from '../../scope/access.js';
 import type { Library } from '../library.js';
@@ -156,15 +157,23 @@ async function groupOfPhoto(lib: Library, id: string) {
   };
 }
 
-/** What the AI steps found: faces with their people, tags, categories, text, codes, caption, embedding model. */
+/** What the AI steps found: faces with their people, objects, tags (CLIP's and the objects' fused), categories, text, codes, caption, embedding model. */
 async function photoAnalysis(lib: Library, id: string) {
-  const [faceList, tags, categoryMap, [ocr], codes, [caption], [embedding]] = await Promise.all([
+  const [faceList, clipTags, objects, categoryMap, [ocr], codes, [caption], [embedding]] = await Promise.all([
     listFaces(lib, { photoId: id }),
+    lib.db.select({ name: photoTags.tag, confidence: photoTags.confidence, source: photoTags.source }).from(photoTags).where(eq(photoTags.photoId, id)),
     lib.db
-      .select({ name: photoTags.tag, confidence: photoTags.confidence })
-      .from(photoTags)
-      .where(eq(photoTags.photoId, id))
-      .orderBy(desc(photoTags.confidence), asc(photoTags.tag)),
+      .select({
+        label: photoObjects.label,
+        confidence: photoObjects.confidence,
+        x: photoObjects.x,
+        y: photoObjects.y,
+        width: photoObjects.width,
+        height: photoObjects.height,
+      })
+      .from(photoObjects)
+      .where(eq(photoObjects.photoId, id))
+      .orderBy(desc(photoObjects.confidence), asc(photoObjects.label)),
     categoriesOfPhotos(lib.db, [id]),
     lib.db.select().from(photoOcr).where(eq(photoOcr.photoId, id)),
     lib.db
@@ -177,7 +186,8 @@ async function photoAnalysis(lib: Library, id: string) {
   ]);
   return {
     faces: faceList,
-    tags,
+    objects: objects.map(({ label, confidence, ...box }) => ({ label, confidence, box })),
+    tags: fuseTags([...clipTags, ...objects.map((o) => ({ name: o.label, confidence: o.confidence, source: 'objects' }))]),
     categories: categoryMap.get(id) ?? [],
     ocr: ocr ? { text: ocr.text, confidence: ocr.confidence, languages: ocr.languages, words: ocr.words ?? [] } : null,
     codes: codes.map(({ format, text, ...box }) => ({ format, text, box })),

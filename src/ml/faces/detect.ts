@@ -17,17 +17,12 @@ import { mergeOverlappingFaces } from './overlap.js';
 import type { RgbImage } from './ssd-input.js';
 import { loadSsdOnnx, locateFacesOnnx } from './ssd-onnx.js';
 import { keptOnce } from '../../base/kept-once.js';
+import { tfjsWasm, type Tfjs } from '../tfjs-wasm.js';
 
 export interface Size {
   width: number;
   height: number;
 }
-
-/**
- * face-api's `tf` is the @tensorflow/tfjs package itself (the node-wasm build requires it), with the wasm
- * backend registered; face-api's bundled typings describe only part of it.
- */
-type Tfjs = typeof Tf & { setWasmPaths(prefix: string): void };
 
 interface Models {
   faceapi: typeof FaceApi;
@@ -49,13 +44,7 @@ const loadingSsd = new Map<SsdRuntime, Promise<unknown>>();
 /** face-api, the wasm backend, the landmark net and FaceRes, once; a failed load is retried by the next call. */
 function loadBaseModels(): Promise<Models> {
   loadingBase ??= (async () => {
-    // The node-wasm build is CommonJS and needs @tensorflow/tfjs + tfjs-backend-wasm beside it.
-    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
-    const tf = faceapi.tf as unknown as Tfjs;
-    // A directory path, not a URL: Emscripten reads it with fs in Node (fetch cannot read file://).
-    tf.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
-    if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend failed to start');
-    await tf.ready();
+    const { faceapi, tf } = await tfjsWasm();
     const [faceres, iris] = await Promise.all([
       loadFaceResOnnx(),
       // the eyes are measured when their model loads; faces are found either way

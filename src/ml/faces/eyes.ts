@@ -6,10 +6,9 @@
 // Openness is the lids' gap over the corners' distance: ~0.3–0.45 for open eyes on face-api's sample photos,
 // under ~0.2 when closed (bench/best-shot). face-api's own 68 landmarks barely move when eyes close (measured
 // there too), which is why a second model is run.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import type { Point } from '../types.js';
+import { humanModelFile, loadGraphModelFiles } from '../tfjs-graph.js';
 
 export const IRIS_INPUT_SIZE = 64;
 /** Human's crop: the eye corners' box enlarged this much, made square. */
@@ -24,29 +23,13 @@ const EYE_CORNERS = [
 /** Eyes narrower than this (pixels of the decoded image) are too small to judge. */
 const MIN_EYE_WIDTH = 6;
 
-/** `iris.json` inside the installed @vladmandic/human (its package exports hide package.json and models/). */
+/** `iris.json` inside the installed @vladmandic/human. */
 export function irisModelFile(resolve: (id: string) => string): string {
-  return path.join(path.dirname(path.dirname(resolve('@vladmandic/human'))), 'models', 'iris.json');
+  return humanModelFile(resolve, 'iris.json');
 }
 
-/** The graph model from its files: tfjs' own file loading needs fetch or tfjs-node, neither of which is used here. */
-export async function loadIrisModel(tf: typeof Tf, file: string): Promise<Tf.GraphModel> {
-  const json = JSON.parse(readFileSync(file, 'utf8')) as {
-    modelTopology: object;
-    format?: string;
-    weightsManifest: { paths: string[]; weights: Tf.io.WeightsManifestEntry[] }[];
-  };
-  const buffers = json.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(path.join(path.dirname(file), p))));
-  const weightData = Buffer.concat(buffers);
-  return tf.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      format: json.format,
-      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-      weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength) as ArrayBuffer,
-    }),
-  );
-}
+/** The iris graph model from its local files. */
+export const loadIrisModel = loadGraphModelFiles;
 
 export interface RgbPixels {
   data: Uint8Array;

@@ -8,6 +8,7 @@ import { startWorker, workerEntry } from '../worker-url.js';
 import { WorkerPool } from '../worker-pool.js';
 import { FACE_DESCRIPTOR_DIMENSIONS, faceDetectorVersion, resolveFaceSettings, type FaceSettings } from './settings.js';
 import type { FaceJob, FaceJobResult } from './worker.js';
+import type { DetectedObject } from '../objects/index.js';
 
 export { cropFaceThumbnail, type FaceThumbnailOptions } from './thumbnail.js';
 export { WorkerPoolError } from '../worker-pool.js';
@@ -24,6 +25,8 @@ export interface FaceDetectorOptions extends Partial<FaceSettings> {
 
 export interface FaceDetectorPool extends FaceDetector {
   readonly settings: Readonly<FaceSettings>;
+  /** The objects in an upright image (ml/objects), found in the same worker threads. */
+  objects(image: string, upright: { width: number; height: number }): Promise<DetectedObject[]>;
   /** Workers alive now; they start on the first detect and stay until close() or `idleMs` without work. */
   readonly workerCount: number;
 }
@@ -61,6 +64,14 @@ export function createFaceDetector(options: FaceDetectorOptions = {}): FaceDetec
       const plain = boxes.map((b) => ({ x: b.x, y: b.y, width: b.width, height: b.height }));
       return pool.run({ image: path.resolve(image), upright: { width: upright.width, height: upright.height }, settings, boxes: plain }) as Promise<
         Float32Array[]
+      >;
+    },
+    objects(image, upright) {
+      if (!(upright.width > 0 && upright.height > 0)) {
+        return Promise.reject(new RangeError(`upright size must be positive, got ${upright.width}×${upright.height}`));
+      }
+      return pool.run({ image: path.resolve(image), upright: { width: upright.width, height: upright.height }, settings, objects: true }) as Promise<
+        DetectedObject[]
       >;
     },
     close: () => pool.close(),

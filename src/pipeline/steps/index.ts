@@ -8,6 +8,7 @@ import { embeddingsStep } from './embeddings.js';
 import { facesStep } from './faces.js';
 import { hashesStep } from './hashes.js';
 import { metadataStep } from './metadata.js';
+import { objectsStep } from './objects.js';
 import { ocrStep } from './ocr.js';
 import { paletteStep } from './palette.js';
 import { preprocessingStep } from './preprocessing.js';
@@ -21,6 +22,7 @@ export const PIPELINE_STEPS: Readonly<Record<StepName, PipelineStep>> = {
   palette: paletteStep,
   embeddings: embeddingsStep,
   faces: facesStep,
+  objects: objectsStep,
   tags: tagsStep,
   ocr: ocrStep,
   codes: codesStep,

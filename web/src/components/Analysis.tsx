@@ -4,7 +4,7 @@ import { CodeList } from './CodeList.js';
 
 const searchFor = (params: Record<string, string>) => `/search?${new URLSearchParams(params)}`;
 
-/** What the AI steps found: caption, tags and categories (each a search), the text on the photo and its codes. */
+/** What the AI steps found: caption, tags (CLIP's and the detected objects') and categories (each a search), the text on the photo and its codes. */
 export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: string, fallback: string) => string }) {
   return (
     <>
@@ -28,6 +28,8 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
 
       <section className="info-section" aria-labelledby="tags-title">
         <h2 id="tags-title">Tags</h2>
+        {/* the detector's objects are tags without CLIP: why CLIP's are missing is still said, above them */}
+        {photo.tags.length > 0 && photo.steps.embeddings?.status === 'skipped' ? <p className="muted">{note('embeddings', '')}</p> : null}
         {photo.tags.length > 0 || photo.categories.length > 0 ? (
           <ul className="chips" data-testid="tags" aria-label="Categories and tags">
             {photo.categories.map((c) => (
@@ -42,7 +44,7 @@ export function Analysis({ photo, note }: { photo: PhotoDetail; note: (step: str
                 <Link
                   to={searchFor({ q: t.name })}
                   className="chip chip-link"
-                  title={`Tag, confidence ${(t.confidence * 100).toFixed(0)}%: search for “${t.name}”`}
+                  title={`Tag (${t.sources.join(' and ')}), confidence ${(t.confidence * 100).toFixed(0)}%: search for “${t.name}”`}
                   data-testid="tag"
                 >
                   {t.name}

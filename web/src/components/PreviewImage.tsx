@@ -1,6 +1,7 @@
 import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { isTerminal, photoUrls, type FaceInfo, type PhotoDetail } from '../api.js';
 import { FaceOverlay } from './FaceOverlay.js';
+import { ObjectOverlay } from './ObjectOverlay.js';
 import { TextOverlay } from './TextOverlay.js';
 import { ZoomableImage } from './ZoomableImage.js';
 
@@ -31,6 +32,7 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
   const [previewWidth, setPreviewWidth] = useState(0);
   const [showFaces, setShowFaces] = useState(true);
   const [showText, setShowText] = useState(false);
+  const [showObjects, setShowObjects] = useState(false);
   const ratio = photo.width && photo.height ? photo.width / photo.height : 3 / 2;
   // Shown from the moment it exists, and while any step (preprocessing too) is redone.
   const available = (photo.hasThumbnail || prep === 'done') && failedAt !== version;
@@ -41,6 +43,7 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
   const originalUsable = BROWSER_FORMATS.has(photo.mime) && !photo.edit && (photo.width ?? 0) > previewWidth;
   const faces = onSelectFace && photo.width && photo.height ? photo.faces : [];
   const words = photo.width && photo.height ? (photo.ocr?.words ?? []) : [];
+  const objects = photo.width && photo.height ? (photo.objects ?? []) : [];
 
   if (!available) {
     return (
@@ -73,7 +76,7 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
       figureStyle={style}
       className={`preview-frame${loaded === version ? ' preview-loaded' : ''}`}
       tools={
-        faces.length > 0 || words.length > 0 || tool ? (
+        faces.length > 0 || words.length > 0 || objects.length > 0 || tool ? (
           <>
             {tool}
             {words.length > 0 ? (
@@ -86,6 +89,18 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
                 data-testid="toggle-text"
               >
                 Text
+              </button>
+            ) : null}
+            {objects.length > 0 ? (
+              <button
+                type="button"
+                className="button button-ghost button-small"
+                aria-pressed={showObjects}
+                onClick={() => setShowObjects((shown) => !shown)}
+                title="Show or hide the objects found on the photo"
+                data-testid="toggle-objects"
+              >
+                Objects
               </button>
             ) : null}
             {faces.length > 0 ? (
@@ -126,6 +141,7 @@ export function PreviewImage({ photo, onSelectFace, selectedFaceId, overlay, too
           {showFaces && !showText && faces.length > 0 && onSelectFace ? (
             <FaceOverlay faces={faces} width={photo.width!} height={photo.height!} onSelect={onSelectFace} selectedId={selectedFaceId} />
           ) : null}
+          {showObjects && !showText && objects.length > 0 ? <ObjectOverlay objects={objects} width={photo.width!} height={photo.height!} /> : null}
           {overlay}
         </>
       )}

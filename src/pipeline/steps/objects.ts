@@ -1,0 +1,32 @@
+import { eq } from 'drizzle-orm';
+import { photoObjects } from '../../db/schema.js';
+import { OBJECTS_VERSION } from '../../ml/objects/index.js';
+import type { PipelineStep } from '../step.js';
+import { refreshSearchDocuments } from '../../search/documents.js';
+import { derivedKey } from '../../storage/keys.js';
+
+/**
+ * Objects (COCO's 80 classes) on the upright preview, a clip's poster for a video, with boxes in upright pixels of the
+ * original: the preview is read, never the original decoded again. Their classes become tags in the search rows.
+ */
+export const objectsStep: PipelineStep = {
+  name: 'objects',
+  version: '1',
+  async modelVersion() {
+    return OBJECTS_VERSION;
+  },
+  async run({ photo, db, ml, localFile }) {
+    if (!photo.width || !photo.height) throw new Error('the photo has no dimensions; run preprocessing first');
+    const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));
+    const found = await ml.objects().objects(preview, { width: photo.width, height: photo.height });
+    await db.transaction(async (tx) => {
+      await tx.delete(photoObjects).where(eq(photoObjects.photoId, photo.id));
+      if (found.length === 0) return;
+      await tx
+        .insert(photoObjects)
+        .values(found.map((o) => ({ photoId: photo.id, label: o.label, confidence: o.confidence, ...o.box, model: OBJECTS_VERSION })));
+    });
+    await refreshSearchDocuments(db, [photo.id]);
+    return { status: 'done' };
+  },
+};
