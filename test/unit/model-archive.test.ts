@@ -46,7 +46,8 @@ const refusal = async (entries: ZipEntry[] | Buffer) => {
   return (error as Error).message;
 };
 
-describe('a model from a zip archive', () => {
+// Each case zips and unzips the fixture CLIP model (~36 s for the file on a quiet machine, 71 s beside other tests).
+describe('a model from a zip archive', { timeout: 150_000 }, () => {
   it('takes the model files out of a folder inside the archive, and nothing else', async () => {
     const entries = [
       ...(await folderEntries(clipDir, 'clip-vit-base-patch32/')),
