@@ -16,7 +16,18 @@ import { openLibraryAsOwner } from '../../src/app/open.js';
 import { createLogger } from '../../src/base/logger.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
 import { testClips } from '../helpers/clips.js';
-import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type TestServer, libraryDatabaseUrl, withoutFacesOrText } from '../helpers/server.js';
+import {
+  assets,
+  json,
+  startTestServer,
+  tempDir,
+  upload,
+  waitForTerminal,
+  type TestServer,
+  libraryDatabaseUrl,
+  withoutFacesOrText,
+  onPostgres,
+} from '../helpers/server.js';
 
 const nature = (name: string) => path.join(assets, 'albums/nature', name);
 const files = ['cyclamen_persicum.jpg', 'prairie_falcon.jpg', 'silver_fir.jpg', 'tanners_ridge.jpg', 'wood_anemones.jpg'];
@@ -308,6 +319,31 @@ describe('albums', () => {
       await server.lib.db.execute(sql`delete from photos where id = ${video}::uuid`);
     }
   }, 150_000);
+
+  // PostgreSQL only: PGlite runs one transaction at a time, so nothing holds an album while a fold runs
+  it.runIf(onPostgres())(
+    'folds around an album another transaction holds instead of waiting for it',
+    async () => {
+      const held = (await create({ name: 'Held' })).body as Album;
+      const free = (await create({ name: 'Free' })).body as Album;
+      try {
+        await server.lib.db.execute(sql`insert into album_count_deltas (album_id, photos, videos) values (${held.id}::uuid, 0, 0), (${free.id}::uuid, 0, 0)`);
+        const waiting = async (albumId: string) => (await rows(server.lib.db, sql`select 1 from album_count_deltas where album_id = ${albumId}::uuid`)).length;
+        // as an auto-album regeneration holds its albums; a fold that waited for it would never end here
+        await server.lib.db.transaction(async (tx) => {
+          await tx.execute(sql`select 1 from albums where id = ${held.id}::uuid for no key update`);
+          const timeout = new Promise((resolve) => setTimeout(() => resolve('waited'), 5_000));
+          expect(await Promise.race([foldAlbumCounts(server.lib.db), timeout])).toBe(1);
+        });
+        expect([await waiting(held.id), await waiting(free.id)]).toEqual([1, 0]);
+        await foldAlbumCounts(server.lib.db);
+        expect(await waiting(held.id)).toBe(0);
+      } finally {
+        for (const album of [held, free]) await json(`${url}/api/albums/${album.id}`, { method: 'DELETE' });
+      }
+    },
+    30_000,
+  );
 
   it('answers clear errors', async () => {
     const blank = await create({ name: '   ' });
