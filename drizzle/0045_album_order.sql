@@ -15,13 +15,15 @@ ALTER TABLE "album_photos" ADD COLUMN "trashed" boolean DEFAULT false NOT NULL;-
 ALTER TABLE "albums" ADD COLUMN "photo_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "albums" ADD COLUMN "video_count" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX "album_count_deltas_album_idx" ON "album_count_deltas" USING btree ("album_id");--> statement-breakpoint
-CREATE INDEX "album_photos_order_idx" ON "album_photos" USING btree ("album_id","taken_local" DESC NULLS LAST,"photo_created_at" DESC NULLS LAST,"photo_id" DESC NULLS LAST) WHERE not "album_photos"."trashed";--> statement-breakpoint
--- Hand-written from here (triggers and the fill of existing rows); the part above is drizzle-kit's.
+-- Hand-written from here (triggers and the fill of existing rows); the part above is drizzle-kit's, less its
+-- album_photos_order_idx, made at the end.
 CREATE FUNCTION "album_photos_sort_key"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   -- whatever the insert gave (migrate copies none): the photo's own values
   SELECT p.taken_local, p.created_at, p.deleted_at IS NOT NULL INTO NEW.taken_local, NEW.photo_created_at, NEW.trashed
     FROM photos p WHERE p.id = NEW.photo_id;
+  -- no such photo: the foreign key's error is the one the caller sees, not trashed's NOT NULL
+  NEW.trashed := coalesce(NEW.trashed, false);
   RETURN NEW;
 END
 $$;--> statement-breakpoint
@@ -87,4 +89,6 @@ UPDATE "album_photos" ap SET "taken_local" = p."taken_local", "photo_created_at"
 UPDATE "albums" a SET "photo_count" = c.photos, "video_count" = c.videos FROM (
   SELECT ap.album_id, count(*)::int AS photos, (count(*) FILTER (WHERE p.mime LIKE 'video/%'))::int AS videos
   FROM album_photos ap JOIN photos p ON p.id = ap.photo_id AND p.deleted_at IS NULL GROUP BY ap.album_id
-) c WHERE c.album_id = a.id;
+) c WHERE c.album_id = a.id;--> statement-breakpoint
+-- drizzle-kit's index, made after the fill above so that its rows are written into it once (not per UPDATE)
+CREATE INDEX "album_photos_order_idx" ON "album_photos" USING btree ("album_id","taken_local" DESC NULLS LAST,"photo_created_at" DESC NULLS LAST,"photo_id" DESC NULLS LAST) WHERE not "album_photos"."trashed";

@@ -12,6 +12,7 @@ import type { Resources } from '../library/library.js';
 import { publicMessageOf, ServiceUnavailableError } from '../base/errors.js';
 import { webRoot } from '../config/paths.js';
 import { StorageUnavailableError } from '../storage/blob-store.js';
+import { sqlState } from '../db/connection.js';
 import { inPlaceLibraryRoutes } from './libraries.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
@@ -99,6 +100,11 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
     if (kindStatus !== null) return reply.code(kindStatus).send({ statusCode: kindStatus, error: STATUS_NAMES[kindStatus] ?? 'Error', message });
     if ((error as unknown) instanceof ServiceUnavailableError) {
       return reply.code(503).header('retry-after', '30').send({ statusCode: 503, error: 'Service Unavailable', message });
+    }
+    if (sqlState(error) === '40P01' || sqlState(error) === '40001') {
+      // PostgreSQL aborted this transaction for one it met (a trash against a removal from an album in the other order)
+      const met = 'the request met another change to the same rows and was undone: send it again';
+      return reply.code(503).header('retry-after', '1').send({ statusCode: 503, error: 'Service Unavailable', message: met });
     }
     if ((error as unknown) instanceof StorageUnavailableError) {
       // the object store is down or overloaded: worth trying again, and not the server's own fault

@@ -48,7 +48,8 @@ async function purge(db: Db, logger: Logger): Promise<void> {
  * database (PGlite has none): every hour, vacuum the duplicate-check keys so that their probe stays an index-only
  * scan (rows written since the last vacuum cost a heap read per key hit: +4 ms p50 at 100k photos,
  * bench/README.md; ~2 s of vacuum there), and the photos so that the timeline's counts and deep pages stay
- * index-only too, with statistics that know how many days the library spans. A PostgreSQL server vacuums by
+ * index-only too, with statistics that know how many days the library spans, and album_photos, whose rows trash,
+ * restore and new dates rewrite. A PostgreSQL server vacuums by
  * itself. Every hour too, each person's photos in date order are checked against the faces (search/person-photos.ts:
  * the triggers keep them exact, the check puts right the rare date two transactions leave behind; not at the start,
  * where it would read every face of the library for nothing). At the start and every hour, the changes to people's
@@ -81,8 +82,10 @@ export async function scheduleUpkeep(lib: Resources, intervalMs: number = UPKEEP
       // table and index only grow, and every people page reads through the empty pages
       .then(() => (hourly ? pglite?.exec('VACUUM people_count_deltas') : undefined))
       .then(() => (hourly ? pglite?.exec('VACUUM album_count_deltas') : undefined))
+      // album_photos' rows are rewritten when their photo is trashed, restored or re-dated (migration 0045)
+      .then(() => (hourly ? pglite?.exec('VACUUM (ANALYZE) album_photos') : undefined))
       .then(() => undefined)
-      .catch((error: unknown) => lib.logger.warn({ err: error }, "vacuuming the duplicate keys, photos and the counts' changes failed"))
+      .catch((error: unknown) => lib.logger.warn({ err: error }, "vacuuming the duplicate keys, photos, album photos and the counts' changes failed"))
       .finally(() => {
         running = null;
       });

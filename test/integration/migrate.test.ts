@@ -19,6 +19,7 @@ describe('shoebox migrate', () => {
   const sourceDir = tempDir();
   let ids: string[] = [];
   let albumId = '';
+  let albumOrder: string[] = [];
   let embeddingText = '';
   let peoplePage: string[] = [];
   const peopleCounts = (page: { items: { name: string; faceCount: number; photoCount: number }[] }) =>
@@ -44,8 +45,13 @@ describe('shoebox migrate', () => {
         ),
       );
       await waitForTerminal(server.url, ids);
-      const album = await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Moved along', photoIds: ids.slice(0, 2) } });
+      const album = await json(`${server.url}/api/albums`, { method: 'POST', json: { name: 'Moved along', photoIds: ids } });
       albumId = album.body.id;
+      // in it, a photo given a new date (now the newest) and one in the trash: the target's album keeps both as they are
+      await server.lib.db.execute(sql`update photos set taken_at_text = '2099-05-01T10:00:00', taken_at = '2099-05-01T10:00:00Z' where id = ${ids[1]!}::uuid`);
+      expect((await json(`${server.url}/api/photos/${ids[2]!}`, { method: 'DELETE' })).status).toBe(204);
+      albumOrder = (await json(`${server.url}/api/albums/${albumId}`)).body.photos.items.map((photo: { id: string }) => photo.id);
+      expect(albumOrder).toEqual([ids[1], ids[0]]);
       // vectors with awkward floats (no CLIP model in the tests): they must cross bit for bit
       for (const [i, id] of ids.entries()) {
         const vector = `[${Array.from({ length: 512 }, (_, d) => Math.fround(Math.sin(d * 7.31 + i) / 3)).join(',')}]`;
@@ -93,7 +99,8 @@ describe('shoebox migrate', () => {
     const server = await startTestServer(withoutFacesOrText({ dataDir, ...overrides }));
     try {
       const listed = await json(`${server.url}/api/photos?limit=50`);
-      expect(listed.body.items.map((photo: { id: string }) => photo.id).sort()).toEqual([...ids].sort());
+      expect(listed.body.items.map((photo: { id: string }) => photo.id).sort()).toEqual([ids[0], ids[1]].sort());
+      expect((await json(`${server.url}/api/trash`)).body.items.map((photo: { id: string }) => photo.id)).toEqual([ids[2]]);
       for (const id of ids) {
         const original = await authFetch(`${server.url}/api/photos/${id}/original`);
         expect(original.status).toBe(200);
@@ -109,7 +116,7 @@ describe('shoebox migrate', () => {
       expect(album.body.name).toBe('Moved along');
       // the album's counts and its photos' places are the target's triggers' own (copied too, they counted twice)
       expect(album.body).toMatchObject({ photoCount: 2, videoCount: 0 });
-      expect(album.body.photos.items).toHaveLength(2);
+      expect(album.body.photos.items.map((photo: { id: string }) => photo.id)).toEqual(albumOrder);
       const [embeddings] = await rows<{ v: string }>(server.lib.db, sql`select string_agg(embedding::text, ';' order by photo_id) as v from photo_embeddings`);
       expect(embeddings!.v).toBe(embeddingText);
     } finally {

@@ -4,29 +4,20 @@
 // changes into the columns; the hourly check puts right what two transactions at once can leave behind.
 import { sql } from 'drizzle-orm';
 import { rows, sqlState, type Db } from '../../db/connection.js';
+import { foldAlbumCountsOf } from '../photos/album-order.js';
 
 /** An album is opened after a fold when more changes than this wait (the upkeep folds only hourly). */
 export const FOLD_ALBUMS_AT_DELTAS = 10_000;
 
 /**
- * Moves the waiting changes into the albums' columns in one statement that deletes exactly what it adds (a change
- * inserted meanwhile waits for the next fold). Answers how many albums it updated.
+ * Moves the waiting changes into the albums' columns (those of albums another transaction holds wait: see
+ * foldAlbumCountsOf), and drops those of deleted albums. Answers how many albums it updated.
  */
 export async function foldAlbumCounts(db: Db): Promise<number> {
-  const [folded] = await rows<{ n: number }>(
-    db,
-    sql`with moved as (
-          delete from album_count_deltas returning album_id, photos, videos
-        ), summed as (
-          select album_id, sum(photos)::int as photos, sum(videos)::int as videos from moved group by album_id
-        ), updated as (
-          update albums a set photo_count = a.photo_count + s.photos, video_count = a.video_count + s.videos
-          from summed s where a.id = s.album_id
-          returning 1
-        )
-        select count(*)::int as n from updated`,
-  );
-  return folded?.n ?? 0;
+  const folded = await foldAlbumCountsOf(db);
+  // an album deleted has no row to lock: its changes (its photos' rows cascading away) count for nothing
+  await db.execute(sql`delete from album_count_deltas d where not exists (select 1 from albums a where a.id = d.album_id)`);
+  return folded;
 }
 
 /** Folds when more than `limit` changes wait; a fold meeting another (deadlock, serialization) is left to the next. */
@@ -47,7 +38,9 @@ export async function foldAlbumCountsIfMany(db: Db, limit: number = FOLD_ALBUMS_
  */
 export async function repairAlbumOrder(db: Db): Promise<number> {
   return repair(db).catch((error: unknown) => {
-    if (sqlState(error) === '40001') return 0;
+    // a row a trigger or a fold changed meanwhile (40001), or an album regeneration met (40P01): the next hour's
+    const code = sqlState(error);
+    if (code === '40001' || code === '40P01') return 0;
     throw error;
   });
 }

@@ -5,7 +5,7 @@ import { photos } from '../../db/schema.js';
 import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { albumRoleOf, albumVisible, shareCount, shareRole, type AlbumRole } from '../../scope/access.js';
-import { ALBUM_ORDER_AP, albumCountsSql, albumPageIds } from '../photos/album-order.js';
+import { ALBUM_ORDER_AP, albumCountsSql, albumPageIds, foldAlbumIfMany } from '../photos/album-order.js';
 import { TIMELINE_ORDER } from '../photos/filter.js';
 import { listColumns, photoListItem } from '../photos/list.js';
 import { isOwner, ownerNameSql } from '../../scope/rows.js';
@@ -137,6 +137,8 @@ export async function getAlbumSummary(lib: Library, id: string, latest = true): 
 /** An album with one page of its photos in the timeline's order (photos in the trash left out). */
 export async function getAlbum(lib: Library, id: string, options: { page: number; limit: number }) {
   const offset = (options.page - 1) * options.limit;
+  requireUuid(id, 'album id');
+  await foldAlbumIfMany(lib.db, id); // its counts add its waiting changes: kept few after a big import into it
   // the first page starts with the most recent photo, the cover when none was chosen: not looked for twice
   const album = await getAlbumSummary(lib, id, offset > 0);
   const page = albumPageIds(lib.db, id, options.limit, offset);

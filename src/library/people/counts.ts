@@ -16,15 +16,20 @@ export const faceCountSql = sql`(pe.face_count + coalesce(pd.faces, 0))`;
 export const photoCountSql = sql`(pe.photo_count + coalesce(pd.photos, 0))`;
 
 /**
- * Moves the waiting changes into the people's columns in one statement: the changes it deletes are exactly those it
- * adds (a change inserted meanwhile waits for the next fold; two folds at once never take the same one). Answers
- * how many people it updated.
+ * Moves the waiting changes into the people's columns; answers how many people it updated. Why it cannot deadlock
+ * with a merge (which holds several people in one transaction): it locks the people first, in id order, skipping
+ * any another transaction holds, so it never waits for a person's row; it deletes only the locked people's changes
+ * (two folds never take the same one) and updates only rows it holds. What it skips waits for the next fold.
+ * The changes of deleted people (their faces let go) count for nothing and go separately: no row to lock.
  */
 export async function foldPeopleCounts(db: Db): Promise<number> {
   const [folded] = await rows<{ n: number }>(
     db,
-    sql`with moved as (
-          delete from people_count_deltas returning person_id, faces, photos
+    sql`with locked as (
+          select pe.id from people pe where pe.id in (select person_id from people_count_deltas)
+          order by pe.id for no key update skip locked
+        ), moved as (
+          delete from people_count_deltas d using locked l where d.person_id = l.id returning d.person_id, d.faces, d.photos
         ), summed as (
           select person_id, sum(faces)::int as faces, sum(photos)::int as photos from moved group by person_id
         ), updated as (
@@ -34,6 +39,7 @@ export async function foldPeopleCounts(db: Db): Promise<number> {
         )
         select count(*)::int as n from updated`,
   );
+  await db.execute(sql`delete from people_count_deltas d where not exists (select 1 from people pe where pe.id = d.person_id)`);
   return folded?.n ?? 0;
 }
 
