@@ -2,10 +2,13 @@
 // the photo's detail and its keyword search row, on photos made from the corpus with codes written by zxing-wasm's
 // writer (test/helpers/codes.ts). One server for the file; faces and OCR off (not looked at here).
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { CODE_128, CODE_EAN, CODE_MATRIX, CODE_URL, hostileCodes, LONG_TEXT, phonePhotoWithCodes, screenshotWithCodes } from '../helpers/codes.js';
+import { createCodeReader } from '../../src/ml/codes.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, withoutFacesOrText, type TestServer } from '../helpers/server.js';
 
 interface Code {
@@ -45,6 +48,8 @@ describe('codes: QR codes and barcodes read from photos', () => {
   it('finds the QR code of a URL and the EAN-13 on a 12 MP phone photo, boxed in its pixels', async () => {
     const photo = await detail('phone');
     expect(photo.steps.codes!.status).toBe('done');
+    // the step read it in the codes worker thread, not on the server's event loop
+    expect(server.lib.ml.codeReader().workerCount).toBe(1);
     const qr = photo.codes.find((code) => code.format === 'QRCode');
     expect(qr?.text).toBe(CODE_URL);
     // where it was laid (330 px, turned 7°): the box is in the original's 3024×4032 pixels, not the preview's
@@ -87,6 +92,26 @@ describe('codes: QR codes and barcodes read from photos', () => {
       const found = (response.body.items as { photo: { id: string } }[]).map((hit) => hit.photo.id);
       expect(found, q).toContain(q === 'locker' || q === 'festival' ? ids.screenshot : ids.phone);
       expect(found, q).not.toContain(ids.plain);
+    }
+  });
+
+  it('decodes in a worker thread: the event loop is not held while a noisy image is read', async () => {
+    const noise = await sharp(Buffer.from(Array.from({ length: 1440 * 1080 }, (_, i) => ((i * 2654435761) >>> 24) & 255)), {
+      raw: { width: 1440, height: 1080, channels: 1 },
+    })
+      .png()
+      .toBuffer();
+    const reader = createCodeReader();
+    try {
+      await reader.read(noise); // the thread started and its wasm compiled
+      const monitor = monitorEventLoopDelay({ resolution: 5 });
+      monitor.enable();
+      // read on this thread instead, the pair held the loop ~475 ms (checked): zxing-wasm decodes synchronously
+      expect(await Promise.all([reader.read(noise), reader.read(noise)])).toEqual([[], []]);
+      monitor.disable();
+      expect(monitor.max / 1e6).toBeLessThan(120);
+    } finally {
+      await reader.close();
     }
   });
 
