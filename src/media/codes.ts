@@ -27,13 +27,16 @@ export interface DecodedCode {
 
 let reader: Promise<unknown> | null = null;
 
-/** The reader's module, made once from the package's own .wasm file (never the CDN its default points to). */
+/**
+ * The reader's module, made from the package's own .wasm file (never the CDN its default points to). zxing-wasm keeps
+ * the module it made and reuses it while the overrides compare equal: fresh bytes (a new ArrayBuffer) make a new one.
+ */
 function loadReader(): Promise<unknown> {
   reader ??= (async () => {
     const file = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm');
     const bytes = await readFile(file);
     const wasmBinary = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    return prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true });
+    return prepareZXingModule({ overrides: { wasmBinary }, equalityFn: () => false, fireImmediately: true });
   })().catch((error: unknown) => {
     reader = null;
     throw error;
@@ -59,7 +62,11 @@ export async function decodeCodes(image: string | Buffer, size?: { width: number
   await loadReader();
   const { data, info } = await sharp(image).rotate().ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   const pixels = { data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, colorSpace: 'srgb' };
-  const results = await readBarcodes(pixels as ImageData, { tryHarder: true, maxNumberOfSymbols: 32 });
+  const results = await readBarcodes(pixels as ImageData, { tryHarder: true, maxNumberOfSymbols: 32 }).catch((error: unknown) => {
+    // A trap (out of bounds, unreachable, an abort) may leave the module's memory broken: the next read makes another.
+    if (error instanceof WebAssembly.RuntimeError) reader = null;
+    throw error;
+  });
   const target = size ?? { width: info.width, height: info.height };
   return results
     .filter((result) => result.isValid && result.text.length > 0)

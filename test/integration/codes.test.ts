@@ -6,10 +6,12 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareZXingModule } from 'zxing-wasm/reader';
 import { launchBrowser, openPage, poll, signedInContext } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { CODE_128, CODE_EAN, CODE_MATRIX, CODE_URL, hostileCodes, LONG_TEXT, phonePhotoWithCodes, screenshotWithCodes } from '../helpers/codes.js';
 import { rows } from '../../src/db/connection.js';
+import { decodeCodes } from '../../src/media/codes.js';
 import { createCodeReader } from '../../src/ml/codes.js';
 import { refreshSearchDocuments } from '../../src/search/documents.js';
 import { assets, json, startTestServer, tempDir, upload, waitForTerminal, withoutFacesOrText, type TestServer } from '../helpers/server.js';
@@ -24,6 +26,7 @@ describe('codes: QR codes and barcodes read from photos', () => {
   let server: TestServer;
   let phone: Awaited<ReturnType<typeof phonePhotoWithCodes>>;
   const ids: Record<string, string> = {};
+  let screenshot: string;
   const detail = async (name: string) =>
     (await json(`${server.url}/api/photos/${ids[name]}`)).body as { codes: Code[]; steps: Record<string, { status: string }> };
 
@@ -33,7 +36,7 @@ describe('codes: QR codes and barcodes read from photos', () => {
     phone = await phonePhotoWithCodes(dir);
     const files = {
       phone: phone.file,
-      screenshot: await screenshotWithCodes(dir),
+      screenshot: (screenshot = await screenshotWithCodes(dir)),
       hostile: await hostileCodes(dir),
       plain: path.join(assets, 'albums/nature/prairie_falcon.jpg'),
     };
@@ -135,6 +138,15 @@ describe('codes: QR codes and barcodes read from photos', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it('drops a module that trapped: the next read makes a fresh one from the local bytes', async () => {
+    // on this thread, as the worker reads: a module whose memory is broken traps (a WebAssembly.RuntimeError)
+    expect(await decodeCodes(screenshot)).toHaveLength(3);
+    const module = (await prepareZXingModule({ fireImmediately: true })) as unknown as { HEAPU8: Uint8Array }; // the one cached
+    module.HEAPU8.fill(0xff);
+    await expect(decodeCodes(screenshot)).rejects.toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(await decodeCodes(screenshot)).toHaveLength(3);
   });
 
   it('shows the codes on the photo page: the URL a link to open (never fetched), the hostile text as text', async () => {
