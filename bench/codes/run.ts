@@ -2,21 +2,27 @@
 // phone photo, from the 1440 px preview preprocessing stores against the original's pixels, as a ratio to a bare
 // sharp decode of that original in the same run; and from what width a code is found at each. Codes are written by
 // zxing-wasm's writer and laid onto book-beside-flowers.jpg (3024×4032), turned 7° and slanted, as in the tests.
+// Last, the main thread's event-loop delay during a batch of reads: decoded on the main thread (as the step did before
+// the worker) against through the codes worker thread (as the step does now).
 // Usage: node --import tsx bench/codes/run.ts [-- --repeat 5]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { arg } from '../args.js';
 import { decodePhoto } from '../../src/media/decode.js';
-import { readCodes } from '../../src/media/codes.js';
+import { decodeCodes } from '../../src/media/codes.js';
+import { createCodeReader } from '../../src/ml/codes.js';
 import { CODE_EAN, CODE_MATRIX, CODE_URL, code, printed } from '../../test/helpers/codes.js';
 import { assets } from '../../test/helpers/corpus.js';
 
 const repeat = Number(arg('repeat') ?? 5);
 const photo = path.join(assets, 'albums/text/book-beside-flowers.jpg');
 const work = mkdtempSync(path.join(os.tmpdir(), 'shoebox-bench-codes-'));
+const reader = createCodeReader();
+const readCodes = (file: string) => reader.read(file);
 const WIDTHS = [60, 80, 100, 120, 160, 200, 260, 330, 400, 500, 620];
 const KINDS = [
   { name: 'QR (URL, version 4)', text: CODE_URL, format: 'QRCode' as const },
@@ -78,10 +84,34 @@ async function cost(): Promise<void> {
   for (const [name, ms] of rows) console.log(`  ${name.padEnd(54)} ${ms.toFixed(0).padStart(5)} ms  ${(ms / bare).toFixed(2)}×`);
 }
 
+/** The event loop's delay (p50, p99, max) while `read` runs over the batch, two reads at once (as the ocr lane). */
+async function loopDelay(batch: string[], read: (file: string) => Promise<unknown>): Promise<string> {
+  const monitor = monitorEventLoopDelay({ resolution: 10 });
+  monitor.enable();
+  const started = performance.now();
+  for (let i = 0; i < batch.length; i += 2) await Promise.all(batch.slice(i, i + 2).map(read));
+  const wall = performance.now() - started;
+  monitor.disable();
+  const ms = (ns: number) => (ns / 1e6).toFixed(0).padStart(4);
+  return `p50 ${ms(monitor.percentile(50))} ms  p99 ${ms(monitor.percentile(99))} ms  max ${ms(monitor.max)} ms  (batch ${wall.toFixed(0)} ms)`;
+}
+
+async function blocking(): Promise<void> {
+  const qr = await withCode(await code(CODE_URL, { format: 'QRCode', scale: 4 }), 330, 'loop');
+  const batch = Array.from({ length: 4 * repeat }, (_, i) => (i % 2 === 0 ? qr.preview : qr.original));
+  await decodeCodes(qr.preview); // this thread's wasm compiled, outside the timings
+  console.log(`
+event-loop delay of the main thread during ${batch.length} reads (previews and originals, 2 at once):`);
+  console.log(`  decoded on the main thread     ${await loopDelay(batch, (file) => decodeCodes(file))}`);
+  console.log(`  decoded in the codes worker    ${await loopDelay(batch, readCodes)}`);
+}
+
 try {
-  await readCodes(photo); // the wasm compiled once, outside the timings
+  await readCodes(photo); // the worker started and its wasm compiled once, outside the timings
   await cost();
   await reach();
+  await blocking();
 } finally {
+  await reader.close();
   rmSync(work, { recursive: true, force: true });
 }

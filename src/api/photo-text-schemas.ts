@@ -16,7 +16,11 @@ export const photoOcrText = z
 export const photoCodeList = z
   .array(
     z.object({
-      format: z.string().describe('ZXing’s name: QRCode, EAN-13, UPC-A, Code128, DataMatrix, PDF417, Aztec…'),
+      format: z
+        .string()
+        .describe(
+          'ZXing 3’s format name: QRCode, MicroQRCode, RMQRCode, DataMatrix, Aztec, PDF417, MicroPDF417, MaxiCode, EAN13, EAN8, UPCA, UPCE, ISBN, Code128, Code39, Code93, Codabar, ITF, DataBar, DataBarExp, DataBarLtd, DXFilmEdge…',
+        ),
       text: z.string().describe('as decoded, control characters taken out; a link in it is never fetched'),
       box: pixelBox.describe("the code's bounding box in the photo's upright pixels"),
     }),

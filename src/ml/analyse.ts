@@ -7,7 +7,7 @@ import type { Box, CaptionResult, TagScore } from './types.js';
 import { fallbackCaption } from './captions/index.js';
 import type { DetectedObject } from './objects/index.js';
 import { makeTempFolder } from '../base/process-folders.js';
-import { readCodes, type DecodedCode } from '../media/codes.js';
+import type { DecodedCode } from '../media/codes.js';
 import { keptCodeText } from '../model/code-text.js';
 
 export interface AnalysisInput {
@@ -102,7 +102,7 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
     result.objects = objects;
     result.ocr = ocr;
     try {
-      const codes = await readCodes(input.preview, { width: input.width, height: input.height });
+      const codes = await ml.codeReader().read(preview, { width: input.width, height: input.height });
       result.codes = codes.map((code) => ({ ...code, text: keptCodeText(code.text) }));
     } catch (error) {
       errors.codes = message(error);

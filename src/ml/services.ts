@@ -20,6 +20,7 @@ import { embedTextPrompts, textLikelyFromClip } from './tags/text-gate.js';
 import { zeroShotTags, type TagMatrix } from './tags/zero-shot.js';
 import { textLikelihood, TEXT_LIKELY_THRESHOLD } from './text-likely.js';
 import type { Box, ClipModel, TagScore } from './types.js';
+import { createCodeReader, type CodeReader } from './codes.js';
 import { TURNED_OFF, type StepName } from '../model/photo-state.js';
 
 export interface Tagger {
@@ -76,6 +77,7 @@ export class MlServices {
   /** The configured recogniser, when the last `ocr()` found it not installed. */
   private ocrMissing: string | null = null;
   private paddle: PaddleThreads | null = null;
+  private codes: CodeReader | null = null;
   private caption: CaptionProvider | null | undefined;
 
   constructor(
@@ -208,6 +210,12 @@ export class MlServices {
     return { likely, score, threshold: TEXT_LIKELY_THRESHOLD, method: 'pixels' };
   }
 
+  /** The QR code and barcode reader (a worker thread, started by the first read). */
+  codeReader(): CodeReader {
+    this.codes ??= createCodeReader({ idleMs: this.settings.modelIdleSeconds * 1000 });
+    return this.codes;
+  }
+
   // --- faces and people ---------------------------------------------------------------------------------
 
   private facePoolNow(): FaceDetectorPool {
@@ -329,7 +337,8 @@ export class MlServices {
     }
     this.retiring.clear();
     const clip = await this.clipLoader.peek()?.catch(() => null);
-    await Promise.all([clip?.close(), this.facePool?.close(), this.ocrEngine?.engine.close()]);
+    await Promise.all([clip?.close(), this.facePool?.close(), this.ocrEngine?.engine.close(), this.codes?.close()]);
+    this.codes = null;
     await this.paddle?.close();
     this.paddle = null;
     this.facePool = null;

@@ -1,19 +1,29 @@
 // What a QR code's or barcode's text is to a person: the words they would type to find it, and whether it is a link
 // the photo page may offer. Pure; the web app uses `codeLink` too.
 
-/** A decoded text as the library keeps it: no control characters (PostgreSQL's text refuses NUL), bounded. */
+/**
+ * A decoded text as the library keeps it, bounded: no control characters (PostgreSQL's text refuses NUL), and no
+ * bidi controls (U+202A–202E, U+2066–2069, U+200E/F, U+061C) or zero-width characters (U+200B–200D, U+2060, U+FEFF),
+ * which would make the text shown on the page or in a terminal read otherwise than it is (Trojan Source).
+ */
 export const CODE_TEXT_LIMIT = 4096;
 
+const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/gu;
+
 export function keptCodeText(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu, '').slice(0, CODE_TEXT_LIMIT);
+  return text.replace(HIDDEN, '').slice(0, CODE_TEXT_LIMIT);
 }
 
-/** The text as an http(s) URL, or null: only such a text becomes a link (a `javascript:` payload stays text). */
+/**
+ * The text as an http(s) URL, or null: only such a text becomes a link (a `javascript:` payload stays text), and not
+ * one with a user name or password (`https://bank.example@evil.example/` shows one host and opens another).
+ */
 export function codeLink(text: string): URL | null {
   const trimmed = text.trim();
   if (!/^https?:\/\//iu.test(trimmed) || /\s/u.test(trimmed)) return null;
   try {
     const url = new URL(trimmed);
+    if (url.username !== '' || url.password !== '') return null;
     return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
   } catch {
     return null;

@@ -34,6 +34,23 @@ describe('code text', () => {
     }
   });
 
+  it('makes no link of a URL with a user name or password: it shows one host and opens another', () => {
+    for (const text of ['https://bank.example@evil.example/', 'https://user:pass@example.org/', 'http://:secret@example.org/']) {
+      expect(codeLink(text), text).toBeNull();
+      expect(codeSearchWords(text), text).toBe('');
+    }
+    expect(codeLink('https://example.org/a@b')?.hostname).toBe('example.org');
+  });
+
+  it('takes out bidi controls and zero-width characters (Trojan Source), keeping the letters around them', () => {
+    const bidi = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];
+    const zeroWidth = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff'];
+    for (const hidden of [...bidi, ...zeroWidth]) expect(keptCodeText(`pay${hidden}pal`), hidden.codePointAt(0)!.toString(16)).toBe('paypal');
+    // an override that would show "txt.exe" as "exe.txt", and Arabic and Hebrew letters themselves kept
+    expect(keptCodeText('invoice\u202etxt.exe')).toBe('invoicetxt.exe');
+    expect(keptCodeText('مرحبا שלום')).toBe('مرحبا שלום');
+  });
+
   it('keeps printable text, line breaks and tabs, at most 4,096 characters', () => {
     expect(keptCodeText('a\u0000b\u0007c\u001b[31md\u007f\u0085e\tf\ng')).toBe('abc[31mde\tf\ng');
     expect(keptCodeText('x'.repeat(5000))).toHaveLength(CODE_TEXT_LIMIT);

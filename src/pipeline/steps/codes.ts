@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { photoCodes } from '../../db/schema.js';
-import { CODE_READER_VERSION, readCodes } from '../../media/codes.js';
+import { CODE_READER_VERSION } from '../../media/codes.js';
 import { codeSearchWords, keptCodeText } from '../../model/code-text.js';
 import { derivedKey } from '../../storage/keys.js';
 import type { PipelineStep } from '../step.js';
@@ -15,10 +15,10 @@ export const codesStep: PipelineStep = {
   name: 'codes',
   version: '1',
   modelVersion: () => Promise.resolve(CODE_READER_VERSION),
-  async run({ photo, db, localFile }) {
+  async run({ photo, db, ml, localFile }) {
     const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));
     const size = photo.width && photo.height ? { width: photo.width, height: photo.height } : undefined;
-    const found = await readCodes(preview, size);
+    const found = await ml.codeReader().read(preview, size); // a worker thread: the wasm never blocks the server
     const rows = found
       .map((code) => ({ ...code, text: keptCodeText(code.text) }))
       .filter((code) => code.text.trim() !== '')
