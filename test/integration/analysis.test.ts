@@ -170,6 +170,20 @@ describe('analysis without downloaded models', () => {
     expect(await found('kitchenware')).toEqual(expect.arrayContaining(cupIds));
     expect(await found('Tasse')).toEqual(cupIds);
     expect(await found('dog')).toEqual([]);
+    // the tags filter by a class and by a parent word (the detected objects' rows, as CLIP's tags)
+    const tagged = async (tags: string) => {
+      const response = await json(`${server.url}/api/search?${new URLSearchParams({ q: 'jpg', mode: 'keyword', tags, limit: '50' })}`);
+      expect(response.body).toMatchObject({ items: expect.any(Array) });
+      return (response.body.items as { photo: { id: string } }[]).map((i) => i.photo.id).sort();
+    };
+    expect(await tagged('person')).toEqual(withPeople);
+    expect(await tagged('kitchenware')).toEqual(expect.arrayContaining(cupIds));
+    // a dog as the step writes it (no corpus photo of a pet is in this set-up): found by its parent word
+    const dog = sql`insert into photo_objects (photo_id, label, confidence, x, y, width, height, model)
+      values (${ids['red.jpg']}, 'dog', 0.8, 0.1, 0.1, 0.5, 0.5, 'centernet')`;
+    await server.lib.db.execute(dog);
+    expect(await tagged('pet')).toEqual([ids['red.jpg']]);
+    await server.lib.db.execute(sql`delete from photo_objects where photo_id = ${ids['red.jpg']} and label = 'dog'`);
     // the explanation names the object and where it is
     const hits = (await json(`${server.url}/api/search?${new URLSearchParams({ q: 'people', mode: 'keyword' })}`)).body.items;
     const portraitHit = hits.find((h: { photo: { id: string } }) => h.photo.id === ids['portrait.jpg']);
