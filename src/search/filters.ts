@@ -3,7 +3,7 @@ import { boxCondition, nearCondition } from './geo.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../scope/photo-scope.js';
 import type { SearchFilters } from './types.js';
 import { sameOwnerSql } from '../scope/rows.js';
-import { objectClassesTagged } from '../model/object-classes.js';
+import { BROADER_WORDS_CUT, objectClassesTagged } from '../model/object-classes.js';
 import { textArray } from '../db/arrays.js';
 
 /** The user's own %, _ and backslash taken literally in a LIKE pattern. */
@@ -126,8 +126,10 @@ function atPlace(name: string): SQL {
 function hasTag(tag: string): SQL {
   const lowered = tag.toLowerCase();
   const classes = objectClassesTagged(lowered);
+  // a parent word counts only the sure detections, as the search rows do (model/object-classes.ts)
+  const sure = sql`(o.label = ${lowered} or o.confidence >= ${BROADER_WORDS_CUT})`;
   const detected =
-    classes.length > 0 ? sql`exists (select 1 from photo_objects o where o.photo_id = p.id and o.label = any(${textArray(classes)})) or ` : sql``;
+    classes.length > 0 ? sql`exists (select 1 from photo_objects o where o.photo_id = p.id and o.label = any(${textArray(classes)}) and ${sure}) or ` : sql``;
   return sql`(${detected}exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ${lowered})
     or exists (select 1 from photo_captions c where c.photo_id = p.id and ${lowered} = any(c.tags))
     or exists (select 1 from unnest(p.keywords) k where lower(k) = ${lowered}))`;
