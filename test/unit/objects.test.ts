@@ -40,6 +40,14 @@ describe('CenterNet detections', () => {
     ].flat();
     expect(decodeDetections(values, options).map((o) => o.confidence)).toEqual([0.6]);
   });
+
+  it('keeps a smaller, worse box inside a better one of its class: another object in front (a child before an adult)', () => {
+    const values = [
+      [60, 60, 260, 400, 0.6, 0],
+      [100, 200, 160, 300, 0.3, 0],
+    ].flat();
+    expect(decodeDetections(values, options).map((o) => o.confidence)).toEqual([0.6, 0.3]);
+  });
 });
 
 describe('object classes', () => {
