@@ -123,6 +123,30 @@ hair drier|hair driers|sèche-cheveux|Föhn|appliance
 toothbrush|toothbrushes|brosse à dents|Zahnbürste|
 `;
 
+/**
+ * CLIP's names (ml/tags/vocabulary.ts) where COCO names a class otherwise, or where CLIP's word means something else
+ * (its `mouse` is the rodent, its `orange` the colour): a detection's tag takes CLIP's name, so that the two models'
+ * tags of one thing fuse (photo's tags, search rows, the tags filter) and those of two things stay apart.
+ */
+const TAG_NAMES: Readonly<Record<string, string>> = {
+  mouse: 'computer mouse',
+  orange: 'orange fruit',
+  couch: 'sofa',
+  tv: 'television',
+  'cell phone': 'smartphone',
+  tie: 'necktie',
+  remote: 'remote control',
+  keyboard: 'computer keyboard',
+  'hair drier': 'hair dryer',
+  'sports ball': 'ball',
+  skis: 'ski',
+};
+
+/** The tag a detected class is: CLIP's name for it (`computer mouse` for COCO's `mouse`), else the class's. */
+export function objectTagName(label: string): string {
+  return TAG_NAMES[label] ?? label;
+}
+
 /** The detector's classes in its output order (class index 0 is `person`). */
 export const OBJECT_CLASSES: readonly ObjectClass[] = ROWS.trim()
   .split('\n')
@@ -146,12 +170,17 @@ export function parentWords(name: string): ObjectWords {
 
 /** The tags a detected class counts as: itself and its parents (dog → dog, pet, animal). */
 export function objectTags(name: string): string[] {
-  return [name, ...(objectClass(name)?.parents ?? [])];
+  return [objectTagName(name), ...(objectClass(name)?.parents ?? [])];
 }
 
-/** The classes a tag stands for: `dog` for dog, `cat` and `dog` for pet. */
+/** The classes a tag stands for: `dog` for dog, `cat` and `dog` for pet, `mouse` for computer mouse (none for mouse). */
 export function objectClassesTagged(tag: string): string[] {
-  return OBJECT_CLASSES.filter((c) => c.name === tag || c.parents.includes(tag)).map((c) => c.name);
+  return OBJECT_CLASSES.filter((c) => objectTagName(c.name) === tag || c.parents.includes(tag)).map((c) => c.name);
+}
+
+/** The classes whose own tag (not a parent) is this one: `mouse` for computer mouse. */
+export function objectClassesNamed(tag: string): string[] {
+  return OBJECT_CLASSES.filter((c) => objectTagName(c.name) === tag).map((c) => c.name);
 }
 
 /**
@@ -178,7 +207,7 @@ const unique = (words: string[]) => [...new Set(words.filter(Boolean).map(search
 /** The words a detection is found by at any score: its class name and plural. */
 export function objectNameWords(name: string): string[] {
   const own = objectClass(name) ?? parentWords(name);
-  return unique([own.name, own.plural]);
+  return unique([objectTagName(own.name), own.name, own.plural]);
 }
 
 /** The words a detection is found by only from BROADER_WORDS_CUT: its translations, its parents and theirs. */

@@ -3,7 +3,7 @@ import { boxCondition, nearCondition } from './geo.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../scope/photo-scope.js';
 import type { SearchFilters } from './types.js';
 import { sameOwnerSql } from '../scope/rows.js';
-import { BROADER_WORDS_CUT, objectClassesTagged } from '../model/object-classes.js';
+import { BROADER_WORDS_CUT, objectClassesNamed, objectClassesTagged } from '../model/object-classes.js';
 import { textArray } from '../db/arrays.js';
 
 /** The user's own %, _ and backslash taken literally in a LIKE pattern. */
@@ -127,7 +127,7 @@ function hasTag(tag: string): SQL {
   const lowered = tag.toLowerCase();
   const classes = objectClassesTagged(lowered);
   // a parent word counts only the sure detections, as the search rows do (model/object-classes.ts)
-  const sure = sql`(o.label = ${lowered} or o.confidence >= ${BROADER_WORDS_CUT})`;
+  const sure = sql`(o.label = any(${textArray(objectClassesNamed(lowered))}) or o.confidence >= ${BROADER_WORDS_CUT})`;
   const detected =
     classes.length > 0 ? sql`exists (select 1 from photo_objects o where o.photo_id = p.id and o.label = any(${textArray(classes)}) and ${sure}) or ` : sql``;
   return sql`(${detected}exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ${lowered})

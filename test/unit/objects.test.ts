@@ -8,9 +8,11 @@ import {
   objectClassesTagged,
   objectNameWords,
   objectSearchWords,
+  objectTagName,
   objectTags,
   parentWords,
 } from '../../src/model/object-classes.js';
+import { VOCABULARY } from '../../src/ml/tags/vocabulary.js';
 import { fuseTags } from '../../src/model/tag-fusion.js';
 import { objectPhrase, wordNamesObject } from '../../src/search/object-phrases.js';
 
@@ -103,6 +105,23 @@ describe('object words in search', () => {
     expect(tokens(OBJECT_CLASSES.flatMap((c) => objectSearchWords(c.name)))).not.toEqual(expect.arrayContaining(['en']));
     expect(objectNameWords('dog')).toEqual(['dog', 'dogs']);
     expect(objectBroaderWords('dog')).not.toContain('dog');
+  });
+});
+
+describe("object tags in CLIP's names", () => {
+  it("names a class's tag as CLIP's vocabulary does, so the two fuse and CLIP's rodent and colour stay apart", () => {
+    expect(objectTags('mouse')).toEqual(['computer mouse', 'electronics']);
+    expect(objectTags('orange')).toEqual(['orange fruit', 'fruit', 'food']);
+    expect(objectClassesTagged('mouse')).toEqual([]);
+    expect(objectClassesTagged('orange')).toEqual([]);
+    expect(objectClassesTagged('computer mouse')).toEqual(['mouse']);
+    expect(objectClassesTagged('sofa')).toEqual(['couch']);
+    expect(objectClassesTagged('smartphone')).toEqual(['cell phone']);
+    // every class's tag is a name of CLIP's vocabulary, or a class CLIP does not name
+    const clip = new Set(VOCABULARY.map((v) => v.name));
+    const renamed = OBJECT_CLASSES.filter((c) => objectTagName(c.name) !== c.name);
+    expect(renamed.length).toBeGreaterThan(8);
+    for (const c of renamed) expect(clip.has(objectTagName(c.name)), c.name).toBe(true);
   });
 });
 
