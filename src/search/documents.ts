@@ -3,13 +3,10 @@ import { termsChanged } from './terms-generation.js';
 import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import { sameOwnerSql } from '../scope/rows.js';
-import { BROADER_WORDS_CUT, OBJECT_CLASSES, objectBroaderWords, objectNameWords, objectTagName, objectTags } from '../model/object-classes.js';
+import { BROADER_WORDS_CUT, OBJECT_CLASSES, objectBroaderWords, objectNameWords } from '../model/object-classes.js';
+import { OBJECT_TAGS } from './object-tags.js';
 
 /** Each detected class's tags (itself and its parents) and the words it is found by, as the statement's parameters. */
-// A detection's class at any score; its parents (as tags) and translations (as words) only from BROADER_WORDS_CUT.
-const OBJECT_TAGS = JSON.stringify(
-  OBJECT_CLASSES.flatMap((c) => objectTags(c.name).map((tag) => ({ label: c.name, tag, least: tag === objectTagName(c.name) ? 0 : BROADER_WORDS_CUT }))),
-);
 const OBJECT_WORDS = JSON.stringify(
   OBJECT_CLASSES.map((c) => ({ label: c.name, words: objectNameWords(c.name).join(' '), broader: objectBroaderWords(c.name).join(' ') })),
 );

@@ -5,6 +5,7 @@ import type { SearchFilters } from './types.js';
 import { sameOwnerSql } from '../scope/rows.js';
 import { BROADER_WORDS_CUT, objectClassesNamed, objectClassesTagged } from '../model/object-classes.js';
 import { textArray } from '../db/arrays.js';
+import { DETECTED_OBJECT_TAGS } from './object-tags.js';
 
 /** The user's own %, _ and backslash taken literally in a LIKE pattern. */
 export function escapeLike(text: string): string {
@@ -135,7 +136,7 @@ function hasTag(tag: string): SQL {
     or exists (select 1 from unnest(p.keywords) k where lower(k) = ${lowered}))`;
 }
 
-/** In any of the categories, through its CLIP or caption tags (the mapping lives in the database). */
+/** In any of the categories, through its CLIP, caption or detected objects' tags (the mapping lives in the database). */
 function inCategories(names: string[]): SQL {
   const list = sql.join(
     names.map((name) => sql`${name.toLowerCase()}`),
@@ -145,5 +146,6 @@ function inCategories(names: string[]): SQL {
     select 1 from categories cat join category_tags ct on ct.category_id = cat.id
     where ${sameOwnerSql('cat', 'p')} and lower(cat.name) in (${list})
       and (exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ct.tag)
-           or exists (select 1 from photo_captions c where c.photo_id = p.id and ct.tag = any(c.tags))))`;
+           or exists (select 1 from photo_captions c where c.photo_id = p.id and ct.tag = any(c.tags))
+           or exists (select 1 from ${DETECTED_OBJECT_TAGS} d where d.photo_id = p.id and d.tag = ct.tag)))`;
 }

@@ -231,6 +231,11 @@ describe('analysis without downloaded models', () => {
       expect.arrayContaining(['electronics', 'food', 'landscape', 'documents', 'people', 'animals', 'vehicles', 'architecture', 'plants', 'events']),
     );
     expect(list.find((c) => c.name === 'food')!.tags.length).toBeGreaterThan(10);
+    // without CLIP, the detected people put the portraits and the beer photo in `people`, in the list and the filter
+    const withPeople = [ids['portrait.jpg'], ids['portrait-orientation-6.jpg'], ids['craft-beer.jpg']].sort();
+    expect((list as unknown as { name: string; photoCount: number }[]).find((c) => c.name === 'people')!.photoCount).toBe(3);
+    const inPeople = (await json(`${server.url}/api/search?${new URLSearchParams({ q: 'jpg', mode: 'keyword', categories: 'people', limit: '50' })}`)).body;
+    expect((inPeople.items as { photo: { id: string } }[]).map((i) => i.photo.id).sort()).toEqual(withPeople);
     const created = await json(`${server.url}/api/categories`, { method: 'POST', json: { name: 'Colours', tags: ['red', 'Green '] } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'colours', label: 'Colours', tags: ['green', 'red'], photoCount: 0 });
