@@ -165,6 +165,8 @@ const settingsSchema = z.object({
     device: z.enum(['cpu', 'cuda']),
     /** Face detection and recognition; `off`: no new photo's faces are looked for (those found before stay). */
     faces: z.enum(['on', 'off']),
+    /** Object detection (the objects step, ~0.5 s a photo); `off`: no new photo's objects are looked for (those found before stay). */
+    objects: z.enum(['on', 'off']),
     /** Face detections / OCR recognitions at once; each runs in its own worker thread with its models loaded. */
     facesConcurrency: z.coerce.number().int().min(1).max(16),
     ocrConcurrency: z.coerce.number().int().min(1).max(16),
@@ -298,6 +300,7 @@ export function loadSettings(overrides: SettingsOverrides = {}, env: NodeJS.Proc
       hubRedirectHosts: (env.SHOEBOX_HF_REDIRECT_HOSTS ?? '').split(/[,\s]+/).filter(Boolean),
       device: env.SHOEBOX_ML_DEVICE ?? 'cpu',
       faces: env.SHOEBOX_FACES || 'on',
+      objects: env.SHOEBOX_OBJECTS || 'on',
       facesConcurrency: env.SHOEBOX_FACES_CONCURRENCY ?? 1,
       ocrConcurrency: env.SHOEBOX_OCR_CONCURRENCY ?? 1,
       modelIdleSeconds: env.SHOEBOX_MODEL_IDLE_SECONDS ?? 120,

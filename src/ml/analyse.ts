@@ -60,6 +60,8 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
 
     const facesOff = ml.facesOff();
     if (facesOff) errors.faces = `skipped: ${facesOff}`;
+    const objectsOff = ml.objectsOff();
+    if (objectsOff) errors.objects = `skipped: ${objectsOff}`;
     const upright = { width: input.width, height: input.height };
     const [faces, objects, ocr] = await Promise.all([
       facesOff
@@ -72,13 +74,15 @@ export async function analyseImage(ml: MlServices, input: AnalysisInput, errors:
               errors.faces = message(error);
               return null;
             }),
-      ml
-        .objects()
-        .objects(preview, upright)
-        .catch((error: unknown) => {
-          errors.objects = message(error);
-          return null;
-        }),
+      objectsOff
+        ? null
+        : ml
+            .objects()
+            .objects(preview, upright)
+            .catch((error: unknown) => {
+              errors.objects = message(error);
+              return null;
+            }),
       (async () => {
         const off = ml.ocrOff();
         if (off) {

@@ -16,6 +16,12 @@ export function boxIou(a: Box, b: Box): number {
   return union > 0 ? shared / union : 0;
 }
 
+/** The share of `inner` that lies inside `outer`: 1 when it lies wholly inside, whatever `outer`'s size. */
+export function boxShareInside(inner: Box, outer: Box): number {
+  const area = inner.width * inner.height;
+  return area > 0 ? intersection(inner, outer) / area : 0;
+}
+
 /** Intersection over the smaller box's area: 1 when one box lies inside the other, whatever their sizes. */
 export function boxOverlapOfSmaller(a: Box, b: Box): number {
   const smaller = Math.min(a.width * a.height, b.width * b.height);

@@ -231,6 +231,7 @@ export class MlServices {
 
   /** Why a step, or the kind of model it runs (the two share the names `faces` and `ocr`), does nothing now: a setting turned it off; or null. */
   turnedOff(stepOrKind: StepName | ModelKind): string | null {
+    if (stepOrKind === 'objects') return this.objectsOff();
     return stepOrKind === 'faces' ? this.facesOff() : stepOrKind === 'ocr' ? this.ocrOff() : null;
   }
 
@@ -242,6 +243,11 @@ export class MlServices {
   /** The detector's version, or `off` (a step recorded so is redone once faces are turned on again). */
   facesVersion(): string {
     return this.facesOff() ? TURNED_OFF : this.facePoolNow().version;
+  }
+
+  /** Why objects are not looked for (a setting turned them off), or null. */
+  objectsOff(): string | null {
+    return this.settings.objects === 'off' ? 'object detection is turned off (SHOEBOX_OBJECTS=off)' : null;
   }
 
   /** The objects detector: it runs in the faces worker threads (whether faces are looked for or not). */

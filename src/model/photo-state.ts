@@ -19,8 +19,8 @@ export const STEP_NAMES = [
 ] as const;
 export type StepName = (typeof STEP_NAMES)[number];
 
-/** Steps a setting may turn off (SHOEBOX_FACES, SHOEBOX_OCR_ENGINE); their model version is then `off`. */
-export const STEPS_A_SETTING_TURNS_OFF: readonly StepName[] = ['faces', 'ocr'];
+/** Steps a setting may turn off (SHOEBOX_FACES, SHOEBOX_OBJECTS, SHOEBOX_OCR_ENGINE); their model version is then `off`. */
+export const STEPS_A_SETTING_TURNS_OFF: readonly StepName[] = ['faces', 'objects', 'ocr'];
 export const TURNED_OFF = 'off';
 
 /** A version of the step recorded, or current, while a setting turned it off (`<code version>+off`). */

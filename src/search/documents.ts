@@ -3,11 +3,13 @@ import { termsChanged } from './terms-generation.js';
 import { uuidArray } from '../db/arrays.js';
 import { rows, type Db } from '../db/connection.js';
 import { sameOwnerSql } from '../scope/rows.js';
-import { OBJECT_CLASSES, objectSearchWords, objectTags } from '../model/object-classes.js';
+import { BROADER_WORDS_CUT, OBJECT_CLASSES, objectBroaderWords, objectNameWords } from '../model/object-classes.js';
+import { OBJECT_TAGS } from './object-tags.js';
 
 /** Each detected class's tags (itself and its parents) and the words it is found by, as the statement's parameters. */
-const OBJECT_TAGS = JSON.stringify(OBJECT_CLASSES.flatMap((c) => objectTags(c.name).map((tag) => ({ label: c.name, tag }))));
-const OBJECT_WORDS = JSON.stringify(OBJECT_CLASSES.map((c) => ({ label: c.name, words: objectSearchWords(c.name).join(' ') })));
+const OBJECT_WORDS = JSON.stringify(
+  OBJECT_CLASSES.map((c) => ({ label: c.name, words: objectNameWords(c.name).join(' '), broader: objectBroaderWords(c.name).join(' ') })),
+);
 
 /** Photos per statement when the whole library is refreshed (a migration, a benchmark load). */
 const BATCH = 2000;
@@ -93,7 +95,7 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
         -- the detector's objects: their class and its parents (dog, pet, animal), one tag with CLIP's of the same name
         select t.id, t.owner_id, 'tag', lower(w.tag), w.tag
         from target t join photo_objects po on po.photo_id = t.id
-        join jsonb_to_recordset(${OBJECT_TAGS}::jsonb) as w(label text, tag text) on w.label = po.label
+        join jsonb_to_recordset(${OBJECT_TAGS}::jsonb) as w(label text, tag text, least real) on w.label = po.label and po.confidence >= w.least
         union all
         select t.id, t.owner_id, 'tag', lower(x), x
         from target t join photo_captions c on c.photo_id = t.id, unnest(c.tags) x
@@ -134,10 +136,11 @@ async function refreshLocked(db: Db, targets: SQL): Promise<number> {
       from new_terms n join target t on t.id = n.photo_id
       group by n.photo_id, t.keywords
     ),
-    -- the objects' plurals and translations (dogs, chien, Hund), searched with the tags but no suggestion of their own
+    -- the objects' plurals and translations (dogs, chien, Hund), searched with the tags but no suggestion of their own;
+    -- the translations and parents' words only for the sure ones
     object_text as (
-      select po.photo_id, string_agg(distinct w.words, ' ') as words
-      from photo_objects po join jsonb_to_recordset(${OBJECT_WORDS}::jsonb) as w(label text, words text) on w.label = po.label
+      select po.photo_id, string_agg(distinct case when po.confidence >= ${BROADER_WORDS_CUT} then w.words || ' ' || w.broader else w.words end, ' ') as words
+      from photo_objects po join jsonb_to_recordset(${OBJECT_WORDS}::jsonb) as w(label text, words text, broader text) on w.label = po.label
       where po.photo_id in (select id from target)
       group by po.photo_id
     ),

@@ -3,7 +3,9 @@ import { boxCondition, nearCondition } from './geo.js';
 import { isOwnOnly, scopeCondition, type PhotoScope } from '../scope/photo-scope.js';
 import type { SearchFilters } from './types.js';
 import { sameOwnerSql } from '../scope/rows.js';
-import { objectClassesTagged } from '../model/object-classes.js';
+import { BROADER_WORDS_CUT, objectClassesNamed, objectClassesTagged } from '../model/object-classes.js';
+import { textArray } from '../db/arrays.js';
+import { DETECTED_OBJECT_TAGS } from './object-tags.js';
 
 /** The user's own %, _ and backslash taken literally in a LIKE pattern. */
 export function escapeLike(text: string): string {
@@ -125,13 +127,16 @@ function atPlace(name: string): SQL {
 function hasTag(tag: string): SQL {
   const lowered = tag.toLowerCase();
   const classes = objectClassesTagged(lowered);
-  const detected = classes.length > 0 ? sql`exists (select 1 from photo_objects o where o.photo_id = p.id and o.label = any(${classes})) or ` : sql``;
+  // a parent word counts only the sure detections, as the search rows do (model/object-classes.ts)
+  const sure = sql`(o.label = any(${textArray(objectClassesNamed(lowered))}) or o.confidence >= ${BROADER_WORDS_CUT})`;
+  const detected =
+    classes.length > 0 ? sql`exists (select 1 from photo_objects o where o.photo_id = p.id and o.label = any(${textArray(classes)}) and ${sure}) or ` : sql``;
   return sql`(${detected}exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ${lowered})
     or exists (select 1 from photo_captions c where c.photo_id = p.id and ${lowered} = any(c.tags))
     or exists (select 1 from unnest(p.keywords) k where lower(k) = ${lowered}))`;
 }
 
-/** In any of the categories, through its CLIP or caption tags (the mapping lives in the database). */
+/** In any of the categories, through its CLIP, caption or detected objects' tags (the mapping lives in the database). */
 function inCategories(names: string[]): SQL {
   const list = sql.join(
     names.map((name) => sql`${name.toLowerCase()}`),
@@ -141,5 +146,6 @@ function inCategories(names: string[]): SQL {
     select 1 from categories cat join category_tags ct on ct.category_id = cat.id
     where ${sameOwnerSql('cat', 'p')} and lower(cat.name) in (${list})
       and (exists (select 1 from photo_tags t where t.photo_id = p.id and t.tag = ct.tag)
-           or exists (select 1 from photo_captions c where c.photo_id = p.id and ct.tag = any(c.tags))))`;
+           or exists (select 1 from photo_captions c where c.photo_id = p.id and ct.tag = any(c.tags))
+           or exists (select 1 from ${DETECTED_OBJECT_TAGS} d where d.photo_id = p.id and d.tag = ct.tag)))`;
 }

@@ -384,7 +384,9 @@ describe('web app: photo page', () => {
     await page.getByTestId('toggle-objects').click();
     const boxes = page.getByTestId('object-box');
     await poll(() => boxes.count()).toBe(photo.objects.length);
-    expect(await boxes.evaluateAll((nodes) => nodes.map((n) => n.textContent))).toEqual(photo.objects.map((o: { label: string }) => o.label));
+    // the label says the confidence in its text: the boxes let the pointer through, so a tooltip never showed
+    const labels = photo.objects.map((o: { label: string; confidence: number }) => `${o.label} ${Math.round(o.confidence * 100)} %`);
+    expect(await boxes.evaluateAll((nodes) => nodes.map((n) => n.textContent))).toEqual(labels);
     const img = await box(page.getByTestId('preview'));
     const k = img.width / photo.width;
     for (const [i, object] of photo.objects.entries()) {

@@ -144,11 +144,13 @@ describe('analysis without downloaded models', () => {
       expect(a.x + a.width).toBeLessThanOrEqual(upright.width);
       expect(a.y + a.height).toBeLessThanOrEqual(upright.height);
     }
-    // each face lies inside a person's box
-    for (const face of upright.faces) {
-      const cx = face.box.x + face.box.width / 2;
-      expect(people(upright).some((p: any) => cx > p.box.x && cx < p.box.x + p.box.width)).toBe(true);
-    }
+    // Marie's box (right) holds her face's centre in x and y (a box in turned coordinates would not); the detector's
+    // box for Pierre (left) is his torso from below his face (x 273–324, y 271–546 of 840 × 700), so only x for it
+    const centres = upright.faces.map((f: any) => [f.box.x + f.box.width / 2, f.box.y + f.box.height / 2] as const).sort((a: any, b: any) => a[0] - b[0]);
+    const holds = (box: any, [cx, cy]: readonly [number, number]) => cx > box.x && cx < box.x + box.width && cy > box.y && cy < box.y + box.height;
+    expect(holds(people(upright)[1].box, centres[1])).toBe(true);
+    expect(holds(people(upright)[1].box, centres[0])).toBe(false);
+    for (const [cx] of centres) expect(people(upright).some((p: any) => cx > p.box.x && cx < p.box.x + p.box.width)).toBe(true);
     // without CLIP the tags are the detector's: each class once, with its model
     expect(upright.tags.filter((t: { name: string }) => t.name === 'person')).toEqual([expect.objectContaining({ sources: ['objects'] })]);
     const beer = await detail('craft-beer.jpg');
@@ -167,9 +169,31 @@ describe('analysis without downloaded models', () => {
     expect(cups.length).toBeGreaterThan(0);
     const cupIds = cups.map((p) => p.id).sort();
     expect(await found('cups')).toEqual(cupIds);
-    expect(await found('kitchenware')).toEqual(expect.arrayContaining(cupIds));
-    expect(await found('Tasse')).toEqual(cupIds);
+    // translations and parent words only for the sure ones (the detector's cups here are doubtful: the portraits' bottle)
+    const sureCupIds = cups
+      .filter((p) => p.objects.some((o: { label: string; confidence: number }) => o.label === 'cup' && o.confidence >= 0.5))
+      .map((p) => p.id);
+    expect(await found('dishware')).toEqual(sureCupIds.sort());
+    expect(await found('Tasse')).toEqual(sureCupIds);
     expect(await found('dog')).toEqual([]);
+    // the tags filter by a class and by a parent word (the detected objects' rows, as CLIP's tags)
+    const tagged = async (tags: string) => {
+      const response = await json(`${server.url}/api/search?${new URLSearchParams({ q: 'jpg', mode: 'keyword', tags, limit: '50' })}`);
+      expect(response.body).toMatchObject({ items: expect.any(Array) });
+      return (response.body.items as { photo: { id: string } }[]).map((i) => i.photo.id).sort();
+    };
+    expect(await tagged('person')).toEqual(withPeople);
+    expect(await tagged('cup')).toEqual(cupIds);
+    expect(await tagged('dishware')).toEqual(sureCupIds);
+    // a dog as the step writes it (no corpus photo of a pet is in this set-up): found by its parent word
+    const dog = sql`insert into photo_objects (photo_id, label, confidence, x, y, width, height, model)
+      values (${ids['red.jpg']}, 'dog', 0.3, 0.1, 0.1, 0.5, 0.5, 'centernet')`;
+    await server.lib.db.execute(dog);
+    expect(await tagged('dog')).toEqual([ids['red.jpg']]);
+    expect(await tagged('pet')).toEqual([]);
+    await server.lib.db.execute(sql`update photo_objects set confidence = 0.8 where photo_id = ${ids['red.jpg']} and label = 'dog'`);
+    expect(await tagged('pet')).toEqual([ids['red.jpg']]);
+    await server.lib.db.execute(sql`delete from photo_objects where photo_id = ${ids['red.jpg']} and label = 'dog'`);
     // the explanation names the object and where it is
     const hits = (await json(`${server.url}/api/search?${new URLSearchParams({ q: 'people', mode: 'keyword' })}`)).body.items;
     const portraitHit = hits.find((h: { photo: { id: string } }) => h.photo.id === ids['portrait.jpg']);
@@ -207,6 +231,11 @@ describe('analysis without downloaded models', () => {
       expect.arrayContaining(['electronics', 'food', 'landscape', 'documents', 'people', 'animals', 'vehicles', 'architecture', 'plants', 'events']),
     );
     expect(list.find((c) => c.name === 'food')!.tags.length).toBeGreaterThan(10);
+    // without CLIP, the detected people put the portraits and the beer photo in `people`, in the list and the filter
+    const withPeople = [ids['portrait.jpg'], ids['portrait-orientation-6.jpg'], ids['craft-beer.jpg']].sort();
+    expect((list as unknown as { name: string; photoCount: number }[]).find((c) => c.name === 'people')!.photoCount).toBe(3);
+    const inPeople = (await json(`${server.url}/api/search?${new URLSearchParams({ q: 'jpg', mode: 'keyword', categories: 'people', limit: '50' })}`)).body;
+    expect((inPeople.items as { photo: { id: string } }[]).map((i) => i.photo.id).sort()).toEqual(withPeople);
     const created = await json(`${server.url}/api/categories`, { method: 'POST', json: { name: 'Colours', tags: ['red', 'Green '] } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: 'colours', label: 'Colours', tags: ['green', 'red'], photoCount: 0 });

@@ -180,12 +180,26 @@ describe('shoebox CLI', () => {
     expect(json.palette.reduce((sum: number, c: { share: number }) => sum + c.share, 0)).toBeCloseTo(1, 1);
     // the objects step's detector ran (no error for it), each find a COCO class with its box on the upright photo
     expect(json.errors.objects).toBeUndefined();
-    expect(Array.isArray(json.objects)).toBe(true);
+    // a landscape: at most a doubtful speck (a 3 × 6 px "cow" at 0.3); the objects are asserted on the portrait below
+    expect(json.objects.length).toBeLessThanOrEqual(1);
+  });
+
+  it('inspect --json finds the objects of a labelled photo with their boxes on the upright photo', async () => {
+    // test/corpus/objects-labels.json: the Curies side by side (2 people; the bottle the detector misses)
+    const result = await runCli(['inspect', path.join(assets, 'metadata/faces/portrait-orientation-6.jpg'), '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const json = JSON.parse(result.stdout);
+    const people = json.objects.filter((o: { label: string }) => o.label === 'person');
+    expect(people).toHaveLength(2);
     for (const o of json.objects) {
       expect(o).toMatchObject({ label: expect.any(String), confidence: expect.any(Number) });
       expect(o.box.x + o.box.width).toBeLessThanOrEqual(json.width);
       expect(o.box.y + o.box.height).toBeLessThanOrEqual(json.height);
     }
+    // upright (the file is stored turned, EXIF orientation 6): the two stand side by side, not one above the other
+    const centre = (o: { box: { x: number; y: number; width: number; height: number } }) => [o.box.x + o.box.width / 2, o.box.y + o.box.height / 2];
+    const [[ax, ay], [bx, by]] = people.map(centre);
+    expect(Math.abs(ax - bx)).toBeGreaterThan(Math.abs(ay - by));
   });
 
   it('inspect refuses a file that is not an image with a clear message', async () => {

@@ -1,4 +1,4 @@
-// Faces and OCR turned off by a setting (SHOEBOX_FACES=off, SHOEBOX_OCR_ENGINE=off): new photos skip those steps
+// Faces, objects and OCR turned off by a setting (SHOEBOX_FACES, SHOEBOX_OBJECTS, SHOEBOX_OCR_ENGINE=off): new photos skip those steps
 // with the reason and complete; the models list says so; turned on again, the photos skipped so are looked at; turned
 // off again, what was found stays and nothing is redone. Real server, real models, one library restarted three times.
 import path from 'node:path';
@@ -7,14 +7,14 @@ import { assets, json, startTestServer, tempDir, upload, waitForTerminal, type T
 
 const portrait = path.join(assets, 'metadata/faces/portrait.jpg');
 const craftBeer = path.join(assets, 'albums/text/craft-beer.jpg');
-const OFF = { faces: 'off', ocrEngine: 'off' } as const;
+const OFF = { faces: 'off', objects: 'off', ocrEngine: 'off' } as const;
 
-describe('faces and OCR turned off, then on, then off again', () => {
+describe('faces, objects and OCR turned off, then on, then off again', () => {
   const dataDir = tempDir();
   let server: TestServer | undefined;
   const ids: Record<string, string> = {};
 
-  const start = async (ml: { faces?: 'on' | 'off'; ocrEngine?: 'paddle' | 'off' }) => {
+  const start = async (ml: { faces?: 'on' | 'off'; objects?: 'on' | 'off'; ocrEngine?: 'paddle' | 'off' }) => {
     await server?.close(); // the data folder stays for the next start
     server = await startTestServer({ dataDir, ml });
     return server;
@@ -29,7 +29,7 @@ describe('faces and OCR turned off, then on, then off again', () => {
 
   afterAll(async () => server?.dispose());
 
-  it('skips both steps with the reason, completes, and lists the models as turned off', async () => {
+  it('skips the steps with the reason, completes, and lists the models as turned off', async () => {
     await start(OFF);
     await add([
       { path: portrait, name: 'portrait.jpg' },
@@ -40,6 +40,8 @@ describe('faces and OCR turned off, then on, then off again', () => {
       expect(photo.state, JSON.stringify(photo.steps)).toBe('completed');
       expect(photo.steps.faces).toMatchObject({ status: 'skipped', error: 'face recognition is turned off (SHOEBOX_FACES=off)' });
       expect(photo.steps.ocr).toMatchObject({ status: 'skipped', error: 'reading text is turned off (SHOEBOX_OCR_ENGINE=off)' });
+      expect(photo.steps.objects).toMatchObject({ status: 'skipped', error: 'object detection is turned off (SHOEBOX_OBJECTS=off)' });
+      expect(photo.objects).toEqual([]);
       expect(photo.steps.hashes.status).toBe('done');
       expect(photo.faces).toEqual([]);
       expect(photo.ocr).toBeNull();
@@ -58,6 +60,8 @@ describe('faces and OCR turned off, then on, then off again', () => {
     const portraitPhoto = await detail('portrait.jpg');
     expect(portraitPhoto.steps.faces.status).toBe('done');
     expect(portraitPhoto.faces).toHaveLength(2);
+    expect(portraitPhoto.steps.objects.status).toBe('done');
+    expect(portraitPhoto.objects.filter((o: { label: string }) => o.label === 'person')).toHaveLength(2);
     const beer = await detail('craft-beer.jpg');
     expect(beer.steps.ocr.status).toBe('done');
     expect(beer.ocr?.text ?? '').toMatch(/\S{3,}/);
@@ -79,6 +83,8 @@ describe('faces and OCR turned off, then on, then off again', () => {
     const added = await detail('rotated.jpg');
     expect(added.steps.faces.status).toBe('skipped');
     expect(added.faces).toEqual([]);
+    expect(added.steps.objects.status).toBe('skipped');
+    expect((await json(`${server!.url}/api/reprocess`, { method: 'POST', json: { step: 'objects' } })).body.message).toMatch(/SHOEBOX_OBJECTS=off.*turn it on/);
     // running the step again would only skip it again: refused, saying why; a photo's retry leaves it skipped
     const again = await json(`${server!.url}/api/reprocess`, { method: 'POST', json: { step: 'faces' } });
     expect(again.status).toBe(409);
@@ -89,5 +95,6 @@ describe('faces and OCR turned off, then on, then off again', () => {
     expect(retry.body.reset).toContain('embeddings'); // no CLIP model here: skipped, and tried again
     expect(retry.body.reset).not.toContain('faces');
     expect(retry.body.reset).not.toContain('ocr');
+    expect(retry.body.reset).not.toContain('objects');
   }, 360_000);
 });

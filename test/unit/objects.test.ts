@@ -2,7 +2,17 @@
 // fusion with CLIP's, and the explanations' phrases.
 import { describe, expect, it } from 'vitest';
 import { decodeDetections } from '../../src/ml/objects/decode.js';
-import { OBJECT_CLASSES, objectClassesTagged, objectSearchWords, objectTags } from '../../src/model/object-classes.js';
+import {
+  OBJECT_CLASSES,
+  objectBroaderWords,
+  objectClassesTagged,
+  objectNameWords,
+  objectSearchWords,
+  objectTagName,
+  objectTags,
+  parentWords,
+} from '../../src/model/object-classes.js';
+import { VOCABULARY } from '../../src/ml/tags/vocabulary.js';
 import { fuseTags } from '../../src/model/tag-fusion.js';
 import { objectPhrase, wordNamesObject } from '../../src/search/object-phrases.js';
 
@@ -32,6 +42,14 @@ describe('CenterNet detections', () => {
     ].flat();
     expect(decodeDetections(values, options).map((o) => o.confidence)).toEqual([0.6]);
   });
+
+  it('keeps a smaller, worse box inside a better one of its class: another object in front (a child before an adult)', () => {
+    const values = [
+      [60, 60, 260, 400, 0.6, 0],
+      [100, 200, 160, 300, 0.3, 0],
+    ].flat();
+    expect(decodeDetections(values, options).map((o) => o.confidence)).toEqual([0.6, 0.3]);
+  });
 });
 
 describe('object classes', () => {
@@ -45,11 +63,65 @@ describe('object classes', () => {
   it('gives parents, plurals and translations', () => {
     expect(objectTags('dog')).toEqual(['dog', 'pet', 'animal']);
     expect(objectTags('bus')).toEqual(['bus', 'vehicle']);
-    expect(objectSearchWords('dog')).toEqual(expect.arrayContaining(['dogs', 'chien', 'Hund', 'pets', 'Haustier', 'animals', 'Tier']));
+    expect(objectSearchWords('dog')).toEqual(expect.arrayContaining(['dogs', 'chien', 'Hund', 'pets', 'Haustier', 'animals']));
     expect(objectSearchWords('person')).toEqual(expect.arrayContaining(['people', 'personne']));
     expect(objectClassesTagged('pet').sort()).toEqual(['cat', 'dog']);
     expect(objectClassesTagged('food')).toEqual(expect.arrayContaining(['pizza', 'banana', 'broccoli']));
     expect(objectClassesTagged('electronics')).toEqual(expect.arrayContaining(['laptop', 'tv', 'cell phone']));
+  });
+});
+
+// As search reads a typed word, roughly: no accents, lowercase, English stemming (a plural's s, a final e, y → i),
+// then a prefix of every stored word. Rough on the strict side: a stored word is compared unstemmed.
+const fold = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const stem = (w: string) => {
+  const folded = fold(w);
+  // Snowball's rule: a final s goes when a vowel comes before the letter before it (bus stays, boats goes)
+  const bare = /[^s]s$/.test(folded) && /[aeiouy]/.test(folded.slice(0, -2)) ? folded.slice(0, -1) : folded;
+  return (bare.length > 4 ? bare.replace(/e$/, '') : bare).replace(/([^aeiou])y$/, '$1i');
+};
+const tokens = (words: string[]) => words.flatMap((w) => fold(w).split(/[\s'-]+/));
+// the review's examples (issue 64): German Tier, kitchenware, Handy and Handtasche, Boot, Bank, bateau
+const TYPED = ['tie', 'kitchen', 'hands', 'boots', 'bank', 'bat'];
+
+describe('object words in search', () => {
+  it('adds no translation or parent word that an English word of another class, or a common one, finds', () => {
+    const english = new Set([...TYPED, ...tokens(OBJECT_CLASSES.flatMap((c) => [c.name, c.plural, ...c.parents.flatMap((p) => [p, parentWords(p).plural])]))]);
+    const collisions = OBJECT_CLASSES.flatMap((c) => {
+      // what the class's own English words already answer is no noise of the translations
+      const own = tokens(objectNameWords(c.name).concat(c.parents.flatMap((p) => [p, parentWords(p).plural])));
+      const added = tokens(objectBroaderWords(c.name));
+      return [...english]
+        .filter((typed) => !own.some((w) => w.startsWith(stem(typed))))
+        .flatMap((typed) => added.filter((w) => w.startsWith(stem(typed))).map((w) => `${typed} → ${w} (${c.name})`));
+    });
+    expect(collisions).toEqual([]);
+  });
+
+  it('leaves French stop words out and keeps a doubtful detection to its class name', () => {
+    expect(objectSearchWords('dog')).toContain('animal compagnie');
+    expect(objectSearchWords('fire hydrant')).toContain('bouche incendie');
+    expect(tokens(OBJECT_CLASSES.flatMap((c) => objectSearchWords(c.name)))).not.toEqual(expect.arrayContaining(['de']));
+    expect(tokens(OBJECT_CLASSES.flatMap((c) => objectSearchWords(c.name)))).not.toEqual(expect.arrayContaining(['en']));
+    expect(objectNameWords('dog')).toEqual(['dog', 'dogs']);
+    expect(objectBroaderWords('dog')).not.toContain('dog');
+  });
+});
+
+describe("object tags in CLIP's names", () => {
+  it("names a class's tag as CLIP's vocabulary does, so the two fuse and CLIP's rodent and colour stay apart", () => {
+    expect(objectTags('mouse')).toEqual(['computer mouse', 'electronics']);
+    expect(objectTags('orange')).toEqual(['orange fruit', 'fruit', 'food']);
+    expect(objectClassesTagged('mouse')).toEqual([]);
+    expect(objectClassesTagged('orange')).toEqual([]);
+    expect(objectClassesTagged('computer mouse')).toEqual(['mouse']);
+    expect(objectClassesTagged('sofa')).toEqual(['couch']);
+    expect(objectClassesTagged('smartphone')).toEqual(['cell phone']);
+    // every class's tag is a name of CLIP's vocabulary, or a class CLIP does not name
+    const clip = new Set(VOCABULARY.map((v) => v.name));
+    const renamed = OBJECT_CLASSES.filter((c) => objectTagName(c.name) !== c.name);
+    expect(renamed.length).toBeGreaterThan(8);
+    for (const c of renamed) expect(clip.has(objectTagName(c.name)), c.name).toBe(true);
   });
 });
 

@@ -8,6 +8,7 @@ import { UserError } from '../../base/errors.js';
 import type { Library } from '../library.js';
 import { owns, ownsSql, sameOwnerSql } from '../../scope/rows.js';
 import { mayChange } from '../actors.js';
+import { DETECTED_OBJECT_TAGS } from '../../search/object-tags.js';
 
 export interface CategorySummary {
   id: string;
@@ -17,8 +18,9 @@ export interface CategorySummary {
   photoCount: number;
 }
 
-/** Every tag a photo carries: zero-shot CLIP tags and the tags a caption model gave. */
-const ALL_PHOTO_TAGS = sql`(select photo_id, tag from photo_tags union select photo_id, unnest(tags) as tag from photo_captions)`;
+/** Every tag a photo carries: zero-shot CLIP tags, the tags a caption model gave and those of its detected objects. */
+const ALL_PHOTO_TAGS = sql`(select photo_id, tag from photo_tags union select photo_id, unnest(tags) as tag from photo_captions
+  union select photo_id, tag from ${DETECTED_OBJECT_TAGS} d)`;
 
 /**
  * Gives every user who has not had them yet the seed categories, once: later edits (including deleting a seed

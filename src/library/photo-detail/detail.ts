@@ -18,6 +18,7 @@ import { categoriesOfPhotos } from '../categories/categories.js';
 import { listFaces } from '../people/people.js';
 import { namesNotOnFaces } from '../people/hints.js';
 import { sidecarKind } from '../../storage/keys.js';
+import { objectTagName } from '../../model/object-classes.js';
 
 export function photoMetadata(photo: PhotoRow) {
   return {
@@ -187,7 +188,7 @@ async function photoAnalysis(lib: Library, id: string) {
   return {
     faces: faceList,
     objects: objects.map(({ label, confidence, ...box }) => ({ label, confidence, box })),
-    tags: fuseTags([...clipTags, ...objects.map((o) => ({ name: o.label, confidence: o.confidence, source: 'objects' }))]),
+    tags: fuseTags([...clipTags, ...objects.map((o) => ({ name: objectTagName(o.label), confidence: o.confidence, source: 'objects' }))]),
     categories: categoryMap.get(id) ?? [],
     ocr: ocr ? { text: ocr.text, confidence: ocr.confidence, languages: ocr.languages, words: ocr.words ?? [] } : null,
     codes: codes.map(({ format, text, ...box }) => ({ format, text, box })),

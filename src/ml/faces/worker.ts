@@ -1,10 +1,11 @@
-// Entry of a faces worker thread: loads the models as soon as it starts, then answers jobs: detect the faces of an
-// image, describe boxes a file names, or find the objects of an image (its tfjs runtime shared with the faces').
+// Entry of a faces worker thread: answers jobs: detect the faces of an image, describe boxes a file names, or find the
+// objects of an image (its tfjs runtime shared with the faces'). The face models load on the first face job, not at
+// start: with SHOEBOX_FACES=off the thread only finds objects, and SSD, FaceRes and the landmarks stay on disk.
 import type { Box, DetectedFace } from '../types.js';
-import { describeBoxes, detectFaces, loadFaceModels, type Size } from './detect.js';
+import { describeBoxes, detectFaces, type Size } from './detect.js';
 import { serveWorkerJobs } from '../worker-pool.js';
 import { detectObjects, type DetectedObject } from '../objects/index.js';
-import { DEFAULT_FACE_SETTINGS, type FaceSettings } from './settings.js';
+import type { FaceSettings } from './settings.js';
 
 export interface FaceJob {
   image: string;
@@ -17,10 +18,6 @@ export interface FaceJob {
 }
 
 export type FaceJobResult = DetectedFace[] | Float32Array[] | DetectedObject[];
-
-// Start loading before the first job arrives (for the default SSD runtime); a failure surfaces (and is
-// retried) in that job.
-loadFaceModels(DEFAULT_FACE_SETTINGS.ssdRuntime).catch(() => undefined);
 
 serveWorkerJobs<FaceJob, FaceJobResult>(async ({ image, upright, settings, boxes, objects }) => {
   if (objects) return { result: await detectObjects(image, upright), transfer: [] };

@@ -2,7 +2,7 @@
 // 100 best peaks, each `x1, y1, x2, y2, score, class` in pixels of its square input; the image was stretched to
 // that square, so x and y scale back separately. Overlapping boxes of one class are cut to the best (greedy NMS), and
 // so is a box that holds a better one of its class almost whole (the Curie portrait's loose third "person" round Marie).
-import { boxIou, boxOverlapOfSmaller } from '../geometry.js';
+import { boxIou, boxShareInside } from '../geometry.js';
 import type { Box } from '../types.js';
 import { OBJECT_CLASSES } from '../../model/object-classes.js';
 
@@ -25,7 +25,10 @@ export interface DecodeOptions {
   maxOverlap: number;
 }
 
-/** A box holding this share of a better box of its class is the same object, seen loosely. */
+/**
+ * A box holding this share of a better box of its class is the same object, seen loosely. Only that way round: a
+ * smaller box inside a better one is another object (a child in front of an adult, a cup in front of a cup).
+ */
 const CONTAINS = 0.9;
 
 const VALUES = 6;
@@ -53,7 +56,7 @@ export function decodeDetections(values: ArrayLike<number>, options: DecodeOptio
 export function suppressOverlaps(objects: readonly DetectedObject[], maxOverlap: number): DetectedObject[] {
   const kept: DetectedObject[] = [];
   for (const candidate of [...objects].sort((a, b) => b.confidence - a.confidence)) {
-    const same = (k: DetectedObject) => boxIou(k.box, candidate.box) > maxOverlap || boxOverlapOfSmaller(k.box, candidate.box) > CONTAINS;
+    const same = (k: DetectedObject) => boxIou(k.box, candidate.box) > maxOverlap || boxShareInside(k.box, candidate.box) > CONTAINS;
     if (kept.some((k) => k.label === candidate.label && same(k))) continue;
     kept.push(candidate);
   }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { photoObjects } from '../../db/schema.js';
 import { OBJECTS_VERSION } from '../../ml/objects/index.js';
 import type { PipelineStep } from '../step.js';
+import { TURNED_OFF } from '../../model/photo-state.js';
 import { refreshSearchDocuments } from '../../search/documents.js';
 import { derivedKey } from '../../storage/keys.js';
 
@@ -12,10 +13,13 @@ import { derivedKey } from '../../storage/keys.js';
 export const objectsStep: PipelineStep = {
   name: 'objects',
   version: '1',
-  async modelVersion() {
-    return OBJECTS_VERSION;
+  async modelVersion(ml) {
+    // `off` while a setting turns the step off: a photo recorded so is looked at once it is on again
+    return ml.objectsOff() ? TURNED_OFF : OBJECTS_VERSION;
   },
   async run({ photo, db, ml, localFile }) {
+    const off = ml.objectsOff();
+    if (off) return { status: 'skipped', reason: off };
     if (!photo.width || !photo.height) throw new Error('the photo has no dimensions; run preprocessing first');
     const preview = await localFile(derivedKey(photo.id, 'preview.jpg'));
     const found = await ml.objects().objects(preview, { width: photo.width, height: photo.height });
