@@ -103,7 +103,8 @@ export async function buildApp(lib: Resources, logger: Logger): Promise<FastifyI
     }
     if (sqlState(error) === '40P01' || sqlState(error) === '40001') {
       // PostgreSQL aborted this transaction for one it met (a trash against a removal from an album in the other order)
-      const met = 'the request met another change to the same rows and was undone: send it again';
+      const met = 'the request met another change to the same rows and was stopped: send it again';
+      request.log.warn({ err: error, url: request.url }, 'transaction aborted by the database (deadlock or serialization)');
       return reply.code(503).header('retry-after', '1').send({ statusCode: 503, error: 'Service Unavailable', message: met });
     }
     if ((error as unknown) instanceof StorageUnavailableError) {
