@@ -259,7 +259,19 @@ describe('REST API', () => {
 
     const retry = await authFetch(`${url}/api/photos/${id}/retry`, { method: 'POST' });
     expect(retry.status).toBe(202);
-    expect((await retry.json()).reset).toEqual(['preprocessing', 'hashes', 'palette', 'embeddings', 'faces', 'tags', 'ocr', 'codes', 'captions', 'duplicates']);
+    expect((await retry.json()).reset).toEqual([
+      'preprocessing',
+      'hashes',
+      'palette',
+      'embeddings',
+      'faces',
+      'objects',
+      'tags',
+      'ocr',
+      'codes',
+      'captions',
+      'duplicates',
+    ]);
     await waitForTerminal(url, [id]);
     const after = await (await authFetch(`${url}/api/photos/${id}`)).json();
     expect(after.state).toBe('failed');
